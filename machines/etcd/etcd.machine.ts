@@ -1,0 +1,50 @@
+// etcd: the API server's only store. An MVCC key space with one global revision, Txn with
+// compare-and-swap on modRevision, range by prefix, watch from a revision, compaction, leases.
+// Only the API server may talk to it; the runtime refuses any other sender.
+
+import { enqueueActions, setup } from "xstate";
+import { Fx } from "../common/effects.js";
+import type { EtcdRequest, Stamp } from "../messages.js";
+import { handleRequest, initialEtcd, revokeLease, type EtcdContext } from "./etcd.logic.js";
+
+export type EtcdEvent = (EtcdRequest | { type: "LeaseExpired"; lease: number }) & Partial<Stamp>;
+
+export const etcdMachine = setup({
+  types: {
+    context: {} as EtcdContext,
+    events: {} as EtcdEvent,
+  },
+  actions: {
+    /** Serve a request: Txn, Range, Watch, CancelWatch, Compact, LeaseGrant or LeaseRevoke. */
+    serveRequest: enqueueActions(({ context, event, enqueue }) => {
+      const fx = new Fx();
+      handleRequest(context, event as EtcdRequest, event.from ?? "apiserver", fx);
+      if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+    }),
+    /** A lease's TTL ran out: its keys are deleted at one revision. */
+    expireLease: enqueueActions(({ context, event, enqueue }) => {
+      const fx = new Fx();
+      revokeLease(context, (event as { lease: number }).lease, fx);
+      if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+    }),
+  },
+}).createMachine({
+  id: "etcd",
+  description: "MVCC key space: revision, create/mod revision, version, txn with compare, watch from revision, compaction, leases.",
+  context: () => initialEtcd(),
+  initial: "serving",
+  states: {
+    serving: {
+      on: {
+        Txn: { actions: "serveRequest", description: "compare-and-swap: apply success or failure ops at one new revision" },
+        Range: { actions: "serveRequest", description: "read one key or every key under a prefix" },
+        Watch: { actions: "serveRequest", description: "stream every change under a prefix from a revision (compacted: canceled)" },
+        CancelWatch: { actions: "serveRequest" },
+        Compact: { actions: "serveRequest", description: "forget history at or below a revision" },
+        LeaseGrant: { actions: "serveRequest" },
+        LeaseRevoke: { actions: "serveRequest" },
+        LeaseExpired: { actions: "expireLease", description: "a lease's TTL ran out: delete its keys" },
+      },
+    },
+  },
+});

@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { createActor } from "xstate";
+import { createTestModel } from "@xstate/graph";
+import { Fx } from "../common/effects.js";
+import { applyOps, compact, handleRequest, initialEtcd, type EtcdContext } from "./etcd.logic.js";
+import { etcdMachine } from "./etcd.machine.js";
+import { Runtime } from "../../runtime/runtime.js";
+import { etcdPolicy } from "../../runtime/policy.js";
+
+function run(ctx: EtcdContext, req: any, from = "apiserver"): any[] {
+  const fx = new Fx();
+  handleRequest(ctx, req, from, fx);
+  return fx.sends.map((s) => s.msg);
+}
+
+describe("etcd MVCC", () => {
+  it("a put at a new revision sets createRevision, modRevision and version", () => {
+    const ctx = initialEtcd();
+    applyOps(ctx, [{ type: "put", key: "/a", value: 1 }]);
+    applyOps(ctx, [{ type: "put", key: "/a", value: 2 }]);
+    expect(ctx.revision).toBe(3);
+    expect(ctx.kv.get("/a")).toMatchObject({ createRevision: 2, modRevision: 3, version: 2, value: 2 });
+  });
+
+  it("a Txn whose modRevision compare fails changes nothing and says so", () => {
+    const ctx = initialEtcd();
+    run(ctx, { type: "Txn", id: 1, compare: [{ key: "/a", target: "version", result: "=", value: 0 }], success: [{ type: "put", key: "/a", value: 1 }], failure: [] });
+    const [res] = run(ctx, { type: "Txn", id: 2, compare: [{ key: "/a", target: "mod", result: "=", value: 1 }], success: [{ type: "put", key: "/a", value: 9 }], failure: [] });
+    expect(res).toMatchObject({ type: "TxnResponse", id: 2, succeeded: false, revision: 2 });
+    expect(ctx.kv.get("/a")!.value).toBe(1);
+  });
+
+  it("a Range by prefix returns the keys under it in key order", () => {
+    const ctx = initialEtcd();
+    applyOps(ctx, [{ type: "put", key: "/r/b", value: 1 }, { type: "put", key: "/r/a", value: 2 }, { type: "put", key: "/s", value: 3 }]);
+    const [res] = run(ctx, { type: "Range", id: 1, key: "/r/", prefix: true });
+    expect(res.kvs.map((k: any) => k.key)).toEqual(["/r/a", "/r/b"]);
+  });
+
+  it("a watch from a compacted revision is canceled with the compacted error", () => {
+    const ctx = initialEtcd();
+    for (let i = 0; i < 5; i++) applyOps(ctx, [{ type: "put", key: "/k", value: i }]);
+    compact(ctx, 4);
+    const [res] = run(ctx, { type: "Watch", watchId: 7, prefix: "/", startRevision: 3 });
+    expect(res).toMatchObject({ type: "WatchResponse", watchId: 7, canceled: true, compactRevision: 4, error: "mvcc: required revision has been compacted" });
+  });
+
+  it("a lease's keys are deleted when it expires", () => {
+    const ctx = initialEtcd();
+    const [grant] = run(ctx, { type: "LeaseGrant", id: 1, ttlSeconds: 3600 });
+    run(ctx, { type: "Txn", id: 2, compare: [], success: [{ type: "put", key: "/registry/events/default/e1", value: {}, lease: grant.lease }], failure: [] });
+    const actor = createActor(etcdMachine).start();
+    actor.send({ type: "LeaseGrant", id: 1, ttlSeconds: 1, from: "apiserver", now: 0 } as any);
+    const lease = [...actor.getSnapshot().context.leases.keys()][0]!;
+    actor.send({ type: "Txn", id: 2, compare: [], success: [{ type: "put", key: "/e", value: 1, lease }], failure: [], from: "apiserver", now: 0 } as any);
+    actor.send({ type: "LeaseExpired", lease, from: "etcd", now: 1000 } as any);
+    expect(actor.getSnapshot().context.kv.has("/e")).toBe(false);
+    expect(ctx.kv.has("/registry/events/default/e1")).toBe(true);
+  });
+});
+
+describe("etcd watch never skips or repeats a revision", () => {
+  it("holds for any interleaving of writes and watches opened at any revision", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("put" as const), key: fc.constantFrom("/a", "/b", "/c") }),
+      fc.record({ kind: fc.constant("del" as const), key: fc.constantFrom("/a", "/b", "/c") }),
+      fc.record({ kind: fc.constant("watch" as const), back: fc.nat(5) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const ctx = initialEtcd();
+        const seen = new Map<number, number[]>();
+        let nextWatch = 1;
+        const deliver = (msgs: any[]) => {
+          for (const m of msgs) if (m.type === "WatchResponse" && !m.canceled) seen.get(m.watchId)!.push(...m.events.map((e: any) => e.kv.modRevision));
+        };
+        const starts = new Map<number, number>();
+        for (const o of ops) {
+          if (o.kind === "watch") {
+            const id = nextWatch++;
+            const start = Math.max(2, ctx.revision + 1 - o.back);
+            seen.set(id, []);
+            starts.set(id, start);
+            deliver(run(ctx, { type: "Watch", watchId: id, prefix: "/", startRevision: start }));
+          } else {
+            const success = o.kind === "put" ? [{ type: "put", key: o.key, value: 1 }] : [{ type: "delete", key: o.key }];
+            deliver(run(ctx, { type: "Txn", id: 0, compare: [], success, failure: [] }));
+          }
+        }
+        for (const [id, revs] of seen) {
+          const expected: number[] = [];
+          for (let r = starts.get(id)!; r <= ctx.revision; r++) {
+            const events = ctx.history[r - ctx.historyStart] ?? [];
+            for (const _ of events) expected.push(r);
+          }
+          expect(revs).toEqual(expected);
+        }
+      }),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+});
+
+describe("etcd machine paths (model-based)", () => {
+  it("every path of Txn/Range/Compact events leaves the machine's key space equal to the pure functions' result", async () => {
+    const events = [
+      { type: "Txn", id: 1, compare: [{ key: "/a", target: "version", result: "=", value: 0 }], success: [{ type: "put", key: "/a", value: 1 }], failure: [] },
+      { type: "Txn", id: 2, compare: [{ key: "/a", target: "mod", result: "=", value: 2 }], success: [{ type: "put", key: "/a", value: 2 }], failure: [] },
+      { type: "Txn", id: 3, compare: [{ key: "/a", target: "mod", result: "=", value: 2 }], success: [{ type: "delete", key: "/a" }], failure: [] },
+      { type: "Compact", id: 4, revision: 3 },
+      { type: "Range", id: 5, key: "/", prefix: true },
+    ].map((e) => ({ ...e, from: "apiserver", now: 0 }));
+    const model = createTestModel(etcdMachine);
+    const paths = model.getPathsFromEvents(events as any);
+    expect(paths.length).toBeGreaterThan(0);
+    for (const path of paths) {
+      const actor = createActor(etcdMachine).start();
+      const reference = initialEtcd();
+      for (const step of path.steps) {
+        if (step.event.type === "xstate.init") continue;
+        actor.send(step.event as any);
+        handleRequest(reference, step.event as any, "apiserver", new Fx());
+        const got = actor.getSnapshot().context;
+        expect(got.revision).toBe(reference.revision);
+        expect([...got.kv.entries()]).toEqual([...reference.kv.entries()]);
+        expect(got.compactRevision).toBe(reference.compactRevision);
+      }
+    }
+  });
+});
+
+describe("only the API server talks to etcd", () => {
+  it("the runtime refuses a message to etcd from any other component, and traces the refusal", () => {
+    const rt = new Runtime({ seed: 1, policy: etcdPolicy });
+    rt.spawn("etcd", etcdMachine);
+    for (const sender of ["scheduler", "kubelet/node-1", "controller-manager", "kubectl"]) {
+      rt.send(sender, "etcd", { type: "Txn", id: 1, compare: [], success: [{ type: "put", key: "/registry/pods/default/x", value: {} }], failure: [] });
+    }
+    rt.settle();
+    expect(rt.refused).toBe(4);
+    expect(rt.snapshot("etcd").context.revision).toBe(1);
+    expect(rt.trace().filter((e) => e.kind === "refused")).toHaveLength(4);
+    rt.send("apiserver", "etcd", { type: "Txn", id: 1, compare: [], success: [{ type: "put", key: "/k", value: 1 }], failure: [] });
+    rt.settle();
+    expect(rt.snapshot("etcd").context.revision).toBe(2);
+  });
+});

@@ -1,0 +1,128 @@
+// The messages that cross the runtime's network, one discriminated union per channel.
+// Machines never call each other: they emit an Outbox of these, and the runtime delivers
+// each to its receiver's FIFO channel. On delivery the runtime stamps `from` and `now`.
+
+import type { Status } from "kubernetes-types/meta/v1";
+
+/** An actor's address: "etcd", "apiserver", "scheduler", "kubelet/node-1", "cri/node-1", ... */
+export type Address = string;
+
+/** What the runtime adds to every message it delivers. */
+export interface Stamp {
+  from: Address;
+  /** simulated time in ms since the epoch */
+  now: number;
+}
+
+// ---- etcd channel (API server <-> etcd) ------------------------------------------------
+
+export interface KeyValue {
+  key: string;
+  value: unknown;
+  createRevision: number;
+  modRevision: number;
+  version: number;
+  lease?: number;
+}
+
+export type Compare =
+  | { key: string; target: "mod"; result: "="; value: number }
+  | { key: string; target: "version"; result: "="; value: number };
+
+export type TxnOp =
+  | { type: "put"; key: string; value: unknown; lease?: number }
+  | { type: "delete"; key: string };
+
+export type EtcdRequest =
+  | { type: "Txn"; id: number; compare: Compare[]; success: TxnOp[]; failure: TxnOp[] }
+  | { type: "Range"; id: number; key: string; prefix: boolean }
+  | { type: "Watch"; watchId: number; prefix: string; startRevision: number }
+  | { type: "CancelWatch"; watchId: number }
+  | { type: "Compact"; id: number; revision: number }
+  | { type: "LeaseGrant"; id: number; ttlSeconds: number }
+  | { type: "LeaseRevoke"; id: number; lease: number };
+
+export interface WatchedEvent {
+  type: "PUT" | "DELETE";
+  kv: KeyValue;
+  prevKv?: KeyValue;
+}
+
+export type EtcdResponse =
+  | { type: "TxnResponse"; id: number; succeeded: boolean; revision: number; current?: KeyValue[] }
+  | { type: "RangeResponse"; id: number; revision: number; kvs: KeyValue[] }
+  | { type: "WatchResponse"; watchId: number; events: WatchedEvent[]; compactRevision?: number; canceled?: boolean; error?: string }
+  | { type: "CompactResponse"; id: number; revision: number; error?: string }
+  | { type: "LeaseGrantResponse"; id: number; lease: number; ttlSeconds: number }
+  | { type: "LeaseRevokeResponse"; id: number; lease: number };
+
+// ---- API channel (every client <-> API server) -----------------------------------------
+
+export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection" | "unwatch";
+
+export interface ApiRequest {
+  type: "ApiRequest";
+  id: number;
+  token?: string;
+  verb: Verb;
+  /** group "" is core */
+  group: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  body?: any;
+  /** list and watch options, delete options, patch type */
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  limit?: number;
+  continue?: string;
+  watchId?: number;
+  patchType?: "merge" | "strategic" | "json" | "apply";
+  gracePeriodSeconds?: number;
+  propagationPolicy?: "Orphan" | "Background" | "Foreground";
+  dryRun?: boolean;
+  /** set when the request is a retry of an earlier one (client-side) */
+  attempt?: number;
+}
+
+export type ApiResponse =
+  | { type: "ApiResponse"; id: number; ok: true; code: number; object: any }
+  | { type: "ApiResponse"; id: number; ok: false; code: number; status: Status };
+
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+
+export interface WatchEvent {
+  type: "WatchEvent";
+  watchId: number;
+  eventType: WatchEventType;
+  object: any;
+}
+
+export type ApiServerOutput = ApiResponse | WatchEvent;
+
+// ---- runtime services (what any machine may ask of the runtime) ------------------------
+
+/** A message to send: the runtime puts it on the (self, to) channel. */
+export interface Outgoing {
+  to: Address;
+  msg: { type: string; [k: string]: any };
+}
+
+/** A named timer: the runtime delivers `event` back to the owner after `ms`. Background
+ * timers (heartbeats, probes, back-offs, running workloads) do not keep `settle` busy. */
+export interface TimerRequest {
+  key: string;
+  ms: number;
+  event: { type: string; [k: string]: unknown };
+  background: boolean;
+}
+
+/** Everything a machine asks of the world in one transition, emitted as one `effects` event. */
+export interface Effects {
+  type: "effects";
+  send: Outgoing[];
+  timers: TimerRequest[];
+  cancel: string[];
+}

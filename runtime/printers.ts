@@ -1,0 +1,454 @@
+// kubectl's server-side printing columns (pkg/printers/internalversion/printers.go) as pure
+// functions: column definitions, row cells, kubectl's HumanDuration ages and its tab-writer layout.
+// `now` is passed in so that ages are deterministic.
+import type { Container, Pod, PodCondition } from "kubernetes-types/core/v1";
+
+export interface TableColumn { name: string; type: string; format: string; description: string; priority: number }
+export interface TableRow { cells: (string | number)[]; object: object }
+export interface Table { columns: TableColumn[]; rows: TableRow[] }
+
+// Column descriptions are the API's field docs, as printers.go takes them from SwaggerDoc().
+const swaggerDoc: Record<string, string> = {
+  "ObjectMeta.name": "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
+  "ObjectMeta.creationTimestamp": "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+  "PodStatus.podIP": "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.",
+  "PodSpec.nodeName": "NodeName is a request to schedule this pod onto a specific node. If it is non-empty, the scheduler simply schedules this pod onto that node, assuming that it fits resource requirements.",
+  "PodStatus.nominatedNodeName": "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.",
+  "PodSpec.readinessGates": "If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to \"True\" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates",
+  "NodeSystemInfo.kubeletVersion": "Kubelet Version reported by the node.",
+  "NodeStatus.addresses": "List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/concepts/nodes/node/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node's address in its own status or consumers of the downward API (status.hostIP).",
+  "NodeSystemInfo.osImage": "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).",
+  "NodeSystemInfo.kernelVersion": "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).",
+  "NodeSystemInfo.containerRuntimeVersion": "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).",
+  "ServiceSpec.type": "type determines how the Service is exposed. Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. \"ClusterIP\" allocates a cluster-internal IP address for load-balancing to endpoints. Endpoints are determined by the selector or if that is not specified, by manual construction of an Endpoints object or EndpointSlice objects. If clusterIP is \"None\", no virtual IP is allocated and the endpoints are published as a set of endpoints rather than a virtual IP. \"NodePort\" builds on ClusterIP and allocates a port on every node which routes to the same endpoints as the clusterIP. \"LoadBalancer\" builds on NodePort and creates an external load-balancer (if supported in the current cloud) which routes to the same endpoints as the clusterIP. \"ExternalName\" aliases this service to the specified externalName. Several other fields do not apply to ExternalName services. More info: https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types",
+  "ServiceSpec.clusterIP": "clusterIP is the IP address of the service and is usually assigned randomly. If an address is specified manually, is in-range (as per system configuration), and is not in use, it will be allocated to the service; otherwise creation of the service will fail. This field may not be changed through updates unless the type field is also being changed to ExternalName (which requires this field to be blank) or the type field is being changed from ExternalName (in which case this field may optionally be specified, as describe above).  Valid values are \"None\", empty string (\"\"), or a valid IP address. Setting this to \"None\" makes a \"headless service\" (no virtual IP), which is useful when direct endpoint connections are preferred and proxying is not required.  Only applies to types ClusterIP, NodePort, and LoadBalancer. If this field is specified when creating a Service of type ExternalName, creation will fail. This field will be wiped when updating a Service to type ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies",
+  "ServiceSpec.externalIPs": "externalIPs is a list of IP addresses for which nodes in the cluster will also accept traffic for this service.  These IPs are not managed by Kubernetes.  The user is responsible for ensuring that traffic arrives at a node with this IP.  A common example is external load-balancers that are not part of the Kubernetes system.",
+  "ServiceSpec.ports": "The list of ports that are exposed by this service. More info: https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies",
+  "ServiceSpec.selector": "Route service traffic to pods with label keys and values matching this selector. If empty or not present, the service is assumed to have an external process managing its endpoints, which Kubernetes will not modify. Only applies to types ClusterIP, NodePort, and LoadBalancer. Ignored if type is ExternalName. More info: https://kubernetes.io/docs/concepts/services-networking/service/",
+  "Endpoints.subsets": "The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to the IPs they share. A single address with multiple ports, some of which are ready and some of which are not (because they come from different containers) will result in the address being displayed in different subsets for the different ports. No address will appear in both Addresses and NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.",
+  "EndpointSlice.addressType": "addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name.",
+  "EndpointSlice.ports": "ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports. When a port is defined with a nil port value, it indicates \"all ports\". Each slice may include a maximum of 100 ports.",
+  "EndpointSlice.endpoints": "endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.",
+  "DeploymentStatus.updatedReplicas": "Total number of non-terminated pods targeted by this deployment that have the desired template spec.",
+  "DeploymentStatus.availableReplicas": "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.",
+  "DeploymentSpec.selector": "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment. It must match the pod template's labels.",
+  "ReplicaSetSpec.replicas": "Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller",
+  "ReplicaSetStatus.replicas": "Replicas is the most recently observed number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller/#what-is-a-replicationcontroller",
+  "ReplicaSetStatus.readyReplicas": "readyReplicas is the number of pods targeted by this ReplicaSet with a Ready Condition.",
+  "ReplicaSetSpec.selector": "Selector is a label query over pods that should match the replica count. Label keys and values that must match in order to be controlled by this replica set. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+  "Event.lastTimestamp": "The time at which the most recent occurrence of this event was recorded.",
+  "Event.type": "Type of this event (Normal, Warning), new types could be added in the future",
+  "Event.reason": "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+  "Event.involvedObject": "The object that this event is about.",
+  "ObjectReference.fieldPath": "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: \"spec.containers{name}\" (where \"name\" refers to the name of the container that triggered the event) or if no container name is specified \"spec.containers[2]\" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.",
+  "Event.source": "The component reporting this event. Should be a short machine understandable string.",
+  "Event.message": "A human-readable description of the status of this operation.",
+  "Event.firstTimestamp": "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)",
+  "Event.count": "The number of times this event has occurred.",
+  "LeaseSpec.holderIdentity": "holderIdentity contains the identity of the holder of a current lease.",
+  "ConfigMap.data": "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
+};
+
+const doc = (key: string): string => swaggerDoc[key] ?? "";
+
+function col(name: string, type: string, description: string, priority = 0, format = ""): TableColumn {
+  return { name, type, format, description, priority };
+}
+const nameCol = (): TableColumn => col("Name", "string", doc("ObjectMeta.name"), 0, "name");
+const ageCol = (): TableColumn => col("Age", "string", doc("ObjectMeta.creationTimestamp"));
+const containersCol = () => col("Containers", "string", "Names of each container in the template.", 1);
+const imagesCol = () => col("Images", "string", "Images referenced by each container in the template.", 1);
+
+/** Column definitions per kind, exactly as printers.go registers them (priority 1 = wide only). */
+export const columnDefinitions: Record<string, TableColumn[]> = {
+  Pod: [
+    nameCol(),
+    col("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
+    col("Status", "string", "The aggregate status of the containers in this pod."),
+    col("Restarts", "string", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+    ageCol(),
+    col("IP", "string", doc("PodStatus.podIP"), 1),
+    col("Node", "string", doc("PodSpec.nodeName"), 1),
+    col("Nominated Node", "string", doc("PodStatus.nominatedNodeName"), 1),
+    col("Readiness Gates", "string", doc("PodSpec.readinessGates"), 1),
+  ],
+  Node: [
+    nameCol(),
+    col("Status", "string", "The status of the node"),
+    col("Roles", "string", "The roles of the node"),
+    ageCol(),
+    col("Version", "string", doc("NodeSystemInfo.kubeletVersion")),
+    col("Internal-IP", "string", doc("NodeStatus.addresses"), 1),
+    col("External-IP", "string", doc("NodeStatus.addresses"), 1),
+    col("OS-Image", "string", doc("NodeSystemInfo.osImage"), 1),
+    col("Kernel-Version", "string", doc("NodeSystemInfo.kernelVersion"), 1),
+    col("Container-Runtime", "string", doc("NodeSystemInfo.containerRuntimeVersion"), 1),
+  ],
+  Service: [
+    nameCol(),
+    col("Type", "string", doc("ServiceSpec.type")),
+    col("Cluster-IP", "string", doc("ServiceSpec.clusterIP")),
+    col("External-IP", "string", doc("ServiceSpec.externalIPs")),
+    col("Port(s)", "string", doc("ServiceSpec.ports")),
+    ageCol(),
+    col("Selector", "string", doc("ServiceSpec.selector"), 1),
+  ],
+  Endpoints: [nameCol(), col("Endpoints", "string", doc("Endpoints.subsets")), ageCol()],
+  EndpointSlice: [
+    nameCol(),
+    col("AddressType", "string", doc("EndpointSlice.addressType")),
+    col("Ports", "string", doc("EndpointSlice.ports")),
+    col("Endpoints", "string", doc("EndpointSlice.endpoints")),
+    ageCol(),
+  ],
+  Deployment: [
+    nameCol(),
+    col("Ready", "string", "Number of the pod with ready state"),
+    col("Up-to-date", "string", doc("DeploymentStatus.updatedReplicas")),
+    col("Available", "string", doc("DeploymentStatus.availableReplicas")),
+    ageCol(), containersCol(), imagesCol(),
+    col("Selector", "string", doc("DeploymentSpec.selector"), 1),
+  ],
+  ReplicaSet: [
+    nameCol(),
+    col("Desired", "integer", doc("ReplicaSetSpec.replicas")),
+    col("Current", "integer", doc("ReplicaSetStatus.replicas")),
+    col("Ready", "integer", doc("ReplicaSetStatus.readyReplicas")),
+    ageCol(), containersCol(), imagesCol(),
+    col("Selector", "string", doc("ReplicaSetSpec.selector"), 1),
+  ],
+  Event: [
+    col("Last Seen", "string", doc("Event.lastTimestamp")),
+    col("Type", "string", doc("Event.type")),
+    col("Reason", "string", doc("Event.reason")),
+    col("Object", "string", doc("Event.involvedObject")),
+    col("Subobject", "string", doc("ObjectReference.fieldPath"), 1),
+    col("Source", "string", doc("Event.source"), 1),
+    col("Message", "string", doc("Event.message")),
+    col("First Seen", "string", doc("Event.firstTimestamp"), 1),
+    col("Count", "string", doc("Event.count"), 1),
+    col("Name", "string", doc("ObjectMeta.name"), 1, "name"),
+  ],
+  Namespace: [nameCol(), col("Status", "string", "The status of the namespace"), ageCol()],
+  Lease: [nameCol(), col("Holder", "string", doc("LeaseSpec.holderIdentity")), ageCol()],
+  ConfigMap: [nameCol(), col("Data", "string", doc("ConfigMap.data")), ageCol()],
+};
+const genericColumns: TableColumn[] = [nameCol(), ageCol()];
+
+/** kubectl's duration.HumanDuration: "45s", "3m2s", "10m", "5h3m", "2d3h", "400d", "3y20d". */
+export function formatAge(ms: number): string {
+  const seconds = Math.trunc(ms / 1000);
+  // Up to two seconds of clock skew count as "now".
+  if (seconds < -1) return "<invalid>";
+  if (seconds < 0) return "0s";
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.trunc(ms / 60_000);
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.trunc(ms / 3_600_000);
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  const days = Math.trunc(hours / 24);
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
+  if (hours < 24 * 365 * 2) return `${days}d`;
+  const years = Math.trunc(days / 365);
+  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
+  return `${years}y`;
+}
+
+/** translateTimestampSince: the age of an RFC 3339 timestamp at `now`, "<unknown>" when unset. */
+export function timestampSince(ts: string | undefined, now: number): string {
+  if (!ts) return "<unknown>";
+  const t = Date.parse(ts);
+  return Number.isNaN(t) ? "<unknown>" : formatAge(now - t);
+}
+
+// ---- Pod ----
+
+// Loose views of objects the project may hand us untyped.
+type Obj = { metadata?: { name?: string; creationTimestamp?: string; deletionTimestamp?: string; labels?: Record<string, string> } } & Record<string, any>;
+
+const isSidecar = (c: Container | undefined) => c?.restartPolicy === "Always";
+const hasPodReadyCondition = (conds: PodCondition[] | undefined) => (conds ?? []).some((c) => c.type === "Ready" && c.status === "True");
+const isInitializedTrue = (conds: PodCondition[] | undefined) => (conds ?? []).some((c) => c.type === "Initialized" && c.status === "True");
+const later = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : Date.parse(b) > Date.parse(a) ? b : a);
+
+interface PodSummary { ready: string; status: string; restarts: string }
+
+/** printPod's READY, STATUS and RESTARTS cells for a pod at `now`. */
+export function podSummary(pod: Pod, now: number): PodSummary {
+  const spec = pod.spec ?? { containers: [] };
+  const st = pod.status ?? {};
+  const inits = new Map((spec.initContainers ?? []).map((c) => [c.name, c] as const));
+  let total = spec.containers.length + (spec.initContainers ?? []).filter(isSidecar).length;
+  let readyCount = 0;
+  let restarts = 0, sidecarRestarts = 0;
+  let lastRestart: string | undefined, lastSidecarRestart: string | undefined;
+  let reason = st.reason || st.phase || "";
+  // A scheduling-gated pod reports its gate rather than Pending.
+  if ((st.conditions ?? []).some((c) => c.type === "PodScheduled" && c.reason === "SchedulingGated")) reason = "SchedulingGated";
+
+  let initializing = false;
+  const initStatuses = st.initContainerStatuses ?? [];
+  for (let i = 0; i < initStatuses.length; i++) {
+    const c = initStatuses[i]!;
+    restarts += c.restartCount ?? 0;
+    const finished = c.lastState?.terminated?.finishedAt;
+    if (c.lastState?.terminated) lastRestart = later(lastRestart, finished);
+    const sidecar = isSidecar(inits.get(c.name));
+    if (sidecar) {
+      sidecarRestarts += c.restartCount ?? 0;
+      if (c.lastState?.terminated) lastSidecarRestart = later(lastSidecarRestart, finished);
+    }
+    const term = c.state?.terminated;
+    const wait = c.state?.waiting;
+    if (term && term.exitCode === 0) continue;
+    if (sidecar && c.started === true) { if (c.ready) readyCount++; continue; }
+    if (term) reason = term.reason ? `Init:${term.reason}` : term.signal ? `Init:Signal:${term.signal}` : `Init:ExitCode:${term.exitCode}`;
+    else if (wait?.reason && wait.reason !== "PodInitializing") reason = `Init:${wait.reason}`;
+    else reason = `Init:${i}/${(spec.initContainers ?? []).length}`;
+    initializing = true;
+    break;
+  }
+
+  if (!initializing || isInitializedTrue(st.conditions)) {
+    restarts = sidecarRestarts;
+    lastRestart = lastSidecarRestart;
+    let hasRunning = false;
+    const statuses = st.containerStatuses ?? [];
+    // Walk backwards so the first container's state wins, as printPod does.
+    for (let i = statuses.length - 1; i >= 0; i--) {
+      const c = statuses[i]!;
+      restarts += c.restartCount ?? 0;
+      if (c.lastState?.terminated) lastRestart = later(lastRestart, c.lastState.terminated.finishedAt);
+      const term = c.state?.terminated;
+      if (c.state?.waiting?.reason) reason = c.state.waiting.reason;
+      else if (term?.reason) reason = term.reason;
+      else if (term) reason = term.signal ? `Signal:${term.signal}` : `ExitCode:${term.exitCode}`;
+      else if (c.ready && c.state?.running) { hasRunning = true; readyCount++; }
+    }
+    // A completed container beside a running one is not the pod's story.
+    if (reason === "Completed" && hasRunning) reason = hasPodReadyCondition(st.conditions) ? "Running" : "NotReady";
+  }
+
+  const terminal = st.phase === "Succeeded" || st.phase === "Failed";
+  if (pod.metadata?.deletionTimestamp && st.reason === "NodeLost") reason = "Unknown";
+  else if (pod.metadata?.deletionTimestamp && !terminal) reason = "Terminating";
+
+  const restartsCell = restarts !== 0 && lastRestart ? `${restarts} (${timestampSince(lastRestart, now)} ago)` : String(restarts);
+  return { ready: `${readyCount}/${total}`, status: reason, restarts: restartsCell };
+}
+
+function readinessGatesCell(pod: Pod): string {
+  const gates = pod.spec?.readinessGates ?? [];
+  if (gates.length === 0) return "<none>";
+  const conds = pod.status?.conditions ?? [];
+  const ok = gates.filter((g) => conds.find((c) => c.type === g.conditionType)?.status === "True").length;
+  return `${ok}/${gates.length}`;
+}
+
+function podCells(pod: Pod, wide: boolean, now: number): (string | number)[] {
+  const s = podSummary(pod, now);
+  const cells: (string | number)[] = [pod.metadata?.name ?? "", s.ready, s.status, s.restarts, timestampSince(pod.metadata?.creationTimestamp, now)];
+  if (!wide) return cells;
+  const ip = pod.status?.podIPs?.[0]?.ip || "<none>";
+  return [...cells, ip, pod.spec?.nodeName || "<none>", pod.status?.nominatedNodeName || "<none>", readinessGatesCell(pod)];
+}
+
+// ---- Node ----
+
+/** Node roles from node-role.kubernetes.io/<role> and kubernetes.io/role labels, sorted. */
+export function nodeRoles(labels: Record<string, string> | undefined): string[] {
+  const roles = new Set<string>();
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    if (k.startsWith("node-role.kubernetes.io/")) {
+      const role = k.slice("node-role.kubernetes.io/".length);
+      if (role) roles.add(role);
+    } else if (k === "kubernetes.io/role" && v !== "") roles.add(v);
+  }
+  return [...roles].sort();
+}
+
+function nodeCells(n: Obj, wide: boolean, now: number): (string | number)[] {
+  const readyCond = (n.status?.conditions ?? []).find((c: { type: string }) => c.type === "Ready");
+  const status: string[] = readyCond ? [readyCond.status === "True" ? "Ready" : "NotReady"] : ["Unknown"];
+  if (n.spec?.unschedulable) status.push("SchedulingDisabled");
+  const info = n.status?.nodeInfo ?? {};
+  const cells: (string | number)[] = [n.metadata?.name ?? "", status.join(","), nodeRoles(n.metadata?.labels).join(",") || "<none>",
+    timestampSince(n.metadata?.creationTimestamp, now), info.kubeletVersion ?? ""];
+  if (!wide) return cells;
+  const addr = (type: string) => (n.status?.addresses ?? []).find((a: { type: string }) => a.type === type)?.address ?? "<none>";
+  return [...cells, addr("InternalIP"), addr("ExternalIP"), info.osImage || "<unknown>", info.kernelVersion || "<unknown>", info.containerRuntimeVersion || "<unknown>"];
+}
+
+// ---- Service, Endpoints, EndpointSlice ----
+
+/** labels.FormatLabels: "k=v,k2=v2" sorted by key, "<none>" when empty. */
+export function formatLabels(m: Record<string, string> | undefined): string {
+  const keys = Object.keys(m ?? {}).sort();
+  return keys.length === 0 ? "<none>" : keys.map((k) => `${k}=${m![k]}`).join(",");
+}
+
+/** A LabelSelector as labels.Selector.String() prints it: requirements sorted by key. */
+export function selectorString(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): string {
+  const reqs: [string, string][] = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => [k, `${k}=${v}`]);
+  for (const e of sel?.matchExpressions ?? []) {
+    const vals = [...(e.values ?? [])].sort().join(",");
+    const text = e.operator === "In" ? `${e.key} in (${vals})` : e.operator === "NotIn" ? `${e.key} notin (${vals})`
+      : e.operator === "Exists" ? e.key : `!${e.key}`;
+    reqs.push([e.key, text]);
+  }
+  return reqs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((r) => r[1]).join(",");
+}
+
+const formatLabelSelector = (sel: Parameters<typeof selectorString>[0]) => selectorString(sel) || "<none>";
+
+function loadBalancerIPs(svc: Obj, wide: boolean): string {
+  const set = new Set<string>();
+  for (const i of svc.status?.loadBalancer?.ingress ?? []) { if (i.ip) set.add(i.ip); else if (i.hostname) set.add(i.hostname); }
+  const r = [...set].sort().join(",");
+  return !wide && r.length > 16 ? `${r.slice(0, 13)}...` : r;
+}
+
+function serviceExternalIP(svc: Obj, wide: boolean): string {
+  const ext: string[] = svc.spec?.externalIPs ?? [];
+  switch (svc.spec?.type ?? "ClusterIP") {
+    case "ClusterIP": case "NodePort": return ext.length > 0 ? ext.join(",") : "<none>";
+    case "LoadBalancer": {
+      const lb = loadBalancerIPs(svc, wide);
+      if (ext.length > 0) return [...(lb ? lb.split(",") : []), ...ext].join(",");
+      return lb || "<pending>";
+    }
+    case "ExternalName": return svc.spec?.externalName ?? "";
+    default: return "<unknown>";
+  }
+}
+
+function servicePorts(ports: { port: number; nodePort?: number; protocol?: string }[] | undefined): string {
+  const s = (ports ?? []).map((p) => p.nodePort ? `${p.port}:${p.nodePort}/${p.protocol ?? "TCP"}` : `${p.port}/${p.protocol ?? "TCP"}`).join(",");
+  return s || "<none>";
+}
+
+function serviceCells(svc: Obj, wide: boolean, now: number): (string | number)[] {
+  const clusterIP = svc.spec?.clusterIPs?.[0] ?? svc.spec?.clusterIP ?? "<none>";
+  const cells: (string | number)[] = [svc.metadata?.name ?? "", svc.spec?.type ?? "ClusterIP", clusterIP, serviceExternalIP(svc, wide),
+    servicePorts(svc.spec?.ports), timestampSince(svc.metadata?.creationTimestamp, now)];
+  return wide ? [...cells, formatLabels(svc.spec?.selector)] : cells;
+}
+
+const joinHostPort = (ip: string, port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
+
+/** formatEndpoints: up to three ip:port pairs then "+ N more...", "<none>" without subsets. */
+export function formatEndpoints(ep: Obj): string {
+  const subsets: { addresses?: { ip: string }[]; ports?: { port: number }[] }[] = ep.subsets ?? [];
+  if (subsets.length === 0) return "<none>";
+  const list: string[] = [];
+  let count = 0;
+  for (const ss of subsets) {
+    const addrs = ss.addresses ?? [];
+    const items = (ss.ports ?? []).length === 0 ? addrs.map((a) => a.ip) : (ss.ports ?? []).flatMap((p) => addrs.map((a) => joinHostPort(a.ip, p.port)));
+    count += items.length;
+    for (const it of items) if (list.length < 3) list.push(it);
+  }
+  return count > 3 ? `${list.join(",")} + ${count - 3} more...` : list.join(",");
+}
+
+function listWithMore(items: string[]): string {
+  const shown = items.slice(0, 3).join(",");
+  if (items.length > 3) return `${shown} + ${items.length - 3} more...`;
+  return shown || "<unset>";
+}
+
+function endpointSliceCells(es: Obj, now: number): (string | number)[] {
+  const ports = (es.ports ?? []).map((p: { port?: number; name?: string }) => (p.port !== undefined ? String(p.port) : p.name ?? "*"));
+  const addrs = (es.endpoints ?? []).flatMap((e: { addresses?: string[] }) => e.addresses ?? []);
+  return [es.metadata?.name ?? "", es.addressType ?? "", listWithMore(ports), listWithMore(addrs), timestampSince(es.metadata?.creationTimestamp, now)];
+}
+
+// ---- Workloads ----
+
+function containerCells(containers: Container[] | undefined): [string, string] {
+  return [(containers ?? []).map((c) => c.name).join(","), (containers ?? []).map((c) => c.image ?? "").join(",")];
+}
+
+function deploymentCells(d: Obj, wide: boolean, now: number): (string | number)[] {
+  const st = d.status ?? {};
+  const cells: (string | number)[] = [d.metadata?.name ?? "", `${st.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, st.updatedReplicas ?? 0,
+    st.availableReplicas ?? 0, timestampSince(d.metadata?.creationTimestamp, now)];
+  return wide ? [...cells, ...containerCells(d.spec?.template?.spec?.containers), selectorString(d.spec?.selector)] : cells;
+}
+
+function replicaSetCells(rs: Obj, wide: boolean, now: number): (string | number)[] {
+  const st = rs.status ?? {};
+  const cells: (string | number)[] = [rs.metadata?.name ?? "", rs.spec?.replicas ?? 0, st.replicas ?? 0, st.readyReplicas ?? 0,
+    timestampSince(rs.metadata?.creationTimestamp, now)];
+  return wide ? [...cells, ...containerCells(rs.spec?.template?.spec?.containers), formatLabelSelector(rs.spec?.selector)] : cells;
+}
+
+// ---- Events and the rest ----
+
+function eventSource(e: Obj): string {
+  const component = e.source?.component || e.reportingComponent || "";
+  const host = e.source?.host || e.reportingInstance || "";
+  return host ? `${component}, ${host}` : component;
+}
+
+function eventCells(e: Obj, wide: boolean, now: number): (string | number)[] {
+  const first = e.firstTimestamp ? timestampSince(e.firstTimestamp, now) : timestampSince(e.eventTime, now);
+  let last = e.lastTimestamp ? timestampSince(e.lastTimestamp, now) : first;
+  let count: number = e.count ?? 0;
+  if (e.series) { last = timestampSince(e.series.lastObservedTime, now); count = e.series.count ?? 0; }
+  else if (count === 0) count = 1; // singleton events carry no count in the events.k8s.io API
+  const inv = e.involvedObject ?? {};
+  const target = inv.name ? `${String(inv.kind ?? "").toLowerCase()}/${inv.name}` : String(inv.kind ?? "").toLowerCase();
+  const message = String(e.message ?? "").trim();
+  if (!wide) return [last, e.type ?? "", e.reason ?? "", target, message];
+  return [last, e.type ?? "", e.reason ?? "", target, inv.fieldPath ?? "", eventSource(e), message, first, count, e.metadata?.name ?? ""];
+}
+
+function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | number)[] {
+  const name = o.metadata?.name ?? "";
+  const age = timestampSince(o.metadata?.creationTimestamp, now);
+  switch (kind) {
+    case "Pod": return podCells(o as Pod, wide, now);
+    case "Node": return nodeCells(o, wide, now);
+    case "Service": return serviceCells(o, wide, now);
+    case "Endpoints": return [name, formatEndpoints(o), age];
+    case "EndpointSlice": return endpointSliceCells(o, now);
+    case "Deployment": return deploymentCells(o, wide, now);
+    case "ReplicaSet": return replicaSetCells(o, wide, now);
+    case "Event": return eventCells(o, wide, now);
+    case "Namespace": return [name, o.status?.phase ?? "", age];
+    case "Lease": return [name, o.spec?.holderIdentity ?? "", age];
+    case "ConfigMap": return [name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age];
+    default: return [name, age];
+  }
+}
+
+/**
+ * The Table kubectl gets for `kind`: Kubernetes' column definitions and one row per object.
+ * With wide, rows also carry the priority-1 cells (the API server always generates them).
+ */
+export function tableFor(kind: string, objects: object[], opts: { wide?: boolean; now: number }): Table {
+  const columns = (columnDefinitions[kind] ?? genericColumns).map((c) => ({ ...c }));
+  const rows = objects.map((object) => ({ cells: rowCells(kind, object as Obj, opts.wide ?? false, opts.now), object }));
+  return { columns, rows };
+}
+
+/**
+ * Renders a Table as kubectl prints it: upper-case headers, wide-only columns dropped unless wide,
+ * every column but the last padded to its widest cell plus 3 spaces (tabwriter minwidth 6, padding 3).
+ */
+export function renderTable(table: Table, opts: { noHeaders?: boolean; wide?: boolean } = {}): string {
+  const keep = table.columns.map((c, i) => [c, i] as const).filter(([c]) => opts.wide || c.priority === 0).map(([, i]) => i);
+  const lines: string[][] = [];
+  if (!opts.noHeaders) lines.push(keep.map((i) => table.columns[i]!.name.toUpperCase()));
+  const normal = table.columns.map((c, i) => [c, i] as const).filter(([c]) => c.priority === 0).map(([, i]) => i);
+  for (const r of table.rows) {
+    // Rows built without wide carry only the priority-0 cells, in column order.
+    const full = r.cells.length >= table.columns.length;
+    lines.push(keep.map((i) => String((full ? r.cells[i] : r.cells[normal.indexOf(i)]) ?? "")));
+  }
+  const widths = keep.map((_, j) => Math.max(6, ...lines.map((l) => l[j]!.length + 3)));
+  return lines.map((l) => l.map((cell, j) => (j === l.length - 1 ? cell : cell.padEnd(widths[j]!))).join("")).join("\n") + (lines.length ? "\n" : "");
+}

@@ -1,0 +1,373 @@
+// The actor system: actors made from the machines, one FIFO channel per (sender, receiver)
+// pair, a clock (virtual or live), a seeded chooser that picks which ready channel delivers
+// next, named timers, and a trace. Same seed, same run, byte for byte.
+
+import { createActor, type AnyActorRef, type AnyStateMachine } from "xstate";
+import type { Address, Effects, TimerRequest } from "../machines/messages.js";
+import { Rng, seedFor } from "../machines/common/prng.js";
+import { MinHeap } from "./heap.js";
+import { summarize } from "./summary.js";
+import type { TraceEntry } from "./docs/trace-types.js";
+
+interface Channel {
+  key: string;
+  from: Address;
+  to: Address;
+  queue: any[];
+  head: number;
+  /** index in Runtime.ready, or -1 when empty */
+  readyIndex: number;
+}
+
+interface Timer {
+  at: number;
+  seq: number;
+  owner: Address;
+  key: string;
+  event: { type: string; [k: string]: unknown };
+  background: boolean;
+  canceled: boolean;
+}
+
+interface ActorEntry {
+  address: Address;
+  machine: AnyStateMachine;
+  input: unknown;
+  ref: AnyActorRef;
+  lastValue: string;
+}
+
+/** An endpoint outside the actor system (the cluster facade, the HTTP server). */
+export type External = (msg: any, from: Address) => void;
+
+/** Decides whether a message may cross; returns the reason when it may not. */
+export type ChannelPolicy = (from: Address, to: Address, msg: { type: string }) => string | undefined;
+
+export interface RuntimeOptions {
+  seed: number;
+  /** ms since the epoch at which simulated time starts */
+  startTime?: number;
+  trace?: boolean;
+  policy?: ChannelPolicy;
+  /** bound on messages delivered by one settle() before it fails by name */
+  maxStepsPerSettle?: number;
+}
+
+/** Raised when a bounded loop exceeds its bound; the name says which. */
+export class BoundExceeded extends Error {
+  constructor(public bound: string, detail: string) {
+    super(`${bound} exceeded: ${detail}`);
+  }
+}
+
+export class Runtime {
+  now: number;
+  readonly seed: number;
+  private readonly chooser: Rng;
+  private readonly actors = new Map<Address, ActorEntry>();
+  private readonly externals = new Map<Address, External>();
+  private readonly channels = new Map<string, Channel>();
+  private readonly ready: Channel[] = [];
+  private readonly timers = new MinHeap<Timer>();
+  private readonly timerByKey = new Map<string, Timer>();
+  private timerSeq = 0;
+  private workTimers = 0;
+  private readonly traceOn: boolean;
+  private readonly entries: TraceEntry[] = [];
+  private seq = 0;
+  private readonly policy: ChannelPolicy | undefined;
+  private readonly maxSteps: number;
+  /** messages delivered since the runtime started */
+  delivered = 0;
+  refused = 0;
+  private delivering = false;
+  private failure: Error | undefined;
+  /** observers called after every delivery (invariant checks) */
+  readonly observers: Array<(rt: Runtime) => void> = [];
+
+  constructor(opts: RuntimeOptions) {
+    this.seed = opts.seed;
+    this.now = opts.startTime ?? Date.UTC(2026, 0, 1);
+    this.chooser = new Rng(seedFor(opts.seed, "chooser"));
+    this.traceOn = opts.trace ?? true;
+    this.policy = opts.policy;
+    this.maxSteps = opts.maxStepsPerSettle ?? 50_000_000;
+  }
+
+  /** Starts an actor from a machine at an address. */
+  spawn(address: Address, machine: AnyStateMachine, input?: unknown): void {
+    if (this.actors.has(address) || this.externals.has(address)) throw new Error(`actor ${address} already exists`);
+    const ref = createActor(machine, { input, id: address });
+    const entry: ActorEntry = { address, machine, input, ref, lastValue: "" };
+    ref.on("effects", (fx: Effects) => this.perform(address, fx));
+    ref.subscribe({ error: (err: unknown) => this.fail(new Error(`actor ${address} failed: ${(err as Error)?.stack ?? err}`)) });
+    this.actors.set(address, entry);
+    ref.start();
+    this.recordState(entry);
+  }
+
+  /** Registers an endpoint that is not a machine (it receives messages through a callback). */
+  external(address: Address, handler: External): void {
+    this.externals.set(address, handler);
+  }
+
+  /** Stops an actor (a crash): its in-memory state is lost, messages to it are dropped, its timers canceled. */
+  crash(address: Address): void {
+    const e = this.actors.get(address);
+    if (!e) return;
+    e.ref.stop();
+    this.actors.delete(address);
+    for (const ch of this.channels.values()) if (ch.to === address || ch.from === address) this.drain(ch);
+    for (const t of this.timerByKey.values()) if (t.owner === address) this.cancelTimer(t);
+    this.record({ kind: "fault", fault: "crash", detail: address });
+  }
+
+  /** Starts a crashed actor again from its machine and input: state is rebuilt from the API server. */
+  restart(address: Address, machine: AnyStateMachine, input?: unknown): void {
+    this.crash(address);
+    this.spawn(address, machine, input);
+  }
+
+  has(address: Address): boolean {
+    return this.actors.has(address);
+  }
+
+  /** The snapshot of an actor, for inspection (never mutate it). */
+  snapshot(address: Address): any {
+    return this.actors.get(address)?.ref.getSnapshot();
+  }
+
+  addresses(): Address[] {
+    return [...this.actors.keys()];
+  }
+
+  /** Puts a message on the (from, to) channel, unless the policy refuses it. */
+  send(from: Address, to: Address, msg: { type: string; [k: string]: any }): void {
+    const why = this.policy?.(from, to, msg);
+    if (why !== undefined) {
+      this.refused++;
+      this.record({ kind: "refused", from, to, type: msg.type, why });
+      return;
+    }
+    const key = `${from}>${to}`;
+    let ch = this.channels.get(key);
+    if (!ch) {
+      ch = { key, from, to, queue: [], head: 0, readyIndex: -1 };
+      this.channels.set(key, ch);
+    }
+    ch.queue.push(msg);
+    if (ch.readyIndex < 0) {
+      ch.readyIndex = this.ready.length;
+      this.ready.push(ch);
+    }
+  }
+
+  /** Number of messages in flight. */
+  get inFlight(): number {
+    let n = 0;
+    for (const ch of this.ready) n += ch.queue.length - ch.head;
+    return n;
+  }
+
+  /** True when some channel has a message to deliver. */
+  get hasReady(): boolean {
+    return this.ready.length > 0;
+  }
+
+  /** Pending timers that keep settle() busy. */
+  get pendingWork(): number {
+    return this.workTimers;
+  }
+
+  /** Delivers one message from a channel the chooser picks. Returns false when none is ready. */
+  step(): boolean {
+    if (this.ready.length === 0) return false;
+    const ch = this.ready.length === 1 ? this.ready[0]! : this.ready[this.chooser.int(this.ready.length)]!;
+    const msg = ch.queue[ch.head];
+    ch.queue[ch.head++] = undefined;
+    if (ch.head === ch.queue.length) this.drain(ch);
+    else if (ch.head > 1024 && ch.head * 2 > ch.queue.length) {
+      ch.queue = ch.queue.slice(ch.head);
+      ch.head = 0;
+    }
+    this.deliver(ch.from, ch.to, msg);
+    return true;
+  }
+
+  private drain(ch: Channel): void {
+    ch.queue = [];
+    ch.head = 0;
+    if (ch.readyIndex >= 0) {
+      const last = this.ready.pop()!;
+      if (last !== ch) {
+        this.ready[ch.readyIndex] = last;
+        last.readyIndex = ch.readyIndex;
+      }
+      ch.readyIndex = -1;
+    }
+  }
+
+  private deliver(from: Address, to: Address, msg: any): void {
+    this.delivered++;
+    if (this.traceOn) this.record({ kind: "deliver", from, to, type: msg.type, summary: summarize(msg) });
+    const ext = this.externals.get(to);
+    if (ext) {
+      ext(msg, from);
+    } else {
+      const e = this.actors.get(to);
+      if (!e) return; // the receiver is down: the message is lost, as on a broken connection
+      msg.from = from;
+      msg.now = this.now;
+      this.delivering = true;
+      e.ref.send(msg);
+      this.delivering = false;
+      this.recordState(e);
+    }
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure) {
+      const f = this.failure;
+      this.failure = undefined;
+      throw f;
+    }
+    for (const o of this.observers) o(this);
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    if (!this.delivering) this.check();
+  }
+
+  private perform(owner: Address, fx: Effects): void {
+    for (const o of fx.send) this.send(owner, o.to, o.msg);
+    for (const key of fx.cancel) {
+      const t = this.timerByKey.get(`${owner}|${key}`);
+      if (t) this.cancelTimer(t);
+    }
+    for (const t of fx.timers) this.startTimer(owner, t);
+  }
+
+  private startTimer(owner: Address, req: TimerRequest): void {
+    const k = `${owner}|${req.key}`;
+    const old = this.timerByKey.get(k);
+    if (old) this.cancelTimer(old);
+    const t: Timer = { at: this.now + req.ms, seq: this.timerSeq++, owner, key: req.key, event: req.event, background: req.background, canceled: false };
+    this.timerByKey.set(k, t);
+    this.timers.push(t);
+    if (!t.background) this.workTimers++;
+  }
+
+  private cancelTimer(t: Timer): void {
+    if (t.canceled) return;
+    t.canceled = true;
+    this.timerByKey.delete(`${t.owner}|${t.key}`);
+    if (!t.background) this.workTimers--;
+  }
+
+  /** The time of the next live timer, or undefined. */
+  nextTimerAt(): number | undefined {
+    for (;;) {
+      const t = this.timers.peek();
+      if (!t) return undefined;
+      if (!t.canceled) return t.at;
+      this.timers.pop();
+    }
+  }
+
+  /** Fires the earliest timer (moving the clock to it). Returns false when there is none. */
+  fireNextTimer(limit = Infinity): boolean {
+    const at = this.nextTimerAt();
+    if (at === undefined || at > limit) return false;
+    const t = this.timers.pop()!;
+    this.cancelTimer(t);
+    if (t.at > this.now) this.now = t.at;
+    const e = this.actors.get(t.owner);
+    if (e) {
+      const ev: any = { ...t.event, from: t.owner, now: this.now };
+      if (this.traceOn) this.record({ kind: "deliver", from: t.owner, to: t.owner, type: ev.type, summary: summarize(ev) });
+      this.delivering = true;
+      e.ref.send(ev);
+      this.delivering = false;
+      this.recordState(e);
+      this.check();
+    } else {
+      const ext = this.externals.get(t.owner);
+      if (ext) ext({ ...t.event }, t.owner);
+    }
+    return true;
+  }
+
+  /** Delivers every ready message (at the current time). */
+  drainMessages(bound = this.maxSteps): number {
+    let n = 0;
+    while (this.ready.length > 0) {
+      this.step();
+      if (++n > bound) throw new BoundExceeded("maxStepsPerSettle", `${n} messages delivered without quiescence at t=${this.now}`);
+    }
+    return n;
+  }
+
+  /** Runs until no message is in flight and no work timer is pending (background timers don't count). */
+  settle(): number {
+    let n = this.drainMessages();
+    while (this.workTimers > 0) {
+      if (!this.fireNextTimer()) break;
+      n += this.drainMessages(this.maxSteps - n);
+    }
+    return n;
+  }
+
+  /** Moves the clock forward by ms, firing every timer due and delivering every message on the way. */
+  advance(ms: number): void {
+    const target = this.now + ms;
+    this.drainMessages();
+    while (this.fireNextTimer(target)) this.drainMessages();
+    if (this.now < target) this.now = target;
+  }
+
+  /** Runs until `done()` holds, delivering messages and firing timers; throws by name past the bound. */
+  runUntil(done: () => boolean, what: string, maxMs = 3_600_000): void {
+    const limit = this.now + maxMs;
+    while (!done()) {
+      if (this.ready.length > 0) {
+        this.step();
+        continue;
+      }
+      if (!this.fireNextTimer(limit)) throw new BoundExceeded("runUntil", `${what} did not happen within ${maxMs} ms of simulated time`);
+    }
+  }
+
+  private recordState(e: ActorEntry): void {
+    if (!this.traceOn) return;
+    const v = e.ref.getSnapshot().value;
+    const s = typeof v === "string" ? v : JSON.stringify(v);
+    if (s !== e.lastValue) {
+      e.lastValue = s;
+      this.record({ kind: "state", actor: e.address, value: s });
+    }
+  }
+
+  /** Appends an entry to the trace (no-op when tracing is off). */
+  record(entry: DistributiveOmit<TraceEntry, "seq" | "t">): void {
+    if (!this.traceOn) return;
+    this.entries.push({ seq: this.seq++, t: this.now, ...entry } as TraceEntry);
+  }
+
+  trace(): readonly TraceEntry[] {
+    return this.entries;
+  }
+
+  /** The trace as JSON lines. */
+  traceJsonl(): string {
+    return this.entries.map((e) => JSON.stringify(e)).join("\n") + (this.entries.length ? "\n" : "");
+  }
+
+  stopAll(): void {
+    for (const e of this.actors.values()) e.ref.stop();
+    this.actors.clear();
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
