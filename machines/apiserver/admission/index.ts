@@ -1,0 +1,142 @@
+// The API server's write-path mutation: scheme defaulting, mutating admission plugins and the
+// registry strategies' PrepareForCreate / PrepareForUpdate, in the order Kubernetes applies them.
+
+import { admitDefaultTolerationSeconds, admitPriority, admitServiceAccount, defaultPod, preparePodForCreate } from "./pod.js";
+import {
+  defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
+  defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
+} from "./kinds.js";
+
+export { priorityAdmissionError, defaultPullPolicy, imageTag, tokenVolumeName, SYSTEM_PRIORITY_CLASSES } from "./pod.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+export interface MutateContext {
+  /** RFC 3339 time of the request; becomes creationTimestamp on create. */
+  now: string;
+  /** The stored object, for UPDATE. */
+  old?: any;
+  operation: "CREATE" | "UPDATE";
+  /** PriorityClass name -> value; the system classes are always known. */
+  priorityClasses?: Map<string, number>;
+  /** "status" for writes to the status subresource: only status changes are kept. */
+  subresource?: string;
+  /** Random 5-character suffix for the ServiceAccount plugin's kube-api-access-<suffix> volume; no volume when absent. */
+  tokenVolumeSuffix?: string;
+}
+
+const defaulters: Record<string, (o: Obj) => void> = {
+  Pod: defaultPod,
+  Service: defaultService,
+  Deployment: defaultDeployment,
+  ReplicaSet: defaultReplicaSet,
+  Namespace: defaultNamespace,
+  Node: defaultNode,
+  Secret: defaultSecret,
+  Endpoints: defaultEndpoints,
+  EndpointSlice: defaultEndpointSlice,
+  PriorityClass: defaultPriorityClass,
+};
+
+// Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget"]);
+// Kinds with metadata.generation maintained by the strategy.
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget"]);
+
+/** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
+export function mutate(obj: any, ctx: MutateContext): any {
+  const out: Obj = structuredClone(obj);
+  out.metadata ??= {};
+  defaulters[out.kind]?.(out);
+  if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
+  else if (ctx.old) prepareForUpdate(out, ctx.old, ctx.subresource);
+  return out;
+}
+
+// Admission plugins run after decoding (defaults), then the strategy prepares the object.
+function prepareForCreate(o: Obj, ctx: MutateContext): void {
+  o.metadata.creationTimestamp ??= ctx.now;
+  switch (o.kind) {
+    case "Pod":
+      admitServiceAccount(o, ctx.tokenVolumeSuffix);
+      admitDefaultTolerationSeconds(o);
+      admitPriority(o, ctx.priorityClasses);
+      preparePodForCreate(o);
+      return;
+    case "Deployment":
+    case "ReplicaSet":
+    case "PodDisruptionBudget":
+      o.metadata.generation = 1;
+      o.status = {};
+      return;
+    case "Namespace":
+      o.spec = { ...(o.spec ?? {}), finalizers: ["kubernetes"] };
+      o.status = { phase: "Active" };
+      return;
+    case "Service":
+      o.status = { loadBalancer: {} };
+      return;
+  }
+}
+
+// rest.BeforeUpdate: system metadata is never taken from the request.
+function keepSystemMetadata(o: Obj, old: Obj): void {
+  const m = o.metadata;
+  const om = old.metadata ?? {};
+  if (om.creationTimestamp !== undefined) m.creationTimestamp = om.creationTimestamp;
+  if (om.deletionTimestamp !== undefined && m.deletionTimestamp === undefined) m.deletionTimestamp = om.deletionTimestamp;
+  if (om.deletionGracePeriodSeconds !== undefined && m.deletionGracePeriodSeconds === undefined) m.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+  if (om.generation !== undefined) m.generation = om.generation;
+  else delete m.generation;
+  if (!m.uid && om.uid) m.uid = om.uid;
+}
+
+function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
+  keepSystemMetadata(o, old);
+  if (subresource === "status") {
+    // Status writes may not touch spec.
+    if (old.spec !== undefined) o.spec = structuredClone(old.spec);
+    else delete o.spec;
+    return;
+  }
+  if (hasStatus.has(o.kind)) {
+    if (old.status !== undefined) o.status = structuredClone(old.status);
+    else delete o.status;
+  }
+  if (o.kind === "Namespace") o.spec = { ...(o.spec ?? {}), finalizers: structuredClone(old.spec?.finalizers ?? []) };
+  if (o.kind === "Service") keepAllocatedServiceValues(o, old);
+  if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
+    o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
+  }
+}
+
+// The service registry keeps allocated cluster IPs and node ports when an update leaves them out.
+function keepAllocatedServiceValues(o: Obj, old: Obj): void {
+  const spec = o.spec;
+  const oldSpec = old.spec ?? {};
+  const ipTypes = new Set(["ClusterIP", "NodePort", "LoadBalancer"]);
+  if (ipTypes.has(spec.type) && ipTypes.has(oldSpec.type) && !spec.clusterIP && oldSpec.clusterIP) {
+    spec.clusterIP = oldSpec.clusterIP;
+    spec.clusterIPs = oldSpec.clusterIPs ? [...oldSpec.clusterIPs] : [oldSpec.clusterIP];
+  }
+  const portTypes = new Set(["NodePort", "LoadBalancer"]);
+  if (portTypes.has(spec.type) && portTypes.has(oldSpec.type)) {
+    for (const p of spec.ports ?? []) {
+      if (p.nodePort) continue;
+      const match = (oldSpec.ports ?? []).find((q: Obj) => q.port === p.port && q.protocol === p.protocol);
+      if (match?.nodePort) p.nodePort = match.nodePort;
+    }
+  }
+}
+
+// Key-order-insensitive equality of JSON values, as DeepEqual on decoded objects.
+function sameJSON(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameJSON((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

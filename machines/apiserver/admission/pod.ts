@@ -1,0 +1,240 @@
+// Pod defaults (pkg/apis/core/v1/defaults.go) and the mutating admission plugins that touch pods
+// (ServiceAccount, DefaultTolerationSeconds, Priority), plus the pod strategy's PrepareForCreate.
+
+import { formatBytes, formatMilli, milliValue } from "../../common/quantity.js";
+import { podQOSClass } from "../../common/qos.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
+export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
+export const DEFAULT_TOLERATION_SECONDS = 300;
+export const SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
+/** Built-in PriorityClasses every cluster has. */
+export const SYSTEM_PRIORITY_CLASSES: ReadonlyMap<string, number> = new Map([
+  ["system-node-critical", 2000001000],
+  ["system-cluster-critical", 2000000000],
+]);
+
+/** The tag of an image reference as ParseImageName reads it: "latest" when neither tag nor digest is given, "" for digest-only. */
+export function imageTag(image: string): string {
+  const at = image.indexOf("@");
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const lastSlash = name.lastIndexOf("/");
+  const colon = name.indexOf(":", lastSlash + 1);
+  if (colon >= 0) return name.slice(colon + 1);
+  return at >= 0 ? "" : "latest";
+}
+
+/** SetDefaults_Container's pull policy: Always for the "latest" tag (explicit or implied), else IfNotPresent. */
+export function defaultPullPolicy(image: string): "Always" | "IfNotPresent" {
+  return imageTag(image) === "latest" ? "Always" : "IfNotPresent";
+}
+
+function defaultHTTPGet(h: Obj): void {
+  if (!h) return;
+  h.path ??= "/";
+  h.scheme ??= "HTTP";
+}
+
+function defaultProbe(p: Obj): void {
+  if (!p) return;
+  p.timeoutSeconds ??= 1;
+  p.periodSeconds ??= 10;
+  p.successThreshold ??= 1;
+  p.failureThreshold ??= 3;
+  defaultHTTPGet(p.httpGet);
+}
+
+function defaultLifecycle(l: Obj): void {
+  if (!l) return;
+  defaultHTTPGet(l.postStart?.httpGet);
+  defaultHTTPGet(l.preStop?.httpGet);
+}
+
+function defaultEnv(env: Obj[] | undefined): void {
+  for (const e of env ?? []) if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion ??= "v1";
+}
+
+function defaultContainer(c: Obj): void {
+  if (c.imagePullPolicy === undefined || c.imagePullPolicy === "") c.imagePullPolicy = defaultPullPolicy(String(c.image ?? ""));
+  c.terminationMessagePath ??= "/dev/termination-log";
+  c.terminationMessagePolicy ??= "File";
+  for (const p of c.ports ?? []) p.protocol ??= "TCP";
+  defaultProbe(c.livenessProbe);
+  defaultProbe(c.readinessProbe);
+  defaultProbe(c.startupProbe);
+  defaultLifecycle(c.lifecycle);
+  defaultEnv(c.env);
+  c.resources ??= {};
+}
+
+function defaultVolume(v: Obj): void {
+  const sourceKeys = Object.keys(v).filter((k) => k !== "name");
+  if (sourceKeys.length === 0) v.emptyDir = {};
+  if (v.secret) v.secret.defaultMode ??= 420;
+  if (v.configMap) v.configMap.defaultMode ??= 420;
+  if (v.downwardAPI) {
+    v.downwardAPI.defaultMode ??= 420;
+    for (const i of v.downwardAPI.items ?? []) if (i.fieldRef) i.fieldRef.apiVersion ??= "v1";
+  }
+  if (v.projected) {
+    v.projected.defaultMode ??= 420;
+    for (const s of v.projected.sources ?? []) {
+      if (s.serviceAccountToken) s.serviceAccountToken.expirationSeconds ??= 3600;
+      for (const i of s.downwardAPI?.items ?? []) if (i.fieldRef) i.fieldRef.apiVersion ??= "v1";
+    }
+  }
+  if (v.hostPath) v.hostPath.type ??= "";
+}
+
+/** SetDefaults_PodSpec and its nested defaults; applies to pods and pod templates alike. */
+export function defaultPodSpec(spec: Obj): void {
+  spec.dnsPolicy ??= "ClusterFirst";
+  spec.restartPolicy ??= "Always";
+  spec.securityContext ??= {};
+  spec.terminationGracePeriodSeconds ??= DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
+  spec.schedulerName ??= DEFAULT_SCHEDULER_NAME;
+  for (const c of spec.containers ?? []) defaultContainer(c);
+  for (const c of spec.initContainers ?? []) defaultContainer(c);
+  for (const c of spec.ephemeralContainers ?? []) defaultContainer(c);
+  for (const v of spec.volumes ?? []) defaultVolume(v);
+  if (spec.hostNetwork) for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) defaultHostNetworkPorts(c);
+}
+
+// With hostNetwork the container port is the host port, so hostPort defaults to containerPort.
+function defaultHostNetworkPorts(c: Obj): void {
+  for (const p of c.ports ?? []) if (p.hostPort === undefined || p.hostPort === 0) p.hostPort = p.containerPort;
+}
+
+// Only on Pod, not on templates: a limit without a request means request == limit.
+function defaultRequestsFromLimits(c: Obj): void {
+  const limits = c.resources?.limits;
+  if (!limits) return;
+  const requests = (c.resources.requests ??= {});
+  for (const [k, v] of Object.entries(limits)) if (requests[k] === undefined) requests[k] = v;
+}
+
+function formatResource(name: string, milli: number): string {
+  if (name === "cpu") return formatMilli(milli);
+  return formatBytes(Math.round(milli / 1000));
+}
+
+// Effective container requests: sum of app containers, at least the largest init container.
+function aggregateContainerRequests(spec: Obj): Map<string, number> {
+  const sum = new Map<string, number>();
+  for (const c of spec.containers ?? []) {
+    for (const [k, v] of Object.entries(c.resources?.requests ?? {})) sum.set(k, (sum.get(k) ?? 0) + milliValue(v as string));
+  }
+  for (const c of spec.initContainers ?? []) {
+    for (const [k, v] of Object.entries(c.resources?.requests ?? {})) sum.set(k, Math.max(sum.get(k) ?? 0, milliValue(v as string)));
+  }
+  return sum;
+}
+
+// defaultPodRequests: pod-level requests come from container requests, else from pod-level limits.
+function defaultPodLevelRequests(spec: Obj): void {
+  const r = spec.resources;
+  if (!r?.limits || Object.keys(r.limits).length === 0) return;
+  const requests = { ...(r.requests ?? {}) };
+  for (const [k, m] of aggregateContainerRequests(spec)) {
+    if ((k === "cpu" || k === "memory") && requests[k] === undefined) requests[k] = formatResource(k, m);
+  }
+  for (const [k, v] of Object.entries(r.limits)) {
+    if ((k === "cpu" || k === "memory") && requests[k] === undefined) requests[k] = v;
+  }
+  r.requests = requests;
+}
+
+/** SetDefaults_Pod: PodSpec defaults plus what only a Pod (not a template) gets. */
+export function defaultPod(pod: Obj): void {
+  pod.spec ??= {};
+  const spec = pod.spec;
+  for (const c of spec.containers ?? []) defaultRequestsFromLimits(c);
+  for (const c of spec.initContainers ?? []) defaultRequestsFromLimits(c);
+  spec.enableServiceLinks ??= true;
+  defaultPodSpec(spec);
+  if (spec.resources) defaultPodLevelRequests(spec);
+}
+
+/** The ServiceAccount plugin's token volume name for a given random suffix (kube-api-access-xxxxx). */
+export function tokenVolumeName(suffix: string): string {
+  return `kube-api-access-${suffix}`;
+}
+
+function tokenVolume(name: string): Obj {
+  return {
+    name,
+    projected: {
+      defaultMode: 420,
+      sources: [
+        { serviceAccountToken: { expirationSeconds: 3607, path: "token" } },
+        { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+        { downwardAPI: { items: [{ fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" }, path: "namespace" }] } },
+      ],
+    },
+  };
+}
+
+/** ServiceAccount admission: serviceAccountName "default", and the projected token volume when a suffix is given. */
+export function admitServiceAccount(pod: Obj, tokenSuffix?: string): void {
+  const spec = pod.spec;
+  if (!spec.serviceAccountName) spec.serviceAccountName = "default";
+  if (tokenSuffix === undefined || spec.automountServiceAccountToken === false) return;
+  const all = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+  // A pod that already mounts something at the token path keeps its own mount.
+  if (all.some((c: Obj) => (c.volumeMounts ?? []).some((m: Obj) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH))) return;
+  const name = tokenVolumeName(tokenSuffix);
+  spec.volumes = [...(spec.volumes ?? []), tokenVolume(name)];
+  for (const c of all) c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH }];
+}
+
+function tolerates(tols: Obj[], key: string): boolean {
+  return tols.some((t) => (t.key === key || !t.key) && (t.effect === "NoExecute" || !t.effect));
+}
+
+/** DefaultTolerationSeconds: tolerate not-ready and unreachable NoExecute taints for 300s unless the pod already does. */
+export function admitDefaultTolerationSeconds(pod: Obj): void {
+  const tols: Obj[] = [...(pod.spec.tolerations ?? [])];
+  for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
+    if (!tolerates(tols, key)) tols.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+  }
+  pod.spec.tolerations = tols;
+}
+
+function priorityOf(name: string, classes?: ReadonlyMap<string, number>): number | undefined {
+  return classes?.get(name) ?? SYSTEM_PRIORITY_CLASSES.get(name);
+}
+
+/** The Priority plugin's Forbidden reason for a pod, or undefined when it admits it. */
+export function priorityAdmissionError(pod: Obj, classes?: ReadonlyMap<string, number>): string | undefined {
+  const name: string = pod.spec?.priorityClassName ?? "";
+  const computed = name === "" ? 0 : priorityOf(name, classes);
+  if (computed === undefined) return `no PriorityClass with name ${name} was found`;
+  const given = pod.spec?.priority;
+  if (given !== undefined && given !== null && given !== computed) {
+    return `the integer value of priority (${given}) must not be provided in pod spec; priority admission controller computed ${computed} from the given PriorityClass name`;
+  }
+  return undefined;
+}
+
+/** Priority admission: spec.priority from the class (0 without one) and preemptionPolicy PreemptLowerPriority. */
+export function admitPriority(pod: Obj, classes?: ReadonlyMap<string, number>): void {
+  const name: string = pod.spec.priorityClassName ?? "";
+  const p = name === "" ? 0 : priorityOf(name, classes);
+  if (p === undefined) return; // rejected by priorityAdmissionError
+  pod.spec.priority = p;
+  pod.spec.preemptionPolicy ??= "PreemptLowerPriority";
+}
+
+/** The pod strategy's PrepareForCreate: fresh status (Pending, qosClass), generation 1, scheduling-gated condition. */
+export function preparePodForCreate(pod: Obj): void {
+  pod.metadata.generation = 1;
+  // mutatePodTerminationGracePeriodSeconds: a negative grace period would mean "kill at once"; Kubernetes stores 1.
+  if (typeof pod.spec.terminationGracePeriodSeconds === "number" && pod.spec.terminationGracePeriodSeconds < 0) pod.spec.terminationGracePeriodSeconds = 1;
+  pod.status = { phase: "Pending", qosClass: podQOSClass(pod) };
+  if ((pod.spec.schedulingGates ?? []).length > 0) {
+    pod.status.conditions = [{ type: "PodScheduled", status: "False", reason: "SchedulingGated", message: "Scheduling is blocked due to non-empty scheduling gates" }];
+  }
+}

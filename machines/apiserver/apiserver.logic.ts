@@ -1,0 +1,707 @@
+// The API server's request pipeline as functions over its context: authenticate, authorize,
+// read from the watch cache, or prepare a write (create, update, patch, delete, subresources),
+// run mutating admission and validation, and persist it with one compare-and-swap Txn.
+
+import type { Status } from "kubernetes-types/meta/v1";
+import type { Fx } from "../common/effects.js";
+import { Rng } from "../common/prng.js";
+import { rfc3339 } from "../common/time.js";
+import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
+import { parseFieldSelector, parseSelector } from "../common/labels.js";
+import { anonymous, isAllowed, rbacVerb, type UserInfo } from "./authz.js";
+import {
+  addWatch, applyEtcdEvents, candidates, eventFor, loadObject, matches, newWatchCache, removeWatch, supportsField,
+  withResourceVersion, type ClientWatch, type WatchCache,
+} from "./cache.js";
+import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "./patch.js";
+import { apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
+import * as S from "./status.js";
+import { mutate } from "./admission/index.js";
+import { validateCreate, validateUpdate } from "./validation/index.js";
+import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
+
+export type Request = ApiRequest & Stamp;
+
+export interface InFlight {
+  req: Request;
+  user: UserInfo;
+  r?: ResourceInfo;
+  key?: string;
+  old?: any;
+  /** the object to persist */
+  obj?: any;
+  op?: "put" | "delete";
+  /** extra ops in the same Txn (none today; kept for cascading writes) */
+  error?: Status;
+  code?: number;
+  /** what the client gets back, when it is not the persisted object */
+  reply?: any;
+  txnId?: number;
+  /** a write that changes nothing is answered without a Txn */
+  noop?: boolean;
+  /** reads and writes that bypass persistence once answered */
+  done?: boolean;
+}
+
+export interface ApiServerContext {
+  users: Record<string, UserInfo>;
+  cache: WatchCache;
+  backlog: Request[];
+  current?: InFlight;
+  nextEtcdId: number;
+  rng: Rng;
+  eventLease?: { id: number; grantedAt: number };
+  allocators: ServiceAllocators;
+  /** revision recorded at the last compaction tick; compacted at the next one, as kube-apiserver does */
+  compactCandidate: number;
+}
+
+export interface ApiServerInput {
+  tokens: Record<string, UserInfo>;
+  seed: number;
+}
+
+export const compactionIntervalMs = 5 * 60_000;
+
+/** A fresh context from the token file and the seed. */
+export function initialApiServer(input: ApiServerInput): ApiServerContext {
+  return {
+    users: input.tokens,
+    cache: newWatchCache(),
+    backlog: [],
+    nextEtcdId: 1,
+    rng: new Rng(input.seed),
+    allocators: newServiceAllocators(),
+    compactCandidate: 0,
+  };
+}
+
+// ---- start-up: list etcd, then watch it from the next revision ---------------------------
+
+/** Ask etcd for everything under /registry/. */
+export function listEtcd(ctx: ApiServerContext, fx: Fx): void {
+  fx.send("etcd", { type: "Range", id: ctx.nextEtcdId++, key: "/registry/", prefix: true });
+}
+
+/** Fill the cache from the start-up list and open the one etcd watch every client watch fans out from. */
+export function fillCacheAndWatch(ctx: ApiServerContext, ev: { revision: number; kvs: { key: string; value: unknown; modRevision: number }[] }, fx: Fx): void {
+  for (const kv of ev.kvs) loadObject(ctx.cache, kv.key, kv.value, kv.modRevision);
+  ctx.cache.revision = ev.revision;
+  for (const obj of ctx.cache.objects.values()) if (obj.kind === "Service") ctx.allocators = reserveExisting(ctx.allocators, obj);
+  fx.send("etcd", { type: "Watch", watchId: 1, prefix: "/registry/", startRevision: ev.revision + 1 });
+  fx.after("compaction", compactionIntervalMs, { type: "CompactionDue" }, true);
+}
+
+function reserveExisting(a: ServiceAllocators, svc: any): ServiceAllocators {
+  allocateServiceAddresses(a, svc, svc);
+  return a;
+}
+
+/** kube-apiserver compacts every 5 minutes to the revision it saw 5 minutes earlier. */
+export function compactEtcd(ctx: ApiServerContext, fx: Fx): void {
+  if (ctx.compactCandidate > 0) fx.send("etcd", { type: "Compact", id: ctx.nextEtcdId++, revision: ctx.compactCandidate });
+  ctx.compactCandidate = ctx.cache.revision;
+  fx.after("compaction", compactionIntervalMs, { type: "CompactionDue" }, true);
+}
+
+/** 404 for a resource the server does not serve, worded as the API server's NotFound handler. */
+function resourceNotFound(): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", details: {}, code: 404 };
+}
+
+/** 422 for a patch that cannot be applied, as the patcher reports it. */
+function unprocessable(msg: string): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: msg, reason: "Invalid", details: {}, code: 422 };
+}
+
+// ---- the pipeline -----------------------------------------------------------------------
+
+/** Takes the next request from the backlog into flight. */
+export function takeNext(ctx: ApiServerContext): void {
+  const req = ctx.backlog.shift()!;
+  ctx.current = { req, user: anonymous };
+}
+
+/** Authentication: a bearer token from the token file, or the anonymous user without one. */
+export function authenticate(ctx: ApiServerContext): void {
+  const cur = ctx.current!;
+  const token = cur.req.token;
+  if (token === undefined || token === "") return;
+  const user = ctx.users[token];
+  if (!user) cur.error = S.unauthorized();
+  else cur.user = user;
+}
+
+/** Authorization: RBAC-lite, and the resource must exist. */
+export function authorize(ctx: ApiServerContext): void {
+  const cur = ctx.current!;
+  const req = cur.req;
+  const r = resourceFor(req.group, req.resource);
+  if (!r) {
+    cur.error = resourceNotFound();
+    return;
+  }
+  cur.r = r;
+  if (req.subresource && !r.subresources.includes(req.subresource)) {
+    cur.error = S.notFound(r, req.name ?? "");
+    return;
+  }
+  const verb = rbacVerb(req.verb);
+  if (!isAllowed(cur.user, verb, r.resource, req.subresource)) {
+    const target = req.subresource ? { ...r, resource: `${r.resource}/${req.subresource}` } : r;
+    cur.error = S.forbidden(cur.user.name, verb, target, r.namespaced ? req.namespace : undefined, req.name);
+  }
+}
+
+export function isRead(ctx: ApiServerContext): boolean {
+  const v = ctx.current!.req.verb;
+  return v === "get" || v === "list" || v === "watch" || v === "unwatch" || (v === "create" && false);
+}
+
+/** Sends the error of the request in flight and clears it. */
+export function replyWithStatus(ctx: ApiServerContext, fx: Fx): void {
+  const cur = ctx.current!;
+  const st = cur.error!;
+  fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st });
+  ctx.current = undefined;
+}
+
+function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
+  fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: true, code, object });
+}
+
+// ---- reads ------------------------------------------------------------------------------
+
+/** get, list, watch and unwatch, all served from the watch cache. */
+export function serveRead(ctx: ApiServerContext, fx: Fx): void {
+  const cur = ctx.current!;
+  const { req } = cur;
+  const r = cur.r!;
+  const c = ctx.cache;
+  if (req.verb === "get") {
+    const obj = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
+    if (req.subresource === "scale") {
+      if (!obj) cur.error = S.notFound(r, req.name ?? "");
+      else ok(fx, cur, 200, scaleOf(obj));
+    } else if (!obj) cur.error = S.notFound(r, req.name ?? "");
+    else ok(fx, cur, 200, obj);
+    if (cur.error) return replyWithStatus(ctx, fx);
+    ctx.current = undefined;
+    return;
+  }
+  if (req.verb === "unwatch") {
+    removeWatch(c, req.from, req.watchId ?? 0);
+    ctx.current = undefined;
+    return;
+  }
+  const sel = selectors(r, req);
+  if ("error" in sel) {
+    cur.error = sel.error;
+    return replyWithStatus(ctx, fx);
+  }
+  const scope = { namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
+  if (req.verb === "list") {
+    const items: any[] = [];
+    for (const obj of candidates(c, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
+    items.sort((a, b) => keyOrder(r, a, b));
+    let start = 0;
+    if (req.continue) {
+      const after = decodeContinue(req.continue);
+      if (after === undefined) {
+        cur.error = S.badRequest("continue key is not valid: the provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
+        return replyWithStatus(ctx, fx);
+      }
+      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) > after);
+      if (start < 0) start = items.length;
+    }
+    const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
+    const page = items.slice(start, start + limit);
+    const metadata: any = { resourceVersion: String(c.revision) };
+    if (start + limit < items.length) {
+      const last = page[page.length - 1];
+      metadata.continue = encodeContinue(storageKey(r, last.metadata.namespace, last.metadata.name), c.revision);
+      metadata.remainingItemCount = items.length - start - page.length;
+    }
+    ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata, items: page });
+    ctx.current = undefined;
+    return;
+  }
+  // watch
+  const w: ClientWatch = { client: req.from, watchId: req.watchId ?? 0, r, ...scope };
+  if (sel.nodeName !== undefined) w.nodeName = sel.nodeName;
+  const rv = req.resourceVersion;
+  if (rv === undefined || rv === "" || rv === "0") {
+    // no resourceVersion: the current state as ADDED events, then changes
+    const initial: any[] = [];
+    for (const obj of candidates(c, r, sel.nodeName)) if (matches(w, obj)) initial.push(obj);
+    initial.sort((a, b) => keyOrder(r, a, b));
+    for (const obj of initial) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ADDED", object: obj });
+  } else {
+    const from = Number(rv);
+    const oldest = c.history.length > 0 ? c.history[0]!.revision - 1 : c.revision;
+    if (!Number.isFinite(from) || from < oldest) {
+      const st = S.gone(S.tooOldResourceVersionMessage(from, oldest));
+      fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ERROR", object: st });
+      ctx.current = undefined;
+      return;
+    }
+    for (const h of c.history) {
+      if (h.revision <= from || h.kind !== r.kind) continue;
+      const ev = eventFor(w, h);
+      if (ev) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
+    }
+  }
+  addWatch(c, w);
+  ctx.current = undefined;
+}
+
+function keyOrder(r: ResourceInfo, a: any, b: any): number {
+  const ka = storageKey(r, a.metadata.namespace, a.metadata.name);
+  const kb = storageKey(r, b.metadata.namespace, b.metadata.name);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function encodeContinue(key: string, rv: number): string {
+  return Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv, start: key })).toString("base64");
+}
+
+function decodeContinue(s: string): string | undefined {
+  try {
+    const o = JSON.parse(Buffer.from(s, "base64").toString("utf8"));
+    return typeof o.start === "string" ? o.start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?: any; nodeName?: string } | { error: Status } {
+  const out: { labelReqs?: any; fieldReqs?: any; nodeName?: string } = {};
+  if (req.labelSelector) {
+    const p = parseSelector(req.labelSelector);
+    if ("error" in p) return { error: S.badRequest(`unable to parse requirement: ${p.error}`) };
+    out.labelReqs = p;
+  }
+  if (req.fieldSelector) {
+    const p = parseFieldSelector(req.fieldSelector);
+    if ("error" in p) return { error: S.badRequest(p.error) };
+    for (const q of p as any[]) {
+      if (!supportsField(r.kind, q.field ?? q.key)) return { error: S.badRequest(`field label not supported: ${q.field ?? q.key}`) };
+      if (r.kind === "Pod" && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
+    }
+    out.fieldReqs = p;
+  }
+  return out;
+}
+
+/** The autoscaling/v1 Scale of a Deployment or ReplicaSet. */
+export function scaleOf(obj: any): any {
+  const sel = obj.spec?.selector?.matchLabels ?? {};
+  return {
+    kind: "Scale",
+    apiVersion: "autoscaling/v1",
+    metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
+    spec: { replicas: obj.spec?.replicas ?? 0 },
+    status: { replicas: obj.status?.replicas ?? 0, selector: Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(",") },
+  };
+}
+
+// ---- writes -----------------------------------------------------------------------------
+
+/** Builds the object a write would store (before admission), or the error that refuses it. */
+export function prepareWrite(ctx: ApiServerContext): void {
+  const cur = ctx.current!;
+  const { req } = cur;
+  const r = cur.r!;
+  const now = req.now;
+  if (req.verb === "create" && !req.subresource) return prepareCreate(ctx, cur, r, now);
+  if (req.verb === "deletecollection") return prepareDeleteCollection(ctx, cur, r);
+  const key = storageKey(r, req.namespace, req.name ?? "");
+  cur.key = key;
+  const old = ctx.cache.objects.get(key);
+  cur.old = old;
+  if (!old) {
+    cur.error = S.notFound(r, req.name ?? "");
+    return;
+  }
+  switch (req.verb) {
+    case "delete":
+      return prepareDelete(ctx, cur, r, old, now);
+    case "create":
+      return prepareSubresourceCreate(ctx, cur, r, old, now);
+    case "update":
+    case "patch":
+      return prepareUpdate(ctx, cur, r, old, now);
+    default:
+      cur.error = S.methodNotSupported(r, req.verb);
+  }
+}
+
+function bodyError(r: ResourceInfo, req: Request, body: any): Status | undefined {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return S.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
+  if (body.kind !== undefined && body.kind !== r.kind) return S.badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${r.kind})`);
+  if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(r)) return S.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(r)})`);
+  const ns = body.metadata?.namespace;
+  if (r.namespaced && ns !== undefined && ns !== "" && req.namespace !== undefined && ns !== req.namespace) return S.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  return undefined;
+}
+
+function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
+  const { req } = cur;
+  const body = req.body;
+  const err = bodyError(r, req, body);
+  if (err) {
+    cur.error = err;
+    return;
+  }
+  const meta = { ...(body.metadata ?? {}) };
+  if (r.namespaced) {
+    const ns = req.namespace || meta.namespace || "default";
+    const nsObj = ctx.cache.objects.get(`/registry/namespaces/${ns}`);
+    if (!nsObj) {
+      cur.error = S.namespaceNotFound(ns);
+      return;
+    }
+    if (nsObj.metadata.deletionTimestamp) {
+      cur.error = S.namespaceTerminating(r, meta.name ?? "", ns);
+      return;
+    }
+    meta.namespace = ns;
+  } else delete meta.namespace;
+  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${ctx.rng.string(5)}`;
+  meta.uid = ctx.rng.uuid();
+  meta.creationTimestamp = rfc3339(now);
+  delete meta.resourceVersion;
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  if (hasGeneration(r)) meta.generation = 1;
+  const obj = { ...body, apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta };
+  cur.key = storageKey(r, meta.namespace, meta.name ?? "");
+  if (meta.name && ctx.cache.objects.has(cur.key)) {
+    cur.error = S.alreadyExists(r, meta.name);
+    return;
+  }
+  cur.obj = obj;
+  cur.op = "put";
+  cur.code = 201;
+}
+
+function hasGeneration(r: ResourceInfo): boolean {
+  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace"].includes(r.kind) && r.kind !== "Namespace";
+}
+
+function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
+  const { req } = cur;
+  let body: any;
+  if (req.verb === "patch") {
+    try {
+      const base = req.subresource === "scale" ? scaleOf(old) : old;
+      body =
+        req.patchType === "json" ? jsonPatch(base, req.body)
+        : req.patchType === "merge" ? mergePatch(base, req.body)
+        : strategicMergePatch(base, req.body);
+    } catch (e) {
+      cur.error = e instanceof PatchError ? unprocessable(e.message) : S.badRequest(String(e));
+      return;
+    }
+  } else body = req.body;
+  if (req.subresource === "scale") {
+    const replicas = body?.spec?.replicas;
+    if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
+      cur.error = S.invalid({ ...r, kind: "Scale", group: "autoscaling" }, req.name ?? "", [S.invalidValue("spec.replicas", replicas, "must be greater than or equal to 0")]);
+      return;
+    }
+    const rvWanted = body?.metadata?.resourceVersion;
+    if (rvWanted && rvWanted !== old.metadata.resourceVersion) {
+      cur.error = S.conflict(r, req.name ?? "");
+      return;
+    }
+    cur.obj = { ...old, spec: { ...old.spec, replicas } };
+    bumpGeneration(r, cur.obj, old);
+    cur.reply = "scale";
+    cur.op = "put";
+    cur.code = 200;
+    return;
+  }
+  const err = bodyError(r, req, body);
+  if (err) {
+    cur.error = err;
+    return;
+  }
+  const rvWanted = req.verb === "update" ? body.metadata?.resourceVersion : req.patchType === "json" ? undefined : req.body?.metadata?.resourceVersion;
+  if (rvWanted !== undefined && rvWanted !== "" && rvWanted !== old.metadata.resourceVersion) {
+    cur.error = S.conflict(r, req.name ?? "");
+    return;
+  }
+  if (body.metadata?.name !== undefined && body.metadata.name !== old.metadata.name) {
+    cur.error = S.badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${old.metadata.name})`);
+    return;
+  }
+  // System-managed metadata survives any update; status and spec belong to their own endpoints.
+  const meta = {
+    ...body.metadata,
+    name: old.metadata.name,
+    uid: old.metadata.uid,
+    creationTimestamp: old.metadata.creationTimestamp,
+    ...(old.metadata.namespace !== undefined ? { namespace: old.metadata.namespace } : {}),
+    ...(old.metadata.deletionTimestamp ? { deletionTimestamp: old.metadata.deletionTimestamp, deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds } : {}),
+  };
+  if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
+  delete meta.resourceVersion;
+  let obj: any;
+  if (req.subresource === "status") obj = { ...old, metadata: { ...old.metadata }, status: body.status };
+  else obj = { ...body, apiVersion: old.apiVersion, kind: old.kind, metadata: meta, ...(old.status !== undefined && hasStatusSubresource(r) ? { status: old.status } : {}) };
+  if (req.subresource === "status") delete obj.metadata.resourceVersion;
+  bumpGeneration(r, obj, old);
+  cur.obj = obj;
+  cur.op = "put";
+  cur.code = 200;
+  // Removing the last finalizer of an object being deleted finishes the deletion.
+  if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && (r.kind !== "Pod" || obj.metadata.deletionGracePeriodSeconds === 0)) {
+    cur.op = "delete";
+  }
+  void now;
+}
+
+function hasStatusSubresource(r: ResourceInfo): boolean {
+  return r.subresources.includes("status");
+}
+
+function bumpGeneration(r: ResourceInfo, obj: any, old: any): void {
+  if (!hasGeneration(r)) return;
+  if (JSON.stringify(obj.spec) !== JSON.stringify(old.spec)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
+}
+
+/** Pod deletion is graceful: the kubelet finishes it. Other kinds go at once unless finalizers hold them. */
+function prepareDelete(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
+  const { req } = cur;
+  const meta = old.metadata;
+  if (req.body?.preconditions?.uid && req.body.preconditions.uid !== meta.uid) {
+    cur.error = S.conflict(r, meta.name, `Precondition failed: UID in precondition: ${req.body.preconditions.uid}, UID in object meta: ${meta.uid}`);
+    return;
+  }
+  const requested = req.gracePeriodSeconds ?? req.body?.gracePeriodSeconds;
+  if (requested !== undefined && (typeof requested !== "number" || requested < 0)) {
+    cur.error = S.invalid(r, meta.name, [S.invalidValue("gracePeriodSeconds", requested, "must be greater than or equal to 0")]);
+    return;
+  }
+  const policy = req.propagationPolicy ?? req.body?.propagationPolicy;
+  let grace = 0;
+  if (r.kind === "Pod") {
+    grace = requested ?? old.spec?.terminationGracePeriodSeconds ?? 30;
+    // An unscheduled or finished pod has nothing on a node to stop: it goes at once.
+    if (!old.spec?.nodeName || old.status?.phase === "Succeeded" || old.status?.phase === "Failed") grace = 0;
+  }
+  const finalizers: string[] = [...(meta.finalizers ?? [])];
+  if (policy === "Foreground" && !finalizers.includes("foregroundDeletion") && r.kind !== "Pod") finalizers.push("foregroundDeletion");
+  if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
+  cur.code = 200;
+  if (meta.deletionTimestamp) {
+    // Already terminating: a delete may only shorten the grace period.
+    const current = meta.deletionGracePeriodSeconds ?? 0;
+    if (r.kind === "Pod" && grace < current) {
+      if (grace === 0 && finalizers.length === 0) {
+        cur.op = "delete";
+        cur.obj = old;
+        return;
+      }
+      cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(now + grace * 1000), deletionGracePeriodSeconds: grace } };
+      cur.op = "put";
+      return;
+    }
+    cur.noop = true;
+    cur.reply = old;
+    return;
+  }
+  if (grace === 0 && finalizers.length === 0) {
+    cur.op = "delete";
+    cur.obj = old;
+    return;
+  }
+  cur.obj = { ...old, metadata: { ...meta, finalizers: finalizers.length ? finalizers : undefined, deletionTimestamp: rfc3339(now + grace * 1000), deletionGracePeriodSeconds: grace } };
+  if (!cur.obj.metadata.finalizers) delete cur.obj.metadata.finalizers;
+  if (r.kind === "Namespace") cur.obj.status = { ...old.status, phase: "Terminating" };
+  cur.op = "put";
+}
+
+function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {
+  const { req } = cur;
+  const sel = selectors(r, req);
+  if ("error" in sel) {
+    cur.error = sel.error;
+    return;
+  }
+  const scope = { namespace: r.namespaced ? req.namespace : undefined, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
+  const items: any[] = [];
+  for (const obj of candidates(ctx.cache, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
+  // Each item is deleted as its own request, as the registry's DeleteCollection does.
+  for (const obj of items) {
+    ctx.backlog.push({ ...req, verb: "delete", name: obj.metadata.name, namespace: obj.metadata.namespace, id: -1 });
+  }
+  cur.noop = true;
+  cur.code = 200;
+  cur.reply = { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
+}
+
+/** POST to a subresource: pods/binding and pods/eviction. */
+function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
+  const { req } = cur;
+  if (r.kind === "Pod" && req.subresource === "binding") {
+    const target = req.body?.target?.name;
+    if (!target) {
+      cur.error = S.invalid({ ...r, kind: "Binding" }, old.metadata.name, [S.required("target.name", "")]);
+      return;
+    }
+    if (old.metadata.deletionTimestamp) {
+      cur.error = S.conflict({ ...r, resource: "pods/binding" }, old.metadata.name, `pod ${old.metadata.name} is being deleted, cannot be assigned to a host`);
+      return;
+    }
+    if (old.spec.nodeName) {
+      cur.error = S.conflict({ ...r, resource: "pods/binding" }, old.metadata.name, `pod ${old.metadata.name} is already assigned to node "${old.spec.nodeName}"`);
+      return;
+    }
+    const conditions = (old.status?.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
+    conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: rfc3339(now) });
+    cur.obj = { ...old, spec: { ...old.spec, nodeName: target }, status: { ...old.status, conditions } };
+    cur.op = "put";
+    cur.code = 201;
+    cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
+    return;
+  }
+  if (r.kind === "Pod" && req.subresource === "eviction") {
+    const blocked = evictionBlockedBy(ctx, old);
+    if (blocked) {
+      cur.error = S.tooManyRequests(`Cannot evict pod as it would violate the pod's disruption budget.`, 0);
+      cur.error.details = { causes: [{ reason: "DisruptionBudget", message: `The disruption budget ${blocked} needs ${0} healthy pods and has ${0} currently` }] };
+      return;
+    }
+    cur.req = { ...req, verb: "delete", gracePeriodSeconds: req.body?.deleteOptions?.gracePeriodSeconds };
+    prepareDelete(ctx, cur, r, old, now);
+    if (!cur.error) {
+      cur.code = 201;
+      cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
+    }
+    return;
+  }
+  cur.error = S.methodNotSupported(r, `create ${req.subresource}`);
+}
+
+function evictionBlockedBy(ctx: ApiServerContext, pod: any): string | undefined {
+  const pdbs = ctx.cache.byKind.get("PodDisruptionBudget");
+  if (!pdbs) return undefined;
+  for (const pdb of pdbs.values()) {
+    if (pdb.metadata.namespace !== pod.metadata.namespace) continue;
+    if ((pdb.status?.disruptionsAllowed ?? 0) > 0) continue;
+    const sel = pdb.spec?.selector?.matchLabels ?? {};
+    const labels = pod.metadata.labels ?? {};
+    if (Object.entries(sel).every(([k, v]) => labels[k] === v)) return pdb.metadata.name;
+  }
+  return undefined;
+}
+
+/** Deletion marks and bindings are written by the registry itself, past admission and validation. */
+function bypassesAdmission(cur: InFlight): boolean {
+  return cur.req.verb === "delete" || cur.req.subresource === "binding" || cur.req.subresource === "eviction" || cur.req.subresource === "scale";
+}
+
+/** Mutating admission: Kubernetes' defaults and the admission plugins that set fields. */
+export function runMutatingAdmission(ctx: ApiServerContext): void {
+  const cur = ctx.current!;
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return;
+  const operation = cur.old ? "UPDATE" : "CREATE";
+  cur.obj = mutate(cur.obj, { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx) });
+}
+
+function priorityClasses(ctx: ApiServerContext): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const pc of ctx.cache.byKind.get("PriorityClass")?.values() ?? []) m.set(pc.metadata.name, pc.value);
+  return m;
+}
+
+/** Validation, then the allocations that come with a valid Service. */
+export function runValidation(ctx: ApiServerContext): void {
+  const cur = ctx.current!;
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return;
+  const r = cur.r!;
+  const errs = cur.old ? validateUpdate(cur.obj, cur.old) : validateCreate(cur.obj);
+  if (errs.length > 0) {
+    cur.error = S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs);
+    return;
+  }
+  if (r.kind === "Service") {
+    const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
+    if ("errors" in res) cur.error = S.invalid(r, cur.obj.metadata.name, res.errors);
+    else cur.obj = res.service;
+  }
+}
+
+export function needsEventLease(ctx: ApiServerContext): boolean {
+  const cur = ctx.current!;
+  if (cur.r?.kind !== "Event" || cur.old || cur.op !== "put") return false;
+  const l = ctx.eventLease;
+  // One lease serves the events of a minute, as the API server's lease manager reuses them.
+  return !l || cur.req.now - l.grantedAt > 60_000;
+}
+
+/** Events live for an hour (kube-apiserver --event-ttl): they are written with a lease. */
+export function requestEventLease(ctx: ApiServerContext, fx: Fx): void {
+  fx.send("etcd", { type: "LeaseGrant", id: ctx.nextEtcdId++, ttlSeconds: 3600 });
+}
+
+export function recordEventLease(ctx: ApiServerContext, ev: { lease: number; now: number }): void {
+  ctx.eventLease = { id: ev.lease, grantedAt: ev.now };
+}
+
+/** Sends the one compare-and-swap Txn that persists the write. */
+export function sendTxn(ctx: ApiServerContext, fx: Fx): void {
+  const cur = ctx.current!;
+  const id = ctx.nextEtcdId++;
+  cur.txnId = id;
+  const key = cur.key!;
+  const compare: Compare[] = cur.old
+    ? [{ key, target: "mod", result: "=", value: Number(cur.old.metadata.resourceVersion) }]
+    : [{ key, target: "version", result: "=", value: 0 }];
+  const success: TxnOp[] = [];
+  if (cur.op === "delete") success.push({ type: "delete", key });
+  else {
+    const { resourceVersion: _, ...meta } = cur.obj.metadata;
+    const value = { ...cur.obj, metadata: meta };
+    const lease = cur.r?.kind === "Event" && !cur.old ? ctx.eventLease?.id : undefined;
+    success.push(lease !== undefined ? { type: "put", key, value, lease } : { type: "put", key, value });
+  }
+  fx.send("etcd", { type: "Txn", id, compare, success, failure: [] });
+}
+
+export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {
+  return ctx.current?.txnId === ev.id && ev.succeeded;
+}
+
+/** Answers a persisted write with the object as stored (the cache saw it before this response). */
+export function replyWithObject(ctx: ApiServerContext, fx: Fx): void {
+  const cur = ctx.current!;
+  if (cur.op === "delete" && cur.r?.kind === "Service") releaseServiceAddresses(ctx.allocators, cur.old);
+  const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
+  const reply = cur.reply === "scale" ? scaleOf(stored) : cur.reply ?? stored;
+  if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
+  ctx.current = undefined;
+}
+
+/** A write that changes nothing is answered at once. */
+export function replyWithoutWrite(ctx: ApiServerContext, fx: Fx): void {
+  const cur = ctx.current!;
+  if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, cur.reply);
+  ctx.current = undefined;
+}
+
+/** The compare failed: someone wrote in between. */
+export function replyConflict(ctx: ApiServerContext, fx: Fx): void {
+  const cur = ctx.current!;
+  cur.error = S.conflict(cur.r!, cur.obj?.metadata?.name ?? cur.req.name ?? "");
+  replyWithStatus(ctx, fx);
+}
+
+/** Applies etcd watch events to the cache and fans them out. */
+export function applyWatch(ctx: ApiServerContext, ev: { events: any[]; canceled?: boolean }, fx: Fx): void {
+  applyEtcdEvents(ctx.cache, ev.events, fx);
+}
+
+export { qualifiedResource, withResourceVersion };

@@ -1,0 +1,124 @@
+// kube-apiserver: every request walks the same pipeline, one stage a state —
+// authentication, authorization, mutating admission, validation, persistence in etcd, reply —
+// while etcd's watch stream feeds the watch cache and fans out to client watches.
+
+import { enqueueActions, setup } from "xstate";
+import { Fx } from "../common/effects.js";
+import type { ApiRequest, EtcdResponse, Stamp } from "../messages.js";
+import * as L from "./apiserver.logic.js";
+import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
+
+export type ApiServerEvent = ((ApiRequest | EtcdResponse) & Stamp) | ({ type: "CompactionDue" } & Stamp);
+
+type Step = (ctx: ApiServerContext, ev: any, fx: Fx) => void;
+
+/** Runs a logic step and emits what it asked for. */
+function step(fn: Step): any {
+  return enqueueActions(({ context, event, enqueue }) => {
+    const fx = new Fx();
+    fn(context as ApiServerContext, event, fx);
+    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+  });
+}
+
+export const apiServerMachine = setup({
+  types: {
+    context: {} as ApiServerContext,
+    events: {} as ApiServerEvent,
+    input: {} as ApiServerInput,
+  },
+  guards: {
+    hasBacklog: ({ context }) => context.backlog.length > 0,
+    hasFailed: ({ context }) => context.current?.error !== undefined,
+    isRead: ({ context }) => L.isRead(context),
+    isNoop: ({ context }) => context.current?.noop === true,
+    needsEventLease: ({ context }) => L.needsEventLease(context),
+    isTxnSucceeded: ({ context, event }) => L.isTxnSucceeded(context, event as { id: number; succeeded: boolean }),
+    isOurTxn: ({ context, event }) => context.current?.txnId === (event as { id: number }).id,
+  },
+  actions: {
+    listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
+    fillCacheAndWatch: step((c, e, fx) => L.fillCacheAndWatch(c, e, fx)),
+    enqueueRequest: ({ context, event }) => void context.backlog.push(event as L.Request),
+    takeNextRequest: ({ context }) => L.takeNext(context),
+    authenticate: ({ context }) => L.authenticate(context),
+    authorize: ({ context }) => L.authorize(context),
+    serveRead: step((c, _e, fx) => L.serveRead(c, fx)),
+    prepareWrite: ({ context }) => L.prepareWrite(context),
+    runMutatingAdmission: ({ context }) => L.runMutatingAdmission(context),
+    runValidation: ({ context }) => L.runValidation(context),
+    requestEventLease: step((c, _e, fx) => L.requestEventLease(c, fx)),
+    recordEventLease: ({ context, event }) => L.recordEventLease(context, event as never),
+    sendTxn: step((c, _e, fx) => L.sendTxn(c, fx)),
+    replyWithStatus: step((c, _e, fx) => L.replyWithStatus(c, fx)),
+    replyWithObject: step((c, _e, fx) => L.replyWithObject(c, fx)),
+    replyWithoutWrite: step((c, _e, fx) => L.replyWithoutWrite(c, fx)),
+    replyConflict: step((c, _e, fx) => L.replyConflict(c, fx)),
+    applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
+    compactEtcd: step((c, _e, fx) => L.compactEtcd(c, fx)),
+  },
+}).createMachine({
+  id: "apiserver",
+  description: "authn, authz, mutating admission, validation, persistence in etcd, watch fan-out, subresources.",
+  context: ({ input }) => L.initialApiServer(input),
+  initial: "starting",
+  on: {
+    ApiRequest: { actions: "enqueueRequest", description: "requests queue while one is in flight" },
+    WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
+    CompactionDue: { actions: "compactEtcd" },
+  },
+  states: {
+    starting: {
+      entry: "listEtcd",
+      on: { RangeResponse: { target: "idle", actions: "fillCacheAndWatch" } },
+    },
+    idle: {
+      always: { guard: "hasBacklog", target: "authenticating", actions: "takeNextRequest" },
+    },
+    authenticating: {
+      entry: "authenticate",
+      always: [{ guard: "hasFailed", target: "idle", actions: "replyWithStatus" }, { target: "authorizing" }],
+    },
+    authorizing: {
+      entry: "authorize",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isRead", target: "reading" },
+        { target: "admitting" },
+      ],
+    },
+    reading: {
+      entry: "serveRead",
+      always: { target: "idle" },
+    },
+    admitting: {
+      entry: ["prepareWrite", "runMutatingAdmission"],
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isNoop", target: "idle", actions: "replyWithoutWrite" },
+        { target: "validating" },
+      ],
+    },
+    validating: {
+      entry: "runValidation",
+      always: [
+        { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "needsEventLease", target: "grantingLease" },
+        { target: "persisting" },
+      ],
+    },
+    grantingLease: {
+      entry: "requestEventLease",
+      on: { LeaseGrantResponse: { target: "persisting", actions: "recordEventLease" } },
+    },
+    persisting: {
+      entry: "sendTxn",
+      on: {
+        TxnResponse: [
+          { guard: "isTxnSucceeded", target: "idle", actions: "replyWithObject" },
+          { guard: "isOurTxn", target: "idle", actions: "replyConflict" },
+        ],
+      },
+    },
+  },
+});

@@ -1,0 +1,76 @@
+// The API resources podflow serves: kind <-> resource, group, version, scope.
+// One table, used by the API server, the HTTP front end, discovery and the printers.
+
+export interface ResourceInfo {
+  kind: string;
+  /** lower-case plural, as in URLs and in "pods \"x\" not found" */
+  resource: string;
+  singular: string;
+  group: string; // "" for the core group
+  version: string;
+  namespaced: boolean;
+  shortNames: string[];
+  verbs: string[];
+  subresources: string[];
+}
+
+const rw = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+export const resources: readonly ResourceInfo[] = [
+  { kind: "Pod", resource: "pods", singular: "pod", group: "", version: "v1", namespaced: true, shortNames: ["po"], verbs: rw, subresources: ["status", "binding", "log", "eviction"] },
+  { kind: "Node", resource: "nodes", singular: "node", group: "", version: "v1", namespaced: false, shortNames: ["no"], verbs: rw, subresources: ["status"] },
+  { kind: "Namespace", resource: "namespaces", singular: "namespace", group: "", version: "v1", namespaced: false, shortNames: ["ns"], verbs: rw.filter((v) => v !== "deletecollection"), subresources: ["status"] },
+  { kind: "Service", resource: "services", singular: "service", group: "", version: "v1", namespaced: true, shortNames: ["svc"], verbs: rw, subresources: ["status"] },
+  { kind: "Endpoints", resource: "endpoints", singular: "endpoints", group: "", version: "v1", namespaced: true, shortNames: ["ep"], verbs: rw, subresources: [] },
+  { kind: "Event", resource: "events", singular: "event", group: "", version: "v1", namespaced: true, shortNames: ["ev"], verbs: rw, subresources: [] },
+  { kind: "ConfigMap", resource: "configmaps", singular: "configmap", group: "", version: "v1", namespaced: true, shortNames: ["cm"], verbs: rw, subresources: [] },
+  { kind: "Secret", resource: "secrets", singular: "secret", group: "", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "ServiceAccount", resource: "serviceaccounts", singular: "serviceaccount", group: "", version: "v1", namespaced: true, shortNames: ["sa"], verbs: rw, subresources: [] },
+  { kind: "Binding", resource: "bindings", singular: "binding", group: "", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
+  { kind: "Deployment", resource: "deployments", singular: "deployment", group: "apps", version: "v1", namespaced: true, shortNames: ["deploy"], verbs: rw, subresources: ["status", "scale"] },
+  { kind: "ReplicaSet", resource: "replicasets", singular: "replicaset", group: "apps", version: "v1", namespaced: true, shortNames: ["rs"], verbs: rw, subresources: ["status", "scale"] },
+  { kind: "EndpointSlice", resource: "endpointslices", singular: "endpointslice", group: "discovery.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "Lease", resource: "leases", singular: "lease", group: "coordination.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "PodDisruptionBudget", resource: "poddisruptionbudgets", singular: "poddisruptionbudget", group: "policy", version: "v1", namespaced: true, shortNames: ["pdb"], verbs: rw, subresources: ["status"] },
+  { kind: "PriorityClass", resource: "priorityclasses", singular: "priorityclass", group: "scheduling.k8s.io", version: "v1", namespaced: false, shortNames: ["pc"], verbs: rw, subresources: [] },
+];
+
+const byKind = new Map(resources.map((r) => [r.kind, r]));
+const byGroupResource = new Map(resources.map((r) => [`${r.group}/${r.resource}`, r]));
+
+/** The resource a kind is served as, or undefined for a kind podflow does not serve. */
+export function resourceForKind(kind: string): ResourceInfo | undefined {
+  return byKind.get(kind);
+}
+
+/** The resource at group/resource (group "" for core), or undefined. */
+export function resourceFor(group: string, resource: string): ResourceInfo | undefined {
+  return byGroupResource.get(`${group}/${resource}`);
+}
+
+/** "apps/v1" or "v1": the apiVersion objects of this resource carry. */
+export function apiVersionOf(r: ResourceInfo): string {
+  return r.group === "" ? r.version : `${r.group}/${r.version}`;
+}
+
+/** "pods" or "deployments.apps": how Kubernetes names a group-resource in messages. */
+export function qualifiedResource(r: ResourceInfo): string {
+  return r.group === "" ? r.resource : `${r.resource}.${r.group}`;
+}
+
+/** "Pod" or "Deployment.apps": how Kubernetes names a group-kind in Invalid messages. */
+export function qualifiedKind(r: ResourceInfo): string {
+  return r.group === "" ? r.kind : `${r.kind}.${r.group}`;
+}
+
+/** The etcd key of an object: /registry/<group-resource>/<namespace>/<name>, as the API server lays it out. */
+export function storageKey(r: ResourceInfo, namespace: string | undefined, name: string): string {
+  const prefix = r.group === "" || r.group === "apps" ? r.resource : `${r.group}/${r.resource}`;
+  return r.namespaced ? `/registry/${prefix}/${namespace}/${name}` : `/registry/${prefix}/${name}`;
+}
+
+/** The etcd key prefix of a resource, optionally within one namespace. */
+export function storagePrefix(r: ResourceInfo, namespace?: string): string {
+  const prefix = r.group === "" || r.group === "apps" ? r.resource : `${r.group}/${r.resource}`;
+  return r.namespaced && namespace ? `/registry/${prefix}/${namespace}/` : `/registry/${prefix}/`;
+}

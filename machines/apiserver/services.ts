@@ -1,0 +1,92 @@
+// The Service REST strategy's allocations: a ClusterIP from the service CIDR (none for headless
+// or ExternalName) and a nodePort per port for NodePort/LoadBalancer, all-or-nothing per write.
+
+import { Rng } from "../common/prng.js";
+import {
+  allocateNext, allocateNextNodePort, allocateSpecific, allocateSpecificNodePort, isAllocated, newClusterIPAllocator,
+  newNodePortAllocator, release, type RangeAllocatorState,
+} from "./allocators.js";
+import { invalidValue, type FieldError } from "./status.js";
+
+export interface ServiceAllocators {
+  ips: RangeAllocatorState;
+  ports: RangeAllocatorState;
+  rng: Rng;
+}
+
+/** Allocators over 10.96.0.0/12 (10.96.0.1 kept for the `kubernetes` Service) and 30000-32767. */
+export function newServiceAllocators(seed = 0x5e41ce): ServiceAllocators {
+  return { ips: newClusterIPAllocator(), ports: newNodePortAllocator(), rng: new Rng(seed) };
+}
+
+function fieldErrorFrom(message: string, field: string, value: unknown): FieldError {
+  // The allocator words the whole error; the field error keeps the part after the value.
+  const i = message.indexOf(": ", message.indexOf("Invalid value: ") + "Invalid value: ".length);
+  return invalidValue(field, value, i >= 0 ? message.slice(i + 2) : message);
+}
+
+const needsNodePort = (svc: any) => svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
+
+/** Allocates what a created or updated Service needs; on failure nothing is kept. */
+export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: any | undefined): { service: any } | { errors: FieldError[] } {
+  const spec = { ...svc.spec };
+  let ips = a.ips;
+  let ports = a.ports;
+  const rand = () => a.rng.next();
+  const reloading = old === svc;
+  if (spec.type !== "ExternalName") {
+    const wanted: string | undefined = spec.clusterIP ?? spec.clusterIPs?.[0];
+    if (old && old.spec?.clusterIP && !reloading) {
+      spec.clusterIP = old.spec.clusterIP;
+      spec.clusterIPs = old.spec.clusterIPs ?? [old.spec.clusterIP];
+    } else if (wanted === "None") {
+      spec.clusterIP = "None";
+      spec.clusterIPs = ["None"];
+    } else if (wanted) {
+      if (!(reloading && isAllocated(ips, wanted))) {
+        const r = allocateSpecific(ips, wanted, spec.clusterIPs ?? [wanted]);
+        if (!r.ok) return { errors: [fieldErrorFrom(r.error, "spec.clusterIPs", spec.clusterIPs ?? [wanted])] };
+        ips = r.state;
+      }
+      spec.clusterIP = wanted;
+      spec.clusterIPs = [wanted];
+    } else {
+      const r = allocateNext(ips, rand);
+      if (!r.ok) return { errors: [invalidValue("spec.clusterIPs", [], r.error)] };
+      ips = r.state;
+      spec.clusterIP = r.value;
+      spec.clusterIPs = [r.value];
+    }
+  }
+  if (needsNodePort(svc)) {
+    const oldPorts = new Map<string, number>((old?.spec?.ports ?? []).map((p: any) => [`${p.protocol ?? "TCP"}/${p.port}`, p.nodePort]));
+    const out: any[] = [];
+    for (const [i, p] of (spec.ports ?? []).entries()) {
+      const kept = oldPorts.get(`${p.protocol ?? "TCP"}/${p.port}`);
+      if (p.nodePort && (reloading ? !isAllocated(ports, p.nodePort) : p.nodePort !== kept)) {
+        const r = allocateSpecificNodePort(ports, p.nodePort, i);
+        if (!r.ok) return { errors: [fieldErrorFrom(r.error, `spec.ports[${i}].nodePort`, p.nodePort)] };
+        ports = r.state;
+        out.push(p);
+      } else if (p.nodePort) out.push(p);
+      else if (kept && !reloading) out.push({ ...p, nodePort: kept });
+      else {
+        const r = allocateNextNodePort(ports, rand);
+        if (!r.ok) return { errors: [invalidValue(`spec.ports[${i}].nodePort`, 0, r.error)] };
+        ports = r.state;
+        out.push({ ...p, nodePort: r.value });
+      }
+    }
+    spec.ports = out;
+  }
+  a.ips = ips;
+  a.ports = ports;
+  return { service: { ...svc, spec } };
+}
+
+/** Frees a deleted Service's ClusterIP and nodePorts. */
+export function releaseServiceAddresses(a: ServiceAllocators, svc: any): void {
+  const ip = svc?.spec?.clusterIP;
+  if (ip && ip !== "None") a.ips = release(a.ips, ip);
+  for (const p of svc?.spec?.ports ?? []) if (p.nodePort) a.ports = release(a.ports, p.nodePort);
+}

@@ -1,0 +1,147 @@
+// Deployment and ReplicaSet validation, ported in meaning from pkg/apis/apps/validation/validation.go.
+
+import { forbiddenField, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
+import { validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { isValidPercent, nameIsDNSSubdomain } from "./names.js";
+import { validatePodTemplateSpec } from "./pod.js";
+import { labelSelectorGoSyntax, selectorIsEmpty, selectorMatches, stringMapGoSyntax, validateLabelSelector } from "./selector.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+// IntOrString prints through its String(): the bare number or the bare string.
+function intOrStringValue(v: unknown) {
+  return goValue(String(v ?? 0));
+}
+
+/** ValidatePositiveIntOrPercent: a non-negative integer or a "N%" string. */
+export function validatePositiveIntOrPercent(v: unknown, path: string): FieldError[] {
+  if (typeof v === "string") return isValidPercent(v).map((m) => invalidValue(path, intOrStringValue(v), m));
+  if (typeof v === "number") return validateNonnegative(v, path);
+  return [invalidValue(path, intOrStringValue(v), "must be an integer or percentage (e.g '5%')")];
+}
+
+// getIntOrPercentValue: the number, or the digits before '%'.
+function intOrPercent(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "string") {
+    const n = Number.parseInt(v.replace(/%$/, ""), 10);
+    return Number.isNaN(n) ? 0 : n;
+  }
+  return 0;
+}
+
+function isNotMoreThan100Percent(v: unknown, path: string): FieldError[] {
+  if (typeof v !== "string" || !v.endsWith("%") || isValidPercent(v).length > 0) return [];
+  return intOrPercent(v) > 100 ? [invalidValue(path, intOrStringValue(v), "must not be greater than 100%")] : [];
+}
+
+/** ValidateRollingUpdateDeployment: valid maxUnavailable/maxSurge, not both zero, maxUnavailable <= 100%. */
+export function validateRollingUpdateDeployment(ru: Obj, path: string): FieldError[] {
+  const errs = [
+    ...validatePositiveIntOrPercent(ru.maxUnavailable, `${path}.maxUnavailable`),
+    ...validatePositiveIntOrPercent(ru.maxSurge, `${path}.maxSurge`),
+  ];
+  if (intOrPercent(ru.maxUnavailable) === 0 && intOrPercent(ru.maxSurge) === 0) {
+    errs.push(invalidValue(`${path}.maxUnavailable`, intOrStringValue(ru.maxUnavailable), "may not be 0 when `maxSurge` is 0"));
+  }
+  errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, `${path}.maxUnavailable`));
+  return errs;
+}
+
+function strategyGoSyntax(s: Obj): string {
+  const ru = s.rollingUpdate ? "(*apps.RollingUpdateDeployment)(0xc000000000)" : "(*apps.RollingUpdateDeployment)(nil)";
+  return `apps.DeploymentStrategy{Type:"${s.type ?? ""}", RollingUpdate:${ru}}`;
+}
+
+/** ValidateDeploymentStrategy: Recreate without rollingUpdate, RollingUpdate with valid parameters. */
+export function validateDeploymentStrategy(strategy: Obj, path: string): FieldError[] {
+  const s = strategy ?? {};
+  if (s.type === "Recreate") {
+    return s.rollingUpdate ? [forbiddenField(`${path}.rollingUpdate`, "may not be specified when strategy `type` is 'Recreate'")] : [];
+  }
+  if (s.type === "RollingUpdate") {
+    if (!s.rollingUpdate) return [required(`${path}.rollingUpdate`, "this should be defaulted and never be nil")];
+    return validateRollingUpdateDeployment(s.rollingUpdate, `${path}.rollingUpdate`);
+  }
+  return [notSupported(path, goValue(strategyGoSyntax(s)), ["Recreate", "RollingUpdate"])];
+}
+
+// ValidatePodTemplateSpecForReplicaSet: selector matches the template, restartPolicy Always, no activeDeadlineSeconds.
+function validateTemplateForReplicaSet(template: Obj, selector: Obj, path: string): FieldError[] {
+  if (!template) return [required(path, "")];
+  const errs: FieldError[] = [];
+  const labels = template.metadata?.labels;
+  if (!selectorIsEmpty(selector) && !selectorMatches(selector, labels)) {
+    errs.push(invalidValue(`${path}.metadata.labels`, goValue(stringMapGoSyntax(labels)), "`selector` does not match template `labels`"));
+  }
+  errs.push(...validatePodTemplateSpec(template, path));
+  const rp = template.spec?.restartPolicy;
+  if (rp !== "Always") errs.push(notSupported(`${path}.spec.restartPolicy`, rp ?? "", ["Always"]));
+  if (template.spec?.activeDeadlineSeconds !== undefined && template.spec?.activeDeadlineSeconds !== null) {
+    errs.push(forbiddenField(`${path}.spec.activeDeadlineSeconds`, "activeDeadlineSeconds in ReplicaSet is not Supported"));
+  }
+  return errs;
+}
+
+// Selector presence and syntax; an empty selector is rejected with the text Kubernetes uses for both kinds.
+function validateSelector(sel: Obj, path: string): FieldError[] {
+  if (!sel) return [required(path, "")];
+  const errs = validateLabelSelector(sel, path);
+  if (selectorIsEmpty(sel)) errs.push(invalidValue(path, goValue(labelSelectorGoSyntax(sel)), "empty selector is invalid for deployment"));
+  return errs;
+}
+
+/** ValidateDeploymentSpec. */
+export function validateDeploymentSpec(spec: Obj, path = "spec"): FieldError[] {
+  const s = spec ?? {};
+  const errs = [...validateNonnegative(s.replicas ?? 0, `${path}.replicas`), ...validateSelector(s.selector, `${path}.selector`)];
+  errs.push(...validateTemplateForReplicaSet(s.template, s.selector, `${path}.template`));
+  errs.push(...validateDeploymentStrategy(s.strategy, `${path}.strategy`));
+  errs.push(...validateNonnegative(s.minReadySeconds ?? 0, `${path}.minReadySeconds`));
+  if (s.revisionHistoryLimit !== undefined && s.revisionHistoryLimit !== null) errs.push(...validateNonnegative(s.revisionHistoryLimit, `${path}.revisionHistoryLimit`));
+  if (s.progressDeadlineSeconds !== undefined && s.progressDeadlineSeconds !== null) {
+    errs.push(...validateNonnegative(s.progressDeadlineSeconds, `${path}.progressDeadlineSeconds`));
+    if (s.progressDeadlineSeconds <= (s.minReadySeconds ?? 0)) {
+      errs.push(invalidValue(`${path}.progressDeadlineSeconds`, s.progressDeadlineSeconds, "must be greater than minReadySeconds"));
+    }
+  }
+  return errs;
+}
+
+/** ValidateReplicaSetSpec. */
+export function validateReplicaSetSpec(spec: Obj, path = "spec"): FieldError[] {
+  const s = spec ?? {};
+  const errs = [
+    ...validateNonnegative(s.replicas ?? 0, `${path}.replicas`),
+    ...validateNonnegative(s.minReadySeconds ?? 0, `${path}.minReadySeconds`),
+    ...validateSelector(s.selector, `${path}.selector`),
+  ];
+  errs.push(...validateTemplateForReplicaSet(s.template, s.selector, `${path}.template`));
+  return errs;
+}
+
+/** ValidateDeployment (create). */
+export function validateDeployment(d: Obj): FieldError[] {
+  return [...validateObjectMeta(d.metadata, true, nameIsDNSSubdomain), ...validateDeploymentSpec(d.spec)];
+}
+
+/** ValidateReplicaSet (create). */
+export function validateReplicaSet(rs: Obj): FieldError[] {
+  return [...validateObjectMeta(rs.metadata, true, nameIsDNSSubdomain), ...validateReplicaSetSpec(rs.spec)];
+}
+
+// apps/v1 makes spec.selector immutable.
+function selectorImmutable(next: Obj, prev: Obj): FieldError[] {
+  return validateImmutable(next.spec?.selector, prev.spec?.selector, "spec.selector", goValue(labelSelectorGoSyntax(next.spec?.selector)));
+}
+
+/** ValidateDeploymentUpdate plus the apps/v1 selector immutability. */
+export function validateDeploymentUpdate(d: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(d.metadata, old.metadata), ...validateDeploymentSpec(d.spec), ...selectorImmutable(d, old)];
+}
+
+/** ValidateReplicaSetUpdate plus the apps/v1 selector immutability. */
+export function validateReplicaSetUpdate(rs: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...validateReplicaSetSpec(rs.spec), ...selectorImmutable(rs, old)];
+}

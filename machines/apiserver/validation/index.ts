@@ -1,0 +1,61 @@
+// Per-kind validation of writes, as the registry strategies' Validate / ValidateUpdate run it.
+
+import type { FieldError } from "../status.js";
+import { SYSTEM_PRIORITY_CLASSES } from "../admission/pod.js";
+import { validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from "./apps.js";
+import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { nameIsDNSSubdomain } from "./names.js";
+import {
+  validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEvent, validateLease, validateNamespace,
+  validateNode, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
+} from "./other.js";
+import { validateBinding, validatePodCreate, validatePodUpdate } from "./pod.js";
+import { validateService, validateServiceUpdate } from "./service.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const onCreate: Record<string, (o: Obj) => FieldError[]> = {
+  Pod: validatePodCreate,
+  Service: validateService,
+  Deployment: validateDeployment,
+  ReplicaSet: validateReplicaSet,
+  Namespace: validateNamespace,
+  Node: validateNode,
+  ConfigMap: validateConfigMap,
+  Secret: validateSecret,
+  ServiceAccount: (o) => validateObjectMeta(o.metadata, true, nameIsDNSSubdomain),
+  Endpoints: validateEndpoints,
+  EndpointSlice: validateEndpointSlice,
+  Event: validateEvent,
+  Lease: validateLease,
+  PodDisruptionBudget: validatePodDisruptionBudget,
+  PriorityClass: (o) => validatePriorityClass(o, SYSTEM_PRIORITY_CLASSES),
+  Binding: validateBinding,
+};
+
+const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
+  Pod: validatePodUpdate,
+  Service: validateServiceUpdate,
+  Deployment: validateDeploymentUpdate,
+  ReplicaSet: validateReplicaSetUpdate,
+  ConfigMap: validateDataUpdate,
+  Secret: validateDataUpdate,
+  PriorityClass: validatePriorityClassUpdate,
+};
+
+/** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
+export function validateCreate(obj: any): FieldError[] {
+  const fn = onCreate[obj?.kind];
+  return fn ? fn(obj) : validateObjectMeta(obj?.metadata, true, nameIsDNSSubdomain);
+}
+
+/** The field errors Kubernetes reports for replacing old with obj: metadata immutables plus the kind's update rules. */
+export function validateUpdate(obj: any, old: any): FieldError[] {
+  const fn = onUpdate[obj?.kind];
+  if (fn) return fn(obj, old);
+  return [...validateObjectMetaUpdate(obj?.metadata, old?.metadata), ...validateCreate(obj)];
+}
+
+export { validateLabelSelector, selectorMatches } from "./selector.js";
+export { isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue } from "./names.js";

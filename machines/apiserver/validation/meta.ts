@@ -1,0 +1,133 @@
+// ObjectMeta validation (apimachinery/pkg/api/validation/objectmeta.go, metav1 validation):
+// names, namespace, labels, annotations, and the immutable system fields on update.
+
+import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, type FieldError } from "../status.js";
+import { fieldImmutableErrorMsg, isDNS1123Label, isNegativeErrorMsg, isQualifiedName, isValidLabelValue, type NameFn } from "./names.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+/** Total size limit of an object's annotations (keys plus values), in bytes. */
+export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
+
+const utf8 = new TextEncoder();
+
+function sortedKeys(m: Record<string, unknown> | undefined): string[] {
+  return Object.keys(m ?? {}).sort();
+}
+
+/** ValidateLabelName: a qualified name; errors sit on the map's path, not the key's. */
+export function validateLabelName(key: string, path: string): FieldError[] {
+  return isQualifiedName(key).map((m) => invalidValue(path, key, m));
+}
+
+/** ValidateLabels: every key a qualified name, every value a label value (keys in sorted order). */
+export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const k of sortedKeys(labels)) {
+    errs.push(...validateLabelName(k, path));
+    const v = String(labels![k] ?? "");
+    for (const m of isValidLabelValue(v)) errs.push(invalidValue(path, v, m));
+  }
+  return errs;
+}
+
+/** ValidateAnnotations: keys are qualified names (checked lower-cased) and the total size is at most 256 KiB. */
+export function validateAnnotations(annotations: Record<string, string> | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  let size = 0;
+  for (const k of sortedKeys(annotations)) {
+    for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalidValue(path, k, m));
+    size += utf8.encode(k).length + utf8.encode(String(annotations![k] ?? "")).length;
+  }
+  if (size > TOTAL_ANNOTATION_SIZE_LIMIT_B) errs.push(tooLong(path, "", TOTAL_ANNOTATION_SIZE_LIMIT_B));
+  return errs;
+}
+
+/** ValidateNonnegativeField: "must be greater than or equal to 0". */
+export function validateNonnegative(value: unknown, path: string): FieldError[] {
+  return typeof value === "number" && value < 0 ? [invalidValue(path, value, isNegativeErrorMsg)] : [];
+}
+
+function validateFinalizers(finalizers: string[] | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const f of finalizers ?? []) for (const m of isQualifiedName(f)) errs.push(invalidValue(path, f, m));
+  return errs;
+}
+
+function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const controllers: string[] = [];
+  for (const r of refs ?? []) {
+    if (!r.apiVersion) errs.push(invalidValue(`${path}.apiVersion`, r.apiVersion ?? "", "version must not be empty"));
+    if (!r.kind) errs.push(invalidValue(`${path}.kind`, r.kind ?? "", "kind must not be empty"));
+    if (!r.name) errs.push(invalidValue(`${path}.name`, r.name ?? "", "name must not be empty"));
+    if (!r.uid) errs.push(invalidValue(`${path}.uid`, r.uid ?? "", "uid must not be empty"));
+    if (r.controller === true) controllers.push(`${r.kind}/${r.name}`);
+  }
+  if (controllers.length > 1) {
+    errs.push(invalidValue(path, goValue(`[]v1.OwnerReference{...}`), `Only one reference can have Controller set to true. Found "true" in references for ${controllers.join(" and ")}`));
+  }
+  return errs;
+}
+
+/** ValidateObjectMeta: name (or generateName), namespace presence for the scope, generation, labels, annotations, owners, finalizers. */
+export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameFn, path = "metadata"): FieldError[] {
+  const m = meta ?? {};
+  const errs: FieldError[] = [];
+  if (m.generateName) for (const msg of nameFn(m.generateName, true)) errs.push(invalidValue(`${path}.generateName`, m.generateName, msg));
+  if (!m.name) errs.push(required(`${path}.name`, "name or generateName is required"));
+  else for (const msg of nameFn(m.name, false)) errs.push(invalidValue(`${path}.name`, m.name, msg));
+  if (namespaced) {
+    if (!m.namespace) errs.push(required(`${path}.namespace`, ""));
+    else for (const msg of isDNS1123Label(m.namespace)) errs.push(invalidValue(`${path}.namespace`, m.namespace, msg));
+  } else if (m.namespace) {
+    errs.push(forbiddenField(`${path}.namespace`, "not allowed on this type"));
+  }
+  errs.push(...validateNonnegative(m.generation, `${path}.generation`));
+  errs.push(...validateLabels(m.labels, `${path}.labels`));
+  errs.push(...validateAnnotations(m.annotations, `${path}.annotations`));
+  errs.push(...validateOwnerReferences(m.ownerReferences, `${path}.ownerReferences`));
+  errs.push(...validateFinalizers(m.finalizers, `${path}.finalizers`));
+  return errs;
+}
+
+// Go prints metav1.Time through its String(): "2006-01-02 15:04:05 +0000 UTC".
+function goTime(rfc3339: string | undefined): string {
+  if (!rfc3339) return "0001-01-01 00:00:00 +0000 UTC";
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return rfc3339;
+  return `${d.toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** ValidateImmutableField: "field is immutable" with the new value. */
+export function validateImmutable(newVal: unknown, oldVal: unknown, path: string, shown: unknown = newVal ?? ""): FieldError[] {
+  return sameValue(newVal, oldVal) ? [] : [invalidValue(path, shown, fieldImmutableErrorMsg)];
+}
+
+/** ValidateObjectMetaUpdate: name, namespace, uid, creationTimestamp and deletion fields never change; no new finalizers while deleting. */
+export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata"): FieldError[] {
+  const m = meta ?? {};
+  const o = old ?? {};
+  const errs: FieldError[] = [];
+  if (o.deletionTimestamp) {
+    const had = new Set<string>(o.finalizers ?? []);
+    const extra = [...new Set<string>((m.finalizers ?? []).filter((f: string) => !had.has(f)))].sort();
+    if (extra.length > 0) errs.push(forbiddenField(`${path}.finalizers`, `no new finalizers can be added if the object is being deleted, found new finalizers ${goSyntax(extra)}`));
+  }
+  if ((m.generation ?? 0) < (o.generation ?? 0)) errs.push(invalidValue(`${path}.generation`, m.generation ?? 0, "must not be decremented"));
+  errs.push(...validateImmutable(m.name, o.name, `${path}.name`));
+  errs.push(...validateImmutable(m.namespace, o.namespace, `${path}.namespace`));
+  errs.push(...validateImmutable(m.uid, o.uid, `${path}.uid`));
+  errs.push(...validateImmutable(m.creationTimestamp, o.creationTimestamp, `${path}.creationTimestamp`, goValue(goTime(m.creationTimestamp))));
+  errs.push(...validateImmutable(m.deletionTimestamp, o.deletionTimestamp, `${path}.deletionTimestamp`, m.deletionTimestamp ? goValue(`&${goTime(m.deletionTimestamp)}`) : null));
+  errs.push(...validateImmutable(m.deletionGracePeriodSeconds, o.deletionGracePeriodSeconds, `${path}.deletionGracePeriodSeconds`, m.deletionGracePeriodSeconds ?? null));
+  errs.push(...validateLabels(m.labels, `${path}.labels`));
+  errs.push(...validateAnnotations(m.annotations, `${path}.annotations`));
+  errs.push(...validateOwnerReferences(m.ownerReferences, `${path}.ownerReferences`));
+  return errs;
+}

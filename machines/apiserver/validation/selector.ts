@@ -1,0 +1,82 @@
+// metav1.LabelSelector: validation (metav1/validation), matching, and Go's %#v printing of it.
+
+import { forbiddenField, goQuote, invalidValue, required, type FieldError } from "../status.js";
+import { validateLabelName, validateLabels } from "./meta.js";
+import { isValidLabelValue } from "./names.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+/** ValidateLabelSelector: matchLabels syntax and each matchExpressions requirement. */
+export function validateLabelSelector(sel: Obj, path: string): FieldError[] {
+  if (!sel) return [];
+  const errs = validateLabels(sel.matchLabels, `${path}.matchLabels`);
+  (sel.matchExpressions ?? []).forEach((rq: Obj, i: number) => errs.push(...validateLabelSelectorRequirement(rq, `${path}.matchExpressions[${i}]`)));
+  return errs;
+}
+
+function validateLabelSelectorRequirement(rq: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const values: string[] = rq.values ?? [];
+  if (rq.operator === "In" || rq.operator === "NotIn") {
+    if (values.length === 0) errs.push(required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+  } else if (rq.operator === "Exists" || rq.operator === "DoesNotExist") {
+    if (values.length > 0) errs.push(forbiddenField(`${path}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+  } else {
+    errs.push(invalidValue(`${path}.operator`, rq.operator ?? "", "not a valid selector operator"));
+  }
+  errs.push(...validateLabelName(rq.key ?? "", `${path}.key`));
+  values.forEach((v, i) => {
+    for (const m of isValidLabelValue(v)) errs.push(invalidValue(`${path}.values[${i}]`, v, m));
+  });
+  return errs;
+}
+
+/** True when a selector is present but selects everything ({}), which LabelSelectorAsSelector treats as Everything. */
+export function selectorIsEmpty(sel: Obj): boolean {
+  return !!sel && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
+}
+
+/** Whether labels satisfy a LabelSelector; a nil selector matches nothing, an empty one everything. */
+export function selectorMatches(sel: Obj, labels: Record<string, string> | undefined): boolean {
+  if (!sel) return false;
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const rq of sel.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(l, rq.key);
+    const vals: string[] = rq.values ?? [];
+    switch (rq.operator) {
+      case "In": if (!has || !vals.includes(l[rq.key]!)) return false; break;
+      case "NotIn": if (has && vals.includes(l[rq.key]!)) return false; break;
+      case "Exists": if (!has) return false; break;
+      case "DoesNotExist": if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+function goStringMap(m: Record<string, string> | undefined): string {
+  if (m === undefined || m === null) return "map[string]string(nil)";
+  const keys = Object.keys(m).sort();
+  return `map[string]string{${keys.map((k) => `${goQuote(k)}:${goQuote(m[k]!)}`).join(", ")}}`;
+}
+
+function goRequirement(rq: Obj): string {
+  const values = rq.values ? `[]string{${rq.values.map(goQuote).join(", ")}}` : "[]string(nil)";
+  return `v1.LabelSelectorRequirement{Key:${goQuote(rq.key ?? "")}, Operator:${goQuote(rq.operator ?? "")}, Values:${values}}`;
+}
+
+/** Go's %#v of a v1.LabelSelector, as Kubernetes prints it in Invalid messages. */
+export function labelSelectorGoSyntax(sel: Obj): string {
+  if (!sel) return "(*v1.LabelSelector)(nil)";
+  const exprs = sel.matchExpressions
+    ? `[]v1.LabelSelectorRequirement{${sel.matchExpressions.map(goRequirement).join(", ")}}`
+    : "[]v1.LabelSelectorRequirement(nil)";
+  return `v1.LabelSelector{MatchLabels:${goStringMap(sel.matchLabels)}, MatchExpressions:${exprs}}`;
+}
+
+/** Go's %#v of a map[string]string (template labels). */
+export function stringMapGoSyntax(m: Record<string, string> | undefined): string {
+  return goStringMap(m);
+}

@@ -1,0 +1,156 @@
+// host-local IPAM (containernetworking/plugins, plugins/ipam/host-local) over one node's podCIDR,
+// plus the IPv4 arithmetic the Service allocators share. State is plain data: the lead keeps it
+// in a machine's context and replaces it with what these functions return.
+
+/** A parsed IPv4 CIDR: network address as an unsigned int, prefix length and address count. */
+export interface CIDR {
+  network: number;
+  prefix: number;
+  size: number;
+}
+
+/** The unsigned 32-bit value of a dotted-quad IPv4 address; NaN when malformed. */
+export function ipToInt(ip: string): number {
+  const parts = ip.split(".");
+  if (parts.length !== 4) return NaN;
+  let n = 0;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return NaN;
+    const octet = Number(p);
+    if (octet > 255) return NaN;
+    n = n * 256 + octet;
+  }
+  return n;
+}
+
+/** The dotted-quad form of an unsigned 32-bit integer. */
+export function intToIp(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}
+
+/** Parses "a.b.c.d/p", masking host bits as Go's net.ParseCIDR does; throws when malformed. */
+export function parseCIDR(cidr: string): CIDR {
+  const [ip, bits, extra] = cidr.split("/");
+  const prefix = Number(bits);
+  const addr = ipToInt(ip ?? "");
+  if (extra !== undefined || !/^\d{1,2}$/.test(bits ?? "") || prefix > 32 || Number.isNaN(addr)) {
+    throw new Error(`invalid CIDR address: ${cidr}`);
+  }
+  const size = 2 ** (32 - prefix);
+  return { network: addr - (addr % size), prefix, size };
+}
+
+/** The canonical text of a parsed CIDR ("10.244.1.0/24"). */
+export function formatCIDR(c: CIDR): string {
+  return `${intToIp(c.network)}/${c.prefix}`;
+}
+
+/** True when ip lies inside cidr (network and broadcast included, as net.IPNet.Contains). */
+export function cidrContains(cidr: string, ip: string): boolean {
+  const c = parseCIDR(cidr);
+  const n = ipToInt(ip);
+  return !Number.isNaN(n) && n >= c.network && n < c.network + c.size;
+}
+
+/** The podCIDR the node IPAM controller's cidrset hands the nodeIndex-th node (0-based). */
+export function podCIDRFor(clusterCIDR = "10.244.0.0/16", nodeIndex: number, nodeMaskSize = 24): string {
+  const cluster = parseCIDR(clusterCIDR);
+  const subnetSize = 2 ** (32 - nodeMaskSize);
+  const count = cluster.size / subnetSize;
+  if (nodeMaskSize < cluster.prefix || !Number.isInteger(nodeIndex) || nodeIndex < 0 || nodeIndex >= count) {
+    // cidrset.ErrCIDRRangeNoCIDRsRemaining
+    throw new Error("CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range");
+  }
+  return formatCIDR({ network: cluster.network + nodeIndex * subnetSize, prefix: nodeMaskSize, size: subnetSize });
+}
+
+/** host-local's on-disk store for one range: which container holds which IP, and the last one handed out. */
+export interface IPAMState {
+  subnet: string;
+  rangeStart: string;
+  rangeEnd: string;
+  gateway: string;
+  /** ip → containerID, like the files under /var/lib/cni/networks/<net>/. */
+  allocations: Record<string, string>;
+  /** last_reserved_ip.0: where the round-robin search resumes. */
+  lastReservedIP?: string;
+}
+
+/** Either the address handed out (with the new state) or host-local's error text. */
+export type IPAMResult =
+  | { ok: true; state: IPAMState; ip: string; cidr: string; gateway: string }
+  | { ok: false; state: IPAMState; error: string };
+
+/** An empty store for a podCIDR with host-local's defaults: range .1–.254 of a /24, gateway .1. */
+export function newIPAM(podCIDR: string): IPAMState {
+  const c = parseCIDR(podCIDR);
+  // A /31 or /32 has no room for network, gateway and broadcast; host-local rejects it too.
+  if (c.prefix > 30) throw new Error(`Network ${podCIDR} too small to allocate from`);
+  const first = c.network + 1;
+  return {
+    subnet: formatCIDR(c),
+    rangeStart: intToIp(first),
+    rangeEnd: intToIp(c.network + c.size - 2),
+    gateway: intToIp(first),
+    allocations: {},
+  };
+}
+
+/** The range set as host-local prints it in errors: "10.244.1.1-10.244.1.254". */
+export function rangeSetString(state: IPAMState): string {
+  return `${state.rangeStart}-${state.rangeEnd}`;
+}
+
+/** Order in which host-local's RangeIter tries addresses: after the last reserved one, wrapping, gateway skipped. */
+export function candidateOrder(state: IPAMState): number[] {
+  const start = ipToInt(state.rangeStart);
+  const end = ipToInt(state.rangeEnd);
+  const gw = ipToInt(state.gateway);
+  const last = state.lastReservedIP === undefined ? NaN : ipToInt(state.lastReservedIP);
+  const count = end - start + 1;
+  // Resume just after the last reservation when it is still inside the range; else from the start.
+  const first = last >= start && last <= end ? last + 1 - start : 0;
+  const order: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const ip = start + ((first + i) % count);
+    if (ip !== gw) order.push(ip);
+  }
+  return order;
+}
+
+/** host-local ADD: reserves the next free address for containerID (round-robin), or fails as host-local does. */
+export function allocate(state: IPAMState, containerID: string): IPAMResult {
+  const held = Object.keys(state.allocations).find((ip) => state.allocations[ip] === containerID);
+  if (held !== undefined) {
+    return { ok: false, state, error: `${held} has been allocated to ${containerID}, duplicate allocation is not allowed` };
+  }
+  for (const n of candidateOrder(state)) {
+    const ip = intToIp(n);
+    if (state.allocations[ip] !== undefined) continue;
+    const next: IPAMState = { ...state, allocations: { ...state.allocations, [ip]: containerID }, lastReservedIP: ip };
+    return { ok: true, state: next, ip, cidr: `${ip}/${parseCIDR(state.subnet).prefix}`, gateway: state.gateway };
+  }
+  // The plugin wraps the allocator's error with the index of the range that failed.
+  return {
+    ok: false,
+    state,
+    error: `failed to allocate for range 0: no IP addresses available in range set: ${rangeSetString(state)}`,
+  };
+}
+
+/** host-local DEL: frees whatever containerID holds; releasing nothing is not an error. */
+export function release(state: IPAMState, containerID: string): IPAMState {
+  const allocations: Record<string, string> = {};
+  let changed = false;
+  for (const [ip, owner] of Object.entries(state.allocations)) {
+    if (owner === containerID) changed = true;
+    else allocations[ip] = owner;
+  }
+  // last_reserved_ip is kept on release, so a freed address is not reused straight away.
+  return changed ? { ...state, allocations } : state;
+}
+
+/** The IP containerID holds, if any. */
+export function ipFor(state: IPAMState, containerID: string): string | undefined {
+  return Object.keys(state.allocations).find((ip) => state.allocations[ip] === containerID);
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import type { Node, NodeSelectorTerm } from "kubernetes-types/core/v1";
+import type { LabelSelector } from "kubernetes-types/meta/v1";
+import {
+  matchesFieldSelector, matchesLabelSelector, matchesNodeSelector, matchesNodeSelectorTerm, matchesRequirements,
+  parseFieldSelector, parseSelector,
+} from "./labels.js";
+
+const node = (name: string, labels: Record<string, string>): Node => ({ metadata: { name, labels } });
+
+describe("matchesLabelSelector (metav1.LabelSelectorAsSelector)", () => {
+  const rows: Array<[string, LabelSelector | null | undefined, Record<string, string> | undefined, boolean]> = [
+    ["an empty selector matches everything", {}, { a: "b" }, true],
+    ["an empty selector matches a pod without labels", {}, undefined, true],
+    ["a null selector matches nothing", null, { a: "b" }, false],
+    ["an undefined selector matches nothing", undefined, {}, false],
+    ["matchLabels requires each key and value", { matchLabels: { a: "b", c: "d" } }, { a: "b", c: "d", e: "f" }, true],
+    ["matchLabels fails on a different value", { matchLabels: { a: "b" } }, { a: "x" }, false],
+    ["In matches one of the values", { matchExpressions: [{ key: "a", operator: "In", values: ["x", "y"] }] }, { a: "y" }, true],
+    ["NotIn matches a missing key", { matchExpressions: [{ key: "a", operator: "NotIn", values: ["x"] }] }, {}, true],
+    ["NotIn fails on a listed value", { matchExpressions: [{ key: "a", operator: "NotIn", values: ["x"] }] }, { a: "x" }, false],
+    ["Exists needs the key", { matchExpressions: [{ key: "a", operator: "Exists" }] }, { a: "" }, true],
+    ["DoesNotExist fails when the key is there", { matchExpressions: [{ key: "a", operator: "DoesNotExist" }] }, { a: "" }, false],
+    ["In without values is invalid and matches nothing", { matchExpressions: [{ key: "a", operator: "In", values: [] }] }, { a: "" }, false],
+    ["an unknown operator matches nothing", { matchExpressions: [{ key: "a", operator: "Gt", values: ["1"] }] }, { a: "2" }, false],
+  ];
+  it.each(rows)("%s", (_name, sel, labels, want) => {
+    expect(matchesLabelSelector(sel, labels)).toBe(want);
+  });
+});
+
+describe("parseSelector (labels.Parse)", () => {
+  const ok: Array<[string, string, Record<string, string>, boolean]> = [
+    ["equality with = matches", "a=b", { a: "b" }, true],
+    ["equality with == matches", "a==b", { a: "b" }, true],
+    ["inequality matches a missing key", "a!=b", {}, true],
+    ["set membership with in", "a in (x, y)", { a: "x" }, true],
+    ["set exclusion with notin", "a notin (x)", { a: "x" }, false],
+    ["a bare key means exists", "a", { a: "1" }, true],
+    ["a bang means does-not-exist", "!a", { a: "1" }, false],
+    ["comma-separated requirements are ANDed", "a=b,c", { a: "b" }, false],
+    ["the empty selector matches everything", "", { z: "1" }, true],
+    ["greater-than compares integers", "a>5", { a: "7" }, true],
+    ["a prefixed key is accepted", "app.kubernetes.io/name=web", { "app.kubernetes.io/name": "web" }, true],
+  ];
+  it.each(ok)("%s", (_n, s, labels, want) => {
+    const reqs = parseSelector(s);
+    if ("error" in reqs) throw new Error(reqs.error);
+    expect(matchesRequirements(reqs, labels)).toBe(want);
+  });
+  const bad: Array<[string, string, string]> = [
+    ["a trailing comma is an error", "a=b,", "found '', expected: identifier after ','"],
+    ["in without parentheses is an error", "a in x", "unable to parse requirement: found 'x', expected: '('"],
+    ["a leading operator is an error", "=b", "found '=', expected: !, identifier, or 'end of string'"],
+    ["two requirements without a comma is an error", "a=b c=d", "found 'c', expected: ',' or 'end of string'"],
+  ];
+  it.each(bad)("%s", (_n, s, msg) => {
+    expect(parseSelector(s)).toEqual({ error: msg });
+  });
+  it("rejects an invalid label value", () => {
+    const r = parseSelector("a=-bad-");
+    expect("error" in r && r.error.startsWith("unable to parse requirement: invalid label value")).toBe(true);
+  });
+});
+
+describe("field selectors (fields.ParseSelector)", () => {
+  const rows: Array<[string, string, Record<string, string>, boolean]> = [
+    ["= matches an equal field", "spec.nodeName=n1", { "spec.nodeName": "n1" }, true],
+    ["== matches an equal field", "metadata.name==p", { "metadata.name": "p" }, true],
+    ["!= excludes an equal field", "status.phase!=Running", { "status.phase": "Running" }, false],
+    ["terms are ANDed", "spec.nodeName=,status.phase!=Failed", { "spec.nodeName": "", "status.phase": "Pending" }, true],
+    ["a missing field compares as empty", "spec.nodeName=", {}, true],
+  ];
+  it.each(rows)("%s", (_n, s, fields, want) => {
+    const reqs = parseFieldSelector(s);
+    if ("error" in reqs) throw new Error(reqs.error);
+    expect(matchesFieldSelector(reqs, fields)).toBe(want);
+  });
+  it("reports a term without an operator as Kubernetes does", () => {
+    expect(parseFieldSelector("a=b,c")).toEqual({ error: "invalid selector: 'a=b,c'; can't understand 'c'" });
+  });
+});
+
+describe("node selectors (nodeaffinity.NodeSelector)", () => {
+  const n = node("node-1", { zone: "a", cpus: "8" });
+  const rows: Array<[string, NodeSelectorTerm, boolean]> = [
+    ["In matches the label value", { matchExpressions: [{ key: "zone", operator: "In", values: ["a", "b"] }] }, true],
+    ["NotIn rejects a listed value", { matchExpressions: [{ key: "zone", operator: "NotIn", values: ["a"] }] }, false],
+    ["Exists needs the key", { matchExpressions: [{ key: "zone", operator: "Exists" }] }, true],
+    ["DoesNotExist rejects a present key", { matchExpressions: [{ key: "zone", operator: "DoesNotExist" }] }, false],
+    ["Gt compares as integers", { matchExpressions: [{ key: "cpus", operator: "Gt", values: ["4"] }] }, true],
+    ["Lt compares as integers", { matchExpressions: [{ key: "cpus", operator: "Lt", values: ["4"] }] }, false],
+    ["Gt on a non-integer label does not match", { matchExpressions: [{ key: "zone", operator: "Gt", values: ["1"] }] }, false],
+    ["matchFields on metadata.name matches the node name", { matchFields: [{ key: "metadata.name", operator: "In", values: ["node-1"] }] }, true],
+    ["matchFields and matchExpressions are ANDed", { matchExpressions: [{ key: "zone", operator: "In", values: ["a"] }], matchFields: [{ key: "metadata.name", operator: "In", values: ["node-2"] }] }, false],
+    ["a term with no requirements matches nothing", {}, false],
+  ];
+  it.each(rows)("%s", (_n, term, want) => {
+    expect(matchesNodeSelectorTerm(term, n)).toBe(want);
+  });
+  it("ORs the terms of a node selector", () => {
+    expect(matchesNodeSelector({ nodeSelectorTerms: [{}, { matchExpressions: [{ key: "zone", operator: "In", values: ["a"] }] }] }, n)).toBe(true);
+  });
+  it("matches nothing with no terms", () => {
+    expect(matchesNodeSelector({ nodeSelectorTerms: [] }, n)).toBe(false);
+  });
+});

@@ -1,0 +1,411 @@
+// The simulated image registry: reference normalisation as containerd/docker do it, a
+// built-in catalogue of real images with their tags and sizes, and pull outcomes in the
+// wording the kubelet reports. Pure: no network, no clock.
+
+/** A parsed, canonical image reference. */
+export interface NormalizedImage {
+  registry: string; // "docker.io"
+  repository: string; // "library/nginx" (path inside the registry)
+  tag: string; // "latest" when neither tag nor digest was given, "" with a digest only
+  digest?: string; // "sha256:<64 hex>"
+  ref: string; // "docker.io/library/nginx:latest" or "docker.io/library/nginx@sha256:..."
+}
+
+/** How a container of this image behaves when it runs its default entrypoint. */
+export type ImageKind =
+  | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "exit0" | "generic";
+
+/** Userland flavour of an image: decides error wording (busybox ash vs dash/bash + coreutils). */
+export type Userland = "busybox" | "gnu" | "none";
+
+/** A pulled image as the CRI's image store knows it. */
+export interface ImageInfo {
+  ref: string; // canonical reference
+  name: string; // "docker.io/library/nginx"
+  repoTags: string[];
+  repoDigests: string[];
+  imageID: string; // what containerStatus.imageID shows: "<name>@sha256:<hex>"
+  id: string; // the image config digest: "sha256:<hex>"
+  sizeBytes: number;
+  entrypoint: string[];
+  cmd: string[];
+  env: Record<string, string>;
+  kind: ImageKind;
+  userland: Userland;
+  version?: string; // the program version the image ships ("1.27.3" for nginx:1.27)
+}
+
+/** Why a pull failed, as the kubelet classifies it. */
+export type PullFailure = {
+  ok: false;
+  reason: "ErrImagePull" | "InvalidImageName";
+  message: string; // InvalidImageName: the kubelet's message; ErrImagePull: containerd's error text
+  grpcCode?: "NotFound" | "Unknown"; // the CRI's gRPC status code, for ErrImagePull
+};
+
+/** A registry file given to the cluster: repository (any spelling) → its tags. */
+export type ExtraRegistry = Record<string, string[] | { tags: string[]; sizeBytes?: number; entrypoint?: string[]; cmd?: string[] }>;
+
+const defaultRegistry = "docker.io";
+const officialPrefix = "library/";
+
+// distribution/reference grammar, in its own terms.
+const alnum = "[a-z0-9]+";
+const separator = "(?:[._]|__|[-]+)";
+const pathComponent = `${alnum}(?:${separator}${alnum})*`;
+const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const domainName = `${domainComponent}(?:\\.${domainComponent})*`;
+const ipv6 = "\\[(?:[a-fA-F0-9:]+)\\]";
+const domainAndPort = `(?:${domainName}|${ipv6})(?::[0-9]+)?`;
+const tagPattern = "[\\w][\\w.-]{0,127}";
+const digestPattern = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+const referencePattern = new RegExp(
+  `^((?:${domainAndPort}/)?${pathComponent}(?:/${pathComponent})*)(?::(${tagPattern}))?(?:@(${digestPattern}))?$`,
+);
+const hex64 = /^[a-f0-9]{64}$/;
+
+/** Splits a familiar name into registry and remote path, as distribution/reference does. */
+function splitDomain(name: string): [string, string] {
+  const slash = name.indexOf("/");
+  if (slash < 0) return [defaultRegistry, officialPrefix + name];
+  const first = name.slice(0, slash);
+  let rest = name.slice(slash + 1);
+  let domain: string;
+  if (first === "localhost" || /[.:]/.test(first) || first.toLowerCase() !== first) domain = first;
+  else { domain = defaultRegistry; rest = name; }
+  if (domain === "index.docker.io") domain = defaultRegistry;
+  if (domain === defaultRegistry && !rest.includes("/")) rest = officialPrefix + rest;
+  return [domain, rest];
+}
+
+/** The reference parse error in distribution/reference's words, or the parsed parts. */
+function parseReference(image: string): { error: string } | { domain: string; path: string; tag?: string; digest?: string } {
+  if (hex64.test(image)) return { error: `invalid repository name (${image}), cannot specify 64-byte hexadecimal strings` };
+  const [domain, remainder] = splitDomain(image);
+  const colon = remainder.indexOf(":");
+  const remote = colon >= 0 ? remainder.slice(0, colon) : remainder;
+  const at = remote.indexOf("@");
+  const remoteName = at >= 0 ? remote.slice(0, at) : remote;
+  if (remoteName.toLowerCase() !== remoteName) return { error: `invalid reference format: repository name (${remoteName}) must be lowercase` };
+  const m = referencePattern.exec(`${domain}/${remainder}`);
+  if (!m) return { error: image === "" ? "repository name must have at least one component" : "invalid reference format" };
+  if (m[1]!.length > 255) return { error: "repository name must not be more than 255 characters" };
+  const digest = m[3];
+  if (digest?.startsWith("sha256:") && !hex64.test(digest.slice(7))) return { error: "invalid checksum digest length" };
+  return { domain, path: m[1]!.slice(domain.length + 1), tag: m[2], digest };
+}
+
+/** Normalises an image reference as containerd does (`nginx` → `docker.io/library/nginx:latest`); throws on an invalid one. */
+export function normalizeImage(image: string): NormalizedImage {
+  const parsed = parseReference(image);
+  if ("error" in parsed) throw new Error(invalidImageMessage(image, parsed.error));
+  const name = `${parsed.domain}/${parsed.path}`;
+  const tag = parsed.tag ?? (parsed.digest ? "" : "latest");
+  const ref = parsed.digest ? `${name}${tag ? `:${tag}` : ""}@${parsed.digest}` : `${name}:${tag}`;
+  return { registry: parsed.domain, repository: parsed.path, tag, ...(parsed.digest ? { digest: parsed.digest } : {}), ref };
+}
+
+/** The kubelet's InvalidImageName message for a reference that does not parse. */
+function invalidImageMessage(image: string, cause: string): string {
+  return `Failed to apply default image tag "${image}": couldn't parse image name "${image}": ${cause}`;
+}
+
+// ---------------------------------------------------------------------------------
+// Catalogue
+
+interface CatalogueEntry {
+  tags: (tag: string) => boolean; // which tags exist
+  sizeBytes: (tag: string) => number; // compressed linux/amd64 size
+  entrypoint: string[];
+  cmd: string[];
+  kind: ImageKind;
+  userland: Userland;
+  env?: Record<string, string>;
+  version?: (tag: string) => string | undefined;
+}
+
+const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Every "<minor>.<patch>" for the given [minor, lastPatch] pairs, plus the bare minors. */
+function versions(prefix: string, minors: Array<[number, number]>): string[] {
+  const out: string[] = [];
+  for (const [minor, last] of minors) {
+    out.push(`${prefix}${minor}`);
+    for (let p = 0; p <= last; p++) out.push(`${prefix}${minor}.${p}`);
+  }
+  return out;
+}
+
+/** A tag predicate: base tags, each optionally followed by one of the suffixes. */
+function tagSet(bases: string[], suffixes: string[] = [""], extra: string[] = []): (tag: string) => boolean {
+  const set = new Set<string>(extra);
+  for (const b of bases) for (const s of suffixes) set.add(b + s);
+  return (tag) => set.has(tag);
+}
+
+/** Size by variant: alpine and slim variants are smaller than the default Debian-based one. */
+function sizeBy(full: number, alpine: number, slim = full): (tag: string) => number {
+  return (tag) => (tag.includes("alpine") ? alpine : tag.includes("slim") ? slim : full);
+}
+
+const nginxVersions = versions("1.", [[7, 12], [8, 1], [9, 15], [10, 3], [11, 13], [12, 2], [13, 12], [14, 2], [15, 12], [16, 1], [17, 10], [18, 0], [19, 10], [20, 2], [21, 6], [22, 1], [23, 4], [24, 0], [25, 5], [26, 3], [27, 5], [28, 0], [29, 3]]);
+const nginxAliases = ["latest", "mainline", "stable", "1", "perl", "alpine", "alpine-perl", "alpine-slim", "bookworm", "trixie"];
+const nginxSuffixes = ["", "-alpine", "-perl", "-alpine-perl", "-alpine-slim", "-bookworm", "-bookworm-perl", "-trixie"];
+
+/** The nginx release a tag points to ("mainline" → 1.29.3). */
+function nginxVersion(tag: string): string {
+  const base = tag.split("-")[0]!;
+  if (/^1\.\d+\.\d+$/.test(base)) return base;
+  if (base === "stable") return "1.28.0";
+  const m = /^1\.(\d+)$/.exec(base);
+  if (m) {
+    const last = nginxVersions.filter((v) => v.startsWith(`1.${m[1]}.`)).pop();
+    return last ?? "1.29.3";
+  }
+  return "1.29.3";
+}
+
+const busyboxVersions = versions("1.", [[24, 2], [25, 1], [26, 2], [27, 2], [28, 4], [29, 3], [30, 1], [31, 1], [32, 1], [33, 1], [34, 1], [35, 0], [36, 1], [37, 0]]);
+const redisVersions = [...versions("5.", [[0, 14]]), ...versions("6.", [[0, 20], [2, 20]]), ...versions("7.", [[0, 15], [2, 11], [4, 6]]), ...versions("8.", [[0, 4], [2, 3]]), "5", "6", "7", "8"];
+const postgresVersions = [...versions("", [[12, 22], [13, 22], [14, 19], [15, 14], [16, 10], [17, 6], [18, 0]]).filter((v) => v.includes(".") || Number(v) >= 12)];
+const alpineVersions = versions("3.", [[16, 9], [17, 10], [18, 12], [19, 8], [20, 7], [21, 4], [22, 1]]);
+const debianTags = ["11", "12", "13", "bullseye", "bookworm", "trixie", "stable", "oldstable", "testing", "sid", "unstable", "latest"];
+const ubuntuTags = ["18.04", "20.04", "22.04", "24.04", "24.10", "25.04", "25.10", "bionic", "focal", "jammy", "noble", "oracular", "plucky", "questing", "devel", "rolling", "latest"];
+const pythonVersions = versions("3.", [[8, 20], [9, 24], [10, 19], [11, 14], [12, 12], [13, 9], [14, 0]]);
+const nodeVersions = ["16", "18", "20", "22", "24", "25", "lts", "current", ...versions("20.", [[19, 5]]), ...versions("22.", [[20, 0]]), ...versions("24.", [[11, 1]])];
+const golangVersions = versions("1.", [[21, 13], [22, 12], [23, 12], [24, 9], [25, 3]]);
+const mysqlVersions = [...versions("5.", [[6, 51], [7, 44]]), ...versions("8.", [[0, 44], [4, 7]]), ...versions("9.", [[4, 0], [5, 0]]), "5", "8", "9", "lts", "innovation"];
+const memcachedVersions = [...versions("1.", [[5, 22], [6, 39]]), "1"];
+const perlVersions = [...versions("5.", [[34, 3], [36, 3], [38, 5], [40, 3], [42, 0]]), "5"];
+const httpdVersions = [...versions("2.", [[2, 34], [4, 65]]), "2"];
+
+const shellEnv = { PATH: defaultPath };
+
+/** The Docker Official Images the catalogue knows tag by tag, keyed by "docker.io/library/<name>". */
+const officialCatalogue: Record<string, CatalogueEntry> = {
+  nginx: {
+    tags: tagSet([...nginxVersions, "latest", "mainline", "stable", "1"], nginxSuffixes, nginxAliases),
+    sizeBytes: sizeBy(72_223_946, 21_504_517, 72_223_946),
+    entrypoint: ["/docker-entrypoint.sh"], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "gnu",
+    env: { PATH: defaultPath }, version: nginxVersion,
+  },
+  busybox: {
+    tags: tagSet([...busyboxVersions, "latest", "stable", "1"], ["", "-glibc", "-musl", "-uclibc"], ["glibc", "musl", "uclibc"]),
+    sizeBytes: () => 2_155_813, entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox",
+    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+  },
+  alpine: {
+    tags: tagSet([...alpineVersions, "latest", "edge", "3"]), sizeBytes: () => 3_653_068,
+    entrypoint: [], cmd: ["/bin/sh"], kind: "shell", userland: "busybox", env: shellEnv,
+  },
+  ubuntu: { tags: tagSet(ubuntuTags), sizeBytes: () => 29_723_147, entrypoint: [], cmd: ["/bin/bash"], kind: "shell", userland: "gnu", env: shellEnv },
+  debian: {
+    tags: tagSet(debianTags, ["", "-slim"], ["12.11", "12.12", "13.1", "13.2", "12.11-slim", "13.1-slim"]),
+    sizeBytes: sizeBy(48_494_272, 48_494_272, 28_227_259), entrypoint: [], cmd: ["bash"], kind: "shell", userland: "gnu", env: shellEnv,
+  },
+  redis: {
+    tags: tagSet([...redisVersions, "latest"], ["", "-alpine", "-bookworm"], ["alpine", "bookworm"]),
+    sizeBytes: sizeBy(45_117_423, 17_182_090), entrypoint: ["docker-entrypoint.sh"], cmd: ["redis-server"], kind: "redis", userland: "gnu",
+    env: shellEnv, version: (t) => (/^\d+\.\d+\.\d+/.exec(t)?.[0] ?? "8.2.3"),
+  },
+  httpd: {
+    tags: tagSet([...httpdVersions, "latest"], ["", "-alpine", "-bookworm", "-trixie"], ["alpine", "bookworm", "trixie"]),
+    sizeBytes: sizeBy(45_237_121, 22_390_034), entrypoint: [], cmd: ["httpd-foreground"], kind: "httpd", userland: "gnu",
+    env: { PATH: `/usr/local/apache2/bin:${defaultPath}`, HTTPD_PREFIX: "/usr/local/apache2" },
+    version: (t) => (/^2\.\d+\.\d+/.exec(t)?.[0] ?? "2.4.65"),
+  },
+  postgres: {
+    tags: tagSet([...postgresVersions, "latest"], ["", "-alpine", "-bookworm", "-trixie"], ["alpine", "bookworm", "trixie"]),
+    sizeBytes: sizeBy(158_453_891, 108_512_334), entrypoint: ["docker-entrypoint.sh"], cmd: ["postgres"], kind: "postgres", userland: "gnu",
+    env: { PATH: `/usr/lib/postgresql/18/bin:${defaultPath}`, PGDATA: "/var/lib/postgresql/18/docker" },
+  },
+  mysql: {
+    tags: tagSet([...mysqlVersions, "latest"], ["", "-oracle", "-debian"], ["oracle", "debian"]),
+    sizeBytes: () => 233_912_318, entrypoint: ["docker-entrypoint.sh"], cmd: ["mysqld"], kind: "mysql", userland: "gnu", env: shellEnv,
+    version: (t) => (/^\d+\.\d+\.\d+/.exec(t)?.[0] ?? "9.5.0"),
+  },
+  memcached: {
+    tags: tagSet([...memcachedVersions, "latest"], ["", "-alpine", "-bookworm"], ["alpine", "bookworm"]),
+    sizeBytes: sizeBy(32_470_216, 6_013_287), entrypoint: ["docker-entrypoint.sh"], cmd: ["memcached"], kind: "memcached", userland: "gnu", env: shellEnv,
+  },
+  python: {
+    tags: tagSet([...pythonVersions, "latest", "3"], ["", "-slim", "-alpine", "-bookworm", "-slim-bookworm", "-trixie", "-slim-trixie"], ["slim", "alpine", "bookworm", "trixie"]),
+    sizeBytes: sizeBy(412_330_121, 17_937_018, 43_213_002), entrypoint: [], cmd: ["python3"], kind: "python", userland: "gnu", env: shellEnv,
+  },
+  node: {
+    tags: tagSet([...nodeVersions, "latest"], ["", "-slim", "-alpine", "-bookworm", "-bookworm-slim", "-trixie"], ["slim", "alpine", "bookworm", "lts-alpine", "lts-slim"]),
+    sizeBytes: sizeBy(398_541_288, 56_218_003, 76_904_120), entrypoint: ["docker-entrypoint.sh"], cmd: ["node"], kind: "node", userland: "gnu", env: shellEnv,
+  },
+  golang: {
+    tags: tagSet([...golangVersions, "latest", "1"], ["", "-alpine", "-bookworm", "-trixie"], ["alpine", "bookworm", "trixie"]),
+    sizeBytes: sizeBy(293_005_122, 78_132_876), entrypoint: [], cmd: ["bash"], kind: "shell", userland: "gnu",
+    env: { PATH: `/go/bin:/usr/local/go/bin:${defaultPath}`, GOPATH: "/go" },
+  },
+  perl: {
+    tags: tagSet([...perlVersions, "latest"], ["", "-slim", "-bookworm", "-slim-bookworm", "-threaded"], ["slim", "bookworm", "threaded"]),
+    sizeBytes: sizeBy(338_102_554, 338_102_554, 40_772_619), entrypoint: [], cmd: ["perl5.40.3", "-de0"], kind: "exit0", userland: "gnu", env: shellEnv,
+  },
+  "hello-world": { tags: tagSet(["latest", "linux", "nanoserver"]), sizeBytes: () => 2_380, entrypoint: [], cmd: ["/hello"], kind: "exit0", userland: "none" },
+};
+
+/** Docker Official Images known by name only: any tag is accepted. */
+const otherOfficialImages = [
+  "adminer", "aerospike", "almalinux", "amazoncorretto", "amazonlinux", "arangodb", "bash", "bonita", "buildpack-deps",
+  "caddy", "cassandra", "centos", "chronograf", "clickhouse", "clojure", "composer", "couchbase", "couchdb", "crate", "dart",
+  "docker", "drupal", "eclipse-mosquitto", "eclipse-temurin", "elasticsearch", "elixir", "emqx", "erlang", "fedora", "flink",
+  "fluentd", "gcc", "ghost", "gradle", "groovy", "haproxy", "haskell", "ibmjava", "influxdb", "jetty", "joomla", "jruby",
+  "julia", "kapacitor", "kibana", "kong", "krakend", "liquibase", "logstash", "mariadb", "matomo", "maven", "mediawiki",
+  "mongo", "mongo-express", "mono", "nats", "neo4j", "nextcloud", "odoo", "open-liberty", "openjdk", "oraclelinux", "percona",
+  "photon", "php", "phpmyadmin", "postfixadmin", "pypy", "r-base", "rabbitmq", "redmine", "registry", "rethinkdb",
+  "rockylinux", "ruby", "rust", "sapmachine", "solr", "sonarqube", "storm", "swift", "telegraf", "tomcat", "tomee",
+  "traefik", "unit", "varnish", "wordpress", "xwiki", "yourls", "znc", "zookeeper",
+];
+
+/** Known repositories outside Docker Hub's library, with their tags. */
+const otherCatalogue: Record<string, CatalogueEntry> = {
+  "registry.k8s.io/pause": {
+    tags: tagSet(["3.1", "3.2", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.10.1", "latest"]), sizeBytes: () => 320_368,
+    entrypoint: ["/pause"], cmd: [], kind: "pause", userland: "none",
+  },
+  "registry.k8s.io/e2e-test-images/agnhost": {
+    tags: tagSet(["2.32", "2.33", "2.36", "2.39", "2.40", "2.43", "2.45", "2.47", "2.50", "2.51", "2.52", "2.53", "2.54", "2.55", "2.56"]),
+    sizeBytes: () => 51_705_327, entrypoint: ["/agnhost"], cmd: ["pause"], kind: "agnhost", userland: "busybox", env: shellEnv,
+  },
+  "registry.k8s.io/e2e-test-images/busybox": {
+    tags: tagSet(["1.29-1", "1.29-2", "1.29-4", "1.36.1-1", "1.37.0-1"]), sizeBytes: () => 2_242_186,
+    entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox", env: shellEnv,
+  },
+  "registry.k8s.io/e2e-test-images/nginx": {
+    tags: tagSet(["1.14-2", "1.14-4", "1.15-2", "1.15-4"]), sizeBytes: () => 6_978_233,
+    entrypoint: [], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "busybox", env: shellEnv,
+    version: (t) => (t.startsWith("1.15") ? "1.15.12" : "1.14.2"),
+  },
+  "docker.io/polinux/stress": {
+    tags: tagSet(["latest", "1.0.4"]), sizeBytes: () => 4_041_410, entrypoint: [], cmd: ["stress", "--help"], kind: "stress", userland: "busybox", env: shellEnv,
+  },
+  "gcr.io/google-samples/hello-app": {
+    tags: tagSet(["1.0", "2.0"]), sizeBytes: () => 10_412_019, entrypoint: ["/hello-app"], cmd: [], kind: "hello-app", userland: "busybox",
+  },
+  "us-docker.pkg.dev/google-samples/containers/gke/hello-app": {
+    tags: tagSet(["1.0", "2.0"]), sizeBytes: () => 10_412_019, entrypoint: ["/hello-app"], cmd: [], kind: "hello-app", userland: "busybox",
+  },
+};
+
+/** The entry for an image outside the catalogue: a long-running program of unknown shape. */
+const genericEntry: CatalogueEntry = {
+  tags: () => true, sizeBytes: () => 25_000_000, entrypoint: [], cmd: [], kind: "generic", userland: "none",
+};
+
+/** The name-only entry for an official image: a generic program, moderately sized. */
+const officialGenericEntry: CatalogueEntry = { ...genericEntry, sizeBytes: () => 80_000_000, env: shellEnv };
+
+/** Looks up an extra registry file's entry for a repository, whatever spelling its key uses. */
+function extraEntry(name: string, extra: ExtraRegistry | undefined): CatalogueEntry | undefined {
+  if (!extra) return undefined;
+  for (const [key, value] of Object.entries(extra)) {
+    let keyName: string;
+    try { keyName = stripTag(normalizeImage(key)); } catch { continue; }
+    if (keyName !== name) continue;
+    const spec = Array.isArray(value) ? { tags: value } : value;
+    const set = new Set(spec.tags);
+    return {
+      tags: (t) => set.has(t), sizeBytes: () => spec.sizeBytes ?? genericEntry.sizeBytes(""),
+      entrypoint: spec.entrypoint ?? [], cmd: spec.cmd ?? [], kind: "generic", userland: "none",
+    };
+  }
+  return undefined;
+}
+
+/** "docker.io/library/nginx" from a normalised reference. */
+function stripTag(n: NormalizedImage): string {
+  return `${n.registry}/${n.repository}`;
+}
+
+type Lookup = { entry: CatalogueEntry; tagsKnown: boolean } | undefined;
+
+/** The catalogue entry for a repository, or undefined when the repository does not exist. */
+function lookup(n: NormalizedImage, extra: ExtraRegistry | undefined): Lookup {
+  const name = stripTag(n);
+  const fromFile = extraEntry(name, extra);
+  if (fromFile) return { entry: fromFile, tagsKnown: true };
+  const known = otherCatalogue[name];
+  if (known) return { entry: known, tagsKnown: true };
+  if (n.registry === defaultRegistry && n.repository.startsWith(officialPrefix)) {
+    const short = n.repository.slice(officialPrefix.length);
+    const official = officialCatalogue[short];
+    if (official) return { entry: official, tagsKnown: true };
+    return otherOfficialImages.includes(short) ? { entry: officialGenericEntry, tagsKnown: false } : undefined;
+  }
+  return { entry: genericEntry, tagsKnown: false };
+}
+
+// ---------------------------------------------------------------------------------
+// Pull
+
+/** A deterministic 64-hex-digit digest of a string (not cryptographic: only stable and well spread). */
+export function digestOf(text: string): string {
+  let out = "";
+  for (let lane = 0; lane < 8; lane++) {
+    let h = (0x811c9dc5 ^ Math.imul(lane + 1, 0x9e3779b1)) >>> 0;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    // murmur3's finaliser spreads the last characters over every bit.
+    h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b) >>> 0;
+    h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35) >>> 0;
+    h ^= h >>> 16;
+    out += (h >>> 0).toString(16).padStart(8, "0");
+  }
+  return out;
+}
+
+/** Containerd's pull error for a reference, in the words the CRI returns. */
+function pullError(ref: string, cause: string, grpcCode: "NotFound" | "Unknown"): PullFailure {
+  return {
+    ok: false, reason: "ErrImagePull", grpcCode,
+    message: `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${cause}`,
+  };
+}
+
+/** Resolves an image reference against the catalogue (and an optional registry file): the pulled image, or why the pull fails. */
+export function resolveImage(image: string, extraRegistry?: ExtraRegistry): { ok: true; image: ImageInfo } | PullFailure {
+  let n: NormalizedImage;
+  try { n = normalizeImage(image); } catch (e) {
+    return { ok: false, reason: "InvalidImageName", message: (e as Error).message };
+  }
+  const found = lookup(n, extraRegistry);
+  if (!found) return pullError(n.ref, "pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed", "Unknown");
+  if (found.tagsKnown && n.tag !== "" && !found.entry.tags(n.tag)) return pullError(n.ref, `${n.ref}: not found`, "NotFound");
+  return { ok: true, image: imageInfo(n, found.entry) };
+}
+
+/** Builds the image store's record for a resolved reference. */
+function imageInfo(n: NormalizedImage, entry: CatalogueEntry): ImageInfo {
+  const name = stripTag(n);
+  const digest = n.digest ?? `sha256:${digestOf(n.ref)}`;
+  const version = entry.version?.(n.tag || "latest");
+  return {
+    ref: n.ref, name,
+    repoTags: n.tag ? [`${name}:${n.tag}`] : [],
+    repoDigests: [`${name}@${digest}`],
+    imageID: `${name}@${digest}`,
+    id: `sha256:${digestOf(`config:${n.ref}`)}`,
+    sizeBytes: entry.sizeBytes(n.tag),
+    entrypoint: [...entry.entrypoint], cmd: [...entry.cmd], env: { ...(entry.env ?? {}) },
+    kind: entry.kind, userland: entry.userland,
+    ...(version ? { version } : {}),
+  };
+}
+
+/** The kubelet's container-status message for a failed pull: `Failed to pull image "X": rpc error: ...`. */
+export function pullFailureMessage(image: string, failure: PullFailure): string {
+  if (failure.reason === "InvalidImageName") return failure.message;
+  return `Failed to pull image "${image}": rpc error: code = ${failure.grpcCode ?? "Unknown"} desc = ${failure.message}`;
+}
+
+/** Simulated pull time in ms: a fixed 300 ms round trip plus 50 MB/s of download. */
+export function pullDurationMs(image: ImageInfo): number {
+  return 300 + Math.round(image.sizeBytes / 50_000);
+}

@@ -1,0 +1,468 @@
+// The utilities the shell runs in-process, with busybox's wording (or GNU coreutils' on
+// Debian-based images) so logs look like a real container's.
+import { resolvePath, type FsError } from "./memfs.js";
+import { perform, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
+import type { DnsResult, Effect, EffectResult, HttpResult } from "./types.js";
+
+const errnoText: Record<FsError, string> = {
+  ENOENT: "No such file or directory", EEXIST: "File exists", ENOTDIR: "Not a directory",
+  EISDIR: "Is a directory", ENOTEMPTY: "Directory not empty",
+};
+
+const gnu = (sh: ShellState) => sh.userland === "gnu";
+const path = (sh: ShellState, p: string) => resolvePath(sh.cwd, p);
+
+/** Splits leading single-letter flags ("-rf" → r, f) from operands; "--" ends flags. */
+function flags(args: string[], withValue = ""): { set: Set<string>; values: Map<string, string>; rest: string[] } {
+  const set = new Set<string>();
+  const values = new Map<string, string>();
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") { i++; break; }
+    if (!/^-[A-Za-z0-9]/.test(a)) break;
+    for (let j = 1; j < a.length; j++) {
+      const f = a[j]!;
+      if (withValue.includes(f)) { values.set(f, a.slice(j + 1) || (args[++i] ?? "")); break; }
+      set.add(f);
+    }
+  }
+  return { set, values, rest: args.slice(i) };
+}
+
+/** busybox/GNU sleep durations: seconds with optional fraction and s/m/h/d suffix; "infinity" blocks. */
+export function parseDuration(arg: string): number | "infinity" | undefined {
+  if (arg === "infinity" || arg === "inf") return "infinity";
+  const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(arg);
+  if (!m) return undefined;
+  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2]!]!;
+  return Math.round(Number(m[1]) * unit * 1000);
+}
+
+function* sleep(argv: string[], sh: ShellState, st: Streams): Gen {
+  if (argv.length < 2) { st.err(gnu(sh) ? "sleep: missing operand\n" : "BusyBox v1.37.0 multi-call binary.\n\nUsage: sleep [N]...\n"); return 1; }
+  let total = 0;
+  for (const a of argv.slice(1)) {
+    const d = parseDuration(a);
+    if (d === undefined) { st.err(gnu(sh) ? `sleep: invalid time interval '${a}'\n` : `sleep: invalid number '${a}'\n`); return 1; }
+    if (d === "infinity") { yield* perform(sh, { type: "wait" }); return 0; }
+    total += d;
+  }
+  yield* perform(sh, { type: "sleep", ms: total });
+  return 0;
+}
+
+/** Interprets echo's backslash escapes (busybox echo -e, dash's echo always). */
+function escapes(s: string): { text: string; stop: boolean } {
+  const stop = s.includes("\\c");
+  const text = s.split("\\c")[0]!.replace(/\\(0[0-7]{0,3}|[abefnrtv\\])/g, (_, e: string) =>
+    e.startsWith("0") ? String.fromCharCode(parseInt(e.slice(1) || "0", 8)) : ({ a: "\x07", b: "\b", e: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\" } as Record<string, string>)[e]!);
+  return { text, stop };
+}
+
+function* echo(argv: string[], sh: ShellState, st: Streams): Gen {
+  let args = argv.slice(1);
+  let newline = true;
+  let interpret = gnu(sh) && sh.shellName !== "bash"; // dash's echo always interprets escapes
+  while (args[0] && /^-[neE]+$/.test(args[0])) {
+    if (args[0].includes("n")) newline = false;
+    if (args[0].includes("e")) interpret = true;
+    if (args[0].includes("E")) interpret = false;
+    args = args.slice(1);
+  }
+  const joined = args.join(" ");
+  const { text, stop } = interpret ? escapes(joined) : { text: joined, stop: false };
+  st.out(text + (newline && !stop ? "\n" : ""));
+  return 0;
+}
+
+function* printf(argv: string[], _sh: ShellState, st: Streams): Gen {
+  const format = argv[1] ?? "";
+  let args = argv.slice(2);
+  let out = "";
+  do {
+    out += format.replace(/%([-0-9.]*)([sdiouxXc%])|\\([nt\\"])/g, (m, _w: string, conv: string | undefined, esc: string | undefined) => {
+      if (esc) return ({ n: "\n", t: "\t", "\\": "\\", "\"": "\"" } as Record<string, string>)[esc]!;
+      if (conv === "%") return "%";
+      const a = args.shift() ?? "";
+      if (conv === "s" || conv === "c") return conv === "c" ? a.slice(0, 1) : a;
+      const n = Math.trunc(Number(a) || 0);
+      return conv === "x" ? n.toString(16) : conv === "X" ? n.toString(16).toUpperCase() : conv === "o" ? n.toString(8) : String(n);
+    });
+  } while (args.length > 0 && /%[-0-9.]*[sdiouxXc]/.test(format));
+  st.out(out);
+  return 0;
+}
+
+function* cat(argv: string[], sh: ShellState, st: Streams): Gen {
+  const files = flags(argv.slice(1)).rest;
+  if (files.length === 0 || (files.length === 1 && files[0] === "-")) { st.out(st.stdin); return 0; }
+  let status = 0;
+  for (const f of files) {
+    const r = f === "/dev/null" ? "" : sh.io.fs.read(path(sh, f));
+    if (typeof r === "string") { st.out(r); continue; }
+    status = 1;
+    if (gnu(sh)) st.err(`cat: ${f}: ${errnoText[r.error]}\n`);
+    else st.err(r.error === "EISDIR" ? "cat: read error: Is a directory\n" : `cat: can't open '${f}': ${errnoText[r.error]}\n`);
+  }
+  return status;
+}
+
+function* touch(argv: string[], sh: ShellState, st: Streams): Gen {
+  let status = 0;
+  for (const f of flags(argv.slice(1)).rest) {
+    const err = sh.io.fs.touch(path(sh, f));
+    if (!err) continue;
+    status = 1;
+    st.err(gnu(sh) ? `touch: cannot touch '${f}': ${errnoText[err]}\n` : `touch: ${f}: ${errnoText[err]}\n`);
+  }
+  return status;
+}
+
+function* rm(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1));
+  const force = set.has("f");
+  const recursive = set.has("r") || set.has("R");
+  let status = 0;
+  for (const f of rest) {
+    const p = path(sh, f);
+    if (!recursive && sh.io.fs.isDir(p)) {
+      status = 1;
+      st.err(gnu(sh) ? `rm: cannot remove '${f}': Is a directory\n` : `rm: '${f}' is a directory\n`);
+      continue;
+    }
+    const err = sh.io.fs.remove(p, recursive);
+    if (!err || (force && err === "ENOENT")) continue;
+    status = 1;
+    st.err(gnu(sh) ? `rm: cannot remove '${f}': ${errnoText[err]}\n` : `rm: can't remove '${f}': ${errnoText[err]}\n`);
+  }
+  return status;
+}
+
+function* mkdir(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1), "m");
+  let status = 0;
+  for (const d of rest) {
+    const err = sh.io.fs.mkdir(path(sh, d), set.has("p"));
+    if (!err) continue;
+    status = 1;
+    st.err(gnu(sh) ? `mkdir: cannot create directory '${d}': ${errnoText[err]}\n` : `mkdir: can't create directory '${d}': ${errnoText[err]}\n`);
+  }
+  return status;
+}
+
+function* ls(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1));
+  const targets = rest.length ? rest : ["."];
+  let status = 0;
+  for (const t of targets) {
+    const names = sh.io.fs.list(path(sh, t));
+    if (!Array.isArray(names)) {
+      status = gnu(sh) ? 2 : 1;
+      st.err(gnu(sh) ? `ls: cannot access '${t}': ${errnoText[names.error]}\n` : `ls: ${t}: ${errnoText[names.error]}\n`);
+      continue;
+    }
+    if (targets.length > 1) st.out(`${t}:\n`);
+    const shown = set.has("a") ? [".", "..", ...names] : names.filter((n) => !n.startsWith("."));
+    if (shown.length) st.out(shown.join("\n") + "\n");
+  }
+  return status;
+}
+
+function* cp(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { rest } = flags(argv.slice(1));
+  if (rest.length !== 2) { st.err("cp: missing file operand\n"); return 1; }
+  const [from, to] = rest as [string, string];
+  const data = sh.io.fs.read(path(sh, from));
+  if (typeof data !== "string") { st.err(gnu(sh) ? `cp: cannot stat '${from}': ${errnoText[data.error]}\n` : `cp: can't stat '${from}': ${errnoText[data.error]}\n`); return 1; }
+  const dest = sh.io.fs.isDir(path(sh, to)) ? `${path(sh, to)}/${from.split("/").pop()}` : path(sh, to);
+  const err = sh.io.fs.write(dest, data);
+  if (err) { st.err(`cp: can't create '${to}': ${errnoText[err]}\n`); return 1; }
+  if (argv[0] === "mv") sh.io.fs.remove(path(sh, from));
+  return 0;
+}
+
+/** test / [ : file tests, string and integer comparisons, ! and -a/-o. */
+export function evalTest(args: string[], sh: ShellState): boolean | string {
+  const unary: Record<string, (a: string) => boolean> = {
+    "-e": (a) => sh.io.fs.exists(path(sh, a)), "-f": (a) => sh.io.fs.isFile(path(sh, a)), "-d": (a) => sh.io.fs.isDir(path(sh, a)),
+    "-s": (a) => { const r = sh.io.fs.read(path(sh, a)); return typeof r === "string" && r.length > 0; },
+    "-r": (a) => sh.io.fs.exists(path(sh, a)), "-w": (a) => sh.io.fs.exists(path(sh, a)), "-x": (a) => sh.io.fs.exists(path(sh, a)),
+    "-z": (a) => a === "", "-n": (a) => a !== "",
+  };
+  const ints: Record<string, (a: number, b: number) => boolean> = {
+    "-eq": (a, b) => a === b, "-ne": (a, b) => a !== b, "-lt": (a, b) => a < b, "-le": (a, b) => a <= b, "-gt": (a, b) => a > b, "-ge": (a, b) => a >= b,
+  };
+  const one = (xs: string[]): boolean | string => {
+    if (xs[0] === "!" && xs.length > 1) { const r = one(xs.slice(1)); return typeof r === "string" ? r : !r; }
+    if (xs.length === 0) return false;
+    if (xs.length === 1) return xs[0] !== "";
+    if (xs.length === 2) { const f = unary[xs[0]!]; return f ? f(xs[1]!) : `${xs[0]}: unary operator expected`; }
+    if (xs.length === 3) {
+      const [a, op, b] = xs as [string, string, string];
+      if (op === "=" || op === "==") return a === b;
+      if (op === "!=") return a !== b;
+      const f = ints[op];
+      if (!f) return `${op}: binary operator expected`;
+      for (const n of [a, b]) if (!/^\s*-?\d+\s*$/.test(n)) return `${n}: integer expression expected`;
+      return f(Number(a), Number(b));
+    }
+    return "syntax error";
+  };
+  for (const conj of ["-o", "-a"]) {
+    const i = args.lastIndexOf(conj);
+    if (i > 0 && i < args.length - 1) {
+      const l = evalTest(args.slice(0, i), sh);
+      const r = evalTest(args.slice(i + 1), sh);
+      if (typeof l === "string") return l;
+      if (typeof r === "string") return r;
+      return conj === "-o" ? l || r : l && r;
+    }
+  }
+  return one(args);
+}
+
+function* test(argv: string[], sh: ShellState, st: Streams): Gen {
+  let args = argv.slice(1);
+  if (argv[0] === "[" || argv[0] === "[[") {
+    if (args[args.length - 1] !== (argv[0] === "[" ? "]" : "]]")) { st.err(`${argv[0]}: missing ]\n`); return 2; }
+    args = args.slice(0, -1);
+  }
+  const r = evalTest(args, sh);
+  if (typeof r === "string") { st.err(`${gnu(sh) ? "sh: " : ""}${argv[0]}: ${r}\n`); return 2; }
+  return r ? 0 : 1;
+}
+
+const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** Calendar fields of a UTC instant (Howard Hinnant's days-to-civil), without touching Date. */
+export function utcParts(ms: number): { year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number } {
+  const days = Math.floor(ms / 86_400_000);
+  const secs = Math.floor((ms - days * 86_400_000) / 1000);
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return { year, month, day, hour: Math.floor(secs / 3600), minute: Math.floor(secs / 60) % 60, second: secs % 60, weekday: (((days + 4) % 7) + 7) % 7 };
+}
+
+/** Formats a UTC time with strftime's common conversions. */
+export function strftime(format: string, ms: number): string {
+  const d = utcParts(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  const conv: Record<string, () => string> = {
+    Y: () => String(d.year), m: () => p(d.month), d: () => p(d.day), e: () => String(d.day).padStart(2, " "),
+    H: () => p(d.hour), M: () => p(d.minute), S: () => p(d.second), s: () => String(Math.floor(ms / 1000)),
+    N: () => p((ms % 1000) * 1_000_000, 9), a: () => days[d.weekday]!, b: () => months[d.month - 1]!, Z: () => "UTC", z: () => "+0000",
+    T: () => `${conv.H!()}:${conv.M!()}:${conv.S!()}`, F: () => `${conv.Y!()}-${conv.m!()}-${conv.d!()}`, "%": () => "%", n: () => "\n",
+  };
+  return format.replace(/%(.)/g, (m, c: string) => conv[c]?.() ?? m);
+}
+
+function* date(argv: string[], sh: ShellState, st: Streams): Gen {
+  const fmt = argv.slice(1).find((a) => a.startsWith("+"));
+  if (argv.slice(1).some((a) => a === "-I" || a.startsWith("-Iseconds") || a === "--iso-8601=seconds")) { st.out(strftime("%Y-%m-%dT%H:%M:%S+00:00", sh.io.now()) + "\n"); return 0; }
+  st.out(strftime(fmt ? fmt.slice(1) : "%a %b %e %H:%M:%S %Z %Y", sh.io.now()) + "\n");
+  return 0;
+}
+
+/** The environment a child process would inherit: exported variables. */
+function environment(sh: ShellState): Array<[string, string]> {
+  return [...sh.exported].filter((k) => sh.vars.has(k)).map((k) => [k, sh.vars.get(k)!] as [string, string]);
+}
+
+function* printenv(argv: string[], sh: ShellState, st: Streams): Gen {
+  const env = new Map(environment(sh));
+  const names = argv.slice(1);
+  if (names.length === 0 || argv[0] === "env") { st.out(environment(sh).map(([k, v]) => `${k}=${v}\n`).join("")); return 0; }
+  let status = 0;
+  for (const n of names) { const v = env.get(n); if (v === undefined) status = 1; else st.out(v + "\n"); }
+  return status;
+}
+
+function* hostname(_argv: string[], sh: ShellState, st: Streams): Gen {
+  st.out((sh.vars.get("HOSTNAME") ?? "localhost") + "\n");
+  return 0;
+}
+
+function* tail(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, values, rest } = flags(argv.slice(1), "nc");
+  const follow = set.has("f") || set.has("F");
+  const n = Number((values.get("n") ?? "10").replace(/^\+/, ""));
+  for (const f of rest) {
+    const r = sh.io.fs.read(path(sh, f));
+    if (typeof r !== "string") {
+      if (set.has("F")) continue; // -F keeps retrying a missing file
+      st.err(gnu(sh) ? `tail: cannot open '${f}' for reading: ${errnoText[r.error]}\n` : `tail: can't open '${f}': ${errnoText[r.error]}\n`);
+      if (!follow) return 1;
+      continue;
+    }
+    st.out(lastLines(r, n));
+  }
+  if (rest.length === 0) st.out(lastLines(st.stdin, n));
+  if (follow) yield* perform(sh, { type: "wait" });
+  return 0;
+}
+
+function lastLines(text: string, n: number): string {
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines.length ? lines.slice(-n).join("\n") + "\n" : "";
+}
+
+function* head(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { values, rest } = flags(argv.slice(1), "n");
+  const n = Number(values.get("n") ?? "10");
+  const text = rest.length ? sh.io.fs.read(path(sh, rest[0]!)) : st.stdin;
+  if (typeof text !== "string") { st.err(`head: ${rest[0]}: ${errnoText[text.error]}\n`); return 1; }
+  const lines = text.split("\n").slice(0, n);
+  st.out(lines.join("\n") + (lines.length && text.includes("\n") ? "\n" : ""));
+  return 0;
+}
+
+function* wc(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1));
+  const text = rest.length ? sh.io.fs.read(path(sh, rest[0]!)) : st.stdin;
+  if (typeof text !== "string") { st.err(`wc: ${rest[0]}: ${errnoText[text.error]}\n`); return 1; }
+  const counts = { l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter(Boolean).length, c: text.length };
+  const chosen = (["l", "w", "c"] as const).filter((k) => set.has(k));
+  const shown = (chosen.length ? chosen : (["l", "w", "c"] as const)).map((k) => String(counts[k]));
+  st.out(shown.join(" ") + (rest[0] ? ` ${rest[0]}` : "") + "\n");
+  return 0;
+}
+
+function* grep(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1));
+  const [pattern = "", ...files] = rest;
+  const text = files.length ? sh.io.fs.read(path(sh, files[0]!)) : st.stdin;
+  if (typeof text !== "string") { st.err(`grep: ${files[0]}: ${errnoText[text.error]}\n`); return 2; }
+  let re: RegExp;
+  try { re = new RegExp(set.has("F") ? pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : pattern, set.has("i") ? "i" : ""); } catch { return 2; }
+  const lines = text.split("\n").filter((l, i, all) => !(i === all.length - 1 && l === ""));
+  const hits = lines.filter((l) => re.test(l) !== set.has("v"));
+  if (set.has("c")) st.out(`${hits.length}\n`);
+  else if (!set.has("q")) st.out(hits.map((l) => l + "\n").join(""));
+  return hits.length ? 0 : 1;
+}
+
+function* seq(argv: string[], _sh: ShellState, st: Streams): Gen {
+  const nums = argv.slice(1).map(Number);
+  const [first, step, last] = nums.length === 1 ? [1, 1, nums[0]!] : nums.length === 2 ? [nums[0]!, 1, nums[1]!] : [nums[0]!, nums[1]!, nums[2]!];
+  let out = "";
+  for (let i = first, k = 0; step > 0 ? i <= last : i >= last; i += step, k++) {
+    if (k >= 100_000 || step === 0) break; // seq is bounded like everything else here
+    out += `${i}\n`;
+  }
+  st.out(out);
+  return 0;
+}
+
+function* basename(argv: string[], _sh: ShellState, st: Streams): Gen {
+  const p = (argv[1] ?? "").replace(/\/+$/, "");
+  st.out((argv[0] === "dirname" ? (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) || "/" : ".") : p.slice(p.lastIndexOf("/") + 1)) + "\n");
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------
+// Network utilities: answered by the CRI through the dns and http effects.
+
+/** Splits a URL (scheme optional) into host, port and path. */
+export function parseUrl(url: string): { scheme: string; host: string; port: number; path: string } {
+  const m = /^(?:([a-z]+):\/\/)?([^/:?#]+)(?::(\d+))?([^#]*)/.exec(url);
+  const scheme = m?.[1] ?? "http";
+  return { scheme, host: m?.[2] ?? "", port: m?.[3] ? Number(m[3]) : scheme === "https" ? 443 : 80, path: m?.[4] || "/" };
+}
+
+const reasonPhrases: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
+
+function* httpGet(sh: ShellState, url: string): Generator<Effect, HttpResult, EffectResult> {
+  const r = yield* perform(sh, { type: "http", url });
+  return r?.type === "http" ? r : { type: "http", error: "connection refused" };
+}
+
+function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, values, rest } = flags(argv.slice(1).filter((a) => a !== "--spider" && !a.startsWith("--timeout")), "OTUY");
+  const spider = argv.includes("--spider");
+  const url = rest[0];
+  if (!url) { st.err("wget: missing URL\n"); return 1; }
+  const u = parseUrl(url);
+  const quiet = set.has("q");
+  if (!quiet) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${u.host}:${u.port})\n`);
+  const r = yield* httpGet(sh, url);
+  if ("error" in r) {
+    st.err(r.error === "bad address" ? `wget: bad address '${u.host}${u.port === 80 ? "" : `:${u.port}`}'\n` : r.error === "timeout" ? "wget: download timed out\n" : `wget: can't connect to remote host (${r.address ?? u.host}): Connection refused\n`);
+    return 1;
+  }
+  if (r.status >= 400) { st.err(`wget: server returned error: HTTP/1.1 ${r.status} ${reasonPhrases[r.status] ?? ""}`.trimEnd() + "\n"); return 1; }
+  if (spider) { if (!quiet) st.err("remote file exists\n"); return 0; }
+  const target = values.get("O") ?? (u.path.split("/").pop() || "index.html");
+  if (target === "-") { if (!quiet) st.err("writing to stdout\n"); st.out(r.body ?? ""); return 0; }
+  if (!quiet) st.err(`saving to '${target}'\n`);
+  const err = sh.io.fs.write(path(sh, target), r.body ?? "");
+  if (err) { st.err(`wget: can't open '${target}': ${errnoText[err]}\n`); return 1; }
+  if (!quiet) st.err(`'${target}' saved\n`);
+  return 0;
+}
+
+function* curl(argv: string[], sh: ShellState, st: Streams): Gen {
+  const args = argv.slice(1).filter((a) => !/^--(silent|fail|show-error|location|include|head)$/.test(a));
+  const long = new Set(argv.slice(1).filter((a) => a.startsWith("--")));
+  const { set, values, rest } = flags(args, "omXHwdA");
+  const silent = set.has("s") || long.has("--silent");
+  const showError = set.has("S") || long.has("--show-error") || !silent;
+  const fail = set.has("f") || long.has("--fail");
+  const url = rest[0];
+  if (!url) { st.err("curl: try 'curl --help' or 'curl --manual' for more information\n"); return 2; }
+  const u = parseUrl(url);
+  const r = yield* httpGet(sh, url);
+  if ("error" in r) {
+    const [code, msg] = r.error === "bad address" ? [6, `Could not resolve host: ${u.host}`] : r.error === "timeout" ? [28, `Failed to connect to ${u.host} port ${u.port} after 0 ms: Timeout was reached`] : [7, `Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server`];
+    if (showError) st.err(`curl: (${code}) ${msg}\n`);
+    return code;
+  }
+  if (fail && r.status >= 400) { if (showError) st.err(`curl: (22) The requested URL returned error: ${r.status}\n`); return 22; }
+  const out = values.get("o");
+  if (out && out !== "-") sh.io.fs.write(path(sh, out), r.body ?? "");
+  else st.out(r.body ?? "");
+  return 0;
+}
+
+function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
+  const name = argv.slice(1).find((a) => !a.startsWith("-"));
+  if (!name) { st.err("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n"); return 1; }
+  const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
+  const server = r?.server ?? "10.96.0.10";
+  const sep = gnu(sh) ? "#" : ":";
+  st.out(`Server:\t\t${server}\nAddress:\t${server}${sep}53\n\n`);
+  if (!r || r.addresses.length === 0) {
+    st.out(`** server can't find ${r?.fqdn ?? name}: NXDOMAIN\n\n`);
+    return 1;
+  }
+  st.out(r.addresses.map((a) => `Name:\t${r.fqdn ?? name}\nAddress: ${a}\n`).join("") + "\n");
+  return 0;
+}
+
+function* whoami(argv: string[], _sh: ShellState, st: Streams): Gen {
+  st.out(argv[0] === "id" ? "uid=0(root) gid=0(root) groups=0(root)\n" : argv[0] === "uname" ? (argv.includes("-a") ? "Linux podflow 6.8.0 #1 SMP x86_64 GNU/Linux\n" : "Linux\n") : argv[0] === "pwd" ? "" : "root\n");
+  return 0;
+}
+
+function* pwd(_argv: string[], sh: ShellState, st: Streams): Gen {
+  st.out(sh.cwd + "\n");
+  return 0;
+}
+
+/** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
+export function utilitiesFor(userland: "busybox" | "gnu"): Record<string, Utility> {
+  const common: Record<string, Utility> = {
+    echo, printf, sleep, cat, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
+    hostname, tail, head, wc, grep, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd,
+  };
+  return userland === "busybox" ? { ...common, nslookup } : { ...common, curl };
+}

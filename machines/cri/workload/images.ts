@@ -1,0 +1,386 @@
+// What each image's programs do: servers register listeners and block, databases check
+// their required env first, e2e images follow agnhost's documented subcommands.
+import type { ImageInfo } from "../registry.js";
+import { MemFS } from "./memfs.js";
+import { perform, runArgv, runScript, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
+import { parseUrl, strftime } from "./commands.js";
+import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
+
+/** What programs need besides the shell: the image, the listener table, the start time, declared ports. */
+export interface ProgramContext {
+  image: ImageInfo;
+  listeners: Map<number, Listener>;
+  startedAt: number;
+  ports: number[];
+}
+
+const nginxIndex = `<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href="http://nginx.org/">nginx.org</a>.<br/>
+Commercial support is available at
+<a href="http://nginx.com/">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+`;
+
+const nginxHtml = "/usr/share/nginx/html";
+const httpdHtml = "/usr/local/apache2/htdocs";
+
+/** A container's root filesystem as the image ships it; the CRI mounts volumes on top afterwards. */
+export function createRootfs(image: ImageInfo): MemFS {
+  const fs = MemFS.rootfs();
+  if (image.kind === "nginx") {
+    fs.mkdir(nginxHtml, true);
+    fs.write(`${nginxHtml}/index.html`, nginxIndex);
+    fs.write(`${nginxHtml}/50x.html`, "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n");
+    fs.mkdir("/etc/nginx/conf.d", true);
+  }
+  if (image.kind === "httpd") {
+    fs.mkdir(httpdHtml, true);
+    fs.write(`${httpdHtml}/index.html`, "<html><body><h1>It works!</h1></body></html>\n");
+  }
+  return fs;
+}
+
+const isShell = (name: string) => ["sh", "ash", "dash", "bash"].includes(name);
+const baseName = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+
+/** Blocks until the container is killed (SIGTERM/SIGKILL end the process from outside). */
+function* serve(sh: ShellState): Gen {
+  yield* perform(sh, { type: "wait" });
+  return 0;
+}
+
+/** A static file server over the container's filesystem, as nginx and httpd answer. */
+function fileServer(sh: ShellState, root: string, log?: (req: Extract<ListenerRequest, { kind: "http" }>, status: number, bytes: number) => void): Listener {
+  return (req) => {
+    if (req.kind !== "http") return req.kind === "tcp";
+    let path = req.path.split("?")[0]!;
+    if (path.endsWith("/")) path += "index.html";
+    const body = sh.io.fs.read(`${root}${path}`);
+    const res = typeof body === "string" ? { status: 200, body } : { status: 404, body: "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n</body>\r\n</html>\r\n" };
+    log?.(req, res.status, res.body.length);
+    return res;
+  };
+}
+
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const t = () => strftime("%Y/%m/%d %H:%M:%S", sh.io.now());
+  st.err(`${t()} [notice] 1#1: using the "epoll" event method\n`);
+  st.err(`${t()} [notice] 1#1: nginx/${ctx.image.version ?? "1.29.3"}\n`);
+  st.err(`${t()} [notice] 1#1: built by gcc 14.2.0 (Debian 14.2.0-19) \n`);
+  st.err(`${t()} [notice] 1#1: OS: Linux 6.8.0\n`);
+  st.err(`${t()} [notice] 1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576\n`);
+  st.err(`${t()} [notice] 1#1: start worker processes\n`);
+  st.err(`${t()} [notice] 1#1: start worker process 29\n`);
+  ctx.listeners.set(80, fileServer(sh, nginxHtml, (req, status, bytes) => {
+    const stamp = strftime("%d/%b/%Y:%H:%M:%S +0000", req.now).replace(/\/(\d\d)\//, (_, m: string) => `/${months[Number(m) - 1]}/`);
+    sh.io.stdout(`${req.remoteAddr ?? "10.244.0.1"} - - [${stamp}] "GET ${req.path} HTTP/1.1" ${status} ${bytes} "-" "${req.userAgent ?? "kube-probe/1.35"}" "-"`);
+  }));
+  return yield* serve(sh);
+}
+
+function* httpd(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const t = strftime("%a %b %d %H:%M:%S.000000 %Y", sh.io.now());
+  const ip = sh.vars.get("POD_IP") ?? "10.244.0.5";
+  st.err(`AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using ${ip}. Set the 'ServerName' directive globally to suppress this message\n`);
+  st.err(`[${t}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/${ctx.image.version ?? "2.4.65"} (Unix) configured -- resuming normal operations\n`);
+  st.err(`[${t}] [core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'\n`);
+  ctx.listeners.set(80, fileServer(sh, httpdHtml));
+  return yield* serve(sh);
+}
+
+/** A plain TCP server: connections succeed, HTTP and gRPC health checks do not. */
+const tcpOnly: Listener = (req) => req.kind === "tcp";
+
+function flagValue(argv: string[], names: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    for (const n of names) {
+      if (argv[i] === n) return argv[i + 1];
+      if (argv[i]!.startsWith(`${n}=`)) return argv[i]!.slice(n.length + 1);
+    }
+  }
+  return undefined;
+}
+
+function* redis(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const t = () => strftime("%d %b %Y %H:%M:%S.000", sh.io.now());
+  const port = Number(flagValue(argv, ["--port"]) ?? 6379);
+  const v = ctx.image.version ?? "8.2.3";
+  st.out(`1:C ${t()} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`);
+  st.out(`1:C ${t()} * Redis version=${v}, bits=64, commit=00000000, modified=1, pid=1, just started\n`);
+  st.out(`1:C ${t()} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n`);
+  st.out(`1:M ${t()} * monotonic clock: POSIX clock_gettime\n`);
+  st.out(`1:M ${t()} * Running mode=standalone, port=${port}.\n`);
+  st.out(`1:M ${t()} * Server initialized\n`);
+  st.out(`1:M ${t()} * Ready to accept connections tcp\n`);
+  ctx.listeners.set(port, tcpOnly);
+  return yield* serve(sh);
+}
+
+const postgresNoPassword = `Error: Database is uninitialized and superuser password is not specified.
+       You must specify POSTGRES_PASSWORD to a non-empty value for the
+       superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".
+
+       You may also use "POSTGRES_HOST_AUTH_METHOD=trust" to allow all
+       connections without a password. This is *not* recommended.
+
+       See PostgreSQL documentation about "trust":
+       https://www.postgresql.org/docs/current/auth-trust.html
+`;
+
+function* postgres(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  if (!sh.vars.get("POSTGRES_PASSWORD") && sh.vars.get("POSTGRES_HOST_AUTH_METHOD") !== "trust") {
+    st.err(postgresNoPassword);
+    return 1;
+  }
+  const t = () => strftime("%Y-%m-%d %H:%M:%S.000 UTC", sh.io.now());
+  st.out("The files belonging to this database system will be owned by user \"postgres\".\n");
+  yield* perform(sh, { type: "sleep", ms: 2000 }); // initdb and the temporary server take a couple of seconds
+  st.out("\nPostgreSQL init process complete; ready for start up.\n\n");
+  st.err(`${t()} [1] LOG:  listening on IPv4 address "0.0.0.0", port 5432\n`);
+  st.err(`${t()} [1] LOG:  database system is ready to accept connections\n`);
+  ctx.listeners.set(5432, tcpOnly);
+  return yield* serve(sh);
+}
+
+function* mysql(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const t = () => strftime("%Y-%m-%d %H:%M:%S+00:00", sh.io.now());
+  const v = ctx.image.version ?? "9.5.0";
+  st.out(`${t()} [Note] [Entrypoint]: Entrypoint script for MySQL Server ${v}-1.el9 started.\n`);
+  if (!["MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD"].some((k) => sh.vars.has(k))) {
+    st.err(`${t()} [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified\n    You need to specify one of the following as an environment variable:\n    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD\n`);
+    return 1;
+  }
+  st.out(`${t()} [Note] [Entrypoint]: Initializing database files\n`);
+  yield* perform(sh, { type: "sleep", ms: 5000 }); // first start initialises the data directory
+  st.out(`${t()} [Note] [Entrypoint]: MySQL init process done. Ready for start up.\n`);
+  st.err(`${t()} 0 [System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. Version: '${v}'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.\n`);
+  ctx.listeners.set(3306, tcpOnly);
+  return yield* serve(sh);
+}
+
+/** A tiny HTTP server answering every path with the same handler. */
+function httpServer(handler: (path: string, now: number, req: Extract<ListenerRequest, { kind: "http" }>) => { status: number; body?: string }): Listener {
+  return (req) => (req.kind === "http" ? handler(req.path, req.now, req) : req.kind === "tcp");
+}
+
+/** Parses a byte size the way stress does: a number with an optional B, K, M or G suffix (powers of 1024). */
+export function parseStressBytes(s: string): number {
+  const m = /^(\d+)([bBkKmMgG]?)$/.exec(s);
+  if (!m) return NaN;
+  return Number(m[1]) * ({ "": 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[m[2]!.toLowerCase()]!);
+}
+
+function* stress(argv: string[], sh: ShellState, st: Streams): Gen {
+  const num = (names: string[], d: number) => Number(flagValue(argv, names) ?? d);
+  if (argv.includes("--help") || argv.length === 1) {
+    st.out("`stress' imposes certain types of compute stress on your system\n\nUsage: stress [OPTION [ARG]] ...\n");
+    return argv.length === 1 ? 1 : 0;
+  }
+  const vm = num(["--vm", "-m"], 0);
+  st.out(`stress: info: [1] dispatching hogs: ${num(["--cpu", "-c"], 0)} cpu, ${num(["--io", "-i"], 0)} io, ${vm} vm, ${num(["--hdd", "-d"], 0)} hdd\n`);
+  if (vm > 0) yield* perform(sh, { type: "allocate", bytes: vm * parseStressBytes(flagValue(argv, ["--vm-bytes"]) ?? "256M") });
+  const timeout = flagValue(argv, ["--timeout", "-t"]);
+  if (timeout === undefined) return yield* serve(sh);
+  const secs = Number(timeout.replace(/s$/, ""));
+  yield* perform(sh, { type: "sleep", ms: secs * 1000 });
+  st.out(`stress: info: [1] successful run completed in ${secs}s\n`);
+  return 0;
+}
+
+/** Go's default time.Time formatting, as agnhost's netexec prints it. */
+function goTime(ms: number): string {
+  return strftime("%Y-%m-%d %H:%M:%S.%N +0000 UTC", ms);
+}
+
+/** agnhost subcommands (test/images/agnhost): the ones Kubernetes' docs and e2e tests use. */
+function* agnhost(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const [sub, ...rest] = argv.slice(1);
+  const hostname = sh.vars.get("HOSTNAME") ?? "localhost";
+  const port = (def: number) => Number(flagValue(rest, ["--port", "--http-port"]) ?? def);
+  switch (sub) {
+    case undefined:
+      st.out("Usage:\n  agnhost [flags]\n  agnhost [command]\n");
+      return 0;
+    case "pause":
+      st.out("Paused\n");
+      return yield* serve(sh);
+    case "liveness": {
+      // /healthz answers 200 for the first 10 seconds after start, then 500 for ever.
+      ctx.listeners.set(8080, httpServer((path, now) => {
+        if (path.split("?")[0] !== "/healthz") return { status: 404, body: "404 page not found\n" };
+        const seconds = (now - ctx.startedAt) / 1000;
+        return seconds > 10 ? { status: 500, body: `error: ${seconds}` } : { status: 200, body: "ok" };
+      }));
+      return yield* serve(sh);
+    }
+    case "netexec": {
+      const p = port(8080);
+      st.err(`Started HTTP server on port ${p}\n`);
+      st.err(`Started UDP server on port ${Number(flagValue(rest, ["--udp-port"]) ?? 8081)}\n`);
+      ctx.listeners.set(p, httpServer((path, now, req) => {
+        const u = parseUrl(`http://x${path}`);
+        const query = new URLSearchParams(path.includes("?") ? path.slice(path.indexOf("?") + 1) : "");
+        switch (u.path.split("?")[0]) {
+          case "/": return { status: 200, body: `NOW: ${goTime(now)}` };
+          case "/hostname": case "/hostName": return { status: 200, body: hostname };
+          case "/echo": return { status: 200, body: query.get("msg") ?? "" };
+          case "/clientip": return { status: 200, body: `${req.remoteAddr ?? "10.244.0.1"}:40000` };
+          case "/healthz": case "/readyz": return { status: 200, body: "" };
+          default: return { status: 404, body: "404 page not found\n" };
+        }
+      }));
+      return yield* serve(sh);
+    }
+    case "serve-hostname": {
+      const p = port(9376);
+      st.err(`Serving on port ${p}.\n`);
+      ctx.listeners.set(p, httpServer(() => ({ status: 200, body: hostname })));
+      return yield* serve(sh);
+    }
+    case "test-webserver":
+      ctx.listeners.set(port(80), httpServer(() => ({ status: 200, body: "" })));
+      return yield* serve(sh);
+    case "fake-gitserver":
+      ctx.listeners.set(port(8000), httpServer(() => ({ status: 200, body: "" })));
+      return yield* serve(sh);
+    case "porter": {
+      // porter serves each SERVE_PORT_<n>=<text> as an HTTP server answering <text>.
+      for (const [k, v] of sh.vars) {
+        const m = /^SERVE_PORT_(\d+)$/.exec(k);
+        if (!m) continue;
+        st.err(`Serving on port ${m[1]}\n`);
+        ctx.listeners.set(Number(m[1]), httpServer(() => ({ status: 200, body: v })));
+      }
+      return yield* serve(sh);
+    }
+    default:
+      st.err(`Error: unknown command "${sub}" for "agnhost"\nRun 'agnhost --help' for usage.\n`);
+      return 1;
+  }
+}
+
+function* helloApp(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const p = Number(sh.vars.get("PORT") ?? 8080);
+  const version = ctx.image.ref.includes(":2.0") ? "2.0.0" : "1.0.0";
+  st.err(`${strftime("%Y/%m/%d %H:%M:%S", sh.io.now())} Server listening on port ${p}\n`);
+  ctx.listeners.set(p, httpServer(() => ({ status: 200, body: `Hello, world!\nVersion: ${version}\nHostname: ${sh.vars.get("HOSTNAME") ?? "localhost"}\n` })));
+  return yield* serve(sh);
+}
+
+/** An image the catalogue does not describe: assumed to be a server answering 200 on its declared containerPorts. */
+function* genericServer(sh: ShellState, ctx: ProgramContext): Gen {
+  for (const p of ctx.ports) ctx.listeners.set(p, httpServer(() => ({ status: 200, body: "" })));
+  return yield* serve(sh);
+}
+
+/** Runs `sh -c script [name args...]`, `sh script.sh`, or `sh` with no terminal (exits 0 at once). */
+function* shell(argv: string[], sh: ShellState, st: Streams): Gen {
+  const name = baseName(argv[0]!);
+  sh.shellName = name === "bash" ? "bash" : "sh";
+  let i = 1;
+  while (i < argv.length && /^-[a-zA-Z]*$/.test(argv[i]!) && !argv[i]!.includes("c")) i++; // -e, -x, -l: accepted, not modelled
+  if (argv[i] !== undefined && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(argv[i]!)) {
+    const script = argv[i + 1];
+    if (script === undefined) { st.err(`${sh.shellName}: -c requires an argument\n`); return 2; }
+    sh.positional = argv.length > i + 2 ? argv.slice(i + 2) : [sh.shellName];
+    return yield* runScript(script, sh, st);
+  }
+  const file = argv[i];
+  if (file === undefined) return 0; // no tty and stdin at EOF: an interactive shell exits at once
+  const src = sh.io.fs.read(file.startsWith("/") ? file : `${sh.cwd}/${file}`);
+  if (typeof src !== "string") { st.err(`${sh.shellName}: can't open '${file}': No such file or directory\n`); return 2; }
+  sh.positional = argv.slice(i);
+  return yield* runScript(src, sh, st);
+}
+
+/** Prints the nginx image's entrypoint lines (as the real /docker-entrypoint.sh does) and execs its arguments. */
+function* dockerEntrypoint(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const args = argv.slice(1);
+  if (ctx.image.kind === "nginx" && (args[0] === "nginx" || args[0] === "nginx-debug") && !sh.vars.get("NGINX_ENTRYPOINT_QUIET_LOGS")) {
+    const e = "/docker-entrypoint.sh";
+    for (const line of [
+      `${e}: /docker-entrypoint.d/ is not empty, will attempt to perform configuration`,
+      `${e}: Looking for shell scripts in /docker-entrypoint.d/`,
+      `${e}: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh`,
+      "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+      "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+      `${e}: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh`,
+      `${e}: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh`,
+      `${e}: Launching /docker-entrypoint.d/30-tune-worker-processes.sh`,
+      `${e}: Configuration complete; ready for start up`,
+    ]) st.out(line + "\n");
+  }
+  if (args.length === 0) return 0;
+  // Like `exec "$@"`: the arguments replace the script.
+  throw new ExitSignal(yield* runArgv(args, sh, st));
+}
+
+/** The external programs an image provides, looked up by argv[0]. */
+export function programsFor(ctx: ProgramContext): ProgramLookup {
+  const { kind, userland } = ctx.image;
+  return (argv, sh, st) => {
+    const name = baseName(argv[0]!);
+    if (isShell(name)) {
+      if (userland === "none" || (name === "bash" && userland === "busybox") || (name === "dash" && userland !== "gnu")) return undefined;
+      return shell(argv, sh, st);
+    }
+    if (name === "docker-entrypoint.sh" && ["nginx", "redis", "postgres", "mysql", "memcached", "node"].includes(kind)) return dockerEntrypoint(argv, sh, st, ctx);
+    switch (`${kind}:${name}`) {
+      case "nginx:nginx": case "nginx:nginx-debug": return nginx(sh, st, ctx);
+      case "httpd:httpd-foreground": case "httpd:httpd": return httpd(sh, st, ctx);
+      case "redis:redis-server": return redis(argv, sh, st, ctx);
+      case "postgres:postgres": return postgres(sh, st, ctx);
+      case "mysql:mysqld": return mysql(sh, st, ctx);
+      case "memcached:memcached": return memcached(argv, sh, ctx);
+      case "pause:pause": return serve(sh);
+      case "agnhost:agnhost": return agnhost(argv, sh, st, ctx);
+      case "stress:stress": return stress(argv, sh, st);
+      case "hello-app:hello-app": return helloApp(sh, st, ctx);
+      case "python:python": case "python:python3": return python(argv, sh, st, ctx);
+      case "node:node": case "exit0:hello": return exitZero(name === "hello" ? "\nHello from Docker!\nThis message shows that your installation appears to be working correctly.\n" : "", st);
+    }
+    if (kind === "exit0" && name.startsWith("perl")) return exitZero("", st);
+    if (kind === "generic" && !sh.utilities[name]) return genericServer(sh, ctx);
+    return undefined;
+  };
+}
+
+function* memcached(argv: string[], sh: ShellState, ctx: ProgramContext): Gen {
+  ctx.listeners.set(Number(flagValue(argv, ["-p", "--port"]) ?? 11211), tcpOnly);
+  return yield* serve(sh);
+}
+
+function* exitZero(text: string, st: Streams): Gen {
+  if (text) st.out(text);
+  return 0;
+}
+
+/** python: `-m http.server [port]` serves the working directory; anything else (a REPL with no tty, a script) exits 0. */
+function* python(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const m = argv.indexOf("-m");
+  if (m < 0 || argv[m + 1] !== "http.server") return 0;
+  const p = Number(argv[m + 2] ?? 8000);
+  st.out(`Serving HTTP on 0.0.0.0 port ${p} (http://0.0.0.0:${p}/) ...\n`);
+  ctx.listeners.set(p, fileServer(sh, sh.cwd === "/" ? "" : sh.cwd));
+  return yield* serve(sh);
+}

@@ -1,0 +1,106 @@
+// Entry points the CRI drives: a container's main process and exec'd commands
+// (exec probes, kubectl exec), each a generator of effects run in simulated time.
+import type { ImageInfo } from "../registry.js";
+import { utilitiesFor } from "./commands.js";
+import { createRootfs, programsFor, type ProgramContext } from "./images.js";
+import { MemFS } from "./memfs.js";
+import { LoopBoundExceeded, newShell, runArgv, shellPrefix, type Gen, type ShellState, type Streams } from "./shell.js";
+import { ExitSignal, type Effect, type EffectResult, type Listener, type Process, type ProcessIO } from "./types.js";
+
+export { MemFS, createRootfs };
+export type { Effect, EffectResult, Listener, Process, ProcessIO };
+export type { DnsResult, HttpResult, ListenerRequest } from "./types.js";
+
+/** The argv a container runs, by Kubernetes' rules: command replaces ENTRYPOINT (and drops CMD); args replace CMD. */
+export function effectiveArgv(image: Pick<ImageInfo, "entrypoint" | "cmd">, command?: string[], args?: string[]): string[] {
+  if (command && command.length > 0) return [...command, ...(args ?? [])];
+  return [...image.entrypoint, ...(args && args.length > 0 ? args : image.cmd)];
+}
+
+/** Expands $(VAR) references in command and args from the container's env, as the kubelet does ($$ escapes). */
+export function expandContainerRefs(s: string, env: Record<string, string>): string {
+  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (m === "$$" ? "$" : env[name!] ?? m));
+}
+
+/** Splits written text into lines for the container log; a trailing partial line waits for flush. */
+function lineWriter(emit: (line: string) => void): { write(t: string): void; flush(): void } {
+  let pending = "";
+  return {
+    write(t) {
+      pending += t;
+      let nl = pending.indexOf("\n");
+      while (nl >= 0) { emit(pending.slice(0, nl)); pending = pending.slice(nl + 1); nl = pending.indexOf("\n"); }
+    },
+    flush() { if (pending) { emit(pending); pending = ""; } },
+  };
+}
+
+/** containerd's error when the container's executable does not exist (the kubelet reports StartError, exit code 128). */
+export function startErrorMessage(program: string): string {
+  return `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "${program}": executable file not found in $PATH: unknown`;
+}
+
+/** Runs argv to completion with line-buffered logs; `exit`, the loop bound and start failures become exit codes. */
+function* runProcess(argv: string[], sh: ShellState, io: ProcessIO): Gen {
+  const out = lineWriter((l) => io.stdout(l));
+  const err = lineWriter((l) => io.stderr(l));
+  const st: Streams = { stdin: "", out: (t) => out.write(t), err: (t) => err.write(t) };
+  try {
+    return yield* runArgv(argv, sh, st);
+  } catch (e) {
+    if (e instanceof ExitSignal) return e.code;
+    if (e instanceof LoopBoundExceeded) { st.err(`${shellPrefix(sh)}${e.message}\n`); return 2; }
+    throw e;
+  } finally {
+    out.flush();
+    err.flush();
+  }
+}
+
+/** True when argv[0] names something this image can run (a shell builtin, a utility or a program). */
+function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolean {
+  const name = argv[0]!;
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  if (["exit", "true", "false", ":", "exec"].includes(base)) return ctx.image.userland !== "none";
+  const probe: Streams = { stdin: "", out: () => {}, err: () => {} };
+  if (programsFor(ctx)(argv, sh, probe)) return true; // generators do nothing until first resumed
+  return ctx.image.userland !== "none" && base in sh.utilities;
+}
+
+function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {
+  const userland = ctx.image.userland === "gnu" ? "gnu" : "busybox";
+  return newShell(io, { shellName: "sh", userland, utilities: ctx.image.userland === "none" ? {} : utilitiesFor(userland), programs: programsFor(ctx) });
+}
+
+/** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
+export function startContainer(
+  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Record<string, string>; fs: MemFS; ports?: number[] },
+  io: ProcessIO,
+): Process {
+  const env = { ...spec.image.env, ...spec.env };
+  const procIO: ProcessIO = { ...io, env, fs: spec.fs };
+  const argv = effectiveArgv(spec.image, spec.command?.map((s) => expandContainerRefs(s, env)), spec.args?.map((s) => expandContainerRefs(s, env)));
+  const listeners = new Map<number, Listener>();
+  const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [] };
+  const sh = shellFor(procIO, ctx);
+  if (argv.length === 0 && spec.image.kind !== "generic") {
+    return { run: (function* (): Gen { return 128; })(), listeners, startError: "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown" };
+  }
+  const effective = argv.length === 0 ? ["app"] : argv;
+  if (!isRunnable(effective, sh, ctx)) {
+    return { run: (function* (): Gen { return 128; })(), listeners, startError: startErrorMessage(effective[0]!) };
+  }
+  return { run: runProcess(effective, sh, procIO), listeners };
+}
+
+/** Runs a command inside a running container (exec probe, kubectl exec); a missing executable exits 127 with runc's message. */
+export function* runExec(argv: string[], io: ProcessIO, image?: ImageInfo): Gen {
+  const img: ImageInfo = image ?? { ref: "", name: "", repoTags: [], repoDigests: [], imageID: "", id: "", sizeBytes: 0, entrypoint: [], cmd: [], env: {}, kind: "shell", userland: "busybox" };
+  const ctx: ProgramContext = { image: img, listeners: new Map(), startedAt: io.now(), ports: [] };
+  const sh = shellFor(io, ctx);
+  if (argv.length === 0 || !isRunnable(argv, sh, ctx)) {
+    io.stderr(`OCI runtime exec failed: exec failed: unable to start container process: exec: "${argv[0] ?? ""}": executable file not found in $PATH: unknown`);
+    return 127;
+  }
+  return yield* runProcess(argv, sh, io);
+}

@@ -1,0 +1,510 @@
+// The shell interpreter: runs a parsed script as a generator of effects, so a loop with
+// `sleep 5` takes five simulated seconds per turn and a server command blocks on `wait`.
+import { parseScript, quotedLength, ShellSyntaxError, substitutionLength, type Command, type List, type Pipeline, type Redir, type SimpleCommand } from "./parse.js";
+import { resolvePath } from "./memfs.js";
+import { ExitSignal, type Effect, type EffectResult, type ProcessIO } from "./types.js";
+import type { Userland } from "../registry.js";
+
+export type Gen = Generator<Effect, number, EffectResult>;
+
+/** Where a command reads and writes. */
+export interface Streams {
+  stdin: string;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** A program outside the shell (nginx, /agnhost, stress): returns undefined when no such program exists. */
+export type ProgramLookup = (argv: string[], sh: ShellState, st: Streams) => Gen | undefined;
+
+/** A utility the shell runs in-process (echo, cat, sleep ...). */
+export type Utility = (argv: string[], sh: ShellState, st: Streams) => Gen;
+
+/** Interpreter state for one shell process. */
+export interface ShellState {
+  io: ProcessIO;
+  vars: Map<string, string>;
+  exported: Set<string>;
+  positional: string[]; // $0, $1 ...
+  status: number;
+  cwd: string;
+  shellName: string; // "sh" or "bash": error messages start with it
+  userland: Userland;
+  utilities: Record<string, Utility>;
+  programs: ProgramLookup;
+  turnsWithoutBlocking: number;
+  line: number;
+  substitutions: number; // command substitutions run so far: an assignment-only command takes the last one's status
+}
+
+/** Loop turns allowed without any effect that takes time; beyond it the script fails by name. */
+export const maxTurnsWithoutBlocking = 10_000;
+
+/** Thrown when a script spins without ever sleeping or waiting. */
+export class LoopBoundExceeded extends Error {
+  constructor() { super(`loop bound exceeded: ${maxTurnsWithoutBlocking} iterations without sleeping or waiting`); }
+}
+
+class LoopControl {
+  constructor(readonly kind: "break" | "continue", public levels: number) {}
+}
+
+/** Yields an effect to the CRI; any effect that takes time resets the busy-loop counter. */
+export function* perform(sh: ShellState, effect: Effect): Generator<Effect, EffectResult, EffectResult> {
+  if (effect.type !== "sleep" || effect.ms > 0) sh.turnsWithoutBlocking = 0;
+  return yield effect;
+}
+
+/** A fresh shell for a container's environment. */
+export function newShell(io: ProcessIO, opts: { shellName: string; userland: Userland; utilities: Record<string, Utility>; programs: ProgramLookup; positional?: string[] }): ShellState {
+  const vars = new Map(Object.entries(io.env));
+  if (!vars.has("PATH")) vars.set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  vars.set("PWD", "/");
+  return {
+    io, vars, exported: new Set(vars.keys()), positional: opts.positional ?? [opts.shellName], status: 0, cwd: "/",
+    shellName: opts.shellName, userland: opts.userland, utilities: opts.utilities, programs: opts.programs,
+    turnsWithoutBlocking: 0, line: 1, substitutions: 0,
+  };
+}
+
+/** The prefix of a shell's own error messages: busybox `sh: `, dash `sh: 1: `, bash `bash: line 1: `. */
+export function shellPrefix(sh: ShellState): string {
+  if (sh.shellName === "bash") return `bash: line ${sh.line}: `;
+  return sh.userland === "gnu" ? `sh: ${sh.line}: ` : "sh: ";
+}
+
+/** Runs a script source; syntax errors end it with status 2 as a shell does. */
+export function* runScript(source: string, sh: ShellState, st: Streams): Gen {
+  let list: List;
+  try { list = parseScript(source); } catch (e) {
+    if (!(e instanceof ShellSyntaxError)) throw e;
+    st.err(`${shellPrefix(sh)}${e.message}\n`);
+    return 2;
+  }
+  try {
+    return yield* runList(list, sh, st);
+  } catch (e) {
+    if (e instanceof LoopControl) return sh.status;
+    throw e;
+  }
+}
+
+function* runList(list: List, sh: ShellState, st: Streams): Gen {
+  for (const item of list) {
+    if (item.background) { yield* runBackground(item.node, sh, st); continue; }
+    sh.status = yield* runAndOr(item.node, sh, st);
+  }
+  return sh.status;
+}
+
+/** A background job runs until its first blocking effect and is then left running unseen (no job control). */
+function* runBackground(node: List[number]["node"], sh: ShellState, st: Streams): Gen {
+  const job = runAndOr(node, sh, st);
+  let r = job.next();
+  while (!r.done) {
+    if (r.value.type === "wait" || r.value.type === "sleep") break;
+    r = job.next(yield r.value);
+  }
+  sh.status = 0;
+  return 0;
+}
+
+function* runAndOr(node: List[number]["node"], sh: ShellState, st: Streams): Gen {
+  let status = yield* runPipeline(node.first, sh, st);
+  for (const { op, pipeline } of node.rest) {
+    if ((op === "&&") === (status === 0)) status = yield* runPipeline(pipeline, sh, st);
+  }
+  return status;
+}
+
+/** Runs a pipeline's commands one after another, each one's output the next one's input. */
+function* runPipeline(p: Pipeline, sh: ShellState, st: Streams): Gen {
+  let input = st.stdin;
+  let status = 0;
+  for (let i = 0; i < p.commands.length; i++) {
+    const last = i === p.commands.length - 1;
+    let captured = "";
+    const streams: Streams = last ? { ...st, stdin: input } : { stdin: input, out: (t) => { captured += t; }, err: st.err };
+    status = yield* runCommand(p.commands[i]!, sh, streams);
+    input = captured;
+  }
+  sh.status = p.negate ? (status === 0 ? 1 : 0) : status;
+  return sh.status;
+}
+
+function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
+  const redirected = yield* applyRedirs(cmd.redirs, sh, st);
+  if (typeof redirected === "number") return redirected;
+  switch (cmd.type) {
+    case "simple": return yield* runSimple(cmd, sh, redirected);
+    case "group": return yield* runGroup(cmd.body, cmd.subshell, sh, redirected);
+    case "if": {
+      for (const clause of cmd.clauses) {
+        if ((yield* runList(clause.cond, sh, redirected)) === 0) return yield* runList(clause.body, sh, redirected);
+      }
+      return cmd.otherwise ? yield* runList(cmd.otherwise, sh, redirected) : (sh.status = 0);
+    }
+    case "loop": return yield* runLoop(cmd.until, cmd.cond, cmd.body, sh, redirected);
+    case "for": {
+      const items = cmd.items ? yield* expandWords(cmd.items, sh, redirected) : sh.positional.slice(1);
+      return yield* runLoopBody(items, (item) => { sh.vars.set(cmd.name, item); }, cmd.body, sh, redirected);
+    }
+  }
+}
+
+/** A subshell keeps its own variables and directory; `exit` inside it only leaves the subshell. */
+function* runGroup(body: List, subshell: boolean, sh: ShellState, st: Streams): Gen {
+  if (!subshell) return yield* runList(body, sh, st);
+  const saved = { vars: new Map(sh.vars), exported: new Set(sh.exported), cwd: sh.cwd };
+  try { return yield* runList(body, sh, st); } catch (e) {
+    if (e instanceof ExitSignal) return e.code;
+    throw e;
+  } finally { Object.assign(sh, saved); }
+}
+
+/** Counts a loop turn; a loop that never blocks fails instead of hanging the simulation. */
+function countTurn(sh: ShellState): void {
+  if (++sh.turnsWithoutBlocking > maxTurnsWithoutBlocking) throw new LoopBoundExceeded();
+}
+
+/** Handles break/continue: true when the loop should stop. */
+function loopControl(e: unknown): "break" | "continue" {
+  if (!(e instanceof LoopControl)) throw e;
+  if (e.levels > 1) { e.levels--; throw e; }
+  return e.kind;
+}
+
+function* runLoop(until: boolean, cond: List, body: List, sh: ShellState, st: Streams): Gen {
+  let status = 0;
+  for (;;) {
+    countTurn(sh);
+    const c = yield* runList(cond, sh, st);
+    if ((c === 0) === until) break;
+    try { status = yield* runList(body, sh, st); } catch (e) {
+      if (loopControl(e) === "break") break;
+    }
+  }
+  sh.status = status;
+  return status;
+}
+
+function* runLoopBody(items: string[], bind: (item: string) => void, body: List, sh: ShellState, st: Streams): Gen {
+  let status = 0;
+  for (const item of items) {
+    countTurn(sh);
+    bind(item);
+    try { status = yield* runList(body, sh, st); } catch (e) {
+      if (loopControl(e) === "break") break;
+    }
+  }
+  sh.status = status;
+  return status;
+}
+
+/** Applies redirections to the streams; a target that cannot be opened fails the command. */
+function* applyRedirs(redirs: Redir[], sh: ShellState, st: Streams): Generator<Effect, Streams | number, EffectResult> {
+  let out = st;
+  for (const r of redirs) {
+    const target = (yield* expandWord(r.target, sh, st, false))[0] ?? "";
+    if (r.op === ">&") {
+      const sink = target === "2" ? out.err : target === "1" ? out.out : undefined;
+      if (!sink) continue;
+      out = r.fd === 2 ? { ...out, err: sink } : { ...out, out: sink };
+      continue;
+    }
+    const path = resolvePath(sh.cwd, target);
+    if (r.op === "<") {
+      const data = readForRedirect(path, sh);
+      if (typeof data !== "string") { st.err(`${shellPrefix(sh)}can't open ${target}: no such file\n`); return 1; }
+      out = { ...out, stdin: data };
+      continue;
+    }
+    const sink = fileSink(path, r.op === ">>", sh);
+    if (typeof sink === "string") {
+      st.err(sh.userland === "gnu" ? `${shellPrefix(sh)}cannot create ${target}: ${sink === "ENOENT" ? "Directory nonexistent" : "Is a directory"}\n` : `${shellPrefix(sh)}can't create ${target}: ${sink === "ENOENT" ? "nonexistent directory" : "Is a directory"}\n`);
+      return sh.userland === "gnu" ? 2 : 1;
+    }
+    if (r.op === "&>") out = { ...out, out: sink, err: sink };
+    else out = r.fd === 2 ? { ...out, err: sink } : { ...out, out: sink };
+  }
+  return out;
+}
+
+function readForRedirect(path: string, sh: ShellState): string | undefined {
+  if (path === "/dev/null") return "";
+  const r = sh.io.fs.read(path);
+  return typeof r === "string" ? r : undefined;
+}
+
+/** A writer into a file (truncated now unless appending), or the error opening it. */
+function fileSink(path: string, append: boolean, sh: ShellState): ((t: string) => void) | string {
+  if (path === "/dev/null") return () => {};
+  if (path === "/dev/stdout" || path === "/proc/self/fd/1") return (t) => sh.io.stdout(t);
+  if (path === "/dev/stderr" || path === "/proc/self/fd/2") return (t) => sh.io.stderr(t);
+  const err = sh.io.fs.write(path, "", true);
+  if (err) return err;
+  if (!append) sh.io.fs.write(path, "");
+  return (t) => { sh.io.fs.write(path, t, true); };
+}
+
+function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams): Gen {
+  sh.line = cmd.line;
+  const substitutionsBefore = sh.substitutions;
+  const assigns: Array<[string, string]> = [];
+  for (const a of cmd.assigns) {
+    const eq = a.indexOf("=");
+    assigns.push([a.slice(0, eq), (yield* expandWord(a.slice(eq + 1), sh, st, false)).join("")]);
+  }
+  const argv = yield* expandWords(cmd.words, sh, st);
+  if (argv.length === 0) {
+    for (const [k, v] of assigns) sh.vars.set(k, v);
+    return (sh.status = sh.substitutions === substitutionsBefore ? 0 : sh.status);
+  }
+  // Prefix assignments (`FOO=1 cmd`) are visible to that command only.
+  const saved = assigns.map(([k]) => [k, sh.vars.get(k), sh.exported.has(k)] as const);
+  for (const [k, v] of assigns) { sh.vars.set(k, v); sh.exported.add(k); }
+  try {
+    return (sh.status = yield* runArgv(argv, sh, st));
+  } finally {
+    for (const [k, v, exp] of saved) {
+      if (v === undefined) sh.vars.delete(k); else sh.vars.set(k, v);
+      if (!exp) sh.exported.delete(k);
+    }
+  }
+}
+
+const shellBuiltins = new Set(["exit", "break", "continue", "export", "unset", "cd", "set", "trap", "wait", "shift", "exec", ":", "true", "false", "eval", "source", ".", "readonly", "local", "return"]);
+
+/** Runs an expanded argv: a shell builtin, a utility, or an external program. */
+export function* runArgv(argv: string[], sh: ShellState, st: Streams): Gen {
+  const name = argv[0]!;
+  if (shellBuiltins.has(name)) return yield* runBuiltin(argv, sh, st);
+  const base = name.includes("/") ? name.slice(name.lastIndexOf("/") + 1) : name;
+  const program = sh.programs(argv, sh, st);
+  if (program) return yield* program;
+  const utility = sh.utilities[base];
+  if (utility && (!name.includes("/") || /^\/(usr\/)?(local\/)?s?bin\//.test(name))) return yield* utility(argv, sh, st);
+  st.err(name.includes("/") ? `${shellPrefix(sh)}${name}: not found\n` : sh.shellName === "bash" ? `${shellPrefix(sh)}${name}: command not found\n` : `${shellPrefix(sh)}${name}: not found\n`);
+  return 127;
+}
+
+function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
+  const [name, ...args] = argv as [string, ...string[]];
+  switch (name) {
+    case ":": case "true": case "trap": case "wait": case "set": case "readonly": case "local": return 0;
+    case "false": return 1;
+    case "exit": case "return": {
+      const code = args[0] === undefined ? sh.status : Number(args[0]);
+      if (Number.isNaN(code)) { st.err(`${shellPrefix(sh)}exit: Illegal number: ${args[0]}\n`); throw new ExitSignal(2); }
+      throw new ExitSignal(((code % 256) + 256) % 256);
+    }
+    case "break": case "continue": throw new LoopControl(name, Math.max(1, Number(args[0] ?? 1) || 1));
+    case "export": case "unset": {
+      for (const a of args) {
+        const eq = a.indexOf("=");
+        const key = eq >= 0 ? a.slice(0, eq) : a;
+        if (name === "unset") { sh.vars.delete(key); sh.exported.delete(key); continue; }
+        if (eq >= 0) sh.vars.set(key, a.slice(eq + 1));
+        sh.exported.add(key);
+      }
+      return 0;
+    }
+    case "cd": {
+      const dir = resolvePath(sh.cwd, args[0] ?? sh.vars.get("HOME") ?? "/");
+      if (!sh.io.fs.isDir(dir)) { st.err(`${shellPrefix(sh)}cd: can't cd to ${args[0]}: No such file or directory\n`); return 2; }
+      sh.cwd = dir;
+      sh.vars.set("PWD", dir);
+      return 0;
+    }
+    case "shift": sh.positional = [sh.positional[0]!, ...sh.positional.slice(1 + Number(args[0] ?? 1))]; return 0;
+    case "exec": {
+      if (args.length === 0) return 0;
+      throw new ExitSignal(yield* runArgv(args, sh, st));
+    }
+    case "eval": return yield* runScript(args.join(" "), sh, st);
+    default: { // source / .
+      const r = sh.io.fs.read(resolvePath(sh.cwd, args[0] ?? ""));
+      if (typeof r !== "string") { st.err(`${shellPrefix(sh)}.: can't open '${args[0]}'\n`); return 2; }
+      return yield* runScript(r, sh, st);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------
+// Expansion
+
+/** Expands words into fields: parameters, command substitution, arithmetic, quote removal, field splitting, globbing. */
+export function* expandWords(words: string[], sh: ShellState, st: Streams): Generator<Effect, string[], EffectResult> {
+  const out: string[] = [];
+  for (const w of words) out.push(...(yield* expandWord(w, sh, st, true)));
+  return out;
+}
+
+/** Expands one word; without split it yields exactly one field (assignments, redirection targets). */
+export function* expandWord(raw: string, sh: ShellState, st: Streams, split: boolean): Generator<Effect, string[], EffectResult> {
+  const fields: string[] = [];
+  let cur: string | null = null;
+  let glob = false;
+  const addQuoted = (t: string) => { cur = (cur ?? "") + t; };
+  const addUnquoted = (t: string) => {
+    if (!split) { cur = (cur ?? "") + t; return; }
+    const parts = t.split(/[ \t\n]+/);
+    parts.forEach((p, i) => {
+      if (i > 0 && cur !== null) { fields.push(cur); cur = null; }
+      if (p !== "") cur = (cur ?? "") + p;
+    });
+  };
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i]!;
+    if (c === "'") { const e = raw.indexOf("'", i + 1); addQuoted(raw.slice(i + 1, e)); i = e + 1; continue; }
+    if (c === "\\") { addQuoted(raw[i + 1] ?? ""); i += 2; continue; }
+    if (c === "\"") {
+      const end = i + quotedLength(raw, i);
+      addQuoted(yield* expandDoubleQuoted(raw.slice(i + 1, end - 1), sh, st));
+      i = end;
+      continue;
+    }
+    if (c === "$" || c === "`") {
+      const [text, len] = yield* expandDollar(raw, i, sh, st);
+      if (len > 0) { addUnquoted(text); i += len; continue; }
+    }
+    if (c === "*" || c === "?") glob = true;
+    cur = (cur ?? "") + c;
+    i++;
+  }
+  if (cur !== null) fields.push(cur);
+  if (!split) return [fields.join("")];
+  return glob ? fields.flatMap((f) => globField(f, sh)) : fields;
+}
+
+function* expandDoubleQuoted(body: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
+  let out = "";
+  let i = 0;
+  while (i < body.length) {
+    const c = body[i]!;
+    if (c === "\\" && "$`\"\\\n".includes(body[i + 1] ?? "")) { out += body[i + 1]; i += 2; continue; }
+    if (c === "$" || c === "`") {
+      const [text, len] = yield* expandDollar(body, i, sh, st);
+      if (len > 0) { out += text; i += len; continue; }
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+/** Expands the $-form at s[i]: returns its text and how many characters it spans (0: a literal $). */
+function* expandDollar(s: string, i: number, sh: ShellState, st: Streams): Generator<Effect, [string, number], EffectResult> {
+  if (s[i] === "`" || s.startsWith("$(", i)) {
+    const len = substitutionLength(s, i);
+    if (s.startsWith("$((", i)) {
+      const expr = s.slice(i + 3, i + len - 2);
+      return [String(evalArithmetic(expr, sh)), len];
+    }
+    const inner = s[i] === "`" ? s.slice(i + 1, i + len - 1) : s.slice(i + 2, i + len - 1);
+    return [yield* commandSubstitution(inner, sh, st), len];
+  }
+  if (s.startsWith("${", i)) {
+    const len = substitutionLength(s, i);
+    return [yield* expandBraced(s.slice(i + 2, i + len - 1), sh, st), len];
+  }
+  const m = /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9?#$@*!-])/.exec(s.slice(i));
+  if (!m) return ["", 0];
+  return [parameter(m[1]!, sh), m[0].length];
+}
+
+/** The value of a parameter: a variable, a positional or a special one. */
+function parameter(name: string, sh: ShellState): string {
+  switch (name) {
+    case "?": return String(sh.status);
+    case "$": return "1";
+    case "!": return "";
+    case "-": return "";
+    case "#": return String(sh.positional.length - 1);
+    case "@": case "*": return sh.positional.slice(1).join(" ");
+  }
+  if (/^[0-9]$/.test(name)) return sh.positional[Number(name)] ?? "";
+  return sh.vars.get(name) ?? "";
+}
+
+function* expandBraced(body: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
+  if (body.startsWith("#")) return String(parameter(body.slice(1), sh).length);
+  const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9?#$@*!-])(:?[-=+?])?([\s\S]*)$/.exec(body);
+  if (!m) return "";
+  const [, name, op, word] = m as unknown as [string, string, string | undefined, string];
+  const value = parameter(name, sh);
+  const isSet = sh.vars.has(name) || !/^[A-Za-z_]/.test(name);
+  if (!op) return value;
+  const missing = op.startsWith(":") ? value === "" : !isSet;
+  const alt = () => expandWord(word, sh, st, false);
+  switch (op.slice(-1)) {
+    case "-": return missing ? (yield* alt()).join("") : value;
+    case "=": { if (!missing) return value; const v = (yield* alt()).join(""); sh.vars.set(name, v); return v; }
+    case "+": return missing ? "" : (yield* alt()).join("");
+    default: return value;
+  }
+}
+
+/** Runs $(...) in a subshell, returning its output without trailing newlines. */
+function* commandSubstitution(source: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
+  let captured = "";
+  const saved = { vars: new Map(sh.vars), exported: new Set(sh.exported), cwd: sh.cwd, line: sh.line };
+  let status: number;
+  try {
+    status = yield* runScript(source, sh, { stdin: "", out: (t) => { captured += t; }, err: st.err });
+  } catch (e) {
+    if (!(e instanceof ExitSignal)) throw e;
+    status = e.code;
+  } finally { Object.assign(sh, saved); }
+  sh.status = status;
+  sh.substitutions++;
+  return captured.replace(/\n+$/, "");
+}
+
+/** Glob on the last path component against the filesystem; no match keeps the word (POSIX). */
+function globField(field: string, sh: ShellState): string[] {
+  if (!/[*?]/.test(field)) return [field];
+  const slash = field.lastIndexOf("/");
+  const dir = slash >= 0 ? field.slice(0, slash) || "/" : ".";
+  const pattern = field.slice(slash + 1);
+  const names = sh.io.fs.list(resolvePath(sh.cwd, dir));
+  if (!Array.isArray(names) || /[*?]/.test(field.slice(0, Math.max(0, slash)))) return [field];
+  const re = new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+  const hits = names.filter((n) => re.test(n) && (pattern.startsWith(".") || !n.startsWith(".")));
+  if (hits.length === 0) return [field];
+  return hits.map((n) => (slash >= 0 ? field.slice(0, slash + 1) + n : n));
+}
+
+// ---------------------------------------------------------------------------------
+// Arithmetic: integers, variables, + - * / % comparisons && || ! and parentheses.
+
+/** Evaluates $((...)); a division by zero or bad syntax yields 0 (documented simplification). */
+export function evalArithmetic(expr: string, sh: ShellState): number {
+  const toks = expr.match(/\d+|[A-Za-z_][A-Za-z0-9_]*|\$[A-Za-z_][A-Za-z0-9_]*|&&|\|\||[<>=!]=|[-+*/%()<>!]/g) ?? [];
+  let pos = 0;
+  const peek = () => toks[pos];
+  const bin = (next: () => number, ops: Record<string, (a: number, b: number) => number>) => (): number => {
+    let v = next();
+    while (peek() !== undefined && ops[peek()!]) { const op = ops[toks[pos++]!]!; v = op(v, next()); }
+    return v;
+  };
+  const atom = (): number => {
+    const t = toks[pos++];
+    if (t === undefined) return 0;
+    if (t === "(") { const v = or(); pos++; return v; }
+    if (t === "-") return -atom();
+    if (t === "+") return atom();
+    if (t === "!") return atom() === 0 ? 1 : 0;
+    if (/^\d+$/.test(t)) return Number(t);
+    const name = t.replace(/^\$/, "");
+    return Math.trunc(Number(sh.vars.get(name) ?? 0)) || 0;
+  };
+  const mul = bin(atom, { "*": (a, b) => a * b, "/": (a, b) => (b === 0 ? 0 : Math.trunc(a / b)), "%": (a, b) => (b === 0 ? 0 : a % b) });
+  const add = bin(mul, { "+": (a, b) => a + b, "-": (a, b) => a - b });
+  const cmp = bin(add, { "<": (a, b) => +(a < b), ">": (a, b) => +(a > b), "<=": (a, b) => +(a <= b), ">=": (a, b) => +(a >= b) });
+  const eq = bin(cmp, { "==": (a, b) => +(a === b), "!=": (a, b) => +(a !== b) });
+  const and = bin(eq, { "&&": (a, b) => +(a !== 0 && b !== 0) });
+  const or = bin(and, { "||": (a, b) => +(a !== 0 || b !== 0) });
+  return or();
+}

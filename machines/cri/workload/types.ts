@@ -1,0 +1,52 @@
+// The contract between a simulated container process and the CRI that drives it.
+import type { MemFS } from "./memfs.js";
+
+/** What a process asks of the world; the CRI performs it in simulated time and resumes the generator. */
+export type Effect =
+  | { type: "sleep"; ms: number }
+  | { type: "wait" } // blocks until the container is killed (a server, tail -f, sleep infinity)
+  | { type: "http"; url: string }
+  | { type: "dns"; name: string }
+  | { type: "allocate"; bytes: number };
+
+/** The answer to an http effect: a response, or a connection failure. */
+export type HttpResult =
+  | { type: "http"; status: number; body?: string }
+  | { type: "http"; error: "bad address" | "connection refused" | "timeout"; address?: string };
+
+/** The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). */
+export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[] };
+
+/** What the CRI passes back when it resumes a process (undefined after sleep or allocate). */
+export type EffectResult = HttpResult | DnsResult | undefined;
+
+/** The process's view of its container. */
+export interface ProcessIO {
+  now(): number; // ms since epoch, simulated
+  stdout(line: string): void;
+  stderr(line: string): void;
+  fs: MemFS;
+  env: Record<string, string>;
+}
+
+/** A request arriving at a port the process listens on (probes, Services, kubectl port-forward). */
+export type ListenerRequest =
+  | { kind: "http"; path: string; now: number; remoteAddr?: string; userAgent?: string }
+  | { kind: "tcp" }
+  | { kind: "grpc"; service?: string };
+
+/** A port handler: an HTTP response, or for tcp/grpc whether the connection (or health check) succeeds. */
+export type Listener = (req: ListenerRequest) => { status: number; body?: string } | boolean;
+
+/** A running container process. */
+export interface Process {
+  run: Generator<Effect, number, EffectResult>;
+  listeners: Map<number, Listener>;
+  /** Set when the runtime cannot start the process at all (containerd's StartError message); run then returns 128. */
+  startError?: string;
+}
+
+/** Thrown inside a program to end the process with a status (exit, `agnhost netexec /exit`). */
+export class ExitSignal {
+  constructor(readonly code: number) {}
+}

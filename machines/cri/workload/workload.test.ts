@@ -1,0 +1,312 @@
+import { describe, it, expect } from "vitest";
+import { resolveImage, type ImageInfo } from "../registry.js";
+import { createRootfs, effectiveArgv, MemFS, runExec, startContainer } from "./index.js";
+import { drive, recordingIO, resume } from "./testkit.js";
+import type { Effect, EffectResult } from "./types.js";
+
+function image(ref: string): ImageInfo {
+  const r = resolveImage(ref);
+  if (!r.ok) throw new Error(r.message);
+  return r.image;
+}
+
+const busybox = image("busybox:1.36");
+
+/** Starts `sh -c script` in a busybox container and runs it until it exits or blocks. */
+function sh(script: string, opts: { env?: Record<string, string>; answer?: (e: Effect) => EffectResult; img?: ImageInfo } = {}) {
+  const io = recordingIO(opts.env);
+  const effects: Effect[] = [];
+  const p = startContainer({ image: opts.img ?? busybox, command: ["sh", "-c", script], env: opts.env ?? {}, fs: io.fs }, io);
+  const result = drive(p.run, io, { effects, ...(opts.answer ? { answer: opts.answer } : {}) });
+  return { io, result, effects, start: 1_735_689_600_000 };
+}
+
+describe("effectiveArgv", () => {
+  const img = { entrypoint: ["/docker-entrypoint.sh"], cmd: ["nginx", "-g", "daemon off;"] };
+  const rows: Array<[string, string[] | undefined, string[] | undefined, string[]]> = [
+    ["neither command nor args runs the image's ENTRYPOINT and CMD", undefined, undefined, ["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"]],
+    ["command replaces ENTRYPOINT and drops CMD", ["sleep", "10"], undefined, ["sleep", "10"]],
+    ["args replace CMD and keep ENTRYPOINT", undefined, ["nginx", "-T"], ["/docker-entrypoint.sh", "nginx", "-T"]],
+    ["command and args together replace both", ["echo"], ["hi"], ["echo", "hi"]],
+  ];
+  for (const [name, command, args, want] of rows) it(name, () => expect(effectiveArgv(img, command, args)).toEqual(want));
+});
+
+describe("the shell subset", () => {
+  it("echo hi; sleep 5; exit 1 prints hi, sleeps five simulated seconds and exits 1", () => {
+    const { io, result, effects, start } = sh("echo hi; sleep 5; exit 1");
+    expect(io.out).toEqual(["hi"]);
+    expect(effects).toEqual([{ type: "sleep", ms: 5000 }]);
+    expect(io.clock.now - start).toBe(5000);
+    expect(result).toEqual({ state: "exited", code: 1 });
+  });
+
+  it("the docs' exec liveness example: cat /tmp/healthy succeeds at 10 s and fails at 35 s", () => {
+    const io = recordingIO();
+    const p = startContainer({ image: busybox, args: ["/bin/sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"], env: {}, fs: io.fs }, io);
+    const start = io.clock.now;
+    expect(drive(p.run, io, { untilMs: start + 10_000 }).state).toBe("sleeping");
+    const probe = () => {
+      const probeIO = { ...recordingIO({}, io.fs), clock: io.clock };
+      const r = drive(runExec(["cat", "/tmp/healthy"], probeIO, busybox), io);
+      return { r, err: probeIO.err };
+    };
+    expect(probe().r).toEqual({ state: "exited", code: 0 });
+    expect(resume(p.run, io, { untilMs: start + 35_000 }).state).toBe("sleeping");
+    const late = probe();
+    expect(late.r).toEqual({ state: "exited", code: 1 });
+    expect(late.err).toEqual(["cat: can't open '/tmp/healthy': No such file or directory"]);
+  });
+
+  it("an unknown command writes busybox's not-found message and has status 127", () => {
+    const { io, result } = sh("frobnicate --now; echo $?");
+    expect(io.err).toEqual(["sh: frobnicate: not found"]);
+    expect(io.out).toEqual(["127"]);
+    expect(result).toEqual({ state: "exited", code: 0 });
+  });
+
+  it("on a Debian-based image the not-found message is dash's, with the line number", () => {
+    const { io, result } = sh("true\nfrobnicate", { img: image("ubuntu:24.04") });
+    expect(io.err).toEqual(["sh: 2: frobnicate: not found"]);
+    expect(result).toEqual({ state: "exited", code: 127 });
+  });
+
+  it("a while loop with sleep runs one turn per simulated interval", () => {
+    const { io, result, start } = sh("i=0; while [ $i -lt 3 ]; do echo tick $i; i=$((i+1)); sleep 2; done; echo done");
+    expect(io.out).toEqual(["tick 0", "tick 1", "tick 2", "done"]);
+    expect(io.clock.now - start).toBe(6000);
+    expect(result).toEqual({ state: "exited", code: 0 });
+  });
+
+  it("an until loop stops when its condition succeeds", () => {
+    const { io } = sh("n=0; until [ $n -ge 2 ]; do n=$((n+1)); done; echo $n");
+    expect(io.out).toEqual(["2"]);
+  });
+
+  it("an endless loop without sleep fails by name instead of hanging", () => {
+    const { io, result } = sh("while true; do :; done");
+    expect(io.err).toEqual(["sh: loop bound exceeded: 10000 iterations without sleeping or waiting"]);
+    expect(result).toEqual({ state: "exited", code: 2 });
+  });
+
+  it("a forever loop with sleep keeps sleeping", () => {
+    const io = recordingIO();
+    const p = startContainer({ image: busybox, command: ["sh", "-c", "while true; do echo $(date +%s); sleep 10; done"], env: {}, fs: io.fs }, io);
+    expect(drive(p.run, io, { untilMs: io.clock.now + 25_000 }).state).toBe("sleeping");
+    expect(io.out).toEqual(["1735689600", "1735689610", "1735689620"]);
+  });
+
+  it("$(date) prints busybox's default date format from the simulated clock", () => {
+    const { io } = sh('echo "now: $(date)"');
+    expect(io.out).toEqual(["now: Wed Jan  1 00:00:00 UTC 2025"]);
+  });
+
+  it("redirections write, append and are read back by cat", () => {
+    const { io } = sh("echo one > /tmp/f; echo two >> /tmp/f; cat /tmp/f; cat /nope 2>&1; echo err >&2");
+    expect(io.out).toEqual(["one", "two", "cat: can't open '/nope': No such file or directory"]);
+    expect(io.err).toEqual(["err"]);
+  });
+
+  it("a redirection into a missing directory fails the command", () => {
+    const { io } = sh("echo x > /missing/f; echo $?");
+    expect(io.err).toEqual(["sh: can't create /missing/f: nonexistent directory"]);
+    expect(io.out).toEqual(["1"]);
+  });
+
+  it("if/elif/else, && and || choose branches by status", () => {
+    const { io } = sh("if false; then echo a; elif [ -d /tmp ]; then echo b; else echo c; fi; false && echo x || echo y");
+    expect(io.out).toEqual(["b", "y"]);
+  });
+
+  it("for loops, quoting and variables expand as a shell does", () => {
+    const { io } = sh(`X="a b"; for w in $X "$X" 'lit $X' \${X}; do echo "[$w]"; done`);
+    expect(io.out).toEqual(["[a]", "[b]", "[a b]", "[lit $X]", "[a]", "[b]"]);
+  });
+
+  it("echo -n joins output onto one line", () => {
+    const { io } = sh("echo -n a; echo b");
+    expect(io.out).toEqual(["ab"]);
+  });
+
+  it("a pipeline feeds one command's output to the next", () => {
+    const { io } = sh("printf 'x\\ny\\nz\\n' | grep -v y | wc -l");
+    expect(io.out).toEqual(["2"]);
+  });
+
+  it("printenv shows the container's env and hostname reads HOSTNAME", () => {
+    const { io } = sh("printenv KUBERNETES_PORT; hostname; printenv MISSING; echo $?", { env: { KUBERNETES_PORT: "tcp://10.96.0.1:443", HOSTNAME: "web-0" } });
+    expect(io.out).toEqual(["tcp://10.96.0.1:443", "web-0", "1"]);
+  });
+
+  it("test and [ handle files, strings and integers", () => {
+    const { io } = sh('touch /tmp/a; [ -f /tmp/a ] && echo f; [ -e /tmp/b ] || echo noe; [ -z "" ] && echo z; [ 3 -gt 2 ] && echo gt; [ abc = abc ] && echo eq; [ x != x ] || echo ne');
+    expect(io.out).toEqual(["f", "noe", "z", "gt", "eq", "ne"]);
+  });
+
+  it("mkdir -p, ls and rm -rf work on the in-memory filesystem", () => {
+    const { io } = sh("mkdir -p /data/a/b; touch /data/a/x; ls /data/a; rm -rf /data/a; ls /data; mkdir /data; echo $?");
+    expect(io.out).toEqual(["b", "x", "1"]);
+    expect(io.err).toEqual(["mkdir: can't create directory '/data': File exists"]);
+  });
+
+  it("tail -f blocks until the container is killed", () => {
+    const { io, result } = sh("echo started > /tmp/log; tail -f /tmp/log");
+    expect(io.out).toEqual(["started"]);
+    expect(result).toEqual({ state: "blocked" });
+  });
+
+  it("sleep infinity blocks; sleep accepts fractions and suffixes", () => {
+    expect(sh("sleep 0.5; sleep 1m; sleep infinity").effects).toEqual([{ type: "sleep", ms: 500 }, { type: "sleep", ms: 60_000 }, { type: "wait" }]);
+  });
+
+  it("a syntax error exits 2 with the shell's message", () => {
+    const { io, result } = sh("if true; then echo x");
+    expect(io.err).toEqual(["sh: syntax error: unexpected end of file"]);
+    expect(result).toEqual({ state: "exited", code: 2 });
+  });
+
+  it("an emptyDir mounted in two containers shares files", () => {
+    const shared = new MemFS();
+    const fsA = MemFS.rootfs();
+    const fsB = MemFS.rootfs();
+    fsA.mount("/pod-data", shared);
+    fsB.mount("/usr/share/nginx/html", shared);
+    const io = recordingIO({}, fsA);
+    drive(startContainer({ image: busybox, command: ["sh", "-c", "echo Hello from the debian container > /pod-data/index.html"], env: {}, fs: fsA }, io).run, io);
+    expect(fsB.read("/usr/share/nginx/html/index.html")).toBe("Hello from the debian container\n");
+  });
+});
+
+describe("network utilities", () => {
+  const dns = (e: Effect): EffectResult => (e.type === "dns" ? { type: "dns", server: "10.96.0.10", fqdn: `${e.name}.default.svc.cluster.local`, addresses: e.name === "web" ? ["10.96.12.34"] : [] } : undefined);
+
+  it("nslookup prints busybox's answer and succeeds for a Service", () => {
+    const { io, result } = sh("nslookup web", { answer: dns });
+    expect(io.out).toEqual(["Server:\t\t10.96.0.10", "Address:\t10.96.0.10:53", "", "Name:\tweb.default.svc.cluster.local", "Address: 10.96.12.34", ""]);
+    expect(result).toEqual({ state: "exited", code: 0 });
+  });
+
+  it("nslookup of an unknown name reports NXDOMAIN and exits 1", () => {
+    const { io, result } = sh("nslookup nosuch", { answer: dns });
+    expect(io.out).toContain("** server can't find nosuch.default.svc.cluster.local: NXDOMAIN");
+    expect(result).toEqual({ state: "exited", code: 1 });
+  });
+
+  it("until nslookup succeeds, an init container keeps waiting", () => {
+    let calls = 0;
+    const answer = (e: Effect): EffectResult => (e.type === "dns" ? { type: "dns", server: "10.96.0.10", addresses: ++calls >= 3 ? ["10.96.0.5"] : [] } : undefined);
+    const { result, start, io } = sh("until nslookup myservice; do echo waiting for myservice; sleep 2; done", { answer });
+    expect(result).toEqual({ state: "exited", code: 0 });
+    expect(io.clock.now - start).toBe(4000);
+  });
+
+  it("wget -qO- prints the body; a refused connection and an HTTP error exit 1 with busybox's words", () => {
+    const answer = (e: Effect): EffectResult => e.type !== "http" ? undefined : e.url.includes("down") ? { type: "http", error: "connection refused", address: "10.96.0.7:80" } : e.url.includes("missing") ? { type: "http", status: 404 } : { type: "http", status: 200, body: "hello\n" };
+    const { io } = sh("wget -qO- http://web; wget -qO- http://down; echo $?; wget -qO- http://web/missing; echo $?", { answer });
+    expect(io.out).toEqual(["hello", "1", "1"]);
+    expect(io.err).toEqual(["wget: can't connect to remote host (10.96.0.7:80): Connection refused", "wget: server returned error: HTTP/1.1 404 Not Found"]);
+  });
+
+  it("busybox has no curl", () => {
+    const { io } = sh("curl http://web");
+    expect(io.err).toEqual(["sh: curl: not found"]);
+  });
+});
+
+describe("image entrypoints", () => {
+  function start(ref: string, spec: { command?: string[]; args?: string[]; env?: Record<string, string>; ports?: number[] } = {}) {
+    const img = image(ref);
+    const io = recordingIO(spec.env, createRootfs(img));
+    const p = startContainer({ image: img, env: spec.env ?? {}, fs: io.fs, ...spec }, io);
+    const result = drive(p.run, io);
+    return { io, p, result };
+  }
+
+  it("nginx logs its start lines, keeps running and serves its welcome page on 80 (404 elsewhere)", () => {
+    const { io, p, result } = start("nginx:1.27");
+    expect(result).toEqual({ state: "blocked" });
+    expect(io.out[io.out.length - 1]).toBe("/docker-entrypoint.sh: Configuration complete; ready for start up");
+    expect(io.err).toContain("2025/01/01 00:00:00 [notice] 1#1: nginx/1.27.5");
+    const serve = p.listeners.get(80)!;
+    expect(serve({ kind: "http", path: "/", now: io.clock.now })).toMatchObject({ status: 200 });
+    expect(serve({ kind: "http", path: "/healthz", now: io.clock.now })).toMatchObject({ status: 404 });
+    expect(serve({ kind: "tcp" })).toBe(true);
+  });
+
+  it("busybox with no command exits 0 at once, as sh without a terminal does", () => {
+    expect(start("busybox").result).toEqual({ state: "exited", code: 0 });
+  });
+
+  it("the pause image waits for ever", () => {
+    expect(start("registry.k8s.io/pause:3.10").result).toEqual({ state: "blocked" });
+  });
+
+  it("redis listens on 6379 for TCP only", () => {
+    const { p, result } = start("redis:7.4");
+    expect(result).toEqual({ state: "blocked" });
+    expect(p.listeners.get(6379)!({ kind: "tcp" })).toBe(true);
+    expect(p.listeners.get(6379)!({ kind: "http", path: "/", now: 0 })).toBe(false);
+  });
+
+  it("postgres without a password exits 1 with the entrypoint's message", () => {
+    const { io, result } = start("postgres:17");
+    expect(result).toEqual({ state: "exited", code: 1 });
+    expect(io.err[0]).toBe("Error: Database is uninitialized and superuser password is not specified.");
+  });
+
+  it("postgres with POSTGRES_PASSWORD initialises, then listens on 5432", () => {
+    const { p, result } = start("postgres:17", { env: { POSTGRES_PASSWORD: "secret" } });
+    expect(result).toEqual({ state: "blocked" });
+    expect(p.listeners.get(5432)!({ kind: "tcp" })).toBe(true);
+  });
+
+  it("agnhost liveness answers /healthz 200 for ten seconds, then 500", () => {
+    const { io, p } = start("registry.k8s.io/e2e-test-images/agnhost:2.53", { args: ["liveness"] });
+    const healthz = p.listeners.get(8080)!;
+    expect(healthz({ kind: "http", path: "/healthz", now: io.clock.now + 3_000 })).toEqual({ status: 200, body: "ok" });
+    expect(healthz({ kind: "http", path: "/healthz", now: io.clock.now + 10_000 })).toEqual({ status: 200, body: "ok" });
+    expect(healthz({ kind: "http", path: "/healthz", now: io.clock.now + 12_000 })).toEqual({ status: 500, body: "error: 12" });
+  });
+
+  it("agnhost netexec serves /hostname and /echo on its --http-port", () => {
+    const { p } = start("registry.k8s.io/e2e-test-images/agnhost:2.53", { args: ["netexec", "--http-port=8081"], env: { HOSTNAME: "pod-1" } });
+    const http = p.listeners.get(8081)!;
+    expect(http({ kind: "http", path: "/hostname", now: 0 })).toEqual({ status: 200, body: "pod-1" });
+    expect(http({ kind: "http", path: "/echo?msg=hi", now: 0 })).toEqual({ status: 200, body: "hi" });
+  });
+
+  it("an unknown agnhost subcommand exits 1 with cobra's message", () => {
+    const { io, result } = start("registry.k8s.io/e2e-test-images/agnhost:2.53", { args: ["nosuch"] });
+    expect(result).toEqual({ state: "exited", code: 1 });
+    expect(io.err).toEqual(['Error: unknown command "nosuch" for "agnhost"', "Run 'agnhost --help' for usage."]);
+  });
+
+  it("the docs' memory-limit example allocates 250Mi through the allocate effect, then hangs", () => {
+    const img = image("polinux/stress");
+    const io = recordingIO();
+    const effects: Effect[] = [];
+    const p = startContainer({ image: img, command: ["stress"], args: ["--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"], env: {}, fs: io.fs }, io);
+    expect(drive(p.run, io, { effects })).toEqual({ state: "blocked" });
+    expect(effects).toEqual([{ type: "allocate", bytes: 250 * 2 ** 20 }, { type: "wait" }]);
+    expect(io.out).toEqual(["stress: info: [1] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd"]);
+  });
+
+  it("a command that is not in the image is a start error, not a process", () => {
+    const img = image("busybox:1.36");
+    const io = recordingIO();
+    const p = startContainer({ image: img, command: ["bash", "-c", "echo hi"], env: {}, fs: io.fs }, io);
+    expect(p.startError).toBe('failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "bash": executable file not found in $PATH: unknown');
+    expect(drive(p.run, io)).toEqual({ state: "exited", code: 128 });
+  });
+
+  it("$(VAR) in command is expanded from the container env by the kubelet's rules", () => {
+    const { io } = start("busybox:1.36", { command: ["echo", "$(GREETING) $(MISSING) $$(GREETING)"], env: { GREETING: "hello" } });
+    expect(io.out).toEqual(["hello $(MISSING) $(GREETING)"]);
+  });
+
+  it("an image outside the catalogue answers 200 on its declared ports and keeps running", () => {
+    const { p, result } = start("myorg/app:v1", { ports: [8080] });
+    expect(result).toEqual({ state: "blocked" });
+    expect(p.listeners.get(8080)!({ kind: "http", path: "/ready", now: 0 })).toEqual({ status: 200, body: "" });
+  });
+});

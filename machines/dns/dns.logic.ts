@@ -1,0 +1,159 @@
+// Cluster DNS as CoreDNS's kubernetes plugin answers it ("DNS for Services and Pods"), and the
+// search-path walk a ClusterFirst pod's resolver (ndots:5) does before asking it.
+
+import type { Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+
+export const CLUSTER_DOMAIN = "cluster.local";
+/** TTL CoreDNS's kubernetes plugin gives its answers by default. */
+export const DEFAULT_TTL = 5;
+/** ndots in the resolv.conf the kubelet writes for ClusterFirst pods. */
+export const NDOTS = 5;
+
+/** One resource record. `value` is an IP for A, a name for CNAME, the target for SRV. */
+export interface DNSRecord {
+  name: string;
+  type: "A" | "CNAME" | "SRV";
+  value: string;
+  ttl: number;
+  srv?: { priority: number; weight: number; port: number };
+}
+
+/** The answer for one name: records, or NXDOMAIN; `queried` is the fully-qualified name that answered. */
+export type DNSAnswer = { rcode: "NOERROR"; queried: string; records: DNSRecord[] } | { rcode: "NXDOMAIN"; tried: string[] };
+
+/** A zone: every record by lower-cased name. */
+export interface DNSZone {
+  domain: string;
+  records: Record<string, DNSRecord[]>;
+}
+
+function add(zone: DNSZone, r: DNSRecord): void {
+  const key = r.name.toLowerCase();
+  (zone.records[key] ??= []).push(r);
+}
+
+/** Name CoreDNS gives a headless endpoint: its hostname, else its IP with dashes (endpoint_pod_names off). */
+export function endpointHostname(hostname: string | undefined, ip: string): string {
+  return hostname ? hostname : ip.replace(/\./g, "-");
+}
+
+interface ReadyEndpoint {
+  ip: string;
+  hostname?: string;
+}
+
+/** Ready addresses of a Service from its slices; a nil ready condition counts as ready. */
+function readyEndpoints(svc: Service, slices: EndpointSlice[]): { eps: ReadyEndpoint[]; ports: { name: string; protocol: string; port: number }[] } {
+  const ns = svc.metadata?.namespace ?? "default";
+  const eps: ReadyEndpoint[] = [];
+  const seen = new Set<string>();
+  const ports = new Map<string, { name: string; protocol: string; port: number }>();
+  for (const s of slices) {
+    if ((s.metadata?.namespace ?? "default") !== ns) continue;
+    if (s.metadata?.labels?.["kubernetes.io/service-name"] !== svc.metadata?.name) continue;
+    if (s.addressType !== "IPv4") continue;
+    for (const p of s.ports ?? []) {
+      if (p.port === undefined) continue;
+      const proto = p.protocol ?? "TCP";
+      ports.set(`${p.name ?? ""}/${proto}`, { name: p.name ?? "", protocol: proto, port: p.port });
+    }
+    for (const ep of s.endpoints ?? []) {
+      if (ep.conditions?.ready === false) continue;
+      for (const ip of ep.addresses) {
+        if (seen.has(ip)) continue;
+        seen.add(ip);
+        eps.push({ ip, hostname: ep.hostname });
+      }
+    }
+  }
+  return { eps, ports: [...ports.values()] };
+}
+
+/** CoreDNS's SRV weight: each record's share of 100 within its priority, floored (100/n for n equal records). */
+export function srvWeight(n: number): number {
+  return Math.floor((100 / (100 * n)) * 100);
+}
+
+/** Every record the kubernetes plugin serves for these Services (pod A records are synthesised at query time). */
+export function dnsRecords(services: Service[], slices: EndpointSlice[], domain = CLUSTER_DOMAIN): DNSZone {
+  const zone: DNSZone = { domain, records: {} };
+  for (const svc of services) {
+    const svcName = `${svc.metadata?.name ?? ""}.${svc.metadata?.namespace ?? "default"}.svc.${domain}`;
+    if (svc.spec?.type === "ExternalName") {
+      if (svc.spec.externalName) add(zone, { name: svcName, type: "CNAME", value: svc.spec.externalName, ttl: DEFAULT_TTL });
+      continue;
+    }
+    const headless = svc.spec?.clusterIP === "None";
+    if (!headless) {
+      if (!svc.spec?.clusterIP) continue;
+      add(zone, { name: svcName, type: "A", value: svc.spec.clusterIP, ttl: DEFAULT_TTL });
+      for (const p of svc.spec.ports ?? []) {
+        if (!p.name) continue;
+        const srvName = `_${p.name}._${(p.protocol ?? "TCP").toLowerCase()}.${svcName}`;
+        add(zone, { name: srvName, type: "SRV", value: svcName, ttl: DEFAULT_TTL, srv: { priority: 0, weight: srvWeight(1), port: p.port } });
+      }
+      continue;
+    }
+    const { eps, ports } = readyEndpoints(svc, slices);
+    for (const ep of eps) {
+      add(zone, { name: svcName, type: "A", value: ep.ip, ttl: DEFAULT_TTL });
+      add(zone, { name: `${endpointHostname(ep.hostname, ep.ip)}.${svcName}`, type: "A", value: ep.ip, ttl: DEFAULT_TTL });
+    }
+    for (const p of ports) {
+      if (!p.name) continue;
+      const srvName = `_${p.name}._${p.protocol.toLowerCase()}.${svcName}`;
+      for (const ep of eps) {
+        const target = `${endpointHostname(ep.hostname, ep.ip)}.${svcName}`;
+        add(zone, { name: srvName, type: "SRV", value: target, ttl: DEFAULT_TTL, srv: { priority: 0, weight: srvWeight(eps.length), port: p.port } });
+      }
+    }
+  }
+  return zone;
+}
+
+/** "1-2-3-4.ns.pod.cluster.local" → 1.2.3.4 (`pods insecure`, kubeadm's default: no existence check). */
+function podRecord(fqdn: string, domain: string): DNSRecord | undefined {
+  const suffix = `.pod.${domain}`;
+  if (!fqdn.endsWith(suffix)) return undefined;
+  const labels = fqdn.slice(0, -suffix.length).split(".");
+  if (labels.length !== 2) return undefined;
+  const m = /^(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})$/.exec(labels[0]!);
+  if (!m || m.slice(1).some((o) => Number(o) > 255)) return undefined;
+  return { name: fqdn, type: "A", value: m.slice(1).join("."), ttl: DEFAULT_TTL };
+}
+
+/** Answers one fully-qualified name (no trailing dot) from the zone. */
+export function lookup(zone: DNSZone, fqdn: string): DNSRecord[] {
+  const name = fqdn.toLowerCase().replace(/\.$/, "");
+  const pod = podRecord(name, zone.domain);
+  if (pod) return [pod];
+  return zone.records[name] ?? [];
+}
+
+/** The search list the kubelet writes for a ClusterFirst pod in namespace ns. */
+export function searchPath(ns: string, domain = CLUSTER_DOMAIN): string[] {
+  return [`${ns}.svc.${domain}`, `svc.${domain}`, domain];
+}
+
+/** The names the pod's resolver tries, in order: absolute first only when the name has ≥ ndots dots. */
+export function candidateNames(name: string, searchNamespace?: string, domain = CLUSTER_DOMAIN): string[] {
+  if (name.endsWith(".")) return [name.slice(0, -1)];
+  if (searchNamespace === undefined) return [name];
+  const searched = searchPath(searchNamespace, domain).map((s) => `${name}.${s}`);
+  const dots = name.split(".").length - 1;
+  return dots >= NDOTS ? [name, ...searched] : [...searched, name];
+}
+
+/**
+ * Resolves a name as a ClusterFirst pod in searchNamespace would (search list, ndots:5), or as a
+ * fully-qualified name when no namespace is given; NXDOMAIN lists every name tried.
+ */
+export function resolveName(zone: DNSZone, name: string, searchNamespace?: string): DNSAnswer {
+  const tried = candidateNames(name, searchNamespace, zone.domain);
+  for (const q of tried) {
+    const records = lookup(zone, q);
+    if (records.length > 0) return { rcode: "NOERROR", queried: q, records };
+  }
+  return { rcode: "NXDOMAIN", tried };
+}

@@ -1,0 +1,80 @@
+import { describe, it, expect } from "vitest";
+import type { Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import { dnsRecords, resolveName, candidateNames, srvWeight } from "./dns.logic.js";
+
+const services: Service[] = [
+  { metadata: { name: "web", namespace: "shop" }, spec: { clusterIP: "10.96.0.20", ports: [{ name: "http", port: 80, protocol: "TCP" }, { port: 81 }] } },
+  { metadata: { name: "db", namespace: "shop" }, spec: { clusterIP: "None", ports: [{ name: "pg", port: 5432, protocol: "TCP" }] } },
+  { metadata: { name: "ext", namespace: "shop" }, spec: { type: "ExternalName", externalName: "example.com" } },
+];
+const slices: EndpointSlice[] = [
+  {
+    metadata: { name: "db-x", namespace: "shop", labels: { "kubernetes.io/service-name": "db" } },
+    addressType: "IPv4",
+    ports: [{ name: "pg", port: 5432, protocol: "TCP" }],
+    endpoints: [
+      { addresses: ["10.244.1.5"], hostname: "db-0", conditions: { ready: true } },
+      { addresses: ["10.244.2.6"], conditions: { ready: true } },
+      { addresses: ["10.244.2.7"], hostname: "db-2", conditions: { ready: false, serving: true, terminating: true } },
+    ],
+  },
+];
+const zone = dnsRecords(services, slices);
+const values = (name: string, ns?: string) => {
+  const a = resolveName(zone, name, ns);
+  return a.rcode === "NOERROR" ? a.records.map((r) => r.value) : a.rcode;
+};
+
+describe("cluster DNS records (CoreDNS kubernetes plugin)", () => {
+  it.each([
+    { name: "a ClusterIP Service resolves to its ClusterIP", q: "web.shop.svc.cluster.local", want: ["10.96.0.20"] },
+    { name: "a headless Service resolves to its ready endpoints only", q: "db.shop.svc.cluster.local", want: ["10.244.1.5", "10.244.2.6"] },
+    { name: "a pod with hostname/subdomain gets its own name", q: "db-0.db.shop.svc.cluster.local", want: ["10.244.1.5"] },
+    { name: "a headless endpoint without hostname is named by its dashed IP", q: "10-244-2-6.db.shop.svc.cluster.local", want: ["10.244.2.6"] },
+    { name: "a terminating endpoint has no record", q: "db-2.db.shop.svc.cluster.local", want: "NXDOMAIN" },
+    { name: "an ExternalName Service is a CNAME", q: "ext.shop.svc.cluster.local", want: ["example.com"] },
+    { name: "pod A records are synthesised from the dashed IP", q: "10-244-9-9.shop.pod.cluster.local", want: ["10.244.9.9"] },
+    { name: "names are case-insensitive", q: "WEB.shop.svc.cluster.local", want: ["10.96.0.20"] },
+    { name: "an unknown Service is NXDOMAIN", q: "nope.shop.svc.cluster.local", want: "NXDOMAIN" },
+  ])("$name", ({ q, want }) => expect(values(q)).toEqual(want));
+
+  it("a named ClusterIP port gets one SRV record pointing at the Service, weight 100", () => {
+    const a = resolveName(zone, "_http._tcp.web.shop.svc.cluster.local");
+    expect(a.rcode === "NOERROR" && a.records).toEqual([
+      { name: "_http._tcp.web.shop.svc.cluster.local", type: "SRV", value: "web.shop.svc.cluster.local", ttl: 5, srv: { priority: 0, weight: 100, port: 80 } },
+    ]);
+  });
+
+  it("a headless named port gets one SRV per ready endpoint, weight split evenly", () => {
+    const a = resolveName(zone, "_pg._tcp.db.shop.svc.cluster.local");
+    expect(a.rcode === "NOERROR" && a.records.map((r) => [r.value, r.srv?.weight, r.srv?.port])).toEqual([
+      ["db-0.db.shop.svc.cluster.local", 50, 5432],
+      ["10-244-2-6.db.shop.svc.cluster.local", 50, 5432],
+    ]);
+    expect(srvWeight(3)).toBe(33);
+  });
+});
+
+describe("resolution from a ClusterFirst pod (search path, ndots:5)", () => {
+  it.each([
+    { name: "a bare Service name resolves in the pod's namespace", q: "web", ns: "shop", want: ["10.96.0.20"] },
+    { name: "svc.ns resolves through svc.cluster.local", q: "web.shop", ns: "default", want: ["10.96.0.20"] },
+    { name: "svc.ns.svc resolves through cluster.local", q: "web.shop.svc", ns: "default", want: ["10.96.0.20"] },
+    { name: "a bare name from another namespace is NXDOMAIN", q: "web", ns: "default", want: "NXDOMAIN" },
+    { name: "a trailing dot skips the search list", q: "web.", ns: "shop", want: "NXDOMAIN" },
+  ])("$name", ({ q, ns, want }) => expect(values(q, ns)).toEqual(want));
+
+  it("tries the search list before the bare name when it has fewer than 5 dots", () => {
+    expect(candidateNames("web.shop", "default")).toEqual([
+      "web.shop.default.svc.cluster.local",
+      "web.shop.svc.cluster.local",
+      "web.shop.cluster.local",
+      "web.shop",
+    ]);
+  });
+
+  it("tries the name as given first when it has 5 or more dots", () => {
+    expect(candidateNames("_pg._tcp.db.shop.svc.cluster.local", "shop")[0]).toBe("_pg._tcp.db.shop.svc.cluster.local");
+  });
+});

@@ -1,0 +1,292 @@
+// The v1 Endpoints object as the endpoints controller builds it (pkg/controller/endpoint) and the
+// pod helpers it shares with the EndpointSlice controller (endpointslice/util, pkg/api/v1/pod).
+
+import type { Endpoints, EndpointAddress, EndpointPort, EndpointSubset, Pod, Service, ServicePort } from "kubernetes-types/core/v1";
+
+/** Label the endpoints controller puts on every Endpoints it manages. */
+export const ENDPOINTS_MANAGED_BY_LABEL = "endpoints.kubernetes.io/managed-by";
+export const ENDPOINTS_CONTROLLER_NAME = "endpoint-controller";
+/** Label marking objects that belong to a headless Service (v1.IsHeadlessService). */
+export const HEADLESS_SERVICE_LABEL = "service.kubernetes.io/headless";
+export const LAST_CHANGE_TRIGGER_TIME_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
+export const OVER_CAPACITY_ANNOTATION = "endpoints.kubernetes.io/over-capacity";
+/** The controller truncates Endpoints beyond this many addresses (maxCapacity). */
+export const MAX_ENDPOINTS_CAPACITY = 1000;
+
+/** A Service selector selects a pod when every key matches; an empty or absent selector selects nothing here. */
+export function matchesServiceSelector(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
+  // Empty selectors are dropped on the wire, so the controllers treat them as "no selector".
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
+
+/** True when the Service has a selector the controllers act on. */
+export function hasSelector(service: Service): boolean {
+  return Object.keys(service.spec?.selector ?? {}).length > 0;
+}
+
+/** True when the Service is headless (clusterIP None). */
+export function isHeadless(service: Service): boolean {
+  return service.spec?.clusterIP === "None";
+}
+
+/** podutil.IsPodReady: the Ready condition is True. */
+export function isPodReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+}
+
+/** podutil.IsPodTerminal: phase Succeeded or Failed. */
+export function isPodTerminal(pod: Pod): boolean {
+  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+}
+
+/** The pod's IPv4 address (podIPs first, then podIP), if it has one. */
+export function podIPv4(pod: Pod): string | undefined {
+  const ips = [...(pod.status?.podIPs ?? []).map((p) => p.ip), pod.status?.podIP];
+  return ips.find((ip): ip is string => typeof ip === "string" && /^\d+\.\d+\.\d+\.\d+$/.test(ip));
+}
+
+/** endpointsliceutil.ShouldPodBeInEndpoints: not terminal, has an IP, not terminating unless tolerated. */
+export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
+  if (isPodTerminal(pod)) return false;
+  if (!pod.status?.podIP && (pod.status?.podIPs?.length ?? 0) === 0) return false;
+  if (!includeTerminating && pod.metadata?.deletionTimestamp) return false;
+  return true;
+}
+
+/** ShouldSetHostname: the pod names a hostname and its subdomain is this Service, in the same namespace. */
+export function shouldSetHostname(pod: Pod, service: Service): boolean {
+  return (
+    !!pod.spec?.hostname &&
+    pod.spec?.subdomain === service.metadata?.name &&
+    (pod.metadata?.namespace ?? "default") === (service.metadata?.namespace ?? "default")
+  );
+}
+
+/** podutil.FindPort: the container port a Service port's targetPort means for this pod, or undefined. */
+export function findPort(pod: Pod, servicePort: ServicePort): number | undefined {
+  const target = servicePort.targetPort ?? servicePort.port;
+  if (typeof target === "number") return target;
+  const protocol = servicePort.protocol ?? "TCP";
+  // Named ports are looked up in regular containers, then in sidecars (restartable init containers).
+  const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === "Always");
+  for (const c of [...(pod.spec?.containers ?? []), ...sidecars]) {
+    for (const p of c.ports ?? []) {
+      if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
+    }
+  }
+  return undefined;
+}
+
+/** The EndpointAddress for a pod: IP, nodeName and a Pod targetRef. */
+export function podToEndpointAddress(pod: Pod, ip: string): EndpointAddress {
+  const addr: EndpointAddress = {
+    ip,
+    targetRef: {
+      kind: "Pod",
+      namespace: pod.metadata?.namespace ?? "default",
+      name: pod.metadata?.name ?? "",
+      uid: pod.metadata?.uid ?? "",
+    },
+  };
+  if (pod.spec?.nodeName) addr.nodeName = pod.spec.nodeName;
+  return addr;
+}
+
+/** endpoint.LessEndpointAddress: by IP as a byte string, then by targetRef UID. */
+export function lessEndpointAddress(a: EndpointAddress, b: EndpointAddress): boolean {
+  if (a.ip !== b.ip) return a.ip < b.ip;
+  if (!b.targetRef) return false;
+  if (!a.targetRef) return true;
+  return (a.targetRef.uid ?? "") < (b.targetRef.uid ?? "");
+}
+
+function compareAddresses(a: EndpointAddress, b: EndpointAddress): number {
+  return lessEndpointAddress(a, b) ? -1 : lessEndpointAddress(b, a) ? 1 : 0;
+}
+
+function portKey(p: EndpointPort): string {
+  return `${p.name ?? ""}\u0000${p.port}\u0000${p.protocol ?? ""}\u0000${p.appProtocol ?? ""}`;
+}
+
+function comparePorts(a: EndpointPort, b: EndpointPort): number {
+  return portKey(a) < portKey(b) ? -1 : portKey(a) > portKey(b) ? 1 : 0;
+}
+
+function addressKey(a: EndpointAddress): string {
+  return `${a.ip}\u0000${a.targetRef?.uid ?? ""}`;
+}
+
+/**
+ * endpoints.RepackSubsets: regroups addresses so each subset holds the addresses that share one
+ * port set; an address not-ready on a port stays not-ready there. Addresses are sorted as the
+ * controller sorts them; ports and subsets, which Kubernetes orders by an md5 of their Go dump,
+ * are ordered here by name/port so the result is still deterministic.
+ */
+export function repackSubsets(subsets: EndpointSubset[]): EndpointSubset[] {
+  const addrs = new Map<string, EndpointAddress>();
+  const ports = new Map<string, EndpointPort>();
+  // port key → (address key → ready)
+  const byPort = new Map<string, Map<string, boolean>>();
+  const note = (addr: EndpointAddress, port: EndpointPort, ready: boolean): void => {
+    const ak = addressKey(addr);
+    if (!addrs.has(ak)) addrs.set(ak, addr);
+    const pk = portKey(port);
+    ports.set(pk, port);
+    const set = byPort.get(pk) ?? new Map<string, boolean>();
+    byPort.set(pk, set);
+    // Not-ready always trumps ready.
+    if (set.get(ak) !== false) set.set(ak, ready);
+  };
+  for (const ss of subsets) {
+    // A subset without ports keeps its addresses under a sentinel port.
+    const ssPorts: EndpointPort[] = ss.ports?.length ? ss.ports : [{ port: -1 }];
+    for (const port of ssPorts) {
+      for (const a of ss.addresses ?? []) note(a, port, true);
+      for (const a of ss.notReadyAddresses ?? []) note(a, port, false);
+    }
+  }
+  // Group ports by the identical address→readiness set they map to.
+  const groups = new Map<string, { set: Map<string, boolean>; ports: EndpointPort[] }>();
+  for (const [pk, set] of byPort) {
+    const key = [...set.entries()].map(([a, r]) => `${a}=${r}`).sort().join("|");
+    const g = groups.get(key) ?? { set, ports: [] };
+    groups.set(key, g);
+    const port = ports.get(pk)!;
+    if (port.port !== -1) g.ports.push(port);
+  }
+  const out: EndpointSubset[] = [];
+  for (const g of groups.values()) {
+    const ready: EndpointAddress[] = [];
+    const notReady: EndpointAddress[] = [];
+    for (const [ak, r] of g.set) (r ? ready : notReady).push(addrs.get(ak)!);
+    const ss: EndpointSubset = {};
+    if (ready.length) ss.addresses = ready.sort(compareAddresses);
+    if (notReady.length) ss.notReadyAddresses = notReady.sort(compareAddresses);
+    if (g.ports.length) ss.ports = g.ports.sort(comparePorts);
+    out.push(ss);
+  }
+  return out.sort((a, b) => subsetKey(a).localeCompare(subsetKey(b)));
+}
+
+function subsetKey(ss: EndpointSubset): string {
+  return [...(ss.ports ?? []).map(portKey), ...(ss.addresses ?? []).map(addressKey)].join("|");
+}
+
+/** RFC 3339 with trailing-zero-trimmed fractional seconds, as Go's time.RFC3339Nano prints a UTC time. */
+export function rfc3339Nano(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.replace(/\.(\d{3})Z$/, (_, f: string) => (/^0+$/.test(f) ? "Z" : `.${f.replace(/0+$/, "")}Z`));
+}
+
+/** Options for endpointsFor. */
+export interface EndpointsOptions {
+  /** ms since epoch of the change that triggered this sync (last-change-trigger-time annotation). */
+  lastChangeTriggerTime?: number;
+}
+
+/**
+ * The Endpoints the controller writes for a Service given the pods in its namespace, or null for a
+ * Service without a selector (those Endpoints are the user's to manage).
+ */
+export function endpointsFor(service: Service, pods: Pod[], opts: EndpointsOptions = {}): Endpoints | null {
+  if (!hasSelector(service)) return null;
+  const ns = service.metadata?.namespace ?? "default";
+  const publishNotReady = service.spec?.publishNotReadyAddresses === true;
+  const svcPorts = service.spec?.ports ?? [];
+  let subsets: EndpointSubset[] = [];
+  for (const pod of pods) {
+    if ((pod.metadata?.namespace ?? "default") !== ns) continue;
+    if (!matchesServiceSelector(service.spec?.selector, pod.metadata?.labels)) continue;
+    if (!shouldPodBeInEndpoints(pod, publishNotReady)) continue;
+    const ip = podIPv4(pod);
+    if (!ip) continue;
+    const addr = podToEndpointAddress(pod, ip);
+    if (shouldSetHostname(pod, service)) addr.hostname = pod.spec!.hostname!;
+    const ready = publishNotReady || isPodReady(pod);
+    const subsetFor = (ports: EndpointPort[] | undefined): EndpointSubset =>
+      ready ? { addresses: [addr], ports } : { notReadyAddresses: [addr], ports };
+    if (svcPorts.length === 0) {
+      // Only a headless Service may have no ports and still list addresses.
+      if (isHeadless(service)) subsets.push(subsetFor(undefined));
+      continue;
+    }
+    for (const sp of svcPorts) {
+      const portNum = findPort(pod, sp);
+      if (portNum === undefined) continue;
+      const ep: EndpointPort = { name: sp.name ?? "", port: portNum, protocol: sp.protocol ?? "TCP" };
+      if (sp.appProtocol !== undefined) ep.appProtocol = sp.appProtocol;
+      subsets.push(subsetFor([ep]));
+    }
+  }
+  subsets = repackSubsets(subsets);
+  const { subsets: capped, truncated } = capSubsets(subsets);
+  return {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: {
+      name: service.metadata?.name ?? "",
+      namespace: ns,
+      labels: endpointsLabels(service),
+      ...endpointsAnnotations(opts, truncated),
+    },
+    ...(capped.length ? { subsets: capped } : {}),
+  };
+}
+
+function endpointsLabels(service: Service): Record<string, string> {
+  const labels: Record<string, string> = { ...(service.metadata?.labels ?? {}) };
+  if (isHeadless(service)) labels[HEADLESS_SERVICE_LABEL] = "";
+  else delete labels[HEADLESS_SERVICE_LABEL];
+  labels[ENDPOINTS_MANAGED_BY_LABEL] = ENDPOINTS_CONTROLLER_NAME;
+  return labels;
+}
+
+function endpointsAnnotations(opts: EndpointsOptions, truncated: boolean): { annotations?: Record<string, string> } {
+  const annotations: Record<string, string> = {};
+  if (opts.lastChangeTriggerTime !== undefined) {
+    annotations[LAST_CHANGE_TRIGGER_TIME_ANNOTATION] = rfc3339Nano(opts.lastChangeTriggerTime);
+  }
+  if (truncated) annotations[OVER_CAPACITY_ANNOTATION] = "truncated";
+  return Object.keys(annotations).length ? { annotations } : {};
+}
+
+/** Keeps at most MAX_ENDPOINTS_CAPACITY addresses, ready ones first, as the controller's truncation does. */
+function capSubsets(subsets: EndpointSubset[]): { subsets: EndpointSubset[]; truncated: boolean } {
+  const total = subsets.reduce((n, s) => n + (s.addresses?.length ?? 0) + (s.notReadyAddresses?.length ?? 0), 0);
+  if (total <= MAX_ENDPOINTS_CAPACITY) return { subsets, truncated: false };
+  let budget = MAX_ENDPOINTS_CAPACITY;
+  const take = (list: EndpointAddress[] | undefined): EndpointAddress[] | undefined => {
+    if (!list) return undefined;
+    const kept = list.slice(0, Math.max(0, budget));
+    budget -= kept.length;
+    return kept.length ? kept : undefined;
+  };
+  const withReady = subsets.map((s) => ({ ...s, addresses: take(s.addresses) }));
+  const out = withReady.map((s) => ({ ...s, notReadyAddresses: take(s.notReadyAddresses) }));
+  return { subsets: out.filter((s) => s.addresses || s.notReadyAddresses), truncated: true };
+}
+
+/** True when two Endpoints carry the same subsets, labels and annotations (ignoring the trigger time), so the write can be skipped. */
+export function endpointsEqual(a: Endpoints | null | undefined, b: Endpoints | null | undefined): boolean {
+  if (!a || !b) return a === b;
+  const strip = (e: Endpoints) => {
+    const ann = { ...(e.metadata?.annotations ?? {}) };
+    delete ann[LAST_CHANGE_TRIGGER_TIME_ANNOTATION];
+    return { subsets: e.subsets ?? [], labels: e.metadata?.labels ?? {}, ann };
+  };
+  return canonical(strip(a)) === canonical(strip(b));
+}
+
+/** JSON with object keys sorted, so semantically equal objects compare equal. */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return `{${entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}

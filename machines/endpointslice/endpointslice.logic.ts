@@ -1,0 +1,284 @@
+// The EndpointSlice controller's reconciler (k8s.io/endpointslice, reconciler.go): desired
+// endpoints per port set, then update/fill existing slices before creating new ones.
+
+import type { Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { Endpoint, EndpointPort, EndpointSlice } from "kubernetes-types/discovery/v1";
+import {
+  HEADLESS_SERVICE_LABEL,
+  canonical,
+  findPort,
+  hasSelector,
+  isHeadless,
+  isPodReady,
+  matchesServiceSelector,
+  podIPv4,
+  shouldPodBeInEndpoints,
+  shouldSetHostname,
+} from "../endpoints/endpoints.logic.js";
+
+export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+export const CONTROLLER_NAME = "endpointslice-controller.k8s.io";
+export const ZONE_LABEL = "topology.kubernetes.io/zone";
+/** Default --max-endpoints-per-slice. */
+export const DEFAULT_MAX_ENDPOINTS_PER_SLICE = 100;
+
+/** Options for reconcileSlices. */
+export interface ReconcileOptions {
+  maxEndpointsPerSlice?: number;
+  nodes?: Node[];
+}
+
+/** Slices to create (generateName only), update (full new object) and delete. */
+export interface SliceChanges {
+  create: EndpointSlice[];
+  update: EndpointSlice[];
+  delete: EndpointSlice[];
+}
+
+/** The EndpointSlice endpoint for a pod, with KEP-1672 ready/serving/terminating conditions. */
+export function podToEndpoint(pod: Pod, service: Service, node: Node | undefined, ip: string): Endpoint {
+  const serving = isPodReady(pod);
+  const terminating = !!pod.metadata?.deletionTimestamp;
+  // Ready is never true for a terminating pod unless the Service publishes not-ready addresses.
+  const ready = service.spec?.publishNotReadyAddresses === true || (serving && !terminating);
+  const ep: Endpoint = {
+    addresses: [ip],
+    conditions: { ready, serving, terminating },
+    targetRef: {
+      kind: "Pod",
+      namespace: pod.metadata?.namespace ?? "default",
+      name: pod.metadata?.name ?? "",
+      uid: pod.metadata?.uid ?? "",
+    },
+  };
+  if (pod.spec?.nodeName) ep.nodeName = pod.spec.nodeName;
+  const zone = node?.metadata?.labels?.[ZONE_LABEL];
+  if (zone) ep.zone = zone;
+  if (shouldSetHostname(pod, service)) ep.hostname = pod.spec!.hostname!;
+  return ep;
+}
+
+/** The slice ports for a pod: every Service port whose targetPort resolves on it. */
+export function endpointPorts(service: Service, pod: Pod): EndpointPort[] {
+  const out: EndpointPort[] = [];
+  for (const sp of service.spec?.ports ?? []) {
+    const port = findPort(pod, sp);
+    if (port === undefined) continue;
+    const ep: EndpointPort = { name: sp.name ?? "", port, protocol: sp.protocol ?? "TCP" };
+    if (sp.appProtocol !== undefined) ep.appProtocol = sp.appProtocol;
+    out.push(ep);
+  }
+  return out;
+}
+
+function portsKey(ports: EndpointPort[] | undefined): string {
+  return canonical([...(ports ?? [])].sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : 1)));
+}
+
+/** Identity of an endpoint across syncs (the reconciler's endpoint hash: addresses + target pod). */
+function endpointKey(ep: Endpoint): string {
+  return `${[...ep.addresses].sort().join(",")}/${ep.targetRef?.namespace ?? ""}/${ep.targetRef?.name ?? ""}`;
+}
+
+/** The labels the controller wants on a slice: the Service's own, plus its bookkeeping labels. */
+export function sliceLabels(service: Service): Record<string, string> {
+  const labels: Record<string, string> = { ...(service.metadata?.labels ?? {}) };
+  delete labels[HEADLESS_SERVICE_LABEL];
+  if (isHeadless(service)) labels[HEADLESS_SERVICE_LABEL] = "";
+  labels[SERVICE_NAME_LABEL] = service.metadata?.name ?? "";
+  labels[MANAGED_BY_LABEL] = CONTROLLER_NAME;
+  return labels;
+}
+
+/** A new, unnamed slice owned by the Service (the API server fills in the name from generateName). */
+export function newEndpointSlice(service: Service, ports: EndpointPort[]): EndpointSlice {
+  return {
+    apiVersion: "discovery.k8s.io/v1",
+    kind: "EndpointSlice",
+    metadata: {
+      generateName: `${service.metadata?.name ?? ""}-`,
+      namespace: service.metadata?.namespace ?? "default",
+      labels: sliceLabels(service),
+      ownerReferences: [
+        {
+          apiVersion: "v1",
+          kind: "Service",
+          name: service.metadata?.name ?? "",
+          uid: service.metadata?.uid ?? "",
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    addressType: "IPv4",
+    endpoints: [],
+    ports,
+  };
+}
+
+/** The slices this controller owns for the Service (by service-name and managed-by labels). */
+export function ownedSlices(service: Service, slices: EndpointSlice[]): EndpointSlice[] {
+  const ns = service.metadata?.namespace ?? "default";
+  return slices.filter(
+    (s) =>
+      (s.metadata?.namespace ?? "default") === ns &&
+      s.metadata?.labels?.[SERVICE_NAME_LABEL] === service.metadata?.name &&
+      s.metadata?.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME &&
+      s.addressType === "IPv4",
+  );
+}
+
+interface Desired {
+  ports: EndpointPort[];
+  endpoints: Map<string, Endpoint>;
+}
+
+/** Desired endpoints grouped by port set, in pod order (terminating pods included, per KEP-1672). */
+function desiredByPorts(service: Service, pods: Pod[], nodes: Node[]): Map<string, Desired> {
+  const ns = service.metadata?.namespace ?? "default";
+  const out = new Map<string, Desired>();
+  for (const pod of pods) {
+    if ((pod.metadata?.namespace ?? "default") !== ns) continue;
+    if (!matchesServiceSelector(service.spec?.selector, pod.metadata?.labels)) continue;
+    if (!shouldPodBeInEndpoints(pod, true)) continue;
+    const ip = podIPv4(pod);
+    if (!ip) continue;
+    const node = nodes.find((n) => n.metadata?.name === pod.spec?.nodeName);
+    const ep = podToEndpoint(pod, service, node, ip);
+    const ports = endpointPorts(service, pod);
+    const key = portsKey(ports);
+    const d = out.get(key) ?? { ports, endpoints: new Map<string, Endpoint>() };
+    out.set(key, d);
+    d.endpoints.set(endpointKey(ep), ep);
+  }
+  return out;
+}
+
+function popFirst(m: Map<string, Endpoint>): Endpoint {
+  const [k, v] = m.entries().next().value as [string, Endpoint];
+  m.delete(k);
+  return v;
+}
+
+/** getSliceToFill: the unchanged slice that would be closest to full after taking n endpoints. */
+function sliceToFill(slices: EndpointSlice[], n: number, max: number): EndpointSlice | undefined {
+  let closestDiff = max;
+  let closest: EndpointSlice | undefined;
+  for (const s of slices) {
+    const diff = max - (n + s.endpoints.length);
+    if (diff >= 0 && diff < closestDiff) {
+      closestDiff = diff;
+      closest = s;
+      if (diff === 0) break;
+    }
+  }
+  return closest;
+}
+
+/** reconcileByPortMapping: the changes for one port set's existing slices and desired endpoints. */
+function reconcilePortSet(
+  service: Service,
+  existing: EndpointSlice[],
+  desired: Desired,
+  max: number,
+): SliceChanges {
+  const want = new Map(desired.endpoints);
+  const toUpdate = new Map<string, EndpointSlice>();
+  const unchanged = new Map<string, EndpointSlice>();
+  const toDelete: EndpointSlice[] = [];
+  const labels = sliceLabels(service);
+
+  // 1. Drop endpoints no longer desired and refresh those that changed.
+  for (const slice of existing) {
+    const kept: Endpoint[] = [];
+    let changed = false;
+    for (const ep of slice.endpoints) {
+      const got = want.get(endpointKey(ep));
+      if (!got) continue;
+      kept.push(got);
+      if (canonical(got) !== canonical(ep)) changed = true;
+      want.delete(endpointKey(ep));
+    }
+    const labelsChanged = canonical(slice.metadata?.labels ?? {}) !== canonical(labels);
+    const name = slice.metadata?.name ?? "";
+    if (changed || kept.length !== slice.endpoints.length) {
+      if (kept.length === 0) toDelete.push(slice);
+      else toUpdate.set(name, { ...slice, metadata: { ...slice.metadata, labels }, endpoints: kept });
+    } else if (labelsChanged) {
+      toUpdate.set(name, { ...slice, metadata: { ...slice.metadata, labels } });
+    } else {
+      unchanged.set(name, slice);
+    }
+  }
+
+  // 2. Top up slices already being written, fullest first.
+  if (want.size > 0 && toUpdate.size > 0) {
+    const order = [...toUpdate.values()].sort((a, b) => b.endpoints.length - a.endpoints.length);
+    for (const s of order) {
+      const eps = [...s.endpoints];
+      while (want.size > 0 && eps.length < max) eps.push(popFirst(want));
+      toUpdate.set(s.metadata?.name ?? "", { ...s, endpoints: eps });
+    }
+  }
+
+  // 3. Place the rest in one unchanged slice if it fits whole, else in new slices.
+  const create: EndpointSlice[] = [];
+  while (want.size > 0) {
+    let fill: EndpointSlice | undefined;
+    if (want.size < max && unchanged.size > 0) fill = sliceToFill([...unchanged.values()], want.size, max);
+    const target = fill ? { ...fill, endpoints: [...fill.endpoints] } : newEndpointSlice(service, desired.ports);
+    while (want.size > 0 && target.endpoints.length < max) target.endpoints.push(popFirst(want));
+    if (fill) {
+      const name = fill.metadata?.name ?? "";
+      toUpdate.set(name, target);
+      unchanged.delete(name);
+    } else {
+      create.push(target);
+    }
+  }
+  return { create, update: [...toUpdate.values()], delete: toDelete };
+}
+
+function isPlaceholder(slice: EndpointSlice): boolean {
+  return slice.endpoints.length === 0 && (slice.ports ?? []).length === 0;
+}
+
+/**
+ * The creates, updates and deletes that bring a Service's EndpointSlices in line with its pods.
+ * A Service without a selector yields no changes; a Service with no endpoints keeps one empty
+ * placeholder slice.
+ */
+export function reconcileSlices(
+  service: Service,
+  pods: Pod[],
+  existingSlices: EndpointSlice[],
+  opts: ReconcileOptions = {},
+): SliceChanges {
+  if (!hasSelector(service)) return { create: [], update: [], delete: [] };
+  const max = opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE;
+  const existing = ownedSlices(service, existingSlices);
+  const desired = desiredByPorts(service, pods, opts.nodes ?? []);
+  const existingByPorts = new Map<string, EndpointSlice[]>();
+  for (const s of existing) {
+    const k = portsKey(s.ports ?? []);
+    existingByPorts.set(k, [...(existingByPorts.get(k) ?? []), s]);
+  }
+  const changes: SliceChanges = { create: [], update: [], delete: [] };
+  for (const [key, d] of desired) {
+    const r = reconcilePortSet(service, existingByPorts.get(key) ?? [], d, max);
+    changes.create.push(...r.create);
+    changes.update.push(...r.update);
+    changes.delete.push(...r.delete);
+  }
+  // Slices for port sets nobody wants any more go entirely.
+  for (const [key, slices] of existingByPorts) if (!desired.has(key)) changes.delete.push(...slices);
+
+  // With nothing left, keep (or create) a single empty placeholder slice.
+  if (existing.length === changes.delete.length && changes.create.length === 0) {
+    const only = changes.delete.length === 1 ? changes.delete[0] : undefined;
+    if (only && isPlaceholder(only)) changes.delete = [];
+    else changes.create.push(newEndpointSlice(service, []));
+  }
+  return changes;
+}

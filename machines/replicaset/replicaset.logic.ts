@@ -1,0 +1,427 @@
+// Pure decision logic of the ReplicaSet controller (pkg/controller/replicaset, pkg/controller/controller_utils.go, v1.35).
+// The machine around it owns informers and work queues; these functions only say what to do.
+import type { Pod, PodCondition, PodTemplateSpec } from "kubernetes-types/core/v1";
+import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernetes-types/apps/v1";
+import type { LabelSelector, OwnerReference } from "kubernetes-types/meta/v1";
+
+/** Kubernetes caps creations/deletions per sync at this many (ReplicaSetController burstReplicas). */
+export const BURST_REPLICAS = 500;
+/** First batch of slowStartBatch (controller.SlowStartInitialBatchSize). */
+export const SLOW_START_INITIAL_BATCH_SIZE = 1;
+/** Expectations older than this are treated as satisfied (controller.ExpectationsTimeout). */
+export const EXPECTATIONS_TIMEOUT_MS = 5 * 60 * 1000;
+/** Annotation whose int32 value orders pods for scale-down (core PodDeletionCost). */
+export const POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
+
+/** Milliseconds since epoch of an RFC 3339 timestamp; undefined for the zero time. */
+export function toMs(t: string | undefined): number | undefined {
+  if (!t) return undefined;
+  const v = Date.parse(t);
+  return Number.isNaN(v) ? undefined : v;
+}
+
+/** Formats epoch milliseconds as metav1.Time serialises (second precision, UTC), without touching a clock. */
+export function rfc3339(ms: number): string {
+  const secs = Math.floor(ms / 1000);
+  const days = Math.floor(secs / 86400);
+  const rem = secs - days * 86400;
+  // Civil-from-days (proleptic Gregorian), so the module needs no Date object.
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  return `${String(y).padStart(4, "0")}-${p2(m)}-${p2(d)}T${p2(Math.floor(rem / 3600))}:${p2(Math.floor(rem / 60) % 60)}:${p2(rem % 60)}Z`;
+}
+
+// ---------- label selectors (private: machines/common/labels.ts was not there yet) ----------
+
+function matchesSelector(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+  // A nil selector selects nothing, an empty one everything, as metav1.LabelSelectorAsSelector.
+  if (!selector) return false;
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const r of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(l, r.key);
+    const vals = r.values ?? [];
+    switch (r.operator) {
+      case "In": if (!has || !vals.includes(l[r.key]!)) return false; break;
+      case "NotIn": if (has && vals.includes(l[r.key]!)) return false; break;
+      case "Exists": if (!has) return false; break;
+      case "DoesNotExist": if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+function matchesLabelSet(required: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
+  const l = labels ?? {};
+  return Object.entries(required ?? {}).every(([k, v]) => l[k] === v);
+}
+
+// ---------- pod predicates ----------
+
+/** A pod is active unless it Succeeded, Failed or is being deleted (controller.IsPodActive). */
+export function isPodActive(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase !== "Succeeded" && phase !== "Failed" && !pod.metadata?.deletionTimestamp;
+}
+
+/** Only the active pods (controller.FilterActivePods). */
+export function filterActivePods(pods: readonly Pod[]): Pod[] {
+  return pods.filter(isPodActive);
+}
+
+function readyCondition(pod: Pod): PodCondition | undefined {
+  return pod.status?.conditions?.find((c) => c.type === "Ready");
+}
+
+/** Ready condition is True (podutil.IsPodReady). */
+export function isPodReady(pod: Pod): boolean {
+  return readyCondition(pod)?.status === "True";
+}
+
+/** Ready for at least minReadySeconds before now (podutil.IsPodAvailable). */
+export function isPodAvailable(pod: Pod, minReadySeconds: number, nowMs: number): boolean {
+  if (!isPodReady(pod)) return false;
+  if (minReadySeconds === 0) return true;
+  const since = toMs(readyCondition(pod)?.lastTransitionTime);
+  return since !== undefined && since + minReadySeconds * 1000 < nowMs;
+}
+
+/** The controller ownerReference of an object, if any (metav1.GetControllerOf). */
+export function controllerRefOf(obj: { metadata?: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined {
+  return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+}
+
+/** Pods whose controller ownerReference points at rs by uid. */
+export function podsOwnedBy(rs: ReplicaSet, pods: readonly Pod[]): Pod[] {
+  const uid = rs.metadata?.uid;
+  return pods.filter((p) => uid !== undefined && controllerRefOf(p)?.uid === uid);
+}
+
+/** The controller ownerReference a ReplicaSet stamps on what it owns (metav1.NewControllerRef). */
+export function replicaSetControllerRef(rs: ReplicaSet): OwnerReference {
+  return {
+    apiVersion: "apps/v1", kind: "ReplicaSet", name: rs.metadata?.name ?? "", uid: rs.metadata?.uid ?? "",
+    controller: true, blockOwnerDeletion: true,
+  };
+}
+
+// ---------- adoption / orphaning (PodControllerRefManager.ClaimPods) ----------
+
+export interface ClaimResult {
+  /** Pods the ReplicaSet owns after this pass, adopted ones included. */
+  claimed: Pod[];
+  /** Orphans to patch with the controller ownerReference. */
+  adopt: Pod[];
+  /** Owned pods that no longer match: patch their ownerReference away. */
+  release: Pod[];
+}
+
+/** Decides which pods a ReplicaSet claims, adopts and releases, as ClaimPods does. */
+export function claimPods(rs: ReplicaSet, pods: readonly Pod[]): ClaimResult {
+  const out: ClaimResult = { claimed: [], adopt: [], release: [] };
+  const uid = rs.metadata?.uid;
+  const rsDeleting = !!rs.metadata?.deletionTimestamp;
+  const ns = rs.metadata?.namespace;
+  for (const pod of pods) {
+    const match = matchesSelector(rs.spec?.selector, pod.metadata?.labels);
+    const ref = controllerRefOf(pod);
+    if (ref) {
+      if (ref.uid !== uid) continue; // someone else's pod
+      if (match) out.claimed.push(pod);
+      else if (!rsDeleting) out.release.push(pod); // a dying owner does not bother releasing
+      continue;
+    }
+    // Orphan: adopt only if we are alive, it matches, it is alive and in our namespace.
+    if (rsDeleting || !match || pod.metadata?.deletionTimestamp) continue;
+    if (ns && pod.metadata?.namespace && ns !== pod.metadata.namespace) continue;
+    out.adopt.push(pod);
+    out.claimed.push(withOwner(pod, replicaSetControllerRef(rs)));
+  }
+  return out;
+}
+
+function withOwner(pod: Pod, ref: OwnerReference): Pod {
+  return { ...pod, metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata?.ownerReferences ?? []), ref] } };
+}
+
+// ---------- expectations (ControllerExpectations / UIDTrackingControllerExpectations) ----------
+
+export interface Expectation {
+  add: number;
+  del: number;
+  /** Pod keys (namespace/name) whose deletion we await; deletions of other pods do not count. */
+  deleteKeys: string[];
+  timestampMs: number;
+}
+export type Expectations = ReadonlyMap<string, Expectation>;
+
+/** An empty expectations store. */
+export function newExpectations(): Expectations {
+  return new Map();
+}
+
+function setExp(store: Expectations, key: string, e: Expectation): Expectations {
+  const m = new Map(store);
+  m.set(key, e);
+  return m;
+}
+
+/** Records that n creations are expected for key (ExpectCreations replaces any previous expectation). */
+export function expectCreations(store: Expectations, key: string, n: number, nowMs: number): Expectations {
+  return setExp(store, key, { add: n, del: 0, deleteKeys: [], timestampMs: nowMs });
+}
+
+/** Records the pods whose deletion is expected for key (ExpectDeletions). */
+export function expectDeletions(store: Expectations, key: string, podKeys: readonly string[], nowMs: number): Expectations {
+  return setExp(store, key, { add: 0, del: podKeys.length, deleteKeys: [...podKeys], timestampMs: nowMs });
+}
+
+/** One expected creation has been seen by the informer, or will never happen (CreationObserved). */
+export function creationObserved(store: Expectations, key: string): Expectations {
+  const e = store.get(key);
+  if (!e) return store;
+  return setExp(store, key, { ...e, add: e.add - 1 });
+}
+
+/** A pod deletion was observed; only counts if the pod was one we were waiting for (DeletionObserved). */
+export function deletionObserved(store: Expectations, key: string, podKey: string): Expectations {
+  const e = store.get(key);
+  if (!e || !e.deleteKeys.includes(podKey)) return store;
+  return setExp(store, key, { ...e, del: e.del - 1, deleteKeys: e.deleteKeys.filter((k) => k !== podKey) });
+}
+
+/** Drops the expectations of a deleted controller (DeleteExpectations). */
+export function deleteExpectations(store: Expectations, key: string): Expectations {
+  if (!store.has(key)) return store;
+  const m = new Map(store);
+  m.delete(key);
+  return m;
+}
+
+/** True when the controller may sync: fulfilled, expired after 5 minutes, or never set (SatisfiedExpectations). */
+export function satisfied(store: Expectations, key: string, nowMs: number): boolean {
+  const e = store.get(key);
+  if (!e) return true;
+  if (e.add <= 0 && e.del <= 0) return true;
+  return nowMs - e.timestampMs > EXPECTATIONS_TIMEOUT_MS;
+}
+
+// ---------- scaling ----------
+
+/** Batch sizes slowStartBatch uses to create count pods: 1, 2, 4, ... until count is reached. */
+export function slowStartBatches(count: number, initialBatchSize = SLOW_START_INITIAL_BATCH_SIZE): number[] {
+  const out: number[] = [];
+  let remaining = count;
+  let size = Math.min(remaining, initialBatchSize);
+  while (size > 0) {
+    out.push(size);
+    remaining -= size;
+    size = Math.min(2 * size, remaining);
+  }
+  return out;
+}
+
+/**
+ * How many pods slowStartBatch created when the given batch (0-based) hit its first error:
+ * every earlier batch completed; the failing batch's successes are passed in.
+ */
+export function successfulCreations(batches: readonly number[], failedBatch: number, successesInFailedBatch: number): number {
+  return batches.slice(0, failedBatch).reduce((a, b) => a + b, 0) + successesInFailedBatch;
+}
+
+/** Lowers the creation expectation for the pods slowStartBatch skipped after an error. */
+export function skipCreations(store: Expectations, key: string, skipped: number): Expectations {
+  let s = store;
+  for (let i = 0; i < skipped; i++) s = creationObserved(s, key);
+  return s;
+}
+
+export interface ManageReplicasPlan {
+  /** Pods to create in total this sync (already capped at burstReplicas). */
+  create: number;
+  /** Creation batches, each started only when the previous one fully succeeded. */
+  batches: number[];
+  delete: Pod[];
+  expectations: Expectations;
+}
+
+/** The namespace/name key of an object. */
+export function objectKey(obj: { metadata?: { namespace?: string; name?: string } }): string {
+  return `${obj.metadata?.namespace ?? ""}/${obj.metadata?.name ?? ""}`;
+}
+
+/**
+ * What one manageReplicas call does: create or delete pods to reach spec.replicas (default 1).
+ * Nothing happens while expectations are pending or the ReplicaSet is being deleted, as syncReplicaSet guards.
+ */
+export function manageReplicas(
+  rs: ReplicaSet, activePods: readonly Pod[], expectations: Expectations, nowMs: number,
+  relatedPods: readonly Pod[] = activePods,
+): ManageReplicasPlan {
+  const key = objectKey(rs);
+  const none: ManageReplicasPlan = { create: 0, batches: [], delete: [], expectations };
+  if (!satisfied(expectations, key, nowMs) || rs.metadata?.deletionTimestamp) return none;
+  const diff = activePods.length - (rs.spec?.replicas ?? 1);
+  if (diff < 0) {
+    const n = Math.min(-diff, BURST_REPLICAS);
+    return { create: n, batches: slowStartBatches(n), delete: [], expectations: expectCreations(expectations, key, n, nowMs) };
+  }
+  if (diff > 0) {
+    const victims = podsToDelete(activePods, Math.min(diff, BURST_REPLICAS), relatedPods, nowMs);
+    return { create: 0, batches: [], delete: victims, expectations: expectDeletions(expectations, key, victims.map(objectKey), nowMs) };
+  }
+  return none;
+}
+
+// ---------- choosing pods to delete (ActivePodsWithRanks.Less) ----------
+
+const phaseOrdinal: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+function deletionCost(pod: Pod): number {
+  const raw = pod.metadata?.annotations?.[POD_DELETION_COST_ANNOTATION];
+  if (raw === undefined || !/^[+-]?\d+$/.test(raw)) return 0; // invalid values are ignored, as the API validates them
+  const v = Number(raw);
+  return v >= -(2 ** 31) && v < 2 ** 31 ? v : 0;
+}
+
+function readySinceMs(pod: Pod): number | undefined {
+  return isPodReady(pod) ? toMs(readyCondition(pod)?.lastTransitionTime) : undefined;
+}
+
+function maxRestarts(pod: Pod): number {
+  return Math.max(0, ...(pod.status?.containerStatuses ?? []).map((c) => c.restartCount ?? 0));
+}
+
+// Zero time sorts first; otherwise the later one first (afterOrZero).
+function afterOrZero(a: number | undefined, b: number | undefined): boolean {
+  if (a === undefined || b === undefined) return a === undefined;
+  return a > b;
+}
+
+// LogarithmicScaleDown (GA): timestamps within the same power-of-two age bucket tie and fall to the uid.
+function logRank(t: number, nowMs: number): number {
+  const d = (nowMs - t) * 1e6; // Go durations are in nanoseconds
+  return d > 0 ? Math.floor(Math.log2(d)) : -1;
+}
+
+function compareTimes(a: number | undefined, b: number | undefined, pa: Pod, pb: Pod, nowMs: number | undefined): boolean {
+  if (nowMs === undefined || a === undefined || b === undefined) return afterOrZero(a, b);
+  const diff = logRank(a, nowMs) - logRank(b, nowMs);
+  if (diff === 0) return (pa.metadata?.uid ?? "") < (pb.metadata?.uid ?? "");
+  return diff < 0;
+}
+
+/** True when pod a should be deleted before pod b (ActivePodsWithRanks.Less, rank = pods of the set on its node). */
+export function lessForDeletion(a: Pod, rankA: number, b: Pod, rankB: number, nowMs?: number): boolean {
+  const na = a.spec?.nodeName ?? "", nb = b.spec?.nodeName ?? "";
+  if (na !== nb && (na === "" || nb === "")) return na === "";
+  const pa = phaseOrdinal[a.status?.phase ?? ""] ?? 0, pb = phaseOrdinal[b.status?.phase ?? ""] ?? 0;
+  if (pa !== pb) return pa < pb;
+  if (isPodReady(a) !== isPodReady(b)) return !isPodReady(a);
+  const ca = deletionCost(a), cb = deletionCost(b);
+  if (ca !== cb) return ca < cb;
+  if (rankA !== rankB) return rankA > rankB;
+  if (isPodReady(a) && isPodReady(b)) {
+    const ra = readySinceMs(a), rb = readySinceMs(b);
+    if (ra !== rb) return compareTimes(ra, rb, a, b, nowMs);
+  }
+  if (maxRestarts(a) !== maxRestarts(b)) return maxRestarts(a) > maxRestarts(b);
+  const ta = toMs(a.metadata?.creationTimestamp), tb = toMs(b.metadata?.creationTimestamp);
+  if (ta !== tb) return compareTimes(ta, tb, a, b, nowMs);
+  return false;
+}
+
+/** Ranks each pod by how many active related pods share its node (getPodsRankedByRelatedPodsOnSameNode). */
+export function ranksBySameNode(pods: readonly Pod[], relatedPods: readonly Pod[]): number[] {
+  const onNode = new Map<string, number>();
+  for (const p of relatedPods) {
+    if (!isPodActive(p)) continue;
+    const n = p.spec?.nodeName ?? "";
+    onNode.set(n, (onNode.get(n) ?? 0) + 1);
+  }
+  return pods.map((p) => onNode.get(p.spec?.nodeName ?? "") ?? 0);
+}
+
+/** Sorts pods most-deletable first, as sort.Sort(ActivePodsWithRanks) does. */
+export function sortForDeletion(pods: readonly Pod[], relatedPods: readonly Pod[] = pods, nowMs?: number): Pod[] {
+  const ranks = ranksBySameNode(pods, relatedPods);
+  const idx = pods.map((_, i) => i);
+  idx.sort((i, j) => {
+    if (lessForDeletion(pods[i]!, ranks[i]!, pods[j]!, ranks[j]!, nowMs)) return -1;
+    if (lessForDeletion(pods[j]!, ranks[j]!, pods[i]!, ranks[i]!, nowMs)) return 1;
+    return i - j;
+  });
+  return idx.map((i) => pods[i]!);
+}
+
+/** The diff pods to delete (getPodsToDelete): all of them when diff covers the list, else the first diff ranked. */
+export function podsToDelete(pods: readonly Pod[], diff: number, relatedPods: readonly Pod[] = pods, nowMs?: number): Pod[] {
+  if (diff >= pods.length) return [...pods];
+  return sortForDeletion(pods, relatedPods, nowMs).slice(0, diff);
+}
+
+// ---------- pods from the template ----------
+
+/** A new Pod from rs.spec.template, as controller.GetPodFromTemplate builds it; nameSuffix sets a name as the API server would. */
+export function newPodFromTemplate(rs: ReplicaSet, nameSuffix?: string): Pod {
+  const t: PodTemplateSpec = rs.spec?.template ?? {};
+  const generateName = `${rs.metadata?.name ?? ""}-`;
+  const metadata: Pod["metadata"] = {
+    generateName,
+    namespace: rs.metadata?.namespace,
+    labels: { ...(t.metadata?.labels ?? {}) },
+    annotations: { ...(t.metadata?.annotations ?? {}) },
+    ownerReferences: [replicaSetControllerRef(rs)],
+  };
+  if (t.metadata?.finalizers?.length) metadata.finalizers = [...t.metadata.finalizers];
+  if (nameSuffix !== undefined) metadata.name = generateName + nameSuffix;
+  return { apiVersion: "v1", kind: "Pod", metadata, spec: structuredClone(t.spec ?? { containers: [] }) };
+}
+
+// ---------- status ----------
+
+/** Reason set on ReplicaFailure when creating pods failed. */
+export const FAILED_CREATE = "FailedCreate";
+/** Reason set on ReplicaFailure when deleting pods failed. */
+export const FAILED_DELETE = "FailedDelete";
+
+/**
+ * The status syncReplicaSet writes (calculateStatus + observedGeneration): counts over the
+ * owned active pods and the ReplicaFailure condition while manageReplicas keeps failing.
+ */
+export function calculateStatus(rs: ReplicaSet, filteredPods: readonly Pod[], manageErr: string | undefined, nowMs: number): ReplicaSetStatus {
+  const minReady = rs.spec?.minReadySeconds ?? 0;
+  const template = rs.spec?.template?.metadata?.labels;
+  let fully = 0, ready = 0, available = 0;
+  for (const p of filteredPods) {
+    if (matchesLabelSet(template, p.metadata?.labels)) fully++;
+    if (isPodReady(p)) {
+      ready++;
+      if (isPodAvailable(p, minReady, nowMs)) available++;
+    }
+  }
+  let conditions: ReplicaSetCondition[] = [...(rs.status?.conditions ?? [])];
+  const hasFailure = conditions.some((c) => c.type === "ReplicaFailure");
+  if (manageErr !== undefined && !hasFailure) {
+    const diff = filteredPods.length - (rs.spec?.replicas ?? 1);
+    const reason = diff < 0 ? FAILED_CREATE : diff > 0 ? FAILED_DELETE : "";
+    conditions.push({ type: "ReplicaFailure", status: "True", reason, message: manageErr, lastTransitionTime: rfc3339(nowMs) });
+  } else if (manageErr === undefined && hasFailure) {
+    conditions = conditions.filter((c) => c.type !== "ReplicaFailure");
+  }
+  const status: ReplicaSetStatus = {
+    replicas: filteredPods.length, fullyLabeledReplicas: fully, readyReplicas: ready, availableReplicas: available,
+    observedGeneration: rs.metadata?.generation,
+  };
+  if (conditions.length) status.conditions = conditions;
+  return status;
+}

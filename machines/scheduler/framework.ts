@@ -1,0 +1,268 @@
+// kube-scheduler framework types: NodeInfo, CycleState, plugin interfaces, pod requests.
+import type { Container, Node, PersistentVolumeClaim, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
+import { intValue, milliValue } from "../common/quantity.js";
+
+/** framework.MaxNodeScore. */
+export const MaxNodeScore = 100;
+/** schedutil.DefaultMilliCPURequest: what scoring assumes for a container without a cpu request. */
+export const DefaultMilliCPURequest = 100;
+/** schedutil.DefaultMemoryRequest: 200Mi, for containers without a memory request. */
+export const DefaultMemoryRequest = 200 * 1024 * 1024;
+
+/** framework.Resource: cpu in millicores, memory and storage in bytes, extended resources as integers. */
+export interface Resources {
+  milliCPU: number;
+  memory: number;
+  ephemeralStorage: number;
+  allowedPodNumber: number;
+  scalar: Record<string, number>;
+}
+
+/** A host port in use on a node. */
+export interface HostPort {
+  ip: string;
+  protocol: string;
+  port: number;
+}
+
+/** The scheduler's per-node aggregate (framework.NodeInfo). */
+export interface NodeInfo {
+  node: Node;
+  /** Non-terminal pods bound to the node (the scheduler's informer ignores Succeeded/Failed pods). */
+  pods: Pod[];
+  allocatable: Resources;
+  requested: Resources;
+  nonZeroRequested: Resources;
+  usedPorts: HostPort[];
+  /** Image sizes on this node keyed by every name the kubelet reported. */
+  imageSizes: Map<string, number>;
+  /** Pods with any (anti-)affinity, and those with required anti-affinity, as NodeInfo keeps them. */
+  podsWithAffinity: Pod[];
+  podsWithRequiredAntiAffinity: Pod[];
+}
+
+export type Code = "Unschedulable" | "UnschedulableAndUnresolvable";
+
+export type FilterStatus =
+  | { code: "Success" }
+  | { code: Code; reasons: string[]; plugin: string };
+
+export const Success: FilterStatus = Object.freeze({ code: "Success" }) as FilterStatus;
+
+/** Builds a failing status for a plugin. */
+export function failure(code: Code, plugin: string, ...reasons: string[]): FilterStatus {
+  return { code, reasons, plugin };
+}
+
+/** Per-cycle scratch space shared between a plugin's PreFilter/PreScore and Filter/Score. */
+export type CycleState = Map<string, unknown>;
+
+/** Inputs the plugins read from the cluster beyond nodes and pods. */
+export interface SchedulingEnv {
+  /** PersistentVolumeClaims by "namespace/name"; absent means none exist. */
+  pvcs?: Map<string, PersistentVolumeClaim> | Record<string, PersistentVolumeClaim>;
+}
+
+/** "Skip" tells the framework not to call this plugin's Filter/Score in this cycle. */
+export type PreResult = FilterStatus | "Skip" | undefined;
+
+export interface FilterPlugin {
+  name: string;
+  preFilter?(state: CycleState, pod: Pod, allNodes: NodeInfo[], env: SchedulingEnv): PreResult;
+  filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus;
+}
+
+export interface NodeScore {
+  name: string;
+  score: number;
+}
+
+export interface ScorePlugin {
+  name: string;
+  weight: number;
+  /** feasible are the nodes being scored; allNodes the whole snapshot. */
+  preScore?(state: CycleState, pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[]): "Skip" | undefined;
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number;
+  normalize?(state: CycleState, pod: Pod, scores: NodeScore[]): void;
+}
+
+// ---- resources ----
+
+/** An all-zero Resources value. */
+export function emptyResources(): Resources {
+  return { milliCPU: 0, memory: 0, ephemeralStorage: 0, allowedPodNumber: 0, scalar: {} };
+}
+
+type ResourceList = Record<string, string | number>;
+
+/** Converts a ResourceList into numbers: cpu as millicores, the rest rounded up to integers. */
+export function toResourceMap(list: ResourceList | undefined): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const [k, v] of Object.entries(list ?? {})) {
+    const n = k === "cpu" ? milliValue(v) : intValue(v);
+    if (!Number.isNaN(n)) m.set(k, n);
+  }
+  return m;
+}
+
+function addInto(dst: Map<string, number>, src: Map<string, number>): void {
+  for (const [k, v] of src) dst.set(k, (dst.get(k) ?? 0) + v);
+}
+
+function maxInto(dst: Map<string, number>, src: Map<string, number>): void {
+  for (const [k, v] of src) if (v > (dst.get(k) ?? 0)) dst.set(k, v);
+}
+
+const isSidecar = (c: Container) => c.restartPolicy === "Always";
+
+/** Options for podRequests, as resourcehelper.PodResourcesOptions. */
+export interface PodRequestOptions {
+  /** Values used for a container's missing cpu/memory request (scoring's non-zero defaults). */
+  nonMissingContainerRequests?: Map<string, number>;
+}
+
+function containerRequests(c: Container, opts: PodRequestOptions): Map<string, number> {
+  const reqs = toResourceMap(c.resources?.requests);
+  for (const [k, v] of opts.nonMissingContainerRequests ?? []) if (!reqs.has(k)) reqs.set(k, v);
+  return reqs;
+}
+
+/**
+ * resourcehelper.PodRequests: max(sum of containers + sidecars, each init container with the sidecars
+ * started before it), pod-level cpu/memory requests when set, plus overhead.
+ */
+export function podRequests(pod: Pod, opts: PodRequestOptions = {}): Map<string, number> {
+  const reqs = new Map<string, number>();
+  for (const c of pod.spec?.containers ?? []) addInto(reqs, containerRequests(c, opts));
+  const sidecars = new Map<string, number>();
+  const initMax = new Map<string, number>();
+  for (const c of pod.spec?.initContainers ?? []) {
+    const cr = containerRequests(c, opts);
+    if (isSidecar(c)) {
+      // A sidecar keeps running beside the main containers, so it adds to them.
+      addInto(reqs, cr);
+      addInto(sidecars, cr);
+      maxInto(initMax, sidecars);
+    } else {
+      const tmp = new Map(cr);
+      addInto(tmp, sidecars);
+      maxInto(initMax, tmp);
+    }
+  }
+  maxInto(reqs, initMax);
+  // PodLevelResources (beta, on in v1.35): pod-level cpu/memory requests replace the container aggregate.
+  // kubernetes-types 1.30 predates spec.resources, hence the widening.
+  const spec = pod.spec as { resources?: { requests?: ResourceList } } | undefined;
+  const podLevel = toResourceMap(spec?.resources?.requests);
+  for (const k of ["cpu", "memory"]) if (podLevel.has(k)) reqs.set(k, podLevel.get(k)!);
+  addInto(reqs, toResourceMap(pod.spec?.overhead as ResourceList | undefined));
+  return reqs;
+}
+
+/** The non-zero defaults scoring uses for containers without cpu/memory requests. */
+export const nonZeroDefaults: Map<string, number> = new Map([["cpu", DefaultMilliCPURequest], ["memory", DefaultMemoryRequest]]);
+
+/** True for resources kept in Resources.scalar (extended resources, hugepages, attachable volumes). */
+export function isScalarResourceName(name: string): boolean {
+  return name !== "cpu" && name !== "memory" && name !== "ephemeral-storage" && name !== "pods" && name !== "storage";
+}
+
+/** Converts a resource map into Resources. */
+export function toResources(m: Map<string, number>): Resources {
+  const r = emptyResources();
+  for (const [k, v] of m) {
+    if (k === "cpu") r.milliCPU = v;
+    else if (k === "memory") r.memory = v;
+    else if (k === "ephemeral-storage") r.ephemeralStorage = v;
+    else if (k === "pods") r.allowedPodNumber = v;
+    else if (isScalarResourceName(k)) r.scalar[k] = v;
+  }
+  return r;
+}
+
+function addResources(dst: Resources, src: Resources): void {
+  dst.milliCPU += src.milliCPU;
+  dst.memory += src.memory;
+  dst.ephemeralStorage += src.ephemeralStorage;
+  for (const [k, v] of Object.entries(src.scalar)) dst.scalar[k] = (dst.scalar[k] ?? 0) + v;
+}
+
+/** Host ports of containers and sidecar init containers (schedutil.GetHostPorts). */
+export function hostPorts(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  const containers = [...(pod.spec?.initContainers ?? []).filter(isSidecar), ...(pod.spec?.containers ?? [])];
+  for (const c of containers) {
+    for (const p of c.ports ?? []) {
+      if ((p.hostPort ?? 0) > 0) out.push({ ip: p.hostIP || "0.0.0.0", protocol: p.protocol || "TCP", port: p.hostPort! });
+    }
+  }
+  return out;
+}
+
+/** True when the pod has finished and so no longer holds node resources. */
+export function isTerminal(pod: Pod): boolean {
+  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+}
+
+/** Appends a pod to a NodeInfo, updating its aggregates (NodeInfo.AddPod). */
+export function addPodToNodeInfo(ni: NodeInfo, pod: Pod): void {
+  ni.pods.push(pod);
+  addResources(ni.requested, toResources(podRequests(pod)));
+  addResources(ni.nonZeroRequested, toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults })));
+  ni.usedPorts.push(...hostPorts(pod));
+  const a = pod.spec?.affinity;
+  if (a?.podAffinity || a?.podAntiAffinity) ni.podsWithAffinity.push(pod);
+  if ((a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0) ni.podsWithRequiredAntiAffinity.push(pod);
+}
+
+/** Builds a NodeInfo from a node and the pods bound to it (terminal pods are ignored). */
+export function newNodeInfo(node: Node, pods: Pod[]): NodeInfo {
+  const ni: NodeInfo = {
+    node,
+    pods: [],
+    allocatable: toResources(toResourceMap(node.status?.allocatable as ResourceList | undefined)),
+    requested: emptyResources(),
+    nonZeroRequested: emptyResources(),
+    usedPorts: [],
+    imageSizes: new Map(),
+    podsWithAffinity: [],
+    podsWithRequiredAntiAffinity: [],
+  };
+  for (const img of node.status?.images ?? []) for (const n of img.names ?? []) ni.imageSizes.set(n, img.sizeBytes ?? 0);
+  for (const p of pods) if (!isTerminal(p)) addPodToNodeInfo(ni, p);
+  return ni;
+}
+
+// ---- tolerations (component-helpers scheduling/corev1) ----
+
+/** Toleration.ToleratesTaint: effect and key must match when set; Equal compares values, Exists matches any. */
+export function toleratesTaint(t: Toleration, taint: Taint): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  const op = t.operator ?? "";
+  if (op === "" || op === "Equal") return (t.value ?? "") === (taint.value ?? "");
+  return op === "Exists";
+}
+
+/** True when any toleration tolerates the taint. */
+export function tolerationsTolerateTaint(tolerations: Toleration[] | undefined, taint: Taint): boolean {
+  for (const t of tolerations ?? []) if (toleratesTaint(t, taint)) return true;
+  return false;
+}
+
+/** The first taint passing the filter that no toleration tolerates (FindMatchingUntoleratedTaint). */
+export function findMatchingUntoleratedTaint(taints: Taint[] | undefined, tolerations: Toleration[] | undefined, filter: (t: Taint) => boolean): Taint | undefined {
+  for (const taint of taints ?? []) if (filter(taint) && !tolerationsTolerateTaint(tolerations, taint)) return taint;
+  return undefined;
+}
+
+/** helper.DoNotScheduleTaintsFilterFunc: NoSchedule and NoExecute taints block scheduling. */
+export const doNotScheduleTaints = (t: Taint): boolean => t.effect === "NoSchedule" || t.effect === "NoExecute";
+
+/** Pod priority as corev1helpers.PodPriority: spec.priority, 0 when unset. */
+export function podPriority(pod: Pod): number {
+  return pod.spec?.priority ?? 0;
+}
+
+/** The node's name. */
+export const nodeName = (ni: NodeInfo): string => ni.node.metadata?.name ?? "";

@@ -1,0 +1,49 @@
+// NodeAffinity: spec.nodeSelector and required node affinity filter; preferred terms score.
+import type { Node, Pod, PreferredSchedulingTerm } from "kubernetes-types/core/v1";
+import { matchesNodeSelector, matchesNodeSelectorTerm } from "../../../common/labels.js";
+import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, Success } from "../../framework.js";
+import { defaultNormalizeScore } from "../helper.js";
+
+export const Name = "NodeAffinity";
+/** Filter reason when the node fails the pod's nodeSelector or required node affinity. */
+export const ErrReasonPod = "node(s) didn't match Pod's node affinity/selector";
+const preScoreKey = "PreScore" + Name;
+
+/** nodeaffinity.GetRequiredNodeAffinity(pod).Match: every nodeSelector label and the required terms. */
+export function requiredNodeAffinityMatches(pod: Pod, node: Node): boolean {
+  const labels = node.metadata?.labels ?? {};
+  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return required === undefined || required === null || matchesNodeSelector(required, node);
+}
+
+export const NodeAffinity = {
+  name: Name,
+  weight: 2,
+  preFilter(_state: CycleState, pod: Pod) {
+    const hasRequired = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution != null;
+    if (!hasRequired && Object.keys(pod.spec?.nodeSelector ?? {}).length === 0) return "Skip" as const;
+    return undefined;
+  },
+  filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
+    return requiredNodeAffinityMatches(pod, nodeInfo.node) ? Success : failure("UnschedulableAndUnresolvable", Name, ErrReasonPod);
+  },
+  preScore(state: CycleState, pod: Pod) {
+    const preferred = pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+    // Zero-weight terms never change a score.
+    const terms = preferred.filter((t) => t.weight !== 0);
+    if (terms.length === 0) return "Skip" as const;
+    state.set(preScoreKey, terms);
+    return undefined;
+  },
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    const terms = (state.get(preScoreKey) as PreferredSchedulingTerm[] | undefined)
+      ?? pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
+    let sum = 0;
+    for (const t of terms) if (matchesNodeSelectorTerm(t.preference, nodeInfo.node)) sum += t.weight;
+    return sum;
+  },
+  normalize(_state: CycleState, _pod: Pod, scores: NodeScore[]): void {
+    defaultNormalizeScore(MaxNodeScore, false, scores);
+  },
+} satisfies FilterPlugin & ScorePlugin;

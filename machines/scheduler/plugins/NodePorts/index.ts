@@ -1,0 +1,29 @@
+// NodePorts: a requested hostPort must be free on the node for its protocol and IP.
+import type { Pod } from "kubernetes-types/core/v1";
+import { type CycleState, type FilterPlugin, type FilterStatus, type HostPort, type NodeInfo, failure, hostPorts, Success } from "../../framework.js";
+
+export const Name = "NodePorts";
+/** Filter reason when a host port is taken. */
+export const ErrReason = "node(s) didn't have free ports for the requested pod ports";
+const key = "PreFilter" + Name;
+
+/** True when two host ports collide: same protocol and port, and same IP or either is 0.0.0.0. */
+export function portsConflict(a: HostPort, b: HostPort): boolean {
+  if (a.port !== b.port || a.protocol !== b.protocol) return false;
+  return a.ip === b.ip || a.ip === "0.0.0.0" || b.ip === "0.0.0.0";
+}
+
+export const NodePorts = {
+  name: Name,
+  preFilter(state: CycleState, pod: Pod) {
+    const wanted = hostPorts(pod);
+    if (wanted.length === 0) return "Skip" as const;
+    state.set(key, wanted);
+    return undefined;
+  },
+  filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
+    const wanted = (state.get(key) as HostPort[] | undefined) ?? hostPorts(pod);
+    for (const w of wanted) for (const u of nodeInfo.usedPorts) if (portsConflict(w, u)) return failure("Unschedulable", Name, ErrReason);
+    return Success;
+  },
+} satisfies FilterPlugin;

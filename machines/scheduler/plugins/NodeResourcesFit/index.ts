@@ -1,0 +1,95 @@
+// NodeResourcesFit: requests must fit allocatable minus requested; LeastAllocated scoring.
+import type { Pod } from "kubernetes-types/core/v1";
+import {
+  type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type Resources, type ScorePlugin,
+  failure, MaxNodeScore, nonZeroDefaults, podRequests, Success, toResources,
+} from "../../framework.js";
+
+export const Name = "NodeResourcesFit";
+const preFilterKey = "PreFilter" + Name;
+const preScoreKey = "PreScore" + Name;
+
+/** One resource the node lacks (noderesources.InsufficientResource). */
+export interface InsufficientResource {
+  resourceName: string;
+  reason: string;
+  requested: number;
+  used: number;
+  capacity: number;
+  /** The request exceeds the node's whole allocatable, so preemption cannot help. */
+  unresolvable: boolean;
+}
+
+function insufficient(name: string, reason: string, req: number, used: number, cap: number): InsufficientResource {
+  return { resourceName: name, reason, requested: req, used, capacity: cap, unresolvable: req > cap };
+}
+
+/** noderesources.fitsRequest: every resource the pod's request does not fit, in Kubernetes' order. */
+export function fitsRequest(req: Resources, ni: NodeInfo): InsufficientResource[] {
+  const out: InsufficientResource[] = [];
+  const alloc = ni.allocatable;
+  const used = ni.requested;
+  if (ni.pods.length + 1 > alloc.allowedPodNumber) {
+    // Too many pods is never marked unresolvable: evicting pods frees slots.
+    out.push({ resourceName: "pods", reason: "Too many pods", requested: 1, used: ni.pods.length, capacity: alloc.allowedPodNumber, unresolvable: false });
+  }
+  const scalarNames = Object.keys(req.scalar);
+  if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && scalarNames.length === 0) return out;
+  if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) out.push(insufficient("cpu", "Insufficient cpu", req.milliCPU, used.milliCPU, alloc.milliCPU));
+  if (req.memory > 0 && req.memory > alloc.memory - used.memory) out.push(insufficient("memory", "Insufficient memory", req.memory, used.memory, alloc.memory));
+  if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
+    out.push(insufficient("ephemeral-storage", "Insufficient ephemeral-storage", req.ephemeralStorage, used.ephemeralStorage, alloc.ephemeralStorage));
+  }
+  // Go iterates a map here; sorting makes the model deterministic.
+  for (const name of scalarNames.sort()) {
+    const q = req.scalar[name]!;
+    if (q === 0) continue;
+    const cap = alloc.scalar[name] ?? 0;
+    const u = used.scalar[name] ?? 0;
+    if (q > cap - u) out.push(insufficient(name, `Insufficient ${name}`, q, u, cap));
+  }
+  return out;
+}
+
+/** LeastAllocated: ((capacity - requested) * 100) / capacity, 0 when over capacity. */
+export function leastRequestedScore(requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * MaxNodeScore) / capacity);
+}
+
+export const NodeResourcesFit = {
+  name: Name,
+  weight: 1,
+  preFilter(state: CycleState, pod: Pod) {
+    state.set(preFilterKey, toResources(podRequests(pod)));
+    return undefined;
+  },
+  filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
+    const req = (state.get(preFilterKey) as Resources | undefined) ?? toResources(podRequests(pod));
+    const ins = fitsRequest(req, nodeInfo);
+    if (ins.length === 0) return Success;
+    const code = ins.some((i) => i.unresolvable) ? "UnschedulableAndUnresolvable" : "Unschedulable";
+    return failure(code, Name, ...ins.map((i) => i.reason));
+  },
+  preScore(state: CycleState, pod: Pod) {
+    // Scoring counts a container without requests as 100m cpu / 200Mi memory.
+    state.set(preScoreKey, toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults })));
+    return undefined;
+  },
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    const req = (state.get(preScoreKey) as Resources | undefined) ?? toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults }));
+    // Default strategy: LeastAllocated over cpu and memory, weight 1 each, against NonZeroRequested.
+    const pairs: Array<[number, number]> = [
+      [nodeInfo.allocatable.milliCPU, nodeInfo.nonZeroRequested.milliCPU + req.milliCPU],
+      [nodeInfo.allocatable.memory, nodeInfo.nonZeroRequested.memory + req.memory],
+    ];
+    let sum = 0;
+    let weights = 0;
+    for (const [alloc, requested] of pairs) {
+      if (alloc === 0) continue;
+      sum += leastRequestedScore(requested, alloc);
+      weights += 1;
+    }
+    return weights === 0 ? 0 : Math.trunc(sum / weights);
+  },
+} satisfies FilterPlugin & ScorePlugin;

@@ -1,0 +1,17 @@
+// NodeUnschedulable: a cordoned node (spec.unschedulable) only takes pods tolerating its taint.
+import type { Pod } from "kubernetes-types/core/v1";
+import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, failure, Success, tolerationsTolerateTaint } from "../../framework.js";
+
+export const Name = "NodeUnschedulable";
+/** Filter reason for a cordoned node. */
+export const ErrReasonUnschedulable = "node(s) were unschedulable";
+
+export const NodeUnschedulable = {
+  name: Name,
+  filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
+    if (!nodeInfo.node.spec?.unschedulable) return Success;
+    // Tolerating the node.kubernetes.io/unschedulable taint also tolerates spec.unschedulable.
+    const tolerates = tolerationsTolerateTaint(pod.spec?.tolerations, { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" });
+    return tolerates ? Success : failure("UnschedulableAndUnresolvable", Name, ErrReasonUnschedulable);
+  },
+} satisfies FilterPlugin;

@@ -1,0 +1,177 @@
+// PodTopologySpread: DoNotSchedule constraints filter on skew; ScheduleAnyway constraints score.
+import type { Node, Pod, TopologySpreadConstraint } from "kubernetes-types/core/v1";
+import type { LabelSelector } from "kubernetes-types/meta/v1";
+import { compileLabelSelector } from "../../../common/labels.js";
+import {
+  type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin,
+  doNotScheduleTaints, failure, findMatchingUntoleratedTaint, MaxNodeScore, nodeName, Success,
+} from "../../framework.js";
+import { requiredNodeAffinityMatches } from "../NodeAffinity/index.js";
+
+export const Name = "PodTopologySpread";
+/** Filter reason when placing the pod would exceed maxSkew. */
+export const ErrReasonConstraintsNotMatch = "node(s) didn't match pod topology spread constraints";
+/** Filter reason when the node lacks a constraint's topology key. */
+export const ErrReasonNodeLabelNotMatch = ErrReasonConstraintsNotMatch + " (missing required label)";
+const preFilterKey = "PreFilter" + Name;
+const preScoreKey = "PreScore" + Name;
+const hostnameKey = "kubernetes.io/hostname";
+
+interface Constraint {
+  maxSkew: number;
+  topologyKey: string;
+  minDomains: number;
+  matches: (labels: Record<string, string> | undefined) => boolean;
+  honorAffinity: boolean;
+  honorTaints: boolean;
+}
+
+/** Builds the pod's constraints of one kind, merging matchLabelKeys into the selector. */
+function constraintsOf(pod: Pod, when: "DoNotSchedule" | "ScheduleAnyway"): Constraint[] {
+  const labels = pod.metadata?.labels ?? {};
+  return (pod.spec?.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === when).map((c: TopologySpreadConstraint) => {
+    let sel: LabelSelector | undefined = c.labelSelector;
+    const keys = (c.matchLabelKeys ?? []).filter((k) => k in labels);
+    if (sel != null && keys.length > 0) {
+      sel = { ...sel, matchExpressions: [...(sel.matchExpressions ?? []), ...keys.map((k) => ({ key: k, operator: "In", values: [labels[k]!] }))] };
+    }
+    return {
+      maxSkew: c.maxSkew,
+      topologyKey: c.topologyKey,
+      minDomains: c.minDomains ?? 1,
+      matches: compileLabelSelector(sel),
+      honorAffinity: (c.nodeAffinityPolicy ?? "Honor") === "Honor",
+      honorTaints: (c.nodeTaintsPolicy ?? "Ignore") === "Honor",
+    };
+  });
+}
+
+/** matchNodeInclusionPolicies: nodeAffinityPolicy Honor (default) and nodeTaintsPolicy Honor narrow the domains. */
+function nodeIncluded(c: Constraint, pod: Pod, node: Node): boolean {
+  if (c.honorAffinity && !requiredNodeAffinityMatches(pod, node)) return false;
+  if (c.honorTaints && findMatchingUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints) !== undefined) return false;
+  return true;
+}
+
+const hasAllKeys = (node: Node, cs: Constraint[]) => cs.every((c) => node.metadata?.labels?.[c.topologyKey] !== undefined);
+
+/** countPodsMatchSelector: same-namespace, non-terminating pods whose labels match. */
+function countMatching(pods: Pod[], c: Constraint, ns: string): number {
+  let n = 0;
+  for (const p of pods) {
+    if (p.metadata?.deletionTimestamp || (p.metadata?.namespace ?? "default") !== ns) continue;
+    if (c.matches(p.metadata?.labels)) n++;
+  }
+  return n;
+}
+
+interface FilterState { constraints: Constraint[]; tpValueToMatchNum: Map<string, number>[]; minMatchNum: number[] }
+
+/** calPreFilterState: matching pods per topology value over every eligible node, and each constraint's minimum. */
+function calPreFilterState(pod: Pod, allNodes: NodeInfo[], constraints: Constraint[]): FilterState {
+  const ns = pod.metadata?.namespace ?? "default";
+  const tp = constraints.map(() => new Map<string, number>());
+  for (const ni of allNodes) {
+    if (!hasAllKeys(ni.node, constraints)) continue;
+    constraints.forEach((c, i) => {
+      if (!nodeIncluded(c, pod, ni.node)) return;
+      const v = ni.node.metadata!.labels![c.topologyKey]!;
+      tp[i]!.set(v, (tp[i]!.get(v) ?? 0) + countMatching(ni.pods, c, ns));
+    });
+  }
+  // MaxInt32 when no domain is eligible, so any skew passes.
+  const minMatchNum = tp.map((m) => (m.size === 0 ? 2147483647 : Math.min(...m.values())));
+  return { constraints, tpValueToMatchNum: tp, minMatchNum };
+}
+
+interface ScoreState {
+  constraints: Constraint[];
+  ignored: Set<string>;
+  pairCounts: Map<string, number>[];
+  weights: number[];
+}
+
+export const PodTopologySpread = {
+  name: Name,
+  weight: 2,
+  preFilter(state: CycleState, pod: Pod, allNodes: NodeInfo[]) {
+    const constraints = constraintsOf(pod, "DoNotSchedule");
+    if (constraints.length === 0) return "Skip" as const;
+    state.set(preFilterKey, calPreFilterState(pod, allNodes, constraints));
+    return undefined;
+  },
+  filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
+    const s = state.get(preFilterKey) as FilterState | undefined;
+    if (s === undefined) return Success;
+    const labels = nodeInfo.node.metadata?.labels ?? {};
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i]!;
+      const v = labels[c.topologyKey];
+      if (v === undefined) return failure("UnschedulableAndUnresolvable", Name, ErrReasonNodeLabelNotMatch);
+      // Fewer eligible domains than minDomains: the global minimum counts as 0.
+      const min = s.tpValueToMatchNum[i]!.size < c.minDomains ? 0 : s.minMatchNum[i]!;
+      const self = c.matches(pod.metadata?.labels) ? 1 : 0;
+      const skew = (s.tpValueToMatchNum[i]!.get(v) ?? 0) + self - min;
+      if (skew > c.maxSkew) return failure("Unschedulable", Name, ErrReasonConstraintsNotMatch);
+    }
+    return Success;
+  },
+  preScore(state: CycleState, pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[]) {
+    const constraints = constraintsOf(pod, "ScheduleAnyway");
+    if (constraints.length === 0) return "Skip" as const;
+    const ns = pod.metadata?.namespace ?? "default";
+    const ignored = new Set<string>();
+    const pairCounts = constraints.map(() => new Map<string, number>());
+    const sizes = constraints.map(() => new Set<string>());
+    for (const ni of feasible) {
+      // Pod-specified constraints require every topology key on a scored node.
+      if (!hasAllKeys(ni.node, constraints)) { ignored.add(nodeName(ni)); continue; }
+      constraints.forEach((c, i) => {
+        const v = ni.node.metadata!.labels![c.topologyKey]!;
+        sizes[i]!.add(v);
+        if (c.topologyKey !== hostnameKey) pairCounts[i]!.set(v, 0);
+      });
+    }
+    const weights = constraints.map((c, i) => Math.log((c.topologyKey === hostnameKey ? feasible.length - ignored.size : sizes[i]!.size) + 2));
+    for (const ni of allNodes) {
+      if (!hasAllKeys(ni.node, constraints)) continue;
+      constraints.forEach((c, i) => {
+        if (c.topologyKey === hostnameKey || !nodeIncluded(c, pod, ni.node)) return;
+        const v = ni.node.metadata!.labels![c.topologyKey]!;
+        const cur = pairCounts[i]!.get(v);
+        if (cur !== undefined) pairCounts[i]!.set(v, cur + countMatching(ni.pods, c, ns));
+      });
+    }
+    state.set(preScoreKey, { constraints, ignored, pairCounts, weights } satisfies ScoreState);
+    return undefined;
+  },
+  score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    const s = state.get(preScoreKey) as ScoreState;
+    if (s.ignored.has(nodeName(nodeInfo))) return 0;
+    const ns = pod.metadata?.namespace ?? "default";
+    let score = 0;
+    s.constraints.forEach((c, i) => {
+      const v = nodeInfo.node.metadata?.labels?.[c.topologyKey];
+      if (v === undefined) return;
+      const cnt = c.topologyKey === hostnameKey ? countMatching(nodeInfo.pods, c, ns) : (s.pairCounts[i]!.get(v) ?? 0);
+      // scoreForCount: the maxSkew-1 term softens the difference for tolerant constraints.
+      score += cnt * s.weights[i]! + (c.maxSkew - 1);
+    });
+    return Math.round(score);
+  },
+  normalize(state: CycleState, _pod: Pod, scores: NodeScore[]): void {
+    const s = state.get(preScoreKey) as ScoreState;
+    let min = Number.MAX_SAFE_INTEGER;
+    let max = 0;
+    for (const sc of scores) {
+      if (s.ignored.has(sc.name)) continue;
+      min = Math.min(min, sc.score);
+      max = Math.max(max, sc.score);
+    }
+    for (const sc of scores) {
+      if (s.ignored.has(sc.name)) { sc.score = 0; continue; }
+      // Fewer matching pods is better: invert around the observed range.
+      sc.score = max === 0 ? MaxNodeScore : Math.trunc((MaxNodeScore * (max + min - sc.score)) / max);
+    }
+  },
+} satisfies FilterPlugin & ScorePlugin;

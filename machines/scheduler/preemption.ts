@@ -1,0 +1,173 @@
+// DefaultPreemption (PostFilter) as pure logic: candidates, victims with reprieve, and the node choice.
+import type { Pod } from "kubernetes-types/core/v1";
+import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
+import { compileLabelSelector } from "../common/labels.js";
+import { type FilterStatus, type NodeInfo, newNodeInfo, nodeName, podPriority } from "./framework.js";
+import { type Diagnosis, failedSchedulingMessage, type ProfileOptions, runFilters, runPreFilter } from "./semantics.js";
+
+/** Status reason when a node has no lower-priority pods to evict. */
+export const ErrNoVictims = "No preemption victims found for incoming pod";
+/** Status reason for nodes where eviction cannot help (UnschedulableAndUnresolvable). */
+export const ErrNotHelpful = "Preemption is not helpful for scheduling";
+
+/** A node where preemption would let the pod fit, and the pods to evict. */
+export interface Candidate {
+  nodeName: string;
+  victims: Pod[];
+  numPDBViolations: number;
+}
+
+export type PreemptionResult = { nodeName: string; victims: Pod[] } | { message: string };
+
+export interface PreemptionOptions extends ProfileOptions {
+  pdbs?: PodDisruptionBudget[];
+}
+
+const startTime = (p: Pod): number => {
+  const t = p.status?.startTime;
+  // A pod that has not started counts as starting now, i.e. after every started one.
+  return t === undefined ? Number.POSITIVE_INFINITY : Date.parse(t);
+};
+
+/** util.MoreImportantPod: higher priority first, then the one that started earlier. */
+export function moreImportantPod(a: Pod, b: Pod): boolean {
+  const pa = podPriority(a);
+  const pb = podPriority(b);
+  if (pa !== pb) return pa > pb;
+  return startTime(a) < startTime(b);
+}
+
+const byImportance = (a: Pod, b: Pod) => (moreImportantPod(a, b) ? -1 : moreImportantPod(b, a) ? 1 : 0);
+
+/** PodEligibleToPreemptOthers: preemptionPolicy Never, or a lower-priority pod already terminating on the nominated node. */
+export function podEligibleToPreemptOthers(pod: Pod, nodeInfos: NodeInfo[], nominatedStatus?: FilterStatus): { ok: true } | { ok: false; message: string } {
+  if (pod.spec?.preemptionPolicy === "Never") return { ok: false, message: "not eligible due to preemptionPolicy=Never." };
+  const nominated = pod.status?.nominatedNodeName;
+  if (nominated && nominatedStatus?.code !== "UnschedulableAndUnresolvable") {
+    const ni = nodeInfos.find((n) => nodeName(n) === nominated);
+    const prio = podPriority(pod);
+    if (ni?.pods.some((p) => p.metadata?.deletionTimestamp && podPriority(p) < prio)) {
+      return { ok: false, message: "not eligible due to a terminating pod on the nominated node." };
+    }
+  }
+  return { ok: true };
+}
+
+/** filterPodsWithPDBViolation: pods whose eviction would exceed a matching PDB's disruptionsAllowed. */
+export function filterPodsWithPDBViolation(pods: Pod[], pdbs: PodDisruptionBudget[]): { violating: Pod[]; nonViolating: Pod[] } {
+  const allowed = pdbs.map((p) => p.status?.disruptionsAllowed ?? 0);
+  const matchers = pdbs.map((p) => {
+    const sel = p.spec?.selector;
+    // An empty or nil PDB selector matches nothing here, as in Kubernetes.
+    const empty = sel == null || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+    return empty ? () => false : compileLabelSelector(sel);
+  });
+  const violating: Pod[] = [];
+  const nonViolating: Pod[] = [];
+  for (const pod of pods) {
+    let violates = false;
+    pdbs.forEach((pdb, i) => {
+      if ((pdb.metadata?.namespace ?? "default") !== (pod.metadata?.namespace ?? "default")) return;
+      if (!matchers[i]!(pod.metadata?.labels)) return;
+      // Already counted as disrupted by the PDB controller.
+      if (pod.metadata?.name && pdb.status?.disruptedPods?.[pod.metadata.name] !== undefined) return;
+      allowed[i]!--;
+      if (allowed[i]! < 0) violates = true;
+    });
+    (violates ? violating : nonViolating).push(pod);
+  }
+  return { violating, nonViolating };
+}
+
+/** Filters the pod against a what-if snapshot where one node holds only the given pods. */
+function fitsWith(pod: Pod, nodeInfos: NodeInfo[], index: number, pods: Pod[], opts: ProfileOptions): FilterStatus {
+  const ni = newNodeInfo(nodeInfos[index]!.node, pods);
+  const snapshot = nodeInfos.slice();
+  snapshot[index] = ni;
+  return runFilters(runPreFilter(pod, snapshot, opts), pod, ni);
+}
+
+/** selectVictimsOnNode: evict all lower-priority pods, then reprieve as many as possible, PDB violators first. */
+export function selectVictimsOnNode(pod: Pod, nodeInfos: NodeInfo[], index: number, opts: PreemptionOptions = {}): Candidate | FilterStatus {
+  const ni = nodeInfos[index]!;
+  const prio = podPriority(pod);
+  const potential = ni.pods.filter((p) => podPriority(p) < prio);
+  if (potential.length === 0) return { code: "UnschedulableAndUnresolvable", reasons: [ErrNoVictims], plugin: "DefaultPreemption" };
+  const kept = ni.pods.filter((p) => podPriority(p) >= prio);
+  const s = fitsWith(pod, nodeInfos, index, kept, opts);
+  if (s.code !== "Success") return s;
+  potential.sort(byImportance);
+  const { violating, nonViolating } = filterPodsWithPDBViolation(potential, opts.pdbs ?? []);
+  const victims: Pod[] = [];
+  let numPDBViolations = 0;
+  const reprieve = (p: Pod): boolean => {
+    kept.push(p);
+    if (fitsWith(pod, nodeInfos, index, kept, opts).code === "Success") return true;
+    kept.pop();
+    victims.push(p);
+    return false;
+  };
+  for (const p of violating) if (!reprieve(p)) numPDBViolations++;
+  for (const p of nonViolating) reprieve(p);
+  if (violating.length > 0 && nonViolating.length > 0) victims.sort(byImportance);
+  return { nodeName: nodeName(ni), victims, numPDBViolations };
+}
+
+/** The start time of the earliest-started pod among the highest-priority victims (GetEarliestPodStartTime). */
+function earliestStartOfMostImportant(victims: Pod[]): number {
+  if (victims.length === 0) return Number.NEGATIVE_INFINITY;
+  const top = Math.max(...victims.map(podPriority));
+  return Math.min(...victims.filter((p) => podPriority(p) === top).map(startTime));
+}
+
+/**
+ * pickOneNodeForPreemption: a node needing no victims; else fewest PDB violations, lowest top victim priority,
+ * smallest priority sum, fewest victims, latest earliest-start among top victims, then the first.
+ */
+export function pickOneNodeForPreemption(candidates: Candidate[]): Candidate | undefined {
+  if (candidates.length === 0) return undefined;
+  const free = candidates.find((c) => c.victims.length === 0);
+  if (free) return free;
+  const scoreFuncs: Array<(c: Candidate) => number> = [
+    (c) => -c.numPDBViolations,
+    (c) => -podPriority(c.victims[0]!),
+    // Offset by MaxInt32+1 so negative priorities still add up as Kubernetes counts them.
+    (c) => -c.victims.reduce((s, p) => s + podPriority(p) + 2147483648, 0),
+    (c) => -c.victims.length,
+    (c) => earliestStartOfMostImportant(c.victims),
+  ];
+  let remaining = candidates;
+  for (const f of scoreFuncs) {
+    const best = Math.max(...remaining.map(f));
+    remaining = remaining.filter((c) => f(c) === best);
+    if (remaining.length === 1) break;
+  }
+  return remaining[0];
+}
+
+/**
+ * Preempt: for a pod that failed filtering with `diagnosis`, find the node to preempt on and its victims,
+ * or the "preemption: …" message Kubernetes appends to FailedScheduling.
+ */
+export function preempt(pod: Pod, nodeInfos: NodeInfo[], diagnosis: Diagnosis, opts: PreemptionOptions = {}): PreemptionResult {
+  const nominated = pod.status?.nominatedNodeName;
+  const eligible = podEligibleToPreemptOthers(pod, nodeInfos, nominated ? diagnosis.nodeToStatus.get(nominated) : undefined);
+  if (!eligible.ok) return { message: `preemption: ${eligible.message}` };
+  const statuses: Diagnosis["nodeToStatus"] = new Map();
+  const candidates: Candidate[] = [];
+  nodeInfos.forEach((ni, i) => {
+    const name = nodeName(ni);
+    const prior = diagnosis.nodeToStatus.get(name);
+    // Only Unschedulable nodes might be helped; a node absent from the diagnosis was not rejected.
+    if (prior === undefined || prior.code === "UnschedulableAndUnresolvable") {
+      statuses.set(name, { code: "UnschedulableAndUnresolvable", reasons: [ErrNotHelpful], plugin: "DefaultPreemption" });
+      return;
+    }
+    const r = selectVictimsOnNode(pod, nodeInfos, i, opts);
+    if ("victims" in r) candidates.push(r);
+    else if (r.code !== "Success") statuses.set(name, r);
+  });
+  const best = pickOneNodeForPreemption(candidates);
+  if (best === undefined) return { message: `preemption: ${failedSchedulingMessage(nodeInfos.length, { nodeToStatus: statuses })}` };
+  return { nodeName: best.nodeName, victims: best.victims };
+}

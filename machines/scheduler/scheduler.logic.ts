@@ -1,0 +1,258 @@
+// kube-scheduler's loop as functions over its context: informers keep a cache of nodes and
+// pods (assumed pods included), the queue orders the pending ones, scheduleOne filters, scores,
+// assumes and binds, or records why not (PodScheduled=False, FailedScheduling) and tries preemption.
+
+import type { Pod } from "kubernetes-types/core/v1";
+import type { Fx } from "../common/effects.js";
+import { Rng } from "../common/prng.js";
+import { rfc3339 } from "../common/time.js";
+import { newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import type { ApiResponse, WatchEvent } from "../messages.js";
+import { newNodeInfo, type NodeInfo } from "./framework.js";
+import { failedSchedulingMessage, schedulePod } from "./semantics.js";
+import { preempt } from "./preemption.js";
+import * as Q from "./queue.js";
+
+export const schedulerName = "default-scheduler";
+const PODS = 1;
+const NODES = 2;
+const PDBS = 3;
+
+export interface SchedulerContext {
+  client: ClientState;
+  queue: Q.SchedulingQueue;
+  /** node name -> NodeInfo, with assumed pods counted */
+  nodeInfos: Map<string, NodeInfo>;
+  /** the nodes in a stable order, for the rotating start index */
+  nodeOrder: string[];
+  /** bound (or assumed) pods by node */
+  podsByNode: Map<string, Map<string, Pod>>;
+  /** pods assumed on a node while their binding is in flight */
+  assumed: Map<string, string>;
+  nextStartIndex: number;
+  rng: Rng;
+  /** a ScheduleNext message is on its way to us */
+  cycleQueued: boolean;
+}
+
+export interface SchedulerInput {
+  token: string;
+  seed: number;
+}
+
+/** A fresh scheduler: empty cache, empty queue. */
+export function initialScheduler(input: SchedulerInput): SchedulerContext {
+  return {
+    client: newClient(input.token),
+    queue: Q.newQueue(),
+    nodeInfos: new Map(),
+    nodeOrder: [],
+    podsByNode: new Map(),
+    assumed: new Map(),
+    nextStartIndex: 0,
+    rng: new Rng(input.seed),
+    cycleQueued: false,
+  };
+}
+
+/** Informers on pods that are not finished, on nodes, and on PodDisruptionBudgets. */
+export function startInformers(ctx: SchedulerContext, fx: Fx): void {
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", fieldSelector: "status.phase!=Succeeded,status.phase!=Failed" });
+  startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
+  startInformer(ctx.client, fx, PDBS, { group: "policy", resource: "poddisruptionbudgets" });
+  fx.after("flushBackoff", 1_000, { type: "FlushBackoffQ" }, true);
+  fx.after("flushUnschedulable", 30_000, { type: "FlushUnschedulablePods" }, true);
+}
+
+export function isCacheSynced(ctx: SchedulerContext): boolean {
+  for (const inf of ctx.client.informers.values()) if (!inf.synced) return false;
+  return true;
+}
+
+const isMine = (p: Pod) => (p.spec?.schedulerName ?? schedulerName) === schedulerName;
+const isTerminated = (p: Pod) => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
+
+function rebuildNode(ctx: SchedulerContext, node: string): void {
+  const ni = ctx.nodeInfos.get(node);
+  if (!ni) return;
+  ctx.nodeInfos.set(node, newNodeInfo(ni.node, [...(ctx.podsByNode.get(node)?.values() ?? [])]));
+}
+
+function bindPodToCache(ctx: SchedulerContext, key: string, pod: Pod, node: string): void {
+  let m = ctx.podsByNode.get(node);
+  if (!m) ctx.podsByNode.set(node, (m = new Map()));
+  m.set(key, pod);
+  const ni = ctx.nodeInfos.get(node);
+  if (ni) ctx.nodeInfos.set(node, newNodeInfo(ni.node, [...m.values()]));
+}
+
+function unbindPodFromCache(ctx: SchedulerContext, key: string, node: string): void {
+  const m = ctx.podsByNode.get(node);
+  if (m?.delete(key)) rebuildNode(ctx, node);
+}
+
+/** Applies one informer delta to the cache and the queue. */
+export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDelta, now: number): void {
+  if (watchId === NODES) {
+    const name = d.object.metadata.name;
+    if (d.type === "DELETED") {
+      ctx.nodeInfos.delete(name);
+      ctx.nodeOrder = ctx.nodeOrder.filter((n) => n !== name);
+    } else {
+      if (!ctx.nodeInfos.has(name)) ctx.nodeOrder.push(name);
+      ctx.nodeInfos.set(name, newNodeInfo(d.object, [...(ctx.podsByNode.get(name)?.values() ?? [])]));
+      // a node added or changed may make unschedulable pods fit
+      Q.moveAllToActiveOrBackoff(ctx.queue, now);
+    }
+    return;
+  }
+  if (watchId !== PODS) return;
+  const pod: Pod = d.object;
+  const key = objectKey(pod);
+  const node = pod.spec?.nodeName;
+  if (d.type === "DELETED" || isTerminated(pod)) {
+    const was = ctx.assumed.get(key) ?? d.old?.spec?.nodeName ?? node;
+    ctx.assumed.delete(key);
+    if (was) unbindPodFromCache(ctx, key, was);
+    Q.remove(ctx.queue, key);
+    // a pod leaving frees room: unschedulable pods may fit now
+    if (was) Q.moveAllToActiveOrBackoff(ctx.queue, now);
+    return;
+  }
+  if (node) {
+    // bound: the informer confirms an assumed pod, or learns of a pod someone else bound
+    ctx.assumed.delete(key);
+    Q.remove(ctx.queue, key);
+    const oldNode = d.old?.spec?.nodeName;
+    if (oldNode && oldNode !== node) unbindPodFromCache(ctx, key, oldNode);
+    bindPodToCache(ctx, key, pod, node);
+    return;
+  }
+  if (!isMine(pod) || ctx.assumed.has(key)) return;
+  if (pod.metadata?.deletionTimestamp) {
+    Q.remove(ctx.queue, key);
+    return;
+  }
+  if (d.type === "ADDED") Q.add(ctx.queue, key, pod, now);
+  else Q.update(ctx.queue, key, pod, now);
+}
+
+/** Handles a watch event from any informer. */
+export function onWatch(ctx: SchedulerContext, ev: WatchEvent & { now: number }, fx: Fx): void {
+  const d = onWatchEvent(ctx.client, fx, ev);
+  if (d && d !== "relisted") applyDelta(ctx, ev.watchId, d, ev.now);
+  queueCycle(ctx, fx);
+}
+
+/** Asks ourselves to run one scheduling cycle, unless one is already on its way. */
+export function queueCycle(ctx: SchedulerContext, fx: Fx): void {
+  if (ctx.cycleQueued || !Q.hasActive(ctx.queue) || !isCacheSynced(ctx)) return;
+  ctx.cycleQueued = true;
+  fx.send("scheduler", { type: "ScheduleNext" });
+}
+
+/** Handles an API response: list results, bindings, status patches. */
+export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: number }, fx: Fx): void {
+  const p = settleResponse(ctx.client, res);
+  if (!p) return;
+  if (p.purpose === "informer-list") {
+    const inf = ctx.client.informers.get(p.data);
+    if (!inf) return;
+    if (!res.ok) return;
+    for (const d of onListed(ctx.client, fx, inf, res.object)) applyDelta(ctx, inf.watchId, d, res.now);
+    queueCycle(ctx, fx);
+    return;
+  }
+  if (p.purpose === "bind") {
+    const { key, pod, node } = p.data as { key: string; pod: Pod; node: string };
+    if (res.ok) {
+      recordEvent(ctx.client, fx, pod, "Normal", "Scheduled", `Successfully assigned ${pod.metadata!.namespace}/${pod.metadata!.name} to ${node}`, { component: schedulerName }, res.now);
+      return;
+    }
+    // the binding failed: forget the assumption, back off, retry
+    if (ctx.assumed.get(key) === node) {
+      ctx.assumed.delete(key);
+      unbindPodFromCache(ctx, key, node);
+      if (res.code !== 404) {
+        const qp: Q.QueuedPod = { key, pod, timestamp: res.now, attempts: 1, backoffUntil: 0 };
+        ctx.queue.known.set(key, qp);
+        Q.markBackoff(ctx.queue, qp, res.now);
+      }
+    }
+  }
+}
+
+/** One scheduling cycle: pop a pod, find a node, assume it there and bind; or record why not. */
+export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
+  ctx.cycleQueued = false;
+  const qp = Q.popNext(ctx.queue);
+  if (!qp) return;
+  const pod = qp.pod;
+  const infos = ctx.nodeOrder.map((n) => ctx.nodeInfos.get(n)!);
+  const rand = () => ctx.rng.next();
+  const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, { pdbs: pdbs(ctx) } as never);
+  ctx.nextStartIndex = result.nextStartIndex;
+  if (result.kind === "scheduled") {
+    const key = qp.key;
+    Q.markDone(ctx.queue, key);
+    // assume: the cache counts the pod on the node before the binding is confirmed
+    const assumedPod: Pod = { ...pod, spec: { ...pod.spec!, nodeName: result.nodeName } };
+    ctx.assumed.set(key, result.nodeName);
+    bindPodToCache(ctx, key, assumedPod, result.nodeName);
+    request(ctx.client, fx, {
+      verb: "create", group: "", resource: "pods", subresource: "binding", namespace: pod.metadata!.namespace, name: pod.metadata!.name,
+      body: { apiVersion: "v1", kind: "Binding", metadata: { name: pod.metadata!.name, namespace: pod.metadata!.namespace, uid: pod.metadata!.uid }, target: { apiVersion: "v1", kind: "Node", name: result.nodeName } },
+    }, "bind", { key, pod, node: result.nodeName });
+  } else {
+    let message = failedSchedulingMessage(result.numAllNodes, result.diagnosis);
+    const pre = result.numAllNodes > 0 ? preempt(pod, infos, result.diagnosis, { pdbs: pdbs(ctx) } as never) : { message: "" };
+    let nominated: string | undefined;
+    if ("nodeName" in pre) {
+      nominated = pre.nodeName;
+      for (const v of pre.victims) {
+        recordEvent(ctx.client, fx, v, "Normal", "Preempted", `Preempted by pod ${pod.metadata!.uid} on node ${pre.nodeName}`, { component: schedulerName }, now);
+        request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: v.metadata!.namespace, name: v.metadata!.name }, "preempt-victim");
+      }
+    } else if (pre.message) message = `${message} ${pre.message}`;
+    if (result.numAllNodes === 0) message = "no nodes available to schedule pods";
+    Q.markUnschedulable(ctx.queue, qp, now);
+    recordEvent(ctx.client, fx, pod, "Warning", "FailedScheduling", message, { component: schedulerName }, now);
+    writeUnschedulableStatus(ctx, pod, message, nominated, now, fx);
+  }
+  queueCycle(ctx, fx);
+}
+
+function pdbs(ctx: SchedulerContext): any[] {
+  return [...(ctx.client.informers.get(PDBS)?.store.values() ?? [])];
+}
+
+/** PodScheduled=False with reason Unschedulable, and nominatedNodeName when preemption chose a node. */
+function writeUnschedulableStatus(ctx: SchedulerContext, pod: Pod, message: string, nominated: string | undefined, now: number, fx: Fx): void {
+  const old = (pod.status?.conditions ?? []).find((c) => c.type === "PodScheduled");
+  if (old && old.status === "False" && old.message === message && (pod.status?.nominatedNodeName ?? undefined) === nominated) return;
+  const condition = {
+    type: "PodScheduled",
+    status: "False",
+    lastProbeTime: null,
+    lastTransitionTime: old?.status === "False" ? old.lastTransitionTime : rfc3339(now),
+    reason: "Unschedulable",
+    message,
+  };
+  const status: any = { conditions: [condition] };
+  if (nominated) status.nominatedNodeName = nominated;
+  request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", subresource: "status", namespace: pod.metadata!.namespace, name: pod.metadata!.name, patchType: "strategic", body: { status } }, "status");
+}
+
+/** Every second: pods whose back-off ended go back to activeQ. */
+export function flushBackoff(ctx: SchedulerContext, now: number, fx: Fx): void {
+  Q.flushBackoffCompleted(ctx.queue, now);
+  fx.after("flushBackoff", 1_000, { type: "FlushBackoffQ" }, ctx.queue.backoff.size === 0);
+  queueCycle(ctx, fx);
+}
+
+/** Every 30 seconds: pods unschedulable for 5 minutes try again. */
+export function flushUnschedulable(ctx: SchedulerContext, now: number, fx: Fx): void {
+  Q.flushUnschedulableLeftover(ctx.queue, now);
+  fx.after("flushUnschedulable", 30_000, { type: "FlushUnschedulablePods" }, true);
+  queueCycle(ctx, fx);
+}

@@ -1,0 +1,67 @@
+// kube-scheduler: watches pods and nodes through the API server, keeps its own cache (assumed
+// pods included), and schedules one pod per cycle: filter, score, assume, bind through the
+// binding subresource; or PodScheduled=False with a FailedScheduling event, and preemption.
+
+import { enqueueActions, setup } from "xstate";
+import { Fx } from "../common/effects.js";
+import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
+import * as L from "./scheduler.logic.js";
+import type { SchedulerContext, SchedulerInput } from "./scheduler.logic.js";
+
+export type SchedulerEvent =
+  | ((ApiResponse | WatchEvent) & Stamp)
+  | ({ type: "ScheduleNext" } & Stamp)
+  | ({ type: "FlushBackoffQ" } & Stamp)
+  | ({ type: "FlushUnschedulablePods" } & Stamp);
+
+type Step = (ctx: SchedulerContext, ev: any, fx: Fx) => void;
+
+function step(fn: Step): any {
+  return enqueueActions(({ context, event, enqueue }) => {
+    const fx = new Fx();
+    fn(context as SchedulerContext, event, fx);
+    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+  });
+}
+
+export const schedulerMachine = setup({
+  types: {
+    context: {} as SchedulerContext,
+    events: {} as SchedulerEvent,
+    input: {} as SchedulerInput,
+  },
+  guards: {
+    isCacheSynced: ({ context }) => L.isCacheSynced(context),
+  },
+  actions: {
+    startInformers: step((c, _e, fx) => L.startInformers(c, fx)),
+    applyWatchEvent: step((c, e, fx) => L.onWatch(c, e, fx)),
+    handleResponse: step((c, e, fx) => L.onResponse(c, e, fx)),
+    scheduleOne: step((c, e, fx) => L.scheduleOne(c, e.now, fx)),
+    flushBackoffQ: step((c, e, fx) => L.flushBackoff(c, e.now, fx)),
+    flushUnschedulablePods: step((c, e, fx) => L.flushUnschedulable(c, e.now, fx)),
+    queueCycle: step((c, _e, fx) => L.queueCycle(c, fx)),
+  },
+}).createMachine({
+  id: "scheduler",
+  description: "scheduling queue (active, backoff, unschedulable), filter, score, reserve/assume, bind.",
+  context: ({ input }) => L.initialScheduler(input),
+  initial: "waitingForCacheSync",
+  entry: "startInformers",
+  on: {
+    WatchEvent: { actions: "applyWatchEvent", description: "informer: pods and nodes into the cache, pending pods into the queue" },
+    ApiResponse: { actions: "handleResponse", description: "list results, binding results (Scheduled event), status writes" },
+    FlushBackoffQ: { actions: "flushBackoffQ", description: "every second: back-off ended, back to activeQ" },
+    FlushUnschedulablePods: { actions: "flushUnschedulablePods", description: "every 30 s: pods unschedulable for 5 min retry" },
+  },
+  states: {
+    waitingForCacheSync: {
+      always: { guard: "isCacheSynced", target: "scheduling", actions: "queueCycle" },
+    },
+    scheduling: {
+      on: {
+        ScheduleNext: { actions: "scheduleOne", description: "one scheduling cycle: filter, score, assume, bind (or FailedScheduling, preemption)" },
+      },
+    },
+  },
+});

@@ -1,0 +1,213 @@
+// The default kube-scheduler profile as pure functions: filter, score, node sampling, FitError text, host selection.
+import type { Node, Pod } from "kubernetes-types/core/v1";
+import {
+  type Code, type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type SchedulingEnv,
+  type ScorePlugin, newNodeInfo, nodeName, Success,
+} from "./framework.js";
+import { ImageLocality } from "./plugins/ImageLocality/index.js";
+import { InterPodAffinity } from "./plugins/InterPodAffinity/index.js";
+import { NodeAffinity } from "./plugins/NodeAffinity/index.js";
+import { NodeName } from "./plugins/NodeName/index.js";
+import { NodePorts } from "./plugins/NodePorts/index.js";
+import { NodeResourcesBalancedAllocation } from "./plugins/NodeResourcesBalancedAllocation/index.js";
+import { NodeResourcesFit } from "./plugins/NodeResourcesFit/index.js";
+import { NodeUnschedulable } from "./plugins/NodeUnschedulable/index.js";
+import { PodTopologySpread } from "./plugins/PodTopologySpread/index.js";
+import { TaintToleration } from "./plugins/TaintToleration/index.js";
+import { VolumeBinding } from "./plugins/VolumeBinding/index.js";
+
+/** Filter plugins of the v1.35 default profile, in the order the framework runs them. */
+export const defaultFilterPlugins: readonly FilterPlugin[] = [
+  NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
+  VolumeBinding, PodTopologySpread, InterPodAffinity,
+];
+
+/** Score plugins of the v1.35 default profile with their default weights. */
+export const defaultScorePlugins: readonly ScorePlugin[] = [
+  TaintToleration, NodeAffinity, NodeResourcesFit, PodTopologySpread, InterPodAffinity,
+  NodeResourcesBalancedAllocation, ImageLocality,
+];
+
+/** framework.MinFeasibleNodesToFind and MinFeasibleNodesPercentageToFind. */
+export const minFeasibleNodesToFind = 100;
+export const minFeasibleNodesPercentageToFind = 5;
+
+export interface ProfileOptions extends SchedulingEnv {
+  /** Run only these plugins (by Kubernetes name); default: the whole default profile. */
+  plugins?: string[];
+}
+
+const selectPlugins = <P extends { name: string }>(all: readonly P[], names?: string[]): readonly P[] =>
+  names === undefined ? all : all.filter((p) => names.includes(p.name));
+
+/** The result of running the PreFilter extension point. */
+export interface PreFilterOutcome {
+  state: CycleState;
+  /** Plugins whose Filter runs (not skipped by their PreFilter). */
+  active: FilterPlugin[];
+  /** Set when a PreFilter rejected the pod outright. */
+  rejected?: FilterStatus;
+}
+
+/** Runs every PreFilter over the snapshot; a failing PreFilter rejects the pod on every node. */
+export function runPreFilter(pod: Pod, allNodes: NodeInfo[], opts: ProfileOptions = {}): PreFilterOutcome {
+  const state: CycleState = new Map();
+  const active: FilterPlugin[] = [];
+  for (const p of selectPlugins(defaultFilterPlugins, opts.plugins)) {
+    const r = p.preFilter?.(state, pod, allNodes, opts);
+    if (r === "Skip") continue;
+    if (r !== undefined && r.code !== "Success") return { state, active, rejected: r };
+    active.push(p);
+  }
+  return { state, active };
+}
+
+/** RunFilterPlugins: plugins in order, stopping at the first failure. */
+export function runFilters(pre: PreFilterOutcome, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
+  if (pre.rejected) return pre.rejected;
+  for (const p of pre.active) {
+    const s = p.filter(pre.state, pod, nodeInfo);
+    if (s.code !== "Success") return s;
+  }
+  return Success;
+}
+
+/** Filter verdict for one node given the pods on it (the node alone forms the snapshot). */
+export function schedulerFilter(pod: Pod, node: Node, podsOnNode: Pod[], opts: ProfileOptions = {}): { fit: boolean; code?: Code; reasons: string[] } {
+  const ni = newNodeInfo(node, podsOnNode);
+  const s = runFilters(runPreFilter(pod, [ni], opts), pod, ni);
+  return s.code === "Success" ? { fit: true, reasons: [] } : { fit: false, code: s.code, reasons: s.reasons };
+}
+
+type PodsByNode = Record<string, Pod[]> | Map<string, Pod[]>;
+
+/** Builds the scheduler's snapshot from nodes and the pods bound to each. */
+export function buildNodeInfos(nodes: Node[], podsByNode: PodsByNode): NodeInfo[] {
+  const get = (n: string) => (podsByNode instanceof Map ? podsByNode.get(n) : podsByNode[n]) ?? [];
+  return nodes.map((n) => newNodeInfo(n, get(n.metadata?.name ?? "")));
+}
+
+/** Runs PreScore/Score/NormalizeScore on the feasible nodes; total = Σ weight × normalized score. */
+export function scoreNodes(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts: ProfileOptions = {}): NodeScore[] {
+  const state: CycleState = new Map();
+  const totals = feasible.map((ni) => ({ name: nodeName(ni), score: 0 }));
+  for (const p of selectPlugins(defaultScorePlugins, opts.plugins)) {
+    if (p.preScore?.(state, pod, feasible, allNodes) === "Skip") continue;
+    const scores = feasible.map((ni) => ({ name: nodeName(ni), score: p.score(state, pod, ni) }));
+    p.normalize?.(state, pod, scores);
+    scores.forEach((s, i) => { totals[i]!.score += s.score * p.weight; });
+  }
+  return totals;
+}
+
+/** Weighted total score per node, every given node treated as feasible. */
+export function schedulerScore(pod: Pod, nodes: Node[], podsByNode: PodsByNode, opts: ProfileOptions = {}): Record<string, number> {
+  const infos = buildNodeInfos(nodes, podsByNode);
+  const out: Record<string, number> = {};
+  for (const s of scoreNodes(pod, infos, infos, opts)) out[s.name] = s.score;
+  return out;
+}
+
+/** How many feasible nodes to look for: all below 100 nodes, else (50 - n/125)% with a 5% floor, at least 100. */
+export function numFeasibleNodesToFind(numAllNodes: number, percentageOfNodesToScore?: number): number {
+  if (numAllNodes < minFeasibleNodesToFind) return numAllNodes;
+  let percentage = percentageOfNodesToScore ?? 0;
+  if (percentage === 0) {
+    percentage = 50 - Math.trunc(numAllNodes / 125);
+    if (percentage < minFeasibleNodesPercentageToFind) percentage = minFeasibleNodesPercentageToFind;
+  }
+  const n = Math.trunc((numAllNodes * percentage) / 100);
+  return n < minFeasibleNodesToFind ? minFeasibleNodesToFind : n;
+}
+
+/** Why a pod did not fit: each rejecting node's status, and the PreFilter message if one rejected it. */
+export interface Diagnosis {
+  nodeToStatus: Map<string, FilterStatus & { code: Code }>;
+  preFilterMsg?: string;
+}
+
+export interface FindResult {
+  feasible: NodeInfo[];
+  diagnosis: Diagnosis;
+  nextStartIndex: number;
+}
+
+/**
+ * findNodesThatPassFilters: start at startIndex, wrap around, stop once numFeasibleNodesToFind nodes fit;
+ * the next cycle starts after the nodes this one processed.
+ */
+export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: number, opts: ProfileOptions & { percentageOfNodesToScore?: number } = {}): FindResult {
+  const diagnosis: Diagnosis = { nodeToStatus: new Map() };
+  const n = nodeInfos.length;
+  const pre = runPreFilter(pod, nodeInfos, opts);
+  if (pre.rejected && pre.rejected.code !== "Success") {
+    // A PreFilter rejection marks every node with the same status and does not advance the start index.
+    diagnosis.preFilterMsg = pre.rejected.reasons.join(", ");
+    for (const ni of nodeInfos) diagnosis.nodeToStatus.set(nodeName(ni), pre.rejected);
+    return { feasible: [], diagnosis, nextStartIndex: n === 0 ? 0 : startIndex % n };
+  }
+  const want = numFeasibleNodesToFind(n, opts.percentageOfNodesToScore);
+  const feasible: NodeInfo[] = [];
+  let processed = 0;
+  for (let i = 0; i < n && feasible.length < want; i++) {
+    const ni = nodeInfos[(startIndex + i) % n]!;
+    processed++;
+    const s = runFilters(pre, pod, ni);
+    if (s.code === "Success") feasible.push(ni);
+    else diagnosis.nodeToStatus.set(nodeName(ni), s);
+  }
+  return { feasible, diagnosis, nextStartIndex: n === 0 ? 0 : (startIndex + processed) % n };
+}
+
+/** FitError.Error(): "0/N nodes are available: <count reason, …sorted>." plus an optional PostFilter message. */
+export function failedSchedulingMessage(numAllNodes: number, diagnosis: Diagnosis | Diagnosis["nodeToStatus"], preemptionMessage?: string): string {
+  const d: Diagnosis = diagnosis instanceof Map ? { nodeToStatus: diagnosis } : diagnosis;
+  let msg = `0/${numAllNodes} nodes are available:`;
+  if (d.preFilterMsg) msg += ` ${d.preFilterMsg}.`;
+  else {
+    const counts = new Map<string, number>();
+    for (const s of d.nodeToStatus.values()) {
+      for (const r of s.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+    }
+    // sort.Strings over "<count> <reason>": plain byte order, so "10 x" sorts before "2 y".
+    const parts = [...counts].map(([r, c]) => `${c} ${r}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (parts.length > 0) msg += ` ${parts.join(", ")}.`;
+  }
+  if (preemptionMessage) msg += ` ${preemptionMessage}`;
+  return msg;
+}
+
+/** Picks the highest-scoring node; ties are broken by reservoir sampling with the injected random source. */
+export function selectHost(scoredNodes: NodeScore[], rand: () => number): string | undefined {
+  let selected: string | undefined;
+  let max = -Infinity;
+  let count = 0;
+  for (const s of scoredNodes) {
+    if (s.score > max) {
+      max = s.score;
+      selected = s.name;
+      count = 1;
+    } else if (s.score === max) {
+      count++;
+      // Replace the candidate with probability 1/count (rand.Intn(count) == 0).
+      if (Math.floor(rand() * count) === 0) selected = s.name;
+    }
+  }
+  return selected;
+}
+
+/** One scheduling cycle's decision: a host, or the FitError diagnosis. */
+export type ScheduleResult =
+  | { kind: "scheduled"; nodeName: string; evaluatedNodes: number; feasibleNodes: number; nextStartIndex: number }
+  | { kind: "unschedulable"; diagnosis: Diagnosis; numAllNodes: number; nextStartIndex: number };
+
+/** schedulePod: filter from startIndex, skip scoring when one node fits, otherwise score and select. */
+export function schedulePod(pod: Pod, nodeInfos: NodeInfo[], startIndex: number, rand: () => number, opts: ProfileOptions & { percentageOfNodesToScore?: number } = {}): ScheduleResult {
+  const r = findNodesThatFit(pod, nodeInfos, startIndex, opts);
+  if (r.feasible.length === 0) return { kind: "unschedulable", diagnosis: r.diagnosis, numAllNodes: nodeInfos.length, nextStartIndex: r.nextStartIndex };
+  const evaluatedNodes = r.feasible.length + r.diagnosis.nodeToStatus.size;
+  const base = { evaluatedNodes, feasibleNodes: r.feasible.length, nextStartIndex: r.nextStartIndex };
+  if (r.feasible.length === 1) return { kind: "scheduled", nodeName: nodeName(r.feasible[0]!), ...base };
+  const host = selectHost(scoreNodes(pod, r.feasible, nodeInfos, opts), rand)!;
+  return { kind: "scheduled", nodeName: host, ...base };
+}

@@ -1,0 +1,131 @@
+// The design's invariants about pods, nodes and etcd, one named function each. Stateless ones
+// read the cluster as it is; stateful ones (a Monitor) remember what they saw at earlier steps.
+// Names are the same in code, docs and failure messages.
+
+import { parseQuantity, milliValue } from "../../machines/common/quantity.js";
+import { podRequests } from "../../machines/scheduler/framework.js";
+
+/** What the invariants read: the objects as stored, and component snapshots. */
+export interface World {
+  list(kind: string): any[];
+  etcdRevision(): number;
+}
+
+export interface Violation {
+  invariant: string;
+  message: string;
+}
+
+const v = (invariant: string, message: string): Violation => ({ invariant, message });
+const podName = (p: any) => `${p.metadata.namespace}/${p.metadata.name}`;
+const terminal = (p: any) => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
+
+/** A pod is never Running, and never has a running container, without spec.nodeName. */
+export function neverRunningWithoutNodeName(w: World): Violation[] {
+  const out: Violation[] = [];
+  for (const p of w.list("Pod")) {
+    if (p.spec?.nodeName) continue;
+    const running = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])].some((c: any) => c.state?.running);
+    if (p.status?.phase === "Running" || running) out.push(v("neverRunningWithoutNodeName", `pod ${podName(p)} is ${p.status?.phase}${running ? " with a running container" : ""} but has no spec.nodeName`));
+  }
+  return out;
+}
+
+/** The requests of the pods bound to a node never exceed its allocatable (cpu, memory, pods). */
+export function allocatableNeverExceeded(w: World): Violation[] {
+  const out: Violation[] = [];
+  const byNode = new Map<string, any[]>();
+  for (const p of w.list("Pod")) {
+    const n = p.spec?.nodeName;
+    if (!n || terminal(p)) continue;
+    let a = byNode.get(n);
+    if (!a) byNode.set(n, (a = []));
+    a.push(p);
+  }
+  for (const node of w.list("Node")) {
+    const pods = byNode.get(node.metadata.name) ?? [];
+    const alloc = node.status?.allocatable ?? {};
+    let cpu = 0;
+    let mem = 0;
+    for (const p of pods) {
+      const r = podRequests(p);
+      cpu += r.get("cpu") ?? 0;
+      mem += r.get("memory") ?? 0;
+    }
+    if (alloc.cpu !== undefined && cpu > milliValue(alloc.cpu)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: pods request ${cpu}m cpu, allocatable ${alloc.cpu}`));
+    if (alloc.memory !== undefined && mem > parseQuantity(alloc.memory)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: pods request ${mem} bytes of memory, allocatable ${alloc.memory}`));
+    if (alloc.pods !== undefined && pods.length > parseQuantity(alloc.pods)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: ${pods.length} pods, allocatable ${alloc.pods}`));
+  }
+  return out;
+}
+
+/** Pod IPs are unique among live pods (host-network pods share their node's IP and are left out). */
+export function uniquePodIPs(w: World): Violation[] {
+  const out: Violation[] = [];
+  const seen = new Map<string, string>();
+  for (const p of w.list("Pod")) {
+    const ip = p.status?.podIP;
+    if (!ip || p.spec?.hostNetwork || terminal(p)) continue;
+    const other = seen.get(ip);
+    if (other) out.push(v("uniquePodIPs", `pods ${other} and ${podName(p)} both have IP ${ip}`));
+    else seen.set(ip, podName(p));
+  }
+  return out;
+}
+
+const phaseRank: Record<string, number> = { Pending: 0, Running: 1, Succeeded: 2, Failed: 2 };
+
+/** Remembers what earlier steps saw, for the invariants about change. */
+export class Monitor {
+  private readonly nodeNames = new Map<string, string>();
+  private readonly phases = new Map<string, string>();
+  private revision = 0;
+
+  /** spec.nodeName is set at most once and never changes: a pod is bound to one node only. */
+  nodeNameSetOnce(w: World): Violation[] {
+    const out: Violation[] = [];
+    for (const p of w.list("Pod")) {
+      const uid = p.metadata.uid;
+      const n = p.spec?.nodeName;
+      const before = this.nodeNames.get(uid);
+      if (before !== undefined && before !== n) out.push(v("nodeNameSetOnce", `pod ${podName(p)} moved from node ${before} to ${n ?? "(none)"}`));
+      if (n) this.nodeNames.set(uid, n);
+    }
+    return out;
+  }
+
+  /** Phases only move forward (Pending, Running, then Succeeded or Failed); Succeeded and Failed are terminal. */
+  phasesOnlyMoveForward(w: World): Violation[] {
+    const out: Violation[] = [];
+    for (const p of w.list("Pod")) {
+      const uid = p.metadata.uid;
+      const now = p.status?.phase ?? "Pending";
+      const before = this.phases.get(uid);
+      if (before !== undefined && before !== now) {
+        if (phaseRank[now]! < phaseRank[before]! || phaseRank[before] === 2) out.push(v("phasesOnlyMoveForward", `pod ${podName(p)} went from ${before} to ${now}`));
+      }
+      this.phases.set(uid, now);
+    }
+    return out;
+  }
+
+  /** etcd's revision only grows. */
+  etcdRevisionOnlyGrows(w: World): Violation[] {
+    const r = w.etcdRevision();
+    const out = r < this.revision ? [v("etcdRevisionOnlyGrows", `etcd revision went from ${this.revision} to ${r}`)] : [];
+    this.revision = Math.max(this.revision, r);
+    return out;
+  }
+
+  /** Every stateless and stateful core invariant. */
+  check(w: World): Violation[] {
+    return [
+      ...neverRunningWithoutNodeName(w),
+      ...allocatableNeverExceeded(w),
+      ...uniquePodIPs(w),
+      ...this.nodeNameSetOnce(w),
+      ...this.phasesOnlyMoveForward(w),
+      ...this.etcdRevisionOnlyGrows(w),
+    ];
+  }
+}

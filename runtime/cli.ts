@@ -1,0 +1,103 @@
+// The podflow command line. Each subcommand is a thin shell over createCluster and the
+// property checkers; exit codes: 0 ok, 1 a failure or violation, 2 bad usage.
+
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { stringify as toYaml } from "yaml";
+import { createCluster, type Cluster } from "./cluster.js";
+import { ApiError, parseManifests } from "./manifests.js";
+import { renderTable, tableFor } from "./printers.js";
+
+/** Kinds `simulate` prints, in the order kubectl get all (plus nodes and endpoints) prints them. */
+const printedKinds = ["Node", "Pod", "Service", "Endpoints", "Deployment", "ReplicaSet"];
+
+function readManifests(files: string[]): { text: string; source: string }[] {
+  return files.map((f) => ({ text: f === "-" ? readFileSync(0, "utf8") : readFileSync(f, "utf8"), source: f }));
+}
+
+/** Prints the cluster as kubectl get would, kind by kind, then the events. */
+export function printCluster(cluster: Cluster, output: string | undefined, out: (s: string) => void): void {
+  const now = cluster.now();
+  if (output === "yaml" || output === "json") {
+    const items = printedKinds.flatMap((k) => cluster.list(k)).filter((o) => o.metadata.namespace !== "kube-system");
+    const list = { apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items };
+    out(output === "json" ? JSON.stringify(list, null, 4) : toYaml(list));
+    return;
+  }
+  const wide = output === "wide";
+  for (const kind of printedKinds) {
+    const objs = cluster.list(kind).filter((o) => o.metadata.namespace !== "kube-system" && o.metadata.namespace !== "kube-node-lease");
+    if (objs.length === 0) continue;
+    const t = tableFor(kind, objs, { wide, now });
+    out(renderTable(t, { wide }).replace(/^NAME/, kind === "Node" ? "NAME" : "NAME").trimEnd());
+    out("");
+  }
+  const events = cluster.events();
+  if (events.length > 0) {
+    out(renderTable(tableFor("Event", events, { wide: false, now }), {}).trimEnd());
+  }
+}
+
+async function simulate(files: string[], opts: { nodes: string; seed: string; output?: string; traceDiagram?: string; trace?: string }, io: IO): Promise<number> {
+  const docs = readManifests(files);
+  const objs: { obj: any; source: string }[] = [];
+  for (const d of docs) for (const obj of parseManifests(d.text, d.source)) objs.push({ obj, source: d.source });
+  const seed = Number(opts.seed);
+  const cluster = createCluster({ nodes: Number(opts.nodes), seed, clock: "simulated" });
+  try {
+    for (const { obj, source } of objs) {
+      const [r] = await cluster.apply([obj], source);
+      if (!opts.output || opts.output === "wide") io.err(`${r!.kind.toLowerCase()}/${r!.name} ${r!.action}`);
+    }
+    await cluster.settle();
+    printCluster(cluster, opts.output, io.out);
+    if (opts.trace) {
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(opts.trace, cluster.runtime.traceJsonl());
+    }
+    if (opts.traceDiagram) {
+      const { writeFileSync } = await import("node:fs");
+      const { traceToSequenceDiagram } = await import("./docs/sequence.js");
+      writeFileSync(opts.traceDiagram, "```mermaid\n" + traceToSequenceDiagram([...cluster.trace()], { title: `podflow simulate ${files.join(" ")} --seed ${seed}` }) + "\n```\n");
+    }
+    return 0;
+  } finally {
+    await cluster.stop();
+  }
+}
+
+export interface IO {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** Runs the CLI with argv (as process.argv); resolves to the exit code. */
+export async function main(argv: string[], io: IO = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {
+  const program = new Command();
+  let code = 0;
+  program.name("podflow").description("An executable reference model of how Kubernetes creates, runs and deletes a Pod.").exitOverride();
+  program.configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  program
+    .command("simulate")
+    .description("apply manifests to a simulated cluster, run to settle, print it like kubectl get")
+    .requiredOption("-f, --filename <files...>", "manifest files (YAML or JSON, many documents); - reads stdin")
+    .option("--nodes <n>", "number of nodes", "3")
+    .option("--seed <s>", "seed of every random choice", "1")
+    .addOption(new Option("-o, --output <format>", "output format").choices(["wide", "yaml", "json"]))
+    .option("--trace <file>", "write the trace as JSON lines")
+    .option("--trace-diagram <file>", "write the run as a Mermaid sequence diagram")
+    .action(async (opts) => {
+      code = await simulate(opts.filename, opts, io);
+    });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof ApiError) {
+      io.err(`Error from server (${e.status.reason}): ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  return code;
+}

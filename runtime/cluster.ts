@@ -1,0 +1,318 @@
+// createCluster: the public facade over the runtime. It starts etcd, the API server and the
+// components, bootstraps what a fresh cluster has (namespaces, the kubernetes Service), and
+// speaks to the API server as kubectl does, through the same channels as every component.
+
+import type { Status } from "kubernetes-types/meta/v1";
+import type { Node } from "kubernetes-types/core/v1";
+import { etcdMachine } from "../machines/etcd/etcd.machine.js";
+import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
+import type { ApiRequest, ApiResponse } from "../machines/messages.js";
+import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
+import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
+import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
+import type { UserInfo } from "../machines/apiserver/authz.js";
+import { seedFor } from "../machines/common/prng.js";
+import { Runtime } from "./runtime.js";
+import { etcdPolicy } from "./policy.js";
+import { ApiError, parseManifests, precheck } from "./manifests.js";
+import { components, type ComponentSet } from "./components.js";
+
+export interface ClusterOptions {
+  /** a count of nodes, or v1 Node objects (labels, taints, allocatable, podCIDR) */
+  nodes?: number | Node[];
+  seed?: number;
+  clock?: "simulated" | "live";
+  /** live clock only: simulated ms per wall ms */
+  speed?: number;
+  trace?: boolean;
+  /** extra image repositories and their tags, for the simulated registry */
+  registry?: Record<string, string[]>;
+  /** start without the controllers/kubelets (foundation tests) */
+  only?: Array<"etcd" | "apiserver">;
+}
+
+export interface ApplyResult {
+  kind: string;
+  name: string;
+  namespace?: string;
+  action: "created" | "configured" | "unchanged";
+  object: any;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+
+export class Cluster {
+  readonly runtime: Runtime;
+  readonly seed: number;
+  readonly tokens: Record<string, UserInfo>;
+  readonly adminToken: string;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (r: ApiResponse) => void>();
+  private readonly responses = new Map<number, ApiResponse>();
+  private readonly watchHandlers = new Map<number, (ev: any) => void>();
+  private liveTimer: NodeJS.Timeout | undefined;
+  readonly live: boolean;
+  readonly set: ComponentSet;
+  private readonly speed: number;
+
+  constructor(opts: ClusterOptions = {}) {
+    this.seed = opts.seed ?? 1;
+    this.live = opts.clock === "live";
+    this.speed = opts.speed ?? 1;
+    this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? true, policy: etcdPolicy });
+    const nodes = normalizeNodes(opts.nodes ?? 1);
+    this.adminToken = token(this.seed, "admin");
+    this.tokens = { [this.adminToken]: { name: "admin", groups: ["system:masters", "system:authenticated"] } };
+    this.set = components(nodes, this.seed, opts);
+    for (const c of this.set.identities) this.tokens[c.token] = c.user;
+    this.runtime.external("kubectl", (msg) => this.onMessage(msg));
+    this.runtime.spawn("etcd", etcdMachine);
+    this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver") });
+    this.bootstrap();
+    if (!opts.only) this.set.start(this.runtime);
+    if (this.live) this.startLive();
+    else this.runtime.drainMessages();
+  }
+
+  private bootstrap(): void {
+    for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
+      this.requestSync({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
+    }
+    // The API server's own Service: the first address of the service CIDR.
+    this.requestSync({
+      verb: "create", group: "", resource: "services", namespace: "default",
+      body: { apiVersion: "v1", kind: "Service", metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } }, spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] } },
+    });
+  }
+
+  private onMessage(msg: any): void {
+    if (msg.type === "ApiResponse") {
+      const w = this.waiting.get(msg.id);
+      if (w) {
+        this.waiting.delete(msg.id);
+        w(msg);
+      } else this.responses.set(msg.id, msg);
+    } else if (msg.type === "WatchEvent") {
+      this.watchHandlers.get(msg.watchId)?.(msg);
+    }
+  }
+
+  /** Sends a request as the admin user; on the simulated clock it runs the system until the answer arrives. */
+  requestSync(req: Omit<ApiRequest, "type" | "id">): ApiResponse {
+    const id = this.nextId++;
+    this.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id, token: this.adminToken, ...req });
+    this.runtime.runUntil(() => this.responses.has(id), `the response to ${req.verb} ${req.resource}`);
+    const r = this.responses.get(id)!;
+    this.responses.delete(id);
+    return r;
+  }
+
+  /** Sends a request with any token (the HTTP front end); resolves when the API server answers. */
+  request(req: Omit<ApiRequest, "type" | "id">): Promise<ApiResponse> {
+    if (!this.live) return Promise.resolve(this.requestSync({ token: this.adminToken, ...req }));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id, token: this.adminToken, ...req });
+    });
+  }
+
+  /** Opens a watch for the HTTP front end; returns a function that closes it. */
+  watch(req: Omit<ApiRequest, "type" | "id" | "watchId" | "verb">, onEvent: (ev: any) => void): () => void {
+    const watchId = this.nextId++;
+    this.watchHandlers.set(watchId, onEvent);
+    this.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id: this.nextId++, token: this.adminToken, verb: "watch", watchId, ...req });
+    return () => {
+      this.watchHandlers.delete(watchId);
+      this.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id: this.nextId++, token: this.adminToken, verb: "unwatch", group: req.group, resource: req.resource, watchId });
+    };
+  }
+
+  private startLive(): void {
+    let wall = performance.now();
+    this.liveTimer = setInterval(() => {
+      const t = performance.now();
+      const ms = (t - wall) * this.speed;
+      wall = t;
+      this.runtime.advance(ms);
+    }, 5);
+  }
+
+  /** Like kubectl apply: creates what is missing, patches what changed since the last apply. */
+  async apply(input: string | object | object[], source = "<input>"): Promise<ApplyResult[]> {
+    const objs = typeof input === "string" ? parseManifests(input, source) : Array.isArray(input) ? input : [input];
+    const rs = precheck(objs, source);
+    const results: ApplyResult[] = [];
+    const errors: ApiError[] = [];
+    for (const [i, obj] of objs.entries()) {
+      try {
+        results.push(await this.applyOne(obj as any, rs[i]!));
+      } catch (e) {
+        if (e instanceof ApiError) errors.push(e);
+        else throw e;
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new ApiError({ ...errors[0]!.status, message: errors.map((e) => e.message).join("\n") });
+    return results;
+  }
+
+  private async applyOne(obj: any, r: ResourceInfo): Promise<ApplyResult> {
+    const namespace = r.namespaced ? obj.metadata?.namespace ?? "default" : undefined;
+    const desired = structuredClone(obj);
+    const lastApplied = JSON.stringify(desired);
+    const annotated = { ...desired, metadata: { ...desired.metadata, annotations: { ...(desired.metadata?.annotations ?? {}), [lastAppliedAnnotation]: lastApplied + "\n" } } };
+    const name = obj.metadata?.name;
+    const base = { group: r.group, resource: r.resource, ...(namespace ? { namespace } : {}) };
+    const live = name ? await this.request({ ...base, verb: "get", name }) : undefined;
+    if (!live || !live.ok) {
+      if (live && !live.ok && live.code !== 404) throw new ApiError(live.status);
+      const res = await this.request({ ...base, verb: "create", body: annotated });
+      if (!res.ok) throw new ApiError(res.status);
+      return { kind: r.kind, name: res.object.metadata.name, ...(namespace ? { namespace } : {}), action: "created", object: res.object };
+    }
+    const previous = live.object.metadata.annotations?.[lastAppliedAnnotation];
+    if (previous && previous.trim() === lastApplied) return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "unchanged", object: live.object };
+    const patch = threeWayPatch(previous ? JSON.parse(previous) : {}, annotated);
+    const res = await this.request({ ...base, verb: "patch", name, patchType: "strategic", body: patch });
+    if (!res.ok) throw new ApiError(res.status);
+    return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "configured", object: res.object };
+  }
+
+  /** Deletes an object (gracefully for pods, as kubectl delete does). */
+  async delete(kind: string, name: string, namespace?: string, opts: { gracePeriodSeconds?: number; propagationPolicy?: "Orphan" | "Background" | "Foreground" } = {}): Promise<any> {
+    const r = mustResource(kind);
+    const res = await this.request({ verb: "delete", group: r.group, resource: r.resource, name, ...(r.namespaced ? { namespace: namespace ?? "default" } : {}), ...opts });
+    if (!res.ok) throw new ApiError(res.status);
+    return res.object;
+  }
+
+  /** Runs until nothing is pending: no message in flight and no work timer (heartbeats and running workloads don't count). */
+  async settle(): Promise<void> {
+    this.runtime.settle();
+  }
+
+  /** Moves the simulated clock forward by ms, running everything due on the way. */
+  advance(ms: number): void {
+    this.runtime.advance(ms);
+  }
+
+  /** A v1 object as stored (with its resourceVersion), or undefined. */
+  get(kind: string, name: string, namespace?: string): any {
+    const r = mustResource(kind);
+    const cache = this.cache();
+    for (const obj of candidates(cache, r)) {
+      if (obj.metadata.name === name && (!r.namespaced || obj.metadata.namespace === (namespace ?? "default"))) return obj;
+    }
+    return undefined;
+  }
+
+  /** Objects of a kind, filtered like kubectl get -l / --field-selector, in etcd key order. */
+  list(kind: string, opts: ListOptions = {}): any[] {
+    const r = mustResource(kind);
+    const scope: any = { namespace: r.namespaced ? opts.namespace : undefined };
+    if (opts.labelSelector) {
+      const p = parseSelector(opts.labelSelector);
+      if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: `unable to parse requirement: ${p.error}` });
+      scope.labelReqs = p;
+    }
+    if (opts.fieldSelector) {
+      const p = parseFieldSelector(opts.fieldSelector);
+      if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: p.error });
+      scope.fieldReqs = p;
+    }
+    const out = [...candidates(this.cache(), r)].filter((o) => matches(scope, o));
+    return out.sort((a, b) => {
+      const ka = `${a.metadata.namespace ?? ""}/${a.metadata.name}`;
+      const kb = `${b.metadata.namespace ?? ""}/${b.metadata.name}`;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+  }
+
+  /** v1 Events, oldest first, like kubectl get events --sort-by=lastTimestamp. */
+  events(opts: ListOptions = {}): any[] {
+    return this.list("Event", opts).sort((a, b) => (a.lastTimestamp ?? "").localeCompare(b.lastTimestamp ?? "") || a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  /** The recorded trace. */
+  trace() {
+    return this.runtime.trace();
+  }
+
+  /** Simulated time now (ms since the epoch). */
+  now(): number {
+    return this.runtime.now;
+  }
+
+  private cache() {
+    return this.runtime.snapshot("apiserver").context.cache;
+  }
+
+  async stop(): Promise<void> {
+    if (this.liveTimer) clearInterval(this.liveTimer);
+    this.runtime.stopAll();
+  }
+
+  /** The fields a field selector sees on an object (for tools that filter like the API server). */
+  static fields(obj: any): Record<string, string> {
+    return objectFields(obj);
+  }
+}
+
+function mustResource(kind: string): ResourceInfo {
+  const r = resourceForKind(kind);
+  if (!r) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 404, reason: "NotFound", message: `the server doesn't have a resource type "${kind}"` });
+  return r;
+}
+
+function token(seed: number, who: string): string {
+  return `podflow-${who}-${seedFor(seed, who).toString(16).padStart(8, "0")}`;
+}
+
+/** A patch that sets what the new configuration says and deletes what the last applied one set and the new one dropped. */
+export function threeWayPatch(last: any, desired: any): any {
+  const patch: any = {};
+  for (const [k, v] of Object.entries(desired)) {
+    const lv = last?.[k];
+    if (isPlain(v) && isPlain(lv)) patch[k] = threeWayPatch(lv, v);
+    else patch[k] = v;
+  }
+  if (isPlain(last)) for (const k of Object.keys(last)) if (!(k in desired)) patch[k] = null;
+  return patch;
+}
+
+function isPlain(v: unknown): v is Record<string, any> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Nodes from a count (node-1..node-N, 4 cpu, 16Gi, 110 pods) or from given objects. */
+export function normalizeNodes(nodes: number | Node[]): Node[] {
+  if (Array.isArray(nodes)) return nodes;
+  const out: Node[] = [];
+  for (let i = 1; i <= nodes; i++) {
+    // A kind-sized worker: 4 cpu, 16Gi, 110 pods (the kubelet's default maxPods).
+    const capacity = { cpu: "4", memory: "16Gi", pods: "110", "ephemeral-storage": "100Gi" };
+    out.push({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name: `node-${i}`, labels: { "kubernetes.io/hostname": `node-${i}`, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" } },
+      status: { capacity, allocatable: capacity },
+    });
+  }
+  return out;
+}
+
+/** Creates a cluster. See the README for the contract. */
+export function createCluster(opts: ClusterOptions = {}): Cluster {
+  return new Cluster(opts);
+}
+
+export { apiVersionOf, ApiError };
+export type { Status };

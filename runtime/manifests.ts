@@ -1,0 +1,66 @@
+// Reading manifests as kubectl does: YAML or JSON, many documents, List objects unwrapped;
+// each object checked for a kind podflow serves and a name before anything is sent.
+
+import { parseAllDocuments } from "yaml";
+import type { Status } from "kubernetes-types/meta/v1";
+import { resourceForKind, apiVersionOf, type ResourceInfo } from "../machines/apiserver/resources.js";
+
+/** An error with the Status a client would print. */
+export class ApiError extends Error {
+  constructor(public status: Status) {
+    super(status.message ?? status.reason ?? "error");
+  }
+  get code(): number {
+    return this.status.code ?? 500;
+  }
+}
+
+function clientError(message: string, reason = "BadRequest", code = 400): ApiError {
+  return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
+}
+
+/** Parses one or more YAML/JSON documents into objects; throws an ApiError naming the bad document. */
+export function parseManifests(text: string, source = "<input>"): any[] {
+  const docs = parseAllDocuments(text, { uniqueKeys: true });
+  const out: any[] = [];
+  for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: line ${(e.linePos?.[0]?.line ?? 0)}: ${e.message.split("\n")[0]}`);
+    }
+    const v = doc.toJS();
+    if (v === null || v === undefined) continue;
+    if (typeof v !== "object" || Array.isArray(v)) throw clientError(`error parsing ${source}: document ${i + 1} is not an object`);
+    out.push(...unwrapList(v));
+  }
+  return out;
+}
+
+function unwrapList(v: any): any[] {
+  if (typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items)) return v.items.flatMap(unwrapList);
+  return [v];
+}
+
+/** The resource of an object, or the error kubectl gives for a kind it cannot map. */
+export function resourceOf(obj: any, source = "<input>"): ResourceInfo {
+  if (typeof obj.kind !== "string" || obj.kind === "") throw clientError(`error validating data: [apiVersion not set, kind not set]; Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
+  if (typeof obj.apiVersion !== "string" || obj.apiVersion === "") throw clientError(`error validating "${source}": error validating data: apiVersion not set`);
+  const r = resourceForKind(obj.kind);
+  if (!r || apiVersionOf(r) !== obj.apiVersion) {
+    const name = obj.metadata?.name ?? "";
+    const ns = obj.metadata?.namespace ?? "";
+    throw clientError(`resource mapping not found for name: "${name}" namespace: "${ns}" from "${source}": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"\nensure CRDs are installed first`, "NotFound", 404);
+  }
+  return r;
+}
+
+/** Checks what kubectl checks before sending: a kind it can map, and a name (apply needs one). */
+export function precheck(objs: any[], source = "<input>", needName = true): ResourceInfo[] {
+  return objs.map((o) => {
+    const r = resourceOf(o, source);
+    if (needName && (typeof o.metadata?.name !== "string" || o.metadata.name === "") && !o.metadata?.generateName) {
+      throw clientError(`error when retrieving current configuration of:\nResource: "${r.group ? r.group + "/" : ""}${r.version}, Resource=${r.resource}", GroupVersionKind: "${o.apiVersion}, Kind=${o.kind}"\nfrom server for: "${source}": resource name may not be empty`);
+    }
+    return r;
+  });
+}
