@@ -89,6 +89,32 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
     .action(async (opts) => {
       code = await simulate(opts.filename, opts, io);
     });
+  program
+    .command("docs")
+    .description("regenerate the docs: statecharts of every machine and flows of seeded runs")
+    .option("--out <dir>", "output directory", "docs")
+    .action(async (opts) => {
+      const { generateDocs } = await import("./docs/generate.js");
+      const files = await generateDocs(opts.out);
+      io.err(`wrote ${files.length} files under ${opts.out}`);
+    });
+  program
+    .command("describe")
+    .description("describe a part of the model")
+    .command("machine <name>")
+    .description("print a machine's states and transitions (the component name: etcd, apiserver, scheduler, kubelet...)")
+    .option("--diagram", "draw boxes instead of the indented tree")
+    .action(async (name: string, opts: { diagram?: boolean }) => {
+      const { findMachine } = await import("./docs/generate.js");
+      const { machineAscii } = await import("./docs/statechart.js");
+      const found = await findMachine(name);
+      if (!found.machine) {
+        io.err(`error: unknown machine "${name}"; known machines: ${found.names.join(", ")}`);
+        code = 2;
+        return;
+      }
+      io.out(machineAscii(found.machine, { style: opts.diagram ? "diagram" : "tree" }).trimEnd());
+    });
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -16,6 +16,10 @@ import { Runtime } from "./runtime.js";
 import { etcdPolicy } from "./policy.js";
 import { ApiError, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
+// networking views
+import { Rng } from "../machines/common/prng.js";
+import { pickBackend, type ProxyRule } from "../machines/kube-proxy/kube-proxy.logic.js";
+import { resolveName as answerName, type DNSAnswer } from "../machines/dns/dns.logic.js";
 
 export interface ClusterOptions {
   /** a count of nodes, or v1 Node objects (labels, taints, allocatable, podCIDR) */
@@ -82,14 +86,17 @@ export class Cluster {
   }
 
   private bootstrap(): void {
+    const must = (r: ApiResponse) => {
+      if (!r.ok) throw new ApiError(r.status);
+    };
     for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
-      this.requestSync({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
+      must(this.requestSync({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } }));
     }
     // The API server's own Service: the first address of the service CIDR.
-    this.requestSync({
+    must(this.requestSync({
       verb: "create", group: "", resource: "services", namespace: "default",
       body: { apiVersion: "v1", kind: "Service", metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } }, spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] } },
-    });
+    }));
   }
 
   private onMessage(msg: any): void {
@@ -263,6 +270,39 @@ export class Cluster {
   /** The fields a field selector sees on an object (for tools that filter like the API server). */
   static fields(obj: any): Record<string, string> {
     return objectFields(obj);
+  }
+
+  // networking views
+  /** One seeded generator per node's kube-proxy, so backend draws replay with the cluster's seed. */
+  private readonly proxyDraws = new Map<string, Rng>();
+
+  /** The load-balancing rules kube-proxy on this node has programmed (empty before its first sync). */
+  proxyRules(node: string): ProxyRule[] {
+    return this.runtime.snapshot(`kube-proxy/${node}`)?.context.rules ?? [];
+  }
+
+  /**
+   * Where a connection from this node to "10.96.x.y:port" (TCP unless "/UDP" or "/SCTP" is given)
+   * goes: a backend "ip:port" picked as the node's rules pick, or undefined when the Service has no
+   * endpoints or no rule matches (the connection is refused).
+   */
+  resolve(node: string, address: string): string | undefined {
+    const frontend = /\/(TCP|UDP|SCTP)$/.test(address) ? address : `${address}/TCP`;
+    const rule = this.proxyRules(node).find((r) => r.frontend === frontend);
+    if (!rule) return undefined;
+    let rng = this.proxyDraws.get(node);
+    if (!rng) {
+      rng = new Rng(seedFor(this.seed, `kube-proxy/${node}/draws`));
+      this.proxyDraws.set(node, rng);
+    }
+    const draw = rng;
+    return pickBackend(rule, () => draw.next());
+  }
+
+  /** Cluster DNS's answer for a name: fully qualified, or searched as a pod in `namespace` would (ndots:5). */
+  resolveName(name: string, namespace?: string): DNSAnswer {
+    const zone = this.runtime.snapshot("coredns")?.context.zone ?? { domain: "cluster.local", records: {} };
+    return answerName(zone, name, namespace);
   }
 }
 

@@ -4,7 +4,22 @@ import type { Node } from "kubernetes-types/core/v1";
 import type { UserInfo } from "../machines/apiserver/authz.js";
 import { seedFor } from "../machines/common/prng.js";
 import type { Runtime } from "./runtime.js";
+// [node agent]
+import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
+import { criMachine } from "../machines/cri/cri.machine.js";
+import { cniMachine } from "../machines/cni/cni.machine.js";
+import { podCIDRFor } from "../machines/cni/ipam.js";
+import type { ExtraRegistry } from "../machines/cri/registry.js";
+// [/node agent]
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
+// [apps]
+import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
+// [/apps]
+// [networking]
+import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
+import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
+import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
+import { dnsMachine } from "../machines/dns/dns.machine.js";
 
 export interface Identity {
   address: string;
@@ -32,6 +47,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown): Compone
     const name = n.metadata!.name!;
     identities.push(identity(seed, `kubelet/${name}`, { name: `system:node:${name}`, groups: ["system:nodes", "system:authenticated"] }));
   }
+  // [networking] kube-proxy runs as system:kube-proxy on every node, CoreDNS as system:kube-dns
+  for (const n of nodes) identities.push(identity(seed, `kube-proxy/${n.metadata!.name!}`, { name: "system:kube-proxy", groups: ["system:authenticated"] }));
+  identities.push(identity(seed, "coredns", { name: "system:kube-dns", groups: ["system:serviceaccounts", "system:authenticated"] }));
+  // [/networking]
   const admin = { name: "admin" };
   void admin;
   return {
@@ -43,14 +62,27 @@ export function components(nodes: Node[], seed: number, _opts: unknown): Compone
       // [scheduler]
       rt.spawn("scheduler", schedulerMachine, { token: tokenOf("scheduler"), seed: seedFor(seed, "scheduler") });
 
-      // [node agent] spawn kubelet/<node>, cri/<node>, cni/<node> here
-      // Until a kubelet registers it, a node is an object the cluster creates at start.
-      let id = 1_000_000;
-      for (const n of nodes) {
-        rt.send("kubectl", "apiserver", { type: "ApiRequest", id: id++, token: tokenOf(`kubelet/${n.metadata!.name}`), verb: "create", group: "", resource: "nodes", body: { apiVersion: "v1", kind: "Node", ...n } });
+      // [node agent] kubelet/<node>, cri/<node>, cni/<node>: the kubelet registers its own Node
+      for (const [i, n] of nodes.entries()) {
+        const name = n.metadata!.name!;
+        const podCIDR = n.spec?.podCIDR ?? podCIDRFor("10.244.0.0/16", i);
+        const registry = (_opts as { registry?: ExtraRegistry } | undefined)?.registry;
+        rt.spawn(`cni/${name}`, cniMachine, { node: name, podCIDR });
+        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}) });
+        rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, podCIDR, token: tokenOf(`kubelet/${name}`), now: rt.now });
       }
+      // [/node agent]
 
       // [controllers] spawn controller actors here
+      // [apps] kube-controller-manager's ReplicaSet, Deployment, garbage collector and node lifecycle controllers
+      rt.spawn("replicaset-controller", replicaSetControllerMachine, { token: tokenOf("controller-manager"), address: "replicaset-controller" });
+      // [/apps]
+      // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy per node, CoreDNS
+      rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });
+      rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });
+      for (const n of nodes) rt.spawn(`kube-proxy/${n.metadata!.name!}`, kubeProxyMachine, { token: tokenOf(`kube-proxy/${n.metadata!.name!}`), nodeName: n.metadata!.name! });
+      rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns") });
+      // [/networking]
     },
   };
 }

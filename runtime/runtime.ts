@@ -17,6 +17,8 @@ interface Channel {
   head: number;
   /** index in Runtime.ready, or -1 when empty */
   readyIndex: number;
+  /** fault hook: the channel delivers nothing before this time (FIFO is kept) */
+  cloggedUntil?: number;
 }
 
 interface Timer {
@@ -27,6 +29,8 @@ interface Timer {
   event: { type: string; [k: string]: unknown };
   background: boolean;
   canceled: boolean;
+  /** a runtime callback (fault hooks) instead of an event to an actor */
+  fn?: () => void;
 }
 
 interface ActorEntry {
@@ -51,7 +55,15 @@ export interface RuntimeOptions {
   policy?: ChannelPolicy;
   /** bound on messages delivered by one settle() before it fails by name */
   maxStepsPerSettle?: number;
+  /** replaces the seeded chooser: given n > 1 ready channels, the index of the one to deliver */
+  choose?: (n: number) => number;
 }
+
+/** Sees a message before it is queued; returns true when it took the message (dropped, held or duplicated it). */
+export type SendHook = (from: Address, to: Address, msg: { type: string; [k: string]: any }) => boolean;
+
+/** Sees every delivered message, before the observers run. */
+export type DeliveryHook = (from: Address, to: Address, msg: any) => void;
 
 /** Raised when a bounded loop exceeds its bound; the name says which. */
 export class BoundExceeded extends Error {
@@ -84,6 +96,14 @@ export class Runtime {
   private failure: Error | undefined;
   /** observers called after every delivery (invariant checks) */
   readonly observers: Array<(rt: Runtime) => void> = [];
+  /** fault hook on every send (undefined when faults are off: the hot path stays one check) */
+  sendHook: SendHook | undefined;
+  /** called with every delivered message (watch-order invariants) */
+  readonly deliveryHooks: DeliveryHook[] = [];
+  /** when set, picks the ready channel instead of the seeded chooser (fast-check, the model checker) */
+  choose: ((n: number) => number) | undefined;
+  private readonly opts: RuntimeOptions;
+  private readonly spawned = new Map<Address, { machine: AnyStateMachine; input: unknown }>();
 
   constructor(opts: RuntimeOptions) {
     this.seed = opts.seed;
@@ -92,6 +112,8 @@ export class Runtime {
     this.traceOn = opts.trace ?? true;
     this.policy = opts.policy;
     this.maxSteps = opts.maxStepsPerSettle ?? 50_000_000;
+    this.choose = opts.choose;
+    this.opts = opts;
   }
 
   /** Starts an actor from a machine at an address. */
@@ -102,8 +124,16 @@ export class Runtime {
     ref.on("effects", (fx: Effects) => this.perform(address, fx));
     ref.subscribe({ error: (err: unknown) => this.fail(new Error(`actor ${address} failed: ${(err as Error)?.stack ?? err}`)) });
     this.actors.set(address, entry);
+    this.spawned.set(address, { machine, input });
     ref.start();
     this.recordState(entry);
+  }
+
+  /** Restarts an actor from the machine and input it was first spawned with (crash, then start afresh). */
+  revive(address: Address): void {
+    const s = this.spawned.get(address);
+    if (!s) throw new Error(`actor ${address} was never spawned`);
+    this.restart(address, s.machine, s.input);
   }
 
   /** Registers an endpoint that is not a machine (it receives messages through a callback). */
@@ -149,6 +179,12 @@ export class Runtime {
       this.record({ kind: "refused", from, to, type: msg.type, why });
       return;
     }
+    if (this.sendHook !== undefined && this.sendHook(from, to, msg)) return;
+    this.post(from, to, msg);
+  }
+
+  /** Queues a message on its channel, past the policy and the send hook (faults re-send through here). */
+  post(from: Address, to: Address, msg: { type: string; [k: string]: any }): void {
     const key = `${from}>${to}`;
     let ch = this.channels.get(key);
     if (!ch) {
@@ -156,7 +192,7 @@ export class Runtime {
       this.channels.set(key, ch);
     }
     ch.queue.push(msg);
-    if (ch.readyIndex < 0) {
+    if (ch.readyIndex < 0 && ch.cloggedUntil === undefined) {
       ch.readyIndex = this.ready.length;
       this.ready.push(ch);
     }
@@ -167,6 +203,49 @@ export class Runtime {
     let n = 0;
     for (const ch of this.ready) n += ch.queue.length - ch.head;
     return n;
+  }
+
+  /** Messages queued anywhere, clogged channels included. */
+  get queued(): number {
+    let n = 0;
+    for (const ch of this.channels.values()) n += ch.queue.length - ch.head;
+    return n;
+  }
+
+  /** Keys (`from>to`) of the ready channels, in the order the chooser indexes them. */
+  readyKeys(): string[] {
+    return this.ready.map((c) => c.key);
+  }
+
+  /** Holds a channel for ms of simulated time: nothing crosses it, order is kept, then it flows again. */
+  clog(from: Address, to: Address, ms: number): void {
+    const key = `${from}>${to}`;
+    let ch = this.channels.get(key);
+    if (!ch) {
+      ch = { key, from, to, queue: [], head: 0, readyIndex: -1 };
+      this.channels.set(key, ch);
+    }
+    const until = this.now + ms;
+    if (ch.cloggedUntil !== undefined && ch.cloggedUntil >= until) return;
+    ch.cloggedUntil = until;
+    this.unready(ch);
+    const c = ch;
+    this.later(ms, () => {
+      if (c.cloggedUntil === undefined || c.cloggedUntil > this.now) return;
+      c.cloggedUntil = undefined;
+      if (c.queue.length > c.head && c.readyIndex < 0) {
+        c.readyIndex = this.ready.length;
+        this.ready.push(c);
+      }
+    });
+  }
+
+  /** Runs fn after ms of simulated time, as a work timer (settle waits for it). */
+  later(ms: number, fn: () => void, background = false): void {
+    const t: Timer = { at: this.now + ms, seq: this.timerSeq++, owner: "", key: `@${this.timerSeq}`, event: { type: "RuntimeCallback" }, background, canceled: false, fn };
+    this.timerByKey.set(`|${t.key}`, t);
+    this.timers.push(t);
+    if (!background) this.workTimers++;
   }
 
   /** True when some channel has a message to deliver. */
@@ -182,7 +261,8 @@ export class Runtime {
   /** Delivers one message from a channel the chooser picks. Returns false when none is ready. */
   step(): boolean {
     if (this.ready.length === 0) return false;
-    const ch = this.ready.length === 1 ? this.ready[0]! : this.ready[this.chooser.int(this.ready.length)]!;
+    const n = this.ready.length;
+    const ch = n === 1 ? this.ready[0]! : this.ready[this.choose !== undefined ? this.choose(n) : this.chooser.int(n)]!;
     const msg = ch.queue[ch.head];
     ch.queue[ch.head++] = undefined;
     if (ch.head === ch.queue.length) this.drain(ch);
@@ -197,6 +277,10 @@ export class Runtime {
   private drain(ch: Channel): void {
     ch.queue = [];
     ch.head = 0;
+    this.unready(ch);
+  }
+
+  private unready(ch: Channel): void {
     if (ch.readyIndex >= 0) {
       const last = this.ready.pop()!;
       if (last !== ch) {
@@ -210,6 +294,7 @@ export class Runtime {
   private deliver(from: Address, to: Address, msg: any): void {
     this.delivered++;
     if (this.traceOn) this.record({ kind: "deliver", from, to, type: msg.type, summary: summarize(msg) });
+    for (const h of this.deliveryHooks) h(from, to, msg);
     const ext = this.externals.get(to);
     if (ext) {
       ext(msg, from);
@@ -283,6 +368,11 @@ export class Runtime {
     const t = this.timers.pop()!;
     this.cancelTimer(t);
     if (t.at > this.now) this.now = t.at;
+    if (t.fn !== undefined) {
+      t.fn();
+      this.check();
+      return true;
+    }
     const e = this.actors.get(t.owner);
     if (e) {
       const ev: any = { ...t.event, from: t.owner, now: this.now };
@@ -362,6 +452,52 @@ export class Runtime {
   /** The trace as JSON lines. */
   traceJsonl(): string {
     return this.entries.map((e) => JSON.stringify(e)).join("\n") + (this.entries.length ? "\n" : "");
+  }
+
+  /**
+   * An independent copy of this runtime at this instant (the model checker's branch point):
+   * actor contexts and queued messages are deep-copied, since logic mutates them in place.
+   * Hooks, observers and fault callbacks are not copied; tracing is off in the copy.
+   */
+  fork(): Runtime {
+    const rt = new Runtime({ ...this.opts, trace: false });
+    rt.now = this.now;
+    rt.chooser.state = this.chooser.state;
+    rt.timerSeq = this.timerSeq;
+    rt.delivered = this.delivered;
+    rt.refused = this.refused;
+    rt.choose = this.choose;
+    for (const [a, h] of this.externals) rt.externals.set(a, h);
+    for (const [a, s] of this.spawned) rt.spawned.set(a, s);
+    for (const e of this.actors.values()) {
+      const snapshot = structuredClone((e.ref as any).getPersistedSnapshot());
+      const ref = createActor(e.machine, { input: e.input, id: e.address, snapshot });
+      const entry: ActorEntry = { address: e.address, machine: e.machine, input: e.input, ref, lastValue: e.lastValue };
+      ref.on("effects", (fx: Effects) => rt.perform(e.address, fx));
+      ref.subscribe({ error: (err: unknown) => rt.fail(new Error(`actor ${e.address} failed: ${(err as Error)?.stack ?? err}`)) });
+      rt.actors.set(e.address, entry);
+      ref.start();
+    }
+    // Ready channels first, in the same order, so chooser indexes mean the same in the copy.
+    const order = [...this.ready, ...[...this.channels.values()].filter((c) => c.readyIndex < 0)];
+    for (const ch of order) {
+      if (ch.queue.length === ch.head && ch.cloggedUntil === undefined) continue;
+      const copy: Channel = { key: ch.key, from: ch.from, to: ch.to, queue: structuredClone(ch.queue.slice(ch.head)), head: 0, readyIndex: -1 };
+      if (ch.cloggedUntil !== undefined) copy.cloggedUntil = ch.cloggedUntil;
+      rt.channels.set(ch.key, copy);
+      if (ch.readyIndex >= 0) {
+        copy.readyIndex = rt.ready.length;
+        rt.ready.push(copy);
+      }
+    }
+    for (const t of this.timerByKey.values()) {
+      if (t.fn !== undefined) throw new Error("fork: a fault callback is pending; fork before injecting faults");
+      const c: Timer = { ...t, event: structuredClone(t.event) };
+      rt.timerByKey.set(`${t.owner}|${t.key}`, c);
+      rt.timers.push(c);
+      if (!c.background) rt.workTimers++;
+    }
+    return rt;
   }
 
   stopAll(): void {

@@ -608,7 +608,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): void {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return;
   const operation = cur.old ? "UPDATE" : "CREATE";
-  cur.obj = mutate(cur.obj, { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx) });
+  cur.obj = mutate(cur.obj, { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx), ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}) } as Parameters<typeof mutate>[1]);
 }
 
 function priorityClasses(ctx: ApiServerContext): Map<string, number> {

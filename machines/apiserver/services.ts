@@ -16,7 +16,8 @@ export interface ServiceAllocators {
 
 /** Allocators over 10.96.0.0/12 (10.96.0.1 kept for the `kubernetes` Service) and 30000-32767. */
 export function newServiceAllocators(seed = 0x5e41ce): ServiceAllocators {
-  return { ips: newClusterIPAllocator(), ports: newNodePortAllocator(), rng: new Rng(seed) };
+  // 10.96.0.1 is not pre-reserved: the bootstrap creates the `kubernetes` Service with it explicitly.
+  return { ips: newClusterIPAllocator(undefined, { reserveKubernetesServiceIP: false }), ports: newNodePortAllocator(), rng: new Rng(seed) };
 }
 
 function fieldErrorFrom(message: string, field: string, value: unknown): FieldError {

@@ -112,3 +112,15 @@ describe("Status builders, as apimachinery's errors package words them", () => {
     expect(internalError("boom")).toMatchObject({ code: 500, reason: "InternalError", message: "Internal error occurred: boom" });
   });
 });
+
+describe("content negotiation failures", () => {
+  it("lists the accepted media types", async () => {
+    const { notAcceptable, unsupportedMediaType } = await import("./status.js");
+    expect(notAcceptable()).toMatchObject({ code: 406, reason: "NotAcceptable", message: "only the following media types are accepted: application/json, application/yaml" });
+    expect(unsupportedMediaType()).toMatchObject({ code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml" });
+  });
+  it("omits causes from an Invalid with no field errors", () => {
+    expect(invalid(pods, "x", [])).toMatchObject({ message: 'Pod "x" is invalid', details: { name: "x", kind: "Pod" } });
+    expect(invalid(pods, "x", []).details?.causes).toBeUndefined();
+  });
+});

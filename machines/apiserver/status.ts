@@ -200,7 +200,8 @@ export function conflict(r: ResourceInfo, name: string, err: string = Optimistic
 /** 422 Invalid: `Pod "x" is invalid: <aggregate>`, with one cause per field error. */
 export function invalid(r: ResourceInfo, name: string, errs: readonly FieldError[]): Status {
   const causes: StatusCause[] = errs.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
-  const details: NonNullable<Status["details"]> = { name, ...(r.group ? { group: r.group } : {}), kind: r.kind, causes };
+  const details: NonNullable<Status["details"]> = { ...(name ? { name } : {}), ...(r.group ? { group: r.group } : {}), kind: r.kind };
+  if (causes.length > 0) details.causes = causes;
   const head = `${qualifiedKind(r)} ${goQuote(name)} is invalid`;
   return failure(422, "Invalid", errs.length === 0 ? head : `${head}: ${aggregateMessage(errs)}`, details);
 }
@@ -249,8 +250,8 @@ export function notAcceptable(accepted: readonly string[] = ["application/json",
 }
 
 /** 415 UnsupportedMediaType for a request body content type the server does not decode. */
-export function unsupportedMediaType(contentType: string, accepted: readonly string[] = ["application/json", "application/yaml"]): Status {
-  return failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`, { causes: [{ message: contentType }] } as Status["details"]);
+export function unsupportedMediaType(accepted: readonly string[] = ["application/json", "application/yaml"]): Status {
+  return failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`);
 }
 
 /** 500 InternalError: "Internal error occurred: <msg>". */

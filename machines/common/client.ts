@@ -147,8 +147,11 @@ export interface EventSource {
 export function newEvent(involved: any, type: "Normal" | "Warning", reason: string, message: string, source: EventSource, now: number, seq: number): any {
   const m = involved.metadata ?? {};
   const t = rfc3339(now);
-  // client-go names events <object>.<unix nanos in hex>; seq keeps two events of one instant apart
-  const nanos = BigInt(now) * 1_000_000n + BigInt(seq % 1_000_000);
+  // client-go names events <object>.<unix nanos in hex>; the sub-millisecond digits come from the
+  // reporting component and its own counter, so two components' events of one instant stay apart
+  let h = 0;
+  for (const ch of `${source.component}/${source.host ?? ""}`) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
+  const nanos = BigInt(now) * 1_000_000n + BigInt((h % 1000) * 1000 + (seq % 1000));
   const ev: any = {
     apiVersion: "v1",
     kind: "Event",

@@ -60,7 +60,6 @@ export function startInformers(ctx: SchedulerContext, fx: Fx): void {
   startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", fieldSelector: "status.phase!=Succeeded,status.phase!=Failed" });
   startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
   startInformer(ctx.client, fx, PDBS, { group: "policy", resource: "poddisruptionbudgets" });
-  fx.after("flushBackoff", 1_000, { type: "FlushBackoffQ" }, true);
   fx.after("flushUnschedulable", 30_000, { type: "FlushUnschedulablePods" }, true);
 }
 
@@ -141,11 +140,12 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
 export function onWatch(ctx: SchedulerContext, ev: WatchEvent & { now: number }, fx: Fx): void {
   const d = onWatchEvent(ctx.client, fx, ev);
   if (d && d !== "relisted") applyDelta(ctx, ev.watchId, d, ev.now);
-  queueCycle(ctx, fx);
+  queueCycle(ctx, fx, ev.now);
 }
 
-/** Asks ourselves to run one scheduling cycle, unless one is already on its way. */
-export function queueCycle(ctx: SchedulerContext, fx: Fx): void {
+/** Asks ourselves to run one scheduling cycle, unless one is already on its way; arms the back-off flush. */
+export function queueCycle(ctx: SchedulerContext, fx: Fx, now?: number): void {
+  if (now !== undefined) armBackoffFlush(ctx, now, fx);
   if (ctx.cycleQueued || !Q.hasActive(ctx.queue) || !isCacheSynced(ctx)) return;
   ctx.cycleQueued = true;
   fx.send("scheduler", { type: "ScheduleNext" });
@@ -160,7 +160,7 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
     if (!inf) return;
     if (!res.ok) return;
     for (const d of onListed(ctx.client, fx, inf, res.object)) applyDelta(ctx, inf.watchId, d, res.now);
-    queueCycle(ctx, fx);
+    queueCycle(ctx, fx, res.now);
     return;
   }
   if (p.purpose === "bind") {
@@ -177,6 +177,7 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
         const qp: Q.QueuedPod = { key, pod, timestamp: res.now, attempts: 1, backoffUntil: 0 };
         ctx.queue.known.set(key, qp);
         Q.markBackoff(ctx.queue, qp, res.now);
+        queueCycle(ctx, fx, res.now);
       }
     }
   }
@@ -219,7 +220,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     recordEvent(ctx.client, fx, pod, "Warning", "FailedScheduling", message, { component: schedulerName }, now);
     writeUnschedulableStatus(ctx, pod, message, nominated, now, fx);
   }
-  queueCycle(ctx, fx);
+  queueCycle(ctx, fx, now);
 }
 
 function pdbs(ctx: SchedulerContext): any[] {
@@ -243,16 +244,23 @@ function writeUnschedulableStatus(ctx: SchedulerContext, pod: Pod, message: stri
   request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", subresource: "status", namespace: pod.metadata!.namespace, name: pod.metadata!.name, patchType: "strategic", body: { status } }, "status");
 }
 
-/** Every second: pods whose back-off ended go back to activeQ. */
+/** Pods in back-off are pending work: a timer fires when the first back-off ends. */
+function armBackoffFlush(ctx: SchedulerContext, now: number, fx: Fx): void {
+  if (ctx.queue.backoff.size === 0) return;
+  let first = Infinity;
+  for (const qp of ctx.queue.backoff.values()) first = Math.min(first, qp.backoffUntil);
+  fx.after("flushBackoff", Math.max(0, first - now), { type: "FlushBackoffQ" });
+}
+
+/** Pods whose back-off ended go back to activeQ. */
 export function flushBackoff(ctx: SchedulerContext, now: number, fx: Fx): void {
   Q.flushBackoffCompleted(ctx.queue, now);
-  fx.after("flushBackoff", 1_000, { type: "FlushBackoffQ" }, ctx.queue.backoff.size === 0);
-  queueCycle(ctx, fx);
+  queueCycle(ctx, fx, now);
 }
 
 /** Every 30 seconds: pods unschedulable for 5 minutes try again. */
 export function flushUnschedulable(ctx: SchedulerContext, now: number, fx: Fx): void {
   Q.flushUnschedulableLeftover(ctx.queue, now);
   fx.after("flushUnschedulable", 30_000, { type: "FlushUnschedulablePods" }, true);
-  queueCycle(ctx, fx);
+  queueCycle(ctx, fx, now);
 }

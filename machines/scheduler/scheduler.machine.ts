@@ -40,7 +40,7 @@ export const schedulerMachine = setup({
     scheduleOne: step((c, e, fx) => L.scheduleOne(c, e.now, fx)),
     flushBackoffQ: step((c, e, fx) => L.flushBackoff(c, e.now, fx)),
     flushUnschedulablePods: step((c, e, fx) => L.flushUnschedulable(c, e.now, fx)),
-    queueCycle: step((c, _e, fx) => L.queueCycle(c, fx)),
+    queueCycle: step((c, e, fx) => L.queueCycle(c, fx, e.now)),
   },
 }).createMachine({
   id: "scheduler",

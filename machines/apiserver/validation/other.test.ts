@@ -1,0 +1,31 @@
+import { describe, it, expect } from "vitest";
+import { fieldErrorMessage, type FieldError } from "../status.js";
+import { validateCreate, validateUpdate } from "./index.js";
+
+const messages = (errs: FieldError[]) => errs.map(fieldErrorMessage);
+
+describe("the smaller kinds", () => {
+  const cases: [string, unknown, string[]][] = [
+    ["a Namespace name must be a DNS label, so dots are rejected", { kind: "Namespace", metadata: { name: "a.b" } }, ["metadata.name: Invalid value: \"a.b\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"]],
+    ["a cluster-scoped object may not carry a namespace", { kind: "Node", metadata: { name: "n1", namespace: "default" } }, ["metadata.namespace: Forbidden: not allowed on this type"]],
+    ["a Node name may contain dots", { kind: "Node", metadata: { name: "node-1.example.com" } }, []],
+    ["a ConfigMap key must be a config key", { kind: "ConfigMap", metadata: { name: "c", namespace: "default" }, data: { "a b": "x" } }, ["data[a b]: Invalid value: \"a b\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"]],
+    ["a Lease duration must be positive", { kind: "Lease", metadata: { name: "l", namespace: "kube-node-lease" }, spec: { leaseDurationSeconds: 0 } }, ["spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0"]],
+    ["an EndpointSlice needs a supported addressType", { kind: "EndpointSlice", metadata: { name: "e", namespace: "default" }, addressType: "IPv5" }, ['addressType: Unsupported value: "IPv5": supported values: "FQDN", "IPv4", "IPv6"']],
+    ["an Event's involvedObject namespace must match its own", { kind: "Event", metadata: { name: "e.1", namespace: "default" }, involvedObject: { namespace: "other" } }, ['involvedObject.namespace: Invalid value: "other": does not match event.namespace']],
+    ["a user PriorityClass may not exceed one billion", { kind: "PriorityClass", metadata: { name: "huge" }, value: 2000000000 }, ["value: Forbidden: maximum allowed value of a user defined priority is 1000000000"]],
+    ["a PDB may not set both minAvailable and maxUnavailable", { kind: "PodDisruptionBudget", metadata: { name: "p", namespace: "default" }, spec: { minAvailable: 1, maxUnavailable: 1 } }, ["spec.minAvailable: Invalid value: 1: minAvailable and maxUnavailable cannot be both set"]],
+  ];
+  for (const [name, obj, want] of cases) it(name, () => expect(messages(validateCreate(obj))).toEqual(want));
+
+  it("an immutable ConfigMap keeps its data", () => {
+    const old = { kind: "ConfigMap", metadata: { name: "c", namespace: "default", uid: "u" }, immutable: true, data: { a: "1" } };
+    const next = { ...old, data: { a: "2" } };
+    expect(messages(validateUpdate(next, old))).toEqual(["data: Forbidden: field is immutable when `immutable` is set"]);
+  });
+
+  it("a Namespace may not be renamed", () => {
+    const old = { kind: "Namespace", metadata: { name: "a", uid: "u" } };
+    expect(messages(validateUpdate({ kind: "Namespace", metadata: { name: "b", uid: "u" } }, old))).toEqual(['metadata.name: Invalid value: "b": field is immutable']);
+  });
+});

@@ -1,0 +1,59 @@
+// The CNI plugin chain of one node (bridge + host-local IPAM): ADD reserves the next free
+// address of the node's podCIDR for a sandbox, DEL frees it. Pure: state in, effects out.
+
+import type { Fx } from "../common/effects.js";
+import { allocate, ipFor, newIPAM, release, type IPAMState } from "./ipam.js";
+import type { CniRequest } from "./messages.js";
+
+/** Name of the network, as in /etc/cni/net.d/10-podflow.conflist. */
+export const networkName = "podflow";
+
+export interface CniContext {
+  node: string;
+  podCIDR: string;
+  ipam: IPAMState;
+  /** adds and dels served, for the trace and the benchmarks */
+  adds: number;
+  dels: number;
+}
+
+export interface CniInput {
+  node: string;
+  podCIDR: string;
+}
+
+/** A fresh CNI for a node's podCIDR. */
+export function initialCni(input: CniInput): CniContext {
+  return { node: input.node, podCIDR: input.podCIDR, ipam: newIPAM(input.podCIDR), adds: 0, dels: 0 };
+}
+
+/** The plugin chain's error for a failed ADD, as libcni words it (the bridge plugin delegates to host-local). */
+export function addFailureMessage(error: string): string {
+  return `plugin type="bridge" name="${networkName}" failed (add): ${error}`;
+}
+
+/** Serves ADD (idempotent for a sandbox that already holds an IP) or DEL (releasing nothing is fine). */
+export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx): void {
+  if (req.type === "CniAdd") {
+    ctx.adds++;
+    const held = ipFor(ctx.ipam, req.sandboxId);
+    if (held) {
+      // A retried ADD returns the same address rather than host-local's duplicate error.
+      fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: held, cidr: `${held}/${ctx.podCIDR.split("/")[1]}`, gateway: ctx.ipam.gateway });
+      return;
+    }
+    const r = allocate(ctx.ipam, req.sandboxId);
+    ctx.ipam = r.state;
+    if (r.ok) fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: r.ip, cidr: r.cidr, gateway: r.gateway });
+    else fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: false, error: addFailureMessage(r.error) });
+    return;
+  }
+  ctx.dels++;
+  ctx.ipam = release(ctx.ipam, req.sandboxId);
+  fx.send(from, { type: "CniDelResult", id: req.id, sandboxId: req.sandboxId });
+}
+
+/** The IPs currently held, ip -> sandbox id (for invariants and tests). */
+export function allocatedIPs(ctx: CniContext): Record<string, string> {
+  return { ...ctx.ipam.allocations };
+}

@@ -1,0 +1,454 @@
+// The container runtime of one node (containerd behind the CRI): an image store filled by
+// pulls that take simulated time, pod sandboxes, and containers created -> running -> exited.
+// A running container is a workload generator (machines/cri/workload) driven on timers; its
+// exits are reported to the kubelet as PLEG-like events. Pure: context in, effects out.
+
+import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
+import type { Fx } from "../common/effects.js";
+import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo, type PullFailure } from "./registry.js";
+import { createRootfs, MemFS, runExec, startContainer, type EffectResult, type Process, type ProcessIO } from "./workload/index.js";
+import type { CriRequest, ImageSummary, LogLine, ProbeAction } from "./messages.js";
+
+/** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
+export const pauseImage = "registry.k8s.io/pause:3.10";
+/** Lines kept per container log before the oldest are rotated away. */
+export const maxLogLines = 10_000;
+/** Effects a process may yield in one turn without sleeping before it fails by name. */
+export const maxEffectsPerTurn = 100_000;
+/** A failed pull still costs a registry round trip. */
+export const failedPullMs = 500;
+
+export interface Sandbox {
+  id: string;
+  podUid: string;
+  podName: string;
+  podNamespace: string;
+  state: "SANDBOX_READY" | "SANDBOX_NOTREADY";
+  /** emptyDir volumes, shared by the pod's containers */
+  volumes: Map<string, MemFS>;
+  containers: string[];
+  owner: string;
+}
+
+export interface CriContainer {
+  id: string;
+  sandboxId: string;
+  name: string;
+  attempt: number;
+  image: ImageInfo;
+  spec: Container;
+  env: Record<string, string>;
+  podIP: string;
+  fs: MemFS;
+  state: "CONTAINER_CREATED" | "CONTAINER_RUNNING" | "CONTAINER_EXITED";
+  proc?: Process;
+  startedAt?: number;
+  finishedAt?: number;
+  exitCode?: number;
+  reason?: "Completed" | "Error" | "OOMKilled" | "StartError";
+  memoryLimitBytes?: number;
+  memoryBytes: number;
+  logs: LogLine[];
+  /** true while SIGTERM is pending or delivered and the process is left to die */
+  stopping?: { id: number; from: string };
+  owner: string;
+}
+
+interface PullInFlight {
+  image: string;
+  waiters: Array<{ id: number; from: string }>;
+  outcome: { ok: true; image: ImageInfo } | PullFailure;
+  startedAt: number;
+}
+
+export interface CriContext {
+  node: string;
+  registry?: ExtraRegistry;
+  images: Map<string, ImageInfo>;
+  pulls: Map<string, PullInFlight>;
+  sandboxes: Map<string, Sandbox>;
+  containers: Map<string, CriContainer>;
+  seq: number;
+  now: number;
+}
+
+export interface CriInput {
+  node: string;
+  registry?: ExtraRegistry;
+}
+
+/** A fresh runtime with the pause image already in its store. */
+export function initialCri(input: CriInput): CriContext {
+  const ctx: CriContext = { node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), seq: 0, now: 0 };
+  if (input.registry) ctx.registry = input.registry;
+  const pause = resolveImage(pauseImage, input.registry);
+  if (pause.ok) ctx.images.set(pause.image.ref, pause.image);
+  return ctx;
+}
+
+/** The summary of an image the kubelet keeps. */
+export function summarize(i: ImageInfo): ImageSummary {
+  return { ref: i.ref, imageID: i.imageID, id: i.id, sizeBytes: i.sizeBytes, repoTags: i.repoTags };
+}
+
+/** The store key of an image reference, or undefined when it does not parse. */
+export function imageKey(image: string): string | undefined {
+  try {
+    return normalizeImage(image).ref;
+  } catch {
+    return undefined;
+  }
+}
+
+function newId(ctx: CriContext, what: string): string {
+  return digestOf(`${ctx.node}/${what}/${ctx.seq++}`);
+}
+
+/** Serves one request from the kubelet. */
+export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx): void {
+  switch (req.type) {
+    case "RunPodSandbox": return runPodSandbox(ctx, req, from, fx);
+    case "StopPodSandbox": return stopPodSandbox(ctx, req.sandboxId, fx, from, req.id);
+    case "RemovePodSandbox": return removePodSandbox(ctx, req.sandboxId, fx, from, req.id);
+    case "ImageStatus": {
+      const key = imageKey(req.image);
+      const img = key ? ctx.images.get(key) : undefined;
+      fx.send(from, { type: "ImageStatusResult", id: req.id, image: req.image, present: img ? summarize(img) : null });
+      return;
+    }
+    case "PullImage": return pullImage(ctx, req.id, req.image, from, fx);
+    case "CreateContainer": return createContainer(ctx, req, from, fx);
+    case "StartContainer": return startContainerReq(ctx, req.id, req.containerId, from, fx);
+    case "StopContainer": return stopContainer(ctx, req, from, fx);
+    case "ExecProbe": {
+      const r = probe(ctx, req.containerId, req.action, req.timeoutSeconds);
+      fx.send(from, { type: "ExecProbeResult", id: req.id, containerId: req.containerId, ...r });
+      return;
+    }
+    case "ContainerLogs": {
+      const c = ctx.containers.get(req.containerId);
+      fx.send(from, { type: "ContainerLogsResult", id: req.id, containerId: req.containerId, lines: c ? [...c.logs] : [] });
+      return;
+    }
+  }
+}
+
+// ---- sandboxes -----------------------------------------------------------------------
+
+function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPodSandbox" }>, from: string, fx: Fx): void {
+  const id = newId(ctx, `sandbox/${req.podUid}`);
+  const volumes = new Map<string, MemFS>();
+  for (const v of req.volumes) volumes.set(v, new MemFS());
+  ctx.sandboxes.set(id, { id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, state: "SANDBOX_READY", volumes, containers: [], owner: from });
+  fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
+}
+
+/** StopPodSandbox: kills what still runs in it (no grace: the kubelet stopped them first). */
+function stopPodSandbox(ctx: CriContext, sandboxId: string, fx: Fx, from: string, id: number): void {
+  const sb = ctx.sandboxes.get(sandboxId);
+  if (sb) {
+    for (const cid of sb.containers) {
+      const c = ctx.containers.get(cid);
+      if (c?.state === "CONTAINER_RUNNING") exitContainer(ctx, c, 137, "Error", fx);
+    }
+    sb.state = "SANDBOX_NOTREADY";
+  }
+  fx.send(from, { type: "StopPodSandboxResult", id, sandboxId });
+}
+
+function removePodSandbox(ctx: CriContext, sandboxId: string, fx: Fx, from: string, id: number): void {
+  const sb = ctx.sandboxes.get(sandboxId);
+  if (sb) {
+    for (const cid of sb.containers) {
+      const c = ctx.containers.get(cid);
+      if (c?.state === "CONTAINER_RUNNING") exitContainer(ctx, c, 137, "Error", fx);
+      ctx.containers.delete(cid);
+      fx.cancel(`proc/${cid}`);
+    }
+    ctx.sandboxes.delete(sandboxId);
+  }
+  fx.send(from, { type: "RemovePodSandboxResult", id, sandboxId });
+}
+
+// ---- images --------------------------------------------------------------------------
+
+/** Starts a pull (or joins one under way); the answer comes when the work timer fires. */
+function pullImage(ctx: CriContext, id: number, image: string, from: string, fx: Fx): void {
+  const running = ctx.pulls.get(image);
+  if (running) {
+    running.waiters.push({ id, from });
+    return;
+  }
+  const outcome = resolveImage(image, ctx.registry);
+  if (!outcome.ok && outcome.reason === "InvalidImageName") {
+    fx.send(from, { type: "PullImageResult", id, image, ok: false, failure: outcome });
+    return;
+  }
+  ctx.pulls.set(image, { image, waiters: [{ id, from }], outcome, startedAt: ctx.now });
+  const ms = outcome.ok ? pullDurationMs(outcome.image) : failedPullMs;
+  // A pull is work, not steady state: settle() waits for it.
+  fx.after(`pull/${image}`, ms, { type: "PullDone", image });
+}
+
+/** A pull finished: store the image (or not) and answer everyone waiting for it. */
+export function finishPull(ctx: CriContext, image: string, fx: Fx): void {
+  const p = ctx.pulls.get(image);
+  if (!p) return;
+  ctx.pulls.delete(image);
+  const durationMs = ctx.now - p.startedAt;
+  if (p.outcome.ok) ctx.images.set(p.outcome.image.ref, p.outcome.image);
+  for (const w of p.waiters) {
+    if (p.outcome.ok) fx.send(w.from, { type: "PullImageResult", id: w.id, image, ok: true, pulled: summarize(p.outcome.image), durationMs });
+    else fx.send(w.from, { type: "PullImageResult", id: w.id, image, ok: false, failure: p.outcome });
+  }
+}
+
+// ---- containers ----------------------------------------------------------------------
+
+function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "CreateContainer" }>, from: string, fx: Fx): void {
+  const sb = ctx.sandboxes.get(req.sandboxId);
+  const key = imageKey(req.container.image ?? "");
+  const image = key ? ctx.images.get(key) : undefined;
+  if (!sb || sb.state !== "SANDBOX_READY") {
+    fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to get sandbox "${req.sandboxId}": not found` });
+    return;
+  }
+  if (!image) {
+    fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to get image "${req.container.image}": not found` });
+    return;
+  }
+  const id = newId(ctx, `container/${sb.podUid}/${req.container.name}/${req.attempt}`);
+  const fs = createRootfs(image);
+  for (const m of req.container.volumeMounts ?? []) {
+    const vol = sb.volumes.get(m.name);
+    if (vol) fs.mount(m.mountPath, vol);
+  }
+  const c: CriContainer = {
+    id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image, spec: req.container, env: req.env, podIP: req.podIP,
+    fs, state: "CONTAINER_CREATED", memoryBytes: 0, logs: [], owner: from,
+  };
+  if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
+  ctx.containers.set(id, c);
+  sb.containers.push(id);
+  fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image) });
+}
+
+function processIO(ctx: CriContext, c: CriContainer): ProcessIO {
+  const log = (stream: "stdout" | "stderr") => (line: string) => {
+    c.logs.push({ time: ctx.now, stream, line });
+    if (c.logs.length > maxLogLines) c.logs.splice(0, c.logs.length - maxLogLines);
+  };
+  return { now: () => ctx.now, stdout: log("stdout"), stderr: log("stderr"), fs: c.fs, env: c.env };
+}
+
+function startContainerReq(ctx: CriContext, id: number, containerId: string, from: string, fx: Fx): void {
+  const c = ctx.containers.get(containerId);
+  if (!c || c.state !== "CONTAINER_CREATED") {
+    fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: `container "${containerId}" is not in created state` });
+    return;
+  }
+  const ports = (c.spec.ports ?? []).map((p) => p.containerPort);
+  const proc = startContainer({ image: c.image, command: c.spec.command, args: c.spec.args, env: c.env, fs: c.fs, ports }, processIO(ctx, c));
+  c.startedAt = ctx.now;
+  if (proc.startError) {
+    // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
+    c.state = "CONTAINER_EXITED";
+    c.exitCode = 128;
+    c.reason = "StartError";
+    c.finishedAt = ctx.now;
+    fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });
+    fx.send(c.owner, { type: "ContainerExited", containerId, exitCode: 128, reason: "StartError", message: proc.startError, startedAt: ctx.now, finishedAt: ctx.now });
+    return;
+  }
+  c.proc = proc;
+  c.state = "CONTAINER_RUNNING";
+  // The start is answered before the process runs, so a container that exits at once is seen started first.
+  fx.send(from, { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now });
+  drive(ctx, c, undefined, fx);
+}
+
+/** Resumes a process after its sleep ended. */
+export function wakeProcess(ctx: CriContext, containerId: string, fx: Fx): void {
+  const c = ctx.containers.get(containerId);
+  if (c?.state === "CONTAINER_RUNNING") drive(ctx, c, undefined, fx);
+}
+
+/** Runs a process until it sleeps, blocks or exits, answering its effects. */
+function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): void {
+  const run = c.proc!.run;
+  let input = first;
+  for (let i = 0; i < maxEffectsPerTurn; i++) {
+    const r = run.next(input);
+    if (r.done) return exitContainer(ctx, c, r.value, r.value === 0 ? "Completed" : "Error", fx);
+    input = undefined;
+    const e = r.value;
+    if (e.type === "wait") return;
+    if (e.type === "sleep") {
+      if (e.ms <= 0) continue;
+      // A running workload is steady state: its sleeps never keep settle() busy.
+      fx.after(`proc/${c.id}`, e.ms, { type: "ProcessWake", containerId: c.id }, true);
+      return;
+    }
+    if (e.type === "allocate") {
+      c.memoryBytes += e.bytes;
+      if (c.memoryLimitBytes !== undefined && c.memoryBytes > c.memoryLimitBytes) return exitContainer(ctx, c, 137, "OOMKilled", fx);
+      continue;
+    }
+    if (e.type === "http") input = httpFrom(ctx, c, e.url);
+    else if (e.type === "dns") input = { type: "dns", server: "10.96.0.10", addresses: [] };
+  }
+  c.logs.push({ time: ctx.now, stream: "stderr", line: `podflow: process exceeded ${maxEffectsPerTurn} effects without sleeping` });
+  exitContainer(ctx, c, 2, "Error", fx);
+}
+
+/** A process's own HTTP request: only addresses inside its pod (localhost, the pod IP) are reachable here. */
+function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult {
+  const m = /^(?:https?:\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
+  if (!m) return { type: "http", error: "bad address" };
+  const host = m[1]!;
+  const port = Number(m[2] ?? 80);
+  if (host !== "localhost" && host !== "127.0.0.1" && host !== c.podIP) {
+    return /^\d+\.\d+\.\d+\.\d+$/.test(host) ? { type: "http", error: "connection refused", address: `${host}:${port}` } : { type: "http", error: "bad address" };
+  }
+  const l = listenerIn(ctx, c.sandboxId, port);
+  if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}` };
+  const res = l({ kind: "http", path: m[3] ?? "/", now: ctx.now });
+  return typeof res === "boolean" ? { type: "http", status: res ? 200 : 503 } : { type: "http", status: res.status, ...(res.body !== undefined ? { body: res.body } : {}) };
+}
+
+/** The listener on a port of any running container in the sandbox (they share one network namespace). */
+function listenerIn(ctx: CriContext, sandboxId: string, port: number) {
+  const sb = ctx.sandboxes.get(sandboxId);
+  for (const cid of sb?.containers ?? []) {
+    const c = ctx.containers.get(cid);
+    const l = c?.state === "CONTAINER_RUNNING" ? c.proc?.listeners.get(port) : undefined;
+    if (l) return l;
+  }
+  return undefined;
+}
+
+/** The process ended: record how, stop its timers, tell the kubelet (and a pending StopContainer). */
+export function exitContainer(ctx: CriContext, c: CriContainer, code: number, reason: CriContainer["reason"] & string, fx: Fx): void {
+  if (c.state === "CONTAINER_EXITED") return;
+  c.state = "CONTAINER_EXITED";
+  c.exitCode = code;
+  c.reason = reason;
+  c.finishedAt = ctx.now;
+  fx.cancel(`proc/${c.id}`);
+  fx.cancel(`term/${c.id}`);
+  fx.cancel(`kill/${c.id}`);
+  fx.send(c.owner, { type: "ContainerExited", containerId: c.id, exitCode: code, reason, startedAt: c.startedAt ?? ctx.now, finishedAt: ctx.now });
+  if (c.stopping) {
+    fx.send(c.stopping.from, { type: "StopContainerResult", id: c.stopping.id, containerId: c.id });
+    delete c.stopping;
+  }
+}
+
+// ---- stopping ------------------------------------------------------------------------
+
+/** True when PID 1 dies on SIGTERM: servers do; a shell or `sleep` as PID 1 has no handler and ignores it. */
+export function handlesSigterm(c: Pick<CriContainer, "image" | "spec">): boolean {
+  const argv = c.spec.command?.length ? c.spec.command : [...c.image.entrypoint, ...(c.spec.args?.length ? c.spec.args : c.image.cmd)];
+  const pid1 = (argv[0] ?? "").slice((argv[0] ?? "").lastIndexOf("/") + 1);
+  if (["sh", "ash", "bash", "dash", "sleep", "tail"].includes(pid1)) return false;
+  return ["nginx", "httpd", "redis", "postgres", "mysql", "memcached", "pause", "agnhost", "hello-app", "generic", "node", "python"].includes(c.image.kind);
+}
+
+/** preStop hook time in ms: sleep takes its seconds, exec its commands' sleeps, httpGet an instant. */
+export function preStopMs(ctx: CriContext, c: CriContainer, hook: LifecycleHandler | undefined, graceMs: number): number {
+  if (!hook) return 0;
+  if (hook.sleep) return Math.min(graceMs, hook.sleep.seconds * 1000);
+  if (hook.exec?.command) return Math.min(graceMs, runCommand(ctx, c, hook.exec.command, graceMs).elapsedMs);
+  if (hook.httpGet) {
+    const port = typeof hook.httpGet.port === "number" ? hook.httpGet.port : Number((c.spec.ports ?? []).find((p) => p.name === hook.httpGet!.port)?.containerPort);
+    listenerIn(ctx, c.sandboxId, port)?.({ kind: "http", path: hook.httpGet.path ?? "/", now: ctx.now });
+  }
+  return 0;
+}
+
+/** StopContainer: preStop, then SIGTERM, then SIGKILL at the deadline (exit 137). */
+function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopContainer" }>, from: string, fx: Fx): void {
+  const c = ctx.containers.get(req.containerId);
+  if (!c || c.state !== "CONTAINER_RUNNING") {
+    fx.send(from, { type: "StopContainerResult", id: req.id, containerId: req.containerId });
+    return;
+  }
+  c.stopping = { id: req.id, from };
+  const graceMs = req.timeoutSeconds * 1000;
+  const hookMs = preStopMs(ctx, c, req.preStop, graceMs);
+  // Deletion is work: settle() waits for the grace period to end.
+  fx.after(`kill/${c.id}`, graceMs, { type: "SigKill", containerId: c.id });
+  if (hookMs > 0) fx.after(`term/${c.id}`, hookMs, { type: "SigTerm", containerId: c.id });
+  else sigterm(ctx, c.id, fx);
+}
+
+/** SIGTERM reaches PID 1. */
+export function sigterm(ctx: CriContext, containerId: string, fx: Fx): void {
+  const c = ctx.containers.get(containerId);
+  if (c?.state !== "CONTAINER_RUNNING") return;
+  if (handlesSigterm(c)) exitContainer(ctx, c, 0, "Completed", fx);
+}
+
+/** SIGKILL at the end of the grace period: 128 + 9. */
+export function sigkill(ctx: CriContext, containerId: string, fx: Fx): void {
+  const c = ctx.containers.get(containerId);
+  if (c?.state === "CONTAINER_RUNNING") exitContainer(ctx, c, 137, "Error", fx);
+}
+
+// ---- probes --------------------------------------------------------------------------
+
+/** Runs a command in a container to its end (sleeps count against the timeout); returns status and output. */
+export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], timeoutMs: number): { code: number | "timeout"; output: string; elapsedMs: number } {
+  let output = "";
+  const io: ProcessIO = { now: () => ctx.now, stdout: (l) => void (output += l + "\n"), stderr: (l) => void (output += l + "\n"), fs: c.fs, env: { ...c.image.env, ...c.env } };
+  const gen = runExec(argv, io, c.image);
+  let elapsed = 0;
+  let input: EffectResult = undefined;
+  for (let i = 0; i < maxEffectsPerTurn; i++) {
+    const r = gen.next(input);
+    if (r.done) return { code: r.value, output, elapsedMs: elapsed };
+    input = undefined;
+    const e = r.value;
+    if (e.type === "wait") return { code: "timeout", output, elapsedMs: timeoutMs };
+    if (e.type === "sleep") elapsed += e.ms;
+    else if (e.type === "http") input = httpFrom(ctx, c, e.url);
+    else if (e.type === "dns") input = { type: "dns", server: "10.96.0.10", addresses: [] };
+    if (elapsed > timeoutMs) return { code: "timeout", output, elapsedMs: timeoutMs };
+  }
+  return { code: "timeout", output, elapsedMs: timeoutMs };
+}
+
+/** One probe, with the prober's result wording (pkg/probe/exec, http, tcp, grpc). */
+export function probe(ctx: CriContext, containerId: string, action: ProbeAction, timeoutSeconds: number): { result: "success" | "failure"; output: string } {
+  const c = ctx.containers.get(containerId);
+  if (!c || c.state !== "CONTAINER_RUNNING") return { result: "failure", output: `container not running (${containerId})` };
+  if (action.kind === "exec") {
+    const r = runCommand(ctx, c, action.command, timeoutSeconds * 1000);
+    if (r.code === "timeout") return { result: "failure", output: `command "${action.command.join(" ")}" timed out` };
+    return { result: r.code === 0 ? "success" : "failure", output: r.output };
+  }
+  const l = listenerIn(ctx, c.sandboxId, action.port);
+  const hostPort = `${action.host}:${action.port}`;
+  if (action.kind === "httpGet") {
+    const url = `${action.scheme.toLowerCase()}://${hostPort}${action.path}`;
+    if (!l) return { result: "failure", output: `Get "${url}": dial tcp ${hostPort}: connect: connection refused` };
+    const res = l({ kind: "http", path: action.path, now: ctx.now, userAgent: "kube-probe/1.35" });
+    const status = typeof res === "boolean" ? (res ? 200 : 503) : res.status;
+    if (status >= 200 && status < 400) return { result: "success", output: "" };
+    return { result: "failure", output: `HTTP probe failed with statuscode: ${status}` };
+  }
+  if (action.kind === "tcpSocket") {
+    if (!l || l({ kind: "tcp" }) === false) return { result: "failure", output: `dial tcp ${hostPort}: connect: connection refused` };
+    return { result: "success", output: "" };
+  }
+  if (!l) return { result: "failure", output: `timeout: failed to connect service "${hostPort}" within ${timeoutSeconds}s: context deadline exceeded` };
+  const ok = l({ kind: "grpc", ...(action.service ? { service: action.service } : {}) });
+  return ok === false || (typeof ok === "object" && ok.status !== 200)
+    ? { result: "failure", output: `service unhealthy (responded with "NOT_SERVING")` }
+    : { result: "success", output: "" };
+}
+
+/** Sandboxes that still exist, for invariants ("no sandbox left for a deleted pod"). */
+export function sandboxesOf(ctx: CriContext, podUid: string): Sandbox[] {
+  return [...ctx.sandboxes.values()].filter((s) => s.podUid === podUid);
+}

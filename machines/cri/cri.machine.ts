@@ -1,0 +1,67 @@
+// cri/<node>: the node's container runtime. Requests from the kubelet are served in order;
+// timers bring back finished pulls, waking processes, and the SIGTERM/SIGKILL of a stop.
+
+import { enqueueActions, setup } from "xstate";
+import { Fx } from "../common/effects.js";
+import type { Stamp } from "../messages.js";
+import * as L from "./cri.logic.js";
+import type { CriContext, CriInput } from "./cri.logic.js";
+import type { CriRequest } from "./messages.js";
+
+export type CriTimerEvent =
+  | { type: "PullDone"; image: string }
+  | { type: "ProcessWake"; containerId: string }
+  | { type: "SigTerm"; containerId: string }
+  | { type: "SigKill"; containerId: string };
+
+export type CriEvent = (CriRequest | CriTimerEvent) & Partial<Stamp>;
+
+type Step = (ctx: CriContext, ev: any, fx: Fx) => void;
+
+/** Runs a logic step at the event's time and emits what it asked for. */
+function step(fn: Step): any {
+  return enqueueActions(({ context, event, enqueue }) => {
+    const fx = new Fx();
+    const ctx = context as CriContext;
+    const now = (event as unknown as Partial<Stamp>).now;
+    if (now !== undefined) ctx.now = now;
+    fn(ctx, event, fx);
+    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+  });
+}
+
+export const criMachine = setup({
+  types: { context: {} as CriContext, events: {} as CriEvent, input: {} as CriInput },
+  actions: {
+    serveRequest: step((c, e, fx) => L.handleCri(c, e as CriRequest, e.from ?? "kubelet", fx)),
+    finishPull: step((c, e, fx) => L.finishPull(c, e.image, fx)),
+    wakeProcess: step((c, e, fx) => L.wakeProcess(c, e.containerId, fx)),
+    deliverSigterm: step((c, e, fx) => L.sigterm(c, e.containerId, fx)),
+    deliverSigkill: step((c, e, fx) => L.sigkill(c, e.containerId, fx)),
+  },
+}).createMachine({
+  id: "cri",
+  description: "image store and pulls, pod sandboxes, containers created -> running -> exited, probes and logs.",
+  context: ({ input }) => L.initialCri(input),
+  initial: "serving",
+  states: {
+    serving: {
+      on: {
+        RunPodSandbox: { actions: "serveRequest", description: "create the pod's sandbox (pause) with its emptyDir volumes" },
+        StopPodSandbox: { actions: "serveRequest" },
+        RemovePodSandbox: { actions: "serveRequest", description: "remove the sandbox and every container in it" },
+        ImageStatus: { actions: "serveRequest" },
+        PullImage: { actions: "serveRequest", description: "resolve against the registry; answered when the pull's work timer fires" },
+        CreateContainer: { actions: "serveRequest" },
+        StartContainer: { actions: "serveRequest", description: "start the workload process; report its exit as ContainerExited" },
+        StopContainer: { actions: "serveRequest", description: "preStop, SIGTERM, then SIGKILL after the grace period" },
+        ExecProbe: { actions: "serveRequest" },
+        ContainerLogs: { actions: "serveRequest" },
+        PullDone: { actions: "finishPull" },
+        ProcessWake: { actions: "wakeProcess" },
+        SigTerm: { actions: "deliverSigterm" },
+        SigKill: { actions: "deliverSigkill" },
+      },
+    },
+  },
+});

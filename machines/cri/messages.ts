@@ -1,0 +1,55 @@
+// The kubelet <-> CRI channel (a reduced runtime.v1 RuntimeService + ImageService), plus the
+// container events the CRI streams back (what the kubelet's PLEG would observe).
+
+import type { Container, Probe, LifecycleHandler } from "kubernetes-types/core/v1";
+import type { ImageInfo, PullFailure } from "./registry.js";
+
+/** What the kubelet needs of a pulled image. */
+export type ImageSummary = Pick<ImageInfo, "ref" | "imageID" | "id" | "sizeBytes" | "repoTags">;
+
+/** A probe the CRI answers for the kubelet: exec runs in the container, the others reach its listeners. */
+export type ProbeAction =
+  | { kind: "exec"; command: string[] }
+  | { kind: "httpGet"; scheme: string; host: string; port: number; path: string }
+  | { kind: "tcpSocket"; host: string; port: number }
+  | { kind: "grpc"; host: string; port: number; service?: string };
+
+/** kubelet -> cri */
+export type CriRequest =
+  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[] }
+  | { type: "StopPodSandbox"; id: number; sandboxId: string }
+  | { type: "RemovePodSandbox"; id: number; sandboxId: string }
+  | { type: "ImageStatus"; id: number; image: string }
+  | { type: "PullImage"; id: number; image: string }
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number }
+  | { type: "StartContainer"; id: number; containerId: string }
+  | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
+  | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }
+  | { type: "ContainerLogs"; id: number; containerId: string };
+
+/** One line a container wrote, with its CRI log timestamp. */
+export interface LogLine {
+  time: number;
+  stream: "stdout" | "stderr";
+  line: string;
+}
+
+/** cri -> kubelet */
+export type CriResponse =
+  | { type: "RunPodSandboxResult"; id: number; sandboxId: string }
+  | { type: "StopPodSandboxResult"; id: number; sandboxId: string }
+  | { type: "RemovePodSandboxResult"; id: number; sandboxId: string }
+  | { type: "ImageStatusResult"; id: number; image: string; present: ImageSummary | null }
+  | { type: "PullImageResult"; id: number; image: string; ok: true; pulled: ImageSummary; durationMs: number }
+  | { type: "PullImageResult"; id: number; image: string; ok: false; failure: PullFailure }
+  | { type: "CreateContainerResult"; id: number; ok: true; containerId: string; image: ImageSummary }
+  | { type: "CreateContainerResult"; id: number; ok: false; reason: string; message: string }
+  | { type: "StartContainerResult"; id: number; containerId: string; ok: true; startedAt: number }
+  | { type: "StartContainerResult"; id: number; containerId: string; ok: false; message: string }
+  | { type: "StopContainerResult"; id: number; containerId: string }
+  | { type: "ExecProbeResult"; id: number; containerId: string; result: "success" | "failure"; output: string }
+  | { type: "ContainerLogsResult"; id: number; containerId: string; lines: LogLine[] }
+  /** PLEG: a container's process ended (exit, signal, OOM kill). */
+  | { type: "ContainerExited"; containerId: string; exitCode: number; reason: "Completed" | "Error" | "OOMKilled" | "StartError"; message?: string; startedAt: number; finishedAt: number };
+
+export type { Probe };

@@ -1,0 +1,80 @@
+// The endpoints controller (kube-controller-manager's "endpoint" controller): waits for its
+// Service, Pod and Endpoints caches, then works its queue of Service keys one at a time, writing
+// only what differs and retrying failures (409 Conflict included) with per-key back-off.
+
+import { enqueueActions, setup } from "xstate";
+import { Fx } from "../common/effects.js";
+import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
+import { addKey, cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "./controller.js";
+import * as C from "./endpoints.controller.js";
+import type { EndpointsControllerContext, EndpointsControllerInput } from "./endpoints.controller.js";
+
+export type EndpointsControllerEvent =
+  | ((ApiResponse | WatchEvent) & Stamp)
+  | ({ type: "Requeue"; key: string } & Stamp)
+  | ({ type: "Relist"; watchId: number } & Stamp);
+
+type Step = (ctx: EndpointsControllerContext, ev: any, fx: Fx) => void;
+
+/** Runs a controller step and emits what it asked for. */
+function step(fn: Step): any {
+  return enqueueActions(({ context, event, enqueue }) => {
+    const fx = new Fx();
+    fn(context as EndpointsControllerContext, event, fx);
+    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+  });
+}
+
+export const endpointsControllerMachine = setup({
+  types: {
+    context: {} as EndpointsControllerContext,
+    events: {} as EndpointsControllerEvent,
+    input: {} as EndpointsControllerInput,
+  },
+  guards: {
+    isCacheSynced: ({ context }) => cachesSynced(context.client),
+    hasQueuedKey: ({ context }) => context.queue.waiting.length > 0,
+    isSyncFinished: ({ context }) => C.isSyncFinished(context),
+  },
+  actions: {
+    startInformers: step((c, _e, fx) => C.startInformers(c, fx)),
+    handleResponse: step((c, e, fx) =>
+      dispatchResponse(c.client, e, fx, (id, d) => C.onDelta(c, id, d), (p, res, f) => C.onWriteAnswered(c, p, res, e.now, f)),
+    ),
+    handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, (id, d) => C.onDelta(c, id, d))),
+    requeueKey: ({ context, event }) => addKey(context.queue, (event as { key: string }).key),
+    relist: step((c, e, fx) => relistInformer(c.client, fx, e.watchId)),
+    queueLeftoverEndpoints: ({ context }) => C.queueLeftoverEndpoints(context),
+    syncNextKey: step((c, e, fx) => C.syncNextKey(c, e.now ?? 0, fx)),
+    finishKey: step((c, _e, fx) => C.finishKey(c, fx)),
+  },
+}).createMachine({
+  id: "endpoints-controller",
+  description: "Service selector and ready pods to v1 Endpoints.",
+  context: ({ input }) => C.initialEndpointsController(input),
+  initial: "waitingForCacheSync",
+  entry: "startInformers",
+  on: {
+    ApiResponse: { actions: "handleResponse" },
+    WatchEvent: { actions: "handleWatchEvent", description: "informer deltas queue Service keys" },
+    Requeue: { actions: "requeueKey", description: "a failed key's back-off ran out" },
+    Relist: { actions: "relist" },
+  },
+  states: {
+    waitingForCacheSync: {
+      always: { guard: "isCacheSynced", target: "running", actions: "queueLeftoverEndpoints" },
+    },
+    running: {
+      initial: "idle",
+      states: {
+        idle: {
+          always: { guard: "hasQueuedKey", target: "syncing" },
+        },
+        syncing: {
+          entry: "syncNextKey",
+          always: { guard: "isSyncFinished", target: "idle", actions: "finishKey" },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,202 @@
+// The EndpointSlice controller's steps (pkg/controller/endpointslice): informer handlers that queue
+// Service keys, and syncService, which reconciles the Service's slices (reconcileSlices) and
+// finalizes the changes one write at a time — creates, then updates, then deletes — stopping at
+// the first error, as the reconciler's finalize does.
+
+import type { Pod, Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import type { Fx } from "../common/effects.js";
+import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import type { ApiResponse } from "../messages.js";
+import { LAST_CHANGE_TRIGGER_TIME_ANNOTATION, matchesServiceSelector, rfc3339Nano } from "../endpoints/endpoints.logic.js";
+import { computeTriggerTime, podServiceKeys, type TriggerState } from "../endpoints/endpoints.controller.js";
+import {
+  addKey, doneKey, forgetKey, newWorkQueue, objectKey, requeueRateLimited, splitKey, storeGet, storeInNamespace, takeKey,
+  type WorkQueue,
+} from "../endpoints/controller.js";
+import { CONTROLLER_NAME, MANAGED_BY_LABEL, SERVICE_NAME_LABEL, reconcileSlices, type SliceChanges } from "./endpointslice.logic.js";
+
+/** Informer watch ids (SERVICES and PODS match the endpoints controller's, so podServiceKeys serves both). */
+export const SERVICES = 1;
+export const PODS = 2;
+export const SLICES = 3;
+export const NODES = 4;
+
+/** The event source of the controller's events. */
+export const ENDPOINTSLICE_CONTROLLER_SOURCE = { component: "endpoint-slice-controller" };
+
+/** One write of a finalize plan. */
+export interface SliceWrite {
+  action: "create" | "update" | "delete";
+  slice: EndpointSlice;
+}
+
+/** The key being synced: the writes still to send, and whether one is awaiting its answer. */
+export interface SliceSync {
+  key: string;
+  plan: SliceWrite[];
+  awaiting: boolean;
+  failed: boolean;
+}
+
+export interface EndpointSliceControllerContext {
+  client: ClientState;
+  queue: WorkQueue;
+  sync?: SliceSync;
+  triggerTimes: Map<string, TriggerState>;
+}
+
+export interface EndpointSliceControllerInput {
+  token: string;
+}
+
+/** A fresh controller. */
+export function initialEndpointSliceController(input: EndpointSliceControllerInput): EndpointSliceControllerContext {
+  return { client: newClient(input.token), queue: newWorkQueue(), triggerTimes: new Map() };
+}
+
+/** Starts the Service, Pod, EndpointSlice and Node informers. */
+export function startInformers(ctx: EndpointSliceControllerContext, fx: Fx): void {
+  startInformer(ctx.client, fx, SERVICES, { group: "", resource: "services" });
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods" });
+  startInformer(ctx.client, fx, SLICES, { group: "discovery.k8s.io", resource: "endpointslices" });
+  startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
+}
+
+/** The Service key a slice this controller manages belongs to, or undefined for anyone else's slice. */
+export function sliceServiceKey(slice: EndpointSlice): string | undefined {
+  const labels = slice.metadata?.labels ?? {};
+  if (labels[MANAGED_BY_LABEL] !== CONTROLLER_NAME || !labels[SERVICE_NAME_LABEL]) return undefined;
+  return `${slice.metadata?.namespace ?? "default"}/${labels[SERVICE_NAME_LABEL]}`;
+}
+
+/** Informer handlers: Services queue themselves, pods the Services they were or are in, managed slices their Service. */
+export function onDelta(ctx: EndpointSliceControllerContext, watchId: number, d: InformerDelta): void {
+  if (watchId === SERVICES) return addKey(ctx.queue, objectKey(d.object));
+  if (watchId === SLICES) {
+    const key = sliceServiceKey(d.object);
+    if (key) addKey(ctx.queue, key);
+    return;
+  }
+  if (watchId !== PODS) return;
+  if (d.old && d.old.metadata?.resourceVersion === d.object.metadata?.resourceVersion) return;
+  const keys = new Set(podServiceKeys(ctx.client, d.object, d.object.metadata?.labels));
+  if (d.old) for (const k of podServiceKeys(ctx.client, d.old, d.old.metadata?.labels)) keys.add(k);
+  for (const k of keys) addKey(ctx.queue, k);
+}
+
+/** finalize: a slice to delete and a slice to create become one update of the old slice's name. */
+export function finalizePlan(changes: SliceChanges, triggerTime: number | undefined): SliceWrite[] {
+  const create = [...changes.create];
+  const update = [...changes.update];
+  const del = [...changes.delete];
+  for (let i = 0; i < create.length && del.length > 0; ) {
+    const old = del[0]!;
+    if (create[i]!.addressType !== old.addressType) {
+      i++;
+      continue;
+    }
+    const { generateName: _g, ...meta } = create[i]!.metadata ?? {};
+    update.push({ ...create[i]!, metadata: { ...meta, name: old.metadata?.name, resourceVersion: old.metadata?.resourceVersion } });
+    create.splice(i, 1);
+    del.shift();
+  }
+  const stamp = (s: EndpointSlice) => withTriggerTime(s, triggerTime);
+  return [
+    ...create.map((s) => ({ action: "create" as const, slice: stamp(s) })),
+    ...update.map((s) => ({ action: "update" as const, slice: stamp(s) })),
+    ...del.map((s) => ({ action: "delete" as const, slice: s })),
+  ];
+}
+
+/** addTriggerTimeAnnotation: set the last-change-trigger-time, or clear it when nothing triggered. */
+export function withTriggerTime(slice: EndpointSlice, triggerTime: number | undefined): EndpointSlice {
+  const annotations: Record<string, string> = { ...(slice.metadata?.annotations ?? {}) };
+  if (triggerTime !== undefined) annotations[LAST_CHANGE_TRIGGER_TIME_ANNOTATION] = rfc3339Nano(triggerTime);
+  else delete annotations[LAST_CHANGE_TRIGGER_TIME_ANNOTATION];
+  const metadata = { ...slice.metadata };
+  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  else delete metadata.annotations;
+  return { ...slice, metadata };
+}
+
+/** Queue.Get and syncService for the oldest waiting key; its first write goes out at once. */
+export function syncNextKey(ctx: EndpointSliceControllerContext, fx: Fx): void {
+  const key = takeKey(ctx.queue);
+  if (key === undefined) return;
+  ctx.sync = { key, plan: planFor(ctx, key), awaiting: false, failed: false };
+  sendNextWrite(ctx, fx);
+}
+
+/** The writes that bring one Service's slices in line (none for a deleted Service: the garbage collector owns those). */
+export function planFor(ctx: EndpointSliceControllerContext, key: string): SliceWrite[] {
+  const [ns] = splitKey(key);
+  const service: Service | undefined = storeGet(ctx.client, SERVICES, key);
+  if (!service) {
+    ctx.triggerTimes.delete(key);
+    return [];
+  }
+  if (service.spec?.type === "ExternalName" || !service.spec?.selector) return [];
+  const pods = storeInNamespace(ctx.client, PODS, ns).filter((p: Pod) => matchesServiceSelector(service.spec?.selector, p.metadata?.labels));
+  const slices = storeInNamespace(ctx.client, SLICES, ns) as EndpointSlice[];
+  const nodes = [...(ctx.client.informers.get(NODES)?.store.values() ?? [])];
+  const trigger = computeTriggerTime(ctx.triggerTimes, key, service, pods);
+  const plan = finalizePlan(reconcileSlices(service, pods, slices, { nodes }), trigger);
+  // Don't create new slices for a Service being deleted: it would race the garbage collector.
+  return service.metadata?.deletionTimestamp ? plan.filter((w) => w.action !== "create") : plan;
+}
+
+function sendNextWrite(ctx: EndpointSliceControllerContext, fx: Fx): void {
+  const s = ctx.sync!;
+  const w = s.plan.shift();
+  if (!w) return;
+  const ns = w.slice.metadata?.namespace ?? "default";
+  const base = { group: "discovery.k8s.io", resource: "endpointslices", namespace: ns };
+  if (w.action === "create") request(ctx.client, fx, { ...base, verb: "create", body: w.slice }, "write", { key: s.key, write: w });
+  else if (w.action === "update") request(ctx.client, fx, { ...base, verb: "update", name: w.slice.metadata?.name, body: w.slice }, "write", { key: s.key, write: w });
+  else request(ctx.client, fx, { ...base, verb: "delete", name: w.slice.metadata?.name }, "write", { key: s.key, write: w });
+  s.awaiting = true;
+}
+
+/** True when the key in flight has nothing left to write or wait for. */
+export function isSyncFinished(ctx: EndpointSliceControllerContext): boolean {
+  const s = ctx.sync;
+  return s !== undefined && !s.awaiting && (s.failed || s.plan.length === 0);
+}
+
+/** handleErr then Done. */
+export function finishKey(ctx: EndpointSliceControllerContext, fx: Fx): void {
+  const s = ctx.sync;
+  if (!s) return;
+  ctx.sync = undefined;
+  if (s.failed) requeueRateLimited(ctx.queue, fx, s.key);
+  else forgetKey(ctx.queue, s.key);
+  doneKey(ctx.queue, s.key);
+}
+
+/** The reconciler's error for a failed write, worded as finalize words it. */
+export function writeError(w: SliceWrite, key: string, message: string): string {
+  const [ns, name] = splitKey(key);
+  if (w.action === "create") return `failed to create EndpointSlice for Service ${ns}/${name}: ${message}`;
+  return `failed to ${w.action} ${w.slice.metadata?.name ?? ""} EndpointSlice for Service ${ns}/${name}: ${message}`;
+}
+
+/** The answer to one write: the next goes out; a failure records FailedToUpdateEndpointSlices on the Service and fails the sync. */
+export function onWriteAnswered(ctx: EndpointSliceControllerContext, p: PendingRequest, res: ApiResponse, now: number, fx: Fx): void {
+  const data = p.data as { key: string; write: SliceWrite };
+  const s = ctx.sync;
+  if (!s || s.key !== data.key) return;
+  s.awaiting = false;
+  if (res.ok) return sendNextWrite(ctx, fx);
+  // A terminating namespace refuses creates for good: drop the key quietly.
+  if (data.write.action === "create" && res.status.details?.causes?.some((c) => c.reason === "NamespaceTerminating")) {
+    s.plan = [];
+    return;
+  }
+  s.failed = true;
+  const service = storeGet(ctx.client, SERVICES, data.key);
+  if (!service) return;
+  const [ns, name] = splitKey(data.key);
+  const err = writeError(data.write, data.key, res.status.message ?? "");
+  recordEvent(ctx.client, fx, { kind: "Service", apiVersion: "v1", ...service }, "Warning", "FailedToUpdateEndpointSlices", `Error updating Endpoint Slices for Service ${ns}/${name}: ${err}`, ENDPOINTSLICE_CONTROLLER_SOURCE, now);
+}

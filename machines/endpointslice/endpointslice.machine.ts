@@ -1,0 +1,79 @@
+// The EndpointSlice controller (kube-controller-manager's "endpointslice" controller): waits for
+// its Service, Pod, EndpointSlice and Node caches, then works its queue of Service keys one at a
+// time, writing each Service's slice changes in order and retrying failures with per-key back-off.
+
+import { enqueueActions, setup } from "xstate";
+import { Fx } from "../common/effects.js";
+import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
+import { addKey, cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
+import * as C from "./endpointslice.controller.js";
+import type { EndpointSliceControllerContext, EndpointSliceControllerInput } from "./endpointslice.controller.js";
+
+export type EndpointSliceControllerEvent =
+  | ((ApiResponse | WatchEvent) & Stamp)
+  | ({ type: "Requeue"; key: string } & Stamp)
+  | ({ type: "Relist"; watchId: number } & Stamp);
+
+type Step = (ctx: EndpointSliceControllerContext, ev: any, fx: Fx) => void;
+
+/** Runs a controller step and emits what it asked for. */
+function step(fn: Step): any {
+  return enqueueActions(({ context, event, enqueue }) => {
+    const fx = new Fx();
+    fn(context as EndpointSliceControllerContext, event, fx);
+    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+  });
+}
+
+export const endpointSliceControllerMachine = setup({
+  types: {
+    context: {} as EndpointSliceControllerContext,
+    events: {} as EndpointSliceControllerEvent,
+    input: {} as EndpointSliceControllerInput,
+  },
+  guards: {
+    isCacheSynced: ({ context }) => cachesSynced(context.client),
+    hasQueuedKey: ({ context }) => context.queue.waiting.length > 0,
+    isSyncFinished: ({ context }) => C.isSyncFinished(context),
+  },
+  actions: {
+    startInformers: step((c, _e, fx) => C.startInformers(c, fx)),
+    handleResponse: step((c, e, fx) =>
+      dispatchResponse(c.client, e, fx, (id, d) => C.onDelta(c, id, d), (p, res, f) => C.onWriteAnswered(c, p, res, e.now, f)),
+    ),
+    handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, (id, d) => C.onDelta(c, id, d))),
+    requeueKey: ({ context, event }) => addKey(context.queue, (event as { key: string }).key),
+    relist: step((c, e, fx) => relistInformer(c.client, fx, e.watchId)),
+    syncNextKey: step((c, _e, fx) => C.syncNextKey(c, fx)),
+    finishKey: step((c, _e, fx) => C.finishKey(c, fx)),
+  },
+}).createMachine({
+  id: "endpointslice-controller",
+  description: "Service selector and pods to discovery.k8s.io/v1 EndpointSlices.",
+  context: ({ input }) => C.initialEndpointSliceController(input),
+  initial: "waitingForCacheSync",
+  entry: "startInformers",
+  on: {
+    ApiResponse: { actions: "handleResponse", description: "list results fill caches; write answers advance the sync" },
+    WatchEvent: { actions: "handleWatchEvent", description: "informer deltas queue Service keys" },
+    Requeue: { actions: "requeueKey", description: "a failed key's back-off ran out" },
+    Relist: { actions: "relist" },
+  },
+  states: {
+    waitingForCacheSync: {
+      always: { guard: "isCacheSynced", target: "running" },
+    },
+    running: {
+      initial: "idle",
+      states: {
+        idle: {
+          always: { guard: "hasQueuedKey", target: "syncing" },
+        },
+        syncing: {
+          entry: "syncNextKey",
+          always: { guard: "isSyncFinished", target: "idle", actions: "finishKey" },
+        },
+      },
+    },
+  },
+});

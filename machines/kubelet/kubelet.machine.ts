@@ -1,0 +1,72 @@
+// kubelet/<node>: registers its Node, renews its Lease, watches the pods bound to its node,
+// and runs one pod worker per pod against its CRI and CNI. The machine names the events;
+// kubelet.logic.ts holds what each does.
+
+import { enqueueActions, setup } from "xstate";
+import { Fx } from "../common/effects.js";
+import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
+import type { CriResponse } from "../cri/messages.js";
+import type { CniResponse } from "../cni/messages.js";
+import * as L from "./kubelet.logic.js";
+import type { KubeletContext, KubeletInput, ProbeKind } from "./kubelet.logic.js";
+
+export type KubeletTimerEvent =
+  | { type: "RenewLease" }
+  | { type: "NodeStatusTick" }
+  | { type: "PodResync"; uid: string }
+  | { type: "ProbeTick"; uid: string; container: string; kind: ProbeKind };
+
+export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse | KubeletTimerEvent) & Partial<Stamp>;
+
+type Step = (ctx: KubeletContext, ev: any, fx: Fx) => void;
+
+/** Runs a logic step at the event's time and emits what it asked for. */
+function step(fn: Step): any {
+  return enqueueActions(({ context, event, enqueue }) => {
+    const fx = new Fx();
+    const ctx = context as KubeletContext;
+    const now = (event as unknown as Partial<Stamp>).now;
+    if (now !== undefined) ctx.now = now;
+    fn(ctx, event, fx);
+    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+  });
+}
+
+const runtimeEvents = [
+  "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult",
+  "CreateContainerResult", "StartContainerResult", "StopContainerResult", "ExecProbeResult", "ContainerLogsResult",
+  "ContainerExited", "CniAddResult", "CniDelResult",
+] as const;
+
+export const kubeletMachine = setup({
+  types: { context: {} as KubeletContext, events: {} as KubeletEvent, input: {} as KubeletInput },
+  actions: {
+    startKubelet: step((c, _e, fx) => L.startKubelet(c, fx)),
+    handleApiResponse: step((c, e, fx) => L.onApiResponse(c, e, fx)),
+    handleWatchEvent: step((c, e, fx) => L.onWatch(c, e, fx)),
+    handleRuntime: step((c, e, fx) => L.onRuntime(c, e, fx)),
+    renewLease: step((c, _e, fx) => L.renewLease(c, fx)),
+    postNodeStatus: step((c, _e, fx) => L.nodeStatusTick(c, fx)),
+    resyncPod: step((c, e, fx) => L.resync(c, e.uid, fx)),
+    runProbe: step((c, e, fx) => L.probeTick(c, e.uid, e.container, e.kind, fx)),
+  },
+}).createMachine({
+  id: "kubelet",
+  description: "node registration and Lease, pod workers (SyncPod -> TerminatingPod -> TerminatedPod), probes, restarts, status.",
+  context: ({ input }) => L.initialKubelet(input),
+  initial: "running",
+  states: {
+    running: {
+      entry: "startKubelet",
+      on: {
+        ApiResponse: { actions: "handleApiResponse" },
+        WatchEvent: { actions: "handleWatchEvent", description: "pods with spec.nodeName=<node>: start, update or stop their workers" },
+        ...Object.fromEntries(runtimeEvents.map((t) => [t, { actions: "handleRuntime" }])),
+        RenewLease: { actions: "renewLease", description: "every 10 s (background)" },
+        NodeStatusTick: { actions: "postNodeStatus", description: "every 10 s; posts only when changed or 5 min passed" },
+        PodResync: { actions: "resyncPod", description: "a back-off ended: run the pod worker again" },
+        ProbeTick: { actions: "runProbe", description: "a probe worker's period elapsed" },
+      },
+    },
+  },
+});

@@ -1,0 +1,82 @@
+// The kubelet's Node object and Lease: what it registers, what its status says, and the
+// heartbeat wording (pkg/kubelet/nodestatus/setters.go). Pure: time comes in as `now`.
+
+import type { Node, NodeCondition } from "kubernetes-types/core/v1";
+import { rfc3339, rfc3339Micro } from "../common/time.js";
+import { digestOf } from "../cri/registry.js";
+
+/** How often the kubelet renews its Lease (renewInterval = 25% of the 40 s lease duration). */
+export const leaseRenewIntervalMs = 10_000;
+export const leaseDurationSeconds = 40;
+/** nodeStatusUpdateFrequency: how often the kubelet computes its status. */
+export const nodeStatusUpdateFrequencyMs = 10_000;
+/** nodeStatusReportFrequency: the longest the kubelet goes without posting an unchanged status. */
+export const nodeStatusReportFrequencyMs = 300_000;
+export const kubeletVersion = "v1.35.0";
+export const containerRuntimeVersion = "containerd://2.1.0";
+
+/** The InternalIP of the i-th node (0-based), as kind's docker network hands them out. */
+export function internalIPFor(index: number): string {
+  return `172.18.0.${index + 2}`;
+}
+
+function condition(type: string, status: "True" | "False", reason: string, message: string, now: string, prior?: NodeCondition[]): NodeCondition {
+  const old = prior?.find((c) => c.type === type);
+  const transition = old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : now;
+  return { type, status, lastHeartbeatTime: now, lastTransitionTime: transition, reason, message };
+}
+
+/** The four conditions a healthy kubelet reports, in its order and words. */
+export function nodeConditions(now: number, prior?: NodeCondition[]): NodeCondition[] {
+  const t = rfc3339(now);
+  return [
+    condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", t, prior),
+    condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", t, prior),
+    condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", t, prior),
+    condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", t, prior),
+  ];
+}
+
+/** The Node the kubelet registers: the given object's labels, taints and capacity kept, the rest filled in. */
+export function registrationNode(given: Node, index: number, podCIDR: string, now: number): Node {
+  const name = given.metadata!.name!;
+  const capacity = { cpu: "4", "ephemeral-storage": "100Gi", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110", ...(given.status?.capacity ?? {}), ...(given.status?.allocatable ?? {}) };
+  const allocatable = { ...capacity, ...(given.status?.allocatable ?? {}) };
+  const ip = internalIPFor(index);
+  const id = digestOf(`machine/${name}`).slice(0, 32);
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      ...given.metadata,
+      name,
+      labels: {
+        "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+        "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", ...(given.metadata?.labels ?? {}),
+      },
+      annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true", ...(given.metadata?.annotations ?? {}) },
+    },
+    spec: { podCIDR, podCIDRs: [podCIDR], ...(given.spec ?? {}) },
+    status: {
+      capacity, allocatable,
+      conditions: nodeConditions(now),
+      addresses: [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: {
+        machineID: id, systemUUID: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`, bootID: digestOf(`boot/${name}`).slice(0, 32),
+        kernelVersion: "6.8.0-1017-gcp", osImage: "Debian GNU/Linux 12 (bookworm)", containerRuntimeVersion, kubeletVersion,
+        kubeProxyVersion: "", operatingSystem: "linux", architecture: "amd64",
+      },
+    },
+  };
+}
+
+/** The node's Lease in kube-node-lease, renewed now. */
+export function nodeLease(node: string, now: number, prior?: any): any {
+  return {
+    apiVersion: "coordination.k8s.io/v1",
+    kind: "Lease",
+    metadata: { ...(prior?.metadata ?? {}), name: node, namespace: "kube-node-lease" },
+    spec: { holderIdentity: node, leaseDurationSeconds, renewTime: rfc3339Micro(now) },
+  };
+}

@@ -1,0 +1,288 @@
+// The invariant registry: every invariant by its name, checked after every step of a run.
+// Stateless invariants read the cluster as it is; stateful ones remember earlier steps or
+// watch every delivered message; "quiescent" ones hold whenever no message is in flight.
+
+import type { Runtime } from "../../runtime/runtime.js";
+import { candidates, matches } from "../../machines/apiserver/cache.js";
+import { resourceFor } from "../../machines/apiserver/resources.js";
+import { parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
+import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation, type World } from "./core.js";
+
+export type { Violation, World };
+
+/** A live instance of one invariant, bound to one runtime. */
+export interface InvariantCheck {
+  /** after every delivered message or fired timer */
+  step?(w: World): Violation[];
+  /** when nothing is in flight */
+  quiescent?(w: World): Violation[];
+}
+
+export interface InvariantSpec {
+  name: string;
+  /** one line: what must always hold */
+  description: string;
+  create(rt: Runtime): InvariantCheck;
+}
+
+/** The world the invariants read: objects from the API server's cache, the revision from etcd. */
+export function worldOf(rt: Runtime): World {
+  return {
+    list(kind: string) {
+      const m = rt.snapshot("apiserver")?.context?.cache?.byKind.get(kind);
+      return m ? [...m.values()] : [];
+    },
+    etcdRevision() {
+      return rt.snapshot("etcd")?.context?.revision ?? 0;
+    },
+  };
+}
+
+const v = (invariant: string, message: string): Violation => ({ invariant, message });
+
+const stateless = (name: string, description: string, f: (w: World) => Violation[]): InvariantSpec => ({ name, description, create: () => ({ step: f }) });
+
+const monitorMethod = (name: "nodeNameSetOnce" | "phasesOnlyMoveForward" | "etcdRevisionOnlyGrows", description: string): InvariantSpec => ({
+  name,
+  description,
+  create() {
+    const m = new Monitor();
+    return { step: (w) => m[name](w) };
+  },
+});
+
+/** Per (client, watchId), WatchEvent resourceVersions strictly increase; at quiescence every informer store equals the API server's list. */
+export const watchNeverSkipsOrRepeats: InvariantSpec = {
+  name: "watchNeverSkipsOrRepeats",
+  description: "a watch's resourceVersions strictly increase, and at quiescence every informer holds exactly what a list returns",
+  create(rt) {
+    const last = new Map<string, number>();
+    let pending: Violation[] = [];
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type === "ApiRequest" && to === "apiserver" && msg.verb === "watch") {
+        // Only watches resumed from a resourceVersion promise an order; rv "" or "0" starts with a snapshot.
+        const rv = Number(msg.resourceVersion);
+        if (msg.resourceVersion && rv > 0) last.set(`${from}#${msg.watchId}`, rv);
+        else last.delete(`${from}#${msg.watchId}`);
+      } else if (msg.type === "WatchEvent" && from === "apiserver") {
+        const k = `${to}#${msg.watchId}`;
+        if (msg.eventType === "ERROR") return void last.delete(k);
+        const before = last.get(k);
+        if (before === undefined) return;
+        const rv = Number(msg.object?.metadata?.resourceVersion);
+        if (!(rv > before)) pending.push(v("watchNeverSkipsOrRepeats", `${to} watch ${msg.watchId}: ${msg.eventType} at resourceVersion ${rv} after ${before}`));
+        else last.set(k, rv);
+      }
+    });
+    return {
+      step() {
+        const out = pending;
+        if (out.length > 0) pending = [];
+        return out;
+      },
+      quiescent() {
+        return informersMatchLists(rt);
+      },
+    };
+  },
+};
+
+/** Every synced informer store, in every actor, equals what the API server lists for the same selector. */
+export function informersMatchLists(rt: Runtime): Violation[] {
+  const cache = rt.snapshot("apiserver")?.context?.cache;
+  if (!cache) return [];
+  const out: Violation[] = [];
+  for (const a of rt.addresses()) {
+    const informers: Map<number, any> | undefined = rt.snapshot(a)?.context?.client?.informers;
+    if (!informers) continue;
+    for (const inf of informers.values()) {
+      if (!inf.synced) continue;
+      const want = listFor(cache, inf);
+      if (want === undefined) continue;
+      const diff = storeDiff(inf.store, want);
+      if (diff) out.push(v("watchNeverSkipsOrRepeats", `${a} informer for ${inf.resource}${inf.fieldSelector ? ` (${inf.fieldSelector})` : ""}: ${diff}`));
+    }
+  }
+  return out;
+}
+
+function listFor(cache: any, inf: any): Map<string, string> | undefined {
+  const r = resourceFor(inf.group, inf.resource);
+  if (!r) return undefined;
+  const scope: any = { namespace: r.namespaced ? inf.namespace : undefined };
+  if (inf.labelSelector) {
+    const p = parseSelector(inf.labelSelector);
+    if ("error" in p) return undefined;
+    scope.labelReqs = p;
+  }
+  if (inf.fieldSelector) {
+    const p = parseFieldSelector(inf.fieldSelector);
+    if ("error" in p) return undefined;
+    scope.fieldReqs = p;
+  }
+  const out = new Map<string, string>();
+  for (const o of candidates(cache, r)) {
+    if (!matches(scope, o)) continue;
+    const m = o.metadata;
+    out.set(m.namespace ? `${m.namespace}/${m.name}` : m.name, m.resourceVersion);
+  }
+  return out;
+}
+
+function storeDiff(store: Map<string, any>, want: Map<string, string>): string | undefined {
+  for (const [k, rv] of want) {
+    const got = store.get(k);
+    if (!got) return `missing ${k} (resourceVersion ${rv})`;
+    if (got.metadata.resourceVersion !== rv) return `${k} at resourceVersion ${got.metadata.resourceVersion}, the API server has ${rv}`;
+  }
+  for (const k of store.keys()) if (!want.has(k)) return `holds ${k}, which the API server does not list`;
+  return undefined;
+}
+
+/** No message from anyone but the API server is ever delivered to etcd (the policy refuses and traces the rest). */
+export const onlyApiServerTalksToEtcd: InvariantSpec = {
+  name: "onlyApiServerTalksToEtcd",
+  description: "only the API server's messages reach etcd",
+  create(rt) {
+    let pending: Violation[] = [];
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (to === "etcd" && from !== "apiserver") pending.push(v("onlyApiServerTalksToEtcd", `${from} delivered ${msg.type} to etcd`));
+    });
+    return {
+      step() {
+        const out = pending;
+        if (out.length > 0) pending = [];
+        return out;
+      },
+    };
+  },
+};
+
+/** An update that carries resourceVersion R succeeds only if R was the object's latest version: no concurrent write is lost. */
+export const resourceVersionConflictsNeverLoseAnUpdate: InvariantSpec = {
+  name: "resourceVersionConflictsNeverLoseAnUpdate",
+  description: "an update carrying resourceVersion R succeeds only when R is the object's current version",
+  create(rt) {
+    const updates = new Map<string, string>();
+    let pending: Violation[] = [];
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type === "ApiRequest" && to === "apiserver") {
+        const rv = msg.verb === "update" ? msg.body?.metadata?.resourceVersion : undefined;
+        if (typeof rv === "string" && rv !== "") updates.set(`${from}#${msg.id}`, rv);
+        return;
+      }
+      if (msg.type !== "ApiResponse" || from !== "apiserver") return;
+      const k = `${to}#${msg.id}`;
+      const sent = updates.get(k);
+      if (sent === undefined) return;
+      updates.delete(k);
+      if (!msg.ok) return;
+      const prev = previousRevision(rt, msg.object);
+      if (prev !== undefined && String(prev) !== sent) {
+        const m = msg.object.metadata;
+        pending.push(v("resourceVersionConflictsNeverLoseAnUpdate", `${to} updated ${msg.object.kind} ${m.namespace ? m.namespace + "/" : ""}${m.name} from resourceVersion ${sent}, but the version it replaced was ${prev}`));
+      }
+    });
+    return {
+      step() {
+        const out = pending;
+        if (out.length > 0) pending = [];
+        return out;
+      },
+    };
+  },
+};
+
+/** The modRevision an update replaced, from etcd's history (undefined once compacted). */
+function previousRevision(rt: Runtime, obj: any): number | undefined {
+  const etcd = rt.snapshot("etcd")?.context;
+  const rev = Number(obj?.metadata?.resourceVersion);
+  if (!etcd || !(rev >= etcd.historyStart)) return undefined;
+  const events: any[] | undefined = etcd.history[rev - etcd.historyStart];
+  const m = obj.metadata;
+  for (const e of events ?? []) {
+    const val = e.kv.value;
+    if (e.kv.modRevision !== rev || val?.metadata?.name !== m.name || val?.metadata?.namespace !== m.namespace || val?.kind !== obj.kind) continue;
+    return e.prevKv?.modRevision ?? 0;
+  }
+  return undefined;
+}
+
+/** CNI releases a sandbox's IP only once the CRI has stopped (or removed) that sandbox. */
+export const ipReleasedOnlyAfterSandboxGone: InvariantSpec = {
+  name: "ipReleasedOnlyAfterSandboxGone",
+  description: "an IP is released only after its sandbox is stopped or gone",
+  create(rt) {
+    const held = new Map<string, Record<string, string>>();
+    return {
+      step() {
+        const out: Violation[] = [];
+        for (const a of rt.addresses()) {
+          if (!a.startsWith("cni/")) continue;
+          const alloc: Record<string, string> | undefined = rt.snapshot(a)?.context?.ipam?.allocations;
+          if (!alloc) continue;
+          const before = held.get(a);
+          if (before !== undefined && before !== alloc) {
+            const sandboxes: Map<string, any> | undefined = rt.snapshot(`cri/${a.slice(4)}`)?.context?.sandboxes;
+            for (const [ip, sandboxId] of Object.entries(before)) {
+              if (alloc[ip] === sandboxId) continue;
+              const sb = sandboxes?.get(sandboxId);
+              if (sb?.state === "SANDBOX_READY") out.push(v("ipReleasedOnlyAfterSandboxGone", `${a} released ${ip} while sandbox ${sandboxId} (${sb.podNamespace}/${sb.podName}) is still ready`));
+            }
+          }
+          // IPAM state is replaced (not mutated) on every change: keep a copy to compare against.
+          if (before !== alloc) held.set(a, { ...alloc });
+        }
+        return out;
+      },
+    };
+  },
+};
+
+/** Every invariant, by name, in the order they are checked. */
+export const invariants: readonly InvariantSpec[] = [
+  stateless("neverRunningWithoutNodeName", "a pod is never Running without spec.nodeName", neverRunningWithoutNodeName),
+  stateless("allocatableNeverExceeded", "pods bound to a node never request more than its allocatable", allocatableNeverExceeded),
+  stateless("uniquePodIPs", "pod IPs are unique among live pods", uniquePodIPs),
+  monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
+  monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
+  monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
+  watchNeverSkipsOrRepeats,
+  onlyApiServerTalksToEtcd,
+  resourceVersionConflictsNeverLoseAnUpdate,
+  ipReleasedOnlyAfterSandboxGone,
+];
+
+/** The names of every registered invariant. */
+export function invariantNames(): string[] {
+  return invariants.map((i) => i.name);
+}
+
+/** Checks every invariant on a runtime: call step() after each step (it adds the quiescent checks when nothing is in flight). */
+export class InvariantChecker {
+  private readonly checks: Array<{ name: string; check: InvariantCheck }>;
+  private readonly world: World;
+  /** how many times step() ran */
+  steps = 0;
+
+  constructor(private readonly rt: Runtime, specs: readonly InvariantSpec[] = invariants) {
+    this.world = worldOf(rt);
+    this.checks = specs.map((s) => ({ name: s.name, check: s.create(rt) }));
+  }
+
+  /** Checks the step invariants, and the quiescent ones when no message is queued anywhere. */
+  step(): Violation[] {
+    this.steps++;
+    const out: Violation[] = [];
+    for (const c of this.checks) if (c.check.step) out.push(...c.check.step(this.world));
+    if (this.rt.queued === 0) out.push(...this.quiescent());
+    return out;
+  }
+
+  /** Only the invariants that hold at quiescence. */
+  quiescent(): Violation[] {
+    const out: Violation[] = [];
+    for (const c of this.checks) if (c.check.quiescent) out.push(...c.check.quiescent(this.world));
+    return out;
+  }
+}
