@@ -11,6 +11,7 @@ import { Rng, seedFor } from "../machines/common/prng.js";
 import { FaultInjector, type FaultName } from "../runtime/faults.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { InvariantChecker, invariants as allInvariants, type InvariantSpec, type Violation } from "./invariants/index.js";
+import { livenessInvariant, notConverged, notConvergedMessage } from "./invariants/liveness.js";
 
 /** A change the workload makes, sent as kubectl would at a given step of the safety phase. */
 export type Command =
@@ -126,7 +127,7 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
   return result;
 }
 
-/** Liveness: without faults the cluster must reach a state where every pod is where it should be. */
+/** livenessUnderFairness: without faults, under the seeded uniform (fair) chooser, the cluster must converge within the budget. */
 function converge(cluster: Cluster, budgetMs: number): number {
   const rt = cluster.runtime;
   const deadline = rt.now + budgetMs;
@@ -135,37 +136,16 @@ function converge(cluster: Cluster, budgetMs: number): number {
     if (rt.queued === 0) {
       const why = notConverged(cluster);
       if (why === undefined) return steps;
-      if (rt.now >= deadline || !rt.fireNextTimer(deadline)) throw new ViolationError([{ invariant: "liveness", message: `not converged within ${budgetMs} ms: ${why}` }]);
+      if (rt.now >= deadline || !rt.fireNextTimer(deadline)) throw new ViolationError([{ invariant: livenessInvariant, message: notConvergedMessage(budgetMs, why) }]);
       steps++;
       continue;
     }
-    if (!stepOnce(cluster)) throw new ViolationError([{ invariant: "liveness", message: "messages are queued on clogged channels but no timer is left" }]);
+    if (!stepOnce(cluster)) throw new ViolationError([{ invariant: livenessInvariant, message: "messages are queued on clogged channels but no timer is left" }]);
     steps++;
   }
 }
 
-/** Why the cluster has not converged yet, or undefined when it has. */
-export function notConverged(cluster: Cluster): string | undefined {
-  const events = cluster.list("Event");
-  for (const p of cluster.list("Pod")) {
-    const name = `${p.metadata.namespace}/${p.metadata.name}`;
-    if (p.metadata.deletionTimestamp) return `pod ${name} is still terminating`;
-    const phase = p.status?.phase ?? "Pending";
-    if (phase !== "Pending") continue;
-    const unschedulable = !p.spec?.nodeName && events.some((e: any) => e.reason === "FailedScheduling" && e.involvedObject?.uid === p.metadata.uid);
-    if (!unschedulable) return `pod ${name} is Pending${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : " without a FailedScheduling event"}`;
-  }
-  for (const rs of cluster.list("ReplicaSet")) {
-    const want = rs.spec?.replicas ?? 1;
-    const pods = cluster.list("Pod", { namespace: rs.metadata.namespace }).filter((p: any) => p.metadata.ownerReferences?.some((o: any) => o.uid === rs.metadata.uid));
-    if (pods.some((p: any) => !p.spec?.nodeName)) continue; // the nodes cannot hold them: FailedScheduling says why
-    if (pods.length !== want) return `ReplicaSet ${rs.metadata.name} has ${pods.length} pods, wants ${want}`;
-    const ready = rs.status?.readyReplicas ?? 0;
-    const readyPods = pods.filter((p: any) => p.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")).length;
-    if (readyPods === want && ready !== want) return `ReplicaSet ${rs.metadata.name} reports ${ready} ready replicas, ${readyPods} pods are ready`;
-  }
-  return undefined;
-}
+export { notConverged } from "./invariants/liveness.js";
 
 const scenarioNodes = 2;
 

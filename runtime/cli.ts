@@ -90,6 +90,53 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
       code = await simulate(opts.filename, opts, io);
     });
   program
+    .command("serve")
+    .description("serve the Kubernetes REST API of a live simulated cluster for kubectl; writes a kubeconfig")
+    .option("--port <p>", "port to listen on (0 picks a free one)", "6443")
+    .option("--nodes <n>", "number of nodes", "3")
+    .option("--seed <s>", "seed of every random choice", "1")
+    .option("--speed <x>", "simulated milliseconds per wall-clock millisecond", "1")
+    .option("--kubeconfig <file>", "where to write the kubeconfig", "./podflow.kubeconfig")
+    .action(async (opts) => {
+      const { serveCommand } = await import("./server/serve.js");
+      code = await serveCommand(opts, io);
+    });
+  program
+    .command("check")
+    .description("fuzz every invariant over random interleavings, workloads and faults (safety, then liveness)")
+    .option("--seeds <n>", "number of runs", "20")
+    .option("--seed <s>", "seed of the whole check (default: from the clock, printed first)")
+    .option("--steps <k>", "steps of the safety phase of each run", "2000")
+    .option("--faults <list>", "comma-separated fault names, all or none", "all")
+    .option("--scenario <name>", "an examples/ manifest or random", "random")
+    .option("--time-box <seconds>", "stop starting new runs after this long")
+    .option("--save <dir>", "where a counterexample is written", ".")
+    .action(async (opts) => {
+      const { checkCommand } = await import("../properties/commands.js");
+      code = checkCommand(opts, io);
+    });
+  program
+    .command("replay <seed-or-file>")
+    .description("re-run a recorded run (a counterexample file, or a seed) exactly and re-check it")
+    .option("--scenario <name>", "scenario of a seed", "random")
+    .option("--steps <k>", "steps of a seed's safety phase", "2000")
+    .option("--faults <list>", "faults of a seed", "all")
+    .option("--trace-diagram <file>", "write the run as a Mermaid sequence diagram")
+    .action(async (arg: string, opts) => {
+      const { replayCommand } = await import("../properties/commands.js");
+      code = replayCommand(arg, opts, io);
+    });
+  program
+    .command("explore <scenario>")
+    .description("explore every interleaving of a small scenario breadth-first; print the shortest counterexample")
+    .option("--depth <d>", "bound on the length of a path", "12")
+    .option("--max-states <n>", "bound on distinct states", "20000")
+    .option("--seed <s>", "seed of the cluster", "1")
+    .action(async (scenario: string, opts) => {
+      const { exploreCommand } = await import("../properties/commands.js");
+      code = exploreCommand(scenario, opts, io);
+    });
+  program
     .command("docs")
     .description("regenerate the docs: statecharts of every machine and flows of seeded runs")
     .option("--out <dir>", "output directory", "docs")

@@ -70,7 +70,9 @@ export class Cluster {
     this.seed = opts.seed ?? 1;
     this.live = opts.clock === "live";
     this.speed = opts.speed ?? 1;
-    this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? true, policy: etcdPolicy });
+    // A live cluster's clock starts at the wall time, so ages kubectl computes itself are right.
+    const startTime = this.live ? Math.floor(Date.now() / 1000) * 1000 : undefined;
+    this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? !this.live, policy: etcdPolicy, ...(startTime !== undefined ? { startTime } : {}) });
     const nodes = normalizeNodes(opts.nodes ?? 1);
     this.adminToken = token(this.seed, "admin");
     this.tokens = { [this.adminToken]: { name: "admin", groups: ["system:masters", "system:authenticated"] } };
@@ -144,9 +146,13 @@ export class Cluster {
 
   private startLive(): void {
     let wall = performance.now();
+    let carry = 0;
     this.liveTimer = setInterval(() => {
       const t = performance.now();
-      const ms = (t - wall) * this.speed;
+      // whole milliseconds only: the simulated clock stays an integer; the fraction carries over
+      const exact = (t - wall) * this.speed + carry;
+      const ms = Math.floor(exact);
+      carry = exact - ms;
       wall = t;
       this.runtime.advance(ms);
     }, 5);

@@ -14,6 +14,9 @@ import type { ExtraRegistry } from "../machines/cri/registry.js";
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 // [apps]
 import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
+import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
+import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
+import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
 // [/apps]
 // [networking]
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
@@ -76,6 +79,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown): Compone
       // [controllers] spawn controller actors here
       // [apps] kube-controller-manager's ReplicaSet, Deployment, garbage collector and node lifecycle controllers
       rt.spawn("replicaset-controller", replicaSetControllerMachine, { token: tokenOf("controller-manager"), address: "replicaset-controller" });
+      rt.spawn("deployment-controller", deploymentControllerMachine, { token: tokenOf("controller-manager"), address: "deployment-controller" });
+      rt.spawn("garbage-collector", garbageCollectorMachine, { token: tokenOf("controller-manager"), address: "garbage-collector" });
+      rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
       // [/apps]
       // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy per node, CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });

@@ -37,8 +37,13 @@ interface ActorEntry {
   address: Address;
   machine: AnyStateMachine;
   input: unknown;
-  ref: AnyActorRef;
+  /** undefined while the actor is a fork's unmaterialized copy (see frozen) */
+  ref: AnyActorRef | undefined;
   lastValue: string;
+  /** copy-on-write: a persisted snapshot nobody mutates; the actor is created from a copy of it when first needed */
+  frozen?: any;
+  /** a frozen copy of the live actor, made by fork() and shared by its forks until the actor next runs */
+  frozenCache?: any;
 }
 
 /** An endpoint outside the actor system (the cluster facade, the HTTP server). */
@@ -136,6 +141,13 @@ export class Runtime {
     this.restart(address, s.machine, s.input);
   }
 
+  /** Restarts an actor on a changed machine (same address and input): how mutants and variants are built from outside. */
+  replace(address: Address, change: (machine: AnyStateMachine) => AnyStateMachine): void {
+    const s = this.spawned.get(address);
+    if (!s) throw new Error(`actor ${address} was never spawned`);
+    this.restart(address, change(s.machine), s.input);
+  }
+
   /** Registers an endpoint that is not a machine (it receives messages through a callback). */
   external(address: Address, handler: External): void {
     this.externals.set(address, handler);
@@ -145,7 +157,7 @@ export class Runtime {
   crash(address: Address): void {
     const e = this.actors.get(address);
     if (!e) return;
-    e.ref.stop();
+    e.ref?.stop();
     this.actors.delete(address);
     for (const ch of this.channels.values()) if (ch.to === address || ch.from === address) this.drain(ch);
     for (const t of this.timerByKey.values()) if (t.owner === address) this.cancelTimer(t);
@@ -164,7 +176,28 @@ export class Runtime {
 
   /** The snapshot of an actor, for inspection (never mutate it). */
   snapshot(address: Address): any {
-    return this.actors.get(address)?.ref.getSnapshot();
+    const e = this.actors.get(address);
+    if (!e) return undefined;
+    return e.ref ? e.ref.getSnapshot() : e.frozen;
+  }
+
+  /** The shared, never-mutated snapshot of an actor a fork has not run yet (undefined once it has run): lets callers cache per-actor work across forks. */
+  frozenSnapshot(address: Address): any {
+    const e = this.actors.get(address);
+    return e && !e.ref ? e.frozen : undefined;
+  }
+
+  /** The live actor of an entry, created from its frozen snapshot on first use. */
+  private live(e: ActorEntry): AnyActorRef {
+    e.frozenCache = undefined;
+    if (e.ref) return e.ref;
+    const ref = createActor(e.machine, { input: e.input, id: e.address, snapshot: deepCopy(e.frozen, new Map()) as any });
+    ref.on("effects", (fx: Effects) => this.perform(e.address, fx));
+    ref.subscribe({ error: (err: unknown) => this.fail(new Error(`actor ${e.address} failed: ${(err as Error)?.stack ?? err}`)) });
+    e.ref = ref;
+    e.frozen = undefined;
+    ref.start();
+    return ref;
   }
 
   addresses(): Address[] {
@@ -303,8 +336,9 @@ export class Runtime {
       if (!e) return; // the receiver is down: the message is lost, as on a broken connection
       msg.from = from;
       msg.now = this.now;
+      const ref = this.live(e);
       this.delivering = true;
-      e.ref.send(msg);
+      ref.send(msg);
       this.delivering = false;
       this.recordState(e);
     }
@@ -377,8 +411,9 @@ export class Runtime {
     if (e) {
       const ev: any = { ...t.event, from: t.owner, now: this.now };
       if (this.traceOn) this.record({ kind: "deliver", from: t.owner, to: t.owner, type: ev.type, summary: summarize(ev) });
+      const ref = this.live(e);
       this.delivering = true;
-      e.ref.send(ev);
+      ref.send(ev);
       this.delivering = false;
       this.recordState(e);
       this.check();
@@ -430,7 +465,7 @@ export class Runtime {
   }
 
   private recordState(e: ActorEntry): void {
-    if (!this.traceOn) return;
+    if (!this.traceOn || !e.ref) return;
     const v = e.ref.getSnapshot().value;
     const s = typeof v === "string" ? v : JSON.stringify(v);
     if (s !== e.lastValue) {
@@ -469,20 +504,18 @@ export class Runtime {
     rt.choose = this.choose;
     for (const [a, h] of this.externals) rt.externals.set(a, h);
     for (const [a, s] of this.spawned) rt.spawned.set(a, s);
+    const memo = new Map<object, unknown>();
+    // Copy-on-write: the copy holds frozen snapshots and creates an actor only when it first runs,
+    // so a branch that delivers one message copies one context, not all of them.
     for (const e of this.actors.values()) {
-      const snapshot = structuredClone((e.ref as any).getPersistedSnapshot());
-      const ref = createActor(e.machine, { input: e.input, id: e.address, snapshot });
-      const entry: ActorEntry = { address: e.address, machine: e.machine, input: e.input, ref, lastValue: e.lastValue };
-      ref.on("effects", (fx: Effects) => rt.perform(e.address, fx));
-      ref.subscribe({ error: (err: unknown) => rt.fail(new Error(`actor ${e.address} failed: ${(err as Error)?.stack ?? err}`)) });
-      rt.actors.set(e.address, entry);
-      ref.start();
+      if (e.ref && e.frozenCache === undefined) e.frozenCache = deepCopy((e.ref as any).getPersistedSnapshot(), new Map());
+      rt.actors.set(e.address, { address: e.address, machine: e.machine, input: e.input, ref: undefined, lastValue: e.lastValue, frozen: e.ref ? e.frozenCache : e.frozen });
     }
     // Ready channels first, in the same order, so chooser indexes mean the same in the copy.
     const order = [...this.ready, ...[...this.channels.values()].filter((c) => c.readyIndex < 0)];
     for (const ch of order) {
       if (ch.queue.length === ch.head && ch.cloggedUntil === undefined) continue;
-      const copy: Channel = { key: ch.key, from: ch.from, to: ch.to, queue: structuredClone(ch.queue.slice(ch.head)), head: 0, readyIndex: -1 };
+      const copy: Channel = { key: ch.key, from: ch.from, to: ch.to, queue: deepCopy(ch.queue.slice(ch.head), memo) as any[], head: 0, readyIndex: -1 };
       if (ch.cloggedUntil !== undefined) copy.cloggedUntil = ch.cloggedUntil;
       rt.channels.set(ch.key, copy);
       if (ch.readyIndex >= 0) {
@@ -492,7 +525,7 @@ export class Runtime {
     }
     for (const t of this.timerByKey.values()) {
       if (t.fn !== undefined) throw new Error("fork: a fault callback is pending; fork before injecting faults");
-      const c: Timer = { ...t, event: structuredClone(t.event) };
+      const c: Timer = { ...t, event: deepCopy(t.event, memo) as Timer["event"] };
       rt.timerByKey.set(`${t.owner}|${t.key}`, c);
       rt.timers.push(c);
       if (!c.background) rt.workTimers++;
@@ -501,9 +534,39 @@ export class Runtime {
   }
 
   stopAll(): void {
-    for (const e of this.actors.values()) e.ref.stop();
+    for (const e of this.actors.values()) e.ref?.stop();
     this.actors.clear();
   }
+}
+
+/** A deep copy that keeps shared references shared and class instances (an Rng) in their class. */
+function deepCopy(v: unknown, memo: Map<object, unknown>): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  const seen = memo.get(v);
+  if (seen !== undefined) return seen;
+  if (Array.isArray(v)) {
+    const a: unknown[] = new Array(v.length);
+    memo.set(v, a);
+    for (let i = 0; i < v.length; i++) a[i] = deepCopy(v[i], memo);
+    return a;
+  }
+  if (v instanceof Map) {
+    const m = new Map();
+    memo.set(v, m);
+    for (const [k, x] of v) m.set(deepCopy(k, memo), deepCopy(x, memo));
+    return m;
+  }
+  if (v instanceof Set) {
+    const s = new Set();
+    memo.set(v, s);
+    for (const x of v) s.add(deepCopy(x, memo));
+    return s;
+  }
+  if (v instanceof Date) return new Date(v.getTime());
+  const o = Object.create(Object.getPrototypeOf(v));
+  memo.set(v, o);
+  for (const k of Object.keys(v)) o[k] = deepCopy((v as any)[k], memo);
+  return o;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

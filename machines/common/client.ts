@@ -33,6 +33,17 @@ export interface Informer {
   resourceVersion: string;
   synced: boolean;
   listId?: number;
+  /** secondary indexes by label pairs, built on first use and then kept in step with the store */
+  index?: StoreIndex;
+}
+
+/** Keys of the store's objects by "namespace\0key\0value" of their labels or (Services) selector pairs. */
+export interface StoreIndex {
+  /** key -> insertion number, so indexed lookups return objects in store order */
+  seq: Map<string, number>;
+  next: number;
+  labels: Map<string, Set<string>>;
+  selector: Map<string, Set<string>>;
 }
 
 /** A fresh client identity. */
@@ -105,6 +116,7 @@ export function onListed(c: ClientState, fx: Fx, inf: Informer, list: any): Info
   }
   for (const [k, old] of inf.store) if (!fresh.has(k)) deltas.push({ type: "DELETED", object: old, old });
   inf.store = fresh;
+  inf.index = undefined;
   inf.resourceVersion = list.metadata.resourceVersion;
   inf.synced = true;
   const req: ApiRequest = { type: "ApiRequest", id: c.nextId++, token: c.token, verb: "watch", group: inf.group, resource: inf.resource, watchId: inf.watchId, resourceVersion: inf.resourceVersion };
@@ -132,10 +144,93 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent): InformerDe
   inf.resourceVersion = ev.object.metadata.resourceVersion;
   if (ev.eventType === "DELETED") {
     inf.store.delete(k);
+    if (inf.index !== undefined && old !== undefined) unindex(inf.index, k, old, true);
     return { type: "DELETED", object: ev.object, old };
   }
   inf.store.set(k, ev.object);
+  if (inf.index !== undefined) {
+    if (old !== undefined) unindex(inf.index, k, old, false);
+    addToIndex(inf.index, k, ev.object);
+  }
   return { type: ev.eventType, object: ev.object, old };
+}
+
+function pairs(ns: string, m: Record<string, string> | undefined): string[] {
+  const out: string[] = [];
+  if (m) for (const k in m) out.push(`${ns}\0${k}\0${m[k]}`);
+  return out;
+}
+
+function post(map: Map<string, Set<string>>, pair: string, key: string): void {
+  let s = map.get(pair);
+  if (!s) map.set(pair, (s = new Set()));
+  s.add(key);
+}
+
+function addToIndex(ix: StoreIndex, key: string, obj: any): void {
+  if (!ix.seq.has(key)) ix.seq.set(key, ix.next++);
+  const ns = obj.metadata?.namespace ?? "";
+  for (const p of pairs(ns, obj.metadata?.labels)) post(ix.labels, p, key);
+  for (const p of pairs(ns, obj.spec?.selector)) post(ix.selector, p, key);
+}
+
+function unindex(ix: StoreIndex, key: string, obj: any, gone: boolean): void {
+  if (gone) ix.seq.delete(key);
+  const ns = obj.metadata?.namespace ?? "";
+  for (const p of pairs(ns, obj.metadata?.labels)) ix.labels.get(p)?.delete(key);
+  for (const p of pairs(ns, obj.spec?.selector)) ix.selector.get(p)?.delete(key);
+}
+
+function storeIndex(inf: Informer): StoreIndex {
+  if (inf.index === undefined) {
+    const ix: StoreIndex = { seq: new Map(), next: 0, labels: new Map(), selector: new Map() };
+    for (const [k, obj] of inf.store) addToIndex(ix, k, obj);
+    inf.index = ix;
+  }
+  return inf.index;
+}
+
+function inStoreOrder(inf: Informer, ix: StoreIndex, keys: Iterable<string>): any[] {
+  const ks = [...keys].sort((a, b) => ix.seq.get(a)! - ix.seq.get(b)!);
+  return ks.map((k) => inf.store.get(k));
+}
+
+/**
+ * The objects in namespace ns whose labels include every pair of a non-empty selector, in store
+ * order (what filtering the whole namespace would give, without scanning it).
+ */
+export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
+  const ix = storeIndex(inf);
+  let best: Set<string> | undefined;
+  for (const p of pairs(ns, selector)) {
+    const s = ix.labels.get(p);
+    if (s === undefined || s.size === 0) return [];
+    if (best === undefined || s.size < best.size) best = s;
+  }
+  if (best === undefined) return [];
+  const hit: string[] = [];
+  for (const k of best) {
+    const labels = inf.store.get(k)?.metadata?.labels;
+    let ok = true;
+    for (const sk in selector) if (labels?.[sk] !== selector[sk]) { ok = false; break; }
+    if (ok) hit.push(k);
+  }
+  return inStoreOrder(inf, ix, hit);
+}
+
+/** The objects in namespace ns whose spec.selector pairs all appear in these labels (Services selecting a pod), in store order; empty selectors select nothing. */
+export function storeSelecting(inf: Informer, ns: string, labels: Record<string, string> | undefined): any[] {
+  const ix = storeIndex(inf);
+  const cand = new Set<string>();
+  for (const p of pairs(ns, labels)) for (const k of ix.selector.get(p) ?? []) cand.add(k);
+  const hit: string[] = [];
+  for (const k of cand) {
+    const sel = inf.store.get(k)?.spec?.selector as Record<string, string> | undefined;
+    let ok = sel !== undefined;
+    for (const sk in sel) if (labels?.[sk] !== sel[sk]) { ok = false; break; }
+    if (ok) hit.push(k);
+  }
+  return inStoreOrder(inf, ix, hit);
 }
 
 export interface EventSource {

@@ -7,7 +7,7 @@ import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo, type PullFailure } from "./registry.js";
 import { createRootfs, MemFS, runExec, startContainer, type EffectResult, type Process, type ProcessIO } from "./workload/index.js";
-import type { CriRequest, ImageSummary, LogLine, ProbeAction } from "./messages.js";
+import type { ContainerInfo, CriRequest, ImageSummary, LogLine, PodSandboxInfo, ProbeAction } from "./messages.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
 export const pauseImage = "registry.k8s.io/pause:3.10";
@@ -130,6 +130,12 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
       fx.send(from, { type: "ContainerLogsResult", id: req.id, containerId: req.containerId, lines: c ? [...c.logs] : [] });
       return;
     }
+    case "ListPodSandbox":
+      fx.send(from, { type: "ListPodSandboxResult", id: req.id, sandboxes: listSandboxes(ctx) });
+      return;
+    case "ListContainers":
+      fx.send(from, { type: "ListContainersResult", id: req.id, containers: listContainers(ctx), inFlightMaxId: inFlightMaxId(ctx, from) });
+      return;
   }
 }
 
@@ -446,6 +452,31 @@ export function probe(ctx: CriContext, containerId: string, action: ProbeAction,
   return ok === false || (typeof ok === "object" && ok.status !== 200)
     ? { result: "failure", output: `service unhealthy (responded with "NOT_SERVING")` }
     : { result: "success", output: "" };
+}
+
+/** ListPodSandbox: every sandbox the runtime holds, in creation order. */
+export function listSandboxes(ctx: CriContext): PodSandboxInfo[] {
+  return [...ctx.sandboxes.values()].map((s) => ({ id: s.id, podUid: s.podUid, podName: s.podName, podNamespace: s.podNamespace, state: s.state }));
+}
+
+/** ListContainers with each container's status: what the kubelet's PLEG relist sees. */
+export function listContainers(ctx: CriContext): ContainerInfo[] {
+  return [...ctx.containers.values()].map((c) => {
+    const info: ContainerInfo = { id: c.id, sandboxId: c.sandboxId, name: c.name, attempt: c.attempt, image: summarize(c.image), spec: c.spec, state: c.state };
+    if (c.startedAt !== undefined) info.startedAt = c.startedAt;
+    if (c.finishedAt !== undefined) info.finishedAt = c.finishedAt;
+    if (c.exitCode !== undefined) info.exitCode = c.exitCode;
+    if (c.reason !== undefined) info.reason = c.reason;
+    return info;
+  });
+}
+
+/** The highest request id from a caller that a pending pull or stop will still answer (0 when none). */
+export function inFlightMaxId(ctx: CriContext, from: string): number {
+  let max = 0;
+  for (const p of ctx.pulls.values()) for (const w of p.waiters) if (w.from === from) max = Math.max(max, w.id);
+  for (const c of ctx.containers.values()) if (c.stopping?.from === from) max = Math.max(max, c.stopping.id);
+  return max;
 }
 
 /** Sandboxes that still exist, for invariants ("no sandbox left for a deleted pod"). */

@@ -57,6 +57,8 @@ export const criMachine = setup({
         StopContainer: { actions: "serveRequest", description: "preStop, SIGTERM, then SIGKILL after the grace period" },
         ExecProbe: { actions: "serveRequest" },
         ContainerLogs: { actions: "serveRequest" },
+        ListPodSandbox: { actions: "serveRequest", description: "every sandbox, for a restarted kubelet" },
+        ListContainers: { actions: "serveRequest", description: "every container, for a restarted kubelet" },
         PullDone: { actions: "finishPull" },
         ProcessWake: { actions: "wakeProcess" },
         SigTerm: { actions: "deliverSigterm" },

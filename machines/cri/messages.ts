@@ -25,7 +25,34 @@ export type CriRequest =
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
   | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }
-  | { type: "ContainerLogs"; id: number; containerId: string };
+  | { type: "ContainerLogs"; id: number; containerId: string }
+  /** a restarted kubelet rebuilds its pod workers from these two */
+  | { type: "ListPodSandbox"; id: number }
+  | { type: "ListContainers"; id: number };
+
+/** One sandbox as ListPodSandbox reports it (runtime.v1 PodSandbox, reduced). */
+export interface PodSandboxInfo {
+  id: string;
+  podUid: string;
+  podName: string;
+  podNamespace: string;
+  state: "SANDBOX_READY" | "SANDBOX_NOTREADY";
+}
+
+/** One container as ListContainers reports it (runtime.v1 Container plus what ContainerStatus adds). */
+export interface ContainerInfo {
+  id: string;
+  sandboxId: string;
+  name: string;
+  attempt: number;
+  image: ImageSummary;
+  spec: Container;
+  state: "CONTAINER_CREATED" | "CONTAINER_RUNNING" | "CONTAINER_EXITED";
+  startedAt?: number;
+  finishedAt?: number;
+  exitCode?: number;
+  reason?: "Completed" | "Error" | "OOMKilled" | "StartError";
+}
 
 /** One line a container wrote, with its CRI log timestamp. */
 export interface LogLine {
@@ -49,6 +76,9 @@ export type CriResponse =
   | { type: "StopContainerResult"; id: number; containerId: string }
   | { type: "ExecProbeResult"; id: number; containerId: string; result: "success" | "failure"; output: string }
   | { type: "ContainerLogsResult"; id: number; containerId: string; lines: LogLine[] }
+  | { type: "ListPodSandboxResult"; id: number; sandboxes: PodSandboxInfo[] }
+  /** inFlightMaxId: the highest request id of this caller the runtime may still answer (a pull, a stop) */
+  | { type: "ListContainersResult"; id: number; containers: ContainerInfo[]; inFlightMaxId: number }
   /** PLEG: a container's process ended (exit, signal, OOM kill). */
   | { type: "ContainerExited"; containerId: string; exitCode: number; reason: "Completed" | "Error" | "OOMKilled" | "StartError"; message?: string; startedAt: number; finishedAt: number };
 

@@ -276,6 +276,11 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
     tags: tagSet(["1.29-1", "1.29-2", "1.29-4", "1.36.1-1", "1.37.0-1"]), sizeBytes: () => 2_242_186,
     entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox", env: shellEnv,
   },
+  // The busybox the Kubernetes docs' probe examples use (pods/probe/exec-liveness.yaml).
+  "registry.k8s.io/busybox": {
+    tags: tagSet(["1.24", "1.27", "1.27.2", "latest"]), sizeBytes: () => 1_144_547,
+    entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox", env: shellEnv,
+  },
   "registry.k8s.io/e2e-test-images/nginx": {
     tags: tagSet(["1.14-2", "1.14-4", "1.15-2", "1.15-4"]), sizeBytes: () => 6_978_233,
     entrypoint: [], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "busybox", env: shellEnv,

@@ -4,7 +4,7 @@
 
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeSelect, storeSelecting, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { parseTime } from "../common/time.js";
 import type { ApiResponse } from "../messages.js";
 import {
@@ -70,9 +70,20 @@ export function startInformers(ctx: EndpointsControllerContext, fx: Fx): void {
 /** The Services in the pod's namespace whose selector matches these labels (GetPodServiceMemberships). */
 export function podServiceKeys(client: ClientState, pod: Pod, labels: Record<string, string> | undefined): string[] {
   const ns = pod.metadata?.namespace ?? "default";
-  return storeInNamespace(client, SERVICES, ns)
+  const inf = client.informers.get(SERVICES);
+  if (!inf) return [];
+  // Indexed by selector pair: only Services sharing a label pair with the pod are tested.
+  return storeSelecting(inf, ns, labels)
     .filter((s: Service) => matchesServiceSelector(s.spec?.selector, labels))
     .map(objectKey);
+}
+
+/** The pods in ns the Service's selector matches, in store order, found through the label index. */
+export function selectedPods(client: ClientState, ns: string, service: Service): Pod[] {
+  const inf = client.informers.get(PODS);
+  const sel = service.spec?.selector;
+  if (!inf || !sel || Object.keys(sel).length === 0) return [];
+  return storeSelect(inf, ns, sel);
 }
 
 /** Informer handlers: Service changes queue the Service; pod changes queue the Services the pod was or is in; a deleted Endpoints queues its Service. */
@@ -175,7 +186,7 @@ export function syncService(ctx: EndpointsControllerContext, key: string, now: n
     return true;
   }
   if (service.spec?.type === "ExternalName") return true;
-  const pods = storeInNamespace(ctx.client, PODS, ns).filter((p: Pod) => matchesServiceSelector(service.spec?.selector, p.metadata?.labels));
+  const pods = selectedPods(ctx.client, ns, service);
   const trigger = computeTriggerTime(ctx.triggerTimes, key, service, pods);
   const desired = endpointsFor(service, pods, trigger === undefined ? {} : { lastChangeTriggerTime: trigger });
   if (!desired) return true;

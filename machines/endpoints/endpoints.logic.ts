@@ -2,6 +2,7 @@
 // pod helpers it shares with the EndpointSlice controller (endpointslice/util, pkg/api/v1/pod).
 
 import type { Endpoints, EndpointAddress, EndpointPort, EndpointSubset, Pod, Service, ServicePort } from "kubernetes-types/core/v1";
+import { deepEqual } from "../common/equal.js";
 
 /** Label the endpoints controller puts on every Endpoints it manages. */
 export const ENDPOINTS_MANAGED_BY_LABEL = "endpoints.kubernetes.io/managed-by";
@@ -278,7 +279,7 @@ export function endpointsEqual(a: Endpoints | null | undefined, b: Endpoints | n
     delete ann[LAST_CHANGE_TRIGGER_TIME_ANNOTATION];
     return { subsets: e.subsets ?? [], labels: e.metadata?.labels ?? {}, ann };
   };
-  return canonical(strip(a)) === canonical(strip(b));
+  return deepEqual(strip(a), strip(b));
 }
 
 /** JSON with object keys sorted, so semantically equal objects compare equal. */

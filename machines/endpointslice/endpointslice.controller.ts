@@ -9,7 +9,7 @@ import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse } from "../messages.js";
 import { LAST_CHANGE_TRIGGER_TIME_ANNOTATION, matchesServiceSelector, rfc3339Nano } from "../endpoints/endpoints.logic.js";
-import { computeTriggerTime, podServiceKeys, type TriggerState } from "../endpoints/endpoints.controller.js";
+import { computeTriggerTime, podServiceKeys, selectedPods, type TriggerState } from "../endpoints/endpoints.controller.js";
 import {
   addKey, doneKey, forgetKey, newWorkQueue, objectKey, requeueRateLimited, splitKey, storeGet, storeInNamespace, takeKey,
   type WorkQueue,
@@ -137,7 +137,7 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
     return [];
   }
   if (service.spec?.type === "ExternalName" || !service.spec?.selector) return [];
-  const pods = storeInNamespace(ctx.client, PODS, ns).filter((p: Pod) => matchesServiceSelector(service.spec?.selector, p.metadata?.labels));
+  const pods = selectedPods(ctx.client, ns, service);
   const slices = storeInNamespace(ctx.client, SLICES, ns) as EndpointSlice[];
   const nodes = [...(ctx.client.informers.get(NODES)?.store.values() ?? [])];
   const trigger = computeTriggerTime(ctx.triggerTimes, key, service, pods);

@@ -15,6 +15,7 @@ import {
   shouldPodBeInEndpoints,
   shouldSetHostname,
 } from "../endpoints/endpoints.logic.js";
+import { deepEqual } from "../common/equal.js";
 
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
@@ -197,10 +198,10 @@ function reconcilePortSet(
       const got = want.get(endpointKey(ep));
       if (!got) continue;
       kept.push(got);
-      if (canonical(got) !== canonical(ep)) changed = true;
+      if (!deepEqual(got, ep)) changed = true;
       want.delete(endpointKey(ep));
     }
-    const labelsChanged = canonical(slice.metadata?.labels ?? {}) !== canonical(labels);
+    const labelsChanged = !deepEqual(slice.metadata?.labels ?? {}, labels);
     const name = slice.metadata?.name ?? "";
     if (changed || kept.length !== slice.endpoints.length) {
       if (kept.length === 0) toDelete.push(slice);

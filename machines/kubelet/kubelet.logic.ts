@@ -6,11 +6,11 @@
 import type { Container, ContainerStatus, Node, Pod, PodStatus, Probe } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, newEvent, onListed, onWatchEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
-import { rfc3339 } from "../common/time.js";
+import { parseTime, rfc3339 } from "../common/time.js";
 import { podQOSClass } from "../common/qos.js";
 import { intValue } from "../common/quantity.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import type { CriResponse, ImageSummary, ProbeAction } from "../cri/messages.js";
+import type { ContainerInfo, CriResponse, ImageSummary, PodSandboxInfo, ProbeAction } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
 import { pullFailureMessage } from "../cri/registry.js";
 import { containerShouldRestart, isRestartableInitContainer, kubeletOwnedConditions, podConditions, podPhase } from "./status.js";
@@ -86,6 +86,8 @@ export interface PodWorker {
   gone: boolean;
   deleteSent: boolean;
   failedInit: boolean;
+  /** rebuilt from the runtime after a kubelet restart: the network may hold an IP the worker never saw */
+  recovered?: boolean;
 }
 
 /** What a runtime call in flight is for. */
@@ -116,6 +118,13 @@ export interface KubeletContext {
   byContainer: Map<string, { uid: string; name: string }>;
   ops: Map<number, RuntimeOp>;
   opSeq: number;
+  /**
+   * Start-up: "api" until the pod informer has listed, "cri" until the runtime has listed its
+   * sandboxes and containers, then "done". No pod worker runs (and no status is written) before.
+   */
+  recovery: "api" | "cri" | "done";
+  /** the ListPodSandbox answer, kept until ListContainers answers */
+  runtimeSandboxes?: PodSandboxInfo[];
 }
 
 export interface KubeletInput {
@@ -134,7 +143,7 @@ export function initialKubelet(input: KubeletInput): KubeletContext {
     node, index: input.index, given: input.node, podCIDR: input.podCIDR, hostIP: internalIPFor(input.index),
     cri: `cri/${node}`, cni: `cni/${node}`, client: newClient(input.token), now: input.now ?? 0,
     nodeStatusPostedAt: -Infinity, nodeStatusInFlight: false, leaseInFlight: false,
-    workers: new Map(), byContainer: new Map(), ops: new Map(), opSeq: 1,
+    workers: new Map(), byContainer: new Map(), ops: new Map(), opSeq: 1, recovery: "api",
   };
 }
 
@@ -216,7 +225,10 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx): vo
     case "informer-list": {
       if (!res.ok) return;
       const inf = ctx.client.informers.get(p.data);
-      if (inf) for (const d of onListed(ctx.client, fx, inf, res.object)) onPodDelta(ctx, d, fx);
+      if (!inf) return;
+      const deltas = onListed(ctx.client, fx, inf, res.object);
+      if (ctx.recovery === "done") for (const d of deltas) onPodDelta(ctx, d, fx);
+      else if (ctx.recovery === "api") listRuntime(ctx, fx);
       return;
     }
     case "register-node":
@@ -275,7 +287,8 @@ function adoptPod(w: PodWorker, pod: Pod): void {
 /** A watch event on pods bound to this node. */
 export function onWatch(ctx: KubeletContext, ev: WatchEvent, fx: Fx): void {
   const d = onWatchEvent(ctx.client, fx, ev);
-  if (d && d !== "relisted") onPodDelta(ctx, d, fx);
+  // Before recovery the informer's store is all that is kept; recovery reads it whole.
+  if (d && d !== "relisted" && ctx.recovery === "done") onPodDelta(ctx, d, fx);
 }
 
 function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
@@ -295,6 +308,100 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
     if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") w.state = "TerminatedPod";
   } else adoptPod(w, pod);
   sync(ctx, w, fx);
+}
+
+// ---- restart recovery ---------------------------------------------------------------------
+
+/** Asks the runtime what it runs (the PLEG's first relist); workers wait for the answer. */
+function listRuntime(ctx: KubeletContext, fx: Fx): void {
+  ctx.recovery = "cri";
+  fx.send(ctx.cri, { type: "ListPodSandbox", id: ctx.opSeq++ });
+  fx.send(ctx.cri, { type: "ListContainers", id: ctx.opSeq++ });
+}
+
+/** The ListPodSandbox/ListContainers answers: rebuild every pod worker, then sync them. */
+function onRuntimeListed(ctx: KubeletContext, msg: Extract<CriResponse, { type: "ListPodSandboxResult" | "ListContainersResult" }>, fx: Fx): void {
+  if (ctx.recovery !== "cri") return;
+  if (msg.type === "ListPodSandboxResult") {
+    ctx.runtimeSandboxes = msg.sandboxes;
+    return;
+  }
+  if (!ctx.runtimeSandboxes) return;
+  // Answers to requests of the previous incarnation may still come: never reuse their ids.
+  ctx.opSeq = Math.max(ctx.opSeq, msg.inFlightMaxId + 1);
+  const workers = recoverWorkers(ctx, [...(ctx.client.informers.get(podWatchId)?.store.values() ?? [])], ctx.runtimeSandboxes, msg.containers, fx);
+  delete ctx.runtimeSandboxes;
+  ctx.recovery = "done";
+  for (const w of workers) sync(ctx, w, fx);
+}
+
+/** One worker per pod the API server binds here, plus one per runtime sandbox of a pod it no longer has (to tear it down). */
+export function recoverWorkers(ctx: KubeletContext, pods: Pod[], sandboxes: PodSandboxInfo[], containers: ContainerInfo[], fx: Fx): PodWorker[] {
+  const out: PodWorker[] = [];
+  const sandboxOf = (uid: string) => {
+    const mine = sandboxes.filter((s) => s.podUid === uid);
+    return mine.find((s) => s.state === "SANDBOX_READY") ?? mine[mine.length - 1];
+  };
+  for (const pod of pods) {
+    const w = newWorker(pod);
+    // A pod already finished before this kubelet saw it has nothing to run.
+    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") w.state = "TerminatedPod";
+    adoptRuntimeState(ctx, w, sandboxOf(w.uid), containers, fx);
+    ctx.workers.set(w.uid, w);
+    out.push(w);
+  }
+  for (const sb of sandboxes) {
+    if (ctx.workers.has(sb.podUid)) continue;
+    const specs = new Map<string, Container>();
+    for (const c of containers) if (c.sandboxId === sb.id) specs.set(c.name, c.spec);
+    const orphan = newWorker({ metadata: { name: sb.podName, namespace: sb.podNamespace, uid: sb.podUid }, spec: { containers: [...specs.values()] } });
+    orphan.gone = true;
+    adoptRuntimeState(ctx, orphan, sandboxOf(sb.podUid), containers, fx);
+    ctx.workers.set(orphan.uid, orphan);
+    out.push(orphan);
+  }
+  return out;
+}
+
+function terminatedOf(c: ContainerInfo): Terminated {
+  return { exitCode: c.exitCode ?? 0, reason: c.reason ?? "Completed", startedAt: c.startedAt ?? c.finishedAt ?? 0, finishedAt: c.finishedAt ?? 0, containerID: `containerd://${c.id}` };
+}
+
+/** Fills a fresh worker from what the runtime holds for its pod: sandbox, IP, each container's latest attempt. */
+function adoptRuntimeState(ctx: KubeletContext, w: PodWorker, sb: PodSandboxInfo | undefined, containers: ContainerInfo[], fx: Fx): void {
+  if (!sb) return;
+  w.recovered = true;
+  w.sandboxId = sb.id;
+  w.sandboxStopped = sb.state === "SANDBOX_NOTREADY";
+  // The sandbox's network status; when unknown, the pod worker's idempotent CNI ADD returns the held address.
+  if (!w.sandboxStopped && w.pod.status?.podIP) w.ip = w.pod.status.podIP;
+  const started = parseTime(w.pod.status?.startTime);
+  if (Number.isFinite(started)) w.startTime = started;
+  for (const c of w.containers) {
+    const attempts = containers.filter((x) => x.sandboxId === sb.id && x.name === c.name).sort((a, b) => a.attempt - b.attempt);
+    const latest = attempts[attempts.length - 1];
+    if (!latest) continue;
+    for (const x of attempts) ctx.byContainer.set(x.id, { uid: w.uid, name: c.name });
+    const prev = attempts[attempts.length - 2];
+    if (prev?.state === "CONTAINER_EXITED") c.last = terminatedOf(prev);
+    c.attempts = latest.attempt + 1;
+    c.id = latest.id;
+    c.image = latest.image;
+    if (latest.state === "CONTAINER_RUNNING") {
+      c.running = true;
+      c.startedAt = latest.startedAt ?? ctx.now;
+      // A startup probe that already passed is not run again (the status says so).
+      c.started = !c.spec.startupProbe || w.pod.status?.containerStatuses?.find((s) => s.name === c.name)?.started === true;
+      startProbes(w, c, fx);
+      if (c.started && c.probes.startup) c.probes.startup.result = "success";
+    } else if (latest.state === "CONTAINER_EXITED") {
+      c.terminated = terminatedOf(latest);
+    } else {
+      if (prev?.state === "CONTAINER_EXITED") c.terminated = c.last;
+      if (prev?.state === "CONTAINER_EXITED") delete c.last;
+      c.step = { checked: true, image: latest.image, createdId: latest.id };
+    }
+  }
 }
 
 /** A fresh pod worker with one record per init and regular container. */
@@ -523,7 +630,7 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     return;
   }
   // The IP goes back to IPAM only now that its sandbox has stopped.
-  if (w.sandboxId && w.ip && !w.networkReleased) {
+  if (w.sandboxId && (w.ip || w.recovered) && !w.networkReleased) {
     runtimeCall(ctx, w, ctx.cni, { type: "CniDel", sandboxId: w.sandboxId }, { kind: "CniDel" }, fx);
     return;
   }
@@ -550,6 +657,7 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
 /** A CRI or CNI answer, or a PLEG container event. */
 export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, fx: Fx): void {
   if (msg.type === "ContainerExited") return onContainerExited(ctx, msg, fx);
+  if (msg.type === "ListPodSandboxResult" || msg.type === "ListContainersResult") return onRuntimeListed(ctx, msg, fx);
   const op = ctx.ops.get(msg.id);
   if (!op) return;
   ctx.ops.delete(msg.id);

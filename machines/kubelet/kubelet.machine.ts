@@ -35,7 +35,7 @@ function step(fn: Step): any {
 const runtimeEvents = [
   "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult",
   "CreateContainerResult", "StartContainerResult", "StopContainerResult", "ExecProbeResult", "ContainerLogsResult",
-  "ContainerExited", "CniAddResult", "CniDelResult",
+  "ContainerExited", "CniAddResult", "CniDelResult", "ListPodSandboxResult", "ListContainersResult",
 ] as const;
 
 export const kubeletMachine = setup({

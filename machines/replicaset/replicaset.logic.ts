@@ -2,7 +2,8 @@
 // The machine around it owns informers and work queues; these functions only say what to do.
 import type { Pod, PodCondition, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernetes-types/apps/v1";
-import type { LabelSelector, OwnerReference } from "kubernetes-types/meta/v1";
+import type { OwnerReference } from "kubernetes-types/meta/v1";
+import { matchesLabelSelector } from "../common/labels.js";
 
 /** Kubernetes caps creations/deletions per sync at this many (ReplicaSetController burstReplicas). */
 export const BURST_REPLICAS = 500;
@@ -39,26 +40,10 @@ export function rfc3339(ms: number): string {
   return `${String(y).padStart(4, "0")}-${p2(m)}-${p2(d)}T${p2(Math.floor(rem / 3600))}:${p2(Math.floor(rem / 60) % 60)}:${p2(rem % 60)}Z`;
 }
 
-// ---------- label selectors (private: machines/common/labels.ts was not there yet) ----------
+// ---------- label selectors ----------
 
-function matchesSelector(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  // A nil selector selects nothing, an empty one everything, as metav1.LabelSelectorAsSelector.
-  if (!selector) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const r of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
-    const vals = r.values ?? [];
-    switch (r.operator) {
-      case "In": if (!has || !vals.includes(l[r.key]!)) return false; break;
-      case "NotIn": if (has && vals.includes(l[r.key]!)) return false; break;
-      case "Exists": if (!has) return false; break;
-      case "DoesNotExist": if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
-}
+// A nil selector selects nothing, an empty one everything (metav1.LabelSelectorAsSelector).
+const matchesSelector = matchesLabelSelector;
 
 function matchesLabelSet(required: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   const l = labels ?? {};

@@ -35,3 +35,39 @@ describe("replicaset controller in a cluster", () => {
     await c.stop();
   });
 });
+
+describe("replicaset controller scaling down and under a slow watch", () => {
+  it("scaling down deletes the surplus, unscheduled pods first, with SuccessfulDelete events", async () => {
+    const c = createCluster({ nodes: [], seed: 4 });
+    await c.apply(rsManifest(3));
+    await c.settle();
+    const rs0 = c.get("ReplicaSet", "web", "default");
+    const pods = owned(c, rs0);
+    // bind two of them by hand; the third stays unscheduled and must be the one to go
+    for (const p of pods.slice(0, 2)) {
+      c.requestSync({ verb: "create", group: "", resource: "pods", subresource: "binding", namespace: "default", name: p.metadata.name, body: { apiVersion: "v1", kind: "Binding", metadata: { name: p.metadata.name }, target: { kind: "Node", name: "node-x" } } });
+    }
+    await c.apply(rsManifest(2));
+    await c.settle();
+    const left = owned(c, rs0).filter((p: any) => !p.metadata.deletionTimestamp);
+    expect(left.map((p: any) => p.metadata.name).sort()).toEqual(pods.slice(0, 2).map((p: any) => p.metadata.name).sort());
+    const del = c.events().filter((e: any) => e.reason === "SuccessfulDelete");
+    expect(del.map((e: any) => e.message)).toEqual([`Deleted pod: ${pods[2].metadata.name}`]);
+    expect(c.get("ReplicaSet", "web", "default").status.replicas).toBe(2);
+    await c.stop();
+  });
+
+  it("creates exactly replicas pods at every step even when syncs outrun the pod watch", async () => {
+    const c = createCluster({ nodes: [], seed: 9 });
+    let most = 0;
+    c.runtime.observers.push(() => { most = Math.max(most, c.list("Pod", { namespace: "default", labelSelector: "app=web" }).length); });
+    await c.apply(rsManifest(5));
+    // status writes and RS updates re-queue the key many times while creations are in flight
+    for (let i = 0; i < 3; i++) c.requestSync({ verb: "patch", group: "apps", resource: "replicasets", namespace: "default", name: "web", patchType: "merge", body: { metadata: { labels: { poke: String(i) } } } });
+    await c.settle();
+    expect(most).toBe(5);
+    expect(c.list("Pod", { namespace: "default", labelSelector: "app=web" })).toHaveLength(5);
+    await c.stop();
+  });
+
+});

@@ -2,13 +2,14 @@
 // pods (assumed pods included), the queue orders the pending ones, scheduleOne filters, scores,
 // assumes and binds, or records why not (PodScheduled=False, FailedScheduling) and tries preemption.
 
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import { newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import { newNodeInfo, type NodeInfo } from "./framework.js";
+import { addPodToNodeInfo, newNodeInfo, type NodeInfo } from "./framework.js";
+import { deepEqual } from "../common/equal.js";
 import { failedSchedulingMessage, schedulePod } from "./semantics.js";
 import { preempt } from "./preemption.js";
 import * as Q from "./queue.js";
@@ -33,6 +34,10 @@ export interface SchedulerContext {
   rng: Rng;
   /** a ScheduleNext message is on its way to us */
   cycleQueued: boolean;
+  /** the NodeInfos in nodeOrder (a cache of nodeInfos; undefined until a cycle needs it) */
+  infoList?: NodeInfo[];
+  /** node name -> index in nodeOrder, for replacing an entry of infoList in place */
+  slot: Map<string, number>;
 }
 
 export interface SchedulerInput {
@@ -52,6 +57,7 @@ export function initialScheduler(input: SchedulerInput): SchedulerContext {
     nextStartIndex: 0,
     rng: new Rng(input.seed),
     cycleQueued: false,
+    slot: new Map(),
   };
 }
 
@@ -74,15 +80,65 @@ const isTerminated = (p: Pod) => p.status?.phase === "Succeeded" || p.status?.ph
 function rebuildNode(ctx: SchedulerContext, node: string): void {
   const ni = ctx.nodeInfos.get(node);
   if (!ni) return;
-  ctx.nodeInfos.set(node, newNodeInfo(ni.node, [...(ctx.podsByNode.get(node)?.values() ?? [])]));
+  setNodeInfo(ctx, node, newNodeInfo(ni.node, [...(ctx.podsByNode.get(node)?.values() ?? [])]));
+}
+
+/** Replaces a node's NodeInfo, in the map and in the ordered list a cycle filters over. */
+function setNodeInfo(ctx: SchedulerContext, node: string, ni: NodeInfo): void {
+  if (!ctx.nodeInfos.has(node)) {
+    ctx.slot.set(node, ctx.nodeOrder.length);
+    ctx.nodeOrder.push(node);
+    ctx.infoList?.push(ni);
+  } else if (ctx.infoList !== undefined) ctx.infoList[ctx.slot.get(node)!] = ni;
+  ctx.nodeInfos.set(node, ni);
+}
+
+/** The NodeInfos in nodeOrder, built once and then kept up to date (not rebuilt per cycle). */
+function nodeInfoList(ctx: SchedulerContext): NodeInfo[] {
+  ctx.infoList ??= ctx.nodeOrder.map((n) => ctx.nodeInfos.get(n)!);
+  return ctx.infoList;
+}
+
+// NodeInfo derives allocatable and image sizes from the node; everything else is read from node itself.
+function sameNodeInfoInputs(a: Node, b: Node): boolean {
+  return deepEqual(a.status?.allocatable, b.status?.allocatable) && deepEqual(a.status?.images, b.status?.images);
+}
+
+// A pod's share of a NodeInfo (requests, host ports, affinity lists) depends only on its spec.
+function sameNodeInfoShare(a: Pod, b: Pod): boolean {
+  return deepEqual(a.spec, b.spec);
 }
 
 function bindPodToCache(ctx: SchedulerContext, key: string, pod: Pod, node: string): void {
   let m = ctx.podsByNode.get(node);
   if (!m) ctx.podsByNode.set(node, (m = new Map()));
+  const prev = m.get(key);
   m.set(key, pod);
   const ni = ctx.nodeInfos.get(node);
-  if (ni) ctx.nodeInfos.set(node, newNodeInfo(ni.node, [...m.values()]));
+  if (!ni) return;
+  // Incremental, as NodeInfo.AddPod / UpdatePod: a new pod is added; a pod whose spec is unchanged
+  // (the informer confirming an assumed pod) replaces its old object; anything else rebuilds the node.
+  if (prev === undefined && !isTerminatedPod(pod)) {
+    addPodToNodeInfo(ni, pod);
+    return;
+  }
+  if (prev !== undefined && !hasAffinity(prev) && !hasAffinity(pod) && sameNodeInfoShare(prev, pod)) {
+    const i = ni.pods.indexOf(prev);
+    if (i >= 0) {
+      ni.pods[i] = pod;
+      return;
+    }
+  }
+  rebuildNode(ctx, node);
+}
+
+function hasAffinity(p: Pod): boolean {
+  const a = p.spec?.affinity;
+  return a?.podAffinity !== undefined || a?.podAntiAffinity !== undefined;
+}
+
+function isTerminatedPod(p: Pod): boolean {
+  return p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
 }
 
 function unbindPodFromCache(ctx: SchedulerContext, key: string, node: string): void {
@@ -97,9 +153,13 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
     if (d.type === "DELETED") {
       ctx.nodeInfos.delete(name);
       ctx.nodeOrder = ctx.nodeOrder.filter((n) => n !== name);
+      ctx.slot = new Map(ctx.nodeOrder.map((n, i) => [n, i]));
+      ctx.infoList = undefined;
     } else {
-      if (!ctx.nodeInfos.has(name)) ctx.nodeOrder.push(name);
-      ctx.nodeInfos.set(name, newNodeInfo(d.object, [...(ctx.podsByNode.get(name)?.values() ?? [])]));
+      const cur = ctx.nodeInfos.get(name);
+      // A heartbeat changes conditions, not what NodeInfo derives from the node: swap the object in place.
+      if (cur !== undefined && sameNodeInfoInputs(cur.node, d.object)) cur.node = d.object;
+      else setNodeInfo(ctx, name, newNodeInfo(d.object, [...(ctx.podsByNode.get(name)?.values() ?? [])]));
       // a node added or changed may make unschedulable pods fit
       Q.moveAllToActiveOrBackoff(ctx.queue, now);
     }
@@ -189,7 +249,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
   const qp = Q.popNext(ctx.queue);
   if (!qp) return;
   const pod = qp.pod;
-  const infos = ctx.nodeOrder.map((n) => ctx.nodeInfos.get(n)!);
+  const infos = nodeInfoList(ctx);
   const rand = () => ctx.rng.next();
   const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, { pdbs: pdbs(ctx) } as never);
   ctx.nextStartIndex = result.nextStartIndex;

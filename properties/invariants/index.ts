@@ -7,6 +7,11 @@ import { candidates, matches } from "../../machines/apiserver/cache.js";
 import { resourceFor } from "../../machines/apiserver/resources.js";
 import { parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation, type World } from "./core.js";
+import { endpointsOnlyReadyMatchingPods } from "./endpoints.js";
+import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
+import { livenessInvariant } from "./liveness.js";
+import { deletionInvariant } from "./deletion.js";
+import type { Cluster } from "../../runtime/cluster.js";
 
 export type { Violation, World };
 
@@ -22,6 +27,11 @@ export interface InvariantSpec {
   name: string;
   /** one line: what must always hold */
   description: string;
+  /**
+   * safety (default): checked at every step; liveness: checked by the fault-free phase of a run
+   * (properties/run.ts); run: compares a whole run's start and end (properties/invariants/deletion.ts).
+   */
+  kind?: "safety" | "liveness" | "run";
   create(rt: Runtime): InvariantCheck;
 }
 
@@ -239,6 +249,56 @@ export const ipReleasedOnlyAfterSandboxGone: InvariantSpec = {
   },
 };
 
+/** The view the Cluster-shaped invariants read: objects from the API server's cache. */
+function clusterView(rt: Runtime): Cluster {
+  const w = worldOf(rt);
+  return { runtime: rt, list: (kind: string) => w.list(kind) } as unknown as Cluster;
+}
+
+/** Endpoints list only Ready pods matching their Service (endpoints.ts); re-checked only when etcd moved. */
+export const endpointsOnlyReadyMatching: InvariantSpec = {
+  name: "endpointsOnlyReadyMatchingPods",
+  description: "Endpoints list only Ready pods that match the Service selector, at their resolved ports",
+  create(rt) {
+    const view = clusterView(rt);
+    let checkedAt = -1;
+    return {
+      step(w) {
+        const r = w.etcdRevision();
+        if (r === checkedAt) return [];
+        checkedAt = r;
+        return endpointsOnlyReadyMatchingPods(view).map((m) => v("endpointsOnlyReadyMatchingPods", m));
+      },
+    };
+  },
+};
+
+/** A ReplicaSet never owns more active pods than it ever asked for (replicaset.ts). */
+export const replicaSetNeverOwnsTooMany: InvariantSpec = {
+  name: "replicaSetNeverOwnsTooManyPods",
+  description: "a ReplicaSet never owns more active pods than the most it asked for (replicas + surge under a Deployment)",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => replicaSetNeverOwnsTooManyPods(view) };
+  },
+};
+
+/** Liveness: the fault-free phase of every run must converge within its budget (liveness.ts). */
+export const livenessUnderFairness: InvariantSpec = {
+  name: livenessInvariant,
+  description: "with faults off and every ready channel served with probability 1, every pod and ReplicaSet converges within the budget",
+  kind: "liveness",
+  create: () => ({}),
+};
+
+/** Deleting everything a workload created gives the cluster back as it was (deletion.ts). */
+export const deletionReversesCreation: InvariantSpec = {
+  name: deletionInvariant,
+  description: "after everything created is deleted and the cluster settles, etcd, IPAM, the runtimes, Endpoints and proxy rules are as before",
+  kind: "run",
+  create: () => ({}),
+};
+
 /** Every invariant, by name, in the order they are checked. */
 export const invariants: readonly InvariantSpec[] = [
   stateless("neverRunningWithoutNodeName", "a pod is never Running without spec.nodeName", neverRunningWithoutNodeName),
@@ -251,6 +311,10 @@ export const invariants: readonly InvariantSpec[] = [
   onlyApiServerTalksToEtcd,
   resourceVersionConflictsNeverLoseAnUpdate,
   ipReleasedOnlyAfterSandboxGone,
+  endpointsOnlyReadyMatching,
+  replicaSetNeverOwnsTooMany,
+  livenessUnderFairness,
+  deletionReversesCreation,
 ];
 
 /** The names of every registered invariant. */

@@ -4,16 +4,21 @@ import {
   arrowLabel,
   discoverMachines,
   findMachine,
+  formatGap,
+  invariantsPage,
   machinePages,
   mermaidBlocks,
   pairMessages,
+  registeredInvariants,
   storyEntries,
   tellsStory,
+  withTimeNotes,
   xmlProblem,
   type StoryFilter,
 } from "./generate.js";
 import type { TraceEntry } from "./trace-types.js";
 import { validateMermaid } from "./render.js";
+import { traceToSequenceDiagram } from "./sequence.js";
 
 let seq = 0;
 /** A delivered message as the runtime records it. */
@@ -21,7 +26,7 @@ function msg(from: string, to: string, type: string, summary: string): Extract<T
   return { seq: seq++, t: 0, kind: "deliver", from, to, type, summary };
 }
 
-const podFilter: StoryFilter = { resources: ["pods", "pods/binding", "pods/status"], kinds: ["Pod"], watchers: ["scheduler", "kubelet/"] };
+const podFilter: StoryFilter = { resources: ["pods", "pods/binding", "pods/status"], watches: { Pod: ["scheduler", "kubelet/"] } };
 
 describe("pairMessages", () => {
   it("pairs each response with the request sent on the same channel, in order", () => {
@@ -176,4 +181,91 @@ describe("discoverMachines", () => {
     expect(miss.machine).toBeUndefined();
     expect(miss.names).toContain("scheduler");
   });
+});
+
+describe("invariantsPage", () => {
+  it("lists each invariant by name with its description, escaping table pipes", () => {
+    const page = invariantsPage([{ name: "uniquePodIPs", description: "pod IPs are unique | among live pods" }]);
+    expect(page.path).toBe("invariants.md");
+    expect(page.content).toContain("| `uniquePodIPs` | pod IPs are unique \\| among live pods |");
+  });
+
+  it("reads the registry, which names the core invariants", async () => {
+    const names = (await registeredInvariants()).map((i) => i.name);
+    expect(names).toEqual(expect.arrayContaining(["neverRunningWithoutNodeName", "allocatableNeverExceeded", "uniquePodIPs", "nodeNameSetOnce", "phasesOnlyMoveForward", "etcdRevisionOnlyGrows"]));
+  });
+});
+
+describe("podflow describe machine and podflow docs", () => {
+  /** Runs the CLI, capturing what it prints. */
+  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const { main } = await import("../cli.js");
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(["node", "podflow", ...args], { out: (s) => out.push(s), err: (s) => err.push(s) });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  it("prints the named machine's states and transitions", async () => {
+    const r = await cli("describe", "machine", "etcd");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("serving (initial)");
+    expect(r.out).toContain("- Txn -> (internal) / serveRequest");
+  });
+
+  it("exits 2 on an unknown machine and lists the known ones", async () => {
+    const r = await cli("describe", "machine", "etdc");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: unknown machine "etdc"; known machines: .*etcd.*scheduler/);
+  });
+
+  it("writes the generated docs under --out", async () => {
+    const { mkdtempSync, existsSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "podflow-docs-"));
+    try {
+      const r = await cli("docs", "--out", dir);
+      expect(r.code).toBe(0);
+      expect(["machines/README.md", "machines/etcd.md", "machines/etcd.svg", "flows/pod-create.md", "invariants.md"].filter((p) => !existsSync(join(dir, p)))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe("withTimeNotes", () => {
+  const at = (t: number, e: Extract<TraceEntry, { kind: "deliver" }>) => ({ ...e, t });
+  const entries: TraceEntry[] = [
+    at(0, msg("kubectl", "apiserver", "ApiRequest", "create pods default")),
+    { seq: seq++, t: 0, kind: "fault", fault: "crash", detail: "kubelet/node-2" },
+    at(400, msg("apiserver", "kubectl", "ApiResponse", "201 Pod default/nginx")),
+    at(50_400, msg("kubectl", "apiserver", "ApiRequest", "delete pods default/nginx")),
+  ];
+  const diagram = withTimeNotes(traceToSequenceDiagram(entries, { participants: ["kubectl", "apiserver"] }), entries, 1000);
+
+  it("notes a wait of at least the threshold before the arrow that follows it, and only there", () => {
+    const body = diagram.split("\n").filter((l) => l.includes("->>") || l.includes("Note"));
+    expect(body).toEqual([
+      "  kubectl->>apiserver: create pods default",
+      "  Note over kubectl,apiserver: fault crash: kubelet/node-2",
+      "  apiserver->>kubectl: 201 Pod default/nginx",
+      "  Note over kubectl,apiserver: 50 s later",
+      "  kubectl->>apiserver: delete pods default/nginx",
+    ]);
+  });
+
+  it("keeps the diagram valid Mermaid", () => {
+    expect(validateMermaid(diagram)).toEqual({ ok: true });
+  });
+});
+
+describe("formatGap", () => {
+  const rows = [
+    { name: "Under a second is shown in milliseconds.", ms: 800, want: "800 ms" },
+    { name: "Under a minute is shown in seconds.", ms: 38_000, want: "38 s" },
+    { name: "Whole minutes drop the seconds.", ms: 300_000, want: "5 min" },
+    { name: "Minutes and seconds are both shown.", ms: 310_000, want: "5 min 10 s" },
+  ];
+  for (const r of rows) it(r.name, () => expect(formatGap(r.ms)).toBe(r.want));
 });

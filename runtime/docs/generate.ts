@@ -44,18 +44,20 @@ function pageName(component: string, exportName: string, count: number): string 
   return `${component}-${exportName.replace(/Machine$/, "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
-/** Finds every `<component>.machine.(ts|js)` under machines/ and imports its machine exports, sorted by component. */
+/** Finds every `machines/<component>/*.machine.(ts|js)` and imports its machine exports, sorted by component. */
 export async function discoverMachines(root: string = packageRoot()): Promise<DiscoveredMachine[]> {
   const ext = extname(fileURLToPath(import.meta.url)) === ".ts" ? ".ts" : ".js";
   const dir = join(root, "machines");
   const out: DiscoveredMachine[] = [];
   const folders = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort() : [];
   for (const folder of folders) {
-    const file = join(dir, folder, `${folder}.machine${ext}`);
-    if (!existsSync(file)) continue;
-    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    const found = Object.keys(mod).sort().filter((k) => isMachine(mod[k]));
-    for (const k of found) out.push({ component: pageName(folder, k, found.length), exportName: k, machine: mod[k] as AnyStateMachine });
+    const files = readdirSync(join(dir, folder)).filter((f) => f.endsWith(`.machine${ext}`)).sort();
+    const found: Array<{ exportName: string; machine: AnyStateMachine }> = [];
+    for (const file of files) {
+      const mod = (await import(pathToFileURL(join(dir, folder, file)).href)) as Record<string, unknown>;
+      for (const k of Object.keys(mod).sort()) if (isMachine(mod[k])) found.push({ exportName: k, machine: mod[k] as AnyStateMachine });
+    }
+    for (const f of found) out.push({ component: pageName(folder, f.exportName, found.length), ...f });
   }
   return out;
 }
@@ -91,7 +93,7 @@ export function machinePages(machines: DiscoveredMachine[]): GeneratedFile[] {
 // ---- flows from real runs -----------------------------------------------------------------
 
 /** A delivered message with the request it answers (responses paired through their FIFO channel). */
-interface Message {
+export interface Message {
   entry: Extract<TraceEntry, { kind: "deliver" }>;
   /** for a response, the summary of the request it answers */
   request?: string;
@@ -156,12 +158,16 @@ export function arrowLabel(m: Message): string {
 export interface StoryFilter {
   /** API resources whose requests, writes and responses tell the story ("pods", "pods/binding", …). */
   resources: string[];
-  /** Kinds whose watch events are shown. */
-  kinds: string[];
-  /** Receivers of watch events that matter (prefix match: "kubelet/" covers every node). */
-  watchers: string[];
+  /** Watch events shown: kind → receivers (prefix match: "kubelet/" covers every node). */
+  watches: Record<string, string[]>;
   /** Only messages mentioning one of these names (object or node), when given. */
   names?: string[];
+  /** Show the API server's etcd writes and their results (default true). */
+  etcd?: boolean;
+  /** Show the API server's answers to requests (default true). */
+  responses?: boolean;
+  /** Show the kubelets' calls to their CRI and CNI (default true). */
+  nodeAgents?: boolean;
 }
 
 /** API resource (with subresource) a request summary names: "create pods/binding default/x" → "pods/binding". */
@@ -188,18 +194,20 @@ export function tellsStory(m: Message, f: StoryFilter): boolean {
   switch (type) {
     case "ApiRequest":
     case "ApiResponse": {
+      if (type === "ApiResponse" && f.responses === false) return false;
       if (/^(get|list|watch|unwatch) /.test(text)) return false; // reads and informer setup
       const r = resourceOf(text);
       return r !== undefined && f.resources.includes(r) && mentions(text, f.names);
     }
     case "Txn":
     case "TxnResponse": {
+      if (f.etcd === false) return false;
       const r = keyResource(text);
       return r !== undefined && f.resources.includes(r) && mentions(text, f.names);
     }
     case "WatchEvent": {
       const kind = /^(?:ADDED|MODIFIED|DELETED) (\S+)/.exec(text)?.[1];
-      return kind !== undefined && f.kinds.includes(kind) && f.watchers.some((w) => to.startsWith(w)) && mentions(text, f.names);
+      return kind !== undefined && (f.watches[kind] ?? []).some((w) => to.startsWith(w)) && mentions(text, f.names);
     }
     case "WatchResponse":
     case "RangeResponse":
@@ -209,7 +217,7 @@ export function tellsStory(m: Message, f: StoryFilter): boolean {
       return false; // the API server's own etcd watch and leases: plumbing under every write
     default:
       // the kubelet's calls to its CRI and CNI, and their answers
-      return /^(kubelet|cri|cni)\//.test(from) && /^(kubelet|cri|cni)\//.test(to);
+      return f.nodeAgents !== false && /^(kubelet|cri|cni)\//.test(from) && /^(kubelet|cri|cni)\//.test(to);
   }
 }
 
@@ -258,7 +266,28 @@ function podState(c: Cluster, name: string): string {
   return p ? `${p.status?.phase ?? "(no phase)"} on ${p.spec?.nodeName ?? "(no node)"}` : "gone";
 }
 
-const podWatchers = ["scheduler", "kubelet/"];
+/** Runs until the Deployment's pods are all updated and available (readiness needs clock time), within two simulated minutes. */
+async function waitForRollout(c: Cluster, name: string): Promise<void> {
+  await c.settle();
+  for (let i = 0; i < 24 && !rolledOut(c.get("Deployment", name, "default")); i++) {
+    c.advance(5_000);
+    await c.settle();
+  }
+}
+
+/** Whether a Deployment's status says every replica is updated and available and no old one is left. */
+function rolledOut(d: any): boolean {
+  const want = d?.spec?.replicas ?? 1;
+  const s = d?.status ?? {};
+  return d !== undefined && s.observedGeneration === d.metadata?.generation && s.updatedReplicas === want && s.availableReplicas === want && s.replicas === want;
+}
+
+/** "Terminating" for a pod being deleted, else its phase and node, or "gone". */
+function terminating(c: Cluster, name: string): string {
+  return c.get("Pod", name, "default")?.metadata?.deletionTimestamp ? "Terminating" : podState(c, name);
+}
+
+const podWatches = { Pod: ["scheduler", "kubelet/"] };
 
 const flows: Flow[] = [
   {
@@ -267,7 +296,7 @@ const flows: Flow[] = [
     command: "kubectl apply -f examples/nginx.yaml",
     story:
       "kubectl sends the Pod to the API server, which authenticates, authorizes, runs admission and validation, and stores the object in etcd before answering 201 Created: the Pod now exists, Pending, with no node. The scheduler's watch sees a Pod without `spec.nodeName`; it filters and scores the nodes and writes a Binding, which the API server persists as the pod's `spec.nodeName`. The kubelet of that node watches pods bound to it: it asks its container runtime (CRI) for a pod sandbox, the CNI plugin gives the sandbox an IP from the node's pod CIDR, the image is pulled, the container is created and started, and the kubelet reports the pod's status (Running, Ready, its IP) back to the API server, which stores it in etcd like every other write.",
-    filter: { resources: ["pods", "pods/binding", "pods/status"], kinds: ["Pod"], watchers: podWatchers },
+    filter: { resources: ["pods", "pods/binding", "pods/status"], watches: podWatches },
     maxMessages: 60,
     participants: ["kubectl", "apiserver", "etcd"],
     async run(c, ex) {
@@ -283,7 +312,7 @@ const flows: Flow[] = [
     command: "kubectl apply -f examples/nginx.yaml, then kubectl delete pod nginx",
     story:
       "Deleting is a write like any other: the API server does not remove a running pod, it sets `metadata.deletionTimestamp` and `deletionGracePeriodSeconds` (30 by default) and answers 200 with the updated object. The kubelet sees the change on its watch and stops the pod: each container gets SIGTERM and the grace period to exit, then the sandbox is stopped, the CNI plugin releases the pod's IP, and the sandbox is removed. Only then does the kubelet ask the API server to delete the object for good (a delete with grace period 0 and the pod's UID as precondition), and etcd drops the key; watchers see DELETED.",
-    filter: { resources: ["pods", "pods/status"], kinds: ["Pod"], watchers: podWatchers },
+    filter: { resources: ["pods", "pods/status"], watches: podWatches },
     maxMessages: 60,
     participants: ["kubectl", "apiserver", "etcd"],
     async run(c, ex) {
@@ -302,26 +331,28 @@ const flows: Flow[] = [
     story:
       "Changing the pod template of a Deployment makes the Deployment controller create a new ReplicaSet (named after the template's hash) and scale it up while it scales the old one down, within maxSurge (25%) and maxUnavailable (25%). Each scale-up is a ReplicaSet controller creating pods that go through the pod-create flow; each scale-down deletes an old pod, which goes through the pod-delete flow. The endpoints controller keeps the Service's Endpoints to the ready pods only, so traffic moves to the new pods as their readiness probes pass.",
     filter: {
-      resources: ["deployments", "replicasets", "replicasets/scale", "replicasets/status", "deployments/status", "pods", "pods/binding", "endpoints"],
-      kinds: ["Deployment", "ReplicaSet", "Pod"],
-      watchers: ["deployment-controller", "replicaset-controller", "endpoints-controller", "scheduler"],
+      resources: ["deployments", "replicasets", "pods", "endpoints"],
+      watches: { Deployment: ["deployment-controller"], ReplicaSet: ["replicaset-controller"] },
+      etcd: false,
+      responses: false,
+      nodeAgents: false,
     },
-    maxMessages: 70,
-    participants: ["kubectl", "apiserver", "etcd"],
+    maxMessages: 80,
+    participants: ["kubectl", "apiserver"],
     async run(c, ex) {
       const manifest = example(ex, "deployment-service.yaml");
       await c.apply(manifest, "examples/deployment-service.yaml");
-      await c.settle();
+      await waitForRollout(c, "web");
       const before = c.list("ReplicaSet").length;
       const start = c.trace().length;
       await c.apply(manifest.replace("image: nginx:1.27", "image: nginx:1.28"), "examples/deployment-service.yaml");
-      await c.settle();
+      await waitForRollout(c, "web");
       const notes: string[] = [];
       const rs = c.list("ReplicaSet");
       if (before === 0 && rs.length === 0) {
         notes.push("In this run no ReplicaSet was created: the Deployment controller is not part of the simulated cluster yet, so the diagram shows only the API server accepting the Deployment change. Regenerate with `npm run docs` once it lands.");
       } else {
-        notes.push(`After the run there are ${rs.length} ReplicaSets: ${rs.map((r: any) => `${r.metadata.name} (${r.status?.replicas ?? 0} replicas)`).join(", ")}.`);
+        notes.push(`After the run there are ${rs.length} ReplicaSets: ${rs.map((r: any) => `${r.metadata.name} (replicas: ${r.status?.replicas ?? 0})`).join(", ")}.`);
       }
       return { start, notes };
     },
@@ -331,19 +362,22 @@ const flows: Flow[] = [
     title: "A node stops reporting",
     command: "kubectl apply -f examples/deployment-service.yaml, then kubelet/node-2 crashes",
     story:
-      "A kubelet proves its node is alive by renewing the node's Lease and posting node status. When those stop, the node lifecycle controller waits out `--node-monitor-grace-period` (50s), then sets the node's Ready condition to Unknown (reason NodeStatusUnknown, \"Kubelet stopped posting node status.\") and taints it `node.kubernetes.io/unreachable:NoExecute`. Every pod carries the default toleration for that taint with `tolerationSeconds: 300`; when it runs out, the taint manager deletes the pods, and their ReplicaSet creates replacements that the scheduler binds to the healthy nodes.",
+      "A kubelet proves its node is alive by renewing the node's Lease and posting node status. When those stop, the node lifecycle controller waits out `--node-monitor-grace-period` (50s), then sets the node's Ready condition to Unknown (reason NodeStatusUnknown, \"Kubelet stopped posting node status.\") and taints it `node.kubernetes.io/unreachable` (NoSchedule, and NoExecute). Every pod carries the default toleration for that taint with `tolerationSeconds: 300`; when it runs out, the taint manager deletes the pods, and their ReplicaSet creates replacements that the scheduler binds to the healthy nodes. The controller also marks the node's pods not Ready, so the endpoints controller takes them out of their Services at once. A deleted pod on the silent node stays Terminating: only its kubelet could confirm that its containers have stopped.",
     filter: {
-      resources: ["nodes", "nodes/status", "pods", "pods/binding", "pods/status"],
-      kinds: ["Node", "Pod"],
-      watchers: ["node-lifecycle-controller", "nodelifecycle-controller", "replicaset-controller", "scheduler", "endpoints-controller"],
+      resources: ["nodes", "nodes/status", "pods", "pods/binding", "pods/status", "endpoints"],
+      watches: { Node: ["node-lifecycle-controller"], Pod: ["replicaset-controller", "scheduler"] },
+      etcd: false,
+      responses: false,
+      nodeAgents: false,
     },
     maxMessages: 60,
-    participants: ["apiserver", "etcd", "kubelet/node-2"],
+    participants: ["apiserver", "kubelet/node-2"],
     async run(c, ex) {
       await c.apply(example(ex, "deployment-service.yaml"), "examples/deployment-service.yaml");
-      await c.settle();
+      await waitForRollout(c, "web");
       const pods = c.list("Pod", { labelSelector: "app=web" });
       const victims = pods.filter((p: any) => p.spec?.nodeName === "node-2").map((p: any) => p.metadata.name as string);
+      const existing = new Set(pods.map((p: any) => p.metadata.name as string));
       const start = c.trace().length;
       c.runtime.crash("kubelet/node-2");
       // Past the grace period (50s) and the default tolerationSeconds (300s) of the unreachable taint.
@@ -352,26 +386,69 @@ const flows: Flow[] = [
       const node = c.get("Node", "node-2");
       const ready = (node?.status?.conditions ?? []).find((x: any) => x.type === "Ready");
       const taints = (node?.spec?.taints ?? []).map((t: any) => `${t.key}:${t.effect}`);
+      const replacements = c.list("Pod", { labelSelector: "app=web" }).map((p: any) => p.metadata.name as string).filter((n: string) => !existing.has(n));
       const notes = [
-        `Pods on node-2 before the crash: ${victims.length > 0 ? victims.join(", ") : "none"}.`,
+        `Pods on node-2 before the crash: ${victims.length > 0 ? victims.map((v: string) => `${v} (now ${terminating(c, v)})`).join(", ") : "none"}; replacements created: ${replacements.length > 0 ? replacements.map((r: string) => `${r} (${podState(c, r)})`).join(", ") : "none"}.`,
         `After the run node-2 is Ready=${ready?.status ?? "(no condition)"}${ready?.reason ? ` (${ready.reason})` : ""}, taints: ${taints.length > 0 ? taints.join(", ") : "none"}.`,
       ];
       if (!ready || ready.status === "True") {
         notes.push("The node lifecycle controller is not part of the simulated cluster yet, so nothing notices the silent node: the diagram shows the crash and what the rest of the cluster does meanwhile. Regenerate with `npm run docs` once it lands.");
       }
       // Only the failed node and its pods tell this story; other nodes' heartbeats are noise.
-      return { start, notes, filter: { names: ["node-2", ...victims, "web-"] } };
+      return { start, notes, filter: { names: ["node-2", ...victims, ...replacements, "endpoints default/web"] } };
     },
   },
 ];
 
+/** Human duration: "800 ms", "5 s", "5 min 10 s". */
+export function formatGap(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ""}`;
+}
+
+/**
+ * Adds a spanning "n s later" note before each arrow that comes at least `minGapMs` of simulated
+ * time after the previous one, so waits (pulls, grace periods, tolerations) show in the diagram.
+ * traceToSequenceDiagram writes one statement per delivery or fault, in order, after the
+ * participant lines; that correspondence is what lets the notes be placed.
+ */
+export function withTimeNotes(diagram: string, entries: TraceEntry[], minGapMs: number): string {
+  const lines = diagram.trimEnd().split("\n");
+  const firstBody = lines.findIndex((l, i) => i > 0 && !/^\s*(participant|title)\b/.test(l));
+  if (firstBody === -1) return diagram;
+  const ids = lines.filter((l) => /^\s*participant /.test(l)).map((l) => l.trim().split(/\s+/)[1]!);
+  if (ids.length === 0) return diagram;
+  const span = ids.length > 1 ? `${ids[0]},${ids[ids.length - 1]}` : ids[0]!;
+  const drawn = entries.filter((e) => e.kind === "deliver" || e.kind === "fault");
+  const out = lines.slice(0, firstBody);
+  let prev: number | undefined;
+  lines.slice(firstBody).forEach((line, i) => {
+    const e = drawn[i];
+    if (e && prev !== undefined && e.t - prev >= minGapMs) out.push(`  Note over ${span}: ${formatGap(e.t - prev)} later`);
+    if (e) prev = e.t;
+    out.push(line);
+  });
+  return out.join("\n") + "\n";
+}
+
+/** The sentence listing what a filter leaves out of a diagram. */
+function omissions(f: StoryFilter): string {
+  const out = ["reads", "informer set-up", "the API server's own etcd watch", "leases", "Events", "timers"];
+  if (f.etcd === false) out.push("etcd writes");
+  if (f.responses === false) out.push("the API server's answers");
+  if (f.nodeAgents === false) out.push("the kubelets' calls to their CRI and CNI");
+  if (f.names) out.push("objects other than those named below");
+  return `${out.slice(0, -1).join(", ")} and ${out[out.length - 1]}`;
+}
+
 /** Markdown of one flow page. */
-function flowPage(f: Flow, diagram: string, notes: string[], seed: number): string {
+function flowPage(f: Flow, filter: StoryFilter, diagram: string, notes: string[], seed: number): string {
   return [
     `# ${f.title}`,
     "<!-- Generated by `podflow docs` from a seeded simulated run; do not edit by hand. -->",
     f.story,
-    `The diagram is the trace of \`${f.command}\` on a simulated cluster of 3 nodes, seed ${seed}, filtered to the messages that tell the story: reads, informer set-up, the API server's own etcd watch, leases, Events and timers are left out, and sandbox and container ids are shortened to 13 characters.`,
+    `The diagram is the trace of \`${f.command}\` on a simulated cluster of 3 nodes, seed ${seed}, filtered to the messages that tell the story (${omissions(filter)} are left out; sandbox and container ids are shortened to 13 characters).`,
     "```mermaid\n" + diagram + "```",
     notes.join(" "),
   ].join("\n\n") + "\n";
@@ -387,9 +464,10 @@ export async function flowPages(root: string = packageRoot()): Promise<Generated
     const cluster = createCluster({ nodes: 3, seed: flowSeed, clock: "simulated" });
     try {
       const { start, notes, filter } = await f.run(cluster, ex);
-      const entries = storyEntries(cluster.trace().slice(start), { ...f.filter, ...filter });
-      const diagram = traceToSequenceDiagram(entries, { maxMessages: f.maxMessages, participants: f.participants });
-      files.push({ path: `flows/${f.name}.md`, content: flowPage(f, diagram, notes, flowSeed) });
+      const effective = { ...f.filter, ...filter };
+      const entries = storyEntries(cluster.trace().slice(start), effective);
+      const diagram = withTimeNotes(traceToSequenceDiagram(entries, { maxMessages: f.maxMessages, participants: f.participants }), entries, 1000);
+      files.push({ path: `flows/${f.name}.md`, content: flowPage(f, effective, diagram, notes, flowSeed) });
     } finally {
       await cluster.stop();
     }
@@ -404,9 +482,36 @@ export async function flowPages(root: string = packageRoot()): Promise<Generated
   return files;
 }
 
+/** An invariant as the registry in properties/invariants describes it. */
+export interface InvariantInfo {
+  name: string;
+  description: string;
+}
+
+/** The registered invariants (properties/invariants/index), or none when the registry is absent. */
+export async function registeredInvariants(root: string = packageRoot()): Promise<InvariantInfo[]> {
+  const ext = extname(fileURLToPath(import.meta.url)) === ".ts" ? ".ts" : ".js";
+  const file = join(root, "properties", "invariants", `index${ext}`);
+  if (!existsSync(file)) return [];
+  const mod = (await import(pathToFileURL(file).href)) as { invariants?: ReadonlyArray<Partial<InvariantInfo>> };
+  return (mod.invariants ?? []).map((i) => ({ name: String(i.name ?? ""), description: String(i.description ?? "") }));
+}
+
+/** docs/invariants.md: the checked invariants by name, from the registry, so the list never drifts. */
+export function invariantsPage(list: InvariantInfo[]): GeneratedFile {
+  const rows = list.map((i) => `| \`${i.name}\` | ${mdCell(i.description)} |`);
+  const parts = [
+    "# Invariants",
+    "<!-- Generated by `podflow docs` from properties/invariants; do not edit by hand. -->",
+    "Every invariant is a named function in `properties/invariants/`, checked after every delivered message or fired timer of a run (`podflow check`, `podflow explore`, the property tests); a violation names the invariant and the object. Why each one holds in Kubernetes is in [semantics.md](semantics.md#invariants).",
+    ["| Invariant | What must always hold |", "| --- | --- |", ...rows].join("\n"),
+  ];
+  return { path: "invariants.md", content: parts.join("\n\n") + "\n" };
+}
+
 /** Every generated docs file, in a stable order (nothing written). */
 export async function renderDocs(root: string = packageRoot()): Promise<GeneratedFile[]> {
-  return [...machinePages(await discoverMachines(root)), ...(await flowPages(root))];
+  return [...machinePages(await discoverMachines(root)), ...(await flowPages(root)), invariantsPage(await registeredInvariants(root))];
 }
 
 /** Renders the generated docs and writes them under outDir (created as needed); returns what was written. */

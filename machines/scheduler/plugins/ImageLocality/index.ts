@@ -29,7 +29,11 @@ export const ImageLocality = {
     const images = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => normalizedImageName(c.image ?? ""));
     const wanted = new Set(images);
     const numNodesByImage = new Map<string, number>();
-    for (const ni of allNodes) for (const name of ni.imageSizes.keys()) if (wanted.has(name)) numNodesByImage.set(name, (numNodesByImage.get(name) ?? 0) + 1);
+    // Probe each node for the pod's few images rather than walk every image the node holds.
+    for (const ni of allNodes) {
+      if (ni.imageSizes.size === 0) continue;
+      for (const name of wanted) if (ni.imageSizes.has(name)) numNodesByImage.set(name, (numNodesByImage.get(name) ?? 0) + 1);
+    }
     state.set(preScoreKey, { numNodesByImage, totalNumNodes: allNodes.length, images } satisfies State);
     return undefined;
   },

@@ -36,7 +36,10 @@ function calPreFilterState(pod: Pod, allNodes: NodeInfo[]): FilterState {
     pod, affinity: requiredAffinity(pod), antiAffinity: requiredAnti(pod),
     existingAntiAffinityCounts: new Map(), affinityCounts: new Map(), antiAffinityCounts: new Map(),
   };
+  const ownTerms = s.affinity.length > 0 || s.antiAffinity.length > 0;
   for (const ni of allNodes) {
+    // Like the snapshot's HavePodsWithRequiredAntiAffinityList: most nodes have nothing to count.
+    if (!ownTerms && ni.podsWithRequiredAntiAffinity.length === 0) continue;
     const labels = ni.node.metadata?.labels ?? {};
     for (const existing of ni.podsWithRequiredAntiAffinity) {
       for (const t of requiredAnti(existing)) {
@@ -132,6 +135,8 @@ export const InterPodAffinity = {
     const hasConstraints = incoming.length > 0;
     const topologyScore = new Map<string, number>();
     for (const ni of allNodes) {
+      // Like HavePodsWithAffinityList: without own preferences, nodes without such pods add nothing.
+      if (!hasConstraints && ni.podsWithAffinity.length === 0) continue;
       const labels = ni.node.metadata?.labels ?? {};
       // Without own preferences only pods with affinity can contribute.
       for (const existing of hasConstraints ? ni.pods : ni.podsWithAffinity) {

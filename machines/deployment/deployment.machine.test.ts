@@ -1,0 +1,154 @@
+import { describe, it, expect } from "vitest";
+import { createCluster } from "../../runtime/cluster.js";
+
+const deploy = (replicas: number, image = "nginx:1.27", extra: any = {}) => ({
+  apiVersion: "apps/v1", kind: "Deployment",
+  metadata: { name: "web", namespace: "default" },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: "web" } },
+    template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image }] } },
+    ...extra,
+  },
+});
+
+const rsOf = (c: any, d: any) => c.list("ReplicaSet", { namespace: "default" }).filter((r: any) => r.metadata.ownerReferences?.some((o: any) => o.uid === d.metadata.uid));
+const podsOf = (c: any, rs: any) => c.list("Pod", { namespace: "default" }).filter((p: any) => !p.metadata.deletionTimestamp && p.metadata.ownerReferences?.some((o: any) => o.uid === rs.metadata.uid));
+
+describe("deployment controller in a cluster", () => {
+  it("creates one owned ReplicaSet named by the pod-template-hash, with revision 1, and its pods", async () => {
+    const c = createCluster({ nodes: 2, seed: 5 });
+    await c.apply(deploy(3));
+    await c.settle();
+    const d = c.get("Deployment", "web", "default");
+    const sets = rsOf(c, d);
+    expect(sets).toHaveLength(1);
+    const rs = sets[0];
+    const hash = rs.metadata.labels["pod-template-hash"];
+    expect(rs.metadata.name).toBe(`web-${hash}`);
+    expect(rs.spec.selector.matchLabels).toEqual({ app: "web", "pod-template-hash": hash });
+    expect(rs.metadata.annotations["deployment.kubernetes.io/revision"]).toBe("1");
+    expect(rs.metadata.annotations["deployment.kubernetes.io/desired-replicas"]).toBe("3");
+    expect(rs.spec.replicas).toBe(3);
+    expect(podsOf(c, rs)).toHaveLength(3);
+    expect(d.metadata.annotations["deployment.kubernetes.io/revision"]).toBe("1");
+    expect(d.status.replicas).toBe(3);
+    expect(d.status.updatedReplicas).toBe(3);
+    expect(d.status.observedGeneration).toBe(1);
+    const ev = c.events().filter((e: any) => e.reason === "ScalingReplicaSet");
+    expect(ev.map((e: any) => e.message)).toEqual([`Scaled up replica set ${rs.metadata.name} from 0 to 3`]);
+    expect(ev[0].source).toEqual({ component: "deployment-controller" });
+    await c.stop();
+  });
+
+  it("scaling through the scale subresource resizes the one ReplicaSet", async () => {
+    const c = createCluster({ nodes: 2, seed: 6 });
+    await c.apply(deploy(3));
+    await c.settle();
+    const r = c.requestSync({ verb: "patch", group: "apps", resource: "deployments", subresource: "scale", namespace: "default", name: "web", patchType: "merge", body: { spec: { replicas: 5 } } });
+    expect(r.ok).toBe(true);
+    await c.settle();
+    const d = c.get("Deployment", "web", "default");
+    const [rs] = rsOf(c, d);
+    expect(rs.spec.replicas).toBe(5);
+    expect(podsOf(c, rs)).toHaveLength(5);
+    expect(c.events().filter((e: any) => e.reason === "ScalingReplicaSet").map((e: any) => e.message)).toContain(`Scaled up replica set ${rs.metadata.name} from 3 to 5`);
+    await c.stop();
+  });
+});
+
+const readyOwned = (c: any) => c.list("Pod", { namespace: "default", labelSelector: "app=web" })
+  .filter((p: any) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((x: any) => x.type === "Ready" && x.status === "True"));
+const activeRS = (c: any) => c.list("ReplicaSet", { namespace: "default" }).filter((r: any) => (r.spec.replicas ?? 0) > 0);
+
+describe("deployment rollouts on running nodes", () => {
+  it("a Deployment of 3 nginx replicas gets 3 Running pods; scaling to 5 gives 5", async () => {
+    const c = createCluster({ nodes: 3, seed: 21 });
+    await c.apply(deploy(3));
+    await c.settle();
+    c.advance(5_000);
+    expect(c.list("Pod", { namespace: "default", labelSelector: "app=web" }).map((p: any) => p.status?.phase)).toEqual(["Running", "Running", "Running"]);
+    await c.apply(deploy(5));
+    await c.settle();
+    c.advance(5_000);
+    expect(readyOwned(c)).toHaveLength(5);
+    const d = c.get("Deployment", "web", "default");
+    expect(d.status.availableReplicas).toBe(5);
+    expect(d.status.conditions.find((x: any) => x.type === "Available")).toMatchObject({ status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." });
+    expect(d.status.conditions.find((x: any) => x.type === "Progressing")).toMatchObject({ status: "True", reason: "NewReplicaSetAvailable" });
+    await c.stop();
+  });
+
+  it("a rolling update to a new image never has fewer than replicas - maxUnavailable ready pods, and ends on one ReplicaSet", async () => {
+    const c = createCluster({ nodes: 3, seed: 22 });
+    await c.apply(deploy(4));
+    await c.settle();
+    c.advance(5_000);
+    expect(readyOwned(c)).toHaveLength(4);
+    let lowest = Infinity;
+    c.runtime.observers.push(() => { lowest = Math.min(lowest, readyOwned(c).length); });
+    await c.apply(deploy(4, "nginx:1.28"));
+    c.advance(120_000);
+    // 25% of 4 rounds down to 1
+    expect(lowest).toBeGreaterThanOrEqual(3);
+    const sets = activeRS(c);
+    expect(sets).toHaveLength(1);
+    expect(sets[0].spec.template.spec.containers[0].image).toBe("nginx:1.28");
+    expect(sets[0].metadata.annotations["deployment.kubernetes.io/revision"]).toBe("2");
+    expect(readyOwned(c).every((p: any) => p.spec.containers[0].image === "nginx:1.28")).toBe(true);
+    expect(readyOwned(c)).toHaveLength(4);
+    await c.stop();
+  });
+
+  it("rollout undo (kubectl's JSON patch of the old template) reuses the old ReplicaSet as revision 3 with revision-history 1", async () => {
+    const c = createCluster({ nodes: 2, seed: 23 });
+    await c.apply(deploy(2));
+    await c.settle();
+    c.advance(5_000);
+    const first = c.list("ReplicaSet", { namespace: "default" })[0];
+    await c.apply(deploy(2, "nginx:1.28"));
+    c.advance(60_000);
+    const old = c.get("ReplicaSet", first.metadata.name, "default");
+    const template = structuredClone(old.spec.template);
+    delete template.metadata.labels["pod-template-hash"];
+    const r = c.requestSync({ verb: "patch", group: "apps", resource: "deployments", namespace: "default", name: "web", patchType: "json", body: [{ op: "replace", path: "/spec/template", value: template }] });
+    expect(r.ok).toBe(true);
+    c.advance(60_000);
+    const back = c.get("ReplicaSet", first.metadata.name, "default");
+    expect(back.metadata.uid).toBe(first.metadata.uid);
+    expect(back.metadata.annotations["deployment.kubernetes.io/revision"]).toBe("3");
+    expect(back.metadata.annotations["deployment.kubernetes.io/revision-history"]).toBe("1");
+    expect(back.spec.replicas).toBe(2);
+    expect(activeRS(c).map((x: any) => x.metadata.name)).toEqual([first.metadata.name]);
+    expect(c.get("Deployment", "web", "default").metadata.annotations["deployment.kubernetes.io/revision"]).toBe("3");
+    await c.stop();
+  });
+
+  it("rollout restart (a restartedAt template annotation) makes a new ReplicaSet and replaces every pod", async () => {
+    const c = createCluster({ nodes: 2, seed: 24 });
+    await c.apply(deploy(2));
+    await c.settle();
+    c.advance(5_000);
+    const before = readyOwned(c).map((p: any) => p.metadata.uid);
+    const r = c.requestSync({ verb: "patch", group: "apps", resource: "deployments", namespace: "default", name: "web", patchType: "strategic", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "2026-01-01T00:00:10Z" } } } } } });
+    expect(r.ok).toBe(true);
+    c.advance(60_000);
+    const after = readyOwned(c);
+    expect(after).toHaveLength(2);
+    expect(after.some((p: any) => before.includes(p.metadata.uid))).toBe(false);
+    expect(c.list("ReplicaSet", { namespace: "default" })).toHaveLength(2);
+    await c.stop();
+  });
+
+  it("deleting the Deployment removes its ReplicaSets and pods", async () => {
+    const c = createCluster({ nodes: 2, seed: 25 });
+    await c.apply(deploy(3));
+    await c.settle();
+    c.advance(5_000);
+    await c.delete("Deployment", "web", "default");
+    c.advance(60_000);
+    expect(c.list("ReplicaSet", { namespace: "default" })).toEqual([]);
+    expect(c.list("Pod", { namespace: "default", labelSelector: "app=web" })).toEqual([]);
+    await c.stop();
+  });
+});

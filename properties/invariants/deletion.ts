@@ -1,0 +1,65 @@
+// deletionReversesCreation: once everything a workload created is deleted and the cluster has
+// settled, the cluster's footprint equals what it was before the creation. The footprint is
+// etcd's key space (values without resourceVersions; without events, leases and node heartbeats,
+// which move on their own), every node's IPAM, every runtime's sandboxes and containers (images
+// may stay cached, as on a real node), the Endpoints and every kube-proxy's rules.
+
+import type { Runtime } from "../../runtime/runtime.js";
+import type { Violation } from "./core.js";
+
+export const deletionInvariant = "deletionReversesCreation";
+
+/** Keys whose values change with time alone, not with what the workload did. */
+const ignoredPrefixes = ["/registry/events/", "/registry/coordination.k8s.io/leases/", "/registry/events.k8s.io/"];
+
+/** Strips what moves on its own: resourceVersions, heartbeat times, the node status the kubelet re-posts. */
+function stable(key: string, value: any): any {
+  const strip = (v: any): any => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (typeof v !== "object" || v === null) return v;
+    const o: any = {};
+    for (const k of Object.keys(v).sort()) {
+      if (k === "resourceVersion" || k === "lastHeartbeatTime" || k === "managedFields") continue;
+      o[k] = strip(v[k]);
+    }
+    return o;
+  };
+  const out = strip(value);
+  // A Node's status is the kubelet's heartbeat: only its spec and metadata are the workload's business.
+  if (key.startsWith("/registry/minions/") || key.startsWith("/registry/nodes/")) delete out.status;
+  return out;
+}
+
+/** Everything deletion must give back, as one comparable value per part. */
+export function footprint(rt: Runtime): Record<string, Record<string, string>> {
+  const parts: Record<string, Record<string, string>> = { etcd: {}, ipam: {}, cri: {}, proxy: {} };
+  const etcd = rt.snapshot("etcd")?.context;
+  for (const [key, kv] of etcd?.kv ?? []) {
+    if (ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    parts.etcd![key] = JSON.stringify(stable(key, (kv as any).value));
+  }
+  for (const a of rt.addresses().sort()) {
+    const ctx = rt.snapshot(a)?.context;
+    if (a.startsWith("cni/")) parts.ipam![a] = JSON.stringify(ctx.ipam.allocations);
+    else if (a.startsWith("cri/")) {
+      parts.cri![`${a} sandboxes`] = JSON.stringify([...ctx.sandboxes.values()].map((s: any) => `${s.podNamespace}/${s.podName} ${s.state}`));
+      parts.cri![`${a} containers`] = JSON.stringify([...ctx.containers.values()].map((c: any) => `${c.name} ${c.state}`));
+    } else if (a.startsWith("kube-proxy/")) parts.proxy![a] = JSON.stringify(ctx.rules ?? []);
+  }
+  return parts;
+}
+
+/** The differences between two footprints, one violation per key that changed, appeared or vanished. */
+export function footprintDiff(before: ReturnType<typeof footprint>, after: ReturnType<typeof footprint>): Violation[] {
+  const out: Violation[] = [];
+  for (const part of Object.keys(before)) {
+    const b = before[part]!;
+    const a = after[part] ?? {};
+    for (const k of Object.keys(a)) {
+      if (!(k in b)) out.push({ invariant: deletionInvariant, message: `${part}: ${k} is left behind: ${a[k]!.slice(0, 200)}` });
+      else if (a[k] !== b[k]) out.push({ invariant: deletionInvariant, message: `${part}: ${k} differs: before ${b[k]!.slice(0, 200)}, after ${a[k]!.slice(0, 200)}` });
+    }
+    for (const k of Object.keys(b)) if (!(k in a)) out.push({ invariant: deletionInvariant, message: `${part}: ${k} is gone` });
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+// Liveness under fair scheduling: with faults off, and a chooser that serves every ready channel
+// with probability 1 (the seeded uniform chooser), the cluster converges within a budget of
+// simulated time. "Converged" is where every object should be: pods placed and past Pending
+// (or unschedulable with a FailedScheduling event saying why), nothing terminating, every
+// ReplicaSet at its replicas with its readyReplicas reported.
+
+/** What the check reads: objects as stored, listable per namespace. A Cluster satisfies it. */
+export interface ConvergenceView {
+  list(kind: string, opts?: { namespace?: string }): any[];
+}
+
+/** The name the liveness phase fails by. */
+export const livenessInvariant = "livenessUnderFairness";
+
+/** Why the cluster has not converged yet, or undefined when it has. */
+export function notConverged(cluster: ConvergenceView): string | undefined {
+  const events = cluster.list("Event");
+  for (const p of cluster.list("Pod")) {
+    const name = `${p.metadata.namespace}/${p.metadata.name}`;
+    if (p.metadata.deletionTimestamp) return `pod ${name} is still terminating`;
+    const phase = p.status?.phase ?? "Pending";
+    if (phase !== "Pending") continue;
+    const unschedulable = !p.spec?.nodeName && events.some((e: any) => e.reason === "FailedScheduling" && e.involvedObject?.uid === p.metadata.uid);
+    if (!unschedulable) return `pod ${name} is Pending${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : " without a FailedScheduling event"}`;
+  }
+  for (const rs of cluster.list("ReplicaSet")) {
+    const want = rs.spec?.replicas ?? 1;
+    const pods = cluster.list("Pod", { namespace: rs.metadata.namespace }).filter((p: any) => p.metadata.ownerReferences?.some((o: any) => o.uid === rs.metadata.uid));
+    if (pods.some((p: any) => !p.spec?.nodeName)) continue; // the nodes cannot hold them: FailedScheduling says why
+    if (pods.length !== want) return `ReplicaSet ${rs.metadata.name} has ${pods.length} pods, wants ${want}`;
+    const ready = rs.status?.readyReplicas ?? 0;
+    const readyPods = pods.filter((p: any) => p.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")).length;
+    if (readyPods === want && ready !== want) return `ReplicaSet ${rs.metadata.name} reports ${ready} ready replicas, ${readyPods} pods are ready`;
+  }
+  return undefined;
+}
+
+/** The liveness failure's message: the budget and what had not happened by its end. */
+export function notConvergedMessage(budgetMs: number, why: string): string {
+  return `not converged within ${budgetMs} ms of simulated time under fair scheduling: ${why}`;
+}

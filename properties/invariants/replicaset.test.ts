@@ -1,0 +1,45 @@
+import { describe, it, expect } from "vitest";
+import { createCluster } from "../../runtime/cluster.js";
+import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
+
+const deploy = (replicas: number, image: string) => ({
+  apiVersion: "apps/v1", kind: "Deployment",
+  metadata: { name: "web", namespace: "default" },
+  spec: { replicas, selector: { matchLabels: { app: "web" } }, strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image }] } } },
+});
+
+describe("replicaSetNeverOwnsTooManyPods", () => {
+  for (const seed of [1, 2, 3]) {
+    it(`holds at every step of a create, scale, roll out and scale down run (seed ${seed})`, async () => {
+      const c = createCluster({ nodes: 2, seed });
+      const violations: string[] = [];
+      c.runtime.observers.push(() => {
+        for (const v of replicaSetNeverOwnsTooManyPods(c)) violations.push(v.message);
+      });
+      await c.apply(deploy(3, "nginx:1.27"));
+      await c.settle();
+      await c.apply(deploy(5, "nginx:1.27"));
+      await c.settle();
+      await c.apply(deploy(5, "nginx:1.28"));
+      c.advance(60_000);
+      await c.apply(deploy(2, "nginx:1.28"));
+      c.advance(60_000);
+      expect(violations).toEqual([]);
+      await c.stop();
+    });
+  }
+
+  it("reports a ReplicaSet that owns more active pods than it ever asked for", () => {
+    const rs = { metadata: { name: "web", namespace: "default", uid: "u1" }, spec: { replicas: 1 } };
+    const pod = (n: string) => ({ metadata: { name: n, namespace: "default", ownerReferences: [{ kind: "ReplicaSet", uid: "u1", controller: true }] }, status: { phase: "Running" } });
+    const view = { list: (k: string) => (k === "ReplicaSet" ? [rs] : [pod("a"), pod("b")]) };
+    expect(replicaSetNeverOwnsTooManyPods(view).map((v) => v.message)).toEqual(["ReplicaSet default/web owns 2 active pods but never asked for more than 1"]);
+  });
+
+  it("does not count terminating pods against the bound", () => {
+    const rs = { metadata: { name: "web", namespace: "default", uid: "u1" }, spec: { replicas: 1 } };
+    const pod = (n: string, del?: string) => ({ metadata: { name: n, namespace: "default", deletionTimestamp: del, ownerReferences: [{ kind: "ReplicaSet", uid: "u1", controller: true }] }, status: { phase: "Running" } });
+    const view = { list: (k: string) => (k === "ReplicaSet" ? [rs] : [pod("a"), pod("b", "2026-01-01T00:00:00Z")]) };
+    expect(replicaSetNeverOwnsTooManyPods(view)).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, it, expect } from "vitest";
+import { main } from "../runtime/cli.js";
+import { faultNames, parseFaults } from "../runtime/faults.js";
+import { runSpec, specFromSeed } from "./run.js";
+import { explore } from "./explore.js";
+import { invariantNames } from "./invariants/index.js";
+
+async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(["node", "podflow", ...args], { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out, err };
+}
+
+describe("parseFaults", () => {
+  const rows: Array<[string, string | undefined, ReturnType<typeof parseFaults>]> = [
+    ["no list means every fault", undefined, { faults: [...faultNames] }],
+    ["none turns every fault off", "none", { faults: [] }],
+    ["a list names the faults to inject", "delay,crash", { faults: ["delay", "crash"] }],
+    ["an unknown name is reported", "delay,meteor", { unknown: ["meteor"] }],
+  ];
+  for (const [name, input, want] of rows) it(name, () => expect(parseFaults(input)).toEqual(want));
+});
+
+describe("the invariant registry", () => {
+  it("names every design invariant it checks", () => {
+    expect(invariantNames()).toEqual(expect.arrayContaining(["neverRunningWithoutNodeName", "nodeNameSetOnce", "watchNeverSkipsOrRepeats", "onlyApiServerTalksToEtcd", "resourceVersionConflictsNeverLoseAnUpdate", "ipReleasedOnlyAfterSandboxGone"]));
+  });
+});
+
+describe("a checked run", () => {
+  it("a random workload under every fault keeps every invariant and converges", () => {
+    const r = runSpec(specFromSeed(11, { scenario: "random", steps: 1500, faults: [...faultNames] }));
+    expect(r.violations).toEqual([]);
+    expect(r.phase).toBe("done");
+    expect(r.faults).toBeGreaterThan(0);
+    expect(r.faultCounts.crash).toBeGreaterThan(0);
+  });
+  it("the same spec gives the same run, fault for fault", () => {
+    const spec = specFromSeed(12, { scenario: "nginx", steps: 800, faults: [...faultNames] });
+    const a = runSpec(spec);
+    const b = runSpec(spec);
+    expect(b.steps).toBe(a.steps);
+    expect(b.faultCounts).toEqual(a.faultCounts);
+  });
+});
+
+describe("podflow check, replay and explore", () => {
+  it("check prints the seed first and ends with the summary", async () => {
+    const r = await cli("check", "--seed", "5", "--seeds", "2", "--steps", "400", "--scenario", "nginx");
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toBe("seed 5");
+    expect(r.out.at(-1)).toMatch(/^2 runs, \d+ steps, \d+ faults injected, 0 violations/);
+  });
+  it("an unknown scenario exits 2 and lists the valid ones", async () => {
+    const r = await cli("check", "--scenario", "nope");
+    expect(r.code).toBe(2);
+    expect(r.err.join("\n")).toMatch(/unknown scenario "nope"; valid scenarios: .*nginx.*random/);
+  });
+  it("an unknown fault exits 2 and lists the valid ones", async () => {
+    const r = await cli("check", "--faults", "delay,meteor");
+    expect(r.code).toBe(2);
+    expect(r.err.join("\n")).toContain(`unknown fault "meteor"; valid faults: ${faultNames.join(", ")}`);
+  });
+  it("replay re-runs a seed and re-checks it", async () => {
+    const r = await cli("replay", "3", "--scenario", "nginx", "--steps", "400");
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toBe("seed 3");
+  });
+  it("explore visits distinct states of a one-pod scenario without a violation", () => {
+    const r = explore({ scenario: "nginx", depth: 5, maxStates: 200 });
+    expect(r.violation).toBeUndefined();
+    expect(r.states).toBeGreaterThan(10);
+    expect(r.transitions).toBeGreaterThanOrEqual(r.states - 1);
+  });
+});

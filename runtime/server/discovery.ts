@@ -1,0 +1,128 @@
+// Discovery documents, built from the one resource table: /version, /api, /apis, the
+// per-group-version APIResourceLists and aggregated discovery (apidiscovery.k8s.io/v2),
+// which kubectl 1.30+ asks for first.
+
+import { apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
+
+/** The gitVersion this model answers with. */
+export const serverGitVersion = "v1.35.0";
+
+/** The media type of aggregated discovery documents. */
+export const aggregatedDiscoveryType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+// Resources kubectl's "all" category covers (the categories field of their REST storage).
+const allCategory = new Set(["pods", "services", "deployments", "replicasets"]);
+
+/** The response kind and verbs of a subresource, as kube-apiserver registers them. */
+function subresourceInfo(r: ResourceInfo, sub: string): { group: string; version: string; kind: string; verbs: string[] } {
+  switch (sub) {
+    case "scale": return { group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
+    case "binding": return { group: "", version: "v1", kind: "Binding", verbs: ["create"] };
+    case "eviction": return { group: "policy", version: "v1", kind: "Eviction", verbs: ["create"] };
+    case "log": return { group: "", version: "v1", kind: "Pod", verbs: ["get"] };
+    default: return { group: r.group, version: r.version, kind: r.kind, verbs: ["get", "patch", "update"] };
+  }
+}
+
+/** The /version document of a v1.35.0 server. */
+export function versionInfo(): object {
+  return {
+    major: "1", minor: "35", emulationMajor: "1", emulationMinor: "35", minCompatibilityMajor: "1", minCompatibilityMinor: "34",
+    gitVersion: serverGitVersion, gitCommit: "0000000000000000000000000000000000000000", gitTreeState: "clean",
+    buildDate: "2025-12-17T00:00:00Z", goVersion: "go1.25.5", compiler: "gc", platform: "linux/amd64",
+  };
+}
+
+/** The named API groups served (core excluded), in discovery order. */
+export function namedGroups(): string[] {
+  return [...new Set(resources.filter((r) => r.group !== "").map((r) => r.group))];
+}
+
+/** The /api document (APIVersions). */
+export function apiVersions(serverAddress: string): object {
+  return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
+}
+
+function groupVersion(group: string): { groupVersion: string; version: string } {
+  return { groupVersion: `${group}/v1`, version: "v1" };
+}
+
+/** The APIGroup document of one named group, or undefined when it is not served. */
+export function apiGroup(group: string): object | undefined {
+  if (!namedGroups().includes(group)) return undefined;
+  return { kind: "APIGroup", apiVersion: "v1", name: group, versions: [groupVersion(group)], preferredVersion: groupVersion(group) };
+}
+
+/** The /apis document (APIGroupList). */
+export function apiGroupList(): object {
+  return {
+    kind: "APIGroupList", apiVersion: "v1",
+    groups: namedGroups().map((g) => ({ name: g, versions: [groupVersion(g)], preferredVersion: groupVersion(g) })),
+  };
+}
+
+/** The APIResourceList of a group version ("" for core), or undefined when it is not served. */
+export function apiResourceList(group: string, version: string): object | undefined {
+  const rs = resources.filter((r) => r.group === group && r.version === version);
+  if (rs.length === 0) return undefined;
+  const list: object[] = [];
+  for (const r of rs) {
+    list.push({
+      name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs,
+      ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+      ...(allCategory.has(r.resource) ? { categories: ["all"] } : {}),
+    });
+    for (const sub of r.subresources) {
+      const s = subresourceInfo(r, sub);
+      list.push({
+        name: `${r.resource}/${sub}`, singularName: "", namespaced: r.namespaced,
+        ...(s.group !== r.group || sub === "scale" ? { group: s.group, version: s.version } : {}),
+        kind: s.kind, verbs: s.verbs,
+      });
+    }
+  }
+  return { kind: "APIResourceList", apiVersion: "v1", groupVersion: group === "" ? version : `${group}/${version}`, resources: list };
+}
+
+function discoveryResource(r: ResourceInfo): object {
+  return {
+    resource: r.resource,
+    responseKind: { group: r.group, version: r.version, kind: r.kind },
+    scope: r.namespaced ? "Namespaced" : "Cluster",
+    singularResource: r.singular,
+    verbs: r.verbs,
+    ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
+    ...(allCategory.has(r.resource) ? { categories: ["all"] } : {}),
+    ...(r.subresources.length
+      ? {
+          subresources: r.subresources.map((sub) => {
+            const s = subresourceInfo(r, sub);
+            return { subresource: sub, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: s.verbs };
+          }),
+        }
+      : {}),
+  };
+}
+
+/** The aggregated discovery document of /api (core: true) or /apis (core: false). */
+export function aggregatedDiscovery(core: boolean): object {
+  const groups = core ? [""] : namedGroups();
+  return {
+    kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2", metadata: {},
+    items: groups.map((g) => ({
+      metadata: g === "" ? { creationTimestamp: null } : { name: g, creationTimestamp: null },
+      versions: [{ version: "v1", resources: resources.filter((r) => r.group === g).map(discoveryResource), freshness: "Current" }],
+    })),
+  };
+}
+
+/** Whether an Accept header asks for aggregated discovery v2. */
+export function wantsAggregated(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(",").some((part) => {
+    const p = part.replace(/\s+/g, "");
+    return p.includes("g=apidiscovery.k8s.io") && p.includes("v=v2;") && p.includes("as=APIGroupDiscoveryList") && !p.includes("v=v2beta1");
+  });
+}
+
+export { apiVersionOf };

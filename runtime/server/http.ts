@@ -1,0 +1,404 @@
+// The HTTP front end of the simulated API server: it parses Kubernetes REST paths the way
+// kube-apiserver's RequestInfoFactory does, turns each into an ApiRequest for the API server
+// machine (bearer token included), and writes the answer back as JSON, a Table or a watch stream.
+
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Status } from "kubernetes-types/meta/v1";
+import type { Cluster } from "../cluster.js";
+import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
+import { apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
+import * as S from "../../machines/apiserver/status.js";
+import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
+import { decodeBody, patchTypeOf, unsupportedPatchType } from "./decode.js";
+import { toTable, wantsTable, type IncludeObject } from "./tables.js";
+import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
+import { serveLogs } from "./logs.js";
+import { generateServingCerts, type ServingCerts } from "./certs.js";
+
+export interface ServeOptions {
+  cluster: Cluster;
+  /** 0 (the default) picks a free port */
+  port?: number;
+  host?: string;
+  /** serve HTTPS with certificates generated at start (the default), or plain HTTP */
+  tls?: boolean;
+  /** how often a watch with allowWatchBookmarks gets a BOOKMARK (ms) */
+  bookmarkIntervalMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** the CA that signed the serving certificate (PEM), when serving HTTPS */
+  caCert?: string;
+  close(): Promise<void>;
+}
+
+/** A parsed REST path: which resource, where, and which object or subresource. */
+export interface ResourcePath {
+  group: string;
+  version: string;
+  resource: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+export type Route =
+  | { type: "doc"; doc: "version" | "api" | "apis" | "group" | "groupVersion" | "openapiV2" | "openapiV3" | "openapiV3Group" | "health"; group?: string; version?: string }
+  | { type: "resource"; path: ResourcePath }
+  | { type: "notFound" };
+
+/** Parses a URL path as kube-apiserver's RequestInfoFactory does (namespaces/<ns>/<resource>/<name>/<subresource>). */
+export function parsePath(pathname: string): Route {
+  const parts = pathname.split("/").filter((p) => p !== "").map(decodeURIComponent);
+  if (parts.length === 0) return { type: "notFound" };
+  const [head] = parts;
+  if (head === "version" && parts.length === 1) return { type: "doc", doc: "version" };
+  if ((head === "healthz" || head === "livez" || head === "readyz") && parts.length <= 2) return { type: "doc", doc: "health" };
+  if (head === "openapi") {
+    if (parts[1] === "v2" && parts.length === 2) return { type: "doc", doc: "openapiV2" };
+    if (parts[1] === "v3" && parts.length === 2) return { type: "doc", doc: "openapiV3" };
+    if (parts[1] === "v3") return { type: "doc", doc: "openapiV3Group", group: parts.slice(2).join("/") };
+    return { type: "notFound" };
+  }
+  let group: string;
+  let rest: string[];
+  if (head === "api") {
+    if (parts.length === 1) return { type: "doc", doc: "api" };
+    group = "";
+    rest = parts.slice(1);
+  } else if (head === "apis") {
+    if (parts.length === 1) return { type: "doc", doc: "apis" };
+    if (parts.length === 2) return { type: "doc", doc: "group", group: parts[1]! };
+    group = parts[1]!;
+    rest = parts.slice(2);
+  } else return { type: "notFound" };
+  const version = rest[0]!;
+  let cur = rest.slice(1);
+  if (cur.length === 0) return { type: "doc", doc: "groupVersion", group, version };
+  let namespace: string | undefined;
+  if (cur[0] === "namespaces" && cur.length > 1) {
+    namespace = cur[1];
+    // namespaces/<ns>/status and /finalize belong to the namespace itself
+    if (cur.length > 2 && cur[2] !== "status" && cur[2] !== "finalize") cur = cur.slice(2);
+  }
+  if (cur.length > 3) return { type: "notFound" };
+  const path: ResourcePath = { group, version, resource: cur[0]! };
+  if (namespace !== undefined && !(cur[0] === "namespaces" && cur[1] === namespace)) path.namespace = namespace;
+  if (cur[1] !== undefined) path.name = cur[1];
+  if (cur[2] !== undefined) path.subresource = cur[2];
+  return { type: "resource", path };
+}
+
+/** The 404 of a path the server does not serve. */
+export function pathNotFound(): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", details: {}, code: 404 };
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(.+)$/i.exec(h.trim());
+  // A malformed or non-bearer Authorization header authenticates no one: the request is rejected as 401.
+  return m ? m[1]!.trim() : "\u0000invalid";
+}
+
+function send(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
+  res.end(text);
+}
+
+/** Writes a Status with the HTTP code it carries. */
+export function sendStatus(res: ServerResponse, st: Status): void {
+  send(res, st.code ?? 500, st);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function boolParam(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  return v === "true" || v === "1";
+}
+
+function intParam(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === "") return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The list/watch options of a query string, as ApiRequest fields. */
+function listOptions(q: URLSearchParams): Partial<ApiRequest> {
+  const out: Partial<ApiRequest> = {};
+  const ls = q.get("labelSelector");
+  if (ls) out.labelSelector = ls;
+  const fs = q.get("fieldSelector");
+  if (fs) out.fieldSelector = fs;
+  const rv = q.get("resourceVersion");
+  if (rv !== null) out.resourceVersion = rv;
+  const limit = intParam(q, "limit");
+  if (limit !== undefined) out.limit = limit;
+  const cont = q.get("continue");
+  if (cont) out.continue = cont;
+  return out;
+}
+
+/** Versions of a group other than the served one are unknown kinds to the decoder. */
+function decodeVersionError(r: ResourceInfo, body: any): Status | undefined {
+  if (body === null || typeof body !== "object" || typeof body.apiVersion !== "string" || body.apiVersion === apiVersionOf(r)) return undefined;
+  const known = resources.some((x) => x.kind === body.kind && apiVersionOf(x) === body.apiVersion);
+  if (known) return undefined;
+  const slash = body.apiVersion.lastIndexOf("/");
+  const version = slash < 0 ? body.apiVersion : body.apiVersion.slice(slash + 1);
+  const kind = typeof body.kind === "string" && body.kind !== "" ? body.kind : r.kind;
+  return S.badRequest(`${kind} in version ${S.goQuote(version)} cannot be handled as a ${r.kind}: no kind ${S.goQuote(kind)} is registered for version ${S.goQuote(body.apiVersion)} in scheme "pkg/api/legacyscheme/scheme.go:30"`);
+}
+
+/** Serves the cluster's API over HTTP(S) until close() is called. */
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const { cluster } = opts;
+  const host = opts.host ?? "127.0.0.1";
+  const tls = opts.tls ?? true;
+  const certs: ServingCerts | undefined = tls ? generateServingCerts() : undefined;
+  const open = new Set<() => void>();
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}` }).catch((e) => {
+      if (!res.headersSent) sendStatus(res, S.internalError(String((e as Error)?.message ?? e)));
+      else res.end();
+    });
+  };
+  const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert }, handler) : createHttpServer(handler);
+  let port = opts.port ?? 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `${certs ? "https" : "http"}://${host}:${port}`;
+  return {
+    url,
+    port,
+    ...(certs ? { caCert: certs.caCert } : {}),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stop of open) stop();
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+interface HandlerContext {
+  bookmarkIntervalMs: number;
+  open: Set<() => void>;
+  serverAddress: string;
+}
+
+async function handle(cluster: Cluster, req: IncomingMessage, res: ServerResponse, hc: HandlerContext): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const route = parsePath(url.pathname);
+  const accept = req.headers.accept;
+  if (route.type === "notFound") return sendStatus(res, pathNotFound());
+  if (route.type === "doc") {
+    if (req.method !== "GET" && req.method !== "HEAD") return sendStatus(res, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", details: {}, code: 405 });
+    return serveDoc(route, accept, res, hc);
+  }
+  const p = route.path;
+  const r = resourceFor(p.group, p.resource);
+  if (!r || r.version !== p.version) return sendStatus(res, pathNotFound());
+  if (!r.namespaced && p.namespace !== undefined) return sendStatus(res, pathNotFound());
+  if (p.subresource && !r.subresources.includes(p.subresource)) return sendStatus(res, pathNotFound());
+  const q = url.searchParams;
+  const token = bearer(req);
+  // No token is the anonymous user: "" tells the cluster facade not to fill in the admin token.
+  const base: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, token: token ?? "" };
+  if (r.namespaced && p.namespace !== undefined) base.namespace = p.namespace;
+  if (p.name !== undefined) base.name = p.name;
+  if (p.subresource !== undefined) base.subresource = p.subresource;
+  if (q.get("dryRun") === "All") base.dryRun = true;
+  const table = wantsTable(accept);
+  const include = (q.get("includeObject") as IncludeObject | null) ?? "Metadata";
+  const method = req.method ?? "GET";
+  if (p.subresource === "log") {
+    if (method !== "GET") return sendStatus(res, S.methodNotSupported(r, method.toLowerCase()));
+    return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
+  }
+  const reply = (resp: ApiResponse) => {
+    if (!resp.ok) return sendStatus(res, resp.status);
+    if (table && !p.subresource && (method === "GET")) return send(res, resp.code, tableOf(cluster, r, resp.object, include));
+    return send(res, resp.code, resp.object);
+  };
+  switch (method) {
+    case "GET": {
+      if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc);
+      if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
+      return reply(await cluster.request({ ...base, verb: "get" }));
+    }
+    case "POST": {
+      const raw = await readBody(req);
+      const dec = decodeBody(raw, req.headers["content-type"], p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : r.kind);
+      if ("status" in dec) return sendStatus(res, dec.status);
+      if (!p.subresource) {
+        const verr = decodeVersionError(r, dec.body);
+        if (verr) return sendStatus(res, verr);
+      }
+      if (p.name !== undefined && !p.subresource) return sendStatus(res, S.methodNotSupported(r, "create"));
+      return reply(await cluster.request({ ...base, verb: "create", body: dec.body }));
+    }
+    case "PUT": {
+      if (p.name === undefined) return sendStatus(res, S.methodNotSupported(r, "update"));
+      const raw = await readBody(req);
+      const dec = decodeBody(raw, req.headers["content-type"], p.subresource === "scale" ? "Scale" : r.kind);
+      if ("status" in dec) return sendStatus(res, dec.status);
+      if (!p.subresource) {
+        const verr = decodeVersionError(r, dec.body);
+        if (verr) return sendStatus(res, verr);
+      }
+      return reply(await cluster.request({ ...base, verb: "update", body: dec.body }));
+    }
+    case "PATCH": {
+      if (p.name === undefined) return sendStatus(res, S.methodNotSupported(r, "patch"));
+      const patchType = patchTypeOf(req.headers["content-type"]);
+      if (!patchType) return sendStatus(res, unsupportedPatchType(req.headers["content-type"]));
+      const raw = await readBody(req);
+      const dec = decodeBody(raw, req.headers["content-type"], r.kind, patchType);
+      if ("status" in dec) return sendStatus(res, dec.status);
+      if (patchType === "apply") return reply(await serverSideApply(cluster, r, base, dec.body));
+      return reply(await cluster.request({ ...base, verb: "patch", patchType, body: dec.body }));
+    }
+    case "DELETE": {
+      const raw = await readBody(req);
+      let body: any;
+      if (raw.length > 0) {
+        const dec = decodeBody(raw, req.headers["content-type"], "DeleteOptions");
+        if ("status" in dec) return sendStatus(res, dec.status);
+        body = dec.body;
+      }
+      const grace = intParam(q, "gracePeriodSeconds") ?? body?.gracePeriodSeconds;
+      const policy = (q.get("propagationPolicy") ?? body?.propagationPolicy) as ApiRequest["propagationPolicy"] | undefined;
+      const del: Omit<ApiRequest, "type" | "id"> = { ...base, verb: p.name === undefined ? "deletecollection" : "delete", ...(body ? { body } : {}) };
+      if (grace !== undefined) del.gracePeriodSeconds = grace;
+      if (policy) del.propagationPolicy = policy;
+      if (p.name === undefined) Object.assign(del, listOptions(q));
+      return reply(await cluster.request(del));
+    }
+    default:
+      return sendStatus(res, S.methodNotSupported(r, method.toLowerCase()));
+  }
+}
+
+/** Server-side apply without field ownership: create when absent, else a strategic merge of the applied configuration. */
+async function serverSideApply(cluster: Cluster, r: ResourceInfo, base: Omit<ApiRequest, "type" | "id" | "verb">, body: any): Promise<ApiResponse> {
+  const verr = decodeVersionError(r, body);
+  if (verr) return { type: "ApiResponse", id: 0, ok: false, code: verr.code ?? 400, status: verr };
+  const patched = await cluster.request({ ...base, verb: "patch", patchType: "strategic", body });
+  if (patched.ok || patched.code !== 404 || base.subresource) return patched;
+  const created = await cluster.request({ ...base, verb: "create", body: { ...body, metadata: { ...body?.metadata, name: base.name } } });
+  return created;
+}
+
+function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeObject): object {
+  const now = cluster.now();
+  if (Array.isArray(obj?.items)) return toTable(r.kind, obj.items, { now, include, listMeta: obj.metadata });
+  return toTable(r.kind, [obj], { now, include, listMeta: { resourceVersion: obj?.metadata?.resourceVersion } });
+}
+
+function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undefined, res: ServerResponse, hc: HandlerContext): void {
+  switch (route.doc) {
+    case "version": return send(res, 200, versionInfo());
+    case "health": return send(res, 200, "ok", "text/plain; charset=utf-8");
+    case "api":
+      if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(true), aggregatedDiscoveryType);
+      return send(res, 200, apiVersions(hc.serverAddress));
+    case "apis":
+      if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(false), aggregatedDiscoveryType);
+      return send(res, 200, apiGroupList());
+    case "group": {
+      const g = apiGroup(route.group!);
+      return g ? send(res, 200, g) : sendStatus(res, pathNotFound());
+    }
+    case "groupVersion": {
+      const l = apiResourceList(route.group!, route.version!);
+      return l ? send(res, 200, l) : sendStatus(res, pathNotFound());
+    }
+    case "openapiV2": {
+      if (accept?.includes("protobuf")) {
+        const pb = openApiV2Protobuf();
+        res.writeHead(200, { "Content-Type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", "Content-Length": pb.length });
+        return void res.end(pb);
+      }
+      return send(res, 200, openApiV2());
+    }
+    case "openapiV3": return send(res, 200, openApiV3Paths());
+    case "openapiV3Group": {
+      const doc = openApiV3Group(route.group!);
+      return doc ? send(res, 200, doc) : sendStatus(res, pathNotFound());
+    }
+  }
+}
+
+/**
+ * A watch as a chunked stream of JSON WatchEvents. The API server machine answers a refused watch
+ * with no event, so the same list is asked first: its error (401, 403, 400) is the watch's error.
+ */
+async function serveWatch(
+  cluster: Cluster, r: ResourceInfo, req: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, table: boolean, include: IncludeObject,
+  httpReq: IncomingMessage, res: ServerResponse, hc: HandlerContext,
+): Promise<void> {
+  const initial = boolParam(q, "sendInitialEvents");
+  const { limit: _l, continue: _c, ...watchReq } = req;
+  const probe = await cluster.request({ ...watchReq, resourceVersion: undefined, verb: "list", ...(initial ? {} : { limit: 1 }) } as Omit<ApiRequest, "type" | "id">);
+  if (!probe.ok) return sendStatus(res, probe.status);
+  res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
+  res.flushHeaders();
+  let headersSent = false;
+  let lastRV = typeof watchReq.resourceVersion === "string" && watchReq.resourceVersion !== "0" ? watchReq.resourceVersion : probe.object.metadata.resourceVersion;
+  const write = (type: string, object: any) => {
+    let out = object;
+    if (table && (type === "ADDED" || type === "MODIFIED" || type === "DELETED")) {
+      out = toTable(r.kind, [object], { now: cluster.now(), include, headers: !headersSent });
+      headersSent = true;
+    }
+    res.write(JSON.stringify({ type, object: out }) + "\n");
+  };
+  const bookmark = (annotations?: Record<string, string>) =>
+    write("BOOKMARK", { kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: lastRV, ...(annotations ? { annotations } : {}) } });
+  let from = watchReq.resourceVersion;
+  if (initial) {
+    // sendInitialEvents: the list as ADDED events, then a bookmark that marks their end.
+    for (const obj of probe.object.items) write("ADDED", obj);
+    from = probe.object.metadata.resourceVersion;
+  }
+  let closed = false;
+  const stopWatch = cluster.watch({ ...watchReq, ...(from !== undefined ? { resourceVersion: from } : {}) }, (ev: any) => {
+    if (closed) return;
+    if (ev.eventType !== "ERROR" && ev.object?.metadata?.resourceVersion) lastRV = ev.object.metadata.resourceVersion;
+    write(ev.eventType, ev.object);
+    if (ev.eventType === "ERROR") finish();
+  });
+  if (initial && boolParam(q, "allowWatchBookmarks")) bookmark({ "k8s.io/initial-events-end": "true" });
+  const timers: NodeJS.Timeout[] = [];
+  // Bookmarks carry the last revision this watch delivered: events still in flight are never skipped.
+  if (boolParam(q, "allowWatchBookmarks")) timers.push(setInterval(() => bookmark(), hc.bookmarkIntervalMs));
+  const timeout = intParam(q, "timeoutSeconds");
+  if (timeout !== undefined && timeout > 0) timers.push(setTimeout(() => finish(), timeout * 1000));
+  function finish(): void {
+    if (closed) return;
+    closed = true;
+    hc.open.delete(finish);
+    for (const t of timers) clearTimeout(t);
+    stopWatch();
+    res.end();
+  }
+  hc.open.add(finish);
+  httpReq.on("close", finish);
+  res.on("close", finish);
+}

@@ -1,0 +1,8 @@
+// podflow serve: the Kubernetes REST API of a live simulated cluster over HTTP(S).
+
+export { startServer, parsePath, pathNotFound, type ServeOptions, type RunningServer, type ResourcePath, type Route } from "./http.js";
+export { kubeconfig } from "./kubeconfig.js";
+export { generateServingCerts, type ServingCerts } from "./certs.js";
+export { goJsonSyntaxError, decodeBody, summarizeData } from "./decode.js";
+export { toTable, wantsTable } from "./tables.js";
+export { aggregatedDiscovery, apiResourceList, versionInfo, wantsAggregated } from "./discovery.js";

@@ -1,0 +1,156 @@
+// GET pods/<name>/log: the API server picks the container (LogLocation), the kubelet checks its
+// state (validateContainerLogStatus) and reads the CRI's log; here the front end asks the node's
+// CRI actor for the container's lines with a ContainerLogs message, as the kubelet would.
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Pod } from "kubernetes-types/core/v1";
+import type { Cluster } from "../cluster.js";
+import type { ApiRequest } from "../../machines/messages.js";
+import type { LogLine } from "../../machines/cri/messages.js";
+import * as S from "../../machines/apiserver/status.js";
+
+const address = "serve/logs";
+const clients = new WeakMap<Cluster, { nextId: number; waiting: Map<number, (lines: LogLine[]) => void> }>();
+
+function client(cluster: Cluster) {
+  let c = clients.get(cluster);
+  if (!c) {
+    const created = { nextId: 1, waiting: new Map<number, (lines: LogLine[]) => void>() };
+    cluster.runtime.external(address, (msg: any) => {
+      if (msg.type !== "ContainerLogsResult") return;
+      const w = created.waiting.get(msg.id);
+      created.waiting.delete(msg.id);
+      w?.(msg.lines);
+    });
+    clients.set(cluster, created);
+    c = created;
+  }
+  return c;
+}
+
+/** Asks cri/<node> for a container's log lines. */
+export function containerLogs(cluster: Cluster, node: string, containerId: string): Promise<LogLine[]> {
+  const c = client(cluster);
+  const id = c.nextId++;
+  return new Promise((resolve) => {
+    c.waiting.set(id, resolve);
+    cluster.runtime.send(address, `cri/${node}`, { type: "ContainerLogs", id, containerId });
+    // A node whose CRI is gone answers nothing: an empty log after a while, not a hung request.
+    setTimeout(() => {
+      if (c.waiting.delete(id)) resolve([]);
+    }, 5000).unref();
+  });
+}
+
+/** The container a log request reads, or the 400 the registry answers (LogLocation's wording). */
+export function pickContainer(pod: Pod, container: string | null): { name: string } | { error: string } {
+  const name = pod.metadata?.name ?? "";
+  const containers = pod.spec?.containers ?? [];
+  const inits = pod.spec?.initContainers ?? [];
+  if (!container) {
+    if (containers.length === 1) return { name: containers[0]!.name };
+    if (containers.length === 0) return { error: `a container name must be specified for pod ${name}` };
+    let err = `a container name must be specified for pod ${name}, choose one of: [${containers.map((c) => c.name).join(" ")}]`;
+    if (inits.length > 0) err += ` or one of the init containers: [${inits.map((c) => c.name).join(" ")}]`;
+    return { error: err };
+  }
+  const all = [...containers, ...inits, ...(pod.spec?.ephemeralContainers ?? [])];
+  if (!all.some((c) => c.name === container)) return { error: `container ${container} is not valid for pod ${name}` };
+  return { name: container };
+}
+
+/** The CRI container id whose log to read, or the kubelet's error (validateContainerLogStatus). */
+export function logContainerId(pod: Pod, container: string, previous: boolean): { id: string } | { error: string } {
+  const podName = pod.metadata?.name ?? "";
+  const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
+  const st = statuses.find((s) => s.name === container);
+  const q = (s: string) => S.goQuote(s);
+  if (!st) return { error: `container ${q(container)} in pod ${q(podName)} is waiting to start: ContainerCreating` };
+  const strip = (id: string) => id.replace(/^[a-z]+:\/\//, "");
+  const last = st.lastState?.terminated;
+  if (previous) {
+    if (!last?.containerID) return { error: `previous terminated container ${q(container)} in pod ${q(podName)} not found` };
+    return { id: strip(last.containerID) };
+  }
+  if (st.state?.running) return { id: strip(st.containerID ?? "") };
+  const term = st.state?.terminated;
+  if (term) {
+    if (term.containerID) return { id: strip(term.containerID) };
+    if (last?.containerID) return { id: strip(last.containerID) };
+    return { error: `container ${q(container)} in pod ${q(podName)} is terminated` };
+  }
+  if (last) {
+    if (!last.containerID) return { error: `container ${q(container)} in pod ${q(podName)} is terminated` };
+    return { id: strip(last.containerID) };
+  }
+  const waiting = st.state?.waiting;
+  if (waiting) {
+    if (waiting.reason === "ErrImagePull") return { error: `container ${q(container)} in pod ${q(podName)} is waiting to start: image can't be pulled` };
+    if (waiting.reason === "ImagePullBackOff") return { error: `container ${q(container)} in pod ${q(podName)} is waiting to start: trying and failing to pull image` };
+    return { error: `container ${q(container)} in pod ${q(podName)} is waiting to start: ${waiting.reason ?? ""}` };
+  }
+  return { error: `container ${q(container)} in pod ${q(podName)} is waiting to start - no logs yet` };
+}
+
+/** RFC 3339 with nanoseconds, as the CRI log timestamps print. */
+function rfc3339Nano(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000000Z");
+}
+
+/** Formats log lines as kubectl logs prints them (with --timestamps, each line after its time). */
+export function formatLogLines(lines: LogLine[], opts: { timestamps?: boolean; tailLines?: number; sinceTime?: number; limitBytes?: number }): string {
+  let sel = opts.sinceTime !== undefined ? lines.filter((l) => l.time >= opts.sinceTime!) : lines;
+  if (opts.tailLines !== undefined && opts.tailLines >= 0) sel = opts.tailLines === 0 ? [] : sel.slice(-opts.tailLines);
+  let text = sel.map((l) => (opts.timestamps ? `${rfc3339Nano(l.time)} ${l.line}\n` : `${l.line}\n`)).join("");
+  if (opts.limitBytes !== undefined && opts.limitBytes > 0) text = Buffer.from(text).subarray(0, opts.limitBytes).toString("utf8");
+  return text;
+}
+
+/** Serves GET pods/<name>/log with container, previous, follow, timestamps, tailLines, sinceSeconds, limitBytes. */
+export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const sendStatus = (st: any) => {
+    const text = JSON.stringify(st);
+    res.writeHead(st.code ?? 500, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const got = await cluster.request({ ...base, verb: "get", subresource: "log" });
+  if (!got.ok) return sendStatus(got.status);
+  const pod: Pod = got.object;
+  const picked = pickContainer(pod, q.get("container"));
+  if ("error" in picked) return sendStatus(S.badRequest(picked.error));
+  const node = pod.spec?.nodeName;
+  if (!node) {
+    // An unscheduled pod has no log location: the answer is empty.
+    res.writeHead(200, { "Content-Type": "text/plain" });
+    return void res.end();
+  }
+  const located = logContainerId(pod, picked.name, q.get("previous") === "true");
+  if ("error" in located) return sendStatus(S.badRequest(located.error));
+  const num = (k: string) => (q.get(k) !== null ? Number(q.get(k)) : undefined);
+  const since = num("sinceSeconds");
+  const sinceTimeText = q.get("sinceTime");
+  const opts = {
+    timestamps: q.get("timestamps") === "true",
+    ...(num("tailLines") !== undefined ? { tailLines: num("tailLines")! } : {}),
+    ...(num("limitBytes") !== undefined ? { limitBytes: num("limitBytes")! } : {}),
+    ...(since !== undefined ? { sinceTime: cluster.now() - since * 1000 } : sinceTimeText ? { sinceTime: Date.parse(sinceTimeText) } : {}),
+  };
+  const lines = await containerLogs(cluster, node, located.id);
+  res.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
+  res.write(formatLogLines(lines, opts));
+  if (q.get("follow") !== "true") return void res.end();
+  // follow: poll the CRI and write what is new until the client goes or the container stops.
+  let sent = lines.length;
+  let closed = false;
+  req.on("close", () => (closed = true));
+  while (!closed) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await containerLogs(cluster, node, located.id);
+    if (now.length > sent) res.write(formatLogLines(now.slice(sent), { timestamps: opts.timestamps }));
+    sent = Math.max(sent, now.length);
+    const live = await cluster.request({ ...base, verb: "get", subresource: "log" });
+    const st = live.ok ? [...(live.object.status?.containerStatuses ?? []), ...(live.object.status?.initContainerStatuses ?? [])].find((s: any) => s.name === picked.name) : undefined;
+    if (!st?.state?.running || st.containerID?.replace(/^[a-z]+:\/\//, "") !== located.id) break;
+  }
+  res.end();
+}

@@ -1,0 +1,42 @@
+// The `podflow serve` command: a live cluster, its API over HTTPS, and a kubeconfig for kubectl.
+
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { createCluster } from "../cluster.js";
+import { startServer } from "./http.js";
+import { kubeconfig } from "./kubeconfig.js";
+
+export interface ServeCommandOptions {
+  port: string;
+  nodes: string;
+  seed: string;
+  speed: string;
+  kubeconfig: string;
+  host?: string;
+}
+
+/** Runs the server until SIGINT or SIGTERM (or until `stop` resolves); resolves to the exit code. */
+export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: string) => void; err: (s: string) => void }, stop?: Promise<void>): Promise<number> {
+  const nums = { port: Number(opts.port), nodes: Number(opts.nodes), seed: Number(opts.seed), speed: Number(opts.speed) };
+  for (const [k, v] of Object.entries(nums)) {
+    if (!Number.isFinite(v) || v < 0) {
+      io.err(`error: invalid --${k} ${JSON.stringify((opts as any)[k])}`);
+      return 2;
+    }
+  }
+  const cluster = createCluster({ nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false });
+  const server = await startServer({ cluster, port: nums.port, host: opts.host ?? "127.0.0.1" });
+  const file = resolve(opts.kubeconfig);
+  writeFileSync(file, kubeconfig({ server: server.url, ...(server.caCert ? { caPem: server.caCert } : {}), token: cluster.adminToken }), { mode: 0o600 });
+  io.out(`podflow: serving the Kubernetes API of a ${nums.nodes}-node simulated cluster at ${server.url}`);
+  io.out(`kubeconfig written to ${file}`);
+  io.out(`export KUBECONFIG=${file}`);
+  await (stop ??
+    new Promise<void>((done) => {
+      process.once("SIGINT", () => done());
+      process.once("SIGTERM", () => done());
+    }));
+  await server.close();
+  await cluster.stop();
+  return 0;
+}

@@ -1,0 +1,77 @@
+// Shared set-up of the serve tests: a live cluster, its HTTPS API and a kubeconfig on disk.
+
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFile, spawnSync } from "node:child_process";
+import { request } from "node:https";
+import { createCluster, type Cluster } from "../runtime/cluster.js";
+import { startServer, type RunningServer } from "../runtime/server/http.js";
+import { kubeconfig } from "../runtime/server/kubeconfig.js";
+
+export interface Served {
+  cluster: Cluster;
+  server: RunningServer;
+  kubeconfigPath: string;
+  kubeconfigText: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a live cluster (speed x) and serves it on a free port. */
+export async function serve(opts: { nodes?: number; speed?: number } = {}): Promise<Served> {
+  const cluster = createCluster({ nodes: opts.nodes ?? 3, seed: 1, clock: "live", speed: opts.speed ?? 10, trace: false });
+  const server = await startServer({ cluster, port: 0, bookmarkIntervalMs: 500 });
+  const dir = mkdtempSync(join(tmpdir(), "podflow-serve-"));
+  const kubeconfigPath = join(dir, "kubeconfig");
+  const kubeconfigText = kubeconfig({ server: server.url, caPem: server.caCert!, token: cluster.adminToken });
+  writeFileSync(kubeconfigPath, kubeconfigText);
+  return {
+    cluster, server, kubeconfigPath, kubeconfigText,
+    stop: async () => {
+      await server.close();
+      await cluster.stop();
+    },
+  };
+}
+
+/** The kubectl binary on PATH, or undefined. */
+export function findKubectl(): string | undefined {
+  const r = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" });
+  const path = r.stdout.trim();
+  return r.status === 0 && path ? path : undefined;
+}
+
+/** Runs kubectl against the served cluster without blocking the in-process server. */
+export function kubectl(bin: string, kubeconfigPath: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfigPath }, timeout: opts.timeoutMs ?? 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof (error as any).code === "number" ? (error as any).code : 1) : 0, out: stdout, err: stderr });
+    });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+  });
+}
+
+/** A raw HTTPS request to the server, trusting its CA. */
+export function raw(s: Served, method: string, path: string, opts: { token?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ code: number; body: string; headers: Record<string, any> }> {
+  const url = new URL(path, s.server.url);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, ca: s.server.caCert, headers: { ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}), ...(opts.body ? { "Content-Type": "application/json" } : {}), ...opts.headers } }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ code: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.end(opts.body);
+  });
+}
+
+/** Polls until check returns a truthy value or timeoutMs passes; returns the last value. */
+export async function until<T>(check: () => Promise<T>, timeoutMs: number, everyMs = 300): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last = await check();
+  while (!last && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, everyMs));
+    last = await check();
+  }
+  return last;
+}
