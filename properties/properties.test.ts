@@ -3,6 +3,7 @@ import { main } from "../runtime/cli.js";
 import { faultNames, parseFaults } from "../runtime/faults.js";
 import { runSpec, specFromSeed } from "./run.js";
 import { explore } from "./explore.js";
+import { createCluster } from "../runtime/cluster.js";
 import { invariantNames } from "./invariants/index.js";
 
 async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -68,9 +69,20 @@ describe("podflow check, replay and explore", () => {
     expect(r.out[0]).toBe("seed 3");
   });
   it("explore visits distinct states of a one-pod scenario without a violation", () => {
-    const r = explore({ scenario: "nginx", depth: 5, maxStates: 200 });
+    // The root is the settled cluster with the pod just sent: only the pod's interleavings remain.
+    const r = explore({ scenario: "nginx", depth: 40, maxStates: 300 });
     expect(r.violation).toBeUndefined();
     expect(r.states).toBeGreaterThan(10);
     expect(r.transitions).toBeGreaterThanOrEqual(r.states - 1);
+  });
+  it("a fork's copy-on-write actors never see what its parent does afterwards", async () => {
+    const c = createCluster({ nodes: 1, seed: 2, trace: false });
+    c.runtime.settle();
+    const f = c.runtime.fork();
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "x" }, spec: { containers: [{ name: "c", image: "nginx:1.27" }] } });
+    await c.settle();
+    expect(c.get("Pod", "x").status.phase).toBe("Running");
+    expect(f.snapshot("apiserver").context.cache.byKind.get("Pod")?.size ?? 0).toBe(0);
+    expect(f.snapshot("cri/node-1").context.sandboxes.size).toBe(0);
   });
 });

@@ -137,6 +137,18 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
       code = exploreCommand(scenario, opts, io);
     });
   program
+    .command("bench")
+    .description("benchmark: Deployments to Running with endpoints on the simulated clock, the pure baseline, scheduler throughput")
+    .option("--quick", "the smallest size only (100 nodes x 3000 pods) and a short scheduler run")
+    .option("--sizes <sizes...>", "NODESxPODS sizes, e.g. 100x3000 1000x30000")
+    .option("--scheduler-pods <n>", "pods for the 5000-node scheduler throughput run (0 skips it)")
+    .option("--seed <s>", "seed of every random choice", "1")
+    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string }) => {
+      const { runBench, header } = await import("../bench/index.js");
+      io.out(header);
+      await runBench({ quick: opts.quick, sizes: opts.sizes, seed: Number(opts.seed), ...(opts.schedulerPods !== undefined ? { schedulerPods: Number(opts.schedulerPods) } : {}) }, io.out);
+    });
+  program
     .command("docs")
     .description("regenerate the docs: statecharts of every machine and flows of seeded runs")
     .option("--out <dir>", "output directory", "docs")

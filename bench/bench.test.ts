@@ -1,0 +1,30 @@
+import { describe, it, expect } from "vitest";
+import { parseSize } from "./index.js";
+import { benchManifests, benchNodes } from "./workload.js";
+import { runPureBaseline } from "./pure.js";
+
+describe("parseSize", () => {
+  const rows = [
+    { name: "nodes and pods separated by x are read as numbers", s: "100x3000", want: [100, 3000] },
+    { name: "surrounding spaces are ignored", s: " 5000x150000 ", want: [5000, 150000] },
+  ];
+  for (const r of rows) it(r.name, () => expect(parseSize(r.s)).toEqual(r.want));
+  it("a size without both numbers is refused by name", () => expect(() => parseSize("100")).toThrow('bad size "100"'));
+});
+
+describe("the benchmark workload", () => {
+  it("Deployments of 100 replicas add up to the pods asked for, one Service each", () => {
+    const objs = benchManifests(250) as any[];
+    const deployments = objs.filter((o) => o.kind === "Deployment");
+    expect(deployments.map((d) => d.spec.replicas)).toEqual([100, 100, 50]);
+    expect(objs.filter((o) => o.kind === "Service").map((s) => s.spec.selector.app)).toEqual(["web-0", "web-1", "web-2"]);
+  });
+  it("5000 nodes get distinct podCIDRs beyond the 256 a /16 holds", () => {
+    const cidrs = new Set(benchNodes(5000).map((n) => n.spec!.podCIDR));
+    expect(cidrs.size).toBe(5000);
+  });
+  it("the pure baseline starts every pod it schedules", () => {
+    const r = runPureBaseline(5, 40);
+    expect(r.running).toBe(40);
+  });
+});
