@@ -114,8 +114,10 @@ export class FaultInjector {
       this.rt.later(s.retryAfterMs, () => this.rt.post(from, to, { ...msg, attempt: (msg.attempt ?? 0) + 1 }));
       return true;
     }
-    if (clientRequest && !readOnly.has(msg.verb) && this.draw("duplicate-request", s.duplicateProbability)) {
+    if (clientRequest && !readOnly.has(msg.verb) && !generatesName(msg) && this.draw("duplicate-request", s.duplicateProbability)) {
       // The response was lost, so the client retried a request the server had already done.
+      // client-go never retries a create with generateName (it is not idempotent: a retry would
+      // make a second object), so only requests that name their object are duplicated.
       this.count("duplicate-request", `${from} ${msg.verb} ${msg.resource} #${msg.id}`);
       this.rt.post(from, to, msg);
       this.rt.post(from, to, { ...structuredClone(msg), attempt: (msg.attempt ?? 0) + 1 });
@@ -170,17 +172,11 @@ export class FaultInjector {
     const downMs = 1 + this.rng.int(this.settings.crashDowntimeMaxMs);
     this.count("crash", `${a} down for ${downMs} ms`);
     this.rt.crash(a);
-    this.dropWatchesOf(a);
     this.rt.later(downMs, () => {
       if (!this.rt.has(a)) this.rt.revive(a);
     });
   }
 
-  private dropWatchesOf(client: Address): void {
-    const cache = this.apiserverCache();
-    if (!cache) return;
-    for (const w of [...cache.watches.values()] as any[]) if (w.client === client) removeWatch(cache, client, w.watchId);
-  }
 
   /** Cuts one kubelet off from the API server for a while; on healing its watches are gone (410, re-list). */
   private partitionOne(): void {
@@ -212,4 +208,9 @@ export class FaultInjector {
     const extra = cache.history.length - this.settings.compactionKeep;
     if (extra > 0) cache.history.splice(0, extra);
   }
+}
+
+/** A create that lets the server pick the name: retrying it is not idempotent. */
+function generatesName(msg: { [k: string]: any }): boolean {
+  return msg.verb === "create" && !msg.subresource && !msg.body?.metadata?.name && !!msg.body?.metadata?.generateName;
 }

@@ -109,6 +109,7 @@ export class Runtime {
   choose: ((n: number) => number) | undefined;
   private readonly opts: RuntimeOptions;
   private readonly spawned = new Map<Address, { machine: AnyStateMachine; input: unknown }>();
+  private readonly incarnations = new Map<Address, number>();
 
   constructor(opts: RuntimeOptions) {
     this.seed = opts.seed;
@@ -130,8 +131,14 @@ export class Runtime {
     ref.subscribe({ error: (err: unknown) => this.fail(new Error(`actor ${address} failed: ${(err as Error)?.stack ?? err}`)) });
     this.actors.set(address, entry);
     this.spawned.set(address, { machine, input });
+    this.incarnations.set(address, (this.incarnations.get(address) ?? 0) + 1);
     ref.start();
     this.recordState(entry);
+  }
+
+  /** How many times an address has been started: a restarted process is a new incarnation with new connections. */
+  incarnation(address: Address): number {
+    return this.incarnations.get(address) ?? 0;
   }
 
   /** Restarts an actor from the machine and input it was first spawned with (crash, then start afresh). */
@@ -162,6 +169,14 @@ export class Runtime {
     for (const ch of this.channels.values()) if (ch.to === address || ch.from === address) this.drain(ch);
     for (const t of this.timerByKey.values()) if (t.owner === address) this.cancelTimer(t);
     this.record({ kind: "fault", fault: "crash", detail: address });
+    // The crashed process's connections close: the API server ends its watches and drops its requests.
+    // What the old connection had is named now, so a restarted client's new requests are untouched.
+    const api = this.snapshot("apiserver")?.context;
+    if (address !== "apiserver" && address !== "etcd" && api?.cache) {
+      const watchIds = [...api.cache.watches.values()].filter((w: any) => w.client === address).map((w: any) => w.watchId);
+      const requestIds = [...api.backlog, ...(api.current ? [api.current.req] : [])].filter((r: any) => r.from === address).map((r: any) => r.id);
+      this.post("runtime", "apiserver", { type: "ClientDisconnected", client: address, watchIds, requestIds });
+    }
   }
 
   /** Starts a crashed actor again from its machine and input: state is rebuilt from the API server. */
@@ -504,6 +519,7 @@ export class Runtime {
     rt.choose = this.choose;
     for (const [a, h] of this.externals) rt.externals.set(a, h);
     for (const [a, s] of this.spawned) rt.spawned.set(a, s);
+    for (const [a, n] of this.incarnations) rt.incarnations.set(a, n);
     const memo = new Map<object, unknown>();
     // Copy-on-write: the copy holds frozen snapshots and creates an actor only when it first runs,
     // so a branch that delivers one message copies one context, not all of them.

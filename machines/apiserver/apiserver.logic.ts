@@ -162,11 +162,12 @@ export function isRead(ctx: ApiServerContext): boolean {
 export function replyWithStatus(ctx: ApiServerContext, fx: Fx): void {
   const cur = ctx.current!;
   const st = cur.error!;
-  fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st });
+  if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st });
   ctx.current = undefined;
 }
 
 function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
+  if (cur.req.id < 0) return; // an internal request, or its client has gone
   fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: true, code, object });
 }
 
@@ -697,6 +698,16 @@ export function replyConflict(ctx: ApiServerContext, fx: Fx): void {
   const cur = ctx.current!;
   cur.error = S.conflict(cur.r!, cur.obj?.metadata?.name ?? cur.req.name ?? "");
   replyWithStatus(ctx, fx);
+}
+
+/** A client's connection closed (it crashed): its watches end, its queued requests are abandoned,
+ * and the answer to its request in flight has nowhere to go. A restarted client starts afresh. */
+export function forgetClient(ctx: ApiServerContext, ev: { client: string; watchIds: number[]; requestIds: number[] }): void {
+  // Only what the old connection had: a restarted client may already have new requests and watches.
+  for (const id of ev.watchIds) removeWatch(ctx.cache, ev.client, id);
+  const dead = new Set(ev.requestIds);
+  ctx.backlog = ctx.backlog.filter((r) => r.from !== ev.client || !dead.has(r.id));
+  if (ctx.current?.req.from === ev.client && dead.has(ctx.current.req.id)) ctx.current.req = { ...ctx.current.req, id: -1 };
 }
 
 /** Applies etcd watch events to the cache and fans them out. */

@@ -8,7 +8,10 @@ import type { ApiRequest, EtcdResponse, Stamp } from "../messages.js";
 import * as L from "./apiserver.logic.js";
 import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
 
-export type ApiServerEvent = ((ApiRequest | EtcdResponse) & Stamp) | ({ type: "CompactionDue" } & Stamp);
+export type ApiServerEvent =
+  | ((ApiRequest | EtcdResponse) & Stamp)
+  | ({ type: "CompactionDue" } & Stamp)
+  | ({ type: "ClientDisconnected"; client: string; watchIds: number[]; requestIds: number[] } & Stamp);
 
 type Step = (ctx: ApiServerContext, ev: any, fx: Fx) => void;
 
@@ -56,6 +59,7 @@ export const apiServerMachine = setup({
     replyConflict: step((c, _e, fx) => L.replyConflict(c, fx)),
     applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
     compactEtcd: step((c, _e, fx) => L.compactEtcd(c, fx)),
+    forgetClient: ({ context, event }) => L.forgetClient(context, event as never),
   },
 }).createMachine({
   id: "apiserver",
@@ -66,6 +70,7 @@ export const apiServerMachine = setup({
     ApiRequest: { actions: "enqueueRequest", description: "requests queue while one is in flight" },
     WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
     CompactionDue: { actions: "compactEtcd" },
+    ClientDisconnected: { actions: "forgetClient", description: "a client's connection closed: end its watches, abandon its requests" },
   },
   states: {
     starting: {

@@ -19,7 +19,12 @@ import {
 function versions(cluster: Cluster, kind: string): any[] {
   const cache = cluster.runtime.snapshot("apiserver").context.cache;
   const out: any[] = [];
-  for (const h of cache.history) if (h.kind === kind && h.obj) out.push(h.obj);
+  for (const h of cache.history) {
+    if (h.kind !== kind) continue;
+    // the version a change replaced may be older than the history itself: it counts too
+    if (h.prev) out.push(h.prev);
+    if (h.obj) out.push(h.obj);
+  }
   for (const obj of cache.byKind.get(kind)?.values() ?? []) out.push(obj);
   return out;
 }
@@ -47,8 +52,13 @@ export function endpointsOnlyReadyMatchingPods(cluster: Cluster): string[] {
   const violations: string[] = [];
   const services = versions(cluster, "Service");
   const pods = versions(cluster, "Pod");
+  const history = cluster.runtime.snapshot("apiserver").context.cache.history;
+  const oldestRemembered = history.length > 0 ? history[0].revision : Infinity;
   for (const ep of cluster.list("Endpoints") as Endpoints[]) {
     if (ep.metadata?.labels?.[ENDPOINTS_MANAGED_BY_LABEL] !== ENDPOINTS_CONTROLLER_NAME) continue;
+    // Once the history no longer reaches back to this Endpoints' write (it is bounded, and
+    // compaction trims it), the versions that justified it may be gone: it cannot be judged.
+    if (oldestRemembered > rv(ep)) continue;
     const ns = ep.metadata?.namespace ?? "default";
     const name = `${ns}/${ep.metadata?.name}`;
     const svcVersions = services.filter((s) => s.metadata.namespace === ns && s.metadata.name === ep.metadata?.name && rv(s) <= rv(ep));

@@ -106,7 +106,9 @@ export function informersMatchLists(rt: Runtime): Violation[] {
     const informers: Map<number, any> | undefined = rt.snapshot(a)?.context?.client?.informers;
     if (!informers) continue;
     for (const inf of informers.values()) {
-      if (!inf.synced) continue;
+      // Only an informer whose watch is open at the API server must be current: one whose watch
+      // request is still on its way (or being retried) lags its list, as a real one does.
+      if (!inf.synced || !cache.watches.has(`${a}#${inf.watchId}`)) continue;
       const want = listFor(cache, inf);
       if (want === undefined) continue;
       const diff = storeDiff(inf.store, want);
@@ -178,11 +180,12 @@ export const resourceVersionConflictsNeverLoseAnUpdate: InvariantSpec = {
     rt.deliveryHooks.push((from, to, msg) => {
       if (msg.type === "ApiRequest" && to === "apiserver") {
         const rv = msg.verb === "update" ? msg.body?.metadata?.resourceVersion : undefined;
-        if (typeof rv === "string" && rv !== "") updates.set(`${from}#${msg.id}`, rv);
+        // keyed by incarnation: a restarted client reuses request ids on a new connection
+        if (typeof rv === "string" && rv !== "") updates.set(`${from}#${rt.incarnation(from)}#${msg.id}`, rv);
         return;
       }
       if (msg.type !== "ApiResponse" || from !== "apiserver") return;
-      const k = `${to}#${msg.id}`;
+      const k = `${to}#${rt.incarnation(to)}#${msg.id}`;
       const sent = updates.get(k);
       if (sent === undefined) return;
       updates.delete(k);
