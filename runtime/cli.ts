@@ -38,7 +38,7 @@ export function printCluster(cluster: Cluster, output: string | undefined, out: 
   }
 }
 
-async function simulate(files: string[], opts: { nodes: string; seed: string; output?: string; traceDiagram?: string; trace?: string }, io: IO): Promise<number> {
+async function simulate(files: string[], opts: { nodes: string; seed: string; output?: string; traceDiagram?: string; trace?: string; advance?: string }, io: IO): Promise<number> {
   const docs = readManifests(files);
   const objs: { obj: any; source: string }[] = [];
   for (const d of docs) for (const obj of parseManifests(d.text, d.source)) objs.push({ obj, source: d.source });
@@ -50,6 +50,12 @@ async function simulate(files: string[], opts: { nodes: string; seed: string; ou
       if (!opts.output || opts.output === "wide") io.err(`${r!.kind.toLowerCase()}/${r!.name} ${r!.action}`);
     }
     await cluster.settle();
+    const more = Number(opts.advance ?? 0);
+    if (!(more >= 0)) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 400, reason: "BadRequest", message: `--advance must be a number of seconds, not "${opts.advance}"` });
+    if (more > 0) {
+      cluster.advance(more * 1000);
+      await cluster.settle();
+    }
     printCluster(cluster, opts.output, io.out);
     if (opts.trace) {
       const { writeFileSync } = await import("node:fs");
@@ -84,6 +90,7 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
     .option("--nodes <n>", "number of nodes", "3")
     .option("--seed <s>", "seed of every random choice", "1")
     .addOption(new Option("-o, --output <format>", "output format").choices(["wide", "yaml", "json"]))
+    .option("--advance <seconds>", "after settling, let this much simulated time pass (probes, restarts, back-offs)", "0")
     .option("--trace <file>", "write the trace as JSON lines")
     .option("--trace-diagram <file>", "write the run as a Mermaid sequence diagram")
     .action(async (opts) => {

@@ -10,7 +10,7 @@ import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { parseFieldSelector, parseSelector } from "../common/labels.js";
 import { anonymous, isAllowed, rbacVerb, type UserInfo } from "./authz.js";
 import {
-  addWatch, applyEtcdEvents, candidates, eventFor, loadObject, matches, newWatchCache, removeWatch, supportsField,
+  addWatch, applyEtcdEvents, candidates, eventFor, historyAt, historySince, loadObject, matches, newWatchCache, removeWatch, supportsField,
   withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "./patch.js";
@@ -239,15 +239,16 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): void {
     for (const obj of initial) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ADDED", object: obj });
   } else {
     const from = Number(rv);
-    const oldest = c.history.length > 0 ? c.history[0]!.revision - 1 : c.revision;
+    const first = historyAt(c, 0);
+    const oldest = first !== undefined ? first.revision - 1 : c.revision;
     if (!Number.isFinite(from) || from < oldest) {
       const st = S.gone(S.tooOldResourceVersionMessage(from, oldest));
       fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ERROR", object: st });
       ctx.current = undefined;
       return;
     }
-    for (const h of c.history) {
-      if (h.revision <= from || h.kind !== r.kind) continue;
+    for (const h of historySince(c, from)) {
+      if (h.kind !== r.kind) continue;
       const ev = eventFor(w, h);
       if (ev) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
     }

@@ -32,7 +32,9 @@ export interface WatchCache {
   /** kind -> key -> object */
   byKind: Map<string, Map<string, any>>;
   podsByNode: Map<string, Set<string>>;
+  /** entries before historyHead are dropped (trimmed lazily, so a push stays O(1)); read with liveHistory */
   history: HistoryEntry[];
+  historyHead?: number;
   historyLimit: number;
   watches: Map<string, ClientWatch>;
   watchesByKind: Map<string, Set<ClientWatch>>;
@@ -105,10 +107,39 @@ export function applyEtcdEvents(c: WatchCache, events: WatchedEvent[], fx: Fx): 
     }
     c.revision = e.kv.modRevision;
     const entry: HistoryEntry = { revision: e.kv.modRevision, kind: (obj ?? prev).kind, obj, prev };
-    c.history.push(entry);
-    if (c.history.length > c.historyLimit) c.history.splice(0, c.history.length - c.historyLimit);
+    pushHistory(c, entry);
     fanOut(c, entry, fx);
   }
+}
+
+// Keeps the newest historyLimit entries; the array is compacted once the dropped prefix is as long
+// as the limit, so each push costs O(1) amortised instead of a splice of the whole window.
+function pushHistory(c: WatchCache, entry: HistoryEntry): void {
+  c.history.push(entry);
+  let head = c.historyHead ?? 0;
+  if (c.history.length - head > c.historyLimit) head = c.history.length - c.historyLimit;
+  if (head >= c.historyLimit) {
+    c.history.splice(0, head);
+    head = 0;
+  }
+  c.historyHead = head;
+}
+
+/** The live history entry at index i of the window (0 = the oldest kept). */
+export function historyAt(c: WatchCache, i: number): HistoryEntry | undefined {
+  return c.history[(c.historyHead ?? 0) + i];
+}
+
+/** Live history entries with revision > from, oldest first (binary search: revisions only grow). */
+export function historySince(c: WatchCache, from: number): HistoryEntry[] {
+  let lo = c.historyHead ?? 0;
+  let hi = c.history.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (c.history[mid]!.revision <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  return c.history.slice(lo);
 }
 
 function fanOut(c: WatchCache, h: HistoryEntry, fx: Fx): void {

@@ -1,6 +1,8 @@
 // The three patch types kubectl sends: JSON merge patch (RFC 7386), JSON patch (RFC 6902),
 // and strategic merge patch (lists of objects merged by their Kubernetes merge key).
 
+import { deepCopy } from "../common/equal.js";
+
 /** Merge keys of the lists strategic merge patch merges instead of replacing. */
 const mergeKeys: Record<string, string> = {
   containers: "name",
@@ -79,7 +81,7 @@ function pointer(path: string): string[] {
 }
 
 function clone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  return v === undefined ? v : deepCopy(v);
 }
 
 /** RFC 6902 JSON patch: add, remove, replace, move, copy, test. Throws PatchError on a bad op. */

@@ -12,6 +12,8 @@ export interface ClientState {
   /** request id -> what the response is for */
   pending: Map<number, PendingRequest>;
   informers: Map<number, Informer>;
+  /** events already recorded, by what makes them the same (client-go's EventCorrelator cache) */
+  events?: Map<string, { name: string; namespace: string; count: number; firstTimestamp: string }>;
 }
 
 export interface PendingRequest {
@@ -44,6 +46,8 @@ export interface StoreIndex {
   next: number;
   labels: Map<string, Set<string>>;
   selector: Map<string, Set<string>>;
+  /** uid of the controller ownerReference -> keys of the objects it controls */
+  owners: Map<string, Set<string>>;
 }
 
 /** A fresh client identity. */
@@ -172,6 +176,15 @@ function addToIndex(ix: StoreIndex, key: string, obj: any): void {
   const ns = obj.metadata?.namespace ?? "";
   for (const p of pairs(ns, obj.metadata?.labels)) post(ix.labels, p, key);
   for (const p of pairs(ns, obj.spec?.selector)) post(ix.selector, p, key);
+  const owner = controllerUid(obj);
+  if (owner !== undefined) post(ix.owners, owner, key);
+}
+
+function controllerUid(obj: any): string | undefined {
+  const refs = obj.metadata?.ownerReferences;
+  if (refs === undefined) return undefined;
+  for (const r of refs) if (r.controller === true) return r.uid;
+  return undefined;
 }
 
 function unindex(ix: StoreIndex, key: string, obj: any, gone: boolean): void {
@@ -179,11 +192,19 @@ function unindex(ix: StoreIndex, key: string, obj: any, gone: boolean): void {
   const ns = obj.metadata?.namespace ?? "";
   for (const p of pairs(ns, obj.metadata?.labels)) ix.labels.get(p)?.delete(key);
   for (const p of pairs(ns, obj.spec?.selector)) ix.selector.get(p)?.delete(key);
+  const owner = controllerUid(obj);
+  if (owner !== undefined) {
+    const s = ix.owners.get(owner);
+    if (s !== undefined) {
+      s.delete(key);
+      if (s.size === 0) ix.owners.delete(owner);
+    }
+  }
 }
 
 function storeIndex(inf: Informer): StoreIndex {
   if (inf.index === undefined) {
-    const ix: StoreIndex = { seq: new Map(), next: 0, labels: new Map(), selector: new Map() };
+    const ix: StoreIndex = { seq: new Map(), next: 0, labels: new Map(), selector: new Map(), owners: new Map() };
     for (const [k, obj] of inf.store) addToIndex(ix, k, obj);
     inf.index = ix;
   }
@@ -233,6 +254,33 @@ export function storeSelecting(inf: Informer, ns: string, labels: Record<string,
   return inStoreOrder(inf, ix, hit);
 }
 
+/**
+ * The objects in namespace ns that a controller with this uid and selector must look at when it
+ * claims (ClaimPods): those whose labels match the selector's matchLabels, plus those it
+ * controls, in store order. A superset of what claiming keeps; without matchLabels, the namespace.
+ */
+export function storeClaimCandidates(inf: Informer, ns: string | undefined, selector: { matchLabels?: Record<string, string> } | undefined | null, uid: string | undefined): any[] {
+  const ix = storeIndex(inf);
+  const keys = new Set<string>();
+  const ml = selector?.matchLabels;
+  if (selector !== undefined && selector !== null && (ml === undefined || Object.keys(ml).length === 0)) {
+    for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) keys.add(k);
+  } else if (ml !== undefined) {
+    for (const o of storeSelect(inf, ns ?? "", ml)) keys.add(objectKey(o));
+  }
+  if (uid !== undefined) for (const k of ix.owners.get(uid) ?? []) if (inf.store.get(k)?.metadata?.namespace === ns) keys.add(k);
+  return inStoreOrder(inf, ix, keys);
+}
+
+/** The objects whose controller ownerReference has this uid, in namespace ns, in store order. */
+export function storeControlledBy(inf: Informer, ns: string | undefined, uid: string | undefined): any[] {
+  if (uid === undefined) return [];
+  const ix = storeIndex(inf);
+  const hit: string[] = [];
+  for (const k of ix.owners.get(uid) ?? []) if (inf.store.get(k)?.metadata?.namespace === ns) hit.push(k);
+  return inStoreOrder(inf, ix, hit);
+}
+
 export interface EventSource {
   component: string;
   host?: string;
@@ -268,7 +316,22 @@ export function newEvent(involved: any, type: "Normal" | "Warning", reason: stri
 }
 
 /** Sends an Event to the API server (fire and forget, as the recorder does). */
-export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal" | "Warning", reason: string, message: string, source: EventSource, now: number): void {
+export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal" | "Warning", reason: string, message: string, source: EventSource, now: number, fieldPath?: string): void {
   const ev = newEvent(involved, type, reason, message, source, now, c.nextId);
+  if (fieldPath) ev.involvedObject.fieldPath = fieldPath;
+  // The same event again (same source, object, type, reason and message) is counted on the first
+  // one, as client-go's EventCorrelator does: kubectl shows "(x3 over 10s)".
+  const m = involved.metadata ?? {};
+  const key = [source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message].join("\u0000");
+  const seen = (c.events ??= new Map()).get(key);
+  if (seen) {
+    seen.count++;
+    const patch = { count: seen.count, lastTimestamp: ev.lastTimestamp };
+    request(c, fx, { verb: "patch", group: "", resource: "events", namespace: seen.namespace, name: seen.name, patchType: "strategic", body: patch }, "event");
+    return;
+  }
+  // bounded as client-go's LRU (4096 entries)
+  if (c.events.size >= 4096) c.events.delete(c.events.keys().next().value!);
+  c.events.set(key, { name: ev.metadata.name, namespace: ev.metadata.namespace, count: 1, firstTimestamp: ev.firstTimestamp });
   request(c, fx, { verb: "create", group: "", resource: "events", namespace: ev.metadata.namespace, body: ev }, "event");
 }

@@ -26,3 +26,18 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   for (const k in y) if (y[k] !== undefined) n--;
   return n === 0;
 }
+
+/** A deep copy of a JSON-like value (plain objects, arrays, primitives; key order and undefined-valued keys kept); anything else goes through structuredClone. */
+export function deepCopy<T>(v: T): T {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) {
+    const a: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = deepCopy(v[i]);
+    return a as T;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const o: Record<string, unknown> = {};
+  for (const k in v as Record<string, unknown>) o[k] = deepCopy((v as Record<string, unknown>)[k]);
+  return o as T;
+}

@@ -1,5 +1,6 @@
 // Pure decision logic of the Deployment controller (pkg/controller/deployment, v1.35).
 // Every function returns what the controller would write; the machine performs the writes.
+import { deepCopy } from "../common/equal.js";
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
@@ -244,7 +245,7 @@ function bySize(newerFirst: boolean) {
 }
 
 function stripHash(t: PodTemplateSpec | undefined): PodTemplateSpec {
-  const c = structuredClone(t ?? {});
+  const c = deepCopy(t ?? {});
   if (c.metadata?.labels) {
     delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
     if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
@@ -287,7 +288,7 @@ export function deploymentControllerRef(d: Deployment): OwnerReference {
  * and labels, revision and replica annotations, the Deployment as controller; replicas start at 0.
  */
 export function newReplicaSetFor(d: Deployment, hash: string, revision: number): ReplicaSet {
-  const template = structuredClone(d.spec?.template ?? {});
+  const template = deepCopy(d.spec?.template ?? {});
   template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } };
   const sel = d.spec?.selector ?? {};
   const rs: ReplicaSet = {

@@ -6,12 +6,12 @@
 import type { Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse } from "../messages.js";
 import { LAST_CHANGE_TRIGGER_TIME_ANNOTATION, matchesServiceSelector, rfc3339Nano } from "../endpoints/endpoints.logic.js";
 import { computeTriggerTime, podServiceKeys, selectedPods, type TriggerState } from "../endpoints/endpoints.controller.js";
 import {
-  addKey, doneKey, forgetKey, newWorkQueue, objectKey, requeueRateLimited, splitKey, storeGet, storeInNamespace, takeKey,
+  addKey, doneKey, forgetKey, newWorkQueue, objectKey, requeueRateLimited, splitKey, storeGet, takeKey,
   type WorkQueue,
 } from "../endpoints/controller.js";
 import { CONTROLLER_NAME, MANAGED_BY_LABEL, SERVICE_NAME_LABEL, reconcileSlices, type SliceChanges } from "./endpointslice.logic.js";
@@ -138,10 +138,13 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
   }
   if (service.spec?.type === "ExternalName" || !service.spec?.selector) return [];
   const pods = selectedPods(ctx.client, ns, service);
-  const slices = storeInNamespace(ctx.client, SLICES, ns) as EndpointSlice[];
-  const nodes = [...(ctx.client.informers.get(NODES)?.store.values() ?? [])];
+  // Only slices labelled with this Service's name can be its own (ownedSlices): ask the label index.
+  const sliceInf = ctx.client.informers.get(SLICES);
+  const slices = (sliceInf ? storeSelect(sliceInf, ns, { [SERVICE_NAME_LABEL]: service.metadata?.name ?? "" }) : []) as EndpointSlice[];
+  const nodeStore = ctx.client.informers.get(NODES)?.store;
+  const nodeNamed = (name: string) => nodeStore?.get(name);
   const trigger = computeTriggerTime(ctx.triggerTimes, key, service, pods);
-  const plan = finalizePlan(reconcileSlices(service, pods, slices, { nodes }), trigger);
+  const plan = finalizePlan(reconcileSlices(service, pods, slices, { nodeNamed }), trigger);
   // Don't create new slices for a Service being deleted: it would race the garbage collector.
   return service.metadata?.deletionTimestamp ? plan.filter((w) => w.action !== "create") : plan;
 }

@@ -28,6 +28,8 @@ export const DEFAULT_MAX_ENDPOINTS_PER_SLICE = 100;
 export interface ReconcileOptions {
   maxEndpointsPerSlice?: number;
   nodes?: Node[];
+  /** finds a node by name (an informer store's get) instead of searching `nodes` for every pod */
+  nodeNamed?: (name: string) => Node | undefined;
 }
 
 /** Slices to create (generateName only), update (full new object) and delete. */
@@ -136,7 +138,7 @@ interface Desired {
 }
 
 /** Desired endpoints grouped by port set, in pod order (terminating pods included, per KEP-1672). */
-function desiredByPorts(service: Service, pods: Pod[], nodes: Node[]): Map<string, Desired> {
+function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string | undefined) => Node | undefined): Map<string, Desired> {
   const ns = service.metadata?.namespace ?? "default";
   const out = new Map<string, Desired>();
   for (const pod of pods) {
@@ -145,7 +147,7 @@ function desiredByPorts(service: Service, pods: Pod[], nodes: Node[]): Map<strin
     if (!shouldPodBeInEndpoints(pod, true)) continue;
     const ip = podIPv4(pod);
     if (!ip) continue;
-    const node = nodes.find((n) => n.metadata?.name === pod.spec?.nodeName);
+    const node = nodeNamed(pod.spec?.nodeName);
     const ep = podToEndpoint(pod, service, node, ip);
     const ports = endpointPorts(service, pod);
     const key = portsKey(ports);
@@ -259,7 +261,9 @@ export function reconcileSlices(
   if (!hasSelector(service)) return { create: [], update: [], delete: [] };
   const max = opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE;
   const existing = ownedSlices(service, existingSlices);
-  const desired = desiredByPorts(service, pods, opts.nodes ?? []);
+  const named = opts.nodeNamed;
+  const nodes = opts.nodes ?? [];
+  const desired = desiredByPorts(service, pods, (name) => (named !== undefined ? (name === undefined ? undefined : named(name)) : nodes.find((n) => n.metadata?.name === name)));
   const existingByPorts = new Map<string, EndpointSlice[]>();
   for (const s of existing) {
     const k = portsKey(s.ports ?? []);

@@ -82,39 +82,55 @@ function affinity(service: Service): ProxyRule["sessionAffinity"] {
 
 /** The rules kube-proxy on nodeName programs for these Services and EndpointSlices. */
 export function proxyRules(services: Service[], slices: EndpointSlice[], nodeName: string): ProxyRule[] {
+  // Each Service reads only its own slices: group them once (order kept) rather than scan all per port.
+  const bySvc = new Map<string, EndpointSlice[]>();
+  for (const s of slices) {
+    const k = `${s.metadata?.namespace ?? "default"}/${s.metadata?.labels?.[SERVICE_NAME_LABEL]}`;
+    const list = bySvc.get(k);
+    if (list === undefined) bySvc.set(k, [s]);
+    else list.push(s);
+  }
   const rules: ProxyRule[] = [];
   for (const svc of services) {
-    const clusterIP = svc.spec?.clusterIP;
-    // Headless and ExternalName Services get no proxy rules.
-    if (!clusterIP || clusterIP === "None" || svc.spec?.type === "ExternalName") continue;
-    const externallyAccessible = svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
-    const sa = affinity(svc);
-    for (const port of svc.spec?.ports ?? []) {
-      const eps = endpointsForPort(svc, port, slices);
-      const proto = port.protocol ?? "TCP";
-      const name = servicePortName(svc, port);
-      const pick = (policy: "Cluster" | "Local") =>
-        (policy === "Local" ? localEndpoints(eps, nodeName) : clusterEndpoints(eps)).map((e) => `${e.ip}:${e.port}`);
-      const internal = svc.spec?.internalTrafficPolicy === "Local" ? "Local" : "Cluster";
+    const own = bySvc.get(`${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`) ?? [];
+    for (const r of serviceRules(svc, own, nodeName)) rules.push(r);
+  }
+  return rules;
+}
+
+/** The rules of one Service, given (at least) its slices, in proxyRules' order. */
+export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: string): ProxyRule[] {
+  const rules: ProxyRule[] = [];
+  const clusterIP = svc.spec?.clusterIP;
+  // Headless and ExternalName Services get no proxy rules.
+  if (!clusterIP || clusterIP === "None" || svc.spec?.type === "ExternalName") return rules;
+  const externallyAccessible = svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
+  const sa = affinity(svc);
+  for (const port of svc.spec?.ports ?? []) {
+    const eps = endpointsForPort(svc, port, slices);
+    const proto = port.protocol ?? "TCP";
+    const name = servicePortName(svc, port);
+    const pick = (policy: "Cluster" | "Local") =>
+      (policy === "Local" ? localEndpoints(eps, nodeName) : clusterEndpoints(eps)).map((e) => `${e.ip}:${e.port}`);
+    const internal = svc.spec?.internalTrafficPolicy === "Local" ? "Local" : "Cluster";
+    rules.push({
+      service: name,
+      frontend: `${clusterIP}:${port.port}/${proto}`,
+      kind: "ClusterIP",
+      backends: pick(internal),
+      trafficPolicy: internal,
+      ...(sa ? { sessionAffinity: sa } : {}),
+    });
+    if (externallyAccessible && port.nodePort) {
+      const external = svc.spec?.externalTrafficPolicy === "Local" ? "Local" : "Cluster";
       rules.push({
         service: name,
-        frontend: `${clusterIP}:${port.port}/${proto}`,
-        kind: "ClusterIP",
-        backends: pick(internal),
-        trafficPolicy: internal,
+        frontend: `<any>:${port.nodePort}/${proto}`,
+        kind: "NodePort",
+        backends: pick(external),
+        trafficPolicy: external,
         ...(sa ? { sessionAffinity: sa } : {}),
       });
-      if (externallyAccessible && port.nodePort) {
-        const external = svc.spec?.externalTrafficPolicy === "Local" ? "Local" : "Cluster";
-        rules.push({
-          service: name,
-          frontend: `<any>:${port.nodePort}/${proto}`,
-          kind: "NodePort",
-          backends: pick(external),
-          trafficPolicy: external,
-          ...(sa ? { sessionAffinity: sa } : {}),
-        });
-      }
     }
   }
   return rules;

@@ -6,10 +6,10 @@ import { enqueueActions, setup } from "xstate";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { Fx } from "../common/effects.js";
-import { newClient, startInformer, type ClientState } from "../common/client.js";
+import { newClient, startInformer, storeSelect, type ClientState } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
-import { proxyRules, type ProxyRule } from "./kube-proxy.logic.js";
+import { serviceRules, type ProxyRule } from "./kube-proxy.logic.js";
 
 export const SERVICES = 1;
 export const SLICES = 2;
@@ -66,9 +66,38 @@ export function requestSync(ctx: KubeProxyContext, now: number, fx: Fx): void {
 export function syncProxyRules(ctx: KubeProxyContext, now: number): void {
   ctx.syncPending = false;
   ctx.lastSyncAt = now;
-  const services = [...(ctx.client.informers.get(SERVICES)?.store.values() ?? [])] as Service[];
-  const slices = [...(ctx.client.informers.get(SLICES)?.store.values() ?? [])] as EndpointSlice[];
-  ctx.rules = proxyRules(services, slices, ctx.nodeName);
+  const services = ctx.client.informers.get(SERVICES)?.store.values() ?? [];
+  const sliceInf = ctx.client.informers.get(SLICES);
+  const old = memos.get(ctx);
+  const next = new Map<string, RulesMemo>();
+  const rules: ProxyRule[] = [];
+  for (const svc of services as Iterable<Service>) {
+    const key = `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`;
+    const own = (sliceInf ? storeSelect(sliceInf, svc.metadata?.namespace ?? "default", { [SERVICE_NAME_LABEL]: svc.metadata?.name ?? "" }) : []) as EndpointSlice[];
+    let m = old?.get(key);
+    if (m === undefined || m.svc !== svc || !sameObjects(m.slices, own)) m = { svc, slices: own, rules: serviceRules(svc, own, ctx.nodeName) };
+    next.set(key, m);
+    for (const r of m.rules) rules.push(r);
+  }
+  memos.set(ctx, next);
+  ctx.rules = rules;
+}
+
+// The iptables proxier's change tracker, in spirit: a Service whose object and slices are the very
+// objects of the last sync keeps its rules; only changed Services are recomputed. Kept outside the
+// context (keyed by it) so state hashes and copies do not see it; a copy simply recomputes.
+interface RulesMemo {
+  svc: Service;
+  slices: EndpointSlice[];
+  rules: ProxyRule[];
+}
+const memos = new WeakMap<KubeProxyContext, Map<string, RulesMemo>>();
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export const kubeProxyMachine = setup({

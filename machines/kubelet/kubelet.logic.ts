@@ -5,7 +5,7 @@
 
 import type { Container, ContainerStatus, Node, Pod, PodStatus, Probe } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, newEvent, onListed, onWatchEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import { newClient, onListed, recordEvent, onWatchEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import { parseTime, rfc3339 } from "../common/time.js";
 import { podQOSClass } from "../common/qos.js";
 import { intValue } from "../common/quantity.js";
@@ -426,9 +426,7 @@ function fieldPath(c: ContainerRecord): string {
 /** Records an event on the pod (or on one of its containers, with its fieldPath). */
 export function podEvent(ctx: KubeletContext, w: PodWorker, c: ContainerRecord | undefined, type: "Normal" | "Warning", reason: string, message: string, fx: Fx): void {
   const involved = { kind: "Pod", apiVersion: "v1", ...w.pod };
-  const ev = newEvent(involved, type, reason, message, { component: "kubelet", host: ctx.node }, ctx.now, ctx.client.nextId);
-  if (c) ev.involvedObject.fieldPath = fieldPath(c);
-  request(ctx.client, fx, { verb: "create", group: "", resource: "events", namespace: ev.metadata.namespace, body: ev }, "event");
+  recordEvent(ctx.client, fx, involved, type, reason, message, { component: "kubelet", host: ctx.node }, ctx.now, c ? fieldPath(c) : undefined);
 }
 
 // ---- the pod worker ----------------------------------------------------------------------
@@ -777,7 +775,9 @@ function startProbes(w: PodWorker, c: ContainerRecord, fx: Fx): void {
     if (!spec) continue;
     // Readiness starts as failure, liveness as success, startup as unknown (prober/results).
     c.probes[kind] = { kind, spec, successes: 0, failures: 0, result: kind === "readiness" ? "failure" : kind === "liveness" ? "success" : "unknown" };
-    fx.after(probeKey(w, c, kind), (spec.initialDelaySeconds ?? 0) * 1000, { type: "ProbeTick", uid: w.uid, container: c.name, kind }, true);
+    // The first readiness and startup probes are pending work (settle waits for a pod's first
+    // verdict); every later tick, and liveness, is the steady state of a running pod.
+    fx.after(probeKey(w, c, kind), (spec.initialDelaySeconds ?? 0) * 1000, { type: "ProbeTick", uid: w.uid, container: c.name, kind }, kind === "liveness");
   }
 }
 

@@ -1,5 +1,6 @@
 // Pure decision logic of the ReplicaSet controller (pkg/controller/replicaset, pkg/controller/controller_utils.go, v1.35).
 // The machine around it owns informers and work queues; these functions only say what to do.
+import { deepCopy } from "../common/equal.js";
 import type { Pod, PodCondition, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernetes-types/apps/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
@@ -369,7 +370,7 @@ export function newPodFromTemplate(rs: ReplicaSet, nameSuffix?: string): Pod {
   };
   if (t.metadata?.finalizers?.length) metadata.finalizers = [...t.metadata.finalizers];
   if (nameSuffix !== undefined) metadata.name = generateName + nameSuffix;
-  return { apiVersion: "v1", kind: "Pod", metadata, spec: structuredClone(t.spec ?? { containers: [] }) };
+  return { apiVersion: "v1", kind: "Pod", metadata, spec: deepCopy(t.spec ?? { containers: [] }) };
 }
 
 // ---------- status ----------

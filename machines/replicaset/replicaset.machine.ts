@@ -6,7 +6,7 @@ import { enqueueActions, setup } from "xstate";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetStatus } from "kubernetes-types/apps/v1";
 import { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./replicaset.logic.js";
@@ -63,8 +63,10 @@ function rsStore(ctx: ReplicaSetControllerContext): Map<string, ReplicaSet> {
   return ctx.client.informers.get(RSS)!.store;
 }
 
-function podsIn(ctx: ReplicaSetControllerContext, ns: string | undefined): Pod[] {
-  return [...ctx.client.informers.get(PODS)!.store.values()].filter((p: Pod) => p.metadata?.namespace === ns);
+// The pods claiming could keep (matching the selector's labels, or controlled by rs), in store
+// order: claimPods over them decides exactly as over the whole namespace, without scanning it.
+function claimCandidates(ctx: ReplicaSetControllerContext, rs: ReplicaSet): Pod[] {
+  return storeClaimCandidates(ctx.client.informers.get(PODS)!, rs.metadata?.namespace, rs.spec?.selector, rs.metadata?.uid);
 }
 
 // ---- event handlers (addPod, updatePod, deletePod, add/update/deleteRS) ----------------
@@ -126,7 +128,8 @@ function relatedPods(ctx: ReplicaSetControllerContext, rs: ReplicaSet, own: Pod[
   const ctrl = L.controllerRefOf(rs)?.uid;
   if (!ctrl) return own;
   const sets = [...rsStore(ctx).values()].filter((r) => r.metadata?.namespace === rs.metadata?.namespace && L.controllerRefOf(r)?.uid === ctrl);
-  return L.filterActivePods(sets.flatMap((r) => L.podsOwnedBy(r, podsIn(ctx, rs.metadata?.namespace))));
+  const pods = ctx.client.informers.get(PODS)!;
+  return L.filterActivePods(sets.flatMap((r) => storeControlledBy(pods, rs.metadata?.namespace, r.metadata?.uid)));
 }
 
 function req(ctx: ReplicaSetControllerContext, fx: Fx, key: string, r: Parameters<typeof request>[2], purpose: string, data: Record<string, unknown> = {}): void {
@@ -151,7 +154,7 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
     return W.finishIfIdle(ctx.q, key);
   }
   const ns = rs.metadata?.namespace;
-  const claim = L.claimPods(rs, L.filterActivePods(podsIn(ctx, ns)));
+  const claim = L.claimPods(rs, L.filterActivePods(claimCandidates(ctx, rs)));
   for (const p of claim.adopt) patchOwnerRefs(ctx, fx, key, p, [...(p.metadata?.ownerReferences ?? []), L.replicaSetControllerRef(rs)]);
   for (const p of claim.release) patchOwnerRefs(ctx, fx, key, p, (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata?.uid));
   const filtered = claim.claimed;

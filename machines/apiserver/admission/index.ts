@@ -1,6 +1,7 @@
 // The API server's write-path mutation: scheme defaulting, mutating admission plugins and the
 // registry strategies' PrepareForCreate / PrepareForUpdate, in the order Kubernetes applies them.
 
+import { deepCopy } from "../../common/equal.js";
 import { admitDefaultTolerationSeconds, admitPriority, admitServiceAccount, defaultPod, preparePodForCreate } from "./pod.js";
 import {
   defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
@@ -46,7 +47,7 @@ const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruption
 
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
-  const out: Obj = structuredClone(obj);
+  const out: Obj = deepCopy(obj);
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
   if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
@@ -96,15 +97,15 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
   keepSystemMetadata(o, old);
   if (subresource === "status") {
     // Status writes may not touch spec.
-    if (old.spec !== undefined) o.spec = structuredClone(old.spec);
+    if (old.spec !== undefined) o.spec = deepCopy(old.spec);
     else delete o.spec;
     return;
   }
   if (hasStatus.has(o.kind)) {
-    if (old.status !== undefined) o.status = structuredClone(old.status);
+    if (old.status !== undefined) o.status = deepCopy(old.status);
     else delete o.status;
   }
-  if (o.kind === "Namespace") o.spec = { ...(o.spec ?? {}), finalizers: structuredClone(old.spec?.finalizers ?? []) };
+  if (o.kind === "Namespace") o.spec = { ...(o.spec ?? {}), finalizers: deepCopy(old.spec?.finalizers ?? []) };
   if (o.kind === "Service") keepAllocatedServiceValues(o, old);
   if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
     o.metadata.generation = (old.metadata?.generation ?? 0) + 1;

@@ -1,6 +1,7 @@
 // Pod and PodSpec validation, ported in meaning from pkg/apis/core/validation/validation.go (v1.35):
 // containers, ports, probes, resources, volumes, tolerations, affinity, and the pod update rules.
 
+import { deepCopy } from "../../common/equal.js";
 import { milliValue, isQuantity } from "../../common/quantity.js";
 import {
   duplicate, forbiddenField, goQuote, goValue, internalFieldError, invalidValue, notFoundField, notSupported, required, type FieldError,
@@ -575,7 +576,7 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
 
 // Copies the fields a pod update may change from the old spec, so what remains must be equal.
 function mungePodSpec(spec: Obj, oldSpec: Obj): Obj {
-  const m = structuredClone(spec);
+  const m = deepCopy(spec);
   for (const key of ["containers", "initContainers"] as const) {
     if (m[key]) m[key] = m[key].map((c: Obj, i: number) => ({ ...c, image: oldSpec[key]?.[i]?.image }));
   }

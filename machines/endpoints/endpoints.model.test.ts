@@ -1,0 +1,183 @@
+import { describe, expect, it } from "vitest";
+import { createActor, type AnyStateMachine } from "xstate";
+import { createTestModel } from "@xstate/graph";
+import { endpointsControllerMachine } from "./endpoints.machine.js";
+import { ENDPOINTS, SERVICES, selectedPods, type EndpointsControllerContext } from "./endpoints.controller.js";
+import { endpointsFor } from "./endpoints.logic.js";
+import { storeGet } from "./controller.js";
+
+// ---- model-based harness (kept in this file: the test owns no shared module) ----
+
+/** A deep copy that keeps prototypes, Maps and Sets, as the runtime's fork does. */
+function deepCopy<T>(v: T, memo = new Map<object, unknown>()): T {
+  if (typeof v !== "object" || v === null) return v;
+  const seen = memo.get(v as object);
+  if (seen !== undefined) return seen as T;
+  if (Array.isArray(v)) {
+    const a: unknown[] = [];
+    memo.set(v, a);
+    for (const x of v) a.push(deepCopy(x, memo));
+    return a as T;
+  }
+  if (v instanceof Map) {
+    const m = new Map();
+    memo.set(v, m);
+    for (const [k, x] of v) m.set(deepCopy(k, memo), deepCopy(x, memo));
+    return m as T;
+  }
+  if (v instanceof Set) {
+    const s = new Set();
+    memo.set(v, s);
+    for (const x of v) s.add(deepCopy(x, memo));
+    return s as T;
+  }
+  const o = Object.create(Object.getPrototypeOf(v));
+  memo.set(v as object, o);
+  for (const k of Object.keys(v as object)) o[k] = deepCopy((v as any)[k], memo);
+  return o;
+}
+
+/** Runs custom actions as an actor would; the graph's mock scope would drop them. */
+const runActions = (a: any) => void a.exec?.(a.info, a.params);
+
+/** The machine, except that each traversal step runs on a copy of the context (logic mutates it in place) and runs its actions. */
+function isolated<M extends AnyStateMachine>(machine: M): M {
+  const m = Object.create(machine);
+  m.getInitialSnapshot = (scope: any, input: unknown) => machine.getInitialSnapshot({ ...scope, actionExecutor: runActions }, input);
+  m.transition = (snap: any, ev: any, scope: any) =>
+    machine.transition(machine.resolveState({ value: snap.value, context: deepCopy(snap.context) }) as any, ev, { ...scope, actionExecutor: runActions });
+  return m;
+}
+
+/** Replays a path's events on a fresh actor; calls check after every step with what it emitted. */
+function replay(machine: AnyStateMachine, input: unknown, path: { steps: { state: any; event: any }[] }, abstract: (ctx: any) => unknown, check: (ev: any, ctx: any, emitted: any[]) => void): void {
+  const actor = createActor(machine, { input } as any);
+  let emitted: any[] = [];
+  actor.on("effects" as any, (e: any) => void emitted.push(e));
+  actor.start();
+  const first = path.steps[0]!;
+  expect(actor.getSnapshot().value).toEqual(first.state.value);
+  expect(abstract(actor.getSnapshot().context)).toEqual(abstract(first.state.context));
+  check(first.event, actor.getSnapshot().context, emitted);
+  for (const step of path.steps.slice(1)) {
+    emitted = [];
+    actor.send(step.event);
+    const snap = actor.getSnapshot();
+    expect(snap.value).toEqual(step.state.value);
+    expect(abstract(snap.context)).toEqual(abstract(step.state.context));
+    check(step.event, snap.context, emitted);
+  }
+  actor.stop();
+}
+
+/** Serializes a snapshot as its state value and the abstraction of its context. */
+function serializeBy(abstract: (ctx: any) => unknown): (s: any) => string {
+  return (s: any) => JSON.stringify([s.value, abstract(s.context)]);
+}
+
+/** Every abstract state the paths pass through. */
+function covered(paths: { steps: { state: any }[] }[], serialize: (s: any) => string): Set<string> {
+  return new Set(paths.flatMap((p) => p.steps.map((s) => serialize(s.state))));
+}
+
+/**
+ * A test model over the machine whose events are exactly `events` (a list, or a function of the
+ * snapshot): createTestModel would otherwise invent a bare `{ type }` for every handled type left out.
+ */
+function modelFor(machine: AnyStateMachine, input: unknown, events: any[] | ((s: any) => any[]), abstract: (ctx: any) => unknown) {
+  const model = createTestModel(isolated(machine), { input, serializeState: serializeBy(abstract) } as any);
+  (model as any).options.events = typeof events === "function" ? events : () => events;
+  return model;
+}
+
+// The API server's side: list answers to the three informers (request ids 1-3, watch ids 1-3),
+// watch events once an informer has listed, and an OK or a 409 for each write the controller made.
+const stamp = { from: "apiserver", now: 5_000 };
+const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default", resourceVersion: "5" }, spec: { clusterIP: "10.96.0.10", selector: { app: "web" }, ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: 8080 }] } };
+const pod = (name: string, ip: string, ready: boolean, rv: string) => ({
+  apiVersion: "v1", kind: "Pod",
+  metadata: { name, namespace: "default", uid: `uid-${name}`, resourceVersion: rv, labels: { app: "web" } },
+  spec: { nodeName: "node-1", containers: [{ name: "c", image: "nginx", ports: [{ containerPort: 8080 }] }] },
+  status: { phase: "Running", podIP: ip, podIPs: [{ ip }], conditions: [{ type: "Ready", status: ready ? "True" : "False" }] },
+});
+const list = (id: number, kind: string, items: object[]) => ({ type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...stamp });
+const watch = (watchId: number, eventType: string, object: object) => ({ type: "WatchEvent", watchId, eventType, object, ...stamp });
+const informerEvents = [
+  list(1, "ServiceList", [svc]),
+  list(2, "PodList", [pod("web-1", "10.244.1.2", true, "6")]),
+  list(3, "EndpointsList", []),
+  watch(2, "ADDED", pod("web-2", "10.244.1.3", false, "11")),
+  watch(2, "MODIFIED", pod("web-2", "10.244.1.3", true, "12")),
+  watch(2, "DELETED", pod("web-1", "10.244.1.2", true, "13")),
+];
+
+/** What the API server could send next given what the controller has asked for. */
+function nextEvents(ctx: EndpointsControllerContext): any[] {
+  const out: any[] = informerEvents.filter((e: any) => e.type !== "WatchEvent" || ctx.client.informers.get(e.watchId)?.synced);
+  for (const [id, p] of ctx.client.pending) {
+    if (p.purpose !== "write") continue;
+    const body = p.req.body ?? p.data.endpoints;
+    out.push({ type: "ApiResponse", id, ok: true, code: p.req.verb === "create" ? 201 : 200, object: { ...body, metadata: { ...body.metadata, resourceVersion: "50" } }, ...stamp });
+    out.push({
+      type: "ApiResponse", id, ok: false, code: 409, ...stamp,
+      status: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Conflict", code: 409, message: 'Operation cannot be fulfilled on endpoints "web": the object has been modified; please apply your changes to the latest version and try again' },
+    });
+  }
+  for (const key of ctx.queue.failures.keys()) if (!ctx.queue.dirty.has(key)) out.push({ type: "Requeue", key, from: "endpoints-controller", now: 6_000 });
+  return out;
+}
+
+const stores = (client: any) =>
+  [...client.informers.values()].map((inf: any) => [inf.watchId, inf.synced, [...inf.store.values()].map((o: any) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort()]);
+const abstract = (ctx: EndpointsControllerContext) => ({
+  stores: stores(ctx.client),
+  waiting: ctx.queue.waiting,
+  failed: [...ctx.queue.failures.keys()],
+  sync: ctx.sync ?? null,
+  writes: [...ctx.client.pending.values()].filter((p) => p.purpose === "write").map((p) => p.req.verb),
+});
+const input = { token: "endpoint-controller-token" };
+
+describe("endpoints controller machine paths (model-based)", () => {
+  const model = modelFor(endpointsControllerMachine, input, (s: any) => nextEvents(s.context), abstract);
+
+  it("on every shortest path each Endpoints write carries exactly the subsets endpointsFor computes from the caches", () => {
+    const paths = model.getShortestPaths();
+    expect(covered(paths, serializeBy(abstract)).size).toBe(Object.keys(model.getAdjacencyMap()).length);
+    expect(paths.length).toBeGreaterThan(10);
+    let writes = 0;
+    for (const path of paths) {
+      replay(endpointsControllerMachine, input, path, abstract, (_ev, ctx: EndpointsControllerContext, emitted) => {
+        for (const { msg } of emitted.flatMap((e) => e.send)) {
+          if (msg.resource !== "endpoints" || !["create", "update"].includes(msg.verb)) continue;
+          writes++;
+          const service = storeGet(ctx.client, SERVICES, "default/web");
+          expect(msg.body.subsets).toEqual(endpointsFor(service, selectedPods(ctx.client, "default", service))!.subsets);
+          expect(msg.verb).toBe(storeGet(ctx.client, ENDPOINTS, "default/web") ? "update" : "create");
+        }
+        // The controller never has a key in flight without having left the waiting list.
+        if (ctx.sync) expect(ctx.queue.waiting).not.toContain(ctx.sync.key);
+      });
+    }
+    expect(writes).toBeGreaterThan(0);
+  });
+
+  it("a 409 on a write fails the sync, records a FailedToCreateEndpoint or FailedToUpdateEndpoint Warning and retries the key after 5 ms", () => {
+    const paths = model.getShortestPaths();
+    const conflicted = paths.filter((p) => p.steps.some((s) => s.event.type === "ApiResponse" && s.event.code === 409));
+    expect(conflicted.length).toBeGreaterThan(0);
+    // Replay up to the path's first conflict, so the event is created rather than its count bumped.
+    const steps = conflicted[0]!.steps;
+    const first = steps.findIndex((s) => s.event.type === "ApiResponse" && s.event.code === 409);
+    const actor = createActor(endpointsControllerMachine, { input });
+    const fx: any[] = [];
+    actor.on("effects", (e: any) => void fx.push(e));
+    actor.start();
+    for (const s of steps.slice(1, first + 1)) { fx.length = 0; actor.send(s.event); }
+    const sent = fx.flatMap((e) => e.send.map((x: any) => x.msg));
+    const event = sent.find((m) => m.resource === "events");
+    expect(event.body).toMatchObject({ type: "Warning", reason: expect.stringMatching(/^FailedTo(Create|Update)Endpoint$/) });
+    expect(event.body.message).toMatch(/^Failed to (create endpoint for service|update endpoint) default\/web: Operation cannot be fulfilled on endpoints "web"/);
+    expect(fx.flatMap((e) => e.timers)).toContainEqual({ key: "requeue/default/web", ms: 5, event: { type: "Requeue", key: "default/web" }, background: false });
+  });
+});
