@@ -152,7 +152,7 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent): InformerDe
     return { type: "DELETED", object: ev.object, old };
   }
   inf.store.set(k, ev.object);
-  if (inf.index !== undefined) {
+  if (inf.index !== undefined && (old === undefined || !sameIndexKeys(old, ev.object))) {
     if (old !== undefined) unindex(inf.index, k, old, false);
     addToIndex(inf.index, k, ev.object);
   }
@@ -212,8 +212,38 @@ function storeIndex(inf: Informer): StoreIndex {
 }
 
 function inStoreOrder(inf: Informer, ix: StoreIndex, keys: Iterable<string>): any[] {
-  const ks = [...keys].sort((a, b) => ix.seq.get(a)! - ix.seq.get(b)!);
+  const ks = [...keys];
+  // Index sets are usually in store order already: check in one pass before paying for a sort.
+  let prev = -1;
+  let sorted = true;
+  for (const k of ks) {
+    const n = ix.seq.get(k)!;
+    if (n < prev) {
+      sorted = false;
+      break;
+    }
+    prev = n;
+  }
+  if (!sorted) ks.sort((a, b) => ix.seq.get(a)! - ix.seq.get(b)!);
   return ks.map((k) => inf.store.get(k));
+}
+
+// A modification that keeps namespace, labels, selector and controller leaves the index as it is.
+function sameIndexKeys(a: any, b: any): boolean {
+  return (a.metadata?.namespace ?? "") === (b.metadata?.namespace ?? "") && sameStrings(a.metadata?.labels, b.metadata?.labels)
+    && sameStrings(a.spec?.selector, b.spec?.selector) && controllerUid(a) === controllerUid(b);
+}
+
+function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _k in b) n--;
+  return n === 0;
 }
 
 /**

@@ -6,7 +6,7 @@ import { enqueueActions, setup } from "xstate";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { Fx } from "../common/effects.js";
-import { newClient, startInformer, storeSelect, type ClientState } from "../common/client.js";
+import { newClient, startInformer, storeSelect, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
 import { serviceRules, type ProxyRule } from "./kube-proxy.logic.js";
@@ -69,35 +69,43 @@ export function syncProxyRules(ctx: KubeProxyContext, now: number): void {
   const services = ctx.client.informers.get(SERVICES)?.store.values() ?? [];
   const sliceInf = ctx.client.informers.get(SLICES);
   const old = memos.get(ctx);
-  const next = new Map<string, RulesMemo>();
+  const next: RulesMemo = { dirty: new Set(), byService: new Map() };
   const rules: ProxyRule[] = [];
   for (const svc of services as Iterable<Service>) {
     const key = `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`;
-    const own = (sliceInf ? storeSelect(sliceInf, svc.metadata?.namespace ?? "default", { [SERVICE_NAME_LABEL]: svc.metadata?.name ?? "" }) : []) as EndpointSlice[];
-    let m = old?.get(key);
-    if (m === undefined || m.svc !== svc || !sameObjects(m.slices, own)) m = { svc, slices: own, rules: serviceRules(svc, own, ctx.nodeName) };
-    next.set(key, m);
+    let m = old?.byService.get(key);
+    if (m === undefined || m.svc !== svc || old!.dirty.has(key)) {
+      const own = (sliceInf ? storeSelect(sliceInf, svc.metadata?.namespace ?? "default", { [SERVICE_NAME_LABEL]: svc.metadata?.name ?? "" }) : []) as EndpointSlice[];
+      m = { svc, rules: serviceRules(svc, own, ctx.nodeName) };
+    }
+    next.byService.set(key, m);
     for (const r of m.rules) rules.push(r);
   }
   memos.set(ctx, next);
   ctx.rules = rules;
 }
 
-// The iptables proxier's change tracker, in spirit: a Service whose object and slices are the very
-// objects of the last sync keeps its rules; only changed Services are recomputed. Kept outside the
-// context (keyed by it) so state hashes and copies do not see it; a copy simply recomputes.
+// The proxier's change tracker, in spirit: only Services whose object or slices changed since the
+// last sync are recomputed; the others keep their rules. Kept outside the context (keyed by it) so
+// state hashes and copies do not see it; a copy has none and recomputes everything once.
 interface RulesMemo {
-  svc: Service;
-  slices: EndpointSlice[];
-  rules: ProxyRule[];
+  /** Service keys a delta touched since the last sync */
+  dirty: Set<string>;
+  byService: Map<string, { svc: Service; rules: ProxyRule[] }>;
 }
-const memos = new WeakMap<KubeProxyContext, Map<string, RulesMemo>>();
+const memos = new WeakMap<KubeProxyContext, RulesMemo>();
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
-function sameObjects(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Notes which Service an informer delta concerns, so the next sync recomputes it. */
+export function noteDelta(ctx: KubeProxyContext, watchId: number, d: InformerDelta): void {
+  const m = memos.get(ctx);
+  if (m === undefined) return;
+  for (const o of [d.object, d.old]) {
+    if (o === undefined) continue;
+    const ns = o.metadata?.namespace ?? "default";
+    if (watchId === SERVICES) m.dirty.add(`${ns}/${o.metadata?.name}`);
+    else if (watchId === SLICES) m.dirty.add(`${ns}/${o.metadata?.labels?.[SERVICE_NAME_LABEL]}`);
+  }
 }
 
 export const kubeProxyMachine = setup({
@@ -111,8 +119,8 @@ export const kubeProxyMachine = setup({
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
-    handleResponse: step((c, e, fx) => dispatchResponse(c.client, e, fx, () => undefined, () => undefined)),
-    handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, () => undefined)),
+    handleResponse: step((c, e, fx) => dispatchResponse(c.client, e, fx, (w, d) => noteDelta(c, w, d), () => undefined)),
+    handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, (w, d) => noteDelta(c, w, d))),
     requestSync: step((c, e, fx) => requestSync(c, e.now ?? 0, fx)),
     syncProxyRules: ({ context, event }) => syncProxyRules(context, (event as { now?: number }).now ?? 0),
     relist: step((c, e, fx) => relistInformer(c.client, fx, e.watchId)),

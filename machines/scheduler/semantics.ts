@@ -90,12 +90,17 @@ export function buildNodeInfos(nodes: Node[], podsByNode: PodsByNode): NodeInfo[
 /** Runs PreScore/Score/NormalizeScore on the feasible nodes; total = Σ weight × normalized score. */
 export function scoreNodes(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts: ProfileOptions = {}): NodeScore[] {
   const state: CycleState = new Map();
-  const totals = feasible.map((ni) => ({ name: nodeName(ni), score: 0 }));
+  const n = feasible.length;
+  const names: string[] = new Array(n);
+  for (let i = 0; i < n; i++) names[i] = nodeName(feasible[i]!);
+  const totals: NodeScore[] = new Array(n);
+  for (let i = 0; i < n; i++) totals[i] = { name: names[i]!, score: 0 };
   for (const p of selectPlugins(defaultScorePlugins, opts.plugins)) {
     if (p.preScore?.(state, pod, feasible, allNodes) === "Skip") continue;
-    const scores = feasible.map((ni) => ({ name: nodeName(ni), score: p.score(state, pod, ni) }));
+    const scores: NodeScore[] = new Array(n);
+    for (let i = 0; i < n; i++) scores[i] = { name: names[i]!, score: p.score(state, pod, feasible[i]!) };
     p.normalize?.(state, pod, scores);
-    scores.forEach((s, i) => { totals[i]!.score += s.score * p.weight; });
+    for (let i = 0; i < n; i++) totals[i]!.score += scores[i]!.score * p.weight;
   }
   return totals;
 }

@@ -1,0 +1,120 @@
+// Model-based test harness shared by the machines' *.model.test.ts files: createTestModel from
+// @xstate/graph, adapted to podflow's machines (logic that mutates context in place, custom
+// actions, events that must carry realistic payloads).
+import { expect } from "vitest";
+import { createActor, type AnyStateMachine } from "xstate";
+import { createTestModel } from "@xstate/graph";
+
+/** A deep copy that keeps prototypes, Maps and Sets, as the runtime's fork does. */
+export function deepCopy<T>(v: T, memo = new Map<object, unknown>()): T {
+  if (typeof v !== "object" || v === null) return v;
+  const seen = memo.get(v as object);
+  if (seen !== undefined) return seen as T;
+  if (Array.isArray(v)) {
+    const a: unknown[] = [];
+    memo.set(v, a);
+    for (const x of v) a.push(deepCopy(x, memo));
+    return a as T;
+  }
+  if (v instanceof Map) {
+    const m = new Map();
+    memo.set(v, m);
+    for (const [k, x] of v) m.set(deepCopy(k, memo), deepCopy(x, memo));
+    return m as T;
+  }
+  if (v instanceof Set) {
+    const s = new Set();
+    memo.set(v, s);
+    for (const x of v) s.add(deepCopy(x, memo));
+    return s as T;
+  }
+  const o = Object.create(Object.getPrototypeOf(v));
+  memo.set(v as object, o);
+  for (const k of Object.keys(v as object)) o[k] = deepCopy((v as any)[k], memo);
+  return o;
+}
+
+/** Runs custom actions as an actor would; the graph's mock scope would drop them. */
+export const runActions = (a: any) => void a.exec?.(a.info, a.params);
+
+/** The machine, except that each traversal step runs on a copy of the context (logic mutates it in place) and runs its actions. */
+export function isolated<M extends AnyStateMachine>(machine: M): M {
+  const m = Object.create(machine);
+  m.getInitialSnapshot = (scope: any, input: unknown) => machine.getInitialSnapshot({ ...scope, actionExecutor: runActions }, input);
+  m.transition = (snap: any, ev: any, scope: any) =>
+    machine.transition(machine.resolveState({ value: snap.value, context: deepCopy(snap.context) }) as any, ev, { ...scope, actionExecutor: runActions });
+  return m;
+}
+
+/** Replays a path's events on a fresh actor; calls check after every step with what it emitted. */
+export function replay(machine: AnyStateMachine, input: unknown, path: { steps: { state: any; event: any }[] }, abstract: (ctx: any) => unknown, check: (ev: any, ctx: any, emitted: any[]) => void): void {
+  const actor = createActor(machine, { input } as any);
+  let emitted: any[] = [];
+  actor.on("effects" as any, (e: any) => void emitted.push(e));
+  actor.start();
+  const first = path.steps[0]!;
+  expect(actor.getSnapshot().value).toEqual(first.state.value);
+  expect(abstract(actor.getSnapshot().context)).toEqual(abstract(first.state.context));
+  check(first.event, actor.getSnapshot().context, emitted);
+  for (const step of path.steps.slice(1)) {
+    emitted = [];
+    actor.send(step.event);
+    const snap = actor.getSnapshot();
+    expect(snap.value).toEqual(step.state.value);
+    expect(abstract(snap.context)).toEqual(abstract(step.state.context));
+    check(step.event, snap.context, emitted);
+  }
+  actor.stop();
+}
+
+/** Serializes a snapshot as its state value and the abstraction of its context. */
+export function serializeBy(abstract: (ctx: any) => unknown): (s: any) => string {
+  return (s: any) => JSON.stringify([s.value, abstract(s.context)]);
+}
+
+/** Every abstract state the paths pass through. */
+export function covered(paths: { steps: { state: any }[] }[], serialize: (s: any) => string): Set<string> {
+  return new Set(paths.flatMap((p) => p.steps.map((s) => serialize(s.state))));
+}
+
+/**
+ * A test model over the machine whose events are exactly `events` (a list, or a function of the
+ * snapshot): createTestModel would otherwise invent a bare `{ type }` for every handled type left out.
+ */
+export function modelFor(machine: AnyStateMachine, input: unknown, events: any[] | ((s: any) => any[]), abstract: (ctx: any) => unknown) {
+  const model = createTestModel(isolated(machine), { input, serializeState: serializeBy(abstract) } as any);
+  (model as any).options.events = typeof events === "function" ? events : () => events;
+  return model;
+}
+
+/** A path as the graph gives it: the init step, then each event with the state it led to. */
+export interface ModelPath {
+  state: any;
+  steps: { state: any; event: any }[];
+}
+
+/**
+ * One path per transition of the model's graph: the shortest way to its source state, then the
+ * transition itself. Shortest and simple paths leave out transitions back to a state already seen
+ * (a refused write, a retry); these cover every edge.
+ */
+export function transitionPaths(model: { getAdjacencyMap(): Record<string, { state: any; transitions: Record<string, { event: any; state: any }> }> }, serialize: (s: any) => string): ModelPath[] {
+  const adj = model.getAdjacencyMap();
+  const initial = Object.keys(adj)[0]!;
+  const prefix = new Map<string, ModelPath["steps"]>([[initial, [{ state: adj[initial]!.state, event: { type: "xstate.init" } }]]]);
+  const queue = [initial];
+  const out: ModelPath[] = [];
+  while (queue.length > 0) {
+    const from = queue.shift()!;
+    for (const t of Object.values(adj[from]!.transitions)) {
+      const steps = [...prefix.get(from)!, { state: t.state, event: t.event }];
+      out.push({ state: t.state, steps });
+      const to = serialize(t.state);
+      if (!prefix.has(to)) {
+        prefix.set(to, steps);
+        queue.push(to);
+      }
+    }
+  }
+  return out;
+}
