@@ -84,6 +84,7 @@ export class Runtime {
   private readonly actors = new Map<Address, ActorEntry>();
   private readonly externals = new Map<Address, External>();
   private readonly channels = new Map<string, Channel>();
+  private readonly channelByPair = new Map<Address, Map<Address, Channel>>();
   private readonly ready: Channel[] = [];
   private readonly timers = new MinHeap<Timer>();
   private readonly timerByKey = new Map<string, Timer>();
@@ -233,17 +234,30 @@ export class Runtime {
 
   /** Queues a message on its channel, past the policy and the send hook (faults re-send through here). */
   post(from: Address, to: Address, msg: { type: string; [k: string]: any }): void {
-    const key = `${from}>${to}`;
-    let ch = this.channels.get(key);
-    if (!ch) {
-      ch = { key, from, to, queue: [], head: 0, readyIndex: -1 };
-      this.channels.set(key, ch);
-    }
+    let ch = this.channelByPair.get(from)?.get(to);
+    if (ch === undefined) ch = this.channel(from, to);
     ch.queue.push(msg);
     if (ch.readyIndex < 0 && ch.cloggedUntil === undefined) {
       ch.readyIndex = this.ready.length;
       this.ready.push(ch);
     }
+  }
+
+  /** The (from, to) channel, made on first use; found through a per-sender map, so sending builds no key string. */
+  private channel(from: Address, to: Address): Channel {
+    let byTo = this.channelByPair.get(from);
+    if (byTo === undefined) this.channelByPair.set(from, (byTo = new Map()));
+    let ch = byTo.get(to);
+    if (ch === undefined) {
+      const key = `${from}>${to}`;
+      ch = this.channels.get(key);
+      if (ch === undefined) {
+        ch = { key, from, to, queue: [], head: 0, readyIndex: -1 };
+        this.channels.set(key, ch);
+      }
+      byTo.set(to, ch);
+    }
+    return ch;
   }
 
   /** Number of messages in flight. */
@@ -267,12 +281,7 @@ export class Runtime {
 
   /** Holds a channel for ms of simulated time: nothing crosses it, order is kept, then it flows again. */
   clog(from: Address, to: Address, ms: number): void {
-    const key = `${from}>${to}`;
-    let ch = this.channels.get(key);
-    if (!ch) {
-      ch = { key, from, to, queue: [], head: 0, readyIndex: -1 };
-      this.channels.set(key, ch);
-    }
+    const ch = this.channel(from, to);
     const until = this.now + ms;
     if (ch.cloggedUntil !== undefined && ch.cloggedUntil >= until) return;
     ch.cloggedUntil = until;

@@ -2,8 +2,8 @@
 // authentication, authorization, mutating admission, validation, persistence in etcd, reply —
 // while etcd's watch stream feeds the watch cache and fans out to client watches.
 
-import { enqueueActions, setup } from "xstate";
-import { Fx } from "../common/effects.js";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
 import type { ApiRequest, EtcdResponse, Stamp } from "../messages.js";
 import * as L from "./apiserver.logic.js";
 import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
@@ -13,16 +13,7 @@ export type ApiServerEvent =
   | ({ type: "CompactionDue" } & Stamp)
   | ({ type: "ClientDisconnected"; client: string; watchIds: number[]; requestIds: number[] } & Stamp);
 
-type Step = (ctx: ApiServerContext, ev: any, fx: Fx) => void;
-
-/** Runs a logic step and emits what it asked for. */
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as ApiServerContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<ApiServerContext>();
 
 export const apiServerMachine = setup({
   types: {

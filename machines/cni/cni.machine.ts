@@ -1,23 +1,21 @@
 // cni/<node>: the node's CNI plugins. One state; ADD and DEL are served in arrival order,
 // which is the kubelet's order: DEL for a sandbox only ever follows its StopPodSandbox.
 
-import { enqueueActions, setup } from "xstate";
-import { Fx } from "../common/effects.js";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
 import type { Stamp } from "../messages.js";
 import { handleCni, initialCni, type CniContext, type CniInput } from "./cni.logic.js";
 import type { CniRequest } from "./messages.js";
 
 export type CniEvent = CniRequest & Partial<Stamp>;
 
+const step = stepOf<CniContext>();
+
 export const cniMachine = setup({
   types: { context: {} as CniContext, events: {} as CniEvent, input: {} as CniInput },
   actions: {
     /** Serve an ADD or a DEL over host-local IPAM. */
-    serveCni: enqueueActions(({ context, event, enqueue }) => {
-      const fx = new Fx();
-      handleCni(context, event, event.from ?? "kubelet", fx);
-      if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-    }),
+    serveCni: step((c, e, fx) => handleCni(c, e, e.from ?? "kubelet", fx)),
   },
 }).createMachine({
   id: "cni",

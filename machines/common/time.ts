@@ -3,8 +3,16 @@
 
 /** RFC 3339 with second precision, as metav1.Time serialises: "2026-01-01T00:00:00Z". */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  const sec = Math.floor(ms / 1000);
+  // Many objects are stamped within the same simulated second: format each second once.
+  if (sec !== lastSec) {
+    lastSec = sec;
+    lastText = new Date(sec * 1000).toISOString().replace(".000Z", "Z");
+  }
+  return lastText;
 }
+let lastSec = NaN;
+let lastText = "";
 
 /** RFC 3339 with microseconds, as metav1.MicroTime serialises (Leases, events.k8s.io). */
 export function rfc3339Micro(ms: number): string {
@@ -13,5 +21,14 @@ export function rfc3339Micro(ms: number): string {
 
 /** Milliseconds since the epoch of an RFC 3339 time, or NaN. */
 export function parseTime(s: string | undefined): number {
-  return s ? Date.parse(s) : NaN;
+  if (!s) return NaN;
+  // The same few timestamps are parsed over and over (every pod on every sync): remember them.
+  let t = parsed.get(s);
+  if (t === undefined) {
+    if (parsed.size >= 4096) parsed.clear();
+    t = Date.parse(s);
+    parsed.set(s, t);
+  }
+  return t;
 }
+const parsed = new Map<string, number>();

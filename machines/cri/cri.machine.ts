@@ -1,8 +1,9 @@
 // cri/<node>: the node's container runtime. Requests from the kubelet are served in order;
 // timers bring back finished pulls, waking processes, and the SIGTERM/SIGKILL of a stop.
 
-import { enqueueActions, setup } from "xstate";
-import { Fx } from "../common/effects.js";
+import { setup } from "xstate";
+import { timedStepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
 import type { Stamp } from "../messages.js";
 import * as L from "./cri.logic.js";
 import type { CriContext, CriInput } from "./cri.logic.js";
@@ -16,19 +17,7 @@ export type CriTimerEvent =
 
 export type CriEvent = (CriRequest | CriTimerEvent) & Partial<Stamp>;
 
-type Step = (ctx: CriContext, ev: any, fx: Fx) => void;
-
-/** Runs a logic step at the event's time and emits what it asked for. */
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    const ctx = context as CriContext;
-    const now = (event as unknown as Partial<Stamp>).now;
-    if (now !== undefined) ctx.now = now;
-    fn(ctx, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = timedStepOf<CriContext>();
 
 export const criMachine = setup({
   types: { context: {} as CriContext, events: {} as CriEvent, input: {} as CriInput },

@@ -3,10 +3,11 @@
 // current template (pod-template-hash), scales ReplicaSets by strategy (RollingUpdate within
 // maxSurge/maxUnavailable, Recreate) or in proportion on a scale event, and writes status.
 
-import { enqueueActions, setup } from "xstate";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { controllerRefOf, objectKey, toMs } from "../replicaset/replicaset.logic.js";
@@ -285,15 +286,7 @@ export function onRequeue(ctx: DeploymentControllerContext, key: string, fx: Fx)
   W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
 }
 
-type Step = (ctx: DeploymentControllerContext, ev: any, fx: Fx) => void;
-
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as DeploymentControllerContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<DeploymentControllerContext>();
 
 export const deploymentControllerMachine = setup({
   types: {

@@ -2,10 +2,11 @@
 // EndpointSlices and keeps the zone they imply (dnsRecords) in its context; queries are answered
 // from that zone, so a name resolves only once CoreDNS's caches have seen the Service.
 
-import { enqueueActions, setup } from "xstate";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { Fx } from "../common/effects.js";
 import { newClient, startInformer, type ClientState } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
@@ -26,15 +27,7 @@ export interface DnsInput {
 
 export type DnsEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "Relist"; watchId: number } & Stamp);
 
-type Step = (ctx: DnsContext, ev: any, fx: Fx) => void;
-
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as DnsContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<DnsContext>();
 
 /** Starts the Service and EndpointSlice informers. */
 export function startInformers(ctx: DnsContext, fx: Fx): void {

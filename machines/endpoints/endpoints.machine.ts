@@ -2,8 +2,8 @@
 // Service, Pod and Endpoints caches, then works its queue of Service keys one at a time, writing
 // only what differs and retrying failures (409 Conflict included) with per-key back-off.
 
-import { enqueueActions, setup } from "xstate";
-import { Fx } from "../common/effects.js";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { addKey, cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "./controller.js";
 import * as C from "./endpoints.controller.js";
@@ -14,16 +14,7 @@ export type EndpointsControllerEvent =
   | ({ type: "Requeue"; key: string } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp);
 
-type Step = (ctx: EndpointsControllerContext, ev: any, fx: Fx) => void;
-
-/** Runs a controller step and emits what it asked for. */
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as EndpointsControllerContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<EndpointsControllerContext>();
 
 export const endpointsControllerMachine = setup({
   types: {

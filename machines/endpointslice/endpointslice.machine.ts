@@ -2,8 +2,8 @@
 // its Service, Pod, EndpointSlice and Node caches, then works its queue of Service keys one at a
 // time, writing each Service's slice changes in order and retrying failures with per-key back-off.
 
-import { enqueueActions, setup } from "xstate";
-import { Fx } from "../common/effects.js";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { addKey, cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
 import * as C from "./endpointslice.controller.js";
@@ -14,16 +14,7 @@ export type EndpointSliceControllerEvent =
   | ({ type: "Requeue"; key: string } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp);
 
-type Step = (ctx: EndpointSliceControllerContext, ev: any, fx: Fx) => void;
-
-/** Runs a controller step and emits what it asked for. */
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as EndpointSliceControllerContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<EndpointSliceControllerContext>();
 
 export const endpointSliceControllerMachine = setup({
   types: {

@@ -2,12 +2,14 @@
 // compare-and-swap on modRevision, range by prefix, watch from a revision, compaction, leases.
 // Only the API server may talk to it; the runtime refuses any other sender.
 
-import { enqueueActions, setup } from "xstate";
-import { Fx } from "../common/effects.js";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
 import type { EtcdRequest, Stamp } from "../messages.js";
 import { handleRequest, initialEtcd, revokeLease, type EtcdContext } from "./etcd.logic.js";
 
 export type EtcdEvent = (EtcdRequest | { type: "LeaseExpired"; lease: number }) & Partial<Stamp>;
+
+const step = stepOf<EtcdContext>();
 
 export const etcdMachine = setup({
   types: {
@@ -16,17 +18,9 @@ export const etcdMachine = setup({
   },
   actions: {
     /** Serve a request: Txn, Range, Watch, CancelWatch, Compact, LeaseGrant or LeaseRevoke. */
-    serveRequest: enqueueActions(({ context, event, enqueue }) => {
-      const fx = new Fx();
-      handleRequest(context, event as EtcdRequest, event.from ?? "apiserver", fx);
-      if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-    }),
+    serveRequest: step((c, e, fx) => handleRequest(c, e as EtcdRequest, e.from ?? "apiserver", fx)),
     /** A lease's TTL ran out: its keys are deleted at one revision. */
-    expireLease: enqueueActions(({ context, event, enqueue }) => {
-      const fx = new Fx();
-      revokeLease(context, (event as { lease: number }).lease, fx);
-      if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-    }),
+    expireLease: step((c, e, fx) => revokeLease(c, (e as { lease: number }).lease, fx)),
   },
 }).createMachine({
   id: "etcd",

@@ -5,8 +5,9 @@
 // from the cache is confirmed gone with a live GET before anything is deleted, as the real
 // collector does, so a slow informer never costs a dependent its life.
 
-import { enqueueActions, setup } from "xstate";
-import { Fx } from "../common/effects.js";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
 import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { resourceForKind } from "../apiserver/resources.js";
@@ -210,15 +211,7 @@ export function onRequeue(ctx: GarbageCollectorContext, key: string, fx: Fx): vo
   W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
 }
 
-type Step = (ctx: GarbageCollectorContext, ev: any, fx: Fx) => void;
-
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as GarbageCollectorContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<GarbageCollectorContext>();
 
 export const garbageCollectorMachine = setup({
   types: {

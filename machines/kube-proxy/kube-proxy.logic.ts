@@ -54,7 +54,9 @@ export function endpointsForPort(service: Service, port: ServicePort, slices: En
       if (!seen.has(key)) seen.set(key, { ip, port: sp.port, nodeName: ep.nodeName, ...endpointConditions(ep) });
     }
   }
-  return [...seen.values()].sort((a, b) => (`${a.ip}:${a.port}` < `${b.ip}:${b.port}` ? -1 : 1));
+  // Sorted by the "ip:port" string (the map keys), built once rather than in every comparison.
+  const keys = [...seen.keys()].sort((a, b) => (a < b ? -1 : 1));
+  return keys.map((k) => seen.get(k)!);
 }
 
 /** Cluster policy: ready endpoints anywhere, else serving-and-terminating ones (graceful termination fallback). */

@@ -2,10 +2,11 @@
 // proxy claims), and once both caches have synced programs the node's rules (proxyRules), at most
 // once per minSyncPeriod, as the iptables proxier's bounded-frequency sync runner does.
 
-import { enqueueActions, setup } from "xstate";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { Fx } from "../common/effects.js";
 import { newClient, startInformer, storeSelect, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
@@ -38,15 +39,7 @@ export type KubeProxyEvent =
   | ({ type: "SyncProxyRules" } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp);
 
-type Step = (ctx: KubeProxyContext, ev: any, fx: Fx) => void;
-
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as KubeProxyContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<KubeProxyContext>();
 
 /** Starts the Service and EndpointSlice informers. */
 export function startInformers(ctx: KubeProxyContext, fx: Fx): void {
@@ -100,12 +93,14 @@ const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 export function noteDelta(ctx: KubeProxyContext, watchId: number, d: InformerDelta): void {
   const m = memos.get(ctx);
   if (m === undefined) return;
-  for (const o of [d.object, d.old]) {
-    if (o === undefined) continue;
-    const ns = o.metadata?.namespace ?? "default";
-    if (watchId === SERVICES) m.dirty.add(`${ns}/${o.metadata?.name}`);
-    else if (watchId === SLICES) m.dirty.add(`${ns}/${o.metadata?.labels?.[SERVICE_NAME_LABEL]}`);
-  }
+  markDirty(m, watchId, d.object);
+  if (d.old !== undefined && d.old !== d.object) markDirty(m, watchId, d.old);
+}
+
+function markDirty(m: RulesMemo, watchId: number, o: any): void {
+  const ns = o.metadata?.namespace ?? "default";
+  if (watchId === SERVICES) m.dirty.add(`${ns}/${o.metadata?.name}`);
+  else if (watchId === SLICES) m.dirty.add(`${ns}/${o.metadata?.labels?.[SERVICE_NAME_LABEL]}`);
 }
 
 export const kubeProxyMachine = setup({

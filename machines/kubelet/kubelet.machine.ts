@@ -2,8 +2,9 @@
 // and runs one pod worker per pod against its CRI and CNI. The machine names the events;
 // kubelet.logic.ts holds what each does.
 
-import { enqueueActions, setup } from "xstate";
-import { Fx } from "../common/effects.js";
+import { setup } from "xstate";
+import { timedStepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import type { CriResponse } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
@@ -18,19 +19,7 @@ export type KubeletTimerEvent =
 
 export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse | KubeletTimerEvent) & Partial<Stamp>;
 
-type Step = (ctx: KubeletContext, ev: any, fx: Fx) => void;
-
-/** Runs a logic step at the event's time and emits what it asked for. */
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    const ctx = context as KubeletContext;
-    const now = (event as unknown as Partial<Stamp>).now;
-    if (now !== undefined) ctx.now = now;
-    fn(ctx, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = timedStepOf<KubeletContext>();
 
 const runtimeEvents = [
   "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult",

@@ -4,10 +4,11 @@
 // its pods Ready=False, and the unreachable taints. NoExecute taints then evict the pods on the
 // node once their tolerationSeconds run out (TaintManagerEviction).
 
-import { enqueueActions, setup } from "xstate";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
-import { Fx } from "../common/effects.js";
 import { newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -195,15 +196,7 @@ export function onWatch(ctx: NodeLifecycleContext, ev: WatchEvent & Stamp, fx: F
   W.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, ev.now, fx));
 }
 
-type Step = (ctx: NodeLifecycleContext, ev: any, fx: Fx) => void;
-
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as NodeLifecycleContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<NodeLifecycleContext>();
 
 export const nodeLifecycleMachine = setup({
   types: {

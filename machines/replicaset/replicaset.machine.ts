@@ -2,10 +2,11 @@
 // queue of ReplicaSet keys, and a sync that claims pods, creates (slow-start batches) or deletes
 // (ranked) pods behind expectations, then writes status through the status subresource.
 
-import { enqueueActions, setup } from "xstate";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetStatus } from "kubernetes-types/apps/v1";
-import { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -281,15 +282,7 @@ export function onRequeue(ctx: ReplicaSetControllerContext, key: string, fx: Fx)
   W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
 }
 
-type Step = (ctx: ReplicaSetControllerContext, ev: any, fx: Fx) => void;
-
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as ReplicaSetControllerContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<ReplicaSetControllerContext>();
 
 export const replicaSetControllerMachine = setup({
   types: {

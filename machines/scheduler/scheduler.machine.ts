@@ -2,8 +2,8 @@
 // pods included), and schedules one pod per cycle: filter, score, assume, bind through the
 // binding subresource; or PodScheduled=False with a FailedScheduling event, and preemption.
 
-import { enqueueActions, setup } from "xstate";
-import { Fx } from "../common/effects.js";
+import { setup } from "xstate";
+import { stepOf } from "../common/step.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./scheduler.logic.js";
 import type { SchedulerContext, SchedulerInput } from "./scheduler.logic.js";
@@ -14,15 +14,7 @@ export type SchedulerEvent =
   | ({ type: "FlushBackoffQ" } & Stamp)
   | ({ type: "FlushUnschedulablePods" } & Stamp);
 
-type Step = (ctx: SchedulerContext, ev: any, fx: Fx) => void;
-
-function step(fn: Step): any {
-  return enqueueActions(({ context, event, enqueue }) => {
-    const fx = new Fx();
-    fn(context as SchedulerContext, event, fx);
-    if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-  });
-}
+const step = stepOf<SchedulerContext>();
 
 export const schedulerMachine = setup({
   types: {

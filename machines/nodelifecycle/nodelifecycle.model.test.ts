@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import type { Node, Pod } from "kubernetes-types/core/v1";
+import { DEFAULT_GRACE_PERIOD_MS, nodeLifecycleMachine, type NodeLifecycleContext } from "./nodelifecycle.machine.js";
+import { evictionFor, nodeHealth } from "./nodelifecycle.logic.js";
+import { rfc3339 } from "../common/time.js";
+import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
+
+// The cluster around the controller: the API server's lists (ids 1-3: Nodes, Leases, Pods) and
+// watches, the kubelet's heartbeats (a node status or a lease renewal), and the monitor and eviction timers.
+const T0 = 1_700_000_000_000;
+const input = { token: "node-controller-token" };
+const api = (now: number) => ({ from: "apiserver", now });
+const heartbeat = (at: number, rv: string, taints?: object[]): Node => ({
+  apiVersion: "v1", kind: "Node", metadata: { name: "node-1", uid: "node-uid", resourceVersion: rv, creationTimestamp: rfc3339(T0 - 600_000) },
+  spec: { podCIDR: "10.244.1.0/24", ...(taints && taints.length ? { taints } : {}) },
+  status: { conditions: ["MemoryPressure", "DiskPressure", "PIDPressure"].map((type) => ({ type, status: "False", reason: `KubeletHas${type === "PIDPressure" ? "SufficientPID" : `No${type}`}`, lastHeartbeatTime: rfc3339(at), lastTransitionTime: rfc3339(T0 - 600_000) })).concat([{ type: "Ready", status: "True", reason: "KubeletReady", lastHeartbeatTime: rfc3339(at), lastTransitionTime: rfc3339(T0 - 600_000) }]) as never },
+});
+const lease = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "node-1", namespace: "kube-node-lease", resourceVersion: "3" }, spec: { holderIdentity: "node-1", leaseDurationSeconds: 40, renewTime: rfc3339(T0) } };
+// The DefaultTolerationSeconds admission plugin's 300 s for not-ready and unreachable.
+const pod: Pod = {
+  apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "default", uid: "pod-uid", resourceVersion: "4" },
+  spec: { nodeName: "node-1", containers: [{ name: "c", image: "nginx" }], tolerations: ["not-ready", "unreachable"].map((k) => ({ key: `node.kubernetes.io/${k}`, operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 })) },
+  status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: rfc3339(T0 - 500_000) }] },
+};
+const list = (id: number, kind: string, items: object[]) => ({ type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...api(T0) });
+const lists = [list(1, "NodeList", [heartbeat(T0, "2")]), list(2, "LeaseList", [lease]), list(3, "PodList", [pod])];
+const watch = (watchId: number, eventType: string, object: object, now: number) => ({ type: "WatchEvent", watchId, eventType, object, ...api(now) });
+// The kubelet went silent at T0; the controller looks at T0+10 s (fine) and T0+60 s (past the 40 s grace).
+const MONITOR = [T0 + 10_000, T0 + 60_000];
+const RECOVERED = T0 + 70_000;
+
+const storeOf = (ctx: NodeLifecycleContext, id: number): Map<string, any> => ctx.client.informers.get(id)!.store;
+const nodeOf = (ctx: NodeLifecycleContext): Node | undefined => storeOf(ctx, 1).get("node-1");
+const readyOf = (n: Node | undefined) => n?.status?.conditions?.find((c) => c.type === "Ready")?.status;
+
+/** What the API server, the kubelet and the controller's timers could deliver next. */
+function nextEvents(ctx: NodeLifecycleContext): any[] {
+  const out: any[] = lists.filter((l) => ctx.client.pending.has(l.id));
+  const node = nodeOf(ctx);
+  if (!node) return out;
+  const heartbeatAt = Date.parse(node.status!.conditions!.find((c) => c.type === "Ready")!.lastHeartbeatTime!);
+  for (const now of [...MONITOR, RECOVERED + 5_000]) if (now > heartbeatAt) out.push({ type: "MonitorNodes", from: "node-lifecycle-controller", now });
+  // The kubelet comes back: a fresh Ready heartbeat, taints left as they are for the controller to clear.
+  if (readyOf(node) === "Unknown") out.push(watch(1, "MODIFIED", heartbeat(RECOVERED, "30", node.spec?.taints), RECOVERED));
+  for (const key of ctx.evictions.keys()) out.push({ type: "EvictPod", key, from: "node-lifecycle-controller", now: ctx.evictions.get(key)! });
+  for (const [id, p] of ctx.client.pending) {
+    if (p.purpose === "informer-list") continue;
+    const now = p.purpose === "evict" ? T0 + 400_000 : T0 + 60_000;
+    out.push({ type: "ApiResponse", id, ok: true, code: 200, object: p.req.body ?? {}, ...api(now) });
+    // What the informers see of the write.
+    if (p.purpose === "node-status") out.push(watch(1, "MODIFIED", { ...p.req.body, metadata: { ...node.metadata, resourceVersion: "20" } }, now));
+    else if (p.purpose === "node-taints") out.push(watch(1, "MODIFIED", { ...node, metadata: { ...node.metadata, resourceVersion: "21" }, spec: { ...node.spec, taints: p.req.body.spec.taints ?? undefined } }, now));
+    else if (p.purpose === "pod-not-ready") out.push(watch(3, "MODIFIED", { ...p.req.body, metadata: { ...p.req.body.metadata, resourceVersion: "22" } }, now));
+    else if (p.purpose === "evict" && storeOf(ctx, 3).has("default/web")) out.push(watch(3, "DELETED", storeOf(ctx, 3).get("default/web"), now));
+  }
+  return out;
+}
+
+const abstract = (ctx: NodeLifecycleContext) => ({
+  stores: [...ctx.client.informers.values()].map((i) => [i.watchId, i.synced, [...i.store.keys()].sort()]),
+  ready: readyOf(nodeOf(ctx)) ?? null,
+  heartbeat: nodeOf(ctx)?.status?.conditions?.find((c) => c.type === "Ready")?.lastHeartbeatTime ?? null,
+  taints: (nodeOf(ctx)?.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).sort(),
+  podReady: storeOf(ctx, 3)?.get("default/web")?.status?.conditions?.find((c: any) => c.type === "Ready")?.status ?? null,
+  evictions: [...ctx.evictions],
+  evicted: [...ctx.evicted],
+  pending: [...ctx.client.pending.values()].filter((p) => p.purpose !== "event").map((p) => p.purpose).sort(),
+});
+
+const requestsOf = (emitted: any[]) => emitted.flatMap((e) => e.send).map((s: any) => s.msg).filter((m: any) => m.type === "ApiRequest" && m.resource !== "events" && !["list", "watch"].includes(m.verb));
+
+describe("node lifecycle controller machine paths (model-based)", () => {
+  const model = modelFor(nodeLifecycleMachine, input, (s: any) => nextEvents(s.context), abstract);
+  const paths = transitionPaths(model, serializeBy(abstract));
+
+  it("on a path through every transition each monitor pass writes nodeHealth's conditions and taints, and evictions follow evictionFor", () => {
+    expect(covered(paths, serializeBy(abstract)).size).toBe(Object.keys(model.getAdjacencyMap()).length);
+    expect(paths.length).toBeGreaterThan(20);
+    const seen = new Set<string>();
+    for (const path of paths) {
+      let prev: NodeLifecycleContext | undefined;
+      replay(nodeLifecycleMachine, input, path, abstract, (ev, ctx: NodeLifecycleContext, emitted) => {
+        const reqs = requestsOf(emitted);
+        if (ev.type === "MonitorNodes") {
+          const node = nodeOf(prev!)!;
+          const h = nodeHealth(node, storeOf(prev!, 2).get("kube-node-lease/node-1"), ev.now, { gracePeriodMs: DEFAULT_GRACE_PERIOD_MS });
+          const status = reqs.find((m) => m.subresource === "status" && m.resource === "nodes");
+          expect(status?.body.status.conditions).toEqual(h.changed ? h.conditions : undefined);
+          const patch = reqs.find((m) => m.verb === "patch");
+          const gone = (t: any) => h.taintsToRemove.some((r) => r.key === t.key && r.effect === t.effect);
+          const taints = [...(node.spec?.taints ?? []).filter((t) => !gone(t)), ...h.taintsToAdd];
+          expect(patch?.body).toEqual(h.taintsToAdd.length || h.taintsToRemove.length ? { spec: { taints: taints.length ? taints : null } } : undefined);
+          if (h.changed) seen.add("NodeStatusUnknown");
+          if (h.taintsToRemove.length) seen.add("untainted");
+          // Pods of a node that is not Ready are marked not Ready (once).
+          const notReady = reqs.filter((m) => m.resource === "pods" && m.subresource === "status");
+          const podReady = storeOf(prev!, 3).get("default/web")?.status?.conditions?.find((c: any) => c.type === "Ready")?.status;
+          expect(notReady.length).toBe(h.conditions.find((c) => c.type === "Ready")?.status !== "True" && podReady === "True" ? 1 : 0);
+        } else if (ev.type === "EvictPod" || (ev.type === "WatchEvent" && ev.watchId === 1)) {
+          const p = storeOf(ctx, 3).get("default/web");
+          const taints = nodeOf(ctx)?.spec?.taints ?? [];
+          const dec = p ? evictionFor(p, taints, ev.now) : { kind: "none" };
+          const deletes = reqs.filter((m) => m.verb === "delete");
+          if (dec.kind === "now" && !prev!.evicted.has("default/web")) {
+            seen.add("evicted");
+            expect(deletes).toEqual([expect.objectContaining({ resource: "pods", namespace: "default", name: "web", body: { preconditions: { uid: "pod-uid" } } })]);
+            const mark = reqs.find((m) => m.subresource === "status");
+            expect(mark.body.status.conditions).toContainEqual({ type: "DisruptionTarget", status: "True", reason: "DeletionByTaintManager", message: "Taint manager: deleting due to NoExecute taint", lastTransitionTime: rfc3339(ev.now) });
+          } else expect(deletes).toEqual([]);
+          // Tolerating the unreachable taint for 300 s: the eviction is booked for then, and called off if the taint goes.
+          if (dec.kind === "at") expect(ctx.evictions.get("default/web")).toBe(dec.atMs), seen.add("booked");
+          if (dec.kind === "none" && prev!.evictions.has("default/web")) expect(ctx.evictions.has("default/web")).toBe(false), seen.add("cancelled");
+        }
+        prev = deepCopy(ctx);
+      });
+    }
+    expect([...seen].sort()).toEqual(["NodeStatusUnknown", "booked", "cancelled", "evicted", "untainted"]);
+  });
+});
