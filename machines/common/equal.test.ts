@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { deepEqual } from "./equal.js";
+import { deepCopy, deepEqual } from "./equal.js";
 
 // deepEqual must agree with comparing the objects' sorted-key JSON, which it replaces.
 const sortedJSON = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : 1))) : x));
@@ -23,4 +23,29 @@ describe("deepEqual", () => {
       expect(sortedJSON(r.a) === sortedJSON(r.b)).toBe(r.want);
     });
   }
+});
+
+describe("deepCopy", () => {
+  const rows: { name: string; v: unknown }[] = [
+    { name: "a primitive is returned as is", v: "x" },
+    { name: "nested objects and arrays are copied with their key order", v: { b: 1, a: [{ y: 2, x: 1 }], c: { d: null } } },
+    { name: "undefined-valued keys are kept, as structuredClone keeps them", v: { x: undefined, y: 1 } },
+    { name: "a Map inside goes through structuredClone", v: { m: new Map([["k", { v: 1 }]]) } },
+  ];
+  for (const r of rows) {
+    it(r.name, () => {
+      const c = deepCopy(r.v);
+      expect(c).toStrictEqual(structuredClone(r.v));
+      if (typeof r.v === "object" && r.v !== null) {
+        expect(c).not.toBe(r.v);
+        expect(Object.keys(c as object)).toEqual(Object.keys(r.v));
+      }
+    });
+  }
+  it("a copy shares nothing with the original: changing one leaves the other alone", () => {
+    const v = { spec: { containers: [{ name: "a" }] } };
+    const c = deepCopy(v);
+    c.spec.containers[0]!.name = "b";
+    expect(v.spec.containers[0]!.name).toBe("a");
+  });
 });

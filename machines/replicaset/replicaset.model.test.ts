@@ -11,11 +11,10 @@ const NOW = 1_700_000_000_000;
 const stamp = { from: "apiserver", now: NOW };
 const input = { token: "controller-manager-token" };
 const KEY = "default/web";
-const rs = (replicas: number, rv: string, status?: object): ReplicaSet => ({
+const rs = (replicas: number, rv: string): ReplicaSet => ({
   apiVersion: "apps/v1", kind: "ReplicaSet",
   metadata: { name: "web", namespace: "default", uid: "rs-uid", resourceVersion: rv, generation: replicas === 2 ? 1 : 2 },
   spec: { replicas, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx:1.27" }] } } },
-  ...(status ? { status } : {}),
 });
 const podNamed = (name: string, rv: string): Pod => ({
   ...newPodFromTemplate(rs(2, "5")),

@@ -101,8 +101,8 @@ export interface ModelPath {
  * state, then the transition itself (dropping those that are the start of another). Shortest and
  * simple paths leave out transitions back to a state already seen (a refused write, a retry).
  */
-export function transitionPaths(model: { getAdjacencyMap(): Record<string, { state: any; transitions: Record<string, { event: any; state: any }> }> }, serialize: (s: any) => string): ModelPath[] {
-  const adj = model.getAdjacencyMap();
+export function transitionPaths(model: { getAdjacencyMap(): unknown }, serialize: (s: any) => string): ModelPath[] {
+  const adj = model.getAdjacencyMap() as Record<string, { state: any; transitions: Record<string, { event: any; state: any }> }>;
   const initial = Object.keys(adj)[0]!;
   const prefix = new Map<string, ModelPath["steps"]>([[initial, [{ state: adj[initial]!.state, event: { type: "xstate.init" } }]]]);
   const queue = [initial];

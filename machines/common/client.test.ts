@@ -1,0 +1,66 @@
+import { describe, it, expect } from "vitest";
+import { onWatchEvent, newClient, storeClaimCandidates, storeControlledBy, storeSelect, type Informer } from "./client.js";
+import { Fx } from "./effects.js";
+
+// The index-backed lookups must return exactly what filtering the whole store would, in store order.
+function pod(name: string, labels: Record<string, string>, owner?: string, ns = "default"): any {
+  const metadata: any = { name, namespace: ns, labels, resourceVersion: "1" };
+  if (owner) metadata.ownerReferences = [{ kind: "ReplicaSet", name: "rs", uid: owner, controller: true }];
+  return { kind: "Pod", metadata };
+}
+
+function informer(pods: any[]): Informer {
+  return { watchId: 1, group: "", resource: "pods", store: new Map(pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p])), resourceVersion: "1", synced: true };
+}
+
+const names = (xs: any[]) => xs.map((p) => p.metadata.name);
+
+describe("storeClaimCandidates", () => {
+  const pods = [
+    pod("a", { app: "web" }), pod("b", { app: "db" }, "u1"), pod("c", { app: "web" }, "u2"),
+    pod("d", { app: "web", tier: "x" }), pod("e", { app: "web" }, undefined, "other"), pod("f", { app: "db" }),
+  ];
+  const rows: { name: string; selector: any; uid: string | undefined; want: string[] }[] = [
+    { name: "pods matching matchLabels and pods the controller owns, in store order", selector: { matchLabels: { app: "web" } }, uid: "u1", want: ["a", "b", "c", "d"] },
+    { name: "an empty selector selects the whole namespace", selector: {}, uid: undefined, want: ["a", "b", "c", "d", "f"] },
+    { name: "a selector with only matchExpressions falls back to the namespace", selector: { matchExpressions: [{ key: "app", operator: "Exists" }] }, uid: undefined, want: ["a", "b", "c", "d", "f"] },
+    { name: "a nil selector leaves only the owned pods", selector: undefined, uid: "u2", want: ["c"] },
+    { name: "no pod matches: nothing but the owned pods", selector: { matchLabels: { app: "none" } }, uid: "u1", want: ["b"] },
+  ];
+  for (const r of rows) {
+    it(r.name, () => {
+      expect(names(storeClaimCandidates(informer(pods), "default", r.selector, r.uid))).toEqual(r.want);
+    });
+  }
+});
+
+describe("storeControlledBy and the index under watch events", () => {
+  it("finds the pods whose controller ownerReference has the uid, only in the namespace asked", () => {
+    const inf = informer([pod("a", {}, "u1"), pod("b", {}, "u2"), pod("c", {}, "u1"), pod("d", {}, "u1", "other")]);
+    expect(names(storeControlledBy(inf, "default", "u1"))).toEqual(["a", "c"]);
+    expect(storeControlledBy(inf, "default", undefined)).toEqual([]);
+  });
+
+  it("follows watch events: a pod whose controller changes moves between owners, a deleted pod leaves", () => {
+    const c = newClient("t");
+    const inf = informer([pod("a", {}, "u1"), pod("b", {}, "u1")]);
+    c.informers.set(1, inf);
+    expect(names(storeControlledBy(inf, "default", "u1"))).toEqual(["a", "b"]);
+    const fx = new Fx();
+    onWatchEvent(c, fx, { type: "WatchEvent", watchId: 1, eventType: "MODIFIED", object: { ...pod("a", {}, "u2"), metadata: { ...pod("a", {}, "u2").metadata, resourceVersion: "2" } } } as any);
+    onWatchEvent(c, fx, { type: "WatchEvent", watchId: 1, eventType: "DELETED", object: { ...pod("b", {}, "u1"), metadata: { ...pod("b", {}, "u1").metadata, resourceVersion: "3" } } } as any);
+    expect(names(storeControlledBy(inf, "default", "u1"))).toEqual([]);
+    expect(names(storeControlledBy(inf, "default", "u2"))).toEqual(["a"]);
+  });
+
+  it("a status-only update keeps the label index answering in store order", () => {
+    const c = newClient("t");
+    const inf = informer([pod("a", { app: "web" }), pod("b", { app: "web" })]);
+    c.informers.set(1, inf);
+    expect(names(storeSelect(inf, "default", { app: "web" }))).toEqual(["a", "b"]);
+    onWatchEvent(c, new Fx(), { type: "WatchEvent", watchId: 1, eventType: "MODIFIED", object: { ...pod("a", { app: "web" }), metadata: { ...pod("a", { app: "web" }).metadata, resourceVersion: "2" }, status: { phase: "Running" } } } as any);
+    const got = storeSelect(inf, "default", { app: "web" });
+    expect(names(got)).toEqual(["a", "b"]);
+    expect(got[0].status.phase).toBe("Running");
+  });
+});
