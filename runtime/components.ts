@@ -4,6 +4,7 @@ import type { Node } from "kubernetes-types/core/v1";
 import type { UserInfo } from "../machines/apiserver/authz.js";
 import { seedFor } from "../machines/common/prng.js";
 import type { Runtime } from "./runtime.js";
+import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
 // [node agent]
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
@@ -82,6 +83,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown): Compone
       rt.spawn("deployment-controller", deploymentControllerMachine, { token: tokenOf("controller-manager"), address: "deployment-controller" });
       rt.spawn("garbage-collector", garbageCollectorMachine, { token: tokenOf("controller-manager"), address: "garbage-collector" });
       rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
+      rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
       // [/apps]
       // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy per node, CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });

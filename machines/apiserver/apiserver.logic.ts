@@ -451,6 +451,7 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
   delete meta.resourceVersion;
   let obj: any;
   if (req.subresource === "status") obj = { ...old, metadata: { ...old.metadata }, status: body.status };
+  else if (req.subresource === "finalize") obj = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec, finalizers: body.spec?.finalizers ?? [] } };
   else obj = { ...body, apiVersion: old.apiVersion, kind: old.kind, metadata: meta, ...(old.status !== undefined && hasStatusSubresource(r) ? { status: old.status } : {}) };
   if (req.subresource === "status") delete obj.metadata.resourceVersion;
   bumpGeneration(r, obj, old);
@@ -458,7 +459,8 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
   cur.op = "put";
   cur.code = 200;
   // Removing the last finalizer of an object being deleted finishes the deletion.
-  if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && (r.kind !== "Pod" || obj.metadata.deletionGracePeriodSeconds === 0)) {
+  const specFinalizersDone = r.kind !== "Namespace" || (obj.spec?.finalizers ?? []).length === 0;
+  if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && specFinalizersDone && (r.kind !== "Pod" || obj.metadata.deletionGracePeriodSeconds === 0)) {
     cur.op = "delete";
   }
   void now;
@@ -494,6 +496,13 @@ function prepareDelete(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
     if (!old.spec?.nodeName || old.status?.phase === "Succeeded" || old.status?.phase === "Failed") grace = 0;
   }
   const finalizers: string[] = [...(meta.finalizers ?? [])];
+  // A namespace is emptied by the namespace controller first: it waits on its spec finalizers.
+  if (r.kind === "Namespace" && (old.spec?.finalizers ?? []).length > 0 && !meta.deletionTimestamp) {
+    cur.code = 200;
+    cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 }, status: { ...old.status, phase: "Terminating" } };
+    cur.op = "put";
+    return;
+  }
   if (policy === "Foreground" && !finalizers.includes("foregroundDeletion") && r.kind !== "Pod") finalizers.push("foregroundDeletion");
   if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
   cur.code = 200;
@@ -602,7 +611,7 @@ function evictionBlockedBy(ctx: ApiServerContext, pod: any): string | undefined 
 
 /** Deletion marks and bindings are written by the registry itself, past admission and validation. */
 function bypassesAdmission(cur: InFlight): boolean {
-  return cur.req.verb === "delete" || cur.req.subresource === "binding" || cur.req.subresource === "eviction" || cur.req.subresource === "scale";
+  return cur.req.verb === "delete" || cur.req.subresource === "binding" || cur.req.subresource === "eviction" || cur.req.subresource === "scale" || cur.req.subresource === "finalize";
 }
 
 /** Mutating admission: Kubernetes' defaults and the admission plugins that set fields. */

@@ -1,0 +1,114 @@
+// kube-controller-manager's namespace controller: a namespace being deleted is emptied — every
+// namespaced object in it is deleted (pods gracefully) — and only when nothing is left does the
+// controller remove the `kubernetes` finalizer, after which the API server deletes the namespace.
+
+import type { Fx } from "../common/effects.js";
+import { newClient, onListed, onWatchEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import { resources } from "../apiserver/resources.js";
+import type { ApiResponse, WatchEvent } from "../messages.js";
+
+const NAMESPACES = 1;
+/** How long to wait before checking again that a namespace is empty (the controller's requeue). */
+export const recheckMs = 1_000;
+
+/** The namespaced resources the controller empties (Bindings are not stored objects). */
+export const namespacedResources = resources.filter((r) => r.namespaced && r.kind !== "Binding" && r.verbs.includes("deletecollection"));
+
+export interface Cleanup {
+  /** lists still out for this round */
+  outstanding: number;
+  /** objects those lists found */
+  remaining: number;
+}
+
+export interface NamespaceControllerContext {
+  client: ClientState;
+  cleanups: Map<string, Cleanup>;
+}
+
+export interface NamespaceControllerInput {
+  token: string;
+}
+
+export function initialNamespaceController(input: NamespaceControllerInput): NamespaceControllerContext {
+  return { client: newClient(input.token), cleanups: new Map() };
+}
+
+export function startInformers(ctx: NamespaceControllerContext, fx: Fx): void {
+  startInformer(ctx.client, fx, NAMESPACES, { group: "", resource: "namespaces" });
+}
+
+export function isCacheSynced(ctx: NamespaceControllerContext): boolean {
+  return ctx.client.informers.get(NAMESPACES)?.synced ?? false;
+}
+
+function isTerminating(ns: any): boolean {
+  return !!ns?.metadata?.deletionTimestamp && (ns.spec?.finalizers ?? []).includes("kubernetes");
+}
+
+/** One round: delete every namespaced kind's objects in the namespace, then list them all to see what is left. */
+function startRound(ctx: NamespaceControllerContext, ns: string, fx: Fx): void {
+  if (ctx.cleanups.get(ns)?.outstanding) return;
+  ctx.cleanups.set(ns, { outstanding: namespacedResources.length, remaining: 0 });
+  for (const r of namespacedResources) {
+    request(ctx.client, fx, { verb: "deletecollection", group: r.group, resource: r.resource, namespace: ns }, "delete");
+    request(ctx.client, fx, { verb: "list", group: r.group, resource: r.resource, namespace: ns }, "remaining", ns);
+  }
+}
+
+function onDelta(ctx: NamespaceControllerContext, d: InformerDelta, fx: Fx): void {
+  if (d.type === "DELETED") {
+    ctx.cleanups.delete(d.object.metadata.name);
+    return;
+  }
+  if (isTerminating(d.object)) startRound(ctx, d.object.metadata.name, fx);
+}
+
+/** A namespace changed: a terminating one gets emptied. */
+export function onWatch(ctx: NamespaceControllerContext, ev: WatchEvent, fx: Fx): void {
+  const d = onWatchEvent(ctx.client, fx, ev);
+  if (d && d !== "relisted") onDelta(ctx, d, fx);
+}
+
+/** Lists, deletions and the finalize call come back here. */
+export function onResponse(ctx: NamespaceControllerContext, res: ApiResponse, fx: Fx): void {
+  const p = settleResponse(ctx.client, res);
+  if (!p) return;
+  if (p.purpose === "informer-list") {
+    const inf = ctx.client.informers.get(p.data);
+    if (inf && res.ok) for (const d of onListed(ctx.client, fx, inf, res.object)) onDelta(ctx, d, fx);
+    return;
+  }
+  if (p.purpose === "finalize") {
+    // someone changed the namespace in between (409): look again shortly
+    if (!res.ok) fx.after(`recheck/${p.data}`, recheckMs, { type: "RecheckNamespace", namespace: p.data });
+    return;
+  }
+  if (p.purpose !== "remaining") return;
+  const ns = p.data as string;
+  const c = ctx.cleanups.get(ns);
+  if (!c) return;
+  c.outstanding--;
+  if (res.ok) c.remaining += res.object.items.length;
+  else c.remaining++;
+  if (c.outstanding > 0) return;
+  const obj = ctx.client.informers.get(NAMESPACES)?.store.get(ns);
+  if (!isTerminating(obj)) return;
+  if (c.remaining === 0) {
+    // Empty: remove our finalizer through the finalize subresource; the API server then deletes it.
+    const finalizers = (obj.spec.finalizers as string[]).filter((f) => f !== "kubernetes");
+    request(ctx.client, fx, { verb: "update", group: "", resource: "namespaces", name: ns, subresource: "finalize", body: { ...obj, spec: { ...obj.spec, finalizers } } }, "finalize", ns);
+    ctx.cleanups.delete(ns);
+  } else {
+    // Pods terminate gracefully, so content can outlive the first round: check again shortly.
+    fx.after(`recheck/${ns}`, recheckMs, { type: "RecheckNamespace", namespace: ns });
+  }
+}
+
+/** The requeue fired: another round for a namespace still terminating. */
+export function onRecheck(ctx: NamespaceControllerContext, ns: string, fx: Fx): void {
+  const obj = ctx.client.informers.get(NAMESPACES)?.store.get(ns);
+  const c = ctx.cleanups.get(ns);
+  if (c) c.outstanding = 0;
+  if (isTerminating(obj)) startRound(ctx, ns, fx);
+}
