@@ -7,7 +7,7 @@ import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo, type PullFailure } from "./registry.js";
 import { createRootfs, MemFS, runExec, startContainer, type EffectResult, type Process, type ProcessIO } from "./workload/index.js";
-import type { ContainerInfo, CriRequest, ImageSummary, LogLine, PodSandboxInfo, ProbeAction } from "./messages.js";
+import { clusterDNS, netTimeoutMs, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
 export const pauseImage = "registry.k8s.io/pause:3.10";
@@ -54,6 +54,16 @@ export interface CriContainer {
   owner: string;
 }
 
+/** A process suspended on the network: a DNS query, or a connection, awaiting its answer. */
+export interface NetWait {
+  containerId: string;
+  /** "dns": nslookup's own query; "resolve": the host lookup before a connection; "connect": the connection */
+  kind: "dns" | "resolve" | "connect";
+  host: string;
+  port: number;
+  path: string;
+}
+
 interface PullInFlight {
   image: string;
   waiters: Array<{ id: number; from: string }>;
@@ -68,6 +78,9 @@ export interface CriContext {
   pulls: Map<string, PullInFlight>;
   sandboxes: Map<string, Sandbox>;
   containers: Map<string, CriContainer>;
+  /** data-plane exchanges in flight, by the id their messages carry */
+  waits: Map<number, NetWait>;
+  netSeq: number;
   seq: number;
   now: number;
 }
@@ -79,7 +92,7 @@ export interface CriInput {
 
 /** A fresh runtime with the pause image already in its store. */
 export function initialCri(input: CriInput): CriContext {
-  const ctx: CriContext = { node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), seq: 0, now: 0 };
+  const ctx: CriContext = { node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), netSeq: 0, seq: 0, now: 0 };
   if (input.registry) ctx.registry = input.registry;
   const pause = resolveImage(pauseImage, input.registry);
   if (pause.ok) ctx.images.set(pause.image.ref, pause.image);
@@ -229,6 +242,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     const vol = sb.volumes.get(m.name);
     if (vol) fs.mount(m.mountPath, vol);
   }
+  if (req.projected) fs.mount(req.projected.mountPath, projectedFS(req.projected.files));
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image, spec: req.container, env: req.env, podIP: req.podIP,
     fs, state: "CONTAINER_CREATED", memoryBytes: 0, logs: [], owner: from,
@@ -237,6 +251,13 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image) });
+}
+
+/** A filesystem holding the files the kubelet projected (the service-account token volume). */
+function projectedFS(files: Record<string, string>): MemFS {
+  const fs = new MemFS();
+  for (const [name, data] of Object.entries(files)) fs.write(`/${name}`, data);
+  return fs;
 }
 
 function processIO(ctx: CriContext, c: CriContainer): ProcessIO {
@@ -300,26 +321,123 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
       if (c.memoryLimitBytes !== undefined && c.memoryBytes > c.memoryLimitBytes) return exitContainer(ctx, c, 137, "OOMKilled", fx);
       continue;
     }
-    if (e.type === "http") input = httpFrom(ctx, c, e.url);
-    else if (e.type === "dns") input = { type: "dns", server: "10.96.0.10", addresses: [] };
+    if (e.type === "dns") return startDns(ctx, c, "dns", e.name, 0, "/", fx);
+    if (e.type === "http") {
+      const local = httpFrom(ctx, c, e.url);
+      if (local !== "remote") {
+        input = local;
+        continue;
+      }
+      const u = splitUrl(e.url)!;
+      if (isIPv4(u.host)) return startConnect(ctx, c, u.host, u.port, u.path, fx);
+      return startDns(ctx, c, "resolve", u.host, u.port, u.path, fx);
+    }
   }
   c.logs.push({ time: ctx.now, stream: "stderr", line: `podflow: process exceeded ${maxEffectsPerTurn} effects without sleeping` });
   exitContainer(ctx, c, 2, "Error", fx);
 }
 
-/** A process's own HTTP request: only addresses inside its pod (localhost, the pod IP) are reachable here. */
-function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult {
+/** Host, port and path of a URL as wget and curl take it (scheme optional), or undefined. */
+export function splitUrl(url: string): { host: string; port: number; path: string } | undefined {
   const m = /^(?:https?:\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
-  if (!m) return { type: "http", error: "bad address" };
-  const host = m[1]!;
-  const port = Number(m[2] ?? 80);
-  if (host !== "localhost" && host !== "127.0.0.1" && host !== c.podIP) {
-    return /^\d+\.\d+\.\d+\.\d+$/.test(host) ? { type: "http", error: "connection refused", address: `${host}:${port}` } : { type: "http", error: "bad address" };
-  }
-  const l = listenerIn(ctx, c.sandboxId, port);
+  return m ? { host: m[1]!, port: Number(m[2] ?? 80), path: m[3] ?? "/" } : undefined;
+}
+
+/** True for a dotted-quad address (no lookup needed). */
+export function isIPv4(host: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** A process's HTTP request answered inside its pod (localhost, the pod IP), or "remote" when it must leave the pod. */
+function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult | "remote" {
+  const u = splitUrl(url);
+  if (!u) return { type: "http", error: "bad address" };
+  if (u.host !== "localhost" && u.host !== "127.0.0.1" && u.host !== c.podIP) return "remote";
+  return httpTo(ctx, c.sandboxId, u.host, u.port, u.path, c.podIP);
+}
+
+/** A GET to a listener in a sandbox, as the http effect's answer. */
+function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string): EffectResult {
+  const l = listenerIn(ctx, sandboxId, port);
   if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}` };
-  const res = l({ kind: "http", path: m[3] ?? "/", now: ctx.now });
+  const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}) });
   return typeof res === "boolean" ? { type: "http", status: res ? 200 : 503 } : { type: "http", status: res.status, ...(res.body !== undefined ? { body: res.body } : {}) };
+}
+
+// ---- data plane ----------------------------------------------------------------------
+
+/** Suspends the process on a query to cluster DNS (its pod's namespace heads the search path). */
+function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx): void {
+  const id = ++ctx.netSeq;
+  ctx.waits.set(id, { containerId: c.id, kind, host, port, path });
+  const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
+  fx.send("coredns", { type: "DnsQuery", id, name: host, namespace });
+  armNetTimer(c, id, fx);
+}
+
+/** Suspends the process on a connection leaving the pod, through the node's kube-proxy. */
+function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx): void {
+  const id = ++ctx.netSeq;
+  ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port, path });
+  const msg: ConnectMsg = { type: "Connect", id, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP };
+  fx.send(`kube-proxy/${ctx.node}`, msg);
+  armNetTimer(c, id, fx);
+}
+
+// A process waiting on the network is steady state, like a sleep: the timeout never keeps settle() busy.
+function armNetTimer(c: CriContainer, id: number, fx: Fx): void {
+  fx.after(`net/${c.id}`, netTimeoutMs, { type: "NetTimeout", id }, true);
+}
+
+/** Takes a wait off the books; the container when it still runs to be resumed. */
+function settleWait(ctx: CriContext, id: number, fx: Fx): { w: NetWait; c: CriContainer } | undefined {
+  const w = ctx.waits.get(id);
+  if (!w) return undefined;
+  ctx.waits.delete(id);
+  fx.cancel(`net/${w.containerId}`);
+  const c = ctx.containers.get(w.containerId);
+  return c?.state === "CONTAINER_RUNNING" ? { w, c } : undefined;
+}
+
+/** CoreDNS answered: resume nslookup, or go on to connect to the first address. */
+export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx): void {
+  const s = settleWait(ctx, msg.id, fx);
+  if (!s) return;
+  const { w, c } = s;
+  if (w.kind === "dns") return drive(ctx, c, { type: "dns", server: clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}) }, fx);
+  const ip = msg.addresses[0];
+  if (ip === undefined) return drive(ctx, c, { type: "http", error: "bad address" }, fx);
+  startConnect(ctx, c, ip, w.port, w.path, fx);
+}
+
+/** The far end answered a connection: resume the process with the response or the failure. */
+export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx): void {
+  const s = settleWait(ctx, msg.id, fx);
+  if (!s) return;
+  const { w, c } = s;
+  // busybox names the address it dialed without the port (xmalloc_sockaddr2dotted_noport).
+  const r: EffectResult = msg.error ? { type: "http", error: msg.error, address: w.host } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}) };
+  drive(ctx, c, r, fx);
+}
+
+/** No answer within the resolver's (or connect's) timeout: DNS gives no addresses, a connection times out. */
+export function netTimeout(ctx: CriContext, id: number, fx: Fx): void {
+  const s = settleWait(ctx, id, fx);
+  if (!s) return;
+  const { w, c } = s;
+  if (w.kind === "dns") return drive(ctx, c, { type: "dns", server: clusterDNS, addresses: [] }, fx);
+  drive(ctx, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host }, fx);
+}
+
+/** A connection forwarded by kube-proxy to a pod on this node: the listener in the sandbox with that IP answers. */
+export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void {
+  const [ip, portText] = msg.dst.split(":");
+  const target = [...ctx.containers.values()].find((c) => c.podIP === ip && c.state === "CONTAINER_RUNNING" && ctx.sandboxes.get(c.sandboxId)?.state === "SANDBOX_READY");
+  const r = target ? httpTo(ctx, target.sandboxId, ip!, Number(portText), msg.path, msg.src) : undefined;
+  const out: ConnectResult = !r || r.type !== "http" || "error" in r
+    ? { type: "ConnectResult", id: msg.id, error: "connection refused" }
+    : { type: "ConnectResult", id: msg.id, status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) };
+  fx.send(msg.replyTo, out);
 }
 
 /** The listener on a port of any running container in the sandbox (they share one network namespace). */
@@ -341,6 +459,8 @@ export function exitContainer(ctx: CriContext, c: CriContainer, code: number, re
   c.reason = reason;
   c.finishedAt = ctx.now;
   fx.cancel(`proc/${c.id}`);
+  fx.cancel(`net/${c.id}`);
+  for (const [id, w] of ctx.waits) if (w.containerId === c.id) ctx.waits.delete(id);
   fx.cancel(`term/${c.id}`);
   fx.cancel(`kill/${c.id}`);
   fx.send(c.owner, { type: "ContainerExited", containerId: c.id, exitCode: code, reason, startedAt: c.startedAt ?? ctx.now, finishedAt: ctx.now });
@@ -417,7 +537,12 @@ export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], tim
     const e = r.value;
     if (e.type === "wait") return { code: "timeout", output, elapsedMs: timeoutMs };
     if (e.type === "sleep") elapsed += e.ms;
-    else if (e.type === "http") input = httpFrom(ctx, c, e.url);
+    else if (e.type === "http") {
+      // An exec runs to its end in one step: it reaches only its own pod.
+      const local = httpFrom(ctx, c, e.url);
+      const u = splitUrl(e.url);
+      input = local !== "remote" ? local : u && isIPv4(u.host) ? { type: "http", error: "connection refused", address: `${u.host}:${u.port}` } : { type: "http", error: "bad address" };
+    }
     else if (e.type === "dns") input = { type: "dns", server: "10.96.0.10", addresses: [] };
     if (elapsed > timeoutMs) return { code: "timeout", output, elapsedMs: timeoutMs };
   }

@@ -7,15 +7,19 @@ import type { Fx } from "../common/effects.js";
 import type { Stamp } from "../messages.js";
 import * as L from "./cri.logic.js";
 import type { CriContext, CriInput } from "./cri.logic.js";
-import type { CriRequest } from "./messages.js";
+import type { ConnectMsg, ConnectResult, CriRequest, DnsAnswerMsg } from "./messages.js";
 
 export type CriTimerEvent =
   | { type: "PullDone"; image: string }
   | { type: "ProcessWake"; containerId: string }
   | { type: "SigTerm"; containerId: string }
-  | { type: "SigKill"; containerId: string };
+  | { type: "SigKill"; containerId: string }
+  | { type: "NetTimeout"; id: number };
 
-export type CriEvent = (CriRequest | CriTimerEvent) & Partial<Stamp>;
+/** The data plane: DNS answers and connections (from kube-proxy) and their results (from another CRI). */
+export type CriNetEvent = DnsAnswerMsg | ConnectMsg | ConnectResult;
+
+export type CriEvent = (CriRequest | CriTimerEvent | CriNetEvent) & Partial<Stamp>;
 
 const step = timedStepOf<CriContext>();
 
@@ -27,10 +31,14 @@ export const criMachine = setup({
     wakeProcess: step((c, e, fx) => L.wakeProcess(c, e.containerId, fx)),
     deliverSigterm: step((c, e, fx) => L.sigterm(c, e.containerId, fx)),
     deliverSigkill: step((c, e, fx) => L.sigkill(c, e.containerId, fx)),
+    dnsAnswered: step((c, e, fx) => L.dnsAnswered(c, e, fx)),
+    acceptConnection: step((c, e, fx) => L.acceptConnection(c, e, fx)),
+    connectAnswered: step((c, e, fx) => L.connectAnswered(c, e, fx)),
+    netTimeout: step((c, e, fx) => L.netTimeout(c, e.id, fx)),
   },
 }).createMachine({
   id: "cri",
-  description: "image store and pulls, pod sandboxes, containers created -> running -> exited, probes and logs.",
+  description: "image store and pulls, pod sandboxes, containers created -> running -> exited, probes and logs; processes' DNS queries and connections.",
   context: ({ input }) => L.initialCri(input),
   initial: "serving",
   states: {
@@ -52,6 +60,10 @@ export const criMachine = setup({
         ProcessWake: { actions: "wakeProcess" },
         SigTerm: { actions: "deliverSigterm" },
         SigKill: { actions: "deliverSigkill" },
+        DnsAnswer: { actions: "dnsAnswered", description: "resume the process suspended on this query (or connect to the address)" },
+        Connect: { actions: "acceptConnection", description: "a connection kube-proxy forwarded to a pod here: its listener answers the origin" },
+        ConnectResult: { actions: "connectAnswered", description: "resume the process suspended on this connection" },
+        NetTimeout: { actions: "netTimeout", description: "no answer in 5 s: NXDOMAIN, or the connection timed out" },
       },
     },
   },

@@ -21,7 +21,7 @@ export type CriRequest =
   | { type: "RemovePodSandbox"; id: number; sandboxId: string }
   | { type: "ImageStatus"; id: number; image: string }
   | { type: "PullImage"; id: number; image: string }
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number }
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; projected?: ProjectedMount }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
   | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }
@@ -29,6 +29,30 @@ export type CriRequest =
   /** a restarted kubelet rebuilds its pod workers from these two */
   | { type: "ListPodSandbox"; id: number }
   | { type: "ListContainers"; id: number };
+
+/** A read-only volume whose files the kubelet wrote (the service-account token volume). */
+export interface ProjectedMount {
+  mountPath: string;
+  /** file name (relative to mountPath) -> content */
+  files: Record<string, string>;
+}
+
+/** The address of the cluster DNS Service kube-dns (kubeadm's default: the service CIDR's tenth address). */
+export const clusterDNS = "10.96.0.10";
+/** How long a process waits for a DNS answer or a connection before giving up (resolv.conf timeout:5). */
+export const netTimeoutMs = 5_000;
+
+/** Data plane: cri -> coredns, and its answer (addresses empty: NXDOMAIN). */
+export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: string };
+export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; fqdn?: string };
+
+/**
+ * Data plane: a TCP connection (carrying one HTTP GET) from a pod. The origin CRI sends it to its
+ * node's kube-proxy, which forwards it (a Service address rewritten to a backend) to the CRI of the
+ * backend's node; that CRI answers `replyTo` directly.
+ */
+export type ConnectMsg = { type: "Connect"; id: number; dst: string; path: string; replyTo: string; src?: string };
+export type ConnectResult = { type: "ConnectResult"; id: number; status?: number; body?: string; error?: "connection refused" | "timeout" };
 
 /** One sandbox as ListPodSandbox reports it (runtime.v1 PodSandbox, reduced). */
 export interface PodSandboxInfo {

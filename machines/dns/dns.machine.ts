@@ -10,7 +10,7 @@ import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { newClient, startInformer, type ClientState } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
-import { CLUSTER_DOMAIN, dnsRecords, type DNSZone } from "./dns.logic.js";
+import { CLUSTER_DOMAIN, dnsRecords, resolveName, type DNSZone } from "./dns.logic.js";
 
 export const SERVICES = 1;
 export const SLICES = 2;
@@ -25,7 +25,10 @@ export interface DnsInput {
   domain?: string;
 }
 
-export type DnsEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "Relist"; watchId: number } & Stamp);
+/** A pod's resolver query (the CRI asks on its behalf); answered with DnsAnswer. */
+export type DnsQueryEvent = { type: "DnsQuery"; id: number; name: string; namespace: string };
+
+export type DnsEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "Relist"; watchId: number } & Stamp) | (DnsQueryEvent & Stamp);
 
 const step = stepOf<DnsContext>();
 
@@ -33,6 +36,13 @@ const step = stepOf<DnsContext>();
 export function startInformers(ctx: DnsContext, fx: Fx): void {
   startInformer(ctx.client, fx, SERVICES, { group: "", resource: "services" });
   startInformer(ctx.client, fx, SLICES, { group: "discovery.k8s.io", resource: "endpointslices" });
+}
+
+/** Answers a query as the pod's resolver sees it: the A records of the first name on its search path that has any. */
+export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, fx: Fx): void {
+  const a = resolveName(ctx.zone, q.name, q.namespace);
+  const addresses = a.rcode === "NOERROR" ? a.records.filter((r) => r.type === "A").map((r) => r.value) : [];
+  fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses, ...(addresses.length > 0 && a.rcode === "NOERROR" ? { fqdn: a.queried } : {}) });
 }
 
 /** Rebuilds the zone from the caches. */
@@ -57,6 +67,7 @@ export const dnsMachine = setup({
     handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, () => undefined)),
     rebuildZone: ({ context }) => rebuildZone(context),
     relist: step((c, e, fx) => relistInformer(c.client, fx, e.watchId)),
+    answerQuery: step((c, e, fx) => answerQuery(c, e, e.from, fx)),
   },
 }).createMachine({
   id: "coredns",
@@ -79,6 +90,7 @@ export const dnsMachine = setup({
       on: {
         ApiResponse: { actions: ["handleResponse", "rebuildZone"] },
         WatchEvent: { actions: ["handleWatchEvent", "rebuildZone"] },
+        DnsQuery: { actions: "answerQuery", description: "answer a pod's query from the zone (search path, ndots:5)" },
       },
     },
   },

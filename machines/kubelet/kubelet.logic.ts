@@ -10,7 +10,7 @@ import { parseTime, rfc3339 } from "../common/time.js";
 import { podQOSClass } from "../common/qos.js";
 import { intValue } from "../common/quantity.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import type { ContainerInfo, CriResponse, ImageSummary, PodSandboxInfo, ProbeAction } from "../cri/messages.js";
+import type { ContainerInfo, CriResponse, ImageSummary, PodSandboxInfo, ProbeAction, ProjectedMount } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
 import { pullFailureMessage } from "../cri/registry.js";
 import { containerShouldRestart, isRestartableInitContainer, kubeletOwnedConditions, podConditions, podPhase } from "./status.js";
@@ -557,7 +557,7 @@ function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, fx: Fx)
   if (!c.step.createdId) {
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: c.spec, attempt: c.attempts, env: containerEnv(ctx, w, c), podIP: w.ip,
-      ...memoryLimit(c),
+      ...memoryLimit(c), ...serviceAccountMount(w.pod),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
   }
@@ -571,6 +571,28 @@ function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
 }
 
 /** The container's environment: its env values and simple fieldRefs, plus the kubernetes Service variables. */
+/** Where the service-account admission plugin mounts the kube-api-access volume in every container. */
+export const serviceAccountMountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/** The projected token volume's files (token, ca.crt, namespace), unless the pod opts out of automounting. */
+export function serviceAccountMount(pod: Pod): { projected?: ProjectedMount } {
+  if (pod.spec?.automountServiceAccountToken === false) return {};
+  const ns = pod.metadata?.namespace ?? "default";
+  const sa = pod.spec?.serviceAccountName ?? "default";
+  return { projected: { mountPath: serviceAccountMountPath, files: { namespace: ns, token: serviceAccountToken(ns, sa, pod.metadata?.uid ?? ""), "ca.crt": clusterCACert } } };
+}
+
+/** A bound token's shape (header.claims.signature); podflow signs nothing, so the signature is a placeholder. */
+function serviceAccountToken(ns: string, sa: string, podUid: string): string {
+  // The claims are ASCII, so btoa (in Node and browsers alike) encodes them; then base64url's alphabet.
+  const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const claims = { aud: ["https://kubernetes.default.svc.cluster.local"], iss: "https://kubernetes.default.svc.cluster.local", sub: `system:serviceaccount:${ns}:${sa}`, "kubernetes.io": { namespace: ns, serviceaccount: { name: sa }, pod: { uid: podUid } } };
+  return `${b64({ alg: "RS256", kid: "podflow" })}.${b64(claims)}.cG9kZmxvdw`;
+}
+
+// The kube-root-ca.crt ConfigMap's content, abbreviated: podflow has no real CA (a PEM block's shape only).
+const clusterCACert = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIcG9kZmxvdzANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQD\nEwprdWJlcm5ldGVzMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowFTET\n-----END CERTIFICATE-----\n";
+
 export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
   const env: Record<string, string> = {
     HOSTNAME: w.pod.metadata!.name!,
@@ -846,6 +868,8 @@ function onProbeResult(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, ki
 // ---- status manager ----------------------------------------------------------------------
 
 function isReady(c: ContainerRecord): boolean {
+  // A regular init container is ready once it has completed successfully, never while it runs.
+  if (c.kind === "init") return !c.running && c.terminated?.exitCode === 0;
   if (!c.running || c.stopping) return false;
   const r = c.probes.readiness;
   return r ? r.result === "success" : c.started;
