@@ -448,6 +448,21 @@ function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
+/** busybox up to 1.28 (the image Kubernetes' DNS docs use) prints nslookup the old way. */
+function* legacyNslookup(argv: string[], sh: ShellState, st: Streams): Gen {
+  const name = argv.slice(1).find((a) => !a.startsWith("-"));
+  if (!name) { st.err("BusyBox v1.28.4 (2018-05-22 17:00:17 UTC) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n"); return 1; }
+  const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;
+  const server = r?.server ?? "10.96.0.10";
+  st.out(`Server:    ${server}\nAddress 1: ${server} kube-dns.kube-system.svc.cluster.local\n\n`);
+  if (!r || r.addresses.length === 0) {
+    st.err(`nslookup: can't resolve '${name}'\n`);
+    return 1;
+  }
+  st.out(`Name:      ${name}\n` + r.addresses.map((a, i) => `Address ${i + 1}: ${a} ${r.fqdn ?? name}\n`).join(""));
+  return 0;
+}
+
 function* whoami(argv: string[], _sh: ShellState, st: Streams): Gen {
   st.out(argv[0] === "id" ? "uid=0(root) gid=0(root) groups=0(root)\n" : argv[0] === "uname" ? (argv.includes("-a") ? "Linux podflow 6.8.0 #1 SMP x86_64 GNU/Linux\n" : "Linux\n") : argv[0] === "pwd" ? "" : "root\n");
   return 0;
@@ -459,10 +474,10 @@ function* pwd(_argv: string[], sh: ShellState, st: Streams): Gen {
 }
 
 /** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
-export function utilitiesFor(userland: "busybox" | "gnu"): Record<string, Utility> {
+export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd,
   };
-  return userland === "busybox" ? { ...common, nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }

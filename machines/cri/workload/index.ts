@@ -69,7 +69,7 @@ function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolea
 
 function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {
   const userland = ctx.image.userland === "gnu" ? "gnu" : "busybox";
-  return newShell(io, { shellName: "sh", userland, utilities: ctx.image.userland === "none" ? {} : utilitiesFor(userland), programs: programsFor(ctx) });
+  return newShell(io, { shellName: "sh", userland, utilities: ctx.image.userland === "none" ? {} : utilitiesFor(userland, { legacyBusybox: isLegacyBusybox(ctx.image.ref) }), programs: programsFor(ctx) });
 }
 
 /** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
@@ -103,4 +103,10 @@ export function* runExec(argv: string[], io: ProcessIO, image?: ImageInfo): Gen 
     return 127;
   }
   return yield* runProcess(argv, sh, io);
+}
+
+/** busybox 1.28 and older: the nslookup applet of Kubernetes' DNS debugging docs. */
+export function isLegacyBusybox(ref: string): boolean {
+  const m = /\/busybox:1\.(\d+)/.exec(ref);
+  return m !== null && Number(m[1]) <= 28;
 }
