@@ -21,8 +21,8 @@ describe("node lifecycle controller in a cluster", () => {
     expect(ready(c, "node-2").status).toBe("True");
 
     c.runtime.crash("kubelet/node-2");
-    c.advance(30_000);
-    expect(ready(c, "node-2").status).toBe("True"); // inside the 40 s grace period
+    c.advance(40_000);
+    expect(ready(c, "node-2").status).toBe("True"); // inside the 50 s grace period (--node-monitor-grace-period, v1.32+)
     c.advance(20_000);
     expect(ready(c, "node-2")).toMatchObject({ status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status." });
     const taints = c.get("Node", "node-2").spec.taints;

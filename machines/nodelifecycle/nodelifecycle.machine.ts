@@ -17,11 +17,8 @@ import * as L from "./nodelifecycle.logic.js";
 
 /** --node-monitor-period default. */
 export const NODE_MONITOR_PERIOD_MS = 5_000;
-/**
- * The grace period this model uses by default: 40 s, the long-standing --node-monitor-grace-period
- * the issue asks for. Kubernetes v1.32+ defaults to 50 s (L.NODE_MONITOR_GRACE_PERIOD_MS); pass it in to match.
- */
-export const DEFAULT_GRACE_PERIOD_MS = 40_000;
+/** kube-controller-manager's --node-monitor-grace-period: 50 s since v1.32 (it was 40 s). */
+export const DEFAULT_GRACE_PERIOD_MS = L.NODE_MONITOR_GRACE_PERIOD_MS;
 
 const NODES = 1;
 const LEASES = 2;

@@ -25,7 +25,7 @@ const pod: Pod = {
 const list = (id: number, kind: string, items: object[]) => ({ type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...api(T0) });
 const lists = [list(1, "NodeList", [heartbeat(T0, "2")]), list(2, "LeaseList", [lease]), list(3, "PodList", [pod])];
 const watch = (watchId: number, eventType: string, object: object, now: number) => ({ type: "WatchEvent", watchId, eventType, object, ...api(now) });
-// The kubelet went silent at T0; the controller looks at T0+10 s (fine) and T0+60 s (past the 40 s grace).
+// The kubelet went silent at T0; the controller looks at T0+10 s (fine) and T0+60 s (past the grace period).
 const MONITOR = [T0 + 10_000, T0 + 60_000];
 const RECOVERED = T0 + 70_000;
 
