@@ -100,7 +100,7 @@ export function processNext(ctx: DeploymentControllerContext, now: number, fx: F
   ctx.q.kicked = false;
   const key = W.popKey(ctx.q);
   if (key !== undefined) syncDeployment(ctx, key, now, fx);
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
+  W.kickWhenSynced(ctx, fx);
 }
 
 function ownedReplicaSets(ctx: DeploymentControllerContext, d: Deployment): ReplicaSet[] {
@@ -241,7 +241,7 @@ const source = { component: controllerName };
 export function onResponse(ctx: DeploymentControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
   const p = W.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
   if (p) onOwnResponse(ctx, p, res, fx);
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
+  W.kickWhenSynced(ctx, fx);
 }
 
 function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
@@ -277,14 +277,9 @@ function onCollision(ctx: DeploymentControllerContext, key: string, d: Deploymen
 /** Handles a watch event from any informer. */
 export function onWatch(ctx: DeploymentControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
   W.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
+  W.kickWhenSynced(ctx, fx);
 }
 
-/** A back-off or progress-deadline timer fired: the key goes back in the queue. */
-export function onRequeue(ctx: DeploymentControllerContext, key: string, fx: Fx): void {
-  W.enqueue(ctx.q, key);
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
-}
 
 const step = stepOf<DeploymentControllerContext>();
 
@@ -302,7 +297,7 @@ export const deploymentControllerMachine = setup({
     applyWatchEvent: step((c, e, fx) => onWatch(c, e, fx)),
     handleResponse: step((c, e, fx) => onResponse(c, e, fx)),
     relist: step((c, e, fx) => W.retryList(c.client, fx, e.watchId)),
-    requeueKey: step((c, e, fx) => onRequeue(c, e.key, fx)),
+    requeueKey: step((c, e, fx) => W.requeueAndKick(c, e.key, fx)),
     kickQueue: step((c, _e, fx) => W.kick(c.q, fx, c.self, true)),
     processNextKey: step((c, e, fx) => processNext(c, e.now, fx)),
   },

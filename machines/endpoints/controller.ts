@@ -6,20 +6,18 @@
 import type { Fx } from "../common/effects.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import {
+  deliverWatchEvent,
+  itemExponentialDelayMs,
   objectKey,
   onListed,
-  onWatchEvent,
-  relist,
+  relistInformer,
   settleResponse,
   type ClientState,
-  type InformerDelta,
+  type DeltaHandler,
   type PendingRequest,
 } from "../common/client.js";
 
-/** workqueue.DefaultTypedControllerRateLimiter's per-item part: 5 ms doubling ... */
-export const RETRY_BASE_DELAY_MS = 5;
-/** ... up to 1000 s. */
-export const RETRY_MAX_DELAY_MS = 1_000_000;
+export type { DeltaHandler };
 /** Both controllers drop a key after this many requeues (maxRetries). */
 export const MAX_RETRIES = 15;
 /** How long an informer waits before listing again after a failed list (reflector back-off). */
@@ -70,7 +68,7 @@ export function forgetKey(q: WorkQueue, key: string): void {
 
 /** The delay before the n-th retry (n = requeues so far): 5 ms * 2^n, capped at 1000 s. */
 export function retryDelayMs(requeues: number): number {
-  return Math.min(RETRY_BASE_DELAY_MS * 2 ** requeues, RETRY_MAX_DELAY_MS);
+  return itemExponentialDelayMs(requeues);
 }
 
 /** The timer key of a key's retry. */
@@ -99,8 +97,6 @@ export function splitKey(key: string): [string, string] {
   return i < 0 ? ["", key] : [key.slice(0, i), key.slice(i + 1)];
 }
 
-/** A delta from one informer, named by the informer's watch id. */
-export type DeltaHandler = (watchId: number, delta: InformerDelta, fx: Fx) => void;
 /** What a controller does with the answer to one of its own writes. */
 export type WriteHandler = (pending: PendingRequest, res: ApiResponse, fx: Fx) => void;
 
@@ -124,15 +120,10 @@ export function dispatchResponse(client: ClientState, res: ApiResponse, fx: Fx, 
 
 /** Applies a watch event to its informer and hands on the delta (a lost watch re-lists). */
 export function dispatchWatchEvent(client: ClientState, ev: WatchEvent, fx: Fx, onDelta: DeltaHandler): void {
-  const d = onWatchEvent(client, fx, ev);
-  if (d && d !== "relisted") onDelta(ev.watchId, d, fx);
+  deliverWatchEvent(client, fx, ev, onDelta);
 }
 
-/** Lists an informer again after a failed list. */
-export function relistInformer(client: ClientState, fx: Fx, watchId: number): void {
-  const inf = client.informers.get(watchId);
-  if (inf) relist(client, fx, inf);
-}
+export { relistInformer };
 
 /** True when every informer has listed at least once (cache.WaitForNamedCacheSync). */
 export function cachesSynced(client: ClientState): boolean {

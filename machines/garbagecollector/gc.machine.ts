@@ -110,7 +110,7 @@ export function processNext(ctx: GarbageCollectorContext, fx: Fx): void {
     else attemptToDelete(ctx, key, fx);
     W.finishIfIdle(ctx.q, key);
   }
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
+  W.kickWhenSynced(ctx, fx);
 }
 
 /** attemptToDeleteItem: confirm absent owners with a live GET, then delete, un-own or release the item. */
@@ -196,20 +196,15 @@ export function onResponse(ctx: GarbageCollectorContext, res: ApiResponse & Stam
     else if (!res.ok && res.code !== 404) W.requeueRateLimited(ctx.q, fx, key);
     W.untrack(ctx.q, key);
   }
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
+  W.kickWhenSynced(ctx, fx);
 }
 
 /** Handles a watch event from any monitor. */
 export function onWatch(ctx: GarbageCollectorContext, ev: WatchEvent & Stamp, fx: Fx): void {
   W.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
+  W.kickWhenSynced(ctx, fx);
 }
 
-/** A back-off timer fired: the item goes back in the queue. */
-export function onRequeue(ctx: GarbageCollectorContext, key: string, fx: Fx): void {
-  W.enqueue(ctx.q, key);
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
-}
 
 const step = stepOf<GarbageCollectorContext>();
 
@@ -227,7 +222,7 @@ export const garbageCollectorMachine = setup({
     applyWatchEvent: step((c, e, fx) => onWatch(c, e, fx)),
     handleResponse: step((c, e, fx) => onResponse(c, e, fx)),
     relist: step((c, e, fx) => W.retryList(c.client, fx, e.watchId)),
-    requeueKey: step((c, e, fx) => onRequeue(c, e.key, fx)),
+    requeueKey: step((c, e, fx) => W.requeueAndKick(c, e.key, fx)),
     kickQueue: step((c, _e, fx) => W.kick(c.q, fx, c.self, true)),
     processNextItem: step((c, _e, fx) => processNext(c, fx)),
   },

@@ -143,7 +143,7 @@ export function processNext(ctx: ReplicaSetControllerContext, now: number, fx: F
   ctx.q.kicked = false;
   const key = W.popKey(ctx.q);
   if (key !== undefined) syncReplicaSet(ctx, key, now, fx);
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
+  W.kickWhenSynced(ctx, fx);
 }
 
 /** One sync of a ReplicaSet: claim, manage replicas (when expectations allow), write status. */
@@ -209,7 +209,7 @@ const source = { component: controllerName };
 export function onResponse(ctx: ReplicaSetControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
   const p = W.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
   if (p) onOwnResponse(ctx, p, res, fx);
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
+  W.kickWhenSynced(ctx, fx);
 }
 
 function onOwnResponse(ctx: ReplicaSetControllerContext, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
@@ -273,14 +273,9 @@ function clearManageError(ctx: ReplicaSetControllerContext, key: string): void {
 /** Handles a watch event from either informer. */
 export function onWatch(ctx: ReplicaSetControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
   W.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
+  W.kickWhenSynced(ctx, fx);
 }
 
-/** A back-off or AddAfter timer fired: the key goes back in the queue. */
-export function onRequeue(ctx: ReplicaSetControllerContext, key: string, fx: Fx): void {
-  W.enqueue(ctx.q, key);
-  W.kick(ctx.q, fx, ctx.self, W.informersSynced(ctx.client));
-}
 
 const step = stepOf<ReplicaSetControllerContext>();
 
@@ -298,7 +293,7 @@ export const replicaSetControllerMachine = setup({
     applyWatchEvent: step((c, e, fx) => onWatch(c, e, fx)),
     handleResponse: step((c, e, fx) => onResponse(c, e, fx)),
     relist: step((c, e, fx) => W.retryList(c.client, fx, e.watchId)),
-    requeueKey: step((c, e, fx) => onRequeue(c, e.key, fx)),
+    requeueKey: step((c, e, fx) => W.requeueAndKick(c, e.key, fx)),
     kickQueue: step((c, _e, fx) => W.kick(c.q, fx, c.self, true)),
     processNextKey: step((c, e, fx) => processNext(c, e.now, fx)),
   },

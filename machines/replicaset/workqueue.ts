@@ -4,13 +4,9 @@
 // ProcessNext self-message, so watch events can interleave between syncs as they do for real.
 
 import type { Fx } from "../common/effects.js";
-import { onListed, onWatchEvent, relist, settleResponse, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { deliverWatchEvent, informersSynced, itemExponentialDelayMs, onListed, relistInformer, settleResponse, type ClientState, type DeltaHandler, type PendingRequest } from "../common/client.js";
 import type { Address, ApiResponse, WatchEvent } from "../messages.js";
 
-/** client-go's DefaultControllerRateLimiter per-item base delay. */
-export const RETRY_BASE_MS = 5;
-/** client-go's DefaultControllerRateLimiter per-item cap. */
-export const RETRY_MAX_MS = 1_000_000;
 /** Retries this long or longer do not keep `settle` busy: a controller failing for good would otherwise never settle. */
 export const RETRY_BACKGROUND_FROM_MS = 1_280;
 /** Delay before a failed informer list is tried again (reflector back-off start). */
@@ -80,7 +76,7 @@ function finish(q: WorkQueue, key: string): void {
 
 /** The back-off before the n-th retry (n from 0): 5 ms doubling, capped at 1000 s. */
 export function retryDelayMs(failures: number): number {
-  return Math.min(RETRY_BASE_MS * 2 ** Math.min(failures, 30), RETRY_MAX_MS);
+  return itemExponentialDelayMs(failures);
 }
 
 /** Re-adds key after its back-off (AddRateLimited), as a timer delivered back as Requeue. */
@@ -108,19 +104,28 @@ export function kick(q: WorkQueue, fx: Fx, self: Address, synced: boolean): void
   fx.send(self, { type: "ProcessNext" });
 }
 
-/** True when every informer of the client has listed. */
-export function informersSynced(c: ClientState): boolean {
-  for (const inf of c.informers.values()) if (!inf.synced) return false;
-  return true;
+export { informersSynced };
+
+/** What a work-queue controller's context has: its API client, its queue, its own address. */
+export interface QueuedController {
+  client: ClientState;
+  q: WorkQueue;
+  self: Address;
 }
 
-export type DeltaHandler = (watchId: number, d: InformerDelta) => void;
+/** Processes the next key once every informer has listed (the controller's WaitForCacheSync). */
+export function kickWhenSynced(ctx: QueuedController, fx: Fx): void {
+  kick(ctx.q, fx, ctx.self, informersSynced(ctx.client));
+}
+
+/** A back-off or AddAfter timer fired: the key goes back in the queue. */
+export function requeueAndKick(ctx: QueuedController, key: string, fx: Fx): void {
+  enqueue(ctx.q, key);
+  kickWhenSynced(ctx, fx);
+}
 
 /** Applies a watch event to its informer and hands the delta on. */
-export function handleWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, onDelta: DeltaHandler): void {
-  const d = onWatchEvent(c, fx, ev);
-  if (d && d !== "relisted") onDelta(ev.watchId, d);
-}
+export const handleWatchEvent = deliverWatchEvent;
 
 /**
  * Settles a response: informer lists fill their store (deltas handed on) or are retried after a
@@ -136,12 +141,9 @@ export function handleResponse(c: ClientState, fx: Fx, res: ApiResponse, onDelta
     fx.after(`relist:${inf.watchId}`, RELIST_DELAY_MS, { type: "Relist", watchId: inf.watchId });
     return undefined;
   }
-  for (const d of onListed(c, fx, inf, res.object)) onDelta(inf.watchId, d);
+  for (const d of onListed(c, fx, inf, res.object)) onDelta(inf.watchId, d, fx);
   return undefined;
 }
 
-/** A failed list's retry timer fired: list again. */
-export function retryList(c: ClientState, fx: Fx, watchId: number): void {
-  const inf = c.informers.get(watchId);
-  if (inf) relist(c, fx, inf);
-}
+/** Lists an informer again after a failed list. */
+export const retryList = relistInformer;

@@ -6,7 +6,7 @@ import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
-import { newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import { informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { addPodToNodeInfo, newNodeInfo, type NodeInfo } from "./framework.js";
 import { deepEqual } from "../common/equal.js";
@@ -70,8 +70,7 @@ export function startInformers(ctx: SchedulerContext, fx: Fx): void {
 }
 
 export function isCacheSynced(ctx: SchedulerContext): boolean {
-  for (const inf of ctx.client.informers.values()) if (!inf.synced) return false;
-  return true;
+  return informersSynced(ctx.client);
 }
 
 const isMine = (p: Pod) => (p.spec?.schedulerName ?? schedulerName) === schedulerName;
