@@ -19,6 +19,7 @@ import { components, type ComponentSet } from "./components.js";
 // networking views
 import { Rng } from "../machines/common/prng.js";
 import { pickBackend, type ProxyRule } from "../machines/kube-proxy/kube-proxy.logic.js";
+import { rulesFor } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { resolveName as answerName, type DNSAnswer } from "../machines/dns/dns.logic.js";
 
 export interface ClusterOptions {
@@ -284,7 +285,8 @@ export class Cluster {
 
   /** The load-balancing rules kube-proxy on this node has programmed (empty before its first sync). */
   proxyRules(node: string): ProxyRule[] {
-    return this.runtime.snapshot(`kube-proxy/${node}`)?.context.rules ?? [];
+    const ctx = this.runtime.snapshot("kube-proxy")?.context;
+    return ctx ? rulesFor(ctx, node) : [];
   }
 
   /**

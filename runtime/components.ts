@@ -52,7 +52,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown): Compone
     identities.push(identity(seed, `kubelet/${name}`, { name: `system:node:${name}`, groups: ["system:nodes", "system:authenticated"] }));
   }
   // [networking] kube-proxy runs as system:kube-proxy on every node, CoreDNS as system:kube-dns
-  for (const n of nodes) identities.push(identity(seed, `kube-proxy/${n.metadata!.name!}`, { name: "system:kube-proxy", groups: ["system:authenticated"] }));
+  identities.push(identity(seed, "kube-proxy", { name: "system:kube-proxy", groups: ["system:authenticated"] }));
   identities.push(identity(seed, "coredns", { name: "system:kube-dns", groups: ["system:serviceaccounts", "system:authenticated"] }));
   // [/networking]
   const admin = { name: "admin" };
@@ -85,10 +85,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown): Compone
       rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
       // [/apps]
-      // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy per node, CoreDNS
+      // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });
-      for (const n of nodes) rt.spawn(`kube-proxy/${n.metadata!.name!}`, kubeProxyMachine, { token: tokenOf(`kube-proxy/${n.metadata!.name!}`), nodeName: n.metadata!.name! });
+      rt.spawn("kube-proxy", kubeProxyMachine, { token: tokenOf("kube-proxy"), seed: seedFor(seed, "kube-proxy") });
       rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns") });
       // [/networking]
     },

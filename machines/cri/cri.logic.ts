@@ -379,8 +379,8 @@ function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", hos
 function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx): void {
   const id = ++ctx.netSeq;
   ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port, path });
-  const msg: ConnectMsg = { type: "Connect", id, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP };
-  fx.send(`kube-proxy/${ctx.node}`, msg);
+  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP };
+  fx.send("kube-proxy", msg);
   armNetTimer(c, id, fx);
 }
 

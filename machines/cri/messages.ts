@@ -47,11 +47,11 @@ export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: 
 export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; fqdn?: string };
 
 /**
- * Data plane: a TCP connection (carrying one HTTP GET) from a pod. The origin CRI sends it to its
- * node's kube-proxy, which forwards it (a Service address rewritten to a backend) to the CRI of the
- * backend's node; that CRI answers `replyTo` directly.
+ * Data plane: a TCP connection (carrying one HTTP GET) from a pod. The origin CRI sends it to
+ * kube-proxy as programmed on its node (`node`), which forwards it (a Service address rewritten to a
+ * backend) to the CRI of the backend's node; that CRI answers `replyTo` directly.
  */
-export type ConnectMsg = { type: "Connect"; id: number; dst: string; path: string; replyTo: string; src?: string };
+export type ConnectMsg = { type: "Connect"; id: number; node: string; dst: string; path: string; replyTo: string; src?: string };
 export type ConnectResult = { type: "ConnectResult"; id: number; status?: number; body?: string; error?: "connection refused" | "timeout" };
 
 /** One sandbox as ListPodSandbox reports it (runtime.v1 PodSandbox, reduced). */

@@ -42,7 +42,7 @@ describe("kube-proxy in a running cluster", () => {
         trafficPolicy: "Cluster",
       });
     }
-    expect(c.runtime.snapshot("kube-proxy/node-1").value).toBe("programming");
+    expect(c.runtime.snapshot("kube-proxy").value).toBe("programming");
   });
 
   it("sends a connection to one of the backends, and refuses one to a Service with no endpoints", async () => {
@@ -63,15 +63,24 @@ describe("kube-proxy in a running cluster", () => {
 
   it("rewrites rules at most once per minSyncPeriod (1 s)", async () => {
     const c = await cluster(3);
-    const last = c.runtime.snapshot("kube-proxy/node-1").context.lastSyncAt as number;
+    const last = c.runtime.snapshot("kube-proxy").context.lastSyncAt as number;
     await c.apply(service("late"));
     c.runtime.drainMessages();
-    const pending = c.runtime.snapshot("kube-proxy/node-1").context;
-    if (c.now() < last + 1000) expect(pending.rules.some((r: any) => r.service === "default/late:http")).toBe(false);
+    if (c.now() < last + 1000) expect(c.proxyRules("node-1").some((r) => r.service === "default/late:http")).toBe(false);
     await c.settle();
-    const after = c.runtime.snapshot("kube-proxy/node-1").context;
-    expect(after.rules.some((r: any) => r.service === "default/late:http")).toBe(true);
+    const after = c.runtime.snapshot("kube-proxy").context;
+    expect(c.proxyRules("node-1").some((r) => r.service === "default/late:http")).toBe(true);
     expect(after.lastSyncAt - last).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("programs each node's own endpoints for a Service with internalTrafficPolicy Local, from the one shared watch", async () => {
+    const c = await cluster(5);
+    await c.apply(service("local", { internalTrafficPolicy: "Local" }));
+    await c.settle();
+    const backends = (node: string) => c.proxyRules(node).find((r) => r.service === "default/local:http")?.backends;
+    expect(backends("node-1")).toEqual([`${ip(c, "web-1")}:80`]);
+    expect(backends("node-2")).toEqual([`${ip(c, "web-2")}:80`]);
+    expect(c.proxyRules("node-1").find((r) => r.service === "default/local:http")?.trafficPolicy).toBe("Local");
   });
 
   it("programs nothing for a headless Service", async () => {

@@ -1,6 +1,9 @@
-// kube-proxy on one node: watches Services and EndpointSlices (but headless ones and those another
-// proxy claims), and once both caches have synced programs the node's rules (proxyRules), at most
-// once per minSyncPeriod, as the iptables proxier's bounded-frequency sync runner does.
+// kube-proxy, the DaemonSet: watches Services and EndpointSlices (but headless ones and those another
+// proxy claims), and once both caches have synced programs the rules (proxyRules), at most once per
+// minSyncPeriod, as the iptables proxier's bounded-frequency sync runner does. Every node's kube-proxy
+// receives the same watch stream, so one actor holds it once for all nodes: an EndpointSlice write
+// costs one delivery, not one per node. What differs per node (Local traffic policies, the backend
+// draws) is kept per node; a node's rules are rulesFor(context, node).
 
 import { setup } from "xstate";
 import { stepOf } from "../common/step.js";
@@ -24,23 +27,30 @@ export const PROXY_LABEL_SELECTOR = "!service.kubernetes.io/headless,!service.ku
 /** iptables.minSyncPeriod's default: rules are rewritten at most once a second. */
 export const MIN_SYNC_PERIOD_MS = 1000;
 
+/** One Service as the proxier last programmed it: the Service and its EndpointSlices at that sync. */
+export interface Programmed {
+  svc: Service;
+  slices: EndpointSlice[];
+}
+
 export interface KubeProxyContext {
   client: ClientState;
-  nodeName: string;
-  rules: ProxyRule[];
+  /** per Service ("ns/name", in the informer's order): what the last sync programmed */
+  programmed: Map<string, Programmed>;
   /** simulated time of the last rules sync, or undefined before the first */
   lastSyncAt?: number;
   /** a sync is already scheduled */
   syncPending: boolean;
-  /** PRNG state for the KUBE-SVC chain's random backend choice (iptables' statistic match) */
-  draws: number;
+  seed: number;
+  /** per node: PRNG state for its KUBE-SVC chains' random backend choice (iptables' statistic match) */
+  draws: Record<string, number>;
   /** connections to pod IPs no EndpointSlice places, held until the Node informer has listed */
   held: ConnectMsg[];
 }
 
 export interface KubeProxyInput {
   token: string;
-  nodeName: string;
+  seed: number;
 }
 
 export type KubeProxyEvent =
@@ -66,6 +76,36 @@ export function ruleFor(rules: ProxyRule[], nodes: Node[], dst: string): ProxyRu
   return isNodeAddress ? rules.find((r) => r.kind === "NodePort" && r.frontend === `<any>:${port}/TCP`) : undefined;
 }
 
+/** The rules kube-proxy on this node has programmed: every programmed Service's, in order. */
+export function rulesFor(ctx: Pick<KubeProxyContext, "programmed">, nodeName: string): ProxyRule[] {
+  const rules: ProxyRule[] = [];
+  for (const p of ctx.programmed.values()) for (const r of programmedRules(p, nodeName)) rules.push(r);
+  return rules;
+}
+
+// A Service's rules depend on the node only under a Local traffic policy: computed once per
+// programmed entry (and per node for those), outside the context so hashes and copies do not see it.
+const ruleMemo = new WeakMap<Programmed, ProxyRule[] | Map<string, ProxyRule[]>>();
+
+function programmedRules(p: Programmed, nodeName: string): ProxyRule[] {
+  const m = ruleMemo.get(p);
+  if (Array.isArray(m)) return m;
+  if (!nodeDependent(p.svc)) {
+    const rules = serviceRules(p.svc, p.slices, nodeName);
+    ruleMemo.set(p, rules);
+    return rules;
+  }
+  let byNode = m;
+  if (byNode === undefined) ruleMemo.set(p, (byNode = new Map()));
+  let rules = byNode.get(nodeName);
+  if (rules === undefined) byNode.set(nodeName, (rules = serviceRules(p.svc, p.slices, nodeName)));
+  return rules;
+}
+
+function nodeDependent(svc: Service): boolean {
+  return svc.spec?.internalTrafficPolicy === "Local" || svc.spec?.externalTrafficPolicy === "Local";
+}
+
 /** The node a pod IP lives on: the EndpointSlice endpoint's nodeName, else the node whose podCIDR holds it. */
 export function nodeOfPodIP(ip: string, slices: EndpointSlice[], nodes: Node[]): string | undefined {
   for (const s of slices) for (const ep of s.endpoints ?? []) if (ep.nodeName && ep.addresses.includes(ip)) return ep.nodeName;
@@ -81,12 +121,12 @@ export function nodeOfPodIP(ip: string, slices: EndpointSlice[], nodes: Node[]):
 export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx): void {
   const slices = [...(ctx.client.informers.get(SLICES)?.store.values() ?? [])] as EndpointSlice[];
   const nodes = [...(ctx.client.informers.get(NODES)?.store.values() ?? [])] as Node[];
-  const rule = ruleFor(ctx.rules, nodes, msg.dst);
+  const rule = ruleFor(rulesFor(ctx, msg.node), nodes, msg.dst);
   let dst = msg.dst;
   if (rule) {
     const backend = pickBackend(rule, () => {
-      const [v, s] = nextRandom(ctx.draws);
-      ctx.draws = s;
+      const [v, s] = nextRandom(ctx.draws[msg.node] ?? seedFor(ctx.seed, `kube-proxy/${msg.node}/draws`));
+      ctx.draws[msg.node] = s;
       return v;
     });
     if (backend === undefined) {
@@ -130,52 +170,45 @@ export function requestSync(ctx: KubeProxyContext, now: number, fx: Fx): void {
   fx.after("syncProxyRules", wait, { type: "SyncProxyRules" });
 }
 
-/** syncProxyRules: recomputes the node's rules from the caches. */
+/** syncProxyRules: programs every Service from the caches; an unchanged Service keeps its entry (and its rules). */
 export function syncProxyRules(ctx: KubeProxyContext, now: number): void {
   ctx.syncPending = false;
   ctx.lastSyncAt = now;
   const services = ctx.client.informers.get(SERVICES)?.store.values() ?? [];
   const sliceInf = ctx.client.informers.get(SLICES);
-  const old = memos.get(ctx);
-  const next: RulesMemo = { dirty: new Set(), byService: new Map() };
-  const rules: ProxyRule[] = [];
+  const dirty = changed.get(ctx);
+  const next = new Map<string, Programmed>();
   for (const svc of services as Iterable<Service>) {
     const key = `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`;
-    let m = old?.byService.get(key);
-    if (m === undefined || m.svc !== svc || old!.dirty.has(key)) {
+    let p = ctx.programmed.get(key);
+    if (p === undefined || p.svc !== svc || dirty === undefined || dirty.has(key)) {
       const own = (sliceInf ? storeSelect(sliceInf, svc.metadata?.namespace ?? "default", { [SERVICE_NAME_LABEL]: svc.metadata?.name ?? "" }) : []) as EndpointSlice[];
-      m = { svc, rules: serviceRules(svc, own, ctx.nodeName) };
+      p = { svc, slices: own };
     }
-    next.byService.set(key, m);
-    for (const r of m.rules) rules.push(r);
+    next.set(key, p);
   }
-  memos.set(ctx, next);
-  ctx.rules = rules;
+  changed.set(ctx, new Set());
+  ctx.programmed = next;
 }
 
 // The proxier's change tracker, in spirit: only Services whose object or slices changed since the
-// last sync are recomputed; the others keep their rules. Kept outside the context (keyed by it) so
-// state hashes and copies do not see it; a copy has none and recomputes everything once.
-interface RulesMemo {
-  /** Service keys a delta touched since the last sync */
-  dirty: Set<string>;
-  byService: Map<string, { svc: Service; rules: ProxyRule[] }>;
-}
-const memos = new WeakMap<KubeProxyContext, RulesMemo>();
+// last sync are read again; the others keep their entry. Kept outside the context (keyed by it) so
+// state hashes and copies do not see it; a copy has none and reads everything once.
+const changed = new WeakMap<KubeProxyContext, Set<string>>();
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
-/** Notes which Service an informer delta concerns, so the next sync recomputes it. */
+/** Notes which Service an informer delta concerns, so the next sync reads it again. */
 export function noteDelta(ctx: KubeProxyContext, watchId: number, d: InformerDelta): void {
-  const m = memos.get(ctx);
-  if (m === undefined) return;
-  markDirty(m, watchId, d.object);
-  if (d.old !== undefined && d.old !== d.object) markDirty(m, watchId, d.old);
+  const dirty = changed.get(ctx);
+  if (dirty === undefined) return;
+  markDirty(dirty, watchId, d.object);
+  if (d.old !== undefined && d.old !== d.object) markDirty(dirty, watchId, d.old);
 }
 
-function markDirty(m: RulesMemo, watchId: number, o: any): void {
+function markDirty(dirty: Set<string>, watchId: number, o: any): void {
   const ns = o.metadata?.namespace ?? "default";
-  if (watchId === SERVICES) m.dirty.add(`${ns}/${o.metadata?.name}`);
-  else if (watchId === SLICES) m.dirty.add(`${ns}/${o.metadata?.labels?.[SERVICE_NAME_LABEL]}`);
+  if (watchId === SERVICES) dirty.add(`${ns}/${o.metadata?.name}`);
+  else if (watchId === SLICES) dirty.add(`${ns}/${o.metadata?.labels?.[SERVICE_NAME_LABEL]}`);
 }
 
 export const kubeProxyMachine = setup({
@@ -201,13 +234,13 @@ export const kubeProxyMachine = setup({
   },
 }).createMachine({
   id: "kube-proxy",
-  description: "Services and EndpointSlices to this node's load-balancing rules.",
-  context: ({ input }) => ({ client: newClient(input.token), nodeName: input.nodeName, rules: [], syncPending: false, draws: seedFor(0, `${input.token}/draws`), held: [] }),
+  description: "Services and EndpointSlices to every node's load-balancing rules.",
+  context: ({ input }) => ({ client: newClient(input.token), programmed: new Map(), syncPending: false, seed: input.seed, draws: {}, held: [] }),
   initial: "waitingForCacheSync",
   entry: "startInformers",
   on: {
     Relist: { actions: "relist" },
-    Connect: { actions: "forwardConnection", description: "DNAT a Service address to a backend (or REJECT), route to the backend's node" },
+    Connect: { actions: "forwardConnection", description: "on the sending pod's node: DNAT a Service address to a backend (or REJECT), route to the backend's node" },
   },
   states: {
     waitingForCacheSync: {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createActor } from "xstate";
-import { kubeProxyMachine, MIN_SYNC_PERIOD_MS, PROXY_LABEL_SELECTOR, SERVICES, SLICES, type KubeProxyContext } from "./kube-proxy.machine.js";
+import { kubeProxyMachine, MIN_SYNC_PERIOD_MS, PROXY_LABEL_SELECTOR, SERVICES, SLICES, rulesFor, type KubeProxyContext } from "./kube-proxy.machine.js";
 import { proxyRules } from "./kube-proxy.logic.js";
 import { replay, serializeBy, covered, modelFor } from "../../test/support/model.js";
 
@@ -39,12 +39,13 @@ const stores = (client: any) =>
   [...client.informers.values()].map((inf: any) => [inf.watchId, inf.synced, [...inf.store.values()].map((o: any) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort()]);
 const storeItems = (client: any, watchId: number): any[] => [...(client.informers.get(watchId)?.store.values() ?? [])];
 
-const input = { token: "kube-proxy-token", nodeName: "node-1" };
-const abstract = (ctx: KubeProxyContext) => ({ stores: stores(ctx.client), pending: ctx.syncPending, rules: ctx.rules });
+const input = { token: "kube-proxy-token", seed: 1 };
+const nodeName = "node-1";
+const abstract = (ctx: KubeProxyContext) => ({ stores: stores(ctx.client), pending: ctx.syncPending, rules: rulesFor(ctx, nodeName) });
 /** Informer traffic, and the sync timer once one is pending (its time a little later each run). */
 const nextEvents = (ctx: KubeProxyContext) => [
   ...realistic(ctx.client),
-  ...(ctx.syncPending ? [{ type: "SyncProxyRules", from: "kube-proxy/node-1", now: 5_500 }] : []),
+  ...(ctx.syncPending ? [{ type: "SyncProxyRules", from: "kube-proxy", now: 5_500 }] : []),
 ];
 
 describe("kube-proxy machine paths (model-based)", () => {
@@ -64,7 +65,7 @@ describe("kube-proxy machine paths (model-based)", () => {
         if (ev.type === "SyncProxyRules") {
           syncs++;
           lastSyncAt = ev.now;
-          expect(ctx.rules).toEqual(proxyRules(storeItems(ctx.client, SERVICES), storeItems(ctx.client, SLICES), input.nodeName));
+          expect(rulesFor(ctx, nodeName)).toEqual(proxyRules(storeItems(ctx.client, SERVICES), storeItems(ctx.client, SLICES), nodeName));
           expect(ctx.syncPending).toBe(false);
         } else if (ev.type !== "xstate.init") {
           const wasProgramming = tracked.value === "programming";
@@ -75,7 +76,7 @@ describe("kube-proxy machine paths (model-based)", () => {
           } else expect(timers).toEqual([]);
           tracked.value = nowProgramming ? "programming" : "waitingForCacheSync";
         }
-        if (tracked.value === "waitingForCacheSync") expect(ctx.rules).toEqual([]);
+        if (tracked.value === "waitingForCacheSync") expect(rulesFor(ctx, nodeName)).toEqual([]);
         pendingBefore = ctx.syncPending;
       });
     }

@@ -6,6 +6,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import type { Violation } from "./core.js";
+import { rulesFor } from "../../machines/kube-proxy/kube-proxy.machine.js";
 
 export const deletionInvariant = "deletionReversesCreation";
 
@@ -44,8 +45,11 @@ export function footprint(rt: Runtime): Record<string, Record<string, string>> {
     else if (a.startsWith("cri/")) {
       parts.cri![`${a} sandboxes`] = JSON.stringify([...ctx.sandboxes.values()].map((s: any) => `${s.podNamespace}/${s.podName} ${s.state}`));
       parts.cri![`${a} containers`] = JSON.stringify([...ctx.containers.values()].map((c: any) => `${c.name} ${c.state}`));
-    } else if (a.startsWith("kube-proxy/")) parts.proxy![a] = JSON.stringify(ctx.rules ?? []);
+    }
   }
+  // kube-proxy's rules as each node has them programmed (one actor holds every node's).
+  const proxy = rt.snapshot("kube-proxy")?.context;
+  if (proxy) for (const a of rt.addresses()) if (a.startsWith("cri/")) parts.proxy![`kube-proxy/${a.slice(4)}`] = JSON.stringify(rulesFor(proxy, a.slice(4)));
   return parts;
 }
 
