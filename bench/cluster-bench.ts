@@ -44,7 +44,12 @@ export async function runClusterBench(nodes: number, pods: number, opts: { seed?
   const rt = cluster.runtime;
   const delivered0 = rt.delivered;
   const sim0 = rt.now;
-  await cluster.apply(benchManifests(pods));
+  // Applied a few objects at a time only to show progress: apply sends them one by one anyway.
+  const manifests = benchManifests(pods);
+  for (let i = 0; i < manifests.length; i += 10) {
+    await cluster.apply(manifests.slice(i, i + 10));
+    progress.update(`applying ${Math.min(i + 10, manifests.length)}/${manifests.length} objects, ${rt.delivered - delivered0} messages`);
+  }
   const applySeconds = (performance.now() - t0) / 1000;
   // Check the cache about once per P deliveries: the O(P) count then costs O(1) per message.
   const every = Math.max(2_000, pods);

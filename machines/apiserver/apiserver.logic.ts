@@ -19,6 +19,7 @@ import * as S from "./status.js";
 import { mutate } from "./admission/index.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
+import { shareUnchanged } from "../common/share.js";
 
 export type Request = ApiRequest & Stamp;
 
@@ -675,7 +676,8 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): void {
   if (cur.op === "delete") success.push({ type: "delete", key });
   else {
     const { resourceVersion: _, ...meta } = cur.obj.metadata;
-    const value = { ...cur.obj, metadata: meta };
+    // What did not change is kept from the stored version: history holds the change, not a copy.
+    const value = shareUnchanged({ ...cur.obj, metadata: meta }, cur.old);
     const lease = cur.r?.kind === "Event" && !cur.old ? ctx.eventLease?.id : undefined;
     success.push(lease !== undefined ? { type: "put", key, value, lease } : { type: "put", key, value });
   }

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { shareUnchanged } from "./share.js";
+
+const pod = () => ({
+  metadata: { name: "web", labels: { app: "web" }, resourceVersion: "7" },
+  spec: { containers: [{ name: "nginx", image: "nginx", ports: [{ containerPort: 80 }] }], nodeName: "node-1" },
+  status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "True" }] },
+});
+
+describe("shareUnchanged", () => {
+  it("keeps the previous version's subtrees where a status update left them unchanged", () => {
+    const prev = pod();
+    const next = pod();
+    next.status.phase = "Running";
+    delete (next.metadata as any).resourceVersion;
+    const out = shareUnchanged(next, prev);
+    expect(out).toBe(next);
+    expect(out.spec).toBe(prev.spec);
+    expect(out.metadata.labels).toBe(prev.metadata.labels);
+    expect(out.status.conditions).toBe(prev.status.conditions);
+    expect(out.status).not.toBe(prev.status);
+    expect(out.metadata).not.toBe(prev.metadata);
+    expect(out).toEqual({ ...pod(), metadata: { name: "web", labels: { app: "web" } }, status: { ...pod().status, phase: "Running" } });
+  });
+
+  it("returns the previous version itself when nothing changed", () => {
+    const prev = pod();
+    expect(shareUnchanged(pod(), prev)).toBe(prev);
+  });
+
+  it("does not share an object whose keys come in another order, since JSON output would change", () => {
+    const prev = { spec: { a: 1, b: 2 } };
+    const next = { spec: { b: 2, a: 1 } };
+    const out = shareUnchanged(next, prev);
+    expect(out.spec).toBe(next.spec);
+    expect(JSON.stringify(out)).toBe('{"spec":{"b":2,"a":1}}');
+  });
+
+  it("shares equal array elements but not an array that grew", () => {
+    const prev = { items: [{ x: 1 }, { y: 2 }] };
+    const next = { items: [{ x: 1 }, { y: 2 }, { z: 3 }] };
+    const out = shareUnchanged(next, prev);
+    expect(out.items).not.toBe(prev.items);
+    expect(out.items[0]).toBe(prev.items[0]);
+    expect(out.items[1]).toBe(prev.items[1]);
+    expect(out.items).toHaveLength(3);
+  });
+
+  it("leaves a frozen next untouched, and a missing previous version changes nothing", () => {
+    const prev = { spec: { a: { deep: 1 } }, n: 1 };
+    const next = Object.freeze({ spec: { a: { deep: 1 } }, n: 2 });
+    const out = shareUnchanged(next, prev);
+    expect(out).toBe(next);
+    expect(out.spec).not.toBe(prev.spec);
+    expect(out.spec.a).toBe(prev.spec.a);
+    const fresh = pod();
+    expect(shareUnchanged(fresh, undefined)).toBe(fresh);
+  });
+});

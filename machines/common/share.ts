@@ -1,0 +1,53 @@
+// Structural sharing between versions of a stored object: a write keeps the previous version's
+// subtrees wherever they are unchanged, so etcd's history and the watch cache hold what changed,
+// not a full copy per revision (a kubelet status update shares the whole spec). Stored versions are
+// never mutated, so sharing them is safe; key order is part of "unchanged", as JSON output shows it.
+
+/**
+ * Returns `next` with every subtree equal to the one at the same path in `prev` replaced by prev's
+ * (prev itself when all of next equals it). Only `next`'s own unfrozen objects are rewritten.
+ */
+export function shareUnchanged<T>(next: T, prev: unknown): T {
+  return (same(next, prev) ? prev : next) as T;
+}
+
+// True when a and b are equal (keys in the same order); on the way, rewrites next's unequal
+// containers to point at prev's equal children.
+function same(next: any, prev: any): boolean {
+  if (next === prev) return true;
+  if (typeof next !== "object" || typeof prev !== "object" || next === null || prev === null) return false;
+  const isArray = Array.isArray(next);
+  if (isArray !== Array.isArray(prev) || !plain(next) || !plain(prev)) return false;
+  const writable = !Object.isFrozen(next);
+  let all = true;
+  if (isArray) {
+    if (next.length !== prev.length) all = false;
+    const n = Math.min(next.length, prev.length);
+    for (let i = 0; i < n; i++) {
+      if (same(next[i], prev[i])) {
+        if (writable && next[i] !== prev[i]) next[i] = prev[i];
+      } else all = false;
+    }
+    return all;
+  }
+  const nk = Object.keys(next);
+  const pk = Object.keys(prev);
+  if (nk.length !== pk.length) all = false;
+  for (let i = 0; i < nk.length; i++) {
+    const k = nk[i]!;
+    if (all && pk[i] !== k) all = false;
+    if (!Object.prototype.hasOwnProperty.call(prev, k)) {
+      all = false;
+      continue;
+    }
+    if (same(next[k], prev[k])) {
+      if (writable && next[k] !== prev[k]) next[k] = prev[k];
+    } else all = false;
+  }
+  return all;
+}
+
+function plain(v: object): boolean {
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === Array.prototype || p === null;
+}
