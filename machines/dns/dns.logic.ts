@@ -78,35 +78,40 @@ export function srvWeight(n: number): number {
 /** Every record the kubernetes plugin serves for these Services (pod A records are synthesised at query time). */
 export function dnsRecords(services: Service[], slices: EndpointSlice[], domain = CLUSTER_DOMAIN): DNSZone {
   const zone: DNSZone = { domain, records: {} };
-  for (const svc of services) {
-    const svcName = `${svc.metadata?.name ?? ""}.${svc.metadata?.namespace ?? "default"}.svc.${domain}`;
-    if (svc.spec?.type === "ExternalName") {
-      if (svc.spec.externalName) add(zone, { name: svcName, type: "CNAME", value: svc.spec.externalName, ttl: DEFAULT_TTL });
-      continue;
-    }
-    const headless = svc.spec?.clusterIP === "None";
-    if (!headless) {
-      if (!svc.spec?.clusterIP) continue;
-      add(zone, { name: svcName, type: "A", value: svc.spec.clusterIP, ttl: DEFAULT_TTL });
-      for (const p of svc.spec.ports ?? []) {
-        if (!p.name) continue;
-        const srvName = `_${p.name}._${(p.protocol ?? "TCP").toLowerCase()}.${svcName}`;
-        add(zone, { name: srvName, type: "SRV", value: svcName, ttl: DEFAULT_TTL, srv: { priority: 0, weight: srvWeight(1), port: p.port } });
-      }
-      continue;
-    }
-    const { eps, ports } = readyEndpoints(svc, slices);
-    for (const ep of eps) {
-      add(zone, { name: svcName, type: "A", value: ep.ip, ttl: DEFAULT_TTL });
-      add(zone, { name: `${endpointHostname(ep.hostname, ep.ip)}.${svcName}`, type: "A", value: ep.ip, ttl: DEFAULT_TTL });
-    }
-    for (const p of ports) {
+  for (const svc of services) for (const rs of Object.values(serviceRecords(svc, slices, domain).records)) for (const r of rs) add(zone, r);
+  return zone;
+}
+
+/** The records of one Service (its names are its own: no other Service's record shares them). */
+export function serviceRecords(svc: Service, slices: EndpointSlice[], domain = CLUSTER_DOMAIN): DNSZone {
+  const zone: DNSZone = { domain, records: {} };
+  const svcName = `${svc.metadata?.name ?? ""}.${svc.metadata?.namespace ?? "default"}.svc.${domain}`;
+  if (svc.spec?.type === "ExternalName") {
+    if (svc.spec.externalName) add(zone, { name: svcName, type: "CNAME", value: svc.spec.externalName, ttl: DEFAULT_TTL });
+    return zone;
+  }
+  const headless = svc.spec?.clusterIP === "None";
+  if (!headless) {
+    if (!svc.spec?.clusterIP) return zone;
+    add(zone, { name: svcName, type: "A", value: svc.spec.clusterIP, ttl: DEFAULT_TTL });
+    for (const p of svc.spec.ports ?? []) {
       if (!p.name) continue;
-      const srvName = `_${p.name}._${p.protocol.toLowerCase()}.${svcName}`;
-      for (const ep of eps) {
-        const target = `${endpointHostname(ep.hostname, ep.ip)}.${svcName}`;
-        add(zone, { name: srvName, type: "SRV", value: target, ttl: DEFAULT_TTL, srv: { priority: 0, weight: srvWeight(eps.length), port: p.port } });
-      }
+      const srvName = `_${p.name}._${(p.protocol ?? "TCP").toLowerCase()}.${svcName}`;
+      add(zone, { name: srvName, type: "SRV", value: svcName, ttl: DEFAULT_TTL, srv: { priority: 0, weight: srvWeight(1), port: p.port } });
+    }
+    return zone;
+  }
+  const { eps, ports } = readyEndpoints(svc, slices);
+  for (const ep of eps) {
+    add(zone, { name: svcName, type: "A", value: ep.ip, ttl: DEFAULT_TTL });
+    add(zone, { name: `${endpointHostname(ep.hostname, ep.ip)}.${svcName}`, type: "A", value: ep.ip, ttl: DEFAULT_TTL });
+  }
+  for (const p of ports) {
+    if (!p.name) continue;
+    const srvName = `_${p.name}._${p.protocol.toLowerCase()}.${svcName}`;
+    for (const ep of eps) {
+      const target = `${endpointHostname(ep.hostname, ep.ip)}.${svcName}`;
+      add(zone, { name: srvName, type: "SRV", value: target, ttl: DEFAULT_TTL, srv: { priority: 0, weight: srvWeight(eps.length), port: p.port } });
     }
   }
   return zone;

@@ -7,10 +7,10 @@ import { stepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { newClient, startInformer, type ClientState } from "../common/client.js";
+import { newClient, startInformer, storeSelect, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
-import { CLUSTER_DOMAIN, dnsRecords, resolveName, type DNSZone } from "./dns.logic.js";
+import { CLUSTER_DOMAIN, resolveName, serviceRecords, type DNSZone } from "./dns.logic.js";
 
 export const SERVICES = 1;
 export const SLICES = 2;
@@ -45,12 +45,59 @@ export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, 
   fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses, ...(addresses.length > 0 && a.rcode === "NOERROR" ? { fqdn: a.queried } : {}) });
 }
 
-/** Rebuilds the zone from the caches. */
+/**
+ * Brings the zone in line with the caches: the records of every Service a delta touched since the
+ * last update are replaced, so an event costs one Service, not all of them.
+ */
 export function rebuildZone(ctx: DnsContext): void {
-  const services = [...(ctx.client.informers.get(SERVICES)?.store.values() ?? [])] as Service[];
-  const slices = [...(ctx.client.informers.get(SLICES)?.store.values() ?? [])] as EndpointSlice[];
-  ctx.zone = dnsRecords(services, slices, ctx.zone.domain);
+  const services = ctx.client.informers.get(SERVICES)?.store;
+  let t = tracked.get(ctx);
+  if (t === undefined) {
+    t = { dirty: new Set(), owned: new Map() };
+    tracked.set(ctx, t);
+    ctx.zone = { domain: ctx.zone.domain, records: {} };
+    for (const svc of (services?.values() ?? []) as Iterable<Service>) putService(ctx, t, svc);
+    return;
+  }
+  for (const key of t.dirty) {
+    for (const name of t.owned.get(key) ?? []) delete ctx.zone.records[name];
+    t.owned.delete(key);
+    const svc = services?.get(key) as Service | undefined;
+    if (svc !== undefined) putService(ctx, t, svc);
+  }
+  t.dirty.clear();
 }
+
+function putService(ctx: DnsContext, t: Tracked, svc: Service): void {
+  const ns = svc.metadata?.namespace ?? "default";
+  const inf = ctx.client.informers.get(SLICES);
+  const own = (inf ? storeSelect(inf, ns, { [SERVICE_NAME_LABEL]: svc.metadata?.name ?? "" }) : []) as EndpointSlice[];
+  const records = serviceRecords(svc, own, ctx.zone.domain).records;
+  const names = Object.keys(records);
+  for (const n of names) ctx.zone.records[n] = records[n]!;
+  t.owned.set(`${ns}/${svc.metadata?.name}`, names);
+}
+
+// Which Services changed since the zone was last brought up to date, and the record names each
+// owns. Kept outside the context (keyed by it) so hashes and copies do not see it: a copy has
+// none and rebuilds the whole zone once.
+interface Tracked {
+  dirty: Set<string>;
+  owned: Map<string, string[]>;
+}
+const tracked = new WeakMap<DnsContext, Tracked>();
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+/** Notes which Service an informer delta (a watch event, or a difference a re-list found) concerns. */
+export function noteDelta(ctx: DnsContext, watchId: number, d: InformerDelta): void {
+  const t = tracked.get(ctx);
+  if (t === undefined) return;
+  for (const o of d.old !== undefined && d.old !== d.object ? [d.object, d.old] : [d.object]) {
+    const ns = (o as any).metadata?.namespace ?? "default";
+    t.dirty.add(`${ns}/${watchId === SERVICES ? (o as any).metadata?.name : (o as any).metadata?.labels?.[SERVICE_NAME_LABEL]}`);
+  }
+}
+
 
 export const dnsMachine = setup({
   types: {
@@ -63,8 +110,8 @@ export const dnsMachine = setup({
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
-    handleResponse: step((c, e, fx) => dispatchResponse(c.client, e, fx, () => undefined, () => undefined)),
-    handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, () => undefined)),
+    handleResponse: step((c, e, fx) => dispatchResponse(c.client, e, fx, (w, d) => noteDelta(c, w, d), () => undefined)),
+    handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, (w, d) => noteDelta(c, w, d))),
     rebuildZone: ({ context }) => rebuildZone(context),
     relist: step((c, e, fx) => relistInformer(c.client, fx, e.watchId)),
     answerQuery: step((c, e, fx) => answerQuery(c, e, e.from, fx)),
