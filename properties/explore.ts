@@ -15,6 +15,7 @@ import { worldOf } from "./invariants/index.js";
 import { exampleObjects, randomObject } from "./run.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
 import { Rng } from "../machines/common/prng.js";
+import { isDeepFrozen } from "../machines/common/equal.js";
 
 export interface ExploreOptions {
   scenario: string;
@@ -57,19 +58,255 @@ function actorText(s: any): string {
 // Per-actor hashes of frozen (copy-on-write) snapshots: a fork shares them, so each is hashed once.
 const frozenHashes = new WeakMap<object, number>();
 
-/** The hash of stateKey(rt), hashing only the actors that ran since the fork they came from. */
+/** The hash of stateKey(rt) (same states equal, same states apart), hashing only the actors that ran since the fork they came from. */
 export function stateHash(rt: Runtime): number {
-  let h = hashKey(String(rt.now) + "\u0000" + rt.readyKeys().join(","));
+  return hashState(rt, undefined);
+}
+
+/** stateHash; the hashes of actors that have no frozen snapshot yet go to `live`, to be remembered once frozen. */
+function hashState(rt: Runtime, live: Array<[string, number]> | undefined): number {
+  let ha = SEED_A;
+  let hb = SEED_B;
+  const add = (x: number): void => {
+    const hi = Math.floor(x / 0x200000) | 0;
+    const lo = x % 0x200000;
+    ha = mixA(mixA(ha, hi), lo);
+    hb = mixB(mixB(hb, hi), lo);
+  };
+  add(hashKey(String(rt.now) + "\u0000" + rt.readyKeys().join(",")));
   for (const a of rt.addresses().sort()) {
     const frozen = rt.frozenSnapshot(a);
     let x = frozen ? frozenHashes.get(frozen) : undefined;
     if (x === undefined) {
-      x = hashKey(a + "\u0000" + actorText(rt.snapshot(a)));
+      x = actorHash(a, rt.snapshot(a));
       if (frozen) frozenHashes.set(frozen, x);
+      else live?.push([a, x]);
     }
-    h = (Math.imul(h % 0x7fffffff ^ (x % 0x7fffffff), 0x01000193) >>> 0) * 0x200000 + (x & 0x1fffff);
+    // Both lanes of every actor's hash go into both lanes of the state's: all 53 bits count.
+    add(x);
   }
-  return h;
+  return (fmix(ha) >>> 0) * 0x200000 + ((fmix(hb) >>> 0) & 0x1fffff);
+}
+
+/** Freezes a new state's live actors (as its forks will) and keeps their hashes, so no fork hashes them again. */
+function rememberLive(rt: Runtime, live: Array<[string, number]>): void {
+  rt.freeze();
+  for (const [a, x] of live) {
+    const frozen = rt.frozenSnapshot(a);
+    if (frozen) frozenHashes.set(frozen, x);
+  }
+}
+
+/** A 53-bit hash of an actor's address, state value and context that is equal exactly when actorText is (up to collisions). */
+function actorHash(address: string, s: any): number {
+  hashValue(address);
+  let a = mixA(SEED_A, HA);
+  let b = mixB(SEED_B, HB);
+  hashValue(s.value);
+  a = mixA(a, HA);
+  b = mixB(b, HB);
+  hashValue(s.context);
+  a = fmix(mixA(a, HA));
+  b = fmix(mixB(b, HB));
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+// A structural hash of a value as JSON.stringify(v, replacer) sees it (Maps as {m: entries}, Sets as
+// {s: values}, undefined keys dropped, key order kept), computed bottom-up so that a deeply frozen
+// object, which forks share by reference, is hashed once. The two 32-bit lanes of the last value hashed
+// are left in HA and HB (a pair without an allocation).
+let HA = 0;
+let HB = 0;
+const SEED_A = 0x9747b28c;
+const SEED_B = 0x5bd1e995;
+const T_NULL = 1, T_TRUE = 2, T_FALSE = 3, T_INT = 4, T_NUM = 5, T_STR = 6, T_ARR = 7, T_OBJ = 8;
+const objectHashes = new WeakMap<object, number>();
+const stringHashes = new Map<string, number>();
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function hashValue(v: unknown): void {
+  switch (typeof v) {
+    case "string":
+      return hashString(v);
+    case "number":
+      return hashNumber(v);
+    case "boolean":
+      HA = HB = v ? T_TRUE : T_FALSE;
+      return;
+    case "object":
+      if (v === null) {
+        HA = HB = T_NULL;
+        return;
+      }
+      return hashObject(v);
+    default:
+      // undefined, functions and symbols: what JSON writes for them in an array
+      HA = HB = T_NULL;
+  }
+}
+
+function hashString(s: string): void {
+  const long = s.length > 12;
+  if (long) {
+    const x = stringHashes.get(s);
+    if (x !== undefined) return unpack(x);
+  }
+  let a = SEED_A ^ T_STR ^ s.length;
+  let b = SEED_B ^ T_STR ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  HA = fmix(a);
+  HB = fmix(b ^ 0x2545f491) & 0x1fffff;
+  if (long) {
+    if (stringHashes.size > 100_000) stringHashes.clear();
+    stringHashes.set(s, pack());
+  }
+}
+
+function hashNumber(n: number): void {
+  if ((n | 0) === n) {
+    HA = fmix(mixA(T_INT, n));
+    HB = fmix(mixB(T_INT, n)) & 0x1fffff;
+  } else if (!Number.isFinite(n)) {
+    HA = HB = T_NULL;
+  } else {
+    f64[0] = n;
+    HA = fmix(mixA(mixA(T_NUM, u32[0]!), u32[1]!));
+    HB = fmix(mixB(mixB(T_NUM, u32[0]!), u32[1]!)) & 0x1fffff;
+  }
+}
+
+function hashObject(o: object): void {
+  // Only a frozen object can have a remembered hash: skip the lookup for the mutable ones.
+  const frozen = Object.isFrozen(o);
+  if (frozen) {
+    const known = objectHashes.get(o);
+    if (known !== undefined) return unpack(known);
+  }
+  const proto = Object.getPrototypeOf(o);
+  if (proto === Object.prototype) hashPlain(o as Record<string, unknown>, false);
+  else if (proto === Array.prototype) hashArray(o as unknown[]);
+  else if (o instanceof Map) return hashMapAsJson(o);
+  else if (o instanceof Set) return hashSetAsJson(o);
+  else if (typeof (o as { toJSON?: unknown }).toJSON === "function") return hashValue((o as { toJSON: () => unknown }).toJSON());
+  else hashPlain(o as Record<string, unknown>, true);
+  if (frozen && isDeepFrozen(o)) objectHashes.set(o, pack());
+}
+
+function hashArray(xs: readonly unknown[]): void {
+  let a = SEED_A ^ T_ARR;
+  let b = SEED_B ^ T_ARR;
+  for (let i = 0; i < xs.length; i++) {
+    hashValue(xs[i]);
+    a = mixA(a, HA);
+    b = mixB(b, HB);
+  }
+  endComposite(a, b, xs.length);
+}
+
+/** An object's own enumerable keys, in order; a plain object (inherited is false) has no others for `for in` to find. */
+function hashPlain(o: Record<string, unknown>, inherited: boolean): void {
+  let a = SEED_A ^ T_OBJ;
+  let b = SEED_B ^ T_OBJ;
+  let n = 0;
+  for (const k in o) {
+    if (inherited && !Object.hasOwn(o, k)) continue;
+    const v = o[k];
+    if (v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+    n++;
+    hashString(k);
+    a = mixA(a, HA);
+    b = mixB(b, HB);
+    hashValue(v);
+    a = mixA(a, HA);
+    b = mixB(b, HB);
+  }
+  endComposite(a, b, n);
+}
+
+/** A Map hashes as the object {m: [[key, value], ...]} the state key's replacer writes for it. */
+function hashMapAsJson(m: Map<unknown, unknown>): void {
+  let a = SEED_A ^ T_ARR;
+  let b = SEED_B ^ T_ARR;
+  for (const [k, v] of m) {
+    hashValue(k);
+    let pa = mixA(SEED_A ^ T_ARR, HA);
+    let pb = mixB(SEED_B ^ T_ARR, HB);
+    hashValue(v);
+    pa = mixA(pa, HA);
+    pb = mixB(pb, HB);
+    endComposite(pa, pb, 2);
+    a = mixA(a, HA);
+    b = mixB(b, HB);
+  }
+  endComposite(a, b, m.size);
+  wrapInObject("m");
+}
+
+/** A Set hashes as the object {s: [value, ...]}. */
+function hashSetAsJson(s: Set<unknown>): void {
+  let a = SEED_A ^ T_ARR;
+  let b = SEED_B ^ T_ARR;
+  for (const v of s) {
+    hashValue(v);
+    a = mixA(a, HA);
+    b = mixB(b, HB);
+  }
+  endComposite(a, b, s.size);
+  wrapInObject("s");
+}
+
+/** The hash of {key: value} given the value's hash in HA/HB, as hashPlain computes it. */
+function wrapInObject(key: string): void {
+  const va = HA;
+  const vb = HB;
+  hashString(key);
+  const a = mixA(mixA(SEED_A ^ T_OBJ, HA), va);
+  const b = mixB(mixB(SEED_B ^ T_OBJ, HB), vb);
+  endComposite(a, b, 1);
+}
+
+function endComposite(a: number, b: number, n: number): void {
+  HA = fmix(a ^ n);
+  HB = fmix(b ^ Math.imul(n, 0x27d4eb2d)) & 0x1fffff;
+}
+
+function pack(): number {
+  return (HA >>> 0) * 0x200000 + HB;
+}
+
+function unpack(x: number): void {
+  HA = Math.floor(x / 0x200000) | 0;
+  HB = x % 0x200000;
+}
+
+// murmur3's block step, one per lane (different constants), and its finalizer.
+function mixA(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function mixB(h: number, k: number): number {
+  k = Math.imul(k, 0x85ebca6b);
+  k = (k << 13) | (k >>> 19);
+  h ^= Math.imul(k, 0xc2b2ae35);
+  h = (h << 17) | (h >>> 15);
+  return (Math.imul(h, 9) + 0x52dce729) | 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
 }
 
 function replacer(_k: string, v: unknown): unknown {
@@ -187,12 +424,14 @@ export function explore(opts: ExploreOptions, progress?: (r: ExploreReport) => v
           report.ms = performance.now() - started;
           return report;
         }
-        const h = stateHash(s.rt);
+        const live: Array<[string, number]> = [];
+        const h = hashState(s.rt, live);
         if (seen.has(h)) {
           s.rt.stopAll();
           continue;
         }
         seen.add(h);
+        rememberLive(s.rt, live);
         report.states++;
         next.push(child);
         if (report.states >= opts.maxStates) {

@@ -7,6 +7,7 @@ import type { Address, Effects, TimerRequest } from "../machines/messages.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
 import { MinHeap } from "./heap.js";
 import { summarize } from "./summary.js";
+import { isDeepFrozen } from "../machines/common/equal.js";
 import type { TraceEntry } from "./docs/trace-types.js";
 
 interface Channel {
@@ -197,17 +198,23 @@ export class Runtime {
     return e.ref ? e.ref.getSnapshot() : e.frozen;
   }
 
-  /** The shared, never-mutated snapshot of an actor a fork has not run yet (undefined once it has run): lets callers cache per-actor work across forks. */
+  /** The shared, never-mutated snapshot of an actor as it is now, if one exists (a fork's actor not run yet, or one frozen by fork() or freeze() and not run since): lets callers cache per-actor work across forks. */
   frozenSnapshot(address: Address): any {
     const e = this.actors.get(address);
-    return e && !e.ref ? e.frozen : undefined;
+    if (!e) return undefined;
+    return e.ref ? e.frozenCache : e.frozen;
+  }
+
+  /** Makes now the frozen copies of live actors that fork() would make, so frozenSnapshot() names them. */
+  freeze(): void {
+    for (const e of this.actors.values()) if (e.ref && e.frozenCache === undefined) e.frozenCache = persisted(e);
   }
 
   /** The live actor of an entry, created from its frozen snapshot on first use. */
   private live(e: ActorEntry): AnyActorRef {
     e.frozenCache = undefined;
     if (e.ref) return e.ref;
-    const ref = createActor(e.machine, { input: e.input, id: e.address, snapshot: deepCopy(e.frozen, new Map()) as any });
+    const ref = restored(e);
     ref.on("effects", (fx: Effects) => this.perform(e.address, fx));
     ref.subscribe({ error: (err: unknown) => this.fail(new Error(`actor ${e.address} failed: ${(err as Error)?.stack ?? err}`)) });
     e.ref = ref;
@@ -533,7 +540,7 @@ export class Runtime {
     // Copy-on-write: the copy holds frozen snapshots and creates an actor only when it first runs,
     // so a branch that delivers one message copies one context, not all of them.
     for (const e of this.actors.values()) {
-      if (e.ref && e.frozenCache === undefined) e.frozenCache = deepCopy((e.ref as any).getPersistedSnapshot(), new Map());
+      if (e.ref && e.frozenCache === undefined) e.frozenCache = persisted(e);
       rt.actors.set(e.address, { address: e.address, machine: e.machine, input: e.input, ref: undefined, lastValue: e.lastValue, frozen: e.ref ? e.frozenCache : e.frozen });
     }
     // Ready channels first, in the same order, so chooser indexes mean the same in the copy.
@@ -564,9 +571,32 @@ export class Runtime {
   }
 }
 
-/** A deep copy that keeps shared references shared and class instances (an Rng) in their class. */
+// XState's persist and restore walk the whole context (to find and re-link child actors), frozen
+// stored objects included; our machines spawn no children, so only an empty context goes through them.
+const emptyContext = Object.freeze({});
+
+/** A frozen copy of a live actor's persisted snapshot: the context deep-copied, stored objects shared. */
+function persisted(e: ActorEntry): any {
+  const ref = e.ref!;
+  const snap = ref.getSnapshot();
+  if (Object.keys(snap.children ?? {}).length > 0) return deepCopy((ref as any).getPersistedSnapshot(), new Map());
+  const p = e.machine.getPersistedSnapshot({ ...snap, context: emptyContext } as any) as any;
+  return { ...p, context: deepCopy(snap.context, new Map()) };
+}
+
+/** An actor created from a frozen snapshot, on a deep copy of its context. */
+function restored(e: ActorEntry): AnyActorRef {
+  const { context, ...rest } = e.frozen;
+  if (Object.keys(rest.children ?? {}).length > 0) return createActor(e.machine, { input: e.input, id: e.address, snapshot: deepCopy(e.frozen, new Map()) as any });
+  const ref = createActor(e.machine, { input: e.input, id: e.address, snapshot: { ...rest, context: emptyContext } as any });
+  // Before start() nothing has read the placeholder; the actor runs on its own copy of the context.
+  (ref.getSnapshot() as any).context = deepCopy(context, new Map());
+  return ref;
+}
+
+/** A deep copy that keeps shared references shared and class instances (an Rng) in their class; deeply frozen values (stored objects) are shared, not copied. */
 function deepCopy(v: unknown, memo: Map<object, unknown>): unknown {
-  if (typeof v !== "object" || v === null) return v;
+  if (typeof v !== "object" || v === null || isDeepFrozen(v)) return v;
   const seen = memo.get(v);
   if (seen !== undefined) return seen;
   if (Array.isArray(v)) {

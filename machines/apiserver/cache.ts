@@ -6,6 +6,7 @@ import type { Fx } from "../common/effects.js";
 import type { WatchEventType, WatchedEvent } from "../messages.js";
 import { resourceForKind, type ResourceInfo } from "./resources.js";
 import { matchesFieldSelector, matchesRequirements } from "../common/labels.js";
+import { deepFreeze } from "../common/equal.js";
 
 export interface ClientWatch {
   client: string;
@@ -77,9 +78,15 @@ function indexPod(c: WatchCache, key: string, obj: any, add: boolean): void {
   } else s?.delete(key);
 }
 
+// What the cache holds and sends is frozen (etcd froze the rest of it): watchers share it by reference,
+// and so can the model checker's forks.
+function stored(value: any, revision: number): any {
+  return deepFreeze(withResourceVersion(value, revision));
+}
+
 /** Puts an object straight into the cache (start-up list). */
 export function loadObject(c: WatchCache, key: string, value: any, modRevision: number): void {
-  const obj = withResourceVersion(value, modRevision);
+  const obj = stored(value, modRevision);
   c.objects.set(key, obj);
   kindMap(c, obj.kind).set(key, obj);
   if (obj.kind === "Pod") indexPod(c, key, obj, true);
@@ -92,7 +99,7 @@ export function applyEtcdEvents(c: WatchCache, events: WatchedEvent[], fx: Fx): 
     const prev = c.objects.get(key);
     let obj: any;
     if (e.type === "PUT") {
-      obj = withResourceVersion(e.kv.value, e.kv.modRevision);
+      obj = stored(e.kv.value, e.kv.modRevision);
       c.objects.set(key, obj);
       kindMap(c, obj.kind).set(key, obj);
       if (obj.kind === "Pod") {
@@ -106,7 +113,7 @@ export function applyEtcdEvents(c: WatchCache, events: WatchedEvent[], fx: Fx): 
       if (prev.kind === "Pod") indexPod(c, key, prev, false);
     }
     c.revision = e.kv.modRevision;
-    const entry: HistoryEntry = { revision: e.kv.modRevision, kind: (obj ?? prev).kind, obj, prev };
+    const entry: HistoryEntry = Object.freeze({ revision: e.kv.modRevision, kind: (obj ?? prev).kind, obj, prev });
     pushHistory(c, entry);
     fanOut(c, entry, fx);
   }
@@ -164,7 +171,7 @@ export function eventFor(w: ClientWatch, h: HistoryEntry): { eventType: WatchEve
   if (is) return { eventType: "ADDED", object: h.obj };
   if (was) {
     // a deleted object is sent with the revision of its deletion
-    const last = h.obj ?? withResourceVersion(h.prev, h.revision);
+    const last = h.obj ?? stored(h.prev, h.revision);
     return { eventType: "DELETED", object: last };
   }
   return undefined;
@@ -231,8 +238,9 @@ export function supportsField(kind: string, field: string): boolean {
   return field in sample;
 }
 
-/** Registers a watch and indexes it for fan-out. */
+/** Registers a watch and indexes it for fan-out; a registered watch never changes (frozen, so forks share it). */
 export function addWatch(c: WatchCache, w: ClientWatch): void {
+  deepFreeze(w);
   c.watches.set(`${w.client}#${w.watchId}`, w);
   if (w.nodeName !== undefined && w.r.kind === "Pod") {
     let s = c.podWatchesByNode.get(w.nodeName);

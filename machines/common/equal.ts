@@ -41,3 +41,36 @@ export function deepCopy<T>(v: T): T {
   for (const k in v as Record<string, unknown>) o[k] = deepCopy((v as Record<string, unknown>)[k]);
   return o as T;
 }
+
+// Objects proven deeply immutable: a fork or a state hash may share them (or their hash) by reference.
+const deepFrozen = new WeakSet<object>();
+
+/** Freezes the plain objects and arrays of a value in place, all the way down, and returns it (Maps, Sets and class instances are left as they are). */
+export function deepFreeze<T>(v: T): T {
+  if (typeof v !== "object" || v === null || deepFrozen.has(v) || !isPlain(v)) return v;
+  let all = true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!isDeepFrozen(deepFreeze(x))) all = false;
+  } else for (const k of Object.keys(v)) if (!isDeepFrozen(deepFreeze((v as Record<string, unknown>)[k]))) all = false;
+  Object.freeze(v);
+  if (all) deepFrozen.add(v);
+  return v;
+}
+
+/** True when v is a primitive, or a plain object or array frozen all the way down (Maps and Sets never are). */
+export function isDeepFrozen(v: unknown): boolean {
+  if (typeof v !== "object" || v === null) return true;
+  if (!Object.isFrozen(v)) return false;
+  if (deepFrozen.has(v)) return true;
+  if (!isPlain(v)) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!isDeepFrozen(x)) return false;
+  } else for (const k of Object.keys(v)) if (!isDeepFrozen((v as Record<string, unknown>)[k])) return false;
+  deepFrozen.add(v);
+  return true;
+}
+
+function isPlain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === Array.prototype || proto === null;
+}

@@ -4,6 +4,7 @@
 
 import type { Compare, EtcdRequest, KeyValue, TxnOp, WatchedEvent } from "../messages.js";
 import type { Fx } from "../common/effects.js";
+import { deepFreeze } from "../common/equal.js";
 
 export interface EtcdWatcher {
   owner: string;
@@ -62,27 +63,28 @@ export function applyOps(ctx: EtcdContext, ops: TxnOp[]): WatchedEvent[] {
   for (const op of ops) {
     const prev = ctx.kv.get(op.key);
     if (op.type === "put") {
+      // Stored revisions are immutable: frozen, so watchers, the cache and forks can share them.
       const kv: KeyValue = {
         key: op.key,
-        value: op.value,
+        value: deepFreeze(op.value),
         createRevision: prev ? prev.createRevision : rev,
         modRevision: rev,
         version: prev ? prev.version + 1 : 1,
         ...(op.lease !== undefined ? { lease: op.lease } : {}),
       };
-      ctx.kv.set(op.key, kv);
+      ctx.kv.set(op.key, Object.freeze(kv));
       if (prev?.lease !== undefined && prev.lease !== op.lease) ctx.leases.get(prev.lease)?.keys.delete(op.key);
       if (op.lease !== undefined) ctx.leases.get(op.lease)?.keys.add(op.key);
-      events.push(prev ? { type: "PUT", kv, prevKv: prev } : { type: "PUT", kv });
+      events.push(Object.freeze(prev ? { type: "PUT", kv, prevKv: prev } : { type: "PUT", kv }));
     } else if (prev) {
       ctx.kv.delete(op.key);
       if (prev.lease !== undefined) ctx.leases.get(prev.lease)?.keys.delete(op.key);
-      events.push({ type: "DELETE", kv: { key: op.key, value: undefined, createRevision: 0, modRevision: rev, version: 0 }, prevKv: prev });
+      events.push(deepFreeze({ type: "DELETE", kv: { key: op.key, value: undefined, createRevision: 0, modRevision: rev, version: 0 }, prevKv: prev }));
     }
   }
   if (events.length === 0) return [];
   ctx.revision = rev;
-  ctx.history.push(events);
+  ctx.history.push(Object.freeze(events) as WatchedEvent[]);
   return events;
 }
 
