@@ -17,6 +17,8 @@ export interface SchedulerBenchResult {
   wallSeconds: number;
   podsPerSecond: number;
   delivered: number;
+  /** user CPU seconds of the process over the same interval: steadier than wall time on a shared machine */
+  userCpuSeconds: number;
 }
 
 /** Binds P pods on N nodes through the API server and measures the scheduler's throughput. */
@@ -44,6 +46,7 @@ export function runSchedulerBench(nodes: number, pods: number, opts: { seed?: nu
   const token = cluster.set.identities.find((i) => i.address === "scheduler")!.token;
   const d0 = rt.delivered;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   rt.spawn("scheduler", schedulerMachine, { token, seed: seedFor(seed, "scheduler") });
   let bound = 0;
   let steps = 0;
@@ -56,8 +59,9 @@ export function runSchedulerBench(nodes: number, pods: number, opts: { seed?: nu
     }
   }
   const wall = (performance.now() - t0) / 1000;
+  const userCpuSeconds = process.cpuUsage(cpu0).user / 1e6;
   progress.done();
-  const result = { nodes, pods, wallSeconds: wall, podsPerSecond: pods / wall, delivered: rt.delivered - d0 };
+  const result = { nodes, pods, wallSeconds: wall, podsPerSecond: pods / wall, delivered: rt.delivered - d0, userCpuSeconds };
   rt.stopAll();
   return result;
 }

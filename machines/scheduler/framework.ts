@@ -26,8 +26,13 @@ export interface HostPort {
 }
 
 /** The scheduler's per-node aggregate (framework.NodeInfo). */
-export interface NodeInfo {
+export interface NodeInfo extends NodeCounts {
   node: Node;
+  /** node.metadata.name, kept beside the node: read for every node of every cycle. */
+  name: string;
+  /** node.spec.unschedulable and node.spec.taints, kept beside the node for the filters (see setNode). */
+  unschedulable: boolean;
+  taints: Taint[] | undefined;
   /** Non-terminal pods bound to the node (the scheduler's informer ignores Succeeded/Failed pods). */
   pods: Pod[];
   allocatable: Resources;
@@ -39,6 +44,24 @@ export interface NodeInfo {
   /** Pods with any (anti-)affinity, and those with required anti-affinity, as NodeInfo keeps them. */
   podsWithAffinity: Pod[];
   podsWithRequiredAntiAffinity: Pod[];
+}
+
+/**
+ * Copies of the numbers a cycle reads for every node it filters and scores, held flat in the
+ * NodeInfo itself so that a pass over hundreds of nodes does not also visit the pods list and the
+ * three Resources objects of each; refreshCounts derives them from pods, allocatable, requested,
+ * nonZeroRequested and imageSizes whenever those change.
+ */
+export interface NodeCounts {
+  numPods: number;
+  allowedPodNumber: number;
+  allocatableMilliCPU: number;
+  allocatableMemory: number;
+  requestedMilliCPU: number;
+  requestedMemory: number;
+  nonZeroMilliCPU: number;
+  nonZeroMemory: number;
+  numImageNames: number;
 }
 
 export type Code = "Unschedulable" | "UnschedulableAndUnresolvable";
@@ -56,6 +79,57 @@ export function failure(code: Code, plugin: string, ...reasons: string[]): Filte
 
 /** Per-cycle scratch space shared between a plugin's PreFilter/PreScore and Filter/Score. */
 export type CycleState = Map<string, unknown>;
+
+/**
+ * Snapshot-wide aggregates the scheduler keeps beside its NodeInfo list, as kube-scheduler's Snapshot
+ * keeps imageStates and the HavePodsWithAffinity lists, so plugins need not walk every node per pod.
+ */
+export interface SnapshotSummary {
+  /** image name -> nodes holding it under that name (ImageStateSummary.NumNodes) */
+  imageNumNodes: Map<string, number>;
+  /** nodes with at least one pod with pod (anti-)affinity */
+  nodesWithAffinityPods: number;
+  /** nodes with at least one pod with required pod anti-affinity */
+  nodesWithRequiredAntiAffinityPods: number;
+}
+
+/** The CycleState key under which the framework hands a SnapshotSummary to plugins. */
+export const snapshotSummaryKey = "SnapshotSummary";
+
+/** An empty SnapshotSummary. */
+export function newSnapshotSummary(): SnapshotSummary {
+  return { imageNumNodes: new Map(), nodesWithAffinityPods: 0, nodesWithRequiredAntiAffinityPods: 0 };
+}
+
+/** Adds (sign 1) or removes (sign -1) one NodeInfo's image names to the summary. */
+export function summarizeImages(s: SnapshotSummary, ni: NodeInfo, sign: 1 | -1): void {
+  for (const name of ni.imageSizes.keys()) {
+    const n = (s.imageNumNodes.get(name) ?? 0) + sign;
+    if (n === 0) s.imageNumNodes.delete(name);
+    else s.imageNumNodes.set(name, n);
+  }
+}
+
+/** Adds (sign 1) or removes (sign -1) one NodeInfo's affinity-pod flags to the summary. */
+export function summarizeAffinity(s: SnapshotSummary, ni: NodeInfo, sign: 1 | -1): void {
+  if (ni.podsWithAffinity.length > 0) s.nodesWithAffinityPods += sign;
+  if (ni.podsWithRequiredAntiAffinity.length > 0) s.nodesWithRequiredAntiAffinityPods += sign;
+}
+
+/** The SnapshotSummary of a NodeInfo list. */
+export function summarizeSnapshot(nodeInfos: readonly NodeInfo[]): SnapshotSummary {
+  const s = newSnapshotSummary();
+  for (const ni of nodeInfos) {
+    summarizeImages(s, ni, 1);
+    summarizeAffinity(s, ni, 1);
+  }
+  return s;
+}
+
+/** The SnapshotSummary the framework put in this cycle's state, if the caller keeps one. */
+export function snapshotSummaryOf(state: CycleState): SnapshotSummary | undefined {
+  return state.get(snapshotSummaryKey) as SnapshotSummary | undefined;
+}
 
 /** Inputs the plugins read from the cluster beyond nodes and pods. */
 export interface SchedulingEnv {
@@ -83,7 +157,11 @@ export interface ScorePlugin {
   /** feasible are the nodes being scored; allNodes the whole snapshot. */
   preScore?(state: CycleState, pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[]): "Skip" | undefined;
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number;
+  /** Optional: score(state, pod, nodes[i]) into out[i] for every i, in one call per cycle. */
+  scoreAll?(state: CycleState, pod: Pod, nodes: NodeInfo[], out: number[]): void;
   normalize?(state: CycleState, pod: Pod, scores: NodeScore[]): void;
+  /** Optional: normalize over plain scores, for a normalize that needs no node names (same results). */
+  normalizeAll?(state: CycleState, pod: Pod, scores: number[]): void;
 }
 
 // ---- resources ----
@@ -162,6 +240,22 @@ export function podRequests(pod: Pod, opts: PodRequestOptions = {}): Map<string,
 /** The non-zero defaults scoring uses for containers without cpu/memory requests. */
 export const nonZeroDefaults: Map<string, number> = new Map([["cpu", DefaultMilliCPURequest], ["memory", DefaultMemoryRequest]]);
 
+const podRequestsKey = "PodRequests";
+const nonZeroPodRequestsKey = "PodRequestsNonZero";
+
+/**
+ * toResources(podRequests(pod)) (nonZero: with the scoring defaults), computed once per cycle and
+ * shared by the plugins that need it; remembered with the pod so a reused state cannot mix pods up.
+ */
+export function cyclePodRequests(state: CycleState, pod: Pod, nonZero: boolean): Resources {
+  const key = nonZero ? nonZeroPodRequestsKey : podRequestsKey;
+  const memo = state.get(key) as { pod: Pod; requests: Resources } | undefined;
+  if (memo !== undefined && memo.pod === pod) return memo.requests;
+  const requests = toResources(podRequests(pod, nonZero ? { nonMissingContainerRequests: nonZeroDefaults } : {}));
+  state.set(key, { pod, requests });
+  return requests;
+}
+
 /** True for resources kept in Resources.scalar (extended resources, hugepages, attachable volumes). */
 export function isScalarResourceName(name: string): boolean {
   return name !== "cpu" && name !== "memory" && name !== "ephemeral-storage" && name !== "pods" && name !== "storage";
@@ -204,32 +298,74 @@ export function isTerminal(pod: Pod): boolean {
   return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
 }
 
-/** Appends a pod to a NodeInfo, updating its aggregates (NodeInfo.AddPod). */
-export function addPodToNodeInfo(ni: NodeInfo, pod: Pod): void {
+/** Re-derives a NodeInfo's NodeCounts from its pods, resources and images. */
+export function refreshCounts(ni: NodeInfo): void {
+  ni.numPods = ni.pods.length;
+  ni.allowedPodNumber = ni.allocatable.allowedPodNumber;
+  ni.allocatableMilliCPU = ni.allocatable.milliCPU;
+  ni.allocatableMemory = ni.allocatable.memory;
+  ni.requestedMilliCPU = ni.requested.milliCPU;
+  ni.requestedMemory = ni.requested.memory;
+  ni.nonZeroMilliCPU = ni.nonZeroRequested.milliCPU;
+  ni.nonZeroMemory = ni.nonZeroRequested.memory;
+  ni.numImageNames = ni.imageSizes.size;
+}
+
+/**
+ * Appends a pod to a NodeInfo, updating its aggregates (NodeInfo.AddPod). from: the scheduling cycle
+ * that placed this pod (scheduled as from.pod, same spec but nodeName), whose cyclePodRequests are reused.
+ */
+export function addPodToNodeInfo(ni: NodeInfo, pod: Pod, from?: { cycle: CycleState; pod: Pod }): void {
   ni.pods.push(pod);
-  addResources(ni.requested, toResources(podRequests(pod)));
-  addResources(ni.nonZeroRequested, toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults })));
+  const requested = from ? cyclePodRequests(from.cycle, from.pod, false) : toResources(podRequests(pod));
+  const nonZero = from ? cyclePodRequests(from.cycle, from.pod, true) : toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults }));
+  addResources(ni.requested, requested);
+  addResources(ni.nonZeroRequested, nonZero);
   ni.usedPorts.push(...hostPorts(pod));
   const a = pod.spec?.affinity;
   if (a?.podAffinity || a?.podAntiAffinity) ni.podsWithAffinity.push(pod);
   if ((a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0) ni.podsWithRequiredAntiAffinity.push(pod);
+  refreshCounts(ni);
+}
+
+/** Points a NodeInfo at a new version of its node, keeping the fields it copies from the node in step. */
+export function setNode(ni: NodeInfo, node: Node): void {
+  ni.node = node;
+  ni.name = node.metadata?.name ?? "";
+  ni.unschedulable = !!node.spec?.unschedulable;
+  ni.taints = node.spec?.taints;
 }
 
 /** Builds a NodeInfo from a node and the pods bound to it (terminal pods are ignored). */
 export function newNodeInfo(node: Node, pods: Pod[]): NodeInfo {
+  const allocatable = toResources(toResourceMap(node.status?.allocatable as ResourceList | undefined));
   const ni: NodeInfo = {
     node,
+    name: node.metadata?.name ?? "",
+    unschedulable: !!node.spec?.unschedulable,
+    taints: node.spec?.taints,
     pods: [],
-    allocatable: toResources(toResourceMap(node.status?.allocatable as ResourceList | undefined)),
+    allocatable,
     requested: emptyResources(),
     nonZeroRequested: emptyResources(),
     usedPorts: [],
     imageSizes: new Map(),
     podsWithAffinity: [],
     podsWithRequiredAntiAffinity: [],
+    // Every field is present from the start, so all NodeInfos share one shape.
+    numPods: 0,
+    allowedPodNumber: allocatable.allowedPodNumber,
+    allocatableMilliCPU: allocatable.milliCPU,
+    allocatableMemory: allocatable.memory,
+    requestedMilliCPU: 0,
+    requestedMemory: 0,
+    nonZeroMilliCPU: 0,
+    nonZeroMemory: 0,
+    numImageNames: 0,
   };
   for (const img of node.status?.images ?? []) for (const n of img.names ?? []) ni.imageSizes.set(n, img.sizeBytes ?? 0);
   for (const p of pods) if (!isTerminal(p)) addPodToNodeInfo(ni, p);
+  refreshCounts(ni);
   return ni;
 }
 
@@ -246,13 +382,16 @@ export function toleratesTaint(t: Toleration, taint: Taint): boolean {
 
 /** True when any toleration tolerates the taint. */
 export function tolerationsTolerateTaint(tolerations: Toleration[] | undefined, taint: Taint): boolean {
-  for (const t of tolerations ?? []) if (toleratesTaint(t, taint)) return true;
+  if (tolerations == null) return false;
+  for (const t of tolerations) if (toleratesTaint(t, taint)) return true;
   return false;
 }
 
 /** The first taint passing the filter that no toleration tolerates (FindMatchingUntoleratedTaint). */
 export function findMatchingUntoleratedTaint(taints: Taint[] | undefined, tolerations: Toleration[] | undefined, filter: (t: Taint) => boolean): Taint | undefined {
-  for (const taint of taints ?? []) if (filter(taint) && !tolerationsTolerateTaint(tolerations, taint)) return taint;
+  // Most nodes have no taints: no empty array to allocate for them.
+  if (taints == null) return undefined;
+  for (const taint of taints) if (filter(taint) && !tolerationsTolerateTaint(tolerations, taint)) return taint;
   return undefined;
 }
 
@@ -265,4 +404,4 @@ export function podPriority(pod: Pod): number {
 }
 
 /** The node's name. */
-export const nodeName = (ni: NodeInfo): string => ni.node.metadata?.name ?? "";
+export const nodeName = (ni: NodeInfo): string => ni.name;

@@ -8,9 +8,9 @@ import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import { informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import { addPodToNodeInfo, newNodeInfo, type NodeInfo } from "./framework.js";
+import { addPodToNodeInfo, type CycleState, newNodeInfo, type NodeInfo, setNode, type SnapshotSummary, summarizeAffinity, summarizeImages, summarizeSnapshot } from "./framework.js";
 import { deepEqual } from "../common/equal.js";
-import { failedSchedulingMessage, schedulePod } from "./semantics.js";
+import { failedSchedulingMessage, newCycleState, schedulePod } from "./semantics.js";
 import { preempt } from "./preemption.js";
 import * as Q from "./queue.js";
 
@@ -38,6 +38,8 @@ export interface SchedulerContext {
   infoList?: NodeInfo[];
   /** node name -> index in nodeOrder, for replacing an entry of infoList in place */
   slot: Map<string, number>;
+  /** per-image node counts and affinity-pod node counts of infoList; built and dropped with it */
+  summary?: SnapshotSummary;
 }
 
 export interface SchedulerInput {
@@ -84,21 +86,39 @@ function rebuildNode(ctx: SchedulerContext, node: string): void {
 
 /** Replaces a node's NodeInfo, in the map and in the ordered list a cycle filters over. */
 function setNodeInfo(ctx: SchedulerContext, node: string, ni: NodeInfo): void {
-  if (!ctx.nodeInfos.has(node)) {
+  const old = ctx.nodeInfos.get(node);
+  if (old === undefined) {
     ctx.slot.set(node, ctx.nodeOrder.length);
     ctx.nodeOrder.push(node);
     ctx.infoList?.push(ni);
   } else if (ctx.infoList !== undefined) ctx.infoList[ctx.slot.get(node)!] = ni;
   ctx.nodeInfos.set(node, ni);
+  if (ctx.infoList !== undefined && ctx.summary !== undefined) {
+    if (old !== undefined) summarizeNode(ctx.summary, old, -1);
+    summarizeNode(ctx.summary, ni, 1);
+  }
+}
+
+/** Adds (1) or removes (-1) one NodeInfo's share of the summary. */
+function summarizeNode(s: SnapshotSummary, ni: NodeInfo, sign: 1 | -1): void {
+  summarizeImages(s, ni, sign);
+  summarizeAffinity(s, ni, sign);
 }
 
 /** The NodeInfos in nodeOrder, built once and then kept up to date (not rebuilt per cycle). */
 function nodeInfoList(ctx: SchedulerContext): NodeInfo[] {
-  ctx.infoList ??= ctx.nodeOrder.map((n) => ctx.nodeInfos.get(n)!);
+  if (ctx.infoList === undefined) {
+    ctx.infoList = ctx.nodeOrder.map((n) => ctx.nodeInfos.get(n)!);
+    // The summary always describes infoList: it is rebuilt whenever the list is (a mutant test, for
+    // one, swaps nodeInfos and drops infoList), and only kept up to date while the list exists.
+    ctx.summary = summarizeSnapshot(ctx.infoList);
+  }
+  ctx.summary ??= summarizeSnapshot(ctx.infoList);
   return ctx.infoList;
 }
 
-// NodeInfo derives allocatable and image sizes from the node; everything else is read from node itself.
+// NodeInfo derives allocatable and image sizes from the node; the fields it copies (name, cordon,
+// taints) are refreshed by setNode; everything else is read from the node itself.
 function sameNodeInfoInputs(a: Node, b: Node): boolean {
   return deepEqual(a.status?.allocatable, b.status?.allocatable) && deepEqual(a.status?.images, b.status?.images);
 }
@@ -108,7 +128,8 @@ function sameNodeInfoShare(a: Pod, b: Pod): boolean {
   return deepEqual(a.spec, b.spec);
 }
 
-function bindPodToCache(ctx: SchedulerContext, key: string, pod: Pod, node: string): void {
+/** from: the scheduling cycle that chose the node, when the pod is being assumed (see addPodToNodeInfo). */
+function bindPodToCache(ctx: SchedulerContext, key: string, pod: Pod, node: string, from?: { cycle: CycleState; pod: Pod }): void {
   let m = ctx.podsByNode.get(node);
   if (!m) ctx.podsByNode.set(node, (m = new Map()));
   const prev = m.get(key);
@@ -118,7 +139,10 @@ function bindPodToCache(ctx: SchedulerContext, key: string, pod: Pod, node: stri
   // Incremental, as NodeInfo.AddPod / UpdatePod: a new pod is added; a pod whose spec is unchanged
   // (the informer confirming an assumed pod) replaces its old object; anything else rebuilds the node.
   if (prev === undefined && !isTerminatedPod(pod)) {
-    addPodToNodeInfo(ni, pod);
+    const summary = ctx.infoList !== undefined ? ctx.summary : undefined;
+    if (summary !== undefined) summarizeAffinity(summary, ni, -1);
+    addPodToNodeInfo(ni, pod, from);
+    if (summary !== undefined) summarizeAffinity(summary, ni, 1);
     return;
   }
   if (prev !== undefined && !hasAffinity(prev) && !hasAffinity(pod) && sameNodeInfoShare(prev, pod)) {
@@ -154,10 +178,11 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
       ctx.nodeOrder = ctx.nodeOrder.filter((n) => n !== name);
       ctx.slot = new Map(ctx.nodeOrder.map((n, i) => [n, i]));
       ctx.infoList = undefined;
+      ctx.summary = undefined;
     } else {
       const cur = ctx.nodeInfos.get(name);
       // A heartbeat changes conditions, not what NodeInfo derives from the node: swap the object in place.
-      if (cur !== undefined && sameNodeInfoInputs(cur.node, d.object)) cur.node = d.object;
+      if (cur !== undefined && sameNodeInfoInputs(cur.node, d.object)) setNode(cur, d.object);
       else setNodeInfo(ctx, name, newNodeInfo(d.object, [...(ctx.podsByNode.get(name)?.values() ?? [])]));
       // a node added or changed may make unschedulable pods fit
       Q.moveAllToActiveOrBackoff(ctx.queue, now);
@@ -250,7 +275,10 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
   const pod = qp.pod;
   const infos = nodeInfoList(ctx);
   const rand = () => ctx.rng.next();
-  const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, { pdbs: pdbs(ctx) } as never);
+  const opts = { pdbs: pdbs(ctx), summary: ctx.summary };
+  // Kept after the cycle: assuming the pod reuses the requests its plugins computed.
+  const state = newCycleState(opts);
+  const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, opts as never, state);
   ctx.nextStartIndex = result.nextStartIndex;
   if (result.kind === "scheduled") {
     const key = qp.key;
@@ -258,7 +286,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     // assume: the cache counts the pod on the node before the binding is confirmed
     const assumedPod: Pod = { ...pod, spec: { ...pod.spec!, nodeName: result.nodeName } };
     ctx.assumed.set(key, result.nodeName);
-    bindPodToCache(ctx, key, assumedPod, result.nodeName);
+    bindPodToCache(ctx, key, assumedPod, result.nodeName, { cycle: state, pod });
     request(ctx.client, fx, {
       verb: "create", group: "", resource: "pods", subresource: "binding", namespace: pod.metadata!.namespace, name: pod.metadata!.name,
       body: { apiVersion: "v1", kind: "Binding", metadata: { name: pod.metadata!.name, namespace: pod.metadata!.namespace, uid: pod.metadata!.uid }, target: { apiVersion: "v1", kind: "Node", name: result.nodeName } },

@@ -2,7 +2,7 @@
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import {
   type Code, type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type SchedulingEnv,
-  type ScorePlugin, newNodeInfo, nodeName, Success,
+  type ScorePlugin, type SnapshotSummary, newNodeInfo, nodeName, snapshotSummaryKey, Success,
 } from "./framework.js";
 import { ImageLocality } from "./plugins/ImageLocality/index.js";
 import { InterPodAffinity } from "./plugins/InterPodAffinity/index.js";
@@ -35,6 +35,15 @@ export const minFeasibleNodesPercentageToFind = 5;
 export interface ProfileOptions extends SchedulingEnv {
   /** Run only these plugins (by Kubernetes name); default: the whole default profile. */
   plugins?: string[];
+  /** Aggregates of exactly the NodeInfo list being scheduled over, when the caller keeps them up to date. */
+  summary?: SnapshotSummary;
+}
+
+/** A fresh CycleState, holding the caller's SnapshotSummary if it has one. */
+export function newCycleState(opts: ProfileOptions): CycleState {
+  const state: CycleState = new Map();
+  if (opts.summary !== undefined) state.set(snapshotSummaryKey, opts.summary);
+  return state;
 }
 
 const selectPlugins = <P extends { name: string }>(all: readonly P[], names?: string[]): readonly P[] =>
@@ -50,8 +59,7 @@ export interface PreFilterOutcome {
 }
 
 /** Runs every PreFilter over the snapshot; a failing PreFilter rejects the pod on every node. */
-export function runPreFilter(pod: Pod, allNodes: NodeInfo[], opts: ProfileOptions = {}): PreFilterOutcome {
-  const state: CycleState = new Map();
+export function runPreFilter(pod: Pod, allNodes: NodeInfo[], opts: ProfileOptions = {}, state: CycleState = newCycleState(opts)): PreFilterOutcome {
   const active: FilterPlugin[] = [];
   for (const p of selectPlugins(defaultFilterPlugins, opts.plugins)) {
     const r = p.preFilter?.(state, pod, allNodes, opts);
@@ -89,18 +97,35 @@ export function buildNodeInfos(nodes: Node[], podsByNode: PodsByNode): NodeInfo[
 
 /** Runs PreScore/Score/NormalizeScore on the feasible nodes; total = Σ weight × normalized score. */
 export function scoreNodes(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts: ProfileOptions = {}): NodeScore[] {
-  const state: CycleState = new Map();
+  const totals = scoreTotals(pod, feasible, allNodes, opts, newCycleState(opts));
+  return totals.map((score, i) => ({ name: nodeName(feasible[i]!), score }));
+}
+
+/** scoreNodes' totals as plain numbers, in feasible's order, with the cycle's state. */
+function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts: ProfileOptions, state: CycleState): number[] {
   const n = feasible.length;
-  const names: string[] = new Array(n);
-  for (let i = 0; i < n; i++) names[i] = nodeName(feasible[i]!);
-  const totals: NodeScore[] = new Array(n);
-  for (let i = 0; i < n; i++) totals[i] = { name: names[i]!, score: 0 };
+  // Sized once: grown by push, each list would be copied seven times on its way to 500 nodes.
+  const totals: number[] = new Array<number>(n).fill(0);
+  // One scratch list for every plugin: each plugin's scores are written over the previous one's.
+  const plain: number[] = new Array<number>(n).fill(0);
+  // NodeScores (with names) only for plugins that score or normalize one NodeScore at a time.
+  let named: NodeScore[] | undefined;
   for (const p of selectPlugins(defaultScorePlugins, opts.plugins)) {
     if (p.preScore?.(state, pod, feasible, allNodes) === "Skip") continue;
-    const scores: NodeScore[] = new Array(n);
-    for (let i = 0; i < n; i++) scores[i] = { name: names[i]!, score: p.score(state, pod, feasible[i]!) };
-    p.normalize?.(state, pod, scores);
-    for (let i = 0; i < n; i++) totals[i]!.score += scores[i]!.score * p.weight;
+    const w = p.weight;
+    if (p.scoreAll !== undefined && (p.normalize === undefined || p.normalizeAll !== undefined)) {
+      p.scoreAll(state, pod, feasible, plain);
+      p.normalizeAll?.(state, pod, plain);
+      for (let i = 0; i < n; i++) totals[i] += plain[i]! * w;
+      continue;
+    }
+    named ??= feasible.map((ni) => ({ name: nodeName(ni), score: 0 }));
+    if (p.scoreAll !== undefined) {
+      p.scoreAll(state, pod, feasible, plain);
+      for (let i = 0; i < n; i++) named[i]!.score = plain[i]!;
+    } else for (let i = 0; i < n; i++) named[i]!.score = p.score(state, pod, feasible[i]!);
+    p.normalize?.(state, pod, named);
+    for (let i = 0; i < n; i++) totals[i] += named[i]!.score * w;
   }
   return totals;
 }
@@ -141,10 +166,10 @@ export interface FindResult {
  * findNodesThatPassFilters: start at startIndex, wrap around, stop once numFeasibleNodesToFind nodes fit;
  * the next cycle starts after the nodes this one processed.
  */
-export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: number, opts: ProfileOptions & { percentageOfNodesToScore?: number } = {}): FindResult {
+export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: number, opts: ProfileOptions & { percentageOfNodesToScore?: number } = {}, state?: CycleState): FindResult {
   const diagnosis: Diagnosis = { nodeToStatus: new Map() };
   const n = nodeInfos.length;
-  const pre = runPreFilter(pod, nodeInfos, opts);
+  const pre = runPreFilter(pod, nodeInfos, opts, state);
   if (pre.rejected && pre.rejected.code !== "Success") {
     // A PreFilter rejection marks every node with the same status and does not advance the start index.
     diagnosis.preFilterMsg = pre.rejected.reasons.join(", ");
@@ -152,15 +177,18 @@ export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: nu
     return { feasible: [], diagnosis, nextStartIndex: n === 0 ? 0 : startIndex % n };
   }
   const want = numFeasibleNodesToFind(n, opts.percentageOfNodesToScore);
-  const feasible: NodeInfo[] = [];
+  // Room for every node it may keep, allocated once, then cut to the nodes found.
+  const feasible: NodeInfo[] = new Array<NodeInfo>(want);
+  let found = 0;
   let processed = 0;
-  for (let i = 0; i < n && feasible.length < want; i++) {
+  for (let i = 0; i < n && found < want; i++) {
     const ni = nodeInfos[(startIndex + i) % n]!;
     processed++;
     const s = runFilters(pre, pod, ni);
-    if (s.code === "Success") feasible.push(ni);
+    if (s.code === "Success") feasible[found++] = ni;
     else diagnosis.nodeToStatus.set(nodeName(ni), s);
   }
+  feasible.length = found;
   return { feasible, diagnosis, nextStartIndex: n === 0 ? 0 : (startIndex + processed) % n };
 }
 
@@ -184,18 +212,25 @@ export function failedSchedulingMessage(numAllNodes: number, diagnosis: Diagnosi
 
 /** Picks the highest-scoring node; ties are broken by reservoir sampling with the injected random source. */
 export function selectHost(scoredNodes: NodeScore[], rand: () => number): string | undefined {
-  let selected: string | undefined;
+  const i = selectHostIndex(scoredNodes.map((s) => s.score), rand);
+  return i < 0 ? undefined : scoredNodes[i]!.name;
+}
+
+/** selectHost over plain scores: the index chosen, or -1 when there is none. */
+function selectHostIndex(scores: readonly number[], rand: () => number): number {
+  let selected = -1;
   let max = -Infinity;
   let count = 0;
-  for (const s of scoredNodes) {
-    if (s.score > max) {
-      max = s.score;
-      selected = s.name;
+  for (let i = 0; i < scores.length; i++) {
+    const score = scores[i]!;
+    if (score > max) {
+      max = score;
+      selected = i;
       count = 1;
-    } else if (s.score === max) {
+    } else if (score === max) {
       count++;
       // Replace the candidate with probability 1/count (rand.Intn(count) == 0).
-      if (Math.floor(rand() * count) === 0) selected = s.name;
+      if (Math.floor(rand() * count) === 0) selected = i;
     }
   }
   return selected;
@@ -206,13 +241,16 @@ export type ScheduleResult =
   | { kind: "scheduled"; nodeName: string; evaluatedNodes: number; feasibleNodes: number; nextStartIndex: number }
   | { kind: "unschedulable"; diagnosis: Diagnosis; numAllNodes: number; nextStartIndex: number };
 
-/** schedulePod: filter from startIndex, skip scoring when one node fits, otherwise score and select. */
-export function schedulePod(pod: Pod, nodeInfos: NodeInfo[], startIndex: number, rand: () => number, opts: ProfileOptions & { percentageOfNodesToScore?: number } = {}): ScheduleResult {
-  const r = findNodesThatFit(pod, nodeInfos, startIndex, opts);
+/**
+ * schedulePod: filter from startIndex, skip scoring when one node fits, otherwise score and select.
+ * One CycleState serves the whole cycle, as in kube-scheduler; pass newCycleState(opts) to keep it.
+ */
+export function schedulePod(pod: Pod, nodeInfos: NodeInfo[], startIndex: number, rand: () => number, opts: ProfileOptions & { percentageOfNodesToScore?: number } = {}, state: CycleState = newCycleState(opts)): ScheduleResult {
+  const r = findNodesThatFit(pod, nodeInfos, startIndex, opts, state);
   if (r.feasible.length === 0) return { kind: "unschedulable", diagnosis: r.diagnosis, numAllNodes: nodeInfos.length, nextStartIndex: r.nextStartIndex };
   const evaluatedNodes = r.feasible.length + r.diagnosis.nodeToStatus.size;
   const base = { evaluatedNodes, feasibleNodes: r.feasible.length, nextStartIndex: r.nextStartIndex };
   if (r.feasible.length === 1) return { kind: "scheduled", nodeName: nodeName(r.feasible[0]!), ...base };
-  const host = selectHost(scoreNodes(pod, r.feasible, nodeInfos, opts), rand)!;
-  return { kind: "scheduled", nodeName: host, ...base };
+  const host = selectHostIndex(scoreTotals(pod, r.feasible, nodeInfos, opts, state), rand);
+  return { kind: "scheduled", nodeName: nodeName(r.feasible[host]!), ...base };
 }

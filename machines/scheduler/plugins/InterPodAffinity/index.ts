@@ -1,6 +1,6 @@
 // InterPodAffinity: required (anti-)affinity filters, including existing pods' anti-affinity; preferred terms score.
 import type { Pod, WeightedPodAffinityTerm } from "kubernetes-types/core/v1";
-import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, Success } from "../../framework.js";
+import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, snapshotSummaryOf, Success } from "../../framework.js";
 import { type AffinityTerm, newAffinityTerm, podMatchesAllTerms, termMatches } from "../podAffinityTerms.js";
 
 export const Name = "InterPodAffinity";
@@ -29,6 +29,13 @@ interface FilterState {
 
 const requiredAffinity = (p: Pod) => (p.spec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => newAffinityTerm(p, t));
 const requiredAnti = (p: Pod) => (p.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => newAffinityTerm(p, t));
+
+/** True when the pod has required pod affinity or anti-affinity terms. */
+function hasRequiredTerms(p: Pod): boolean {
+  const a = p.spec?.affinity;
+  return (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0
+    || (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length ?? 0) > 0;
+}
 
 /** PreFilter: counts per topology pair of pods that the incoming pod's terms match, and of existing anti-affinity against it. */
 function calPreFilterState(pod: Pod, allNodes: NodeInfo[]): FilterState {
@@ -113,6 +120,9 @@ export const InterPodAffinity = {
   name: Name,
   weight: 2,
   preFilter(state: CycleState, pod: Pod, allNodes: NodeInfo[]) {
+    // No terms of its own and no pod with required anti-affinity anywhere: nothing to count or check.
+    const summary = snapshotSummaryOf(state);
+    if (summary !== undefined && summary.nodesWithRequiredAntiAffinityPods === 0 && !hasRequiredTerms(pod)) return "Skip" as const;
     const s = calPreFilterState(pod, allNodes);
     if (s.affinity.length === 0 && s.antiAffinity.length === 0 && s.existingAntiAffinityCounts.size === 0) return "Skip" as const;
     state.set(preFilterKey, s);
@@ -133,6 +143,9 @@ export const InterPodAffinity = {
       ...weighted(pod, pa?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, -1),
     ];
     const hasConstraints = incoming.length > 0;
+    // No preferences of its own and no pod with (anti-)affinity anywhere: every node scores 0.
+    const summary = snapshotSummaryOf(state);
+    if (!hasConstraints && summary !== undefined && summary.nodesWithAffinityPods === 0) return "Skip" as const;
     const topologyScore = new Map<string, number>();
     for (const ni of allNodes) {
       // Like HavePodsWithAffinityList: without own preferences, nodes without such pods add nothing.

@@ -2,7 +2,7 @@
 import type { Node, Pod, PreferredSchedulingTerm } from "kubernetes-types/core/v1";
 import { matchesNodeSelector, matchesNodeSelectorTerm } from "../../../common/labels.js";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, Success } from "../../framework.js";
-import { defaultNormalizeScore } from "../helper.js";
+import { defaultNormalizeScore, defaultNormalizeScores } from "../helper.js";
 
 export const Name = "NodeAffinity";
 /** Filter reason when the node fails the pod's nodeSelector or required node affinity. */
@@ -45,5 +45,8 @@ export const NodeAffinity = {
   },
   normalize(_state: CycleState, _pod: Pod, scores: NodeScore[]): void {
     defaultNormalizeScore(MaxNodeScore, false, scores);
+  },
+  normalizeAll(_state: CycleState, _pod: Pod, scores: number[]): void {
+    defaultNormalizeScores(MaxNodeScore, false, scores);
   },
 } satisfies FilterPlugin & ScorePlugin;

@@ -1,6 +1,6 @@
 // NodeResourcesBalancedAllocation: favour nodes whose cpu and memory fractions stay close.
 import type { Pod } from "kubernetes-types/core/v1";
-import { type CycleState, type NodeInfo, type Resources, type ScorePlugin, MaxNodeScore, podRequests, toResources } from "../../framework.js";
+import { type CycleState, type NodeInfo, type Resources, type ScorePlugin, cyclePodRequests, MaxNodeScore, podRequests, toResources } from "../../framework.js";
 
 export const Name = "NodeResourcesBalancedAllocation";
 const preScoreKey = "PreScore" + Name;
@@ -24,22 +24,44 @@ export function balancedResourceScore(requested: number[], allocatable: number[]
   return Math.trunc((1 - std) * MaxNodeScore);
 }
 
+/** balancedResourceScore over cpu and memory, with the same arithmetic and no arrays (scored per node). */
+export function balancedCpuMemoryScore(reqCPU: number, allocCPU: number, reqMem: number, allocMem: number): number {
+  let std = 0;
+  if (allocCPU !== 0 && allocMem !== 0) {
+    // Two fractions: the standard deviation is half their distance.
+    std = Math.abs((Math.min(1, reqCPU / allocCPU) - Math.min(1, reqMem / allocMem)) / 2);
+  }
+  return Math.trunc((1 - std) * MaxNodeScore);
+}
+
+/** The pod's request PreScore kept, or computed when PreScore did not run. */
+function scoreRequest(state: CycleState, pod: Pod): Resources {
+  return (state.get(preScoreKey) as Resources | undefined) ?? toResources(podRequests(pod));
+}
+
+// useRequested: the node's actual requests, not the non-zero defaults.
+function balancedScore(req: Resources, nodeInfo: NodeInfo): number {
+  return balancedCpuMemoryScore(
+    nodeInfo.requestedMilliCPU + req.milliCPU, nodeInfo.allocatableMilliCPU,
+    nodeInfo.requestedMemory + req.memory, nodeInfo.allocatableMemory,
+  );
+}
+
 export const NodeResourcesBalancedAllocation = {
   name: Name,
   weight: 1,
   preScore(state: CycleState, pod: Pod) {
-    const req = toResources(podRequests(pod));
+    const req = cyclePodRequests(state, pod, false);
     // Best-effort pods are skipped so they do not pile onto one node (kubernetes#129138).
     if (req.milliCPU === 0 && req.memory === 0) return "Skip" as const;
     state.set(preScoreKey, req);
     return undefined;
   },
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
-    const req = (state.get(preScoreKey) as Resources | undefined) ?? toResources(podRequests(pod));
-    // useRequested: the node's actual requests, not the non-zero defaults.
-    return balancedResourceScore(
-      [nodeInfo.requested.milliCPU + req.milliCPU, nodeInfo.requested.memory + req.memory],
-      [nodeInfo.allocatable.milliCPU, nodeInfo.allocatable.memory],
-    );
+    return balancedScore(scoreRequest(state, pod), nodeInfo);
+  },
+  scoreAll(state: CycleState, pod: Pod, nodes: NodeInfo[], out: number[]): void {
+    const req = scoreRequest(state, pod);
+    for (let i = 0; i < nodes.length; i++) out[i] = balancedScore(req, nodes[i]!);
   },
 } satisfies ScorePlugin;

@@ -2,7 +2,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import {
   type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type Resources, type ScorePlugin,
-  failure, MaxNodeScore, nonZeroDefaults, podRequests, Success, toResources,
+  cyclePodRequests, failure, MaxNodeScore, nonZeroDefaults, podRequests, Success, toResources,
 } from "../../framework.js";
 
 export const Name = "NodeResourcesFit";
@@ -51,21 +51,58 @@ export function fitsRequest(req: Resources, ni: NodeInfo): InsufficientResource[
   return out;
 }
 
+/** True exactly when fitsRequest finds nothing insufficient; allocates nothing (the per-node common case). */
+export function fitsAll(req: Resources, ni: NodeInfo): boolean {
+  // The NodeInfo's own copies of the counts (NodeCounts): no other object is read in the common case.
+  if (ni.numPods + 1 > ni.allowedPodNumber) return false;
+  if (req.milliCPU > 0 && req.milliCPU > ni.allocatableMilliCPU - ni.requestedMilliCPU) return false;
+  if (req.memory > 0 && req.memory > ni.allocatableMemory - ni.requestedMemory) return false;
+  if (req.ephemeralStorage > 0 && req.ephemeralStorage > ni.allocatable.ephemeralStorage - ni.requested.ephemeralStorage) return false;
+  for (const name in req.scalar) {
+    const q = req.scalar[name]!;
+    if (q !== 0 && q > (ni.allocatable.scalar[name] ?? 0) - (ni.requested.scalar[name] ?? 0)) return false;
+  }
+  return true;
+}
+
 /** LeastAllocated: ((capacity - requested) * 100) / capacity, 0 when over capacity. */
 export function leastRequestedScore(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
   return Math.trunc(((capacity - requested) * MaxNodeScore) / capacity);
 }
 
+/** The pod's request as scoring counts it: PreScore's, or computed when PreScore did not run. */
+function scoreRequest(state: CycleState, pod: Pod): Resources {
+  return (state.get(preScoreKey) as Resources | undefined) ?? toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults }));
+}
+
+/** Default strategy: LeastAllocated over cpu and memory, weight 1 each, against NonZeroRequested. */
+function leastAllocatedScore(req: Resources, nodeInfo: NodeInfo): number {
+  const allocCPU = nodeInfo.allocatableMilliCPU;
+  const allocMem = nodeInfo.allocatableMemory;
+  let sum = 0;
+  let weights = 0;
+  if (allocCPU !== 0) {
+    sum += leastRequestedScore(nodeInfo.nonZeroMilliCPU + req.milliCPU, allocCPU);
+    weights += 1;
+  }
+  if (allocMem !== 0) {
+    sum += leastRequestedScore(nodeInfo.nonZeroMemory + req.memory, allocMem);
+    weights += 1;
+  }
+  return weights === 0 ? 0 : Math.trunc(sum / weights);
+}
+
 export const NodeResourcesFit = {
   name: Name,
   weight: 1,
   preFilter(state: CycleState, pod: Pod) {
-    state.set(preFilterKey, toResources(podRequests(pod)));
+    state.set(preFilterKey, cyclePodRequests(state, pod, false));
     return undefined;
   },
   filter(state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
     const req = (state.get(preFilterKey) as Resources | undefined) ?? toResources(podRequests(pod));
+    if (fitsAll(req, nodeInfo)) return Success;
     const ins = fitsRequest(req, nodeInfo);
     if (ins.length === 0) return Success;
     const code = ins.some((i) => i.unresolvable) ? "UnschedulableAndUnresolvable" : "Unschedulable";
@@ -73,23 +110,14 @@ export const NodeResourcesFit = {
   },
   preScore(state: CycleState, pod: Pod) {
     // Scoring counts a container without requests as 100m cpu / 200Mi memory.
-    state.set(preScoreKey, toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults })));
+    state.set(preScoreKey, cyclePodRequests(state, pod, true));
     return undefined;
   },
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
-    const req = (state.get(preScoreKey) as Resources | undefined) ?? toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults }));
-    // Default strategy: LeastAllocated over cpu and memory, weight 1 each, against NonZeroRequested.
-    const pairs: Array<[number, number]> = [
-      [nodeInfo.allocatable.milliCPU, nodeInfo.nonZeroRequested.milliCPU + req.milliCPU],
-      [nodeInfo.allocatable.memory, nodeInfo.nonZeroRequested.memory + req.memory],
-    ];
-    let sum = 0;
-    let weights = 0;
-    for (const [alloc, requested] of pairs) {
-      if (alloc === 0) continue;
-      sum += leastRequestedScore(requested, alloc);
-      weights += 1;
-    }
-    return weights === 0 ? 0 : Math.trunc(sum / weights);
+    return leastAllocatedScore(scoreRequest(state, pod), nodeInfo);
+  },
+  scoreAll(state: CycleState, pod: Pod, nodes: NodeInfo[], out: number[]): void {
+    const req = scoreRequest(state, pod);
+    for (let i = 0; i < nodes.length; i++) out[i] = leastAllocatedScore(req, nodes[i]!);
   },
 } satisfies FilterPlugin & ScorePlugin;

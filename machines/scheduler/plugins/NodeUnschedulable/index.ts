@@ -9,7 +9,7 @@ export const ErrReasonUnschedulable = "node(s) were unschedulable";
 export const NodeUnschedulable = {
   name: Name,
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
-    if (!nodeInfo.node.spec?.unschedulable) return Success;
+    if (!nodeInfo.unschedulable) return Success;
     // Tolerating the node.kubernetes.io/unschedulable taint also tolerates spec.unschedulable.
     const tolerates = tolerationsTolerateTaint(pod.spec?.tolerations, { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" });
     return tolerates ? Success : failure("UnschedulableAndUnresolvable", Name, ErrReasonUnschedulable);

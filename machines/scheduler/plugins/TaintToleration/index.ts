@@ -4,18 +4,34 @@ import {
   type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin,
   doNotScheduleTaints, failure, findMatchingUntoleratedTaint, MaxNodeScore, Success, tolerationsTolerateTaint,
 } from "../../framework.js";
-import { defaultNormalizeScore } from "../helper.js";
+import { defaultNormalizeScore, defaultNormalizeScores } from "../helper.js";
 
 export const Name = "TaintToleration";
 /** v1.35 Filter reason: taint keys and values are no longer shown (kubernetes#134740). */
 export const ErrReasonNotMatch = "node(s) had untolerated taint(s)";
 const preScoreKey = "PreScore" + Name;
 
+/** The tolerations PreScore kept (those that can tolerate PreferNoSchedule), or all of the pod's. */
+function scoreTolerations(state: CycleState, pod: Pod): Toleration[] {
+  return (state.get(preScoreKey) as Toleration[] | undefined) ?? pod.spec?.tolerations ?? [];
+}
+
+/** PreferNoSchedule taints of the node that none of the tolerations tolerates. */
+function countIntolerablePreferNoSchedule(tols: Toleration[], nodeInfo: NodeInfo): number {
+  const taints = nodeInfo.taints;
+  if (taints == null) return 0;
+  let n = 0;
+  for (const taint of taints) {
+    if (taint.effect === "PreferNoSchedule" && !tolerationsTolerateTaint(tols, taint)) n++;
+  }
+  return n;
+}
+
 export const TaintToleration = {
   name: Name,
   weight: 3,
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
-    const taint = findMatchingUntoleratedTaint(nodeInfo.node.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints);
+    const taint = findMatchingUntoleratedTaint(nodeInfo.taints, pod.spec?.tolerations, doNotScheduleTaints);
     return taint === undefined ? Success : failure("UnschedulableAndUnresolvable", Name, ErrReasonNotMatch);
   },
   preScore(state: CycleState, pod: Pod): undefined {
@@ -25,14 +41,16 @@ export const TaintToleration = {
     return undefined;
   },
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
-    const tols = (state.get(preScoreKey) as Toleration[] | undefined) ?? pod.spec?.tolerations ?? [];
-    let n = 0;
-    for (const taint of nodeInfo.node.spec?.taints ?? []) {
-      if (taint.effect === "PreferNoSchedule" && !tolerationsTolerateTaint(tols, taint)) n++;
-    }
-    return n;
+    return countIntolerablePreferNoSchedule(scoreTolerations(state, pod), nodeInfo);
+  },
+  scoreAll(state: CycleState, pod: Pod, nodes: NodeInfo[], out: number[]): void {
+    const tols = scoreTolerations(state, pod);
+    for (let i = 0; i < nodes.length; i++) out[i] = countIntolerablePreferNoSchedule(tols, nodes[i]!);
   },
   normalize(_state: CycleState, _pod: Pod, scores: NodeScore[]): void {
     defaultNormalizeScore(MaxNodeScore, true, scores);
+  },
+  normalizeAll(_state: CycleState, _pod: Pod, scores: number[]): void {
+    defaultNormalizeScores(MaxNodeScore, true, scores);
   },
 } satisfies FilterPlugin & ScorePlugin;
