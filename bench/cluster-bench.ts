@@ -9,6 +9,8 @@ export interface ClusterBenchResult {
   nodes: number;
   pods: number;
   wallSeconds: number;
+  /** user + system CPU seconds of the process over the same span (what a shared machine disturbs least) */
+  cpuSeconds: number;
   /** wall seconds of the apply alone (the API requests, with the system running meanwhile) */
   applySeconds: number;
   simulatedSeconds: number;
@@ -40,6 +42,7 @@ export async function runClusterBench(nodes: number, pods: number, opts: { seed?
   const heap0 = heapUsed();
   const progress = opts.progress ?? new Progress(`${nodes}x${pods}`);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const cluster = createCluster({ nodes: benchNodes(nodes), seed: opts.seed ?? 1, trace: false });
   const rt = cluster.runtime;
   const delivered0 = rt.delivered;
@@ -66,12 +69,13 @@ export async function runClusterBench(nodes: number, pods: number, opts: { seed?
     }
   }
   const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   progress.done();
   const delivered = rt.delivered - delivered0;
   gc();
   const heapPerPod = (heapUsed() - heap0) / pods;
   const result: ClusterBenchResult = {
-    nodes, pods, wallSeconds: wall, applySeconds, simulatedSeconds: (rt.now - sim0) / 1000, delivered,
+    nodes, pods, wallSeconds: wall, cpuSeconds: (cpu.user + cpu.system) / 1e6, applySeconds, simulatedSeconds: (rt.now - sim0) / 1000, delivered,
     podsPerSecond: pods / wall, messagesPerSecond: delivered / wall, messagesPerPod: delivered / pods,
     microsecondsPerPod: (wall * 1e6) / pods, peakRssBytes: peakRss(), heapPerPodBytes: heapPerPod,
   };

@@ -56,13 +56,13 @@ const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 const mib = (b: number) => `${f0(b / 2 ** 20)} MiB`;
 
 /** The table header printed above the rows. */
-export const header = "NODES  PODS     WALL(s)  PODS/s   MSG/s     MSG/POD  µs/POD   PEAK RSS   HEAP/POD  PURE(s)  ACTOR/PURE";
+export const header = "NODES  PODS     WALL(s)  CPU(s)   PODS/s   MSG/s     MSG/POD  µs/POD   PEAK RSS   HEAP/POD  PURE(s)  ACTOR/PURE";
 
 /** One size's line of the table. */
 export function formatRow(r: BenchReport["rows"][number]): string {
   const c = r.cluster;
   return [
-    String(c.nodes).padEnd(6), String(c.pods).padEnd(8), f1(c.wallSeconds).padEnd(8), f0(c.podsPerSecond).padEnd(8),
+    String(c.nodes).padEnd(6), String(c.pods).padEnd(8), f1(c.wallSeconds).padEnd(8), f1(c.cpuSeconds).padEnd(8), f0(c.podsPerSecond).padEnd(8),
     f0(c.messagesPerSecond).padEnd(9), f1(c.messagesPerPod).padEnd(8), f0(c.microsecondsPerPod).padEnd(8), mib(c.peakRssBytes).padEnd(10),
     `${f0(c.heapPerPodBytes / 1024)} KiB`.padEnd(9), r.pure.wallSeconds.toFixed(2).padEnd(8), `${f1(r.ratio)}x`,
   ].join(" ");
@@ -70,7 +70,7 @@ export function formatRow(r: BenchReport["rows"][number]): string {
 
 /** The scheduler throughput line, beside scheduler_perf's threshold. */
 export function formatScheduler(s: SchedulerBenchResult): string {
-  return `scheduler: ${s.nodes} nodes, ${s.pods} pods bound in ${f1(s.wallSeconds)} s = ${f0(s.podsPerSecond)} pods/s ` +
+  return `scheduler: ${s.nodes} nodes, ${s.pods} pods bound in ${f1(s.wallSeconds)} s (${f1(s.userCpuSeconds)} s CPU) = ${f0(s.podsPerSecond)} pods/s ` +
     `(scheduler_perf SchedulingBasic 5000Nodes_50000Pods threshold: ${schedulerPerfThreshold} pods/s; target ${schedulerPerfThreshold * 10}); ` +
     `${f1(s.delivered / s.pods)} messages per binding`;
 }
