@@ -2,6 +2,7 @@ import { describe, it, expect } from "vitest";
 import { parseSize } from "./index.js";
 import { benchManifests, benchNodes } from "./workload.js";
 import { runPureBaseline } from "./pure.js";
+import { runCheckerBench } from "./checker-bench.js";
 
 describe("parseSize", () => {
   const rows = [
@@ -26,5 +27,15 @@ describe("the benchmark workload", () => {
   it("the pure baseline starts every pod it schedules", () => {
     const r = runPureBaseline(5, 40);
     expect(r.running).toBe(40);
+  });
+});
+
+describe("the checker benchmark", () => {
+  it("counts the steps a fixed check runs and the distinct states a bounded explore reaches", () => {
+    const r = runCheckerBench({ scenario: "nginx", seed: 1, seeds: 1, steps: 200, depth: 40, maxStates: 60 });
+    expect(r.check.runs).toBe(1);
+    expect(r.check.steps).toBeGreaterThan(0);
+    expect(r.explore.states).toBe(60);
+    expect(r.explore.transitions).toBeGreaterThanOrEqual(59);
   });
 });

@@ -5,6 +5,7 @@ import { runClusterBench, type ClusterBenchResult } from "./cluster-bench.js";
 import { runPureBaseline, type PureResult } from "./pure.js";
 import { runSchedulerBench, schedulerPerfThreshold, type SchedulerBenchResult } from "./scheduler-bench.js";
 import { gc } from "./measure.js";
+import { runCheckerBench, type CheckerBenchResult } from "./checker-bench.js";
 
 /** The sizes `podflow bench` runs: nodes x pods. */
 export const defaultSizes: readonly [number, number][] = [[100, 3_000], [1_000, 30_000], [5_000, 150_000]];
@@ -16,12 +17,15 @@ export interface BenchOptions {
   /** pods for the scheduler throughput run on 5000 nodes */
   schedulerPods?: number;
   seed?: number;
+  /** also measure check steps/s and explore states/s (default true) */
+  checker?: boolean;
 }
 
 export interface BenchReport {
   machine: string;
   rows: Array<{ cluster: ClusterBenchResult; pure: PureResult; ratio: number }>;
   scheduler?: SchedulerBenchResult;
+  checker?: CheckerBenchResult;
 }
 
 /** Parses "100x3000" into [100, 3000]. */
@@ -48,6 +52,10 @@ export async function runBench(opts: BenchOptions, log: (s: string) => void = ()
     report.scheduler = runSchedulerBench(5_000, sp, { seed: opts.seed });
     log(formatScheduler(report.scheduler));
   }
+  if (opts.checker !== false) {
+    report.checker = runCheckerBench();
+    log(formatChecker(report.checker));
+  }
   return report;
 }
 
@@ -73,4 +81,10 @@ export function formatScheduler(s: SchedulerBenchResult): string {
   return `scheduler: ${s.nodes} nodes, ${s.pods} pods bound in ${f1(s.wallSeconds)} s (${f1(s.userCpuSeconds)} s CPU) = ${f0(s.podsPerSecond)} pods/s ` +
     `(scheduler_perf SchedulingBasic 5000Nodes_50000Pods threshold: ${schedulerPerfThreshold} pods/s; target ${schedulerPerfThreshold * 10}); ` +
     `${f1(s.delivered / s.pods)} messages per binding`;
+}
+
+/** The checker lines: fuzzing steps/s and exploration distinct states/s (target 50,000). */
+export function formatChecker(c: CheckerBenchResult): string {
+  return `check: ${c.check.runs} runs of ${c.check.scenario}, ${f0(c.check.steps)} steps in ${f1(c.check.seconds)} s = ${f0(c.check.stepsPerSecond)} steps/s\n` +
+    `explore: ${c.explore.scenario} to depth ${c.explore.depth}, ${f0(c.explore.states)} distinct states (${f0(c.explore.transitions)} transitions) in ${f1(c.explore.seconds)} s = ${f0(c.explore.statesPerSecond)} states/s (target 50,000)`;
 }
