@@ -8,7 +8,7 @@ import { stepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { controllerRefOf, objectKey, toMs } from "../replicaset/replicaset.logic.js";
 import * as W from "../replicaset/workqueue.js";
@@ -103,8 +103,9 @@ export function processNext(ctx: DeploymentControllerContext, now: number, fx: F
   W.kickWhenSynced(ctx, fx);
 }
 
+// The ReplicaSets this Deployment controls, in store order, through the informer's controller-uid index (not a scan of every ReplicaSet).
 function ownedReplicaSets(ctx: DeploymentControllerContext, d: Deployment): ReplicaSet[] {
-  return [...store<ReplicaSet>(ctx, RSS).values()].filter((rs) => rs.metadata?.namespace === d.metadata?.namespace && controllerRefOf(rs)?.uid === d.metadata?.uid);
+  return storeControlledBy(ctx.client.informers.get(RSS)!, d.metadata?.namespace, d.metadata?.uid);
 }
 
 function applyScaleLocally(plan: Plan, current: ReplicaSet, a: L.ScaleAction): ReplicaSet {

@@ -128,7 +128,7 @@ export function onDelta(ctx: ReplicaSetControllerContext, watchId: number, d: In
 function relatedPods(ctx: ReplicaSetControllerContext, rs: ReplicaSet, own: Pod[]): Pod[] {
   const ctrl = L.controllerRefOf(rs)?.uid;
   if (!ctrl) return own;
-  const sets = [...rsStore(ctx).values()].filter((r) => r.metadata?.namespace === rs.metadata?.namespace && L.controllerRefOf(r)?.uid === ctrl);
+  const sets = storeControlledBy(ctx.client.informers.get(RSS)!, rs.metadata?.namespace, ctrl) as ReplicaSet[];
   const pods = ctx.client.informers.get(PODS)!;
   return L.filterActivePods(sets.flatMap((r) => storeControlledBy(pods, rs.metadata?.namespace, r.metadata?.uid)));
 }
