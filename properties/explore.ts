@@ -2,11 +2,12 @@
 // A state is the whole runtime; a transition delivers the head of one ready channel (or,
 // when none is ready, fires the next work timer). Logic mutates contexts in place, so each
 // branch runs on a fork (Runtime.fork deep-copies actor snapshots and queues), which is
-// cheaper than re-executing the prefix from the root. States are hashed and deduplicated;
-// the first violation found is at the least depth, so its path is a shortest counterexample.
+// cheaper than re-executing the prefix from the root. States are hashed and deduplicated on
+// all that decides what can happen next: the clock, actor values and contexts, the ready
+// channels, every queued message and every pending timer. The first violation found is at the
+// least depth, so its path is a shortest counterexample.
 
 import { createCluster, type Cluster } from "../runtime/cluster.js";
-import { removeWatch } from "../machines/apiserver/cache.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { summarize } from "../runtime/summary.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
@@ -43,12 +44,44 @@ interface Node {
   depth: number;
 }
 
-/** A stable text of a runtime's state: actor contexts and values, queued messages, the clock. */
+/** A stable text of a runtime's state: the clock, actor contexts and values, ready channels, queued messages, pending timers. */
 export function stateKey(rt: Runtime): string {
   const parts: string[] = [String(rt.now)];
   for (const a of rt.addresses().sort()) parts.push(a, actorText(rt.snapshot(a)));
   parts.push(JSON.stringify(rt.readyKeys()));
+  parts.push(JSON.stringify(inFlight(rt), replacer));
   return parts.join("\u0000");
+}
+
+/**
+ * What is in flight, as one value both the text key and the hash read: every channel holding
+ * messages or a clog (by key), its messages in delivery order, and every timer that can still fire,
+ * in firing order (the order breaks ties between timers due at once). Times are relative to now.
+ */
+export function inFlight(rt: Runtime): [channels: unknown[], timers: unknown[]] {
+  const channels: unknown[] = [];
+  for (const ch of rt.queuedChannels().sort(byKey)) {
+    const stamped = !rt.isExternal(ch.to);
+    channels.push([ch.key, ch.cloggedUntil === undefined ? null : ch.cloggedUntil - rt.now, stamped ? ch.messages.map(unstamped) : ch.messages]);
+  }
+  const timers: unknown[] = [];
+  for (const t of rt.pendingTimers()) {
+    // A runtime callback (a fault hook) has no event; its key only numbers it.
+    if (t.callback) timers.push([t.owner, null, t.at - rt.now, t.background, null]);
+    else timers.push([t.owner, t.key, t.at - rt.now, t.background, rt.isExternal(t.owner) ? t.event : unstamped(t.event)]);
+  }
+  return [channels, timers];
+}
+
+function byKey(a: { key: string }, b: { key: string }): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** A message or timer event without the `from` and `now` the runtime writes over when it delivers to an actor (a forwarded message may still hold old ones). */
+function unstamped(m: any): unknown {
+  if (m === null || typeof m !== "object" || (!Object.hasOwn(m, "from") && !Object.hasOwn(m, "now"))) return m;
+  const { from: _from, now: _now, ...rest } = m;
+  return rest;
 }
 
 function actorText(s: any): string {
@@ -58,7 +91,7 @@ function actorText(s: any): string {
 // Per-actor hashes of frozen (copy-on-write) snapshots: a fork shares them, so each is hashed once.
 const frozenHashes = new WeakMap<object, number>();
 
-/** The hash of stateKey(rt) (same states equal, same states apart), hashing only the actors that ran since the fork they came from. */
+/** The hash of stateKey(rt) (equal keys, equal hashes; different keys apart up to collisions), hashing only the actors that ran since the fork they came from. */
 export function stateHash(rt: Runtime): number {
   return hashState(rt, undefined);
 }
@@ -85,6 +118,9 @@ function hashState(rt: Runtime, live: Array<[string, number]> | undefined): numb
     // Both lanes of every actor's hash go into both lanes of the state's: all 53 bits count.
     add(x);
   }
+  // Messages in flight and pending timers: frozen stored objects inside them are hashed once (cached).
+  hashValue(inFlight(rt));
+  add(pack());
   return (fmix(ha) >>> 0) * 0x200000 + ((fmix(hb) >>> 0) & 0x1fffff);
 }
 
@@ -330,15 +366,21 @@ export function hashKey(s: string): number {
 /** The actors a scenario of only Pods needs: the rest are stopped in the root (with their watches). */
 export const podActors = ["etcd", "apiserver", "scheduler", "kubelet/node-1", "cri/node-1", "cni/node-1"];
 
-/** Stops every actor not in keep, and ends its watches at the API server, so it costs nothing to explore. */
+/** Stops every actor not in keep, and has the API server end its watches now, so it costs nothing to explore. */
 export function keepOnly(rt: Runtime, keep: readonly string[]): void {
-  const cache = rt.snapshot("apiserver")?.context?.cache;
-  for (const a of rt.addresses()) {
-    if (keep.includes(a)) continue;
-    rt.crash(a);
-    if (cache) for (const w of [...cache.watches.values()] as any[]) if (w.client === a) removeWatch(cache, a, w.watchId);
+  for (const a of rt.addresses()) if (!keep.includes(a)) rt.crash(a);
+  // Each crash queued a ClientDisconnected for the API server. Delivered here, before exploring: left
+  // queued, their no-op orders against every other message would multiply the states for nothing.
+  const choose = rt.choose;
+  for (let i = rt.readyKeys().indexOf(disconnects); i >= 0; i = rt.readyKeys().indexOf(disconnects)) {
+    const at = i;
+    rt.choose = () => at;
+    rt.step();
   }
+  rt.choose = choose;
 }
+
+const disconnects = "runtime>apiserver";
 
 /**
  * The root: a one-node cluster whose start-up has settled (built once per scenario and seed, then

@@ -286,6 +286,28 @@ export class Runtime {
     return this.ready.map((c) => c.key);
   }
 
+  /** The channels holding messages or a clog, for inspection (never mutate): messages in delivery order, the clog's end. */
+  queuedChannels(): Array<{ key: string; from: Address; to: Address; messages: readonly any[]; cloggedUntil: number | undefined }> {
+    const out: Array<{ key: string; from: Address; to: Address; messages: readonly any[]; cloggedUntil: number | undefined }> = [];
+    for (const ch of this.channels.values()) {
+      if (ch.queue.length === ch.head && ch.cloggedUntil === undefined) continue;
+      out.push({ key: ch.key, from: ch.from, to: ch.to, messages: ch.queue.slice(ch.head), cloggedUntil: ch.cloggedUntil });
+    }
+    return out;
+  }
+
+  /** The timers that can still fire (canceled ones left out), in firing order, for inspection (never mutate). */
+  pendingTimers(): Array<{ owner: Address; key: string; at: number; event: { type: string; [k: string]: unknown }; background: boolean; callback: boolean }> {
+    return [...this.timerByKey.values()]
+      .sort((a, b) => a.at - b.at || a.seq - b.seq)
+      .map((t) => ({ owner: t.owner, key: t.key, at: t.at, event: t.event, background: t.background, callback: t.fn !== undefined }));
+  }
+
+  /** True when an address is an endpoint registered with external() (delivery does not stamp its messages). */
+  isExternal(address: Address): boolean {
+    return this.externals.has(address);
+  }
+
   /** Holds a channel for ms of simulated time: nothing crosses it, order is kept, then it flows again. */
   clog(from: Address, to: Address, ms: number): void {
     const ch = this.channel(from, to);
