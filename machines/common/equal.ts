@@ -42,31 +42,41 @@ export function deepCopy<T>(v: T): T {
   return o as T;
 }
 
-// Objects proven deeply immutable: a fork or a state hash may share them (or their hash) by reference.
-const deepFrozen = new WeakSet<object>();
+// Objects proven deeply immutable carry this non-enumerable mark (JSON, Object.keys, for-in and
+// copies never see it): a fork or a state hash may share them (or their hash) by reference. A mark
+// on the object, not a WeakSet: with millions of stored versions a WeakSet makes every garbage
+// collection walk its table, and freezing grew from ~16 µs to over 500 µs per object.
+const DEEP_FROZEN: unique symbol = Symbol("podflow.deepFrozen");
+
+function marked(v: object): boolean {
+  return (v as { [DEEP_FROZEN]?: true })[DEEP_FROZEN] === true;
+}
+
+function mark(v: object): void {
+  if (Object.isExtensible(v)) Object.defineProperty(v, DEEP_FROZEN, { value: true });
+}
 
 /** Freezes the plain objects and arrays of a value in place, all the way down, and returns it (Maps, Sets and class instances are left as they are). */
 export function deepFreeze<T>(v: T): T {
-  if (typeof v !== "object" || v === null || deepFrozen.has(v) || !isPlain(v)) return v;
+  if (typeof v !== "object" || v === null || marked(v) || !isPlain(v)) return v;
   let all = true;
   if (Array.isArray(v)) {
     for (const x of v) if (!isDeepFrozen(deepFreeze(x))) all = false;
   } else for (const k of Object.keys(v)) if (!isDeepFrozen(deepFreeze((v as Record<string, unknown>)[k]))) all = false;
+  if (all) mark(v);
   Object.freeze(v);
-  if (all) deepFrozen.add(v);
   return v;
 }
 
 /** True when v is a primitive, or a plain object or array frozen all the way down (Maps and Sets never are). */
 export function isDeepFrozen(v: unknown): boolean {
   if (typeof v !== "object" || v === null) return true;
-  if (!Object.isFrozen(v)) return false;
-  if (deepFrozen.has(v)) return true;
-  if (!isPlain(v)) return false;
+  if (marked(v)) return true;
+  if (!Object.isFrozen(v) || !isPlain(v)) return false;
+  // Frozen by hand (Object.freeze) after its parts were deep-frozen: check the parts; it cannot be marked any more.
   if (Array.isArray(v)) {
     for (const x of v) if (!isDeepFrozen(x)) return false;
   } else for (const k of Object.keys(v)) if (!isDeepFrozen((v as Record<string, unknown>)[k])) return false;
-  deepFrozen.add(v);
   return true;
 }
 
