@@ -80,7 +80,8 @@ export function isDeepFrozen(v: unknown): boolean {
   return true;
 }
 
-function isPlain(v: object): boolean {
+/** True for plain objects and arrays (what JSON holds), false for Maps, Sets and class instances. */
+export function isPlain(v: object): boolean {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === Array.prototype || proto === null;
 }

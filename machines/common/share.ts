@@ -3,6 +3,8 @@
 // not a full copy per revision (a kubelet status update shares the whole spec). Stored versions are
 // never mutated, so sharing them is safe; key order is part of "unchanged", as JSON output shows it.
 
+import { isPlain } from "./equal.js";
+
 /**
  * Returns `next` with every subtree equal to the one at the same path in `prev` replaced by prev's
  * (prev itself when all of next equals it). Only `next`'s own unfrozen objects are rewritten.
@@ -17,7 +19,7 @@ function same(next: any, prev: any): boolean {
   if (next === prev) return true;
   if (typeof next !== "object" || typeof prev !== "object" || next === null || prev === null) return false;
   const isArray = Array.isArray(next);
-  if (isArray !== Array.isArray(prev) || !plain(next) || !plain(prev)) return false;
+  if (isArray !== Array.isArray(prev) || !isPlain(next) || !isPlain(prev)) return false;
   const writable = !Object.isFrozen(next);
   let all = true;
   if (isArray) {
@@ -47,7 +49,3 @@ function same(next: any, prev: any): boolean {
   return all;
 }
 
-function plain(v: object): boolean {
-  const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === Array.prototype || p === null;
-}

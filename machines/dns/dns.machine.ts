@@ -6,10 +6,9 @@ import { setup } from "xstate";
 import { stepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { Service } from "kubernetes-types/core/v1";
-import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { newClient, startInformer, storeSelect, type ClientState, type InformerDelta } from "../common/client.js";
+import { newClient, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
+import { cachesSynced, deltaServiceKeys, dispatchResponse, dispatchWatchEvent, relistInformer, serviceSlices } from "../endpoints/controller.js";
 import { CLUSTER_DOMAIN, resolveName, serviceRecords, type DNSZone } from "./dns.logic.js";
 
 export const SERVICES = 1;
@@ -69,13 +68,10 @@ export function rebuildZone(ctx: DnsContext): void {
 }
 
 function putService(ctx: DnsContext, t: Tracked, svc: Service): void {
-  const ns = svc.metadata?.namespace ?? "default";
-  const inf = ctx.client.informers.get(SLICES);
-  const own = (inf ? storeSelect(inf, ns, { [SERVICE_NAME_LABEL]: svc.metadata?.name ?? "" }) : []) as EndpointSlice[];
-  const records = serviceRecords(svc, own, ctx.zone.domain).records;
+  const records = serviceRecords(svc, serviceSlices(ctx.client, SLICES, svc), ctx.zone.domain).records;
   const names = Object.keys(records);
   for (const n of names) ctx.zone.records[n] = records[n]!;
-  t.owned.set(`${ns}/${svc.metadata?.name}`, names);
+  t.owned.set(`${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`, names);
 }
 
 // Which Services changed since the zone was last brought up to date, and the record names each
@@ -86,16 +82,12 @@ interface Tracked {
   owned: Map<string, string[]>;
 }
 const tracked = new WeakMap<DnsContext, Tracked>();
-const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
 /** Notes which Service an informer delta (a watch event, or a difference a re-list found) concerns. */
 export function noteDelta(ctx: DnsContext, watchId: number, d: InformerDelta): void {
   const t = tracked.get(ctx);
   if (t === undefined) return;
-  for (const o of d.old !== undefined && d.old !== d.object ? [d.object, d.old] : [d.object]) {
-    const ns = (o as any).metadata?.namespace ?? "default";
-    t.dirty.add(`${ns}/${watchId === SERVICES ? (o as any).metadata?.name : (o as any).metadata?.labels?.[SERVICE_NAME_LABEL]}`);
-  }
+  for (const k of deltaServiceKeys(d, watchId === SERVICES ? "Service" : "EndpointSlice")) t.dirty.add(k);
 }
 
 

@@ -4,7 +4,10 @@
 // to informers. Pure data kept in a machine's context; timers and requests go through Fx.
 
 import type { Fx } from "../common/effects.js";
+import type { Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { ApiResponse, WatchEvent } from "../messages.js";
+import { SERVICE_NAME_LABEL } from "../endpointslice/endpointslice.logic.js";
 import {
   deliverWatchEvent,
   itemExponentialDelayMs,
@@ -12,8 +15,10 @@ import {
   onListed,
   relistInformer,
   settleResponse,
+  storeSelect,
   type ClientState,
   type DeltaHandler,
+  type InformerDelta,
   type PendingRequest,
 } from "../common/client.js";
 
@@ -144,3 +149,15 @@ export function storeGet(client: ClientState, watchId: number, key: string): any
 }
 
 export { objectKey };
+
+/** A Service's EndpointSlices, in store order, through the slice informer's index of the kubernetes.io/service-name label. */
+export function serviceSlices(client: ClientState, slicesWatchId: number, svc: Service): EndpointSlice[] {
+  const inf = client.informers.get(slicesWatchId);
+  return inf ? storeSelect(inf, svc.metadata?.namespace ?? "default", { [SERVICE_NAME_LABEL]: svc.metadata?.name ?? "" }) : [];
+}
+
+/** The Services ("ns/name") a delta of a Service or an EndpointSlice informer concerns: the object's, and the old object's when it differs. */
+export function deltaServiceKeys(d: InformerDelta, kind: "Service" | "EndpointSlice"): string[] {
+  const keyOf = (o: any) => `${o.metadata?.namespace ?? "default"}/${kind === "Service" ? o.metadata?.name : o.metadata?.labels?.[SERVICE_NAME_LABEL]}`;
+  return d.old !== undefined && d.old !== d.object ? [keyOf(d.object), keyOf(d.old)] : [keyOf(d.object)];
+}

@@ -10,9 +10,9 @@ import { stepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { Node, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { newClient, startInformer, storeSelect, type ClientState, type InformerDelta } from "../common/client.js";
+import { newClient, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "../endpoints/controller.js";
+import { cachesSynced, deltaServiceKeys, dispatchResponse, dispatchWatchEvent, relistInformer, serviceSlices } from "../endpoints/controller.js";
 import { pickBackend, serviceRules, type ProxyRule } from "./kube-proxy.logic.js";
 import { nextRandom, seedFor } from "../common/prng.js";
 import { cidrContains } from "../cni/ipam.js";
@@ -175,15 +175,13 @@ export function syncProxyRules(ctx: KubeProxyContext, now: number): void {
   ctx.syncPending = false;
   ctx.lastSyncAt = now;
   const services = ctx.client.informers.get(SERVICES)?.store.values() ?? [];
-  const sliceInf = ctx.client.informers.get(SLICES);
   const dirty = changed.get(ctx);
   const next = new Map<string, Programmed>();
   for (const svc of services as Iterable<Service>) {
     const key = `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`;
     let p = ctx.programmed.get(key);
     if (p === undefined || p.svc !== svc || dirty === undefined || dirty.has(key)) {
-      const own = (sliceInf ? storeSelect(sliceInf, svc.metadata?.namespace ?? "default", { [SERVICE_NAME_LABEL]: svc.metadata?.name ?? "" }) : []) as EndpointSlice[];
-      p = { svc, slices: own };
+      p = { svc, slices: serviceSlices(ctx.client, SLICES, svc) };
     }
     next.set(key, p);
   }
@@ -195,20 +193,12 @@ export function syncProxyRules(ctx: KubeProxyContext, now: number): void {
 // last sync are read again; the others keep their entry. Kept outside the context (keyed by it) so
 // state hashes and copies do not see it; a copy has none and reads everything once.
 const changed = new WeakMap<KubeProxyContext, Set<string>>();
-const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
-/** Notes which Service an informer delta concerns, so the next sync reads it again. */
+/** Notes which Service an informer delta concerns, so the next sync reads it again (Node deltas concern none). */
 export function noteDelta(ctx: KubeProxyContext, watchId: number, d: InformerDelta): void {
   const dirty = changed.get(ctx);
-  if (dirty === undefined) return;
-  markDirty(dirty, watchId, d.object);
-  if (d.old !== undefined && d.old !== d.object) markDirty(dirty, watchId, d.old);
-}
-
-function markDirty(dirty: Set<string>, watchId: number, o: any): void {
-  const ns = o.metadata?.namespace ?? "default";
-  if (watchId === SERVICES) dirty.add(`${ns}/${o.metadata?.name}`);
-  else if (watchId === SLICES) dirty.add(`${ns}/${o.metadata?.labels?.[SERVICE_NAME_LABEL]}`);
+  if (dirty === undefined || (watchId !== SERVICES && watchId !== SLICES)) return;
+  for (const k of deltaServiceKeys(d, watchId === SERVICES ? "Service" : "EndpointSlice")) dirty.add(k);
 }
 
 export const kubeProxyMachine = setup({
