@@ -13,7 +13,7 @@ import type { ApiResponse, WatchEvent } from "../messages.js";
 import type { ContainerInfo, CriResponse, ImageSummary, PodSandboxInfo, ProbeAction, ProjectedMount } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
 import { pullFailureMessage } from "../cri/registry.js";
-import { containerShouldRestart, isRestartableInitContainer, kubeletOwnedConditions, podConditions, podPhase } from "./status.js";
+import { containerShouldRestart, isRestartableInitContainer, kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } from "./status.js";
 import { internalIPFor, leaseRenewIntervalMs, nodeConditions, nodeLease, nodeStatusReportFrequencyMs, nodeStatusUpdateFrequencyMs, registrationNode } from "./node.js";
 
 /** Container restart back-off (kubelet backOffPeriod and MaxContainerBackOff). */
@@ -625,6 +625,9 @@ function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, gr
 }
 
 function syncTerminating(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  // The sync in progress finishes its runtime call first: a sandbox or container it creates is
+  // then stopped like any other, and the pod is not terminal while one may still appear.
+  if (w.op !== undefined) return;
   const grace = gracePeriodSeconds(w);
   // Regular containers stop first; sidecars only once they are gone (reverse of start).
   const regular = w.containers.filter((c) => c.kind !== "sidecar");
@@ -922,7 +925,12 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   status.phase = phase;
   const sandboxReady = w.ip !== undefined && !w.sandboxStopped;
   status.conditions = podConditions({ ...probe, status: { ...probe.status, phase } } as Pod, { sandboxReady, now: rfc3339(ctx.now) });
-  return status;
+  return podFinished(w) ? terminatePodStatus(w.pod, status) : status;
+}
+
+/** The pod worker is done with the pod (SyncTerminatedPod): its containers and sandbox are stopped. */
+function podFinished(w: PodWorker): boolean {
+  return w.state === "TerminatedPod" && (w.sandboxStopped || !w.sandboxId);
 }
 
 /** Writes the pod's status through pods/<name>/status when it changed; one write in flight per pod. */
@@ -935,17 +943,16 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   w.status.dirty = false;
   const status = generateStatus(ctx, w);
   const text = JSON.stringify(status);
-  if (text === w.status.last) return;
-  const cur = w.pod.status ? JSON.stringify(w.pod.status) : undefined;
-  if (cur === text) {
+  // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
+  if (text === w.status.last || (w.pod.status !== undefined && JSON.stringify(w.pod.status) === text)) {
     w.status.last = text;
-    if (w.state === "TerminatedPod" && (w.sandboxStopped || !w.sandboxId)) w.status.terminalWritten = true;
+    if (podFinished(w)) w.status.terminalWritten = true;
     return;
   }
   w.status.inFlight = true;
   w.status.dirty = false;
   w.status.last = text;
-  w.status.issuedTerminal = w.state === "TerminatedPod" && (w.sandboxStopped || !w.sandboxId);
+  w.status.issuedTerminal = podFinished(w);
   w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type));
   request(ctx.client, fx, { verb: "update", group: "", resource: "pods", namespace: w.pod.metadata!.namespace, name: w.pod.metadata!.name, subresource: "status", body: { ...w.pod, status } }, "pod-status", w.uid);
 }

@@ -159,6 +159,47 @@ describe("the kubelet in a running cluster", () => {
     expect(events(c, "web")).toContain("Killing: Stopping container nginx");
   });
 
+  // Regression for CI fuzz seed 20261125 (properties/regressions/random-758911110.json): the pod
+  // stayed Terminating forever when its deletion arrived while RunPodSandbox was in flight.
+  it("a pod deleted while its sandbox is being created is torn down, written Failed with ContainerStatusUnknown, and deleted", async () => {
+    const c = await cluster();
+    const statuses: any[] = [];
+    c.runtime.observers.push(() => {
+      const s = c.get("Pod", "web")?.status;
+      if (s && s !== statuses[statuses.length - 1]) statuses.push(s);
+    });
+    c.runtime.clog("kubelet/node-1", "cri/node-1", 5_000);
+    await c.apply(pod("web", { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }] }));
+    const sandboxAsked = () => c.runtime.queuedChannels().some((ch) => ch.from === "kubelet/node-1" && ch.to === "cri/node-1" && ch.messages.some((m) => m.type === "RunPodSandbox"));
+    c.runtime.runUntil(sandboxAsked, "the kubelet asks CRI for a sandbox");
+    const uid = c.get("Pod", "web").metadata.uid;
+    await c.delete("Pod", "web");
+    await c.settle();
+    expect(c.get("Pod", "web")).toBeUndefined();
+    const last = statuses[statuses.length - 1];
+    expect(last.phase).toBe("Failed");
+    expect(last.containerStatuses[0].state).toEqual({
+      terminated: { exitCode: 137, reason: "ContainerStatusUnknown", message: "The container could not be located when the pod was terminated", startedAt: null, finishedAt: null },
+    });
+    expect([...c.runtime.snapshot("cri/node-1").context.sandboxes.values()].filter((s: any) => s.podUid === uid)).toEqual([]);
+  });
+
+  it("a pod deleted in ImagePullBackOff is marked Failed with ContainerStatusUnknown before it is deleted", async () => {
+    const c = await cluster();
+    await c.apply(pod("typo", { containers: [{ name: "app", image: "ngnix" }] }));
+    await c.settle();
+    expect(c.get("Pod", "typo").status.containerStatuses[0].state.waiting.reason).toMatch(/ErrImagePull|ImagePullBackOff/);
+    const phases: string[] = [];
+    c.runtime.observers.push(() => {
+      const p = c.get("Pod", "typo")?.status?.phase;
+      if (p && p !== phases[phases.length - 1]) phases.push(p);
+    });
+    await c.delete("Pod", "typo");
+    await c.settle();
+    expect(c.get("Pod", "typo")).toBeUndefined();
+    expect(phases).toEqual(["Pending", "Failed"]);
+  });
+
   it("a force-deleted pod's sandbox is cleaned up when it leaves the kubelet's watch", async () => {
     const c = await cluster();
     await c.apply(pod("web", { containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }] }));

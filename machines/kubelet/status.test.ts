@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import type { ContainerStatus, Pod, PodSpec } from "kubernetes-types/core/v1";
 import {
   podPhase, podConditions, generateContainersReadyCondition, generatePodReadyCondition,
-  generatePodInitializedCondition, containerShouldRestart,
+  generatePodInitializedCondition, containerShouldRestart, terminatePodStatus, hasPodInitialized,
 } from "./status.js";
 
 // Container status builders mirroring kubelet_pods_test.go's helpers.
@@ -208,5 +208,55 @@ describe("podConditions", () => {
   it("stamps observedGeneration from metadata.generation", () => {
     const p: Pod = { metadata: { generation: 3 }, spec: { containers: [] }, status: { phase: "Running", containerStatuses: [] } };
     expect(podConditions(p).every((c) => (c as { observedGeneration?: number }).observedGeneration === 3)).toBe(true);
+  });
+});
+
+describe("the final status of a terminated pod (status manager TerminatePod)", () => {
+  const unknown = { terminated: { exitCode: 137, reason: "ContainerStatusUnknown", message: "The container could not be located when the pod was terminated", startedAt: null, finishedAt: null } };
+  const states = (xs: ContainerStatus[] | undefined) => (xs ?? []).map((x) => (x.state?.terminated ? `${x.name}=terminated/${x.state.terminated.reason ?? x.state.terminated.exitCode}` : `${x.name}=${Object.keys(x.state ?? {})[0]}`));
+  const withInits = (inits: string[]): PodSpec => ({ ...twoContainers("Always"), initContainers: inits.map((name) => ({ name })) });
+
+  it("a Pending pod without init containers: every waiting container is unknown and the pod Failed", () => {
+    const p = pod(twoContainers("Always"), [waiting("containerA"), waiting("containerB")]);
+    const got = terminatePodStatus(p, { ...p.status, phase: "Pending" });
+    expect(got.phase).toBe("Failed");
+    expect(got.containerStatuses!.map((x) => x.state)).toEqual([unknown, unknown]);
+  });
+
+  it("keeps the terminated state of containers that stopped and the phase of a Succeeded pod", () => {
+    const p = pod(twoContainers("Never"), [succeeded("containerA"), succeeded("containerB")]);
+    const got = terminatePodStatus(p, { ...p.status, phase: "Succeeded" });
+    expect(got.phase).toBe("Succeeded");
+    expect(states(got.containerStatuses)).toEqual(["containerA=terminated/0", "containerB=terminated/0"]);
+  });
+
+  it("a Running pod with one container gone: that container is unknown and the pod Failed", () => {
+    const p = pod(twoContainers("Always"), [running("containerA"), terminated("containerB", 137)]);
+    const got = terminatePodStatus(p, { ...p.status, phase: "Running" });
+    expect(got.phase).toBe("Failed");
+    expect(states(got.containerStatuses)).toEqual(["containerA=terminated/ContainerStatusUnknown", "containerB=terminated/137"]);
+  });
+
+  it.each([
+    { name: "all init containers waiting: only the first is unknown, regular containers stay waiting", inits: [waiting("init-1"), waiting("init-2")], want: ["init-1=terminated/ContainerStatusUnknown", "init-2=waiting"], regular: ["containerA=waiting", "containerB=waiting"] },
+    { name: "the first init container done, the second running: the second is unknown", inits: [succeeded("init-1"), running("init-2")], want: ["init-1=terminated/0", "init-2=terminated/ContainerStatusUnknown"], regular: ["containerA=waiting", "containerB=waiting"] },
+    { name: "the last init container done: the pod initialized, so waiting regular containers are unknown too", inits: [succeeded("init-1"), succeeded("init-2")], want: ["init-1=terminated/0", "init-2=terminated/0"], regular: ["containerA=terminated/ContainerStatusUnknown", "containerB=terminated/ContainerStatusUnknown"] },
+  ])("$name", ({ inits, want, regular }) => {
+    const p = pod(withInits(["init-1", "init-2"]), [waiting("containerA"), waiting("containerB")], inits);
+    const got = terminatePodStatus(p, { ...p.status, phase: "Pending" });
+    expect(states(got.initContainerStatuses)).toEqual(want);
+    expect(states(got.containerStatuses)).toEqual(regular);
+    expect(got.phase).toBe("Failed");
+  });
+
+  it("a pod whose regular container once left Waiting has initialized, init containers or not", () => {
+    expect(hasPodInitialized(pod(withInits(["init-1"]), [running("containerA")], [waiting("init-1")]))).toBe(true);
+    expect(hasPodInitialized(pod(withInits(["init-1"]), [waiting("containerA")], [waiting("init-1")]))).toBe(false);
+    expect(hasPodInitialized(pod(withInits(["init-1"]), [waitingLastTerminated("containerA", 1)], [waiting("init-1")]))).toBe(true);
+  });
+
+  it("a static pod keeps its phase", () => {
+    const p = pod(twoContainers("Always"), [waiting("containerA"), waiting("containerB")], undefined, { annotations: { "kubernetes.io/config.source": "file" } });
+    expect(terminatePodStatus(p, { ...p.status, phase: "Pending" }).phase).toBe("Pending");
   });
 });

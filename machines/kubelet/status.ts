@@ -306,3 +306,51 @@ export function podConditions(pod: Pod, opts: { sandboxReady?: boolean; now?: st
   ];
   return [...kept, ...generated.map((c) => stamp(c, prior, opts.now))];
 }
+
+// ---- the status manager's TerminatePod (status_manager.go) -------------------------------
+
+/** What the kubelet writes for a container it can no longer account for when the pod terminates. */
+export const ContainerStatusUnknown = "ContainerStatusUnknown";
+const unknownAtTermination = {
+  terminated: { exitCode: 137, reason: ContainerStatusUnknown, message: "The container could not be located when the pod was terminated", startedAt: null, finishedAt: null },
+};
+
+/** True once the pod shows evidence of starting a regular container, or has no init containers (hasPodInitialized). */
+export function hasPodInitialized(pod: Pod): boolean {
+  const inits = pod.spec?.initContainers ?? [];
+  if (inits.length === 0) return true;
+  if ((pod.status?.containerStatuses ?? []).some((s) => s.lastState?.terminated !== undefined || s.state?.waiting === undefined)) return true;
+  const statuses = pod.status?.initContainerStatuses ?? [];
+  const last = statuses[statuses.length - 1];
+  if (!last) return false;
+  const spec = inits[statuses.length - 1];
+  if (!spec || spec.name !== last.name) return false;
+  if (isRestartableInitContainer(spec)) return last.state?.running !== undefined && last.started === true;
+  return last.lastState?.terminated?.exitCode === 0 || last.state?.terminated?.exitCode === 0;
+}
+
+// Every init container status except the trailing run that never left Waiting; at least the first.
+function initializedCount(statuses: readonly ContainerStatus[]): number {
+  for (let i = statuses.length - 1; i >= 0; i--) {
+    const s = statuses[i]!;
+    if (s.state?.waiting === undefined || s.lastState?.terminated !== undefined) return i + 1;
+  }
+  return Math.min(1, statuses.length);
+}
+
+/**
+ * The final status of a terminated pod (TerminatePod): a container with no terminated state is
+ * reported as ContainerStatusUnknown exit 137, and a Pending or Running pod is marked Failed so
+ * that it reaches a terminal phase before its deletion. Conditions are left as computed.
+ */
+export function terminatePodStatus<S extends { phase?: string; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] }>(pod: Pod, status: S): S {
+  const unknown = (s: ContainerStatus): ContainerStatus => (s.state?.terminated !== undefined ? s : { ...s, state: unknownAtTermination as unknown as ContainerStatus["state"] });
+  const out: S = { ...status };
+  if (status.containerStatuses && hasPodInitialized(pod)) out.containerStatuses = status.containerStatuses.map(unknown);
+  if (status.initContainerStatuses) {
+    const n = initializedCount(status.initContainerStatuses);
+    out.initContainerStatuses = status.initContainerStatuses.map((s, i) => (i < n ? unknown(s) : s));
+  }
+  if (!isStaticPod(pod) && out.phase !== "Succeeded" && out.phase !== "Failed") out.phase = "Failed";
+  return out;
+}
