@@ -279,12 +279,16 @@ function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, u
 export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
   const ix = storeIndex(inf);
   let best: Set<string> | undefined;
+  let n = 0;
   for (const p of pairs(ns, selector)) {
     const s = ix.labels.get(p);
     if (s === undefined || s.size === 0) return [];
     if (best === undefined || s.size < best.size) best = s;
+    n++;
   }
   if (best === undefined) return [];
+  // One pair: its index set is exactly the answer.
+  if (n === 1) return inStoreOrder(inf, ix, best);
   const hit: string[] = [];
   for (const k of best) {
     const labels = inf.store.get(k)?.metadata?.labels;

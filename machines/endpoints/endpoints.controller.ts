@@ -107,31 +107,45 @@ export function queueLeftoverEndpoints(ctx: EndpointsControllerContext): void {
 
 /** The Ready condition's last transition time (getPodTriggerTime), or NaN. */
 function podTriggerTime(pod: Pod): number {
-  const c = pod.status?.conditions?.find((x) => x.type === "Ready");
-  return parseTime(c?.lastTransitionTime);
+  for (const c of pod.status?.conditions ?? []) if (c.type === "Ready") return parseTime(c.lastTransitionTime);
+  return NaN;
 }
 
 /**
  * TriggerTimeTracker.ComputeEndpointLastChangeTriggerTime: a new Service's creation time, else the
  * earliest pod or Service trigger time that moved since the last sync; undefined when none moved.
+ * The Service's state is updated in place to hold exactly these pods' times.
  */
 export function computeTriggerTime(states: Map<string, TriggerState>, key: string, service: Service, pods: Pod[]): number | undefined {
   const prev = states.get(key);
-  const podTimes = new Map<string, number>();
+  const state: TriggerState = prev ?? { podTimes: new Map(), serviceTime: 0 };
+  const podTimes = state.podTimes;
   let min: number | undefined;
-  const consider = (t: number, last: number | undefined) => {
-    if (last === undefined || t > last) min = min === undefined ? t : Math.min(min, t);
-  };
+  let timed = 0;
   for (const pod of pods) {
+    const name = pod.metadata?.name ?? "";
     const t = podTriggerTime(pod);
-    if (Number.isNaN(t)) continue;
-    podTimes.set(pod.metadata?.name ?? "", t);
-    consider(t, prev?.podTimes.get(pod.metadata?.name ?? ""));
+    if (Number.isNaN(t)) {
+      podTimes.delete(name);
+      continue;
+    }
+    timed++;
+    const last = podTimes.get(name);
+    if (last === undefined || t > last) min = min === undefined ? t : Math.min(min, t);
+    podTimes.set(name, t);
+  }
+  // Pods that left the Service (or lost their time) leave the state too.
+  if (podTimes.size > timed) {
+    const current = new Set(pods.map((p) => p.metadata?.name ?? ""));
+    for (const name of podTimes.keys()) if (!current.has(name)) podTimes.delete(name);
   }
   const serviceTime = parseTime(service.metadata?.creationTimestamp);
-  if (!Number.isNaN(serviceTime)) consider(serviceTime, prev?.serviceTime);
-  states.set(key, { podTimes, serviceTime: Number.isNaN(serviceTime) ? 0 : serviceTime });
-  if (!prev) return Number.isNaN(serviceTime) ? undefined : serviceTime;
+  if (!Number.isNaN(serviceTime) && (prev === undefined || serviceTime > prev.serviceTime)) min = min === undefined ? serviceTime : Math.min(min, serviceTime);
+  state.serviceTime = Number.isNaN(serviceTime) ? 0 : serviceTime;
+  if (!prev) {
+    states.set(key, state);
+    return Number.isNaN(serviceTime) ? undefined : serviceTime;
+  }
   return min;
 }
 

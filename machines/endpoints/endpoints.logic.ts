@@ -20,8 +20,13 @@ export function matchesServiceSelector(
   labels: Record<string, string> | undefined,
 ): boolean {
   // Empty selectors are dropped on the wire, so the controllers treat them as "no selector".
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+  if (!selector) return false;
+  let any = false;
+  for (const k in selector) {
+    if (labels?.[k] !== selector[k]) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** True when the Service has a selector the controllers act on. */
@@ -46,8 +51,13 @@ export function isPodTerminal(pod: Pod): boolean {
 
 /** The pod's IPv4 address (podIPs first, then podIP), if it has one. */
 export function podIPv4(pod: Pod): string | undefined {
-  const ips = [...(pod.status?.podIPs ?? []).map((p) => p.ip), pod.status?.podIP];
-  return ips.find((ip): ip is string => typeof ip === "string" && /^\d+\.\d+\.\d+\.\d+$/.test(ip));
+  for (const p of pod.status?.podIPs ?? []) if (isIPv4(p.ip)) return p.ip;
+  const ip = pod.status?.podIP;
+  return isIPv4(ip) ? ip : undefined;
+}
+
+function isIPv4(ip: unknown): ip is string {
+  return typeof ip === "string" && /^\d+\.\d+\.\d+\.\d+$/.test(ip);
 }
 
 /** endpointsliceutil.ShouldPodBeInEndpoints: not terminal, has an IP, not terminating unless tolerated. */
@@ -73,11 +83,12 @@ export function findPort(pod: Pod, servicePort: ServicePort): number | undefined
   if (typeof target === "number") return target;
   const protocol = servicePort.protocol ?? "TCP";
   // Named ports are looked up in regular containers, then in sidecars (restartable init containers).
-  const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === "Always");
-  for (const c of [...(pod.spec?.containers ?? []), ...sidecars]) {
-    for (const p of c.ports ?? []) {
-      if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
-    }
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
+  }
+  for (const c of pod.spec?.initContainers ?? []) {
+    if (c.restartPolicy !== "Always") continue;
+    for (const p of c.ports ?? []) if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
   }
   return undefined;
 }
@@ -183,6 +194,52 @@ export function rfc3339Nano(ms: number): string {
   return iso.replace(/\.(\d{3})Z$/, (_, f: string) => (/^0+$/.test(f) ? "Z" : `.${f.replace(/0+$/, "")}Z`));
 }
 
+// One selected pod's address, its readiness and the Service ports it resolves (none: headless without ports).
+interface Member {
+  addr: EndpointAddress;
+  ready: boolean;
+  ports: EndpointPort[] | undefined;
+}
+
+// The subsets a pod contributes before repacking: one per port.
+function memberSubsets(m: Member): EndpointSubset[] {
+  const subsetFor = (ports: EndpointPort[] | undefined): EndpointSubset => (m.ready ? { addresses: [m.addr], ports } : { notReadyAddresses: [m.addr], ports });
+  return m.ports === undefined ? [subsetFor(undefined)] : m.ports.map((p) => subsetFor([p]));
+}
+
+function portsSignature(ports: EndpointPort[] | undefined): string {
+  return ports === undefined ? "" : ports.map(portKey).join("\u0001");
+}
+
+// True when every pod resolves the same ports, the usual case of pods from one template.
+function sharePorts(members: readonly Member[]): boolean {
+  if (members.length === 0) return false;
+  const first = portsSignature(members[0]!.ports);
+  for (let i = 1; i < members.length; i++) if (portsSignature(members[i]!.ports) !== first) return false;
+  return true;
+}
+
+/** What repackSubsets makes of pods that share their ports, without the general regrouping: one subset. */
+function oneSubset(members: readonly Member[]): EndpointSubset[] {
+  const readiness = new Map<string, { addr: EndpointAddress; ready: boolean }>();
+  for (const m of members) {
+    const k = addressKey(m.addr);
+    const seen = readiness.get(k);
+    if (seen === undefined) readiness.set(k, { addr: m.addr, ready: m.ready });
+    else if (!m.ready) seen.ready = false; // not-ready trumps ready
+  }
+  const ready: EndpointAddress[] = [];
+  const notReady: EndpointAddress[] = [];
+  for (const { addr, ready: r } of readiness.values()) (r ? ready : notReady).push(addr);
+  const ports = new Map<string, EndpointPort>();
+  for (const p of members[0]!.ports ?? []) ports.set(portKey(p), p);
+  const ss: EndpointSubset = {};
+  if (ready.length) ss.addresses = ready.sort(compareAddresses);
+  if (notReady.length) ss.notReadyAddresses = notReady.sort(compareAddresses);
+  if (ports.size) ss.ports = [...ports.values()].sort(comparePorts);
+  return [ss];
+}
+
 /** Options for endpointsFor. */
 export interface EndpointsOptions {
   /** ms since epoch of the change that triggered this sync (last-change-trigger-time annotation). */
@@ -198,7 +255,7 @@ export function endpointsFor(service: Service, pods: Pod[], opts: EndpointsOptio
   const ns = service.metadata?.namespace ?? "default";
   const publishNotReady = service.spec?.publishNotReadyAddresses === true;
   const svcPorts = service.spec?.ports ?? [];
-  let subsets: EndpointSubset[] = [];
+  const members: Member[] = [];
   for (const pod of pods) {
     if ((pod.metadata?.namespace ?? "default") !== ns) continue;
     if (!matchesServiceSelector(service.spec?.selector, pod.metadata?.labels)) continue;
@@ -208,22 +265,22 @@ export function endpointsFor(service: Service, pods: Pod[], opts: EndpointsOptio
     const addr = podToEndpointAddress(pod, ip);
     if (shouldSetHostname(pod, service)) addr.hostname = pod.spec!.hostname!;
     const ready = publishNotReady || isPodReady(pod);
-    const subsetFor = (ports: EndpointPort[] | undefined): EndpointSubset =>
-      ready ? { addresses: [addr], ports } : { notReadyAddresses: [addr], ports };
     if (svcPorts.length === 0) {
       // Only a headless Service may have no ports and still list addresses.
-      if (isHeadless(service)) subsets.push(subsetFor(undefined));
+      if (isHeadless(service)) members.push({ addr, ready, ports: undefined });
       continue;
     }
+    const ports: EndpointPort[] = [];
     for (const sp of svcPorts) {
       const portNum = findPort(pod, sp);
       if (portNum === undefined) continue;
       const ep: EndpointPort = { name: sp.name ?? "", port: portNum, protocol: sp.protocol ?? "TCP" };
       if (sp.appProtocol !== undefined) ep.appProtocol = sp.appProtocol;
-      subsets.push(subsetFor([ep]));
+      ports.push(ep);
     }
+    if (ports.length > 0) members.push({ addr, ready, ports });
   }
-  subsets = repackSubsets(subsets);
+  const subsets = sharePorts(members) ? oneSubset(members) : repackSubsets(members.flatMap(memberSubsets));
   const { subsets: capped, truncated } = capSubsets(subsets);
   return {
     apiVersion: "v1",
@@ -280,14 +337,4 @@ export function endpointsEqual(a: Endpoints | null | undefined, b: Endpoints | n
     return { subsets: e.subsets ?? [], labels: e.metadata?.labels ?? {}, ann };
   };
   return deepEqual(strip(a), strip(b));
-}
-
-/** JSON with object keys sorted, so semantically equal objects compare equal. */
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    return `{${entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(",")}}`;
-  }
-  return JSON.stringify(v);
 }

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
-import type { Pod, Service } from "kubernetes-types/core/v1";
-import { endpointsFor, endpointsEqual, matchesServiceSelector, findPort, rfc3339Nano } from "./endpoints.logic.js";
+import fc from "fast-check";
+import type { EndpointSubset, Pod, Service } from "kubernetes-types/core/v1";
+import { endpointsFor, endpointsEqual, matchesServiceSelector, findPort, rfc3339Nano, repackSubsets, podToEndpointAddress } from "./endpoints.logic.js";
 
 function pod(name: string, ip: string | undefined, opts: Partial<{ ready: boolean; node: string; deleting: boolean; phase: string; labels: Record<string, string>; hostname: string; subdomain: string; ns: string; ports: { name: string; containerPort: number; protocol?: string }[] }> = {}): Pod {
   return {
@@ -138,5 +139,36 @@ describe("endpointsFor (endpoints_controller_test)", () => {
     const c = endpointsFor(svc(), [pod("a", "10.244.1.5", { ready: false })]);
     expect(endpointsEqual(a, b)).toBe(true);
     expect(endpointsEqual(a, c)).toBe(false);
+  });
+});
+
+describe("endpointsFor's one-subset path for pods that share their ports", () => {
+  // Pods of one template resolve the same ports; the result must be what RepackSubsets makes of
+  // the per-pod, per-port subsets (duplicate IPs, not-ready pods and several ports included).
+  it("equals RepackSubsets over the pods' per-port subsets", () => {
+    const arbPod = fc.record({ ip: fc.integer({ min: 1, max: 6 }), ready: fc.boolean(), uid: fc.integer({ min: 0, max: 2 }) });
+    fc.assert(fc.property(fc.array(arbPod, { maxLength: 12 }), fc.integer({ min: 0, max: 2 }), fc.boolean(), (specs, nPorts, publish) => {
+      const ports = [{ name: "http", containerPort: 8080 }, { name: "metrics", containerPort: 9090 }].slice(0, Math.max(1, nPorts));
+      const service = svc({
+        publishNotReadyAddresses: publish,
+        ports: nPorts === 0 ? [{ name: "http", port: 80, targetPort: "http" as any, protocol: "TCP" }] : ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name as any, protocol: "TCP" })),
+      });
+      const pods = specs.map((x, i) => {
+        const p = pod(`p${i}`, `10.0.0.${x.ip}`, { ready: x.ready, ports });
+        p.metadata!.uid = `uid-${x.uid}`;
+        return p;
+      });
+      const perPort: EndpointSubset[] = [];
+      for (const p of pods) {
+        const addr = podToEndpointAddress(p, p.status!.podIP!);
+        const ready = publish || p.status!.conditions![0]!.status === "True";
+        for (const sp of service.spec!.ports!) {
+          const port = findPort(p, sp)!;
+          const ep = { name: sp.name ?? "", port, protocol: sp.protocol ?? "TCP" };
+          perPort.push(ready ? { addresses: [addr], ports: [ep] } : { notReadyAddresses: [addr], ports: [ep] });
+        }
+      }
+      expect(endpointsFor(service, pods)!.subsets ?? []).toEqual(repackSubsets(perPort));
+    }), { seed: 1, numRuns: 300 });
   });
 });

@@ -5,7 +5,6 @@ import type { Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { Endpoint, EndpointPort, EndpointSlice } from "kubernetes-types/discovery/v1";
 import {
   HEADLESS_SERVICE_LABEL,
-  canonical,
   findPort,
   hasSelector,
   isHeadless,
@@ -75,13 +74,17 @@ export function endpointPorts(service: Service, pod: Pod): EndpointPort[] {
   return out;
 }
 
+// A port set's identity: its ports by name, each with every field (an absent name is not "").
 function portsKey(ports: EndpointPort[] | undefined): string {
-  return canonical([...(ports ?? [])].sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : 1)));
+  if (!ports || ports.length === 0) return "[]";
+  const sorted = ports.length === 1 ? ports : [...ports].sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : 1));
+  return JSON.stringify(sorted.map((p) => [p.name, p.port, p.protocol, p.appProtocol]));
 }
 
 /** Identity of an endpoint across syncs (the reconciler's endpoint hash: addresses + target pod). */
 function endpointKey(ep: Endpoint): string {
-  return `${[...ep.addresses].sort().join(",")}/${ep.targetRef?.namespace ?? ""}/${ep.targetRef?.name ?? ""}`;
+  const addresses = ep.addresses.length === 1 ? ep.addresses[0] : [...ep.addresses].sort().join(",");
+  return `${addresses}/${ep.targetRef?.namespace ?? ""}/${ep.targetRef?.name ?? ""}`;
 }
 
 /** The labels the controller wants on a slice: the Service's own, plus its bookkeeping labels. */
