@@ -3,6 +3,9 @@ import { parseSize } from "./index.js";
 import { benchManifests, benchNodes } from "./workload.js";
 import { runPureBaseline } from "./pure.js";
 import { runCheckerBench } from "./checker-bench.js";
+import { approxBytes, formatMemory } from "./memory.js";
+import { runClusterBench } from "./cluster-bench.js";
+import { Progress } from "./measure.js";
 
 describe("parseSize", () => {
   const rows = [
@@ -37,5 +40,22 @@ describe("the checker benchmark", () => {
     expect(r.check.steps).toBeGreaterThan(0);
     expect(r.explore.states).toBe(60);
     expect(r.explore.transitions).toBeGreaterThanOrEqual(59);
+  });
+});
+
+describe("the memory breakdown", () => {
+  it("counts a shared object once, to the first holder, and a string by its length", () => {
+    const shared = { a: "xyz" };
+    const seen = new WeakSet<object>();
+    const first = approxBytes({ s: shared }, seen);
+    expect(first).toBe(32 + 16 + (32 + 16 + (16 + 3)));
+    expect(approxBytes([shared], seen)).toBe(32 + 16);
+  });
+  it("a small cluster run to Running attributes most of its state to etcd, the API server and the kubelets", async () => {
+    const r = await runClusterBench(3, 30, { memory: true, progress: new Progress("test", false) });
+    const names = r.memory!.map((m) => m.component);
+    expect(names).toEqual(expect.arrayContaining(["etcd: current values", "etcd: history", "apiserver", "kubelet/*", "cri/*"]));
+    expect(r.memory!.every((m, i, all) => i === 0 || all[i - 1]!.bytes >= m.bytes)).toBe(true);
+    expect(formatMemory(r.memory!, 30)).toMatch(/^memory by component .*\n( {2}\S.* +\d+\.\d KiB\/pod +\d+\.\d%\n)+ {2}total +\d+\.\d KiB\/pod$/);
   });
 });

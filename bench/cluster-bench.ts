@@ -4,6 +4,7 @@
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { benchManifests, benchNodes } from "./workload.js";
 import { Progress, gc, heapUsed, peakRss } from "./measure.js";
+import { memoryByComponent, type MemoryShare } from "./memory.js";
 
 export interface ClusterBenchResult {
   nodes: number;
@@ -21,6 +22,8 @@ export interface ClusterBenchResult {
   microsecondsPerPod: number;
   peakRssBytes: number;
   heapPerPodBytes: number;
+  /** with `memory`: the estimated bytes each component's state retains at the end */
+  memory?: MemoryShare[];
 }
 
 /** Pods Running and ready endpoint addresses, counted from the API server's watch cache. */
@@ -37,7 +40,7 @@ export function countReady(cluster: Cluster): { running: number; endpoints: numb
 }
 
 /** Runs one size: builds the cluster, applies the workload, runs to Running-with-endpoints. */
-export async function runClusterBench(nodes: number, pods: number, opts: { seed?: number; progress?: Progress } = {}): Promise<ClusterBenchResult> {
+export async function runClusterBench(nodes: number, pods: number, opts: { seed?: number; progress?: Progress; memory?: boolean } = {}): Promise<ClusterBenchResult> {
   gc();
   const heap0 = heapUsed();
   const progress = opts.progress ?? new Progress(`${nodes}x${pods}`);
@@ -79,6 +82,7 @@ export async function runClusterBench(nodes: number, pods: number, opts: { seed?
     podsPerSecond: pods / wall, messagesPerSecond: delivered / wall, messagesPerPod: delivered / pods,
     microsecondsPerPod: (wall * 1e6) / pods, peakRssBytes: peakRss(), heapPerPodBytes: heapPerPod,
   };
+  if (opts.memory) result.memory = memoryByComponent(rt);
   await cluster.stop();
   return result;
 }

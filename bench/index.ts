@@ -6,6 +6,7 @@ import { runPureBaseline, type PureResult } from "./pure.js";
 import { runSchedulerBench, schedulerPerfThreshold, type SchedulerBenchResult } from "./scheduler-bench.js";
 import { gc } from "./measure.js";
 import { runCheckerBench, type CheckerBenchResult } from "./checker-bench.js";
+import { formatMemory } from "./memory.js";
 
 /** The sizes `podflow bench` runs: nodes x pods. */
 export const defaultSizes: readonly [number, number][] = [[100, 3_000], [1_000, 30_000], [5_000, 150_000]];
@@ -19,6 +20,8 @@ export interface BenchOptions {
   seed?: number;
   /** also measure check steps/s and explore states/s (default true) */
   checker?: boolean;
+  /** also print, per size, the estimated memory each component retains */
+  memory?: boolean;
 }
 
 export interface BenchReport {
@@ -40,11 +43,12 @@ export async function runBench(opts: BenchOptions, log: (s: string) => void = ()
   const sizes = opts.sizes?.length ? opts.sizes.map(parseSize) : opts.quick ? defaultSizes.slice(0, 1) : defaultSizes;
   const report: BenchReport = { machine: `${cpus().length} cpu, ${cpus()[0]?.model ?? "unknown"}, node ${process.version}`, rows: [] };
   for (const [n, p] of sizes) {
-    const cluster = await runClusterBench(n, p, { seed: opts.seed });
+    const cluster = await runClusterBench(n, p, { seed: opts.seed, memory: opts.memory });
     gc();
     const pure = runPureBaseline(n, p, opts.seed);
     report.rows.push({ cluster, pure, ratio: cluster.wallSeconds / pure.wallSeconds });
     log(formatRow(report.rows.at(-1)!));
+    if (cluster.memory) log(formatMemory(cluster.memory, p));
     gc();
   }
   const sp = opts.schedulerPods ?? (opts.quick ? 2_000 : 10_000);

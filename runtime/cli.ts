@@ -151,10 +151,11 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
     .option("--scheduler-pods <n>", "pods for the 5000-node scheduler throughput run (0 skips it)")
     .option("--seed <s>", "seed of every random choice", "1")
     .option("--no-checker", "skip the check steps/s and explore states/s lines")
-    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean }) => {
+    .option("--memory", "after each size, the estimated memory each component's state retains")
+    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean; memory?: boolean }) => {
       const { runBench, header } = await import("../bench/index.js");
       io.out(header);
-      await runBench({ quick: opts.quick, sizes: opts.sizes, seed: Number(opts.seed), checker: opts.checker, ...(opts.schedulerPods !== undefined ? { schedulerPods: Number(opts.schedulerPods) } : {}) }, io.out);
+      await runBench({ quick: opts.quick, sizes: opts.sizes, seed: Number(opts.seed), checker: opts.checker, memory: opts.memory, ...(opts.schedulerPods !== undefined ? { schedulerPods: Number(opts.schedulerPods) } : {}) }, io.out);
     });
   program
     .command("docs")
