@@ -46,6 +46,16 @@ describe("shareUnchanged", () => {
     expect(out.items).toHaveLength(3);
   });
 
+  it("still shares the elements after one inserted into or removed from the middle of a list", () => {
+    const addr = (ip: string) => ({ ip, targetRef: { kind: "Pod", name: `p-${ip}` } });
+    const prev = { addresses: ["10.0.0.1", "10.0.0.3", "10.0.0.4"].map(addr) };
+    const grown = shareUnchanged({ addresses: ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"].map(addr) }, prev);
+    expect(grown.addresses.map((a) => prev.addresses.indexOf(a))).toEqual([0, -1, 1, 2]);
+    const shrunk = shareUnchanged({ addresses: ["10.0.0.1", "10.0.0.4"].map(addr) }, prev);
+    expect(shrunk.addresses.map((a) => prev.addresses.indexOf(a))).toEqual([0, 2]);
+    expect(JSON.stringify(shrunk)).toBe(JSON.stringify({ addresses: ["10.0.0.1", "10.0.0.4"].map(addr) }));
+  });
+
   it("leaves a frozen next untouched, and a missing previous version changes nothing", () => {
     const prev = { spec: { a: { deep: 1 } }, n: 1 };
     const next = Object.freeze({ spec: { a: { deep: 1 } }, n: 2 });

@@ -13,6 +13,9 @@ export function shareUnchanged<T>(next: T, prev: unknown): T {
   return (same(next, prev) ? prev : next) as T;
 }
 
+// How far from its position an array element is looked for in the previous version.
+const reach = 4;
+
 // True when a and b are equal (keys in the same order); on the way, rewrites next's unequal
 // containers to point at prev's equal children.
 function same(next: any, prev: any): boolean {
@@ -24,11 +27,24 @@ function same(next: any, prev: any): boolean {
   let all = true;
   if (isArray) {
     if (next.length !== prev.length) all = false;
-    const n = Math.min(next.length, prev.length);
-    for (let i = 0; i < n; i++) {
-      if (same(next[i], prev[i])) {
-        if (writable && next[i] !== prev[i]) next[i] = prev[i];
-      } else all = false;
+    // next[i] is compared with prev[i + shift], then with its neighbours up to `reach` away:
+    // elements inserted into or removed from a sorted list (addresses in Endpoints) move the
+    // shift, and the rest of the list still shares.
+    let shift = 0;
+    for (let i = 0; i < next.length; i++) {
+      const j = i + shift;
+      if (j >= 0 && j < prev.length && same(next[i], prev[j])) {
+        if (writable && next[i] !== prev[j]) next[i] = prev[j];
+        continue;
+      }
+      all = false;
+      for (let d = 1; d <= reach; d++) {
+        const k = j + d < prev.length && same(next[i], prev[j + d]) ? j + d : j - d >= 0 && j - d < prev.length && same(next[i], prev[j - d]) ? j - d : -1;
+        if (k < 0) continue;
+        shift += k - j;
+        if (writable && next[i] !== prev[k]) next[i] = prev[k];
+        break;
+      }
     }
     return all;
   }
