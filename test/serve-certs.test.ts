@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { X509Certificate } from "node:crypto";
 import { createServer, connect } from "node:tls";
-import { generateServingCerts } from "../runtime/server/certs.js";
+import { generateServingCerts, integer } from "../runtime/server/certs.js";
 
 describe("the serving certificates podflow serve generates", () => {
   const certs = generateServingCerts();
@@ -33,4 +33,15 @@ describe("the serving certificates podflow serve generates", () => {
     server.close();
     expect(got).toBe("ok");
   });
+});
+
+// A random serial starting with a zero byte was once encoded with it, which Go's x509 (kubectl)
+// refuses as "malformed serial number": 1 run in ~128 failed. DER integers are minimal.
+describe("DER integers", () => {
+  it.each([
+    { name: "a leading zero byte before a byte under 0x80 is dropped", bytes: [0x00, 0x05, 0x01], want: "02020501" },
+    { name: "a leading 1 bit gets one zero byte in front", bytes: [0x80, 0x01], want: "0203008001" },
+    { name: "redundant zero bytes before a leading 1 bit shrink to one", bytes: [0x00, 0x00, 0x80], want: "02020080" },
+    { name: "zero is one zero byte", bytes: [0x00, 0x00], want: "020100" },
+  ])("$name", ({ bytes, want }) => expect(integer(Buffer.from(bytes)).toString("hex")).toBe(want));
 });

@@ -31,9 +31,12 @@ const utf8 = (s: string) => tlv(0x0c, Buffer.from(s, "utf8"));
 const bool = (v: boolean) => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
 const explicit = (n: number, inner: Buffer) => tlv(0xa0 | n, inner);
 
-function integer(b: Buffer): Buffer {
-  // DER integers are signed: a leading 1 bit needs a zero byte in front.
-  return tlv(0x02, b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+/** A non-negative big-endian number as a DER INTEGER: minimal (Go's x509 refuses a serial with a redundant leading zero byte), with a zero byte in front of a leading 1 bit (DER integers are signed). */
+export function integer(b: Buffer): Buffer {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  const v = b.subarray(i);
+  return tlv(0x02, v[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
 }
 
 function oid(dotted: string): Buffer {
