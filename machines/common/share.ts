@@ -38,13 +38,12 @@ function same(next: any, prev: any): boolean {
         continue;
       }
       all = false;
-      for (let d = 1; d <= reach; d++) {
-        const k = j + d < prev.length && same(next[i], prev[j + d]) ? j + d : j - d >= 0 && j - d < prev.length && same(next[i], prev[j - d]) ? j - d : -1;
-        if (k < 0) continue;
-        shift += k - j;
-        if (writable && next[i] !== prev[k]) next[i] = prev[k];
-        break;
-      }
+      const matches = (k: number) => k >= 0 && k < prev.length && same(next[i], prev[k]);
+      let k = -1;
+      for (let d = 1; d <= reach && k < 0; d++) k = matches(j + d) ? j + d : matches(j - d) ? j - d : -1;
+      if (k < 0) continue;
+      shift += k - j;
+      if (writable && next[i] !== prev[k]) next[i] = prev[k];
     }
     return all;
   }

@@ -311,9 +311,9 @@ export function podConditions(pod: Pod, opts: { sandboxReady?: boolean; now?: st
 
 /** What the kubelet writes for a container it can no longer account for when the pod terminates. */
 export const ContainerStatusUnknown = "ContainerStatusUnknown";
-const unknownAtTermination = {
-  terminated: { exitCode: 137, reason: ContainerStatusUnknown, message: "The container could not be located when the pod was terminated", startedAt: null, finishedAt: null },
-};
+// A fresh object per container: statuses go on to be frozen and stored, never shared with a constant.
+const unknownAtTermination = (): ContainerStatus["state"] =>
+  ({ terminated: { exitCode: 137, reason: ContainerStatusUnknown, message: "The container could not be located when the pod was terminated", startedAt: null, finishedAt: null } }) as unknown as ContainerStatus["state"];
 
 /** True once the pod shows evidence of starting a regular container, or has no init containers (hasPodInitialized). */
 export function hasPodInitialized(pod: Pod): boolean {
@@ -344,7 +344,7 @@ function initializedCount(statuses: readonly ContainerStatus[]): number {
  * that it reaches a terminal phase before its deletion. Conditions are left as computed.
  */
 export function terminatePodStatus<S extends { phase?: string; containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] }>(pod: Pod, status: S): S {
-  const unknown = (s: ContainerStatus): ContainerStatus => (s.state?.terminated !== undefined ? s : { ...s, state: unknownAtTermination as unknown as ContainerStatus["state"] });
+  const unknown = (s: ContainerStatus): ContainerStatus => (s.state?.terminated !== undefined ? s : { ...s, state: unknownAtTermination() });
   const out: S = { ...status };
   if (status.containerStatuses && hasPodInitialized(pod)) out.containerStatuses = status.containerStatuses.map(unknown);
   if (status.initContainerStatuses) {
