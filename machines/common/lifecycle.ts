@@ -1,0 +1,108 @@
+// A lifecycle Kubernetes names (a container, a probe worker, an image pull, a sandbox, a pod's
+// place in the scheduling queue ...) is a small XState machine whose states carry those names.
+// A component keeps one snapshot per object in its context, as a value, and advances it with
+// `step`: XState's own pure transition, with its outputs (`emit`) and its `after` delays handed
+// back as data for the component's outbox, never performed here.
+
+import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from "xstate";
+import type { Fx } from "./effects.js";
+
+/** A delayed event the machine asked for (an `after` transition): the runtime's clock fires it. */
+export interface LifecycleTimer {
+  /** XState's id of the delayed event, unique within one machine instance */
+  id: string;
+  delayMs: number;
+  event: { type: string };
+}
+
+/** The result of one step: the next snapshot (a new value), and what the step asked for. */
+export interface LifecycleStep<M extends AnyStateMachine> {
+  snapshot: SnapshotFrom<M>;
+  /** events the machine emitted (`emit(...)`), in order: the component turns them into messages */
+  outputs: { type: string; [k: string]: unknown }[];
+  timers: LifecycleTimer[];
+  /** ids of delayed events to cancel (a state with an `after` was left before it fired) */
+  cancels: string[];
+}
+
+export interface Lifecycle<M extends AnyStateMachine> {
+  readonly machine: M;
+  /** The initial snapshot for `input`, with the outputs and timers of entering it. */
+  start(input: InputFrom<M>): LifecycleStep<M>;
+  /** The next snapshot after `event`; `snapshot` is never modified. */
+  step(snapshot: SnapshotFrom<M>, event: EventFromLogic<M>): LifecycleStep<M>;
+}
+
+interface ExecutedAction {
+  type: string;
+  params?: { event?: { type: string }; delay?: number; id?: string; sendId?: string };
+}
+
+/**
+ * Wraps a lifecycle machine for pure stepping. One inert actor scope is made per machine and
+ * reused: XState's public `transition()` builds an actor on every call (about ten times slower).
+ * Only built-in actions are allowed (assign, emit, raise, cancel, enqueueActions): a lifecycle
+ * performs nothing itself.
+ */
+export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M> {
+  let sink: ExecutedAction[] = [];
+  const self = createActor(machine);
+  const scope = {
+    self,
+    defer: () => {},
+    id: "",
+    logger: () => {},
+    sessionId: "",
+    stopChild: () => {},
+    system: (self as unknown as { system: unknown }).system,
+    emit: () => {},
+    actionExecutor: (a: ExecutedAction) => void sink.push(a),
+  };
+  const collect = (snapshot: SnapshotFrom<M>): LifecycleStep<M> => {
+    const out: LifecycleStep<M> = { snapshot, outputs: [], timers: [], cancels: [] };
+    for (const a of sink) {
+      if (a.type === "xstate.emit") out.outputs.push(a.params!.event as LifecycleStep<M>["outputs"][number]);
+      else if (a.type === "xstate.raise" && typeof a.params?.delay === "number") out.timers.push({ id: a.params.id!, delayMs: a.params.delay, event: a.params.event! });
+      else if (a.type === "xstate.cancel") out.cancels.push(a.params!.sendId!);
+      else if (a.type !== "xstate.raise" && a.type !== "xstate.assign") throw new Error(`lifecycle ${machine.id}: action ${a.type} performs something; a lifecycle may only assign, emit, raise and cancel`);
+    }
+    sink = [];
+    return out;
+  };
+  return {
+    machine,
+    start(input) {
+      sink = [];
+      return collect(machine.getInitialSnapshot(scope as never, input) as SnapshotFrom<M>);
+    },
+    step(snapshot, event) {
+      sink = [];
+      return collect(machine.transition(snapshot as never, event, scope as never) as SnapshotFrom<M>);
+    },
+  };
+}
+
+/**
+ * Hands a step's timers and cancels to a component's outbox: each timer comes back after its delay
+ * as `wrap(event)`, under a key made of the instance's key and the timer's id (so two instances,
+ * or two `after`s of one instance, never replace each other's timers).
+ */
+export function scheduleLifecycleTimers(fx: Fx, instanceKey: string, step: { timers: LifecycleTimer[]; cancels: string[] }, wrap: (event: { type: string }) => { type: string; [k: string]: unknown }): void {
+  for (const id of step.cancels) fx.cancel(`${instanceKey}|${id}`);
+  for (const t of step.timers) fx.after(`${instanceKey}|${t.id}`, t.delayMs, wrap(t.event));
+}
+
+/** The name of a snapshot's innermost state path, "waiting.crashLoopBackOff" style. */
+export function stateName(value: unknown): string {
+  if (typeof value === "string") return value;
+  const parts: string[] = [];
+  let v = value;
+  while (v !== null && typeof v === "object") {
+    const keys = Object.keys(v);
+    if (keys.length !== 1) break;
+    parts.push(keys[0]!);
+    v = (v as Record<string, unknown>)[keys[0]!];
+  }
+  if (typeof v === "string") parts.push(v);
+  return parts.join(".");
+}
