@@ -56,7 +56,7 @@ export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configu
 export class Cluster {
   readonly runtime: Runtime;
   readonly seed: number;
-  readonly tokens: Record<string, UserInfo>;
+  readonly tokens: Map<string, UserInfo>;
   readonly adminToken: string;
   private nextId = 1;
   private readonly waiting = new Map<number, (r: ApiResponse) => void>();
@@ -76,9 +76,9 @@ export class Cluster {
     this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? !this.live, policy: etcdPolicy, ...(startTime !== undefined ? { startTime } : {}) });
     const nodes = normalizeNodes(opts.nodes ?? 1);
     this.adminToken = token(this.seed, "admin");
-    this.tokens = { [this.adminToken]: { name: "admin", groups: ["system:masters", "system:authenticated"] } };
+    this.tokens = new Map([[this.adminToken, { name: "admin", groups: ["system:masters", "system:authenticated"] }]]);
     this.set = components(nodes, this.seed, opts);
-    for (const c of this.set.identities) this.tokens[c.token] = c.user;
+    for (const c of this.set.identities) this.tokens.set(c.token, c.user);
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
     this.runtime.spawn("etcd", etcdMachine);
     this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver") });

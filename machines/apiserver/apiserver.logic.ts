@@ -45,7 +45,8 @@ export interface InFlight {
 }
 
 export interface ApiServerContext {
-  users: Record<string, UserInfo>;
+  /** bearer token -> user: a Map, so no token can name a member of Object.prototype */
+  users: ReadonlyMap<string, UserInfo>;
   cache: WatchCache;
   backlog: Request[];
   current?: InFlight;
@@ -58,7 +59,7 @@ export interface ApiServerContext {
 }
 
 export interface ApiServerInput {
-  tokens: Record<string, UserInfo>;
+  tokens: ReadonlyMap<string, UserInfo>;
   seed: number;
 }
 
@@ -128,7 +129,7 @@ export function authenticate(ctx: ApiServerContext): void {
   const cur = ctx.current!;
   const token = cur.req.token;
   if (token === undefined || token === "") return;
-  const user = ctx.users[token];
+  const user = ctx.users.get(token);
   if (!user) cur.error = S.unauthorized();
   else cur.user = user;
 }

@@ -11,11 +11,11 @@ import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } fro
 
 // The clients' side: requests stamped as the runtime delivers them, under the token file's identities.
 const NOW = 1_700_000_000_000;
-const tokens = {
-  "admin-token": { name: "admin", groups: ["system:masters", "system:authenticated"] },
-  "scheduler-token": { name: "system:kube-scheduler", groups: ["system:authenticated"] },
-  "proxy-token": { name: "system:kube-proxy", groups: ["system:authenticated"] },
-};
+const tokens = new Map([
+  ["admin-token", { name: "admin", groups: ["system:masters", "system:authenticated"] }],
+  ["scheduler-token", { name: "system:kube-scheduler", groups: ["system:authenticated"] }],
+  ["proxy-token", { name: "system:kube-proxy", groups: ["system:authenticated"] }],
+]);
 const input = { tokens, seed: 7 };
 const podsR = resourceFor("", "pods")!;
 const podBody = (name: string, containers: object[]) => ({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { containers } });

@@ -17,7 +17,7 @@ export const anonymous: UserInfo = { name: "system:anonymous", groups: ["system:
 const read = ["get", "list", "watch"];
 
 /** The rules of the built-in component roles (system:kube-scheduler, system:node, ...), reduced to what podflow serves. */
-const roleRules: Record<string, Rule[]> = {
+const roleRules = new Map<string, Rule[]>(Object.entries({
   "system:kube-scheduler": [
     { verbs: read, resources: ["pods", "nodes", "namespaces", "services", "replicasets", "poddisruptionbudgets", "priorityclasses", "persistentvolumeclaims"] },
     { verbs: ["create"], resources: ["pods/binding", "bindings", "events"] },
@@ -38,7 +38,7 @@ const roleRules: Record<string, Rule[]> = {
     { verbs: ["create", "update", "patch"], resources: ["events"] },
   ],
   "system:kube-dns": [{ verbs: read, resources: ["services", "endpoints", "endpointslices", "namespaces", "pods"] }],
-};
+}));
 
 /** Whether a user may perform verb on resource[/subresource]. */
 export function isAllowed(user: UserInfo, verb: string, resource: string, subresource?: string): boolean {
@@ -47,7 +47,7 @@ export function isAllowed(user: UserInfo, verb: string, resource: string, subres
   // as one identity that holds the union of their roles.
   if (user.name === "system:kube-controller-manager") return true;
   const role = user.groups.includes("system:nodes") ? "system:node" : user.name;
-  const rules = roleRules[role];
+  const rules = roleRules.get(role);
   if (!rules) return false;
   const target = subresource ? `${resource}/${subresource}` : resource;
   return rules.some((r) => r.verbs.includes(verb) && (r.resources.includes("*") || r.resources.includes(target)));
