@@ -104,6 +104,7 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
     .option("--seed <s>", "seed of every random choice", "1")
     .option("--speed <x>", "simulated milliseconds per wall-clock millisecond", "1")
     .option("--kubeconfig <file>", "where to write the kubeconfig", "./podflow.kubeconfig")
+    .option("--token <token>", "the admin bearer token (default: a random one at every start)")
     .action(async (opts) => {
       const { serveCommand } = await import("./server/serve.js");
       code = await serveCommand(opts, io);

@@ -2,6 +2,7 @@
 // components, bootstraps what a fresh cluster has (namespaces, the kubernetes Service), and
 // speaks to the API server as kubectl does, through the same channels as every component.
 
+import { randomBytes } from "node:crypto";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Node } from "kubernetes-types/core/v1";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
@@ -34,6 +35,14 @@ export interface ClusterOptions {
   registry?: Record<string, string[]>;
   /** start without the controllers/kubelets (foundation tests) */
   only?: Array<"etcd" | "apiserver">;
+  /**
+   * How bearer tokens are made. "random" (the default on the live clock): fresh from node:crypto at
+   * every start, so no token can be computed from the seed. "seeded" (the default on the simulated
+   * clock): derived from the seed, so a run and its replay hold the same contexts, byte for byte.
+   */
+  tokens?: "random" | "seeded";
+  /** the admin user's bearer token, instead of a made one (podflow serve --token) */
+  adminToken?: string;
 }
 
 export interface ApplyResult {
@@ -75,9 +84,11 @@ export class Cluster {
     const startTime = this.live ? Math.floor(Date.now() / 1000) * 1000 : undefined;
     this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? !this.live, policy: etcdPolicy, ...(startTime !== undefined ? { startTime } : {}) });
     const nodes = normalizeNodes(opts.nodes ?? 1);
-    this.adminToken = token(this.seed, "admin");
+    const random = (opts.tokens ?? (this.live ? "random" : "seeded")) === "random";
+    this.adminToken = opts.adminToken ?? (random ? randomToken() : token(this.seed, "admin"));
     this.tokens = new Map([[this.adminToken, { name: "admin", groups: ["system:masters", "system:authenticated"] }]]);
-    this.set = components(nodes, this.seed, opts);
+    this.set = components(nodes, this.seed, opts, random ? randomToken : (address) => componentToken(this.seed, address));
+    if (new Set([...this.set.identities.map((i) => i.token), this.adminToken]).size !== this.set.identities.length + 1) throw new Error("createCluster: the admin token is a component's token");
     for (const c of this.set.identities) this.tokens.set(c.token, c.user);
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
     this.runtime.spawn("etcd", etcdMachine);
@@ -320,8 +331,19 @@ function mustResource(kind: string): ResourceInfo {
   return r;
 }
 
+/** A token derived from the seed: simulated runs only (anyone who knows the seed knows it). */
 function token(seed: number, who: string): string {
   return `podflow-${who}-${seedFor(seed, who).toString(16).padStart(8, "0")}`;
+}
+
+/** A component's seeded token (as before random tokens existed, so simulated contexts are unchanged). */
+function componentToken(seed: number, address: string): string {
+  return `podflow-${address.replace("/", "-")}-${seedFor(seed, address).toString(16)}`;
+}
+
+/** 256 random bits from node:crypto, base64url: a token nobody can compute. */
+function randomToken(): string {
+  return randomBytes(32).toString("base64url");
 }
 
 /** A patch that sets what the new configuration says and deletes what the last applied one set and the new one dropped. */

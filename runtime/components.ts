@@ -37,23 +37,20 @@ export interface ComponentSet {
   start(rt: Runtime): void;
 }
 
-function identity(seed: number, address: string, user: UserInfo): Identity {
-  return { address, token: `podflow-${address.replace("/", "-")}-${seedFor(seed, address).toString(16)}`, user };
-}
-
-/** The component actors of a cluster with these nodes. */
-export function components(nodes: Node[], seed: number, _opts: unknown): ComponentSet {
+/** The component actors of a cluster with these nodes; mint makes each component's bearer token from its address. */
+export function components(nodes: Node[], seed: number, _opts: unknown, mint: (address: string) => string): ComponentSet {
+  const identity = (address: string, user: UserInfo): Identity => ({ address, token: mint(address), user });
   const identities: Identity[] = [
-    identity(seed, "scheduler", { name: "system:kube-scheduler", groups: ["system:authenticated"] }),
-    identity(seed, "controller-manager", { name: "system:kube-controller-manager", groups: ["system:authenticated"] }),
+    identity("scheduler", { name: "system:kube-scheduler", groups: ["system:authenticated"] }),
+    identity("controller-manager", { name: "system:kube-controller-manager", groups: ["system:authenticated"] }),
   ];
   for (const n of nodes) {
     const name = n.metadata!.name!;
-    identities.push(identity(seed, `kubelet/${name}`, { name: `system:node:${name}`, groups: ["system:nodes", "system:authenticated"] }));
+    identities.push(identity(`kubelet/${name}`, { name: `system:node:${name}`, groups: ["system:nodes", "system:authenticated"] }));
   }
   // [networking] kube-proxy runs as system:kube-proxy on every node, CoreDNS as system:kube-dns
-  identities.push(identity(seed, "kube-proxy", { name: "system:kube-proxy", groups: ["system:authenticated"] }));
-  identities.push(identity(seed, "coredns", { name: "system:kube-dns", groups: ["system:serviceaccounts", "system:authenticated"] }));
+  identities.push(identity("kube-proxy", { name: "system:kube-proxy", groups: ["system:authenticated"] }));
+  identities.push(identity("coredns", { name: "system:kube-dns", groups: ["system:serviceaccounts", "system:authenticated"] }));
   // [/networking]
   const admin = { name: "admin" };
   void admin;

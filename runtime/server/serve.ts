@@ -1,6 +1,6 @@
 // The `podflow serve` command: a live cluster, its API over HTTPS, and a kubeconfig for kubectl.
 
-import { writeFileSync } from "node:fs";
+import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { createCluster } from "../cluster.js";
 import { startServer } from "./http.js";
@@ -13,6 +13,23 @@ export interface ServeCommandOptions {
   speed: string;
   kubeconfig: string;
   host?: string;
+  /** the admin bearer token to accept and write to the kubeconfig (default: a random one per start) */
+  token?: string;
+}
+
+// RFC 6750 b64token: what fits in "Authorization: Bearer <token>" unchanged.
+const bearerToken = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** Writes the kubeconfig readable by its owner only, also when the file already existed with wider permissions. */
+export function writePrivateFile(file: string, text: string): void {
+  const fd = openSync(file, "w", 0o600);
+  try {
+    // open's mode applies only when it creates the file: narrow an existing one before writing the token into it.
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Runs the server until SIGINT or SIGTERM (or until `stop` resolves); resolves to the exit code. */
@@ -24,10 +41,17 @@ export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: str
       return 2;
     }
   }
-  const cluster = createCluster({ nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false });
+  if (opts.token !== undefined && !bearerToken.test(opts.token)) {
+    io.err(`error: invalid --token: a bearer token is letters, digits and -._~+/ (then optional '=' padding)`);
+    return 2;
+  }
+  const cluster = createCluster({
+    nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random",
+    ...(opts.token !== undefined ? { adminToken: opts.token } : {}),
+  });
   const server = await startServer({ cluster, port: nums.port, host: opts.host ?? "127.0.0.1" });
   const file = resolve(opts.kubeconfig);
-  writeFileSync(file, kubeconfig({ server: server.url, ...(server.caCert ? { caPem: server.caCert } : {}), token: cluster.adminToken }), { mode: 0o600 });
+  writePrivateFile(file, kubeconfig({ server: server.url, ...(server.caCert ? { caPem: server.caCert } : {}), token: cluster.adminToken }));
   io.out(`podflow: serving the Kubernetes API of a ${nums.nodes}-node simulated cluster at ${server.url}`);
   io.out(`kubeconfig written to ${file}`);
   io.out(`export KUBECONFIG=${file}`);
