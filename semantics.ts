@@ -26,7 +26,8 @@ export { matchesLabelSelector, parseSelector, matchesRequirements, parseFieldSel
 export { parseQuantity, milliValue } from "./machines/common/quantity.js";
 
 // controllers and networking
-export { endpointsFor, findPort } from "./machines/endpoints/endpoints.logic.js";
+export { endpointsFor } from "./machines/endpoints/endpoints.logic.js";
+export { findPort } from "./machines/common/endpointutil.js";
 export { reconcileSlices } from "./machines/endpointslice/endpointslice.logic.js";
 export { proxyRules, pickBackend } from "./machines/kube-proxy/kube-proxy.logic.js";
 export { dnsRecords, resolveName } from "./machines/dns/dns.logic.js";

@@ -74,23 +74,6 @@ export function settleResponse(c: ClientState, res: ApiResponse): PendingRequest
 /** What a controller does with an informer's delta, named by the informer's watch id. */
 export type DeltaHandler = (watchId: number, delta: InformerDelta, fx: Fx) => void;
 
-/** Applies a watch event to its informer and hands the delta on (a lost watch re-lists instead). */
-export function deliverWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, onDelta: DeltaHandler): void {
-  const d = onWatchEvent(c, fx, ev);
-  if (d && d !== "relisted") onDelta(ev.watchId, d, fx);
-}
-
-/** Lists an informer again (after a failed list). */
-export function relistInformer(c: ClientState, fx: Fx, watchId: number): void {
-  const inf = c.informers.get(watchId);
-  if (inf) relist(c, fx, inf);
-}
-
-/** client-go's DefaultControllerRateLimiter per-item part: 5 ms doubling per failure, at most 1000 s. */
-export function itemExponentialDelayMs(failures: number): number {
-  return Math.min(5 * 2 ** Math.min(failures, 30), 1_000_000);
-}
-
 /** True when every informer of the client has listed (its cache is synced). */
 export function informersSynced(c: ClientState): boolean {
   for (const inf of c.informers.values()) if (!inf.synced) return false;

@@ -19,6 +19,12 @@ export function rfc3339Micro(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 }
 
+/** RFC 3339 with trailing-zero-trimmed fractional seconds, as Go's time.RFC3339Nano prints a UTC time. */
+export function rfc3339Nano(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.replace(/\.(\d{3})Z$/, (_, f: string) => (/^0+$/.test(f) ? "Z" : `.${f.replace(/0+$/, "")}Z`));
+}
+
 /** Milliseconds since the epoch of an RFC 3339 time, or NaN. */
 export function parseTime(s: string | undefined): number {
   if (!s) return NaN;
@@ -32,3 +38,10 @@ export function parseTime(s: string | undefined): number {
   return t;
 }
 const parsed = new Map<string, number>();
+
+/** Milliseconds since the epoch of an RFC 3339 time; undefined for the zero (absent) time or one that does not parse. */
+export function toMs(t: string | undefined): number | undefined {
+  if (!t) return undefined;
+  const v = parseTime(t);
+  return Number.isNaN(v) ? undefined : v;
+}

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { rfc3339 } from "../replicaset/replicaset.logic.js";
+import { rfc3339 } from "../common/time.js";
 import {
   cleanupOldReplicaSets, getNewReplicaSet, getProportion, maxRevision, newReplicaSetFor, nextRevision, podTemplateHash,
   proportionalScale, reconcileNewReplicaSet, reconcileOldReplicaSets, resolveFenceposts, rollbackTemplate, rolloutRecreate,

@@ -4,7 +4,7 @@ import { deepCopy } from "../common/equal.js";
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
-import { rfc3339, toMs } from "../replicaset/replicaset.logic.js";
+import { rfc3339, toMs } from "../common/time.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 export const REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history";

@@ -8,10 +8,13 @@ import { stepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { newClient, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { informersSynced, newClient, objectKey, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { controllerRefOf, objectKey, toMs } from "../replicaset/replicaset.logic.js";
-import * as W from "../replicaset/workqueue.js";
+import { controllerRefOf } from "../common/owners.js";
+import { toMs } from "../common/time.js";
+import * as W from "../common/workqueue.js";
+import * as C from "../common/controller.js";
+import * as I from "../common/informer.js";
 import * as L from "./deployment.logic.js";
 
 export const controllerName = "deployment-controller";
@@ -62,12 +65,12 @@ function deploymentKeyOf(ctx: DeploymentControllerContext, obj: { metadata?: any
 
 /** Routes a delta to the Deployment it concerns (addReplicaSet, updateReplicaSet, deletePod, ...). */
 export function onDelta(ctx: DeploymentControllerContext, watchId: number, d: InformerDelta): void {
-  if (watchId === DEPLOYMENTS) return W.enqueue(ctx.q, objectKey(d.object));
+  if (watchId === DEPLOYMENTS) return W.add(ctx.q, objectKey(d.object));
   if (watchId === RSS) {
     const key = deploymentKeyOf(ctx, d.object);
-    if (key) W.enqueue(ctx.q, key);
+    if (key) W.add(ctx.q, key);
     const oldKey = d.old ? deploymentKeyOf(ctx, d.old) : undefined;
-    if (oldKey && oldKey !== key) W.enqueue(ctx.q, oldKey);
+    if (oldKey && oldKey !== key) W.add(ctx.q, oldKey);
     return;
   }
   // Pods matter only to Recreate, which waits for every old pod to be gone.
@@ -76,7 +79,7 @@ export function onDelta(ctx: DeploymentControllerContext, watchId: number, d: In
   if (!rsRef) return;
   const rs = store<ReplicaSet>(ctx, RSS).get(`${d.object.metadata?.namespace}/${rsRef.name}`);
   const key = rs ? deploymentKeyOf(ctx, rs) : undefined;
-  if (key && store<Deployment>(ctx, DEPLOYMENTS).get(key)?.spec?.strategy?.type === "Recreate") W.enqueue(ctx.q, key);
+  if (key && store<Deployment>(ctx, DEPLOYMENTS).get(key)?.spec?.strategy?.type === "Recreate") W.add(ctx.q, key);
 }
 
 // ---- one sync ----------------------------------------------------------------------------
@@ -97,10 +100,9 @@ function track(ctx: DeploymentControllerContext, fx: Fx, key: string, r: Paramet
 
 /** Processes the next key of the queue (processNextWorkItem + syncDeployment). */
 export function processNext(ctx: DeploymentControllerContext, now: number, fx: Fx): void {
-  ctx.q.kicked = false;
-  const key = W.popKey(ctx.q);
+  const key = C.takeNext(ctx);
   if (key !== undefined) syncDeployment(ctx, key, now, fx);
-  W.kickWhenSynced(ctx, fx);
+  C.kickWhenSynced(ctx, fx);
 }
 
 // The ReplicaSets this Deployment controls, in store order, through the informer's controller-uid index (not a scan of every ReplicaSet).
@@ -123,7 +125,7 @@ function withWrites(plan: Plan, list: readonly ReplicaSet[]): ReplicaSet[] {
 /** One sync of a Deployment (syncDeployment): status only while deleting, scale on a scale event or pause, else roll out. */
 export function syncDeployment(ctx: DeploymentControllerContext, key: string, now: number, fx: Fx): void {
   const d = store<Deployment>(ctx, DEPLOYMENTS).get(key);
-  if (!d) return W.finishIfIdle(ctx.q, key);
+  if (!d) return W.doneIfIdle(ctx.q, key);
   const rsList = ownedReplicaSets(ctx, d);
   const plan: Plan = { key, d, rsWrites: new Map(), deleteRSs: [] };
   let status: DeploymentStatus;
@@ -139,7 +141,7 @@ export function syncDeployment(ctx: DeploymentControllerContext, key: string, no
   }
   perform(ctx, plan, status, now, fx);
   requeueStuck(plan, status, now, fx);
-  W.finishIfIdle(ctx.q, key);
+  W.doneIfIdle(ctx.q, key);
 }
 
 function noteNewRS(plan: Plan, g: L.GetNewReplicaSetResult): ReplicaSet | undefined {
@@ -233,16 +235,16 @@ function requeueStuck(plan: Plan, status: DeploymentStatus, now: number, fx: Fx)
   if (!c || c.status !== "True" || c.reason === L.NewRSAvailableReason || L.deploymentComplete(d, status)) return;
   const from = toMs(c.lastUpdateTime) ?? now;
   const after = Math.max(0, from + secs * 1000 - now) + 1000;
-  W.requeueAfter(fx, plan.key, after, true);
+  W.addAfter(fx, plan.key, after, true);
 }
 
 const source = { component: controllerName };
 
 /** Handles an API response: lists, ReplicaSet writes (ScalingReplicaSet events), status writes. */
 export function onResponse(ctx: DeploymentControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
-  const p = W.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
   if (p) onOwnResponse(ctx, p, res, fx);
-  W.kickWhenSynced(ctx, fx);
+  C.kickWhenSynced(ctx, fx);
 }
 
 function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
@@ -255,30 +257,30 @@ function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res:
     }
     if (p.purpose === "scale-rs") for (const m of p.data.events as string[]) recordEvent(ctx.client, fx, p.data.d, "Normal", "ScalingReplicaSet", m, source, res.now);
   } else if (p.purpose === "create-rs" && res.code === 409 && res.status.reason === "AlreadyExists") {
-    onCollision(ctx, key, p.data.d, p.data.rs, fx);
+    onCollision(ctx, key, p.data.d, p.data.rs, res.now, fx);
   } else if (p.purpose === "create-rs") {
     const msg = `Failed to create new replica set "${p.data.rs.metadata.name}": ${res.status.message}`;
     recordEvent(ctx.client, fx, p.data.d, "Warning", L.FailedRSCreateReason, msg, source, res.now);
-    W.requeueRateLimited(ctx.q, fx, key);
+    W.addRateLimited(ctx.q, fx, key, res.now);
   } else if (!(p.purpose === "delete-rs" && res.code === 404)) {
-    W.requeueRateLimited(ctx.q, fx, key);
+    W.addRateLimited(ctx.q, fx, key, res.now);
   }
   W.untrack(ctx.q, key);
 }
 
 /** A ReplicaSet of that name exists with another template: a hash collision raises collisionCount (getNewReplicaSet). */
-function onCollision(ctx: DeploymentControllerContext, key: string, d: Deployment, rs: ReplicaSet, fx: Fx): void {
+function onCollision(ctx: DeploymentControllerContext, key: string, d: Deployment, rs: ReplicaSet, now: number, fx: Fx): void {
   const existing = store<ReplicaSet>(ctx, RSS).get(`${d.metadata?.namespace}/${rs.metadata?.name}`);
   if (existing && controllerRefOf(existing)?.uid === d.metadata?.uid && L.equalIgnoreHash(existing.spec?.template, d.spec?.template)) return;
-  if (!existing) return W.requeueRateLimited(ctx.q, fx, key); // not in our cache yet: look again
+  if (!existing) return void W.addRateLimited(ctx.q, fx, key, now); // not in our cache yet: look again
   const status = { ...d.status, collisionCount: (d.status?.collisionCount ?? 0) + 1 };
   track(ctx, fx, key, { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: d.metadata?.namespace, name: d.metadata?.name, body: { ...d, status } }, "status");
 }
 
 /** Handles a watch event from any informer. */
 export function onWatch(ctx: DeploymentControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
-  W.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
-  W.kickWhenSynced(ctx, fx);
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
+  C.kickWhenSynced(ctx, fx);
 }
 
 
@@ -291,15 +293,15 @@ export const deploymentControllerMachine = setup({
     input: {} as DeploymentControllerInput,
   },
   guards: {
-    isCacheSynced: ({ context }) => W.informersSynced(context.client),
+    isCacheSynced: ({ context }) => informersSynced(context.client),
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
     applyWatchEvent: step((c, e, fx) => onWatch(c, e, fx)),
     handleResponse: step((c, e, fx) => onResponse(c, e, fx)),
-    relist: step((c, e, fx) => W.retryList(c.client, fx, e.watchId)),
-    requeueKey: step((c, e, fx) => W.requeueAndKick(c, e.key, fx)),
-    kickQueue: step((c, _e, fx) => W.kick(c.q, fx, c.self, true)),
+    relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
+    requeueKey: step((c, e, fx) => C.requeueAndKick(c, e.key, fx)),
+    kickQueue: step((c, _e, fx) => C.kick(c.q, fx, c.self, true)),
     processNextKey: step((c, e, fx) => processNext(c, e.now, fx)),
   },
 }).createMachine({

@@ -63,7 +63,7 @@ const abstract = (ctx: DeploymentControllerContext) => {
     image: d?.spec.template.spec.containers[0].image ?? null,
     status: d ? [d.status?.replicas ?? 0, d.status?.updatedReplicas ?? 0, d.status?.availableReplicas ?? 0] : null,
     rss: [...storeOf(ctx, 2).values()].map((rs: any) => `${rs.metadata.name}=${rs.spec.replicas}`).sort(),
-    queue: [ctx.q.queue, [...ctx.q.processing.keys()], [...ctx.q.failures.keys()], ctx.q.kicked],
+    queue: [ctx.q.waiting, [...ctx.q.processing.keys()], [...ctx.q.limiter.failures.keys()], ctx.q.kicked],
     pending: [...new Set([...ctx.client.pending.values()].filter((p) => p.purpose !== "event" && p.purpose !== "informer-list").map((p) => `${p.purpose}:${p.req.name ?? p.req.body?.metadata?.name ?? ""}`))].sort(),
   };
 };
@@ -84,7 +84,7 @@ describe("deployment controller machine paths (model-based)", () => {
         const before = prev;
         prev = deepCopy(ctx);
         const writes = writesOf(emitted);
-        if (ev.type !== "ProcessNext" || before!.q.queue[0] !== KEY) return expect(writes).toEqual([]);
+        if (ev.type !== "ProcessNext" || before!.q.waiting[0] !== KEY) return expect(writes).toEqual([]);
         const d: Deployment = storeOf(before!, 1).get(KEY);
         const rsList = [...storeOf(before!, 2).values()] as ReplicaSet[];
         // A scaling event takes the proportional-scale path, which this scenario never triggers.

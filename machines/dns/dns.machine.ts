@@ -8,7 +8,8 @@ import type { Fx } from "../common/effects.js";
 import type { Service } from "kubernetes-types/core/v1";
 import { newClient, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { cachesSynced, deltaServiceKeys, dispatchResponse, dispatchWatchEvent, relistInformer, serviceSlices } from "../endpoints/controller.js";
+import { deltaServiceKeys, serviceSlices } from "../common/endpointutil.js";
+import * as I from "../common/informer.js";
 import { CLUSTER_DOMAIN, resolveName, serviceRecords, type DNSZone } from "./dns.logic.js";
 
 export const SERVICES = 1;
@@ -98,14 +99,14 @@ export const dnsMachine = setup({
     input: {} as DnsInput,
   },
   guards: {
-    isCacheSynced: ({ context }) => cachesSynced(context.client),
+    isCacheSynced: ({ context }) => I.hasSynced(context.client),
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
-    handleResponse: step((c, e, fx) => dispatchResponse(c.client, e, fx, (w, d) => noteDelta(c, w, d), () => undefined)),
-    handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, (w, d) => noteDelta(c, w, d))),
+    handleResponse: step((c, e, fx) => void I.handleResponse(c.client, fx, e, (w, d) => noteDelta(c, w, d), true)),
+    handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (w, d) => noteDelta(c, w, d))),
     rebuildZone: ({ context }) => rebuildZone(context),
-    relist: step((c, e, fx) => relistInformer(c.client, fx, e.watchId)),
+    relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
     answerQuery: step((c, e, fx) => answerQuery(c, e, e.from, fx)),
   },
 }).createMachine({

@@ -1,97 +1,28 @@
-// The v1 Endpoints object as the endpoints controller builds it (pkg/controller/endpoint) and the
-// pod helpers it shares with the EndpointSlice controller (endpointslice/util, pkg/api/v1/pod).
+// The v1 Endpoints object as the endpoints controller builds it (pkg/controller/endpoint). The pod
+// helpers it shares with the EndpointSlice controller are in common/endpointutil.ts.
 
-import type { Endpoints, EndpointAddress, EndpointPort, EndpointSubset, Pod, Service, ServicePort } from "kubernetes-types/core/v1";
+import type { Endpoints, EndpointAddress, EndpointPort, EndpointSubset, Pod, Service } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
+import {
+  findPort,
+  hasSelector,
+  HEADLESS_SERVICE_LABEL,
+  isHeadless,
+  isPodReady,
+  LAST_CHANGE_TRIGGER_TIME_ANNOTATION,
+  matchesServiceSelector,
+  podIPv4,
+  shouldPodBeInEndpoints,
+  shouldSetHostname,
+} from "../common/endpointutil.js";
+import { rfc3339Nano } from "../common/time.js";
 
 /** Label the endpoints controller puts on every Endpoints it manages. */
 export const ENDPOINTS_MANAGED_BY_LABEL = "endpoints.kubernetes.io/managed-by";
 export const ENDPOINTS_CONTROLLER_NAME = "endpoint-controller";
-/** Label marking objects that belong to a headless Service (v1.IsHeadlessService). */
-export const HEADLESS_SERVICE_LABEL = "service.kubernetes.io/headless";
-export const LAST_CHANGE_TRIGGER_TIME_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
 export const OVER_CAPACITY_ANNOTATION = "endpoints.kubernetes.io/over-capacity";
 /** The controller truncates Endpoints beyond this many addresses (maxCapacity). */
 export const MAX_ENDPOINTS_CAPACITY = 1000;
-
-/** A Service selector selects a pod when every key matches; an empty or absent selector selects nothing here. */
-export function matchesServiceSelector(
-  selector: Record<string, string> | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
-  // Empty selectors are dropped on the wire, so the controllers treat them as "no selector".
-  if (!selector) return false;
-  let any = false;
-  for (const k in selector) {
-    if (labels?.[k] !== selector[k]) return false;
-    any = true;
-  }
-  return any;
-}
-
-/** True when the Service has a selector the controllers act on. */
-export function hasSelector(service: Service): boolean {
-  return Object.keys(service.spec?.selector ?? {}).length > 0;
-}
-
-/** True when the Service is headless (clusterIP None). */
-export function isHeadless(service: Service): boolean {
-  return service.spec?.clusterIP === "None";
-}
-
-/** podutil.IsPodReady: the Ready condition is True. */
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-}
-
-/** podutil.IsPodTerminal: phase Succeeded or Failed. */
-export function isPodTerminal(pod: Pod): boolean {
-  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
-}
-
-/** The pod's IPv4 address (podIPs first, then podIP), if it has one. */
-export function podIPv4(pod: Pod): string | undefined {
-  for (const p of pod.status?.podIPs ?? []) if (isIPv4(p.ip)) return p.ip;
-  const ip = pod.status?.podIP;
-  return isIPv4(ip) ? ip : undefined;
-}
-
-function isIPv4(ip: unknown): ip is string {
-  return typeof ip === "string" && /^\d+\.\d+\.\d+\.\d+$/.test(ip);
-}
-
-/** endpointsliceutil.ShouldPodBeInEndpoints: not terminal, has an IP, not terminating unless tolerated. */
-export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
-  if (isPodTerminal(pod)) return false;
-  if (!pod.status?.podIP && (pod.status?.podIPs?.length ?? 0) === 0) return false;
-  if (!includeTerminating && pod.metadata?.deletionTimestamp) return false;
-  return true;
-}
-
-/** ShouldSetHostname: the pod names a hostname and its subdomain is this Service, in the same namespace. */
-export function shouldSetHostname(pod: Pod, service: Service): boolean {
-  return (
-    !!pod.spec?.hostname &&
-    pod.spec?.subdomain === service.metadata?.name &&
-    (pod.metadata?.namespace ?? "default") === (service.metadata?.namespace ?? "default")
-  );
-}
-
-/** podutil.FindPort: the container port a Service port's targetPort means for this pod, or undefined. */
-export function findPort(pod: Pod, servicePort: ServicePort): number | undefined {
-  const target = servicePort.targetPort ?? servicePort.port;
-  if (typeof target === "number") return target;
-  const protocol = servicePort.protocol ?? "TCP";
-  // Named ports are looked up in regular containers, then in sidecars (restartable init containers).
-  for (const c of pod.spec?.containers ?? []) {
-    for (const p of c.ports ?? []) if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
-  }
-  for (const c of pod.spec?.initContainers ?? []) {
-    if (c.restartPolicy !== "Always") continue;
-    for (const p of c.ports ?? []) if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
-  }
-  return undefined;
-}
 
 /** The EndpointAddress for a pod: IP, nodeName and a Pod targetRef. */
 export function podToEndpointAddress(pod: Pod, ip: string): EndpointAddress {
@@ -188,11 +119,6 @@ function subsetKey(ss: EndpointSubset): string {
   return [...(ss.ports ?? []).map(portKey), ...(ss.addresses ?? []).map(addressKey)].join("|");
 }
 
-/** RFC 3339 with trailing-zero-trimmed fractional seconds, as Go's time.RFC3339Nano prints a UTC time. */
-export function rfc3339Nano(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return iso.replace(/\.(\d{3})Z$/, (_, f: string) => (/^0+$/.test(f) ? "Z" : `.${f.replace(/0+$/, "")}Z`));
-}
 
 // One selected pod's address, its readiness and the Service ports it resolves (none: headless without ports).
 interface Member {

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
 import { Fx } from "../common/effects.js";
 import type { ApiResponse } from "../messages.js";
-import { addKey, doneKey, newWorkQueue, requeueRateLimited, retryDelayMs, takeKey, MAX_RETRIES } from "./controller.js";
+import { add as addKey } from "../common/workqueue.js";
 import { initialEndpointsController, finishKey, onWriteAnswered, syncNextKey, ENDPOINTS, SERVICES } from "./endpoints.controller.js";
 
 const service = {
@@ -89,36 +89,6 @@ describe("the endpoints controller in a running cluster", () => {
   });
 });
 
-describe("the work queue (client-go workqueue with the default controller rate limiter)", () => {
-  it.each([
-    { name: "the first retry waits 5 ms", requeues: 0, want: 5 },
-    { name: "each retry doubles the wait", requeues: 3, want: 40 },
-    { name: "the fourteenth retry waits 40.96 s", requeues: 13, want: 40_960 },
-    { name: "the wait never exceeds 1000 s", requeues: 30, want: 1_000_000 },
-  ])("$name", ({ requeues, want }) => expect(retryDelayMs(requeues)).toBe(want));
-
-  it("keeps a key once while it waits, and holds a key re-added during its sync until the sync is done", () => {
-    const q = newWorkQueue();
-    addKey(q, "default/web");
-    addKey(q, "default/web");
-    expect(q.waiting).toEqual(["default/web"]);
-    expect(takeKey(q)).toBe("default/web");
-    addKey(q, "default/web");
-    expect(q.waiting).toEqual([]);
-    doneKey(q, "default/web");
-    expect(q.waiting).toEqual(["default/web"]);
-  });
-
-  it("drops a key after maxRetries requeues", () => {
-    const q = newWorkQueue();
-    const fx = new Fx();
-    for (let i = 0; i < MAX_RETRIES; i++) expect(requeueRateLimited(q, fx, "default/web")).toBe(true);
-    expect(requeueRateLimited(q, fx, "default/web")).toBe(false);
-    expect(fx.timers.map((t) => t.ms).slice(0, 4)).toEqual([5, 10, 20, 40]);
-    expect(fx.timers.every((t) => !t.background && t.event.type === "Requeue")).toBe(true);
-  });
-});
-
 describe("a 409 Conflict on an Endpoints update", () => {
   it("records FailedToUpdateEndpoint with the API server's message and requeues the key after 5 ms", () => {
     const ctx = initialEndpointsController({ token: "t" });
@@ -138,7 +108,7 @@ describe("a 409 Conflict on an Endpoints update", () => {
     const fx2 = new Fx();
     onWriteAnswered(ctx, ctx.client.pending.get(req.id)!, res, 0, fx2);
     ctx.client.pending.delete(req.id);
-    finishKey(ctx, fx2);
+    finishKey(ctx, 0, fx2);
     const event = fx2.sends.find((s) => s.msg.resource === "events")!.msg.body;
     expect([event.type, event.reason, event.message]).toEqual(["Warning", "FailedToUpdateEndpoint", `Failed to update endpoint default/web: ${message}`]);
     expect(fx2.timers).toEqual([{ key: "requeue/default/web", ms: 5, event: { type: "Requeue", key: "default/web" }, background: false }]);

@@ -5,7 +5,8 @@
 import { setup } from "xstate";
 import { stepOf } from "../common/step.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { addKey, cachesSynced, dispatchResponse, dispatchWatchEvent, relistInformer } from "./controller.js";
+import * as W from "../common/workqueue.js";
+import * as I from "../common/informer.js";
 import * as C from "./endpoints.controller.js";
 import type { EndpointsControllerContext, EndpointsControllerInput } from "./endpoints.controller.js";
 
@@ -23,21 +24,21 @@ export const endpointsControllerMachine = setup({
     input: {} as EndpointsControllerInput,
   },
   guards: {
-    isCacheSynced: ({ context }) => cachesSynced(context.client),
+    isCacheSynced: ({ context }) => I.hasSynced(context.client),
     hasQueuedKey: ({ context }) => context.queue.waiting.length > 0,
     isSyncFinished: ({ context }) => C.isSyncFinished(context),
   },
   actions: {
     startInformers: step((c, _e, fx) => C.startInformers(c, fx)),
     handleResponse: step((c, e, fx) =>
-      dispatchResponse(c.client, e, fx, (id, d) => C.onDelta(c, id, d), (p, res, f) => C.onWriteAnswered(c, p, res, e.now, f)),
+      C.onResponse(c, e, fx),
     ),
-    handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, (id, d) => C.onDelta(c, id, d))),
-    requeueKey: ({ context, event }) => addKey(context.queue, (event as { key: string }).key),
-    relist: step((c, e, fx) => relistInformer(c.client, fx, e.watchId)),
+    handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (id, d) => C.onDelta(c, id, d))),
+    requeueKey: ({ context, event }) => W.add(context.queue, (event as { key: string }).key),
+    relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
     queueLeftoverEndpoints: ({ context }) => C.queueLeftoverEndpoints(context),
     syncNextKey: step((c, e, fx) => C.syncNextKey(c, e.now ?? 0, fx)),
-    finishKey: step((c, _e, fx) => C.finishKey(c, fx)),
+    finishKey: step((c, e, fx) => C.finishKey(c, e.now ?? 0, fx)),
   },
 }).createMachine({
   id: "endpoints-controller",

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createActor } from "xstate";
 import { endpointsControllerMachine } from "./endpoints.machine.js";
-import { ENDPOINTS, SERVICES, selectedPods, type EndpointsControllerContext } from "./endpoints.controller.js";
+import { ENDPOINTS, PODS, SERVICES, type EndpointsControllerContext } from "./endpoints.controller.js";
+import { selectedPods } from "../common/endpointutil.js";
 import { endpointsFor } from "./endpoints.logic.js";
-import { storeGet } from "./controller.js";
+import { storeGet } from "../common/informer.js";
 import { replay, serializeBy, covered, modelFor } from "../../test/support/model.js";
 
 // The API server's side: list answers to the three informers (request ids 1-3, watch ids 1-3),
@@ -39,7 +40,7 @@ function nextEvents(ctx: EndpointsControllerContext): any[] {
       status: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "Conflict", code: 409, message: 'Operation cannot be fulfilled on endpoints "web": the object has been modified; please apply your changes to the latest version and try again' },
     });
   }
-  for (const key of ctx.queue.failures.keys()) if (!ctx.queue.dirty.has(key)) out.push({ type: "Requeue", key, from: "endpoints-controller", now: 6_000 });
+  for (const key of ctx.queue.limiter.failures.keys()) if (!ctx.queue.dirty.has(key)) out.push({ type: "Requeue", key, from: "endpoints-controller", now: 6_000 });
   return out;
 }
 
@@ -48,7 +49,7 @@ const stores = (client: any) =>
 const abstract = (ctx: EndpointsControllerContext) => ({
   stores: stores(ctx.client),
   waiting: ctx.queue.waiting,
-  failed: [...ctx.queue.failures.keys()],
+  failed: [...ctx.queue.limiter.failures.keys()],
   sync: ctx.sync ?? null,
   writes: [...ctx.client.pending.values()].filter((p) => p.purpose === "write").map((p) => p.req.verb),
 });
@@ -68,7 +69,7 @@ describe("endpoints controller machine paths (model-based)", () => {
           if (msg.resource !== "endpoints" || !["create", "update"].includes(msg.verb)) continue;
           writes++;
           const service = storeGet(ctx.client, SERVICES, "default/web");
-          expect(msg.body.subsets).toEqual(endpointsFor(service, selectedPods(ctx.client, "default", service))!.subsets);
+          expect(msg.body.subsets).toEqual(endpointsFor(service, selectedPods(ctx.client, PODS, "default", service))!.subsets);
           expect(msg.verb).toBe(storeGet(ctx.client, ENDPOINTS, "default/web") ? "update" : "create");
         }
         // The controller never has a key in flight without having left the waiting list.

@@ -1,7 +1,9 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import type { EndpointSubset, Pod, Service } from "kubernetes-types/core/v1";
-import { endpointsFor, endpointsEqual, matchesServiceSelector, findPort, rfc3339Nano, repackSubsets, podToEndpointAddress } from "./endpoints.logic.js";
+import { endpointsFor, endpointsEqual, repackSubsets, podToEndpointAddress } from "./endpoints.logic.js";
+import { matchesServiceSelector, findPort } from "../common/endpointutil.js";
+import { rfc3339Nano } from "../common/time.js";
 
 function pod(name: string, ip: string | undefined, opts: Partial<{ ready: boolean; node: string; deleting: boolean; phase: string; labels: Record<string, string>; hostname: string; subdomain: string; ns: string; ports: { name: string; containerPort: number; protocol?: string }[] }> = {}): Pod {
   return {

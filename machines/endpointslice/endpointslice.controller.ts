@@ -3,20 +3,22 @@
 // finalizes the changes one write at a time — creates, then updates, then deletes — stopping at
 // the first error, as the reconciler's finalize does.
 
-import type { Pod, Service } from "kubernetes-types/core/v1";
+import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
-import type { ApiResponse } from "../messages.js";
-import { LAST_CHANGE_TRIGGER_TIME_ANNOTATION, matchesServiceSelector, rfc3339Nano } from "../endpoints/endpoints.logic.js";
-import { computeTriggerTime, podServiceKeys, selectedPods, type TriggerState } from "../endpoints/endpoints.controller.js";
-import {
-  addKey, doneKey, forgetKey, newWorkQueue, objectKey, requeueRateLimited, splitKey, storeGet, takeKey,
-  type WorkQueue,
-} from "../endpoints/controller.js";
-import { CONTROLLER_NAME, MANAGED_BY_LABEL, SERVICE_NAME_LABEL, reconcileSlices, type SliceChanges } from "./endpointslice.logic.js";
+import { newClient, objectKey, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import type { ApiResponse, Stamp } from "../messages.js";
+import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerState } from "../common/endpointutil.js";
+import { rfc3339Nano } from "../common/time.js";
+import { retryOrForget } from "../common/controller.js";
+import { handleResponse, storeGet } from "../common/informer.js";
+import * as W from "../common/workqueue.js";
+import { CONTROLLER_NAME, MANAGED_BY_LABEL, reconcileSlices, type SliceChanges } from "./endpointslice.logic.js";
 
-/** Informer watch ids (SERVICES and PODS match the endpoints controller's, so podServiceKeys serves both). */
+/** The controller gives a key up after this many requeues (maxRetries). */
+export const MAX_RETRIES = 15;
+
+/** Informer watch ids. */
 export const SERVICES = 1;
 export const PODS = 2;
 export const SLICES = 3;
@@ -41,7 +43,7 @@ export interface SliceSync {
 
 export interface EndpointSliceControllerContext {
   client: ClientState;
-  queue: WorkQueue;
+  queue: W.WorkQueue;
   sync?: SliceSync;
   triggerTimes: Map<string, TriggerState>;
 }
@@ -52,7 +54,7 @@ export interface EndpointSliceControllerInput {
 
 /** A fresh controller. */
 export function initialEndpointSliceController(input: EndpointSliceControllerInput): EndpointSliceControllerContext {
-  return { client: newClient(input.token), queue: newWorkQueue(), triggerTimes: new Map() };
+  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: new Map() };
 }
 
 /** Starts the Service, Pod, EndpointSlice and Node informers. */
@@ -72,17 +74,17 @@ export function sliceServiceKey(slice: EndpointSlice): string | undefined {
 
 /** Informer handlers: Services queue themselves, pods the Services they were or are in, managed slices their Service. */
 export function onDelta(ctx: EndpointSliceControllerContext, watchId: number, d: InformerDelta): void {
-  if (watchId === SERVICES) return addKey(ctx.queue, objectKey(d.object));
+  if (watchId === SERVICES) return W.add(ctx.queue, objectKey(d.object));
   if (watchId === SLICES) {
     const key = sliceServiceKey(d.object);
-    if (key) addKey(ctx.queue, key);
+    if (key) W.add(ctx.queue, key);
     return;
   }
   if (watchId !== PODS) return;
   if (d.old && d.old.metadata?.resourceVersion === d.object.metadata?.resourceVersion) return;
-  const keys = new Set(podServiceKeys(ctx.client, d.object, d.object.metadata?.labels));
-  if (d.old) for (const k of podServiceKeys(ctx.client, d.old, d.old.metadata?.labels)) keys.add(k);
-  for (const k of keys) addKey(ctx.queue, k);
+  const keys = new Set(podServiceKeys(ctx.client, SERVICES, d.object, d.object.metadata?.labels));
+  if (d.old) for (const k of podServiceKeys(ctx.client, SERVICES, d.old, d.old.metadata?.labels)) keys.add(k);
+  for (const k of keys) W.add(ctx.queue, k);
 }
 
 /** finalize: a slice to delete and a slice to create become one update of the old slice's name. */
@@ -122,7 +124,7 @@ export function withTriggerTime(slice: EndpointSlice, triggerTime: number | unde
 
 /** Queue.Get and syncService for the oldest waiting key; its first write goes out at once. */
 export function syncNextKey(ctx: EndpointSliceControllerContext, fx: Fx): void {
-  const key = takeKey(ctx.queue);
+  const key = W.get(ctx.queue);
   if (key === undefined) return;
   ctx.sync = { key, plan: planFor(ctx, key), awaiting: false, failed: false };
   sendNextWrite(ctx, fx);
@@ -130,14 +132,14 @@ export function syncNextKey(ctx: EndpointSliceControllerContext, fx: Fx): void {
 
 /** The writes that bring one Service's slices in line (none for a deleted Service: the garbage collector owns those). */
 export function planFor(ctx: EndpointSliceControllerContext, key: string): SliceWrite[] {
-  const [ns] = splitKey(key);
+  const [ns] = W.splitKey(key);
   const service: Service | undefined = storeGet(ctx.client, SERVICES, key);
   if (!service) {
     ctx.triggerTimes.delete(key);
     return [];
   }
   if (service.spec?.type === "ExternalName" || !service.spec?.selector) return [];
-  const pods = selectedPods(ctx.client, ns, service);
+  const pods = selectedPods(ctx.client, PODS, ns, service);
   // Only slices labelled with this Service's name can be its own (ownedSlices): ask the label index.
   const sliceInf = ctx.client.informers.get(SLICES);
   const slices = (sliceInf ? storeSelect(sliceInf, ns, { [SERVICE_NAME_LABEL]: service.metadata?.name ?? "" }) : []) as EndpointSlice[];
@@ -168,18 +170,17 @@ export function isSyncFinished(ctx: EndpointSliceControllerContext): boolean {
 }
 
 /** handleErr then Done. */
-export function finishKey(ctx: EndpointSliceControllerContext, fx: Fx): void {
+export function finishKey(ctx: EndpointSliceControllerContext, now: number, fx: Fx): void {
   const s = ctx.sync;
   if (!s) return;
   ctx.sync = undefined;
-  if (s.failed) requeueRateLimited(ctx.queue, fx, s.key);
-  else forgetKey(ctx.queue, s.key);
-  doneKey(ctx.queue, s.key);
+  retryOrForget(ctx.queue, fx, s.key, s.failed, now, MAX_RETRIES);
+  W.done(ctx.queue, s.key);
 }
 
 /** The reconciler's error for a failed write, worded as finalize words it. */
 export function writeError(w: SliceWrite, key: string, message: string): string {
-  const [ns, name] = splitKey(key);
+  const [ns, name] = W.splitKey(key);
   if (w.action === "create") return `failed to create EndpointSlice for Service ${ns}/${name}: ${message}`;
   return `failed to ${w.action} ${w.slice.metadata?.name ?? ""} EndpointSlice for Service ${ns}/${name}: ${message}`;
 }
@@ -199,7 +200,13 @@ export function onWriteAnswered(ctx: EndpointSliceControllerContext, p: PendingR
   s.failed = true;
   const service = storeGet(ctx.client, SERVICES, data.key);
   if (!service) return;
-  const [ns, name] = splitKey(data.key);
+  const [ns, name] = W.splitKey(data.key);
   const err = writeError(data.write, data.key, res.status.message ?? "");
   recordEvent(ctx.client, fx, { kind: "Service", apiVersion: "v1", ...service }, "Warning", "FailedToUpdateEndpointSlices", `Error updating Endpoint Slices for Service ${ns}/${name}: ${err}`, ENDPOINTSLICE_CONTROLLER_SOURCE, now);
+}
+
+/** An API response: informer lists fill the caches (a failed list is retried in the background); answers to our writes advance the sync. */
+export function onResponse(ctx: EndpointSliceControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
+  const p = handleResponse(ctx.client, fx, res, (id, d) => onDelta(ctx, id, d), true);
+  if (p && p.purpose !== "event") onWriteAnswered(ctx, p, res, res.now, fx);
 }

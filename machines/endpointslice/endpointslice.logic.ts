@@ -13,10 +13,12 @@ import {
   podIPv4,
   shouldPodBeInEndpoints,
   shouldSetHostname,
-} from "../endpoints/endpoints.logic.js";
+} from "../common/endpointutil.js";
 import { deepEqual } from "../common/equal.js";
+import { SERVICE_NAME_LABEL } from "../common/endpointutil.js";
 
-export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+export { SERVICE_NAME_LABEL };
+
 export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 export const CONTROLLER_NAME = "endpointslice-controller.k8s.io";
 export const ZONE_LABEL = "topology.kubernetes.io/zone";

@@ -3,8 +3,8 @@ import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { endpointSliceControllerMachine } from "./endpointslice.machine.js";
 import { NODES, PODS, SERVICES, SLICES, finalizePlan, type EndpointSliceControllerContext } from "./endpointslice.controller.js";
 import { SERVICE_NAME_LABEL, reconcileSlices } from "./endpointslice.logic.js";
-import { selectedPods } from "../endpoints/endpoints.controller.js";
-import { storeGet } from "../endpoints/controller.js";
+import { selectedPods } from "../common/endpointutil.js";
+import { storeGet } from "../common/informer.js";
 import { storeSelect } from "../common/client.js";
 import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
@@ -48,7 +48,7 @@ function nextEvents(ctx: EndpointSliceControllerContext): any[] {
     if (p.req.verb === "delete") out.push(watch(SLICES, "DELETED", stored));
     else out.push(watch(SLICES, p.req.verb === "create" ? "ADDED" : "MODIFIED", stored));
   }
-  for (const key of ctx.queue.failures.keys()) if (!ctx.queue.dirty.has(key) && !ctx.queue.waiting.includes(key)) out.push({ type: "Requeue", key, from: "endpointslice-controller", now: NOW + 5 });
+  for (const key of ctx.queue.limiter.failures.keys()) if (!ctx.queue.dirty.has(key) && !ctx.queue.waiting.includes(key)) out.push({ type: "Requeue", key, from: "endpointslice-controller", now: NOW + 5 });
   return out;
 }
 
@@ -57,7 +57,7 @@ const stores = (ctx: EndpointSliceControllerContext) =>
 const abstract = (ctx: EndpointSliceControllerContext) => ({
   stores: stores(ctx),
   waiting: ctx.queue.waiting,
-  failed: [...ctx.queue.failures.keys()],
+  failed: [...ctx.queue.limiter.failures.keys()],
   sync: ctx.sync ? [ctx.sync.key, ctx.sync.plan.map((w) => w.action), ctx.sync.awaiting, ctx.sync.failed] : null,
   writes: [...ctx.client.pending.values()].filter((p) => p.purpose === "write").map((p) => p.req.verb),
 });
@@ -73,7 +73,7 @@ function referencePlan(ctx: EndpointSliceControllerContext): { action: string; s
   const service = storeGet(ctx.client, SERVICES, "default/web");
   const slices = storeSelect(ctx.client.informers.get(SLICES)!, "default", { [SERVICE_NAME_LABEL]: "web" }) as EndpointSlice[];
   const nodeNamed = (name: string) => ctx.client.informers.get(NODES)!.store.get(name);
-  return finalizePlan(reconcileSlices(service, selectedPods(ctx.client, "default", service), slices, { nodeNamed }), undefined).map((w) => ({ action: w.action, slice: content(w.slice) }));
+  return finalizePlan(reconcileSlices(service, selectedPods(ctx.client, PODS, "default", service), slices, { nodeNamed }), undefined).map((w) => ({ action: w.action, slice: content(w.slice) }));
 }
 
 const writesOf = (emitted: any[]) => emitted.flatMap((e) => e.send).map((s: any) => s.msg).filter((m: any) => m.type === "ApiRequest" && m.resource === "endpointslices" && ["create", "update", "delete"].includes(m.verb));

@@ -8,10 +8,12 @@
 import { setup } from "xstate";
 import { stepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
-import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { informersSynced, newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { resourceForKind } from "../apiserver/resources.js";
-import * as W from "../replicaset/workqueue.js";
+import * as W from "../common/workqueue.js";
+import * as C from "../common/controller.js";
+import * as I from "../common/informer.js";
 import * as L from "./gc.logic.js";
 
 export const controllerName = "garbage-collector-controller";
@@ -74,19 +76,19 @@ export function onDelta(ctx: GarbageCollectorContext, _watchId: number, d: Infor
   if (d.type === "DELETED") {
     ctx.byUid.delete(uid);
     // Its dependents may be orphans now; an owner waiting in the foreground may be free now.
-    for (const dep of L.dependentsOf(obj, all(ctx))) W.enqueue(ctx.q, deleteKey(uidOf(dep)));
+    for (const dep of L.dependentsOf(obj, all(ctx))) W.add(ctx.q, deleteKey(uidOf(dep)));
     for (const r of obj.metadata?.ownerReferences ?? []) {
       const owner = ctx.byUid.get(r.uid);
-      if (owner && L.isDeletingDependents(owner)) W.enqueue(ctx.q, deleteKey(r.uid));
+      if (owner && L.isDeletingDependents(owner)) W.add(ctx.q, deleteKey(r.uid));
     }
     return;
   }
   ctx.byUid.set(uid, obj);
-  if (L.isDeletingDependents(obj)) W.enqueue(ctx.q, deleteKey(uid));
-  if (obj.metadata?.deletionTimestamp && obj.metadata.finalizers?.includes(L.ORPHAN_FINALIZER)) W.enqueue(ctx.q, orphanKey(uid));
+  if (L.isDeletingDependents(obj)) W.add(ctx.q, deleteKey(uid));
+  if (obj.metadata?.deletionTimestamp && obj.metadata.finalizers?.includes(L.ORPHAN_FINALIZER)) W.add(ctx.q, orphanKey(uid));
   for (const r of obj.metadata?.ownerReferences ?? []) {
     const owner = ctx.byUid.get(r.uid);
-    if (!owner || L.isDeletingDependents(owner)) W.enqueue(ctx.q, deleteKey(uid));
+    if (!owner || L.isDeletingDependents(owner)) W.add(ctx.q, deleteKey(uid));
   }
 }
 
@@ -103,14 +105,13 @@ function target(ref: L.ObjRef): { group: string; resource: string; namespace?: s
 
 /** Processes the next work item. */
 export function processNext(ctx: GarbageCollectorContext, fx: Fx): void {
-  ctx.q.kicked = false;
-  const key = W.popKey(ctx.q);
+  const key = C.takeNext(ctx);
   if (key !== undefined) {
     if (key.startsWith("orphan:")) attemptToOrphan(ctx, key, fx);
     else attemptToDelete(ctx, key, fx);
-    W.finishIfIdle(ctx.q, key);
+    W.doneIfIdle(ctx.q, key);
   }
-  W.kickWhenSynced(ctx, fx);
+  C.kickWhenSynced(ctx, fx);
 }
 
 /** attemptToDeleteItem: confirm absent owners with a live GET, then delete, un-own or release the item. */
@@ -131,7 +132,7 @@ function attemptToDelete(ctx: GarbageCollectorContext, key: string, fx: Fx): voi
   }
 }
 
-function onVerified(ctx: GarbageCollectorContext, key: string, p: PendingRequest, res: ApiResponse, fx: Fx): void {
+function onVerified(ctx: GarbageCollectorContext, key: string, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
   const item: L.KObject = p.data.item;
   const v = ctx.verifying.get(uidOf(item));
   if (!v) return;
@@ -140,7 +141,7 @@ function onVerified(ctx: GarbageCollectorContext, key: string, p: PendingRequest
   else if (!res.ok && res.code !== 404) v.present = true;
   if (--v.left > 0) return;
   ctx.verifying.delete(uidOf(item));
-  if (v.present) return W.requeueRateLimited(ctx.q, fx, key);
+  if (v.present) return void W.addRateLimited(ctx.q, fx, key, res.now);
   const current = ctx.byUid.get(uidOf(item));
   if (current) perform(ctx, key, L.attemptToDeleteItem(current, all(ctx)), fx);
 }
@@ -156,14 +157,14 @@ function attemptToOrphan(ctx: GarbageCollectorContext, key: string, fx: Fx): voi
   perform(ctx, key, patches, fx, "orphan-patch");
 }
 
-function onOrphanPatched(ctx: GarbageCollectorContext, key: string, res: ApiResponse, fx: Fx): void {
+function onOrphanPatched(ctx: GarbageCollectorContext, key: string, res: ApiResponse & Stamp, fx: Fx): void {
   const uid = key.slice("orphan:".length);
   const o = ctx.orphaning.get(uid);
   if (!o) return;
   if (!res.ok && res.code !== 404) o.failed = true;
   if (--o.left > 0) return;
   ctx.orphaning.delete(uid);
-  if (o.failed) return W.requeueRateLimited(ctx.q, fx, key);
+  if (o.failed) return void W.addRateLimited(ctx.q, fx, key, res.now);
   const owner = ctx.byUid.get(uid) ?? o.owner;
   perform(ctx, key, [{ type: "removeFinalizer", target: L.refOf(owner), finalizer: L.ORPHAN_FINALIZER }], fx);
 }
@@ -188,21 +189,21 @@ function perform(ctx: GarbageCollectorContext, key: string, actions: L.GcAction[
 
 /** Handles an API response: lists, owner lookups, writes (a conflict or error retries the item). */
 export function onResponse(ctx: GarbageCollectorContext, res: ApiResponse & Stamp, fx: Fx): void {
-  const p = W.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
   const key: string | undefined = p?.data?.key;
   if (p && key !== undefined) {
     if (p.purpose === "verify-owner") onVerified(ctx, key, p, res, fx);
     else if (p.purpose === "orphan-patch") onOrphanPatched(ctx, key, res, fx);
-    else if (!res.ok && res.code !== 404) W.requeueRateLimited(ctx.q, fx, key);
+    else if (!res.ok && res.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
     W.untrack(ctx.q, key);
   }
-  W.kickWhenSynced(ctx, fx);
+  C.kickWhenSynced(ctx, fx);
 }
 
 /** Handles a watch event from any monitor. */
 export function onWatch(ctx: GarbageCollectorContext, ev: WatchEvent & Stamp, fx: Fx): void {
-  W.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
-  W.kickWhenSynced(ctx, fx);
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
+  C.kickWhenSynced(ctx, fx);
 }
 
 
@@ -215,15 +216,15 @@ export const garbageCollectorMachine = setup({
     input: {} as GarbageCollectorInput,
   },
   guards: {
-    isCacheSynced: ({ context }) => W.informersSynced(context.client),
+    isCacheSynced: ({ context }) => informersSynced(context.client),
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
     applyWatchEvent: step((c, e, fx) => onWatch(c, e, fx)),
     handleResponse: step((c, e, fx) => onResponse(c, e, fx)),
-    relist: step((c, e, fx) => W.retryList(c.client, fx, e.watchId)),
-    requeueKey: step((c, e, fx) => W.requeueAndKick(c, e.key, fx)),
-    kickQueue: step((c, _e, fx) => W.kick(c.q, fx, c.self, true)),
+    relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
+    requeueKey: step((c, e, fx) => C.requeueAndKick(c, e.key, fx)),
+    kickQueue: step((c, _e, fx) => C.kick(c.q, fx, c.self, true)),
     processNextItem: step((c, _e, fx) => processNext(c, fx)),
   },
 }).createMachine({

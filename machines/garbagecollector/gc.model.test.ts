@@ -55,7 +55,7 @@ function nextEvents(ctx: GarbageCollectorContext): any[] {
 
 const abstract = (ctx: GarbageCollectorContext) => ({
   stores: [...ctx.client.informers.values()].map((i) => [i.watchId, i.synced, [...i.store.values()].map((o: any) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort()]),
-  queue: [ctx.q.queue, [...ctx.q.processing.keys()], [...ctx.q.failures.keys()], ctx.q.kicked],
+  queue: [ctx.q.waiting, [...ctx.q.processing.keys()], [...ctx.q.limiter.failures.keys()], ctx.q.kicked],
   verifying: [...ctx.verifying],
   orphaning: [...ctx.orphaning].map(([k, o]) => [k, o.left, o.failed]),
   pending: [...new Set([...ctx.client.pending.values()].filter((p) => p.purpose !== "event").map((p) => `${p.purpose}:${p.req.verb}:${p.req.resource}`))].sort(),
@@ -89,8 +89,8 @@ describe("garbage collector machine paths (model-based)", () => {
       replay(garbageCollectorMachine, input, path, abstract, (ev, ctx: GarbageCollectorContext, emitted) => {
         const writes = writesOf(emitted);
         const all = prev ? [...prev.byUid.values()] : [];
-        if (ev.type === "ProcessNext" && prev!.q.queue.length > 0) {
-          const key: string = prev!.q.queue[0]!;
+        if (ev.type === "ProcessNext" && prev!.q.waiting.length > 0) {
+          const key: string = prev!.q.waiting[0]!;
           const uid = key.slice(key.indexOf(":") + 1);
           const item = prev!.byUid.get(uid);
           let expected: object[] = [];

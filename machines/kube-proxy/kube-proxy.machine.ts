@@ -12,7 +12,8 @@ import type { Node, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { newClient, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { cachesSynced, deltaServiceKeys, dispatchResponse, dispatchWatchEvent, relistInformer, serviceSlices } from "../endpoints/controller.js";
+import { deltaServiceKeys, serviceSlices } from "../common/endpointutil.js";
+import * as I from "../common/informer.js";
 import { pickBackend, serviceRules, type ProxyRule } from "./kube-proxy.logic.js";
 import { nextRandom, seedFor } from "../common/prng.js";
 import { cidrContains } from "../cni/ipam.js";
@@ -208,18 +209,18 @@ export const kubeProxyMachine = setup({
     input: {} as KubeProxyInput,
   },
   guards: {
-    isCacheSynced: ({ context }) => cachesSynced(context.client),
+    isCacheSynced: ({ context }) => I.hasSynced(context.client),
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
     handleResponse: step((c, e, fx) => {
-      dispatchResponse(c.client, e, fx, (w, d) => noteDelta(c, w, d), () => undefined);
+      void I.handleResponse(c.client, fx, e, (w, d) => noteDelta(c, w, d), true);
       releaseHeld(c, fx);
     }),
-    handleWatchEvent: step((c, e, fx) => dispatchWatchEvent(c.client, e, fx, (w, d) => noteDelta(c, w, d))),
+    handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (w, d) => noteDelta(c, w, d))),
     requestSync: step((c, e, fx) => requestSync(c, e.now ?? 0, fx)),
     syncProxyRules: ({ context, event }) => syncProxyRules(context, (event as { now?: number }).now ?? 0),
-    relist: step((c, e, fx) => relistInformer(c.client, fx, e.watchId)),
+    relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
     forwardConnection: step((c, e, fx) => forwardConnection(c, e, fx)),
   },
 }).createMachine({

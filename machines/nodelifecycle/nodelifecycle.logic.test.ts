@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import type { Node, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
-import { rfc3339 } from "../replicaset/replicaset.logic.js";
+import { rfc3339 } from "../common/time.js";
 import { evictionFor, minTolerationSeconds, nodeHealth, taintChanges, tolerationSecondsFor, toleratesTaint } from "./nodelifecycle.logic.js";
 
 const T0 = Date.parse("2025-01-01T00:00:00Z");

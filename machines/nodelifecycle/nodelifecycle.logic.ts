@@ -2,7 +2,7 @@
 // (pkg/controller/nodelifecycle, pkg/controller/tainteviction, v1.35).
 import type { Node, NodeCondition, Pod, PodCondition, Taint, Toleration } from "kubernetes-types/core/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
-import { rfc3339, toMs } from "../replicaset/replicaset.logic.js";
+import { rfc3339, toMs } from "../common/time.js";
 
 /** --node-monitor-grace-period default (raised from 40s to 50s in v1.32). */
 export const NODE_MONITOR_GRACE_PERIOD_MS = 50_000;

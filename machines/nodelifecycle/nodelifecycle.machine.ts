@@ -9,10 +9,10 @@ import { stepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
-import { newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import { informersSynced, newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import * as W from "../replicaset/workqueue.js";
+import * as I from "../common/informer.js";
 import * as L from "./nodelifecycle.logic.js";
 
 /** --node-monitor-period default. */
@@ -79,7 +79,7 @@ const readyOf = (n: Node | undefined) => n?.status?.conditions?.find((c) => c.ty
 
 /** One monitorNodeHealth pass: conditions, pod readiness, taints; then the next pass is booked. */
 export function monitorNodes(ctx: NodeLifecycleContext, now: number, fx: Fx): void {
-  if (W.informersSynced(ctx.client)) {
+  if (informersSynced(ctx.client)) {
     for (const node of store<Node>(ctx, NODES).values()) monitorNode(ctx, node, now, fx);
   }
   fx.after("monitor", ctx.monitorPeriodMs, { type: "MonitorNodes" }, true);
@@ -158,7 +158,7 @@ export function onEvictionDue(ctx: NodeLifecycleContext, key: string, now: numbe
 
 /** Routes deltas: node taint changes re-examine the node's pods; pod changes re-examine the pod. */
 export function onDelta(ctx: NodeLifecycleContext, watchId: number, d: InformerDelta, now: number, fx: Fx): void {
-  if (!W.informersSynced(ctx.client)) return;
+  if (!informersSynced(ctx.client)) return;
   if (watchId === NODES) {
     if (d.type === "DELETED") return;
     const noExec = (n: Node | undefined) => JSON.stringify((n?.spec?.taints ?? []).filter((t) => t.effect === "NoExecute"));
@@ -182,15 +182,15 @@ function onSynced(ctx: NodeLifecycleContext, now: number, fx: Fx): void {
 
 /** Handles an API response: informer lists; writes are fire-and-forget (the next pass retries). */
 export function onResponse(ctx: NodeLifecycleContext, res: ApiResponse & Stamp, fx: Fx): void {
-  const wasSynced = W.informersSynced(ctx.client);
-  const p = W.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, res.now, fx));
+  const wasSynced = informersSynced(ctx.client);
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, res.now, fx));
   if (p?.purpose === "evict" && !res.ok && res.code !== 404) ctx.evicted.delete(objectKey({ metadata: { namespace: p.req.namespace, name: p.req.name } }));
-  if (!wasSynced && W.informersSynced(ctx.client)) onSynced(ctx, res.now, fx);
+  if (!wasSynced && informersSynced(ctx.client)) onSynced(ctx, res.now, fx);
 }
 
 /** Handles a watch event from any informer. */
 export function onWatch(ctx: NodeLifecycleContext, ev: WatchEvent & Stamp, fx: Fx): void {
-  W.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, ev.now, fx));
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, ev.now, fx));
 }
 
 const step = stepOf<NodeLifecycleContext>();
@@ -202,13 +202,13 @@ export const nodeLifecycleMachine = setup({
     input: {} as NodeLifecycleInput,
   },
   guards: {
-    isCacheSynced: ({ context }) => W.informersSynced(context.client),
+    isCacheSynced: ({ context }) => informersSynced(context.client),
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
     applyWatchEvent: step((c, e, fx) => onWatch(c, e, fx)),
     handleResponse: step((c, e, fx) => onResponse(c, e, fx)),
-    relist: step((c, e, fx) => W.retryList(c.client, fx, e.watchId)),
+    relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
     monitorNodeHealth: step((c, e, fx) => monitorNodes(c, e.now, fx)),
     evictPod: step((c, e, fx) => onEvictionDue(c, e.key, e.now, fx)),
   },

@@ -5,6 +5,10 @@ import type { Pod, PodCondition, PodTemplateSpec } from "kubernetes-types/core/v
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernetes-types/apps/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { matchesLabelSelector } from "../common/labels.js";
+import { controllerRefOf } from "../common/owners.js";
+import { rfc3339, toMs } from "../common/time.js";
+
+export { controllerRefOf };
 
 /** Kubernetes caps creations/deletions per sync at this many (ReplicaSetController burstReplicas). */
 export const BURST_REPLICAS = 500;
@@ -14,32 +18,6 @@ export const SLOW_START_INITIAL_BATCH_SIZE = 1;
 export const EXPECTATIONS_TIMEOUT_MS = 5 * 60 * 1000;
 /** Annotation whose int32 value orders pods for scale-down (core PodDeletionCost). */
 export const POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
-
-/** Milliseconds since epoch of an RFC 3339 timestamp; undefined for the zero time. */
-export function toMs(t: string | undefined): number | undefined {
-  if (!t) return undefined;
-  const v = Date.parse(t);
-  return Number.isNaN(v) ? undefined : v;
-}
-
-/** Formats epoch milliseconds as metav1.Time serialises (second precision, UTC), without touching a clock. */
-export function rfc3339(ms: number): string {
-  const secs = Math.floor(ms / 1000);
-  const days = Math.floor(secs / 86400);
-  const rem = secs - days * 86400;
-  // Civil-from-days (proleptic Gregorian), so the module needs no Date object.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const p2 = (n: number) => String(n).padStart(2, "0");
-  return `${String(y).padStart(4, "0")}-${p2(m)}-${p2(d)}T${p2(Math.floor(rem / 3600))}:${p2(Math.floor(rem / 60) % 60)}:${p2(rem % 60)}Z`;
-}
 
 // ---------- label selectors ----------
 
@@ -81,10 +59,6 @@ export function isPodAvailable(pod: Pod, minReadySeconds: number, nowMs: number)
   return since !== undefined && since + minReadySeconds * 1000 < nowMs;
 }
 
-/** The controller ownerReference of an object, if any (metav1.GetControllerOf). */
-export function controllerRefOf(obj: { metadata?: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined {
-  return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
-}
 
 /** Pods whose controller ownerReference points at rs by uid. */
 export function podsOwnedBy(rs: ReplicaSet, pods: readonly Pod[]): Pod[] {

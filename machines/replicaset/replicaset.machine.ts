@@ -7,11 +7,13 @@ import { stepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetStatus } from "kubernetes-types/apps/v1";
-import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { informersSynced, newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./replicaset.logic.js";
-import * as W from "./workqueue.js";
+import * as W from "../common/workqueue.js";
+import * as C from "../common/controller.js";
+import * as I from "../common/informer.js";
 
 export const controllerName = "replicaset-controller";
 const RSS = 1;
@@ -81,7 +83,7 @@ function ownerKey(ctx: ReplicaSetControllerContext, pod: Pod): string | undefine
 
 function enqueueMatchingSets(ctx: ReplicaSetControllerContext, pod: Pod): void {
   for (const [key, rs] of rsStore(ctx)) {
-    if (rs.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(rs.spec?.selector, pod.metadata?.labels)) W.enqueue(ctx.q, key);
+    if (rs.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(rs.spec?.selector, pod.metadata?.labels)) W.add(ctx.q, key);
   }
 }
 
@@ -89,7 +91,7 @@ function onPodDeleted(ctx: ReplicaSetControllerContext, pod: Pod): void {
   const key = ownerKey(ctx, pod);
   if (!key) return;
   ctx.expectations = L.deletionObserved(ctx.expectations, key, L.objectKey(pod));
-  W.enqueue(ctx.q, key);
+  W.add(ctx.q, key);
 }
 
 /** Routes one informer delta to the ReplicaSet keys it concerns, observing expectations on the way. */
@@ -97,7 +99,7 @@ export function onDelta(ctx: ReplicaSetControllerContext, watchId: number, d: In
   if (watchId === RSS) {
     const key = L.objectKey(d.object);
     if (d.type === "DELETED") ctx.expectations = L.deleteExpectations(ctx.expectations, key);
-    W.enqueue(ctx.q, key);
+    W.add(ctx.q, key);
     return;
   }
   const pod: Pod = d.object;
@@ -106,7 +108,7 @@ export function onDelta(ctx: ReplicaSetControllerContext, watchId: number, d: In
     // A pod being deleted gracefully counts as deleted at once, so a replacement is not held up.
     if (d.old?.metadata?.deletionTimestamp) {
       const key = ownerKey(ctx, pod);
-      if (key) W.enqueue(ctx.q, key);
+      if (key) W.add(ctx.q, key);
       return;
     }
     return onPodDeleted(ctx, pod);
@@ -116,9 +118,9 @@ export function onDelta(ctx: ReplicaSetControllerContext, watchId: number, d: In
   const oldRef = d.old ? L.controllerRefOf(d.old) : undefined;
   if (oldRef && oldRef.uid !== L.controllerRefOf(pod)?.uid) {
     const oldKey = ownerKey(ctx, d.old);
-    if (oldKey) W.enqueue(ctx.q, oldKey);
+    if (oldKey) W.add(ctx.q, oldKey);
   }
-  if (key) W.enqueue(ctx.q, key);
+  if (key) W.add(ctx.q, key);
   else if (!L.controllerRefOf(pod)) enqueueMatchingSets(ctx, pod);
 }
 
@@ -140,10 +142,9 @@ function req(ctx: ReplicaSetControllerContext, fx: Fx, key: string, r: Parameter
 
 /** Processes the next key of the queue (processNextWorkItem + syncReplicaSet). */
 export function processNext(ctx: ReplicaSetControllerContext, now: number, fx: Fx): void {
-  ctx.q.kicked = false;
-  const key = W.popKey(ctx.q);
+  const key = C.takeNext(ctx);
   if (key !== undefined) syncReplicaSet(ctx, key, now, fx);
-  W.kickWhenSynced(ctx, fx);
+  C.kickWhenSynced(ctx, fx);
 }
 
 /** One sync of a ReplicaSet: claim, manage replicas (when expectations allow), write status. */
@@ -152,7 +153,7 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
   if (!rs) {
     ctx.expectations = L.deleteExpectations(ctx.expectations, key);
     ctx.manageErr.delete(key);
-    return W.finishIfIdle(ctx.q, key);
+    return W.doneIfIdle(ctx.q, key);
   }
   const ns = rs.metadata?.namespace;
   const claim = L.claimPods(rs, L.filterActivePods(claimCandidates(ctx, rs)));
@@ -170,9 +171,9 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
   // Availability flips minReadySeconds after readiness with no event to wake us: look again then.
   const min = rs.spec?.minReadySeconds ?? 0;
   const st = rs.status;
-  if (min > 0 && st && (st.readyReplicas ?? 0) === (rs.spec?.replicas ?? 1) && (st.availableReplicas ?? 0) !== (st.readyReplicas ?? 0)) W.requeueAfter(fx, key, min * 1000, false);
+  if (min > 0 && st && (st.readyReplicas ?? 0) === (rs.spec?.replicas ?? 1) && (st.availableReplicas ?? 0) !== (st.readyReplicas ?? 0)) W.addAfter(fx, key, min * 1000, false);
   if (plan.create === 0 && plan.delete.length === 0 && claim.adopt.length === 0 && claim.release.length === 0) W.forget(ctx.q, key);
-  W.finishIfIdle(ctx.q, key);
+  W.doneIfIdle(ctx.q, key);
 }
 
 function patchOwnerRefs(ctx: ReplicaSetControllerContext, fx: Fx, key: string, pod: Pod, refs: unknown[]): void {
@@ -207,9 +208,9 @@ const source = { component: controllerName };
 
 /** Handles an API response: informer lists, pod creations and deletions, claims, status writes. */
 export function onResponse(ctx: ReplicaSetControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
-  const p = W.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
   if (p) onOwnResponse(ctx, p, res, fx);
-  W.kickWhenSynced(ctx, fx);
+  C.kickWhenSynced(ctx, fx);
 }
 
 function onOwnResponse(ctx: ReplicaSetControllerContext, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
@@ -219,7 +220,7 @@ function onOwnResponse(ctx: ReplicaSetControllerContext, p: PendingRequest, res:
   else if (p.purpose === "delete-pod") onDeleted(ctx, key, p.data.pod, p.data.rs, res, fx);
   else if (!res.ok) {
     // a conflict on a claim or a status write: the cache was stale; try again after a back-off
-    W.requeueRateLimited(ctx.q, fx, key);
+    W.addRateLimited(ctx.q, fx, key, res.now);
   }
   W.untrack(ctx.q, key);
 }
@@ -245,7 +246,7 @@ function onCreated(ctx: ReplicaSetControllerContext, key: string, res: ApiRespon
   if (c.error !== undefined) {
     const skipped = c.batches.slice(c.index + 1).reduce((a, b) => a + b, 0);
     ctx.expectations = L.skipCreations(ctx.expectations, key, skipped);
-    failManage(ctx, key, c.error, fx);
+    failManage(ctx, key, c.error, res.now, fx);
   } else clearManageError(ctx, key);
 }
 
@@ -258,22 +259,22 @@ function onDeleted(ctx: ReplicaSetControllerContext, key: string, pod: Pod, rs: 
   ctx.expectations = L.deletionObserved(ctx.expectations, key, L.objectKey(pod));
   if (res.code === 404) return;
   recordEvent(ctx.client, fx, rs, "Warning", "FailedDelete", `Error deleting: ${res.status.message}`, source, res.now);
-  failManage(ctx, key, res.status.message ?? "", fx);
+  failManage(ctx, key, res.status.message ?? "", res.now, fx);
 }
 
-function failManage(ctx: ReplicaSetControllerContext, key: string, message: string, fx: Fx): void {
+function failManage(ctx: ReplicaSetControllerContext, key: string, message: string, now: number, fx: Fx): void {
   ctx.manageErr.set(key, message);
-  W.requeueRateLimited(ctx.q, fx, key);
+  W.addRateLimited(ctx.q, fx, key, now);
 }
 
 function clearManageError(ctx: ReplicaSetControllerContext, key: string): void {
-  if (ctx.manageErr.delete(key)) W.enqueue(ctx.q, key);
+  if (ctx.manageErr.delete(key)) W.add(ctx.q, key);
 }
 
 /** Handles a watch event from either informer. */
 export function onWatch(ctx: ReplicaSetControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
-  W.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
-  W.kickWhenSynced(ctx, fx);
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
+  C.kickWhenSynced(ctx, fx);
 }
 
 
@@ -286,15 +287,15 @@ export const replicaSetControllerMachine = setup({
     input: {} as ReplicaSetControllerInput,
   },
   guards: {
-    isCacheSynced: ({ context }) => W.informersSynced(context.client),
+    isCacheSynced: ({ context }) => informersSynced(context.client),
   },
   actions: {
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
     applyWatchEvent: step((c, e, fx) => onWatch(c, e, fx)),
     handleResponse: step((c, e, fx) => onResponse(c, e, fx)),
-    relist: step((c, e, fx) => W.retryList(c.client, fx, e.watchId)),
-    requeueKey: step((c, e, fx) => W.requeueAndKick(c, e.key, fx)),
-    kickQueue: step((c, _e, fx) => W.kick(c.q, fx, c.self, true)),
+    relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
+    requeueKey: step((c, e, fx) => C.requeueAndKick(c, e.key, fx)),
+    kickQueue: step((c, _e, fx) => C.kick(c.q, fx, c.self, true)),
     processNextKey: step((c, e, fx) => processNext(c, e.now, fx)),
   },
 }).createMachine({

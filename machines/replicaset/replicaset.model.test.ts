@@ -28,13 +28,13 @@ const quota = "pods \"web-\" is forbidden: exceeded quota: pods, requested: pods
 const storeOf = (ctx: ReplicaSetControllerContext, id: number): Map<string, any> => ctx.client.informers.get(id)!.store;
 
 /** Whether quota already refused a creation (its error is held, or its pods are being made up). */
-const refusedOnce = (ctx: ReplicaSetControllerContext) => ctx.manageErr.has(KEY) || ctx.q.failures.has(KEY) || storeOf(ctx, 1).get(KEY)?.status?.conditions !== undefined || [...ctx.creating.values()].some((c) => c.failed > 0);
+const refusedOnce = (ctx: ReplicaSetControllerContext) => ctx.manageErr.has(KEY) || ctx.q.limiter.failures.has(KEY) || storeOf(ctx, 1).get(KEY)?.status?.conditions !== undefined || [...ctx.creating.values()].some((c) => c.failed > 0);
 
 /** What the API server and the controller's own queue could deliver next. */
 function nextEvents(ctx: ReplicaSetControllerContext): any[] {
   const out: any[] = [list(1, "ReplicaSetList", [rs(2, "5")]), list(2, "PodList", [])].filter((l) => ctx.client.pending.has(l.id));
   if (ctx.q.kicked) out.push({ type: "ProcessNext", from: "replicaset-controller", now: NOW });
-  for (const key of ctx.q.failures.keys()) if (!ctx.q.queued.has(key)) out.push({ type: "Requeue", key, from: "replicaset-controller", now: NOW + 1000 });
+  for (const key of ctx.q.limiter.failures.keys()) if (!ctx.q.waiting.includes(key)) out.push({ type: "Requeue", key, from: "replicaset-controller", now: NOW + 1000 });
   const pods = storeOf(ctx, 2);
   const current = storeOf(ctx, 1).get(KEY);
   for (const [id, p] of ctx.client.pending) {
@@ -64,7 +64,7 @@ const abstract = (ctx: ReplicaSetControllerContext) => ({
   stores: [...ctx.client.informers.values()].map((i) => [i.watchId, i.synced, [...i.store.keys()].sort()]),
   spec: storeOf(ctx, 1).get(KEY)?.spec?.replicas ?? null,
   status: storeOf(ctx, 1).get(KEY)?.status ?? null,
-  queue: [ctx.q.queue, [...ctx.q.processing.keys()], [...ctx.q.failures.keys()], ctx.q.kicked],
+  queue: [ctx.q.waiting, [...ctx.q.processing.keys()], [...ctx.q.limiter.failures.keys()], ctx.q.kicked],
   expectations: [...ctx.expectations].map(([k, e]) => [k, e.add, e.del]),
   creating: [...ctx.creating].map(([k, c]) => [k, c.index, c.inflight, c.failed]),
   manageErr: [...ctx.manageErr.keys()],
@@ -85,7 +85,7 @@ describe("replicaset controller machine paths (model-based)", () => {
       let prev: ReplicaSetControllerContext | undefined;
       replay(replicaSetControllerMachine, input, path, abstract, (ev, ctx: ReplicaSetControllerContext, emitted) => {
         const sent = requests(emitted);
-        if (ev.type === "ProcessNext" && prev!.q.queue[0] === KEY) {
+        if (ev.type === "ProcessNext" && prev!.q.waiting[0] === KEY) {
           const set = storeOf(prev!, 1).get(KEY)!;
           const claimed = claimPods(set, filterActivePods([...storeOf(prev!, 2).values()])).claimed;
           const plan = manageReplicas(set, claimed, prev!.expectations, ev.now);

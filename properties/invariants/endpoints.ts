@@ -5,15 +5,8 @@
 
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { Cluster } from "../../runtime/cluster.js";
-import {
-  ENDPOINTS_CONTROLLER_NAME,
-  ENDPOINTS_MANAGED_BY_LABEL,
-  findPort,
-  isPodReady,
-  matchesServiceSelector,
-  podIPv4,
-  shouldPodBeInEndpoints,
-} from "../../machines/endpoints/endpoints.logic.js";
+import { ENDPOINTS_CONTROLLER_NAME, ENDPOINTS_MANAGED_BY_LABEL } from "../../machines/endpoints/endpoints.logic.js";
+import { findPort, isPodReady, matchesServiceSelector, podIPv4, shouldPodBeInEndpoints } from "../../machines/common/endpointutil.js";
 
 /** Every version of every object of a kind the API server still remembers, newest last. */
 function versions(cluster: Cluster, kind: string): any[] {

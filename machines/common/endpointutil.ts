@@ -1,0 +1,174 @@
+// What the endpoints and EndpointSlice controllers, kube-proxy and DNS share about Services and
+// the pods behind them (k8s.io/endpointslice/util, pkg/controller/util/endpoint, pkg/api/v1/pod):
+// selector matching, pod readiness and addresses, named ports, trigger times, the informer
+// lookups from a pod to its Services and from a Service to its pods or EndpointSlices.
+
+import type { Pod, Service, ServicePort } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import { objectKey, storeSelect, storeSelecting, type ClientState, type InformerDelta } from "./client.js";
+import { parseTime } from "./time.js";
+
+/** discovery.LabelServiceName: the label naming an EndpointSlice's Service. */
+export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+/** Label marking objects that belong to a headless Service (v1.IsHeadlessService). */
+export const HEADLESS_SERVICE_LABEL = "service.kubernetes.io/headless";
+export const LAST_CHANGE_TRIGGER_TIME_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
+/** A Service selector selects a pod when every key matches; an empty or absent selector selects nothing here. */
+export function matchesServiceSelector(
+  selector: Record<string, string> | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
+  // Empty selectors are dropped on the wire, so the controllers treat them as "no selector".
+  if (!selector) return false;
+  let any = false;
+  for (const k in selector) {
+    if (labels?.[k] !== selector[k]) return false;
+    any = true;
+  }
+  return any;
+}
+
+/** True when the Service has a selector the controllers act on. */
+export function hasSelector(service: Service): boolean {
+  return Object.keys(service.spec?.selector ?? {}).length > 0;
+}
+
+/** True when the Service is headless (clusterIP None). */
+export function isHeadless(service: Service): boolean {
+  return service.spec?.clusterIP === "None";
+}
+
+/** podutil.IsPodReady: the Ready condition is True. */
+export function isPodReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+}
+
+/** podutil.IsPodTerminal: phase Succeeded or Failed. */
+export function isPodTerminal(pod: Pod): boolean {
+  return pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+}
+
+/** The pod's IPv4 address (podIPs first, then podIP), if it has one. */
+export function podIPv4(pod: Pod): string | undefined {
+  for (const p of pod.status?.podIPs ?? []) if (isIPv4(p.ip)) return p.ip;
+  const ip = pod.status?.podIP;
+  return isIPv4(ip) ? ip : undefined;
+}
+
+function isIPv4(ip: unknown): ip is string {
+  return typeof ip === "string" && /^\d+\.\d+\.\d+\.\d+$/.test(ip);
+}
+
+/** endpointsliceutil.ShouldPodBeInEndpoints: not terminal, has an IP, not terminating unless tolerated. */
+export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
+  if (isPodTerminal(pod)) return false;
+  if (!pod.status?.podIP && (pod.status?.podIPs?.length ?? 0) === 0) return false;
+  if (!includeTerminating && pod.metadata?.deletionTimestamp) return false;
+  return true;
+}
+
+/** ShouldSetHostname: the pod names a hostname and its subdomain is this Service, in the same namespace. */
+export function shouldSetHostname(pod: Pod, service: Service): boolean {
+  return (
+    !!pod.spec?.hostname &&
+    pod.spec?.subdomain === service.metadata?.name &&
+    (pod.metadata?.namespace ?? "default") === (service.metadata?.namespace ?? "default")
+  );
+}
+
+/** podutil.FindPort: the container port a Service port's targetPort means for this pod, or undefined. */
+export function findPort(pod: Pod, servicePort: ServicePort): number | undefined {
+  const target = servicePort.targetPort ?? servicePort.port;
+  if (typeof target === "number") return target;
+  const protocol = servicePort.protocol ?? "TCP";
+  // Named ports are looked up in regular containers, then in sidecars (restartable init containers).
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
+  }
+  for (const c of pod.spec?.initContainers ?? []) {
+    if (c.restartPolicy !== "Always") continue;
+    for (const p of c.ports ?? []) if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
+  }
+  return undefined;
+}
+
+/** The last trigger times seen for one Service (endpointsliceutil.TriggerTimeTracker's ServiceState). */
+export interface TriggerState {
+  podTimes: Map<string, number>;
+  serviceTime: number;
+}
+
+/** The Services in the pod's namespace whose selector matches these labels (GetPodServiceMemberships). */
+export function podServiceKeys(client: ClientState, servicesWatchId: number, pod: Pod, labels: Record<string, string> | undefined): string[] {
+  const ns = pod.metadata?.namespace ?? "default";
+  const inf = client.informers.get(servicesWatchId);
+  if (!inf) return [];
+  // Indexed by selector pair: only Services sharing a label pair with the pod are tested.
+  return storeSelecting(inf, ns, labels)
+    .filter((s: Service) => matchesServiceSelector(s.spec?.selector, labels))
+    .map(objectKey);
+}
+
+/** The pods in ns the Service's selector matches, in store order, found through the label index. */
+export function selectedPods(client: ClientState, podsWatchId: number, ns: string, service: Service): Pod[] {
+  const inf = client.informers.get(podsWatchId);
+  const sel = service.spec?.selector;
+  if (!inf || !sel || Object.keys(sel).length === 0) return [];
+  return storeSelect(inf, ns, sel);
+}
+
+/** The Ready condition's last transition time (getPodTriggerTime), or NaN. */
+function podTriggerTime(pod: Pod): number {
+  for (const c of pod.status?.conditions ?? []) if (c.type === "Ready") return parseTime(c.lastTransitionTime);
+  return NaN;
+}
+
+/**
+ * TriggerTimeTracker.ComputeEndpointLastChangeTriggerTime: a new Service's creation time, else the
+ * earliest pod or Service trigger time that moved since the last sync; undefined when none moved.
+ * The Service's state is updated in place to hold exactly these pods' times.
+ */
+export function computeTriggerTime(states: Map<string, TriggerState>, key: string, service: Service, pods: Pod[]): number | undefined {
+  const prev = states.get(key);
+  const state: TriggerState = prev ?? { podTimes: new Map(), serviceTime: 0 };
+  const podTimes = state.podTimes;
+  let min: number | undefined;
+  let timed = 0;
+  for (const pod of pods) {
+    const name = pod.metadata?.name ?? "";
+    const t = podTriggerTime(pod);
+    if (Number.isNaN(t)) {
+      podTimes.delete(name);
+      continue;
+    }
+    timed++;
+    const last = podTimes.get(name);
+    if (last === undefined || t > last) min = min === undefined ? t : Math.min(min, t);
+    podTimes.set(name, t);
+  }
+  // Pods that left the Service (or lost their time) leave the state too.
+  if (podTimes.size > timed) {
+    const current = new Set(pods.map((p) => p.metadata?.name ?? ""));
+    for (const name of podTimes.keys()) if (!current.has(name)) podTimes.delete(name);
+  }
+  const serviceTime = parseTime(service.metadata?.creationTimestamp);
+  if (!Number.isNaN(serviceTime) && (prev === undefined || serviceTime > prev.serviceTime)) min = min === undefined ? serviceTime : Math.min(min, serviceTime);
+  state.serviceTime = Number.isNaN(serviceTime) ? 0 : serviceTime;
+  if (!prev) {
+    states.set(key, state);
+    return Number.isNaN(serviceTime) ? undefined : serviceTime;
+  }
+  return min;
+}
+
+/** A Service's EndpointSlices, in store order, through the slice informer's index of the kubernetes.io/service-name label. */
+export function serviceSlices(client: ClientState, slicesWatchId: number, svc: Service): EndpointSlice[] {
+  const inf = client.informers.get(slicesWatchId);
+  return inf ? storeSelect(inf, svc.metadata?.namespace ?? "default", { [SERVICE_NAME_LABEL]: svc.metadata?.name ?? "" }) : [];
+}
+
+/** The Services ("ns/name") a delta of a Service or an EndpointSlice informer concerns: the object's, and the old object's when it differs. */
+export function deltaServiceKeys(d: InformerDelta, kind: "Service" | "EndpointSlice"): string[] {
+  const keyOf = (o: any) => `${o.metadata?.namespace ?? "default"}/${kind === "Service" ? o.metadata?.name : o.metadata?.labels?.[SERVICE_NAME_LABEL]}`;
+  return d.old !== undefined && d.old !== d.object ? [keyOf(d.object), keyOf(d.old)] : [keyOf(d.object)];
+}

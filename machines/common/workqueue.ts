@@ -1,0 +1,159 @@
+// client-go's rate-limited work queue (k8s.io/client-go/util/workqueue), the one every podflow
+// controller uses: a FIFO of keys, each waiting at most once (dirty), never handed to two syncs
+// at once (processing: a key re-added during its sync waits until Done), and
+// DefaultControllerRateLimiter for AddRateLimited: the larger of a per-key exponential back-off
+// (5 ms doubling to 1000 s, reset by Forget) and one overall token bucket (10 per second, burst 100).
+//
+// The rate limiter is a value: `when` and `forgetItem` return the next limiter and never change
+// theirs. The queue itself is kept in a controller's context and changed in place, as the rest of
+// the context is (copying its sets on every Add would cost a copy of the whole queue per event).
+// A sync that sends API requests stays processing until the last answer is in (track/untrack):
+// podflow's syncs are asynchronous where client-go's block on their HTTP calls.
+
+import type { Fx } from "./effects.js";
+
+/** ItemExponentialFailureRateLimiter's base delay. */
+export const BASE_DELAY_MS = 5;
+/** ItemExponentialFailureRateLimiter's cap. */
+export const MAX_DELAY_MS = 1_000_000;
+/** The overall BucketRateLimiter: rate.NewLimiter(rate.Limit(10), 100). */
+export const BUCKET_QPS = 10;
+export const BUCKET_BURST = 100;
+/** Retries this long or longer do not keep `settle` busy: a controller failing for good would otherwise never settle. */
+export const RETRY_BACKGROUND_FROM_MS = 1_280;
+
+/** DefaultControllerRateLimiter's state: failures per key, and the overall bucket. */
+export interface RateLimiter {
+  readonly failures: ReadonlyMap<string, number>;
+  /** tokens in the bucket at `last` (negative: reservations are waiting) */
+  readonly tokens: number;
+  /** when the bucket was last drawn from; undefined: never (a full bucket) */
+  readonly last: number | undefined;
+}
+
+/** A limiter with no failures and a full bucket. */
+export function newRateLimiter(): RateLimiter {
+  return { failures: new Map(), tokens: BUCKET_BURST, last: undefined };
+}
+
+/** The per-key back-off before the retry after `failures` earlier ones: 5 ms * 2^failures, at most 1000 s. */
+export function itemExponentialDelayMs(failures: number): number {
+  return Math.min(BASE_DELAY_MS * 2 ** Math.min(failures, 30), MAX_DELAY_MS);
+}
+
+/**
+ * RateLimiter.When (MaxOfRateLimiter over both): counts one more failure of key, takes a token
+ * from the bucket, and returns the wait, the longer of the two limiters' (whole ms, rounded up).
+ */
+export function when(l: RateLimiter, key: string, now: number): { limiter: RateLimiter; delayMs: number } {
+  const n = l.failures.get(key) ?? 0;
+  const failures = new Map(l.failures).set(key, n + 1);
+  const elapsed = l.last === undefined ? Infinity : Math.max(0, now - l.last);
+  const tokens = Math.min(BUCKET_BURST, l.tokens + (elapsed * BUCKET_QPS) / 1000) - 1;
+  const bucketMs = tokens < 0 ? Math.ceil((-tokens * 1000) / BUCKET_QPS) : 0;
+  return { limiter: { failures, tokens, last: now }, delayMs: Math.max(itemExponentialDelayMs(n), bucketMs) };
+}
+
+/** RateLimiter.Forget: key's back-off starts over (the bucket is not refunded). */
+export function forgetItem(l: RateLimiter, key: string): RateLimiter {
+  if (!l.failures.has(key)) return l;
+  const failures = new Map(l.failures);
+  failures.delete(key);
+  return { ...l, failures };
+}
+
+/** RateLimiter.NumRequeues. */
+export function numRequeues(l: RateLimiter, key: string): number {
+  return l.failures.get(key) ?? 0;
+}
+
+/** A rate-limited work queue of keys ("namespace/name", or a controller's own key form). */
+export interface WorkQueue {
+  /** keys waiting, oldest first; each at most once */
+  waiting: string[];
+  /** keys added and not yet taken: the waiting ones, and those re-added while being processed */
+  dirty: Set<string>;
+  /** keys being synced -> API requests the sync still waits for */
+  processing: Map<string, number>;
+  limiter: RateLimiter;
+  /** a ProcessNext message is on its way (controllers that take one key per self-message) */
+  kicked: boolean;
+}
+
+/** An empty queue. */
+export function newWorkQueue(): WorkQueue {
+  return { waiting: [], dirty: new Set(), processing: new Map(), limiter: newRateLimiter(), kicked: false };
+}
+
+/** Add: a key already waiting is not added twice; one being processed waits until Done. */
+export function add(q: WorkQueue, key: string): void {
+  if (q.dirty.has(key)) return;
+  q.dirty.add(key);
+  if (!q.processing.has(key)) q.waiting.push(key);
+}
+
+/** Get: takes the oldest waiting key into processing. */
+export function get(q: WorkQueue): string | undefined {
+  const key = q.waiting.shift();
+  if (key === undefined) return undefined;
+  q.dirty.delete(key);
+  q.processing.set(key, 0);
+  return key;
+}
+
+/** Done: the key's sync ended; a key re-added during it goes back to the end of the queue. */
+export function done(q: WorkQueue, key: string): void {
+  q.processing.delete(key);
+  if (q.dirty.has(key)) q.waiting.push(key);
+}
+
+/** Counts one more API request the running sync of key waits for. */
+export function track(q: WorkQueue, key: string): void {
+  const n = q.processing.get(key);
+  if (n !== undefined) q.processing.set(key, n + 1);
+}
+
+/** One request of key's sync was answered; the sync is Done when it was the last one. */
+export function untrack(q: WorkQueue, key: string): void {
+  const n = q.processing.get(key);
+  if (n === undefined) return;
+  if (n <= 1) done(q, key);
+  else q.processing.set(key, n - 1);
+}
+
+/** Done, if key's sync waits for no request. */
+export function doneIfIdle(q: WorkQueue, key: string): void {
+  if (q.processing.get(key) === 0) done(q, key);
+}
+
+/** Forget: key succeeded, its back-off starts over. */
+export function forget(q: WorkQueue, key: string): void {
+  q.limiter = forgetItem(q.limiter, key);
+}
+
+/** The timer key of key's rate-limited retry. */
+export function retryTimerKey(key: string): string {
+  return `requeue/${key}`;
+}
+
+/**
+ * AddRateLimited: key comes back as a Requeue event after the limiter's wait (a timer, so settle
+ * waits for it; waits from backgroundFromMs on do not hold settle up). Returns the wait.
+ */
+export function addRateLimited(q: WorkQueue, fx: Fx, key: string, now: number, backgroundFromMs = RETRY_BACKGROUND_FROM_MS): number {
+  const { limiter, delayMs } = when(q.limiter, key, now);
+  q.limiter = limiter;
+  fx.after(retryTimerKey(key), delayMs, { type: "Requeue", key }, delayMs >= backgroundFromMs);
+  return delayMs;
+}
+
+/** AddAfter: key comes back as a Requeue event after ms; background timers do not hold up settle. */
+export function addAfter(fx: Fx, key: string, ms: number, background: boolean): void {
+  fx.after(`after/${key}`, ms, { type: "Requeue", key }, background);
+}
+
+/** "namespace/name" -> [namespace, name]. */
+export function splitKey(key: string): [string, string] {
+  const i = key.indexOf("/");
+  return i < 0 ? ["", key] : [key.slice(0, i), key.slice(i + 1)];
+}
