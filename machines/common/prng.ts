@@ -1,6 +1,8 @@
 // A small, pure PRNG (mulberry32): the state is one uint32 kept in a machine's context,
 // so every random choice a machine makes is a function of the seed and is replayable.
 
+import { fnv1a32String } from "./fnv.js";
+
 /** Returns [a float in [0,1), the next state]. */
 export function nextRandom(state: number): [number, number] {
   const s = (state + 0x6d2b79f5) >>> 0;
@@ -43,7 +45,5 @@ export class Rng {
 
 /** Derives a well-mixed initial state from a user seed and a component name. */
 export function seedFor(seed: number, name: string): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
+  return fnv1a32String(name, (seed ^ 0x9e3779b9) >>> 0);
 }

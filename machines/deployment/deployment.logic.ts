@@ -5,6 +5,7 @@ import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } fr
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { rfc3339, toMs } from "../common/time.js";
+import { fnv1a32 } from "../common/fnv.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 export const REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history";
@@ -98,14 +99,6 @@ export function safeEncodeString(s: string): string {
   return out;
 }
 
-/** FNV-1a 32-bit over bytes, continuing from hash h. */
-export function fnv32a(bytes: Uint8Array, h = 0x811c9dc5): number {
-  for (const b of bytes) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
@@ -122,11 +115,11 @@ function canonical(v: unknown): string {
  * canonical JSON, not Go's spew dump, so values differ from a real cluster's while staying stable.
  */
 export function podTemplateHash(template: PodTemplateSpec, collisionCount?: number): string {
-  let h = fnv32a(new TextEncoder().encode(canonical(template)));
+  let h = fnv1a32(new TextEncoder().encode(canonical(template)));
   if (collisionCount !== undefined) {
     const b = new Uint8Array(8);
     new DataView(b.buffer).setUint32(0, collisionCount >>> 0, true);
-    h = fnv32a(b, h);
+    h = fnv1a32(b, h);
   }
   return safeEncodeString(String(h));
 }

@@ -3,6 +3,7 @@
 // unschedulable pods that wait for a cluster event that could make them fit (or the 5-minute flush).
 
 import type { Pod } from "kubernetes-types/core/v1";
+import { heapPop, heapPush } from "../common/heap.js";
 
 export interface QueuedPod {
   key: string;
@@ -46,35 +47,11 @@ function before(a: QueuedPod, b: QueuedPod): boolean {
 }
 
 function push(h: QueuedPod[], x: QueuedPod): void {
-  h.push(x);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!before(h[i]!, h[p]!)) break;
-    [h[i], h[p]] = [h[p]!, h[i]!];
-    i = p;
-  }
+  heapPush(h, x, before);
 }
 
 function pop(h: QueuedPod[]): QueuedPod | undefined {
-  if (h.length === 0) return undefined;
-  const top = h[0]!;
-  const last = h.pop()!;
-  if (h.length > 0) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && before(h[l]!, h[m]!)) m = l;
-      if (r < h.length && before(h[r]!, h[m]!)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m]!, h[i]!];
-      i = m;
-    }
-  }
-  return top;
+  return heapPop(h, before);
 }
 
 /** A new unscheduled pod enters activeQ. */
