@@ -1,56 +1,11 @@
-// host-local IPAM (containernetworking/plugins, plugins/ipam/host-local) over one node's podCIDR,
-// plus the IPv4 arithmetic the Service allocators share. State is plain data: the lead keeps it
-// in a machine's context and replaces it with what these functions return.
+// host-local IPAM (containernetworking/plugins, plugins/ipam/host-local) over one node's podCIDR.
+// State is plain data: the CNI keeps it in its machine's context and replaces it with what these
+// functions return.
 
-/** A parsed IPv4 CIDR: network address as an unsigned int, prefix length and address count. */
-export interface CIDR {
-  network: number;
-  prefix: number;
-  size: number;
-}
+import { cidrContains, formatCIDR, intToIp, ipToInt, parseCIDR, type CIDR } from "../common/ip.js";
 
-/** The unsigned 32-bit value of a dotted-quad IPv4 address; NaN when malformed. */
-export function ipToInt(ip: string): number {
-  const parts = ip.split(".");
-  if (parts.length !== 4) return NaN;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return NaN;
-    const octet = Number(p);
-    if (octet > 255) return NaN;
-    n = n * 256 + octet;
-  }
-  return n;
-}
-
-/** The dotted-quad form of an unsigned 32-bit integer. */
-export function intToIp(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
-}
-
-/** Parses "a.b.c.d/p", masking host bits as Go's net.ParseCIDR does; throws when malformed. */
-export function parseCIDR(cidr: string): CIDR {
-  const [ip, bits, extra] = cidr.split("/");
-  const prefix = Number(bits);
-  const addr = ipToInt(ip ?? "");
-  if (extra !== undefined || !/^\d{1,2}$/.test(bits ?? "") || prefix > 32 || Number.isNaN(addr)) {
-    throw new Error(`invalid CIDR address: ${cidr}`);
-  }
-  const size = 2 ** (32 - prefix);
-  return { network: addr - (addr % size), prefix, size };
-}
-
-/** The canonical text of a parsed CIDR ("10.244.1.0/24"). */
-export function formatCIDR(c: CIDR): string {
-  return `${intToIp(c.network)}/${c.prefix}`;
-}
-
-/** True when ip lies inside cidr (network and broadcast included, as net.IPNet.Contains). */
-export function cidrContains(cidr: string, ip: string): boolean {
-  const c = parseCIDR(cidr);
-  const n = ipToInt(ip);
-  return !Number.isNaN(n) && n >= c.network && n < c.network + c.size;
-}
+// The IPv4 arithmetic lives in common/ip.ts; the API server's Service allocators still import it from here.
+export { cidrContains, formatCIDR, intToIp, ipToInt, parseCIDR, type CIDR };
 
 /** The podCIDR the node IPAM controller's cidrset hands the nodeIndex-th node (0-based). */
 export function podCIDRFor(clusterCIDR = "10.244.0.0/16", nodeIndex: number, nodeMaskSize = 24): string {

@@ -16,7 +16,7 @@ import { deltaServiceKeys, serviceSlices } from "../common/endpointutil.js";
 import * as I from "../common/informer.js";
 import { pickBackend, serviceRules, type ProxyRule } from "./kube-proxy.logic.js";
 import { nextRandom, seedFor } from "../common/prng.js";
-import { cidrContains } from "../cni/ipam.js";
+import { cidrContains } from "../common/ip.js";
 import type { ConnectMsg, ConnectResult } from "../cri/messages.js";
 
 export const SERVICES = 1;

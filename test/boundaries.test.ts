@@ -1,0 +1,110 @@
+// The layers, read from the import statements: machines/ (one folder per component, plus common/
+// below them all) never reach up into runtime/, properties/, bench/ or cli/; a component never
+// reaches into another component's internals; runtime/ never reaches up into properties/, bench/
+// or cli/ (which import runtime/). Tests are left out: a machine's test may drive a whole cluster.
+
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, normalize, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = normalize(join(dirname(fileURLToPath(import.meta.url)), ".."));
+
+/** Every .ts source file under dir (repo-relative, "/"-separated), tests excluded. */
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(join(root, d))) {
+      const rel = `${d}/${name}`;
+      if (statSync(join(root, rel)).isDirectory()) walk(rel);
+      else if (name.endsWith(".ts") && !name.endsWith(".test.ts") && !name.endsWith(".d.ts")) out.push(rel);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+const importPattern = /(?:^|[\s;])(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+
+/** The repo-relative .ts files a source file imports (packages left out). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(root, file), "utf8");
+  const out: string[] = [];
+  for (const m of text.matchAll(importPattern)) {
+    const spec = m[1] ?? m[2] ?? m[3]!;
+    if (!spec.startsWith(".")) continue;
+    out.push(relative(root, join(root, dirname(file), spec)).split("\\").join("/").replace(/\.js$/, ".ts"));
+  }
+  return out;
+}
+
+/** machines/<component>/... -> component ("common" for common/, "" for machines/messages.ts). */
+function componentOf(path: string): string | undefined {
+  const m = /^machines\/([^/]+)\//.exec(path);
+  return m ? m[1] : path.startsWith("machines/") ? "" : undefined;
+}
+
+/**
+ * Imports across components that stay, each with its reason. A component's messages.ts (its wire
+ * protocol, like CRI's api.proto) may be imported by the component it talks to, so it is not listed.
+ */
+const exceptions: ReadonlyArray<{ from: string; to: string; why: string }> = [
+  { from: "machines/garbagecollector/gc.machine.ts", to: "machines/apiserver/resources.ts", why: "the REST mapping: the real collector reads it from the API server's discovery documents; resources.ts belongs to the API server's owner" },
+  { from: "machines/namespace/namespace.logic.ts", to: "machines/apiserver/resources.ts", why: "the namespace controller lists every namespaced resource through discovery, as above" },
+  { from: "machines/apiserver/allocators.ts", to: "machines/cni/ipam.ts", why: "IPv4 arithmetic, now in common/ip.ts; the API server's files are another owner's this session" },
+  { from: "machines/kubelet/kubelet.logic.ts", to: "machines/cri/registry.ts", why: "the kubelet words the CRI's pull failure; the kubelet and CRI are being redesigned" },
+  { from: "machines/kubelet/node.ts", to: "machines/cri/registry.ts", why: "node status lists image digests; the kubelet and CRI are being redesigned" },
+  { from: "runtime/cli.ts", to: "properties/commands.ts", why: "until the CLI moves to cli/" },
+  { from: "runtime/cli.ts", to: "bench/index.ts", why: "until the CLI moves to cli/" },
+];
+
+function isException(from: string, to: string): boolean {
+  return exceptions.some((e) => e.from === from && e.to === to);
+}
+
+/** The imports of the files under dir that break a rule, as "from -> to: rule". */
+function violations(dir: string, rule: (from: string, to: string) => string | undefined): string[] {
+  const out: string[] = [];
+  for (const f of sources(dir)) {
+    for (const to of importsOf(f)) {
+      const why = rule(f, to);
+      if (why !== undefined && !isException(f, to)) out.push(`${f} -> ${to}: ${why}`);
+    }
+  }
+  return out;
+}
+
+const upper = ["runtime/", "properties/", "bench/", "cli/", "test/"];
+
+describe("layer boundaries (imports)", () => {
+  it("reads the imports of a file, static and dynamic", () => {
+    expect(importsOf("machines/common/step.ts")).toEqual(["machines/common/effects.ts"]);
+    expect(importsOf("runtime/heap.ts")).toEqual(["machines/common/heap.ts"]);
+  });
+
+  it("no machine file imports runtime/, properties/, bench/, cli/ or test/", () => {
+    expect(violations("machines", (_f, to) => (upper.some((u) => to.startsWith(u)) ? "machines are the bottom layer" : undefined))).toEqual([]);
+  });
+
+  it("no component imports another component's internals (common/ and messages.ts are shared)", () => {
+    const rule = (from: string, to: string) => {
+      const a = componentOf(from);
+      const b = componentOf(to);
+      if (a === undefined || b === undefined || b === "" || b === "common" || a === b) return undefined;
+      if (a === "common") return "common/ is below every component";
+      if (to === `machines/${b}/messages.ts`) return undefined;
+      return `${a} reaches into ${b}`;
+    };
+    expect(violations("machines", rule)).toEqual([]);
+  });
+
+  it("every listed exception is still needed", () => {
+    const stale = exceptions.filter((e) => !importsOf(e.from).includes(e.to));
+    expect(stale).toEqual([]);
+  });
+
+  it("runtime/ imports neither properties/, bench/ nor cli/", () => {
+    const rule = (_f: string, to: string) => (["properties/", "bench/", "cli/"].some((u) => to.startsWith(u)) ? "runtime is below the tools that use it" : undefined);
+    expect(violations("runtime", rule)).toEqual([]);
+  });
+});
