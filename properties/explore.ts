@@ -12,7 +12,7 @@ import type { Runtime } from "../runtime/runtime.js";
 import { summarize } from "../runtime/summary.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation } from "./invariants/core.js";
-import { worldOf } from "./invariants/index.js";
+import { internalErrorViolations, worldOf } from "./invariants/index.js";
 import { exampleObjects, randomObject } from "./run.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
 import { Rng } from "../machines/common/prng.js";
@@ -418,7 +418,8 @@ function violationsOf(parent: Runtime, child: Runtime, delivered: Violation[]): 
   const w = worldOf(child);
   const m = new Monitor();
   m.check(worldOf(parent));
-  return [...delivered, ...neverRunningWithoutNodeName(w), ...allocatableNeverExceeded(w), ...uniquePodIPs(w), ...m.nodeNameSetOnce(w), ...m.phasesOnlyMoveForward(w), ...m.etcdRevisionOnlyGrows(w)];
+  // A fork starts with no internal errors counted: any it has were caught during this step.
+  return [...delivered, ...internalErrorViolations(child), ...neverRunningWithoutNodeName(w), ...allocatableNeverExceeded(w), ...uniquePodIPs(w), ...m.nodeNameSetOnce(w), ...m.phasesOnlyMoveForward(w), ...m.etcdRevisionOnlyGrows(w)];
 }
 
 /** Successors of a state: one per ready channel, or the next work timer when none is ready. */

@@ -71,6 +71,31 @@ export type SendHook = (from: Address, to: Address, msg: { type: string; [k: str
 /** Sees every delivered message, before the observers run. */
 export type DeliveryHook = (from: Address, to: Address, msg: any) => void;
 
+/** An exception a machine threw while handling an event, caught at the actor boundary. */
+export interface InternalError {
+  actor: Address;
+  /** the type of the event being handled */
+  event: string;
+  message: string;
+  /** simulated time of the fault */
+  t: number;
+}
+
+/**
+ * The event the runtime sends an actor right after it threw while handling `during`: the actor
+ * is back in the state it was in before that event (its context keeps what the failed step had
+ * already changed in place) and may answer the request it had in hand (the API server answers
+ * it with a 500 InternalError). A machine with no handler for it just keeps serving.
+ */
+export interface InternalErrorEvent {
+  type: "InternalError";
+  message: string;
+  during: string;
+}
+
+/** How many internal errors the runtime keeps for inspection (all are counted). */
+export const internalErrorsKept = 100;
+
 /** Raised when a bounded loop exceeds its bound; the name says which. */
 export class BoundExceeded extends Error {
   constructor(public bound: string, detail: string) {
@@ -101,6 +126,11 @@ export class Runtime {
   refused = 0;
   private delivering = false;
   private failure: Error | undefined;
+  /** the exception an actor threw during the current delivery */
+  private faulted: { err: unknown } | undefined;
+  /** faults caught at the actor boundary: the first internalErrorsKept of them, and their count */
+  readonly internalErrors: InternalError[] = [];
+  internalErrorCount = 0;
   /** observers called after every delivery (invariant checks) */
   readonly observers: Array<(rt: Runtime) => void> = [];
   /** fault hook on every send (undefined when faults are off: the hot path stays one check) */
@@ -129,8 +159,7 @@ export class Runtime {
     if (this.actors.has(address) || this.externals.has(address)) throw new Error(`actor ${address} already exists`);
     const ref = createActor(machine, { input, id: address });
     const entry: ActorEntry = { address, machine, input, ref, lastValue: "" };
-    ref.on("effects", (fx: Effects) => this.perform(address, fx));
-    ref.subscribe({ error: (err: unknown) => this.fail(new Error(`actor ${address} failed: ${(err as Error)?.stack ?? err}`)) });
+    this.wire(address, ref);
     this.actors.set(address, entry);
     this.spawned.set(address, { machine, input });
     this.incarnations.set(address, (this.incarnations.get(address) ?? 0) + 1);
@@ -215,12 +244,29 @@ export class Runtime {
     e.frozenCache = undefined;
     if (e.ref) return e.ref;
     const ref = restored(e);
-    ref.on("effects", (fx: Effects) => this.perform(e.address, fx));
-    ref.subscribe({ error: (err: unknown) => this.fail(new Error(`actor ${e.address} failed: ${(err as Error)?.stack ?? err}`)) });
+    this.wire(e.address, ref);
     e.ref = ref;
     e.frozen = undefined;
     ref.start();
     return ref;
+  }
+
+  /** Connects an actor's effects to the network and its errors to the fault handling. */
+  private wire(address: Address, ref: AnyActorRef): void {
+    ref.on("effects", (fx: Effects) => this.perform(address, fx));
+    ref.subscribe({
+      error: (err: unknown) => {
+        // During a delivery the fault is isolated (deliverTo); anywhere else (start-up) it fails the run.
+        if (this.delivering) {
+          this.faulted = { err };
+          // XState emits what an event's steps asked for only once the whole event is handled, and
+          // drops it when a step throws: what the steps before the throw decided (the reply to
+          // another request) still goes out, before the actor's listeners are cleared.
+          const decided = (ref as unknown as { _deferred?: Array<() => void> })._deferred;
+          if (Array.isArray(decided)) for (const fn of decided.splice(0)) fn();
+        } else this.fail(new Error(`actor ${address} failed: ${(err as Error)?.stack ?? err}`));
+      },
+    });
   }
 
   addresses(): Address[] {
@@ -389,13 +435,68 @@ export class Runtime {
       if (!e) return; // the receiver is down: the message is lost, as on a broken connection
       msg.from = from;
       msg.now = this.now;
-      const ref = this.live(e);
-      this.delivering = true;
-      ref.send(msg);
-      this.delivering = false;
+      this.deliverTo(e, msg);
       this.recordState(e);
     }
     this.check();
+  }
+
+  /**
+   * Sends an event to an actor; an exception thrown while handling it is caught here, at the actor
+   * boundary, so one faulty event never stops the others: it is counted and traced, the actor
+   * goes on from the state it was in before the event, and it is told (InternalErrorEvent).
+   */
+  private deliverTo(e: ActorEntry, msg: any): void {
+    const ref = this.live(e);
+    this.delivering = true;
+    this.faulted = undefined;
+    try {
+      ref.send(msg);
+    } finally {
+      this.delivering = false;
+    }
+    const f = this.faulted as { err: unknown } | undefined;
+    if (f === undefined) return;
+    this.faulted = undefined;
+    const message = this.noteFault(e.address, msg, f.err);
+    this.resume(e);
+    const notice: InternalErrorEvent = { type: "InternalError", message, during: msg.type };
+    const again = this.live(e);
+    this.delivering = true;
+    try {
+      again.send({ ...notice, from: e.address, now: this.now });
+    } finally {
+      this.delivering = false;
+    }
+    if (this.faulted !== undefined) {
+      // Handling the fault faulted too: the actor restarts from scratch, as a crashed process does.
+      const g = this.faulted as { err: unknown };
+      this.faulted = undefined;
+      this.noteFault(e.address, notice, g.err);
+      this.revive(e.address);
+    }
+  }
+
+  /** Counts, keeps and traces a caught fault (with the event that caused it); returns its message. */
+  private noteFault(actor: Address, msg: { type: string }, err: unknown): string {
+    const message = String((err as Error)?.message ?? err);
+    this.internalErrorCount++;
+    if (this.internalErrors.length < internalErrorsKept) this.internalErrors.push({ actor, event: msg.type, message, t: this.now });
+    this.record({ kind: "fault", fault: "internalError", detail: `${actor} threw handling ${msg.type} ${summarize(msg)}: ${message}` });
+    return message;
+  }
+
+  /** A new actor in place of one that threw: the state it had before the event, its context as the failed step left it. */
+  private resume(e: ActorEntry): void {
+    const snap: any = e.ref!.getSnapshot();
+    const { error: _error, ...rest } = e.machine.getPersistedSnapshot({ ...snap, context: emptyContext } as any) as any;
+    const ref = createActor(e.machine, { input: e.input, id: e.address, snapshot: { ...rest, status: "active", context: emptyContext } as any });
+    (ref.getSnapshot() as any).context = snap.context;
+    this.wire(e.address, ref);
+    e.ref = ref;
+    e.frozen = undefined;
+    e.frozenCache = undefined;
+    ref.start();
   }
 
   private check(): void {
@@ -464,10 +565,7 @@ export class Runtime {
     if (e) {
       const ev: any = { ...t.event, from: t.owner, now: this.now };
       if (this.traceOn) this.record({ kind: "deliver", from: t.owner, to: t.owner, type: ev.type, summary: summarize(ev) });
-      const ref = this.live(e);
-      this.delivering = true;
-      ref.send(ev);
-      this.delivering = false;
+      this.deliverTo(e, ev);
       this.recordState(e);
       this.check();
     } else {

@@ -168,6 +168,20 @@ export function replyWithStatus(ctx: ApiServerContext, fx: Fx): void {
   ctx.current = undefined;
 }
 
+/** Events whose handling runs the request pipeline: a fault during one of them was a fault on the request in hand. */
+const pipelineEvents = new Set(["ApiRequest", "TxnResponse", "LeaseGrantResponse", "RangeResponse"]);
+
+/** After the runtime caught a throw: whether it struck while a request was being handled (that request is `current`). */
+export function faultedOnRequest(ctx: ApiServerContext, ev: { during: string }): boolean {
+  return ctx.current !== undefined && pipelineEvents.has(ev.during);
+}
+
+/** The request that was in hand when handling it threw gets kube-apiserver's 500 InternalError. */
+export function replyInternalError(ctx: ApiServerContext, ev: { message: string }, fx: Fx): void {
+  ctx.current!.error = S.internalError(ev.message);
+  replyWithStatus(ctx, fx);
+}
+
 function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
   if (cur.req.id < 0) return; // an internal request, or its client has gone
   fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: true, code, object });

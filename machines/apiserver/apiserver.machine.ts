@@ -11,7 +11,8 @@ import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
 export type ApiServerEvent =
   | ((ApiRequest | EtcdResponse) & Stamp)
   | ({ type: "CompactionDue" } & Stamp)
-  | ({ type: "ClientDisconnected"; client: string; watchIds: number[]; requestIds: number[] } & Stamp);
+  | ({ type: "ClientDisconnected"; client: string; watchIds: number[]; requestIds: number[] } & Stamp)
+  | ({ type: "InternalError"; message: string; during: string } & Stamp);
 
 const step = stepOf<ApiServerContext>();
 
@@ -29,6 +30,7 @@ export const apiServerMachine = setup({
     needsEventLease: ({ context }) => L.needsEventLease(context),
     isTxnSucceeded: ({ context, event }) => L.isTxnSucceeded(context, event as { id: number; succeeded: boolean }),
     isOurTxn: ({ context, event }) => context.current?.txnId === (event as { id: number }).id,
+    faultedOnRequest: ({ context, event }) => L.faultedOnRequest(context, event as { during: string }),
   },
   actions: {
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
@@ -51,6 +53,7 @@ export const apiServerMachine = setup({
     applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
     compactEtcd: step((c, _e, fx) => L.compactEtcd(c, fx)),
     forgetClient: ({ context, event }) => L.forgetClient(context, event as never),
+    replyInternalError: step((c, e, fx) => L.replyInternalError(c, e, fx)),
   },
 }).createMachine({
   id: "apiserver",
@@ -62,6 +65,12 @@ export const apiServerMachine = setup({
     WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
     CompactionDue: { actions: "compactEtcd" },
     ClientDisconnected: { actions: "forgetClient", description: "a client's connection closed: end its watches, abandon its requests" },
+    InternalError: {
+      guard: "faultedOnRequest",
+      target: ".idle",
+      actions: "replyInternalError",
+      description: "handling a request threw (the runtime caught it): that request gets a 500, the next one is served",
+    },
   },
   states: {
     starting: {

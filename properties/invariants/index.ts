@@ -170,6 +170,36 @@ export const onlyApiServerTalksToEtcd: InvariantSpec = {
   },
 };
 
+/** The name of the invariant that a machine never throws (one place, so code, docs and failures agree). */
+export const noInternalErrorsInvariant = "noInternalErrors";
+
+/** The internal errors a runtime caught since it had `seen` of them, as violations (one per fault, the first ones by detail). */
+export function internalErrorViolations(rt: Runtime, seen = 0): Violation[] {
+  const out: Violation[] = [];
+  for (let i = seen; i < rt.internalErrorCount; i++) {
+    const f = rt.internalErrors[i];
+    out.push(v(noInternalErrorsInvariant, f ? `${f.actor} threw while handling ${f.event} at t=${f.t}: ${f.message}` : `internal error #${i + 1} (details not kept)`));
+  }
+  return out;
+}
+
+/** A machine never throws while handling an event: the runtime catches it (a request gets a 500), but it is a bug in the model. */
+export const noInternalErrors: InvariantSpec = {
+  name: noInternalErrorsInvariant,
+  description: "no machine throws while handling an event (the runtime catches it and a request in hand gets a 500 InternalError)",
+  create(rt) {
+    let seen = rt.internalErrorCount;
+    return {
+      step() {
+        if (rt.internalErrorCount === seen) return [];
+        const out = internalErrorViolations(rt, seen);
+        seen = rt.internalErrorCount;
+        return out;
+      },
+    };
+  },
+};
+
 /** An update that carries resourceVersion R succeeds only if R was the object's latest version: no concurrent write is lost. */
 export const resourceVersionConflictsNeverLoseAnUpdate: InvariantSpec = {
   name: "resourceVersionConflictsNeverLoseAnUpdate",
@@ -312,6 +342,7 @@ export const invariants: readonly InvariantSpec[] = [
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
   onlyApiServerTalksToEtcd,
+  noInternalErrors,
   resourceVersionConflictsNeverLoseAnUpdate,
   ipReleasedOnlyAfterSandboxGone,
   endpointsOnlyReadyMatching,

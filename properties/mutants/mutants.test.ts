@@ -3,6 +3,8 @@
 import { describe, it, expect } from "vitest";
 import type { Cluster } from "../../runtime/cluster.js";
 import { runSpec, exampleObjects, type RunSpec } from "../run.js";
+import * as L from "../../machines/apiserver/apiserver.logic.js";
+import type { ApiServerContext } from "../../machines/apiserver/apiserver.logic.js";
 
 const nginx = (commands: RunSpec["commands"] = []): RunSpec => ({ scenario: "nginx", seed: 1, nodes: 1, steps: 600, faults: [], commands: [...exampleObjects("nginx").map((obj) => ({ op: "apply" as const, at: 0, obj })), ...commands] });
 
@@ -27,7 +29,25 @@ function ipamReleasesBeforeSandboxStops(c: Cluster): void {
   };
 }
 
+/** An API server whose admission throws on every Pod: the runtime catches it, the checker must not let it pass. */
+function admissionThrowsOnPods(c: Cluster): void {
+  c.runtime.replace("apiserver", (m) =>
+    m.provide({
+      actions: {
+        runMutatingAdmission: ({ context }: { context: ApiServerContext }) => {
+          if (context.current?.r?.kind === "Pod") throw new TypeError("Cannot read properties of undefined (reading 'containers')");
+          L.runMutatingAdmission(context);
+        },
+      },
+    } as never),
+  );
+}
+
 describe("mutants are caught", () => {
+  it("a machine that throws while handling a request is caught by noInternalErrors, with the actor, event and message", () => {
+    const r = runSpec(nginx(), { prepare: admissionThrowsOnPods });
+    expect(r.violations).toEqual([{ invariant: "noInternalErrors", message: expect.stringMatching(/^apiserver threw while handling \w+ at t=\d+: Cannot read properties of undefined \(reading 'containers'\)$/) }]);
+  });
   it("an informer that drops one watch event is caught by watchNeverSkipsOrRepeats", () => {
     const r = runSpec(nginx(), { prepare: informerDropsOneWatchEvent });
     expect(r.violations.map((v) => v.invariant)).toContain("watchNeverSkipsOrRepeats");
