@@ -49,7 +49,8 @@ export interface WatchedEvent {
 }
 
 export type EtcdResponse =
-  | { type: "TxnResponse"; id: number; succeeded: boolean; revision: number; current?: KeyValue[] }
+  /** error: etcd refused the request without applying it (e.g. "etcdserver: request is too large") */
+  | { type: "TxnResponse"; id: number; succeeded: boolean; revision: number; current?: KeyValue[]; error?: string }
   | { type: "RangeResponse"; id: number; revision: number; kvs: KeyValue[] }
   | { type: "WatchResponse"; watchId: number; events: WatchedEvent[]; compactRevision?: number; canceled?: boolean; error?: string }
   | { type: "CompactResponse"; id: number; revision: number; error?: string }

@@ -721,6 +721,24 @@ export function replyWithoutWrite(ctx: ApiServerContext, fx: Fx): void {
 }
 
 /** The compare failed: someone wrote in between. */
+/** True when etcd refused our Txn outright (it applied nothing). */
+export function isTxnRefused(ctx: ApiServerContext, ev: { id: number; error?: string }): boolean {
+  return ctx.current?.txnId === ev.id && ev.error !== undefined;
+}
+
+/**
+ * An etcd error the storage layer does not translate reaches the client as ErrorToAPIStatus makes
+ * it: 500, no reason (StatusReasonUnknown is ""), the error text as the message, so kubectl prints
+ * "Error from server: etcdserver: request is too large".
+ */
+export function replyStorageError(ctx: ApiServerContext, ev: { error: string }, fx: Fx): void {
+  const cur = ctx.current!;
+  // A created Service's addresses were allocated for this write: they go back, as on any failed create.
+  if (cur.op === "put" && !cur.old && cur.r?.kind === "Service") releaseServiceAddresses(ctx.allocators, cur.obj);
+  cur.error = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: ev.error, code: 500 };
+  replyWithStatus(ctx, fx);
+}
+
 export function replyConflict(ctx: ApiServerContext, fx: Fx): void {
   const cur = ctx.current!;
   cur.error = S.conflict(cur.r!, cur.obj?.metadata?.name ?? cur.req.name ?? "");

@@ -30,6 +30,7 @@ export const apiServerMachine = setup({
     needsEventLease: ({ context }) => L.needsEventLease(context),
     isTxnSucceeded: ({ context, event }) => L.isTxnSucceeded(context, event as { id: number; succeeded: boolean }),
     isOurTxn: ({ context, event }) => context.current?.txnId === (event as { id: number }).id,
+    isTxnRefused: ({ context, event }) => L.isTxnRefused(context, event as { id: number; error?: string }),
     faultedOnRequest: ({ context, event }) => L.faultedOnRequest(context, event as { during: string }),
   },
   actions: {
@@ -50,6 +51,7 @@ export const apiServerMachine = setup({
     replyWithObject: step((c, _e, fx) => L.replyWithObject(c, fx)),
     replyWithoutWrite: step((c, _e, fx) => L.replyWithoutWrite(c, fx)),
     replyConflict: step((c, _e, fx) => L.replyConflict(c, fx)),
+    replyStorageError: step((c, e, fx) => L.replyStorageError(c, e, fx)),
     applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
     compactEtcd: step((c, _e, fx) => L.compactEtcd(c, fx)),
     forgetClient: ({ context, event }) => L.forgetClient(context, event as never),
@@ -120,6 +122,7 @@ export const apiServerMachine = setup({
       entry: "sendTxn",
       on: {
         TxnResponse: [
+          { guard: "isTxnRefused", target: "idle", actions: "replyStorageError", description: "etcd refused the write (request is too large): the error as the API server passes it on" },
           { guard: "isTxnSucceeded", target: "idle", actions: "replyWithObject" },
           { guard: "isOurTxn", target: "idle", actions: "replyConflict" },
         ],

@@ -5,6 +5,7 @@
 import type { Compare, EtcdRequest, KeyValue, TxnOp, WatchedEvent } from "../messages.js";
 import type { Fx } from "../common/effects.js";
 import { deepFreeze } from "../common/equal.js";
+import { utf8Length } from "../common/bytes.js";
 
 export interface EtcdWatcher {
   owner: string;
@@ -100,10 +101,41 @@ export function notifyWatchers(ctx: EtcdContext, fx: Fx): void {
   }
 }
 
+/** etcd's --max-request-bytes default: 1.5 MiB. */
+export const MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
+
+/** What etcd answers a request over --max-request-bytes with (rpctypes.ErrGRPCRequestTooLarge). */
+export const errRequestTooLarge = "etcdserver: request is too large";
+
+/**
+ * The bytes a Txn puts on the wire: its keys and values. Values are measured as JSON, the form
+ * podflow stores; kube-apiserver writes protobuf, a little smaller for most kinds.
+ */
+export function txnBytes(req: { compare: Compare[]; success: TxnOp[]; failure: TxnOp[] }): number {
+  let n = 0;
+  for (const c of req.compare) n += c.key.length;
+  for (const ops of [req.success, req.failure]) {
+    for (const op of ops) {
+      n += op.key.length;
+      if (op.type === "put") n += jsonBytes(op.value);
+    }
+  }
+  return n;
+}
+
+function jsonBytes(v: unknown): number {
+  return utf8Length(JSON.stringify(v) ?? "");
+}
+
 /** Handles one request from the API server. */
 export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, fx: Fx): void {
   switch (req.type) {
     case "Txn": {
+      if (txnBytes(req) > MAX_REQUEST_BYTES) {
+        // Refused before it reaches raft: nothing applied, no revision used.
+        fx.send(from, { type: "TxnResponse", id: req.id, succeeded: false, revision: ctx.revision, error: errRequestTooLarge });
+        return;
+      }
       const ok = comparesHold(ctx, req.compare);
       applyOps(ctx, ok ? req.success : req.failure);
       // Watch events are sent before the response, on the same channel, so a client that

@@ -31,6 +31,23 @@ describe("etcd MVCC", () => {
     expect(ctx.kv.get("/a")!.value).toBe(1);
   });
 
+  it("a Txn over --max-request-bytes (1.5 MiB) is refused with etcd's error, applying nothing", () => {
+    const ctx = initialEtcd();
+    const big = { data: "x".repeat(1.5 * 1024 * 1024) };
+    const [res] = run(ctx, { type: "Txn", id: 1, compare: [{ key: "/a", target: "version", result: "=", value: 0 }], success: [{ type: "put", key: "/a", value: big }], failure: [] });
+    expect(res).toEqual({ type: "TxnResponse", id: 1, succeeded: false, revision: 1, error: "etcdserver: request is too large" });
+    expect(ctx.kv.has("/a")).toBe(false);
+    expect(ctx.revision).toBe(1);
+  });
+
+  it("a Txn just under 1.5 MiB is applied; multi-byte text counts as its UTF-8 bytes", () => {
+    const ctx = initialEtcd();
+    const [ok] = run(ctx, { type: "Txn", id: 1, compare: [], success: [{ type: "put", key: "/a", value: "x".repeat(1.5 * 1024 * 1024 - 100) }], failure: [] });
+    expect(ok).toMatchObject({ succeeded: true, revision: 2 });
+    const [refused] = run(ctx, { type: "Txn", id: 2, compare: [], success: [{ type: "put", key: "/b", value: "é".repeat(0.75 * 1024 * 1024) }], failure: [] });
+    expect(refused).toMatchObject({ succeeded: false, error: "etcdserver: request is too large" });
+  });
+
   it("a Range by prefix returns the keys under it in key order", () => {
     const ctx = initialEtcd();
     applyOps(ctx, [{ type: "put", key: "/r/b", value: 1 }, { type: "put", key: "/r/a", value: 2 }, { type: "put", key: "/s", value: 3 }]);

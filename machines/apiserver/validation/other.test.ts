@@ -29,3 +29,28 @@ describe("the smaller kinds", () => {
     expect(messages(validateUpdate({ kind: "Namespace", metadata: { name: "b", uid: "u" } }, old))).toEqual(['metadata.name: Invalid value: "b": field is immutable']);
   });
 });
+
+describe("ConfigMap and Secret data are at most 1 MiB (corev1.MaxSecretSize), counted in bytes", () => {
+  const MiB = 1024 * 1024;
+  const b64 = (bytes: number) => Buffer.alloc(bytes, 7).toString("base64");
+  const cm = (extra: object) => ({ kind: "ConfigMap", metadata: { name: "c", namespace: "default" }, ...extra });
+  const secret = (extra: object) => ({ kind: "Secret", metadata: { name: "s", namespace: "default" }, type: "Opaque", ...extra });
+  const cmTooLong = "[]: Too long: may not be more than 1048576 bytes";
+  const secretTooLong = "data: Too long: may not be more than 1048576 bytes";
+  const cases: [string, unknown, string[]][] = [
+    ["a ConfigMap holding exactly 1 MiB of data is valid", cm({ data: { a: "x".repeat(MiB / 2), b: "y".repeat(MiB / 2) } }), []],
+    ["a ConfigMap one byte over 1 MiB is too long, as a whole object", cm({ data: { a: "x".repeat(MiB / 2), b: "y".repeat(MiB / 2 + 1) } }), [cmTooLong]],
+    ["multi-byte characters count as their UTF-8 bytes, not as characters", cm({ data: { a: "é".repeat(MiB / 2 + 1) } }), [cmTooLong]],
+    ["binaryData counts its decoded bytes, not its base64 text", cm({ binaryData: { a: b64(MiB) } }), []],
+    ["data and binaryData count together", cm({ data: { a: "x".repeat(MiB / 2) }, binaryData: { b: b64(MiB / 2 + 1) } }), [cmTooLong]],
+    ["a Secret's data counts its decoded bytes: exactly 1 MiB is valid", secret({ data: { a: b64(MiB) } }), []],
+    ["a Secret one decoded byte over 1 MiB is too long, at data", secret({ data: { a: b64(MiB - 10), b: b64(11) } }), [secretTooLong]],
+    ["a Secret's stringData is part of its data", secret({ data: { a: b64(MiB) }, stringData: { b: "z" } }), [secretTooLong]],
+  ];
+  for (const [name, obj, want] of cases) it(name, () => expect(messages(validateCreate(obj))).toEqual(want));
+
+  it("an update is held to the same limit", () => {
+    const old = { ...cm({ data: { a: "x" } }), metadata: { name: "c", namespace: "default", uid: "u", resourceVersion: "5" } };
+    expect(messages(validateUpdate({ ...old, data: { a: "x".repeat(MiB + 1) } }, old))).toEqual([cmTooLong]);
+  });
+});

@@ -1,11 +1,12 @@
 // Validation of the smaller kinds: Namespace, Node, ConfigMap, Secret, ServiceAccount, Endpoints,
 // EndpointSlice, Event, Lease, PodDisruptionBudget, PriorityClass — names and the basics.
 
-import { forbiddenField, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
+import { forbiddenField, goValue, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isConfigMapKey, isDNS1123Subdomain, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
 import { validatePositiveIntOrPercent } from "./apps.js";
+import { utf8Length } from "../../common/bytes.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -41,15 +42,37 @@ function validateDataKeys(obj: Obj): FieldError[] {
   return errs;
 }
 
-/** ValidateConfigMap: a subdomain name and valid data keys. */
-export function validateConfigMap(cm: Obj): FieldError[] {
-  return [...validateObjectMeta(cm.metadata, true, nameIsDNSSubdomain), ...validateDataKeys(cm)];
+/** corev1.MaxSecretSize: what a ConfigMap's or a Secret's data may hold in all (1 MiB). */
+export const MAX_SECRET_SIZE = 1024 * 1024;
+
+/** The bytes a []byte field holds: its JSON form is base64 (padding and all), decoded before validation. */
+export function base64Length(s: string): number {
+  let pad = 0;
+  while (pad < 2 && s.length > pad && s[s.length - 1 - pad] === "=") pad++;
+  return Math.floor((s.length * 3) / 4) - pad;
 }
 
-/** ValidateSecret: a subdomain name and valid data keys. */
+function totalBytes(values: Record<string, unknown> | undefined, length: (s: string) => number): number {
+  let n = 0;
+  for (const v of Object.values(values ?? {})) if (typeof v === "string") n += length(v);
+  return n;
+}
+
+/** ValidateConfigMap: a subdomain name, valid data keys, and at most 1 MiB of data and binaryData together. */
+export function validateConfigMap(cm: Obj): FieldError[] {
+  const errs = [...validateObjectMeta(cm.metadata, true, nameIsDNSSubdomain), ...validateDataKeys(cm)];
+  // field.NewPath("") (the whole object) prints as "[]".
+  if (totalBytes(cm.data, utf8Length) + totalBytes(cm.binaryData, base64Length) > MAX_SECRET_SIZE) errs.push(tooLong("[]", cm, MAX_SECRET_SIZE));
+  return errs;
+}
+
+/** ValidateSecret: a subdomain name, valid data keys, and at most 1 MiB of data. */
 export function validateSecret(s: Obj): FieldError[] {
   const errs = validateObjectMeta(s.metadata, true, nameIsDNSSubdomain);
   for (const key of Object.keys(s.data ?? {}).sort()) for (const m of isConfigMapKey(key)) errs.push(invalidValue(`data[${key}]`, key, m));
+  // stringData is merged into data before validation; a key in both takes the stringData value.
+  const merged = Object.keys(s.stringData ?? {}).length === 0 ? s.data : Object.fromEntries(Object.entries(s.data ?? {}).filter(([k]) => !Object.hasOwn(s.stringData, k)));
+  if (totalBytes(merged, base64Length) + totalBytes(s.stringData, utf8Length) > MAX_SECRET_SIZE) errs.push(tooLong("data", "", MAX_SECRET_SIZE));
   return errs;
 }
 
