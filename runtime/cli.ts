@@ -2,7 +2,7 @@
 // property checkers; exit codes: 0 ok, 1 a failure or violation, 2 bad usage.
 
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { stringify as toYaml } from "yaml";
 import { createCluster, type Cluster } from "./cluster.js";
 import { ApiError, parseManifests } from "./manifests.js";
@@ -72,6 +72,44 @@ async function simulate(files: string[], opts: { nodes: string; seed: string; ou
   }
 }
 
+/** A whole number ≥ 0 given as an argument; commander words the refusal ("option ... argument ... is invalid."). */
+function wholeNumber(v: string): string {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError("Not a whole number.");
+  return v;
+}
+
+/** A seed: any whole number, negative included. */
+function seedNumber(v: string): string {
+  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError("Not a whole number.");
+  return v;
+}
+
+/** A port: 0 to 65535. */
+function portNumber(v: string): string {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError("Not a port (0 to 65535).");
+  return v;
+}
+
+/** A number ≥ 0 (decimals allowed). */
+function nonNegative(v: string): string {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("Not a number of 0 or more.");
+  return v;
+}
+
+/** A number > 0 (decimals allowed). */
+function positive(v: string): string {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("Not a number greater than 0.");
+  return v;
+}
+
+/** NODESxPODS, e.g. 100x3000; collected into a list. */
+function sizeList(v: string, previous: string[] | undefined): string[] {
+  if (!/^\d+x\d+$/.test(v)) throw new InvalidArgumentError("Not NODESxPODS (e.g. 100x3000).");
+  return [...(previous ?? []), v];
+}
+
 export interface IO {
   out: (s: string) => void;
   err: (s: string) => void;
@@ -87,10 +125,10 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
     .command("simulate")
     .description("apply manifests to a simulated cluster, run to settle, print it like kubectl get")
     .requiredOption("-f, --filename <files...>", "manifest files (YAML or JSON, many documents); - reads stdin")
-    .option("--nodes <n>", "number of nodes", "3")
-    .option("--seed <s>", "seed of every random choice", "1")
+    .option("--nodes <n>", "number of nodes", wholeNumber, "3")
+    .option("--seed <s>", "seed of every random choice", seedNumber, "1")
     .addOption(new Option("-o, --output <format>", "output format").choices(["wide", "yaml", "json"]))
-    .option("--advance <seconds>", "after settling, let this much simulated time pass (probes, restarts, back-offs)", "0")
+    .option("--advance <seconds>", "after settling, let this much simulated time pass (probes, restarts, back-offs)", nonNegative, "0")
     .option("--trace <file>", "write the trace as JSON lines")
     .option("--trace-diagram <file>", "write the run as a Mermaid sequence diagram")
     .action(async (opts) => {
@@ -99,10 +137,10 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
   program
     .command("serve")
     .description("serve the Kubernetes REST API of a live simulated cluster for kubectl; writes a kubeconfig")
-    .option("--port <p>", "port to listen on (0 picks a free one)", "6443")
-    .option("--nodes <n>", "number of nodes", "3")
-    .option("--seed <s>", "seed of every random choice", "1")
-    .option("--speed <x>", "simulated milliseconds per wall-clock millisecond", "1")
+    .option("--port <p>", "port to listen on (0 picks a free one)", portNumber, "6443")
+    .option("--nodes <n>", "number of nodes", wholeNumber, "3")
+    .option("--seed <s>", "seed of every random choice", seedNumber, "1")
+    .option("--speed <x>", "simulated milliseconds per wall-clock millisecond", positive, "1")
     .option("--kubeconfig <file>", "where to write the kubeconfig", "./podflow.kubeconfig")
     .option("--token <token>", "the admin bearer token (default: a random one at every start)")
     .action(async (opts) => {
@@ -112,12 +150,12 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
   program
     .command("check")
     .description("fuzz every invariant over random interleavings, workloads and faults (safety, then liveness)")
-    .option("--seeds <n>", "number of runs", "20")
-    .option("--seed <s>", "seed of the whole check (default: from the clock, printed first)")
-    .option("--steps <k>", "steps of the safety phase of each run", "2000")
+    .option("--seeds <n>", "number of runs", wholeNumber, "20")
+    .option("--seed <s>", "seed of the whole check (default: from the clock, printed first)", seedNumber)
+    .option("--steps <k>", "steps of the safety phase of each run", wholeNumber, "2000")
     .option("--faults <list>", "comma-separated fault names, all or none", "all")
     .option("--scenario <name>", "an examples/ manifest or random", "random")
-    .option("--time-box <seconds>", "stop starting new runs after this long")
+    .option("--time-box <seconds>", "stop starting new runs after this long", nonNegative)
     .option("--save <dir>", "where a counterexample is written", ".")
     .action(async (opts) => {
       const { checkCommand } = await import("../properties/commands.js");
@@ -127,7 +165,7 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
     .command("replay <seed-or-file>")
     .description("re-run a recorded run (a counterexample file, or a seed) exactly and re-check it")
     .option("--scenario <name>", "scenario of a seed", "random")
-    .option("--steps <k>", "steps of a seed's safety phase", "2000")
+    .option("--steps <k>", "steps of a seed's safety phase", wholeNumber, "2000")
     .option("--faults <list>", "faults of a seed", "all")
     .option("--trace-diagram <file>", "write the run as a Mermaid sequence diagram")
     .action(async (arg: string, opts) => {
@@ -137,9 +175,9 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
   program
     .command("explore <scenario>")
     .description("explore every interleaving of a small scenario breadth-first; print the shortest counterexample")
-    .option("--depth <d>", "bound on the length of a path", "12")
-    .option("--max-states <n>", "bound on distinct states", "20000")
-    .option("--seed <s>", "seed of the cluster", "1")
+    .option("--depth <d>", "bound on the length of a path", wholeNumber, "12")
+    .option("--max-states <n>", "bound on distinct states", wholeNumber, "20000")
+    .option("--seed <s>", "seed of the cluster", seedNumber, "1")
     .action(async (scenario: string, opts) => {
       const { exploreCommand } = await import("../properties/commands.js");
       code = exploreCommand(scenario, opts, io);
@@ -148,9 +186,9 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
     .command("bench")
     .description("benchmark: Deployments to Running with endpoints on the simulated clock, the pure baseline, scheduler throughput")
     .option("--quick", "the smallest size only (100 nodes x 3000 pods) and a short scheduler run")
-    .option("--sizes <sizes...>", "NODESxPODS sizes, e.g. 100x3000 1000x30000")
-    .option("--scheduler-pods <n>", "pods for the 5000-node scheduler throughput run (0 skips it)")
-    .option("--seed <s>", "seed of every random choice", "1")
+    .option("--sizes <sizes...>", "NODESxPODS sizes, e.g. 100x3000 1000x30000", sizeList)
+    .option("--scheduler-pods <n>", "pods for the 5000-node scheduler throughput run (0 skips it)", wholeNumber)
+    .option("--seed <s>", "seed of every random choice", seedNumber, "1")
     .option("--no-checker", "skip the check steps/s and explore states/s lines")
     .option("--memory", "after each size, the estimated memory each component's state retains")
     .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean; memory?: boolean }) => {

@@ -61,6 +61,9 @@ export interface ListOptions {
 
 export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 
+/** Wall-clock ms the live cluster works before it yields to I/O. */
+export const liveSliceMs = 10;
+
 
 export class Cluster {
   readonly runtime: Runtime;
@@ -71,7 +74,10 @@ export class Cluster {
   private readonly waiting = new Map<number, (r: ApiResponse) => void>();
   private readonly responses = new Map<number, ApiResponse>();
   private readonly watchHandlers = new Map<number, (ev: any) => void>();
-  private liveTimer: NodeJS.Timeout | undefined;
+  private liveTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private stopped = false;
+  /** errors that escaped a live slice (reported on stderr; the cluster goes on) */
+  liveErrors = 0;
   readonly live: boolean;
   readonly set: ComponentSet;
   private readonly speed: number;
@@ -125,6 +131,11 @@ export class Cluster {
     }
   }
 
+  /** The user a bearer token names, or undefined: lets the HTTP front end authenticate before it reads a body. */
+  authenticate(token: string): UserInfo | undefined {
+    return Object.hasOwn(this.tokens, token) ? this.tokens[token] : undefined;
+  }
+
   /** Sends a request as the admin user; on the simulated clock it runs the system until the answer arrives. */
   requestSync(req: Omit<ApiRequest, "type" | "id">): ApiResponse {
     const id = this.nextId++;
@@ -156,18 +167,37 @@ export class Cluster {
     };
   }
 
+  /**
+   * The live clock: the cluster runs in slices of about liveSliceMs and yields to I/O between
+   * them (setImmediate while it is behind, a 5 ms timer once it has caught up), so a burst of
+   * work (thousands of pods) never keeps the HTTP server from answering.
+   */
   private startLive(): void {
     let wall = performance.now();
     let carry = 0;
-    this.liveTimer = setInterval(() => {
+    let target = this.runtime.now;
+    const tick = () => {
+      this.liveTimer = undefined;
+      if (this.stopped) return;
       const t = performance.now();
       // whole milliseconds only: the simulated clock stays an integer; the fraction carries over
       const exact = (t - wall) * this.speed + carry;
       const ms = Math.floor(exact);
       carry = exact - ms;
       wall = t;
-      this.runtime.advance(ms);
-    }, 5);
+      target += ms;
+      let caughtUp = true;
+      try {
+        caughtUp = this.runtime.runSlice(target, liveSliceMs);
+      } catch (e) {
+        // Faults in machines are isolated per event; what still escapes (a bound exceeded) is
+        // reported, and the server goes on.
+        this.liveErrors++;
+        console.error(`podflow: the live cluster hit an error and goes on: ${(e as Error)?.stack ?? e}`);
+      }
+      this.liveTimer = caughtUp ? setTimeout(tick, 5) : setImmediate(tick);
+    };
+    this.liveTimer = setTimeout(tick, 5);
   }
 
   /** Like kubectl apply: creates what is missing, patches what changed since the last apply. */
@@ -281,7 +311,11 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
-    if (this.liveTimer) clearInterval(this.liveTimer);
+    this.stopped = true;
+    if (this.liveTimer) {
+      clearTimeout(this.liveTimer as NodeJS.Timeout);
+      clearImmediate(this.liveTimer as NodeJS.Immediate);
+    }
     this.runtime.stopAll();
   }
 

@@ -429,7 +429,12 @@ export class Runtime {
     for (const h of this.deliveryHooks) h(from, to, msg);
     const ext = this.externals.get(to);
     if (ext) {
-      ext(msg, from);
+      // An endpoint outside the actor system (the HTTP server, the facade) is isolated the same way.
+      try {
+        ext(msg, from);
+      } catch (err) {
+        this.noteFault(to, msg, err);
+      }
     } else {
       const e = this.actors.get(to);
       if (!e) return; // the receiver is down: the message is lost, as on a broken connection
@@ -570,7 +575,13 @@ export class Runtime {
       this.check();
     } else {
       const ext = this.externals.get(t.owner);
-      if (ext) ext({ ...t.event }, t.owner);
+      if (ext) {
+        try {
+          ext({ ...t.event }, t.owner);
+        } catch (err) {
+          this.noteFault(t.owner, t.event, err);
+        }
+      }
     }
     return true;
   }
@@ -601,6 +612,24 @@ export class Runtime {
     this.drainMessages();
     while (this.fireNextTimer(target)) this.drainMessages();
     if (this.now < target) this.now = target;
+  }
+
+  /**
+   * Works toward `target` (simulated ms) as advance() does, but for at most about budgetMs of wall
+   * time: a live server runs the cluster in such slices and answers I/O between them. Returns true
+   * when everything due by `target` has run (the clock is then at `target`).
+   */
+  runSlice(target: number, budgetMs: number): boolean {
+    const end = performance.now() + budgetMs;
+    let n = 0;
+    for (;;) {
+      if (this.ready.length > 0) this.step();
+      else if (!this.fireNextTimer(target)) break;
+      // reading the wall clock costs more than a delivery: every 32nd one
+      if ((++n & 31) === 0 && performance.now() >= end) return false;
+    }
+    if (this.now < target) this.now = target;
+    return true;
   }
 
   /** Runs until `done()` holds, delivering messages and firing timers; throws by name past the bound. */

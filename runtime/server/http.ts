@@ -26,6 +26,8 @@ export interface ServeOptions {
   tls?: boolean;
   /** how often a watch with allowWatchBookmarks gets a BOOKMARK (ms) */
   bookmarkIntervalMs?: number;
+  /** --max-requests-inflight / --max-mutating-requests-inflight (default 400 / 200) */
+  maxRequestsInFlight?: { readonly: number; mutating: number };
 }
 
 export interface RunningServer {
@@ -49,11 +51,30 @@ export interface ResourcePath {
 export type Route =
   | { type: "doc"; doc: "version" | "api" | "apis" | "group" | "groupVersion" | "openapiV2" | "openapiV3" | "openapiV3Group" | "health"; group?: string; version?: string }
   | { type: "resource"; path: ResourcePath }
-  | { type: "notFound" };
+  | { type: "notFound" }
+  /** a path Go's url.ParseRequestURI refuses (a malformed %-escape): net/http answers 400 before any handler */
+  | { type: "malformed" };
+
+/**
+ * A request path unescaped as Go's url package does: the whole path at once (so %2F is a "/"),
+ * escapes of bytes that are not UTF-8 kept as bytes; undefined for a malformed escape.
+ */
+export function unescapePath(raw: string): string | undefined {
+  if (!raw.includes("%")) return raw;
+  if (/%(?![0-9a-fA-F]{2})/.test(raw)) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    // well-formed escapes of bytes that are not UTF-8: Go keeps the bytes; they read as U+FFFD here
+    return Buffer.from(raw.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8");
+  }
+}
 
 /** Parses a URL path as kube-apiserver's RequestInfoFactory does (namespaces/<ns>/<resource>/<name>/<subresource>). */
-export function parsePath(pathname: string): Route {
-  const parts = pathname.split("/").filter((p) => p !== "").map(decodeURIComponent);
+export function parsePath(rawPath: string): Route {
+  const pathname = unescapePath(rawPath);
+  if (pathname === undefined) return { type: "malformed" };
+  const parts = pathname.split("/").filter((p) => p !== "");
   if (parts.length === 0) return { type: "notFound" };
   const [head] = parts;
   if (head === "version" && parts.length === 1) return { type: "doc", doc: "version" };
@@ -117,10 +138,80 @@ export function sendStatus(res: ServerResponse, st: Status): void {
   send(res, st.code ?? 500, st);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+/** kube-apiserver's --max-request-bytes default (MaxRequestBodyBytes): 3 MiB. */
+export const maxRequestBodyBytes = 3 * 1024 * 1024;
+
+/** The 413 limitedReadBody answers a body over the limit with. */
+export function requestEntityTooLarge(limit = maxRequestBodyBytes): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Request entity too large: limit is ${limit}`, reason: "RequestEntityTooLarge", code: 413 };
+}
+
+/**
+ * The request body, or undefined when it is over the limit: reading stops there, so a client
+ * never makes the server hold more than the limit (a declared Content-Length over it is refused
+ * before a byte is read).
+ */
+function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Buffer | undefined> {
+  if (Number(req.headers["content-length"]) > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (v: Buffer | undefined, err?: Error) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      if (err) reject(err);
+      else resolve(v);
+    };
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.pause();
+        return done(undefined);
+      }
+      chunks.push(c);
+    };
+    const onEnd = () => done(Buffer.concat(chunks));
+    const onError = (e: Error) => done(undefined, e);
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
+}
+
+/** True when the request carries a body (a length or chunks) that may be still unread. */
+function hasBody(req: IncomingMessage): boolean {
+  return Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+}
+
+/**
+ * Answers before (all of) the body is read: the connection closes after the answer, as Go's
+ * server does when a handler leaves a large body unread, so the rest is never buffered.
+ */
+function refuseUnread(req: IncomingMessage, res: ServerResponse, st: Status): void {
+  if (hasBody(req) && !req.complete) res.setHeader("Connection", "close");
+  sendStatus(res, st);
+}
+
+/** The 400 Go's net/http writes for a request line it cannot parse, before any handler runs. */
+function sendMalformed(res: ServerResponse): void {
+  const text = "400 Bad Request";
+  res.writeHead(400, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": text.length, Connection: "close" });
+  res.end(text);
+}
+
+/** The 429 the max-in-flight (and priority and fairness) filter writes: http.Error's plain text, Retry-After 1. */
+function sendTooManyRequests(req: IncomingMessage, res: ServerResponse): void {
+  const text = "Too many requests, please try again later.\n";
+  res.writeHead(429, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Retry-After": "1", "Content-Length": Buffer.byteLength(text), ...(hasBody(req) ? { Connection: "close" } : {}) });
+  res.end(text);
+}
+
+/** The body of a write, or undefined after answering 413 (the connection then closes). */
+async function writeBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  const raw = await readBody(req);
+  if (raw === undefined) refuseUnread(req, res, requestEntityTooLarge());
+  return raw;
 }
 
 function boolParam(q: URLSearchParams, name: string): boolean {
@@ -169,11 +260,24 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const tls = opts.tls ?? true;
   const certs: ServingCerts | undefined = tls ? generateServingCerts() : undefined;
   const open = new Set<() => void>();
+  const inFlight = { readonly: 0, mutating: 0, max: opts.maxRequestsInFlight ?? maxRequestsInFlight };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}` }).catch((e) => {
-      if (!res.headersSent) sendStatus(res, S.internalError(String((e as Error)?.message ?? e)));
-      else res.end();
-    });
+    // A response that fails to write (the client went away) must not become an uncaught 'error'.
+    res.on("error", () => res.destroy());
+    req.on("error", () => req.destroy());
+    const fail = (e: unknown) => {
+      try {
+        if (!res.headersSent) sendStatus(res, S.internalError(String((e as Error)?.message ?? e)));
+        else res.end();
+      } catch {
+        res.destroy();
+      }
+    };
+    try {
+      handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight }).catch(fail);
+    } catch (e) {
+      fail(e);
+    }
   };
   const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert }, handler) : createHttpServer(handler);
   let port = opts.port ?? 0;
@@ -200,12 +304,24 @@ interface HandlerContext {
   bookmarkIntervalMs: number;
   open: Set<() => void>;
   serverAddress: string;
+  /** requests being served, as the max-in-flight filter counts them (watches are long-running: not counted) */
+  inFlight: { readonly: number; mutating: number; max: { readonly: number; mutating: number } };
+}
+
+/** kube-apiserver's --max-requests-inflight and --max-mutating-requests-inflight defaults. */
+export const maxRequestsInFlight = { readonly: 400, mutating: 200 };
+
+/** The path and the query of a request URI, split without URL resolution (Go does not resolve it either). */
+function splitRequestURI(uri: string): { path: string; query: URLSearchParams } {
+  const q = uri.indexOf("?");
+  return q < 0 ? { path: uri, query: new URLSearchParams() } : { path: uri.slice(0, q), query: new URLSearchParams(uri.slice(q + 1)) };
 }
 
 async function handle(cluster: Cluster, req: IncomingMessage, res: ServerResponse, hc: HandlerContext): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const route = parsePath(url.pathname);
+  const url = splitRequestURI(req.url ?? "/");
+  const route = parsePath(url.path);
   const accept = req.headers.accept;
+  if (route.type === "malformed") return sendMalformed(res);
   if (route.type === "notFound") return sendStatus(res, pathNotFound());
   if (route.type === "doc") {
     if (req.method !== "GET" && req.method !== "HEAD") return sendStatus(res, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", details: {}, code: 405 });
@@ -216,8 +332,19 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (!r || r.version !== p.version) return sendStatus(res, pathNotFound());
   if (!r.namespaced && p.namespace !== undefined) return sendStatus(res, pathNotFound());
   if (p.subresource && !r.subresources.includes(p.subresource)) return sendStatus(res, pathNotFound());
-  const q = url.searchParams;
+  const q = url.query;
   const token = bearer(req);
+  // Authentication runs before any handler reads a body: an unknown token is 401 with the body unread.
+  if (token !== undefined && cluster.authenticate(token) === undefined) return refuseUnread(req, res, S.unauthorized());
+  // The max-in-flight filter: past the limit a request is refused at once (watches are exempt, as long-running).
+  const method = req.method ?? "GET";
+  const watching = method === "GET" && p.name === undefined && boolParam(q, "watch");
+  if (!watching) {
+    const kind = method === "GET" || method === "HEAD" ? "readonly" : "mutating";
+    if (hc.inFlight[kind] >= hc.inFlight.max[kind]) return sendTooManyRequests(req, res);
+    hc.inFlight[kind]++;
+    res.once("close", () => hc.inFlight[kind]--);
+  }
   // No token is the anonymous user: "" tells the cluster facade not to fill in the admin token.
   const base: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, token: token ?? "" };
   if (r.namespaced && p.namespace !== undefined) base.namespace = p.namespace;
@@ -226,7 +353,6 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (q.get("dryRun") === "All") base.dryRun = true;
   const table = wantsTable(accept);
   const include = (q.get("includeObject") as IncludeObject | null) ?? "Metadata";
-  const method = req.method ?? "GET";
   if (p.subresource === "log") {
     if (method !== "GET") return sendStatus(res, S.methodNotSupported(r, method.toLowerCase()));
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
@@ -243,7 +369,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(await cluster.request({ ...base, verb: "get" }));
     }
     case "POST": {
-      const raw = await readBody(req);
+      const raw = await writeBody(req, res);
+      if (raw === undefined) return;
       const dec = decodeBody(raw, req.headers["content-type"], p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : r.kind);
       if ("status" in dec) return sendStatus(res, dec.status);
       if (!p.subresource) {
@@ -255,7 +382,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
     case "PUT": {
       if (p.name === undefined) return sendStatus(res, S.methodNotSupported(r, "update"));
-      const raw = await readBody(req);
+      const raw = await writeBody(req, res);
+      if (raw === undefined) return;
       const dec = decodeBody(raw, req.headers["content-type"], p.subresource === "scale" ? "Scale" : r.kind);
       if ("status" in dec) return sendStatus(res, dec.status);
       if (!p.subresource) {
@@ -268,14 +396,16 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (p.name === undefined) return sendStatus(res, S.methodNotSupported(r, "patch"));
       const patchType = patchTypeOf(req.headers["content-type"]);
       if (!patchType) return sendStatus(res, unsupportedPatchType(req.headers["content-type"]));
-      const raw = await readBody(req);
+      const raw = await writeBody(req, res);
+      if (raw === undefined) return;
       const dec = decodeBody(raw, req.headers["content-type"], r.kind, patchType);
       if ("status" in dec) return sendStatus(res, dec.status);
       if (patchType === "apply") return reply(await serverSideApply(cluster, r, base, dec.body));
       return reply(await cluster.request({ ...base, verb: "patch", patchType, body: dec.body }));
     }
     case "DELETE": {
-      const raw = await readBody(req);
+      const raw = await writeBody(req, res);
+      if (raw === undefined) return;
       let body: any;
       if (raw.length > 0) {
         const dec = decodeBody(raw, req.headers["content-type"], "DeleteOptions");
@@ -345,6 +475,9 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
   }
 }
 
+/** How many bytes a watch stream may hold unread by its client before it is ended. */
+export const watchBufferBytes = 1024 * 1024;
+
 /**
  * A watch as a chunked stream of JSON WatchEvents. The API server machine answers a refused watch
  * with no event, so the same list is asked first: its error (401, 403, 400) is the watch's error.
@@ -361,6 +494,11 @@ async function serveWatch(
   res.flushHeaders();
   let headersSent = false;
   let lastRV = typeof watchReq.resourceVersion === "string" && watchReq.resourceVersion !== "0" ? watchReq.resourceVersion : probe.object.metadata.resourceVersion;
+  // What the client has not read yet is bounded, as kube-apiserver's cacheWatcher bounds its
+  // channel: past the bound the watch is ended (the client sees the stream end and re-lists),
+  // rather than held in memory. The initial events are a burst a reading client drains: the bound
+  // counts from them.
+  let bound = watchBufferBytes;
   const write = (type: string, object: any) => {
     let out = object;
     if (table && (type === "ADDED" || type === "MODIFIED" || type === "DELETED")) {
@@ -376,18 +514,29 @@ async function serveWatch(
     // sendInitialEvents: the list as ADDED events, then a bookmark that marks their end.
     for (const obj of probe.object.items) write("ADDED", obj);
     from = probe.object.metadata.resourceVersion;
+    bound += res.writableLength;
   }
   let closed = false;
   const stopWatch = cluster.watch({ ...watchReq, ...(from !== undefined ? { resourceVersion: from } : {}) }, (ev: any) => {
     if (closed) return;
-    if (ev.eventType !== "ERROR" && ev.object?.metadata?.resourceVersion) lastRV = ev.object.metadata.resourceVersion;
-    write(ev.eventType, ev.object);
-    if (ev.eventType === "ERROR") finish();
+    try {
+      if (ev.eventType !== "ERROR" && ev.object?.metadata?.resourceVersion) lastRV = ev.object.metadata.resourceVersion;
+      write(ev.eventType, ev.object);
+      if (ev.eventType === "ERROR" || res.writableLength > bound) finish();
+    } catch {
+      // an event this stream cannot render ends the stream, never the server
+      finish();
+    }
   });
   if (initial && boolParam(q, "allowWatchBookmarks")) bookmark({ "k8s.io/initial-events-end": "true" });
   const timers: NodeJS.Timeout[] = [];
   // Bookmarks carry the last revision this watch delivered: events still in flight are never skipped.
-  if (boolParam(q, "allowWatchBookmarks")) timers.push(setInterval(() => bookmark(), hc.bookmarkIntervalMs));
+  if (boolParam(q, "allowWatchBookmarks")) {
+    timers.push(setInterval(() => {
+      bookmark();
+      if (res.writableLength > bound) finish();
+    }, hc.bookmarkIntervalMs));
+  }
   const timeout = intParam(q, "timeoutSeconds");
   if (timeout !== undefined && timeout > 0) timers.push(setTimeout(() => finish(), timeout * 1000));
   function finish(): void {
