@@ -133,7 +133,7 @@ export class Cluster {
 
   /** The user a bearer token names, or undefined: lets the HTTP front end authenticate before it reads a body. */
   authenticate(token: string): UserInfo | undefined {
-    return Object.hasOwn(this.tokens, token) ? this.tokens[token] : undefined;
+    return this.tokens.get(token);
   }
 
   /** Sends a request as the admin user; on the simulated clock it runs the system until the answer arrives. */
