@@ -140,9 +140,9 @@ describe("podflow serve with the real kubectl", () => {
       `error: resource mapping not found for name: "x" namespace: "" from "${v2}": no matches for kind "Pod" in version "v2"\nensure CRDs are installed first\n`,
     ],
     [
-      "a JSON patch of a missing path is refused by the server",
+      "a JSON patch of a missing path is refused by the server with NewGenericServerResponse's fixed 422 message",
       ["patch", "deployment", "web", "--type=json", "-p", '[{"op":"replace","path":"/spec/nope/x","value":1}]'],
-      "The request is invalid: replace operation does not apply: doc is missing key: /spec/nope/x: missing value\n",
+      "The request is invalid: the server rejected our request due to an error in our request\n",
     ],
     ["a path the server does not serve is NotFound", ["get", "--raw", "/api/v1/foos"], "Error from server (NotFound): the server could not find the requested resource\n"],
     ["a resource type discovery does not list is unknown to kubectl", ["get", "foos"], 'error: the server doesn\'t have a resource type "foos"\n'],

@@ -111,9 +111,10 @@ function resourceNotFound(): Status {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", details: {}, code: 404 };
 }
 
-/** 422 for a patch that cannot be applied, as the patcher reports it. */
-function unprocessable(msg: string): Status {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: msg, reason: "Invalid", details: {}, code: 422 };
+/** 422 for a JSON patch that cannot be applied: the patcher wraps the error in a
+ * NewGenericServerResponse, whose message for 422 is fixed (the patch error itself is dropped). */
+function unprocessable(): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server rejected our request due to an error in our request", reason: "Invalid", details: {}, code: 422 };
 }
 
 // ---- the pipeline -----------------------------------------------------------------------
@@ -418,7 +419,7 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
         : req.patchType === "merge" ? mergePatch(base, req.body)
         : strategicMergePatch(base, req.body);
     } catch (e) {
-      cur.error = e instanceof PatchError ? unprocessable(e.message) : S.badRequest(String(e));
+      cur.error = e instanceof PatchError ? unprocessable() : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
     }
   } else body = req.body;

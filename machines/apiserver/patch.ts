@@ -1,24 +1,28 @@
 // The three patch types kubectl sends: JSON merge patch (RFC 7386), JSON patch (RFC 6902),
 // and strategic merge patch (lists of objects merged by their Kubernetes merge key).
 
-import { deepCopy } from "../common/equal.js";
+// Every key and pointer token comes from the client: objects are read and written by own keys
+// only (a Go map has no prototype), so "/__proto__/x" is a missing path, as it is in Kubernetes.
+
+import { deepCopy, deepEqual } from "../common/equal.js";
+import { getOwn, setOwn } from "../common/own.js";
 
 /** Merge keys of the lists strategic merge patch merges instead of replacing. */
-const mergeKeys: Record<string, string> = {
-  containers: "name",
-  initContainers: "name",
-  ephemeralContainers: "name",
-  env: "name",
-  volumes: "name",
-  volumeMounts: "mountPath",
-  ports: "containerPort",
-  conditions: "type",
-  imagePullSecrets: "name",
-  hostAliases: "ip",
-  ownerReferences: "uid",
-  finalizers: "",
-  readinessGates: "conditionType",
-};
+const mergeKeys = new Map<string, string>([
+  ["containers", "name"],
+  ["initContainers", "name"],
+  ["ephemeralContainers", "name"],
+  ["env", "name"],
+  ["volumes", "name"],
+  ["volumeMounts", "mountPath"],
+  ["ports", "containerPort"],
+  ["conditions", "type"],
+  ["imagePullSecrets", "name"],
+  ["hostAliases", "ip"],
+  ["ownerReferences", "uid"],
+  ["finalizers", ""],
+  ["readinessGates", "conditionType"],
+]);
 
 function isObject(v: unknown): v is Record<string, any> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -30,7 +34,7 @@ export function mergePatch(target: any, patch: any): any {
   const out: Record<string, any> = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else setOwn(out, k, mergePatch(getOwn(out, k), v));
   }
   return out;
 }
@@ -38,24 +42,24 @@ export function mergePatch(target: any, patch: any): any {
 /** Strategic merge: like a merge patch, but lists with a merge key merge element by element. */
 export function strategicMergePatch(target: any, patch: any, field = ""): any {
   if (Array.isArray(patch)) {
-    const key = mergeKeys[field];
+    const key = mergeKeys.get(field);
     if (key === undefined || !Array.isArray(target)) return patch;
     if (key === "") return [...new Set([...target, ...patch])]; // a set of scalars
     const out = target.map((x: any) => x);
     for (const item of patch) {
-      if (isObject(item) && item["$patch"] === "delete") {
-        const i = out.findIndex((x: any) => x?.[key] === item[key]);
+      if (isObject(item) && getOwn(item, "$patch") === "delete") {
+        const i = out.findIndex((x: any) => isObject(x) && getOwn(x, key) === getOwn(item, key));
         if (i >= 0) out.splice(i, 1);
         continue;
       }
-      const i = out.findIndex((x: any) => isObject(x) && isObject(item) && x[key] === item[key]);
+      const i = out.findIndex((x: any) => isObject(x) && isObject(item) && getOwn(x, key) === getOwn(item, key));
       if (i >= 0) out[i] = strategicMergePatch(out[i], item);
       else out.push(item);
     }
     return out;
   }
   if (!isObject(patch)) return patch;
-  if (patch["$patch"] === "replace") {
+  if (getOwn(patch, "$patch") === "replace") {
     const { $patch: _, ...rest } = patch;
     return rest;
   }
@@ -63,18 +67,23 @@ export function strategicMergePatch(target: any, patch: any, field = ""): any {
   for (const [k, v] of Object.entries(patch)) {
     if (k.startsWith("$")) continue;
     if (v === null) delete out[k];
-    else out[k] = strategicMergePatch(out[k], v, k);
+    else setOwn(out, k, strategicMergePatch(getOwn(out, k), v, k));
   }
   return out;
 }
 
+/** A patch that cannot be applied to the object (the API server answers 422). */
 export class PatchError extends Error {}
+
+/** A JSON patch that does not decode as a list of operations (the API server answers 400). */
+export class PatchDecodeError extends Error {}
 
 function unescape(s: string): string {
   return s.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
-function pointer(path: string): string[] {
+function pointer(path: unknown, field: string): string[] {
+  if (typeof path !== "string") throw new PatchError(`operation missing ${field} field`);
   if (path === "") return [];
   if (!path.startsWith("/")) throw new PatchError(`invalid JSON pointer: "${path}"`);
   return path.slice(1).split("/").map(unescape);
@@ -84,65 +93,101 @@ function clone<T>(v: T): T {
   return v === undefined ? v : deepCopy(v);
 }
 
-/** RFC 6902 JSON patch: add, remove, replace, move, copy, test. Throws PatchError on a bad op. */
-export function jsonPatch(doc: any, ops: any): any {
-  if (!Array.isArray(ops)) throw new PatchError("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
-  let root = clone(doc);
+/** An array index as Go's strconv.Atoi reads it, or undefined. */
+function index(k: string): number | undefined {
+  return /^[+-]?[0-9]+$/.test(k) ? Number(k) : undefined;
+}
+
+/** The child at one pointer token: an own key of an object or an element of an array, else undefined. */
+function child(o: unknown, k: string): unknown {
+  if (Array.isArray(o)) {
+    const i = index(k);
+    return i !== undefined && i >= 0 && i < o.length ? o[i] : undefined;
+  }
+  return isObject(o) ? getOwn(o, k) : undefined;
+}
+
+/** Go's name for a JSON value's type in an unmarshal error. */
+function goJsonType(v: unknown): string {
+  if (Array.isArray(v)) return "array";
+  if (v === null) return "null";
+  if (typeof v === "boolean") return "bool";
+  return typeof v === "object" ? "object" : typeof v;
+}
+
+/** RFC 6902 JSON patch: add, remove, replace, move, copy, test. Throws PatchDecodeError or PatchError. */
+export function jsonPatch(doc: any, ops: unknown): any {
+  if (ops === null) return clone(doc);
+  if (!Array.isArray(ops)) throw new PatchDecodeError(`json: cannot unmarshal ${goJsonType(ops)} into Go value of type jsonpatch.Patch`);
   for (const op of ops) {
-    const path = pointer(op.path ?? "");
-    const get = (p: string[]) => p.reduce((o: any, k) => (o === undefined ? undefined : Array.isArray(o) ? o[k === "-" ? o.length : Number(k)] : o[k]), root);
-    const parentOf = (p: string[]) => {
+    if (op !== null && !isObject(op)) throw new PatchDecodeError(`json: cannot unmarshal ${goJsonType(op)} into Go value of type jsonpatch.Operation`);
+  }
+  let root = clone(doc);
+  for (const op of ops as (Record<string, unknown> | null)[]) {
+    const kind = op === null ? "unknown" : getOwn(op, "op");
+    const get = (p: string[]) => p.reduce<unknown>((o, k) => child(o, k), root);
+    const parentOf = (p: string[], what: string) => {
       const parent = get(p.slice(0, -1));
-      if (parent === undefined || typeof parent !== "object") throw new PatchError(`doc is missing path: "${op.path}": missing value`);
+      if (!isObject(parent) && !Array.isArray(parent)) throw new PatchError(`${what} operation does not apply: doc is missing path: "${getOwn(op!, "path")}": missing value`);
       return parent;
     };
-    const put = (p: string[], value: any, insert: boolean) => {
+    const put = (p: string[], value: unknown, insert: boolean) => {
       if (p.length === 0) {
         root = value;
         return;
       }
-      const parent = parentOf(p);
+      const parent = parentOf(p, String(kind));
       const k = p[p.length - 1]!;
       if (Array.isArray(parent)) {
-        const i = k === "-" ? parent.length : Number(k);
-        if (!Number.isInteger(i) || i < 0 || i > parent.length) throw new PatchError(`add operation does not apply: doc is missing path: "${op.path}": missing value`);
+        const i = k === "-" && insert ? parent.length : index(k);
+        if (i === undefined || i < 0 || i > parent.length || (!insert && i === parent.length)) throw new PatchError(`${kind} operation does not apply: doc is missing path: "${getOwn(op!, "path")}": missing value`);
         if (insert) parent.splice(i, 0, value);
         else parent[i] = value;
-      } else parent[k] = value;
+      } else setOwn(parent, k, value);
     };
-    const remove = (p: string[]) => {
-      const parent = parentOf(p);
+    const remove = (p: string[], what: string) => {
+      const parent = parentOf(p, what);
       const k = p[p.length - 1]!;
-      if (get(p) === undefined) throw new PatchError(`remove operation does not apply: doc is missing path: "${op.path}": missing value`);
-      if (Array.isArray(parent)) parent.splice(Number(k), 1);
+      if (get(p) === undefined) throw new PatchError(`${what} operation does not apply: doc is missing path: "${getOwn(op!, "path")}": missing value`);
+      if (Array.isArray(parent)) parent.splice(index(k)!, 1);
       else delete parent[k];
     };
-    switch (op.op) {
+    switch (kind) {
       case "add":
-        put(path, clone(op.value), true);
+        put(pointer(getOwn(op!, "path"), "path"), clone(getOwn(op!, "value")), true);
         break;
       case "remove":
-        remove(path);
+        remove(pointer(getOwn(op!, "path"), "path"), "remove");
         break;
-      case "replace":
-        if (get(path) === undefined) throw new PatchError(`replace operation does not apply: doc is missing key: ${op.path}: missing value`);
-        put(path, clone(op.value), false);
-        break;
-      case "move": {
-        const from = pointer(op.from ?? "");
-        const v = get(from);
-        remove(from);
-        put(path, v, true);
+      case "replace": {
+        const path = pointer(getOwn(op!, "path"), "path");
+        if (path.length > 0 && get(path) === undefined) throw new PatchError(`replace operation does not apply: doc is missing key: ${getOwn(op!, "path")}: missing value`);
+        put(path, clone(getOwn(op!, "value")), false);
         break;
       }
-      case "copy":
-        put(path, clone(get(pointer(op.from ?? ""))), true);
+      case "move": {
+        const from = pointer(getOwn(op!, "from"), "from");
+        const v = get(from);
+        if (v === undefined) throw new PatchError(`move operation does not apply: doc is missing from path: ${getOwn(op!, "from")}: missing value`);
+        remove(from, "move");
+        put(pointer(getOwn(op!, "path"), "path"), v, true);
         break;
-      case "test":
-        if (JSON.stringify(get(path)) !== JSON.stringify(op.value)) throw new PatchError(`testing value ${op.path} failed: test failed`);
+      }
+      case "copy": {
+        const v = get(pointer(getOwn(op!, "from"), "from"));
+        if (v === undefined) throw new PatchError(`copy operation does not apply: doc is missing from path: ${getOwn(op!, "from")}: missing value`);
+        put(pointer(getOwn(op!, "path"), "path"), clone(v), true);
         break;
+      }
+      case "test": {
+        const path = pointer(getOwn(op!, "path"), "path");
+        const want = getOwn(op!, "value");
+        const have = get(path);
+        if (!(have === undefined && want === null) && !deepEqual(have, want)) throw new PatchError(`testing value ${getOwn(op!, "path")} failed: test failed`);
+        break;
+      }
       default:
-        throw new PatchError(`Unexpected kind: ${op.op}`);
+        throw new PatchError(`Unexpected kind: ${String(kind)}`);
     }
   }
   return root;

@@ -1,6 +1,8 @@
 // Structural equality for API objects, without serialising them: a key whose value is undefined
 // counts as absent, as it would after a JSON round-trip.
 
+import { setOwn } from "./own.js";
+
 /** True when a and b are equal as JSON values (undefined-valued keys ignored, key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -38,7 +40,7 @@ export function deepCopy<T>(v: T): T {
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return structuredClone(v);
   const o: Record<string, unknown> = {};
-  for (const k in v as Record<string, unknown>) o[k] = deepCopy((v as Record<string, unknown>)[k]);
+  for (const k in v as Record<string, unknown>) setOwn(o, k, deepCopy((v as Record<string, unknown>)[k]));
   return o as T;
 }
 

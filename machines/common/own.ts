@@ -1,0 +1,19 @@
+// Reading and writing keys that come from a client. A JSON object's keys are data: "__proto__",
+// "constructor" or "toString" must read as absent unless the object has them, and writing one
+// must make an own property (assigning obj["__proto__"] would replace the object's prototype).
+
+/** True when the object itself has the key (never through its prototype). */
+export function hasOwn(o: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
+}
+
+/** The value of an own key, or undefined. */
+export function getOwn<T = unknown>(o: Record<string, T> | undefined | null, key: string): T | undefined {
+  return o !== undefined && o !== null && hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** Sets an own, enumerable key, "__proto__" included. */
+export function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  else o[key] = value;
+}
