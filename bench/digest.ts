@@ -26,11 +26,13 @@ interface Digests {
   scheduler: Hash;
   api: Hash;
   timers: Hash;
+  /** when each timer fired and at whom, without its name: equal when only timer names changed */
+  timerTimes: Hash;
   counts: { messages: number; cri: number; scheduler: number; api: number; timers: number };
 }
 
 function newDigests(): Digests {
-  return { messages: createHash("sha256"), cri: createHash("sha256"), scheduler: createHash("sha256"), api: createHash("sha256"), timers: createHash("sha256"), counts: { messages: 0, cri: 0, scheduler: 0, api: 0, timers: 0 } };
+  return { messages: createHash("sha256"), cri: createHash("sha256"), scheduler: createHash("sha256"), api: createHash("sha256"), timers: createHash("sha256"), timerTimes: createHash("sha256"), counts: { messages: 0, cri: 0, scheduler: 0, api: 0, timers: 0 } };
 }
 
 /** Hooks a cluster's runtime: every delivered message goes into the digests as it is delivered. */
@@ -51,6 +53,7 @@ function timerLines(cluster: Cluster, d: Digests): void {
   for (const e of cluster.trace()) {
     if (e.kind === "deliver" && e.from === e.to) {
       d.timers.update(`${e.t} ${e.from} ${e.type} ${e.summary}\n`);
+      d.timerTimes.update(`${e.t} ${e.from}\n`);
       d.counts.timers++;
     }
   }
@@ -59,7 +62,7 @@ function timerLines(cluster: Cluster, d: Digests): void {
 function finish(name: string, d: Digests, extra = ""): string {
   const h = (x: Hash) => x.digest("hex").slice(0, 16);
   const c = d.counts;
-  return `${name.padEnd(28)} messages=${h(d.messages)} (${c.messages}) cri=${h(d.cri)} (${c.cri}) scheduler=${h(d.scheduler)} (${c.scheduler}) api=${h(d.api)} (${c.api}) timers=${h(d.timers)} (${c.timers})${extra}`;
+  return `${name.padEnd(28)} messages=${h(d.messages)} (${c.messages}) cri=${h(d.cri)} (${c.cri}) scheduler=${h(d.scheduler)} (${c.scheduler}) api=${h(d.api)} (${c.api}) timers=${h(d.timers)} (${c.timers}) timer-times=${h(d.timerTimes)}${extra}`;
 }
 
 const pod = (name: string, spec: object, labels: Record<string, string> = {}) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, labels }, spec });
@@ -195,7 +198,7 @@ function runChecked(name: string, spec: RunSpec): string {
   const d = newDigests();
   let cluster: Cluster | undefined;
   const r = runSpec(spec, { trace: true, prepare: (c) => { cluster = c; record(c, d); } });
-  for (const e of r.trace ?? []) if (e.kind === "deliver" && e.from === e.to) d.timers.update(`${e.t} ${e.from} ${e.type} ${e.summary}\n`), d.counts.timers++;
+  for (const e of r.trace ?? []) if (e.kind === "deliver" && e.from === e.to) d.timers.update(`${e.t} ${e.from} ${e.type} ${e.summary}\n`), d.timerTimes.update(`${e.t} ${e.from}\n`), d.counts.timers++;
   void cluster;
   return finish(name, d, ` steps=${r.steps} violations=${r.violations.length} phase=${r.phase}`);
 }

@@ -106,3 +106,25 @@ export function stateName(value: unknown): string {
   if (typeof v === "string") parts.push(v);
   return parts.join(".");
 }
+
+/**
+ * What a component keeps of a lifecycle in its context: the state value and the lifecycle's
+ * context, plain data. XState's snapshot also carries the machine and its state nodes, which a
+ * deep copy (the runtime's fork) would duplicate, breaking XState's identity checks; a kept state
+ * copies, freezes and hashes like any other value.
+ */
+export interface KeptLifecycle<M extends AnyStateMachine> {
+  readonly value: SnapshotFrom<M>["value"];
+  readonly context: SnapshotFrom<M>["context"];
+}
+
+/** The kept part of a snapshot. */
+export function keep<M extends AnyStateMachine>(snapshot: SnapshotFrom<M>): KeptLifecycle<M> {
+  const s = snapshot as unknown as KeptLifecycle<M>;
+  return { value: s.value, context: s.context };
+}
+
+/** Steps a kept lifecycle: the snapshot is resolved from its value and context, then stepped. */
+export function stepKept<M extends AnyStateMachine>(lc: Lifecycle<M>, kept: KeptLifecycle<M>, event: EventFromLogic<M>): LifecycleStep<M> {
+  return lc.step(lc.machine.resolveState(kept as never) as SnapshotFrom<M>, event);
+}

@@ -5,6 +5,9 @@
 
 import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
+import { keep, lifecycleOf, scheduleLifecycleTimers, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
+import { sandboxMachine } from "./sandbox.machine.js";
+import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycleOutput, type ExitReason } from "./container.machine.js";
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo, type PullFailure } from "./registry.js";
 import { createRootfs, MemFS, runExec, startContainer, type EffectResult, type Process, type ProcessIO } from "./workload/index.js";
 import { clusterDNS, netTimeoutMs, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
@@ -23,7 +26,8 @@ export interface Sandbox {
   podUid: string;
   podName: string;
   podNamespace: string;
-  state: "SANDBOX_READY" | "SANDBOX_NOTREADY";
+  /** where it is in its lifecycle (sandbox.machine.ts): SANDBOX_READY or SANDBOX_NOTREADY */
+  lifecycle: KeptLifecycle<typeof sandboxMachine>;
   /** emptyDir volumes, shared by the pod's containers */
   volumes: Map<string, MemFS>;
   containers: string[];
@@ -40,18 +44,58 @@ export interface CriContainer {
   env: Record<string, string>;
   podIP: string;
   fs: MemFS;
-  state: "CONTAINER_CREATED" | "CONTAINER_RUNNING" | "CONTAINER_EXITED";
+  /**
+   * Where it is in its lifecycle (container.machine.ts), with its start and exit times, exit code
+   * and reason, and the StopContainer in progress: the one place a container's state is kept.
+   */
+  lifecycle: KeptLifecycle<typeof containerMachine>;
+  /** the running process (a generator over its own MemFS): mutable, kept beside the lifecycle */
   proc?: Process;
-  startedAt?: number;
-  finishedAt?: number;
-  exitCode?: number;
-  reason?: "Completed" | "Error" | "OOMKilled" | "StartError";
   memoryLimitBytes?: number;
   memoryBytes: number;
   logs: LogLine[];
-  /** true while SIGTERM is pending or delivered and the process is left to die */
-  stopping?: { id: number; from: string };
   owner: string;
+}
+
+const sandboxLifecycle = lifecycleOf(sandboxMachine);
+const containerLifecycle = lifecycleOf(containerMachine);
+
+/** The sandbox's state as runtime.v1 names it (a removed sandbox is no longer held). */
+export function sandboxState(sb: Pick<Sandbox, "lifecycle">): "SANDBOX_READY" | "SANDBOX_NOTREADY" {
+  return sb.lifecycle.value === "SANDBOX_READY" ? "SANDBOX_READY" : "SANDBOX_NOTREADY";
+}
+
+/** The container's state as runtime.v1 names it (the top of its lifecycle's state). */
+export function containerState(c: Pick<CriContainer, "lifecycle">): "CONTAINER_CREATED" | "CONTAINER_RUNNING" | "CONTAINER_EXITED" {
+  const v = c.lifecycle.value;
+  return (typeof v === "string" ? v : Object.keys(v)[0]) as "CONTAINER_CREATED" | "CONTAINER_RUNNING" | "CONTAINER_EXITED";
+}
+
+/** True while the container's process runs (stopping included: it runs until it exits). */
+export function isRunning(c: Pick<CriContainer, "lifecycle">): boolean {
+  return typeof c.lifecycle.value === "object" && "CONTAINER_RUNNING" in c.lifecycle.value;
+}
+
+function stepSandbox(sb: Sandbox, event: { type: "StopPodSandbox" } | { type: "RemovePodSandbox" }): void {
+  sb.lifecycle = keep(stepKept(sandboxLifecycle, sb.lifecycle, event).snapshot);
+}
+
+/** Steps a container's lifecycle; its timers go to the outbox, its outputs are carried out here. */
+function stepContainer(ctx: CriContext, c: CriContainer, event: ContainerLifecycleEvent | { type: string }, fx: Fx): void {
+  const s = stepKept(containerLifecycle, c.lifecycle, event as ContainerLifecycleEvent);
+  c.lifecycle = keep(s.snapshot);
+  scheduleLifecycleTimers(fx, c.id, s, (e) => ({ type: "ContainerTimer", containerId: c.id, event: e }));
+  for (const o of s.outputs as ContainerLifecycleOutput[]) {
+    if (o.type === "Signal") signal(ctx, c, o.signal, fx);
+    else if (o.type === "Exited") fx.send(c.owner, { type: "ContainerExited", containerId: c.id, exitCode: o.exitCode, reason: o.reason, ...(o.message !== undefined ? { message: o.message } : {}), startedAt: o.startedAt, finishedAt: o.finishedAt });
+    else fx.send(o.from, { type: "StopContainerResult", id: o.id, containerId: c.id });
+  }
+}
+
+/** A lifecycle's `after` came due (the grace period, the preStop hook's time). */
+export function containerTimer(ctx: CriContext, containerId: string, event: { type: string }, fx: Fx): void {
+  const c = ctx.containers.get(containerId);
+  if (c) stepContainer(ctx, c, event, fx);
 }
 
 /** A process suspended on the network: a DNS query, or a connection, awaiting its answer. */
@@ -158,7 +202,7 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
   const id = newId(ctx, `sandbox/${req.podUid}`);
   const volumes = new Map<string, MemFS>();
   for (const v of req.volumes) volumes.set(v, new MemFS());
-  ctx.sandboxes.set(id, { id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, state: "SANDBOX_READY", volumes, containers: [], owner: from });
+  ctx.sandboxes.set(id, { id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
 
@@ -168,9 +212,9 @@ function stopPodSandbox(ctx: CriContext, sandboxId: string, fx: Fx, from: string
   if (sb) {
     for (const cid of sb.containers) {
       const c = ctx.containers.get(cid);
-      if (c?.state === "CONTAINER_RUNNING") exitContainer(ctx, c, 137, "Error", fx);
+      if (c && isRunning(c)) exitContainer(ctx, c, 137, "Error", fx);
     }
-    sb.state = "SANDBOX_NOTREADY";
+    stepSandbox(sb, { type: "StopPodSandbox" });
   }
   fx.send(from, { type: "StopPodSandboxResult", id, sandboxId });
 }
@@ -180,10 +224,11 @@ function removePodSandbox(ctx: CriContext, sandboxId: string, fx: Fx, from: stri
   if (sb) {
     for (const cid of sb.containers) {
       const c = ctx.containers.get(cid);
-      if (c?.state === "CONTAINER_RUNNING") exitContainer(ctx, c, 137, "Error", fx);
+      if (c && isRunning(c)) exitContainer(ctx, c, 137, "Error", fx);
       ctx.containers.delete(cid);
       fx.cancel(`proc/${cid}`);
     }
+    stepSandbox(sb, { type: "RemovePodSandbox" });
     ctx.sandboxes.delete(sandboxId);
   }
   fx.send(from, { type: "RemovePodSandboxResult", id, sandboxId });
@@ -228,7 +273,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   const sb = ctx.sandboxes.get(req.sandboxId);
   const key = imageKey(req.container.image ?? "");
   const image = key ? ctx.images.get(key) : undefined;
-  if (!sb || sb.state !== "SANDBOX_READY") {
+  if (!sb || sandboxState(sb) !== "SANDBOX_READY") {
     fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to get sandbox "${req.sandboxId}": not found` });
     return;
   }
@@ -245,7 +290,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   if (req.projected) fs.mount(req.projected.mountPath, projectedFS(req.projected.files));
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image, spec: req.container, env: req.env, podIP: req.podIP,
-    fs, state: "CONTAINER_CREATED", memoryBytes: 0, logs: [], owner: from,
+    fs, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, logs: [], owner: from,
   };
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
   ctx.containers.set(id, c);
@@ -270,25 +315,20 @@ function processIO(ctx: CriContext, c: CriContainer): ProcessIO {
 
 function startContainerReq(ctx: CriContext, id: number, containerId: string, from: string, fx: Fx): void {
   const c = ctx.containers.get(containerId);
-  if (!c || c.state !== "CONTAINER_CREATED") {
+  if (!c || containerState(c) !== "CONTAINER_CREATED") {
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: `container "${containerId}" is not in created state` });
     return;
   }
   const ports = (c.spec.ports ?? []).map((p) => p.containerPort);
   const proc = startContainer({ image: c.image, command: c.spec.command, args: c.spec.args, env: c.env, fs: c.fs, ports }, processIO(ctx, c));
-  c.startedAt = ctx.now;
   if (proc.startError) {
     // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
-    c.state = "CONTAINER_EXITED";
-    c.exitCode = 128;
-    c.reason = "StartError";
-    c.finishedAt = ctx.now;
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });
-    fx.send(c.owner, { type: "ContainerExited", containerId, exitCode: 128, reason: "StartError", message: proc.startError, startedAt: ctx.now, finishedAt: ctx.now });
+    stepContainer(ctx, c, { type: "StartFailed", now: ctx.now, message: proc.startError }, fx);
     return;
   }
   c.proc = proc;
-  c.state = "CONTAINER_RUNNING";
+  stepContainer(ctx, c, { type: "Started", now: ctx.now }, fx);
   // The start is answered before the process runs, so a container that exits at once is seen started first.
   fx.send(from, { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now });
   drive(ctx, c, undefined, fx);
@@ -297,7 +337,7 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
 /** Resumes a process after its sleep ended. */
 export function wakeProcess(ctx: CriContext, containerId: string, fx: Fx): void {
   const c = ctx.containers.get(containerId);
-  if (c?.state === "CONTAINER_RUNNING") drive(ctx, c, undefined, fx);
+  if (c && isRunning(c)) drive(ctx, c, undefined, fx);
 }
 
 /** Runs a process until it sleeps, blocks or exits, answering its effects. */
@@ -396,7 +436,7 @@ function settleWait(ctx: CriContext, id: number, fx: Fx): { w: NetWait; c: CriCo
   ctx.waits.delete(id);
   fx.cancel(`net/${w.containerId}`);
   const c = ctx.containers.get(w.containerId);
-  return c?.state === "CONTAINER_RUNNING" ? { w, c } : undefined;
+  return c && isRunning(c) ? { w, c } : undefined;
 }
 
 /** CoreDNS answered: resume nslookup, or go on to connect to the first address. */
@@ -432,7 +472,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx): void {
 /** A connection forwarded by kube-proxy to a pod on this node: the listener in the sandbox with that IP answers. */
 export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void {
   const [ip, portText] = msg.dst.split(":");
-  const target = [...ctx.containers.values()].find((c) => c.podIP === ip && c.state === "CONTAINER_RUNNING" && ctx.sandboxes.get(c.sandboxId)?.state === "SANDBOX_READY");
+  const target = [...ctx.containers.values()].find((c) => c.podIP === ip && isRunning(c) && sandboxReady(ctx.sandboxes.get(c.sandboxId)));
   const r = target ? httpTo(ctx, target.sandboxId, ip!, Number(portText), msg.path, msg.src) : undefined;
   const out: ConnectResult = !r || r.type !== "http" || "error" in r
     ? { type: "ConnectResult", id: msg.id, error: "connection refused" }
@@ -445,32 +485,35 @@ function listenerIn(ctx: CriContext, sandboxId: string, port: number) {
   const sb = ctx.sandboxes.get(sandboxId);
   for (const cid of sb?.containers ?? []) {
     const c = ctx.containers.get(cid);
-    const l = c?.state === "CONTAINER_RUNNING" ? c.proc?.listeners.get(port) : undefined;
+    const l = c && isRunning(c) ? c.proc?.listeners.get(port) : undefined;
     if (l) return l;
   }
   return undefined;
 }
 
-/** The process ended: record how, stop its timers, tell the kubelet (and a pending StopContainer). */
-export function exitContainer(ctx: CriContext, c: CriContainer, code: number, reason: CriContainer["reason"] & string, fx: Fx): void {
-  if (c.state === "CONTAINER_EXITED") return;
-  c.state = "CONTAINER_EXITED";
-  c.exitCode = code;
-  c.reason = reason;
-  c.finishedAt = ctx.now;
+function sandboxReady(sb: Sandbox | undefined): boolean {
+  return sb !== undefined && sandboxState(sb) === "SANDBOX_READY";
+}
+
+/**
+ * The process ended: stop its timers; its lifecycle records how and reports it to the kubelet
+ * (ContainerExited), then answers a pending StopContainer.
+ */
+export function exitContainer(ctx: CriContext, c: CriContainer, code: number, reason: ExitReason, fx: Fx): void {
+  if (!isRunning(c)) return;
   fx.cancel(`proc/${c.id}`);
   fx.cancel(`net/${c.id}`);
   for (const [id, w] of ctx.waits) if (w.containerId === c.id) ctx.waits.delete(id);
-  fx.cancel(`term/${c.id}`);
-  fx.cancel(`kill/${c.id}`);
-  fx.send(c.owner, { type: "ContainerExited", containerId: c.id, exitCode: code, reason, startedAt: c.startedAt ?? ctx.now, finishedAt: ctx.now });
-  if (c.stopping) {
-    fx.send(c.stopping.from, { type: "StopContainerResult", id: c.stopping.id, containerId: c.id });
-    delete c.stopping;
-  }
+  stepContainer(ctx, c, { type: "ProcessExited", now: ctx.now, exitCode: code, reason }, fx);
 }
 
 // ---- stopping ------------------------------------------------------------------------
+
+/** A signal the lifecycle sends: SIGTERM ends PID 1 only when it handles it; SIGKILL always (128 + 9). */
+function signal(ctx: CriContext, c: CriContainer, sig: "SIGTERM" | "SIGKILL", fx: Fx): void {
+  if (sig === "SIGKILL") exitContainer(ctx, c, 137, "Error", fx);
+  else if (handlesSigterm(c)) exitContainer(ctx, c, 0, "Completed", fx);
+}
 
 /** True when PID 1 dies on SIGTERM: servers do; a shell or `sleep` as PID 1 has no handler and ignores it. */
 export function handlesSigterm(c: Pick<CriContainer, "image" | "spec">): boolean {
@@ -492,33 +535,20 @@ export function preStopMs(ctx: CriContext, c: CriContainer, hook: LifecycleHandl
   return 0;
 }
 
-/** StopContainer: preStop, then SIGTERM, then SIGKILL at the deadline (exit 137). */
+/**
+ * StopContainer: the preStop hook runs (its effects now, its time as the lifecycle's preStopHook
+ * delay), then SIGTERM, then SIGKILL when the timeout ends (exit 137). Answered once the process
+ * has exited. Deletion is work: the lifecycle's timers keep settle() busy until the end.
+ */
 function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopContainer" }>, from: string, fx: Fx): void {
   const c = ctx.containers.get(req.containerId);
-  if (!c || c.state !== "CONTAINER_RUNNING") {
+  if (!c || !isRunning(c)) {
     fx.send(from, { type: "StopContainerResult", id: req.id, containerId: req.containerId });
     return;
   }
-  c.stopping = { id: req.id, from };
   const graceMs = req.timeoutSeconds * 1000;
   const hookMs = preStopMs(ctx, c, req.preStop, graceMs);
-  // Deletion is work: settle() waits for the grace period to end.
-  fx.after(`kill/${c.id}`, graceMs, { type: "SigKill", containerId: c.id });
-  if (hookMs > 0) fx.after(`term/${c.id}`, hookMs, { type: "SigTerm", containerId: c.id });
-  else sigterm(ctx, c.id, fx);
-}
-
-/** SIGTERM reaches PID 1. */
-export function sigterm(ctx: CriContext, containerId: string, fx: Fx): void {
-  const c = ctx.containers.get(containerId);
-  if (c?.state !== "CONTAINER_RUNNING") return;
-  if (handlesSigterm(c)) exitContainer(ctx, c, 0, "Completed", fx);
-}
-
-/** SIGKILL at the end of the grace period: 128 + 9. */
-export function sigkill(ctx: CriContext, containerId: string, fx: Fx): void {
-  const c = ctx.containers.get(containerId);
-  if (c?.state === "CONTAINER_RUNNING") exitContainer(ctx, c, 137, "Error", fx);
+  stepContainer(ctx, c, { type: "Stop", stop: { id: req.id, from, graceMs, hookMs } }, fx);
 }
 
 // ---- probes --------------------------------------------------------------------------
@@ -552,7 +582,7 @@ export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], tim
 /** One probe, with the prober's result wording (pkg/probe/exec, http, tcp, grpc). */
 export function probe(ctx: CriContext, containerId: string, action: ProbeAction, timeoutSeconds: number): { result: "success" | "failure"; output: string } {
   const c = ctx.containers.get(containerId);
-  if (!c || c.state !== "CONTAINER_RUNNING") return { result: "failure", output: `container not running (${containerId})` };
+  if (!c || !isRunning(c)) return { result: "failure", output: `container not running (${containerId})` };
   if (action.kind === "exec") {
     const r = runCommand(ctx, c, action.command, timeoutSeconds * 1000);
     if (r.code === "timeout") return { result: "failure", output: `command "${action.command.join(" ")}" timed out` };
@@ -581,17 +611,18 @@ export function probe(ctx: CriContext, containerId: string, action: ProbeAction,
 
 /** ListPodSandbox: every sandbox the runtime holds, in creation order. */
 export function listSandboxes(ctx: CriContext): PodSandboxInfo[] {
-  return [...ctx.sandboxes.values()].map((s) => ({ id: s.id, podUid: s.podUid, podName: s.podName, podNamespace: s.podNamespace, state: s.state }));
+  return [...ctx.sandboxes.values()].map((s) => ({ id: s.id, podUid: s.podUid, podName: s.podName, podNamespace: s.podNamespace, state: sandboxState(s) }));
 }
 
 /** ListContainers with each container's status: what the kubelet's PLEG relist sees. */
 export function listContainers(ctx: CriContext): ContainerInfo[] {
   return [...ctx.containers.values()].map((c) => {
-    const info: ContainerInfo = { id: c.id, sandboxId: c.sandboxId, name: c.name, attempt: c.attempt, image: summarize(c.image), spec: c.spec, state: c.state };
-    if (c.startedAt !== undefined) info.startedAt = c.startedAt;
-    if (c.finishedAt !== undefined) info.finishedAt = c.finishedAt;
-    if (c.exitCode !== undefined) info.exitCode = c.exitCode;
-    if (c.reason !== undefined) info.reason = c.reason;
+    const info: ContainerInfo = { id: c.id, sandboxId: c.sandboxId, name: c.name, attempt: c.attempt, image: summarize(c.image), spec: c.spec, state: containerState(c) };
+    const l = c.lifecycle.context;
+    if (l.startedAt !== undefined) info.startedAt = l.startedAt;
+    if (l.finishedAt !== undefined) info.finishedAt = l.finishedAt;
+    if (l.exitCode !== undefined) info.exitCode = l.exitCode;
+    if (l.reason !== undefined) info.reason = l.reason;
     return info;
   });
 }
@@ -600,7 +631,10 @@ export function listContainers(ctx: CriContext): ContainerInfo[] {
 export function inFlightMaxId(ctx: CriContext, from: string): number {
   let max = 0;
   for (const p of ctx.pulls.values()) for (const w of p.waiters) if (w.from === from) max = Math.max(max, w.id);
-  for (const c of ctx.containers.values()) if (c.stopping?.from === from) max = Math.max(max, c.stopping.id);
+  for (const c of ctx.containers.values()) {
+    const stop = c.lifecycle.context.stop;
+    if (stop?.from === from) max = Math.max(max, stop.id);
+  }
   return max;
 }
 

@@ -1,5 +1,7 @@
 // cri/<node>: the node's container runtime. Requests from the kubelet are served in order;
-// timers bring back finished pulls, waking processes, and the SIGTERM/SIGKILL of a stop.
+// timers bring back finished pulls, waking processes, and the container lifecycles' delays.
+// Each sandbox and container is a lifecycle of its own (sandbox.machine.ts, container.machine.ts),
+// held as a snapshot in the context; this machine routes requests and timers to them.
 
 import { setup } from "xstate";
 import { timedStepOf } from "../common/step.js";
@@ -12,8 +14,8 @@ import type { ConnectMsg, ConnectResult, CriRequest, DnsAnswerMsg } from "./mess
 export type CriTimerEvent =
   | { type: "PullDone"; image: string }
   | { type: "ProcessWake"; containerId: string }
-  | { type: "SigTerm"; containerId: string }
-  | { type: "SigKill"; containerId: string }
+  /** a container lifecycle's `after` (the preStop hook's time, the stop timeout) came due */
+  | { type: "ContainerTimer"; containerId: string; event: { type: string } }
   | { type: "NetTimeout"; id: number };
 
 /** The data plane: DNS answers and connections (from kube-proxy) and their results (from another CRI). */
@@ -29,8 +31,7 @@ export const criMachine = setup({
     serveRequest: step((c, e, fx) => L.handleCri(c, e as CriRequest, e.from ?? "kubelet", fx)),
     finishPull: step((c, e, fx) => L.finishPull(c, e.image, fx)),
     wakeProcess: step((c, e, fx) => L.wakeProcess(c, e.containerId, fx)),
-    deliverSigterm: step((c, e, fx) => L.sigterm(c, e.containerId, fx)),
-    deliverSigkill: step((c, e, fx) => L.sigkill(c, e.containerId, fx)),
+    containerTimer: step((c, e, fx) => L.containerTimer(c, e.containerId, e.event, fx)),
     dnsAnswered: step((c, e, fx) => L.dnsAnswered(c, e, fx)),
     acceptConnection: step((c, e, fx) => L.acceptConnection(c, e, fx)),
     connectAnswered: step((c, e, fx) => L.connectAnswered(c, e, fx)),
@@ -58,8 +59,7 @@ export const criMachine = setup({
         ListContainers: { actions: "serveRequest", description: "every container, for a restarted kubelet" },
         PullDone: { actions: "finishPull" },
         ProcessWake: { actions: "wakeProcess" },
-        SigTerm: { actions: "deliverSigterm" },
-        SigKill: { actions: "deliverSigkill" },
+        ContainerTimer: { actions: "containerTimer", description: "to the container's lifecycle: the preStop hook ended (SIGTERM), the stop timeout ended (SIGKILL)" },
         DnsAnswer: { actions: "dnsAnswered", description: "resume the process suspended on this query (or connect to the address)" },
         Connect: { actions: "acceptConnection", description: "a connection kube-proxy forwarded to a pod here: its listener answers the origin" },
         ConnectResult: { actions: "connectAnswered", description: "resume the process suspended on this connection" },

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Fx } from "../common/effects.js";
-import { finishPull, handleCri, handlesSigterm, initialCri, probe, wakeProcess } from "./cri.logic.js";
+import { containerState, containerTimer, finishPull, handleCri, handlesSigterm, initialCri, probe, wakeProcess } from "./cri.logic.js";
 
 function startedContainer(container: any) {
   const ctx = initialCri({ node: "node-1" });
@@ -36,6 +36,45 @@ describe("CRI containers", () => {
     expect(probe(ctx, containerId, { kind: "httpGet", scheme: "HTTP", host: "10.244.0.2", port: 8080, path: "/" }, 1)).toEqual({
       result: "failure", output: 'Get "http://10.244.0.2:8080/": dial tcp 10.244.0.2:8080: connect: connection refused',
     });
+  });
+  it("StopContainer with timeout 30 on sleep as PID 1: SIGTERM is ignored, SIGKILL after 30 s exits 137 Error, then the stop is answered", () => {
+    const { ctx, containerId } = startedContainer({ name: "c", image: "busybox:1.36", command: ["sleep", "3600"] });
+    const fx = new Fx();
+    handleCri(ctx, { type: "StopContainer", id: 5, containerId, timeoutSeconds: 30, podIP: "10.244.0.2" }, "k", fx);
+    expect(fx.sends).toEqual([]);
+    const kill = fx.timers.filter((t) => t.event.type === "ContainerTimer");
+    // the timeout is work: settle() waits for it (not a background timer)
+    expect(kill.map((t) => [t.ms, t.background])).toEqual([[30_000, false]]);
+    expect(containerState(ctx.containers.get(containerId)!)).toBe("CONTAINER_RUNNING");
+    ctx.now += 30_000;
+    const fx2 = new Fx();
+    containerTimer(ctx, containerId, kill[0]!.event.event as { type: string }, fx2);
+    expect(fx2.sends.map((s) => s.msg)).toEqual([
+      { type: "ContainerExited", containerId, exitCode: 137, reason: "Error", startedAt: 0, finishedAt: 30_000 },
+      { type: "StopContainerResult", id: 5, containerId },
+    ]);
+    expect(containerState(ctx.containers.get(containerId)!)).toBe("CONTAINER_EXITED");
+  });
+  it("StopContainer with a preStop sleep of 5 s on nginx: SIGTERM after 5 s, nginx exits 0 Completed and the SIGKILL is canceled", () => {
+    const { ctx, containerId } = startedContainer({ name: "c", image: "nginx:1.27" });
+    const fx = new Fx();
+    handleCri(ctx, { type: "StopContainer", id: 5, containerId, timeoutSeconds: 30, podIP: "10.244.0.2", preStop: { sleep: { seconds: 5 } } }, "k", fx);
+    expect(fx.sends).toEqual([]);
+    expect(fx.timers.map((t) => t.ms)).toEqual([30_000, 5_000]);
+    ctx.now += 5_000;
+    const fx2 = new Fx();
+    containerTimer(ctx, containerId, fx.timers[1]!.event.event as { type: string }, fx2);
+    expect(fx2.sends.map((s) => s.msg)).toEqual([
+      { type: "ContainerExited", containerId, exitCode: 0, reason: "Completed", startedAt: 0, finishedAt: 5_000 },
+      { type: "StopContainerResult", id: 5, containerId },
+    ]);
+    expect(fx2.cancels).toContain(fx.timers[0]!.key);
+  });
+  it("a container whose entrypoint cannot run is exited 128 StartError, reported after the failed start", () => {
+    const { ctx, containerId, fx } = startedContainer({ name: "c", image: "busybox:1.36", command: ["/nosuch"] });
+    expect(fx.sends.map((s) => s.msg.type)).toEqual(["StartContainerResult", "ContainerExited"]);
+    expect(fx.sends[1]!.msg).toMatchObject({ exitCode: 128, reason: "StartError" });
+    expect(containerState(ctx.containers.get(containerId)!)).toBe("CONTAINER_EXITED");
   });
   it.each([
     { name: "nginx exits on SIGTERM", container: { name: "c", image: "nginx:1.27" }, image: { kind: "nginx", entrypoint: ["/docker-entrypoint.sh"], cmd: ["nginx"] }, want: true },

@@ -4,6 +4,8 @@ import { describe, it, expect } from "vitest";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
 import { InvariantChecker } from "../../properties/invariants/index.js";
 import { removeWatch } from "../apiserver/cache.js";
+import { keep, lifecycleOf, stepKept } from "../common/lifecycle.js";
+import { containerMachine } from "../cri/container.machine.js";
 
 function pod(name: string, spec: any): any {
   return { apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { nodeName: "node-1", ...spec } };
@@ -86,10 +88,7 @@ describe("kubelet restart recovery", () => {
     await restartKubelet(c, async () => {
       // The process dies while nobody watches: the exit report is lost, the runtime keeps the state.
       const ctr = cri(c).containers.get(id);
-      ctr.state = "CONTAINER_EXITED";
-      ctr.exitCode = 1;
-      ctr.reason = "Error";
-      ctr.finishedAt = c.now();
+      ctr.lifecycle = keep(stepKept(lifecycleOf(containerMachine), ctr.lifecycle, { type: "ProcessExited", now: c.now(), exitCode: 1, reason: "Error" }).snapshot);
     });
     const st = c.get("Pod", "p").status;
     expect(st.phase).toBe("Running");

@@ -7,6 +7,7 @@
 import type { Runtime } from "../../runtime/runtime.js";
 import type { Violation } from "./core.js";
 import { rulesFor } from "../../machines/kube-proxy/kube-proxy.machine.js";
+import { containerState, sandboxState } from "../../machines/cri/cri.logic.js";
 
 export const deletionInvariant = "deletionReversesCreation";
 
@@ -43,8 +44,8 @@ export function footprint(rt: Runtime): Record<string, Record<string, string>> {
     const ctx = rt.snapshot(a)?.context;
     if (a.startsWith("cni/")) parts.ipam![a] = JSON.stringify(ctx.ipam.allocations);
     else if (a.startsWith("cri/")) {
-      parts.cri![`${a} sandboxes`] = JSON.stringify([...ctx.sandboxes.values()].map((s: any) => `${s.podNamespace}/${s.podName} ${s.state}`));
-      parts.cri![`${a} containers`] = JSON.stringify([...ctx.containers.values()].map((c: any) => `${c.name} ${c.state}`));
+      parts.cri![`${a} sandboxes`] = JSON.stringify([...ctx.sandboxes.values()].map((s: any) => `${s.podNamespace}/${s.podName} ${sandboxState(s)}`));
+      parts.cri![`${a} containers`] = JSON.stringify([...ctx.containers.values()].map((c: any) => `${c.name} ${containerState(c)}`));
     }
   }
   // kube-proxy's rules as each node has them programmed (one actor holds every node's).

@@ -12,6 +12,7 @@ import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
+import { sandboxState } from "../../machines/cri/cri.logic.js";
 
 export type { Violation, World };
 
@@ -270,7 +271,7 @@ export const ipReleasedOnlyAfterSandboxGone: InvariantSpec = {
             for (const [ip, sandboxId] of Object.entries(before)) {
               if (alloc[ip] === sandboxId) continue;
               const sb = sandboxes?.get(sandboxId);
-              if (sb?.state === "SANDBOX_READY") out.push(v("ipReleasedOnlyAfterSandboxGone", `${a} released ${ip} while sandbox ${sandboxId} (${sb.podNamespace}/${sb.podName}) is still ready`));
+              if (sb !== undefined && sandboxState(sb) === "SANDBOX_READY") out.push(v("ipReleasedOnlyAfterSandboxGone", `${a} released ${ip} while sandbox ${sandboxId} (${sb.podNamespace}/${sb.podName}) is still ready`));
             }
           }
           // IPAM state is replaced (not mutated) on every change: keep a copy to compare against.

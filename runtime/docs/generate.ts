@@ -38,9 +38,12 @@ function isMachine(v: unknown): v is AnyStateMachine {
   return typeof m === "object" && m !== null && typeof m.root === "object" && typeof m.getInitialSnapshot === "function" && typeof m.transition === "function";
 }
 
-/** Page name of a machine: the component folder, or `folder-export` when a file exports several. */
+/**
+ * Page name of a machine: the component folder, or `folder-export` when the folder has several
+ * (its component machine, `criMachine` in cri/, keeps the folder's name; its lifecycles get `cri-container`).
+ */
 function pageName(component: string, exportName: string, count: number): string {
-  if (count === 1) return component;
+  if (count === 1 || exportName === `${component.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Machine`) return component;
   return `${component}-${exportName.replace(/Machine$/, "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 

@@ -3,7 +3,7 @@
 // actions, events that must carry realistic payloads).
 import { expect } from "vitest";
 import { createActor, type AnyStateMachine } from "xstate";
-import { createTestModel } from "@xstate/graph";
+import { createTestModel, TestModel } from "@xstate/graph";
 
 /** A deep copy that keeps prototypes, Maps and Sets, as the runtime's fork does. */
 export function deepCopy<T>(v: T, memo = new Map<object, unknown>()): T {
@@ -124,4 +124,16 @@ export function transitionPaths(model: { getAdjacencyMap(): unknown }, serialize
     const to = serialize(p.state);
     return prefix.get(to) !== p.steps || Object.keys(adj[to]!.transitions).length === 0;
   });
+}
+
+/**
+ * A test model over a lifecycle machine (pure: built-in actions only), `after` transitions
+ * included: createTestModel refuses machines with `after`, so this builds @xstate/graph's
+ * TestModel directly, with the delayed events given in `events` like any other (the runtime
+ * delivers them as events too).
+ */
+export function lifecycleModelFor(machine: AnyStateMachine, events: any[], abstract: (ctx: any) => unknown, limit = 50_000) {
+  const model = new TestModel(machine, { serializeState: serializeBy(abstract), events: () => events } as any);
+  (model as any).options.limit = limit;
+  return model;
 }
