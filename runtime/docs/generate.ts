@@ -60,7 +60,8 @@ export async function discoverMachines(root: string = packageRoot()): Promise<Di
       const mod = (await import(pathToFileURL(join(dir, folder, file)).href)) as Record<string, unknown>;
       for (const k of Object.keys(mod).sort()) if (isMachine(mod[k])) found.push({ exportName: k, machine: mod[k] as AnyStateMachine });
     }
-    for (const f of found) out.push({ component: pageName(folder, f.exportName, found.length), ...f });
+    const pages = found.map((f) => ({ component: pageName(folder, f.exportName, found.length), ...f }));
+    out.push(...pages.sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0)));
   }
   return out;
 }
