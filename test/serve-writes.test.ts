@@ -2,7 +2,12 @@
 // prototype names, dry runs, delete preconditions, Secrets' stringData, uids across restarts.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { findKubectl, kubectl, raw, serve, type Served } from "./serve-helpers.js";
+import { join } from "node:path";
+import { resources } from "../machines/apiserver/resources.js";
+import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-helpers.js";
+
+const bin = findKubectl();
+const examples = join(__dirname, "..", "examples");
 
 const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
 
@@ -57,3 +62,142 @@ describe("podflow serve: patches cannot reach Object.prototype", () => {
     expect((await raw(s, "GET", "/api/v1/secrets", { token: proxyToken })).code).toBe(403);
   });
 });
+
+/** Every stored object as kind/namespace/name/uid@resourceVersion, but what components write on their own
+ * all the time (Events, Leases, and the Node status heartbeat, so a Node's version is left out). */
+async function inventory(s: Served, withVersions: boolean): Promise<string[]> {
+  const out: string[] = [];
+  for (const r of resources) {
+    if (r.kind === "Event" || r.kind === "Lease" || !r.verbs.includes("list")) continue;
+    const got = await s.cluster.request({ verb: "list", group: r.group, resource: r.resource });
+    if (!got.ok) continue;
+    for (const o of got.object.items) out.push(`${r.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}/${o.metadata.uid}${withVersions && r.kind !== "Node" ? `@${o.metadata.resourceVersion}` : ""}`);
+  }
+  return out.sort();
+}
+
+describe("podflow serve: dryRun=All goes through admission and validation and writes nothing", () => {
+  if (!bin) {
+    it("needs kubectl on PATH", () => {
+      console.warn("kubectl was not found on PATH: the dry-run checks with kubectl did not run");
+      expect(bin).toBeUndefined();
+    });
+    return;
+  }
+  let s: Served;
+  const k = (args: string[], input?: string) => kubectl(bin, s.kubeconfigPath, args, input !== undefined ? { input } : {});
+  const dep = join(examples, "deployment-service.yaml");
+  beforeAll(async () => {
+    s = await serve({ nodes: 2, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("kubectl apply --dry-run=server reports both objects created and creates neither", async () => {
+    const before = await inventory(s, false);
+    const r = await k(["apply", "-f", dep, "--dry-run=server"]);
+    expect(r.err).toBe("");
+    expect(r.out).toBe("deployment.apps/web created (server dry run)\nservice/web created (server dry run)\n");
+    expect(await inventory(s, false)).toEqual(before);
+    expect((await k(["get", "deployment", "web"])).err).toBe('Error from server (NotFound): deployments.apps "web" not found\n');
+  });
+
+  it("a dry-run create answers with a uid and creationTimestamp but no resourceVersion, and emits no watch event", async () => {
+    const events: any[] = [];
+    const stop = s.cluster.watch({ group: "", resource: "configmaps", namespace: "default", resourceVersion: String(await currentRevision(s)) }, (ev) => events.push(ev));
+    const r = await k(["create", "-f", "-", "--dry-run=server", "-o", "json"], "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n");
+    expect(r.err).toBe("");
+    const cm = JSON.parse(r.out);
+    expect(cm.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(cm.metadata.creationTimestamp).toBeTruthy();
+    expect(cm.metadata.resourceVersion).toBeUndefined();
+    expect(cm.data).toEqual({ a: "b" });
+    await new Promise((res) => setTimeout(res, 500));
+    stop();
+    expect(events).toEqual([]);
+    expect((await k(["get", "configmap", "cm"])).err).toBe('Error from server (NotFound): configmaps "cm" not found\n');
+  });
+
+  it("kubectl delete svc kubernetes --dry-run=server leaves the Service as it was", async () => {
+    const before = (await s.cluster.request({ verb: "get", group: "", resource: "services", namespace: "default", name: "kubernetes" })).object;
+    const r = await k(["delete", "svc", "kubernetes", "--dry-run=server"]);
+    expect(r.err).toBe("");
+    expect(r.out).toBe('service "kubernetes" deleted (server dry run)\n');
+    const after = await s.cluster.request({ verb: "get", group: "", resource: "services", namespace: "default", name: "kubernetes" });
+    expect(after.ok).toBe(true);
+    expect(after.object.metadata).toEqual(before.metadata);
+  });
+
+  it("a dry-run Service shows a ClusterIP and a nodePort that a real Service can then take", async () => {
+    const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "np" }, spec: { type: "NodePort", selector: { app: "x" }, ports: [{ port: 80 }] } };
+    const dry = await raw(s, "POST", "/api/v1/namespaces/default/services?dryRun=All", { token: s.cluster.adminToken, body: JSON.stringify(svc) });
+    expect(dry.code).toBe(201);
+    const shown = JSON.parse(dry.body);
+    expect(shown.spec.clusterIP).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\./);
+    const nodePort = shown.spec.ports[0].nodePort;
+    expect(nodePort).toBeGreaterThanOrEqual(30000);
+    const real = { ...svc, metadata: { name: "np2" }, spec: { ...svc.spec, clusterIP: shown.spec.clusterIP, ports: [{ port: 80, nodePort }] } };
+    const created = await raw(s, "POST", "/api/v1/namespaces/default/services", { token: s.cluster.adminToken, body: JSON.stringify(real) });
+    expect(created.code).toBe(201);
+    expect(JSON.parse(created.body).spec.clusterIP).toBe(shown.spec.clusterIP);
+    expect((await k(["delete", "svc", "np2"])).code).toBe(0);
+  });
+
+  it("kubectl scale, patch, label, apply and delete with --dry-run=server change no object of the settled cluster", async () => {
+    expect((await k(["apply", "-f", dep])).code).toBe(0);
+    const rolled = await k(["rollout", "status", "deployment/web", "--timeout=60s"]);
+    expect(rolled.out).toMatch(/successfully rolled out/);
+    const settled = await until(async () => {
+      const a = await inventory(s, true);
+      await new Promise((res) => setTimeout(res, 1500));
+      const b = await inventory(s, true);
+      return JSON.stringify(a) === JSON.stringify(b) ? a : undefined;
+    }, 30_000);
+    expect(settled, "the cluster should settle (no object changing) after the rollout").toBeTruthy();
+    const pod = (await k(["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}"])).out;
+    // kubectl patch sets its printer's operation after adding the dry-run suffix, so it prints plain "patched".
+    const runs: [string[], string][] = [
+      [["scale", "deployment", "web", "--replicas=7", "--dry-run=server"], "deployment.apps/web scaled (server dry run)\n"],
+      [["patch", "deployment", "web", "-p", '{"spec":{"replicas":1}}', "--dry-run=server"], "deployment.apps/web patched\n"],
+      [["patch", "deployment", "web", "--type=json", "-p", '[{"op":"replace","path":"/spec/replicas","value":2}]', "--dry-run=server"], "deployment.apps/web patched\n"],
+      [["label", "service", "web", "tier=front", "--dry-run=server"], ""],
+      [["set", "image", "deployment/web", "nginx=nginx:1.26", "--dry-run=server"], ""],
+      [["delete", "pod", pod, "--dry-run=server"], `pod "${pod}" deleted (server dry run)\n`],
+      [["delete", "deployment", "web", "--dry-run=server"], 'deployment.apps "web" deleted (server dry run)\n'],
+      [["delete", "pods", "--all", "--dry-run=server"], ""],
+    ];
+    for (const [args, out] of runs) {
+      const r = await k(args);
+      expect(r.err, args.join(" ")).toBe("");
+      expect(r.code, args.join(" ")).toBe(0);
+      if (out) expect(r.out, args.join(" ")).toBe(out);
+    }
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(await inventory(s, true)).toEqual(settled);
+  }, 120_000);
+
+  it.each([
+    ["POST", "/api/v1/namespaces/default/configmaps?dryRun=foo", "CreateOptions", '[]string{"foo"}'],
+    ["PATCH", "/api/v1/namespaces/default/services/kubernetes?dryRun=All&dryRun=", "PatchOptions", '[]string{"All", ""}'],
+    ["DELETE", "/api/v1/namespaces/default/services/kubernetes?dryRun=true", "DeleteOptions", '[]string{"true"}'],
+  ])("%s with an unsupported dryRun value is Invalid %s", async (method, path, kind, value) => {
+    const r = await raw(s, method, path, {
+      token: s.cluster.adminToken,
+      ...(method === "DELETE" ? {} : { body: "{}" }),
+      ...(method === "PATCH" ? { headers: { "Content-Type": "application/merge-patch+json" } } : {}),
+    });
+    expect(r.code).toBe(422);
+    expect(JSON.parse(r.body)).toEqual({
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Invalid", code: 422,
+      message: `${kind}.meta.k8s.io "" is invalid: dryRun: Unsupported value: ${value}: supported values: "All"`,
+      details: { group: "meta.k8s.io", kind, causes: [{ reason: "FieldValueNotSupported", message: `Unsupported value: ${value}: supported values: "All"`, field: "dryRun" }] },
+    });
+    expect((await s.cluster.request({ verb: "get", group: "", resource: "services", namespace: "default", name: "kubernetes" })).ok).toBe(true);
+  });
+});
+
+async function currentRevision(s: Served): Promise<number> {
+  const l = await s.cluster.request({ verb: "list", group: "", resource: "configmaps", namespace: "default" });
+  return Number(l.object.metadata.resourceVersion);
+}

@@ -656,7 +656,9 @@ export function runValidation(ctx: ApiServerContext): void {
     return;
   }
   if (r.kind === "Service") {
-    const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
+    // A dry run allocates from a copy: the answer shows the address a real write would get, none is kept.
+    const allocators = cur.req.dryRun ? { ...ctx.allocators, rng: new Rng(ctx.allocators.rng.state) } : ctx.allocators;
+    const res = allocateServiceAddresses(allocators, cur.obj, cur.old);
     if ("errors" in res) cur.error = S.invalid(r, cur.obj.metadata.name, res.errors);
     else cur.obj = res.service;
   }
@@ -664,7 +666,7 @@ export function runValidation(ctx: ApiServerContext): void {
 
 export function needsEventLease(ctx: ApiServerContext): boolean {
   const cur = ctx.current!;
-  if (cur.r?.kind !== "Event" || cur.old || cur.op !== "put") return false;
+  if (cur.r?.kind !== "Event" || cur.old || cur.op !== "put" || cur.req.dryRun) return false;
   const l = ctx.eventLease;
   // One lease serves the events of a minute, as the API server's lease manager reuses them.
   return !l || cur.req.now - l.grantedAt > 60_000;
@@ -711,6 +713,23 @@ export function replyWithObject(ctx: ApiServerContext, fx: Fx): void {
   const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
   const reply = cur.reply === "scale" ? scaleOf(stored) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
+  ctx.current = undefined;
+}
+
+/** dryRun=All: the write went through admission and validation; it is answered with what would be
+ * stored (an update keeps the current resourceVersion, a create has none) and nothing is written. */
+export function isDryRun(ctx: ApiServerContext): boolean {
+  return ctx.current?.req.dryRun === true;
+}
+
+export function replyDryRun(ctx: ApiServerContext, fx: Fx): void {
+  const cur = ctx.current!;
+  let would = cur.obj;
+  if (cur.op === "put" && cur.old && would.metadata?.resourceVersion === undefined) {
+    would = { ...would, metadata: { ...would.metadata, resourceVersion: cur.old.metadata.resourceVersion } };
+  }
+  const reply = cur.reply === "scale" ? scaleOf(would) : cur.reply ?? would;
+  ok(fx, cur, cur.code ?? 200, reply);
   ctx.current = undefined;
 }
 

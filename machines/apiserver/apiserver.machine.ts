@@ -27,6 +27,7 @@ export const apiServerMachine = setup({
     hasFailed: ({ context }) => context.current?.error !== undefined,
     isRead: ({ context }) => L.isRead(context),
     isNoop: ({ context }) => context.current?.noop === true,
+    isDryRun: ({ context }) => L.isDryRun(context),
     needsEventLease: ({ context }) => L.needsEventLease(context),
     isTxnSucceeded: ({ context, event }) => L.isTxnSucceeded(context, event as { id: number; succeeded: boolean }),
     isOurTxn: ({ context, event }) => context.current?.txnId === (event as { id: number }).id,
@@ -50,6 +51,7 @@ export const apiServerMachine = setup({
     replyWithStatus: step((c, _e, fx) => L.replyWithStatus(c, fx)),
     replyWithObject: step((c, _e, fx) => L.replyWithObject(c, fx)),
     replyWithoutWrite: step((c, _e, fx) => L.replyWithoutWrite(c, fx)),
+    replyDryRun: step((c, _e, fx) => L.replyDryRun(c, fx)),
     replyConflict: step((c, _e, fx) => L.replyConflict(c, fx)),
     replyStorageError: step((c, e, fx) => L.replyStorageError(c, e, fx)),
     applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
@@ -110,6 +112,7 @@ export const apiServerMachine = setup({
       entry: "runValidation",
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },
         { guard: "needsEventLease", target: "grantingLease" },
         { target: "persisting" },
       ],

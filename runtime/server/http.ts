@@ -253,6 +253,16 @@ function decodeVersionError(r: ResourceInfo, body: any): Status | undefined {
   return S.badRequest(`${kind} in version ${S.goQuote(version)} cannot be handled as a ${r.kind}: no kind ${S.goQuote(kind)} is registered for version ${S.goQuote(body.apiVersion)} in scheme "pkg/api/legacyscheme/scheme.go:30"`);
 }
 
+/** The dryRun option of a write: every value must be "All" (metav1 validation.ValidateDryRun), else the
+ * options kind is Invalid, as the handlers answer before decoding the body. */
+export function dryRunOf(values: readonly string[], optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions" | "DeleteOptions"): { dryRun: boolean } | { status: Status } {
+  if (values.some((v) => v !== "All")) {
+    const options: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: optionsKind, resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
+    return { status: S.invalid(options, "", [S.notSupported("dryRun", [...values], ["All"])]) };
+  }
+  return { dryRun: values.length > 0 };
+}
+
 /** Serves the cluster's API over HTTP(S) until close() is called. */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const { cluster } = opts;
@@ -350,7 +360,6 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (r.namespaced && p.namespace !== undefined) base.namespace = p.namespace;
   if (p.name !== undefined) base.name = p.name;
   if (p.subresource !== undefined) base.subresource = p.subresource;
-  if (q.get("dryRun") === "All") base.dryRun = true;
   const table = wantsTable(accept);
   const include = (q.get("includeObject") as IncludeObject | null) ?? "Metadata";
   if (p.subresource === "log") {
@@ -371,6 +380,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     case "POST": {
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
+      const dry = dryRunOf(q.getAll("dryRun"), "CreateOptions");
+      if ("status" in dry) return sendStatus(res, dry.status);
+      if (dry.dryRun) base.dryRun = true;
       const dec = decodeBody(raw, req.headers["content-type"], p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : r.kind);
       if ("status" in dec) return sendStatus(res, dec.status);
       if (!p.subresource) {
@@ -384,6 +396,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (p.name === undefined) return sendStatus(res, S.methodNotSupported(r, "update"));
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
+      const dry = dryRunOf(q.getAll("dryRun"), "UpdateOptions");
+      if ("status" in dry) return sendStatus(res, dry.status);
+      if (dry.dryRun) base.dryRun = true;
       const dec = decodeBody(raw, req.headers["content-type"], p.subresource === "scale" ? "Scale" : r.kind);
       if ("status" in dec) return sendStatus(res, dec.status);
       if (!p.subresource) {
@@ -398,6 +413,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (!patchType) return sendStatus(res, unsupportedPatchType(req.headers["content-type"]));
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
+      const dry = dryRunOf(q.getAll("dryRun"), "PatchOptions");
+      if ("status" in dry) return sendStatus(res, dry.status);
+      if (dry.dryRun) base.dryRun = true;
       const dec = decodeBody(raw, req.headers["content-type"], r.kind, patchType);
       if ("status" in dec) return sendStatus(res, dec.status);
       if (patchType === "apply") return reply(await serverSideApply(cluster, r, base, dec.body));
@@ -412,6 +430,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         if ("status" in dec) return sendStatus(res, dec.status);
         body = dec.body;
       }
+      // DeleteOptions come from the body when there is one, else from the query (handlers/delete.go).
+      const dryValues = body !== undefined ? (Array.isArray(body?.dryRun) ? body.dryRun.map(String) : body?.dryRun === undefined ? [] : [String(body.dryRun)]) : q.getAll("dryRun");
+      const dry = dryRunOf(dryValues, "DeleteOptions");
+      if ("status" in dry) return sendStatus(res, dry.status);
+      if (dry.dryRun) base.dryRun = true;
       const grace = intParam(q, "gracePeriodSeconds") ?? body?.gracePeriodSeconds;
       const policy = (q.get("propagationPolicy") ?? body?.propagationPolicy) as ApiRequest["propagationPolicy"] | undefined;
       const del: Omit<ApiRequest, "type" | "id"> = { ...base, verb: p.name === undefined ? "deletecollection" : "delete", ...(body ? { body } : {}) };
