@@ -98,7 +98,9 @@ export class Cluster {
     for (const c of this.set.identities) this.tokens.set(c.token, c.user);
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
     this.runtime.spawn("etcd", etcdMachine);
-    this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver") });
+    // A live cluster's uids differ from every other start's; a simulated one replays them per seed.
+    const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
+    this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}) });
     this.bootstrap();
     if (!opts.only) this.set.start(this.runtime);
     if (this.live) this.startLive();

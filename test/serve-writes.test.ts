@@ -201,3 +201,78 @@ async function currentRevision(s: Served): Promise<number> {
   const l = await s.cluster.request({ verb: "list", group: "", resource: "configmaps", namespace: "default" });
   return Number(l.object.metadata.resourceVersion);
 }
+
+describe("podflow serve: delete preconditions, Secrets' stringData, uids across starts", () => {
+  let s: Served;
+  const admin = () => ({ token: s.cluster.adminToken });
+  // A DELETE with DeleteOptions in its body, its length given (Node sends a bodied DELETE chunked otherwise).
+  const del = (path: string, options: object) => {
+    const body = JSON.stringify(options);
+    return raw(s, "DELETE", path, { ...admin(), body, headers: { "Content-Length": String(Buffer.byteLength(body)) } });
+  };
+  const create = async (path: string, obj: object) => {
+    const r = await raw(s, "POST", path, { ...admin(), body: JSON.stringify(obj) });
+    expect(r.code, r.body).toBe(201);
+    return JSON.parse(r.body);
+  };
+  beforeAll(async () => {
+    s = await serve({ nodes: 1, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("a delete whose uid or resourceVersion precondition does not match is a Conflict on the kind, worded as rest.BeforeDelete", async () => {
+    const cm = await create("/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "pre" }, data: { a: "b" } });
+    const byUid = await del("/api/v1/namespaces/default/configmaps/pre", { preconditions: { uid: "x" } });
+    expect(byUid.code, byUid.body).toBe(409);
+    expect(JSON.parse(byUid.body)).toEqual({
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Conflict", code: 409, details: { name: "pre", kind: "ConfigMap" },
+      message: `Operation cannot be fulfilled on ConfigMap "pre": the UID in the precondition (x) does not match the UID in record (${cm.metadata.uid}). The object might have been deleted and then recreated`,
+    });
+    const byRv = await del("/api/v1/namespaces/default/configmaps/pre", { preconditions: { resourceVersion: "1" } });
+    expect(byRv.code).toBe(409);
+    expect(JSON.parse(byRv.body).message).toBe(`Operation cannot be fulfilled on ConfigMap "pre": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${cm.metadata.resourceVersion}). The object might have been modified`);
+    const dep = await create("/apis/apps/v1/namespaces/default/deployments", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "pre" }, spec: { replicas: 0, selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } } });
+    const onApps = await del("/apis/apps/v1/namespaces/default/deployments/pre", { preconditions: { uid: "y" } });
+    expect(JSON.parse(onApps.body)).toMatchObject({ code: 409, details: { name: "pre", group: "apps", kind: "Deployment" }, message: `Operation cannot be fulfilled on Deployment.apps "pre": the UID in the precondition (y) does not match the UID in record (${dep.metadata.uid}). The object might have been deleted and then recreated` });
+    const matching = await del("/api/v1/namespaces/default/configmaps/pre", { preconditions: { uid: cm.metadata.uid, resourceVersion: cm.metadata.resourceVersion } });
+    expect(matching.code).toBe(200);
+    expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps/pre", admin())).code).toBe(404);
+  });
+
+  it("a negative gracePeriodSeconds is taken as 1 s, not refused", async () => {
+    await create("/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "neg" } });
+    const r = await raw(s, "DELETE", "/api/v1/namespaces/default/configmaps/neg?gracePeriodSeconds=-5", admin());
+    expect(r.code).toBe(200);
+    expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps/neg", admin())).code).toBe(404);
+  });
+
+  it("a Secret's stringData is merged into data as base64 of its UTF-8 and never stored, on create and on patch", async () => {
+    const b64 = (t: string) => Buffer.from(t, "utf8").toString("base64");
+    const created = await create("/api/v1/namespaces/default/secrets", { apiVersion: "v1", kind: "Secret", metadata: { name: "sd" }, data: { a: b64("old"), keep: b64("k") }, stringData: { a: "new", b: "héllo ✓", constructor: "c" } });
+    const want = { a: b64("new"), keep: b64("k"), b: b64("héllo ✓"), constructor: b64("c") };
+    expect(created.data).toEqual(want);
+    expect(created.stringData).toBeUndefined();
+    const got = JSON.parse((await raw(s, "GET", "/api/v1/namespaces/default/secrets/sd", admin())).body);
+    expect(got.data).toEqual(want);
+    expect(got.stringData).toBeUndefined();
+    const patched = await raw(s, "PATCH", "/api/v1/namespaces/default/secrets/sd", { ...admin(), body: JSON.stringify({ stringData: { keep: "changed" } }), headers: { "Content-Type": "application/merge-patch+json" } });
+    expect(patched.code).toBe(200);
+    expect(JSON.parse(patched.body).data).toEqual({ ...want, keep: b64("changed") });
+    expect(JSON.parse(patched.body).stringData).toBeUndefined();
+  });
+
+  it("a second serve with the same seed mints different uids (the bootstrap Service's included)", async () => {
+    const other = await serve({ nodes: 1, speed: 10 });
+    try {
+      const uid = async (x: Served) => (await x.cluster.request({ verb: "get", group: "", resource: "services", namespace: "default", name: "kubernetes" })).object.metadata.uid;
+      expect(await uid(other)).not.toBe(await uid(s));
+      const a = await create("/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "u" } });
+      const r = await raw(other, "POST", "/api/v1/namespaces/default/configmaps", { token: other.cluster.adminToken, body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "u" } }) });
+      expect(JSON.parse(r.body).metadata.uid).not.toBe(a.metadata.uid);
+    } finally {
+      await other.stop();
+    }
+  });
+});

@@ -20,6 +20,7 @@ import { mutate } from "./admission/index.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
+import { getOwn, setOwn } from "../common/own.js";
 
 export type Request = ApiRequest & Stamp;
 
@@ -61,6 +62,9 @@ export interface ApiServerContext {
 export interface ApiServerInput {
   tokens: ReadonlyMap<string, UserInfo>;
   seed: number;
+  /** Live clusters only: a random number drawn once per start by the runtime, mixed into the uid and
+   * generateName generator so that two runs with the same seed never mint the same uids. */
+  nonce?: number;
 }
 
 export const compactionIntervalMs = 5 * 60_000;
@@ -72,7 +76,7 @@ export function initialApiServer(input: ApiServerInput): ApiServerContext {
     cache: newWatchCache(),
     backlog: [],
     nextEtcdId: 1,
-    rng: new Rng(input.seed),
+    rng: new Rng(input.nonce === undefined ? input.seed : (input.seed ^ Math.imul(input.nonce >>> 0, 0x9e3779b1)) >>> 0),
     allocators: newServiceAllocators(),
     compactCandidate: 0,
   };
@@ -393,7 +397,12 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
   if (hasGeneration(r)) meta.generation = 1;
-  const obj = { ...body, apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta };
+  const merged = r.kind === "Secret" ? mergeStringData(body) : { obj: body };
+  if ("error" in merged) {
+    cur.error = merged.error;
+    return;
+  }
+  const obj = { ...merged.obj, apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta };
   cur.key = storageKey(r, meta.namespace, meta.name ?? "");
   if (meta.name && ctx.cache.objects.has(cur.key)) {
     cur.error = S.alreadyExists(r, meta.name);
@@ -402,6 +411,32 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   cur.obj = obj;
   cur.op = "put";
   cur.code = 201;
+}
+
+/**
+ * A Secret's stringData is write-only: converting the v1 Secret to the internal one merges it into
+ * data (the bytes of the string, base64 in JSON), a key in both taking the stringData value, and the
+ * internal type has no stringData to store.
+ */
+function mergeStringData(body: any): { obj: any } | { error: Status } {
+  if (!Object.hasOwn(body, "stringData")) return { obj: body };
+  const { stringData, ...rest } = body;
+  if (stringData === null) return { obj: rest };
+  if (typeof stringData !== "object" || Array.isArray(stringData)) {
+    return { error: S.badRequest(`json: cannot unmarshal ${Array.isArray(stringData) ? "array" : typeof stringData === "boolean" ? "bool" : typeof stringData} into Go struct field Secret.stringData of type map[string]string`) };
+  }
+  const entries = Object.entries(stringData as Record<string, unknown>);
+  if (entries.length === 0) return { obj: rest };
+  const data: Record<string, unknown> = { ...(rest.data ?? {}) };
+  for (const [k, v] of entries) {
+    if (v === null) {
+      setOwn(data, k, ""); // a JSON null decodes into a Go string as ""
+      continue;
+    }
+    if (typeof v !== "string") return { error: S.badRequest(`json: cannot unmarshal ${typeof v === "boolean" ? "bool" : v === null ? "null" : Array.isArray(v) ? "array" : typeof v} into Go struct field Secret.stringData of type string`) };
+    setOwn(data, k, Buffer.from(v, "utf8").toString("base64"));
+  }
+  return { obj: { ...rest, data } };
 }
 
 function hasGeneration(r: ResourceInfo): boolean {
@@ -469,7 +504,14 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
   let obj: any;
   if (req.subresource === "status") obj = { ...old, metadata: { ...old.metadata }, status: body.status };
   else if (req.subresource === "finalize") obj = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec, finalizers: body.spec?.finalizers ?? [] } };
-  else obj = { ...body, apiVersion: old.apiVersion, kind: old.kind, metadata: meta, ...(old.status !== undefined && hasStatusSubresource(r) ? { status: old.status } : {}) };
+  else {
+    const merged = r.kind === "Secret" ? mergeStringData(body) : { obj: body };
+    if ("error" in merged) {
+      cur.error = merged.error;
+      return;
+    }
+    obj = { ...merged.obj, apiVersion: old.apiVersion, kind: old.kind, metadata: meta, ...(old.status !== undefined && hasStatusSubresource(r) ? { status: old.status } : {}) };
+  }
   if (req.subresource === "status") delete obj.metadata.resourceVersion;
   bumpGeneration(r, obj, old);
   cur.obj = obj;
@@ -492,19 +534,41 @@ function bumpGeneration(r: ResourceInfo, obj: any, old: any): void {
   if (JSON.stringify(obj.spec) !== JSON.stringify(old.spec)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
 }
 
+/**
+ * DeleteOptions.preconditions, checked by rest.BeforeDelete against the stored object: a mismatch is
+ * a Conflict on the group-kind (BeforeDelete builds its GroupResource from the kind), worded as there.
+ */
+function preconditionError(r: ResourceInfo, old: any, pre: unknown): Status | undefined {
+  if (pre === null || typeof pre !== "object") return undefined;
+  const uid = getOwn(pre as Record<string, unknown>, "uid");
+  const rv = getOwn(pre as Record<string, unknown>, "resourceVersion");
+  const onKind = { ...r, resource: r.kind };
+  if (uid !== undefined && uid !== null && uid !== old.metadata.uid) {
+    return S.conflict(onKind, old.metadata.name, `the UID in the precondition (${String(uid)}) does not match the UID in record (${old.metadata.uid}). The object might have been deleted and then recreated`);
+  }
+  if (rv !== undefined && rv !== null && rv !== old.metadata.resourceVersion) {
+    return S.conflict(onKind, old.metadata.name, `the ResourceVersion in the precondition (${String(rv)}) does not match the ResourceVersion in record (${old.metadata.resourceVersion}). The object might have been modified`);
+  }
+  return undefined;
+}
+
 /** Pod deletion is graceful: the kubelet finishes it. Other kinds go at once unless finalizers hold them. */
 function prepareDelete(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
   const { req } = cur;
   const meta = old.metadata;
-  if (req.body?.preconditions?.uid && req.body.preconditions.uid !== meta.uid) {
-    cur.error = S.conflict(r, meta.name, `Precondition failed: UID in precondition: ${req.body.preconditions.uid}, UID in object meta: ${meta.uid}`);
+  const pre = preconditionError(r, old, req.body?.preconditions);
+  if (pre) {
+    cur.error = pre;
     return;
   }
-  const requested = req.gracePeriodSeconds ?? req.body?.gracePeriodSeconds;
-  if (requested !== undefined && (typeof requested !== "number" || requested < 0)) {
-    cur.error = S.invalid(r, meta.name, [S.invalidValue("gracePeriodSeconds", requested, "must be greater than or equal to 0")]);
+  let requested = req.gracePeriodSeconds ?? req.body?.gracePeriodSeconds;
+  if (requested !== undefined && (typeof requested !== "number" || !Number.isInteger(requested))) {
+    const goType = typeof requested === "number" ? `number ${requested}` : typeof requested === "boolean" ? "bool" : Array.isArray(requested) ? "array" : typeof requested;
+    cur.error = S.badRequest(`json: cannot unmarshal ${goType} into Go struct field DeleteOptions.gracePeriodSeconds of type int64`);
     return;
   }
+  // rest.BeforeDelete: "Negative values will be treated as the value `1s` on the delete path."
+  if (requested !== undefined && requested < 0) requested = 1;
   const policy = req.propagationPolicy ?? req.body?.propagationPolicy;
   let grace = 0;
   if (r.kind === "Pod") {
