@@ -235,7 +235,7 @@ export function objectFields(obj: any): Record<string, string> {
 export function supportsField(kind: string, field: string): boolean {
   if (field === "metadata.name" || field === "metadata.namespace") return true;
   const sample = objectFields({ kind, metadata: {} });
-  return field in sample;
+  return Object.hasOwn(sample, field);
 }
 
 /** Registers a watch and indexes it for fan-out; a registered watch never changes (frozen, so forks share it). */

@@ -49,7 +49,8 @@ export function matchesRequirements(reqs: Requirement[], labels: Labels): boolea
   return true;
 }
 
-const exprOps: Record<string, Operator> = { In: "in", NotIn: "notin", Exists: "exists", DoesNotExist: "!" };
+// Operator names come from clients: Maps, so "constructor" is an unknown operator like any other.
+const exprOps = new Map<string, Operator>([["In", "in"], ["NotIn", "notin"], ["Exists", "exists"], ["DoesNotExist", "!"]]);
 
 /** Converts a metav1.LabelSelector to requirements; null for nil (matches nothing), or an error. */
 export function labelSelectorAsRequirements(selector: LabelSelector | undefined | null): Requirement[] | null | { error: string } {
@@ -57,7 +58,7 @@ export function labelSelectorAsRequirements(selector: LabelSelector | undefined 
   const reqs: Requirement[] = [];
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) reqs.push({ key, operator: "=", values: [value] });
   for (const e of selector.matchExpressions ?? []) {
-    const op = exprOps[e.operator];
+    const op = exprOps.get(e.operator);
     if (op === undefined) return { error: `"${e.operator}" is not a valid label selector operator` };
     const n = e.values?.length ?? 0;
     // LabelSelectorAsSelector rejects In/NotIn without values and Exists/DoesNotExist with values.
@@ -229,7 +230,7 @@ export function parseFieldSelector(s: string): FieldRequirement[] | { error: str
 /** True when every field requirement holds; a missing field compares as the empty string. */
 export function matchesFieldSelector(reqs: FieldRequirement[], fields: Record<string, string>): boolean {
   for (const r of reqs) {
-    const v = fields[r.field] ?? "";
+    const v = Object.hasOwn(fields, r.field) ? fields[r.field]! : "";
     if ((r.operator === "=") !== (v === r.value)) return false;
   }
   return true;
@@ -237,10 +238,10 @@ export function matchesFieldSelector(reqs: FieldRequirement[], fields: Record<st
 
 // ---- node selectors (component-helpers nodeaffinity) ----
 
-const nodeOps: Record<string, Operator> = { In: "in", NotIn: "notin", Exists: "exists", DoesNotExist: "!", Gt: "gt", Lt: "lt" };
+const nodeOps = new Map<string, Operator>([["In", "in"], ["NotIn", "notin"], ["Exists", "exists"], ["DoesNotExist", "!"], ["Gt", "gt"], ["Lt", "lt"]]);
 
 function matchesNodeRequirement(r: NodeSelectorRequirement, labels: Labels): boolean {
-  const op = nodeOps[r.operator];
+  const op = nodeOps.get(r.operator);
   if (op === undefined) return false;
   return matchesRequirement({ key: r.key, operator: op, values: r.values ?? [] }, labels);
 }

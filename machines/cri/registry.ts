@@ -334,11 +334,12 @@ function lookup(n: NormalizedImage, extra: ExtraRegistry | undefined): Lookup {
   const name = stripTag(n);
   const fromFile = extraEntry(name, extra);
   if (fromFile) return { entry: fromFile, tagsKnown: true };
-  const known = otherCatalogue[name];
+  // The repository name comes from a pod spec: only the catalogue's own entries are images.
+  const known = Object.hasOwn(otherCatalogue, name) ? otherCatalogue[name] : undefined;
   if (known) return { entry: known, tagsKnown: true };
   if (n.registry === defaultRegistry && n.repository.startsWith(officialPrefix)) {
     const short = n.repository.slice(officialPrefix.length);
-    const official = officialCatalogue[short];
+    const official = Object.hasOwn(officialCatalogue, short) ? officialCatalogue[short] : undefined;
     if (official) return { entry: official, tagsKnown: true };
     return otherOfficialImages.includes(short) ? { entry: officialGenericEntry, tagsKnown: false } : undefined;
   }

@@ -133,7 +133,8 @@ export function lookup(zone: DNSZone, fqdn: string): DNSRecord[] {
   const name = fqdn.toLowerCase().replace(/\.$/, "");
   const pod = podRecord(name, zone.domain);
   if (pod) return [pod];
-  return zone.records[name] ?? [];
+  // The name comes from a pod's query: only the zone's own names answer ("constructor" is NXDOMAIN).
+  return Object.hasOwn(zone.records, name) ? zone.records[name]! : [];
 }
 
 /** The search list the kubelet writes for a ClusterFirst pod in namespace ns. */

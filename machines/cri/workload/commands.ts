@@ -197,12 +197,12 @@ export function evalTest(args: string[], sh: ShellState): boolean | string {
     if (xs[0] === "!" && xs.length > 1) { const r = one(xs.slice(1)); return typeof r === "string" ? r : !r; }
     if (xs.length === 0) return false;
     if (xs.length === 1) return xs[0] !== "";
-    if (xs.length === 2) { const f = unary[xs[0]!]; return f ? f(xs[1]!) : `${xs[0]}: unary operator expected`; }
+    if (xs.length === 2) { const f = Object.hasOwn(unary, xs[0]!) ? unary[xs[0]!] : undefined; return f ? f(xs[1]!) : `${xs[0]}: unary operator expected`; }
     if (xs.length === 3) {
       const [a, op, b] = xs as [string, string, string];
       if (op === "=" || op === "==") return a === b;
       if (op === "!=") return a !== b;
-      const f = ints[op];
+      const f = Object.hasOwn(ints, op) ? ints[op] : undefined;
       if (!f) return `${op}: binary operator expected`;
       for (const n of [a, b]) if (!/^\s*-?\d+\s*$/.test(n)) return `${n}: integer expression expected`;
       return f(Number(a), Number(b));
@@ -262,7 +262,7 @@ export function strftime(format: string, ms: number): string {
     N: () => p((ms % 1000) * 1_000_000, 9), a: () => days[d.weekday]!, b: () => months[d.month - 1]!, Z: () => "UTC", z: () => "+0000",
     T: () => `${conv.H!()}:${conv.M!()}:${conv.S!()}`, F: () => `${conv.Y!()}-${conv.m!()}-${conv.d!()}`, "%": () => "%", n: () => "\n",
   };
-  return format.replace(/%(.)/g, (m, c: string) => conv[c]?.() ?? m);
+  return format.replace(/%(.)/g, (m, c: string) => (Object.hasOwn(conv, c) ? conv[c]!() : m));
 }
 
 function* date(argv: string[], sh: ShellState, st: Streams): Gen {

@@ -360,7 +360,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "node:node": case "exit0:hello": return exitZero(name === "hello" ? "\nHello from Docker!\nThis message shows that your installation appears to be working correctly.\n" : "", st);
     }
     if (kind === "exit0" && name.startsWith("perl")) return exitZero("", st);
-    if (kind === "generic" && !sh.utilities[name]) return genericServer(sh, ctx);
+    if (kind === "generic" && !Object.hasOwn(sh.utilities, name)) return genericServer(sh, ctx);
     return undefined;
   };
 }

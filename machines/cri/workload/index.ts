@@ -19,7 +19,7 @@ export function effectiveArgv(image: Pick<ImageInfo, "entrypoint" | "cmd">, comm
 
 /** Expands $(VAR) references in command and args from the container's env, as the kubelet does ($$ escapes). */
 export function expandContainerRefs(s: string, env: Record<string, string>): string {
-  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (m === "$$" ? "$" : env[name!] ?? m));
+  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (m === "$$" ? "$" : Object.hasOwn(env, name!) ? env[name!]! : m));
 }
 
 /** Splits written text into lines for the container log; a trailing partial line waits for flush. */
@@ -64,7 +64,7 @@ function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolea
   if (["exit", "true", "false", ":", "exec"].includes(base)) return ctx.image.userland !== "none";
   const probe: Streams = { stdin: "", out: () => {}, err: () => {} };
   if (programsFor(ctx)(argv, sh, probe)) return true; // generators do nothing until first resumed
-  return ctx.image.userland !== "none" && base in sh.utilities;
+  return ctx.image.userland !== "none" && Object.hasOwn(sh.utilities, base);
 }
 
 function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {

@@ -282,7 +282,8 @@ export function* runArgv(argv: string[], sh: ShellState, st: Streams): Gen {
   const base = name.includes("/") ? name.slice(name.lastIndexOf("/") + 1) : name;
   const program = sh.programs(argv, sh, st);
   if (program) return yield* program;
-  const utility = sh.utilities[base];
+  // The command name comes from the container: "constructor" or "toString" is a command not found.
+  const utility = Object.hasOwn(sh.utilities, base) ? sh.utilities[base] : undefined;
   if (utility && (!name.includes("/") || /^\/(usr\/)?(local\/)?s?bin\//.test(name))) return yield* utility(argv, sh, st);
   st.err(name.includes("/") ? `${shellPrefix(sh)}${name}: not found\n` : sh.shellName === "bash" ? `${shellPrefix(sh)}${name}: command not found\n` : `${shellPrefix(sh)}${name}: not found\n`);
   return 127;
@@ -486,7 +487,7 @@ export function evalArithmetic(expr: string, sh: ShellState): number {
   const peek = () => toks[pos];
   const bin = (next: () => number, ops: Record<string, (a: number, b: number) => number>) => (): number => {
     let v = next();
-    while (peek() !== undefined && ops[peek()!]) { const op = ops[toks[pos++]!]!; v = op(v, next()); }
+    while (peek() !== undefined && Object.hasOwn(ops, peek()!)) { const op = ops[toks[pos++]!]!; v = op(v, next()); }
     return v;
   };
   const atom = (): number => {

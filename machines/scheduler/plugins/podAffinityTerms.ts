@@ -18,8 +18,8 @@ function mergeKeys(term: PodAffinityTerm, owner: Pod): LabelSelector | undefined
   const sel = term.labelSelector;
   const labels = owner.metadata?.labels ?? {};
   const extra = [
-    ...(term.matchLabelKeys ?? []).filter((k) => k in labels).map((k) => ({ key: k, operator: "In", values: [labels[k]!] })),
-    ...(term.mismatchLabelKeys ?? []).filter((k) => k in labels).map((k) => ({ key: k, operator: "NotIn", values: [labels[k]!] })),
+    ...(term.matchLabelKeys ?? []).filter((k) => Object.hasOwn(labels, k)).map((k) => ({ key: k, operator: "In", values: [labels[k]!] })),
+    ...(term.mismatchLabelKeys ?? []).filter((k) => Object.hasOwn(labels, k)).map((k) => ({ key: k, operator: "NotIn", values: [labels[k]!] })),
   ];
   if (extra.length === 0 || sel == null) return sel ?? undefined;
   return { ...sel, matchExpressions: [...(sel.matchExpressions ?? []), ...extra] };

@@ -2,6 +2,7 @@
 import type { Pod, WeightedPodAffinityTerm } from "kubernetes-types/core/v1";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, snapshotSummaryOf, Success } from "../../framework.js";
 import { type AffinityTerm, newAffinityTerm, podMatchesAllTerms, termMatches } from "../podAffinityTerms.js";
+import { getOwn } from "../../../common/own.js";
 
 export const Name = "InterPodAffinity";
 /** The node fails the pod's required affinity. */
@@ -50,7 +51,7 @@ function calPreFilterState(pod: Pod, allNodes: NodeInfo[]): FilterState {
     const labels = ni.node.metadata?.labels ?? {};
     for (const existing of ni.podsWithRequiredAntiAffinity) {
       for (const t of requiredAnti(existing)) {
-        const v = labels[t.topologyKey];
+        const v = getOwn(labels, t.topologyKey);
         if (v !== undefined && termMatches(t, pod)) inc(s.existingAntiAffinityCounts, pair(t.topologyKey, v), 1);
       }
     }
@@ -58,12 +59,12 @@ function calPreFilterState(pod: Pod, allNodes: NodeInfo[]): FilterState {
     for (const existing of ni.pods) {
       if (podMatchesAllTerms(s.affinity, existing)) {
         for (const t of s.affinity) {
-          const v = labels[t.topologyKey];
+          const v = getOwn(labels, t.topologyKey);
           if (v !== undefined) inc(s.affinityCounts, pair(t.topologyKey, v), 1);
         }
       }
       for (const t of s.antiAffinity) {
-        const v = labels[t.topologyKey];
+        const v = getOwn(labels, t.topologyKey);
         if (v !== undefined && termMatches(t, existing)) inc(s.antiAffinityCounts, pair(t.topologyKey, v), 1);
       }
     }
@@ -75,7 +76,7 @@ function satisfyPodAffinity(s: FilterState, ni: NodeInfo): boolean {
   const labels = ni.node.metadata?.labels ?? {};
   let podsExist = true;
   for (const t of s.affinity) {
-    const v = labels[t.topologyKey];
+    const v = getOwn(labels, t.topologyKey);
     // Every topology key must be on the node.
     if (v === undefined) return false;
     if ((s.affinityCounts.get(pair(t.topologyKey, v)) ?? 0) <= 0) podsExist = false;
@@ -88,7 +89,7 @@ function satisfyPodAffinity(s: FilterState, ni: NodeInfo): boolean {
 function satisfyPodAntiAffinity(s: FilterState, ni: NodeInfo): boolean {
   const labels = ni.node.metadata?.labels ?? {};
   for (const t of s.antiAffinity) {
-    const v = labels[t.topologyKey];
+    const v = getOwn(labels, t.topologyKey);
     if (v !== undefined && (s.antiAffinityCounts.get(pair(t.topologyKey, v)) ?? 0) > 0) return false;
   }
   return true;
@@ -111,7 +112,7 @@ const weighted = (p: Pod, terms: WeightedPodAffinityTerm[] | undefined, sign: nu
 /** Adds weight to the topology pair of node labels for every term the pod matches. */
 function addTerms(score: Map<string, number>, terms: Weighted[], pod: Pod, labels: Record<string, string>): void {
   for (const { term, weight } of terms) {
-    const v = labels[term.topologyKey];
+    const v = getOwn(labels, term.topologyKey);
     if (v !== undefined && termMatches(term, pod)) inc(score, pair(term.topologyKey, v), weight);
   }
 }

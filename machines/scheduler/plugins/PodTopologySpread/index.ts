@@ -7,6 +7,7 @@ import {
   doNotScheduleTaints, failure, findMatchingUntoleratedTaint, MaxNodeScore, nodeName, Success,
 } from "../../framework.js";
 import { requiredNodeAffinityMatches } from "../NodeAffinity/index.js";
+import { getOwn } from "../../../common/own.js";
 
 export const Name = "PodTopologySpread";
 /** Filter reason when placing the pod would exceed maxSkew. */
@@ -31,7 +32,7 @@ function constraintsOf(pod: Pod, when: "DoNotSchedule" | "ScheduleAnyway"): Cons
   const labels = pod.metadata?.labels ?? {};
   return (pod.spec?.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === when).map((c: TopologySpreadConstraint) => {
     let sel: LabelSelector | undefined = c.labelSelector;
-    const keys = (c.matchLabelKeys ?? []).filter((k) => k in labels);
+    const keys = (c.matchLabelKeys ?? []).filter((k) => Object.hasOwn(labels, k));
     if (sel != null && keys.length > 0) {
       sel = { ...sel, matchExpressions: [...(sel.matchExpressions ?? []), ...keys.map((k) => ({ key: k, operator: "In", values: [labels[k]!] }))] };
     }
@@ -106,7 +107,7 @@ export const PodTopologySpread = {
     const labels = nodeInfo.node.metadata?.labels ?? {};
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i]!;
-      const v = labels[c.topologyKey];
+      const v = getOwn(labels, c.topologyKey);
       if (v === undefined) return failure("UnschedulableAndUnresolvable", Name, ErrReasonNodeLabelNotMatch);
       // Fewer eligible domains than minDomains: the global minimum counts as 0.
       const min = s.tpValueToMatchNum[i]!.size < c.minDomains ? 0 : s.minMatchNum[i]!;
