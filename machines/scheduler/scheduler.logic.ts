@@ -28,8 +28,6 @@ export interface SchedulerContext {
   nodeOrder: string[];
   /** bound (or assumed) pods by node */
   podsByNode: Map<string, Map<string, Pod>>;
-  /** pods assumed on a node while their binding is in flight */
-  assumed: Map<string, string>;
   nextStartIndex: number;
   rng: Rng;
   /** a ScheduleNext message is on its way to us */
@@ -55,7 +53,6 @@ export function initialScheduler(input: SchedulerInput): SchedulerContext {
     nodeInfos: new Map(),
     nodeOrder: [],
     podsByNode: new Map(),
-    assumed: new Map(),
     nextStartIndex: 0,
     rng: new Rng(input.seed),
     cycleQueued: false,
@@ -194,8 +191,7 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
   const key = objectKey(pod);
   const node = pod.spec?.nodeName;
   if (d.type === "DELETED" || isTerminated(pod)) {
-    const was = ctx.assumed.get(key) ?? d.old?.spec?.nodeName ?? node;
-    ctx.assumed.delete(key);
+    const was = Q.assumedNode(ctx.queue, key) ?? d.old?.spec?.nodeName ?? node;
     if (was) unbindPodFromCache(ctx, key, was);
     Q.remove(ctx.queue, key);
     // a pod leaving frees room: unschedulable pods may fit now
@@ -204,14 +200,13 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
   }
   if (node) {
     // bound: the informer confirms an assumed pod, or learns of a pod someone else bound
-    ctx.assumed.delete(key);
     Q.remove(ctx.queue, key);
     const oldNode = d.old?.spec?.nodeName;
     if (oldNode && oldNode !== node) unbindPodFromCache(ctx, key, oldNode);
     bindPodToCache(ctx, key, pod, node);
     return;
   }
-  if (!isMine(pod) || ctx.assumed.has(key)) return;
+  if (!isMine(pod) || Q.assumedNode(ctx.queue, key) !== undefined) return;
   if (pod.metadata?.deletionTimestamp) {
     Q.remove(ctx.queue, key);
     return;
@@ -250,17 +245,16 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
   if (p.purpose === "bind") {
     const { key, pod, node } = p.data as { key: string; pod: Pod; node: string };
     if (res.ok) {
+      if (Q.assumedNode(ctx.queue, key) === node) Q.markBound(ctx.queue, key);
       recordEvent(ctx.client, fx, pod, "Normal", "Scheduled", `Successfully assigned ${pod.metadata!.namespace}/${pod.metadata!.name} to ${node}`, { component: schedulerName }, res.now);
       return;
     }
     // the binding failed: forget the assumption, back off, retry
-    if (ctx.assumed.get(key) === node) {
-      ctx.assumed.delete(key);
+    if (Q.assumedNode(ctx.queue, key) === node) {
       unbindPodFromCache(ctx, key, node);
-      if (res.code !== 404) {
-        const qp: Q.QueuedPod = { key, pod, timestamp: res.now, attempts: 1, backoffUntil: 0 };
-        ctx.queue.known.set(key, qp);
-        Q.markBackoff(ctx.queue, qp, res.now);
+      if (res.code === 404) Q.remove(ctx.queue, key);
+      else {
+        Q.markBindFailed(ctx.queue, key, pod, res.now);
         queueCycle(ctx, fx, res.now);
       }
     }
@@ -282,10 +276,9 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
   ctx.nextStartIndex = result.nextStartIndex;
   if (result.kind === "scheduled") {
     const key = qp.key;
-    Q.markDone(ctx.queue, key);
     // assume: the cache counts the pod on the node before the binding is confirmed
     const assumedPod: Pod = { ...pod, spec: { ...pod.spec!, nodeName: result.nodeName } };
-    ctx.assumed.set(key, result.nodeName);
+    Q.markAssumed(ctx.queue, qp, result.nodeName);
     bindPodToCache(ctx, key, assumedPod, result.nodeName, { cycle: state, pod });
     request(ctx.client, fx, {
       verb: "create", group: "", resource: "pods", subresource: "binding", namespace: pod.metadata!.namespace, name: pod.metadata!.name,
@@ -333,9 +326,8 @@ function writeUnschedulableStatus(ctx: SchedulerContext, pod: Pod, message: stri
 
 /** Pods in back-off are pending work: a timer fires when the first back-off ends. */
 function armBackoffFlush(ctx: SchedulerContext, now: number, fx: Fx): void {
-  if (ctx.queue.backoff.size === 0) return;
-  let first = Infinity;
-  for (const qp of ctx.queue.backoff.values()) first = Math.min(first, qp.backoffUntil);
+  const first = Q.firstBackoffEnd(ctx.queue);
+  if (first === undefined) return;
   fx.after("flushBackoff", Math.max(0, first - now), { type: "FlushBackoffQ" });
 }
 

@@ -1,6 +1,8 @@
 // kube-scheduler: watches pods and nodes through the API server, keeps its own cache (assumed
 // pods included), and schedules one pod per cycle: filter, score, assume, bind through the
 // binding subresource; or PodScheduled=False with a FailedScheduling event, and preemption.
+// Each pending pod's place in the queue is a lifecycle of its own (queue.machine.ts), held in the
+// context; the flushes below deliver its `after`s (back-off ended, 5 minutes unschedulable).
 
 import { setup } from "xstate";
 import { stepOf } from "../common/step.js";

@@ -37,6 +37,12 @@ const conflict = (name: string) => ({
   message: `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "node-2"`,
 });
 
+/** The pods assumed on a node (their queue lifecycle in `assumed`), by key. */
+const assumed = (ctx: SchedulerContext) => new Map([...ctx.queue.known.keys()].flatMap((k) => {
+  const n = Q.assumedNode(ctx.queue, k);
+  return n === undefined ? [] : [[k, n] as const];
+}));
+
 /** What the API server and the scheduler's own timers could deliver next. */
 function nextEvents(ctx: SchedulerContext): any[] {
   const out: any[] = lists.filter((l) => ctx.client.pending.has(l.id));
@@ -44,7 +50,7 @@ function nextEvents(ctx: SchedulerContext): any[] {
   if (store?.synced) {
     for (const p of Object.values(pods)) if (!store.store.has(`default/${p.metadata!.name}`)) out.push(watch(1, "ADDED", p));
     // The informer confirms a binding once the API server has written it.
-    for (const [key, n] of ctx.assumed) out.push(watch(1, "MODIFIED", pod(key.split("/")[1]!, "500m", "20", n)));
+    for (const [key, n] of assumed(ctx)) out.push(watch(1, "MODIFIED", pod(key.split("/")[1]!, "500m", "20", n)));
   }
   if (ctx.cycleQueued) out.push({ type: "ScheduleNext", from: "scheduler", now: NOW });
   if (ctx.queue.backoff.size > 0) out.push({ type: "FlushBackoffQ", from: "scheduler", now: NOW + 60_000 });
@@ -59,8 +65,8 @@ function nextEvents(ctx: SchedulerContext): any[] {
 
 const abstract = (ctx: SchedulerContext) => ({
   stores: [...ctx.client.informers.values()].map((i) => [i.watchId, i.synced, [...i.store.keys()].sort()]),
-  queue: [[...ctx.queue.known.keys()].sort(), [...ctx.queue.backoff.keys()].sort(), Q.hasActive(ctx.queue)],
-  assumed: [...ctx.assumed],
+  queue: [[...ctx.queue.known.keys()].filter((k) => !assumed(ctx).has(k)).sort(), [...ctx.queue.backoff.keys()].sort(), Q.hasActive(ctx.queue)],
+  assumed: [...assumed(ctx)],
   cycleQueued: ctx.cycleQueued,
   pending: [...ctx.client.pending.values()].map((p) => `${p.purpose}:${p.req.name ?? ""}`).sort(),
 });
@@ -101,10 +107,10 @@ describe("scheduler machine paths (model-based)", () => {
             binds++;
             expect(reqs).toEqual([expect.objectContaining({ verb: "create", resource: "pods", subresource: "binding", name: want.pod.metadata!.name, token: input.token })]);
             expect(reqs[0].body.target).toEqual({ apiVersion: "v1", kind: "Node", name: want.node });
-            expect(ctx.assumed.get(key)).toBe(want.node);
+            expect(assumed(ctx).get(key)).toBe(want.node);
           } else {
             failures++;
-            expect(ctx.assumed.has(key)).toBe(false);
+            expect(assumed(ctx).has(key)).toBe(false);
             const event = reqs.find((r) => r.resource === "events");
             // The same failure again is counted on the first event, as client-go's correlator does.
             if (event.verb === "create") expect(event.body).toMatchObject({ type: "Warning", reason: "FailedScheduling", message: want.message, involvedObject: { kind: "Pod", name: "big" } });
@@ -117,12 +123,15 @@ describe("scheduler machine paths (model-based)", () => {
           if (ev.ok) expect(reqs).toEqual([expect.objectContaining({ verb: "create", resource: "events", body: expect.objectContaining({ type: "Normal", reason: "Scheduled", message: `Successfully assigned default/${p.data.pod.metadata.name} to node-1` }) })]);
           else {
             // A refused binding forgets the assumption and backs the pod off (unless the informer already confirmed it).
-            expect(ctx.assumed.has(p.data.key)).toBe(false);
-            expect(ctx.queue.backoff.has(p.data.key)).toBe(prev!.assumed.get(p.data.key) === p.data.node);
+            expect(assumed(ctx).has(p.data.key)).toBe(false);
+            expect(ctx.queue.backoff.has(p.data.key)).toBe(assumed(prev!).get(p.data.key) === p.data.node);
           }
         } else if (ev.type !== "xstate.init") expect(reqs.filter((r) => r.subresource === "binding")).toEqual([]);
         // A pod is assumed on a node exactly while its binding is outstanding or unconfirmed, and never also queued.
-        for (const key of ctx.assumed.keys()) expect(ctx.queue.known.has(key)).toBe(false);
+        for (const key of assumed(ctx).keys()) {
+          expect(ctx.queue.backoff.has(key) || ctx.queue.unschedulable.has(key)).toBe(false);
+          expect(ctx.queue.active.some((qp) => qp.key === key)).toBe(false);
+        }
         prev = deepCopy(ctx);
       });
     }
@@ -131,7 +140,7 @@ describe("scheduler machine paths (model-based)", () => {
   });
 
   it("a pod asking more CPU than the node has is refused with the FitError text, and preemption is not tried", () => {
-    const failed = paths.flatMap((p) => p.steps).find((s) => s.event.type === "ScheduleNext" && s.state.context.queue.known.has("default/big") && !s.state.context.assumed.has("default/big"));
+    const failed = paths.flatMap((p) => p.steps).find((s) => s.event.type === "ScheduleNext" && s.state.context.queue.known.has("default/big") && !assumed(s.state.context).has("default/big"));
     expect(failed).toBeDefined();
     const event = [...failed!.state.context.client.pending.values()].find((p: any) => p.req.resource === "events" && p.req.body?.reason === "FailedScheduling");
     expect(event?.req.body.message).toMatch(/^0\/1 nodes are available: 1 Insufficient cpu\. preemption: 0\/1 nodes are available: 1 Preemption is not helpful for scheduling\.$/);
