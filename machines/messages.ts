@@ -86,6 +86,12 @@ export interface ApiRequest {
   dryRun?: boolean;
   /** set when the request is a retry of an earlier one (client-side) */
   attempt?: number;
+  /** a non-resource request (discovery, /version, /healthz, any other path): its URL path and lower-cased HTTP method */
+  nonResource?: { path: string; verb: string };
+  /** authenticate and authorize only: when allowed the API server answers 200 and the HTTP front end serves the request */
+  authorizeOnly?: boolean;
+  /** the Impersonate-* headers, trusted only after the API server checks the requester may impersonate */
+  impersonate?: { user?: string; groups?: string[]; uid?: string; extra?: Array<[string, string[]]> };
 }
 
 export type ApiResponse =

@@ -11,7 +11,7 @@ import type { ApiRequest, ApiResponse } from "../machines/messages.js";
 import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
 import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
-import type { UserInfo } from "../machines/apiserver/authz.js";
+import type { UserInfo } from "../machines/apiserver/auth/index.js";
 import { seedFor } from "../machines/common/prng.js";
 import { Runtime } from "./runtime.js";
 import { etcdPolicy } from "./policy.js";

@@ -1,7 +1,7 @@
 // Which actors a cluster runs besides etcd and the API server, and the identities they use.
 
 import type { Node } from "kubernetes-types/core/v1";
-import type { UserInfo } from "../machines/apiserver/authz.js";
+import type { UserInfo } from "../machines/apiserver/auth/index.js";
 import { seedFor } from "../machines/common/prng.js";
 import type { Runtime } from "./runtime.js";
 import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
@@ -48,9 +48,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
     const name = n.metadata!.name!;
     identities.push(identity(`kubelet/${name}`, { name: `system:node:${name}`, groups: ["system:nodes", "system:authenticated"] }));
   }
-  // [networking] kube-proxy runs as system:kube-proxy on every node, CoreDNS as system:kube-dns
+  // [networking] kube-proxy runs as system:kube-proxy on every node, CoreDNS as kubeadm runs it: the kube-system/coredns service account
   identities.push(identity("kube-proxy", { name: "system:kube-proxy", groups: ["system:authenticated"] }));
-  identities.push(identity("coredns", { name: "system:kube-dns", groups: ["system:serviceaccounts", "system:authenticated"] }));
+  identities.push(identity("coredns", { name: "system:serviceaccount:kube-system:coredns", groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] }));
   // [/networking]
   const admin = { name: "admin" };
   void admin;

@@ -7,8 +7,8 @@ import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
-import { parseFieldSelector, parseSelector } from "../common/labels.js";
-import { anonymous, isAllowed, rbacVerb, type UserInfo } from "./authz.js";
+import { parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
+import { admitNodeRestriction, anonymous, authorize as authorizeAttributes, forbidden, impersonate, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
 import {
   addWatch, applyEtcdEvents, candidates, eventFor, historyAt, historySince, loadObject, matches, newWatchCache, removeWatch, supportsField,
   withResourceVersion, type ClientWatch, type WatchCache,
@@ -129,20 +129,66 @@ export function takeNext(ctx: ApiServerContext): void {
   ctx.current = { req, user: anonymous };
 }
 
-/** Authentication: a bearer token from the token file, or the anonymous user without one. */
+/** Authentication: a bearer token from the token file, or the anonymous user without one; then impersonation. */
 export function authenticate(ctx: ApiServerContext): void {
   const cur = ctx.current!;
   const token = cur.req.token;
-  if (token === undefined || token === "") return;
-  const user = ctx.users.get(token);
-  if (!user) cur.error = S.unauthorized();
-  else cur.user = user;
+  if (token !== undefined && token !== "") {
+    const user = ctx.users.get(token);
+    if (!user) {
+      cur.error = S.unauthorized();
+      return;
+    }
+    cur.user = user;
+  }
+  if (cur.req.impersonate) {
+    const r = impersonate(cur.user, cur.req.impersonate, nodeGraph(ctx));
+    if ("error" in r) cur.error = r.error;
+    else cur.user = r.user;
+  }
 }
 
-/** Authorization: RBAC-lite, and the resource must exist. */
+/** The Node authorizer's and NodeRestriction's questions, answered from the watch cache. */
+function nodeGraph(ctx: ApiServerContext): NodeGraph {
+  const c = ctx.cache;
+  return {
+    pod: (namespace, name) => c.objects.get(`/registry/pods/${namespace}/${name}`),
+    podsOn: (node) => [...(c.podsByNode.get(node) ?? [])].map((k) => c.objects.get(k)),
+    node: (name) => c.objects.get(`/registry/nodes/${name}`),
+  };
+}
+
+/** The authorizer's view of a request (RequestInfo): a list or watch names the object its metadata.name field selector requires. */
+function attributesOf(req: Request, user: UserInfo): Attributes {
+  if (req.nonResource) return { user, verb: req.nonResource.verb, resourceRequest: false, apiGroup: "", resource: "", subresource: "", namespace: "", name: "", path: req.nonResource.path, fieldSelector: [] };
+  const verb = req.verb === "unwatch" ? "watch" : req.verb;
+  let fieldSelector: FieldRequirement[] = [];
+  let name = req.name ?? "";
+  if ((verb === "list" || verb === "watch") && req.fieldSelector) {
+    const p = parseFieldSelector(req.fieldSelector);
+    if (!("error" in p)) {
+      fieldSelector = p;
+      const exact = p.find((f) => f.field === "metadata.name" && f.operator === "=");
+      if (name === "" && exact && exact.value !== "" && !/[/%]/.test(exact.value) && exact.value !== "." && exact.value !== "..") name = exact.value;
+    }
+  }
+  return { user, verb, resourceRequest: true, apiGroup: req.group, resource: req.resource, subresource: req.subresource ?? "", namespace: req.namespace ?? "", name, path: "", fieldSelector };
+}
+
+/** Authorization (Node, RBAC), then the resource must exist and be served with that verb. */
 export function authorize(ctx: ApiServerContext): void {
   const cur = ctx.current!;
   const req = cur.req;
+  // closing a watch is the client hanging up, not a request to authorize
+  if (req.verb !== "unwatch") {
+    const a = attributesOf(req, cur.user);
+    const d = authorizeAttributes(a, nodeGraph(ctx));
+    if (!d.allowed) {
+      cur.error = forbidden(a, d.reason);
+      return;
+    }
+  }
+  if (req.authorizeOnly || req.nonResource) return;
   const r = resourceFor(req.group, req.resource);
   if (!r) {
     cur.error = resourceNotFound();
@@ -153,15 +199,14 @@ export function authorize(ctx: ApiServerContext): void {
     cur.error = S.notFound(r, req.name ?? "");
     return;
   }
-  const verb = rbacVerb(req.verb);
-  if (!isAllowed(cur.user, verb, r.resource, req.subresource)) {
-    const target = req.subresource ? { ...r, resource: `${r.resource}/${req.subresource}` } : r;
-    cur.error = S.forbidden(cur.user.name, verb, target, r.namespaced ? req.namespace : undefined, req.name);
-  }
+  // A verb the resource does not serve has no route: go-restful answers 405 (DELETE /api/v1/namespaces).
+  if (!req.subresource && req.verb !== "unwatch" && !r.verbs.includes(req.verb)) cur.error = S.methodNotAllowed();
 }
 
 export function isRead(ctx: ApiServerContext): boolean {
-  const v = ctx.current!.req.verb;
+  const { req } = ctx.current!;
+  if (req.authorizeOnly || req.nonResource) return true;
+  const v = req.verb;
   return v === "get" || v === "list" || v === "watch" || v === "unwatch" || (v === "create" && false);
 }
 
@@ -198,6 +243,12 @@ function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
 export function serveRead(ctx: ApiServerContext, fx: Fx): void {
   const cur = ctx.current!;
   const { req } = cur;
+  if (req.authorizeOnly || req.nonResource) {
+    // authenticated and authorized: the HTTP front end serves it
+    ok(fx, cur, 200, {});
+    ctx.current = undefined;
+    return;
+  }
   const r = cur.r!;
   const c = ctx.cache;
   if (req.verb === "get") {
@@ -693,6 +744,21 @@ function evictionBlockedBy(ctx: ApiServerContext, pod: any): string | undefined 
 /** Deletion marks and bindings are written by the registry itself, past admission and validation. */
 function bypassesAdmission(cur: InFlight): boolean {
   return cur.req.verb === "delete" || cur.req.subresource === "binding" || cur.req.subresource === "eviction" || cur.req.subresource === "scale" || cur.req.subresource === "finalize";
+}
+
+/** The NodeRestriction admission plugin, on the write as prepared (a status write keeps the stored spec and labels, as a kubelet's status patch does). */
+export function restrictNodes(ctx: ApiServerContext): void {
+  const cur = ctx.current!;
+  const { req } = cur;
+  if (cur.error || req.verb === "deletecollection") return;
+  const sub = req.subresource ?? "";
+  const operation: Operation = sub === "eviction" || sub === "binding" || req.verb === "create" ? "CREATE" : req.verb === "delete" ? "DELETE" : "UPDATE";
+  const st = admitNodeRestriction({
+    user: cur.user, operation, r: cur.r!, subresource: sub, namespace: req.namespace ?? "",
+    name: req.name ?? (operation === "CREATE" ? cur.obj?.metadata?.name ?? "" : ""),
+    obj: sub === "eviction" ? req.body : cur.obj, old: cur.old,
+  }, nodeGraph(ctx));
+  if (st) cur.error = st;
 }
 
 /** Mutating admission: Kubernetes' defaults and the admission plugins that set fields. */

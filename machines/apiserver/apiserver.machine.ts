@@ -43,6 +43,7 @@ export const apiServerMachine = setup({
     authorize: ({ context }) => L.authorize(context),
     serveRead: step((c, _e, fx) => L.serveRead(c, fx)),
     prepareWrite: ({ context }) => L.prepareWrite(context),
+    restrictNodes: ({ context }) => L.restrictNodes(context),
     runMutatingAdmission: ({ context }) => L.runMutatingAdmission(context),
     runValidation: ({ context }) => L.runValidation(context),
     requestEventLease: step((c, _e, fx) => L.requestEventLease(c, fx)),
@@ -101,7 +102,7 @@ export const apiServerMachine = setup({
       always: { target: "idle" },
     },
     admitting: {
-      entry: ["prepareWrite", "runMutatingAdmission"],
+      entry: ["prepareWrite", "restrictNodes", "runMutatingAdmission"],
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "isNoop", target: "idle", actions: "replyWithoutWrite" },

@@ -244,6 +244,11 @@ export function methodNotSupported(r: ResourceInfo, action: string): Status {
   return failure(405, "MethodNotAllowed", `${action} is not supported on resources of kind ${goQuote(qualifiedResource(r))}`, resourceDetails(r));
 }
 
+/** 405 as go-restful answers a method with no route on a served path (NewGenericServerResponse: no causes, empty details). */
+export function methodNotAllowed(): Status {
+  return failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {});
+}
+
 /** 406 NotAcceptable for an Accept header the server cannot satisfy. */
 export function notAcceptable(accepted: readonly string[] = ["application/json", "application/yaml"]): Status {
   return failure(406, "NotAcceptable", `only the following media types are accepted: ${accepted.join(", ")}`);

@@ -127,6 +127,80 @@ function bearer(req: IncomingMessage): string | undefined {
   return m ? m[1]!.trim() : "\u0000invalid";
 }
 
+/** The RequestInfo verb of a resource request: get/list/watch, create, update, patch, delete/deletecollection, or the method. */
+function requestVerb(method: string, name: string | undefined, q: URLSearchParams): ApiRequest["verb"] {
+  switch (method) {
+    case "GET":
+    case "HEAD":
+      return name !== undefined ? "get" : boolParam(q, "watch") ? "watch" : "list";
+    case "POST": return "create";
+    case "PUT": return "update";
+    case "PATCH": return "patch";
+    case "DELETE": return name !== undefined ? "delete" : "deletecollection";
+    default: return method.toLowerCase() as ApiRequest["verb"];
+  }
+}
+
+/** A URL path as Go's URL.Path holds it (percent-decoded), for non-resource authorization. */
+function urlPath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
+}
+
+const impersonateExtraPrefix = "impersonate-extra-";
+
+/**
+ * The bearer token and the Impersonate-* headers, as fields for the API server machine, which
+ * decides whether the requester may impersonate. Groups, extras or a uid without a user is the
+ * impersonation filter's internal error (buildImpersonationRequests).
+ */
+export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "impersonate"> | { error: string } {
+  const token = bearer(req) ?? "";
+  const h = req.headersDistinct;
+  const user = h["impersonate-user"]?.[0] ?? "";
+  const groups = [...(h["impersonate-group"] ?? [])];
+  const uid = h["impersonate-uid"]?.[0] ?? "";
+  const extra: Array<[string, string[]]> = [];
+  for (const name of Object.keys(h)) {
+    if (!name.startsWith(impersonateExtraPrefix)) continue;
+    extra.push([unescapeExtraKey(name.slice(impersonateExtraPrefix.length)), [...(h[name] ?? [])]]);
+  }
+  if (user === "" && groups.length === 0 && extra.length === 0 && uid === "") return { token };
+  if (user === "") {
+    // Go prints the []v1.ObjectReference it built (Kind, Namespace, Name, UID, APIVersion, ResourceVersion, FieldPath).
+    const refs = [
+      ...groups.map((g) => `{Group  ${g}    }`),
+      ...extra.flatMap(([k, vs]) => vs.map((v) => `{UserExtra  ${v}  authentication.k8s.io/v1  ${k}}`)),
+      ...(uid ? [`{UID  ${uid}  authentication.k8s.io/v1  }`] : []),
+    ];
+    return { error: `requested [${refs.join(" ")}] without impersonating a user` };
+  }
+  const impersonate: NonNullable<ApiRequest["impersonate"]> = { user };
+  if (groups.length > 0) impersonate.groups = groups;
+  if (uid !== "") impersonate.uid = uid;
+  if (extra.length > 0) impersonate.extra = extra;
+  return { token, impersonate };
+}
+
+/** unescapeExtraKey: an extra key travels percent-encoded in the header name. */
+function unescapeExtraKey(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
+}
+
+/** responsewriters.InternalError: text/plain, the request URI quoted, HTML-significant characters escaped. */
+function sendInternalError(res: ServerResponse, uri: string, err: string): void {
+  const text = `Internal Server Error: ${S.goQuote(uri)}: ${err}`.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") + "\n";
+  res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
 function send(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
@@ -332,22 +406,35 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const route = parsePath(url.path);
   const accept = req.headers.accept;
   if (route.type === "malformed") return sendMalformed(res);
-  if (route.type === "notFound") return sendStatus(res, pathNotFound());
-  if (route.type === "doc") {
-    if (req.method !== "GET" && req.method !== "HEAD") return sendStatus(res, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", details: {}, code: 405 });
-    return serveDoc(route, accept, res, hc);
+  const q = url.query;
+  const method = req.method ?? "GET";
+  // Authentication runs before any handler reads a body: an unknown token is 401 with the body unread.
+  const token = bearer(req);
+  if (token !== undefined && cluster.authenticate(token) === undefined) return refuseUnread(req, res, S.unauthorized());
+  // Who asks: the API server machine authenticates again, checks any impersonation and authorizes every request.
+  const who = credentials(req);
+  if ("error" in who) return sendInternalError(res, req.url ?? "/", who.error);
+  // A request the front end answers itself passes authentication and authorization first, as in kube-apiserver's filter chain.
+  const gate = async (attrs: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, answer: () => unknown): Promise<void> => {
+    const allowed = await cluster.request({ ...who, ...attrs, authorizeOnly: true });
+    if (!allowed.ok) return sendStatus(res, allowed.status);
+    answer();
+  };
+  if (route.type === "notFound" || route.type === "doc") {
+    const nonResource = { path: urlPath(url.path), verb: method.toLowerCase() };
+    return gate({ verb: "get", group: "", resource: "", nonResource }, () => {
+      if (route.type === "notFound") return sendStatus(res, pathNotFound());
+      if (method !== "GET" && method !== "HEAD") return sendStatus(res, S.methodNotAllowed());
+      return serveDoc(route, accept, res, hc);
+    });
   }
   const p = route.path;
   const r = resourceFor(p.group, p.resource);
-  if (!r || r.version !== p.version) return sendStatus(res, pathNotFound());
-  if (!r.namespaced && p.namespace !== undefined) return sendStatus(res, pathNotFound());
-  if (p.subresource && !r.subresources.includes(p.subresource)) return sendStatus(res, pathNotFound());
-  const q = url.query;
-  const token = bearer(req);
-  // Authentication runs before any handler reads a body: an unknown token is 401 with the body unread.
-  if (token !== undefined && cluster.authenticate(token) === undefined) return refuseUnread(req, res, S.unauthorized());
+  const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
+  if (!r || r.version !== p.version || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
+    return gate(asked, () => sendStatus(res, pathNotFound()));
+  }
   // The max-in-flight filter: past the limit a request is refused at once (watches are exempt, as long-running).
-  const method = req.method ?? "GET";
   const watching = method === "GET" && p.name === undefined && boolParam(q, "watch");
   if (!watching) {
     const kind = method === "GET" || method === "HEAD" ? "readonly" : "mutating";
@@ -356,14 +443,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     res.once("close", () => hc.inFlight[kind]--);
   }
   // No token is the anonymous user: "" tells the cluster facade not to fill in the admin token.
-  const base: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, token: token ?? "" };
+  const base: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, ...who };
   if (r.namespaced && p.namespace !== undefined) base.namespace = p.namespace;
   if (p.name !== undefined) base.name = p.name;
   if (p.subresource !== undefined) base.subresource = p.subresource;
   const table = wantsTable(accept);
   const include = (q.get("includeObject") as IncludeObject | null) ?? "Metadata";
+  const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
   if (p.subresource === "log") {
-    if (method !== "GET") return sendStatus(res, S.methodNotSupported(r, method.toLowerCase()));
+    if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
   }
   const reply = (resp: ApiResponse) => {
@@ -389,11 +477,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
-      if (p.name !== undefined && !p.subresource) return sendStatus(res, S.methodNotSupported(r, "create"));
+      if (p.name !== undefined && !p.subresource) return refuse(S.methodNotSupported(r, "create"));
       return reply(await cluster.request({ ...base, verb: "create", body: dec.body }));
     }
     case "PUT": {
-      if (p.name === undefined) return sendStatus(res, S.methodNotSupported(r, "update"));
+      if (p.name === undefined) return refuse(S.methodNotSupported(r, "update"));
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
       const dry = dryRunOf(q.getAll("dryRun"), "UpdateOptions");
@@ -408,7 +496,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(await cluster.request({ ...base, verb: "update", body: dec.body }));
     }
     case "PATCH": {
-      if (p.name === undefined) return sendStatus(res, S.methodNotSupported(r, "patch"));
+      if (p.name === undefined) return refuse(S.methodNotSupported(r, "patch"));
       const patchType = patchTypeOf(req.headers["content-type"]);
       if (!patchType) return sendStatus(res, unsupportedPatchType(req.headers["content-type"]));
       const raw = await writeBody(req, res);
@@ -444,7 +532,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(await cluster.request(del));
     }
     default:
-      return sendStatus(res, S.methodNotSupported(r, method.toLowerCase()));
+      return refuse(S.methodNotSupported(r, method.toLowerCase()));
   }
 }
 

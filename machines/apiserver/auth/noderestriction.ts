@@ -1,0 +1,138 @@
+// The NodeRestriction admission plugin (plugin/pkg/admission/noderestriction/admission.go): a node
+// may write only its own Node and Lease, create only mirror pods bound to itself, and delete, evict
+// or update the status of only the pods bound to it. Node labels are not restricted here: podflow's
+// given Node objects stand for labels an administrator set, not ones the kubelet claimed.
+
+import type { Status } from "kubernetes-types/meta/v1";
+import { deepEqual } from "../../common/equal.js";
+import type { ResourceInfo } from "../resources.js";
+import * as S from "../status.js";
+import { nodeIdentity, type NodeGraph } from "./node.js";
+import type { UserInfo } from "./types.js";
+
+export type Operation = "CREATE" | "UPDATE" | "DELETE";
+
+export interface AdmissionRequest {
+  user: UserInfo;
+  operation: Operation;
+  r: ResourceInfo;
+  subresource: string;
+  namespace: string;
+  /** the name on the URL (create: the new object's name) */
+  name: string;
+  /** the object to store (create, update) or the subresource's body (eviction) */
+  obj?: any;
+  /** the stored object (update, delete) */
+  old?: any;
+}
+
+const mirrorPodAnnotation = "kubernetes.io/config.mirror";
+
+/** NodeRestriction's verdict: undefined admits, a Status refuses. */
+export function admitNodeRestriction(a: AdmissionRequest, graph: NodeGraph): Status | undefined {
+  const { isNode, nodeName } = nodeIdentity(a.user);
+  if (!isNode) return undefined;
+  const forbid = (msg: string) => S.forbiddenStatus(a.r, a.name || (a.obj?.metadata?.name ?? ""), msg);
+  if (nodeName === "") return forbid(`could not determine node from user ${S.goQuote(a.user.name)}`);
+  const gr = `${a.r.group}/${a.r.resource}`;
+  if (gr === "/pods") {
+    if (a.subresource === "") return admitPod(nodeName, a, graph, forbid);
+    if (a.subresource === "status") return admitPodStatus(nodeName, a, forbid);
+    if (a.subresource === "eviction") return admitPodEviction(nodeName, a, graph, forbid);
+    return forbid(`unexpected pod subresource ${S.goQuote(a.subresource)}, only 'status' and 'eviction' are allowed`);
+  }
+  if (gr === "/nodes") return admitNode(nodeName, a, forbid);
+  if (gr === "coordination.k8s.io/leases") return admitLease(nodeName, a, forbid);
+  return undefined;
+}
+
+type Forbid = (msg: string) => Status;
+
+function admitPod(nodeName: string, a: AdmissionRequest, graph: NodeGraph, forbid: Forbid): Status | undefined {
+  if (a.operation === "CREATE") return admitPodCreate(nodeName, a, graph, forbid);
+  if (a.operation === "DELETE") {
+    if (a.old?.spec?.nodeName !== nodeName) return forbid(`node ${S.goQuote(nodeName)} can only delete pods with spec.nodeName set to itself`);
+    return undefined;
+  }
+  return forbid(`unexpected operation ${S.goQuote(a.operation)}, node ${S.goQuote(nodeName)} can only create and delete mirror pods`);
+}
+
+function admitPodCreate(nodeName: string, a: AdmissionRequest, graph: NodeGraph, forbid: Forbid): Status | undefined {
+  const pod = a.obj ?? {};
+  const q = S.goQuote(nodeName);
+  if (!Object.hasOwn(pod.metadata?.annotations ?? {}, mirrorPodAnnotation)) return forbid(`pod does not have ${S.goQuote(mirrorPodAnnotation)} annotation, node ${q} can only create mirror pods`);
+  if (pod.spec?.nodeName !== nodeName) return forbid(`node ${q} can only create pods with spec.nodeName set to itself`);
+  const owners: any[] = pod.metadata?.ownerReferences ?? [];
+  if (owners.length > 1) return forbid(`node ${q} can only create pods with a single owner reference set to itself`);
+  if (owners.length === 0) return forbid(`node ${q} can only create pods with an owner reference set to itself`);
+  const owner = owners[0];
+  if (owner?.apiVersion !== "v1" || owner?.kind !== "Node" || owner?.name !== nodeName) return forbid(`node ${q} can only create pods with an owner reference set to itself`);
+  if (owner.controller !== true) return forbid(`node ${q} can only create pods with a controller owner reference set to itself`);
+  if (owner.blockOwnerDeletion === true) return forbid(`node ${q} must not set blockOwnerDeletion on an owner reference`);
+  const node = graph.node(nodeName);
+  if (!node) return S.notFound(nodesR, nodeName);
+  if (owner.uid !== node.metadata?.uid) return forbid(`node ${nodeName} UID mismatch: expected ${owner.uid ?? ""} got ${node.metadata?.uid ?? ""}`);
+  if (pod.spec?.serviceAccountName) return forbid(`node ${q} can not create pods that reference a service account`);
+  const names = podReferences(pod);
+  if (names.secrets) return forbid(`node ${q} can not create pods that reference secrets`);
+  if (names.configMaps) return forbid(`node ${q} can not create pods that reference configmaps`);
+  for (const v of pod.spec?.volumes ?? []) {
+    if ((v?.projected?.sources ?? []).some((s: any) => s?.clusterTrustBundle)) return forbid(`node ${q} can not create pods that reference clustertrustbundles`);
+  }
+  if ((pod.spec?.volumes ?? []).some((v: any) => v?.persistentVolumeClaim)) return forbid(`node ${q} can not create pods that reference persistentvolumeclaims`);
+  return undefined;
+}
+
+const nodesR = { group: "", resource: "nodes" } as ResourceInfo;
+
+/** Whether a pod names any Secret or ConfigMap (the visitors stop at the first name). */
+function podReferences(pod: any): { secrets: boolean; configMaps: boolean } {
+  const spec = pod?.spec ?? {};
+  const containers: any[] = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
+  const volumes: any[] = spec.volumes ?? [];
+  const secrets = (spec.imagePullSecrets ?? []).length > 0
+    || containers.some((c) => (c?.envFrom ?? []).some((e: any) => e?.secretRef) || (c?.env ?? []).some((e: any) => e?.valueFrom?.secretKeyRef))
+    || volumes.some((v) => v?.secret || (v?.projected?.sources ?? []).some((s: any) => s?.secret)
+      || [v?.csi?.nodePublishSecretRef, v?.cephfs?.secretRef, v?.cinder?.secretRef, v?.flexVolume?.secretRef, v?.iscsi?.secretRef, v?.rbd?.secretRef, v?.scaleIO?.secretRef, v?.storageos?.secretRef].some((r) => r) || v?.azureFile);
+  const configMaps = containers.some((c) => (c?.envFrom ?? []).some((e: any) => e?.configMapRef) || (c?.env ?? []).some((e: any) => e?.valueFrom?.configMapKeyRef))
+    || volumes.some((v) => v?.configMap || (v?.projected?.sources ?? []).some((s: any) => s?.configMap));
+  return { secrets: !!secrets, configMaps: !!configMaps };
+}
+
+function admitPodStatus(nodeName: string, a: AdmissionRequest, forbid: Forbid): Status | undefined {
+  if (a.operation !== "UPDATE") return forbid(`unexpected operation ${S.goQuote(a.operation)}`);
+  if (a.old?.spec?.nodeName !== nodeName) return forbid(`node ${S.goQuote(nodeName)} can only update pod status for pods with spec.nodeName set to itself`);
+  if (!deepEqual(a.old?.metadata?.labels ?? {}, a.obj?.metadata?.labels ?? {})) return forbid(`node ${S.goQuote(nodeName)} cannot update labels through pod status`);
+  return undefined;
+}
+
+function admitPodEviction(nodeName: string, a: AdmissionRequest, graph: NodeGraph, forbid: Forbid): Status | undefined {
+  if (a.operation !== "CREATE") return forbid(`unexpected operation ${a.operation}`);
+  const podName = a.name || a.obj?.metadata?.name || "";
+  if (podName === "") return forbid("could not determine pod from request data");
+  const pod = graph.pod(a.namespace, podName);
+  if (!pod) return S.notFound(a.r, podName);
+  if (pod.spec?.nodeName !== nodeName) return forbid(`node ${nodeName} can only evict pods with spec.nodeName set to itself`);
+  return undefined;
+}
+
+function admitNode(nodeName: string, a: AdmissionRequest, forbid: Forbid): Status | undefined {
+  const requested = a.name || (a.operation === "CREATE" ? a.obj?.metadata?.name ?? "" : "");
+  if (requested !== nodeName) return forbid(`node ${S.goQuote(nodeName)} is not allowed to modify node ${S.goQuote(requested)}`);
+  if (a.operation === "CREATE" && a.obj?.spec?.configSource != null) return forbid(`node ${S.goQuote(nodeName)} is not allowed to create pods with a non-nil configSource`);
+  if (a.operation === "UPDATE") {
+    const spec = a.obj?.spec ?? {};
+    const oldSpec = a.old?.spec ?? {};
+    if (spec.configSource != null && !deepEqual(spec.configSource, oldSpec.configSource)) return forbid(`node ${S.goQuote(nodeName)} is not allowed to update configSource to a new non-nil configSource`);
+    if (!deepEqual(spec.taints ?? [], oldSpec.taints ?? [])) return forbid(`node ${S.goQuote(nodeName)} is not allowed to modify taints`);
+  }
+  return undefined;
+}
+
+function admitLease(nodeName: string, a: AdmissionRequest, forbid: Forbid): Status | undefined {
+  if (a.namespace !== "kube-node-lease") return forbid(`can only access leases in the "kube-node-lease" system namespace`);
+  const name = a.operation === "CREATE" ? a.obj?.metadata?.name : a.name;
+  if (name !== nodeName) return forbid("can only access node lease with the same name as the requesting node");
+  return undefined;
+}
+

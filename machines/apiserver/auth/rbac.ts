@@ -1,0 +1,225 @@
+// RBAC as kube-apiserver's RBAC authorizer evaluates it (plugin/pkg/auth/authorizer/rbac), over the
+// bootstrap policy (bootstrappolicy/policy.go, controller_policy.go) reduced to the roles podflow's
+// identities hold. podflow serves no rbac.authorization.k8s.io objects, so the policy is fixed.
+
+import type { Attributes, UserInfo } from "./types.js";
+
+export interface PolicyRule {
+  verbs: readonly string[];
+  apiGroups?: readonly string[];
+  resources?: readonly string[];
+  resourceNames?: readonly string[];
+  nonResourceURLs?: readonly string[];
+}
+
+const read = ["get", "list", "watch"];
+const write = ["create", "update", "patch", "delete", "deletecollection"];
+const rule = (verbs: readonly string[], apiGroups: readonly string[], resources: readonly string[], resourceNames?: readonly string[]): PolicyRule =>
+  resourceNames ? { verbs, apiGroups, resources, resourceNames } : { verbs, apiGroups, resources };
+const urls = (verbs: readonly string[], nonResourceURLs: readonly string[]): PolicyRule => ({ verbs, nonResourceURLs });
+/** eventsRule(): create, update and patch events in the core and events.k8s.io groups. */
+const events = rule(["create", "update", "patch"], ["", "events.k8s.io"], ["events"]);
+
+/** The rules of the node role (NodeRules()): what the Node authorizer grants every node for resources it does not subdivide. */
+export const nodeRules: readonly PolicyRule[] = [
+  rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+  rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews", "localsubjectaccessreviews"]),
+  rule(read, [""], ["services"]),
+  rule(["create", "get", "list", "watch"], [""], ["nodes"]),
+  rule(["update", "patch"], [""], ["nodes/status"]),
+  rule(["update", "patch"], [""], ["nodes"]),
+  rule(["create", "update", "patch"], [""], ["events"]),
+  rule(read, [""], ["pods"]),
+  rule(["create", "delete"], [""], ["pods"]),
+  rule(["update", "patch"], [""], ["pods/status"]),
+  rule(["create"], [""], ["pods/eviction"]),
+  rule(read, [""], ["secrets", "configmaps"]),
+  rule(["get"], [""], ["persistentvolumeclaims", "persistentvolumes"]),
+  rule(["get"], [""], ["endpoints"]),
+  rule(["create", "get", "list", "watch"], ["certificates.k8s.io"], ["certificatesigningrequests"]),
+  rule(["get", "create", "update", "patch", "delete"], ["coordination.k8s.io"], ["leases"]),
+  rule(["get"], ["storage.k8s.io"], ["volumeattachments"]),
+  rule(["create"], [""], ["serviceaccounts/token"]),
+  rule(["get", "update", "patch"], [""], ["persistentvolumeclaims/status"]),
+  rule(["get", "watch", "list"], ["storage.k8s.io"], ["csidrivers"]),
+  rule(["get", "create", "update", "patch", "delete"], ["storage.k8s.io"], ["csinodes"]),
+  rule(["get", "list", "watch"], ["node.k8s.io"], ["runtimeclasses"]),
+];
+
+/** The ClusterRoles podflow's bindings name, by name (a Map: a role name never reaches Object.prototype). */
+export const clusterRoles = new Map<string, readonly PolicyRule[]>([
+  ["cluster-admin", [rule(["*"], ["*"], ["*"]), urls(["*"], ["*"])]],
+  ["system:discovery", [urls(["get"], ["/livez", "/readyz", "/healthz", "/version", "/version/", "/openapi", "/openapi/*", "/api", "/api/*", "/apis", "/apis/*"])]],
+  ["system:public-info-viewer", [urls(["get"], ["/livez", "/readyz", "/healthz", "/version", "/version/"])]],
+  ["system:basic-user", [
+    rule(["create"], ["authorization.k8s.io"], ["selfsubjectaccessreviews", "selfsubjectrulesreviews"]),
+    rule(["create"], ["authentication.k8s.io"], ["selfsubjectreviews"]),
+  ]],
+  ["system:kube-scheduler", [
+    events,
+    rule(["create"], ["coordination.k8s.io"], ["leases"]),
+    rule(["get", "update"], ["coordination.k8s.io"], ["leases"], ["kube-scheduler"]),
+    rule(read, [""], ["nodes"]),
+    rule(["get", "list", "watch", "delete"], [""], ["pods"]),
+    rule(["create"], [""], ["pods/binding", "bindings"]),
+    rule(["patch", "update"], [""], ["pods/status"]),
+    rule(read, [""], ["services", "replicationcontrollers"]),
+    rule(read, ["apps", "extensions"], ["replicasets"]),
+    rule(read, ["apps"], ["statefulsets"]),
+    rule(read, ["policy"], ["poddisruptionbudgets"]),
+    rule(read, [""], ["persistentvolumeclaims", "persistentvolumes"]),
+    rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+    rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+    rule(read, ["storage.k8s.io"], ["csinodes"]),
+    rule(read, [""], ["namespaces"]),
+    rule(read, ["storage.k8s.io"], ["csidrivers"]),
+    rule(read, ["storage.k8s.io"], ["csistoragecapacities"]),
+  ]],
+  ["system:node-proxier", [
+    rule(["list", "watch"], [""], ["services", "endpoints"]),
+    rule(["get", "list", "watch"], [""], ["nodes"]),
+    events,
+    rule(["list", "watch"], ["discovery.k8s.io"], ["endpointslices"]),
+  ]],
+  // kubeadm's CoreDNS addon role (CoreDNS is not in the bootstrap policy).
+  ["system:coredns", [
+    rule(["list", "watch"], [""], ["endpoints", "services", "pods", "namespaces"]),
+    rule(["list", "watch"], ["discovery.k8s.io"], ["endpointslices"]),
+  ]],
+  ["system:kube-controller-manager", [
+    events,
+    rule(["create"], ["coordination.k8s.io"], ["leases"]),
+    rule(["get", "update"], ["coordination.k8s.io"], ["leases"], ["kube-controller-manager"]),
+    rule(["create"], [""], ["secrets", "serviceaccounts"]),
+    rule(["delete"], [""], ["secrets"]),
+    rule(["get"], [""], ["namespaces", "secrets", "serviceaccounts", "configmaps"]),
+    rule(["update"], [""], ["secrets", "serviceaccounts"]),
+    rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+    rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+    rule(["list", "watch"], ["*"], ["*"]),
+    rule(["create"], [""], ["serviceaccounts/token"]),
+  ]],
+  // The controller roles (controller_policy.go) of the controllers podflow runs.
+  ["system:controller:deployment-controller", [
+    rule(["get", "list", "watch", "update"], ["extensions", "apps"], ["deployments"]),
+    rule(["update"], ["extensions", "apps"], ["deployments/finalizers", "deployments/status"]),
+    rule(["get", "list", "watch", "create", "update", "patch", "delete"], ["extensions", "apps"], ["replicasets"]),
+    rule(["get", "list", "watch", "update"], [""], ["pods"]),
+    events,
+  ]],
+  ["system:controller:replicaset-controller", [
+    rule(["get", "list", "watch", "update"], ["apps", "extensions"], ["replicasets"]),
+    rule(["update"], ["apps", "extensions"], ["replicasets/status"]),
+    rule(["update"], ["apps", "extensions"], ["replicasets/finalizers"]),
+    rule(["list", "watch", "patch", "create", "delete"], [""], ["pods"]),
+    events,
+  ]],
+  ["system:controller:endpoint-controller", [
+    rule(["get", "list", "watch"], [""], ["services", "pods"]),
+    rule(["get", "list", "create", "update", "delete"], [""], ["endpoints"]),
+    rule(["create"], [""], ["endpoints/restricted"]),
+    events,
+  ]],
+  ["system:controller:endpointslice-controller", [
+    rule(["get", "list", "watch"], [""], ["services", "pods", "nodes"]),
+    rule(["update"], [""], ["services/finalizers"]),
+    rule(["get", "list", "create", "update", "delete"], ["discovery.k8s.io"], ["endpointslices"]),
+    events,
+  ]],
+  ["system:controller:generic-garbage-collector", [rule(["get", "list", "watch", "patch", "update", "delete"], ["*"], ["*"]), events]],
+  ["system:controller:namespace-controller", [
+    rule(["get", "list", "watch", "delete"], [""], ["namespaces"]),
+    rule(["update"], [""], ["namespaces/finalize", "namespaces/status"]),
+    rule(["get", "list", "delete", "deletecollection"], ["*"], ["*"]),
+  ]],
+  ["system:controller:node-controller", [
+    rule(["get", "list", "update", "delete", "patch"], [""], ["nodes"]),
+    rule(["patch", "update"], [""], ["nodes/status"]),
+    rule(["update"], [""], ["pods/status"]),
+    rule(["list", "get", "delete"], [""], ["pods"]),
+    events,
+  ]],
+]);
+
+export interface ClusterRoleBinding {
+  role: string;
+  users?: readonly string[];
+  groups?: readonly string[];
+}
+
+const controllerRoles = [...clusterRoles.keys()].filter((n) => n.startsWith("system:controller:"));
+
+/**
+ * The bootstrap ClusterRoleBindings. system:node is bound to no one (the Node authorizer grants
+ * kubelets); system:discovery and system:basic-user to authenticated users only. podflow's
+ * kube-controller-manager runs its controllers with its own credentials (no
+ * --use-service-account-credentials), so it holds the roles of the controllers it runs.
+ */
+export const clusterRoleBindings: readonly ClusterRoleBinding[] = [
+  { role: "cluster-admin", groups: ["system:masters"] },
+  { role: "system:discovery", groups: ["system:authenticated"] },
+  { role: "system:basic-user", groups: ["system:authenticated"] },
+  { role: "system:public-info-viewer", groups: ["system:authenticated", "system:unauthenticated"] },
+  { role: "system:kube-scheduler", users: ["system:kube-scheduler"] },
+  { role: "system:node-proxier", users: ["system:kube-proxy"] },
+  { role: "system:coredns", users: ["system:serviceaccount:kube-system:coredns"] },
+  { role: "system:kube-controller-manager", users: ["system:kube-controller-manager"] },
+  ...controllerRoles.map((role) => ({ role, users: ["system:kube-controller-manager"] })),
+];
+
+// ---- rule matching (rbac/v1 helpers) ----------------------------------------------------
+
+function verbMatches(r: PolicyRule, verb: string): boolean {
+  return r.verbs.includes("*") || r.verbs.includes(verb);
+}
+
+function apiGroupMatches(r: PolicyRule, group: string): boolean {
+  return (r.apiGroups ?? []).some((g) => g === "*" || g === group);
+}
+
+/** "*" matches every resource and subresource; "*\/status" matches the status subresource of any resource. */
+function resourceMatches(r: PolicyRule, combined: string, subresource: string): boolean {
+  for (const res of r.resources ?? []) {
+    if (res === "*" || res === combined) return true;
+    if (subresource !== "" && res === `*/${subresource}`) return true;
+  }
+  return false;
+}
+
+function resourceNameMatches(r: PolicyRule, name: string): boolean {
+  return r.resourceNames === undefined || r.resourceNames.length === 0 || r.resourceNames.includes(name);
+}
+
+function nonResourceURLMatches(r: PolicyRule, path: string): boolean {
+  for (const u of r.nonResourceURLs ?? []) {
+    if (u === "*" || u === path) return true;
+    if (u.endsWith("*") && path.startsWith(u.slice(0, -1))) return true;
+  }
+  return false;
+}
+
+/** Whether one rule allows the request (RuleAllows). */
+export function ruleAllows(a: Attributes, r: PolicyRule): boolean {
+  if (a.resourceRequest) {
+    const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+    return verbMatches(r, a.verb) && apiGroupMatches(r, a.apiGroup) && resourceMatches(r, combined, a.subresource) && resourceNameMatches(r, a.name);
+  }
+  return verbMatches(r, a.verb) && nonResourceURLMatches(r, a.path);
+}
+
+export function rulesAllow(a: Attributes, rules: readonly PolicyRule[]): boolean {
+  return rules.some((r) => ruleAllows(a, r));
+}
+
+function bound(b: ClusterRoleBinding, user: UserInfo): boolean {
+  return (b.users ?? []).includes(user.name) || (b.groups ?? []).some((g) => user.groups.includes(g));
+}
+
+/** The RBAC authorizer: allowed when a binding that names the user or one of its groups grants a matching rule. */
+export function rbacAllows(a: Attributes): boolean {
+  for (const b of clusterRoleBindings) {
+    if (!bound(b, a.user)) continue;
+    if (rulesAllow(a, clusterRoles.get(b.role) ?? [])) return true;
+  }
+  return false;
+}
