@@ -144,3 +144,144 @@ describe("the credentials podflow serve makes", () => {
     expect(await s.stop()).toBe(2);
   });
 });
+
+describe("authorization through podflow serve", () => {
+  let s: Served;
+  const bin = findKubectl();
+  const asNode1 = ["--as=system:node:node-1", "--as-group=system:nodes"];
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 20_000 });
+  const post = (path: string, body: object) => raw(s, "POST", path, { token: s.cluster.adminToken, body: JSON.stringify(body) });
+  const pod = (name: string, node: string, secret: string) => ({
+    apiVersion: "v1", kind: "Pod", metadata: { name },
+    spec: { nodeName: node, containers: [{ name: "c", image: "nginx" }], volumes: [{ name: "s", secret: { secretName: secret } }] },
+  });
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 2, speed: 10 });
+    for (const name of ["s1", "s2"]) expect((await post("/api/v1/namespaces/default/secrets", { apiVersion: "v1", kind: "Secret", metadata: { name }, data: { k: "dg==" } })).code).toBe(201);
+    expect((await post("/api/v1/namespaces/default/pods", pod("on1", "node-1", "s1"))).code).toBe(201);
+    expect((await post("/api/v1/namespaces/default/pods", pod("on2", "node-2", "s2"))).code).toBe(201);
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  describe.runIf(bin)("kubectl --as a kubelet (the Node authorizer and NodeRestriction)", () => {
+    it("reads the Secret of a pod bound to its node", async () => {
+      expect(await k([...asNode1, "get", "secret", "s1", "-o", "name"])).toMatchObject({ code: 0, out: "secret/s1\n" });
+    });
+
+    it("may not read the Secret of a pod bound to another node", async () => {
+      const r = await k([...asNode1, "get", "secret", "s2"]);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(`Error from server (Forbidden): secrets "s2" is forbidden: User "system:node:node-1" cannot get resource "secrets" in API group "" in the namespace "default": no relationship found between node 'node-1' and this object\n`);
+    });
+
+    it("lists only the pods of its own node, by field selector", async () => {
+      expect(await k([...asNode1, "get", "pods", "--field-selector", "spec.nodeName=node-1", "-o", "name"])).toMatchObject({ code: 0, out: "pod/on1\n" });
+      const all = await k([...asNode1, "get", "pods"]);
+      expect(all.err).toBe(`Error from server (Forbidden): pods is forbidden: User "system:node:node-1" cannot list resource "pods" in API group "" in the namespace "default": can only list/watch pods with spec.nodeName field selector\n`);
+    });
+
+    it("may not delete another node", async () => {
+      const r = await k([...asNode1, "delete", "node", "node-2"]);
+      expect(r.err).toBe(`Error from server (Forbidden): nodes "node-2" is forbidden: User "system:node:node-1" cannot delete resource "nodes" in API group "" at the cluster scope\n`);
+      expect((await k(["get", "node", "node-2", "-o", "name"])).out).toBe("node/node-2\n");
+    });
+
+    it("kubectl patch of another node is refused at the read kubectl makes first", async () => {
+      const r = await k([...asNode1, "patch", "node", "node-2", "-p", '{"metadata":{"labels":{"stolen":"yes"}}}']);
+      expect(r.err).toBe(`Error from server (Forbidden): nodes "node-2" is forbidden: User "system:node:node-1" cannot get resource "nodes" in API group "" at the cluster scope: node 'node-1' cannot read 'node-2', only its own Node object\n`);
+    });
+
+    it("may not delete a pod bound to another node", async () => {
+      const r = await k([...asNode1, "delete", "pod", "on2", "--wait=false"]);
+      expect(r.err).toBe(`Error from server (Forbidden): pods "on2" is forbidden: node "node-1" can only delete pods with spec.nodeName set to itself\n`);
+    });
+  });
+
+  it("a PATCH of another node passes the Node authorizer and NodeRestriction refuses it", async () => {
+    const headers = { "Impersonate-User": "system:node:node-1", "Impersonate-Group": "system:nodes", "Content-Type": "application/merge-patch+json" };
+    const r = await raw(s, "PATCH", "/api/v1/nodes/node-2", { token: s.cluster.adminToken, headers, body: '{"metadata":{"labels":{"stolen":"yes"}}}' });
+    expect(r.code).toBe(403);
+    expect(JSON.parse(r.body)).toEqual({
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Forbidden", code: 403, details: { name: "node-2", kind: "nodes" },
+      message: 'nodes "node-2" is forbidden: node "node-1" is not allowed to modify node "node-2"',
+    });
+    const own = await raw(s, "PATCH", "/api/v1/nodes/node-1", { token: s.cluster.adminToken, headers, body: '{"metadata":{"labels":{"own":"yes"}}}' });
+    expect(own.code).toBe(200);
+  });
+
+  describe.runIf(bin)("kubectl --as another user", () => {
+    it("bob, with no role, may discover the API but not list pods", async () => {
+      const r = await k(["--as=bob", "get", "pods"]);
+      expect(r.err).toBe(`Error from server (Forbidden): pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "default"\n`);
+    });
+
+    it("bob in system:masters may", async () => {
+      expect(await k(["--as=bob", "--as-group=system:masters", "get", "pods", "on1", "-o", "name"])).toMatchObject({ code: 0, out: "pod/on1\n" });
+    });
+  });
+
+  it("a user without the impersonate verb is refused before the request is served", async () => {
+    const proxyToken = [...s.cluster.tokens].find(([, u]) => u.name === "system:kube-proxy")![0];
+    const r = await raw(s, "GET", "/api/v1/namespaces/default/pods", { token: proxyToken, headers: { "Impersonate-User": "bob" } });
+    expect(r.code).toBe(403);
+    expect(JSON.parse(r.body)).toEqual({
+      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Forbidden", code: 403, details: { name: "bob", kind: "users" },
+      message: 'users "bob" is forbidden: User "system:kube-proxy" cannot impersonate resource "users" in API group "" at the cluster scope',
+    });
+  });
+
+  it("Impersonate-Group without Impersonate-User is the impersonation filter's internal error", async () => {
+    const r = await raw(s, "GET", "/api/v1/pods", { token: s.cluster.adminToken, headers: { "Impersonate-Group": "system:masters" } });
+    expect(r.code).toBe(500);
+    expect(r.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(r.body).toBe('Internal Server Error: "/api/v1/pods": requested [{Group  system:masters    }] without impersonating a user\n');
+  });
+
+  it.each([
+    ["/version", 200],
+    ["/healthz", 200],
+    ["/readyz", 200],
+    ["/api", 403],
+    ["/apis/apps/v1", 403],
+    ["/openapi/v2", 403],
+    ["/openapi/v3", 403],
+  ])("anonymous GET %s answers %i (system:public-info-viewer only)", async (path, code) => {
+    const r = await raw(s, "GET", path);
+    expect(r.code).toBe(code);
+    if (code === 403) expect(JSON.parse(r.body)).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Forbidden", details: {}, code: 403, message: `forbidden: User "system:anonymous" cannot get path "${path}"` });
+  });
+
+  it.each(["/version", "/api", "/openapi/v2", "/nothing/here"])("an unknown token is Unauthorized at %s too", async (path) => {
+    const r = await raw(s, "GET", path, { token: "nope" });
+    expect(r.code).toBe(401);
+    expect(JSON.parse(r.body)).toEqual(unauthorizedStatus);
+  });
+
+  it("an authenticated user without roles discovers /api (system:discovery)", async () => {
+    const proxyToken = [...s.cluster.tokens].find(([, u]) => u.name === "system:kube-proxy")![0];
+    const r = await raw(s, "GET", "/api", { token: proxyToken });
+    expect(r.code).toBe(200);
+    expect(JSON.parse(r.body).kind).toBe("APIVersions");
+  });
+
+  it("an unknown path is Forbidden to anonymous and NotFound to the admin", async () => {
+    expect(JSON.parse((await raw(s, "GET", "/nothing/here")).body).message).toBe('forbidden: User "system:anonymous" cannot get path "/nothing/here"');
+    expect((await raw(s, "GET", "/nothing/here", { token: s.cluster.adminToken })).code).toBe(404);
+  });
+
+  it("DELETE /api/v1/namespaces is 405 MethodNotAllowed (namespaces have no deletecollection) and every namespace stays", async () => {
+    const r = await raw(s, "DELETE", "/api/v1/namespaces", { token: s.cluster.adminToken });
+    expect(r.code).toBe(405);
+    expect(JSON.parse(r.body)).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", details: {}, code: 405 });
+    const list = JSON.parse((await raw(s, "GET", "/api/v1/namespaces", { token: s.cluster.adminToken })).body);
+    expect(list.items.map((n: any) => [n.metadata.name, n.status.phase])).toEqual([["default", "Active"], ["kube-node-lease", "Active"], ["kube-public", "Active"], ["kube-system", "Active"]]);
+  });
+
+  it("DELETE /api/v1/namespaces by anonymous is Forbidden first", async () => {
+    const r = await raw(s, "DELETE", "/api/v1/namespaces");
+    expect(JSON.parse(r.body).message).toBe('namespaces is forbidden: User "system:anonymous" cannot deletecollection resource "namespaces" in API group "" at the cluster scope');
+  });
+});
