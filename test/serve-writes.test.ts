@@ -205,7 +205,8 @@ async function currentRevision(s: Served): Promise<number> {
 describe("podflow serve: delete preconditions, Secrets' stringData, uids across starts", () => {
   let s: Served;
   const admin = () => ({ token: s.cluster.adminToken });
-  // A DELETE with DeleteOptions in its body, its length given (Node sends a bodied DELETE chunked otherwise).
+  // A DELETE with DeleteOptions in its body, its length given: Node's client sends a DELETE body with
+  // neither Content-Length nor chunked framing unless told, and the server then reads a malformed request.
   const del = (path: string, options: object) => {
     const body = JSON.stringify(options);
     return raw(s, "DELETE", path, { ...admin(), body, headers: { "Content-Length": String(Buffer.byteLength(body)) } });

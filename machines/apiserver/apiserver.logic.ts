@@ -870,7 +870,6 @@ export function replyWithoutWrite(ctx: ApiServerContext, fx: Fx): void {
   ctx.current = undefined;
 }
 
-/** The compare failed: someone wrote in between. */
 /** True when etcd refused our Txn outright (it applied nothing). */
 export function isTxnRefused(ctx: ApiServerContext, ev: { id: number; error?: string }): boolean {
   return ctx.current?.txnId === ev.id && ev.error !== undefined;
@@ -889,9 +888,14 @@ export function replyStorageError(ctx: ApiServerContext, ev: { error: string }, 
   replyWithStatus(ctx, fx);
 }
 
+/** The compare failed: someone wrote in between (an update's Conflict, a create's AlreadyExists). */
 export function replyConflict(ctx: ApiServerContext, fx: Fx): void {
   const cur = ctx.current!;
-  cur.error = S.conflict(cur.r!, cur.obj?.metadata?.name ?? cur.req.name ?? "");
+  // A create that lost the race keeps no addresses, as the Service REST's allocation transaction reverts.
+  if (cur.op === "put" && !cur.old && cur.r?.kind === "Service") releaseServiceAddresses(ctx.allocators, cur.obj);
+  // etcd3's Create answers a taken key with KeyExists, which the registry turns into AlreadyExists.
+  const name = cur.obj?.metadata?.name ?? cur.req.name ?? "";
+  cur.error = cur.old ? S.conflict(cur.r!, name) : S.alreadyExists(cur.r!, name);
   replyWithStatus(ctx, fx);
 }
 

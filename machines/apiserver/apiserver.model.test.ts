@@ -135,7 +135,8 @@ function expectedForRequest(r: any, prev: ApiServerContext, sent: any[]): any[] 
 /** The reply to the write in flight once etcd answers its Txn. */
 function expectedForTxn(ev: any, prev: ApiServerContext, ctx: ApiServerContext): any {
   const r = prev.current!.req as any;
-  if (!ev.succeeded) return fail(r.from, r.id, S.conflict(podsR, "web"));
+  // etcd3's Create reports a taken key as KeyExists (AlreadyExists); an update's failed compare is a Conflict.
+  if (!ev.succeeded) return fail(r.from, r.id, nameOf(r) === "create" ? S.alreadyExists(podsR, "web") : S.conflict(podsR, "web"));
   if (nameOf(r) === "create") return okReply(r.from, r.id, 201, ctx.cache.objects.get("/registry/pods/default/web"));
   if (nameOf(r) === "bind") return okReply(r.from, r.id, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
   return okReply(r.from, r.id, 200, prev.current!.op === "delete" ? prev.current!.obj : ctx.cache.objects.get("/registry/pods/default/web"));
@@ -175,19 +176,34 @@ describe("apiserver machine paths (model-based)", () => {
     expect([...kinds].sort()).toEqual(["200", "201", "401", "403", "404", "409", "422", "Range", "Txn", "Watch"]);
   });
 
-  it("a write whose compare fails at etcd is refused with the optimistic-lock Conflict, word for word", () => {
-    const conflicted = paths.find((p) => p.steps.some((s) => s.event.type === "TxnResponse" && !s.event.succeeded))!;
-    expect(conflicted).toBeDefined();
-    const actor = createActor(apiServerMachine, { input });
-    const replies: any[] = [];
-    actor.on("effects", (e: any) => void replies.push(...e.send.map((x: any) => x.msg)));
-    actor.start();
-    for (const s of conflicted.steps.slice(1)) actor.send(s.event);
-    expect(replies[replies.length - 1]).toMatchObject({ type: "ApiResponse", ok: false, code: 409 });
-    expect(replies[replies.length - 1].status).toEqual({
-      kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Conflict", code: 409,
-      message: 'Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the latest version and try again',
-      details: { name: "web", kind: "pods" },
-    });
+  it("a write whose compare fails at etcd is refused word for word: an update with the optimistic-lock Conflict, a create with AlreadyExists", () => {
+    const conflicted = paths.filter((p) => p.steps.some((s) => s.event.type === "TxnResponse" && !s.event.succeeded));
+    expect(conflicted.length).toBeGreaterThan(0);
+    const seen = new Set<string>();
+    for (const path of conflicted) {
+      const actor = createActor(apiServerMachine, { input });
+      const replies: any[] = [];
+      actor.on("effects", (e: any) => void replies.push(...e.send.map((x: any) => x.msg)));
+      actor.start();
+      for (const s of path.steps.slice(1)) {
+        const failing = s.event.type === "TxnResponse" && !(s.event as any).succeeded;
+        const req = failing ? actor.getSnapshot().context.current?.req : undefined;
+        replies.length = 0;
+        actor.send(s.event);
+        if (!failing) continue;
+        const create = nameOf(req) === "create";
+        seen.add(create ? "create" : "update");
+        const reply = replies.find((m) => m.type === "ApiResponse" && m.id === req.id);
+        expect(reply).toMatchObject({ type: "ApiResponse", ok: false, code: 409 });
+        expect(reply.status).toEqual(create
+          ? { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "AlreadyExists", code: 409, message: 'pods "web" already exists', details: { name: "web", kind: "pods" } }
+          : {
+            kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Conflict", code: 409,
+            message: 'Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the latest version and try again',
+            details: { name: "web", kind: "pods" },
+          });
+      }
+    }
+    expect([...seen].sort()).toEqual(["create", "update"]);
   });
 });
