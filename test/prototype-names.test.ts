@@ -13,6 +13,7 @@ import { labelSelectorAsRequirements, matchesFieldSelector, matchesNodeSelectorT
 import { supportsField } from "../machines/apiserver/cache.js";
 import { resourceFor, resourceForKind } from "../machines/apiserver/resources.js";
 import { apiGroup, apiResourceList } from "../runtime/server/discovery.js";
+import { containerEnv } from "../machines/kubelet/kubelet.logic.js";
 
 const prototypeNames = ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "prototype", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString"];
 const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -85,6 +86,16 @@ describe.each(prototypeNames)("the name %s", (name) => {
     }
     expect(expandContainerRefs(`$(${name})`, {})).toBe(`$(${name})`);
     expect(expandContainerRefs(`$(${name})`, JSON.parse(`{"${name}": "v"}`))).toBe("v");
+  });
+
+  it("is a container environment variable the kubelet sets and references like any other", () => {
+    const envOf = (env: { name: string; value: string }[]) =>
+      containerEnv({ node: "node-1", hostIP: "172.18.0.2" } as never, { pod: { metadata: { name: "p", namespace: "default" }, spec: {} }, uid: "u", ip: "10.244.0.5" } as never, { spec: { name: "c", env } } as never);
+    const set = envOf([{ name, value: "v" }, { name: "REF", value: `$(${name})` }]);
+    expect(Object.getOwnPropertyDescriptor(set, name)?.value).toBe("v");
+    expect(set.REF).toBe("v");
+    expect(Object.getPrototypeOf(set)).toBe(Object.prototype);
+    expect(envOf([{ name: "REF", value: `$(${name})` }]).REF).toBe(asFor(envOf([{ name: "REF", value: `$(${unknownLike(name)})` }]).REF, name));
   });
 
   it("is NXDOMAIN in the cluster's DNS, bare or searched", () => {

@@ -15,6 +15,7 @@ import type { CniResponse } from "../cni/messages.js";
 import { pullFailureMessage } from "../cri/registry.js";
 import { containerShouldRestart, isRestartableInitContainer, kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } from "./status.js";
 import { internalIPFor, leaseRenewIntervalMs, nodeConditions, nodeLease, nodeStatusReportFrequencyMs, nodeStatusUpdateFrequencyMs, registrationNode } from "./node.js";
+import { getOwn, setOwn } from "../common/own.js";
 
 /** Container restart back-off (kubelet backOffPeriod and MaxContainerBackOff). */
 export const backOffInitialMs = 10_000;
@@ -604,10 +605,11 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
     "metadata.name": w.pod.metadata?.name, "metadata.namespace": w.pod.metadata?.namespace, "metadata.uid": w.uid,
     "spec.nodeName": ctx.node, "spec.serviceAccountName": w.pod.spec?.serviceAccountName, "status.podIP": w.ip, "status.hostIP": ctx.hostIP,
   };
+  // Variable names and references come from the pod spec: "__proto__" or "constructor" is a name like any other.
   for (const e of c.spec.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => env[n] ?? m);
-    else if (e.valueFrom?.fieldRef) env[e.name] = fields[e.valueFrom.fieldRef.fieldPath] ?? "";
-    else env[e.name] = "";
+    if (e.value !== undefined) setOwn(env, e.name, e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => getOwn(env, n) ?? m));
+    else if (e.valueFrom?.fieldRef) setOwn(env, e.name, getOwn(fields, e.valueFrom.fieldRef.fieldPath) ?? "");
+    else setOwn(env, e.name, "");
   }
   return env;
 }
