@@ -1,7 +1,9 @@
 // The pure parts of the HTTP front end: path parsing, Go-worded JSON errors, Table negotiation.
 
 import { describe, it, expect } from "vitest";
-import { parsePath } from "../runtime/server/http.js";
+import { request } from "node:http";
+import { boolParam, goParseInt64, parsePath, startServer, unescapePath } from "../runtime/server/http.js";
+import { createCluster } from "../runtime/cluster.js";
 import { decodeBody, goJsonSyntaxError, summarizeData } from "../runtime/server/decode.js";
 import { wantsTable } from "../runtime/server/tables.js";
 import { wantsAggregated } from "../runtime/server/discovery.js";
@@ -32,6 +34,111 @@ describe("REST paths, parsed as kube-apiserver's RequestInfoFactory parses them"
   });
 });
 
+describe("request paths decoded as Go's url.ParseRequestURI decodes them", () => {
+  it.each([
+    ["a plain path is itself", "/api/v1/pods", "/api/v1/pods"],
+    ["escapes are decoded", "/api/v1/namespaces/default/pods/%61b", "/api/v1/namespaces/default/pods/ab"],
+    ["an escaped slash splits segments, as in URL.Path", "/api/v1/namespaces/default/pods/a%2Fb", "/api/v1/namespaces/default/pods/a/b"],
+    ["bytes that are not UTF-8 decode to U+FFFD instead of throwing", "/api/v1/pods/%E0%A4", "/api/v1/pods/\ufffd"],
+    ["a truncated escape is malformed", "/api/v1/pods/%E0%A4%A", undefined],
+    ["a lone percent is malformed", "/api/v1/pods/%", undefined],
+    ["a non-hex escape is malformed", "/api/v1/pods/%zz", undefined],
+  ])("%s", (_n, raw, want) => {
+    expect(unescapePath(raw)).toBe(want);
+  });
+
+  it("'//' and '//host/path' are paths (a 404 Status), not a URL with a host; a name that is not UTF-8 is a 404, never a 500", async () => {
+    const cluster = createCluster({ nodes: 1, seed: 1, clock: "simulated", trace: false });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const get = (path: string) =>
+      new Promise<{ code: number; type: string; connection: string; body: string }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: server.port, path, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ code: res.statusCode!, type: String(res.headers["content-type"]), connection: String(res.headers.connection), body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const slashes = await get("//");
+      expect([slashes.code, JSON.parse(slashes.body).reason]).toEqual([404, "NotFound"]);
+      const hostLike = await get("//evil.example/api/v1/namespaces");
+      expect(hostLike.code).toBe(404);
+      const notUtf8 = await get("/api/v1/namespaces/default/pods/%E0%A4");
+      expect([notUtf8.code, JSON.parse(notUtf8.body).reason]).toEqual([404, "NotFound"]);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
+describe("query options converted as apimachinery's ParameterCodec converts them", () => {
+  it.each([
+    ["absent is false", "", false],
+    ["true", "watch=true", true],
+    ["1", "watch=1", true],
+    ["any other value is true", "watch=yes", true],
+    ["the empty value is true", "watch=", true],
+    ["false in any case is false", "watch=FALSE", false],
+    ["0 is false", "watch=0", false],
+  ])("a boolean: %s", (_n, query, want) => {
+    expect(boolParam(new URLSearchParams(query), "watch")).toBe(want);
+  });
+
+  it.each([
+    ["a decimal", "42", { value: 42 }],
+    ["a signed decimal", "-1", { value: -1 }],
+    ["a plus sign", "+7", { value: 7 }],
+    ["letters", "abc", { error: 'strconv.ParseInt: parsing "abc": invalid syntax' }],
+    ["the empty string", "", { error: 'strconv.ParseInt: parsing "": invalid syntax' }],
+    ["a fraction", "1.5", { error: 'strconv.ParseInt: parsing "1.5": invalid syntax' }],
+    ["an exponent", "1e3", { error: 'strconv.ParseInt: parsing "1e3": invalid syntax' }],
+    ["hex", "0x10", { error: 'strconv.ParseInt: parsing "0x10": invalid syntax' }],
+    ["past int64", "9223372036854775808", { error: 'strconv.ParseInt: parsing "9223372036854775808": value out of range' }],
+    ["the least int64", "-9223372036854775808", { value: -9223372036854775808 }],
+  ])("an int64: %s", (_n, text, want) => {
+    expect(goParseInt64(text)).toEqual(want);
+  });
+
+  it("a list or delete with an integer option that is no int64 is 400 (after authorization), and watch=yes is a watch", async () => {
+    const cluster = createCluster({ nodes: 1, seed: 1, clock: "simulated", trace: false });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const call = (method: string, path: string, token = cluster.adminToken) =>
+      new Promise<{ code: number; chunked: boolean; status?: any }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: server.port, method, path, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
+          const chunked = res.headers["transfer-encoding"] === "chunked";
+          if (chunked) {
+            res.destroy();
+            return resolve({ code: res.statusCode!, chunked });
+          }
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ code: res.statusCode!, chunked, status: JSON.parse(body) }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const bad = (message: string) => ({ code: 400, chunked: false, status: expect.objectContaining({ kind: "Status", reason: "BadRequest", code: 400, message }) });
+    try {
+      expect(await call("GET", "/api/v1/namespaces/default/pods?limit=abc")).toEqual(bad('strconv.ParseInt: parsing "abc": invalid syntax'));
+      expect(await call("GET", "/api/v1/pods?limit=99999999999999999999")).toEqual(bad('strconv.ParseInt: parsing "99999999999999999999": value out of range'));
+      expect(await call("GET", "/api/v1/pods?watch=true&timeoutSeconds=1.5")).toEqual(bad('strconv.ParseInt: parsing "1.5": invalid syntax'));
+      expect(await call("DELETE", "/api/v1/namespaces/default/pods/absent?gracePeriodSeconds=soon")).toEqual(bad('strconv.ParseInt: parsing "soon": invalid syntax'));
+      expect(await call("DELETE", "/api/v1/namespaces/default/configmaps?limit=x")).toEqual(bad('strconv.ParseInt: parsing "x": invalid syntax'));
+      // the authorization filter runs before the handler decodes options
+      expect((await call("GET", "/api/v1/namespaces/default/pods?limit=abc", "")).code).toBe(403);
+      expect((await call("GET", "/api/v1/namespaces/default/pods?limit=2")).code).toBe(200);
+      expect(await call("GET", "/api/v1/namespaces/default/pods?watch=yes")).toEqual({ code: 200, chunked: true });
+      expect((await call("GET", "/api/v1/namespaces/default/pods?watch=False")).chunked).toBe(false);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
 describe("JSON syntax errors, worded as Go's encoding/json", () => {
   it.each([
     ["a truncated document", '{"a": ', "unexpected end of JSON input"],
@@ -46,6 +153,11 @@ describe("JSON syntax errors, worded as Go's encoding/json", () => {
     ["a single quote", "'a'", "invalid character '\\'' looking for beginning of value"],
     ["a minus without digits", "-x", "invalid character 'x' in numeric literal"],
     ["valid JSON", '{"a": [1, -2.5e3, true, null, "x\\n"]}', undefined],
+    ["arrays nested 10,000 deep, Go's limit", "[".repeat(10_000) + "]".repeat(10_000), undefined],
+    ["arrays nested 10,001 deep", "[".repeat(10_001) + "]".repeat(10_001), "invalid character '[' exceeded max depth"],
+    ["objects nested 100,000 deep are refused, not a stack overflow", '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000), "invalid character '{' exceeded max depth"],
+    ["a missing comma after a nested object", '{"a": {"b": [1]} "c": 2}', "invalid character '\"' after object key:value pair"],
+    ["an empty key list closes", '{"a": {}, "b": []}', undefined],
   ])("%s", (_n, text, want) => {
     expect(goJsonSyntaxError(text)).toBe(want);
   });
@@ -62,6 +174,11 @@ describe("JSON syntax errors, worded as Go's encoding/json", () => {
     ["bytes that are not an object, in hex", "xyz", "78797a"],
   ])("summarizeData of %s", (_n, text, want) => {
     expect(summarizeData(Buffer.from(text))).toBe(want);
+  });
+
+  it("a YAML alias bomb is a 400 (go-yaml's 'excessive aliasing'), not a 500 from the yaml library's guard", () => {
+    const bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n";
+    expect(decodeBody(Buffer.from(bomb), "application/yaml", "Pod")).toEqual({ status: expect.objectContaining({ code: 400, reason: "BadRequest", message: "error converting YAML to JSON: yaml: document contains excessive aliasing" }) });
   });
 
   it("a YAML body decodes to the same object as JSON", () => {

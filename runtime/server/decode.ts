@@ -16,6 +16,9 @@ export function goQuoteChar(c: string): string {
 
 class SyntaxErr extends Error {}
 
+/** encoding/json's scanner limit on nested arrays and objects. */
+const maxNestingDepth = 10_000;
+
 const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\r" || c === "\n";
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 
@@ -79,51 +82,74 @@ export function goJsonSyntaxError(text: string): string | undefined {
       while (isDigit(text[i])) i++;
     }
   };
-  const value = (): void => {
+  // Containers open on an explicit stack, not by recursion: a body nested 100,000 deep is an error
+  // to report, not a stack overflow. Go's scanner refuses the 10,001st level.
+  const stack: Array<"{" | "["> = [];
+  const open = (c: "{" | "[") => {
+    if (stack.length >= maxNestingDepth) throw new SyntaxErr(`invalid character ${goQuoteChar(c)} exceeded max depth`);
+    stack.push(c);
+    i++;
+  };
+  const key = () => {
+    ws();
+    if (text[i] !== '"') fail("looking for beginning of object key string");
+    string();
+    ws();
+    if (text[i] !== ":") fail("after object key");
+    i++;
+  };
+  /** Scans a scalar, or opens a container; true when a value is still wanted (a key or element follows). */
+  const valueStart = (): boolean => {
     ws();
     const c = text[i];
     if (c === "{") {
-      i++;
+      open("{");
       ws();
-      if (text[i] === "}") return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail("looking for beginning of object key string");
-        string();
-        ws();
-        if (text[i] !== ":") fail("after object key");
+      if (text[i] === "}") {
         i++;
-        value();
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "}") return void i++;
-        fail("after object key:value pair");
+        stack.pop();
+        return false;
       }
+      key();
+      return true;
     }
     if (c === "[") {
-      i++;
+      open("[");
       ws();
-      if (text[i] === "]") return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ",") {
-          i++;
-          continue;
-        }
-        if (text[i] === "]") return void i++;
-        fail("after array element");
+      if (text[i] === "]") {
+        i++;
+        stack.pop();
+        return false;
       }
+      return true;
     }
-    if (c === '"') return string();
-    if (c === "-" || isDigit(c)) return number();
-    if (c === "t") return literal("true");
-    if (c === "f") return literal("false");
-    if (c === "n") return literal("null");
-    fail("looking for beginning of value");
+    if (c === '"') string();
+    else if (c === "-" || isDigit(c)) number();
+    else if (c === "t") literal("true");
+    else if (c === "f") literal("false");
+    else if (c === "n") literal("null");
+    else fail("looking for beginning of value");
+    return false;
+  };
+  const value = (): void => {
+    let wanted = true;
+    for (;;) {
+      if (wanted) {
+        wanted = valueStart();
+        continue;
+      }
+      if (stack.length === 0) return;
+      ws();
+      const top = stack[stack.length - 1];
+      if (text[i] === ",") {
+        i++;
+        if (top === "{") key();
+        wanted = true;
+      } else if (text[i] === (top === "{" ? "}" : "]")) {
+        i++;
+        stack.pop();
+      } else fail(top === "{" ? "after object key:value pair" : "after array element");
+    }
   };
   try {
     value();
@@ -180,7 +206,13 @@ function yamlToJson(text: string): { value: any } | { error: string } {
     const line = err.linePos?.[0]?.line;
     return { error: `error converting YAML to JSON: yaml: ${line !== undefined ? `line ${line}: ` : ""}${err.message.split("\n")[0]}` };
   }
-  return { value: doc.toJS() };
+  try {
+    return { value: doc.toJS() };
+  } catch {
+    // toJS refuses an alias bomb (billion laughs) as the yaml library's resource exhaustion guard;
+    // go-yaml's decoder refuses it too, with this message
+    return { error: "error converting YAML to JSON: yaml: document contains excessive aliasing" };
+  }
 }
 
 /**
