@@ -288,17 +288,47 @@ async function writeBody(req: IncomingMessage, res: ServerResponse): Promise<Buf
   return raw;
 }
 
-function boolParam(q: URLSearchParams, name: string): boolean {
+/**
+ * A boolean query parameter as apimachinery's Convert_Slice_string_To_bool reads it: absent, "0" or
+ * "false" (any case) is false; any other value, the empty one included, is true.
+ */
+export function boolParam(q: URLSearchParams, name: string): boolean {
   const v = q.get(name);
-  return v === "true" || v === "1";
+  return v !== null && v !== "0" && v.toLowerCase() !== "false";
 }
 
+/** strconv.ParseInt(s, 10, 64), as the query conversion calls it: the number, or Go's error text. */
+export function goParseInt64(s: string): { value: number } | { error: string } {
+  if (!/^[+-]?[0-9]+$/.test(s)) return { error: `strconv.ParseInt: parsing ${S.goQuote(s)}: invalid syntax` };
+  const b = BigInt(s);
+  if (b > 9223372036854775807n || b < -9223372036854775808n) return { error: `strconv.ParseInt: parsing ${S.goQuote(s)}: value out of range` };
+  return { value: Number(b) };
+}
+
+/** An integer query parameter, or undefined when it is absent or not an int64 (see intParamsError). */
 function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
-  if (v === null || v === "") return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
+  if (v === null) return undefined;
+  const n = goParseInt64(v);
+  return "value" in n ? n.value : undefined;
 }
+
+/**
+ * The 400 ParameterCodec.DecodeParameters' error becomes when an integer option (timeoutSeconds,
+ * limit, gracePeriodSeconds, in the order of their struct) is no int64: NewBadRequest(err.Error()).
+ */
+export function intParamsError(q: URLSearchParams, names: readonly string[]): Status | undefined {
+  for (const name of names) {
+    const v = q.get(name);
+    if (v === null) continue;
+    const n = goParseInt64(v);
+    if ("error" in n) return S.badRequest(n.error);
+  }
+  return undefined;
+}
+
+/** ListOptions' integer fields, in their struct order. */
+const listIntParams = ["timeoutSeconds", "limit"] as const;
 
 /** The list/watch options of a query string, as ApiRequest fields. */
 function listOptions(q: URLSearchParams): Partial<ApiRequest> {
@@ -461,6 +491,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   };
   switch (method) {
     case "GET": {
+      // the handler decodes query options after the authorization filter: a refused user gets its 403 first
+      if (p.name === undefined) {
+        const bad = intParamsError(q, listIntParams);
+        if (bad) return refuse(bad);
+      }
       if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
@@ -517,6 +552,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         const dec = decodeBody(raw, req.headers["content-type"], "DeleteOptions");
         if ("status" in dec) return sendStatus(res, dec.status);
         body = dec.body;
+      }
+      // without a body, the query is decoded (ListOptions first for a collection, then DeleteOptions)
+      if (body === undefined) {
+        const bad = intParamsError(q, p.name === undefined ? [...listIntParams, "gracePeriodSeconds"] : ["gracePeriodSeconds"]);
+        if (bad) return refuse(bad);
       }
       // DeleteOptions come from the body when there is one, else from the query (handlers/delete.go).
       const dryValues = body !== undefined ? (Array.isArray(body?.dryRun) ? body.dryRun.map(String) : body?.dryRun === undefined ? [] : [String(body.dryRun)]) : q.getAll("dryRun");
