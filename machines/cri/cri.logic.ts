@@ -7,8 +7,9 @@ import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { sandboxMachine } from "./sandbox.machine.js";
+import { imagePullMachine, type ImagePullEvent } from "./imagepull.machine.js";
 import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycleOutput, type ExitReason } from "./container.machine.js";
-import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo, type PullFailure } from "./registry.js";
+import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo } from "./registry.js";
 import { createRootfs, MemFS, runExec, startContainer, type EffectResult, type Process, type ProcessIO } from "./workload/index.js";
 import { clusterDNS, netTimeoutMs, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 
@@ -58,6 +59,7 @@ export interface CriContainer {
 }
 
 const sandboxLifecycle = lifecycleOf(sandboxMachine);
+const pullLifecycle = lifecycleOf(imagePullMachine);
 const containerLifecycle = lifecycleOf(containerMachine);
 
 /** The sandbox's state as runtime.v1 names it (a removed sandbox is no longer held). */
@@ -108,12 +110,8 @@ export interface NetWait {
   path: string;
 }
 
-interface PullInFlight {
-  image: string;
-  waiters: Array<{ id: number; from: string }>;
-  outcome: { ok: true; image: ImageInfo } | PullFailure;
-  startedAt: number;
-}
+/** An image pull in flight: its lifecycle (imagepull.machine.ts), waiters and outcome in its context. */
+type PullInFlight = KeptLifecycle<typeof imagePullMachine>;
 
 export interface CriContext {
   node: string;
@@ -236,11 +234,11 @@ function removePodSandbox(ctx: CriContext, sandboxId: string, fx: Fx, from: stri
 
 // ---- images --------------------------------------------------------------------------
 
-/** Starts a pull (or joins one under way); the answer comes when the work timer fires. */
+/** Starts a pull (or joins one under way); the answer comes when the pull's lifecycle ends it. */
 function pullImage(ctx: CriContext, id: number, image: string, from: string, fx: Fx): void {
   const running = ctx.pulls.get(image);
   if (running) {
-    running.waiters.push({ id, from });
+    stepPull(ctx, image, running, { type: "Join", waiter: { id, from } }, fx);
     return;
   }
   const outcome = resolveImage(image, ctx.registry);
@@ -248,16 +246,28 @@ function pullImage(ctx: CriContext, id: number, image: string, from: string, fx:
     fx.send(from, { type: "PullImageResult", id, image, ok: false, failure: outcome });
     return;
   }
-  ctx.pulls.set(image, { image, waiters: [{ id, from }], outcome, startedAt: ctx.now });
-  const ms = outcome.ok ? pullDurationMs(outcome.image) : failedPullMs;
-  // A pull is work, not steady state: settle() waits for it.
-  fx.after(`pull/${image}`, ms, { type: "PullDone", image });
+  // A pull is work, not steady state: its timer keeps settle() busy.
+  const durationMs = outcome.ok ? pullDurationMs(outcome.image) : failedPullMs;
+  const s = pullLifecycle.start({ waiters: [{ id, from }], outcome, startedAt: ctx.now, durationMs });
+  ctx.pulls.set(image, keep(s.snapshot));
+  scheduleLifecycleTimers(fx, `pull/${image}`, s, (e) => ({ type: "PullTimer", image, event: e }));
 }
 
-/** A pull finished: store the image (or not) and answer everyone waiting for it. */
-export function finishPull(ctx: CriContext, image: string, fx: Fx): void {
+function stepPull(ctx: CriContext, image: string, kept: PullInFlight, event: ImagePullEvent | { type: string }, fx: Fx): void {
+  const s = stepKept(pullLifecycle, kept, event as never);
+  ctx.pulls.set(image, keep(s.snapshot));
+  scheduleLifecycleTimers(fx, `pull/${image}`, s, (e) => ({ type: "PullTimer", image, event: e }));
+  if (s.outputs.length > 0) finishPull(ctx, image, s.snapshot.context, fx);
+}
+
+/** A pull lifecycle's `after` came due: the pull has ended. */
+export function pullTimer(ctx: CriContext, image: string, event: { type: string }, fx: Fx): void {
   const p = ctx.pulls.get(image);
-  if (!p) return;
+  if (p) stepPull(ctx, image, p, event, fx);
+}
+
+/** A pull ended: store the image (or not) and answer everyone waiting for it. */
+function finishPull(ctx: CriContext, image: string, p: PullInFlight["context"], fx: Fx): void {
   ctx.pulls.delete(image);
   const durationMs = ctx.now - p.startedAt;
   if (p.outcome.ok) ctx.images.set(p.outcome.image.ref, p.outcome.image);
@@ -630,7 +640,7 @@ export function listContainers(ctx: CriContext): ContainerInfo[] {
 /** The highest request id from a caller that a pending pull or stop will still answer (0 when none). */
 export function inFlightMaxId(ctx: CriContext, from: string): number {
   let max = 0;
-  for (const p of ctx.pulls.values()) for (const w of p.waiters) if (w.from === from) max = Math.max(max, w.id);
+  for (const p of ctx.pulls.values()) for (const w of p.context.waiters) if (w.from === from) max = Math.max(max, w.id);
   for (const c of ctx.containers.values()) {
     const stop = c.lifecycle.context.stop;
     if (stop?.from === from) max = Math.max(max, stop.id);

@@ -12,7 +12,8 @@ import type { CriContext, CriInput } from "./cri.logic.js";
 import type { ConnectMsg, ConnectResult, CriRequest, DnsAnswerMsg } from "./messages.js";
 
 export type CriTimerEvent =
-  | { type: "PullDone"; image: string }
+  /** an image pull's lifecycle: its time is over */
+  | { type: "PullTimer"; image: string; event: { type: string } }
   | { type: "ProcessWake"; containerId: string }
   /** a container lifecycle's `after` (the preStop hook's time, the stop timeout) came due */
   | { type: "ContainerTimer"; containerId: string; event: { type: string } }
@@ -29,7 +30,7 @@ export const criMachine = setup({
   types: { context: {} as CriContext, events: {} as CriEvent, input: {} as CriInput },
   actions: {
     serveRequest: step((c, e, fx) => L.handleCri(c, e as CriRequest, e.from ?? "kubelet", fx)),
-    finishPull: step((c, e, fx) => L.finishPull(c, e.image, fx)),
+    pullTimer: step((c, e, fx) => L.pullTimer(c, e.image, e.event, fx)),
     wakeProcess: step((c, e, fx) => L.wakeProcess(c, e.containerId, fx)),
     containerTimer: step((c, e, fx) => L.containerTimer(c, e.containerId, e.event, fx)),
     dnsAnswered: step((c, e, fx) => L.dnsAnswered(c, e, fx)),
@@ -57,7 +58,7 @@ export const criMachine = setup({
         ContainerLogs: { actions: "serveRequest" },
         ListPodSandbox: { actions: "serveRequest", description: "every sandbox, for a restarted kubelet" },
         ListContainers: { actions: "serveRequest", description: "every container, for a restarted kubelet" },
-        PullDone: { actions: "finishPull" },
+        PullTimer: { actions: "pullTimer", description: "to the image pull's lifecycle: the pull ended (pulled or failed)" },
         ProcessWake: { actions: "wakeProcess" },
         ContainerTimer: { actions: "containerTimer", description: "to the container's lifecycle: the preStop hook ended (SIGTERM), the stop timeout ended (SIGKILL)" },
         DnsAnswer: { actions: "dnsAnswered", description: "resume the process suspended on this query (or connect to the address)" },

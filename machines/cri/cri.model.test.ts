@@ -25,7 +25,7 @@ function nextEvents(ctx: CriContext): any[] {
   if (!sandbox) out.push(stamped({ type: "RunPodSandbox", id: 1, podUid: "u1", podName: "p", podNamespace: "default", volumes: [] }));
   for (const spec of specs) {
     const present = ctx.images.has(imageKey(spec.image)!);
-    if (ctx.pulls.has(spec.image)) out.push(stamped({ type: "PullDone", image: spec.image }));
+    if (ctx.pulls.has(spec.image)) out.push(stamped({ type: "PullTimer", image: spec.image, event: { type: "xstate.after.pullDuration.cri-image-pull.pulling" } }));
     else if (!present) out.push(stamped({ type: "PullImage", id: 2, image: spec.image }));
     const c = [...ctx.containers.values()].find((x) => x.name === spec.name);
     if (sandbox && sandboxState(sandbox) === "SANDBOX_READY" && present && !c) {

@@ -1,14 +1,15 @@
 import { describe, it, expect } from "vitest";
 import { Fx } from "../common/effects.js";
-import { containerState, containerTimer, finishPull, handleCri, handlesSigterm, initialCri, probe, wakeProcess } from "./cri.logic.js";
+import { containerState, containerTimer, handleCri, handlesSigterm, initialCri, probe, pullTimer, wakeProcess } from "./cri.logic.js";
 
 function startedContainer(container: any) {
   const ctx = initialCri({ node: "node-1" });
   const fx = new Fx();
   handleCri(ctx, { type: "RunPodSandbox", id: 1, podUid: "u", podName: "p", podNamespace: "default", volumes: [] }, "k", fx);
   const sandboxId = fx.sends[0]!.msg.sandboxId;
-  handleCri(ctx, { type: "PullImage", id: 2, image: container.image }, "k", new Fx());
-  finishPull(ctx, container.image, new Fx());
+  const pulling = new Fx();
+  handleCri(ctx, { type: "PullImage", id: 2, image: container.image }, "k", pulling);
+  pullTimer(ctx, container.image, pulling.timers[0]!.event.event as { type: string }, new Fx());
   const fx2 = new Fx();
   handleCri(ctx, { type: "CreateContainer", id: 3, sandboxId, container, attempt: 0, env: {}, podIP: "10.244.0.2" }, "k", fx2);
   const containerId = fx2.sends[0]!.msg.containerId;
@@ -16,6 +17,35 @@ function startedContainer(container: any) {
   handleCri(ctx, { type: "StartContainer", id: 4, containerId }, "k", fx3);
   return { ctx, containerId, fx: fx3 };
 }
+
+describe("CRI image pulls", () => {
+  it("two PullImage requests for one image share one pull, and both are answered when it ends with the image stored", () => {
+    const ctx = initialCri({ node: "node-1" });
+    const fx = new Fx();
+    handleCri(ctx, { type: "PullImage", id: 1, image: "nginx:1.27" }, "k", fx);
+    handleCri(ctx, { type: "PullImage", id: 2, image: "nginx:1.27" }, "k", fx);
+    expect(fx.sends).toEqual([]);
+    // one pull, one work timer (settle waits for it)
+    expect(fx.timers.map((t) => t.background)).toEqual([false]);
+    ctx.now += fx.timers[0]!.ms;
+    const done = new Fx();
+    pullTimer(ctx, "nginx:1.27", fx.timers[0]!.event.event as { type: string }, done);
+    expect(done.sends.map((s) => [s.msg.id, s.msg.ok, s.msg.durationMs])).toEqual([[1, true, fx.timers[0]!.ms], [2, true, fx.timers[0]!.ms]]);
+    expect(ctx.images.has("docker.io/library/nginx:1.27")).toBe(true);
+    expect(ctx.pulls.size).toBe(0);
+  });
+  it("a short name that is no Docker Official Image fails after one registry round trip with ErrImagePull, and nothing is stored", () => {
+    const ctx = initialCri({ node: "node-1" });
+    const fx = new Fx();
+    handleCri(ctx, { type: "PullImage", id: 1, image: "ngnix" }, "k", fx);
+    expect(fx.timers.map((t) => t.ms)).toEqual([500]);
+    const done = new Fx();
+    pullTimer(ctx, "ngnix", fx.timers[0]!.event.event as { type: string }, done);
+    expect(done.sends[0]!.msg).toMatchObject({ id: 1, ok: false, failure: { reason: "ErrImagePull" } });
+    expect(done.sends[0]!.msg.failure.message).toMatch(/pull access denied, repository does not exist/);
+    expect([...ctx.images.keys()].some((k) => k.includes("ngnix"))).toBe(false);
+  });
+});
 
 describe("CRI containers", () => {
   it("a container that runs exit 3 is reported exited with code 3, reason Error", () => {

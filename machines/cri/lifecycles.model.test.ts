@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
 import { containerMachine, type ContainerLifecycleEvent } from "./container.machine.js";
 import { sandboxMachine } from "./sandbox.machine.js";
+import { imagePullMachine } from "./imagepull.machine.js";
 import { lifecycleModelFor, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // The oracle is the CRI's documented behaviour (runtime.v1 ContainerState; containerd's
@@ -148,5 +149,40 @@ describe("a CRI pod sandbox's lifecycle (model-based, every transition)", () => 
       "SANDBOX_READY RemovePodSandbox removed",
       "SANDBOX_READY StopPodSandbox SANDBOX_NOTREADY",
     ]);
+  });
+});
+
+describe("an image pull's lifecycle (model-based, every transition)", () => {
+  const lc = lifecycleOf(imagePullMachine);
+  const done = { type: "xstate.after.pullDuration.cri-image-pull.pulling" };
+  const join = { type: "Join", waiter: { id: 2, from: kubelet } };
+  const image = { ref: "docker.io/library/nginx:1.27" } as never;
+  const failure = { ok: false as const, reason: "ErrImagePull" as const, message: "pull access denied" };
+
+  it.each([
+    { name: "a resolvable image is pulled after its pull time, answering every waiter", outcome: { ok: true as const, image }, end: "pulled" },
+    { name: "a refused image fails after its round trip, answering every waiter", outcome: failure, end: "failed" },
+  ])("$name", ({ outcome, end }) => {
+    const start = lc.start({ waiters: [{ id: 1, from: kubelet }], outcome, startedAt: 0, durationMs: 1_500 });
+    expect(start.timers.map((t) => t.delayMs)).toEqual([1_500]);
+    const model = lifecycleModelFor(imagePullMachine, [join, done], (ctx: { waiters: unknown[] }) => Math.min(ctx.waiters.length, 3));
+    (model as unknown as { options: { fromState: unknown } }).options.fromState = start.snapshot;
+    const seen = new Set<string>();
+    for (const path of transitionPaths(model, serializeBy((ctx: { waiters: unknown[] }) => Math.min(ctx.waiters.length, 3)))) {
+      let snap = start.snapshot;
+      let waiters = 1;
+      for (const { event } of path.steps.slice(1)) {
+        const from = stateName(snap.value);
+        const got = lc.step(Object.freeze(snap), event as never);
+        const to = stateName(got.snapshot.value);
+        seen.add(`${from} ${event.type === "Join" ? "Join" : "after"} ${to}`);
+        // a request joins a pull under way; the pull ends once, and only then are the waiters answered
+        if (from === "pulling" && event.type === "Join") expect([to, got.outputs, got.snapshot.context.waiters.length]).toEqual(["pulling", [], ++waiters]);
+        else if (from === "pulling") expect([to, got.outputs]).toEqual([end, [{ type: "PullEnded" }]]);
+        else expect([to, got.outputs]).toEqual([from, []]);
+        snap = got.snapshot;
+      }
+    }
+    expect([...seen].filter((s) => s.startsWith("pulling")).sort()).toEqual([`pulling Join pulling`, `pulling after ${end}`]);
   });
 });
