@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
-import { deploymentControllerMachine, type DeploymentControllerContext } from "./deployment.machine.js";
+import { deploymentControllerMachine } from "./deployment.machine.js";
+import type { DeploymentControllerContext } from "./deployment.controller.js";
 import { getNewReplicaSet, isScalingEvent, rolloutRolling, setDeploymentCondition } from "./deployment.logic.js";
 import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { garbageCollectorMachine, type GarbageCollectorContext } from "./gc.machine.js";
+import { garbageCollectorMachine } from "./gc.machine.js";
+import type { GarbageCollectorContext } from "./gc.controller.js";
 import { attemptToDeleteItem, orphanDependents, type GcAction, type KObject } from "./gc.logic.js";
 import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet } from "kubernetes-types/apps/v1";
-import { replicaSetControllerMachine, type ReplicaSetControllerContext } from "./replicaset.machine.js";
+import { replicaSetControllerMachine } from "./replicaset.machine.js";
+import type { ReplicaSetControllerContext } from "./replicaset.controller.js";
 import { calculateStatus, claimPods, filterActivePods, manageReplicas, newPodFromTemplate, replicaSetControllerRef } from "./replicaset.logic.js";
 import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 

@@ -1,0 +1,283 @@
+// The Deployment controller's steps (pkg/controller/deployment): informer handlers that queue
+// Deployment keys, and syncDeployment, which finds or creates the ReplicaSet of the current
+// template (pod-template-hash), scales ReplicaSets by strategy (RollingUpdate within
+// maxSurge/maxUnavailable, Recreate) or in proportion on a scale event, and writes status.
+// Functions over the machine's context; the decisions are in deployment.logic.ts.
+
+import type { Fx } from "../common/effects.js";
+import type { Deployment, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
+import type { Pod } from "kubernetes-types/core/v1";
+import { newClient, objectKey, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
+import { controllerRefOf } from "../common/owners.js";
+import { toMs } from "../common/time.js";
+import * as W from "../common/workqueue.js";
+import * as C from "../common/controller.js";
+import * as I from "../common/informer.js";
+import * as L from "./deployment.logic.js";
+
+export const controllerName = "deployment-controller";
+const DEPLOYMENTS = 1;
+const RSS = 2;
+const PODS = 3;
+
+export interface DeploymentControllerContext {
+  self: string;
+  client: ClientState;
+  q: W.WorkQueue;
+}
+
+export interface DeploymentControllerInput {
+  token: string;
+  address?: string;
+}
+
+export type DeploymentControllerEvent =
+  | ((ApiResponse | WatchEvent) & Stamp)
+  | ({ type: "ProcessNext" } & Stamp)
+  | ({ type: "Requeue"; key: string } & Stamp)
+  | ({ type: "Relist"; watchId: number } & Stamp);
+
+/** A fresh controller with empty caches. */
+export function initialDeploymentController(input: DeploymentControllerInput): DeploymentControllerContext {
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue() };
+}
+
+/** Informers on Deployments, ReplicaSets and Pods in every namespace. */
+export function startInformers(ctx: DeploymentControllerContext, fx: Fx): void {
+  startInformer(ctx.client, fx, DEPLOYMENTS, { group: "apps", resource: "deployments" });
+  startInformer(ctx.client, fx, RSS, { group: "apps", resource: "replicasets" });
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods" });
+}
+
+function store<T>(ctx: DeploymentControllerContext, id: number): Map<string, T> {
+  return ctx.client.informers.get(id)!.store;
+}
+
+/** The Deployment key owning a ReplicaSet, when that Deployment is in the cache with the same uid. */
+function deploymentKeyOf(ctx: DeploymentControllerContext, obj: { metadata?: any }): string | undefined {
+  const ref = controllerRefOf(obj);
+  if (!ref || ref.kind !== "Deployment") return undefined;
+  const key = `${obj.metadata?.namespace ?? ""}/${ref.name}`;
+  return store<Deployment>(ctx, DEPLOYMENTS).get(key)?.metadata?.uid === ref.uid ? key : undefined;
+}
+
+/** Routes a delta to the Deployment it concerns (addReplicaSet, updateReplicaSet, deletePod, ...). */
+export function onDelta(ctx: DeploymentControllerContext, watchId: number, d: InformerDelta): void {
+  if (watchId === DEPLOYMENTS) return W.add(ctx.q, objectKey(d.object));
+  if (watchId === RSS) {
+    const key = deploymentKeyOf(ctx, d.object);
+    if (key) W.add(ctx.q, key);
+    const oldKey = d.old ? deploymentKeyOf(ctx, d.old) : undefined;
+    if (oldKey && oldKey !== key) W.add(ctx.q, oldKey);
+    return;
+  }
+  // Pods matter only to Recreate, which waits for every old pod to be gone.
+  if (d.type !== "DELETED") return;
+  const rsRef = controllerRefOf(d.object);
+  if (!rsRef) return;
+  const rs = store<ReplicaSet>(ctx, RSS).get(`${d.object.metadata?.namespace}/${rsRef.name}`);
+  const key = rs ? deploymentKeyOf(ctx, rs) : undefined;
+  if (key && store<Deployment>(ctx, DEPLOYMENTS).get(key)?.spec?.strategy?.type === "Recreate") W.add(ctx.q, key);
+}
+
+// ---- one sync ----------------------------------------------------------------------------
+
+/** The writes one sync makes, collected so two changes to one ReplicaSet become one update. */
+interface Plan {
+  key: string;
+  d: Deployment;
+  rsWrites: Map<string, { rs: ReplicaSet; events: string[] }>;
+  create?: ReplicaSet;
+  deleteRSs: string[];
+}
+
+function track(ctx: DeploymentControllerContext, fx: Fx, key: string, r: Parameters<typeof request>[2], purpose: string, data: Record<string, unknown> = {}): void {
+  W.track(ctx.q, key);
+  request(ctx.client, fx, r, purpose, { key, ...data });
+}
+
+/** Processes the next key of the queue (processNextWorkItem + syncDeployment). */
+export function processNext(ctx: DeploymentControllerContext, now: number, fx: Fx): void {
+  const key = C.takeNext(ctx);
+  if (key !== undefined) syncDeployment(ctx, key, now, fx);
+  C.kickWhenSynced(ctx, fx);
+}
+
+// The ReplicaSets this Deployment controls, in store order, through the informer's controller-uid index (not a scan of every ReplicaSet).
+function ownedReplicaSets(ctx: DeploymentControllerContext, d: Deployment): ReplicaSet[] {
+  return storeControlledBy(ctx.client.informers.get(RSS)!, d.metadata?.namespace, d.metadata?.uid);
+}
+
+function applyScaleLocally(plan: Plan, current: ReplicaSet, a: L.ScaleAction): ReplicaSet {
+  const w = plan.rsWrites.get(a.rs) ?? { rs: current, events: [] };
+  w.rs = { ...w.rs, metadata: { ...w.rs.metadata, annotations: { ...(w.rs.metadata?.annotations ?? {}), ...a.annotations } }, spec: { ...w.rs.spec!, replicas: a.replicas } };
+  if (a.event) w.events.push(a.event.message);
+  plan.rsWrites.set(a.rs, w);
+  return w.rs;
+}
+
+function withWrites(plan: Plan, list: readonly ReplicaSet[]): ReplicaSet[] {
+  return list.map((rs) => plan.rsWrites.get(rs.metadata?.name ?? "")?.rs ?? rs);
+}
+
+/** One sync of a Deployment (syncDeployment): status only while deleting, scale on a scale event or pause, else roll out. */
+export function syncDeployment(ctx: DeploymentControllerContext, key: string, now: number, fx: Fx): void {
+  const d = store<Deployment>(ctx, DEPLOYMENTS).get(key);
+  if (!d) return W.doneIfIdle(ctx.q, key);
+  const rsList = ownedReplicaSets(ctx, d);
+  const plan: Plan = { key, d, rsWrites: new Map(), deleteRSs: [] };
+  let status: DeploymentStatus;
+  if (d.metadata?.deletionTimestamp) {
+    const g = L.getNewReplicaSet(d, rsList, false, now);
+    status = L.calculateStatus(d, rsList, g.newRS, now);
+  } else if (d.spec?.paused || L.isScalingEvent(d, rsList)) {
+    status = scaleOnly(plan, rsList, now);
+  } else if (d.spec?.strategy?.type === "Recreate") {
+    status = rolloutRecreate(ctx, plan, rsList, now);
+  } else {
+    status = rolloutRolling(plan, rsList, now);
+  }
+  perform(ctx, plan, status, now, fx);
+  requeueStuck(plan, status, now, fx);
+  W.doneIfIdle(ctx.q, key);
+}
+
+function noteNewRS(plan: Plan, g: L.GetNewReplicaSetResult): ReplicaSet | undefined {
+  if (!g.newRS) return undefined;
+  if (g.write === "create") plan.create = g.newRS;
+  else if (g.write === "update") plan.rsWrites.set(g.newRS.metadata?.name ?? "", { rs: g.newRS, events: [] });
+  return g.newRS;
+}
+
+function withCondition(d: Deployment, g: L.GetNewReplicaSetResult): Deployment {
+  if (!g.condition) return d;
+  return { ...d, status: { ...d.status, conditions: L.setDeploymentCondition(d.status?.conditions ?? [], g.condition) } };
+}
+
+function scaleOnly(plan: Plan, rsList: ReplicaSet[], now: number): DeploymentStatus {
+  const g = L.getNewReplicaSet(plan.d, rsList, false, now);
+  const newRS = noteNewRS(plan, g);
+  for (const a of L.proportionalScale(plan.d, newRS, g.oldRSs)) applyScaleLocally(plan, rsList.find((r) => r.metadata?.name === a.rs)!, a);
+  if (L.deploymentComplete(plan.d, plan.d.status ?? {}) && !plan.d.spec?.paused) plan.deleteRSs = L.cleanupOldReplicaSets(plan.d, g.oldRSs);
+  const all = withWrites(plan, [...g.oldRSs, ...(newRS ? [newRS] : [])]);
+  return L.calculateStatus(plan.d, all, newRS && (plan.rsWrites.get(newRS.metadata?.name ?? "")?.rs ?? newRS), now);
+}
+
+function rolloutRolling(plan: Plan, rsList: ReplicaSet[], now: number): DeploymentStatus {
+  const g = L.getNewReplicaSet(plan.d, rsList, true, now);
+  const newRS = noteNewRS(plan, g)!;
+  const d = withCondition(plan.d, g);
+  if (!plan.create) {
+    const step = L.rolloutRolling(d, newRS, g.oldRSs);
+    for (const a of step.actions) applyScaleLocally(plan, [...g.oldRSs, newRS].find((r) => r.metadata?.name === a.rs)!, a);
+    plan.deleteRSs = step.deleteRSs;
+  }
+  const all = withWrites(plan, [...g.oldRSs, newRS]);
+  const status = L.syncDeploymentStatus(d, all, all[all.length - 1], now);
+  if (g.deploymentRevision) plan.d = { ...plan.d, metadata: { ...plan.d.metadata, annotations: { ...plan.d.metadata?.annotations, [L.REVISION_ANNOTATION]: g.deploymentRevision } } };
+  return status;
+}
+
+function rolloutRecreate(ctx: DeploymentControllerContext, plan: Plan, rsList: ReplicaSet[], now: number): DeploymentStatus {
+  let g = L.getNewReplicaSet(plan.d, rsList, false, now);
+  const pods = [...store<Pod>(ctx, PODS).values()].filter((p) => p.metadata?.namespace === plan.d.metadata?.namespace);
+  const r = L.rolloutRecreate(plan.d, g.newRS, g.oldRSs, pods);
+  if (r.needNewRS) g = L.getNewReplicaSet(plan.d, rsList, true, now);
+  const newRS = noteNewRS(plan, g);
+  const d = withCondition(plan.d, g);
+  if (!r.needNewRS) {
+    for (const a of r.actions) applyScaleLocally(plan, rsList.find((x) => x.metadata?.name === a.rs)!, a);
+    plan.deleteRSs = r.deleteRSs;
+  }
+  const all = withWrites(plan, [...g.oldRSs, ...(newRS ? [newRS] : [])]);
+  const status = L.syncDeploymentStatus(d, all, newRS && withWrites(plan, [newRS])[0], now);
+  if (g.deploymentRevision) plan.d = { ...plan.d, metadata: { ...plan.d.metadata, annotations: { ...plan.d.metadata?.annotations, [L.REVISION_ANNOTATION]: g.deploymentRevision } } };
+  return status;
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${k}:${canonical(o[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Sends the writes: the new ReplicaSet, ReplicaSet updates, deletions, status, then the revision annotation. */
+function perform(ctx: DeploymentControllerContext, plan: Plan, status: DeploymentStatus, now: number, fx: Fx): void {
+  const { key, d } = plan;
+  const ns = d.metadata?.namespace;
+  if (plan.create) track(ctx, fx, key, { verb: "create", group: "apps", resource: "replicasets", namespace: ns, body: plan.create }, "create-rs", { d, rs: plan.create });
+  for (const [name, w] of plan.rsWrites) {
+    track(ctx, fx, key, { verb: "update", group: "apps", resource: "replicasets", namespace: ns, name, body: w.rs }, "scale-rs", { d, events: w.events });
+  }
+  for (const name of plan.deleteRSs) track(ctx, fx, key, { verb: "delete", group: "apps", resource: "replicasets", namespace: ns, name }, "delete-rs");
+  // Status first: it carries the cached resourceVersion, which the annotation patch below would change.
+  if (canonical(d.status ?? {}) !== canonical(status)) {
+    track(ctx, fx, key, { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: ns, name: d.metadata?.name, body: { ...d, status } }, "status");
+  }
+  const cached = store<Deployment>(ctx, DEPLOYMENTS).get(key);
+  const rev = d.metadata?.annotations?.[L.REVISION_ANNOTATION];
+  if (rev !== undefined && cached?.metadata?.annotations?.[L.REVISION_ANNOTATION] !== rev) {
+    track(ctx, fx, key, { verb: "patch", group: "apps", resource: "deployments", namespace: ns, name: d.metadata?.name, patchType: "merge", body: { metadata: { annotations: { [L.REVISION_ANNOTATION]: rev } } } }, "revision");
+  }
+  void now;
+}
+
+/** A rollout still in progress is looked at again when its progress deadline passes (requeueStuckDeployment). */
+function requeueStuck(plan: Plan, status: DeploymentStatus, now: number, fx: Fx): void {
+  const d = plan.d;
+  const secs = d.spec?.progressDeadlineSeconds ?? 600;
+  const c = status.conditions?.find((x) => x.type === "Progressing");
+  if (!c || c.status !== "True" || c.reason === L.NewRSAvailableReason || L.deploymentComplete(d, status)) return;
+  const from = toMs(c.lastUpdateTime) ?? now;
+  const after = Math.max(0, from + secs * 1000 - now) + 1000;
+  W.addAfter(fx, plan.key, after, true);
+}
+
+const source = { component: controllerName };
+
+/** Handles an API response: lists, ReplicaSet writes (ScalingReplicaSet events), status writes. */
+export function onResponse(ctx: DeploymentControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
+  if (p) onOwnResponse(ctx, p, res, fx);
+  C.kickWhenSynced(ctx, fx);
+}
+
+function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
+  const key: string | undefined = p.data?.key;
+  if (key === undefined) return;
+  if (res.ok) {
+    if (p.purpose === "create-rs") {
+      const n = res.object.spec?.replicas ?? 0;
+      if (n > 0) recordEvent(ctx.client, fx, p.data.d, "Normal", "ScalingReplicaSet", `Scaled up replica set ${res.object.metadata.name} from 0 to ${n}`, source, res.now);
+    }
+    if (p.purpose === "scale-rs") for (const m of p.data.events as string[]) recordEvent(ctx.client, fx, p.data.d, "Normal", "ScalingReplicaSet", m, source, res.now);
+  } else if (p.purpose === "create-rs" && res.code === 409 && res.status.reason === "AlreadyExists") {
+    onCollision(ctx, key, p.data.d, p.data.rs, res.now, fx);
+  } else if (p.purpose === "create-rs") {
+    const msg = `Failed to create new replica set "${p.data.rs.metadata.name}": ${res.status.message}`;
+    recordEvent(ctx.client, fx, p.data.d, "Warning", L.FailedRSCreateReason, msg, source, res.now);
+    W.addRateLimited(ctx.q, fx, key, res.now);
+  } else if (!(p.purpose === "delete-rs" && res.code === 404)) {
+    W.addRateLimited(ctx.q, fx, key, res.now);
+  }
+  W.untrack(ctx.q, key);
+}
+
+/** A ReplicaSet of that name exists with another template: a hash collision raises collisionCount (getNewReplicaSet). */
+function onCollision(ctx: DeploymentControllerContext, key: string, d: Deployment, rs: ReplicaSet, now: number, fx: Fx): void {
+  const existing = store<ReplicaSet>(ctx, RSS).get(`${d.metadata?.namespace}/${rs.metadata?.name}`);
+  if (existing && controllerRefOf(existing)?.uid === d.metadata?.uid && L.equalIgnoreHash(existing.spec?.template, d.spec?.template)) return;
+  if (!existing) return void W.addRateLimited(ctx.q, fx, key, now); // not in our cache yet: look again
+  const status = { ...d.status, collisionCount: (d.status?.collisionCount ?? 0) + 1 };
+  track(ctx, fx, key, { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: d.metadata?.namespace, name: d.metadata?.name, body: { ...d, status } }, "status");
+}
+
+/** Handles a watch event from any informer. */
+export function onWatch(ctx: DeploymentControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
+  C.kickWhenSynced(ctx, fx);
+}
