@@ -51,7 +51,8 @@ export interface ControllerSpec<C, I> {
   onCacheSynced?: { action: string; step: Step<C> };
   watch: { step: Step<C>; description?: string };
   response: { step: Step<C>; description?: string };
-  relist: Step<C>;
+  /** the Relist timer of an informer whose list failed (a controller that never relists has none) */
+  relist?: Step<C>;
   worker?: PerMessageWorker<C> | OneAtATimeWorker<C>;
   /** events handled in every state */
   on?: Record<string, ControllerEvent<C>>;
@@ -78,15 +79,15 @@ export function controllerMachine<C extends MachineContext, I extends NonReducib
     startInformers: step((c, _e, fx) => spec.startInformers(c, fx)),
     applyWatchEvent: step(spec.watch.step),
     handleResponse: step(spec.response.step),
-    relist: step(spec.relist),
   };
+  if (spec.relist) actions.relist = step(spec.relist);
   const guards: Record<string, (args: { context: C; event: E }) => boolean> = {
     isCacheSynced: ({ context }) => spec.isCacheSynced(context),
   };
   const on: Record<string, Transition> = {
     WatchEvent: withDescription("applyWatchEvent", spec.watch.description),
     ApiResponse: withDescription("handleResponse", spec.response.description),
-    Relist: { actions: "relist" },
+    ...(spec.relist ? { Relist: { actions: "relist" } } : {}),
     ...transitions(spec.on),
   };
   for (const e of [...Object.values(spec.on ?? {}), ...Object.values(spec.running ?? {})]) actions[e.action] = step(e.step);

@@ -9,7 +9,7 @@ import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys
 import { retryOrForget } from "../common/controller.js";
 import { handleResponse, storeGet } from "../common/informer.js";
 import * as W from "../common/workqueue.js";
-import type { ApiResponse, Stamp } from "../messages.js";
+import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import {
   ENDPOINTS_CONTROLLER_NAME,
   ENDPOINTS_MANAGED_BY_LABEL,
@@ -194,3 +194,8 @@ export function onResponse(ctx: EndpointsControllerContext, res: ApiResponse & S
   const p = handleResponse(ctx.client, fx, res, (id, d) => onDelta(ctx, id, d), true);
   if (p && p.purpose !== "event") onWriteAnswered(ctx, p, res, res.now, fx);
 }
+
+export type EndpointsControllerEvent =
+  | ((ApiResponse | WatchEvent) & Stamp)
+  | ({ type: "Requeue"; key: string } & Stamp)
+  | ({ type: "Relist"; watchId: number } & Stamp);

@@ -7,7 +7,7 @@ import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, objectKey, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
-import type { ApiResponse, Stamp } from "../messages.js";
+import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerState } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
 import { retryOrForget } from "../common/controller.js";
@@ -210,3 +210,8 @@ export function onResponse(ctx: EndpointSliceControllerContext, res: ApiResponse
   const p = handleResponse(ctx.client, fx, res, (id, d) => onDelta(ctx, id, d), true);
   if (p && p.purpose !== "event") onWriteAnswered(ctx, p, res, res.now, fx);
 }
+
+export type EndpointSliceControllerEvent =
+  | ((ApiResponse | WatchEvent) & Stamp)
+  | ({ type: "Requeue"; key: string } & Stamp)
+  | ({ type: "Relist"; watchId: number } & Stamp);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
-import { DEFAULT_GRACE_PERIOD_MS, nodeLifecycleMachine, type NodeLifecycleContext } from "./nodelifecycle.machine.js";
+import { nodeLifecycleMachine } from "./nodelifecycle.machine.js";
+import { DEFAULT_GRACE_PERIOD_MS, type NodeLifecycleContext } from "./nodelifecycle.controller.js";
 import { evictionFor, nodeHealth, type EvictionDecision } from "./nodelifecycle.logic.js";
 import { rfc3339 } from "../common/time.js";
 import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";

@@ -1,0 +1,191 @@
+// The node lifecycle and taint eviction controllers' steps (pkg/controller/nodelifecycle,
+// pkg/controller/tainteviction): the monitor pass over every node, pods marked not ready, taints
+// and the eviction queue. Functions over the machine's context; the decisions are in
+// nodelifecycle.logic.ts.
+
+import type { Fx } from "../common/effects.js";
+import type { Node, Pod } from "kubernetes-types/core/v1";
+import type { Lease } from "kubernetes-types/coordination/v1";
+import { informersSynced, newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import { rfc3339 } from "../common/time.js";
+import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
+import * as I from "../common/informer.js";
+import * as L from "./nodelifecycle.logic.js";
+
+/** --node-monitor-period default. */
+export const NODE_MONITOR_PERIOD_MS = 5_000;
+/** kube-controller-manager's --node-monitor-grace-period: 50 s since v1.32 (it was 40 s). */
+export const DEFAULT_GRACE_PERIOD_MS = L.NODE_MONITOR_GRACE_PERIOD_MS;
+
+const NODES = 1;
+const LEASES = 2;
+const PODS = 3;
+const nodeSource = { component: "node-controller" };
+const evictionSource = { component: "taint-eviction-controller" };
+
+export interface NodeLifecycleContext {
+  self: string;
+  client: ClientState;
+  gracePeriodMs: number;
+  monitorPeriodMs: number;
+  /** pod key -> when its eviction is due (the taint eviction queue) */
+  evictions: Map<string, number>;
+  /** pods whose deletion we sent, so it is not sent twice */
+  evicted: Set<string>;
+}
+
+export interface NodeLifecycleInput {
+  token: string;
+  address?: string;
+  gracePeriodMs?: number;
+  monitorPeriodMs?: number;
+}
+
+export type NodeLifecycleEvent =
+  | ((ApiResponse | WatchEvent) & Stamp)
+  | ({ type: "MonitorNodes" } & Stamp)
+  | ({ type: "EvictPod"; key: string } & Stamp)
+  | ({ type: "Relist"; watchId: number } & Stamp);
+
+/** A fresh controller. */
+export function initialNodeLifecycle(input: NodeLifecycleInput): NodeLifecycleContext {
+  return {
+    self: input.address ?? "node-lifecycle-controller", client: newClient(input.token),
+    gracePeriodMs: input.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS, monitorPeriodMs: input.monitorPeriodMs ?? NODE_MONITOR_PERIOD_MS,
+    evictions: new Map(), evicted: new Set(),
+  };
+}
+
+/** Informers on Nodes, node Leases and Pods; the first monitor pass one period from now. */
+export function startInformers(ctx: NodeLifecycleContext, fx: Fx): void {
+  startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
+  startInformer(ctx.client, fx, LEASES, { group: "coordination.k8s.io", resource: "leases", namespace: "kube-node-lease" });
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods" });
+  fx.after("monitor", ctx.monitorPeriodMs, { type: "MonitorNodes" }, true);
+}
+
+function store<T>(ctx: NodeLifecycleContext, id: number): Map<string, T> {
+  return ctx.client.informers.get(id)!.store;
+}
+
+function podsOn(ctx: NodeLifecycleContext, node: string): Pod[] {
+  return [...store<Pod>(ctx, PODS).values()].filter((p) => p.spec?.nodeName === node);
+}
+
+const readyOf = (n: Node | undefined) => n?.status?.conditions?.find((c) => c.type === "Ready")?.status;
+
+/** One monitorNodeHealth pass: conditions, pod readiness, taints; then the next pass is booked. */
+export function monitorNodes(ctx: NodeLifecycleContext, now: number, fx: Fx): void {
+  if (informersSynced(ctx.client)) {
+    for (const node of store<Node>(ctx, NODES).values()) monitorNode(ctx, node, now, fx);
+  }
+  fx.after("monitor", ctx.monitorPeriodMs, { type: "MonitorNodes" }, true);
+}
+
+function monitorNode(ctx: NodeLifecycleContext, node: Node, now: number, fx: Fx): void {
+  const name = node.metadata?.name ?? "";
+  const lease = store<Lease>(ctx, LEASES).get(`kube-node-lease/${name}`);
+  const h = L.nodeHealth(node, lease, now, { gracePeriodMs: ctx.gracePeriodMs });
+  if (h.changed) {
+    request(ctx.client, fx, { verb: "update", group: "", resource: "nodes", subresource: "status", name, body: { ...node, status: { ...node.status, conditions: h.conditions } } }, "node-status");
+    if (readyOf(node) === "True") recordEvent(ctx.client, fx, node, "Normal", "NodeNotReady", `Node ${name} status is now: NodeNotReady`, nodeSource, now);
+  }
+  const ready = h.conditions.find((c) => c.type === "Ready")?.status;
+  if (ready !== undefined && ready !== "True") markPodsNotReady(ctx, name, now, fx);
+  if (h.taintsToAdd.length || h.taintsToRemove.length) {
+    const gone = (t: { key: string; effect: string }) => h.taintsToRemove.some((r) => r.key === t.key && r.effect === t.effect);
+    const taints = [...(node.spec?.taints ?? []).filter((t) => !gone(t)), ...h.taintsToAdd];
+    request(ctx.client, fx, { verb: "patch", group: "", resource: "nodes", name, patchType: "merge", body: { spec: { taints: taints.length ? taints : null } } }, "node-taints");
+  }
+}
+
+/** MarkPodsNotReady: the pods of a node that stopped reporting are not Ready any more (endpoints drop them). */
+function markPodsNotReady(ctx: NodeLifecycleContext, node: string, now: number, fx: Fx): void {
+  for (const pod of podsOn(ctx, node)) {
+    const conds = pod.status?.conditions ?? [];
+    if (!conds.some((c) => c.type === "Ready" && c.status !== "False")) continue;
+    const conditions = conds.map((c) => (c.type === "Ready" ? { ...c, status: "False", lastTransitionTime: rfc3339(now) } : c));
+    request(ctx.client, fx, { verb: "update", group: "", resource: "pods", subresource: "status", namespace: pod.metadata?.namespace, name: pod.metadata?.name, body: { ...pod, status: { ...pod.status, conditions } } }, "pod-not-ready");
+    recordEvent(ctx.client, fx, pod, "Warning", "NodeNotReady", "Node is not ready", nodeSource, now);
+  }
+}
+
+// ---- taint eviction ----------------------------------------------------------------------
+
+/** processPodOnNode: schedule, run or cancel the eviction of one pod under its node's NoExecute taints. */
+export function processPod(ctx: NodeLifecycleContext, pod: Pod, now: number, fx: Fx): void {
+  const key = objectKey(pod);
+  const nodeName = pod.spec?.nodeName;
+  const node = nodeName ? store<Node>(ctx, NODES).get(nodeName) : undefined;
+  const finished = pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
+  const dec = node && !finished && !pod.metadata?.deletionTimestamp ? L.evictionFor(pod, node.spec?.taints ?? [], now) : { kind: "none" as const };
+  if (dec.kind === "now") return evict(ctx, pod, now, fx);
+  if (dec.kind === "at") {
+    if (ctx.evictions.get(key) === dec.atMs) return;
+    ctx.evictions.set(key, dec.atMs!);
+    fx.after(`evict:${key}`, dec.atMs! - now, { type: "EvictPod", key }, true);
+    return;
+  }
+  if (!ctx.evictions.delete(key)) return;
+  fx.cancel(`evict:${key}`);
+  if (!pod.metadata?.deletionTimestamp) recordEvent(ctx.client, fx, pod, "Normal", "TaintManagerEviction", L.cancelEvictionEvent(pod).message, evictionSource, now);
+}
+
+/** Marks the pod DisruptionTarget and deletes it, with the TaintManagerEviction event first. */
+function evict(ctx: NodeLifecycleContext, pod: Pod, now: number, fx: Fx): void {
+  const key = objectKey(pod);
+  ctx.evictions.delete(key);
+  fx.cancel(`evict:${key}`);
+  if (ctx.evicted.has(key)) return;
+  ctx.evicted.add(key);
+  const dec = L.evictionFor(pod, [{ key: L.TaintNodeUnreachable, effect: "NoExecute" }], now, now);
+  recordEvent(ctx.client, fx, pod, "Normal", "TaintManagerEviction", `Marking for deletion Pod ${key}`, evictionSource, now);
+  const conditions = [...(pod.status?.conditions ?? []).filter((c) => c.type !== "DisruptionTarget"), { ...dec.podCondition!, lastTransitionTime: rfc3339(now) }];
+  const ns = pod.metadata?.namespace;
+  request(ctx.client, fx, { verb: "update", group: "", resource: "pods", subresource: "status", namespace: ns, name: pod.metadata?.name, body: { ...pod, metadata: { ...pod.metadata, resourceVersion: undefined }, status: { ...pod.status, conditions } } }, "disruption-target");
+  request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: ns, name: pod.metadata?.name, body: { preconditions: { uid: pod.metadata?.uid } } }, "evict");
+}
+
+/** The eviction timer of a pod fired: look again with what the caches say now. */
+export function onEvictionDue(ctx: NodeLifecycleContext, key: string, now: number, fx: Fx): void {
+  ctx.evictions.delete(key);
+  const pod = store<Pod>(ctx, PODS).get(key);
+  if (pod) processPod(ctx, pod, now, fx);
+}
+
+/** Routes deltas: node taint changes re-examine the node's pods; pod changes re-examine the pod. */
+export function onDelta(ctx: NodeLifecycleContext, watchId: number, d: InformerDelta, now: number, fx: Fx): void {
+  if (!informersSynced(ctx.client)) return;
+  if (watchId === NODES) {
+    if (d.type === "DELETED") return;
+    const noExec = (n: Node | undefined) => JSON.stringify((n?.spec?.taints ?? []).filter((t) => t.effect === "NoExecute"));
+    if (d.type === "MODIFIED" && noExec(d.old) === noExec(d.object)) return;
+    for (const pod of podsOn(ctx, d.object.metadata.name)) processPod(ctx, pod, now, fx);
+    return;
+  }
+  if (watchId !== PODS) return;
+  const key = objectKey(d.object);
+  if (d.type === "DELETED") {
+    ctx.evicted.delete(key);
+    if (ctx.evictions.delete(key)) fx.cancel(`evict:${key}`);
+    return;
+  }
+  if (d.object.spec?.nodeName) processPod(ctx, d.object, now, fx);
+}
+
+function onSynced(ctx: NodeLifecycleContext, now: number, fx: Fx): void {
+  for (const pod of store<Pod>(ctx, PODS).values()) if (pod.spec?.nodeName) processPod(ctx, pod, now, fx);
+}
+
+/** Handles an API response: informer lists; writes are fire-and-forget (the next pass retries). */
+export function onResponse(ctx: NodeLifecycleContext, res: ApiResponse & Stamp, fx: Fx): void {
+  const wasSynced = informersSynced(ctx.client);
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, res.now, fx));
+  if (p?.purpose === "evict" && !res.ok && res.code !== 404) ctx.evicted.delete(objectKey({ metadata: { namespace: p.req.namespace, name: p.req.name } }));
+  if (!wasSynced && informersSynced(ctx.client)) onSynced(ctx, res.now, fx);
+}
+
+/** Handles a watch event from any informer. */
+export function onWatch(ctx: NodeLifecycleContext, ev: WatchEvent & Stamp, fx: Fx): void {
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, ev.now, fx));
+}
