@@ -19,8 +19,7 @@ import { ApiError, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
 // networking views
 import { Rng } from "../machines/common/prng.js";
-import { pickBackend, type ProxyRule } from "../machines/kube-proxy/kube-proxy.logic.js";
-import { rulesFor } from "../machines/kube-proxy/kube-proxy.machine.js";
+import { pickBackend, rulesFor, type ProxyRule } from "../machines/kube-proxy/kube-proxy.logic.js";
 import { resolveName as answerName, type DNSAnswer } from "../machines/dns/dns.logic.js";
 
 export interface ClusterOptions {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createActor } from "xstate";
-import { dnsMachine, SERVICES, SLICES, type DnsContext } from "./dns.machine.js";
+import { dnsMachine } from "./dns.machine.js";
+import { SERVICES, SLICES, type DnsContext } from "./dns.logic.js";
 import { dnsRecords } from "./dns.logic.js";
 import { replay, serializeBy, covered, modelFor } from "../../test/support/model.js";
 

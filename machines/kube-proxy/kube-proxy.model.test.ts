@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createActor } from "xstate";
-import { kubeProxyMachine, MIN_SYNC_PERIOD_MS, PROXY_LABEL_SELECTOR, SERVICES, SLICES, rulesFor, type KubeProxyContext } from "./kube-proxy.machine.js";
+import { kubeProxyMachine } from "./kube-proxy.machine.js";
+import { MIN_SYNC_PERIOD_MS, PROXY_LABEL_SELECTOR, SERVICES, SLICES, rulesFor, type KubeProxyContext } from "./kube-proxy.logic.js";
 import { proxyRules } from "./kube-proxy.logic.js";
 import { replay, serializeBy, covered, modelFor } from "../../test/support/model.js";
 

@@ -6,7 +6,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import type { Violation } from "./core.js";
-import { rulesFor } from "../../machines/kube-proxy/kube-proxy.machine.js";
+import { rulesFor } from "../../machines/kube-proxy/kube-proxy.logic.js";
 import { containerState, sandboxState } from "../../machines/cri/cri.logic.js";
 
 export const deletionInvariant = "deletionReversesCreation";
