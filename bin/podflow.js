@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The podflow command: the compiled CLI in dist/ (npm ci builds it through `prepare`).
-import { main } from "../dist/runtime/cli.js";
+import { main } from "../dist/cli/index.js";
 
 main(process.argv).then(
   (code) => {

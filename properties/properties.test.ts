@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { main } from "../runtime/cli.js";
+import { main } from "../cli/index.js";
 import { faultNames, parseFaults } from "../runtime/faults.js";
 import { runSpec, specFromSeed } from "./run.js";
 import { explore } from "./explore.js";

@@ -199,7 +199,7 @@ describe("invariantsPage", () => {
 describe("podflow describe machine and podflow docs", () => {
   /** Runs the CLI, capturing what it prints. */
   async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const { main } = await import("../cli.js");
+    const { main } = await import("../../cli/index.js");
     const out: string[] = [];
     const err: string[] = [];
     const code = await main(["node", "podflow", ...args], { out: (s) => out.push(s), err: (s) => err.push(s) });

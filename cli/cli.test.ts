@@ -2,7 +2,7 @@
 // commander's wording and exit code 2, never run as NaN.
 
 import { describe, it, expect } from "vitest";
-import { main } from "./cli.js";
+import { main } from "./index.js";
 
 async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];

@@ -1,0 +1,141 @@
+// One function per subcommand: each adds its command, options and action to the program. The
+// heavier parts (the API server, the property checkers, the benchmarks, the docs generator) are
+// loaded only by the subcommand that runs them.
+
+import { Option, type Command } from "commander";
+import { nonNegative, portNumber, positive, seedNumber, sizeList, wholeNumber } from "./options.js";
+import { simulate } from "./simulate.js";
+import type { ExitCode, IO } from "./io.js";
+
+/** `podflow simulate -f FILE...`. */
+export function addSimulate(program: Command, io: IO, exit: ExitCode): void {
+  program
+    .command("simulate")
+    .description("apply manifests to a simulated cluster, run to settle, print it like kubectl get")
+    .requiredOption("-f, --filename <files...>", "manifest files (YAML or JSON, many documents); - reads stdin")
+    .option("--nodes <n>", "number of nodes", wholeNumber, "3")
+    .option("--seed <s>", "seed of every random choice", seedNumber, "1")
+    .addOption(new Option("-o, --output <format>", "output format").choices(["wide", "yaml", "json"]))
+    .option("--advance <seconds>", "after settling, let this much simulated time pass (probes, restarts, back-offs)", nonNegative, "0")
+    .option("--trace <file>", "write the trace as JSON lines")
+    .option("--trace-diagram <file>", "write the run as a Mermaid sequence diagram")
+    .action(async (opts) => {
+      exit.code = await simulate(opts.filename, opts, io);
+    });
+}
+
+/** `podflow serve`. */
+export function addServe(program: Command, io: IO, exit: ExitCode): void {
+  program
+    .command("serve")
+    .description("serve the Kubernetes REST API of a live simulated cluster for kubectl; writes a kubeconfig")
+    .option("--port <p>", "port to listen on (0 picks a free one)", portNumber, "6443")
+    .option("--nodes <n>", "number of nodes", wholeNumber, "3")
+    .option("--seed <s>", "seed of every random choice", seedNumber, "1")
+    .option("--speed <x>", "simulated milliseconds per wall-clock millisecond", positive, "1")
+    .option("--kubeconfig <file>", "where to write the kubeconfig", "./podflow.kubeconfig")
+    .option("--token <token>", "the admin bearer token (default: a random one at every start)")
+    .action(async (opts) => {
+      const { serveCommand } = await import("../runtime/server/serve.js");
+      exit.code = await serveCommand(opts, io);
+    });
+}
+
+/** `podflow check`. */
+export function addCheck(program: Command, io: IO, exit: ExitCode): void {
+  program
+    .command("check")
+    .description("fuzz every invariant over random interleavings, workloads and faults (safety, then liveness)")
+    .option("--seeds <n>", "number of runs", wholeNumber, "20")
+    .option("--seed <s>", "seed of the whole check (default: from the clock, printed first)", seedNumber)
+    .option("--steps <k>", "steps of the safety phase of each run", wholeNumber, "2000")
+    .option("--faults <list>", "comma-separated fault names, all or none", "all")
+    .option("--scenario <name>", "an examples/ manifest or random", "random")
+    .option("--time-box <seconds>", "stop starting new runs after this long", nonNegative)
+    .option("--save <dir>", "where a counterexample is written", ".")
+    .action(async (opts) => {
+      const { checkCommand } = await import("../properties/commands.js");
+      exit.code = checkCommand(opts, io);
+    });
+}
+
+/** `podflow replay SEED_OR_FILE`. */
+export function addReplay(program: Command, io: IO, exit: ExitCode): void {
+  program
+    .command("replay <seed-or-file>")
+    .description("re-run a recorded run (a counterexample file, or a seed) exactly and re-check it")
+    .option("--scenario <name>", "scenario of a seed", "random")
+    .option("--steps <k>", "steps of a seed's safety phase", wholeNumber, "2000")
+    .option("--faults <list>", "faults of a seed", "all")
+    .option("--trace-diagram <file>", "write the run as a Mermaid sequence diagram")
+    .action(async (arg: string, opts) => {
+      const { replayCommand } = await import("../properties/commands.js");
+      exit.code = replayCommand(arg, opts, io);
+    });
+}
+
+/** `podflow explore SCENARIO`. */
+export function addExplore(program: Command, io: IO, exit: ExitCode): void {
+  program
+    .command("explore <scenario>")
+    .description("explore every interleaving of a small scenario breadth-first; print the shortest counterexample")
+    .option("--depth <d>", "bound on the length of a path", wholeNumber, "12")
+    .option("--max-states <n>", "bound on distinct states", wholeNumber, "20000")
+    .option("--seed <s>", "seed of the cluster", seedNumber, "1")
+    .action(async (scenario: string, opts) => {
+      const { exploreCommand } = await import("../properties/commands.js");
+      exit.code = exploreCommand(scenario, opts, io);
+    });
+}
+
+/** `podflow bench`. */
+export function addBench(program: Command, io: IO): void {
+  program
+    .command("bench")
+    .description("benchmark: Deployments to Running with endpoints on the simulated clock, the pure baseline, scheduler throughput")
+    .option("--quick", "the smallest size only (100 nodes x 3000 pods) and a short scheduler run")
+    .option("--sizes <sizes...>", "NODESxPODS sizes, e.g. 100x3000 1000x30000", sizeList)
+    .option("--scheduler-pods <n>", "pods for the 5000-node scheduler throughput run (0 skips it)", wholeNumber)
+    .option("--seed <s>", "seed of every random choice", seedNumber, "1")
+    .option("--no-checker", "skip the check steps/s and explore states/s lines")
+    .option("--memory", "after each size, the estimated memory each component's state retains")
+    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean; memory?: boolean }) => {
+      const { runBench, header } = await import("../bench/index.js");
+      io.out(header);
+      await runBench({ quick: opts.quick, sizes: opts.sizes, seed: Number(opts.seed), checker: opts.checker, memory: opts.memory, ...(opts.schedulerPods !== undefined ? { schedulerPods: Number(opts.schedulerPods) } : {}) }, io.out);
+    });
+}
+
+/** `podflow docs`. */
+export function addDocs(program: Command, io: IO): void {
+  program
+    .command("docs")
+    .description("regenerate the docs: statecharts of every machine and flows of seeded runs")
+    .option("--out <dir>", "output directory", "docs")
+    .action(async (opts) => {
+      const { generateDocs } = await import("../runtime/docs/generate.js");
+      const files = await generateDocs(opts.out);
+      io.err(`wrote ${files.length} files under ${opts.out}`);
+    });
+}
+
+/** `podflow describe machine NAME`. */
+export function addDescribe(program: Command, io: IO, exit: ExitCode): void {
+  program
+    .command("describe")
+    .description("describe a part of the model")
+    .command("machine <name>")
+    .description("print a machine's states and transitions (the component name: etcd, apiserver, scheduler, kubelet...)")
+    .option("--diagram", "draw boxes instead of the indented tree")
+    .action(async (name: string, opts: { diagram?: boolean }) => {
+      const { findMachine } = await import("../runtime/docs/generate.js");
+      const { machineAscii } = await import("../runtime/docs/statechart.js");
+      const found = await findMachine(name);
+      if (!found.machine) {
+        io.err(`error: unknown machine "${name}"; known machines: ${found.names.join(", ")}`);
+        exit.code = 2;
+        return;
+      }
+      io.out(machineAscii(found.machine, { style: opts.diagram ? "diagram" : "tree" }).trimEnd());
+    });
+}

@@ -1,0 +1,42 @@
+// Argument parsers of the podflow command line: a bad value is refused where it is parsed, with
+// commander's wording ("option ... argument ... is invalid.") and exit code 2, never run as NaN.
+
+import { InvalidArgumentError } from "commander";
+
+/** A whole number ≥ 0 given as an argument. */
+export function wholeNumber(v: string): string {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError("Not a whole number.");
+  return v;
+}
+
+/** A seed: any whole number, negative included. */
+export function seedNumber(v: string): string {
+  if (!/^-?\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError("Not a whole number.");
+  return v;
+}
+
+/** A port: 0 to 65535. */
+export function portNumber(v: string): string {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError("Not a port (0 to 65535).");
+  return v;
+}
+
+/** A number ≥ 0 (decimals allowed). */
+export function nonNegative(v: string): string {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError("Not a number of 0 or more.");
+  return v;
+}
+
+/** A number > 0 (decimals allowed). */
+export function positive(v: string): string {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("Not a number greater than 0.");
+  return v;
+}
+
+/** NODESxPODS, e.g. 100x3000; collected into a list. */
+export function sizeList(v: string, previous: string[] | undefined): string[] {
+  if (!/^\d+x\d+$/.test(v)) throw new InvalidArgumentError("Not NODESxPODS (e.g. 100x3000).");
+  return [...(previous ?? []), v];
+}

@@ -1,0 +1,79 @@
+// `podflow simulate`: apply manifests to a simulated cluster, run it to settle, print it as
+// kubectl get would; optionally write the trace and its sequence diagram.
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { stringify as toYaml } from "yaml";
+import { createCluster, type Cluster } from "../runtime/cluster.js";
+import { ApiError, parseManifests } from "../runtime/manifests.js";
+import { renderTable, tableFor } from "../runtime/printers.js";
+import { traceToSequenceDiagram } from "../runtime/docs/sequence.js";
+import type { IO } from "./io.js";
+
+/** Kinds `simulate` prints, in the order kubectl get all (plus nodes and endpoints) prints them. */
+const printedKinds = ["Node", "Pod", "Service", "Endpoints", "Deployment", "ReplicaSet"];
+
+function readManifests(files: string[]): { text: string; source: string }[] {
+  return files.map((f) => ({ text: f === "-" ? readFileSync(0, "utf8") : readFileSync(f, "utf8"), source: f }));
+}
+
+/** Prints the cluster as kubectl get would, kind by kind, then the events. */
+export function printCluster(cluster: Cluster, output: string | undefined, out: (s: string) => void): void {
+  const now = cluster.now();
+  if (output === "yaml" || output === "json") {
+    const items = printedKinds.flatMap((k) => cluster.list(k)).filter((o) => o.metadata.namespace !== "kube-system");
+    const list = { apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items };
+    out(output === "json" ? JSON.stringify(list, null, 4) : toYaml(list));
+    return;
+  }
+  const wide = output === "wide";
+  for (const kind of printedKinds) {
+    const objs = cluster.list(kind).filter((o) => o.metadata.namespace !== "kube-system" && o.metadata.namespace !== "kube-node-lease");
+    if (objs.length === 0) continue;
+    const t = tableFor(kind, objs, { wide, now });
+    out(renderTable(t, { wide }).trimEnd());
+    out("");
+  }
+  const events = cluster.events();
+  if (events.length > 0) {
+    out(renderTable(tableFor("Event", events, { wide: false, now }), {}).trimEnd());
+  }
+}
+
+export interface SimulateOptions {
+  nodes: string;
+  seed: string;
+  output?: string;
+  traceDiagram?: string;
+  trace?: string;
+  advance?: string;
+}
+
+/** Runs the manifests to settle (and --advance seconds more), prints the cluster; resolves to the exit code. */
+export async function simulate(files: string[], opts: SimulateOptions, io: IO): Promise<number> {
+  const docs = readManifests(files);
+  const objs: { obj: any; source: string }[] = [];
+  for (const d of docs) for (const obj of parseManifests(d.text, d.source)) objs.push({ obj, source: d.source });
+  const seed = Number(opts.seed);
+  const cluster = createCluster({ nodes: Number(opts.nodes), seed, clock: "simulated" });
+  try {
+    for (const { obj, source } of objs) {
+      const [r] = await cluster.apply([obj], source);
+      if (!opts.output || opts.output === "wide") io.err(`${r!.kind.toLowerCase()}/${r!.name} ${r!.action}`);
+    }
+    await cluster.settle();
+    const more = Number(opts.advance ?? 0);
+    if (!(more >= 0)) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 400, reason: "BadRequest", message: `--advance must be a number of seconds, not "${opts.advance}"` });
+    if (more > 0) {
+      cluster.advance(more * 1000);
+      await cluster.settle();
+    }
+    printCluster(cluster, opts.output, io.out);
+    if (opts.trace) writeFileSync(opts.trace, cluster.runtime.traceJsonl());
+    if (opts.traceDiagram) {
+      writeFileSync(opts.traceDiagram, "```mermaid\n" + traceToSequenceDiagram([...cluster.trace()], { title: `podflow simulate ${files.join(" ")} --seed ${seed}` }) + "\n```\n");
+    }
+    return 0;
+  } finally {
+    await cluster.stop();
+  }
+}
