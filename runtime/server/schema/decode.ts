@@ -1,0 +1,487 @@
+// Request bodies decoded into the Go types of the Kubernetes API, as kube-apiserver's JSON
+// serializer does (sigs.k8s.io/json, a fork of encoding/json: case-sensitive field names, the first
+// type error kept while decoding goes on, an error from a type's own UnmarshalJSON ending it).
+// A value of the wrong type gets Go's message ("json: cannot unmarshal object into Go struct field
+// PodSpec.spec.tolerations of type []v1.Toleration"); null is the zero value; unknown fields are
+// dropped and reported as strict decoding errors (`unknown field "spec.foo"`).
+
+import type { GoTypeDef } from "./model.js";
+import { schemaData } from "./types.js";
+import { RFC3339, RFC3339Micro, formatGoTime, goParseTime } from "./gotime.js";
+
+/**
+ * A JSON number whose text a JS number does not keep ("3.0", "1e3", 9007199254740993): Go's
+ * decoder reads the literal, so parseJsonKeepingLiterals keeps it for decodeTyped.
+ */
+export class NumberLiteral {
+  constructor(readonly text: string) {}
+  get value(): number {
+    return Number(this.text);
+  }
+}
+
+export type DecodeResult =
+  | { ok: true; value: any; /** strict decoding errors: `unknown field "spec.foo"` */ strictErrors: string[] }
+  | { ok: false; error: string };
+
+const types = new Map<string, GoTypeDef>(Object.entries(schemaData.types));
+const roots = new Map<string, string>(Object.entries(schemaData.roots));
+
+/** True when decodeTyped knows the Go type of this kind (or subresource body). */
+export function hasSchema(kind: string): boolean {
+  return roots.has(kind);
+}
+
+type Parsed =
+  | { t: "ptr" | "slice"; elem: string }
+  | { t: "map"; key: string; elem: string }
+  | { t: "int"; bits: number; unsigned: boolean }
+  | { t: "float" | "string" | "bool" }
+  | { t: "named"; key: string };
+
+const parsedCache = new Map<string, Parsed>();
+function parse(expr: string): Parsed {
+  let p = parsedCache.get(expr);
+  if (p) return p;
+  if (expr.startsWith("*")) p = { t: "ptr", elem: expr.slice(1) };
+  else if (expr.startsWith("[]")) p = { t: "slice", elem: expr.slice(2) };
+  else if (expr.startsWith("map[")) {
+    const close = expr.indexOf("]");
+    p = { t: "map", key: expr.slice(4, close), elem: expr.slice(close + 1) };
+  } else if (expr === "string") p = { t: "string" };
+  else if (expr === "bool") p = { t: "bool" };
+  else if (expr === "float32" || expr === "float64") p = { t: "float" };
+  else if (/^u?int(8|16|32|64)?$/.test(expr)) {
+    const bits = Number(/\d+$/.exec(expr)?.[0] ?? 64);
+    p = { t: "int", bits, unsigned: expr.startsWith("u") };
+  } else p = { t: "named", key: expr };
+  parsedCache.set(expr, p);
+  return p;
+}
+
+/** reflect.Type.String() of a type expression: "[]v1.Toleration", "map[v1.ResourceName]resource.Quantity". */
+export function goTypeString(expr: string): string {
+  const p = parse(expr);
+  switch (p.t) {
+    case "ptr": return "*" + goTypeString(p.elem);
+    case "slice": return "[]" + goTypeString(p.elem);
+    case "map": return `map[${goTypeString(p.key)}]${goTypeString(p.elem)}`;
+    case "named": {
+      const def = types.get(p.key);
+      if (def && "alias" in def) return goTypeString(def.alias);
+      const dot = p.key.lastIndexOf(".");
+      const pkg = p.key.slice(0, dot);
+      return `${pkg.slice(pkg.lastIndexOf("/") + 1)}.${p.key.slice(dot + 1)}`;
+    }
+    default: return expr;
+  }
+}
+
+/** A type expression with defined and alias types resolved to what they are made of. */
+function underlying(expr: string): { expr: string; def?: GoTypeDef } {
+  for (let i = 0; i < 16; i++) {
+    const p = parse(expr);
+    if (p.t !== "named") return { expr };
+    const def = types.get(p.key);
+    if (!def) throw new Error(`schema has no type ${p.key}`);
+    if ("alias" in def) expr = def.alias;
+    else if ("underlying" in def) expr = def.underlying;
+    else return { expr, def };
+  }
+  throw new Error(`type cycle at ${expr}`);
+}
+
+/** Go's name for the kind of a JSON value in "cannot unmarshal <kind>". */
+function valueKind(v: unknown): string {
+  if (v instanceof NumberLiteral || typeof v === "number") return "number";
+  if (typeof v === "string") return "string";
+  if (typeof v === "boolean") return "bool";
+  if (Array.isArray(v)) return "array";
+  return "object";
+}
+
+function numberText(v: number | NumberLiteral): string {
+  return v instanceof NumberLiteral ? v.text : String(v);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof NumberLiteral);
+
+/** Sets an own property, "__proto__" included, without touching a prototype. */
+function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else o[k] = v;
+}
+
+/** A JSON value with every NumberLiteral made a number (opaque fields such as fieldsV1 keep their content). */
+export function plainJson(v: unknown): unknown {
+  if (v instanceof NumberLiteral) return v.value;
+  if (Array.isArray(v)) return v.map(plainJson);
+  if (isObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) setOwn(out, k, plainJson(v[k]));
+    return out;
+  }
+  return v;
+}
+
+/** An error a type's UnmarshalJSON returned: it ends decoding (Go's d.value returns it). */
+class Abort {
+  constructor(readonly message: string) {}
+}
+
+class State {
+  struct: string | undefined = undefined;
+  fields: string[] = [];
+  strictPath: string[] = [];
+  saved: string | undefined = undefined;
+  strict: string[] = [];
+  private seen = new Set<string>();
+
+  /** UnmarshalTypeError.Error() with the current errorContext, as addErrorContext fills it in. */
+  typeError(value: string, type: string): string {
+    if (this.struct !== undefined || this.fields.length > 0)
+      return `json: cannot unmarshal ${value} into Go struct field ${this.struct ?? ""}.${this.fields.join(".")} of type ${type}`;
+    return `json: cannot unmarshal ${value} into Go value of type ${type}`;
+  }
+  save(message: string): void {
+    if (this.saved === undefined) this.saved = message;
+  }
+  unknownField(key: string): void {
+    // sigs.k8s.io/json keeps at most 100 strict errors, each once.
+    const path = this.strictPath.length > 0 ? `${this.strictPath.join("")}.${key}` : key;
+    const msg = `unknown field ${goQuote(path)}`;
+    if (this.strict.length >= 100 || this.seen.has(msg)) return;
+    this.seen.add(msg);
+    this.strict.push(msg);
+  }
+  pushStrict(key: string): void {
+    this.strictPath.push(this.strictPath.length > 0 ? `.${key}` : key);
+  }
+}
+
+/** strconv.Quote for the ASCII field paths in strict errors. */
+function goQuote(s: string): string {
+  return JSON.stringify(s).replace(/\\u00([01][0-9a-f])/g, "\\x$1").replace(/\u007f/g, "\\x7f");
+}
+
+const NONE = Symbol("none");
+type Out = unknown | typeof NONE;
+
+/** The value Go leaves in a slice element or map value given JSON null: the type's zero value, marshalled. */
+function zeroValue(expr: string): unknown {
+  const { expr: u, def } = underlying(expr);
+  const p = parse(u);
+  if (def) {
+    if ("fields" in def) return {};
+    if ("custom" in def) return def.custom === "quantity" ? "0" : def.custom === "intorstring" ? 0 : null;
+  }
+  switch (p.t) {
+    case "string": return "";
+    case "bool": return false;
+    case "int": case "float": return 0;
+    default: return null;
+  }
+}
+
+function decodeValue(st: State, expr: string, v: unknown): Out {
+  const { expr: u, def } = underlying(expr);
+  if (def && "custom" in def) return decodeCustom(st, def.custom, v);
+  const p = parse(u);
+  if (p.t === "ptr") return v === null ? NONE : decodeValue(st, p.elem, v);
+  if (v === null) return NONE;
+  const typeName = goTypeString(expr);
+  if (def && "fields" in def) {
+    if (!isObject(v)) return st.save(st.typeError(valueKind(v), typeName)), NONE;
+    return decodeStruct(st, expr, def.fields, v);
+  }
+  switch (p.t) {
+    case "string":
+      if (typeof v !== "string") return st.save(st.typeError(valueKind(v), typeName)), NONE;
+      return v;
+    case "bool":
+      if (typeof v !== "boolean") return st.save(st.typeError(valueKind(v), typeName)), NONE;
+      return v;
+    case "int": {
+      if (typeof v !== "number" && !(v instanceof NumberLiteral)) return st.save(st.typeError(valueKind(v), typeName)), NONE;
+      const text = numberText(v);
+      // strconv.ParseInt / ParseUint on the literal, then the width's range.
+      if (!(p.unsigned ? /^[0-9]+$/ : /^-?[0-9]+$/).test(text)) return st.save(st.typeError(`number ${text}`, typeName)), NONE;
+      const n = BigInt(text);
+      const [lo, hi] = p.unsigned ? [0n, (1n << BigInt(p.bits)) - 1n] : [-(1n << BigInt(p.bits - 1)), (1n << BigInt(p.bits - 1)) - 1n];
+      if (n < lo || n > hi) return st.save(st.typeError(`number ${text}`, typeName)), NONE;
+      return Number(n);
+    }
+    case "float": {
+      if (typeof v !== "number" && !(v instanceof NumberLiteral)) return st.save(st.typeError(valueKind(v), typeName)), NONE;
+      const n = typeof v === "number" ? v : v.value;
+      if (!Number.isFinite(n)) return st.save(st.typeError(`number ${numberText(v)}`, typeName)), NONE;
+      return n;
+    }
+    case "slice": {
+      if (p.elem === "uint8" && typeof v === "string") {
+        // []byte is base64 text; a bad one is base64's own error, with no field context.
+        const bad = base64Error(v);
+        if (bad !== undefined) return st.save(bad), NONE;
+        return v;
+      }
+      if (!Array.isArray(v)) return st.save(st.typeError(valueKind(v), typeName)), NONE;
+      const out: unknown[] = [];
+      for (let i = 0; i < v.length; i++) {
+        st.strictPath.push(`[${i}]`);
+        const d = v[i] === null ? zeroValue(p.elem) : decodeValue(st, p.elem, v[i]);
+        st.strictPath.pop();
+        out.push(d === NONE ? zeroValue(p.elem) : d);
+      }
+      if (p.elem === "uint8") return Buffer.from(out as number[]).toString("base64");
+      return out;
+    }
+    case "map": {
+      if (!isObject(v)) return st.save(st.typeError(valueKind(v), typeName)), NONE;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(v)) {
+        st.pushStrict(k);
+        const d = v[k] === null ? zeroValue(p.elem) : decodeValue(st, p.elem, v[k]);
+        st.strictPath.pop();
+        setOwn(out, k, d === NONE ? zeroValue(p.elem) : d);
+      }
+      return out;
+    }
+  }
+  throw new Error(`schema type ${expr} cannot be decoded`);
+}
+
+function decodeStruct(st: State, expr: string, fields: Record<string, string>, v: Record<string, unknown>): Out {
+  const out: Record<string, unknown> = {};
+  const structName = goTypeString(expr).replace(/^.*\./, "");
+  for (const k of Object.keys(v)) {
+    const ft = Object.hasOwn(fields, k) ? fields[k] : undefined;
+    if (ft === undefined) {
+      st.unknownField(k);
+      continue;
+    }
+    const saveStruct = st.struct;
+    st.fields.push(k);
+    st.struct = structName;
+    st.pushStrict(k);
+    const d = decodeValue(st, ft, v[k]);
+    st.strictPath.pop();
+    st.fields.pop();
+    st.struct = saveStruct;
+    if (d !== NONE) out[k] = d;
+  }
+  return out;
+}
+
+function decodeCustom(st: State, custom: "time" | "microtime" | "raw" | "quantity" | "intorstring", v: unknown): Out {
+  if (v === null) return NONE;
+  switch (custom) {
+    case "raw":
+      return plainJson(v);
+    case "time":
+    case "microtime": {
+      // metav1.Time.UnmarshalJSON: json.Unmarshal into a string, then time.Parse.
+      if (typeof v !== "string") throw new Abort(st.typeError(valueKind(v), "string"));
+      const layout = custom === "time" ? RFC3339 : RFC3339Micro;
+      const t = goParseTime(layout, v);
+      if ("error" in t) throw new Abort(t.error);
+      return formatGoTime(layout, t);
+    }
+    case "intorstring": {
+      // intstr.IntOrString.UnmarshalJSON: a string, else json.Unmarshal into IntVal (int32).
+      if (typeof v === "string") return v;
+      if (typeof v !== "number" && !(v instanceof NumberLiteral)) throw new Abort(st.typeError(valueKind(v), "int32"));
+      const text = numberText(v);
+      if (!/^-?[0-9]+$/.test(text) || BigInt(text) < -(2n ** 31n) || BigInt(text) >= 2n ** 31n) throw new Abort(st.typeError(`number ${text}`, "int32"));
+      return Number(text);
+    }
+    case "quantity": {
+      // resource.Quantity.UnmarshalJSON: the JSON text (quotes stripped) through ParseQuantity.
+      const text = typeof v === "string" ? v : typeof v === "number" || v instanceof NumberLiteral ? numberText(v) : typeof v === "boolean" ? String(v) : JSON.stringify(plainJson(v));
+      const err = quantityError(text.trim());
+      if (err !== undefined) throw new Abort(err);
+      return typeof v === "string" ? v.trim() : text;
+    }
+  }
+}
+
+const errFormatWrong = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+/** resource.ParseQuantity's error for a string, or undefined when it parses. */
+export function quantityError(str: string): string | undefined {
+  if (str.length === 0) return errFormatWrong;
+  if (str === "0") return undefined;
+  // parseQuantityString: sign, digits, optional "." and digits, then the suffix characters.
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/s.exec(str)!;
+  const rest = m[4]!;
+  const sm = /^([eEinumkKMGTP]*)([-+]?)([0-9]*)(.*)$/s.exec(rest)!;
+  if (sm[4] !== "") {
+    // Go stops at the first character that is neither a suffix letter, a sign nor a digit: the whole
+    // string must be number + suffix, or the scanner reports the wrong format.
+    return errFormatWrong;
+  }
+  const suffix = rest;
+  if (!validSuffix(suffix)) return "unable to parse quantity's suffix";
+  // (ErrNumeric needs a value past int64 with a suffix scale below nano: not modelled.)
+  return undefined;
+}
+
+function validSuffix(s: string): boolean {
+  if (["", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"].includes(s)) return true;
+  // An exponent: e or E, then an integer ParseInt takes (its value must fit in int32).
+  if (s.length > 1 && (s[0] === "e" || s[0] === "E") && /^[-+]?[0-9]+$/.test(s.slice(1))) {
+    const n = BigInt(s.slice(1));
+    return n >= -(2n ** 31n) && n < 2n ** 31n;
+  }
+  return false;
+}
+
+const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** base64.StdEncoding.Decode's error ("illegal base64 data at input byte N"), or undefined. */
+export function base64Error(src: string): string | undefined {
+  const bad = (n: number) => `illegal base64 data at input byte ${n}`;
+  let si = 0;
+  // Go decodes quanta of 4 characters, skipping \r and \n, padding only at the end.
+  while (si < src.length) {
+    let j = 0;
+    for (; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return undefined;
+        return bad(si - j);
+      }
+      const c = src[si]!;
+      si++;
+      if (c === "\n" || c === "\r") {
+        j--;
+        continue;
+      }
+      if (b64.includes(c)) continue;
+      if (c !== "=") return bad(si - 1);
+      // Padding: only in the third or fourth place of the last quantum.
+      switch (j) {
+        case 0:
+        case 1:
+          return bad(si - 1);
+        case 2: {
+          while (si < src.length && (src[si] === "\n" || src[si] === "\r")) si++;
+          if (si === src.length) return bad(src.length);
+          if (src[si] !== "=") return bad(si - 1);
+          si++;
+        }
+      }
+      while (si < src.length && (src[si] === "\n" || src[si] === "\r")) si++;
+      if (si < src.length) return bad(si);
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Decodes a JSON value (a parsed body, or a patched object) as the Go type of `kind`: the value
+ * Go would keep (unknown fields dropped, null as absent) with the strict errors, or Go's error.
+ */
+export function decodeTyped(kind: string, value: unknown): DecodeResult {
+  const root = roots.get(kind);
+  if (root === undefined) throw new Error(`no schema for kind ${kind}`);
+  const st = new State();
+  try {
+    const out = value === null ? {} : decodeValue(st, root, value);
+    if (st.saved !== undefined) return { ok: false, error: st.saved };
+    return { ok: true, value: out === NONE ? {} : out, strictErrors: st.strict };
+  } catch (e) {
+    if (e instanceof Abort) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/**
+ * JSON.parse, except that a number whose text a JS number would change ("3.0", "1e3",
+ * 9007199254740993) is kept as a NumberLiteral. The text must be valid JSON.
+ */
+export function parseJsonKeepingLiterals(text: string): unknown {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
+  };
+  const str = (): string => {
+    const start = i;
+    i++;
+    while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  // An explicit stack instead of recursion: a deeply nested body cannot overflow the call stack.
+  type Frame = { arr: unknown[] } | { obj: Record<string, unknown>; key: string };
+  const stack: Frame[] = [];
+  let result: unknown;
+  const put = (v: unknown): void => {
+    const top = stack[stack.length - 1];
+    if (!top) result = v;
+    else if ("arr" in top) top.arr.push(v);
+    else setOwn(top.obj, top.key, v);
+  };
+  for (;;) {
+    ws();
+    const c = text[i];
+    let v: unknown;
+    let opened = false;
+    if (c === "{") {
+      i++;
+      ws();
+      const obj: Record<string, unknown> = {};
+      put(obj);
+      if (text[i] === "}") i++;
+      else {
+        const key = str();
+        ws();
+        i++; // :
+        stack.push({ obj, key });
+        opened = true;
+      }
+    } else if (c === "[") {
+      i++;
+      ws();
+      const arr: unknown[] = [];
+      put(arr);
+      if (text[i] === "]") i++;
+      else {
+        stack.push({ arr });
+        opened = true;
+      }
+    } else {
+      if (c === '"') v = str();
+      else if (c === "t") (v = true), (i += 4);
+      else if (c === "f") (v = false), (i += 5);
+      else if (c === "n") (v = null), (i += 4);
+      else {
+        const m = /-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+        m.lastIndex = i;
+        const lit = m.exec(text)![0];
+        i += lit.length;
+        const n = Number(lit);
+        v = String(n) === lit ? n : new NumberLiteral(lit);
+      }
+      put(v);
+    }
+    if (opened) continue;
+    // Close finished containers, then move to the next element or key.
+    for (;;) {
+      ws();
+      const top = stack[stack.length - 1];
+      if (!top) return result;
+      if (text[i] === ",") {
+        i++;
+        if (!("arr" in top)) {
+          ws();
+          top.key = str();
+          ws();
+          i++; // :
+        }
+        break;
+      }
+      i++; // } or ]
+      stack.pop();
+    }
+  }
+}
