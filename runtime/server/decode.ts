@@ -4,7 +4,8 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { parseAllDocuments } from "yaml";
-import { badRequest, unsupportedMediaType } from "../../machines/apiserver/status.js";
+import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from "../../machines/apiserver/status.js";
+import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
 
 /** Quotes a character as Go's json scanner does in its messages ('x', '"', '\n'). */
 export function goQuoteChar(c: string): string {
@@ -235,5 +236,92 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
     if (patch) return { status: badRequest(err) };
     return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${err} (${summarizeData(raw)})`) };
   }
-  return { body: JSON.parse(text) };
+  // A create or update body keeps its number literals for the typed decode (decodeObjectBody).
+  return { body: patch ? JSON.parse(text) : parseJsonKeepingLiterals(text) };
+}
+
+export type FieldValidation = "Strict" | "Warn" | "Ignore";
+
+/**
+ * The fieldValidation query parameter (absent: Warn, as kube-apiserver's fieldValidation() has it),
+ * or the 422 ValidateCreateOptions / UpdateOptions / PatchOptions answer for any other value.
+ */
+export function fieldValidationOf(q: URLSearchParams, optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions"): { value: FieldValidation } | { status: Status } {
+  const v = q.get("fieldValidation") ?? "";
+  if (v === "") return { value: "Warn" };
+  if (v === "Strict" || v === "Warn" || v === "Ignore") return { value: v };
+  const r = { kind: optionsKind, resource: "", singular: "", group: "meta.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: [], subresources: [] };
+  return { status: invalid(r, "", [notSupported("fieldValidation", v, ["", "Ignore", "Strict", "Warn"])]) };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** reflect's name of the struct SimpleMetaFactory.Interpret decodes apiVersion and kind into. */
+const findKindType = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+
+function jsonKind(v: unknown): string {
+  if (typeof v === "string") return "string";
+  if (typeof v === "boolean") return "bool";
+  if (Array.isArray(v)) return "array";
+  if (isObject(v)) return "object";
+  return "number";
+}
+
+/**
+ * SimpleMetaFactory.Interpret: apiVersion and kind read with encoding/json (field names matched
+ * without regard to case), or its error.
+ */
+function interpret(body: unknown): { apiVersion: string; kind: string } | { error: string } {
+  if (body === null) return { apiVersion: "", kind: "" };
+  if (!isObject(body)) return { error: `json: cannot unmarshal ${jsonKind(body)} into Go value of type ${findKindType}` };
+  let apiVersion = "";
+  let kind = "";
+  let error: string | undefined;
+  for (const k of Object.keys(body)) {
+    const field = k.toLowerCase() === "apiversion" ? "apiVersion" : k.toLowerCase() === "kind" ? "kind" : undefined;
+    if (!field) continue;
+    const v = body[k];
+    if (v === null) continue;
+    if (typeof v !== "string") {
+      error ??= `json: cannot unmarshal ${jsonKind(v)} into Go struct field .${field} of type string`;
+      continue;
+    }
+    if (field === "kind") kind = v;
+    else apiVersion = v;
+  }
+  return error !== undefined ? { error } : { apiVersion, kind };
+}
+
+/**
+ * Decodes a parsed create or update body into the Go type of its kind, as the REST handlers do:
+ * Interpret's errors and the typed decoder's are answered 400 the way transformDecodeError words
+ * them; unknown fields are refused (Strict), returned as warnings (Warn) or dropped (Ignore).
+ */
+export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation): { body: any; warnings: string[] } | { status: Status } {
+  const gvk = interpret(body);
+  if ("error" in gvk) return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${gvk.error} (${summarizeData(raw)})`) };
+  const bodyKind = gvk.kind !== "" ? gvk.kind : kind;
+  const bodyVersion = gvk.apiVersion !== "" ? gvk.apiVersion.slice(gvk.apiVersion.lastIndexOf("/") + 1) : version;
+  const head = `${bodyKind} in version ${goQuote(bodyVersion)} cannot be handled as a ${kind}`;
+  const res = decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body);
+  if (!res.ok) return { status: badRequest(`${head}: ${res.error}`) };
+  if (fv === "Strict" && res.strictErrors.length > 0) return { status: badRequest(`${head}: strict decoding error: ${res.strictErrors.join(", ")}`) };
+  return { body: res.value, warnings: fv === "Warn" ? res.strictErrors : [] };
+}
+
+/**
+ * A DELETE body: DeleteOptions decoded by the delete handler, whose error is not wrapped, so it
+ * reaches the client as a 500 with no reason (ErrorToAPIStatus of a plain error).
+ */
+export function decodeDeleteOptions(body: unknown): { body: any } | { status: Status } {
+  const plainError = (message: string): { status: Status } => ({ status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 } });
+  const gvk = interpret(body);
+  if ("error" in gvk) return plainError(`couldn't get version/kind; json parse error: ${gvk.error}`);
+  const res = decodeTyped("DeleteOptions", body);
+  return res.ok ? { body: res.value } : plainError(res.error);
+}
+
+/** The Warning header values for warnings, as the apiserver's warning recorder writes them (299, agent "-"). */
+export function warningHeaders(warnings: readonly string[]): string[] {
+  return [...new Set(warnings)].map((w) => `299 - "${w.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
 }

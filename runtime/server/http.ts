@@ -11,7 +11,7 @@ import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
-import { decodeBody, patchTypeOf, unsupportedPatchType } from "./decode.js";
+import { decodeBody, decodeDeleteOptions, decodeObjectBody, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
 import { toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
@@ -205,6 +205,11 @@ function send(res: ServerResponse, code: number, body: unknown, contentType = "a
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
   res.end(text);
+}
+
+/** Adds the Warning headers of a request's warnings (unknown fields under fieldValidation=Warn). */
+function setWarnings(res: ServerResponse, warnings: readonly string[]): void {
+  if (warnings.length > 0) res.setHeader("Warning", warningHeaders(warnings));
 }
 
 /** Writes a Status with the HTTP code it carries. */
@@ -506,14 +511,23 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const dry = dryRunOf(q.getAll("dryRun"), "CreateOptions");
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
-      const dec = decodeBody(raw, req.headers["content-type"], p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : r.kind);
+      const kind = p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : r.kind;
+      const dec = decodeBody(raw, req.headers["content-type"], kind);
+      // An unsupported media type before fieldValidation's 422; a body that does not decode after it
+      // (answered here, so behind authorization as every front-end refusal is).
+      if ("status" in dec && dec.status.code === 415) return sendStatus(res, dec.status);
+      const fv = fieldValidationOf(q, "CreateOptions");
+      if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
       if (p.name !== undefined && !p.subresource) return refuse(S.methodNotSupported(r, "create"));
-      return reply(await cluster.request({ ...base, verb: "create", body: dec.body }));
+      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
+      if ("status" in typed) return refuse(typed.status);
+      setWarnings(res, typed.warnings);
+      return reply(await cluster.request({ ...base, verb: "create", body: typed.body }));
     }
     case "PUT": {
       if (p.name === undefined) return refuse(S.methodNotSupported(r, "update"));
@@ -522,13 +536,20 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const dry = dryRunOf(q.getAll("dryRun"), "UpdateOptions");
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
-      const dec = decodeBody(raw, req.headers["content-type"], p.subresource === "scale" ? "Scale" : r.kind);
+      const kind = p.subresource === "scale" ? "Scale" : r.kind;
+      const dec = decodeBody(raw, req.headers["content-type"], kind);
+      if ("status" in dec && dec.status.code === 415) return sendStatus(res, dec.status);
+      const fv = fieldValidationOf(q, "UpdateOptions");
+      if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
-      return reply(await cluster.request({ ...base, verb: "update", body: dec.body }));
+      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
+      if ("status" in typed) return refuse(typed.status);
+      setWarnings(res, typed.warnings);
+      return reply(await cluster.request({ ...base, verb: "update", body: typed.body }));
     }
     case "PATCH": {
       if (p.name === undefined) return refuse(S.methodNotSupported(r, "patch"));
@@ -551,7 +572,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (raw.length > 0) {
         const dec = decodeBody(raw, req.headers["content-type"], "DeleteOptions");
         if ("status" in dec) return sendStatus(res, dec.status);
-        body = dec.body;
+        if (dec.body !== null) {
+          const opts = decodeDeleteOptions(dec.body);
+          if ("status" in opts) return refuse(opts.status);
+          body = opts.body;
+        }
       }
       // without a body, the query is decoded (ListOptions first for a collection, then DeleteOptions)
       if (body === undefined) {

@@ -1,4 +1,4 @@
-// Writes runtime/server/schema/types.ts: the Go types of every kind podflow serves (and of the
+// Writes machines/apiserver/schema/types.ts: the Go types of every kind podflow serves (and of the
 // subresource bodies), read from the Go sources of k8s.io/api and k8s.io/apimachinery. The Go
 // sources, not the OpenAPI spec, because kube-apiserver's decode errors name Go types
 // ("of type v1.RestartPolicy", "of type []v1.Toleration", "Go struct field PodSpec.spec...").
@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { GoTypeDef, SchemaData } from "./model.js";
+import type { GoTypeDef, SchemaData } from "../../../machines/apiserver/schema/model.js";
 
 /** The kinds podflow serves and the subresource bodies it decodes (machines/apiserver/resources.ts). */
 const roots: Record<string, string> = {
@@ -138,22 +138,24 @@ export function generate(apiDir: string, machineryDir: string): SchemaData {
   const structFields = (key: string): Record<string, string> => {
     const d = resolve(key);
     if (d.kind !== "struct") throw new Error(`${key} is not a struct`);
+    // Fields in declaration order (the unstructured converter walks them so), promoted fields of
+    // an inline-embedded struct in its place; a field of the outer struct wins over a promoted one.
+    const own = new Map<string, string>();
+    for (const f of d.fields) {
+      const t = jsonTag(f.tag);
+      if (t.skip || (f.embedded && t.name === undefined)) continue;
+      for (const n of f.names) if (/^[A-Z]/.test(n)) own.set(t.name ?? n, qualify(f.type, d.pkg, d.imports)); // unexported: invisible to encoding/json
+    }
     const out: Record<string, string> = {};
-    const promoted: Record<string, string>[] = [];
     for (const f of d.fields) {
       const t = jsonTag(f.tag);
       if (t.skip) continue;
       if (f.embedded && t.name === undefined) {
-        promoted.push(structFields(qualify(f.type.replace(/^\*/, ""), d.pkg, d.imports)));
+        for (const [k, v] of Object.entries(structFields(qualify(f.type.replace(/^\*/, ""), d.pkg, d.imports)))) if (!own.has(k) && !(k in out)) out[k] = v;
         continue;
       }
-      for (const n of f.names) {
-        if (!/^[A-Z]/.test(n)) continue; // unexported: invisible to encoding/json
-        out[t.name ?? n] = qualify(f.type, d.pkg, d.imports);
-      }
+      for (const n of f.names) if (/^[A-Z]/.test(n)) out[t.name ?? n] = own.get(t.name ?? n)!;
     }
-    // Shallower fields win over promoted ones of the same name.
-    for (const p of promoted) for (const [k, v] of Object.entries(p)) if (!(k in out)) out[k] = v;
     return out;
   };
   const visit = (expr: string): void => {
@@ -210,7 +212,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.error("usage: node dist/runtime/server/schema/generate.js <k8s.io/api dir> <k8s.io/apimachinery dir> [source label]");
     process.exit(2);
   }
-  const out = fileURLToPath(new URL("../../../../runtime/server/schema/types.ts", import.meta.url));
+  const out = fileURLToPath(new URL("../../../../machines/apiserver/schema/types.ts", import.meta.url));
   writeFileSync(out, render(generate(apiDir, machineryDir), source));
   console.log(`wrote ${out}`);
 }

@@ -14,7 +14,7 @@ const chunks: Record<string, [string, Std][]> = {
 /** Go's time.quote: double quotes, with quotes and backslashes escaped and other bytes as \x. */
 function quote(s: string): string {
   let out = '"';
-  for (const b of Buffer.from(s, "utf8")) {
+  for (const b of new TextEncoder().encode(s)) {
     const c = String.fromCharCode(b);
     if (b >= 0x80 || b < 0x20) out += "\\x" + b.toString(16).padStart(2, "0");
     else if (c === '"' || c === "\\") out += "\\" + c;

@@ -232,7 +232,7 @@ function decodeValue(st: State, expr: string, v: unknown): Out {
         st.strictPath.pop();
         out.push(d === NONE ? zeroValue(p.elem) : d);
       }
-      if (p.elem === "uint8") return Buffer.from(out as number[]).toString("base64");
+      if (p.elem === "uint8") return base64Encode(out as number[]); // Go marshals []byte as base64
       return out;
     }
     case "map": {
@@ -336,6 +336,17 @@ function validSuffix(s: string): boolean {
 }
 
 const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+function base64Encode(bytes: number[]): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += b64[(n >> 18) & 63]! + b64[(n >> 12) & 63]!;
+    out += i + 1 < bytes.length ? b64[(n >> 6) & 63]! : "=";
+    out += i + 2 < bytes.length ? b64[n & 63]! : "=";
+  }
+  return out;
+}
 
 /** base64.StdEncoding.Decode's error ("illegal base64 data at input byte N"), or undefined. */
 export function base64Error(src: string): string | undefined {
