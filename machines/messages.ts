@@ -84,6 +84,8 @@ export interface ApiRequest {
   gracePeriodSeconds?: number;
   propagationPolicy?: "Orphan" | "Background" | "Foreground";
   dryRun?: boolean;
+  /** unknown fields in a body: refused (Strict), reported in the response's warnings (Warn), or dropped (Ignore, the default) */
+  fieldValidation?: "Strict" | "Warn" | "Ignore";
   /** set when the request is a retry of an earlier one (client-side) */
   attempt?: number;
   /** a non-resource request (discovery, /version, /healthz, any other path): its URL path and lower-cased HTTP method */
@@ -95,7 +97,7 @@ export interface ApiRequest {
 }
 
 export type ApiResponse =
-  | { type: "ApiResponse"; id: number; ok: true; code: number; object: any }
+  | { type: "ApiResponse"; id: number; ok: true; code: number; object: any; /** Warning headers' texts */ warnings?: string[] }
   | { type: "ApiResponse"; id: number; ok: false; code: number; status: Status };
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";

@@ -21,6 +21,7 @@ import { validateCreate, validateUpdate } from "./validation/index.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
 import { getOwn, setOwn } from "../common/own.js";
+import { decodePatched } from "./schema/patched.js";
 
 export type Request = ApiRequest & Stamp;
 
@@ -43,6 +44,8 @@ export interface InFlight {
   noop?: boolean;
   /** reads and writes that bypass persistence once answered */
   done?: boolean;
+  /** warnings for the response (unknown fields of a patched object under fieldValidation=Warn) */
+  warnings?: string[];
 }
 
 export interface ApiServerContext {
@@ -234,7 +237,7 @@ export function replyInternalError(ctx: ApiServerContext, ev: { message: string 
 
 function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
   if (cur.req.id < 0) return; // an internal request, or its client has gone
-  fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: true, code, object });
+  fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: true, code, object, ...(cur.warnings?.length ? { warnings: cur.warnings } : {}) });
 }
 
 // ---- reads ------------------------------------------------------------------------------
@@ -508,6 +511,14 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
       cur.error = e instanceof PatchError ? unprocessable() : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
     }
+    // The patched object is decoded into its Go type before anything reads it.
+    const typed = decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", req.body, body, req.fieldValidation);
+    if ("status" in typed) {
+      cur.error = typed.status;
+      return;
+    }
+    body = typed.value;
+    cur.warnings = typed.warnings;
   } else body = req.body;
   if (req.subresource === "scale") {
     const replicas = body?.spec?.replicas;

@@ -13,6 +13,7 @@ import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
 import { toTable, wantsTable, type IncludeObject } from "./tables.js";
+import { decodePatched } from "../../machines/apiserver/schema/patched.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
@@ -491,6 +492,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   }
   const reply = (resp: ApiResponse) => {
     if (!resp.ok) return sendStatus(res, resp.status);
+    if (resp.warnings) setWarnings(res, resp.warnings);
     if (table && !p.subresource && (method === "GET")) return send(res, resp.code, tableOf(cluster, r, resp.object, include));
     return send(res, resp.code, resp.object);
   };
@@ -560,10 +562,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const dry = dryRunOf(q.getAll("dryRun"), "PatchOptions");
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
+      const fv = fieldValidationOf(q, "PatchOptions");
+      if ("status" in fv) return sendStatus(res, fv.status);
       const dec = decodeBody(raw, req.headers["content-type"], r.kind, patchType);
       if ("status" in dec) return sendStatus(res, dec.status);
-      if (patchType === "apply") return reply(await serverSideApply(cluster, r, base, dec.body));
-      return reply(await cluster.request({ ...base, verb: "patch", patchType, body: dec.body }));
+      // The API server decodes the patched object by schema (fieldValidation decides unknown fields).
+      const patchBase = { ...base, fieldValidation: fv.value };
+      if (patchType === "apply") return reply(await serverSideApply(cluster, r, patchBase, dec.body));
+      return reply(await cluster.request({ ...patchBase, verb: "patch", patchType, body: dec.body }));
     }
     case "DELETE": {
       const raw = await writeBody(req, res);
@@ -607,8 +613,11 @@ async function serverSideApply(cluster: Cluster, r: ResourceInfo, base: Omit<Api
   if (verr) return { type: "ApiResponse", id: 0, ok: false, code: verr.code ?? 400, status: verr };
   const patched = await cluster.request({ ...base, verb: "patch", patchType: "strategic", body });
   if (patched.ok || patched.code !== 404 || base.subresource) return patched;
-  const created = await cluster.request({ ...base, verb: "create", body: { ...body, metadata: { ...body?.metadata, name: base.name } } });
-  return created;
+  // Applied to nothing, the configuration is decoded as the patch path decodes a patched object.
+  const typed = decodePatched(r.kind, "strategic", body, body, base.fieldValidation);
+  if ("status" in typed) return { type: "ApiResponse", id: 0, ok: false, code: typed.status.code ?? 422, status: typed.status };
+  const created = await cluster.request({ ...base, verb: "create", body: { ...typed.value, metadata: { ...typed.value.metadata, name: base.name } } });
+  return typed.warnings.length > 0 && created.ok ? { ...created, warnings: typed.warnings } : created;
 }
 
 function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeObject): object {

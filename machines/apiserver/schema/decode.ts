@@ -91,6 +91,36 @@ function underlying(expr: string): { expr: string; def?: GoTypeDef } {
   throw new Error(`type cycle at ${expr}`);
 }
 
+/** What the decoders need of a type expression, computed once. */
+interface TypeInfo {
+  /** the expression with defined and alias types resolved */
+  u: string;
+  def?: GoTypeDef;
+  p: Parsed;
+  /** reflect's String() of the type */
+  name: string;
+  /** a struct's fields by JSON name, and its name without package */
+  fields?: Map<string, string>;
+  structName?: string;
+  elem?: string;
+}
+const infoCache = new Map<string, TypeInfo>();
+function info(expr: string): TypeInfo {
+  let i = infoCache.get(expr);
+  if (i) return i;
+  const { expr: u, def } = underlying(expr);
+  const p = parse(u);
+  const name = goTypeString(expr);
+  i = { u, def, p, name };
+  if (def && "fields" in def) {
+    i.fields = new Map(Object.entries(def.fields));
+    i.structName = name.slice(name.lastIndexOf(".") + 1);
+  }
+  if (p.t === "ptr" || p.t === "slice" || p.t === "map") i.elem = p.elem;
+  infoCache.set(expr, i);
+  return i;
+}
+
 /** Go's name for the kind of a JSON value in "cannot unmarshal <kind>". */
 function valueKind(v: unknown): string {
   if (v instanceof NumberLiteral || typeof v === "number") return "number";
@@ -169,8 +199,7 @@ type Out = unknown | typeof NONE;
 
 /** The value Go leaves in a slice element or map value given JSON null: the type's zero value, marshalled. */
 function zeroValue(expr: string): unknown {
-  const { expr: u, def } = underlying(expr);
-  const p = parse(u);
+  const { def, p } = info(expr);
   if (def) {
     if ("fields" in def) return {};
     if ("custom" in def) return def.custom === "quantity" ? "0" : def.custom === "intorstring" ? 0 : null;
@@ -184,15 +213,15 @@ function zeroValue(expr: string): unknown {
 }
 
 function decodeValue(st: State, expr: string, v: unknown): Out {
-  const { expr: u, def } = underlying(expr);
+  const ti = info(expr);
+  const { def, p } = ti;
   if (def && "custom" in def) return decodeCustom(st, def.custom, v);
-  const p = parse(u);
   if (p.t === "ptr") return v === null ? NONE : decodeValue(st, p.elem, v);
   if (v === null) return NONE;
-  const typeName = goTypeString(expr);
-  if (def && "fields" in def) {
+  const typeName = ti.name;
+  if (ti.fields) {
     if (!isObject(v)) return st.save(st.typeError(valueKind(v), typeName)), NONE;
-    return decodeStruct(st, expr, def.fields, v);
+    return decodeStruct(st, ti, v);
   }
   switch (p.t) {
     case "string":
@@ -203,6 +232,7 @@ function decodeValue(st: State, expr: string, v: unknown): Out {
       return v;
     case "int": {
       if (typeof v !== "number" && !(v instanceof NumberLiteral)) return st.save(st.typeError(valueKind(v), typeName)), NONE;
+      if (typeof v === "number" && Number.isSafeInteger(v) && (p.unsigned ? v >= 0 && v <= 2 ** p.bits - 1 : v >= -(2 ** (p.bits - 1)) && v <= 2 ** (p.bits - 1) - 1)) return v;
       const text = numberText(v);
       // strconv.ParseInt / ParseUint on the literal, then the width's range.
       if (!(p.unsigned ? /^[0-9]+$/ : /^-?[0-9]+$/).test(text)) return st.save(st.typeError(`number ${text}`, typeName)), NONE;
@@ -250,18 +280,18 @@ function decodeValue(st: State, expr: string, v: unknown): Out {
   throw new Error(`schema type ${expr} cannot be decoded`);
 }
 
-function decodeStruct(st: State, expr: string, fields: Record<string, string>, v: Record<string, unknown>): Out {
+function decodeStruct(st: State, ti: TypeInfo, v: Record<string, unknown>): Out {
   const out: Record<string, unknown> = {};
-  const structName = goTypeString(expr).replace(/^.*\./, "");
+  const fields = ti.fields!;
   for (const k of Object.keys(v)) {
-    const ft = Object.hasOwn(fields, k) ? fields[k] : undefined;
+    const ft = fields.get(k);
     if (ft === undefined) {
       st.unknownField(k);
       continue;
     }
     const saveStruct = st.struct;
     st.fields.push(k);
-    st.struct = structName;
+    st.struct = ti.structName;
     st.pushStrict(k);
     const d = decodeValue(st, ft, v[k]);
     st.strictPath.pop();
@@ -273,7 +303,8 @@ function decodeStruct(st: State, expr: string, fields: Record<string, string>, v
 }
 
 function decodeCustom(st: State, custom: "time" | "microtime" | "raw" | "quantity" | "intorstring", v: unknown): Out {
-  if (v === null) return NONE;
+  // A zero Time marshals as null, so a null time stays null; other nulls are absent.
+  if (v === null) return custom === "time" || custom === "microtime" ? null : NONE;
   switch (custom) {
     case "raw":
       return plainJson(v);
@@ -495,4 +526,194 @@ export function parseJsonKeepingLiterals(text: string): unknown {
       stack.pop();
     }
   }
+}
+
+// ---- runtime.DefaultUnstructuredConverter.FromUnstructured ----------------------------------
+// A strategic merge patch is applied to maps and the result converted to the Go type directly,
+// not through JSON: the first error in struct-field order ends it, with the converter's own words.
+
+class ConvertError {
+  constructor(readonly message: string) {}
+}
+
+/** reflect.Kind names of what an unstructured value holds (integers are int64, as PreserveInts decodes them). */
+function unstructuredKind(v: unknown): "string" | "bool" | "int64" | "float64" | "map" | "slice" {
+  if (typeof v === "string") return "string";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number" || v instanceof NumberLiteral) return Number.isInteger(typeof v === "number" ? v : v.value) ? "int64" : "float64";
+  if (Array.isArray(v)) return "slice";
+  return "map";
+}
+
+/** The Go type of an unstructured value as reflect prints it. */
+function unstructuredType(v: unknown): string {
+  const k = unstructuredKind(v);
+  return k === "map" ? "map[string]interface {}" : k === "slice" ? "[]interface {}" : k;
+}
+
+/** The text json.Marshal gives a value, as a custom type's UnmarshalJSON receives it. */
+function marshalled(v: unknown): string {
+  return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(plainJson(v));
+}
+
+function convertValue(path: string[], strict: string[], expr: string, v: unknown): Out {
+  if (v === undefined) return NONE;
+  const { u, def, p, name: dt } = info(expr);
+  if (v === null) return def && "custom" in def && (def.custom === "time" || def.custom === "microtime") ? null : NONE;
+  if (def && "custom" in def) return convertCustom(def.custom, v);
+  if (p.t === "ptr") return convertValue(path, strict, p.elem, v);
+  const sk = unstructuredKind(v);
+  if (def && "fields" in def) {
+    if (sk !== "map") throw new ConvertError(`cannot restore struct from: ${sk}`);
+    return convertStruct(path, strict, info(expr).fields!, v as Record<string, unknown>);
+  }
+  switch (p.t) {
+    case "string":
+      if (sk === "string") return v;
+      // An int converts to a string type in Go, but the converter refuses it in words of its own.
+      if (sk === "int64") throw new ConvertError(`cannot convert int64 to ${dt}`);
+      throw new ConvertError("unrecognized type: string");
+    case "bool":
+      if (sk === "bool") return v;
+      throw new ConvertError("unrecognized type: bool");
+    case "int": {
+      const kindName = u === "int" ? "int" : `${p.unsigned ? "u" : ""}int${p.bits}`;
+      const n = typeof v === "number" ? v : v instanceof NumberLiteral ? v.value : undefined;
+      if (n === undefined) throw new ConvertError(`unrecognized type: ${kindName}`);
+      if (!Number.isInteger(n)) throw new ConvertError(`cannot convert float64 to ${dt}`);
+      // Go's integer conversion keeps the low bits: 2147483648 into an int32 is -2147483648.
+      const big = BigInt(v instanceof NumberLiteral && /^-?[0-9]+$/.test(v.text) ? v.text : n);
+      return Number(p.unsigned ? BigInt.asUintN(p.bits, big) : BigInt.asIntN(p.bits, big));
+    }
+    case "float": {
+      if (typeof v === "number") return v;
+      if (v instanceof NumberLiteral) return v.value;
+      throw new ConvertError(`unrecognized type: ${u}`);
+    }
+    case "slice": {
+      if (p.elem === "uint8" && sk === "string") {
+        const bad = base64Error(v as string);
+        if (bad !== undefined) throw new ConvertError(bad);
+        return v;
+      }
+      if (sk !== "slice") throw new ConvertError(`cannot restore slice from ${sk}`);
+      const arr = v as unknown[];
+      const out: unknown[] = [];
+      for (let i = 0; i < arr.length; i++) {
+        path.push(`[${i}]`);
+        const d = convertValue(path, strict, p.elem, arr[i]);
+        path.pop();
+        out.push(d === NONE ? zeroValue(p.elem) : d);
+      }
+      if (p.elem === "uint8") return base64Encode(out as number[]);
+      return out;
+    }
+    case "map": {
+      if (sk !== "map") throw new ConvertError(`cannot restore map from ${sk}`);
+      const src = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(src)) {
+        const d = convertValue(path, strict, p.elem, src[k]);
+        setOwn(out, k, d === NONE ? zeroValue(p.elem) : d);
+      }
+      return out;
+    }
+  }
+  throw new Error(`schema type ${expr} cannot be converted`);
+}
+
+function convertStruct(path: string[], strict: string[], fields: Map<string, string>, v: Record<string, unknown>): Out {
+  const out: Record<string, unknown> = {};
+  for (const [name, ft] of fields) {
+    if (!Object.hasOwn(v, name)) continue;
+    path.push(path.length > 0 ? `.${name}` : name);
+    const d = convertValue(path, strict, ft, v[name]);
+    path.pop();
+    if (d !== NONE) out[name] = d;
+  }
+  for (const k of Object.keys(v)) {
+    if (fields.has(k)) continue;
+    strict.push(`unknown field ${goQuote(path.length > 0 ? `${path.join("")}.${k}` : k)}`);
+  }
+  return out;
+}
+
+function convertCustom(custom: "time" | "microtime" | "raw" | "quantity" | "intorstring", v: unknown): Out {
+  // The value goes through json.Marshal and the type's UnmarshalJSON, with no field context.
+  switch (custom) {
+    case "raw":
+      return plainJson(v);
+    case "time":
+    case "microtime": {
+      if (typeof v !== "string") throw new ConvertError(`json: cannot unmarshal ${valueKind(v)} into Go value of type string`);
+      const layout = custom === "time" ? RFC3339 : RFC3339Micro;
+      const t = goParseTime(layout, v);
+      if ("error" in t) throw new ConvertError(t.error);
+      return formatGoTime(layout, t);
+    }
+    case "intorstring": {
+      if (typeof v === "string") return v;
+      if (typeof v !== "number" && !(v instanceof NumberLiteral)) throw new ConvertError(`json: cannot unmarshal ${valueKind(v)} into Go value of type int32`);
+      const text = marshalled(v);
+      if (!/^-?[0-9]+$/.test(text) || BigInt(text) < -(2n ** 31n) || BigInt(text) >= 2n ** 31n) throw new ConvertError(`json: cannot unmarshal number ${text} into Go value of type int32`);
+      return Number(text);
+    }
+    case "quantity": {
+      const text = typeof v === "string" ? v : marshalled(v);
+      const err = quantityError(text.trim());
+      if (err !== undefined) throw new ConvertError(err);
+      return text.trim();
+    }
+  }
+}
+
+/**
+ * Converts an unstructured value (a strategically patched object) into the Go type of `kind` as
+ * FromUnstructuredWithValidation does: the value with unknown fields dropped and reported (sorted),
+ * or the converter's error.
+ */
+export function fromUnstructured(kind: string, value: unknown): DecodeResult {
+  const root = roots.get(kind);
+  if (root === undefined) throw new Error(`no schema for kind ${kind}`);
+  const strict: string[] = [];
+  try {
+    const out = convertValue([], strict, root, value);
+    return { ok: true, value: out === NONE ? {} : out, strictErrors: [...new Set(strict)].sort() };
+  } catch (e) {
+    if (e instanceof ConvertError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** fmt's %+v of a JSON value held in Go maps and slices: map[a:1 b:[x y]], keys sorted. */
+export function goFormatValue(v: unknown): string {
+  if (v === null || v === undefined) return "<nil>";
+  if (v instanceof NumberLiteral) return goFormatValue(v.value);
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return String(v);
+  if (typeof v === "number") {
+    if (Number.isInteger(v)) return String(v);
+    // %v of a float64 is %g with the shortest digits: exponent form below 1e-4 or from 1e6 on.
+    const exp = Math.floor(Math.log10(Math.abs(v)));
+    if (exp < -4 || exp >= 6) return v.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
+    return String(v);
+  }
+  if (Array.isArray(v)) return `[${v.map(goFormatValue).join(" ")}]`;
+  const o = v as Record<string, unknown>;
+  return `map[${Object.keys(o).sort().map((k) => `${k}:${goFormatValue(o[k])}`).join(" ")}]`;
+}
+
+/** json.Marshal of a JSON value held in Go maps: keys sorted, <, > and & escaped. */
+export function goJsonMarshal(v: unknown): string {
+  const sorted = (x: unknown): unknown => {
+    if (x instanceof NumberLiteral) return x.value;
+    if (Array.isArray(x)) return x.map(sorted);
+    if (isObject(x)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(x).sort()) setOwn(out, k, sorted(x[k]));
+      return out;
+    }
+    return x;
+  };
+  return JSON.stringify(sorted(v)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
