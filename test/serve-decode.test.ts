@@ -67,6 +67,14 @@ describe("a create whose body has a field of the wrong type is a 400 decoding er
     });
   }
 
+  it("authorization comes first: an anonymous wrong-typed create is Forbidden, not a decoding error", async () => {
+    const got = await raw(s, "POST", pods, { body: JSON.stringify(pod("d-anon", { tolerations: {} })) });
+    expect(got.code).toBe(403);
+    expect(JSON.parse(got.body).message).toBe('pods is forbidden: User "system:anonymous" cannot create resource "pods" in API group "" in the namespace "default"');
+    const strict = await raw(s, "POST", `${pods}?fieldValidation=Loose`, { body: JSON.stringify(pod("d-anon")) });
+    expect(strict.code).toBe(403);
+  });
+
   it("containers: [null] decodes to one empty container, which validation refuses (422), not the decoder", async () => {
     const got = await raw(s, "POST", pods, { ...admin(), body: JSON.stringify({ ...pod("d-null"), spec: { containers: [null] } }) });
     expect(got.code).toBe(422);

@@ -563,7 +563,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
       const fv = fieldValidationOf(q, "PatchOptions");
-      if ("status" in fv) return sendStatus(res, fv.status);
+      if ("status" in fv) return refuse(fv.status);
       const dec = decodeBody(raw, req.headers["content-type"], r.kind, patchType);
       if ("status" in dec) return sendStatus(res, dec.status);
       // The API server decodes the patched object by schema (fieldValidation decides unknown fields).
