@@ -1,0 +1,142 @@
+// pod_workers.go: one worker per pod, SyncPod -> TerminatingPod -> TerminatedPod (syncPod,
+// syncTerminatingPod, syncTerminatedPod), driving the CRI and CNI one call at a time.
+
+import type { Container, Pod } from "kubernetes-types/core/v1";
+import type { Fx } from "../common/effects.js";
+import { request } from "../common/client.js";
+import { containerShouldRestart, isRestartableInitContainer } from "./status.js";
+import { minimumGracePeriodSeconds, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
+import { podEvent } from "./events.js";
+import { runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
+import { writeStatus } from "./statusmanager.js";
+
+function rv(pod: Pod): number {
+  return Number(pod.metadata?.resourceVersion ?? 0);
+}
+
+/** Keeps the newest copy of the pod (a status-write response may be newer than the watch). */
+export function adoptPod(w: PodWorker, pod: Pod): void {
+  if (rv(pod) >= rv(w.pod)) w.pod = pod;
+}
+
+
+export function newWorker(pod: Pod): PodWorker {
+  const rec = (c: Container, kind: ContainerRecord["kind"]): ContainerRecord => ({ name: c.name, kind, spec: c, running: false, stopping: false, attempts: 0, step: {}, started: false, probes: {} });
+  const containers = [
+    ...(pod.spec?.initContainers ?? []).map((c) => rec(c, isRestartableInitContainer(c) ? "sidecar" : "init")),
+    ...(pod.spec?.containers ?? []).map((c) => rec(c, "regular")),
+  ];
+  return {
+    uid: pod.metadata!.uid!, pod, state: "SyncPod", sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
+    containers, pullBackoff: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
+  };
+}
+
+export function sync(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  if (w.state === "SyncPod" && (w.gone || w.pod.metadata?.deletionTimestamp)) w.state = "TerminatingPod";
+  if (w.state === "SyncPod") syncPod(ctx, w, fx);
+  if (w.state === "TerminatingPod") syncTerminating(ctx, w, fx);
+  if (w.state === "TerminatedPod") syncTerminated(ctx, w, fx);
+  if (ctx.workers.has(w.uid)) writeStatus(ctx, w, fx);
+}
+
+export function restartPolicy(w: PodWorker): string {
+  return w.pod.spec?.restartPolicy ?? "Always";
+}
+
+function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  if (w.startTime === undefined) w.startTime = ctx.now;
+  if (w.op !== undefined) return;
+  if (!w.sandboxId) {
+    const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
+    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes }, { kind: "RunPodSandbox" }, fx);
+    return;
+  }
+  if (!w.ip) {
+    runtimeCall(ctx, w, ctx.cni, { type: "CniAdd", sandboxId: w.sandboxId, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, podUid: w.uid }, { kind: "CniAdd" }, fx);
+    return;
+  }
+  for (const c of w.containers.filter((x) => x.kind !== "regular")) {
+    if (c.kind === "sidecar") {
+      if (c.running || c.stopping) {
+        if (!c.started) return; // the next init container waits for the sidecar's startup
+        continue;
+      }
+      if (tryStart(ctx, w, c, fx) === "op" || !c.started) return;
+      continue;
+    }
+    if (c.terminated?.exitCode === 0 && !c.running) continue;
+    if (c.running || c.stopping) return;
+    if (c.terminated && restartPolicy(w) === "Never") {
+      w.failedInit = true;
+      w.state = "TerminatingPod";
+      return;
+    }
+    tryStart(ctx, w, c, fx);
+    return;
+  }
+  for (const c of w.containers.filter((x) => x.kind === "regular")) {
+    if (c.running || c.stopping) continue;
+    if (c.terminated && !containerShouldRestart(c.spec, w.pod.spec!, c.terminated.exitCode)) continue;
+    if (tryStart(ctx, w, c, fx) === "op") return;
+  }
+  const regular = w.containers.filter((x) => x.kind === "regular");
+  const done = regular.every((c) => !c.running && !c.stopping && c.terminated && !containerShouldRestart(c.spec, w.pod.spec!, c.terminated.exitCode));
+  if (done) w.state = "TerminatingPod";
+}
+
+export function gracePeriodSeconds(w: PodWorker): number {
+  const g = w.gone ? 0 : w.pod.metadata?.deletionGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  return Math.max(g, minimumGracePeriodSeconds);
+}
+
+function syncTerminating(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  // The sync in progress finishes its runtime call first: a sandbox or container it creates is
+  // then stopped like any other, and the pod is not terminal while one may still appear.
+  if (w.op !== undefined) return;
+  const grace = gracePeriodSeconds(w);
+  // Regular containers stop first; sidecars only once they are gone (reverse of start).
+  const regular = w.containers.filter((c) => c.kind !== "sidecar");
+  const sidecars = w.containers.filter((c) => c.kind === "sidecar");
+  for (const group of [regular, sidecars]) {
+    let busy = false;
+    for (const c of group) {
+      if (c.running && !c.stopping) {
+        podEvent(ctx, w, c, "Normal", "Killing", `Stopping container ${c.name}`, fx);
+        stopContainer(ctx, w, c, grace, fx);
+      }
+      if (c.running || c.stopping) busy = true;
+    }
+    if (busy) return;
+  }
+  w.state = "TerminatedPod";
+}
+
+function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  if (w.op !== undefined) return;
+  if (w.sandboxId && !w.sandboxStopped) {
+    runtimeCall(ctx, w, ctx.cri, { type: "StopPodSandbox", sandboxId: w.sandboxId }, { kind: "StopPodSandbox" }, fx);
+    return;
+  }
+  // The IP goes back to IPAM only now that its sandbox has stopped.
+  if (w.sandboxId && (w.ip || w.recovered) && !w.networkReleased) {
+    runtimeCall(ctx, w, ctx.cni, { type: "CniDel", sandboxId: w.sandboxId }, { kind: "CniDel" }, fx);
+    return;
+  }
+  const deleting = w.gone || w.pod.metadata?.deletionTimestamp !== undefined;
+  if (deleting && w.sandboxId && !w.sandboxRemoved) {
+    runtimeCall(ctx, w, ctx.cri, { type: "RemovePodSandbox", sandboxId: w.sandboxId }, { kind: "RemovePodSandbox" }, fx);
+    return;
+  }
+  if (w.gone) {
+    for (const c of w.containers) if (c.id) ctx.byContainer.delete(c.id);
+    fx.cancel(`resync/${w.uid}`);
+    ctx.workers.delete(w.uid);
+    return;
+  }
+  if (deleting && !w.deleteSent && !w.status.inFlight && !w.status.dirty && w.status.terminalWritten) {
+    // The final status is written: the kubelet finishes the deletion the API server started.
+    w.deleteSent = true;
+    request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: w.pod.metadata!.namespace, name: w.pod.metadata!.name, gracePeriodSeconds: 0, body: { preconditions: { uid: w.uid } } }, "pod-delete", w.uid);
+  }
+}

@@ -1,0 +1,105 @@
+// Restart recovery: after a kubelet (re)start, the pods from the API server and the runtime's
+// sandboxes and containers (the PLEG's first relist) rebuild every pod worker.
+
+import type { Container, Pod } from "kubernetes-types/core/v1";
+import type { Fx } from "../common/effects.js";
+import { parseTime } from "../common/time.js";
+import type { ContainerInfo, CriResponse, PodSandboxInfo } from "../cri/messages.js";
+import { podWatchId, type KubeletContext, type PodWorker, type Terminated } from "./types.js";
+import { newWorker, sync } from "./podworkers.js";
+import { startProbes } from "./prober.js";
+
+// ---- restart recovery ---------------------------------------------------------------------
+
+/** Asks the runtime what it runs (the PLEG's first relist); workers wait for the answer. */
+export function listRuntime(ctx: KubeletContext, fx: Fx): void {
+  ctx.recovery = "cri";
+  fx.send(ctx.cri, { type: "ListPodSandbox", id: ctx.opSeq++ });
+  fx.send(ctx.cri, { type: "ListContainers", id: ctx.opSeq++ });
+}
+
+/** The ListPodSandbox/ListContainers answers: rebuild every pod worker, then sync them. */
+export function onRuntimeListed(ctx: KubeletContext, msg: Extract<CriResponse, { type: "ListPodSandboxResult" | "ListContainersResult" }>, fx: Fx): void {
+  if (ctx.recovery !== "cri") return;
+  if (msg.type === "ListPodSandboxResult") {
+    ctx.runtimeSandboxes = msg.sandboxes;
+    return;
+  }
+  if (!ctx.runtimeSandboxes) return;
+  // Answers to requests of the previous incarnation may still come: never reuse their ids.
+  ctx.opSeq = Math.max(ctx.opSeq, msg.inFlightMaxId + 1);
+  const workers = recoverWorkers(ctx, [...(ctx.client.informers.get(podWatchId)?.store.values() ?? [])], ctx.runtimeSandboxes, msg.containers, fx);
+  delete ctx.runtimeSandboxes;
+  ctx.recovery = "done";
+  for (const w of workers) sync(ctx, w, fx);
+}
+
+/** One worker per pod the API server binds here, plus one per runtime sandbox of a pod it no longer has (to tear it down). */
+export function recoverWorkers(ctx: KubeletContext, pods: Pod[], sandboxes: PodSandboxInfo[], containers: ContainerInfo[], fx: Fx): PodWorker[] {
+  const out: PodWorker[] = [];
+  const sandboxOf = (uid: string) => {
+    const mine = sandboxes.filter((s) => s.podUid === uid);
+    return mine.find((s) => s.state === "SANDBOX_READY") ?? mine[mine.length - 1];
+  };
+  for (const pod of pods) {
+    const w = newWorker(pod);
+    // A pod already finished before this kubelet saw it has nothing to run.
+    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") w.state = "TerminatedPod";
+    adoptRuntimeState(ctx, w, sandboxOf(w.uid), containers, fx);
+    ctx.workers.set(w.uid, w);
+    out.push(w);
+  }
+  for (const sb of sandboxes) {
+    if (ctx.workers.has(sb.podUid)) continue;
+    const specs = new Map<string, Container>();
+    for (const c of containers) if (c.sandboxId === sb.id) specs.set(c.name, c.spec);
+    const orphan = newWorker({ metadata: { name: sb.podName, namespace: sb.podNamespace, uid: sb.podUid }, spec: { containers: [...specs.values()] } });
+    orphan.gone = true;
+    adoptRuntimeState(ctx, orphan, sandboxOf(sb.podUid), containers, fx);
+    ctx.workers.set(orphan.uid, orphan);
+    out.push(orphan);
+  }
+  return out;
+}
+
+function terminatedOf(c: ContainerInfo): Terminated {
+  return { exitCode: c.exitCode ?? 0, reason: c.reason ?? "Completed", startedAt: c.startedAt ?? c.finishedAt ?? 0, finishedAt: c.finishedAt ?? 0, containerID: `containerd://${c.id}` };
+}
+
+/** Fills a fresh worker from what the runtime holds for its pod: sandbox, IP, each container's latest attempt. */
+function adoptRuntimeState(ctx: KubeletContext, w: PodWorker, sb: PodSandboxInfo | undefined, containers: ContainerInfo[], fx: Fx): void {
+  if (!sb) return;
+  w.recovered = true;
+  w.sandboxId = sb.id;
+  w.sandboxStopped = sb.state === "SANDBOX_NOTREADY";
+  // The sandbox's network status; when unknown, the pod worker's idempotent CNI ADD returns the held address.
+  if (!w.sandboxStopped && w.pod.status?.podIP) w.ip = w.pod.status.podIP;
+  const started = parseTime(w.pod.status?.startTime);
+  if (Number.isFinite(started)) w.startTime = started;
+  for (const c of w.containers) {
+    const attempts = containers.filter((x) => x.sandboxId === sb.id && x.name === c.name).sort((a, b) => a.attempt - b.attempt);
+    const latest = attempts[attempts.length - 1];
+    if (!latest) continue;
+    for (const x of attempts) ctx.byContainer.set(x.id, { uid: w.uid, name: c.name });
+    const prev = attempts[attempts.length - 2];
+    if (prev?.state === "CONTAINER_EXITED") c.last = terminatedOf(prev);
+    c.attempts = latest.attempt + 1;
+    c.id = latest.id;
+    c.image = latest.image;
+    if (latest.state === "CONTAINER_RUNNING") {
+      c.running = true;
+      c.startedAt = latest.startedAt ?? ctx.now;
+      // A startup probe that already passed is not run again (the status says so).
+      c.started = !c.spec.startupProbe || w.pod.status?.containerStatuses?.find((s) => s.name === c.name)?.started === true;
+      startProbes(w, c, fx);
+      if (c.started && c.probes.startup) c.probes.startup.result = "success";
+    } else if (latest.state === "CONTAINER_EXITED") {
+      c.terminated = terminatedOf(latest);
+    } else {
+      if (prev?.state === "CONTAINER_EXITED") c.terminated = c.last;
+      if (prev?.state === "CONTAINER_EXITED") delete c.last;
+      c.step = { checked: true, image: latest.image, createdId: latest.id };
+    }
+  }
+}
+

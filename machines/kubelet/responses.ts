@@ -1,0 +1,178 @@
+// The runtime's answers (CRI and CNI results, the PLEG's container exits) and status-write answers,
+// applied to the pod worker they belong to.
+
+import type { Fx } from "../common/effects.js";
+import { request } from "../common/client.js";
+import type { ApiResponse } from "../messages.js";
+import type { CriResponse } from "../cri/messages.js";
+import type { CniResponse } from "../cni/messages.js";
+import { pullFailureMessage } from "../cri/registry.js";
+import { imageBackOffMaxMs, minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
+import { goDuration, podEvent } from "./events.js";
+import { nextBackoff } from "./backoff.js";
+import { adoptPod, sync } from "./podworkers.js";
+import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
+import { cancelProbes, startProbes } from "./prober.js";
+import { writeStatus } from "./statusmanager.js";
+import { onRuntimeListed } from "./recovery.js";
+
+// ---- runtime responses -----------------------------------------------------------------
+
+/** A CRI or CNI answer, or a PLEG container event. */
+export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, fx: Fx): void {
+  if (msg.type === "ContainerExited") return onContainerExited(ctx, msg, fx);
+  if (msg.type === "ListPodSandboxResult" || msg.type === "ListContainersResult") return onRuntimeListed(ctx, msg, fx);
+  const op = ctx.ops.get(msg.id);
+  if (!op) return;
+  ctx.ops.delete(msg.id);
+  const w = ctx.workers.get(op.uid);
+  if (!w) return;
+  if (w.op === msg.id) delete w.op;
+  const c = op.container !== undefined ? w.containers.find((x) => x.name === op.container) : undefined;
+  switch (msg.type) {
+    case "RunPodSandboxResult": w.sandboxId = msg.sandboxId; break;
+    case "CniAddResult":
+      if (msg.ok) w.ip = msg.ip;
+      else {
+        podEvent(ctx, w, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${msg.sandboxId}": ${msg.error}`, fx);
+        resyncAfter(w, syncRetryMs * 10, fx);
+        return writeStatus(ctx, w, fx);
+      }
+      break;
+    case "StopPodSandboxResult": w.sandboxStopped = true; break;
+    case "CniDelResult": w.networkReleased = true; break;
+    case "RemovePodSandboxResult": w.sandboxRemoved = true; break;
+    case "ImageStatusResult": if (c) c.step.present = msg.present; break;
+    case "PullImageResult": if (c) onPulled(ctx, w, c, msg, fx); break;
+    case "CreateContainerResult":
+      if (!c) break;
+      if (msg.ok) {
+        c.step.createdId = msg.containerId;
+        c.image = msg.image;
+        c.attempts++;
+        ctx.byContainer.set(msg.containerId, { uid: w.uid, name: c.name });
+        podEvent(ctx, w, c, "Normal", "Created", `Created container: ${c.name}`, fx);
+      } else {
+        setWaiting(ctx, w, c, msg.reason, msg.message, [["Warning", "Failed", `Error: ${msg.message}`]], fx);
+        c.step = {};
+        resyncAfter(w, syncRetryMs * 10, fx);
+        return writeStatus(ctx, w, fx);
+      }
+      break;
+    case "StartContainerResult": if (c) onStarted(ctx, w, c, msg, fx); break;
+    case "StopContainerResult": break;
+    case "ExecProbeResult": if (c && op.probe) onProbeResult(ctx, w, c, op.probe, msg, fx); return;
+    default: break;
+  }
+  sync(ctx, w, fx);
+}
+
+function onPulled(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "PullImageResult" }>, fx: Fx): void {
+  const image = c.spec.image ?? "";
+  if (msg.ok) {
+    c.step.image = msg.pulled;
+    podEvent(ctx, w, c, "Normal", "Pulled", `Successfully pulled image "${image}" in ${goDuration(msg.durationMs)} (${goDuration(msg.durationMs)} including waiting). Image size: ${msg.pulled.sizeBytes} bytes.`, fx);
+    return;
+  }
+  c.step = {};
+  if (msg.failure.reason === "InvalidImageName") {
+    setWaiting(ctx, w, c, "InvalidImageName", msg.failure.message, [["Warning", "InspectFailed", msg.failure.message], ["Warning", "Failed", "Error: InvalidImageName"]], fx);
+    return;
+  }
+  const full = pullFailureMessage(image, msg.failure);
+  const rpc = full.slice(`Failed to pull image "${image}": `.length);
+  const prev = w.pullBackoff.get(image);
+  const next = nextBackoff(prev, ctx.now, imageBackOffMaxMs);
+  w.pullBackoff.set(image, { ...next, prevErr: `ErrImagePull: ${rpc}` });
+  podEvent(ctx, w, c, "Warning", "Failed", full, fx);
+  setWaiting(ctx, w, c, "ErrImagePull", rpc, [["Warning", "Failed", "Error: ErrImagePull"]], fx);
+  // The pod worker retries a failed sync soon; inside the back-off that shows ImagePullBackOff.
+  resyncAfter(w, syncRetryMs, fx);
+}
+
+function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "StartContainerResult" }>, fx: Fx): void {
+  c.step = {};
+  c.id = msg.containerId;
+  if (!msg.ok) {
+    c.pendingExit = true;
+    podEvent(ctx, w, c, "Warning", "Failed", `Error: ${msg.message}`, fx);
+    return;
+  }
+  if (c.terminated) c.last = c.terminated;
+  delete c.terminated;
+  delete c.waiting;
+  c.running = true;
+  c.startedAt = msg.startedAt;
+  c.started = !c.spec.startupProbe;
+  podEvent(ctx, w, c, "Normal", "Started", `Started container ${c.name}`, fx);
+  startProbes(w, c, fx);
+}
+
+function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type: "ContainerExited" }>, fx: Fx): void {
+  const ref = ctx.byContainer.get(msg.containerId);
+  const w = ref && ctx.workers.get(ref.uid);
+  const c = w?.containers.find((x) => x.name === ref!.name);
+  if (!w || !c || c.id !== msg.containerId) return;
+  c.running = false;
+  c.stopping = false;
+  c.started = false;
+  delete c.pendingExit;
+  cancelProbes(w, c, fx);
+  c.terminated = { exitCode: msg.exitCode, reason: msg.reason, startedAt: msg.startedAt, finishedAt: msg.finishedAt, containerID: `containerd://${msg.containerId}`, ...(msg.message ? { message: msg.message } : {}) };
+  delete c.waiting;
+  sync(ctx, w, fx);
+}
+
+function capitalized(kind: ProbeKind): string {
+  return kind[0]!.toUpperCase() + kind.slice(1);
+}
+
+function onProbeResult(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, kind: ProbeKind, msg: Extract<CriResponse, { type: "ExecProbeResult" }>, fx: Fx): void {
+  const st = c.probes[kind];
+  if (!st || c.id !== msg.containerId || !c.running || c.stopping) return;
+  if (msg.result === "success") {
+    st.successes++;
+    st.failures = 0;
+    if (st.result !== "success" && st.successes >= (st.spec.successThreshold ?? 1)) {
+      st.result = "success";
+      if (kind === "startup") c.started = true;
+      sync(ctx, w, fx);
+    }
+    return;
+  }
+  st.failures++;
+  st.successes = 0;
+  podEvent(ctx, w, c, "Warning", "Unhealthy", `${capitalized(kind)} probe failed: ${msg.output.trimEnd()}`, fx);
+  if (st.failures < (st.spec.failureThreshold ?? 3)) return;
+  const was = st.result;
+  st.result = "failure";
+  if (kind === "readiness") {
+    if (was !== "failure") writeStatus(ctx, w, fx);
+    return;
+  }
+  // Liveness and startup failures restart the container (if the restart policy allows).
+  podEvent(ctx, w, c, "Normal", "Killing", `Container ${c.name} failed ${kind} probe, will be restarted`, fx);
+  const grace = st.spec.terminationGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  stopContainer(ctx, w, c, Math.max(grace, minimumGracePeriodSeconds), fx);
+}
+
+export function onStatusWritten(ctx: KubeletContext, uid: string, res: ApiResponse, fx: Fx): void {
+  const w = ctx.workers.get(uid);
+  if (!w) return;
+  w.status.inFlight = false;
+  if (res.ok) {
+    adoptPod(w, res.object);
+    if (w.status.issuedTerminal) w.status.terminalWritten = true;
+    if (w.status.dirty) writeStatus(ctx, w, fx);
+    sync(ctx, w, fx);
+    return;
+  }
+  w.status.last = undefined;
+  // Conflict: someone else wrote the pod; re-read it and write again on top.
+  if (res.code === 409) request(ctx.client, fx, { verb: "get", group: "", resource: "pods", namespace: w.pod.metadata!.namespace, name: w.pod.metadata!.name }, "pod-reread", uid);
+  else if (res.code === 404) {
+    w.gone = true;
+    sync(ctx, w, fx);
+  }
+}
+

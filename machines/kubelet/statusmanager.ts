@@ -1,0 +1,99 @@
+// The status manager: the pod status the kubelet would write now (generateAPIPodStatus), and its
+// writes through pods/<name>/status, one in flight per pod.
+
+import type { ContainerStatus, Pod, PodStatus } from "kubernetes-types/core/v1";
+import type { Fx } from "../common/effects.js";
+import { request } from "../common/client.js";
+import { rfc3339 } from "../common/time.js";
+import { podQOSClass } from "../common/qos.js";
+import { kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } from "./status.js";
+import type { ContainerRecord, KubeletContext, PodWorker, Terminated } from "./types.js";
+
+// ---- status manager ----------------------------------------------------------------------
+
+function isReady(c: ContainerRecord): boolean {
+  // A regular init container is ready once it has completed successfully, never while it runs.
+  if (c.kind === "init") return !c.running && c.terminated?.exitCode === 0;
+  if (!c.running || c.stopping) return false;
+  const r = c.probes.readiness;
+  return r ? r.result === "success" : c.started;
+}
+
+function terminatedState(t: Terminated): any {
+  return { terminated: { exitCode: t.exitCode, reason: t.reason, ...(t.message ? { message: t.message } : {}), startedAt: rfc3339(t.startedAt), finishedAt: rfc3339(t.finishedAt), containerID: t.containerID } };
+}
+
+/** One container's status as the kubelet reports it. */
+export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStatus {
+  const hasInit = w.containers.some((x) => x.kind !== "regular");
+  const defaultReason = c.kind !== "regular" || hasInit ? "PodInitializing" : "ContainerCreating";
+  let state: any;
+  let lastState: any = c.last ? terminatedState(c.last) : {};
+  if (c.running) state = { running: { startedAt: rfc3339(c.startedAt!) } };
+  else if (c.waiting) {
+    state = { waiting: { reason: c.waiting.reason, ...(c.waiting.message ? { message: c.waiting.message } : {}) } };
+    if (c.terminated) lastState = terminatedState(c.terminated);
+  } else if (c.terminated) state = terminatedState(c.terminated);
+  else state = { waiting: { reason: defaultReason } };
+  const s: ContainerStatus = {
+    name: c.name, state, lastState, ready: isReady(c), restartCount: Math.max(0, c.attempts - 1),
+    image: c.image?.ref ?? c.spec.image ?? "", imageID: c.image?.imageID ?? "", started: c.running && c.started,
+  };
+  if (c.id) s.containerID = `containerd://${c.id}`;
+  return s;
+}
+
+/** The pod status the kubelet would write now (generateAPIPodStatus). */
+export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
+  const inits = w.containers.filter((c) => c.kind !== "regular").map((c) => containerStatus(w, c));
+  const regular = w.containers.filter((c) => c.kind === "regular").map((c) => containerStatus(w, c)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const status: PodStatus = { hostIP: ctx.hostIP, hostIPs: [{ ip: ctx.hostIP }] };
+  if (w.ip) Object.assign(status, { podIP: w.ip, podIPs: [{ ip: w.ip }] });
+  if (w.startTime !== undefined) status.startTime = rfc3339(w.startTime);
+  if (inits.length) status.initContainerStatuses = inits;
+  status.containerStatuses = regular;
+  status.qosClass = podQOSClass(w.pod as any);
+  const prior = w.pod.status?.phase;
+  // lastTransitionTime is kept against what this kubelet last wrote, foreign conditions against the pod.
+  const foreign = (w.pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type));
+  const owned = w.status.owned ?? (w.pod.status?.conditions ?? []).filter((x) => kubeletOwnedConditions.includes(x.type));
+  const probe = { ...w.pod, status: { ...status, conditions: [...foreign, ...owned] } } as Pod;
+  const initialized = w.containers.some((c) => c.kind === "regular" && (c.running || c.terminated));
+  let phase = podPhase(probe, { podIsTerminal: w.state === "TerminatedPod", podHasInitialized: initialized });
+  if (w.failedInit) phase = "Failed";
+  // Phases only move forward: a terminal phase is never left.
+  if (prior === "Succeeded" || prior === "Failed") phase = prior;
+  status.phase = phase;
+  const sandboxReady = w.ip !== undefined && !w.sandboxStopped;
+  status.conditions = podConditions({ ...probe, status: { ...probe.status, phase } } as Pod, { sandboxReady, now: rfc3339(ctx.now) });
+  return podFinished(w) ? terminatePodStatus(w.pod, status) : status;
+}
+
+/** The pod worker is done with the pod (SyncTerminatedPod): its containers and sandbox are stopped. */
+function podFinished(w: PodWorker): boolean {
+  return w.state === "TerminatedPod" && (w.sandboxStopped || !w.sandboxId);
+}
+
+/** Writes the pod's status through pods/<name>/status when it changed; one write in flight per pod. */
+export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  if (w.gone || w.deleteSent) return;
+  if (w.status.inFlight) {
+    w.status.dirty = true;
+    return;
+  }
+  w.status.dirty = false;
+  const status = generateStatus(ctx, w);
+  const text = JSON.stringify(status);
+  // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
+  if (text === w.status.last || (w.pod.status !== undefined && JSON.stringify(w.pod.status) === text)) {
+    w.status.last = text;
+    if (podFinished(w)) w.status.terminalWritten = true;
+    return;
+  }
+  w.status.inFlight = true;
+  w.status.dirty = false;
+  w.status.last = text;
+  w.status.issuedTerminal = podFinished(w);
+  w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type));
+  request(ctx.client, fx, { verb: "update", group: "", resource: "pods", namespace: w.pod.metadata!.namespace, name: w.pod.metadata!.name, subresource: "status", body: { ...w.pod, status } }, "pod-status", w.uid);
+}
