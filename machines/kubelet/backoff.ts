@@ -1,6 +1,10 @@
 // flowcontrol.Backoff as the kubelet uses it: container restarts (CrashLoopBackOff) and image pulls.
 
-import { backOffInitialMs } from "./types.js";
+/** Container restart back-off (kubelet backOffPeriod and MaxContainerBackOff). */
+export const backOffInitialMs = 10_000;
+export const backOffMaxMs = 300_000;
+/** Pull back-off uses the same bounds (MaxImageBackOff). */
+export const imageBackOffMaxMs = 300_000;
 
 /** The restart back-off after the previous one (flowcontrol.Backoff.Next): start at 10 s, double to the cap, reset when idle for 2 x cap. */
 export function nextBackoff(entry: { ms: number; lastUpdate: number } | undefined, now: number, maxMs: number): { ms: number; lastUpdate: number } {

@@ -18,6 +18,7 @@ import { onStatusWritten } from "./responses.js";
 import { writeStatus } from "./statusmanager.js";
 import { probeAction, probeKey } from "./prober.js";
 import { runtimeCall } from "./kuberuntime.js";
+import { isRunning, isStopping } from "./lifecycles.js";
 
 export * from "./types.js";
 export { goDuration, formatPod, podEvent } from "./events.js";
@@ -132,13 +133,13 @@ export function probeTick(ctx: KubeletContext, uid: string, name: string, kind: 
   const w = ctx.workers.get(uid);
   const c = w?.containers.find((x) => x.name === name);
   const st = c?.probes[kind];
-  if (!w || !c || !st || !c.running || c.stopping) return;
+  if (!w || !c || !st || !isRunning(c) || isStopping(c)) return;
   fx.after(probeKey(w, c, kind), (st.spec.periodSeconds ?? 10) * 1000, { type: "ProbeTick", uid, container: name, kind }, true);
   if (kind !== "startup" && c.probes.startup && !c.started) return;
   if (kind === "startup" && c.started) return;
   const action = probeAction(st.spec, c.spec, w.ip ?? "");
   if (!action) return;
-  runtimeCall(ctx, w, ctx.cri, { type: "ExecProbe", containerId: c.id, action, timeoutSeconds: st.spec.timeoutSeconds ?? 1 }, { kind: "ExecProbe", container: name, probe: kind, containerId: c.id! }, fx, false);
+  runtimeCall(ctx, w, ctx.cri, { type: "ExecProbe", containerId: c.lifecycle.context.id, action, timeoutSeconds: st.spec.timeoutSeconds ?? 1 }, { kind: "ExecProbe", container: name, probe: kind, containerId: c.lifecycle.context.id! }, fx, false);
 }
 
 /** A back-off or retry timer fired: run the pod worker again. */
@@ -146,3 +147,4 @@ export function resync(ctx: KubeletContext, uid: string, fx: Fx): void {
   const w = ctx.workers.get(uid);
   if (w) sync(ctx, w, fx);
 }
+

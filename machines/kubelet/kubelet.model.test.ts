@@ -3,6 +3,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { kubeletMachine } from "./kubelet.machine.js";
 import type { KubeletContext, PodWorker } from "./kubelet.logic.js";
 import { podConditions, podPhase } from "./status.js";
+import { containerState, isRunning, isStopping } from "./lifecycles.js";
 import { rfc3339 } from "../common/time.js";
 import { covered, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
@@ -68,12 +69,12 @@ function nextEvents(ctx: KubeletContext): any[] {
   for (const [id, op] of ctx.ops) out.push(...runtimeAnswers(id, op.kind, w));
   const c = w.containers[0]!;
   // PLEG: the container's process ends (nginx exits 0 on its own or on SIGTERM).
-  if (c.running) out.push({ type: "ContainerExited", containerId: "ctr-1", exitCode: 0, reason: "Completed", startedAt: NOW, finishedAt: NOW + 5000, ...cri });
+  if (isRunning(c)) out.push({ type: "ContainerExited", containerId: "ctr-1", exitCode: 0, reason: "Completed", startedAt: NOW, finishedAt: NOW + 5000, ...cri });
   // A network setup failure is retried when the worker's resync timer fires.
   if (w.sandboxId && !w.ip && w.op === undefined) out.push({ type: "PodResync", uid: w.uid, from: "kubelet/node-1", now: NOW + 10_000 });
   const s = stored(ctx);
   // kubectl delete, while the container runs: the informer sees the deletion mark.
-  if (s && !s.metadata.deletionTimestamp && c.running && w.op === undefined) out.push({ type: "WatchEvent", watchId: 1, eventType: "MODIFIED", object: deleting("40"), ...api });
+  if (s && !s.metadata.deletionTimestamp && isRunning(c) && w.op === undefined) out.push({ type: "WatchEvent", watchId: 1, eventType: "MODIFIED", object: deleting("40"), ...api });
   if (w.deleteSent) out.push({ type: "WatchEvent", watchId: 1, eventType: "DELETED", object: deleting("41"), ...api });
   return out;
 }
@@ -88,7 +89,7 @@ const abstract = (ctx: KubeletContext) => {
     ops: [...ctx.ops.values()].map((o) => o.kind).sort(),
     deleting: !!stored(ctx)?.metadata.deletionTimestamp,
     worker: w && [w.state, w.sandboxId ?? null, w.ip ?? null, w.sandboxStopped, w.networkReleased, w.sandboxRemoved, w.gone, w.deleteSent, w.status.inFlight, w.status.issuedTerminal ?? false, w.status.terminalWritten ?? false],
-    container: c && [c.running, c.stopping, c.terminated?.exitCode ?? null, !!c.step.checked, c.step.present === undefined ? null : !!c.step.present, !!c.step.image, c.step.createdId ?? null, c.waiting?.reason ?? null],
+    container: c && [containerState(c), c.lifecycle.context.terminated?.exitCode ?? null, !!c.step.checked, c.step.present === undefined ? null : !!c.step.present, !!c.step.image, c.step.createdId ?? null, c.lifecycle.context.message ?? null],
   };
 };
 
@@ -116,14 +117,14 @@ describe("kubelet machine paths (model-based)", () => {
           const written = { ...write.body, status } as Pod;
           const c = w!.containers[0]!;
           const terminal = w!.state === "TerminatedPod";
-          expect(status.phase).toBe(podPhase(written, { podIsTerminal: terminal, podHasInitialized: c.running || c.terminated !== undefined }));
+          expect(status.phase).toBe(podPhase(written, { podIsTerminal: terminal, podHasInitialized: isRunning(c) || c.lifecycle.context.terminated !== undefined }));
           // The conditions are podConditions' for what was written: regenerating them changes nothing.
           const sandboxReady = w!.ip !== undefined && !w!.sandboxStopped;
           expect(status.conditions).toEqual(podConditions(written, { sandboxReady, now: rfc3339(NOW) }));
           // The scheduler's PodScheduled condition is kept, first, as the kubelet found it.
           expect(status.conditions[0]).toEqual(pod.status!.conditions![0]);
           const ready = status.conditions.find((x: any) => x.type === "Ready");
-          expect(ready.status).toBe(c.running && !c.stopping ? "True" : "False");
+          expect(ready.status).toBe(isRunning(c) && !isStopping(c) ? "True" : "False");
           // Phases only move forward.
           expect(rank[status.phase as keyof typeof rank]).toBeGreaterThanOrEqual(rank[lastPhase as keyof typeof rank]);
           lastPhase = status.phase;

@@ -10,6 +10,8 @@ import { backOffMaxMs, type ContainerRecord, type KubeletContext, type PodWorker
 import { formatPod, goDuration, podEvent } from "./events.js";
 import { inBackoffSince, nextBackoff } from "./backoff.js";
 import { cancelProbes } from "./prober.js";
+import type { WaitingReason } from "./container.machine.js";
+import { stepContainer, stepPull, waitingReason } from "./lifecycles.js";
 
 export function runtimeCall(ctx: KubeletContext, w: PodWorker, to: string, msg: { type: string; [k: string]: any }, op: Omit<RuntimeOp, "uid">, fx: Fx, blocking = true): number {
   const id = ctx.opSeq++;
@@ -20,10 +22,11 @@ export function runtimeCall(ctx: KubeletContext, w: PodWorker, to: string, msg: 
 }
 
 
-export function setWaiting(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, reason: string, message: string | undefined, events: Array<["Normal" | "Warning", string, string]>, fx: Fx): void {
+/** Sets the container's waiting reason; its events are recorded only when the reason or message is news. */
+export function setWaiting(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, reason: WaitingReason, message: string | undefined, events: Array<["Normal" | "Warning", string, string]>, fx: Fx): void {
   // The same waiting reason on every resync is not news: record its events once.
-  if (c.waiting?.reason !== reason || c.waiting.message !== message) for (const [t, r, m] of events) podEvent(ctx, w, c, t, r, m, fx);
-  c.waiting = message === undefined ? { reason } : { reason, message };
+  if (waitingReason(c) !== reason || c.lifecycle.context.message !== message) for (const [t, r, m] of events) podEvent(ctx, w, c, t, r, m, fx);
+  stepContainer(c, { type: "Wait", reason, ...(message !== undefined ? { message } : {}) });
 }
 
 export function resyncAfter(w: PodWorker, ms: number, fx: Fx): void {
@@ -41,16 +44,19 @@ export function pullPolicy(c: Container): string {
 
 export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, fx: Fx): "op" | "blocked" {
   const image = c.spec.image ?? "";
-  if (c.pendingExit) return "blocked";
-  if (c.terminated && c.step.checked === undefined && c.step.image === undefined) {
-    const ts = c.terminated.finishedAt;
-    if (inBackoffSince(c.crash, ts, ctx.now, backOffMaxMs)) {
-      const msg = `back-off ${goDuration(c.crash!.ms)} restarting failed container=${c.name} pod=${formatPod(w.pod)}`;
+  const life = c.lifecycle.context;
+  if (life.exitPending) return "blocked";
+  if (life.terminated && c.step.checked === undefined && c.step.image === undefined) {
+    const ts = life.terminated.finishedAt;
+    // doBackOff: a restart waits out the back-off counted from the last exit (IsInBackOffSince).
+    if (inBackoffSince(life.backOff, ts, ctx.now, backOffMaxMs)) {
+      const ms = life.backOff!.ms;
+      const msg = `back-off ${goDuration(ms)} restarting failed container=${c.name} pod=${formatPod(w.pod)}`;
       setWaiting(ctx, w, c, "CrashLoopBackOff", msg, [["Warning", "BackOff", `Back-off restarting failed container ${c.name} in pod ${formatPod(w.pod)}`]], fx);
-      resyncAfter(w, ts + c.crash!.ms - ctx.now, fx);
+      resyncAfter(w, ts + ms - ctx.now, fx);
       return "blocked";
     }
-    c.crash = nextBackoff(c.crash, ctx.now, backOffMaxMs);
+    stepContainer(c, { type: "BackOffCounted", backOff: nextBackoff(life.backOff, ctx.now, backOffMaxMs) });
   }
   if (!c.step.image) {
     const policy = pullPolicy(c.spec);
@@ -68,10 +74,11 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
       c.step = {};
       return "blocked";
     } else {
-      const b = w.pullBackoff.get(image);
-      if (b && ctx.now - b.lastUpdate < b.ms) {
+      const pull = stepPull(w, image, { type: "Pull", now: ctx.now });
+      if (pull.value === "imagePullBackOff") {
+        const b = pull.context.backOff!;
         const msg = `Back-off pulling image "${image}"`;
-        setWaiting(ctx, w, c, "ImagePullBackOff", `${msg}: ${b.prevErr}`, [["Normal", "BackOff", msg], ["Warning", "Failed", "Error: ImagePullBackOff"]], fx);
+        setWaiting(ctx, w, c, "ImagePullBackOff", `${msg}: ${pull.context.lastError}`, [["Normal", "BackOff", msg], ["Warning", "Failed", "Error: ImagePullBackOff"]], fx);
         resyncAfter(w, b.lastUpdate + b.ms - ctx.now, fx);
         c.step = {};
         return "blocked";
@@ -141,8 +148,8 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
 }
 
 export function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, grace: number, fx: Fx): void {
-  c.stopping = true;
+  stepContainer(c, { type: "Stop" });
   cancelProbes(w, c, fx);
   const preStop = w.gone ? undefined : c.spec.lifecycle?.preStop;
-  runtimeCall(ctx, w, ctx.cri, { type: "StopContainer", containerId: c.id, timeoutSeconds: grace, podIP: w.ip ?? "", ...(preStop ? { preStop } : {}) }, { kind: "StopContainer", container: c.name }, fx, false);
+  runtimeCall(ctx, w, ctx.cri, { type: "StopContainer", containerId: c.lifecycle.context.id, timeoutSeconds: grace, podIP: w.ip ?? "", ...(preStop ? { preStop } : {}) }, { kind: "StopContainer", container: c.name }, fx, false);
 }

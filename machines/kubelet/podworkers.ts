@@ -9,6 +9,7 @@ import { minimumGracePeriodSeconds, type ContainerRecord, type KubeletContext, t
 import { podEvent } from "./events.js";
 import { runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
 import { writeStatus } from "./statusmanager.js";
+import { containerLifecycle, isRunning, isStopping } from "./lifecycles.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -21,15 +22,22 @@ export function adoptPod(w: PodWorker, pod: Pod): void {
 
 
 export function newWorker(pod: Pod): PodWorker {
-  const rec = (c: Container, kind: ContainerRecord["kind"]): ContainerRecord => ({ name: c.name, kind, spec: c, running: false, stopping: false, attempts: 0, step: {}, started: false, probes: {} });
+  const podHasInitContainers = (pod.spec?.initContainers ?? []).length > 0;
+  const rec = (c: Container, kind: ContainerRecord["kind"]): ContainerRecord => ({ name: c.name, kind, spec: c, lifecycle: containerLifecycle.start({ podHasInitContainers }).snapshot, attempts: 0, step: {}, started: false, probes: {} });
   const containers = [
     ...(pod.spec?.initContainers ?? []).map((c) => rec(c, isRestartableInitContainer(c) ? "sidecar" : "init")),
     ...(pod.spec?.containers ?? []).map((c) => rec(c, "regular")),
   ];
   return {
     uid: pod.metadata!.uid!, pod, state: "SyncPod", sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
-    containers, pullBackoff: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
+    containers, pulls: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
   };
+}
+
+/** The container exited and its restart policy keeps it down. */
+function isDone(w: PodWorker, c: ContainerRecord): boolean {
+  const exit = c.lifecycle.context.terminated;
+  return exit !== undefined && !containerShouldRestart(c.spec, w.pod.spec!, exit.exitCode);
 }
 
 export function sync(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
@@ -58,16 +66,17 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   }
   for (const c of w.containers.filter((x) => x.kind !== "regular")) {
     if (c.kind === "sidecar") {
-      if (c.running || c.stopping) {
+      if (isRunning(c)) {
         if (!c.started) return; // the next init container waits for the sidecar's startup
         continue;
       }
       if (tryStart(ctx, w, c, fx) === "op" || !c.started) return;
       continue;
     }
-    if (c.terminated?.exitCode === 0 && !c.running) continue;
-    if (c.running || c.stopping) return;
-    if (c.terminated && restartPolicy(w) === "Never") {
+    const exit = c.lifecycle.context.terminated;
+    if (exit?.exitCode === 0 && !isRunning(c)) continue;
+    if (isRunning(c)) return;
+    if (exit && restartPolicy(w) === "Never") {
       w.failedInit = true;
       w.state = "TerminatingPod";
       return;
@@ -76,12 +85,12 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     return;
   }
   for (const c of w.containers.filter((x) => x.kind === "regular")) {
-    if (c.running || c.stopping) continue;
-    if (c.terminated && !containerShouldRestart(c.spec, w.pod.spec!, c.terminated.exitCode)) continue;
+    if (isRunning(c)) continue;
+    if (isDone(w, c)) continue;
     if (tryStart(ctx, w, c, fx) === "op") return;
   }
   const regular = w.containers.filter((x) => x.kind === "regular");
-  const done = regular.every((c) => !c.running && !c.stopping && c.terminated && !containerShouldRestart(c.spec, w.pod.spec!, c.terminated.exitCode));
+  const done = regular.every((c) => !isRunning(c) && isDone(w, c));
   if (done) w.state = "TerminatingPod";
 }
 
@@ -101,11 +110,11 @@ function syncTerminating(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   for (const group of [regular, sidecars]) {
     let busy = false;
     for (const c of group) {
-      if (c.running && !c.stopping) {
+      if (isRunning(c) && !isStopping(c)) {
         podEvent(ctx, w, c, "Normal", "Killing", `Stopping container ${c.name}`, fx);
         stopContainer(ctx, w, c, grace, fx);
       }
-      if (c.running || c.stopping) busy = true;
+      if (isRunning(c)) busy = true;
     }
     if (busy) return;
   }
@@ -129,7 +138,7 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     return;
   }
   if (w.gone) {
-    for (const c of w.containers) if (c.id) ctx.byContainer.delete(c.id);
+    for (const c of w.containers) if (c.lifecycle.context.id) ctx.byContainer.delete(c.lifecycle.context.id);
     fx.cancel(`resync/${w.uid}`);
     ctx.workers.delete(w.uid);
     return;

@@ -8,6 +8,7 @@ import type { ContainerInfo, CriResponse, PodSandboxInfo } from "../cri/messages
 import { podWatchId, type KubeletContext, type PodWorker, type Terminated } from "./types.js";
 import { newWorker, sync } from "./podworkers.js";
 import { startProbes } from "./prober.js";
+import { containerLifecycle, stepContainer } from "./lifecycles.js";
 
 // ---- restart recovery ---------------------------------------------------------------------
 
@@ -82,22 +83,24 @@ function adoptRuntimeState(ctx: KubeletContext, w: PodWorker, sb: PodSandboxInfo
     if (!latest) continue;
     for (const x of attempts) ctx.byContainer.set(x.id, { uid: w.uid, name: c.name });
     const prev = attempts[attempts.length - 2];
-    if (prev?.state === "CONTAINER_EXITED") c.last = terminatedOf(prev);
+    const prevExit = prev?.state === "CONTAINER_EXITED" ? terminatedOf(prev) : undefined;
     c.attempts = latest.attempt + 1;
-    c.id = latest.id;
     c.image = latest.image;
+    const podHasInitContainers = c.lifecycle.context.podHasInitContainers;
     if (latest.state === "CONTAINER_RUNNING") {
-      c.running = true;
-      c.startedAt = latest.startedAt ?? ctx.now;
+      c.lifecycle = containerLifecycle.start({ podHasInitContainers, id: latest.id, ...(prevExit ? { last: prevExit } : {}) }).snapshot;
+      stepContainer(c, { type: "Started", containerId: latest.id, startedAt: latest.startedAt ?? ctx.now });
       // A startup probe that already passed is not run again (the status says so).
       c.started = !c.spec.startupProbe || w.pod.status?.containerStatuses?.find((s) => s.name === c.name)?.started === true;
       startProbes(w, c, fx);
       if (c.started && c.probes.startup) c.probes.startup.result = "success";
     } else if (latest.state === "CONTAINER_EXITED") {
-      c.terminated = terminatedOf(latest);
+      c.lifecycle = containerLifecycle.start({ podHasInitContainers, id: latest.id, ...(prevExit ? { last: prevExit } : {}) }).snapshot;
+      stepContainer(c, { type: "Exited", terminated: terminatedOf(latest) });
     } else {
-      if (prev?.state === "CONTAINER_EXITED") c.terminated = c.last;
-      if (prev?.state === "CONTAINER_EXITED") delete c.last;
+      // Created but not started: the start goes on; the previous exit is what the status shows meanwhile.
+      c.lifecycle = containerLifecycle.start({ podHasInitContainers, id: latest.id }).snapshot;
+      if (prevExit) stepContainer(c, { type: "Exited", terminated: prevExit });
       c.step = { checked: true, image: latest.image, createdId: latest.id };
     }
   }

@@ -7,9 +7,9 @@ import type { ApiResponse } from "../messages.js";
 import type { CriResponse } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
 import { pullFailureMessage } from "../cri/registry.js";
-import { imageBackOffMaxMs, minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
+import { minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
 import { goDuration, podEvent } from "./events.js";
-import { nextBackoff } from "./backoff.js";
+import { isRunning, isStopping, stepContainer, stepPull } from "./lifecycles.js";
 import { adoptPod, sync } from "./podworkers.js";
 import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
 import { cancelProbes, startProbes } from "./prober.js";
@@ -53,7 +53,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
         ctx.byContainer.set(msg.containerId, { uid: w.uid, name: c.name });
         podEvent(ctx, w, c, "Normal", "Created", `Created container: ${c.name}`, fx);
       } else {
-        setWaiting(ctx, w, c, msg.reason, msg.message, [["Warning", "Failed", `Error: ${msg.message}`]], fx);
+        setWaiting(ctx, w, c, msg.reason === "CreateContainerConfigError" ? "CreateContainerConfigError" : "CreateContainerError", msg.message, [["Warning", "Failed", `Error: ${msg.message}`]], fx);
         c.step = {};
         resyncAfter(w, syncRetryMs * 10, fx);
         return writeStatus(ctx, w, fx);
@@ -70,20 +70,20 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
 function onPulled(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "PullImageResult" }>, fx: Fx): void {
   const image = c.spec.image ?? "";
   if (msg.ok) {
+    stepPull(w, image, { type: "Pulled" });
     c.step.image = msg.pulled;
     podEvent(ctx, w, c, "Normal", "Pulled", `Successfully pulled image "${image}" in ${goDuration(msg.durationMs)} (${goDuration(msg.durationMs)} including waiting). Image size: ${msg.pulled.sizeBytes} bytes.`, fx);
     return;
   }
   c.step = {};
   if (msg.failure.reason === "InvalidImageName") {
+    stepPull(w, image, { type: "PullRefused" });
     setWaiting(ctx, w, c, "InvalidImageName", msg.failure.message, [["Warning", "InspectFailed", msg.failure.message], ["Warning", "Failed", "Error: InvalidImageName"]], fx);
     return;
   }
   const full = pullFailureMessage(image, msg.failure);
   const rpc = full.slice(`Failed to pull image "${image}": `.length);
-  const prev = w.pullBackoff.get(image);
-  const next = nextBackoff(prev, ctx.now, imageBackOffMaxMs);
-  w.pullBackoff.set(image, { ...next, prevErr: `ErrImagePull: ${rpc}` });
+  stepPull(w, image, { type: "PullFailed", now: ctx.now, error: rpc });
   podEvent(ctx, w, c, "Warning", "Failed", full, fx);
   setWaiting(ctx, w, c, "ErrImagePull", rpc, [["Warning", "Failed", "Error: ErrImagePull"]], fx);
   // The pod worker retries a failed sync soon; inside the back-off that shows ImagePullBackOff.
@@ -92,17 +92,12 @@ function onPulled(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Ex
 
 function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "StartContainerResult" }>, fx: Fx): void {
   c.step = {};
-  c.id = msg.containerId;
   if (!msg.ok) {
-    c.pendingExit = true;
+    stepContainer(c, { type: "StartFailed", containerId: msg.containerId });
     podEvent(ctx, w, c, "Warning", "Failed", `Error: ${msg.message}`, fx);
     return;
   }
-  if (c.terminated) c.last = c.terminated;
-  delete c.terminated;
-  delete c.waiting;
-  c.running = true;
-  c.startedAt = msg.startedAt;
+  stepContainer(c, { type: "Started", containerId: msg.containerId, startedAt: msg.startedAt });
   c.started = !c.spec.startupProbe;
   podEvent(ctx, w, c, "Normal", "Started", `Started container ${c.name}`, fx);
   startProbes(w, c, fx);
@@ -112,14 +107,10 @@ function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type
   const ref = ctx.byContainer.get(msg.containerId);
   const w = ref && ctx.workers.get(ref.uid);
   const c = w?.containers.find((x) => x.name === ref!.name);
-  if (!w || !c || c.id !== msg.containerId) return;
-  c.running = false;
-  c.stopping = false;
+  if (!w || !c || c.lifecycle.context.id !== msg.containerId) return;
   c.started = false;
-  delete c.pendingExit;
   cancelProbes(w, c, fx);
-  c.terminated = { exitCode: msg.exitCode, reason: msg.reason, startedAt: msg.startedAt, finishedAt: msg.finishedAt, containerID: `containerd://${msg.containerId}`, ...(msg.message ? { message: msg.message } : {}) };
-  delete c.waiting;
+  stepContainer(c, { type: "Exited", terminated: { exitCode: msg.exitCode, reason: msg.reason, startedAt: msg.startedAt, finishedAt: msg.finishedAt, containerID: `containerd://${msg.containerId}`, ...(msg.message ? { message: msg.message } : {}) } });
   sync(ctx, w, fx);
 }
 
@@ -129,7 +120,7 @@ function capitalized(kind: ProbeKind): string {
 
 function onProbeResult(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, kind: ProbeKind, msg: Extract<CriResponse, { type: "ExecProbeResult" }>, fx: Fx): void {
   const st = c.probes[kind];
-  if (!st || c.id !== msg.containerId || !c.running || c.stopping) return;
+  if (!st || c.lifecycle.context.id !== msg.containerId || !isRunning(c) || isStopping(c)) return;
   if (msg.result === "success") {
     st.successes++;
     st.failures = 0;

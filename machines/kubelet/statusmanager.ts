@@ -8,13 +8,14 @@ import { rfc3339 } from "../common/time.js";
 import { podQOSClass } from "../common/qos.js";
 import { kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } from "./status.js";
 import type { ContainerRecord, KubeletContext, PodWorker, Terminated } from "./types.js";
+import { isRunning, isStopping, waitingReason } from "./lifecycles.js";
 
 // ---- status manager ----------------------------------------------------------------------
 
 function isReady(c: ContainerRecord): boolean {
   // A regular init container is ready once it has completed successfully, never while it runs.
-  if (c.kind === "init") return !c.running && c.terminated?.exitCode === 0;
-  if (!c.running || c.stopping) return false;
+  if (c.kind === "init") return !isRunning(c) && c.lifecycle.context.terminated?.exitCode === 0;
+  if (!isRunning(c) || isStopping(c)) return false;
   const r = c.probes.readiness;
   return r ? r.result === "success" : c.started;
 }
@@ -28,18 +29,20 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
   const hasInit = w.containers.some((x) => x.kind !== "regular");
   const defaultReason = c.kind !== "regular" || hasInit ? "PodInitializing" : "ContainerCreating";
   let state: any;
-  let lastState: any = c.last ? terminatedState(c.last) : {};
-  if (c.running) state = { running: { startedAt: rfc3339(c.startedAt!) } };
-  else if (c.waiting) {
-    state = { waiting: { reason: c.waiting.reason, ...(c.waiting.message ? { message: c.waiting.message } : {}) } };
-    if (c.terminated) lastState = terminatedState(c.terminated);
-  } else if (c.terminated) state = terminatedState(c.terminated);
+  const life = c.lifecycle.context;
+  const reason = waitingReason(c);
+  let lastState: any = life.last ? terminatedState(life.last) : {};
+  if (isRunning(c)) state = { running: { startedAt: rfc3339(life.startedAt!) } };
+  else if (reason) {
+    state = { waiting: { reason, ...(life.message ? { message: life.message } : {}) } };
+    if (life.terminated) lastState = terminatedState(life.terminated);
+  } else if (life.terminated) state = terminatedState(life.terminated);
   else state = { waiting: { reason: defaultReason } };
   const s: ContainerStatus = {
     name: c.name, state, lastState, ready: isReady(c), restartCount: Math.max(0, c.attempts - 1),
-    image: c.image?.ref ?? c.spec.image ?? "", imageID: c.image?.imageID ?? "", started: c.running && c.started,
+    image: c.image?.ref ?? c.spec.image ?? "", imageID: c.image?.imageID ?? "", started: isRunning(c) && c.started,
   };
-  if (c.id) s.containerID = `containerd://${c.id}`;
+  if (life.id) s.containerID = `containerd://${life.id}`;
   return s;
 }
 
@@ -58,7 +61,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   const foreign = (w.pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type));
   const owned = w.status.owned ?? (w.pod.status?.conditions ?? []).filter((x) => kubeletOwnedConditions.includes(x.type));
   const probe = { ...w.pod, status: { ...status, conditions: [...foreign, ...owned] } } as Pod;
-  const initialized = w.containers.some((c) => c.kind === "regular" && (c.running || c.terminated));
+  const initialized = w.containers.some((c) => c.kind === "regular" && (isRunning(c) || c.lifecycle.context.terminated !== undefined));
   let phase = podPhase(probe, { podIsTerminal: w.state === "TerminatedPod", podHasInitialized: initialized });
   if (w.failedInit) phase = "Failed";
   // Phases only move forward: a terminal phase is never left.

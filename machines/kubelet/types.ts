@@ -2,13 +2,12 @@
 
 import type { Container, Node, Pod, Probe } from "kubernetes-types/core/v1";
 import type { ClientState } from "../common/client.js";
+import type { SnapshotFrom } from "xstate";
 import type { ImageSummary, PodSandboxInfo } from "../cri/messages.js";
+import type { containerMachine } from "./container.machine.js";
+import type { imagePullerMachine } from "./imagepuller.machine.js";
 
-/** Container restart back-off (kubelet backOffPeriod and MaxContainerBackOff). */
-export const backOffInitialMs = 10_000;
-export const backOffMaxMs = 300_000;
-/** Pull back-off uses the same bounds (MaxImageBackOff). */
-export const imageBackOffMaxMs = 300_000;
+export { backOffInitialMs, backOffMaxMs, imageBackOffMaxMs } from "./backoff.js";
 /** killContainer never gives a container less than this (minimumGracePeriodInSeconds). */
 export const minimumGracePeriodSeconds = 2;
 /** How soon a pod worker retries after a failed sync step. */
@@ -18,14 +17,11 @@ export const podWatchId = 1;
 export type WorkerState = "SyncPod" | "TerminatingPod" | "TerminatedPod";
 export type ProbeKind = "startup" | "liveness" | "readiness";
 
-export interface Terminated {
-  exitCode: number;
-  reason: string;
-  message?: string;
-  startedAt: number;
-  finishedAt: number;
-  containerID: string;
-}
+export type { Terminated } from "./container.machine.js";
+/** A container's lifecycle (container.machine.ts): Waiting with its reason, Running, Terminated. */
+export type ContainerSnapshot = SnapshotFrom<typeof containerMachine>;
+/** An image's pulls in one pod (imagepuller.machine.ts): idle, pulling, imagePullBackOff. */
+export type PullSnapshot = SnapshotFrom<typeof imagePullerMachine>;
 
 export interface ProbeState {
   kind: ProbeKind;
@@ -39,21 +35,13 @@ export interface ContainerRecord {
   name: string;
   kind: "init" | "sidecar" | "regular";
   spec: Container;
-  id?: string;
-  running: boolean;
-  stopping: boolean;
-  startedAt?: number;
-  terminated?: Terminated;
-  last?: Terminated;
-  waiting?: { reason: string; message?: string };
+  /** THE container's state, and its id, start and exits (container.machine.ts) */
+  lifecycle: ContainerSnapshot;
   attempts: number;
   image?: ImageSummary;
   /** progress of the current start attempt */
   step: { checked?: boolean; present?: ImageSummary | null; image?: ImageSummary; createdId?: string };
-  crash?: { ms: number; lastUpdate: number };
   started: boolean;
-  /** a start failed and the runtime's exit report is still on its way */
-  pendingExit?: boolean;
   probes: Partial<Record<ProbeKind, ProbeState>>;
 }
 
@@ -69,7 +57,8 @@ export interface PodWorker {
   ip?: string;
   startTime?: number;
   containers: ContainerRecord[];
-  pullBackoff: Map<string, { ms: number; lastUpdate: number; prevErr: string }>;
+  /** each image's pull lifecycle in this pod (the pull back-off is per pod and image) */
+  pulls: Map<string, PullSnapshot>;
   status: { inFlight: boolean; dirty: boolean; last?: string; terminalWritten?: boolean; issuedTerminal?: boolean; owned?: any[] };
   gone: boolean;
   deleteSent: boolean;
