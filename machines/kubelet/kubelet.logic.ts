@@ -18,7 +18,8 @@ import { onStatusWritten } from "./responses.js";
 import { writeStatus } from "./statusmanager.js";
 import { probeAction, probeKey } from "./prober.js";
 import { runtimeCall } from "./kuberuntime.js";
-import { isRunning, isStopping } from "./lifecycles.js";
+import { isRunning, isStopping, stepWorker, type PodWorkerTimerEvent } from "./lifecycles.js";
+import type { PodWorkerEvent } from "./podworker.machine.js";
 
 export * from "./types.js";
 export { goDuration, formatPod, podEvent } from "./events.js";
@@ -123,7 +124,7 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
     w = newWorker(pod);
     ctx.workers.set(uid, w);
     // A pod already finished before this kubelet saw it has nothing to run.
-    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") w.state = "TerminatedPod";
+    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") stepWorker(w, { type: "AlreadyTerminal" }, fx);
   } else adoptPod(w, pod);
   sync(ctx, w, fx);
 }
@@ -142,9 +143,8 @@ export function probeTick(ctx: KubeletContext, uid: string, name: string, kind: 
   runtimeCall(ctx, w, ctx.cri, { type: "ExecProbe", containerId: c.lifecycle.context.id, action, timeoutSeconds: st.spec.timeoutSeconds ?? 1 }, { kind: "ExecProbe", container: name, probe: kind, containerId: c.lifecycle.context.id! }, fx, false);
 }
 
-/** A back-off or retry timer fired: run the pod worker again. */
-export function resync(ctx: KubeletContext, uid: string, fx: Fx): void {
-  const w = ctx.workers.get(uid);
-  if (w) sync(ctx, w, fx);
+/** A pod worker's requeue delay ended: run it again. */
+export function podWorkerTimer(ctx: KubeletContext, ev: PodWorkerTimerEvent, fx: Fx): void {
+  const w = ctx.workers.get(ev.uid);
+  if (w && stepWorker(w, ev.event as PodWorkerEvent, fx).some((o) => o.type === "Resync")) sync(ctx, w, fx);
 }
-

@@ -10,11 +10,12 @@ import type { CriResponse } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
 import * as L from "./kubelet.logic.js";
 import type { KubeletContext, KubeletInput, ProbeKind } from "./kubelet.logic.js";
+import type { PodWorkerTimerEvent } from "./lifecycles.js";
 
 export type KubeletTimerEvent =
   | { type: "RenewLease" }
   | { type: "NodeStatusTick" }
-  | { type: "PodResync"; uid: string }
+  | PodWorkerTimerEvent
   | { type: "ProbeTick"; uid: string; container: string; kind: ProbeKind };
 
 export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse | KubeletTimerEvent) & Partial<Stamp>;
@@ -36,7 +37,7 @@ export const kubeletMachine = setup({
     handleRuntime: step((c, e, fx) => L.onRuntime(c, e, fx)),
     renewLease: step((c, _e, fx) => L.renewLease(c, fx)),
     postNodeStatus: step((c, _e, fx) => L.nodeStatusTick(c, fx)),
-    resyncPod: step((c, e, fx) => L.resync(c, e.uid, fx)),
+    resyncPod: step((c, e, fx) => L.podWorkerTimer(c, e, fx)),
     runProbe: step((c, e, fx) => L.probeTick(c, e.uid, e.container, e.kind, fx)),
   },
 }).createMachine({
@@ -53,7 +54,7 @@ export const kubeletMachine = setup({
         ...Object.fromEntries(runtimeEvents.map((t) => [t, { actions: "handleRuntime" }])),
         RenewLease: { actions: "renewLease", description: "every 10 s (background)" },
         NodeStatusTick: { actions: "postNodeStatus", description: "every 10 s; posts only when changed or 5 min passed" },
-        PodResync: { actions: "resyncPod", description: "a back-off ended: run the pod worker again" },
+        PodWorkerTimer: { actions: "resyncPod", description: "a pod worker's requeue delay ended (a back-off, a failed step): run it again" },
         ProbeTick: { actions: "runProbe", description: "a probe worker's period elapsed" },
       },
     },

@@ -3,7 +3,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { kubeletMachine } from "./kubelet.machine.js";
 import type { KubeletContext, PodWorker } from "./kubelet.logic.js";
 import { podConditions, podPhase } from "./status.js";
-import { containerState, isRunning, isStopping } from "./lifecycles.js";
+import { containerState, isRunning, isStopping, workerState } from "./lifecycles.js";
 import { rfc3339 } from "../common/time.js";
 import { covered, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
@@ -71,7 +71,7 @@ function nextEvents(ctx: KubeletContext): any[] {
   // PLEG: the container's process ends (nginx exits 0 on its own or on SIGTERM).
   if (isRunning(c)) out.push({ type: "ContainerExited", containerId: "ctr-1", exitCode: 0, reason: "Completed", startedAt: NOW, finishedAt: NOW + 5000, ...cri });
   // A network setup failure is retried when the worker's resync timer fires.
-  if (w.sandboxId && !w.ip && w.op === undefined) out.push({ type: "PodResync", uid: w.uid, from: "kubelet/node-1", now: NOW + 10_000 });
+  if (w.sandboxId && !w.ip && w.op === undefined) out.push({ type: "PodWorkerTimer", uid: w.uid, event: { type: "xstate.after.requeueDelay.podWorker.workQueue.queued" }, from: "kubelet/node-1", now: NOW + 10_000 });
   const s = stored(ctx);
   // kubectl delete, while the container runs: the informer sees the deletion mark.
   if (s && !s.metadata.deletionTimestamp && isRunning(c) && w.op === undefined) out.push({ type: "WatchEvent", watchId: 1, eventType: "MODIFIED", object: deleting("40"), ...api });
@@ -88,7 +88,7 @@ const abstract = (ctx: KubeletContext) => {
     pending: [...ctx.client.pending.values()].filter((p) => p.purpose !== "event").map((p) => p.purpose).sort(),
     ops: [...ctx.ops.values()].map((o) => o.kind).sort(),
     deleting: !!stored(ctx)?.metadata.deletionTimestamp,
-    worker: w && [w.state, w.sandboxId ?? null, w.ip ?? null, w.sandboxStopped, w.networkReleased, w.sandboxRemoved, w.gone, w.deleteSent, w.status.inFlight, w.status.issuedTerminal ?? false, w.status.terminalWritten ?? false],
+    worker: w && [JSON.stringify(w.lifecycle.value), w.sandboxId ?? null, w.ip ?? null, w.sandboxStopped, w.networkReleased, w.sandboxRemoved, w.gone, w.deleteSent, w.status.inFlight, w.status.issuedTerminal ?? false, w.status.terminalWritten ?? false],
     container: c && [containerState(c), c.lifecycle.context.terminated?.exitCode ?? null, !!c.step.checked, c.step.present === undefined ? null : !!c.step.present, !!c.step.image, c.step.createdId ?? null, c.lifecycle.context.message ?? null],
   };
 };
@@ -116,7 +116,7 @@ describe("kubelet machine paths (model-based)", () => {
           const status = write.body.status;
           const written = { ...write.body, status } as Pod;
           const c = w!.containers[0]!;
-          const terminal = w!.state === "TerminatedPod";
+          const terminal = workerState(w!) === "TerminatedPod";
           expect(status.phase).toBe(podPhase(written, { podIsTerminal: terminal, podHasInitialized: isRunning(c) || c.lifecycle.context.terminated !== undefined }));
           // The conditions are podConditions' for what was written: regenerating them changes nothing.
           const sandboxReady = w!.ip !== undefined && !w!.sandboxStopped;

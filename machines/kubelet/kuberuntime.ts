@@ -11,7 +11,7 @@ import { formatPod, goDuration, podEvent } from "./events.js";
 import { inBackoffSince, nextBackoff } from "./backoff.js";
 import { cancelProbes } from "./prober.js";
 import type { WaitingReason } from "./container.machine.js";
-import { stepContainer, stepPull, waitingReason } from "./lifecycles.js";
+import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles.js";
 
 export function runtimeCall(ctx: KubeletContext, w: PodWorker, to: string, msg: { type: string; [k: string]: any }, op: Omit<RuntimeOp, "uid">, fx: Fx, blocking = true): number {
   const id = ctx.opSeq++;
@@ -29,9 +29,9 @@ export function setWaiting(ctx: KubeletContext, w: PodWorker, c: ContainerRecord
   stepContainer(c, { type: "Wait", reason, ...(message !== undefined ? { message } : {}) });
 }
 
+/** The pod worker syncs again after ms (a later requeue replaces this one). */
 export function resyncAfter(w: PodWorker, ms: number, fx: Fx): void {
-  // Back-offs are steady state: they never keep settle() busy.
-  fx.after(`resync/${w.uid}`, ms, { type: "PodResync", uid: w.uid }, true);
+  stepWorker(w, { type: "Requeue", delayMs: ms }, fx);
 }
 
 export function pullPolicy(c: Container): string {

@@ -1,13 +1,39 @@
-// The kubelet's lifecycles stepped as values (machines/common/lifecycle.ts): each container's state
-// and each image's pull back-off live as snapshots in the pod worker.
+// The kubelet's lifecycles stepped as values (machines/common/lifecycle.ts): each pod worker, each
+// container's state and each image's pull back-off live as snapshots in the kubelet's context.
 
+import type { AnyStateMachine, ContextFrom, EventFromLogic, InputFrom, SnapshotFrom, StateValue } from "xstate";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
+import type { Fx } from "../common/effects.js";
+import { podWorkerMachine, type PodWorkerEvent } from "./podworker.machine.js";
 import { containerMachine, type ContainerLifeEvent, type WaitingReason } from "./container.machine.js";
 import { imagePullerMachine, type ImagePullEvent } from "./imagepuller.machine.js";
-import type { ContainerRecord, PodWorker, PullSnapshot } from "./types.js";
+import type { ContainerRecord, LifeValue, PodWorker, PullSnapshot } from "./types.js";
 
-export const containerLifecycle = lifecycleOf(containerMachine);
-export const imagePullLifecycle = lifecycleOf(imagePullerMachine);
+/**
+ * A lifecycle kept as a plain value, its state and context only: the kubelet's context stays data
+ * (copied, hashed and frozen by the checker like any other) with nothing of XState's machine in it.
+ * Each step resolves the value back into a snapshot of the machine and steps it.
+ */
+function valueLifecycle<M extends AnyStateMachine>(machine: M) {
+  const lc = lifecycleOf(machine);
+  const plain = (s: SnapshotFrom<M>): LifeValue<ContextFrom<M>> => {
+    const { value, context } = s as unknown as { value: StateValue; context: ContextFrom<M> };
+    return { value, context };
+  };
+  return {
+    start(input: InputFrom<M>) {
+      const s = lc.start(input);
+      return { ...s, snapshot: plain(s.snapshot) };
+    },
+    step(v: LifeValue<ContextFrom<M>>, event: EventFromLogic<M>) {
+      const s = lc.step(machine.resolveState(v as never) as SnapshotFrom<M>, event);
+      return { ...s, snapshot: plain(s.snapshot) };
+    },
+  };
+}
+
+export const containerLifecycle = valueLifecycle(containerMachine);
+export const imagePullLifecycle = valueLifecycle(imagePullerMachine);
 
 /**
  * Moves a container's lifecycle by one event. Its chart has no timers: as in the kubelet, a
@@ -51,4 +77,35 @@ const reasonOf: Record<string, WaitingReason> = {
 export function waitingReason(c: ContainerRecord): WaitingReason | undefined {
   const [top, sub] = containerState(c).split(".");
   return top === "waiting" ? reasonOf[sub!] : undefined;
+}
+
+export const podWorkerLifecycle = valueLifecycle(podWorkerMachine);
+
+/** A pod worker's requeue delay ended: the runtime's clock hands the worker's event back. */
+export interface PodWorkerTimerEvent {
+  type: "PodWorkerTimer";
+  uid: string;
+  event: { type: string };
+}
+
+/** Moves a pod worker by one event; its requeue becomes a background timer (back-offs never keep settle() busy). Returns what it emitted. */
+export function stepWorker(w: PodWorker, event: PodWorkerEvent, fx: Fx): Array<{ type: string }> {
+  const s = podWorkerLifecycle.step(w.lifecycle, event);
+  w.lifecycle = s.snapshot;
+  const key = `podworker/${w.uid}`;
+  for (const id of s.cancels) fx.cancel(`${key}|${id}`);
+  for (const t of s.timers) fx.after(`${key}|${t.id}`, t.delayMs, { type: "PodWorkerTimer", uid: w.uid, event: t.event }, true);
+  return s.outputs;
+}
+
+/** Where the pod worker is: SyncPod, TerminatingPod or TerminatedPod. */
+export function workerState(w: PodWorker): "SyncPod" | "TerminatingPod" | "TerminatedPod" {
+  const v = (w.lifecycle.value as { lifecycle: string | Record<string, string> }).lifecycle;
+  return (typeof v === "string" ? v : Object.keys(v)[0]!) as "SyncPod" | "TerminatingPod" | "TerminatedPod";
+}
+
+/** SyncPod's step: the sandbox, its network, or the containers. */
+export function syncPodStep(w: PodWorker): "sandbox" | "network" | "containers" | undefined {
+  const v = (w.lifecycle.value as { lifecycle: string | Record<string, string> }).lifecycle;
+  return typeof v === "string" ? undefined : (v.SyncPod as "sandbox" | "network" | "containers");
 }

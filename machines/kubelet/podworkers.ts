@@ -9,7 +9,7 @@ import { minimumGracePeriodSeconds, type ContainerRecord, type KubeletContext, t
 import { podEvent } from "./events.js";
 import { runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
 import { writeStatus } from "./statusmanager.js";
-import { containerLifecycle, isRunning, isStopping } from "./lifecycles.js";
+import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -29,7 +29,7 @@ export function newWorker(pod: Pod): PodWorker {
     ...(pod.spec?.containers ?? []).map((c) => rec(c, "regular")),
   ];
   return {
-    uid: pod.metadata!.uid!, pod, state: "SyncPod", sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
+    uid: pod.metadata!.uid!, pod, lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
     containers, pulls: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
   };
 }
@@ -41,10 +41,10 @@ function isDone(w: PodWorker, c: ContainerRecord): boolean {
 }
 
 export function sync(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
-  if (w.state === "SyncPod" && (w.gone || w.pod.metadata?.deletionTimestamp)) w.state = "TerminatingPod";
-  if (w.state === "SyncPod") syncPod(ctx, w, fx);
-  if (w.state === "TerminatingPod") syncTerminating(ctx, w, fx);
-  if (w.state === "TerminatedPod") syncTerminated(ctx, w, fx);
+  if (workerState(w) === "SyncPod" && (w.gone || w.pod.metadata?.deletionTimestamp)) stepWorker(w, { type: "Terminate" }, fx);
+  if (workerState(w) === "SyncPod") syncPod(ctx, w, fx);
+  if (workerState(w) === "TerminatingPod") syncTerminating(ctx, w, fx);
+  if (workerState(w) === "TerminatedPod") syncTerminated(ctx, w, fx);
   if (ctx.workers.has(w.uid)) writeStatus(ctx, w, fx);
 }
 
@@ -55,12 +55,12 @@ export function restartPolicy(w: PodWorker): string {
 function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.startTime === undefined) w.startTime = ctx.now;
   if (w.op !== undefined) return;
-  if (!w.sandboxId) {
+  if (syncPodStep(w) === "sandbox") {
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
     runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes }, { kind: "RunPodSandbox" }, fx);
     return;
   }
-  if (!w.ip) {
+  if (syncPodStep(w) === "network") {
     runtimeCall(ctx, w, ctx.cni, { type: "CniAdd", sandboxId: w.sandboxId, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, podUid: w.uid }, { kind: "CniAdd" }, fx);
     return;
   }
@@ -78,7 +78,7 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     if (isRunning(c)) return;
     if (exit && restartPolicy(w) === "Never") {
       w.failedInit = true;
-      w.state = "TerminatingPod";
+      stepWorker(w, { type: "Terminate" }, fx);
       return;
     }
     tryStart(ctx, w, c, fx);
@@ -91,7 +91,7 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   }
   const regular = w.containers.filter((x) => x.kind === "regular");
   const done = regular.every((c) => !isRunning(c) && isDone(w, c));
-  if (done) w.state = "TerminatingPod";
+  if (done) stepWorker(w, { type: "Terminate" }, fx);
 }
 
 export function gracePeriodSeconds(w: PodWorker): number {
@@ -118,7 +118,7 @@ function syncTerminating(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     }
     if (busy) return;
   }
-  w.state = "TerminatedPod";
+  stepWorker(w, { type: "ContainersStopped" }, fx);
 }
 
 function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
@@ -139,7 +139,7 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   }
   if (w.gone) {
     for (const c of w.containers) if (c.lifecycle.context.id) ctx.byContainer.delete(c.lifecycle.context.id);
-    fx.cancel(`resync/${w.uid}`);
+    stepWorker(w, { type: "Forget" }, fx);
     ctx.workers.delete(w.uid);
     return;
   }

@@ -8,7 +8,7 @@ import type { ContainerInfo, CriResponse, PodSandboxInfo } from "../cri/messages
 import { podWatchId, type KubeletContext, type PodWorker, type Terminated } from "./types.js";
 import { newWorker, sync } from "./podworkers.js";
 import { startProbes } from "./prober.js";
-import { containerLifecycle, stepContainer } from "./lifecycles.js";
+import { containerLifecycle, stepContainer, stepWorker } from "./lifecycles.js";
 
 // ---- restart recovery ---------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ export function recoverWorkers(ctx: KubeletContext, pods: Pod[], sandboxes: PodS
   for (const pod of pods) {
     const w = newWorker(pod);
     // A pod already finished before this kubelet saw it has nothing to run.
-    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") w.state = "TerminatedPod";
+    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") stepWorker(w, { type: "AlreadyTerminal" }, fx);
     adoptRuntimeState(ctx, w, sandboxOf(w.uid), containers, fx);
     ctx.workers.set(w.uid, w);
     out.push(w);
@@ -72,9 +72,13 @@ function adoptRuntimeState(ctx: KubeletContext, w: PodWorker, sb: PodSandboxInfo
   if (!sb) return;
   w.recovered = true;
   w.sandboxId = sb.id;
+  stepWorker(w, { type: "SandboxReady" }, fx);
   w.sandboxStopped = sb.state === "SANDBOX_NOTREADY";
   // The sandbox's network status; when unknown, the pod worker's idempotent CNI ADD returns the held address.
-  if (!w.sandboxStopped && w.pod.status?.podIP) w.ip = w.pod.status.podIP;
+  if (!w.sandboxStopped && w.pod.status?.podIP) {
+    w.ip = w.pod.status.podIP;
+    stepWorker(w, { type: "NetworkReady" }, fx);
+  }
   const started = parseTime(w.pod.status?.startTime);
   if (Number.isFinite(started)) w.startTime = started;
   for (const c of w.containers) {

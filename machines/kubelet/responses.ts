@@ -9,7 +9,7 @@ import type { CniResponse } from "../cni/messages.js";
 import { pullFailureMessage } from "../cri/registry.js";
 import { minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
 import { goDuration, podEvent } from "./events.js";
-import { isRunning, isStopping, stepContainer, stepPull } from "./lifecycles.js";
+import { isRunning, isStopping, stepContainer, stepPull, stepWorker } from "./lifecycles.js";
 import { adoptPod, sync } from "./podworkers.js";
 import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
 import { cancelProbes, startProbes } from "./prober.js";
@@ -30,10 +30,15 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
   if (w.op === msg.id) delete w.op;
   const c = op.container !== undefined ? w.containers.find((x) => x.name === op.container) : undefined;
   switch (msg.type) {
-    case "RunPodSandboxResult": w.sandboxId = msg.sandboxId; break;
+    case "RunPodSandboxResult":
+      w.sandboxId = msg.sandboxId;
+      stepWorker(w, { type: "SandboxReady" }, fx);
+      break;
     case "CniAddResult":
-      if (msg.ok) w.ip = msg.ip;
-      else {
+      if (msg.ok) {
+        w.ip = msg.ip;
+        stepWorker(w, { type: "NetworkReady" }, fx);
+      } else {
         podEvent(ctx, w, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${msg.sandboxId}": ${msg.error}`, fx);
         resyncAfter(w, syncRetryMs * 10, fx);
         return writeStatus(ctx, w, fx);

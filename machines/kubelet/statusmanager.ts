@@ -8,7 +8,7 @@ import { rfc3339 } from "../common/time.js";
 import { podQOSClass } from "../common/qos.js";
 import { kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } from "./status.js";
 import type { ContainerRecord, KubeletContext, PodWorker, Terminated } from "./types.js";
-import { isRunning, isStopping, waitingReason } from "./lifecycles.js";
+import { isRunning, isStopping, waitingReason, workerState } from "./lifecycles.js";
 
 // ---- status manager ----------------------------------------------------------------------
 
@@ -62,7 +62,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   const owned = w.status.owned ?? (w.pod.status?.conditions ?? []).filter((x) => kubeletOwnedConditions.includes(x.type));
   const probe = { ...w.pod, status: { ...status, conditions: [...foreign, ...owned] } } as Pod;
   const initialized = w.containers.some((c) => c.kind === "regular" && (isRunning(c) || c.lifecycle.context.terminated !== undefined));
-  let phase = podPhase(probe, { podIsTerminal: w.state === "TerminatedPod", podHasInitialized: initialized });
+  let phase = podPhase(probe, { podIsTerminal: workerState(w) === "TerminatedPod", podHasInitialized: initialized });
   if (w.failedInit) phase = "Failed";
   // Phases only move forward: a terminal phase is never left.
   if (prior === "Succeeded" || prior === "Failed") phase = prior;
@@ -74,7 +74,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
 
 /** The pod worker is done with the pod (SyncTerminatedPod): its containers and sandbox are stopped. */
 function podFinished(w: PodWorker): boolean {
-  return w.state === "TerminatedPod" && (w.sandboxStopped || !w.sandboxId);
+  return workerState(w) === "TerminatedPod" && (w.sandboxStopped || !w.sandboxId);
 }
 
 /** Writes the pod's status through pods/<name>/status when it changed; one write in flight per pod. */

@@ -2,10 +2,11 @@
 
 import type { Container, Node, Pod, Probe } from "kubernetes-types/core/v1";
 import type { ClientState } from "../common/client.js";
-import type { SnapshotFrom } from "xstate";
+import type { ContextFrom, StateValue } from "xstate";
 import type { ImageSummary, PodSandboxInfo } from "../cri/messages.js";
 import type { containerMachine } from "./container.machine.js";
 import type { imagePullerMachine } from "./imagepuller.machine.js";
+import type { podWorkerMachine } from "./podworker.machine.js";
 
 export { backOffInitialMs, backOffMaxMs, imageBackOffMaxMs } from "./backoff.js";
 /** killContainer never gives a container less than this (minimumGracePeriodInSeconds). */
@@ -14,14 +15,20 @@ export const minimumGracePeriodSeconds = 2;
 export const syncRetryMs = 1_000;
 export const podWatchId = 1;
 
-export type WorkerState = "SyncPod" | "TerminatingPod" | "TerminatedPod";
 export type ProbeKind = "startup" | "liveness" | "readiness";
 
 export type { Terminated } from "./container.machine.js";
+/** A lifecycle machine's state as a plain value: its state value and context, nothing of the machine. */
+export interface LifeValue<C> {
+  readonly value: StateValue;
+  readonly context: C;
+}
 /** A container's lifecycle (container.machine.ts): Waiting with its reason, Running, Terminated. */
-export type ContainerSnapshot = SnapshotFrom<typeof containerMachine>;
+export type ContainerSnapshot = LifeValue<ContextFrom<typeof containerMachine>>;
 /** An image's pulls in one pod (imagepuller.machine.ts): idle, pulling, imagePullBackOff. */
-export type PullSnapshot = SnapshotFrom<typeof imagePullerMachine>;
+export type PullSnapshot = LifeValue<ContextFrom<typeof imagePullerMachine>>;
+/** A pod worker (podworker.machine.ts): SyncPod, TerminatingPod, TerminatedPod, and its requeue. */
+export type PodWorkerSnapshot = LifeValue<ContextFrom<typeof podWorkerMachine>>;
 
 export interface ProbeState {
   kind: ProbeKind;
@@ -48,7 +55,8 @@ export interface ContainerRecord {
 export interface PodWorker {
   uid: string;
   pod: Pod;
-  state: WorkerState;
+  /** THE worker's state: SyncPod (sandbox, network, containers), TerminatingPod, TerminatedPod */
+  lifecycle: PodWorkerSnapshot;
   op?: number;
   sandboxId?: string;
   sandboxStopped: boolean;
