@@ -10,13 +10,14 @@ import type { Fx } from "../common/effects.js";
 import { newClient, onListed, onWatchEvent, request, settleResponse, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor, registrationNode } from "./node.js";
-import type { KubeletContext, KubeletInput, ProbeKind } from "./types.js";
+import type { KubeletContext, KubeletInput } from "./types.js";
 import { adoptPod, newWorker, sync } from "./podworkers.js";
 import { postNodeStatus } from "./nodestatus.js";
 import { listRuntime } from "./recovery.js";
 import { onStatusWritten } from "./responses.js";
 import { writeStatus } from "./statusmanager.js";
-import { probeAction, probeKey } from "./prober.js";
+import { probeAction, stepProbe, type ProbeTimerEvent } from "./prober.js";
+import type { ProbeEvent } from "./prober.machine.js";
 import { runtimeCall } from "./kuberuntime.js";
 import { isRunning, isStopping, stepWorker, type PodWorkerTimerEvent } from "./lifecycles.js";
 import type { PodWorkerEvent } from "./podworker.machine.js";
@@ -129,18 +130,20 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
   sync(ctx, w, fx);
 }
 
-/** A probe worker's tick: probe unless gated by the startup probe, then schedule the next tick. */
-export function probeTick(ctx: KubeletContext, uid: string, name: string, kind: ProbeKind, fx: Fx): void {
-  const w = ctx.workers.get(uid);
-  const c = w?.containers.find((x) => x.name === name);
-  const st = c?.probes[kind];
+/** A probe worker's delay ended: the next tick is scheduled, then it probes unless gated by the startup probe. */
+export function probeTimer(ctx: KubeletContext, ev: ProbeTimerEvent, fx: Fx): void {
+  const w = ctx.workers.get(ev.uid);
+  const c = w?.containers.find((x) => x.name === ev.container);
+  const st = c?.probes[ev.kind];
+  // A container that stopped or exited has no probe worker left (its ticks were canceled).
   if (!w || !c || !st || !isRunning(c) || isStopping(c)) return;
-  fx.after(probeKey(w, c, kind), (st.spec.periodSeconds ?? 10) * 1000, { type: "ProbeTick", uid, container: name, kind }, true);
-  if (kind !== "startup" && c.probes.startup && !c.started) return;
-  if (kind === "startup" && c.started) return;
-  const action = probeAction(st.spec, c.spec, w.ip ?? "");
+  if (!stepProbe(w, c, ev.kind, ev.event as ProbeEvent, fx).some((o) => o.type === "Probe")) return;
+  if (ev.kind !== "startup" && c.probes.startup && !c.started) return;
+  if (ev.kind === "startup" && c.started) return;
+  const spec = st.context.spec;
+  const action = probeAction(spec, c.spec, w.ip ?? "");
   if (!action) return;
-  runtimeCall(ctx, w, ctx.cri, { type: "ExecProbe", containerId: c.lifecycle.context.id, action, timeoutSeconds: st.spec.timeoutSeconds ?? 1 }, { kind: "ExecProbe", container: name, probe: kind, containerId: c.lifecycle.context.id! }, fx, false);
+  runtimeCall(ctx, w, ctx.cri, { type: "ExecProbe", containerId: c.lifecycle.context.id, action, timeoutSeconds: spec.timeoutSeconds ?? 1 }, { kind: "ExecProbe", container: ev.container, probe: ev.kind, containerId: c.lifecycle.context.id! }, fx, false);
 }
 
 /** A pod worker's requeue delay ended: run it again. */

@@ -9,14 +9,15 @@ import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import type { CriResponse } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";
 import * as L from "./kubelet.logic.js";
-import type { KubeletContext, KubeletInput, ProbeKind } from "./kubelet.logic.js";
+import type { KubeletContext, KubeletInput } from "./kubelet.logic.js";
+import type { ProbeTimerEvent } from "./prober.js";
 import type { PodWorkerTimerEvent } from "./lifecycles.js";
 
 export type KubeletTimerEvent =
   | { type: "RenewLease" }
   | { type: "NodeStatusTick" }
   | PodWorkerTimerEvent
-  | { type: "ProbeTick"; uid: string; container: string; kind: ProbeKind };
+  | ProbeTimerEvent;
 
 export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse | KubeletTimerEvent) & Partial<Stamp>;
 
@@ -38,7 +39,7 @@ export const kubeletMachine = setup({
     renewLease: step((c, _e, fx) => L.renewLease(c, fx)),
     postNodeStatus: step((c, _e, fx) => L.nodeStatusTick(c, fx)),
     resyncPod: step((c, e, fx) => L.podWorkerTimer(c, e, fx)),
-    runProbe: step((c, e, fx) => L.probeTick(c, e.uid, e.container, e.kind, fx)),
+    runProbe: step((c, e, fx) => L.probeTimer(c, e, fx)),
   },
 }).createMachine({
   id: "kubelet",
@@ -55,7 +56,7 @@ export const kubeletMachine = setup({
         RenewLease: { actions: "renewLease", description: "every 10 s (background)" },
         NodeStatusTick: { actions: "postNodeStatus", description: "every 10 s; posts only when changed or 5 min passed" },
         PodWorkerTimer: { actions: "resyncPod", description: "a pod worker's requeue delay ended (a back-off, a failed step): run it again" },
-        ProbeTick: { actions: "runProbe", description: "a probe worker's period elapsed" },
+        ProbeTimer: { actions: "runProbe", description: "a probe worker's initial delay or period elapsed" },
       },
     },
   },

@@ -14,7 +14,7 @@ import type { ContainerRecord, LifeValue, PodWorker, PullSnapshot } from "./type
  * (copied, hashed and frozen by the checker like any other) with nothing of XState's machine in it.
  * Each step resolves the value back into a snapshot of the machine and steps it.
  */
-function valueLifecycle<M extends AnyStateMachine>(machine: M) {
+export function valueLifecycle<M extends AnyStateMachine>(machine: M) {
   const lc = lifecycleOf(machine);
   const plain = (s: SnapshotFrom<M>): LifeValue<ContextFrom<M>> => {
     const { value, context } = s as unknown as { value: StateValue; context: ContextFrom<M> };

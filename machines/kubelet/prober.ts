@@ -3,7 +3,10 @@
 import type { Container, Probe } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import type { ProbeAction } from "../cri/messages.js";
-import type { ContainerRecord, PodWorker, ProbeKind } from "./types.js";
+import type { LifecycleTimer } from "../common/lifecycle.js";
+import type { ContainerRecord, PodWorker, ProbeKind, ProbeState } from "./types.js";
+import { probeWorkerMachine, type ProbeEvent } from "./prober.machine.js";
+import { valueLifecycle } from "./lifecycles.js";
 
 // ---- prober ------------------------------------------------------------------------------
 
@@ -17,20 +20,53 @@ export function probeKey(w: PodWorker, c: ContainerRecord, kind: ProbeKind): str
   return `probe/${w.uid}/${c.name}/${kind}`;
 }
 
+export const probeLifecycle = valueLifecycle(probeWorkerMachine);
+
+/** A probe worker's delay ended (initialDelaySeconds or periodSeconds): the runtime's clock hands its event back. */
+export interface ProbeTimerEvent {
+  type: "ProbeTimer";
+  uid: string;
+  container: string;
+  kind: ProbeKind;
+  event: { type: string };
+}
+
+/**
+ * Moves a probe worker by one event and hands its ticks to the outbox. The first readiness and
+ * startup probes are pending work (settle waits for a pod's first verdict); every later tick, and
+ * liveness, is the steady state of a running pod (background).
+ */
+function schedule(w: PodWorker, c: ContainerRecord, kind: ProbeKind, step: { timers: LifecycleTimer[]; cancels: string[] }, fx: Fx): void {
+  const key = probeKey(w, c, kind);
+  for (const id of step.cancels) fx.cancel(`${key}|${id}`);
+  for (const t of step.timers) fx.after(`${key}|${t.id}`, t.delayMs, { type: "ProbeTimer", uid: w.uid, container: c.name, kind, event: t.event }, kind === "liveness" || !t.id.includes(".initialDelay."));
+}
+
+/** Steps one probe worker of a container; returns what it emitted (Probe: probe now). */
+export function stepProbe(w: PodWorker, c: ContainerRecord, kind: ProbeKind, event: ProbeEvent, fx: Fx): Array<{ type: string }> {
+  const s = probeLifecycle.step(c.probes[kind]!, event);
+  c.probes[kind] = s.snapshot;
+  schedule(w, c, kind, s, fx);
+  return s.outputs;
+}
+
+/** The probe's result as prober/results has it. */
+export function probeResult(p: ProbeState): "Unknown" | "Success" | "Failure" {
+  return (p.value as { result: "Unknown" | "Success" | "Failure" }).result;
+}
+
 export function startProbes(w: PodWorker, c: ContainerRecord, fx: Fx): void {
   for (const kind of probeKinds) {
     const spec = probeSpec(c.spec, kind);
     if (!spec) continue;
-    // Readiness starts as failure, liveness as success, startup as unknown (prober/results).
-    c.probes[kind] = { kind, spec, successes: 0, failures: 0, result: kind === "readiness" ? "failure" : kind === "liveness" ? "success" : "unknown" };
-    // The first readiness and startup probes are pending work (settle waits for a pod's first
-    // verdict); every later tick, and liveness, is the steady state of a running pod.
-    fx.after(probeKey(w, c, kind), (spec.initialDelaySeconds ?? 0) * 1000, { type: "ProbeTick", uid: w.uid, container: c.name, kind }, kind === "liveness");
+    const s = probeLifecycle.start({ kind, spec });
+    c.probes[kind] = s.snapshot;
+    schedule(w, c, kind, s, fx);
   }
 }
 
 export function cancelProbes(w: PodWorker, c: ContainerRecord, fx: Fx): void {
-  for (const kind of probeKinds) if (c.probes[kind]) fx.cancel(probeKey(w, c, kind));
+  for (const kind of probeKinds) if (c.probes[kind]) stepProbe(w, c, kind, { type: "Stop" }, fx);
   c.probes = {};
 }
 

@@ -7,7 +7,7 @@ import { parseTime } from "../common/time.js";
 import type { ContainerInfo, CriResponse, PodSandboxInfo } from "../cri/messages.js";
 import { podWatchId, type KubeletContext, type PodWorker, type Terminated } from "./types.js";
 import { newWorker, sync } from "./podworkers.js";
-import { startProbes } from "./prober.js";
+import { startProbes, stepProbe } from "./prober.js";
 import { containerLifecycle, stepContainer, stepWorker } from "./lifecycles.js";
 
 // ---- restart recovery ---------------------------------------------------------------------
@@ -97,7 +97,7 @@ function adoptRuntimeState(ctx: KubeletContext, w: PodWorker, sb: PodSandboxInfo
       // A startup probe that already passed is not run again (the status says so).
       c.started = !c.spec.startupProbe || w.pod.status?.containerStatuses?.find((s) => s.name === c.name)?.started === true;
       startProbes(w, c, fx);
-      if (c.started && c.probes.startup) c.probes.startup.result = "success";
+      if (c.started && c.probes.startup) stepProbe(w, c, "startup", { type: "AlreadySucceeded" }, fx);
     } else if (latest.state === "CONTAINER_EXITED") {
       c.lifecycle = containerLifecycle.start({ podHasInitContainers, id: latest.id, ...(prevExit ? { last: prevExit } : {}) }).snapshot;
       stepContainer(c, { type: "Exited", terminated: terminatedOf(latest) });

@@ -12,7 +12,7 @@ import { goDuration, podEvent } from "./events.js";
 import { isRunning, isStopping, stepContainer, stepPull, stepWorker } from "./lifecycles.js";
 import { adoptPod, sync } from "./podworkers.js";
 import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
-import { cancelProbes, startProbes } from "./prober.js";
+import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
 import { onRuntimeListed } from "./recovery.js";
 
@@ -126,29 +126,25 @@ function capitalized(kind: ProbeKind): string {
 function onProbeResult(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, kind: ProbeKind, msg: Extract<CriResponse, { type: "ExecProbeResult" }>, fx: Fx): void {
   const st = c.probes[kind];
   if (!st || c.lifecycle.context.id !== msg.containerId || !isRunning(c) || isStopping(c)) return;
+  const was = probeResult(st);
   if (msg.result === "success") {
-    st.successes++;
-    st.failures = 0;
-    if (st.result !== "success" && st.successes >= (st.spec.successThreshold ?? 1)) {
-      st.result = "success";
+    stepProbe(w, c, kind, { type: "ProbeSucceeded" }, fx);
+    if (was !== "Success" && probeResult(c.probes[kind]!) === "Success") {
       if (kind === "startup") c.started = true;
       sync(ctx, w, fx);
     }
     return;
   }
-  st.failures++;
-  st.successes = 0;
+  stepProbe(w, c, kind, { type: "ProbeFailed" }, fx);
   podEvent(ctx, w, c, "Warning", "Unhealthy", `${capitalized(kind)} probe failed: ${msg.output.trimEnd()}`, fx);
-  if (st.failures < (st.spec.failureThreshold ?? 3)) return;
-  const was = st.result;
-  st.result = "failure";
+  if (c.probes[kind]!.context.failures < (st.context.spec.failureThreshold ?? 3)) return;
   if (kind === "readiness") {
-    if (was !== "failure") writeStatus(ctx, w, fx);
+    if (was !== "Failure") writeStatus(ctx, w, fx);
     return;
   }
   // Liveness and startup failures restart the container (if the restart policy allows).
   podEvent(ctx, w, c, "Normal", "Killing", `Container ${c.name} failed ${kind} probe, will be restarted`, fx);
-  const grace = st.spec.terminationGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  const grace = st.context.spec.terminationGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
   stopContainer(ctx, w, c, Math.max(grace, minimumGracePeriodSeconds), fx);
 }
 

@@ -9,6 +9,7 @@ import { podQOSClass } from "../common/qos.js";
 import { kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } from "./status.js";
 import type { ContainerRecord, KubeletContext, PodWorker, Terminated } from "./types.js";
 import { isRunning, isStopping, waitingReason, workerState } from "./lifecycles.js";
+import { probeResult } from "./prober.js";
 
 // ---- status manager ----------------------------------------------------------------------
 
@@ -17,7 +18,7 @@ function isReady(c: ContainerRecord): boolean {
   if (c.kind === "init") return !isRunning(c) && c.lifecycle.context.terminated?.exitCode === 0;
   if (!isRunning(c) || isStopping(c)) return false;
   const r = c.probes.readiness;
-  return r ? r.result === "success" : c.started;
+  return r ? probeResult(r) === "Success" : c.started;
 }
 
 function terminatedState(t: Terminated): any {

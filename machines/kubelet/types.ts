@@ -7,6 +7,7 @@ import type { ImageSummary, PodSandboxInfo } from "../cri/messages.js";
 import type { containerMachine } from "./container.machine.js";
 import type { imagePullerMachine } from "./imagepuller.machine.js";
 import type { podWorkerMachine } from "./podworker.machine.js";
+import type { ProbeContext, ProbeKind } from "./prober.machine.js";
 
 export { backOffInitialMs, backOffMaxMs, imageBackOffMaxMs } from "./backoff.js";
 /** killContainer never gives a container less than this (minimumGracePeriodInSeconds). */
@@ -15,7 +16,7 @@ export const minimumGracePeriodSeconds = 2;
 export const syncRetryMs = 1_000;
 export const podWatchId = 1;
 
-export type ProbeKind = "startup" | "liveness" | "readiness";
+export type { ProbeKind } from "./prober.machine.js";
 
 export type { Terminated } from "./container.machine.js";
 /** A lifecycle machine's state as a plain value: its state value and context, nothing of the machine. */
@@ -30,13 +31,8 @@ export type PullSnapshot = LifeValue<ContextFrom<typeof imagePullerMachine>>;
 /** A pod worker (podworker.machine.ts): SyncPod, TerminatingPod, TerminatedPod, and its requeue. */
 export type PodWorkerSnapshot = LifeValue<ContextFrom<typeof podWorkerMachine>>;
 
-export interface ProbeState {
-  kind: ProbeKind;
-  spec: Probe;
-  successes: number;
-  failures: number;
-  result: "success" | "failure" | "unknown";
-}
+/** A probe worker (prober.machine.ts): its ticks, and its result Unknown, Success or Failure. */
+export type ProbeState = LifeValue<ProbeContext>;
 
 export interface ContainerRecord {
   name: string;
