@@ -63,7 +63,7 @@ export async function discoverMachines(root: string = packageRoot()): Promise<Di
     const pages = found.map((f) => ({ component: pageName(folder, f.exportName, found.length), ...f }));
     out.push(...pages.sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0)));
   }
-  return out.sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : 0));
+  return out;
 }
 
 /** Counts of states (below the root) and transitions of a machine. */
