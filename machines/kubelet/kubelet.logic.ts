@@ -10,7 +10,7 @@ import type { Fx } from "../common/effects.js";
 import { newClient, onListed, onWatchEvent, request, settleResponse, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor, registrationNode } from "./node.js";
-import type { KubeletContext, KubeletInput } from "./types.js";
+import { podWatchId, type KubeletContext, type KubeletInput, type KubeletPhase } from "./types.js";
 import { adoptPod, newWorker, sync } from "./podworkers.js";
 import { postNodeStatus } from "./nodestatus.js";
 import { listRuntime } from "./recovery.js";
@@ -26,7 +26,13 @@ export * from "./types.js";
 export { goDuration, formatPod, podEvent } from "./events.js";
 export { nextBackoff, inBackoffSince } from "./backoff.js";
 export { startKubelet, nodeStatusTick, renewLease } from "./nodestatus.js";
-export { recoverWorkers } from "./recovery.js";
+export { recoverWorkers, onRuntimeListed, completesRuntimeListing } from "./recovery.js";
+
+/** This API response is the pod informer's list (the first one ends listingPods). */
+export function isPodListAnswer(ctx: KubeletContext, res: ApiResponse): boolean {
+  const p = ctx.client.pending.get(res.id);
+  return res.ok && p?.purpose === "informer-list" && p.data === podWatchId && ctx.client.informers.has(podWatchId);
+}
 export { newWorker, sync } from "./podworkers.js";
 export { containerEnv, serviceAccountMount, serviceAccountMountPath } from "./kuberuntime.js";
 export { onRuntime } from "./responses.js";
@@ -40,14 +46,14 @@ export function initialKubelet(input: KubeletInput): KubeletContext {
     node, index: input.index, given: input.node, podCIDR: input.podCIDR, hostIP: internalIPFor(input.index),
     cri: `cri/${node}`, cni: `cni/${node}`, client: newClient(input.token), now: input.now ?? 0,
     nodeStatusPostedAt: -Infinity, nodeStatusInFlight: false, leaseInFlight: false,
-    workers: new Map(), byContainer: new Map(), ops: new Map(), opSeq: 1, recovery: "api",
+    workers: new Map(), byContainer: new Map(), ops: new Map(), opSeq: 1,
   };
 }
 
 // ---- API responses and watch events ----------------------------------------------------
 
 /** Routes an API response to what it answers. */
-export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx): void {
+export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, phase: KubeletPhase): void {
   const p = settleResponse(ctx.client, res);
   if (!p) return;
   switch (p.purpose) {
@@ -56,8 +62,8 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx): vo
       const inf = ctx.client.informers.get(p.data);
       if (!inf) return;
       const deltas = onListed(ctx.client, fx, inf, res.object);
-      if (ctx.recovery === "done") for (const d of deltas) onPodDelta(ctx, d, fx);
-      else if (ctx.recovery === "api") listRuntime(ctx, fx);
+      if (phase === "running") for (const d of deltas) onPodDelta(ctx, d, fx);
+      else if (phase === "listingPods") listRuntime(ctx, fx);
       return;
     }
     case "register-node":
@@ -105,10 +111,10 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx): vo
 }
 
 /** A watch event on pods bound to this node. */
-export function onWatch(ctx: KubeletContext, ev: WatchEvent, fx: Fx): void {
+export function onWatch(ctx: KubeletContext, ev: WatchEvent, fx: Fx, phase: KubeletPhase): void {
   const d = onWatchEvent(ctx.client, fx, ev);
-  // Before recovery the informer's store is all that is kept; recovery reads it whole.
-  if (d && d !== "relisted" && ctx.recovery === "done") onPodDelta(ctx, d, fx);
+  // Before running, the informer's store is all that is kept; recovery reads it whole.
+  if (d && d !== "relisted" && phase === "running") onPodDelta(ctx, d, fx);
 }
 
 function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {

@@ -26,15 +26,23 @@ const step = timedStepOf<KubeletContext>();
 const runtimeEvents = [
   "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult",
   "CreateContainerResult", "StartContainerResult", "StopContainerResult", "ExecProbeResult", "ContainerLogsResult",
-  "ContainerExited", "CniAddResult", "CniDelResult", "ListPodSandboxResult", "ListContainersResult",
+  "ContainerExited", "CniAddResult", "CniDelResult",
 ] as const;
 
 export const kubeletMachine = setup({
   types: { context: {} as KubeletContext, events: {} as KubeletEvent, input: {} as KubeletInput },
+  guards: {
+    isPodListAnswer: ({ context, event }) => event.type === "ApiResponse" && L.isPodListAnswer(context, event),
+    completesRuntimeListing: ({ context, event }) => L.completesRuntimeListing(context, event),
+  },
   actions: {
     startKubelet: step((c, _e, fx) => L.startKubelet(c, fx)),
-    handleApiResponse: step((c, e, fx) => L.onApiResponse(c, e, fx)),
-    handleWatchEvent: step((c, e, fx) => L.onWatch(c, e, fx)),
+    handleApiResponseListingPods: step((c, e, fx) => L.onApiResponse(c, e, fx, "listingPods")),
+    handleApiResponseListingRuntime: step((c, e, fx) => L.onApiResponse(c, e, fx, "listingRuntime")),
+    handleApiResponse: step((c, e, fx) => L.onApiResponse(c, e, fx, "running")),
+    storeWatchEvent: step((c, e, fx) => L.onWatch(c, e, fx, "listingPods")),
+    handleWatchEvent: step((c, e, fx) => L.onWatch(c, e, fx, "running")),
+    handleRuntimeListing: step((c, e, fx) => L.onRuntimeListed(c, e, fx)),
     handleRuntime: step((c, e, fx) => L.onRuntime(c, e, fx)),
     renewLease: step((c, _e, fx) => L.renewLease(c, fx)),
     postNodeStatus: step((c, _e, fx) => L.nodeStatusTick(c, fx)),
@@ -43,20 +51,44 @@ export const kubeletMachine = setup({
   },
 }).createMachine({
   id: "kubelet",
-  description: "node registration and Lease, pod workers (SyncPod -> TerminatingPod -> TerminatedPod), probes, restarts, status.",
+  description: "start-up recovery (the API's pods, then the runtime's), node registration and Lease, pod workers, probes, restarts, status.",
   context: ({ input }) => L.initialKubelet(input),
-  initial: "running",
+  entry: "startKubelet",
+  initial: "listingPods",
+  on: {
+    ...Object.fromEntries(runtimeEvents.map((t) => [t, { actions: "handleRuntime" }])),
+    RenewLease: { actions: "renewLease", description: "every 10 s (background)" },
+    NodeStatusTick: { actions: "postNodeStatus", description: "every 10 s; posts only when changed or 5 min passed" },
+    PodWorkerTimer: { actions: "resyncPod", description: "a pod worker's requeue delay ended (a back-off, a failed step): run it again" },
+    ProbeTimer: { actions: "runProbe", description: "a probe worker's initial delay or period elapsed" },
+  },
   states: {
+    listingPods: {
+      description: "registers the Node and lists the pods bound here; no pod worker runs yet",
+      on: {
+        ApiResponse: [
+          { guard: "isPodListAnswer", target: "listingRuntime", actions: "handleApiResponseListingPods", description: "then asks the runtime what it runs" },
+          { actions: "handleApiResponseListingPods" },
+        ],
+        WatchEvent: { actions: "storeWatchEvent", description: "kept in the informer's store only" },
+      },
+    },
+    listingRuntime: {
+      description: "the PLEG's first relist: ListPodSandbox, then ListContainers",
+      on: {
+        ApiResponse: { actions: "handleApiResponseListingRuntime" },
+        WatchEvent: { actions: "storeWatchEvent", description: "kept in the informer's store only" },
+        ListPodSandboxResult: { actions: "handleRuntimeListing" },
+        ListContainersResult: [
+          { guard: "completesRuntimeListing", target: "running", actions: "handleRuntimeListing", description: "every pod worker rebuilt from the pods and the runtime, then synced" },
+          { actions: "handleRuntimeListing" },
+        ],
+      },
+    },
     running: {
-      entry: "startKubelet",
       on: {
         ApiResponse: { actions: "handleApiResponse" },
         WatchEvent: { actions: "handleWatchEvent", description: "pods with spec.nodeName=<node>: start, update or stop their workers" },
-        ...Object.fromEntries(runtimeEvents.map((t) => [t, { actions: "handleRuntime" }])),
-        RenewLease: { actions: "renewLease", description: "every 10 s (background)" },
-        NodeStatusTick: { actions: "postNodeStatus", description: "every 10 s; posts only when changed or 5 min passed" },
-        PodWorkerTimer: { actions: "resyncPod", description: "a pod worker's requeue delay ended (a back-off, a failed step): run it again" },
-        ProbeTimer: { actions: "runProbe", description: "a probe worker's initial delay or period elapsed" },
       },
     },
   },

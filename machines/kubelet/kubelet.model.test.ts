@@ -49,7 +49,7 @@ function runtimeAnswers(id: number, kind: string, w: PodWorker): any[] {
 }
 
 /** Everything the kubelet's peers could send next, built from the requests it has in flight. */
-function nextEvents(ctx: KubeletContext): any[] {
+function nextEvents(ctx: KubeletContext, state: string): any[] {
   const out: any[] = [];
   for (const [id, p] of ctx.client.pending) {
     if (p.purpose === "informer-list") out.push({ type: "ApiResponse", id, ok: true, code: 200, object: { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "10" }, items: [pod] }, ...api });
@@ -60,7 +60,7 @@ function nextEvents(ctx: KubeletContext): any[] {
     else if (p.purpose === "pod-delete") out.push({ type: "ApiResponse", id, ok: true, code: 200, object: stored(ctx), ...api });
   }
   const runtimeList = [...ctx.client.pending.values()].some((p) => p.purpose === "informer-list");
-  if (!runtimeList && ctx.recovery === "cri") {
+  if (!runtimeList && state === "listingRuntime") {
     if (!ctx.runtimeSandboxes) out.push({ type: "ListPodSandboxResult", id: 1, sandboxes: [], ...cri });
     else out.push({ type: "ListContainersResult", id: 2, containers: [], inFlightMaxId: 0, ...cri });
   }
@@ -71,7 +71,7 @@ function nextEvents(ctx: KubeletContext): any[] {
   // PLEG: the container's process ends (nginx exits 0 on its own or on SIGTERM).
   if (isRunning(c)) out.push({ type: "ContainerExited", containerId: "ctr-1", exitCode: 0, reason: "Completed", startedAt: NOW, finishedAt: NOW + 5000, ...cri });
   // A network setup failure is retried when the worker's resync timer fires.
-  if (w.sandboxId && !w.ip && w.op === undefined) out.push({ type: "PodWorkerTimer", uid: w.uid, event: { type: "xstate.after.requeueDelay.podWorker.workQueue.queued" }, from: "kubelet/node-1", now: NOW + 10_000 });
+  if (w.sandboxId && !w.ip && w.op === undefined) out.push({ type: "PodWorkerTimer", uid: w.uid, event: { type: "xstate.after.requeueDelay.podWorker.worker.workQueue.queued" }, from: "kubelet/node-1", now: NOW + 10_000 });
   const s = stored(ctx);
   // kubectl delete, while the container runs: the informer sees the deletion mark.
   if (s && !s.metadata.deletionTimestamp && isRunning(c) && w.op === undefined) out.push({ type: "WatchEvent", watchId: 1, eventType: "MODIFIED", object: deleting("40"), ...api });
@@ -83,7 +83,6 @@ const abstract = (ctx: KubeletContext) => {
   const w = worker(ctx);
   const c = w?.containers[0];
   return {
-    recovery: ctx.recovery,
     sandboxesListed: ctx.runtimeSandboxes !== undefined,
     pending: [...ctx.client.pending.values()].filter((p) => p.purpose !== "event").map((p) => p.purpose).sort(),
     ops: [...ctx.ops.values()].map((o) => o.kind).sort(),
@@ -97,7 +96,7 @@ const statusWrites = (emitted: any[]) => emitted.flatMap((e) => e.send).map((s: 
 const rank = { Pending: 0, Running: 1, Succeeded: 2, Failed: 2 } as const;
 
 describe("kubelet machine paths (model-based)", () => {
-  const model = modelFor(kubeletMachine, input, (s: any) => nextEvents(s.context), abstract);
+  const model = modelFor(kubeletMachine, input, (s: any) => nextEvents(s.context, s.value), abstract);
   const paths = transitionPaths(model, serializeBy(abstract));
 
   it("on a path through every transition each pod status the kubelet writes has podPhase's phase and podConditions' conditions for its container statuses", () => {
@@ -107,7 +106,9 @@ describe("kubelet machine paths (model-based)", () => {
     let deletes = 0;
     for (const path of paths) {
       let lastPhase = "Pending";
-      replay(kubeletMachine, input, path, abstract, (_ev, ctx: KubeletContext, emitted) => {
+      let runtimeListed = false;
+      replay(kubeletMachine, input, path, abstract, (ev, ctx: KubeletContext, emitted) => {
+        if (ev.type === "ListContainersResult") runtimeListed = true;
         const writes = statusWrites(emitted);
         // One status write in flight per pod: a second change waits for the answer.
         expect(writes.length).toBeLessThanOrEqual(1);
@@ -137,7 +138,7 @@ describe("kubelet machine paths (model-based)", () => {
           expect([w!.status.terminalWritten, w!.sandboxStopped, w!.networkReleased, w!.sandboxRemoved]).toEqual([true, true, true, true]);
         }
         // No pod worker runs before the runtime has been listed.
-        if (ctx.recovery !== "done") expect(ctx.workers.size).toBe(0);
+        if (!runtimeListed) expect(ctx.workers.size).toBe(0);
       });
     }
     expect([...phases].sort()).toEqual(["Pending", "Running", "Succeeded"]);

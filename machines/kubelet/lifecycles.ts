@@ -100,12 +100,12 @@ export function stepWorker(w: PodWorker, event: PodWorkerEvent, fx: Fx): Array<{
 
 /** Where the pod worker is: SyncPod, TerminatingPod or TerminatedPod. */
 export function workerState(w: PodWorker): "SyncPod" | "TerminatingPod" | "TerminatedPod" {
-  const v = (w.lifecycle.value as { lifecycle: string | Record<string, string> }).lifecycle;
+  const v = (w.lifecycle.value as { worker: { lifecycle: string | Record<string, string> } }).worker.lifecycle;
   return (typeof v === "string" ? v : Object.keys(v)[0]!) as "SyncPod" | "TerminatingPod" | "TerminatedPod";
 }
 
 /** SyncPod's step: the sandbox, its network, or the containers. */
 export function syncPodStep(w: PodWorker): "sandbox" | "network" | "containers" | undefined {
-  const v = (w.lifecycle.value as { lifecycle: string | Record<string, string> }).lifecycle;
+  const v = (w.lifecycle.value as { worker: { lifecycle: string | Record<string, string> } }).worker.lifecycle;
   return typeof v === "string" ? undefined : (v.SyncPod as "sandbox" | "network" | "containers");
 }

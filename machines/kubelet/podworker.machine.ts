@@ -35,37 +35,42 @@ export const podWorkerMachine = setup({
   id: "podWorker",
   description: "pod_workers.go: SyncPod -> TerminatingPod -> TerminatedPod, and the pod's requeue in the work queue.",
   context: { requeueDelayMs: 0 },
-  type: "parallel",
+  initial: "worker",
   states: {
-    lifecycle: {
-      initial: "SyncPod",
+    worker: {
+      type: "parallel",
       states: {
-        SyncPod: {
-          initial: "sandbox",
-          description: "syncPod: one runtime call at a time",
-          on: { Terminate: "TerminatingPod", AlreadyTerminal: "TerminatedPod" },
+        lifecycle: {
+          initial: "SyncPod",
           states: {
-            sandbox: { on: { SandboxReady: "network" }, description: "RunPodSandbox (with the pod's emptyDir volumes)" },
-            network: { on: { NetworkReady: "containers" }, description: "CNI ADD: the pod's IP" },
-            containers: { description: "init containers in order (sidecars kept running), then the containers: image, create, start, restart by policy" },
+            SyncPod: {
+              initial: "sandbox",
+              description: "syncPod: one runtime call at a time",
+              on: { Terminate: "TerminatingPod", AlreadyTerminal: "TerminatedPod" },
+              states: {
+                sandbox: { on: { SandboxReady: "network" }, description: "RunPodSandbox (with the pod's emptyDir volumes)" },
+                network: { on: { NetworkReady: "containers" }, description: "CNI ADD: the pod's IP" },
+                containers: { description: "init containers in order (sidecars kept running), then the containers: image, create, start, restart by policy" },
+              },
+            },
+            TerminatingPod: {
+              on: { ContainersStopped: "TerminatedPod" },
+              description: "syncTerminatingPod: StopContainer (preStop, SIGTERM, SIGKILL after the grace period) for each, sidecars last",
+            },
+            TerminatedPod: { description: "syncTerminatedPod: StopPodSandbox, CNI DEL, RemovePodSandbox once deleted; the final status; the API deletion" },
           },
         },
-        TerminatingPod: {
-          on: { ContainersStopped: "TerminatedPod" },
-          description: "syncTerminatingPod: StopContainer (preStop, SIGTERM, SIGKILL after the grace period) for each, sidecars last",
-        },
-        TerminatedPod: { description: "syncTerminatedPod: StopPodSandbox, CNI DEL, RemovePodSandbox once deleted; the final status; the API deletion" },
-      },
-    },
-    workQueue: {
-      initial: "idle",
-      states: {
-        idle: { on: { Requeue: { target: "queued", actions: "recordDelay" } } },
-        queued: {
-          after: { requeueDelay: { target: "idle", actions: "resync" } },
-          on: {
-            Requeue: { target: "queued", reenter: true, actions: "recordDelay", description: "a later requeue replaces this one" },
-            Forget: "idle",
+        workQueue: {
+          initial: "idle",
+          states: {
+            idle: { on: { Requeue: { target: "queued", actions: "recordDelay" } } },
+            queued: {
+              after: { requeueDelay: { target: "idle", actions: "resync" } },
+              on: {
+                Requeue: { target: "queued", reenter: true, actions: "recordDelay", description: "a later requeue replaces this one" },
+                Forget: "idle",
+              },
+            },
           },
         },
       },

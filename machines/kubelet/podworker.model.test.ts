@@ -22,13 +22,13 @@ function timedModel(machine: AnyStateMachine, events: (s: any) => any[], abstrac
   return model;
 }
 
-const requeueFired = { type: "xstate.after.requeueDelay.podWorker.workQueue.queued" } as never;
+const requeueFired = { type: "xstate.after.requeueDelay.podWorker.worker.workQueue.queued" } as never;
 const events: PodWorkerEvent[] = [
   { type: "SandboxReady" }, { type: "NetworkReady" }, { type: "Terminate" }, { type: "ContainersStopped" }, { type: "AlreadyTerminal" },
   { type: "Requeue", delayMs: 10_000 }, { type: "Forget" }, requeueFired,
 ];
 const order = ["SyncPod.sandbox", "SyncPod.network", "SyncPod.containers", "TerminatingPod", "TerminatedPod"];
-const where = (v: any): string => (typeof v.lifecycle === "string" ? v.lifecycle : `SyncPod.${v.lifecycle.SyncPod}`);
+const where = (v: any): string => (typeof v.worker.lifecycle === "string" ? v.worker.lifecycle : `SyncPod.${v.worker.lifecycle.SyncPod}`);
 
 describe("the pod worker (pod_workers.go)", () => {
   const lc = lifecycleOf(podWorkerMachine);
@@ -43,12 +43,12 @@ describe("the pod worker (pod_workers.go)", () => {
       for (const step of p.steps.slice(1)) {
         const r = lc.step(snap, step.event);
         const [before, after] = [where(snap.value), where(r.snapshot.value)];
-        taken.add(`${before}/${(snap.value as any).workQueue} ${step.event.type}`);
+        taken.add(`${before}/${(snap.value as any).worker.workQueue} ${step.event.type}`);
         expect(order.indexOf(after), `${before} --${step.event.type}--> ${after}`).toBeGreaterThanOrEqual(order.indexOf(before));
         if (["Requeue", "Forget", requeueFired.type].includes(step.event.type)) expect(after).toBe(before);
         // One requeue at most is pending: a new one cancels the old; firing or forgetting leaves none.
         queued += r.timers.length - r.cancels.length;
-        expect(queued).toBe((r.snapshot.value as any).workQueue === "queued" ? 1 : 0);
+        expect(queued).toBe((r.snapshot.value as any).worker.workQueue === "queued" ? 1 : 0);
         expect(r.outputs).toEqual(step.event.type === requeueFired.type ? [{ type: "Resync" }] : []);
         snap = r.snapshot;
       }

@@ -48,35 +48,40 @@ export const probeWorkerMachine = setup({
   id: "probeWorker",
   description: "prober/worker.go: initialDelaySeconds, then a probe every periodSeconds; Success after successThreshold, Failure after failureThreshold in a row.",
   context: ({ input }) => ({ kind: input.kind, spec: input.spec, successes: 0, failures: 0 }),
-  type: "parallel",
+  initial: "worker",
   states: {
-    ticker: {
-      initial: "initialDelay",
-      on: { Stop: ".stopped" },
+    worker: {
+      type: "parallel",
       states: {
-        initialDelay: { after: { initialDelay: { target: "probing", actions: "probe" } } },
-        probing: { after: { period: { target: "probing", reenter: true, actions: "probe" } } },
-        stopped: {},
-      },
-    },
-    result: {
-      initial: "initial",
-      states: {
-        initial: { always: [{ guard: "isReadiness", target: "Failure" }, { guard: "isLiveness", target: "Success" }, { target: "Unknown" }] },
-        Unknown: {},
-        Success: {},
-        Failure: {},
-      },
-      on: {
-        ProbeSucceeded: [
-          { guard: "isSuccessThresholdReached", target: ".Success", actions: "countSuccess" },
-          { actions: "countSuccess" },
-        ],
-        ProbeFailed: [
-          { guard: "isFailureThresholdReached", target: ".Failure", actions: "countFailure" },
-          { actions: "countFailure" },
-        ],
-        AlreadySucceeded: ".Success",
+        ticker: {
+          initial: "initialDelay",
+          on: { Stop: ".stopped" },
+          states: {
+            initialDelay: { after: { initialDelay: { target: "probing", actions: "probe" } } },
+            probing: { after: { period: { target: "probing", reenter: true, actions: "probe" } } },
+            stopped: {},
+          },
+        },
+        result: {
+          initial: "initial",
+          states: {
+            initial: { always: [{ guard: "isReadiness", target: "Failure" }, { guard: "isLiveness", target: "Success" }, { target: "Unknown" }] },
+            Unknown: {},
+            Success: {},
+            Failure: {},
+          },
+          on: {
+            ProbeSucceeded: [
+              { guard: "isSuccessThresholdReached", target: ".Success", actions: "countSuccess" },
+              { actions: "countSuccess" },
+            ],
+            ProbeFailed: [
+              { guard: "isFailureThresholdReached", target: ".Failure", actions: "countFailure" },
+              { actions: "countFailure" },
+            ],
+            AlreadySucceeded: ".Success",
+          },
+        },
       },
     },
   },

@@ -21,10 +21,10 @@ function timedModel(machine: AnyStateMachine, input: unknown, events: (s: any) =
   return model;
 }
 
-const firstTick = { type: "xstate.after.initialDelay.probeWorker.ticker.initialDelay" } as never;
-const nextTick = { type: "xstate.after.period.probeWorker.ticker.probing" } as never;
+const firstTick = { type: "xstate.after.initialDelay.probeWorker.worker.ticker.initialDelay" } as never;
+const nextTick = { type: "xstate.after.period.probeWorker.worker.ticker.probing" } as never;
 const lc = lifecycleOf(probeWorkerMachine);
-const result = (s: { value: unknown }) => (s.value as { result: string }).result;
+const result = (s: { value: unknown }) => (s.value as { worker: { result: string } }).worker.result;
 
 /** Runs a probe worker through a script of probe answers; returns the times it probed and the results after each answer. */
 function run(kind: ProbeKind, spec: Probe, answers: Array<"ok" | "fail">): { probedAt: number[]; results: string[] } {
@@ -86,7 +86,7 @@ describe("the probe worker (prober/worker.go)", () => {
         let snap = lc.start(input).snapshot;
         for (const step of p.steps.slice(1)) {
           const next = lc.step(snap, step.event).snapshot;
-          const [b, a] = [snap.value as any, next.value as any];
+          const [b, a] = [(snap.value as any).worker, (next.value as any).worker];
           if (step.event.type.startsWith("xstate.after") || step.event.type === "Stop") expect(a.result).toBe(b.result);
           else expect(a.ticker).toBe(b.ticker);
           snap = next;

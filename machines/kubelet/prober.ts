@@ -52,7 +52,7 @@ export function stepProbe(w: PodWorker, c: ContainerRecord, kind: ProbeKind, eve
 
 /** The probe's result as prober/results has it. */
 export function probeResult(p: ProbeState): "Unknown" | "Success" | "Failure" {
-  return (p.value as { result: "Unknown" | "Success" | "Failure" }).result;
+  return (p.value as { worker: { result: "Unknown" | "Success" | "Failure" } }).worker.result;
 }
 
 export function startProbes(w: PodWorker, c: ContainerRecord, fx: Fx): void {

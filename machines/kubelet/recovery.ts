@@ -14,14 +14,17 @@ import { containerLifecycle, stepContainer, stepWorker } from "./lifecycles.js";
 
 /** Asks the runtime what it runs (the PLEG's first relist); workers wait for the answer. */
 export function listRuntime(ctx: KubeletContext, fx: Fx): void {
-  ctx.recovery = "cri";
   fx.send(ctx.cri, { type: "ListPodSandbox", id: ctx.opSeq++ });
   fx.send(ctx.cri, { type: "ListContainers", id: ctx.opSeq++ });
 }
 
-/** The ListPodSandbox/ListContainers answers: rebuild every pod worker, then sync them. */
+/** The ListContainers answer completes the runtime's listing once the sandboxes are known (the kubelet then runs). */
+export function completesRuntimeListing(ctx: KubeletContext, msg: { type: string }): boolean {
+  return msg.type === "ListContainersResult" && ctx.runtimeSandboxes !== undefined;
+}
+
+/** The ListPodSandbox/ListContainers answers while listing the runtime: rebuild every pod worker, then sync them. */
 export function onRuntimeListed(ctx: KubeletContext, msg: Extract<CriResponse, { type: "ListPodSandboxResult" | "ListContainersResult" }>, fx: Fx): void {
-  if (ctx.recovery !== "cri") return;
   if (msg.type === "ListPodSandboxResult") {
     ctx.runtimeSandboxes = msg.sandboxes;
     return;
@@ -31,7 +34,6 @@ export function onRuntimeListed(ctx: KubeletContext, msg: Extract<CriResponse, {
   ctx.opSeq = Math.max(ctx.opSeq, msg.inFlightMaxId + 1);
   const workers = recoverWorkers(ctx, [...(ctx.client.informers.get(podWatchId)?.store.values() ?? [])], ctx.runtimeSandboxes, msg.containers, fx);
   delete ctx.runtimeSandboxes;
-  ctx.recovery = "done";
   for (const w of workers) sync(ctx, w, fx);
 }
 

@@ -14,14 +14,14 @@ import { adoptPod, sync } from "./podworkers.js";
 import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
 import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
-import { onRuntimeListed } from "./recovery.js";
 
 // ---- runtime responses -----------------------------------------------------------------
 
 /** A CRI or CNI answer, or a PLEG container event. */
 export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, fx: Fx): void {
   if (msg.type === "ContainerExited") return onContainerExited(ctx, msg, fx);
-  if (msg.type === "ListPodSandboxResult" || msg.type === "ListContainersResult") return onRuntimeListed(ctx, msg, fx);
+  // The runtime's listing is answered only while the kubelet lists it (the machine routes those).
+  if (msg.type === "ListPodSandboxResult" || msg.type === "ListContainersResult") return;
   const op = ctx.ops.get(msg.id);
   if (!op) return;
   ctx.ops.delete(msg.id);

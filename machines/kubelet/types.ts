@@ -99,14 +99,16 @@ export interface KubeletContext {
   byContainer: Map<string, { uid: string; name: string }>;
   ops: Map<number, RuntimeOp>;
   opSeq: number;
-  /**
-   * Start-up: "api" until the pod informer has listed, "cri" until the runtime has listed its
-   * sandboxes and containers, then "done". No pod worker runs (and no status is written) before.
-   */
-  recovery: "api" | "cri" | "done";
   /** the ListPodSandbox answer, kept until ListContainers answers */
   runtimeSandboxes?: PodSandboxInfo[];
 }
+
+/**
+ * The kubelet's start-up, as its machine's states: listingPods until the pod informer has listed,
+ * listingRuntime until the runtime has listed its sandboxes and containers, then running. No pod
+ * worker runs (and no status is written) before.
+ */
+export type KubeletPhase = "listingPods" | "listingRuntime" | "running";
 
 export interface KubeletInput {
   node: Node;
