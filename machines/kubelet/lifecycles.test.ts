@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+// The kubelet's lifecycles as a user of a real cluster sees them (back-offs, probes, grace periods).
+import { createCluster } from "../../runtime/cluster.js";
+
+// Back-offs as a user of a real cluster sees them, timed from the kubelet's own runtime calls.
+// Kubernetes: a crashed container restarts at once, then waits 10 s, 20 s, 40 s ... up to 5 min
+// (backOffPeriod, MaxContainerBackOff); a failed pull is retried after 10 s, 20 s, 40 s ...
+// (ImagePullBackOff, the same bounds).
+
+/** Seconds between consecutive `type` calls the kubelet sends its runtime while the clock runs for `ms`. */
+async function gapsBetween(type: string, pod: object, ms: number): Promise<number[]> {
+  const c = createCluster({ nodes: 1, seed: 1 });
+  await c.settle();
+  const at: number[] = [];
+  c.runtime.deliveryHooks.push((from, to, msg) => {
+    if (from === "kubelet/node-1" && to === "cri/node-1" && msg.type === type) at.push(c.runtime.now);
+  });
+  await c.apply(pod);
+  await c.settle();
+  for (let t = 0; t < ms; t += 5_000) c.advance(5_000);
+  await c.stop();
+  return at.slice(1).map((t, i) => Math.round((t - at[i]!) / 1000));
+}
+
+const pod = (name: string, spec: object) => ({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { nodeName: "node-1", ...spec } });
+
+describe("back-offs on a cluster", () => {
+  it("a container that exits at once under restartPolicy Always restarts at once, then after 10, 20, 40, 80, 160 s, then every 300 s", async () => {
+    const gaps = await gapsBetween("StartContainer", pod("crash", { containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "exit 1"] }] }), 1_500_000);
+    expect(gaps.slice(0, 8)).toEqual([0, 10, 20, 40, 80, 160, 300, 300]);
+  });
+
+  it("a container that exits 0 under restartPolicy OnFailure, or 1 under Never, is not restarted", async () => {
+    expect(await gapsBetween("StartContainer", pod("ok", { restartPolicy: "OnFailure", containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "exit 0"] }] }), 60_000)).toEqual([]);
+    expect(await gapsBetween("StartContainer", pod("once", { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "exit 1"] }] }), 60_000)).toEqual([]);
+  });
+
+  it("a pull of an image that does not exist is retried 10, 20, 40, 80 s after each failure", async () => {
+    const c = createCluster({ nodes: 1, seed: 1 });
+    await c.settle();
+    const pulls: number[] = [];
+    const failures: number[] = [];
+    c.runtime.deliveryHooks.push((from, to, msg) => {
+      if (from === "kubelet/node-1" && to === "cri/node-1" && msg.type === "PullImage") pulls.push(c.runtime.now);
+      if (from === "cri/node-1" && to === "kubelet/node-1" && msg.type === "PullImageResult" && !msg.ok) failures.push(c.runtime.now);
+    });
+    await c.apply(pod("typo", { containers: [{ name: "c", image: "ngnix" }] }));
+    await c.settle();
+    for (let t = 0; t < 200_000; t += 5_000) c.advance(5_000);
+    await c.stop();
+    expect(pulls.slice(1, 5).map((t, i) => (t - failures[i]!) / 1000)).toEqual([10, 20, 40, 80]);
+  });
+});
+
+describe("probes and grace periods on a cluster", () => {
+  /** Simulated ms from the first `first` to the first `then` message between the kubelet and its runtime, while the clock runs for `ms`. */
+  async function between(first: string, then: string, pod: object, ms: number, act?: (c: ReturnType<typeof createCluster>) => Promise<void>): Promise<number | undefined> {
+    const c = createCluster({ nodes: 1, seed: 1 });
+    await c.settle();
+    const at = new Map<string, number>();
+    c.runtime.deliveryHooks.push((from, to, msg) => {
+      if ((from === "kubelet/node-1" || to === "kubelet/node-1") && !at.has(msg.type)) at.set(msg.type, c.runtime.now);
+    });
+    await c.apply(pod);
+    await c.settle();
+    if (act) await act(c);
+    for (let t = 0; t < ms; t += 1_000) c.advance(1_000);
+    await c.stop();
+    const [a, b] = [at.get(first), at.get(then)];
+    return a === undefined || b === undefined ? undefined : b - a;
+  }
+
+  it("a liveness probe (initialDelaySeconds 5, periodSeconds 10, failureThreshold 3) that starts failing at 30 s kills the container after its third failure, at 55 s", async () => {
+    const liveness = pod("live", { containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"], livenessProbe: { exec: { command: ["cat", "/tmp/healthy"] }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 } }] });
+    expect(await between("StartContainerResult", "StopContainer", liveness, 120_000)).toBe(55_000);
+  });
+
+  it("a deleted pod whose container ignores SIGTERM is killed when its grace period (15 s) ends", async () => {
+    const stubborn = pod("stubborn", { terminationGracePeriodSeconds: 15, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "trap '' TERM; sleep 3600"] }] });
+    const ms = await between("StopContainer", "ContainerExited", stubborn, 60_000, (c) => c.delete("Pod", "stubborn", "default"));
+    expect(ms).toBe(15_000);
+  });
+});
