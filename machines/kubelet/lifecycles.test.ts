@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 // The kubelet's lifecycles as a user of a real cluster sees them (back-offs, probes, grace periods).
+import { describe, expect, it } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
 
 // Back-offs as a user of a real cluster sees them, timed from the kubelet's own runtime calls.
