@@ -25,7 +25,7 @@ import type { PodWorkerEvent } from "./podworker.machine.js";
 export * from "./types.js";
 export { goDuration, formatPod, podEvent } from "./events.js";
 export { nextBackoff, inBackoffSince } from "./backoff.js";
-export { startKubelet, nodeStatusTick, renewLease } from "./nodestatus.js";
+export { startKubelet, heartbeatTimer } from "./nodestatus.js";
 export { recoverWorkers, onRuntimeListed, completesRuntimeListing } from "./recovery.js";
 
 /** This API response is the pod informer's list (the first one ends listingPods). */

@@ -11,11 +11,11 @@ import type { CniResponse } from "../cni/messages.js";
 import * as L from "./kubelet.logic.js";
 import type { KubeletContext, KubeletInput } from "./kubelet.logic.js";
 import type { ProbeTimerEvent } from "./prober.js";
+import type { HeartbeatTimerEvent } from "./nodestatus.js";
 import type { PodWorkerTimerEvent } from "./lifecycles.js";
 
 export type KubeletTimerEvent =
-  | { type: "RenewLease" }
-  | { type: "NodeStatusTick" }
+  | HeartbeatTimerEvent
   | PodWorkerTimerEvent
   | ProbeTimerEvent;
 
@@ -44,8 +44,7 @@ export const kubeletMachine = setup({
     handleWatchEvent: step((c, e, fx) => L.onWatch(c, e, fx, "running")),
     handleRuntimeListing: step((c, e, fx) => L.onRuntimeListed(c, e, fx)),
     handleRuntime: step((c, e, fx) => L.onRuntime(c, e, fx)),
-    renewLease: step((c, _e, fx) => L.renewLease(c, fx)),
-    postNodeStatus: step((c, _e, fx) => L.nodeStatusTick(c, fx)),
+    beat: step((c, e, fx) => L.heartbeatTimer(c, e, fx)),
     resyncPod: step((c, e, fx) => L.podWorkerTimer(c, e, fx)),
     runProbe: step((c, e, fx) => L.probeTimer(c, e, fx)),
   },
@@ -57,8 +56,7 @@ export const kubeletMachine = setup({
   initial: "listingPods",
   on: {
     ...Object.fromEntries(runtimeEvents.map((t) => [t, { actions: "handleRuntime" }])),
-    RenewLease: { actions: "renewLease", description: "every 10 s (background)" },
-    NodeStatusTick: { actions: "postNodeStatus", description: "every 10 s; posts only when changed or 5 min passed" },
+    HeartbeatTimer: { actions: "beat", description: "the node's heartbeats: Lease renewal every 10 s; node status looked at every 10 s, posted when changed or 5 min passed" },
     PodWorkerTimer: { actions: "resyncPod", description: "a pod worker's requeue delay ended (a back-off, a failed step): run it again" },
     ProbeTimer: { actions: "runProbe", description: "a probe worker's initial delay or period elapsed" },
   },

@@ -2,7 +2,10 @@
 
 import type { Fx } from "../common/effects.js";
 import { request, startInformer } from "../common/client.js";
-import { leaseRenewIntervalMs, nodeConditions, nodeLease, nodeStatusReportFrequencyMs, nodeStatusUpdateFrequencyMs, registrationNode } from "./node.js";
+import type { LifecycleTimer } from "../common/lifecycle.js";
+import { nodeConditions, nodeLease, nodeStatusReportFrequencyMs, registrationNode } from "./node.js";
+import { heartbeatMachine } from "./heartbeat.machine.js";
+import { valueLifecycle } from "./lifecycles.js";
 import { podWatchId, type KubeletContext } from "./types.js";
 
 // ---- node registration and heartbeats --------------------------------------------------
@@ -12,13 +15,39 @@ export function startKubelet(ctx: KubeletContext, fx: Fx): void {
   const node = registrationNode(ctx.given, ctx.index, ctx.podCIDR, ctx.now);
   request(ctx.client, fx, { verb: "create", group: "", resource: "nodes", body: node }, "register-node");
   startInformer(ctx.client, fx, podWatchId, { group: "", resource: "pods", fieldSelector: `spec.nodeName=${ctx.node}` });
-  fx.after("lease", 0, { type: "RenewLease" }, true);
-  fx.after("node-status", nodeStatusUpdateFrequencyMs, { type: "NodeStatusTick" }, true);
+  const s = heartbeatLifecycle.start(undefined);
+  ctx.heartbeat = s.snapshot;
+  scheduleHeartbeat(s, fx);
+}
+
+export const heartbeatLifecycle = valueLifecycle(heartbeatMachine);
+
+/** A heartbeat's delay ended: the runtime's clock hands the heartbeat's event back. */
+export interface HeartbeatTimerEvent {
+  type: "HeartbeatTimer";
+  event: { type: string };
+}
+
+/** Heartbeats are the steady state of a node: background timers. */
+function scheduleHeartbeat(step: { timers: LifecycleTimer[]; cancels: string[] }, fx: Fx): void {
+  for (const id of step.cancels) fx.cancel(`heartbeat|${id}`);
+  for (const t of step.timers) fx.after(`heartbeat|${t.id}`, t.delayMs, { type: "HeartbeatTimer", event: t.event }, true);
+}
+
+/** A heartbeat is due: renew the Lease, or look at the node status. */
+export function heartbeatTimer(ctx: KubeletContext, ev: HeartbeatTimerEvent, fx: Fx): void {
+  if (!ctx.heartbeat) return;
+  const s = heartbeatLifecycle.step(ctx.heartbeat, ev.event as never);
+  ctx.heartbeat = s.snapshot;
+  scheduleHeartbeat(s, fx);
+  for (const o of s.outputs) {
+    if (o.type === "RenewLease") renewLease(ctx, fx);
+    else if (o.type === "CheckNodeStatus") nodeStatusTick(ctx, fx);
+  }
 }
 
 /** Posts node status when it changed or nodeStatusReportFrequency passed (here only the latter can). */
 export function nodeStatusTick(ctx: KubeletContext, fx: Fx): void {
-  fx.after("node-status", nodeStatusUpdateFrequencyMs, { type: "NodeStatusTick" }, true);
   if (!ctx.nodeObj || ctx.nodeStatusInFlight || ctx.now - ctx.nodeStatusPostedAt < nodeStatusReportFrequencyMs) return;
   postNodeStatus(ctx, fx);
 }
@@ -30,9 +59,8 @@ export function postNodeStatus(ctx: KubeletContext, fx: Fx): void {
   request(ctx.client, fx, { verb: "update", group: "", resource: "nodes", name: ctx.node, subresource: "status", body }, "node-status");
 }
 
-/** Renews (or creates) the node's Lease every 10 s. */
+/** Renews (or creates) the node's Lease (every 10 s, by the heartbeat). */
 export function renewLease(ctx: KubeletContext, fx: Fx): void {
-  fx.after("lease", leaseRenewIntervalMs, { type: "RenewLease" }, true);
   if (ctx.leaseInFlight) return;
   ctx.leaseInFlight = true;
   const base = { group: "coordination.k8s.io", resource: "leases", namespace: "kube-node-lease" };

@@ -7,6 +7,7 @@ import type { ImageSummary, PodSandboxInfo } from "../cri/messages.js";
 import type { containerMachine } from "./container.machine.js";
 import type { imagePullerMachine } from "./imagepuller.machine.js";
 import type { podWorkerMachine } from "./podworker.machine.js";
+import type { heartbeatMachine } from "./heartbeat.machine.js";
 import type { ProbeContext, ProbeKind } from "./prober.machine.js";
 
 export { backOffInitialMs, backOffMaxMs, imageBackOffMaxMs } from "./backoff.js";
@@ -95,6 +96,8 @@ export interface KubeletContext {
   nodeStatusInFlight: boolean;
   lease?: any;
   leaseInFlight: boolean;
+  /** the node's heartbeats (heartbeat.machine.ts): Lease renewal and node status, both `after` */
+  heartbeat?: LifeValue<ContextFrom<typeof heartbeatMachine>>;
   workers: Map<string, PodWorker>;
   byContainer: Map<string, { uid: string; name: string }>;
   ops: Map<number, RuntimeOp>;
