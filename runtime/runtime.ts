@@ -131,6 +131,8 @@ export class Runtime {
   /** faults caught at the actor boundary: the first internalErrorsKept of them, and their count */
   readonly internalErrors: InternalError[] = [];
   internalErrorCount = 0;
+  /** told of every caught fault (serve logs them; tracing may be off there) */
+  readonly faultHooks: Array<(f: InternalError) => void> = [];
   /** observers called after every delivery (invariant checks) */
   readonly observers: Array<(rt: Runtime) => void> = [];
   /** fault hook on every send (undefined when faults are off: the hot path stays one check) */
@@ -486,7 +488,9 @@ export class Runtime {
   private noteFault(actor: Address, msg: { type: string }, err: unknown): string {
     const message = String((err as Error)?.message ?? err);
     this.internalErrorCount++;
-    if (this.internalErrors.length < internalErrorsKept) this.internalErrors.push({ actor, event: msg.type, message, t: this.now });
+    const f: InternalError = { actor, event: msg.type, message, t: this.now };
+    if (this.internalErrors.length < internalErrorsKept) this.internalErrors.push(f);
+    for (const h of this.faultHooks) h(f);
     this.record({ kind: "fault", fault: "internalError", detail: `${actor} threw handling ${msg.type} ${summarize(msg)}: ${message}` });
     return message;
   }

@@ -49,6 +49,8 @@ export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: str
     nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random",
     ...(opts.token !== undefined ? { adminToken: opts.token } : {}),
   });
+  // A fault in a machine is isolated (the request gets a 500) but is a bug: say so, as kube-apiserver logs a panic.
+  cluster.runtime.faultHooks.push((f) => io.err(`podflow: internal error: ${f.actor} threw while handling ${f.event}: ${f.message}`));
   const server = await startServer({ cluster, port: nums.port, host: opts.host ?? "127.0.0.1" });
   const file = resolve(opts.kubeconfig);
   writePrivateFile(file, kubeconfig({ server: server.url, ...(server.caCert ? { caPem: server.caCert } : {}), token: cluster.adminToken }));
