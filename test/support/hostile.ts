@@ -168,6 +168,10 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   // DeleteResource decodes a DELETE body's DeleteOptions without transformDecodeError, so what it
   // cannot decode reaches the client as ErrorToAPIStatus of a plain error: 500 with no reason.
   if (rep.code === 500 && r.method === "DELETE" && r.body !== undefined && parsed && json?.kind === "Status" && json.code === 500 && (json.reason === undefined || json.reason === "")) return undefined;
+  // The impersonation filter answers a group or uid impersonated without a user with
+  // responsewriters.InternalError: a plain-text 500 "Internal Server Error: <uri>: requested ... without impersonating a user".
+  const h = new Map(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  if (rep.code === 500 && !h.has("impersonate-user") && (h.has("impersonate-group") || h.has("impersonate-uid")) && (r.method === "HEAD" || (ctype.startsWith("text/plain") && text.startsWith("Internal Server Error: ") && text.includes("without impersonating a user")))) return undefined;
   if (rep.code >= 500) {
     const reason = parsed ? `${json?.reason ?? "?"}: ${String(json?.message ?? "").slice(0, 160)}` : text.slice(0, 160);
     return { cls: `${rep.code} ${parsed ? json?.reason ?? "" : ""}: ${normalizeMessage(parsed ? String(json?.message ?? "") : text)}`, detail: `HTTP ${rep.code} ${reason}` };
