@@ -163,7 +163,7 @@ async function rights(cluster: Cluster): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const p of probes(cluster)) {
     const resp = await cluster.request(p.req);
-    const v = resp.code === 403 ? "refused 403" : resp.code === 401 ? "unauthenticated 401" : "allowed";
+    const v = resp.code === 403 ? "refused 403" : resp.code === 401 ? "unauthenticated 401" : `allowed (${resp.code}${resp.ok ? "" : ` ${String(resp.status?.message ?? "").slice(0, 80)}`})`;
     out.set(`${p.who} ${p.verb}`, v);
   }
   return out;
