@@ -758,10 +758,10 @@ function bypassesAdmission(cur: InFlight): boolean {
 }
 
 /** The NodeRestriction admission plugin, on the write as prepared (a status write keeps the stored spec and labels, as a kubelet's status patch does). */
-export function restrictNodes(ctx: ApiServerContext): void {
+export function restrictNodes(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   const { req } = cur;
-  if (cur.error || req.verb === "deletecollection") return;
+  if (cur.error || req.verb === "deletecollection") return ctx;
   const sub = req.subresource ?? "";
   const operation: Operation = sub === "eviction" || sub === "binding" || req.verb === "create" ? "CREATE" : req.verb === "delete" ? "DELETE" : "UPDATE";
   const st = admitNodeRestriction({
@@ -769,7 +769,8 @@ export function restrictNodes(ctx: ApiServerContext): void {
     name: req.name ?? (operation === "CREATE" ? cur.obj?.metadata?.name ?? "" : ""),
     obj: sub === "eviction" ? req.body : cur.obj, old: cur.old,
   }, nodeGraph(ctx));
-  if (st) cur.error = st;
+  // A value step: the refusal is a new request-in-flight record, the input context stays as it was.
+  return st ? { ...ctx, current: { ...cur, error: st } } : ctx;
 }
 
 /** Mutating admission: Kubernetes' defaults and the admission plugins that set fields. */

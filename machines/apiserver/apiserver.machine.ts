@@ -2,7 +2,7 @@
 // authentication, authorization, mutating admission, validation, persistence in etcd, reply —
 // while etcd's watch stream feeds the watch cache and fans out to client watches.
 
-import { setup } from "xstate";
+import { assign, setup } from "xstate";
 import { stepOf } from "../common/step.js";
 import type { ApiRequest, EtcdResponse, Stamp } from "../messages.js";
 import * as L from "./apiserver.logic.js";
@@ -43,7 +43,7 @@ export const apiServerMachine = setup({
     authorize: ({ context }) => L.authorize(context),
     serveRead: step((c, _e, fx) => L.serveRead(c, fx)),
     prepareWrite: ({ context }) => L.prepareWrite(context),
-    restrictNodes: ({ context }) => L.restrictNodes(context),
+    restrictNodes: assign(({ context }) => L.restrictNodes(context)),
     runMutatingAdmission: ({ context }) => L.runMutatingAdmission(context),
     runValidation: ({ context }) => L.runValidation(context),
     requestEventLease: step((c, _e, fx) => L.requestEventLease(c, fx)),
