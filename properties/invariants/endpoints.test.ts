@@ -1,6 +1,6 @@
-import { describe, it, expect } from "vitest";
+import { beforeEach, describe, it, expect } from "vitest";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
-import { endpointsOnlyReadyMatchingPods } from "./endpoints.js";
+import { endpointsJudge, endpointsOnlyReadyMatchingPods } from "./endpoints.js";
 
 const service = {
   apiVersion: "v1",
@@ -21,9 +21,10 @@ function pod(name: string, node: string, probePort: string | number = "http") {
 /** Checks the invariant after every delivered message; returns the first violations seen. */
 function watch(c: Cluster): string[][] {
   const seen: string[][] = [];
+  const judge = endpointsJudge(c);
   c.runtime.observers.push(() => {
     if (seen.length > 0) return;
-    const v = endpointsOnlyReadyMatchingPods(c);
+    const v = judge.judge();
     if (v.length > 0) seen.push(v);
   });
   return seen;
@@ -68,5 +69,61 @@ describe("invariant: Endpoints list only Ready pods that match the Service selec
     const forged = { ...ep, subsets: [{ ...ep.subsets[0], ports: [{ name: "http", port: 8080, protocol: "TCP" }] }] };
     expect(c.requestSync({ verb: "update", group: "", resource: "endpoints", namespace: "default", name: "web", body: forged }).ok).toBe(true);
     expect(endpointsOnlyReadyMatchingPods(c)[0]).toMatch(/resolves port "http" to 80, not 8080$/);
+  });
+});
+
+describe("invariant endpointsOnlyReadyMatchingPods remembers what compaction trims", () => {
+  // A watch cache by hand: the judge reads only its history, its objects by kind and Endpoints.
+  let cache: { revision: number; history: any[]; historyHead: number; byKind: Map<string, Map<string, any>> };
+  beforeEach(() => {
+    cache = { revision: 1, history: [], historyHead: 0, byKind: new Map() };
+  });
+  const fake = { runtime: { snapshot: () => ({ context: { cache } }) }, list: (k: string) => [...(cache.byKind.get(k)?.values() ?? [])] } as unknown as Cluster;
+  const store = (obj: any) => {
+    const revision = ++cache.revision;
+    const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
+    const key = `${obj.kind}/${obj.metadata.name}`;
+    const kind = cache.byKind.get(obj.kind) ?? new Map();
+    cache.byKind.set(obj.kind, kind);
+    cache.history.push({ revision, kind: obj.kind, obj: stored, prev: kind.get(key) });
+    kind.set(key, stored);
+  };
+  const compact = () => cache.history.splice(0, cache.history.length - 1);
+  const ready = (name: string, uid: string, status: "True" | "False") => ({
+    kind: "Pod",
+    metadata: { name, namespace: "default", uid, labels: { app: "web" } },
+    spec: { containers: [{ name: "nginx", ports: [{ name: "http", containerPort: 80 }] }] },
+    status: { phase: "Running", podIP: `10.244.0.${uid}`, conditions: [{ type: "Ready", status }] },
+  });
+  const endpoints = (pod: any) => ({
+    kind: "Endpoints",
+    metadata: { name: "web", namespace: "default", labels: { "endpoints.kubernetes.io/managed-by": "endpoint-controller" } },
+    subsets: [{ addresses: [{ ip: pod.status.podIP, targetRef: { kind: "Pod", namespace: "default", name: pod.metadata.name, uid: pod.metadata.uid } }], ports: [{ name: "http", port: 80, protocol: "TCP" }] }],
+  });
+
+  it("accepts a ready address a stale cache justified, after the justifying version left the history", () => {
+    const judge = endpointsJudge(fake);
+    store(service);
+    store(ready("web-1", "1", "True"));
+    expect(judge.judge()).toEqual([]);
+    // the pod turns unready; the controller, still on the Ready version, writes it as ready
+    store(ready("web-1", "1", "False"));
+    judge.read();
+    store(endpoints(ready("web-1", "1", "True")));
+    compact();
+    expect(judge.judge()).toEqual([]);
+    // a judge without that memory sees only the unready version and cannot tell
+    expect(endpointsOnlyReadyMatchingPods(fake)).toEqual([]);
+  });
+
+  it("still reports a ready address no stored version justified, across a compaction", () => {
+    const judge = endpointsJudge(fake);
+    judge.judge();
+    store(service);
+    store(ready("web-2", "2", "False"));
+    judge.read();
+    store(endpoints(ready("web-2", "2", "False")));
+    compact();
+    expect(judge.judge()).toEqual(["Endpoints default/web lists 10.244.0.2 (pod default/web-2) as ready, but the pod is not Ready"]);
   });
 });

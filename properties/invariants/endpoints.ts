@@ -1,28 +1,72 @@
 // Invariant: Endpoints list only Ready pods that match the Service selector, at their resolved
 // ports. The controller works from a cache, so an Endpoints may lag the pods it lists; what must
 // never happen is a ready address that no version of its pod and Service, stored no later than the
-// Endpoints itself, justifies. Versions come from the API server's watch-cache history.
+// Endpoints itself, justifies. Versions come from the API server's watch-cache history, read
+// after every step and remembered by the judge, since that history is bounded and compaction trims it.
 
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { Cluster } from "../../runtime/cluster.js";
 import { ENDPOINTS_CONTROLLER_NAME, ENDPOINTS_MANAGED_BY_LABEL } from "../../machines/endpoints/endpoints.logic.js";
 import { findPort, isPodReady, matchesServiceSelector, podIPv4, shouldPodBeInEndpoints } from "../../machines/common/endpointutil.js";
 
-/** Every version of every object of a kind the API server still remembers, newest last. */
-function versions(cluster: Cluster, kind: string): any[] {
-  const cache = cluster.runtime.snapshot("apiserver").context.cache;
-  const out: any[] = [];
-  for (const h of cache.history) {
-    if (h.kind !== kind) continue;
-    // the version a change replaced may be older than the history itself: it counts too
-    if (h.prev) out.push(h.prev);
-    if (h.obj) out.push(h.obj);
-  }
-  for (const obj of cache.byKind.get(kind)?.values() ?? []) out.push(obj);
-  return out;
-}
-
 const rv = (obj: any): number => Number(obj.metadata?.resourceVersion ?? 0);
+
+/**
+ * Every version of the Pods and Services the API server has stored since the judge began. The API
+ * server's history is bounded and compaction trims it, so a version a controller legitimately used
+ * may be gone from it by the time the Endpoints is judged: the judge keeps its own copy, read after
+ * every step (stored objects are frozen, so it keeps references).
+ */
+class Versions {
+  readonly pods = new Map<string, any[]>();
+  readonly services = new Map<string, any[]>();
+  /** the revision of the oldest change the judge saw; versions replaced before it are unknown */
+  startedAt = -1;
+  private readTo = -1;
+
+  /** Reads the changes stored since the last call (cheap: call it after every step). */
+  ingestChanges(cluster: Cluster): void {
+    const cache = cluster.runtime.snapshot("apiserver").context.cache;
+    const history: { revision: number; kind: string; obj?: any; prev?: any }[] = cache.history;
+    const head: number = cache.historyHead ?? 0;
+    if (this.startedAt < 0) this.startedAt = history.length > head ? history[head]!.revision : cache.revision;
+    // revisions only grow along the history: find the first unread entry by binary search
+    let lo = head;
+    let hi = history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (history[mid]!.revision <= this.readTo) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < history.length; i++) {
+      const h = history[i]!;
+      this.readTo = h.revision;
+      if (h.kind !== "Pod" && h.kind !== "Service") continue;
+      if (h.prev) this.add(h.prev);
+      if (h.obj) this.add(h.obj);
+    }
+  }
+
+  /** Also the objects as they are now: those loaded at start-up, or on a restart, have no history. */
+  ingestCurrent(cluster: Cluster): void {
+    const cache = cluster.runtime.snapshot("apiserver").context.cache;
+    for (const kind of ["Pod", "Service"]) for (const obj of cache.byKind.get(kind)?.values() ?? []) this.add(obj);
+  }
+
+  /** Whether versions of these may have been replaced before the judge began, unseen. */
+  mayMiss(known: readonly any[]): boolean {
+    return known.length === 0 || Math.min(...known.map(rv)) < this.startedAt;
+  }
+
+  private add(obj: any): void {
+    const m = obj.kind === "Pod" ? this.pods : this.services;
+    const key = obj.kind === "Pod" ? obj.metadata.uid : `${obj.metadata.namespace}/${obj.metadata.name}`;
+    let vs = m.get(key);
+    if (!vs) m.set(key, (vs = []));
+    if (vs.some((x) => x === obj || x.metadata.resourceVersion === obj.metadata.resourceVersion)) return;
+    vs.push(obj);
+  }
+}
 
 /** Why this pod version does not justify the ready address under this Service version, or undefined when it does. */
 function unjustified(svc: Service, pod: Pod, ip: string, ports: { name?: string; port: number }[]): string | undefined {
@@ -40,34 +84,52 @@ function unjustified(svc: Service, pod: Pod, ip: string, ports: { name?: string;
   return undefined;
 }
 
-/** endpointsOnlyReadyMatchingPods: the violations (empty = the invariant holds). */
+/**
+ * endpointsOnlyReadyMatchingPods, judged after every step: the violations (empty = the invariant
+ * holds). Create one judge per run and call it at each step, so that it sees every version stored.
+ */
+export function endpointsJudge(cluster: Cluster): { read(): void; judge(): string[] } {
+  const seen = new Versions();
+  return {
+    read: () => seen.ingestChanges(cluster),
+    judge() {
+      seen.ingestChanges(cluster);
+      seen.ingestCurrent(cluster);
+      return judge(cluster, seen);
+    },
+  };
+}
+
+/** endpointsOnlyReadyMatchingPods judged once, from what the API server still remembers. */
 export function endpointsOnlyReadyMatchingPods(cluster: Cluster): string[] {
+  return endpointsJudge(cluster).judge();
+}
+
+function judge(cluster: Cluster, seen: Versions): string[] {
   const violations: string[] = [];
-  const services = versions(cluster, "Service");
-  const pods = versions(cluster, "Pod");
-  const history = cluster.runtime.snapshot("apiserver").context.cache.history;
-  const oldestRemembered = history.length > 0 ? history[0].revision : Infinity;
   for (const ep of cluster.list("Endpoints") as Endpoints[]) {
     if (ep.metadata?.labels?.[ENDPOINTS_MANAGED_BY_LABEL] !== ENDPOINTS_CONTROLLER_NAME) continue;
-    // Once the history no longer reaches back to this Endpoints' write (it is bounded, and
-    // compaction trims it), the versions that justified it may be gone: it cannot be judged.
-    if (oldestRemembered > rv(ep)) continue;
     const ns = ep.metadata?.namespace ?? "default";
     const name = `${ns}/${ep.metadata?.name}`;
-    const svcVersions = services.filter((s) => s.metadata.namespace === ns && s.metadata.name === ep.metadata?.name && rv(s) <= rv(ep));
-    // A Service the API server no longer remembers cannot be judged.
+    const svcKnown = seen.services.get(name) ?? [];
+    const svcVersions = svcKnown.filter((s) => rv(s) <= rv(ep));
+    // A Service the judge never saw stored before this Endpoints cannot be judged.
     if (svcVersions.length === 0) continue;
     for (const ss of ep.subsets ?? []) {
       for (const a of ss.addresses ?? []) {
-        const uid = a.targetRef?.uid;
-        const podVersions = pods.filter((p) => p.metadata.uid === uid && rv(p) <= rv(ep));
+        const uid = a.targetRef?.uid ?? "";
+        const known = seen.pods.get(uid) ?? [];
+        const podVersions = known.filter((p) => rv(p) <= rv(ep));
+        // Versions stored before the judge began may have been replaced unseen: then an address the
+        // known versions do not justify proves nothing.
+        const mayMissSome = seen.mayMiss(known) || seen.mayMiss(svcKnown);
         const who = `${a.ip} (pod ${a.targetRef?.namespace}/${a.targetRef?.name})`;
         if (podVersions.length === 0) {
-          violations.push(`Endpoints ${name} lists ${who} as ready, but no such pod was stored before it`);
+          if (!mayMissSome) violations.push(`Endpoints ${name} lists ${who} as ready, but no such pod was stored before it`);
           continue;
         }
         const reasons = svcVersions.flatMap((s) => podVersions.map((p) => unjustified(s, p, a.ip, ss.ports ?? [])));
-        if (reasons.every((r) => r !== undefined)) {
+        if (reasons.every((r) => r !== undefined) && !mayMissSome) {
           violations.push(`Endpoints ${name} lists ${who} as ready, but the pod ${reasons[reasons.length - 1]}`);
         }
       }

@@ -7,7 +7,7 @@ import { candidates, matches } from "../../machines/apiserver/cache.js";
 import { resourceFor } from "../../machines/apiserver/resources.js";
 import { parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation, type World } from "./core.js";
-import { endpointsOnlyReadyMatchingPods } from "./endpoints.js";
+import { endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
@@ -294,14 +294,17 @@ export const endpointsOnlyReadyMatching: InvariantSpec = {
   name: "endpointsOnlyReadyMatchingPods",
   description: "Endpoints list only Ready pods that match the Service selector, at their resolved ports",
   create(rt) {
-    const view = clusterView(rt);
+    const judge = endpointsJudge(clusterView(rt));
     let checkedAt = -1;
     return {
       step(w) {
         const r = w.etcdRevision();
-        if (r === checkedAt) return [];
+        if (r === checkedAt) {
+          judge.read();
+          return [];
+        }
         checkedAt = r;
-        return endpointsOnlyReadyMatchingPods(view).map((m) => v("endpointsOnlyReadyMatchingPods", m));
+        return judge.judge().map((m) => v("endpointsOnlyReadyMatchingPods", m));
       },
     };
   },
