@@ -3,8 +3,6 @@
 // faults replays exactly; every injected fault is counted and traced.
 
 import { Rng, seedFor } from "../machines/common/prng.js";
-import { removeWatch } from "../machines/apiserver/cache.js";
-import { gone, tooOldResourceVersionMessage } from "../machines/apiserver/status.js";
 import type { Address } from "../machines/messages.js";
 import type { Runtime } from "./runtime.js";
 
@@ -65,7 +63,6 @@ export class FaultInjector {
   private readonly settings: FaultSettings;
   private readonly observer = () => this.afterStep();
   private installed = false;
-  private nextCompactId = 1_000_000_000;
 
   constructor(private readonly rt: Runtime, seed: number, enabled: readonly FaultName[], settings: Partial<FaultSettings> = {}) {
     this.rng = new Rng(seedFor(seed, "faults"));
@@ -111,7 +108,11 @@ export class FaultInjector {
     if (clientRequest && this.draw("drop-request", s.dropProbability)) {
       // The request is lost on the wire; the client times out and sends it again.
       this.count("drop-request", `${from} ${msg.verb} ${msg.resource} #${msg.id} (retried after ${s.retryAfterMs} ms)`);
-      this.rt.later(s.retryAfterMs, () => this.rt.post(from, to, { ...msg, attempt: (msg.attempt ?? 0) + 1 }));
+      // A process that crashed meanwhile retries nothing: its requests died with it.
+      const incarnation = this.rt.incarnation(from);
+      this.rt.later(s.retryAfterMs, () => {
+        if ((this.rt.has(from) || this.rt.isExternal(from)) && this.rt.incarnation(from) === incarnation) this.rt.post(from, to, { ...msg, attempt: (msg.attempt ?? 0) + 1 });
+      });
       return true;
     }
     if (clientRequest && !readOnly.has(msg.verb) && !generatesName(msg) && this.draw("duplicate-request", s.duplicateProbability)) {
@@ -142,26 +143,11 @@ export class FaultInjector {
     if (this.draw("compaction", s.compactionProbability)) this.compact();
   }
 
-  private apiserverCache(): any {
-    return this.rt.snapshot("apiserver")?.context?.cache;
-  }
-
-  /** Ends one client watch at the API server with ERROR 410, so the informer re-lists. */
+  /** Breaks one client watch: the API server, told so, ends it with ERROR 410 and the informer re-lists. */
   private disconnectOne(): void {
-    const cache = this.apiserverCache();
-    if (!cache) return;
-    const watches = [...cache.watches.values()].filter((w: any) => this.rt.has(w.client));
-    if (watches.length === 0) return;
-    const w: any = watches[this.rng.int(watches.length)];
-    this.disconnect(w.client, w.watchId);
-  }
-
-  private disconnect(client: Address, watchId: number): void {
-    const cache = this.apiserverCache();
-    removeWatch(cache, client, watchId);
-    const oldest = cache.history.length > 0 ? cache.history[0].revision - 1 : cache.revision;
-    this.count("watch-disconnect", `${client} watch ${watchId}`);
-    this.rt.post("apiserver", client, { type: "WatchEvent", watchId, eventType: "ERROR", object: gone(tooOldResourceVersionMessage(oldest, cache.revision)) });
+    const pick = this.rng.next();
+    this.count("watch-disconnect", `one client watch (pick ${pick.toFixed(6)})`);
+    this.rt.post("runtime", "apiserver", { type: "DisconnectWatch", pick });
   }
 
   /** Crashes one API client (its watches end with the connection) and restarts it after a while. */
@@ -177,7 +163,6 @@ export class FaultInjector {
     });
   }
 
-
   /** Cuts one kubelet off from the API server for a while; on healing its watches are gone (410, re-list). */
   private partitionOne(): void {
     const kubelets = this.rt.addresses().filter((a) => a.startsWith("kubelet/"));
@@ -188,25 +173,15 @@ export class FaultInjector {
     this.rt.clog(k, "apiserver", ms);
     this.rt.clog("apiserver", k, ms);
     this.rt.later(ms, () => {
-      const cache = this.apiserverCache();
-      if (!cache) return;
-      for (const w of [...cache.watches.values()] as any[]) if (w.client === k) this.disconnect(k, w.watchId);
+      this.rt.record({ kind: "fault", fault: "partition", detail: `${k} reconnects: its watches end with 410` });
+      this.rt.post("runtime", "apiserver", { type: "DisconnectClientWatches", client: k });
     });
   }
 
-  /** Compacts etcd at its current revision and slides the watch cache window, so old resourceVersions are gone. */
+  /** Compacts etcd now and slides the watch-cache window, so old resourceVersions are gone: the API server does both when told. */
   private compact(): void {
-    const etcd = this.rt.snapshot("etcd")?.context;
-    const cache = this.apiserverCache();
-    if (!etcd || !cache) return;
-    // Never past the API server's own etcd watch: that one must survive, as the real compactor ensures.
-    let revision = etcd.revision;
-    for (const w of etcd.watchers.values()) revision = Math.min(revision, w.nextRevision - 1);
-    if (revision <= etcd.compactRevision) return;
-    this.count("compaction", `etcd compacted at revision ${revision}`);
-    this.rt.post("apiserver", "etcd", { type: "Compact", id: this.nextCompactId++, revision });
-    const extra = cache.history.length - this.settings.compactionKeep;
-    if (extra > 0) cache.history.splice(0, extra);
+    this.count("compaction", `etcd compacted, watch cache keeps ${this.settings.compactionKeep} history entries`);
+    this.rt.post("runtime", "apiserver", { type: "SlideWatchCache", keep: this.settings.compactionKeep });
   }
 }
 

@@ -202,14 +202,10 @@ export class Runtime {
     for (const ch of this.channels.values()) if (ch.to === address || ch.from === address) this.drain(ch);
     for (const t of this.timerByKey.values()) if (t.owner === address) this.cancelTimer(t);
     this.record({ kind: "fault", fault: "crash", detail: address });
-    // The crashed process's connections close: the API server ends its watches and drops its requests.
-    // What the old connection had is named now, so a restarted client's new requests are untouched.
-    const api = this.snapshot("apiserver")?.context;
-    if (address !== "apiserver" && address !== "etcd" && api?.cache) {
-      const watchIds = [...api.cache.watches.values()].filter((w: any) => w.client === address).map((w: any) => w.watchId);
-      const requestIds = [...api.backlog, ...(api.current ? [api.current.req] : [])].filter((r: any) => r.from === address).map((r: any) => r.id);
-      this.post("runtime", "apiserver", { type: "ClientDisconnected", client: address, watchIds, requestIds });
-    }
+    // The crashed process's connections close: the API server is told at once (a message, so its
+    // own action ends the watches and drops the requests), before a restarted client can send
+    // anything: all the API server holds for this client is then the dead process's.
+    if (address !== "apiserver" && address !== "etcd" && this.actors.has("apiserver")) this.handOver("runtime", "apiserver", { type: "ClientGone", client: address });
   }
 
   /** Starts a crashed actor again from its machine and input: state is rebuilt from the API server. */
@@ -426,6 +422,12 @@ export class Runtime {
   }
 
   private deliver(from: Address, to: Address, msg: any): void {
+    this.handOver(from, to, msg);
+    this.check();
+  }
+
+  /** Delivers a message now, bypassing the channels, and leaves the observers to the step it happens in. */
+  private handOver(from: Address, to: Address, msg: any): void {
     this.delivered++;
     if (this.traceOn) this.record({ kind: "deliver", from, to, type: msg.type, summary: summarize(msg) });
     for (const h of this.deliveryHooks) h(from, to, msg);
@@ -445,7 +447,6 @@ export class Runtime {
       this.deliverTo(e, msg);
       this.recordState(e);
     }
-    this.check();
   }
 
   /**
