@@ -125,11 +125,10 @@ export class FaultInjector {
       return true;
     }
     if (this.draw("delay", s.delayProbability)) {
-      // A slow link: the channel holds this and later messages (order is kept, as on one stream).
+      // A slow stream: its channel holds this and later messages (order is kept within the stream).
       const ms = 1 + this.rng.int(s.delayMaxMs);
       this.count("delay", `${from}>${to} ${msg.type} held ${ms} ms`);
-      this.rt.post(from, to, msg);
-      this.rt.clog(from, to, ms);
+      this.rt.hold(from, to, msg, ms);
       return true;
     }
     return false;
