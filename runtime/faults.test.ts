@@ -6,6 +6,7 @@
 
 import { describe, it, expect } from "vitest";
 import { createCluster, type Cluster } from "./cluster.js";
+import { FaultInjector, defaultFaultSettings, faultNames, faultSettingsFromSeed } from "./faults.js";
 
 function setUp(): { cluster: Cluster; got: Record<string, any[]>; watch: (client: string, watchId: number, resourceVersion?: string) => void; create: (name: string) => number } {
   const cluster = createCluster({ seed: 1, clock: "simulated", only: ["etcd", "apiserver"] });
@@ -76,5 +77,44 @@ describe("a crashed client's connections close", () => {
     cluster.runtime.revive("scheduler");
     cluster.runtime.settle();
     expect(watchers()).toBeGreaterThan(0);
+  });
+});
+
+describe("fault settings drawn from the run seed", () => {
+  const d = defaultFaultSettings;
+  const rates = ["delayProbability", "dropProbability", "duplicateProbability", "disconnectProbability", "crashProbability", "partitionProbability", "compactionProbability", "delayMaxMs", "retryAfterMs", "crashDowntimeMaxMs", "partitionMaxMs"] as const;
+
+  it("one seed, one mix: the same seed draws the same settings, other seeds other ones", () => {
+    expect(faultSettingsFromSeed(7)).toEqual(faultSettingsFromSeed(7));
+    const mixes = new Set([1, 2, 3, 4, 5, 6, 7, 8].map((s) => JSON.stringify(faultSettingsFromSeed(s))));
+    expect(mixes.size).toBe(8);
+  });
+
+  it("each rate and bound is within 1/8 and 4 times its default, and a compaction keeps 0 to 20 entries", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const s = faultSettingsFromSeed(seed);
+      for (const k of rates) {
+        expect(s[k]).toBeGreaterThanOrEqual(d[k] / 8 - 1);
+        expect(s[k]).toBeLessThanOrEqual(d[k] * 4 + 1);
+      }
+      expect(s.compactionKeep).toBeGreaterThanOrEqual(0);
+      expect(s.compactionKeep).toBeLessThanOrEqual(20);
+    }
+  });
+
+  it("the draws reach both ends: some seeds make a fault 8 times rarer than the default, some 3 times more frequent", () => {
+    const crash = Array.from({ length: 200 }, (_, i) => faultSettingsFromSeed(i + 1).crashProbability / d.crashProbability);
+    expect(Math.min(...crash)).toBeLessThan(0.2);
+    expect(Math.max(...crash)).toBeGreaterThan(3);
+  });
+
+  it("settings that make every fault impossible inject none, whatever faults are enabled", () => {
+    const cluster = createCluster({ seed: 3, clock: "simulated", trace: false });
+    const off = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, k.endsWith("Probability") ? 0 : v])) as typeof d;
+    const f = new FaultInjector(cluster.runtime, 3, [...faultNames], off);
+    f.install();
+    cluster.runtime.settle();
+    expect(cluster.runtime.delivered).toBeGreaterThan(100);
+    expect(f.total).toBe(0);
   });
 });

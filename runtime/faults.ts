@@ -43,6 +43,47 @@ export const defaultFaultSettings: FaultSettings = {
   compactionKeep: 2,
 };
 
+/**
+ * A run's fault settings drawn from its seed (as TigerBeetle's VOPR does), so that one seed explores
+ * one fault mix and many seeds many: each rate and bound is the default scaled by a factor drawn
+ * log-uniformly from 1/8 to 4 (rare to frequent, short to long), and the watch-cache history a
+ * compaction keeps from 0 to 20 entries.
+ */
+export function faultSettingsFromSeed(seed: number): FaultSettings {
+  const rng = new Rng(seedFor(seed, "fault-settings"));
+  const scale = (x: number) => x * 2 ** (rng.next() * 5 - 3);
+  const ms = (x: number) => Math.max(1, Math.round(scale(x)));
+  const d = defaultFaultSettings;
+  return {
+    delayProbability: scale(d.delayProbability),
+    delayMaxMs: ms(d.delayMaxMs),
+    dropProbability: scale(d.dropProbability),
+    retryAfterMs: ms(d.retryAfterMs),
+    duplicateProbability: scale(d.duplicateProbability),
+    disconnectProbability: scale(d.disconnectProbability),
+    crashProbability: scale(d.crashProbability),
+    crashDowntimeMaxMs: ms(d.crashDowntimeMaxMs),
+    partitionProbability: scale(d.partitionProbability),
+    partitionMaxMs: ms(d.partitionMaxMs),
+    compactionProbability: scale(d.compactionProbability),
+    compactionKeep: rng.int(21),
+  };
+}
+
+/** The settings on one line, in the order of faultNames: printed first with a run, so a reader knows its fault mix. */
+export function describeFaultSettings(s: FaultSettings): string {
+  const p = (x: number) => x.toPrecision(2);
+  return [
+    `delay ${p(s.delayProbability)} (up to ${s.delayMaxMs} ms)`,
+    `watch-disconnect ${p(s.disconnectProbability)}`,
+    `drop-request ${p(s.dropProbability)} (retry after ${s.retryAfterMs} ms)`,
+    `duplicate-request ${p(s.duplicateProbability)}`,
+    `crash ${p(s.crashProbability)} (down up to ${s.crashDowntimeMaxMs} ms)`,
+    `partition ${p(s.partitionProbability)} (up to ${s.partitionMaxMs} ms)`,
+    `compaction ${p(s.compactionProbability)} (keeps ${s.compactionKeep})`,
+  ].join(", ");
+}
+
 /** Parses a comma-separated list of fault names ("all" and "none" allowed); returns the unknown ones on error. */
 export function parseFaults(list: string | undefined): { faults: FaultName[] } | { unknown: string[] } {
   if (list === undefined || list === "" || list === "all") return { faults: [...faultNames] };
