@@ -1,6 +1,9 @@
 // The fault model: what can go wrong on a real cluster's network and hosts, injected into the
-// runtime by name. Every draw comes from one PRNG seeded from the run seed, so a run with
-// faults replays exactly; every injected fault is counted and traced.
+// runtime by name. Network faults act on channels (hold, drop, re-send); the others are messages
+// to the machine they affect (the API server ends a watch, slides its watch cache, forgets a dead
+// client), so every change of a machine's state is a delivery in the trace. Every draw, and the
+// settings themselves, come from the run seed, so a run with faults replays exactly; every
+// injected fault is counted and traced.
 
 import { Rng, seedFor } from "../machines/common/prng.js";
 import type { Address } from "../machines/messages.js";
