@@ -289,7 +289,8 @@ export function withoutWatches(c: WatchCache, drop: (w: ClientWatch) => boolean)
   const watches = new Map([...c.watches].filter(([, w]) => !gone.has(w)));
   const prune = (index: Map<string, Set<ClientWatch>>) => {
     const out = new Map<string, Set<ClientWatch>>();
-    for (const [k, ws] of index) out.set(k, [...ws].some((w) => gone.has(w)) ? new Set([...ws].filter((w) => !gone.has(w))) : ws);
+    // every set is new: the cache's own steps add to them in place, and the input must not change
+    for (const [k, ws] of index) out.set(k, new Set([...ws].filter((w) => !gone.has(w))));
     return out;
   };
   return { cache: { ...c, watches, watchesByKind: prune(c.watchesByKind), podWatchesByNode: prune(c.podWatchesByNode) }, dropped };
