@@ -1,7 +1,7 @@
-// `podflow check`: fast-check generates run specs (a run seed that drives the chooser and the
-// faults, and a shrinkable list of create/delete/scale commands), runs each with every
-// invariant after every step, and on a violation prints the shrunk counterexample, its trace
-// and one replay command. `podflow replay`: re-runs a recorded spec (or a seed) exactly.
+// `podflow check`: fast-check generates run specs (a run seed that drives the chooser, the
+// faults and their settings, and a shrinkable list of create/delete/scale commands), runs each
+// with every invariant after every step, and on a violation prints the shrunk counterexample,
+// its fault settings, its trace and one replay command. `podflow replay`: re-runs a recorded spec (or a seed) exactly.
 
 import fc from "fast-check";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
