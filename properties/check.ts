@@ -1,11 +1,11 @@
-// `podflow check`: fast-check generates run specs (a run seed that drives the chooser and the
-// faults, and a shrinkable list of create/delete/scale commands), runs each with every
-// invariant after every step, and on a violation prints the shrunk counterexample, its trace
-// and one replay command. `podflow replay`: re-runs a recorded spec (or a seed) exactly.
+// `podflow check`: fast-check generates run specs (a run seed that drives the chooser, the
+// faults and their settings, and a shrinkable list of create/delete/scale commands), runs each
+// with every invariant after every step, and on a violation prints the shrunk counterexample,
+// its fault settings, its trace and one replay command. `podflow replay`: re-runs a recorded spec (or a seed) exactly.
 
 import fc from "fast-check";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { faultNames, parseFaults, type FaultName } from "../runtime/faults.js";
+import { faultNames, faultSettingsFromSeed, parseFaults, type FaultName } from "../runtime/faults.js";
 import { commandsFromSeed, randomObject, runSpec, scenarioNames, specFromSeed, type Command, type RunHooks, type RunResult, type RunSpec } from "./run.js";
 import { Rng } from "../machines/common/prng.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
@@ -35,7 +35,7 @@ export function specArbitrary(scenario: string, steps: number, faults: FaultName
   if (scenario !== "random") {
     // The manifest is fixed; what varies is the interleaving seed and which deletes come when.
     return seedArb.chain((seed) =>
-      fc.subarray(commandsFromSeed(scenario, seed, steps)).map((commands): RunSpec => ({ scenario, seed, nodes: 2, steps, faults, commands: keepApplies(scenario, seed, steps, commands) })),
+      fc.subarray(commandsFromSeed(scenario, seed, steps)).map((commands): RunSpec => ({ scenario, seed, nodes: 2, steps, faults, faultSettings: faultSettingsFromSeed(seed), commands: keepApplies(scenario, seed, steps, commands) })),
     );
   }
   const command = (i: number): fc.Arbitrary<Command> =>
@@ -44,7 +44,7 @@ export function specArbitrary(scenario: string, steps: number, faults: FaultName
       fc.record({ at: fc.nat({ max: steps }), which: fc.nat({ max: 5 }) }).map(({ at, which }): Command => ({ op: "delete", at, kind: ["Pod", "ReplicaSet", "Service"][which % 3]!, name: `${["p", "rs", "svc"][which % 3]}${which >> 1}` })),
       fc.record({ at: fc.nat({ max: steps }), which: fc.nat({ max: 5 }), replicas: fc.nat({ max: 3 }) }).map(({ at, which, replicas }): Command => ({ op: "scale", at, kind: "ReplicaSet", name: `rs${which}`, replicas })),
     );
-  return fc.record({ seed: seedArb, commands: fc.tuple(...Array.from({ length: 6 }, (_, i) => command(i))).chain((all) => fc.subarray(all)) }).map(({ seed, commands }): RunSpec => ({ scenario, seed, nodes: 2, steps, faults, commands }));
+  return fc.record({ seed: seedArb, commands: fc.tuple(...Array.from({ length: 6 }, (_, i) => command(i))).chain((all) => fc.subarray(all)) }).map(({ seed, commands }): RunSpec => ({ scenario, seed, nodes: 2, steps, faults, faultSettings: faultSettingsFromSeed(seed), commands }));
 }
 
 function keepApplies(scenario: string, seed: number, steps: number, chosen: Command[]): Command[] {

@@ -3,7 +3,8 @@
 
 import { writeFileSync } from "node:fs";
 import { check, replaySpec, traceTail, validateNames } from "./check.js";
-import { runSpec } from "./run.js";
+import { faultSettingsOf, runSpec } from "./run.js";
+import { describeFaultSettings } from "../runtime/faults.js";
 import { explore } from "./explore.js";
 import { traceToSequenceDiagram } from "../runtime/docs/sequence.js";
 
@@ -28,6 +29,7 @@ export function checkCommand(o: { seeds: string; seed?: string; steps: string; f
   if (r.failure) {
     const { result, file } = r.failure;
     io.out(`VIOLATION in the ${result.phase} phase after ${result.steps} steps (shrunk: ${result.spec.commands.length} commands, run seed ${result.spec.seed})`);
+    io.out(`fault settings: ${describeFaultSettings(faultSettingsOf(result.spec))}`);
     for (const v of result.violations) io.out(`  ${v.invariant}: ${v.message}`);
     io.out("trace (last steps):");
     for (const l of traceTail(result.trace ?? [])) io.out(`  ${l}`);
@@ -47,6 +49,7 @@ export function replayCommand(arg: string, o: { scenario: string; steps: string;
   const spec = replaySpec(arg, { scenario: o.scenario, steps: Number(o.steps), faults: names.faults });
   io.out(`seed ${spec.seed}`);
   io.out(`scenario ${spec.scenario}, ${spec.steps} steps, faults ${spec.faults.join(",") || "none"}, ${spec.commands.length} commands`);
+  if (spec.faults.length > 0) io.out(`fault settings: ${describeFaultSettings(faultSettingsOf(spec))}`);
   const r = runSpec(spec, { trace: true });
   if (o.traceDiagram) writeFileSync(o.traceDiagram, "```mermaid\n" + traceToSequenceDiagram([...(r.trace ?? [])], { title: `podflow replay ${arg}`, maxMessages: 400 }) + "\n```\n");
   if (r.violations.length > 0) {

@@ -172,10 +172,12 @@ describe("explore's root", () => {
   });
 
   it("explores every state a one-pod scenario reaches in 12 steps without a violation", () => {
-    // 2 transitions per level at most here; fixed so that a change to the state identity shows.
+    // Fixed so that a change to the state identity shows. Each watch is a stream of its own, so a
+    // watch event and a response to the same actor can come in either order (72 states and 98
+    // transitions when they shared one channel).
     const r = explore({ scenario: "nginx", depth: 12, maxStates: 20_000 });
     expect(r.violation).toBeUndefined();
-    expect({ states: r.states, transitions: r.transitions }).toEqual({ states: 72, transitions: 98 });
+    expect({ states: r.states, transitions: r.transitions }).toEqual({ states: 81, transitions: 107 });
   });
 });
 

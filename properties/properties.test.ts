@@ -1,10 +1,14 @@
 import { describe, it, expect } from "vitest";
 import { main } from "../cli/index.js";
-import { faultNames, parseFaults } from "../runtime/faults.js";
+import { describeFaultSettings, faultNames, faultSettingsFromSeed, parseFaults } from "../runtime/faults.js";
 import { runSpec, specFromSeed } from "./run.js";
 import { explore } from "./explore.js";
 import { createCluster } from "../runtime/cluster.js";
-import { invariantNames } from "./invariants/index.js";
+import { invariantNames, type InvariantSpec } from "./invariants/index.js";
+import { check } from "./check.js";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -67,6 +71,19 @@ describe("podflow check, replay and explore", () => {
     const r = await cli("check", "--faults", "delay,meteor");
     expect(r.code).toBe(2);
     expect(r.err.join("\n")).toContain(`unknown fault "meteor"; valid faults: ${faultNames.join(", ")}`);
+  });
+  it("replay prints the run's fault settings, drawn from its seed, right after the seed and scenario", async () => {
+    const r = await cli("replay", "3", "--scenario", "nginx", "--steps", "200", "--faults", "all");
+    expect(r.out[0]).toBe("seed 3");
+    expect(r.out[2]).toBe(`fault settings: ${describeFaultSettings(faultSettingsFromSeed(3))}`);
+    expect(specFromSeed(3, { scenario: "nginx", steps: 200, faults: [...faultNames] }).faultSettings).toEqual(faultSettingsFromSeed(3));
+  });
+  it("a counterexample carries its fault settings, so its replay runs the same fault mix", () => {
+    const dir = mkdtempSync(join(tmpdir(), "podflow-faults-"));
+    const failAtOnce: InvariantSpec = { name: "failsAtOnce", description: "fails at the first step", create: () => ({ step: () => [{ invariant: "failsAtOnce", message: "always" }] }) };
+    const r = check({ seed: 4, seeds: 3, steps: 50, faults: [...faultNames], scenario: "random", saveDir: dir, hooks: { invariants: [failAtOnce] } }, () => {});
+    const saved = JSON.parse(readFileSync(r.failure!.file!, "utf8"));
+    expect(saved.faultSettings).toEqual(faultSettingsFromSeed(saved.seed));
   });
   it("replay re-runs a seed and re-checks it", async () => {
     const r = await cli("replay", "3", "--scenario", "nginx", "--steps", "400");

@@ -8,7 +8,7 @@ import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { parseManifests } from "../runtime/manifests.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
-import { FaultInjector, type FaultName } from "../runtime/faults.js";
+import { FaultInjector, defaultFaultSettings, faultSettingsFromSeed, type FaultName, type FaultSettings } from "../runtime/faults.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { InvariantChecker, invariants as allInvariants, type InvariantSpec, type Violation } from "./invariants/index.js";
 import { livenessInvariant, notConverged, notConvergedMessage } from "./invariants/liveness.js";
@@ -27,6 +27,8 @@ export interface RunSpec {
   steps: number;
   faults: FaultName[];
   commands: Command[];
+  /** the fault probabilities and bounds, drawn from the seed (faultSettingsFromSeed); a spec without them was recorded with the defaults */
+  faultSettings?: FaultSettings;
   /** simulated ms the liveness phase may take */
   livenessBudgetMs?: number;
 }
@@ -99,7 +101,7 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
     const vs = checker.step();
     if (vs.length > 0) throw new ViolationError(vs);
   });
-  const faults = new FaultInjector(rt, spec.seed, spec.faults);
+  const faults = new FaultInjector(rt, spec.seed, spec.faults, faultSettingsOf(spec));
   const result: RunResult = { spec, steps: 0, faults: 0, faultCounts: faults.counts, violations: [], phase: "safety" };
   const commands = [...spec.commands].sort((a, b) => a.at - b.at);
   let next = 0;
@@ -125,6 +127,11 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
     void cluster.stop();
   }
   return result;
+}
+
+/** The fault settings a spec runs with. */
+export function faultSettingsOf(spec: RunSpec): FaultSettings {
+  return spec.faultSettings ?? defaultFaultSettings;
 }
 
 /** livenessUnderFairness: without faults, under the seeded uniform (fair) chooser, the cluster must converge within the budget. */
@@ -180,5 +187,5 @@ export function commandsFromSeed(scenario: string, seed: number, steps: number):
 
 /** The spec `podflow replay <seed>` and the CI fuzzer run for a seed. */
 export function specFromSeed(seed: number, opts: { scenario: string; steps: number; faults: FaultName[]; nodes?: number }): RunSpec {
-  return { scenario: opts.scenario, seed, nodes: opts.nodes ?? scenarioNodes, steps: opts.steps, faults: opts.faults, commands: commandsFromSeed(opts.scenario, seed, opts.steps) };
+  return { scenario: opts.scenario, seed, nodes: opts.nodes ?? scenarioNodes, steps: opts.steps, faults: opts.faults, faultSettings: faultSettingsFromSeed(seed), commands: commandsFromSeed(opts.scenario, seed, opts.steps) };
 }

@@ -1,10 +1,11 @@
 // The fault model: what can go wrong on a real cluster's network and hosts, injected into the
-// runtime by name. Every draw comes from one PRNG seeded from the run seed, so a run with
-// faults replays exactly; every injected fault is counted and traced.
+// runtime by name. Network faults act on channels (hold, drop, re-send); the others are messages
+// to the machine they affect (the API server ends a watch, slides its watch cache, forgets a dead
+// client), so every change of a machine's state is a delivery in the trace. Every draw, and the
+// settings themselves, come from the run seed, so a run with faults replays exactly; every
+// injected fault is counted and traced.
 
 import { Rng, seedFor } from "../machines/common/prng.js";
-import { removeWatch } from "../machines/apiserver/cache.js";
-import { gone, tooOldResourceVersionMessage } from "../machines/apiserver/status.js";
 import type { Address } from "../machines/messages.js";
 import type { Runtime } from "./runtime.js";
 
@@ -45,6 +46,47 @@ export const defaultFaultSettings: FaultSettings = {
   compactionKeep: 2,
 };
 
+/**
+ * A run's fault settings drawn from its seed (as TigerBeetle's VOPR does), so that one seed explores
+ * one fault mix and many seeds many: each rate and bound is the default scaled by a factor drawn
+ * log-uniformly from 1/8 to 4 (rare to frequent, short to long), and the watch-cache history a
+ * compaction keeps from 0 to 20 entries.
+ */
+export function faultSettingsFromSeed(seed: number): FaultSettings {
+  const rng = new Rng(seedFor(seed, "fault-settings"));
+  const scale = (x: number) => x * 2 ** (rng.next() * 5 - 3);
+  const ms = (x: number) => Math.max(1, Math.round(scale(x)));
+  const d = defaultFaultSettings;
+  return {
+    delayProbability: scale(d.delayProbability),
+    delayMaxMs: ms(d.delayMaxMs),
+    dropProbability: scale(d.dropProbability),
+    retryAfterMs: ms(d.retryAfterMs),
+    duplicateProbability: scale(d.duplicateProbability),
+    disconnectProbability: scale(d.disconnectProbability),
+    crashProbability: scale(d.crashProbability),
+    crashDowntimeMaxMs: ms(d.crashDowntimeMaxMs),
+    partitionProbability: scale(d.partitionProbability),
+    partitionMaxMs: ms(d.partitionMaxMs),
+    compactionProbability: scale(d.compactionProbability),
+    compactionKeep: rng.int(21),
+  };
+}
+
+/** The settings on one line, in the order of faultNames: printed first with a run, so a reader knows its fault mix. */
+export function describeFaultSettings(s: FaultSettings): string {
+  const p = (x: number) => x.toPrecision(2);
+  return [
+    `delay ${p(s.delayProbability)} (up to ${s.delayMaxMs} ms)`,
+    `watch-disconnect ${p(s.disconnectProbability)}`,
+    `drop-request ${p(s.dropProbability)} (retry after ${s.retryAfterMs} ms)`,
+    `duplicate-request ${p(s.duplicateProbability)}`,
+    `crash ${p(s.crashProbability)} (down up to ${s.crashDowntimeMaxMs} ms)`,
+    `partition ${p(s.partitionProbability)} (up to ${s.partitionMaxMs} ms)`,
+    `compaction ${p(s.compactionProbability)} (keeps ${s.compactionKeep})`,
+  ].join(", ");
+}
+
 /** Parses a comma-separated list of fault names ("all" and "none" allowed); returns the unknown ones on error. */
 export function parseFaults(list: string | undefined): { faults: FaultName[] } | { unknown: string[] } {
   if (list === undefined || list === "" || list === "all") return { faults: [...faultNames] };
@@ -65,7 +107,6 @@ export class FaultInjector {
   private readonly settings: FaultSettings;
   private readonly observer = () => this.afterStep();
   private installed = false;
-  private nextCompactId = 1_000_000_000;
 
   constructor(private readonly rt: Runtime, seed: number, enabled: readonly FaultName[], settings: Partial<FaultSettings> = {}) {
     this.rng = new Rng(seedFor(seed, "faults"));
@@ -111,7 +152,11 @@ export class FaultInjector {
     if (clientRequest && this.draw("drop-request", s.dropProbability)) {
       // The request is lost on the wire; the client times out and sends it again.
       this.count("drop-request", `${from} ${msg.verb} ${msg.resource} #${msg.id} (retried after ${s.retryAfterMs} ms)`);
-      this.rt.later(s.retryAfterMs, () => this.rt.post(from, to, { ...msg, attempt: (msg.attempt ?? 0) + 1 }));
+      // A process that crashed meanwhile retries nothing: its requests died with it.
+      const incarnation = this.rt.incarnation(from);
+      this.rt.later(s.retryAfterMs, () => {
+        if ((this.rt.has(from) || this.rt.isExternal(from)) && this.rt.incarnation(from) === incarnation) this.rt.post(from, to, { ...msg, attempt: (msg.attempt ?? 0) + 1 });
+      });
       return true;
     }
     if (clientRequest && !readOnly.has(msg.verb) && !generatesName(msg) && this.draw("duplicate-request", s.duplicateProbability)) {
@@ -124,11 +169,10 @@ export class FaultInjector {
       return true;
     }
     if (this.draw("delay", s.delayProbability)) {
-      // A slow link: the channel holds this and later messages (order is kept, as on one stream).
+      // A slow stream: its channel holds this and later messages (order is kept within the stream).
       const ms = 1 + this.rng.int(s.delayMaxMs);
       this.count("delay", `${from}>${to} ${msg.type} held ${ms} ms`);
-      this.rt.post(from, to, msg);
-      this.rt.clog(from, to, ms);
+      this.rt.hold(from, to, msg, ms);
       return true;
     }
     return false;
@@ -142,26 +186,11 @@ export class FaultInjector {
     if (this.draw("compaction", s.compactionProbability)) this.compact();
   }
 
-  private apiserverCache(): any {
-    return this.rt.snapshot("apiserver")?.context?.cache;
-  }
-
-  /** Ends one client watch at the API server with ERROR 410, so the informer re-lists. */
+  /** Breaks one client watch: the API server, told so, ends it with ERROR 410 and the informer re-lists. */
   private disconnectOne(): void {
-    const cache = this.apiserverCache();
-    if (!cache) return;
-    const watches = [...cache.watches.values()].filter((w: any) => this.rt.has(w.client));
-    if (watches.length === 0) return;
-    const w: any = watches[this.rng.int(watches.length)];
-    this.disconnect(w.client, w.watchId);
-  }
-
-  private disconnect(client: Address, watchId: number): void {
-    const cache = this.apiserverCache();
-    removeWatch(cache, client, watchId);
-    const oldest = cache.history.length > 0 ? cache.history[0].revision - 1 : cache.revision;
-    this.count("watch-disconnect", `${client} watch ${watchId}`);
-    this.rt.post("apiserver", client, { type: "WatchEvent", watchId, eventType: "ERROR", object: gone(tooOldResourceVersionMessage(oldest, cache.revision)) });
+    const pick = this.rng.next();
+    this.count("watch-disconnect", `one client watch (pick ${pick.toFixed(6)})`);
+    this.rt.post("runtime", "apiserver", { type: "DisconnectWatch", pick });
   }
 
   /** Crashes one API client (its watches end with the connection) and restarts it after a while. */
@@ -177,7 +206,6 @@ export class FaultInjector {
     });
   }
 
-
   /** Cuts one kubelet off from the API server for a while; on healing its watches are gone (410, re-list). */
   private partitionOne(): void {
     const kubelets = this.rt.addresses().filter((a) => a.startsWith("kubelet/"));
@@ -188,25 +216,15 @@ export class FaultInjector {
     this.rt.clog(k, "apiserver", ms);
     this.rt.clog("apiserver", k, ms);
     this.rt.later(ms, () => {
-      const cache = this.apiserverCache();
-      if (!cache) return;
-      for (const w of [...cache.watches.values()] as any[]) if (w.client === k) this.disconnect(k, w.watchId);
+      this.rt.record({ kind: "fault", fault: "partition", detail: `${k} reconnects: its watches end with 410` });
+      this.rt.post("runtime", "apiserver", { type: "DisconnectClientWatches", client: k });
     });
   }
 
-  /** Compacts etcd at its current revision and slides the watch cache window, so old resourceVersions are gone. */
+  /** Compacts etcd now and slides the watch-cache window, so old resourceVersions are gone: the API server does both when told. */
   private compact(): void {
-    const etcd = this.rt.snapshot("etcd")?.context;
-    const cache = this.apiserverCache();
-    if (!etcd || !cache) return;
-    // Never past the API server's own etcd watch: that one must survive, as the real compactor ensures.
-    let revision = etcd.revision;
-    for (const w of etcd.watchers.values()) revision = Math.min(revision, w.nextRevision - 1);
-    if (revision <= etcd.compactRevision) return;
-    this.count("compaction", `etcd compacted at revision ${revision}`);
-    this.rt.post("apiserver", "etcd", { type: "Compact", id: this.nextCompactId++, revision });
-    const extra = cache.history.length - this.settings.compactionKeep;
-    if (extra > 0) cache.history.splice(0, extra);
+    this.count("compaction", `etcd compacted, watch cache keeps ${this.settings.compactionKeep} history entries`);
+    this.rt.post("runtime", "apiserver", { type: "SlideWatchCache", keep: this.settings.compactionKeep });
   }
 }
 

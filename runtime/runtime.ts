@@ -1,6 +1,7 @@
 // The actor system: actors made from the machines, one FIFO channel per (sender, receiver)
-// pair, a clock (virtual or live), a seeded chooser that picks which ready channel delivers
-// next, named timers, and a trace. Same seed, same run, byte for byte.
+// pair and one more per watch stream (a watch's events do not queue behind responses, as on
+// separate HTTP/2 streams), a clock (virtual or live), a seeded chooser that picks which ready
+// channel delivers next, named timers, and a trace. Same seed, same run, byte for byte.
 
 import { createActor, type AnyActorRef, type AnyStateMachine } from "xstate";
 import type { Address, Effects, TimerRequest } from "../machines/messages.js";
@@ -14,6 +15,8 @@ interface Channel {
   key: string;
   from: Address;
   to: Address;
+  /** the stream within the (from, to) pair (a watch's), or undefined for the pair's request/response channel */
+  stream?: string;
   queue: any[];
   head: number;
   /** index in Runtime.ready, or -1 when empty */
@@ -111,6 +114,8 @@ export class Runtime {
   private readonly externals = new Map<Address, External>();
   private readonly channels = new Map<string, Channel>();
   private readonly channelByPair = new Map<Address, Map<Address, Channel>>();
+  /** (from>to) -> until: a clogged pair (a partition) also holds the streams it opens meanwhile */
+  private readonly pairClogs = new Map<string, number>();
   private readonly ready: Channel[] = [];
   private readonly timers = new MinHeap<Timer>();
   private readonly timerByKey = new Map<string, Timer>();
@@ -202,14 +207,10 @@ export class Runtime {
     for (const ch of this.channels.values()) if (ch.to === address || ch.from === address) this.drain(ch);
     for (const t of this.timerByKey.values()) if (t.owner === address) this.cancelTimer(t);
     this.record({ kind: "fault", fault: "crash", detail: address });
-    // The crashed process's connections close: the API server ends its watches and drops its requests.
-    // What the old connection had is named now, so a restarted client's new requests are untouched.
-    const api = this.snapshot("apiserver")?.context;
-    if (address !== "apiserver" && address !== "etcd" && api?.cache) {
-      const watchIds = [...api.cache.watches.values()].filter((w: any) => w.client === address).map((w: any) => w.watchId);
-      const requestIds = [...api.backlog, ...(api.current ? [api.current.req] : [])].filter((r: any) => r.from === address).map((r: any) => r.id);
-      this.post("runtime", "apiserver", { type: "ClientDisconnected", client: address, watchIds, requestIds });
-    }
+    // The crashed process's connections close: the API server is told at once (a message, so its
+    // own action ends the watches and drops the requests), before a restarted client can send
+    // anything: all the API server holds for this client is then the dead process's.
+    if (address !== "apiserver" && address !== "etcd" && this.actors.has("apiserver")) this.handOver("runtime", "apiserver", { type: "ClientGone", client: address });
   }
 
   /** Starts a crashed actor again from its machine and input: state is rebuilt from the API server. */
@@ -289,13 +290,42 @@ export class Runtime {
 
   /** Queues a message on its channel, past the policy and the send hook (faults re-send through here). */
   post(from: Address, to: Address, msg: { type: string; [k: string]: any }): void {
-    let ch = this.channelByPair.get(from)?.get(to);
-    if (ch === undefined) ch = this.channel(from, to);
+    this.enqueue(this.channelFor(from, to, msg), msg);
+  }
+
+  /** Queues a message and holds its channel (that stream only) for ms: a slow link, order kept. */
+  hold(from: Address, to: Address, msg: { type: string; [k: string]: any }, ms: number): void {
+    const ch = this.channelFor(from, to, msg);
+    this.enqueue(ch, msg);
+    this.clogChannel(ch, this.now + ms);
+  }
+
+  private enqueue(ch: Channel, msg: any): void {
     ch.queue.push(msg);
     if (ch.readyIndex < 0 && ch.cloggedUntil === undefined) {
       ch.readyIndex = this.ready.length;
       this.ready.push(ch);
     }
+  }
+
+  /** The channel a message travels on: its watch's stream, or the pair's request/response channel. */
+  private channelFor(from: Address, to: Address, msg: { type: string; [k: string]: any }): Channel {
+    const stream = streamOf(msg);
+    if (stream !== undefined) return this.streamChannel(from, to, stream);
+    return this.channelByPair.get(from)?.get(to) ?? this.channel(from, to);
+  }
+
+  /** A stream's channel, made on first use; a stream opened while its pair is clogged is held as well. */
+  private streamChannel(from: Address, to: Address, stream: string): Channel {
+    const key = `${from}>${to}#${stream}`;
+    let ch = this.channels.get(key);
+    if (ch === undefined) {
+      ch = { key, from, to, stream, queue: [], head: 0, readyIndex: -1 };
+      this.channels.set(key, ch);
+      const until = this.pairClogs.get(`${from}>${to}`);
+      if (until !== undefined && until > this.now) this.clogChannel(ch, until);
+    }
+    return ch;
   }
 
   /** The (from, to) channel, made on first use; found through a per-sender map, so sending builds no key string. */
@@ -356,15 +386,21 @@ export class Runtime {
     return this.externals.has(address);
   }
 
-  /** Holds a channel for ms of simulated time: nothing crosses it, order is kept, then it flows again. */
+  /** Holds every channel from `from` to `to` (each stream too, and those opened meanwhile) for ms of simulated time: nothing crosses, order is kept, then it flows again. */
   clog(from: Address, to: Address, ms: number): void {
-    const ch = this.channel(from, to);
     const until = this.now + ms;
+    const pair = `${from}>${to}`;
+    if ((this.pairClogs.get(pair) ?? -Infinity) < until) this.pairClogs.set(pair, until);
+    this.clogChannel(this.channel(from, to), until);
+    for (const ch of this.channels.values()) if (ch.stream !== undefined && ch.from === from && ch.to === to) this.clogChannel(ch, until);
+  }
+
+  private clogChannel(ch: Channel, until: number): void {
     if (ch.cloggedUntil !== undefined && ch.cloggedUntil >= until) return;
     ch.cloggedUntil = until;
     this.unready(ch);
     const c = ch;
-    this.later(ms, () => {
+    this.later(until - this.now, () => {
       if (c.cloggedUntil === undefined || c.cloggedUntil > this.now) return;
       c.cloggedUntil = undefined;
       if (c.queue.length > c.head && c.readyIndex < 0) {
@@ -426,6 +462,12 @@ export class Runtime {
   }
 
   private deliver(from: Address, to: Address, msg: any): void {
+    this.handOver(from, to, msg);
+    this.check();
+  }
+
+  /** Delivers a message now, bypassing the channels, and leaves the observers to the step it happens in. */
+  private handOver(from: Address, to: Address, msg: any): void {
     this.delivered++;
     if (this.traceOn) this.record({ kind: "deliver", from, to, type: msg.type, summary: summarize(msg) });
     for (const h of this.deliveryHooks) h(from, to, msg);
@@ -445,7 +487,6 @@ export class Runtime {
       this.deliverTo(e, msg);
       this.recordState(e);
     }
-    this.check();
   }
 
   /**
@@ -689,6 +730,7 @@ export class Runtime {
     for (const [a, h] of this.externals) rt.externals.set(a, h);
     for (const [a, s] of this.spawned) rt.spawned.set(a, s);
     for (const [a, n] of this.incarnations) rt.incarnations.set(a, n);
+    for (const [p, until] of this.pairClogs) rt.pairClogs.set(p, until);
     const memo = new Map<object, unknown>();
     // Copy-on-write: the copy holds frozen snapshots and creates an actor only when it first runs,
     // so a branch that delivers one message copies one context, not all of them.
@@ -701,6 +743,7 @@ export class Runtime {
     for (const ch of order) {
       if (ch.queue.length === ch.head && ch.cloggedUntil === undefined) continue;
       const copy: Channel = { key: ch.key, from: ch.from, to: ch.to, queue: deepCopy(ch.queue.slice(ch.head), memo) as any[], head: 0, readyIndex: -1 };
+      if (ch.stream !== undefined) copy.stream = ch.stream;
       if (ch.cloggedUntil !== undefined) copy.cloggedUntil = ch.cloggedUntil;
       rt.channels.set(ch.key, copy);
       if (ch.readyIndex >= 0) {
@@ -722,6 +765,11 @@ export class Runtime {
     for (const e of this.actors.values()) e.ref?.stop();
     this.actors.clear();
   }
+}
+
+/** The stream a message travels on within its (from, to) pair: each watch has its own (client-go opens one HTTP/2 stream per watch). */
+function streamOf(msg: { type: string; [k: string]: any }): string | undefined {
+  return msg.type === "WatchEvent" && typeof msg.watchId === "number" ? `watch:${msg.watchId}` : undefined;
 }
 
 // XState's persist and restore walk the whole context (to find and re-link child actors), frozen

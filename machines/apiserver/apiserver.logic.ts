@@ -10,8 +10,8 @@ import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { admitNodeRestriction, anonymous, authorize as authorizeAttributes, forbidden, impersonate, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
 import {
-  addWatch, applyEtcdEvents, candidates, eventFor, historyAt, historySince, loadObject, matches, newWatchCache, removeWatch, supportsField,
-  withResourceVersion, type ClientWatch, type WatchCache,
+  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObject, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
+  withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "./patch.js";
 import { apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
@@ -314,8 +314,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): void {
     for (const obj of initial) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ADDED", object: obj });
   } else {
     const from = Number(rv);
-    const first = historyAt(c, 0);
-    const oldest = first !== undefined ? first.revision - 1 : c.revision;
+    const oldest = oldestResumable(c);
     if (!Number.isFinite(from) || from < oldest) {
       const st = S.gone(S.tooOldResourceVersionMessage(from, oldest));
       fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ERROR", object: st });
@@ -911,14 +910,51 @@ export function replyConflict(ctx: ApiServerContext, fx: Fx): void {
   replyWithStatus(ctx, fx);
 }
 
-/** A client's connection closed (it crashed): its watches end, its queued requests are abandoned,
- * and the answer to its request in flight has nowhere to go. A restarted client starts afresh. */
-export function forgetClient(ctx: ApiServerContext, ev: { client: string; watchIds: number[]; requestIds: number[] }): void {
-  // Only what the old connection had: a restarted client may already have new requests and watches.
-  for (const id of ev.watchIds) removeWatch(ctx.cache, ev.client, id);
-  const dead = new Set(ev.requestIds);
-  ctx.backlog = ctx.backlog.filter((r) => r.from !== ev.client || !dead.has(r.id));
-  if (ctx.current?.req.from === ev.client && dead.has(ctx.current.req.id)) ctx.current.req = { ...ctx.current.req, id: -1 };
+// ---- faults: what the network and the hosts do to the API server, each one a message ----------
+
+/**
+ * A client's process died (ClientGone): its connections close, so its watches end with nothing
+ * sent, its queued requests are abandoned and the answer to its request in flight has nowhere to
+ * go (id -1, which no client waits for). The runtime says so before the client can start again,
+ * so everything this client has here belongs to the dead process.
+ */
+export function forgetClient(ctx: ApiServerContext, ev: { client: string }): ApiServerContext {
+  const { cache } = withoutWatches(ctx.cache, (w) => w.client === ev.client);
+  const next: ApiServerContext = { ...ctx, cache, backlog: ctx.backlog.filter((r) => r.from !== ev.client) };
+  if (ctx.current?.req.from === ev.client) next.current = { ...ctx.current, req: { ...ctx.current.req, id: -1 } };
+  return next;
+}
+
+/** The 410 Gone a broken watch ends with, so the informer lists again (the oldest resumable revision, the newest). */
+function watchGone(c: WatchCache, w: ClientWatch, fx: Fx): void {
+  fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ERROR", object: S.gone(S.tooOldResourceVersionMessage(oldestResumable(c), c.revision)) });
+}
+
+/** One client watch's stream broke (the watch-disconnect fault): `pick` in [0, 1) chooses which, in registration order. */
+export function disconnectWatch(ctx: ApiServerContext, ev: { pick: number }, fx: Fx): ApiServerContext {
+  const all = [...ctx.cache.watches.values()];
+  if (all.length === 0) return ctx;
+  const chosen = all[Math.min(all.length - 1, Math.max(0, Math.floor(ev.pick * all.length)))]!;
+  const { cache } = withoutWatches(ctx.cache, (w) => w === chosen);
+  watchGone(cache, chosen, fx);
+  return { ...ctx, cache };
+}
+
+/** Every watch of one client broke (a partition between it and the API server healed): each ends with 410 Gone. */
+export function disconnectClientWatches(ctx: ApiServerContext, ev: { client: string }, fx: Fx): ApiServerContext {
+  const { cache, dropped } = withoutWatches(ctx.cache, (w) => w.client === ev.client);
+  for (const w of dropped) watchGone(cache, w, fx);
+  return dropped.length === 0 ? ctx : { ...ctx, cache };
+}
+
+/**
+ * The compaction fault: etcd is compacted now, at the revision the cache has seen (never past the
+ * API server's own etcd watch), and the watch cache keeps only its newest `keep` history entries,
+ * so older resourceVersions are gone (a watch from one gets 410).
+ */
+export function slideWatchCache(ctx: ApiServerContext, ev: { keep: number }, fx: Fx): ApiServerContext {
+  fx.send("etcd", { type: "Compact", id: ctx.nextEtcdId, revision: ctx.cache.revision });
+  return { ...ctx, nextEtcdId: ctx.nextEtcdId + 1, cache: slideHistory(ctx.cache, ev.keep) };
 }
 
 /** Applies etcd watch events to the cache and fans them out. */

@@ -3,7 +3,7 @@
 // while etcd's watch stream feeds the watch cache and fans out to client watches.
 
 import { assign, setup } from "xstate";
-import { stepOf } from "../common/step.js";
+import { stepOf, valueStepOf } from "../common/step.js";
 import type { ApiRequest, EtcdResponse, Stamp } from "../messages.js";
 import * as L from "./apiserver.logic.js";
 import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
@@ -11,10 +11,14 @@ import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
 export type ApiServerEvent =
   | ((ApiRequest | EtcdResponse) & Stamp)
   | ({ type: "CompactionDue" } & Stamp)
-  | ({ type: "ClientDisconnected"; client: string; watchIds: number[]; requestIds: number[] } & Stamp)
+  | ({ type: "ClientGone"; client: string } & Stamp)
+  | ({ type: "DisconnectWatch"; pick: number } & Stamp)
+  | ({ type: "DisconnectClientWatches"; client: string } & Stamp)
+  | ({ type: "SlideWatchCache"; keep: number } & Stamp)
   | ({ type: "InternalError"; message: string; during: string } & Stamp);
 
 const step = stepOf<ApiServerContext>();
+const valueStep = valueStepOf<ApiServerContext>();
 
 export const apiServerMachine = setup({
   types: {
@@ -57,7 +61,10 @@ export const apiServerMachine = setup({
     replyStorageError: step((c, e, fx) => L.replyStorageError(c, e, fx)),
     applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
     compactEtcd: step((c, _e, fx) => L.compactEtcd(c, fx)),
-    forgetClient: ({ context, event }) => L.forgetClient(context, event as never),
+    forgetClient: assign(({ context, event }) => L.forgetClient(context, event as { client: string })),
+    disconnectWatch: valueStep((c, e, fx) => L.disconnectWatch(c, e, fx)),
+    disconnectClientWatches: valueStep((c, e, fx) => L.disconnectClientWatches(c, e, fx)),
+    slideWatchCache: valueStep((c, e, fx) => L.slideWatchCache(c, e, fx)),
     replyInternalError: step((c, e, fx) => L.replyInternalError(c, e, fx)),
   },
 }).createMachine({
@@ -69,7 +76,10 @@ export const apiServerMachine = setup({
     ApiRequest: { actions: "enqueueRequest", description: "requests queue while one is in flight" },
     WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
     CompactionDue: { actions: "compactEtcd" },
-    ClientDisconnected: { actions: "forgetClient", description: "a client's connection closed: end its watches, abandon its requests" },
+    ClientGone: { actions: "forgetClient", description: "a client's process died: its watches end, its requests are abandoned" },
+    DisconnectWatch: { actions: "disconnectWatch", description: "fault: one client watch's stream breaks; it ends with 410 Gone" },
+    DisconnectClientWatches: { actions: "disconnectClientWatches", description: "fault: a partition healed; each of that client's watches ends with 410 Gone" },
+    SlideWatchCache: { actions: "slideWatchCache", description: "fault: compact etcd now and keep only the newest watch-cache history" },
     InternalError: {
       guard: "faultedOnRequest",
       target: ".idle",

@@ -137,6 +137,24 @@ export function historyAt(c: WatchCache, i: number): HistoryEntry | undefined {
   return c.history[(c.historyHead ?? 0) + i];
 }
 
+/** The oldest resourceVersion a watch may resume from: the revision just before the window's first live entry. */
+export function oldestResumable(c: WatchCache): number {
+  const first = historyAt(c, 0);
+  return first !== undefined ? first.revision - 1 : c.revision;
+}
+
+/**
+ * The cache with its history window slid to the newest `keep` live entries (a compaction): a new
+ * cache value, the input untouched. The dropped head (historyHead) is cut off with the rest, so
+ * the window read through historyAt and historySince is exactly the kept entries.
+ */
+export function slideHistory(c: WatchCache, keep: number): WatchCache {
+  const head = c.historyHead ?? 0;
+  const live = c.history.length - head;
+  if (live <= keep) return c;
+  return { ...c, history: c.history.slice(c.history.length - Math.max(0, keep)), historyHead: 0 };
+}
+
 /** Live history entries with revision > from, oldest first (binary search: revisions only grow). */
 export function historySince(c: WatchCache, from: number): HistoryEntry[] {
   let lo = c.historyHead ?? 0;
@@ -261,6 +279,21 @@ export function removeWatch(c: WatchCache, client: string, watchId: number): voi
   c.watches.delete(k);
   c.watchesByKind.get(w.r.kind)?.delete(w);
   if (w.nodeName !== undefined) c.podWatchesByNode.get(w.nodeName)?.delete(w);
+}
+
+/** The cache without the watches `drop` selects, and those watches: a new cache value (new indexes), the input untouched. */
+export function withoutWatches(c: WatchCache, drop: (w: ClientWatch) => boolean): { cache: WatchCache; dropped: ClientWatch[] } {
+  const dropped = [...c.watches.values()].filter(drop);
+  if (dropped.length === 0) return { cache: c, dropped };
+  const gone = new Set(dropped);
+  const watches = new Map([...c.watches].filter(([, w]) => !gone.has(w)));
+  const prune = (index: Map<string, Set<ClientWatch>>) => {
+    const out = new Map<string, Set<ClientWatch>>();
+    // every set is new: the cache's own steps add to them in place, and the input must not change
+    for (const [k, ws] of index) out.set(k, new Set([...ws].filter((w) => !gone.has(w))));
+    return out;
+  };
+  return { cache: { ...c, watches, watchesByKind: prune(c.watchesByKind), podWatchesByNode: prune(c.podWatchesByNode) }, dropped };
 }
 
 /** The objects of a kind in the cache, narrowed by namespace and, for pods, by node. */

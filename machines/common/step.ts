@@ -29,3 +29,17 @@ export function timedStepOf<C extends { now: number }>(): (fn: Step<C>) => any {
       if (!fx.empty) enqueue.emit(fx.toEvent() as never);
     });
 }
+
+/** A step that returns the next context instead of changing it: the input is never mutated. */
+export type ValueStep<C> = (ctx: C, ev: any, fx: Fx) => C;
+
+/** The action builder for value steps: the returned context is assigned, the effects emitted. */
+export function valueStepOf<C>(): (fn: ValueStep<C>) => any {
+  return (fn) =>
+    enqueueActions(({ context, event, enqueue }) => {
+      const fx = new Fx();
+      const next = fn(context as C, event, fx);
+      if (next !== context) enqueue.assign(() => next as never);
+      if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+    });
+}

@@ -1,0 +1,120 @@
+// Faults are messages to the machine they affect: the API server, told that a watch broke, that a
+// partition healed, that a client died or that etcd was compacted, changes its own state, and the
+// trace shows each change as a delivery. Expectations from kube-apiserver's watch cache: a watch
+// that ends is closed with ERROR 410 Expired, and one resumed from before the oldest kept revision
+// gets "too old resource version: <requested> (<oldest-1>)".
+
+import { describe, it, expect } from "vitest";
+import { createCluster, type Cluster } from "./cluster.js";
+import { FaultInjector, defaultFaultSettings, faultNames, faultSettingsFromSeed } from "./faults.js";
+
+function setUp(): { cluster: Cluster; got: Record<string, any[]>; watch: (client: string, watchId: number, resourceVersion?: string) => void; create: (name: string) => number } {
+  const cluster = createCluster({ seed: 1, clock: "simulated", only: ["etcd", "apiserver"] });
+  cluster.runtime.settle();
+  const got: Record<string, any[]> = { a: [], b: [] };
+  for (const c of ["a", "b"]) cluster.runtime.external(c, (msg) => got[c]!.push(msg));
+  let id = 1;
+  const watch = (client: string, watchId: number, resourceVersion?: string) => {
+    cluster.runtime.send(client, "apiserver", { type: "ApiRequest", id: id++, token: cluster.adminToken, verb: "watch", group: "", resource: "configmaps", namespace: "default", watchId, ...(resourceVersion ? { resourceVersion } : {}) } as any);
+    cluster.runtime.settle();
+  };
+  const create = (name: string) => {
+    cluster.runtime.send("a", "apiserver", { type: "ApiRequest", id: id++, token: cluster.adminToken, verb: "create", group: "", resource: "configmaps", namespace: "default", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name } } } as any);
+    cluster.runtime.settle();
+    return Number(cluster.get("ConfigMap", name).metadata.resourceVersion);
+  };
+  return { cluster, got, watch, create };
+}
+
+const events = (msgs: any[], watchId: number) => msgs.filter((m) => m.type === "WatchEvent" && m.watchId === watchId).map((m) => (m.eventType === "ERROR" ? `ERROR ${m.object.code} ${m.object.reason}` : `${m.eventType} ${m.object.metadata.name}`));
+
+describe("faults are messages the API server handles", () => {
+  it("DisconnectWatch ends one watch with 410 Expired; it gets nothing after", () => {
+    const { cluster, got, watch, create } = setUp();
+    watch("a", 7);
+    cluster.runtime.post("runtime", "apiserver", { type: "DisconnectWatch", pick: 0 });
+    cluster.runtime.settle();
+    create("after");
+    expect(events(got.a!, 7)).toEqual(["ERROR 410 Expired"]);
+    expect(cluster.runtime.trace().some((e) => e.kind === "deliver" && e.from === "runtime" && e.type === "DisconnectWatch")).toBe(true);
+  });
+
+  it("DisconnectClientWatches ends each watch of that client with 410 and leaves the others' watches open", () => {
+    const { cluster, got, watch, create } = setUp();
+    watch("a", 1);
+    watch("a", 2);
+    watch("b", 1);
+    cluster.runtime.post("runtime", "apiserver", { type: "DisconnectClientWatches", client: "a" });
+    cluster.runtime.settle();
+    create("after");
+    expect([events(got.a!, 1), events(got.a!, 2)]).toEqual([["ERROR 410 Expired"], ["ERROR 410 Expired"]]);
+    expect(events(got.b!, 1)).toEqual(["ADDED after"]);
+  });
+
+  it("SlideWatchCache keeps the newest entries: resuming before them is 410 too old resource version, from within it is served, and etcd is compacted", () => {
+    const { cluster, got, watch, create } = setUp();
+    const revs = ["c1", "c2", "c3", "c4", "c5"].map(create);
+    cluster.runtime.post("runtime", "apiserver", { type: "SlideWatchCache", keep: 2 });
+    cluster.runtime.settle();
+    const oldestKept = revs[3]!;
+    watch("b", 1, String(revs[1]));
+    expect(got.b!.filter((m) => m.watchId === 1).map((m) => m.object.message)).toEqual([`too old resource version: ${revs[1]} (${oldestKept - 1})`]);
+    watch("b", 2, String(oldestKept - 1));
+    expect(events(got.b!, 2)).toEqual(["ADDED c4", "ADDED c5"]);
+    expect(cluster.runtime.snapshot("etcd").context.compactRevision).toBe(revs[4]);
+  });
+});
+
+describe("a crashed client's connections close", () => {
+  it("the API server is told at once: the client's watches are gone before it can start again, and the trace shows it", () => {
+    const cluster = createCluster({ seed: 1, clock: "simulated" });
+    cluster.runtime.settle();
+    const watchers = () => [...cluster.runtime.snapshot("apiserver").context.cache.watches.values()].filter((w: any) => w.client === "scheduler").length;
+    expect(watchers()).toBeGreaterThan(0);
+    cluster.runtime.crash("scheduler");
+    expect(watchers()).toBe(0);
+    expect(cluster.runtime.trace().some((e) => e.kind === "deliver" && e.to === "apiserver" && e.type === "ClientGone")).toBe(true);
+    cluster.runtime.revive("scheduler");
+    cluster.runtime.settle();
+    expect(watchers()).toBeGreaterThan(0);
+  });
+});
+
+describe("fault settings drawn from the run seed", () => {
+  const d = defaultFaultSettings;
+  const rates = ["delayProbability", "dropProbability", "duplicateProbability", "disconnectProbability", "crashProbability", "partitionProbability", "compactionProbability", "delayMaxMs", "retryAfterMs", "crashDowntimeMaxMs", "partitionMaxMs"] as const;
+
+  it("one seed, one mix: the same seed draws the same settings, other seeds other ones", () => {
+    expect(faultSettingsFromSeed(7)).toEqual(faultSettingsFromSeed(7));
+    const mixes = new Set([1, 2, 3, 4, 5, 6, 7, 8].map((s) => JSON.stringify(faultSettingsFromSeed(s))));
+    expect(mixes.size).toBe(8);
+  });
+
+  it("each rate and bound is within 1/8 and 4 times its default, and a compaction keeps 0 to 20 entries", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const s = faultSettingsFromSeed(seed);
+      for (const k of rates) {
+        expect(s[k]).toBeGreaterThanOrEqual(d[k] / 8 - 1);
+        expect(s[k]).toBeLessThanOrEqual(d[k] * 4 + 1);
+      }
+      expect(s.compactionKeep).toBeGreaterThanOrEqual(0);
+      expect(s.compactionKeep).toBeLessThanOrEqual(20);
+    }
+  });
+
+  it("the draws reach both ends: some seeds make a fault 8 times rarer than the default, some 3 times more frequent", () => {
+    const crash = Array.from({ length: 200 }, (_, i) => faultSettingsFromSeed(i + 1).crashProbability / d.crashProbability);
+    expect(Math.min(...crash)).toBeLessThan(0.2);
+    expect(Math.max(...crash)).toBeGreaterThan(3);
+  });
+
+  it("settings that make every fault impossible inject none, whatever faults are enabled", () => {
+    const cluster = createCluster({ seed: 3, clock: "simulated", trace: false });
+    const off = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, k.endsWith("Probability") ? 0 : v])) as typeof d;
+    const f = new FaultInjector(cluster.runtime, 3, [...faultNames], off);
+    f.install();
+    cluster.runtime.settle();
+    expect(cluster.runtime.delivered).toBeGreaterThan(100);
+    expect(f.total).toBe(0);
+  });
+});
