@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
 import { nodeLifecycleMachine } from "./nodelifecycle.machine.js";
-import { DEFAULT_GRACE_PERIOD_MS, type NodeLifecycleContext } from "./nodelifecycle.controller.js";
+import { DEFAULT_GRACE_PERIOD_MS, evictionState, nodeHealthState, type NodeLifecycleContext } from "./nodelifecycle.controller.js";
 import { evictionFor, nodeHealth, type EvictionDecision } from "./nodelifecycle.logic.js";
 import { rfc3339 } from "../common/time.js";
+import { stateName } from "../common/lifecycle.js";
 import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // The cluster around the controller: the API server's lists (ids 1-3: Nodes, Leases, Pods) and
@@ -40,10 +41,16 @@ function nextEvents(ctx: NodeLifecycleContext): any[] {
   const node = nodeOf(ctx);
   if (!node) return out;
   const heartbeatAt = Date.parse(node.status!.conditions!.find((c) => c.type === "Ready")!.lastHeartbeatTime!);
-  for (const now of [...MONITOR, RECOVERED + 5_000]) if (now > heartbeatAt) out.push({ type: "MonitorNodes", from: "node-lifecycle-controller", now });
+  // The runtime fires timers in time order: while the node's grace timer is pending, passes come before its time; once it fired (or the node is Unknown), after.
+  const health = ctx.health.get("node-1");
+  const where = health ? stateName(health.value) : "";
+  const graceDue = health ? health.context.probeMs + DEFAULT_GRACE_PERIOD_MS + 1 : Infinity;
+  const inTime = (now: number) => (where.endsWith("posting") ? now < graceDue : where.endsWith("silent") || where === "Unknown" ? now >= graceDue : true);
+  for (const now of [...MONITOR, RECOVERED + 5_000]) if (now > heartbeatAt && inTime(now)) out.push({ type: "MonitorNodes", from: "node-lifecycle-controller", now });
+  if (where.endsWith("posting")) out.push({ type: "NodeHealthTimer", node: "node-1", event: { type: `xstate.after.nodeMonitorGracePeriod.nodeHealth.${stateName(health!.value).split(".")[0]}.posting` }, from: "node-lifecycle-controller", now: graceDue });
   // The kubelet comes back: a fresh Ready heartbeat, taints left as they are for the controller to clear.
   if (readyOf(node) === "Unknown") out.push(watch(1, "MODIFIED", heartbeat(RECOVERED, "30", node.spec?.taints), RECOVERED));
-  for (const key of ctx.evictions.keys()) out.push({ type: "EvictPod", key, from: "node-lifecycle-controller", now: ctx.evictions.get(key)! });
+  for (const [key, e] of ctx.evictions) if (e.value === "Scheduled") out.push({ type: "TaintEvictionTimer", key, event: { type: "xstate.after.tolerationSeconds.taintEviction.Scheduled" }, from: "node-lifecycle-controller", now: e.context.atMs });
   for (const p of ctx.client.pending.values()) {
     if (p.purpose === "informer-list") continue;
     const now = p.purpose === "evict" ? T0 + 400_000 : T0 + 60_000;
@@ -62,8 +69,8 @@ const abstract = (ctx: NodeLifecycleContext) => ({
   heartbeat: nodeOf(ctx)?.status?.conditions?.find((c) => c.type === "Ready")?.lastHeartbeatTime ?? null,
   taints: (nodeOf(ctx)?.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).sort(),
   podReady: storeOf(ctx, 3)?.get("default/web")?.status?.conditions?.find((c: any) => c.type === "Ready")?.status ?? null,
-  evictions: [...ctx.evictions],
-  evicted: [...ctx.evicted],
+  health: nodeHealthState(ctx, "node-1") ?? null,
+  evictions: [...ctx.evictions].map(([k, e]) => [k, stateName(e.value), e.context.atMs]),
   // Which kinds of write are outstanding (a pass repeats a write whose watch has not come back).
   pending: [...new Set([...ctx.client.pending.values()].filter((p) => p.purpose !== "event" && p.purpose !== "informer-list").map((p) => p.purpose))].sort(),
 });
@@ -102,20 +109,20 @@ describe("node lifecycle controller machine paths (model-based)", () => {
           const notReady = reqs.filter((m) => m.resource === "pods" && m.subresource === "status");
           const podReady = storeOf(prev!, 3).get("default/web")?.status?.conditions?.find((c: any) => c.type === "Ready")?.status;
           expect(notReady.length).toBe(h.conditions.find((c) => c.type === "Ready")?.status !== "True" && podReady === "True" ? 1 : 0);
-        } else if (ev.type === "EvictPod" || (ev.type === "WatchEvent" && ev.watchId === 1 && noExecute(nodeOf(prev!)) !== noExecute(nodeOf(ctx)))) {
+        } else if (ev.type === "TaintEvictionTimer" || (ev.type === "WatchEvent" && ev.watchId === 1 && noExecute(nodeOf(prev!)) !== noExecute(nodeOf(ctx)))) {
           const p = storeOf(ctx, 3).get("default/web");
           const taints = nodeOf(ctx)?.spec?.taints ?? [];
           const dec: EvictionDecision = p ? evictionFor(p, taints, ev.now) : { kind: "none" };
           const deletes = reqs.filter((m) => m.verb === "delete");
-          if (dec.kind === "now" && !prev!.evicted.has("default/web")) {
+          if (dec.kind === "now" && evictionState(prev!, "default/web") !== "Evicting") {
             seen.add("evicted");
             expect(deletes).toEqual([expect.objectContaining({ resource: "pods", namespace: "default", name: "web", body: { preconditions: { uid: "pod-uid" } } })]);
             const mark = reqs.find((m) => m.subresource === "status");
             expect(mark.body.status.conditions).toContainEqual({ type: "DisruptionTarget", status: "True", reason: "DeletionByTaintManager", message: "Taint manager: deleting due to NoExecute taint", lastTransitionTime: rfc3339(ev.now) });
           } else expect(deletes).toEqual([]);
           // Tolerating the unreachable taint for 300 s: the eviction is booked for then, and called off if the taint goes.
-          if (dec.kind === "at") expect(ctx.evictions.get("default/web")).toBe(dec.atMs), seen.add("booked");
-          if (dec.kind === "none" && prev!.evictions.has("default/web")) expect(ctx.evictions.has("default/web")).toBe(false), seen.add("cancelled");
+          if (dec.kind === "at") expect(ctx.evictions.get("default/web")?.context.atMs).toBe(dec.atMs), seen.add("booked");
+          if (dec.kind === "none" && ["Scheduled", "Expired"].includes(evictionState(prev!, "default/web") ?? "")) expect(ctx.evictions.has("default/web")).toBe(false), seen.add("cancelled");
         }
         prev = deepCopy(ctx);
       });
