@@ -47,6 +47,15 @@ const observed = [
   { target: "#nodeHealth.NeverPosted", reenter: true, actions: "observe" },
 ] as const;
 
+/** Ready and NotReady alike: posting while signs of life come within the grace period, then silent until a monitor pass. */
+const posting = {
+  initial: "posting",
+  states: {
+    posting: { after: { nodeMonitorGracePeriod: "silent" }, description: "a sign of life within the grace period" },
+    silent: { on: { MonitorNodeHealth: { target: "#nodeHealth.Unknown", actions: "markNodeStatusUnknown", description: "NodeStatusUnknown: Kubelet stopped posting node status." } }, description: "the grace period is over: the next monitor pass marks the node Unknown" },
+  },
+} as const;
+
 export const nodeHealthMachine = setup({
   types: { context: {} as NodeHealthContext, events: {} as NodeHealthEvent, input: {} as NodeHealthInput, emitted: {} as NodeHealthOutput },
   delays: {
@@ -82,20 +91,12 @@ export const nodeHealthMachine = setup({
     Ready: {
       description: "the kubelet posts Ready=True; no NoExecute taint",
       on: { NodeStatusObserved: observed },
-      initial: "posting",
-      states: {
-        posting: { after: { nodeMonitorGracePeriod: "silent" }, description: "a sign of life within the grace period" },
-        silent: { on: { MonitorNodeHealth: { target: "#nodeHealth.Unknown", actions: "markNodeStatusUnknown", description: "NodeStatusUnknown: Kubelet stopped posting node status." } }, description: "the grace period is over: the next monitor pass marks the node Unknown" },
-      },
+      ...posting,
     },
     NotReady: {
       description: "the kubelet posts Ready=False: tainted node.kubernetes.io/not-ready (NoSchedule, NoExecute)",
       on: { NodeStatusObserved: observed },
-      initial: "posting",
-      states: {
-        posting: { after: { nodeMonitorGracePeriod: "silent" }, description: "a sign of life within the grace period" },
-        silent: { on: { MonitorNodeHealth: { target: "#nodeHealth.Unknown", actions: "markNodeStatusUnknown", description: "NodeStatusUnknown: Kubelet stopped posting node status." } }, description: "the grace period is over: the next monitor pass marks the node Unknown" },
-      },
+      ...posting,
     },
     Unknown: {
       description: "Ready=Unknown: tainted node.kubernetes.io/unreachable (NoSchedule, NoExecute); its pods are evicted once their tolerationSeconds run out",
