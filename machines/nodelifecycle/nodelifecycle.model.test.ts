@@ -29,8 +29,8 @@ const pod: Pod = {
 const list = (id: number, kind: string, items: object[]) => ({ type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...api(T0) });
 const lists = [list(1, "NodeList", [heartbeat(T0, "2")]), list(2, "LeaseList", [lease]), list(3, "PodList", [pod])];
 const watch = (watchId: number, eventType: string, object: object, now: number) => ({ type: "WatchEvent", watchId, eventType, object, ...api(now) });
-// The kubelet went silent at T0; the controller looks at T0+10 s (fine) and T0+60 s (past the grace period).
-const MONITOR = [T0 + 10_000, T0 + 60_000];
+// The kubelet went silent at T0; the controller looks at T0+10 s and T0+45 s (within the 50 s grace period) and T0+60 s (past it).
+const MONITOR = [T0 + 10_000, T0 + 45_000, T0 + 60_000];
 const RECOVERED = T0 + 70_000;
 
 const storeOf = (ctx: NodeLifecycleContext, id: number): Map<string, any> => ctx.client.informers.get(id)!.store;
@@ -46,7 +46,8 @@ function nextEvents(ctx: NodeLifecycleContext): any[] {
   // The runtime fires timers in time order: while the node's grace timer is pending, passes come before its time; once it fired (or the node is Unknown), after.
   const health = ctx.health.get("node-1");
   const where = health ? stateName(health.value) : "";
-  const graceDue = health ? health.context.probeMs + GRACE_MS + 1 : Infinity;
+  // The grace timer comes when the controller booked it (its chart's grace period); the oracle below keeps Kubernetes' 50 s.
+  const graceDue = health ? health.context.probeMs + health.context.gracePeriodMs + 1 : Infinity;
   const inTime = (now: number) => (where.endsWith("posting") ? now < graceDue : where.endsWith("silent") || where === "Unknown" ? now >= graceDue : true);
   for (const now of [...MONITOR, RECOVERED + 5_000]) if (now > heartbeatAt && inTime(now)) out.push({ type: "MonitorNodes", from: "node-lifecycle-controller", now });
   if (where.endsWith("posting")) out.push({ type: "NodeHealthTimer", node: "node-1", event: { type: `xstate.after.nodeMonitorGracePeriod.nodeHealth.${stateName(health!.value).split(".")[0]}.posting` }, from: "node-lifecycle-controller", now: graceDue });
