@@ -255,7 +255,7 @@ export function onRolloutTimer(ctx: DeploymentControllerContext, key: string, ev
   C.requeueAndKick(ctx, key, fx);
 }
 
-/** Where a Deployment's rollout chart is: "Progressing.reason.ReplicaSetUpdated...", "Complete" ... (undefined before its first sync). */
+/** Where a Deployment's rollout chart is: "Progressing.ReplicaSetUpdated", "Complete", "Paused" ... (undefined before its first sync). */
 export function rolloutState(ctx: DeploymentControllerContext, key: string): string | undefined {
   const kept = ctx.rollouts.get(key);
   if (!kept) return undefined;
