@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createTestModel } from "@xstate/graph";
 import { informerMachine, type InformerEvent } from "./informer.machine.js";
 import { informerState } from "./informer.js";
 import { lifecycleOf, stateName } from "./lifecycle.js";
-import { isolated, serializeBy, transitionPaths } from "../../test/support/model.js";
+import { afterAsEventsModel, serializeBy, transitionPaths } from "../../test/support/model.js";
 import { createCluster } from "../../runtime/cluster.js";
 
 // The expectations are client-go's reflector (tools/cache/reflector.go): ListAndWatch lists, then
@@ -35,11 +34,7 @@ describe("an informer's reflector (ListAndWatch)", () => {
 
   it("on paths through every transition a list is sent exactly when the reflector starts listing again, and a back-off is pending exactly while backing off", () => {
     const events: InformerEvent[] = [{ type: "Listed" }, { type: "ListFailed" }, { type: "WatchError" }, backOffOver];
-    const m = Object.create(isolated(informerMachine));
-    // createTestModel refuses charts with `after`; the back-off's event is sent here as an ordinary event (the Relist timer does so).
-    Object.defineProperty(m, "root", { value: { invoke: [], after: [], entry: [], exit: [], transitions: new Map(), states: {} } });
-    const model = createTestModel(m, { serializeState: serializeBy(() => null) } as any);
-    (model as any).options.events = (s: any) => events.filter((e) => s.can(e));
+    const model = afterAsEventsModel(informerMachine, events);
     const taken = new Set<string>();
     for (const p of transitionPaths(model, serializeBy(() => null))) {
       let s = lc.start(undefined);

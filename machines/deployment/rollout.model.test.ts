@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createTestModel } from "@xstate/graph";
 import { rolloutMachine, type RolloutEvent } from "./rollout.machine.js";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
-import { isolated, serializeBy, transitionPaths } from "../../test/support/model.js";
+import { afterAsEventsModel, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // The expectations are the Deployment controller's (progress.go requeueStuckDeployment, sync.go
 // checkPausedConditions) and kubectl rollout status': a rollout in progress is looked at again
@@ -58,11 +57,7 @@ describe("a Deployment's rollout (progress.go, sync.go)", () => {
   it("on paths through every transition the state is what the last sync wrote, and a deadline check is pending exactly while Progressing", () => {
     const reasons: RolloutEvent["type"][] = ["NewReplicaSetCreated", "FoundNewReplicaSet", "ReplicaSetUpdated", "DeploymentResumed", "NewReplicaSetAvailable", "ProgressDeadlineExceeded", "DeploymentPaused"];
     const events = [...reasons.map((r) => at(r, 100, 150)), deadlineFired];
-    const m = Object.create(isolated(rolloutMachine));
-    // createTestModel refuses charts with `after`; the deadline's event is sent here as an ordinary event (the controller does so when the timer fires).
-    Object.defineProperty(m, "root", { value: { invoke: [], after: [], entry: [], exit: [], transitions: new Map(), states: {} } });
-    const model = createTestModel(m, { serializeState: serializeBy(() => null) } as any);
-    (model as any).options.events = (s: any) => events.filter((e) => s.can(e));
+    const model = afterAsEventsModel(rolloutMachine, events);
     const expected: Record<string, string> = { NewReplicaSetAvailable: "Complete", ProgressDeadlineExceeded: "ProgressDeadlineExceeded", DeploymentPaused: "Paused" };
     const taken = new Set<string>();
     for (const p of transitionPaths(model, serializeBy(() => null))) {

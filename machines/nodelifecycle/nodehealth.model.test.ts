@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createTestModel } from "@xstate/graph";
 import { nodeHealthMachine, type NodeHealthEvent, type ReadyStatus } from "./nodehealth.machine.js";
 import { lifecycleOf, stateName, type LifecycleStep } from "../common/lifecycle.js";
-import { isolated, serializeBy, transitionPaths } from "../../test/support/model.js";
+import { afterAsEventsModel, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // The expectations are Kubernetes' (node_lifecycle_controller.go, v1.35 defaults): the controller
 // looks at every node each --node-monitor-period (5 s); a node whose last sign of life (a Ready
@@ -102,11 +101,7 @@ describe("a node's health (tryUpdateNodeHealth)", () => {
       { type: "MonitorNodeHealth", now: 80_000 },
       ...graceOver.map((type) => ({ type }) as never),
     ];
-    const m = Object.create(isolated(nodeHealthMachine));
-    // createTestModel refuses charts with `after`; the delayed events are sent here as ordinary events (the controller does so when the runtime's timer fires).
-    Object.defineProperty(m, "root", { value: { invoke: [], after: [], entry: [], exit: [], transitions: new Map(), states: {} } });
-    const model = createTestModel(m, { input, serializeState: serializeBy(() => null) } as any);
-    (model as any).options.events = (s: any) => events.filter((e) => s.can(e));
+    const model = afterAsEventsModel(nodeHealthMachine, events, input);
     const paths = transitionPaths(model, serializeBy(() => null));
     const taken = new Set<string>();
     for (const p of paths) {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createTestModel } from "@xstate/graph";
 import { taintEvictionMachine, type TaintEvictionEvent } from "./tainteviction.machine.js";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
-import { isolated, serializeBy, transitionPaths } from "../../test/support/model.js";
+import { afterAsEventsModel, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // The expectations are the taint eviction controller's (pkg/controller/tainteviction): a pod that
 // tolerates a NoExecute taint for tolerationSeconds is deleted that long after the taint's
@@ -39,12 +38,8 @@ describe("a pod's taint eviction (processPodOnNode)", () => {
 
   it("on paths through every transition an evicting pod is never booked or cancelled again, and a cancelled one is finished", () => {
     const events: TaintEvictionEvent[] = [{ type: "Reschedule", atMs: 300_000, now: 5_000 }, { type: "Evict" }, { type: "Cancel" }, expired];
-    const m = Object.create(isolated(taintEvictionMachine));
-    // createTestModel refuses charts with `after`; the timer's event is sent here as an ordinary event (the controller does so when it fires).
-    Object.defineProperty(m, "root", { value: { invoke: [], after: [], entry: [], exit: [], transitions: new Map(), states: {} } });
     const input = { atMs: 300_000, nowMs: 0 };
-    const model = createTestModel(m, { input, serializeState: serializeBy(() => null) } as any);
-    (model as any).options.events = (s: any) => events.filter((e) => s.can(e));
+    const model = afterAsEventsModel(taintEvictionMachine, events, input);
     const taken = new Set<string>();
     for (const p of transitionPaths(model, serializeBy(() => null))) {
       let s = lc.start(input);
