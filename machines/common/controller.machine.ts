@@ -51,7 +51,7 @@ export interface ControllerSpec<C, I> {
   onCacheSynced?: { action: string; step: Step<C> };
   watch: { step: Step<C>; description?: string };
   response: { step: Step<C>; description?: string };
-  /** the Relist timer of an informer whose list failed (a controller that never relists has none) */
+  /** the Relist timer of an informer whose list failed, its chart's back-off (a controller that never relists has none) */
   relist?: Step<C>;
   worker?: PerMessageWorker<C> | OneAtATimeWorker<C>;
   /** events handled in every state */
@@ -87,7 +87,7 @@ export function controllerMachine<C extends MachineContext, I extends NonReducib
   const on: Record<string, Transition> = {
     WatchEvent: withDescription("applyWatchEvent", spec.watch.description),
     ApiResponse: withDescription("handleResponse", spec.response.description),
-    ...(spec.relist ? { Relist: { actions: "relist" } } : {}),
+    ...(spec.relist ? { Relist: { actions: "relist", description: "an informer's list back-off ended (informer chart): list again" } } : {}),
     ...transitions(spec.on),
   };
   for (const e of [...Object.values(spec.on ?? {}), ...Object.values(spec.running ?? {})]) actions[e.action] = step(e.step);

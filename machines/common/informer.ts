@@ -1,17 +1,47 @@
 // The informer side every controller shares (client-go's reflector and SharedInformer): list
 // results fill a store and open the watch, a failed list is tried again after a back-off, watch
-// events become deltas, a lost watch lists again. The stores themselves live in client.ts.
+// events become deltas, a lost watch lists again. When to list is the informer chart's
+// (informer.machine.ts: listing, watching, relisting, backingOff), kept as a value on each
+// informer; the stores themselves live in client.ts.
 
 import type { Fx } from "./effects.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import { onListed, onWatchEvent, relist as relistNow, settleResponse, type ClientState, type DeltaHandler, type PendingRequest } from "./client.js";
+import { onListed, onWatchEvent, relist as relistNow, settleResponse, type ClientState, type DeltaHandler, type Informer, type PendingRequest } from "./client.js";
+import { keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "./lifecycle.js";
+import { informerMachine, type InformerEvent } from "./informer.machine.js";
 
-/** How long an informer waits before listing again after a failed list (reflector back-off start). */
-export const RELIST_DELAY_MS = 800;
+export { RELIST_DELAY_MS } from "./informer.machine.js";
 
 /** The timer key of an informer's next list after a failed one. */
 export function relistTimerKey(watchId: number): string {
   return `relist/${watchId}`;
+}
+
+const chart = lifecycleOf(informerMachine);
+/** The chart's back-off ending: what the runtime's Relist timer stands for. */
+const backOffOver = { type: "xstate.after.relistDelay.informer.backingOff" } as unknown as InformerEvent;
+
+/** An informer with its chart: started informers are listing, so a missing chart is one. */
+type ChartedInformer = Informer & { lifecycle?: KeptLifecycle<typeof informerMachine> };
+
+/** Where an informer's chart is: "listing", "watching", "relisting" or "backingOff". */
+export function informerState(inf: Informer): string {
+  const kept = (inf as ChartedInformer).lifecycle;
+  return kept ? stateName(kept.value) : "listing";
+}
+
+/**
+ * Moves an informer's chart by one event and does what it asks: a List sends the list request;
+ * its back-off timer is the Relist timer (a background one when relistInBackground, so a list
+ * failing for good does not hold settle up).
+ */
+function stepInformer(c: ClientState, fx: Fx, inf: ChartedInformer, event: InformerEvent, relistInBackground: boolean): void {
+  const s = stepKept(chart, inf.lifecycle ?? keep(chart.start(undefined).snapshot), event);
+  inf.lifecycle = keep(s.snapshot);
+  // The chart has one timer, the back-off: it is the informer's one Relist timer.
+  if (s.cancels.length > 0) fx.cancel(relistTimerKey(inf.watchId));
+  for (const t of s.timers) fx.after(relistTimerKey(inf.watchId), t.delayMs, { type: "Relist", watchId: inf.watchId }, relistInBackground);
+  for (const o of s.outputs) if (o.type === "List") relistNow(c, fx, inf);
 }
 
 /**
@@ -28,23 +58,27 @@ export function handleResponse(c: ClientState, fx: Fx, res: ApiResponse, onDelta
   // A list superseded by a newer one of the same informer is stale: only the newest fills the store.
   if (!inf || inf.listId !== res.id) return undefined;
   if (!res.ok) {
-    fx.after(relistTimerKey(inf.watchId), RELIST_DELAY_MS, { type: "Relist", watchId: inf.watchId }, relistInBackground);
+    stepInformer(c, fx, inf, { type: "ListFailed" }, relistInBackground);
     return undefined;
   }
-  for (const d of onListed(c, fx, inf, res.object)) onDelta(inf.watchId, d, fx);
+  const deltas = onListed(c, fx, inf, res.object);
+  stepInformer(c, fx, inf, { type: "Listed" }, relistInBackground);
+  for (const d of deltas) onDelta(inf.watchId, d, fx);
   return undefined;
 }
 
-/** Applies a watch event to its informer and hands the delta on (a lost watch re-lists instead). */
+/** Applies a watch event to its informer and hands the delta on; a lost watch (ERROR: 410 Gone, closed) moves its chart to relisting. */
 export function handleWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, onDelta: DeltaHandler): void {
+  const inf = c.informers.get(ev.watchId);
+  if (inf && ev.eventType === "ERROR") return stepInformer(c, fx, inf, { type: "WatchError" }, false);
   const d = onWatchEvent(c, fx, ev);
   if (d && d !== "relisted") onDelta(ev.watchId, d, fx);
 }
 
-/** The Relist timer fired: list the informer again. */
+/** The Relist timer fired: the chart's back-off is over, and it lists again. */
 export function relist(c: ClientState, fx: Fx, watchId: number): void {
   const inf = c.informers.get(watchId);
-  if (inf) relistNow(c, fx, inf);
+  if (inf) stepInformer(c, fx, inf, backOffOver, false);
 }
 
 /**

@@ -85,11 +85,12 @@ export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M>
 /**
  * Hands a step's timers and cancels to a component's outbox: each timer comes back after its delay
  * as `wrap(event)`, under a key made of the instance's key and the timer's id (so two instances,
- * or two `after`s of one instance, never replace each other's timers).
+ * or two `after`s of one instance, never replace each other's timers). Background timers (a
+ * steady state, a long back-off) do not keep settle() busy.
  */
-export function scheduleLifecycleTimers(fx: Fx, instanceKey: string, step: { timers: LifecycleTimer[]; cancels: string[] }, wrap: (event: { type: string }) => { type: string; [k: string]: unknown }): void {
+export function scheduleLifecycleTimers(fx: Fx, instanceKey: string, step: { timers: LifecycleTimer[]; cancels: string[] }, wrap: (event: { type: string }) => { type: string; [k: string]: unknown }, background = false): void {
   for (const id of step.cancels) fx.cancel(`${instanceKey}|${id}`);
-  for (const t of step.timers) fx.after(`${instanceKey}|${t.id}`, t.delayMs, wrap(t.event));
+  for (const t of step.timers) fx.after(`${instanceKey}|${t.id}`, t.delayMs, wrap(t.event), background);
 }
 
 /** The name of a snapshot's innermost state path, "waiting.crashLoopBackOff" style. */

@@ -10,11 +10,12 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { newClient, objectKey, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { controllerRefOf } from "../common/owners.js";
-import { toMs } from "../common/time.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
 import * as L from "./deployment.logic.js";
+import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
+import { rolloutMachine } from "./rollout.machine.js";
 
 export const controllerName = "deployment-controller";
 const DEPLOYMENTS = 1;
@@ -25,6 +26,8 @@ export interface DeploymentControllerContext {
   self: string;
   client: ClientState;
   q: W.WorkQueue;
+  /** Deployment key -> its rollout chart (rollout.machine.ts), kept as a value */
+  rollouts: Map<string, KeptLifecycle<typeof rolloutMachine>>;
 }
 
 export interface DeploymentControllerInput {
@@ -36,11 +39,12 @@ export type DeploymentControllerEvent =
   | ((ApiResponse | WatchEvent) & Stamp)
   | ({ type: "ProcessNext" } & Stamp)
   | ({ type: "Requeue"; key: string } & Stamp)
+  | ({ type: "RolloutTimer"; key: string; event: { type: string } } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp);
 
 /** A fresh controller with empty caches. */
 export function initialDeploymentController(input: DeploymentControllerInput): DeploymentControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), rollouts: new Map() };
 }
 
 /** Informers on Deployments, ReplicaSets and Pods in every namespace. */
@@ -86,6 +90,8 @@ export function onDelta(ctx: DeploymentControllerContext, watchId: number, d: In
 /** The writes one sync makes, collected so two changes to one ReplicaSet become one update. */
 interface Plan {
   key: string;
+  /** the Deployment as cached: its status is what a status write would change */
+  stored: Deployment;
   d: Deployment;
   rsWrites: Map<string, { rs: ReplicaSet; events: string[] }>;
   create?: ReplicaSet;
@@ -124,22 +130,25 @@ function withWrites(plan: Plan, list: readonly ReplicaSet[]): ReplicaSet[] {
 /** One sync of a Deployment (syncDeployment): status only while deleting, scale on a scale event or pause, else roll out. */
 export function syncDeployment(ctx: DeploymentControllerContext, key: string, now: number, fx: Fx): void {
   const d = store<Deployment>(ctx, DEPLOYMENTS).get(key);
-  if (!d) return W.doneIfIdle(ctx.q, key);
+  if (!d) {
+    ctx.rollouts.delete(key);
+    return W.doneIfIdle(ctx.q, key);
+  }
   const rsList = ownedReplicaSets(ctx, d);
-  const plan: Plan = { key, d, rsWrites: new Map(), deleteRSs: [] };
+  const plan: Plan = { key, stored: d, d, rsWrites: new Map(), deleteRSs: [] };
   let status: DeploymentStatus;
   if (d.metadata?.deletionTimestamp) {
     const g = L.getNewReplicaSet(d, rsList, false, now);
     status = L.calculateStatus(d, rsList, g.newRS, now);
-  } else if (d.spec?.paused || L.isScalingEvent(d, rsList)) {
-    status = scaleOnly(plan, rsList, now);
-  } else if (d.spec?.strategy?.type === "Recreate") {
-    status = rolloutRecreate(ctx, plan, rsList, now);
   } else {
-    status = rolloutRolling(plan, rsList, now);
+    // Pausing or resuming is a Progressing condition first, so a resumed rollout is not timed out for its pause.
+    plan.d = L.checkPausedConditions(d, now) ?? d;
+    if (d.spec?.paused || L.isScalingEvent(d, rsList)) status = scaleOnly(plan, rsList, now);
+    else if (d.spec?.strategy?.type === "Recreate") status = rolloutRecreate(ctx, plan, rsList, now);
+    else status = rolloutRolling(plan, rsList, now);
   }
-  perform(ctx, plan, status, now, fx);
-  requeueStuck(plan, status, now, fx);
+  perform(ctx, plan, status, fx);
+  observeRollout(ctx, plan, status, now, fx);
   W.doneIfIdle(ctx.q, key);
 }
 
@@ -206,7 +215,7 @@ function canonical(v: unknown): string {
 }
 
 /** Sends the writes: the new ReplicaSet, ReplicaSet updates, deletions, status, then the revision annotation. */
-function perform(ctx: DeploymentControllerContext, plan: Plan, status: DeploymentStatus, now: number, fx: Fx): void {
+function perform(ctx: DeploymentControllerContext, plan: Plan, status: DeploymentStatus, fx: Fx): void {
   const { key, d } = plan;
   const ns = d.metadata?.namespace;
   if (plan.create) track(ctx, fx, key, { verb: "create", group: "apps", resource: "replicasets", namespace: ns, body: plan.create }, "create-rs", { d, rs: plan.create });
@@ -215,7 +224,7 @@ function perform(ctx: DeploymentControllerContext, plan: Plan, status: Deploymen
   }
   for (const name of plan.deleteRSs) track(ctx, fx, key, { verb: "delete", group: "apps", resource: "replicasets", namespace: ns, name }, "delete-rs");
   // Status first: it carries the cached resourceVersion, which the annotation patch below would change.
-  if (canonical(d.status ?? {}) !== canonical(status)) {
+  if (canonical(plan.stored.status ?? {}) !== canonical(status)) {
     track(ctx, fx, key, { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: ns, name: d.metadata?.name, body: { ...d, status } }, "status");
   }
   const cached = store<Deployment>(ctx, DEPLOYMENTS).get(key);
@@ -223,18 +232,34 @@ function perform(ctx: DeploymentControllerContext, plan: Plan, status: Deploymen
   if (rev !== undefined && cached?.metadata?.annotations?.[L.REVISION_ANNOTATION] !== rev) {
     track(ctx, fx, key, { verb: "patch", group: "apps", resource: "deployments", namespace: ns, name: d.metadata?.name, patchType: "merge", body: { metadata: { annotations: { [L.REVISION_ANNOTATION]: rev } } } }, "revision");
   }
-  void now;
 }
 
-/** A rollout still in progress is looked at again when its progress deadline passes (requeueStuckDeployment). */
-function requeueStuck(plan: Plan, status: DeploymentStatus, now: number, fx: Fx): void {
-  const d = plan.d;
-  const secs = d.spec?.progressDeadlineSeconds ?? 600;
-  const c = status.conditions?.find((x) => x.type === "Progressing");
-  if (!c || c.status !== "True" || c.reason === L.NewRSAvailableReason || L.deploymentComplete(d, status)) return;
-  const from = toMs(c.lastUpdateTime) ?? now;
-  const after = Math.max(0, from + secs * 1000 - now) + 1000;
-  W.addAfter(fx, plan.key, after, true);
+const rollout = lifecycleOf(rolloutMachine);
+
+/**
+ * The rollout's chart sees what this sync left: its Progressing reason. While Progressing, its
+ * deadline timer (a background one: a stuck rollout must not keep settle() busy) requeues the key.
+ */
+function observeRollout(ctx: DeploymentControllerContext, plan: Plan, status: DeploymentStatus, now: number, fx: Fx): void {
+  const event = L.rolloutObservation(plan.d, status, now);
+  if (!event) return;
+  const s = stepKept(rollout, ctx.rollouts.get(plan.key) ?? keep(rollout.start(undefined).snapshot), event);
+  ctx.rollouts.set(plan.key, keep(s.snapshot));
+  scheduleLifecycleTimers(fx, `rollout/${plan.key}`, s, (e) => ({ type: "RolloutTimer", key: plan.key, event: e }), true);
+}
+
+/** A rollout's progress deadline passed (requeueStuckDeployment): its chart moves on, and the key is synced again. */
+export function onRolloutTimer(ctx: DeploymentControllerContext, key: string, event: { type: string }, fx: Fx): void {
+  const kept = ctx.rollouts.get(key);
+  if (kept) ctx.rollouts.set(key, keep(stepKept(rollout, kept, event as never).snapshot));
+  C.requeueAndKick(ctx, key, fx);
+}
+
+/** Where a Deployment's rollout chart is: "Progressing.ReplicaSetUpdated", "Complete", "Paused" ... (undefined before its first sync). */
+export function rolloutState(ctx: DeploymentControllerContext, key: string): string | undefined {
+  const kept = ctx.rollouts.get(key);
+  if (!kept) return undefined;
+  return typeof kept.value === "string" ? kept.value : `Progressing.${stateName((kept.value as { Progressing: { reason: unknown } }).Progressing.reason)}`;
 }
 
 const source = { component: controllerName };

@@ -5,7 +5,7 @@ import { rfc3339 } from "../common/time.js";
 import {
   cleanupOldReplicaSets, getNewReplicaSet, getProportion, maxRevision, newReplicaSetFor, nextRevision, podTemplateHash,
   proportionalScale, reconcileNewReplicaSet, reconcileOldReplicaSets, resolveFenceposts, rollbackTemplate, rolloutRecreate,
-  rolloutRolling, safeEncodeString, setNewReplicaSetAnnotations, syncDeploymentStatus,
+  rolloutRolling, safeEncodeString, setNewReplicaSetAnnotations, syncDeploymentStatus, checkPausedConditions, rolloutObservation,
 } from "./deployment.logic.js";
 
 const T0 = Date.parse("2025-01-01T00:00:00Z");
@@ -245,5 +245,38 @@ describe("syncDeploymentStatus", () => {
     d.status = { replicas: 3, updatedReplicas: 1, availableReplicas: 2, readyReplicas: 2, conditions: [{ type: "Progressing", status: "True", reason: "ReplicaSetUpdated", message: "", lastUpdateTime: at(0), lastTransitionTime: at(0) }] };
     const s = syncDeploymentStatus(d, [old, newRS], newRS, T0 + 601_000);
     expect(s.conditions!.find((c) => c.type === "Progressing")).toMatchObject({ status: "False", reason: "ProgressDeadlineExceeded", message: 'ReplicaSet "n" has timed out progressing.' });
+  });
+});
+
+describe("checkPausedConditions (sync.go)", () => {
+  const cond = (status: string, reason: string) => ({ type: "Progressing", status, reason, message: "m", lastUpdateTime: at(0), lastTransitionTime: at(0) });
+  const withCond = (paused: boolean, c?: ReturnType<typeof cond>, extra: Partial<Deployment["spec"]> = {}): Deployment => ({ ...deploy(2, "25%", "25%", { paused, ...extra }), status: c ? { conditions: [c] } : {} });
+  it.each([
+    ["pausing a progressing Deployment sets Progressing=Unknown DeploymentPaused", withCond(true, cond("True", "ReplicaSetUpdated")), { status: "Unknown", reason: "DeploymentPaused", message: "Deployment is paused", lastUpdateTime: at(30), lastTransitionTime: at(30) }],
+    ["resuming a paused Deployment sets Progressing=Unknown DeploymentResumed, keeping the transition time", withCond(false, cond("Unknown", "DeploymentPaused")), { status: "Unknown", reason: "DeploymentResumed", message: "Deployment is resumed", lastUpdateTime: at(30), lastTransitionTime: at(0) }],
+    ["a Deployment already paused is left alone", withCond(true, cond("Unknown", "DeploymentPaused")), undefined],
+    ["a timed out Deployment is never marked paused", withCond(true, cond("False", "ProgressDeadlineExceeded")), undefined],
+    ["a running Deployment that was never paused is left alone", withCond(false, cond("True", "NewReplicaSetAvailable")), undefined],
+    ["without a progress deadline (MaxInt32) there is no Progressing condition to set", withCond(true, undefined, { progressDeadlineSeconds: 2147483647 }), undefined],
+  ])("%s", (_n, d, want) => {
+    const got = checkPausedConditions(d, T0 + 30_000);
+    expect(got?.status?.conditions?.find((c) => c.type === "Progressing")).toEqual(want && { type: "Progressing", ...want });
+  });
+});
+
+describe("rolloutObservation (what kubectl rollout status and the Progressing condition say)", () => {
+  const status = (reason: string | undefined, updated: number, available: number) => ({
+    observedGeneration: 1, replicas: 2, updatedReplicas: updated, availableReplicas: available,
+    conditions: reason ? [{ type: "Progressing", status: "True", reason, message: "m", lastUpdateTime: at(7), lastTransitionTime: at(0) }] : [],
+  });
+  it.each([
+    ["a ReplicaSet scaled up and still short of available replicas is ReplicaSetUpdated", status("ReplicaSetUpdated", 2, 1), "ReplicaSetUpdated"],
+    ["all replicas updated and available is complete even before the condition says so (kubectl: successfully rolled out)", status("ReplicaSetUpdated", 2, 2), "NewReplicaSetAvailable"],
+    ["a timed out rollout is ProgressDeadlineExceeded whatever the counts", status("ProgressDeadlineExceeded", 1, 1), "ProgressDeadlineExceeded"],
+    ["no Progressing condition: nothing to say", status(undefined, 1, 1), undefined],
+  ])("%s", (_n, st, want) => {
+    const got = rolloutObservation(deploy(2), st, T0 + 20_000);
+    expect(got?.type).toBe(want);
+    if (got) expect(got).toMatchObject({ lastUpdateMs: T0 + 7_000, now: T0 + 20_000, progressDeadlineSeconds: 600 });
   });
 });

@@ -696,6 +696,49 @@ export function syncDeploymentStatus(d: Deployment, allRSs: readonly (ReplicaSet
   return { ...s, conditions: conds };
 }
 
+/**
+ * checkPausedConditions: pausing sets Progressing=Unknown DeploymentPaused ("Deployment is paused"),
+ * resuming Progressing=Unknown DeploymentResumed ("Deployment is resumed"), so a resumed rollout is
+ * not timed out for the time it was paused; a ProgressDeadlineExceeded condition is never
+ * overwritten. Returns the Deployment with its status changed, or undefined when nothing changes.
+ */
+export function checkPausedConditions(d: Deployment, nowMs: number): Deployment | undefined {
+  if (!hasProgressDeadline(d)) return undefined;
+  const cond = d.status?.conditions?.find((c) => c.type === "Progressing");
+  if (cond?.reason === TimedOutReason) return undefined;
+  const pausedCondExists = cond?.reason === PausedDeployReason;
+  let c: DeploymentCondition;
+  if (d.spec?.paused && !pausedCondExists) c = deploymentCondition("Progressing", "Unknown", PausedDeployReason, "Deployment is paused", nowMs);
+  else if (!d.spec?.paused && pausedCondExists) c = deploymentCondition("Progressing", "Unknown", ResumedDeployReason, "Deployment is resumed", nowMs);
+  else return undefined;
+  return { ...d, status: { ...d.status, conditions: setDeploymentCondition(d.status?.conditions ?? [], c) } };
+}
+
+/** What a written status says of the rollout, for its chart: the Progressing reason, with its lastUpdateTime. */
+export interface RolloutObservation {
+  type: "NewReplicaSetCreated" | "FoundNewReplicaSet" | "ReplicaSetUpdated" | "NewReplicaSetAvailable" | "ProgressDeadlineExceeded" | "DeploymentPaused" | "DeploymentResumed";
+  lastUpdateMs: number;
+  now: number;
+  progressDeadlineSeconds: number;
+}
+
+const progressingReasons = new Set<string>([NewReplicaSetReason, FoundNewRSReason, ReplicaSetUpdatedReason, ResumedDeployReason, PausedDeployReason, TimedOutReason]);
+
+/**
+ * The rollout's place after a sync, from the status it leaves: the Progressing condition's reason;
+ * NewReplicaSetAvailable too when the counts are complete (what `kubectl rollout status` reports
+ * as "successfully rolled out", and where requeueStuckDeployment stops). Undefined without a
+ * Progressing condition (no progress deadline) or with a reason the chart does not name.
+ */
+export function rolloutObservation(d: Deployment, status: DeploymentStatus, nowMs: number): RolloutObservation | undefined {
+  const c = status.conditions?.find((x) => x.type === "Progressing");
+  if (!c?.reason) return undefined;
+  const at = { lastUpdateMs: toMs(c.lastUpdateTime) ?? nowMs, now: nowMs, progressDeadlineSeconds: d.spec?.progressDeadlineSeconds ?? 600 };
+  if (c.reason === TimedOutReason || c.reason === PausedDeployReason) return { type: c.reason, ...at };
+  if (c.reason === NewRSAvailableReason || deploymentComplete(d, status)) return { type: "NewReplicaSetAvailable", ...at };
+  return progressingReasons.has(c.reason) ? { type: c.reason as RolloutObservation["type"], ...at } : undefined;
+}
+
 // ---------- rollback (kubectl rollout undo) ----------
 
 export interface RollbackPlan {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
+import { rolloutState } from "./deployment.controller.js";
 
 const deploy = (replicas: number, image = "nginx:1.27", extra: any = {}) => ({
   apiVersion: "apps/v1", kind: "Deployment",
@@ -150,5 +151,95 @@ describe("deployment rollouts on running nodes", () => {
     expect(c.list("ReplicaSet", { namespace: "default" })).toEqual([]);
     expect(c.list("Pod", { namespace: "default", labelSelector: "app=web" })).toEqual([]);
     await c.stop();
+  });
+
+  describe("the rollout chart and the Progressing condition", () => {
+    const progressing = (c: any) => c.get("Deployment", "web", "default").status?.conditions?.find((x: any) => x.type === "Progressing");
+    const chart = (c: any) => rolloutState(c.runtime.snapshot("deployment-controller").context, "default/web");
+
+    it("a Deployment whose pods all come up is Complete: NewReplicaSetAvailable, ReplicaSet \"<name>\" has successfully progressed.", async () => {
+      const c = createCluster({ nodes: 2, seed: 41 });
+      await c.apply(deploy(2));
+      await c.settle();
+      c.advance(10_000);
+      const rs = c.list("ReplicaSet", { namespace: "default" })[0];
+      expect(progressing(c)).toMatchObject({ status: "True", reason: "NewReplicaSetAvailable", message: `ReplicaSet "${rs.metadata.name}" has successfully progressed.` });
+      expect(chart(c)).toBe("Complete");
+      await c.stop();
+    });
+
+    it("a Deployment whose image cannot be pulled, with progressDeadlineSeconds 60, is ProgressDeadlineExceeded once 60 s pass without progress, and not before", async () => {
+      const c = createCluster({ nodes: 2, seed: 42 });
+      await c.apply(deploy(2, "ngnix", { progressDeadlineSeconds: 60 }));
+      await c.settle();
+      const rs = c.list("ReplicaSet", { namespace: "default" })[0];
+      // Created, then scaled up at once: ReplicaSet "<name>" is progressing.
+      expect(progressing(c)).toMatchObject({ status: "True", reason: "ReplicaSetUpdated", message: `ReplicaSet "${rs.metadata.name}" is progressing.` });
+      expect(chart(c)).toBe("Progressing.ReplicaSetUpdated");
+      const since = Date.parse(progressing(c).lastUpdateTime);
+      c.advance(50_000);
+      expect(progressing(c).status).toBe("True");
+      c.advance(20_000);
+      const cond = progressing(c);
+      expect(cond).toMatchObject({ status: "False", reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${rs.metadata.name}" has timed out progressing.` });
+      // requeueStuckDeployment: the sync runs a second after the deadline.
+      expect(Date.parse(cond.lastUpdateTime) - since).toBe(61_000);
+      expect(chart(c)).toBe("ProgressDeadlineExceeded");
+      await c.stop();
+    });
+
+    it("pausing writes Progressing=Unknown DeploymentPaused; a new image waits out a pause longer than the deadline; after the resume the rollout runs to Complete, never timed out", async () => {
+      const c = createCluster({ nodes: 2, seed: 43 });
+      await c.apply(deploy(2));
+      await c.settle();
+      c.advance(10_000);
+      await c.apply(deploy(2, "nginx:1.27", { paused: true }));
+      await c.settle();
+      expect(progressing(c)).toMatchObject({ status: "Unknown", reason: "DeploymentPaused", message: "Deployment is paused" });
+      expect(chart(c)).toBe("Paused");
+      await c.apply(deploy(2, "nginx:1.28", { paused: true }));
+      await c.settle();
+      c.advance(700_000);
+      expect(c.list("ReplicaSet", { namespace: "default" })).toHaveLength(1);
+      expect(progressing(c).reason).toBe("DeploymentPaused");
+      const reasons: string[] = [];
+      c.runtime.observers.push(() => {
+        const r = progressing(c)?.reason;
+        if (r && reasons[reasons.length - 1] !== r) reasons.push(r);
+      });
+      await c.apply(deploy(2, "nginx:1.28"));
+      await c.settle();
+      c.advance(30_000);
+      expect(reasons[0]).toBe("DeploymentPaused");
+      expect(reasons).toContain("NewReplicaSetCreated");
+      expect(reasons).not.toContain("ProgressDeadlineExceeded");
+      expect(reasons[reasons.length - 1]).toBe("NewReplicaSetAvailable");
+      expect(chart(c)).toBe("Complete");
+      expect(c.list("ReplicaSet", { namespace: "default" })).toHaveLength(2);
+      await c.stop();
+    });
+
+    it("a stuck rollout paused for 100 s with progressDeadlineSeconds 60 is DeploymentResumed when resumed, and times out 61 s after the resume, not at once", async () => {
+      const c = createCluster({ nodes: 2, seed: 44 });
+      await c.apply(deploy(2, "ngnix", { progressDeadlineSeconds: 60 }));
+      await c.settle();
+      c.advance(10_000);
+      await c.apply(deploy(2, "ngnix", { progressDeadlineSeconds: 60, paused: true }));
+      await c.settle();
+      c.advance(100_000);
+      expect(progressing(c)).toMatchObject({ status: "Unknown", reason: "DeploymentPaused" });
+      await c.apply(deploy(2, "ngnix", { progressDeadlineSeconds: 60 }));
+      await c.settle();
+      const resumed = progressing(c);
+      expect(resumed).toMatchObject({ status: "Unknown", reason: "DeploymentResumed", message: "Deployment is resumed" });
+      expect(chart(c)).toBe("Progressing.DeploymentResumed");
+      c.advance(55_000);
+      expect(progressing(c).reason).toBe("DeploymentResumed");
+      c.advance(10_000);
+      expect(progressing(c)).toMatchObject({ status: "False", reason: "ProgressDeadlineExceeded" });
+      expect(Date.parse(progressing(c).lastUpdateTime) - Date.parse(resumed.lastUpdateTime)).toBe(61_000);
+      expect(chart(c)).toBe("ProgressDeadlineExceeded");
+      await c.stop();
+    });
   });
 });

@@ -19,6 +19,9 @@ export const deploymentControllerMachine = controllerMachine<DeploymentControlle
   worker: {
     kind: "perMessage",
     processNext: { action: "processNextKey", step: (c, e, fx) => D.processNext(c, e.now, fx), description: "syncDeployment for the next key" },
-    requeueDescription: "a rate-limited retry or progress-deadline check is due",
+    requeueDescription: "a rate-limited retry is due",
+  },
+  on: {
+    RolloutTimer: { action: "checkProgress", step: (c, e, fx) => D.onRolloutTimer(c, e.key, e.event, fx), description: "a rollout's progress deadline passed (rollout chart): requeueStuckDeployment" },
   },
 });

@@ -10,7 +10,10 @@ import { informersSynced, newClient, objectKey, recordEvent, request, startInfor
 import { rfc3339 } from "../common/time.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as I from "../common/informer.js";
+import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle, type LifecycleStep } from "../common/lifecycle.js";
 import * as L from "./nodelifecycle.logic.js";
+import { nodeHealthMachine, type NodeHealthEvent } from "./nodehealth.machine.js";
+import { taintEvictionMachine, type TaintEvictionEvent } from "./tainteviction.machine.js";
 
 /** --node-monitor-period default. */
 export const NODE_MONITOR_PERIOD_MS = 5_000;
@@ -28,10 +31,10 @@ export interface NodeLifecycleContext {
   client: ClientState;
   gracePeriodMs: number;
   monitorPeriodMs: number;
-  /** pod key -> when its eviction is due (the taint eviction queue) */
-  evictions: Map<string, number>;
-  /** pods whose deletion we sent, so it is not sent twice */
-  evicted: Set<string>;
+  /** node name -> its health chart (nodehealth.machine.ts), kept as a value */
+  health: Map<string, KeptLifecycle<typeof nodeHealthMachine>>;
+  /** pod key -> its taint eviction chart (tainteviction.machine.ts): Scheduled, Expired or Evicting */
+  evictions: Map<string, KeptLifecycle<typeof taintEvictionMachine>>;
 }
 
 export interface NodeLifecycleInput {
@@ -44,7 +47,8 @@ export interface NodeLifecycleInput {
 export type NodeLifecycleEvent =
   | ((ApiResponse | WatchEvent) & Stamp)
   | ({ type: "MonitorNodes" } & Stamp)
-  | ({ type: "EvictPod"; key: string } & Stamp)
+  | ({ type: "NodeHealthTimer"; node: string; event: { type: string } } & Stamp)
+  | ({ type: "TaintEvictionTimer"; key: string; event: { type: string } } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp);
 
 /** A fresh controller. */
@@ -52,7 +56,7 @@ export function initialNodeLifecycle(input: NodeLifecycleInput): NodeLifecycleCo
   return {
     self: input.address ?? "node-lifecycle-controller", client: newClient(input.token),
     gracePeriodMs: input.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS, monitorPeriodMs: input.monitorPeriodMs ?? NODE_MONITOR_PERIOD_MS,
-    evictions: new Map(), evicted: new Set(),
+    health: new Map(), evictions: new Map(),
   };
 }
 
@@ -74,6 +78,42 @@ function podsOn(ctx: NodeLifecycleContext, node: string): Pod[] {
 
 const readyOf = (n: Node | undefined) => n?.status?.conditions?.find((c) => c.type === "Ready")?.status;
 
+// ---- node health charts ------------------------------------------------------------------
+
+const nodeHealth = lifecycleOf(nodeHealthMachine);
+
+/** Moves a node's health chart by one event; its grace timers are background timers (a node's steady state must not keep settle() busy). */
+function stepHealth(ctx: NodeLifecycleContext, name: string, event: NodeHealthEvent, fx: Fx): LifecycleStep<typeof nodeHealthMachine> | undefined {
+  let kept = ctx.health.get(name);
+  if (!kept) {
+    if (event.type !== "NodeStatusObserved") return undefined;
+    kept = keep(nodeHealth.start({ gracePeriodMs: ctx.gracePeriodMs, startupGracePeriodMs: L.NODE_STARTUP_GRACE_PERIOD_MS }).snapshot);
+  }
+  const s = stepKept(nodeHealth, kept, event);
+  ctx.health.set(name, keep(s.snapshot));
+  scheduleLifecycleTimers(fx, `nodehealth/${name}`, s, (e) => ({ type: "NodeHealthTimer", node: name, event: e }), true);
+  return s;
+}
+
+/** The informers showed a node or its Lease: its chart sees the Ready status and the last sign of life. */
+function observeNode(ctx: NodeLifecycleContext, name: string, now: number, fx: Fx): void {
+  const node = store<Node>(ctx, NODES).get(name);
+  if (!node) return void ctx.health.delete(name);
+  const lease = store<Lease>(ctx, LEASES).get(`kube-node-lease/${name}`);
+  stepHealth(ctx, name, { type: "NodeStatusObserved", ready: L.readyStatusOf(node), probeMs: L.probeTimeOf(node, lease), now }, fx);
+}
+
+/** A node's grace period ended: its chart turns silent (the next monitor pass marks it Unknown). */
+export function onNodeHealthTimer(ctx: NodeLifecycleContext, node: string, event: { type: string }, fx: Fx): void {
+  if (ctx.health.has(node)) stepHealth(ctx, node, event as NodeHealthEvent, fx);
+}
+
+/** Where a node's health chart is: "Ready.posting", "Unknown" ... (undefined for a node not seen). */
+export function nodeHealthState(ctx: NodeLifecycleContext, node: string): string | undefined {
+  const kept = ctx.health.get(node);
+  return kept && stateName(kept.value);
+}
+
 /** One monitorNodeHealth pass: conditions, pod readiness, taints; then the next pass is booked. */
 export function monitorNodes(ctx: NodeLifecycleContext, now: number, fx: Fx): void {
   if (informersSynced(ctx.client)) {
@@ -85,7 +125,10 @@ export function monitorNodes(ctx: NodeLifecycleContext, now: number, fx: Fx): vo
 function monitorNode(ctx: NodeLifecycleContext, node: Node, now: number, fx: Fx): void {
   const name = node.metadata?.name ?? "";
   const lease = store<Lease>(ctx, LEASES).get(`kube-node-lease/${name}`);
-  const h = L.nodeHealth(node, lease, now, { gracePeriodMs: ctx.gracePeriodMs });
+  // The chart says whether the grace period is over: a silent node turns Unknown on this pass.
+  stepHealth(ctx, name, { type: "MonitorNodeHealth", now }, fx);
+  const stale = nodeHealthState(ctx, name) === "Unknown";
+  const h = L.nodeHealth(node, lease, now, { gracePeriodMs: ctx.gracePeriodMs, stale });
   if (h.changed) {
     request(ctx.client, fx, { verb: "update", group: "", resource: "nodes", subresource: "status", name, body: { ...node, status: { ...node.status, conditions: h.conditions } } }, "node-status");
     if (readyOf(node) === "True") recordEvent(ctx.client, fx, node, "Normal", "NodeNotReady", `Node ${name} status is now: NodeNotReady`, nodeSource, now);
@@ -112,6 +155,28 @@ function markPodsNotReady(ctx: NodeLifecycleContext, node: string, now: number, 
 
 // ---- taint eviction ----------------------------------------------------------------------
 
+const taintEviction = lifecycleOf(taintEvictionMachine);
+
+/** Where a pod's taint eviction chart is: "Scheduled", "Expired", "Evicting" (undefined when none). */
+export function evictionState(ctx: NodeLifecycleContext, key: string): string | undefined {
+  const kept = ctx.evictions.get(key);
+  return kept && stateName(kept.value);
+}
+
+/** Moves a pod's eviction chart (booking it Scheduled when it has none); a finished chart is dropped. */
+function stepEviction(ctx: NodeLifecycleContext, key: string, event: TaintEvictionEvent, fx: Fx): void {
+  const kept = ctx.evictions.get(key);
+  let s: LifecycleStep<typeof taintEvictionMachine>;
+  if (kept) s = stepKept(taintEviction, kept, event);
+  else if (event.type === "Reschedule") s = taintEviction.start({ atMs: event.atMs, nowMs: event.now });
+  // Evicted at once: the chart starts in Evicting, no timer booked.
+  else if (event.type === "Evict") s = { snapshot: taintEvictionMachine.resolveState({ value: "Evicting", context: { atMs: 0, nowMs: 0 } }), outputs: [], timers: [], cancels: [] };
+  else return;
+  if (s.snapshot.status === "done") ctx.evictions.delete(key);
+  else ctx.evictions.set(key, keep(s.snapshot));
+  scheduleLifecycleTimers(fx, `evict/${key}`, s, (e) => ({ type: "TaintEvictionTimer", key, event: e }), true);
+}
+
 /** processPodOnNode: schedule, run or cancel the eviction of one pod under its node's NoExecute taints. */
 export function processPod(ctx: NodeLifecycleContext, pod: Pod, now: number, fx: Fx): void {
   const key = objectKey(pod);
@@ -119,25 +184,23 @@ export function processPod(ctx: NodeLifecycleContext, pod: Pod, now: number, fx:
   const node = nodeName ? store<Node>(ctx, NODES).get(nodeName) : undefined;
   const finished = pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed";
   const dec = node && !finished && !pod.metadata?.deletionTimestamp ? L.evictionFor(pod, node.spec?.taints ?? [], now) : { kind: "none" as const };
+  const state = evictionState(ctx, key);
   if (dec.kind === "now") return evict(ctx, pod, now, fx);
   if (dec.kind === "at") {
-    if (ctx.evictions.get(key) === dec.atMs) return;
-    ctx.evictions.set(key, dec.atMs!);
-    fx.after(`evict:${key}`, dec.atMs! - now, { type: "EvictPod", key }, true);
-    return;
+    if (state === "Evicting" || (state === "Scheduled" && ctx.evictions.get(key)!.context.atMs === dec.atMs)) return;
+    return stepEviction(ctx, key, { type: "Reschedule", atMs: dec.atMs!, now }, fx);
   }
-  if (!ctx.evictions.delete(key)) return;
-  fx.cancel(`evict:${key}`);
-  if (!pod.metadata?.deletionTimestamp) recordEvent(ctx.client, fx, pod, "Normal", "TaintManagerEviction", L.cancelEvictionEvent(pod).message, evictionSource, now);
+  if (state !== "Scheduled" && state !== "Expired") return;
+  stepEviction(ctx, key, { type: "Cancel" }, fx);
+  // Only a booked deletion called off before its time is announced.
+  if (state === "Scheduled" && !pod.metadata?.deletionTimestamp) recordEvent(ctx.client, fx, pod, "Normal", "TaintManagerEviction", L.cancelEvictionEvent(pod).message, evictionSource, now);
 }
 
 /** Marks the pod DisruptionTarget and deletes it, with the TaintManagerEviction event first. */
 function evict(ctx: NodeLifecycleContext, pod: Pod, now: number, fx: Fx): void {
   const key = objectKey(pod);
-  ctx.evictions.delete(key);
-  fx.cancel(`evict:${key}`);
-  if (ctx.evicted.has(key)) return;
-  ctx.evicted.add(key);
+  if (evictionState(ctx, key) === "Evicting") return;
+  stepEviction(ctx, key, { type: "Evict" }, fx);
   const dec = L.evictionFor(pod, [{ key: L.TaintNodeUnreachable, effect: "NoExecute" }], now, now);
   recordEvent(ctx.client, fx, pod, "Normal", "TaintManagerEviction", `Marking for deletion Pod ${key}`, evictionSource, now);
   const conditions = [...(pod.status?.conditions ?? []).filter((c) => c.type !== "DisruptionTarget"), { ...dec.podCondition!, lastTransitionTime: rfc3339(now) }];
@@ -146,17 +209,21 @@ function evict(ctx: NodeLifecycleContext, pod: Pod, now: number, fx: Fx): void {
   request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: ns, name: pod.metadata?.name, body: { preconditions: { uid: pod.metadata?.uid } } }, "evict");
 }
 
-/** The eviction timer of a pod fired: look again with what the caches say now. */
-export function onEvictionDue(ctx: NodeLifecycleContext, key: string, now: number, fx: Fx): void {
-  ctx.evictions.delete(key);
+/** A pod's tolerationSeconds ran out: its chart expires, and the pod is looked at with what the caches say now. */
+export function onTaintEvictionTimer(ctx: NodeLifecycleContext, key: string, event: { type: string }, now: number, fx: Fx): void {
+  if (!ctx.evictions.has(key)) return;
+  stepEviction(ctx, key, event as TaintEvictionEvent, fx);
   const pod = store<Pod>(ctx, PODS).get(key);
   if (pod) processPod(ctx, pod, now, fx);
+  else ctx.evictions.delete(key);
 }
 
 /** Routes deltas: node taint changes re-examine the node's pods; pod changes re-examine the pod. */
 export function onDelta(ctx: NodeLifecycleContext, watchId: number, d: InformerDelta, now: number, fx: Fx): void {
   if (!informersSynced(ctx.client)) return;
+  if (watchId === LEASES) return observeNode(ctx, d.object.metadata?.name ?? "", now, fx);
   if (watchId === NODES) {
+    observeNode(ctx, d.object.metadata?.name ?? "", now, fx);
     if (d.type === "DELETED") return;
     const noExec = (n: Node | undefined) => JSON.stringify((n?.spec?.taints ?? []).filter((t) => t.effect === "NoExecute"));
     if (d.type === "MODIFIED" && noExec(d.old) === noExec(d.object)) return;
@@ -166,14 +233,16 @@ export function onDelta(ctx: NodeLifecycleContext, watchId: number, d: InformerD
   if (watchId !== PODS) return;
   const key = objectKey(d.object);
   if (d.type === "DELETED") {
-    ctx.evicted.delete(key);
-    if (ctx.evictions.delete(key)) fx.cancel(`evict:${key}`);
+    // A booked deletion's timer goes with it.
+    if (ctx.evictions.has(key)) stepEviction(ctx, key, { type: "Cancel" }, fx);
+    ctx.evictions.delete(key);
     return;
   }
   if (d.object.spec?.nodeName) processPod(ctx, d.object, now, fx);
 }
 
 function onSynced(ctx: NodeLifecycleContext, now: number, fx: Fx): void {
+  for (const name of store<Node>(ctx, NODES).keys()) observeNode(ctx, name, now, fx);
   for (const pod of store<Pod>(ctx, PODS).values()) if (pod.spec?.nodeName) processPod(ctx, pod, now, fx);
 }
 
@@ -181,7 +250,8 @@ function onSynced(ctx: NodeLifecycleContext, now: number, fx: Fx): void {
 export function onResponse(ctx: NodeLifecycleContext, res: ApiResponse & Stamp, fx: Fx): void {
   const wasSynced = informersSynced(ctx.client);
   const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, res.now, fx));
-  if (p?.purpose === "evict" && !res.ok && res.code !== 404) ctx.evicted.delete(objectKey({ metadata: { namespace: p.req.namespace, name: p.req.name } }));
+  // A refused deletion is tried again on the pod's next look.
+  if (p?.purpose === "evict" && !res.ok && res.code !== 404) ctx.evictions.delete(objectKey({ metadata: { namespace: p.req.namespace, name: p.req.name } }));
   if (!wasSynced && informersSynced(ctx.client)) onSynced(ctx, res.now, fx);
 }
 

@@ -28,6 +28,8 @@ const remainingConditionTypes = ["MemoryPressure", "DiskPressure", "PIDPressure"
 export interface NodeHealthOptions {
   gracePeriodMs?: number;
   startupGracePeriodMs?: number;
+  /** the controller's verdict (its node health chart's grace timer); computed from the times when absent */
+  stale?: boolean;
 }
 
 export interface NodeHealth {
@@ -48,6 +50,19 @@ function condition(node: Node, type: string): NodeCondition | undefined {
   return node.status?.conditions?.find((c) => c.type === type);
 }
 
+/** The node's Ready status as posted ("True", "False", "Unknown"), undefined before its first status. */
+export function readyStatusOf(node: Node | undefined): "True" | "False" | "Unknown" | undefined {
+  const s = node ? condition(node, "Ready")?.status : undefined;
+  return s === "True" || s === "False" || s === "Unknown" ? s : undefined;
+}
+
+/** The node's last sign of life: its Ready heartbeat or its Lease's renewal, whichever is later (creation when it never posted). */
+export function probeTimeOf(node: Node, lease: Lease | undefined): number {
+  const ready = condition(node, "Ready");
+  const createdMs = toMs(node.metadata?.creationTimestamp) ?? 0;
+  return Math.max(ready ? toMs(ready.lastHeartbeatTime) ?? createdMs : createdMs, toMs(lease?.spec?.renewTime) ?? 0);
+}
+
 /**
  * tryUpdateNodeHealth + the tainting passes: after gracePeriod with neither a Ready heartbeat nor a
  * lease renewal, Ready, MemoryPressure, DiskPressure and PIDPressure become Unknown
@@ -55,10 +70,9 @@ function condition(node: Node, type: string): NodeCondition | undefined {
  */
 export function nodeHealth(node: Node, lease: Lease | undefined, nowMs: number, opts: NodeHealthOptions = {}): NodeHealth {
   const ready = condition(node, "Ready");
-  const createdMs = toMs(node.metadata?.creationTimestamp) ?? 0;
   const grace = ready ? opts.gracePeriodMs ?? NODE_MONITOR_GRACE_PERIOD_MS : opts.startupGracePeriodMs ?? NODE_STARTUP_GRACE_PERIOD_MS;
-  const probeMs = Math.max(ready ? toMs(ready.lastHeartbeatTime) ?? createdMs : createdMs, toMs(lease?.spec?.renewTime) ?? 0);
-  const stale = nowMs > probeMs + grace;
+  const probeMs = probeTimeOf(node, lease);
+  const stale = opts.stale ?? nowMs > probeMs + grace;
   let conditions = [...(node.status?.conditions ?? [])];
   let changed = false;
   if (stale) {

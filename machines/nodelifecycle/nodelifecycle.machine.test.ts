@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
+import { stateName } from "../common/lifecycle.js";
 
 const rs = {
   apiVersion: "apps/v1", kind: "ReplicaSet",
@@ -8,6 +9,13 @@ const rs = {
 };
 
 const ready = (c: any, node: string) => c.get("Node", node).status?.conditions?.find((x: any) => x.type === "Ready");
+/** Where the controller's health chart of a node is ("Ready.posting", "Unknown" ...). */
+const health = (c: any, node: string) => stateName(c.runtime.snapshot("node-lifecycle-controller").context.health.get(node)?.value);
+/** Where the controller's taint eviction chart of a pod is (undefined when it has none). */
+const eviction = (c: any, pod: string) => {
+  const e = c.runtime.snapshot("node-lifecycle-controller").context.evictions.get(`default/${pod}`);
+  return e && stateName(e.value);
+};
 const live = (c: any) => c.list("Pod", { namespace: "default", labelSelector: "app=web" }).filter((p: any) => !p.metadata.deletionTimestamp);
 
 describe("node lifecycle controller in a cluster", () => {
@@ -59,6 +67,46 @@ describe("node lifecycle controller in a cluster", () => {
       expect(c.get("Node", n).spec.taints ?? []).toEqual([]);
     }
     expect(c.events().filter((e: any) => e.reason === "TaintManagerEviction")).toEqual([]);
+    await c.stop();
+  });
+
+  it("the node's health chart: Ready while its kubelet renews, silent 50 s after the last renewal, Unknown at the next 5 s pass, Ready again when the kubelet is back", async () => {
+    const c = createCluster({ nodes: 2, seed: 33 });
+    // A pod that tolerates the unreachable taint for 30 s only: evicted 30 s after the taint, where the default is 300 s.
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "short", namespace: "default" }, spec: { nodeName: "node-2", tolerations: [{ key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 }], containers: [{ name: "c", image: "nginx" }] } });
+    await c.settle();
+    c.advance(10_000);
+    expect(health(c, "node-2")).toBe("Ready.posting");
+    const unknownAt: number[] = [];
+    const silentAt: number[] = [];
+    c.runtime.crash("kubelet/node-2");
+    const crashedAt = c.runtime.now;
+    for (let t = 0; t < 100_000; t += 1_000) {
+      c.advance(1_000);
+      if (!silentAt.length && health(c, "node-2") === "Ready.silent") silentAt.push(c.runtime.now);
+      if (!unknownAt.length && health(c, "node-2") === "Unknown") unknownAt.push(c.runtime.now);
+    }
+    // The last renewal was at most 10 s (leaseRenewInterval) before the crash; silent 50 s after it; Unknown within one 5 s pass.
+    const lease = Date.parse(c.list("Lease", { namespace: "kube-node-lease" }).find((l: any) => l.metadata.name === "node-2").spec.renewTime);
+    expect(crashedAt - lease).toBeLessThanOrEqual(10_000);
+    expect(silentAt[0]! - lease).toBeGreaterThan(50_000);
+    expect(silentAt[0]! - lease).toBeLessThanOrEqual(51_000);
+    expect(unknownAt[0]! - silentAt[0]!).toBeLessThanOrEqual(5_000);
+    expect(ready(c, "node-2")).toMatchObject({ status: "Unknown", reason: "NodeStatusUnknown" });
+    const taint = c.get("Node", "node-2").spec.taints.find((t: any) => t.effect === "NoExecute");
+    expect(taint.key).toBe("node.kubernetes.io/unreachable");
+    // The 30 s toleration: deleted 30 s after timeAdded (the eviction is looked at on the second it is due).
+    const evictedAt = c.events().find((e: any) => e.reason === "TaintManagerEviction" && e.message === "Marking for deletion Pod default/short");
+    expect(evictedAt).toBeDefined();
+    expect(Date.parse(evictedAt.eventTime ?? evictedAt.lastTimestamp ?? evictedAt.firstTimestamp) - Date.parse(taint.timeAdded)).toBe(30_000);
+    expect(eviction(c, "short")).toBe("Evicting");
+
+    c.runtime.revive("kubelet/node-2");
+    await c.settle();
+    c.advance(15_000);
+    expect(health(c, "node-2")).toBe("Ready.posting");
+    expect(ready(c, "node-2").status).toBe("True");
+    expect(c.get("Node", "node-2").spec.taints ?? []).toEqual([]);
     await c.stop();
   });
 });

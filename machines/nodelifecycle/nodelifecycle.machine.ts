@@ -20,9 +20,10 @@ export const nodeLifecycleMachine = controllerMachine<NodeLifecycleContext, Node
   response: { step: N.onResponse },
   relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
   on: {
-    MonitorNodes: { action: "monitorNodeHealth", step: (c, e, fx) => N.monitorNodes(c, e.now, fx), description: "every node monitor period: grace period check, conditions, taints" },
+    MonitorNodes: { action: "monitorNodeHealth", step: (c, e, fx) => N.monitorNodes(c, e.now, fx), description: "every node monitor period: a silent node (its health chart past the grace period) turns Unknown; conditions, taints" },
+    NodeHealthTimer: { action: "stepNodeHealth", step: (c, e, fx) => N.onNodeHealthTimer(c, e.node, e.event, fx), description: "a node's grace period ended without a sign of life (nodehealth chart)" },
   },
   running: {
-    EvictPod: { action: "evictPod", step: (c, e, fx) => N.onEvictionDue(c, e.key, e.now, fx), description: "a pod's tolerationSeconds ran out: TaintManagerEviction" },
+    TaintEvictionTimer: { action: "evictPod", step: (c, e, fx) => N.onTaintEvictionTimer(c, e.key, e.event, e.now, fx), description: "a pod's tolerationSeconds ran out (tainteviction chart): TaintManagerEviction" },
   },
 });

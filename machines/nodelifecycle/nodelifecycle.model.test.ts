@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
 import { nodeLifecycleMachine } from "./nodelifecycle.machine.js";
-import { DEFAULT_GRACE_PERIOD_MS, type NodeLifecycleContext } from "./nodelifecycle.controller.js";
-import { evictionFor, nodeHealth, type EvictionDecision } from "./nodelifecycle.logic.js";
+import { evictionState, nodeHealthState, type NodeLifecycleContext } from "./nodelifecycle.controller.js";
 import { rfc3339 } from "../common/time.js";
+import { stateName } from "../common/lifecycle.js";
 import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // The cluster around the controller: the API server's lists (ids 1-3: Nodes, Leases, Pods) and
-// watches, the kubelet's heartbeats (a node status or a lease renewal), and the monitor and eviction timers.
+// watches, the kubelet's heartbeats (a node status or a lease renewal), and the monitor, grace and
+// eviction timers. The expectations are Kubernetes' rules, written out below, not the controller's logic.
 const T0 = 1_700_000_000_000;
+/** --node-monitor-grace-period, v1.35's default. */
+const GRACE_MS = 50_000;
 const input = { token: "node-controller-token" };
 const api = (now: number) => ({ from: "apiserver", now });
 const heartbeat = (at: number, rv: string, taints?: Taint[]): Node => ({
@@ -26,8 +29,8 @@ const pod: Pod = {
 const list = (id: number, kind: string, items: object[]) => ({ type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...api(T0) });
 const lists = [list(1, "NodeList", [heartbeat(T0, "2")]), list(2, "LeaseList", [lease]), list(3, "PodList", [pod])];
 const watch = (watchId: number, eventType: string, object: object, now: number) => ({ type: "WatchEvent", watchId, eventType, object, ...api(now) });
-// The kubelet went silent at T0; the controller looks at T0+10 s (fine) and T0+60 s (past the grace period).
-const MONITOR = [T0 + 10_000, T0 + 60_000];
+// The kubelet went silent at T0; the controller looks at T0+10 s and T0+45 s (within the 50 s grace period) and T0+60 s (past it).
+const MONITOR = [T0 + 10_000, T0 + 45_000, T0 + 60_000];
 const RECOVERED = T0 + 70_000;
 
 const storeOf = (ctx: NodeLifecycleContext, id: number): Map<string, any> => ctx.client.informers.get(id)!.store;
@@ -40,10 +43,17 @@ function nextEvents(ctx: NodeLifecycleContext): any[] {
   const node = nodeOf(ctx);
   if (!node) return out;
   const heartbeatAt = Date.parse(node.status!.conditions!.find((c) => c.type === "Ready")!.lastHeartbeatTime!);
-  for (const now of [...MONITOR, RECOVERED + 5_000]) if (now > heartbeatAt) out.push({ type: "MonitorNodes", from: "node-lifecycle-controller", now });
+  // The runtime fires timers in time order: while the node's grace timer is pending, passes come before its time; once it fired (or the node is Unknown), after.
+  const health = ctx.health.get("node-1");
+  const where = health ? stateName(health.value) : "";
+  // The grace timer comes when the controller booked it (its chart's grace period); the oracle below keeps Kubernetes' 50 s.
+  const graceDue = health ? health.context.probeMs + health.context.gracePeriodMs + 1 : Infinity;
+  const inTime = (now: number) => (where.endsWith("posting") ? now < graceDue : where.endsWith("silent") || where === "Unknown" ? now >= graceDue : true);
+  for (const now of [...MONITOR, RECOVERED + 5_000]) if (now > heartbeatAt && inTime(now)) out.push({ type: "MonitorNodes", from: "node-lifecycle-controller", now });
+  if (where.endsWith("posting")) out.push({ type: "NodeHealthTimer", node: "node-1", event: { type: `xstate.after.nodeMonitorGracePeriod.nodeHealth.${stateName(health!.value).split(".")[0]}.posting` }, from: "node-lifecycle-controller", now: graceDue });
   // The kubelet comes back: a fresh Ready heartbeat, taints left as they are for the controller to clear.
   if (readyOf(node) === "Unknown") out.push(watch(1, "MODIFIED", heartbeat(RECOVERED, "30", node.spec?.taints), RECOVERED));
-  for (const key of ctx.evictions.keys()) out.push({ type: "EvictPod", key, from: "node-lifecycle-controller", now: ctx.evictions.get(key)! });
+  for (const [key, e] of ctx.evictions) if (e.value === "Scheduled") out.push({ type: "TaintEvictionTimer", key, event: { type: "xstate.after.tolerationSeconds.taintEviction.Scheduled" }, from: "node-lifecycle-controller", now: e.context.atMs });
   for (const p of ctx.client.pending.values()) {
     if (p.purpose === "informer-list") continue;
     const now = p.purpose === "evict" ? T0 + 400_000 : T0 + 60_000;
@@ -62,8 +72,8 @@ const abstract = (ctx: NodeLifecycleContext) => ({
   heartbeat: nodeOf(ctx)?.status?.conditions?.find((c) => c.type === "Ready")?.lastHeartbeatTime ?? null,
   taints: (nodeOf(ctx)?.spec?.taints ?? []).map((t) => `${t.key}:${t.effect}`).sort(),
   podReady: storeOf(ctx, 3)?.get("default/web")?.status?.conditions?.find((c: any) => c.type === "Ready")?.status ?? null,
-  evictions: [...ctx.evictions],
-  evicted: [...ctx.evicted],
+  health: nodeHealthState(ctx, "node-1") ?? null,
+  evictions: [...ctx.evictions].map(([k, e]) => [k, stateName(e.value), e.context.atMs]),
   // Which kinds of write are outstanding (a pass repeats a write whose watch has not come back).
   pending: [...new Set([...ctx.client.pending.values()].filter((p) => p.purpose !== "event" && p.purpose !== "informer-list").map((p) => p.purpose))].sort(),
 });
@@ -77,7 +87,7 @@ describe("node lifecycle controller machine paths (model-based)", () => {
   const model = modelFor(nodeLifecycleMachine, input, (s: any) => nextEvents(s.context), abstract);
   const paths = transitionPaths(model, serializeBy(abstract));
 
-  it("on a path through every transition each monitor pass writes nodeHealth's conditions and taints, and evictions follow evictionFor", () => {
+  it("on a path through every transition each monitor pass marks a node silent for 50 s Unknown and taints it unreachable, and the pod tolerating 300 s is evicted 300 s after the taint", () => {
     expect(covered(paths, serializeBy(abstract)).size).toBe(Object.keys(model.getAdjacencyMap()).length);
     expect(paths.length).toBeGreaterThan(20);
     const seen = new Set<string>();
@@ -88,34 +98,48 @@ describe("node lifecycle controller machine paths (model-based)", () => {
         // Before every cache has synced a pass looks at nothing.
         if (ev.type === "MonitorNodes" && ![...prev!.client.informers.values()].every((i) => i.synced)) expect(reqs).toEqual([]);
         else if (ev.type === "MonitorNodes") {
+          // Kubernetes' rule: the last sign of life is the later of the Ready heartbeat and the Lease renewal; past 50 s the node is Unknown.
           const node = nodeOf(prev!)!;
-          const h = nodeHealth(node, storeOf(prev!, 2).get("kube-node-lease/node-1"), ev.now, { gracePeriodMs: DEFAULT_GRACE_PERIOD_MS });
+          const heartbeat = Date.parse(node.status!.conditions!.find((c) => c.type === "Ready")!.lastHeartbeatTime!);
+          const renewed = Date.parse(storeOf(prev!, 2).get("kube-node-lease/node-1")?.spec?.renewTime ?? "1970-01-01T00:00:00Z");
+          const silent = ev.now > Math.max(heartbeat, renewed) + GRACE_MS;
+          const cached = readyOf(node);
           const status = reqs.find((m) => m.subresource === "status" && m.resource === "nodes");
-          expect(status?.body.status.conditions).toEqual(h.changed ? h.conditions : undefined);
+          if (silent && cached !== "Unknown") {
+            seen.add("NodeStatusUnknown");
+            for (const type of ["Ready", "MemoryPressure", "DiskPressure", "PIDPressure"]) {
+              expect(status.body.status.conditions.find((c: any) => c.type === type)).toMatchObject({ status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status.", lastTransitionTime: rfc3339(ev.now), lastHeartbeatTime: rfc3339(heartbeat) });
+            }
+          } else expect(status).toBeUndefined();
+          // The taints follow Ready: unreachable (NoSchedule, and NoExecute stamped now) while Unknown, none while True.
+          const ready = silent ? "Unknown" : cached;
+          const tainted = (node.spec?.taints ?? []).length > 0;
           const patch = reqs.find((m) => m.verb === "patch");
-          const gone = (t: any) => h.taintsToRemove.some((r) => r.key === t.key && r.effect === t.effect);
-          const taints = [...(node.spec?.taints ?? []).filter((t) => !gone(t)), ...h.taintsToAdd];
-          expect(patch?.body).toEqual(h.taintsToAdd.length || h.taintsToRemove.length ? { spec: { taints: taints.length ? taints : null } } : undefined);
-          if (h.changed) seen.add("NodeStatusUnknown");
-          if (h.taintsToRemove.length) seen.add("untainted");
+          if (ready === "Unknown" && !tainted) {
+            expect(patch.body).toEqual({ spec: { taints: [{ key: "node.kubernetes.io/unreachable", effect: "NoSchedule" }, { key: "node.kubernetes.io/unreachable", effect: "NoExecute", timeAdded: rfc3339(ev.now) }] } });
+          } else if (ready === "True" && tainted) {
+            seen.add("untainted");
+            expect(patch.body).toEqual({ spec: { taints: null } });
+          } else expect(patch).toBeUndefined();
           // Pods of a node that is not Ready are marked not Ready (once).
           const notReady = reqs.filter((m) => m.resource === "pods" && m.subresource === "status");
           const podReady = storeOf(prev!, 3).get("default/web")?.status?.conditions?.find((c: any) => c.type === "Ready")?.status;
-          expect(notReady.length).toBe(h.conditions.find((c) => c.type === "Ready")?.status !== "True" && podReady === "True" ? 1 : 0);
-        } else if (ev.type === "EvictPod" || (ev.type === "WatchEvent" && ev.watchId === 1 && noExecute(nodeOf(prev!)) !== noExecute(nodeOf(ctx)))) {
+          expect(notReady.length).toBe(ready !== "True" && podReady === "True" ? 1 : 0);
+        } else if (ev.type === "TaintEvictionTimer" || (ev.type === "WatchEvent" && ev.watchId === 1 && noExecute(nodeOf(prev!)) !== noExecute(nodeOf(ctx)))) {
+          // The pod tolerates the unreachable NoExecute taint for 300 s (DefaultTolerationSeconds): due 300 s after the taint's timeAdded.
           const p = storeOf(ctx, 3).get("default/web");
-          const taints = nodeOf(ctx)?.spec?.taints ?? [];
-          const dec: EvictionDecision = p ? evictionFor(p, taints, ev.now) : { kind: "none" };
+          const taint = (nodeOf(ctx)?.spec?.taints ?? []).find((t) => t.effect === "NoExecute");
+          const due = taint && p ? Date.parse(taint.timeAdded!) + 300_000 : undefined;
           const deletes = reqs.filter((m) => m.verb === "delete");
-          if (dec.kind === "now" && !prev!.evicted.has("default/web")) {
+          if (due !== undefined && ev.now >= due && evictionState(prev!, "default/web") !== "Evicting") {
             seen.add("evicted");
             expect(deletes).toEqual([expect.objectContaining({ resource: "pods", namespace: "default", name: "web", body: { preconditions: { uid: "pod-uid" } } })]);
             const mark = reqs.find((m) => m.subresource === "status");
             expect(mark.body.status.conditions).toContainEqual({ type: "DisruptionTarget", status: "True", reason: "DeletionByTaintManager", message: "Taint manager: deleting due to NoExecute taint", lastTransitionTime: rfc3339(ev.now) });
           } else expect(deletes).toEqual([]);
-          // Tolerating the unreachable taint for 300 s: the eviction is booked for then, and called off if the taint goes.
-          if (dec.kind === "at") expect(ctx.evictions.get("default/web")).toBe(dec.atMs), seen.add("booked");
-          if (dec.kind === "none" && prev!.evictions.has("default/web")) expect(ctx.evictions.has("default/web")).toBe(false), seen.add("cancelled");
+          // Booked for then, and called off if the taint goes.
+          if (due !== undefined && ev.now < due) expect(ctx.evictions.get("default/web")?.context.atMs).toBe(due), seen.add("booked");
+          if (due === undefined && ["Scheduled", "Expired"].includes(evictionState(prev!, "default/web") ?? "")) expect(ctx.evictions.has("default/web")).toBe(false), seen.add("cancelled");
         }
         prev = deepCopy(ctx);
       });

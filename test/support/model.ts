@@ -137,3 +137,17 @@ export function lifecycleModelFor(machine: AnyStateMachine, events: any[], abstr
   (model as any).options.limit = limit;
   return model;
 }
+
+/**
+ * createTestModel over a lifecycle machine with `after`: it refuses such charts, so its check sees
+ * a root without them, and each delayed event is one of `events` the test sends (as a component
+ * does when the runtime's timer fires). Only the events a state can take are offered; every state
+ * is one (the context is left out of the serialization).
+ */
+export function afterAsEventsModel(machine: AnyStateMachine, events: any[], input?: unknown) {
+  const m = Object.create(isolated(machine));
+  Object.defineProperty(m, "root", { value: { invoke: [], after: [], entry: [], exit: [], transitions: new Map(), states: {} } });
+  const model = createTestModel(m, { input, serializeState: serializeBy(() => null) } as any);
+  (model as any).options.events = (s: any) => events.filter((e) => s.can(e));
+  return model;
+}
