@@ -92,6 +92,17 @@ describe("probes and lifecycle handlers", () => {
     ["a readiness probe may have any successThreshold", (c) => (c.readinessProbe = probe({ exec: { command: ["x"] }, successThreshold: 3 })), []],
     ["a readiness probe may not set terminationGracePeriodSeconds", (c) => (c.readinessProbe = probe({ exec: { command: ["x"] }, terminationGracePeriodSeconds: 10 })), ["spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 10: must not be set for readinessProbes"]],
     ["a liveness probe's terminationGracePeriodSeconds must be positive", (c) => (c.livenessProbe = probe({ exec: { command: ["x"] }, terminationGracePeriodSeconds: 0 })), ["spec.containers[0].livenessProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0"]],
+    // TestValidateHandler's error rows and the case: an absent IntOrString port is Go's Int 0.
+    ["an httpGet probe without a port is an Invalid 0, not an internal error", (c) => (c.livenessProbe = probe({ httpGet: { path: "/", scheme: "HTTP" } })), ["spec.containers[0].livenessProbe.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive"]],
+    ["a tcpSocket probe without a port is an Invalid 0, not an internal error", (c) => (c.readinessProbe = probe({ tcpSocket: {} })), ["spec.containers[0].readinessProbe.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive"]],
+    ["a grpc probe without a port is an Invalid 0", (c) => (c.livenessProbe = probe({ grpc: {} })), ["spec.containers[0].livenessProbe.grpc.port: Invalid value: 0: must be between 1 and 65535, inclusive"]],
+    ["an httpGet port above 65535 is invalid", (c) => (c.livenessProbe = probe({ httpGet: { path: "/foo", port: 65536, scheme: "HTTP" } })), ["spec.containers[0].livenessProbe.httpGet.port: Invalid value: 65536: must be between 1 and 65535, inclusive"]],
+    ["an httpGet with an empty path and an empty port name reports both", (c) => (c.livenessProbe = probe({ httpGet: { path: "", port: "", scheme: "HTTP" } })), [
+      "spec.containers[0].livenessProbe.httpGet.path: Required value",
+      'spec.containers[0].livenessProbe.httpGet.port: Invalid value: "": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+      'spec.containers[0].livenessProbe.httpGet.port: Invalid value: "": must contain at least one letter (a-z)',
+    ]],
+    ["a postStart tcpSocket hook without a port is an Invalid 0", (c) => (c.lifecycle = { postStart: { tcpSocket: {} } }), ["spec.containers[0].lifecycle.postStart.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive"]],
     ["a preStop hook without an action must specify one", (c) => (c.lifecycle = { preStop: {} }), ["spec.containers[0].lifecycle.preStop: Required value: must specify a handler type"]],
   ];
   for (const [name, edit, want] of cases) {

@@ -4,7 +4,7 @@
 import { deepCopy } from "../../common/equal.js";
 import { milliValue, isQuantity } from "../../common/quantity.js";
 import {
-  duplicate, forbiddenField, goQuote, goValue, internalFieldError, invalidValue, notFoundField, notSupported, required, type FieldError,
+  duplicate, forbiddenField, goQuote, goValue, invalidValue, notFoundField, notSupported, required, type FieldError,
 } from "../status.js";
 import {
   validateAnnotations, validateLabelName, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate,
@@ -32,11 +32,14 @@ function dns1123Label(value: string, path: string): FieldError[] {
   return isDNS1123Label(value).map((m) => invalidValue(path, value, m));
 }
 
-/** ValidatePortNumOrName: an int port 1-65535 or an IANA service name. */
+/**
+ * ValidatePortNumOrName: an int port 1-65535 or an IANA service name. An absent IntOrString is Go's
+ * zero value, an Int of 0, so it is an Invalid 0 (never Go's InternalError for an unknown Type).
+ */
 export function validatePortNumOrName(port: unknown, path: string): FieldError[] {
-  if (typeof port === "number") return isValidPortNum(port).map((m) => invalidValue(path, port, m));
   if (typeof port === "string") return isValidPortName(port).map((m) => invalidValue(path, port, m));
-  return [internalFieldError(path, `unknown type: ${String(port)}`)];
+  const n = typeof port === "number" ? port : 0;
+  return isValidPortNum(n).map((m) => invalidValue(path, n, m));
 }
 
 function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldError[] {
@@ -142,7 +145,7 @@ function validateHandlerAction(kind: (typeof handlerKinds)[number], h: Obj, path
     case "tcpSocket":
       return validatePortNumOrName(h.port, `${path}.port`);
     case "grpc":
-      return isValidPortNum(h.port).map((m) => invalidValue(`${path}.port`, h.port, m));
+      return validatePortNumOrName(h.port ?? 0, `${path}.port`);
     case "sleep":
       return typeof h.seconds === "number" && h.seconds < 0 ? [invalidValue(`${path}.seconds`, h.seconds, "must be greater than or equal to 0")] : [];
   }
