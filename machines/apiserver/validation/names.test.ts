@@ -41,7 +41,7 @@ describe("IsQualifiedName", () => {
     ["nospecialchars%^=@", "cantendwithadash-", "-cantstartwithadash-", "only/one/slash", "Example.com/abc", "example_com/abc", "example.com/", "/simple", "a".repeat(64), `${"a".repeat(254)}/abc`]);
   it("prefixes messages with the part that failed", () => {
     expect(isQualifiedName("/simple")).toEqual(["prefix part must be non-empty"]);
-    expect(isQualifiedName("a".repeat(64))).toEqual(["name part must be no more than 63 characters"]);
+    expect(isQualifiedName("a".repeat(64))).toEqual(["name part must be no more than 63 bytes"]);
   });
 });
 

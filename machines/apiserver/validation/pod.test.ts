@@ -22,7 +22,7 @@ describe("object metadata", () => {
     ["an upper-case name is not an RFC 1123 subdomain", (p) => (p.metadata.name = "Bad_Name"), ["metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ["a namespaced object needs a namespace", (p) => delete p.metadata.namespace, ["metadata.namespace: Required value"]],
     ["a label value with a space is reported on the labels path", (p) => (p.metadata.labels = { app: "a b" }), ["metadata.labels: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"]],
-    ["an annotation key with two slashes is not a qualified name", (p) => (p.metadata.annotations = { "a/b/c": "x" }), ["metadata.annotations: Invalid value: \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]],
+    ["an annotation key with two slashes is not a qualified name", (p) => (p.metadata.annotations = { "a/b/c": "x" }), ["metadata.annotations: Invalid value: \"a/b/c\": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]],
     ["annotations over 256 KiB are too long", (p) => (p.metadata.annotations = { big: "x".repeat(262144) }), ["metadata.annotations: Too long: may not be more than 262144 bytes"]],
   ];
   for (const [name, edit, want] of cases) {
@@ -56,7 +56,7 @@ describe("containers", () => {
     }, ["FieldValueDuplicate spec.containers[1].ports[0].hostPort"]],
     ["an env var name with '=' is invalid", (c) => (c.env = [{ name: "A=B" }]), ["FieldValueInvalid spec.containers[0].env[0].name"]],
     ["a mount of an unknown volume is not found", (c) => (c.volumeMounts = [{ name: "nope", mountPath: "/x" }]), ["FieldValueNotFound spec.containers[0].volumeMounts[0].name"]],
-    ["an unknown compute resource is invalid", (c) => (c.resources = { limits: { disk: "10G" } }), ["FieldValueInvalid spec.containers[0].resources.limits[disk]"]],
+    ["an unknown compute resource is invalid twice: not standard nor qualified, not a container resource", (c) => (c.resources = { limits: { disk: "10G" } }), ["FieldValueInvalid spec.containers[0].resources.limits[disk]", "FieldValueInvalid spec.containers[0].resources.limits[disk]"]],
     ["a malformed quantity is invalid", (c) => (c.resources = { limits: { cpu: "lots" } }), ["FieldValueInvalid spec.containers[0].resources.limits[cpu]"]],
     ["a request above its limit is invalid", (c) => (c.resources = { requests: { cpu: "2" }, limits: { cpu: "1" } }), ["FieldValueInvalid spec.containers[0].resources.requests"]],
   ];

@@ -2,7 +2,6 @@
 // containers, ports, probes, resources, volumes, tolerations, affinity, and the pod update rules.
 
 import { deepCopy } from "../../common/equal.js";
-import { milliValue, isQuantity } from "../../common/quantity.js";
 import {
   duplicate, forbiddenField, goQuote, goValue, invalidValue, notFoundField, notSupported, required, type FieldError,
 } from "../status.js";
@@ -12,20 +11,14 @@ import {
 import {
   inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain,
 } from "./names.js";
+import { validateResourceRequirements } from "./resources.js";
+import { validateVolumes } from "./volumes.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const MAX_INT32 = 2147483647;
 const supportedPortProtocols = ["SCTP", "TCP", "UDP"];
-const quantityRegexMessage = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-const standardContainerResources = new Set(["cpu", "memory", "ephemeral-storage"]);
-const volumeSourceKeys = [
-  "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi", "glusterfs",
-  "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap",
-  "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO", "storageos", "csi",
-  "ephemeral", "image",
-];
 
 /** ValidateDNS1123Label on a field. */
 function dns1123Label(value: string, path: string): FieldError[] {
@@ -72,7 +65,7 @@ function validateEnv(env: Obj[] | undefined, path: string): FieldError[] {
   return errs;
 }
 
-function validateVolumeMounts(mounts: Obj[] | undefined, volumes: Set<string>, path: string): FieldError[] {
+function validateVolumeMounts(mounts: Obj[] | undefined, volumes: ReadonlyMap<string, Obj>, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const mountPoints = new Set<string>();
   (mounts ?? []).forEach((m, i) => {
@@ -90,43 +83,6 @@ function validatePullPolicy(policy: string | undefined, path: string): FieldErro
   if (policy === "Always" || policy === "IfNotPresent" || policy === "Never") return [];
   if (!policy) return [required(path, "")];
   return [notSupported(path, policy, ["Always", "IfNotPresent", "Never"])];
-}
-
-function validateResourceName(name: string, path: string): FieldError[] {
-  if (standardContainerResources.has(name) || name.startsWith("hugepages-")) return [];
-  if (!name.includes("/")) return [invalidValue(path, name, "must be a standard resource for containers")];
-  return [];
-}
-
-function validateQuantity(q: unknown, path: string): FieldError[] {
-  if (!isQuantity(q)) return [invalidValue(path, String(q), quantityRegexMessage)];
-  return milliValue(q as string) < 0 ? [invalidValue(path, String(q), "must be greater than or equal to 0")] : [];
-}
-
-/** ValidateResourceRequirements for a container: valid names and quantities, requests <= limits. */
-export function validateResourceRequirements(res: Obj, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const limits: Record<string, unknown> = res?.limits ?? {};
-  const requests: Record<string, unknown> = res?.requests ?? {};
-  for (const name of Object.keys(limits).sort()) {
-    const at = `${path}.limits[${name}]`;
-    errs.push(...validateResourceName(name, at), ...validateQuantity(limits[name], at));
-  }
-  for (const name of Object.keys(requests).sort()) {
-    const at = `${path}.requests[${name}]`;
-    errs.push(...validateResourceName(name, at), ...validateQuantity(requests[name], at));
-    const lim = limits[name];
-    if (lim === undefined || !isQuantity(lim) || !isQuantity(requests[name])) continue;
-    const req = milliValue(requests[name] as string);
-    const limit = milliValue(lim as string);
-    // Hugepages cannot be overcommitted: request must equal limit.
-    if (name.startsWith("hugepages-") && req !== limit) {
-      errs.push(invalidValue(`${path}.requests`, String(requests[name]), `must be equal to ${name} limit of ${String(lim)}`));
-    } else if (req > limit) {
-      errs.push(invalidValue(`${path}.requests`, String(requests[name]), `must be less than or equal to ${name} limit of ${String(lim)}`));
-    }
-  }
-  return errs;
 }
 
 const handlerKinds = ["exec", "httpGet", "tcpSocket", "grpc", "sleep"] as const;
@@ -205,7 +161,7 @@ function validateLifecycle(lc: Obj, path: string): FieldError[] {
 }
 
 // validateContainerCommon: checks shared by app, init and ephemeral containers.
-function validateContainerCommon(c: Obj, volumes: Set<string>, path: string): FieldError[] {
+function validateContainerCommon(c: Obj, volumes: ReadonlyMap<string, Obj>, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!c.name) errs.push(required(`${path}.name`, ""));
   else errs.push(...dns1123Label(c.name, `${path}.name`));
@@ -237,7 +193,7 @@ function checkHostPortConflicts(containers: Obj[], path: string): FieldError[] {
 }
 
 /** validateContainers: at least one, unique names, each container and its probes valid. */
-export function validateContainers(containers: Obj[] | undefined, volumes: Set<string>, path: string): FieldError[] {
+export function validateContainers(containers: Obj[] | undefined, volumes: ReadonlyMap<string, Obj>, path: string): FieldError[] {
   if (!containers || containers.length === 0) return [required(path, "")];
   const errs: FieldError[] = [];
   const names = new Set<string>();
@@ -257,7 +213,7 @@ export function validateContainers(containers: Obj[] | undefined, volumes: Set<s
 }
 
 // Init containers: names unique across all containers; probes only on restartable (sidecar) ones.
-function validateInitContainers(inits: Obj[] | undefined, regular: Obj[] | undefined, volumes: Set<string>, path: string): FieldError[] {
+function validateInitContainers(inits: Obj[] | undefined, regular: Obj[] | undefined, volumes: ReadonlyMap<string, Obj>, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set<string>((regular ?? []).map((c) => c.name));
   (inits ?? []).forEach((c, i) => {
@@ -280,25 +236,6 @@ function validateInitContainers(inits: Obj[] | undefined, regular: Obj[] | undef
     }
   });
   return errs;
-}
-
-/** ValidateVolumes: names are unique RFC 1123 labels and each volume has exactly one source; returns valid names. */
-export function validateVolumes(volumes: Obj[] | undefined, path: string): { names: Set<string>; errs: FieldError[] } {
-  const names = new Set<string>();
-  const errs: FieldError[] = [];
-  (volumes ?? []).forEach((v, i) => {
-    const at = `${path}[${i}]`;
-    const el: FieldError[] = [];
-    const sources = volumeSourceKeys.filter((k) => v[k] !== undefined && v[k] !== null);
-    if (sources.length === 0) el.push(required(at, "must specify a volume type"));
-    for (const extra of sources.slice(1)) el.push(forbiddenField(`${at}.${extra}`, "may not specify more than 1 volume type"));
-    if (!v.name) el.push(required(`${at}.name`, ""));
-    else el.push(...dns1123Label(v.name, `${at}.name`));
-    if (names.has(v.name)) el.push(duplicate(`${at}.name`, v.name));
-    if (el.length === 0) names.add(v.name);
-    errs.push(...el);
-  });
-  return { names, errs };
 }
 
 function validateRestartPolicy(policy: string | undefined, path: string): FieldError[] {
@@ -434,10 +371,16 @@ function validateNameField(value: string | undefined, path: string, check: (s: s
   return check(value).map((m) => invalidValue(path, value, m));
 }
 
+/** What ValidatePodSpec's options carry that podflow uses: a Pod (not a template) and its name. */
+export interface PodSpecContext {
+  resourceIsPod: boolean;
+  podName?: string;
+}
+
 /** ValidatePodSpec: the spec rules shared by pods and pod templates, in Kubernetes' order. */
-export function validatePodSpec(spec: Obj, path: string): FieldError[] {
+export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = { resourceIsPod: false }): FieldError[] {
   const s = spec ?? {};
-  const { names: volumes, errs } = validateVolumes(s.volumes, `${path}.volumes`);
+  const { vols: volumes, errs } = validateVolumes(s.volumes, `${path}.volumes`, ctx);
   errs.push(...validateContainers(s.containers, volumes, `${path}.containers`));
   errs.push(...validateInitContainers(s.initContainers, s.containers, volumes, `${path}.initContainers`));
   errs.push(...validateRestartPolicy(s.restartPolicy, `${path}.restartPolicy`));
@@ -476,7 +419,7 @@ export function validatePodTemplateSpec(template: Obj, path: string): FieldError
 
 // validatePodMetadataAndSpec: object meta, spec, and the pod-only projected-token rule.
 function validatePodMetadataAndSpec(pod: Obj): FieldError[] {
-  const errs = [...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain), ...validatePodSpec(pod.spec, "spec")];
+  const errs = [...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain), ...validatePodSpec(pod.spec, "spec", { resourceIsPod: true, podName: pod.metadata?.name })];
   if (!pod.spec?.serviceAccountName) {
     (pod.spec?.volumes ?? []).forEach((v: Obj, vi: number) => {
       (v.projected?.sources ?? []).forEach((src: Obj, si: number) => {
