@@ -11,6 +11,7 @@ import {
 import {
   inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain,
 } from "./names.js";
+import { validateEnv, validateEnvFrom } from "./env.js";
 import { validateResourceRequirements } from "./resources.js";
 import { validateVolumes } from "./volumes.js";
 
@@ -51,16 +52,6 @@ function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldEr
     if (p.hostPort) for (const m of isValidPortNum(p.hostPort)) errs.push(invalidValue(`${at}.hostPort`, p.hostPort, m));
     if (!p.protocol) errs.push(required(`${at}.protocol`, ""));
     else if (!supportedPortProtocols.includes(p.protocol)) errs.push(notSupported(`${at}.protocol`, p.protocol, supportedPortProtocols));
-  });
-  return errs;
-}
-
-function validateEnv(env: Obj[] | undefined, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  (env ?? []).forEach((e, i) => {
-    const at = `${path}[${i}].name`;
-    if (!e.name) errs.push(required(at, ""));
-    else for (const m of isEnvVarName(e.name)) errs.push(invalidValue(at, e.name, m));
   });
   return errs;
 }
@@ -171,6 +162,7 @@ function validateContainerCommon(c: Obj, volumes: ReadonlyMap<string, Obj>, path
   else if (tmp !== "File" && tmp !== "FallbackToLogsOnError") errs.push(notSupported(`${path}.terminationMessagePolicy`, tmp, ["File", "FallbackToLogsOnError"]));
   errs.push(...validateContainerPorts(c.ports, `${path}.ports`));
   errs.push(...validateEnv(c.env, `${path}.env`));
+  errs.push(...validateEnvFrom(c.envFrom, `${path}.envFrom`));
   errs.push(...validateVolumeMounts(c.volumeMounts, volumes, `${path}.volumeMounts`));
   errs.push(...validatePullPolicy(c.imagePullPolicy, `${path}.imagePullPolicy`));
   errs.push(...validateResourceRequirements(c.resources, `${path}.resources`));
