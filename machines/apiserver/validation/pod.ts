@@ -3,17 +3,17 @@
 
 import { deepCopy } from "../../common/equal.js";
 import {
-  duplicate, forbiddenField, goQuote, goValue, invalidValue, notFoundField, notSupported, required, type FieldError,
+  duplicate, forbiddenField, goQuote, goValue, invalidValue, notSupported, required, type FieldError,
 } from "../status.js";
 import {
   validateAnnotations, validateLabelName, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate,
 } from "./meta.js";
 import {
-  inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain,
+  inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain,
 } from "./names.js";
 import { validateEnv, validateEnvFrom } from "./env.js";
 import { validateResourceRequirements } from "./resources.js";
-import { validateVolumes } from "./volumes.js";
+import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -52,20 +52,6 @@ function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldEr
     if (p.hostPort) for (const m of isValidPortNum(p.hostPort)) errs.push(invalidValue(`${at}.hostPort`, p.hostPort, m));
     if (!p.protocol) errs.push(required(`${at}.protocol`, ""));
     else if (!supportedPortProtocols.includes(p.protocol)) errs.push(notSupported(`${at}.protocol`, p.protocol, supportedPortProtocols));
-  });
-  return errs;
-}
-
-function validateVolumeMounts(mounts: Obj[] | undefined, volumes: ReadonlyMap<string, Obj>, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const mountPoints = new Set<string>();
-  (mounts ?? []).forEach((m, i) => {
-    const at = `${path}[${i}]`;
-    if (!m.name) errs.push(required(`${at}.name`, ""));
-    if (!volumes.has(m.name ?? "")) errs.push(notFoundField(`${at}.name`, m.name ?? ""));
-    if (!m.mountPath) errs.push(required(`${at}.mountPath`, ""));
-    if (mountPoints.has(m.mountPath)) errs.push(invalidValue(`${at}.mountPath`, m.mountPath, "must be unique"));
-    mountPoints.add(m.mountPath);
   });
   return errs;
 }
@@ -163,7 +149,8 @@ function validateContainerCommon(c: Obj, volumes: ReadonlyMap<string, Obj>, path
   errs.push(...validateContainerPorts(c.ports, `${path}.ports`));
   errs.push(...validateEnv(c.env, `${path}.env`));
   errs.push(...validateEnvFrom(c.envFrom, `${path}.envFrom`));
-  errs.push(...validateVolumeMounts(c.volumeMounts, volumes, `${path}.volumeMounts`));
+  errs.push(...validateVolumeMounts(c, volumes, `${path}.volumeMounts`));
+  errs.push(...validateVolumeDevices(c, volumes, `${path}.volumeDevices`));
   errs.push(...validatePullPolicy(c.imagePullPolicy, `${path}.imagePullPolicy`));
   errs.push(...validateResourceRequirements(c.resources, `${path}.resources`));
   return errs;

@@ -5,7 +5,9 @@
 import { describe, it, expect } from "vitest";
 import type { FieldError } from "../status.js";
 import { validateCreate } from "./index.js";
-import { defaultedPod } from "./testing.js";
+import { validatePodTemplateSpec } from "./pod.js";
+import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
+import { brief, defaultedPod, messages } from "./testing.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Want = [type: string, field: string, detail?: string];
@@ -132,8 +134,7 @@ describe("TestValidateVolumes", () => {
     expect(validateCreate(p).map((e) => `${e.type} ${e.field}`)).toEqual(["FieldValueDuplicate spec.volumes[1].name"]);
   });
 
-  it("an image volume in a pod template may leave its reference empty (ResourceIsPod is false there)", async () => {
-    const { validatePodTemplateSpec } = await import("./pod.js");
+  it("an image volume in a pod template may leave its reference empty (ResourceIsPod is false there)", () => {
     const errs = validatePodTemplateSpec({ metadata: {}, spec: { ...defaultedPod().spec, volumes: [{ name: "image-volume", image: { reference: "", pullPolicy: "IfNotPresent" } }] } }, "spec.template");
     expect(errs).toEqual([]);
   });
@@ -176,4 +177,166 @@ describe("TestValidateCSIVolumeSource", () => {
   for (const [name, driver, secret, want] of cases) {
     it(name, () => check({ name: "csi", csi: { driver, ...(secret === undefined ? {} : { nodePublishSecretRef: { name: secret } }) } }, want));
   }
+});
+
+const labelsRef = { apiVersion: "v1", fieldPath: "metadata.labels" };
+
+describe("TestValidateVolumes: downward API volumes", () => {
+  const dapi = (items: any[]) => ({ name: "downapi", downwardAPI: { items } });
+  const cases: [string, any, Want[]][] = [
+    ["valid DownwardAPI", { name: "downwardapi", downwardAPI: { items: [
+      { path: "labels", fieldRef: labelsRef },
+      { path: "labels with subscript", fieldRef: { apiVersion: "v1", fieldPath: "metadata.labels['key']" } },
+      { path: "labels with complex subscript", fieldRef: { apiVersion: "v1", fieldPath: "metadata.labels['test.example.com/key']" } },
+      { path: "annotations", fieldRef: { apiVersion: "v1", fieldPath: "metadata.annotations" } },
+      { path: "annotations with subscript", fieldRef: { apiVersion: "v1", fieldPath: "metadata.annotations['key']" } },
+      { path: "annotations with complex subscript", fieldRef: { apiVersion: "v1", fieldPath: "metadata.annotations['TEST.EXAMPLE.COM/key']" } },
+      { path: "namespace", fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } },
+      { path: "name", fieldRef: { apiVersion: "v1", fieldPath: "metadata.name" } },
+      { path: "path/with/subdirs", fieldRef: labelsRef },
+      { path: "path/./withdot", fieldRef: labelsRef },
+      { path: "path/with/embedded..dotdot", fieldRef: labelsRef },
+      { path: "path/with/leading/..dotdot", fieldRef: labelsRef },
+      { path: "cpu_limit", resourceFieldRef: { containerName: "test-container", resource: "limits.cpu" } },
+      { path: "cpu_request", resourceFieldRef: { containerName: "test-container", resource: "requests.cpu" } },
+      { path: "memory_limit", resourceFieldRef: { containerName: "test-container", resource: "limits.memory" } },
+      { path: "memory_request", resourceFieldRef: { containerName: "test-container", resource: "requests.memory" } },
+    ] } }, []],
+    ["hugepages-downwardAPI-enabled", dapi([
+      { path: "hugepages_request", resourceFieldRef: { containerName: "test-container", resource: "requests.hugepages-2Mi" } },
+      { path: "hugepages_limit", resourceFieldRef: { containerName: "test-container", resource: "limits.hugepages-2Mi" } },
+    ]), []],
+    ["downapi valid item mode", dapi([{ mode: 0o644, path: "path", fieldRef: labelsRef }]), []],
+    ["downapi invalid positive item mode", dapi([{ mode: 0o1000, path: "path", fieldRef: labelsRef }]), [[I, "downwardAPI.mode"]]],
+    ["downapi invalid negative item mode", dapi([{ mode: -1, path: "path", fieldRef: labelsRef }]), [[I, "downwardAPI.mode"]]],
+    ["downapi empty metatada path", dapi([{ path: "", fieldRef: labelsRef }]), [[R, "downwardAPI.path"]]],
+    ["downapi absolute path", dapi([{ path: "/absolutepath", fieldRef: labelsRef }]), [[I, "downwardAPI.path"]]],
+    ["downapi dot dot path", dapi([{ path: "../../passwd", fieldRef: labelsRef }]), [[I, "downwardAPI.path", "must not contain '..'"]]],
+    ["downapi dot dot file name", dapi([{ path: "..badFileName", fieldRef: labelsRef }]), [[I, "downwardAPI.path", "must not start with '..'"]]],
+    ["downapi dot dot first level dirent", dapi([{ path: "..badDirName/goodFileName", fieldRef: labelsRef }]), [[I, "downwardAPI.path", "must not start with '..'"]]],
+    ["downapi fieldRef and ResourceFieldRef together", dapi([{ path: "test", fieldRef: labelsRef, resourceFieldRef: { containerName: "test-container", resource: "requests.memory" } }]), [[I, "downwardAPI", "fieldRef and resourceFieldRef can not be specified simultaneously"]]],
+    ["downapi neither fieldRef nor resourceFieldRef", dapi([{ path: "test" }]), [[R, "downwardAPI", "one of fieldRef and resourceFieldRef is required"]]],
+    ["downapi resourceFieldRef needs a container name", dapi([{ path: "test", resourceFieldRef: { resource: "limits.cpu" } }]), [[R, "downwardAPI.resourceFieldRef.containerName"]]],
+    ["downapi fieldRef to a path env vars may use but volumes may not", dapi([{ path: "test", fieldRef: { apiVersion: "v1", fieldPath: "spec.nodeName" } }]), [[NS, "downwardAPI.fieldRef.fieldPath"]]],
+  ];
+  for (const [name, vol, want] of cases) it(name, () => check(vol, want));
+});
+
+describe("TestValidateVolumes: projected volumes", () => {
+  const cases: [string, any, Want[]][] = [
+    ["ProjectedVolumeSource more than one projection in a source", { name: "projected-volume", projected: { sources: [{ secret: { name: "foo" } }, { secret: { name: "foo" }, downwardAPI: {} }] } }, [[F, "projected.sources[1]"]]],
+    ["ProjectedVolumeSource more than one projection in a source, both without names", { name: "projected-volume", projected: { sources: [{ secret: {} }, { secret: {}, downwardAPI: {} }] } }, [
+      [R, "projected.sources[0].secret.name"], [R, "projected.sources[1].secret.name"], [F, "projected.sources[1]"]]],
+    ["two items at one path conflict", { name: "p", projected: { sources: [{ secret: { name: "s", items: [{ key: "a", path: "x" }] } }, { configMap: { name: "c", items: [{ key: "b", path: "x" }] } }] } }, [[I, "projected", "conflicting duplicate paths"]]],
+    ["a projected configMap item needs a key", { name: "p", projected: { sources: [{ configMap: { name: "c", items: [{ key: "", path: "x" }] } }] } }, [[R, "projected.sources[0].configMap.items[0].key"]]],
+    ["a projected token must last at least 10 minutes, and its path is reported at the volume", { name: "p", projected: { sources: [{ serviceAccountToken: { expirationSeconds: 60, path: "" } }] } }, [
+      [I, "projected.sources[0].serviceAccountToken.expirationSeconds", "may not specify a duration less than 10 minutes"], [R, "projected.path"]]],
+    ["a projected token path must be local", { name: "p", projected: { sources: [{ serviceAccountToken: { expirationSeconds: 3600, path: "/abs" } }] } }, [[I, "projected.path", "must be a relative path"]]],
+    ["a clusterTrustBundle needs a name or a signerName, and a path", { name: "p", projected: { sources: [{ clusterTrustBundle: {} }] } }, [
+      [R, "projected.sources[0].clusterTrustBundle", "either name or signerName must be specified"], [R, "projected.sources[0].clusterTrustBundle.path"]]],
+    ["projected defaultMode out of range", { name: "p", projected: { defaultMode: 0o1000, sources: [] } }, [[I, "projected.defaultMode"]]],
+  ];
+  for (const [name, vol, want] of cases) {
+    it(name, () => {
+      const p = defaultedPod();
+      // A token projection needs a service account, which defaulting gives; keep it so only the row's errors show.
+      p.spec.serviceAccountName = "default";
+      check(vol, want, p);
+    });
+  }
+});
+
+describe("TestValidateVolumeMounts", () => {
+  const { vols, errs } = validateVolumes([
+    { name: "abc", persistentVolumeClaim: { claimName: "testclaim1" } },
+    { name: "abc-123", persistentVolumeClaim: { claimName: "testclaim2" } },
+    { name: "123", hostPath: { path: "/foo/baz", type: "" } },
+    { name: "ephemeral", ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10G" } } } } } },
+    { name: "image-volume", image: { reference: "quay.io/my/artifact:v1", pullPolicy: "IfNotPresent" } },
+  ], "field");
+  it("the test volumes are valid", () => expect(errs).toEqual([]));
+  const goodDevices = [{ name: "xyz", devicePath: "/foofoo" }, { name: "uvw", devicePath: "/foofoo/share/test" }];
+  const badDevices = [{ name: "xyz", devicePath: "/mnt/exists" }];
+  const mounts = (volumeMounts: any[], volumeDevices = goodDevices, securityContext?: any) => validateVolumeMounts({ volumeMounts, volumeDevices, securityContext }, vols, "field");
+
+  it("accepts the success rows", () => {
+    expect(mounts([
+      { name: "abc", mountPath: "/foo" }, { name: "123", mountPath: "/bar" }, { name: "abc-123", mountPath: "/baz" },
+      { name: "abc-123", mountPath: "/baa", subPath: "" }, { name: "abc-123", mountPath: "/bab", subPath: "baz" },
+      { name: "abc-123", mountPath: "d:", subPath: "" }, { name: "abc-123", mountPath: "F:", subPath: "" }, { name: "abc-123", mountPath: "G:\\mount", subPath: "" },
+      { name: "abc-123", mountPath: "/bac", subPath: ".baz" }, { name: "abc-123", mountPath: "/bad", subPath: "..baz" },
+      { name: "ephemeral", mountPath: "/foobar" },
+      { name: "123", mountPath: "/rro-nil", readOnly: true },
+      { name: "123", mountPath: "/rro-disabled", readOnly: true, recursiveReadOnly: "Disabled" },
+      { name: "123", mountPath: "/rro-disabled-2", readOnly: false, recursiveReadOnly: "Disabled" },
+      { name: "123", mountPath: "/rro-ifpossible", readOnly: true, recursiveReadOnly: "IfPossible" },
+      { name: "123", mountPath: "/rro-enabled", readOnly: true, recursiveReadOnly: "Enabled" },
+      { name: "123", mountPath: "/rro-enabled-2", readOnly: true, recursiveReadOnly: "Enabled", mountPropagation: "None" },
+      { name: "image-volume", mountPath: "/image-volume" },
+    ])).toEqual([]);
+  });
+
+  const errorCases: [string, any[], string[]][] = [
+    ["empty name", [{ name: "", mountPath: "/foo" }], ["FieldValueRequired field[0].name", "FieldValueNotFound field[0].name"]],
+    ["empty mountpath", [{ name: "abc", mountPath: "" }], ["FieldValueRequired field[0].mountPath"]],
+    ["mountpath collision", [{ name: "foo", mountPath: "/path/a" }, { name: "bar", mountPath: "/path/a" }], ["FieldValueNotFound field[0].name", "FieldValueNotFound field[1].name", "FieldValueInvalid field[1].mountPath"]],
+    ["absolute subpath", [{ name: "abc", mountPath: "/bar", subPath: "/baz" }], ["FieldValueInvalid field.subPath"]],
+    ["subpath in ..", [{ name: "abc", mountPath: "/bar", subPath: "../baz" }], ["FieldValueInvalid field.subPath"]],
+    ["subpath contains ..", [{ name: "abc", mountPath: "/bar", subPath: "baz/../bat" }], ["FieldValueInvalid field.subPath"]],
+    ["subpath ends in ..", [{ name: "abc", mountPath: "/bar", subPath: "./.." }], ["FieldValueInvalid field.subPath"]],
+    ["Bidirectional propagation needs a privileged container", [{ name: "abc", mountPath: "/bar", mountPropagation: "Bidirectional" }], ["FieldValueForbidden field.mountPropagation"]],
+    ["rro but not ro", [{ name: "123", mountPath: "/rro-bad1", readOnly: false, recursiveReadOnly: "Enabled" }], ["FieldValueForbidden field.recursiveReadOnly"]],
+    ["rro with incompatible propagation", [{ name: "123", mountPath: "/rro-bad2", readOnly: true, recursiveReadOnly: "Enabled", mountPropagation: "HostToContainer" }], ["FieldValueForbidden field.recursiveReadOnly"]],
+    ["rro-if-possible but not ro", [{ name: "123", mountPath: "/rro-bad1", readOnly: false, recursiveReadOnly: "IfPossible" }], ["FieldValueForbidden field.recursiveReadOnly"]],
+    ["subPath not allowed for image volume sources", [{ name: "image-volume", mountPath: "/image-volume-err-1", subPath: "/foo" }], ["FieldValueInvalid field[0].subPath", "FieldValueInvalid field.subPath"]],
+    ["subPathExpr not allowed for image volume sources", [{ name: "image-volume", mountPath: "/image-volume-err-2", subPathExpr: "$(POD_NAME)" }], ["FieldValueInvalid field[0].subPathExpr"]],
+    ["subpath and subpathexpr are mutually exclusive", [{ name: "abc-123", mountPath: "/bab", subPath: "baz", subPathExpr: "$(POD_NAME)" }], ["FieldValueInvalid field[0].subPathExpr"]],
+  ];
+  for (const [name, ms, want] of errorCases) it(name, () => expect(brief(mounts(ms))).toEqual(want));
+
+  it("name exists in volumeDevice", () => expect(brief(mounts([{ name: "xyz", mountPath: "/bar" }], badDevices))).toEqual(["FieldValueNotFound field[0].name", "FieldValueInvalid field[0].name"]));
+  it("mountpath exists in volumeDevice", () => expect(brief(mounts([{ name: "uvw", mountPath: "/mnt/exists" }], badDevices))).toEqual(["FieldValueNotFound field[0].name", "FieldValueInvalid field[0].mountPath"]));
+  it("words an unknown propagation as NotSupported", () => {
+    expect(messages(mounts([{ name: "123", mountPath: "/x", mountPropagation: "invalid" }], goodDevices, { privileged: true }))).toEqual(['field.mountPropagation: Unsupported value: "invalid": supported values: "Bidirectional", "HostToContainer", "None"']);
+  });
+
+  // TestValidateMountPropagation.
+  const propagation: [string, any, string | undefined, boolean][] = [
+    ["implicitly non-privileged + no propagation", undefined, undefined, false],
+    ["implicitly non-privileged + HostToContainer", undefined, "HostToContainer", false],
+    ["non-privileged + None", undefined, "None", false],
+    ["implicitly non-privileged + Bidirectional", undefined, "Bidirectional", true],
+    ["explicitly non-privileged + no propagation", { privileged: false }, undefined, false],
+    ["explicitly non-privileged + HostToContainer", { privileged: false }, "HostToContainer", false],
+    ["explicitly non-privileged + Bidirectional", { privileged: false }, "Bidirectional", true],
+    ["privileged + no propagation", { privileged: true }, undefined, false],
+    ["privileged + HostToContainer", { privileged: true }, "HostToContainer", false],
+    ["privileged + Bidirectional", { privileged: true }, "Bidirectional", false],
+    ["privileged + invalid propagation", { privileged: true }, "invalid", true],
+  ];
+  for (const [name, sc, mode, fails] of propagation) {
+    it(`mount propagation: ${name}`, () => expect(mounts([{ name: "123", mountPath: "/foo", ...(mode ? { mountPropagation: mode } : {}) }], [], sc).length > 0).toBe(fails));
+  }
+
+  // TestAlphaValidateVolumeDevices.
+  const devices = (volumeDevices: any[], volumeMounts: any[]) => validateVolumeDevices({ volumeDevices, volumeMounts }, vols, "field");
+  const goodMounts = [{ name: "xyz", mountPath: "/foofoo" }, { name: "ghi", mountPath: "/foo/usr/share/test" }];
+  const badMounts = [{ name: "abc", mountPath: "/foo" }, { name: "abc-123", mountPath: "/this/path/exists" }];
+  it("accepts block devices on PVC and ephemeral volumes", () => {
+    expect(devices([{ name: "abc", devicePath: "/foo" }, { name: "abc-123", devicePath: "/usr/share/test" }, { name: "ephemeral", devicePath: "/disk" }], goodMounts)).toEqual([]);
+  });
+  const deviceErrors: [string, any[]][] = [
+    ["empty name", [{ name: "", devicePath: "/foo" }]],
+    ["duplicate name", [{ name: "abc", devicePath: "/foo" }, { name: "abc", devicePath: "/foo/bar" }]],
+    ["name not found", [{ name: "not-found", devicePath: "/usr/share/test" }]],
+    ["name found but invalid source", [{ name: "123", devicePath: "/usr/share/test" }]],
+    ["empty devicepath", [{ name: "abc", devicePath: "" }]],
+    ["duplicate devicepath", [{ name: "abc", devicePath: "/foo" }, { name: "abc-123", devicePath: "/foo" }]],
+    ["relative devicepath (its name is also mounted)", [{ name: "abc-123", devicePath: "baz" }]],
+    ["no backsteps", [{ name: "123", devicePath: "/baz/../" }]],
+    ["name exists in volumemounts", [{ name: "abc", devicePath: "/baz/../" }]],
+    ["path exists in volumemounts", [{ name: "xyz", devicePath: "/this/path/exists" }]],
+    ["both exist in volumemounts", [{ name: "abc", devicePath: "/this/path/exists" }]],
+  ];
+  for (const [name, ds] of deviceErrors) it(`volume devices: ${name} fails`, () => expect(devices(ds, badMounts).length).toBeGreaterThan(0));
 });

@@ -3,9 +3,11 @@
 // "may not specify more than 1 volume type" at its own key (Kubernetes' spellings kept: the forbidden
 // path of cephfs is "cephFS", of downwardAPI "downwarAPI", and gcePersistentDisk is checked at "persistentDisk").
 
-import { duplicate, forbiddenField, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
+import { duplicate, forbiddenField, invalidValue, notFoundField, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
 import { parseGoQuantity } from "./quantity.js";
+import { validateContainerResourceFieldSelector, validateObjectFieldSelector, volumeFieldPaths } from "./env.js";
+import { validateLabelSelector } from "./selector.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -14,12 +16,14 @@ type Obj = any;
 export interface VolumeContext {
   podName?: string;
   resourceIsPod: boolean;
+  /** an update of a pod that already had a projected token at a non-local path may keep it */
+  allowNonLocalProjectedTokenPath?: boolean;
 }
 
 export const fileModeErrorMsg = "must be a number between 0 and 0777 (octal), both inclusive";
 const pdPartitionErrorMsg = inclusiveRangeError(1, 255);
 
-const has = (v: unknown) => v !== undefined && v !== null;
+const has = (v: unknown): boolean => v !== undefined && v !== null;
 
 function dns1123Label(value: string, path: string): FieldError[] {
   return isDNS1123Label(value).map((m) => invalidValue(path, value, m));
@@ -267,6 +271,101 @@ function validateImageSource(img: Obj, path: string, ctx: VolumeContext): FieldE
   return errs;
 }
 
+/** validateDownwardAPIVolumeFile: a local path, one of fieldRef or resourceFieldRef (with a container), a mode. */
+function validateDownwardAPIVolumeFile(file: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!file.path) errs.push(required(`${path}.path`, ""));
+  errs.push(...validateLocalNonReservedPath(file.path ?? "", `${path}.path`));
+  if (has(file.fieldRef)) {
+    errs.push(...validateObjectFieldSelector(file.fieldRef, volumeFieldPaths, `${path}.fieldRef`));
+    if (has(file.resourceFieldRef)) errs.push(invalidValue(path, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously"));
+  } else if (has(file.resourceFieldRef)) {
+    errs.push(...validateContainerResourceFieldSelector(file.resourceFieldRef, `${path}.resourceFieldRef`, true));
+  } else {
+    errs.push(required(path, "one of fieldRef and resourceFieldRef is required"));
+  }
+  errs.push(...validateMode(file.mode, `${path}.mode`));
+  return errs;
+}
+
+// Items of a downward API volume are all reported at the source's path, not at an index (as Kubernetes does).
+function validateDownwardAPISource(d: Obj, path: string): FieldError[] {
+  const errs = validateMode(d.defaultMode, `${path}.defaultMode`);
+  for (const file of d.items ?? []) errs.push(...validateDownwardAPIVolumeFile(file, path));
+  return errs;
+}
+
+/** validateProjectionSources: each source one kind, valid items, and no two items at one path. */
+function validateProjectionSources(pr: Obj, path: string, ctx: VolumeContext): FieldError[] {
+  const errs: FieldError[] = [];
+  const paths = new Set<string>();
+  // A second item at a path already taken conflicts, reported at the projected volume itself.
+  const claim = (p: string, shown: string) => {
+    if (paths.has(p)) errs.push(invalidValue(path, shown, "conflicting duplicate paths"));
+    else paths.add(p);
+  };
+  (pr.sources ?? []).forEach((src: Obj, i: number) => {
+    let count = 0;
+    const srcPath = `${path}.sources[${i}]`;
+    for (const kind of ["secret", "configMap"] as const) {
+      if (!has(src[kind])) continue;
+      count++;
+      const proj = src[kind];
+      const projPath = `${srcPath}.${kind}`;
+      if (!proj.name) errs.push(required(`${projPath}.name`, ""));
+      (proj.items ?? []).forEach((kp: Obj, j: number) => {
+        errs.push(...validateKeyToPath(kp, `${projPath}.items[${j}]`));
+        if (kp.path) claim(kp.path, proj.name ?? "");
+      });
+    }
+    if (has(src.downwardAPI)) {
+      count++;
+      for (const file of src.downwardAPI.items ?? []) {
+        errs.push(...validateDownwardAPIVolumeFile(file, `${srcPath}.downwardAPI`));
+        if (file.path) claim(file.path, file.path);
+      }
+    }
+    if (has(src.serviceAccountToken)) {
+      count++;
+      const t = src.serviceAccountToken;
+      const exp = t.expirationSeconds ?? 0;
+      if (exp < 10 * 60) errs.push(invalidValue(`${srcPath}.serviceAccountToken.expirationSeconds`, exp, "may not specify a duration less than 10 minutes"));
+      if (exp > 2 ** 32) errs.push(invalidValue(`${srcPath}.serviceAccountToken.expirationSeconds`, exp, "may not specify a duration larger than 2^32 seconds"));
+      // Kubernetes reports the token's path at the projected volume's path, not the source's.
+      if (!t.path) errs.push(required(`${path}.path`, ""));
+      else if (!ctx.allowNonLocalProjectedTokenPath) errs.push(...validateLocalNonReservedPath(t.path, `${path}.path`));
+    }
+    if (has(src.clusterTrustBundle)) {
+      count++;
+      errs.push(...validateClusterTrustBundleProjection(src.clusterTrustBundle, `${srcPath}.clusterTrustBundle`));
+      claim(src.clusterTrustBundle.path ?? "", src.clusterTrustBundle.path ?? "");
+    }
+    // podCertificate projections count as a source; their own rules are not modelled.
+    if (has(src.podCertificate)) count++;
+    if (count > 1) errs.push(forbiddenField(srcPath, "may not specify more than 1 volume type per source"));
+  });
+  return errs;
+}
+
+function validateClusterTrustBundleProjection(ctb: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const usingName = has(ctb.name);
+  const usingSigner = has(ctb.signerName);
+  if (usingName && usingSigner) errs.push(invalidValue(path, ctb, "only one of name and signerName may be used"));
+  else if (usingName) {
+    if (ctb.name === "") errs.push(required(`${path}.name`, "must be a valid object name"));
+    if (has(ctb.labelSelector)) errs.push(invalidValue(`${path}.labelSelector`, ctb.labelSelector, "labelSelector must be unset if name is specified"));
+  } else if (usingSigner) {
+    if (ctb.signerName === "") errs.push(required(`${path}.signerName`, "must be a valid signer name"));
+    errs.push(...validateLabelSelector(ctb.labelSelector, `${path}.labelSelector`));
+  } else {
+    errs.push(required(path, "either name or signerName must be specified"));
+  }
+  if (!ctb.path) errs.push(required(`${path}.path`, ""));
+  errs.push(...validateLocalNonReservedPath(ctb.path ?? "", `${path}.path`));
+  return errs;
+}
+
 type SourceCheck = (src: Obj, path: string, ctx: VolumeContext, volName: string) => FieldError[];
 
 /** Kubernetes' order of volume sources: JSON key, the key its forbidden error names, the key its own checks name, the checks. */
@@ -289,7 +388,7 @@ export const volumeSources: [key: string, forbiddenKey: string, checkKey: string
   ["cinder", "cinder", "cinder", (c, p) => [...requireAll(["volumeID"])(c, p), ...validateSecretRefName(c, p)]],
   ["cephfs", "cephFS", "cephfs", (c, p) => ((c.monitors ?? []).length === 0 ? [required(`${p}.monitors`, "")] : [])],
   ["quobyte", "quobyte", "quobyte", validateQuobyte],
-  ["downwardAPI", "downwarAPI", "downwardAPI", (d, p) => validateMode(d.defaultMode, `${p}.defaultMode`)],
+  ["downwardAPI", "downwarAPI", "downwardAPI", validateDownwardAPISource],
   ["fc", "fc", "fc", validateFC],
   ["flexVolume", "flexVolume", "flexVolume", validateFlex],
   ["configMap", "configMap", "configMap", validateConfigMapSource],
@@ -299,7 +398,7 @@ export const volumeSources: [key: string, forbiddenKey: string, checkKey: string
   ["portworxVolume", "portworxVolume", "portworxVolume", requireAll(["volumeID"])],
   ["azureDisk", "azureDisk", "azureDisk", validateAzureDisk],
   ["storageos", "storageos", "storageos", validateStorageOS],
-  ["projected", "projected", "projected", (pr, p) => validateMode(pr.defaultMode, `${p}.defaultMode`)],
+  ["projected", "projected", "projected", (pr, p, ctx) => [...validateMode(pr.defaultMode, `${p}.defaultMode`), ...validateProjectionSources(pr, p, ctx)]],
   ["scaleIO", "scaleIO", "scaleIO", requireAll(["gateway", "system", "volumeName"])],
   ["csi", "csi", "csi", validateCSI],
   ["ephemeral", "ephemeral", "ephemeral", (e, p, ctx, volName) => {
@@ -353,4 +452,94 @@ export function validateVolumes(volumes: Obj[] | undefined, path: string, ctx: V
     }
   });
   return { vols, errs };
+}
+
+const mountPropagations = ["Bidirectional", "HostToContainer", "None"];
+const recursiveReadOnlyModes = ["Disabled", "Enabled", "IfPossible"];
+
+/** validateMountPropagation: a known mode; Bidirectional only for privileged containers. */
+function validateMountPropagation(mode: string, container: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!mountPropagations.includes(mode)) errs.push(notSupported(path, mode, mountPropagations));
+  if (mode === "Bidirectional" && container?.securityContext?.privileged !== true) {
+    errs.push(forbiddenField(path, "Bidirectional mount propagation is available only to privileged containers"));
+  }
+  return errs;
+}
+
+/** validateMountRecursiveReadOnly: Enabled or IfPossible need readOnly and no propagation but None. */
+function validateMountRecursiveReadOnly(m: Obj, path: string): FieldError[] {
+  const rro = m.recursiveReadOnly;
+  if (!has(rro) || rro === "Disabled") return [];
+  if (rro !== "Enabled" && rro !== "IfPossible") return [notSupported(path, rro, recursiveReadOnlyModes)];
+  const errs: FieldError[] = [];
+  if (!m.readOnly) errs.push(forbiddenField(path, "may only be specified when readOnly is true"));
+  if (has(m.mountPropagation) && m.mountPropagation !== "None") errs.push(forbiddenField(path, "may only be specified when mountPropagation is None or not specified"));
+  return errs;
+}
+
+/**
+ * ValidateVolumeMounts: a known volume, a unique mount path, no clash with volumeDevices, local
+ * subPath/subPathExpr (reported at volumeMounts.subPath, without the index, as Kubernetes does),
+ * the propagation and recursive read-only rules.
+ */
+export function validateVolumeMounts(container: Obj, volumes: ReadonlyMap<string, Obj>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const mountPoints = new Set<string>();
+  const devices = new Map<string, string>();
+  for (const d of container.volumeDevices ?? []) devices.set(d.name ?? "", d.devicePath ?? "");
+  const devicePaths = new Set(devices.values());
+  (container.volumeMounts ?? []).forEach((m: Obj, i: number) => {
+    const at = `${path}[${i}]`;
+    const name: string = m.name ?? "";
+    const mountPath: string = m.mountPath ?? "";
+    if (!name) errs.push(required(`${at}.name`, ""));
+    if (!volumes.has(name)) errs.push(notFoundField(`${at}.name`, name));
+    if (!mountPath) errs.push(required(`${at}.mountPath`, ""));
+    if (mountPoints.has(mountPath)) errs.push(invalidValue(`${at}.mountPath`, mountPath, "must be unique"));
+    mountPoints.add(mountPath);
+    if (devices.has(name)) errs.push(invalidValue(`${at}.name`, name, "must not already exist in volumeDevices"));
+    if (devicePaths.has(mountPath)) errs.push(invalidValue(`${at}.mountPath`, mountPath, "must not already exist as a path in volumeDevices"));
+    if (has(volumes.get(name)?.image)) {
+      if (m.subPath) errs.push(invalidValue(`${at}.subPath`, m.subPath, "not allowed in image volume sources"));
+      if (m.subPathExpr) errs.push(invalidValue(`${at}.subPathExpr`, m.subPathExpr, "not allowed in image volume sources"));
+    }
+    if (m.subPath) errs.push(...validateLocalDescendingPath(m.subPath, `${path}.subPath`));
+    if (m.subPathExpr) {
+      if (m.subPath) errs.push(invalidValue(`${at}.subPathExpr`, m.subPathExpr, "subPathExpr and subPath are mutually exclusive"));
+      errs.push(...validateLocalDescendingPath(m.subPathExpr, `${path}.subPathExpr`));
+    }
+    if (has(m.mountPropagation)) errs.push(...validateMountPropagation(m.mountPropagation, container, `${path}.mountPropagation`));
+    errs.push(...validateMountRecursiveReadOnly(m, `${path}.recursiveReadOnly`));
+  });
+  return errs;
+}
+
+/** ValidateVolumeDevices: PVC-backed volumes only, unique names and paths, no backsteps, no clash with mounts. */
+export function validateVolumeDevices(container: Obj, volumes: ReadonlyMap<string, Obj>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const mounts = new Map<string, string>();
+  for (const m of container.volumeMounts ?? []) mounts.set(m.name ?? "", m.mountPath ?? "");
+  const mountPaths = new Set(mounts.values());
+  const names = new Set<string>();
+  const paths = new Set<string>();
+  (container.volumeDevices ?? []).forEach((d: Obj, i: number) => {
+    const at = `${path}[${i}]`;
+    const name: string = d.name ?? "";
+    const devicePath: string = d.devicePath ?? "";
+    const vol = volumes.get(name);
+    const isPVC = has(vol?.persistentVolumeClaim) || has(vol?.ephemeral);
+    if (!name) errs.push(required(`${at}.name`, ""));
+    if (names.has(name)) errs.push(invalidValue(`${at}.name`, name, "must be unique"));
+    if (vol && !isPVC) errs.push(invalidValue(`${at}.name`, name, "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode"));
+    if (!vol) errs.push(notFoundField(`${at}.name`, name));
+    if (!devicePath) errs.push(required(`${at}.devicePath`, ""));
+    if (paths.has(devicePath)) errs.push(invalidValue(`${at}.devicePath`, devicePath, "must be unique"));
+    if (devicePath && validatePathNoBacksteps(devicePath, "").length > 0) errs.push(invalidValue(`${at}.devicePath`, devicePath, "can not contain backsteps ('..')"));
+    else paths.add(devicePath);
+    if (mounts.has(name)) errs.push(invalidValue(`${at}.name`, name, "must not already exist in volumeMounts"));
+    if (mountPaths.has(devicePath)) errs.push(invalidValue(`${at}.devicePath`, devicePath, "must not already exist as a path in volumeMounts"));
+    if (name) names.add(name);
+  });
+  return errs;
 }
