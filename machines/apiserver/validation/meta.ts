@@ -1,11 +1,20 @@
 // ObjectMeta validation (apimachinery/pkg/api/validation/objectmeta.go, metav1 validation):
 // names, namespace, labels, annotations, and the immutable system fields on update.
 
-import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, type FieldError } from "../status.js";
+import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, type FieldError, type GoValue } from "../status.js";
+import { goJsonMarshal } from "../schema/decode.js";
 import { fieldImmutableErrorMsg, isDNS1123Label, isNegativeErrorMsg, isQualifiedName, isValidLabelValue, type NameFn } from "./names.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
+
+/**
+ * A bad value as apimachinery v0.35's field.Error prints a non-scalar: json.Marshal of it (maps with
+ * sorted keys; struct fields come out in the order the object holds them, which may differ from Go's).
+ */
+export function marshalled(v: unknown): GoValue {
+  return goValue(goJsonMarshal(v));
+}
 
 /** Total size limit of an object's annotations (keys plus values), in bytes. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;

@@ -8,6 +8,7 @@ import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdo
 import { parseGoQuantity } from "./quantity.js";
 import { validateContainerResourceFieldSelector, validateObjectFieldSelector, volumeFieldPaths } from "./env.js";
 import { validateLabelSelector } from "./selector.js";
+import { marshalled } from "./meta.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -153,7 +154,7 @@ function validateFC(fc: Obj, path: string): FieldError[] {
   const wwns: string[] = fc.targetWWNs ?? [];
   const wwids: string[] = fc.wwids ?? [];
   if (wwns.length < 1 && wwids.length < 1) errs.push(required(`${path}.targetWWNs`, "must specify either targetWWNs or wwids, but not both"));
-  if (wwns.length !== 0 && wwids.length !== 0) errs.push(invalidValue(`${path}.targetWWNs`, wwns, "targetWWNs and wwids can not be specified simultaneously"));
+  if (wwns.length !== 0 && wwids.length !== 0) errs.push(invalidValue(`${path}.targetWWNs`, marshalled(wwns), "targetWWNs and wwids can not be specified simultaneously"));
   if (wwns.length !== 0) {
     if (!has(fc.lun)) errs.push(required(`${path}.lun`, "lun is required if targetWWNs is specified"));
     else if (fc.lun < 0 || fc.lun > 255) errs.push(invalidValue(`${path}.lun`, fc.lun, inclusiveRangeError(0, 255)));
@@ -351,10 +352,10 @@ function validateClusterTrustBundleProjection(ctb: Obj, path: string): FieldErro
   const errs: FieldError[] = [];
   const usingName = has(ctb.name);
   const usingSigner = has(ctb.signerName);
-  if (usingName && usingSigner) errs.push(invalidValue(path, ctb, "only one of name and signerName may be used"));
+  if (usingName && usingSigner) errs.push(invalidValue(path, marshalled(ctb), "only one of name and signerName may be used"));
   else if (usingName) {
     if (ctb.name === "") errs.push(required(`${path}.name`, "must be a valid object name"));
-    if (has(ctb.labelSelector)) errs.push(invalidValue(`${path}.labelSelector`, ctb.labelSelector, "labelSelector must be unset if name is specified"));
+    if (has(ctb.labelSelector)) errs.push(invalidValue(`${path}.labelSelector`, marshalled(ctb.labelSelector), "labelSelector must be unset if name is specified"));
   } else if (usingSigner) {
     if (ctb.signerName === "") errs.push(required(`${path}.signerName`, "must be a valid signer name"));
     errs.push(...validateLabelSelector(ctb.labelSelector, `${path}.labelSelector`));
