@@ -153,27 +153,6 @@ export function isValidPercent(value: string): string[] {
   return percentRe.test(value) ? [] : [regexError("a valid percent string must be a numeric string followed by an ending '%'", percentFmt, "1%", "93%")];
 }
 
-const ipv4Re = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
-
-/** True for a textual IPv4 or IPv6 address (no leading zeros in IPv4 octets). */
-export function isIP(value: string): boolean {
-  if (ipv4Re.test(value)) return true;
-  if (!value.includes(":") || !/^[0-9a-fA-F:.]+$/.test(value)) return false;
-  const halves = value.split("::");
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((h) => (h === "" ? [] : h.split(":")));
-  const last = groups[groups.length - 1] ?? "";
-  const v4tail = last.includes(".");
-  if (v4tail && !ipv4Re.test(last)) return false;
-  const hexGroups = v4tail ? groups.slice(0, -1) : groups;
-  if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  const count = hexGroups.length + (v4tail ? 2 : 0);
-  return halves.length === 2 ? count < 8 : count === 8;
-}
-
-/** The message IsValidIP gives for a malformed address. */
-export const invalidIPMessage = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
-
 // A generateName prefix may end in '-': validate it as if a suffix followed (maskTrailingDash).
 function maskTrailingDash(name: string): string {
   return name.length > 1 && name.endsWith("-") ? `${name.slice(0, -1)}a` : name;
