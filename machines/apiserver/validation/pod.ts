@@ -511,7 +511,9 @@ function validateContainerUpdates(next: Obj[] | undefined, prev: Obj[] | undefin
   if ((next ?? []).length !== (prev ?? []).length) return { errs: [forbiddenField(path, "pod updates may not add or remove containers")], stop: true };
   const errs: FieldError[] = [];
   (next ?? []).forEach((c, i) => {
-    if (!c.image) errs.push(required(`${path}[${i}].image`, ""));
+    const image: string = c.image ?? "";
+    if (!image) errs.push(required(`${path}[${i}].image`, ""));
+    if (image.trim() !== image) errs.push(invalidValue(`${path}[${i}].image`, image, "must not have leading or trailing whitespace"));
   });
   return { errs, stop: false };
 }
@@ -564,7 +566,14 @@ function specDiff(prev: Obj, next: Obj): string {
 
 /** ValidatePodUpdate: metadata immutables, then only images, activeDeadlineSeconds, added tolerations, removed gates, grace 1 from negative. */
 export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
-  const errs = [...validateObjectMetaUpdate(pod.metadata, old.metadata), ...validatePodMetadataAndSpec(pod)];
+  // A pod that already carries an invalid deletion cost may keep it (AllowInvalidPodDeletionCost).
+  const oldCost = old.metadata?.annotations?.[POD_DELETION_COST];
+  const allowInvalidCost = typeof oldCost === "string" && !validDeletionCost(oldCost);
+  const errs = [
+    ...validateObjectMetaUpdate(pod.metadata, old.metadata),
+    ...validatePodMetadataAndSpec(pod, allowInvalidCost),
+    ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
+  ];
   const spec = pod.spec ?? {};
   const oldSpec = old.spec ?? {};
   for (const key of ["containers", "initContainers"] as const) {
@@ -579,7 +588,73 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
   errs.push(...validateOnlyDeletedSchedulingGates(spec.schedulingGates, oldSpec.schedulingGates, "spec.schedulingGates"));
   if (sameJSON(spec, oldSpec)) return errs;
   const munged = mungePodSpec(spec, oldSpec);
+  // A pod still held by scheduling gates may gain node selectors and node affinity requirements.
+  if ((oldSpec.schedulingGates ?? []).length > 0) errs.push(...mungeGatedPodSpec(munged, oldSpec));
   if (!sameJSON(munged, oldSpec)) errs.push(forbiddenField("spec", `${POD_UPDATE_FORBIDDEN_MESSAGE}\n${specDiff(oldSpec, munged)}`));
+  return errs;
+}
+
+const APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+
+/** ValidatePodSpecificAnnotationUpdates: the mirror-pod and AppArmor annotations never change; then the annotation rules. */
+function validatePodSpecificAnnotationUpdates(pod: Obj, old: Obj, path: string, allowInvalidCost: boolean): FieldError[] {
+  const next: Record<string, string> = pod.metadata?.annotations ?? {};
+  const prev: Record<string, string> = old.metadata?.annotations ?? {};
+  const errs: FieldError[] = [];
+  for (const k of Object.keys(prev).sort()) {
+    if (Object.hasOwn(next, k) && next[k] === prev[k]) continue;
+    if (k.startsWith(APPARMOR_PREFIX)) errs.push(forbiddenField(`${path}[${k}]`, "may not remove or update AppArmor annotations"));
+    if (k === MIRROR_POD_ANNOTATION) errs.push(forbiddenField(`${path}[${k}]`, "may not remove or update mirror pod annotation"));
+  }
+  for (const k of Object.keys(next).sort()) {
+    if (Object.hasOwn(prev, k)) continue;
+    if (k.startsWith(APPARMOR_PREFIX)) errs.push(forbiddenField(`${path}[${k}]`, "may not add AppArmor annotations"));
+    if (k === MIRROR_POD_ANNOTATION) errs.push(forbiddenField(`${path}[${k}]`, "may not add mirror pod annotation"));
+  }
+  errs.push(...validatePodSpecificAnnotations(next, pod.spec ?? {}, path, allowInvalidCost));
+  return errs;
+}
+
+// A node selector term only gains requirements: the old ones stay, first and unchanged.
+function termHasOnlyAdditions(next: Obj, prev: Obj): boolean {
+  const oldExprs: Obj[] = prev?.matchExpressions ?? [];
+  const oldFields: Obj[] = prev?.matchFields ?? [];
+  const newExprs: Obj[] = next?.matchExpressions ?? [];
+  const newFields: Obj[] = next?.matchFields ?? [];
+  if (oldExprs.length === 0 && oldFields.length === 0 && (newExprs.length > 0 || newFields.length > 0)) return false;
+  if (oldExprs.length > 0 && (newExprs.length < oldExprs.length || !sameJSON(newExprs.slice(0, oldExprs.length), oldExprs))) return false;
+  if (oldFields.length > 0 && (newFields.length < oldFields.length || !sameJSON(newFields.slice(0, oldFields.length), oldFields))) return false;
+  return true;
+}
+
+// validateNodeSelectorMutation and validateNodeAffinityMutation, then the munging that lets the allowed changes pass.
+function mungeGatedPodSpec(m: Obj, oldSpec: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!sameJSON(m.nodeSelector, oldSpec.nodeSelector)) {
+    const next: Record<string, string> = m.nodeSelector ?? {};
+    const changed = Object.entries(oldSpec.nodeSelector ?? {}).some(([k, v]) => !Object.hasOwn(next, k) || next[k] !== v);
+    if (changed) errs.push(invalidValue("spec.nodeSelector", marshalled(m.nodeSelector ?? null), "only additions to spec.nodeSelector are allowed (no mutations or deletions)"));
+    m.nodeSelector = oldSpec.nodeSelector;
+  }
+  const oldNA = oldSpec.affinity?.nodeAffinity;
+  const newNA = m.affinity?.nodeAffinity;
+  if (!sameJSON(oldNA, newNA)) {
+    const termsPath = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
+    const oldTerms: Obj[] | undefined = oldNA?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    if (oldNA?.requiredDuringSchedulingIgnoredDuringExecution) {
+      const newTerms: Obj[] = newNA?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+      if ((oldTerms ?? []).length > 0 && oldTerms!.length !== newTerms.length) {
+        errs.push(invalidValue(termsPath, marshalled(newTerms), "no additions/deletions to non-empty NodeSelectorTerms list are allowed"));
+      } else {
+        (oldTerms ?? []).forEach((t, i) => {
+          if (!termHasOnlyAdditions(newTerms[i], t)) errs.push(invalidValue(`${termsPath}[${i}]`, marshalled(newTerms[i] ?? null), "only additions are allowed (no mutations or deletions)"));
+        });
+      }
+    }
+    if (!m.affinity && oldNA) m.affinity = { nodeAffinity: oldNA };
+    else if (m.affinity && !oldSpec.affinity && !m.affinity.podAffinity && !m.affinity.podAntiAffinity) delete m.affinity;
+    else if (m.affinity) m.affinity = { ...m.affinity, nodeAffinity: oldNA };
+  }
   return errs;
 }
 

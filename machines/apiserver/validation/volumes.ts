@@ -7,7 +7,7 @@ import { duplicate, forbiddenField, invalidValue, notFoundField, notSupported, r
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
 import { parseGoQuantity } from "./quantity.js";
 import { validateContainerResourceFieldSelector, validateObjectFieldSelector, volumeFieldPaths } from "./env.js";
-import { validateLabelSelector } from "./selector.js";
+import { labelSelectorJSON, validateLabelSelector } from "./selector.js";
 import { marshalled } from "./meta.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -355,7 +355,7 @@ function validateClusterTrustBundleProjection(ctb: Obj, path: string): FieldErro
   if (usingName && usingSigner) errs.push(invalidValue(path, marshalled(ctb), "only one of name and signerName may be used"));
   else if (usingName) {
     if (ctb.name === "") errs.push(required(`${path}.name`, "must be a valid object name"));
-    if (has(ctb.labelSelector)) errs.push(invalidValue(`${path}.labelSelector`, marshalled(ctb.labelSelector), "labelSelector must be unset if name is specified"));
+    if (has(ctb.labelSelector)) errs.push(invalidValue(`${path}.labelSelector`, labelSelectorJSON(ctb.labelSelector), "labelSelector must be unset if name is specified"));
   } else if (usingSigner) {
     if (ctb.signerName === "") errs.push(required(`${path}.signerName`, "must be a valid signer name"));
     errs.push(...validateLabelSelector(ctb.labelSelector, `${path}.labelSelector`));
