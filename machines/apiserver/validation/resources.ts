@@ -101,40 +101,40 @@ function sortedEntries(m: unknown): [string, unknown][] {
   return Object.keys(m).sort().map((k) => [k, (m as Record<string, unknown>)[k]]);
 }
 
+// One limit or request: its name, then its quantity (undefined when it does not parse).
+function validateEntry(name: string, raw: unknown, at: string, errs: FieldError[]): GoQuantity | undefined {
+  errs.push(...validateContainerResourceName(name, at));
+  const q = parseGoQuantity(raw);
+  if (!q) errs.push(invalidValue(at, String(raw), quantityRegexMessage));
+  else errs.push(...validateResourceQuantityValue(name, q, at));
+  return q;
+}
+
+function validateHugePageEntry(name: string, q: GoQuantity, at: string, errs: FieldError[]): void {
+  const msg = hugePageValueError(name, q);
+  if (msg) errs.push(invalidValue(at, quantityString(q), msg));
+}
+
 /** validateResourceRequirements (containers): names, quantities, requests against limits, hugepages with cpu or memory. */
 export function validateResourceRequirements(res: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const limPath = `${path}.limits`;
   const reqPath = `${path}.requests`;
   const limits = new Map<string, GoQuantity>();
-  let cpuOrMemory = false;
-  let hugePages = false;
+  const names = [...sortedEntries(res?.limits), ...sortedEntries(res?.requests)].map(([n]) => n);
+  const cpuOrMemory = names.includes("cpu") || names.includes("memory");
+  const hugePages = names.some(isHugePageResourceName);
   for (const [name, raw] of sortedEntries(res?.limits)) {
     const at = `${limPath}[${name}]`;
-    errs.push(...validateContainerResourceName(name, at));
-    const q = parseGoQuantity(raw);
-    if (!q) {
-      errs.push(invalidValue(at, String(raw), quantityRegexMessage));
-      continue;
-    }
+    const q = validateEntry(name, raw, at, errs);
+    if (!q) continue;
     limits.set(name, q);
-    errs.push(...validateResourceQuantityValue(name, q, at));
-    if (isHugePageResourceName(name)) {
-      hugePages = true;
-      const msg = hugePageValueError(name, q);
-      if (msg) errs.push(invalidValue(at, quantityString(q), msg));
-    }
-    if (name === "cpu" || name === "memory") cpuOrMemory = true;
+    if (isHugePageResourceName(name)) validateHugePageEntry(name, q, at, errs);
   }
   for (const [name, raw] of sortedEntries(res?.requests)) {
     const at = `${reqPath}[${name}]`;
-    errs.push(...validateContainerResourceName(name, at));
-    const q = parseGoQuantity(raw);
-    if (!q) {
-      errs.push(invalidValue(at, String(raw), quantityRegexMessage));
-      continue;
-    }
-    errs.push(...validateResourceQuantityValue(name, q, at));
+    const q = validateEntry(name, raw, at, errs);
+    if (!q) continue;
     const limit = limits.get(name);
     if (limit) {
       // Resources that cannot be overcommitted (hugepages, extended resources) need requests equal to limits.
@@ -144,12 +144,7 @@ export function validateResourceRequirements(res: Obj, path: string): FieldError
     } else if (!isOvercommitAllowed(name) && !Object.hasOwn(res?.limits ?? {}, name)) {
       errs.push(required(limPath, "Limit must be set for non overcommitable resources"));
     }
-    if (isHugePageResourceName(name)) {
-      hugePages = true;
-      const msg = hugePageValueError(name, q);
-      if (msg) errs.push(invalidValue(at, quantityString(q), msg));
-    }
-    if (name === "cpu" || name === "memory") cpuOrMemory = true;
+    if (isHugePageResourceName(name)) validateHugePageEntry(name, q, at, errs);
   }
   if (!cpuOrMemory && hugePages) errs.push(forbiddenField(path, "HugePages require cpu or memory"));
   return errs;
