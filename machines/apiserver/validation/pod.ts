@@ -13,7 +13,7 @@ import {
 } from "./names.js";
 import { validateEnv, validateEnvFrom } from "./env.js";
 import { validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
-import { validateResourceRequirements } from "./resources.js";
+import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
 import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { validateIP } from "./ip.js";
 import { validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
@@ -153,6 +153,7 @@ function validateLifecycle(lc: Obj, path: string, gracePeriod: number | undefine
 /** What the container checks need of the pod spec. */
 interface ContainerContext {
   volumes: ReadonlyMap<string, Obj>;
+  podClaimNames: ReadonlySet<string>;
   restartPolicy: string;
   hostUsers: boolean;
   gracePeriod: number | undefined;
@@ -194,7 +195,7 @@ function validateContainerCommon(c: Obj, ctx: ContainerContext, path: string): F
   errs.push(...validateVolumeMounts(c, ctx.volumes, `${path}.volumeMounts`));
   errs.push(...validateVolumeDevices(c, ctx.volumes, `${path}.volumeDevices`));
   errs.push(...validatePullPolicy(c.imagePullPolicy, `${path}.imagePullPolicy`));
-  errs.push(...validateResourceRequirements(c.resources, `${path}.resources`));
+  errs.push(...validateResourceRequirements(c.resources, `${path}.resources`, ctx.podClaimNames));
   errs.push(...validateResizePolicy(c.resizePolicy, `${path}.resizePolicy`, ctx.restartPolicy));
   errs.push(...validateContainerSecurityContext(c.securityContext, `${path}.securityContext`, ctx.hostUsers));
   return errs;
@@ -391,11 +392,13 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   const s = spec ?? {};
   const errs: FieldError[] = [];
   if (s.terminationGracePeriodSeconds === undefined || s.terminationGracePeriodSeconds === null) errs.push(required(`${path}.terminationGracePeriodSeconds`, ""));
+  const podClaimNames = new Set<string>((s.resourceClaims ?? []).map((c: Obj) => c.name ?? "").filter((n: string) => n));
   const containerCtx = (volumes: ReadonlyMap<string, Obj>): ContainerContext => ({
-    volumes, restartPolicy: s.restartPolicy ?? "", hostUsers: s.hostUsers !== false, gracePeriod: s.terminationGracePeriodSeconds ?? undefined,
+    volumes, podClaimNames, restartPolicy: s.restartPolicy ?? "", hostUsers: s.hostUsers !== false, gracePeriod: s.terminationGracePeriodSeconds ?? undefined,
   });
   const { vols, errs: volErrs } = validateVolumes(s.volumes, `${path}.volumes`, ctx);
   errs.push(...volErrs);
+  errs.push(...validatePodResourceClaims(s.resourceClaims, `${path}.resourceClaims`));
   const cctx = containerCtx(vols);
   errs.push(...validateContainers(s.containers, cctx, `${path}.containers`));
   errs.push(...validateInitContainers(s.initContainers, s.containers, cctx, `${path}.initContainers`));

@@ -103,3 +103,24 @@ describe("Quantity String and Cmp", () => {
     expect(cmpQuantity(parseGoQuantity("500m")!, parseGoQuantity("0.4")!)).toBe(1);
   });
 });
+
+// validatePodResourceClaims and validateResourceClaimNames (pod spec resourceClaims, container resources.claims).
+describe("resource claims", () => {
+  const withClaims = (resourceClaims: any[], claims: any[] = []) => {
+    const p = defaultedPod();
+    p.spec.resourceClaims = resourceClaims;
+    p.spec.containers[0].resources = { claims };
+    return messages(validateCreate(p));
+  };
+  it("a claim from a template used by a container is valid", () => expect(withClaims([{ name: "gpu", resourceClaimTemplateName: "gpu-template" }], [{ name: "gpu" }])).toEqual([]));
+  it("a pod claim needs exactly one source", () => {
+    expect(withClaims([{ name: "gpu" }])).toEqual(['spec.resourceClaims[0]: Invalid value: {"Name":"gpu","ResourceClaimName":null,"ResourceClaimTemplateName":null}: must specify one of: `resourceClaimName`, `resourceClaimTemplateName`']);
+    expect(withClaims([{ name: "gpu", resourceClaimName: "a", resourceClaimTemplateName: "b" }])).toEqual(['spec.resourceClaims[0]: Invalid value: {"Name":"gpu","ResourceClaimName":"a","ResourceClaimTemplateName":"b"}: at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified']);
+  });
+  it("pod claim names are unique", () => expect(withClaims([{ name: "a", resourceClaimName: "x" }, { name: "a", resourceClaimName: "y" }])).toEqual(['spec.resourceClaims[1].name: Duplicate value: "a"']));
+  it("a container claim must name a pod claim", () => {
+    expect(withClaims([], [{ name: "gpu" }])).toEqual(['spec.containers[0].resources.claims[0]: Not found: "gpu": must be one of the names in pod.spec.resourceClaims which is empty']);
+    expect(withClaims([{ name: "a", resourceClaimName: "x" }, { name: "b", resourceClaimName: "y" }], [{ name: "gpu" }])).toEqual(['spec.containers[0].resources.claims[0]: Not found: "gpu": must be one of the names in pod.spec.resourceClaims: a, b']);
+  });
+  it("a container claims each pod claim once", () => expect(withClaims([{ name: "a", resourceClaimName: "x" }], [{ name: "a" }, { name: "a" }])).toEqual(['spec.containers[0].resources.claims[1]: Duplicate value: "a"']));
+});

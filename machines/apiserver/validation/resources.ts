@@ -2,8 +2,8 @@
 // validateResourceName and ValidateResourceQuantityValue (pkg/apis/core/validation, v1.35) with the
 // helper predicates of pkg/apis/core/helper they lean on.
 
-import { forbiddenField, invalidValue, required, type FieldError } from "../status.js";
-import { isQualifiedName } from "./names.js";
+import { duplicate, forbiddenField, goValue, invalidValue, required, type FieldError, type GoValue } from "../status.js";
+import { isDNS1123Label, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
 import { cmpQuantity, isWholeInMilli, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -116,7 +116,7 @@ function validateHugePageEntry(name: string, q: GoQuantity, at: string, errs: Fi
 }
 
 /** validateResourceRequirements (containers): names, quantities, requests against limits, hugepages with cpu or memory. */
-export function validateResourceRequirements(res: Obj, path: string): FieldError[] {
+export function validateResourceRequirements(res: Obj, path: string, podClaimNames: ReadonlySet<string> = new Set()): FieldError[] {
   const errs: FieldError[] = [];
   const limPath = `${path}.limits`;
   const reqPath = `${path}.requests`;
@@ -147,5 +147,68 @@ export function validateResourceRequirements(res: Obj, path: string): FieldError
     if (isHugePageResourceName(name)) validateHugePageEntry(name, q, at, errs);
   }
   if (!cpuOrMemory && hugePages) errs.push(forbiddenField(path, "HugePages require cpu or memory"));
+  errs.push(...validateResourceClaimNames(res?.claims, podClaimNames, `${path}.claims`));
+  return errs;
+}
+
+// Kubernetes prints an internal PodResourceClaim (no json tags) through json.Marshal.
+function podResourceClaimJSON(c: Obj): GoValue {
+  const str = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : "null");
+  return goValue(`{"Name":${JSON.stringify(c.name ?? "")},"ResourceClaimName":${str(c.resourceClaimName)},"ResourceClaimTemplateName":${str(c.resourceClaimTemplateName)}}`);
+}
+
+/** validatePodResourceClaims: unique DNS-label names, exactly one of a claim or a claim template, both valid names. */
+export function validatePodResourceClaims(claims: Obj[] | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  (claims ?? []).forEach((c, i) => {
+    const at = `${path}[${i}]`;
+    const name: string = c.name ?? "";
+    if (!name) errs.push(required(`${at}.name`, ""));
+    else if (names.has(name)) errs.push(duplicate(`${at}.name`, name));
+    else {
+      errs.push(...isDNS1123Label(name).map((m) => invalidValue(`${at}.name`, name, m)));
+      names.add(name);
+    }
+    const hasClaim = typeof c.resourceClaimName === "string";
+    const hasTemplate = typeof c.resourceClaimTemplateName === "string";
+    if (hasClaim && hasTemplate) errs.push(invalidValue(at, podResourceClaimJSON(c), "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified"));
+    if (!hasClaim && !hasTemplate) errs.push(invalidValue(at, podResourceClaimJSON(c), "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`"));
+    if (hasClaim) errs.push(...nameIsDNSSubdomain(c.resourceClaimName, false).map((m) => invalidValue(`${at}.resourceClaimName`, c.resourceClaimName, m)));
+    if (hasTemplate) errs.push(...nameIsDNSSubdomain(c.resourceClaimTemplateName, false).map((m) => invalidValue(`${at}.resourceClaimTemplateName`, c.resourceClaimTemplateName, m)));
+  });
+  return errs;
+}
+
+/** validateResourceClaimNames: a container's claims name entries of spec.resourceClaims, each once (or one request of it). */
+export function validateResourceClaimNames(claims: Obj[] | undefined, podClaimNames: ReadonlySet<string>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  (claims ?? []).forEach((c, i) => {
+    const at = `${path}[${i}]`;
+    const name: string = c.name ?? "";
+    if (!name) {
+      errs.push(required(at, ""));
+      return;
+    }
+    if (seen.has(name)) errs.push(duplicate(at, name));
+    else {
+      let key = name;
+      if (c.request) {
+        errs.push(...isDNS1123Label(c.request).map((m) => invalidValue(`${at}.request`, c.request, m)));
+        key += `/${c.request}`;
+      }
+      if (seen.has(key)) errs.push(duplicate(at, key));
+      else if (!c.request) {
+        // Claiming the whole claim overlaps any request of it claimed before.
+        for (const k of seen) if (k.startsWith(`${name}/`)) errs.push(duplicate(at, name));
+      }
+      seen.add(key);
+    }
+    if (!podClaimNames.has(name)) {
+      const known = [...podClaimNames].sort();
+      errs.push({ type: "FieldValueNotFound", field: at, badValue: name, detail: `must be one of the names in pod.spec.resourceClaims${known.length === 0 ? " which is empty" : `: ${known.join(", ")}`}` });
+    }
+  });
   return errs;
 }
