@@ -103,7 +103,7 @@ describe("validation never throws on a decoded object", () => {
             for (const e of validateUpdate(x, y)) expect(e.type).not.toBe("InternalError");
           }
         }
-      }), { numRuns: Number(process.env.ROBUST_RUNS ?? (kind === "Pod" ? 400 : 150)), seed: Number(process.env.ROBUST_SEED ?? 20261202) });
+      }), { numRuns: Number(process.env.ROBUST_RUNS ?? (kind === "Pod" ? 300 : 100)), seed: Number(process.env.ROBUST_SEED ?? 20261202) });
     });
   }
 });
