@@ -14,7 +14,7 @@ import {
 import { validateEnv, validateEnvFrom } from "./env.js";
 import { validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
 import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
-import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
+import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { validateIP } from "./ip.js";
 import { validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
 
@@ -467,6 +467,41 @@ export function validatePodSpecificAnnotations(annotations: Record<string, strin
   }
   if (!allowInvalidDeletionCost && Object.hasOwn(a, POD_DELETION_COST) && !validDeletionCost(a[POD_DELETION_COST]!)) {
     errs.push(invalidValue(`${path}[${POD_DELETION_COST}]`, a[POD_DELETION_COST], "must be a 32bit integer"));
+  }
+  errs.push(...validateSeccompAnnotations(a, path), ...validateAppArmorAnnotations(a, spec, path));
+  return errs;
+}
+
+const SECCOMP_POD = "seccomp.security.alpha.kubernetes.io/pod";
+const SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+
+// ValidateSeccompProfile: the legacy annotation's profiles.
+function validateSeccompAnnotationProfile(p: string, path: string): FieldError[] {
+  if (p === "runtime/default" || p === "docker/default" || p === "unconfined") return [];
+  if (p.startsWith("localhost/")) return validateLocalDescendingPath(p.slice("localhost/".length), path);
+  return [invalidValue(path, p, "must be a valid seccomp profile")];
+}
+
+/** ValidateSeccompPodAnnotations: Kubernetes names these with Child, so the key follows a dot, not brackets. */
+function validateSeccompAnnotations(a: Record<string, string>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (Object.hasOwn(a, SECCOMP_POD)) errs.push(...validateSeccompAnnotationProfile(a[SECCOMP_POD]!, `${path}.${SECCOMP_POD}`));
+  for (const k of Object.keys(a).sort()) {
+    if (k.startsWith(SECCOMP_CONTAINER_PREFIX)) errs.push(...validateSeccompAnnotationProfile(a[k]!, `${path}.${k}`));
+  }
+  return errs;
+}
+
+/** ValidateAppArmorPodAnnotations: each names a container of the pod and a known profile form. */
+function validateAppArmorAnnotations(a: Record<string, string>, spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>([...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map((c: Obj) => c.name ?? ""));
+  for (const k of Object.keys(a).sort()) {
+    if (!k.startsWith(APPARMOR_PREFIX)) continue;
+    const container = k.slice(APPARMOR_PREFIX.length);
+    if (!names.has(container)) errs.push(invalidValue(`${path}[${k}]`, container, "container not found"));
+    const p = a[k]!;
+    if (p !== "" && p !== "runtime/default" && p !== "unconfined" && !p.startsWith("localhost/")) errs.push(invalidValue(`${path}[${k}]`, p, `invalid AppArmor profile name: ${JSON.stringify(p)}`));
   }
   return errs;
 }

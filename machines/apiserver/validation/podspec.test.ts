@@ -220,3 +220,23 @@ describe("ValidatePodSpecificAnnotations", () => {
     });
   }
 });
+
+describe("seccomp and AppArmor annotations (ValidateSeccompPodAnnotations, ValidateAppArmorPodAnnotations)", () => {
+  const withAnnotations = (annotations: Record<string, string>) => messages(validateCreate(podWith((_s, p) => (p.metadata.annotations = annotations))));
+  it("accepts the known seccomp profiles", () => {
+    expect(withAnnotations({ "seccomp.security.alpha.kubernetes.io/pod": "runtime/default", "container.seccomp.security.alpha.kubernetes.io/c": "localhost/profiles/a.json" })).toEqual([]);
+  });
+  it("refuses an unknown seccomp profile, at the annotation key after a dot", () => {
+    expect(withAnnotations({ "seccomp.security.alpha.kubernetes.io/pod": "weird" })).toEqual(['metadata.annotations.seccomp.security.alpha.kubernetes.io/pod: Invalid value: "weird": must be a valid seccomp profile']);
+  });
+  it("refuses a localhost seccomp profile that climbs out", () => {
+    expect(withAnnotations({ "container.seccomp.security.alpha.kubernetes.io/c": "localhost/../x" })).toEqual(["metadata.annotations.container.seccomp.security.alpha.kubernetes.io/c: Invalid value: \"../x\": must not contain '..'"]);
+  });
+  it("an AppArmor annotation must name a container and a known profile form", () => {
+    expect(withAnnotations({ "container.apparmor.security.beta.kubernetes.io/nope": "enforce" })).toEqual([
+      'metadata.annotations[container.apparmor.security.beta.kubernetes.io/nope]: Invalid value: "nope": container not found',
+      'metadata.annotations[container.apparmor.security.beta.kubernetes.io/nope]: Invalid value: "enforce": invalid AppArmor profile name: "enforce"',
+    ]);
+    expect(withAnnotations({ "container.apparmor.security.beta.kubernetes.io/c": "localhost/p" })).toEqual([]);
+  });
+});
