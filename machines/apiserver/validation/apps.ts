@@ -1,17 +1,17 @@
 // Deployment and ReplicaSet validation, ported in meaning from pkg/apis/apps/validation/validation.go.
 
 import { forbiddenField, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
-import { validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { marshalled, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isValidPercent, nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
-import { labelSelectorGoSyntax, selectorIsEmpty, selectorMatches, stringMapGoSyntax, validateLabelSelector } from "./selector.js";
+import { labelSelectorJSON, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
-// IntOrString prints through its String(): the bare number or the bare string.
-function intOrStringValue(v: unknown) {
-  return goValue(String(v ?? 0));
+// An IntOrString prints through its MarshalJSON: a number, or a quoted string.
+function intOrStringValue(v: unknown): unknown {
+  return v ?? 0;
 }
 
 /** ValidatePositiveIntOrPercent: a non-negative integer or a "N%" string. */
@@ -49,9 +49,10 @@ export function validateRollingUpdateDeployment(ru: Obj, path: string): FieldErr
   return errs;
 }
 
-function strategyGoSyntax(s: Obj): string {
-  const ru = s.rollingUpdate ? "(*apps.RollingUpdateDeployment)(0xc000000000)" : "(*apps.RollingUpdateDeployment)(nil)";
-  return `apps.DeploymentStrategy{Type:"${s.type ?? ""}", RollingUpdate:${ru}}`;
+// The internal apps.DeploymentStrategy has no json tags: json.Marshal prints its Go field names.
+function strategyJSON(s: Obj): string {
+  const ru = s.rollingUpdate ? `{"MaxUnavailable":${JSON.stringify(s.rollingUpdate.maxUnavailable ?? 0)},"MaxSurge":${JSON.stringify(s.rollingUpdate.maxSurge ?? 0)}}` : "null";
+  return `{"Type":${JSON.stringify(s.type ?? "")},"RollingUpdate":${ru}}`;
 }
 
 /** ValidateDeploymentStrategy: Recreate without rollingUpdate, RollingUpdate with valid parameters. */
@@ -64,7 +65,7 @@ export function validateDeploymentStrategy(strategy: Obj, path: string): FieldEr
     if (!s.rollingUpdate) return [required(`${path}.rollingUpdate`, "this should be defaulted and never be nil")];
     return validateRollingUpdateDeployment(s.rollingUpdate, `${path}.rollingUpdate`);
   }
-  return [notSupported(path, goValue(strategyGoSyntax(s)), ["Recreate", "RollingUpdate"])];
+  return [notSupported(path, goValue(strategyJSON(s)), ["Recreate", "RollingUpdate"])];
 }
 
 // ValidatePodTemplateSpecForReplicaSet: selector matches the template, restartPolicy Always, no activeDeadlineSeconds.
@@ -73,7 +74,7 @@ function validateTemplateForReplicaSet(template: Obj, selector: Obj, path: strin
   const errs: FieldError[] = [];
   const labels = template.metadata?.labels;
   if (!selectorIsEmpty(selector) && !selectorMatches(selector, labels)) {
-    errs.push(invalidValue(`${path}.metadata.labels`, goValue(stringMapGoSyntax(labels)), "`selector` does not match template `labels`"));
+    errs.push(invalidValue(`${path}.metadata.labels`, marshalled(labels ?? null), "`selector` does not match template `labels`"));
   }
   errs.push(...validatePodTemplateSpec(template, path));
   const rp = template.spec?.restartPolicy;
@@ -88,7 +89,7 @@ function validateTemplateForReplicaSet(template: Obj, selector: Obj, path: strin
 function validateSelector(sel: Obj, path: string): FieldError[] {
   if (!sel) return [required(path, "")];
   const errs = validateLabelSelector(sel, path);
-  if (selectorIsEmpty(sel)) errs.push(invalidValue(path, goValue(labelSelectorGoSyntax(sel)), "empty selector is invalid for deployment"));
+  if (selectorIsEmpty(sel)) errs.push(invalidValue(path, labelSelectorJSON(sel), "empty selector is invalid for deployment"));
   return errs;
 }
 
@@ -133,7 +134,7 @@ export function validateReplicaSet(rs: Obj): FieldError[] {
 
 // apps/v1 makes spec.selector immutable.
 function selectorImmutable(next: Obj, prev: Obj): FieldError[] {
-  return validateImmutable(next.spec?.selector, prev.spec?.selector, "spec.selector", goValue(labelSelectorGoSyntax(next.spec?.selector)));
+  return validateImmutable(next.spec?.selector, prev.spec?.selector, "spec.selector", labelSelectorJSON(next.spec?.selector));
 }
 
 /** ValidateDeploymentUpdate plus the apps/v1 selector immutability. */

@@ -1,11 +1,20 @@
 // ObjectMeta validation (apimachinery/pkg/api/validation/objectmeta.go, metav1 validation):
 // names, namespace, labels, annotations, and the immutable system fields on update.
 
-import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, type FieldError } from "../status.js";
+import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, type FieldError, type GoValue } from "../status.js";
+import { goJsonMarshal } from "../schema/decode.js";
 import { fieldImmutableErrorMsg, isDNS1123Label, isNegativeErrorMsg, isQualifiedName, isValidLabelValue, type NameFn } from "./names.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
+
+/**
+ * A bad value as apimachinery v0.35's field.Error prints a non-scalar: json.Marshal of it (maps with
+ * sorted keys; struct fields come out in the order the object holds them, which may differ from Go's).
+ */
+export function marshalled(v: unknown): GoValue {
+  return goValue(goJsonMarshal(v));
+}
 
 /** Total size limit of an object's annotations (keys plus values), in bytes. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
@@ -49,24 +58,45 @@ export function validateNonnegative(value: unknown, path: string): FieldError[] 
   return typeof value === "number" && value < 0 ? [invalidValue(path, value, isNegativeErrorMsg)] : [];
 }
 
+// Finalizers without a '/' must be one of Kubernetes' own (validateKubeFinalizerName).
+const standardFinalizers = new Set(["kubernetes", "orphan", "foregroundDeletion"]);
+
+/** ValidateFinalizers plus core's validateKubeFinalizerName: qualified names, not orphan and foregroundDeletion together. */
 function validateFinalizers(finalizers: string[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  for (const f of finalizers ?? []) for (const m of isQualifiedName(f)) errs.push(invalidValue(path, f, m));
+  const list = finalizers ?? [];
+  for (const f of list) for (const m of isQualifiedName(f)) errs.push(invalidValue(path, f, m));
+  if (list.includes("orphan") && list.includes("foregroundDeletion")) errs.push(invalidValue(path, marshalled(list), "finalizer orphan and foregroundDeletion cannot be both set"));
+  list.forEach((f, i) => {
+    if (!f.includes("/") && !standardFinalizers.has(f)) errs.push(invalidValue(`${path}[${i}]`, f, "name is neither a standard finalizer name nor is it fully qualified"));
+  });
   return errs;
 }
 
+// schema.FromAPIVersionAndKind: the version of "group/version" (or "version"); empty when it does not parse.
+function apiVersionOf(apiVersion: string): string {
+  const parts = apiVersion.split("/");
+  if (parts.length === 1) return parts[0]!;
+  if (parts.length === 2 && parts[0] !== "") return parts[1]!;
+  return "";
+}
+
+/** ValidateOwnerReferences: each reference complete, not an Event, and at most one controller. */
 function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  const controllers: string[] = [];
+  let firstController = "";
   for (const r of refs ?? []) {
-    if (!r.apiVersion) errs.push(invalidValue(`${path}.apiVersion`, r.apiVersion ?? "", "version must not be empty"));
-    if (!r.kind) errs.push(invalidValue(`${path}.kind`, r.kind ?? "", "kind must not be empty"));
-    if (!r.name) errs.push(invalidValue(`${path}.name`, r.name ?? "", "name must not be empty"));
-    if (!r.uid) errs.push(invalidValue(`${path}.uid`, r.uid ?? "", "uid must not be empty"));
-    if (r.controller === true) controllers.push(`${r.kind}/${r.name}`);
-  }
-  if (controllers.length > 1) {
-    errs.push(invalidValue(path, goValue(`[]v1.OwnerReference{...}`), `Only one reference can have Controller set to true. Found "true" in references for ${controllers.join(" and ")}`));
+    const version = apiVersionOf(r.apiVersion ?? "");
+    if (!version) errs.push(invalidValue(`${path}.apiVersion`, r.apiVersion ?? "", "version must not be empty"));
+    if (!r.kind) errs.push(invalidValue(`${path}.kind`, r.kind ?? "", "must not be empty"));
+    if (!r.name) errs.push(invalidValue(`${path}.name`, r.name ?? "", "must not be empty"));
+    if (!r.uid) errs.push(invalidValue(`${path}.uid`, r.uid ?? "", "must not be empty"));
+    if (r.apiVersion === "v1" && r.kind === "Event") errs.push(invalidValue(path, marshalled(r), "/v1, Kind=Event is disallowed from being an owner"));
+    if (r.controller === true) {
+      const name = `${r.kind ?? ""}/${r.name ?? ""}`;
+      if (firstController) errs.push(invalidValue(path, marshalled(refs), `Only one reference can have Controller set to true. Found "true" in references for ${firstController} and ${name}`));
+      else firstController = name;
+    }
   }
   return errs;
 }
@@ -92,14 +122,6 @@ export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameF
   return errs;
 }
 
-// Go prints metav1.Time through its String(): "2006-01-02 15:04:05 +0000 UTC".
-function goTime(rfc3339: string | undefined): string {
-  if (!rfc3339) return "0001-01-01 00:00:00 +0000 UTC";
-  const d = new Date(rfc3339);
-  if (Number.isNaN(d.getTime())) return rfc3339;
-  return `${d.toISOString().slice(0, 19).replace("T", " ")} +0000 UTC`;
-}
-
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
@@ -123,11 +145,15 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata")
   errs.push(...validateImmutable(m.name, o.name, `${path}.name`));
   errs.push(...validateImmutable(m.namespace, o.namespace, `${path}.namespace`));
   errs.push(...validateImmutable(m.uid, o.uid, `${path}.uid`));
-  errs.push(...validateImmutable(m.creationTimestamp, o.creationTimestamp, `${path}.creationTimestamp`, goValue(goTime(m.creationTimestamp))));
-  errs.push(...validateImmutable(m.deletionTimestamp, o.deletionTimestamp, `${path}.deletionTimestamp`, m.deletionTimestamp ? goValue(`&${goTime(m.deletionTimestamp)}`) : null));
+  // Times print through json.Marshal: RFC 3339, or null for an unset pointer.
+  errs.push(...validateImmutable(m.creationTimestamp, o.creationTimestamp, `${path}.creationTimestamp`, marshalled(m.creationTimestamp ?? null)));
+  errs.push(...validateImmutable(m.deletionTimestamp, o.deletionTimestamp, `${path}.deletionTimestamp`, m.deletionTimestamp ?? null));
   errs.push(...validateImmutable(m.deletionGracePeriodSeconds, o.deletionGracePeriodSeconds, `${path}.deletionGracePeriodSeconds`, m.deletionGracePeriodSeconds ?? null));
   errs.push(...validateLabels(m.labels, `${path}.labels`));
   errs.push(...validateAnnotations(m.annotations, `${path}.annotations`));
   errs.push(...validateOwnerReferences(m.ownerReferences, `${path}.ownerReferences`));
+  (m.finalizers ?? []).forEach((f: string, i: number) => {
+    if (!f.includes("/") && !standardFinalizers.has(f)) errs.push(invalidValue(`${path}.finalizers[${i}]`, f, "name is neither a standard finalizer name nor is it fully qualified"));
+  });
   return errs;
 }

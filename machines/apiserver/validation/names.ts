@@ -1,6 +1,8 @@
 // The string checks of k8s.io/apimachinery/pkg/util/validation: each returns the messages Kubernetes
 // returns (empty when valid). Regexes are compiled once, here.
 
+import { utf8Length } from "../../common/bytes.js";
+
 const dns1123LabelFmt = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
 const dns1035LabelFmt = "[a-z]([-a-z0-9]*[a-z0-9])?";
@@ -31,6 +33,11 @@ export function regexError(msg: string, fmt: string, ...examples: string[]): str
   return `${s}regex used for validation is '${fmt}')`;
 }
 
+/** content.MaxLenError: label keys and values (apimachinery's content package) count bytes. */
+function maxLenBytesError(length: number): string {
+  return `must be no more than ${length} bytes`;
+}
+
 /** validation.MaxLenError. */
 export function maxLenError(length: number): string {
   return `must be no more than ${length} characters`;
@@ -49,7 +56,9 @@ export function isDNS1123Label(value: string): string[] {
   const errs: string[] = [];
   if (value.length > 63) errs.push(maxLenError(63));
   if (!dns1123LabelRe.test(value)) {
-    errs.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", dns1123LabelFmt, "my-name", "123-abc"));
+    // A valid subdomain of legal length that is not a label can only be wrong for its dots.
+    if (dns1123SubdomainRe.test(value)) errs.push("must not contain dots");
+    else errs.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", dns1123LabelFmt, "my-name", "123-abc"));
   }
   return errs;
 }
@@ -76,7 +85,7 @@ export function isDNS1035Label(value: string): string[] {
 
 const qualifiedNameErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
-/** IsQualifiedName: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters (label keys). */
+/** IsQualifiedName (content.IsLabelKey in v1.35): an optional DNS-subdomain prefix and '/', then a name of at most 63 characters (label keys). */
 export function isQualifiedName(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split("/");
@@ -87,12 +96,12 @@ export function isQualifiedName(value: string): string[] {
     const prefix = parts[0]!;
     name = parts[1]!;
     if (prefix.length === 0) errs.push("prefix part must be non-empty");
-    else for (const m of isDNS1123Subdomain(prefix)) errs.push(`prefix part ${m}`);
+    else for (const m of isDNS1123Subdomain(prefix)) errs.push(`prefix part ${m.replace(maxLenError(253), maxLenBytesError(253))}`);
   } else {
-    return [`a qualified name ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+    return [`a valid label key ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, "MyName", "my.name", "123-abc")} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
   if (name.length === 0) errs.push("name part must be non-empty");
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
+  else if (utf8Length(name) > 63) errs.push(`name part ${maxLenBytesError(63)}`);
   if (!qualifiedNameRe.test(name)) errs.push(`name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, "MyName", "my.name", "123-abc")}`);
   return errs;
 }
@@ -100,7 +109,7 @@ export function isQualifiedName(value: string): string[] {
 /** IsValidLabelValue: empty, or at most 63 alphanumerics, '-', '_' or '.', alphanumeric at both ends. */
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (utf8Length(value) > 63) errs.push(maxLenBytesError(63));
   if (!labelValueRe.test(value)) {
     errs.push(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", labelValueFmt, "MyValue", "my_value", "12345"));
   }
@@ -143,27 +152,6 @@ export function isConfigMapKey(value: string): string[] {
 export function isValidPercent(value: string): string[] {
   return percentRe.test(value) ? [] : [regexError("a valid percent string must be a numeric string followed by an ending '%'", percentFmt, "1%", "93%")];
 }
-
-const ipv4Re = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
-
-/** True for a textual IPv4 or IPv6 address (no leading zeros in IPv4 octets). */
-export function isIP(value: string): boolean {
-  if (ipv4Re.test(value)) return true;
-  if (!value.includes(":") || !/^[0-9a-fA-F:.]+$/.test(value)) return false;
-  const halves = value.split("::");
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((h) => (h === "" ? [] : h.split(":")));
-  const last = groups[groups.length - 1] ?? "";
-  const v4tail = last.includes(".");
-  if (v4tail && !ipv4Re.test(last)) return false;
-  const hexGroups = v4tail ? groups.slice(0, -1) : groups;
-  if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  const count = hexGroups.length + (v4tail ? 2 : 0);
-  return halves.length === 2 ? count < 8 : count === 8;
-}
-
-/** The message IsValidIP gives for a malformed address. */
-export const invalidIPMessage = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
 
 // A generateName prefix may end in '-': validate it as if a suffix followed (maskTrailingDash).
 function maskTrailingDash(name: string): string {

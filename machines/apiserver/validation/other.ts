@@ -152,7 +152,7 @@ export function validatePodDisruptionBudget(pdb: Obj): FieldError[] {
   const errs = validateObjectMeta(pdb.metadata, true, nameIsDNSSubdomain);
   const spec = pdb.spec ?? {};
   if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
-    errs.push(invalidValue("spec.minAvailable", goValue(String(spec.minAvailable)), "minAvailable and maxUnavailable cannot be both set"));
+    errs.push(invalidValue("spec.minAvailable", spec.minAvailable, "minAvailable and maxUnavailable cannot be both set"));
   }
   if (spec.minAvailable !== undefined) errs.push(...validatePositiveIntOrPercent(spec.minAvailable, "spec.minAvailable"));
   if (spec.maxUnavailable !== undefined) errs.push(...validatePositiveIntOrPercent(spec.maxUnavailable, "spec.maxUnavailable"));

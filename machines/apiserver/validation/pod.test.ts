@@ -22,7 +22,7 @@ describe("object metadata", () => {
     ["an upper-case name is not an RFC 1123 subdomain", (p) => (p.metadata.name = "Bad_Name"), ["metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ["a namespaced object needs a namespace", (p) => delete p.metadata.namespace, ["metadata.namespace: Required value"]],
     ["a label value with a space is reported on the labels path", (p) => (p.metadata.labels = { app: "a b" }), ["metadata.labels: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"]],
-    ["an annotation key with two slashes is not a qualified name", (p) => (p.metadata.annotations = { "a/b/c": "x" }), ["metadata.annotations: Invalid value: \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]],
+    ["an annotation key with two slashes is not a qualified name", (p) => (p.metadata.annotations = { "a/b/c": "x" }), ["metadata.annotations: Invalid value: \"a/b/c\": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]],
     ["annotations over 256 KiB are too long", (p) => (p.metadata.annotations = { big: "x".repeat(262144) }), ["metadata.annotations: Too long: may not be more than 262144 bytes"]],
   ];
   for (const [name, edit, want] of cases) {
@@ -56,7 +56,7 @@ describe("containers", () => {
     }, ["FieldValueDuplicate spec.containers[1].ports[0].hostPort"]],
     ["an env var name with '=' is invalid", (c) => (c.env = [{ name: "A=B" }]), ["FieldValueInvalid spec.containers[0].env[0].name"]],
     ["a mount of an unknown volume is not found", (c) => (c.volumeMounts = [{ name: "nope", mountPath: "/x" }]), ["FieldValueNotFound spec.containers[0].volumeMounts[0].name"]],
-    ["an unknown compute resource is invalid", (c) => (c.resources = { limits: { disk: "10G" } }), ["FieldValueInvalid spec.containers[0].resources.limits[disk]"]],
+    ["an unknown compute resource is invalid twice: not standard nor qualified, not a container resource", (c) => (c.resources = { limits: { disk: "10G" } }), ["FieldValueInvalid spec.containers[0].resources.limits[disk]", "FieldValueInvalid spec.containers[0].resources.limits[disk]"]],
     ["a malformed quantity is invalid", (c) => (c.resources = { limits: { cpu: "lots" } }), ["FieldValueInvalid spec.containers[0].resources.limits[cpu]"]],
     ["a request above its limit is invalid", (c) => (c.resources = { requests: { cpu: "2" }, limits: { cpu: "1" } }), ["FieldValueInvalid spec.containers[0].resources.requests"]],
   ];
@@ -92,6 +92,17 @@ describe("probes and lifecycle handlers", () => {
     ["a readiness probe may have any successThreshold", (c) => (c.readinessProbe = probe({ exec: { command: ["x"] }, successThreshold: 3 })), []],
     ["a readiness probe may not set terminationGracePeriodSeconds", (c) => (c.readinessProbe = probe({ exec: { command: ["x"] }, terminationGracePeriodSeconds: 10 })), ["spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 10: must not be set for readinessProbes"]],
     ["a liveness probe's terminationGracePeriodSeconds must be positive", (c) => (c.livenessProbe = probe({ exec: { command: ["x"] }, terminationGracePeriodSeconds: 0 })), ["spec.containers[0].livenessProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0"]],
+    // TestValidateHandler's error rows and the issue's case: an absent IntOrString port is Go's Int 0.
+    ["an httpGet probe without a port is an Invalid 0, not an internal error", (c) => (c.livenessProbe = probe({ httpGet: { path: "/", scheme: "HTTP" } })), ["spec.containers[0].livenessProbe.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive"]],
+    ["a tcpSocket probe without a port is an Invalid 0, not an internal error", (c) => (c.readinessProbe = probe({ tcpSocket: {} })), ["spec.containers[0].readinessProbe.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive"]],
+    ["a grpc probe without a port is an Invalid 0", (c) => (c.livenessProbe = probe({ grpc: {} })), ["spec.containers[0].livenessProbe.grpc.port: Invalid value: 0: must be between 1 and 65535, inclusive"]],
+    ["an httpGet port above 65535 is invalid", (c) => (c.livenessProbe = probe({ httpGet: { path: "/foo", port: 65536, scheme: "HTTP" } })), ["spec.containers[0].livenessProbe.httpGet.port: Invalid value: 65536: must be between 1 and 65535, inclusive"]],
+    ["an httpGet with an empty path and an empty port name reports both", (c) => (c.livenessProbe = probe({ httpGet: { path: "", port: "", scheme: "HTTP" } })), [
+      "spec.containers[0].livenessProbe.httpGet.path: Required value",
+      'spec.containers[0].livenessProbe.httpGet.port: Invalid value: "": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+      'spec.containers[0].livenessProbe.httpGet.port: Invalid value: "": must contain at least one letter (a-z)',
+    ]],
+    ["a postStart tcpSocket hook without a port is an Invalid 0", (c) => (c.lifecycle = { postStart: { tcpSocket: {} } }), ["spec.containers[0].lifecycle.postStart.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive"]],
     ["a preStop hook without an action must specify one", (c) => (c.lifecycle = { preStop: {} }), ["spec.containers[0].lifecycle.preStop: Required value: must specify a handler type"]],
   ];
   for (const [name, edit, want] of cases) {
@@ -132,7 +143,7 @@ describe("tolerations", () => {
   const cases: [string, any, string[]][] = [
     ["an empty key with Exists tolerates everything", { operator: "Exists" }, []],
     ["an empty key needs operator Exists", { operator: "Equal", value: "bar" }, ["spec.tolerations[0].operator: Invalid value: \"Equal\": operator must be Exists when `key` is empty, which means \"match all values and all keys\""]],
-    ["operator Exists forbids a value", { key: "foo", operator: "Exists", value: "bar" }, ["spec.tolerations[0].operator: Invalid value: core.Toleration{Key:\"foo\", Operator:\"Exists\", Value:\"bar\", Effect:\"\", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is 'Exists'"]],
+    ["operator Exists forbids a value", { key: "foo", operator: "Exists", value: "bar" }, ["spec.tolerations[0].operator: Invalid value: \"bar\": value must be empty when `operator` is 'Exists'"]],
     ["tolerationSeconds needs effect NoExecute", { key: "foo", operator: "Exists", effect: "NoSchedule", tolerationSeconds: 20 }, ["spec.tolerations[0].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set"]],
     ["an unknown effect is unsupported", { key: "foo", operator: "Exists", effect: "Sometimes" }, ['spec.tolerations[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"']],
     ["an unknown operator is unsupported", { key: "foo", operator: "In", value: "bar" }, ['spec.tolerations[0].operator: Unsupported value: "In": supported values: "Equal", "Exists"']],

@@ -2,41 +2,41 @@
 // containers, ports, probes, resources, volumes, tolerations, affinity, and the pod update rules.
 
 import { deepCopy } from "../../common/equal.js";
-import { milliValue, isQuantity } from "../../common/quantity.js";
 import {
-  duplicate, forbiddenField, goQuote, goValue, internalFieldError, invalidValue, notFoundField, notSupported, required, type FieldError,
+  duplicate, forbiddenField, invalidValue, notSupported, required, type FieldError,
 } from "../status.js";
 import {
-  validateAnnotations, validateLabelName, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate,
+  marshalled, validateAnnotations, validateLabelName, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate,
 } from "./meta.js";
 import {
-  inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidLabelValue, isValidPortName, isValidPortNum, nameIsDNSSubdomain,
+  inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError,
 } from "./names.js";
+import { validateEnv, validateEnvFrom } from "./env.js";
+import { validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
+import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
+import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
+import { validateIP } from "./ip.js";
+import { validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const MAX_INT32 = 2147483647;
 const supportedPortProtocols = ["SCTP", "TCP", "UDP"];
-const quantityRegexMessage = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-const standardContainerResources = new Set(["cpu", "memory", "ephemeral-storage"]);
-const volumeSourceKeys = [
-  "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi", "glusterfs",
-  "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap",
-  "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected", "portworxVolume", "scaleIO", "storageos", "csi",
-  "ephemeral", "image",
-];
 
 /** ValidateDNS1123Label on a field. */
 function dns1123Label(value: string, path: string): FieldError[] {
   return isDNS1123Label(value).map((m) => invalidValue(path, value, m));
 }
 
-/** ValidatePortNumOrName: an int port 1-65535 or an IANA service name. */
+/**
+ * ValidatePortNumOrName: an int port 1-65535 or an IANA service name. An absent IntOrString is Go's
+ * zero value, an Int of 0, so it is an Invalid 0 (never Go's InternalError for an unknown Type).
+ */
 export function validatePortNumOrName(port: unknown, path: string): FieldError[] {
-  if (typeof port === "number") return isValidPortNum(port).map((m) => invalidValue(path, port, m));
   if (typeof port === "string") return isValidPortName(port).map((m) => invalidValue(path, port, m));
-  return [internalFieldError(path, `unknown type: ${String(port)}`)];
+  const n = typeof port === "number" ? port : 0;
+  return isValidPortNum(n).map((m) => invalidValue(path, n, m));
 }
 
 function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldError[] {
@@ -59,76 +59,18 @@ function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldEr
   return errs;
 }
 
-function validateEnv(env: Obj[] | undefined, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  (env ?? []).forEach((e, i) => {
-    const at = `${path}[${i}].name`;
-    if (!e.name) errs.push(required(at, ""));
-    else for (const m of isEnvVarName(e.name)) errs.push(invalidValue(at, e.name, m));
-  });
-  return errs;
-}
-
-function validateVolumeMounts(mounts: Obj[] | undefined, volumes: Set<string>, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const mountPoints = new Set<string>();
-  (mounts ?? []).forEach((m, i) => {
-    const at = `${path}[${i}]`;
-    if (!m.name) errs.push(required(`${at}.name`, ""));
-    if (!volumes.has(m.name ?? "")) errs.push(notFoundField(`${at}.name`, m.name ?? ""));
-    if (!m.mountPath) errs.push(required(`${at}.mountPath`, ""));
-    if (mountPoints.has(m.mountPath)) errs.push(invalidValue(`${at}.mountPath`, m.mountPath, "must be unique"));
-    mountPoints.add(m.mountPath);
-  });
-  return errs;
-}
-
 function validatePullPolicy(policy: string | undefined, path: string): FieldError[] {
   if (policy === "Always" || policy === "IfNotPresent" || policy === "Never") return [];
   if (!policy) return [required(path, "")];
   return [notSupported(path, policy, ["Always", "IfNotPresent", "Never"])];
 }
 
-function validateResourceName(name: string, path: string): FieldError[] {
-  if (standardContainerResources.has(name) || name.startsWith("hugepages-")) return [];
-  if (!name.includes("/")) return [invalidValue(path, name, "must be a standard resource for containers")];
-  return [];
-}
-
-function validateQuantity(q: unknown, path: string): FieldError[] {
-  if (!isQuantity(q)) return [invalidValue(path, String(q), quantityRegexMessage)];
-  return milliValue(q as string) < 0 ? [invalidValue(path, String(q), "must be greater than or equal to 0")] : [];
-}
-
-/** ValidateResourceRequirements for a container: valid names and quantities, requests <= limits. */
-export function validateResourceRequirements(res: Obj, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const limits: Record<string, unknown> = res?.limits ?? {};
-  const requests: Record<string, unknown> = res?.requests ?? {};
-  for (const name of Object.keys(limits).sort()) {
-    const at = `${path}.limits[${name}]`;
-    errs.push(...validateResourceName(name, at), ...validateQuantity(limits[name], at));
-  }
-  for (const name of Object.keys(requests).sort()) {
-    const at = `${path}.requests[${name}]`;
-    errs.push(...validateResourceName(name, at), ...validateQuantity(requests[name], at));
-    const lim = limits[name];
-    if (lim === undefined || !isQuantity(lim) || !isQuantity(requests[name])) continue;
-    const req = milliValue(requests[name] as string);
-    const limit = milliValue(lim as string);
-    // Hugepages cannot be overcommitted: request must equal limit.
-    if (name.startsWith("hugepages-") && req !== limit) {
-      errs.push(invalidValue(`${path}.requests`, String(requests[name]), `must be equal to ${name} limit of ${String(lim)}`));
-    } else if (req > limit) {
-      errs.push(invalidValue(`${path}.requests`, String(requests[name]), `must be less than or equal to ${name} limit of ${String(lim)}`));
-    }
-  }
-  return errs;
-}
-
 const handlerKinds = ["exec", "httpGet", "tcpSocket", "grpc", "sleep"] as const;
 
-function validateHandlerAction(kind: (typeof handlerKinds)[number], h: Obj, path: string): FieldError[] {
+const httpHeaderFmt = "[-A-Za-z0-9]+";
+const httpHeaderRe = /^[-A-Za-z0-9]+$/;
+
+function validateHandlerAction(kind: (typeof handlerKinds)[number], h: Obj, path: string, gracePeriod: number | undefined): FieldError[] {
   switch (kind) {
     case "exec":
       return (h.command ?? []).length === 0 ? [required(`${path}.command`, "")] : [];
@@ -137,19 +79,27 @@ function validateHandlerAction(kind: (typeof handlerKinds)[number], h: Obj, path
       if (!h.path) errs.push(required(`${path}.path`, ""));
       errs.push(...validatePortNumOrName(h.port, `${path}.port`));
       if (h.scheme !== "HTTP" && h.scheme !== "HTTPS") errs.push(notSupported(`${path}.scheme`, h.scheme ?? "", ["HTTP", "HTTPS"]));
+      for (const header of h.httpHeaders ?? []) {
+        const name: string = header.name ?? "";
+        if (!httpHeaderRe.test(name)) errs.push(invalidValue(`${path}.httpHeaders`, name, regexError("a valid HTTP header must consist of alphanumeric characters or '-'", httpHeaderFmt, "X-Header-Name")));
+      }
       return errs;
     }
     case "tcpSocket":
       return validatePortNumOrName(h.port, `${path}.port`);
     case "grpc":
-      return isValidPortNum(h.port).map((m) => invalidValue(`${path}.port`, h.port, m));
-    case "sleep":
-      return typeof h.seconds === "number" && h.seconds < 0 ? [invalidValue(`${path}.seconds`, h.seconds, "must be greater than or equal to 0")] : [];
+      return validatePortNumOrName(h.port ?? 0, `${path}.port`);
+    case "sleep": {
+      // Zero-second sleeps are allowed (PodLifecycleSleepActionAllowZero); the sleep must end within the grace period.
+      const secs = h.seconds ?? 0;
+      if (gracePeriod === undefined || (secs >= 0 && secs <= gracePeriod)) return [];
+      return [invalidValue(path, secs, `must be non-negative and less than terminationGracePeriodSeconds (${gracePeriod})`)];
+    }
   }
 }
 
 /** validateHandler: exactly one of exec, httpGet, tcpSocket, grpc (sleep for lifecycle hooks). */
-export function validateHandler(handler: Obj, path: string): FieldError[] {
+export function validateHandler(handler: Obj, path: string, gracePeriod?: number): FieldError[] {
   const errs: FieldError[] = [];
   let count = 0;
   for (const kind of handlerKinds) {
@@ -158,7 +108,7 @@ export function validateHandler(handler: Obj, path: string): FieldError[] {
       errs.push(forbiddenField(`${path}.${kind}`, "may not specify more than 1 handler type"));
     } else {
       count++;
-      errs.push(...validateHandlerAction(kind, handler[kind], `${path}.${kind}`));
+      errs.push(...validateHandlerAction(kind, handler[kind], `${path}.${kind}`, gracePeriod));
     }
   }
   if (count === 0) errs.push(required(path, "must specify a handler type"));
@@ -193,16 +143,45 @@ function validateReadinessProbe(probe: Obj, path: string): FieldError[] {
   return errs;
 }
 
-function validateLifecycle(lc: Obj, path: string): FieldError[] {
-  if (!lc) return [];
+function validateLifecycle(lc: Obj, path: string, gracePeriod: number | undefined): FieldError[] {
   const errs: FieldError[] = [];
-  if (lc.postStart) errs.push(...validateHandler(lc.postStart, `${path}.postStart`));
-  if (lc.preStop) errs.push(...validateHandler(lc.preStop, `${path}.preStop`));
+  if (lc.postStart) errs.push(...validateHandler(lc.postStart, `${path}.postStart`, gracePeriod));
+  if (lc.preStop) errs.push(...validateHandler(lc.preStop, `${path}.preStop`, gracePeriod));
+  return errs;
+}
+
+/** What the container checks need of the pod spec. */
+interface ContainerContext {
+  volumes: ReadonlyMap<string, Obj>;
+  podClaimNames: ReadonlySet<string>;
+  restartPolicy: string;
+  hostUsers: boolean;
+  gracePeriod: number | undefined;
+}
+
+const resizeResources = ["cpu", "memory"];
+const resizeRestartPolicies = ["NotRequired", "RestartContainer"];
+
+/** validateResizePolicy: cpu and memory once each, a known restart policy, NotRequired when the pod never restarts. */
+function validateResizePolicy(policies: Obj[] | undefined, path: string, podRestartPolicy: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  (policies ?? []).forEach((p, i) => {
+    const name: string = p.resourceName ?? "";
+    const rp: string = p.restartPolicy ?? "";
+    if (seen.has(name)) errs.push(duplicate(`${path}[${i}]`, name));
+    seen.add(name);
+    if (name === "") errs.push(required(path, ""));
+    else if (!resizeResources.includes(name)) errs.push(notSupported(path, name, resizeResources));
+    if (rp === "") errs.push(required(path, ""));
+    else if (!resizeRestartPolicies.includes(rp)) errs.push(notSupported(path, rp, resizeRestartPolicies));
+    if (podRestartPolicy === "Never" && rp !== "NotRequired") errs.push(invalidValue(path, rp, "must be 'NotRequired' when `restartPolicy` is 'Never'"));
+  });
   return errs;
 }
 
 // validateContainerCommon: checks shared by app, init and ephemeral containers.
-function validateContainerCommon(c: Obj, volumes: Set<string>, path: string): FieldError[] {
+function validateContainerCommon(c: Obj, ctx: ContainerContext, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!c.name) errs.push(required(`${path}.name`, ""));
   else errs.push(...dns1123Label(c.name, `${path}.name`));
@@ -212,90 +191,79 @@ function validateContainerCommon(c: Obj, volumes: Set<string>, path: string): Fi
   else if (tmp !== "File" && tmp !== "FallbackToLogsOnError") errs.push(notSupported(`${path}.terminationMessagePolicy`, tmp, ["File", "FallbackToLogsOnError"]));
   errs.push(...validateContainerPorts(c.ports, `${path}.ports`));
   errs.push(...validateEnv(c.env, `${path}.env`));
-  errs.push(...validateVolumeMounts(c.volumeMounts, volumes, `${path}.volumeMounts`));
+  errs.push(...validateEnvFrom(c.envFrom, `${path}.envFrom`));
+  errs.push(...validateVolumeMounts(c, ctx.volumes, `${path}.volumeMounts`));
+  errs.push(...validateVolumeDevices(c, ctx.volumes, `${path}.volumeDevices`));
   errs.push(...validatePullPolicy(c.imagePullPolicy, `${path}.imagePullPolicy`));
-  errs.push(...validateResourceRequirements(c.resources, `${path}.resources`));
+  errs.push(...validateResourceRequirements(c.resources, `${path}.resources`, ctx.podClaimNames));
+  errs.push(...validateResizePolicy(c.resizePolicy, `${path}.resizePolicy`, ctx.restartPolicy));
+  errs.push(...validateContainerSecurityContext(c.securityContext, `${path}.securityContext`, ctx.hostUsers));
   return errs;
 }
 
-// Two containers may not claim the same host port and protocol.
-function checkHostPortConflicts(containers: Obj[], path: string): FieldError[] {
+/** AccumulateUniqueHostPorts: no two ports on one protocol, host IP and host port ("TCP//8080" as Kubernetes keys it). */
+function checkHostPortConflicts(containers: Obj[], path: string, indexOf: (i: number) => number = (i) => i): FieldError[] {
   const errs: FieldError[] = [];
   const seen = new Set<string>();
   containers.forEach((c, ci) => {
     (c.ports ?? []).forEach((p: Obj, pi: number) => {
       if (!p.hostPort) return;
-      const key = `${p.hostIP ?? ""}/${p.hostPort}/${p.protocol ?? ""}`;
-      if (seen.has(key)) errs.push(duplicate(`${path}[${ci}].ports[${pi}].hostPort`, goValue(`${p.hostIP ?? ""}/${p.hostPort}/${p.protocol ?? ""}`)));
-      seen.add(key);
+      const key = `${p.protocol ?? ""}/${p.hostIP ?? ""}/${p.hostPort}`;
+      if (seen.has(key)) errs.push(duplicate(`${path}[${indexOf(ci)}].ports[${pi}].hostPort`, key));
+      else seen.add(key);
     });
   });
   return errs;
 }
 
-/** validateContainers: at least one, unique names, each container and its probes valid. */
-export function validateContainers(containers: Obj[] | undefined, volumes: Set<string>, path: string): FieldError[] {
+function validateProbes(c: Obj, at: string, gracePeriod: number | undefined): FieldError[] {
+  return [
+    ...(c.lifecycle ? validateLifecycle(c.lifecycle, `${at}.lifecycle`, gracePeriod) : []),
+    ...validateLivenessOrStartupProbe(c.livenessProbe, `${at}.livenessProbe`),
+    ...validateReadinessProbe(c.readinessProbe, `${at}.readinessProbe`),
+    ...validateLivenessOrStartupProbe(c.startupProbe, `${at}.startupProbe`),
+  ];
+}
+
+/** validateContainers: at least one, unique names, each container and its probes valid, host ports unique across them. */
+function validateContainers(containers: Obj[] | undefined, ctx: ContainerContext, path: string): FieldError[] {
   if (!containers || containers.length === 0) return [required(path, "")];
   const errs: FieldError[] = [];
   const names = new Set<string>();
   containers.forEach((c, i) => {
     const at = `${path}[${i}]`;
-    errs.push(...validateContainerCommon(c, volumes, at));
-    if (names.has(c.name)) errs.push(duplicate(`${at}.name`, c.name));
-    else names.add(c.name);
-    errs.push(...validateLifecycle(c.lifecycle, `${at}.lifecycle`));
-    errs.push(...validateLivenessOrStartupProbe(c.livenessProbe, `${at}.livenessProbe`));
-    errs.push(...validateReadinessProbe(c.readinessProbe, `${at}.readinessProbe`));
-    errs.push(...validateLivenessOrStartupProbe(c.startupProbe, `${at}.startupProbe`));
+    errs.push(...validateContainerCommon(c, ctx, at));
+    if (names.has(c.name ?? "")) errs.push(duplicate(`${at}.name`, c.name ?? ""));
+    else names.add(c.name ?? "");
+    errs.push(...validateProbes(c, at, ctx.gracePeriod));
     if (c.restartPolicy !== undefined && c.restartPolicy !== null) errs.push(forbiddenField(`${at}.restartPolicy`, "may not be set for non-init containers"));
   });
   errs.push(...checkHostPortConflicts(containers, path));
   return errs;
 }
 
-// Init containers: names unique across all containers; probes only on restartable (sidecar) ones.
-function validateInitContainers(inits: Obj[] | undefined, regular: Obj[] | undefined, volumes: Set<string>, path: string): FieldError[] {
+// Init containers: names unique across all containers; probes only on restartable (sidecar) ones; host
+// ports checked per init container, since they run one at a time.
+function validateInitContainers(inits: Obj[] | undefined, regular: Obj[] | undefined, ctx: ContainerContext, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  const names = new Set<string>((regular ?? []).map((c) => c.name));
+  const names = new Set<string>((regular ?? []).map((c) => c.name ?? ""));
   (inits ?? []).forEach((c, i) => {
     const at = `${path}[${i}]`;
-    errs.push(...validateContainerCommon(c, volumes, at));
-    if (names.has(c.name)) errs.push(duplicate(`${at}.name`, c.name));
-    else names.add(c.name);
-    const sidecar = c.restartPolicy === "Always";
-    if (c.restartPolicy !== undefined && c.restartPolicy !== null && !sidecar) errs.push(notSupported(`${at}.restartPolicy`, c.restartPolicy, ["Always"]));
-    if (sidecar) {
-      errs.push(...validateLifecycle(c.lifecycle, `${at}.lifecycle`));
-      errs.push(...validateLivenessOrStartupProbe(c.livenessProbe, `${at}.livenessProbe`));
-      errs.push(...validateReadinessProbe(c.readinessProbe, `${at}.readinessProbe`));
-      errs.push(...validateLivenessOrStartupProbe(c.startupProbe, `${at}.startupProbe`));
+    errs.push(...validateContainerCommon(c, ctx, at));
+    const hasPolicy = c.restartPolicy !== undefined && c.restartPolicy !== null;
+    if (hasPolicy && c.restartPolicy !== "Always") errs.push(notSupported(`${at}.restartPolicy`, c.restartPolicy, ["Always"]));
+    if (names.has(c.name ?? "")) errs.push(duplicate(`${at}.name`, c.name ?? ""));
+    else if (c.name) names.add(c.name);
+    errs.push(...checkHostPortConflicts([c], path, () => i));
+    if (c.restartPolicy === "Always") {
+      errs.push(...validateProbes(c, at, ctx.gracePeriod));
     } else {
-      if (c.lifecycle) errs.push(forbiddenField(`${at}.lifecycle`, "may not be set for init containers without restartPolicy=Always"));
-      if (c.livenessProbe) errs.push(forbiddenField(`${at}.livenessProbe`, "may not be set for init containers without restartPolicy=Always"));
-      if (c.readinessProbe) errs.push(forbiddenField(`${at}.readinessProbe`, "may not be set for init containers without restartPolicy=Always"));
-      if (c.startupProbe) errs.push(forbiddenField(`${at}.startupProbe`, "may not be set for init containers without restartPolicy=Always"));
+      for (const f of ["lifecycle", "livenessProbe", "readinessProbe", "startupProbe"]) {
+        if (c[f] !== undefined && c[f] !== null) errs.push(forbiddenField(`${at}.${f}`, "may not be set for init containers without restartPolicy=Always"));
+      }
     }
   });
   return errs;
-}
-
-/** ValidateVolumes: names are unique RFC 1123 labels and each volume has exactly one source; returns valid names. */
-export function validateVolumes(volumes: Obj[] | undefined, path: string): { names: Set<string>; errs: FieldError[] } {
-  const names = new Set<string>();
-  const errs: FieldError[] = [];
-  (volumes ?? []).forEach((v, i) => {
-    const at = `${path}[${i}]`;
-    const el: FieldError[] = [];
-    const sources = volumeSourceKeys.filter((k) => v[k] !== undefined && v[k] !== null);
-    if (sources.length === 0) el.push(required(at, "must specify a volume type"));
-    for (const extra of sources.slice(1)) el.push(forbiddenField(`${at}.${extra}`, "may not specify more than 1 volume type"));
-    if (!v.name) el.push(required(`${at}.name`, ""));
-    else el.push(...dns1123Label(v.name, `${at}.name`));
-    if (names.has(v.name)) el.push(duplicate(`${at}.name`, v.name));
-    if (el.length === 0) names.add(v.name);
-    errs.push(...el);
-  });
-  return { names, errs };
 }
 
 function validateRestartPolicy(policy: string | undefined, path: string): FieldError[] {
@@ -311,119 +279,101 @@ function validateDNSPolicy(policy: string | undefined, path: string): FieldError
   return [notSupported(path, policy, valid)];
 }
 
+const MAX_DNS_NAMESERVERS = 3;
+const MAX_DNS_SEARCH_PATHS = 32;
+const MAX_DNS_SEARCH_LIST_CHARS = 2048;
+const dns1123SubdomainWithUnderscoreRe = /^_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$/;
+
+// IsDNS1123SubdomainWithUnderscore: search domains may hold '_' (AllowRelaxedDNSSearchValidation, GA).
+function dnsSearchErrors(search: string): string[] {
+  const errs: string[] = [];
+  if (search.length > 253) errs.push("must be no more than 253 characters");
+  if (!dns1123SubdomainWithUnderscoreRe.test(search)) {
+    errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character", "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*", "example.com"));
+  }
+  return errs;
+}
+
+/** validatePodDNSConfig: nameservers (with dnsPolicy None, at least one), searches and options. */
 function validateDNSConfig(spec: Obj, path: string): FieldError[] {
-  if (spec.dnsPolicy !== "None") return [];
-  if (!spec.dnsConfig) return [required(path, "must provide `dnsConfig` when `dnsPolicy` is None")];
-  if ((spec.dnsConfig.nameservers ?? []).length === 0) return [required(`${path}.nameservers`, "must provide at least one DNS nameserver when `dnsPolicy` is None")];
-  return [];
-}
-
-function validateTaintEffect(effect: string, path: string): FieldError[] {
-  const valid = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
-  return valid.includes(effect) ? [] : [notSupported(path, effect, valid)];
-}
-
-// Go's %#v of a core.Toleration, which Kubernetes prints for an Exists toleration with a value.
-function tolerationGoSyntax(t: Obj): string {
-  const secs = t.tolerationSeconds === undefined || t.tolerationSeconds === null ? "(*int64)(nil)" : "(*int64)(0xc000000000)";
-  return `core.Toleration{Key:${goQuote(t.key ?? "")}, Operator:${goQuote(t.operator ?? "")}, Value:${goQuote(t.value ?? "")}, Effect:${goQuote(t.effect ?? "")}, TolerationSeconds:${secs}}`;
-}
-
-/** ValidateTolerations: key syntax, operator/value rules, effect values, tolerationSeconds only with NoExecute. */
-export function validateTolerations(tolerations: Obj[] | undefined, path: string): FieldError[] {
+  const cfg = spec.dnsConfig;
+  if (spec.dnsPolicy === "None") {
+    if (!cfg) return [required(path, "must provide `dnsConfig` when `dnsPolicy` is None")];
+    if ((cfg.nameservers ?? []).length === 0) return [required(`${path}.nameservers`, "must provide at least one DNS nameserver when `dnsPolicy` is None")];
+  }
+  if (!cfg) return [];
   const errs: FieldError[] = [];
-  (tolerations ?? []).forEach((t, i) => {
-    const at = `${path}[${i}]`;
-    const key: string = t.key ?? "";
-    const op: string = t.operator ?? "";
-    const value: string = t.value ?? "";
-    const effect: string = t.effect ?? "";
-    if (key.length > 0) errs.push(...validateLabelName(key, `${at}.key`));
-    if (key.length === 0 && op !== "Exists") {
-      errs.push(invalidValue(`${at}.operator`, op, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
-    }
-    if (t.tolerationSeconds !== undefined && t.tolerationSeconds !== null && effect !== "NoExecute") {
-      errs.push(invalidValue(`${at}.effect`, effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
-    }
-    if (op === "Equal" || op === "") {
-      const msgs = isValidLabelValue(value);
-      if (msgs.length > 0) errs.push(invalidValue(`${at}.operator`, value, msgs.join(";")));
-    } else if (op === "Exists") {
-      if (value.length > 0) errs.push(invalidValue(`${at}.operator`, goValue(tolerationGoSyntax(t)), "value must be empty when `operator` is 'Exists'"));
-    } else {
-      errs.push(notSupported(`${at}.operator`, op, ["Equal", "Exists"]));
-    }
-    if (effect.length > 0) errs.push(...validateTaintEffect(effect, `${at}.effect`));
+  const nameservers: string[] = cfg.nameservers ?? [];
+  if (nameservers.length > MAX_DNS_NAMESERVERS) errs.push(invalidValue(`${path}.nameservers`, marshalled(nameservers), `must not have more than ${MAX_DNS_NAMESERVERS} nameservers`));
+  nameservers.forEach((ns, i) => errs.push(...validateIP(ns, `${path}.nameservers[${i}]`)));
+  const searches: string[] = cfg.searches ?? [];
+  if (searches.length > MAX_DNS_SEARCH_PATHS) errs.push(invalidValue(`${path}.searches`, marshalled(searches), `must not have more than ${MAX_DNS_SEARCH_PATHS} search paths`));
+  if (searches.join(" ").length > MAX_DNS_SEARCH_LIST_CHARS) {
+    errs.push(invalidValue(`${path}.searches`, marshalled(searches), `must not have more than ${MAX_DNS_SEARCH_LIST_CHARS} characters (including spaces) in the search list`));
+  }
+  searches.forEach((search, i) => {
+    if (search === ".") return;
+    const s = search.endsWith(".") ? search.slice(0, -1) : search;
+    for (const m of dnsSearchErrors(s)) errs.push(invalidValue(`${path}.searches[${i}]`, s, m));
+  });
+  (cfg.options ?? []).forEach((o: Obj, i: number) => {
+    if (!o.name) errs.push(required(`${path}.options[${i}]`, "must not be empty"));
   });
   return errs;
 }
 
-/** ValidateNodeSelectorRequirement: operator/values rules, key syntax, label-value syntax of values. */
-export function validateNodeSelectorRequirement(rq: Obj, path: string): FieldError[] {
+/** ValidateHostAliases: each IP a valid address, each hostname a subdomain. */
+function validateHostAliases(aliases: Obj[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  const values: string[] = rq.values ?? [];
-  switch (rq.operator) {
-    case "In":
-    case "NotIn":
-      if (values.length === 0) errs.push(required(`${path}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
-      break;
-    case "Exists":
-    case "DoesNotExist":
-      if (values.length > 0) errs.push(forbiddenField(`${path}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-      break;
-    case "Gt":
-    case "Lt":
-      if (values.length !== 1) errs.push(required(`${path}.values`, "must be specified single value when `operator` is 'Lt' or 'Gt'"));
-      break;
-    default:
-      errs.push(invalidValue(`${path}.operator`, rq.operator ?? "", "not a valid selector operator"));
-  }
-  errs.push(...validateLabelName(rq.key ?? "", `${path}.key`));
-  values.forEach((v, i) => {
-    for (const m of isValidLabelValue(v)) errs.push(invalidValue(`${path}.values[${i}]`, v, m));
+  (aliases ?? []).forEach((a, i) => {
+    errs.push(...validateIP(a.ip ?? "", `${path}[${i}].ip`));
+    (a.hostnames ?? []).forEach((h: string, j: number) => errs.push(...isDNS1123Subdomain(h).map((m) => invalidValue(`${path}[${i}].hostnames[${j}]`, h, m))));
   });
   return errs;
 }
 
-function validateNodeFieldSelectorRequirement(rq: Obj, path: string): FieldError[] {
+/** validatePodHostNetworkDeps: with hostNetwork, a hostPort must equal its containerPort (a template may leave it 0). */
+function validateHostNetworkDeps(spec: Obj, path: string, resourceIsPod: boolean): FieldError[] {
+  if (spec.hostNetwork !== true) return [];
   const errs: FieldError[] = [];
-  const values: string[] = rq.values ?? [];
-  if (rq.operator === "In" || rq.operator === "NotIn") {
-    if (values.length !== 1) errs.push(required(`${path}.values`, "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"));
-  } else {
-    errs.push(invalidValue(`${path}.operator`, rq.operator ?? "", "not a valid selector operator"));
-  }
-  if (rq.key !== "metadata.name") errs.push(notSupported(`${path}.key`, rq.key ?? "", ["metadata.name"]));
-  return errs;
-}
-
-function validateNodeSelectorTerm(term: Obj, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  (term?.matchExpressions ?? []).forEach((rq: Obj, j: number) => errs.push(...validateNodeSelectorRequirement(rq, `${path}.matchExpressions[${j}]`)));
-  (term?.matchFields ?? []).forEach((rq: Obj, j: number) => errs.push(...validateNodeFieldSelectorRequirement(rq, `${path}.matchFields[${j}]`)));
-  return errs;
-}
-
-function validateNodeAffinity(na: Obj, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const req = na.requiredDuringSchedulingIgnoredDuringExecution;
-  if (req) {
-    const termsPath = `${path}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`;
-    const terms: Obj[] = req.nodeSelectorTerms ?? [];
-    if (terms.length === 0) errs.push(required(termsPath, "must have at least one node selector term"));
-    terms.forEach((t, i) => errs.push(...validateNodeSelectorTerm(t, `${termsPath}[${i}]`)));
-  }
-  (na.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((t: Obj, i: number) => {
-    const at = `${path}.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
-    if (!(t.weight > 0 && t.weight <= 100)) errs.push(invalidValue(`${at}.weight`, t.weight ?? 0, "must be in the range 1-100"));
-    errs.push(...validateNodeSelectorTerm(t.preference, `${at}.preference`));
+  (spec.containers ?? []).forEach((c: Obj, i: number) => {
+    (c.ports ?? []).forEach((p: Obj, j: number) => {
+      const hp = p.hostPort ?? 0;
+      if ((resourceIsPod || hp !== 0) && hp !== (p.containerPort ?? 0)) {
+        errs.push(invalidValue(`${path}.containers[${i}].ports[${j}].hostPort`, hp, "must match `containerPort` when `hostNetwork` is true"));
+      }
+    });
   });
   return errs;
 }
 
-function validateAffinity(affinity: Obj, path: string): FieldError[] {
-  if (!affinity?.nodeAffinity) return [];
-  return validateNodeAffinity(affinity.nodeAffinity, `${path}.nodeAffinity`);
+function validateSchedulingGates(gates: Obj[] | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const seen = new Set<string>();
+  (gates ?? []).forEach((g, i) => {
+    const name: string = g.name ?? "";
+    errs.push(...validateLabelName(name, `${path}[${i}]`));
+    if (seen.has(name)) errs.push(duplicate(`${path}[${i}]`, name));
+    seen.add(name);
+  });
+  return errs;
+}
+
+/** validateOS: a name, linux or windows; a linux pod may not carry windowsOptions. */
+function validateOS(spec: Obj, path: string): FieldError[] {
+  const os = spec.os;
+  if (!os) return [];
+  if (!os.name) return [required(`${path}.os.name`, "cannot be empty")];
+  if (os.name !== "linux" && os.name !== "windows") return [notSupported(`${path}.os`, os.name, ["linux", "windows"])];
+  if (os.name !== "linux") return [];
+  const errs: FieldError[] = [];
+  if (spec.securityContext?.windowsOptions) errs.push(forbiddenField(`${path}.securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
+  for (const [key, list] of [["containers", spec.containers], ["initContainers", spec.initContainers], ["ephemeralContainers", spec.ephemeralContainers]] as const) {
+    (list ?? []).forEach((c: Obj, i: number) => {
+      if (c.securityContext?.windowsOptions) errs.push(forbiddenField(`${path}.${key}[${i}].securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
+    });
+  }
+  return errs;
 }
 
 function validateNameField(value: string | undefined, path: string, check: (s: string) => string[]): FieldError[] {
@@ -431,17 +381,38 @@ function validateNameField(value: string | undefined, path: string, check: (s: s
   return check(value).map((m) => invalidValue(path, value, m));
 }
 
+/** What ValidatePodSpec's options carry that podflow uses: a Pod (not a template) and its name. */
+export interface PodSpecContext {
+  resourceIsPod: boolean;
+  podName?: string;
+}
+
 /** ValidatePodSpec: the spec rules shared by pods and pod templates, in Kubernetes' order. */
-export function validatePodSpec(spec: Obj, path: string): FieldError[] {
+export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = { resourceIsPod: false }): FieldError[] {
   const s = spec ?? {};
-  const { names: volumes, errs } = validateVolumes(s.volumes, `${path}.volumes`);
-  errs.push(...validateContainers(s.containers, volumes, `${path}.containers`));
-  errs.push(...validateInitContainers(s.initContainers, s.containers, volumes, `${path}.initContainers`));
+  const errs: FieldError[] = [];
+  if (s.terminationGracePeriodSeconds === undefined || s.terminationGracePeriodSeconds === null) errs.push(required(`${path}.terminationGracePeriodSeconds`, ""));
+  const podClaimNames = new Set<string>((s.resourceClaims ?? []).map((c: Obj) => c.name ?? "").filter((n: string) => n));
+  const containerCtx = (volumes: ReadonlyMap<string, Obj>): ContainerContext => ({
+    volumes, podClaimNames, restartPolicy: s.restartPolicy ?? "", hostUsers: s.hostUsers !== false, gracePeriod: s.terminationGracePeriodSeconds ?? undefined,
+  });
+  const { vols, errs: volErrs } = validateVolumes(s.volumes, `${path}.volumes`, ctx);
+  errs.push(...volErrs);
+  errs.push(...validatePodResourceClaims(s.resourceClaims, `${path}.resourceClaims`));
+  const cctx = containerCtx(vols);
+  errs.push(...validateContainers(s.containers, cctx, `${path}.containers`));
+  errs.push(...validateInitContainers(s.initContainers, s.containers, cctx, `${path}.initContainers`));
+  errs.push(...validateHostNetworkDeps(s, path, ctx.resourceIsPod));
   errs.push(...validateRestartPolicy(s.restartPolicy, `${path}.restartPolicy`));
   errs.push(...validateDNSPolicy(s.dnsPolicy, `${path}.dnsPolicy`));
   errs.push(...validateLabels(s.nodeSelector, `${path}.nodeSelector`));
+  errs.push(...validatePodSecurityContext(s, `${path}.securityContext`));
   errs.push(...validateAffinity(s.affinity, `${path}.affinity`));
   errs.push(...validateDNSConfig(s, `${path}.dnsConfig`));
+  (s.readinessGates ?? []).forEach((g: Obj, i: number) => errs.push(...validateLabelName(g.conditionType ?? "", `${path}.readinessGates[${i}].conditionType`)));
+  errs.push(...validateSchedulingGates(s.schedulingGates, `${path}.schedulingGates`));
+  errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
+  errs.push(...validateHostUsers(s, path));
   errs.push(...validateNameField(s.serviceAccountName, `${path}.serviceAccountName`, isDNS1123Subdomain));
   errs.push(...validateNameField(s.nodeName, `${path}.nodeName`, isDNS1123Subdomain));
   if (s.activeDeadlineSeconds !== undefined && s.activeDeadlineSeconds !== null) {
@@ -451,10 +422,15 @@ export function validatePodSpec(spec: Obj, path: string): FieldError[] {
   errs.push(...validateNameField(s.hostname, `${path}.hostname`, isDNS1123Label));
   errs.push(...validateNameField(s.subdomain, `${path}.subdomain`, isDNS1123Label));
   errs.push(...validateTolerations(s.tolerations, `${path}.tolerations`));
+  errs.push(...validateHostAliases(s.hostAliases, `${path}.hostAliases`));
   errs.push(...validateNameField(s.priorityClassName, `${path}.priorityClassName`, isDNS1123Subdomain));
-  if (s.preemptionPolicy !== undefined && s.preemptionPolicy !== "PreemptLowerPriority" && s.preemptionPolicy !== "Never") {
-    errs.push(notSupported(`${path}.preemptionPolicy`, s.preemptionPolicy, ["Never", "PreemptLowerPriority"]));
+  if (s.runtimeClassName !== undefined && s.runtimeClassName !== null) errs.push(...nameIsDNSSubdomain(s.runtimeClassName, false).map((m) => invalidValue(`${path}.runtimeClassName`, s.runtimeClassName, m)));
+  if (s.preemptionPolicy !== undefined && s.preemptionPolicy !== null) {
+    if (s.preemptionPolicy === "") errs.push(required(`${path}.preemptionPolicy`, ""));
+    else if (s.preemptionPolicy !== "PreemptLowerPriority" && s.preemptionPolicy !== "Never") errs.push(notSupported(`${path}.preemptionPolicy`, s.preemptionPolicy, ["PreemptLowerPriority", "Never"]));
   }
+  if (s.overhead !== undefined && s.overhead !== null) errs.push(...validateResourceRequirements({ limits: s.overhead }, `${path}.overhead`));
+  errs.push(...validateOS(s, path));
   // A negative terminationGracePeriodSeconds is not rejected: the pod strategy coerces it to 1.
   return errs;
 }
@@ -465,20 +441,91 @@ export function validatePodTemplateSpec(template: Obj, path: string): FieldError
   const errs = [
     ...validateLabels(t.metadata?.labels, `${path}.labels`),
     ...validateAnnotations(t.metadata?.annotations, `${path}.annotations`),
+    ...validatePodSpecificAnnotations(t.metadata?.annotations, t.spec ?? {}, `${path}.annotations`, false),
     ...validatePodSpec(t.spec, `${path}.spec`),
   ];
   if ((t.spec?.ephemeralContainers ?? []).length > 0) errs.push(forbiddenField(`${path}.spec.ephemeralContainers`, "ephemeral containers not allowed in pod template"));
   return errs;
 }
 
-// validatePodMetadataAndSpec: object meta, spec, and the pod-only projected-token rule.
-function validatePodMetadataAndSpec(pod: Obj): FieldError[] {
-  const errs = [...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain), ...validatePodSpec(pod.spec, "spec")];
-  if (!pod.spec?.serviceAccountName) {
-    (pod.spec?.volumes ?? []).forEach((v: Obj, vi: number) => {
+const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
+const POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+
+// helper.GetDeletionCostFromPodAnnotations: an int32 without '+' or leading zeros.
+function validDeletionCost(value: string): boolean {
+  if (!/^(-[0-9]+|0|[1-9][0-9]*)$/.test(value)) return false;
+  const n = Number(value);
+  return n >= -2147483648 && n <= 2147483647;
+}
+
+/** ValidatePodSpecificAnnotations: a mirror pod names its node; a deletion cost is a 32-bit integer. */
+export function validatePodSpecificAnnotations(annotations: Record<string, string> | undefined, spec: Obj, path: string, allowInvalidDeletionCost: boolean): FieldError[] {
+  const a = annotations ?? {};
+  const errs: FieldError[] = [];
+  if (Object.hasOwn(a, MIRROR_POD_ANNOTATION) && !spec.nodeName) {
+    errs.push(invalidValue(`${path}[${MIRROR_POD_ANNOTATION}]`, a[MIRROR_POD_ANNOTATION], "must set spec.nodeName if mirror pod annotation is set"));
+  }
+  if (!allowInvalidDeletionCost && Object.hasOwn(a, POD_DELETION_COST) && !validDeletionCost(a[POD_DELETION_COST]!)) {
+    errs.push(invalidValue(`${path}[${POD_DELETION_COST}]`, a[POD_DELETION_COST], "must be a 32bit integer"));
+  }
+  errs.push(...validateSeccompAnnotations(a, path), ...validateAppArmorAnnotations(a, spec, path));
+  return errs;
+}
+
+const SECCOMP_POD = "seccomp.security.alpha.kubernetes.io/pod";
+const SECCOMP_CONTAINER_PREFIX = "container.seccomp.security.alpha.kubernetes.io/";
+
+// ValidateSeccompProfile: the legacy annotation's profiles.
+function validateSeccompAnnotationProfile(p: string, path: string): FieldError[] {
+  if (p === "runtime/default" || p === "docker/default" || p === "unconfined") return [];
+  if (p.startsWith("localhost/")) return validateLocalDescendingPath(p.slice("localhost/".length), path);
+  return [invalidValue(path, p, "must be a valid seccomp profile")];
+}
+
+/** ValidateSeccompPodAnnotations: Kubernetes names these with Child, so the key follows a dot, not brackets. */
+function validateSeccompAnnotations(a: Record<string, string>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (Object.hasOwn(a, SECCOMP_POD)) errs.push(...validateSeccompAnnotationProfile(a[SECCOMP_POD]!, `${path}.${SECCOMP_POD}`));
+  for (const k of Object.keys(a).sort()) {
+    if (k.startsWith(SECCOMP_CONTAINER_PREFIX)) errs.push(...validateSeccompAnnotationProfile(a[k]!, `${path}.${k}`));
+  }
+  return errs;
+}
+
+/** ValidateAppArmorPodAnnotations: each names a container of the pod and a known profile form. */
+function validateAppArmorAnnotations(a: Record<string, string>, spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>([...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map((c: Obj) => c.name ?? ""));
+  for (const k of Object.keys(a).sort()) {
+    if (!k.startsWith(APPARMOR_PREFIX)) continue;
+    const container = k.slice(APPARMOR_PREFIX.length);
+    if (!names.has(container)) errs.push(invalidValue(`${path}[${k}]`, container, "container not found"));
+    const p = a[k]!;
+    if (p !== "" && p !== "runtime/default" && p !== "unconfined" && !p.startsWith("localhost/")) errs.push(invalidValue(`${path}[${k}]`, p, `invalid AppArmor profile name: ${JSON.stringify(p)}`));
+  }
+  return errs;
+}
+
+// validatePodMetadataAndSpec: object meta, pod annotations, spec, and the pod-only rules (projected
+// tokens need a service account; images without surrounding whitespace).
+function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false): FieldError[] {
+  const spec = pod.spec ?? {};
+  const errs = [
+    ...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain),
+    ...validatePodSpecificAnnotations(pod.metadata?.annotations, spec, "metadata.annotations", allowInvalidDeletionCost),
+    ...validatePodSpec(spec, "spec", { resourceIsPod: true, podName: pod.metadata?.name }),
+  ];
+  if (!spec.serviceAccountName) {
+    (spec.volumes ?? []).forEach((v: Obj, vi: number) => {
       (v.projected?.sources ?? []).forEach((src: Obj, si: number) => {
         if (src.serviceAccountToken) errs.push(forbiddenField(`spec.volumes[${vi}].projected.sources[${si}].serviceAccountToken`, "must not be specified when serviceAccountName is not set"));
       });
+    });
+  }
+  for (const key of ["containers", "initContainers"] as const) {
+    (spec[key] ?? []).forEach((c: Obj, i: number) => {
+      const image: string = c.image ?? "";
+      if (image.trim() !== image) errs.push(invalidValue(`spec.${key}[${i}].image`, image, "must not have leading or trailing whitespace"));
     });
   }
   return errs;
@@ -502,7 +549,9 @@ function validateContainerUpdates(next: Obj[] | undefined, prev: Obj[] | undefin
   if ((next ?? []).length !== (prev ?? []).length) return { errs: [forbiddenField(path, "pod updates may not add or remove containers")], stop: true };
   const errs: FieldError[] = [];
   (next ?? []).forEach((c, i) => {
-    if (!c.image) errs.push(required(`${path}[${i}].image`, ""));
+    const image: string = c.image ?? "";
+    if (!image) errs.push(required(`${path}[${i}].image`, ""));
+    if (image.trim() !== image) errs.push(invalidValue(`${path}[${i}].image`, image, "must not have leading or trailing whitespace"));
   });
   return { errs, stop: false };
 }
@@ -555,7 +604,14 @@ function specDiff(prev: Obj, next: Obj): string {
 
 /** ValidatePodUpdate: metadata immutables, then only images, activeDeadlineSeconds, added tolerations, removed gates, grace 1 from negative. */
 export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
-  const errs = [...validateObjectMetaUpdate(pod.metadata, old.metadata), ...validatePodMetadataAndSpec(pod)];
+  // A pod that already carries an invalid deletion cost may keep it (AllowInvalidPodDeletionCost).
+  const oldCost = old.metadata?.annotations?.[POD_DELETION_COST];
+  const allowInvalidCost = typeof oldCost === "string" && !validDeletionCost(oldCost);
+  const errs = [
+    ...validateObjectMetaUpdate(pod.metadata, old.metadata),
+    ...validatePodMetadataAndSpec(pod, allowInvalidCost),
+    ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
+  ];
   const spec = pod.spec ?? {};
   const oldSpec = old.spec ?? {};
   for (const key of ["containers", "initContainers"] as const) {
@@ -570,7 +626,73 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
   errs.push(...validateOnlyDeletedSchedulingGates(spec.schedulingGates, oldSpec.schedulingGates, "spec.schedulingGates"));
   if (sameJSON(spec, oldSpec)) return errs;
   const munged = mungePodSpec(spec, oldSpec);
+  // A pod still held by scheduling gates may gain node selectors and node affinity requirements.
+  if ((oldSpec.schedulingGates ?? []).length > 0) errs.push(...mungeGatedPodSpec(munged, oldSpec));
   if (!sameJSON(munged, oldSpec)) errs.push(forbiddenField("spec", `${POD_UPDATE_FORBIDDEN_MESSAGE}\n${specDiff(oldSpec, munged)}`));
+  return errs;
+}
+
+const APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+
+/** ValidatePodSpecificAnnotationUpdates: the mirror-pod and AppArmor annotations never change; then the annotation rules. */
+function validatePodSpecificAnnotationUpdates(pod: Obj, old: Obj, path: string, allowInvalidCost: boolean): FieldError[] {
+  const next: Record<string, string> = pod.metadata?.annotations ?? {};
+  const prev: Record<string, string> = old.metadata?.annotations ?? {};
+  const errs: FieldError[] = [];
+  for (const k of Object.keys(prev).sort()) {
+    if (Object.hasOwn(next, k) && next[k] === prev[k]) continue;
+    if (k.startsWith(APPARMOR_PREFIX)) errs.push(forbiddenField(`${path}[${k}]`, "may not remove or update AppArmor annotations"));
+    if (k === MIRROR_POD_ANNOTATION) errs.push(forbiddenField(`${path}[${k}]`, "may not remove or update mirror pod annotation"));
+  }
+  for (const k of Object.keys(next).sort()) {
+    if (Object.hasOwn(prev, k)) continue;
+    if (k.startsWith(APPARMOR_PREFIX)) errs.push(forbiddenField(`${path}[${k}]`, "may not add AppArmor annotations"));
+    if (k === MIRROR_POD_ANNOTATION) errs.push(forbiddenField(`${path}[${k}]`, "may not add mirror pod annotation"));
+  }
+  errs.push(...validatePodSpecificAnnotations(next, pod.spec ?? {}, path, allowInvalidCost));
+  return errs;
+}
+
+// A node selector term only gains requirements: the old ones stay, first and unchanged.
+function termHasOnlyAdditions(next: Obj, prev: Obj): boolean {
+  const oldExprs: Obj[] = prev?.matchExpressions ?? [];
+  const oldFields: Obj[] = prev?.matchFields ?? [];
+  const newExprs: Obj[] = next?.matchExpressions ?? [];
+  const newFields: Obj[] = next?.matchFields ?? [];
+  if (oldExprs.length === 0 && oldFields.length === 0 && (newExprs.length > 0 || newFields.length > 0)) return false;
+  if (oldExprs.length > 0 && (newExprs.length < oldExprs.length || !sameJSON(newExprs.slice(0, oldExprs.length), oldExprs))) return false;
+  if (oldFields.length > 0 && (newFields.length < oldFields.length || !sameJSON(newFields.slice(0, oldFields.length), oldFields))) return false;
+  return true;
+}
+
+// validateNodeSelectorMutation and validateNodeAffinityMutation, then the munging that lets the allowed changes pass.
+function mungeGatedPodSpec(m: Obj, oldSpec: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!sameJSON(m.nodeSelector, oldSpec.nodeSelector)) {
+    const next: Record<string, string> = m.nodeSelector ?? {};
+    const changed = Object.entries(oldSpec.nodeSelector ?? {}).some(([k, v]) => !Object.hasOwn(next, k) || next[k] !== v);
+    if (changed) errs.push(invalidValue("spec.nodeSelector", marshalled(m.nodeSelector ?? null), "only additions to spec.nodeSelector are allowed (no mutations or deletions)"));
+    m.nodeSelector = oldSpec.nodeSelector;
+  }
+  const oldNA = oldSpec.affinity?.nodeAffinity;
+  const newNA = m.affinity?.nodeAffinity;
+  if (!sameJSON(oldNA, newNA)) {
+    const termsPath = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
+    const oldTerms: Obj[] | undefined = oldNA?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    if (oldNA?.requiredDuringSchedulingIgnoredDuringExecution) {
+      const newTerms: Obj[] = newNA?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+      if ((oldTerms ?? []).length > 0 && oldTerms!.length !== newTerms.length) {
+        errs.push(invalidValue(termsPath, marshalled(newTerms), "no additions/deletions to non-empty NodeSelectorTerms list are allowed"));
+      } else {
+        (oldTerms ?? []).forEach((t, i) => {
+          if (!termHasOnlyAdditions(newTerms[i], t)) errs.push(invalidValue(`${termsPath}[${i}]`, marshalled(newTerms[i] ?? null), "only additions are allowed (no mutations or deletions)"));
+        });
+      }
+    }
+    if (!m.affinity && oldNA) m.affinity = { nodeAffinity: oldNA };
+    else if (m.affinity && !oldSpec.affinity && !m.affinity.podAffinity && !m.affinity.podAntiAffinity) delete m.affinity;
+    else if (m.affinity) m.affinity = { ...m.affinity, nodeAffinity: oldNA };
+  }
   return errs;
 }
 

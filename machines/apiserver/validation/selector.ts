@@ -1,6 +1,7 @@
-// metav1.LabelSelector: validation (metav1/validation), matching, and Go's %#v printing of it.
+// metav1.LabelSelector: validation (metav1/validation) and matching.
 
-import { forbiddenField, goQuote, invalidValue, required, type FieldError } from "../status.js";
+import { forbiddenField, goValue, invalidValue, required, type FieldError, type GoValue } from "../status.js";
+import { goJsonMarshal } from "../schema/decode.js";
 import { validateLabelName, validateLabels } from "./meta.js";
 import { isValidLabelValue } from "./names.js";
 
@@ -56,27 +57,20 @@ export function selectorMatches(sel: Obj, labels: Record<string, string> | undef
   return true;
 }
 
-function goStringMap(m: Record<string, string> | undefined): string {
-  if (m === undefined || m === null) return "map[string]string(nil)";
-  const keys = Object.keys(m).sort();
-  return `map[string]string{${keys.map((k) => `${goQuote(k)}:${goQuote(m[k]!)}`).join(", ")}}`;
-}
-
-function goRequirement(rq: Obj): string {
-  const values = rq.values ? `[]string{${rq.values.map(goQuote).join(", ")}}` : "[]string(nil)";
-  return `v1.LabelSelectorRequirement{Key:${goQuote(rq.key ?? "")}, Operator:${goQuote(rq.operator ?? "")}, Values:${values}}`;
-}
-
-/** Go's %#v of a v1.LabelSelector, as Kubernetes prints it in Invalid messages. */
-export function labelSelectorGoSyntax(sel: Obj): string {
-  if (!sel) return "(*v1.LabelSelector)(nil)";
-  const exprs = sel.matchExpressions
-    ? `[]v1.LabelSelectorRequirement{${sel.matchExpressions.map(goRequirement).join(", ")}}`
-    : "[]v1.LabelSelectorRequirement(nil)";
-  return `v1.LabelSelector{MatchLabels:${goStringMap(sel.matchLabels)}, MatchExpressions:${exprs}}`;
-}
-
-/** Go's %#v of a map[string]string (template labels). */
-export function stringMapGoSyntax(m: Record<string, string> | undefined): string {
-  return goStringMap(m);
+/** json.Marshal of a *metav1.LabelSelector: its fields in Go's order, empty ones omitted, null when unset. */
+export function labelSelectorJSON(sel: Obj): GoValue {
+  if (!sel) return goValue("null");
+  const parts: string[] = [];
+  const labels = sel.matchLabels ?? {};
+  if (Object.keys(labels).length > 0) parts.push(`"matchLabels":${goJsonMarshal(labels)}`);
+  const exprs: Obj[] = sel.matchExpressions ?? [];
+  if (exprs.length > 0) {
+    const reqs = exprs.map((rq) => {
+      const fields = [`"key":${JSON.stringify(rq.key ?? "")}`, `"operator":${JSON.stringify(rq.operator ?? "")}`];
+      if ((rq.values ?? []).length > 0) fields.push(`"values":${goJsonMarshal(rq.values)}`);
+      return `{${fields.join(",")}}`;
+    });
+    parts.push(`"matchExpressions":[${reqs.join(",")}]`);
+  }
+  return goValue(`{${parts.join(",")}}`);
 }

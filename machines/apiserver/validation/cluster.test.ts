@@ -1,0 +1,74 @@
+// End to end through createCluster: an object Kubernetes refuses gets a 422 Invalid Status with exactly
+// Kubernetes' causes (NewInvalid: "<Kind> \"<name>\" is invalid: [...]", one cause per field error, in
+// the order ValidatePodSpec finds them), and nothing is written to etcd.
+
+import { describe, it, expect } from "vitest";
+import { createCluster } from "../../../runtime/cluster.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+function setUp() {
+  const cluster = createCluster({ seed: 1, clock: "simulated", only: ["etcd", "apiserver"] });
+  cluster.runtime.settle();
+  const got: any[] = [];
+  cluster.runtime.external("client", (msg) => got.push(msg));
+  const send = (id: number, req: object) => cluster.runtime.send("client", "apiserver", { type: "ApiRequest", id, token: cluster.adminToken, ...req } as any);
+  return { cluster, got, send };
+}
+
+const create = (resource: string, group: string, body: object) => ({ verb: "create", group, resource, namespace: "default", body });
+
+describe("a refused object through the API server", () => {
+  it("a pod with a port-less httpGet probe and two volume sources gets Kubernetes' two causes, in order, and is not stored", () => {
+    const { cluster, got, send } = setUp();
+    const revision = cluster.runtime.snapshot("etcd").context.revision;
+    send(1, create("pods", "", {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "web" },
+      spec: {
+        containers: [{ name: "c", image: "nginx", livenessProbe: { httpGet: { path: "/healthz", scheme: "HTTP" } } }],
+        volumes: [{ name: "v", emptyDir: {}, hostPath: { path: "/data" } }],
+      },
+    }));
+    cluster.runtime.settle();
+    const causes = [
+      { reason: "FieldValueForbidden", message: "Forbidden: may not specify more than 1 volume type", field: "spec.volumes[0].hostPath" },
+      { reason: "FieldValueInvalid", message: "Invalid value: 0: must be between 1 and 65535, inclusive", field: "spec.containers[0].livenessProbe.httpGet.port" },
+    ];
+    expect(got).toEqual([expect.objectContaining({
+      type: "ApiResponse", id: 1, ok: false, code: 422,
+      status: {
+        kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 422, reason: "Invalid",
+        message: 'Pod "web" is invalid: [spec.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type, spec.containers[0].livenessProbe.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive]',
+        details: { name: "web", kind: "Pod", causes },
+      },
+    })]);
+    expect(cluster.runtime.snapshot("etcd").context.revision).toBe(revision);
+    expect(cluster.get("Pod", "web")).toBeUndefined();
+  });
+
+  it("a non-integer extended resource limit is refused at the limit and at the request defaulted from it", () => {
+    const { cluster, got, send } = setUp();
+    send(1, create("pods", "", { apiVersion: "v1", kind: "Pod", metadata: { name: "gpu" }, spec: { containers: [{ name: "c", image: "nginx", resources: { limits: { "example.com/a": "1.5" } } }] } }));
+    cluster.runtime.settle();
+    expect(got[0]?.status?.details?.causes).toEqual([
+      { reason: "FieldValueInvalid", message: 'Invalid value: "1500m": must be an integer', field: "spec.containers[0].resources.limits[example.com/a]" },
+      { reason: "FieldValueInvalid", message: 'Invalid value: "1500m": must be an integer', field: "spec.containers[0].resources.requests[example.com/a]" },
+    ]);
+    expect(cluster.get("Pod", "gpu")).toBeUndefined();
+  });
+
+  it("a Service with a ClientIP affinity timeout over a day is refused, and nothing is allocated or stored", () => {
+    const { cluster, got, send } = setUp();
+    const revision = cluster.runtime.snapshot("etcd").context.revision;
+    send(1, create("services", "", {
+      apiVersion: "v1", kind: "Service", metadata: { name: "web" },
+      spec: { selector: { app: "web" }, ports: [{ port: 80 }], sessionAffinity: "ClientIP", sessionAffinityConfig: { clientIP: { timeoutSeconds: 86401 } } },
+    }));
+    cluster.runtime.settle();
+    expect(got[0]).toMatchObject({ ok: false, code: 422 });
+    expect(got[0].status.message).toBe('Service "web" is invalid: spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 86401: must be greater than 0 and less than 86400');
+    expect(got[0].status.details.causes).toEqual([{ reason: "FieldValueInvalid", message: "Invalid value: 86401: must be greater than 0 and less than 86400", field: "spec.sessionAffinityConfig.clientIP.timeoutSeconds" }]);
+    expect(cluster.runtime.snapshot("etcd").context.revision).toBe(revision);
+    expect(cluster.get("Service", "web")).toBeUndefined();
+  });
+});

@@ -1,0 +1,153 @@
+// Security contexts, ported from validatePodSpecSecurityContext, ValidateSecurityContext, validateSysctls,
+// validateSeccompProfileField, ValidateAppArmorProfileField and validateHostUsers (v1.35). Kubernetes'
+// internal PodSecurityContext also holds hostNetwork/hostPID/hostIPC and shareProcessNamespace, which the
+// v1 API keeps on the spec: their errors are still reported under spec.securityContext, as Kubernetes does.
+
+import { forbiddenField, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
+import { marshalled } from "./meta.js";
+import { inclusiveRangeError } from "./names.js";
+import { validateLocalDescendingPath } from "./volumes.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const has = (v: unknown): boolean => v !== undefined && v !== null;
+const MAX_ID = 2147483647;
+
+// IsValidUserID / IsValidGroupID (apimachinery v0.35: 0..MaxInt32).
+function validateID(v: unknown, path: string): FieldError[] {
+  return typeof v === "number" && (v < 0 || v > MAX_ID) ? [invalidValue(path, v, inclusiveRangeError(0, MAX_ID))] : [];
+}
+
+// The bad value of a whole security context: Kubernetes prints it through json.Marshal.
+const asJSON = marshalled;
+
+const seccompTypes = ["Localhost", "RuntimeDefault", "Unconfined"];
+
+/** validateSeccompProfileField: a type, and a local profile exactly when the type is Localhost. */
+export function validateSeccompProfile(sp: Obj, path: string): FieldError[] {
+  if (!has(sp)) return [];
+  const errs: FieldError[] = [];
+  const type: string = sp.type ?? "";
+  if (type === "") errs.push(required(`${path}.type`, "type is required when seccompProfile is set"));
+  else if (!seccompTypes.includes(type)) errs.push(notSupported(`${path}.type`, type, seccompTypes));
+  if (type === "Localhost") {
+    if (!has(sp.localhostProfile)) errs.push(required(`${path}.localhostProfile`, "must be set when seccomp type is Localhost"));
+    else errs.push(...validateLocalDescendingPath(sp.localhostProfile, `${path}.localhostProfile`));
+  } else if (has(sp.localhostProfile)) {
+    errs.push(invalidValue(`${path}.localhostProfile`, asJSON(sp), "can only be set when seccomp type is Localhost"));
+  }
+  return errs;
+}
+
+/** ValidateAppArmorProfileField: Localhost needs a trimmed, bounded profile; the others none. */
+export function validateAppArmorProfile(p: Obj, path: string): FieldError[] {
+  if (!has(p)) return [];
+  const errs: FieldError[] = [];
+  switch (p.type ?? "") {
+    case "Localhost": {
+      const lp = p.localhostProfile;
+      if (!has(lp)) errs.push(required(`${path}.localhostProfile`, "must be set when AppArmor type is Localhost"));
+      else {
+        if (lp.trim() !== lp) errs.push(invalidValue(`${path}.localhostProfile`, lp, "must not be padded with whitespace"));
+        else if (lp === "") errs.push(required(`${path}.localhostProfile`, "must be set when AppArmor type is Localhost"));
+        if (lp.length > 4095) errs.push(tooLong(`${path}.localhostProfile`, "", 4095));
+      }
+      break;
+    }
+    case "RuntimeDefault":
+    case "Unconfined":
+      if (has(p.localhostProfile)) errs.push(invalidValue(`${path}.localhostProfile`, p.localhostProfile, "can only be set when AppArmor type is Localhost"));
+      break;
+    case "":
+      errs.push(required(`${path}.type`, "type is required when appArmorProfile is set"));
+      break;
+    default:
+      errs.push(notSupported(`${path}.type`, p.type, ["Localhost", "RuntimeDefault", "Unconfined"]));
+  }
+  return errs;
+}
+
+const sysctlSegment = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?";
+const sysctlFmt = `(${sysctlSegment}[\\./])*${sysctlSegment}`;
+const sysctlRe = new RegExp(`^${sysctlFmt}$`);
+
+// utilsysctl.GetNamespace: which namespace a sysctl belongs to ("/" separators read as ".").
+function sysctlNamespace(name: string): "net" | "ipc" | undefined {
+  const n = name.indexOf("/") >= 0 && (name.indexOf(".") < 0 || name.indexOf("/") < name.indexOf(".")) ? name.replace(/\//g, ".") : name;
+  if (n === "kernel.sem") return "ipc";
+  if (n.startsWith("kernel.shm") || n.startsWith("kernel.msg") || n.startsWith("fs.mqueue.")) return "ipc";
+  if (n.startsWith("net.")) return "net";
+  return undefined;
+}
+
+function validateSysctls(sysctls: Obj[], spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  sysctls.forEach((s, i) => {
+    const at = `${path}[${i}].name`;
+    const name: string = s.name ?? "";
+    if (!name) errs.push(required(at, ""));
+    else if (name.length > 253 || !sysctlRe.test(name)) errs.push(invalidValue(at, name, `must have at most 253 characters and match regex ^${sysctlFmt}$`));
+    else if (names.has(name)) errs.push({ type: "FieldValueDuplicate", field: at, badValue: name, detail: "" });
+    // Namespaced sysctls cannot be set in a pod that shares the host's namespace.
+    const ns = sysctlNamespace(name);
+    if (spec.hostNetwork === true && ns === "net") errs.push(invalidValue(at, name, "may not be specified when 'hostNetwork' is true"));
+    else if (spec.hostIPC === true && ns === "ipc") errs.push(invalidValue(at, name, "may not be specified when 'hostIPC' is true"));
+    names.add(name);
+  });
+  return errs;
+}
+
+/** validatePodSpecSecurityContext: id ranges, shareProcessNamespace with hostPID, sysctls, policies, profiles. */
+export function validatePodSecurityContext(spec: Obj, path: string): FieldError[] {
+  const sc: Obj = spec.securityContext ?? {};
+  const errs: FieldError[] = [];
+  errs.push(...validateID(sc.fsGroup, `${path}.fsGroup`), ...validateID(sc.runAsUser, `${path}.runAsUser`), ...validateID(sc.runAsGroup, `${path}.runAsGroup`));
+  (sc.supplementalGroups ?? []).forEach((g: unknown, i: number) => errs.push(...validateID(g, `${path}.supplementalGroups[${i}]`)));
+  if (spec.shareProcessNamespace === true && spec.hostPID === true) {
+    errs.push(invalidValue(`${path}.shareProcessNamespace`, true, "ShareProcessNamespace and HostPID cannot both be enabled"));
+  }
+  if ((sc.sysctls ?? []).length > 0) errs.push(...validateSysctls(sc.sysctls, spec, `${path}.sysctls`));
+  if (has(sc.fsGroupChangePolicy) && !["Always", "OnRootMismatch"].includes(sc.fsGroupChangePolicy)) {
+    errs.push(notSupported(`${path}.fsGroupChangePolicy`, sc.fsGroupChangePolicy, ["Always", "OnRootMismatch"]));
+  }
+  errs.push(...validateSeccompProfile(sc.seccompProfile, `${path}.seccompProfile`));
+  errs.push(...validateAppArmorProfile(sc.appArmorProfile, `${path}.appArmorProfile`));
+  if (has(sc.supplementalGroupsPolicy) && !["Merge", "Strict"].includes(sc.supplementalGroupsPolicy)) {
+    errs.push(notSupported(`${path}.supplementalGroupsPolicy`, sc.supplementalGroupsPolicy, ["Merge", "Strict"]));
+  }
+  if (has(sc.seLinuxChangePolicy) && !["MountOption", "Recursive"].includes(sc.seLinuxChangePolicy)) {
+    errs.push(notSupported(`${path}.seLinuxChangePolicy`, sc.seLinuxChangePolicy, ["MountOption", "Recursive"]));
+  }
+  return errs;
+}
+
+/** ValidateSecurityContext (containers): id ranges, procMount, seccomp, privilege escalation, AppArmor. */
+export function validateContainerSecurityContext(sc: Obj, path: string, hostUsers: boolean): FieldError[] {
+  if (!has(sc)) return [];
+  const errs = [...validateID(sc.runAsUser, `${path}.runAsUser`), ...validateID(sc.runAsGroup, `${path}.runAsGroup`)];
+  if (has(sc.procMount)) {
+    if (!["Default", "Unmasked"].includes(sc.procMount)) errs.push(notSupported(`${path}.procMount`, sc.procMount, ["Default", "Unmasked"]));
+    if (hostUsers && sc.procMount === "Unmasked") errs.push(invalidValue(`${path}.procMount`, sc.procMount, "`hostUsers` must be false to use `Unmasked`"));
+  }
+  errs.push(...validateSeccompProfile(sc.seccompProfile, `${path}.seccompProfile`));
+  if (sc.allowPrivilegeEscalation === false) {
+    if (sc.privileged === true) errs.push(invalidValue(path, asJSON(sc), "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"));
+    for (const cap of sc.capabilities?.add ?? []) {
+      if (cap === "CAP_SYS_ADMIN") errs.push(invalidValue(path, asJSON(sc), "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN"));
+    }
+  }
+  errs.push(...validateAppArmorProfile(sc.appArmorProfile, `${path}.appArmorProfile`));
+  return errs;
+}
+
+/** validateHostUsers: a pod in its own user namespace may not share the host's network, PID or IPC namespace. */
+export function validateHostUsers(spec: Obj, path: string): FieldError[] {
+  if (spec.hostUsers !== false) return [];
+  const errs: FieldError[] = [];
+  if (spec.hostNetwork === true) errs.push(forbiddenField(`${path}.hostNetwork`, "when `pod.Spec.HostUsers` is false"));
+  if (spec.hostPID === true) errs.push(forbiddenField(`${path}.HostPID`, "when `pod.Spec.HostUsers` is false"));
+  if (spec.hostIPC === true) errs.push(forbiddenField(`${path}.HostIPC`, "when `pod.Spec.HostUsers` is false"));
+  return errs;
+}

@@ -1,0 +1,25 @@
+// Shared by the table tests: a defaulted object to edit, and the two views of a cause list the Go
+// tables compare (type and field, or the whole message).
+
+import { mutate } from "../admission/index.js";
+import { fieldErrorMessage, type FieldError } from "../status.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const now = "2026-01-01T00:00:00Z";
+
+/** A Pod as it reaches validation: decoded, then defaulted by admission. */
+export function defaultedPod(spec: any = {}): any {
+  return mutate({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "default" }, spec: { containers: [{ name: "c", image: "nginx:1.27" }], ...spec } }, { now, operation: "CREATE" });
+}
+
+/** Any object defaulted as a create would default it. */
+export function defaulted(obj: any): any {
+  return mutate(obj, { now, operation: "CREATE" });
+}
+
+/** "<type> <field>", the pair the Go tables check. */
+export const brief = (errs: FieldError[]) => errs.map((e) => `${e.type} ${e.field}`);
+
+/** The full message of each cause, as kubectl shows it. */
+export const messages = (errs: FieldError[]) => errs.map(fieldErrorMessage);
