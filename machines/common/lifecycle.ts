@@ -50,13 +50,18 @@ const cacheEntriesMax = 1024;
  */
 function primitiveInputKey(input: unknown): string | undefined {
   if (input === undefined) return "";
-  if (input === null || typeof input !== "object" || Array.isArray(input)) return undefined;
+  if (input === null || typeof input !== "object") return undefined;
+  // only plain objects: a prototype could give the factory fields the key does not see
+  const proto = Object.getPrototypeOf(input);
+  if (proto !== Object.prototype && proto !== null) return undefined;
   let key = "";
   for (const k of Object.keys(input)) {
     const v = (input as Record<string, unknown>)[k];
     const t = typeof v;
     if (t !== "string" && t !== "number" && t !== "boolean" && t !== "undefined") return undefined;
-    key += `${JSON.stringify(k)}:${t === "undefined" ? "u" : JSON.stringify(v)},`;
+    // -0 and NaN spelled apart from 0 and null: equal keys must mean identical inputs
+    const text = t === "undefined" ? "u" : t === "number" ? (Object.is(v, -0) ? "-0" : String(v)) : JSON.stringify(v);
+    key += `${JSON.stringify(k)}:${t[0]}${text},`;
   }
   return key;
 }
