@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assign, emit, setup } from "xstate";
 import { Fx } from "./effects.js";
-import { lifecycleOf, scheduleLifecycleTimers, stateName } from "./lifecycle.js";
+import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, type KeptLifecycle } from "./lifecycle.js";
 
 // A back-off lifecycle written for these tests: the mechanism is under test, not a component.
 const backoff = setup({
@@ -84,6 +84,79 @@ describe("a lifecycle stepped as a value", () => {
     const fx2 = new Fx();
     scheduleLifecycleTimers(fx2, "pod-a/web", lc.step(waiting.snapshot, { type: "Stop" }), (event) => ({ type: "ContainerTimer", event }));
     expect(fx2.cancels).toEqual([`pod-a/web|${waiting.timers[0]!.id}`]);
+  });
+});
+
+// Two parallel regions whose eventless transitions both fire on one event: the order of their
+// emits, and the key order of the state value, follow the order of XState's active state nodes,
+// which a cached resolution must reproduce exactly.
+const twoRegions = setup({
+  types: {
+    context: {} as { armed: boolean; n: number },
+    events: {} as { type: "Arm" } | { type: "Reset" } | { type: "Tick" },
+    input: {} as { n: number } | undefined,
+    emitted: {} as { type: "Fired"; region: string },
+  },
+  delays: { tick: ({ context }) => 1000 * (context.n + 1) },
+  guards: { isArmed: ({ context }) => context.armed },
+  actions: {
+    arm: assign({ armed: true, n: ({ context }) => context.n + 1 }),
+    disarm: assign({ armed: false }),
+    fireLeft: emit({ type: "Fired" as const, region: "left" }),
+    fireRight: emit({ type: "Fired" as const, region: "right" }),
+  },
+}).createMachine({
+  id: "twoRegions",
+  context: ({ input }) => ({ armed: false, n: input?.n ?? 0 }),
+  type: "parallel",
+  on: { Arm: { actions: "arm" }, Reset: { target: [".left.idle", ".right.idle"], actions: "disarm" } },
+  states: {
+    left: { initial: "idle", states: { idle: { always: { guard: "isArmed", target: "fired", actions: "fireLeft" } }, fired: { after: { tick: "idle" } } } },
+    right: { initial: "idle", states: { idle: { always: { guard: "isArmed", target: "fired", actions: "fireRight" } }, fired: {} } },
+  },
+});
+
+describe("a kept lifecycle resolved from its cache", () => {
+  const lc = lifecycleOf(twoRegions);
+  // the reference: XState's own resolveState on every step, as before the cache
+  const reference = (kept: KeptLifecycle<typeof twoRegions>, event: Parameters<typeof lc.step>[1]) => lc.step(twoRegions.resolveState(kept as never) as never, event);
+  const seen = (s: ReturnType<typeof lc.step>) => JSON.stringify([s.snapshot.value, s.snapshot.context, s.snapshot.status, s.outputs, s.timers, s.cancels]);
+
+  it("steps exactly as a fresh resolveState would, event after event, in parallel regions", () => {
+    const events = [{ type: "Arm" }, { type: "Reset" }, { type: "Arm" }, { type: "Tick" }, { type: "Reset" }, { type: "Reset" }, { type: "Arm" }] as const;
+    let a = keep(lc.start({ n: 1 }).snapshot);
+    let b = a;
+    const fired: string[] = [];
+    for (const event of events) {
+      const got = lc.step(lc.resolve(a), event);
+      const want = reference(b, event);
+      expect(seen(got)).toBe(seen(want));
+      a = keep(got.snapshot);
+      b = keep(want.snapshot);
+      fired.push(...got.outputs.map((o) => o.region));
+    }
+    // each Arm fires both regions in one step: the order of their emits was under test
+    expect(fired).toEqual(["left", "right", "left", "right", "left", "right"]);
+  });
+
+  it("gives each resolved snapshot the kept context and its own children and history", () => {
+    const kept = keep(lc.step(lc.start(undefined).snapshot, { type: "Arm" }).snapshot);
+    const x = lc.resolve(kept);
+    const y = lc.resolve({ value: kept.value, context: { armed: false, n: 7 } });
+    expect(x.context).toBe(kept.context);
+    expect(y.context).toEqual({ armed: false, n: 7 });
+    expect(x.children).not.toBe(y.children);
+    expect(x.historyValue).not.toBe(y.historyValue);
+    expect(x.status).toBe("active");
+  });
+
+  it("starts the same primitive input to equal snapshots with lists of its own each time", () => {
+    const first = lc.start({ n: 2 });
+    first.outputs.push({ type: "Fired", region: "caller" });
+    const second = lc.start({ n: 2 });
+    expect(second.outputs).toEqual([]);
+    expect(second.snapshot.context).toEqual({ armed: false, n: 2 });
+    expect(lc.start({ n: 3 }).snapshot.context).toEqual({ armed: false, n: 3 });
   });
 });
 

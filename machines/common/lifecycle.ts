@@ -31,11 +31,39 @@ export interface Lifecycle<M extends AnyStateMachine> {
   start(input: InputFrom<M>): LifecycleStep<M>;
   /** The next snapshot after `event`; `snapshot` is never modified. */
   step(snapshot: SnapshotFrom<M>, event: EventFromLogic<M>): LifecycleStep<M>;
+  /** The snapshot XState's `machine.resolveState` makes of a kept value and context, from a cache per state value. */
+  resolve(kept: KeptLifecycle<M>): SnapshotFrom<M>;
 }
 
 interface ExecutedAction {
   type: string;
   params?: { event?: { type: string }; delay?: number; id?: string; sendId?: string };
+}
+
+/** Distinct inputs (or state values) remembered per machine: past the bound the cache stops growing and steps take XState's full path. */
+const cacheEntriesMax = 1024;
+
+/**
+ * A key for an input made only of primitives (or no input): such an input always gives the same
+ * initial snapshot, since a lifecycle's context factory reads nothing but its input. Undefined
+ * for any other input (objects would need identity, and are rare at start).
+ */
+function primitiveInputKey(input: unknown): string | undefined {
+  if (input === undefined) return "";
+  if (input === null || typeof input !== "object") return undefined;
+  // only plain objects: a prototype could give the factory fields the key does not see
+  const proto = Object.getPrototypeOf(input);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  let key = "";
+  for (const k of Object.keys(input)) {
+    const v = (input as Record<string, unknown>)[k];
+    const t = typeof v;
+    if (t !== "string" && t !== "number" && t !== "boolean" && t !== "undefined") return undefined;
+    // -0 and NaN spelled apart from 0 and null: equal keys must mean identical inputs
+    const text = t === "undefined" ? "u" : t === "number" ? (Object.is(v, -0) ? "-0" : String(v)) : JSON.stringify(v);
+    key += `${JSON.stringify(k)}:${t[0]}${text},`;
+  }
+  return key;
 }
 
 /**
@@ -69,15 +97,38 @@ export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M>
     sink = [];
     return out;
   };
+  // Entering a lifecycle for the same primitive input always gives the same step: computed once.
+  const starts = new Map<string, LifecycleStep<M>>();
+  // resolveState's snapshot depends on the state value alone (its context is the kept one, its
+  // history and children empty, its status "done" only in a final state): one per value, with
+  // XState's own node order, so the next step is the same as from a fresh resolveState.
+  const resolved = new Map<string, SnapshotFrom<M>>();
   return {
     machine,
     start(input) {
-      sink = [];
-      return collect(machine.getInitialSnapshot(scope as never, input) as SnapshotFrom<M>);
+      const key = primitiveInputKey(input);
+      let s = key === undefined ? undefined : starts.get(key);
+      if (s === undefined) {
+        sink = [];
+        s = collect(machine.getInitialSnapshot(scope as never, input) as SnapshotFrom<M>);
+        if (key !== undefined && starts.size < cacheEntriesMax) starts.set(key, s);
+      }
+      // fresh lists each time: a caller may keep or extend them
+      return { snapshot: s.snapshot, outputs: [...s.outputs], timers: [...s.timers], cancels: [...s.cancels] };
     },
     step(snapshot, event) {
       sink = [];
       return collect(machine.transition(snapshot as never, event, scope as never) as SnapshotFrom<M>);
+    },
+    resolve(kept) {
+      const key = typeof kept.value === "string" ? kept.value : JSON.stringify(kept.value);
+      let template = resolved.get(key) as object | undefined;
+      if (template === undefined) {
+        template = machine.resolveState({ value: kept.value } as never) as object;
+        if (resolved.size < cacheEntriesMax) resolved.set(key, template as SnapshotFrom<M>);
+      }
+      // fresh children and history per snapshot, as resolveState makes them
+      return { ...template, context: kept.context || {}, children: {}, historyValue: {} } as SnapshotFrom<M>;
     },
   };
 }
@@ -127,5 +178,5 @@ export function keep<M extends AnyStateMachine>(snapshot: SnapshotFrom<M>): Kept
 
 /** Steps a kept lifecycle: the snapshot is resolved from its value and context, then stepped. */
 export function stepKept<M extends AnyStateMachine>(lc: Lifecycle<M>, kept: KeptLifecycle<M>, event: EventFromLogic<M>): LifecycleStep<M> {
-  return lc.step(lc.machine.resolveState(kept as never) as SnapshotFrom<M>, event);
+  return lc.step(lc.resolve(kept), event);
 }

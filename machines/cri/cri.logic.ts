@@ -132,13 +132,22 @@ export interface CriInput {
   registry?: ExtraRegistry;
 }
 
-/** A fresh runtime with the pause image already in its store. */
+/** A runtime before it has read its store: nothing in it yet. */
 export function initialCri(input: CriInput): CriContext {
   const ctx: CriContext = { node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), netSeq: 0, seq: 0, now: 0 };
   if (input.registry) ctx.registry = input.registry;
-  const pause = resolveImage(pauseImage, input.registry);
-  if (pause.ok) ctx.images.set(pause.image.ref, pause.image);
   return ctx;
+}
+
+/**
+ * What containerd's metadata store gives back on start (criService.recover): a new node's store
+ * holds only the pause image (kind preloads it, so it is never pulled). The runtime itself never
+ * restarts in podflow (a kubelet does, and finds what runs through ListPodSandbox/ListContainers),
+ * so no sandbox or container is in the store at start.
+ */
+export function recoverStore(ctx: CriContext): void {
+  const pause = resolveImage(pauseImage, ctx.registry);
+  if (pause.ok) ctx.images.set(pause.image.ref, pause.image);
 }
 
 /** The summary of an image the kubelet keeps. */

@@ -1,7 +1,10 @@
-// cri/<node>: the node's container runtime. Requests from the kubelet are served in order;
-// timers bring back finished pulls, waking processes, and the container lifecycles' delays.
-// Each sandbox and container is a lifecycle of its own (sandbox.machine.ts, container.machine.ts),
-// held as a snapshot in the context; this machine routes requests and timers to them.
+// cri/<node>: the node's container runtime (containerd's CRI plugin). On start it recovers what
+// its metadata store holds, then serves the CRI's two services side by side, as runtime.v1 splits
+// them: the RuntimeService (sandboxes, containers, exec, listings) and the ImageService (image
+// status, pulls). Each sandbox, container and image pull is a lifecycle of its own
+// (sandbox.machine.ts, container.machine.ts, imagepull.machine.ts), held as a value in the
+// context; this machine routes requests and timers to them. A third region carries the data
+// plane of the containers' processes (DNS, connections), which is not the CRI's but runs here.
 
 import { setup } from "xstate";
 import { timedStepOf } from "../common/step.js";
@@ -28,7 +31,11 @@ const step = timedStepOf<CriContext>();
 
 export const criMachine = setup({
   types: { context: {} as CriContext, events: {} as CriEvent, input: {} as CriInput },
+  guards: {
+    hasNoPullInFlight: ({ context }) => context.pulls.size === 0,
+  },
   actions: {
+    recoverStore: step((c) => L.recoverStore(c)),
     serveRequest: step((c, e, fx) => L.handleCri(c, e as CriRequest, e.from ?? "kubelet", fx)),
     pullTimer: step((c, e, fx) => L.pullTimer(c, e.image, e.event, fx)),
     wakeProcess: step((c, e, fx) => L.wakeProcess(c, e.containerId, fx)),
@@ -40,31 +47,63 @@ export const criMachine = setup({
   },
 }).createMachine({
   id: "cri",
-  description: "image store and pulls, pod sandboxes, containers created -> running -> exited, probes and logs; processes' DNS queries and connections.",
+  description: "containerd's CRI plugin: recovers its store, then serves the RuntimeService (sandboxes, containers created -> running -> exited, exec probes, logs) and the ImageService (image status, pulls); the processes' DNS queries and connections.",
   context: ({ input }) => L.initialCri(input),
-  initial: "serving",
+  initial: "recovering",
   states: {
+    recovering: {
+      description: "criService.recover(): sandboxes, containers and images reloaded from containerd's metadata store before any request is served (a new node's store holds the pause image kind preloads)",
+      entry: "recoverStore",
+      always: { target: "serving" },
+    },
     serving: {
-      on: {
-        RunPodSandbox: { actions: "serveRequest", description: "create the pod's sandbox (pause) with its emptyDir volumes" },
-        StopPodSandbox: { actions: "serveRequest" },
-        RemovePodSandbox: { actions: "serveRequest", description: "remove the sandbox and every container in it" },
-        ImageStatus: { actions: "serveRequest" },
-        PullImage: { actions: "serveRequest", description: "resolve against the registry; answered when the pull's work timer fires" },
-        CreateContainer: { actions: "serveRequest" },
-        StartContainer: { actions: "serveRequest", description: "start the workload process; report its exit as ContainerExited" },
-        StopContainer: { actions: "serveRequest", description: "preStop, SIGTERM, then SIGKILL after the grace period" },
-        ExecProbe: { actions: "serveRequest" },
-        ContainerLogs: { actions: "serveRequest" },
-        ListPodSandbox: { actions: "serveRequest", description: "every sandbox, for a restarted kubelet" },
-        ListContainers: { actions: "serveRequest", description: "every container, for a restarted kubelet" },
-        PullTimer: { actions: "pullTimer", description: "to the image pull's lifecycle: the pull ended (pulled or failed)" },
-        ProcessWake: { actions: "wakeProcess" },
-        ContainerTimer: { actions: "containerTimer", description: "to the container's lifecycle: the preStop hook ended (SIGTERM), the stop timeout ended (SIGKILL)" },
-        DnsAnswer: { actions: "dnsAnswered", description: "resume the process suspended on this query (or connect to the address)" },
-        Connect: { actions: "acceptConnection", description: "a connection kube-proxy forwarded to a pod here: its listener answers the origin" },
-        ConnectResult: { actions: "connectAnswered", description: "resume the process suspended on this connection" },
-        NetTimeout: { actions: "netTimeout", description: "no answer in 5 s: NXDOMAIN, or the connection timed out" },
+      type: "parallel",
+      states: {
+        runtimeService: {
+          description: "runtime.v1 RuntimeService: each request goes to the sandbox's or the container's lifecycle",
+          on: {
+            RunPodSandbox: { actions: "serveRequest", description: "create the pod's sandbox (pause) with its emptyDir volumes" },
+            StopPodSandbox: { actions: "serveRequest", description: "kill what still runs in it: SANDBOX_NOTREADY" },
+            RemovePodSandbox: { actions: "serveRequest", description: "remove the sandbox and every container in it" },
+            CreateContainer: { actions: "serveRequest", description: "CONTAINER_CREATED in a ready sandbox, from an image in the store" },
+            StartContainer: { actions: "serveRequest", description: "start the workload process; report its exit as ContainerExited" },
+            StopContainer: { actions: "serveRequest", description: "preStop, SIGTERM, then SIGKILL after the grace period" },
+            ExecProbe: { actions: "serveRequest", description: "ExecSync for exec probes; httpGet, tcpSocket and grpc reach the pod's listeners" },
+            ContainerLogs: { actions: "serveRequest" },
+            ListPodSandbox: { actions: "serveRequest", description: "every sandbox, for a restarted kubelet" },
+            ListContainers: { actions: "serveRequest", description: "every container, for a restarted kubelet" },
+            ContainerTimer: { actions: "containerTimer", description: "to the container's lifecycle: the preStop hook ended (SIGTERM), the stop timeout ended (SIGKILL)" },
+            ProcessWake: { actions: "wakeProcess", description: "a running process's sleep ended: it runs on" },
+          },
+        },
+        imageService: {
+          description: "runtime.v1 ImageService: the image store, and the pulls in flight (one lifecycle per image)",
+          initial: "idle",
+          on: {
+            ImageStatus: { actions: "serveRequest", description: "is the image in the store" },
+            PullTimer: { actions: "pullTimer", description: "to the image pull's lifecycle: the pull ended (pulled or failed), its waiters answered" },
+          },
+          states: {
+            idle: {
+              description: "no pull in flight",
+              on: { PullImage: { target: "pulling", actions: "serveRequest", description: "resolve against the registry and start the pull (an invalid reference is refused at once)" } },
+            },
+            pulling: {
+              description: "one pull or more in flight; a PullImage of an image already being pulled joins its pull",
+              on: { PullImage: { actions: "serveRequest", description: "start another image's pull, or join this image's" } },
+              always: { guard: "hasNoPullInFlight", target: "idle", description: "the last pull ended (or none started)" },
+            },
+          },
+        },
+        dataPlane: {
+          description: "not the CRI: the containers' processes on the pod network (queries to cluster DNS, connections through kube-proxy)",
+          on: {
+            DnsAnswer: { actions: "dnsAnswered", description: "resume the process suspended on this query (or connect to the address)" },
+            Connect: { actions: "acceptConnection", description: "a connection kube-proxy forwarded to a pod here: its listener answers the origin" },
+            ConnectResult: { actions: "connectAnswered", description: "resume the process suspended on this connection" },
+            NetTimeout: { actions: "netTimeout", description: "no answer in 5 s: NXDOMAIN, or the connection timed out" },
+          },
+        },
       },
     },
   },

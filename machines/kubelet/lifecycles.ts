@@ -26,7 +26,7 @@ export function valueLifecycle<M extends AnyStateMachine>(machine: M) {
       return { ...s, snapshot: plain(s.snapshot) };
     },
     step(v: LifeValue<ContextFrom<M>>, event: EventFromLogic<M>) {
-      const s = lc.step(machine.resolveState(v as never) as SnapshotFrom<M>, event);
+      const s = lc.step(lc.resolve(v as never), event);
       return { ...s, snapshot: plain(s.snapshot) };
     },
   };
