@@ -179,6 +179,16 @@ function scalarJson(f: DescField, v: unknown, gvk?: { apiVersion: string; kind: 
   }
 }
 
+function zeroScalar(t: ScalarType): unknown {
+  switch (t) {
+    case ScalarType.STRING: return "";
+    case ScalarType.BOOL: return false;
+    case ScalarType.BYTES: return new Uint8Array();
+    case ScalarType.INT64: case ScalarType.UINT64: case ScalarType.SINT64: case ScalarType.FIXED64: case ScalarType.SFIXED64: return 0n;
+    default: return 0;
+  }
+}
+
 function isZeroScalar(v: unknown): boolean {
   return v === "" || v === 0 || v === 0n || v === false || (v instanceof Uint8Array && v.length === 0);
 }
@@ -297,8 +307,8 @@ function emit(out: Record<string, unknown>, own: Set<string | undefined>, f: Pro
     return;
   }
   if (pointer && !set) return omitempty ? undefined : put(null);
-  // an absent proto2 scalar reads as its zero value, as the Go field is left
-  const v = value;
+  // an absent scalar is its Go zero value
+  const v = set ? value : zeroScalar((field as any).scalar);
   if (!pointer && omitempty && isZeroScalar(v)) return;
   if (type === "bytes" && !set) return put(null);
   put(scalarJson(field, v, gvk));
