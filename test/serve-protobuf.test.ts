@@ -8,6 +8,7 @@
 import { describe, expect, it, beforeAll, afterAll } from "vitest";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { decodeBody } from "../runtime/server/decode.js";
+import { encodeProtobufObject, prefersProtobuf } from "../runtime/server/protobuf/encode.js";
 import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-helpers.js";
 
 const PB = "application/vnd.kubernetes.protobuf";
@@ -99,6 +100,37 @@ describe("a protobuf body decodes to the object JSON would carry", () => {
   });
 });
 
+describe("a response in protobuf, for a client that prefers it", () => {
+  it("a Secret: metadata (1) with name (1), namespace (3), creationTimestamp (8) as seconds; data (2) as map entries of bytes; type (3), in field-number order", () => {
+    const secret = { kind: "Secret", apiVersion: "v1", metadata: { name: "s", namespace: "default", creationTimestamp: "2027-01-15T08:00:00Z" }, immutable: true, data: { p: "cQ==" }, type: "Opaque" };
+    const raw = encode(all(msg(1, all(str(1, "s"), str(3, "default"), msg(8, all(int64(1, 1_800_000_000n), int32(2, 0))))), entry(2, "p", bytes(2, Buffer.from("q"))), str(3, "Opaque"), (w) => void w.tag(5, WireType.Varint).bool(true)));
+    expect(encodeProtobufObject(secret)).toEqual(envelope("v1", "Secret", raw));
+  });
+
+  it("a Status travels as meta/v1 Status: status (2), message (3), reason (4), details (5), code (6)", () => {
+    const st = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: 'namespaces "x" already exists', reason: "AlreadyExists", details: { name: "x", kind: "namespaces" }, code: 409 };
+    const raw = encode(all(msg(1, () => {}), str(2, "Failure"), str(3, 'namespaces "x" already exists'), str(4, "AlreadyExists"), msg(5, all(str(1, "x"), str(3, "namespaces"))), int32(6, 409)));
+    expect(encodeProtobufObject(st)).toEqual(envelope("v1", "Status", raw));
+  });
+
+  it("an IntOrString is its type (1) and intVal (2) or strVal (3); a kind the table lacks goes as JSON", () => {
+    const svc = { kind: "Service", apiVersion: "v1", spec: { ports: [{ port: 80, targetPort: "http" }] } };
+    const raw = encode(msg(2, msg(1, all(int32(3, 80), msg(4, all(int64(1, 1n), str(3, "http")))))));
+    expect(encodeProtobufObject(svc)).toEqual(envelope("v1", "Service", raw));
+    expect(encodeProtobufObject({ kind: "Table", apiVersion: "meta.k8s.io/v1", rows: [] })).toBeUndefined();
+  });
+
+  it.each([
+    ["application/vnd.kubernetes.protobuf,application/json", true],
+    ["application/json, application/vnd.kubernetes.protobuf", false],
+    ["application/json;q=0.5, application/vnd.kubernetes.protobuf", true],
+    ["application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io,application/json", false],
+    [undefined, false],
+  ])("Accept %s prefers protobuf: %s", (accept, expected) => {
+    expect(prefersProtobuf(accept)).toBe(expected);
+  });
+});
+
 describe("a malformed protobuf body is a 400 Status, worded as the protobuf serializer and transformDecodeError word it", () => {
   const status = (message: string) => ({ status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "BadRequest", code: 400 } });
   const prefixError = "provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]";
@@ -173,6 +205,15 @@ describe.runIf(bin)("kubectl create sends protobuf and the objects are made", ()
     expect(r.err).toBe(
       'error: failed to create configmap: ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')\n',
     );
+  });
+
+  it("kubectl gets protobuf back, and a refusal as a protobuf Status", async () => {
+    const r = await k(["create", "namespace", "pb", "-v=8"]);
+    expect(r.out).toBe("namespace/pb created\n");
+    expect(r.err).toMatch(/Response Status: 201 Created[\s\S]*Content-Type: application\/vnd\.kubernetes\.protobuf/);
+    const again = await k(["create", "namespace", "pb"]);
+    expect(again.code).toBe(1);
+    expect(again.err).toBe('Error from server (AlreadyExists): namespaces "pb" already exists\n');
   });
 
   it("hostile protobuf bodies over HTTPS are 400s and the server keeps serving", async () => {

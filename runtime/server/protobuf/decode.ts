@@ -250,7 +250,8 @@ function toGoJson(msg: Message | undefined, fqn: string, gvk?: { apiVersion: str
     case "microtime":
       // an empty Time message is the zero time, which encodes as null
       if (!has("seconds") && !has("nanos")) return null;
-      return goTime(BigInt(get("seconds") ?? 0), Number(get("nanos") ?? 0), def.special === "microtime", gvk);
+      // Time's Unmarshal keeps whole seconds (time.Unix(seconds, 0)); MicroTime keeps the nanoseconds
+      return goTime(BigInt(get("seconds") ?? 0), def.special === "microtime" ? Number(get("nanos") ?? 0) : 0, def.special === "microtime", gvk);
     case "duration": return goDuration(BigInt(get("duration") ?? 0));
     case "quantity": return has("string") ? get("string") : "0";
     case "intorstring": return BigInt(get("type") ?? 0) === 1n ? get("strVal") ?? "" : Number(get("intVal") ?? 0);

@@ -136,7 +136,10 @@ export function generateProto(apiDir: string, machineryDir: string): { roots: Re
     }
   };
   const rootMessages: Record<string, [string, string]> = {};
-  for (const [kind, goKey] of Object.entries(roots)) {
+  // the kinds a response may carry besides them: their lists, and Status
+  const responseRoots: Record<string, string> = { ...roots, Status: "meta/v1.Status" };
+  for (const [kind, goKey] of Object.entries(roots)) if (decls.has(`${goKey}List`)) responseRoots[`${kind}List`] = `${goKey}List`;
+  for (const [kind, goKey] of Object.entries(responseRoots)) {
     const fqn = protoOfGo(goKey);
     rootMessages[kind] = [apiVersionOf(goKey.slice(0, goKey.lastIndexOf(".")), apiDir, machineryDir), fqn];
     visit(fqn);
