@@ -144,8 +144,17 @@ function resourcePaths(r: ResourceInfo): Record<string, object> {
   return { [base]: { patch: op("patch"), put: op("put") } };
 }
 
+// The documents depend on nothing but the generated tables: each is built once.
+let pathsDoc: object | undefined;
+const groupDocs = new Map<string, object>();
+
 /** The /openapi/v3 discovery: a document per group version. */
 export function openApiV3Paths(): object {
+  pathsDoc ??= buildV3Paths();
+  return pathsDoc;
+}
+
+function buildV3Paths(): object {
   const paths: Record<string, { serverRelativeURL: string }> = {};
   for (const { group, version } of groupVersions()) {
     const doc = JSON.stringify(openApiV3Group(gvPath(group, version)));
@@ -159,6 +168,12 @@ export function openApiV3Paths(): object {
 export function openApiV3Group(path: string): object | undefined {
   const gv = groupVersions().find((g) => gvPath(g.group, g.version) === path);
   if (!gv) return undefined;
+  let doc = groupDocs.get(path);
+  if (!doc) groupDocs.set(path, (doc = buildV3Group(gv)));
+  return doc;
+}
+
+function buildV3Group(gv: { group: string; version: string }): object {
   const paths: Record<string, object> = {};
   for (const r of resources) if (r.group === gv.group && r.version === gv.version) Object.assign(paths, resourcePaths(r));
   return { openapi: "3.0.0", info: { title: "Kubernetes", version: "v1.35.0" }, paths, components: { schemas: schemasOf(gv) } };
