@@ -78,7 +78,7 @@ describe.runIf(bin)("kubectl auth", () => {
 
   it("the reviews are in discovery", async () => {
     const r = await k(["api-resources", "--api-group=authorization.k8s.io", "-o", "name"]);
-    expect(r.out.split("\n").filter(Boolean).sort()).toEqual(["selfsubjectaccessreviews.authorization.k8s.io", "selfsubjectrulesreviews.authorization.k8s.io", "subjectaccessreviews.authorization.k8s.io"]);
+    expect(r.out.split("\n").filter(Boolean).sort()).toEqual(["localsubjectaccessreviews.authorization.k8s.io", "selfsubjectaccessreviews.authorization.k8s.io", "selfsubjectrulesreviews.authorization.k8s.io", "subjectaccessreviews.authorization.k8s.io"]);
     const authn = await k(["api-resources", "--api-group=authentication.k8s.io", "-o", "name"]);
     expect(authn.out).toBe("selfsubjectreviews.authentication.k8s.io\n");
   });
@@ -88,6 +88,13 @@ describe.runIf(bin)("kubectl auth", () => {
     writeFileSync(file, JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec: { user: "system:kube-proxy", resourceAttributes: { verb: "watch", resource: "nodes" } } }));
     const r = await k(["create", "-f", file, "-o", "jsonpath={.status.allowed} {.status.reason}"]);
     expect(r.out).toBe('true RBAC: allowed by ClusterRoleBinding "system:node-proxier" of ClusterRole "system:node-proxier" to User "system:kube-proxy"');
+  });
+
+  it("a LocalSubjectAccessReview posted in a namespace answers there", async () => {
+    const file = join(dirname(s.kubeconfigPath), "lsar.json");
+    writeFileSync(file, JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "LocalSubjectAccessReview", spec: { user: "bob", resourceAttributes: { namespace: "kube-system", verb: "get", resource: "secrets" } } }));
+    const r = await k(["create", "-f", file, "-n", "kube-system", "-o", "jsonpath={.metadata.namespace} {.status.allowed}"]);
+    expect(r.out).toBe("kube-system false");
   });
 
   it("an anonymous request may not create a SelfSubjectAccessReview (system:basic-user is for authenticated users)", async () => {

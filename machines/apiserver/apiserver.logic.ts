@@ -417,7 +417,7 @@ export function prepareWrite(ctx: ApiServerContext): void {
 /** A review is answered, not stored: 201 with the object and its status, as its REST storage's Create returns it. */
 function prepareReview(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {
   const err = bodyError(r, cur.req, cur.req.body);
-  const a = err ? { error: err } : answerReview(r, cur.req.body, cur.user, nodeGraph(ctx), rfc3339(cur.req.now));
+  const a = err ? { error: err } : answerReview(r, cur.req.body, cur.user, nodeGraph(ctx), rfc3339(cur.req.now), cur.req.namespace);
   if ("error" in a) cur.error = a.error;
   else Object.assign(cur, { noop: true, code: 201, reply: a.object });
 }

@@ -37,6 +37,7 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "SelfSubjectReview", resource: "selfsubjectreviews", singular: "selfsubjectreview", group: "authentication.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "SelfSubjectAccessReview", resource: "selfsubjectaccessreviews", singular: "selfsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "SelfSubjectRulesReview", resource: "selfsubjectrulesreviews", singular: "selfsubjectrulesreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
+  { kind: "LocalSubjectAccessReview", resource: "localsubjectaccessreviews", singular: "localsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "SubjectAccessReview", resource: "subjectaccessreviews", singular: "subjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
 ];
 

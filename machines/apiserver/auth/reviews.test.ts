@@ -19,6 +19,7 @@ const bob: UserInfo = { name: "bob", groups: ["system:authenticated"] };
 const node1: UserInfo = { name: "system:node:node-1", groups: ["system:nodes", "system:authenticated"] };
 const ssar = resourceFor("authorization.k8s.io", "selfsubjectaccessreviews")!;
 const sar = resourceFor("authorization.k8s.io", "subjectaccessreviews")!;
+const lsar = resourceFor("authorization.k8s.io", "localsubjectaccessreviews")!;
 const ssrr = resourceFor("authorization.k8s.io", "selfsubjectrulesreviews")!;
 const ssr = resourceFor("authentication.k8s.io", "selfsubjectreviews")!;
 const now = "2026-12-02T10:00:00Z";
@@ -116,6 +117,21 @@ describe("SubjectAccessReview asks about the user, groups and extras of its spec
     const r = answerReview(sar, { spec: { resourceAttributes: {} } }, admin, graph, now);
     expect(causes(r)).toEqual(['spec.user: Invalid value: "": at least one of user or group must be specified']);
     expect("error" in r && r.error.message).toBe('SubjectAccessReview.authorization.k8s.io "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified');
+  });
+});
+
+describe("LocalSubjectAccessReview is a SubjectAccessReview within the namespace of its request", () => {
+  it("answers for the namespace it is posted in, which the object carries back", () => {
+    const r = answerReview(lsar, { spec: { user: "system:kube-scheduler", resourceAttributes: { namespace: "team", verb: "delete", resource: "pods" } } }, admin, graph, now, "team");
+    expect("object" in r && r.object.metadata).toEqual({ namespace: "team", creationTimestamp: null });
+    expect(status(r)).toEqual({ allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "system:kube-scheduler" of ClusterRole "system:kube-scheduler" to User "system:kube-scheduler"' });
+  });
+
+  it("the resource attributes must name that namespace, and non-resource attributes are refused", () => {
+    const other = answerReview(lsar, { spec: { user: "u", resourceAttributes: { namespace: "default", verb: "get", resource: "pods" } } }, admin, graph, now, "team");
+    expect(causes(other)).toEqual(['spec.resourceAttributes.namespace: Invalid value: "default": must match metadata.namespace']);
+    const nonResource = answerReview(lsar, { spec: { user: "u", nonResourceAttributes: { path: "/x", verb: "get" } } }, admin, graph, now, "team");
+    expect(causes(nonResource)).toEqual(['spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/x", Verb:"get"}: disallowed on this kind of request']);
   });
 });
 

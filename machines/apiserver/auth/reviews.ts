@@ -13,7 +13,7 @@ import { rulesFor } from "./rbac.js";
 import type { Attributes, UserInfo } from "./types.js";
 
 /** The kinds answered here rather than stored. */
-export const reviewKinds: ReadonlySet<string> = new Set(["SelfSubjectAccessReview", "SubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview"]);
+export const reviewKinds: ReadonlySet<string> = new Set(["SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview"]);
 
 export type ReviewAnswer = { object: any } | { error: Status };
 
@@ -21,8 +21,8 @@ const isObject = (v: unknown): v is Record<string, any> => typeof v === "object"
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
-/** Answers a review of kind r.kind posted by user (its body already decoded against the kind's schema). */
-export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: NodeGraph, now: string): ReviewAnswer {
+/** Answers a review of kind r.kind posted by user (its body already decoded against the kind's schema); namespace: the request's. */
+export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: NodeGraph, now: string, namespace = ""): ReviewAnswer {
   const b = isObject(body) ? body : {};
   const head = { kind: r.kind, apiVersion: `${r.group}/${r.version}` };
   switch (r.kind) {
@@ -38,6 +38,19 @@ export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: 
       if (d.reason) status.reason = d.reason;
       if (selectorErrors.length > 0) status.evaluationError = selectorErrors.join("; ");
       return { object: { ...head, metadata: { creationTimestamp: null }, spec, status } };
+    }
+    case "LocalSubjectAccessReview": {
+      // the create handler gave an object without a namespace the request's
+      const spec = isObject(b.spec) ? b.spec : {};
+      const meta = { ...(isObject(b.metadata) ? b.metadata : {}), namespace };
+      const errs = [...validateAccessReviewSpec(spec, true), ...localMetadata(meta, spec)];
+      if (errs.length > 0) return { error: S.invalid(r, "", errs) };
+      const { attributes, selectorErrors } = attributesFrom(subjectOf(spec), spec);
+      const d = authorize(attributes, graph);
+      const status: Record<string, unknown> = { allowed: d.allowed };
+      if (d.reason) status.reason = d.reason;
+      if (selectorErrors.length > 0) status.evaluationError = selectorErrors.join("; ");
+      return { object: { ...head, metadata: { namespace, creationTimestamp: null }, spec, status } };
     }
     case "SelfSubjectRulesReview": {
       const namespace = isObject(b.spec) ? str(b.spec.namespace) : "";
@@ -107,6 +120,19 @@ function metadataMustBeEmpty(meta: unknown): S.FieldError[] {
   const set = Object.entries(rest).filter(([, v]) => v !== undefined && v !== null && v !== "" && v !== 0 && !(Array.isArray(v) && v.length === 0) && !(isObject(v) && Object.keys(v).length === 0));
   if (set.length === 0 && (creationTimestamp === undefined || creationTimestamp === null)) return [];
   return [S.invalidValue("metadata", S.goValue(goObjectMeta(meta)), "must be empty")];
+}
+
+/** ValidateLocalSubjectAccessReview's own checks: metadata empty but for the namespace, which the resource attributes must name; no non-resource attributes. */
+function localMetadata(meta: Record<string, any>, spec: Record<string, any>): S.FieldError[] {
+  const errs: S.FieldError[] = [];
+  const { namespace, ...rest } = meta;
+  if (metadataMustBeEmpty(rest).length > 0) errs.push(S.invalidValue("metadata", S.goValue(goObjectMeta(meta)), "must be empty except for namespace"));
+  if (isObject(spec.resourceAttributes) && str(spec.resourceAttributes.namespace) !== namespace) errs.push(S.invalidValue("spec.resourceAttributes.namespace", str(spec.resourceAttributes.namespace), "must match metadata.namespace"));
+  if (isObject(spec.nonResourceAttributes)) {
+    const nra = spec.nonResourceAttributes;
+    errs.push(S.invalidValue("spec.nonResourceAttributes", S.goValue(goStruct("authorization.NonResourceAttributes", [["Path", nra.path], ["Verb", nra.verb]])), "disallowed on this kind of request"));
+  }
+  return errs;
 }
 
 const goq = (s: unknown) => JSON.stringify(typeof s === "string" ? s : "");

@@ -35,6 +35,7 @@ export const roots: Record<string, string> = {
   SelfSubjectAccessReview: "authorization/v1.SelfSubjectAccessReview",
   SelfSubjectRulesReview: "authorization/v1.SelfSubjectRulesReview",
   SubjectAccessReview: "authorization/v1.SubjectAccessReview",
+  LocalSubjectAccessReview: "authorization/v1.LocalSubjectAccessReview",
   SelfSubjectReview: "authentication/v1.SelfSubjectReview",
 };
 
