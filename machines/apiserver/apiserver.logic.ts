@@ -8,7 +8,7 @@ import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
-import { admitNodeRestriction, anonymous, authorize as authorizeAttributes, forbidden, impersonate, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
+import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
 import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObject, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
@@ -389,6 +389,7 @@ export function prepareWrite(ctx: ApiServerContext): void {
   const { req } = cur;
   const r = cur.r!;
   const now = req.now;
+  if (reviewKinds.has(r.kind)) return prepareReview(ctx, cur, r);
   if (req.verb === "create" && !req.subresource) return prepareCreate(ctx, cur, r, now);
   if (req.verb === "deletecollection") return prepareDeleteCollection(ctx, cur, r);
   const key = storageKey(r, req.namespace, req.name ?? "");
@@ -410,6 +411,14 @@ export function prepareWrite(ctx: ApiServerContext): void {
     default:
       cur.error = S.methodNotSupported(r, req.verb);
   }
+}
+
+/** A review is answered, not stored: 201 with the object and its status, as its REST storage's Create returns it. */
+function prepareReview(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {
+  const err = bodyError(r, cur.req, cur.req.body);
+  const a = err ? { error: err } : answerReview(r, cur.req.body, cur.user, nodeGraph(ctx), rfc3339(cur.req.now), cur.req.namespace);
+  if ("error" in a) cur.error = a.error;
+  else Object.assign(cur, { noop: true, code: 201, reply: a.object });
 }
 
 function bodyError(r: ResourceInfo, req: Request, body: any): Status | undefined {

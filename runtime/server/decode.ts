@@ -6,6 +6,8 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { parseAllDocuments } from "yaml";
 import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from "../../machines/apiserver/status.js";
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
+import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js";
+import { protoRoots } from "./protobuf/messages.js";
 
 /** Quotes a character as Go's json scanner does in its messages ('x', '"', '\n'). */
 export function goQuoteChar(c: string): string {
@@ -224,7 +226,7 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
   const mt = mediaType(contentType);
   const isYaml = patch === "apply" || mt === "application/yaml";
   if (!patch && !bodyTypes.includes(mt)) return { status: unsupportedMediaType(bodyTypes) };
-  if (!patch && mt === "application/vnd.kubernetes.protobuf") return { status: unsupportedMediaType(bodyTypes.slice(0, 2)) };
+  if (!patch && mt === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(raw, kind);
   const text = raw.toString("utf8");
   if (isYaml) {
     const y = yamlToJson(text);
@@ -238,6 +240,21 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
   }
   // A create or update body keeps its number literals for the typed decode (decodeObjectBody).
   return { body: patch ? JSON.parse(text) : parseJsonKeepingLiterals(text) };
+}
+
+/**
+ * A protobuf create or update body as the object JSON would have carried, or the 400 the handler
+ * answers: transformDecodeError's wording, with the kind the envelope named when it named one.
+ */
+function decodeProtobufBody(raw: Buffer, kind: string): { body: any } | { status: Status } {
+  try {
+    const apiVersion = Object.hasOwn(protoRoots, kind) ? protoRoots[kind]![0] : "v1";
+    return { body: decodeProtobufObject(raw, { apiVersion, kind }) };
+  } catch (e) {
+    if (!(e instanceof ProtobufDecodeError)) throw e;
+    if (e.gvk) return { status: badRequest(`${e.gvk.kind} in version ${goQuote(e.gvk.apiVersion.slice(e.gvk.apiVersion.lastIndexOf("/") + 1))} cannot be handled as a ${kind}: ${e.message}`) };
+    return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): ${e.message} (${summarizeData(raw)})`) };
+  }
 }
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";

@@ -16,6 +16,7 @@ import { toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { decodePatched } from "../../machines/apiserver/schema/patched.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
+import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
 
 export interface ServeOptions {
@@ -490,11 +491,19 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
   }
+  // a client that prefers protobuf (client-go's typed clients) gets it for the kinds the protobuf table carries
+  const protobuf = !table && prefersProtobuf(accept);
+  const sendObject = (code: number, obj: unknown) => {
+    const pb = protobuf ? encodeProtobufObject(obj) : undefined;
+    if (!pb) return send(res, code, obj);
+    res.writeHead(code, { "Content-Type": "application/vnd.kubernetes.protobuf", "Content-Length": pb.length, "Cache-Control": "no-cache, private" });
+    res.end(pb);
+  };
   const reply = (resp: ApiResponse) => {
-    if (!resp.ok) return sendStatus(res, resp.status);
+    if (!resp.ok) return sendObject(resp.status.code ?? 500, resp.status);
     if (resp.warnings) setWarnings(res, resp.warnings);
     if (table && !p.subresource && (method === "GET")) return send(res, resp.code, tableOf(cluster, r, resp.object, include));
-    return send(res, resp.code, resp.object);
+    return sendObject(resp.code, resp.object);
   };
   switch (method) {
     case "GET": {

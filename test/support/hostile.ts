@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { parseAllDocuments } from "yaml";
 import { resources, apiVersionOf, type ResourceInfo } from "../../machines/apiserver/resources.js";
+import { decodeProtobufObject } from "../../runtime/server/protobuf/decode.js";
 
 /** One request as sent on the wire. */
 export interface HostileRequest {
@@ -157,6 +158,16 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   if (ctype.startsWith("application/json") && !rep.streamed && r.method !== "HEAD") {
     try {
       json = JSON.parse(text);
+      parsed = true;
+    } catch {
+      /* judged below */
+    }
+  } else if (ctype === "application/vnd.kubernetes.protobuf" && !rep.streamed && r.method !== "HEAD") {
+    // asked for protobuf, the server may answer in it: judged as the JSON the object decodes to
+    const asked = Object.entries(r.headers).some(([k, v]) => k.toLowerCase() === "accept" && String(v).includes("application/vnd.kubernetes.protobuf"));
+    if (!asked) return { cls: `${rep.code} protobuf answer to a request that did not accept it`, detail: text.slice(0, 120) };
+    try {
+      json = decodeProtobufObject(rep.body, { apiVersion: "", kind: "" });
       parsed = true;
     } catch {
       /* judged below */

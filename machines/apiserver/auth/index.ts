@@ -5,12 +5,13 @@ import type { Status } from "kubernetes-types/meta/v1";
 import type { ResourceInfo } from "../resources.js";
 import * as S from "../status.js";
 import { nodeAuthorize, type NodeGraph } from "./node.js";
-import { rbacAllows } from "./rbac.js";
+import { rbacAuthorize } from "./rbac.js";
 import type { Attributes, Decision, UserInfo } from "./types.js";
 
 export { anonymous, type Attributes, type Decision, type UserInfo } from "./types.js";
 export { nodeIdentity, type NodeGraph } from "./node.js";
 export { admitNodeRestriction, type AdmissionRequest, type Operation } from "./noderestriction.js";
+export { answerReview, reviewKinds } from "./reviews.js";
 
 /** The union authorizer: the first allow wins; the reasons of those with no opinion are joined by newlines. */
 export function authorize(a: Attributes, graph: NodeGraph): Decision {
@@ -19,7 +20,8 @@ export function authorize(a: Attributes, graph: NodeGraph): Decision {
   const node = nodeAuthorize(a, graph);
   if (node.allowed) return node;
   if (node.reason) reasons.push(node.reason);
-  if (rbacAllows(a)) return { allowed: true, reason: "" };
+  const rbac = rbacAuthorize(a);
+  if (rbac.allowed) return rbac;
   return { allowed: false, reason: reasons.join("\n") };
 }
 

@@ -141,31 +141,39 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
   ]],
 ]);
 
+/** A binding's subject (rbacv1.Subject): a user, a group, or a service account in a namespace. */
+export type Subject = { kind: "User" | "Group"; name: string } | { kind: "ServiceAccount"; name: string; namespace: string };
+
 export interface ClusterRoleBinding {
+  /** the binding's name, as RBAC's allow reason cites it */
+  name: string;
   role: string;
-  users?: readonly string[];
-  groups?: readonly string[];
+  subjects: readonly Subject[];
 }
 
 const controllerRoles = [...clusterRoles.keys()].filter((n) => n.startsWith("system:controller:"));
+const user = (name: string): Subject => ({ kind: "User", name });
+const group = (name: string): Subject => ({ kind: "Group", name });
 
 /**
- * The bootstrap ClusterRoleBindings. system:node is bound to no one (the Node authorizer grants
- * kubelets); system:discovery and system:basic-user to authenticated users only. podflow's
- * kube-controller-manager runs its controllers with its own credentials (no
- * --use-service-account-credentials), so it holds the roles of the controllers it runs.
+ * The bootstrap ClusterRoleBindings, each named as its role is. system:node is bound to no one (the
+ * Node authorizer grants kubelets); system:discovery and system:basic-user to authenticated users
+ * only. podflow's kube-controller-manager runs its controllers with its own credentials (no
+ * --use-service-account-credentials), so it holds the roles of the controllers it runs. Sorted by
+ * name: kube-apiserver visits bindings in its informer's order, which no client can rely on.
  */
-export const clusterRoleBindings: readonly ClusterRoleBinding[] = [
-  { role: "cluster-admin", groups: ["system:masters"] },
-  { role: "system:discovery", groups: ["system:authenticated"] },
-  { role: "system:basic-user", groups: ["system:authenticated"] },
-  { role: "system:public-info-viewer", groups: ["system:authenticated", "system:unauthenticated"] },
-  { role: "system:kube-scheduler", users: ["system:kube-scheduler"] },
-  { role: "system:node-proxier", users: ["system:kube-proxy"] },
-  { role: "system:coredns", users: ["system:serviceaccount:kube-system:coredns"] },
-  { role: "system:kube-controller-manager", users: ["system:kube-controller-manager"] },
-  ...controllerRoles.map((role) => ({ role, users: ["system:kube-controller-manager"] })),
-];
+export const clusterRoleBindings: readonly ClusterRoleBinding[] = ([
+  { name: "cluster-admin", role: "cluster-admin", subjects: [group("system:masters")] },
+  { name: "system:discovery", role: "system:discovery", subjects: [group("system:authenticated")] },
+  { name: "system:basic-user", role: "system:basic-user", subjects: [group("system:authenticated")] },
+  { name: "system:public-info-viewer", role: "system:public-info-viewer", subjects: [group("system:authenticated"), group("system:unauthenticated")] },
+  { name: "system:kube-scheduler", role: "system:kube-scheduler", subjects: [user("system:kube-scheduler")] },
+  { name: "system:node-proxier", role: "system:node-proxier", subjects: [user("system:kube-proxy")] },
+  // kubeadm's CoreDNS addon binding
+  { name: "system:coredns", role: "system:coredns", subjects: [{ kind: "ServiceAccount", name: "coredns", namespace: "kube-system" }] },
+  { name: "system:kube-controller-manager", role: "system:kube-controller-manager", subjects: [user("system:kube-controller-manager")] },
+  ...controllerRoles.map((role) => ({ name: role, role, subjects: [user("system:kube-controller-manager")] })),
+] as ClusterRoleBinding[]).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 // ---- rule matching (rbac/v1 helpers) ----------------------------------------------------
 
@@ -211,15 +219,34 @@ export function rulesAllow(a: Attributes, rules: readonly PolicyRule[]): boolean
   return rules.some((r) => ruleAllows(a, r));
 }
 
-function bound(b: ClusterRoleBinding, user: UserInfo): boolean {
-  return (b.users ?? []).includes(user.name) || (b.groups ?? []).some((g) => user.groups.includes(g));
+/** appliesToUser: a user by name, a group by membership, a service account by its username. */
+function appliesTo(user: UserInfo, s: Subject): boolean {
+  switch (s.kind) {
+    case "User": return user.name === s.name;
+    case "Group": return user.groups.includes(s.name);
+    case "ServiceAccount": return user.name === `system:serviceaccount:${s.namespace}:${s.name}`;
+  }
 }
 
-/** The RBAC authorizer: allowed when a binding that names the user or one of its groups grants a matching rule. */
-export function rbacAllows(a: Attributes): boolean {
+/** describeSubject: `User "bob"`, `Group "g"`, `ServiceAccount "name/namespace"`. */
+function describeSubject(s: Subject): string {
+  return s.kind === "ServiceAccount" ? `${s.kind} ${JSON.stringify(`${s.name}/${s.namespace}`)}` : `${s.kind} ${JSON.stringify(s.name)}`;
+}
+
+/** The rules that apply to a user (VisitRulesFor), each with the binding and subject that grant it, in visiting order. */
+export function rulesFor(user: UserInfo): Array<{ rule: PolicyRule; source: string }> {
+  const out: Array<{ rule: PolicyRule; source: string }> = [];
   for (const b of clusterRoleBindings) {
-    if (!bound(b, a.user)) continue;
-    if (rulesAllow(a, clusterRoles.get(b.role) ?? [])) return true;
+    const subject = b.subjects.find((s) => appliesTo(user, s));
+    if (!subject) continue;
+    const source = `ClusterRoleBinding ${JSON.stringify(b.name)} of ClusterRole ${JSON.stringify(b.role)} to ${describeSubject(subject)}`;
+    for (const rule of clusterRoles.get(b.role) ?? []) out.push({ rule, source });
   }
-  return false;
+  return out;
+}
+
+/** The RBAC authorizer: allowed by the first rule of a binding to the user or one of its groups that matches, with the reason it gives. */
+export function rbacAuthorize(a: Attributes): { allowed: boolean; reason: string } {
+  for (const { rule, source } of rulesFor(a.user)) if (ruleAllows(a, rule)) return { allowed: true, reason: `RBAC: allowed by ${source}` };
+  return { allowed: false, reason: "" };
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import type { GoTypeDef, SchemaData } from "../../../machines/apiserver/schema/model.js";
 
 /** The kinds podflow serves and the subresource bodies it decodes (machines/apiserver/resources.ts). */
-const roots: Record<string, string> = {
+export const roots: Record<string, string> = {
   Pod: "core/v1.Pod",
   Node: "core/v1.Node",
   Namespace: "core/v1.Namespace",
@@ -32,11 +32,16 @@ const roots: Record<string, string> = {
   Eviction: "policy/v1.Eviction",
   Scale: "autoscaling/v1.Scale",
   DeleteOptions: "meta/v1.DeleteOptions",
+  SelfSubjectAccessReview: "authorization/v1.SelfSubjectAccessReview",
+  SelfSubjectRulesReview: "authorization/v1.SelfSubjectRulesReview",
+  SubjectAccessReview: "authorization/v1.SubjectAccessReview",
+  LocalSubjectAccessReview: "authorization/v1.LocalSubjectAccessReview",
+  SelfSubjectReview: "authentication/v1.SelfSubjectReview",
 };
 
 /** Go packages read, by the short key used in type names, and where they are below the two checkouts. */
-const packages: { key: string; importPath: string; repo: "api" | "apimachinery"; dir: string }[] = [
-  ...["core", "apps", "discovery", "coordination", "policy", "scheduling", "autoscaling"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
+export const packages: { key: string; importPath: string; repo: "api" | "apimachinery"; dir: string }[] = [
+  ...["core", "apps", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
   { key: "meta/v1", importPath: "k8s.io/apimachinery/pkg/apis/meta/v1", repo: "apimachinery", dir: "pkg/apis/meta/v1" },
   { key: "resource", importPath: "k8s.io/apimachinery/pkg/api/resource", repo: "apimachinery", dir: "pkg/api/resource" },
   { key: "intstr", importPath: "k8s.io/apimachinery/pkg/util/intstr", repo: "apimachinery", dir: "pkg/util/intstr" },
@@ -48,7 +53,7 @@ const packages: { key: string; importPath: string; repo: "api" | "apimachinery";
  * Types with their own UnmarshalJSON: the decoder runs a port of each. The generator refuses to
  * finish when a reachable type has an UnmarshalJSON not listed here.
  */
-const custom: Record<string, GoTypeDef> = {
+export const custom: Record<string, GoTypeDef> = {
   "meta/v1.Time": { custom: "time" },
   "meta/v1.MicroTime": { custom: "microtime" },
   "meta/v1.FieldsV1": { custom: "raw" },
@@ -59,10 +64,10 @@ const custom: Record<string, GoTypeDef> = {
 
 const builtins = new Set(["string", "bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64", "byte"]);
 
-interface RawField { names: string[]; type: string; tag: string; embedded: boolean }
-type RawDecl = { pkg: string; imports: Map<string, string> } & ({ kind: "struct"; fields: RawField[] } | { kind: "named"; type: string; alias: boolean });
+export interface RawField { names: string[]; type: string; tag: string; embedded: boolean }
+export type RawDecl = { pkg: string; imports: Map<string, string> } & ({ kind: "struct"; fields: RawField[] } | { kind: "named"; type: string; alias: boolean });
 
-function readPackages(apiDir: string, machineryDir: string): { decls: Map<string, RawDecl>; unmarshalers: Set<string> } {
+export function readPackages(apiDir: string, machineryDir: string): { decls: Map<string, RawDecl>; unmarshalers: Set<string> } {
   const decls = new Map<string, RawDecl>();
   const unmarshalers = new Set<string>();
   const byImport = new Map(packages.map((p) => [p.importPath, p.key]));
@@ -103,7 +108,7 @@ function readPackages(apiDir: string, machineryDir: string): { decls: Map<string
 }
 
 /** A Go type expression from a source file, rewritten with package keys: "[]core/v1.Toleration". */
-function qualify(expr: string, pkg: string, imports: Map<string, string>): string {
+export function qualify(expr: string, pkg: string, imports: Map<string, string>): string {
   if (expr.startsWith("*")) return "*" + qualify(expr.slice(1), pkg, imports);
   if (expr.startsWith("[]")) return "[]" + qualify(expr.slice(2), pkg, imports);
   if (expr.startsWith("map[")) {
@@ -118,12 +123,13 @@ function qualify(expr: string, pkg: string, imports: Map<string, string>): strin
   return `${key}.${expr.slice(dot + 1)}`;
 }
 
-function jsonTag(tag: string): { name?: string; skip: boolean } {
+export function jsonTag(tag: string): { name?: string; skip: boolean; omitempty: boolean } {
   const m = /(?:^|\s)json:"([^"]*)"/.exec(tag);
-  if (!m) return { skip: false };
-  const name = m[1]!.split(",")[0]!;
-  if (name === "-") return { skip: true };
-  return name === "" ? { skip: false } : { name, skip: false };
+  if (!m) return { skip: false, omitempty: false };
+  const [name = "", ...opts] = m[1]!.split(",");
+  const omitempty = opts.includes("omitempty");
+  if (name === "-") return { skip: true, omitempty };
+  return name === "" ? { skip: false, omitempty } : { name, skip: false, omitempty };
 }
 
 export function generate(apiDir: string, machineryDir: string): SchemaData {

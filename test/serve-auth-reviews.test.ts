@@ -1,0 +1,113 @@
+// kubectl auth can-i and kubectl auth whoami against `podflow serve`: they post (in protobuf)
+// SelfSubjectAccessReview, SelfSubjectRulesReview and SelfSubjectReview, and print what
+// kube-apiserver's answers make them print (kubectl's cmd/auth/cani.go and whoami.go).
+
+import { describe, expect, it, beforeAll, afterAll } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { findKubectl, kubectl, raw, serve, type Served } from "./serve-helpers.js";
+
+const bin = findKubectl();
+
+describe.runIf(bin)("kubectl auth", () => {
+  let s: Served;
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 20_000 });
+  beforeAll(async () => {
+    s = await serve({ nodes: 1, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it.each([
+    ["the admin (system:masters) may create pods", ["auth", "can-i", "create", "pods"], 0, "yes\n"],
+    ["the admin may do anything anywhere", ["auth", "can-i", "'*'", "'*'", "--all-namespaces"], 0, "yes\n"],
+    ["the default service account has no permissions", ["auth", "can-i", "get", "pods", "--as", "system:serviceaccount:default:default"], 1, "no\n"],
+    ["an authenticated user may create a SelfSubjectAccessReview (system:basic-user)", ["auth", "can-i", "create", "selfsubjectaccessreviews.authorization.k8s.io", "-A", "--as", "bob"], 0, "yes\n"],
+    ["an authenticated user may read /healthz (system:public-info-viewer)", ["auth", "can-i", "get", "/healthz", "--as", "bob"], 0, "yes\n"],
+    ["an authenticated user may not read /metrics", ["auth", "can-i", "get", "/metrics", "--as", "bob"], 1, "no\n"],
+    ["the scheduler may bind pods (pods/binding is a subresource)", ["auth", "can-i", "create", "pods", "--subresource=binding", "--as", "system:kube-scheduler"], 0, "yes\n"],
+    ["the scheduler may not create pods", ["auth", "can-i", "create", "pods", "--as", "system:kube-scheduler"], 1, "no\n"],
+    [
+      "a kubelet may not list pods without its field selector: the Node authorizer's reason follows the no",
+      ["auth", "can-i", "list", "pods", "--as", "system:node:node-1", "--as-group", "system:nodes"], 1, "no - can only list/watch pods with spec.nodeName field selector\n",
+    ],
+    [
+      "a kubelet may not read a Secret no pod on its node uses",
+      ["auth", "can-i", "get", "secrets/nope", "-n", "kube-system", "--as", "system:node:node-1", "--as-group", "system:nodes"], 1, "no - no relationship found between node 'node-1' and this object\n",
+    ],
+  ])("%s", async (_name, args, code, out) => {
+    const r = await k(args.map((a) => a.replace(/^'(.*)'$/, "$1")));
+    expect(r.err).toBe("");
+    expect(r.code).toBe(code);
+    expect(r.out).toBe(out);
+  });
+
+  it("kubectl auth whoami prints the admin's user and groups", async () => {
+    const r = await k(["auth", "whoami"]);
+    expect(r.err).toBe("");
+    expect(r.out.split("\n").map((l) => l.trimEnd())).toEqual(["ATTRIBUTE   VALUE", "Username    admin", "Groups      [system:masters system:authenticated]", ""]);
+  });
+
+  it("kubectl auth whoami as an impersonated user shows the groups impersonation gives it", async () => {
+    const r = await k(["auth", "whoami", "--as", "jane", "--as-group", "devs"]);
+    expect(r.out.split("\n").map((l) => l.trimEnd())).toEqual(["ATTRIBUTE   VALUE", "Username    jane", "Groups      [devs system:authenticated]", ""]);
+  });
+
+  it("kubectl auth can-i --list, as the admin: cluster-admin's wildcards, then what every authenticated user may do", async () => {
+    const r = await k(["auth", "can-i", "--list"]);
+    expect(r.err).toBe("");
+    const rows = r.out.trimEnd().split("\n").map((l) => l.trim().split(/\s{2,}/));
+    expect(rows[0]).toEqual(["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]);
+    expect(rows.slice(1, 6)).toEqual([
+      ["*.*", "[]", "[]", "[*]"],
+      ["[*]", "[]", "[*]"],
+      ["selfsubjectreviews.authentication.k8s.io", "[]", "[]", "[create]"],
+      ["selfsubjectaccessreviews.authorization.k8s.io", "[]", "[]", "[create]"],
+      ["selfsubjectrulesreviews.authorization.k8s.io", "[]", "[]", "[create]"],
+    ]);
+    // system:discovery and system:public-info-viewer both grant /healthz: kubectl prints it twice, as against a kubeadm cluster
+    expect(rows.filter((x) => x[0] === "[/healthz]")).toEqual([["[/healthz]", "[]", "[get]"], ["[/healthz]", "[]", "[get]"]]);
+  });
+
+  it("kubectl auth can-i --list for a kubelet warns that the list may be incomplete", async () => {
+    const r = await k(["auth", "can-i", "--list", "--as", "system:node:node-1", "--as-group", "system:nodes"]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("Warning: the list may be incomplete: node authorizer does not support user rule resolution\n");
+  });
+
+  it("the reviews are in discovery", async () => {
+    const r = await k(["api-resources", "--api-group=authorization.k8s.io", "-o", "name"]);
+    expect(r.out.split("\n").filter(Boolean).sort()).toEqual(["localsubjectaccessreviews.authorization.k8s.io", "selfsubjectaccessreviews.authorization.k8s.io", "selfsubjectrulesreviews.authorization.k8s.io", "subjectaccessreviews.authorization.k8s.io"]);
+    const authn = await k(["api-resources", "--api-group=authentication.k8s.io", "-o", "name"]);
+    expect(authn.out).toBe("selfsubjectreviews.authentication.k8s.io\n");
+  });
+
+  it("a SubjectAccessReview posted as JSON comes back 201 with RBAC's reason", async () => {
+    const file = join(dirname(s.kubeconfigPath), "sar.json");
+    writeFileSync(file, JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SubjectAccessReview", spec: { user: "system:kube-proxy", resourceAttributes: { verb: "watch", resource: "nodes" } } }));
+    const r = await k(["create", "-f", file, "-o", "jsonpath={.status.allowed} {.status.reason}"]);
+    expect(r.out).toBe('true RBAC: allowed by ClusterRoleBinding "system:node-proxier" of ClusterRole "system:node-proxier" to User "system:kube-proxy"');
+  });
+
+  it("a LocalSubjectAccessReview posted in a namespace answers there", async () => {
+    const file = join(dirname(s.kubeconfigPath), "lsar.json");
+    writeFileSync(file, JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "LocalSubjectAccessReview", spec: { user: "bob", resourceAttributes: { namespace: "kube-system", verb: "get", resource: "secrets" } } }));
+    const r = await k(["create", "-f", file, "-n", "kube-system", "-o", "jsonpath={.metadata.namespace} {.status.allowed}"]);
+    expect(r.out).toBe("kube-system false");
+  });
+
+  it("an anonymous request may not create a SelfSubjectAccessReview (system:basic-user is for authenticated users)", async () => {
+    const body = JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { verb: "get", resource: "pods" } } });
+    const r = await raw(s, "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", { body });
+    expect(r.code).toBe(403);
+    expect(JSON.parse(r.body).message).toBe('selfsubjectaccessreviews.authorization.k8s.io is forbidden: User "system:anonymous" cannot create resource "selfsubjectaccessreviews" in API group "authorization.k8s.io" at the cluster scope');
+  });
+
+  it("a SelfSubjectRulesReview without a namespace is a BadRequest", async () => {
+    const body = JSON.stringify({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectRulesReview", spec: {} });
+    const r = await raw(s, "POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", { token: s.cluster.adminToken, body });
+    expect(r.code).toBe(400);
+    expect(JSON.parse(r.body)).toMatchObject({ reason: "BadRequest", message: "no namespace on request" });
+  });
+});
