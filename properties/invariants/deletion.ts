@@ -6,8 +6,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import type { Violation } from "./core.js";
-import { rulesFor } from "../../machines/kube-proxy/kube-proxy.logic.js";
-import { containerState, sandboxState } from "../../machines/cri/cri.logic.js";
+import { containerStateOf, sandboxReady } from "./k8s.js";
 
 export const deletionInvariant = "deletionReversesCreation";
 
@@ -44,13 +43,18 @@ export function footprint(rt: Runtime): Record<string, Record<string, string>> {
     const ctx = rt.snapshot(a)?.context;
     if (a.startsWith("cni/")) parts.ipam![a] = JSON.stringify(ctx.ipam.allocations);
     else if (a.startsWith("cri/")) {
-      parts.cri![`${a} sandboxes`] = JSON.stringify([...ctx.sandboxes.values()].map((s: any) => `${s.podNamespace}/${s.podName} ${sandboxState(s)}`));
-      parts.cri![`${a} containers`] = JSON.stringify([...ctx.containers.values()].map((c: any) => `${c.name} ${containerState(c)}`));
+      parts.cri![`${a} sandboxes`] = JSON.stringify([...ctx.sandboxes.values()].map((s: any) => `${s.podNamespace}/${s.podName} ${sandboxReady(s) ? "SANDBOX_READY" : "SANDBOX_NOTREADY"}`));
+      parts.cri![`${a} containers`] = JSON.stringify([...ctx.containers.values()].map((c: any) => `${c.name} ${containerStateOf(c)}`));
     }
   }
-  // kube-proxy's rules as each node has them programmed (one actor holds every node's).
-  const proxy = rt.snapshot("kube-proxy")?.context;
-  if (proxy) for (const a of rt.addresses()) if (a.startsWith("cri/")) parts.proxy![`kube-proxy/${a.slice(4)}`] = JSON.stringify(rulesFor(proxy, a.slice(4)));
+  // What kube-proxy last programmed, per Service: the Service and its slices' endpoints (the rules
+  // are a function of these; resourceVersions and times stripped).
+  const programmed: Map<string, { svc: any; slices: any[] }> | undefined = rt.snapshot("kube-proxy")?.context?.programmed;
+  for (const [key, p] of programmed ?? []) {
+    const ports = p.svc?.spec?.ports ?? [];
+    const endpoints = p.slices.flatMap((s: any) => (s.endpoints ?? []).map((e: any) => `${(e.addresses ?? []).join(",")} ${JSON.stringify(e.conditions ?? {})}`)).sort();
+    parts.proxy![`kube-proxy ${key}`] = JSON.stringify({ clusterIP: p.svc?.spec?.clusterIP, ports: stable("", ports), endpoints });
+  }
   return parts;
 }
 

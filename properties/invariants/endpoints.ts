@@ -6,8 +6,11 @@
 
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { Cluster } from "../../runtime/cluster.js";
-import { ENDPOINTS_CONTROLLER_NAME, ENDPOINTS_MANAGED_BY_LABEL } from "../../machines/endpoints/endpoints.logic.js";
-import { findPort, isPodReady, matchesServiceSelector, podIPv4, shouldPodBeInEndpoints } from "../../machines/common/endpointutil.js";
+import { findPort, isPodReady, podIPv4, selectorSetMatches, shouldPodBeInEndpoints } from "./k8s.js";
+
+/** The label the endpoints controller puts on the Endpoints it manages (a user's own Endpoints are not judged). */
+const managedByLabel = "endpoints.kubernetes.io/managed-by";
+const endpointsControllerName = "endpoint-controller";
 
 const rv = (obj: any): number => Number(obj.metadata?.resourceVersion ?? 0);
 
@@ -72,7 +75,8 @@ class Versions {
 function unjustified(svc: Service, pod: Pod, ip: string, ports: { name?: string; port: number }[]): string | undefined {
   const publish = svc.spec?.publishNotReadyAddresses === true;
   if ((pod.metadata?.namespace ?? "default") !== (svc.metadata?.namespace ?? "default")) return "is in another namespace";
-  if (!matchesServiceSelector(svc.spec?.selector, pod.metadata?.labels)) return "does not match the Service selector";
+  // An empty selector is dropped on the wire (omitempty): the Service then has no selector at all.
+  if (Object.keys(svc.spec?.selector ?? {}).length === 0 || !selectorSetMatches(svc.spec?.selector, pod.metadata?.labels)) return "does not match the Service selector";
   if (!shouldPodBeInEndpoints(pod, publish)) return "is terminating or terminal";
   if (!publish && !isPodReady(pod)) return "is not Ready";
   if (podIPv4(pod) !== ip) return `has IP ${podIPv4(pod) ?? "<none>"}`;
@@ -108,7 +112,7 @@ export function endpointsOnlyReadyMatchingPods(cluster: Cluster): string[] {
 function judge(cluster: Cluster, seen: Versions): string[] {
   const violations: string[] = [];
   for (const ep of cluster.list("Endpoints") as Endpoints[]) {
-    if (ep.metadata?.labels?.[ENDPOINTS_MANAGED_BY_LABEL] !== ENDPOINTS_CONTROLLER_NAME) continue;
+    if (ep.metadata?.labels?.[managedByLabel] !== endpointsControllerName) continue;
     const ns = ep.metadata?.namespace ?? "default";
     const name = `${ns}/${ep.metadata?.name}`;
     const svcKnown = seen.services.get(name) ?? [];

@@ -3,16 +3,13 @@
 // watch every delivered message; "quiescent" ones hold whenever no message is in flight.
 
 import type { Runtime } from "../../runtime/runtime.js";
-import { candidates, matches } from "../../machines/apiserver/cache.js";
-import { resourceFor } from "../../machines/apiserver/resources.js";
-import { parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation, type World } from "./core.js";
 import { endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { sandboxState } from "../../machines/cri/cri.logic.js";
+import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
 
@@ -119,24 +116,29 @@ export function informersMatchLists(rt: Runtime): Violation[] {
   return out;
 }
 
+/** What a list of the informer's resource and selectors returns now: key -> resourceVersion (undefined: cannot tell). */
 function listFor(cache: any, inf: any): Map<string, string> | undefined {
-  const r = resourceFor(inf.group, inf.resource);
-  if (!r) return undefined;
-  const scope: any = { namespace: r.namespaced ? inf.namespace : undefined };
-  if (inf.labelSelector) {
-    const p = parseSelector(inf.labelSelector);
-    if ("error" in p) return undefined;
-    scope.labelReqs = p;
+  const byKind: Map<string, Map<string, any>> = cache.byKind;
+  let objects: Iterable<any> | undefined;
+  let found = false;
+  for (const [kind, m] of byKind) {
+    if (resourceOfKind(kind) !== inf.resource) continue;
+    const first = m.values().next().value;
+    if (first !== undefined && groupOf(first) !== (inf.group ?? "")) continue;
+    objects = m.values();
+    found = true;
+    break;
   }
-  if (inf.fieldSelector) {
-    const p = parseFieldSelector(inf.fieldSelector);
-    if ("error" in p) return undefined;
-    scope.fieldReqs = p;
-  }
+  // A kind with no object stored lists empty; one never stored at all cannot be told from an unknown resource.
+  if (!found) return undefined;
+  const labels = inf.labelSelector ? parseLabelSelector(inf.labelSelector) : [];
+  const fields = inf.fieldSelector ? parseFieldSelector(inf.fieldSelector) : [];
+  if (!labels || !fields) return undefined;
   const out = new Map<string, string>();
-  for (const o of candidates(cache, r)) {
-    if (!matches(scope, o)) continue;
+  for (const o of objects ?? []) {
     const m = o.metadata;
+    if (inf.namespace && m.namespace !== inf.namespace) continue;
+    if (!labelsMatch(labels, m.labels) || !fieldsMatch(fields, o)) continue;
     out.set(m.namespace ? `${m.namespace}/${m.name}` : m.name, m.resourceVersion);
   }
   return out;
@@ -271,7 +273,7 @@ export const ipReleasedOnlyAfterSandboxGone: InvariantSpec = {
             for (const [ip, sandboxId] of Object.entries(before)) {
               if (alloc[ip] === sandboxId) continue;
               const sb = sandboxes?.get(sandboxId);
-              if (sb !== undefined && sandboxState(sb) === "SANDBOX_READY") out.push(v("ipReleasedOnlyAfterSandboxGone", `${a} released ${ip} while sandbox ${sandboxId} (${sb.podNamespace}/${sb.podName}) is still ready`));
+              if (sb !== undefined && sandboxReady(sb)) out.push(v("ipReleasedOnlyAfterSandboxGone", `${a} released ${ip} while sandbox ${sandboxId} (${sb.podNamespace}/${sb.podName}) is still ready`));
             }
           }
           // IPAM state is replaced (not mutated) on every change: keep a copy to compare against.
