@@ -9,6 +9,10 @@ import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
+import { dependentDeletedOnlyAfterOwnerGone, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { containersStartOnlyWithPodIP, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
+import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
+import { noExecuteTaintEvictsWithinTolerationSeconds } from "./taints.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -344,15 +348,23 @@ export const invariants: readonly InvariantSpec[] = [
   stateless("allocatableNeverExceeded", "pods bound to a node never request more than its allocatable", allocatableNeverExceeded),
   stateless("uniquePodIPs", "pod IPs are unique among live pods", uniquePodIPs),
   monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
+  podBoundAtMostOnce,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
+  watchNeverSkipsWithout410,
   onlyApiServerTalksToEtcd,
   noInternalErrors,
   resourceVersionConflictsNeverLoseAnUpdate,
   ipReleasedOnlyAfterSandboxGone,
+  podIPNotSharedByLiveSandboxes,
+  containersStartOnlyWithPodIP,
+  gracePeriodHonoured,
   endpointsOnlyReadyMatching,
+  terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
+  dependentDeletedOnlyAfterOwnerGone,
+  noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,
   deletionReversesCreation,
 ];
