@@ -27,7 +27,15 @@ function stable(key: string, value: any): any {
   };
   const out = strip(value);
   // A Node's status is the kubelet's heartbeat: only its spec and metadata are the workload's business.
-  if (key.startsWith("/registry/minions/") || key.startsWith("/registry/nodes/")) delete out.status;
+  // The node.kubernetes.io/ taints follow that health (the node lifecycle controller derives them
+  // from the Ready condition), so they go with it.
+  if (key.startsWith("/registry/minions/") || key.startsWith("/registry/nodes/")) {
+    delete out.status;
+    if (Array.isArray(out.spec?.taints)) {
+      out.spec.taints = out.spec.taints.filter((t: any) => !String(t?.key).startsWith("node.kubernetes.io/"));
+      if (out.spec.taints.length === 0) delete out.spec.taints;
+    }
+  }
   return out;
 }
 
@@ -66,9 +74,17 @@ export function footprintDiff(before: ReturnType<typeof footprint>, after: Retur
     const a = after[part] ?? {};
     for (const k of Object.keys(a)) {
       if (!(k in b)) out.push({ invariant: deletionInvariant, message: `${part}: ${k} is left behind: ${a[k]!.slice(0, 200)}` });
-      else if (a[k] !== b[k]) out.push({ invariant: deletionInvariant, message: `${part}: ${k} differs: before ${b[k]!.slice(0, 200)}, after ${a[k]!.slice(0, 200)}` });
+      else if (a[k] !== b[k]) out.push({ invariant: deletionInvariant, message: `${part}: ${k} differs: before ${around(b[k]!, a[k]!)}, after ${around(a[k]!, b[k]!)}` });
     }
     for (const k of Object.keys(b)) if (!(k in a)) out.push({ invariant: deletionInvariant, message: `${part}: ${k} is gone` });
   }
   return out;
+}
+
+/** The text around where two values first differ (a long object differs deep inside). */
+function around(x: string, y: string): string {
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  const from = Math.max(0, i - 80);
+  return `${from > 0 ? "..." : ""}${x.slice(from, i + 120)}${i + 120 < x.length ? "..." : ""}`;
 }
