@@ -319,7 +319,7 @@ export const endpointsOnlyReadyMatching: InvariantSpec = {
 /** A ReplicaSet never owns more active pods than it ever asked for (replicaset.ts). */
 export const replicaSetNeverOwnsTooMany: InvariantSpec = {
   name: "replicaSetNeverOwnsTooManyPods",
-  description: "a ReplicaSet never owns more active pods than the most it asked for (replicas + surge under a Deployment)",
+  description: "a ReplicaSet never owns more active pods than the most replicas it asked for since it last settled at or below them (replicas + surge under a Deployment)",
   create(rt) {
     const view = { list: (kind: string) => worldOf(rt).list(kind) };
     return { step: () => replicaSetNeverOwnsTooManyPods(view) };
