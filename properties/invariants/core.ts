@@ -52,14 +52,24 @@ export function allocatableNeverExceeded(w: World): Violation[] {
     let cpu = 0;
     let mem = 0;
     for (const p of pods) {
-      cpu += podRequest(p, "cpu");
-      mem += podRequest(p, "memory");
+      const r = requestsOf(p);
+      cpu += r.cpu;
+      mem += r.memory;
     }
     if (alloc.cpu !== undefined && cpu > milli(alloc.cpu)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: pods request ${cpu}m cpu, allocatable ${alloc.cpu}`));
     if (alloc.memory !== undefined && mem > quantity(alloc.memory)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: pods request ${mem} bytes of memory, allocatable ${alloc.memory}`));
     if (alloc.pods !== undefined && pods.length > quantity(alloc.pods)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: ${pods.length} pods, allocatable ${alloc.pods}`));
   }
   return out;
+}
+
+// Stored objects are frozen and replaced on every change: a pod's requests are computed once per version.
+const requestMemo = new WeakMap<object, { cpu: number; memory: number }>();
+
+function requestsOf(p: any): { cpu: number; memory: number } {
+  let r = requestMemo.get(p);
+  if (!r) requestMemo.set(p, (r = { cpu: podRequest(p, "cpu"), memory: podRequest(p, "memory") }));
+  return r;
 }
 
 /** Pod IPs are unique among live pods (host-network pods share their node's IP and are left out). */

@@ -120,26 +120,41 @@ export function informersMatchLists(rt: Runtime): Violation[] {
   return out;
 }
 
+/** Parsed selectors by their text (informers keep the same few for the whole run). */
+const parsedSelectors = new Map<string, { labels: ReturnType<typeof parseLabelSelector>; fields: ReturnType<typeof parseFieldSelector> }>();
+
+function selectorsOf(labelSelector: string | undefined, fieldSelector: string | undefined) {
+  const key = `${labelSelector ?? ""}\u0000${fieldSelector ?? ""}`;
+  let p = parsedSelectors.get(key);
+  if (!p) {
+    p = { labels: labelSelector ? parseLabelSelector(labelSelector) : [], fields: fieldSelector ? parseFieldSelector(fieldSelector) : [] };
+    // selectors come from clients: keep the memo bounded
+    if (parsedSelectors.size > 1000) parsedSelectors.clear();
+    parsedSelectors.set(key, p);
+  }
+  return p;
+}
+
+/** The stored objects of a group and resource (the kind whose resource name it is), or undefined when none was ever stored. */
+function objectsOf(cache: any, group: string, resource: string): Iterable<any> | undefined {
+  for (const [kind, m] of cache.byKind as Map<string, Map<string, any>>) {
+    if (resourceOfKind(kind) !== resource) continue;
+    const first = m.values().next().value;
+    if (first !== undefined && groupOf(first) !== group) continue;
+    return m.values();
+  }
+  return undefined;
+}
+
 /** What a list of the informer's resource and selectors returns now: key -> resourceVersion (undefined: cannot tell). */
 function listFor(cache: any, inf: any): Map<string, string> | undefined {
-  const byKind: Map<string, Map<string, any>> = cache.byKind;
-  let objects: Iterable<any> | undefined;
-  let found = false;
-  for (const [kind, m] of byKind) {
-    if (resourceOfKind(kind) !== inf.resource) continue;
-    const first = m.values().next().value;
-    if (first !== undefined && groupOf(first) !== (inf.group ?? "")) continue;
-    objects = m.values();
-    found = true;
-    break;
-  }
-  // A kind with no object stored lists empty; one never stored at all cannot be told from an unknown resource.
-  if (!found) return undefined;
-  const labels = inf.labelSelector ? parseLabelSelector(inf.labelSelector) : [];
-  const fields = inf.fieldSelector ? parseFieldSelector(inf.fieldSelector) : [];
+  // A kind never stored cannot be told from an unknown resource.
+  const objects = objectsOf(cache, inf.group ?? "", inf.resource);
+  if (!objects) return undefined;
+  const { labels, fields } = selectorsOf(inf.labelSelector, inf.fieldSelector);
   if (!labels || !fields) return undefined;
   const out = new Map<string, string>();
-  for (const o of objects ?? []) {
+  for (const o of objects) {
     const m = o.metadata;
     if (inf.namespace && m.namespace !== inf.namespace) continue;
     if (!labelsMatch(labels, m.labels) || !fieldsMatch(fields, o)) continue;

@@ -60,10 +60,23 @@ export function findPort(pod: any, svcPort: any): number | undefined {
 const binarySuffix: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
 const decimalSuffix: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
 
+// Invariants parse the same few quantities at every step: remember them (bounded: they come from clients).
+const parsedQuantities = new Map<string, number>();
+
 /** resource.Quantity's value in base units ("100m" is 0.1, "1Gi" is 2^30); NaN when it does not parse. */
 export function quantity(q: unknown): number {
   if (typeof q === "number") return q;
   if (typeof q !== "string") return NaN;
+  let v = parsedQuantities.get(q);
+  if (v === undefined) {
+    v = parseQuantity(q);
+    if (parsedQuantities.size > 10_000) parsedQuantities.clear();
+    parsedQuantities.set(q, v);
+  }
+  return v;
+}
+
+function parseQuantity(q: string): number {
   const m = /^([+-]?[0-9]*\.?[0-9]+)(?:([eE][+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(q.trim());
   if (!m) return NaN;
   const n = Number(m[1]);
