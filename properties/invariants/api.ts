@@ -11,30 +11,39 @@ import { objName, requestKey, storedObject, watching } from "./observe.js";
  */
 export const podBoundAtMostOnce = watching(
   "podBoundAtMostOnce",
-  "a pod is bound at most once: a Binding (pods/binding) for a pod that already has spec.nodeName gets 409 Conflict",
+  "a pod is bound at most once: a Binding (pods/binding) for a pod that already has spec.nodeName gets 409 Conflict, so only one Binding per pod ever succeeds",
   ({ rt, report }) => {
-    /** per request: FIFO of the bindings delivered while their pod was already bound (a repeated request has the same id) */
-    const expectConflict = new Map<string, Array<{ uid: string; node: string; target: string; pod: string } | undefined>>();
+    /** per request: FIFO of the pods its deliveries named, and whether each was already bound (a repeated request has the same id) */
+    const bindings = new Map<string, Array<{ uid: string; bound?: string; target: string; pod: string } | undefined>>();
+    /** pod uid -> the node of the Binding that succeeded */
+    const boundBy = new Map<string, string>();
     rt.deliveryHooks.push((from, to, msg) => {
       if (msg.type === "ApiRequest" && to === "apiserver" && msg.resource === "pods" && msg.subresource === "binding" && msg.verb === "create") {
         // What the cache stores is no newer than etcd, and a bound pod stays bound: bound here is bound there.
         const pod = storedObject(rt, "Pod", msg.namespace, msg.name);
         const k = requestKey(rt, from, msg.id);
-        let q = expectConflict.get(k);
-        if (!q) expectConflict.set(k, (q = []));
-        q.push(pod?.spec?.nodeName ? { uid: pod.metadata.uid, node: pod.spec.nodeName, target: msg.body?.target?.name, pod: objName(pod) } : undefined);
+        let q = bindings.get(k);
+        if (!q) bindings.set(k, (q = []));
+        q.push(pod ? { uid: pod.metadata.uid, bound: pod.spec?.nodeName || undefined, target: msg.body?.target?.name, pod: objName(pod) } : undefined);
         return;
       }
       if (msg.type !== "ApiResponse" || from !== "apiserver") return;
       const k = requestKey(rt, to, msg.id);
-      const q = expectConflict.get(k);
+      const q = bindings.get(k);
       if (!q) return;
       const e = q.shift();
-      if (q.length === 0) expectConflict.delete(k);
+      if (q.length === 0) bindings.delete(k);
       if (!e || !msg.ok) return;
+      const [ns, name] = e.pod.split("/");
       // Only the same pod (same uid) still stored proves the Binding hit an already-bound pod.
-      const now = storedObject(rt, "Pod", e.pod.split("/")[0], e.pod.split("/")[1]);
-      if (now?.metadata?.uid === e.uid) report(`pods/binding of pod ${e.pod} to node ${e.target} answered ${msg.code} though the pod was already bound to node ${e.node}: a second Binding must get 409 Conflict`);
+      if (e.bound && storedObject(rt, "Pod", ns, name)?.metadata?.uid === e.uid) {
+        report(`pods/binding of pod ${e.pod} to node ${e.target} answered ${msg.code} though the pod was already bound to node ${e.bound}: a second Binding must get 409 Conflict`);
+        return;
+      }
+      // Two Bindings delivered before either was applied: the second must still find the pod bound.
+      const first = boundBy.get(e.uid);
+      if (first !== undefined) report(`pods/binding of pod ${e.pod} to node ${e.target} answered ${msg.code} after a Binding to node ${first} had succeeded: a second Binding must get 409 Conflict`);
+      else boundBy.set(e.uid, e.target);
     });
   },
 );

@@ -101,6 +101,16 @@ describe("the escaped bug classes' invariants report a forged violation", () => 
     await c.stop();
   });
 
+  it("podBoundAtMostOnce: two Bindings of one pod both answered 201", async () => {
+    const unscheduled = { apiVersion: "v1", kind: "Pod", metadata: { name: "wait", namespace: "default" }, spec: { schedulerName: "nobody", containers: [{ name: "c", image: "nginx:1.27" }] } };
+    const { c, checker } = await runningCluster([unscheduled]);
+    expect(c.get("Pod", "wait", "default").spec.nodeName).toBeUndefined();
+    for (const id of [1, 2]) forge(c, "scheduler", "apiserver", { type: "ApiRequest", id, verb: "create", group: "", resource: "pods", subresource: "binding", namespace: "default", name: "wait", body: { target: { name: `node-${id}` } } });
+    for (const id of [1, 2]) forge(c, "apiserver", "scheduler", { type: "ApiResponse", id, ok: true, code: 201, object: {} });
+    expect(checker.step().map((v) => v.message)).toEqual(["pods/binding of pod default/wait to node node-2 answered 201 after a Binding to node node-1 had succeeded: a second Binding must get 409 Conflict"]);
+    await c.stop();
+  });
+
   it("watchNeverSkipsWithout410: a watch resumed from an old resourceVersion jumps to the present", async () => {
     const { c, checker, startRevision } = await runningCluster();
     const p = runningPods(c, "node-1")[0];
