@@ -52,3 +52,30 @@ describe("deletionReversesCreation", () => {
     await c.stop();
   });
 });
+
+describe("deletionReversesCreation in check and explore", () => {
+  it("a checked run ends with a deletion phase that finds what deletion left behind", async () => {
+    const { runSpec, specFromSeed } = await import("./run.js");
+    const spec = specFromSeed(1, { scenario: "nginx", steps: 300, faults: [] });
+    expect(runSpec(spec).violations).toEqual([]);
+    // A kubectl whose deletes name nothing: the pod stays, and the deletion phase says so.
+    const r = runSpec(spec, {
+      prepare: (c) => void c.runtime.deliveryHooks.push((from, _to, msg) => {
+        if (from === "kubectl" && msg.type === "ApiRequest" && msg.verb === "delete") msg.name = "nothing";
+      }),
+    });
+    expect(r.phase).toBe("deletion");
+    expect(r.violations.map((v) => v.invariant)).toContain("deletionReversesCreation");
+    expect(r.violations.some((v) => v.message.startsWith("etcd: /registry/pods/default/") && v.message.includes("is left behind"))).toBe(true);
+  });
+
+  it("explore checks it at every state where nothing more can happen", async () => {
+    const { explore } = await import("./explore.js");
+    // A Service alone on the pod actors quiesces within a few steps.
+    expect(explore({ scenario: "random", seed: 1, depth: 60, maxStates: 3000, minimal: true }).violation).toBeUndefined();
+    const admin = createCluster({ nodes: 1, seed: 1, trace: false }).adminToken;
+    const leak = { type: "ApiRequest", id: 5, token: admin, verb: "create", group: "", resource: "configmaps", namespace: "default", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "leak" } } };
+    const r = explore({ scenario: "random", seed: 1, depth: 60, maxStates: 3000, minimal: true, prepare: (rt) => rt.send("kubectl", "apiserver", leak) });
+    expect(r.violation?.violations.map((v) => v.message)).toEqual([expect.stringMatching(/^etcd: \/registry\/configmaps\/default\/leak is left behind/)]);
+  });
+});

@@ -13,6 +13,7 @@ import { summarize } from "../runtime/summary.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation } from "./invariants/core.js";
 import { internalErrorViolations, worldOf } from "./invariants/index.js";
+import { footprint, footprintDiff } from "./invariants/deletion.js";
 import { exampleObjects, randomObject } from "./run.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
 import { Rng } from "../machines/common/prng.js";
@@ -382,12 +383,37 @@ export function rootFor(scenario: string, seed = 1, opts: { minimal?: boolean } 
   const rt = base.runtime.fork();
   if (opts.minimal ?? objs.every((o) => o.kind === "Pod")) keepOnly(rt, podActors);
   const cluster = { runtime: rt, adminToken: base.adminToken };
+  roots.set(rt, { objs, adminToken: base.adminToken, before: footprint(rt) });
   let id = 1_000_000;
   for (const obj of objs) {
     const r = resourceForKind(obj.kind)!;
     cluster.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id: id++, token: cluster.adminToken, verb: "create", group: r.group, resource: r.resource, ...(r.namespaced ? { namespace: "default" } : {}), body: structuredClone(obj) });
   }
   return cluster.runtime;
+}
+
+/** Per root: what it created, as whom, and deletionReversesCreation's footprint before the creation. */
+const roots = new WeakMap<Runtime, { objs: any[]; adminToken: string; before: ReturnType<typeof footprint> }>();
+
+/**
+ * deletionReversesCreation at a state where nothing more can happen: on a fork, delete what the
+ * scenario created, settle (a simulated minute for graceful terminations), compare with the root.
+ */
+function deletionViolations(root: Runtime, end: Runtime): Violation[] {
+  const r = roots.get(root);
+  if (!r) return [];
+  const rt = end.fork();
+  let id = 2_000_000;
+  for (const obj of [...r.objs].reverse()) {
+    const res = resourceForKind(obj.kind)!;
+    rt.send("kubectl", "apiserver", { type: "ApiRequest", id: id++, token: r.adminToken, verb: "delete", group: res.group, resource: res.resource, ...(res.namespaced ? { namespace: "default" } : {}), name: obj.metadata.name });
+  }
+  rt.settle();
+  rt.advance(60_000);
+  rt.settle();
+  const out = footprintDiff(r.before, footprint(rt));
+  rt.stopAll();
+  return out;
 }
 
 const bases = new Map<number, Cluster>();
@@ -448,7 +474,16 @@ export function explore(opts: ExploreOptions, progress?: (r: ExploreReport) => v
   while (frontier.length > 0 && report.depth < opts.depth) {
     const next: Node[] = [];
     for (const n of frontier) {
-      for (const s of successors(n)) {
+      const succ = successors(n);
+      if (succ.length === 0) {
+        const left = deletionViolations(root, n.rt);
+        if (left.length > 0) {
+          report.violation = { violations: left, path: pathOf(n) };
+          report.ms = performance.now() - started;
+          return report;
+        }
+      }
+      for (const s of succ) {
         report.transitions++;
         const child: Node = { rt: s.rt, parent: n, step: s.step, depth: n.depth + 1 };
         if (s.violations.length > 0) {

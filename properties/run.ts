@@ -12,6 +12,7 @@ import { FaultInjector, defaultFaultSettings, faultSettingsFromSeed, type FaultN
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { InvariantChecker, invariants as allInvariants, type InvariantSpec, type Violation } from "./invariants/index.js";
 import { livenessInvariant, notConverged, notConvergedMessage } from "./invariants/liveness.js";
+import { footprint, footprintDiff } from "./invariants/deletion.js";
 
 /** A change the workload makes, sent as kubectl would at a given step of the safety phase. */
 export type Command =
@@ -39,7 +40,7 @@ export interface RunResult {
   faults: number;
   faultCounts: Record<string, number>;
   violations: Violation[];
-  phase: "safety" | "liveness" | "done";
+  phase: "safety" | "liveness" | "deletion" | "done";
   trace?: readonly TraceEntry[];
 }
 
@@ -106,6 +107,12 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
   const commands = [...spec.commands].sort((a, b) => a.at - b.at);
   let next = 0;
   let id = 1_000_000;
+  // deletionReversesCreation compares the end of the run with the cluster as start-up leaves it
+  // (a fork settled apart, so the run itself is unchanged).
+  const started = rt.fork();
+  started.settle();
+  const before = footprint(started);
+  started.stopAll();
   try {
     faults.install();
     for (let i = 0; i < spec.steps; i++) {
@@ -117,6 +124,10 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
     faults.uninstall();
     result.phase = "liveness";
     result.steps += converge(cluster, spec.livenessBudgetMs ?? 600_000);
+    result.phase = "deletion";
+    result.steps += deleteEverything(cluster, commands, () => id++);
+    const left = footprintDiff(before, footprint(rt));
+    if (left.length > 0) throw new ViolationError(left);
     result.phase = "done";
   } catch (e) {
     if (!(e instanceof ViolationError)) throw e;
@@ -150,6 +161,25 @@ function converge(cluster: Cluster, budgetMs: number): number {
     if (!stepOnce(cluster)) throw new ViolationError([{ invariant: livenessInvariant, message: "messages are queued on clogged channels but no timer is left" }]);
     steps++;
   }
+}
+
+/**
+ * deletionReversesCreation's phase: delete what the workload applied and still exists (newest
+ * first; owned objects go with their owners through the garbage collector), let the cluster
+ * settle, a simulated minute pass for graceful terminations, and settle again.
+ */
+function deleteEverything(cluster: Cluster, commands: Command[], nextId: () => number): number {
+  const rt = cluster.runtime;
+  const start = rt.delivered;
+  const applied = commands.filter((c): c is Extract<Command, { op: "apply" }> => c.op === "apply").reverse();
+  for (const c of applied) {
+    const namespaced = resourceForKind(c.obj.kind)?.namespaced;
+    if (cluster.get(c.obj.kind, c.obj.metadata.name, namespaced ? "default" : undefined)) send(cluster, { op: "delete", at: 0, kind: c.obj.kind, name: c.obj.metadata.name }, nextId());
+  }
+  rt.settle();
+  rt.advance(60_000);
+  rt.settle();
+  return rt.delivered - start;
 }
 
 export { notConverged } from "./invariants/liveness.js";

@@ -2,8 +2,7 @@
 // read the cluster as it is; stateful ones (a Monitor) remember what they saw at earlier steps.
 // Names are the same in code, docs and failure messages.
 
-import { parseQuantity, milliValue } from "../../machines/common/quantity.js";
-import { podRequests } from "../../machines/scheduler/framework.js";
+import { isPodTerminal, milli, podRequest, quantity } from "./k8s.js";
 
 /** What the invariants read: the objects as stored, and component snapshots. */
 export interface World {
@@ -18,7 +17,7 @@ export interface Violation {
 
 const v = (invariant: string, message: string): Violation => ({ invariant, message });
 const podName = (p: any) => `${p.metadata.namespace}/${p.metadata.name}`;
-const terminal = (p: any) => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
+const terminal = isPodTerminal;
 
 /** A pod is never Running, and never has a running container, without spec.nodeName. */
 export function neverRunningWithoutNodeName(w: World): Violation[] {
@@ -31,7 +30,12 @@ export function neverRunningWithoutNodeName(w: World): Violation[] {
   return out;
 }
 
-/** The requests of the pods bound to a node never exceed its allocatable (cpu, memory, pods). */
+/**
+ * The requests of the pods bound to a node never exceed its allocatable (cpu, memory, pods): a
+ * node is never overcommitted. The pods counted are those the scheduler's cache holds: bound
+ * (spec.nodeName) and not terminal (its informer's status.phase!=Succeeded,status.phase!=Failed),
+ * terminating ones included, each at resourcehelper.PodRequests.
+ */
 export function allocatableNeverExceeded(w: World): Violation[] {
   const out: Violation[] = [];
   const byNode = new Map<string, any[]>();
@@ -48,15 +52,24 @@ export function allocatableNeverExceeded(w: World): Violation[] {
     let cpu = 0;
     let mem = 0;
     for (const p of pods) {
-      const r = podRequests(p);
-      cpu += r.get("cpu") ?? 0;
-      mem += r.get("memory") ?? 0;
+      const r = requestsOf(p);
+      cpu += r.cpu;
+      mem += r.memory;
     }
-    if (alloc.cpu !== undefined && cpu > milliValue(alloc.cpu)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: pods request ${cpu}m cpu, allocatable ${alloc.cpu}`));
-    if (alloc.memory !== undefined && mem > parseQuantity(alloc.memory)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: pods request ${mem} bytes of memory, allocatable ${alloc.memory}`));
-    if (alloc.pods !== undefined && pods.length > parseQuantity(alloc.pods)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: ${pods.length} pods, allocatable ${alloc.pods}`));
+    if (alloc.cpu !== undefined && cpu > milli(alloc.cpu)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: pods request ${cpu}m cpu, allocatable ${alloc.cpu}`));
+    if (alloc.memory !== undefined && mem > quantity(alloc.memory)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: pods request ${mem} bytes of memory, allocatable ${alloc.memory}`));
+    if (alloc.pods !== undefined && pods.length > quantity(alloc.pods)) out.push(v("allocatableNeverExceeded", `node ${node.metadata.name}: ${pods.length} pods, allocatable ${alloc.pods}`));
   }
   return out;
+}
+
+// Stored objects are frozen and replaced on every change: a pod's requests are computed once per version.
+const requestMemo = new WeakMap<object, { cpu: number; memory: number }>();
+
+function requestsOf(p: any): { cpu: number; memory: number } {
+  let r = requestMemo.get(p);
+  if (!r) requestMemo.set(p, (r = { cpu: podRequest(p, "cpu"), memory: podRequest(p, "memory") }));
+  return r;
 }
 
 /** Pod IPs are unique among live pods (host-network pods share their node's IP and are left out). */

@@ -6,8 +6,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import type { Violation } from "./core.js";
-import { rulesFor } from "../../machines/kube-proxy/kube-proxy.logic.js";
-import { containerState, sandboxState } from "../../machines/cri/cri.logic.js";
+import { containerStateOf, sandboxReady } from "./k8s.js";
 
 export const deletionInvariant = "deletionReversesCreation";
 
@@ -28,7 +27,15 @@ function stable(key: string, value: any): any {
   };
   const out = strip(value);
   // A Node's status is the kubelet's heartbeat: only its spec and metadata are the workload's business.
-  if (key.startsWith("/registry/minions/") || key.startsWith("/registry/nodes/")) delete out.status;
+  // The node.kubernetes.io/ taints follow that health (the node lifecycle controller derives them
+  // from the Ready condition), so they go with it.
+  if (key.startsWith("/registry/minions/") || key.startsWith("/registry/nodes/")) {
+    delete out.status;
+    if (Array.isArray(out.spec?.taints)) {
+      out.spec.taints = out.spec.taints.filter((t: any) => !String(t?.key).startsWith("node.kubernetes.io/"));
+      if (out.spec.taints.length === 0) delete out.spec.taints;
+    }
+  }
   return out;
 }
 
@@ -44,13 +51,18 @@ export function footprint(rt: Runtime): Record<string, Record<string, string>> {
     const ctx = rt.snapshot(a)?.context;
     if (a.startsWith("cni/")) parts.ipam![a] = JSON.stringify(ctx.ipam.allocations);
     else if (a.startsWith("cri/")) {
-      parts.cri![`${a} sandboxes`] = JSON.stringify([...ctx.sandboxes.values()].map((s: any) => `${s.podNamespace}/${s.podName} ${sandboxState(s)}`));
-      parts.cri![`${a} containers`] = JSON.stringify([...ctx.containers.values()].map((c: any) => `${c.name} ${containerState(c)}`));
+      parts.cri![`${a} sandboxes`] = JSON.stringify([...ctx.sandboxes.values()].map((s: any) => `${s.podNamespace}/${s.podName} ${sandboxReady(s) ? "SANDBOX_READY" : "SANDBOX_NOTREADY"}`));
+      parts.cri![`${a} containers`] = JSON.stringify([...ctx.containers.values()].map((c: any) => `${c.name} ${containerStateOf(c)}`));
     }
   }
-  // kube-proxy's rules as each node has them programmed (one actor holds every node's).
-  const proxy = rt.snapshot("kube-proxy")?.context;
-  if (proxy) for (const a of rt.addresses()) if (a.startsWith("cri/")) parts.proxy![`kube-proxy/${a.slice(4)}`] = JSON.stringify(rulesFor(proxy, a.slice(4)));
+  // What kube-proxy last programmed, per Service: the Service and its slices' endpoints (the rules
+  // are a function of these; resourceVersions and times stripped).
+  const programmed: Map<string, { svc: any; slices: any[] }> | undefined = rt.snapshot("kube-proxy")?.context?.programmed;
+  for (const [key, p] of programmed ?? []) {
+    const ports = p.svc?.spec?.ports ?? [];
+    const endpoints = p.slices.flatMap((s: any) => (s.endpoints ?? []).map((e: any) => `${(e.addresses ?? []).join(",")} ${JSON.stringify(e.conditions ?? {})}`)).sort();
+    parts.proxy![`kube-proxy ${key}`] = JSON.stringify({ clusterIP: p.svc?.spec?.clusterIP, ports: stable("", ports), endpoints });
+  }
   return parts;
 }
 
@@ -62,9 +74,17 @@ export function footprintDiff(before: ReturnType<typeof footprint>, after: Retur
     const a = after[part] ?? {};
     for (const k of Object.keys(a)) {
       if (!(k in b)) out.push({ invariant: deletionInvariant, message: `${part}: ${k} is left behind: ${a[k]!.slice(0, 200)}` });
-      else if (a[k] !== b[k]) out.push({ invariant: deletionInvariant, message: `${part}: ${k} differs: before ${b[k]!.slice(0, 200)}, after ${a[k]!.slice(0, 200)}` });
+      else if (a[k] !== b[k]) out.push({ invariant: deletionInvariant, message: `${part}: ${k} differs: before ${around(b[k]!, a[k]!)}, after ${around(a[k]!, b[k]!)}` });
     }
     for (const k of Object.keys(b)) if (!(k in a)) out.push({ invariant: deletionInvariant, message: `${part}: ${k} is gone` });
   }
   return out;
+}
+
+/** The text around where two values first differ (a long object differs deep inside). */
+function around(x: string, y: string): string {
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  const from = Math.max(0, i - 80);
+  return `${from > 0 ? "..." : ""}${x.slice(from, i + 120)}${i + 120 < x.length ? "..." : ""}`;
 }

@@ -6,8 +6,12 @@
 
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { Cluster } from "../../runtime/cluster.js";
-import { ENDPOINTS_CONTROLLER_NAME, ENDPOINTS_MANAGED_BY_LABEL } from "../../machines/endpoints/endpoints.logic.js";
-import { findPort, isPodReady, matchesServiceSelector, podIPv4, shouldPodBeInEndpoints } from "../../machines/common/endpointutil.js";
+import { storedObject, watching } from "./observe.js";
+import { findPort, isPodReady, podIPv4, selectorSetMatches, shouldPodBeInEndpoints } from "./k8s.js";
+
+/** The label the endpoints controller puts on the Endpoints it manages (a user's own Endpoints are not judged). */
+const managedByLabel = "endpoints.kubernetes.io/managed-by";
+const endpointsControllerName = "endpoint-controller";
 
 const rv = (obj: any): number => Number(obj.metadata?.resourceVersion ?? 0);
 
@@ -72,7 +76,8 @@ class Versions {
 function unjustified(svc: Service, pod: Pod, ip: string, ports: { name?: string; port: number }[]): string | undefined {
   const publish = svc.spec?.publishNotReadyAddresses === true;
   if ((pod.metadata?.namespace ?? "default") !== (svc.metadata?.namespace ?? "default")) return "is in another namespace";
-  if (!matchesServiceSelector(svc.spec?.selector, pod.metadata?.labels)) return "does not match the Service selector";
+  // An empty selector is dropped on the wire (omitempty): the Service then has no selector at all.
+  if (Object.keys(svc.spec?.selector ?? {}).length === 0 || !selectorSetMatches(svc.spec?.selector, pod.metadata?.labels)) return "does not match the Service selector";
   if (!shouldPodBeInEndpoints(pod, publish)) return "is terminating or terminal";
   if (!publish && !isPodReady(pod)) return "is not Ready";
   if (podIPv4(pod) !== ip) return `has IP ${podIPv4(pod) ?? "<none>"}`;
@@ -108,7 +113,7 @@ export function endpointsOnlyReadyMatchingPods(cluster: Cluster): string[] {
 function judge(cluster: Cluster, seen: Versions): string[] {
   const violations: string[] = [];
   for (const ep of cluster.list("Endpoints") as Endpoints[]) {
-    if (ep.metadata?.labels?.[ENDPOINTS_MANAGED_BY_LABEL] !== ENDPOINTS_CONTROLLER_NAME) continue;
+    if (ep.metadata?.labels?.[managedByLabel] !== endpointsControllerName) continue;
     const ns = ep.metadata?.namespace ?? "default";
     const name = `${ns}/${ep.metadata?.name}`;
     const svcKnown = seen.services.get(name) ?? [];
@@ -137,3 +142,75 @@ function judge(cluster: Cluster, seen: Versions): string[] {
   }
   return violations;
 }
+
+/** The controllers that write Endpoints and EndpointSlices for Services. */
+const endpointWriters = new Set(["endpoints-controller", "endpointslice-controller"]);
+
+/** The pods an Endpoints or EndpointSlice body lists as ready (uid -> address). */
+function readyTargets(resource: string, body: any): Array<{ uid: string; ip: string }> {
+  const out: Array<{ uid: string; ip: string }> = [];
+  if (resource === "endpoints") {
+    for (const ss of body?.subsets ?? []) for (const a of ss?.addresses ?? []) if (a?.targetRef?.uid) out.push({ uid: a.targetRef.uid, ip: a.ip });
+  } else if (resource === "endpointslices") {
+    // A nil ready is read as ready (EndpointConditions).
+    for (const e of body?.endpoints ?? []) if (e?.targetRef?.uid && e.conditions?.ready !== false) out.push({ uid: e.targetRef.uid, ip: (e.addresses ?? [])[0] });
+  }
+  return out;
+}
+
+/** The Service an Endpoints (same name) or EndpointSlice (kubernetes.io/service-name) belongs to. */
+function serviceNameOf(resource: string, body: any): string | undefined {
+  return resource === "endpoints" ? body?.metadata?.name : body?.metadata?.labels?.["kubernetes.io/service-name"];
+}
+
+/**
+ * terminatingPodNeverReadyEndpoint: once a controller has received a pod with a deletionTimestamp
+ * (a watch event or a list), no Endpoints or EndpointSlice it writes afterwards lists that pod as
+ * ready, unless the Service publishes not-ready addresses (ShouldPodBeInEndpoints with
+ * includeTerminating; EndpointSlice ready = serving && !terminating, or publishNotReadyAddresses).
+ * "Afterwards" is by request id: a client numbers its requests in the order it sends them, so a
+ * write numbered at or above the client's next id at the moment it received the pod was built
+ * knowing it; earlier writes may lag, as a cache does.
+ */
+export const terminatingPodNeverReadyEndpoint = watching(
+  "terminatingPodNeverReadyEndpoint",
+  "a pod with a deletionTimestamp is never a ready address in an Endpoints, nor ready in an EndpointSlice, written after the controller received it terminating",
+  ({ rt, report }) => {
+    /** per controller: its incarnation, and per terminating pod uid the first request id sent knowing it */
+    const known = new Map<string, { incarnation: number; from: Map<string, number> }>();
+    const stateOf = (a: string) => {
+      let s = known.get(a);
+      const inc = rt.incarnation(a);
+      if (!s || s.incarnation !== inc) known.set(a, (s = { incarnation: inc, from: new Map() }));
+      return s;
+    };
+    const learn = (a: string, pod: any) => {
+      if (pod?.kind !== "Pod" || !pod.metadata?.deletionTimestamp) return;
+      const s = stateOf(a);
+      if (s.from.has(pod.metadata.uid)) return;
+      // The next id before the receiver handles this message: every request from here on knows the pod terminating.
+      const nextId: number | undefined = rt.snapshot(a)?.context?.client?.nextId;
+      if (nextId !== undefined) s.from.set(pod.metadata.uid, nextId);
+    };
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from === "apiserver" && endpointWriters.has(to)) {
+        if (msg.type === "WatchEvent") learn(to, msg.object);
+        else if (msg.type === "ApiResponse" && msg.ok && Array.isArray(msg.object?.items)) for (const p of msg.object.items) learn(to, { kind: "Pod", ...p });
+        return;
+      }
+      if (msg.type !== "ApiRequest" || to !== "apiserver" || !endpointWriters.has(from) || (msg.verb !== "create" && msg.verb !== "update")) return;
+      if (msg.resource !== "endpoints" && msg.resource !== "endpointslices") return;
+      const s = stateOf(from);
+      if (s.from.size === 0) return;
+      const svcName = serviceNameOf(msg.resource, msg.body);
+      const svc = storedObject(rt, "Service", msg.namespace, svcName);
+      if (svc?.spec?.publishNotReadyAddresses === true) return;
+      for (const t of readyTargets(msg.resource, msg.body)) {
+        const first = s.from.get(t.uid);
+        if (first === undefined || msg.id < first) continue;
+        const kind = msg.resource === "endpoints" ? "Endpoints" : "EndpointSlice";
+        report(`${from} wrote ${kind} ${msg.namespace}/${msg.body?.metadata?.name ?? msg.name} listing ${t.ip} (pod uid ${t.uid}) as ready after it received the pod terminating`);
+      }
+    });
+  },
+);

@@ -3,16 +3,17 @@
 // watch every delivered message; "quiescent" ones hold whenever no message is in flight.
 
 import type { Runtime } from "../../runtime/runtime.js";
-import { candidates, matches } from "../../machines/apiserver/cache.js";
-import { resourceFor } from "../../machines/apiserver/resources.js";
-import { parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation, type World } from "./core.js";
 import { endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { sandboxState } from "../../machines/cri/cri.logic.js";
+import { dependentDeletedOnlyAfterOwnerGone, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { containersStartOnlyWithPodIP, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
+import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
+import { noExecuteTaintEvictsWithinTolerationSeconds } from "./taints.js";
+import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
 
@@ -119,24 +120,44 @@ export function informersMatchLists(rt: Runtime): Violation[] {
   return out;
 }
 
+/** Parsed selectors by their text (informers keep the same few for the whole run). */
+const parsedSelectors = new Map<string, { labels: ReturnType<typeof parseLabelSelector>; fields: ReturnType<typeof parseFieldSelector> }>();
+
+function selectorsOf(labelSelector: string | undefined, fieldSelector: string | undefined) {
+  const key = `${labelSelector ?? ""}\u0000${fieldSelector ?? ""}`;
+  let p = parsedSelectors.get(key);
+  if (!p) {
+    p = { labels: labelSelector ? parseLabelSelector(labelSelector) : [], fields: fieldSelector ? parseFieldSelector(fieldSelector) : [] };
+    // selectors come from clients: keep the memo bounded
+    if (parsedSelectors.size > 1000) parsedSelectors.clear();
+    parsedSelectors.set(key, p);
+  }
+  return p;
+}
+
+/** The stored objects of a group and resource (the kind whose resource name it is), or undefined when none was ever stored. */
+function objectsOf(cache: any, group: string, resource: string): Iterable<any> | undefined {
+  for (const [kind, m] of cache.byKind as Map<string, Map<string, any>>) {
+    if (resourceOfKind(kind) !== resource) continue;
+    const first = m.values().next().value;
+    if (first !== undefined && groupOf(first) !== group) continue;
+    return m.values();
+  }
+  return undefined;
+}
+
+/** What a list of the informer's resource and selectors returns now: key -> resourceVersion (undefined: cannot tell). */
 function listFor(cache: any, inf: any): Map<string, string> | undefined {
-  const r = resourceFor(inf.group, inf.resource);
-  if (!r) return undefined;
-  const scope: any = { namespace: r.namespaced ? inf.namespace : undefined };
-  if (inf.labelSelector) {
-    const p = parseSelector(inf.labelSelector);
-    if ("error" in p) return undefined;
-    scope.labelReqs = p;
-  }
-  if (inf.fieldSelector) {
-    const p = parseFieldSelector(inf.fieldSelector);
-    if ("error" in p) return undefined;
-    scope.fieldReqs = p;
-  }
+  // A kind never stored cannot be told from an unknown resource.
+  const objects = objectsOf(cache, inf.group ?? "", inf.resource);
+  if (!objects) return undefined;
+  const { labels, fields } = selectorsOf(inf.labelSelector, inf.fieldSelector);
+  if (!labels || !fields) return undefined;
   const out = new Map<string, string>();
-  for (const o of candidates(cache, r)) {
-    if (!matches(scope, o)) continue;
+  for (const o of objects) {
     const m = o.metadata;
+    if (inf.namespace && m.namespace !== inf.namespace) continue;
+    if (!labelsMatch(labels, m.labels) || !fieldsMatch(fields, o)) continue;
     out.set(m.namespace ? `${m.namespace}/${m.name}` : m.name, m.resourceVersion);
   }
   return out;
@@ -271,7 +292,7 @@ export const ipReleasedOnlyAfterSandboxGone: InvariantSpec = {
             for (const [ip, sandboxId] of Object.entries(before)) {
               if (alloc[ip] === sandboxId) continue;
               const sb = sandboxes?.get(sandboxId);
-              if (sb !== undefined && sandboxState(sb) === "SANDBOX_READY") out.push(v("ipReleasedOnlyAfterSandboxGone", `${a} released ${ip} while sandbox ${sandboxId} (${sb.podNamespace}/${sb.podName}) is still ready`));
+              if (sb !== undefined && sandboxReady(sb)) out.push(v("ipReleasedOnlyAfterSandboxGone", `${a} released ${ip} while sandbox ${sandboxId} (${sb.podNamespace}/${sb.podName}) is still ready`));
             }
           }
           // IPAM state is replaced (not mutated) on every change: keep a copy to compare against.
@@ -313,7 +334,7 @@ export const endpointsOnlyReadyMatching: InvariantSpec = {
 /** A ReplicaSet never owns more active pods than it ever asked for (replicaset.ts). */
 export const replicaSetNeverOwnsTooMany: InvariantSpec = {
   name: "replicaSetNeverOwnsTooManyPods",
-  description: "a ReplicaSet never owns more active pods than the most it asked for (replicas + surge under a Deployment)",
+  description: "a ReplicaSet never owns more active pods than the most replicas it asked for since it last settled at or below them (replicas + surge under a Deployment)",
   create(rt) {
     const view = { list: (kind: string) => worldOf(rt).list(kind) };
     return { step: () => replicaSetNeverOwnsTooManyPods(view) };
@@ -342,15 +363,23 @@ export const invariants: readonly InvariantSpec[] = [
   stateless("allocatableNeverExceeded", "pods bound to a node never request more than its allocatable", allocatableNeverExceeded),
   stateless("uniquePodIPs", "pod IPs are unique among live pods", uniquePodIPs),
   monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
+  podBoundAtMostOnce,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
+  watchNeverSkipsWithout410,
   onlyApiServerTalksToEtcd,
   noInternalErrors,
   resourceVersionConflictsNeverLoseAnUpdate,
   ipReleasedOnlyAfterSandboxGone,
+  podIPNotSharedByLiveSandboxes,
+  containersStartOnlyWithPodIP,
+  gracePeriodHonoured,
   endpointsOnlyReadyMatching,
+  terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
+  dependentDeletedOnlyAfterOwnerGone,
+  noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,
   deletionReversesCreation,
 ];

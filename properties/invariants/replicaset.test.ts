@@ -33,7 +33,7 @@ describe("replicaSetNeverOwnsTooManyPods", () => {
     const rs = { metadata: { name: "web", namespace: "default", uid: "u1" }, spec: { replicas: 1 } };
     const pod = (n: string) => ({ metadata: { name: n, namespace: "default", ownerReferences: [{ kind: "ReplicaSet", uid: "u1", controller: true }] }, status: { phase: "Running" } });
     const view = { list: (k: string) => (k === "ReplicaSet" ? [rs] : [pod("a"), pod("b")]) };
-    expect(replicaSetNeverOwnsTooManyPods(view).map((v) => v.message)).toEqual(["ReplicaSet default/web owns 2 active pods but never asked for more than 1"]);
+    expect(replicaSetNeverOwnsTooManyPods(view).map((v) => v.message)).toEqual(["ReplicaSet default/web owns 2 active pods but asked for at most 1 since it last settled"]);
   });
 
   it("does not count terminating pods against the bound", () => {
@@ -41,5 +41,21 @@ describe("replicaSetNeverOwnsTooManyPods", () => {
     const pod = (n: string, del?: string) => ({ metadata: { name: n, namespace: "default", deletionTimestamp: del, ownerReferences: [{ kind: "ReplicaSet", uid: "u1", controller: true }] }, status: { phase: "Running" } });
     const view = { list: (k: string) => (k === "ReplicaSet" ? [rs] : [pod("a"), pod("b", "2026-01-01T00:00:00Z")]) };
     expect(replicaSetNeverOwnsTooManyPods(view)).toEqual([]);
+  });
+
+  it("reports an over-creation after a scale-down settled, though the set once asked for more", () => {
+    const rs = (replicas: number) => ({ metadata: { name: "web", namespace: "default", uid: "u1" }, spec: { replicas } });
+    const pod = (n: string) => ({ metadata: { name: n, namespace: "default", ownerReferences: [{ kind: "ReplicaSet", uid: "u1", controller: true }] }, status: { phase: "Running" } });
+    let now = { rs: rs(3), pods: [pod("a"), pod("b"), pod("c")] };
+    const view = { list: (k: string) => (k === "ReplicaSet" ? [now.rs] : now.pods) };
+    expect(replicaSetNeverOwnsTooManyPods(view)).toEqual([]);
+    // Scaled to 1: until the deletions take effect, owning 3 is the lag of a scale-down.
+    now = { rs: rs(1), pods: [pod("a"), pod("b"), pod("c")] };
+    expect(replicaSetNeverOwnsTooManyPods(view)).toEqual([]);
+    now = { rs: rs(1), pods: [pod("a")] };
+    expect(replicaSetNeverOwnsTooManyPods(view)).toEqual([]);
+    // Settled at 1: a second pod now is a creation beyond what it asks for.
+    now = { rs: rs(1), pods: [pod("a"), pod("d")] };
+    expect(replicaSetNeverOwnsTooManyPods(view).map((v) => v.message)).toEqual(["ReplicaSet default/web owns 2 active pods but asked for at most 1 since it last settled"]);
   });
 });

@@ -1,0 +1,215 @@
+// Invariants of the API server and its clients, judged from the requests and responses delivered
+// and from etcd's key space and history (the ground truth every cache derives from).
+
+import type { Runtime } from "../../runtime/runtime.js";
+import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind } from "./k8s.js";
+import { objName, requestKey, storedObject, watching } from "./observe.js";
+
+/**
+ * podBoundAtMostOnce: a Binding for a pod that is already bound is refused (pods/binding answers
+ * 409 Conflict, "pod X is already assigned to node Y"), so a pod is bound once.
+ */
+export const podBoundAtMostOnce = watching(
+  "podBoundAtMostOnce",
+  "a pod is bound at most once: a Binding (pods/binding) for a pod that already has spec.nodeName gets 409 Conflict, so only one Binding per pod ever succeeds",
+  ({ rt, report }) => {
+    /** per request: FIFO of the pods its deliveries named, and whether each was already bound (a repeated request has the same id) */
+    const bindings = new Map<string, Array<{ uid: string; bound?: string; target: string; pod: string } | undefined>>();
+    /** pod uid -> the node of the Binding that succeeded */
+    const boundBy = new Map<string, string>();
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type === "ApiRequest" && to === "apiserver" && msg.resource === "pods" && msg.subresource === "binding" && msg.verb === "create") {
+        // What the cache stores is no newer than etcd, and a bound pod stays bound: bound here is bound there.
+        const pod = storedObject(rt, "Pod", msg.namespace, msg.name);
+        const k = requestKey(rt, from, msg.id);
+        let q = bindings.get(k);
+        if (!q) bindings.set(k, (q = []));
+        q.push(pod ? { uid: pod.metadata.uid, bound: pod.spec?.nodeName || undefined, target: msg.body?.target?.name, pod: objName(pod) } : undefined);
+        return;
+      }
+      if (msg.type !== "ApiResponse" || from !== "apiserver") return;
+      const k = requestKey(rt, to, msg.id);
+      const q = bindings.get(k);
+      if (!q) return;
+      const e = q.shift();
+      if (q.length === 0) bindings.delete(k);
+      if (!e || !msg.ok) return;
+      const [ns, name] = e.pod.split("/");
+      // Only the same pod (same uid) still stored proves the Binding hit an already-bound pod.
+      if (e.bound && storedObject(rt, "Pod", ns, name)?.metadata?.uid === e.uid) {
+        report(`pods/binding of pod ${e.pod} to node ${e.target} answered ${msg.code} though the pod was already bound to node ${e.bound}: a second Binding must get 409 Conflict`);
+        return;
+      }
+      // Two Bindings delivered before either was applied: the second must still find the pod bound.
+      const first = boundBy.get(e.uid);
+      if (first !== undefined) report(`pods/binding of pod ${e.pod} to node ${e.target} answered ${msg.code} after a Binding to node ${first} had succeeded: a second Binding must get 409 Conflict`);
+      else boundBy.set(e.uid, e.target);
+    });
+  },
+);
+
+/** One change in etcd: the object after (undefined when deleted) and before (undefined when created). */
+interface Change {
+  revision: number;
+  obj: any;
+  prev: any;
+}
+
+/** Every change etcd made since the reader began, per `${group}/${resource}`, read incrementally after every step. */
+class EtcdLog {
+  readonly byResource = new Map<string, Change[]>();
+  /** the first revision whose changes are all known */
+  knownFrom = -1;
+  private readTo = 0;
+
+  read(rt: Runtime): void {
+    const etcd = rt.snapshot("etcd")?.context;
+    if (!etcd) return;
+    if (this.knownFrom < 0) {
+      this.knownFrom = Math.max(etcd.historyStart, etcd.compactRevision + 1);
+      this.readTo = this.knownFrom - 1;
+    }
+    for (let rev = Math.max(this.readTo + 1, etcd.historyStart); rev <= etcd.revision; rev++) {
+      for (const e of etcd.history[rev - etcd.historyStart] ?? []) {
+        const obj = e.type === "PUT" ? e.kv.value : undefined;
+        const prev = e.prevKv?.value;
+        const any = obj ?? prev;
+        if (!any?.kind) continue;
+        const k = `${groupOf(any)}/${resourceOfKind(any.kind)}`;
+        let a = this.byResource.get(k);
+        if (!a) this.byResource.set(k, (a = []));
+        a.push({ revision: rev, obj, prev });
+      }
+    }
+    this.readTo = Math.max(this.readTo, etcd.revision);
+  }
+
+  /** The changes of a resource with after < revision < before. */
+  between(resource: string, after: number, before: number): Change[] {
+    const a = this.byResource.get(resource);
+    if (!a) return [];
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid]!.revision <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: Change[] = [];
+    for (let i = lo; i < a.length && a[i]!.revision < before; i++) out.push(a[i]!);
+    return out;
+  }
+}
+
+interface OpenWatch {
+  resource: string;
+  namespace?: string;
+  labels: ReturnType<typeof parseLabelSelector>;
+  fields: ReturnType<typeof parseFieldSelector>;
+  /** the resourceVersion up to which every change must have been delivered */
+  last: number;
+}
+
+function inScope(w: OpenWatch, o: any): boolean {
+  if (!o) return false;
+  if (w.namespace && o.metadata?.namespace !== w.namespace) return false;
+  return labelsMatch(w.labels ?? [], o.metadata?.labels) && fieldsMatch(w.fields ?? [], o);
+}
+
+/**
+ * watchNeverSkipsWithout410: a watch resumed from resourceVersion R delivers every change after R
+ * that its selectors see (an object entering or leaving them included), in order; when it cannot
+ * (R compacted, or older than the watch cache holds) it ends with 410 Gone and the client re-lists.
+ * Judged against etcd's own history, so a watch cache serving "what is left" is caught.
+ */
+export const watchNeverSkipsWithout410 = watching(
+  "watchNeverSkipsWithout410",
+  "a watch resumed from a resourceVersion delivers every later change its selectors see, or ends with 410 Gone: never a gap",
+  ({ rt, report }) => {
+    const log = new EtcdLog();
+    const watches = new Map<string, OpenWatch>();
+    log.read(rt);
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type === "ApiRequest" && to === "apiserver" && msg.verb === "watch") {
+        const k = `${from}#${msg.watchId}`;
+        const rv = Number(msg.resourceVersion);
+        // rv "" or "0" starts from a snapshot: only a resumed watch promises every change after it.
+        if (!(msg.resourceVersion && rv > 0)) return void watches.delete(k);
+        const labels = msg.labelSelector ? parseLabelSelector(msg.labelSelector) : [];
+        const fields = msg.fieldSelector ? parseFieldSelector(msg.fieldSelector) : [];
+        if (!labels || !fields) return void watches.delete(k);
+        watches.set(k, { resource: `${msg.group ?? ""}/${msg.resource}`, namespace: msg.namespace, labels, fields, last: rv });
+        return;
+      }
+      if (msg.type !== "WatchEvent" || from !== "apiserver") return;
+      const k = `${to}#${msg.watchId}`;
+      const w = watches.get(k);
+      if (!w) return;
+      if (msg.eventType === "ERROR") return void watches.delete(k);
+      const rv = Number(msg.object?.metadata?.resourceVersion);
+      if (!(rv > w.last)) return; // order and repeats are watchNeverSkipsOrRepeats' business
+      log.read(rt);
+      // A bookmark promises every change up to and including its resourceVersion.
+      const upTo = msg.eventType === "BOOKMARK" ? rv + 1 : rv;
+      if (w.last + 1 >= log.knownFrom) {
+        const missed = log.between(w.resource, w.last, upTo).find((c) => inScope(w, c.obj) || inScope(w, c.prev));
+        if (missed) {
+          const o = missed.obj ?? missed.prev;
+          report(`${to} watch ${msg.watchId} on ${w.resource}: ${msg.eventType} at resourceVersion ${rv} after ${w.last}, but the ${o.kind} ${objName(o)} change at ${missed.revision} was never delivered and no 410 Gone ended the watch`);
+          return void watches.delete(k);
+        }
+      }
+      w.last = rv;
+    });
+    return () => log.read(rt);
+  },
+);
+
+/** Every object etcd stores, by uid (one pass over the key space). */
+function storedByUid(rt: Runtime): Map<string, any> {
+  const out = new Map<string, any>();
+  for (const kv of rt.snapshot("etcd")?.context?.kv?.values() ?? []) {
+    const uid = kv.value?.metadata?.uid;
+    if (uid) out.set(uid, kv.value);
+  }
+  return out;
+}
+
+/** The object etcd stores for a resource, namespace and name. */
+function storedInEtcd(rt: Runtime, group: string, resource: string, namespace: string | undefined, name: string): any {
+  for (const kv of rt.snapshot("etcd")?.context?.kv?.values() ?? []) {
+    const o = kv.value;
+    if (o?.metadata?.name !== name || (o.metadata.namespace || undefined) !== (namespace || undefined)) continue;
+    if (groupOf(o) === group && resourceOfKind(o.kind) === resource) return o;
+  }
+  return undefined;
+}
+
+/**
+ * dependentDeletedOnlyAfterOwnerGone: the garbage collector deletes an object only when none of
+ * its owners is "solid" (attemptToDeleteItem): every owner is gone from etcd (no object has its
+ * uid), or is itself being deleted in the foreground (deletionTimestamp and the foregroundDeletion
+ * finalizer). An owner being deleted with the orphan finalizer keeps its dependents.
+ */
+export const dependentDeletedOnlyAfterOwnerGone = watching(
+  "dependentDeletedOnlyAfterOwnerGone",
+  "the garbage collector deletes a dependent only when each of its owners is gone from etcd or is being deleted in the foreground",
+  ({ rt, report }) => {
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type !== "ApiRequest" || to !== "apiserver" || from !== "garbage-collector" || msg.verb !== "delete" || !msg.name) return;
+      const dep = storedInEtcd(rt, msg.group ?? "", msg.resource, msg.namespace, msg.name);
+      if (!dep) return;
+      const uid = msg.body?.preconditions?.uid;
+      if (uid && uid !== dep.metadata.uid) return; // the precondition fails: nothing is deleted
+      const refs: any[] = dep.metadata.ownerReferences ?? [];
+      if (refs.length === 0) return;
+      const byUid = storedByUid(rt);
+      for (const ref of refs) {
+        const owner = byUid.get(ref.uid);
+        if (!owner) continue;
+        const foreground = owner.metadata?.deletionTimestamp && (owner.metadata.finalizers ?? []).includes("foregroundDeletion");
+        if (!foreground) report(`garbage-collector deleted ${dep.kind} ${objName(dep)} while its owner ${owner.kind} ${objName(owner)} (uid ${ref.uid}) still exists in etcd${owner.metadata?.deletionTimestamp ? " (being deleted, not in the foreground)" : ""}`);
+      }
+    });
+  },
+);

@@ -1,0 +1,47 @@
+// The core invariants on forged worlds: what Kubernetes forbids is reported, what it allows is not.
+
+import { describe, expect, it } from "vitest";
+import { Monitor, allocatableNeverExceeded, type World } from "./core.js";
+
+const world = (objs: Record<string, any[]>): World => ({ list: (k) => objs[k] ?? [], etcdRevision: () => 1 });
+const pod = (name: string, phase: string, extra: any = {}) => ({ metadata: { name, namespace: "default", uid: name, ...extra.metadata }, spec: { nodeName: "node-1", containers: [{ name: "c", resources: { requests: { cpu: "1" } } }], ...extra.spec }, status: { phase } });
+
+describe("phasesOnlyMoveForward: terminal phases are final", () => {
+  it.each([
+    [["Pending", "Running", "Succeeded"], []],
+    [["Pending", "Failed"], []],
+    [["Running", "Pending"], ["pod default/p went from Running to Pending"]],
+    [["Succeeded", "Running"], ["pod default/p went from Succeeded to Running"]],
+    [["Failed", "Succeeded"], ["pod default/p went from Failed to Succeeded"]],
+  ])("%j", (phases, want) => {
+    const m = new Monitor();
+    const got: string[] = [];
+    for (const ph of phases) got.push(...m.phasesOnlyMoveForward(world({ Pod: [pod("p", ph)] })).map((v) => v.message));
+    expect(got).toEqual(want);
+  });
+});
+
+describe("nodeNameSetOnce", () => {
+  it("reports a pod that moves to another node, not one that is bound once", () => {
+    const m = new Monitor();
+    expect(m.nodeNameSetOnce(world({ Pod: [pod("p", "Pending", { spec: { nodeName: undefined } })] }))).toEqual([]);
+    expect(m.nodeNameSetOnce(world({ Pod: [pod("p", "Running")] }))).toEqual([]);
+    expect(m.nodeNameSetOnce(world({ Pod: [pod("p", "Running", { spec: { nodeName: "node-2" } })] })).map((v) => v.message)).toEqual(["pod default/p moved from node node-1 to node-2"]);
+  });
+});
+
+describe("allocatableNeverExceeded: a node is never overcommitted by the pods the scheduler counts", () => {
+  const node = { metadata: { name: "node-1" }, status: { allocatable: { cpu: "2", memory: "1Gi", pods: "110" } } };
+  it("counts bound pods, terminating ones included", () => {
+    const pods = [pod("a", "Running"), pod("b", "Running", { metadata: { deletionTimestamp: "2026-01-01T00:00:00Z" } }), pod("c", "Pending")];
+    expect(allocatableNeverExceeded(world({ Node: [node], Pod: pods })).map((v) => v.message)).toEqual(["node node-1: pods request 3000m cpu, allocatable 2"]);
+  });
+  it("leaves out terminal and unbound pods", () => {
+    const pods = [pod("a", "Running"), pod("b", "Succeeded"), pod("c", "Failed"), pod("d", "Pending", { spec: { nodeName: undefined } })];
+    expect(allocatableNeverExceeded(world({ Node: [node], Pod: pods }))).toEqual([]);
+  });
+  it("counts an init container larger than the containers at its own size", () => {
+    const big = pod("a", "Pending", { spec: { initContainers: [{ name: "i", resources: { requests: { cpu: "2500m" } } }] } });
+    expect(allocatableNeverExceeded(world({ Node: [node], Pod: [big] })).map((v) => v.message)).toEqual(["node node-1: pods request 2500m cpu, allocatable 2"]);
+  });
+});

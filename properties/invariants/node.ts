@@ -1,0 +1,137 @@
+// Invariants of a node, judged from the kubelet's CRI and CNI messages and the runtime's state:
+// what a real kubelet guarantees because RunPodSandbox returns only once the network is set up
+// (kuberuntime SyncPod: sandbox, then its IP, then containers), because an IP is one sandbox's
+// until CNI DEL (host-local IPAM), and because killContainer gives SIGTERM the pod's grace period
+// before SIGKILL.
+
+import type { Runtime } from "../../runtime/runtime.js";
+import { containerStateOf, sandboxReady } from "./k8s.js";
+import { nodeOf, runtimeContainer, storedObject, watching } from "./observe.js";
+
+/** The sandboxes whose CNI ADD returned an IP (per node), until their CNI DEL: the network a kubelet may start containers on. */
+class SandboxIPs {
+  /** `${node}|${sandboxId}` -> ip */
+  readonly ipOf = new Map<string, string>();
+  /** `${node}|${ip}` -> sandboxes holding it */
+  readonly holders = new Map<string, Set<string>>();
+
+  /** Follows one delivered message; returns the (node, sandbox, ip) an ADD result just assigned. */
+  see(from: string, to: string, msg: any): { node: string; sandboxId: string; ip: string } | undefined {
+    if (msg.type === "CniAddResult" && msg.ok && from.startsWith("cni/")) {
+      const node = nodeOf(from);
+      this.ipOf.set(`${node}|${msg.sandboxId}`, msg.ip);
+      const k = `${node}|${msg.ip}`;
+      let s = this.holders.get(k);
+      if (!s) this.holders.set(k, (s = new Set()));
+      s.add(msg.sandboxId);
+      return { node, sandboxId: msg.sandboxId, ip: msg.ip };
+    }
+    if (msg.type === "CniDel" && to.startsWith("cni/")) {
+      const node = nodeOf(to);
+      const ip = this.ipOf.get(`${node}|${msg.sandboxId}`);
+      this.ipOf.delete(`${node}|${msg.sandboxId}`);
+      if (ip !== undefined) this.holders.get(`${node}|${ip}`)?.delete(msg.sandboxId);
+    }
+    return undefined;
+  }
+}
+
+const podOfSandbox = (sb: any) => (sb ? `${sb.podNamespace}/${sb.podName}` : "(unknown pod)");
+
+/** containersStartOnlyWithPodIP: StartContainer reaches a runtime only for a container whose sandbox got its IP from CNI ADD. */
+export const containersStartOnlyWithPodIP = watching(
+  "containersStartOnlyWithPodIP",
+  "no container is started (CRI StartContainer) in a sandbox whose CNI ADD has not returned an IP (host-network pods aside)",
+  ({ rt, report }) => {
+    const ips = new SandboxIPs();
+    rt.deliveryHooks.push((from, to, msg) => {
+      ips.see(from, to, msg);
+      if (msg.type !== "StartContainer" || !to.startsWith("cri/")) return;
+      const node = nodeOf(to);
+      const found = runtimeContainer(rt, node, msg.containerId);
+      // Only a created container starts: a repeated StartContainer for a running or exited one is refused.
+      if (!found || containerStateOf(found.c) !== "CONTAINER_CREATED") return;
+      if (ips.ipOf.has(`${node}|${found.c.sandboxId}`)) return;
+      const pod = found.sb ? storedObject(rt, "Pod", found.sb.podNamespace, found.sb.podName) : undefined;
+      if (pod?.spec?.hostNetwork === true) return;
+      report(`${from} started container ${found.c.name} of pod ${podOfSandbox(found.sb)} on ${node} before sandbox ${found.c.sandboxId} had an IP (no CNI ADD result for it)`);
+    });
+  },
+);
+
+/** podIPNotSharedByLiveSandboxes: an IP CNI handed out is held by at most one SANDBOX_READY sandbox of a node. */
+export const podIPNotSharedByLiveSandboxes = watching(
+  "podIPNotSharedByLiveSandboxes",
+  "no IP is held by two live (SANDBOX_READY) sandboxes of a node: CNI hands an address out again only after its CNI DEL",
+  ({ rt, report }) => {
+    const ips = new SandboxIPs();
+    rt.deliveryHooks.push((from, to, msg) => {
+      const added = ips.see(from, to, msg);
+      if (!added) return;
+      const sandboxes: Map<string, any> | undefined = rt.snapshot(`cri/${added.node}`)?.context?.sandboxes;
+      const live = [...(ips.holders.get(`${added.node}|${added.ip}`) ?? [])].filter((id) => sandboxReady(sandboxes?.get(id)));
+      if (live.length > 1) report(`${added.ip} on ${added.node} is held by ${live.length} live sandboxes: ${live.map((id) => `${id} (pod ${podOfSandbox(sandboxes?.get(id))})`).join(", ")}`);
+    });
+  },
+);
+
+/**
+ * The shortest grace period a kubelet may give this container (killContainer's
+ * setTerminationGracePeriod, then the pod worker's floor of 1 s): the pod's deletionGracePeriodSeconds
+ * as stored (it only ever shortens), else spec.terminationGracePeriodSeconds (30 by default), or
+ * a liveness or startup probe's own terminationGracePeriodSeconds. A pod already gone from the API
+ * server is killed with the floor.
+ */
+export function gracePeriodFloor(pod: any, containerName: string): number {
+  if (!pod) return 1;
+  const candidates: number[] = [pod.spec?.terminationGracePeriodSeconds ?? 30];
+  const c = (pod.spec?.containers ?? []).find((x: any) => x?.name === containerName) ?? (pod.spec?.initContainers ?? []).find((x: any) => x?.name === containerName);
+  for (const probe of [c?.livenessProbe, c?.startupProbe]) if (typeof probe?.terminationGracePeriodSeconds === "number") candidates.push(probe.terminationGracePeriodSeconds);
+  if (typeof pod.metadata?.deletionGracePeriodSeconds === "number") candidates.push(pod.metadata.deletionGracePeriodSeconds);
+  return Math.max(1, Math.min(...candidates));
+}
+
+/** The stored pod a sandbox belongs to (same uid), or undefined when it is gone. */
+function podOf(rt: Runtime, sb: any): any {
+  const p = sb ? storedObject(rt, "Pod", sb.podNamespace, sb.podName) : undefined;
+  return p && p.metadata?.uid === sb.podUid ? p : undefined;
+}
+
+/**
+ * gracePeriodHonoured: every StopContainer carries at least the pod's grace period as its timeout,
+ * and a container the runtime SIGKILLs (exit 137) was sent StopContainer at least that long before.
+ */
+export const gracePeriodHonoured = watching(
+  "gracePeriodHonoured",
+  "the kubelet gives a container the pod's grace period: StopContainer's timeout is at least it, and SIGKILL (exit 137) comes no sooner after the first StopContainer",
+  ({ rt, report }) => {
+    /** `${node}|${containerId}` -> when the first StopContainer reached the runtime, and for which pod */
+    const stops = new Map<string, { at: number; sb: any; name: string }>();
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type === "StopContainer" && to.startsWith("cri/")) {
+        const node = nodeOf(to);
+        const found = runtimeContainer(rt, node, msg.containerId);
+        if (!found || containerStateOf(found.c) !== "CONTAINER_RUNNING") return;
+        const key = `${node}|${msg.containerId}`;
+        if (!stops.has(key)) stops.set(key, { at: rt.now, sb: found.sb, name: found.c.name });
+        const floor = gracePeriodFloor(podOf(rt, found.sb), found.c.name);
+        if (msg.timeoutSeconds < floor) report(`${from} stopped container ${found.c.name} of pod ${podOfSandbox(found.sb)} with timeoutSeconds ${msg.timeoutSeconds}, less than the pod's grace period of ${floor} s`);
+        return;
+      }
+      if (msg.type === "ContainerExited" && from.startsWith("cri/") && msg.exitCode === 137 && msg.reason === "Error") {
+        const node = nodeOf(from);
+        const key = `${node}|${msg.containerId}`;
+        const stop = stops.get(key);
+        stops.delete(key);
+        if (!stop) {
+          const found = runtimeContainer(rt, node, msg.containerId);
+          report(`cri/${node} SIGKILLed container ${found?.c.name ?? msg.containerId} of pod ${podOfSandbox(found?.sb)} without a StopContainer (no grace period at all)`);
+          return;
+        }
+        const floor = gracePeriodFloor(podOf(rt, stop.sb), stop.name);
+        const waited = msg.finishedAt - stop.at;
+        if (waited < floor * 1000) report(`cri/${node} SIGKILLed container ${stop.name} of pod ${podOfSandbox(stop.sb)} ${waited} ms after StopContainer, before the pod's grace period of ${floor} s`);
+      } else if (msg.type === "ContainerExited" && from.startsWith("cri/")) stops.delete(`${nodeOf(from)}|${msg.containerId}`);
+    });
+  },
+);

@@ -1,0 +1,88 @@
+// noExecuteTaintEvictsWithinTolerationSeconds: the taint eviction controller deletes a pod bound to
+// a node with a NoExecute taint it does not tolerate at once, and one that tolerates it for
+// tolerationSeconds once those have passed (processPodOnNode: getMinTolerationTime, then
+// AddWork at now + that time). A bound, then, with slack for the watch, the work queue and the
+// DELETE to travel: from the later of when the taint was stored, when the pod was seen on the node,
+// and when the controller last (re)started (a new process starts its countdowns afresh, as
+// Kubernetes' does), the pod carries a deletionTimestamp within tolerationSeconds + slack.
+
+import type { InvariantSpec } from "./index.js";
+import type { Violation } from "./core.js";
+import { isPodTerminal, toleratedSeconds } from "./k8s.js";
+
+/** Simulated time the eviction may take beyond tolerationSeconds: watch delivery, queue, DELETE, under delay faults. */
+export const taintEvictionSlackMs = 60_000;
+
+/** The actor that runs the taint eviction controller (kube-controller-manager's node lifecycle). */
+const evictor = "node-lifecycle-controller";
+
+export const noExecuteTaintEvictsWithinTolerationSeconds: InvariantSpec = {
+  name: "noExecuteTaintEvictsWithinTolerationSeconds",
+  description: `a pod on a node with a NoExecute taint it does not tolerate is being deleted within its tolerationSeconds (0 when not tolerated) plus ${taintEvictionSlackMs / 1000} s`,
+  create(rt) {
+    /** `${node uid}|${taint key}|${value}` -> when the taint was first seen stored */
+    let taintSince = new Map<string, number>();
+    /** `${pod uid}|${node}` -> when the pod was first seen bound there under a NoExecute taint */
+    const podSince = new Map<string, number>();
+    let incarnation = rt.incarnation(evictor);
+    let evictorSince = rt.now;
+    // Nothing to judge again until etcd changes or the earliest deadline passes (the check runs at every step).
+    let checkedAt = -1;
+    let nextDeadline = Infinity;
+    return {
+      step(w): Violation[] {
+        if (rt.incarnation(evictor) !== incarnation) {
+          incarnation = rt.incarnation(evictor);
+          evictorSince = rt.now;
+          checkedAt = -1;
+        }
+        const revision = w.etcdRevision();
+        if (revision === checkedAt && rt.now <= nextDeadline) return [];
+        checkedAt = revision;
+        nextDeadline = Infinity;
+        const tainted = new Map<string, Array<{ t: any; since: number }>>();
+        // Only the taints stored now keep their start: one removed and added again starts afresh.
+        const still = new Map<string, number>();
+        for (const n of w.list("Node")) {
+          const ts = (n.spec?.taints ?? []).filter((t: any) => t?.effect === "NoExecute");
+          if (ts.length === 0) continue;
+          tainted.set(n.metadata.name, ts.map((t: any) => {
+            const k = `${n.metadata.uid}|${t.key}|${t.value ?? ""}`;
+            const at = taintSince.get(k) ?? rt.now;
+            still.set(k, at);
+            return { t, since: at };
+          }));
+        }
+        taintSince = still;
+        if (tainted.size === 0) {
+          if (podSince.size > 0) podSince.clear();
+          return [];
+        }
+        const out: Violation[] = [];
+        for (const p of w.list("Pod")) {
+          const node = p.spec?.nodeName;
+          const ts = node ? tainted.get(node) : undefined;
+          if (!ts || p.metadata?.deletionTimestamp || isPodTerminal(p)) continue;
+          const seen = since(podSince, `${p.metadata.uid}|${node}`, rt.now);
+          for (const { t, since: taintAt } of ts) {
+            const secs = toleratedSeconds(p, t);
+            if (secs === Infinity) continue;
+            const deadline = Math.max(taintAt, seen, evictorSince) + secs * 1000 + taintEvictionSlackMs;
+            if (rt.now <= deadline) nextDeadline = Math.min(nextDeadline, deadline);
+            else {
+              out.push({ invariant: "noExecuteTaintEvictsWithinTolerationSeconds", message: `pod ${p.metadata.namespace}/${p.metadata.name} is still on node ${node} ${Math.round((rt.now - Math.max(taintAt, seen, evictorSince)) / 1000)} s after the NoExecute taint ${t.key}${t.value ? "=" + t.value : ""}, which it tolerates for ${secs} s, and is not being deleted` });
+              break;
+            }
+          }
+        }
+        return out;
+      },
+    };
+  },
+};
+
+function since(m: Map<string, number>, k: string, now: number): number {
+  let t = m.get(k);
+  if (t === undefined) m.set(k, (t = now));
+  return t;
+}
