@@ -1,7 +1,8 @@
 // Liveness under fair scheduling: with faults off, and a chooser that serves every ready channel
 // with probability 1 (the seeded uniform chooser), the cluster converges within a budget of
 // simulated time. "Converged" is where every object should be: pods placed and past Pending
-// (or unschedulable with a FailedScheduling event saying why), nothing terminating, every
+// (or unschedulable with a FailedScheduling event saying why, or held by an init container that is
+// running), nothing terminating, every
 // ReplicaSet at its replicas with its readyReplicas reported.
 
 /** What the check reads: objects as stored, listable per namespace. A Cluster satisfies it. */
@@ -21,7 +22,8 @@ export function notConverged(cluster: ConvergenceView): string | undefined {
     const phase = p.status?.phase ?? "Pending";
     if (phase !== "Pending") continue;
     const unschedulable = !p.spec?.nodeName && events.some((e: any) => e.reason === "FailedScheduling" && e.involvedObject?.uid === p.metadata.uid);
-    if (!unschedulable) return `pod ${name} is Pending${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : " without a FailedScheduling event"}`;
+    if (unschedulable || waitsOnItsOwnInitContainer(p)) continue;
+    return `pod ${name} is Pending${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : " without a FailedScheduling event"}`;
   }
   for (const rs of cluster.list("ReplicaSet")) {
     const want = rs.spec?.replicas ?? 1;
@@ -33,6 +35,14 @@ export function notConverged(cluster: ConvergenceView): string | undefined {
     if (readyPods === want && ready !== want) return `ReplicaSet ${rs.metadata.name} reports ${ready} ready replicas, ${readyPods} pods are ready`;
   }
   return undefined;
+}
+
+/**
+ * A pod Pending on its node with an init container running is held by its own workload (an init
+ * container that waits for a Service, say): the kubelet has done all it must, as on a real node.
+ */
+function waitsOnItsOwnInitContainer(p: any): boolean {
+  return !!p.spec?.nodeName && (p.status?.initContainerStatuses ?? []).some((s: any) => s.state?.running !== undefined);
 }
 
 /** The liveness failure's message: the budget and what had not happened by its end. */
