@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { faultNames } from "../runtime/faults.js";
-import { runSpec, specFromSeed, type RunSpec } from "../properties/run.js";
+import { examplesDir, runSpec, specFromSeed, type RunSpec } from "../properties/run.js";
 
 /** JSON with object keys sorted, so a digest does not depend on the order fields were set. */
 function canonical(v: unknown): string {
@@ -72,7 +72,7 @@ const node = (name: string, cpu: string) => {
 };
 
 function examples(file: string): string {
-  return readFileSync(fileURLToPath(new URL(`../../examples/${file}`, import.meta.url)).replace("/dist/examples/", "/examples/"), "utf8");
+  return readFileSync(`${examplesDir()}${file}`, "utf8");
 }
 
 /** One cluster scenario: a name and what is done to the cluster. */
@@ -180,6 +180,13 @@ const gated: Scenario = {
     c.advance(30_000);
   },
 };
+
+/** The digest line of one named cluster scenario, optionally under another seed. */
+export async function scenarioDigest(name: string, seed?: number): Promise<string> {
+  const s = [...scenarios, gated].find((x) => x.name === name);
+  if (!s) throw new Error(`no digest scenario ${name}`);
+  return runScenario(seed === undefined ? s : { ...s, seed });
+}
 
 async function runScenario(s: Scenario): Promise<string> {
   const c = createCluster({ nodes: s.nodes, seed: s.seed, clock: "simulated" });
