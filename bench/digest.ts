@@ -6,7 +6,8 @@
 
 import { createHash, type Hash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { resolve } from "node:path";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { faultNames } from "../runtime/faults.js";
 import { examplesDir, runSpec, specFromSeed, type RunSpec } from "../properties/run.js";
@@ -160,7 +161,8 @@ const scenarios: Scenario[] = [
       await c.delete("Deployment", "web");
       await c.delete("Service", "web");
       await c.delete("Pod", "crasher");
-      for (const p of c.list("Pod", { namespace: "default" })) await c.delete("Pod", p.metadata.name);
+      // as `kubectl delete pod --all` would: a pod the garbage collector removed meanwhile is not an error
+      for (const p of c.list("Pod", { namespace: "default" })) await c.delete("Pod", p.metadata.name).catch((e) => { if (e?.status?.code !== 404) throw e; });
       await c.settle();
       c.advance(120_000);
       await c.settle();
@@ -225,7 +227,7 @@ export async function behaviourDigests(opts: { gated?: boolean } = {}): Promise<
   return out;
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const started = process.cpuUsage();
   for (const line of await behaviourDigests()) console.log(line);
   const cpu = process.cpuUsage(started);
