@@ -110,7 +110,8 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
     if (runs >= budget) return false;
     runs++;
     const r = runSpec(candidate, hooks);
-    if (!failsLike(r, like)) return false;
+    // Simpler never means longer: a candidate must fail as early as the best so far, or earlier.
+    if (!failsLike(r, like) || (r.phase === "safety" && r.steps > result.steps)) return false;
     best = truncate(candidate, r);
     result = r;
     return true;
