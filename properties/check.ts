@@ -21,6 +21,8 @@ export interface CheckOptions {
   hooks?: RunHooks;
   /** runs shrinking may spend once a failure is found (a count, so the result never depends on speed) */
   maxShrinkRuns?: number;
+  /** told of the first failing run before shrinking starts */
+  onFound?(found: NonNullable<CheckReport["found"]>): void;
 }
 
 export interface CheckReport {
@@ -65,6 +67,7 @@ export function check(opts: CheckOptions, log: (s: string) => void): CheckReport
     if (r.violations.length === 0) return true;
     report.found = { runs: report.runs, steps: report.steps, spec, result: r };
     log(`  violation found after ${report.runs} runs, ${report.steps} steps: ${r.violations[0]!.invariant}; shrinking`);
+    opts.onFound?.(report.found);
     return false;
   });
   // fast-check draws the runs; shrinkRun shrinks the failure (it cuts the run at the violation

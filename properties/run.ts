@@ -200,13 +200,14 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
  */
 export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeShape } {
   const rng = new Rng(seedFor(seed, "cluster"));
-  const nodes = 1 + rng.int(3);
   const shapes: NodeShape[] = [
     { cpu: "4", memory: "16Gi", pods: 110, podCIDRPrefix: 24 },
     { cpu: "2", memory: "4Gi", pods: 8, podCIDRPrefix: 28 },
     { cpu: "1", memory: "2Gi", pods: 4, podCIDRPrefix: 29 },
   ];
-  return { nodes, nodeShape: pick(rng, shapes) };
+  const nodeShape = pick(rng, shapes);
+  // Fewer small nodes: the churn of one workload lands on one or two of them and wraps their range.
+  return { nodes: 1 + rng.int(nodeShape.pods > 8 ? 3 : 2), nodeShape };
 }
 
 /** A container: nginx serving, or busybox sleeping, or running to completion (exit 0) or failure (exit 1). */
@@ -302,7 +303,7 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
     }
     if (obj.kind === "Deployment") {
       // kubectl rollout restart: a new template, so a new ReplicaSet rolls out beside the scaling.
-      for (let n = rng.int(3); n > 0; n--) {
+      for (let n = rng.int(5); n > 0; n--) {
         const t = later();
         out.push({ op: "patch", at: t, kind: "Deployment", name, body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } }, ...ns });
       }

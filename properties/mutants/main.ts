@@ -13,7 +13,7 @@ import { defaultBudget, scoreMutant, scoreTable, type MutantBudget, type MutantR
 
 const hardLimitMs = 120_000;
 
-type ChildMessage = { log: string } | { result: MutantResult };
+type ChildMessage = { log: string } | { found: MutantResult } | { result: MutantResult };
 
 function arg(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);
@@ -31,14 +31,18 @@ function runChild(name: string, budget: MutantBudget, saveDir: string | undefine
     const t = performance.now();
     const child = fork(fileURLToPath(import.meta.url), ["--child", name, JSON.stringify(budget), saveDir ?? ""], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
     let result: MutantResult | undefined;
+    // A failure found before the hard limit counts as caught, shrunk or not.
+    let found: MutantResult | undefined;
     const timer = setTimeout(() => child.kill("SIGKILL"), hardLimitMs);
     child.on("message", (m: ChildMessage) => {
       if ("log" in m) progress(m.log);
+      else if ("found" in m) found = m.found;
       else result = m.result;
     });
     child.on("exit", () => {
       clearTimeout(timer);
-      resolve(result ?? { name, caught: false, runs: 0, steps: 0, ms: Math.round(performance.now() - t), timedOut: true });
+      const ms = Math.round(performance.now() - t);
+      resolve(result ?? (found ? { ...found, ms } : { name, caught: false, runs: 0, steps: 0, ms, timedOut: true }));
     });
   });
 }
@@ -47,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "--child") {
     const [, name, budget, saveDir] = argv;
     const send = (m: ChildMessage) => process.send?.(m);
-    const result = scoreMutant(name ?? "", JSON.parse(budget!) as MutantBudget, (s) => send({ log: s.trim() }), saveDir || undefined);
+    const result = scoreMutant(name ?? "", JSON.parse(budget!) as MutantBudget, (s) => send({ log: s.trim() }), saveDir || undefined, (found) => send({ found }));
     send({ result });
     return 0;
   }

@@ -7,16 +7,16 @@ import { runSpec } from "../run.js";
 import { check, shrinkRun } from "../check.js";
 import { defaultBudget, scoreMutant, scoreTable } from "./score.js";
 
-const budget = { ...defaultBudget, runs: 4, maxShrinkRuns: 25 };
+const budget = { ...defaultBudget, runs: 3, steps: 3000, maxShrinkRuns: 25 };
 
 describe("the mutation runner", () => {
-  it("catches a scheduler that does not assume its pods, with a short counterexample that the mutant alone explains", () => {
-    const r = scoreMutant("scheduler.no-assume", budget);
-    expect(r).toMatchObject({ name: "scheduler.no-assume", caught: true, invariant: "allocatableNeverExceeded", timedOut: false });
+  it("catches an API server that takes updates with a stale resourceVersion, with a short counterexample that the mutant alone explains", () => {
+    const r = scoreMutant("apiserver.update-ignores-stale-resourceversion", budget);
+    expect(r).toMatchObject({ name: "apiserver.update-ignores-stale-resourceversion", caught: true, invariant: "resourceVersionConflictsNeverLoseAnUpdate", timedOut: false });
     expect(r.shrunkSteps!).toBeLessThanOrEqual(r.foundSteps!);
     expect(scoreTable([r]).at(-1)).toBe("score: 1/1 caught (100%)");
 
-    setMutants(["scheduler.no-assume"]);
+    setMutants(["apiserver.update-ignores-stale-resourceversion"]);
     let report;
     try {
       report = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, maxShrinkRuns: budget.maxShrinkRuns }, () => {});

@@ -5,7 +5,7 @@
 
 import { setMutants } from "../../machines/common/mutation.js";
 import { faultNames, type FaultName } from "../../runtime/faults.js";
-import { check } from "../check.js";
+import { check, type CheckReport } from "../check.js";
 
 export interface MutantBudget {
   seed: number;
@@ -24,11 +24,11 @@ export interface MutantBudget {
 /** The budget `npm run mutants` uses: every fault, random workloads, a fixed seed. */
 export const defaultBudget: MutantBudget = {
   seed: 20261202,
-  runs: 40,
-  steps: 3000,
+  runs: 25,
+  steps: 5000,
   faults: [...faultNames],
   scenario: "random",
-  maxShrinkRuns: 120,
+  maxShrinkRuns: 60,
   timeBoxMs: 100_000,
 };
 
@@ -58,12 +58,19 @@ export interface MutantResult {
   file?: string;
 }
 
-/** Runs `podflow check` with one mutant on ("" for none: the baseline, which must be clean). */
-export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, log: (s: string) => void = () => {}, saveDir?: string): MutantResult {
+/**
+ * Runs `podflow check` with one mutant on ("" for none: the baseline, which must be clean).
+ * onFound gets the row as it stands when the failure is found, before shrinking.
+ */
+export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, log: (s: string) => void = () => {}, saveDir?: string, onFound?: (partial: MutantResult) => void): MutantResult {
   const t = performance.now();
   setMutants(name ? [name] : []);
   try {
-    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, maxShrinkRuns: budget.maxShrinkRuns, ...(saveDir ? { saveDir } : {}) }, log);
+    const found = (f: NonNullable<CheckReport["found"]>) => {
+      const v = f.result.violations[0]!;
+      onFound?.({ name, caught: true, invariant: v.invariant, message: v.message, runsToFind: f.runs, stepsToFind: f.steps, foundSteps: f.result.steps, phase: f.result.phase, runs: f.runs, steps: f.steps, ms: Math.round(performance.now() - t), timedOut: false });
+    };
+    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, maxShrinkRuns: budget.maxShrinkRuns, onFound: found, ...(saveDir ? { saveDir } : {}) }, log);
     const out: MutantResult = { name, caught: r.failure !== undefined, runs: r.runs, steps: r.steps, ms: Math.round(performance.now() - t), timedOut: !r.failure && r.runs < budget.runs };
     if (r.failure && r.found) {
       const v = r.failure.result.violations[0] ?? r.found.result.violations[0]!;
