@@ -38,8 +38,9 @@ export interface CheckReport {
 
 /**
  * The fast-check arbitrary of one scenario's run specs: the seed draws the cluster and the workload
- * (specFromSeed) and is never shrunk (a smaller seed is another run, not a simpler one); shrinking
- * drops commands (a fixed scenario keeps its manifest's applies). shrinkRun shrinks further.
+ * (specFromSeed), and a subset of its commands is kept (a fixed scenario keeps its manifest's
+ * applies). The seed is never shrunk: a smaller seed is another run, not a simpler one. A failure
+ * is shrunk by shrinkRun.
  */
 export function specArbitrary(scenario: string, steps: number, faults: FaultName[]): fc.Arbitrary<RunSpec> {
   return fc.noShrink(fc.integer({ min: 1, max: 0x7fffffff })).chain((seed) => {
@@ -96,7 +97,7 @@ function failsLike(r: RunResult, like: RunResult): boolean {
 }
 
 /**
- * Shrinks what fast-check's command shrinking leaves: the step count (a safety violation at step k
+ * Shrinks a failing run: the step count (a safety violation at step k
  * needs only k + 1 steps and the commands sent by then, and that cut replays exactly), the commands
  * (each dropped, each sent earlier), the fault schedule (each fault kind left out), then shorter
  * safety phases for a liveness failure. Every candidate is one deterministic run; at most `budget`.
