@@ -279,7 +279,7 @@ const priorityClasses = [
  */
 function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
   const { nodes, nodeShape } = nodesFromSeed(seed);
-  const objs = Array.from({ length: 2 + rng.int(6) }, (_, i) => randomObject(rng, i, nodeShape));
+  const objs = Array.from({ length: 3 + rng.int(8) }, (_, i) => randomObject(rng, i, nodeShape));
   const half = Math.max(1, steps >> 1);
   const out: Command[] = workloadPrelude(objs).map((obj) => ({ op: "apply", at: 0, obj }));
   // A third of the workloads live partly in a namespace of their own. Deleting it while they run is
@@ -299,7 +299,7 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
     // A delete soon after the create lands while the owner's dependents are still being made.
     if (rng.int(3) === 0) out.push({ op: "delete", at: rng.int(2) === 0 ? at + 1 + rng.int(60) : later(), kind: obj.kind, name, ...ns });
     if (obj.kind === "ReplicaSet" || obj.kind === "Deployment") {
-      for (let n = rng.int(3); n > 0; n--) out.push({ op: "scale", at: later(), kind: obj.kind, name, replicas: rng.int(8), ...ns });
+      for (let n = rng.int(6); n > 0; n--) out.push({ op: "scale", at: later(), kind: obj.kind, name, replicas: rng.int(8), ...ns });
     }
     if (obj.kind === "Deployment") {
       // kubectl rollout restart: a new template, so a new ReplicaSet rolls out beside the scaling.
