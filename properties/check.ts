@@ -99,8 +99,9 @@ function failsLike(r: RunResult, like: RunResult): boolean {
 /**
  * Shrinks a failing run: the step count (a safety violation at step k
  * needs only k + 1 steps and the commands sent by then, and that cut replays exactly), the commands
- * (each dropped, each sent earlier), the fault schedule (each fault kind left out), then shorter
- * safety phases for a liveness failure. Every candidate is one deterministic run; at most `budget`.
+ * (each dropped, each sent earlier), the fault schedule (each fault kind left out), and for a
+ * liveness failure the safety phase (halved, first and last). Every candidate is one deterministic
+ * run; at most `budget`.
  */
 export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spec: RunSpec; result: RunResult; runs: number } {
   let runs = 0;
@@ -121,6 +122,11 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
     return true;
   };
   const withCommands = (commands: Command[]): RunSpec => ({ ...best, commands });
+  // A liveness failure: halve the safety phase first while the failure stays (every later candidate runs shorter).
+  const halveSafety = () => {
+    while (result.phase === "liveness" && best.steps > 1 && attempt({ ...best, steps: best.steps >> 1, commands: best.commands.map((c) => ({ ...c, at: Math.min(c.at, (best.steps >> 1) - 1) })) }));
+  };
+  halveSafety();
   for (let round = 0; round < 2; round++) {
     const before = JSON.stringify(best);
     for (let i = best.commands.length - 1; i >= 0; i--) if (i < best.commands.length) attempt(withCommands(best.commands.filter((_, j) => j !== i)));
@@ -132,10 +138,7 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
     for (const f of [...best.faults]) attempt({ ...best, faults: best.faults.filter((x) => x !== f) });
     if (JSON.stringify(best) === before) break;
   }
-  if (result.phase === "liveness") {
-    // Halve the safety phase while the liveness failure stays.
-    while (best.steps > 1 && attempt({ ...best, steps: best.steps >> 1, commands: best.commands.map((c) => ({ ...c, at: Math.min(c.at, (best.steps >> 1) - 1) })) }));
-  }
+  halveSafety();
   return { spec: best, result, runs };
 }
 
