@@ -5,9 +5,8 @@
 
 import fc from "fast-check";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { faultNames, faultSettingsFromSeed, parseFaults, type FaultName } from "../runtime/faults.js";
-import { commandsFromSeed, randomObject, runSpec, scenarioNames, specFromSeed, type Command, type RunHooks, type RunResult, type RunSpec } from "./run.js";
-import { Rng } from "../machines/common/prng.js";
+import { faultNames, parseFaults, type FaultName } from "../runtime/faults.js";
+import { runSpec, scenarioNames, specFromSeed, type Command, type RunHooks, type RunResult, type RunSpec } from "./run.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 
 export interface CheckOptions {
@@ -20,59 +19,127 @@ export interface CheckOptions {
   /** where a counterexample is written (a replayable JSON RunSpec) */
   saveDir?: string;
   hooks?: RunHooks;
+  /** runs shrinking may spend once a failure is found (a count, so the result never depends on speed) */
+  maxShrinkRuns?: number;
+  /** told of the first failing run before shrinking starts */
+  onFound?(found: NonNullable<CheckReport["found"]>): void;
 }
 
 export interface CheckReport {
   runs: number;
   steps: number;
   faults: number;
+  /** the search up to the first failing run: how many runs and steps it took to find */
+  found?: { runs: number; steps: number; spec: RunSpec; result: RunResult };
+  /** runs spent shrinking the failure */
+  shrinkRuns?: number;
   failure?: { spec: RunSpec; result: RunResult; file?: string };
 }
 
-/** The fast-check arbitrary of one scenario's run specs: shrinking drops commands and moves them earlier. */
+/**
+ * The fast-check arbitrary of one scenario's run specs: the seed draws the cluster and the workload
+ * (specFromSeed), and a subset of its commands is kept (a fixed scenario keeps its manifest's
+ * applies). The seed is never shrunk: a smaller seed is another run, not a simpler one. A failure
+ * is shrunk by shrinkRun.
+ */
 export function specArbitrary(scenario: string, steps: number, faults: FaultName[]): fc.Arbitrary<RunSpec> {
-  const seedArb = fc.integer({ min: 1, max: 0x7fffffff });
-  if (scenario !== "random") {
-    // The manifest is fixed; what varies is the interleaving seed and which deletes come when.
-    return seedArb.chain((seed) =>
-      fc.subarray(commandsFromSeed(scenario, seed, steps)).map((commands): RunSpec => ({ scenario, seed, nodes: 2, steps, faults, faultSettings: faultSettingsFromSeed(seed), commands: keepApplies(scenario, seed, steps, commands) })),
-    );
-  }
-  const command = (i: number): fc.Arbitrary<Command> =>
-    fc.oneof(
-      fc.record({ at: fc.nat({ max: steps }), objSeed: fc.nat() }).map(({ at, objSeed }): Command => ({ op: "apply", at, obj: randomObject(new Rng(objSeed), i) })),
-      fc.record({ at: fc.nat({ max: steps }), which: fc.nat({ max: 5 }) }).map(({ at, which }): Command => ({ op: "delete", at, kind: ["Pod", "ReplicaSet", "Service"][which % 3]!, name: `${["p", "rs", "svc"][which % 3]}${which >> 1}` })),
-      fc.record({ at: fc.nat({ max: steps }), which: fc.nat({ max: 5 }), replicas: fc.nat({ max: 3 }) }).map(({ at, which, replicas }): Command => ({ op: "scale", at, kind: "ReplicaSet", name: `rs${which}`, replicas })),
-    );
-  return fc.record({ seed: seedArb, commands: fc.tuple(...Array.from({ length: 6 }, (_, i) => command(i))).chain((all) => fc.subarray(all)) }).map(({ seed, commands }): RunSpec => ({ scenario, seed, nodes: 2, steps, faults, faultSettings: faultSettingsFromSeed(seed), commands }));
+  return fc.noShrink(fc.integer({ min: 1, max: 0x7fffffff })).chain((seed) => {
+    const base = specFromSeed(seed, { scenario, steps, faults });
+    return fc.subarray(base.commands).map((commands): RunSpec => ({ ...base, commands: scenario === "random" ? commands : keepApplies(base.commands, commands) }));
+  });
 }
 
-function keepApplies(scenario: string, seed: number, steps: number, chosen: Command[]): Command[] {
-  const applies = commandsFromSeed(scenario, seed, steps).filter((c) => c.op === "apply");
-  return [...applies, ...chosen.filter((c) => c.op !== "apply")];
+function keepApplies(all: Command[], chosen: Command[]): Command[] {
+  return [...all.filter((c) => c.op === "apply"), ...chosen.filter((c) => c.op !== "apply")];
 }
 
 /** Runs the fuzzer; `log` gets the seed and settings first, progress, then the summary or the counterexample. */
 export function check(opts: CheckOptions, log: (s: string) => void): CheckReport {
   const report: CheckReport = { runs: 0, steps: 0, faults: 0 };
   const started = Date.now();
+  const shrinkBudget = opts.maxShrinkRuns ?? defaultMaxShrinkRuns;
   const property = fc.property(specArbitrary(opts.scenario, opts.steps, opts.faults), (spec) => {
-    if (opts.timeBoxMs !== undefined && Date.now() - started > opts.timeBoxMs && report.runs > 0 && !report.failure) return true;
+    if (opts.timeBoxMs !== undefined && Date.now() - started > opts.timeBoxMs && report.runs > 0) return true;
     const r = runSpec(spec, opts.hooks ?? {});
     report.runs++;
     report.steps += r.steps;
     report.faults += r.faults;
     if (report.runs % 10 === 0) log(`  ${report.runs} runs, ${report.steps} steps, ${report.faults} faults injected`);
-    return r.violations.length === 0;
+    if (r.violations.length === 0) return true;
+    report.found = { runs: report.runs, steps: report.steps, spec, result: r };
+    log(`  violation found after ${report.runs} runs, ${report.steps} steps: ${r.violations[0]!.invariant}; shrinking`);
+    opts.onFound?.(report.found);
+    return false;
   });
-  const out = fc.check(property, { seed: opts.seed, numRuns: opts.seeds, endOnFailure: false });
+  // fast-check draws the runs; shrinkRun shrinks the failure (it cuts the run at the violation
+  // first, so each candidate is short), bounded by a count of runs, never by the time box.
+  const out = fc.check(property, { seed: opts.seed, numRuns: opts.seeds, endOnFailure: true });
   if (out.failed && out.counterexample) {
-    const spec = out.counterexample[0];
+    const first = out.counterexample[0];
+    const shrunk = shrinkRun(first, opts.hooks ?? {}, shrinkBudget);
+    const shrinkRuns = shrunk.runs;
+    // Shrinking only ever keeps a failing spec; should it not fail again, the run that was found is reported.
+    const spec = shrunk.result.violations.length > 0 ? shrunk.spec : report.found!.spec;
     const result = runSpec(spec, { ...(opts.hooks ?? {}), trace: true });
     report.failure = { spec, result };
     if (opts.saveDir) report.failure.file = saveCounterexample(opts.saveDir, spec);
+    report.shrinkRuns = shrinkRuns;
   }
   return report;
+}
+
+/** Runs shrinkRun may take by default. */
+export const defaultMaxShrinkRuns = 300;
+
+/** A candidate keeps the failure when it fails in the same phase on the same invariant. */
+function failsLike(r: RunResult, like: RunResult): boolean {
+  return r.violations.length > 0 && r.phase === like.phase && r.violations[0]!.invariant === like.violations[0]!.invariant;
+}
+
+/**
+ * Shrinks a failing run: the step count (a safety violation at step k
+ * needs only k + 1 steps and the commands sent by then, and that cut replays exactly), the commands
+ * (each dropped, each sent earlier), the fault schedule (each fault kind left out), and for a
+ * liveness failure the safety phase (halved, first and last). Every candidate is one deterministic
+ * run; at most `budget`.
+ */
+export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spec: RunSpec; result: RunResult; runs: number } {
+  let runs = 0;
+  let result = runSpec(spec, hooks);
+  if (result.violations.length === 0) return { spec, result, runs: 1 };
+  const like = result;
+  // The run stops at the violating step: later steps and commands never mattered.
+  const truncate = (s: RunSpec, r: RunResult): RunSpec => (r.phase === "safety" ? { ...s, steps: Math.min(s.steps, r.steps + 1), commands: s.commands.filter((c) => c.at <= r.steps) } : s);
+  let best = truncate(spec, result);
+  const attempt = (candidate: RunSpec): boolean => {
+    if (runs >= budget) return false;
+    runs++;
+    const r = runSpec(candidate, hooks);
+    // Simpler never means longer: a candidate must fail as early as the best so far, or earlier.
+    if (!failsLike(r, like) || (r.phase === "safety" && r.steps > result.steps)) return false;
+    best = truncate(candidate, r);
+    result = r;
+    return true;
+  };
+  const withCommands = (commands: Command[]): RunSpec => ({ ...best, commands });
+  // A liveness failure: halve the safety phase first while the failure stays (every later candidate runs shorter).
+  const halveSafety = () => {
+    while (result.phase === "liveness" && best.steps > 1 && attempt({ ...best, steps: best.steps >> 1, commands: best.commands.map((c) => ({ ...c, at: Math.min(c.at, (best.steps >> 1) - 1) })) }));
+  };
+  halveSafety();
+  for (let round = 0; round < 2; round++) {
+    const before = JSON.stringify(best);
+    for (let i = best.commands.length - 1; i >= 0; i--) if (i < best.commands.length) attempt(withCommands(best.commands.filter((_, j) => j !== i)));
+    // Earlier commands: everything at step 0 at once, else each halved while the failure stays.
+    if (best.commands.some((c) => c.at > 0)) attempt(withCommands(best.commands.map((c) => ({ ...c, at: 0 }))));
+    for (let i = 0; i < best.commands.length; i++) {
+      while (i < best.commands.length && best.commands[i]!.at > 0 && attempt(withCommands(best.commands.map((c, j) => (j === i ? { ...c, at: c.at >> 1 } : c)))));
+    }
+    for (const f of [...best.faults]) attempt({ ...best, faults: best.faults.filter((x) => x !== f) });
+    if (JSON.stringify(best) === before) break;
+  }
+  halveSafety();
+  return { spec: best, result, runs };
 }
 
 /** Writes a counterexample as a replayable JSON RunSpec; returns its path. */

@@ -8,6 +8,8 @@ import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { parseManifests } from "../runtime/manifests.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
+import { podCIDRFor } from "../machines/cni/ipam.js";
+import { milliValue, parseQuantity } from "../machines/common/quantity.js";
 import { FaultInjector, defaultFaultSettings, faultSettingsFromSeed, type FaultName, type FaultSettings } from "../runtime/faults.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { InvariantChecker, invariants as allInvariants, type InvariantSpec, type Violation } from "./invariants/index.js";
@@ -17,14 +19,30 @@ import { footprint, footprintDiff } from "./invariants/deletion.js";
 /** A change the workload makes, sent as kubectl would at a given step of the safety phase. */
 export type Command =
   | { op: "apply"; at: number; obj: any }
-  | { op: "delete"; at: number; kind: string; name: string }
-  | { op: "scale"; at: number; kind: string; name: string; replicas: number };
+  | { op: "delete"; at: number; kind: string; name: string; namespace?: string }
+  | { op: "scale"; at: number; kind: string; name: string; replicas: number; namespace?: string }
+  /** a JSON merge patch, as `kubectl patch --type merge` (a rollout restart's template annotation) */
+  | { op: "patch"; at: number; kind: string; name: string; body: any; namespace?: string }
+  /** a node's kubelet cut off from the API server for ms of simulated time (both directions) */
+  | { op: "partition"; at: number; node: string; ms: number };
+
+/** The nodes of a generated cluster: a count of identical workers with this shape. */
+export interface NodeShape {
+  cpu: string;
+  memory: string;
+  /** the kubelet's maxPods: allocatable pods */
+  pods: number;
+  /** the prefix length of each node's podCIDR (24: 254 addresses; 28: 14, which round robin wraps soon) */
+  podCIDRPrefix: number;
+}
 
 /** Everything a run depends on. */
 export interface RunSpec {
   scenario: string;
   seed: number;
   nodes: number;
+  /** the nodes' shape (default: createCluster's 4 cpu, 16Gi, 110 pods, a /24 each) */
+  nodeShape?: NodeShape;
   steps: number;
   faults: FaultName[];
   commands: Command[];
@@ -74,13 +92,19 @@ export function exampleObjects(name: string): any[] {
 }
 
 function send(cluster: Cluster, c: Command, id: number): void {
+  if (c.op === "partition") {
+    cluster.runtime.clog(`kubelet/${c.node}`, "apiserver", c.ms);
+    cluster.runtime.clog("apiserver", `kubelet/${c.node}`, c.ms);
+    return;
+  }
   const kind = c.op === "apply" ? c.obj.kind : c.kind;
   const r = resourceForKind(kind);
   if (!r) throw new Error(`unknown kind ${kind}`);
-  const namespace = r.namespaced ? "default" : undefined;
+  const namespace = r.namespaced ? (c.op === "apply" ? c.obj.metadata?.namespace : c.namespace) ?? "default" : undefined;
   const base: any = { type: "ApiRequest", id, token: cluster.adminToken, group: r.group, resource: r.resource, ...(namespace ? { namespace } : {}) };
   if (c.op === "apply") base.verb = "create", base.body = structuredClone(c.obj);
   else if (c.op === "delete") base.verb = "delete", base.name = c.name;
+  else if (c.op === "patch") base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = structuredClone(c.body);
   else base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = { spec: { replicas: c.replicas } };
   cluster.runtime.send("kubectl", "apiserver", base);
 }
@@ -94,7 +118,7 @@ function stepOnce(cluster: Cluster): boolean {
 
 /** Runs one spec; violations stop it at the step they happen. */
 export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
-  const cluster = createCluster({ nodes: spec.nodes, seed: spec.seed, trace: hooks.trace ?? false });
+  const cluster = createCluster({ nodes: spec.nodeShape ? shapedNodes(spec.nodes, spec.nodeShape) : spec.nodes, seed: spec.seed, trace: hooks.trace ?? false });
   const rt = cluster.runtime;
   hooks.prepare?.(cluster);
   const checker = new InvariantChecker(rt, hooks.invariants ?? allInvariants);
@@ -192,22 +216,149 @@ export function scenarioNames(): string[] {
   return [...examples.sort(), "random"];
 }
 
-/** A random workload object: a pod, a ReplicaSet or a Service over app=<label>. */
-export function randomObject(rng: Rng, i: number): any {
-  const app = ["a", "b"][rng.int(2)]!;
-  const cpu = `${[100, 500, 1500][rng.int(3)]}m`;
-  const container = { name: "c", image: ["nginx:1.27", "busybox:1.36"][rng.int(2)], ...(rng.int(2) ? { command: ["sh", "-c", "sleep 3600"] } : {}), resources: { requests: { cpu, memory: "64Mi" } }, ports: [{ containerPort: 80, name: "http" }] };
-  const which = rng.int(3);
-  if (which === 0) return { apiVersion: "v1", kind: "Pod", metadata: { name: `p${i}`, labels: { app } }, spec: { containers: [container] } };
-  if (which === 1) return { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: `rs${i}` }, spec: { replicas: 1 + rng.int(3), selector: { matchLabels: { app, rs: `rs${i}` } }, template: { metadata: { labels: { app, rs: `rs${i}` } }, spec: { containers: [container] } } } };
+/** v1 Nodes of one shape, named and labelled as createCluster names its own; podCIDRs as the node IPAM controller hands them out. */
+export function shapedNodes(count: number, shape: NodeShape): any[] {
+  const capacity = { cpu: shape.cpu, memory: shape.memory, pods: String(shape.pods), "ephemeral-storage": "100Gi" };
+  return Array.from({ length: count }, (_, i) => ({
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: { name: `node-${i + 1}`, labels: { "kubernetes.io/hostname": `node-${i + 1}`, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" } },
+    spec: { podCIDR: podCIDRFor("10.244.0.0/16", i, shape.podCIDRPrefix) },
+    status: { capacity, allocatable: capacity },
+  }));
+}
+
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
+
+/**
+ * The cluster of a random run: 1 to 3 nodes of one shape. Small nodes get a range of twice their
+ * maxPods addresses, as GKE sizes them (/28 for 8 pods), so under churn their round robin wraps
+ * (13 usable addresses on a /28, 5 on a /29) but the range never runs out.
+ */
+export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeShape } {
+  const rng = new Rng(seedFor(seed, "cluster"));
+  const shapes: NodeShape[] = [
+    { cpu: "4", memory: "16Gi", pods: 110, podCIDRPrefix: 24 },
+    { cpu: "2", memory: "4Gi", pods: 8, podCIDRPrefix: 28 },
+    { cpu: "1", memory: "2Gi", pods: 4, podCIDRPrefix: 29 },
+  ];
+  const nodeShape = pick(rng, shapes);
+  // Fewer small nodes: the churn of one workload lands on one or two of them and wraps their range.
+  return { nodes: 1 + rng.int(nodeShape.pods > 8 ? 3 : 2), nodeShape };
+}
+
+/** A container: nginx serving, or busybox sleeping, or running to completion (exit 0) or failure (exit 1). */
+function randomContainer(rng: Rng, completes: boolean, shape: NodeShape): any {
+  // Shares of a node: two of the larger ones overfill it, and a scheduler that miscounts shows it.
+  const share = () => pick(rng, [0.05, 0.125, 0.25, 0.45, 0.55, 0.95]);
+  const cpu = `${Math.floor(share() * milliValue(shape.cpu))}m`;
+  const memory = `${Math.floor((share() * parseQuantity(shape.memory)) / 2 ** 20)}Mi`;
+  const c: any = { name: "c", image: "busybox:1.36", resources: { requests: { cpu, memory } }, ports: [{ containerPort: 80, name: "http" }] };
+  const kind = rng.int(completes ? 4 : 2);
+  if (kind === 0) {
+    c.image = "nginx:1.27";
+    // A readiness probe that passes only after a delay: Ready comes late, as on a real rollout.
+    if (rng.int(2) === 0) c.readinessProbe = { httpGet: { path: "/", port: 80 }, initialDelaySeconds: rng.int(15), periodSeconds: 1 + rng.int(5) };
+  } else if (kind === 1) c.command = ["sh", "-c", "sleep 3600"];
+  else c.command = ["sh", "-c", `sleep ${1 + rng.int(30)}; exit ${kind - 2}`];
+  return c;
+}
+
+/** A pod spec: sometimes a priority class, a short toleration of an unreachable node, a grace period. */
+function randomPodSpec(rng: Rng, restartPolicy: string, shape: NodeShape): any {
+  const spec: any = { restartPolicy, containers: [randomContainer(rng, restartPolicy !== "Always", shape)] };
+  if (rng.int(3) === 0) spec.priorityClassName = pick(rng, ["low", "high"]);
+  if (rng.int(3) === 0) {
+    // Evicted within seconds of the node going Unknown or NotReady, not the default 300 s.
+    const tolerationSeconds = rng.int(60);
+    spec.tolerations = ["node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready"].map((key) => ({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds }));
+  }
+  if (rng.int(3) === 0) spec.terminationGracePeriodSeconds = pick(rng, [0, 2, 10, 30]);
+  return spec;
+}
+
+/** createCluster's nodes: 4 cpu, 16Gi, 110 pods, a /24. */
+const defaultShape: NodeShape = { cpu: "4", memory: "16Gi", pods: 110, podCIDRPrefix: 24 };
+
+/** A random workload object: a Pod, ReplicaSet, Deployment or Service over app=<label>; names carry the index; requests are shares of a node of this shape. */
+export function randomObject(rng: Rng, i: number, shape: NodeShape = defaultShape): any {
+  const app = pick(rng, ["a", "b"]);
+  const which = rng.int(8);
+  if (which < 3) return { apiVersion: "v1", kind: "Pod", metadata: { name: `p${i}`, labels: { app } }, spec: randomPodSpec(rng, pick(rng, ["Always", "OnFailure", "Never"]), shape) };
+  const replicas = 1 + rng.int(6);
+  const labels = { app, set: `s${i}` };
+  const template = { metadata: { labels }, spec: randomPodSpec(rng, "Always", shape) };
+  if (which === 3) return { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: `rs${i}` }, spec: { replicas, selector: { matchLabels: labels }, template } };
+  if (which < 6) {
+    // maxSurge and maxUnavailable are never both 0 (validation refuses it).
+    const maxSurge = pick(rng, [0, 1, 2, "25%", "50%"]);
+    const maxUnavailable = maxSurge === 0 ? pick(rng, [1, "25%"]) : pick(rng, [0, 1, "25%"]);
+    return { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: `d${i}` }, spec: { replicas, selector: { matchLabels: labels }, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge, maxUnavailable } }, template } };
+  }
   return { apiVersion: "v1", kind: "Service", metadata: { name: `svc${i}` }, spec: { selector: { app }, ports: [{ port: 80, targetPort: "http" }] } };
 }
 
-/** The commands of a scenario, drawn from a seed: the manifest (or random objects) at step 0, then deletes and scales. */
+/** What random objects need to exist first: the priority classes their pods name. */
+export function workloadPrelude(objs: readonly any[]): any[] {
+  return JSON.stringify(objs).includes("priorityClassName") ? structuredClone(priorityClasses) : [];
+}
+
+/** The two priority classes random pods name (preemption needs a higher one to push a lower one out). */
+const priorityClasses = [
+  { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "low" }, value: 10, description: "podflow random workloads: evicted first" },
+  { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 1000, description: "podflow random workloads: preempts low" },
+];
+
+/**
+ * A random workload that reaches the edges: nodes filled past capacity, pods that complete and
+ * fail, deletes that race the creation of dependents, rollouts under scale changes, preemption,
+ * and kubelets cut off long enough (minutes) for their node to go Unknown and its pods evicted.
+ */
+function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
+  const { nodes, nodeShape } = nodesFromSeed(seed);
+  const objs = Array.from({ length: 3 + rng.int(8) }, (_, i) => randomObject(rng, i, nodeShape));
+  const half = Math.max(1, steps >> 1);
+  const out: Command[] = workloadPrelude(objs).map((obj) => ({ op: "apply", at: 0, obj }));
+  // A third of the workloads live partly in a namespace of their own. Deleting it while they run is
+  // left out for now: on main, resourceVersionConflictsNeverLoseAnUpdate misreads the finalize that
+  // ends a namespace's deletion (the reply carries the version it sent) and every such run fails.
+  const team = rng.int(3) === 0;
+  if (team) {
+    out.push({ op: "apply", at: 0, obj: { apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } } });
+    for (const obj of objs) if (rng.int(2) === 0) obj.metadata.namespace = "team";
+  }
+  for (const obj of objs) {
+    const at = rng.int(half);
+    const name = obj.metadata.name;
+    const ns = obj.metadata.namespace !== undefined ? { namespace: obj.metadata.namespace as string } : {};
+    out.push({ op: "apply", at, obj });
+    const later = () => at + 1 + rng.int(Math.max(1, steps - at));
+    // A delete soon after the create lands while the owner's dependents are still being made.
+    if (rng.int(3) === 0) out.push({ op: "delete", at: rng.int(2) === 0 ? at + 1 + rng.int(60) : later(), kind: obj.kind, name, ...ns });
+    if (obj.kind === "ReplicaSet" || obj.kind === "Deployment") {
+      for (let n = rng.int(6); n > 0; n--) out.push({ op: "scale", at: later(), kind: obj.kind, name, replicas: rng.int(8), ...ns });
+    }
+    if (obj.kind === "Deployment") {
+      // kubectl rollout restart: a new template, so a new ReplicaSet rolls out beside the scaling.
+      for (let n = rng.int(5); n > 0; n--) {
+        const t = later();
+        out.push({ op: "patch", at: t, kind: "Deployment", name, body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } }, ...ns });
+      }
+    }
+  }
+  if (rng.int(3) === 0) {
+    // Past the node monitor's 40 s grace, up to four minutes: Unknown, tainted, pods evicted.
+    out.push({ op: "partition", at: rng.int(half), node: `node-${1 + rng.int(nodes)}`, ms: 30_000 + rng.int(210_000) });
+  }
+  return out;
+}
+
+/** The commands of a scenario, drawn from a seed: the manifest (or a random workload) at step 0, then deletes and scales. */
 export function commandsFromSeed(scenario: string, seed: number, steps: number): Command[] {
   const rng = new Rng(seedFor(seed, "workload"));
-  const objs = scenario === "random" ? Array.from({ length: 1 + rng.int(4) }, (_, i) => randomObject(rng, i)) : exampleObjects(scenario);
-  const out: Command[] = objs.map((obj) => ({ op: "apply", at: scenario === "random" ? rng.int(Math.max(1, steps >> 1)) : 0, obj }));
+  if (scenario === "random") return randomWorkload(rng, seed, steps);
+  const objs = exampleObjects(scenario);
+  const out: Command[] = objs.map((obj) => ({ op: "apply", at: 0, obj }));
   for (const o of objs) {
     if (rng.int(3) === 0) out.push({ op: "delete", at: rng.int(Math.max(1, steps)), kind: o.kind, name: o.metadata.name });
     else if ((o.kind === "ReplicaSet" || o.kind === "Deployment") && rng.int(2) === 0) out.push({ op: "scale", at: rng.int(Math.max(1, steps)), kind: o.kind, name: o.metadata.name, replicas: rng.int(4) });
@@ -217,5 +368,6 @@ export function commandsFromSeed(scenario: string, seed: number, steps: number):
 
 /** The spec `podflow replay <seed>` and the CI fuzzer run for a seed. */
 export function specFromSeed(seed: number, opts: { scenario: string; steps: number; faults: FaultName[]; nodes?: number }): RunSpec {
-  return { scenario: opts.scenario, seed, nodes: opts.nodes ?? scenarioNodes, steps: opts.steps, faults: opts.faults, faultSettings: faultSettingsFromSeed(seed), commands: commandsFromSeed(opts.scenario, seed, opts.steps) };
+  const cluster = opts.scenario === "random" && opts.nodes === undefined ? nodesFromSeed(seed) : { nodes: opts.nodes ?? scenarioNodes };
+  return { scenario: opts.scenario, seed, ...cluster, steps: opts.steps, faults: opts.faults, faultSettings: faultSettingsFromSeed(seed), commands: commandsFromSeed(opts.scenario, seed, opts.steps) };
 }

@@ -22,6 +22,7 @@ import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses
 import { shareUnchanged } from "../common/share.js";
 import { getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
+import { mutant } from "../common/mutation.js";
 
 export type Request = ApiRequest & Stamp;
 
@@ -315,7 +316,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): void {
   } else {
     const from = Number(rv);
     const oldest = oldestResumable(c);
-    if (!Number.isFinite(from) || from < oldest) {
+    if (!Number.isFinite(from) || (from < oldest && !mutant("apiserver.watch-serves-compacted"))) {
       const st = S.gone(S.tooOldResourceVersionMessage(from, oldest));
       fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ERROR", object: st });
       ctx.current = undefined;
@@ -552,7 +553,7 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
     return;
   }
   const rvWanted = req.verb === "update" ? body.metadata?.resourceVersion : req.patchType === "json" ? undefined : req.body?.metadata?.resourceVersion;
-  if (rvWanted !== undefined && rvWanted !== "" && rvWanted !== old.metadata.resourceVersion) {
+  if (rvWanted !== undefined && rvWanted !== "" && rvWanted !== old.metadata.resourceVersion && !mutant("apiserver.update-ignores-stale-resourceversion")) {
     cur.error = S.conflict(r, req.name ?? "");
     return;
   }
@@ -717,7 +718,7 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
       cur.error = S.conflict({ ...r, resource: "pods/binding" }, old.metadata.name, `pod ${old.metadata.name} is being deleted, cannot be assigned to a host`);
       return;
     }
-    if (old.spec.nodeName) {
+    if (old.spec.nodeName && !mutant("apiserver.binding-accepts-bound-pod")) {
       cur.error = S.conflict({ ...r, resource: "pods/binding" }, old.metadata.name, `pod ${old.metadata.name} is already assigned to node "${old.spec.nodeName}"`);
       return;
     }

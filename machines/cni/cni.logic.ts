@@ -4,6 +4,7 @@
 import type { Fx } from "../common/effects.js";
 import { allocate, ipFor, newIPAM, release, type IPAMState } from "./ipam.js";
 import type { CniRequest } from "./messages.js";
+import { mutant } from "../common/mutation.js";
 
 /** Name of the network, as in /etc/cni/net.d/10-podflow.conflist. */
 export const networkName = "podflow";
@@ -49,7 +50,7 @@ export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx
     return;
   }
   ctx.dels++;
-  ctx.ipam = release(ctx.ipam, req.sandboxId);
+  if (!mutant("cni.del-keeps-address")) ctx.ipam = release(ctx.ipam, req.sandboxId);
   fx.send(from, { type: "CniDelResult", id: req.id, sandboxId: req.sandboxId });
 }
 

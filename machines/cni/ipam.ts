@@ -3,6 +3,7 @@
 // functions return.
 
 import { cidrContains, formatCIDR, intToIp, ipToInt, parseCIDR, type CIDR } from "../common/ip.js";
+import { mutant } from "../common/mutation.js";
 
 // The IPv4 arithmetic lives in common/ip.ts; the API server's Service allocators still import it from here.
 export { cidrContains, formatCIDR, intToIp, ipToInt, parseCIDR, type CIDR };
@@ -81,7 +82,7 @@ export function allocate(state: IPAMState, containerID: string): IPAMResult {
   }
   for (const n of candidateOrder(state)) {
     const ip = intToIp(n);
-    if (state.allocations[ip] !== undefined) continue;
+    if (state.allocations[ip] !== undefined && !(mutant("ipam.reuses-address-after-wrap") && n < ipToInt(state.lastReservedIP ?? state.rangeStart))) continue;
     const next: IPAMState = { ...state, allocations: { ...state.allocations, [ip]: containerID }, lastReservedIP: ip };
     return { ok: true, state: next, ip, cidr: `${ip}/${parseCIDR(state.subnet).prefix}`, gateway: state.gateway };
   }

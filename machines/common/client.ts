@@ -5,6 +5,7 @@
 import type { Fx } from "./effects.js";
 import type { ApiRequest, ApiResponse, WatchEvent } from "../messages.js";
 import { rfc3339 } from "./time.js";
+import { mutant } from "./mutation.js";
 
 export interface ClientState {
   token: string;
@@ -127,6 +128,7 @@ export function onListed(c: ClientState, fx: Fx, inf: Informer, list: any): Info
     if (!old) deltas.push({ type: "ADDED", object: obj });
     else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) deltas.push({ type: "MODIFIED", object: obj, old });
   }
+  if (mutant("informer.relist-keeps-deleted")) for (const [k, old] of inf.store) if (!fresh.has(k)) fresh.set(k, old);
   for (const [k, old] of inf.store) if (!fresh.has(k)) deltas.push({ type: "DELETED", object: old, old });
   inf.store = fresh;
   inf.index = undefined;

@@ -6,6 +6,7 @@ import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { rfc3339, toMs } from "../common/time.js";
 import { fnv1a32 } from "../common/fnv.js";
+import { mutant } from "../common/mutation.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 export const REVISION_HISTORY_ANNOTATION = "deployment.kubernetes.io/revision-history";
@@ -304,7 +305,7 @@ export function newReplicaSetFor(d: Deployment, hash: string, revision: number):
 export function newRSNewReplicas(d: Deployment, allRSs: readonly ReplicaSet[], newRS: ReplicaSet): number {
   if (!isRollingUpdate(d)) return desiredReplicas(d);
   const replicas = desiredReplicas(d);
-  const maxTotal = replicas + maxSurge(d);
+  const maxTotal = replicas + maxSurge(d) + (mutant("deployment.surges-past-maxsurge") ? 1 : 0);
   const current = sumSpec(allRSs);
   if (current >= maxTotal) return rsReplicas(newRS);
   return rsReplicas(newRS) + Math.min(maxTotal - current, replicas - rsReplicas(newRS));

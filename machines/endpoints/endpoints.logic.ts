@@ -16,6 +16,7 @@ import {
   shouldSetHostname,
 } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
+import { mutant } from "../common/mutation.js";
 
 /** Label the endpoints controller puts on every Endpoints it manages. */
 export const ENDPOINTS_MANAGED_BY_LABEL = "endpoints.kubernetes.io/managed-by";
@@ -185,7 +186,7 @@ export function endpointsFor(service: Service, pods: Pod[], opts: EndpointsOptio
   for (const pod of pods) {
     if ((pod.metadata?.namespace ?? "default") !== ns) continue;
     if (!matchesServiceSelector(service.spec?.selector, pod.metadata?.labels)) continue;
-    if (!shouldPodBeInEndpoints(pod, publishNotReady)) continue;
+    if (!shouldPodBeInEndpoints(pod, publishNotReady || mutant("endpoints.terminating-pods-stay-ready"))) continue;
     const ip = podIPv4(pod);
     if (!ip) continue;
     const addr = podToEndpointAddress(pod, ip);

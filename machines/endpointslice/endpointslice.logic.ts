@@ -16,6 +16,7 @@ import {
 } from "../common/endpointutil.js";
 import { deepEqual } from "../common/equal.js";
 import { SERVICE_NAME_LABEL } from "../common/endpointutil.js";
+import { mutant } from "../common/mutation.js";
 
 export { SERVICE_NAME_LABEL };
 
@@ -148,7 +149,7 @@ function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string 
   const out = new Map<string, Desired>();
   for (const pod of pods) {
     if ((pod.metadata?.namespace ?? "default") !== ns) continue;
-    if (!matchesServiceSelector(service.spec?.selector, pod.metadata?.labels)) continue;
+    if (!matchesServiceSelector(service.spec?.selector, pod.metadata?.labels) && !mutant("endpointslice.ignores-selector")) continue;
     if (!shouldPodBeInEndpoints(pod, true)) continue;
     const ip = podIPv4(pod);
     if (!ip) continue;

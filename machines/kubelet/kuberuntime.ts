@@ -12,6 +12,7 @@ import { inBackoffSince, nextBackoff } from "./backoff.js";
 import { cancelProbes } from "./prober.js";
 import type { WaitingReason } from "./container.machine.js";
 import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles.js";
+import { mutant } from "../common/mutation.js";
 
 export function runtimeCall(ctx: KubeletContext, w: PodWorker, to: string, msg: { type: string; [k: string]: any }, op: Omit<RuntimeOp, "uid">, fx: Fx, blocking = true): number {
   const id = ctx.opSeq++;
@@ -148,6 +149,7 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
 }
 
 export function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, grace: number, fx: Fx): void {
+  if (mutant("kubelet.ignores-grace-period")) grace = 0;
   stepContainer(c, { type: "Stop" });
   cancelProbes(w, c, fx);
   const preStop = w.gone ? undefined : c.spec.lifecycle?.preStop;

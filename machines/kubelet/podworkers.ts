@@ -10,6 +10,7 @@ import { podEvent } from "./events.js";
 import { runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
 import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
+import { mutant } from "../common/mutation.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -123,6 +124,7 @@ function syncTerminating(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
 
 function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.op !== undefined) return;
+  if (mutant("kubelet.cni-del-before-sandbox-stop") && w.sandboxId && w.ip && !w.networkReleased) return void runtimeCall(ctx, w, ctx.cni, { type: "CniDel", sandboxId: w.sandboxId }, { kind: "CniDel" }, fx);
   if (w.sandboxId && !w.sandboxStopped) {
     runtimeCall(ctx, w, ctx.cri, { type: "StopPodSandbox", sandboxId: w.sandboxId }, { kind: "StopPodSandbox" }, fx);
     return;

@@ -14,6 +14,7 @@ import { adoptPod, sync } from "./podworkers.js";
 import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
 import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
+import { mutant } from "../common/mutation.js";
 
 // ---- runtime responses -----------------------------------------------------------------
 
@@ -33,6 +34,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
     case "RunPodSandboxResult":
       w.sandboxId = msg.sandboxId;
       stepWorker(w, { type: "SandboxReady" }, fx);
+      if (mutant("kubelet.containers-before-ip")) stepWorker(w, { type: "NetworkReady" }, fx);
       break;
     case "CniAddResult":
       if (msg.ok) {

@@ -2,6 +2,7 @@
 // statuses (kubelet_pods.go getPhase) and the conditions it owns (status/generate.go).
 // Pure functions over a Pod object; time only enters through an optional `now`.
 import type { Container, ContainerStatus, Pod, PodCondition, PodSpec } from "kubernetes-types/core/v1";
+import { mutant } from "../common/mutation.js";
 
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed";
 
@@ -56,7 +57,7 @@ export function containerShouldRestart(container: Container, spec: PodSpec, exit
   }
   switch (spec.restartPolicy) {
     case "OnFailure": return exitCode !== 0;
-    case "Never": return false;
+    case "Never": return mutant("kubelet.restarts-with-restartpolicy-never");
     default: return true; // Always, and the defaulted empty policy
   }
 }

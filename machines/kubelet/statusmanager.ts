@@ -10,6 +10,7 @@ import { kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } f
 import type { ContainerRecord, KubeletContext, PodWorker, Terminated } from "./types.js";
 import { isRunning, isStopping, waitingReason, workerState } from "./lifecycles.js";
 import { probeResult } from "./prober.js";
+import { mutant } from "../common/mutation.js";
 
 // ---- status manager ----------------------------------------------------------------------
 
@@ -18,6 +19,7 @@ function isReady(c: ContainerRecord): boolean {
   if (c.kind === "init") return !isRunning(c) && c.lifecycle.context.terminated?.exitCode === 0;
   if (!isRunning(c) || isStopping(c)) return false;
   const r = c.probes.readiness;
+  if (mutant("kubelet.ready-before-readiness-probe")) return c.started;
   return r ? probeResult(r) === "Success" : c.started;
 }
 
@@ -66,7 +68,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   let phase = podPhase(probe, { podIsTerminal: workerState(w) === "TerminatedPod", podHasInitialized: initialized });
   if (w.failedInit) phase = "Failed";
   // Phases only move forward: a terminal phase is never left.
-  if (prior === "Succeeded" || prior === "Failed") phase = prior;
+  if ((prior === "Succeeded" || prior === "Failed") && !mutant("kubelet.phase-leaves-terminal")) phase = prior;
   status.phase = phase;
   const sandboxReady = w.ip !== undefined && !w.sandboxStopped;
   status.conditions = podConditions({ ...probe, status: { ...probe.status, phase } } as Pod, { sandboxReady, now: rfc3339(ctx.now) });

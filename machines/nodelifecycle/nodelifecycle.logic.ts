@@ -3,6 +3,7 @@
 import type { Node, NodeCondition, Pod, PodCondition, Taint, Toleration } from "kubernetes-types/core/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
 import { rfc3339, toMs } from "../common/time.js";
+import { mutant } from "../common/mutation.js";
 
 /** --node-monitor-grace-period default (raised from 40s to 50s in v1.32). */
 export const NODE_MONITOR_GRACE_PERIOD_MS = 50_000;
@@ -194,7 +195,7 @@ export interface EvictionDecision {
  */
 export function evictionFor(pod: Pod, taints: readonly Taint[], nowMs: number, startMs?: number): EvictionDecision {
   const noExecute = taints.filter((t) => t.effect === "NoExecute");
-  if (noExecute.length === 0) return { kind: "none" };
+  if (noExecute.length === 0 || mutant("tainteviction.never-evicts")) return { kind: "none" };
   const key = `${pod.metadata?.namespace ?? ""}/${pod.metadata?.name ?? ""}`;
   const evict = (kind: "now" | "at", atMs: number): EvictionDecision => ({
     kind, atMs,

@@ -13,6 +13,7 @@ import * as L from "./replicaset.logic.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
+import { mutant } from "../common/mutation.js";
 
 export const controllerName = "replicaset-controller";
 const RSS = 1;
@@ -228,6 +229,7 @@ function onCreated(ctx: ReplicaSetControllerContext, key: string, res: ApiRespon
   const c = ctx.creating.get(key);
   if (!c) return;
   c.inflight--;
+  if (res.ok && mutant("replicaset.counts-creation-twice")) ctx.expectations = L.creationObserved(ctx.expectations, key);
   if (res.ok) recordEvent(ctx.client, fx, c.rs, "Normal", "SuccessfulCreate", `Created pod: ${res.object.metadata.name}`, source, res.now);
   else {
     c.failed++;

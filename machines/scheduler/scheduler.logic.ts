@@ -13,6 +13,7 @@ import { deepEqual } from "../common/equal.js";
 import { failedSchedulingMessage, newCycleState, schedulePod } from "./semantics.js";
 import { preempt } from "./preemption.js";
 import * as Q from "./queue.js";
+import { mutant } from "../common/mutation.js";
 
 export const schedulerName = "default-scheduler";
 const PODS = 1;
@@ -279,7 +280,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     // assume: the cache counts the pod on the node before the binding is confirmed
     const assumedPod: Pod = { ...pod, spec: { ...pod.spec!, nodeName: result.nodeName } };
     Q.markAssumed(ctx.queue, qp, result.nodeName);
-    bindPodToCache(ctx, key, assumedPod, result.nodeName, { cycle: state, pod });
+    if (!mutant("scheduler.no-assume")) bindPodToCache(ctx, key, assumedPod, result.nodeName, { cycle: state, pod });
     request(ctx.client, fx, {
       verb: "create", group: "", resource: "pods", subresource: "binding", namespace: pod.metadata!.namespace, name: pod.metadata!.name,
       body: { apiVersion: "v1", kind: "Binding", metadata: { name: pod.metadata!.name, namespace: pod.metadata!.namespace, uid: pod.metadata!.uid }, target: { apiVersion: "v1", kind: "Node", name: result.nodeName } },

@@ -4,6 +4,7 @@ import {
   type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type Resources, type ScorePlugin,
   cyclePodRequests, failure, MaxNodeScore, nonZeroDefaults, podRequests, Success, toResources,
 } from "../../framework.js";
+import { mutant } from "../../../common/mutation.js";
 
 export const Name = "NodeResourcesFit";
 const preFilterKey = "PreFilter" + Name;
@@ -33,6 +34,7 @@ export function fitsRequest(req: Resources, ni: NodeInfo): InsufficientResource[
     // Too many pods is never marked unresolvable: evicting pods frees slots.
     out.push({ resourceName: "pods", reason: "Too many pods", requested: 1, used: ni.pods.length, capacity: alloc.allowedPodNumber, unresolvable: false });
   }
+  if (mutant("scheduler.ignores-requests")) return out;
   const scalarNames = Object.keys(req.scalar);
   if (req.milliCPU === 0 && req.memory === 0 && req.ephemeralStorage === 0 && scalarNames.length === 0) return out;
   if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) out.push(insufficient("cpu", "Insufficient cpu", req.milliCPU, used.milliCPU, alloc.milliCPU));

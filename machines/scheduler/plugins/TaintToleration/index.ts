@@ -5,6 +5,7 @@ import {
   doNotScheduleTaints, failure, findMatchingUntoleratedTaint, MaxNodeScore, Success, tolerationsTolerateTaint,
 } from "../../framework.js";
 import { defaultNormalizeScore, defaultNormalizeScores } from "../helper.js";
+import { mutant } from "../../../common/mutation.js";
 
 export const Name = "TaintToleration";
 /** v1.35 Filter reason: taint keys and values are no longer shown (kubernetes#134740). */
@@ -31,6 +32,7 @@ export const TaintToleration = {
   name: Name,
   weight: 3,
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
+    if (mutant("scheduler.ignores-taints")) return Success;
     const taint = findMatchingUntoleratedTaint(nodeInfo.taints, pod.spec?.tolerations, doNotScheduleTaints);
     return taint === undefined ? Success : failure("UnschedulableAndUnresolvable", Name, ErrReasonNotMatch);
   },

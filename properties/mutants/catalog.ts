@@ -1,0 +1,42 @@
+// The source-level mutants: each name is one `if (mutant("name"))` in a machine's real code path
+// (machines/common/mutation.ts), a bug of a kind Kubernetes components have had. `npm run mutants`
+// turns each on alone and asks `podflow check` to find it (score.ts, main.ts).
+
+export interface MutantInfo {
+  /** the name passed to mutant() in the source */
+  name: string;
+  /** the kind of bug, as a reviewer would file it */
+  bugClass: string;
+  /** the file holding the mutant() branch */
+  file: string;
+}
+
+export const mutants: readonly MutantInfo[] = [
+  { name: "scheduler.no-assume", bugClass: "the scheduler does not assume a pod while its binding is in flight (the next cycle overfills the node)", file: "machines/scheduler/scheduler.logic.ts" },
+  { name: "scheduler.ignores-requests", bugClass: "the scheduler's NodeResourcesFit filter ignores the pod's requests", file: "machines/scheduler/plugins/NodeResourcesFit/index.ts" },
+  { name: "scheduler.ignores-taints", bugClass: "the scheduler's TaintToleration filter ignores NoSchedule and NoExecute taints", file: "machines/scheduler/plugins/TaintToleration/index.ts" },
+  { name: "apiserver.binding-accepts-bound-pod", bugClass: "the API server's pods/binding does not refuse an already-bound pod", file: "machines/apiserver/apiserver.logic.ts" },
+  { name: "apiserver.update-ignores-stale-resourceversion", bugClass: "the API server accepts an update carrying a stale resourceVersion (no 409 Conflict)", file: "machines/apiserver/apiserver.logic.ts" },
+  { name: "apiserver.watch-serves-compacted", bugClass: "a watch from a compacted resourceVersion is served from what is left instead of 410 Gone", file: "machines/apiserver/apiserver.logic.ts" },
+  { name: "informer.relist-keeps-deleted", bugClass: "an informer's re-list merges into its store instead of replacing it (objects deleted meanwhile stay)", file: "machines/common/client.ts" },
+  { name: "kubelet.containers-before-ip", bugClass: "the kubelet starts containers before the pod has an IP (CNI ADD skipped)", file: "machines/kubelet/responses.ts" },
+  { name: "kubelet.ignores-grace-period", bugClass: "the kubelet ignores the grace period: SIGKILL at once", file: "machines/kubelet/kuberuntime.ts" },
+  { name: "kubelet.phase-leaves-terminal", bugClass: "the kubelet lets a pod's phase leave Succeeded or Failed", file: "machines/kubelet/statusmanager.ts" },
+  { name: "kubelet.restarts-with-restartpolicy-never", bugClass: "the kubelet restarts containers of a pod with restartPolicy Never", file: "machines/kubelet/status.ts" },
+  { name: "kubelet.ready-before-readiness-probe", bugClass: "the kubelet reports a container Ready before its readiness probe succeeds", file: "machines/kubelet/statusmanager.ts" },
+  { name: "kubelet.cni-del-before-sandbox-stop", bugClass: "the kubelet releases the pod's IP (CNI DEL) before it stops the sandbox", file: "machines/kubelet/podworkers.ts" },
+  { name: "ipam.reuses-address-after-wrap", bugClass: "host-local IPAM hands out an allocated address once its round robin wraps the range", file: "machines/cni/ipam.ts" },
+  { name: "cni.del-keeps-address", bugClass: "CNI DEL does not release the sandbox's IP", file: "machines/cni/cni.logic.ts" },
+  { name: "endpoints.terminating-pods-stay-ready", bugClass: "the endpoints controller keeps terminating pods as addresses", file: "machines/endpoints/endpoints.logic.ts" },
+  { name: "endpointslice.ignores-selector", bugClass: "the EndpointSlice controller ignores the Service's selector", file: "machines/endpointslice/endpointslice.logic.ts" },
+  { name: "gc.trusts-cache-owner-gone", bugClass: "the garbage collector trusts its informer cache that an owner is gone (no live GET)", file: "machines/garbagecollector/gc.controller.ts" },
+  { name: "replicaset.counts-creation-twice", bugClass: "a ReplicaSet counts a creation as observed twice (expectations satisfied early)", file: "machines/replicaset/replicaset.controller.ts" },
+  { name: "deployment.surges-past-maxsurge", bugClass: "a Deployment's rollout surges one pod past maxSurge", file: "machines/deployment/deployment.logic.ts" },
+  { name: "tainteviction.never-evicts", bugClass: "taint eviction never evicts pods from a NoExecute-tainted node", file: "machines/nodelifecycle/nodelifecycle.logic.ts" },
+  { name: "namespace.finalized-with-pods-left", bugClass: "the namespace controller finalizes a namespace while pods are left in it", file: "machines/namespace/namespace.logic.ts" },
+];
+
+/** The catalog entry of a mutant name, if there is one. */
+export function mutantInfo(name: string): MutantInfo | undefined {
+  return mutants.find((m) => m.name === name);
+}
