@@ -71,11 +71,11 @@ describe("deletionReversesCreation in check and explore", () => {
 
   it("explore checks it at every state where nothing more can happen", async () => {
     const { explore } = await import("./explore.js");
-    // A Service alone on the pod actors quiesces within a few steps.
-    expect(explore({ scenario: "random", seed: 1, depth: 60, maxStates: 3000, minimal: true }).violation).toBeUndefined();
-    const admin = createCluster({ nodes: 1, seed: 1, trace: false }).adminToken;
+    // A Service alone on the pod actors quiesces within a few steps (random seed 5's first object is a Service).
+    expect(explore({ scenario: "random", seed: 5, depth: 60, maxStates: 3000, minimal: true }).violation).toBeUndefined();
+    const admin = createCluster({ nodes: 1, seed: 5, trace: false }).adminToken;
     const leak = { type: "ApiRequest", id: 5, token: admin, verb: "create", group: "", resource: "configmaps", namespace: "default", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "leak" } } };
-    const r = explore({ scenario: "random", seed: 1, depth: 60, maxStates: 3000, minimal: true, prepare: (rt) => rt.send("kubectl", "apiserver", leak) });
+    const r = explore({ scenario: "random", seed: 5, depth: 60, maxStates: 3000, minimal: true, prepare: (rt) => rt.send("kubectl", "apiserver", leak) });
     expect(r.violation?.violations.map((v) => v.message)).toEqual([expect.stringMatching(/^etcd: \/registry\/configmaps\/default\/leak is left behind/)]);
   });
 });

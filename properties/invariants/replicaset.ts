@@ -3,10 +3,10 @@
 // after (graceful deletion), so for a while the set owns more active pods than it asks for. What
 // the ReplicaSet controller guarantees (expectations: no second creation before the informer saw
 // the first) is that it never creates beyond the spec it synced against, so:
-//   1. active owned pods <= the highest spec.replicas this ReplicaSet (by uid) has had since it last
-//      owned no more active pods than its spec.replicas (settled: its expectations were met and its
-//      deletions took effect; from then on a creation beyond spec.replicas is an over-creation,
-//      as when expectations are counted as observed twice);
+//   1. active owned pods <= the highest spec.replicas this ReplicaSet (by uid) has ever had. (Not
+//      "since it last owned no more than spec.replicas": a sync against replicas 3 may still be
+//      creating when the spec drops to 2, and its slow-start batches finish before the next sync
+//      deletes the extra pod; whether expectations are met is the controller's own memory.);
 //   2. a ReplicaSet a Deployment owns never asks for more than its max-replicas annotation
 //      (the Deployment's replicas + maxSurge written with the same scale), so with (1) the set
 //      never owns more than replicas + surge active pods.
@@ -25,7 +25,7 @@ const highWater = new WeakMap<object, Map<string, number>>();
 
 const isActive = isPodActive;
 
-/** Violations of "a ReplicaSet never owns more than replicas (+ surge) active pods once settled"; call it at every step. */
+/** Violations of "a ReplicaSet never owns more than replicas + surge active pods"; call it at every step. */
 export function replicaSetNeverOwnsTooManyPods(cluster: ClusterView): Violation[] {
   let seen = highWater.get(cluster);
   if (!seen) highWater.set(cluster, (seen = new Map()));
@@ -42,9 +42,8 @@ export function replicaSetNeverOwnsTooManyPods(cluster: ClusterView): Violation[
     const high = Math.max(seen.get(uid) ?? 0, replicas);
     const name = `${rs.metadata.namespace}/${rs.metadata.name}`;
     const n = owned.get(uid) ?? 0;
-    // Settled at or below spec.replicas: the bound is spec.replicas again (higher ones are history).
-    seen.set(uid, n <= replicas ? replicas : high);
-    if (n > high) out.push({ invariant: "replicaSetNeverOwnsTooManyPods", message: `ReplicaSet ${name} owns ${n} active pods but asked for at most ${high} since it last settled` });
+    seen.set(uid, high);
+    if (n > high) out.push({ invariant: "replicaSetNeverOwnsTooManyPods", message: `ReplicaSet ${name} owns ${n} active pods but never asked for more than ${high}` });
     const ctrl = rs.metadata.ownerReferences?.find((r: any) => r.controller && r.kind === "Deployment");
     const max = Number(rs.metadata.annotations?.["deployment.kubernetes.io/max-replicas"]);
     if (ctrl && Number.isFinite(max) && replicas > max) out.push({ invariant: "replicaSetNeverOwnsTooManyPods", message: `ReplicaSet ${name} asks for ${replicas} replicas, above its Deployment's replicas + maxSurge (${max})` });
