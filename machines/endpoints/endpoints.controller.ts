@@ -122,12 +122,11 @@ export function syncService(ctx: EndpointsControllerContext, key: string, now: n
   const service: Service | undefined = storeGet(ctx.client, SERVICES, key);
   const current: Endpoints | undefined = storeGet(ctx.client, ENDPOINTS, key);
   if (!service) {
-    // The Service is gone: its Endpoints go too, but never one the controller did not make.
+    // The Service is gone: its Endpoints go too, deleted without asking the cache (syncService
+    // does so), since our own create may be answered before its watch event reaches the cache.
     ctx.triggerTimes.delete(key);
     ctx.stale.delete(key);
-    if (current && current.metadata?.labels?.[ENDPOINTS_MANAGED_BY_LABEL] === ENDPOINTS_CONTROLLER_NAME) {
-      write(ctx, fx, { verb: "delete", group: "", resource: "endpoints", namespace: ns, name }, { key, action: "delete", endpoints: current });
-    }
+    write(ctx, fx, { verb: "delete", group: "", resource: "endpoints", namespace: ns, name }, { key, action: "delete", endpoints: current ?? { metadata: { namespace: ns, name } } });
     return true;
   }
   if (service.spec?.type === "ExternalName") return true;

@@ -203,9 +203,11 @@ function evict(ctx: NodeLifecycleContext, pod: Pod, now: number, fx: Fx): void {
   stepEviction(ctx, key, { type: "Evict" }, fx);
   const dec = L.evictionFor(pod, [{ key: L.TaintNodeUnreachable, effect: "NoExecute" }], now, now);
   recordEvent(ctx.client, fx, pod, "Normal", "TaintManagerEviction", `Marking for deletion Pod ${key}`, evictionSource, now);
-  const conditions = [...(pod.status?.conditions ?? []).filter((c) => c.type !== "DisruptionTarget"), { ...dec.podCondition!, lastTransitionTime: rfc3339(now) }];
   const ns = pod.metadata?.namespace;
-  request(ctx.client, fx, { verb: "update", group: "", resource: "pods", subresource: "status", namespace: ns, name: pod.metadata?.name, body: { ...pod, metadata: { ...pod.metadata, resourceVersion: undefined }, status: { ...pod.status, conditions } } }, "disruption-target");
+  // utilpod.PatchPodStatus: a strategic merge patch of the condition alone (conditions merge by
+  // type) with the uid as precondition, so a stale cached status never overwrites the kubelet's.
+  const patch = { metadata: { uid: pod.metadata?.uid }, status: { conditions: [{ ...dec.podCondition!, lastTransitionTime: rfc3339(now) }] } };
+  request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", subresource: "status", namespace: ns, name: pod.metadata?.name, patchType: "strategic", body: patch }, "disruption-target");
   request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: ns, name: pod.metadata?.name, body: { preconditions: { uid: pod.metadata?.uid } } }, "evict");
 }
 
