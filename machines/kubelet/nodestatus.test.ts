@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
+import { nodeStatusHasChanged } from "./node.js";
 
 // Kubernetes' timings: the kubelet renews its Lease every 10 s and syncs its node status every 10 s
 // (nodeStatusUpdateFrequency), patching at once when the status changed and otherwise every 5 min
@@ -75,4 +76,25 @@ describe("the kubelet's node status", () => {
     expect(c.runtime.now - renewed(c, "node-2")).toBeLessThanOrEqual(10_000);
     await c.stop();
   });
+});
+
+// The cases of Kubernetes' TestNodeStatusHasChanged (pkg/kubelet/kubelet_node_status_test.go).
+describe("nodeStatusHasChanged", () => {
+  const t0 = "2026-01-01T00:00:00Z";
+  const t1 = "2026-01-01T00:00:10Z";
+  const readyTrue = { type: "Ready", status: "True", lastHeartbeatTime: t0, lastTransitionTime: t0 };
+  const memory = { type: "MemoryPressure", status: "False", lastHeartbeatTime: t0, lastTransitionTime: t0 };
+  it.each([
+    { name: "no status on either side is no change", a: undefined, b: undefined, want: false },
+    { name: "two empty statuses are no change", a: {}, b: {}, want: false },
+    { name: "a status where there was none is a change", a: undefined, b: {}, want: true },
+    { name: "empty conditions are no change", a: { conditions: [] }, b: { conditions: [] }, want: false },
+    { name: "the same conditions are no change", a: { conditions: [readyTrue, memory] }, b: { conditions: [readyTrue, memory] }, want: false },
+    { name: "a newer heartbeat time alone is no change", a: { conditions: [readyTrue, memory] }, b: { conditions: [{ ...readyTrue, lastHeartbeatTime: t1 }, { ...memory, lastHeartbeatTime: t1 }] }, want: false },
+    { name: "conditions in another order are no change", a: { conditions: [readyTrue, memory] }, b: { conditions: [memory, readyTrue] }, want: false },
+    { name: "a condition's status differing is a change (Unknown written by the controller)", a: { conditions: [{ ...readyTrue, status: "Unknown" }, memory] }, b: { conditions: [readyTrue, memory] }, want: true },
+    { name: "a condition's transition time differing is a change", a: { conditions: [readyTrue, memory] }, b: { conditions: [{ ...readyTrue, lastTransitionTime: t1 }, memory] }, want: true },
+    { name: "a different number of conditions is a change", a: { conditions: [readyTrue, memory] }, b: { conditions: [readyTrue] }, want: true },
+    { name: "another field differing is a change", a: { conditions: [readyTrue], phase: "Running" }, b: { conditions: [readyTrue], phase: "Pending" }, want: true },
+  ])("$name", ({ a, b, want }) => expect(nodeStatusHasChanged(a as any, b as any)).toBe(want));
 });
