@@ -101,7 +101,7 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
   }
 }
 
-/** A watch event on pods bound to this node. */
+/** A watch event: the node informer's is only stored; one on pods bound to this node moves their workers. */
 export function onWatch(ctx: KubeletContext, ev: WatchEvent, fx: Fx, phase: KubeletPhase): void {
   const d = onWatchEvent(ctx.client, fx, ev);
   if (ev.watchId === nodeWatchId) return;
