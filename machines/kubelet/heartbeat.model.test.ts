@@ -1,51 +1,115 @@
 import { describe, expect, it } from "vitest";
-import { createTestModel } from "@xstate/graph";
-import { heartbeatMachine } from "./heartbeat.machine.js";
+import { heartbeatMachine, type HeartbeatEvent } from "./heartbeat.machine.js";
 import { lifecycleOf, type LifecycleStep } from "../common/lifecycle.js";
-import { isolated, serializeBy, transitionPaths } from "../../test/support/model.js";
+import { lifecycleModelFor, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // Kubernetes' numbers: the node lease controller renews the Lease every 10 s (leaseRenewInterval,
-// a quarter of the 40 s lease duration), the first time at start; the kubelet looks at its node
-// status every 10 s (nodeStatusUpdateFrequency).
+// a quarter of the 40 s lease duration), the first time at start, whatever the node status does;
+// syncNodeStatus runs every 10 s (nodeStatusUpdateFrequency, wait.JitterUntil sliding: counted
+// from the end of the last sync) and tryUpdateNodeStatus patches when the status changed or
+// nodeStatusReportFrequency (5 min) passed since the last report (kubelet_node_status.go).
 
 const lc = lifecycleOf(heartbeatMachine);
+const sec = 1000;
 
-/** Runs the heartbeat's own timers for `ms` and returns when each output came, in seconds. */
-function beats(ms: number): Array<[number, string]> {
+/** What the kubelet answers a sync: whether the status changed, given the time of the last report. */
+type Answer = (now: number, lastReportMs: number) => HeartbeatEvent;
+
+/**
+ * Runs the heartbeat's timers for `ms`, answering each SyncNodeStatus with `answer` and each
+ * PatchNodeStatus after `patchMs`, and returns when each output came, in seconds.
+ */
+function beats(ms: number, answer: Answer, patchMs = 0): Array<[number, string]> {
   const out: Array<[number, string]> = [];
-  let pending = new Map<string, { at: number; event: { type: string } }>();
-  const take = (s: LifecycleStep<typeof heartbeatMachine>, now: number) => {
-    for (const id of s.cancels) pending.delete(id);
-    for (const t of s.timers) pending.set(t.id, { at: now + t.delayMs, event: t.event });
-    for (const o of s.outputs) out.push([now / 1000, o.type]);
-  };
+  const pending = new Map<string, { at: number; event: HeartbeatEvent }>();
+  let lastReport = -Infinity;
   let s = lc.start(undefined);
+  const take = (st: LifecycleStep<typeof heartbeatMachine>, now: number) => {
+    s = st;
+    for (const id of st.cancels) pending.delete(id);
+    for (const t of st.timers) pending.set(t.id, { at: now + t.delayMs, event: t.event as HeartbeatEvent });
+    for (const o of st.outputs) {
+      out.push([now / sec, o.type]);
+      if (o.type === "SyncNodeStatus") take(lc.step(s.snapshot, answer(now, lastReport)), now);
+      if (o.type === "PatchNodeStatus") {
+        lastReport = now + patchMs;
+        pending.set("patch", { at: now + patchMs, event: { type: "NodeStatusPatched" } });
+      }
+    }
+  };
   take(s, 0);
   for (;;) {
     const next = [...pending.entries()].sort((a, b) => a[1].at - b[1].at)[0];
     if (!next || next[1].at > ms) break;
     pending.delete(next[0]);
-    s = lc.step(s.snapshot, next[1].event as never);
-    take(s, next[1].at);
+    take(lc.step(s.snapshot, next[1].event as never), next[1].at);
   }
-  pending = new Map();
   // Two beats due at the same instant may come in either order.
   return out.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1));
 }
 
+const unchanged: Answer = (now, last) => ({ type: "NodeStatusComputed", changed: false, sinceReportMs: now - last });
+const at = (list: Array<[number, string]>, type: string) => list.filter(([, t]) => t === type).map(([s]) => s);
+
 describe("the node's heartbeats", () => {
-  it("renew the Lease at once and then every 10 s, and look at the node status every 10 s", () => {
-    expect(beats(30_000)).toEqual([[0, "RenewLease"], [10, "CheckNodeStatus"], [10, "RenewLease"], [20, "CheckNodeStatus"], [20, "RenewLease"], [30, "CheckNodeStatus"], [30, "RenewLease"]]);
+  it("renew the Lease at once and then every 10 s, and sync the node status every 10 s", () => {
+    const b = beats(30 * sec, unchanged);
+    expect(at(b, "RenewLease")).toEqual([0, 10, 20, 30]);
+    expect(at(b, "SyncNodeStatus")).toEqual([10, 20, 30]);
+  });
+
+  it("an unchanged status is patched only when nodeStatusReportFrequency (5 min) passed since the last report", () => {
+    // Never reported: the first sync patches; then nothing until 300 s after it.
+    const b = beats(620 * sec, unchanged);
+    expect(at(b, "PatchNodeStatus")).toEqual([10, 310, 610]);
+    expect(at(b, "SyncNodeStatus")).toHaveLength(62);
+  });
+
+  it("a changed status (Ready=Unknown written by the node lifecycle controller) is patched at the first sync that sees it", () => {
+    // The controller's write lands at 73 s: the sync at 80 s sees it.
+    const answer: Answer = (now, last) => ({ type: "NodeStatusComputed", changed: now >= 73 * sec && last < 73 * sec, sinceReportMs: last === -Infinity ? 0 : now - last });
+    expect(at(beats(120 * sec, answer), "PatchNodeStatus")).toEqual([80]);
+  });
+
+  it("a sync waits for its patch: the next one comes 10 s after the patch was answered, and the Lease goes on meanwhile", () => {
+    const changed: Answer = () => ({ type: "NodeStatusComputed", changed: true, sinceReportMs: 0 });
+    const b = beats(60 * sec, changed, 25 * sec);
+    expect(at(b, "SyncNodeStatus")).toEqual([10, 45]);
+    expect(at(b, "RenewLease")).toEqual([0, 10, 20, 30, 40, 50, 60]);
+  });
+
+  it("a sync that cannot read the Node writes nothing and tries again 10 s later", () => {
+    const b = beats(30 * sec, () => ({ type: "NodeGetFailed" }));
+    expect(at(b, "SyncNodeStatus")).toEqual([10, 20, 30]);
+    expect(at(b, "PatchNodeStatus")).toEqual([]);
   });
 
   it("every transition of the chart is on some path of the test model", () => {
-    const m = Object.create(isolated(heartbeatMachine));
-    // createTestModel refuses charts with `after`; here the delayed events are sent as ordinary events.
-    Object.defineProperty(m, "root", { value: { invoke: [], after: [], entry: [], exit: [], transitions: new Map(), states: {} } });
-    const model = createTestModel(m, { serializeState: serializeBy(() => null) } as any);
-    const events = ["xstate.after.immediately.nodeHeartbeat.heartbeating.lease.starting", "xstate.after.leaseRenewInterval.nodeHeartbeat.heartbeating.lease.renewing", "xstate.after.nodeStatusUpdateFrequency.nodeHeartbeat.heartbeating.nodeStatus.reporting"].map((type) => ({ type }));
-    (model as any).options.events = (s: any) => events.filter((e) => s.can(e));
-    const taken = new Set(transitionPaths(model, serializeBy(() => null)).flatMap((p) => p.steps.slice(1).map((st) => st.event.type)));
-    expect([...taken].sort()).toEqual(events.map((e) => e.type).sort());
+    const after = (delay: string, path: string) => ({ type: `xstate.after.${delay}.nodeHeartbeat.heartbeating.${path}` });
+    const events: any[] = [
+      after("immediately", "lease.starting"), after("leaseRenewInterval", "lease.renewing"), after("nodeStatusUpdateFrequency", "nodeStatus.waiting"),
+      { type: "NodeStatusComputed", changed: true, sinceReportMs: 0 },
+      { type: "NodeStatusComputed", changed: false, sinceReportMs: 300 * sec },
+      { type: "NodeStatusComputed", changed: false, sinceReportMs: 299 * sec },
+      { type: "NodeGetFailed" }, { type: "NodeStatusPatched" },
+    ];
+    const serialize = serializeBy(() => null);
+    const model = lifecycleModelFor(heartbeatMachine, events, () => null);
+    const edge = (from: any, ev: any, to: any) => `${from.value.heartbeating.nodeStatus} ${JSON.stringify(ev)} -> ${to.value.heartbeating.nodeStatus}`;
+    // Every step on the paths where the chart handles the event (an unhandled one leaves it as it is).
+    const edges = new Set(transitionPaths(model, serialize).flatMap((p) => p.steps.slice(1).map((st, i) => [p.steps[i]!.state, st.event, st.state] as const))
+      .filter(([from, ev]) => from.can(ev) && !/leaseRenewInterval|immediately/.test(ev.type))
+      .map(([from, ev, to]) => edge(from, ev, to)));
+    expect([...edges].sort()).toEqual([
+      `waiting ${JSON.stringify(events[2])} -> syncing`,
+      `syncing ${JSON.stringify(events[3])} -> patching`,
+      `syncing ${JSON.stringify(events[4])} -> patching`,
+      `syncing ${JSON.stringify(events[5])} -> waiting`,
+      `syncing ${JSON.stringify(events[6])} -> waiting`,
+      `patching ${JSON.stringify(events[7])} -> waiting`,
+    ].sort());
+    // The Lease's renewals are taken in every node status state.
+    const lease = transitionPaths(model, serialize).map((p) => p.steps[p.steps.length - 1]!.event.type).filter((t) => /lease/.test(t));
+    expect(new Set(lease)).toEqual(new Set([events[0].type, events[1].type]));
   });
 });

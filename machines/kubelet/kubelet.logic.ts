@@ -9,10 +9,10 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, onListed, onWatchEvent, request, settleResponse, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import { internalIPFor, registrationNode } from "./node.js";
-import { podWatchId, type KubeletContext, type KubeletInput, type KubeletPhase } from "./types.js";
+import { internalIPFor } from "./node.js";
+import { nodeWatchId, podWatchId, type KubeletContext, type KubeletInput, type KubeletPhase } from "./types.js";
 import { adoptPod, newWorker, sync } from "./podworkers.js";
-import { postNodeStatus } from "./nodestatus.js";
+import { getNode, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
 import { listRuntime } from "./recovery.js";
 import { onStatusWritten } from "./responses.js";
 import { writeStatus } from "./statusmanager.js";
@@ -62,6 +62,8 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
       const inf = ctx.client.informers.get(p.data);
       if (!inf) return;
       const deltas = onListed(ctx.client, fx, inf, res.object);
+      // The node informer is only read: by tryUpdateNodeStatus at each sync.
+      if (p.data === nodeWatchId) return;
       if (phase === "running") for (const d of deltas) onPodDelta(ctx, d, fx);
       else if (phase === "listingPods") listRuntime(ctx, fx);
       return;
@@ -69,22 +71,11 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
     case "register-node":
       if (res.ok) {
         ctx.nodeObj = res.object;
-        postNodeStatus(ctx, fx);
-      } else if (res.code === 409) request(ctx.client, fx, { verb: "get", group: "", resource: "nodes", name: ctx.node }, "node-get");
+        postNodeStatus(ctx, res.object, fx);
+      } else if (res.code === 409) getNode(ctx, fx);
       return;
-    case "node-get":
-      if (res.ok) {
-        ctx.nodeObj = { ...res.object, status: { ...registrationNode(ctx.given, ctx.index, ctx.podCIDR, ctx.now).status } };
-        postNodeStatus(ctx, fx);
-      }
-      return;
-    case "node-status":
-      ctx.nodeStatusInFlight = false;
-      if (res.ok) {
-        ctx.nodeObj = res.object;
-        ctx.nodeStatusPostedAt = ctx.now;
-      } else if (res.code === 409) request(ctx.client, fx, { verb: "get", group: "", resource: "nodes", name: ctx.node }, "node-get");
-      return;
+    case "node-get": return onNodeGot(ctx, res, fx);
+    case "node-status": return onNodeStatusWritten(ctx, res, fx);
     case "lease":
       ctx.leaseInFlight = false;
       if (res.ok) ctx.lease = res.object;
@@ -110,9 +101,10 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
   }
 }
 
-/** A watch event on pods bound to this node. */
+/** A watch event: the node informer's is only stored; one on pods bound to this node moves their workers. */
 export function onWatch(ctx: KubeletContext, ev: WatchEvent, fx: Fx, phase: KubeletPhase): void {
   const d = onWatchEvent(ctx.client, fx, ev);
+  if (ev.watchId === nodeWatchId) return;
   // Before running, the informer's store is all that is kept; recovery reads it whole.
   if (d && d !== "relisted" && phase === "running") onPodDelta(ctx, d, fx);
 }

@@ -1,7 +1,8 @@
 // The kubelet's Node object and Lease: what it registers, what its status says, and the
 // heartbeat wording (pkg/kubelet/nodestatus/setters.go). Pure: time comes in as `now`.
 
-import type { Node, NodeCondition } from "kubernetes-types/core/v1";
+import type { Node, NodeCondition, NodeStatus } from "kubernetes-types/core/v1";
+import { deepEqual } from "../common/equal.js";
 import { rfc3339, rfc3339Micro } from "../common/time.js";
 import { digestOf } from "../cri/registry.js";
 
@@ -40,10 +41,6 @@ export function nodeConditions(now: number, prior?: NodeCondition[]): NodeCondit
 /** The Node the kubelet registers: the given object's labels, taints and capacity kept, the rest filled in. */
 export function registrationNode(given: Node, index: number, podCIDR: string, now: number): Node {
   const name = given.metadata!.name!;
-  const capacity = { cpu: "4", "ephemeral-storage": "100Gi", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110", ...(given.status?.capacity ?? {}), ...(given.status?.allocatable ?? {}) };
-  const allocatable = { ...capacity, ...(given.status?.allocatable ?? {}) };
-  const ip = internalIPFor(index);
-  const id = digestOf(`machine/${name}`).slice(0, 32);
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -57,18 +54,44 @@ export function registrationNode(given: Node, index: number, podCIDR: string, no
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true", ...(given.metadata?.annotations ?? {}) },
     },
     spec: { podCIDR, podCIDRs: [podCIDR], ...(given.spec ?? {}) },
-    status: {
-      capacity, allocatable,
-      conditions: nodeConditions(now),
-      addresses: [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }],
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
-      nodeInfo: {
-        machineID: id, systemUUID: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`, bootID: digestOf(`boot/${name}`).slice(0, 32),
-        kernelVersion: "6.8.0-1017-gcp", osImage: "Debian GNU/Linux 12 (bookworm)", containerRuntimeVersion, kubeletVersion,
-        kubeProxyVersion: "", operatingSystem: "linux", architecture: "amd64",
-      },
+    status: nodeStatus(given, index, now, undefined),
+  };
+}
+
+/**
+ * The status the kubelet's setters give its Node (defaultNodeStatusFuncs): addresses, capacity,
+ * nodeInfo, daemon endpoints and its four conditions, each condition keeping its transition time
+ * while its status holds. Fields no setter owns are kept from `prior`.
+ */
+export function nodeStatus(given: Node, index: number, now: number, prior: NodeStatus | undefined): NodeStatus {
+  const name = given.metadata!.name!;
+  const capacity = { cpu: "4", "ephemeral-storage": "100Gi", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110", ...(given.status?.capacity ?? {}), ...(given.status?.allocatable ?? {}) };
+  const allocatable = { ...capacity, ...(given.status?.allocatable ?? {}) };
+  const ip = internalIPFor(index);
+  const id = digestOf(`machine/${name}`).slice(0, 32);
+  return {
+    ...prior,
+    capacity, allocatable,
+    conditions: nodeConditions(now, prior?.conditions),
+    addresses: [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: id, systemUUID: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`, bootID: digestOf(`boot/${name}`).slice(0, 32),
+      kernelVersion: "6.8.0-1017-gcp", osImage: "Debian GNU/Linux 12 (bookworm)", containerRuntimeVersion, kubeletVersion,
+      kubeProxyVersion: "", operatingSystem: "linux", architecture: "amd64",
     },
   };
+}
+
+/** nodeStatusHasChanged: conditions compared by type with their heartbeat times ignored, every other field as it is. */
+export function nodeStatusHasChanged(original: NodeStatus | undefined, status: NodeStatus | undefined): boolean {
+  if (original === undefined || status === undefined) return original !== status;
+  const a = original.conditions ?? [];
+  const b = status.conditions ?? [];
+  if (a.length !== b.length) return true;
+  const byType = (cs: NodeCondition[]) => [...cs].sort((x, y) => (x.type < y.type ? -1 : x.type > y.type ? 1 : 0)).map((c) => ({ ...c, lastHeartbeatTime: undefined }));
+  if (!deepEqual(byType(a), byType(b))) return true;
+  return !deepEqual({ ...original, conditions: undefined }, { ...status, conditions: undefined });
 }
 
 /** The node's Lease in kube-node-lease, renewed now. */

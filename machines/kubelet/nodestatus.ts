@@ -3,21 +3,24 @@
 import type { Fx } from "../common/effects.js";
 import { request, startInformer } from "../common/client.js";
 import type { LifecycleTimer } from "../common/lifecycle.js";
-import { nodeConditions, nodeLease, nodeStatusReportFrequencyMs, registrationNode } from "./node.js";
-import { heartbeatMachine } from "./heartbeat.machine.js";
+import type { Node } from "kubernetes-types/core/v1";
+import type { ApiResponse } from "../messages.js";
+import { nodeLease, nodeStatus, nodeStatusHasChanged, registrationNode } from "./node.js";
+import { heartbeatMachine, type HeartbeatEvent } from "./heartbeat.machine.js";
 import { valueLifecycle } from "./lifecycles.js";
-import { podWatchId, type KubeletContext } from "./types.js";
+import { nodeWatchId, podWatchId, type KubeletContext } from "./types.js";
 
 // ---- node registration and heartbeats --------------------------------------------------
 
-/** Starts the kubelet: registers the node, opens the pod informer, starts the heartbeats. */
+/** Starts the kubelet: registers the node, opens the pod and node informers, starts the heartbeats. */
 export function startKubelet(ctx: KubeletContext, fx: Fx): void {
   const node = registrationNode(ctx.given, ctx.index, ctx.podCIDR, ctx.now);
   request(ctx.client, fx, { verb: "create", group: "", resource: "nodes", body: node }, "register-node");
   startInformer(ctx.client, fx, podWatchId, { group: "", resource: "pods", fieldSelector: `spec.nodeName=${ctx.node}` });
+  startInformer(ctx.client, fx, nodeWatchId, { group: "", resource: "nodes", fieldSelector: `metadata.name=${ctx.node}` });
   const s = heartbeatLifecycle.start(undefined);
   ctx.heartbeat = s.snapshot;
-  scheduleHeartbeat(s, fx);
+  takeHeartbeatStep(ctx, s, fx);
 }
 
 export const heartbeatLifecycle = valueLifecycle(heartbeatMachine);
@@ -28,35 +31,86 @@ export interface HeartbeatTimerEvent {
   event: { type: string };
 }
 
-/** Heartbeats are the steady state of a node: background timers. */
-function scheduleHeartbeat(step: { timers: LifecycleTimer[]; cancels: string[] }, fx: Fx): void {
-  for (const id of step.cancels) fx.cancel(`heartbeat|${id}`);
-  for (const t of step.timers) fx.after(`heartbeat|${t.id}`, t.delayMs, { type: "HeartbeatTimer", event: t.event }, true);
+/** A heartbeat is due: renew the Lease, or sync the node status. */
+export function heartbeatTimer(ctx: KubeletContext, ev: HeartbeatTimerEvent, fx: Fx): void {
+  stepHeartbeat(ctx, ev.event as never, fx);
 }
 
-/** A heartbeat is due: renew the Lease, or look at the node status. */
-export function heartbeatTimer(ctx: KubeletContext, ev: HeartbeatTimerEvent, fx: Fx): void {
+function stepHeartbeat(ctx: KubeletContext, event: HeartbeatEvent, fx: Fx): void {
   if (!ctx.heartbeat) return;
-  const s = heartbeatLifecycle.step(ctx.heartbeat, ev.event as never);
+  const s = heartbeatLifecycle.step(ctx.heartbeat, event);
   ctx.heartbeat = s.snapshot;
-  scheduleHeartbeat(s, fx);
-  for (const o of s.outputs) {
+  takeHeartbeatStep(ctx, s, fx);
+}
+
+/** Heartbeats are the steady state of a node: background timers; the chart's outputs become requests. */
+function takeHeartbeatStep(ctx: KubeletContext, step: { timers: LifecycleTimer[]; cancels: string[]; outputs: Array<{ type: string }> }, fx: Fx): void {
+  for (const id of step.cancels) fx.cancel(`heartbeat|${id}`);
+  for (const t of step.timers) fx.after(`heartbeat|${t.id}`, t.delayMs, { type: "HeartbeatTimer", event: t.event }, true);
+  for (const o of step.outputs) {
     if (o.type === "RenewLease") renewLease(ctx, fx);
-    else if (o.type === "CheckNodeStatus") nodeStatusTick(ctx, fx);
+    else if (o.type === "SyncNodeStatus") syncNodeStatus(ctx, fx);
+    else if (o.type === "PatchNodeStatus") postNodeStatus(ctx, nodeToSync(ctx)!, fx);
   }
 }
 
-/** Posts node status when it changed or nodeStatusReportFrequency passed (here only the latter can). */
-export function nodeStatusTick(ctx: KubeletContext, fx: Fx): void {
-  if (!ctx.nodeObj || ctx.nodeStatusInFlight || ctx.now - ctx.nodeStatusPostedAt < nodeStatusReportFrequencyMs) return;
-  postNodeStatus(ctx, fx);
+function nodeStatusStep(ctx: KubeletContext): string | undefined {
+  return (ctx.heartbeat?.value as { heartbeating?: { nodeStatus?: string } } | undefined)?.heartbeating?.nodeStatus;
 }
 
-export function postNodeStatus(ctx: KubeletContext, fx: Fx): void {
-  const n = ctx.nodeObj!;
-  const body = { ...n, status: { ...n.status, conditions: nodeConditions(ctx.now, n.status?.conditions) } };
+/** The Node tryUpdateNodeStatus starts from: the node informer's copy, else the last one the API server answered with. */
+function nodeToSync(ctx: KubeletContext): Node | undefined {
+  return ctx.client.informers.get(nodeWatchId)?.store.get(ctx.node) ?? ctx.nodeObj;
+}
+
+/**
+ * tryUpdateNodeStatus: computes the Node's status from the informer's copy and tells the chart
+ * whether it changed; the chart decides to patch. A status write still in flight (registration's,
+ * or a conflict's retry) holds syncNodeStatusMux: the sync runs when it is answered.
+ */
+export function syncNodeStatus(ctx: KubeletContext, fx: Fx): void {
+  if (ctx.nodeStatusInFlight) return;
+  const original = nodeToSync(ctx);
+  if (!original) return stepHeartbeat(ctx, { type: "NodeGetFailed" }, fx);
+  const changed = nodeStatusHasChanged(original.status, nodeStatus(ctx.given, ctx.index, ctx.now, original.status));
+  stepHeartbeat(ctx, { type: "NodeStatusComputed", changed, sinceReportMs: ctx.now - ctx.nodeStatusPostedAt }, fx);
+}
+
+/** Writes nodes/<node>/status: `original` with the status the kubelet's setters give it now. */
+export function postNodeStatus(ctx: KubeletContext, original: Node, fx: Fx): void {
+  const body = { ...original, status: nodeStatus(ctx.given, ctx.index, ctx.now, original.status) };
   ctx.nodeStatusInFlight = true;
   request(ctx.client, fx, { verb: "update", group: "", resource: "nodes", name: ctx.node, subresource: "status", body }, "node-status");
+}
+
+/** Reads the Node from the API server (a registration that found it there, or a write that conflicted); the status write waits for it. */
+export function getNode(ctx: KubeletContext, fx: Fx): void {
+  ctx.nodeStatusInFlight = true;
+  request(ctx.client, fx, { verb: "get", group: "", resource: "nodes", name: ctx.node }, "node-get");
+}
+
+/** The status write was answered: kept on success; a conflict reads the Node again and writes once more. */
+export function onNodeStatusWritten(ctx: KubeletContext, res: ApiResponse, fx: Fx): void {
+  ctx.nodeStatusInFlight = false;
+  if (res.ok) {
+    ctx.nodeObj = res.object;
+    ctx.nodeStatusPostedAt = ctx.now;
+  } else if (res.code === 409) return getNode(ctx, fx);
+  nodeStatusWriteEnded(ctx, fx);
+}
+
+/** The Node as the API server has it: the status is computed from it and written. */
+export function onNodeGot(ctx: KubeletContext, res: ApiResponse, fx: Fx): void {
+  ctx.nodeStatusInFlight = false;
+  if (!res.ok) return nodeStatusWriteEnded(ctx, fx);
+  ctx.nodeObj = res.object;
+  postNodeStatus(ctx, res.object, fx);
+}
+
+/** The chart's patch is over; a sync that waited for the write runs now. */
+function nodeStatusWriteEnded(ctx: KubeletContext, fx: Fx): void {
+  if (nodeStatusStep(ctx) === "patching") stepHeartbeat(ctx, { type: "NodeStatusPatched" }, fx);
+  else if (nodeStatusStep(ctx) === "syncing") syncNodeStatus(ctx, fx);
 }
 
 /** Renews (or creates) the node's Lease (every 10 s, by the heartbeat). */

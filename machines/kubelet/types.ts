@@ -16,6 +16,8 @@ export const minimumGracePeriodSeconds = 2;
 /** How soon a pod worker retries after a failed sync step. */
 export const syncRetryMs = 1_000;
 export const podWatchId = 1;
+/** The kubelet's node informer (fieldSelector metadata.name=<node>): tryUpdateNodeStatus reads its Node from it. */
+export const nodeWatchId = 2;
 
 export type { ProbeKind } from "./prober.machine.js";
 
