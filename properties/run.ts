@@ -115,7 +115,7 @@ function send(cluster: Cluster, c: Command, id: number): void {
  * garbage collector deletes, on a cache a held watch keeps stale) do not stop the clock; without
  * this the seeded runtime would deliver forever at one instant and never release the held watch.
  */
-export const livelockSteps = 20_000;
+const livelockSteps = 20_000;
 const instant = new WeakMap<object, { at: number; steps: number }>();
 
 /** One step: a message if one is ready, else the next timer. False when there is neither. */
@@ -215,13 +215,13 @@ function deleteEverything(cluster: Cluster, commands: Command[], nextId: () => n
   }
   // settle, a simulated minute, settle: through stepOnce, so a livelock lets time pass, bounded by
   // the liveness budget (what is then left behind is the violation)
-  const settle = (deadline: number) => {
-    while ((rt.queued > 0 || rt.pendingWork > 0) && rt.now <= deadline && stepOnce(cluster));
+  const runWhile = (busy: () => boolean, deadline: number) => {
+    while (busy() && rt.now <= deadline && stepOnce(cluster));
   };
-  settle(rt.now + 600_000);
-  const minute = rt.now + 60_000;
-  while (rt.now < minute && stepOnce(cluster) && rt.now <= minute);
-  settle(rt.now + 600_000);
+  const busy = () => rt.queued > 0 || rt.pendingWork > 0;
+  runWhile(busy, rt.now + 600_000);
+  runWhile(() => true, rt.now + 60_000);
+  runWhile(busy, rt.now + 600_000);
   return rt.delivered - start;
 }
 

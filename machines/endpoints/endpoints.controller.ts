@@ -11,8 +11,6 @@ import { handleResponse, storeGet } from "../common/informer.js";
 import * as W from "../common/workqueue.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import {
-  ENDPOINTS_CONTROLLER_NAME,
-  ENDPOINTS_MANAGED_BY_LABEL,
   OVER_CAPACITY_ANNOTATION,
   endpointsEqual,
   endpointsFor,

@@ -22,8 +22,9 @@ const rv = (obj: any): number => Number(obj.metadata?.resourceVersion ?? 0);
  * every step (stored objects are frozen, so it keeps references).
  */
 class Versions {
-  readonly pods = new Map<string, any[]>();
-  readonly services = new Map<string, any[]>();
+  // key -> resourceVersion -> the version stored (pods by uid, Services by namespace/name)
+  private readonly pods = new Map<string, Map<string, any>>();
+  private readonly services = new Map<string, Map<string, any>>();
   /** the revision of the oldest change the judge saw; versions replaced before it are unknown */
   startedAt = -1;
   private readTo = -1;
@@ -66,9 +67,18 @@ class Versions {
     const m = obj.kind === "Pod" ? this.pods : this.services;
     const key = obj.kind === "Pod" ? obj.metadata.uid : `${obj.metadata.namespace}/${obj.metadata.name}`;
     let vs = m.get(key);
-    if (!vs) m.set(key, (vs = []));
-    if (vs.some((x) => x === obj || x.metadata.resourceVersion === obj.metadata.resourceVersion)) return;
-    vs.push(obj);
+    if (!vs) m.set(key, (vs = new Map()));
+    vs.set(obj.metadata.resourceVersion, obj);
+  }
+
+  /** Every version of a pod (by uid) stored so far. */
+  podVersions(uid: string): any[] {
+    return [...(this.pods.get(uid)?.values() ?? [])];
+  }
+
+  /** Every version of a Service (namespace/name) stored so far. */
+  serviceVersions(key: string): any[] {
+    return [...(this.services.get(key)?.values() ?? [])];
   }
 }
 
@@ -116,14 +126,14 @@ function judge(cluster: Cluster, seen: Versions): string[] {
     if (ep.metadata?.labels?.[managedByLabel] !== endpointsControllerName) continue;
     const ns = ep.metadata?.namespace ?? "default";
     const name = `${ns}/${ep.metadata?.name}`;
-    const svcKnown = seen.services.get(name) ?? [];
+    const svcKnown = seen.serviceVersions(name);
     const svcVersions = svcKnown.filter((s) => rv(s) <= rv(ep));
     // A Service the judge never saw stored before this Endpoints cannot be judged.
     if (svcVersions.length === 0) continue;
     for (const ss of ep.subsets ?? []) {
       for (const a of ss.addresses ?? []) {
         const uid = a.targetRef?.uid ?? "";
-        const known = seen.pods.get(uid) ?? [];
+        const known = seen.podVersions(uid);
         const podVersions = known.filter((p) => rv(p) <= rv(ep));
         // Versions stored before the judge began may have been replaced unseen: then an address the
         // known versions do not justify proves nothing.
