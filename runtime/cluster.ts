@@ -42,6 +42,8 @@ export interface ClusterOptions {
   tokens?: "random" | "seeded";
   /** the admin user's bearer token, instead of a made one (podflow serve --token) */
   adminToken?: string;
+  /** deep-freeze every actor's context (or those the predicate names) before each transition: a test that contexts are values */
+  freezeSnapshots?: boolean | ((address: string) => boolean);
 }
 
 export interface ApplyResult {
@@ -87,7 +89,7 @@ export class Cluster {
     this.speed = opts.speed ?? 1;
     // A live cluster's clock starts at the wall time, so ages kubectl computes itself are right.
     const startTime = this.live ? Math.floor(Date.now() / 1000) * 1000 : undefined;
-    this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? !this.live, policy: etcdPolicy, ...(startTime !== undefined ? { startTime } : {}) });
+    this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? !this.live, policy: etcdPolicy, ...(opts.freezeSnapshots !== undefined ? { freezeSnapshots: opts.freezeSnapshots } : {}), ...(startTime !== undefined ? { startTime } : {}) });
     const nodes = normalizeNodes(opts.nodes ?? 1);
     const random = (opts.tokens ?? (this.live ? "random" : "seeded")) === "random";
     this.adminToken = opts.adminToken ?? (random ? randomToken() : token(this.seed, "admin"));

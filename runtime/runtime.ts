@@ -3,6 +3,7 @@
 // separate HTTP/2 streams), a clock (virtual or live), a seeded chooser that picks which ready
 // channel delivers next, named timers, and a trace. Same seed, same run, byte for byte.
 
+import { freezeContext } from "../machines/common/freeze.js";
 import { createActor, type AnyActorRef, type AnyStateMachine } from "xstate";
 import type { Address, Effects, TimerRequest } from "../machines/messages.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
@@ -66,6 +67,11 @@ export interface RuntimeOptions {
   maxStepsPerSettle?: number;
   /** replaces the seeded chooser: given n > 1 ready channels, the index of the one to deliver */
   choose?: (n: number) => number;
+  /**
+   * Deep-freezes an actor's context and the message before every transition (all actors, or those
+   * the predicate names): a step that changes its input then throws. Proves contexts are values.
+   */
+  freezeSnapshots?: boolean | ((address: Address) => boolean);
 }
 
 /** Sees a message before it is queued; returns true when it took the message (dropped, held or duplicated it). */
@@ -461,6 +467,11 @@ export class Runtime {
     }
   }
 
+  private freezing(address: Address): boolean {
+    const f = this.opts.freezeSnapshots;
+    return f === undefined || f === false ? false : f === true ? true : f(address);
+  }
+
   private deliver(from: Address, to: Address, msg: any): void {
     this.handOver(from, to, msg);
     this.check();
@@ -482,9 +493,8 @@ export class Runtime {
     } else {
       const e = this.actors.get(to);
       if (!e) return; // the receiver is down: the message is lost, as on a broken connection
-      msg.from = from;
-      msg.now = this.now;
-      this.deliverTo(e, msg);
+      // stamped on a copy: the sender may still hold the message it sent
+      this.deliverTo(e, { ...msg, from, now: this.now });
       this.recordState(e);
     }
   }
@@ -496,6 +506,10 @@ export class Runtime {
    */
   private deliverTo(e: ActorEntry, msg: any): void {
     const ref = this.live(e);
+    if (this.freezing(e.address)) {
+      freezeContext(ref.getSnapshot().context);
+      freezeContext(msg);
+    }
     this.delivering = true;
     this.faulted = undefined;
     try {

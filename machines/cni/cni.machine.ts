@@ -2,14 +2,14 @@
 // which is the kubelet's order: DEL for a sandbox only ever follows its StopPodSandbox.
 
 import { setup } from "xstate";
-import { stepOf } from "../common/step.js";
+import { draftStepOf } from "../common/step.js";
 import type { Stamp } from "../messages.js";
 import { handleCni, initialCni, type CniContext, type CniInput } from "./cni.logic.js";
 import type { CniRequest } from "./messages.js";
 
 export type CniEvent = CniRequest & Partial<Stamp>;
 
-const step = stepOf<CniContext>();
+const step = draftStepOf<CniContext>();
 
 export const cniMachine = setup({
   types: { context: {} as CniContext, events: {} as CniEvent, input: {} as CniInput },

@@ -1,13 +1,22 @@
-// The one way a machine's action runs its logic: call a pure-ish step function with an Fx,
-// then emit what it asked for (messages, timers) as one `effects` event for the runtime.
+// The one way a machine's action runs its logic: a step function gets the context and an Fx, and
+// what it asked for (messages, timers) is emitted as one `effects` event for the runtime.
+//
+// Contexts are values: a draft step (draftStepOf) changes a mutative draft of the context and the
+// next context is a new value that shares what did not change; the snapshot it started from is
+// never touched, so XState's pure transition and O(1) forks work on it. A value step
+// (valueStepOf) returns the next context itself. stepOf, which changes the context in place, is
+// what components not yet converted still use.
 
 import { enqueueActions } from "xstate";
+import { create, current, isDraft } from "mutative";
 import { Fx } from "./effects.js";
+import { Rng } from "./prng.js";
+import { MinHeap } from "./heap.js";
 
-/** A step function over a machine's context: it updates the context and records effects in fx. */
+/** A step function over a machine's context: it updates the context (a draft) and records effects in fx. */
 export type Step<C> = (ctx: C, ev: any, fx: Fx) => void;
 
-/** The action builder for a machine whose context is C: `const step = stepOf<Ctx>()`. */
+/** The action builder for a machine whose context is C, changed in place (not yet a value). */
 export function stepOf<C>(): (fn: Step<C>) => any {
   return (fn) =>
     enqueueActions(({ context, event, enqueue }) => {
@@ -27,6 +36,67 @@ export function timedStepOf<C extends { now: number }>(): (fn: Step<C>) => any {
       if (now !== undefined) ctx.now = now;
       fn(ctx, event, fx);
       if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+    });
+}
+
+/** Copies drafts out of what leaves a step: a message must not hold a proxy revoked when the step ends. */
+function undraft(v: unknown, depth: number): unknown {
+  if (v === null || typeof v !== "object" || depth > 64) return v;
+  if (isDraft(v)) return current(v as object);
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = undraft(v[i], depth + 1);
+      if (x !== v[i]) (out ??= v.slice())[i] = x;
+    }
+    return out ?? v;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v;
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(v)) {
+    const x0 = (v as Record<string, unknown>)[k];
+    const x = undraft(x0, depth + 1);
+    if (x !== x0) (out ??= { ...(v as Record<string, unknown>) })[k] = x;
+  }
+  return out ?? v;
+}
+
+/** The class instances a context may hold as values are drafted like plain objects. */
+function markOf(target: unknown): "immutable" | undefined {
+  return target instanceof Rng || target instanceof MinHeap ? "immutable" : undefined;
+}
+
+/**
+ * One step on a value context: `fn` changes a draft, the result is the next context (the same
+ * object when nothing changed) and `ctx` is never modified. Effects leave the step as plain values.
+ */
+export function runDraftStep<C>(ctx: C, ev: unknown, fn: Step<C>, fx: Fx): C {
+  return create(ctx as object, (draft) => {
+    fn(draft as C, ev, fx);
+    for (const s of fx.sends) s.msg = undraft(s.msg, 0) as typeof s.msg;
+    for (const t of fx.timers) t.event = undraft(t.event, 0) as typeof t.event;
+  }, { mark: markOf }) as C;
+}
+
+/** The action builder for a machine whose context is a value, changed through a draft. */
+export function draftStepOf<C>(): (fn: Step<C>) => any {
+  return (fn) =>
+    enqueueActions(({ context, event, enqueue }) => {
+      const fx = new Fx();
+      const next = runDraftStep(context as C, event, fn, fx);
+      if (next !== context) enqueue.assign(() => next as never);
+      if (!fx.empty) enqueue.emit(fx.toEvent() as never);
+    });
+}
+
+/** Like draftStepOf, for machines that keep the time of the event they are handling in `ctx.now`. */
+export function timedDraftStepOf<C extends { now: number }>(): (fn: Step<C>) => any {
+  return (fn) =>
+    draftStepOf<C>()((ctx, ev, fx) => {
+      const now = (ev as { now?: number }).now;
+      if (now !== undefined && ctx.now !== now) ctx.now = now;
+      fn(ctx, ev, fx);
     });
 }
 

@@ -1,0 +1,74 @@
+// Contexts are values: a seeded cluster run with the contexts of the converted components
+// deep-frozen before every transition (and every message frozen before delivery) makes the same
+// trace as the run without freezing, and no step throws. A component that changes its context
+// in place throws at the first write, caught at the actor boundary as an internal error.
+
+import { describe, expect, it } from "vitest";
+import { createCluster } from "../index.js";
+
+/** Actor addresses whose machines keep their context as a value; each converted component adds itself. */
+const valueComponents: RegExp[] = [/^cni\//];
+
+const app = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 3
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports: [{ containerPort: 80 }]
+        readinessProbe: { httpGet: { path: /, port: 80 }, periodSeconds: 5 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: 80 }]
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: crasher }
+spec:
+  containers:
+  - name: c
+    image: busybox:1.36
+    command: ["sh", "-c", "exit 3"]
+`;
+
+async function run(freeze: boolean) {
+  const c = createCluster({ nodes: 2, seed: 7, freezeSnapshots: freeze ? (a: string) => valueComponents.some((r) => r.test(a)) : false });
+  await c.apply(app);
+  await c.settle();
+  c.advance(120_000);
+  await c.settle();
+  await c.apply(app.replace("replicas: 3", "replicas: 1"));
+  await c.settle();
+  await c.delete("Deployment", "web", "default");
+  await c.delete("Pod", "crasher", "default");
+  await c.settle();
+  c.advance(60_000);
+  await c.settle();
+  const rt = (c as any).runtime;
+  const trace = c.trace().map((e: any) => JSON.stringify(e));
+  const errors = rt.internalErrors.map((e: any) => `${e.actor} on ${e.event}: ${e.message}`);
+  await c.stop();
+  return { trace, errors };
+}
+
+describe("contexts are values", () => {
+  it("a cluster whose value components are deep-frozen before each transition makes the same trace and never writes to a frozen snapshot", async () => {
+    const plain = await run(false);
+    const frozen = await run(true);
+    expect(frozen.errors).toEqual([]);
+    expect(plain.errors).toEqual([]);
+    expect(frozen.trace.length).toBe(plain.trace.length);
+    expect(frozen.trace).toEqual(plain.trace);
+  }, 120_000);
+});
