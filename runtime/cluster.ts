@@ -42,8 +42,8 @@ export interface ClusterOptions {
   tokens?: "random" | "seeded";
   /** the admin user's bearer token, instead of a made one (podflow serve --token) */
   adminToken?: string;
-  /** deep-freeze every actor's context (or those the predicate names) before each transition: a test that contexts are values */
-  freezeSnapshots?: boolean | ((address: string) => boolean);
+  /** deep-freeze every actor's context (or the value machines', or those the predicate names) before each transition: a test that contexts are values */
+  freezeSnapshots?: boolean | "values" | ((address: string) => boolean);
 }
 
 export interface ApplyResult {

@@ -3,6 +3,7 @@
 // separate HTTP/2 streams), a clock (virtual or live), a seeded chooser that picks which ready
 // channel delivers next, named timers, and a trace. Same seed, same run, byte for byte.
 
+import { isValueMachine } from "./values.js";
 import { freezeContext } from "../machines/common/freeze.js";
 import { createActor, type AnyActorRef, type AnyStateMachine } from "xstate";
 import type { Address, Effects, TimerRequest } from "../machines/messages.js";
@@ -68,10 +69,11 @@ export interface RuntimeOptions {
   /** replaces the seeded chooser: given n > 1 ready channels, the index of the one to deliver */
   choose?: (n: number) => number;
   /**
-   * Deep-freezes an actor's context and the message before every transition (all actors, or those
-   * the predicate names): a step that changes its input then throws. Proves contexts are values.
+   * Deep-freezes an actor's context and the message before every transition (all actors, the value
+   * machines of runtime/values.ts, or those the predicate names): a step that changes its input then
+   * throws. Proves contexts are values.
    */
-  freezeSnapshots?: boolean | ((address: Address) => boolean);
+  freezeSnapshots?: boolean | "values" | ((address: Address) => boolean);
 }
 
 /** Sees a message before it is queued; returns true when it took the message (dropped, held or duplicated it). */
@@ -467,9 +469,11 @@ export class Runtime {
     }
   }
 
-  private freezing(address: Address): boolean {
+  private freezing(e: ActorEntry): boolean {
     const f = this.opts.freezeSnapshots;
-    return f === undefined || f === false ? false : f === true ? true : f(address);
+    if (f === undefined || f === false) return false;
+    if (f === true) return true;
+    return f === "values" ? isValueMachine(e.machine) : f(e.address);
   }
 
   private deliver(from: Address, to: Address, msg: any): void {
@@ -506,7 +510,7 @@ export class Runtime {
    */
   private deliverTo(e: ActorEntry, msg: any): void {
     const ref = this.live(e);
-    if (this.freezing(e.address)) {
+    if (this.freezing(e)) {
       freezeContext(ref.getSnapshot().context);
       freezeContext(msg);
     }

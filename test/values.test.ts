@@ -1,13 +1,10 @@
-// Contexts are values: a seeded cluster run with the contexts of the converted components
+// Contexts are values: a seeded cluster run with the contexts of the value machines (runtime/values.ts)
 // deep-frozen before every transition (and every message frozen before delivery) makes the same
 // trace as the run without freezing, and no step throws. A component that changes its context
 // in place throws at the first write, caught at the actor boundary as an internal error.
 
 import { describe, expect, it } from "vitest";
 import { createCluster } from "../index.js";
-
-/** Actor addresses whose machines keep their context as a value; each converted component adds itself. */
-const valueComponents: RegExp[] = [/^cni\//];
 
 const app = `
 apiVersion: apps/v1
@@ -43,7 +40,7 @@ spec:
 `;
 
 async function run(freeze: boolean) {
-  const c = createCluster({ nodes: 2, seed: 7, freezeSnapshots: freeze ? (a: string) => valueComponents.some((r) => r.test(a)) : false });
+  const c = createCluster({ nodes: 2, seed: 7, freezeSnapshots: freeze ? "values" : false });
   await c.apply(app);
   await c.settle();
   c.advance(120_000);
