@@ -5,13 +5,14 @@
 
 import { isValueMachine } from "./values.js";
 import { freezeContext } from "../machines/common/freeze.js";
-import { createActor, type AnyActorRef, type AnyStateMachine } from "xstate";
+import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
 import type { Address, Effects, TimerRequest } from "../machines/messages.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
 import { MinHeap } from "./heap.js";
 import { summarize } from "./summary.js";
-import { isDeepFrozen } from "../machines/common/equal.js";
 import type { TraceEntry } from "./docs/trace-types.js";
+import { inertActorOf } from "../machines/common/lifecycle.js";
+import { CopyingActor, copyMessages, type CopyingHost } from "./copying.js";
 
 interface Channel {
   key: string;
@@ -39,17 +40,19 @@ interface Timer {
   fn?: () => void;
 }
 
+/**
+ * An actor: a value machine is its snapshot, stepped without an XState actor; a machine that still
+ * changes its context in place runs on the copying path (runtime/copying.ts). Exactly one is set.
+ */
 interface ActorEntry {
   address: Address;
   machine: AnyStateMachine;
   input: unknown;
-  /** undefined while the actor is a fork's unmaterialized copy (see frozen) */
-  ref: AnyActorRef | undefined;
   lastValue: string;
-  /** copy-on-write: a persisted snapshot nobody mutates; the actor is created from a copy of it when first needed */
-  frozen?: any;
-  /** a frozen copy of the live actor, made by fork() and shared by its forks until the actor next runs */
-  frozenCache?: any;
+  /** a value machine's snapshot: never changed (each step makes the next one), so forks share it as it is */
+  value: AnyMachineSnapshot | undefined;
+  /** the copying path (to be deleted once every machine is a value) */
+  copying: CopyingActor | undefined;
 }
 
 /** An endpoint outside the actor system (the cluster facade, the HTTP server). */
@@ -74,6 +77,11 @@ export interface RuntimeOptions {
    * throws. Proves contexts are values.
    */
   freezeSnapshots?: boolean | "values" | ((address: Address) => boolean);
+  /**
+   * Which machines run as values (stepped on their snapshot, shared by forks as it is): by default
+   * those runtime/values.ts lists. A machine here must never change its context or an event in place.
+   */
+  isValue?: (machine: AnyStateMachine, address: Address) => boolean;
 }
 
 /** Sees a message before it is queued; returns true when it took the message (dropped, held or duplicated it). */
@@ -94,9 +102,10 @@ export interface InternalError {
 
 /**
  * The event the runtime sends an actor right after it threw while handling `during`: the actor
- * is back in the state it was in before that event (its context keeps what the failed step had
- * already changed in place) and may answer the request it had in hand (the API server answers
- * it with a 500 InternalError). A machine with no handler for it just keeps serving.
+ * is back in the state it was in before that event (a value machine's context as it was before
+ * it too; on the copying path, as the failed step left it in place) and may answer the request it
+ * had in hand (the API server answers it with a 500 InternalError). A machine with no handler for
+ * it just keeps serving.
  */
 export interface InternalErrorEvent {
   type: "InternalError";
@@ -114,7 +123,7 @@ export class BoundExceeded extends Error {
   }
 }
 
-export class Runtime {
+export class Runtime implements CopyingHost {
   now: number;
   readonly seed: number;
   private readonly chooser: Rng;
@@ -172,14 +181,22 @@ export class Runtime {
   /** Starts an actor from a machine at an address. */
   spawn(address: Address, machine: AnyStateMachine, input?: unknown): void {
     if (this.actors.has(address) || this.externals.has(address)) throw new Error(`actor ${address} already exists`);
-    const ref = createActor(machine, { input, id: address });
-    const entry: ActorEntry = { address, machine, input, ref, lastValue: "" };
-    this.wire(address, ref);
+    const entry: ActorEntry = { address, machine, input, lastValue: "", value: undefined, copying: undefined };
     this.actors.set(address, entry);
     this.spawned.set(address, { machine, input });
     this.incarnations.set(address, (this.incarnations.get(address) ?? 0) + 1);
-    ref.start();
+    if (this.isValue(machine, address)) this.startValue(entry);
+    else entry.copying = CopyingActor.start(this, address, machine, input);
     this.recordState(entry);
+  }
+
+  private isValue(machine: AnyStateMachine, address: Address): boolean {
+    return this.opts.isValue !== undefined ? this.opts.isValue(machine, address) : isValueMachine(machine);
+  }
+
+  /** True when the actor at an address runs as a value (its snapshot shared by forks, stepped without an XState actor). */
+  runsAsValue(address: Address): boolean {
+    return this.actors.get(address)?.value !== undefined;
   }
 
   /** How many times an address has been started: a restarted process is a new incarnation with new connections. */
@@ -210,7 +227,7 @@ export class Runtime {
   crash(address: Address): void {
     const e = this.actors.get(address);
     if (!e) return;
-    e.ref?.stop();
+    e.copying?.stop();
     this.actors.delete(address);
     for (const ch of this.channels.values()) if (ch.to === address || ch.from === address) this.drain(ch);
     for (const t of this.timerByKey.values()) if (t.owner === address) this.cancelTimer(t);
@@ -235,49 +252,99 @@ export class Runtime {
   snapshot(address: Address): any {
     const e = this.actors.get(address);
     if (!e) return undefined;
-    return e.ref ? e.ref.getSnapshot() : e.frozen;
+    return e.value ?? e.copying!.snapshot();
   }
 
-  /** The shared, never-mutated snapshot of an actor as it is now, if one exists (a fork's actor not run yet, or one frozen by fork() or freeze() and not run since): lets callers cache per-actor work across forks. */
+  /** The shared, never-mutated snapshot of an actor as it is now, if one exists (a value machine's, always; on the copying path, a fork's actor not run yet, or one frozen by fork() or freeze() and not run since): lets callers cache per-actor work by its identity. */
   frozenSnapshot(address: Address): any {
     const e = this.actors.get(address);
     if (!e) return undefined;
-    return e.ref ? e.frozenCache : e.frozen;
+    return e.value ?? e.copying!.shared();
   }
 
-  /** Makes now the frozen copies of live actors that fork() would make, so frozenSnapshot() names them. */
+  /** Makes now the frozen copies of the copying path's live actors that fork() would make, so frozenSnapshot() names them. */
   freeze(): void {
-    for (const e of this.actors.values()) if (e.ref && e.frozenCache === undefined) e.frozenCache = persisted(e);
+    for (const e of this.actors.values()) e.copying?.freeze();
   }
 
-  /** The live actor of an entry, created from its frozen snapshot on first use. */
-  private live(e: ActorEntry): AnyActorRef {
-    e.frozenCache = undefined;
-    if (e.ref) return e.ref;
-    const ref = restored(e);
-    this.wire(e.address, ref);
-    e.ref = ref;
-    e.frozen = undefined;
-    ref.start();
-    return ref;
+  /**
+   * An exception an actor threw (CopyingHost; the value path too): during a delivery it is isolated
+   * (deliverTo), anywhere else (start-up) it fails the run. Returns true when it was isolated.
+   */
+  caught(address: Address, err: unknown): boolean {
+    if (this.delivering) {
+      this.faulted = { err };
+      return true;
+    }
+    this.fail(new Error(`actor ${address} failed: ${(err as Error)?.stack ?? err}`));
+    return false;
   }
 
-  /** Connects an actor's effects to the network and its errors to the fault handling. */
-  private wire(address: Address, ref: AnyActorRef): void {
-    ref.on("effects", (fx: Effects) => this.perform(address, fx));
-    ref.subscribe({
-      error: (err: unknown) => {
-        // During a delivery the fault is isolated (deliverTo); anywhere else (start-up) it fails the run.
-        if (this.delivering) {
-          this.faulted = { err };
-          // XState emits what an event's steps asked for only once the whole event is handled, and
-          // drops it when a step throws: what the steps before the throw decided (the reply to
-          // another request) still goes out, before the actor's listeners are cleared.
-          const decided = (ref as unknown as { _deferred?: Array<() => void> })._deferred;
-          if (Array.isArray(decided)) for (const fn of decided.splice(0)) fn();
-        } else this.fail(new Error(`actor ${address} failed: ${(err as Error)?.stack ?? err}`));
+  /** Starts a value machine: its initial snapshot, and the effects of entering it. */
+  private startValue(e: ActorEntry): void {
+    const deferred: Array<() => void> = [];
+    const snap = e.machine.getInitialSnapshot(this.scopeFor(e, deferred, true) as never, e.input) as AnyMachineSnapshot;
+    if (snap.status === "error") {
+      // As an actor that failed to start: stopped, and the fault isolated or failing the run.
+      e.value = snap;
+      if (this.caught(e.address, snap.error)) runAll(deferred);
+      return;
+    }
+    e.value = snap;
+    runAll(deferred);
+  }
+
+  /**
+   * One step of a value machine: XState's transition on its snapshot, in an inert scope (no actor
+   * per step, and none per fork). The effects are performed once the step is done, as an actor's
+   * are; a step that throws leaves the snapshot as it was and is isolated like an actor's fault
+   * (the effects decided before the throw still go out).
+   */
+  private stepValue(e: ActorEntry, event: unknown): void {
+    const snap = e.value!;
+    // an actor that stopped (a final state, or failed to start) takes no more events
+    if (snap.status !== "active") return;
+    const deferred: Array<() => void> = [];
+    let next: AnyMachineSnapshot;
+    try {
+      next = e.machine.transition(snap, event as never, this.scopeFor(e, deferred, false) as never) as AnyMachineSnapshot;
+    } catch (err) {
+      if (this.caught(e.address, err)) runAll(deferred);
+      return;
+    }
+    if (next.status === "error") {
+      // an error event no state takes: the actor fails, as XState's own does
+      if (this.caught(e.address, next.error)) runAll(deferred);
+      return;
+    }
+    e.value = next;
+    runAll(deferred);
+  }
+
+  /**
+   * The actor scope XState runs a value machine's step in: the machine's inert actor as `self`,
+   * effects emitted to this runtime. Actions run as a running actor runs them (at once; emits and
+   * other deferred work once the step is done); while starting, all of it waits for the end.
+   */
+  private scopeFor(e: ActorEntry, deferred: Array<() => void>, starting: boolean): object {
+    const { self, system } = inertActorOf(e.machine);
+    return {
+      self,
+      id: e.address,
+      sessionId: e.address,
+      logger: console.log,
+      system: inertSystemOf(system),
+      stopChild: noChildren,
+      defer: (fn: () => void) => void deferred.push(fn),
+      emit: (ev: { type: string }) => {
+        if (ev.type === "effects") this.perform(e.address, ev as Effects);
       },
-    });
+      actionExecutor: (a: { exec?: (info: unknown, params: unknown) => void; info: unknown; params: unknown }) => {
+        if (a.exec === undefined) return;
+        if (starting) deferred.push(() => a.exec!(a.info, a.params));
+        else a.exec(a.info, a.params);
+      },
+    };
   }
 
   addresses(): Address[] {
@@ -509,38 +576,37 @@ export class Runtime {
    * goes on from the state it was in before the event, and it is told (InternalErrorEvent).
    */
   private deliverTo(e: ActorEntry, msg: any): void {
-    const ref = this.live(e);
     if (this.freezing(e)) {
-      freezeContext(ref.getSnapshot().context);
+      freezeContext((e.value ?? e.copying!.liveSnapshot()).context);
       freezeContext(msg);
     }
+    const f = this.run(e, msg);
+    if (f === undefined) return;
+    const message = this.noteFault(e.address, msg, f.err);
+    // A value machine's snapshot is still the one before the event; a copying actor is made anew in it.
+    e.copying?.resume();
+    const notice: InternalErrorEvent = { type: "InternalError", message, during: msg.type };
+    const g = this.run(e, { ...notice, from: e.address, now: this.now });
+    if (g !== undefined) {
+      // Handling the fault faulted too: the actor restarts from scratch, as a crashed process does.
+      this.noteFault(e.address, notice, g.err);
+      this.revive(e.address);
+    }
+  }
+
+  /** Hands an event to an actor; returns what it threw, if it did (its effects are performed either way). */
+  private run(e: ActorEntry, msg: any): { err: unknown } | undefined {
     this.delivering = true;
     this.faulted = undefined;
     try {
-      ref.send(msg);
+      if (e.value !== undefined) this.stepValue(e, msg);
+      else e.copying!.send(msg);
     } finally {
       this.delivering = false;
     }
     const f = this.faulted as { err: unknown } | undefined;
-    if (f === undefined) return;
     this.faulted = undefined;
-    const message = this.noteFault(e.address, msg, f.err);
-    this.resume(e);
-    const notice: InternalErrorEvent = { type: "InternalError", message, during: msg.type };
-    const again = this.live(e);
-    this.delivering = true;
-    try {
-      again.send({ ...notice, from: e.address, now: this.now });
-    } finally {
-      this.delivering = false;
-    }
-    if (this.faulted !== undefined) {
-      // Handling the fault faulted too: the actor restarts from scratch, as a crashed process does.
-      const g = this.faulted as { err: unknown };
-      this.faulted = undefined;
-      this.noteFault(e.address, notice, g.err);
-      this.revive(e.address);
-    }
+    return f;
   }
 
   /** Counts, keeps and traces a caught fault (with the event that caused it); returns its message. */
@@ -552,19 +618,6 @@ export class Runtime {
     for (const h of this.faultHooks) h(f);
     this.record({ kind: "fault", fault: "internalError", detail: `${actor} threw handling ${msg.type} ${summarize(msg)}: ${message}` });
     return message;
-  }
-
-  /** A new actor in place of one that threw: the state it had before the event, its context as the failed step left it. */
-  private resume(e: ActorEntry): void {
-    const snap: any = e.ref!.getSnapshot();
-    const { error: _error, ...rest } = e.machine.getPersistedSnapshot({ ...snap, context: emptyContext } as any) as any;
-    const ref = createActor(e.machine, { input: e.input, id: e.address, snapshot: { ...rest, status: "active", context: emptyContext } as any });
-    (ref.getSnapshot() as any).context = snap.context;
-    this.wire(e.address, ref);
-    e.ref = ref;
-    e.frozen = undefined;
-    e.frozenCache = undefined;
-    ref.start();
   }
 
   private check(): void {
@@ -581,7 +634,8 @@ export class Runtime {
     if (!this.delivering) this.check();
   }
 
-  private perform(owner: Address, fx: Effects): void {
+  /** Performs what an actor's step asked for (CopyingHost). */
+  perform(owner: Address, fx: Effects): void {
     for (const o of fx.send) this.send(owner, o.to, o.msg);
     for (const key of fx.cancel) {
       const t = this.timerByKey.get(`${owner}|${key}`);
@@ -708,8 +762,10 @@ export class Runtime {
   }
 
   private recordState(e: ActorEntry): void {
-    if (!this.traceOn || !e.ref) return;
-    const v = e.ref.getSnapshot().value;
+    if (!this.traceOn) return;
+    const snap = e.value ?? e.copying!.runningSnapshot();
+    if (snap === undefined) return;
+    const v = snap.value;
     const s = typeof v === "string" ? v : JSON.stringify(v);
     if (s !== e.lastValue) {
       e.lastValue = s;
@@ -733,9 +789,11 @@ export class Runtime {
   }
 
   /**
-   * An independent copy of this runtime at this instant (the model checker's branch point):
-   * actor contexts and queued messages are deep-copied, since logic mutates them in place.
-   * Hooks, observers and fault callbacks are not copied; tracing is off in the copy.
+   * An independent copy of this runtime at this instant (the model checker's branch point). A value
+   * machine's snapshot is shared as it is (O(1)), and so are the messages and timer events that only
+   * value machines send and receive; the copying path's contexts, and messages to or from it, are
+   * deep-copied, since its logic mutates them in place. Hooks, observers and fault callbacks are
+   * not copied; tracing is off in the copy.
    */
   fork(): Runtime {
     const rt = new Runtime({ ...this.opts, trace: false });
@@ -749,18 +807,19 @@ export class Runtime {
     for (const [a, s] of this.spawned) rt.spawned.set(a, s);
     for (const [a, n] of this.incarnations) rt.incarnations.set(a, n);
     for (const [p, until] of this.pairClogs) rt.pairClogs.set(p, until);
-    const memo = new Map<object, unknown>();
-    // Copy-on-write: the copy holds frozen snapshots and creates an actor only when it first runs,
-    // so a branch that delivers one message copies one context, not all of them.
     for (const e of this.actors.values()) {
-      if (e.ref && e.frozenCache === undefined) e.frozenCache = persisted(e);
-      rt.actors.set(e.address, { address: e.address, machine: e.machine, input: e.input, ref: undefined, lastValue: e.lastValue, frozen: e.ref ? e.frozenCache : e.frozen });
+      rt.actors.set(e.address, { address: e.address, machine: e.machine, input: e.input, lastValue: e.lastValue, value: e.value, copying: e.copying?.fork(rt) });
     }
+    // Messages are values between value machines; anything the copying path sent, or will
+    // receive, may still change in place (copying path: deep copies, deleted with it).
+    const copied = copyMessages();
+    const shared = (a: Address) => this.actors.get(a)?.value !== undefined;
     // Ready channels first, in the same order, so chooser indexes mean the same in the copy.
     const order = [...this.ready, ...[...this.channels.values()].filter((c) => c.readyIndex < 0)];
     for (const ch of order) {
       if (ch.queue.length === ch.head && ch.cloggedUntil === undefined) continue;
-      const copy: Channel = { key: ch.key, from: ch.from, to: ch.to, queue: deepCopy(ch.queue.slice(ch.head), memo) as any[], head: 0, readyIndex: -1 };
+      const queue = ch.queue.slice(ch.head);
+      const copy: Channel = { key: ch.key, from: ch.from, to: ch.to, queue: shared(ch.from) && shared(ch.to) ? queue : copied(queue), head: 0, readyIndex: -1 };
       if (ch.stream !== undefined) copy.stream = ch.stream;
       if (ch.cloggedUntil !== undefined) copy.cloggedUntil = ch.cloggedUntil;
       rt.channels.set(ch.key, copy);
@@ -771,7 +830,7 @@ export class Runtime {
     }
     for (const t of this.timerByKey.values()) {
       if (t.fn !== undefined) throw new Error("fork: a fault callback is pending; fork before injecting faults");
-      const c: Timer = { ...t, event: deepCopy(t.event, memo) as Timer["event"] };
+      const c: Timer = { ...t, event: shared(t.owner) ? t.event : copied(t.event) };
       rt.timerByKey.set(`${t.owner}|${t.key}`, c);
       rt.timers.push(c);
       if (!c.background) rt.workTimers++;
@@ -780,7 +839,7 @@ export class Runtime {
   }
 
   stopAll(): void {
-    for (const e of this.actors.values()) e.ref?.stop();
+    for (const e of this.actors.values()) e.copying?.stop();
     this.actors.clear();
   }
 }
@@ -790,57 +849,32 @@ function streamOf(msg: { type: string; [k: string]: any }): string | undefined {
   return msg.type === "WatchEvent" && typeof msg.watchId === "number" ? `watch:${msg.watchId}` : undefined;
 }
 
-// XState's persist and restore walk the whole context (to find and re-link child actors), frozen
-// stored objects included; our machines spawn no children, so only an empty context goes through them.
-const emptyContext = Object.freeze({});
-
-/** A frozen copy of a live actor's persisted snapshot: the context deep-copied, stored objects shared. */
-function persisted(e: ActorEntry): any {
-  const ref = e.ref!;
-  const snap = ref.getSnapshot();
-  if (Object.keys(snap.children ?? {}).length > 0) return deepCopy((ref as any).getPersistedSnapshot(), new Map());
-  const p = e.machine.getPersistedSnapshot({ ...snap, context: emptyContext } as any) as any;
-  return { ...p, context: deepCopy(snap.context, new Map()) };
+/** Runs a step's deferred work in order (what runs may defer more). */
+function runAll(deferred: Array<() => void>): void {
+  for (let i = 0; i < deferred.length; i++) deferred[i]!();
 }
 
-/** An actor created from a frozen snapshot, on a deep copy of its context. */
-function restored(e: ActorEntry): AnyActorRef {
-  const { context, ...rest } = e.frozen;
-  if (Object.keys(rest.children ?? {}).length > 0) return createActor(e.machine, { input: e.input, id: e.address, snapshot: deepCopy(e.frozen, new Map()) as any });
-  const ref = createActor(e.machine, { input: e.input, id: e.address, snapshot: { ...rest, context: emptyContext } as any });
-  // Before start() nothing has read the placeholder; the actor runs on its own copy of the context.
-  (ref.getSnapshot() as any).context = deepCopy(context, new Map());
-  return ref;
+function noChildren(): never {
+  throw new Error("value machines spawn no child actors");
 }
 
-/** A deep copy that keeps shared references shared and class instances (an Rng) in their class; deeply frozen values (stored objects) are shared, not copied. */
-function deepCopy(v: unknown, memo: Map<object, unknown>): unknown {
-  if (typeof v !== "object" || v === null || isDeepFrozen(v)) return v;
-  const seen = memo.get(v);
-  if (seen !== undefined) return seen;
-  if (Array.isArray(v)) {
-    const a: unknown[] = new Array(v.length);
-    memo.set(v, a);
-    for (let i = 0; i < v.length; i++) a[i] = deepCopy(v[i], memo);
-    return a;
+const inertSystems = new WeakMap<object, object>();
+
+/**
+ * The system of a value machine's inert actor, with no scheduler: XState's delayed events would run
+ * on the wall clock, outside the trace; a component asks for time with fx.after (a lifecycle's
+ * `after` is stepped by lifecycleOf and reaches the runtime that way too).
+ */
+function inertSystemOf(system: unknown): object {
+  let s = inertSystems.get(system as object);
+  if (s === undefined) {
+    const refuse = (): never => {
+      throw new Error("a value machine used XState's own delayed events: time goes through fx.after, on the runtime's clock");
+    };
+    s = Object.create(system as object, { scheduler: { value: { schedule: refuse, cancel: refuse, cancelAll: () => {} } } }) as object;
+    inertSystems.set(system as object, s);
   }
-  if (v instanceof Map) {
-    const m = new Map();
-    memo.set(v, m);
-    for (const [k, x] of v) m.set(deepCopy(k, memo), deepCopy(x, memo));
-    return m;
-  }
-  if (v instanceof Set) {
-    const s = new Set();
-    memo.set(v, s);
-    for (const x of v) s.add(deepCopy(x, memo));
-    return s;
-  }
-  if (v instanceof Date) return new Date(v.getTime());
-  const o = Object.create(Object.getPrototypeOf(v));
-  memo.set(v, o);
-  for (const k of Object.keys(v)) o[k] = deepCopy((v as any)[k], memo);
-  return o;
+  return s;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -4,7 +4,7 @@
 // `step`: XState's own pure transition, with its outputs (`emit`) and its `after` delays handed
 // back as data for the component's outbox, never performed here.
 
-import { createActor, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from "xstate";
+import { createActor, type AnyActorRef, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from "xstate";
 import type { Fx } from "./effects.js";
 
 /** A delayed event the machine asked for (an `after` transition): the runtime's clock fires it. */
@@ -66,6 +66,23 @@ function primitiveInputKey(input: unknown): string | undefined {
   return key;
 }
 
+const inertActors = new WeakMap<AnyStateMachine, { self: AnyActorRef; system: unknown }>();
+
+/**
+ * An actor of the machine that is never started, made once per machine: the `self` and `system`
+ * of the scope XState's transition() runs a step in without an actor of its own (a lifecycle's
+ * step here, a value machine's step in the runtime).
+ */
+export function inertActorOf(machine: AnyStateMachine): { self: AnyActorRef; system: unknown } {
+  let a = inertActors.get(machine);
+  if (a === undefined) {
+    const self = createActor(machine);
+    a = { self, system: (self as unknown as { system: unknown }).system };
+    inertActors.set(machine, a);
+  }
+  return a;
+}
+
 /**
  * Wraps a lifecycle machine for pure stepping. One inert actor scope is made per machine and
  * reused: XState's public `transition()` builds an actor on every call (about ten times slower).
@@ -74,7 +91,7 @@ function primitiveInputKey(input: unknown): string | undefined {
  */
 export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M> {
   let sink: ExecutedAction[] = [];
-  const self = createActor(machine);
+  const { self, system } = inertActorOf(machine);
   const scope = {
     self,
     defer: () => {},
@@ -82,7 +99,7 @@ export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M>
     logger: () => {},
     sessionId: "",
     stopChild: () => {},
-    system: (self as unknown as { system: unknown }).system,
+    system,
     emit: () => {},
     actionExecutor: (a: ExecutedAction) => void sink.push(a),
   };
