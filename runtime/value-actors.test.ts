@@ -1,0 +1,152 @@
+// A value machine runs without an XState actor (its snapshot stepped by XState's transition in an
+// inert scope) and a fork shares its snapshot. Seen from outside it must be indistinguishable from
+// the same machine run as an actor: the same trace (messages, states, caught faults), the same
+// contexts, the same fault isolation.
+
+import { describe, expect, it } from "vitest";
+import { setup } from "xstate";
+import { Runtime } from "./runtime.js";
+import { draftStepOf } from "../machines/common/step.js";
+
+interface Ctx {
+  n: number;
+  log: string[];
+}
+
+const step = draftStepOf<Ctx>();
+
+// A worker: it greets "client" when it starts; each Work is acknowledged by one action and done by
+// the next, in one transition, so a throw in the second comes after the first decided its reply.
+const worker = setup({
+  actions: {
+    hello: step((_c, _e, fx) => fx.send("client", { type: "Hello" })),
+    ack: step((c, e, fx) => {
+      c.n++;
+      fx.send(e.from, { type: "Ack", id: e.id, n: c.n });
+    }),
+    work: step((c, e, fx) => {
+      if (e.boom) throw new Error(`boom ${e.id}`);
+      c.log.push(e.id);
+      fx.send(e.from, { type: "Done", id: e.id });
+      fx.after("tick", 1_000, { type: "Tick" });
+    }),
+    tick: step((c, _e, fx) => {
+      c.log.push("tick");
+      fx.send("client", { type: "Ticked" });
+    }),
+    noticed: step((c, e, fx) => {
+      if (e.during === "Work" && e.message === "boom twice") throw new Error("the notice failed too");
+      c.log.push(`noticed ${e.message}`);
+      fx.send("client", { type: "Noticed", message: e.message });
+    }),
+  },
+}).createMachine({
+  context: { n: 0, log: [] },
+  initial: "idle",
+  entry: "hello",
+  on: { InternalError: { actions: "noticed" }, Tick: { actions: "tick" } },
+  states: {
+    idle: { on: { Work: { target: "busy", actions: ["ack", "work"] } } },
+    busy: { on: { Work: { target: "idle", actions: ["ack", "work"] } } },
+  },
+});
+
+function run(asValue: boolean) {
+  const rt = new Runtime({ seed: 3, isValue: () => asValue });
+  const got: any[] = [];
+  rt.external("client", (msg) => got.push({ type: msg.type, id: msg.id, n: msg.n, message: msg.message }));
+  rt.spawn("worker", worker);
+  for (const [id, boom] of [["a", false], ["b", true], ["c", false], ["twice", true], ["d", false]] as const) {
+    rt.send("client", "worker", { type: "Work", id, boom });
+    rt.settle();
+  }
+  return { rt, got, trace: rt.traceJsonl(), snapshot: rt.snapshot("worker") };
+}
+
+describe("a value machine runs as its actor would", () => {
+  const value = run(true);
+  const actor = run(false);
+
+  it("runs on the value path only when asked to", () => {
+    expect(value.rt.runsAsValue("worker")).toBe(true);
+    expect(actor.rt.runsAsValue("worker")).toBe(false);
+  });
+
+  it("makes the same trace, byte for byte, and ends in the same state and context", () => {
+    expect(value.trace).toBe(actor.trace);
+    expect(value.snapshot.value).toEqual(actor.snapshot.value);
+    expect(value.snapshot.context).toEqual(actor.snapshot.context);
+    expect(value.rt.internalErrors).toEqual(actor.rt.internalErrors);
+  });
+
+  it("isolates a throwing step: the reply decided before it goes out, the event's changes are dropped, the notice is handled", () => {
+    // a: acked and done (idle to busy). b: acked (decided before the throw) but not done, and the
+    // notice is handled in busy, the state before b.
+    expect(value.got.slice(0, 9)).toEqual([
+      { type: "Hello" },
+      { type: "Ack", id: "a", n: 1 },
+      { type: "Done", id: "a" },
+      { type: "Ticked" },
+      { type: "Ack", id: "b", n: 2 },
+      { type: "Noticed", message: "boom b" },
+      // b's counter increase was dropped with the event: c is acked as the second, again
+      { type: "Ack", id: "c", n: 2 },
+      { type: "Done", id: "c" },
+      { type: "Ticked" },
+    ]);
+    expect(value.rt.internalErrors.map((f) => `${f.actor} ${f.event}: ${f.message}`)).toEqual([
+      "worker Work: boom b",
+      "worker Work: boom twice",
+      "worker InternalError: the notice failed too",
+    ]);
+  });
+
+  it("restarts an actor whose fault notice faults too, as a crashed process: from its initial state and context", () => {
+    // "twice" throws, its notice throws: the worker starts afresh (Hello again), then d is its first
+    // work. Its reply to "twice" was still queued: a crashed process's connections close, so it is lost.
+    expect(value.got.slice(9)).toEqual([
+      { type: "Hello" },
+      { type: "Ack", id: "d", n: 1 },
+      { type: "Done", id: "d" },
+      { type: "Ticked" },
+    ]);
+    expect(value.snapshot.value).toBe("busy");
+    expect(value.snapshot.context).toEqual({ n: 1, log: ["d", "tick"] });
+  });
+});
+
+describe("a fork of a value machine", () => {
+  it("shares its snapshot as it is, and a step in the fork leaves the origin's snapshot untouched", () => {
+    const rt = new Runtime({ seed: 3, isValue: () => true });
+    rt.external("client", () => {});
+    rt.spawn("worker", worker);
+    rt.settle();
+    const before = rt.snapshot("worker");
+    const f = rt.fork();
+    expect(f.snapshot("worker")).toBe(before);
+    expect(f.frozenSnapshot("worker")).toBe(before);
+    f.send("client", "worker", { type: "Work", id: "x", boom: false });
+    f.settle();
+    expect(f.snapshot("worker").context.log).toEqual(["x", "tick"]);
+    expect(rt.snapshot("worker")).toBe(before);
+    expect(before.context).toEqual({ n: 0, log: [] });
+    expect(before.value).toBe("idle");
+  });
+
+  it("shares the messages queued between value machines, and copies those an actor on the copying path sent", () => {
+    const rt = new Runtime({ seed: 3, isValue: (_m, a) => a !== "legacy" });
+    rt.spawn("worker", worker);
+    rt.spawn("peer", worker);
+    rt.spawn("legacy", worker);
+    rt.external("client", () => {});
+    const m1 = { type: "Work", id: "p", boom: false, payload: { big: [1, 2, 3] } };
+    const m2 = { type: "Work", id: "q", boom: false, payload: { big: [1, 2, 3] } };
+    rt.post("peer", "worker", m1);
+    rt.post("legacy", "worker", m2);
+    const f = rt.fork();
+    const queued = (r: Runtime, key: string) => r.queuedChannels().find((c) => c.key === key)!.messages[0];
+    expect(queued(f, "peer>worker")).toBe(m1);
+    expect(queued(f, "legacy>worker")).not.toBe(m2);
+    expect(queued(f, "legacy>worker")).toEqual(m2);
+  });
+});
