@@ -60,16 +60,23 @@ export function stateKey(rt: Runtime): string {
  * in firing order (the order breaks ties between timers due at once). Times are relative to now.
  */
 export function inFlight(rt: Runtime): [channels: unknown[], timers: unknown[]] {
+  return inFlightOf(rt, undefined);
+}
+
+/** inFlight; `values` gets, per channel and then per timer, whether what it holds is a value (sent between value machines, or a value machine's timer). */
+function inFlightOf(rt: Runtime, values: boolean[] | undefined): [channels: unknown[], timers: unknown[]] {
   const channels: unknown[] = [];
   for (const ch of rt.queuedChannels().sort(byKey)) {
     const stamped = !rt.isExternal(ch.to);
     channels.push([ch.key, ch.cloggedUntil === undefined ? null : ch.cloggedUntil - rt.now, stamped ? ch.messages.map(unstamped) : ch.messages]);
+    values?.push(rt.runsAsValue(ch.from) && rt.runsAsValue(ch.to));
   }
   const timers: unknown[] = [];
   for (const t of rt.pendingTimers()) {
     // A runtime callback (a fault hook) has no event; its key only numbers it.
     if (t.callback) timers.push([t.owner, null, t.at - rt.now, t.background, null]);
     else timers.push([t.owner, t.key, t.at - rt.now, t.background, rt.isExternal(t.owner) ? t.event : unstamped(t.event)]);
+    values?.push(!t.callback && rt.runsAsValue(t.owner));
   }
   return [channels, timers];
 }
@@ -89,7 +96,8 @@ function actorText(s: any): string {
   return JSON.stringify(s.value) + "\u0000" + JSON.stringify(s.context, replacer);
 }
 
-// Per-actor hashes of frozen (copy-on-write) snapshots: a fork shares them, so each is hashed once.
+// Per-actor hashes of never-mutated snapshots (a value machine's, or a frozen copy-on-write one):
+// forks share them, so each is hashed once.
 const frozenHashes = new WeakMap<object, number>();
 
 /** The hash of stateKey(rt) (equal keys, equal hashes; different keys apart up to collisions), hashing only the actors that ran since the fork they came from. */
@@ -112,17 +120,49 @@ function hashState(rt: Runtime, live: Array<[string, number]> | undefined): numb
     const frozen = rt.frozenSnapshot(a);
     let x = frozen ? frozenHashes.get(frozen) : undefined;
     if (x === undefined) {
+      // A value machine's context shares what a step did not change with the snapshot before it:
+      // those parts are hashed once, by identity.
+      values = rt.runsAsValue(a);
       x = actorHash(a, rt.snapshot(a));
+      values = false;
       if (frozen) frozenHashes.set(frozen, x);
       else live?.push([a, x]);
     }
     // Both lanes of every actor's hash go into both lanes of the state's: all 53 bits count.
     add(x);
   }
-  // Messages in flight and pending timers: frozen stored objects inside them are hashed once (cached).
-  hashValue(inFlight(rt));
+  // Messages in flight and pending timers: frozen stored objects inside them, and messages between
+  // value machines (forks share them), are hashed once (cached).
+  hashInFlight(rt);
   add(pack());
   return (fmix(ha) >>> 0) * 0x200000 + ((fmix(hb) >>> 0) & 0x1fffff);
+}
+
+/** hashValue(inFlight(rt)), with the values in it hashed by identity. */
+function hashInFlight(rt: Runtime): void {
+  const valueParts: boolean[] = [];
+  const [channels, timers] = inFlightOf(rt, valueParts);
+  let i = 0;
+  const hashList = (xs: unknown[]): void => {
+    let a = SEED_A ^ T_ARR;
+    let b = SEED_B ^ T_ARR;
+    for (const x of xs) {
+      values = valueParts[i++]!;
+      hashValue(x);
+      values = false;
+      a = mixA(a, HA);
+      b = mixB(b, HB);
+    }
+    endComposite(a, b, xs.length);
+  };
+  // as hashArray folds [channels, timers]
+  hashList(channels);
+  let a = mixA(SEED_A ^ T_ARR, HA);
+  let b = mixB(SEED_B ^ T_ARR, HB);
+  hashList(timers);
+  a = mixA(a, HA);
+  b = mixB(b, HB);
+  endComposite(a, b, 2);
 }
 
 /** Freezes a new state's live actors (as its forks will) and keeps their hashes, so no fork hashes them again. */
@@ -158,6 +198,11 @@ const SEED_A = 0x9747b28c;
 const SEED_B = 0x5bd1e995;
 const T_NULL = 1, T_TRUE = 2, T_FALSE = 3, T_INT = 4, T_NUM = 5, T_STR = 6, T_ARR = 7, T_OBJ = 8;
 const objectHashes = new WeakMap<object, number>();
+// While hashing a value (a value machine's snapshot, a message between value machines), every
+// object in it is immutable: its hash is remembered by identity, so what a step shares with the
+// state before it is not hashed again.
+let values = false;
+const valueHashes = new WeakMap<object, number>();
 const stringHashes = new Map<string, number>();
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -218,20 +263,27 @@ function hashNumber(n: number): void {
 }
 
 function hashObject(o: object): void {
-  // Only a frozen object can have a remembered hash: skip the lookup for the mutable ones.
+  // Only a frozen object or a value can have a remembered hash: skip the lookup for the mutable ones.
   const frozen = Object.isFrozen(o);
   if (frozen) {
     const known = objectHashes.get(o);
     if (known !== undefined) return unpack(known);
   }
+  const value = values;
+  if (value) {
+    const known = valueHashes.get(o);
+    if (known !== undefined) return unpack(known);
+  }
   const proto = Object.getPrototypeOf(o);
   if (proto === Object.prototype) hashPlain(o as Record<string, unknown>, false);
   else if (proto === Array.prototype) hashArray(o as unknown[]);
-  else if (o instanceof Map) return hashMapAsJson(o);
-  else if (o instanceof Set) return hashSetAsJson(o);
-  else if (typeof (o as { toJSON?: unknown }).toJSON === "function") return hashValue((o as { toJSON: () => unknown }).toJSON());
+  else if (o instanceof Map) hashMapAsJson(o);
+  else if (o instanceof Set) hashSetAsJson(o);
+  else if (typeof (o as { toJSON?: unknown }).toJSON === "function") hashValue((o as { toJSON: () => unknown }).toJSON());
   else hashPlain(o as Record<string, unknown>, true);
-  if (frozen && isDeepFrozen(o)) objectHashes.set(o, pack());
+  if (value) valueHashes.set(o, pack());
+  else if (frozen && proto !== Object.prototype && proto !== Array.prototype) return;
+  else if (frozen && isDeepFrozen(o)) objectHashes.set(o, pack());
 }
 
 function hashArray(xs: readonly unknown[]): void {
