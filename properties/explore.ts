@@ -1,11 +1,12 @@
 // `podflow explore`: breadth-first exploration of every interleaving of a small scenario.
 // A state is the whole runtime; a transition delivers the head of one ready channel (or,
-// when none is ready, fires the next work timer). Logic mutates contexts in place, so each
-// branch runs on a fork (Runtime.fork deep-copies actor snapshots and queues), which is
-// cheaper than re-executing the prefix from the root. States are hashed and deduplicated on
-// all that decides what can happen next: the clock, actor values and contexts, the ready
-// channels, every queued message and every pending timer. The first violation found is at the
-// least depth, so its path is a shortest counterexample.
+// when none is ready, fires the next work timer). Each branch runs on a fork (Runtime.fork: a
+// value machine's snapshot is shared as it is, the copying path's contexts and queues are
+// copied), which is cheaper than re-executing the prefix from the root. States are hashed and
+// deduplicated on all that decides what can happen next: the clock, actor values and contexts,
+// the ready channels, every queued message and every pending timer; what never changes (value
+// snapshots, messages between value machines, frozen stored objects) is hashed once, by identity.
+// The first violation found is at the least depth, so its path is a shortest counterexample.
 
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 import type { Runtime } from "../runtime/runtime.js";
@@ -141,28 +142,14 @@ function hashState(rt: Runtime, live: Array<[string, number]> | undefined): numb
 /** hashValue(inFlight(rt)), with the values in it hashed by identity. */
 function hashInFlight(rt: Runtime): void {
   const valueParts: boolean[] = [];
-  const [channels, timers] = inFlightOf(rt, valueParts);
+  const parts = inFlightOf(rt, valueParts);
   let i = 0;
-  const hashList = (xs: unknown[]): void => {
-    let a = SEED_A ^ T_ARR;
-    let b = SEED_B ^ T_ARR;
-    for (const x of xs) {
-      values = valueParts[i++]!;
-      hashValue(x);
-      values = false;
-      a = mixA(a, HA);
-      b = mixB(b, HB);
-    }
-    endComposite(a, b, xs.length);
+  const hashPart = (x: unknown): void => {
+    values = valueParts[i++]!;
+    hashValue(x);
+    values = false;
   };
-  // as hashArray folds [channels, timers]
-  hashList(channels);
-  let a = mixA(SEED_A ^ T_ARR, HA);
-  let b = mixB(SEED_B ^ T_ARR, HB);
-  hashList(timers);
-  a = mixA(a, HA);
-  b = mixB(b, HB);
-  endComposite(a, b, 2);
+  hashArray(parts, (list) => hashArray(list as unknown[], hashPart));
 }
 
 /** Freezes a new state's live actors (as its forks will) and keeps their hashes, so no fork hashes them again. */
@@ -286,11 +273,12 @@ function hashObject(o: object): void {
   else if (frozen && isDeepFrozen(o)) objectHashes.set(o, pack());
 }
 
-function hashArray(xs: readonly unknown[]): void {
+/** An array's hash, from each element's (`each` leaves it in HA/HB: hashValue, or a variant of it). */
+function hashArray(xs: readonly unknown[], each: (x: unknown) => void = hashValue): void {
   let a = SEED_A ^ T_ARR;
   let b = SEED_B ^ T_ARR;
   for (let i = 0; i < xs.length; i++) {
-    hashValue(xs[i]);
+    each(xs[i]);
     a = mixA(a, HA);
     b = mixB(b, HB);
   }
