@@ -72,8 +72,8 @@ export interface RuntimeOptions {
   /** replaces the seeded chooser: given n > 1 ready channels, the index of the one to deliver */
   choose?: (n: number) => number;
   /**
-   * Deep-freezes an actor's context and the message before every transition (all actors, the value
-   * machines of runtime/values.ts, or those the predicate names): a step that changes its input then
+   * Deep-freezes an actor's context and the message before every transition (all actors, those that
+   * run as values (see isValue), or those the predicate names): a step that changes its input then
    * throws. Proves contexts are values.
    */
   freezeSnapshots?: boolean | "values" | ((address: Address) => boolean);
@@ -540,7 +540,7 @@ export class Runtime implements CopyingHost {
     const f = this.opts.freezeSnapshots;
     if (f === undefined || f === false) return false;
     if (f === true) return true;
-    return f === "values" ? isValueMachine(e.machine) : f(e.address);
+    return f === "values" ? e.value !== undefined : f(e.address);
   }
 
   private deliver(from: Address, to: Address, msg: any): void {

@@ -51,8 +51,8 @@ const worker = setup({
   },
 });
 
-function run(asValue: boolean) {
-  const rt = new Runtime({ seed: 3, isValue: () => asValue });
+function run(asValue: boolean, freezeSnapshots: "values" | false = false) {
+  const rt = new Runtime({ seed: 3, isValue: () => asValue, freezeSnapshots });
   const got: any[] = [];
   rt.external("client", (msg) => got.push({ type: msg.type, id: msg.id, n: msg.n, message: msg.message }));
   rt.spawn("worker", worker);
@@ -112,6 +112,25 @@ describe("a value machine runs as its actor would", () => {
     ]);
     expect(value.snapshot.value).toBe("busy");
     expect(value.snapshot.context).toEqual({ n: 1, log: ["d", "tick"] });
+  });
+});
+
+describe("freezing the value machines' snapshots before each step", () => {
+  it("changes nothing for a machine whose steps return the next context", () => {
+    const frozen = run(true, "values");
+    expect(frozen.trace).toBe(run(true).trace);
+  });
+
+  it("catches a step that changes its context in place, as an internal error", () => {
+    const inPlace = worker.provide({ actions: { tick: ({ context }: { context: Ctx }) => void context.log.push("tick") } as never });
+    const rt = new Runtime({ seed: 3, isValue: () => true, freezeSnapshots: "values" });
+    rt.external("client", () => {});
+    rt.spawn("worker", inPlace);
+    rt.send("client", "worker", { type: "Work", id: "a", boom: false });
+    rt.settle();
+    expect(rt.internalErrors.map((f) => `${f.actor} ${f.event}`)).toEqual(["worker Tick"]);
+    // the write was refused: the context is as before the Tick, then the notice is handled
+    expect(rt.snapshot("worker").context.log).toEqual(["a", expect.stringMatching(/^noticed .*not extensible/)]);
   });
 });
 
