@@ -10,6 +10,7 @@
 import { createActor, type AnyActorRef, type AnyStateMachine } from "xstate";
 import type { Address, Effects } from "../machines/messages.js";
 import { isDeepFrozen } from "../machines/common/equal.js";
+import { lastStepContext } from "../machines/common/step.js";
 
 /** What a copying actor needs of its runtime. */
 export interface CopyingHost {
@@ -82,12 +83,17 @@ export class CopyingActor {
     this.live().send(msg as never);
   }
 
-  /** After a fault: a new actor in the state it was in before the event, its context as the failed step left it. */
+  /**
+   * After a fault: a new actor in the state it was in before the event, its context as the failed
+   * step left it (for a machine of value steps run here, the one its last completed step returned).
+   */
   resume(): void {
     const snap: any = this.ref!.getSnapshot();
     const { error: _error, ...rest } = this.machine.getPersistedSnapshot({ ...snap, context: emptyContext } as any) as any;
     const ref = createActor(this.machine, { input: this.input, id: this.address, snapshot: { ...rest, status: "active", context: emptyContext } as any });
-    (ref.getSnapshot() as any).context = snap.context;
+    // a machine changed in place runs no value step: snap.context is already as the failed step left it
+    const stepped = lastStepContext();
+    (ref.getSnapshot() as any).context = stepped !== undefined ? stepped.context : snap.context;
     this.wire(ref);
     this.ref = ref;
     this.frozen = undefined;

@@ -5,6 +5,7 @@
 
 import { isValueMachine } from "./values.js";
 import { freezeContext } from "../machines/common/freeze.js";
+import { forgetLastStep, lastStepContext } from "../machines/common/step.js";
 import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
 import type { Address, Effects, TimerRequest } from "../machines/messages.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
@@ -102,10 +103,10 @@ export interface InternalError {
 
 /**
  * The event the runtime sends an actor right after it threw while handling `during`: the actor
- * is back in the state it was in before that event (a value machine's context as it was before
- * it too; on the copying path, as the failed step left it in place) and may answer the request it
- * had in hand (the API server answers it with a 500 InternalError). A machine with no handler for
- * it just keeps serving.
+ * is back in the state it was in before that event (its context keeps what the failed step had
+ * already changed in place; for a value machine, it is the one the last completed step returned)
+ * and may answer the request it had in hand (the API server answers it with a 500 InternalError).
+ * A machine with no handler for it just keeps serving.
  */
 export interface InternalErrorEvent {
   type: "InternalError";
@@ -297,8 +298,10 @@ export class Runtime implements CopyingHost {
   /**
    * One step of a value machine: XState's transition on its snapshot, in an inert scope (no actor
    * per step, and none per fork). The effects are performed once the step is done, as an actor's
-   * are; a step that throws leaves the snapshot as it was and is isolated like an actor's fault
-   * (the effects decided before the throw still go out).
+   * are. A step that throws is isolated like an actor's fault: the machine stays in the state it
+   * was in, its context is the one the last completed step of the event returned (as a context
+   * changed in place kept what the steps before the throw did), and the effects decided before
+   * the throw still go out.
    */
   private stepValue(e: ActorEntry, event: unknown): void {
     const snap = e.value!;
@@ -309,6 +312,8 @@ export class Runtime implements CopyingHost {
     try {
       next = e.machine.transition(snap, event as never, this.scopeFor(e, deferred, false) as never) as AnyMachineSnapshot;
     } catch (err) {
+      const stepped = lastStepContext();
+      if (stepped !== undefined) e.value = { ...snap, context: stepped.context } as AnyMachineSnapshot;
       if (this.caught(e.address, err)) runAll(deferred);
       return;
     }
@@ -583,7 +588,7 @@ export class Runtime implements CopyingHost {
     const f = this.run(e, msg);
     if (f === undefined) return;
     const message = this.noteFault(e.address, msg, f.err);
-    // A value machine's snapshot is still the one before the event; a copying actor is made anew in it.
+    // A value machine is still in the state it was in before the event; a copying actor is made anew in it.
     e.copying?.resume();
     const notice: InternalErrorEvent = { type: "InternalError", message, during: msg.type };
     const g = this.run(e, { ...notice, from: e.address, now: this.now });
@@ -598,6 +603,7 @@ export class Runtime implements CopyingHost {
   private run(e: ActorEntry, msg: any): { err: unknown } | undefined {
     this.delivering = true;
     this.faulted = undefined;
+    forgetLastStep();
     try {
       if (e.value !== undefined) this.stepValue(e, msg);
       else e.copying!.send(msg);

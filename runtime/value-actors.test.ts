@@ -79,9 +79,10 @@ describe("a value machine runs as its actor would", () => {
     expect(value.rt.internalErrors).toEqual(actor.rt.internalErrors);
   });
 
-  it("isolates a throwing step: the reply decided before it goes out, the event's changes are dropped, the notice is handled", () => {
-    // a: acked and done (idle to busy). b: acked (decided before the throw) but not done, and the
-    // notice is handled in busy, the state before b.
+  it("isolates a throwing step: the state stays, the steps before it keep their effect on the context and their reply goes out, the notice is handled", () => {
+    // a: acked and done (idle to busy). b: acked (the step before the throw completed: its count and
+    // its reply stand) but not done, and the notice is handled in busy, the state before b, as a
+    // context changed in place would have kept what the steps before the throw did.
     expect(value.got.slice(0, 9)).toEqual([
       { type: "Hello" },
       { type: "Ack", id: "a", n: 1 },
@@ -89,8 +90,8 @@ describe("a value machine runs as its actor would", () => {
       { type: "Ticked" },
       { type: "Ack", id: "b", n: 2 },
       { type: "Noticed", message: "boom b" },
-      // b's counter increase was dropped with the event: c is acked as the second, again
-      { type: "Ack", id: "c", n: 2 },
+      // b's ack counted: c is the third
+      { type: "Ack", id: "c", n: 3 },
       { type: "Done", id: "c" },
       { type: "Ticked" },
     ]);
