@@ -3,7 +3,7 @@
 // while etcd's watch stream feeds the watch cache and fans out to client watches.
 
 import { assign, setup } from "xstate";
-import { stepOf, valueStepOf } from "../common/step.js";
+import { valueStepOf } from "../common/step.js";
 import type { ApiRequest, EtcdResponse, Stamp } from "../messages.js";
 import * as L from "./apiserver.logic.js";
 import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
@@ -17,8 +17,8 @@ export type ApiServerEvent =
   | ({ type: "SlideWatchCache"; keep: number } & Stamp)
   | ({ type: "InternalError"; message: string; during: string } & Stamp);
 
-const step = stepOf<ApiServerContext>();
-const valueStep = valueStepOf<ApiServerContext>();
+// Value steps: each returns the next context and leaves the one it was given as it was.
+const step = valueStepOf<ApiServerContext>();
 
 export const apiServerMachine = setup({
   types: {
@@ -27,7 +27,7 @@ export const apiServerMachine = setup({
     input: {} as ApiServerInput,
   },
   guards: {
-    hasBacklog: ({ context }) => context.backlog.length > 0,
+    hasBacklog: ({ context }) => context.backlog.size > 0,
     hasFailed: ({ context }) => context.current?.error !== undefined,
     isRead: ({ context }) => L.isRead(context),
     isNoop: ({ context }) => context.current?.noop === true,
@@ -41,17 +41,17 @@ export const apiServerMachine = setup({
   actions: {
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
     fillCacheAndWatch: step((c, e, fx) => L.fillCacheAndWatch(c, e, fx)),
-    enqueueRequest: ({ context, event }) => void context.backlog.push(event as L.Request),
-    takeNextRequest: ({ context }) => L.takeNext(context),
-    authenticate: ({ context }) => L.authenticate(context),
-    authorize: ({ context }) => L.authorize(context),
+    enqueueRequest: assign(({ context, event }) => L.enqueueRequest(context, event as L.Request)),
+    takeNextRequest: assign(({ context }) => L.takeNext(context)),
+    authenticate: assign(({ context }) => L.authenticate(context)),
+    authorize: assign(({ context }) => L.authorize(context)),
     serveRead: step((c, _e, fx) => L.serveRead(c, fx)),
-    prepareWrite: ({ context }) => L.prepareWrite(context),
+    prepareWrite: assign(({ context }) => L.prepareWrite(context)),
     restrictNodes: assign(({ context }) => L.restrictNodes(context)),
-    runMutatingAdmission: ({ context }) => L.runMutatingAdmission(context),
-    runValidation: ({ context }) => L.runValidation(context),
+    runMutatingAdmission: assign(({ context }) => L.runMutatingAdmission(context)),
+    runValidation: assign(({ context }) => L.runValidation(context)),
     requestEventLease: step((c, _e, fx) => L.requestEventLease(c, fx)),
-    recordEventLease: ({ context, event }) => L.recordEventLease(context, event as never),
+    recordEventLease: assign(({ context, event }) => L.recordEventLease(context, event as never)),
     sendTxn: step((c, _e, fx) => L.sendTxn(c, fx)),
     replyWithStatus: step((c, _e, fx) => L.replyWithStatus(c, fx)),
     replyWithObject: step((c, _e, fx) => L.replyWithObject(c, fx)),
@@ -62,9 +62,9 @@ export const apiServerMachine = setup({
     applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
     compactEtcd: step((c, _e, fx) => L.compactEtcd(c, fx)),
     forgetClient: assign(({ context, event }) => L.forgetClient(context, event as { client: string })),
-    disconnectWatch: valueStep((c, e, fx) => L.disconnectWatch(c, e, fx)),
-    disconnectClientWatches: valueStep((c, e, fx) => L.disconnectClientWatches(c, e, fx)),
-    slideWatchCache: valueStep((c, e, fx) => L.slideWatchCache(c, e, fx)),
+    disconnectWatch: step((c, e, fx) => L.disconnectWatch(c, e, fx)),
+    disconnectClientWatches: step((c, e, fx) => L.disconnectClientWatches(c, e, fx)),
+    slideWatchCache: step((c, e, fx) => L.slideWatchCache(c, e, fx)),
     replyInternalError: step((c, e, fx) => L.replyInternalError(c, e, fx)),
   },
 }).createMachine({
