@@ -5,6 +5,7 @@
 
 import { isValueMachine } from "./values.js";
 import { freezeContext } from "../machines/common/freeze.js";
+import { forgetLastStep, lastStepContext } from "../machines/common/step.js";
 import { createActor, type AnyActorRef, type AnyStateMachine } from "xstate";
 import type { Address, Effects, TimerRequest } from "../machines/messages.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
@@ -516,6 +517,7 @@ export class Runtime {
     }
     this.delivering = true;
     this.faulted = undefined;
+    forgetLastStep();
     try {
       ref.send(msg);
     } finally {
@@ -554,12 +556,17 @@ export class Runtime {
     return message;
   }
 
-  /** A new actor in place of one that threw: the state it had before the event, its context as the failed step left it. */
+  /**
+   * A new actor in place of one that threw: the state it had before the event, its context as the
+   * failed step left it (for a value machine, the one its last completed step returned).
+   */
   private resume(e: ActorEntry): void {
     const snap: any = e.ref!.getSnapshot();
     const { error: _error, ...rest } = e.machine.getPersistedSnapshot({ ...snap, context: emptyContext } as any) as any;
     const ref = createActor(e.machine, { input: e.input, id: e.address, snapshot: { ...rest, status: "active", context: emptyContext } as any });
-    (ref.getSnapshot() as any).context = snap.context;
+    // a machine changed in place runs no value step: snap.context is already as the failed step left it
+    const stepped = lastStepContext();
+    (ref.getSnapshot() as any).context = stepped !== undefined ? stepped.context : snap.context;
     this.wire(e.address, ref);
     e.ref = ref;
     e.frozen = undefined;

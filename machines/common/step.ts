@@ -39,6 +39,22 @@ export function timedStepOf<C extends { now: number }>(): (fn: Step<C>) => any {
     });
 }
 
+// The context the last draft or value step returned. When a later action of the same transition
+// throws, the runtime resumes the actor from it (runtime.ts resume): the steps that completed keep
+// their effect on the context, as they do on a context changed in place, and the request in hand
+// is the one the machine is told failed.
+let lastStep: { context: unknown } | undefined;
+
+/** Forgets the context the last step returned (the runtime calls it before it delivers an event). */
+export function forgetLastStep(): void {
+  lastStep = undefined;
+}
+
+/** The context the last draft or value step returned since forgetLastStep, if one ran. */
+export function lastStepContext(): { context: unknown } | undefined {
+  return lastStep;
+}
+
 /** Copies drafts out of what leaves a step: a message must not hold a proxy revoked when the step ends. */
 function undraft(v: unknown, depth: number): unknown {
   if (v === null || typeof v !== "object" || depth > 64) return v;
@@ -85,6 +101,7 @@ export function draftStepOf<C>(): (fn: Step<C>) => any {
     enqueueActions(({ context, event, enqueue }) => {
       const fx = new Fx();
       const next = runDraftStep(context as C, event, fn, fx);
+      lastStep = { context: next };
       if (next !== context) enqueue.assign(() => next as never);
       if (!fx.empty) enqueue.emit(fx.toEvent() as never);
     });
@@ -109,6 +126,7 @@ export function valueStepOf<C>(): (fn: ValueStep<C>) => any {
     enqueueActions(({ context, event, enqueue }) => {
       const fx = new Fx();
       const next = fn(context as C, event, fx);
+      lastStep = { context: next };
       if (next !== context) enqueue.assign(() => next as never);
       if (!fx.empty) enqueue.emit(fx.toEvent() as never);
     });
