@@ -5,14 +5,17 @@
 // cluster: they are persistent collections (immutable.js), so a write costs O(log n) and shares
 // the rest with the context before it.
 
-import { List, Map as IMap, OrderedMap, Set as ISet } from "immutable";
+import { List, Map as IMap, Set as ISet } from "immutable";
 import type { Compare, EtcdRequest, KeyValue, TxnOp, WatchedEvent } from "../messages.js";
 import type { Fx } from "../common/effects.js";
 import { deepFreeze } from "../common/equal.js";
 import { utf8Length } from "../common/bytes.js";
 
 export interface EtcdWatcher {
+  /** `${owner}#${watchId}` */
+  readonly key: string;
   readonly owner: string;
+  readonly watchId: number;
   readonly prefix: string;
   /** the next revision this watcher must be sent: never skipped, never repeated */
   readonly nextRevision: number;
@@ -31,8 +34,8 @@ export interface EtcdContext {
   /** history.get(i) holds the events of revision historyStart + i */
   history: List<readonly WatchedEvent[]>;
   historyStart: number;
-  /** in the order they were opened, which is the order they are sent to */
-  watchers: OrderedMap<string, EtcdWatcher>;
+  /** in the order they were opened, which is the order they are sent to; a few (the API server's), so an array replaced on change */
+  watchers: readonly EtcdWatcher[];
   leases: IMap<number, Lease>;
   nextLeaseId: number;
 }
@@ -45,7 +48,7 @@ export function initialEtcd(): EtcdContext {
     kv: IMap(),
     history: List(),
     historyStart: 2,
-    watchers: OrderedMap(),
+    watchers: [],
     leases: IMap(),
     nextLeaseId: 0x694d7a1a0000,
   };
@@ -104,19 +107,20 @@ export function applyOps(ctx: EtcdContext, ops: readonly TxnOp[]): EtcdContext {
 
 /** Sends every watcher the revisions it has not seen yet, in order, each exactly once; the context records how far each got. */
 export function notifyWatchers(ctx: EtcdContext, fx: Fx): EtcdContext {
-  let watchers = ctx.watchers;
-  for (const [id, w] of ctx.watchers) {
+  let watchers: EtcdWatcher[] | undefined;
+  for (let i = 0; i < ctx.watchers.length; i++) {
+    const w = ctx.watchers[i]!;
     if (w.nextRevision > ctx.revision) continue;
     for (let rev = w.nextRevision; rev <= ctx.revision; rev++) {
       // a revision compacted away while the watcher lagged has nothing left to send (List.get(-1) is the last entry)
       const at = rev - ctx.historyStart;
       const events = at >= 0 ? (ctx.history.get(at) ?? []) : [];
       const mine = events.filter((e) => e.kv.key.startsWith(w.prefix));
-      if (mine.length > 0) fx.send(w.owner, { type: "WatchResponse", watchId: Number(id.split("#")[1]), events: mine });
+      if (mine.length > 0) fx.send(w.owner, { type: "WatchResponse", watchId: w.watchId, events: mine });
     }
-    watchers = watchers.set(id, { ...w, nextRevision: ctx.revision + 1 });
+    (watchers ??= ctx.watchers.slice())[i] = { ...w, nextRevision: ctx.revision + 1 };
   }
-  return watchers === ctx.watchers ? ctx : { ...ctx, watchers };
+  return watchers === undefined ? ctx : { ...ctx, watchers };
 }
 
 /** etcd's --max-request-bytes default: 1.5 MiB. */
@@ -181,11 +185,16 @@ export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, 
         fx.send(from, { type: "WatchResponse", watchId: req.watchId, events: [], canceled: true, compactRevision: ctx.compactRevision, error: "mvcc: required revision has been compacted" });
         return ctx;
       }
-      return notifyWatchers({ ...ctx, watchers: ctx.watchers.set(key, { owner: from, prefix: req.prefix, nextRevision: start }) }, fx);
+      const w: EtcdWatcher = { key, owner: from, watchId: req.watchId, prefix: req.prefix, nextRevision: start };
+      // a watch id opened again replaces its watcher in place, as a Map keyed by it would
+      const at = ctx.watchers.findIndex((x) => x.key === key);
+      const watchers = at < 0 ? [...ctx.watchers, w] : ctx.watchers.map((x, i) => (i === at ? w : x));
+      return notifyWatchers({ ...ctx, watchers }, fx);
     }
     case "CancelWatch": {
-      const watchers = ctx.watchers.remove(`${from}#${req.watchId}`);
-      return watchers === ctx.watchers ? ctx : { ...ctx, watchers };
+      const key = `${from}#${req.watchId}`;
+      if (!ctx.watchers.some((x) => x.key === key)) return ctx;
+      return { ...ctx, watchers: ctx.watchers.filter((x) => x.key !== key) };
     }
     case "Compact": {
       if (req.revision <= ctx.compactRevision) {
