@@ -3,7 +3,7 @@
 // goes on. The faulty machine is a variant built from outside (machine.provide), as mutants are.
 
 import { describe, it, expect } from "vitest";
-import type { AnyStateMachine } from "xstate";
+import { assign, type AnyStateMachine } from "xstate";
 import { createCluster, type Cluster } from "./cluster.js";
 import * as L from "../machines/apiserver/apiserver.logic.js";
 import type { ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
@@ -12,10 +12,10 @@ import type { ApiServerContext } from "../machines/apiserver/apiserver.logic.js"
 function throwsOnExplode(m: AnyStateMachine): AnyStateMachine {
   return m.provide({
     actions: {
-      runValidation: ({ context }: { context: ApiServerContext }) => {
+      runValidation: assign(({ context }: { context: ApiServerContext }) => {
         if (context.current?.obj?.metadata?.name === "explode") throw new TypeError("Cannot read properties of undefined (reading 'explode')");
-        L.runValidation(context);
-      },
+        return L.runValidation(context);
+      }),
     },
   } as never);
 }

@@ -4,9 +4,11 @@
 // value steps (machines/common/step.ts) and test/values.test.ts passes with it frozen.
 
 import type { AnyStateMachine } from "xstate";
+import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
+import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 
-export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([cniMachine]);
+export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([cniMachine, etcdMachine, apiServerMachine]);
 
 /** True when a machine keeps its context as a value. */
 export function isValueMachine(machine: AnyStateMachine): boolean {

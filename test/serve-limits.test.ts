@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { request, type RequestOptions } from "node:https";
 import type { IncomingMessage } from "node:http";
-import type { AnyStateMachine } from "xstate";
+import { assign, type AnyStateMachine } from "xstate";
 import { serve, raw, until, type Served } from "./serve-helpers.js";
 import { createCluster } from "../runtime/cluster.js";
 import { startServer } from "../runtime/server/http.js";
@@ -156,10 +156,10 @@ describe("the max-in-flight filter", () => {
 function throwsOnExplode(m: AnyStateMachine): AnyStateMachine {
   return m.provide({
     actions: {
-      runValidation: ({ context }: { context: ApiServerContext }) => {
+      runValidation: assign(({ context }: { context: ApiServerContext }) => {
         if (context.current?.obj?.metadata?.name === "explode") throw new TypeError("Cannot read properties of undefined (reading 'explode')");
-        L.runValidation(context);
-      },
+        return L.runValidation(context);
+      }),
     },
   } as never);
 }

@@ -1,8 +1,13 @@
 // The API server's request pipeline as functions over its context: authenticate, authorize,
 // read from the watch cache, or prepare a write (create, update, patch, delete, subresources),
 // run mutating admission and validation, and persist it with one compare-and-swap Txn.
+//
+// The context is a value: every step returns the next context and never changes the one it was
+// given. A step that builds up the request in flight works on its own fresh copy of it (and of
+// the random generator, when it draws), which becomes part of the context it returns.
 
 import type { Status } from "kubernetes-types/meta/v1";
+import { List } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
@@ -10,7 +15,7 @@ import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
 import {
-  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObject, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
+  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "./patch.js";
@@ -53,9 +58,11 @@ export interface ApiServerContext {
   /** bearer token -> user: a Map, so no token can name a member of Object.prototype */
   users: ReadonlyMap<string, UserInfo>;
   cache: WatchCache;
-  backlog: Request[];
+  /** requests waiting while one is in flight (a persistent list: it can grow long under load) */
+  backlog: List<Request>;
   current?: InFlight;
   nextEtcdId: number;
+  /** never advanced in place: a step that draws works on a copy and returns it */
   rng: Rng;
   eventLease?: { id: number; grantedAt: number };
   allocators: ServiceAllocators;
@@ -78,7 +85,7 @@ export function initialApiServer(input: ApiServerInput): ApiServerContext {
   return {
     users: input.tokens,
     cache: newWatchCache(),
-    backlog: [],
+    backlog: List(),
     nextEtcdId: 1,
     rng: new Rng(input.nonce === undefined ? input.seed : (input.seed ^ Math.imul(input.nonce >>> 0, 0x9e3779b1)) >>> 0),
     allocators: newServiceAllocators(),
@@ -89,29 +96,27 @@ export function initialApiServer(input: ApiServerInput): ApiServerContext {
 // ---- start-up: list etcd, then watch it from the next revision ---------------------------
 
 /** Ask etcd for everything under /registry/. */
-export function listEtcd(ctx: ApiServerContext, fx: Fx): void {
-  fx.send("etcd", { type: "Range", id: ctx.nextEtcdId++, key: "/registry/", prefix: true });
+export function listEtcd(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  fx.send("etcd", { type: "Range", id: ctx.nextEtcdId, key: "/registry/", prefix: true });
+  return { ...ctx, nextEtcdId: ctx.nextEtcdId + 1 };
 }
 
 /** Fill the cache from the start-up list and open the one etcd watch every client watch fans out from. */
-export function fillCacheAndWatch(ctx: ApiServerContext, ev: { revision: number; kvs: { key: string; value: unknown; modRevision: number }[] }, fx: Fx): void {
-  for (const kv of ev.kvs) loadObject(ctx.cache, kv.key, kv.value, kv.modRevision);
-  ctx.cache.revision = ev.revision;
-  for (const obj of ctx.cache.objects.values()) if (obj.kind === "Service") ctx.allocators = reserveExisting(ctx.allocators, obj);
+export function fillCacheAndWatch(ctx: ApiServerContext, ev: { revision: number; kvs: { key: string; value: unknown; modRevision: number }[] }, fx: Fx): ApiServerContext {
+  const cache = { ...loadObjects(ctx.cache, ev.kvs), revision: ev.revision };
+  let allocators = ctx.allocators;
+  for (const obj of cache.objects.values()) if (obj.kind === "Service") allocators = allocateServiceAddresses(allocators, obj, obj).allocators;
   fx.send("etcd", { type: "Watch", watchId: 1, prefix: "/registry/", startRevision: ev.revision + 1 });
   fx.after("compaction", compactionIntervalMs, { type: "CompactionDue" }, true);
-}
-
-function reserveExisting(a: ServiceAllocators, svc: any): ServiceAllocators {
-  allocateServiceAddresses(a, svc, svc);
-  return a;
+  return { ...ctx, cache, allocators };
 }
 
 /** kube-apiserver compacts every 5 minutes to the revision it saw 5 minutes earlier. */
-export function compactEtcd(ctx: ApiServerContext, fx: Fx): void {
-  if (ctx.compactCandidate > 0) fx.send("etcd", { type: "Compact", id: ctx.nextEtcdId++, revision: ctx.compactCandidate });
-  ctx.compactCandidate = ctx.cache.revision;
+export function compactEtcd(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  let nextEtcdId = ctx.nextEtcdId;
+  if (ctx.compactCandidate > 0) fx.send("etcd", { type: "Compact", id: nextEtcdId++, revision: ctx.compactCandidate });
   fx.after("compaction", compactionIntervalMs, { type: "CompactionDue" }, true);
+  return { ...ctx, nextEtcdId, compactCandidate: ctx.cache.revision };
 }
 
 /** 404 for a resource the server does not serve, worded as the API server's NotFound handler. */
@@ -127,15 +132,29 @@ function unprocessable(): Status {
 
 // ---- the pipeline -----------------------------------------------------------------------
 
+/** A request arrives: it waits in the backlog. */
+export function enqueueRequest(ctx: ApiServerContext, req: Request): ApiServerContext {
+  return { ...ctx, backlog: ctx.backlog.push(req) };
+}
+
 /** Takes the next request from the backlog into flight. */
-export function takeNext(ctx: ApiServerContext): void {
-  const req = ctx.backlog.shift()!;
-  ctx.current = { req, user: anonymous };
+export function takeNext(ctx: ApiServerContext): ApiServerContext {
+  return { ...ctx, backlog: ctx.backlog.shift(), current: { req: ctx.backlog.first()!, user: anonymous } };
+}
+
+/** The context with the request in flight as `f` leaves a fresh copy of it (the context's own is never changed). */
+function withCurrent(ctx: ApiServerContext, f: (cur: InFlight) => void): ApiServerContext {
+  const cur = { ...ctx.current! };
+  f(cur);
+  return { ...ctx, current: cur };
 }
 
 /** Authentication: a bearer token from the token file, or the anonymous user without one; then impersonation. */
-export function authenticate(ctx: ApiServerContext): void {
-  const cur = ctx.current!;
+export function authenticate(ctx: ApiServerContext): ApiServerContext {
+  return withCurrent(ctx, (cur) => authenticateRequest(ctx, cur));
+}
+
+function authenticateRequest(ctx: ApiServerContext, cur: InFlight): void {
   const token = cur.req.token;
   if (token !== undefined && token !== "") {
     const user = ctx.users.get(token);
@@ -180,8 +199,11 @@ function attributesOf(req: Request, user: UserInfo): Attributes {
 }
 
 /** Authorization (Node, RBAC), then the resource must exist and be served with that verb. */
-export function authorize(ctx: ApiServerContext): void {
-  const cur = ctx.current!;
+export function authorize(ctx: ApiServerContext): ApiServerContext {
+  return withCurrent(ctx, (cur) => authorizeRequest(ctx, cur));
+}
+
+function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
   const req = cur.req;
   // closing a watch is the client hanging up, not a request to authorize
   if (req.verb !== "unwatch") {
@@ -215,11 +237,21 @@ export function isRead(ctx: ApiServerContext): boolean {
 }
 
 /** Sends the error of the request in flight and clears it. */
-export function replyWithStatus(ctx: ApiServerContext, fx: Fx): void {
+export function replyWithStatus(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const st = cur.error!;
   if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st });
-  ctx.current = undefined;
+  return { ...ctx, current: undefined };
+}
+
+/** The request in flight fails with `error`, which is sent. */
+function fail(ctx: ApiServerContext, error: Status, fx: Fx): ApiServerContext {
+  return replyWithStatus({ ...ctx, current: { ...ctx.current!, error } }, fx);
+}
+
+/** The request in flight was answered: nothing is in flight. */
+function done(ctx: ApiServerContext): ApiServerContext {
+  return { ...ctx, current: undefined };
 }
 
 /** Events whose handling runs the request pipeline: a fault during one of them was a fault on the request in hand. */
@@ -231,9 +263,8 @@ export function faultedOnRequest(ctx: ApiServerContext, ev: { during: string }):
 }
 
 /** The request that was in hand when handling it threw gets kube-apiserver's 500 InternalError. */
-export function replyInternalError(ctx: ApiServerContext, ev: { message: string }, fx: Fx): void {
-  ctx.current!.error = S.internalError(ev.message);
-  replyWithStatus(ctx, fx);
+export function replyInternalError(ctx: ApiServerContext, ev: { message: string }, fx: Fx): ApiServerContext {
+  return fail(ctx, S.internalError(ev.message), fx);
 }
 
 function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
@@ -244,38 +275,27 @@ function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
 // ---- reads ------------------------------------------------------------------------------
 
 /** get, list, watch and unwatch, all served from the watch cache. */
-export function serveRead(ctx: ApiServerContext, fx: Fx): void {
+export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const { req } = cur;
   if (req.authorizeOnly || req.nonResource) {
     // authenticated and authorized: the HTTP front end serves it
     ok(fx, cur, 200, {});
-    ctx.current = undefined;
-    return;
+    return done(ctx);
   }
   const r = cur.r!;
   const c = ctx.cache;
   if (req.verb === "get") {
     const obj = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
-    if (req.subresource === "scale") {
-      if (!obj) cur.error = S.notFound(r, req.name ?? "");
-      else ok(fx, cur, 200, scaleOf(obj));
-    } else if (!obj) cur.error = S.notFound(r, req.name ?? "");
-    else ok(fx, cur, 200, obj);
-    if (cur.error) return replyWithStatus(ctx, fx);
-    ctx.current = undefined;
-    return;
+    if (!obj) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
+    ok(fx, cur, 200, req.subresource === "scale" ? scaleOf(obj) : obj);
+    return done(ctx);
   }
   if (req.verb === "unwatch") {
-    removeWatch(c, req.from, req.watchId ?? 0);
-    ctx.current = undefined;
-    return;
+    return { ...ctx, cache: removeWatch(c, req.from, req.watchId ?? 0), current: undefined };
   }
   const sel = selectors(r, req);
-  if ("error" in sel) {
-    cur.error = sel.error;
-    return replyWithStatus(ctx, fx);
-  }
+  if ("error" in sel) return fail(ctx, sel.error, fx);
   const scope = { namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   if (req.verb === "list") {
     const items: any[] = [];
@@ -285,8 +305,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): void {
     if (req.continue) {
       const after = decodeContinue(req.continue);
       if (after === undefined) {
-        cur.error = S.badRequest("continue key is not valid: the provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.");
-        return replyWithStatus(ctx, fx);
+        return fail(ctx, S.badRequest("continue key is not valid: the provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter."), fx);
       }
       start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) > after);
       if (start < 0) start = items.length;
@@ -300,8 +319,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): void {
       metadata.remainingItemCount = items.length - start - page.length;
     }
     ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata, items: page });
-    ctx.current = undefined;
-    return;
+    return done(ctx);
   }
   // watch
   const w: ClientWatch = { client: req.from, watchId: req.watchId ?? 0, r, ...scope };
@@ -319,8 +337,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): void {
     if (!Number.isFinite(from) || (from < oldest && !mutant("apiserver.watch-serves-compacted"))) {
       const st = S.gone(S.tooOldResourceVersionMessage(from, oldest));
       fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ERROR", object: st });
-      ctx.current = undefined;
-      return;
+      return done(ctx);
     }
     for (const h of historySince(c, from)) {
       if (h.kind !== r.kind) continue;
@@ -328,8 +345,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): void {
       if (ev) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
     }
   }
-  addWatch(c, w);
-  ctx.current = undefined;
+  return { ...ctx, cache: addWatch(c, w), current: undefined };
 }
 
 function keyOrder(r: ResourceInfo, a: any, b: any): number {
@@ -385,8 +401,15 @@ export function scaleOf(obj: any): any {
 // ---- writes -----------------------------------------------------------------------------
 
 /** Builds the object a write would store (before admission), or the error that refuses it. */
-export function prepareWrite(ctx: ApiServerContext): void {
-  const cur = ctx.current!;
+export function prepareWrite(ctx: ApiServerContext): ApiServerContext {
+  // The step's own working copy: the helpers below fill in its request in flight (and may draw from
+  // its generator or queue requests), and it is the next context.
+  const next: ApiServerContext = { ...ctx, current: { ...ctx.current! } };
+  prepare(next, next.current!);
+  return next;
+}
+
+function prepare(ctx: ApiServerContext, cur: InFlight): void {
   const { req } = cur;
   const r = cur.r!;
   const now = req.now;
@@ -453,8 +476,11 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
     }
     meta.namespace = ns;
   } else delete meta.namespace;
-  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${ctx.rng.string(5)}`;
-  meta.uid = ctx.rng.uuid();
+  // drawn from a copy of the generator, which the step's context keeps
+  const rng = new Rng(ctx.rng.state);
+  ctx.rng = rng;
+  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${rng.string(5)}`;
+  meta.uid = rng.uuid();
   meta.creationTimestamp = rfc3339(now);
   delete meta.resourceVersion;
   delete meta.deletionTimestamp;
@@ -698,7 +724,7 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
   for (const obj of candidates(ctx.cache, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
   // Each item is deleted as its own request, as the registry's DeleteCollection does.
   for (const obj of items) {
-    ctx.backlog.push({ ...req, verb: "delete", name: obj.metadata.name, namespace: obj.metadata.namespace, id: -1 });
+    ctx.backlog = ctx.backlog.push({ ...req, verb: "delete", name: obj.metadata.name, namespace: obj.metadata.namespace, id: -1 });
   }
   cur.noop = true;
   cur.code = 200;
@@ -783,11 +809,12 @@ export function restrictNodes(ctx: ApiServerContext): ApiServerContext {
 }
 
 /** Mutating admission: Kubernetes' defaults and the admission plugins that set fields. */
-export function runMutatingAdmission(ctx: ApiServerContext): void {
+export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return;
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
   const operation = cur.old ? "UPDATE" : "CREATE";
-  cur.obj = mutate(cur.obj, { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx), ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}) } as Parameters<typeof mutate>[1]);
+  const obj = mutate(cur.obj, { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx), ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}) } as Parameters<typeof mutate>[1]);
+  return { ...ctx, current: { ...cur, obj } };
 }
 
 function priorityClasses(ctx: ApiServerContext): Map<string, number> {
@@ -797,22 +824,18 @@ function priorityClasses(ctx: ApiServerContext): Map<string, number> {
 }
 
 /** Validation, then the allocations that come with a valid Service. */
-export function runValidation(ctx: ApiServerContext): void {
+export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return;
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
   const r = cur.r!;
   const errs = cur.old ? validateUpdate(cur.obj, cur.old) : validateCreate(cur.obj);
-  if (errs.length > 0) {
-    cur.error = S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs);
-    return;
-  }
-  if (r.kind === "Service") {
-    // A dry run allocates from a copy: the answer shows the address a real write would get, none is kept.
-    const allocators = cur.req.dryRun ? { ...ctx.allocators, rng: new Rng(ctx.allocators.rng.state) } : ctx.allocators;
-    const res = allocateServiceAddresses(allocators, cur.obj, cur.old);
-    if ("errors" in res) cur.error = S.invalid(r, cur.obj.metadata.name, res.errors);
-    else cur.obj = res.service;
-  }
+  if (errs.length > 0) return { ...ctx, current: { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) } };
+  if (r.kind !== "Service") return ctx;
+  const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
+  // A dry run keeps nothing of it: the answer shows the address a real write would get.
+  const allocators = cur.req.dryRun ? ctx.allocators : res.allocators;
+  const current = "errors" in res ? { ...cur, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...cur, obj: res.service };
+  return { ...ctx, allocators, current };
 }
 
 export function needsEventLease(ctx: ApiServerContext): boolean {
@@ -824,19 +847,19 @@ export function needsEventLease(ctx: ApiServerContext): boolean {
 }
 
 /** Events live for an hour (kube-apiserver --event-ttl): they are written with a lease. */
-export function requestEventLease(ctx: ApiServerContext, fx: Fx): void {
-  fx.send("etcd", { type: "LeaseGrant", id: ctx.nextEtcdId++, ttlSeconds: 3600 });
+export function requestEventLease(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  fx.send("etcd", { type: "LeaseGrant", id: ctx.nextEtcdId, ttlSeconds: 3600 });
+  return { ...ctx, nextEtcdId: ctx.nextEtcdId + 1 };
 }
 
-export function recordEventLease(ctx: ApiServerContext, ev: { lease: number; now: number }): void {
-  ctx.eventLease = { id: ev.lease, grantedAt: ev.now };
+export function recordEventLease(ctx: ApiServerContext, ev: { lease: number; now: number }): ApiServerContext {
+  return { ...ctx, eventLease: { id: ev.lease, grantedAt: ev.now } };
 }
 
 /** Sends the one compare-and-swap Txn that persists the write. */
-export function sendTxn(ctx: ApiServerContext, fx: Fx): void {
+export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  const id = ctx.nextEtcdId++;
-  cur.txnId = id;
+  const id = ctx.nextEtcdId;
   const key = cur.key!;
   const compare: Compare[] = cur.old
     ? [{ key, target: "mod", result: "=", value: Number(cur.old.metadata.resourceVersion) }]
@@ -851,6 +874,7 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): void {
     success.push(lease !== undefined ? { type: "put", key, value, lease } : { type: "put", key, value });
   }
   fx.send("etcd", { type: "Txn", id, compare, success, failure: [] });
+  return { ...ctx, nextEtcdId: id + 1, current: { ...cur, txnId: id } };
 }
 
 export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {
@@ -858,13 +882,13 @@ export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeede
 }
 
 /** Answers a persisted write with the object as stored (the cache saw it before this response). */
-export function replyWithObject(ctx: ApiServerContext, fx: Fx): void {
+export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.op === "delete" && cur.r?.kind === "Service") releaseServiceAddresses(ctx.allocators, cur.old);
+  const allocators = cur.op === "delete" && cur.r?.kind === "Service" ? releaseServiceAddresses(ctx.allocators, cur.old) : ctx.allocators;
   const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
   const reply = cur.reply === "scale" ? scaleOf(stored) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
-  ctx.current = undefined;
+  return { ...ctx, allocators, current: undefined };
 }
 
 /** dryRun=All: the write went through admission and validation; it is answered with what would be
@@ -873,7 +897,7 @@ export function isDryRun(ctx: ApiServerContext): boolean {
   return ctx.current?.req.dryRun === true;
 }
 
-export function replyDryRun(ctx: ApiServerContext, fx: Fx): void {
+export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   let would = cur.obj;
   if (cur.op === "put" && cur.old && would.metadata?.resourceVersion === undefined) {
@@ -881,14 +905,14 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): void {
   }
   const reply = cur.reply === "scale" ? scaleOf(would) : cur.reply ?? would;
   ok(fx, cur, cur.code ?? 200, reply);
-  ctx.current = undefined;
+  return done(ctx);
 }
 
 /** A write that changes nothing is answered at once. */
-export function replyWithoutWrite(ctx: ApiServerContext, fx: Fx): void {
+export function replyWithoutWrite(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, cur.reply);
-  ctx.current = undefined;
+  return done(ctx);
 }
 
 /** True when etcd refused our Txn outright (it applied nothing). */
@@ -901,23 +925,25 @@ export function isTxnRefused(ctx: ApiServerContext, ev: { id: number; error?: st
  * it: 500, no reason (StatusReasonUnknown is ""), the error text as the message, so kubectl prints
  * "Error from server: etcdserver: request is too large".
  */
-export function replyStorageError(ctx: ApiServerContext, ev: { error: string }, fx: Fx): void {
-  const cur = ctx.current!;
+export function replyStorageError(ctx: ApiServerContext, ev: { error: string }, fx: Fx): ApiServerContext {
   // A created Service's addresses were allocated for this write: they go back, as on any failed create.
-  if (cur.op === "put" && !cur.old && cur.r?.kind === "Service") releaseServiceAddresses(ctx.allocators, cur.obj);
-  cur.error = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: ev.error, code: 500 };
-  replyWithStatus(ctx, fx);
+  return fail(releaseCreatedService(ctx), { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: ev.error, code: 500 }, fx);
+}
+
+/** The context with the addresses of a Service whose create failed given back. */
+function releaseCreatedService(ctx: ApiServerContext): ApiServerContext {
+  const cur = ctx.current!;
+  if (cur.op !== "put" || cur.old || cur.r?.kind !== "Service") return ctx;
+  return { ...ctx, allocators: releaseServiceAddresses(ctx.allocators, cur.obj) };
 }
 
 /** The compare failed: someone wrote in between (an update's Conflict, a create's AlreadyExists). */
-export function replyConflict(ctx: ApiServerContext, fx: Fx): void {
+export function replyConflict(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  // A create that lost the race keeps no addresses, as the Service REST's allocation transaction reverts.
-  if (cur.op === "put" && !cur.old && cur.r?.kind === "Service") releaseServiceAddresses(ctx.allocators, cur.obj);
   // etcd3's Create answers a taken key with KeyExists, which the registry turns into AlreadyExists.
   const name = cur.obj?.metadata?.name ?? cur.req.name ?? "";
-  cur.error = cur.old ? S.conflict(cur.r!, name) : S.alreadyExists(cur.r!, name);
-  replyWithStatus(ctx, fx);
+  // A create that lost the race keeps no addresses, as the Service REST's allocation transaction reverts.
+  return fail(releaseCreatedService(ctx), cur.old ? S.conflict(cur.r!, name) : S.alreadyExists(cur.r!, name), fx);
 }
 
 // ---- faults: what the network and the hosts do to the API server, each one a message ----------
@@ -968,8 +994,9 @@ export function slideWatchCache(ctx: ApiServerContext, ev: { keep: number }, fx:
 }
 
 /** Applies etcd watch events to the cache and fans them out. */
-export function applyWatch(ctx: ApiServerContext, ev: { events: any[]; canceled?: boolean }, fx: Fx): void {
-  applyEtcdEvents(ctx.cache, ev.events, fx);
+export function applyWatch(ctx: ApiServerContext, ev: { events: any[]; canceled?: boolean }, fx: Fx): ApiServerContext {
+  const cache = applyEtcdEvents(ctx.cache, ev.events, fx);
+  return cache === ctx.cache ? ctx : { ...ctx, cache };
 }
 
 export { qualifiedResource, withResourceVersion };

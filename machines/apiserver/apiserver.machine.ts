@@ -2,8 +2,8 @@
 // authentication, authorization, mutating admission, validation, persistence in etcd, reply —
 // while etcd's watch stream feeds the watch cache and fans out to client watches.
 
-import { assign, setup } from "xstate";
-import { stepOf, valueStepOf } from "../common/step.js";
+import { setup } from "xstate";
+import { valueStepOf } from "../common/step.js";
 import type { ApiRequest, EtcdResponse, Stamp } from "../messages.js";
 import * as L from "./apiserver.logic.js";
 import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
@@ -17,8 +17,9 @@ export type ApiServerEvent =
   | ({ type: "SlideWatchCache"; keep: number } & Stamp)
   | ({ type: "InternalError"; message: string; during: string } & Stamp);
 
-const step = stepOf<ApiServerContext>();
-const valueStep = valueStepOf<ApiServerContext>();
+// Value steps: each returns the next context and leaves the one it was given as it was. Every action
+// is one, so that when an action throws the runtime resumes from the context the last one returned.
+const step = valueStepOf<ApiServerContext>();
 
 export const apiServerMachine = setup({
   types: {
@@ -27,7 +28,7 @@ export const apiServerMachine = setup({
     input: {} as ApiServerInput,
   },
   guards: {
-    hasBacklog: ({ context }) => context.backlog.length > 0,
+    hasBacklog: ({ context }) => context.backlog.size > 0,
     hasFailed: ({ context }) => context.current?.error !== undefined,
     isRead: ({ context }) => L.isRead(context),
     isNoop: ({ context }) => context.current?.noop === true,
@@ -41,17 +42,17 @@ export const apiServerMachine = setup({
   actions: {
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
     fillCacheAndWatch: step((c, e, fx) => L.fillCacheAndWatch(c, e, fx)),
-    enqueueRequest: ({ context, event }) => void context.backlog.push(event as L.Request),
-    takeNextRequest: ({ context }) => L.takeNext(context),
-    authenticate: ({ context }) => L.authenticate(context),
-    authorize: ({ context }) => L.authorize(context),
+    enqueueRequest: step((c, e) => L.enqueueRequest(c, e as L.Request)),
+    takeNextRequest: step((c) => L.takeNext(c)),
+    authenticate: step((c) => L.authenticate(c)),
+    authorize: step((c) => L.authorize(c)),
     serveRead: step((c, _e, fx) => L.serveRead(c, fx)),
-    prepareWrite: ({ context }) => L.prepareWrite(context),
-    restrictNodes: assign(({ context }) => L.restrictNodes(context)),
-    runMutatingAdmission: ({ context }) => L.runMutatingAdmission(context),
-    runValidation: ({ context }) => L.runValidation(context),
+    prepareWrite: step((c) => L.prepareWrite(c)),
+    restrictNodes: step((c) => L.restrictNodes(c)),
+    runMutatingAdmission: step((c) => L.runMutatingAdmission(c)),
+    runValidation: step((c) => L.runValidation(c)),
     requestEventLease: step((c, _e, fx) => L.requestEventLease(c, fx)),
-    recordEventLease: ({ context, event }) => L.recordEventLease(context, event as never),
+    recordEventLease: step((c, e) => L.recordEventLease(c, e)),
     sendTxn: step((c, _e, fx) => L.sendTxn(c, fx)),
     replyWithStatus: step((c, _e, fx) => L.replyWithStatus(c, fx)),
     replyWithObject: step((c, _e, fx) => L.replyWithObject(c, fx)),
@@ -61,10 +62,10 @@ export const apiServerMachine = setup({
     replyStorageError: step((c, e, fx) => L.replyStorageError(c, e, fx)),
     applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
     compactEtcd: step((c, _e, fx) => L.compactEtcd(c, fx)),
-    forgetClient: assign(({ context, event }) => L.forgetClient(context, event as { client: string })),
-    disconnectWatch: valueStep((c, e, fx) => L.disconnectWatch(c, e, fx)),
-    disconnectClientWatches: valueStep((c, e, fx) => L.disconnectClientWatches(c, e, fx)),
-    slideWatchCache: valueStep((c, e, fx) => L.slideWatchCache(c, e, fx)),
+    forgetClient: step((c, e) => L.forgetClient(c, e)),
+    disconnectWatch: step((c, e, fx) => L.disconnectWatch(c, e, fx)),
+    disconnectClientWatches: step((c, e, fx) => L.disconnectClientWatches(c, e, fx)),
+    slideWatchCache: step((c, e, fx) => L.slideWatchCache(c, e, fx)),
     replyInternalError: step((c, e, fx) => L.replyInternalError(c, e, fx)),
   },
 }).createMachine({

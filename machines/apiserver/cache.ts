@@ -1,7 +1,13 @@
 // The API server's watch cache: every object as of the last etcd revision it has seen, indexed
 // by resource and (for pods) by node, a bounded history for watches that resume from a
 // resourceVersion, and the client watches it fans events out to.
+//
+// The cache is a value: every function here returns the next cache and never changes its input.
+// What grows with the cluster is a persistent collection (immutable.js), so a write costs
+// O(log n) and shares the rest with the cache before it. Orders a reader can see (objects of a
+// kind, watches in registration and fan-out order) are insertion orders, kept by OrderedMap.
 
+import { List, Map as IMap, OrderedMap, OrderedSet } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { WatchEventType, WatchedEvent } from "../messages.js";
 import { resourceForKind, type ResourceInfo } from "./resources.js";
@@ -27,33 +33,35 @@ export interface HistoryEntry {
   prev?: any;
 }
 
+/** Watches by `client#watchId`, in registration order. */
+export type Watches = OrderedMap<string, ClientWatch>;
+
 export interface WatchCache {
   revision: number;
-  objects: Map<string, any>;
+  objects: IMap<string, any>;
   /** kind -> key -> object */
-  byKind: Map<string, Map<string, any>>;
-  podsByNode: Map<string, Set<string>>;
-  /** entries before historyHead are dropped (trimmed lazily, so a push stays O(1)); read with liveHistory */
-  history: HistoryEntry[];
-  historyHead?: number;
+  byKind: OrderedMap<string, OrderedMap<string, any>>;
+  podsByNode: IMap<string, OrderedSet<string>>;
+  /** the newest historyLimit changes, oldest first */
+  history: List<HistoryEntry>;
   historyLimit: number;
-  watches: Map<string, ClientWatch>;
-  watchesByKind: Map<string, Set<ClientWatch>>;
-  podWatchesByNode: Map<string, Set<ClientWatch>>;
+  watches: Watches;
+  watchesByKind: IMap<string, Watches>;
+  podWatchesByNode: IMap<string, Watches>;
 }
 
 /** An empty cache. */
 export function newWatchCache(historyLimit = 20_000): WatchCache {
   return {
     revision: 1,
-    objects: new Map(),
-    byKind: new Map(),
-    podsByNode: new Map(),
-    history: [],
+    objects: IMap(),
+    byKind: OrderedMap(),
+    podsByNode: IMap(),
+    history: List(),
     historyLimit,
-    watches: new Map(),
-    watchesByKind: new Map(),
-    podWatchesByNode: new Map(),
+    watches: OrderedMap(),
+    watchesByKind: IMap(),
+    podWatchesByNode: IMap(),
   };
 }
 
@@ -62,20 +70,35 @@ export function withResourceVersion(obj: any, revision: number): any {
   return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
 }
 
-function kindMap(c: WatchCache, kind: string): Map<string, any> {
-  let m = c.byKind.get(kind);
-  if (!m) c.byKind.set(kind, (m = new Map()));
-  return m;
+/** The mutable working copy of the cache's object indexes within one function (locals only, never stored). */
+interface Indexes {
+  objects: IMap<string, any>;
+  byKind: OrderedMap<string, OrderedMap<string, any>>;
+  podsByNode: IMap<string, OrderedSet<string>>;
 }
 
-function indexPod(c: WatchCache, key: string, obj: any, add: boolean): void {
+function put(x: Indexes, key: string, obj: any, prev: any): void {
+  x.objects = x.objects.set(key, obj);
+  x.byKind = x.byKind.set(obj.kind, (x.byKind.get(obj.kind) ?? OrderedMap<string, any>()).set(key, obj));
+  if (obj.kind === "Pod") {
+    if (prev) indexPod(x, key, prev, false);
+    indexPod(x, key, obj, true);
+  }
+}
+
+function remove(x: Indexes, key: string, prev: any): void {
+  x.objects = x.objects.remove(key);
+  const m = x.byKind.get(prev.kind);
+  if (m) x.byKind = x.byKind.set(prev.kind, m.remove(key));
+  if (prev.kind === "Pod") indexPod(x, key, prev, false);
+}
+
+function indexPod(x: Indexes, key: string, obj: any, add: boolean): void {
   const node = obj?.spec?.nodeName;
   if (!node) return;
-  let s = c.podsByNode.get(node);
-  if (add) {
-    if (!s) c.podsByNode.set(node, (s = new Set()));
-    s.add(key);
-  } else s?.delete(key);
+  const s = x.podsByNode.get(node);
+  if (add) x.podsByNode = x.podsByNode.set(node, (s ?? OrderedSet<string>()).add(key));
+  else if (s) x.podsByNode = x.podsByNode.set(node, s.remove(key));
 }
 
 // What the cache holds and sends is frozen (etcd froze the rest of it): watchers share it by reference,
@@ -84,57 +107,42 @@ function stored(value: any, revision: number): any {
   return deepFreeze(withResourceVersion(value, revision));
 }
 
-/** Puts an object straight into the cache (start-up list). */
-export function loadObject(c: WatchCache, key: string, value: any, modRevision: number): void {
-  const obj = stored(value, modRevision);
-  c.objects.set(key, obj);
-  kindMap(c, obj.kind).set(key, obj);
-  if (obj.kind === "Pod") indexPod(c, key, obj, true);
+/** The cache with objects put straight in (the start-up list); no history, no fan-out. */
+export function loadObjects(c: WatchCache, kvs: readonly { key: string; value: unknown; modRevision: number }[]): WatchCache {
+  const x: Indexes = { objects: c.objects, byKind: c.byKind, podsByNode: c.podsByNode };
+  for (const kv of kvs) put(x, kv.key, stored(kv.value, kv.modRevision), c.objects.get(kv.key));
+  return { ...c, ...x };
 }
 
-/** Applies etcd watch events to the cache and fans them out to matching client watches. */
-export function applyEtcdEvents(c: WatchCache, events: WatchedEvent[], fx: Fx): void {
+/** The cache after etcd watch events, which are fanned out to the matching client watches. */
+export function applyEtcdEvents(c: WatchCache, events: readonly WatchedEvent[], fx: Fx): WatchCache {
+  const x: Indexes = { objects: c.objects, byKind: c.byKind, podsByNode: c.podsByNode };
+  let revision = c.revision;
+  let history = c.history;
   for (const e of events) {
     const key = e.kv.key;
-    const prev = c.objects.get(key);
+    const prev = x.objects.get(key);
     let obj: any;
     if (e.type === "PUT") {
       obj = stored(e.kv.value, e.kv.modRevision);
-      c.objects.set(key, obj);
-      kindMap(c, obj.kind).set(key, obj);
-      if (obj.kind === "Pod") {
-        if (prev) indexPod(c, key, prev, false);
-        indexPod(c, key, obj, true);
-      }
+      put(x, key, obj, prev);
     } else {
       if (!prev) continue;
-      c.objects.delete(key);
-      c.byKind.get(prev.kind)?.delete(key);
-      if (prev.kind === "Pod") indexPod(c, key, prev, false);
+      remove(x, key, prev);
     }
-    c.revision = e.kv.modRevision;
+    revision = e.kv.modRevision;
     const entry: HistoryEntry = Object.freeze({ revision: e.kv.modRevision, kind: (obj ?? prev).kind, obj, prev });
-    pushHistory(c, entry);
+    // the newest historyLimit entries are kept: List.shift drops the oldest in O(1) amortised
+    history = history.push(entry);
+    if (history.size > c.historyLimit) history = history.shift();
     fanOut(c, entry, fx);
   }
-}
-
-// Keeps the newest historyLimit entries; the array is compacted once the dropped prefix is as long
-// as the limit, so each push costs O(1) amortised instead of a splice of the whole window.
-function pushHistory(c: WatchCache, entry: HistoryEntry): void {
-  c.history.push(entry);
-  let head = c.historyHead ?? 0;
-  if (c.history.length - head > c.historyLimit) head = c.history.length - c.historyLimit;
-  if (head >= c.historyLimit) {
-    c.history.splice(0, head);
-    head = 0;
-  }
-  c.historyHead = head;
+  return revision === c.revision && history === c.history ? c : { ...c, ...x, revision, history };
 }
 
 /** The live history entry at index i of the window (0 = the oldest kept). */
 export function historyAt(c: WatchCache, i: number): HistoryEntry | undefined {
-  return c.history[(c.historyHead ?? 0) + i];
+  return i >= 0 ? c.history.get(i) : undefined;
 }
 
 /** The oldest resourceVersion a watch may resume from: the revision just before the window's first live entry. */
@@ -144,39 +152,36 @@ export function oldestResumable(c: WatchCache): number {
 }
 
 /**
- * The cache with its history window slid to the newest `keep` live entries (a compaction): a new
- * cache value, the input untouched. The dropped head (historyHead) is cut off with the rest, so
- * the window read through historyAt and historySince is exactly the kept entries.
+ * The cache with its history window slid to the newest `keep` entries (a compaction): a new
+ * cache value, the input untouched.
  */
 export function slideHistory(c: WatchCache, keep: number): WatchCache {
-  const head = c.historyHead ?? 0;
-  const live = c.history.length - head;
-  if (live <= keep) return c;
-  return { ...c, history: c.history.slice(c.history.length - Math.max(0, keep)), historyHead: 0 };
+  if (c.history.size <= keep) return c;
+  return { ...c, history: c.history.slice(c.history.size - Math.max(0, keep)) };
 }
 
-/** Live history entries with revision > from, oldest first (binary search: revisions only grow). */
+/** History entries with revision > from, oldest first (binary search: revisions only grow). */
 export function historySince(c: WatchCache, from: number): HistoryEntry[] {
-  let lo = c.historyHead ?? 0;
-  let hi = c.history.length;
+  let lo = 0;
+  let hi = c.history.size;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (c.history[mid]!.revision <= from) lo = mid + 1;
+    if (c.history.get(mid)!.revision <= from) lo = mid + 1;
     else hi = mid;
   }
-  return c.history.slice(lo);
+  return c.history.slice(lo).toArray();
 }
 
 function fanOut(c: WatchCache, h: HistoryEntry, fx: Fx): void {
   const ws = c.watchesByKind.get(h.kind);
-  if (ws) for (const w of ws) sendIfMatching(w, h, fx);
+  if (ws) for (const w of ws.values()) sendIfMatching(w, h, fx);
   if (h.kind === "Pod") {
     const nodes = new Set<string>();
     if (h.prev?.spec?.nodeName) nodes.add(h.prev.spec.nodeName);
     if (h.obj?.spec?.nodeName) nodes.add(h.obj.spec.nodeName);
     for (const n of nodes) {
       const nws = c.podWatchesByNode.get(n);
-      if (nws) for (const w of nws) sendIfMatching(w, h, fx);
+      if (nws) for (const w of nws.values()) sendIfMatching(w, h, fx);
     }
   }
 }
@@ -256,44 +261,49 @@ export function supportsField(kind: string, field: string): boolean {
   return Object.hasOwn(sample, field);
 }
 
-/** Registers a watch and indexes it for fan-out; a registered watch never changes (frozen, so forks share it). */
-export function addWatch(c: WatchCache, w: ClientWatch): void {
-  deepFreeze(w);
-  c.watches.set(`${w.client}#${w.watchId}`, w);
-  if (w.nodeName !== undefined && w.r.kind === "Pod") {
-    let s = c.podWatchesByNode.get(w.nodeName);
-    if (!s) c.podWatchesByNode.set(w.nodeName, (s = new Set()));
-    s.add(w);
-  } else {
-    let s = c.watchesByKind.get(w.r.kind);
-    if (!s) c.watchesByKind.set(w.r.kind, (s = new Set()));
-    s.add(w);
-  }
+/** The key a watch is registered under. */
+export function watchKey(w: Pick<ClientWatch, "client" | "watchId">): string {
+  return `${w.client}#${w.watchId}`;
 }
 
-/** Removes a watch (client closed it or went away). */
-export function removeWatch(c: WatchCache, client: string, watchId: number): void {
+/** The index a watch is fanned out from: pods watches of one node by node, the rest by kind. */
+function indexOf(w: ClientWatch): "podWatchesByNode" | "watchesByKind" {
+  return w.nodeName !== undefined && w.r.kind === "Pod" ? "podWatchesByNode" : "watchesByKind";
+}
+
+function indexKey(w: ClientWatch): string {
+  return indexOf(w) === "podWatchesByNode" ? w.nodeName! : w.r.kind;
+}
+
+/** The cache with a watch registered and indexed for fan-out; a registered watch never changes (frozen, so forks share it). */
+export function addWatch(c: WatchCache, w: ClientWatch): WatchCache {
+  deepFreeze(w);
+  const k = watchKey(w);
+  // A watch id the client reuses replaces its earlier watch, which is sent nothing more.
+  const base = c.watches.has(k) ? removeWatch(c, w.client, w.watchId) : c;
+  const index = indexOf(w);
+  const ik = indexKey(w);
+  const ws: Watches = base[index].get(ik) ?? OrderedMap<string, ClientWatch>();
+  return { ...base, watches: base.watches.set(k, w), [index]: base[index].set(ik, ws.set(k, w)) };
+}
+
+/** The cache without a watch (its client closed it or went away). */
+export function removeWatch(c: WatchCache, client: string, watchId: number): WatchCache {
   const k = `${client}#${watchId}`;
   const w = c.watches.get(k);
-  if (!w) return;
-  c.watches.delete(k);
-  c.watchesByKind.get(w.r.kind)?.delete(w);
-  if (w.nodeName !== undefined) c.podWatchesByNode.get(w.nodeName)?.delete(w);
+  if (!w) return c;
+  const index = indexOf(w);
+  const ik = indexKey(w);
+  const ws = c[index].get(ik);
+  return { ...c, watches: c.watches.remove(k), ...(ws ? { [index]: c[index].set(ik, ws.remove(k)) } : {}) };
 }
 
-/** The cache without the watches `drop` selects, and those watches: a new cache value (new indexes), the input untouched. */
+/** The cache without the watches `drop` selects, and those watches: a new cache value, the input untouched. */
 export function withoutWatches(c: WatchCache, drop: (w: ClientWatch) => boolean): { cache: WatchCache; dropped: ClientWatch[] } {
   const dropped = [...c.watches.values()].filter(drop);
-  if (dropped.length === 0) return { cache: c, dropped };
-  const gone = new Set(dropped);
-  const watches = new Map([...c.watches].filter(([, w]) => !gone.has(w)));
-  const prune = (index: Map<string, Set<ClientWatch>>) => {
-    const out = new Map<string, Set<ClientWatch>>();
-    // every set is new: the cache's own steps add to them in place, and the input must not change
-    for (const [k, ws] of index) out.set(k, new Set([...ws].filter((w) => !gone.has(w))));
-    return out;
-  };
-  return { cache: { ...c, watches, watchesByKind: prune(c.watchesByKind), podWatchesByNode: prune(c.podWatchesByNode) }, dropped };
+  let cache = c;
+  for (const w of dropped) cache = removeWatch(cache, w.client, w.watchId);
+  return { cache, dropped };
 }
 
 /** The objects of a kind in the cache, narrowed by namespace and, for pods, by node. */

@@ -28,12 +28,19 @@ function fieldErrorFrom(message: string, field: string, value: unknown): FieldEr
 
 const needsNodePort = (svc: any) => svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
 
-/** Allocates what a created or updated Service needs; on failure nothing is kept. */
-export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: any | undefined): { service: any } | { errors: FieldError[] } {
+/**
+ * Allocates what a created or updated Service needs: the allocators after it, and the Service or
+ * its errors. On failure no address is kept, but the random draws made are spent (the generator
+ * moves on, as the allocators' shared source does).
+ */
+export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: any | undefined): ({ service: any } | { errors: FieldError[] }) & { allocators: ServiceAllocators } {
   const spec = { ...svc.spec };
   let ips = a.ips;
   let ports = a.ports;
-  const rand = () => a.rng.next();
+  // a copy of the generator: the allocators given are a value and never change
+  const rng = new Rng(a.rng.state);
+  const rand = () => rng.next();
+  const spent = (): ServiceAllocators => (rng.state === a.rng.state ? a : { ...a, rng });
   const reloading = old === svc;
   if (spec.type !== "ExternalName") {
     const wanted: string | undefined = spec.clusterIP ?? spec.clusterIPs?.[0];
@@ -46,14 +53,14 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
     } else if (wanted) {
       if (!(reloading && isAllocated(ips, wanted))) {
         const r = allocateSpecific(ips, wanted, spec.clusterIPs ?? [wanted]);
-        if (!r.ok) return { errors: [fieldErrorFrom(r.error, "spec.clusterIPs", spec.clusterIPs ?? [wanted])] };
+        if (!r.ok) return { errors: [fieldErrorFrom(r.error, "spec.clusterIPs", spec.clusterIPs ?? [wanted])], allocators: spent() };
         ips = r.state;
       }
       spec.clusterIP = wanted;
       spec.clusterIPs = [wanted];
     } else {
       const r = allocateNext(ips, rand);
-      if (!r.ok) return { errors: [invalidValue("spec.clusterIPs", [], r.error)] };
+      if (!r.ok) return { errors: [invalidValue("spec.clusterIPs", [], r.error)], allocators: spent() };
       ips = r.state;
       spec.clusterIP = r.value;
       spec.clusterIPs = [r.value];
@@ -66,28 +73,29 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
       const kept = oldPorts.get(`${p.protocol ?? "TCP"}/${p.port}`);
       if (p.nodePort && (reloading ? !isAllocated(ports, p.nodePort) : p.nodePort !== kept)) {
         const r = allocateSpecificNodePort(ports, p.nodePort, i);
-        if (!r.ok) return { errors: [fieldErrorFrom(r.error, `spec.ports[${i}].nodePort`, p.nodePort)] };
+        if (!r.ok) return { errors: [fieldErrorFrom(r.error, `spec.ports[${i}].nodePort`, p.nodePort)], allocators: spent() };
         ports = r.state;
         out.push(p);
       } else if (p.nodePort) out.push(p);
       else if (kept && !reloading) out.push({ ...p, nodePort: kept });
       else {
         const r = allocateNextNodePort(ports, rand);
-        if (!r.ok) return { errors: [invalidValue(`spec.ports[${i}].nodePort`, 0, r.error)] };
+        if (!r.ok) return { errors: [invalidValue(`spec.ports[${i}].nodePort`, 0, r.error)], allocators: spent() };
         ports = r.state;
         out.push({ ...p, nodePort: r.value });
       }
     }
     spec.ports = out;
   }
-  a.ips = ips;
-  a.ports = ports;
-  return { service: { ...svc, spec } };
+  const allocators = ips === a.ips && ports === a.ports ? spent() : { ...spent(), ips, ports };
+  return { service: { ...svc, spec }, allocators };
 }
 
-/** Frees a deleted Service's ClusterIP and nodePorts. */
-export function releaseServiceAddresses(a: ServiceAllocators, svc: any): void {
+/** The allocators with a deleted Service's ClusterIP and nodePorts free again. */
+export function releaseServiceAddresses(a: ServiceAllocators, svc: any): ServiceAllocators {
   const ip = svc?.spec?.clusterIP;
-  if (ip && ip !== "None") a.ips = release(a.ips, ip);
-  for (const p of svc?.spec?.ports ?? []) if (p.nodePort) a.ports = release(a.ports, p.nodePort);
+  const ips = ip && ip !== "None" ? release(a.ips, ip) : a.ips;
+  let ports = a.ports;
+  for (const p of svc?.spec?.ports ?? []) if (p.nodePort) ports = release(ports, p.nodePort);
+  return ips === a.ips && ports === a.ports ? a : { ...a, ips, ports };
 }

@@ -1,34 +1,42 @@
-// etcd's MVCC key space as pure-ish functions over a context the machine owns.
-// One global revision; every key keeps createRevision/modRevision/version; every change is
-// kept in a history so a watch can start from any revision not yet compacted.
+// etcd's MVCC key space as pure functions over a context the machine owns: each returns the next
+// context and never changes its input. One global revision; every key keeps
+// createRevision/modRevision/version; every change is kept in a history so a watch can start
+// from any revision not yet compacted. The key space, the history and the leases grow with the
+// cluster: they are persistent collections (immutable.js), so a write costs O(log n) and shares
+// the rest with the context before it.
 
+import { List, Map as IMap, Set as ISet } from "immutable";
 import type { Compare, EtcdRequest, KeyValue, TxnOp, WatchedEvent } from "../messages.js";
 import type { Fx } from "../common/effects.js";
 import { deepFreeze } from "../common/equal.js";
 import { utf8Length } from "../common/bytes.js";
 
 export interface EtcdWatcher {
-  owner: string;
-  prefix: string;
+  /** `${owner}#${watchId}` */
+  readonly key: string;
+  readonly owner: string;
+  readonly watchId: number;
+  readonly prefix: string;
   /** the next revision this watcher must be sent: never skipped, never repeated */
-  nextRevision: number;
+  readonly nextRevision: number;
 }
 
 export interface Lease {
-  id: number;
-  ttlSeconds: number;
-  keys: Set<string>;
+  readonly id: number;
+  readonly ttlSeconds: number;
+  readonly keys: ISet<string>;
 }
 
 export interface EtcdContext {
   revision: number;
   compactRevision: number;
-  kv: Map<string, KeyValue>;
-  /** history[i] holds the events of revision historyStart + i */
-  history: WatchedEvent[][];
+  kv: IMap<string, KeyValue>;
+  /** history.get(i) holds the events of revision historyStart + i */
+  history: List<readonly WatchedEvent[]>;
   historyStart: number;
-  watchers: Map<string, EtcdWatcher>;
-  leases: Map<number, Lease>;
+  /** in the order they were opened, which is the order they are sent to; a few (the API server's), so an array replaced on change */
+  watchers: readonly EtcdWatcher[];
+  leases: IMap<number, Lease>;
   nextLeaseId: number;
 }
 
@@ -37,11 +45,11 @@ export function initialEtcd(): EtcdContext {
   return {
     revision: 1,
     compactRevision: 0,
-    kv: new Map(),
-    history: [],
+    kv: IMap(),
+    history: List(),
     historyStart: 2,
-    watchers: new Map(),
-    leases: new Map(),
+    watchers: [],
+    leases: IMap(),
     nextLeaseId: 0x694d7a1a0000,
   };
 }
@@ -56,16 +64,26 @@ export function comparesHold(ctx: EtcdContext, compare: Compare[]): boolean {
   return true;
 }
 
-/** Applies ops at one new revision (only if any op changes something) and records the events. */
-export function applyOps(ctx: EtcdContext, ops: TxnOp[]): WatchedEvent[] {
-  if (ops.length === 0) return [];
+/** The leases with `key` attached to (add) or detached from one lease; an unknown lease is left alone. */
+function leaseKey(leases: IMap<number, Lease>, lease: number, key: string, add: boolean): IMap<number, Lease> {
+  const l = leases.get(lease);
+  if (!l) return leases;
+  const keys = add ? l.keys.add(key) : l.keys.remove(key);
+  return keys === l.keys ? leases : leases.set(lease, { ...l, keys });
+}
+
+/** The context after ops applied at one new revision (only if any op changes something), with the events recorded. */
+export function applyOps(ctx: EtcdContext, ops: readonly TxnOp[]): EtcdContext {
+  if (ops.length === 0) return ctx;
   const rev = ctx.revision + 1;
   const events: WatchedEvent[] = [];
+  let kv = ctx.kv;
+  let leases = ctx.leases;
   for (const op of ops) {
-    const prev = ctx.kv.get(op.key);
+    const prev = kv.get(op.key);
     if (op.type === "put") {
       // Stored revisions are immutable: frozen, so watchers, the cache and forks can share them.
-      const kv: KeyValue = {
+      const next: KeyValue = {
         key: op.key,
         value: deepFreeze(op.value),
         createRevision: prev ? prev.createRevision : rev,
@@ -73,32 +91,36 @@ export function applyOps(ctx: EtcdContext, ops: TxnOp[]): WatchedEvent[] {
         version: prev ? prev.version + 1 : 1,
         ...(op.lease !== undefined ? { lease: op.lease } : {}),
       };
-      ctx.kv.set(op.key, Object.freeze(kv));
-      if (prev?.lease !== undefined && prev.lease !== op.lease) ctx.leases.get(prev.lease)?.keys.delete(op.key);
-      if (op.lease !== undefined) ctx.leases.get(op.lease)?.keys.add(op.key);
-      events.push(Object.freeze(prev ? { type: "PUT", kv, prevKv: prev } : { type: "PUT", kv }));
+      kv = kv.set(op.key, Object.freeze(next));
+      if (prev?.lease !== undefined && prev.lease !== op.lease) leases = leaseKey(leases, prev.lease, op.key, false);
+      if (op.lease !== undefined) leases = leaseKey(leases, op.lease, op.key, true);
+      events.push(Object.freeze(prev ? { type: "PUT", kv: next, prevKv: prev } : { type: "PUT", kv: next }));
     } else if (prev) {
-      ctx.kv.delete(op.key);
-      if (prev.lease !== undefined) ctx.leases.get(prev.lease)?.keys.delete(op.key);
+      kv = kv.remove(op.key);
+      if (prev.lease !== undefined) leases = leaseKey(leases, prev.lease, op.key, false);
       events.push(deepFreeze({ type: "DELETE", kv: { key: op.key, value: undefined, createRevision: 0, modRevision: rev, version: 0 }, prevKv: prev }));
     }
   }
-  if (events.length === 0) return [];
-  ctx.revision = rev;
-  ctx.history.push(Object.freeze(events) as WatchedEvent[]);
-  return events;
+  if (events.length === 0) return ctx;
+  return { ...ctx, revision: rev, kv, leases, history: ctx.history.push(Object.freeze(events)) };
 }
 
-/** Sends every watcher the revisions it has not seen yet, in order, each exactly once. */
-export function notifyWatchers(ctx: EtcdContext, fx: Fx): void {
-  for (const [id, w] of ctx.watchers) {
-    while (w.nextRevision <= ctx.revision) {
-      const events = ctx.history[w.nextRevision - ctx.historyStart] ?? [];
+/** Sends every watcher the revisions it has not seen yet, in order, each exactly once; the context records how far each got. */
+export function notifyWatchers(ctx: EtcdContext, fx: Fx): EtcdContext {
+  let watchers: EtcdWatcher[] | undefined;
+  for (let i = 0; i < ctx.watchers.length; i++) {
+    const w = ctx.watchers[i]!;
+    if (w.nextRevision > ctx.revision) continue;
+    for (let rev = w.nextRevision; rev <= ctx.revision; rev++) {
+      // a revision compacted away while the watcher lagged has nothing left to send (List.get(-1) is the last entry)
+      const at = rev - ctx.historyStart;
+      const events = at >= 0 ? (ctx.history.get(at) ?? []) : [];
       const mine = events.filter((e) => e.kv.key.startsWith(w.prefix));
-      if (mine.length > 0) fx.send(w.owner, { type: "WatchResponse", watchId: Number(id.split("#")[1]), events: mine });
-      w.nextRevision++;
+      if (mine.length > 0) fx.send(w.owner, { type: "WatchResponse", watchId: w.watchId, events: mine });
     }
+    (watchers ??= ctx.watchers.slice())[i] = { ...w, nextRevision: ctx.revision + 1 };
   }
+  return watchers === undefined ? ctx : { ...ctx, watchers };
 }
 
 /** etcd's --max-request-bytes default: 1.5 MiB. */
@@ -127,23 +149,22 @@ function jsonBytes(v: unknown): number {
   return utf8Length(JSON.stringify(v) ?? "");
 }
 
-/** Handles one request from the API server. */
-export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, fx: Fx): void {
+/** Handles one request from the API server: the next context. */
+export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, fx: Fx): EtcdContext {
   switch (req.type) {
     case "Txn": {
       if (txnBytes(req) > MAX_REQUEST_BYTES) {
         // Refused before it reaches raft: nothing applied, no revision used.
         fx.send(from, { type: "TxnResponse", id: req.id, succeeded: false, revision: ctx.revision, error: errRequestTooLarge });
-        return;
+        return ctx;
       }
       const ok = comparesHold(ctx, req.compare);
-      applyOps(ctx, ok ? req.success : req.failure);
       // Watch events are sent before the response, on the same channel, so a client that
       // caches from its watch has seen its own write when the response arrives.
-      notifyWatchers(ctx, fx);
-      const current = ok ? undefined : req.compare.map((c) => ctx.kv.get(c.key)).filter((kv): kv is KeyValue => kv !== undefined);
-      fx.send(from, { type: "TxnResponse", id: req.id, succeeded: ok, revision: ctx.revision, ...(current ? { current } : {}) });
-      return;
+      const next = notifyWatchers(applyOps(ctx, ok ? req.success : req.failure), fx);
+      const current = ok ? undefined : req.compare.map((c) => next.kv.get(c.key)).filter((kv): kv is KeyValue => kv !== undefined);
+      fx.send(from, { type: "TxnResponse", id: req.id, succeeded: ok, revision: next.revision, ...(current ? { current } : {}) });
+      return next;
     }
     case "Range": {
       const kvs: KeyValue[] = [];
@@ -155,65 +176,64 @@ export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, 
         if (kv) kvs.push(kv);
       }
       fx.send(from, { type: "RangeResponse", id: req.id, revision: ctx.revision, kvs });
-      return;
+      return ctx;
     }
     case "Watch": {
       const key = `${from}#${req.watchId}`;
       const start = req.startRevision <= 0 ? ctx.revision + 1 : req.startRevision;
       if (start <= ctx.compactRevision) {
         fx.send(from, { type: "WatchResponse", watchId: req.watchId, events: [], canceled: true, compactRevision: ctx.compactRevision, error: "mvcc: required revision has been compacted" });
-        return;
+        return ctx;
       }
-      ctx.watchers.set(key, { owner: from, prefix: req.prefix, nextRevision: start });
-      notifyWatchers(ctx, fx);
-      return;
+      const w: EtcdWatcher = { key, owner: from, watchId: req.watchId, prefix: req.prefix, nextRevision: start };
+      // a watch id opened again replaces its watcher in place, as a Map keyed by it would
+      const at = ctx.watchers.findIndex((x) => x.key === key);
+      const watchers = at < 0 ? [...ctx.watchers, w] : ctx.watchers.map((x, i) => (i === at ? w : x));
+      return notifyWatchers({ ...ctx, watchers }, fx);
     }
-    case "CancelWatch":
-      ctx.watchers.delete(`${from}#${req.watchId}`);
-      return;
+    case "CancelWatch": {
+      const key = `${from}#${req.watchId}`;
+      if (!ctx.watchers.some((x) => x.key === key)) return ctx;
+      return { ...ctx, watchers: ctx.watchers.filter((x) => x.key !== key) };
+    }
     case "Compact": {
       if (req.revision <= ctx.compactRevision) {
         fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: "mvcc: required revision has been compacted" });
-        return;
+        return ctx;
       }
       if (req.revision > ctx.revision) {
         fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: "mvcc: required revision is a future revision" });
-        return;
+        return ctx;
       }
-      compact(ctx, req.revision);
       fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision });
-      return;
+      return compact(ctx, req.revision);
     }
     case "LeaseGrant": {
-      const id = ctx.nextLeaseId++;
-      ctx.leases.set(id, { id, ttlSeconds: req.ttlSeconds, keys: new Set() });
+      const id = ctx.nextLeaseId;
       fx.after(`lease/${id}`, req.ttlSeconds * 1000, { type: "LeaseExpired", lease: id }, true);
       fx.send(from, { type: "LeaseGrantResponse", id: req.id, lease: id, ttlSeconds: req.ttlSeconds });
-      return;
+      return { ...ctx, nextLeaseId: id + 1, leases: ctx.leases.set(id, { id, ttlSeconds: req.ttlSeconds, keys: ISet() }) };
     }
-    case "LeaseRevoke":
-      revokeLease(ctx, req.lease, fx);
+    case "LeaseRevoke": {
+      const next = revokeLease(ctx, req.lease, fx);
       fx.cancel(`lease/${req.lease}`);
       fx.send(from, { type: "LeaseRevokeResponse", id: req.id, lease: req.lease });
-      return;
+      return next;
+    }
   }
 }
 
-/** Drops history at or below `revision`; watchers still behind it are canceled with the compacted error. */
-export function compact(ctx: EtcdContext, revision: number): void {
-  const drop = Math.min(revision + 1 - ctx.historyStart, ctx.history.length);
-  if (drop > 0) {
-    ctx.history.splice(0, drop);
-    ctx.historyStart += drop;
-  }
-  ctx.compactRevision = revision;
+/** The context with history at or below `revision` dropped; watchers still behind it are canceled with the compacted error. */
+export function compact(ctx: EtcdContext, revision: number): EtcdContext {
+  const drop = Math.min(revision + 1 - ctx.historyStart, ctx.history.size);
+  const dropped = drop > 0 ? { history: ctx.history.slice(drop), historyStart: ctx.historyStart + drop } : {};
+  return { ...ctx, ...dropped, compactRevision: revision };
 }
 
-/** Deletes every key attached to a lease, at one revision, and forgets the lease. */
-export function revokeLease(ctx: EtcdContext, lease: number, fx: Fx): void {
+/** The context with every key attached to a lease deleted, at one revision, and the lease forgotten. */
+export function revokeLease(ctx: EtcdContext, lease: number, fx: Fx): EtcdContext {
   const l = ctx.leases.get(lease);
-  if (!l) return;
-  ctx.leases.delete(lease);
-  applyOps(ctx, [...l.keys].sort().map((key) => ({ type: "delete" as const, key })));
-  notifyWatchers(ctx, fx);
+  if (!l) return ctx;
+  const rest = { ...ctx, leases: ctx.leases.remove(lease) };
+  return notifyWatchers(applyOps(rest, [...l.keys].sort().map((key) => ({ type: "delete" as const, key }))), fx);
 }

@@ -3,13 +3,14 @@
 // Only the API server may talk to it; the runtime refuses any other sender.
 
 import { setup } from "xstate";
-import { stepOf } from "../common/step.js";
+import { valueStepOf } from "../common/step.js";
 import type { EtcdRequest, Stamp } from "../messages.js";
 import { handleRequest, initialEtcd, revokeLease, type EtcdContext } from "./etcd.logic.js";
 
 export type EtcdEvent = (EtcdRequest | { type: "LeaseExpired"; lease: number }) & Partial<Stamp>;
 
-const step = stepOf<EtcdContext>();
+// Value steps: each returns the next context (persistent collections share what did not change).
+const step = valueStepOf<EtcdContext>();
 
 export const etcdMachine = setup({
   types: {

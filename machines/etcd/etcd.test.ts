@@ -3,77 +3,85 @@ import fc from "fast-check";
 import { createActor } from "xstate";
 import { createTestModel } from "@xstate/graph";
 import { Fx } from "../common/effects.js";
-import { applyOps, compact, handleRequest, initialEtcd, type EtcdContext } from "./etcd.logic.js";
+import { applyOps, compact, handleRequest, initialEtcd, revokeLease, type EtcdContext } from "./etcd.logic.js";
+import { freezeContext } from "../common/freeze.js";
 import { etcdMachine } from "./etcd.machine.js";
 import { Runtime } from "../../runtime/runtime.js";
 import { etcdPolicy } from "../../runtime/policy.js";
 
-function run(ctx: EtcdContext, req: any, from = "apiserver"): any[] {
-  const fx = new Fx();
-  handleRequest(ctx, req, from, fx);
-  return fx.sends.map((s) => s.msg);
+/** A key space under test: each request replaces it with the next context. */
+class Etcd {
+  ctx: EtcdContext = initialEtcd();
+  run(req: any, from = "apiserver"): any[] {
+    const fx = new Fx();
+    this.ctx = handleRequest(this.ctx, req, from, fx);
+    return fx.sends.map((s) => s.msg);
+  }
+  apply(ops: any[]): void {
+    this.ctx = applyOps(this.ctx, ops);
+  }
 }
 
 describe("etcd MVCC", () => {
   it("a put at a new revision sets createRevision, modRevision and version", () => {
-    const ctx = initialEtcd();
-    applyOps(ctx, [{ type: "put", key: "/a", value: 1 }]);
-    applyOps(ctx, [{ type: "put", key: "/a", value: 2 }]);
-    expect(ctx.revision).toBe(3);
-    expect(ctx.kv.get("/a")).toMatchObject({ createRevision: 2, modRevision: 3, version: 2, value: 2 });
+    const e = new Etcd();
+    e.apply([{ type: "put", key: "/a", value: 1 }]);
+    e.apply([{ type: "put", key: "/a", value: 2 }]);
+    expect(e.ctx.revision).toBe(3);
+    expect(e.ctx.kv.get("/a")).toMatchObject({ createRevision: 2, modRevision: 3, version: 2, value: 2 });
   });
 
   it("a Txn whose modRevision compare fails changes nothing and says so", () => {
-    const ctx = initialEtcd();
-    run(ctx, { type: "Txn", id: 1, compare: [{ key: "/a", target: "version", result: "=", value: 0 }], success: [{ type: "put", key: "/a", value: 1 }], failure: [] });
-    const [res] = run(ctx, { type: "Txn", id: 2, compare: [{ key: "/a", target: "mod", result: "=", value: 1 }], success: [{ type: "put", key: "/a", value: 9 }], failure: [] });
+    const e = new Etcd();
+    e.run({ type: "Txn", id: 1, compare: [{ key: "/a", target: "version", result: "=", value: 0 }], success: [{ type: "put", key: "/a", value: 1 }], failure: [] });
+    const [res] = e.run({ type: "Txn", id: 2, compare: [{ key: "/a", target: "mod", result: "=", value: 1 }], success: [{ type: "put", key: "/a", value: 9 }], failure: [] });
     expect(res).toMatchObject({ type: "TxnResponse", id: 2, succeeded: false, revision: 2 });
-    expect(ctx.kv.get("/a")!.value).toBe(1);
+    expect(e.ctx.kv.get("/a")!.value).toBe(1);
   });
 
   it("a Txn over --max-request-bytes (1.5 MiB) is refused with etcd's error, applying nothing", () => {
-    const ctx = initialEtcd();
+    const e = new Etcd();
     const big = { data: "x".repeat(1.5 * 1024 * 1024) };
-    const [res] = run(ctx, { type: "Txn", id: 1, compare: [{ key: "/a", target: "version", result: "=", value: 0 }], success: [{ type: "put", key: "/a", value: big }], failure: [] });
+    const [res] = e.run({ type: "Txn", id: 1, compare: [{ key: "/a", target: "version", result: "=", value: 0 }], success: [{ type: "put", key: "/a", value: big }], failure: [] });
     expect(res).toEqual({ type: "TxnResponse", id: 1, succeeded: false, revision: 1, error: "etcdserver: request is too large" });
-    expect(ctx.kv.has("/a")).toBe(false);
-    expect(ctx.revision).toBe(1);
+    expect(e.ctx.kv.has("/a")).toBe(false);
+    expect(e.ctx.revision).toBe(1);
   });
 
   it("a Txn just under 1.5 MiB is applied; multi-byte text counts as its UTF-8 bytes", () => {
-    const ctx = initialEtcd();
-    const [ok] = run(ctx, { type: "Txn", id: 1, compare: [], success: [{ type: "put", key: "/a", value: "x".repeat(1.5 * 1024 * 1024 - 100) }], failure: [] });
+    const e = new Etcd();
+    const [ok] = e.run({ type: "Txn", id: 1, compare: [], success: [{ type: "put", key: "/a", value: "x".repeat(1.5 * 1024 * 1024 - 100) }], failure: [] });
     expect(ok).toMatchObject({ succeeded: true, revision: 2 });
-    const [refused] = run(ctx, { type: "Txn", id: 2, compare: [], success: [{ type: "put", key: "/b", value: "é".repeat(0.75 * 1024 * 1024) }], failure: [] });
+    const [refused] = e.run({ type: "Txn", id: 2, compare: [], success: [{ type: "put", key: "/b", value: "é".repeat(0.75 * 1024 * 1024) }], failure: [] });
     expect(refused).toMatchObject({ succeeded: false, error: "etcdserver: request is too large" });
   });
 
   it("a Range by prefix returns the keys under it in key order", () => {
-    const ctx = initialEtcd();
-    applyOps(ctx, [{ type: "put", key: "/r/b", value: 1 }, { type: "put", key: "/r/a", value: 2 }, { type: "put", key: "/s", value: 3 }]);
-    const [res] = run(ctx, { type: "Range", id: 1, key: "/r/", prefix: true });
+    const e = new Etcd();
+    e.apply([{ type: "put", key: "/r/b", value: 1 }, { type: "put", key: "/r/a", value: 2 }, { type: "put", key: "/s", value: 3 }]);
+    const [res] = e.run({ type: "Range", id: 1, key: "/r/", prefix: true });
     expect(res.kvs.map((k: any) => k.key)).toEqual(["/r/a", "/r/b"]);
   });
 
   it("a watch from a compacted revision is canceled with the compacted error", () => {
-    const ctx = initialEtcd();
-    for (let i = 0; i < 5; i++) applyOps(ctx, [{ type: "put", key: "/k", value: i }]);
-    compact(ctx, 4);
-    const [res] = run(ctx, { type: "Watch", watchId: 7, prefix: "/", startRevision: 3 });
+    const e = new Etcd();
+    for (let i = 0; i < 5; i++) e.apply([{ type: "put", key: "/k", value: i }]);
+    e.ctx = compact(e.ctx, 4);
+    const [res] = e.run({ type: "Watch", watchId: 7, prefix: "/", startRevision: 3 });
     expect(res).toMatchObject({ type: "WatchResponse", watchId: 7, canceled: true, compactRevision: 4, error: "mvcc: required revision has been compacted" });
   });
 
   it("a lease's keys are deleted when it expires", () => {
-    const ctx = initialEtcd();
-    const [grant] = run(ctx, { type: "LeaseGrant", id: 1, ttlSeconds: 3600 });
-    run(ctx, { type: "Txn", id: 2, compare: [], success: [{ type: "put", key: "/registry/events/default/e1", value: {}, lease: grant.lease }], failure: [] });
+    const e = new Etcd();
+    const [grant] = e.run({ type: "LeaseGrant", id: 1, ttlSeconds: 3600 });
+    e.run({ type: "Txn", id: 2, compare: [], success: [{ type: "put", key: "/registry/events/default/e1", value: {}, lease: grant.lease }], failure: [] });
     const actor = createActor(etcdMachine).start();
     actor.send({ type: "LeaseGrant", id: 1, ttlSeconds: 1, from: "apiserver", now: 0 } as any);
     const lease = [...actor.getSnapshot().context.leases.keys()][0]!;
     actor.send({ type: "Txn", id: 2, compare: [], success: [{ type: "put", key: "/e", value: 1, lease }], failure: [], from: "apiserver", now: 0 } as any);
     actor.send({ type: "LeaseExpired", lease, from: "etcd", now: 1000 } as any);
     expect(actor.getSnapshot().context.kv.has("/e")).toBe(false);
-    expect(ctx.kv.has("/registry/events/default/e1")).toBe(true);
+    expect(e.ctx.kv.has("/registry/events/default/e1")).toBe(true);
   });
 });
 
@@ -86,7 +94,7 @@ describe("etcd watch never skips or repeats a revision", () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
-        const ctx = initialEtcd();
+        const e = new Etcd();
         const seen = new Map<number, number[]>();
         let nextWatch = 1;
         const deliver = (msgs: any[]) => {
@@ -96,19 +104,19 @@ describe("etcd watch never skips or repeats a revision", () => {
         for (const o of ops) {
           if (o.kind === "watch") {
             const id = nextWatch++;
-            const start = Math.max(2, ctx.revision + 1 - o.back);
+            const start = Math.max(2, e.ctx.revision + 1 - o.back);
             seen.set(id, []);
             starts.set(id, start);
-            deliver(run(ctx, { type: "Watch", watchId: id, prefix: "/", startRevision: start }));
+            deliver(e.run({ type: "Watch", watchId: id, prefix: "/", startRevision: start }));
           } else {
             const success = o.kind === "put" ? [{ type: "put", key: o.key, value: 1 }] : [{ type: "delete", key: o.key }];
-            deliver(run(ctx, { type: "Txn", id: 0, compare: [], success, failure: [] }));
+            deliver(e.run({ type: "Txn", id: 0, compare: [], success, failure: [] }));
           }
         }
         for (const [id, revs] of seen) {
           const expected: number[] = [];
-          for (let r = starts.get(id)!; r <= ctx.revision; r++) {
-            const events = ctx.history[r - ctx.historyStart] ?? [];
+          for (let r = starts.get(id)!; r <= e.ctx.revision; r++) {
+            const events = e.ctx.history.get(r - e.ctx.historyStart) ?? [];
             for (const _ of events) expected.push(r);
           }
           expect(revs).toEqual(expected);
@@ -133,11 +141,11 @@ describe("etcd machine paths (model-based)", () => {
     expect(paths.length).toBeGreaterThan(0);
     for (const path of paths) {
       const actor = createActor(etcdMachine).start();
-      const reference = initialEtcd();
+      let reference = initialEtcd();
       for (const step of path.steps) {
         if (step.event.type === "xstate.init") continue;
         actor.send(step.event as any);
-        handleRequest(reference, step.event as any, "apiserver", new Fx());
+        reference = handleRequest(reference, step.event as any, "apiserver", new Fx());
         const got = actor.getSnapshot().context;
         expect(got.revision).toBe(reference.revision);
         expect([...got.kv.entries()]).toEqual([...reference.kv.entries()]);
@@ -161,5 +169,26 @@ describe("only the API server talks to etcd", () => {
     rt.send("apiserver", "etcd", { type: "Txn", id: 1, compare: [], success: [{ type: "put", key: "/k", value: 1 }], failure: [] });
     rt.settle();
     expect(rt.snapshot("etcd").context.revision).toBe(2);
+  });
+});
+
+describe("etcd's context is a value", () => {
+  it("a request returns the next key space and leaves the one it started from as it was, even deep-frozen", () => {
+    const e = new Etcd();
+    const [grant] = e.run({ type: "LeaseGrant", id: 1, ttlSeconds: 60 });
+    e.run({ type: "Watch", watchId: 1, prefix: "/", startRevision: 0 });
+    e.run({ type: "Txn", id: 2, compare: [], success: [{ type: "put", key: "/a", value: { n: 1 }, lease: grant.lease }], failure: [] });
+    const before = freezeContext(e.ctx);
+    const seen = JSON.stringify([before.revision, [...before.kv], [...before.history], [...before.watchers], [...before.leases].map(([id, l]) => [id, [...l.keys]])]);
+    const [watch, res] = e.run({ type: "Txn", id: 3, compare: [{ key: "/a", target: "version", result: "=", value: 1 }], success: [{ type: "put", key: "/a", value: { n: 2 } }, { type: "put", key: "/b", value: 1 }], failure: [] });
+    expect(watch).toMatchObject({ type: "WatchResponse", watchId: 1 });
+    expect(res).toMatchObject({ type: "TxnResponse", succeeded: true, revision: 3 });
+    e.run({ type: "Compact", id: 4, revision: 3 });
+    e.ctx = revokeLease(e.ctx, grant.lease, new Fx());
+    expect(JSON.stringify([before.revision, [...before.kv], [...before.history], [...before.watchers], [...before.leases].map(([id, l]) => [id, [...l.keys]])])).toBe(seen);
+    expect(before.kv.get("/a")!.value).toEqual({ n: 1 });
+    expect(e.ctx.kv.has("/a")).toBe(true); // moved off the lease by the second put (no lease given)
+    expect(e.ctx.leases.size).toBe(0);
+    expect(e.ctx.historyStart).toBe(4);
   });
 });

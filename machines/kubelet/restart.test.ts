@@ -3,7 +3,6 @@
 import { describe, it, expect } from "vitest";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
 import { InvariantChecker } from "../../properties/invariants/index.js";
-import { removeWatch } from "../apiserver/cache.js";
 import { keep, lifecycleOf, stepKept } from "../common/lifecycle.js";
 import { containerMachine } from "../cri/container.machine.js";
 
@@ -27,10 +26,8 @@ async function restartKubelet(c: Cluster, between: () => Promise<void> = async (
   const checker = new InvariantChecker(c.runtime);
   const seen: string[] = [];
   c.runtime.observers.push(() => seen.push(...checker.step().map((v) => `${v.invariant}: ${v.message}`)));
+  // Its connections die with it: the runtime tells the API server (ClientGone), which ends its watches.
   c.runtime.crash("kubelet/node-1");
-  // Its connections die with it: the API server ends its watches.
-  const cache = c.runtime.snapshot("apiserver").context.cache;
-  for (const w of [...cache.watches.values()] as any[]) if (w.client === "kubelet/node-1") removeWatch(cache, w.client, w.watchId);
   await between();
   c.runtime.revive("kubelet/node-1");
   await c.settle();

@@ -70,7 +70,7 @@ class EtcdLog {
       this.readTo = this.knownFrom - 1;
     }
     for (let rev = Math.max(this.readTo + 1, etcd.historyStart); rev <= etcd.revision; rev++) {
-      for (const e of etcd.history[rev - etcd.historyStart] ?? []) {
+      for (const e of etcd.history.get(rev - etcd.historyStart) ?? []) {
         const obj = e.type === "PUT" ? e.kv.value : undefined;
         const prev = e.prevKv?.value;
         const any = obj ?? prev;

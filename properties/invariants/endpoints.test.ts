@@ -1,4 +1,5 @@
 import { beforeEach, describe, it, expect } from "vitest";
+import { List } from "immutable";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
 import { endpointsJudge, endpointsOnlyReadyMatchingPods } from "./endpoints.js";
 
@@ -74,9 +75,9 @@ describe("invariant: Endpoints list only Ready pods that match the Service selec
 
 describe("invariant endpointsOnlyReadyMatchingPods remembers what compaction trims", () => {
   // A watch cache by hand: the judge reads only its history, its objects by kind and Endpoints.
-  let cache: { revision: number; history: any[]; historyHead: number; byKind: Map<string, Map<string, any>> };
+  let cache: { revision: number; history: List<any>; byKind: Map<string, Map<string, any>> };
   beforeEach(() => {
-    cache = { revision: 1, history: [], historyHead: 0, byKind: new Map() };
+    cache = { revision: 1, history: List(), byKind: new Map() };
   });
   const fake = { runtime: { snapshot: () => ({ context: { cache } }) }, list: (k: string) => [...(cache.byKind.get(k)?.values() ?? [])] } as unknown as Cluster;
   const store = (obj: any) => {
@@ -85,10 +86,10 @@ describe("invariant endpointsOnlyReadyMatchingPods remembers what compaction tri
     const key = `${obj.kind}/${obj.metadata.name}`;
     const kind = cache.byKind.get(obj.kind) ?? new Map();
     cache.byKind.set(obj.kind, kind);
-    cache.history.push({ revision, kind: obj.kind, obj: stored, prev: kind.get(key) });
+    cache.history = cache.history.push({ revision, kind: obj.kind, obj: stored, prev: kind.get(key) });
     kind.set(key, stored);
   };
-  const compact = () => cache.history.splice(0, cache.history.length - 1);
+  const compact = () => (cache.history = cache.history.slice(cache.history.size - 1));
   const ready = (name: string, uid: string, status: "True" | "False") => ({
     kind: "Pod",
     metadata: { name, namespace: "default", uid, labels: { app: "web" } },

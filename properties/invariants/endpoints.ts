@@ -32,19 +32,19 @@ class Versions {
   /** Reads the changes stored since the last call (cheap: call it after every step). */
   ingestChanges(cluster: Cluster): void {
     const cache = cluster.runtime.snapshot("apiserver").context.cache;
-    const history: { revision: number; kind: string; obj?: any; prev?: any }[] = cache.history;
-    const head: number = cache.historyHead ?? 0;
-    if (this.startedAt < 0) this.startedAt = history.length > head ? history[head]!.revision : cache.revision;
+    // the cache's history is a persistent list (immutable.js List), oldest first
+    const history: { size: number; get(i: number): { revision: number; kind: string; obj?: any; prev?: any } | undefined } = cache.history;
+    if (this.startedAt < 0) this.startedAt = history.size > 0 ? history.get(0)!.revision : cache.revision;
     // revisions only grow along the history: find the first unread entry by binary search
-    let lo = head;
-    let hi = history.length;
+    let lo = 0;
+    let hi = history.size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (history[mid]!.revision <= this.readTo) lo = mid + 1;
+      if (history.get(mid)!.revision <= this.readTo) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < history.length; i++) {
-      const h = history[i]!;
+    for (let i = lo; i < history.size; i++) {
+      const h = history.get(i)!;
       this.readTo = h.revision;
       if (h.kind !== "Pod" && h.kind !== "Service") continue;
       if (h.prev) this.add(h.prev);

@@ -266,7 +266,7 @@ function previousRevision(rt: Runtime, obj: any): number | undefined {
   const etcd = rt.snapshot("etcd")?.context;
   const rev = Number(obj?.metadata?.resourceVersion);
   if (!etcd || !(rev >= etcd.historyStart)) return undefined;
-  const events: any[] | undefined = etcd.history[rev - etcd.historyStart];
+  const events: any[] | undefined = etcd.history.get(rev - etcd.historyStart);
   const m = obj.metadata;
   for (const e of events ?? []) {
     const val = e.kv.value;

@@ -1,6 +1,7 @@
 // Deliberately broken variants, built from the outside (wrapping the runtime's sends), each of
 // which the checker must catch with a short counterexample.
 import { describe, it, expect } from "vitest";
+import { assign } from "xstate";
 import type { Cluster } from "../../runtime/cluster.js";
 import { runSpec, exampleObjects, type RunSpec } from "../run.js";
 import * as L from "../../machines/apiserver/apiserver.logic.js";
@@ -34,10 +35,10 @@ function admissionThrowsOnPods(c: Cluster): void {
   c.runtime.replace("apiserver", (m) =>
     m.provide({
       actions: {
-        runMutatingAdmission: ({ context }: { context: ApiServerContext }) => {
+        runMutatingAdmission: assign(({ context }: { context: ApiServerContext }) => {
           if (context.current?.r?.kind === "Pod") throw new TypeError("Cannot read properties of undefined (reading 'containers')");
-          L.runMutatingAdmission(context);
-        },
+          return L.runMutatingAdmission(context);
+        }),
       },
     } as never),
   );
