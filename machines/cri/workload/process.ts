@@ -1,0 +1,248 @@
+// A container's process as a value. A generator cannot be copied, forked or frozen, so a context
+// holds instead what the process started from and every turn it has taken (the time, the answers
+// to its effects, the filesystem trees it read): a fresh generator replayed on that history is in
+// the same state, since programs are deterministic given what the world tells them. A cache maps
+// the latest value to its live generator, so the common case (the next turn of the same value)
+// never replays; a fork, or an older snapshot stepped again, replays once.
+
+import type { ImageInfo } from "../registry.js";
+import { MemFS, type FsSlot, type FsTree } from "./memfs.js";
+import { startContainer } from "./index.js";
+import type { Effect, EffectResult, Listener, ListenerRequest, Process, ProcessIO } from "./types.js";
+
+/** What a process sees of the world during one call: the time, its log, its filesystem's trees by key. */
+export interface World {
+  readonly now: number;
+  log(stream: "stdout" | "stderr", line: string): void;
+  tree(key: string): FsTree;
+  setTree(key: string, tree: FsTree): void;
+}
+
+/** A filesystem's layout: the root is the tree under key "", each mount a path and its tree's key. */
+export type FsLayout = readonly (readonly [path: string, key: string])[];
+
+/** Enough to start the same process again: what startContainer takes, and when it started. */
+export interface ProcessSpec {
+  readonly image: ImageInfo;
+  readonly command?: string[] | undefined;
+  readonly args?: string[] | undefined;
+  readonly env: Record<string, string>;
+  readonly ports: number[];
+  readonly startedAt: number;
+  readonly layout: FsLayout;
+}
+
+/** One turn: resumed `n` times at `now`; the answers that were not undefined by resumption; the trees as first read. */
+export interface Turn {
+  readonly now: number;
+  readonly n: number;
+  readonly answers: readonly (readonly [index: number, answer: EffectResult])[] | undefined;
+  readonly trees: readonly (readonly [key: string, tree: FsTree])[] | undefined;
+}
+
+/** The turns taken, newest first: a list that each turn extends without copying. */
+export interface History {
+  readonly turn: Turn;
+  readonly prev: History | undefined;
+}
+
+/**
+ * A process as a value: never changed, replaced by the next one after each turn. A class, so a
+ * draft step (mutative) keeps it as it is instead of drafting it: its identity keys the cache.
+ */
+export class ProcessValue {
+  constructor(
+    readonly spec: ProcessSpec,
+    readonly history: History | undefined,
+    readonly turns: number,
+    /** set when the runtime could not start the process (containerd's StartError) */
+    readonly startError?: string,
+  ) {}
+}
+
+/** The process's ProcessIO: its calls go to the world bound for the call under way. */
+class Port {
+  world: World | undefined;
+  readonly fs: MemFS;
+  readonly env: Record<string, string> = {};
+  constructor(layout: FsLayout) {
+    this.fs = fsOf(layout, () => this.bound());
+  }
+  bound(): World {
+    if (this.world === undefined) throw new Error("a process ran outside a step of its runtime");
+    return this.world;
+  }
+  // own properties, so a spread copy ({ ...io }) still reaches the bound world
+  readonly now = (): number => this.bound().now;
+  readonly stdout = (line: string): void => this.bound().log("stdout", line);
+  readonly stderr = (line: string): void => this.bound().log("stderr", line);
+}
+
+/** A filesystem handle over a world's trees, laid out by `layout` (mount points already in the root tree). */
+export function fsOf(layout: FsLayout, world: () => World): MemFS {
+  const slot = (key: string): FsSlot => ({ get: () => world().tree(key), set: (t) => world().setTree(key, t) });
+  const fs = new MemFS(slot(""));
+  for (const [path, key] of layout) fs.attach(path, new MemFS(slot(key)));
+  return fs;
+}
+
+interface Live {
+  port: Port;
+  proc: Process;
+}
+
+// The live generator of each latest value. Keys are values (never drafts); a live process holds
+// no world between calls, so nothing of a step outlives it.
+const lives = new WeakMap<ProcessValue, Live>();
+
+/** Counts replays (a fork's or an old snapshot's first turn), for tests and measurements. */
+export const replayStats = { replays: 0, turnsReplayed: 0 };
+
+function spawn(spec: ProcessSpec): Live {
+  const port = new Port(spec.layout);
+  port.world = { now: spec.startedAt, log: noLog, tree: notRead, setTree: notRead };
+  try {
+    const proc = startContainer({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, fs: port.fs, ports: spec.ports }, port);
+    return { port, proc };
+  } finally {
+    port.world = undefined;
+  }
+}
+
+function noLog(): void {}
+function notRead(): never {
+  throw new Error("a process read its filesystem before it ran");
+}
+
+/** Starts a process at spec.startedAt: the value before its first turn. */
+export function startProcess(spec: ProcessSpec): ProcessValue {
+  const live = spawn(spec);
+  const v = new ProcessValue(spec, undefined, 0, live.proc.startError);
+  lives.set(v, live);
+  return v;
+}
+
+/** The live generator of a value: the cached one, or a fresh one replayed on the value's history. */
+function liveOf(v: ProcessValue): Live {
+  const hit = lives.get(v);
+  if (hit) return hit;
+  const live = replay(v);
+  lives.set(v, live);
+  return live;
+}
+
+function replay(v: ProcessValue): Live {
+  replayStats.replays++;
+  const live = spawn(v.spec);
+  const turns: Turn[] = [];
+  for (let h = v.history; h; h = h.prev) turns.push(h.turn);
+  const run = live.proc.run;
+  for (let t = turns.length - 1; t >= 0; t--) {
+    const turn = turns[t]!;
+    replayStats.turnsReplayed++;
+    const scratch = new Map(turn.trees ?? []);
+    live.port.world = {
+      now: turn.now,
+      log: noLog,
+      tree: (key) => {
+        const tree = scratch.get(key);
+        if (tree === undefined) throw new Error(`replaying a process: it read ${key || "its root"} where it first did not`);
+        return tree;
+      },
+      setTree: (key, tree) => void scratch.set(key, tree),
+    };
+    try {
+      let a = 0;
+      for (let i = 0; i < turn.n; i++) {
+        const answers = turn.answers;
+        const input = answers !== undefined && a < answers.length && answers[a]![0] === i ? answers[a++]![1] : undefined;
+        if (run.next(input).done && (i < turn.n - 1 || t > 0)) throw new Error("replaying a process: it ended before its history did");
+      }
+    } finally {
+      live.port.world = undefined;
+    }
+  }
+  return live;
+}
+
+/** A turn under way: resume the process, then close the turn for the next value. */
+export interface OpenTurn {
+  next(input: EffectResult): IteratorResult<Effect, number>;
+  /** The value after this turn (the live generator now belongs to it). */
+  close(): ProcessValue;
+}
+
+/**
+ * Opens a turn of a process in a world: every resumption and the trees it reads are recorded;
+ * close() must follow in the same step (it unbinds the world, so no draft outlives the step).
+ */
+export function openTurn(v: ProcessValue, world: World): OpenTurn {
+  const live = liveOf(v);
+  const trees = new Map<string, FsTree>();
+  const answers: [number, EffectResult][] = [];
+  let n = 0;
+  const saved = live.port.world;
+  live.port.world = {
+    now: world.now,
+    log: (s, l) => world.log(s, l),
+    tree: (key) => {
+      const t = world.tree(key);
+      if (!trees.has(key)) trees.set(key, t);
+      return t;
+    },
+    setTree: (key, t) => {
+      if (!trees.has(key)) trees.set(key, world.tree(key));
+      world.setTree(key, t);
+    },
+  };
+  let closed = false;
+  return {
+    next(input) {
+      if (input !== undefined) answers.push([n, input]);
+      n++;
+      try {
+        return live.proc.run.next(input);
+      } catch (e) {
+        // the generator is finished: neither v nor a next value may reach it again
+        lives.delete(v);
+        throw e;
+      }
+    },
+    close() {
+      if (closed) throw new Error("a process turn closed twice");
+      closed = true;
+      live.port.world = saved;
+      if (n === 0) return v;
+      const turn: Turn = { now: world.now, n, answers: answers.length > 0 ? answers : undefined, trees: trees.size > 0 ? [...trees] : undefined };
+      const next = new ProcessValue(v.spec, { turn, prev: v.history }, v.turns + 1, v.startError);
+      // the live generator has moved past v: v (held by an older snapshot or a fork) replays
+      lives.delete(v);
+      lives.set(next, live);
+      return next;
+    },
+  };
+}
+
+/** The ports the process listens on now. */
+export function listening(v: ProcessValue): ReadonlyMap<number, Listener> {
+  return liveOf(v).proc.listeners;
+}
+
+/** Calls the process's listener on a port in a world (its log and filesystem), or undefined when none listens there. */
+export function callListener(v: ProcessValue, port: number, world: World, req: ListenerRequest): ReturnType<Listener> | undefined {
+  const live = liveOf(v);
+  const l = live.proc.listeners.get(port);
+  if (!l) return undefined;
+  const saved = live.port.world;
+  live.port.world = world;
+  try {
+    return l(req);
+  } finally {
+    live.port.world = saved;
+  }
+}
+
+/** A ProcessIO over a world for an exec'd command (a probe, a hook), with its output captured. */
+export function execIO(layout: FsLayout, world: World, env: Record<string, string>, out: (line: string) => void): ProcessIO {
+  return { now: () => world.now, stdout: out, stderr: out, fs: fsOf(layout, () => world), env };
+}
