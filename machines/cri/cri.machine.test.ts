@@ -3,6 +3,7 @@ import { createActor, transition } from "xstate";
 import { criMachine } from "./cri.machine.js";
 import { pauseImage, type CriContext } from "./cri.logic.js";
 import { freezeContext } from "../common/freeze.js";
+import { replayStats } from "./workload/process.js";
 
 // The chart as containerd's CRI plugin behaves: it serves only after recovering its store (a new
 // node's store holds the pause image kind preloads), and its ImageService has a pull in flight
@@ -84,9 +85,13 @@ describe("the CRI's context is a value", () => {
     freezeContext(s.context);
     expect(logsOf(s.context, containerId)).toEqual(["1", "2"]);
     const wake = { type: "ProcessWake", containerId, now: 21_000 } as const;
+    const replays = replayStats.replays;
     const [a] = transition(criMachine, s, wake);
+    // the latest value resumes its live generator: no replay
+    expect(replayStats.replays).toBe(replays);
     // the second transition resumes a process the first already moved on: it replays its history
     const [b] = transition(criMachine, s, wake);
+    expect(replayStats.replays).toBe(replays + 1);
     expect(logsOf(a.context, containerId)).toEqual(["1", "2", "3"]);
     expect(logsOf(b.context, containerId)).toEqual(["1", "2", "3"]);
     expect(logsOf(s.context, containerId)).toEqual(["1", "2"]);

@@ -92,6 +92,25 @@ describe("a process as a value", () => {
     expect(callListener(copy, 81, worldAt(3_000, state), { kind: "tcp" })).toBeUndefined();
   });
 
+  it("a loop that sleeps the same time and reads nothing new keeps a history of one turn, and replays into the same state", () => {
+    const busybox = image("busybox:1.36");
+    const state = { trees: new Map([["", createRootfs(busybox).tree]]), log: [] as string[] };
+    const script = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i at $(date +%s); sleep 10; done"];
+    let v = startProcess(spec(busybox, script));
+    for (let i = 0; i < 50; i++) v = turn(v, worldAt(10_000 * (i + 1), state)).v;
+    const history: unknown[] = [];
+    for (let h = v.history; h; h = h.prev) history.push(h.turn);
+    expect(history).toEqual([{ now: 10_000, n: 1, answers: undefined, trees: undefined, times: 50, every: 10_000 }]);
+    const fork = { trees: new Map(state.trees), log: [] as string[] };
+    turn(new ProcessValue(v.spec, v.history, v.turns), worldAt(510_000, fork));
+    turn(v, worldAt(510_000, state));
+    expect(fork.log).toEqual(["tick 51 at 510"]);
+    expect(state.log.at(-1)).toBe("tick 51 at 510");
+    // a turn at another interval starts a new entry
+    const late = turn(v, worldAt(525_000, state)).v;
+    expect(late.history!.prev).toBe(v.history);
+  });
+
   it("a process that could not start is a value with containerd's StartError", () => {
     const v = startProcess(spec(image("busybox:1.36"), ["no-such-program"]));
     expect(v.startError).toContain(`exec: "no-such-program": executable file not found in $PATH`);

@@ -32,12 +32,18 @@ export interface ProcessSpec {
   readonly layout: FsLayout;
 }
 
-/** One turn: resumed `n` times at `now`; the answers that were not undefined by resumption; the trees as first read. */
+/**
+ * One turn: resumed `n` times at `now`; the answers that were not undefined by resumption; the
+ * trees as first read. A loop that sleeps the same time and reads the same trees (or none) is one
+ * turn taken `times` times, `every` ms apart: its history stays the same size however long it runs.
+ */
 export interface Turn {
   readonly now: number;
   readonly n: number;
   readonly answers: readonly (readonly [index: number, answer: EffectResult])[] | undefined;
   readonly trees: readonly (readonly [key: string, tree: FsTree])[] | undefined;
+  readonly times?: number;
+  readonly every?: number;
 }
 
 /** The turns taken, newest first: a list that each turn extends without copying. */
@@ -136,33 +142,37 @@ function replay(v: ProcessValue): Live {
   const live = spawn(v.spec);
   const turns: Turn[] = [];
   for (let h = v.history; h; h = h.prev) turns.push(h.turn);
-  const run = live.proc.run;
   for (let t = turns.length - 1; t >= 0; t--) {
     const turn = turns[t]!;
-    replayStats.turnsReplayed++;
-    const scratch = new Map(turn.trees ?? []);
-    live.port.world = {
-      now: turn.now,
-      log: noLog,
-      tree: (key) => {
-        const tree = scratch.get(key);
-        if (tree === undefined) throw new Error(`replaying a process: it read ${key || "its root"} where it first did not`);
-        return tree;
-      },
-      setTree: (key, tree) => void scratch.set(key, tree),
-    };
-    try {
-      let a = 0;
-      for (let i = 0; i < turn.n; i++) {
-        const answers = turn.answers;
-        const input = answers !== undefined && a < answers.length && answers[a]![0] === i ? answers[a++]![1] : undefined;
-        if (run.next(input).done && (i < turn.n - 1 || t > 0)) throw new Error("replaying a process: it ended before its history did");
-      }
-    } finally {
-      live.port.world = undefined;
-    }
+    for (let j = 0; j < (turn.times ?? 1); j++) replayTurn(live, turn, turn.now + j * (turn.every ?? 0), t === 0 && j === (turn.times ?? 1) - 1);
   }
   return live;
+}
+
+function replayTurn(live: Live, turn: Turn, now: number, last: boolean): void {
+  const run = live.proc.run;
+  replayStats.turnsReplayed++;
+  const scratch = new Map(turn.trees ?? []);
+  live.port.world = {
+    now,
+    log: noLog,
+    tree: (key) => {
+      const tree = scratch.get(key);
+      if (tree === undefined) throw new Error(`replaying a process: it read ${key || "its root"} where it first did not`);
+      return tree;
+    },
+    setTree: (key, tree) => void scratch.set(key, tree),
+  };
+  try {
+    let a = 0;
+    for (let i = 0; i < turn.n; i++) {
+      const answers = turn.answers;
+      const input = answers !== undefined && a < answers.length && answers[a]![0] === i ? answers[a++]![1] : undefined;
+      if (run.next(input).done && (i < turn.n - 1 || !last)) throw new Error("replaying a process: it ended before its history did");
+    }
+  } finally {
+    live.port.world = undefined;
+  }
 }
 
 /** A turn under way: resume the process, then close the turn for the next value. */
@@ -214,13 +224,28 @@ export function openTurn(v: ProcessValue, world: World): OpenTurn {
       live.port.world = saved;
       if (n === 0) return v;
       const turn: Turn = { now: world.now, n, answers: answers.length > 0 ? answers : undefined, trees: trees.size > 0 ? [...trees] : undefined };
-      const next = new ProcessValue(v.spec, { turn, prev: v.history }, v.turns + 1, v.startError);
+      const next = new ProcessValue(v.spec, extend(v.history, turn), v.turns + 1, v.startError);
       // the live generator has moved past v: v (held by an older snapshot or a fork) replays
       lives.delete(v);
       lives.set(next, live);
       return next;
     },
   };
+}
+
+/** The history with one more turn: the last turn taken once more when this one repeats it. */
+function extend(history: History | undefined, turn: Turn): History {
+  const last = history?.turn;
+  if (last === undefined || turn.answers !== undefined || last.answers !== undefined || last.n !== turn.n || !sameTrees(last.trees, turn.trees)) return { turn, prev: history };
+  const times = last.times ?? 1;
+  const every = last.every ?? turn.now - last.now;
+  if (turn.now !== last.now + times * every) return { turn, prev: history };
+  return { turn: { ...last, times: times + 1, every }, prev: history!.prev };
+}
+
+function sameTrees(a: Turn["trees"], b: Turn["trees"]): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every(([k, t], i) => b[i]![0] === k && b[i]![1] === t);
 }
 
 /** The ports the process listens on now. */
