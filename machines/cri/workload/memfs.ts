@@ -72,6 +72,12 @@ function replaceIn(dir: FsTree, parts: readonly string[], depth: number, name: s
   return dir.set(head!, replaceIn(child, rest, depth - 1, name, node));
 }
 
+/** What a process may do with a filesystem (the calls a process's results are recorded from). */
+export type FileSystem = Pick<MemFS, "exists" | "isDir" | "isFile" | "read" | "write" | "touch" | "mkdir" | "remove" | "list">;
+
+/** The calls of FileSystem, by name. */
+export const fileSystemCalls = ["exists", "isDir", "isFile", "read", "write", "touch", "mkdir", "remove", "list"] as const;
+
 export class MemFS {
   private readonly mounts = new Map<string, MemFS>();
 

@@ -100,7 +100,7 @@ describe("a process as a value", () => {
     for (let i = 0; i < 50; i++) v = turn(v, worldAt(10_000 * (i + 1), state)).v;
     const history: unknown[] = [];
     for (let h = v.history; h; h = h.prev) history.push(h.turn);
-    expect(history).toEqual([{ now: 10_000, n: 1, answers: undefined, trees: undefined, times: 50, every: 10_000 }]);
+    expect(history).toEqual([{ now: 10_000, n: 1, answers: undefined, fs: undefined, times: 50, every: 10_000 }]);
     const fork = { trees: new Map(state.trees), log: [] as string[] };
     turn(new ProcessValue(v.spec, v.history, v.turns), worldAt(510_000, fork));
     turn(v, worldAt(510_000, state));
@@ -109,6 +109,19 @@ describe("a process as a value", () => {
     // a turn at another interval starts a new entry
     const late = turn(v, worldAt(525_000, state)).v;
     expect(late.history!.prev).toBe(v.history);
+  });
+
+  it("a loop that appends to a file every turn keeps a history of one turn too: it never sees what it wrote", () => {
+    const busybox = image("busybox:1.36");
+    const state = { trees: new Map([["", createRootfs(busybox).tree]]), log: [] as string[] };
+    let v = startProcess(spec(busybox, ["sh", "-c", "while true; do date +%s >> /tmp/dates; sleep 1; done"]));
+    for (let i = 0; i < 20; i++) v = turn(v, worldAt(1_000 * (i + 1), state)).v;
+    expect(v.history!.prev).toBeUndefined();
+    expect(v.history!.turn.times).toBe(20);
+    const fork = { trees: new Map(state.trees), log: [] as string[] };
+    turn(new ProcessValue(v.spec, v.history, v.turns), worldAt(21_000, fork));
+    const dates = (s: typeof state) => s.trees.get("")!.getIn(["tmp", "dates"]);
+    expect(dates(fork)).toBe(Array.from({ length: 21 }, (_, i) => `${i + 1}\n`).join(""));
   });
 
   it("a process that could not start is a value with containerd's StartError", () => {

@@ -1,12 +1,12 @@
 // A container's process as a value. A generator cannot be copied, forked or frozen, so a context
 // holds instead what the process started from and every turn it has taken (the time, the answers
-// to its effects, the filesystem trees it read): a fresh generator replayed on that history is in
-// the same state, since programs are deterministic given what the world tells them. A cache maps
+// to its effects, the results of its filesystem calls): a fresh generator replayed on that history
+// is in the same state, since programs are deterministic given what the world tells them. A cache maps
 // the latest value to its live generator, so the common case (the next turn of the same value)
 // never replays; a fork, or an older snapshot stepped again, replays once.
 
 import type { ImageInfo } from "../registry.js";
-import { MemFS, type FsSlot, type FsTree } from "./memfs.js";
+import { fileSystemCalls, MemFS, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
 import { startContainer } from "./index.js";
 import type { Effect, EffectResult, Listener, ListenerRequest, Process, ProcessIO } from "./types.js";
 
@@ -32,16 +32,20 @@ export interface ProcessSpec {
   readonly layout: FsLayout;
 }
 
+/** What a filesystem call returned (a file's content, a listing, an error, true or false, nothing). */
+export type FsResult = ReturnType<FileSystem[keyof FileSystem]>;
+
 /**
- * One turn: resumed `n` times at `now`; the answers that were not undefined by resumption; the
- * trees as first read. A loop that sleeps the same time and reads the same trees (or none) is one
- * turn taken `times` times, `every` ms apart: its history stays the same size however long it runs.
+ * One turn: resumed `n` times at `now`; the answers that were not undefined by resumption; what
+ * its filesystem calls returned, in order. A loop that sleeps the same time and sees the same
+ * results is one turn taken `times` times, `every` ms apart: its history stays the same size
+ * however long it runs.
  */
 export interface Turn {
   readonly now: number;
   readonly n: number;
   readonly answers: readonly (readonly [index: number, answer: EffectResult])[] | undefined;
-  readonly trees: readonly (readonly [key: string, tree: FsTree])[] | undefined;
+  readonly fs: readonly FsResult[] | undefined;
   readonly times?: number;
   readonly every?: number;
 }
@@ -66,13 +70,35 @@ export class ProcessValue {
   ) {}
 }
 
-/** The process's ProcessIO: its calls go to the world bound for the call under way. */
+/**
+ * The process's ProcessIO: its calls go to the world bound for the call under way. Its
+ * filesystem's results are recorded during a turn and given back, in order, during a replay.
+ */
 class Port {
   world: World | undefined;
-  readonly fs: MemFS;
+  /** the results of this turn's filesystem calls, while a turn records them */
+  recording: FsResult[] | undefined;
+  /** the results to give back while replaying a turn */
+  replaying: { results: readonly FsResult[]; next: number } | undefined;
+  readonly fs: FileSystem;
   readonly env: Record<string, string> = {};
   constructor(layout: FsLayout) {
-    this.fs = fsOf(layout, () => this.bound());
+    const real = fsOf(layout, () => this.bound());
+    const fs: Record<string, (...args: never[]) => FsResult> = {};
+    for (const name of fileSystemCalls) {
+      const call = real[name].bind(real) as (...args: never[]) => FsResult;
+      fs[name] = (...args) => {
+        const r = this.replaying;
+        if (r !== undefined) {
+          if (r.next >= r.results.length) throw new Error("replaying a process: it made a filesystem call it did not make before");
+          return r.results[r.next++];
+        }
+        const result = call(...args);
+        this.recording?.push(result);
+        return result;
+      };
+    }
+    this.fs = fs as unknown as FileSystem;
   }
   bound(): World {
     if (this.world === undefined) throw new Error("a process ran outside a step of its runtime");
@@ -152,17 +178,9 @@ function replay(v: ProcessValue): Live {
 function replayTurn(live: Live, turn: Turn, now: number, last: boolean): void {
   const run = live.proc.run;
   replayStats.turnsReplayed++;
-  const scratch = new Map(turn.trees ?? []);
-  live.port.world = {
-    now,
-    log: noLog,
-    tree: (key) => {
-      const tree = scratch.get(key);
-      if (tree === undefined) throw new Error(`replaying a process: it read ${key || "its root"} where it first did not`);
-      return tree;
-    },
-    setTree: (key, tree) => void scratch.set(key, tree),
-  };
+  const replaying = { results: turn.fs ?? [], next: 0 };
+  live.port.world = { now, log: noLog, tree: notRead, setTree: notRead };
+  live.port.replaying = replaying;
   try {
     let a = 0;
     for (let i = 0; i < turn.n; i++) {
@@ -170,8 +188,10 @@ function replayTurn(live: Live, turn: Turn, now: number, last: boolean): void {
       const input = answers !== undefined && a < answers.length && answers[a]![0] === i ? answers[a++]![1] : undefined;
       if (run.next(input).done && (i < turn.n - 1 || !last)) throw new Error("replaying a process: it ended before its history did");
     }
+    if (replaying.next !== replaying.results.length) throw new Error("replaying a process: it made fewer filesystem calls than before");
   } finally {
     live.port.world = undefined;
+    live.port.replaying = undefined;
   }
 }
 
@@ -183,28 +203,18 @@ export interface OpenTurn {
 }
 
 /**
- * Opens a turn of a process in a world: every resumption and the trees it reads are recorded;
- * close() must follow in the same step (it unbinds the world, so no draft outlives the step).
+ * Opens a turn of a process in a world: every resumption and what its filesystem calls return
+ * are recorded; close() must follow in the same step (it unbinds the world, so no draft outlives
+ * the step).
  */
 export function openTurn(v: ProcessValue, world: World): OpenTurn {
   const live = liveOf(v);
-  const trees = new Map<string, FsTree>();
+  const results: FsResult[] = [];
   const answers: [number, EffectResult][] = [];
   let n = 0;
-  const saved = live.port.world;
-  live.port.world = {
-    now: world.now,
-    log: (s, l) => world.log(s, l),
-    tree: (key) => {
-      const t = world.tree(key);
-      if (!trees.has(key)) trees.set(key, t);
-      return t;
-    },
-    setTree: (key, t) => {
-      if (!trees.has(key)) trees.set(key, world.tree(key));
-      world.setTree(key, t);
-    },
-  };
+  const saved = { world: live.port.world, recording: live.port.recording };
+  live.port.world = world;
+  live.port.recording = results;
   let closed = false;
   return {
     next(input) {
@@ -221,9 +231,10 @@ export function openTurn(v: ProcessValue, world: World): OpenTurn {
     close() {
       if (closed) throw new Error("a process turn closed twice");
       closed = true;
-      live.port.world = saved;
+      live.port.world = saved.world;
+      live.port.recording = saved.recording;
       if (n === 0) return v;
-      const turn: Turn = { now: world.now, n, answers: answers.length > 0 ? answers : undefined, trees: trees.size > 0 ? [...trees] : undefined };
+      const turn: Turn = { now: world.now, n, answers: answers.length > 0 ? answers : undefined, fs: results.length > 0 ? results : undefined };
       const next = new ProcessValue(v.spec, extend(v.history, turn), v.turns + 1, v.startError);
       // the live generator has moved past v: v (held by an older snapshot or a fork) replays
       lives.delete(v);
@@ -236,16 +247,22 @@ export function openTurn(v: ProcessValue, world: World): OpenTurn {
 /** The history with one more turn: the last turn taken once more when this one repeats it. */
 function extend(history: History | undefined, turn: Turn): History {
   const last = history?.turn;
-  if (last === undefined || turn.answers !== undefined || last.answers !== undefined || last.n !== turn.n || !sameTrees(last.trees, turn.trees)) return { turn, prev: history };
+  if (last === undefined || turn.answers !== undefined || last.answers !== undefined || last.n !== turn.n || !sameResults(last.fs, turn.fs)) return { turn, prev: history };
   const times = last.times ?? 1;
   const every = last.every ?? turn.now - last.now;
   if (turn.now !== last.now + times * every) return { turn, prev: history };
   return { turn: { ...last, times: times + 1, every }, prev: history!.prev };
 }
 
-function sameTrees(a: Turn["trees"], b: Turn["trees"]): boolean {
+function sameResults(a: Turn["fs"], b: Turn["fs"]): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.length === b.length && a.every(([k, t], i) => b[i]![0] === k && b[i]![1] === t);
+  return a.length === b.length && a.every((x, i) => sameResult(x, b[i]));
+}
+
+function sameResult(a: FsResult, b: FsResult): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
+  return typeof a === "object" && typeof b === "object" && !Array.isArray(b) && a.error === b.error;
 }
 
 /** The ports the process listens on now. */
@@ -258,12 +275,15 @@ export function callListener(v: ProcessValue, port: number, world: World, req: L
   const live = liveOf(v);
   const l = live.proc.listeners.get(port);
   if (!l) return undefined;
-  const saved = live.port.world;
+  // a listener's calls are not the process's turn: nothing of them is recorded
+  const saved = { world: live.port.world, recording: live.port.recording };
   live.port.world = world;
+  live.port.recording = undefined;
   try {
     return l(req);
   } finally {
-    live.port.world = saved;
+    live.port.world = saved.world;
+    live.port.recording = saved.recording;
   }
 }
 
