@@ -1,9 +1,9 @@
 // A container's process as a value. A generator cannot be copied, forked or frozen, so a context
 // holds instead what the process started from and every turn it has taken (the time, the answers
-// to its effects, the results of its filesystem calls): a fresh generator replayed on that history
-// is in the same state, since programs are deterministic given what the world tells them. A cache maps
-// the latest value to its live generator, so the common case (the next turn of the same value)
-// never replays; a fork, or an older snapshot stepped again, replays once.
+// to its effects, the results of its filesystem calls): a fresh generator replayed on that
+// history is in the same state, since programs are deterministic given what the world tells them.
+// A cache maps the latest value to its live generator, so the common case (the next turn of the
+// same value) never replays; a fork, or an older snapshot stepped again, replays once.
 
 import type { ImageInfo } from "../registry.js";
 import { fileSystemCalls, MemFS, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
