@@ -6,9 +6,15 @@
 import type { AnyStateMachine } from "xstate";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
+import { criMachine } from "../machines/cri/cri.machine.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 
-export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([cniMachine, etcdMachine, apiServerMachine]);
+export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
+  cniMachine,
+  etcdMachine,
+  apiServerMachine,
+  criMachine,
+]);
 
 /** True when a machine keeps its context as a value. */
 export function isValueMachine(machine: AnyStateMachine): boolean {

@@ -1,16 +1,22 @@
 // The container runtime of one node (containerd behind the CRI): an image store filled by
 // pulls that take simulated time, pod sandboxes, and containers created -> running -> exited.
-// A running container is a workload generator (machines/cri/workload) driven on timers; its
-// exits are reported to the kubelet as PLEG-like events. Pure: context in, effects out.
+// A running container's process is a value (machines/cri/workload/process.ts) driven on timers;
+// its exits are reported to the kubelet as PLEG-like events. Filesystems are values too (trees
+// kept in the container and its sandbox). Steps change a draft of the context (mutative): the
+// snapshot they start from is never touched.
 
 import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
+import { List as IList } from "immutable";
+import { current, isDraft } from "mutative";
 import type { Fx } from "../common/effects.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { sandboxMachine } from "./sandbox.machine.js";
 import { imagePullMachine, type ImagePullEvent } from "./imagepull.machine.js";
 import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycleOutput, type ExitReason } from "./container.machine.js";
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo } from "./registry.js";
-import { createRootfs, MemFS, runExec, startContainer, type EffectResult, type Process, type ProcessIO } from "./workload/index.js";
+import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
+import { cell, emptyTree, resolvePath, type FsTree } from "./workload/memfs.js";
+import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import { clusterDNS, netTimeoutMs, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
@@ -29,8 +35,8 @@ export interface Sandbox {
   podNamespace: string;
   /** where it is in its lifecycle (sandbox.machine.ts): SANDBOX_READY or SANDBOX_NOTREADY */
   lifecycle: KeptLifecycle<typeof sandboxMachine>;
-  /** emptyDir volumes, shared by the pod's containers */
-  volumes: Map<string, MemFS>;
+  /** emptyDir volumes (their trees), shared by the pod's containers */
+  volumes: Map<string, FsTree>;
   containers: string[];
   owner: string;
 }
@@ -44,17 +50,23 @@ export interface CriContainer {
   spec: Container;
   env: Record<string, string>;
   podIP: string;
-  fs: MemFS;
+  /** the root filesystem's tree (mount points included) */
+  rootfs: FsTree;
+  /** the projected service-account volume's tree */
+  projected?: FsTree;
+  /** where volumes are mounted: a path and its tree's key (volumeKey, projectedKey) */
+  layout: FsLayout;
   /**
    * Where it is in its lifecycle (container.machine.ts), with its start and exit times, exit code
    * and reason, and the StopContainer in progress: the one place a container's state is kept.
    */
   lifecycle: KeptLifecycle<typeof containerMachine>;
-  /** the running process (a generator over its own MemFS): mutable, kept beside the lifecycle */
-  proc?: Process;
+  /** the running process, a value; gone once it has exited */
+  proc?: ProcessValue;
   memoryLimitBytes?: number;
   memoryBytes: number;
-  logs: LogLine[];
+  /** persistent: appending a line never copies the others */
+  logs: IList<LogLine>;
   owner: string;
 }
 
@@ -78,13 +90,18 @@ export function isRunning(c: Pick<CriContainer, "lifecycle">): boolean {
   return typeof c.lifecycle.value === "object" && "CONTAINER_RUNNING" in c.lifecycle.value;
 }
 
+/** A value read from a draft as a plain value (what a cache or an XState snapshot may hold). */
+function plain<T>(x: T): T {
+  return isDraft(x) ? (current(x as object) as T) : x;
+}
+
 function stepSandbox(sb: Sandbox, event: { type: "StopPodSandbox" } | { type: "RemovePodSandbox" }): void {
-  sb.lifecycle = keep(stepKept(sandboxLifecycle, sb.lifecycle, event).snapshot);
+  sb.lifecycle = keep(stepKept(sandboxLifecycle, plain(sb.lifecycle), event).snapshot);
 }
 
 /** Steps a container's lifecycle; its timers go to the outbox, its outputs are carried out here. */
 function stepContainer(ctx: CriContext, c: CriContainer, event: ContainerLifecycleEvent | { type: string }, fx: Fx): void {
-  const s = stepKept(containerLifecycle, c.lifecycle, event as ContainerLifecycleEvent);
+  const s = stepKept(containerLifecycle, plain(c.lifecycle), event as ContainerLifecycleEvent);
   c.lifecycle = keep(s.snapshot);
   scheduleLifecycleTimers(fx, c.id, s, (e) => ({ type: "ContainerTimer", containerId: c.id, event: e }));
   for (const o of s.outputs as ContainerLifecycleOutput[]) {
@@ -191,7 +208,7 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
     }
     case "ContainerLogs": {
       const c = ctx.containers.get(req.containerId);
-      fx.send(from, { type: "ContainerLogsResult", id: req.id, containerId: req.containerId, lines: c ? [...c.logs] : [] });
+      fx.send(from, { type: "ContainerLogsResult", id: req.id, containerId: req.containerId, lines: c ? c.logs.toArray() : [] });
       return;
     }
     case "ListPodSandbox":
@@ -207,8 +224,8 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
 
 function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPodSandbox" }>, from: string, fx: Fx): void {
   const id = newId(ctx, `sandbox/${req.podUid}`);
-  const volumes = new Map<string, MemFS>();
-  for (const v of req.volumes) volumes.set(v, new MemFS());
+  const volumes = new Map<string, FsTree>();
+  for (const v of req.volumes) volumes.set(v, emptyTree);
   ctx.sandboxes.set(id, { id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
@@ -263,7 +280,7 @@ function pullImage(ctx: CriContext, id: number, image: string, from: string, fx:
 }
 
 function stepPull(ctx: CriContext, image: string, kept: PullInFlight, event: ImagePullEvent | { type: string }, fx: Fx): void {
-  const s = stepKept(pullLifecycle, kept, event as never);
+  const s = stepKept(pullLifecycle, plain(kept), event as never);
   ctx.pulls.set(image, keep(s.snapshot));
   scheduleLifecycleTimers(fx, `pull/${image}`, s, (e) => ({ type: "PullTimer", image, event: e }));
   if (s.outputs.length > 0) finishPull(ctx, image, s.snapshot.context, fx);
@@ -301,35 +318,67 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     return;
   }
   const id = newId(ctx, `container/${sb.podUid}/${req.container.name}/${req.attempt}`);
-  const fs = createRootfs(image);
+  // The root tree gets the mount points; the layout names the trees mounted on them.
+  const root = createRootfs(image);
+  const layout: [string, string][] = [];
   for (const m of req.container.volumeMounts ?? []) {
-    const vol = sb.volumes.get(m.name);
-    if (vol) fs.mount(m.mountPath, vol);
+    if (!sb.volumes.has(m.name)) continue;
+    root.mkdir(resolvePath("/", m.mountPath), true);
+    layout.push([m.mountPath, volumeKey(m.name)]);
   }
-  if (req.projected) fs.mount(req.projected.mountPath, projectedFS(req.projected.files));
+  let projected: FsTree | undefined;
+  if (req.projected) {
+    root.mkdir(resolvePath("/", req.projected.mountPath), true);
+    layout.push([req.projected.mountPath, projectedKey]);
+    projected = projectedTree(req.projected.files);
+  }
   const c: CriContainer = {
-    id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image, spec: req.container, env: req.env, podIP: req.podIP,
-    fs, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, logs: [], owner: from,
+    id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: plain(image), spec: req.container, env: req.env, podIP: req.podIP,
+    rootfs: root.tree, layout, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, logs: IList<LogLine>(), owner: from,
   };
+  if (projected) c.projected = projected;
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image) });
 }
 
-/** A filesystem holding the files the kubelet projected (the service-account token volume). */
-function projectedFS(files: Record<string, string>): MemFS {
-  const fs = new MemFS();
+/** The tree of the files the kubelet projected (the service-account token volume). */
+function projectedTree(files: Record<string, string>): FsTree {
+  const fs = new MemFS(cell());
   for (const [name, data] of Object.entries(files)) fs.write(`/${name}`, data);
-  return fs;
+  return fs.tree;
 }
 
-function processIO(ctx: CriContext, c: CriContainer): ProcessIO {
-  const log = (stream: "stdout" | "stderr") => (line: string) => {
-    c.logs.push({ time: ctx.now, stream, line });
-    if (c.logs.length > maxLogLines) c.logs.splice(0, c.logs.length - maxLogLines);
+/** The key of an emptyDir volume's tree in a container's layout (kept in its sandbox). */
+function volumeKey(name: string): string {
+  return `volume/${name}`;
+}
+const projectedKey = "projected";
+
+/**
+ * What a container's process sees in this step: the time, its log, its trees (the root, the
+ * projected volume, the sandbox's emptyDirs). Holds the draft: only for calls within the step.
+ */
+function worldOf(ctx: CriContext, c: CriContainer): World {
+  return {
+    now: ctx.now,
+    log: (stream, line) => {
+      let logs = c.logs.push({ time: ctx.now, stream, line });
+      while (logs.size > maxLogLines) logs = logs.shift();
+      c.logs = logs;
+    },
+    tree: (key) => {
+      if (key === "") return c.rootfs;
+      if (key === projectedKey) return c.projected ?? emptyTree;
+      return ctx.sandboxes.get(c.sandboxId)?.volumes.get(key.slice("volume/".length)) ?? emptyTree;
+    },
+    setTree: (key, tree) => {
+      if (key === "") c.rootfs = tree;
+      else if (key === projectedKey) c.projected = tree;
+      else ctx.sandboxes.get(c.sandboxId)?.volumes.set(key.slice("volume/".length), tree);
+    },
   };
-  return { now: () => ctx.now, stdout: log("stdout"), stderr: log("stderr"), fs: c.fs, env: c.env };
 }
 
 function startContainerReq(ctx: CriContext, id: number, containerId: string, from: string, fx: Fx): void {
@@ -338,8 +387,9 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: `container "${containerId}" is not in created state` });
     return;
   }
-  const ports = (c.spec.ports ?? []).map((p) => p.containerPort);
-  const proc = startContainer({ image: c.image, command: c.spec.command, args: c.spec.args, env: c.env, fs: c.fs, ports }, processIO(ctx, c));
+  const spec = plain(c.spec);
+  const ports = (spec.ports ?? []).map((p) => p.containerPort);
+  const proc = startProcess({ image: plain(c.image), command: spec.command, args: spec.args, env: plain(c.env), ports, startedAt: ctx.now, layout: plain(c.layout) });
   if (proc.startError) {
     // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });
@@ -359,28 +409,58 @@ export function wakeProcess(ctx: CriContext, containerId: string, fx: Fx): void 
   if (c && isRunning(c)) drive(ctx, c, undefined, fx);
 }
 
-/** Runs a process until it sleeps, blocks or exits, answering its effects. */
+/** How a turn of a process ended: what the runtime does next for it. */
+type TurnEnd =
+  | { kind: "exit"; code: number; reason: ExitReason }
+  | { kind: "blocked" }
+  | { kind: "sleep"; ms: number }
+  | { kind: "dns"; name: string }
+  | { kind: "connect"; ip: string; port: number; path: string }
+  | { kind: "resolve"; host: string; port: number; path: string }
+  | { kind: "runaway" };
+
+/** Runs a process until it sleeps, blocks or exits, answering its effects; then acts on how it stopped. */
 function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): void {
-  const run = c.proc!.run;
+  const turn = openTurn(c.proc!, worldOf(ctx, c));
+  let end: TurnEnd;
+  try {
+    end = runTurn(ctx, c, turn.next, first);
+  } finally {
+    c.proc = turn.close();
+  }
+  switch (end.kind) {
+    case "exit": return exitContainer(ctx, c, end.code, end.reason, fx);
+    case "blocked": return;
+    // A running workload is steady state: its sleeps never keep settle() busy.
+    case "sleep": return fx.after(`proc/${c.id}`, end.ms, { type: "ProcessWake", containerId: c.id }, true);
+    case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx);
+    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx);
+    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx);
+    case "runaway":
+      worldOf(ctx, c).log("stderr", `podflow: process exceeded ${maxEffectsPerTurn} effects without sleeping`);
+      return exitContainer(ctx, c, 2, "Error", fx);
+  }
+}
+
+/** The effects of one turn, answered: local ones at once, the others end the turn. */
+function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult): TurnEnd {
   let input = first;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
-    const r = run.next(input);
-    if (r.done) return exitContainer(ctx, c, r.value, r.value === 0 ? "Completed" : "Error", fx);
+    const r = next(input);
+    if (r.done) return { kind: "exit", code: r.value, reason: r.value === 0 ? "Completed" : "Error" };
     input = undefined;
     const e = r.value;
-    if (e.type === "wait") return;
+    if (e.type === "wait") return { kind: "blocked" };
     if (e.type === "sleep") {
       if (e.ms <= 0) continue;
-      // A running workload is steady state: its sleeps never keep settle() busy.
-      fx.after(`proc/${c.id}`, e.ms, { type: "ProcessWake", containerId: c.id }, true);
-      return;
+      return { kind: "sleep", ms: e.ms };
     }
     if (e.type === "allocate") {
       c.memoryBytes += e.bytes;
-      if (c.memoryLimitBytes !== undefined && c.memoryBytes > c.memoryLimitBytes) return exitContainer(ctx, c, 137, "OOMKilled", fx);
+      if (c.memoryLimitBytes !== undefined && c.memoryBytes > c.memoryLimitBytes) return { kind: "exit", code: 137, reason: "OOMKilled" };
       continue;
     }
-    if (e.type === "dns") return startDns(ctx, c, "dns", e.name, 0, "/", fx);
+    if (e.type === "dns") return { kind: "dns", name: e.name };
     if (e.type === "http") {
       const local = httpFrom(ctx, c, e.url);
       if (local !== "remote") {
@@ -388,12 +468,11 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
         continue;
       }
       const u = splitUrl(e.url)!;
-      if (isIPv4(u.host)) return startConnect(ctx, c, u.host, u.port, u.path, fx);
-      return startDns(ctx, c, "resolve", u.host, u.port, u.path, fx);
+      if (isIPv4(u.host)) return { kind: "connect", ip: u.host, port: u.port, path: u.path };
+      return { kind: "resolve", host: u.host, port: u.port, path: u.path };
     }
   }
-  c.logs.push({ time: ctx.now, stream: "stderr", line: `podflow: process exceeded ${maxEffectsPerTurn} effects without sleeping` });
-  exitContainer(ctx, c, 2, "Error", fx);
+  return { kind: "runaway" };
 }
 
 /** Host, port and path of a URL as wget and curl take it (scheme optional), or undefined. */
@@ -499,13 +578,16 @@ export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void
   fx.send(msg.replyTo, out);
 }
 
-/** The listener on a port of any running container in the sandbox (they share one network namespace). */
-function listenerIn(ctx: CriContext, sandboxId: string, port: number) {
+/**
+ * The listener on a port of any running container in the sandbox (they share one network
+ * namespace), to be called within this step: it answers in its container's world.
+ */
+function listenerIn(ctx: CriContext, sandboxId: string, port: number): Listener | undefined {
   const sb = ctx.sandboxes.get(sandboxId);
   for (const cid of sb?.containers ?? []) {
     const c = ctx.containers.get(cid);
-    const l = c && isRunning(c) ? c.proc?.listeners.get(port) : undefined;
-    if (l) return l;
+    const proc = c && isRunning(c) ? c.proc : undefined;
+    if (proc && listening(proc).has(port)) return (req) => callListener(proc, port, worldOf(ctx, c!), req)!;
   }
   return undefined;
 }
@@ -523,6 +605,8 @@ export function exitContainer(ctx: CriContext, c: CriContainer, code: number, re
   fx.cancel(`proc/${c.id}`);
   fx.cancel(`net/${c.id}`);
   for (const [id, w] of ctx.waits) if (w.containerId === c.id) ctx.waits.delete(id);
+  // the process is gone: its history with it
+  delete c.proc;
   stepContainer(ctx, c, { type: "ProcessExited", now: ctx.now, exitCode: code, reason }, fx);
 }
 
@@ -575,7 +659,7 @@ function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopCo
 /** Runs a command in a container to its end (sleeps count against the timeout); returns status and output. */
 export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], timeoutMs: number): { code: number | "timeout"; output: string; elapsedMs: number } {
   let output = "";
-  const io: ProcessIO = { now: () => ctx.now, stdout: (l) => void (output += l + "\n"), stderr: (l) => void (output += l + "\n"), fs: c.fs, env: { ...c.image.env, ...c.env } };
+  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...c.env }, (l) => void (output += l + "\n"));
   const gen = runExec(argv, io, c.image);
   let elapsed = 0;
   let input: EffectResult = undefined;

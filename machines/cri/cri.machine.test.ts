@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createActor } from "xstate";
+import { createActor, transition } from "xstate";
 import { criMachine } from "./cri.machine.js";
-import { pauseImage } from "./cri.logic.js";
+import { pauseImage, type CriContext } from "./cri.logic.js";
+import { freezeContext } from "../common/freeze.js";
+import { replayStats } from "./workload/process.js";
 
 // The chart as containerd's CRI plugin behaves: it serves only after recovering its store (a new
 // node's store holds the pause image kind preloads), and its ImageService has a pull in flight
@@ -55,5 +57,47 @@ describe("the CRI chart", () => {
     actor.send({ type: "PullImage", id: 1, image: "Nginx:Latest!", from: "kubelet/node-1", now: 0 });
     expect(imageState()).toBe("idle");
     expect(sent).toEqual([expect.objectContaining({ type: "PullImageResult", id: 1, ok: false, failure: expect.objectContaining({ reason: "InvalidImageName" }) })]);
+  });
+});
+
+describe("the CRI's context is a value", () => {
+  // A busybox container whose loop appends to an emptyDir and logs what it reads back.
+  function running() {
+    const { actor, sent } = cri();
+    const k = { from: "kubelet/node-1", now: 0 };
+    actor.send({ type: "RunPodSandbox", id: 1, podUid: "u1", podName: "p", podNamespace: "default", volumes: ["data"], ...k });
+    const sandboxId = sent.find((m) => m.type === "RunPodSandboxResult")!.sandboxId as string;
+    actor.send({ type: "PullImage", id: 2, image: "busybox:1.36", ...k });
+    actor.send({ type: "PullTimer", image: "busybox:1.36", event: pullEnded, now: 1_000 });
+    const script = "while true; do echo x >> /data/n; echo $(cat /data/n | wc -l); sleep 10; done";
+    const container = { name: "c", image: "busybox:1.36", command: ["sh", "-c", script], volumeMounts: [{ name: "data", mountPath: "/data" }] };
+    actor.send({ type: "CreateContainer", id: 3, sandboxId, container, attempt: 0, env: {}, podIP: "10.244.0.2", ...k, now: 1_000 });
+    const containerId = sent.find((m) => m.type === "CreateContainerResult")!.containerId as string;
+    actor.send({ type: "StartContainer", id: 4, containerId, ...k, now: 1_000 });
+    actor.send({ type: "ProcessWake", containerId, now: 11_000 });
+    return { actor, containerId };
+  }
+  const logsOf = (c: CriContext, id: string) => c.containers.get(id)!.logs.toArray().map((l) => l.line);
+
+  it("XState's pure transition from one deep-frozen snapshot, taken twice, gives the same next state and leaves the snapshot as it was", () => {
+    const { actor, containerId } = running();
+    const s = actor.getSnapshot();
+    freezeContext(s.context);
+    expect(logsOf(s.context, containerId)).toEqual(["1", "2"]);
+    const wake = { type: "ProcessWake", containerId, now: 21_000 } as const;
+    const replays = replayStats.replays;
+    const [a] = transition(criMachine, s, wake);
+    // the latest value resumes its live generator: no replay
+    expect(replayStats.replays).toBe(replays);
+    // the second transition resumes a process the first already moved on: it replays its history
+    const [b] = transition(criMachine, s, wake);
+    expect(replayStats.replays).toBe(replays + 1);
+    expect(logsOf(a.context, containerId)).toEqual(["1", "2", "3"]);
+    expect(logsOf(b.context, containerId)).toEqual(["1", "2", "3"]);
+    expect(logsOf(s.context, containerId)).toEqual(["1", "2"]);
+    const volume = (c: CriContext) => [...c.sandboxes.values()][0]!.volumes.get("data")!;
+    expect(volume(a.context).equals(volume(b.context))).toBe(true);
+    expect(volume(a.context).get("n")).toBe("x\nx\nx\n");
+    expect(volume(s.context).get("n")).toBe("x\nx\n");
   });
 });

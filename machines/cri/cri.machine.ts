@@ -7,7 +7,7 @@
 // plane of the containers' processes (DNS, connections), which is not the CRI's but runs here.
 
 import { setup } from "xstate";
-import { timedStepOf } from "../common/step.js";
+import { timedDraftStepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { Stamp } from "../messages.js";
 import * as L from "./cri.logic.js";
@@ -27,7 +27,7 @@ export type CriNetEvent = DnsAnswerMsg | ConnectMsg | ConnectResult;
 
 export type CriEvent = (CriRequest | CriTimerEvent | CriNetEvent) & Partial<Stamp>;
 
-const step = timedStepOf<CriContext>();
+const step = timedDraftStepOf<CriContext>();
 
 export const criMachine = setup({
   types: { context: {} as CriContext, events: {} as CriEvent, input: {} as CriInput },

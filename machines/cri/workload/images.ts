@@ -1,7 +1,7 @@
 // What each image's programs do: servers register listeners and block, databases check
 // their required env first, e2e images follow agnhost's documented subcommands.
 import type { ImageInfo } from "../registry.js";
-import { MemFS } from "./memfs.js";
+import { cell, MemFS, type FsTree } from "./memfs.js";
 import { perform, runArgv, runScript, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
 import { parseUrl, strftime } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
@@ -42,8 +42,20 @@ Commercial support is available at
 const nginxHtml = "/usr/share/nginx/html";
 const httpdHtml = "/usr/local/apache2/htdocs";
 
+// The trees images ship, by kind: values, so every container of a kind starts from the same one.
+const rootfsTrees = new Map<string, FsTree>();
+
 /** A container's root filesystem as the image ships it; the CRI mounts volumes on top afterwards. */
 export function createRootfs(image: ImageInfo): MemFS {
+  let tree = rootfsTrees.get(image.kind);
+  if (tree === undefined) {
+    tree = buildRootfs(image).tree;
+    rootfsTrees.set(image.kind, tree);
+  }
+  return new MemFS(cell(tree));
+}
+
+function buildRootfs(image: ImageInfo): MemFS {
   const fs = MemFS.rootfs();
   if (image.kind === "nginx") {
     fs.mkdir(nginxHtml, true);

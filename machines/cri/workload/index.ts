@@ -3,7 +3,7 @@
 import type { ImageInfo } from "../registry.js";
 import { utilitiesFor } from "./commands.js";
 import { createRootfs, programsFor, type ProgramContext } from "./images.js";
-import { MemFS } from "./memfs.js";
+import { MemFS, type FileSystem } from "./memfs.js";
 import { LoopBoundExceeded, newShell, runArgv, shellPrefix, type Gen, type ShellState, type Streams } from "./shell.js";
 import { ExitSignal, type Effect, type EffectResult, type Listener, type Process, type ProcessIO } from "./types.js";
 
@@ -74,7 +74,7 @@ function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {
 
 /** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
 export function startContainer(
-  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Record<string, string>; fs: MemFS; ports?: number[] },
+  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Record<string, string>; fs: FileSystem; ports?: number[] },
   io: ProcessIO,
 ): Process {
   const env = { ...spec.image.env, ...spec.env };

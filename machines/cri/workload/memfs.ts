@@ -1,10 +1,32 @@
-// A per-container in-memory filesystem. emptyDir volumes are MemFS instances mounted at a
-// path, so two containers mounting the same instance see each other's files.
+// A per-container in-memory filesystem. Its content is a value (FsTree: persistent maps, a write
+// copies only the path it changes), so a runtime can keep it in a context, share it between
+// snapshots and record it in a process's history. A MemFS is a handle that reads and replaces
+// trees through slots; emptyDir volumes are handles mounted at a path, so two containers mounting
+// the same volume see each other's files.
+
+import { Map as IMap } from "immutable";
 
 /** Errors as errno names, so callers can word them as their program would. */
 export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY";
 
-type Node = { kind: "file"; data: string } | { kind: "dir"; children: Map<string, Node> };
+/** A directory: names to files (their content) and subdirectories. A value, never changed in place. */
+export type FsTree = IMap<string, FsNode>;
+type FsNode = string | FsTree;
+
+/** The empty directory. */
+export const emptyTree: FsTree = IMap<string, FsNode>();
+
+/** Where a filesystem's tree is kept: a write replaces it there. */
+export interface FsSlot {
+  get(): FsTree;
+  set(tree: FsTree): void;
+}
+
+/** A slot of its own, holding a tree (a filesystem nothing else keeps). */
+export function cell(tree: FsTree = emptyTree): FsSlot {
+  let t = tree;
+  return { get: () => t, set: (x) => void (t = x) };
+}
 
 /** Splits an absolute path into components, resolving "." and "..". */
 export function splitPath(path: string): string[] {
@@ -24,15 +46,54 @@ export function resolvePath(cwd: string, path: string): string {
 
 const standardDirs = ["/bin", "/dev", "/etc", "/home", "/proc", "/root", "/run", "/sbin", "/sys", "/tmp", "/usr/bin", "/usr/local/bin", "/usr/sbin", "/var/log", "/var/run"];
 
+// A walk's failure, told apart from a file (whose content is a string too).
+class Failed {
+  constructor(readonly code: FsError) {}
+}
+const enoent = new Failed("ENOENT");
+const enotdir = new Failed("ENOTDIR");
+
+function walk(root: FsTree, parts: readonly string[], upTo = parts.length): FsNode | Failed {
+  let node: FsNode = root;
+  for (let i = 0; i < upTo; i++) {
+    if (typeof node === "string") return enotdir;
+    const next: FsNode | undefined = node.get(parts[i]!);
+    if (next === undefined) return enoent;
+    node = next;
+  }
+  return node;
+}
+
+/** The tree with the entry `name` of the directory at parts[0..depth) replaced (undefined: removed); the path must exist. */
+function replaceIn(dir: FsTree, parts: readonly string[], depth: number, name: string, node: FsNode | undefined): FsTree {
+  if (depth === 0) return node === undefined ? dir.delete(name) : dir.set(name, node);
+  const [head, ...rest] = parts;
+  const child = dir.get(head!) as FsTree;
+  return dir.set(head!, replaceIn(child, rest, depth - 1, name, node));
+}
+
+/** What a process may do with a filesystem (the calls a process's results are recorded from). */
+export type FileSystem = Pick<MemFS, "exists" | "isDir" | "isFile" | "read" | "write" | "touch" | "mkdir" | "remove" | "list">;
+
+/** The calls of FileSystem, by name. */
+export const fileSystemCalls = ["exists", "isDir", "isFile", "read", "write", "touch", "mkdir", "remove", "list"] as const;
+
 export class MemFS {
-  private readonly root: Node = { kind: "dir", children: new Map() };
   private readonly mounts = new Map<string, MemFS>();
+
+  /** A filesystem over a slot (by default one of its own, empty). */
+  constructor(private readonly slot: FsSlot = cell()) {}
 
   /** A container root filesystem with the usual top-level directories. */
   static rootfs(extraDirs: string[] = []): MemFS {
     const fs = new MemFS();
     for (const d of [...standardDirs, ...extraDirs]) fs.mkdir(d, true);
     return fs;
+  }
+
+  /** This filesystem's own content (its mounts not included): a value. */
+  get tree(): FsTree {
+    return this.slot.get();
   }
 
   /** Mounts another filesystem (an emptyDir, a configMap) at path; the mount point's own content is hidden. */
@@ -42,74 +103,74 @@ export class MemFS {
     this.mounts.set(p, fs);
   }
 
+  /** Mounts another filesystem at a mount point the tree already has (a layout kept elsewhere, made when the tree was built). */
+  attach(path: string, fs: MemFS): void {
+    this.mounts.set(resolvePath("/", path), fs);
+  }
+
   /** The filesystem holding path and the path inside it (longest mount prefix wins). */
   private locate(path: string): [MemFS, string[]] {
     const parts = splitPath(path);
-    for (let i = parts.length; i > 0; i--) {
-      const fs = this.mounts.get("/" + parts.slice(0, i).join("/"));
-      if (fs) return fs.locate("/" + parts.slice(i).join("/"));
+    if (this.mounts.size > 0) {
+      for (let i = parts.length; i > 0; i--) {
+        const fs = this.mounts.get("/" + parts.slice(0, i).join("/"));
+        if (fs) return fs.locate("/" + parts.slice(i).join("/"));
+      }
     }
     return [this, parts];
   }
 
-  private static walk(root: Node, parts: string[]): Node | FsError {
-    let node: Node = root;
-    for (const part of parts) {
-      if (node.kind !== "dir") return "ENOTDIR";
-      const next = node.children.get(part);
-      if (!next) return "ENOENT";
-      node = next;
-    }
-    return node;
-  }
-
-  private node(path: string): Node | FsError {
+  private node(path: string): FsNode | Failed {
     const [fs, parts] = this.locate(path);
-    return MemFS.walk(fs.root, parts);
+    return walk(fs.slot.get(), parts);
   }
 
-  /** The parent directory node and the last component's name, or an error. */
-  private parent(path: string): { dir: Map<string, Node>; name: string } | FsError {
+  /**
+   * Replaces the entry a path names in its parent directory (undefined removes it); `check` sees
+   * the entry there now and may refuse with an error.
+   */
+  private change(path: string, check: (existing: FsNode | undefined) => FsError | undefined, next: (existing: FsNode | undefined) => FsNode | undefined): FsError | undefined {
     const [fs, parts] = this.locate(path);
     if (parts.length === 0) return "EISDIR";
-    const parent = MemFS.walk(fs.root, parts.slice(0, -1));
-    if (typeof parent === "string") return parent;
-    if (parent.kind !== "dir") return "ENOTDIR";
-    return { dir: parent.children, name: parts[parts.length - 1]! };
+    const root = fs.slot.get();
+    const parent = walk(root, parts, parts.length - 1);
+    if (parent instanceof Failed) return parent.code;
+    if (typeof parent === "string") return "ENOTDIR";
+    const name = parts[parts.length - 1]!;
+    const existing = parent.get(name);
+    const err = check(existing);
+    if (err) return err;
+    fs.slot.set(replaceIn(root, parts, parts.length - 1, name, next(existing)));
+    return undefined;
   }
 
   /** True when something exists at path. */
   exists(path: string): boolean {
-    return typeof this.node(path) !== "string";
+    return !(this.node(path) instanceof Failed);
   }
 
   /** True when path is a directory. */
   isDir(path: string): boolean {
     const n = this.node(path);
-    return typeof n !== "string" && n.kind === "dir";
+    return !(n instanceof Failed) && typeof n !== "string";
   }
 
   /** True when path is a regular file. */
   isFile(path: string): boolean {
     const n = this.node(path);
-    return typeof n !== "string" && n.kind === "file";
+    return typeof n === "string";
   }
 
   /** A file's content, or an error. */
   read(path: string): string | { error: FsError } {
     const n = this.node(path);
-    if (typeof n === "string") return { error: n };
-    return n.kind === "file" ? n.data : { error: "EISDIR" };
+    if (n instanceof Failed) return { error: n.code };
+    return typeof n === "string" ? n : { error: "EISDIR" };
   }
 
   /** Writes (or appends to) a file; its directory must exist. */
   write(path: string, data: string, append = false): FsError | undefined {
-    const p = this.parent(path);
-    if (typeof p === "string") return p;
-    const existing = p.dir.get(p.name);
-    if (existing?.kind === "dir") return "EISDIR";
-    p.dir.set(p.name, { kind: "file", data: append && existing ? existing.data + data : data });
-    return undefined;
+    return this.change(path, (e) => (e !== undefined && typeof e !== "string" ? "EISDIR" : undefined), (e) => (append && typeof e === "string" ? e + data : data));
   }
 
   /** Creates an empty file if none exists (touch). */
@@ -129,29 +190,20 @@ export class MemFS {
       }
       return undefined;
     }
-    const p = this.parent(path);
-    if (typeof p === "string") return p === "EISDIR" ? "EEXIST" : p;
-    if (p.dir.has(p.name)) return "EEXIST";
-    p.dir.set(p.name, { kind: "dir", children: new Map() });
-    return undefined;
+    const err = this.change(path, (e) => (e !== undefined ? "EEXIST" : undefined), () => emptyTree);
+    return err === "EISDIR" ? "EEXIST" : err;
   }
 
   /** Removes a file, or a directory (recursive needed unless empty). */
   remove(path: string, recursive = false): FsError | undefined {
-    const p = this.parent(path);
-    if (typeof p === "string") return p;
-    const n = p.dir.get(p.name);
-    if (!n) return "ENOENT";
-    if (n.kind === "dir" && !recursive) return "EISDIR";
-    p.dir.delete(p.name);
-    return undefined;
+    return this.change(path, (e) => (e === undefined ? "ENOENT" : typeof e !== "string" && !recursive ? "EISDIR" : undefined), () => undefined);
   }
 
   /** The sorted names in a directory (mount points included), or an error. */
   list(path: string): string[] | { error: FsError } {
     const n = this.node(path);
-    if (typeof n === "string") return { error: n };
-    if (n.kind !== "dir") return [splitPath(path).pop() ?? "/"];
-    return [...n.children.keys()].sort();
+    if (n instanceof Failed) return { error: n.code };
+    if (typeof n === "string") return [splitPath(path).pop() ?? "/"];
+    return [...n.keys()].sort();
   }
 }

@@ -1,5 +1,5 @@
 // The contract between a simulated container process and the CRI that drives it.
-import type { MemFS } from "./memfs.js";
+import type { FileSystem } from "./memfs.js";
 
 /** What a process asks of the world; the CRI performs it in simulated time and resumes the generator. */
 export type Effect =
@@ -25,7 +25,7 @@ export interface ProcessIO {
   now(): number; // ms since epoch, simulated
   stdout(line: string): void;
   stderr(line: string): void;
-  fs: MemFS;
+  fs: FileSystem;
   env: Record<string, string>;
 }
 

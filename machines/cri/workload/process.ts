@@ -1,0 +1,293 @@
+// A container's process as a value. A generator cannot be copied, forked or frozen, so a context
+// holds instead what the process started from and every turn it has taken (the time, the answers
+// to its effects, the results of its filesystem calls): a fresh generator replayed on that
+// history is in the same state, since programs are deterministic given what the world tells them.
+// A cache maps the latest value to its live generator, so the common case (the next turn of the
+// same value) never replays; a fork, or an older snapshot stepped again, replays once.
+
+import type { ImageInfo } from "../registry.js";
+import { fileSystemCalls, MemFS, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
+import { startContainer } from "./index.js";
+import type { Effect, EffectResult, Listener, ListenerRequest, Process, ProcessIO } from "./types.js";
+
+/** What a process sees of the world during one call: the time, its log, its filesystem's trees by key. */
+export interface World {
+  readonly now: number;
+  log(stream: "stdout" | "stderr", line: string): void;
+  tree(key: string): FsTree;
+  setTree(key: string, tree: FsTree): void;
+}
+
+/** A filesystem's layout: the root is the tree under key "", each mount a path and its tree's key. */
+export type FsLayout = readonly (readonly [path: string, key: string])[];
+
+/** Enough to start the same process again: what startContainer takes, and when it started. */
+export interface ProcessSpec {
+  readonly image: ImageInfo;
+  readonly command?: string[] | undefined;
+  readonly args?: string[] | undefined;
+  readonly env: Record<string, string>;
+  readonly ports: number[];
+  readonly startedAt: number;
+  readonly layout: FsLayout;
+}
+
+/** What a filesystem call returned (a file's content, a listing, an error, true or false, nothing). */
+export type FsResult = ReturnType<FileSystem[keyof FileSystem]>;
+
+/**
+ * One turn: resumed `n` times at `now`; the answers that were not undefined by resumption; what
+ * its filesystem calls returned, in order. A loop that sleeps the same time and sees the same
+ * results is one turn taken `times` times, `every` ms apart: its history stays the same size
+ * however long it runs.
+ */
+export interface Turn {
+  readonly now: number;
+  readonly n: number;
+  readonly answers: readonly (readonly [index: number, answer: EffectResult])[] | undefined;
+  readonly fs: readonly FsResult[] | undefined;
+  readonly times?: number;
+  readonly every?: number;
+}
+
+/** The turns taken, newest first: a list that each turn extends without copying. */
+export interface History {
+  readonly turn: Turn;
+  readonly prev: History | undefined;
+}
+
+/**
+ * A process as a value: never changed, replaced by the next one after each turn. A class, so a
+ * draft step (mutative) keeps it as it is instead of drafting it: its identity keys the cache.
+ */
+export class ProcessValue {
+  constructor(
+    readonly spec: ProcessSpec,
+    readonly history: History | undefined,
+    readonly turns: number,
+    /** set when the runtime could not start the process (containerd's StartError) */
+    readonly startError?: string,
+  ) {}
+}
+
+/**
+ * The process's ProcessIO: its calls go to the world bound for the call under way. Its
+ * filesystem's results are recorded during a turn and given back, in order, during a replay.
+ */
+class Port {
+  world: World | undefined;
+  /** the results of this turn's filesystem calls, while a turn records them */
+  recording: FsResult[] | undefined;
+  /** the results to give back while replaying a turn */
+  replaying: { results: readonly FsResult[]; next: number } | undefined;
+  readonly fs: FileSystem;
+  readonly env: Record<string, string> = {};
+  constructor(layout: FsLayout) {
+    const real = fsOf(layout, () => this.bound());
+    const fs: Record<string, (...args: never[]) => FsResult> = {};
+    for (const name of fileSystemCalls) {
+      const call = real[name].bind(real) as (...args: never[]) => FsResult;
+      fs[name] = (...args) => {
+        const r = this.replaying;
+        if (r !== undefined) {
+          if (r.next >= r.results.length) throw new Error("replaying a process: it made a filesystem call it did not make before");
+          return r.results[r.next++];
+        }
+        const result = call(...args);
+        this.recording?.push(result);
+        return result;
+      };
+    }
+    this.fs = fs as unknown as FileSystem;
+  }
+  bound(): World {
+    if (this.world === undefined) throw new Error("a process ran outside a step of its runtime");
+    return this.world;
+  }
+  // own properties, so a spread copy ({ ...io }) still reaches the bound world
+  readonly now = (): number => this.bound().now;
+  readonly stdout = (line: string): void => this.bound().log("stdout", line);
+  readonly stderr = (line: string): void => this.bound().log("stderr", line);
+}
+
+/** A filesystem handle over a world's trees, laid out by `layout` (mount points already in the root tree). */
+export function fsOf(layout: FsLayout, world: () => World): MemFS {
+  const slot = (key: string): FsSlot => ({ get: () => world().tree(key), set: (t) => world().setTree(key, t) });
+  const fs = new MemFS(slot(""));
+  for (const [path, key] of layout) fs.attach(path, new MemFS(slot(key)));
+  return fs;
+}
+
+interface Live {
+  port: Port;
+  proc: Process;
+}
+
+// The live generator of each latest value. Keys are values (never drafts); a live process holds
+// no world between calls, so nothing of a step outlives it.
+const lives = new WeakMap<ProcessValue, Live>();
+
+/** Counts replays (a fork's or an old snapshot's first turn), for tests and measurements. */
+export const replayStats = { replays: 0, turnsReplayed: 0 };
+
+function spawn(spec: ProcessSpec): Live {
+  const port = new Port(spec.layout);
+  port.world = { now: spec.startedAt, log: noLog, tree: notRead, setTree: notRead };
+  try {
+    const proc = startContainer({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, fs: port.fs, ports: spec.ports }, port);
+    return { port, proc };
+  } finally {
+    port.world = undefined;
+  }
+}
+
+function noLog(): void {}
+function notRead(): never {
+  throw new Error("a process read its filesystem before it ran");
+}
+
+/** Starts a process at spec.startedAt: the value before its first turn. */
+export function startProcess(spec: ProcessSpec): ProcessValue {
+  const live = spawn(spec);
+  const v = new ProcessValue(spec, undefined, 0, live.proc.startError);
+  lives.set(v, live);
+  return v;
+}
+
+/** The live generator of a value: the cached one, or a fresh one replayed on the value's history. */
+function liveOf(v: ProcessValue): Live {
+  const hit = lives.get(v);
+  if (hit) return hit;
+  const live = replay(v);
+  lives.set(v, live);
+  return live;
+}
+
+function replay(v: ProcessValue): Live {
+  replayStats.replays++;
+  const live = spawn(v.spec);
+  const turns: Turn[] = [];
+  for (let h = v.history; h; h = h.prev) turns.push(h.turn);
+  for (let t = turns.length - 1; t >= 0; t--) {
+    const turn = turns[t]!;
+    for (let j = 0; j < (turn.times ?? 1); j++) replayTurn(live, turn, turn.now + j * (turn.every ?? 0), t === 0 && j === (turn.times ?? 1) - 1);
+  }
+  return live;
+}
+
+function replayTurn(live: Live, turn: Turn, now: number, last: boolean): void {
+  const run = live.proc.run;
+  replayStats.turnsReplayed++;
+  const replaying = { results: turn.fs ?? [], next: 0 };
+  live.port.world = { now, log: noLog, tree: notRead, setTree: notRead };
+  live.port.replaying = replaying;
+  try {
+    let a = 0;
+    for (let i = 0; i < turn.n; i++) {
+      const answers = turn.answers;
+      const input = answers !== undefined && a < answers.length && answers[a]![0] === i ? answers[a++]![1] : undefined;
+      if (run.next(input).done && (i < turn.n - 1 || !last)) throw new Error("replaying a process: it ended before its history did");
+    }
+    if (replaying.next !== replaying.results.length) throw new Error("replaying a process: it made fewer filesystem calls than before");
+  } finally {
+    live.port.world = undefined;
+    live.port.replaying = undefined;
+  }
+}
+
+/** A turn under way: resume the process, then close the turn for the next value. */
+export interface OpenTurn {
+  next(input: EffectResult): IteratorResult<Effect, number>;
+  /** The value after this turn (the live generator now belongs to it). */
+  close(): ProcessValue;
+}
+
+/**
+ * Opens a turn of a process in a world: every resumption and what its filesystem calls return
+ * are recorded; close() must follow in the same step (it unbinds the world, so no draft outlives
+ * the step).
+ */
+export function openTurn(v: ProcessValue, world: World): OpenTurn {
+  const live = liveOf(v);
+  const results: FsResult[] = [];
+  const answers: [number, EffectResult][] = [];
+  let n = 0;
+  const saved = { world: live.port.world, recording: live.port.recording };
+  live.port.world = world;
+  live.port.recording = results;
+  let closed = false;
+  return {
+    next(input) {
+      if (input !== undefined) answers.push([n, input]);
+      n++;
+      try {
+        return live.proc.run.next(input);
+      } catch (e) {
+        // the generator is finished: neither v nor a next value may reach it again
+        lives.delete(v);
+        throw e;
+      }
+    },
+    close() {
+      if (closed) throw new Error("a process turn closed twice");
+      closed = true;
+      live.port.world = saved.world;
+      live.port.recording = saved.recording;
+      if (n === 0) return v;
+      const turn: Turn = { now: world.now, n, answers: answers.length > 0 ? answers : undefined, fs: results.length > 0 ? results : undefined };
+      const next = new ProcessValue(v.spec, extend(v.history, turn), v.turns + 1, v.startError);
+      // the live generator has moved past v: v (held by an older snapshot or a fork) replays
+      lives.delete(v);
+      lives.set(next, live);
+      return next;
+    },
+  };
+}
+
+/** The history with one more turn: the last turn taken once more when this one repeats it. */
+function extend(history: History | undefined, turn: Turn): History {
+  const last = history?.turn;
+  if (last === undefined || turn.answers !== undefined || last.answers !== undefined || last.n !== turn.n || !sameResults(last.fs, turn.fs)) return { turn, prev: history };
+  const times = last.times ?? 1;
+  const every = last.every ?? turn.now - last.now;
+  if (turn.now !== last.now + times * every) return { turn, prev: history };
+  return { turn: { ...last, times: times + 1, every }, prev: history!.prev };
+}
+
+function sameResults(a: Turn["fs"], b: Turn["fs"]): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((x, i) => sameResult(x, b[i]));
+}
+
+function sameResult(a: FsResult, b: FsResult): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
+  return typeof a === "object" && typeof b === "object" && !Array.isArray(b) && a.error === b.error;
+}
+
+/** The ports the process listens on now. */
+export function listening(v: ProcessValue): ReadonlyMap<number, Listener> {
+  return liveOf(v).proc.listeners;
+}
+
+/** Calls the process's listener on a port in a world (its log and filesystem), or undefined when none listens there. */
+export function callListener(v: ProcessValue, port: number, world: World, req: ListenerRequest): ReturnType<Listener> | undefined {
+  const live = liveOf(v);
+  const l = live.proc.listeners.get(port);
+  if (!l) return undefined;
+  // a listener's calls are not the process's turn: nothing of them is recorded
+  const saved = { world: live.port.world, recording: live.port.recording };
+  live.port.world = world;
+  live.port.recording = undefined;
+  try {
+    return l(req);
+  } finally {
+    live.port.world = saved.world;
+    live.port.recording = saved.recording;
+  }
+}
+
+/** A ProcessIO over a world for an exec'd command (a probe, a hook), with its output captured. */
+export function execIO(layout: FsLayout, world: World, env: Record<string, string>, out: (line: string) => void): ProcessIO {
+  return { now: () => world.now, stdout: out, stderr: out, fs: fsOf(layout, () => world), env };
+}
