@@ -17,9 +17,10 @@ import { view } from "./view.js";
  */
 export function valueLifecycle<M extends AnyStateMachine>(machine: M) {
   const lc = lifecycleOf(machine);
+  // frozen at its top, so a draft step's end does not walk into it (view.ts sealed)
   const plain = (s: SnapshotFrom<M>): LifeValue<ContextFrom<M>> => {
     const { value, context } = s as unknown as { value: StateValue; context: ContextFrom<M> };
-    return { value, context };
+    return Object.freeze({ value, context });
   };
   return {
     start(input: InputFrom<M>) {

@@ -12,7 +12,7 @@ import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
 import { current, isDraft } from "mutative";
-import { view } from "./view.js";
+import { sealed, view } from "./view.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -20,7 +20,7 @@ function rv(pod: Pod): number {
 
 /** Keeps the newest copy of the pod (a status-write response may be newer than the watch). */
 export function adoptPod(w: PodWorker, pod: Pod): void {
-  if (rv(pod) >= rv(w.pod)) w.pod = pod;
+  if (rv(pod) >= rv(w.pod)) w.pod = sealed(pod);
 }
 
 /**
@@ -50,7 +50,7 @@ export function newWorker(pod: Pod): PodWorker {
     ...(pod.spec?.containers ?? []).map((c) => rec(c, "regular")),
   ];
   return {
-    uid: pod.metadata!.uid!, pod, lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
+    uid: pod.metadata!.uid!, pod: sealed(pod), lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
     containers, pulls: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
   };
 }

@@ -8,3 +8,14 @@ import { isDraft, original } from "mutative";
 export function view<T>(x: T): T {
   return isDraft(x) ? (original(x as object) as T) : x;
 }
+
+/**
+ * A replaced-whole value as the kubelet keeps it: frozen at its top (a shallow copy when it is not
+ * frozen yet; what it holds is shared). The end of a draft step walks every object newly put into
+ * the context looking for drafts and stops at a frozen one: a kept pod is not walked again on
+ * every step that copies its worker. `x` must hold no draft.
+ */
+export function sealed<T extends object>(x: T): T {
+  const v = view(x);
+  return Object.isFrozen(v) ? v : Object.freeze({ ...v });
+}
