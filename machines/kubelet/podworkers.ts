@@ -44,7 +44,7 @@ function copyWorker(w: PodWorker): PodWorker {
 
 export function newWorker(pod: Pod): PodWorker {
   const podHasInitContainers = (pod.spec?.initContainers ?? []).length > 0;
-  const rec = (c: Container, kind: ContainerRecord["kind"]): ContainerRecord => ({ name: c.name, kind, spec: c, lifecycle: containerLifecycle.start({ podHasInitContainers }).snapshot, attempts: 0, step: {}, started: false, probes: {} });
+  const rec = (c: Container, kind: ContainerRecord["kind"]): ContainerRecord => ({ name: c.name, kind, spec: sealed(c), lifecycle: containerLifecycle.start({ podHasInitContainers }).snapshot, attempts: 0, step: {}, started: false, probes: {} });
   const containers = [
     ...(pod.spec?.initContainers ?? []).map((c) => rec(c, isRestartableInitContainer(c) ? "sidecar" : "init")),
     ...(pod.spec?.containers ?? []).map((c) => rec(c, "regular")),
