@@ -8,12 +8,14 @@ import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
+import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
   etcdMachine,
   apiServerMachine,
   criMachine,
+  kubeletMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

@@ -4,6 +4,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { recordEvent } from "../common/client.js";
 import type { ContainerRecord, KubeletContext, PodWorker } from "./types.js";
+import { view } from "./view.js";
 
 // ---- formatting ----------------------------------------------------------------------
 
@@ -33,6 +34,6 @@ function fieldPath(c: ContainerRecord): string {
 
 /** Records an event on the pod (or on one of its containers, with its fieldPath). */
 export function podEvent(ctx: KubeletContext, w: PodWorker, c: ContainerRecord | undefined, type: "Normal" | "Warning", reason: string, message: string, fx: Fx): void {
-  const involved = { kind: "Pod", apiVersion: "v1", ...w.pod };
+  const involved = { kind: "Pod", apiVersion: "v1", ...view(w.pod) };
   recordEvent(ctx.client, fx, involved, type, reason, message, { component: "kubelet", host: ctx.node }, ctx.now, c ? fieldPath(c) : undefined);
 }

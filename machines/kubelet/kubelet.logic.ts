@@ -11,7 +11,7 @@ import { newClient, onListed, onWatchEvent, request, settleResponse, type Inform
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor } from "./node.js";
 import { nodeWatchId, podWatchId, type KubeletContext, type KubeletInput, type KubeletPhase } from "./types.js";
-import { adoptPod, newWorker, sync } from "./podworkers.js";
+import { adoptPod, newWorker, sync, workerOf } from "./podworkers.js";
 import { getNode, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
 import { listRuntime } from "./recovery.js";
 import { onStatusWritten } from "./responses.js";
@@ -87,7 +87,7 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
       return;
     case "pod-status": return onStatusWritten(ctx, p.data, res, fx);
     case "pod-reread": {
-      const w = ctx.workers.get(p.data);
+      const w = workerOf(ctx, p.data);
       if (!w) return;
       if (res.ok) {
         adoptPod(w, res.object);
@@ -112,7 +112,7 @@ export function onWatch(ctx: KubeletContext, ev: WatchEvent, fx: Fx, phase: Kube
 function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
   const pod = d.object as Pod;
   const uid = pod.metadata!.uid!;
-  let w = ctx.workers.get(uid);
+  let w = workerOf(ctx, uid);
   if (d.type === "DELETED") {
     if (!w) return;
     w.gone = true;
@@ -130,7 +130,7 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
 
 /** A probe worker's delay ended: the next tick is scheduled, then it probes unless gated by the startup probe. */
 export function probeTimer(ctx: KubeletContext, ev: ProbeTimerEvent, fx: Fx): void {
-  const w = ctx.workers.get(ev.uid);
+  const w = workerOf(ctx, ev.uid);
   const c = w?.containers.find((x) => x.name === ev.container);
   const st = c?.probes[ev.kind];
   // A container that stopped or exited has no probe worker left (its ticks were canceled).
@@ -146,6 +146,6 @@ export function probeTimer(ctx: KubeletContext, ev: ProbeTimerEvent, fx: Fx): vo
 
 /** A pod worker's requeue delay ended: run it again. */
 export function podWorkerTimer(ctx: KubeletContext, ev: PodWorkerTimerEvent, fx: Fx): void {
-  const w = ctx.workers.get(ev.uid);
+  const w = workerOf(ctx, ev.uid);
   if (w && stepWorker(w, ev.event as PodWorkerEvent, fx).some((o) => o.type === "Resync")) sync(ctx, w, fx);
 }

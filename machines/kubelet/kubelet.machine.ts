@@ -3,7 +3,7 @@
 // kubelet.logic.ts holds what each does.
 
 import { setup } from "xstate";
-import { timedStepOf } from "../common/step.js";
+import { timedDraftStepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import type { CriResponse } from "../cri/messages.js";
@@ -21,7 +21,7 @@ export type KubeletTimerEvent =
 
 export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse | KubeletTimerEvent) & Partial<Stamp>;
 
-const step = timedStepOf<KubeletContext>();
+const step = timedDraftStepOf<KubeletContext>();
 
 const runtimeEvents = [
   "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult",

@@ -13,6 +13,7 @@ import { cancelProbes } from "./prober.js";
 import type { WaitingReason } from "./container.machine.js";
 import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
+import { view } from "./view.js";
 
 export function runtimeCall(ctx: KubeletContext, w: PodWorker, to: string, msg: { type: string; [k: string]: any }, op: Omit<RuntimeOp, "uid">, fx: Fx, blocking = true): number {
   const id = ctx.opSeq++;
@@ -45,7 +46,7 @@ export function pullPolicy(c: Container): string {
 
 export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, fx: Fx): "op" | "blocked" {
   const image = c.spec.image ?? "";
-  const life = c.lifecycle.context;
+  const life = view(c.lifecycle).context;
   if (life.exitPending) return "blocked";
   if (life.terminated && c.step.checked === undefined && c.step.image === undefined) {
     const ts = life.terminated.finishedAt;
@@ -91,8 +92,8 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
   }
   if (!c.step.createdId) {
     runtimeCall(ctx, w, ctx.cri, {
-      type: "CreateContainer", sandboxId: w.sandboxId, container: c.spec, attempt: c.attempts, env: containerEnv(ctx, w, c), podIP: w.ip,
-      ...memoryLimit(c), ...serviceAccountMount(w.pod),
+      type: "CreateContainer", sandboxId: w.sandboxId, container: view(c.spec), attempt: c.attempts, env: containerEnv(ctx, w, c), podIP: w.ip,
+      ...memoryLimit(c), ...serviceAccountMount(view(w.pod)),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
   }
@@ -129,18 +130,19 @@ function serviceAccountToken(ns: string, sa: string, podUid: string): string {
 const clusterCACert = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIcG9kZmxvdzANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQD\nEwprdWJlcm5ldGVzMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowFTET\n-----END CERTIFICATE-----\n";
 
 export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
+  const pod = view(w.pod);
   const env: Record<string, string> = {
-    HOSTNAME: w.pod.metadata!.name!,
+    HOSTNAME: pod.metadata!.name!,
     KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", KUBERNETES_SERVICE_PORT_HTTPS: "443",
     KUBERNETES_PORT: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP_PROTO: "tcp",
     KUBERNETES_PORT_443_TCP_PORT: "443", KUBERNETES_PORT_443_TCP_ADDR: "10.96.0.1",
   };
   const fields: Record<string, string | undefined> = {
-    "metadata.name": w.pod.metadata?.name, "metadata.namespace": w.pod.metadata?.namespace, "metadata.uid": w.uid,
-    "spec.nodeName": ctx.node, "spec.serviceAccountName": w.pod.spec?.serviceAccountName, "status.podIP": w.ip, "status.hostIP": ctx.hostIP,
+    "metadata.name": pod.metadata?.name, "metadata.namespace": pod.metadata?.namespace, "metadata.uid": w.uid,
+    "spec.nodeName": ctx.node, "spec.serviceAccountName": pod.spec?.serviceAccountName, "status.podIP": w.ip, "status.hostIP": ctx.hostIP,
   };
   // Variable names and references come from the pod spec: "__proto__" or "constructor" is a name like any other.
-  for (const e of c.spec.env ?? []) {
+  for (const e of view(c.spec).env ?? []) {
     if (e.value !== undefined) setOwn(env, e.name, e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => getOwn(env, n) ?? m));
     else if (e.valueFrom?.fieldRef) setOwn(env, e.name, getOwn(fields, e.valueFrom.fieldRef.fieldPath) ?? "");
     else setOwn(env, e.name, "");
@@ -152,6 +154,6 @@ export function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRec
   if (mutant("kubelet.ignores-grace-period")) grace = 0;
   stepContainer(c, { type: "Stop" });
   cancelProbes(w, c, fx);
-  const preStop = w.gone ? undefined : c.spec.lifecycle?.preStop;
+  const preStop = w.gone ? undefined : view(c.spec).lifecycle?.preStop;
   runtimeCall(ctx, w, ctx.cri, { type: "StopContainer", containerId: c.lifecycle.context.id, timeoutSeconds: grace, podIP: w.ip ?? "", ...(preStop ? { preStop } : {}) }, { kind: "StopContainer", container: c.name }, fx, false);
 }

@@ -8,6 +8,7 @@ import { podWorkerMachine, type PodWorkerEvent } from "./podworker.machine.js";
 import { containerMachine, type ContainerLifeEvent, type WaitingReason } from "./container.machine.js";
 import { imagePullerMachine, type ImagePullEvent } from "./imagepuller.machine.js";
 import type { ContainerRecord, LifeValue, PodWorker, PullSnapshot } from "./types.js";
+import { view } from "./view.js";
 
 /**
  * A lifecycle kept as a plain value, its state and context only: the kubelet's context stays data
@@ -16,9 +17,10 @@ import type { ContainerRecord, LifeValue, PodWorker, PullSnapshot } from "./type
  */
 export function valueLifecycle<M extends AnyStateMachine>(machine: M) {
   const lc = lifecycleOf(machine);
+  // frozen at its top, so a draft step's end does not walk into it (view.ts sealed)
   const plain = (s: SnapshotFrom<M>): LifeValue<ContextFrom<M>> => {
     const { value, context } = s as unknown as { value: StateValue; context: ContextFrom<M> };
-    return { value, context };
+    return Object.freeze({ value, context });
   };
   return {
     start(input: InputFrom<M>) {
@@ -26,7 +28,8 @@ export function valueLifecycle<M extends AnyStateMachine>(machine: M) {
       return { ...s, snapshot: plain(s.snapshot) };
     },
     step(v: LifeValue<ContextFrom<M>>, event: EventFromLogic<M>) {
-      const s = lc.step(lc.resolve(v as never), event);
+      // stepped from the plain value: XState reads no proxy, and the next snapshot holds none
+      const s = lc.step(lc.resolve(view(v) as never), event);
       return { ...s, snapshot: plain(s.snapshot) };
     },
   };
@@ -57,7 +60,7 @@ export function stepPull(w: PodWorker, image: string, event: ImagePullEvent): Pu
 
 /** The container's chart state, "waiting.crashLoopBackOff.backingOff" style. */
 export function containerState(c: ContainerRecord): string {
-  return stateName(c.lifecycle.value);
+  return stateName(view(c.lifecycle).value);
 }
 
 export function isRunning(c: ContainerRecord): boolean {
@@ -100,12 +103,12 @@ export function stepWorker(w: PodWorker, event: PodWorkerEvent, fx: Fx): Array<{
 
 /** Where the pod worker is: SyncPod, TerminatingPod or TerminatedPod. */
 export function workerState(w: PodWorker): "SyncPod" | "TerminatingPod" | "TerminatedPod" {
-  const v = (w.lifecycle.value as { worker: { lifecycle: string | Record<string, string> } }).worker.lifecycle;
+  const v = (view(w.lifecycle).value as { worker: { lifecycle: string | Record<string, string> } }).worker.lifecycle;
   return (typeof v === "string" ? v : Object.keys(v)[0]!) as "SyncPod" | "TerminatingPod" | "TerminatedPod";
 }
 
 /** SyncPod's step: the sandbox, its network, or the containers. */
 export function syncPodStep(w: PodWorker): "sandbox" | "network" | "containers" | undefined {
-  const v = (w.lifecycle.value as { worker: { lifecycle: string | Record<string, string> } }).worker.lifecycle;
+  const v = (view(w.lifecycle).value as { worker: { lifecycle: string | Record<string, string> } }).worker.lifecycle;
   return typeof v === "string" ? undefined : (v.SyncPod as "sandbox" | "network" | "containers");
 }

@@ -11,6 +11,8 @@ import { runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
 import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
+import { current, isDraft } from "mutative";
+import { sealed, view } from "./view.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -18,27 +20,45 @@ function rv(pod: Pod): number {
 
 /** Keeps the newest copy of the pod (a status-write response may be newer than the watch). */
 export function adoptPod(w: PodWorker, pod: Pod): void {
-  if (rv(pod) >= rv(w.pod)) w.pod = pod;
+  if (rv(pod) >= rv(w.pod)) w.pod = sealed(pod);
 }
 
+/**
+ * The pod's worker, for this step to change: the kept worker is copied (its parts that steps
+ * change in place, shallowly; the pod, specs and lifecycle snapshots are replaced whole and
+ * shared) into the draft's map on first use, so the step reads and writes a plain object instead
+ * of a proxy per field. A worker already copied or made in this step is not a draft: it is returned.
+ */
+export function workerOf(ctx: KubeletContext, uid: string): PodWorker | undefined {
+  const w = ctx.workers.get(uid);
+  if (w === undefined || !isDraft(w)) return w;
+  const copy = copyWorker(current(w));
+  ctx.workers.set(uid, copy);
+  return copy;
+}
+
+function copyWorker(w: PodWorker): PodWorker {
+  const containers = w.containers.map((c) => ({ ...c, step: { ...c.step }, probes: { ...c.probes } }));
+  return { ...w, containers, pulls: new Map(w.pulls), status: { ...w.status } };
+}
 
 export function newWorker(pod: Pod): PodWorker {
   const podHasInitContainers = (pod.spec?.initContainers ?? []).length > 0;
-  const rec = (c: Container, kind: ContainerRecord["kind"]): ContainerRecord => ({ name: c.name, kind, spec: c, lifecycle: containerLifecycle.start({ podHasInitContainers }).snapshot, attempts: 0, step: {}, started: false, probes: {} });
+  const rec = (c: Container, kind: ContainerRecord["kind"]): ContainerRecord => ({ name: c.name, kind, spec: sealed(c), lifecycle: containerLifecycle.start({ podHasInitContainers }).snapshot, attempts: 0, step: {}, started: false, probes: {} });
   const containers = [
     ...(pod.spec?.initContainers ?? []).map((c) => rec(c, isRestartableInitContainer(c) ? "sidecar" : "init")),
     ...(pod.spec?.containers ?? []).map((c) => rec(c, "regular")),
   ];
   return {
-    uid: pod.metadata!.uid!, pod, lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
+    uid: pod.metadata!.uid!, pod: sealed(pod), lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
     containers, pulls: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
   };
 }
 
 /** The container exited and its restart policy keeps it down. */
 function isDone(w: PodWorker, c: ContainerRecord): boolean {
-  const exit = c.lifecycle.context.terminated;
-  return exit !== undefined && !containerShouldRestart(c.spec, w.pod.spec!, exit.exitCode);
+  const exit = view(c.lifecycle).context.terminated;
+  return exit !== undefined && !containerShouldRestart(view(c.spec), view(w.pod).spec!, exit.exitCode);
 }
 
 export function sync(ctx: KubeletContext, w: PodWorker, fx: Fx): void {

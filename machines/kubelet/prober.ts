@@ -7,6 +7,7 @@ import type { LifecycleTimer } from "../common/lifecycle.js";
 import type { ContainerRecord, PodWorker, ProbeKind, ProbeState } from "./types.js";
 import { probeWorkerMachine, type ProbeEvent } from "./prober.machine.js";
 import { valueLifecycle } from "./lifecycles.js";
+import { view } from "./view.js";
 
 // ---- prober ------------------------------------------------------------------------------
 
@@ -52,12 +53,12 @@ export function stepProbe(w: PodWorker, c: ContainerRecord, kind: ProbeKind, eve
 
 /** The probe's result as prober/results has it. */
 export function probeResult(p: ProbeState): "Unknown" | "Success" | "Failure" {
-  return (p.value as { worker: { result: "Unknown" | "Success" | "Failure" } }).worker.result;
+  return (view(p).value as { worker: { result: "Unknown" | "Success" | "Failure" } }).worker.result;
 }
 
 export function startProbes(w: PodWorker, c: ContainerRecord, fx: Fx): void {
   for (const kind of probeKinds) {
-    const spec = probeSpec(c.spec, kind);
+    const spec = probeSpec(view(c.spec), kind);
     if (!spec) continue;
     const s = probeLifecycle.start({ kind, spec });
     c.probes[kind] = s.snapshot;

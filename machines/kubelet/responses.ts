@@ -10,7 +10,7 @@ import { pullFailureMessage } from "../cri/registry.js";
 import { minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
 import { goDuration, podEvent } from "./events.js";
 import { isRunning, isStopping, stepContainer, stepPull, stepWorker } from "./lifecycles.js";
-import { adoptPod, sync } from "./podworkers.js";
+import { adoptPod, sync, workerOf } from "./podworkers.js";
 import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
 import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
@@ -26,7 +26,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
   const op = ctx.ops.get(msg.id);
   if (!op) return;
   ctx.ops.delete(msg.id);
-  const w = ctx.workers.get(op.uid);
+  const w = workerOf(ctx, op.uid);
   if (!w) return;
   if (w.op === msg.id) delete w.op;
   const c = op.container !== undefined ? w.containers.find((x) => x.name === op.container) : undefined;
@@ -112,7 +112,7 @@ function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: E
 
 function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type: "ContainerExited" }>, fx: Fx): void {
   const ref = ctx.byContainer.get(msg.containerId);
-  const w = ref && ctx.workers.get(ref.uid);
+  const w = ref && workerOf(ctx, ref.uid);
   const c = w?.containers.find((x) => x.name === ref!.name);
   if (!w || !c || c.lifecycle.context.id !== msg.containerId) return;
   c.started = false;
@@ -151,7 +151,7 @@ function onProbeResult(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, ki
 }
 
 export function onStatusWritten(ctx: KubeletContext, uid: string, res: ApiResponse, fx: Fx): void {
-  const w = ctx.workers.get(uid);
+  const w = workerOf(ctx, uid);
   if (!w) return;
   w.status.inFlight = false;
   if (res.ok) {

@@ -11,12 +11,13 @@ import type { ContainerRecord, KubeletContext, PodWorker, Terminated } from "./t
 import { isRunning, isStopping, waitingReason, workerState } from "./lifecycles.js";
 import { probeResult } from "./prober.js";
 import { mutant } from "../common/mutation.js";
+import { view } from "./view.js";
 
 // ---- status manager ----------------------------------------------------------------------
 
 function isReady(c: ContainerRecord): boolean {
   // A regular init container is ready once it has completed successfully, never while it runs.
-  if (c.kind === "init") return !isRunning(c) && c.lifecycle.context.terminated?.exitCode === 0;
+  if (c.kind === "init") return !isRunning(c) && view(c.lifecycle).context.terminated?.exitCode === 0;
   if (!isRunning(c) || isStopping(c)) return false;
   const r = c.probes.readiness;
   if (mutant("kubelet.ready-before-readiness-probe")) return c.started;
@@ -32,7 +33,7 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
   const hasInit = w.containers.some((x) => x.kind !== "regular");
   const defaultReason = c.kind !== "regular" || hasInit ? "PodInitializing" : "ContainerCreating";
   let state: any;
-  const life = c.lifecycle.context;
+  const life = view(c.lifecycle).context;
   const reason = waitingReason(c);
   let lastState: any = life.last ? terminatedState(life.last) : {};
   if (isRunning(c)) state = { running: { startedAt: rfc3339(life.startedAt!) } };
@@ -43,7 +44,7 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
   else state = { waiting: { reason: defaultReason } };
   const s: ContainerStatus = {
     name: c.name, state, lastState, ready: isReady(c), restartCount: Math.max(0, c.attempts - 1),
-    image: c.image?.ref ?? c.spec.image ?? "", imageID: c.image?.imageID ?? "", started: isRunning(c) && c.started,
+    image: c.image?.ref ?? view(c.spec).image ?? "", imageID: c.image?.imageID ?? "", started: isRunning(c) && c.started,
   };
   if (life.id) s.containerID = `containerd://${life.id}`;
   return s;
@@ -58,13 +59,14 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   if (w.startTime !== undefined) status.startTime = rfc3339(w.startTime);
   if (inits.length) status.initContainerStatuses = inits;
   status.containerStatuses = regular;
-  status.qosClass = podQOSClass(w.pod as any);
-  const prior = w.pod.status?.phase;
+  const pod = view(w.pod);
+  status.qosClass = podQOSClass(pod as any);
+  const prior = pod.status?.phase;
   // lastTransitionTime is kept against what this kubelet last wrote, foreign conditions against the pod.
-  const foreign = (w.pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type));
-  const owned = w.status.owned ?? (w.pod.status?.conditions ?? []).filter((x) => kubeletOwnedConditions.includes(x.type));
-  const probe = { ...w.pod, status: { ...status, conditions: [...foreign, ...owned] } } as Pod;
-  const initialized = w.containers.some((c) => c.kind === "regular" && (isRunning(c) || c.lifecycle.context.terminated !== undefined));
+  const foreign = (pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type));
+  const owned = w.status.owned ?? (pod.status?.conditions ?? []).filter((x) => kubeletOwnedConditions.includes(x.type));
+  const probe = { ...pod, status: { ...status, conditions: [...foreign, ...owned] } } as Pod;
+  const initialized = w.containers.some((c) => c.kind === "regular" && (isRunning(c) || view(c.lifecycle).context.terminated !== undefined));
   let phase = podPhase(probe, { podIsTerminal: workerState(w) === "TerminatedPod", podHasInitialized: initialized });
   if (w.failedInit) phase = "Failed";
   // Phases only move forward: a terminal phase is never left.
@@ -72,7 +74,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   status.phase = phase;
   const sandboxReady = w.ip !== undefined && !w.sandboxStopped;
   status.conditions = podConditions({ ...probe, status: { ...probe.status, phase } } as Pod, { sandboxReady, now: rfc3339(ctx.now) });
-  return podFinished(w) ? terminatePodStatus(w.pod, status) : status;
+  return podFinished(w) ? terminatePodStatus(pod, status) : status;
 }
 
 /** The pod worker is done with the pod (SyncTerminatedPod): its containers and sandbox are stopped. */
@@ -90,8 +92,9 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   w.status.dirty = false;
   const status = generateStatus(ctx, w);
   const text = JSON.stringify(status);
+  const pod = view(w.pod);
   // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
-  if (text === w.status.last || (w.pod.status !== undefined && JSON.stringify(w.pod.status) === text)) {
+  if (text === w.status.last || (pod.status !== undefined && JSON.stringify(pod.status) === text)) {
     w.status.last = text;
     if (podFinished(w)) w.status.terminalWritten = true;
     return;
@@ -101,5 +104,7 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   w.status.last = text;
   w.status.issuedTerminal = podFinished(w);
   w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type));
-  request(ctx.client, fx, { verb: "update", group: "", resource: "pods", namespace: w.pod.metadata!.namespace, name: w.pod.metadata!.name, subresource: "status", body: { ...w.pod, status } }, "pod-status", w.uid);
+  // frozen at its top: the pending request keeps it, and the step's end need not walk the pod in it
+  const body = Object.freeze({ ...pod, status });
+  request(ctx.client, fx, { verb: "update", group: "", resource: "pods", namespace: pod.metadata!.namespace, name: pod.metadata!.name, subresource: "status", body }, "pod-status", w.uid);
 }
