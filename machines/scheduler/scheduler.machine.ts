@@ -5,7 +5,7 @@
 // context; the flushes below deliver its `after`s (back-off ended, 5 minutes unschedulable).
 
 import { setup } from "xstate";
-import { stepOf } from "../common/step.js";
+import { draftStepOf } from "../common/step.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./scheduler.logic.js";
 import type { SchedulerContext, SchedulerInput } from "./scheduler.logic.js";
@@ -16,7 +16,7 @@ export type SchedulerEvent =
   | ({ type: "FlushBackoffQ" } & Stamp)
   | ({ type: "FlushUnschedulablePods" } & Stamp);
 
-const step = stepOf<SchedulerContext>();
+const step = draftStepOf<SchedulerContext>();
 
 export const schedulerMachine = setup({
   types: {
