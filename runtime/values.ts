@@ -9,6 +9,7 @@ import { cniMachine } from "../machines/cni/cni.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
+import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
@@ -16,6 +17,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   apiServerMachine,
   criMachine,
   kubeletMachine,
+  schedulerMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

@@ -12,7 +12,7 @@ import { balancedCpuMemoryScore, balancedResourceScore } from "./plugins/NodeRes
 import { fitsAll, fitsRequest } from "./plugins/NodeResourcesFit/index.js";
 import { defaultNormalizeScore, defaultNormalizeScores } from "./plugins/helper.js";
 import { container, makeNode, makePod } from "./plugins/testing.js";
-import { initialScheduler, applyDelta, scheduleOne, type SchedulerContext } from "./scheduler.logic.js";
+import { initialScheduler, applyDelta, scheduleOne, type SchedulerContext, updateSnapshot } from "./scheduler.logic.js";
 import { buildNodeInfos, newCycleState, schedulePod, scoreNodes, selectHost } from "./semantics.js";
 
 const res = (milliCPU: number, memory: number, extra: Partial<Resources> = {}): Resources =>
@@ -185,8 +185,14 @@ describe("the scheduler keeps its SnapshotSummary equal to the summary of its No
   const NODES = 2;
   const PODS = 1;
 
+  /** Brings the snapshot up to date, as the next cycle would: it must hold the cache's NodeInfos in order, and their summary. */
   function check(ctx: SchedulerContext): void {
-    if (ctx.infoList !== undefined) expect(ctx.summary).toEqual(summarizeSnapshot(ctx.infoList));
+    if (ctx.snapshot === undefined) return;
+    const snap = updateSnapshot(ctx);
+    const want = ctx.nodeOrder.toArray().map((n) => ctx.nodeInfos.get(n)!);
+    expect(snap.infos.length).toBe(want.length);
+    snap.infos.forEach((ni, i) => expect(ni).toBe(want[i]));
+    expect(snap.summary).toEqual(summarizeSnapshot(snap.infos));
   }
 
   it("through node adds, assumed and confirmed pods with anti-affinity, node image changes, and deletions", () => {
@@ -201,7 +207,7 @@ describe("the scheduler keeps its SnapshotSummary equal to the summary of its No
     for (const [w, type, object, old] of steps) applyDelta(ctx, w, { type, object, old }, 0);
     scheduleOne(ctx, 0, fx);
     check(ctx);
-    expect(ctx.summary?.nodesWithRequiredAntiAffinityPods).toBe(1);
+    expect(ctx.snapshot?.summary.nodesWithRequiredAntiAffinityPods).toBe(1);
     scheduleOne(ctx, 0, fx);
     check(ctx);
     const later: Array<[number, "ADDED" | "MODIFIED" | "DELETED", any, any?]> = [
@@ -215,12 +221,17 @@ describe("the scheduler keeps its SnapshotSummary equal to the summary of its No
       check(ctx);
     }
     expect(ctx.nodeInfos.get("c")!.unschedulable).toBe(true);
-    expect(Object.fromEntries(ctx.summary!.imageNumNodes)).toEqual({ "x:1": 2, "y:2": 2 });
+    expect(Object.fromEntries(ctx.snapshot!.summary.imageNumNodes)).toEqual({ "x:1": 2, "y:2": 2 });
+    // several changes between two cycles are taken in at once
+    for (const [w, type, object, old] of later.slice(1, 3)) applyDelta(ctx, w, { type, object: { ...object, metadata: { ...object.metadata, labels: { changed: "yes" } } }, old }, 0);
+    applyDelta(ctx, NODES, { type: "ADDED", object: nodeObj("d", ["z:3"]) }, 0);
+    check(ctx);
+    expect(Object.fromEntries(ctx.snapshot!.summary.imageNumNodes)).toEqual({ "x:1": 2, "y:2": 2, "z:3": 1 });
     applyDelta(ctx, NODES, { type: "DELETED", object: nodeObj("a") }, 0);
-    expect(ctx.summary).toBeUndefined();
+    expect(ctx.snapshot).toBeUndefined();
     applyDelta(ctx, PODS, { type: "ADDED", object: pending("p4") }, 0);
     scheduleOne(ctx, 0, fx);
     check(ctx);
-    expect(Object.fromEntries(ctx.summary!.imageNumNodes)).toEqual({ "x:1": 1, "y:2": 2 });
+    expect(Object.fromEntries(ctx.snapshot!.summary.imageNumNodes)).toEqual({ "x:1": 1, "y:2": 2, "z:3": 1 });
   });
 });

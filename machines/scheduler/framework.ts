@@ -336,6 +336,55 @@ export function setNode(ni: NodeInfo, node: Node): void {
   ni.taints = node.spec?.taints;
 }
 
+/**
+ * A copy of a NodeInfo whose lists and resource sums are its own, for the functions above to change
+ * (the scheduler's cache holds NodeInfos as values: it replaces them, never changes them). Fields
+ * in newNodeInfo's order, so copies share the hidden class the filters are compiled for.
+ */
+export function copyNodeInfo(ni: NodeInfo): NodeInfo {
+  return {
+    node: ni.node,
+    name: ni.name,
+    unschedulable: ni.unschedulable,
+    taints: ni.taints,
+    pods: ni.pods.slice(),
+    allocatable: ni.allocatable,
+    requested: copyResources(ni.requested),
+    nonZeroRequested: copyResources(ni.nonZeroRequested),
+    usedPorts: ni.usedPorts.slice(),
+    imageSizes: ni.imageSizes,
+    podsWithAffinity: ni.podsWithAffinity.slice(),
+    podsWithRequiredAntiAffinity: ni.podsWithRequiredAntiAffinity.slice(),
+    numPods: ni.numPods,
+    allowedPodNumber: ni.allowedPodNumber,
+    allocatableMilliCPU: ni.allocatableMilliCPU,
+    allocatableMemory: ni.allocatableMemory,
+    requestedMilliCPU: ni.requestedMilliCPU,
+    requestedMemory: ni.requestedMemory,
+    nonZeroMilliCPU: ni.nonZeroMilliCPU,
+    nonZeroMemory: ni.nonZeroMemory,
+    numImageNames: ni.numImageNames,
+  };
+}
+
+function copyResources(r: Resources): Resources {
+  return { milliCPU: r.milliCPU, memory: r.memory, ephemeralStorage: r.ephemeralStorage, allowedPodNumber: r.allowedPodNumber, scalar: { ...r.scalar } };
+}
+
+/** A new NodeInfo: ni with the pod added (addPodToNodeInfo on a copy); ni is not changed. */
+export function withPod(ni: NodeInfo, pod: Pod, from?: { cycle: CycleState; pod: Pod }): NodeInfo {
+  const next = copyNodeInfo(ni);
+  addPodToNodeInfo(next, pod, from);
+  return next;
+}
+
+/** A new NodeInfo: ni pointed at a new version of its node (setNode on a copy); ni is not changed. */
+export function withNode(ni: NodeInfo, node: Node): NodeInfo {
+  const next = copyNodeInfo(ni);
+  setNode(next, node);
+  return next;
+}
+
 /** Builds a NodeInfo from a node and the pods bound to it (terminal pods are ignored). */
 export function newNodeInfo(node: Node, pods: Pod[]): NodeInfo {
   const allocatable = toResources(toResourceMap(node.status?.allocatable as ResourceList | undefined));

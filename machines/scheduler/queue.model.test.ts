@@ -3,6 +3,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
 import { podQueueMachine, type PodQueueEvent } from "./queue.machine.js";
 import * as Q from "./queue.js";
+import { freezeContext } from "../common/freeze.js";
 import { lifecycleModelFor, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // The oracle is kube-scheduler's documented queue behaviour (scheduling_queue.go, the default
@@ -99,7 +100,14 @@ describe("a pod's place in the scheduling queue (model-based, every transition)"
 const pod = (name: string, extra: Partial<NonNullable<Pod["spec"]>> = {}): Pod => ({
   apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" }, spec: { containers: [{ name: "c", image: "nginx" }], ...extra },
 });
-const inActiveQ = (q: Q.SchedulingQueue, key: string) => q.active.some((qp) => qp.key === key);
+/** The pods activeQ would hand out, in order: popped from a copy (the queue is a value, so q is left as it was). */
+function activeOrder(q: Q.SchedulingQueue): string[] {
+  const copy = { ...q };
+  const out: string[] = [];
+  for (let qp = Q.popNext(copy); qp !== undefined; qp = Q.popNext(copy)) out.push(qp.key);
+  return out;
+}
+const inActiveQ = (q: Q.SchedulingQueue, key: string) => activeOrder(q).includes(key);
 
 describe("the scheduling queue over time", () => {
   it("a pod that fails scheduling twice waits 1 s, then 2 s, in backoffQ", () => {
@@ -175,5 +183,30 @@ describe("the scheduling queue over time", () => {
     expect(Q.firstBackoffEnd(q)).toBe(1_050);
     Q.remove(q, "default/p");
     expect([q.known.size, q.backoff.size, Q.firstBackoffEnd(q)]).toEqual([0, 0, undefined]);
+  });
+
+  it("a pod deleted while in activeQ is never popped; the others keep their order", () => {
+    const q = Q.newQueue();
+    for (let i = 0; i < 200; i++) Q.add(q, `default/p${i}`, pod(`p${i}`), i);
+    for (let i = 0; i < 200; i++) if (i % 3 !== 0) Q.remove(q, `default/p${i}`);
+    const left = Array.from({ length: 200 }, (_, i) => i).filter((i) => i % 3 === 0).map((i) => `default/p${i}`);
+    expect(activeOrder(q)).toEqual(left);
+    expect(Q.hasActive(q)).toBe(true);
+    for (const key of left) Q.remove(q, key);
+    expect([Q.hasActive(q), Q.popNext(q)]).toEqual([false, undefined]);
+  });
+
+  it("every operation leaves a frozen queue as it was and gives the next queue", () => {
+    const q = Q.newQueue();
+    Q.add(q, "default/a", pod("a"), 0);
+    Q.add(q, "default/b", pod("b", { priority: 10 }), 1);
+    freezeContext(q);
+    const next = { ...q };
+    Q.markUnschedulable(next, Q.popNext(next)!, 5);
+    Q.add(next, "default/c", pod("c"), 6);
+    Q.moveAllToActiveOrBackoff(next, 7);
+    expect(activeOrder(q)).toEqual(["default/b", "default/a"]);
+    expect(activeOrder(next)).toEqual(["default/a", "default/c"]);
+    expect([...next.backoff]).toEqual(["default/b"]);
   });
 });

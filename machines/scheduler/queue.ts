@@ -3,40 +3,64 @@
 // the data structures that order and index them: activeQ is a heap by priority, then the time the
 // pod entered it; backoffQ and unschedulablePods are indexes of the pods in those states. The
 // lifecycles' `after`s are kept as data (when each is due) and delivered by the flushes.
+//
+// The queue is a value: its collections are persistent (immutable.js, a persistent heap) and a
+// QueuedPod is replaced, never changed. The functions below replace the queue's fields, so they
+// run on a draft of the scheduler's context (or on a queue of one's own).
 
 import type { Pod } from "kubernetes-types/core/v1";
-import { heapPop, heapPush } from "../common/heap.js";
+import { Map as IMap, Set as ISet } from "immutable";
 import { keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { podQueueMachine, type PodQueueEvent } from "./queue.machine.js";
+import { type Heap, heapInsert, heapOf, heapPeek, heapRest, heapSize } from "./pheap.js";
 
 export { backoffDuration, podInitialBackoffMs, podMaxBackoffMs, podMaxInUnschedulablePodsDurationMs } from "./queue.machine.js";
 
 export interface QueuedPod {
-  key: string;
-  pod: Pod;
+  readonly key: string;
+  readonly pod: Pod;
   /** when it (re-)entered activeQ: the tie-breaker after priority */
-  timestamp: number;
+  readonly timestamp: number;
   /** where it is (queue.machine.ts), with its attempts, back-off end and assumed node */
-  lifecycle: KeptLifecycle<typeof podQueueMachine>;
+  readonly lifecycle: KeptLifecycle<typeof podQueueMachine>;
   /** the lifecycle's pending `after`s, each with the time it is due */
-  timers: Array<{ id: string; at: number; event: { type: string } }>;
+  readonly timers: ReadonlyArray<{ id: string; at: number; event: { type: string } }>;
+  /** the number of its entry in the activeQ heap, from the last time it entered activeQ */
+  readonly activeSeq: number;
+}
+
+/** An entry of the activeQ heap: what PrioritySort orders by, and which entry of the pod it is. */
+export interface ActiveEntry {
+  readonly key: string;
+  readonly priority: number;
+  readonly timestamp: number;
+  readonly seq: number;
 }
 
 export interface SchedulingQueue {
-  active: QueuedPod[]; // a binary heap
+  /**
+   * activeQ as a heap. A pod that leaves activeQ other than by being popped (deleted while
+   * pending) leaves its entry behind: an entry counts only while its pod is in activeQ with that
+   * entry's seq, and the others are dropped when they reach the top.
+   */
+  active: Heap<ActiveEntry>;
+  /** how many pods are in activeQ (the heap may hold more entries than that) */
+  activeCount: number;
+  /** the seq of the next activeQ entry */
+  nextSeq: number;
   /** the pods in backoffQ (an index of the lifecycles in that state) */
-  backoff: Map<string, QueuedPod>;
+  backoff: ISet<string>;
   /** the pods in unschedulablePods (an index of the lifecycles in that state) */
-  unschedulable: Map<string, QueuedPod>;
+  unschedulable: ISet<string>;
   /** every pod the queue holds a lifecycle for, wherever it is (assumed pods included) */
-  known: Map<string, QueuedPod>;
+  known: IMap<string, QueuedPod>;
 }
 
 const lifecycle = lifecycleOf(podQueueMachine);
 
 /** An empty queue. */
 export function newQueue(): SchedulingQueue {
-  return { active: [], backoff: new Map(), unschedulable: new Map(), known: new Map() };
+  return { active: null, activeCount: 0, nextSeq: 0, backoff: ISet(), unschedulable: ISet(), known: IMap() };
 }
 
 /** The top-level state of a pod's lifecycle ("activeQ", "backoffQ", "assumed" ...). */
@@ -50,46 +74,63 @@ export function assumedNode(q: SchedulingQueue, key: string): string | undefined
   return qp !== undefined && queueState(qp) === "assumed" ? qp.lifecycle.context.node : undefined;
 }
 
-const priority = (p: Pod) => p.spec?.priority ?? 0;
-
-/** PrioritySort's Less: higher priority first, then earlier timestamp. */
-function before(a: QueuedPod, b: QueuedPod): boolean {
-  const pa = priority(a.pod);
-  const pb = priority(b.pod);
-  if (pa !== pb) return pa > pb;
-  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp;
-  return a.key < b.key;
+/** True while the pod is in activeQ. */
+export function inActiveQ(q: SchedulingQueue, key: string): boolean {
+  const qp = q.known.get(key);
+  return qp !== undefined && queueState(qp) === "activeQ";
 }
 
-/** Steps a pod's lifecycle and keeps the heap, the indexes and the pending `after`s in line with its state. */
-function step(q: SchedulingQueue, qp: QueuedPod, event: PodQueueEvent | { type: string }, now: number): void {
+/** PrioritySort's Less: higher priority first, then earlier timestamp (then key, then entry, for a total order). */
+function before(a: ActiveEntry, b: ActiveEntry): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp;
+  if (a.key !== b.key) return a.key < b.key;
+  return a.seq < b.seq;
+}
+
+/** True when the entry is its pod's place in activeQ (not one left behind). */
+function live(q: SchedulingQueue, e: ActiveEntry): QueuedPod | undefined {
+  const qp = q.known.get(e.key);
+  return qp !== undefined && qp.activeSeq === e.seq && queueState(qp) === "activeQ" ? qp : undefined;
+}
+
+/** Steps a pod's lifecycle and keeps the heap, the indexes and the pending `after`s in line with its state; returns the pod's new entry. */
+function step(q: SchedulingQueue, qp: QueuedPod, event: PodQueueEvent | { type: string }, now: number): QueuedPod {
   const was = queueState(qp);
   const s = stepKept(lifecycle, qp.lifecycle, event as PodQueueEvent);
-  qp.lifecycle = keep(s.snapshot);
-  if (s.cancels.length > 0) qp.timers = qp.timers.filter((t) => !s.cancels.includes(t.id));
-  for (const t of s.timers) qp.timers = [...qp.timers.filter((x) => x.id !== t.id), { id: t.id, at: now + t.delayMs, event: t.event }];
-  const is = queueState(qp);
-  if (is === was) return;
-  if (was === "backoffQ") q.backoff.delete(qp.key);
-  if (was === "unschedulablePods") q.unschedulable.delete(qp.key);
-  if (was === "activeQ" && is !== "scheduling") removeFromHeap(q, qp);
-  if (is === "backoffQ") q.backoff.set(qp.key, qp);
-  if (is === "unschedulablePods") q.unschedulable.set(qp.key, qp);
-  if (is === "activeQ") {
-    qp.timestamp = now;
-    heapPush(q.active, qp, before);
+  let timers = qp.timers;
+  if (s.cancels.length > 0) timers = timers.filter((t) => !s.cancels.includes(t.id));
+  for (const t of s.timers) timers = [...timers.filter((x) => x.id !== t.id), { id: t.id, at: now + t.delayMs, event: t.event }];
+  let next: QueuedPod = { key: qp.key, pod: qp.pod, timestamp: qp.timestamp, lifecycle: keep(s.snapshot), timers, activeSeq: qp.activeSeq };
+  const is = queueState(next);
+  if (is !== was) {
+    if (was === "backoffQ") q.backoff = q.backoff.delete(qp.key);
+    if (was === "unschedulablePods") q.unschedulable = q.unschedulable.delete(qp.key);
+    if (was === "activeQ") q.activeCount--;
+    if (is === "backoffQ") q.backoff = q.backoff.add(qp.key);
+    if (is === "unschedulablePods") q.unschedulable = q.unschedulable.add(qp.key);
+    if (is === "activeQ") {
+      next = { ...next, timestamp: now, activeSeq: q.nextSeq++ };
+      q.active = heapInsert(q.active, { key: qp.key, priority: priority(qp.pod), timestamp: now, seq: next.activeSeq }, before);
+      q.activeCount++;
+    }
   }
-  if (is === "forgotten") q.known.delete(qp.key);
+  q.known = is === "forgotten" ? q.known.delete(qp.key) : q.known.set(qp.key, next);
+  if (was === "activeQ" && is !== "scheduling") dropLeftEntries(q);
+  return next;
 }
 
-function removeFromHeap(q: SchedulingQueue, qp: QueuedPod): void {
-  const i = q.active.indexOf(qp);
-  if (i < 0) return;
-  q.active.splice(i, 1);
-  // re-heapify: removals are rare (a pod deleted while pending)
-  const items = q.active.splice(0);
-  for (const it of items) heapPush(q.active, it, before);
+/** After a pod left activeQ without being popped: entries left behind may not outnumber live ones by much. */
+function dropLeftEntries(q: SchedulingQueue): void {
+  if (q.activeCount === 0) q.active = null;
+  else if (heapSize(q.active) > 2 * q.activeCount + 64) {
+    const entries: ActiveEntry[] = [];
+    for (let h = q.active; h !== null; h = heapRest(h, before)) if (live(q, h.item)) entries.push(h.item);
+    q.active = heapOf(entries, before);
+  }
 }
+
+const priority = (p: Pod) => p.spec?.priority ?? 0;
 
 const isGated = (pod: Pod) => (pod.spec?.schedulingGates ?? []).length > 0;
 
@@ -97,11 +138,10 @@ const isGated = (pod: Pod) => (pod.spec?.schedulingGates ?? []).length > 0;
 export function add(q: SchedulingQueue, key: string, pod: Pod, now: number): void {
   const existing = q.known.get(key);
   if (existing) {
-    existing.pod = pod;
+    q.known = q.known.set(key, { ...existing, pod });
     return;
   }
-  const qp: QueuedPod = { key, pod, timestamp: now, lifecycle: keep(lifecycle.start(undefined).snapshot), timers: [] };
-  q.known.set(key, qp);
+  const qp: QueuedPod = { key, pod, timestamp: now, lifecycle: keep(lifecycle.start(undefined).snapshot), timers: [], activeSeq: -1 };
   step(q, qp, { type: "Add", gated: isGated(pod) }, now);
 }
 
@@ -109,8 +149,7 @@ export function add(q: SchedulingQueue, key: string, pod: Pod, now: number): voi
 export function update(q: SchedulingQueue, key: string, pod: Pod, now: number): void {
   const qp = q.known.get(key);
   if (!qp) return add(q, key, pod, now);
-  qp.pod = pod;
-  step(q, qp, { type: "Update", gated: isGated(pod), now }, now);
+  step(q, { ...qp, pod }, { type: "Update", gated: isGated(pod), now }, now);
 }
 
 /** The pod is gone (deleted, finished, or bound): forget it. */
@@ -121,9 +160,13 @@ export function remove(q: SchedulingQueue, key: string): void {
 
 /** Pops the next pod to schedule: its scheduling cycle begins. */
 export function popNext(q: SchedulingQueue): QueuedPod | undefined {
-  const qp = heapPop(q.active, before);
-  if (qp) step(q, qp, { type: "Pop" }, 0);
-  return qp;
+  while (q.active !== null) {
+    const e = heapPeek(q.active)!;
+    q.active = heapRest(q.active, before);
+    const qp = live(q, e);
+    if (qp) return step(q, qp, { type: "Pop" }, 0);
+  }
+  return undefined;
 }
 
 /** The number of scheduling attempts the pod has had. */
@@ -131,40 +174,46 @@ export function attempts(qp: QueuedPod): number {
   return qp.lifecycle.context.attempts;
 }
 
+/** Steps the queue's current entry for the pod, if it still has one. */
+function stepKey(q: SchedulingQueue, key: string, event: PodQueueEvent, now: number): void {
+  const qp = q.known.get(key);
+  if (qp) step(q, qp, event, now);
+}
+
 /** A scheduling attempt failed: the pod waits among the unschedulable for an event that could help. */
 export function markUnschedulable(q: SchedulingQueue, qp: QueuedPod, now: number): void {
-  step(q, qp, { type: "Unschedulable", now }, now);
+  stepKey(q, qp.key, { type: "Unschedulable", now }, now);
 }
 
 /** The attempt ended with the pod assumed on a node: the binding cycle begins. */
 export function markAssumed(q: SchedulingQueue, qp: QueuedPod, node: string): void {
-  step(q, qp, { type: "Assume", node }, 0);
+  stepKey(q, qp.key, { type: "Assume", node }, 0);
 }
 
 /** The binding was written. */
 export function markBound(q: SchedulingQueue, key: string): void {
-  const qp = q.known.get(key);
-  if (qp) step(q, qp, { type: "BindSucceeded" }, 0);
+  stepKey(q, key, { type: "BindSucceeded" }, 0);
 }
 
 /** The binding failed: the assumption is forgotten, the pod backs off and retries. */
 export function markBindFailed(q: SchedulingQueue, key: string, pod: Pod, now: number): void {
   const qp = q.known.get(key);
   if (!qp) return;
-  qp.pod = pod;
-  step(q, qp, { type: "BindFailed", now }, now);
+  step(q, { ...qp, pod }, { type: "BindFailed", now }, now);
 }
 
 /** A cluster event that could make pods fit (node added or changed, a pod deleted): move every unschedulable pod. */
 export function moveAllToActiveOrBackoff(q: SchedulingQueue, now: number): void {
-  for (const qp of [...q.unschedulable.values()]) step(q, qp, { type: "MoveRequest", now }, now);
+  // the index as it was: stepping replaces q.unschedulable, never this one
+  for (const key of q.unschedulable) stepKey(q, key, { type: "MoveRequest", now }, now);
 }
 
 /** Delivers the `after`s of the pods in `index` that are due by now. */
-function deliverDue(q: SchedulingQueue, index: Map<string, QueuedPod>, now: number): void {
-  for (const qp of [...index.values()]) {
-    const due = qp.timers.find((t) => t.at <= now);
-    if (due) step(q, qp, due.event, now);
+function deliverDue(q: SchedulingQueue, index: ISet<string>, now: number): void {
+  for (const key of index) {
+    const qp = q.known.get(key);
+    const due = qp?.timers.find((t) => t.at <= now);
+    if (qp && due) step(q, qp, due.event, now);
   }
 }
 
@@ -181,10 +230,10 @@ export function flushUnschedulableLeftover(q: SchedulingQueue, now: number): voi
 /** When the first back-off in backoffQ ends, or undefined when backoffQ is empty. */
 export function firstBackoffEnd(q: SchedulingQueue): number | undefined {
   let first: number | undefined;
-  for (const qp of q.backoff.values()) for (const t of qp.timers) if (first === undefined || t.at < first) first = t.at;
+  for (const key of q.backoff) for (const t of q.known.get(key)!.timers) if (first === undefined || t.at < first) first = t.at;
   return first;
 }
 
 export function hasActive(q: SchedulingQueue): boolean {
-  return q.active.length > 0;
+  return q.activeCount > 0;
 }

@@ -59,12 +59,12 @@ function schedulerIgnoresAssumedPods(c: Cluster): void {
     m.provide({
       actions: {
         scheduleOne: stepWith((ctx, e, fx) => {
-          const nodeInfos = structuredClone(ctx.nodeInfos);
-          const podsByNode = structuredClone(ctx.podsByNode);
+          // the cache's collections are values: keeping them is keeping the cache as it was
+          const { nodeInfos, podsByNode } = ctx;
           S.scheduleOne(ctx, e.now, fx);
           ctx.nodeInfos = nodeInfos;
           ctx.podsByNode = podsByNode;
-          delete ctx.infoList;
+          delete ctx.snapshot;
         }),
       },
     }),
