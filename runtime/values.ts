@@ -5,8 +5,24 @@
 
 import type { AnyStateMachine } from "xstate";
 import { cniMachine } from "../machines/cni/cni.machine.js";
+import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
+import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
+import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
+import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
+import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
+import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
+import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
 
-export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([cniMachine]);
+export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
+  cniMachine,
+  replicaSetControllerMachine,
+  deploymentControllerMachine,
+  endpointsControllerMachine,
+  endpointSliceControllerMachine,
+  garbageCollectorMachine,
+  namespaceControllerMachine,
+  nodeLifecycleMachine,
+]);
 
 /** True when a machine keeps its context as a value. */
 export function isValueMachine(machine: AnyStateMachine): boolean {
