@@ -12,6 +12,7 @@ import { endpointSliceControllerMachine } from "../machines/endpointslice/endpoi
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
+import { dnsMachine } from "../machines/dns/dns.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
@@ -22,6 +23,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   garbageCollectorMachine,
   namespaceControllerMachine,
   nodeLifecycleMachine,
+  dnsMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */
