@@ -13,6 +13,7 @@ import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine
 import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
+import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
@@ -24,6 +25,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   namespaceControllerMachine,
   nodeLifecycleMachine,
   dnsMachine,
+  kubeProxyMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */
