@@ -48,7 +48,7 @@ const stores = (client: any) =>
   [...client.informers.values()].map((inf: any) => [inf.watchId, inf.synced, [...inf.store.values()].map((o: any) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort()]);
 const abstract = (ctx: EndpointsControllerContext) => ({
   stores: stores(ctx.client),
-  waiting: ctx.queue.waiting,
+  waiting: ctx.queue.waiting.toArray(),
   failed: [...ctx.queue.limiter.failures.keys()],
   sync: ctx.sync ?? null,
   writes: [...ctx.client.pending.values()].filter((p) => p.purpose === "write").map((p) => p.req.verb),
@@ -73,7 +73,7 @@ describe("endpoints controller machine paths (model-based)", () => {
           expect(msg.verb).toBe(storeGet(ctx.client, ENDPOINTS, "default/web") ? "update" : "create");
         }
         // The controller never has a key in flight without having left the waiting list.
-        if (ctx.sync) expect(ctx.queue.waiting).not.toContain(ctx.sync.key);
+        if (ctx.sync) expect(ctx.queue.waiting.toArray()).not.toContain(ctx.sync.key);
       });
     }
     expect(writes).toBeGreaterThan(0);
