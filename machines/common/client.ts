@@ -288,6 +288,11 @@ function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, u
  */
 export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
   const ix = storeIndex(inf);
+  return inStoreOrder(inf, ix, selectKeys(inf, ix, ns, selector));
+}
+
+/** The keys storeSelect returns, in no particular order. */
+function selectKeys(inf: Informer, ix: StoreIndex, ns: string, selector: Record<string, string>): Iterable<string> {
   let best: OrderedSet<string> | undefined;
   let n = 0;
   for (const p of pairs(ns, selector)) {
@@ -298,7 +303,7 @@ export function storeSelect(inf: Informer, ns: string, selector: Record<string, 
   }
   if (best === undefined) return [];
   // One pair: its index set is exactly the answer.
-  if (n === 1) return inStoreOrder(inf, ix, best);
+  if (n === 1) return best;
   const hit: string[] = [];
   for (const k of best) {
     const labels = inf.store.get(k)?.metadata?.labels;
@@ -306,7 +311,7 @@ export function storeSelect(inf: Informer, ns: string, selector: Record<string, 
     for (const sk in selector) if (labels?.[sk] !== selector[sk]) { ok = false; break; }
     if (ok) hit.push(k);
   }
-  return inStoreOrder(inf, ix, hit);
+  return hit;
 }
 
 /** The objects in namespace ns whose spec.selector pairs all appear in these labels (Services selecting a pod), in store order; empty selectors select nothing. */
@@ -336,7 +341,8 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
   if (selector !== undefined && selector !== null && (ml === undefined || Object.keys(ml).length === 0)) {
     for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) keys.add(k);
   } else if (ml !== undefined) {
-    for (const o of storeSelect(inf, ns ?? "", ml)) keys.add(objectKey(o));
+    // keys, not objects: the one inStoreOrder below puts them in store order
+    for (const k of selectKeys(inf, ix, ns ?? "", ml)) keys.add(k);
   }
   if (uid !== undefined) for (const k of ix.owners.get(uid) ?? []) if (inf.store.get(k)?.metadata?.namespace === ns) keys.add(k);
   return inStoreOrder(inf, ix, keys);
