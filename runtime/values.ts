@@ -7,8 +7,17 @@ import type { AnyStateMachine } from "xstate";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
+import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
+import { dnsMachine } from "../machines/dns/dns.machine.js";
+import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
+import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
+import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
+import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
+import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
+import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
+import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
@@ -18,6 +27,15 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   criMachine,
   kubeletMachine,
   schedulerMachine,
+  replicaSetControllerMachine,
+  deploymentControllerMachine,
+  endpointsControllerMachine,
+  endpointSliceControllerMachine,
+  garbageCollectorMachine,
+  namespaceControllerMachine,
+  nodeLifecycleMachine,
+  dnsMachine,
+  kubeProxyMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

@@ -1,4 +1,5 @@
 import { describe, it, expect } from "vitest";
+import { OrderedMap } from "immutable";
 import { onWatchEvent, newClient, storeClaimCandidates, storeControlledBy, storeSelect, type Informer } from "./client.js";
 import { Fx } from "./effects.js";
 
@@ -10,7 +11,7 @@ function pod(name: string, labels: Record<string, string>, owner?: string, ns = 
 }
 
 function informer(pods: any[]): Informer {
-  return { watchId: 1, group: "", resource: "pods", store: new Map(pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p])), resourceVersion: "1", synced: true };
+  return { watchId: 1, group: "", resource: "pods", store: OrderedMap(pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p] as [string, any])), resourceVersion: "1", synced: true };
 }
 
 const names = (xs: any[]) => xs.map((p) => p.metadata.name);

@@ -1,8 +1,16 @@
 // What every component needs to talk to the API server: request ids, pending requests, and
 // informers (list, then watch from the list's resourceVersion, re-list when the watch is lost).
 // Pure data kept in a machine's context; sending goes through Fx.
+//
+// Contexts are values: the functions here run on a step's draft, and what grows with the cluster
+// (the stores, their indexes, pending requests, the event cache) is persistent (immutable.js), so
+// a write costs O(log n) instead of a copy of the whole collection. Ordered maps keep insertion
+// order, as the native Maps they replace did (store order decides what syncs first). Objects held
+// in them are never changed in place: they are replaced.
 
+import { Map as IMap, OrderedMap, OrderedSet } from "immutable";
 import type { Fx } from "./effects.js";
+import { plainOf } from "./step.js";
 import type { ApiRequest, ApiResponse, WatchEvent } from "../messages.js";
 import { rfc3339 } from "./time.js";
 import { mutant } from "./mutation.js";
@@ -11,10 +19,17 @@ export interface ClientState {
   token: string;
   nextId: number;
   /** request id -> what the response is for */
-  pending: Map<number, PendingRequest>;
+  pending: OrderedMap<number, PendingRequest>;
   informers: Map<number, Informer>;
-  /** events already recorded, by what makes them the same (client-go's EventCorrelator cache) */
-  events?: Map<string, { name: string; namespace: string; count: number; firstTimestamp: string }>;
+  /** events already recorded, by what makes them the same (client-go's EventCorrelator cache), oldest first */
+  events?: OrderedMap<string, RecordedEvent>;
+}
+
+export interface RecordedEvent {
+  readonly name: string;
+  readonly namespace: string;
+  readonly count: number;
+  readonly firstTimestamp: string;
 }
 
 export interface PendingRequest {
@@ -24,6 +39,9 @@ export interface PendingRequest {
   attempt: number;
 }
 
+/** An informer's store: key (namespace/name) -> object, in insertion order; a persistent value. */
+export type Store<T = any> = OrderedMap<string, T>;
+
 /** One informer: a local store of one resource, kept by list+watch. */
 export interface Informer {
   watchId: number;
@@ -32,7 +50,7 @@ export interface Informer {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
-  store: Map<string, any>;
+  store: Store;
   resourceVersion: string;
   synced: boolean;
   listId?: number;
@@ -43,24 +61,25 @@ export interface Informer {
 /** Keys of the store's objects by "namespace\0key\0value" of their labels or (Services) selector pairs. */
 export interface StoreIndex {
   /** key -> insertion number, so indexed lookups return objects in store order */
-  seq: Map<string, number>;
-  next: number;
-  labels: Map<string, Set<string>>;
-  selector: Map<string, Set<string>>;
+  readonly seq: IMap<string, number>;
+  readonly next: number;
+  readonly labels: IMap<string, OrderedSet<string>>;
+  readonly selector: IMap<string, OrderedSet<string>>;
   /** uid of the controller ownerReference -> keys of the objects it controls */
-  owners: Map<string, Set<string>>;
+  readonly owners: IMap<string, OrderedSet<string>>;
 }
 
 /** A fresh client identity. */
 export function newClient(token: string): ClientState {
-  return { token, nextId: 1, pending: new Map(), informers: new Map() };
+  return { token, nextId: 1, pending: OrderedMap(), informers: new Map() };
 }
 
 /** Sends a request to the API server and remembers why, for when the response comes. */
 export function request(c: ClientState, fx: Fx, req: Omit<ApiRequest, "type" | "id" | "token">, purpose: string, data?: any): number {
   const id = c.nextId++;
-  const full: ApiRequest = { type: "ApiRequest", id, token: c.token, ...req };
-  c.pending.set(id, { purpose, data, req: full, attempt: 0 });
+  // plain copies: the pending map is persistent, and a draft kept in it would be revoked
+  const full: ApiRequest = plainOf({ type: "ApiRequest", id, token: c.token, ...req });
+  c.pending = c.pending.set(id, { purpose, data: plainOf(data), req: full, attempt: 0 });
   fx.send("apiserver", full);
   return id;
 }
@@ -68,7 +87,7 @@ export function request(c: ClientState, fx: Fx, req: Omit<ApiRequest, "type" | "
 /** Takes the pending request a response answers (undefined if unknown: a duplicate, or lost state). */
 export function settleResponse(c: ClientState, res: ApiResponse): PendingRequest | undefined {
   const p = c.pending.get(res.id);
-  if (p) c.pending.delete(res.id);
+  if (p) c.pending = c.pending.delete(res.id);
   return p;
 }
 
@@ -94,7 +113,7 @@ export function startInformer(
   watchId: number,
   spec: { group: string; resource: string; namespace?: string; labelSelector?: string; fieldSelector?: string },
 ): Informer {
-  const inf: Informer = { watchId, ...spec, store: new Map(), resourceVersion: "", synced: false };
+  const inf: Informer = { watchId, ...spec, store: OrderedMap(), resourceVersion: "", synced: false };
   c.informers.set(watchId, inf);
   relist(c, fx, inf);
   return inf;
@@ -119,17 +138,19 @@ export interface InformerDelta {
 /** Replaces the store with a list result and opens the watch; returns the deltas against the old store. */
 export function onListed(c: ClientState, fx: Fx, inf: Informer, list: any): InformerDelta[] {
   const deltas: InformerDelta[] = [];
-  const fresh = new Map<string, any>();
-  for (const item of list.items) {
-    const obj = item.kind ? item : { ...item, kind: list.kind.replace(/List$/, ""), apiVersion: list.apiVersion };
-    const k = objectKey(obj);
-    fresh.set(k, obj);
-    const old = inf.store.get(k);
-    if (!old) deltas.push({ type: "ADDED", object: obj });
-    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) deltas.push({ type: "MODIFIED", object: obj, old });
-  }
-  if (mutant("informer.relist-keeps-deleted")) for (const [k, old] of inf.store) if (!fresh.has(k)) fresh.set(k, old);
-  for (const [k, old] of inf.store) if (!fresh.has(k)) deltas.push({ type: "DELETED", object: old, old });
+  const prev = inf.store;
+  const fresh = OrderedMap<string, any>().withMutations((m) => {
+    for (const item of list.items) {
+      const obj = item.kind ? item : { ...item, kind: list.kind.replace(/List$/, ""), apiVersion: list.apiVersion };
+      const k = objectKey(obj);
+      m.set(k, obj);
+      const old = prev.get(k);
+      if (!old) deltas.push({ type: "ADDED", object: obj });
+      else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) deltas.push({ type: "MODIFIED", object: obj, old });
+    }
+    if (mutant("informer.relist-keeps-deleted")) for (const [k, old] of prev) if (!m.has(k)) m.set(k, old);
+  });
+  for (const [k, old] of prev) if (!fresh.has(k)) deltas.push({ type: "DELETED", object: old, old });
   inf.store = fresh;
   inf.index = undefined;
   inf.resourceVersion = list.metadata.resourceVersion;
@@ -158,14 +179,13 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent): InformerDe
   const old = inf.store.get(k);
   inf.resourceVersion = ev.object.metadata.resourceVersion;
   if (ev.eventType === "DELETED") {
-    inf.store.delete(k);
-    if (inf.index !== undefined && old !== undefined) unindex(inf.index, k, old, true);
+    inf.store = inf.store.delete(k);
+    if (inf.index !== undefined && old !== undefined) inf.index = unindex(inf.index, k, old, true);
     return { type: "DELETED", object: ev.object, old };
   }
-  inf.store.set(k, ev.object);
+  inf.store = inf.store.set(k, ev.object);
   if (inf.index !== undefined && (old === undefined || !sameIndexKeys(old, ev.object))) {
-    if (old !== undefined) unindex(inf.index, k, old, false);
-    addToIndex(inf.index, k, ev.object);
+    inf.index = addToIndex(old === undefined ? inf.index : unindex(inf.index, k, old, false), k, ev.object);
   }
   return { type: ev.eventType, object: ev.object, old };
 }
@@ -176,19 +196,27 @@ function pairs(ns: string, m: Record<string, string> | undefined): string[] {
   return out;
 }
 
-function post(map: Map<string, Set<string>>, pair: string, key: string): void {
-  let s = map.get(pair);
-  if (!s) map.set(pair, (s = new Set()));
-  s.add(key);
+function post(map: IMap<string, OrderedSet<string>>, pair: string, key: string): IMap<string, OrderedSet<string>> {
+  return map.set(pair, (map.get(pair) ?? OrderedSet<string>()).add(key));
 }
 
-function addToIndex(ix: StoreIndex, key: string, obj: any): void {
-  if (!ix.seq.has(key)) ix.seq.set(key, ix.next++);
+function unpost(map: IMap<string, OrderedSet<string>>, pair: string, key: string): IMap<string, OrderedSet<string>> {
+  const s = map.get(pair);
+  if (s === undefined || !s.has(key)) return map;
+  const rest = s.delete(key);
+  return rest.size === 0 ? map.delete(pair) : map.set(pair, rest);
+}
+
+/** The index with obj under key (a new value; ix is not changed). */
+function addToIndex(ix: StoreIndex, key: string, obj: any): StoreIndex {
+  let { seq, next, labels, selector, owners } = ix;
+  if (!seq.has(key)) seq = seq.set(key, next++);
   const ns = obj.metadata?.namespace ?? "";
-  for (const p of pairs(ns, obj.metadata?.labels)) post(ix.labels, p, key);
-  for (const p of pairs(ns, obj.spec?.selector)) post(ix.selector, p, key);
+  for (const p of pairs(ns, obj.metadata?.labels)) labels = post(labels, p, key);
+  for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key);
   const owner = controllerUid(obj);
-  if (owner !== undefined) post(ix.owners, owner, key);
+  if (owner !== undefined) owners = post(owners, owner, key);
+  return { seq, next, labels, selector, owners };
 }
 
 function controllerUid(obj: any): string | undefined {
@@ -198,25 +226,22 @@ function controllerUid(obj: any): string | undefined {
   return undefined;
 }
 
-function unindex(ix: StoreIndex, key: string, obj: any, gone: boolean): void {
-  if (gone) ix.seq.delete(key);
+/** The index without obj under key (its insertion number kept unless the object is gone). */
+function unindex(ix: StoreIndex, key: string, obj: any, gone: boolean): StoreIndex {
+  let { seq, labels, selector, owners } = ix;
+  if (gone) seq = seq.delete(key);
   const ns = obj.metadata?.namespace ?? "";
-  for (const p of pairs(ns, obj.metadata?.labels)) ix.labels.get(p)?.delete(key);
-  for (const p of pairs(ns, obj.spec?.selector)) ix.selector.get(p)?.delete(key);
+  for (const p of pairs(ns, obj.metadata?.labels)) labels = unpost(labels, p, key);
+  for (const p of pairs(ns, obj.spec?.selector)) selector = unpost(selector, p, key);
   const owner = controllerUid(obj);
-  if (owner !== undefined) {
-    const s = ix.owners.get(owner);
-    if (s !== undefined) {
-      s.delete(key);
-      if (s.size === 0) ix.owners.delete(owner);
-    }
-  }
+  if (owner !== undefined) owners = unpost(owners, owner, key);
+  return { seq, next: ix.next, labels, selector, owners };
 }
 
 function storeIndex(inf: Informer): StoreIndex {
   if (inf.index === undefined) {
-    const ix: StoreIndex = { seq: new Map(), next: 0, labels: new Map(), selector: new Map(), owners: new Map() };
-    for (const [k, obj] of inf.store) addToIndex(ix, k, obj);
+    let ix: StoreIndex = { seq: IMap(), next: 0, labels: IMap(), selector: IMap(), owners: IMap() };
+    for (const [k, obj] of inf.store) ix = addToIndex(ix, k, obj);
     inf.index = ix;
   }
   return inf.index;
@@ -263,7 +288,12 @@ function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, u
  */
 export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
   const ix = storeIndex(inf);
-  let best: Set<string> | undefined;
+  return inStoreOrder(inf, ix, selectKeys(inf, ix, ns, selector));
+}
+
+/** The keys storeSelect returns, in no particular order. */
+function selectKeys(inf: Informer, ix: StoreIndex, ns: string, selector: Record<string, string>): Iterable<string> {
+  let best: OrderedSet<string> | undefined;
   let n = 0;
   for (const p of pairs(ns, selector)) {
     const s = ix.labels.get(p);
@@ -273,7 +303,7 @@ export function storeSelect(inf: Informer, ns: string, selector: Record<string, 
   }
   if (best === undefined) return [];
   // One pair: its index set is exactly the answer.
-  if (n === 1) return inStoreOrder(inf, ix, best);
+  if (n === 1) return best;
   const hit: string[] = [];
   for (const k of best) {
     const labels = inf.store.get(k)?.metadata?.labels;
@@ -281,7 +311,7 @@ export function storeSelect(inf: Informer, ns: string, selector: Record<string, 
     for (const sk in selector) if (labels?.[sk] !== selector[sk]) { ok = false; break; }
     if (ok) hit.push(k);
   }
-  return inStoreOrder(inf, ix, hit);
+  return hit;
 }
 
 /** The objects in namespace ns whose spec.selector pairs all appear in these labels (Services selecting a pod), in store order; empty selectors select nothing. */
@@ -311,7 +341,8 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
   if (selector !== undefined && selector !== null && (ml === undefined || Object.keys(ml).length === 0)) {
     for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) keys.add(k);
   } else if (ml !== undefined) {
-    for (const o of storeSelect(inf, ns ?? "", ml)) keys.add(objectKey(o));
+    // keys, not objects: the one inStoreOrder below puts them in store order
+    for (const k of selectKeys(inf, ix, ns ?? "", ml)) keys.add(k);
   }
   if (uid !== undefined) for (const k of ix.owners.get(uid) ?? []) if (inf.store.get(k)?.metadata?.namespace === ns) keys.add(k);
   return inStoreOrder(inf, ix, keys);
@@ -368,15 +399,17 @@ export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal
   // one, as client-go's EventCorrelator does: kubectl shows "(x3 over 10s)".
   const m = involved.metadata ?? {};
   const key = [source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message].join("\u0000");
-  const seen = (c.events ??= new Map()).get(key);
+  const events = c.events ?? OrderedMap<string, RecordedEvent>();
+  const seen = events.get(key);
   if (seen) {
-    seen.count++;
-    const patch = { count: seen.count, lastTimestamp: ev.lastTimestamp };
+    // replaced, not counted in place: the cache is a value shared with earlier snapshots
+    c.events = events.set(key, { ...seen, count: seen.count + 1 });
+    const patch = { count: seen.count + 1, lastTimestamp: ev.lastTimestamp };
     request(c, fx, { verb: "patch", group: "", resource: "events", namespace: seen.namespace, name: seen.name, patchType: "strategic", body: patch }, "event");
     return;
   }
   // bounded as client-go's LRU (4096 entries)
-  if (c.events.size >= 4096) c.events.delete(c.events.keys().next().value!);
-  c.events.set(key, { name: ev.metadata.name, namespace: ev.metadata.namespace, count: 1, firstTimestamp: ev.firstTimestamp });
+  const kept = events.size >= 4096 ? events.delete(events.keySeq().first()!) : events;
+  c.events = kept.set(key, { name: ev.metadata.name, namespace: ev.metadata.namespace, count: 1, firstTimestamp: ev.firstTimestamp });
   request(c, fx, { verb: "create", group: "", resource: "events", namespace: ev.metadata.namespace, body: ev }, "event");
 }

@@ -10,7 +10,7 @@
 
 import { setup, type MachineContext, type NonReducibleUnknown } from "xstate";
 import type { Fx } from "./effects.js";
-import { stepOf, type Step } from "./step.js";
+import { draftStepOf, type Step } from "./step.js";
 import { kick, requeueAndKick, type QueuedController } from "./controller.js";
 
 /** One event a controller handles besides the shared ones: the action that handles it, and why. */
@@ -74,7 +74,8 @@ function withDescription(actions: string, description: string | undefined): Tran
 
 /** The machine of a controller: waitingForCacheSync -> running, with the worker of its kind. */
 export function controllerMachine<C extends MachineContext, I extends NonReducibleUnknown, E extends { type: string }>(spec: ControllerSpec<C, I>) {
-  const step = stepOf<C>();
+  // Contexts are values: every action runs on a draft and the next context is a new value.
+  const step = draftStepOf<C>();
   const actions: Record<string, ReturnType<typeof step>> = {
     startInformers: step((c, _e, fx) => spec.startInformers(c, fx)),
     applyWatchEvent: step(spec.watch.step),

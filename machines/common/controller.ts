@@ -16,7 +16,7 @@ export interface QueuedController {
 
 /** Asks ourselves to process the next key, unless a request to do so is already on its way. */
 export function kick(q: W.WorkQueue, fx: Fx, self: Address, synced: boolean): void {
-  if (q.kicked || q.waiting.length === 0 || !synced) return;
+  if (q.kicked || q.waiting.size === 0 || !synced) return;
   q.kicked = true;
   fx.send(self, { type: "ProcessNext" });
 }

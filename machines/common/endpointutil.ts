@@ -3,6 +3,7 @@
 // selector matching, pod readiness and addresses, named ports, trigger times, the informer
 // lookups from a pod to its Services and from a Service to its pods or EndpointSlices.
 
+import { Map as IMap } from "immutable";
 import type { Pod, Service, ServicePort } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { objectKey, storeSelect, storeSelecting, type ClientState, type InformerDelta } from "./client.js";
@@ -92,11 +93,14 @@ export function findPort(pod: Pod, servicePort: ServicePort): number | undefined
   return undefined;
 }
 
-/** The last trigger times seen for one Service (endpointsliceutil.TriggerTimeTracker's ServiceState). */
+/** The last trigger times seen for one Service (endpointsliceutil.TriggerTimeTracker's ServiceState); a value. */
 export interface TriggerState {
-  podTimes: Map<string, number>;
-  serviceTime: number;
+  readonly podTimes: IMap<string, number>;
+  readonly serviceTime: number;
 }
+
+/** Trigger states by Service key: persistent, one per Service. */
+export type TriggerStates = IMap<string, TriggerState>;
 
 /** The Services in the pod's namespace whose selector matches these labels (GetPodServiceMemberships). */
 export function podServiceKeys(client: ClientState, servicesWatchId: number, pod: Pod, labels: Record<string, string> | undefined): string[] {
@@ -126,39 +130,36 @@ function podTriggerTime(pod: Pod): number {
 /**
  * TriggerTimeTracker.ComputeEndpointLastChangeTriggerTime: a new Service's creation time, else the
  * earliest pod or Service trigger time that moved since the last sync; undefined when none moved.
- * The Service's state is updated in place to hold exactly these pods' times.
+ * Returns the states with this Service's holding exactly these pods' times (`states` is not changed).
  */
-export function computeTriggerTime(states: Map<string, TriggerState>, key: string, service: Service, pods: Pod[]): number | undefined {
+export function computeTriggerTime(states: TriggerStates, key: string, service: Service, pods: Pod[]): { states: TriggerStates; time: number | undefined } {
   const prev = states.get(key);
-  const state: TriggerState = prev ?? { podTimes: new Map(), serviceTime: 0 };
-  const podTimes = state.podTimes;
   let min: number | undefined;
   let timed = 0;
-  for (const pod of pods) {
-    const name = pod.metadata?.name ?? "";
-    const t = podTriggerTime(pod);
-    if (Number.isNaN(t)) {
-      podTimes.delete(name);
-      continue;
+  const podTimes = (prev?.podTimes ?? IMap<string, number>()).withMutations((m) => {
+    for (const pod of pods) {
+      const name = pod.metadata?.name ?? "";
+      const t = podTriggerTime(pod);
+      if (Number.isNaN(t)) {
+        m.delete(name);
+        continue;
+      }
+      timed++;
+      const last = m.get(name);
+      if (last === undefined || t > last) min = min === undefined ? t : Math.min(min, t);
+      m.set(name, t);
     }
-    timed++;
-    const last = podTimes.get(name);
-    if (last === undefined || t > last) min = min === undefined ? t : Math.min(min, t);
-    podTimes.set(name, t);
-  }
-  // Pods that left the Service (or lost their time) leave the state too.
-  if (podTimes.size > timed) {
-    const current = new Set(pods.map((p) => p.metadata?.name ?? ""));
-    for (const name of podTimes.keys()) if (!current.has(name)) podTimes.delete(name);
-  }
+    // Pods that left the Service (or lost their time) leave the state too.
+    if (m.size > timed) {
+      const current = new Set(pods.map((p) => p.metadata?.name ?? ""));
+      for (const name of [...m.keys()]) if (!current.has(name)) m.delete(name);
+    }
+  });
   const serviceTime = parseTime(service.metadata?.creationTimestamp);
   if (!Number.isNaN(serviceTime) && (prev === undefined || serviceTime > prev.serviceTime)) min = min === undefined ? serviceTime : Math.min(min, serviceTime);
-  state.serviceTime = Number.isNaN(serviceTime) ? 0 : serviceTime;
-  if (!prev) {
-    states.set(key, state);
-    return Number.isNaN(serviceTime) ? undefined : serviceTime;
-  }
-  return min;
+  const next = states.set(key, { podTimes, serviceTime: Number.isNaN(serviceTime) ? 0 : serviceTime });
+  if (!prev) return { states: next, time: Number.isNaN(serviceTime) ? undefined : serviceTime };
+  return { states: next, time: min };
 }
 
 /** A Service's EndpointSlices, in store order, through the slice informer's index of the kubernetes.io/service-name label. */

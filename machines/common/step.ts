@@ -78,6 +78,14 @@ function undraft(v: unknown, depth: number): unknown {
   return out ?? v;
 }
 
+/**
+ * A value with every draft inside it (in plain objects and arrays) replaced by its current copy:
+ * what a step puts into a persistent collection (immutable.js), which mutative does not finalize.
+ */
+export function plainOf<T>(v: T): T {
+  return undraft(v, 0) as T;
+}
+
 /** The class instances a context may hold as values are drafted like plain objects. */
 function markOf(target: unknown): "immutable" | undefined {
   return target instanceof Rng || target instanceof MinHeap ? "immutable" : undefined;

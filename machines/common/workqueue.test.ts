@@ -70,12 +70,12 @@ describe("the work queue (client-go workqueue)", () => {
     const q = W.newWorkQueue();
     W.add(q, "default/web");
     W.add(q, "default/web");
-    expect(q.waiting).toEqual(["default/web"]);
+    expect(q.waiting.toArray()).toEqual(["default/web"]);
     expect(W.get(q)).toBe("default/web");
     W.add(q, "default/web");
-    expect(q.waiting).toEqual([]);
+    expect(q.waiting.toArray()).toEqual([]);
     W.done(q, "default/web");
-    expect(q.waiting).toEqual(["default/web"]);
+    expect(q.waiting.toArray()).toEqual(["default/web"]);
   });
 
   it("hands keys out oldest first", () => {
@@ -92,11 +92,11 @@ describe("the work queue (client-go workqueue)", () => {
     W.track(q, "k");
     W.doneIfIdle(q, "k");
     W.add(q, "k");
-    expect(q.waiting).toEqual([]);
+    expect(q.waiting.toArray()).toEqual([]);
     W.untrack(q, "k");
-    expect(q.waiting).toEqual([]);
+    expect(q.waiting.toArray()).toEqual([]);
     W.untrack(q, "k");
-    expect([q.processing.has("k"), q.waiting]).toEqual([false, ["k"]]);
+    expect([q.processing.has("k"), q.waiting.toArray()]).toEqual([false, ["k"]]);
   });
 
   it("a sync that sent nothing is done at once", () => {

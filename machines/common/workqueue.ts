@@ -5,11 +5,13 @@
 // (5 ms doubling to 1000 s, reset by Forget) and one overall token bucket (10 per second, burst 100).
 //
 // The rate limiter is a value: `when` and `forgetItem` return the next limiter and never change
-// theirs. The queue itself is kept in a controller's context and changed in place, as the rest of
-// the context is (copying its sets on every Add would cost a copy of the whole queue per event).
+// theirs. The queue's functions change the queue object they are given, which is a step's draft of
+// the controller's context; its collections are persistent (immutable.js), so an Add or a Get
+// costs O(log n) on a new value instead of a copy of the whole queue.
 // A sync that sends API requests stays processing until the last answer is in (track/untrack):
 // podflow's syncs are asynchronous where client-go's block on their HTTP calls.
 
+import { List, Map as IMap, Set as ISet } from "immutable";
 import type { Fx } from "./effects.js";
 
 /** ItemExponentialFailureRateLimiter's base delay. */
@@ -24,7 +26,7 @@ export const RETRY_BACKGROUND_FROM_MS = 1_280;
 
 /** DefaultControllerRateLimiter's state: failures per key, and the overall bucket. */
 export interface RateLimiter {
-  readonly failures: ReadonlyMap<string, number>;
+  readonly failures: IMap<string, number>;
   /** tokens in the bucket at `last` (negative: reservations are waiting) */
   readonly tokens: number;
   /** when the bucket was last drawn from; undefined: never (a full bucket) */
@@ -33,7 +35,7 @@ export interface RateLimiter {
 
 /** A limiter with no failures and a full bucket. */
 export function newRateLimiter(): RateLimiter {
-  return { failures: new Map(), tokens: BUCKET_BURST, last: undefined };
+  return { failures: IMap(), tokens: BUCKET_BURST, last: undefined };
 }
 
 /** The per-key back-off before the retry after `failures` earlier ones: 5 ms * 2^failures, at most 1000 s. */
@@ -47,7 +49,7 @@ export function itemExponentialDelayMs(failures: number): number {
  */
 export function when(l: RateLimiter, key: string, now: number): { limiter: RateLimiter; delayMs: number } {
   const n = l.failures.get(key) ?? 0;
-  const failures = new Map(l.failures).set(key, n + 1);
+  const failures = l.failures.set(key, n + 1);
   const elapsed = l.last === undefined ? Infinity : Math.max(0, now - l.last);
   const tokens = Math.min(BUCKET_BURST, l.tokens + (elapsed * BUCKET_QPS) / 1000) - 1;
   const bucketMs = tokens < 0 ? Math.ceil((-tokens * 1000) / BUCKET_QPS) : 0;
@@ -57,9 +59,7 @@ export function when(l: RateLimiter, key: string, now: number): { limiter: RateL
 /** RateLimiter.Forget: key's back-off starts over (the bucket is not refunded). */
 export function forgetItem(l: RateLimiter, key: string): RateLimiter {
   if (!l.failures.has(key)) return l;
-  const failures = new Map(l.failures);
-  failures.delete(key);
-  return { ...l, failures };
+  return { ...l, failures: l.failures.delete(key) };
 }
 
 /** RateLimiter.NumRequeues. */
@@ -70,11 +70,11 @@ export function numRequeues(l: RateLimiter, key: string): number {
 /** A rate-limited work queue of keys ("namespace/name", or a controller's own key form). */
 export interface WorkQueue {
   /** keys waiting, oldest first; each at most once */
-  waiting: string[];
+  waiting: List<string>;
   /** keys added and not yet taken: the waiting ones, and those re-added while being processed */
-  dirty: Set<string>;
+  dirty: ISet<string>;
   /** keys being synced -> API requests the sync still waits for */
-  processing: Map<string, number>;
+  processing: IMap<string, number>;
   limiter: RateLimiter;
   /** a ProcessNext message is on its way (controllers that take one key per self-message) */
   kicked: boolean;
@@ -82,35 +82,36 @@ export interface WorkQueue {
 
 /** An empty queue. */
 export function newWorkQueue(): WorkQueue {
-  return { waiting: [], dirty: new Set(), processing: new Map(), limiter: newRateLimiter(), kicked: false };
+  return { waiting: List(), dirty: ISet(), processing: IMap(), limiter: newRateLimiter(), kicked: false };
 }
 
 /** Add: a key already waiting is not added twice; one being processed waits until Done. */
 export function add(q: WorkQueue, key: string): void {
   if (q.dirty.has(key)) return;
-  q.dirty.add(key);
-  if (!q.processing.has(key)) q.waiting.push(key);
+  q.dirty = q.dirty.add(key);
+  if (!q.processing.has(key)) q.waiting = q.waiting.push(key);
 }
 
 /** Get: takes the oldest waiting key into processing. */
 export function get(q: WorkQueue): string | undefined {
-  const key = q.waiting.shift();
+  const key = q.waiting.first();
   if (key === undefined) return undefined;
-  q.dirty.delete(key);
-  q.processing.set(key, 0);
+  q.waiting = q.waiting.shift();
+  q.dirty = q.dirty.delete(key);
+  q.processing = q.processing.set(key, 0);
   return key;
 }
 
 /** Done: the key's sync ended; a key re-added during it goes back to the end of the queue. */
 export function done(q: WorkQueue, key: string): void {
-  q.processing.delete(key);
-  if (q.dirty.has(key)) q.waiting.push(key);
+  q.processing = q.processing.delete(key);
+  if (q.dirty.has(key)) q.waiting = q.waiting.push(key);
 }
 
 /** Counts one more API request the running sync of key waits for. */
 export function track(q: WorkQueue, key: string): void {
   const n = q.processing.get(key);
-  if (n !== undefined) q.processing.set(key, n + 1);
+  if (n !== undefined) q.processing = q.processing.set(key, n + 1);
 }
 
 /** One request of key's sync was answered; the sync is Done when it was the last one. */
@@ -118,7 +119,7 @@ export function untrack(q: WorkQueue, key: string): void {
   const n = q.processing.get(key);
   if (n === undefined) return;
   if (n <= 1) done(q, key);
-  else q.processing.set(key, n - 1);
+  else q.processing = q.processing.set(key, n - 1);
 }
 
 /** Done, if key's sync waits for no request. */

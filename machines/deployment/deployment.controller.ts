@@ -4,10 +4,11 @@
 // maxSurge/maxUnavailable, Recreate) or in proportion on a scale event, and writes status.
 // Functions over the machine's context; the decisions are in deployment.logic.ts.
 
+import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { newClient, objectKey, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { newClient, objectKey, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { controllerRefOf } from "../common/owners.js";
 import * as W from "../common/workqueue.js";
@@ -26,8 +27,8 @@ export interface DeploymentControllerContext {
   self: string;
   client: ClientState;
   q: W.WorkQueue;
-  /** Deployment key -> its rollout chart (rollout.machine.ts), kept as a value */
-  rollouts: Map<string, KeptLifecycle<typeof rolloutMachine>>;
+  /** Deployment key -> its rollout chart (rollout.machine.ts), kept as a value; persistent, one per Deployment */
+  rollouts: IMap<string, KeptLifecycle<typeof rolloutMachine>>;
 }
 
 export interface DeploymentControllerInput {
@@ -44,7 +45,7 @@ export type DeploymentControllerEvent =
 
 /** A fresh controller with empty caches. */
 export function initialDeploymentController(input: DeploymentControllerInput): DeploymentControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), rollouts: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), rollouts: IMap() };
 }
 
 /** Informers on Deployments, ReplicaSets and Pods in every namespace. */
@@ -54,7 +55,7 @@ export function startInformers(ctx: DeploymentControllerContext, fx: Fx): void {
   startInformer(ctx.client, fx, PODS, { group: "", resource: "pods" });
 }
 
-function store<T>(ctx: DeploymentControllerContext, id: number): Map<string, T> {
+function store<T>(ctx: DeploymentControllerContext, id: number): Store<T> {
   return ctx.client.informers.get(id)!.store;
 }
 
@@ -131,7 +132,7 @@ function withWrites(plan: Plan, list: readonly ReplicaSet[]): ReplicaSet[] {
 export function syncDeployment(ctx: DeploymentControllerContext, key: string, now: number, fx: Fx): void {
   const d = store<Deployment>(ctx, DEPLOYMENTS).get(key);
   if (!d) {
-    ctx.rollouts.delete(key);
+    ctx.rollouts = ctx.rollouts.delete(key);
     return W.doneIfIdle(ctx.q, key);
   }
   const rsList = ownedReplicaSets(ctx, d);
@@ -244,14 +245,14 @@ function observeRollout(ctx: DeploymentControllerContext, plan: Plan, status: De
   const event = L.rolloutObservation(plan.d, status, now);
   if (!event) return;
   const s = stepKept(rollout, ctx.rollouts.get(plan.key) ?? keep(rollout.start(undefined).snapshot), event);
-  ctx.rollouts.set(plan.key, keep(s.snapshot));
+  ctx.rollouts = ctx.rollouts.set(plan.key, keep(s.snapshot));
   scheduleLifecycleTimers(fx, `rollout/${plan.key}`, s, (e) => ({ type: "RolloutTimer", key: plan.key, event: e }), true);
 }
 
 /** A rollout's progress deadline passed (requeueStuckDeployment): its chart moves on, and the key is synced again. */
 export function onRolloutTimer(ctx: DeploymentControllerContext, key: string, event: { type: string }, fx: Fx): void {
   const kept = ctx.rollouts.get(key);
-  if (kept) ctx.rollouts.set(key, keep(stepKept(rollout, kept, event as never).snapshot));
+  if (kept) ctx.rollouts = ctx.rollouts.set(key, keep(stepKept(rollout, kept, event as never).snapshot));
   C.requeueAndKick(ctx, key, fx);
 }
 

@@ -2,6 +2,7 @@
 // search-path walk a ClusterFirst pod's resolver (ndots:5) does before asking it. Below them, the
 // plugin's steps over its machine's context: informer deltas and the zone kept up to date.
 
+import { Map as IMap, OrderedSet } from "immutable";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { Fx } from "../common/effects.js";
@@ -176,6 +177,11 @@ export const SLICES = 2;
 export interface DnsContext {
   client: ClientState;
   zone: DNSZone;
+  /**
+   * Which Services changed since the zone was last brought up to date, and the record names each
+   * owns (persistent: one entry per Service); undefined until the zone is first built.
+   */
+  tracked?: Tracked;
 }
 
 export interface DnsInput {
@@ -208,42 +214,43 @@ export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, 
  */
 export function rebuildZone(ctx: DnsContext): void {
   const services = ctx.client.informers.get(SERVICES)?.store;
-  let t = tracked.get(ctx);
-  if (t === undefined) {
-    t = { dirty: new Set(), owned: new Map() };
-    tracked.set(ctx, t);
+  if (ctx.tracked === undefined) {
     ctx.zone = { domain: ctx.zone.domain, records: {} };
-    for (const svc of (services?.values() ?? []) as Iterable<Service>) putService(ctx, t, svc);
+    let owned = IMap<string, string[]>();
+    for (const svc of (services?.values() ?? []) as Iterable<Service>) owned = putService(ctx, owned, svc);
+    ctx.tracked = { dirty: OrderedSet(), owned };
     return;
   }
-  for (const key of t.dirty) {
-    for (const name of t.owned.get(key) ?? []) delete ctx.zone.records[name];
-    t.owned.delete(key);
+  const { dirty } = ctx.tracked;
+  if (dirty.size === 0) return;
+  let owned = ctx.tracked.owned;
+  for (const key of dirty) {
+    for (const name of owned.get(key) ?? []) delete ctx.zone.records[name];
+    owned = owned.delete(key);
     const svc = services?.get(key) as Service | undefined;
-    if (svc !== undefined) putService(ctx, t, svc);
+    if (svc !== undefined) owned = putService(ctx, owned, svc);
   }
-  t.dirty.clear();
+  ctx.tracked = { dirty: OrderedSet(), owned };
 }
 
-function putService(ctx: DnsContext, t: Tracked, svc: Service): void {
+function putService(ctx: DnsContext, owned: IMap<string, string[]>, svc: Service): IMap<string, string[]> {
   const records = serviceRecords(svc, serviceSlices(ctx.client, SLICES, svc), ctx.zone.domain).records;
   const names = Object.keys(records);
   for (const n of names) ctx.zone.records[n] = records[n]!;
-  t.owned.set(`${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`, names);
+  return owned.set(`${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`, names);
 }
 
-// Which Services changed since the zone was last brought up to date, and the record names each
-// owns. Kept outside the context (keyed by it) so hashes and copies do not see it: a copy has
-// none and rebuilds the whole zone once.
-interface Tracked {
-  dirty: Set<string>;
-  owned: Map<string, string[]>;
+/** What rebuildZone needs to update the zone by Service: values, replaced rather than changed. */
+export interface Tracked {
+  readonly dirty: OrderedSet<string>;
+  readonly owned: IMap<string, string[]>;
 }
-const tracked = new WeakMap<DnsContext, Tracked>();
 
 /** Notes which Service an informer delta (a watch event, or a difference a re-list found) concerns. */
 export function noteDelta(ctx: DnsContext, watchId: number, d: InformerDelta): void {
-  const t = tracked.get(ctx);
+  const t = ctx.tracked;
   if (t === undefined) return;
-  for (const k of deltaServiceKeys(d, watchId === SERVICES ? "Service" : "EndpointSlice")) t.dirty.add(k);
+  let dirty = t.dirty;
+  for (const k of deltaServiceKeys(d, watchId === SERVICES ? "Service" : "EndpointSlice")) dirty = dirty.add(k);
+  if (dirty !== t.dirty) ctx.tracked = { dirty, owned: t.owned };
 }

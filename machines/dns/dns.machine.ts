@@ -3,12 +3,13 @@
 // from that zone, so a name resolves only once CoreDNS's caches have seen the Service.
 
 import { setup } from "xstate";
-import { stepOf } from "../common/step.js";
+import { draftStepOf } from "../common/step.js";
 import { newClient } from "../common/client.js";
 import * as I from "../common/informer.js";
 import { answerQuery, CLUSTER_DOMAIN, noteDelta, rebuildZone, startInformers, type DnsContext, type DnsEvent, type DnsInput } from "./dns.logic.js";
 
-const step = stepOf<DnsContext>();
+// Contexts are values: every action runs on a draft and the next context is a new value.
+const step = draftStepOf<DnsContext>();
 
 export const dnsMachine = setup({
   types: {
@@ -23,7 +24,7 @@ export const dnsMachine = setup({
     startInformers: step((c, _e, fx) => startInformers(c, fx)),
     handleResponse: step((c, e, fx) => void I.handleResponse(c.client, fx, e, (w, d) => noteDelta(c, w, d), true)),
     handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (w, d) => noteDelta(c, w, d))),
-    rebuildZone: ({ context }) => rebuildZone(context),
+    rebuildZone: step((c) => rebuildZone(c)),
     relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
     answerQuery: step((c, e, fx) => answerQuery(c, e, e.from, fx)),
   },

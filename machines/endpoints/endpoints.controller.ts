@@ -3,9 +3,10 @@
 // (endpointsFor) and the Endpoints in the cache. Functions over the machine's context.
 
 import type { Endpoints, Service } from "kubernetes-types/core/v1";
+import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
-import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys, selectedPods, type TriggerState } from "../common/endpointutil.js";
+import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys, selectedPods, type TriggerState, type TriggerStates } from "../common/endpointutil.js";
 import { retryOrForget } from "../common/controller.js";
 import { handleResponse, storeGet } from "../common/informer.js";
 import * as W from "../common/workqueue.js";
@@ -39,9 +40,9 @@ export interface EndpointsControllerContext {
   client: ClientState;
   queue: W.WorkQueue;
   sync?: SyncInFlight;
-  triggerTimes: Map<string, TriggerState>;
+  triggerTimes: TriggerStates;
   /** key -> a resourceVersion already replaced by our own update (staleEndpointsTracker) */
-  stale: Map<string, string>;
+  stale: IMap<string, string>;
 }
 
 export interface EndpointsControllerInput {
@@ -50,7 +51,7 @@ export interface EndpointsControllerInput {
 
 /** A fresh controller: three informers listing. */
 export function initialEndpointsController(input: EndpointsControllerInput): EndpointsControllerContext {
-  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: new Map(), stale: new Map() };
+  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap(), stale: IMap() };
 }
 
 /** Starts the Service, Pod and Endpoints informers. */
@@ -122,14 +123,16 @@ export function syncService(ctx: EndpointsControllerContext, key: string, now: n
   if (!service) {
     // The Service is gone: its Endpoints go too, deleted without asking the cache (syncService
     // does so), since our own create may be answered before its watch event reaches the cache.
-    ctx.triggerTimes.delete(key);
-    ctx.stale.delete(key);
+    ctx.triggerTimes = ctx.triggerTimes.delete(key);
+    ctx.stale = ctx.stale.delete(key);
     write(ctx, fx, { verb: "delete", group: "", resource: "endpoints", namespace: ns, name }, { key, action: "delete", endpoints: current ?? { metadata: { namespace: ns, name } } });
     return true;
   }
   if (service.spec?.type === "ExternalName") return true;
   const pods = selectedPods(ctx.client, PODS, ns, service);
-  const trigger = computeTriggerTime(ctx.triggerTimes, key, service, pods);
+  const computed = computeTriggerTime(ctx.triggerTimes, key, service, pods);
+  ctx.triggerTimes = computed.states;
+  const trigger = computed.time;
   const desired = endpointsFor(service, pods, trigger === undefined ? {} : { lastChangeTriggerTime: trigger });
   if (!desired) return true;
   // A cache that still shows what our own update replaced would only earn a 409: wait for the watch.
@@ -166,7 +169,7 @@ export function onWriteAnswered(ctx: EndpointsControllerContext, p: PendingReque
   if (!s || s.key !== data.key) return;
   s.writes--;
   if (res.ok) {
-    if (data.action === "update" && res.object?.metadata?.resourceVersion !== data.replaces && data.replaces) ctx.stale.set(data.key, data.replaces);
+    if (data.action === "update" && res.object?.metadata?.resourceVersion !== data.replaces && data.replaces) ctx.stale = ctx.stale.set(data.key, data.replaces);
     return;
   }
   if (data.action === "delete") {

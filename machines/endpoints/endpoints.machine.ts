@@ -22,7 +22,7 @@ export const endpointsControllerMachine = controllerMachine<EndpointsControllerC
   relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
   worker: {
     kind: "oneAtATime",
-    hasQueuedKey: (c) => c.queue.waiting.length > 0,
+    hasQueuedKey: (c) => c.queue.waiting.size > 0,
     syncNextKey: (c, e, fx) => C.syncNextKey(c, e.now ?? 0, fx),
     isSyncFinished: C.isSyncFinished,
     finishKey: (c, e, fx) => C.finishKey(c, e.now ?? 0, fx),

@@ -5,10 +5,11 @@
 
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, objectKey, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerState } from "../common/endpointutil.js";
+import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerState, type TriggerStates } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
 import { retryOrForget } from "../common/controller.js";
 import { handleResponse, storeGet } from "../common/informer.js";
@@ -45,7 +46,7 @@ export interface EndpointSliceControllerContext {
   client: ClientState;
   queue: W.WorkQueue;
   sync?: SliceSync;
-  triggerTimes: Map<string, TriggerState>;
+  triggerTimes: TriggerStates;
 }
 
 export interface EndpointSliceControllerInput {
@@ -54,7 +55,7 @@ export interface EndpointSliceControllerInput {
 
 /** A fresh controller. */
 export function initialEndpointSliceController(input: EndpointSliceControllerInput): EndpointSliceControllerContext {
-  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: new Map() };
+  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap() };
 }
 
 /** Starts the Service, Pod, EndpointSlice and Node informers. */
@@ -135,7 +136,7 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
   const [ns] = W.splitKey(key);
   const service: Service | undefined = storeGet(ctx.client, SERVICES, key);
   if (!service) {
-    ctx.triggerTimes.delete(key);
+    ctx.triggerTimes = ctx.triggerTimes.delete(key);
     return [];
   }
   if (service.spec?.type === "ExternalName" || !service.spec?.selector) return [];
@@ -145,7 +146,9 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
   const slices = (sliceInf ? storeSelect(sliceInf, ns, { [SERVICE_NAME_LABEL]: service.metadata?.name ?? "" }) : []) as EndpointSlice[];
   const nodeStore = ctx.client.informers.get(NODES)?.store;
   const nodeNamed = (name: string) => nodeStore?.get(name);
-  const trigger = computeTriggerTime(ctx.triggerTimes, key, service, pods);
+  const computed = computeTriggerTime(ctx.triggerTimes, key, service, pods);
+  ctx.triggerTimes = computed.states;
+  const trigger = computed.time;
   const plan = finalizePlan(reconcileSlices(service, pods, slices, { nodeNamed }), trigger);
   // Don't create new slices for a Service being deleted: it would race the garbage collector.
   return service.metadata?.deletionTimestamp ? plan.filter((w) => w.action !== "create") : plan;

@@ -21,7 +21,7 @@ export const endpointSliceControllerMachine = controllerMachine<EndpointSliceCon
   relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
   worker: {
     kind: "oneAtATime",
-    hasQueuedKey: (c) => c.queue.waiting.length > 0,
+    hasQueuedKey: (c) => c.queue.waiting.size > 0,
     syncNextKey: (c, _e, fx) => C.syncNextKey(c, fx),
     isSyncFinished: C.isSyncFinished,
     finishKey: (c, e, fx) => C.finishKey(c, e.now ?? 0, fx),

@@ -2,6 +2,7 @@
 // ownership graph by uid, attemptToDeleteItem (an absent owner confirmed by a live GET first)
 // and attemptToOrphan. Functions over the machine's context; the decisions are in gc.logic.ts.
 
+import { OrderedMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -28,8 +29,8 @@ export interface GarbageCollectorContext {
   self: string;
   client: ClientState;
   q: W.WorkQueue;
-  /** uid -> object, across every monitored kind (the graph's nodes) */
-  byUid: Map<string, L.KObject>;
+  /** uid -> object, across every monitored kind (the graph's nodes): persistent, it grows with the cluster */
+  byUid: OrderedMap<string, L.KObject>;
   /** item uid -> live lookups of its absent owners still in flight */
   verifying: Map<string, { left: number; present: boolean }>;
   /** owner uid -> dependents' ownerReference patches still in flight before the orphan finalizer goes */
@@ -49,7 +50,7 @@ export type GarbageCollectorEvent =
 
 /** A fresh collector with an empty graph. */
 export function initialGarbageCollector(input: GarbageCollectorInput): GarbageCollectorContext {
-  return { self: input.address ?? "garbage-collector", client: newClient(input.token), q: W.newWorkQueue(), byUid: new Map(), verifying: new Map(), orphaning: new Map() };
+  return { self: input.address ?? "garbage-collector", client: newClient(input.token), q: W.newWorkQueue(), byUid: OrderedMap(), verifying: new Map(), orphaning: new Map() };
 }
 
 /** One informer per monitored resource. */
@@ -70,7 +71,7 @@ export function onDelta(ctx: GarbageCollectorContext, _watchId: number, d: Infor
   const obj: L.KObject = d.object;
   const uid = uidOf(obj);
   if (d.type === "DELETED") {
-    ctx.byUid.delete(uid);
+    ctx.byUid = ctx.byUid.delete(uid);
     // Its dependents may be orphans now; an owner waiting in the foreground may be free now.
     for (const dep of L.dependentsOf(obj, all(ctx))) W.add(ctx.q, deleteKey(uidOf(dep)));
     for (const r of obj.metadata?.ownerReferences ?? []) {
@@ -79,7 +80,7 @@ export function onDelta(ctx: GarbageCollectorContext, _watchId: number, d: Infor
     }
     return;
   }
-  ctx.byUid.set(uid, obj);
+  ctx.byUid = ctx.byUid.set(uid, obj);
   if (L.isDeletingDependents(obj)) W.add(ctx.q, deleteKey(uid));
   if (obj.metadata?.deletionTimestamp && obj.metadata.finalizers?.includes(L.ORPHAN_FINALIZER)) W.add(ctx.q, orphanKey(uid));
   for (const r of obj.metadata?.ownerReferences ?? []) {

@@ -3,6 +3,7 @@
 // Below them, the proxy's steps over its machine's context: informer deltas, the bounded-frequency
 // sync, the per-node rules and the forwarding of a pod's connection.
 
+import { OrderedMap, OrderedSet } from "immutable";
 import type { Node, Service, ServicePort } from "kubernetes-types/core/v1";
 import type { Endpoint, EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { Fx } from "../common/effects.js";
@@ -179,8 +180,14 @@ export interface Programmed {
 
 export interface KubeProxyContext {
   client: ClientState;
-  /** per Service ("ns/name", in the informer's order): what the last sync programmed */
-  programmed: Map<string, Programmed>;
+  /** per Service ("ns/name", in the informer's order): what the last sync programmed (persistent; entries are replaced, never changed) */
+  programmed: OrderedMap<string, Programmed>;
+  /**
+   * The proxier's change tracker, in spirit: the Services whose object or slices changed since the
+   * last sync, read again by the next; the others keep their entry. Undefined before the first
+   * sync (everything is read).
+   */
+  changed?: OrderedSet<string>;
   /** simulated time of the last rules sync, or undefined before the first */
   lastSyncAt?: number;
   /** a sync is already scheduled */
@@ -228,6 +235,7 @@ export function rulesFor(ctx: Pick<KubeProxyContext, "programmed">, nodeName: st
 
 // A Service's rules depend on the node only under a Local traffic policy: computed once per
 // programmed entry (and per node for those), outside the context so hashes and copies do not see it.
+// Entries live in a persistent map and are never changed, so their identity is their value.
 const ruleMemo = new WeakMap<Programmed, ProxyRule[] | Map<string, ProxyRule[]>>();
 
 function programmedRules(p: Programmed, nodeName: string): ProxyRule[] {
@@ -318,28 +326,26 @@ export function syncProxyRules(ctx: KubeProxyContext, now: number): void {
   ctx.syncPending = false;
   ctx.lastSyncAt = now;
   const services = ctx.client.informers.get(SERVICES)?.store.values() ?? [];
-  const dirty = changed.get(ctx);
-  const next = new Map<string, Programmed>();
-  for (const svc of services as Iterable<Service>) {
-    const key = `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`;
-    let p = ctx.programmed.get(key);
-    if (p === undefined || p.svc !== svc || dirty === undefined || dirty.has(key)) {
-      p = { svc, slices: serviceSlices(ctx.client, SLICES, svc) };
+  const dirty = ctx.changed;
+  const prev = ctx.programmed;
+  ctx.programmed = OrderedMap<string, Programmed>().withMutations((next) => {
+    for (const svc of services as Iterable<Service>) {
+      const key = `${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`;
+      let p = prev.get(key);
+      if (p === undefined || p.svc !== svc || dirty === undefined || dirty.has(key)) {
+        p = { svc, slices: serviceSlices(ctx.client, SLICES, svc) };
+      }
+      next.set(key, p);
     }
-    next.set(key, p);
-  }
-  changed.set(ctx, new Set());
-  ctx.programmed = next;
+  });
+  ctx.changed = OrderedSet();
 }
-
-// The proxier's change tracker, in spirit: only Services whose object or slices changed since the
-// last sync are read again; the others keep their entry. Kept outside the context (keyed by it) so
-// state hashes and copies do not see it; a copy has none and reads everything once.
-const changed = new WeakMap<KubeProxyContext, Set<string>>();
 
 /** Notes which Service an informer delta concerns, so the next sync reads it again (Node deltas concern none). */
 export function noteDelta(ctx: KubeProxyContext, watchId: number, d: InformerDelta): void {
-  const dirty = changed.get(ctx);
+  const dirty = ctx.changed;
   if (dirty === undefined || (watchId !== SERVICES && watchId !== SLICES)) return;
-  for (const k of deltaServiceKeys(d, watchId === SERVICES ? "Service" : "EndpointSlice")) dirty.add(k);
+  let next = dirty;
+  for (const k of deltaServiceKeys(d, watchId === SERVICES ? "Service" : "EndpointSlice")) next = next.add(k);
+  if (next !== dirty) ctx.changed = next;
 }

@@ -6,12 +6,14 @@
 // draws) is kept per node; a node's rules are rulesFor(context, node).
 
 import { setup } from "xstate";
-import { stepOf } from "../common/step.js";
+import { OrderedMap } from "immutable";
+import { draftStepOf } from "../common/step.js";
 import { newClient } from "../common/client.js";
 import * as I from "../common/informer.js";
 import { forwardConnection, noteDelta, releaseHeld, requestSync, startInformers, syncProxyRules, type KubeProxyContext, type KubeProxyEvent, type KubeProxyInput } from "./kube-proxy.logic.js";
 
-const step = stepOf<KubeProxyContext>();
+// Contexts are values: every action runs on a draft and the next context is a new value.
+const step = draftStepOf<KubeProxyContext>();
 
 export const kubeProxyMachine = setup({
   types: {
@@ -30,14 +32,14 @@ export const kubeProxyMachine = setup({
     }),
     handleWatchEvent: step((c, e, fx) => I.handleWatchEvent(c.client, fx, e, (w, d) => noteDelta(c, w, d))),
     requestSync: step((c, e, fx) => requestSync(c, e.now ?? 0, fx)),
-    syncProxyRules: ({ context, event }) => syncProxyRules(context, (event as { now?: number }).now ?? 0),
+    syncProxyRules: step((c, e) => syncProxyRules(c, (e as { now?: number }).now ?? 0)),
     relist: step((c, e, fx) => I.relist(c.client, fx, e.watchId)),
     forwardConnection: step((c, e, fx) => forwardConnection(c, e, fx)),
   },
 }).createMachine({
   id: "kube-proxy",
   description: "Services and EndpointSlices to every node's load-balancing rules.",
-  context: ({ input }) => ({ client: newClient(input.token), programmed: new Map(), syncPending: false, seed: input.seed, draws: {}, held: [] }),
+  context: ({ input }) => ({ client: newClient(input.token), programmed: OrderedMap(), syncPending: false, seed: input.seed, draws: {}, held: [] }),
   initial: "waitingForCacheSync",
   entry: "startInformers",
   on: {

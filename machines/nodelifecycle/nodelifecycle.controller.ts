@@ -3,10 +3,11 @@
 // and the eviction queue. Functions over the machine's context; the decisions are in
 // nodelifecycle.logic.ts.
 
+import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
-import { informersSynced, newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import { informersSynced, newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta, type Store } from "../common/client.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as I from "../common/informer.js";
@@ -31,10 +32,10 @@ export interface NodeLifecycleContext {
   client: ClientState;
   gracePeriodMs: number;
   monitorPeriodMs: number;
-  /** node name -> its health chart (nodehealth.machine.ts), kept as a value */
-  health: Map<string, KeptLifecycle<typeof nodeHealthMachine>>;
-  /** pod key -> its taint eviction chart (tainteviction.machine.ts): Scheduled, Expired or Evicting */
-  evictions: Map<string, KeptLifecycle<typeof taintEvictionMachine>>;
+  /** node name -> its health chart (nodehealth.machine.ts), kept as a value; persistent, as it grows with the cluster */
+  health: IMap<string, KeptLifecycle<typeof nodeHealthMachine>>;
+  /** pod key -> its taint eviction chart (tainteviction.machine.ts): Scheduled, Expired or Evicting; persistent */
+  evictions: IMap<string, KeptLifecycle<typeof taintEvictionMachine>>;
 }
 
 export interface NodeLifecycleInput {
@@ -56,7 +57,7 @@ export function initialNodeLifecycle(input: NodeLifecycleInput): NodeLifecycleCo
   return {
     self: input.address ?? "node-lifecycle-controller", client: newClient(input.token),
     gracePeriodMs: input.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS, monitorPeriodMs: input.monitorPeriodMs ?? NODE_MONITOR_PERIOD_MS,
-    health: new Map(), evictions: new Map(),
+    health: IMap(), evictions: IMap(),
   };
 }
 
@@ -68,7 +69,7 @@ export function startInformers(ctx: NodeLifecycleContext, fx: Fx): void {
   fx.after("monitor", ctx.monitorPeriodMs, { type: "MonitorNodes" }, true);
 }
 
-function store<T>(ctx: NodeLifecycleContext, id: number): Map<string, T> {
+function store<T>(ctx: NodeLifecycleContext, id: number): Store<T> {
   return ctx.client.informers.get(id)!.store;
 }
 
@@ -90,7 +91,7 @@ function stepHealth(ctx: NodeLifecycleContext, name: string, event: NodeHealthEv
     kept = keep(nodeHealth.start({ gracePeriodMs: ctx.gracePeriodMs, startupGracePeriodMs: L.NODE_STARTUP_GRACE_PERIOD_MS }).snapshot);
   }
   const s = stepKept(nodeHealth, kept, event);
-  ctx.health.set(name, keep(s.snapshot));
+  ctx.health = ctx.health.set(name, keep(s.snapshot));
   scheduleLifecycleTimers(fx, `nodehealth/${name}`, s, (e) => ({ type: "NodeHealthTimer", node: name, event: e }), true);
   return s;
 }
@@ -98,7 +99,7 @@ function stepHealth(ctx: NodeLifecycleContext, name: string, event: NodeHealthEv
 /** The informers showed a node or its Lease: its chart sees the Ready status and the last sign of life. */
 function observeNode(ctx: NodeLifecycleContext, name: string, now: number, fx: Fx): void {
   const node = store<Node>(ctx, NODES).get(name);
-  if (!node) return void ctx.health.delete(name);
+  if (!node) return void (ctx.health = ctx.health.delete(name));
   const lease = store<Lease>(ctx, LEASES).get(`kube-node-lease/${name}`);
   stepHealth(ctx, name, { type: "NodeStatusObserved", ready: L.readyStatusOf(node), probeMs: L.probeTimeOf(node, lease), now }, fx);
 }
@@ -172,8 +173,8 @@ function stepEviction(ctx: NodeLifecycleContext, key: string, event: TaintEvicti
   // Evicted at once: the chart starts in Evicting, no timer booked.
   else if (event.type === "Evict") s = { snapshot: taintEvictionMachine.resolveState({ value: "Evicting", context: { atMs: 0, nowMs: 0 } }), outputs: [], timers: [], cancels: [] };
   else return;
-  if (s.snapshot.status === "done") ctx.evictions.delete(key);
-  else ctx.evictions.set(key, keep(s.snapshot));
+  if (s.snapshot.status === "done") ctx.evictions = ctx.evictions.delete(key);
+  else ctx.evictions = ctx.evictions.set(key, keep(s.snapshot));
   scheduleLifecycleTimers(fx, `evict/${key}`, s, (e) => ({ type: "TaintEvictionTimer", key, event: e }), true);
 }
 
@@ -217,7 +218,7 @@ export function onTaintEvictionTimer(ctx: NodeLifecycleContext, key: string, eve
   stepEviction(ctx, key, event as TaintEvictionEvent, fx);
   const pod = store<Pod>(ctx, PODS).get(key);
   if (pod) processPod(ctx, pod, now, fx);
-  else ctx.evictions.delete(key);
+  else ctx.evictions = ctx.evictions.delete(key);
 }
 
 /** Routes deltas: node taint changes re-examine the node's pods; pod changes re-examine the pod. */
@@ -237,7 +238,7 @@ export function onDelta(ctx: NodeLifecycleContext, watchId: number, d: InformerD
   if (d.type === "DELETED") {
     // A booked deletion's timer goes with it.
     if (ctx.evictions.has(key)) stepEviction(ctx, key, { type: "Cancel" }, fx);
-    ctx.evictions.delete(key);
+    ctx.evictions = ctx.evictions.delete(key);
     return;
   }
   if (d.object.spec?.nodeName) processPod(ctx, d.object, now, fx);
@@ -253,7 +254,7 @@ export function onResponse(ctx: NodeLifecycleContext, res: ApiResponse & Stamp, 
   const wasSynced = informersSynced(ctx.client);
   const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, res.now, fx));
   // A refused deletion is tried again on the pod's next look.
-  if (p?.purpose === "evict" && !res.ok && res.code !== 404) ctx.evictions.delete(objectKey({ metadata: { namespace: p.req.namespace, name: p.req.name } }));
+  if (p?.purpose === "evict" && !res.ok && res.code !== 404) ctx.evictions = ctx.evictions.delete(objectKey({ metadata: { namespace: p.req.namespace, name: p.req.name } }));
   if (!wasSynced && informersSynced(ctx.client)) onSynced(ctx, res.now, fx);
 }
 

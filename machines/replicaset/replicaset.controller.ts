@@ -6,7 +6,7 @@
 import type { Fx } from "../common/effects.js";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetStatus } from "kubernetes-types/apps/v1";
-import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./replicaset.logic.js";
@@ -62,7 +62,7 @@ export function startInformers(ctx: ReplicaSetControllerContext, fx: Fx): void {
   startInformer(ctx.client, fx, PODS, { group: "", resource: "pods" });
 }
 
-function rsStore(ctx: ReplicaSetControllerContext): Map<string, ReplicaSet> {
+function rsStore(ctx: ReplicaSetControllerContext): Store<ReplicaSet> {
   return ctx.client.informers.get(RSS)!.store;
 }
 

@@ -1,5 +1,6 @@
 // Pure decision logic of the ReplicaSet controller (pkg/controller/replicaset, pkg/controller/controller_utils.go, v1.35).
 // The machine around it owns informers and work queues; these functions only say what to do.
+import { Map as IMap } from "immutable";
 import { deepCopy } from "../common/equal.js";
 import type { Pod, PodCondition, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernetes-types/apps/v1";
@@ -122,17 +123,16 @@ export interface Expectation {
   deleteKeys: string[];
   timestampMs: number;
 }
-export type Expectations = ReadonlyMap<string, Expectation>;
+/** One entry per controller key: persistent, as it grows with the cluster (a write is not a copy of all). */
+export type Expectations = IMap<string, Expectation>;
 
 /** An empty expectations store. */
 export function newExpectations(): Expectations {
-  return new Map();
+  return IMap();
 }
 
 function setExp(store: Expectations, key: string, e: Expectation): Expectations {
-  const m = new Map(store);
-  m.set(key, e);
-  return m;
+  return store.set(key, e);
 }
 
 /** Records that n creations are expected for key (ExpectCreations replaces any previous expectation). */
@@ -161,10 +161,7 @@ export function deletionObserved(store: Expectations, key: string, podKey: strin
 
 /** Drops the expectations of a deleted controller (DeleteExpectations). */
 export function deleteExpectations(store: Expectations, key: string): Expectations {
-  if (!store.has(key)) return store;
-  const m = new Map(store);
-  m.delete(key);
-  return m;
+  return store.delete(key);
 }
 
 /** True when the controller may sync: fulfilled, expired after 5 minutes, or never set (SatisfiedExpectations). */

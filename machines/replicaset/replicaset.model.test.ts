@@ -3,8 +3,8 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet } from "kubernetes-types/apps/v1";
 import { replicaSetControllerMachine } from "./replicaset.machine.js";
 import type { ReplicaSetControllerContext } from "./replicaset.controller.js";
-import { calculateStatus, claimPods, filterActivePods, manageReplicas, newPodFromTemplate, replicaSetControllerRef } from "./replicaset.logic.js";
-import { covered, deepCopy, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
+import type { Store } from "../common/client.js";
+import { covered, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // The API server's side: list answers to the two informers (ids 1: ReplicaSets, 2: Pods), the pods
 // and ReplicaSet changes its watches deliver, and answers to the controller's creates, deletes and status writes.
@@ -17,16 +17,19 @@ const rs = (replicas: number, rv: string): ReplicaSet => ({
   metadata: { name: "web", namespace: "default", uid: "rs-uid", resourceVersion: rv, generation: replicas === 2 ? 1 : 2 },
   spec: { replicas, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx:1.27" }] } } },
 });
+/** The controller reference every pod the ReplicaSet makes carries (metav1.NewControllerRef). */
+const controllerRef = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: "rs-uid", controller: true, blockOwnerDeletion: true };
 const podNamed = (name: string, rv: string): Pod => ({
-  ...newPodFromTemplate(rs(2, "5")),
-  metadata: { ...newPodFromTemplate(rs(2, "5")).metadata, name, uid: `uid-${name}`, resourceVersion: rv, creationTimestamp: "2023-11-14T22:13:20Z" },
+  apiVersion: "v1", kind: "Pod",
+  metadata: { name, generateName: "web-", namespace: "default", labels: { app: "web" }, ownerReferences: [controllerRef], uid: `uid-${name}`, resourceVersion: rv, creationTimestamp: "2023-11-14T22:13:20Z" },
+  spec: { containers: [{ name: "c", image: "nginx:1.27" }] },
   status: { phase: "Pending" },
 });
 const list = (id: number, kind: string, items: object[]) => ({ type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...stamp });
 const watch = (watchId: number, eventType: string, object: object) => ({ type: "WatchEvent", watchId, eventType, object, ...stamp });
 const quota = "pods \"web-\" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=2, limited: pods=2";
 
-const storeOf = (ctx: ReplicaSetControllerContext, id: number): Map<string, any> => ctx.client.informers.get(id)!.store;
+const storeOf = (ctx: ReplicaSetControllerContext, id: number): Store => ctx.client.informers.get(id)!.store;
 
 /** Whether quota already refused a creation (its error is held, or its pods are being made up). */
 const refusedOnce = (ctx: ReplicaSetControllerContext) => ctx.manageErr.has(KEY) || ctx.q.limiter.failures.has(KEY) || storeOf(ctx, 1).get(KEY)?.status?.conditions !== undefined || [...ctx.creating.values()].some((c) => c.failed > 0);
@@ -65,7 +68,7 @@ const abstract = (ctx: ReplicaSetControllerContext) => ({
   stores: [...ctx.client.informers.values()].map((i) => [i.watchId, i.synced, [...i.store.keys()].sort()]),
   spec: storeOf(ctx, 1).get(KEY)?.spec?.replicas ?? null,
   status: storeOf(ctx, 1).get(KEY)?.status ?? null,
-  queue: [ctx.q.waiting, [...ctx.q.processing.keys()], [...ctx.q.limiter.failures.keys()], ctx.q.kicked],
+  queue: [ctx.q.waiting.toArray(), [...ctx.q.processing.keys()], [...ctx.q.limiter.failures.keys()], ctx.q.kicked],
   expectations: [...ctx.expectations].map(([k, e]) => [k, e.add, e.del]),
   creating: [...ctx.creating].map(([k, c]) => [k, c.index, c.inflight, c.failed]),
   manageErr: [...ctx.manageErr.keys()],
@@ -74,52 +77,100 @@ const abstract = (ctx: ReplicaSetControllerContext) => ({
 
 const requests = (emitted: any[]) => emitted.flatMap((e) => e.send).map((s: any) => s.msg).filter((m: any) => m.type === "ApiRequest" && m.resource !== "events");
 
+// ---- the oracle: Kubernetes' ReplicaSet controller, written out from pkg/controller/replicaset
+// (replica_set.go syncReplicaSet, manageReplicas, slowStartBatch; replica_set_utils.go
+// calculateStatus; controller_utils.go SatisfiedExpectations). Nothing here calls the controller's logic.
+const BURST_REPLICAS = 500;
+const EXPECTATIONS_TIMEOUT_MS = 5 * 60 * 1000;
+/** slowStartBatch(count, SlowStartInitialBatchSize = 1): 1, 2, 4, ... until count. */
+const slowStart = (count: number): number[] => {
+  const out: number[] = [];
+  for (let size = Math.min(count, 1), left = count; size > 0; left -= size, size = Math.min(2 * size, left)) out.push(size);
+  return out;
+};
+/** The pods the ReplicaSet owns that are still active (controller.FilterActivePods: not terminal, not being deleted). */
+const ownedActive = (pods: Pod[]) => pods.filter((p) => p.metadata?.ownerReferences?.some((r) => r.uid === "rs-uid" && r.controller) && !p.metadata?.deletionTimestamp && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
+/** SatisfiedExpectations: none recorded, all observed, or older than five minutes. */
+const satisfied = (e: { add: number; del: number; timestampMs: number } | undefined, now: number) => e === undefined || (e.add <= 0 && e.del <= 0) || now - e.timestampMs > EXPECTATIONS_TIMEOUT_MS;
+const isReady = (p: Pod) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+
 describe("replicaset controller machine paths (model-based)", () => {
   const model = modelFor(replicaSetControllerMachine, input, (s: any) => nextEvents(s.context), abstract);
   const paths = transitionPaths(model, serializeBy(abstract));
 
-  it("on a path through every transition a sync creates, deletes and writes status exactly as manageReplicas and calculateStatus decide over the caches", () => {
+  it("on a path through every transition a sync creates (slow start), deletes and writes status as Kubernetes' ReplicaSet controller does", () => {
     expect(covered(paths, serializeBy(abstract)).size).toBe(Object.keys(model.getAdjacencyMap()).length);
     expect(paths.length).toBeGreaterThan(30);
-    const seen = { create: 0, delete: 0, status: 0, failure: 0 };
+    const seen = { create: 0, delete: 0, status: 0, failure: 0, nextBatch: 0 };
     for (const path of paths) {
       let prev: ReplicaSetControllerContext | undefined;
+      // the slow start under way: planned batch sizes, the batch sent, and its create requests not yet answered
+      let run: { batches: number[]; index: number; open: Set<number>; failed: boolean } | undefined;
       replay(replicaSetControllerMachine, input, path, abstract, (ev, ctx: ReplicaSetControllerContext, emitted) => {
         const sent = requests(emitted);
-        if (ev.type === "ProcessNext" && prev!.q.waiting[0] === KEY) {
-          const set = storeOf(prev!, 1).get(KEY)!;
-          const claimed = claimPods(set, filterActivePods([...storeOf(prev!, 2).values()])).claimed;
-          const plan = manageReplicas(set, claimed, prev!.expectations, ev.now);
-          const creates = sent.filter((m) => m.verb === "create");
-          const deletes = sent.filter((m) => m.verb === "delete");
-          // Slow start: only the first batch goes out; the next waits for it to succeed.
-          expect(creates).toEqual(plan.create > 0 ? Array(plan.batches[0]).fill(expect.objectContaining({ resource: "pods", namespace: "default", body: newPodFromTemplate(set) })) : []);
-          expect(deletes.map((m) => m.name)).toEqual(plan.delete.map((p) => p.metadata!.name));
-          const status = calculateStatus(set, claimed, prev!.manageErr.get(KEY), ev.now);
+        const creates = sent.filter((m) => m.verb === "create" && m.resource === "pods");
+        const deletes = sent.filter((m) => m.verb === "delete" && m.resource === "pods");
+        if (ev.type === "ProcessNext" && prev!.q.waiting.first() === KEY) {
+          const set: ReplicaSet = storeOf(prev!, 1).get(KEY)!;
+          const active = ownedActive([...storeOf(prev!, 2).values()]);
+          const diff = active.length - (set.spec?.replicas ?? 1);
+          const manage = satisfied(prev!.expectations.get(KEY), ev.now);
+          const want = !manage || diff === 0 ? [0, 0] : diff < 0 ? [slowStart(Math.min(-diff, BURST_REPLICAS))[0]!, 0] : [0, Math.min(diff, BURST_REPLICAS)];
+          // Slow start: only the first batch (one pod) goes out; the next waits for it to succeed.
+          expect([creates.length, deletes.length]).toEqual(want);
+          if (creates.length > 0) run = { batches: slowStart(Math.min(-diff, BURST_REPLICAS)), index: 0, open: new Set(creates.map((m) => m.id)), failed: false };
+          // Deletions pick distinct pods the ReplicaSet owns (ties in rank are Kubernetes' unstable sort: any of them).
+          const owned = new Set(active.map((p) => p.metadata!.name));
+          expect(new Set(deletes.map((m) => m.name)).size).toBe(deletes.length);
+          for (const m of deletes) expect(owned.has(m.name)).toBe(true);
           const write = sent.find((m) => m.subresource === "status");
-          if (write) expect(write.body.status).toEqual(status);
-          else expect(set.status ?? {}).toMatchObject(status);
+          const err = prev!.manageErr.get(KEY);
+          const status = {
+            replicas: active.length,
+            fullyLabeledReplicas: active.filter((p) => p.metadata?.labels?.app === "web").length,
+            readyReplicas: active.filter(isReady).length,
+            availableReplicas: active.filter(isReady).length,
+            observedGeneration: set.metadata?.generation,
+          };
+          const shown = write ? write.body.status : set.status ?? {};
+          expect(shown).toMatchObject(status);
+          // calculateStatus: a failed manageReplicas adds ReplicaFailure, its reason from the pod count at status time
+          // (short: FailedCreate, over: FailedDelete), its message the error's; one already there is kept; a clean one removes it.
+          const failure = (shown.conditions ?? []).filter((c: any) => c.type === "ReplicaFailure");
+          const had = (set.status?.conditions ?? []).filter((c) => c.type === "ReplicaFailure");
+          if (err === undefined) expect(failure).toEqual([]);
+          else if (had.length > 0) expect(failure).toEqual(had);
+          else expect(failure).toEqual([expect.objectContaining({ status: "True", reason: diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "", message: err })]);
           seen.create += creates.length;
           seen.delete += deletes.length;
           seen.status += write ? 1 : 0;
-          if (status.conditions?.some((c) => c.type === "ReplicaFailure")) seen.failure++;
-        } else if (ev.type === "ApiResponse" && prev!.creating.get(KEY)) {
-          // A full batch that succeeded starts the next one: 1, then 2, 4, ... pods at once.
-          const c = prev!.creating.get(KEY)!;
-          const next = sent.filter((m) => m.verb === "create");
-          const batchDone = prev!.client.pending.get(ev.id)?.purpose === "create-pod" && c.inflight === 1;
-          const startsNext = batchDone && ev.ok && c.failed === 0 && c.index + 1 < c.batches.length;
-          expect(next.length).toBe(startsNext ? c.batches[c.index + 1]! : 0);
-        } else expect(sent.filter((m) => m.resource === "pods" && ["create", "delete"].includes(m.verb))).toEqual([]);
-        // Every pod the controller creates is owned by its ReplicaSet.
-        for (const m of sent.filter((x) => x.verb === "create")) expect(m.body.metadata.ownerReferences).toEqual([replicaSetControllerRef(storeOf(ctx, 1).get(KEY)!)]);
-        prev = deepCopy(ctx);
+          if (failure.length > 0) seen.failure++;
+        } else if (ev.type === "ApiResponse" && run?.open.has(ev.id)) {
+          run.open.delete(ev.id);
+          if (!ev.ok) run.failed = true;
+          // A batch whose creations all succeeded starts the next one at once; an error stops the run.
+          const startsNext = run.open.size === 0 && !run.failed && run.index + 1 < run.batches.length;
+          expect(creates.length).toBe(startsNext ? run.batches[run.index + 1]! : 0);
+          if (startsNext) {
+            seen.nextBatch++;
+            run = { ...run, index: run.index + 1, open: new Set(creates.map((m) => m.id)) };
+          } else if (run.open.size === 0) run = undefined;
+          expect(deletes).toEqual([]);
+        } else expect([...creates, ...deletes]).toEqual([]);
+        // Every pod is made from the template, named by the API server from generateName, and controlled by the ReplicaSet.
+        for (const m of creates) {
+          expect(m.body.metadata).toMatchObject({ generateName: "web-", namespace: "default", labels: { app: "web" }, ownerReferences: [controllerRef] });
+          expect(m.body.spec.containers).toEqual([{ name: "c", image: "nginx:1.27" }]);
+        }
+        // contexts are values: the next step never changes this one
+        prev = ctx;
       });
     }
     expect(seen.create).toBeGreaterThan(0);
     expect(seen.delete).toBeGreaterThan(0);
     expect(seen.status).toBeGreaterThan(0);
     expect(seen.failure).toBeGreaterThan(0);
+    expect(seen.nextBatch).toBeGreaterThan(0);
   });
 
   it("a creation refused by quota records FailedCreate with the API server's words and sets ReplicaFailure on the next status", () => {
