@@ -4,7 +4,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation, type World } from "./core.js";
-import { endpointsJudge } from "./endpoints.js";
+import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
@@ -13,6 +13,8 @@ import { dependentDeletedOnlyAfterOwnerGone, podBoundAtMostOnce, watchNeverSkips
 import { containersStartOnlyWithPodIP, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds } from "./taints.js";
+import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
+import { podBoundOnlyToToleratingNode, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -334,6 +336,27 @@ export const endpointsOnlyReadyMatching: InvariantSpec = {
   },
 };
 
+/** EndpointSlices list only pods that match their Service's selector (endpoints.ts); re-checked only when etcd moved. */
+export const endpointSlicesOnlyMatching: InvariantSpec = {
+  name: "endpointSlicesOnlyMatchingPods",
+  description: "an EndpointSlice of a Service lists only pods that match the Service selector, in its namespace",
+  create(rt) {
+    const judge = endpointSlicesJudge(clusterView(rt));
+    let checkedAt = -1;
+    return {
+      step(w) {
+        const r = w.etcdRevision();
+        if (r === checkedAt) {
+          judge.read();
+          return [];
+        }
+        checkedAt = r;
+        return judge.judge().map((m) => v("endpointSlicesOnlyMatchingPods", m));
+      },
+    };
+  },
+};
+
 /** A ReplicaSet never owns more active pods than it ever asked for (replicaset.ts). */
 export const replicaSetNeverOwnsTooMany: InvariantSpec = {
   name: "replicaSetNeverOwnsTooManyPods",
@@ -367,6 +390,7 @@ export const invariants: readonly InvariantSpec[] = [
   stateless("uniquePodIPs", "pod IPs are unique among live pods", uniquePodIPs),
   monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
   podBoundAtMostOnce,
+  podBoundOnlyToToleratingNode,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
@@ -378,9 +402,13 @@ export const invariants: readonly InvariantSpec[] = [
   podIPNotSharedByLiveSandboxes,
   containersStartOnlyWithPodIP,
   gracePeriodHonoured,
+  restartPolicyHonoured,
+  readyOnlyAfterReadinessProbe,
   endpointsOnlyReadyMatching,
+  endpointSlicesOnlyMatching,
   terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
+  deploymentNeverSurgesPastMaxSurge,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,
