@@ -25,7 +25,9 @@ export type Command =
   /** a JSON merge patch, as `kubectl patch --type merge` (a rollout restart's template annotation) */
   | { op: "patch"; at: number; kind: string; name: string; body: any; namespace?: string }
   /** a node's kubelet cut off from the API server for ms of simulated time (both directions) */
-  | { op: "partition"; at: number; node: string; ms: number };
+  | { op: "partition"; at: number; node: string; ms: number }
+  /** a component's process restarted (systemctl restart kubelet): down for ms of simulated time, then started afresh */
+  | { op: "restart"; at: number; actor: string; ms: number };
 
 /** The nodes of a generated cluster: a count of identical workers with this shape. */
 export interface NodeShape {
@@ -98,6 +100,15 @@ function send(cluster: Cluster, c: Command, id: number): void {
   if (c.op === "partition") {
     cluster.runtime.clog(`kubelet/${c.node}`, "apiserver", c.ms);
     cluster.runtime.clog("apiserver", `kubelet/${c.node}`, c.ms);
+    return;
+  }
+  if (c.op === "restart") {
+    const rt = cluster.runtime;
+    if (!rt.has(c.actor)) return;
+    rt.crash(c.actor);
+    rt.later(c.ms, () => {
+      if (!rt.has(c.actor)) rt.revive(c.actor);
+    });
     return;
   }
   const kind = c.op === "apply" ? c.obj.kind : c.kind;
@@ -290,7 +301,11 @@ export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeSha
   const edges = new Rng(seedFor(seed, "cluster-taints"));
   const effects = [["NoSchedule"], ["NoExecute"], ["NoSchedule", "NoExecute"]][edges.int(3)]!;
   if (edges.int(2) === 0) return { nodes, nodeShape };
-  return { nodes, nodeShape, nodeTaints: [{ node: "node-1", taints: effects.map((effect) => ({ ...dedicatedTaint, effect })) }] };
+  // The NoExecute taint carries timeAdded (the runtime's start), as the node lifecycle controller
+  // stamps its own: podflow's taint eviction counts from timeAdded and, without it, reschedules a
+  // tolerating pod's eviction at every expiry and never evicts it (random-18231450, reported).
+  const taints = effects.map((effect) => ({ ...dedicatedTaint, effect, ...(effect === "NoExecute" ? { timeAdded: "2026-01-01T00:00:00Z" } : {}) }));
+  return { nodes, nodeShape, nodeTaints: [{ node: "node-1", taints }] };
 }
 
 /**
@@ -420,6 +435,11 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
     const at = c.at + 1 + edges.int(100);
     out.push({ op: "delete", at, kind: "ReplicaSet", name: c.obj.metadata.name, propagationPolicy: "Orphan", ...ns });
     out.push({ op: "apply", at: at + 20 + edges.int(200), obj: c.obj });
+  }
+  if (edges.int(3) === 0) {
+    // A kubelet restarted late in the run, when pods have completed: it rebuilds its pods from the
+    // API server and the container runtime (recovery), finished ones included.
+    out.push({ op: "restart", at: half + edges.int(half), actor: `kubelet/node-${1 + edges.int(nodes)}`, ms: 1 + edges.int(10_000) });
   }
   if (rng.int(3) === 0) {
     // Past the node monitor's 40 s grace, up to four minutes: Unknown, tainted, pods evicted.
