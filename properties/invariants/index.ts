@@ -39,12 +39,28 @@ export interface InvariantSpec {
   create(rt: Runtime): InvariantCheck;
 }
 
+/**
+ * The lists of one runtime's stored objects, by kind, as of the cache's revision: the cache changes
+ * only by applying etcd events, each of which moves its revision, so every invariant reading a
+ * kind at one step shares one array (callers never change it).
+ */
+const lists = new WeakMap<Runtime, Map<string, { cache: unknown; revision: number; m: unknown; items: any[] }>>();
+
 /** The world the invariants read: objects from the API server's cache, the revision from etcd. */
 export function worldOf(rt: Runtime): World {
+  let memo = lists.get(rt);
+  if (!memo) lists.set(rt, (memo = new Map()));
+  const byKind = memo;
   return {
     list(kind: string) {
-      const m = rt.snapshot("apiserver")?.context?.cache?.byKind.get(kind);
-      return m ? [...m.values()] : [];
+      const cache = rt.snapshot("apiserver")?.context?.cache;
+      const m = cache?.byKind.get(kind);
+      if (!m) return [];
+      const hit = byKind.get(kind);
+      if (hit && hit.cache === cache && hit.m === m && hit.revision === cache.revision) return hit.items;
+      const items = [...m.values()];
+      byKind.set(kind, { cache, revision: cache.revision, m, items });
+      return items;
     },
     etcdRevision() {
       return rt.snapshot("etcd")?.context?.revision ?? 0;
