@@ -2,8 +2,9 @@
 // with probability 1 (the seeded uniform chooser), the cluster converges within a budget of
 // simulated time. "Converged" is where every object should be: pods placed and past Pending
 // (or unschedulable with a FailedScheduling event saying why, or held by an init container that is
-// running), nothing terminating, every
-// ReplicaSet at its replicas with its readyReplicas reported.
+// running), nothing terminating, no pod left on a node whose NoExecute taint it tolerates only for
+// a while (taint eviction has yet to delete it), every ReplicaSet at its replicas with its
+// readyReplicas reported.
 
 import { isPodTerminal, toleratedSeconds } from "./k8s.js";
 
