@@ -428,7 +428,7 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
     }
   }
   for (const c of [...out]) {
-    if (c.op !== "apply" || c.obj.kind !== "ReplicaSet" || edges.int(2) !== 0) continue;
+    if (c.op !== "apply" || c.obj.kind !== "ReplicaSet" || edges.int(3) !== 0) continue;
     // kubectl delete --cascade=orphan, then the same ReplicaSet again: it adopts the orphaned pods
     // (a patch of their ownerReferences) while the garbage collector may not have seen it yet.
     const ns = c.obj.metadata.namespace !== undefined ? { namespace: c.obj.metadata.namespace as string } : {};
