@@ -331,47 +331,34 @@ function clusterView(rt: Runtime): Cluster {
   return { runtime: rt, list: (kind: string) => w.list(kind) } as unknown as Cluster;
 }
 
-/** Endpoints list only Ready pods matching their Service (endpoints.ts); re-checked only when etcd moved. */
-export const endpointsOnlyReadyMatching: InvariantSpec = {
-  name: "endpointsOnlyReadyMatchingPods",
-  description: "Endpoints list only Ready pods that match the Service selector, at their resolved ports",
-  create(rt) {
-    const judge = endpointsJudge(clusterView(rt));
-    let checkedAt = -1;
-    return {
-      step(w) {
-        const r = w.etcdRevision();
-        if (r === checkedAt) {
-          judge.read();
-          return [];
-        }
-        checkedAt = r;
-        return judge.judge().map((m) => v("endpointsOnlyReadyMatchingPods", m));
-      },
-    };
-  },
-};
+/** An invariant judged by a version-keeping judge (endpoints.ts): re-judged only when etcd moved, else the judge just reads what was stored. */
+function judgedWhenEtcdMoves(name: string, description: string, makeJudge: (cluster: Cluster) => { read(): void; judge(): string[] }): InvariantSpec {
+  return {
+    name,
+    description,
+    create(rt) {
+      const judge = makeJudge(clusterView(rt));
+      let checkedAt = -1;
+      return {
+        step(w) {
+          const r = w.etcdRevision();
+          if (r === checkedAt) {
+            judge.read();
+            return [];
+          }
+          checkedAt = r;
+          return judge.judge().map((m) => v(name, m));
+        },
+      };
+    },
+  };
+}
 
-/** EndpointSlices list only pods that match their Service's selector (endpoints.ts); re-checked only when etcd moved. */
-export const endpointSlicesOnlyMatching: InvariantSpec = {
-  name: "endpointSlicesOnlyMatchingPods",
-  description: "an EndpointSlice of a Service lists only pods that match the Service selector, in its namespace",
-  create(rt) {
-    const judge = endpointSlicesJudge(clusterView(rt));
-    let checkedAt = -1;
-    return {
-      step(w) {
-        const r = w.etcdRevision();
-        if (r === checkedAt) {
-          judge.read();
-          return [];
-        }
-        checkedAt = r;
-        return judge.judge().map((m) => v("endpointSlicesOnlyMatchingPods", m));
-      },
-    };
-  },
-};
+/** Endpoints list only Ready pods matching their Service (endpoints.ts). */
+export const endpointsOnlyReadyMatching = judgedWhenEtcdMoves("endpointsOnlyReadyMatchingPods", "Endpoints list only Ready pods that match the Service selector, at their resolved ports", endpointsJudge);
+
+/** EndpointSlices list only pods that match their Service's selector (endpoints.ts). */
+export const endpointSlicesOnlyMatching = judgedWhenEtcdMoves("endpointSlicesOnlyMatchingPods", "an EndpointSlice of a Service lists only pods that match the Service selector, in its namespace", endpointSlicesJudge);
 
 /** A ReplicaSet never owns more active pods than it ever asked for (replicaset.ts). */
 export const replicaSetNeverOwnsTooMany: InvariantSpec = {

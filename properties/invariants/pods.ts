@@ -75,34 +75,25 @@ export const podBoundOnlyToToleratingNode: InvariantSpec = {
  * container of an OnFailure pod whose last termination exited 0. Containers with a restartPolicy
  * or restart rules of their own (sidecars, KEP-5307) follow those and are left out.
  */
-export const restartPolicyHonoured: InvariantSpec = {
-  name: "restartPolicyHonoured",
-  description: "a container is restarted only as its pod's restartPolicy allows: never under Never, only after a non-zero exit under OnFailure",
-  create() {
-    const seen = new WeakSet<object>();
-    return {
-      step(w: World): Violation[] {
-        const out: Violation[] = [];
-        for (const p of w.list("Pod")) {
-          if (seen.has(p)) continue;
-          seen.add(p);
-          const policy = p.spec?.restartPolicy ?? "Always";
-          if (policy === "Always") continue;
-          const specs = [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])];
-          for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
-            if (!(s?.restartCount > 0)) continue;
-            const c = specs.find((x: any) => x?.name === s.name);
-            if (!c || c.restartPolicy !== undefined || c.restartPolicyRules !== undefined) continue;
-            const exit = s.lastState?.terminated?.exitCode;
-            if (policy === "Never") out.push({ invariant: "restartPolicyHonoured", message: `container ${s.name} of pod ${podName(p)} (restartPolicy Never) was restarted ${s.restartCount} time(s)` });
-            else if (policy === "OnFailure" && exit === 0) out.push({ invariant: "restartPolicyHonoured", message: `container ${s.name} of pod ${podName(p)} (restartPolicy OnFailure) was restarted after exiting 0` });
-          }
-        }
-        return out;
-      },
-    };
+export const restartPolicyHonoured = perPodVersion(
+  "restartPolicyHonoured",
+  "a container is restarted only as its pod's restartPolicy allows: never under Never, only after a non-zero exit under OnFailure",
+  (p) => {
+    const out: string[] = [];
+    const policy = p.spec?.restartPolicy ?? "Always";
+    if (policy === "Always") return out;
+    const specs = [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])];
+    for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+      if (!(s?.restartCount > 0)) continue;
+      const c = specs.find((x: any) => x?.name === s.name);
+      if (!c || c.restartPolicy !== undefined || c.restartPolicyRules !== undefined) continue;
+      const exit = s.lastState?.terminated?.exitCode;
+      if (policy === "Never") out.push(`container ${s.name} of pod ${podName(p)} (restartPolicy Never) was restarted ${s.restartCount} time(s)`);
+      else if (policy === "OnFailure" && exit === 0) out.push(`container ${s.name} of pod ${podName(p)} (restartPolicy OnFailure) was restarted after exiting 0`);
+    }
+    return out;
   },
-};
+);
 
 /** Milliseconds since the epoch of an RFC 3339 time (metav1.Time: second precision), or NaN. */
 const timeOf = (s: unknown): number => (typeof s === "string" ? Date.parse(s) : NaN);
@@ -114,28 +105,41 @@ const timeOf = (s: unknown): number => (typeof s === "string" ? Date.parse(s) : 
  * status never shows such a container Ready before startedAt + initialDelaySeconds. (startedAt is
  * written to the second, rounded down, so the bound is never tighter than the truth.)
  */
-export const readyOnlyAfterReadinessProbe: InvariantSpec = {
-  name: "readyOnlyAfterReadinessProbe",
-  description: "a container with a readiness probe is Ready only after a probe succeeded: never before initialDelaySeconds have passed since it started",
-  create(rt: Runtime) {
-    const seen = new WeakSet<object>();
-    return {
-      step(w: World): Violation[] {
-        const out: Violation[] = [];
-        for (const p of w.list("Pod")) {
-          if (seen.has(p)) continue;
-          seen.add(p);
-          for (const s of p.status?.containerStatuses ?? []) {
-            if (s?.ready !== true) continue;
-            const c = (p.spec?.containers ?? []).find((x: any) => x?.name === s.name);
-            const delay = c?.readinessProbe ? Number(c.readinessProbe.initialDelaySeconds ?? 0) : 0;
-            const started = timeOf(s.state?.running?.startedAt);
-            if (!(delay > 0) || !Number.isFinite(started)) continue;
-            if (rt.now < started + delay * 1000) out.push({ invariant: "readyOnlyAfterReadinessProbe", message: `container ${s.name} of pod ${podName(p)} is Ready ${Math.max(0, Math.floor((rt.now - started) / 1000))} s after it started, before its readiness probe's initialDelaySeconds of ${delay} s` });
-          }
-        }
-        return out;
-      },
-    };
+export const readyOnlyAfterReadinessProbe = perPodVersion(
+  "readyOnlyAfterReadinessProbe",
+  "a container with a readiness probe is Ready only after a probe succeeded: never before initialDelaySeconds have passed since it started",
+  (p, now) => {
+    const out: string[] = [];
+    for (const s of p.status?.containerStatuses ?? []) {
+      if (s?.ready !== true) continue;
+      const c = (p.spec?.containers ?? []).find((x: any) => x?.name === s.name);
+      const delay = c?.readinessProbe ? Number(c.readinessProbe.initialDelaySeconds ?? 0) : 0;
+      const started = timeOf(s.state?.running?.startedAt);
+      if (!(delay > 0) || !Number.isFinite(started)) continue;
+      if (now < started + delay * 1000) out.push(`container ${s.name} of pod ${podName(p)} is Ready ${Math.max(0, Math.floor((now - started) / 1000))} s after it started, before its readiness probe's initialDelaySeconds of ${delay} s`);
+    }
+    return out;
   },
-};
+);
+
+/** An invariant judged once on each stored version of each pod, at the step it is first seen (when it was stored). */
+function perPodVersion(name: string, description: string, judge: (pod: any, now: number) => string[]): InvariantSpec {
+  return {
+    name,
+    description,
+    create(rt: Runtime) {
+      const seen = new WeakSet<object>();
+      return {
+        step(w: World): Violation[] {
+          const out: Violation[] = [];
+          for (const p of w.list("Pod")) {
+            if (seen.has(p)) continue;
+            seen.add(p);
+            for (const message of judge(p, rt.now)) out.push({ invariant: name, message });
+          }
+          return out;
+        },
+      };
+    },
+  };
+}
