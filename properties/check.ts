@@ -100,7 +100,7 @@ function failsLike(r: RunResult, like: RunResult): boolean {
  * Shrinks a failing run: the step count (a safety violation at step k
  * needs only k + 1 steps and the commands sent by then, and that cut replays exactly), the commands
  * (each dropped, each sent earlier), the fault schedule (each fault kind left out), and for a
- * liveness failure the safety phase (halved, first and last). Every candidate is one deterministic
+ * liveness or deletion failure the safety phase (halved, first and last). Every candidate is one deterministic
  * run; at most `budget`.
  */
 export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spec: RunSpec; result: RunResult; runs: number } {
@@ -122,9 +122,9 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
     return true;
   };
   const withCommands = (commands: Command[]): RunSpec => ({ ...best, commands });
-  // A liveness failure: halve the safety phase first while the failure stays (every later candidate runs shorter).
+  // A liveness or deletion failure: halve the safety phase first while the failure stays (every later candidate runs shorter).
   const halveSafety = () => {
-    while (result.phase === "liveness" && best.steps > 1 && attempt({ ...best, steps: best.steps >> 1, commands: best.commands.map((c) => ({ ...c, at: Math.min(c.at, (best.steps >> 1) - 1) })) }));
+    while (result.phase !== "safety" && best.steps > 1 && attempt({ ...best, steps: best.steps >> 1, commands: best.commands.map((c) => ({ ...c, at: Math.min(c.at, (best.steps >> 1) - 1) })) }));
   };
   halveSafety();
   for (let round = 0; round < 2; round++) {

@@ -19,12 +19,15 @@ import { footprint, footprintDiff } from "./invariants/deletion.js";
 /** A change the workload makes, sent as kubectl would at a given step of the safety phase. */
 export type Command =
   | { op: "apply"; at: number; obj: any }
-  | { op: "delete"; at: number; kind: string; name: string; namespace?: string }
+  /** propagationPolicy as `kubectl delete --cascade=orphan|foreground` sends it (default: background) */
+  | { op: "delete"; at: number; kind: string; name: string; namespace?: string; propagationPolicy?: "Orphan" | "Foreground" | "Background" }
   | { op: "scale"; at: number; kind: string; name: string; replicas: number; namespace?: string }
   /** a JSON merge patch, as `kubectl patch --type merge` (a rollout restart's template annotation) */
   | { op: "patch"; at: number; kind: string; name: string; body: any; namespace?: string }
   /** a node's kubelet cut off from the API server for ms of simulated time (both directions) */
-  | { op: "partition"; at: number; node: string; ms: number };
+  | { op: "partition"; at: number; node: string; ms: number }
+  /** a component's process restarted (systemctl restart kubelet): down for ms of simulated time, then started afresh */
+  | { op: "restart"; at: number; actor: string; ms: number };
 
 /** The nodes of a generated cluster: a count of identical workers with this shape. */
 export interface NodeShape {
@@ -43,6 +46,8 @@ export interface RunSpec {
   nodes: number;
   /** the nodes' shape (default: createCluster's 4 cpu, 16Gi, 110 pods, a /24 each) */
   nodeShape?: NodeShape;
+  /** taints nodes register with (kubelet --register-with-taints), by node name; only with nodeShape */
+  nodeTaints?: Array<{ node: string; taints: any[] }>;
   steps: number;
   faults: FaultName[];
   commands: Command[];
@@ -97,13 +102,25 @@ function send(cluster: Cluster, c: Command, id: number): void {
     cluster.runtime.clog("apiserver", `kubelet/${c.node}`, c.ms);
     return;
   }
+  if (c.op === "restart") {
+    const rt = cluster.runtime;
+    if (!rt.has(c.actor)) return;
+    rt.crash(c.actor);
+    rt.later(c.ms, () => {
+      if (!rt.has(c.actor)) rt.revive(c.actor);
+    });
+    return;
+  }
   const kind = c.op === "apply" ? c.obj.kind : c.kind;
   const r = resourceForKind(kind);
   if (!r) throw new Error(`unknown kind ${kind}`);
   const namespace = r.namespaced ? (c.op === "apply" ? c.obj.metadata?.namespace : c.namespace) ?? "default" : undefined;
   const base: any = { type: "ApiRequest", id, token: cluster.adminToken, group: r.group, resource: r.resource, ...(namespace ? { namespace } : {}) };
   if (c.op === "apply") base.verb = "create", base.body = structuredClone(c.obj);
-  else if (c.op === "delete") base.verb = "delete", base.name = c.name;
+  else if (c.op === "delete") {
+    base.verb = "delete", base.name = c.name;
+    if (c.propagationPolicy) base.body = { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: c.propagationPolicy };
+  }
   else if (c.op === "patch") base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = structuredClone(c.body);
   else base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = { spec: { replicas: c.replicas } };
   cluster.runtime.send("kubectl", "apiserver", base);
@@ -130,7 +147,7 @@ function stepOnce(cluster: Cluster): boolean {
 
 /** Runs one spec; violations stop it at the step they happen. */
 export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
-  const cluster = createCluster({ nodes: spec.nodeShape ? shapedNodes(spec.nodes, spec.nodeShape) : spec.nodes, seed: spec.seed, trace: hooks.trace ?? false });
+  const cluster = createCluster({ nodes: spec.nodeShape ? shapedNodes(spec.nodes, spec.nodeShape, spec.nodeTaints) : spec.nodes, seed: spec.seed, trace: hooks.trace ?? false });
   const rt = cluster.runtime;
   hooks.prepare?.(cluster);
   const checker = new InvariantChecker(rt, hooks.invariants ?? allInvariants);
@@ -213,6 +230,14 @@ function deleteEverything(cluster: Cluster, commands: Command[], nextId: () => n
     const namespaced = resourceForKind(c.obj.kind)?.namespaced;
     if (cluster.get(c.obj.kind, c.obj.metadata.name, namespaced ? "default" : undefined)) send(cluster, { op: "delete", at: 0, kind: c.obj.kind, name: c.obj.metadata.name }, nextId());
   }
+  // What a --cascade=orphan delete left without an owner (its ReplicaSet made again too late to
+  // adopt it) is the user's to delete, as `kubectl delete pods,rs -l set` would.
+  for (const kind of ["ReplicaSet", "Pod"]) {
+    for (const o of cluster.list(kind)) {
+      if (!o.metadata?.labels?.set || o.metadata.deletionTimestamp || (o.metadata.ownerReferences ?? []).some((r: any) => r.controller)) continue;
+      send(cluster, { op: "delete", at: 0, kind, name: o.metadata.name, namespace: o.metadata.namespace }, nextId());
+    }
+  }
   // settle, a simulated minute, settle: through stepOnce, so a livelock lets time pass, bounded by
   // the liveness budget (what is then left behind is the violation)
   const runWhile = (busy: () => boolean, deadline: number) => {
@@ -236,16 +261,23 @@ export function scenarioNames(): string[] {
 }
 
 /** v1 Nodes of one shape, named and labelled as createCluster names its own; podCIDRs as the node IPAM controller hands them out. */
-export function shapedNodes(count: number, shape: NodeShape): any[] {
+export function shapedNodes(count: number, shape: NodeShape, nodeTaints: RunSpec["nodeTaints"] = []): any[] {
   const capacity = { cpu: shape.cpu, memory: shape.memory, pods: String(shape.pods), "ephemeral-storage": "100Gi" };
-  return Array.from({ length: count }, (_, i) => ({
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: { name: `node-${i + 1}`, labels: { "kubernetes.io/hostname": `node-${i + 1}`, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" } },
-    spec: { podCIDR: podCIDRFor("10.244.0.0/16", i, shape.podCIDRPrefix) },
-    status: { capacity, allocatable: capacity },
-  }));
+  return Array.from({ length: count }, (_, i) => {
+    const name = `node-${i + 1}`;
+    const taints = nodeTaints.find((t) => t.node === name)?.taints ?? [];
+    return {
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: { name, labels: { "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" } },
+      spec: { podCIDR: podCIDRFor("10.244.0.0/16", i, shape.podCIDRPrefix), ...(taints.length > 0 ? { taints: structuredClone(taints) } : {}) },
+      status: { capacity, allocatable: capacity },
+    };
+  });
 }
+
+/** The taint random workloads put on a dedicated node, and the tolerations their pods may carry. */
+const dedicatedTaint = { key: "example.com/dedicated", value: "infra" };
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
 
@@ -254,7 +286,7 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
  * maxPods addresses, as GKE sizes them (/28 for 8 pods), so under churn their round robin wraps
  * (13 usable addresses on a /28, 5 on a /29) but the range never runs out.
  */
-export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeShape } {
+export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeShape; nodeTaints?: RunSpec["nodeTaints"] } {
   const rng = new Rng(seedFor(seed, "cluster"));
   const shapes: NodeShape[] = [
     { cpu: "4", memory: "16Gi", pods: 110, podCIDRPrefix: 24 },
@@ -263,7 +295,33 @@ export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeSha
   ];
   const nodeShape = pick(rng, shapes);
   // Fewer small nodes: the churn of one workload lands on one or two of them and wraps their range.
-  return { nodes: 1 + rng.int(nodeShape.pods > 8 ? 3 : 2), nodeShape };
+  const nodes = 1 + rng.int(nodeShape.pods > 8 ? 3 : 2);
+  // Half the clusters have a dedicated node-1 that registers tainted NoSchedule, NoExecute or both
+  // (drawn apart, so the draws above are the same with or without it).
+  const edges = new Rng(seedFor(seed, "cluster-taints"));
+  const effects = [["NoSchedule"], ["NoExecute"], ["NoSchedule", "NoExecute"]][edges.int(3)]!;
+  if (edges.int(2) === 0) return { nodes, nodeShape };
+  // The NoExecute taint carries timeAdded (the runtime's start), as the node lifecycle controller
+  // stamps its own: podflow's taint eviction counts from timeAdded and, without it, reschedules a
+  // tolerating pod's eviction at every expiry and never evicts it (random-18231450, reported).
+  const taints = effects.map((effect) => ({ ...dedicatedTaint, effect, ...(effect === "NoExecute" ? { timeAdded: "2026-01-01T00:00:00Z" } : {}) }));
+  return { nodes, nodeShape, nodeTaints: [{ node: "node-1", taints }] };
+}
+
+/**
+ * Tolerations of the dedicated node's taint, drawn apart from the object itself: none, forever
+ * (the pod may run there), or NoExecute for a few seconds (a bare pod only: scheduled there, then
+ * evicted by taint eviction; a controller's pod would come back and be evicted again, forever).
+ */
+function addDedicatedTolerations(rng: Rng, obj: any): void {
+  const spec = obj.kind === "Pod" ? obj.spec : obj.spec?.template?.spec;
+  if (!spec) return;
+  const which = rng.int(obj.kind === "Pod" ? 4 : 3);
+  if (which === 0) return;
+  const tolerations: any[] = which === 3
+    ? [{ key: dedicatedTaint.key, operator: "Exists", effect: "NoSchedule" }, { key: dedicatedTaint.key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 1 + rng.int(30) }]
+    : which === 2 ? [{ key: dedicatedTaint.key, operator: "Equal", value: dedicatedTaint.value }] : [];
+  if (tolerations.length > 0) spec.tolerations = [...(spec.tolerations ?? []), ...tolerations];
 }
 
 /** A container: nginx serving, or busybox sleeping, or running to completion (exit 0) or failure (exit 1). */
@@ -336,6 +394,10 @@ const priorityClasses = [
 function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
   const { nodes, nodeShape } = nodesFromSeed(seed);
   const objs = Array.from({ length: 3 + rng.int(8) }, (_, i) => randomObject(rng, i, nodeShape));
+  // The edges drawn apart (so the draws of the objects and commands are as before): tolerations of
+  // a dedicated node's taints, and ReplicaSets deleted with --cascade=orphan and created again.
+  const edges = new Rng(seedFor(seed, "workload-edges"));
+  for (const obj of objs) addDedicatedTolerations(edges, obj);
   const half = Math.max(1, steps >> 1);
   const out: Command[] = workloadPrelude(objs).map((obj) => ({ op: "apply", at: 0, obj }));
   // A third of the workloads live partly in a namespace of their own. Deleting it while they run is
@@ -364,6 +426,20 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
         out.push({ op: "patch", at: t, kind: "Deployment", name, body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } }, ...ns });
       }
     }
+  }
+  for (const c of [...out]) {
+    if (c.op !== "apply" || c.obj.kind !== "ReplicaSet" || edges.int(3) !== 0) continue;
+    // kubectl delete --cascade=orphan, then the same ReplicaSet again: it adopts the orphaned pods
+    // (a patch of their ownerReferences) while the garbage collector may not have seen it yet.
+    const ns = c.obj.metadata.namespace !== undefined ? { namespace: c.obj.metadata.namespace as string } : {};
+    const at = c.at + 1 + edges.int(100);
+    out.push({ op: "delete", at, kind: "ReplicaSet", name: c.obj.metadata.name, propagationPolicy: "Orphan", ...ns });
+    out.push({ op: "apply", at: at + 20 + edges.int(200), obj: c.obj });
+  }
+  if (edges.int(3) === 0) {
+    // A kubelet restarted late in the run, when pods have completed: it rebuilds its pods from the
+    // API server and the container runtime (recovery), finished ones included.
+    out.push({ op: "restart", at: half + edges.int(half), actor: `kubelet/node-${1 + edges.int(nodes)}`, ms: 1 + edges.int(10_000) });
   }
   if (rng.int(3) === 0) {
     // Past the node monitor's 40 s grace, up to four minutes: Unknown, tainted, pods evicted.

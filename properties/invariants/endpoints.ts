@@ -104,15 +104,63 @@ function unjustified(svc: Service, pod: Pod, ip: string, ports: { name?: string;
  * holds). Create one judge per run and call it at each step, so that it sees every version stored.
  */
 export function endpointsJudge(cluster: Cluster): { read(): void; judge(): string[] } {
+  return versionJudge(cluster, judge);
+}
+
+/** A judge that keeps every Pod and Service version stored (read() after every step) and judges the cluster against them. */
+function versionJudge(cluster: Cluster, judgeWith: (cluster: Cluster, seen: Versions) => string[]): { read(): void; judge(): string[] } {
   const seen = new Versions();
   return {
     read: () => seen.ingestChanges(cluster),
     judge() {
       seen.ingestChanges(cluster);
       seen.ingestCurrent(cluster);
-      return judge(cluster, seen);
+      return judgeWith(cluster, seen);
     },
   };
+}
+
+/** The label the EndpointSlice controller puts on the slices it manages, and its value. */
+const sliceManagedByLabel = "endpointslice.kubernetes.io/managed-by";
+const sliceControllerName = "endpointslice-controller.k8s.io";
+
+/**
+ * endpointSlicesOnlyMatchingPods, judged after every step: an EndpointSlice the EndpointSlice
+ * controller manages for Service S (label kubernetes.io/service-name) lists a pod (targetRef) only
+ * when some version of that pod and of S, both stored no later than the slice, are in one
+ * namespace and the pod's labels match S's selector (the controller lists the pods by the
+ * selector, terminating and not-ready ones included, so readiness is not judged here).
+ */
+export function endpointSlicesJudge(cluster: Cluster): { read(): void; judge(): string[] } {
+  return versionJudge(cluster, judgeSlices);
+}
+
+function judgeSlices(cluster: Cluster, seen: Versions): string[] {
+  const violations: string[] = [];
+  for (const slice of cluster.list("EndpointSlice") as any[]) {
+    const labels = slice.metadata?.labels ?? {};
+    if (labels[sliceManagedByLabel] !== sliceControllerName || !labels["kubernetes.io/service-name"]) continue;
+    const ns = slice.metadata?.namespace ?? "default";
+    const svcKey = `${ns}/${labels["kubernetes.io/service-name"]}`;
+    const svcKnown = seen.serviceVersions(svcKey);
+    const svcVersions = svcKnown.filter((s) => rv(s) <= rv(slice));
+    if (svcVersions.length === 0) continue;
+    for (const e of slice.endpoints ?? []) {
+      const uid = e?.targetRef?.uid;
+      if (e?.targetRef?.kind !== "Pod" || !uid) continue;
+      const known = seen.podVersions(uid);
+      const podVersions = known.filter((p) => rv(p) <= rv(slice));
+      if (seen.mayMiss(known) || seen.mayMiss(svcKnown)) continue;
+      const who = `${(e.addresses ?? [])[0]} (pod ${e.targetRef.namespace}/${e.targetRef.name})`;
+      if (podVersions.length === 0) {
+        violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who}, but no such pod was stored before it`);
+        continue;
+      }
+      const matches = svcVersions.some((s) => Object.keys(s.spec?.selector ?? {}).length > 0 && podVersions.some((p) => (p.metadata?.namespace ?? "default") === ns && selectorSetMatches(s.spec?.selector, p.metadata?.labels)));
+      if (!matches) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who}, but no version of the pod matches the Service's selector ${JSON.stringify(svcVersions[svcVersions.length - 1]!.spec?.selector ?? {})}`);
+    }
+  }
+  return violations;
 }
 
 /** endpointsOnlyReadyMatchingPods judged once, from what the API server still remembers. */

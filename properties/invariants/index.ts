@@ -4,7 +4,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation, type World } from "./core.js";
-import { endpointsJudge } from "./endpoints.js";
+import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
@@ -13,6 +13,8 @@ import { dependentDeletedOnlyAfterOwnerGone, podBoundAtMostOnce, watchNeverSkips
 import { containersStartOnlyWithPodIP, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds } from "./taints.js";
+import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
+import { podBoundOnlyToToleratingNode, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -37,12 +39,28 @@ export interface InvariantSpec {
   create(rt: Runtime): InvariantCheck;
 }
 
+/**
+ * The lists of one runtime's stored objects, by kind, as of the cache's revision: the cache changes
+ * only by applying etcd events, each of which moves its revision, so every invariant reading a
+ * kind at one step shares one array (callers never change it).
+ */
+const lists = new WeakMap<Runtime, Map<string, { cache: unknown; revision: number; m: unknown; items: any[] }>>();
+
 /** The world the invariants read: objects from the API server's cache, the revision from etcd. */
 export function worldOf(rt: Runtime): World {
+  let memo = lists.get(rt);
+  if (!memo) lists.set(rt, (memo = new Map()));
+  const byKind = memo;
   return {
     list(kind: string) {
-      const m = rt.snapshot("apiserver")?.context?.cache?.byKind.get(kind);
-      return m ? [...m.values()] : [];
+      const cache = rt.snapshot("apiserver")?.context?.cache;
+      const m = cache?.byKind.get(kind);
+      if (!m) return [];
+      const hit = byKind.get(kind);
+      if (hit && hit.cache === cache && hit.m === m && hit.revision === cache.revision) return hit.items;
+      const items = [...m.values()];
+      byKind.set(kind, { cache, revision: cache.revision, m, items });
+      return items;
     },
     etcdRevision() {
       return rt.snapshot("etcd")?.context?.revision ?? 0;
@@ -313,26 +331,34 @@ function clusterView(rt: Runtime): Cluster {
   return { runtime: rt, list: (kind: string) => w.list(kind) } as unknown as Cluster;
 }
 
-/** Endpoints list only Ready pods matching their Service (endpoints.ts); re-checked only when etcd moved. */
-export const endpointsOnlyReadyMatching: InvariantSpec = {
-  name: "endpointsOnlyReadyMatchingPods",
-  description: "Endpoints list only Ready pods that match the Service selector, at their resolved ports",
-  create(rt) {
-    const judge = endpointsJudge(clusterView(rt));
-    let checkedAt = -1;
-    return {
-      step(w) {
-        const r = w.etcdRevision();
-        if (r === checkedAt) {
-          judge.read();
-          return [];
-        }
-        checkedAt = r;
-        return judge.judge().map((m) => v("endpointsOnlyReadyMatchingPods", m));
-      },
-    };
-  },
-};
+/** An invariant judged by a version-keeping judge (endpoints.ts): re-judged only when etcd moved, else the judge just reads what was stored. */
+function judgedWhenEtcdMoves(name: string, description: string, makeJudge: (cluster: Cluster) => { read(): void; judge(): string[] }): InvariantSpec {
+  return {
+    name,
+    description,
+    create(rt) {
+      const judge = makeJudge(clusterView(rt));
+      let checkedAt = -1;
+      return {
+        step(w) {
+          const r = w.etcdRevision();
+          if (r === checkedAt) {
+            judge.read();
+            return [];
+          }
+          checkedAt = r;
+          return judge.judge().map((m) => v(name, m));
+        },
+      };
+    },
+  };
+}
+
+/** Endpoints list only Ready pods matching their Service (endpoints.ts). */
+export const endpointsOnlyReadyMatching = judgedWhenEtcdMoves("endpointsOnlyReadyMatchingPods", "Endpoints list only Ready pods that match the Service selector, at their resolved ports", endpointsJudge);
+
+/** EndpointSlices list only pods that match their Service's selector (endpoints.ts). */
+export const endpointSlicesOnlyMatching = judgedWhenEtcdMoves("endpointSlicesOnlyMatchingPods", "an EndpointSlice of a Service lists only pods that match the Service selector, in its namespace", endpointSlicesJudge);
 
 /** A ReplicaSet never owns more active pods than it ever asked for (replicaset.ts). */
 export const replicaSetNeverOwnsTooMany: InvariantSpec = {
@@ -367,6 +393,7 @@ export const invariants: readonly InvariantSpec[] = [
   stateless("uniquePodIPs", "pod IPs are unique among live pods", uniquePodIPs),
   monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
   podBoundAtMostOnce,
+  podBoundOnlyToToleratingNode,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
@@ -378,9 +405,13 @@ export const invariants: readonly InvariantSpec[] = [
   podIPNotSharedByLiveSandboxes,
   containersStartOnlyWithPodIP,
   gracePeriodHonoured,
+  restartPolicyHonoured,
+  readyOnlyAfterReadinessProbe,
   endpointsOnlyReadyMatching,
+  endpointSlicesOnlyMatching,
   terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
+  deploymentNeverSurgesPastMaxSurge,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,

@@ -258,3 +258,27 @@ export function containerStateOf(c: any): string | undefined {
   if (typeof v === "string") return v;
   return v && typeof v === "object" ? Object.keys(v)[0] : undefined;
 }
+
+/** intstr.GetScaledValueFromIntOrPercent: an int as is, "N%" of total rounded up or down; NaN when it does not parse. */
+export function scaledValue(v: unknown, total: number, roundUp: boolean): number {
+  if (typeof v === "number") return v;
+  const m = typeof v === "string" ? /^(\d+)%$/.exec(v) : null;
+  if (!m) return NaN;
+  const x = (Number(m[1]) * total) / 100;
+  return roundUp ? Math.ceil(x) : Math.floor(x);
+}
+
+/**
+ * deploymentutil.ResolveFenceposts: a RollingUpdate Deployment's maxSurge (rounded up) and
+ * maxUnavailable (rounded down), each defaulting to 25%; both 0 makes maxUnavailable 1. A Recreate
+ * Deployment never surges.
+ */
+export function resolveFenceposts(d: any): { maxSurge: number; maxUnavailable: number } {
+  const replicas = d?.spec?.replicas ?? 1;
+  if (d?.spec?.strategy?.type === "Recreate") return { maxSurge: 0, maxUnavailable: replicas };
+  const ru = d?.spec?.strategy?.rollingUpdate ?? {};
+  const maxSurge = scaledValue(ru.maxSurge ?? "25%", replicas, true);
+  let maxUnavailable = scaledValue(ru.maxUnavailable ?? "25%", replicas, false);
+  if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
+  return { maxSurge, maxUnavailable };
+}

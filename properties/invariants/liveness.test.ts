@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { notConverged } from "./liveness.js";
 
-const view = (pods: any[], events: any[] = []) => ({ list: (kind: string) => (kind === "Pod" ? pods : kind === "Event" ? events : []) });
+const view = (pods: any[], events: any[] = [], nodes: any[] = []) => ({ list: (kind: string) => (kind === "Pod" ? pods : kind === "Event" ? events : kind === "Node" ? nodes : []) });
 const pod = (status: any, nodeName?: string) => ({ metadata: { name: "p", namespace: "default", uid: "u1" }, spec: { ...(nodeName ? { nodeName } : {}) }, status });
 
 describe("livenessUnderFairness: what counts as converged", () => {
@@ -18,5 +18,16 @@ describe("livenessUnderFairness: what counts as converged", () => {
   it("an unbound Pending pod needs a FailedScheduling event to count as converged", () => {
     expect(notConverged(view([pod({ phase: "Pending" })]))).toBe("pod default/p is Pending without a FailedScheduling event");
     expect(notConverged(view([pod({ phase: "Pending" })], [{ reason: "FailedScheduling", involvedObject: { uid: "u1" } }]))).toBeUndefined();
+  });
+
+  it("a pod on a node whose NoExecute taint it tolerates only for a while waits for taint eviction; tolerated forever, it is converged", () => {
+    const taint = { key: "example.com/dedicated", value: "infra", effect: "NoExecute" };
+    const nodes = [{ metadata: { name: "node-1" }, spec: { taints: [taint] } }];
+    const on = (tolerations: any[]) => ({ ...pod({ phase: "Running" }, "node-1"), spec: { nodeName: "node-1", tolerations } });
+    expect(notConverged(view([on([{ key: taint.key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 5 }])], [], nodes))).toBe("pod default/p is on node node-1, whose NoExecute taint example.com/dedicated it tolerates for 5 s, and is not evicted yet");
+    expect(notConverged(view([on([])], [], nodes))).toBe("pod default/p is on node node-1, whose NoExecute taint example.com/dedicated it tolerates for 0 s, and is not evicted yet");
+    expect(notConverged(view([on([{ key: taint.key, operator: "Exists" }])], [], nodes))).toBeUndefined();
+    // A finished pod has nothing left to evict.
+    expect(notConverged(view([{ ...on([]), status: { phase: "Succeeded" } }], [], nodes))).toBeUndefined();
   });
 });

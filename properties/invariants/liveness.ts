@@ -2,8 +2,11 @@
 // with probability 1 (the seeded uniform chooser), the cluster converges within a budget of
 // simulated time. "Converged" is where every object should be: pods placed and past Pending
 // (or unschedulable with a FailedScheduling event saying why, or held by an init container that is
-// running), nothing terminating, every
-// ReplicaSet at its replicas with its readyReplicas reported.
+// running), nothing terminating, no pod left on a node whose NoExecute taint it tolerates only for
+// a while (taint eviction has yet to delete it), every ReplicaSet at its replicas with its
+// readyReplicas reported.
+
+import { isPodTerminal, toleratedSeconds } from "./k8s.js";
 
 /** What the check reads: objects as stored, listable per namespace. A Cluster satisfies it. */
 export interface ConvergenceView {
@@ -16,9 +19,17 @@ export const livenessInvariant = "livenessUnderFairness";
 /** Why the cluster has not converged yet, or undefined when it has. */
 export function notConverged(cluster: ConvergenceView): string | undefined {
   const events = cluster.list("Event");
+  const noExecute = new Map<string, any[]>();
+  for (const n of cluster.list("Node")) {
+    const ts = (n.spec?.taints ?? []).filter((t: any) => t?.effect === "NoExecute");
+    if (ts.length > 0) noExecute.set(n.metadata.name, ts);
+  }
   for (const p of cluster.list("Pod")) {
     const name = `${p.metadata.namespace}/${p.metadata.name}`;
     if (p.metadata.deletionTimestamp) return `pod ${name} is still terminating`;
+    // Taint eviction has yet to delete a pod that tolerates its node's NoExecute taint only for a while.
+    const evictable = isPodTerminal(p) ? undefined : (noExecute.get(p.spec?.nodeName) ?? []).find((t) => toleratedSeconds(p, t) !== Infinity);
+    if (evictable) return `pod ${name} is on node ${p.spec.nodeName}, whose NoExecute taint ${evictable.key} it tolerates for ${toleratedSeconds(p, evictable)} s, and is not evicted yet`;
     const phase = p.status?.phase ?? "Pending";
     if (phase !== "Pending") continue;
     const unschedulable = !p.spec?.nodeName && events.some((e: any) => e.reason === "FailedScheduling" && e.involvedObject?.uid === p.metadata.uid);

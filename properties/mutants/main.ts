@@ -4,6 +4,8 @@
 //   --only a,b   these mutants only          --runs N, --steps K, --seed S   the budget
 //   --no-baseline  skip the unmutated run    --json FILE   the results as JSON as well
 //   --save DIR   where counterexamples go (default: none written)
+//   --time-box S, --hard-limit S   the safety nets, in seconds (default 100 and 120): raise them on a
+//                loaded machine, so that the budget of runs, not the machine's speed, ends each row
 
 import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -11,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { mutants } from "./catalog.js";
 import { defaultBudget, scoreMutant, scoreTable, type MutantBudget, type MutantResult } from "./score.js";
 
-const hardLimitMs = 120_000;
+const defaultHardLimitMs = 120_000;
 
 type ChildMessage = { log: string } | { found: MutantResult } | { result: MutantResult };
 
@@ -22,11 +24,11 @@ function arg(argv: string[], name: string): string | undefined {
 
 function budgetFrom(argv: string[]): MutantBudget {
   const n = (name: string, d: number) => (arg(argv, name) !== undefined ? Number(arg(argv, name)) : d);
-  return { ...defaultBudget, seed: n("--seed", defaultBudget.seed), runs: n("--runs", defaultBudget.runs), steps: n("--steps", defaultBudget.steps) };
+  return { ...defaultBudget, seed: n("--seed", defaultBudget.seed), runs: n("--runs", defaultBudget.runs), steps: n("--steps", defaultBudget.steps), timeBoxMs: n("--time-box", defaultBudget.timeBoxMs / 1000) * 1000 };
 }
 
 /** One mutant in a child process; resolves with its result (or a not-caught row when it was killed). */
-function runChild(name: string, budget: MutantBudget, saveDir: string | undefined, progress: (s: string) => void): Promise<MutantResult> {
+function runChild(name: string, budget: MutantBudget, saveDir: string | undefined, hardLimitMs: number, progress: (s: string) => void): Promise<MutantResult> {
   return new Promise((resolve) => {
     const t = performance.now();
     const child = fork(fileURLToPath(import.meta.url), ["--child", name, JSON.stringify(budget), saveDir ?? ""], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const budget = budgetFrom(argv);
+  const hardLimitMs = arg(argv, "--hard-limit") !== undefined ? Number(arg(argv, "--hard-limit")) * 1000 : Math.max(defaultHardLimitMs, budget.timeBoxMs + 20_000);
   const only = arg(argv, "--only")?.split(",").map((s) => s.trim()).filter(Boolean);
   const unknown = (only ?? []).filter((n) => !mutants.some((m) => m.name === n));
   if (unknown.length > 0) {
@@ -68,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   const results: MutantResult[] = [];
   for (const [i, name] of names.entries()) {
     const label = `[${i + 1}/${names.length}] ${name || "(none: baseline)"}`;
-    const r = await runChild(name, budget, saveDir, (s) => process.stderr.write(`${label}: ${s}\n`));
+    const r = await runChild(name, budget, saveDir, hardLimitMs, (s) => process.stderr.write(`${label}: ${s}\n`));
     results.push(r);
     console.log(`${label}: ${r.caught ? `caught by ${r.invariant} after ${r.runsToFind} runs, ${r.stepsToFind} steps; shrunk to ${r.shrunkSteps} steps, ${r.shrunkCommands} commands` : r.timedOut ? "not caught (time box)" : "not caught"} (${(r.ms / 1000).toFixed(1)} s)`);
   }

@@ -1,0 +1,145 @@
+// Invariants about what the scheduler and the kubelet promise a pod, judged from each stored
+// version of the pod (stored objects are frozen and replaced on every change, so a version is
+// judged once, at the step it is first seen, which is the step it was stored):
+//   - podBoundOnlyToToleratingNode: the scheduler's TaintToleration filter;
+//   - restartPolicyHonoured: the kubelet's ContainerShouldRestart;
+//   - readyOnlyAfterReadinessProbe: the prober's initial Failure and initialDelaySeconds.
+
+import type { Runtime } from "../../runtime/runtime.js";
+import type { InvariantSpec } from "./index.js";
+import type { Violation, World } from "./core.js";
+import { tolerates } from "./k8s.js";
+
+const podName = (p: any) => `${p.metadata?.namespace}/${p.metadata?.name}`;
+const taintText = (t: any) => `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`;
+
+/** The taints the scheduler's filter refuses (TaintToleration: doNotScheduleTaints). */
+const refusesScheduling = (t: any) => t?.effect === "NoSchedule" || t?.effect === "NoExecute";
+
+/**
+ * podBoundOnlyToToleratingNode: the scheduler binds a pod only to a node whose NoSchedule and
+ * NoExecute taints the pod tolerates (TaintToleration's Filter; a toleration with tolerationSeconds
+ * still tolerates for scheduling). Judged only against taints the node carried in every version
+ * stored since the invariant began, so no cache of the scheduler's could have shown the node
+ * without them (a taint added later races the scheduling cycle, as on a real cluster); and only for
+ * pods first seen unbound (a pod created with spec.nodeName bypasses the scheduler).
+ */
+export const podBoundOnlyToToleratingNode: InvariantSpec = {
+  name: "podBoundOnlyToToleratingNode",
+  description: "the scheduler binds a pod only to a node whose NoSchedule and NoExecute taints (held in every stored version of the node) the pod tolerates",
+  create() {
+    /** node name -> uid and the scheduling-refusing taints in every version seen so far */
+    const steady = new Map<string, { uid: string; taints: any[] }>();
+    const seenNode = new WeakSet<object>();
+    /** pod uid -> still unbound when last seen */
+    const unbound = new Map<string, boolean>();
+    const seenPod = new WeakSet<object>();
+    return {
+      step(w: World): Violation[] {
+        for (const n of w.list("Node")) {
+          if (seenNode.has(n)) continue;
+          seenNode.add(n);
+          const now = (n.spec?.taints ?? []).filter(refusesScheduling);
+          const s = steady.get(n.metadata.name);
+          // A node deleted and registered again starts afresh.
+          if (!s || s.uid !== n.metadata.uid) steady.set(n.metadata.name, { uid: n.metadata.uid, taints: now });
+          else s.taints = s.taints.filter((t) => now.some((x: any) => x.key === t.key && (x.value ?? "") === (t.value ?? "") && x.effect === t.effect));
+        }
+        const out: Violation[] = [];
+        for (const p of w.list("Pod")) {
+          if (seenPod.has(p)) continue;
+          seenPod.add(p);
+          const uid = p.metadata.uid;
+          const node = p.spec?.nodeName;
+          const was = unbound.get(uid);
+          if (!node) {
+            unbound.set(uid, true);
+            continue;
+          }
+          unbound.set(uid, false);
+          if (was !== true) continue;
+          const taints = steady.get(node)?.taints ?? [];
+          const refused = taints.find((t) => !(p.spec?.tolerations ?? []).some((tol: any) => tolerates(tol, t)));
+          if (refused) out.push({ invariant: "podBoundOnlyToToleratingNode", message: `pod ${podName(p)} was bound to node ${node}, whose taint ${taintText(refused)} (on every version of the node) it does not tolerate` });
+        }
+        return out;
+      },
+    };
+  },
+};
+
+/**
+ * restartPolicyHonoured: the kubelet restarts a container only as the pod's restartPolicy allows
+ * (ContainerShouldRestart): never under Never, and under OnFailure only after a non-zero exit. So a
+ * stored status never shows restartCount > 0 for a container of a Never pod, nor a restarted
+ * container of an OnFailure pod whose last termination exited 0. Containers with a restartPolicy
+ * or restart rules of their own (sidecars, KEP-5307) follow those and are left out.
+ */
+export const restartPolicyHonoured = perPodVersion(
+  "restartPolicyHonoured",
+  "a container is restarted only as its pod's restartPolicy allows: never under Never, only after a non-zero exit under OnFailure",
+  (p) => {
+    const out: string[] = [];
+    const policy = p.spec?.restartPolicy ?? "Always";
+    if (policy === "Always") return out;
+    const specs = [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])];
+    for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+      if (!(s?.restartCount > 0)) continue;
+      const c = specs.find((x: any) => x?.name === s.name);
+      if (!c || c.restartPolicy !== undefined || c.restartPolicyRules !== undefined) continue;
+      const exit = s.lastState?.terminated?.exitCode;
+      if (policy === "Never") out.push(`container ${s.name} of pod ${podName(p)} (restartPolicy Never) was restarted ${s.restartCount} time(s)`);
+      else if (policy === "OnFailure" && exit === 0) out.push(`container ${s.name} of pod ${podName(p)} (restartPolicy OnFailure) was restarted after exiting 0`);
+    }
+    return out;
+  },
+);
+
+/** Milliseconds since the epoch of an RFC 3339 time (metav1.Time: second precision), or NaN. */
+const timeOf = (s: unknown): number => (typeof s === "string" ? Date.parse(s) : NaN);
+
+/**
+ * readyOnlyAfterReadinessProbe: a container with a readiness probe starts not Ready (the prober's
+ * initial result for readiness is Failure) and turns Ready only on a successful probe, and the
+ * first probe runs no sooner than initialDelaySeconds after the container started. So a stored
+ * status never shows such a container Ready before startedAt + initialDelaySeconds. (startedAt is
+ * written to the second, rounded down, so the bound is never tighter than the truth.)
+ */
+export const readyOnlyAfterReadinessProbe = perPodVersion(
+  "readyOnlyAfterReadinessProbe",
+  "a container with a readiness probe is Ready only after a probe succeeded: never before initialDelaySeconds have passed since it started",
+  (p, now) => {
+    const out: string[] = [];
+    for (const s of p.status?.containerStatuses ?? []) {
+      if (s?.ready !== true) continue;
+      const c = (p.spec?.containers ?? []).find((x: any) => x?.name === s.name);
+      const delay = c?.readinessProbe ? Number(c.readinessProbe.initialDelaySeconds ?? 0) : 0;
+      const started = timeOf(s.state?.running?.startedAt);
+      if (!(delay > 0) || !Number.isFinite(started)) continue;
+      if (now < started + delay * 1000) out.push(`container ${s.name} of pod ${podName(p)} is Ready ${Math.max(0, Math.floor((now - started) / 1000))} s after it started, before its readiness probe's initialDelaySeconds of ${delay} s`);
+    }
+    return out;
+  },
+);
+
+/** An invariant judged once on each stored version of each pod, at the step it is first seen (when it was stored). */
+function perPodVersion(name: string, description: string, judge: (pod: any, now: number) => string[]): InvariantSpec {
+  return {
+    name,
+    description,
+    create(rt: Runtime) {
+      const seen = new WeakSet<object>();
+      return {
+        step(w: World): Violation[] {
+          const out: Violation[] = [];
+          for (const p of w.list("Pod")) {
+            if (seen.has(p)) continue;
+            seen.add(p);
+            for (const message of judge(p, rt.now)) out.push({ invariant: name, message });
+          }
+          return out;
+        },
+      };
+    },
+  };
+}
