@@ -5,8 +5,9 @@
 
 import type { AnyStateMachine } from "xstate";
 import { cniMachine } from "../machines/cni/cni.machine.js";
+import { jobControllerMachine } from "../machines/job/job.machine.js";
 
-export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([cniMachine]);
+export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([cniMachine, jobControllerMachine]);
 
 /** True when a machine keeps its context as a value. */
 export function isValueMachine(machine: AnyStateMachine): boolean {

@@ -10,7 +10,7 @@
 
 import { setup, type MachineContext, type NonReducibleUnknown } from "xstate";
 import type { Fx } from "./effects.js";
-import { stepOf, type Step } from "./step.js";
+import { draftStepOf, stepOf, type Step } from "./step.js";
 import { kick, requeueAndKick, type QueuedController } from "./controller.js";
 
 /** One event a controller handles besides the shared ones: the action that handles it, and why. */
@@ -42,6 +42,8 @@ export interface OneAtATimeWorker<C> {
 
 export interface ControllerSpec<C, I> {
   id: string;
+  /** the context is a value: every step runs on a draft (draftStepOf) and returns the next context */
+  valueContext?: boolean;
   description: string;
   context: (input: I) => C;
   startInformers: (ctx: C, fx: Fx) => void;
@@ -74,7 +76,7 @@ function withDescription(actions: string, description: string | undefined): Tran
 
 /** The machine of a controller: waitingForCacheSync -> running, with the worker of its kind. */
 export function controllerMachine<C extends MachineContext, I extends NonReducibleUnknown, E extends { type: string }>(spec: ControllerSpec<C, I>) {
-  const step = stepOf<C>();
+  const step = spec.valueContext ? draftStepOf<C>() : stepOf<C>();
   const actions: Record<string, ReturnType<typeof step>> = {
     startInformers: step((c, _e, fx) => spec.startInformers(c, fx)),
     applyWatchEvent: step(spec.watch.step),
