@@ -102,6 +102,13 @@ describe("Job updates", () => {
       "spec.template: Invalid value: …: field is immutable",
     ]);
   });
+  it("may send the template with its keys in another order (kubectl apply's patch does): no change, no error", () => {
+    const old = stored();
+    const next = structuredClone(old);
+    const { spec, metadata } = next.spec.template;
+    next.spec.template = { metadata, spec: Object.fromEntries(Object.entries(spec).reverse()) };
+    expect(validateUpdate(next, old)).toEqual([]);
+  });
   it("may not change completionMode", () => {
     const old = stored();
     const next = structuredClone(old);

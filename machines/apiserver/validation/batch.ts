@@ -3,8 +3,9 @@
 
 import { invalidValue, notSupported, required, type FieldError } from "../status.js";
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from "../admission/batch.js";
-import { marshalled, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { isDNS1123Label, nameIsDNSSubdomain } from "./names.js";
+import { deepEqual } from "../../common/equal.js";
+import { marshalled, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { fieldImmutableErrorMsg, isDNS1123Label, nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { labelSelectorJSON, selectorMatches, validateLabelSelector } from "./selector.js";
 
@@ -147,8 +148,9 @@ function templateForComparison(job: Obj, old: Obj): Obj {
   };
 }
 
-function stripUndefined(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v ?? null));
+// ValidateImmutableField compares with apiequality.Semantic.DeepEqual: key order does not matter.
+function validateImmutable(newVal: unknown, oldVal: unknown, path: string, shown: unknown = newVal ?? ""): FieldError[] {
+  return deepEqual(newVal ?? null, oldVal ?? null) ? [] : [invalidValue(path, shown, fieldImmutableErrorMsg)];
 }
 
 /** ValidateJob plus ValidateJobUpdate: selector, template, completion mode and the policies are immutable. */
@@ -161,7 +163,7 @@ export function validateJobUpdate(job: Obj, old: Obj): FieldError[] {
   const errs = [...validateJobWith(job, requirePrefixed), ...validateObjectMetaUpdate(job.metadata, old.metadata)];
   errs.push(...validateCompletionsUpdate(spec, oldSpec));
   errs.push(...validateImmutable(spec.selector, oldSpec.selector, "spec.selector", labelSelectorJSON(spec.selector)));
-  errs.push(...validateImmutable(stripUndefined(spec.template), stripUndefined(templateForComparison(job, old)), "spec.template", marshalled(spec.template ?? null)));
+  errs.push(...validateImmutable(spec.template, templateForComparison(job, old), "spec.template", marshalled(spec.template ?? null)));
   for (const f of ["completionMode", "podFailurePolicy", "backoffLimitPerIndex", "managedBy", "successPolicy"]) {
     errs.push(...validateImmutable(spec[f], oldSpec[f], `spec.${f}`, typeof spec[f] === "object" && spec[f] !== null ? marshalled(spec[f]) : spec[f] ?? ""));
   }
