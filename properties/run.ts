@@ -103,7 +103,8 @@ function send(cluster: Cluster, c: Command, id: number): void {
   const namespace = r.namespaced ? (c.op === "apply" ? c.obj.metadata?.namespace : c.namespace) ?? "default" : undefined;
   const base: any = { type: "ApiRequest", id, token: cluster.adminToken, group: r.group, resource: r.resource, ...(namespace ? { namespace } : {}) };
   if (c.op === "apply") base.verb = "create", base.body = structuredClone(c.obj);
-  else if (c.op === "delete") base.verb = "delete", base.name = c.name;
+  // as kubectl delete sends it (--cascade=background): batch/v1's own default would orphan a Job's pods
+  else if (c.op === "delete") base.verb = "delete", base.name = c.name, base.propagationPolicy = "Background";
   else if (c.op === "patch") base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = structuredClone(c.body);
   else base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = { spec: { replicas: c.replicas } };
   cluster.runtime.send("kubectl", "apiserver", base);

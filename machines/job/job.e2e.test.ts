@@ -7,6 +7,7 @@
 // Background) removes the pods with the Job, a delete without a policy orphans them (batch/v1's default).
 
 import { afterEach, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { createCluster } from "../../index.js";
 import { containerLogs } from "../../runtime/server/logs.js";
 import { toMs } from "../common/time.js";
@@ -169,6 +170,21 @@ spec:
     const events = jobEvents(c, "fails");
     expect(events.filter((e) => e.startsWith("Normal SuccessfulCreate"))).toHaveLength(3);
     expect(events.at(-1)).toBe("Warning BackoffLimitExceeded Job has reached the specified backoff limit");
+  });
+});
+
+describe("examples/indexed-job.yaml", () => {
+  it("completes indexes 0-2 and 4, retries index 3 after back-offs and fails with BackoffLimitExceeded when its third failure exceeds backoffLimit 2", async () => {
+    const c = cluster();
+    await c.apply(readFileSync(new URL("../../examples/indexed-job.yaml", import.meta.url), "utf8"));
+    await c.settle();
+    c.advance(120_000);
+    await c.settle();
+    const job = c.get("Job", "indexed-job");
+    expect(job.status).toMatchObject({ completedIndexes: "0-2,4", succeeded: 4, failed: 3, terminating: 0, uncountedTerminatedPods: {} });
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "BackoffLimitExceeded" });
+    const three = podsOf(c, "indexed-job").filter((p: any) => p.metadata.annotations["batch.kubernetes.io/job-completion-index"] === "3");
+    expect(three.map((p: any) => p.status.phase)).toEqual(["Failed", "Failed", "Failed"]);
   });
 });
 
