@@ -173,6 +173,72 @@ spec:
   });
 });
 
+describe("activeDeadlineSeconds and suspend", () => {
+  const sleeper = (extra: string) => `
+apiVersion: batch/v1
+kind: Job
+metadata: { name: slow }
+spec:
+  parallelism: 2
+  completions: 2
+${extra}
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 5
+      containers: [{ name: s, image: busybox:1.36, command: ["sh", "-c", "sleep 600"] }]
+`;
+  it("a Job active longer than activeDeadlineSeconds has its pods deleted and fails with DeadlineExceeded", async () => {
+    const c = cluster();
+    await c.apply(sleeper("  activeDeadlineSeconds: 30"));
+    await c.settle();
+    expect(c.get("Job", "slow").status).toMatchObject({ active: 2 });
+    c.advance(29_000);
+    await c.settle();
+    expect(condition(c.get("Job", "slow"), "FailureTarget")).toBeUndefined();
+    c.advance(20_000);
+    await c.settle();
+    const job = c.get("Job", "slow");
+    expect(condition(job, "FailureTarget")).toMatchObject({ status: "True", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" });
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" });
+    // the deadline counts from startTime: FailureTarget is written within a second of it
+    expect(toMs(condition(job, "FailureTarget").lastTransitionTime)! - toMs(job.status.startTime)!).toBeGreaterThanOrEqual(30_000);
+    expect(toMs(condition(job, "FailureTarget").lastTransitionTime)! - toMs(job.status.startTime)!).toBeLessThan(31_000);
+    expect(podsOf(c, "slow")).toEqual([]);
+    expect(job.status.failed).toBe(2);
+    expect(jobEvents(c, "slow").at(-1)).toBe("Warning DeadlineExceeded Job was active longer than specified deadline");
+  });
+  it("a Job created suspended makes no pod and is Suspended; resumed, it runs its pods", async () => {
+    const c = cluster();
+    await c.apply(sleeper("  suspend: true"));
+    await c.settle();
+    let job = c.get("Job", "slow");
+    expect(condition(job, "Suspended")).toMatchObject({ status: "True", reason: "JobSuspended", message: "Job suspended" });
+    expect(job.status.startTime).toBeUndefined();
+    expect(podsOf(c, "slow")).toEqual([]);
+    await c.apply(sleeper("  suspend: false"));
+    await c.settle();
+    job = c.get("Job", "slow");
+    expect(condition(job, "Suspended")).toMatchObject({ status: "False", reason: "JobResumed", message: "Job resumed" });
+    expect(job.status).toMatchObject({ active: 2 });
+    expect(jobEvents(c, "slow").filter((e) => !e.includes("SuccessfulCreate"))).toEqual(["Normal Suspended Job suspended", "Normal Resumed Job resumed"]);
+  });
+  it("suspending a running Job deletes its active pods", async () => {
+    const c = cluster();
+    await c.apply(sleeper("  suspend: false"));
+    await c.settle();
+    expect(c.get("Job", "slow").status).toMatchObject({ active: 2 });
+    await c.apply(sleeper("  suspend: true"));
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    const job = c.get("Job", "slow");
+    expect(condition(job, "Suspended")?.status).toBe("True");
+    expect(job.status.active).toBeUndefined();
+    expect(podsOf(c, "slow")).toEqual([]);
+  });
+});
+
 describe("examples/indexed-job.yaml", () => {
   it("completes indexes 0-2 and 4, retries index 3 after back-offs and fails with BackoffLimitExceeded when its third failure exceeds backoffLimit 2", async () => {
     const c = cluster();
