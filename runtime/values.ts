@@ -6,8 +6,9 @@
 import type { AnyStateMachine } from "xstate";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { jobControllerMachine } from "../machines/job/job.machine.js";
+import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 
-export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([cniMachine, jobControllerMachine]);
+export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([cniMachine, jobControllerMachine, ttlAfterFinishedMachine]);
 
 /** True when a machine keeps its context as a value. */
 export function isValueMachine(machine: AnyStateMachine): boolean {

@@ -53,6 +53,16 @@ spec:
       - name: c
         image: busybox:1.36
         command: ["sh", "-c", "sleep 1; exit $JOB_COMPLETION_INDEX"]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: short }
+spec:
+  ttlSecondsAfterFinished: 10
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "exit 0"] }]
 `;
 
 async function run(freeze: boolean) {
