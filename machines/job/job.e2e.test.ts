@@ -239,6 +239,53 @@ ${extra}
   });
 });
 
+describe("podFailurePolicy", () => {
+  // kubernetes/website content/en/examples/controllers/job-pod-failure-policy-failjob.yaml, run with
+  // busybox's sh: podflow's bash:5 image has no bash executable (StartError, exit 128)
+  it("a FailJob rule on exit code 42 fails the Job at the first such failure, with reason PodFailurePolicy", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: job-pod-failure-policy-failjob
+spec:
+  completions: 8
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox:1.36
+        command: ["sh"]
+        args:
+        - -c
+        - echo "Hello world! I'm going to exit with 42 to simulate a software bug." && sleep 30 && exit 42
+  backoffLimit: 6
+  podFailurePolicy:
+    rules:
+    - action: FailJob
+      onExitCodes:
+        containerName: main
+        operator: In
+        values: [42]
+`);
+    await c.settle();
+    c.advance(40_000);
+    await c.settle();
+    const job = c.get("Job", "job-pod-failure-policy-failjob");
+    const failed = condition(job, "Failed");
+    expect(failed).toMatchObject({ status: "True", reason: "PodFailurePolicy" });
+    expect(failed.message).toMatch(/^Container main for pod default\/job-pod-failure-policy-failjob-[a-z0-9]{5} failed with exit code 42 matching FailJob rule at index 0$/);
+    expect(condition(job, "FailureTarget")?.message).toBe(failed.message);
+    // the first failure ends the Job: nothing is retried (far from backoffLimit 6), the other running pod is deleted
+    expect(podsOf(c, "job-pod-failure-policy-failjob").map((p: any) => p.status.phase)).toEqual(["Failed"]);
+    expect(jobEvents(c, "job-pod-failure-policy-failjob").filter((e) => e.includes("SuccessfulCreate"))).toHaveLength(2);
+    expect(jobEvents(c, "job-pod-failure-policy-failjob").at(-1)).toBe(`Warning PodFailurePolicy ${failed.message}`);
+  });
+});
+
 describe("examples/indexed-job.yaml", () => {
   it("completes indexes 0-2 and 4, retries index 3 after back-offs and fails with BackoffLimitExceeded when its third failure exceeds backoffLimit 2", async () => {
     const c = cluster();

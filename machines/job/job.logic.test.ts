@@ -118,6 +118,41 @@ describe("syncJob (job_controller.go)", () => {
   });
 });
 
+describe("podFailurePolicy (pod_failure_policy.go)", () => {
+  const failedWith = (code: number, name = "main", conditions: any[] = []) => {
+    const p = pod("Failed");
+    p.status!.containerStatuses = [{ name, image: "busybox", imageID: "", ready: false, restartCount: 0, state: { terminated: { exitCode: code } } }];
+    p.status!.conditions = conditions;
+    return p;
+  };
+  const policy = { rules: [
+    { action: "FailJob", onExitCodes: { containerName: "main", operator: "In", values: [42] } },
+    { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+    { action: "Count", onExitCodes: { operator: "NotIn", values: [1, 2] } },
+  ] } as any;
+  const rows: [string, Pod, { countFailed: boolean; failJobMessage?: string }][] = [
+    ["Exit code 42 of main matches FailJob at index 0.", failedWith(42), { countFailed: true, failJobMessage: "Container main for pod default/NAME failed with exit code 42 matching FailJob rule at index 0" }],
+    ["Exit code 42 of another container does not match rule 0; NotIn [1 2] counts it.", failedWith(42, "side"), { countFailed: true }],
+    ["A DisruptionTarget condition is ignored: not counted toward backoffLimit.", failedWith(1, "main", [{ type: "DisruptionTarget", status: "True" }]), { countFailed: false }],
+    ["No rule matching counts the failure.", failedWith(1), { countFailed: true }],
+  ];
+  it.each(rows)("%s", (_n, p, want) => {
+    const got = L.matchPodFailurePolicy(policy, p);
+    expect({ ...got, ...(got.failJobMessage ? { failJobMessage: got.failJobMessage.replace(p.metadata!.name!, "NAME") } : {}) }).toEqual(want);
+  });
+  it("an ignored failure is not counted and its pod is replaced (podReplacementPolicy Failed)", () => {
+    const ignored = failedWith(1, "main", [{ type: "DisruptionTarget", status: "True" }]);
+    const p = sync(job({ backoffLimit: 0, podFailurePolicy: policy, podReplacementPolicy: "Failed" }, { startTime: at(0) }), [ignored], 500);
+    expect(p.status?.uncountedTerminatedPods).toEqual({});
+    expect(p.status?.conditions).toBeUndefined();
+    expect(p.create).toHaveLength(1);
+  });
+  it("a FailJob match writes FailureTarget with reason PodFailurePolicy before backoffLimit is looked at", () => {
+    const p = sync(job({ backoffLimit: 6, podFailurePolicy: policy, podReplacementPolicy: "Failed" }, { startTime: at(0) }), [failedWith(42)]);
+    expect(p.status?.conditions?.map((c) => `${c.type} ${c.reason}`)).toEqual(["FailureTarget PodFailurePolicy"]);
+  });
+});
+
 describe("pods for a Job (newPodForJob)", () => {
   it("an Indexed pod gets its index as annotation, label, hostname, name prefix and JOB_COMPLETION_INDEX", () => {
     const p = L.newPodForJob(job({ completionMode: "Indexed", completions: 3 }), 2);

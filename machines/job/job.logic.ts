@@ -82,6 +82,50 @@ function finishedMs(p: Pod, now: number): number {
   return last ?? now;
 }
 
+// ---------- podFailurePolicy (pod_failure_policy.go) ----------
+
+export const REASON_POD_FAILURE_POLICY = "PodFailurePolicy";
+
+type PodFailurePolicy = NonNullable<NonNullable<Job["spec"]>["podFailurePolicy"]>;
+type ExitCodes = NonNullable<PodFailurePolicy["rules"][number]["onExitCodes"]>;
+
+// getMatchingContainerFromList: a container that terminated with a non-zero code the rule names.
+function matchExitCodes(p: Pod, req: ExitCodes): { name: string; exitCode: number } | undefined {
+  for (const list of [p.status?.containerStatuses ?? [], p.status?.initContainerStatuses ?? []]) {
+    for (const s of list) {
+      if (req.containerName && req.containerName !== s.name) continue;
+      const code = s.state?.terminated?.exitCode;
+      if (code === undefined || code === 0) continue;
+      const listed = req.values.includes(code);
+      if (req.operator === "In" ? listed : !listed) return { name: s.name, exitCode: code };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * matchPodFailurePolicy: the first rule a failed pod matches decides. Ignore: not counted toward
+ * backoffLimit; Count: counted; FailJob: counted, and the Job fails with this message; FailIndex
+ * needs backoffLimitPerIndex (not modelled) and counts. No rule matched: counted.
+ */
+export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, p: Pod): { countFailed: boolean; failJobMessage?: string } {
+  for (const [i, rule] of (policy?.rules ?? []).entries()) {
+    let what: string | undefined;
+    if (rule.onExitCodes) {
+      const c = matchExitCodes(p, rule.onExitCodes);
+      if (c) what = `Container ${c.name} for pod ${p.metadata?.namespace}/${p.metadata?.name} failed with exit code ${c.exitCode} matching ${rule.action} rule at index ${i}`;
+    } else if (rule.onPodConditions) {
+      const cond = (p.status?.conditions ?? []).find((c) => rule.onPodConditions!.some((pat) => pat.type === c.type && (pat.status ?? "True") === c.status));
+      if (cond) what = `Pod ${p.metadata?.namespace}/${p.metadata?.name} has condition ${cond.type} matching ${rule.action} rule at index ${i}`;
+    }
+    if (what === undefined) continue;
+    if (rule.action === "Ignore") return { countFailed: false };
+    if (rule.action === "FailJob") return { countFailed: true, failJobMessage: what };
+    return { countFailed: true };
+  }
+  return { countFailed: true };
+}
+
 // ---------- completed indexes ("1,3-5,7") ----------
 
 /** The set of completed indexes written as status.completedIndexes is ("1,3-5,7"); indexes beyond completions dropped. */
@@ -282,8 +326,11 @@ function countPods(input: JobSyncInput, completions: number): Counted {
         newSucceeded.push(p);
       }
     } else if (isPodFailed(p, job) && !prevFailed.has(uid)) {
-      failedU.push(uid);
-      newFailed.push(p);
+      // an Ignore rule of the podFailurePolicy keeps the pod out of the failed count and the back-off
+      if (matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed) {
+        failedU.push(uid);
+        newFailed.push(p);
+      }
     }
   }
   // uids whose pods no longer hold the finalizer (or are gone) are counted now, and leave the list
@@ -329,7 +376,9 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   // the finished condition: kept from an earlier sync, or decided now
   let target: { type: "FailureTarget" | "SuccessCriteriaMet"; reason: string; message: string } | undefined;
   const prevTarget = conditionTrue(job, "FailureTarget") ?? conditionTrue(job, "SuccessCriteriaMet");
+  const failJobMessage = spec.podFailurePolicy ? firstFailJobMessage(job, pods) : undefined;
   if (prevTarget) target = { type: prevTarget.type as "FailureTarget" | "SuccessCriteriaMet", reason: prevTarget.reason ?? "", message: prevTarget.message ?? "" };
+  else if (failJobMessage !== undefined) target = { type: "FailureTarget", reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
   else if (failedCount > (spec.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) target = { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
 
@@ -396,6 +445,16 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   };
   if (!sameStatus(st, status)) plan.status = status;
   return plan;
+}
+
+// getFailJobMessage: the first failed pod that a FailJob rule matches fails the Job.
+function firstFailJobMessage(job: Job, pods: readonly Pod[]): string | undefined {
+  for (const p of pods) {
+    if (!isPodFailed(p, job)) continue;
+    const m = matchPodFailurePolicy(job.spec?.podFailurePolicy, p).failJobMessage;
+    if (m !== undefined) return m;
+  }
+  return undefined;
 }
 
 // manageJob: toward wantActive = min(parallelism, remaining completions) active pods.

@@ -64,6 +64,36 @@ describe("Job validation", () => {
   for (const [name, edit, want] of cases) {
     it(name, () => expect(messages(validateCreate(pi(edit)))).toEqual(want));
   }
+  it("podFailurePolicy rules: a known action, exactly one of onExitCodes and onPodConditions, ordered non-zero codes for In, a template container", () => {
+    const j = pi((s) => {
+      s.podFailurePolicy = { rules: [
+        { action: "FailJob", onExitCodes: { containerName: "pi", operator: "In", values: [42] } },
+        { action: "Explode", onPodConditions: [{ type: "DisruptionTarget" }] },
+        { action: "Ignore" },
+        { action: "Count", onExitCodes: { containerName: "nope", operator: "In", values: [3, 0, 3] } },
+        { action: "FailIndex", onExitCodes: { operator: "NotIn", values: [1] } },
+      ] };
+    });
+    expect(messages(validateCreate(j))).toEqual([
+      'spec.podFailurePolicy.rules[1].action: Unsupported value: "Explode": supported values: "Count", "FailIndex", "FailJob", "Ignore"',
+      "spec.podFailurePolicy.rules[2]: Invalid value: specifying one of OnExitCodes and OnPodConditions is required",
+      'spec.podFailurePolicy.rules[3].onExitCodes.containerName: Invalid value: "nope": must be one of the container or initContainer names in the pod template',
+      "spec.podFailurePolicy.rules[3].onExitCodes.values[1]: Invalid value: 0: must not be 0 for the In operator",
+      "spec.podFailurePolicy.rules[3].onExitCodes.values[2]: Duplicate value: 3",
+      "spec.podFailurePolicy.rules[3].onExitCodes.values: Invalid value: [3,0,3]: must be ordered",
+      'spec.podFailurePolicy.rules[4].action: Invalid value: "FailIndex": requires the backoffLimitPerIndex to be set',
+    ]);
+    // the defaults: onPodConditions status True, podReplacementPolicy Failed
+    expect(j.spec.podFailurePolicy.rules[1].onPodConditions[0].status).toBe("True");
+    expect(j.spec.podReplacementPolicy).toBe("Failed");
+  });
+  it("podFailurePolicy needs restartPolicy Never", () => {
+    const j = pi((s) => {
+      s.template.spec.restartPolicy = "OnFailure";
+      s.podFailurePolicy = { rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }] };
+    });
+    expect(messages(validateCreate(j))).toEqual(['spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified']);
+  });
   it("an Indexed Job needs completions", () => {
     const j = mutate({ apiVersion: "batch/v1", kind: "Job", metadata: { name: "ix", namespace: "default", uid }, spec: { completionMode: "Indexed", parallelism: 2, template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox" }] } } } }, { now, operation: "CREATE" });
     expect(messages(validateCreate(j))).toEqual(["spec.completions: Required value: when completion mode is Indexed"]);

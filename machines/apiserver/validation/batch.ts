@@ -1,7 +1,7 @@
 // batch/v1 Job validation, ported in meaning from pkg/apis/batch/validation/validation.go
 // (ValidateJob, ValidateJobSpec, ValidateJobSpecUpdate) with the options the Job strategy passes.
 
-import { invalidValue, notSupported, required, type FieldError } from "../status.js";
+import { duplicate, invalidValue, notSupported, omitValue, required, tooMany, type FieldError } from "../status.js";
 import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from "../admission/batch.js";
 import { deepEqual } from "../../common/equal.js";
 import { marshalled, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
@@ -49,6 +49,54 @@ function validateGeneratedSelector(job: Obj, requirePrefixedLabels: boolean): Fi
   return errs;
 }
 
+const POD_FAILURE_POLICY_ACTIONS = ["Count", "FailIndex", "FailJob", "Ignore"];
+const EXIT_CODE_OPERATORS = ["In", "NotIn"];
+const MAX_POD_FAILURE_POLICY_RULES = 20;
+const MAX_EXIT_CODE_VALUES = 255;
+const goList = (xs: readonly string[]) => `[${xs.map((x) => JSON.stringify(x)).join(" ")}]`;
+
+// validatePodFailurePolicyRuleOnExitCodes: a known operator, a container of the template, 1-255 ordered unique codes, no 0 for In.
+function validateOnExitCodes(req: Obj, path: string, containers: ReadonlySet<string>): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!req.operator) errs.push(required(`${path}.operator`, `valid values: ${goList(EXIT_CODE_OPERATORS)}`));
+  else if (!EXIT_CODE_OPERATORS.includes(req.operator)) errs.push(notSupported(`${path}.operator`, req.operator, EXIT_CODE_OPERATORS));
+  if (isSet(req.containerName) && !containers.has(req.containerName)) errs.push(invalidValue(`${path}.containerName`, req.containerName, "must be one of the container or initContainer names in the pod template"));
+  const values: number[] = Array.isArray(req.values) ? req.values : [];
+  if (values.length === 0) errs.push(invalidValue(`${path}.values`, marshalled(req.values ?? null), "at least one value is required"));
+  if (values.length > MAX_EXIT_CODE_VALUES) errs.push(tooMany(`${path}.values`, values.length, MAX_EXIT_CODE_VALUES));
+  const seen = new Set<number>();
+  let ordered = true;
+  values.forEach((v, j) => {
+    if (req.operator === "In" && v === 0) errs.push(invalidValue(`${path}.values[${j}]`, v, "must not be 0 for the In operator"));
+    if (seen.has(v)) errs.push(duplicate(`${path}.values[${j}]`, v));
+    else seen.add(v);
+    if (j > 0 && values[j - 1]! > v) ordered = false;
+  });
+  if (!ordered) errs.push(invalidValue(`${path}.values`, marshalled(values), "must be ordered"));
+  return errs;
+}
+
+/** validatePodFailurePolicy: at most 20 rules, each with a known action and exactly one of onExitCodes and onPodConditions. */
+function validatePodFailurePolicy(spec: Obj, path: string): FieldError[] {
+  const rules: Obj[] = Array.isArray(spec.podFailurePolicy?.rules) ? spec.podFailurePolicy.rules : [];
+  const errs: FieldError[] = [];
+  if (rules.length > MAX_POD_FAILURE_POLICY_RULES) errs.push(tooMany(`${path}.rules`, rules.length, MAX_POD_FAILURE_POLICY_RULES));
+  const containers = new Set<string>([...(spec.template?.spec?.containers ?? []), ...(spec.template?.spec?.initContainers ?? [])].map((c: Obj) => c?.name));
+  rules.forEach((rule, i) => {
+    const at = `${path}.rules[${i}]`;
+    const r = rule ?? {};
+    if (!r.action) errs.push(required(`${at}.action`, `valid values: ${goList(POD_FAILURE_POLICY_ACTIONS)}`));
+    else if (r.action === "FailIndex") {
+      if (!isSet(spec.backoffLimitPerIndex)) errs.push(invalidValue(`${at}.action`, r.action, "requires the backoffLimitPerIndex to be set"));
+    } else if (!POD_FAILURE_POLICY_ACTIONS.includes(r.action)) errs.push(notSupported(`${at}.action`, r.action, POD_FAILURE_POLICY_ACTIONS));
+    const conds = Array.isArray(r.onPodConditions) ? r.onPodConditions : [];
+    if (isSet(r.onExitCodes)) errs.push(...validateOnExitCodes(r.onExitCodes, `${at}.onExitCodes`, containers));
+    if (isSet(r.onExitCodes) && conds.length > 0) errs.push(invalidValue(at, omitValue, "specifying both OnExitCodes and OnPodConditions is not supported"));
+    if (!isSet(r.onExitCodes) && conds.length === 0) errs.push(invalidValue(at, omitValue, "specifying one of OnExitCodes and OnPodConditions is required"));
+  });
+  return errs;
+}
+
 function nonnegative(spec: Obj, field: string, path: string): FieldError[] {
   return isSet(spec[field]) ? validateNonnegative(spec[field], `${path}.${field}`) : [];
 }
@@ -78,6 +126,7 @@ function validateJobSpecFields(spec: Obj, path: string): FieldError[] {
     if (isSet(spec.backoffLimitPerIndex)) errs.push(invalidValue(`${path}.backoffLimitPerIndex`, spec.backoffLimitPerIndex, "requires indexed completion mode"));
     if (isSet(spec.maxFailedIndexes)) errs.push(invalidValue(`${path}.maxFailedIndexes`, spec.maxFailedIndexes, "requires indexed completion mode"));
   }
+  if (isSet(spec.podFailurePolicy)) errs.push(...validatePodFailurePolicy(spec, `${path}.podFailurePolicy`));
   if (isSet(spec.successPolicy) && mode !== "Indexed") errs.push(invalidValue(`${path}.successPolicy`, marshalled(spec.successPolicy), "requires indexed completion mode"));
   const rp = spec.podReplacementPolicy;
   if (isSet(rp)) {
