@@ -182,7 +182,7 @@ export function syncJobKey(ctx: JobControllerContext, key: string, now: number, 
     const e = ctx.expectations.get(key) ?? { add: 0, del: [] };
     ctx.expectations.set(key, { ...e, add: Math.max(0, e.add) + plan.create.length });
   }
-  for (const ix of plan.create) req(ctx, fx, key, { verb: "create", group: "", resource: "pods", namespace: ns, body: L.newPodForJob(job, ix) }, "create-pod");
+  for (const ix of plan.create) req(ctx, fx, key, { verb: "create", group: "", resource: "pods", namespace: ns, body: L.newPodForJob(job, ix, ix === undefined ? undefined : plan.indexFailures?.[ix]) }, "create-pod");
   const finalizers = plan.removeFinalizers.map((p) => ({ namespace: p.metadata?.namespace, name: p.metadata?.name, uid: p.metadata?.uid, finalizers: p.metadata?.finalizers ?? [] }));
   if (plan.status) {
     // Finalizers go only once the status counting their pods is stored: a pod is never lost from the count.

@@ -286,6 +286,68 @@ spec:
   });
 });
 
+describe("backoffLimitPerIndex", () => {
+  // kubernetes/website content/en/examples/controllers/job-backoff-limit-per-index-example.yaml,
+  // with busybox's sh in place of python (podflow's python image runs no script); the docs show
+  // completedIndexes 1,3,5,7,9, failedIndexes 0,2,4,6,8, succeeded 5, failed 10, FailedIndexes
+  it("retries each failing index once, then marks it failed; once every index is done the Job fails with FailedIndexes", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: job-backoff-limit-per-index-example
+spec:
+  completions: 10
+  parallelism: 3
+  completionMode: Indexed
+  backoffLimitPerIndex: 1
+  maxFailedIndexes: 5
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: example
+        image: busybox:1.36
+        command: ["sh", "-c", "echo Hello world; test $((JOB_COMPLETION_INDEX % 2)) -eq 1"]
+`);
+    await c.settle();
+    c.advance(300_000);
+    await c.settle();
+    const job = c.get("Job", "job-backoff-limit-per-index-example");
+    expect(job.spec.backoffLimit).toBe(2147483647);
+    expect(job.status).toMatchObject({ completedIndexes: "1,3,5,7,9", failedIndexes: "0,2,4,6,8", succeeded: 5, failed: 10 });
+    expect(condition(job, "FailureTarget")).toMatchObject({ status: "True", reason: "FailedIndexes", message: "Job has failed indexes" });
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "FailedIndexes", message: "Job has failed indexes" });
+    // the retry of an index carries the failures before it
+    const retries = podsOf(c, "job-backoff-limit-per-index-example").filter((p: any) => p.metadata.annotations["batch.kubernetes.io/job-index-failure-count"] === "1");
+    expect(retries.map((p: any) => Number(p.metadata.annotations["batch.kubernetes.io/job-completion-index"])).sort((a: number, b: number) => a - b)).toEqual([0, 2, 4, 6, 8]);
+  });
+  it("more failed indexes than maxFailedIndexes fail the Job at once with MaxFailedIndexesExceeded", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: { name: many-fail }
+spec:
+  completions: 6
+  parallelism: 6
+  completionMode: Indexed
+  backoffLimitPerIndex: 0
+  maxFailedIndexes: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "exit 1"] }]
+`);
+    await c.settle();
+    c.advance(60_000);
+    await c.settle();
+    const job = c.get("Job", "many-fail");
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "MaxFailedIndexesExceeded", message: "Job has exceeded the specified maximal number of failed indexes" });
+  });
+});
+
 describe("examples/indexed-job.yaml", () => {
   it("completes indexes 0-2 and 4, retries index 3 after back-offs and fails with BackoffLimitExceeded when its third failure exceeds backoffLimit 2", async () => {
     const c = cluster();

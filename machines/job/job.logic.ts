@@ -12,6 +12,8 @@ import { deepCopy } from "../common/equal.js";
 export const JOB_TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
 /** The annotation (and label) with an Indexed Job pod's completion index. */
 export const JOB_COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
+/** The annotation with how many pods of the same index failed before this one (backoffLimitPerIndex). */
+export const JOB_INDEX_FAILURE_COUNT_ANNOTATION = "batch.kubernetes.io/job-index-failure-count";
 /** The env variable an Indexed Job's containers get their index from. */
 export const JOB_COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX";
 
@@ -26,6 +28,10 @@ export const REASON_BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
 export const MESSAGE_BACKOFF_LIMIT_EXCEEDED = "Job has reached the specified backoff limit";
 export const REASON_DEADLINE_EXCEEDED = "DeadlineExceeded";
 export const MESSAGE_DEADLINE_EXCEEDED = "Job was active longer than specified deadline";
+export const REASON_FAILED_INDEXES = "FailedIndexes";
+export const MESSAGE_FAILED_INDEXES = "Job has failed indexes";
+export const REASON_MAX_FAILED_INDEXES_EXCEEDED = "MaxFailedIndexesExceeded";
+export const MESSAGE_MAX_FAILED_INDEXES_EXCEEDED = "Job has exceeded the specified maximal number of failed indexes";
 export const REASON_COMPLETIONS_REACHED = "CompletionsReached";
 export const MESSAGE_COMPLETIONS_REACHED = "Reached expected number of succeeded pods";
 
@@ -214,6 +220,8 @@ export interface JobSyncPlan {
   status?: JobStatus;
   /** completion indexes of pods to create (undefined entries for NonIndexed) */
   create: (number | undefined)[];
+  /** with backoffLimitPerIndex: failures so far of each index to create (the job-index-failure-count annotation) */
+  indexFailures?: Record<number, number>;
   delete: Pod[];
   /** pods whose tracking finalizer goes once the status with their uids is written */
   removeFinalizers: Pod[];
@@ -246,7 +254,7 @@ export interface JobSyncInput {
   removingFinalizers: ReadonlySet<string>;
 }
 
-const statusKeys = ["conditions", "startTime", "completionTime", "active", "succeeded", "failed", "terminating", "completedIndexes", "uncountedTerminatedPods", "ready"] as const;
+const statusKeys = ["conditions", "startTime", "completionTime", "active", "succeeded", "failed", "terminating", "completedIndexes", "failedIndexes", "uncountedTerminatedPods", "ready"] as const;
 
 function sameStatus(a: JobStatus | undefined, b: JobStatus): boolean {
   const pick = (s: JobStatus | undefined) => JSON.stringify(statusKeys.map((k) => s?.[k] ?? null));
@@ -284,6 +292,26 @@ function badIndexedPods(active: readonly Pod[], completions: number, done: Reado
 export function firstPendingIndexes(n: number, completions: number, done: ReadonlySet<number>, held: ReadonlySet<number>): number[] {
   const out: number[] = [];
   for (let i = 0; i < completions && out.length < n; i++) if (!done.has(i) && !held.has(i)) out.push(i);
+  return out;
+}
+
+/** One index's failures under backoffLimitPerIndex: how many, and when the last one finished. */
+export interface IndexFailures {
+  count: number;
+  lastMs: number;
+}
+
+/** Per index: the failures of its counted failed pods (annotation of failures before it, plus one). */
+export function indexFailures(job: Job, pods: readonly Pod[], now: number): Map<number, IndexFailures> {
+  const out = new Map<number, IndexFailures>();
+  for (const p of pods) {
+    const ix = completionIndex(p);
+    if (ix === undefined || !isPodFailed(p, job) || !matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed) continue;
+    const before = Number(p.metadata?.annotations?.[JOB_INDEX_FAILURE_COUNT_ANNOTATION] ?? "0");
+    const count = (Number.isSafeInteger(before) && before >= 0 ? before : 0) + 1;
+    const prev = out.get(ix);
+    out.set(ix, { count: Math.max(prev?.count ?? 0, count), lastMs: Math.max(prev?.lastMs ?? 0, finishedMs(p, now)) });
+  }
   return out;
 }
 
@@ -371,6 +399,11 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const ads = spec.activeDeadlineSeconds;
   const deadlineMs = ads !== undefined && ads !== null && startMs !== undefined && !suspended ? startMs + ads * 1000 - now : undefined;
   const failedCount = c.failed + c.uncounted.failed.length;
+  // backoffLimitPerIndex: an index whose failures exceed the limit is failed for good (status.failedIndexes)
+  const perIndex = indexed && spec.backoffLimitPerIndex !== undefined && spec.backoffLimitPerIndex !== null;
+  const perIndexFailures = perIndex ? indexFailures(job, pods, now) : new Map<number, IndexFailures>();
+  const failedIndexes = perIndex ? parseIndexes(st.failedIndexes ?? "", completions ?? 0) : new Set<number>();
+  for (const [ix, f] of perIndexFailures) if (f.count > spec.backoffLimitPerIndex! && !c.done.has(ix) && ix < (completions ?? 0)) failedIndexes.add(ix);
   const succeededCount = indexed ? c.done.size : c.succeeded + c.uncounted.succeeded.length;
 
   // the finished condition: kept from an earlier sync, or decided now
@@ -379,6 +412,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const failJobMessage = spec.podFailurePolicy ? firstFailJobMessage(job, pods) : undefined;
   if (prevTarget) target = { type: prevTarget.type as "FailureTarget" | "SuccessCriteriaMet", reason: prevTarget.reason ?? "", message: prevTarget.message ?? "" };
   else if (failJobMessage !== undefined) target = { type: "FailureTarget", reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
+  else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && failedIndexes.size > spec.maxFailedIndexes) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
   else if (failedCount > (spec.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) target = { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
 
@@ -394,9 +428,11 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
         conditions = ensureCondition(conditions, newCondition("Suspended", "False", "JobResumed", "Job resumed", now));
         plan.events.push({ type: "Normal", reason: "Resumed", message: "Job resumed" });
       }
-      if (input.expectationsSatisfied) manage(plan, job, active, terminating, c.done, succeededCount, completions, parallelism, now);
+      if (input.expectationsSatisfied) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? perIndexFailures : undefined);
     }
-    const complete = indexed ? completions !== undefined && c.done.size >= completions
+    // every index succeeded or failed for good: failed indexes fail the Job
+    if (perIndex && failedIndexes.size > 0 && completions !== undefined && c.done.size + failedIndexes.size >= completions) target = { type: "FailureTarget", reason: REASON_FAILED_INDEXES, message: MESSAGE_FAILED_INDEXES };
+    const complete = target ? false : indexed ? completions !== undefined && c.done.size >= completions
       : completions === undefined || completions === null ? succeededCount > 0 && active.length - plan.delete.length === 0 && plan.create.length === 0
       : succeededCount >= completions;
     if (complete) target = { type: "SuccessCriteriaMet", reason: REASON_COMPLETIONS_REACHED, message: MESSAGE_COMPLETIONS_REACHED };
@@ -440,6 +476,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
     ...(c.failed ? { failed: c.failed } : {}),
     terminating,
     ...(indexed ? { completedIndexes: formatIndexes(c.done) } : {}),
+    ...(perIndex ? { failedIndexes: formatIndexes(failedIndexes) } : {}),
     uncountedTerminatedPods: c.uncounted.succeeded.length || c.uncounted.failed.length ? { ...(c.uncounted.succeeded.length ? { succeeded: c.uncounted.succeeded } : {}), ...(c.uncounted.failed.length ? { failed: c.uncounted.failed } : {}) } : {},
     ready: active.filter(isPodReady).length,
   };
@@ -458,7 +495,7 @@ function firstFailJobMessage(job: Job, pods: readonly Pod[]): string | undefined
 }
 
 // manageJob: toward wantActive = min(parallelism, remaining completions) active pods.
-function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number, done: ReadonlySet<number>, succeeded: number, completions: number | undefined, parallelism: number, now: number): void {
+function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number, done: ReadonlySet<number>, succeeded: number, completions: number | undefined, parallelism: number, now: number, perIndex?: ReadonlyMap<number, IndexFailures>): void {
   const indexed = job.spec?.completionMode === "Indexed";
   let kept = active;
   if (indexed) {
@@ -476,7 +513,8 @@ function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number,
   const waitFor = job.spec?.podReplacementPolicy === "Failed" ? terminating : 0;
   const diff = Math.min(want - remaining - waitFor, MAX_POD_CREATE_DELETE_PER_SYNC);
   if (diff <= 0) return;
-  const delayMs = backoffRemainingMs(plan.backoff, now);
+  // with backoffLimitPerIndex each index backs off on its own failures
+  const delayMs = perIndex ? 0 : backoffRemainingMs(plan.backoff, now);
   if (delayMs > 0) {
     plan.observation = { type: "PodFailureBackOff", delayMs };
     return;
@@ -487,7 +525,22 @@ function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number,
   }
   const held = new Set<number>();
   for (const p of kept) if (!surplus.includes(p)) held.add(completionIndex(p)!);
-  plan.create = firstPendingIndexes(diff, completions ?? 0, done, held);
+  if (!perIndex) {
+    plan.create = firstPendingIndexes(diff, completions ?? 0, done, held);
+    return;
+  }
+  const waiting = new Set<number>();
+  let soonest = Infinity;
+  for (const [ix, f] of perIndex) {
+    const left = backoffRemainingMs({ failuresAfterLastSuccess: f.count, lastFailureMs: f.lastMs }, now);
+    if (left > 0 && !done.has(ix)) {
+      waiting.add(ix);
+      soonest = Math.min(soonest, left);
+    }
+  }
+  plan.create = firstPendingIndexes(diff, completions ?? 0, done, new Set([...held, ...waiting]));
+  plan.indexFailures = Object.fromEntries(plan.create.map((ix) => [ix, perIndex.get(ix!)?.count ?? 0]));
+  if (plan.create.length < diff && soonest < Infinity) plan.observation = { type: "PodFailureBackOff", delayMs: soonest };
 }
 
 // ---------- pods from the template ----------
@@ -502,7 +555,7 @@ export function jobControllerRef(job: Job) {
  * controller ownerReference; for an Indexed Job the completion index as annotation and label, the
  * hostname <job>-<index>, the name prefix <job>-<index>- and JOB_COMPLETION_INDEX in every container.
  */
-export function newPodForJob(job: Job, index?: number): Pod {
+export function newPodForJob(job: Job, index?: number, indexFailureCount?: number): Pod {
   const t = job.spec?.template ?? {};
   const name = job.metadata?.name ?? "";
   const annotations: Record<string, string> = { ...(t.metadata?.annotations ?? {}) };
@@ -510,6 +563,7 @@ export function newPodForJob(job: Job, index?: number): Pod {
   const spec = deepCopy(t.spec ?? { containers: [] });
   if (index !== undefined) {
     annotations[JOB_COMPLETION_INDEX_ANNOTATION] = String(index);
+    if (indexFailureCount !== undefined) annotations[JOB_INDEX_FAILURE_COUNT_ANNOTATION] = String(indexFailureCount);
     labels[JOB_COMPLETION_INDEX_ANNOTATION] = String(index);
     spec.hostname = `${name}-${index}`;
     const env = { name: JOB_COMPLETION_INDEX_ENV, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${JOB_COMPLETION_INDEX_ANNOTATION}']` } } };
