@@ -17,7 +17,8 @@ async function createThenDelete(objs: any[], seed: number): Promise<string[]> {
   // Owned objects go with their owners (the garbage collector): delete only what was applied.
   for (const o of [...objs].reverse()) {
     const ns = resourceForKind(o.kind)?.namespaced ? o.metadata.namespace ?? "default" : undefined;
-    if (c.get(o.kind, o.metadata.name, ns)) await c.delete(o.kind, o.metadata.name, ns);
+    // as kubectl delete does (propagationPolicy Background): batch/v1's own default would orphan a Job's pods
+    if (c.get(o.kind, o.metadata.name, ns)) await c.delete(o.kind, o.metadata.name, ns, { propagationPolicy: "Background" });
   }
   await c.settle();
   c.advance(60_000);

@@ -118,8 +118,9 @@ function send(cluster: Cluster, c: Command, id: number): void {
   const base: any = { type: "ApiRequest", id, token: cluster.adminToken, group: r.group, resource: r.resource, ...(namespace ? { namespace } : {}) };
   if (c.op === "apply") base.verb = "create", base.body = structuredClone(c.obj);
   else if (c.op === "delete") {
+    // as kubectl delete sends it (--cascade=background unless the command says): batch/v1's own default would orphan a Job's pods
     base.verb = "delete", base.name = c.name;
-    if (c.propagationPolicy) base.body = { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: c.propagationPolicy };
+    base.body = { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: c.propagationPolicy ?? "Background" };
   }
   else if (c.op === "patch") base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = structuredClone(c.body);
   else base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = { spec: { replicas: c.replicas } };

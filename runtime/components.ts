@@ -19,6 +19,10 @@ import { deploymentControllerMachine } from "../machines/deployment/deployment.m
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
 // [/apps]
+// [batch]
+import { jobControllerMachine } from "../machines/job/job.machine.js";
+import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
+// [/batch]
 // [networking]
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
@@ -82,6 +86,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
       // [/apps]
+      // [batch] kube-controller-manager's Job and TTL-after-finished controllers
+      rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), address: "job-controller" });
+      rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), address: "ttl-after-finished-controller" });
+      // [/batch]
       // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });

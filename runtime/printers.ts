@@ -46,6 +46,8 @@ const swaggerDoc: Record<string, string> = {
   "Event.firstTimestamp": "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)",
   "Event.count": "The number of times this event has occurred.",
   "LeaseSpec.holderIdentity": "holderIdentity contains the identity of the holder of a current lease.",
+  "JobSpec.completions": "Specifies the desired number of successfully finished pods the job should be run with.  Setting to null means that the success of any pod signals the success of all pods, and allows parallelism to have any positive value.  Setting to 1 means that parallelism is limited to 1 and the success of that pod signals the success of the job. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/",
+  "JobSpec.selector": "A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
   "ConfigMap.data": "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
 };
 
@@ -116,6 +118,14 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Ready", "integer", doc("ReplicaSetStatus.readyReplicas")),
     ageCol(), containersCol(), imagesCol(),
     col("Selector", "string", doc("ReplicaSetSpec.selector"), 1),
+  ],
+  Job: [
+    nameCol(),
+    col("Status", "string", "Status of the job."),
+    col("Completions", "string", doc("JobSpec.completions")),
+    col("Duration", "string", "Time required to complete the job."),
+    ageCol(), containersCol(), imagesCol(),
+    col("Selector", "string", doc("JobSpec.selector"), 1),
   ],
   Event: [
     col("Last Seen", "string", doc("Event.lastTimestamp")),
@@ -385,6 +395,31 @@ function replicaSetCells(rs: Obj, wide: boolean, now: number): (string | number)
   return wide ? [...cells, ...containerCells(rs.spec?.template?.spec?.containers), formatLabelSelector(rs.spec?.selector)] : cells;
 }
 
+// ---- Job ----
+
+const jobCondition = (job: Obj, type: string) => (job.status?.conditions ?? []).some((c: { type?: string; status?: string }) => c.type === type && c.status === "True");
+
+// printJob: the first of Complete, Failed, Terminating, Suspended, FailureTarget, SuccessCriteriaMet, else Running.
+function jobStatus(job: Obj): string {
+  if (jobCondition(job, "Complete")) return "Complete";
+  if (jobCondition(job, "Failed")) return "Failed";
+  if (job.metadata?.deletionTimestamp) return "Terminating";
+  for (const t of ["Suspended", "FailureTarget", "SuccessCriteriaMet"]) if (jobCondition(job, t)) return t;
+  return "Running";
+}
+
+/** printJob: status, succeeded/completions ("0/1 of 3" without completions), duration until completion or now. */
+function jobCells(job: Obj, wide: boolean, now: number): (string | number)[] {
+  const succeeded = job.status?.succeeded ?? 0;
+  const parallelism = job.spec?.parallelism ?? 0;
+  const completions = job.spec?.completions != null ? `${succeeded}/${job.spec.completions}` : parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
+  const start = job.status?.startTime ? Date.parse(job.status.startTime) : undefined;
+  const end = job.status?.completionTime ? Date.parse(job.status.completionTime) : now;
+  const duration = start === undefined ? "" : formatAge(end - start);
+  const cells: (string | number)[] = [job.metadata?.name ?? "", jobStatus(job), completions, duration, timestampSince(job.metadata?.creationTimestamp, now)];
+  return wide ? [...cells, ...containerCells(job.spec?.template?.spec?.containers), job.spec?.selector ? formatLabelSelector(job.spec.selector) : "<none>"] : cells;
+}
+
 // ---- Events and the rest ----
 
 function eventSource(e: Obj): string {
@@ -417,6 +452,7 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "EndpointSlice": return endpointSliceCells(o, now);
     case "Deployment": return deploymentCells(o, wide, now);
     case "ReplicaSet": return replicaSetCells(o, wide, now);
+    case "Job": return jobCells(o, wide, now);
     case "Event": return eventCells(o, wide, now);
     case "Namespace": return [name, o.status?.phase ?? "", age];
     case "Lease": return [name, o.spec?.holderIdentity ?? "", age];

@@ -13,12 +13,14 @@ import { endpointsControllerMachine } from "../machines/endpoints/endpoints.mach
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
+import { jobControllerMachine } from "../machines/job/job.machine.js";
 import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
 import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
+import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
@@ -36,6 +38,8 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   nodeLifecycleMachine,
   dnsMachine,
   kubeProxyMachine,
+  jobControllerMachine,
+  ttlAfterFinishedMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

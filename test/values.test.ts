@@ -37,6 +37,32 @@ spec:
   - name: c
     image: busybox:1.36
     command: ["sh", "-c", "exit 3"]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: flaky }
+spec:
+  completions: 2
+  parallelism: 2
+  backoffLimit: 1
+  completionMode: Indexed
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: c
+        image: busybox:1.36
+        command: ["sh", "-c", "sleep 1; exit $JOB_COMPLETION_INDEX"]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: { name: short }
+spec:
+  ttlSecondsAfterFinished: 10
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "exit 0"] }]
 `;
 
 async function run(freeze: boolean) {
@@ -49,6 +75,7 @@ async function run(freeze: boolean) {
   await c.settle();
   await c.delete("Deployment", "web", "default");
   await c.delete("Pod", "crasher", "default");
+  await c.delete("Job", "flaky", "default", { propagationPolicy: "Background" });
   await c.settle();
   c.advance(60_000);
   await c.settle();

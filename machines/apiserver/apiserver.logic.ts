@@ -529,7 +529,7 @@ function mergeStringData(body: any): { obj: any } | { error: Status } {
 }
 
 function hasGeneration(r: ResourceInfo): boolean {
-  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace"].includes(r.kind) && r.kind !== "Namespace";
+  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job"].includes(r.kind) && r.kind !== "Namespace";
 }
 
 function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
@@ -666,7 +666,8 @@ function prepareDelete(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
   }
   // rest.BeforeDelete: "Negative values will be treated as the value `1s` on the delete path."
   if (requested !== undefined && requested < 0) requested = 1;
-  const policy = req.propagationPolicy ?? req.body?.propagationPolicy;
+  // The batch/v1 Job strategy's DefaultGarbageCollectionPolicy is OrphanDependents (kept for compatibility).
+  const policy = req.propagationPolicy ?? req.body?.propagationPolicy ?? (r.kind === "Job" ? "Orphan" : undefined);
   let grace = 0;
   if (r.kind === "Pod") {
     grace = requested ?? old.spec?.terminationGracePeriodSeconds ?? 30;

@@ -250,6 +250,9 @@ export function objectFields(obj: any): Record<string, string> {
     case "ReplicaSet":
       f["status.replicas"] = String(obj.status?.replicas ?? 0);
       break;
+    case "Job":
+      f["status.successful"] = String(obj.status?.succeeded ?? 0);
+      break;
   }
   return f;
 }

@@ -42,6 +42,8 @@ export interface OneAtATimeWorker<C> {
 
 export interface ControllerSpec<C, I> {
   id: string;
+  /** the context is a value: every step runs on a draft (draftStepOf) and returns the next context */
+  valueContext?: boolean;
   description: string;
   context: (input: I) => C;
   startInformers: (ctx: C, fx: Fx) => void;

@@ -23,6 +23,7 @@ const monitored = [
   { group: "", resource: "services" },
   { group: "", resource: "endpoints" },
   { group: "discovery.k8s.io", resource: "endpointslices" },
+  { group: "batch", resource: "jobs" },
 ] as const;
 
 export interface GarbageCollectorContext {

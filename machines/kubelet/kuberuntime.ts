@@ -129,6 +129,13 @@ function serviceAccountToken(ns: string, sa: string, podUid: string): string {
 // The kube-root-ca.crt ConfigMap's content, abbreviated: podflow has no real CA (a PEM block's shape only).
 const clusterCACert = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIcG9kZmxvdzANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQD\nEwprdWJlcm5ldGVzMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowFTET\n-----END CERTIFICATE-----\n";
 
+// The downward API's metadata.labels['k'] and metadata.annotations['k'] (an Indexed Job's JOB_COMPLETION_INDEX).
+function metadataField(pod: Pod, path: string): string | undefined {
+  const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
+  if (!m) return undefined;
+  return getOwn(m[1] === "labels" ? pod.metadata?.labels : pod.metadata?.annotations, m[2]!);
+}
+
 export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
   const pod = view(w.pod);
   const env: Record<string, string> = {
@@ -144,7 +151,7 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
   // Variable names and references come from the pod spec: "__proto__" or "constructor" is a name like any other.
   for (const e of view(c.spec).env ?? []) {
     if (e.value !== undefined) setOwn(env, e.name, e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => getOwn(env, n) ?? m));
-    else if (e.valueFrom?.fieldRef) setOwn(env, e.name, getOwn(fields, e.valueFrom.fieldRef.fieldPath) ?? "");
+    else if (e.valueFrom?.fieldRef) setOwn(env, e.name, getOwn(fields, e.valueFrom.fieldRef.fieldPath) ?? metadataField(w.pod, e.valueFrom.fieldRef.fieldPath) ?? "");
     else setOwn(env, e.name, "");
   }
   return env;

@@ -6,6 +6,7 @@ import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation, type World } from "./core.js";
 import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
+import { jobNeverExceedsParallelism } from "./job.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
@@ -370,6 +371,16 @@ export const replicaSetNeverOwnsTooMany: InvariantSpec = {
   },
 };
 
+/** A Job never has more active pods than the highest parallelism it asked for (job.ts). */
+export const jobNeverExceedsParallelismSpec: InvariantSpec = {
+  name: "jobNeverExceedsParallelism",
+  description: "a Job never has more active pods than its parallelism (the highest it ever had, while a lowered one's surplus is deleted)",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => jobNeverExceedsParallelism(view) };
+  },
+};
+
 /** Liveness: the fault-free phase of every run must converge within its budget (liveness.ts). */
 export const livenessUnderFairness: InvariantSpec = {
   name: livenessInvariant,
@@ -412,6 +423,7 @@ export const invariants: readonly InvariantSpec[] = [
   terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
   deploymentNeverSurgesPastMaxSurge,
+  jobNeverExceedsParallelismSpec,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,

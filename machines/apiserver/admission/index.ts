@@ -7,6 +7,7 @@ import {
   defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
 } from "./kinds.js";
+import { defaultJob, prepareJobForCreate } from "./batch.js";
 
 export { priorityAdmissionError, defaultPullPolicy, imageTag, tokenVolumeName, SYSTEM_PRIORITY_CLASSES } from "./pod.js";
 
@@ -38,12 +39,13 @@ const defaulters: Record<string, (o: Obj) => void> = {
   Endpoints: defaultEndpoints,
   EndpointSlice: defaultEndpointSlice,
   PriorityClass: defaultPriorityClass,
+  Job: defaultJob,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget"]);
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job"]);
 
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
@@ -70,6 +72,9 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     case "PodDisruptionBudget":
       o.metadata.generation = 1;
       o.status = {};
+      return;
+    case "Job":
+      prepareJobForCreate(o);
       return;
     case "Namespace":
       o.spec = { ...(o.spec ?? {}), finalizers: ["kubernetes"] };

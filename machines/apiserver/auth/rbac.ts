@@ -114,6 +114,14 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(["list", "watch", "patch", "create", "delete"], [""], ["pods"]),
     events,
   ]],
+  ["system:controller:job-controller", [
+    rule(["get", "list", "watch", "update", "patch"], ["batch"], ["jobs"]),
+    rule(["update"], ["batch"], ["jobs/status"]),
+    rule(["update"], ["batch"], ["jobs/finalizers"]),
+    rule(["list", "watch", "create", "delete", "patch"], [""], ["pods"]),
+    events,
+  ]],
+  ["system:controller:ttl-after-finished-controller", [rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]), events]],
   ["system:controller:endpoint-controller", [
     rule(["get", "list", "watch"], [""], ["services", "pods"]),
     rule(["get", "list", "create", "update", "delete"], [""], ["endpoints"]),

@@ -2,7 +2,7 @@
 import type { SchemaData } from "./model.js";
 
 export const schemaData: SchemaData = {
-  roots: {"Pod":"core/v1.Pod","Node":"core/v1.Node","Namespace":"core/v1.Namespace","Service":"core/v1.Service","Endpoints":"core/v1.Endpoints","Event":"core/v1.Event","ConfigMap":"core/v1.ConfigMap","Secret":"core/v1.Secret","ServiceAccount":"core/v1.ServiceAccount","Binding":"core/v1.Binding","Deployment":"apps/v1.Deployment","ReplicaSet":"apps/v1.ReplicaSet","EndpointSlice":"discovery/v1.EndpointSlice","Lease":"coordination/v1.Lease","PodDisruptionBudget":"policy/v1.PodDisruptionBudget","PriorityClass":"scheduling/v1.PriorityClass","Eviction":"policy/v1.Eviction","Scale":"autoscaling/v1.Scale","DeleteOptions":"meta/v1.DeleteOptions","SelfSubjectAccessReview":"authorization/v1.SelfSubjectAccessReview","SelfSubjectRulesReview":"authorization/v1.SelfSubjectRulesReview","SubjectAccessReview":"authorization/v1.SubjectAccessReview","LocalSubjectAccessReview":"authorization/v1.LocalSubjectAccessReview","SelfSubjectReview":"authentication/v1.SelfSubjectReview"},
+  roots: {"Pod":"core/v1.Pod","Node":"core/v1.Node","Namespace":"core/v1.Namespace","Service":"core/v1.Service","Endpoints":"core/v1.Endpoints","Event":"core/v1.Event","ConfigMap":"core/v1.ConfigMap","Secret":"core/v1.Secret","ServiceAccount":"core/v1.ServiceAccount","Binding":"core/v1.Binding","Deployment":"apps/v1.Deployment","ReplicaSet":"apps/v1.ReplicaSet","Job":"batch/v1.Job","EndpointSlice":"discovery/v1.EndpointSlice","Lease":"coordination/v1.Lease","PodDisruptionBudget":"policy/v1.PodDisruptionBudget","PriorityClass":"scheduling/v1.PriorityClass","Eviction":"policy/v1.Eviction","Scale":"autoscaling/v1.Scale","DeleteOptions":"meta/v1.DeleteOptions","SelfSubjectAccessReview":"authorization/v1.SelfSubjectAccessReview","SelfSubjectRulesReview":"authorization/v1.SelfSubjectRulesReview","SubjectAccessReview":"authorization/v1.SubjectAccessReview","LocalSubjectAccessReview":"authorization/v1.LocalSubjectAccessReview","SelfSubjectReview":"authentication/v1.SelfSubjectReview"},
   types: {
     "apps/v1.Deployment": {"fields":{"kind":"string","apiVersion":"string","metadata":"meta/v1.ObjectMeta","spec":"apps/v1.DeploymentSpec","status":"apps/v1.DeploymentStatus"}},
     "apps/v1.DeploymentCondition": {"fields":{"type":"apps/v1.DeploymentConditionType","status":"core/v1.ConditionStatus","lastUpdateTime":"meta/v1.Time","lastTransitionTime":"meta/v1.Time","reason":"string","message":"string"}},
@@ -40,6 +40,22 @@ export const schemaData: SchemaData = {
     "autoscaling/v1.Scale": {"fields":{"kind":"string","apiVersion":"string","metadata":"meta/v1.ObjectMeta","spec":"autoscaling/v1.ScaleSpec","status":"autoscaling/v1.ScaleStatus"}},
     "autoscaling/v1.ScaleSpec": {"fields":{"replicas":"int32"}},
     "autoscaling/v1.ScaleStatus": {"fields":{"replicas":"int32","selector":"string"}},
+    "batch/v1.CompletionMode": {"underlying":"string"},
+    "batch/v1.Job": {"fields":{"kind":"string","apiVersion":"string","metadata":"meta/v1.ObjectMeta","spec":"batch/v1.JobSpec","status":"batch/v1.JobStatus"}},
+    "batch/v1.JobCondition": {"fields":{"type":"batch/v1.JobConditionType","status":"core/v1.ConditionStatus","lastProbeTime":"meta/v1.Time","lastTransitionTime":"meta/v1.Time","reason":"string","message":"string"}},
+    "batch/v1.JobConditionType": {"underlying":"string"},
+    "batch/v1.JobSpec": {"fields":{"parallelism":"*int32","completions":"*int32","activeDeadlineSeconds":"*int64","podFailurePolicy":"*batch/v1.PodFailurePolicy","successPolicy":"*batch/v1.SuccessPolicy","backoffLimit":"*int32","backoffLimitPerIndex":"*int32","maxFailedIndexes":"*int32","selector":"*meta/v1.LabelSelector","manualSelector":"*bool","template":"core/v1.PodTemplateSpec","ttlSecondsAfterFinished":"*int32","completionMode":"*batch/v1.CompletionMode","suspend":"*bool","podReplacementPolicy":"*batch/v1.PodReplacementPolicy","managedBy":"*string"}},
+    "batch/v1.JobStatus": {"fields":{"conditions":"[]batch/v1.JobCondition","startTime":"*meta/v1.Time","completionTime":"*meta/v1.Time","active":"int32","succeeded":"int32","failed":"int32","terminating":"*int32","completedIndexes":"string","failedIndexes":"*string","uncountedTerminatedPods":"*batch/v1.UncountedTerminatedPods","ready":"*int32"}},
+    "batch/v1.PodFailurePolicy": {"fields":{"rules":"[]batch/v1.PodFailurePolicyRule"}},
+    "batch/v1.PodFailurePolicyAction": {"underlying":"string"},
+    "batch/v1.PodFailurePolicyOnExitCodesOperator": {"underlying":"string"},
+    "batch/v1.PodFailurePolicyOnExitCodesRequirement": {"fields":{"containerName":"*string","operator":"batch/v1.PodFailurePolicyOnExitCodesOperator","values":"[]int32"}},
+    "batch/v1.PodFailurePolicyOnPodConditionsPattern": {"fields":{"type":"core/v1.PodConditionType","status":"core/v1.ConditionStatus"}},
+    "batch/v1.PodFailurePolicyRule": {"fields":{"action":"batch/v1.PodFailurePolicyAction","onExitCodes":"*batch/v1.PodFailurePolicyOnExitCodesRequirement","onPodConditions":"[]batch/v1.PodFailurePolicyOnPodConditionsPattern"}},
+    "batch/v1.PodReplacementPolicy": {"underlying":"string"},
+    "batch/v1.SuccessPolicy": {"fields":{"rules":"[]batch/v1.SuccessPolicyRule"}},
+    "batch/v1.SuccessPolicyRule": {"fields":{"succeededIndexes":"*string","succeededCount":"*int32"}},
+    "batch/v1.UncountedTerminatedPods": {"fields":{"succeeded":"[]types.UID","failed":"[]types.UID"}},
     "coordination/v1.CoordinatedLeaseStrategy": {"underlying":"string"},
     "coordination/v1.Lease": {"fields":{"kind":"string","apiVersion":"string","metadata":"meta/v1.ObjectMeta","spec":"coordination/v1.LeaseSpec"}},
     "coordination/v1.LeaseSpec": {"fields":{"holderIdentity":"*string","leaseDurationSeconds":"*int32","acquireTime":"*meta/v1.MicroTime","renewTime":"*meta/v1.MicroTime","leaseTransitions":"*int32","strategy":"*coordination/v1.CoordinatedLeaseStrategy","preferredHolder":"*string"}},

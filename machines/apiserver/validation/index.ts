@@ -2,6 +2,7 @@
 
 import type { FieldError } from "../status.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../admission/pod.js";
+import { validateJob, validateJobUpdate } from "./batch.js";
 import { validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from "./apps.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { nameIsDNSSubdomain } from "./names.js";
@@ -32,6 +33,7 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   PodDisruptionBudget: validatePodDisruptionBudget,
   PriorityClass: (o) => validatePriorityClass(o, SYSTEM_PRIORITY_CLASSES),
   Binding: validateBinding,
+  Job: validateJob,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -42,6 +44,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   ConfigMap: validateDataUpdate,
   Secret: validateDataUpdate,
   PriorityClass: validatePriorityClassUpdate,
+  Job: validateJobUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */

@@ -25,6 +25,7 @@ export const roots: Record<string, string> = {
   Binding: "core/v1.Binding",
   Deployment: "apps/v1.Deployment",
   ReplicaSet: "apps/v1.ReplicaSet",
+  Job: "batch/v1.Job",
   EndpointSlice: "discovery/v1.EndpointSlice",
   Lease: "coordination/v1.Lease",
   PodDisruptionBudget: "policy/v1.PodDisruptionBudget",
@@ -41,7 +42,7 @@ export const roots: Record<string, string> = {
 
 /** Go packages read, by the short key used in type names, and where they are below the two checkouts. */
 export const packages: { key: string; importPath: string; repo: "api" | "apimachinery"; dir: string }[] = [
-  ...["core", "apps", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
+  ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
   { key: "meta/v1", importPath: "k8s.io/apimachinery/pkg/apis/meta/v1", repo: "apimachinery", dir: "pkg/apis/meta/v1" },
   { key: "resource", importPath: "k8s.io/apimachinery/pkg/api/resource", repo: "apimachinery", dir: "pkg/api/resource" },
   { key: "intstr", importPath: "k8s.io/apimachinery/pkg/util/intstr", repo: "apimachinery", dir: "pkg/util/intstr" },

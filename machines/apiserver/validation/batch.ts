@@ -1,0 +1,220 @@
+// batch/v1 Job validation, ported in meaning from pkg/apis/batch/validation/validation.go
+// (ValidateJob, ValidateJobSpec, ValidateJobSpecUpdate) with the options the Job strategy passes.
+
+import { duplicate, invalidValue, notSupported, omitValue, required, tooMany, type FieldError } from "../status.js";
+import { CONTROLLER_UID_LABEL, JOB_NAME_LABEL, LEGACY_CONTROLLER_UID_LABEL, LEGACY_JOB_NAME_LABEL } from "../admission/batch.js";
+import { deepEqual } from "../../common/equal.js";
+import { marshalled, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { fieldImmutableErrorMsg, isDNS1123Label, nameIsDNSSubdomain } from "./names.js";
+import { validatePodTemplateSpec } from "./pod.js";
+import { labelSelectorJSON, selectorMatches, validateLabelSelector } from "./selector.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const MAX_PARALLELISM_FOR_INDEXED_JOB = 100000;
+const MAX_FAILED_INDEXES_FOR_INDEXED_JOB = 100000;
+
+const isSet = (v: unknown): boolean => v !== undefined && v !== null;
+
+// apivalidation.ValidateHasLabel: "must be '<value>'", Required when missing, Invalid (all labels shown) when different.
+function validateHasLabel(labels: Record<string, string> | undefined, path: string, key: string, expected: string): FieldError[] {
+  const at = `${path}.labels[${key}]`;
+  if (!labels || !Object.hasOwn(labels, key)) return [required(at, `must be '${expected}'`)];
+  return labels[key] === expected ? [] : [invalidValue(at, marshalled(labels), `must be '${expected}'`)];
+}
+
+/** validateGeneratedSelector: a generated selector's labels are on the template and select this Job only. */
+function validateGeneratedSelector(job: Obj, requirePrefixedLabels: boolean): FieldError[] {
+  const spec = job.spec ?? {};
+  if (spec.manualSelector === true || !spec.selector) return [];
+  const errs: FieldError[] = [];
+  const uid = job.metadata?.uid ?? "";
+  const name = job.metadata?.name ?? "";
+  if (uid === "") errs.push(required("metadata.uid"));
+  const labels = spec.template?.metadata?.labels;
+  const path = "spec.template.metadata";
+  errs.push(...validateHasLabel(labels, path, LEGACY_CONTROLLER_UID_LABEL, uid), ...validateHasLabel(labels, path, LEGACY_JOB_NAME_LABEL, name));
+  const expected: Record<string, string> = {};
+  if (requirePrefixedLabels) {
+    errs.push(...validateHasLabel(labels, path, CONTROLLER_UID_LABEL, uid), ...validateHasLabel(labels, path, JOB_NAME_LABEL, name));
+    expected[CONTROLLER_UID_LABEL] = uid;
+    expected[JOB_NAME_LABEL] = name;
+  }
+  expected[LEGACY_CONTROLLER_UID_LABEL] = uid;
+  expected[LEGACY_JOB_NAME_LABEL] = name;
+  if (validateLabelSelector(spec.selector, "spec.selector").length === 0 && !selectorMatches(spec.selector, expected)) {
+    errs.push(invalidValue("spec.selector", labelSelectorJSON(spec.selector), "`selector` not auto-generated"));
+  }
+  return errs;
+}
+
+const POD_FAILURE_POLICY_ACTIONS = ["Count", "FailIndex", "FailJob", "Ignore"];
+const EXIT_CODE_OPERATORS = ["In", "NotIn"];
+const MAX_POD_FAILURE_POLICY_RULES = 20;
+const MAX_EXIT_CODE_VALUES = 255;
+const goList = (xs: readonly string[]) => `[${xs.map((x) => JSON.stringify(x)).join(" ")}]`;
+
+// validatePodFailurePolicyRuleOnExitCodes: a known operator, a container of the template, 1-255 ordered unique codes, no 0 for In.
+function validateOnExitCodes(req: Obj, path: string, containers: ReadonlySet<string>): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!req.operator) errs.push(required(`${path}.operator`, `valid values: ${goList(EXIT_CODE_OPERATORS)}`));
+  else if (!EXIT_CODE_OPERATORS.includes(req.operator)) errs.push(notSupported(`${path}.operator`, req.operator, EXIT_CODE_OPERATORS));
+  if (isSet(req.containerName) && !containers.has(req.containerName)) errs.push(invalidValue(`${path}.containerName`, req.containerName, "must be one of the container or initContainer names in the pod template"));
+  const values: number[] = Array.isArray(req.values) ? req.values : [];
+  if (values.length === 0) errs.push(invalidValue(`${path}.values`, marshalled(req.values ?? null), "at least one value is required"));
+  if (values.length > MAX_EXIT_CODE_VALUES) errs.push(tooMany(`${path}.values`, values.length, MAX_EXIT_CODE_VALUES));
+  const seen = new Set<number>();
+  let ordered = true;
+  values.forEach((v, j) => {
+    if (req.operator === "In" && v === 0) errs.push(invalidValue(`${path}.values[${j}]`, v, "must not be 0 for the In operator"));
+    if (seen.has(v)) errs.push(duplicate(`${path}.values[${j}]`, v));
+    else seen.add(v);
+    if (j > 0 && values[j - 1]! > v) ordered = false;
+  });
+  if (!ordered) errs.push(invalidValue(`${path}.values`, marshalled(values), "must be ordered"));
+  return errs;
+}
+
+/** validatePodFailurePolicy: at most 20 rules, each with a known action and exactly one of onExitCodes and onPodConditions. */
+function validatePodFailurePolicy(spec: Obj, path: string): FieldError[] {
+  const rules: Obj[] = Array.isArray(spec.podFailurePolicy?.rules) ? spec.podFailurePolicy.rules : [];
+  const errs: FieldError[] = [];
+  if (rules.length > MAX_POD_FAILURE_POLICY_RULES) errs.push(tooMany(`${path}.rules`, rules.length, MAX_POD_FAILURE_POLICY_RULES));
+  const containers = new Set<string>([...(spec.template?.spec?.containers ?? []), ...(spec.template?.spec?.initContainers ?? [])].map((c: Obj) => c?.name));
+  rules.forEach((rule, i) => {
+    const at = `${path}.rules[${i}]`;
+    const r = rule ?? {};
+    if (!r.action) errs.push(required(`${at}.action`, `valid values: ${goList(POD_FAILURE_POLICY_ACTIONS)}`));
+    else if (r.action === "FailIndex") {
+      if (!isSet(spec.backoffLimitPerIndex)) errs.push(invalidValue(`${at}.action`, r.action, "requires the backoffLimitPerIndex to be set"));
+    } else if (!POD_FAILURE_POLICY_ACTIONS.includes(r.action)) errs.push(notSupported(`${at}.action`, r.action, POD_FAILURE_POLICY_ACTIONS));
+    const conds = Array.isArray(r.onPodConditions) ? r.onPodConditions : [];
+    if (isSet(r.onExitCodes)) errs.push(...validateOnExitCodes(r.onExitCodes, `${at}.onExitCodes`, containers));
+    if (isSet(r.onExitCodes) && conds.length > 0) errs.push(invalidValue(at, omitValue, "specifying both OnExitCodes and OnPodConditions is not supported"));
+    if (!isSet(r.onExitCodes) && conds.length === 0) errs.push(invalidValue(at, omitValue, "specifying one of OnExitCodes and OnPodConditions is required"));
+  });
+  return errs;
+}
+
+function nonnegative(spec: Obj, field: string, path: string): FieldError[] {
+  return isSet(spec[field]) ? validateNonnegative(spec[field], `${path}.${field}`) : [];
+}
+
+/** validateJobSpec: counts, completion mode, per-index limits, replacement policy, the template and its restartPolicy. */
+function validateJobSpecFields(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const f of ["parallelism", "completions", "activeDeadlineSeconds", "backoffLimit", "ttlSecondsAfterFinished", "backoffLimitPerIndex", "maxFailedIndexes"]) errs.push(...nonnegative(spec, f, path));
+  if (isSet(spec.maxFailedIndexes) && !isSet(spec.backoffLimitPerIndex)) errs.push(required(`${path}.backoffLimitPerIndex`, "when maxFailedIndexes is specified"));
+  const mode = spec.completionMode;
+  if (isSet(mode)) {
+    if (mode !== "NonIndexed" && mode !== "Indexed") errs.push(notSupported(`${path}.completionMode`, mode, ["NonIndexed", "Indexed"]));
+    if (mode === "Indexed") {
+      if (!isSet(spec.completions)) errs.push(required(`${path}.completions`, "when completion mode is Indexed"));
+      if (isSet(spec.parallelism) && spec.parallelism > MAX_PARALLELISM_FOR_INDEXED_JOB) {
+        errs.push(invalidValue(`${path}.parallelism`, spec.parallelism, `must be less than or equal to ${MAX_PARALLELISM_FOR_INDEXED_JOB} when completion mode is Indexed`));
+      }
+      if (isSet(spec.completions) && isSet(spec.maxFailedIndexes) && spec.maxFailedIndexes > spec.completions) {
+        errs.push(invalidValue(`${path}.maxFailedIndexes`, spec.maxFailedIndexes, "must be less than or equal to completions"));
+      }
+      if (isSet(spec.maxFailedIndexes) && spec.maxFailedIndexes > MAX_FAILED_INDEXES_FOR_INDEXED_JOB) {
+        errs.push(invalidValue(`${path}.maxFailedIndexes`, spec.maxFailedIndexes, `must be less than or equal to ${MAX_FAILED_INDEXES_FOR_INDEXED_JOB}`));
+      }
+    }
+  }
+  if (!isSet(mode) || mode === "NonIndexed") {
+    if (isSet(spec.backoffLimitPerIndex)) errs.push(invalidValue(`${path}.backoffLimitPerIndex`, spec.backoffLimitPerIndex, "requires indexed completion mode"));
+    if (isSet(spec.maxFailedIndexes)) errs.push(invalidValue(`${path}.maxFailedIndexes`, spec.maxFailedIndexes, "requires indexed completion mode"));
+  }
+  if (isSet(spec.podFailurePolicy)) errs.push(...validatePodFailurePolicy(spec, `${path}.podFailurePolicy`));
+  if (isSet(spec.successPolicy) && mode !== "Indexed") errs.push(invalidValue(`${path}.successPolicy`, marshalled(spec.successPolicy), "requires indexed completion mode"));
+  const rp = spec.podReplacementPolicy;
+  if (isSet(rp)) {
+    if (spec.podFailurePolicy) {
+      if (rp !== "Failed") errs.push(notSupported(`${path}.podReplacementPolicy`, rp, ["Failed"]));
+    } else if (rp !== "Failed" && rp !== "TerminatingOrFailed") errs.push(notSupported(`${path}.podReplacementPolicy`, rp, ["Failed", "TerminatingOrFailed"]));
+  }
+  errs.push(...validatePodTemplateSpec(spec.template, `${path}.template`));
+  // The pod defaults make a missing restartPolicy Always: both are refused the same way.
+  const restart = spec.template?.spec?.restartPolicy;
+  const at = `${path}.template.spec.restartPolicy`;
+  if (restart === "Always" || !restart) errs.push(required(at, `valid values: "OnFailure", "Never"`));
+  else if (restart !== "OnFailure" && restart !== "Never") errs.push(notSupported(at, restart, ["OnFailure", "Never"]));
+  else if (spec.podFailurePolicy && restart !== "Never") errs.push(invalidValue(at, restart, `only "Never" is supported when podFailurePolicy is specified`));
+  return errs;
+}
+
+/** ValidateJobSpec: the fields, then a selector that is present, well-formed and matches the template's labels. */
+export function validateJobSpec(spec: Obj, path = "spec"): FieldError[] {
+  const s = spec ?? {};
+  const errs = validateJobSpecFields(s, path);
+  if (!s.selector) errs.push(required(`${path}.selector`));
+  else {
+    const selErrs = validateLabelSelector(s.selector, `${path}.selector`);
+    errs.push(...selErrs);
+    const labels = s.template?.metadata?.labels;
+    if (selErrs.length === 0 && !selectorMatches(s.selector, labels)) {
+      errs.push(invalidValue(`${path}.template.metadata.labels`, marshalled(labels ?? null), "`selector` does not match template `labels`"));
+    }
+  }
+  return errs;
+}
+
+function validateJobWith(job: Obj, requirePrefixedLabels: boolean): FieldError[] {
+  const errs = [...validateObjectMeta(job.metadata, true, nameIsDNSSubdomain), ...validateGeneratedSelector(job, requirePrefixedLabels), ...validateJobSpec(job.spec)];
+  const spec = job.spec ?? {};
+  // An Indexed Job's pods are named <job>-<index> as hostnames: the largest must be a DNS label.
+  if (spec.completionMode === "Indexed" && isSet(spec.completions) && spec.completions > 0) {
+    const hostname = `${job.metadata?.name ?? ""}-${spec.completions - 1}`;
+    if (isDNS1123Label(hostname).length > 0) errs.push(invalidValue("metadata.name", job.metadata?.name ?? "", `will not able to create pod with invalid DNS label: ${hostname}`));
+  }
+  return errs;
+}
+
+/** ValidateJob (create): the strategy requires the batch.kubernetes.io/ labels on new Jobs. */
+export function validateJob(job: Obj): FieldError[] {
+  return validateJobWith(job, true);
+}
+
+// validateCompletions: completions is immutable, but an Indexed Job may change it with parallelism (elastic Indexed Jobs).
+function validateCompletionsUpdate(spec: Obj, old: Obj): FieldError[] {
+  if (spec.completionMode !== "Indexed") return validateImmutable(spec.completions, old.completions, "spec.completions");
+  if (spec.completions === old.completions || !isSet(spec.completions)) return [];
+  return spec.completions !== spec.parallelism ? [invalidValue("spec.completions", spec.completions, "can only be modified in tandem with spec.parallelism")] : [];
+}
+
+// validatePodTemplateUpdate: a suspended Job that never started may change its scheduling directives, labels and annotations.
+function templateForComparison(job: Obj, old: Obj): Obj {
+  const template = old.spec?.template;
+  if (!(old.spec?.suspend === true && !old.status?.startTime) || !template) return template;
+  const next = job.spec?.template ?? {};
+  const affinity = next.spec?.affinity || template.spec?.affinity ? { ...(template.spec?.affinity ?? {}), nodeAffinity: next.spec?.affinity?.nodeAffinity } : undefined;
+  const pruned = affinity && Object.values(affinity).every((v) => v === undefined) && !next.spec?.affinity ? undefined : affinity;
+  return {
+    ...template,
+    metadata: { ...(template.metadata ?? {}), labels: next.metadata?.labels, annotations: next.metadata?.annotations },
+    spec: { ...(template.spec ?? {}), affinity: pruned, nodeSelector: next.spec?.nodeSelector, tolerations: next.spec?.tolerations, schedulingGates: next.spec?.schedulingGates },
+  };
+}
+
+// ValidateImmutableField compares with apiequality.Semantic.DeepEqual: key order does not matter.
+function validateImmutable(newVal: unknown, oldVal: unknown, path: string, shown: unknown = newVal ?? ""): FieldError[] {
+  return deepEqual(newVal ?? null, oldVal ?? null) ? [] : [invalidValue(path, shown, fieldImmutableErrorMsg)];
+}
+
+/** ValidateJob plus ValidateJobUpdate: selector, template, completion mode and the policies are immutable. */
+export function validateJobUpdate(job: Obj, old: Obj): FieldError[] {
+  const oldLabels = old.spec?.template?.metadata?.labels ?? {};
+  const requirePrefixed = Object.hasOwn(oldLabels, JOB_NAME_LABEL) && Object.hasOwn(oldLabels, CONTROLLER_UID_LABEL);
+  const spec = job.spec ?? {};
+  const oldSpec = old.spec ?? {};
+  // ValidateJobSpecUpdate repeats ValidateJobSpec; the aggregate drops the repeated messages.
+  const errs = [...validateJobWith(job, requirePrefixed), ...validateObjectMetaUpdate(job.metadata, old.metadata)];
+  errs.push(...validateCompletionsUpdate(spec, oldSpec));
+  errs.push(...validateImmutable(spec.selector, oldSpec.selector, "spec.selector", labelSelectorJSON(spec.selector)));
+  errs.push(...validateImmutable(spec.template, templateForComparison(job, old), "spec.template", marshalled(spec.template ?? null)));
+  for (const f of ["completionMode", "podFailurePolicy", "backoffLimitPerIndex", "managedBy", "successPolicy"]) {
+    errs.push(...validateImmutable(spec[f], oldSpec[f], `spec.${f}`, typeof spec[f] === "object" && spec[f] !== null ? marshalled(spec[f]) : spec[f] ?? ""));
+  }
+  return errs;
+}

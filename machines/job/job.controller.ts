@@ -1,0 +1,291 @@
+// The Job controller's steps (pkg/controller/job/job_controller.go): informer handlers that queue
+// Job keys and observe expectations, and syncJob, which creates or deletes pods, writes status
+// through the status subresource, then lets go of counted pods' tracking finalizers. Each Job's
+// lifecycle chart (job.lifecycle.machine.ts) is kept as a value; its timers come back as JobTimer.
+// The context is a value: these steps run on a draft (draftStepOf).
+
+import type { Pod } from "kubernetes-types/core/v1";
+import type { Job } from "kubernetes-types/batch/v1";
+import type { Fx } from "../common/effects.js";
+import { newClient, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { controllerRefOf } from "../common/owners.js";
+import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
+import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
+import * as W from "../common/workqueue.js";
+import * as C from "../common/controller.js";
+import * as I from "../common/informer.js";
+import * as L from "./job.logic.js";
+import { jobLifecycleMachine } from "./job.lifecycle.machine.js";
+
+export const controllerName = "job-controller";
+const JOBS = 1;
+const PODS = 2;
+
+/** Creations and deletions a Job's last sync asked for and the informer has not shown yet (ControllerExpectations). */
+interface Expectation {
+  add: number;
+  /** uids of pods whose deletion is awaited */
+  del: string[];
+}
+
+export interface JobControllerContext {
+  self: string;
+  client: ClientState;
+  q: W.WorkQueue;
+  expectations: Map<string, Expectation>;
+  /** job key -> uids of pods whose tracking finalizer is being removed (expectedRmFinalizers) */
+  removing: Map<string, string[]>;
+  /** job key -> pod failures since the last success (backoffRecordStore) */
+  backoff: Map<string, L.BackoffRecord>;
+  /** job key -> its lifecycle chart, kept as a value */
+  lifecycles: Map<string, KeptLifecycle<typeof jobLifecycleMachine>>;
+}
+
+export interface JobControllerInput {
+  token: string;
+  address?: string;
+}
+
+export type JobControllerEvent =
+  | ((ApiResponse | WatchEvent) & Stamp)
+  | ({ type: "ProcessNext" } & Stamp)
+  | ({ type: "Requeue"; key: string } & Stamp)
+  | ({ type: "Relist"; watchId: number } & Stamp)
+  | ({ type: "JobTimer"; key: string; event: { type: string } } & Stamp);
+
+/** A fresh controller: empty caches and records. */
+export function initialJobController(input: JobControllerInput): JobControllerContext {
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: new Map(), removing: new Map(), backoff: new Map(), lifecycles: new Map() };
+}
+
+/** Informers on Jobs and Pods in every namespace. */
+export function startInformers(ctx: JobControllerContext, fx: Fx): void {
+  startInformer(ctx.client, fx, JOBS, { group: "batch", resource: "jobs" });
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods" });
+}
+
+const jobKey = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
+
+function jobStore(ctx: JobControllerContext): Map<string, Job> {
+  return ctx.client.informers.get(JOBS)!.store;
+}
+
+// The key of the Job controlling a pod, when that Job is in the cache with the same uid (resolveControllerRef).
+function ownerKey(ctx: JobControllerContext, pod: Pod): string | undefined {
+  const ref = controllerRefOf(pod);
+  if (!ref || ref.kind !== "Job") return undefined;
+  const key = `${pod.metadata?.namespace ?? ""}/${ref.name}`;
+  return jobStore(ctx).get(key)?.metadata?.uid === ref.uid ? key : undefined;
+}
+
+function observeDeletion(ctx: JobControllerContext, key: string, uid: string | undefined): void {
+  const e = ctx.expectations.get(key);
+  if (e && uid && e.del.includes(uid)) ctx.expectations.set(key, { ...e, del: e.del.filter((u) => u !== uid) });
+}
+
+function observeFinalizerGone(ctx: JobControllerContext, key: string, uid: string | undefined): void {
+  const r = ctx.removing.get(key);
+  if (r && uid && r.includes(uid)) ctx.removing.set(key, r.filter((u) => u !== uid));
+}
+
+/** Routes one informer delta: Job changes queue the Job; pod changes observe expectations and queue the owner. */
+export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerDelta, fx: Fx): void {
+  if (watchId === JOBS) {
+    const key = jobKey(d.object);
+    if (d.type === "DELETED") {
+      forgetJob(ctx, key);
+      return;
+    }
+    W.add(ctx.q, key);
+    return;
+  }
+  const pod: Pod = d.object;
+  const key = ownerKey(ctx, pod);
+  if (!key) {
+    // A pod whose Job is gone keeps no tracking finalizer (syncOrphanPod).
+    if (d.type !== "DELETED" && L.hasTrackingFinalizer(pod) && controllerRefOf(pod)?.kind === "Job") patchFinalizerAway(ctx, fx, undefined, pod);
+    return;
+  }
+  const uid = pod.metadata?.uid;
+  if (d.type === "ADDED") {
+    const e = ctx.expectations.get(key);
+    if (e) ctx.expectations.set(key, { ...e, add: e.add - 1 });
+  }
+  if (d.type === "DELETED" || pod.metadata?.deletionTimestamp) observeDeletion(ctx, key, uid);
+  if (d.type === "DELETED" || !L.hasTrackingFinalizer(pod)) observeFinalizerGone(ctx, key, uid);
+  W.add(ctx.q, key);
+}
+
+function forgetJob(ctx: JobControllerContext, key: string): void {
+  ctx.expectations.delete(key);
+  ctx.removing.delete(key);
+  ctx.backoff.delete(key);
+  // A timer still due finds no chart and no Job: its sync ends at once.
+  ctx.lifecycles.delete(key);
+  W.add(ctx.q, key);
+}
+
+
+// JSON patch with a test: it removes our finalizer from exactly where it is, or fails if the list moved.
+function patchFinalizerAway(ctx: JobControllerContext, fx: Fx, key: string | undefined, pod: Pod): void {
+  const i = (pod.metadata?.finalizers ?? []).indexOf(L.JOB_TRACKING_FINALIZER);
+  if (i < 0) return;
+  const body = [{ op: "test", path: `/metadata/finalizers/${i}`, value: L.JOB_TRACKING_FINALIZER }, { op: "remove", path: `/metadata/finalizers/${i}` }];
+  const r = { verb: "patch" as const, group: "", resource: "pods", namespace: pod.metadata?.namespace, name: pod.metadata?.name, patchType: "json" as const, body };
+  if (key === undefined) {
+    request(ctx.client, fx, r, "orphan-finalizer", { uid: pod.metadata?.uid });
+    return;
+  }
+  W.track(ctx.q, key);
+  request(ctx.client, fx, r, "remove-finalizer", { key, uid: pod.metadata?.uid });
+}
+
+function req(ctx: JobControllerContext, fx: Fx, key: string, r: Parameters<typeof request>[2], purpose: string, data: Record<string, unknown> = {}): void {
+  W.track(ctx.q, key);
+  request(ctx.client, fx, r, purpose, { key, ...data });
+}
+
+/** Processes the next key of the queue (processNextWorkItem + syncJob). */
+export function processNext(ctx: JobControllerContext, now: number, fx: Fx): void {
+  const key = C.takeNext(ctx);
+  if (key !== undefined) syncJobKey(ctx, key, now, fx);
+  C.kickWhenSynced(ctx, fx);
+}
+
+function satisfied(ctx: JobControllerContext, key: string): boolean {
+  const e = ctx.expectations.get(key);
+  return !e || (e.add <= 0 && e.del.length === 0);
+}
+
+const lifecycle = lifecycleOf(jobLifecycleMachine);
+
+/** One syncJob: the decisions of job.logic.ts turned into requests, the lifecycle chart stepped with what it saw. */
+export function syncJobKey(ctx: JobControllerContext, key: string, now: number, fx: Fx): void {
+  const job = jobStore(ctx).get(key);
+  if (!job || L.isJobFinished(job)) {
+    if (job) observe(ctx, key, L.conditionTrue(job, "Complete") ? { type: "Complete" } : { type: "Failed", reason: L.conditionTrue(job, "Failed")?.reason ?? "" }, fx);
+    W.forget(ctx.q, key);
+    return W.doneIfIdle(ctx.q, key);
+  }
+  const pods = storeControlledBy(ctx.client.informers.get(PODS)!, job.metadata?.namespace, job.metadata?.uid) as Pod[];
+  const plan = L.syncJob({
+    job, pods, now, backoff: ctx.backoff.get(key), expectationsSatisfied: satisfied(ctx, key), removingFinalizers: new Set(ctx.removing.get(key) ?? []),
+  });
+  ctx.backoff.set(key, plan.backoff);
+  const ns = job.metadata?.namespace;
+  if (plan.delete.length > 0) {
+    const e = ctx.expectations.get(key) ?? { add: 0, del: [] };
+    ctx.expectations.set(key, { ...e, del: [...e.del, ...plan.delete.map((p) => p.metadata?.uid ?? "")] });
+  }
+  for (const p of plan.delete) req(ctx, fx, key, { verb: "delete", group: "", resource: "pods", namespace: ns, name: p.metadata?.name }, "delete-pod", { uid: p.metadata?.uid, name: p.metadata?.name });
+  if (plan.create.length > 0) {
+    const e = ctx.expectations.get(key) ?? { add: 0, del: [] };
+    ctx.expectations.set(key, { ...e, add: Math.max(0, e.add) + plan.create.length });
+  }
+  for (const ix of plan.create) req(ctx, fx, key, { verb: "create", group: "", resource: "pods", namespace: ns, body: L.newPodForJob(job, ix, ix === undefined ? undefined : plan.indexFailures?.[ix]) }, "create-pod");
+  const finalizers = plan.removeFinalizers.map((p) => ({ namespace: p.metadata?.namespace, name: p.metadata?.name, uid: p.metadata?.uid, finalizers: p.metadata?.finalizers ?? [] }));
+  if (plan.status) {
+    // Finalizers go only once the status counting their pods is stored: a pod is never lost from the count.
+    req(ctx, fx, key, { verb: "update", group: "batch", resource: "jobs", subresource: "status", namespace: ns, name: job.metadata?.name, body: { ...job, status: plan.status } }, "status", { finalizers, events: plan.events });
+  } else {
+    removeFinalizers(ctx, key, finalizers, fx);
+    for (const ev of plan.events) recordEvent(ctx.client, fx, job, ev.type, ev.reason, ev.message, source, now);
+  }
+  observe(ctx, key, plan.observation, fx);
+  if (plan.create.length === 0 && plan.delete.length === 0) W.forget(ctx.q, key);
+  W.doneIfIdle(ctx.q, key);
+}
+
+type FinalizerHolder = { namespace?: string; name?: string; uid?: string; finalizers: string[] };
+
+function removeFinalizers(ctx: JobControllerContext, key: string, pods: FinalizerHolder[], fx: Fx): void {
+  if (pods.length === 0) return;
+  ctx.removing.set(key, [...(ctx.removing.get(key) ?? []), ...pods.map((p) => p.uid ?? "")]);
+  for (const p of pods) patchFinalizerAway(ctx, fx, key, { metadata: { namespace: p.namespace, name: p.name, uid: p.uid, finalizers: p.finalizers } });
+}
+
+/** The Job's chart sees what this sync decided; its back-off and deadline timers come back as JobTimer. */
+function observe(ctx: JobControllerContext, key: string, event: L.JobObservation, fx: Fx): void {
+  const kept = ctx.lifecycles.get(key) ?? keep(lifecycle.start(undefined).snapshot);
+  const s = stepKept(lifecycle, kept, event);
+  ctx.lifecycles.set(key, keep(s.snapshot));
+  // The back-off has pods to create (it holds settle up); a deadline is a watchdog (background).
+  scheduleLifecycleTimers(fx, `job/${key}`, { timers: s.timers.filter((t) => !isDeadline(t)), cancels: s.cancels }, (e) => ({ type: "JobTimer", key, event: e }));
+  scheduleLifecycleTimers(fx, `job/${key}`, { timers: s.timers.filter(isDeadline), cancels: [] }, (e) => ({ type: "JobTimer", key, event: e }), true);
+}
+
+const isDeadline = (t: { id: string }) => t.id.includes("activeDeadline");
+
+/** A Job's back-off or deadline ran out (enqueueSyncJobWithDelay): its chart moves on and the key is synced again. */
+export function onJobTimer(ctx: JobControllerContext, key: string, event: { type: string }, fx: Fx): void {
+  const kept = ctx.lifecycles.get(key);
+  if (kept) {
+    const s = stepKept(lifecycle, kept, event as never);
+    ctx.lifecycles.set(key, keep(s.snapshot));
+  }
+  C.requeueAndKick(ctx, key, fx);
+}
+
+/** Where a Job's chart is: "Running", "Suspended", "Complete", "Failed" ... (undefined before its first sync). */
+export function jobState(ctx: JobControllerContext, key: string): string | undefined {
+  const kept = ctx.lifecycles.get(key);
+  if (!kept) return undefined;
+  if (typeof kept.value === "string") return kept.value;
+  const running = (kept.value as { Running?: { pods: unknown } }).Running;
+  return running ? `Running.${stateName(running.pods)}` : stateName(kept.value);
+}
+
+const source = { component: controllerName };
+
+/** Handles a watch event. */
+export function onWatch(ctx: JobControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, fx));
+  C.kickWhenSynced(ctx, fx);
+}
+
+/** Handles an API response: lists, pod creations and deletions, status writes, finalizer patches. */
+export function onResponse(ctx: JobControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, fx));
+  if (p) onOwnResponse(ctx, p, res, fx);
+  C.kickWhenSynced(ctx, fx);
+}
+
+function onOwnResponse(ctx: JobControllerContext, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
+  const key: string | undefined = p.data?.key;
+  if (key === undefined) return; // events and orphan finalizers: fire and forget
+  const job = jobStore(ctx).get(key);
+  switch (p.purpose) {
+    case "create-pod":
+      if (res.ok) {
+        if (job) recordEvent(ctx.client, fx, job, "Normal", "SuccessfulCreate", `Created pod: ${res.object.metadata.name}`, source, res.now);
+      } else {
+        // the informer will never see this pod: stop waiting for it
+        const e = ctx.expectations.get(key);
+        if (e) ctx.expectations.set(key, { ...e, add: e.add - 1 });
+        if (job) recordEvent(ctx.client, fx, job, "Warning", "FailedCreate", `Error creating: ${res.status.message}`, source, res.now);
+        W.addRateLimited(ctx.q, fx, key, res.now);
+      }
+      break;
+    case "delete-pod":
+      if (res.ok) {
+        if (job) recordEvent(ctx.client, fx, job, "Normal", "SuccessfulDelete", `Deleted pod: ${p.data.name}`, source, res.now);
+      } else {
+        observeDeletion(ctx, key, p.data.uid);
+        if (res.status.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
+      }
+      break;
+    case "status":
+      if (res.ok) {
+        removeFinalizers(ctx, key, p.data.finalizers, fx);
+        for (const ev of p.data.events as L.JobSyncPlan["events"]) recordEvent(ctx.client, fx, res.object, ev.type, ev.reason, ev.message, source, res.now);
+      } else W.addRateLimited(ctx.q, fx, key, res.now);
+      break;
+    case "remove-finalizer":
+      if (!res.ok) {
+        observeFinalizerGone(ctx, key, p.data.uid);
+        if (res.status.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
+      }
+      break;
+  }
+  W.untrack(ctx.q, key);
+}

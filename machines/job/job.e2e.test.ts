@@ -1,0 +1,411 @@
+// The Job controller end to end through createCluster: the docs' controllers/job.yaml, an Indexed
+// Job, a failing Job and its pod-failure back-off, and deleting a Job. Expectations are Kubernetes'
+// behaviour (concepts/workloads/controllers/job, pkg/controller/job): a completed Job shows
+// SuccessCriteriaMet then Complete (CompletionsReached), succeeded = completions and a
+// completionTime; failed pods are replaced after 10 s, 20 s, 40 s ... of back-off and the Job fails
+// with BackoffLimitExceeded once failures exceed backoffLimit; kubectl delete (propagationPolicy
+// Background) removes the pods with the Job, a delete without a policy orphans them (batch/v1's default).
+
+import { afterEach, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { createCluster } from "../../index.js";
+import { containerLogs } from "../../runtime/server/logs.js";
+import { toMs } from "../common/time.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Cluster = ReturnType<typeof createCluster>;
+const clusters: Cluster[] = [];
+function cluster(nodes = 2, seed = 3): Cluster {
+  const c = createCluster({ nodes, seed });
+  clusters.push(c);
+  return c;
+}
+afterEach(async () => {
+  for (const c of clusters.splice(0)) await c.stop();
+});
+
+const TRACKING = "batch.kubernetes.io/job-tracking";
+const jobEvents = (c: Cluster, name: string) => c.events().filter((e: any) => e.involvedObject.kind === "Job" && e.involvedObject.name === name).map((e: any) => `${e.type} ${e.reason} ${e.message}`);
+const condition = (job: any, type: string) => (job.status?.conditions ?? []).find((x: any) => x.type === type);
+const podsOf = (c: Cluster, job: string) => c.list("Pod", { labelSelector: `batch.kubernetes.io/job-name=${job}` });
+
+// kubernetes/website content/en/examples/controllers/job.yaml
+const piJob = `
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi
+spec:
+  template:
+    spec:
+      containers:
+      - name: pi
+        image: perl:5.34.0
+        command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
+      restartPolicy: Never
+  backoffLimit: 4
+`;
+
+describe("the docs' pi Job", () => {
+  it("runs one pod to completion: SuccessCriteriaMet and Complete (CompletionsReached), succeeded 1, completionTime, events SuccessfulCreate then Completed", async () => {
+    const c = cluster();
+    await c.apply(piJob);
+    await c.settle();
+    const job = c.get("Job", "pi");
+    expect(condition(job, "SuccessCriteriaMet")).toMatchObject({ status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods" });
+    expect(condition(job, "Complete")).toMatchObject({ status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods" });
+    expect(job.status).toMatchObject({ succeeded: 1, ready: 0, terminating: 0, uncountedTerminatedPods: {} });
+    expect(job.status.active).toBeUndefined();
+    expect(job.status.failed).toBeUndefined();
+    expect(toMs(job.status.completionTime)! >= toMs(job.status.startTime)!).toBe(true);
+    const pods = podsOf(c, "pi");
+    expect(pods).toHaveLength(1);
+    const pod = pods[0];
+    expect(pod.metadata.name).toMatch(/^pi-[a-z0-9]{5}$/);
+    expect(pod.status.phase).toBe("Succeeded");
+    // counted, then let go: the tracking finalizer is gone
+    expect(pod.metadata.finalizers ?? []).not.toContain(TRACKING);
+    expect(pod.metadata.ownerReferences).toEqual([{ apiVersion: "batch/v1", kind: "Job", name: "pi", uid: job.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    expect(pod.metadata.labels).toMatchObject({ "batch.kubernetes.io/controller-uid": job.metadata.uid, "batch.kubernetes.io/job-name": "pi", "controller-uid": job.metadata.uid, "job-name": "pi" });
+    expect(jobEvents(c, "pi")).toEqual([`Normal SuccessfulCreate Created pod: ${pod.metadata.name}`, "Normal Completed Job completed"]);
+  });
+});
+
+describe("an Indexed Job", () => {
+  it("gives each pod its index (annotation, label, hostname <job>-<index>, JOB_COMPLETION_INDEX) and completes indexes 0-4", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: { name: indexed-job }
+spec:
+  completions: 5
+  parallelism: 3
+  completionMode: Indexed
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: worker
+        image: busybox:1.36
+        command: ["sh", "-c", "echo index $JOB_COMPLETION_INDEX; sleep 2"]
+`);
+    await c.settle();
+    c.advance(30_000);
+    await c.settle();
+    const job = c.get("Job", "indexed-job");
+    expect(job.status).toMatchObject({ succeeded: 5, completedIndexes: "0-4" });
+    expect(condition(job, "Complete")?.status).toBe("True");
+    const pods = podsOf(c, "indexed-job").sort((a: any, b: any) => a.metadata.name.localeCompare(b.metadata.name));
+    expect(pods.map((p: any) => p.metadata.annotations["batch.kubernetes.io/job-completion-index"])).toEqual(["0", "1", "2", "3", "4"]);
+    expect(pods.map((p: any) => p.metadata.labels["batch.kubernetes.io/job-completion-index"])).toEqual(["0", "1", "2", "3", "4"]);
+    expect(pods.map((p: any) => p.spec.hostname)).toEqual(["indexed-job-0", "indexed-job-1", "indexed-job-2", "indexed-job-3", "indexed-job-4"]);
+    pods.forEach((p: any, i: number) => expect(p.metadata.name).toMatch(new RegExp(`^indexed-job-${i}-[a-z0-9]{5}$`)));
+    for (const [i, p] of pods.entries()) {
+      const logs = containerLogs(c as any, p.spec.nodeName, p.status.containerStatuses[0].containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      expect((await logs).map((l) => l.line)).toEqual([`index ${i}`]);
+    }
+  });
+  it("never runs more than parallelism pods at once", async () => {
+    const c = cluster();
+    let most = 0;
+    const stop = c.watch({ group: "", resource: "pods", namespace: "default" }, () => {
+      most = Math.max(most, podsOf(c, "wide").filter((p: any) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed" && !p.metadata.deletionTimestamp).length);
+    });
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: { name: wide }
+spec:
+  completions: 6
+  parallelism: 2
+  completionMode: Indexed
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: w, image: busybox:1.36, command: ["sh", "-c", "sleep 3"] }]
+`);
+    await c.settle();
+    c.advance(60_000);
+    await c.settle();
+    stop();
+    expect(c.get("Job", "wide").status.completedIndexes).toBe("0-5");
+    expect(most).toBe(2);
+  });
+});
+
+describe("a Job whose pods fail", () => {
+  it("replaces each failed pod after the back-off (10 s, then 20 s), then fails with BackoffLimitExceeded once failures exceed backoffLimit", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: { name: fails }
+spec:
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "exit 1"] }]
+`);
+    await c.settle();
+    const job = c.get("Job", "fails");
+    expect(condition(job, "FailureTarget")).toMatchObject({ status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" });
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" });
+    expect(condition(job, "Complete")).toBeUndefined();
+    expect(job.status).toMatchObject({ failed: 3, terminating: 0, uncountedTerminatedPods: {} });
+    expect(job.status.completionTime).toBeUndefined();
+    const pods = podsOf(c, "fails").sort((a: any, b: any) => toMs(a.metadata.creationTimestamp)! - toMs(b.metadata.creationTimestamp)!);
+    expect(pods.map((p: any) => p.status.phase)).toEqual(["Failed", "Failed", "Failed"]);
+    // each replacement waits 10 s x 2^(failures-1) after the last failure
+    const finished = (p: any) => toMs(p.status.containerStatuses[0].state.terminated.finishedAt)!;
+    const created = (p: any) => toMs(p.metadata.creationTimestamp)!;
+    const gap1 = created(pods[1]) - finished(pods[0]);
+    const gap2 = created(pods[2]) - finished(pods[1]);
+    expect(gap1).toBeGreaterThanOrEqual(10_000);
+    expect(gap1).toBeLessThan(12_000);
+    expect(gap2).toBeGreaterThanOrEqual(20_000);
+    expect(gap2).toBeLessThan(22_000);
+    const events = jobEvents(c, "fails");
+    expect(events.filter((e) => e.startsWith("Normal SuccessfulCreate"))).toHaveLength(3);
+    expect(events.at(-1)).toBe("Warning BackoffLimitExceeded Job has reached the specified backoff limit");
+  });
+});
+
+describe("activeDeadlineSeconds and suspend", () => {
+  const sleeper = (extra: string) => `
+apiVersion: batch/v1
+kind: Job
+metadata: { name: slow }
+spec:
+  parallelism: 2
+  completions: 2
+${extra}
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 5
+      containers: [{ name: s, image: busybox:1.36, command: ["sh", "-c", "sleep 600"] }]
+`;
+  it("a Job active longer than activeDeadlineSeconds has its pods deleted and fails with DeadlineExceeded", async () => {
+    const c = cluster();
+    await c.apply(sleeper("  activeDeadlineSeconds: 30"));
+    await c.settle();
+    expect(c.get("Job", "slow").status).toMatchObject({ active: 2 });
+    c.advance(29_000);
+    await c.settle();
+    expect(condition(c.get("Job", "slow"), "FailureTarget")).toBeUndefined();
+    c.advance(20_000);
+    await c.settle();
+    const job = c.get("Job", "slow");
+    expect(condition(job, "FailureTarget")).toMatchObject({ status: "True", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" });
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "DeadlineExceeded", message: "Job was active longer than specified deadline" });
+    // the deadline counts from startTime: FailureTarget is written within a second of it
+    expect(toMs(condition(job, "FailureTarget").lastTransitionTime)! - toMs(job.status.startTime)!).toBeGreaterThanOrEqual(30_000);
+    expect(toMs(condition(job, "FailureTarget").lastTransitionTime)! - toMs(job.status.startTime)!).toBeLessThan(31_000);
+    expect(podsOf(c, "slow")).toEqual([]);
+    expect(job.status.failed).toBe(2);
+    expect(jobEvents(c, "slow").at(-1)).toBe("Warning DeadlineExceeded Job was active longer than specified deadline");
+  });
+  it("a Job created suspended makes no pod and is Suspended; resumed, it runs its pods", async () => {
+    const c = cluster();
+    await c.apply(sleeper("  suspend: true"));
+    await c.settle();
+    let job = c.get("Job", "slow");
+    expect(condition(job, "Suspended")).toMatchObject({ status: "True", reason: "JobSuspended", message: "Job suspended" });
+    expect(job.status.startTime).toBeUndefined();
+    expect(podsOf(c, "slow")).toEqual([]);
+    await c.apply(sleeper("  suspend: false"));
+    await c.settle();
+    job = c.get("Job", "slow");
+    expect(condition(job, "Suspended")).toMatchObject({ status: "False", reason: "JobResumed", message: "Job resumed" });
+    expect(job.status).toMatchObject({ active: 2 });
+    expect(jobEvents(c, "slow").filter((e) => !e.includes("SuccessfulCreate"))).toEqual(["Normal Suspended Job suspended", "Normal Resumed Job resumed"]);
+  });
+  it("suspending a running Job deletes its active pods", async () => {
+    const c = cluster();
+    await c.apply(sleeper("  suspend: false"));
+    await c.settle();
+    expect(c.get("Job", "slow").status).toMatchObject({ active: 2 });
+    await c.apply(sleeper("  suspend: true"));
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    const job = c.get("Job", "slow");
+    expect(condition(job, "Suspended")?.status).toBe("True");
+    expect(job.status.active).toBeUndefined();
+    expect(podsOf(c, "slow")).toEqual([]);
+  });
+});
+
+describe("podFailurePolicy", () => {
+  // kubernetes/website content/en/examples/controllers/job-pod-failure-policy-failjob.yaml, run with
+  // busybox's sh: podflow's bash:5 image has no bash executable (StartError, exit 128)
+  it("a FailJob rule on exit code 42 fails the Job at the first such failure, with reason PodFailurePolicy", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: job-pod-failure-policy-failjob
+spec:
+  completions: 8
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox:1.36
+        command: ["sh"]
+        args:
+        - -c
+        - echo "Hello world! I'm going to exit with 42 to simulate a software bug." && sleep 30 && exit 42
+  backoffLimit: 6
+  podFailurePolicy:
+    rules:
+    - action: FailJob
+      onExitCodes:
+        containerName: main
+        operator: In
+        values: [42]
+`);
+    await c.settle();
+    c.advance(40_000);
+    await c.settle();
+    const job = c.get("Job", "job-pod-failure-policy-failjob");
+    const failed = condition(job, "Failed");
+    expect(failed).toMatchObject({ status: "True", reason: "PodFailurePolicy" });
+    expect(failed.message).toMatch(/^Container main for pod default\/job-pod-failure-policy-failjob-[a-z0-9]{5} failed with exit code 42 matching FailJob rule at index 0$/);
+    expect(condition(job, "FailureTarget")?.message).toBe(failed.message);
+    // the first failure ends the Job: nothing is retried (far from backoffLimit 6), the other running pod is deleted
+    expect(podsOf(c, "job-pod-failure-policy-failjob").map((p: any) => p.status.phase)).toEqual(["Failed"]);
+    expect(jobEvents(c, "job-pod-failure-policy-failjob").filter((e) => e.includes("SuccessfulCreate"))).toHaveLength(2);
+    expect(jobEvents(c, "job-pod-failure-policy-failjob").at(-1)).toBe(`Warning PodFailurePolicy ${failed.message}`);
+  });
+});
+
+describe("backoffLimitPerIndex", () => {
+  // kubernetes/website content/en/examples/controllers/job-backoff-limit-per-index-example.yaml,
+  // with busybox's sh in place of python (podflow's python image runs no script); the docs show
+  // completedIndexes 1,3,5,7,9, failedIndexes 0,2,4,6,8, succeeded 5, failed 10, FailedIndexes
+  it("retries each failing index once, then marks it failed; once every index is done the Job fails with FailedIndexes", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: job-backoff-limit-per-index-example
+spec:
+  completions: 10
+  parallelism: 3
+  completionMode: Indexed
+  backoffLimitPerIndex: 1
+  maxFailedIndexes: 5
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: example
+        image: busybox:1.36
+        command: ["sh", "-c", "echo Hello world; test $((JOB_COMPLETION_INDEX % 2)) -eq 1"]
+`);
+    await c.settle();
+    c.advance(300_000);
+    await c.settle();
+    const job = c.get("Job", "job-backoff-limit-per-index-example");
+    expect(job.spec.backoffLimit).toBe(2147483647);
+    expect(job.status).toMatchObject({ completedIndexes: "1,3,5,7,9", failedIndexes: "0,2,4,6,8", succeeded: 5, failed: 10 });
+    expect(condition(job, "FailureTarget")).toMatchObject({ status: "True", reason: "FailedIndexes", message: "Job has failed indexes" });
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "FailedIndexes", message: "Job has failed indexes" });
+    // the retry of an index carries the failures before it
+    const retries = podsOf(c, "job-backoff-limit-per-index-example").filter((p: any) => p.metadata.annotations["batch.kubernetes.io/job-index-failure-count"] === "1");
+    expect(retries.map((p: any) => Number(p.metadata.annotations["batch.kubernetes.io/job-completion-index"])).sort((a: number, b: number) => a - b)).toEqual([0, 2, 4, 6, 8]);
+  });
+  it("more failed indexes than maxFailedIndexes fail the Job at once with MaxFailedIndexesExceeded", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: { name: many-fail }
+spec:
+  completions: 6
+  parallelism: 6
+  completionMode: Indexed
+  backoffLimitPerIndex: 0
+  maxFailedIndexes: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "exit 1"] }]
+`);
+    await c.settle();
+    c.advance(60_000);
+    await c.settle();
+    const job = c.get("Job", "many-fail");
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "MaxFailedIndexesExceeded", message: "Job has exceeded the specified maximal number of failed indexes" });
+  });
+});
+
+describe("examples/indexed-job.yaml", () => {
+  it("completes indexes 0-2 and 4, retries index 3 after back-offs and fails with BackoffLimitExceeded when its third failure exceeds backoffLimit 2", async () => {
+    const c = cluster();
+    await c.apply(readFileSync(new URL("../../examples/indexed-job.yaml", import.meta.url), "utf8"));
+    await c.settle();
+    c.advance(120_000);
+    await c.settle();
+    const job = c.get("Job", "indexed-job");
+    expect(job.status).toMatchObject({ completedIndexes: "0-2,4", succeeded: 4, failed: 3, terminating: 0, uncountedTerminatedPods: {} });
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "BackoffLimitExceeded" });
+    const three = podsOf(c, "indexed-job").filter((p: any) => p.metadata.annotations["batch.kubernetes.io/job-completion-index"] === "3");
+    expect(three.map((p: any) => p.status.phase)).toEqual(["Failed", "Failed", "Failed"]);
+  });
+});
+
+describe("deleting a Job", () => {
+  it("as kubectl delete does (propagationPolicy Background) deletes its pods through the garbage collector", async () => {
+    const c = cluster();
+    await c.apply(piJob.replace("backoffLimit: 4", "backoffLimit: 4\n  parallelism: 2\n  completions: 4").replace('command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]', 'command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]'));
+    await c.settle();
+    expect(podsOf(c, "pi")).toHaveLength(4);
+    await c.delete("Job", "pi", "default", { propagationPolicy: "Background" });
+    await c.settle();
+    expect(c.get("Job", "pi")).toBeUndefined();
+    expect(podsOf(c, "pi")).toEqual([]);
+  });
+  it("while it runs, deletes its running pods too, and none is left holding the tracking finalizer", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: { name: sleeper }
+spec:
+  parallelism: 3
+  completions: 3
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 5
+      containers: [{ name: s, image: busybox:1.36, command: ["sh", "-c", "sleep 3600"] }]
+`);
+    await c.settle();
+    expect(c.get("Job", "sleeper").status).toMatchObject({ active: 3 });
+    await c.delete("Job", "sleeper", "default", { propagationPolicy: "Background" });
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    expect(podsOf(c, "sleeper")).toEqual([]);
+  });
+  it("without a propagationPolicy orphans its pods, as batch/v1's default policy is OrphanDependents", async () => {
+    const c = cluster();
+    await c.apply(piJob);
+    await c.settle();
+    await c.delete("Job", "pi", "default");
+    await c.settle();
+    expect(c.get("Job", "pi")).toBeUndefined();
+    const pods = podsOf(c, "pi");
+    expect(pods).toHaveLength(1);
+    expect(pods[0].metadata.ownerReferences ?? []).toEqual([]);
+  });
+});

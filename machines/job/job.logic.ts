@@ -1,0 +1,589 @@
+// The Job controller's decisions (pkg/controller/job: job_controller.go syncJob/manageJob,
+// tracking_utils.go, indexed_job_utils.go, backoff_utils.go), as pure functions over a Job, its
+// pods and the controller's per-Job records. They return what to write; they never write.
+
+import type { Pod } from "kubernetes-types/core/v1";
+import type { Job, JobCondition, JobStatus } from "kubernetes-types/batch/v1";
+import { controllerRefOf } from "../common/owners.js";
+import { rfc3339, toMs } from "../common/time.js";
+import { deepCopy } from "../common/equal.js";
+
+/** The finalizer that keeps a Job's pods until the controller has counted them. */
+export const JOB_TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
+/** The annotation (and label) with an Indexed Job pod's completion index. */
+export const JOB_COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
+/** The annotation with how many pods of the same index failed before this one (backoffLimitPerIndex). */
+export const JOB_INDEX_FAILURE_COUNT_ANNOTATION = "batch.kubernetes.io/job-index-failure-count";
+/** The env variable an Indexed Job's containers get their index from. */
+export const JOB_COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX";
+
+/** DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff (job_controller.go). */
+export const POD_FAILURE_BACKOFF_MS = 10_000;
+export const POD_FAILURE_BACKOFF_MAX_MS = 10 * 60_000;
+/** MaxPodCreateDeletePerSync: creations or deletions one sync may issue. */
+export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
+
+/** Reasons and messages of the Job's conditions and events, as the controller writes them. */
+export const REASON_BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
+export const MESSAGE_BACKOFF_LIMIT_EXCEEDED = "Job has reached the specified backoff limit";
+export const REASON_DEADLINE_EXCEEDED = "DeadlineExceeded";
+export const MESSAGE_DEADLINE_EXCEEDED = "Job was active longer than specified deadline";
+export const REASON_FAILED_INDEXES = "FailedIndexes";
+export const MESSAGE_FAILED_INDEXES = "Job has failed indexes";
+export const REASON_MAX_FAILED_INDEXES_EXCEEDED = "MaxFailedIndexesExceeded";
+export const MESSAGE_MAX_FAILED_INDEXES_EXCEEDED = "Job has exceeded the specified maximal number of failed indexes";
+export const REASON_COMPLETIONS_REACHED = "CompletionsReached";
+export const MESSAGE_COMPLETIONS_REACHED = "Reached expected number of succeeded pods";
+
+/** The pod failures since the last success, for the pod-failure back-off (backoffRecord). */
+export interface BackoffRecord {
+  failuresAfterLastSuccess: number;
+  lastFailureMs: number;
+}
+
+// ---------- pods ----------
+
+const isTerminal = (p: Pod) => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
+
+/** An active pod: neither finished nor being deleted (controller.IsPodActive). */
+export function isPodActive(p: Pod): boolean {
+  return !isTerminal(p) && !p.metadata?.deletionTimestamp;
+}
+
+/** A pod being deleted that has not finished yet: it counts in status.terminating. */
+export function isPodTerminating(p: Pod): boolean {
+  return !!p.metadata?.deletionTimestamp && !isTerminal(p);
+}
+
+/** isPodFailed: Failed, or (replacing terminating pods) deleted before it succeeded, so an orphaned pod still counts. */
+export function isPodFailed(p: Pod, job: Job): boolean {
+  if (p.status?.phase === "Failed") return true;
+  if (job.spec?.podReplacementPolicy === "Failed") return false;
+  return !!p.metadata?.deletionTimestamp && p.status?.phase !== "Succeeded";
+}
+
+export function hasTrackingFinalizer(p: Pod): boolean {
+  return (p.metadata?.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
+}
+
+function isPodReady(p: Pod): boolean {
+  return (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+}
+
+/** The pod's completion index, or undefined when the annotation is missing or not a number (getCompletionIndex). */
+export function completionIndex(p: Pod): number | undefined {
+  const v = p.metadata?.annotations?.[JOB_COMPLETION_INDEX_ANNOTATION] ?? p.metadata?.labels?.[JOB_COMPLETION_INDEX_ANNOTATION];
+  if (v === undefined || !/^(0|[1-9][0-9]*)$/.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+// getFinishedTime: the latest container finish, else now (a pod deleted before it ran).
+function finishedMs(p: Pod, now: number): number {
+  let last: number | undefined;
+  for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+    const t = toMs(s.state?.terminated?.finishedAt);
+    if (t !== undefined && (last === undefined || t > last)) last = t;
+  }
+  return last ?? now;
+}
+
+// ---------- podFailurePolicy (pod_failure_policy.go) ----------
+
+export const REASON_POD_FAILURE_POLICY = "PodFailurePolicy";
+
+type PodFailurePolicy = NonNullable<NonNullable<Job["spec"]>["podFailurePolicy"]>;
+type ExitCodes = NonNullable<PodFailurePolicy["rules"][number]["onExitCodes"]>;
+
+// getMatchingContainerFromList: a container that terminated with a non-zero code the rule names.
+function matchExitCodes(p: Pod, req: ExitCodes): { name: string; exitCode: number } | undefined {
+  for (const list of [p.status?.containerStatuses ?? [], p.status?.initContainerStatuses ?? []]) {
+    for (const s of list) {
+      if (req.containerName && req.containerName !== s.name) continue;
+      const code = s.state?.terminated?.exitCode;
+      if (code === undefined || code === 0) continue;
+      const listed = req.values.includes(code);
+      if (req.operator === "In" ? listed : !listed) return { name: s.name, exitCode: code };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * matchPodFailurePolicy: the first rule a failed pod matches decides. Ignore: not counted toward
+ * backoffLimit; Count: counted; FailJob: counted, and the Job fails with this message; FailIndex
+ * needs backoffLimitPerIndex (not modelled) and counts. No rule matched: counted.
+ */
+export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, p: Pod): { countFailed: boolean; failJobMessage?: string } {
+  for (const [i, rule] of (policy?.rules ?? []).entries()) {
+    let what: string | undefined;
+    if (rule.onExitCodes) {
+      const c = matchExitCodes(p, rule.onExitCodes);
+      if (c) what = `Container ${c.name} for pod ${p.metadata?.namespace}/${p.metadata?.name} failed with exit code ${c.exitCode} matching ${rule.action} rule at index ${i}`;
+    } else if (rule.onPodConditions) {
+      const cond = (p.status?.conditions ?? []).find((c) => rule.onPodConditions!.some((pat) => pat.type === c.type && (pat.status ?? "True") === c.status));
+      if (cond) what = `Pod ${p.metadata?.namespace}/${p.metadata?.name} has condition ${cond.type} matching ${rule.action} rule at index ${i}`;
+    }
+    if (what === undefined) continue;
+    if (rule.action === "Ignore") return { countFailed: false };
+    if (rule.action === "FailJob") return { countFailed: true, failJobMessage: what };
+    return { countFailed: true };
+  }
+  return { countFailed: true };
+}
+
+// ---------- completed indexes ("1,3-5,7") ----------
+
+/** The set of completed indexes written as status.completedIndexes is ("1,3-5,7"); indexes beyond completions dropped. */
+export function parseIndexes(s: string | undefined, completions: number): Set<number> {
+  const out = new Set<number>();
+  for (const part of (s ?? "").split(",")) {
+    if (part === "") continue;
+    const [a, b] = part.split("-");
+    const lo = Number(a), hi = b === undefined ? lo : Number(b);
+    if (!Number.isInteger(lo) || !Number.isInteger(hi)) continue;
+    for (let i = lo; i <= hi && i < completions; i++) out.add(i);
+  }
+  return out;
+}
+
+/** status.completedIndexes from a set: ascending, consecutive runs as intervals (succeededIndexes.String). */
+export function formatIndexes(set: ReadonlySet<number>): string {
+  const xs = [...set].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < xs.length; ) {
+    let j = i;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
+    parts.push(j === i ? `${xs[i]}` : `${xs[i]}-${xs[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}
+
+// ---------- back-off ----------
+
+/** newBackoffRecord: newly finished pods in finish order; a success resets the failure count. */
+export function nextBackoffRecord(prev: BackoffRecord | undefined, succeeded: readonly Pod[], failed: readonly Pod[], now: number): BackoffRecord {
+  let rec: BackoffRecord = prev ?? { failuresAfterLastSuccess: 0, lastFailureMs: 0 };
+  const finished = [...succeeded.map((p) => ({ t: finishedMs(p, now), ok: true })), ...failed.map((p) => ({ t: finishedMs(p, now), ok: false }))];
+  finished.sort((a, b) => a.t - b.t || Number(b.ok) - Number(a.ok));
+  for (const f of finished) rec = f.ok ? { failuresAfterLastSuccess: 0, lastFailureMs: 0 } : { failuresAfterLastSuccess: rec.failuresAfterLastSuccess + 1, lastFailureMs: Math.max(rec.lastFailureMs, f.t) };
+  return rec;
+}
+
+/** getRemainingTime: 10 s doubling per failure since the last success, capped at 10 min, less the time since the last failure. */
+export function backoffRemainingMs(rec: BackoffRecord | undefined, now: number): number {
+  if (!rec || rec.failuresAfterLastSuccess === 0) return 0;
+  const exp = Math.min(rec.failuresAfterLastSuccess - 1, 30);
+  const backoff = Math.min(POD_FAILURE_BACKOFF_MS * 2 ** exp, POD_FAILURE_BACKOFF_MAX_MS);
+  return Math.max(0, backoff - Math.max(0, now - rec.lastFailureMs));
+}
+
+// ---------- conditions ----------
+
+export function conditionTrue(job: Job, type: string): JobCondition | undefined {
+  return (job.status?.conditions ?? []).find((c) => c.type === type && c.status === "True");
+}
+
+/** A Job is finished once Complete or Failed is True (IsJobFinished): the controller leaves it alone. */
+export function isJobFinished(job: Job): boolean {
+  return !!conditionTrue(job, "Complete") || !!conditionTrue(job, "Failed");
+}
+
+function newCondition(type: string, status: "True" | "False", reason: string, message: string, now: number): JobCondition {
+  const t = rfc3339(now);
+  return { type, status, reason, message, lastProbeTime: t, lastTransitionTime: t };
+}
+
+// ensureJobConditionStatus: a condition changes (and gets new times) only when its status changes.
+function ensureCondition(conds: JobCondition[], c: JobCondition): JobCondition[] {
+  const i = conds.findIndex((x) => x.type === c.type);
+  if (i < 0) return c.status === "True" ? [...conds, c] : conds;
+  if (conds[i]!.status === c.status) return conds;
+  return conds.map((x, j) => (j === i ? c : x));
+}
+
+// pastBackoffLimitOnFailure: with restartPolicy OnFailure the kubelet restarts containers in place, so their restarts count.
+function pastBackoffLimitOnFailure(job: Job, active: readonly Pod[]): boolean {
+  if (job.spec?.template?.spec?.restartPolicy !== "OnFailure") return false;
+  let restarts = 0;
+  for (const p of active) for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) restarts += s.restartCount ?? 0;
+  const limit = job.spec?.backoffLimit ?? 6;
+  return limit === 0 ? restarts > 0 : restarts >= limit;
+}
+
+// ---------- the sync ----------
+
+/** What one syncJob decides for a Job and the pods it controls. */
+export interface JobSyncPlan {
+  /** the status to write (undefined: unchanged) */
+  status?: JobStatus;
+  /** completion indexes of pods to create (undefined entries for NonIndexed) */
+  create: (number | undefined)[];
+  /** with backoffLimitPerIndex: failures so far of each index to create (the job-index-failure-count annotation) */
+  indexFailures?: Record<number, number>;
+  delete: Pod[];
+  /** pods whose tracking finalizer goes once the status with their uids is written */
+  removeFinalizers: Pod[];
+  backoff: BackoffRecord;
+  /** what the Job's lifecycle chart observes */
+  observation: JobObservation;
+  /** events recorded once the status is written */
+  events: { type: "Normal" | "Warning"; reason: string; message: string }[];
+}
+
+/** The lifecycle chart's events (job.lifecycle.machine.ts), one per sync. */
+export type JobObservation =
+  | { type: "JobRunning"; deadlineMs?: number }
+  | { type: "PodFailureBackOff"; delayMs: number; deadlineMs?: number }
+  | { type: "JobSuspended" }
+  | { type: "SuccessCriteriaMet" }
+  | { type: "FailureTarget"; reason: string }
+  | { type: "Complete" }
+  | { type: "Failed"; reason: string };
+
+export interface JobSyncInput {
+  job: Job;
+  /** the pods whose controller ownerReference is this Job */
+  pods: readonly Pod[];
+  now: number;
+  backoff?: BackoffRecord;
+  /** no creations or deletions are in flight (SatisfiedExpectations) */
+  expectationsSatisfied: boolean;
+  /** pods whose finalizer removal is already on its way */
+  removingFinalizers: ReadonlySet<string>;
+}
+
+const statusKeys = ["conditions", "startTime", "completionTime", "active", "succeeded", "failed", "terminating", "completedIndexes", "failedIndexes", "uncountedTerminatedPods", "ready"] as const;
+
+function sameStatus(a: JobStatus | undefined, b: JobStatus): boolean {
+  const pick = (s: JobStatus | undefined) => JSON.stringify(statusKeys.map((k) => s?.[k] ?? null));
+  return pick(a) === pick(b);
+}
+
+/** Which active pods go first when there are too many: unscheduled, pending, not ready, then the newest (activePodsForRemoval). */
+function podsToRemove(pods: readonly Pod[], n: number): Pod[] {
+  if (n <= 0) return [];
+  const rank = (p: Pod) => [p.spec?.nodeName ? 1 : 0, p.status?.phase === "Running" ? 1 : 0, isPodReady(p) ? 1 : 0];
+  const sorted = [...pods].sort((a, b) => {
+    const ra = rank(a), rb = rank(b);
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+    return (toMs(b.metadata?.creationTimestamp) ?? 0) - (toMs(a.metadata?.creationTimestamp) ?? 0);
+  });
+  return sorted.slice(0, n);
+}
+
+/** The Indexed pods that must go: a second pod of one index, an index out of range or already completed (firstPendingIndexes' complement). */
+function badIndexedPods(active: readonly Pod[], completions: number, done: ReadonlySet<number>): { keep: Pod[]; remove: Pod[] } {
+  const seen = new Set<number>();
+  const keep: Pod[] = [], remove: Pod[] = [];
+  for (const p of active) {
+    const ix = completionIndex(p);
+    if (ix === undefined || ix >= completions || done.has(ix) || seen.has(ix)) remove.push(p);
+    else {
+      seen.add(ix);
+      keep.push(p);
+    }
+  }
+  return { keep, remove };
+}
+
+/** The n lowest indexes neither completed nor held by an active (or, under podReplacementPolicy Failed, terminating) pod. */
+export function firstPendingIndexes(n: number, completions: number, done: ReadonlySet<number>, held: ReadonlySet<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < completions && out.length < n; i++) if (!done.has(i) && !held.has(i)) out.push(i);
+  return out;
+}
+
+/** One index's failures under backoffLimitPerIndex: how many, and when the last one finished. */
+export interface IndexFailures {
+  count: number;
+  lastMs: number;
+}
+
+/** Per index: the failures of its counted failed pods (annotation of failures before it, plus one). */
+export function indexFailures(job: Job, pods: readonly Pod[], now: number): Map<number, IndexFailures> {
+  const out = new Map<number, IndexFailures>();
+  for (const p of pods) {
+    const ix = completionIndex(p);
+    if (ix === undefined || !isPodFailed(p, job) || !matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed) continue;
+    const before = Number(p.metadata?.annotations?.[JOB_INDEX_FAILURE_COUNT_ANNOTATION] ?? "0");
+    const count = (Number.isSafeInteger(before) && before >= 0 ? before : 0) + 1;
+    const prev = out.get(ix);
+    out.set(ix, { count: Math.max(prev?.count ?? 0, count), lastMs: Math.max(prev?.lastMs ?? 0, finishedMs(p, now)) });
+  }
+  return out;
+}
+
+interface Counted {
+  succeeded: number;
+  failed: number;
+  uncounted: { succeeded: string[]; failed: string[] };
+  done: Set<number>;
+  newSucceeded: Pod[];
+  newFailed: Pod[];
+  removeFinalizers: Pod[];
+}
+
+// The tracking half of syncJob: finished pods still holding the finalizer join uncountedTerminatedPods
+// (an Indexed success joins completedIndexes); uids whose pods let go of the finalizer move to the counters.
+function countPods(input: JobSyncInput, completions: number): Counted {
+  const { job, pods } = input;
+  const st = job.status ?? {};
+  const indexed = job.spec?.completionMode === "Indexed";
+  const prevSucceeded = new Set(st.uncountedTerminatedPods?.succeeded ?? []);
+  const prevFailed = new Set(st.uncountedTerminatedPods?.failed ?? []);
+  const done = indexed ? parseIndexes(st.completedIndexes, completions) : new Set<number>();
+  const succeededU = [...prevSucceeded], failedU = [...prevFailed];
+  const newSucceeded: Pod[] = [], newFailed: Pod[] = [], removeFinalizers: Pod[] = [];
+  const holding = new Set<string>();
+  for (const p of pods) {
+    const uid = p.metadata?.uid ?? "";
+    if (!hasTrackingFinalizer(p) || input.removingFinalizers.has(uid)) continue;
+    holding.add(uid);
+    if (isTerminal(p) || p.metadata?.deletionTimestamp) removeFinalizers.push(p);
+    if (p.status?.phase === "Succeeded" && !prevFailed.has(uid)) {
+      if (indexed) {
+        const ix = completionIndex(p);
+        if (ix !== undefined && ix < completions && !done.has(ix)) {
+          done.add(ix);
+          newSucceeded.push(p);
+        }
+      } else if (!prevSucceeded.has(uid)) {
+        succeededU.push(uid);
+        newSucceeded.push(p);
+      }
+    } else if (isPodFailed(p, job) && !prevFailed.has(uid)) {
+      // an Ignore rule of the podFailurePolicy keeps the pod out of the failed count and the back-off
+      if (matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed) {
+        failedU.push(uid);
+        newFailed.push(p);
+      }
+    }
+  }
+  // uids whose pods no longer hold the finalizer (or are gone) are counted now, and leave the list
+  let succeeded = st.succeeded ?? 0, failed = st.failed ?? 0;
+  const keepS = succeededU.filter((u) => holding.has(u) || input.removingFinalizers.has(u));
+  const keepF = failedU.filter((u) => holding.has(u) || input.removingFinalizers.has(u));
+  if (!indexed) succeeded += succeededU.length - keepS.length;
+  failed += failedU.length - keepF.length;
+  if (indexed) succeeded = done.size;
+  return { succeeded, failed, uncounted: { succeeded: indexed ? [] : keepS, failed: keepF }, done, newSucceeded, newFailed, removeFinalizers };
+}
+
+/**
+ * One syncJob of an unfinished Job: count finished pods, decide whether the Job has failed
+ * (backoffLimit, activeDeadlineSeconds) or met its completions, otherwise create or delete pods
+ * toward min(parallelism, remaining completions) unless the pod-failure back-off holds creation,
+ * and compute the status to write. The terminal condition (Complete, Failed) is written only once
+ * every finished pod is counted and no pod is still terminating.
+ */
+export function syncJob(input: JobSyncInput): JobSyncPlan {
+  const { job, pods, now } = input;
+  const spec = job.spec ?? { template: {} };
+  const st = job.status ?? {};
+  const indexed = spec.completionMode === "Indexed";
+  const completions = spec.completions ?? undefined;
+  const parallelism = spec.parallelism ?? 1;
+  const suspended = spec.suspend === true;
+  const c = countPods(input, completions ?? 0);
+  const backoff = nextBackoffRecord(input.backoff, c.newSucceeded, c.newFailed, now);
+  const plan: JobSyncPlan = { create: [], delete: [], removeFinalizers: c.removeFinalizers, backoff, observation: { type: "JobRunning" }, events: [] };
+  let active = pods.filter(isPodActive);
+  let terminating = pods.filter(isPodTerminating).length;
+  let conditions: JobCondition[] = [...(st.conditions ?? [])];
+  // A resumed Job's activeDeadlineSeconds counts from the resume: its startTime is reset.
+  const resumed = !suspended && !!conditionTrue(job, "Suspended");
+  const startTime = resumed ? rfc3339(now) : st.startTime ?? (suspended ? undefined : rfc3339(now));
+  const startMs = toMs(startTime);
+  const ads = spec.activeDeadlineSeconds;
+  const deadlineMs = ads !== undefined && ads !== null && startMs !== undefined && !suspended ? startMs + ads * 1000 - now : undefined;
+  const failedCount = c.failed + c.uncounted.failed.length;
+  // backoffLimitPerIndex: an index whose failures exceed the limit is failed for good (status.failedIndexes)
+  const perIndex = indexed && spec.backoffLimitPerIndex !== undefined && spec.backoffLimitPerIndex !== null;
+  const perIndexFailures = perIndex ? indexFailures(job, pods, now) : new Map<number, IndexFailures>();
+  const failedIndexes = perIndex ? parseIndexes(st.failedIndexes ?? "", completions ?? 0) : new Set<number>();
+  for (const [ix, f] of perIndexFailures) if (f.count > spec.backoffLimitPerIndex! && !c.done.has(ix) && ix < (completions ?? 0)) failedIndexes.add(ix);
+  const succeededCount = indexed ? c.done.size : c.succeeded + c.uncounted.succeeded.length;
+
+  // the finished condition: kept from an earlier sync, or decided now
+  let target: { type: "FailureTarget" | "SuccessCriteriaMet"; reason: string; message: string } | undefined;
+  const prevTarget = conditionTrue(job, "FailureTarget") ?? conditionTrue(job, "SuccessCriteriaMet");
+  const failJobMessage = spec.podFailurePolicy ? firstFailJobMessage(job, pods) : undefined;
+  if (prevTarget) target = { type: prevTarget.type as "FailureTarget" | "SuccessCriteriaMet", reason: prevTarget.reason ?? "", message: prevTarget.message ?? "" };
+  else if (failJobMessage !== undefined) target = { type: "FailureTarget", reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
+  else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && failedIndexes.size > spec.maxFailedIndexes) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
+  else if (failedCount > (spec.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) target = { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
+  else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
+
+  if (!target) {
+    if (suspended) {
+      plan.delete = active;
+      if (!conditionTrue(job, "Suspended")) {
+        conditions = ensureCondition(conditions, newCondition("Suspended", "True", "JobSuspended", "Job suspended", now));
+        plan.events.push({ type: "Normal", reason: "Suspended", message: "Job suspended" });
+      }
+    } else {
+      if (conditionTrue(job, "Suspended")) {
+        conditions = ensureCondition(conditions, newCondition("Suspended", "False", "JobResumed", "Job resumed", now));
+        plan.events.push({ type: "Normal", reason: "Resumed", message: "Job resumed" });
+      }
+      if (input.expectationsSatisfied) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? perIndexFailures : undefined);
+    }
+    // every index succeeded or failed for good: failed indexes fail the Job
+    if (perIndex && failedIndexes.size > 0 && completions !== undefined && c.done.size + failedIndexes.size >= completions) target = { type: "FailureTarget", reason: REASON_FAILED_INDEXES, message: MESSAGE_FAILED_INDEXES };
+    const complete = target ? false : indexed ? completions !== undefined && c.done.size >= completions
+      : completions === undefined || completions === null ? succeededCount > 0 && active.length - plan.delete.length === 0 && plan.create.length === 0
+      : succeededCount >= completions;
+    if (complete) target = { type: "SuccessCriteriaMet", reason: REASON_COMPLETIONS_REACHED, message: MESSAGE_COMPLETIONS_REACHED };
+  }
+  if (target) {
+    // a finished Job keeps no pod running: the rest are deleted (deleteActivePods)
+    plan.create = [];
+    plan.delete = active;
+    conditions = ensureCondition(conditions, newCondition(target.type, "True", target.reason, target.message, now));
+  }
+  const deleting = new Set(plan.delete.map((p) => p.metadata?.uid));
+  terminating += plan.delete.length;
+  active = active.filter((p) => !deleting.has(p.metadata?.uid));
+
+  // the terminal condition waits until every finished pod is counted and none is terminating
+  const settled = c.uncounted.succeeded.length === 0 && c.uncounted.failed.length === 0 && c.removeFinalizers.length === 0 && input.removingFinalizers.size === 0 && terminating === 0 && active.length === 0;
+  let completionTime = st.completionTime;
+  if (target && settled) {
+    const terminal = target.type === "SuccessCriteriaMet" ? "Complete" : "Failed";
+    conditions = ensureCondition(conditions, newCondition(terminal, "True", target.reason, target.message, now));
+    if (terminal === "Complete") {
+      completionTime = rfc3339(now);
+      plan.events.push({ type: "Normal", reason: "Completed", message: "Job completed" });
+      plan.observation = { type: "Complete" };
+    } else {
+      plan.events.push({ type: "Warning", reason: target.reason, message: target.message });
+      plan.observation = { type: "Failed", reason: target.reason };
+    }
+  } else if (target) plan.observation = target.type === "SuccessCriteriaMet" ? { type: "SuccessCriteriaMet" } : { type: "FailureTarget", reason: target.reason };
+  else if (suspended) plan.observation = { type: "JobSuspended" };
+  else if (plan.observation.type === "JobRunning" && deadlineMs !== undefined) plan.observation = { type: "JobRunning", deadlineMs };
+  if (plan.observation.type === "PodFailureBackOff" && deadlineMs !== undefined) plan.observation = { ...plan.observation, deadlineMs };
+
+  const status: JobStatus = {
+    ...(conditions.length ? { conditions } : {}),
+    ...(startTime ? { startTime } : {}),
+    ...(completionTime ? { completionTime } : {}),
+    // active, succeeded and failed are omitempty int32s; ready and terminating are pointers, shown as 0
+    ...(active.length ? { active: active.length } : {}),
+    ...((indexed ? c.done.size : c.succeeded) ? { succeeded: indexed ? c.done.size : c.succeeded } : {}),
+    ...(c.failed ? { failed: c.failed } : {}),
+    terminating,
+    ...(indexed ? { completedIndexes: formatIndexes(c.done) } : {}),
+    ...(perIndex ? { failedIndexes: formatIndexes(failedIndexes) } : {}),
+    uncountedTerminatedPods: c.uncounted.succeeded.length || c.uncounted.failed.length ? { ...(c.uncounted.succeeded.length ? { succeeded: c.uncounted.succeeded } : {}), ...(c.uncounted.failed.length ? { failed: c.uncounted.failed } : {}) } : {},
+    ready: active.filter(isPodReady).length,
+  };
+  if (!sameStatus(st, status)) plan.status = status;
+  return plan;
+}
+
+// getFailJobMessage: the first failed pod that a FailJob rule matches fails the Job.
+function firstFailJobMessage(job: Job, pods: readonly Pod[]): string | undefined {
+  for (const p of pods) {
+    if (!isPodFailed(p, job)) continue;
+    const m = matchPodFailurePolicy(job.spec?.podFailurePolicy, p).failJobMessage;
+    if (m !== undefined) return m;
+  }
+  return undefined;
+}
+
+// manageJob: toward wantActive = min(parallelism, remaining completions) active pods.
+function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number, done: ReadonlySet<number>, succeeded: number, completions: number | undefined, parallelism: number, now: number, perIndex?: ReadonlyMap<number, IndexFailures>): void {
+  const indexed = job.spec?.completionMode === "Indexed";
+  let kept = active;
+  if (indexed) {
+    const b = badIndexedPods(active, completions ?? 0, done);
+    plan.delete.push(...b.remove);
+    kept = b.keep;
+  }
+  let want: number;
+  if (completions === undefined || completions === null) want = succeeded > 0 ? kept.length : parallelism;
+  else want = Math.max(0, Math.min(parallelism, completions - succeeded));
+  const surplus = podsToRemove(kept, Math.min(kept.length - want, MAX_POD_CREATE_DELETE_PER_SYNC));
+  plan.delete.push(...surplus);
+  const remaining = kept.length - surplus.length;
+  // Only podReplacementPolicy Failed waits for terminating pods before replacing them.
+  const waitFor = job.spec?.podReplacementPolicy === "Failed" ? terminating : 0;
+  const diff = Math.min(want - remaining - waitFor, MAX_POD_CREATE_DELETE_PER_SYNC);
+  if (diff <= 0) return;
+  // with backoffLimitPerIndex each index backs off on its own failures
+  const delayMs = perIndex ? 0 : backoffRemainingMs(plan.backoff, now);
+  if (delayMs > 0) {
+    plan.observation = { type: "PodFailureBackOff", delayMs };
+    return;
+  }
+  if (!indexed) {
+    plan.create = Array.from({ length: diff }, () => undefined);
+    return;
+  }
+  const held = new Set<number>();
+  for (const p of kept) if (!surplus.includes(p)) held.add(completionIndex(p)!);
+  if (!perIndex) {
+    plan.create = firstPendingIndexes(diff, completions ?? 0, done, held);
+    return;
+  }
+  const waiting = new Set<number>();
+  let soonest = Infinity;
+  for (const [ix, f] of perIndex) {
+    const left = backoffRemainingMs({ failuresAfterLastSuccess: f.count, lastFailureMs: f.lastMs }, now);
+    if (left > 0 && !done.has(ix)) {
+      waiting.add(ix);
+      soonest = Math.min(soonest, left);
+    }
+  }
+  plan.create = firstPendingIndexes(diff, completions ?? 0, done, new Set([...held, ...waiting]));
+  plan.indexFailures = Object.fromEntries(plan.create.map((ix) => [ix, perIndex.get(ix!)?.count ?? 0]));
+  if (plan.create.length < diff && soonest < Infinity) plan.observation = { type: "PodFailureBackOff", delayMs: soonest };
+}
+
+// ---------- pods from the template ----------
+
+/** The controller ownerReference a Job puts on its pods (metav1.NewControllerRef). */
+export function jobControllerRef(job: Job) {
+  return { apiVersion: "batch/v1", kind: "Job", name: job.metadata?.name ?? "", uid: job.metadata?.uid ?? "", controller: true, blockOwnerDeletion: true };
+}
+
+/**
+ * A pod for the Job (GetPodFromTemplate plus the Job's additions): the tracking finalizer and the
+ * controller ownerReference; for an Indexed Job the completion index as annotation and label, the
+ * hostname <job>-<index>, the name prefix <job>-<index>- and JOB_COMPLETION_INDEX in every container.
+ */
+export function newPodForJob(job: Job, index?: number, indexFailureCount?: number): Pod {
+  const t = job.spec?.template ?? {};
+  const name = job.metadata?.name ?? "";
+  const annotations: Record<string, string> = { ...(t.metadata?.annotations ?? {}) };
+  const labels: Record<string, string> = { ...(t.metadata?.labels ?? {}) };
+  const spec = deepCopy(t.spec ?? { containers: [] });
+  if (index !== undefined) {
+    annotations[JOB_COMPLETION_INDEX_ANNOTATION] = String(index);
+    if (indexFailureCount !== undefined) annotations[JOB_INDEX_FAILURE_COUNT_ANNOTATION] = String(indexFailureCount);
+    labels[JOB_COMPLETION_INDEX_ANNOTATION] = String(index);
+    spec.hostname = `${name}-${index}`;
+    const env = { name: JOB_COMPLETION_INDEX_ENV, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${JOB_COMPLETION_INDEX_ANNOTATION}']` } } };
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) if (!(c.env ?? []).some((e) => e.name === JOB_COMPLETION_INDEX_ENV)) c.env = [...(c.env ?? []), env];
+  }
+  return {
+    apiVersion: "v1", kind: "Pod",
+    metadata: {
+      generateName: index === undefined ? `${name}-` : `${name}-${index}-`,
+      namespace: job.metadata?.namespace,
+      labels, annotations,
+      finalizers: [...(t.metadata?.finalizers ?? []), JOB_TRACKING_FINALIZER],
+      ownerReferences: [jobControllerRef(job)],
+    },
+    spec,
+  };
+}
+
+/** True when the pod's controller ownerReference is this Job. */
+export function isControlledBy(p: Pod, job: Job): boolean {
+  const ref = controllerRefOf(p);
+  return ref !== undefined && ref.uid === job.metadata?.uid;
+}
