@@ -7,7 +7,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { controllerRefOf } from "../common/owners.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -66,7 +66,7 @@ export function startInformers(ctx: JobControllerContext, fx: Fx): void {
 
 const jobKey = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
 
-function jobStore(ctx: JobControllerContext): Map<string, Job> {
+function jobStore(ctx: JobControllerContext): Store<Job> {
   return ctx.client.informers.get(JOBS)!.store;
 }
 
