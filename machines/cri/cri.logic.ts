@@ -5,6 +5,7 @@
 // kept in the container and its sandbox). Steps change a draft of the context (mutative): the
 // snapshot they start from is never touched.
 
+import { match } from "ts-pattern";
 import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import { List as IList } from "immutable";
 import { current, isDraft } from "mutative";
@@ -187,37 +188,32 @@ function newId(ctx: CriContext, what: string): string {
 
 /** Serves one request from the kubelet. */
 export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx): void {
-  switch (req.type) {
-    case "RunPodSandbox": return runPodSandbox(ctx, req, from, fx);
-    case "StopPodSandbox": return stopPodSandbox(ctx, req.sandboxId, fx, from, req.id);
-    case "RemovePodSandbox": return removePodSandbox(ctx, req.sandboxId, fx, from, req.id);
-    case "ImageStatus": {
-      const key = imageKey(req.image);
+  // exhaustive: a request type added to the kubelet -> CRI channel without a handler does not compile
+  match(req)
+    .with({ type: "RunPodSandbox" }, (r) => runPodSandbox(ctx, r, from, fx))
+    .with({ type: "StopPodSandbox" }, (r) => stopPodSandbox(ctx, r.sandboxId, fx, from, r.id))
+    .with({ type: "RemovePodSandbox" }, (r) => removePodSandbox(ctx, r.sandboxId, fx, from, r.id))
+    .with({ type: "ImageStatus" }, (r) => {
+      const key = imageKey(r.image);
       const img = key ? ctx.images.get(key) : undefined;
-      fx.send(from, { type: "ImageStatusResult", id: req.id, image: req.image, present: img ? summarize(img) : null });
-      return;
-    }
-    case "PullImage": return pullImage(ctx, req.id, req.image, from, fx);
-    case "CreateContainer": return createContainer(ctx, req, from, fx);
-    case "StartContainer": return startContainerReq(ctx, req.id, req.containerId, from, fx);
-    case "StopContainer": return stopContainer(ctx, req, from, fx);
-    case "ExecProbe": {
-      const r = probe(ctx, req.containerId, req.action, req.timeoutSeconds);
-      fx.send(from, { type: "ExecProbeResult", id: req.id, containerId: req.containerId, ...r });
-      return;
-    }
-    case "ContainerLogs": {
-      const c = ctx.containers.get(req.containerId);
-      fx.send(from, { type: "ContainerLogsResult", id: req.id, containerId: req.containerId, lines: c ? c.logs.toArray() : [] });
-      return;
-    }
-    case "ListPodSandbox":
-      fx.send(from, { type: "ListPodSandboxResult", id: req.id, sandboxes: listSandboxes(ctx) });
-      return;
-    case "ListContainers":
-      fx.send(from, { type: "ListContainersResult", id: req.id, containers: listContainers(ctx), inFlightMaxId: inFlightMaxId(ctx, from) });
-      return;
-  }
+      fx.send(from, { type: "ImageStatusResult", id: r.id, image: r.image, present: img ? summarize(img) : null });
+    })
+    .with({ type: "PullImage" }, (r) => pullImage(ctx, r.id, r.image, from, fx))
+    .with({ type: "CreateContainer" }, (r) => createContainer(ctx, r, from, fx))
+    .with({ type: "StartContainer" }, (r) => startContainerReq(ctx, r.id, r.containerId, from, fx))
+    .with({ type: "StopContainer" }, (r) => stopContainer(ctx, r, from, fx))
+    .with({ type: "ExecProbe" }, (r) => {
+      const result = probe(ctx, r.containerId, r.action, r.timeoutSeconds);
+      fx.send(from, { type: "ExecProbeResult", id: r.id, containerId: r.containerId, ...result });
+    })
+    .with({ type: "ContainerLogs" }, (r) => {
+      const c = ctx.containers.get(r.containerId);
+      fx.send(from, { type: "ContainerLogsResult", id: r.id, containerId: r.containerId, lines: c ? c.logs.toArray() : [] });
+    })
+    .with({ type: "ListPodSandbox" }, (r) => fx.send(from, { type: "ListPodSandboxResult", id: r.id, sandboxes: listSandboxes(ctx) }))
+    .with({ type: "ListContainers" }, (r) =>
+      fx.send(from, { type: "ListContainersResult", id: r.id, containers: listContainers(ctx), inFlightMaxId: inFlightMaxId(ctx, from) }))
+    .exhaustive();
 }
 
 // ---- sandboxes -----------------------------------------------------------------------
