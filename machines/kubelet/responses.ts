@@ -1,6 +1,7 @@
 // The runtime's answers (CRI and CNI results, the PLEG's container exits) and status-write answers,
 // applied to the pod worker they belong to.
 
+import { match } from "ts-pattern";
 import type { Fx } from "../common/effects.js";
 import { request } from "../common/client.js";
 import type { ApiResponse } from "../messages.js";
@@ -30,47 +31,52 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
   if (!w) return;
   if (w.op === msg.id) delete w.op;
   const c = op.container !== undefined ? w.containers.find((x) => x.name === op.container) : undefined;
-  switch (msg.type) {
-    case "RunPodSandboxResult":
-      w.sandboxId = msg.sandboxId;
+  // exhaustive over the CRI and CNI answers: each arm says whether the worker syncs after it
+  const thenSync = match(msg)
+    .with({ type: "RunPodSandboxResult" }, (m) => {
+      w.sandboxId = m.sandboxId;
       stepWorker(w, { type: "SandboxReady" }, fx);
       if (mutant("kubelet.containers-before-ip")) stepWorker(w, { type: "NetworkReady" }, fx);
-      break;
-    case "CniAddResult":
-      if (msg.ok) {
-        w.ip = msg.ip;
-        stepWorker(w, { type: "NetworkReady" }, fx);
-      } else {
-        podEvent(ctx, w, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${msg.sandboxId}": ${msg.error}`, fx);
-        resyncAfter(w, syncRetryMs * 10, fx);
-        return writeStatus(ctx, w, fx);
-      }
-      break;
-    case "StopPodSandboxResult": w.sandboxStopped = true; break;
-    case "CniDelResult": w.networkReleased = true; break;
-    case "RemovePodSandboxResult": w.sandboxRemoved = true; break;
-    case "ImageStatusResult": if (c) c.step.present = msg.present; break;
-    case "PullImageResult": if (c) onPulled(ctx, w, c, msg, fx); break;
-    case "CreateContainerResult":
-      if (!c) break;
-      if (msg.ok) {
-        c.step.createdId = msg.containerId;
-        c.image = msg.image;
-        c.attempts++;
-        ctx.byContainer.set(msg.containerId, { uid: w.uid, name: c.name });
-        podEvent(ctx, w, c, "Normal", "Created", `Created container: ${c.name}`, fx);
-      } else {
-        setWaiting(ctx, w, c, msg.reason === "CreateContainerConfigError" ? "CreateContainerConfigError" : "CreateContainerError", msg.message, [["Warning", "Failed", `Error: ${msg.message}`]], fx);
-        c.step = {};
-        resyncAfter(w, syncRetryMs * 10, fx);
-        return writeStatus(ctx, w, fx);
-      }
-      break;
-    case "StartContainerResult": if (c) onStarted(ctx, w, c, msg, fx); break;
-    case "StopContainerResult": break;
-    case "ExecProbeResult": if (c && op.probe) onProbeResult(ctx, w, c, op.probe, msg, fx); return;
-    default: break;
-  }
+      return true;
+    })
+    .with({ type: "CniAddResult", ok: true }, (m) => {
+      w.ip = m.ip;
+      stepWorker(w, { type: "NetworkReady" }, fx);
+      return true;
+    })
+    .with({ type: "CniAddResult", ok: false }, (m) => {
+      podEvent(ctx, w, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${m.sandboxId}": ${m.error}`, fx);
+      resyncAfter(w, syncRetryMs * 10, fx);
+      writeStatus(ctx, w, fx);
+      return false;
+    })
+    .with({ type: "StopPodSandboxResult" }, () => { w.sandboxStopped = true; return true; })
+    .with({ type: "CniDelResult" }, () => { w.networkReleased = true; return true; })
+    .with({ type: "RemovePodSandboxResult" }, () => { w.sandboxRemoved = true; return true; })
+    .with({ type: "ImageStatusResult" }, (m) => { if (c) c.step.present = m.present; return true; })
+    .with({ type: "PullImageResult" }, (m) => { if (c) onPulled(ctx, w, c, m, fx); return true; })
+    .with({ type: "CreateContainerResult", ok: true }, (m) => {
+      if (!c) return true;
+      c.step.createdId = m.containerId;
+      c.image = m.image;
+      c.attempts++;
+      ctx.byContainer.set(m.containerId, { uid: w.uid, name: c.name });
+      podEvent(ctx, w, c, "Normal", "Created", `Created container: ${c.name}`, fx);
+      return true;
+    })
+    .with({ type: "CreateContainerResult", ok: false }, (m) => {
+      if (!c) return true;
+      setWaiting(ctx, w, c, m.reason === "CreateContainerConfigError" ? "CreateContainerConfigError" : "CreateContainerError", m.message, [["Warning", "Failed", `Error: ${m.message}`]], fx);
+      c.step = {};
+      resyncAfter(w, syncRetryMs * 10, fx);
+      writeStatus(ctx, w, fx);
+      return false;
+    })
+    .with({ type: "StartContainerResult" }, (m) => { if (c) onStarted(ctx, w, c, m, fx); return true; })
+    .with({ type: "ExecProbeResult" }, (m) => { if (c && op.probe) onProbeResult(ctx, w, c, op.probe, m, fx); return false; })
+    .with({ type: "StopContainerResult" }, { type: "ContainerLogsResult" }, () => true)
+    .exhaustive();
+  if (!thenSync) return;
   sync(ctx, w, fx);
 }
 
