@@ -8,7 +8,7 @@
 // order, as the native Maps they replace did (store order decides what syncs first). Objects held
 // in them are never changed in place: they are replaced.
 
-import { Map as IMap, OrderedMap, OrderedSet } from "immutable";
+import { Map as IMap, OrderedMap } from "immutable";
 import type { Fx } from "./effects.js";
 import { plainOf } from "./step.js";
 import type { ApiRequest, ApiResponse, WatchEvent } from "../messages.js";
@@ -63,11 +63,14 @@ export interface StoreIndex {
   /** key -> insertion number, so indexed lookups return objects in store order */
   readonly seq: IMap<string, number>;
   readonly next: number;
-  readonly labels: IMap<string, OrderedSet<string>>;
-  readonly selector: IMap<string, OrderedSet<string>>;
+  readonly labels: IMap<string, Posting>;
+  readonly selector: IMap<string, Posting>;
   /** uid of the controller ownerReference -> keys of the objects it controls */
-  readonly owners: IMap<string, OrderedSet<string>>;
+  readonly owners: IMap<string, Posting>;
 }
+
+/** The keys under one index entry, each with its insertion number (store order without a lookup). */
+type Posting = OrderedMap<string, number>;
 
 /** A fresh client identity. */
 export function newClient(token: string): ClientState {
@@ -196,11 +199,13 @@ function pairs(ns: string, m: Record<string, string> | undefined): string[] {
   return out;
 }
 
-function post(map: IMap<string, OrderedSet<string>>, pair: string, key: string): IMap<string, OrderedSet<string>> {
-  return map.set(pair, (map.get(pair) ?? OrderedSet<string>()).add(key));
+function post(map: IMap<string, Posting>, pair: string, key: string, n: number): IMap<string, Posting> {
+  const s = map.get(pair);
+  if (s !== undefined && s.has(key)) return map;
+  return map.set(pair, (s ?? OrderedMap<string, number>()).set(key, n));
 }
 
-function unpost(map: IMap<string, OrderedSet<string>>, pair: string, key: string): IMap<string, OrderedSet<string>> {
+function unpost(map: IMap<string, Posting>, pair: string, key: string): IMap<string, Posting> {
   const s = map.get(pair);
   if (s === undefined || !s.has(key)) return map;
   const rest = s.delete(key);
@@ -210,12 +215,13 @@ function unpost(map: IMap<string, OrderedSet<string>>, pair: string, key: string
 /** The index with obj under key (a new value; ix is not changed). */
 function addToIndex(ix: StoreIndex, key: string, obj: any): StoreIndex {
   let { seq, next, labels, selector, owners } = ix;
-  if (!seq.has(key)) seq = seq.set(key, next++);
+  let n = seq.get(key);
+  if (n === undefined) seq = seq.set(key, (n = next++));
   const ns = obj.metadata?.namespace ?? "";
-  for (const p of pairs(ns, obj.metadata?.labels)) labels = post(labels, p, key);
-  for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key);
+  for (const p of pairs(ns, obj.metadata?.labels)) labels = post(labels, p, key, n);
+  for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, n);
   const owner = controllerUid(obj);
-  if (owner !== undefined) owners = post(owners, owner, key);
+  if (owner !== undefined) owners = post(owners, owner, key, n);
   return { seq, next, labels, selector, owners };
 }
 
@@ -247,21 +253,20 @@ function storeIndex(inf: Informer): StoreIndex {
   return inf.index;
 }
 
-function inStoreOrder(inf: Informer, ix: StoreIndex, keys: Iterable<string>): any[] {
-  const ks = [...keys];
-  // Index sets are usually in store order already: check in one pass before paying for a sort.
+function inStoreOrder(inf: Informer, entries: Iterable<readonly [string, number]>): any[] {
+  const es = [...entries];
+  // Index entries are usually in store order already: check in one pass before paying for a sort.
   let prev = -1;
   let sorted = true;
-  for (const k of ks) {
-    const n = ix.seq.get(k)!;
-    if (n < prev) {
+  for (const e of es) {
+    if (e[1] < prev) {
       sorted = false;
       break;
     }
-    prev = n;
+    prev = e[1];
   }
-  if (!sorted) ks.sort((a, b) => ix.seq.get(a)! - ix.seq.get(b)!);
-  return ks.map((k) => inf.store.get(k));
+  if (!sorted) es.sort((a, b) => a[1] - b[1]);
+  return es.map((e) => inf.store.get(e[0]));
 }
 
 // A modification that keeps namespace, labels, selector and controller leaves the index as it is.
@@ -287,13 +292,12 @@ function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, u
  * order (what filtering the whole namespace would give, without scanning it).
  */
 export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
-  const ix = storeIndex(inf);
-  return inStoreOrder(inf, ix, selectKeys(inf, ix, ns, selector));
+  return inStoreOrder(inf, selectEntries(inf, storeIndex(inf), ns, selector));
 }
 
-/** The keys storeSelect returns, in no particular order. */
-function selectKeys(inf: Informer, ix: StoreIndex, ns: string, selector: Record<string, string>): Iterable<string> {
-  let best: OrderedSet<string> | undefined;
+/** The index entries (key, insertion number) storeSelect returns, in no particular order. */
+function selectEntries(inf: Informer, ix: StoreIndex, ns: string, selector: Record<string, string>): Iterable<readonly [string, number]> {
+  let best: Posting | undefined;
   let n = 0;
   for (const p of pairs(ns, selector)) {
     const s = ix.labels.get(p);
@@ -302,14 +306,14 @@ function selectKeys(inf: Informer, ix: StoreIndex, ns: string, selector: Record<
     n++;
   }
   if (best === undefined) return [];
-  // One pair: its index set is exactly the answer.
-  if (n === 1) return best;
-  const hit: string[] = [];
-  for (const k of best) {
-    const labels = inf.store.get(k)?.metadata?.labels;
+  // One pair: its index entry is exactly the answer.
+  if (n === 1) return best.entries();
+  const hit: [string, number][] = [];
+  for (const e of best) {
+    const labels = inf.store.get(e[0])?.metadata?.labels;
     let ok = true;
     for (const sk in selector) if (labels?.[sk] !== selector[sk]) { ok = false; break; }
-    if (ok) hit.push(k);
+    if (ok) hit.push(e);
   }
   return hit;
 }
@@ -317,16 +321,16 @@ function selectKeys(inf: Informer, ix: StoreIndex, ns: string, selector: Record<
 /** The objects in namespace ns whose spec.selector pairs all appear in these labels (Services selecting a pod), in store order; empty selectors select nothing. */
 export function storeSelecting(inf: Informer, ns: string, labels: Record<string, string> | undefined): any[] {
   const ix = storeIndex(inf);
-  const cand = new Set<string>();
-  for (const p of pairs(ns, labels)) for (const k of ix.selector.get(p) ?? []) cand.add(k);
-  const hit: string[] = [];
-  for (const k of cand) {
-    const sel = inf.store.get(k)?.spec?.selector as Record<string, string> | undefined;
+  const cand = new Map<string, number>();
+  for (const p of pairs(ns, labels)) for (const [k, n] of ix.selector.get(p) ?? []) cand.set(k, n);
+  const hit: [string, number][] = [];
+  for (const e of cand) {
+    const sel = inf.store.get(e[0])?.spec?.selector as Record<string, string> | undefined;
     let ok = sel !== undefined;
     for (const sk in sel) if (labels?.[sk] !== sel[sk]) { ok = false; break; }
-    if (ok) hit.push(k);
+    if (ok) hit.push(e);
   }
-  return inStoreOrder(inf, ix, hit);
+  return inStoreOrder(inf, hit);
 }
 
 /**
@@ -336,25 +340,24 @@ export function storeSelecting(inf: Informer, ns: string, labels: Record<string,
  */
 export function storeClaimCandidates(inf: Informer, ns: string | undefined, selector: { matchLabels?: Record<string, string> } | undefined | null, uid: string | undefined): any[] {
   const ix = storeIndex(inf);
-  const keys = new Set<string>();
+  const keys = new Map<string, number>();
   const ml = selector?.matchLabels;
   if (selector !== undefined && selector !== null && (ml === undefined || Object.keys(ml).length === 0)) {
-    for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) keys.add(k);
+    for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) keys.set(k, ix.seq.get(k)!);
   } else if (ml !== undefined) {
-    // keys, not objects: the one inStoreOrder below puts them in store order
-    for (const k of selectKeys(inf, ix, ns ?? "", ml)) keys.add(k);
+    // index entries, not objects: the one inStoreOrder below puts them in store order
+    for (const [k, n] of selectEntries(inf, ix, ns ?? "", ml)) keys.set(k, n);
   }
-  if (uid !== undefined) for (const k of ix.owners.get(uid) ?? []) if (inf.store.get(k)?.metadata?.namespace === ns) keys.add(k);
-  return inStoreOrder(inf, ix, keys);
+  if (uid !== undefined) for (const [k, n] of ix.owners.get(uid) ?? []) if (inf.store.get(k)?.metadata?.namespace === ns) keys.set(k, n);
+  return inStoreOrder(inf, keys);
 }
 
 /** The objects whose controller ownerReference has this uid, in namespace ns, in store order. */
 export function storeControlledBy(inf: Informer, ns: string | undefined, uid: string | undefined): any[] {
   if (uid === undefined) return [];
-  const ix = storeIndex(inf);
-  const hit: string[] = [];
-  for (const k of ix.owners.get(uid) ?? []) if (inf.store.get(k)?.metadata?.namespace === ns) hit.push(k);
-  return inStoreOrder(inf, ix, hit);
+  const hit: [string, number][] = [];
+  for (const e of storeIndex(inf).owners.get(uid) ?? []) if (inf.store.get(e[0])?.metadata?.namespace === ns) hit.push(e);
+  return inStoreOrder(inf, hit);
 }
 
 export interface EventSource {
