@@ -253,11 +253,11 @@ function hashNumber(n: number): void {
 }
 
 function hashObject(o: object): void {
-  // Only a value or a frozen object can have a remembered hash: skip the lookup for the mutable ones.
   visited++;
-  const value = values;
-  const frozen = !value && Object.isFrozen(o);
-  if (value || frozen) {
+  // Only a frozen object or a value can have a remembered hash: skip the lookup for the mutable ones.
+  const frozen = Object.isFrozen(o);
+  const value = values && !frozen;
+  if (frozen || value) {
     const known = (value ? valueHashes : objectHashes).get(o);
     if (known !== undefined) return unpack(known);
   }
@@ -269,10 +269,11 @@ function hashObject(o: object): void {
   else if (o instanceof Set) hashSetAsJson(o);
   else if (typeof (o as { toJSON?: unknown }).toJSON === "function") hashValue((o as { toJSON: () => unknown }).toJSON());
   else hashPlain(o as Record<string, unknown>, true);
-  // a small object is hashed again sooner than remembered (a WeakMap entry costs more)
-  if (visited - from < rememberFrom) return;
-  if (value) valueHashes.set(o, pack());
-  else if (frozen && (proto === Object.prototype || proto === Array.prototype) && isDeepFrozen(o)) objectHashes.set(o, pack());
+  // a small value is hashed again sooner than remembered (a WeakMap entry costs more); a stored
+  // object (deeply frozen) is met in so many states that it is always remembered
+  if (value) {
+    if (visited - from >= rememberFrom) valueHashes.set(o, pack());
+  } else if (frozen && (proto === Object.prototype || proto === Array.prototype) && isDeepFrozen(o)) objectHashes.set(o, pack());
 }
 
 /** An array's hash, from each element's (`each` leaves it in HA/HB: hashValue, or a variant of it). */
