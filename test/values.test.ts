@@ -87,17 +87,6 @@ async function run(freeze: boolean) {
   return { trace, errors, copying };
 }
 
-// The components whose machines still change their context in place, run on the runtime's copying
-// path (runtime/copying.ts). A component leaves this list when it is converted; once every one is,
-// the list is empty, every actor is a value machine, and the copying path can be deleted.
-const notYetValues = new Set([
-  "etcd", "apiserver", "scheduler", "kubelet", "cri", "replicaset-controller", "deployment-controller", "garbage-collector",
-  "node-lifecycle-controller", "namespace-controller", "endpoints-controller", "endpointslice-controller", "kube-proxy", "coredns",
-]);
-
-/** The component an address belongs to: "kubelet/node-1" is the kubelet's. */
-const componentOf = (address: string) => address.split("/")[0]!;
-
 describe("contexts are values", () => {
   it("a cluster whose value components are deep-frozen before each transition makes the same trace and never writes to a frozen snapshot", async () => {
     const plain = await run(false);
@@ -106,8 +95,8 @@ describe("contexts are values", () => {
     expect(plain.errors).toEqual([]);
     expect(frozen.trace.length).toBe(plain.trace.length);
     expect(frozen.trace).toEqual(plain.trace);
-    // every actor of the cluster runs as a value machine, but the components not converted yet
-    expect(plain.copying.filter((a) => !notYetValues.has(componentOf(a)))).toEqual([]);
+    // every actor of the cluster runs as a value machine: none is left on the copying path
+    expect(plain.copying).toEqual([]);
     expect(frozen.copying).toEqual(plain.copying);
   }, 120_000);
 });
