@@ -302,10 +302,8 @@ export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeSha
   const edges = new Rng(seedFor(seed, "cluster-taints"));
   const effects = [["NoSchedule"], ["NoExecute"], ["NoSchedule", "NoExecute"]][edges.int(3)]!;
   if (edges.int(2) === 0) return { nodes, nodeShape };
-  // The NoExecute taint carries timeAdded (the runtime's start), as the node lifecycle controller
-  // stamps its own: podflow's taint eviction counts from timeAdded and, without it, reschedules a
-  // tolerating pod's eviction at every expiry and never evicts it (random-18231450, reported).
-  const taints = effects.map((effect) => ({ ...dedicatedTaint, effect, ...(effect === "NoExecute" ? { timeAdded: "2026-01-01T00:00:00Z" } : {}) }));
+  // No timeAdded, as kubelet --register-with-taints writes them (regression taint-eviction-without-timeAdded.json).
+  const taints = effects.map((effect) => ({ ...dedicatedTaint, effect }));
   return { nodes, nodeShape, nodeTaints: [{ node: "node-1", taints }] };
 }
 

@@ -188,7 +188,8 @@ export function processPod(ctx: NodeLifecycleContext, pod: Pod, now: number, fx:
   const state = evictionState(ctx, key);
   if (dec.kind === "now") return evict(ctx, pod, now, fx);
   if (dec.kind === "at") {
-    if (state === "Evicting" || (state === "Scheduled" && ctx.evictions.get(key)!.context.atMs === dec.atMs)) return;
+    // A booked eviction is kept: it was created no later than now, so it fires no later (CreatedAt + tolerationSeconds).
+    if (state === "Evicting" || state === "Scheduled") return;
     return stepEviction(ctx, key, { type: "Reschedule", atMs: dec.atMs!, now }, fx);
   }
   if (state !== "Scheduled" && state !== "Expired") return;
@@ -212,12 +213,16 @@ function evict(ctx: NodeLifecycleContext, pod: Pod, now: number, fx: Fx): void {
   request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: ns, name: pod.metadata?.name, body: { preconditions: { uid: pod.metadata?.uid } } }, "evict");
 }
 
-/** A pod's tolerationSeconds ran out: its chart expires, and the pod is looked at with what the caches say now. */
+/**
+ * A pod's tolerationSeconds ran out: its chart expires and the pod is deleted, as the timed
+ * worker's deletePodHandler does, without looking at the taints again (had they gone, the booking
+ * would have been cancelled).
+ */
 export function onTaintEvictionTimer(ctx: NodeLifecycleContext, key: string, event: { type: string }, now: number, fx: Fx): void {
   if (!ctx.evictions.has(key)) return;
   stepEviction(ctx, key, event as TaintEvictionEvent, fx);
   const pod = store<Pod>(ctx, PODS).get(key);
-  if (pod) processPod(ctx, pod, now, fx);
+  if (pod && !pod.metadata?.deletionTimestamp) evict(ctx, pod, now, fx);
   else ctx.evictions = ctx.evictions.delete(key);
 }
 

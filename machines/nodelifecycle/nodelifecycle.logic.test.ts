@@ -99,8 +99,10 @@ describe("taint eviction (TestGetMinTolerationTime, TestCreatePod)", () => {
     });
   });
 
-  it("a pod tolerating for 300s is deleted 300s after the taint was added", () => {
-    expect(evictionFor(pod([tol({ tolerationSeconds: 300 })]), [unreachable], T0 + 5000)).toMatchObject({ kind: "at", atMs: T0 + 300_000 });
+  // processPodOnNode: startTime := now; triggerTime := startTime + minTolerationTime (timeAdded is not read)
+  it("a pod tolerating for 300s is deleted 300s after the controller processes it, whenever the taint was added", () => {
+    expect(evictionFor(pod([tol({ tolerationSeconds: 300 })]), [unreachable], T0 + 5000)).toMatchObject({ kind: "at", atMs: T0 + 5000 + 300_000 });
+    expect(evictionFor(pod([tol({ tolerationSeconds: 6 })]), [{ key: "node.kubernetes.io/unreachable", effect: "NoExecute" }], T0 + 5000)).toMatchObject({ kind: "at", atMs: T0 + 11_000 });
   });
 
   it("a pod tolerating without seconds is never evicted", () => {

@@ -190,8 +190,8 @@ export interface EvictionDecision {
 
 /**
  * processPodOnNode: the pod's fate under the node's NoExecute taints. The countdown runs from
- * startMs, which the controller takes as when it first saw the taints; by default the latest
- * NoExecute taint's timeAdded, which is the same instant in this model.
+ * startMs, by default now: Kubernetes counts tolerationSeconds from when the controller processes
+ * the pod (startTime := now), never from the taint's timeAdded; a booked eviction is kept as it is.
  */
 export function evictionFor(pod: Pod, taints: readonly Taint[], nowMs: number, startMs?: number): EvictionDecision {
   const noExecute = taints.filter((t) => t.effect === "NoExecute");
@@ -206,9 +206,7 @@ export function evictionFor(pod: Pod, taints: readonly Taint[], nowMs: number, s
   if (!all) return evict("now", nowMs);
   const secs = minTolerationSeconds(used);
   if (secs < 0) return { kind: "never" };
-  const added = noExecute.map((t) => toMs(t.timeAdded)).filter((x): x is number => x !== undefined);
-  const start = startMs ?? (added.length ? Math.max(...added) : nowMs);
-  const at = start + secs * 1000;
+  const at = (startMs ?? nowMs) + secs * 1000;
   return at <= nowMs ? evict("now", nowMs) : evict("at", at);
 }
 

@@ -1,10 +1,11 @@
 // One pod's taint-based eviction (pkg/controller/tainteviction/taint_eviction.go, processPodOnNode
 // and its TimedWorkerQueue): a pod on a node with a NoExecute taint it tolerates for
 // tolerationSeconds (300 s from the DefaultTolerationSeconds admission for not-ready and
-// unreachable) is Scheduled for deletion at the taint's timeAdded + tolerationSeconds; the taint
-// going away in time cancels it ("Cancelling deletion of Pod ns/name"); when the time comes the
-// controller looks again and, still tainted, Evicting: TaintManagerEviction, the DisruptionTarget
-// condition, then DELETE. A pod that tolerates nothing goes straight to Evicting.
+// unreachable) is Scheduled for deletion tolerationSeconds after the controller processed it (not
+// after the taint's timeAdded); the taint going away in time cancels it ("Cancelling deletion of Pod
+// ns/name"); when the time comes the timed worker deletes it without looking again, Evicting:
+// TaintManagerEviction, the DisruptionTarget condition, then DELETE. A pod that tolerates nothing
+// goes straight to Evicting.
 
 import { assign, setup } from "xstate";
 
@@ -30,13 +31,13 @@ export const taintEvictionMachine = setup({
   },
 }).createMachine({
   id: "taintEviction",
-  description: "processPodOnNode: Scheduled for tolerationSeconds, then looked at again; Evicting (TaintManagerEviction, DisruptionTarget, DELETE) or Cancelled when the taint went.",
+  description: "processPodOnNode: Scheduled for tolerationSeconds from when the controller processed the pod, then Evicting (TaintManagerEviction, DisruptionTarget, DELETE); Cancelled when the taint went first.",
   context: ({ input }) => ({ atMs: input.atMs, nowMs: input.nowMs }),
   initial: "Scheduled",
   states: {
     Scheduled: {
       description: "the pod tolerates the NoExecute taint for tolerationSeconds: its deletion is booked",
-      after: { tolerationSeconds: { target: "Expired", description: "tolerationSeconds ran out: the controller looks at the pod again" } },
+      after: { tolerationSeconds: { target: "Expired", description: "tolerationSeconds ran out: the timed worker deletes the pod" } },
       on: {
         Reschedule: { target: "Scheduled", reenter: true, actions: "book", description: "another NoExecute taint: a new due time" },
         Evict: "Evicting",
