@@ -2,14 +2,16 @@
 // pods (assumed pods included), the queue orders the pending ones, scheduleOne filters, scores,
 // assumes and binds, or records why not (PodScheduled=False, FailedScheduling) and tries preemption.
 //
-// The context is a value: these functions run on a mutative draft of it (draftStepOf), and what
-// grows with the cluster is held in persistent collections (immutable.js, the queue's persistent
-// heap) whose entries (NodeInfos, pods, queued pods) are replaced, never changed.
+// The context is a value: each step (stepScheduler) runs these functions on a shallow copy of it,
+// with the client on a mutative draft; what grows with the cluster is held in persistent
+// collections (immutable.js, the queue's persistent heap) whose entries (NodeInfos, pods, queued
+// pods) are replaced, never changed.
 
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { List as IList, Map as IMap, OrderedMap, Set as ISet } from "immutable";
 import { current, isDraft } from "mutative";
 import type { Fx } from "../common/effects.js";
+import { runDraftStep } from "../common/step.js";
 import { nextRandom, Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import { informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
@@ -75,6 +77,24 @@ export function initialScheduler(input: SchedulerInput): SchedulerContext {
     cycleQueued: false,
     staleNodes: ISet(),
   };
+}
+
+/**
+ * One step of the scheduler as a value step: fn runs on the next context and ctx is never changed.
+ * The scheduler's own fields are values (persistent collections; NodeInfos and queued pods are
+ * replaced whole), so fn changes only a shallow copy of the context and of its queue; the client,
+ * whose functions change what they are given, runs on a mutative draft of itself alone: reads of
+ * the queue and the cache go to the values themselves, not through proxies, and nothing taken from
+ * them can be a draft.
+ */
+export function stepScheduler<E>(ctx: SchedulerContext, ev: E, fx: Fx, fn: (ctx: SchedulerContext, ev: E, fx: Fx) => void): SchedulerContext {
+  let next: SchedulerContext | undefined;
+  const client = runDraftStep(ctx.client, ev, (c, e, f) => {
+    next = { ...ctx, client: c, queue: { ...ctx.queue } };
+    fn(next, e, f);
+  }, fx);
+  next!.client = client;
+  return next!;
 }
 
 /** Informers on pods that are not finished, on nodes, and on PodDisruptionBudgets. */

@@ -5,7 +5,8 @@
 // context; the flushes below deliver its `after`s (back-off ended, 5 minutes unschedulable).
 
 import { setup } from "xstate";
-import { draftStepOf } from "../common/step.js";
+import { valueStepOf } from "../common/step.js";
+import type { Fx } from "../common/effects.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./scheduler.logic.js";
 import type { SchedulerContext, SchedulerInput } from "./scheduler.logic.js";
@@ -16,7 +17,9 @@ export type SchedulerEvent =
   | ({ type: "FlushBackoffQ" } & Stamp)
   | ({ type: "FlushUnschedulablePods" } & Stamp);
 
-const step = draftStepOf<SchedulerContext>();
+const valueStep = valueStepOf<SchedulerContext>();
+/** A logic function that changes the context it is given, as a value step (see L.stepScheduler). */
+const step = (fn: (ctx: SchedulerContext, ev: any, fx: Fx) => void) => valueStep((ctx, ev, fx) => L.stepScheduler(ctx, ev, fx, fn));
 
 export const schedulerMachine = setup({
   types: {
