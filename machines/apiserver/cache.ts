@@ -5,7 +5,7 @@
 // The cache is a value: every function here returns the next cache and never changes its input.
 // What grows with the cluster is a persistent collection (immutable.js), so a write costs
 // O(log n) and shares the rest with the cache before it. Orders a reader can see (objects of a
-// kind, watches in registration and fan-out order) are insertion orders, kept by OrderedMap.
+// kind, watches in registration and fan-out order) are insertion orders, as the native Maps kept.
 
 import { List, Map as IMap, OrderedMap, Set as ISet } from "immutable";
 import type { Fx } from "../common/effects.js";
@@ -114,7 +114,7 @@ function stored(value: any, revision: number): any {
 /** The cache with objects put straight in (the start-up list); no history, no fan-out. */
 export function loadObjects(c: WatchCache, kvs: readonly { key: string; value: unknown; modRevision: number }[]): WatchCache {
   const x: Indexes = { objects: c.objects, byKind: c.byKind, podsByNode: c.podsByNode };
-  for (const kv of kvs) put(x, kv.key, stored(kv.value, kv.modRevision), c.objects.get(kv.key));
+  for (const kv of kvs) put(x, kv.key, stored(kv.value, kv.modRevision), x.objects.get(kv.key));
   return { ...c, ...x };
 }
 
