@@ -70,11 +70,11 @@ describe("removing watches", () => {
     const { cache, dropped } = withoutWatches(c, (w) => w.client === "kubelet/n1");
     expect(dropped.map((w) => `${w.client}#${w.watchId}`).sort()).toEqual(["kubelet/n1#1", "kubelet/n1#2"]);
     expect([...cache.watches.keys()]).toEqual(["scheduler#1"]);
-    expect(cache.podWatchesByNode.get("n1")?.size ?? 0).toBe(0);
-    expect(cache.watchesByKind.get("Node")?.size ?? 0).toBe(0);
-    expect(cache.watchesByKind.get("Pod")?.size).toBe(1);
+    expect(cache.podWatchesByNode.get("n1")?.length ?? 0).toBe(0);
+    expect(cache.watchesByKind.get("Node")?.length ?? 0).toBe(0);
+    expect(cache.watchesByKind.get("Pod")?.length).toBe(1);
     expect(c.watches.size).toBe(3);
-    expect(c.podWatchesByNode.get("n1")?.size).toBe(1);
+    expect(c.podWatchesByNode.get("n1")?.length).toBe(1);
   });
 });
 

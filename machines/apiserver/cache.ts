@@ -5,9 +5,9 @@
 // The cache is a value: every function here returns the next cache and never changes its input.
 // What grows with the cluster is a persistent collection (immutable.js), so a write costs
 // O(log n) and shares the rest with the cache before it. Orders a reader can see (objects of a
-// kind, watches in registration and fan-out order) are insertion orders, kept by OrderedMap.
+// kind, watches in registration and fan-out order) are insertion orders, as the native Maps kept.
 
-import { List, Map as IMap, OrderedMap, OrderedSet } from "immutable";
+import { List, Map as IMap, OrderedMap, Set as ISet } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { WatchEventType, WatchedEvent } from "../messages.js";
 import { resourceForKind, type ResourceInfo } from "./resources.js";
@@ -36,18 +36,22 @@ export interface HistoryEntry {
 /** Watches by `client#watchId`, in registration order. */
 export type Watches = OrderedMap<string, ClientWatch>;
 
+/** The watches one index entry fans out to, in registration order: a few, so an array replaced on change (events are read far more often than watches change). */
+export type WatchList = readonly ClientWatch[];
+
 export interface WatchCache {
   revision: number;
   objects: IMap<string, any>;
   /** kind -> key -> object */
   byKind: OrderedMap<string, OrderedMap<string, any>>;
-  podsByNode: IMap<string, OrderedSet<string>>;
+  /** node -> keys of the pods bound to it (unordered: every reader sorts or asks for any) */
+  podsByNode: IMap<string, ISet<string>>;
   /** the newest historyLimit changes, oldest first */
   history: List<HistoryEntry>;
   historyLimit: number;
   watches: Watches;
-  watchesByKind: IMap<string, Watches>;
-  podWatchesByNode: IMap<string, Watches>;
+  watchesByKind: IMap<string, WatchList>;
+  podWatchesByNode: IMap<string, WatchList>;
 }
 
 /** An empty cache. */
@@ -74,7 +78,7 @@ export function withResourceVersion(obj: any, revision: number): any {
 interface Indexes {
   objects: IMap<string, any>;
   byKind: OrderedMap<string, OrderedMap<string, any>>;
-  podsByNode: IMap<string, OrderedSet<string>>;
+  podsByNode: IMap<string, ISet<string>>;
 }
 
 function put(x: Indexes, key: string, obj: any, prev: any): void {
@@ -97,7 +101,7 @@ function indexPod(x: Indexes, key: string, obj: any, add: boolean): void {
   const node = obj?.spec?.nodeName;
   if (!node) return;
   const s = x.podsByNode.get(node);
-  if (add) x.podsByNode = x.podsByNode.set(node, (s ?? OrderedSet<string>()).add(key));
+  if (add) x.podsByNode = x.podsByNode.set(node, (s ?? ISet<string>()).add(key));
   else if (s) x.podsByNode = x.podsByNode.set(node, s.remove(key));
 }
 
@@ -110,7 +114,7 @@ function stored(value: any, revision: number): any {
 /** The cache with objects put straight in (the start-up list); no history, no fan-out. */
 export function loadObjects(c: WatchCache, kvs: readonly { key: string; value: unknown; modRevision: number }[]): WatchCache {
   const x: Indexes = { objects: c.objects, byKind: c.byKind, podsByNode: c.podsByNode };
-  for (const kv of kvs) put(x, kv.key, stored(kv.value, kv.modRevision), c.objects.get(kv.key));
+  for (const kv of kvs) put(x, kv.key, stored(kv.value, kv.modRevision), x.objects.get(kv.key));
   return { ...c, ...x };
 }
 
@@ -174,14 +178,14 @@ export function historySince(c: WatchCache, from: number): HistoryEntry[] {
 
 function fanOut(c: WatchCache, h: HistoryEntry, fx: Fx): void {
   const ws = c.watchesByKind.get(h.kind);
-  if (ws) for (const w of ws.values()) sendIfMatching(w, h, fx);
+  if (ws) for (const w of ws) sendIfMatching(w, h, fx);
   if (h.kind === "Pod") {
     const nodes = new Set<string>();
     if (h.prev?.spec?.nodeName) nodes.add(h.prev.spec.nodeName);
     if (h.obj?.spec?.nodeName) nodes.add(h.obj.spec.nodeName);
     for (const n of nodes) {
       const nws = c.podWatchesByNode.get(n);
-      if (nws) for (const w of nws.values()) sendIfMatching(w, h, fx);
+      if (nws) for (const w of nws) sendIfMatching(w, h, fx);
     }
   }
 }
@@ -286,8 +290,8 @@ export function addWatch(c: WatchCache, w: ClientWatch): WatchCache {
   const base = c.watches.has(k) ? removeWatch(c, w.client, w.watchId) : c;
   const index = indexOf(w);
   const ik = indexKey(w);
-  const ws: Watches = base[index].get(ik) ?? OrderedMap<string, ClientWatch>();
-  return { ...base, watches: base.watches.set(k, w), [index]: base[index].set(ik, ws.set(k, w)) };
+  const ws: WatchList = base[index].get(ik) ?? [];
+  return { ...base, watches: base.watches.set(k, w), [index]: base[index].set(ik, [...ws, w]) };
 }
 
 /** The cache without a watch (its client closed it or went away). */
@@ -298,7 +302,7 @@ export function removeWatch(c: WatchCache, client: string, watchId: number): Wat
   const index = indexOf(w);
   const ik = indexKey(w);
   const ws = c[index].get(ik);
-  return { ...c, watches: c.watches.remove(k), ...(ws ? { [index]: c[index].set(ik, ws.remove(k)) } : {}) };
+  return { ...c, watches: c.watches.remove(k), ...(ws ? { [index]: c[index].set(ik, ws.filter((x) => x !== w)) } : {}) };
 }
 
 /** The cache without the watches `drop` selects, and those watches: a new cache value, the input untouched. */
