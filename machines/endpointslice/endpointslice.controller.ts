@@ -11,6 +11,7 @@ import { newClient, objectKey, recordEvent, request, startInformer, storeSelect,
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerState, type TriggerStates } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
+import { mutant } from "../common/mutation.js";
 import { retryOrForget } from "../common/controller.js";
 import { handleResponse, storeGet } from "../common/informer.js";
 import * as W from "../common/workqueue.js";
@@ -140,7 +141,10 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
     return [];
   }
   if (service.spec?.type === "ExternalName" || !service.spec?.selector) return [];
-  const pods = selectedPods(ctx.client, PODS, ns, service);
+  // The pods the Service's selector picks, as the controller lists them; the reconciler trusts the list.
+  const pods = mutant("endpointslice.ignores-selector")
+    ? [...(ctx.client.informers.get(PODS)?.store.values() ?? [])].filter((p) => (p.metadata?.namespace ?? "default") === ns)
+    : selectedPods(ctx.client, PODS, ns, service);
   // Only slices labelled with this Service's name can be its own (ownedSlices): ask the label index.
   const sliceInf = ctx.client.informers.get(SLICES);
   const slices = (sliceInf ? storeSelect(sliceInf, ns, { [SERVICE_NAME_LABEL]: service.metadata?.name ?? "" }) : []) as EndpointSlice[];

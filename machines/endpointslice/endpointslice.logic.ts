@@ -9,14 +9,12 @@ import {
   hasSelector,
   isHeadless,
   isPodReady,
-  matchesServiceSelector,
   podIPv4,
   shouldPodBeInEndpoints,
   shouldSetHostname,
 } from "../common/endpointutil.js";
 import { deepEqual } from "../common/equal.js";
 import { SERVICE_NAME_LABEL } from "../common/endpointutil.js";
-import { mutant } from "../common/mutation.js";
 
 export { SERVICE_NAME_LABEL };
 
@@ -149,7 +147,6 @@ function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string 
   const out = new Map<string, Desired>();
   for (const pod of pods) {
     if ((pod.metadata?.namespace ?? "default") !== ns) continue;
-    if (!matchesServiceSelector(service.spec?.selector, pod.metadata?.labels) && !mutant("endpointslice.ignores-selector")) continue;
     if (!shouldPodBeInEndpoints(pod, true)) continue;
     const ip = podIPv4(pod);
     if (!ip) continue;

@@ -28,7 +28,7 @@ export const mutants: readonly MutantInfo[] = [
   { name: "ipam.reuses-address-after-wrap", bugClass: "host-local IPAM hands out an allocated address once its round robin wraps the range", file: "machines/cni/ipam.ts" },
   { name: "cni.del-keeps-address", bugClass: "CNI DEL does not release the sandbox's IP", file: "machines/cni/cni.logic.ts" },
   { name: "endpoints.terminating-pods-stay-ready", bugClass: "the endpoints controller keeps terminating pods as addresses", file: "machines/endpoints/endpoints.logic.ts" },
-  { name: "endpointslice.ignores-selector", bugClass: "the EndpointSlice controller ignores the Service's selector", file: "machines/endpointslice/endpointslice.logic.ts" },
+  { name: "endpointslice.ignores-selector", bugClass: "the EndpointSlice controller ignores the Service's selector", file: "machines/endpointslice/endpointslice.controller.ts" },
   { name: "gc.trusts-cache-owner-gone", bugClass: "the garbage collector trusts its informer cache that an owner is gone (no live GET)", file: "machines/garbagecollector/gc.controller.ts" },
   { name: "replicaset.counts-creation-twice", bugClass: "a ReplicaSet counts a creation as observed twice (expectations satisfied early)", file: "machines/replicaset/replicaset.controller.ts" },
   { name: "deployment.surges-past-maxsurge", bugClass: "a Deployment's rollout surges one pod past maxSurge", file: "machines/deployment/deployment.logic.ts" },
