@@ -77,7 +77,7 @@ const upper = ["runtime/", "properties/", "bench/", "cli/", "test/"];
 
 describe("layer boundaries (imports)", () => {
   it("reads the imports of a file, static and dynamic", () => {
-    expect(importsOf("machines/common/step.ts")).toEqual(["machines/common/effects.ts", "machines/common/prng.ts", "machines/common/heap.ts"]);
+    expect(importsOf("machines/common/step.ts")).toEqual(["machines/common/effects.ts"]);
     expect(importsOf("runtime/heap.ts")).toEqual(["machines/common/heap.ts"]);
   });
 

@@ -10,8 +10,6 @@
 import { enqueueActions } from "xstate";
 import { create, current, isDraft } from "mutative";
 import { Fx } from "./effects.js";
-import { Rng } from "./prng.js";
-import { MinHeap } from "./heap.js";
 
 /** A step function over a machine's context: it updates the context (a draft) and records effects in fx. */
 export type Step<C> = (ctx: C, ev: any, fx: Fx) => void;
@@ -78,17 +76,17 @@ function undraft(v: unknown, depth: number): unknown {
   return out ?? v;
 }
 
+/** What a draft holds now, as a plain value (for a cache or an XState snapshot); anything else as it is. */
+export function currentOf<T>(x: T): T {
+  return isDraft(x) ? (current(x as object) as T) : x;
+}
+
 /**
  * A value with every draft inside it (in plain objects and arrays) replaced by its current copy:
  * what a step puts into a persistent collection (immutable.js), which mutative does not finalize.
  */
 export function plainOf<T>(v: T): T {
   return undraft(v, 0) as T;
-}
-
-/** The class instances a context may hold as values are drafted like plain objects. */
-function markOf(target: unknown): "immutable" | undefined {
-  return target instanceof Rng || target instanceof MinHeap ? "immutable" : undefined;
 }
 
 /**
@@ -100,7 +98,7 @@ export function runDraftStep<C>(ctx: C, ev: unknown, fn: Step<C>, fx: Fx): C {
     fn(draft as C, ev, fx);
     for (const s of fx.sends) s.msg = undraft(s.msg, 0) as typeof s.msg;
     for (const t of fx.timers) t.event = undraft(t.event, 0) as typeof t.event;
-  }, { mark: markOf }) as C;
+  }) as C;
 }
 
 /** The action builder for a machine whose context is a value, changed through a draft. */

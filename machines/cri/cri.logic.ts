@@ -8,9 +8,9 @@
 import { match } from "ts-pattern";
 import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import { List as IList } from "immutable";
-import { current, isDraft } from "mutative";
 import type { Fx } from "../common/effects.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
+import { currentOf } from "../common/step.js";
 import { sandboxMachine } from "./sandbox.machine.js";
 import { imagePullMachine, type ImagePullEvent } from "./imagepull.machine.js";
 import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycleOutput, type ExitReason } from "./container.machine.js";
@@ -91,18 +91,14 @@ export function isRunning(c: Pick<CriContainer, "lifecycle">): boolean {
   return typeof c.lifecycle.value === "object" && "CONTAINER_RUNNING" in c.lifecycle.value;
 }
 
-/** A value read from a draft as a plain value (what a cache or an XState snapshot may hold). */
-function plain<T>(x: T): T {
-  return isDraft(x) ? (current(x as object) as T) : x;
-}
 
 function stepSandbox(sb: Sandbox, event: { type: "StopPodSandbox" } | { type: "RemovePodSandbox" }): void {
-  sb.lifecycle = keep(stepKept(sandboxLifecycle, plain(sb.lifecycle), event).snapshot);
+  sb.lifecycle = keep(stepKept(sandboxLifecycle, currentOf(sb.lifecycle), event).snapshot);
 }
 
 /** Steps a container's lifecycle; its timers go to the outbox, its outputs are carried out here. */
 function stepContainer(ctx: CriContext, c: CriContainer, event: ContainerLifecycleEvent | { type: string }, fx: Fx): void {
-  const s = stepKept(containerLifecycle, plain(c.lifecycle), event as ContainerLifecycleEvent);
+  const s = stepKept(containerLifecycle, currentOf(c.lifecycle), event as ContainerLifecycleEvent);
   c.lifecycle = keep(s.snapshot);
   scheduleLifecycleTimers(fx, c.id, s, (e) => ({ type: "ContainerTimer", containerId: c.id, event: e }));
   for (const o of s.outputs as ContainerLifecycleOutput[]) {
@@ -276,7 +272,7 @@ function pullImage(ctx: CriContext, id: number, image: string, from: string, fx:
 }
 
 function stepPull(ctx: CriContext, image: string, kept: PullInFlight, event: ImagePullEvent | { type: string }, fx: Fx): void {
-  const s = stepKept(pullLifecycle, plain(kept), event as never);
+  const s = stepKept(pullLifecycle, currentOf(kept), event as never);
   ctx.pulls.set(image, keep(s.snapshot));
   scheduleLifecycleTimers(fx, `pull/${image}`, s, (e) => ({ type: "PullTimer", image, event: e }));
   if (s.outputs.length > 0) finishPull(ctx, image, s.snapshot.context, fx);
@@ -329,7 +325,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     projected = projectedTree(req.projected.files);
   }
   const c: CriContainer = {
-    id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: plain(image), spec: req.container, env: req.env, podIP: req.podIP,
+    id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: req.env, podIP: req.podIP,
     rootfs: root.tree, layout, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, logs: IList<LogLine>(), owner: from,
   };
   if (projected) c.projected = projected;
@@ -383,9 +379,9 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: `container "${containerId}" is not in created state` });
     return;
   }
-  const spec = plain(c.spec);
+  const spec = currentOf(c.spec);
   const ports = (spec.ports ?? []).map((p) => p.containerPort);
-  const proc = startProcess({ image: plain(c.image), command: spec.command, args: spec.args, env: plain(c.env), ports, startedAt: ctx.now, layout: plain(c.layout) });
+  const proc = startProcess({ image: currentOf(c.image), command: spec.command, args: spec.args, env: currentOf(c.env), ports, startedAt: ctx.now, layout: currentOf(c.layout) });
   if (proc.startError) {
     // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });

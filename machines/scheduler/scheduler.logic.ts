@@ -9,9 +9,8 @@
 
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { List as IList, Map as IMap, OrderedMap, Set as ISet } from "immutable";
-import { current, isDraft } from "mutative";
 import type { Fx } from "../common/effects.js";
-import { runDraftStep } from "../common/step.js";
+import { currentOf, runDraftStep } from "../common/step.js";
 import { nextRandom, Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import { informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
@@ -109,10 +108,6 @@ export function isCacheSynced(ctx: SchedulerContext): boolean {
   return informersSynced(ctx.client);
 }
 
-/** What a draft holds now, as a plain value: what the cache keeps or the framework reads is never a draft. */
-function plain<T>(x: T): T {
-  return isDraft(x) ? (current(x as object) as T) : x;
-}
 
 const isMine = (p: Pod) => (p.spec?.schedulerName ?? schedulerName) === schedulerName;
 const isTerminated = (p: Pod) => p.status?.phase === "Succeeded" || p.status?.phase === "Failed";
@@ -244,7 +239,7 @@ function unbindPodFromCache(ctx: SchedulerContext, key: string, node: string): v
 /** Applies one informer delta to the cache and the queue. */
 export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDelta, now: number): void {
   // A delta's objects may be read from a drafted store: the cache keeps them, so they must be plain.
-  const object = plain(d.object);
+  const object = currentOf(d.object);
   if (watchId === NODES) {
     const name = object.metadata.name;
     if (d.type === "DELETED") {
@@ -321,7 +316,7 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
   if (p.purpose === "bind") {
     const { key, node } = p.data as { key: string; node: string };
     // the cache and the queue keep the pod: a plain value, not the pending request's draft
-    const pod: Pod = plain(p.data.pod);
+    const pod: Pod = currentOf(p.data.pod);
     if (res.ok) {
       if (Q.assumedNode(ctx.queue, key) === node) Q.markBound(ctx.queue, key);
       recordEvent(ctx.client, fx, pod, "Normal", "Scheduled", `Successfully assigned ${pod.metadata!.namespace}/${pod.metadata!.name} to ${node}`, { component: schedulerName }, res.now);
@@ -391,7 +386,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
 
 function pdbs(ctx: SchedulerContext): any[] {
   const store = ctx.client.informers.get(PDBS)?.store;
-  return store === undefined ? [] : [...plain(store).values()];
+  return store === undefined ? [] : [...currentOf(store).values()];
 }
 
 /** PodScheduled=False with reason Unschedulable, and nominatedNodeName when preemption chose a node. */
