@@ -2,6 +2,7 @@
 // functions: column definitions, row cells, kubectl's HumanDuration ages and its tab-writer layout.
 // `now` is passed in so that ages are deterministic.
 import type { Container, Pod, PodCondition } from "kubernetes-types/core/v1";
+import type { OwnerReference } from "kubernetes-types/meta/v1";
 
 export interface TableColumn { name: string; type: string; format: string; description: string; priority: number }
 export interface TableRow { cells: (string | number)[]; object: object }
@@ -45,6 +46,14 @@ const swaggerDoc: Record<string, string> = {
   "Event.message": "A human-readable description of the status of this operation.",
   "Event.firstTimestamp": "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)",
   "Event.count": "The number of times this event has occurred.",
+  "DaemonSetStatus.desiredNumberScheduled": "The total number of nodes that should be running the daemon pod (including nodes correctly running the daemon pod). More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/",
+  "DaemonSetStatus.currentNumberScheduled": "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/",
+  "DaemonSetStatus.numberReady": "numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.",
+  "DaemonSetStatus.updatedNumberScheduled": "The total number of nodes that are running updated daemon pod",
+  "DaemonSetStatus.numberAvailable": "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)",
+  "DaemonSetSpec.selector": "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+  "PodSpec.nodeSelector": "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/",
+  "ControllerRevision.revision": "Revision indicates the revision of the state represented by Data.",
   "LeaseSpec.holderIdentity": "holderIdentity contains the identity of the holder of a current lease.",
   "JobSpec.completions": "Specifies the desired number of successfully finished pods the job should be run with.  Setting to null means that the success of any pod signals the success of all pods, and allows parallelism to have any positive value.  Setting to 1 means that parallelism is limited to 1 and the success of that pod signals the success of the job. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/",
   "JobSpec.selector": "A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
@@ -118,6 +127,23 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Ready", "integer", doc("ReplicaSetStatus.readyReplicas")),
     ageCol(), containersCol(), imagesCol(),
     col("Selector", "string", doc("ReplicaSetSpec.selector"), 1),
+  ],
+  DaemonSet: [
+    nameCol(),
+    col("Desired", "integer", doc("DaemonSetStatus.desiredNumberScheduled")),
+    col("Current", "integer", doc("DaemonSetStatus.currentNumberScheduled")),
+    col("Ready", "integer", doc("DaemonSetStatus.numberReady")),
+    col("Up-to-date", "integer", doc("DaemonSetStatus.updatedNumberScheduled")),
+    col("Available", "integer", doc("DaemonSetStatus.numberAvailable")),
+    col("Node Selector", "string", doc("PodSpec.nodeSelector")),
+    ageCol(), containersCol(), imagesCol(),
+    col("Selector", "string", doc("DaemonSetSpec.selector"), 1),
+  ],
+  ControllerRevision: [
+    nameCol(),
+    col("Controller", "string", "Controller of the object"),
+    col("Revision", "string", doc("ControllerRevision.revision")),
+    ageCol(),
   ],
   Job: [
     nameCol(),
@@ -395,6 +421,24 @@ function replicaSetCells(rs: Obj, wide: boolean, now: number): (string | number)
   return wide ? [...cells, ...containerCells(rs.spec?.template?.spec?.containers), formatLabelSelector(rs.spec?.selector)] : cells;
 }
 
+// ---- DaemonSet and ControllerRevision ----
+
+/** printDaemonSet: the status counts, the template's nodeSelector (labels.FormatLabels), age; wide adds containers, images, selector. */
+function daemonSetCells(ds: Obj, wide: boolean, now: number): (string | number)[] {
+  const st = ds.status ?? {};
+  const cells: (string | number)[] = [ds.metadata?.name ?? "", st.desiredNumberScheduled ?? 0, st.currentNumberScheduled ?? 0, st.numberReady ?? 0,
+    st.updatedNumberScheduled ?? 0, st.numberAvailable ?? 0, formatLabels(ds.spec?.template?.spec?.nodeSelector), timestampSince(ds.metadata?.creationTimestamp, now)];
+  return wide ? [...cells, ...containerCells(ds.spec?.template?.spec?.containers), formatLabelSelector(ds.spec?.selector)] : cells;
+}
+
+/** printControllerRevision: the controller as lower-case kind.group/name (formatResourceName), "<none>" without one. */
+function controllerRevisionCells(cr: Obj & { metadata?: { ownerReferences?: OwnerReference[] } }, now: number): (string | number)[] {
+  const ref = (cr.metadata?.ownerReferences ?? []).find((r) => r.controller === true);
+  const group = ref ? String(ref.apiVersion ?? "").split("/").slice(0, -1).join("/") : "";
+  const controller = ref ? `${(group ? `${ref.kind}.${group}` : String(ref.kind)).toLowerCase()}/${ref.name}` : "<none>";
+  return [cr.metadata?.name ?? "", controller, cr.revision ?? 0, timestampSince(cr.metadata?.creationTimestamp, now)];
+}
+
 // ---- Job ----
 
 const jobCondition = (job: Obj, type: string) => (job.status?.conditions ?? []).some((c: { type?: string; status?: string }) => c.type === type && c.status === "True");
@@ -453,6 +497,8 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "Deployment": return deploymentCells(o, wide, now);
     case "ReplicaSet": return replicaSetCells(o, wide, now);
     case "Job": return jobCells(o, wide, now);
+    case "DaemonSet": return daemonSetCells(o, wide, now);
+    case "ControllerRevision": return controllerRevisionCells(o, now);
     case "Event": return eventCells(o, wide, now);
     case "Namespace": return [name, o.status?.phase ?? "", age];
     case "Lease": return [name, o.spec?.holderIdentity ?? "", age];

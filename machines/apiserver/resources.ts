@@ -29,6 +29,8 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "Binding", resource: "bindings", singular: "binding", group: "", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "Deployment", resource: "deployments", singular: "deployment", group: "apps", version: "v1", namespaced: true, shortNames: ["deploy"], verbs: rw, subresources: ["status", "scale"] },
   { kind: "ReplicaSet", resource: "replicasets", singular: "replicaset", group: "apps", version: "v1", namespaced: true, shortNames: ["rs"], verbs: rw, subresources: ["status", "scale"] },
+  { kind: "DaemonSet", resource: "daemonsets", singular: "daemonset", group: "apps", version: "v1", namespaced: true, shortNames: ["ds"], verbs: rw, subresources: ["status"] },
+  { kind: "ControllerRevision", resource: "controllerrevisions", singular: "controllerrevision", group: "apps", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "Job", resource: "jobs", singular: "job", group: "batch", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: ["status"] },
   { kind: "EndpointSlice", resource: "endpointslices", singular: "endpointslice", group: "discovery.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "Lease", resource: "leases", singular: "lease", group: "coordination.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },

@@ -24,6 +24,8 @@ const monitored = [
   { group: "", resource: "endpoints" },
   { group: "discovery.k8s.io", resource: "endpointslices" },
   { group: "batch", resource: "jobs" },
+  { group: "apps", resource: "daemonsets" },
+  { group: "apps", resource: "controllerrevisions" },
 ] as const;
 
 export interface GarbageCollectorContext {

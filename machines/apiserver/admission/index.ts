@@ -8,6 +8,7 @@ import {
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
 } from "./kinds.js";
 import { defaultJob, prepareJobForCreate } from "./batch.js";
+import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
 
 export { priorityAdmissionError, defaultPullPolicy, imageTag, tokenVolumeName, SYSTEM_PRIORITY_CLASSES } from "./pod.js";
 
@@ -40,12 +41,13 @@ const defaulters: Record<string, (o: Obj) => void> = {
   EndpointSlice: defaultEndpointSlice,
   PriorityClass: defaultPriorityClass,
   Job: defaultJob,
+  DaemonSet: defaultDaemonSet,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job"]);
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet"]);
 
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
@@ -75,6 +77,9 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "Job":
       prepareJobForCreate(o);
+      return;
+    case "DaemonSet":
+      prepareDaemonSetForCreate(o);
       return;
     case "Namespace":
       o.spec = { ...(o.spec ?? {}), finalizers: ["kubernetes"] };
@@ -112,6 +117,7 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
   }
   if (o.kind === "Namespace") o.spec = { ...(o.spec ?? {}), finalizers: deepCopy(old.spec?.finalizers ?? []) };
   if (o.kind === "Service") keepAllocatedServiceValues(o, old);
+  if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, sameJSON);
   if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
     o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
   }

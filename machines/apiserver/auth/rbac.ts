@@ -121,6 +121,16 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(["list", "watch", "create", "delete", "patch"], [""], ["pods"]),
     events,
   ]],
+  ["system:controller:daemon-set-controller", [
+    rule(["get", "list", "watch"], ["extensions", "apps"], ["daemonsets"]),
+    rule(["update"], ["extensions", "apps"], ["daemonsets/status"]),
+    rule(["update"], ["extensions", "apps"], ["daemonsets/finalizers"]),
+    rule(["list", "watch"], [""], ["nodes"]),
+    rule(["list", "watch", "create", "delete", "patch"], [""], ["pods"]),
+    rule(["create"], [""], ["pods/binding"]),
+    rule(["get", "list", "watch", "create", "delete", "update", "patch"], ["apps"], ["controllerrevisions"]),
+    events,
+  ]],
   ["system:controller:ttl-after-finished-controller", [rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]), events]],
   ["system:controller:endpoint-controller", [
     rule(["get", "list", "watch"], [""], ["services", "pods"]),

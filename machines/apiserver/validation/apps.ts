@@ -10,7 +10,7 @@ import { labelSelectorJSON, selectorIsEmpty, selectorMatches, validateLabelSelec
 type Obj = any;
 
 // An IntOrString prints through its MarshalJSON: a number, or a quoted string.
-function intOrStringValue(v: unknown): unknown {
+export function intOrStringValue(v: unknown): unknown {
   return v ?? 0;
 }
 
@@ -22,7 +22,7 @@ export function validatePositiveIntOrPercent(v: unknown, path: string): FieldErr
 }
 
 // getIntOrPercentValue: the number, or the digits before '%'.
-function intOrPercent(v: unknown): number {
+export function intOrPercent(v: unknown): number {
   if (typeof v === "number") return v;
   if (typeof v === "string") {
     const n = Number.parseInt(v.replace(/%$/, ""), 10);
@@ -31,7 +31,8 @@ function intOrPercent(v: unknown): number {
   return 0;
 }
 
-function isNotMoreThan100Percent(v: unknown, path: string): FieldError[] {
+/** IsNotMoreThan100Percent: a valid percentage is at most 100%. */
+export function isNotMoreThan100Percent(v: unknown, path: string): FieldError[] {
   if (typeof v !== "string" || !v.endsWith("%") || isValidPercent(v).length > 0) return [];
   return intOrPercent(v) > 100 ? [invalidValue(path, intOrStringValue(v), "must not be greater than 100%")] : [];
 }
@@ -50,7 +51,7 @@ export function validateRollingUpdateDeployment(ru: Obj, path: string): FieldErr
 }
 
 // The internal apps.DeploymentStrategy has no json tags: json.Marshal prints its Go field names.
-function strategyJSON(s: Obj): string {
+export function strategyJSON(s: Obj): string {
   const ru = s.rollingUpdate ? `{"MaxUnavailable":${JSON.stringify(s.rollingUpdate.maxUnavailable ?? 0)},"MaxSurge":${JSON.stringify(s.rollingUpdate.maxSurge ?? 0)}}` : "null";
   return `{"Type":${JSON.stringify(s.type ?? "")},"RollingUpdate":${ru}}`;
 }

@@ -3,6 +3,7 @@
 import type { FieldError } from "../status.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../admission/pod.js";
 import { validateJob, validateJobUpdate } from "./batch.js";
+import { validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetUpdate } from "./daemonset.js";
 import { validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from "./apps.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { nameIsDNSSubdomain } from "./names.js";
@@ -34,6 +35,8 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   PriorityClass: (o) => validatePriorityClass(o, SYSTEM_PRIORITY_CLASSES),
   Binding: validateBinding,
   Job: validateJob,
+  DaemonSet: validateDaemonSet,
+  ControllerRevision: validateControllerRevision,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -45,6 +48,8 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Secret: validateDataUpdate,
   PriorityClass: validatePriorityClassUpdate,
   Job: validateJobUpdate,
+  DaemonSet: validateDaemonSetUpdate,
+  ControllerRevision: validateControllerRevisionUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */

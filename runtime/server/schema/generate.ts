@@ -25,6 +25,8 @@ export const roots: Record<string, string> = {
   Binding: "core/v1.Binding",
   Deployment: "apps/v1.Deployment",
   ReplicaSet: "apps/v1.ReplicaSet",
+  DaemonSet: "apps/v1.DaemonSet",
+  ControllerRevision: "apps/v1.ControllerRevision",
   Job: "batch/v1.Job",
   EndpointSlice: "discovery/v1.EndpointSlice",
   Lease: "coordination/v1.Lease",

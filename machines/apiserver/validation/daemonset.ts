@@ -1,0 +1,96 @@
+// DaemonSet and ControllerRevision validation, ported in meaning from pkg/apis/apps/validation
+// (ValidateDaemonSet, ValidateDaemonSetSpec, ValidateDaemonSetUpdateStrategy,
+// ValidateRollingUpdateDaemonSet, ValidateControllerRevision) and the apps/v1 strategy's
+// selector immutability (pkg/registry/apps/daemonset/strategy.go).
+
+import { forbiddenField, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
+import { intOrPercent, intOrStringValue, isNotMoreThan100Percent, strategyJSON, validatePositiveIntOrPercent } from "./apps.js";
+import { marshalled, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { nameIsDNSSubdomain } from "./names.js";
+import { validatePodTemplateSpec } from "./pod.js";
+import { labelSelectorJSON, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const selectorOperators = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
+
+// LabelSelectorAsSelector fails on an unknown operator; then the template is not compared.
+function selectorParses(sel: Obj): boolean {
+  return (sel?.matchExpressions ?? []).every((r: Obj) => selectorOperators.has(r?.operator));
+}
+
+/** ValidateRollingUpdateDaemonSet: valid ints or percentages, at most 100%, exactly one of maxUnavailable and maxSurge non-zero. */
+export function validateRollingUpdateDaemonSet(ru: Obj, path: string): FieldError[] {
+  const errs = [
+    ...validatePositiveIntOrPercent(ru.maxUnavailable, `${path}.maxUnavailable`),
+    ...validatePositiveIntOrPercent(ru.maxSurge, `${path}.maxSurge`),
+    ...isNotMoreThan100Percent(ru.maxUnavailable, `${path}.maxUnavailable`),
+    ...isNotMoreThan100Percent(ru.maxSurge, `${path}.maxSurge`),
+  ];
+  const hasUnavailable = intOrPercent(ru.maxUnavailable) !== 0;
+  const hasSurge = intOrPercent(ru.maxSurge) !== 0;
+  if (hasUnavailable && hasSurge) errs.push(invalidValue(`${path}.maxSurge`, intOrStringValue(ru.maxSurge), "may not be set when maxUnavailable is non-zero"));
+  if (!hasUnavailable && !hasSurge) errs.push(required(`${path}.maxUnavailable`, "cannot be 0 when maxSurge is 0"));
+  return errs;
+}
+
+/** ValidateDaemonSetUpdateStrategy: OnDelete, or RollingUpdate with its parameters. */
+export function validateDaemonSetUpdateStrategy(strategy: Obj, path: string): FieldError[] {
+  const s = strategy ?? {};
+  if (s.type === "OnDelete") return [];
+  if (s.type === "RollingUpdate") {
+    if (!s.rollingUpdate) return [required(`${path}.rollingUpdate`, "")];
+    return validateRollingUpdateDaemonSet(s.rollingUpdate, `${path}.rollingUpdate`);
+  }
+  return [notSupported(path, goValue(strategyJSON(s)), ["RollingUpdate", "OnDelete"])];
+}
+
+/** ValidateDaemonSetSpec, in Kubernetes' order of checks. */
+export function validateDaemonSetSpec(spec: Obj, path = "spec"): FieldError[] {
+  const s = spec ?? {};
+  const errs = validateLabelSelector(s.selector, `${path}.selector`);
+  const labels = s.template?.metadata?.labels;
+  // A nil selector selects nothing, so it never matches the template.
+  if (selectorParses(s.selector) && !selectorMatches(s.selector, labels)) {
+    errs.push(invalidValue(`${path}.template.metadata.labels`, marshalled(labels ?? null), "`selector` does not match template `labels`"));
+  }
+  if (selectorIsEmpty(s.selector)) errs.push(invalidValue(`${path}.selector`, labelSelectorJSON(s.selector), "empty selector is invalid for daemonset"));
+  errs.push(...validatePodTemplateSpec(s.template ?? {}, `${path}.template`));
+  const rp = s.template?.spec?.restartPolicy;
+  if (rp !== "Always") errs.push(notSupported(`${path}.template.spec.restartPolicy`, rp ?? "", ["Always"]));
+  if (s.template?.spec?.activeDeadlineSeconds != null) {
+    errs.push(forbiddenField(`${path}.template.spec.activeDeadlineSeconds`, "activeDeadlineSeconds in DaemonSet is not Supported"));
+  }
+  errs.push(...validateNonnegative(s.minReadySeconds ?? 0, `${path}.minReadySeconds`));
+  errs.push(...validateDaemonSetUpdateStrategy(s.updateStrategy, `${path}.updateStrategy`));
+  if (s.revisionHistoryLimit != null) errs.push(...validateNonnegative(s.revisionHistoryLimit, `${path}.revisionHistoryLimit`));
+  return errs;
+}
+
+/** ValidateDaemonSet (create). */
+export function validateDaemonSet(ds: Obj): FieldError[] {
+  return [...validateObjectMeta(ds.metadata, true, nameIsDNSSubdomain), ...validateDaemonSetSpec(ds.spec)];
+}
+
+/** ValidateDaemonSet + ValidateDaemonSetUpdate, and apps/v1's immutable selector. */
+export function validateDaemonSetUpdate(ds: Obj, old: Obj): FieldError[] {
+  return [
+    ...validateObjectMetaUpdate(ds.metadata, old.metadata),
+    ...validateDaemonSetSpec(ds.spec),
+    ...validateImmutable(ds.spec?.selector, old.spec?.selector, "spec.selector", labelSelectorJSON(ds.spec?.selector)),
+  ];
+}
+
+/** ValidateControllerRevision: metadata, data required ("data is mandatory"), revision non-negative. */
+export function validateControllerRevision(cr: Obj): FieldError[] {
+  const errs = validateObjectMeta(cr.metadata, true, nameIsDNSSubdomain);
+  if (cr.data == null) errs.push(required("data", "data is mandatory"));
+  errs.push(...validateNonnegative(cr.revision ?? 0, "revision"));
+  return errs;
+}
+
+/** ValidateControllerRevisionUpdate: data is immutable. */
+export function validateControllerRevisionUpdate(cr: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(cr.metadata, old.metadata), ...validateControllerRevision(cr), ...validateImmutable(cr.data, old.data, "data")];
+}
