@@ -7,14 +7,14 @@ import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernet
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { matchesLabelSelector } from "../common/labels.js";
 import { controllerRefOf } from "../common/owners.js";
+import { SLOW_START_INITIAL_BATCH_SIZE, isPodAvailable, isPodReady, readyCondition, slowStartBatches } from "../common/podutil.js";
 import { rfc3339, toMs } from "../common/time.js";
 
 export { controllerRefOf };
+export { SLOW_START_INITIAL_BATCH_SIZE, isPodAvailable, isPodReady, slowStartBatches };
 
 /** Kubernetes caps creations/deletions per sync at this many (ReplicaSetController burstReplicas). */
 export const BURST_REPLICAS = 500;
-/** First batch of slowStartBatch (controller.SlowStartInitialBatchSize). */
-export const SLOW_START_INITIAL_BATCH_SIZE = 1;
 /** Expectations older than this are treated as satisfied (controller.ExpectationsTimeout). */
 export const EXPECTATIONS_TIMEOUT_MS = 5 * 60 * 1000;
 /** Annotation whose int32 value orders pods for scale-down (core PodDeletionCost). */
@@ -42,24 +42,6 @@ export function isPodActive(pod: Pod): boolean {
 export function filterActivePods(pods: readonly Pod[]): Pod[] {
   return pods.filter(isPodActive);
 }
-
-function readyCondition(pod: Pod): PodCondition | undefined {
-  return pod.status?.conditions?.find((c) => c.type === "Ready");
-}
-
-/** Ready condition is True (podutil.IsPodReady). */
-export function isPodReady(pod: Pod): boolean {
-  return readyCondition(pod)?.status === "True";
-}
-
-/** Ready for at least minReadySeconds before now (podutil.IsPodAvailable). */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, nowMs: number): boolean {
-  if (!isPodReady(pod)) return false;
-  if (minReadySeconds === 0) return true;
-  const since = toMs(readyCondition(pod)?.lastTransitionTime);
-  return since !== undefined && since + minReadySeconds * 1000 < nowMs;
-}
-
 
 /** Pods whose controller ownerReference points at rs by uid. */
 export function podsOwnedBy(rs: ReplicaSet, pods: readonly Pod[]): Pod[] {
@@ -173,19 +155,6 @@ export function satisfied(store: Expectations, key: string, nowMs: number): bool
 }
 
 // ---------- scaling ----------
-
-/** Batch sizes slowStartBatch uses to create count pods: 1, 2, 4, ... until count is reached. */
-export function slowStartBatches(count: number, initialBatchSize = SLOW_START_INITIAL_BATCH_SIZE): number[] {
-  const out: number[] = [];
-  let remaining = count;
-  let size = Math.min(remaining, initialBatchSize);
-  while (size > 0) {
-    out.push(size);
-    remaining -= size;
-    size = Math.min(2 * size, remaining);
-  }
-  return out;
-}
 
 /**
  * How many pods slowStartBatch created when the given batch (0-based) hit its first error:

@@ -1,5 +1,6 @@
 // kube-scheduler framework types: NodeInfo, CycleState, plugin interfaces, pod requests.
 import type { Container, Node, PersistentVolumeClaim, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
+import { findMatchingUntoleratedTaint, toleratesTaint, tolerationsTolerateTaint } from "../common/taints.js";
 import { intValue, milliValue } from "../common/quantity.js";
 
 /** framework.MaxNodeScore. */
@@ -420,29 +421,7 @@ export function newNodeInfo(node: Node, pods: Pod[]): NodeInfo {
 
 // ---- tolerations (component-helpers scheduling/corev1) ----
 
-/** Toleration.ToleratesTaint: effect and key must match when set; Equal compares values, Exists matches any. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  const op = t.operator ?? "";
-  if (op === "" || op === "Equal") return (t.value ?? "") === (taint.value ?? "");
-  return op === "Exists";
-}
-
-/** True when any toleration tolerates the taint. */
-export function tolerationsTolerateTaint(tolerations: Toleration[] | undefined, taint: Taint): boolean {
-  if (tolerations == null) return false;
-  for (const t of tolerations) if (toleratesTaint(t, taint)) return true;
-  return false;
-}
-
-/** The first taint passing the filter that no toleration tolerates (FindMatchingUntoleratedTaint). */
-export function findMatchingUntoleratedTaint(taints: Taint[] | undefined, tolerations: Toleration[] | undefined, filter: (t: Taint) => boolean): Taint | undefined {
-  // Most nodes have no taints: no empty array to allocate for them.
-  if (taints == null) return undefined;
-  for (const taint of taints) if (filter(taint) && !tolerationsTolerateTaint(tolerations, taint)) return taint;
-  return undefined;
-}
+export { toleratesTaint, tolerationsTolerateTaint, findMatchingUntoleratedTaint };
 
 /** helper.DoNotScheduleTaintsFilterFunc: NoSchedule and NoExecute taints block scheduling. */
 export const doNotScheduleTaints = (t: Taint): boolean => t.effect === "NoSchedule" || t.effect === "NoExecute";

@@ -1,0 +1,38 @@
+// Pod helpers the workload controllers share (pkg/api/v1/pod podutil, pkg/controller/controller_utils.go).
+
+import type { Pod, PodCondition } from "kubernetes-types/core/v1";
+import { toMs } from "./time.js";
+
+/** First batch of slowStartBatch (controller.SlowStartInitialBatchSize). */
+export const SLOW_START_INITIAL_BATCH_SIZE = 1;
+
+/** The pod's Ready condition (podutil.GetPodReadyCondition). */
+export function readyCondition(pod: Pod): PodCondition | undefined {
+  return pod.status?.conditions?.find((c) => c.type === "Ready");
+}
+
+/** Ready condition is True (podutil.IsPodReady). */
+export function isPodReady(pod: Pod): boolean {
+  return readyCondition(pod)?.status === "True";
+}
+
+/** Ready for at least minReadySeconds before now (podutil.IsPodAvailable). */
+export function isPodAvailable(pod: Pod, minReadySeconds: number, nowMs: number): boolean {
+  if (!isPodReady(pod)) return false;
+  if (minReadySeconds === 0) return true;
+  const since = toMs(readyCondition(pod)?.lastTransitionTime);
+  return since !== undefined && since + minReadySeconds * 1000 < nowMs;
+}
+
+/** Batch sizes slowStartBatch uses to create count pods: 1, 2, 4, ... until count is reached. */
+export function slowStartBatches(count: number, initialBatchSize = SLOW_START_INITIAL_BATCH_SIZE): number[] {
+  const out: number[] = [];
+  let remaining = count;
+  let size = Math.min(remaining, initialBatchSize);
+  while (size > 0) {
+    out.push(size);
+    remaining -= size;
+    size = Math.min(2 * size, remaining);
+  }
+  return out;
+}
