@@ -21,6 +21,7 @@ import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.ma
 // [/apps]
 // [batch]
 import { jobControllerMachine } from "../machines/job/job.machine.js";
+import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 // [/batch]
 // [networking]
@@ -85,6 +86,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("garbage-collector", garbageCollectorMachine, { token: tokenOf("controller-manager"), address: "garbage-collector" });
       rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
+      rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
       // [/apps]
       // [batch] kube-controller-manager's Job and TTL-after-finished controllers
       rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), address: "job-controller" });
