@@ -1,0 +1,319 @@
+// The DaemonSet controller's decisions, with expectations transcribed from Kubernetes' tests
+// (pkg/controller/daemon/daemon_controller_test.go, update_test.go, util/daemonset_util_test.go,
+// v1.35): TestNodeShouldRunDaemonPod, the tainted-node tests, TestDealsWithExistingPods,
+// TestDaemonKillFailedPods, TestDaemonSetUpdatesPods(WithMaxSurge), TestReplaceDaemonSetPodNodeNameNodeAffinity,
+// TestGetTargetNodeName. Kubernetes' fake pod control observes each creation and deletion at once,
+// so its syncs run manage and then rollingUpdate on the changed store: sync() below does the same.
+
+import { describe, expect, it } from "vitest";
+import type { DaemonSet } from "kubernetes-types/apps/v1";
+import type { Node, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
+import * as L from "./daemonset.logic.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const simpleDaemonSetLabel = { name: "simple-daemon", type: "production" };
+const simpleDaemonSetLabel2 = { name: "simple-daemon", type: "test" };
+
+function newDaemonSet(edit: (ds: any) => void = () => {}): DaemonSet {
+  const ds: any = {
+    apiVersion: "apps/v1", kind: "DaemonSet",
+    metadata: { name: "foo", namespace: "default", uid: "ds-uid", generation: 1, annotations: { [L.TEMPLATE_GENERATION_ANNOTATION]: "1" } },
+    spec: {
+      selector: { matchLabels: simpleDaemonSetLabel },
+      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+      template: { metadata: { labels: simpleDaemonSetLabel }, spec: { containers: [{ name: "foo", image: "foo/bar" }], restartPolicy: "Always" } },
+    },
+  };
+  edit(ds);
+  return ds;
+}
+
+function newNode(name: string, labels: Record<string, string> = simpleDaemonSetLabel, taints?: Taint[]): Node {
+  return { metadata: { name, labels }, spec: taints ? { taints } : {} };
+}
+
+describe("NodeShouldRunDaemonPod (TestNodeShouldRunDaemonPod)", () => {
+  // The node is newNode("test-node", simpleDaemonSetLabel); resources and host ports are the scheduler's business now.
+  const rows: [string, (ds: any) => void, Partial<Node["spec"]>, L.ShouldRun][] = [
+    ["ShouldRunDaemonPod", () => {}, {}, { shouldRun: true, shouldContinueRunning: true }],
+    ["InsufficientResourceError: resources are left to the default scheduler", (ds) => (ds.spec.template.spec.containers[0].resources = { requests: { memory: "200M", cpu: "0.5" } }), {}, { shouldRun: true, shouldContinueRunning: true }],
+    ["ErrPodNotMatchHostName", (ds) => (ds.spec.template.spec.nodeName = "other-node"), {}, { shouldRun: false, shouldContinueRunning: false }],
+    ["ErrPodNotFitsHostPorts: host ports are the scheduler's business", (ds) => (ds.spec.template.spec.containers[0].ports = [{ hostPort: 666, containerPort: 666 }]), {}, { shouldRun: true, shouldContinueRunning: true }],
+    ["ErrNodeSelectorNotMatch", (ds) => (ds.spec.template.spec.nodeSelector = simpleDaemonSetLabel2), {}, { shouldRun: false, shouldContinueRunning: false }],
+    ["ShouldRunDaemonPod with a matching nodeSelector", (ds) => (ds.spec.template.spec.nodeSelector = simpleDaemonSetLabel), {}, { shouldRun: true, shouldContinueRunning: true }],
+    ["ErrPodAffinityNotMatch", (ds) => (ds.spec.template.spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "type", operator: "In", values: ["test"] }] }] } } }), {}, { shouldRun: false, shouldContinueRunning: false }],
+    ["ShouldRunDaemonPod with matching node affinity", (ds) => (ds.spec.template.spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "type", operator: "In", values: ["production"] }] }] } } }), {}, { shouldRun: true, shouldContinueRunning: true }],
+    ["ShouldRunDaemonPodOnUnschedulableNode: unschedulable alone is no taint", () => {}, { unschedulable: true }, { shouldRun: true, shouldContinueRunning: true }],
+    ["ShouldRunDaemonPodOnUnschedulableNode with its taint: tolerated by default", () => {}, { unschedulable: true, taints: [{ key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["a NoSchedule taint without toleration: no new pod, a running one stays", () => {}, { taints: [{ key: "dedicated", value: "user", effect: "NoSchedule" }] }, { shouldRun: false, shouldContinueRunning: true }],
+    ["a NoExecute taint without toleration: no pod at all", () => {}, { taints: [{ key: "dedicated", value: "user", effect: "NoExecute" }] }, { shouldRun: false, shouldContinueRunning: false }],
+    ["a tolerated NoSchedule taint", (ds) => (ds.spec.template.spec.tolerations = [{ key: "dedicated", value: "user", effect: "NoSchedule" }]), { taints: [{ key: "dedicated", value: "user", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["a not-ready NoExecute taint is tolerated by default", () => {}, { taints: [{ key: "node.kubernetes.io/not-ready", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["an unreachable NoExecute taint is tolerated by default", () => {}, { taints: [{ key: "node.kubernetes.io/unreachable", effect: "NoExecute" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["disk, memory and pid pressure are tolerated by default (TestTaintPressureNodeDaemonLaunchesPod)", () => {},
+      { taints: ["disk-pressure", "memory-pressure", "pid-pressure"].map((k) => ({ key: `node.kubernetes.io/${k}`, effect: "NoSchedule" })) }, { shouldRun: true, shouldContinueRunning: true }],
+    ["network-unavailable is not tolerated by a pod on the pod network", () => {}, { taints: [{ key: "node.kubernetes.io/network-unavailable", effect: "NoSchedule" }] }, { shouldRun: false, shouldContinueRunning: true }],
+    ["network-unavailable is tolerated by a hostNetwork pod", (ds) => (ds.spec.template.spec.hostNetwork = true), { taints: [{ key: "node.kubernetes.io/network-unavailable", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
+    ["the docs' fluentd tolerates the control-plane taint", (ds) => (ds.spec.template.spec.tolerations = [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }]),
+      { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] }, { shouldRun: true, shouldContinueRunning: true }],
+  ];
+  for (const [name, edit, spec, want] of rows) {
+    it(name, () => {
+      const node: Node = { metadata: { name: "test-node", labels: simpleDaemonSetLabel }, spec };
+      expect(L.nodeShouldRunDaemonPod(node, newDaemonSet(edit))).toEqual(want);
+    });
+  }
+});
+
+describe("the daemon pod (CreatePodTemplate, AddOrUpdateDaemonPodTolerations, ReplaceDaemonSetPodNodeNameNodeAffinity)", () => {
+  const defaults: Toleration[] = [
+    { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute" },
+    { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute" },
+    { key: "node.kubernetes.io/disk-pressure", operator: "Exists", effect: "NoSchedule" },
+    { key: "node.kubernetes.io/memory-pressure", operator: "Exists", effect: "NoSchedule" },
+    { key: "node.kubernetes.io/pid-pressure", operator: "Exists", effect: "NoSchedule" },
+    { key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" },
+  ];
+  it("gets the template's tolerations then the daemon ones, the labels and the node's matchFields affinity", () => {
+    const own = { key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" };
+    const pod = L.newDaemonPod(newDaemonSet((ds) => (ds.spec.template.spec.tolerations = [own])), "node-1", "5d8f7b4c6");
+    expect(pod.spec?.tolerations).toEqual([own, ...defaults]);
+    expect(pod.metadata?.labels).toEqual({ ...simpleDaemonSetLabel, "pod-template-generation": "1", "controller-revision-hash": "5d8f7b4c6" });
+    expect(pod.metadata?.generateName).toBe("foo-");
+    expect(pod.metadata?.ownerReferences).toEqual([{ apiVersion: "apps/v1", kind: "DaemonSet", name: "foo", uid: "ds-uid", controller: true, blockOwnerDeletion: true }]);
+    expect(pod.spec?.affinity).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["node-1"] }] }] } } });
+  });
+  it("replaces a matching toleration that carries tolerationSeconds, and adds network-unavailable for hostNetwork", () => {
+    const spec = L.addOrUpdateDaemonPodTolerations({ hostNetwork: true, containers: [], tolerations: [{ key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 }] });
+    expect(spec.tolerations).toEqual([...defaults, { key: "node.kubernetes.io/network-unavailable", operator: "Exists", effect: "NoSchedule" }]);
+  });
+  it("replaces the required terms, keeping preferred affinity (TestReplaceDaemonSetPodNodeNameNodeAffinity)", () => {
+    const preferred = [{ weight: 1, preference: { matchExpressions: [{ key: "disk", operator: "In", values: ["ssd"] }] } }];
+    const got = L.replaceNodeNameAffinity({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["host_1", "host_2"] }] }] }, preferredDuringSchedulingIgnoredDuringExecution: preferred } }, "host_1");
+    expect(got).toEqual({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["host_1"] }] }] }, preferredDuringSchedulingIgnoredDuringExecution: preferred } });
+  });
+  it("finds the target node from nodeName or the single matchFields value (TestGetTargetNodeName)", () => {
+    const byAffinity = (values: string[]): Pod => ({ spec: { containers: [], affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values }] }] } } } } });
+    expect(L.targetNodeName({ spec: { containers: [], nodeName: "node-1" } })).toBe("node-1");
+    expect(L.targetNodeName(byAffinity(["node-1"]))).toBe("node-1");
+    expect(L.targetNodeName(byAffinity(["node-1", "node-2"]))).toBeUndefined();
+    expect(L.targetNodeName({ spec: { containers: [] } })).toBeUndefined();
+  });
+});
+
+// ---- a store of pods driven by the controller's decisions, as Kubernetes' fakePodControl keeps it ----
+
+interface World {
+  ds: DaemonSet;
+  nodes: Node[];
+  pods: Pod[];
+  now: number;
+  seq: number;
+  backoff: Map<string, L.BackoffEntry>;
+}
+
+function world(ds: DaemonSet, nodes: Node[]): World {
+  return { ds, nodes, pods: [], now: Date.parse("2026-01-01T00:00:00Z"), seq: 0, backoff: new Map() };
+}
+
+// newPod of the Go tests: a pod of the DaemonSet carries its current hash unless labels are given.
+function podOn(w: World, node: string, labels: Record<string, string> = { ...simpleDaemonSetLabel, [L.CONTROLLER_REVISION_HASH_LABEL]: L.revisionHash(w.ds) }, phase = "Running"): Pod {
+  const name = `pod-${w.seq++}`;
+  return { metadata: { name, namespace: "default", labels, creationTimestamp: new Date(w.now + w.seq).toISOString(), ownerReferences: [L.daemonSetControllerRef(w.ds)] }, spec: { containers: [], nodeName: node }, status: { phase } };
+}
+
+function apply(w: World, plan: L.NodePlan, hash: string): [number, number] {
+  w.pods = w.pods.filter((p) => !plan.delete.includes(p.metadata!.name!));
+  // a created pod as the fake keeps it: the template's labels, bound where its affinity points
+  for (const node of plan.create) w.pods.push(podOn(w, node, L.newDaemonPod(w.ds, node, hash).metadata!.labels!));
+  for (const [k, v] of plan.backoff) w.backoff.set(k, v);
+  return [plan.create.length, plan.delete.length];
+}
+
+/** One syncDaemonSet with the fake pod control: manage, then (expectations met at once) rollingUpdate. */
+function sync(w: World): [creates: number, deletes: number] {
+  const hash = L.revisionHash(w.ds);
+  const input = () => ({ ds: w.ds, nodes: w.nodes, pods: w.pods, hash, nowMs: w.now, backoff: w.backoff });
+  const [c1, d1] = apply(w, L.manage(input()), hash);
+  if (w.ds.spec?.updateStrategy?.type !== "RollingUpdate") return [c1, d1];
+  const [c2, d2] = apply(w, L.rollingUpdate(input()), hash);
+  return [c1 + c2, d1 + d2];
+}
+
+function markPodsReady(w: World): void {
+  w.pods = w.pods.map((p) => ({ ...p, status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: new Date(w.now).toISOString() }] } }));
+}
+
+const nodesN = (n: number) => Array.from({ length: n }, (_, i) => newNode(`node-${i}`));
+
+describe("manage", () => {
+  it("creates one pod per fitting node and nothing more on the next sync", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    expect(new Set(w.pods.map((p) => L.targetNodeName(p))).size).toBe(5);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+  it("a tainted node without toleration gets no pod (TestTaintedNodeDaemonDoesNotLaunchIntolerantPod)", () => {
+    const w = world(newDaemonSet(), [newNode("tainted", simpleDaemonSetLabel, [{ key: "dedicated", value: "user", effect: "NoSchedule" }])]);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+  it("an intolerant pod on a node tainted NoExecute is deleted, on one tainted NoSchedule it stays", () => {
+    for (const [effect, want] of [["NoExecute", [0, 1]], ["NoSchedule", [0, 0]]] as const) {
+      const w = world(newDaemonSet(), [newNode("n", simpleDaemonSetLabel, [{ key: "dedicated", value: "user", effect }])]);
+      w.pods.push(podOn(w, "n"));
+      expect(sync(w)).toEqual(want);
+    }
+  });
+  it("creates on nodes without pods and deletes all but the oldest elsewhere (TestDealsWithExistingPods)", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    for (const [node, count] of [["node-1", 1], ["node-2", 2], ["node-3", 5]] as const) for (let i = 0; i < count; i++) w.pods.push(podOn(w, node));
+    // node-4's pods carry simpleDaemonSetLabel2: the selector releases them, so they are not the DaemonSet's
+    expect(sync(w)).toEqual([2, 5]);
+  });
+  it("deletes pods on nodes that no longer match the nodeSelector (TestSelectorDaemonDeletesUnselectedPods)", () => {
+    const w = world(newDaemonSet((ds) => (ds.spec.template.spec.nodeSelector = simpleDaemonSetLabel2)), [...nodesN(2), newNode("node-t", simpleDaemonSetLabel2)]);
+    w.pods.push(podOn(w, "node-0", simpleDaemonSetLabel), podOn(w, "node-1", simpleDaemonSetLabel));
+    expect(sync(w)).toEqual([1, 2]);
+  });
+  const failed: [string, number, number, number, number, number][] = [
+    ["normal (do nothing)", 0, 1, 0, 0, 0],
+    ["no pods (create 1)", 0, 0, 1, 0, 0],
+    ["1 failed pod (kill 1), 0 normal pod (create 0; will create in the next sync)", 1, 0, 0, 1, 1],
+    ["1 failed pod (kill 1), 3 normal pods (kill 2)", 1, 3, 0, 3, 1],
+  ];
+  for (const [name, numFailed, numNormal, creates, deletes, events] of failed) {
+    it(`TestDaemonKillFailedPods: ${name}`, () => {
+      const w = world(newDaemonSet(), [newNode("node-0")]);
+      for (let i = 0; i < numFailed; i++) w.pods.push(podOn(w, "node-0", undefined, "Failed"));
+      for (let i = 0; i < numNormal; i++) w.pods.push(podOn(w, "node-0"));
+      const plan = L.manage({ ds: w.ds, nodes: w.nodes, pods: w.pods, hash: L.revisionHash(w.ds), nowMs: w.now, backoff: w.backoff });
+      expect([plan.create.length, plan.delete.length, plan.events.length]).toEqual([creates, deletes, events]);
+      if (events > 0) expect(plan.events[0]).toEqual({ type: "Warning", reason: "FailedDaemonPod", message: "Found failed daemon pod default/pod-0 on node node-0, will try to kill it" });
+    });
+  }
+  it("deletes a failed pod on a node again only after the back-off (1 s, then 2 s)", () => {
+    const w = world(newDaemonSet(), [newNode("node-0")]);
+    w.pods.push(podOn(w, "node-0", undefined, "Failed"));
+    expect(sync(w)).toEqual([0, 1]);
+    w.pods.push(podOn(w, "node-0", undefined, "Failed"));
+    const held = L.manage({ ds: w.ds, nodes: w.nodes, pods: w.pods, hash: "", nowMs: w.now + 500, backoff: w.backoff });
+    expect([held.delete, held.requeueAfterMs]).toEqual([[], 1000]);
+    w.now += 1000;
+    expect(sync(w)).toEqual([0, 1]);
+    expect([...w.backoff.values()][0]!.delayMs).toBe(2000);
+  });
+});
+
+describe("rollingUpdate (update_test.go)", () => {
+  it("replaces maxUnavailable pods at a time (TestDaemonSetUpdatesPods)", () => {
+    const maxUnavailable = 2;
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    markPodsReady(w);
+    w.ds = newDaemonSet((ds) => {
+      ds.spec.template.spec.containers[0].image = "foo2/bar2";
+      ds.spec.updateStrategy.rollingUpdate = { maxUnavailable };
+    });
+    expect(sync(w)).toEqual([0, maxUnavailable]);
+    expect(sync(w)).toEqual([maxUnavailable, 0]);
+    markPodsReady(w);
+    expect(sync(w)).toEqual([0, maxUnavailable]);
+    expect(sync(w)).toEqual([maxUnavailable, 0]);
+    markPodsReady(w);
+    expect(sync(w)).toEqual([0, 1]);
+    expect(sync(w)).toEqual([1, 0]);
+    markPodsReady(w);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+  it("surges maxSurge new pods beside the old ones and deletes an old one once its replacement is available (TestDaemonSetUpdatesPodsWithMaxSurge)", () => {
+    const maxSurge = 2;
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    markPodsReady(w);
+    w.ds = newDaemonSet((ds) => {
+      ds.spec.template.spec.containers[0].image = "foo2/bar2";
+      ds.spec.updateStrategy.rollingUpdate = { maxUnavailable: 0, maxSurge };
+    });
+    expect(sync(w)).toEqual([maxSurge, 0]);
+    markPodsReady(w);
+    expect(sync(w)).toEqual([maxSurge, maxSurge]);
+    markPodsReady(w);
+    expect(sync(w)).toEqual([5 % maxSurge, maxSurge]);
+    markPodsReady(w);
+    expect(sync(w)).toEqual([0, 5 % maxSurge]);
+    expect(sync(w)).toEqual([0, 0]);
+  });
+  it("does nothing when the template did not change (TestDaemonSetUpdatesNoTemplateChanged)", () => {
+    const w = world(newDaemonSet(), nodesN(5));
+    expect(sync(w)).toEqual([5, 0]);
+    markPodsReady(w);
+    w.ds = newDaemonSet((ds) => (ds.spec.updateStrategy.rollingUpdate = { maxUnavailable: 3 }));
+    expect(sync(w)).toEqual([0, 0]);
+  });
+  it("replaces nothing under OnDelete; a deleted old pod comes back as a new one", () => {
+    const w = world(newDaemonSet((ds) => (ds.spec.updateStrategy = { type: "OnDelete" })), nodesN(3));
+    expect(sync(w)).toEqual([3, 0]);
+    markPodsReady(w);
+    w.ds = newDaemonSet((ds) => {
+      ds.spec.updateStrategy = { type: "OnDelete" };
+      ds.spec.template.spec.containers[0].image = "foo2/bar2";
+    });
+    expect(sync(w)).toEqual([0, 0]);
+    w.pods = w.pods.slice(1);
+    expect(sync(w)).toEqual([1, 0]);
+    expect(w.pods.filter((p) => L.isPodUpdated(p, L.revisionHash(w.ds)))).toHaveLength(1);
+  });
+  it("scales a percentage up: 25% of 5 nodes lets 2 be unavailable", () => {
+    expect(L.unavailableCount(newDaemonSet((ds) => (ds.spec.updateStrategy.rollingUpdate = { maxUnavailable: "25%" })), 5)).toBe(2);
+    expect(L.surgeCount(newDaemonSet((ds) => (ds.spec.updateStrategy = { type: "OnDelete" })), 5)).toBe(0);
+  });
+});
+
+describe("status (updateDaemonSetStatus)", () => {
+  it("counts desired, current, misscheduled, ready, updated, available and unavailable from each node's oldest pod", () => {
+    const ds = newDaemonSet();
+    const w = world(ds, [...nodesN(3), newNode("other", simpleDaemonSetLabel2)]);
+    const hash = L.revisionHash(ds);
+    const updated = { ...simpleDaemonSetLabel, [L.CONTROLLER_REVISION_HASH_LABEL]: hash };
+    w.pods.push(podOn(w, "node-0", updated), podOn(w, "node-1", simpleDaemonSetLabel), podOn(w, "other", updated));
+    w.pods[0] = { ...w.pods[0]!, status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: new Date(w.now).toISOString() }] } };
+    expect(L.calculateStatus({ ...ds, spec: { ...ds.spec!, template: { ...ds.spec!.template, spec: { ...ds.spec!.template.spec!, nodeSelector: { type: "production" } } } } }, w.nodes, w.pods, hash, w.now)).toEqual({
+      desiredNumberScheduled: 3, currentNumberScheduled: 2, numberMisscheduled: 1, numberReady: 1, updatedNumberScheduled: 1, numberAvailable: 1, numberUnavailable: 2,
+    });
+  });
+  it("counts a ready pod available only minReadySeconds after it became ready", () => {
+    const ds = newDaemonSet((d) => (d.spec.minReadySeconds = 10));
+    const w = world(ds, nodesN(1));
+    w.pods.push({ ...podOn(w, "node-0", simpleDaemonSetLabel), status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: new Date(w.now).toISOString() }] } });
+    expect(L.calculateStatus(ds, w.nodes, w.pods, "", w.now + 5_000)).toMatchObject({ numberReady: 1, numberAvailable: 0, numberUnavailable: 1 });
+    expect(L.calculateStatus(ds, w.nodes, w.pods, "", w.now + 10_001)).toMatchObject({ numberReady: 1, numberAvailable: 1, numberUnavailable: 0 });
+  });
+});
+
+describe("history (constructHistory, cleanupHistory)", () => {
+  it("creates revision 1 named <ds>-<hash> holding the template, then finds it current", () => {
+    const ds = newDaemonSet();
+    const h = L.constructHistory(ds, []);
+    expect(h.create?.metadata?.name).toBe(`foo-${L.revisionHash(ds)}`);
+    expect(h.create?.revision).toBe(1);
+    expect(h.create?.metadata?.labels?.[L.CONTROLLER_REVISION_HASH_LABEL]).toBe(L.revisionHash(ds));
+    expect((h.create?.data as any).spec.template.$patch).toBe("replace");
+    expect(L.constructHistory(ds, [h.create!])).toEqual({ current: h.create, old: [], deleteDuplicates: [] });
+  });
+  it("a new template gets revision 2; going back to the first raises its revision to 3", () => {
+    const v1 = newDaemonSet();
+    const v2 = newDaemonSet((ds) => (ds.spec.template.spec.containers[0].image = "foo2/bar2"));
+    const r1 = L.constructHistory(v1, []).create!;
+    const r2 = L.constructHistory(v2, [r1]).create!;
+    expect(r2.revision).toBe(2);
+    expect(L.constructHistory(v1, [r1, r2]).bumpRevision).toBe(3);
+  });
+  it("deletes the oldest unused revisions past revisionHistoryLimit", () => {
+    const ds = newDaemonSet((d) => (d.spec.revisionHistoryLimit = 1));
+    const old = [1, 2, 3].map((n) => ({ metadata: { name: `foo-${n}`, labels: { [L.CONTROLLER_REVISION_HASH_LABEL]: `h${n}` } }, revision: n }));
+    const w = world(ds, nodesN(1));
+    w.pods.push(podOn(w, "node-0", { [L.CONTROLLER_REVISION_HASH_LABEL]: "h1" }));
+    // three old revisions, one kept: two go, oldest first, skipping h1 which a pod still runs
+    expect(L.historyToDelete(ds, old, w.pods)).toEqual(["foo-2", "foo-3"]);
+  });
+});
