@@ -63,6 +63,17 @@ spec:
     spec:
       restartPolicy: Never
       containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "exit 0"] }]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent }
+spec:
+  minReadySeconds: 5
+  selector: { matchLabels: { app: agent } }
+  template:
+    metadata: { labels: { app: agent } }
+    spec:
+      containers: [{ name: agent, image: "nginx:1.27" }]
 `;
 
 async function run(freeze: boolean) {
@@ -71,10 +82,11 @@ async function run(freeze: boolean) {
   await c.settle();
   c.advance(120_000);
   await c.settle();
-  await c.apply(app.replace("replicas: 3", "replicas: 1"));
+  await c.apply(app.replace("replicas: 3", "replicas: 1").replace('image: "nginx:1.27"', 'image: "nginx:1.28"'));
   await c.settle();
   await c.delete("Deployment", "web", "default");
   await c.delete("Pod", "crasher", "default");
+  await c.delete("DaemonSet", "agent", "default", { propagationPolicy: "Background" });
   await c.delete("Job", "flaky", "default", { propagationPolicy: "Background" });
   await c.settle();
   c.advance(60_000);
