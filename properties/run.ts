@@ -454,8 +454,14 @@ export function commandsFromSeed(scenario: string, seed: number, steps: number):
   const objs = exampleObjects(scenario);
   const out: Command[] = objs.map((obj) => ({ op: "apply", at: 0, obj }));
   for (const o of objs) {
-    if (rng.int(3) === 0) out.push({ op: "delete", at: rng.int(Math.max(1, steps)), kind: o.kind, name: o.metadata.name });
+    const ns = o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace as string } : {};
+    if (rng.int(3) === 0) out.push({ op: "delete", at: rng.int(Math.max(1, steps)), kind: o.kind, name: o.metadata.name, ...ns });
     else if ((o.kind === "ReplicaSet" || o.kind === "Deployment") && rng.int(2) === 0) out.push({ op: "scale", at: rng.int(Math.max(1, steps)), kind: o.kind, name: o.metadata.name, replicas: rng.int(4) });
+    else if (o.kind === "DaemonSet" && rng.int(2) === 0) {
+      // kubectl rollout restart ds/<name>: a new template, rolled out node by node
+      const t = rng.int(Math.max(1, steps));
+      out.push({ op: "patch", at: t, kind: o.kind, name: o.metadata.name, body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } }, ...ns });
+    }
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniqueP
 import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobNeverExceedsParallelism } from "./job.js";
+import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
@@ -380,6 +381,16 @@ export const jobNeverExceedsParallelismSpec: InvariantSpec = {
   },
 };
 
+/** A DaemonSet never has more than one active pod on a node, two once it allowed a surge (daemonset.ts). */
+export const daemonSetRunsOnePodPerNodeSpec: InvariantSpec = {
+  name: "daemonSetRunsOnePodPerNode",
+  description: "a DaemonSet never has more than one active pod on a node (two when it allows a surge)",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => daemonSetRunsOnePodPerNode(view) };
+  },
+};
+
 /** Liveness: the fault-free phase of every run must converge within its budget (liveness.ts). */
 export const livenessUnderFairness: InvariantSpec = {
   name: livenessInvariant,
@@ -422,6 +433,7 @@ export const invariants: readonly InvariantSpec[] = [
   terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
   jobNeverExceedsParallelismSpec,
+  daemonSetRunsOnePodPerNodeSpec,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,

@@ -1,0 +1,59 @@
+// A DaemonSet runs at most one pod per node. The DaemonSet controller creates a pod only for a node
+// that has none (podsShouldBeOnNode), and expectations stop a second creation before the informer
+// has seen the first; surplus pods (two on a node after a race) are deleted by the next sync, but
+// the controller itself never makes them. With maxSurge, a rolling update runs a new pod beside the
+// old one on a node, so the bound is two for a DaemonSet that ever allowed a surge. "Active" is
+// controller.IsPodActive: not Succeeded, not Failed, no deletionTimestamp. A pod's node is the one it
+// is bound to, or the one its matchFields metadata.name affinity names while it is pending.
+
+import type { Violation } from "./core.js";
+import { isPodActive } from "./k8s.js";
+
+/** What the check reads: objects as stored. A Cluster satisfies it. */
+export interface ClusterView {
+  list(kind: string): any[];
+}
+
+// Per cluster: uids of the DaemonSets that allowed a surge at any checked step.
+const surged = new WeakMap<object, Set<string>>();
+
+function nodeOf(pod: any): string | undefined {
+  if (pod.spec?.nodeName) return pod.spec.nodeName;
+  for (const term of pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
+    for (const f of term.matchFields ?? []) if (f.key === "metadata.name" && f.operator === "In" && f.values?.length === 1) return f.values[0];
+  }
+  return undefined;
+}
+
+// A non-zero maxSurge (an int, or a percentage that rounds up above 0).
+const allowsSurge = (ds: any) => {
+  const s = ds.spec?.updateStrategy;
+  const v = s?.type === "RollingUpdate" ? s.rollingUpdate?.maxSurge : undefined;
+  return typeof v === "number" ? v > 0 : typeof v === "string" ? Number.parseInt(v, 10) > 0 : false;
+};
+
+/** Violations of "a DaemonSet never has more than one active pod on a node (two once it allowed a surge)"; call it at every step. */
+export function daemonSetRunsOnePodPerNode(cluster: ClusterView): Violation[] {
+  let seen = surged.get(cluster);
+  if (!seen) surged.set(cluster, (seen = new Set()));
+  const perNode = new Map<string, number>();
+  for (const p of cluster.list("Pod")) {
+    if (!isPodActive(p)) continue;
+    const ref = p.metadata?.ownerReferences?.find((r: any) => r.controller && r.kind === "DaemonSet");
+    const node = nodeOf(p);
+    if (!ref || node === undefined) continue;
+    const k = `${ref.uid}\u0000${node}`;
+    perNode.set(k, (perNode.get(k) ?? 0) + 1);
+  }
+  const out: Violation[] = [];
+  for (const ds of cluster.list("DaemonSet")) {
+    const uid = ds.metadata.uid;
+    if (allowsSurge(ds)) seen.add(uid);
+    const bound = seen.has(uid) ? 2 : 1;
+    for (const [k, n] of perNode) {
+      const [owner, node] = k.split("\u0000");
+      if (owner === uid && n > bound) out.push({ invariant: "daemonSetRunsOnePodPerNode", message: `DaemonSet ${ds.metadata.namespace}/${ds.metadata.name} has ${n} active pods on node ${node}, more than ${bound}` });
+    }
+  }
+  return out;
+}
