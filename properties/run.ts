@@ -228,8 +228,9 @@ function deleteEverything(cluster: Cluster, commands: Command[], nextId: () => n
   const start = rt.delivered;
   const applied = commands.filter((c): c is Extract<Command, { op: "apply" }> => c.op === "apply").reverse();
   for (const c of applied) {
-    const namespaced = resourceForKind(c.obj.kind)?.namespaced;
-    if (cluster.get(c.obj.kind, c.obj.metadata.name, namespaced ? "default" : undefined)) send(cluster, { op: "delete", at: 0, kind: c.obj.kind, name: c.obj.metadata.name }, nextId());
+    // in the object's own namespace (the docs' DaemonSet lives in kube-system)
+    const ns = resourceForKind(c.obj.kind)?.namespaced ? c.obj.metadata.namespace ?? "default" : undefined;
+    if (cluster.get(c.obj.kind, c.obj.metadata.name, ns)) send(cluster, { op: "delete", at: 0, kind: c.obj.kind, name: c.obj.metadata.name, ...(ns ? { namespace: ns } : {}) }, nextId());
   }
   // What a --cascade=orphan delete left without an owner (its ReplicaSet made again too late to
   // adopt it) is the user's to delete, as `kubectl delete pods,rs -l set` would.
