@@ -299,7 +299,7 @@ export function onDaemonSetTimer(ctx: DaemonSetControllerContext, key: string, e
 export function rolloutState(ctx: DaemonSetControllerContext, key: string): string | undefined {
   const kept = ctx.lifecycles.get(key);
   if (!kept) return undefined;
-  return stateName((kept.value as { rollout: unknown }).rollout);
+  return stateName((kept.value as { Synced: { rollout: unknown } }).Synced.rollout);
 }
 
 /** Handles a watch event. */

@@ -49,46 +49,53 @@ export const daemonSetLifecycleMachine = setup({
   id: "daemonset",
   description: "a DaemonSet's rollout as kubectl rollout status names it (Updating, WaitingForAvailability, RolledOut) and the minReadySeconds resync beside it.",
   context: { desired: 0, updated: 0, available: 0, ready: 0, minReadySecondsMs: 0 },
-  type: "parallel",
+  initial: "Synced",
   states: {
-    rollout: {
-      initial: "Observing",
+    // One compound root, so the chart renders (a diagram cannot split its top level into regions).
+    Synced: {
+      type: "parallel",
+      description: "the DaemonSet is in the controller's cache and synced; it ends with its deletion",
       states: {
-        Observing: {
-          description: "the DaemonSet is in the cache; its first status says where the rollout is",
-          on: { StatusComputed: rollout },
-        },
-        Updating: {
-          description: "fewer nodes run the current revision than should (updatedNumberScheduled < desiredNumberScheduled): N out of M new pods have been updated",
-          on: { StatusComputed: rollout },
-        },
-        WaitingForAvailability: {
-          description: "every node runs the current revision, not all available yet (numberAvailable < desiredNumberScheduled): N of M updated pods are available",
-          on: { StatusComputed: rollout },
-        },
-        RolledOut: {
-          description: "every node that should run a daemon pod runs an available one of the current revision: successfully rolled out",
-          on: { StatusComputed: rollout },
-        },
-      },
-    },
-    availability: {
-      initial: "settled",
-      states: {
-        settled: {
-          description: "every ready pod is available, or minReadySeconds is 0",
-          on: { StatusComputed: { guard: "isWaitingForMinReadySeconds", target: "awaitingMinReadySeconds", actions: "recordCounts" } },
-        },
-        awaitingMinReadySeconds: {
-          description: "ready pods not yet available: the DaemonSet is synced again after minReadySeconds",
-          on: {
-            StatusComputed: [
-              // the booked sync stays booked: a later status does not push it back
-              { guard: "isWaitingForMinReadySeconds", actions: "recordCounts" },
-              { target: "settled", actions: "recordCounts" },
-            ],
+        rollout: {
+          initial: "Observing",
+          states: {
+            Observing: {
+              description: "the DaemonSet is in the cache; its first status says where the rollout is",
+              on: { StatusComputed: rollout },
+            },
+            Updating: {
+              description: "fewer nodes run the current revision than should (updatedNumberScheduled < desiredNumberScheduled): N out of M new pods have been updated",
+              on: { StatusComputed: rollout },
+            },
+            WaitingForAvailability: {
+              description: "every node runs the current revision, not all available yet (numberAvailable < desiredNumberScheduled): N of M updated pods are available",
+              on: { StatusComputed: rollout },
+            },
+            RolledOut: {
+              description: "every node that should run a daemon pod runs an available one of the current revision: successfully rolled out",
+              on: { StatusComputed: rollout },
+            },
           },
-          after: { minReadySeconds: { target: "settled", actions: "syncDaemonSet", description: "minReadySeconds passed: a sync counts the pods available now" } },
+        },
+        availability: {
+          initial: "settled",
+          states: {
+            settled: {
+              description: "every ready pod is available, or minReadySeconds is 0",
+              on: { StatusComputed: { guard: "isWaitingForMinReadySeconds", target: "awaitingMinReadySeconds", actions: "recordCounts" } },
+            },
+            awaitingMinReadySeconds: {
+              description: "ready pods not yet available: the DaemonSet is synced again after minReadySeconds",
+              on: {
+                StatusComputed: [
+                  // the booked sync stays booked: a later status does not push it back
+                  { guard: "isWaitingForMinReadySeconds", actions: "recordCounts" },
+                  { target: "settled", actions: "recordCounts" },
+                ],
+              },
+              after: { minReadySeconds: { target: "settled", actions: "syncDaemonSet", description: "minReadySeconds passed: a sync counts the pods available now" } },
+            },
+          },
         },
       },
     },

@@ -14,8 +14,8 @@ const start = () => lc.start(undefined).snapshot;
 const seen = (desired: number, updated: number, available: number, ready = available, minReadySecondsMs = 0): DaemonSetLifecycleEvent =>
   ({ type: "StatusComputed", desired, updated, available, ready, minReadySecondsMs });
 const run = (...events: DaemonSetLifecycleEvent[]) => events.reduce((s, e) => lc.step(s.snapshot, e), { snapshot: start(), timers: [], cancels: [], outputs: [] } as ReturnType<typeof lc.step>);
-const rollout = (v: unknown) => stateName((v as { rollout: unknown }).rollout);
-const availability = (v: unknown) => stateName((v as { availability: unknown }).availability);
+const rollout = (v: unknown) => stateName((v as { Synced: { rollout: unknown } }).Synced.rollout);
+const availability = (v: unknown) => stateName((v as { Synced: { availability: unknown } }).Synced.availability);
 
 describe("a DaemonSet's rollout (kubectl rollout status ds, updateDaemonSetStatus)", () => {
   it("is observed first, before any status", () => {
@@ -43,7 +43,7 @@ describe("a DaemonSet's rollout (kubectl rollout status ds, updateDaemonSetStatu
     const again = lc.step(s.snapshot, seen(3, 3, 1, 3, 10_000));
     expect(again.timers).toEqual([]);
     expect(again.cancels).toEqual([]);
-    const due = lc.step(again.snapshot, { type: "xstate.after.minReadySeconds.daemonset.availability.awaitingMinReadySeconds" } as never);
+    const due = lc.step(again.snapshot, { type: "xstate.after.minReadySeconds.daemonset.Synced.availability.awaitingMinReadySeconds" } as never);
     expect(due.outputs).toEqual([{ type: "SyncDaemonSet" }]);
     expect(availability(due.snapshot.value)).toBe("settled");
   });
