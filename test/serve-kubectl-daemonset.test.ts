@@ -51,6 +51,15 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: DaemonSets", () => {
     expect(history).toMatch(/^REVISION +CHANGE-CAUSE\n1 +<none>\n2 +<none>\n/m);
   });
 
+  it("kubectl rollout undo goes back to the first template, which becomes revision 3", async () => {
+    const undo = await k(["rollout", "undo", "ds/fluentd-elasticsearch", "-n", "kube-system"]);
+    expect(undo.out + undo.err).toBe("daemonset.apps/fluentd-elasticsearch rolled back\n");
+    expect((await k(["rollout", "status", "ds/fluentd-elasticsearch", "-n", "kube-system", "--timeout=60s"], 70_000)).out).toContain("successfully rolled out");
+    const images = (await k(["get", "pods", "-n", "kube-system", "-l", "name=fluentd-elasticsearch", "-o", "jsonpath={.items[*].spec.containers[0].image}"])).out.split(" ");
+    expect(new Set(images)).toEqual(new Set(["quay.io/fluentd_elasticsearch/fluentd:v5.0.1"]));
+    expect((await k(["rollout", "history", "ds/fluentd-elasticsearch", "-n", "kube-system"])).out).toMatch(/^REVISION +CHANGE-CAUSE\n2 +<none>\n3 +<none>\n/m);
+  });
+
   it("kubectl drain --ignore-daemonsets leaves the daemon pod in place", async () => {
     const out = await k(["drain", "node-1", "--ignore-daemonsets", "--timeout=30s"], 40_000);
     expect(out.out + out.err).toMatch(/Warning: ignoring DaemonSet-managed Pods: kube-system\/fluentd-elasticsearch-[a-z0-9]{5}/);
