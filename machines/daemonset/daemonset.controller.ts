@@ -10,7 +10,9 @@
 import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
+import { claimPods } from "../common/claim.js";
+import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { slowStartBatches } from "../common/podutil.js";
 import { deepEqual } from "../common/equal.js";
@@ -136,7 +138,13 @@ function onPodDelta(ctx: DaemonSetControllerContext, d: InformerDelta): void {
     const oldKey = ownerKey(ctx, d.old);
     if (oldKey) W.add(ctx.q, oldKey);
   }
-  if (!key) return;
+  if (!key) {
+    // An orphan: the DaemonSets that select it may adopt it (getDaemonSetsForPod).
+    if (d.type !== "DELETED" && !L.daemonSetOwnerOf(pod) && !pod.metadata?.ownerReferences?.some((r) => r.controller)) {
+      for (const [k, ds] of dsStore(ctx)) if (ds.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(ds.spec?.selector, pod.metadata?.labels)) W.add(ctx.q, k);
+    }
+    return;
+  }
   if (d.type === "ADDED" && !pod.metadata?.deletionTimestamp) observe(ctx, key, "add");
   // A pod counts as deleted once it is terminating (deletePod from updatePod); its removal then is not counted again.
   const wasDeleting = !!d.old?.metadata?.deletionTimestamp || (d.type === "DELETED" && !!pod.metadata?.deletionTimestamp);
@@ -207,9 +215,11 @@ export function syncDaemonSet(ctx: DaemonSetControllerContext, key: string, now:
     return W.doneIfIdle(ctx.q, key);
   }
   const ns = ds.metadata?.namespace;
-  const pods = storeControlledBy(ctx.client.informers.get(PODS)!, ns, ds.metadata?.uid) as Pod[];
-  const revisions = storeControlledBy(ctx.client.informers.get(REVISIONS)!, ns, ds.metadata?.uid) as ControllerRevision[];
-  const history = L.constructHistory(ds, revisions);
+  // controlledHistories: its revisions, and matching orphans (a DaemonSet deleted with --cascade=orphan) adopted
+  const revisionClaim = claimPods(ds, L.daemonSetControllerRef(ds), storeClaimCandidates(ctx.client.informers.get(REVISIONS)!, ns, ds.spec?.selector, ds.metadata?.uid) as ControllerRevision[]);
+  for (const r of revisionClaim.adopt) patchOwnerRefs(ctx, fx, key, "controllerrevisions", r, [...(r.metadata?.ownerReferences ?? []), L.daemonSetControllerRef(ds)]);
+  for (const r of revisionClaim.release) patchOwnerRefs(ctx, fx, key, "controllerrevisions", r, (r.metadata?.ownerReferences ?? []).filter((o) => o.uid !== ds.metadata?.uid));
+  const history = L.constructHistory(ds, revisionClaim.claimed);
   if (history.create) {
     // constructHistory creates the revision before anything else; its arrival in the cache syncs again.
     req(ctx, fx, key, { verb: "create", group: "apps", resource: "controllerrevisions", namespace: ns, body: history.create }, "create-revision");
@@ -221,6 +231,11 @@ export function syncDaemonSet(ctx: DaemonSetControllerContext, key: string, now:
     req(ctx, fx, key, { verb: "update", group: "apps", resource: "controllerrevisions", namespace: ns, name: current.metadata?.name, body: { ...current, revision: history.bumpRevision } }, "update-revision");
   }
   const hash = current.metadata?.labels?.[L.CONTROLLER_REVISION_HASH_LABEL] ?? L.revisionHash(ds);
+  // getDaemonPods: the pods it controls that still match, plus matching orphans it adopts; the rest it releases
+  const claim = claimPods(ds, L.daemonSetControllerRef(ds), storeClaimCandidates(ctx.client.informers.get(PODS)!, ns, ds.spec?.selector, ds.metadata?.uid) as Pod[]);
+  for (const p of claim.adopt) patchOwnerRefs(ctx, fx, key, "pods", p, [...(p.metadata?.ownerReferences ?? []), L.daemonSetControllerRef(ds)]);
+  for (const p of claim.release) patchOwnerRefs(ctx, fx, key, "pods", p, (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== ds.metadata?.uid));
+  const pods = claim.claimed;
   const nodeList = nodes(ctx);
   if (!satisfied(ctx, key, now)) {
     // Only status: observedGeneration stays, the controller did not act on this generation.
@@ -239,6 +254,14 @@ export function syncDaemonSet(ctx: DaemonSetControllerContext, key: string, now:
   writeStatus(ctx, key, ds, nodeList, pods, hash, true, now, fx);
   if (plan.create.length === 0 && plan.delete.length === 0) W.forget(ctx.q, key);
   W.doneIfIdle(ctx.q, key);
+}
+
+function patchOwnerRefs(ctx: DaemonSetControllerContext, fx: Fx, key: string, resource: "pods" | "controllerrevisions", obj: Pod | ControllerRevision, refs: unknown[]): void {
+  // The uid and resourceVersion make the patch fail rather than touch a changed or recreated object.
+  req(ctx, fx, key, {
+    verb: "patch", group: resource === "pods" ? "" : "apps", resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name, patchType: "merge",
+    body: { metadata: { ownerReferences: refs, uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion } },
+  }, "claim");
 }
 
 /** syncNodes: expectations first, then deletions and the first slow-start batch of creations. */

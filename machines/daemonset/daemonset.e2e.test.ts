@@ -141,6 +141,23 @@ describe("the docs' fluentd-elasticsearch DaemonSet on a control plane and two w
     expect(ds(c).status).toMatchObject({ updatedNumberScheduled: 1 });
   });
 
+  it("deleted with --cascade=orphan, its pods stay; the same DaemonSet made again adopts them and their revision, creating nothing", async () => {
+    const c = cluster();
+    await c.apply(fluentd);
+    await c.settle();
+    const names = pods(c).map((p: any) => p.metadata.name).sort();
+    await c.delete("DaemonSet", "fluentd-elasticsearch", NS, { propagationPolicy: "Orphan" });
+    await c.settle();
+    expect(pods(c).every((p: any) => (p.metadata.ownerReferences ?? []).length === 0)).toBe(true);
+    await c.apply(fluentd);
+    await c.settle();
+    const uid = ds(c).metadata.uid;
+    expect(pods(c).map((p: any) => p.metadata.name).sort()).toEqual(names);
+    expect(pods(c).every((p: any) => p.metadata.ownerReferences?.[0]?.uid === uid)).toBe(true);
+    expect(c.list("ControllerRevision", { namespace: NS }).map((r: any) => r.metadata.ownerReferences?.[0]?.uid)).toEqual([uid]);
+    expect(ds(c).status).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3 });
+  });
+
   it("kubectl delete removes the pods and the revisions with the DaemonSet", async () => {
     const c = cluster();
     await c.apply(fluentd);

@@ -7,6 +7,7 @@ import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernet
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { matchesLabelSelector } from "../common/labels.js";
 import { controllerRefOf } from "../common/owners.js";
+import { claimPods as claimControlled, type ClaimResult } from "../common/claim.js";
 import { SLOW_START_INITIAL_BATCH_SIZE, isPodAvailable, isPodReady, readyCondition, slowStartBatches } from "../common/podutil.js";
 import { rfc3339, toMs } from "../common/time.js";
 
@@ -57,43 +58,13 @@ export function replicaSetControllerRef(rs: ReplicaSet): OwnerReference {
   };
 }
 
-// ---------- adoption / orphaning (PodControllerRefManager.ClaimPods) ----------
+// ---------- adoption / orphaning (PodControllerRefManager.ClaimPods, ../common/claim.ts) ----------
 
-export interface ClaimResult {
-  /** Pods the ReplicaSet owns after this pass, adopted ones included. */
-  claimed: Pod[];
-  /** Orphans to patch with the controller ownerReference. */
-  adopt: Pod[];
-  /** Owned pods that no longer match: patch their ownerReference away. */
-  release: Pod[];
-}
+export type { ClaimResult };
 
 /** Decides which pods a ReplicaSet claims, adopts and releases, as ClaimPods does. */
 export function claimPods(rs: ReplicaSet, pods: readonly Pod[]): ClaimResult {
-  const out: ClaimResult = { claimed: [], adopt: [], release: [] };
-  const uid = rs.metadata?.uid;
-  const rsDeleting = !!rs.metadata?.deletionTimestamp;
-  const ns = rs.metadata?.namespace;
-  for (const pod of pods) {
-    const match = matchesSelector(rs.spec?.selector, pod.metadata?.labels);
-    const ref = controllerRefOf(pod);
-    if (ref) {
-      if (ref.uid !== uid) continue; // someone else's pod
-      if (match) out.claimed.push(pod);
-      else if (!rsDeleting) out.release.push(pod); // a dying owner does not bother releasing
-      continue;
-    }
-    // Orphan: adopt only if we are alive, it matches, it is alive and in our namespace.
-    if (rsDeleting || !match || pod.metadata?.deletionTimestamp) continue;
-    if (ns && pod.metadata?.namespace && ns !== pod.metadata.namespace) continue;
-    out.adopt.push(pod);
-    out.claimed.push(withOwner(pod, replicaSetControllerRef(rs)));
-  }
-  return out;
-}
-
-function withOwner(pod: Pod, ref: OwnerReference): Pod {
-  return { ...pod, metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata?.ownerReferences ?? []), ref] } };
+  return claimControlled(rs, replicaSetControllerRef(rs), pods);
 }
 
 // ---------- expectations (ControllerExpectations / UIDTrackingControllerExpectations) ----------

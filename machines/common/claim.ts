@@ -1,0 +1,42 @@
+// PodControllerRefManager.ClaimPods (pkg/controller/controller_ref_manager.go): which pods a
+// controller keeps, adopts and releases, by its selector and its controller ownerReference.
+// Shared by the ReplicaSet and DaemonSet controllers; the DaemonSet claims its ControllerRevisions too.
+
+import type { Pod } from "kubernetes-types/core/v1";
+import type { LabelSelector, ObjectMeta, OwnerReference } from "kubernetes-types/meta/v1";
+import { matchesLabelSelector } from "./labels.js";
+import { controllerRefOf } from "./owners.js";
+
+export interface ClaimResult<T = Pod> {
+  /** Objects the controller owns after this pass, adopted ones included. */
+  claimed: T[];
+  /** Orphans to patch with the controller ownerReference. */
+  adopt: T[];
+  /** Owned objects that no longer match: patch their ownerReference away. */
+  release: T[];
+}
+
+/** Decides which pods (or ControllerRevisions: ClaimControllerRevisions) a controller claims, adopts (with ref) and releases, as ClaimPods does. */
+export function claimPods<T extends { metadata?: ObjectMeta } = Pod>(owner: { metadata?: ObjectMeta; spec?: { selector?: LabelSelector } }, ref: OwnerReference, pods: readonly T[]): ClaimResult<T> {
+  const out: ClaimResult<T> = { claimed: [], adopt: [], release: [] };
+  const uid = owner.metadata?.uid;
+  const deleting = !!owner.metadata?.deletionTimestamp;
+  const ns = owner.metadata?.namespace;
+  for (const pod of pods) {
+    // A nil selector selects nothing, an empty one everything (metav1.LabelSelectorAsSelector).
+    const match = matchesLabelSelector(owner.spec?.selector, pod.metadata?.labels);
+    const podRef = controllerRefOf(pod);
+    if (podRef) {
+      if (podRef.uid !== uid) continue; // someone else's pod
+      if (match) out.claimed.push(pod);
+      else if (!deleting) out.release.push(pod); // a dying owner does not bother releasing
+      continue;
+    }
+    // Orphan: adopt only if we are alive, it matches, it is alive and in our namespace.
+    if (deleting || !match || pod.metadata?.deletionTimestamp) continue;
+    if (ns && pod.metadata?.namespace && ns !== pod.metadata.namespace) continue;
+    out.adopt.push(pod);
+    out.claimed.push({ ...pod, metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata?.ownerReferences ?? []), ref] } });
+  }
+  return out;
+}
