@@ -7,7 +7,7 @@ import {
   defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
 } from "./kinds.js";
-import { defaultJob, prepareJobForCreate } from "./batch.js";
+import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 
 export { priorityAdmissionError, defaultPullPolicy, imageTag, tokenVolumeName, SYSTEM_PRIORITY_CLASSES } from "./pod.js";
 
@@ -40,12 +40,13 @@ const defaulters: Record<string, (o: Obj) => void> = {
   EndpointSlice: defaultEndpointSlice,
   PriorityClass: defaultPriorityClass,
   Job: defaultJob,
+  CronJob: defaultCronJob,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "CronJob"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job"]);
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "CronJob"]);
 
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
@@ -75,6 +76,9 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "Job":
       prepareJobForCreate(o);
+      return;
+    case "CronJob":
+      prepareCronJobForCreate(o);
       return;
     case "Namespace":
       o.spec = { ...(o.spec ?? {}), finalizers: ["kubernetes"] };

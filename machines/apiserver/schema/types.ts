@@ -2,7 +2,7 @@
 import type { SchemaData } from "./model.js";
 
 export const schemaData: SchemaData = {
-  roots: {"Pod":"core/v1.Pod","Node":"core/v1.Node","Namespace":"core/v1.Namespace","Service":"core/v1.Service","Endpoints":"core/v1.Endpoints","Event":"core/v1.Event","ConfigMap":"core/v1.ConfigMap","Secret":"core/v1.Secret","ServiceAccount":"core/v1.ServiceAccount","Binding":"core/v1.Binding","Deployment":"apps/v1.Deployment","ReplicaSet":"apps/v1.ReplicaSet","Job":"batch/v1.Job","EndpointSlice":"discovery/v1.EndpointSlice","Lease":"coordination/v1.Lease","PodDisruptionBudget":"policy/v1.PodDisruptionBudget","PriorityClass":"scheduling/v1.PriorityClass","Eviction":"policy/v1.Eviction","Scale":"autoscaling/v1.Scale","DeleteOptions":"meta/v1.DeleteOptions","SelfSubjectAccessReview":"authorization/v1.SelfSubjectAccessReview","SelfSubjectRulesReview":"authorization/v1.SelfSubjectRulesReview","SubjectAccessReview":"authorization/v1.SubjectAccessReview","LocalSubjectAccessReview":"authorization/v1.LocalSubjectAccessReview","SelfSubjectReview":"authentication/v1.SelfSubjectReview"},
+  roots: {"Pod":"core/v1.Pod","Node":"core/v1.Node","Namespace":"core/v1.Namespace","Service":"core/v1.Service","Endpoints":"core/v1.Endpoints","Event":"core/v1.Event","ConfigMap":"core/v1.ConfigMap","Secret":"core/v1.Secret","ServiceAccount":"core/v1.ServiceAccount","Binding":"core/v1.Binding","Deployment":"apps/v1.Deployment","ReplicaSet":"apps/v1.ReplicaSet","Job":"batch/v1.Job","CronJob":"batch/v1.CronJob","EndpointSlice":"discovery/v1.EndpointSlice","Lease":"coordination/v1.Lease","PodDisruptionBudget":"policy/v1.PodDisruptionBudget","PriorityClass":"scheduling/v1.PriorityClass","Eviction":"policy/v1.Eviction","Scale":"autoscaling/v1.Scale","DeleteOptions":"meta/v1.DeleteOptions","SelfSubjectAccessReview":"authorization/v1.SelfSubjectAccessReview","SelfSubjectRulesReview":"authorization/v1.SelfSubjectRulesReview","SubjectAccessReview":"authorization/v1.SubjectAccessReview","LocalSubjectAccessReview":"authorization/v1.LocalSubjectAccessReview","SelfSubjectReview":"authentication/v1.SelfSubjectReview"},
   types: {
     "apps/v1.Deployment": {"fields":{"kind":"string","apiVersion":"string","metadata":"meta/v1.ObjectMeta","spec":"apps/v1.DeploymentSpec","status":"apps/v1.DeploymentStatus"}},
     "apps/v1.DeploymentCondition": {"fields":{"type":"apps/v1.DeploymentConditionType","status":"core/v1.ConditionStatus","lastUpdateTime":"meta/v1.Time","lastTransitionTime":"meta/v1.Time","reason":"string","message":"string"}},
@@ -41,11 +41,16 @@ export const schemaData: SchemaData = {
     "autoscaling/v1.ScaleSpec": {"fields":{"replicas":"int32"}},
     "autoscaling/v1.ScaleStatus": {"fields":{"replicas":"int32","selector":"string"}},
     "batch/v1.CompletionMode": {"underlying":"string"},
+    "batch/v1.ConcurrencyPolicy": {"underlying":"string"},
+    "batch/v1.CronJob": {"fields":{"kind":"string","apiVersion":"string","metadata":"meta/v1.ObjectMeta","spec":"batch/v1.CronJobSpec","status":"batch/v1.CronJobStatus"}},
+    "batch/v1.CronJobSpec": {"fields":{"schedule":"string","timeZone":"*string","startingDeadlineSeconds":"*int64","concurrencyPolicy":"batch/v1.ConcurrencyPolicy","suspend":"*bool","jobTemplate":"batch/v1.JobTemplateSpec","successfulJobsHistoryLimit":"*int32","failedJobsHistoryLimit":"*int32"}},
+    "batch/v1.CronJobStatus": {"fields":{"active":"[]core/v1.ObjectReference","lastScheduleTime":"*meta/v1.Time","lastSuccessfulTime":"*meta/v1.Time"}},
     "batch/v1.Job": {"fields":{"kind":"string","apiVersion":"string","metadata":"meta/v1.ObjectMeta","spec":"batch/v1.JobSpec","status":"batch/v1.JobStatus"}},
     "batch/v1.JobCondition": {"fields":{"type":"batch/v1.JobConditionType","status":"core/v1.ConditionStatus","lastProbeTime":"meta/v1.Time","lastTransitionTime":"meta/v1.Time","reason":"string","message":"string"}},
     "batch/v1.JobConditionType": {"underlying":"string"},
     "batch/v1.JobSpec": {"fields":{"parallelism":"*int32","completions":"*int32","activeDeadlineSeconds":"*int64","podFailurePolicy":"*batch/v1.PodFailurePolicy","successPolicy":"*batch/v1.SuccessPolicy","backoffLimit":"*int32","backoffLimitPerIndex":"*int32","maxFailedIndexes":"*int32","selector":"*meta/v1.LabelSelector","manualSelector":"*bool","template":"core/v1.PodTemplateSpec","ttlSecondsAfterFinished":"*int32","completionMode":"*batch/v1.CompletionMode","suspend":"*bool","podReplacementPolicy":"*batch/v1.PodReplacementPolicy","managedBy":"*string"}},
     "batch/v1.JobStatus": {"fields":{"conditions":"[]batch/v1.JobCondition","startTime":"*meta/v1.Time","completionTime":"*meta/v1.Time","active":"int32","succeeded":"int32","failed":"int32","terminating":"*int32","completedIndexes":"string","failedIndexes":"*string","uncountedTerminatedPods":"*batch/v1.UncountedTerminatedPods","ready":"*int32"}},
+    "batch/v1.JobTemplateSpec": {"fields":{"metadata":"meta/v1.ObjectMeta","spec":"batch/v1.JobSpec"}},
     "batch/v1.PodFailurePolicy": {"fields":{"rules":"[]batch/v1.PodFailurePolicyRule"}},
     "batch/v1.PodFailurePolicyAction": {"underlying":"string"},
     "batch/v1.PodFailurePolicyOnExitCodesOperator": {"underlying":"string"},

@@ -2,7 +2,7 @@
 
 import type { FieldError } from "../status.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../admission/pod.js";
-import { validateJob, validateJobUpdate } from "./batch.js";
+import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from "./batch.js";
 import { validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from "./apps.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { nameIsDNSSubdomain } from "./names.js";
@@ -34,6 +34,7 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   PriorityClass: (o) => validatePriorityClass(o, SYSTEM_PRIORITY_CLASSES),
   Binding: validateBinding,
   Job: validateJob,
+  CronJob: validateCronJob,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -45,6 +46,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Secret: validateDataUpdate,
   PriorityClass: validatePriorityClassUpdate,
   Job: validateJobUpdate,
+  CronJob: validateCronJobUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */

@@ -26,6 +26,7 @@ export const roots: Record<string, string> = {
   Deployment: "apps/v1.Deployment",
   ReplicaSet: "apps/v1.ReplicaSet",
   Job: "batch/v1.Job",
+  CronJob: "batch/v1.CronJob",
   EndpointSlice: "discovery/v1.EndpointSlice",
   Lease: "coordination/v1.Lease",
   PodDisruptionBudget: "policy/v1.PodDisruptionBudget",
