@@ -63,6 +63,19 @@ spec:
     spec:
       restartPolicy: Never
       containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "exit 0"] }]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: tick }
+spec:
+  schedule: "* * * * *"
+  successfulJobsHistoryLimit: 1
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "date"] }]
 `;
 
 async function run(freeze: boolean) {
