@@ -24,7 +24,6 @@ const monitored = [
   { group: "", resource: "endpoints" },
   { group: "discovery.k8s.io", resource: "endpointslices" },
   { group: "batch", resource: "jobs" },
-  { group: "batch", resource: "cronjobs" },
 ] as const;
 
 export interface GarbageCollectorContext {

@@ -7,6 +7,7 @@ import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniqueP
 import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobNeverExceedsParallelism } from "./job.js";
+import { cronJobNeverStartsEarly } from "./cronjob.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
@@ -380,6 +381,16 @@ export const jobNeverExceedsParallelismSpec: InvariantSpec = {
   },
 };
 
+/** A CronJob's Job is created no earlier than its scheduled time and named after it (cronjob.ts). */
+export const cronJobNeverStartsEarlySpec: InvariantSpec = {
+  name: "cronJobNeverStartsEarly",
+  description: "a CronJob's Job is created no earlier than its scheduled time and is named after the CronJob and that time in minutes since the epoch",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => cronJobNeverStartsEarly(view) };
+  },
+};
+
 /** Liveness: the fault-free phase of every run must converge within its budget (liveness.ts). */
 export const livenessUnderFairness: InvariantSpec = {
   name: livenessInvariant,
@@ -422,6 +433,7 @@ export const invariants: readonly InvariantSpec[] = [
   terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
   jobNeverExceedsParallelismSpec,
+  cronJobNeverStartsEarlySpec,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,
