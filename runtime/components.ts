@@ -22,6 +22,7 @@ import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.ma
 // [batch]
 import { jobControllerMachine } from "../machines/job/job.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
+import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 // [/batch]
 // [networking]
@@ -88,9 +89,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
       // [/apps]
-      // [batch] kube-controller-manager's Job and TTL-after-finished controllers
+      // [batch] kube-controller-manager's Job, TTL-after-finished and CronJob controllers
       rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), address: "job-controller" });
       rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), address: "ttl-after-finished-controller" });
+      rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), address: "cronjob-controller" });
       // [/batch]
       // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });

@@ -56,6 +56,11 @@ const swaggerDoc: Record<string, string> = {
   "ControllerRevision.revision": "Revision indicates the revision of the state represented by Data.",
   "LeaseSpec.holderIdentity": "holderIdentity contains the identity of the holder of a current lease.",
   "JobSpec.completions": "Specifies the desired number of successfully finished pods the job should be run with.  Setting to null means that the success of any pod signals the success of all pods, and allows parallelism to have any positive value.  Setting to 1 means that parallelism is limited to 1 and the success of that pod signals the success of the job. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/",
+  "CronJobSpec.schedule": "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.",
+  "CronJobSpec.timeZone": "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones",
+  "CronJobSpec.suspend": "This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.",
+  "CronJobStatus.active": "A list of pointers to currently running jobs.",
+  "CronJobStatus.lastScheduleTime": "Information when was the last time the job was successfully scheduled.",
   "JobSpec.selector": "A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
   "ConfigMap.data": "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
 };
@@ -150,6 +155,17 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Status", "string", "Status of the job."),
     col("Completions", "string", doc("JobSpec.completions")),
     col("Duration", "string", "Time required to complete the job."),
+    ageCol(), containersCol(), imagesCol(),
+    col("Selector", "string", doc("JobSpec.selector"), 1),
+  ],
+  // printers.go takes these descriptions from batch/v1beta1's CronJobSpec and CronJobStatus.
+  CronJob: [
+    nameCol(),
+    col("Schedule", "string", doc("CronJobSpec.schedule")),
+    col("Timezone", "string", doc("CronJobSpec.timeZone")),
+    col("Suspend", "boolean", doc("CronJobSpec.suspend")),
+    col("Active", "integer", doc("CronJobStatus.active")),
+    col("Last Schedule", "string", doc("CronJobStatus.lastScheduleTime")),
     ageCol(), containersCol(), imagesCol(),
     col("Selector", "string", doc("JobSpec.selector"), 1),
   ],
@@ -464,6 +480,16 @@ function jobCells(job: Obj, wide: boolean, now: number): (string | number)[] {
   return wide ? [...cells, ...containerCells(job.spec?.template?.spec?.containers), job.spec?.selector ? formatLabelSelector(job.spec.selector) : "<none>"] : cells;
 }
 
+/** printCronJob: schedule, time zone, suspend (printBoolPtr), active Jobs, last schedule and age; wide adds the job template's containers and selector. */
+function cronJobCells(cj: Obj, wide: boolean, now: number): (string | number)[] {
+  const suspend = cj.spec?.suspend == null ? "<unset>" : cj.spec.suspend ? "True" : "False";
+  const last = cj.status?.lastScheduleTime ? timestampSince(cj.status.lastScheduleTime, now) : "<none>";
+  const cells: (string | number)[] = [cj.metadata?.name ?? "", cj.spec?.schedule ?? "", cj.spec?.timeZone ?? "<none>", suspend,
+    (cj.status?.active ?? []).length, last, timestampSince(cj.metadata?.creationTimestamp, now)];
+  const job = cj.spec?.jobTemplate?.spec;
+  return wide ? [...cells, ...containerCells(job?.template?.spec?.containers), job?.selector ? formatLabelSelector(job.selector) : "<none>"] : cells;
+}
+
 // ---- Events and the rest ----
 
 function eventSource(e: Obj): string {
@@ -499,6 +525,7 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "Job": return jobCells(o, wide, now);
     case "DaemonSet": return daemonSetCells(o, wide, now);
     case "ControllerRevision": return controllerRevisionCells(o, now);
+    case "CronJob": return cronJobCells(o, wide, now);
     case "Event": return eventCells(o, wide, now);
     case "Namespace": return [name, o.status?.phase ?? "", age];
     case "Lease": return [name, o.spec?.holderIdentity ?? "", age];

@@ -7,6 +7,7 @@ import type { AnyStateMachine } from "xstate";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
+import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
@@ -42,6 +43,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   jobControllerMachine,
   ttlAfterFinishedMachine,
   daemonSetControllerMachine,
+  cronJobControllerMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

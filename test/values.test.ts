@@ -74,6 +74,19 @@ spec:
     metadata: { labels: { app: agent } }
     spec:
       containers: [{ name: agent, image: "nginx:1.27" }]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: { name: tick }
+spec:
+  schedule: "* * * * *"
+  successfulJobsHistoryLimit: 1
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "date"] }]
 `;
 
 async function run(freeze: boolean) {

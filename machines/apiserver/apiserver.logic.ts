@@ -529,7 +529,7 @@ function mergeStringData(body: any): { obj: any } | { error: Status } {
 }
 
 function hasGeneration(r: ResourceInfo): boolean {
-  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet"].includes(r.kind) && r.kind !== "Namespace";
+  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob"].includes(r.kind) && r.kind !== "Namespace";
 }
 
 function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {

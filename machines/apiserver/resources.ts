@@ -32,6 +32,7 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "DaemonSet", resource: "daemonsets", singular: "daemonset", group: "apps", version: "v1", namespaced: true, shortNames: ["ds"], verbs: rw, subresources: ["status"] },
   { kind: "ControllerRevision", resource: "controllerrevisions", singular: "controllerrevision", group: "apps", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "Job", resource: "jobs", singular: "job", group: "batch", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: ["status"] },
+  { kind: "CronJob", resource: "cronjobs", singular: "cronjob", group: "batch", version: "v1", namespaced: true, shortNames: ["cj"], verbs: rw, subresources: ["status"] },
   { kind: "EndpointSlice", resource: "endpointslices", singular: "endpointslice", group: "discovery.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "Lease", resource: "leases", singular: "lease", group: "coordination.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "PodDisruptionBudget", resource: "poddisruptionbudgets", singular: "poddisruptionbudget", group: "policy", version: "v1", namespaced: true, shortNames: ["pdb"], verbs: rw, subresources: ["status"] },
@@ -72,14 +73,19 @@ export function qualifiedKind(r: ResourceInfo): string {
   return r.group === "" ? r.kind : `${r.kind}.${r.group}`;
 }
 
-/** The etcd key of an object: /registry/<group-resource>/<namespace>/<name>, as the API server lays it out. */
+// Groups whose resources kube-apiserver stores under the bare resource name (/registry/jobs/,
+// /registry/cronjobs/), as their REST storage's DefaultQualifiedResource prefix says.
+const bareResourceGroups = new Set(["", "apps", "batch"]);
+const storageResource = (r: ResourceInfo) => (bareResourceGroups.has(r.group) ? r.resource : `${r.group}/${r.resource}`);
+
+/** The etcd key of an object: /registry/<resource>/<namespace>/<name>, as the API server lays it out. */
 export function storageKey(r: ResourceInfo, namespace: string | undefined, name: string): string {
-  const prefix = r.group === "" || r.group === "apps" ? r.resource : `${r.group}/${r.resource}`;
+  const prefix = storageResource(r);
   return r.namespaced ? `/registry/${prefix}/${namespace}/${name}` : `/registry/${prefix}/${name}`;
 }
 
 /** The etcd key prefix of a resource, optionally within one namespace. */
 export function storagePrefix(r: ResourceInfo, namespace?: string): string {
-  const prefix = r.group === "" || r.group === "apps" ? r.resource : `${r.group}/${r.resource}`;
+  const prefix = storageResource(r);
   return r.namespaced && namespace ? `/registry/${prefix}/${namespace}/` : `/registry/${prefix}/`;
 }

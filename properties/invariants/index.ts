@@ -8,6 +8,7 @@ import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobNeverExceedsParallelism } from "./job.js";
 import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
+import { cronJobNeverStartsEarly } from "./cronjob.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
@@ -391,6 +392,16 @@ export const daemonSetRunsOnePodPerNodeSpec: InvariantSpec = {
   },
 };
 
+/** A CronJob's Job is created no earlier than its scheduled time and named after it (cronjob.ts). */
+export const cronJobNeverStartsEarlySpec: InvariantSpec = {
+  name: "cronJobNeverStartsEarly",
+  description: "a CronJob's Job is created no earlier than its scheduled time and is named after the CronJob and that time in minutes since the epoch",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => cronJobNeverStartsEarly(view) };
+  },
+};
+
 /** Liveness: the fault-free phase of every run must converge within its budget (liveness.ts). */
 export const livenessUnderFairness: InvariantSpec = {
   name: livenessInvariant,
@@ -434,6 +445,7 @@ export const invariants: readonly InvariantSpec[] = [
   replicaSetNeverOwnsTooMany,
   jobNeverExceedsParallelismSpec,
   daemonSetRunsOnePodPerNodeSpec,
+  cronJobNeverStartsEarlySpec,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,

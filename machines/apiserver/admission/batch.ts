@@ -69,3 +69,27 @@ export function prepareJobForCreate(job: Obj): void {
   job.metadata.generation = 1;
   job.status = {};
 }
+
+/**
+ * SetDefaults_CronJob: concurrencyPolicy Allow, suspend false, successfulJobsHistoryLimit 3,
+ * failedJobsHistoryLimit 1. The generated defaulters go on into the job template: its pod
+ * template's defaults and podFailurePolicy's onPodConditions status, but not SetDefaults_Job
+ * (that takes a Job, not a JobSpec): a CronJob's jobTemplate keeps parallelism etc. unset.
+ */
+export function defaultCronJob(cj: Obj): void {
+  const spec = (cj.spec ??= {});
+  if (!spec.concurrencyPolicy) spec.concurrencyPolicy = "Allow";
+  spec.suspend ??= false;
+  spec.successfulJobsHistoryLimit ??= 3;
+  spec.failedJobsHistoryLimit ??= 1;
+  const jobSpec = ((spec.jobTemplate ??= {}).spec ??= {});
+  for (const rule of jobSpec.podFailurePolicy?.rules ?? []) for (const p of rule?.onPodConditions ?? []) if (p && !p.status) p.status = "True";
+  const template = (jobSpec.template ??= {});
+  defaultPodSpec((template.spec ??= {}));
+}
+
+/** The CronJob strategy's PrepareForCreate: status cleared, generation 1. */
+export function prepareCronJobForCreate(cj: Obj): void {
+  cj.metadata.generation = 1;
+  cj.status = {};
+}

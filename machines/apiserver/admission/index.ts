@@ -7,7 +7,7 @@ import {
   defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
 } from "./kinds.js";
-import { defaultJob, prepareJobForCreate } from "./batch.js";
+import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
 
 export { priorityAdmissionError, defaultPullPolicy, imageTag, tokenVolumeName, SYSTEM_PRIORITY_CLASSES } from "./pod.js";
@@ -42,12 +42,13 @@ const defaulters: Record<string, (o: Obj) => void> = {
   PriorityClass: defaultPriorityClass,
   Job: defaultJob,
   DaemonSet: defaultDaemonSet,
+  CronJob: defaultCronJob,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet"]);
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
 
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
@@ -80,6 +81,9 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "DaemonSet":
       prepareDaemonSetForCreate(o);
+      return;
+    case "CronJob":
+      prepareCronJobForCreate(o);
       return;
     case "Namespace":
       o.spec = { ...(o.spec ?? {}), finalizers: ["kubernetes"] };

@@ -132,6 +132,14 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     events,
   ]],
   ["system:controller:ttl-after-finished-controller", [rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]), events]],
+  ["system:controller:cronjob-controller", [
+    rule(["get", "list", "watch", "update"], ["batch"], ["cronjobs"]),
+    rule(["get", "list", "watch", "create", "update", "delete", "patch"], ["batch"], ["jobs"]),
+    rule(["update"], ["batch"], ["cronjobs/status"]),
+    rule(["update"], ["batch"], ["cronjobs/finalizers"]),
+    rule(["list", "delete"], [""], ["pods"]),
+    events,
+  ]],
   ["system:controller:endpoint-controller", [
     rule(["get", "list", "watch"], [""], ["services", "pods"]),
     rule(["get", "list", "create", "update", "delete"], [""], ["endpoints"]),

@@ -7,6 +7,7 @@ import { deepEqual } from "../../common/equal.js";
 import { marshalled, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { fieldImmutableErrorMsg, isDNS1123Label, nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
+import { loadLocationError, parseStandard } from "../../common/cron.js";
 import { labelSelectorJSON, selectorMatches, validateLabelSelector } from "./selector.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -217,4 +218,75 @@ export function validateJobUpdate(job: Obj, old: Obj): FieldError[] {
     errs.push(...validateImmutable(spec[f], oldSpec[f], `spec.${f}`, typeof spec[f] === "object" && spec[f] !== null ? marshalled(spec[f]) : spec[f] ?? ""));
   }
   return errs;
+}
+
+// ---- CronJob (ValidateCronJobCreate, ValidateCronJobUpdate, validateCronJobSpec) ----
+
+// validateScheduleFormat: robfig's ParseStandard, and TZ/CRON_TZ only where the old schedule had it.
+function validateScheduleFormat(schedule: string, allowTZInSchedule: boolean, timeZone: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const parsed = parseStandard(schedule);
+  if ("error" in parsed) errs.push(invalidValue(path, schedule, parsed.error));
+  if (allowTZInSchedule && schedule.includes("TZ") && isSet(timeZone)) errs.push(invalidValue(path, schedule, "cannot use both timeZone field and TZ or CRON_TZ in schedule"));
+  else if (!allowTZInSchedule && schedule.includes("TZ")) errs.push(invalidValue(path, schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"));
+  return errs;
+}
+
+// https://data.iana.org/time-zones/theory.html#naming, with 0-9 and + for legacy names.
+const validTimeZoneCharacters = /^[A-Za-z.\-_0-9+]{1,14}$/;
+
+/** validateTimeZone: an IANA name time.LoadLocation finds, not Local. */
+function validateTimeZone(timeZone: unknown, path: string): FieldError[] {
+  if (!isSet(timeZone)) return [];
+  const tz = String(timeZone);
+  if (tz.length === 0) return [invalidValue(path, tz, "timeZone must be nil or non-empty string")];
+  for (const part of tz.split("/")) {
+    if (part === "." || part === ".." || part.startsWith("-") || !validTimeZoneCharacters.test(part)) return [invalidValue(path, tz, `unknown time zone ${tz}`)];
+  }
+  const errs: FieldError[] = [];
+  if (tz.toLowerCase() === "local") errs.push(invalidValue(path, tz, "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"));
+  const err = loadLocationError(tz);
+  if (err !== undefined) errs.push(invalidValue(path, tz, err));
+  return errs;
+}
+
+const CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"];
+
+/** ValidateJobTemplateSpec: the Job spec (without a selector, which is generated per Job), no manualSelector. */
+function validateJobTemplateSpec(template: Obj, path: string): FieldError[] {
+  const spec = template?.spec ?? {};
+  const errs = validateJobSpecFields(spec, `${path}.spec`);
+  if (spec.selector) errs.push(invalidValue(`${path}.spec.selector`, labelSelectorJSON(spec.selector), "`selector` will be auto-generated"));
+  if (spec.manualSelector === true) errs.push(notSupported(`${path}.spec.manualSelector`, true, ["nil", "false"]));
+  return errs;
+}
+
+function validateCronJobSpec(spec: Obj, oldSpec: Obj | undefined): FieldError[] {
+  const s = spec ?? {};
+  const errs: FieldError[] = [];
+  if (!s.schedule) errs.push(required("spec.schedule"));
+  else errs.push(...validateScheduleFormat(String(s.schedule), oldSpec !== undefined && String(oldSpec.schedule ?? "").includes("TZ"), s.timeZone, "spec.schedule"));
+  errs.push(...nonnegative(s, "startingDeadlineSeconds", "spec"));
+  if (oldSpec === undefined || (oldSpec.timeZone ?? null) !== (s.timeZone ?? null)) errs.push(...validateTimeZone(s.timeZone, "spec.timeZone"));
+  if (!s.concurrencyPolicy) errs.push(required("spec.concurrencyPolicy"));
+  else if (!CONCURRENCY_POLICIES.includes(s.concurrencyPolicy)) errs.push(notSupported("spec.concurrencyPolicy", s.concurrencyPolicy, CONCURRENCY_POLICIES));
+  errs.push(...validateJobTemplateSpec(s.jobTemplate, "spec.jobTemplate"));
+  errs.push(...nonnegative(s, "successfulJobsHistoryLimit", "spec"), ...nonnegative(s, "failedJobsHistoryLimit", "spec"));
+  return errs;
+}
+
+// The controller names a CronJob's Jobs <name>-<11 digits at most>: a Job name is a DNS label (63).
+const MAX_CRONJOB_NAME_LENGTH = 63 - 11;
+
+/** ValidateCronJobCreate: metadata, the spec, and a name short enough for its Jobs' names. */
+export function validateCronJob(cj: Obj): FieldError[] {
+  const errs = [...validateObjectMeta(cj.metadata, true, nameIsDNSSubdomain), ...validateCronJobSpec(cj.spec, undefined)];
+  const name = cj.metadata?.name ?? "";
+  if (name.length > MAX_CRONJOB_NAME_LENGTH) errs.push(invalidValue("metadata.name", name, `must be no more than ${MAX_CRONJOB_NAME_LENGTH} characters`));
+  return errs;
+}
+
+/** ValidateCronJobUpdate: no name length check, so that older, longer names can still be updated. */
+export function validateCronJobUpdate(cj: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(cj.metadata, old.metadata), ...validateCronJobSpec(cj.spec, old.spec ?? {})];
 }

@@ -2,7 +2,7 @@
 
 import type { FieldError } from "../status.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../admission/pod.js";
-import { validateJob, validateJobUpdate } from "./batch.js";
+import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from "./batch.js";
 import { validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetUpdate } from "./daemonset.js";
 import { validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from "./apps.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
@@ -37,6 +37,7 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   Job: validateJob,
   DaemonSet: validateDaemonSet,
   ControllerRevision: validateControllerRevision,
+  CronJob: validateCronJob,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -50,6 +51,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Job: validateJobUpdate,
   DaemonSet: validateDaemonSetUpdate,
   ControllerRevision: validateControllerRevisionUpdate,
+  CronJob: validateCronJobUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */

@@ -28,6 +28,7 @@ export const roots: Record<string, string> = {
   DaemonSet: "apps/v1.DaemonSet",
   ControllerRevision: "apps/v1.ControllerRevision",
   Job: "batch/v1.Job",
+  CronJob: "batch/v1.CronJob",
   EndpointSlice: "discovery/v1.EndpointSlice",
   Lease: "coordination/v1.Lease",
   PodDisruptionBudget: "policy/v1.PodDisruptionBudget",
