@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { OrderedMap } from "immutable";
-import { onWatchEvent, newClient, storeClaimCandidates, storeControlledBy, storeSelect, type Informer } from "./client.js";
+import { onListed, onWatchEvent, newClient, startInformer, storeClaimCandidates, storeControlledBy, storeSelect, type ClientState, type Informer } from "./client.js";
 import { Fx } from "./effects.js";
 
 // The index-backed lookups must return exactly what filtering the whole store would, in store order.
@@ -12,6 +12,14 @@ function pod(name: string, labels: Record<string, string>, owner?: string, ns = 
 
 function informer(pods: any[]): Informer {
   return { watchId: 1, group: "", resource: "pods", store: OrderedMap(pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p] as [string, any])), resourceVersion: "1", synced: true };
+}
+
+// An informer started `indexed` and filled by a list, as a controller's is: lookups read its kept index.
+function listed(pods: any[]): { c: ClientState; inf: () => Informer } {
+  const c = newClient("t");
+  startInformer(c, new Fx(), 1, { group: "", resource: "pods", indexed: true });
+  onListed(c, new Fx(), c.informers.get(1)!, { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: pods });
+  return { c, inf: () => c.informers.get(1)! };
 }
 
 const names = (xs: any[]) => xs.map((p) => p.metadata.name);
@@ -31,6 +39,7 @@ describe("storeClaimCandidates", () => {
   for (const r of rows) {
     it(r.name, () => {
       expect(names(storeClaimCandidates(informer(pods), "default", r.selector, r.uid))).toEqual(r.want);
+      expect(names(storeClaimCandidates(listed(pods).inf(), "default", r.selector, r.uid))).toEqual(r.want);
     });
   }
 });
@@ -43,24 +52,20 @@ describe("storeControlledBy and the index under watch events", () => {
   });
 
   it("follows watch events: a pod whose controller changes moves between owners, a deleted pod leaves", () => {
-    const c = newClient("t");
-    const inf = informer([pod("a", {}, "u1"), pod("b", {}, "u1")]);
-    c.informers.set(1, inf);
-    expect(names(storeControlledBy(inf, "default", "u1"))).toEqual(["a", "b"]);
+    const { c, inf } = listed([pod("a", {}, "u1"), pod("b", {}, "u1")]);
+    expect(names(storeControlledBy(inf(), "default", "u1"))).toEqual(["a", "b"]);
     const fx = new Fx();
     onWatchEvent(c, fx, { type: "WatchEvent", watchId: 1, eventType: "MODIFIED", object: { ...pod("a", {}, "u2"), metadata: { ...pod("a", {}, "u2").metadata, resourceVersion: "2" } } } as any);
     onWatchEvent(c, fx, { type: "WatchEvent", watchId: 1, eventType: "DELETED", object: { ...pod("b", {}, "u1"), metadata: { ...pod("b", {}, "u1").metadata, resourceVersion: "3" } } } as any);
-    expect(names(storeControlledBy(inf, "default", "u1"))).toEqual([]);
-    expect(names(storeControlledBy(inf, "default", "u2"))).toEqual(["a"]);
+    expect(names(storeControlledBy(inf(), "default", "u1"))).toEqual([]);
+    expect(names(storeControlledBy(inf(), "default", "u2"))).toEqual(["a"]);
   });
 
   it("a status-only update keeps the label index answering in store order", () => {
-    const c = newClient("t");
-    const inf = informer([pod("a", { app: "web" }), pod("b", { app: "web" })]);
-    c.informers.set(1, inf);
-    expect(names(storeSelect(inf, "default", { app: "web" }))).toEqual(["a", "b"]);
+    const { c, inf } = listed([pod("a", { app: "web" }), pod("b", { app: "web" })]);
+    expect(names(storeSelect(inf(), "default", { app: "web" }))).toEqual(["a", "b"]);
     onWatchEvent(c, new Fx(), { type: "WatchEvent", watchId: 1, eventType: "MODIFIED", object: { ...pod("a", { app: "web" }), metadata: { ...pod("a", { app: "web" }).metadata, resourceVersion: "2" }, status: { phase: "Running" } } } as any);
-    const got = storeSelect(inf, "default", { app: "web" });
+    const got = storeSelect(inf(), "default", { app: "web" });
     expect(names(got)).toEqual(["a", "b"]);
     expect(got[0].status.phase).toBe("Running");
   });

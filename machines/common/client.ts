@@ -20,7 +20,8 @@ export interface ClientState {
   nextId: number;
   /** request id -> what the response is for */
   pending: OrderedMap<number, PendingRequest>;
-  informers: Map<number, Informer>;
+  /** watch id -> informer: a persistent map of values, so a step's draft never proxies an informer */
+  informers: IMap<number, Informer>;
   /** events already recorded, by what makes them the same (client-go's EventCorrelator cache), oldest first */
   events?: OrderedMap<string, RecordedEvent>;
 }
@@ -42,39 +43,57 @@ export interface PendingRequest {
 /** An informer's store: key (namespace/name) -> object, in insertion order; a persistent value. */
 export type Store<T = any> = OrderedMap<string, T>;
 
-/** One informer: a local store of one resource, kept by list+watch. */
+/** One informer: a local store of one resource, kept by list+watch. A value: replaced, never changed in place. */
 export interface Informer {
-  watchId: number;
-  group: string;
-  resource: string;
-  namespace?: string;
-  labelSelector?: string;
-  fieldSelector?: string;
-  store: Store;
-  resourceVersion: string;
-  synced: boolean;
-  listId?: number;
-  /** secondary indexes by label pairs, built on first use and then kept in step with the store */
-  index?: StoreIndex;
+  readonly watchId: number;
+  readonly group: string;
+  readonly resource: string;
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+  readonly store: Store;
+  readonly resourceVersion: string;
+  readonly synced: boolean;
+  readonly listId?: number;
+  /** secondary indexes by label pairs and controller, kept in step with the store (informers started `indexed`) */
+  readonly index?: StoreIndex;
 }
 
-/** Keys of the store's objects by "namespace\0key\0value" of their labels or (Services) selector pairs. */
-export interface StoreIndex {
-  /** key -> insertion number, so indexed lookups return objects in store order */
-  readonly seq: IMap<string, number>;
-  readonly next: number;
-  readonly labels: IMap<string, Posting>;
-  readonly selector: IMap<string, Posting>;
-  /** uid of the controller ownerReference -> keys of the objects it controls */
-  readonly owners: IMap<string, Posting>;
+/** Replaces an informer of the client with its next value. */
+export function setInformer(c: ClientState, inf: Informer): Informer {
+  c.informers = c.informers.set(inf.watchId, inf);
+  return inf;
 }
 
-/** The keys under one index entry, each with its insertion number (store order without a lookup). */
-type Posting = OrderedMap<string, number>;
+/**
+ * Secondary indexes of a store: its objects by "namespace\0key\0value" of their labels or
+ * (Services) selector pairs, and by the uid of their controller. A class, so a step's draft never
+ * proxies it: it is a value, replaced whole (withEntry/without), never changed in place.
+ */
+export class StoreIndex {
+  constructor(
+    /** key -> insertion number, so indexed lookups return objects in store order */
+    readonly seq: IMap<string, number>,
+    readonly next: number,
+    readonly labels: IMap<string, Posting>,
+    readonly selector: IMap<string, Posting>,
+    /** uid of the controller ownerReference -> the objects it controls */
+    readonly owners: IMap<string, Posting>,
+  ) {}
+}
+
+/** One object under an index entry, with its insertion number (store order without a lookup). */
+export interface IndexEntry {
+  readonly n: number;
+  readonly obj: any;
+}
+
+/** The objects under one index entry, by key: lookups read them here, never in the store. */
+type Posting = IMap<string, IndexEntry>;
 
 /** A fresh client identity. */
 export function newClient(token: string): ClientState {
-  return { token, nextId: 1, pending: OrderedMap(), informers: new Map() };
+  return { token, nextId: 1, pending: OrderedMap(), informers: IMap() };
 }
 
 /** Sends a request to the API server and remembers why, for when the response comes. */
@@ -114,22 +133,22 @@ export function startInformer(
   c: ClientState,
   fx: Fx,
   watchId: number,
-  spec: { group: string; resource: string; namespace?: string; labelSelector?: string; fieldSelector?: string },
+  spec: { group: string; resource: string; namespace?: string; labelSelector?: string; fieldSelector?: string; indexed?: boolean },
 ): Informer {
-  const inf: Informer = { watchId, ...spec, store: OrderedMap(), resourceVersion: "", synced: false };
-  c.informers.set(watchId, inf);
-  relist(c, fx, inf);
-  return inf;
+  const { indexed, ...what } = spec;
+  const inf: Informer = { watchId, ...what, store: OrderedMap(), resourceVersion: "", synced: false, ...(indexed ? { index: emptyIndex } : {}) };
+  setInformer(c, inf);
+  return relist(c, fx, inf);
 }
 
 /** Lists again (after start or a lost watch). */
-export function relist(c: ClientState, fx: Fx, inf: Informer): void {
-  inf.synced = false;
+export function relist(c: ClientState, fx: Fx, inf: Informer): Informer {
   const req: Omit<ApiRequest, "type" | "id" | "token"> = { verb: "list", group: inf.group, resource: inf.resource };
   if (inf.namespace) req.namespace = inf.namespace;
   if (inf.labelSelector) req.labelSelector = inf.labelSelector;
   if (inf.fieldSelector) req.fieldSelector = inf.fieldSelector;
-  inf.listId = request(c, fx, req, "informer-list", inf.watchId);
+  const listId = request(c, fx, req, "informer-list", inf.watchId);
+  return setInformer(c, { ...inf, synced: false, listId });
 }
 
 export interface InformerDelta {
@@ -140,6 +159,7 @@ export interface InformerDelta {
 
 /** Replaces the store with a list result and opens the watch; returns the deltas against the old store. */
 export function onListed(c: ClientState, fx: Fx, inf: Informer, list: any): InformerDelta[] {
+  inf = c.informers.get(inf.watchId) ?? inf;
   const deltas: InformerDelta[] = [];
   const prev = inf.store;
   const fresh = OrderedMap<string, any>().withMutations((m) => {
@@ -154,10 +174,7 @@ export function onListed(c: ClientState, fx: Fx, inf: Informer, list: any): Info
     if (mutant("informer.relist-keeps-deleted")) for (const [k, old] of prev) if (!m.has(k)) m.set(k, old);
   });
   for (const [k, old] of prev) if (!fresh.has(k)) deltas.push({ type: "DELETED", object: old, old });
-  inf.store = fresh;
-  inf.index = undefined;
-  inf.resourceVersion = list.metadata.resourceVersion;
-  inf.synced = true;
+  inf = setInformer(c, { ...inf, store: fresh, index: inf.index && indexOf(fresh), resourceVersion: list.metadata.resourceVersion, synced: true });
   const req: ApiRequest = { type: "ApiRequest", id: c.nextId++, token: c.token, verb: "watch", group: inf.group, resource: inf.resource, watchId: inf.watchId, resourceVersion: inf.resourceVersion };
   if (inf.namespace) req.namespace = inf.namespace;
   if (inf.labelSelector) req.labelSelector = inf.labelSelector;
@@ -175,21 +192,20 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent): InformerDe
     return "relisted";
   }
   if (ev.eventType === "BOOKMARK") {
-    inf.resourceVersion = ev.object.metadata.resourceVersion;
+    setInformer(c, { ...inf, resourceVersion: ev.object.metadata.resourceVersion });
     return undefined;
   }
   const k = objectKey(ev.object);
   const old = inf.store.get(k);
-  inf.resourceVersion = ev.object.metadata.resourceVersion;
+  const resourceVersion = ev.object.metadata.resourceVersion;
   if (ev.eventType === "DELETED") {
-    inf.store = inf.store.delete(k);
-    if (inf.index !== undefined && old !== undefined) inf.index = unindex(inf.index, k, old, true);
+    const index = inf.index !== undefined && old !== undefined ? unindex(inf.index, k, old, true) : inf.index;
+    setInformer(c, { ...inf, store: inf.store.delete(k), index, resourceVersion });
     return { type: "DELETED", object: ev.object, old };
   }
-  inf.store = inf.store.set(k, ev.object);
-  if (inf.index !== undefined && (old === undefined || !sameIndexKeys(old, ev.object))) {
-    inf.index = addToIndex(old === undefined ? inf.index : unindex(inf.index, k, old, false), k, ev.object);
-  }
+  // the index entries hold the object itself: a modification that keeps its index keys replaces it where it is
+  const index = inf.index === undefined ? undefined : addToIndex(old === undefined || sameIndexKeys(old, ev.object) ? inf.index : unindex(inf.index, k, old, false), k, ev.object);
+  setInformer(c, { ...inf, store: inf.store.set(k, ev.object), index, resourceVersion });
   return { type: ev.eventType, object: ev.object, old };
 }
 
@@ -199,10 +215,9 @@ function pairs(ns: string, m: Record<string, string> | undefined): string[] {
   return out;
 }
 
-function post(map: IMap<string, Posting>, pair: string, key: string, n: number): IMap<string, Posting> {
+function post(map: IMap<string, Posting>, pair: string, key: string, e: IndexEntry): IMap<string, Posting> {
   const s = map.get(pair);
-  if (s !== undefined && s.has(key)) return map;
-  return map.set(pair, (s ?? OrderedMap<string, number>()).set(key, n));
+  return map.set(pair, (s ?? IMap<string, IndexEntry>()).set(key, e));
 }
 
 function unpost(map: IMap<string, Posting>, pair: string, key: string): IMap<string, Posting> {
@@ -212,17 +227,18 @@ function unpost(map: IMap<string, Posting>, pair: string, key: string): IMap<str
   return rest.size === 0 ? map.delete(pair) : map.set(pair, rest);
 }
 
-/** The index with obj under key (a new value; ix is not changed). */
+/** The index with obj under key, in every entry it belongs to (a new value; ix is not changed). */
 function addToIndex(ix: StoreIndex, key: string, obj: any): StoreIndex {
   let { seq, next, labels, selector, owners } = ix;
   let n = seq.get(key);
   if (n === undefined) seq = seq.set(key, (n = next++));
+  const e: IndexEntry = { n, obj };
   const ns = obj.metadata?.namespace ?? "";
-  for (const p of pairs(ns, obj.metadata?.labels)) labels = post(labels, p, key, n);
-  for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, n);
+  for (const p of pairs(ns, obj.metadata?.labels)) labels = post(labels, p, key, e);
+  for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, e);
   const owner = controllerUid(obj);
-  if (owner !== undefined) owners = post(owners, owner, key, n);
-  return { seq, next, labels, selector, owners };
+  if (owner !== undefined) owners = post(owners, owner, key, e);
+  return new StoreIndex(seq, next, labels, selector, owners);
 }
 
 function controllerUid(obj: any): string | undefined {
@@ -241,32 +257,37 @@ function unindex(ix: StoreIndex, key: string, obj: any, gone: boolean): StoreInd
   for (const p of pairs(ns, obj.spec?.selector)) selector = unpost(selector, p, key);
   const owner = controllerUid(obj);
   if (owner !== undefined) owners = unpost(owners, owner, key);
-  return { seq, next: ix.next, labels, selector, owners };
+  return new StoreIndex(seq, ix.next, labels, selector, owners);
 }
 
+const emptyIndex = new StoreIndex(IMap(), 0, IMap(), IMap(), IMap());
+
+/** The index of a whole store, built in store order. */
+function indexOf(store: Store): StoreIndex {
+  let ix = emptyIndex;
+  for (const [k, obj] of store) ix = addToIndex(ix, k, obj);
+  return ix;
+}
+
+// An informer started without `indexed` answers lookups from an index built for the one call:
+// right, but O(store); every controller that looks up by labels or owner starts its informers indexed.
 function storeIndex(inf: Informer): StoreIndex {
-  if (inf.index === undefined) {
-    let ix: StoreIndex = { seq: IMap(), next: 0, labels: IMap(), selector: IMap(), owners: IMap() };
-    for (const [k, obj] of inf.store) ix = addToIndex(ix, k, obj);
-    inf.index = ix;
-  }
-  return inf.index;
+  return inf.index ?? indexOf(inf.store);
 }
 
-function inStoreOrder(inf: Informer, entries: Iterable<readonly [string, number]>): any[] {
-  const es = [...entries];
-  // Index entries are usually in store order already: check in one pass before paying for a sort.
+function inStoreOrder(entries: IndexEntry[]): any[] {
+  // Index entries often come in store order already: check in one pass before paying for a sort.
   let prev = -1;
   let sorted = true;
-  for (const e of es) {
-    if (e[1] < prev) {
+  for (const e of entries) {
+    if (e.n < prev) {
       sorted = false;
       break;
     }
-    prev = e[1];
+    prev = e.n;
   }
-  if (!sorted) es.sort((a, b) => a[1] - b[1]);
-  return es.map((e) => inf.store.get(e[0]));
+  if (!sorted) entries.sort((a, b) => a.n - b.n);
+  return entries.map((e) => e.obj);
 }
 
 // A modification that keeps namespace, labels, selector and controller leaves the index as it is.
@@ -292,11 +313,11 @@ function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, u
  * order (what filtering the whole namespace would give, without scanning it).
  */
 export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
-  return inStoreOrder(inf, selectEntries(inf, storeIndex(inf), ns, selector));
+  return inStoreOrder(selectEntries(storeIndex(inf), ns, selector));
 }
 
-/** The index entries (key, insertion number) storeSelect returns, in no particular order. */
-function selectEntries(inf: Informer, ix: StoreIndex, ns: string, selector: Record<string, string>): Iterable<readonly [string, number]> {
+/** The index entries storeSelect returns, in no particular order. */
+function selectEntries(ix: StoreIndex, ns: string, selector: Record<string, string>): IndexEntry[] {
   let best: Posting | undefined;
   let n = 0;
   for (const p of pairs(ns, selector)) {
@@ -306,31 +327,31 @@ function selectEntries(inf: Informer, ix: StoreIndex, ns: string, selector: Reco
     n++;
   }
   if (best === undefined) return [];
+  const hit: IndexEntry[] = [];
   // One pair: its index entry is exactly the answer.
-  if (n === 1) return best.entries();
-  const hit: [string, number][] = [];
-  for (const e of best) {
-    const labels = inf.store.get(e[0])?.metadata?.labels;
-    let ok = true;
-    for (const sk in selector) if (labels?.[sk] !== selector[sk]) { ok = false; break; }
-    if (ok) hit.push(e);
-  }
+  if (n === 1) best.forEach((e) => void hit.push(e));
+  else
+    best.forEach((e) => {
+      const labels = e.obj.metadata?.labels;
+      for (const sk in selector) if (labels?.[sk] !== selector[sk]) return;
+      hit.push(e);
+    });
   return hit;
 }
 
 /** The objects in namespace ns whose spec.selector pairs all appear in these labels (Services selecting a pod), in store order; empty selectors select nothing. */
 export function storeSelecting(inf: Informer, ns: string, labels: Record<string, string> | undefined): any[] {
   const ix = storeIndex(inf);
-  const cand = new Map<string, number>();
-  for (const p of pairs(ns, labels)) for (const [k, n] of ix.selector.get(p) ?? []) cand.set(k, n);
-  const hit: [string, number][] = [];
-  for (const e of cand) {
-    const sel = inf.store.get(e[0])?.spec?.selector as Record<string, string> | undefined;
+  const cand = new Map<string, IndexEntry>();
+  for (const p of pairs(ns, labels)) ix.selector.get(p)?.forEach((e, k) => void cand.set(k, e));
+  const hit: IndexEntry[] = [];
+  for (const e of cand.values()) {
+    const sel = e.obj.spec?.selector as Record<string, string> | undefined;
     let ok = sel !== undefined;
     for (const sk in sel) if (labels?.[sk] !== sel[sk]) { ok = false; break; }
     if (ok) hit.push(e);
   }
-  return inStoreOrder(inf, hit);
+  return inStoreOrder(hit);
 }
 
 /**
@@ -338,26 +359,35 @@ export function storeSelecting(inf: Informer, ns: string, labels: Record<string,
  * claims (ClaimPods): those whose labels match the selector's matchLabels, plus those it
  * controls, in store order. A superset of what claiming keeps; without matchLabels, the namespace.
  */
-export function storeClaimCandidates(inf: Informer, ns: string | undefined, selector: { matchLabels?: Record<string, string> } | undefined | null, uid: string | undefined): any[] {
+export function storeClaimCandidates(inf: Informer, ns: string | undefined, selector: any, uid: string | undefined): any[] {
   const ix = storeIndex(inf);
-  const keys = new Map<string, number>();
-  const ml = selector?.matchLabels;
+  const ml = selector?.matchLabels as Record<string, string> | undefined;
+  let hit: IndexEntry[] = [];
   if (selector !== undefined && selector !== null && (ml === undefined || Object.keys(ml).length === 0)) {
-    for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) keys.set(k, ix.seq.get(k)!);
+    for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) hit.push({ n: ix.seq.get(k)!, obj });
   } else if (ml !== undefined) {
-    // index entries, not objects: the one inStoreOrder below puts them in store order
-    for (const [k, n] of selectEntries(inf, ix, ns ?? "", ml)) keys.set(k, n);
+    hit = selectEntries(ix, ns ?? "", ml);
   }
-  if (uid !== undefined) for (const [k, n] of ix.owners.get(uid) ?? []) if (inf.store.get(k)?.metadata?.namespace === ns) keys.set(k, n);
-  return inStoreOrder(inf, keys);
+  const owned = uid === undefined ? undefined : ix.owners.get(uid);
+  if (owned !== undefined && owned.size > 0) {
+    // controlled objects the label entries did not already give
+    const seen = new Set<number>();
+    for (const e of hit) seen.add(e.n);
+    owned.forEach((e) => {
+      if (!seen.has(e.n) && e.obj.metadata?.namespace === ns) hit.push(e);
+    });
+  }
+  return inStoreOrder(hit);
 }
 
 /** The objects whose controller ownerReference has this uid, in namespace ns, in store order. */
 export function storeControlledBy(inf: Informer, ns: string | undefined, uid: string | undefined): any[] {
   if (uid === undefined) return [];
-  const hit: [string, number][] = [];
-  for (const e of storeIndex(inf).owners.get(uid) ?? []) if (inf.store.get(e[0])?.metadata?.namespace === ns) hit.push(e);
-  return inStoreOrder(inf, hit);
+  const hit: IndexEntry[] = [];
+  storeIndex(inf).owners.get(uid)?.forEach((e) => {
+    if (e.obj.metadata?.namespace === ns) hit.push(e);
+  });
+  return inStoreOrder(hit);
 }
 
 export interface EventSource {

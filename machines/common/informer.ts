@@ -6,7 +6,7 @@
 
 import type { Fx } from "./effects.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import { onListed, onWatchEvent, relist as relistNow, settleResponse, type ClientState, type DeltaHandler, type Informer, type PendingRequest } from "./client.js";
+import { onListed, onWatchEvent, relist as relistNow, setInformer, settleResponse, type ClientState, type DeltaHandler, type Informer, type PendingRequest } from "./client.js";
 import { keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "./lifecycle.js";
 import { informerMachine, type InformerEvent } from "./informer.machine.js";
 
@@ -35,9 +35,9 @@ export function informerState(inf: Informer): string {
  * its back-off timer is the Relist timer (a background one when relistInBackground, so a list
  * failing for good does not hold settle up).
  */
-function stepInformer(c: ClientState, fx: Fx, inf: ChartedInformer, event: InformerEvent, relistInBackground: boolean): void {
-  const s = stepKept(chart, inf.lifecycle ?? keep(chart.start(undefined).snapshot), event);
-  inf.lifecycle = keep(s.snapshot);
+function stepInformer(c: ClientState, fx: Fx, was: ChartedInformer, event: InformerEvent, relistInBackground: boolean): void {
+  const s = stepKept(chart, was.lifecycle ?? keep(chart.start(undefined).snapshot), event);
+  const inf = setInformer(c, { ...was, lifecycle: keep(s.snapshot) } as ChartedInformer);
   // The chart has one timer, the back-off: it is the informer's one Relist timer.
   if (s.cancels.length > 0) fx.cancel(relistTimerKey(inf.watchId));
   for (const t of s.timers) fx.after(relistTimerKey(inf.watchId), t.delayMs, { type: "Relist", watchId: inf.watchId }, relistInBackground);
@@ -62,7 +62,7 @@ export function handleResponse(c: ClientState, fx: Fx, res: ApiResponse, onDelta
     return undefined;
   }
   const deltas = onListed(c, fx, inf, res.object);
-  stepInformer(c, fx, inf, { type: "Listed" }, relistInBackground);
+  stepInformer(c, fx, c.informers.get(inf.watchId)!, { type: "Listed" }, relistInBackground);
   for (const d of deltas) onDelta(inf.watchId, d, fx);
   return undefined;
 }

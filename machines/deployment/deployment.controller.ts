@@ -51,7 +51,7 @@ export function initialDeploymentController(input: DeploymentControllerInput): D
 /** Informers on Deployments, ReplicaSets and Pods in every namespace. */
 export function startInformers(ctx: DeploymentControllerContext, fx: Fx): void {
   startInformer(ctx.client, fx, DEPLOYMENTS, { group: "apps", resource: "deployments" });
-  startInformer(ctx.client, fx, RSS, { group: "apps", resource: "replicasets" });
+  startInformer(ctx.client, fx, RSS, { group: "apps", resource: "replicasets", indexed: true });
   startInformer(ctx.client, fx, PODS, { group: "", resource: "pods" });
 }
 

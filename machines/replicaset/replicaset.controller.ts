@@ -58,8 +58,8 @@ export function initialReplicaSetController(input: ReplicaSetControllerInput): R
 
 /** Informers on ReplicaSets and Pods in every namespace. */
 export function startInformers(ctx: ReplicaSetControllerContext, fx: Fx): void {
-  startInformer(ctx.client, fx, RSS, { group: "apps", resource: "replicasets" });
-  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods" });
+  startInformer(ctx.client, fx, RSS, { group: "apps", resource: "replicasets", indexed: true });
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: true });
 }
 
 function rsStore(ctx: ReplicaSetControllerContext): Store<ReplicaSet> {

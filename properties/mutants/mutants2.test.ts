@@ -30,7 +30,7 @@ function kubeletStartsUnboundPods(c: Cluster): void {
           // The Node authorizer refuses a kubelet's list of every pod: this mutant holds the admin's credentials.
           ctx.client.token = c.adminToken;
           K.startKubelet(ctx, fx);
-          for (const inf of ctx.client.informers.values()) delete inf.fieldSelector;
+          for (const inf of ctx.client.informers.values()) ctx.client.informers = ctx.client.informers.set(inf.watchId, { ...inf, fieldSelector: undefined });
           for (const s of fx.sends) delete (s.msg as any).fieldSelector;
         }),
       },
