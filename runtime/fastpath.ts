@@ -363,10 +363,32 @@ function runMicro(plan: Plan, m: Micro, ctx: unknown, event: unknown, effects: E
   for (const run of m.runs) {
     const fx = new Fx();
     const next = runTaggedStep(run, ctx, event, fx);
-    if (next !== ctx) ctx = Object.assign({}, ctx, next);
+    if (next !== ctx) ctx = assigned(ctx, next);
     if (!fx.empty) effects.push(fx.toEvent());
   }
   return ctx;
+}
+
+/**
+ * The context XState's assign makes of a step's next context: `Object.assign({}, ctx, next)`. When
+ * `next` has exactly the keys of `ctx`, in the same order (a step's result almost always does),
+ * that copy equals `next` key for key and in key order, and `next` itself is the same value at a
+ * fraction of the cost (a copy of a 30-key context is several microseconds).
+ */
+function assigned(ctx: unknown, next: unknown): unknown {
+  const a = Object.keys(ctx as object);
+  const b = Object.keys(next as object);
+  if (a.length === b.length && Object.getOwnPropertySymbols(ctx as object).length === 0 && Object.getOwnPropertySymbols(next as object).length === 0) {
+    let same = true;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] !== b[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return next;
+  }
+  return Object.assign({}, ctx, next);
 }
 
 function pick(plan: Plan, sel: Selector, ctx: unknown, event: { type: string }, type: string): Transition[] | undefined {
