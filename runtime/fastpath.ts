@@ -97,6 +97,9 @@ interface Plan {
 
 const plans = new WeakMap<AnyStateMachine, Plan | null>();
 
+/** Event types whose lookup is remembered per configuration (a machine's own are a few dozen). */
+const eventTypesKept = 512;
+
 /**
  * The machine's plan, compiled on first use; null when the machine uses something the plan does not
  * cover (then every step of it runs on XState).
@@ -332,7 +335,8 @@ export function fastTransition(machine: AnyStateMachine, snap: AnyMachineSnapsho
   let sel = cfg.events.get(type);
   if (sel === undefined) {
     sel = selectorOf(plan.machine.root as unknown as StateNode, cfg.value, type);
-    cfg.events.set(type, sel);
+    // event types come from messages: past a bound they are looked up each time, not remembered
+    if (cfg.events.size < eventTypesKept) cfg.events.set(type, sel);
   }
   if (sel !== null) {
     const ts = pick(plan, sel, ctx, event, type);
