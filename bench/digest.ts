@@ -11,6 +11,7 @@ import { resolve } from "node:path";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 import { faultNames } from "../runtime/faults.js";
 import { examplesDir, runSpec, specFromSeed, type RunSpec } from "../properties/run.js";
+import { getDefaultInterpreter, interpreters, setDefaultInterpreter, type Interpreter } from "../runtime/fastpath.js";
 
 /** JSON with object keys sorted, so a digest does not depend on the order fields were set. */
 function canonical(v: unknown): string {
@@ -183,11 +184,28 @@ const gated: Scenario = {
   },
 };
 
-/** The digest line of one named cluster scenario, optionally under another seed. */
-export async function scenarioDigest(name: string, seed?: number): Promise<string> {
+/** The digest line of one named cluster scenario, optionally under another seed or interpreter. */
+export async function scenarioDigest(name: string, seed?: number, interpreter?: Interpreter): Promise<string> {
   const s = [...scenarios, gated].find((x) => x.name === name);
   if (!s) throw new Error(`no digest scenario ${name}`);
-  return runScenario(seed === undefined ? s : { ...s, seed });
+  return withInterpreter(interpreter, () => runScenario(seed === undefined ? s : { ...s, seed }));
+}
+
+/** The digest line of one `podflow check` run of random commands (with every fault, or none). */
+export function checkDigest(seed: number, faults: boolean, interpreter?: Interpreter): Promise<string> {
+  return withInterpreter(interpreter, async () => runChecked(`check random${faults ? "+faults" : ""} seed=${seed}`, specFromSeed(seed, { scenario: "random", steps: 400, faults: faults ? [...faultNames] : [] })));
+}
+
+/** Runs fn with every runtime it starts on the given interpreter (runSpec starts its own clusters). */
+async function withInterpreter<T>(interpreter: Interpreter | undefined, fn: () => Promise<T>): Promise<T> {
+  if (interpreter === undefined) return fn();
+  const before = getDefaultInterpreter();
+  setDefaultInterpreter(interpreter);
+  try {
+    return await fn();
+  } finally {
+    setDefaultInterpreter(before);
+  }
 }
 
 async function runScenario(s: Scenario): Promise<string> {
@@ -228,6 +246,13 @@ export async function behaviourDigests(opts: { gated?: boolean } = {}): Promise<
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  // --interpreter xstate|fast: the same lines either way (runtime/fastpath.ts)
+  const i = process.argv.indexOf("--interpreter");
+  if (i > 0) {
+    const which = process.argv[i + 1] as Interpreter;
+    if (!interpreters.includes(which)) throw new Error(`--interpreter: one of ${interpreters.join(", ")}`);
+    setDefaultInterpreter(which);
+  }
   const started = process.cpuUsage();
   for (const line of await behaviourDigests()) console.log(line);
   const cpu = process.cpuUsage(started);

@@ -22,6 +22,7 @@ describe("numeric options are checked when parsed", () => {
     ["serve", ["--speed", "0"], "error: option '--speed <x>' argument '0' is invalid. Not a number greater than 0."],
     ["simulate", ["-f", "x.yaml", "--nodes", "NaN"], "error: option '--nodes <n>' argument 'NaN' is invalid. Not a whole number."],
     ["bench", ["--sizes", "100by3000"], "error: option '--sizes <sizes...>' argument '100by3000' is invalid. Not NODESxPODS (e.g. 100x3000)."],
+    ["bench", ["--interpreter", "spidermonkey"], "error: option '--interpreter <name>' argument 'spidermonkey' is invalid. Allowed choices are xstate, fast."],
   ])("%s %j is refused with exit code 2", async (command, args, message) => {
     const r = await cli(command, ...args);
     expect(r.code).toBe(2);

@@ -5,12 +5,22 @@
 import { Option, type Command } from "commander";
 import { nonNegative, portNumber, positive, seedNumber, sizeList, wholeNumber } from "./options.js";
 import { simulate } from "./simulate.js";
+import { interpreters, setDefaultInterpreter, type Interpreter } from "../runtime/fastpath.js";
 import type { ExitCode, IO } from "./io.js";
+
+/**
+ * --interpreter on a command that runs machines: the fast path compiled from each machine's
+ * definition (the default), or XState's interpreter, the reference it is tested against.
+ */
+function withInterpreter(command: Command): Command {
+  return command
+    .addOption(new Option("--interpreter <name>", "what steps the machines: the compiled fast path, or XState's interpreter (the reference)").choices([...interpreters]).default("fast"))
+    .hook("preAction", (self) => setDefaultInterpreter(self.opts().interpreter as Interpreter));
+}
 
 /** `podflow simulate -f FILE...`. */
 export function addSimulate(program: Command, io: IO, exit: ExitCode): void {
-  program
-    .command("simulate")
+  withInterpreter(program.command("simulate"))
     .description("apply manifests to a simulated cluster, run to settle, print it like kubectl get")
     .requiredOption("-f, --filename <files...>", "manifest files (YAML or JSON, many documents); - reads stdin")
     .option("--nodes <n>", "number of nodes", wholeNumber, "3")
@@ -26,8 +36,7 @@ export function addSimulate(program: Command, io: IO, exit: ExitCode): void {
 
 /** `podflow serve`. */
 export function addServe(program: Command, io: IO, exit: ExitCode): void {
-  program
-    .command("serve")
+  withInterpreter(program.command("serve"))
     .description("serve the Kubernetes REST API of a live simulated cluster for kubectl; writes a kubeconfig")
     .option("--port <p>", "port to listen on (0 picks a free one)", portNumber, "6443")
     .option("--nodes <n>", "number of nodes", wholeNumber, "3")
@@ -43,8 +52,7 @@ export function addServe(program: Command, io: IO, exit: ExitCode): void {
 
 /** `podflow check`. */
 export function addCheck(program: Command, io: IO, exit: ExitCode): void {
-  program
-    .command("check")
+  withInterpreter(program.command("check"))
     .description("fuzz every invariant over random interleavings, workloads and faults (safety, then liveness)")
     .option("--seeds <n>", "number of runs", wholeNumber, "20")
     .option("--seed <s>", "seed of the whole check (default: from the clock, printed first)", seedNumber)
@@ -61,8 +69,7 @@ export function addCheck(program: Command, io: IO, exit: ExitCode): void {
 
 /** `podflow replay SEED_OR_FILE`. */
 export function addReplay(program: Command, io: IO, exit: ExitCode): void {
-  program
-    .command("replay <seed-or-file>")
+  withInterpreter(program.command("replay <seed-or-file>"))
     .description("re-run a recorded run (a counterexample file, or a seed) exactly and re-check it")
     .option("--scenario <name>", "scenario of a seed", "random")
     .option("--steps <k>", "steps of a seed's safety phase", wholeNumber, "2000")
@@ -76,8 +83,7 @@ export function addReplay(program: Command, io: IO, exit: ExitCode): void {
 
 /** `podflow explore SCENARIO`. */
 export function addExplore(program: Command, io: IO, exit: ExitCode): void {
-  program
-    .command("explore <scenario>")
+  withInterpreter(program.command("explore <scenario>"))
     .description("explore every interleaving of a small scenario breadth-first; print the shortest counterexample")
     .option("--depth <d>", "bound on the length of a path", wholeNumber, "12")
     .option("--max-states <n>", "bound on distinct states", wholeNumber, "20000")
@@ -90,8 +96,7 @@ export function addExplore(program: Command, io: IO, exit: ExitCode): void {
 
 /** `podflow bench`. */
 export function addBench(program: Command, io: IO): void {
-  program
-    .command("bench")
+  withInterpreter(program.command("bench"))
     .description("benchmark: Deployments to Running with endpoints on the simulated clock, the pure baseline, scheduler throughput")
     .option("--quick", "the smallest size only (100 nodes x 3000 pods) and a short scheduler run")
     .option("--sizes <sizes...>", "NODESxPODS sizes, e.g. 100x3000 1000x30000", sizeList)

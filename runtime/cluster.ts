@@ -14,6 +14,7 @@ import { parseFieldSelector, parseSelector } from "../machines/common/labels.js"
 import type { UserInfo } from "../machines/apiserver/auth/index.js";
 import { seedFor } from "../machines/common/prng.js";
 import { Runtime } from "./runtime.js";
+import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
 import { ApiError, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
@@ -44,6 +45,8 @@ export interface ClusterOptions {
   adminToken?: string;
   /** deep-freeze every actor's context (or the value machines', or those the predicate names) before each transition: a test that contexts are values */
   freezeSnapshots?: boolean | "values" | ((address: string) => boolean);
+  /** what steps the value machines: the fast path or XState's interpreter (RuntimeOptions.interpreter) */
+  interpreter?: Interpreter;
 }
 
 export interface ApplyResult {
@@ -89,7 +92,7 @@ export class Cluster {
     this.speed = opts.speed ?? 1;
     // A live cluster's clock starts at the wall time, so ages kubectl computes itself are right.
     const startTime = this.live ? Math.floor(Date.now() / 1000) * 1000 : undefined;
-    this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? !this.live, policy: etcdPolicy, ...(opts.freezeSnapshots !== undefined ? { freezeSnapshots: opts.freezeSnapshots } : {}), ...(startTime !== undefined ? { startTime } : {}) });
+    this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? !this.live, policy: etcdPolicy, ...(opts.freezeSnapshots !== undefined ? { freezeSnapshots: opts.freezeSnapshots } : {}), ...(opts.interpreter !== undefined ? { interpreter: opts.interpreter } : {}), ...(startTime !== undefined ? { startTime } : {}) });
     const nodes = normalizeNodes(opts.nodes ?? 1);
     const random = (opts.tokens ?? (this.live ? "random" : "seeded")) === "random";
     this.adminToken = opts.adminToken ?? (random ? randomToken() : token(this.seed, "admin"));

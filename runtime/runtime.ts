@@ -14,6 +14,7 @@ import { summarize } from "./summary.js";
 import type { TraceEntry } from "./docs/trace-types.js";
 import { inertActorOf } from "../machines/common/lifecycle.js";
 import { CopyingActor, copyMessages, type CopyingHost } from "./copying.js";
+import { fastTransition, getDefaultInterpreter, type Interpreter } from "./fastpath.js";
 
 interface Channel {
   key: string;
@@ -83,6 +84,13 @@ export interface RuntimeOptions {
    * those runtime/values.ts lists. A machine here must never change its context or an event in place.
    */
   isValue?: (machine: AnyStateMachine, address: Address) => boolean;
+  /**
+   * What steps value machines: "fast" runs the dispatch plan compiled from each machine's
+   * definition (runtime/fastpath.ts), falling back to XState where it does not cover the machine;
+   * "xstate" runs every step on XState's interpreter, the reference. Default: setDefaultInterpreter's
+   * choice ("fast" unless changed).
+   */
+  interpreter?: Interpreter;
 }
 
 /** Sees a message before it is queued; returns true when it took the message (dropped, held or duplicated it). */
@@ -167,6 +175,7 @@ export class Runtime implements CopyingHost {
   private readonly opts: RuntimeOptions;
   private readonly spawned = new Map<Address, { machine: AnyStateMachine; input: unknown }>();
   private readonly incarnations = new Map<Address, number>();
+  private readonly fast: boolean;
 
   constructor(opts: RuntimeOptions) {
     this.seed = opts.seed;
@@ -177,6 +186,7 @@ export class Runtime implements CopyingHost {
     this.maxSteps = opts.maxStepsPerSettle ?? 50_000_000;
     this.choose = opts.choose;
     this.opts = opts;
+    this.fast = (opts.interpreter ?? getDefaultInterpreter()) === "fast";
   }
 
   /** Starts an actor from a machine at an address. */
@@ -307,14 +317,13 @@ export class Runtime implements CopyingHost {
     const snap = e.value!;
     // an actor that stopped (a final state, or failed to start) takes no more events
     if (snap.status !== "active") return;
+    if (this.fast && this.stepFast(e, snap, event)) return;
     const deferred: Array<() => void> = [];
     let next: AnyMachineSnapshot;
     try {
       next = e.machine.transition(snap, event as never, this.scopeFor(e, deferred, false) as never) as AnyMachineSnapshot;
     } catch (err) {
-      const stepped = lastStepContext();
-      if (stepped !== undefined) e.value = { ...snap, context: stepped.context } as AnyMachineSnapshot;
-      if (this.caught(e.address, err)) runAll(deferred);
+      this.stepFailed(e, snap, err, () => runAll(deferred));
       return;
     }
     if (next.status === "error") {
@@ -324,6 +333,39 @@ export class Runtime implements CopyingHost {
     }
     e.value = next;
     runAll(deferred);
+  }
+
+  /**
+   * The same step on the fast path (runtime/fastpath.ts), with the same outcome, faults included;
+   * false when its plan does not cover the machine or the event (XState then takes it).
+   */
+  private stepFast(e: ActorEntry, snap: AnyMachineSnapshot, event: unknown): boolean {
+    const effects: Effects[] = [];
+    let next: AnyMachineSnapshot | undefined;
+    try {
+      next = fastTransition(e.machine, snap, event as { type: string }, effects);
+    } catch (err) {
+      this.stepFailed(e, snap, err, () => this.performAll(e.address, effects));
+      return true;
+    }
+    if (next === undefined) return false;
+    e.value = next;
+    this.performAll(e.address, effects);
+    return true;
+  }
+
+  private performAll(owner: Address, effects: Effects[]): void {
+    for (const fx of effects) this.perform(owner, fx);
+  }
+
+  /**
+   * A step threw: the machine stays in the state it was in, with the context the last completed
+   * step of the event returned; the effects decided before the throw go out once it is isolated.
+   */
+  private stepFailed(e: ActorEntry, snap: AnyMachineSnapshot, err: unknown, performDecided: () => void): void {
+    const stepped = lastStepContext();
+    if (stepped !== undefined) e.value = { ...snap, context: stepped.context } as AnyMachineSnapshot;
+    if (this.caught(e.address, err)) performDecided();
   }
 
   /**

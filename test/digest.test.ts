@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scenarioDigest } from "../bench/digest.js";
+import { checkDigest, scenarioDigest } from "../bench/digest.js";
 
 // The behaviour digest is a refactoring tool: `node dist/bench/digest.js` before and after a change
 // that must not change behaviour prints identical lines. These checks prove it sees what it must.
@@ -14,5 +14,14 @@ describe("the behaviour digest", () => {
     expect(Number(field(a, "messages")[1])).toBeGreaterThan(1000);
     // the CRI's share: container restarts and pulls are in it
     expect(Number(field(a, "cri")[1])).toBeGreaterThan(50);
+  });
+
+  // XState is the reference interpreter, the fast path (runtime/fastpath.ts) what runs by default:
+  // seeded runs deliver the same messages, API requests, timers and Events on both.
+  it("is the same on XState's interpreter and on the fast path", async () => {
+    for (const name of ["crashloop-and-pull", "prestop-grace", "delete-everything"]) {
+      expect(await scenarioDigest(name, undefined, "fast"), name).toBe(await scenarioDigest(name, undefined, "xstate"));
+    }
+    expect(await checkDigest(4, true, "fast")).toBe(await checkDigest(4, true, "xstate"));
   });
 });

@@ -104,13 +104,13 @@ export function runDraftStep<C>(ctx: C, ev: unknown, fn: Step<C>, fx: Fx): C {
 /** The action builder for a machine whose context is a value, changed through a draft. */
 export function draftStepOf<C>(): (fn: Step<C>) => any {
   return (fn) =>
-    enqueueActions(({ context, event, enqueue }) => {
+    tagStep(enqueueActions(({ context, event, enqueue }) => {
       const fx = new Fx();
       const next = runDraftStep(context as C, event, fn, fx);
       lastStep = { context: next };
       if (next !== context) enqueue.assign(() => next as never);
       if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-    });
+    }), (c: C, e: unknown, fx: Fx) => runDraftStep(c, e, fn, fx));
 }
 
 /** Like draftStepOf, for machines that keep the time of the event they are handling in `ctx.now`. */
@@ -129,11 +129,33 @@ export type ValueStep<C> = (ctx: C, ev: any, fx: Fx) => C;
 /** The action builder for value steps: the returned context is assigned, the effects emitted. */
 export function valueStepOf<C>(): (fn: ValueStep<C>) => any {
   return (fn) =>
-    enqueueActions(({ context, event, enqueue }) => {
+    tagStep(enqueueActions(({ context, event, enqueue }) => {
       const fx = new Fx();
       const next = fn(context as C, event, fx);
       lastStep = { context: next };
       if (next !== context) enqueue.assign(() => next as never);
       if (!fx.empty) enqueue.emit(fx.toEvent() as never);
-    });
+    }), fn);
+}
+
+// The fast path (runtime/fastpath.ts) runs a step action without XState's interpreter: each draft
+// or value step action is tagged with the function that computes its next context, which is what
+// its enqueueActions body runs (the body then assigns that context and emits the effects).
+const stepRuns = new WeakMap<object, (ctx: any, ev: unknown, fx: Fx) => unknown>();
+
+function tagStep<A extends object, C>(action: A, run: (ctx: C, ev: any, fx: Fx) => C): A {
+  stepRuns.set(action, run as (ctx: any, ev: unknown, fx: Fx) => unknown);
+  return action;
+}
+
+/** The next-context function behind a draft or value step action, or undefined for any other action. */
+export function stepRunOf(action: unknown): ((ctx: any, ev: unknown, fx: Fx) => unknown) | undefined {
+  return typeof action === "function" || (typeof action === "object" && action !== null) ? stepRuns.get(action as object) : undefined;
+}
+
+/** Runs a tagged step as its action does: the next context, remembered for the runtime's resume. */
+export function runTaggedStep(run: (ctx: any, ev: unknown, fx: Fx) => unknown, ctx: unknown, ev: unknown, fx: Fx): unknown {
+  const next = run(ctx, ev, fx);
+  lastStep = { context: next };
+  return next;
 }
