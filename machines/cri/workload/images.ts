@@ -309,6 +309,7 @@ function* genericServer(sh: ShellState, ctx: ProgramContext): Gen {
 function* shell(argv: string[], sh: ShellState, st: Streams): Gen {
   const name = baseName(argv[0]!);
   sh.shellName = name === "bash" ? "bash" : "sh";
+  sh.exported.add("PWD"); // a shell exports the directory it starts in
   let i = 1;
   while (i < argv.length && /^-[a-zA-Z]*$/.test(argv[i]!) && !argv[i]!.includes("c")) i++; // -e, -x, -l: accepted, not modelled
   if (argv[i] !== undefined && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(argv[i]!)) {
@@ -318,7 +319,8 @@ function* shell(argv: string[], sh: ShellState, st: Streams): Gen {
     return yield* runScript(script, sh, st);
   }
   const file = argv[i];
-  if (file === undefined) return 0; // no tty and stdin at EOF: an interactive shell exits at once
+  // no script named: the commands come from stdin (`kubectl exec -i ... -- sh < script`); at EOF at once, it exits 0
+  if (file === undefined) return st.stdin ? yield* runScript(st.stdin, sh, st) : 0;
   const src = sh.io.fs.read(file.startsWith("/") ? file : `${sh.cwd}/${file}`);
   if (typeof src !== "string") { st.err(`${sh.shellName}: can't open '${file}': No such file or directory\n`); return 2; }
   sh.positional = argv.slice(i);

@@ -58,7 +58,7 @@ function* runProcess(argv: string[], sh: ShellState, io: ProcessIO): Gen {
 }
 
 /** True when argv[0] names something this image can run (a shell builtin, a utility or a program). */
-function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolean {
+export function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolean {
   const name = argv[0]!;
   const base = name.slice(name.lastIndexOf("/") + 1);
   if (["exit", "true", "false", ":", "exec"].includes(base)) return ctx.image.userland !== "none";
@@ -67,7 +67,7 @@ function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolea
   return ctx.image.userland !== "none" && Object.hasOwn(sh.utilities, base);
 }
 
-function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {
+export function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {
   const userland = ctx.image.userland === "gnu" ? "gnu" : "busybox";
   return newShell(io, { shellName: "sh", userland, utilities: ctx.image.userland === "none" ? {} : utilitiesFor(userland, { legacyBusybox: isLegacyBusybox(ctx.image.ref) }), programs: programsFor(ctx) });
 }
