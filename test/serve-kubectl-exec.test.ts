@@ -4,7 +4,7 @@
 // containerd give (streamtranslator.go, kubelet server.go, runc).
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFile, spawnSync } from "node:child_process";
@@ -162,6 +162,35 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
     const waiting = await k(["exec", "badimage", "--", "ls"]);
     expect(waiting.code).toBe(1);
     expect(waiting.err).toBe('error: Internal error occurred: unable to upgrade connection: container not found ("web")\n');
+  });
+
+  it("kubectl cp copies a file and a directory into the container (tar over exec), and back out", async () => {
+    const src = join(scratch, "src");
+    mkdirSync(join(src, "sub"), { recursive: true });
+    writeFileSync(join(src, "a.txt"), "hello\n");
+    writeFileSync(join(src, "sub", "b.txt"), "é unicode\n");
+    const one = await k(["cp", join(src, "a.txt"), "shell-demo:/tmp/a.txt"]);
+    expect(one).toEqual({ code: 0, out: "", err: "" });
+    expect((await k(["exec", "shell-demo", "--", "cat", "/tmp/a.txt"])).out).toBe("hello\n");
+    const dir = await k(["cp", src, "shell-demo:/tmp/copied"]);
+    expect(dir).toEqual({ code: 0, out: "", err: "" });
+    expect((await k(["exec", "shell-demo", "--", "cat", "/tmp/copied/sub/b.txt"])).out).toBe("é unicode\n");
+    const back = join(scratch, "back");
+    const out = await k(["cp", "shell-demo:/tmp/copied", back]);
+    expect(out.code).toBe(0);
+    expect(readFileSync(join(back, "a.txt"), "utf8")).toBe("hello\n");
+    expect(readFileSync(join(back, "sub", "b.txt"), "utf8")).toBe("é unicode\n");
+    // the docs' postStart file, copied out of the pod
+    const msg = join(scratch, "message");
+    expect((await k(["cp", "lifecycle-demo:/usr/share/message", msg])).code).toBe(0);
+    expect(readFileSync(msg, "utf8")).toBe("Hello from the postStart handler\n");
+  });
+
+  it("kubectl cp into a directory that does not exist gets tar's error and its exit code", async () => {
+    writeFileSync(join(scratch, "x.txt"), "x\n");
+    const r = await k(["cp", join(scratch, "x.txt"), "shell-demo:/nonexist/dir/x.txt"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("tar: /nonexist/dir: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\ncommand terminated with exit code 2\n");
   });
 
   it.skipIf(!python)("kubectl exec -it shell-demo -- /bin/bash: a prompt, ls /, cd, a missing command, exit with a code", async () => {
