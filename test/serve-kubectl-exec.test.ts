@@ -7,7 +7,8 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFile, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
+import { get } from "node:http";
 import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
@@ -80,6 +81,27 @@ spec:
 apiVersion: v1
 kind: Pod
 metadata:
+  name: nginx
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.14.2
+    ports:
+    - containerPort: 80
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ticker
+spec:
+  containers:
+  - name: ticker
+    image: busybox
+    command: ["sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
   name: badimage
 spec:
   containers:
@@ -99,7 +121,7 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
     await k(["apply", "-f", file]);
     const running = await until(async () => {
       const out = (await k(["get", "pods", "--no-headers"])).out;
-      return ["envar-demo", "lifecycle-demo", "shell-demo", "two"].every((n) => new RegExp(`^${n} +\\d/\\d +Running`, "m").test(out)) ? out : undefined;
+      return ["envar-demo", "lifecycle-demo", "shell-demo", "two", "nginx", "ticker"].every((n) => new RegExp(`^${n} +\\d/\\d +Running`, "m").test(out)) ? out : undefined;
     }, 30_000);
     expect(running, "the docs' pods should be Running").toBeTruthy();
   }, 60_000);
@@ -207,4 +229,82 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
     expect(screen).toContain("# exit 4\nexit\ncommand terminated with exit code 4\n");
     expect(screen).toMatch(/\[exit 4\]\n$/);
   }, 40_000);
+
+  /** Starts kubectl in the background; resolves with what it printed once stopped. */
+  function background(args: string[]) {
+    const child = spawn(bin!, args, { env: { ...process.env, KUBECONFIG: s.kubeconfigPath } });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+    return { child, out: () => out, err: () => err, exited, stop: async () => { child.kill(); await exited; } };
+  }
+
+  /** GET on a local port: the status and body, or the error of a connection the far end reset. */
+  function httpGet(port: number, path: string): Promise<{ status: number; body: string } | { error: string }> {
+    return new Promise((resolve) => {
+      const req = get({ host: "127.0.0.1", port, path, timeout: 10_000 }, (res) => {
+        let body = "";
+        res.on("data", (d) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", (e) => resolve({ error: e.message }));
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+    });
+  }
+
+  it("kubectl port-forward pod/nginx :80, then an HTTP GET on the local port returns nginx's page", async () => {
+    const pf = background(["port-forward", "pod/nginx", ":80"]);
+    try {
+      const line = await until(async () => /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(pf.out()), 15_000, 100);
+      expect(line, `port-forward should start forwarding; stderr: ${pf.err()}`).toBeTruthy();
+      const port = Number(line![1]);
+      const page = await httpGet(port, "/");
+      expect(page).toMatchObject({ status: 200 });
+      expect((page as { body: string }).body).toContain("<title>Welcome to nginx!</title>");
+      // a second connection on the same tunnel; nginx's 404 for a missing file
+      expect(await httpGet(port, "/nope")).toMatchObject({ status: 404 });
+      expect(pf.out()).toContain("Handling connection for " + port);
+      expect(pf.err()).toBe("");
+    } finally {
+      await pf.stop();
+    }
+  }, 30_000);
+
+  it("port-forward to a port nothing listens on: the connection is reset and kubectl prints containerd's refusal", async () => {
+    const pf = background(["port-forward", "pod/nginx", ":81"]);
+    try {
+      const line = await until(async () => /Forwarding from 127\.0\.0\.1:(\d+) -> 81/.exec(pf.out()), 15_000, 100);
+      expect(line).toBeTruthy();
+      const r = await httpGet(Number(line![1]), "/");
+      expect(r).toHaveProperty("error");
+      const err = await until(async () => (pf.err().includes("lost connection to pod") ? pf.err() : undefined), 10_000, 100);
+      expect(err).toMatch(/an error occurred forwarding \d+ -> 81: error forwarding port 81 to pod [0-9a-f]{64}, uid : failed to execute portforward in network namespace .*dial tcp4 127\.0\.0\.1:81: connect: connection refused/);
+      // kubectl 1.29+ ends the session on a forwarding error
+      expect(err).toContain("error: lost connection to pod\n");
+      expect(await pf.exited).toBe(1);
+    } finally {
+      await pf.stop();
+    }
+  }, 30_000);
+
+  it("port-forward to a pod that does not exist is the API server's 404", async () => {
+    const r = await k(["port-forward", "pod/nope", "18099:80"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('Error from server (NotFound): pods "nope" not found\n');
+  });
+
+  it("kubectl attach streams what the container writes from now on", async () => {
+    const a = background(["attach", "ticker"]);
+    try {
+      const got = await until(async () => ((a.out().match(/^tick \d+$/gm) ?? []).length >= 3 ? a.out() : undefined), 15_000, 100);
+      expect(got, `attach should stream ticks; stderr: ${a.err()}`).toBeTruthy();
+      const ticks = got!.match(/^tick (\d+)$/gm)!.map((l) => Number(l.slice(5)));
+      // consecutive, each once: the log is read on from where attach began
+      for (let i = 1; i < ticks.length; i++) expect(ticks[i]).toBe(ticks[i - 1]! + 1);
+    } finally {
+      await a.stop();
+    }
+  }, 30_000);
 });

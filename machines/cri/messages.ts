@@ -132,8 +132,8 @@ export type StreamMessage =
   | { type: "ExecLine"; session: string; line: string }
   /** the terminal was resized (the resize channel) */
   | { type: "ExecResize"; session: string; width: number; height: number }
-  /** what the attached container wrote since line `from` */
-  | { type: "AttachRead"; session: string; from: number }
+  /** what the attached container wrote since line `since` (not `from`: the runtime stamps the sender there) */
+  | { type: "AttachRead"; session: string; since: number }
   /** a port-forward connection to a port of the pod (127.0.0.1 in its network namespace) */
   | { type: "PortForwardDial"; session: string; requestId: number; port: number }
   /** an HTTP request carried on a forwarded connection */

@@ -102,8 +102,8 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     if (msg.type !== "AttachRead") return;
     const c = ctx.containers.get(s.containerId);
     const size = c ? c.logs.size : 0;
-    const from = Math.min(Math.max(0, msg.from), size);
-    return send({ type: "AttachOutput", session: msg.session, lines: c ? c.logs.slice(from).toArray() : [], next: size, running: c !== undefined && isRunning(c) });
+    const since = Number.isSafeInteger(msg.since) ? Math.min(Math.max(0, msg.since), size) : size;
+    return send({ type: "AttachOutput", session: msg.session, lines: c ? c.logs.slice(since).toArray() : [], next: size, running: c !== undefined && isRunning(c) });
   }
   if (msg.type === "PortForwardDial") {
     const l = listenerIn(ctx, s.sandboxId, msg.port);

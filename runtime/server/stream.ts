@@ -15,6 +15,7 @@ import type { CriStreamAnswer, StreamMessage, StreamOutput } from "../../machine
 import type { KubeletStreamRequest } from "../../machines/kubelet/streaming.js";
 import type { StreamLocation } from "../../machines/apiserver/connect.js";
 import * as S from "../../machines/apiserver/status.js";
+import { servePortForwardTunnel } from "./portforward.js";
 
 /** The WebSocket subprotocols of remote commands: v5 adds the close signal (channel 255). */
 export const execProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io"] as const;
@@ -182,8 +183,30 @@ const wss = new WebSocketServer({
   handleProtocols: (_offered, req) => chosen.get(req) ?? false,
 });
 
+// ws accepts only RFC 7230 tokens as subprotocols; kubectl's port-forward tunnel protocol has a
+// "/" in it (Go's gorilla takes it). Such a protocol travels to ws as a stand-in token, and the
+// handshake's answer names the real one.
+const standIn = "podflow-subprotocol";
+const renamed = new WeakMap<IncomingMessage, string>();
+wss.on("headers", (headers: string[], req: IncomingMessage) => {
+  const real = renamed.get(req);
+  if (real === undefined) return;
+  const i = headers.indexOf(`Sec-WebSocket-Protocol: ${standIn}`);
+  if (i >= 0) headers[i] = `Sec-WebSocket-Protocol: ${real}`;
+});
+
+/** True for a subprotocol that is an RFC 7230 token. */
+function isToken(s: string): boolean {
+  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(s);
+}
+
 /** Completes a WebSocket upgrade with the subprotocol chosen for the request. */
 export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string): Promise<WebSocket> {
+  if (!isToken(protocol)) {
+    renamed.set(req, protocol);
+    req.headers["sec-websocket-protocol"] = standIn;
+    protocol = standIn;
+  }
   chosen.set(req, protocol);
   return new Promise((resolve) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -410,9 +433,9 @@ function attach(session: Session, opts: ConnectOptions, write: (ch: number, d: s
       stopped = true;
       return finish(exitStatus(0));
     }
-    setTimeout(() => !stopped && session.send({ type: "AttachRead", from }), attachPollMs).unref();
+    setTimeout(() => !stopped && session.send({ type: "AttachRead", since: from }), attachPollMs).unref();
   });
-  session.send({ type: "AttachRead", from: Number.MAX_SAFE_INTEGER });
+  session.send({ type: "AttachRead", since: Number.MAX_SAFE_INTEGER });
   const close = session.close;
   session.close = () => {
     stopped = true;
@@ -442,7 +465,8 @@ export async function serveConnect(
   const offered = offeredProtocols(req);
   if (sub === "portforward") {
     if (!offered.includes(portForwardTunnelProtocol)) return refuseUpgrade(socket, 403, "", "text/plain; charset=utf-8");
-    return refuseWithStatus(socket, S.badRequest("unable to upgrade: port-forward is not served yet"));
+    const ws = await acceptWebSocket(req, socket, head, portForwardTunnelProtocol);
+    return servePortForwardTunnel(cluster, loc, ws);
   }
   const protocol = offered.find((p) => (execProtocols as readonly string[]).includes(p));
   // wsstream's handshake: none of the offered subprotocols is served
