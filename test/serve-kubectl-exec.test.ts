@@ -230,6 +230,20 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
     expect(screen).toMatch(/\[exit 4\]\n$/);
   }, 40_000);
 
+  it.skipIf(!python)("kubectl run -it --rm --restart=Never ... -- sh: attach to the shell's terminal, type, exit, the pod is deleted", async () => {
+    const script = join(__dirname, "support", "ptyrun.py");
+    const r = await new Promise<string>((resolve) => {
+      execFile(python!, [script, "1.5", "\\r", "echo $HOSTNAME; cd /tmp; pwd\\r", "exit\\r", "--", bin!, "run", "-it", "--rm", "--restart=Never", "typed", "--image=busybox", "--", "sh"],
+        { env: { ...process.env, KUBECONFIG: s.kubeconfigPath }, timeout: 40_000 }, (_e, out) => resolve(out));
+    });
+    const screen = r.replace(/\r\n/g, "\n");
+    expect(screen).toContain("If you don't see a command prompt, try pressing enter.\n");
+    // busybox ash's prompt, the pod's hostname, the directory in the next prompt
+    expect(screen).toContain("\n/ # echo $HOSTNAME; cd /tmp; pwd\ntyped\n/tmp\n/tmp # exit\n");
+    expect(screen).toContain('pod "typed" deleted');
+    expect(screen).toMatch(/\[exit 0\]\n$/);
+  }, 50_000);
+
   /** Starts kubectl in the background; resolves with what it printed once stopped. */
   function background(args: string[]) {
     const child = spawn(bin!, args, { env: { ...process.env, KUBECONFIG: s.kubeconfigPath } });

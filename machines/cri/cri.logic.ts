@@ -384,7 +384,7 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   }
   const spec = currentOf(c.spec);
   const ports = (spec.ports ?? []).map((p) => p.containerPort);
-  const proc = startProcess({ image: currentOf(c.image), command: spec.command, args: spec.args, env: currentOf(c.env), ports, startedAt: ctx.now, layout: currentOf(c.layout) });
+  const proc = startProcess({ image: currentOf(c.image), command: spec.command, args: spec.args, env: currentOf(c.env), ports, startedAt: ctx.now, layout: currentOf(c.layout), ...(spec.stdin && spec.tty ? { terminal: true } : {}) });
   if (proc.startError) {
     // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });

@@ -7,7 +7,8 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { containerState, httpTo, isRunning, listenerIn, runToEnd, worldOf, type CriContainer, type CriContext } from "./cri.logic.js";
+import { containerState, exitContainer, httpTo, isRunning, listenerIn, runToEnd, worldOf, type CriContainer, type CriContext } from "./cri.logic.js";
+import { effectiveArgv } from "./workload/index.js";
 import { execIO } from "./workload/process.js";
 import { digestOf } from "./registry.js";
 import { execProcess, interactiveShell, promptOf, shellLine, type ShellSnapshot } from "./workload/exec.js";
@@ -23,7 +24,7 @@ export const maxExecOutputChars = 64 * 1024 * 1024;
 
 /** A session: what it streams to, and who streams on it. */
 export type StreamSession =
-  | { kind: "exec"; containerId: string; cmd: readonly string[]; tty: boolean; owner: string; shell?: ShellSnapshot; width?: number; height?: number; running: boolean }
+  | { kind: "exec"; containerId: string; cmd: readonly string[]; tty: boolean; owner: string; shell?: ShellSnapshot; width?: number; height?: number; running: boolean; main?: boolean }
   | { kind: "attach"; containerId: string; owner: string }
   | { kind: "portforward"; sandboxId: string; owner: string };
 
@@ -50,12 +51,19 @@ export function openStream(ctx: CriContext, req: CriStreamRequest, fx: Fx): void
   if (!isRunning(c)) return answer({ type: "StreamRefused", id: req.id, code: 500, message: `rpc error: code = FailedPrecondition desc = container is in ${containerState(c)} state` });
   const session = sessionId(ctx);
   if (req.type === "Attach") {
+    // a shell started with a terminal (kubectl run -it): attaching to its stdin is talking to it
+    const main = req.stdin && req.tty && c.spec.stdin && c.spec.tty ? interactiveShell(effectiveArgv(c.image, c.spec.command, c.spec.args), currentOf(c.image)) : undefined;
+    if (main) {
+      ctx.streams.set(session, { kind: "exec", containerId: c.id, cmd: [], tty: true, owner: req.replyTo, running: false, main: true, shell: withEnv(main, c) });
+      // its prompt was written before anyone attached: kubectl tells its user to press enter
+      return answer({ type: "StreamReady", id: req.id, session, interactive: true });
+    }
     ctx.streams.set(session, { kind: "attach", containerId: c.id, owner: req.replyTo });
     return answer({ type: "StreamReady", id: req.id, session });
   }
   const shell = req.tty ? interactiveShell(req.cmd, currentOf(c.image)) : undefined;
   ctx.streams.set(session, { kind: "exec", containerId: c.id, cmd: [...req.cmd], tty: req.tty, owner: req.replyTo, running: false, ...(shell ? { shell: withEnv(shell, c) } : {}) });
-  answer({ type: "StreamReady", id: req.id, session, ...(shell ? { prompt: promptOf(withEnv(shell, c), hostnameOf(c)) } : {}) });
+  answer({ type: "StreamReady", id: req.id, session, ...(shell ? { prompt: promptOf(withEnv(shell, c), hostnameOf(c)), interactive: true } : {}) });
 }
 
 /** A new shell starts from the container's environment. */
@@ -92,6 +100,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     const c = ctx.containers.get(s.containerId);
     if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
     const out = msg.type === "ExecLine" && s.shell ? runLine(ctx, c, s, msg.line, msg.session) : runOnce(ctx, c, s, msg.type === "ExecRun" ? msg.stdin : msg.line, msg.session);
+    if (s.main && out.output.type === "ExecOutput") mainProcessTyped(ctx, c, msg.type === "ExecLine" ? msg.line : "", out.output, fx);
     if (out.elapsedMs <= 0) return send(out.output);
     s.running = true;
     // the answer is due when the command's simulated time has passed
@@ -115,6 +124,16 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     if (!r || r.type !== "http" || "error" in r) return send({ type: "PortForwardHttpResult", session: msg.session, requestId: msg.requestId, error: portForwardRefused(s.sandboxId, msg.port) });
     return send({ type: "PortForwardHttpResult", session: msg.session, requestId: msg.requestId, status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) });
   }
+}
+
+/**
+ * The container's own shell was typed at: what it wrote is its log (kubectl logs shows the
+ * session), and its exit is the container's.
+ */
+function mainProcessTyped(ctx: CriContext, c: CriContainer, line: string, o: Extract<StreamOutput, { type: "ExecOutput" }>, fx: Fx): void {
+  const w = worldOf(ctx, c);
+  for (const l of `${line}\n${o.stdout}${o.stderr}`.split("\n").slice(0, -1)) w.log("stdout", l);
+  if (o.exitCode !== undefined) exitContainer(ctx, c, o.exitCode, o.exitCode === 0 ? "Completed" : "Error", fx);
 }
 
 /** containerd's error for a forwarded port nothing listens on (portForward in the sandbox's netns). */

@@ -67,6 +67,8 @@ function endpoint(cluster: Cluster): Endpoint {
 export interface Session {
   id: string;
   prompt?: string;
+  /** a shell reading lines from a terminal (exec -it of a shell, attach -it to one) */
+  interactive: boolean;
   send(msg: DistributiveOmit<StreamMessage, "session">): void;
   onOutput(f: (o: StreamOutput) => void): void;
   close(): void;
@@ -90,6 +92,7 @@ export function openSession(cluster: Cluster, node: string, req: DistributiveOmi
       const session: Session = {
         id: a.session,
         ...(a.prompt !== undefined ? { prompt: a.prompt } : {}),
+        interactive: a.interactive === true,
         send: (m) => cluster.runtime.send(address, cri, { ...m, session: a.session }),
         onOutput: (f) => void ep.sessions.set(a.session, f),
         close: () => {
@@ -248,7 +251,7 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
   if (!("id" in opened)) return finish(internalErrorStatus(`unable to upgrade connection: ${opened.message}`));
   session = opened;
   if (finished) return session.close();
-  if (kind === "attach") return attach(session, opts, write, finish);
+  if (kind === "attach" && !(opts.tty && session.interactive)) return attach(session, opts, write, finish);
   const outputs = (o: StreamOutput, tty: boolean) => {
     if (o.type !== "ExecOutput") return;
     const nl = (t: string) => (tty ? t.replace(/\r?\n/g, "\r\n") : t);
@@ -259,10 +262,11 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
       else if (opts.stderr) write(channel.stderr, o.stderr);
     }
     if (o.error !== undefined) return finish(internalErrorStatus(`error executing command in container: ${o.error}`));
-    if (o.exitCode !== undefined) return finish(exitStatus(o.exitCode));
+    // an attach ends well when the process it is attached to ends, whatever its exit code
+    if (o.exitCode !== undefined) return finish(exitStatus(kind === "attach" ? 0 : o.exitCode));
   };
   input.onResize((w, h) => session!.send({ type: "ExecResize", width: w, height: h }));
-  if (opts.tty && session.prompt !== undefined) return interactive(session, opts, input, write, outputs);
+  if (opts.tty && session.interactive) return interactive(session, opts, input, write, outputs);
   session.onOutput((o) => outputs(o, opts.tty));
   // a terminal command without a shell, or no stdin: it runs now; else once stdin ends
   if (!opts.stdin || opts.tty) return session.send({ type: "ExecRun", stdin: "" });
@@ -342,6 +346,7 @@ function interactive(session: Session, opts: ConnectOptions, input: Input, write
   const discipline = new LineDiscipline();
   const queue: string[] = [];
   let busy = false;
+  // attached to a shell already running, its prompt is on the terminal already (or comes with enter)
   let prompt = session.prompt ?? "";
   const next = () => {
     if (busy || queue.length === 0) return;

@@ -74,14 +74,14 @@ export function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {
 
 /** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
 export function startContainer(
-  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Record<string, string>; fs: FileSystem; ports?: number[] },
+  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Record<string, string>; fs: FileSystem; ports?: number[]; terminal?: boolean },
   io: ProcessIO,
 ): Process {
   const env = { ...spec.image.env, ...spec.env };
   const procIO: ProcessIO = { ...io, env, fs: spec.fs };
   const argv = effectiveArgv(spec.image, spec.command?.map((s) => expandContainerRefs(s, env)), spec.args?.map((s) => expandContainerRefs(s, env)));
   const listeners = new Map<number, Listener>();
-  const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [] };
+  const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
   const sh = shellFor(procIO, ctx);
   if (argv.length === 0 && spec.image.kind !== "generic") {
     return { run: (function* (): Gen { return 128; })(), listeners, startError: "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown" };
