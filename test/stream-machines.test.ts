@@ -99,6 +99,32 @@ describe("the kubelet's streaming endpoints and the CRI's sessions", () => {
     await ask("cri/node-1", { type: "StreamClose", session });
   });
 
+  it("what an exec writes before each sleep is sent when that sleep begins, the end when the last one is over", async () => {
+    const [ready] = await getExec("box", "box", ["sh", "-c", "for i in 1 2 3; do echo $i; sleep 1; done; echo end >&2"]);
+    const session = (ready as Extract<CriStreamAnswer, { type: "StreamReady" }>).session;
+    expect(await ask("cri/node-1", { type: "ExecRun", session, stdin: "" })).toEqual([{ type: "ExecOutput", session, stdout: "1\n", stderr: "", partial: true }]);
+    inbox.length = 0;
+    await run(1_000);
+    expect(inbox).toEqual([{ type: "ExecOutput", session, stdout: "2\n", stderr: "", partial: true }]);
+    inbox.length = 0;
+    await run(1_000);
+    expect(inbox).toEqual([{ type: "ExecOutput", session, stdout: "3\n", stderr: "", partial: true }]);
+    inbox.length = 0;
+    await run(1_000);
+    expect(inbox).toEqual([{ type: "ExecOutput", session, stdout: "", stderr: "end\n", exitCode: 0 }]);
+    await ask("cri/node-1", { type: "StreamClose", session });
+  });
+
+  it("a session closed while its command sleeps sends nothing more", async () => {
+    const [ready] = await getExec("box", "box", ["sh", "-c", "sleep 1; echo a; sleep 1; echo b"]);
+    const session = (ready as Extract<CriStreamAnswer, { type: "StreamReady" }>).session;
+    expect(await ask("cri/node-1", { type: "ExecRun", session, stdin: "" })).toEqual([]);
+    await ask("cri/node-1", { type: "StreamClose", session });
+    inbox.length = 0;
+    await run(5_000);
+    expect(inbox).toEqual([]);
+  });
+
   it("what an exec writes stays in the container's filesystem for the next one", async () => {
     const [a] = await getExec("box", "box", ["sh", "-c", "cat > /tmp/note"]);
     const s1 = (a as Extract<CriStreamAnswer, { type: "StreamReady" }>).session;

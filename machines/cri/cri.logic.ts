@@ -669,7 +669,7 @@ export type RunEnd<T> = { kind: "done"; value: T; elapsedMs: number } | { kind: 
  * Runs a command's generator to its end in one step: sleeps add to its time (up to timeoutMs),
  * it reaches only its own pod's listeners, DNS finds nothing; `wait` blocks it for good.
  */
-export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Effect, T, EffectResult>, timeoutMs: number): RunEnd<T> {
+export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Effect, T, EffectResult>, timeoutMs: number, onSleep?: (elapsedMs: number) => void): RunEnd<T> {
   let elapsed = 0;
   let input: EffectResult = undefined;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
@@ -678,8 +678,10 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
     input = undefined;
     const e = r.value;
     if (e.type === "wait") return { kind: "blocked", elapsedMs: elapsed };
-    if (e.type === "sleep") elapsed += e.ms;
-    else if (e.type === "http") {
+    if (e.type === "sleep") {
+      if (e.ms > 0) onSleep?.(elapsed);
+      elapsed += e.ms;
+    } else if (e.type === "http") {
       // An exec runs to its end in one step: it reaches only its own pod.
       const local = httpFrom(ctx, c, e.url);
       const u = splitUrl(e.url);

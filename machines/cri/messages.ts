@@ -144,7 +144,7 @@ export type StreamMessage =
 /** The streaming server's answers on a session. */
 export type StreamOutput =
   /** exitCode once it ended; error when it could not run (a start failure, a container gone); blocked when it waits for good */
-  | { type: "ExecOutput"; session: string; stdout: string; stderr: string; exitCode?: number; error?: string; prompt?: string; blocked?: boolean }
+  | { type: "ExecOutput"; session: string; stdout: string; stderr: string; exitCode?: number; error?: string; prompt?: string; blocked?: boolean; /** more follows: written before the command slept */ partial?: boolean }
   | { type: "AttachOutput"; session: string; lines: LogLine[]; next: number; running: boolean }
   | { type: "PortForwardDialed"; session: string; requestId: number; error?: string }
   | { type: "PortForwardHttpResult"; session: string; requestId: number; status?: number; body?: string; error?: string };

@@ -21,15 +21,31 @@ export const maxStreamSessions = 256;
 export const maxExecMs = 60 * 60 * 1000;
 /** The output an exec may write in one step; the rest is cut. */
 export const maxExecOutputChars = 64 * 1024 * 1024;
+/** The most pieces an exec's output is sent in (what it wrote before each sleep); more are merged. */
+export const maxExecParts = 1000;
 
 /** A session: what it streams to, and who streams on it. */
 export type StreamSession =
-  | { kind: "exec"; containerId: string; cmd: readonly string[]; tty: boolean; owner: string; shell?: ShellSnapshot; width?: number; height?: number; running: boolean; main?: boolean }
+  | { kind: "exec"; containerId: string; cmd: readonly string[]; tty: boolean; owner: string; shell?: ShellSnapshot; width?: number; height?: number; running: boolean; main?: boolean; /** timers of output pieces still due */ parts?: number }
   | { kind: "attach"; containerId: string; owner: string }
   | { kind: "portforward"; sandboxId: string; owner: string };
 
 /** A session's exec answer came due (its simulated time passed). */
-export type StreamTimerEvent = { type: "StreamTimer"; session: string; output: StreamOutput };
+export type StreamTimerEvent = { type: "StreamTimer"; session: string; output: StreamOutput; partial?: boolean };
+
+/** What an exec wrote before one of its sleeps, and when (ms into its run). */
+interface Part {
+  atMs: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The result of running an exec in one step: its pieces of output over time, then its end. */
+interface Ran {
+  output: StreamOutput;
+  elapsedMs: number;
+  parts: Part[];
+}
 
 function sessionId(ctx: CriContext): string {
   return digestOf(`${ctx.node}/stream/${ctx.seq++}`).replace(/^sha256:/, "").slice(0, 8);
@@ -85,6 +101,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
   if (msg.type === "StreamClose") {
     ctx.streams.delete(msg.session);
     fx.cancel(`stream/${msg.session}`);
+    if (s.kind === "exec") for (let i = 1; i <= (s.parts ?? 0); i++) fx.cancel(`stream/${msg.session}/${i}`);
     return;
   }
   const send = (o: StreamOutput) => fx.send(s.owner, o);
@@ -100,7 +117,15 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     const c = ctx.containers.get(s.containerId);
     if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
     const out = msg.type === "ExecLine" && s.shell ? runLine(ctx, c, s, msg.line, msg.session) : runOnce(ctx, c, s, msg.type === "ExecRun" ? msg.stdin : msg.line, msg.session);
-    if (s.main && out.output.type === "ExecOutput") mainProcessTyped(ctx, c, msg.type === "ExecLine" ? msg.line : "", out.output, fx);
+    if (s.main && out.output.type === "ExecOutput") mainProcessTyped(ctx, c, msg.type === "ExecLine" ? msg.line : "", out, fx);
+    // what it wrote before each sleep is sent when that sleep began
+    const parts = mergeParts(out.parts);
+    s.parts = 0;
+    for (const p of parts) {
+      const piece: StreamOutput = { type: "ExecOutput", session: msg.session, stdout: p.stdout, stderr: p.stderr, partial: true };
+      if (p.atMs <= 0) send(piece);
+      else fx.after(`stream/${msg.session}/${++s.parts}`, p.atMs, { type: "StreamTimer", session: msg.session, output: piece, partial: true } satisfies StreamTimerEvent, true);
+    }
     if (out.elapsedMs <= 0) return send(out.output);
     s.running = true;
     // the answer is due when the command's simulated time has passed
@@ -130,9 +155,11 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
  * The container's own shell was typed at: what it wrote is its log (kubectl logs shows the
  * session), and its exit is the container's.
  */
-function mainProcessTyped(ctx: CriContext, c: CriContainer, line: string, o: Extract<StreamOutput, { type: "ExecOutput" }>, fx: Fx): void {
+function mainProcessTyped(ctx: CriContext, c: CriContainer, line: string, ran: Ran, fx: Fx): void {
+  const o = ran.output as Extract<StreamOutput, { type: "ExecOutput" }>;
   const w = worldOf(ctx, c);
-  for (const l of `${line}\n${o.stdout}${o.stderr}`.split("\n").slice(0, -1)) w.log("stdout", l);
+  const written = ran.parts.map((p) => p.stdout + p.stderr).join("") + o.stdout + o.stderr;
+  for (const l of `${line}\n${written}`.split("\n").slice(0, -1)) w.log("stdout", l);
   if (o.exitCode !== undefined) exitContainer(ctx, c, o.exitCode, o.exitCode === 0 ? "Completed" : "Error", fx);
 }
 
@@ -145,40 +172,67 @@ function portForwardRefused(sandboxId: string, port: number): string {
 export function streamTimer(ctx: CriContext, ev: StreamTimerEvent, fx: Fx): void {
   const s = ctx.streams.get(ev.session);
   if (!s) return;
-  if (s.kind === "exec") s.running = false;
+  if (s.kind === "exec" && !ev.partial) s.running = false;
   fx.send(s.owner, ev.output);
 }
 
-/** Streams that gather what a command writes (bounded). */
-function collector(): { st: Omit<Streams, "stdin">; out: () => string; err: () => string } {
+/** Streams that gather what a command writes (bounded), taken piece by piece as it sleeps. */
+function collector(): { st: Omit<Streams, "stdin">; out: () => string; err: () => string; parts: Part[]; cut: (atMs: number) => void } {
   let out = "";
   let err = "";
-  const add = (cur: string, t: string) => (cur.length >= maxExecOutputChars ? cur : (cur + t).slice(0, maxExecOutputChars));
-  return { st: { out: (t) => void (out = add(out, t)), err: (t) => void (err = add(err, t)) }, out: () => out, err: () => err };
+  let total = 0;
+  const parts: Part[] = [];
+  const add = (cur: string, t: string) => {
+    if (total >= maxExecOutputChars) return cur;
+    const kept = t.slice(0, maxExecOutputChars - total);
+    total += kept.length;
+    return cur + kept;
+  };
+  return {
+    st: { out: (t) => void (out = add(out, t)), err: (t) => void (err = add(err, t)) }, out: () => out, err: () => err, parts,
+    cut: (atMs) => {
+      if (out === "" && err === "") return;
+      parts.push({ atMs, stdout: out, stderr: err });
+      out = "";
+      err = "";
+    },
+  };
+}
+
+/** At most maxExecParts pieces: neighbours merged, each sent when the last of them is due. */
+function mergeParts(parts: Part[]): Part[] {
+  if (parts.length <= maxExecParts) return parts;
+  const size = Math.ceil(parts.length / maxExecParts);
+  const out: Part[] = [];
+  for (let i = 0; i < parts.length; i += size) {
+    const group = parts.slice(i, i + size);
+    out.push({ atMs: group[group.length - 1]!.atMs, stdout: group.map((p) => p.stdout).join(""), stderr: group.map((p) => p.stderr).join("") });
+  }
+  return out;
 }
 
 /** The exec'd command run with all of stdin to its end. */
-function runOnce(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { kind: "exec" }>, stdin: string, session: string): { output: StreamOutput; elapsedMs: number } {
+function runOnce(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { kind: "exec" }>, stdin: string, session: string): Ran {
   const col = collector();
   const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...c.env }, (l) => col.st.out(l + "\n"));
   const p = execProcess(s.cmd, io, currentOf(c.image), { stdin, ...col.st });
-  if ("startError" in p) return { output: { type: "ExecOutput", session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${session}": ${p.startError}` }, elapsedMs: 0 };
-  const end = runToEnd(ctx, c, p.run, maxExecMs);
+  if ("startError" in p) return { output: { type: "ExecOutput", session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${session}": ${p.startError}` }, elapsedMs: 0, parts: [] };
+  const end = runToEnd(ctx, c, p.run, maxExecMs, col.cut);
   const base = { type: "ExecOutput" as const, session, stdout: col.out(), stderr: col.err() };
-  if (end.kind === "done") return { output: { ...base, exitCode: end.value }, elapsedMs: end.elapsedMs };
-  return { output: { ...base, blocked: true }, elapsedMs: end.elapsedMs };
+  if (end.kind === "done") return { output: { ...base, exitCode: end.value }, elapsedMs: end.elapsedMs, parts: col.parts };
+  return { output: { ...base, blocked: true }, elapsedMs: end.elapsedMs, parts: col.parts };
 }
 
 /** A line typed at an interactive shell: its output, and the next prompt (or the shell's exit). */
-function runLine(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { kind: "exec" }>, line: string, session: string): { output: StreamOutput; elapsedMs: number } {
+function runLine(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { kind: "exec" }>, line: string, session: string): Ran {
   const col = collector();
   const snap = s.shell!;
   const env = Object.fromEntries(snap.vars);
   const io = execIO(c.layout, worldOf(ctx, c), env, (l) => col.st.out(l + "\n"));
-  const end = runToEnd(ctx, c, shellLine(line, currentOf(snap), io, currentOf(c.image), { stdin: "", ...col.st }), maxExecMs);
+  const end = runToEnd(ctx, c, shellLine(line, currentOf(snap), io, currentOf(c.image), { stdin: "", ...col.st }), maxExecMs, col.cut);
   const base = { type: "ExecOutput" as const, session, stdout: col.out(), stderr: col.err() };
-  if (end.kind !== "done") return { output: { ...base, blocked: true }, elapsedMs: end.elapsedMs };
+  if (end.kind !== "done") return { output: { ...base, blocked: true }, elapsedMs: end.elapsedMs, parts: col.parts };
   s.shell = end.value.snap;
-  if (end.value.exited !== undefined) return { output: { ...base, exitCode: end.value.exited }, elapsedMs: end.elapsedMs };
-  return { output: { ...base, prompt: promptOf(end.value.snap, hostnameOf(c)) }, elapsedMs: end.elapsedMs };
+  if (end.value.exited !== undefined) return { output: { ...base, exitCode: end.value.exited }, elapsedMs: end.elapsedMs, parts: col.parts };
+  return { output: { ...base, prompt: promptOf(end.value.snap, hostnameOf(c)) }, elapsedMs: end.elapsedMs, parts: col.parts };
 }

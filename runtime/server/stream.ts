@@ -356,7 +356,7 @@ function interactive(session: Session, opts: ConnectOptions, input: Input, write
   session.onOutput((o) => {
     if (o.type !== "ExecOutput") return;
     outputs(o, true);
-    if (o.exitCode !== undefined || o.error !== undefined || o.blocked) return;
+    if (o.partial || o.exitCode !== undefined || o.error !== undefined || o.blocked) return;
     busy = false;
     if (o.prompt !== undefined) prompt = o.prompt;
     out(prompt);
