@@ -28,6 +28,7 @@ import { shareUnchanged } from "../common/share.js";
 import { getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { mutant } from "../common/mutation.js";
+import { containerOption, isConnect as isConnectRequest, streamLocation } from "./connect.js";
 
 export type Request = ApiRequest & Stamp;
 
@@ -225,6 +226,11 @@ function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
     cur.error = S.notFound(r, req.name ?? "");
     return;
   }
+  // Connect subresources route GET and POST only, both authorized as create.
+  if (isConnectRequest(req) && req.verb !== "create") {
+    cur.error = S.methodNotAllowed();
+    return;
+  }
   // A verb the resource does not serve has no route: go-restful answers 405 (DELETE /api/v1/namespaces).
   if (!req.subresource && req.verb !== "unwatch" && !r.verbs.includes(req.verb)) cur.error = S.methodNotAllowed();
 }
@@ -234,6 +240,24 @@ export function isRead(ctx: ApiServerContext): boolean {
   if (req.authorizeOnly || req.nonResource) return true;
   const v = req.verb;
   return v === "get" || v === "list" || v === "watch" || v === "unwatch" || (v === "create" && false);
+}
+
+/** A connect (pods/exec, attach, portforward): authorized, it is answered with where the stream goes. */
+export function isConnect(ctx: ApiServerContext): boolean {
+  const { req } = ctx.current!;
+  return !req.authorizeOnly && !req.nonResource && isConnectRequest(req);
+}
+
+/** Locates the kubelet and container of a connect from the watch cache, as the pod registry's Connect does. */
+export function serveConnect(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  const { req } = cur;
+  const r = cur.r!;
+  const pod = ctx.cache.objects.get(storageKey(r, req.namespace, req.name ?? ""));
+  const loc = streamLocation(r, pod, req.name ?? "", req.subresource!, containerOption(req.body));
+  if (!("kind" in loc) || loc.kind !== "StreamLocation") return fail(ctx, loc as Status, fx);
+  ok(fx, cur, 200, loc);
+  return done(ctx);
 }
 
 /** Sends the error of the request in flight and clears it. */

@@ -31,6 +31,7 @@ export const apiServerMachine = setup({
     hasBacklog: ({ context }) => context.backlog.size > 0,
     hasFailed: ({ context }) => context.current?.error !== undefined,
     isRead: ({ context }) => L.isRead(context),
+    isConnect: ({ context }) => L.isConnect(context),
     isNoop: ({ context }) => context.current?.noop === true,
     isDryRun: ({ context }) => L.isDryRun(context),
     needsEventLease: ({ context }) => L.needsEventLease(context),
@@ -47,6 +48,7 @@ export const apiServerMachine = setup({
     authenticate: step((c) => L.authenticate(c)),
     authorize: step((c) => L.authorize(c)),
     serveRead: step((c, _e, fx) => L.serveRead(c, fx)),
+    serveConnect: step((c, _e, fx) => L.serveConnect(c, fx)),
     prepareWrite: step((c) => L.prepareWrite(c)),
     restrictNodes: step((c) => L.restrictNodes(c)),
     runMutatingAdmission: step((c) => L.runMutatingAdmission(c)),
@@ -104,12 +106,18 @@ export const apiServerMachine = setup({
       entry: "authorize",
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isConnect", target: "connecting" },
         { guard: "isRead", target: "reading" },
         { target: "admitting" },
       ],
     },
     reading: {
       entry: "serveRead",
+      always: { target: "idle" },
+    },
+    connecting: {
+      description: "pods/exec, attach, portforward: the pod's node and container from the watch cache (404 no pod, 400 no such container or no node); the stream then goes to that node's kubelet",
+      entry: "serveConnect",
       always: { target: "idle" },
     },
     admitting: {

@@ -18,6 +18,7 @@ import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegis
 import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
 import { cell, emptyTree, resolvePath, type FsTree } from "./workload/memfs.js";
 import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
+import type { StreamSession } from "./streaming.js";
 import { clusterDNS, netTimeoutMs, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
@@ -136,6 +137,8 @@ export interface CriContext {
   containers: Map<string, CriContainer>;
   /** data-plane exchanges in flight, by the id their messages carry */
   waits: Map<number, NetWait>;
+  /** the streaming server's sessions (exec, attach, port-forward), by session id */
+  streams: Map<string, StreamSession>;
   netSeq: number;
   seq: number;
   now: number;
@@ -148,7 +151,7 @@ export interface CriInput {
 
 /** A runtime before it has read its store: nothing in it yet. */
 export function initialCri(input: CriInput): CriContext {
-  const ctx: CriContext = { node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), netSeq: 0, seq: 0, now: 0 };
+  const ctx: CriContext = { node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), streams: new Map(), netSeq: 0, seq: 0, now: 0 };
   if (input.registry) ctx.registry = input.registry;
   return ctx;
 }
@@ -352,7 +355,7 @@ const projectedKey = "projected";
  * What a container's process sees in this step: the time, its log, its trees (the root, the
  * projected volume, the sandbox's emptyDirs). Holds the draft: only for calls within the step.
  */
-function worldOf(ctx: CriContext, c: CriContainer): World {
+export function worldOf(ctx: CriContext, c: CriContainer): World {
   return {
     now: ctx.now,
     log: (stream, line) => {
@@ -381,7 +384,7 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   }
   const spec = currentOf(c.spec);
   const ports = (spec.ports ?? []).map((p) => p.containerPort);
-  const proc = startProcess({ image: currentOf(c.image), command: spec.command, args: spec.args, env: currentOf(c.env), ports, startedAt: ctx.now, layout: currentOf(c.layout) });
+  const proc = startProcess({ image: currentOf(c.image), command: spec.command, args: spec.args, env: currentOf(c.env), ports, startedAt: ctx.now, layout: currentOf(c.layout), ...(spec.stdin && spec.tty ? { terminal: true } : {}) });
   if (proc.startError) {
     // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });
@@ -393,6 +396,17 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   // The start is answered before the process runs, so a container that exits at once is seen started first.
   fx.send(from, { type: "StartContainerResult", id, containerId, ok: true, startedAt: ctx.now });
   drive(ctx, c, undefined, fx);
+  runPostStart(ctx, c);
+}
+
+/**
+ * The postStart hook's exec, run as the container starts (the kubelet runs it right after
+ * StartContainer, through the runtime's ExecSync): what it writes is in the container's
+ * filesystem before anyone can exec into it. Its failure (FailedPostStartHook) is not modelled.
+ */
+function runPostStart(ctx: CriContext, c: CriContainer): void {
+  const command = c.spec.lifecycle?.postStart?.exec?.command;
+  if (command && command.length > 0 && isRunning(c)) runCommand(ctx, c, [...command], 30_000);
 }
 
 /** Resumes a process after its sleep ended. */
@@ -487,7 +501,7 @@ function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult |
 }
 
 /** A GET to a listener in a sandbox, as the http effect's answer. */
-function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string): EffectResult {
+export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string): EffectResult {
   const l = listenerIn(ctx, sandboxId, port);
   if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}` };
   const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}) });
@@ -574,7 +588,7 @@ export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void
  * The listener on a port of any running container in the sandbox (they share one network
  * namespace), to be called within this step: it answers in its container's world.
  */
-function listenerIn(ctx: CriContext, sandboxId: string, port: number): Listener | undefined {
+export function listenerIn(ctx: CriContext, sandboxId: string, port: number): Listener | undefined {
   const sb = ctx.sandboxes.get(sandboxId);
   for (const cid of sb?.containers ?? []) {
     const c = ctx.containers.get(cid);
@@ -648,29 +662,43 @@ function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopCo
 
 // ---- probes --------------------------------------------------------------------------
 
-/** Runs a command in a container to its end (sleeps count against the timeout); returns status and output. */
-export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], timeoutMs: number): { code: number | "timeout"; output: string; elapsedMs: number } {
-  let output = "";
-  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...c.env }, (l) => void (output += l + "\n"));
-  const gen = runExec(argv, io, c.image);
+/** How a command run to its end in one step ended, and the simulated time it took. */
+export type RunEnd<T> = { kind: "done"; value: T; elapsedMs: number } | { kind: "blocked"; elapsedMs: number } | { kind: "timeout"; elapsedMs: number };
+
+/**
+ * Runs a command's generator to its end in one step: sleeps add to its time (up to timeoutMs),
+ * it reaches only its own pod's listeners, DNS finds nothing; `wait` blocks it for good.
+ */
+export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Effect, T, EffectResult>, timeoutMs: number, onSleep?: (elapsedMs: number) => void): RunEnd<T> {
   let elapsed = 0;
   let input: EffectResult = undefined;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
     const r = gen.next(input);
-    if (r.done) return { code: r.value, output, elapsedMs: elapsed };
+    if (r.done) return { kind: "done", value: r.value, elapsedMs: elapsed };
     input = undefined;
     const e = r.value;
-    if (e.type === "wait") return { code: "timeout", output, elapsedMs: timeoutMs };
-    if (e.type === "sleep") elapsed += e.ms;
-    else if (e.type === "http") {
+    if (e.type === "wait") return { kind: "blocked", elapsedMs: elapsed };
+    if (e.type === "sleep") {
+      if (e.ms > 0) onSleep?.(elapsed);
+      elapsed += e.ms;
+    } else if (e.type === "http") {
       // An exec runs to its end in one step: it reaches only its own pod.
       const local = httpFrom(ctx, c, e.url);
       const u = splitUrl(e.url);
       input = local !== "remote" ? local : u && isIPv4(u.host) ? { type: "http", error: "connection refused", address: `${u.host}:${u.port}` } : { type: "http", error: "bad address" };
     }
     else if (e.type === "dns") input = { type: "dns", server: "10.96.0.10", addresses: [] };
-    if (elapsed > timeoutMs) return { code: "timeout", output, elapsedMs: timeoutMs };
+    if (elapsed > timeoutMs) return { kind: "timeout", elapsedMs: timeoutMs };
   }
+  return { kind: "timeout", elapsedMs: timeoutMs };
+}
+
+/** Runs a command in a container to its end (sleeps count against the timeout); returns status and output. */
+export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], timeoutMs: number): { code: number | "timeout"; output: string; elapsedMs: number } {
+  let output = "";
+  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...c.env }, (l) => void (output += l + "\n"));
+  const end = runToEnd(ctx, c, runExec(argv, io, c.image), timeoutMs);
+  if (end.kind === "done") return { code: end.value, output, elapsedMs: end.elapsedMs };
   return { code: "timeout", output, elapsedMs: timeoutMs };
 }
 

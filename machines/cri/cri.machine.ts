@@ -12,7 +12,8 @@ import type { Fx } from "../common/effects.js";
 import type { Stamp } from "../messages.js";
 import * as L from "./cri.logic.js";
 import type { CriContext, CriInput } from "./cri.logic.js";
-import type { ConnectMsg, ConnectResult, CriRequest, DnsAnswerMsg } from "./messages.js";
+import type { ConnectMsg, ConnectResult, CriRequest, CriStreamRequest, DnsAnswerMsg, StreamMessage } from "./messages.js";
+import { onStreamMessage, openStream, streamTimer, type StreamTimerEvent } from "./streaming.js";
 
 export type CriTimerEvent =
   /** an image pull's lifecycle: its time is over */
@@ -25,7 +26,7 @@ export type CriTimerEvent =
 /** The data plane: DNS answers and connections (from kube-proxy) and their results (from another CRI). */
 export type CriNetEvent = DnsAnswerMsg | ConnectMsg | ConnectResult;
 
-export type CriEvent = (CriRequest | CriTimerEvent | CriNetEvent) & Partial<Stamp>;
+export type CriEvent = (CriRequest | CriTimerEvent | CriNetEvent | CriStreamRequest | StreamMessage | StreamTimerEvent) & Partial<Stamp>;
 
 const step = timedDraftStepOf<CriContext>();
 
@@ -44,6 +45,9 @@ export const criMachine = setup({
     acceptConnection: step((c, e, fx) => L.acceptConnection(c, e, fx)),
     connectAnswered: step((c, e, fx) => L.connectAnswered(c, e, fx)),
     netTimeout: step((c, e, fx) => L.netTimeout(c, e.id, fx)),
+    openStream: step((c, e, fx) => openStream(c, e as CriStreamRequest, fx)),
+    streamOnSession: step((c, e, fx) => onStreamMessage(c, e as StreamMessage, fx)),
+    streamTimer: step((c, e, fx) => streamTimer(c, e as StreamTimerEvent, fx)),
   },
 }).createMachine({
   id: "cri",
@@ -93,6 +97,22 @@ export const criMachine = setup({
               on: { PullImage: { actions: "serveRequest", description: "start another image's pull, or join this image's" } },
               always: { guard: "hasNoPullInFlight", target: "idle", description: "the last pull ended (or none started)" },
             },
+          },
+        },
+        streamingServer: {
+          description: "the runtime's streaming server (kubectl exec, attach, port-forward): the kubelet opens a session, the caller streams on it",
+          on: {
+            Exec: { actions: "openStream", description: "GetExec: a session for a command in a running container (a terminal exec of a shell is interactive)" },
+            Attach: { actions: "openStream", description: "GetAttach: a session reading what a running container writes" },
+            PortForward: { actions: "openStream", description: "GetPortForward: a session into the sandbox's network namespace" },
+            ExecRun: { actions: "streamOnSession", description: "run the command with all of stdin, in the container's filesystem and env; answered when its simulated time has passed" },
+            ExecLine: { actions: "streamOnSession", description: "a line typed at the interactive shell: its output and the next prompt, or its exit" },
+            ExecResize: { actions: "streamOnSession", description: "the terminal's new size" },
+            AttachRead: { actions: "streamOnSession", description: "what the container wrote since the last read, and whether it still runs" },
+            PortForwardDial: { actions: "streamOnSession", description: "a connection to a port of the pod: refused unless something listens there" },
+            PortForwardHttp: { actions: "streamOnSession", description: "an HTTP request on a forwarded connection, answered by the listener" },
+            StreamClose: { actions: "streamOnSession", description: "the caller hung up: the session ends" },
+            StreamTimer: { actions: "streamTimer", description: "an exec's simulated time passed: its answer goes out" },
           },
         },
         dataPlane: {

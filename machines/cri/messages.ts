@@ -107,3 +107,44 @@ export type CriResponse =
   | { type: "ContainerExited"; containerId: string; exitCode: number; reason: "Completed" | "Error" | "OOMKilled" | "StartError"; message?: string; startedAt: number; finishedAt: number };
 
 export type { Probe };
+
+// ---- streaming (kubectl exec, attach, port-forward) -------------------------------------
+
+/**
+ * kubelet -> cri: GetExec, GetAttach, GetPortForward as the kubelet hands them to the runtime's
+ * streaming server; the runtime answers `replyTo` (the caller) with StreamReady or StreamRefused.
+ */
+export type CriStreamRequest =
+  | { type: "Exec"; id: number; containerId: string; cmd: string[]; tty: boolean; stdin: boolean; replyTo: string }
+  | { type: "Attach"; id: number; containerId: string; tty: boolean; stdin: boolean; replyTo: string }
+  | { type: "PortForward"; id: number; sandboxId: string; replyTo: string };
+
+/** The streaming server's answer: a session to stream on (an interactive shell's first prompt), or why not. */
+export type CriStreamAnswer =
+  | { type: "StreamReady"; id: number; session: string; prompt?: string; interactive?: boolean }
+  | { type: "StreamRefused"; id: number; code: number; message: string };
+
+/** A session's traffic, from the caller to the streaming server (strings are UTF-8 text). */
+export type StreamMessage =
+  /** run the exec'd command with all of stdin */
+  | { type: "ExecRun"; session: string; stdin: string }
+  /** a line typed at an interactive shell (the terminal's line discipline assembled it) */
+  | { type: "ExecLine"; session: string; line: string }
+  /** the terminal was resized (the resize channel) */
+  | { type: "ExecResize"; session: string; width: number; height: number }
+  /** what the attached container wrote since line `since` (not `from`: the runtime stamps the sender there) */
+  | { type: "AttachRead"; session: string; since: number }
+  /** a port-forward connection to a port of the pod (127.0.0.1 in its network namespace) */
+  | { type: "PortForwardDial"; session: string; requestId: number; port: number }
+  /** an HTTP request carried on a forwarded connection */
+  | { type: "PortForwardHttp"; session: string; requestId: number; port: number; method: string; path: string }
+  /** the caller hung up */
+  | { type: "StreamClose"; session: string };
+
+/** The streaming server's answers on a session. */
+export type StreamOutput =
+  /** exitCode once it ended; error when it could not run (a start failure, a container gone); blocked when it waits for good */
+  | { type: "ExecOutput"; session: string; stdout: string; stderr: string; exitCode?: number; error?: string; prompt?: string; blocked?: boolean; /** more follows: written before the command slept */ partial?: boolean }
+  | { type: "AttachOutput"; session: string; lines: LogLine[]; next: number; running: boolean }
+  | { type: "PortForwardDialed"; session: string; requestId: number; error?: string }
+  | { type: "PortForwardHttpResult"; session: string; requestId: number; status?: number; body?: string; error?: string };

@@ -13,13 +13,14 @@ import type { KubeletContext, KubeletInput } from "./kubelet.logic.js";
 import type { ProbeTimerEvent } from "./prober.js";
 import type { HeartbeatTimerEvent } from "./nodestatus.js";
 import type { PodWorkerTimerEvent } from "./lifecycles.js";
+import { serveStream, type KubeletStreamRequest } from "./streaming.js";
 
 export type KubeletTimerEvent =
   | HeartbeatTimerEvent
   | PodWorkerTimerEvent
   | ProbeTimerEvent;
 
-export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse | KubeletTimerEvent) & Partial<Stamp>;
+export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse | KubeletTimerEvent | KubeletStreamRequest) & Partial<Stamp>;
 
 const step = timedDraftStepOf<KubeletContext>();
 
@@ -47,6 +48,7 @@ export const kubeletMachine = setup({
     beat: step((c, e, fx) => L.heartbeatTimer(c, e, fx)),
     resyncPod: step((c, e, fx) => L.podWorkerTimer(c, e, fx)),
     runProbe: step((c, e, fx) => L.probeTimer(c, e, fx)),
+    serveStream: step((c, e, fx) => serveStream(c, e, e.from ?? "", fx)),
   },
 }).createMachine({
   id: "kubelet",
@@ -59,6 +61,9 @@ export const kubeletMachine = setup({
     HeartbeatTimer: { actions: "beat", description: "the node's heartbeats: Lease renewal every 10 s; node status looked at every 10 s, posted when changed or 5 min passed" },
     PodWorkerTimer: { actions: "resyncPod", description: "a pod worker's requeue delay ended (a back-off, a failed step): run it again" },
     ProbeTimer: { actions: "runProbe", description: "a probe worker's initial delay or period elapsed" },
+    GetExec: { actions: "serveStream", description: "the streaming server: a running container of a pod here, handed to the runtime's Exec (else 404 pod does not exist, 500 container not found)" },
+    GetAttach: { actions: "serveStream", description: "the streaming server: the runtime's Attach to a running container" },
+    GetPortForward: { actions: "serveStream", description: "the streaming server: the runtime's PortForward into the pod's sandbox" },
   },
   states: {
     listingPods: {

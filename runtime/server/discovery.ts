@@ -20,6 +20,9 @@ function subresourceInfo(r: ResourceInfo, sub: string): { group: string; version
     case "binding": return { group: "", version: "v1", kind: "Binding", verbs: ["create"] };
     case "eviction": return { group: "policy", version: "v1", kind: "Eviction", verbs: ["create"] };
     case "log": return { group: "", version: "v1", kind: "Pod", verbs: ["get"] };
+    case "exec": return { group: "", version: "v1", kind: "PodExecOptions", verbs: ["create", "get"] };
+    case "attach": return { group: "", version: "v1", kind: "PodAttachOptions", verbs: ["create", "get"] };
+    case "portforward": return { group: "", version: "v1", kind: "PodPortForwardOptions", verbs: ["create", "get"] };
     default: return { group: r.group, version: r.version, kind: r.kind, verbs: ["get", "patch", "update"] };
   }
 }

@@ -2,9 +2,10 @@
 // kube-apiserver's RequestInfoFactory does, turns each into an ApiRequest for the API server
 // machine (bearer token included), and writes the answer back as JSON, a Table or a watch stream.
 
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
@@ -16,6 +17,8 @@ import { toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { decodePatched } from "../../machines/apiserver/schema/patched.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
+import { connectOptions, isLocation, locate, serveConnect } from "./stream.js";
+import { connectSubresources } from "../../machines/apiserver/connect.js";
 import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
 
@@ -401,6 +404,30 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
   };
   const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert }, handler) : createHttpServer(handler);
+  // A request asking to upgrade (exec, attach, port-forward; or any other) leaves the HTTP server
+  // with its socket: it is served by the same handler, its answer written on the socket.
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.on("finish", () => socket.end());
+    res.on("error", () => socket.destroy());
+    const fail = (e: unknown) => {
+      try {
+        if (!res.headersSent && !socket.destroyed) sendStatus(res, S.internalError(String((e as Error)?.message ?? e)));
+        else socket.destroy();
+      } catch {
+        socket.destroy();
+      }
+    };
+    const upgrade = { socket, head };
+    try {
+      handle(cluster, req, res, { upgrade, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight }).catch(fail);
+    } catch (e) {
+      fail(e);
+    }
+  });
   let port = opts.port ?? 0;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -422,6 +449,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 }
 
 interface HandlerContext {
+  /** set for a request asking to upgrade: its socket, no longer the HTTP server's, and the bytes read past its head */
+  upgrade?: { socket: Duplex; head: Buffer };
   bookmarkIntervalMs: number;
   open: Set<() => void>;
   serverAddress: string;
@@ -470,6 +499,17 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
   if (!r || r.version !== p.version || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
     return gate(asked, () => sendStatus(res, pathNotFound()));
+  }
+  // exec, attach and portforward are long-running (exempt from max-in-flight), authorized as create
+  if (p.subresource !== undefined && connectSubresources.has(p.subresource)) {
+    if (method !== "GET" && method !== "POST") return gate(asked, () => sendStatus(res, S.methodNotAllowed()));
+    const connectBase: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, ...who, namespace: p.namespace ?? "default", name: p.name ?? "", subresource: p.subresource };
+    if (!hc.upgrade) {
+      const loc = await locate(cluster, connectBase, connectOptions(q));
+      return sendStatus(res, isLocation(loc) ? S.badRequest("Upgrade request required") : loc);
+    }
+    res.detachSocket(hc.upgrade.socket as Socket);
+    return serveConnect(cluster, req, hc.upgrade.socket, hc.upgrade.head, connectBase, q);
   }
   // The max-in-flight filter: past the limit a request is refused at once (watches are exempt, as long-running).
   const watching = method === "GET" && p.name === undefined && boolParam(q, "watch");

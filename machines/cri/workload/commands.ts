@@ -3,6 +3,7 @@
 import { resolvePath, type FsError } from "./memfs.js";
 import { perform, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult } from "./types.js";
+import { tar } from "./tar.js";
 
 const errnoText: Record<FsError, string> = {
   ENOENT: "No such file or directory", EEXIST: "File exists", ENOTDIR: "Not a directory",
@@ -477,7 +478,7 @@ function* pwd(_argv: string[], sh: ShellState, st: Streams): Gen {
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
-    hostname, tail, head, wc, grep, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd,
+    hostname, tail, head, wc, grep, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd, tar,
   };
   return userland === "busybox" ? { ...common, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }

@@ -12,6 +12,8 @@ export interface ProgramContext {
   listeners: Map<number, Listener>;
   startedAt: number;
   ports: number[];
+  /** the container has a terminal on stdin (spec.stdin and spec.tty): a shell waits there for its user */
+  terminal?: boolean;
 }
 
 const nginxIndex = `<!DOCTYPE html>
@@ -306,9 +308,10 @@ function* genericServer(sh: ShellState, ctx: ProgramContext): Gen {
 }
 
 /** Runs `sh -c script [name args...]`, `sh script.sh`, or `sh` with no terminal (exits 0 at once). */
-function* shell(argv: string[], sh: ShellState, st: Streams): Gen {
+function* shell(argv: string[], sh: ShellState, st: Streams, terminal = false): Gen {
   const name = baseName(argv[0]!);
   sh.shellName = name === "bash" ? "bash" : "sh";
+  sh.exported.add("PWD"); // a shell exports the directory it starts in
   let i = 1;
   while (i < argv.length && /^-[a-zA-Z]*$/.test(argv[i]!) && !argv[i]!.includes("c")) i++; // -e, -x, -l: accepted, not modelled
   if (argv[i] !== undefined && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(argv[i]!)) {
@@ -318,7 +321,12 @@ function* shell(argv: string[], sh: ShellState, st: Streams): Gen {
     return yield* runScript(script, sh, st);
   }
   const file = argv[i];
-  if (file === undefined) return 0; // no tty and stdin at EOF: an interactive shell exits at once
+  // no script named: the commands come from stdin (`kubectl exec -i ... -- sh < script`); at EOF at once, it exits 0
+  if (file === undefined) {
+    // with a terminal (kubectl run -it), the shell waits for what its user types (kubectl attach)
+    if (terminal && !st.stdin) return yield* serve(sh);
+    return st.stdin ? yield* runScript(st.stdin, sh, st) : 0;
+  }
   const src = sh.io.fs.read(file.startsWith("/") ? file : `${sh.cwd}/${file}`);
   if (typeof src !== "string") { st.err(`${sh.shellName}: can't open '${file}': No such file or directory\n`); return 2; }
   sh.positional = argv.slice(i);
@@ -354,7 +362,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
     const name = baseName(argv[0]!);
     if (isShell(name)) {
       if (userland === "none" || (name === "bash" && userland === "busybox") || (name === "dash" && userland !== "gnu")) return undefined;
-      return shell(argv, sh, st);
+      return shell(argv, sh, st, ctx.terminal === true);
     }
     if (name === "docker-entrypoint.sh" && ["nginx", "redis", "postgres", "mysql", "memcached", "node"].includes(kind)) return dockerEntrypoint(argv, sh, st, ctx);
     switch (`${kind}:${name}`) {

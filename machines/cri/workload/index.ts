@@ -58,7 +58,7 @@ function* runProcess(argv: string[], sh: ShellState, io: ProcessIO): Gen {
 }
 
 /** True when argv[0] names something this image can run (a shell builtin, a utility or a program). */
-function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolean {
+export function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolean {
   const name = argv[0]!;
   const base = name.slice(name.lastIndexOf("/") + 1);
   if (["exit", "true", "false", ":", "exec"].includes(base)) return ctx.image.userland !== "none";
@@ -67,21 +67,21 @@ function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext): boolea
   return ctx.image.userland !== "none" && Object.hasOwn(sh.utilities, base);
 }
 
-function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {
+export function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {
   const userland = ctx.image.userland === "gnu" ? "gnu" : "busybox";
   return newShell(io, { shellName: "sh", userland, utilities: ctx.image.userland === "none" ? {} : utilitiesFor(userland, { legacyBusybox: isLegacyBusybox(ctx.image.ref) }), programs: programsFor(ctx) });
 }
 
 /** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
 export function startContainer(
-  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Record<string, string>; fs: FileSystem; ports?: number[] },
+  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Record<string, string>; fs: FileSystem; ports?: number[]; terminal?: boolean },
   io: ProcessIO,
 ): Process {
   const env = { ...spec.image.env, ...spec.env };
   const procIO: ProcessIO = { ...io, env, fs: spec.fs };
   const argv = effectiveArgv(spec.image, spec.command?.map((s) => expandContainerRefs(s, env)), spec.args?.map((s) => expandContainerRefs(s, env)));
   const listeners = new Map<number, Listener>();
-  const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [] };
+  const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
   const sh = shellFor(procIO, ctx);
   if (argv.length === 0 && spec.image.kind !== "generic") {
     return { run: (function* (): Gen { return 128; })(), listeners, startError: "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown" };

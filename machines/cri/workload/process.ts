@@ -30,6 +30,8 @@ export interface ProcessSpec {
   readonly ports: number[];
   readonly startedAt: number;
   readonly layout: FsLayout;
+  /** spec.stdin and spec.tty: the process has a terminal */
+  readonly terminal?: boolean;
 }
 
 /** What a filesystem call returned (a file's content, a listing, an error, true or false, nothing). */
@@ -134,7 +136,7 @@ function spawn(spec: ProcessSpec): Live {
   const port = new Port(spec.layout);
   port.world = { now: spec.startedAt, log: noLog, tree: notRead, setTree: notRead };
   try {
-    const proc = startContainer({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, fs: port.fs, ports: spec.ports }, port);
+    const proc = startContainer({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, fs: port.fs, ports: spec.ports, ...(spec.terminal ? { terminal: true } : {}) }, port);
     return { port, proc };
   } finally {
     port.world = undefined;

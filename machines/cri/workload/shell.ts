@@ -35,6 +35,8 @@ export interface ShellState {
   turnsWithoutBlocking: number;
   line: number;
   substitutions: number; // command substitutions run so far: an assignment-only command takes the last one's status
+  /** reading commands typed at a terminal (kubectl exec -it): bash then names no line in its errors */
+  interactive?: boolean;
 }
 
 /** Loop turns allowed without any effect that takes time; beyond it the script fails by name. */
@@ -69,7 +71,7 @@ export function newShell(io: ProcessIO, opts: { shellName: string; userland: Use
 
 /** The prefix of a shell's own error messages: busybox `sh: `, dash `sh: 1: `, bash `bash: line 1: `. */
 export function shellPrefix(sh: ShellState): string {
-  if (sh.shellName === "bash") return `bash: line ${sh.line}: `;
+  if (sh.shellName === "bash") return sh.interactive ? "bash: " : `bash: line ${sh.line}: `;
   return sh.userland === "gnu" ? `sh: ${sh.line}: ` : "sh: ";
 }
 

@@ -1,0 +1,112 @@
+// Commands run by `kubectl exec` (CRI Exec): a process started beside the container's own, in
+// its filesystem with its env, with stdin given and stdout and stderr kept apart. With a
+// terminal and a shell to run, the exec is an interactive shell: it reads one line at a time,
+// its variables and directory carried from line to line as a value between steps.
+
+import type { ImageInfo } from "../registry.js";
+import { isRunnable, shellFor } from "./index.js";
+import type { ProgramContext } from "./images.js";
+import { LoopBoundExceeded, runArgv, runScript, shellPrefix, type Gen, type ShellState, type Streams } from "./shell.js";
+import { ExitSignal, type Effect, type EffectResult, type ProcessIO } from "./types.js";
+
+/** An interactive shell between lines: what it keeps (a value). */
+export interface ShellSnapshot {
+  readonly name: "sh" | "bash";
+  readonly userland: "busybox" | "gnu";
+  readonly cwd: string;
+  readonly vars: readonly (readonly [string, string])[];
+  readonly exported: readonly string[];
+  readonly status: number;
+}
+
+function programContext(image: ImageInfo, io: ProcessIO): ProgramContext {
+  return { image, listeners: new Map(), startedAt: io.now(), ports: [] };
+}
+
+/** runc's error when an exec'd executable does not exist (the exec never starts). */
+export function execStartError(program: string): string {
+  return `OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown`;
+}
+
+/** Runs a process's body: `exit` and the loop bound become its status. */
+function* statusOf(body: Gen, sh: ShellState, st: Streams): Gen {
+  try {
+    return yield* body;
+  } catch (e) {
+    if (e instanceof ExitSignal) return e.code;
+    if (e instanceof LoopBoundExceeded) {
+      st.err(`${shellPrefix(sh)}${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+/** The exec'd process for argv, or the reason it cannot start (nothing by that name in the image). */
+export function execProcess(argv: readonly string[], io: ProcessIO, image: ImageInfo, st: Streams): { run: Gen } | { startError: string } {
+  const ctx = programContext(image, io);
+  const sh = shellFor(io, ctx);
+  if (argv.length === 0 || !isRunnable([...argv], sh, ctx)) return { startError: execStartError(argv[0] ?? "") };
+  // the process gets the container's env, and HOME as runc sets it; PWD is a shell's, not the runtime's
+  if (!Object.hasOwn(io.env, "PWD")) sh.exported.delete("PWD");
+  if (!sh.vars.has("HOME")) {
+    sh.vars.set("HOME", "/root");
+    sh.exported.add("HOME");
+  }
+  return { run: statusOf(runArgv([...argv], sh, st), sh, st) };
+}
+
+const shellNames = new Set(["sh", "ash", "dash", "bash"]);
+
+/** The interactive shell a terminal exec of argv starts (a shell with no script or -c), if the image has it. */
+export function interactiveShell(argv: readonly string[], image: ImageInfo): ShellSnapshot | undefined {
+  const name = (argv[0] ?? "").slice((argv[0] ?? "").lastIndexOf("/") + 1);
+  if (!shellNames.has(name) || argv.slice(1).some((a) => !/^-[a-zA-Z]*$/.test(a) || a.includes("c"))) return undefined;
+  if (image.userland === "none" || (name === "bash" && image.userland !== "gnu")) return undefined;
+  return { name: name === "bash" ? "bash" : "sh", userland: image.userland === "gnu" ? "gnu" : "busybox", cwd: "/", vars: [], exported: [], status: 0 };
+}
+
+function restore(snap: ShellSnapshot, io: ProcessIO, image: ImageInfo): ShellState {
+  const sh = shellFor(io, programContext(image, io));
+  sh.shellName = snap.name;
+  sh.interactive = true;
+  if (snap.vars.length > 0) {
+    sh.vars = new Map(snap.vars.map(([k, v]) => [k, v]));
+    sh.exported = new Set(snap.exported);
+  }
+  sh.cwd = snap.cwd;
+  sh.vars.set("PWD", snap.cwd);
+  sh.status = snap.status;
+  return sh;
+}
+
+function snapshotOf(sh: ShellState, snap: ShellSnapshot): ShellSnapshot {
+  return { name: snap.name, userland: snap.userland, cwd: sh.cwd, vars: [...sh.vars], exported: [...sh.exported], status: sh.status };
+}
+
+/** One line typed at the shell: run, then the shell as it is after it (or its exit status when it exited). */
+export function* shellLine(line: string, snap: ShellSnapshot, io: ProcessIO, image: ImageInfo, st: Streams): Generator<Effect, { snap: ShellSnapshot; exited?: number }, EffectResult> {
+  const sh = restore(snap, io, image);
+  try {
+    yield* runScript(line, sh, st);
+  } catch (e) {
+    if (e instanceof ExitSignal) {
+      // bash says it is leaving; the terminal shows it
+      if (snap.name === "bash") st.err("exit\n");
+      return { snap: snapshotOf(sh, snap), exited: e.code };
+    }
+    if (!(e instanceof LoopBoundExceeded)) throw e;
+    st.err(`${shellPrefix(sh)}${e.message}\n`);
+    sh.status = 2;
+  }
+  return { snap: snapshotOf(sh, snap) };
+}
+
+/** The prompt: Debian's bash `root@<hostname>:<dir># `, dash `# `, busybox ash `<dir> # ` (home shown as ~). */
+export function promptOf(snap: ShellSnapshot, hostname: string): string {
+  const home = new Map(snap.vars).get("HOME") ?? "/root";
+  const dir = snap.cwd === home ? "~" : snap.cwd.startsWith(home + "/") ? `~${snap.cwd.slice(home.length)}` : snap.cwd;
+  if (snap.name === "bash") return `root@${hostname}:${dir}# `;
+  if (snap.userland === "gnu") return "# ";
+  return `${dir} # `;
+}
