@@ -96,9 +96,9 @@ describe("a 409 Conflict on an Endpoints update", () => {
     const svc = { ...service, metadata: { ...service.metadata, uid: "u", creationTimestamp: "2026-01-01T00:00:00Z", resourceVersion: "5" } };
     const cached = { apiVersion: "v1", kind: "Endpoints", metadata: { name: "web", namespace: "default", resourceVersion: "7", labels: {} } };
     for (const [id, obj] of [[SERVICES, svc], [ENDPOINTS, cached]] as const) {
-      ctx.client.informers.set(id, { watchId: id, group: "", resource: "x", store: OrderedMap<string, any>([["default/web", obj]]), resourceVersion: "9", synced: true });
+      ctx.client.informers = ctx.client.informers.set(id, { watchId: id, group: "", resource: "x", store: OrderedMap<string, any>([["default/web", obj]]), resourceVersion: "9", synced: true });
     }
-    ctx.client.informers.set(2, { watchId: 2, group: "", resource: "pods", store: OrderedMap(), resourceVersion: "9", synced: true });
+    ctx.client.informers = ctx.client.informers.set(2, { watchId: 2, group: "", resource: "pods", store: OrderedMap(), resourceVersion: "9", synced: true });
     addKey(ctx.queue, "default/web");
     const fx = new Fx();
     syncNextKey(ctx, 0, fx);
