@@ -133,4 +133,17 @@ describe("the docs' hello CronJob", () => {
     expect(reasons).toContain("JobAlreadyActive");
     expect((c.get("CronJob", "hello") as any).status.active).toHaveLength(1);
   });
+
+  it("kubectl delete cronjob (background propagation) takes its Jobs and their pods with it", async () => {
+    const c = cluster();
+    await c.apply(hello());
+    await c.settle();
+    await advanceMinutes(c, 2);
+    expect(jobsOf(c)).toHaveLength(2);
+    await c.delete("CronJob", "hello", "default", { propagationPolicy: "Background" });
+    await c.settle();
+    expect(c.get("CronJob", "hello")).toBeUndefined();
+    expect(jobsOf(c)).toEqual([]);
+    expect(c.list("Pod").filter((p: any) => p.metadata.labels?.["batch.kubernetes.io/job-name"]?.startsWith("hello-"))).toEqual([]);
+  });
 });

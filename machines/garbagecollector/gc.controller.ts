@@ -26,6 +26,7 @@ const monitored = [
   { group: "batch", resource: "jobs" },
   { group: "apps", resource: "daemonsets" },
   { group: "apps", resource: "controllerrevisions" },
+  { group: "batch", resource: "cronjobs" },
 ] as const;
 
 export interface GarbageCollectorContext {
