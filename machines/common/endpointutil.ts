@@ -113,6 +113,73 @@ export function podServiceKeys(client: ClientState, servicesWatchId: number, pod
     .map(objectKey);
 }
 
+/** reflect.DeepEqual of two label maps as the controller decodes them: an absent and an empty map are both nil (protobuf drops empty maps). */
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const ka = a ? Object.keys(a) : [];
+  const kb = b ? Object.keys(b) : [];
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!Object.hasOwn(b!, k) || b![k] !== a![k]) return false;
+  return true;
+}
+
+/**
+ * podEndpointsChanged (k8s.io/endpointslice/util): podChanged when the pod changed in a way that
+ * may change its endpoints (deletionTimestamp, readiness, podIPs), labelsChanged when it may
+ * match other Services (labels, hostname or subdomain). Name, namespace and UID are immutable and
+ * nodeName is set before the pod has an IP, so none of them is compared.
+ */
+export function podEndpointsChanged(oldPod: Pod, newPod: Pod): { podChanged: boolean; labelsChanged: boolean } {
+  const labelsChanged =
+    !sameLabels(oldPod.metadata?.labels, newPod.metadata?.labels) ||
+    (oldPod.spec?.hostname ?? "") !== (newPod.spec?.hostname ?? "") ||
+    (oldPod.spec?.subdomain ?? "") !== (newPod.spec?.subdomain ?? "");
+  // Kubernetes compares the two *metav1.Time pointers; the informer's old and new pods are
+  // decoded apart, so the pointers differ whenever either pod carries a deletionTimestamp.
+  if (oldPod.metadata?.deletionTimestamp != null || newPod.metadata?.deletionTimestamp != null) return { podChanged: true, labelsChanged };
+  if (isPodReady(oldPod) !== isPodReady(newPod)) return { podChanged: true, labelsChanged };
+  const oldIPs = oldPod.status?.podIPs ?? [];
+  const newIPs = newPod.status?.podIPs ?? [];
+  if (oldIPs.length !== newIPs.length) return { podChanged: true, labelsChanged };
+  for (let i = 0; i < oldIPs.length; i++) if (oldIPs[i]!.ip !== newIPs[i]!.ip) return { podChanged: true, labelsChanged };
+  return { podChanged: false, labelsChanged };
+}
+
+/**
+ * determineNeededServiceUpdates: with the pod changed, every Service of its old or new labels;
+ * with only its labels changed, the Services it joined or left (the symmetric difference).
+ * In order: the new Services, then the old ones.
+ */
+export function determineNeededServiceUpdates(oldServices: readonly string[], services: readonly string[], podChanged: boolean): string[] {
+  const inOld = new Set(oldServices);
+  const inNew = new Set(services);
+  const out = podChanged ? [...services] : services.filter((k) => !inOld.has(k));
+  for (const k of oldServices) if (!inNew.has(k)) out.push(k);
+  return out;
+}
+
+/**
+ * GetServicesToUpdateOnPodChange: the Service keys a pod update queues. A resync (same
+ * resourceVersion) and an update that changes nothing an endpoint shows queue none.
+ */
+export function servicesToUpdateOnPodChange(client: ClientState, servicesWatchId: number, oldPod: Pod, newPod: Pod): string[] {
+  if (newPod.metadata?.resourceVersion === oldPod.metadata?.resourceVersion) return [];
+  const { podChanged, labelsChanged } = podEndpointsChanged(oldPod, newPod);
+  if (!podChanged && !labelsChanged) return [];
+  const services = podServiceKeys(client, servicesWatchId, newPod, newPod.metadata?.labels);
+  if (!labelsChanged) return services;
+  return determineNeededServiceUpdates(podServiceKeys(client, servicesWatchId, oldPod, oldPod.metadata?.labels), services, podChanged);
+}
+
+/**
+ * The pod informer's handlers of both endpoint controllers: an added or deleted pod queues the
+ * Services it is in (addPod, deletePod on the final state); an update is filtered as
+ * GetServicesToUpdateOnPodChange filters it (an ADDED for a cached key is an update to client-go).
+ */
+export function podDeltaServiceKeys(client: ClientState, servicesWatchId: number, d: InformerDelta): string[] {
+  if (d.type === "DELETED" || d.old === undefined) return podServiceKeys(client, servicesWatchId, d.object, d.object.metadata?.labels);
+  return servicesToUpdateOnPodChange(client, servicesWatchId, d.old, d.object);
+}
+
 /** The pods in ns the Service's selector matches, in store order, found through the label index. */
 export function selectedPods(client: ClientState, podsWatchId: number, ns: string, service: Service): Pod[] {
   const inf = client.informers.get(podsWatchId);
