@@ -3,10 +3,10 @@
 // TestDetermineNeededServiceUpdates, TestGetPodServiceMemberships).
 
 import { describe, it, expect } from "vitest";
-import { OrderedMap } from "immutable";
+import { Map as IMap, OrderedMap } from "immutable";
 import type { Pod, Service } from "kubernetes-types/core/v1";
 import { newClient, type ClientState } from "./client.js";
-import { determineNeededServiceUpdates, podDeltaServiceKeys, podEndpointsChanged, podServiceKeys, servicesToUpdateOnPodChange } from "./endpointutil.js";
+import { computeTriggerTime, determineNeededServiceUpdates, type TriggerStates, podDeltaServiceKeys, podEndpointsChanged, podServiceKeys, servicesToUpdateOnPodChange } from "./endpointutil.js";
 
 const SERVICES = 1;
 
@@ -192,5 +192,80 @@ describe("servicesToUpdateOnPodChange (GetServicesToUpdateOnPodChange)", () => {
     expect(podDeltaServiceKeys(client, SERVICES, { type: "DELETED", object: p, old: testPod(1) })).toEqual(["test/service-2"]);
     // An ADDED for a key the cache holds is an update to client-go's informer (OnUpdate).
     expect(podDeltaServiceKeys(client, SERVICES, { type: "ADDED", object: { ...p, metadata: { ...p.metadata, resourceVersion: "5", annotations: { a: "b" } } }, old: p })).toEqual([]);
+  });
+});
+
+describe("computeTriggerTime (trigger_time_tracker_test.go)", () => {
+  const t = (s: number) => Date.UTC(2019, 0, 1, 0, 0, s);
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const service = (created: number): Service => ({ metadata: { namespace: "ttNamespace1", name: "my-service", creationTimestamp: iso(created) } });
+  const readyPod = (name: string, ready: number): Pod => ({
+    metadata: { namespace: "ttNamespace1", name },
+    status: { conditions: [{ type: "Ready", status: "True", lastTransitionTime: iso(ready) }] },
+  });
+  type Step = { service: Service; pods: Pod[]; want: number | undefined } | "deleteService";
+  it.each<{ name: string; steps: Step[] }>([
+    { name: "TestNewServiceNoPods", steps: [{ service: service(t(2)), pods: [], want: t(2) }] },
+    // Pods created before the Service: the trigger time is the Service's creation.
+    { name: "TestNewServiceExistingPods", steps: [{ service: service(t(3)), pods: [readyPod("pod1", t(0)), readyPod("pod2", t(1)), readyPod("pod3", t(5))], want: t(3) }] },
+    {
+      name: "TestPodsAdded",
+      steps: [
+        { service: service(t(0)), pods: [], want: t(0) },
+        { service: service(t(0)), pods: [readyPod("pod1", t(2)), readyPod("pod2", t(1))], want: t(1) },
+      ],
+    },
+    {
+      name: "TestPodsUpdated",
+      steps: [
+        { service: service(t(0)), pods: [readyPod("pod1", t(1)), readyPod("pod2", t(2)), readyPod("pod3", t(3))], want: t(0) },
+        { service: service(t(0)), pods: [readyPod("pod1", t(5)), readyPod("pod2", t(4)), readyPod("pod3", t(3))], want: t(4) },
+      ],
+    },
+    {
+      name: "TestPodsUpdatedNoOp",
+      steps: [
+        { service: service(t(0)), pods: [readyPod("pod1", t(1)), readyPod("pod2", t(2)), readyPod("pod3", t(3))], want: t(0) },
+        { service: service(t(0)), pods: [readyPod("pod1", t(1)), readyPod("pod2", t(2)), readyPod("pod3", t(3))], want: undefined },
+      ],
+    },
+    {
+      name: "TestPodDeletedThenAdded",
+      steps: [
+        { service: service(t(0)), pods: [readyPod("pod1", t(1)), readyPod("pod2", t(2))], want: t(0) },
+        { service: service(t(0)), pods: [readyPod("pod1", t(1))], want: undefined },
+        { service: service(t(0)), pods: [readyPod("pod1", t(1)), readyPod("pod2", t(4))], want: t(4) },
+      ],
+    },
+    {
+      name: "TestServiceDeletedThenAdded",
+      steps: [
+        { service: service(t(0)), pods: [readyPod("pod1", t(1)), readyPod("pod2", t(2))], want: t(0) },
+        "deleteService",
+        { service: service(t(3)), pods: [readyPod("pod1", t(1)), readyPod("pod2", t(2))], want: t(3) },
+      ],
+    },
+    {
+      // A Service update (its ports) has no trigger time of its own.
+      name: "TestServiceUpdatedNoPodChange",
+      steps: [
+        { service: service(t(0)), pods: [readyPod("pod1", t(1)), readyPod("pod2", t(2))], want: t(0) },
+        { service: { ...service(t(0)), spec: { ports: [{ port: 80, targetPort: 8080, protocol: "TCP" }] } }, pods: [readyPod("pod1", t(1)), readyPod("pod2", t(2))], want: undefined },
+      ],
+    },
+  ])("$name", ({ steps }) => {
+    const key = "ttNamespace1/my-service";
+    let states: TriggerStates = IMap();
+    for (const step of steps) {
+      if (step === "deleteService") {
+        states = states.delete(key);
+        continue;
+      }
+      const before = JSON.stringify(states.toJS());
+      const r = computeTriggerTime(states, key, step.service, step.pods);
+      expect(JSON.stringify(states.toJS())).toBe(before); // the states given are a value: never changed
+      expect(r.time).toBe(step.want);
+      states = r.states;
+    }
   });
 });
