@@ -4,7 +4,7 @@
 // lookups from a pod to its Services and from a Service to its pods or EndpointSlices.
 
 import { Map as IMap } from "immutable";
-import type { Pod, Service, ServicePort } from "kubernetes-types/core/v1";
+import type { Container, Pod, Service, ServicePort } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { objectKey, storeSelect, storeSelecting, type ClientState, type InformerDelta } from "./client.js";
 import { parseTime } from "./time.js";
@@ -41,7 +41,11 @@ export function isHeadless(service: Service): boolean {
 
 /** podutil.IsPodReady: the Ready condition is True. */
 export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+  const conditions = pod.status?.conditions;
+  if (!conditions) return false;
+  // Indexed loops: these helpers run for every pod of a Service on every sync.
+  for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === "Ready" && conditions[i]!.status === "True") return true;
+  return false;
 }
 
 /** podutil.IsPodTerminal: phase Succeeded or Failed. */
@@ -83,12 +87,17 @@ export function findPort(pod: Pod, servicePort: ServicePort): number | undefined
   if (typeof target === "number") return target;
   const protocol = servicePort.protocol ?? "TCP";
   // Named ports are looked up in regular containers, then in sidecars (restartable init containers).
-  for (const c of pod.spec?.containers ?? []) {
-    for (const p of c.ports ?? []) if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
-  }
-  for (const c of pod.spec?.initContainers ?? []) {
-    if (c.restartPolicy !== "Always") continue;
-    for (const p of c.ports ?? []) if (p.name === target && (p.protocol ?? "TCP") === protocol) return p.containerPort;
+  const found = namedPort(pod.spec?.containers, target, protocol, false);
+  return found !== undefined ? found : namedPort(pod.spec?.initContainers, target, protocol, true);
+}
+
+function namedPort(containers: Container[] | undefined, name: string, protocol: string, sidecarsOnly: boolean): number | undefined {
+  if (!containers) return undefined;
+  for (let i = 0; i < containers.length; i++) {
+    const c = containers[i]!;
+    if (sidecarsOnly && c.restartPolicy !== "Always") continue;
+    const ports = c.ports;
+    if (ports) for (let j = 0; j < ports.length; j++) if (ports[j]!.name === name && (ports[j]!.protocol ?? "TCP") === protocol) return ports[j]!.containerPort;
   }
   return undefined;
 }
@@ -113,6 +122,73 @@ export function podServiceKeys(client: ClientState, servicesWatchId: number, pod
     .map(objectKey);
 }
 
+/** reflect.DeepEqual of two label maps as the controller decodes them: an absent and an empty map are both nil (protobuf drops empty maps). */
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const ka = a ? Object.keys(a) : [];
+  const kb = b ? Object.keys(b) : [];
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!Object.hasOwn(b!, k) || b![k] !== a![k]) return false;
+  return true;
+}
+
+/**
+ * podEndpointsChanged (k8s.io/endpointslice/util): podChanged when the pod changed in a way that
+ * may change its endpoints (deletionTimestamp, readiness, podIPs), labelsChanged when it may
+ * match other Services (labels, hostname or subdomain). Name, namespace and UID are immutable and
+ * nodeName is set before the pod has an IP, so none of them is compared.
+ */
+export function podEndpointsChanged(oldPod: Pod, newPod: Pod): { podChanged: boolean; labelsChanged: boolean } {
+  const labelsChanged =
+    !sameLabels(oldPod.metadata?.labels, newPod.metadata?.labels) ||
+    (oldPod.spec?.hostname ?? "") !== (newPod.spec?.hostname ?? "") ||
+    (oldPod.spec?.subdomain ?? "") !== (newPod.spec?.subdomain ?? "");
+  // Kubernetes compares the two *metav1.Time pointers; the informer's old and new pods are
+  // decoded apart, so the pointers differ whenever either pod carries a deletionTimestamp.
+  if (oldPod.metadata?.deletionTimestamp != null || newPod.metadata?.deletionTimestamp != null) return { podChanged: true, labelsChanged };
+  if (isPodReady(oldPod) !== isPodReady(newPod)) return { podChanged: true, labelsChanged };
+  const oldIPs = oldPod.status?.podIPs ?? [];
+  const newIPs = newPod.status?.podIPs ?? [];
+  if (oldIPs.length !== newIPs.length) return { podChanged: true, labelsChanged };
+  for (let i = 0; i < oldIPs.length; i++) if (oldIPs[i]!.ip !== newIPs[i]!.ip) return { podChanged: true, labelsChanged };
+  return { podChanged: false, labelsChanged };
+}
+
+/**
+ * determineNeededServiceUpdates: with the pod changed, every Service of its old or new labels;
+ * with only its labels changed, the Services it joined or left (the symmetric difference).
+ * In order: the new Services, then the old ones.
+ */
+export function determineNeededServiceUpdates(oldServices: readonly string[], services: readonly string[], podChanged: boolean): string[] {
+  const inOld = new Set(oldServices);
+  const inNew = new Set(services);
+  const out = podChanged ? [...services] : services.filter((k) => !inOld.has(k));
+  for (const k of oldServices) if (!inNew.has(k)) out.push(k);
+  return out;
+}
+
+/**
+ * GetServicesToUpdateOnPodChange: the Service keys a pod update queues. A resync (same
+ * resourceVersion) and an update that changes nothing an endpoint shows queue none.
+ */
+export function servicesToUpdateOnPodChange(client: ClientState, servicesWatchId: number, oldPod: Pod, newPod: Pod): string[] {
+  if (newPod.metadata?.resourceVersion === oldPod.metadata?.resourceVersion) return [];
+  const { podChanged, labelsChanged } = podEndpointsChanged(oldPod, newPod);
+  if (!podChanged && !labelsChanged) return [];
+  const services = podServiceKeys(client, servicesWatchId, newPod, newPod.metadata?.labels);
+  if (!labelsChanged) return services;
+  return determineNeededServiceUpdates(podServiceKeys(client, servicesWatchId, oldPod, oldPod.metadata?.labels), services, podChanged);
+}
+
+/**
+ * The pod informer's handlers of both endpoint controllers: an added or deleted pod queues the
+ * Services it is in (addPod, deletePod on the final state); an update is filtered as
+ * GetServicesToUpdateOnPodChange filters it (an ADDED for a cached key is an update to client-go).
+ */
+export function podDeltaServiceKeys(client: ClientState, servicesWatchId: number, d: InformerDelta): string[] {
+  if (d.type === "DELETED" || d.old === undefined) return podServiceKeys(client, servicesWatchId, d.object, d.object.metadata?.labels);
+  return servicesToUpdateOnPodChange(client, servicesWatchId, d.old, d.object);
+}
+
 /** The pods in ns the Service's selector matches, in store order, found through the label index. */
 export function selectedPods(client: ClientState, podsWatchId: number, ns: string, service: Service): Pod[] {
   const inf = client.informers.get(podsWatchId);
@@ -123,42 +199,57 @@ export function selectedPods(client: ClientState, podsWatchId: number, ns: strin
 
 /** The Ready condition's last transition time (getPodTriggerTime), or NaN. */
 function podTriggerTime(pod: Pod): number {
-  for (const c of pod.status?.conditions ?? []) if (c.type === "Ready") return parseTime(c.lastTransitionTime);
+  const conditions = pod.status?.conditions;
+  if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === "Ready") return parseTime(conditions[i]!.lastTransitionTime);
   return NaN;
 }
 
 /**
  * TriggerTimeTracker.ComputeEndpointLastChangeTriggerTime: a new Service's creation time, else the
  * earliest pod or Service trigger time that moved since the last sync; undefined when none moved.
- * Returns the states with this Service's holding exactly these pods' times (`states` is not changed).
+ * Returns the states with this Service's holding exactly these pods' times (`states` is not changed;
+ * it is returned as it is when nothing moved).
  */
 export function computeTriggerTime(states: TriggerStates, key: string, service: Service, pods: Pod[]): { states: TriggerStates; time: number | undefined } {
   const prev = states.get(key);
+  const last = prev?.podTimes;
   let min: number | undefined;
-  let timed = 0;
-  const podTimes = (prev?.podTimes ?? IMap<string, number>()).withMutations((m) => {
-    for (const pod of pods) {
-      const name = pod.metadata?.name ?? "";
-      const t = podTriggerTime(pod);
-      if (Number.isNaN(t)) {
-        m.delete(name);
-        continue;
+  // The pods with a time, and which of them moved (most syncs move one pod or none).
+  const names: string[] = [];
+  const times: number[] = [];
+  const moved: number[] = [];
+  let dropped = false;
+  for (const pod of pods) {
+    const name = pod.metadata?.name ?? "";
+    const t = podTriggerTime(pod);
+    const seen = last?.get(name);
+    if (Number.isNaN(t)) {
+      if (seen !== undefined) dropped = true;
+      continue;
+    }
+    if (seen === undefined || t > seen) min = min === undefined ? t : Math.min(min, t);
+    if (seen !== t) moved.push(names.length);
+    names.push(name);
+    times.push(t);
+  }
+  // Pods that left the Service (or lost their time) leave the state too: with every timed pod
+  // unmoved, and so in the state, a larger state holds such pods.
+  dropped ||= (last?.size ?? 0) > names.length - moved.length;
+  let podTimes = last ?? IMap<string, number>();
+  if (moved.length > 0 || dropped) {
+    podTimes = podTimes.withMutations((m) => {
+      for (const i of moved) m.set(names[i]!, times[i]!);
+      if (m.size > names.length) {
+        const current = new Set(names);
+        for (const name of [...m.keys()]) if (!current.has(name)) m.delete(name);
       }
-      timed++;
-      const last = m.get(name);
-      if (last === undefined || t > last) min = min === undefined ? t : Math.min(min, t);
-      m.set(name, t);
-    }
-    // Pods that left the Service (or lost their time) leave the state too.
-    if (m.size > timed) {
-      const current = new Set(pods.map((p) => p.metadata?.name ?? ""));
-      for (const name of [...m.keys()]) if (!current.has(name)) m.delete(name);
-    }
-  });
-  const serviceTime = parseTime(service.metadata?.creationTimestamp);
-  if (!Number.isNaN(serviceTime) && (prev === undefined || serviceTime > prev.serviceTime)) min = min === undefined ? serviceTime : Math.min(min, serviceTime);
-  const next = states.set(key, { podTimes, serviceTime: Number.isNaN(serviceTime) ? 0 : serviceTime });
-  if (!prev) return { states: next, time: Number.isNaN(serviceTime) ? undefined : serviceTime };
+    });
+  }
+  const parsed = parseTime(service.metadata?.creationTimestamp);
+  const serviceTime = Number.isNaN(parsed) ? 0 : parsed;
+  if (!Number.isNaN(parsed) && (prev === undefined || parsed > prev.serviceTime)) min = min === undefined ? parsed : Math.min(min, parsed);
+  const next = prev !== undefined && podTimes === last && serviceTime === prev.serviceTime ? states : states.set(key, { podTimes, serviceTime });
+  if (!prev) return { states: next, time: Number.isNaN(parsed) ? undefined : parsed };
   return { states: next, time: min };
 }
 

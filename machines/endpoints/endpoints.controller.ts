@@ -6,7 +6,7 @@ import type { Endpoints, Service } from "kubernetes-types/core/v1";
 import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
-import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys, selectedPods, type TriggerState, type TriggerStates } from "../common/endpointutil.js";
+import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podDeltaServiceKeys, selectedPods, type TriggerState, type TriggerStates } from "../common/endpointutil.js";
 import { retryOrForget } from "../common/controller.js";
 import { handleResponse, storeGet } from "../common/informer.js";
 import * as W from "../common/workqueue.js";
@@ -61,7 +61,7 @@ export function startInformers(ctx: EndpointsControllerContext, fx: Fx): void {
   startInformer(ctx.client, fx, ENDPOINTS, { group: "", resource: "endpoints" });
 }
 
-/** Informer handlers: Service changes queue the Service; pod changes queue the Services the pod was or is in; a deleted Endpoints queues its Service. */
+/** Informer handlers: Service changes queue the Service; pod changes queue the Services whose endpoints they may change (podDeltaServiceKeys); a deleted Endpoints queues its Service. */
 export function onDelta(ctx: EndpointsControllerContext, watchId: number, d: InformerDelta): void {
   if (watchId === SERVICES) return W.add(ctx.queue, objectKey(d.object));
   if (watchId === ENDPOINTS) {
@@ -69,10 +69,7 @@ export function onDelta(ctx: EndpointsControllerContext, watchId: number, d: Inf
     return;
   }
   if (watchId !== PODS) return;
-  if (d.old && d.old.metadata?.resourceVersion === d.object.metadata?.resourceVersion) return;
-  const keys = new Set(podServiceKeys(ctx.client, SERVICES, d.object, d.object.metadata?.labels));
-  if (d.old) for (const k of podServiceKeys(ctx.client, SERVICES, d.old, d.old.metadata?.labels)) keys.add(k);
-  for (const k of keys) W.add(ctx.queue, k);
+  for (const k of podDeltaServiceKeys(ctx.client, SERVICES, d)) W.add(ctx.queue, k);
 }
 
 /** checkLeftoverEndpoints: once running, every Endpoints' key is queued so orphans are found. */

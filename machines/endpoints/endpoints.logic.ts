@@ -134,15 +134,23 @@ function memberSubsets(m: Member): EndpointSubset[] {
   return m.ports === undefined ? [subsetFor(undefined)] : m.ports.map((p) => subsetFor([p]));
 }
 
-function portsSignature(ports: EndpointPort[] | undefined): string {
-  return ports === undefined ? "" : ports.map(portKey).join("\u0001");
+// Equal port lists as portKey sees them, field by field (no key strings built per pod).
+function samePorts(a: EndpointPort[] | undefined, b: EndpointPort[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if ((x.name ?? "") !== (y.name ?? "") || x.port !== y.port || (x.protocol ?? "") !== (y.protocol ?? "") || (x.appProtocol ?? "") !== (y.appProtocol ?? "")) return false;
+  }
+  return true;
 }
 
 // True when every pod resolves the same ports, the usual case of pods from one template.
 function sharePorts(members: readonly Member[]): boolean {
   if (members.length === 0) return false;
-  const first = portsSignature(members[0]!.ports);
-  for (let i = 1; i < members.length; i++) if (portsSignature(members[i]!.ports) !== first) return false;
+  const first = members[0]!.ports;
+  for (let i = 1; i < members.length; i++) if (!samePorts(members[i]!.ports, first)) return false;
   return true;
 }
 

@@ -115,3 +115,66 @@ describe("a 409 Conflict on an Endpoints update", () => {
     expect(fx2.timers).toEqual([{ key: "requeue/default/web", ms: 5, event: { type: "Requeue", key: "default/web" }, background: false }]);
   });
 });
+
+/** Restarts a controller on its machine with the guard that starts a sync counting how often it lets one start. */
+function countSyncs(c: Cluster, address: string): () => number {
+  let syncs = 0;
+  c.runtime.replace(address, (m) => {
+    const hasQueuedKey = m.implementations.guards.hasQueuedKey as (...a: unknown[]) => boolean;
+    return m.provide({
+      guards: {
+        hasQueuedKey: (...a: unknown[]) => {
+          const start = hasQueuedKey(...a);
+          if (start) syncs++;
+          return start;
+        },
+      },
+    });
+  });
+  return () => syncs;
+}
+
+describe("pod updates the endpoint controllers sync for (GetServicesToUpdateOnPodChange)", () => {
+  // The liveness example of the Kubernetes docs as a readiness probe: Ready for 30 s, then not.
+  const flapping = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "web-1", namespace: "default", labels: { app: "web" } },
+    spec: {
+      nodeName: "node-1",
+      containers: [{
+        name: "app",
+        image: "busybox",
+        args: ["/bin/sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600"],
+        ports: [{ name: "http", containerPort: 80 }],
+        readinessProbe: { exec: { command: ["cat", "/tmp/healthy"] }, periodSeconds: 1 },
+      }],
+    },
+  };
+
+  it("an annotation syncs neither controller; the pod turning unready syncs both", async () => {
+    const c = createCluster({ nodes: 1, seed: 11 });
+    const endpointsSyncs = countSyncs(c, "endpoints-controller");
+    const sliceSyncs = countSyncs(c, "endpointslice-controller");
+    await c.apply([service, flapping]);
+    await c.settle();
+    const ready = () => c.get("Pod", "web-1", "default").status.conditions?.find((x: any) => x.type === "Ready")?.status;
+    c.runtime.runUntil(() => ready() === "True" && c.get("Endpoints", "web", "default")?.subsets?.[0]?.addresses !== undefined, "web-1 Ready in the Endpoints", 20_000);
+    const before = [endpointsSyncs(), sliceSyncs(), c.get("Pod", "web-1", "default").metadata.resourceVersion];
+
+    await c.apply({ ...flapping, metadata: { ...flapping.metadata, annotations: { note: "nothing an endpoint shows" } } });
+    await c.settle();
+    const annotated = c.get("Pod", "web-1", "default");
+    expect(annotated.metadata.annotations.note).toBe("nothing an endpoint shows");
+    expect(annotated.metadata.resourceVersion).not.toBe(before[2]);
+    expect([endpointsSyncs(), sliceSyncs()]).toEqual(before.slice(0, 2));
+
+    c.runtime.runUntil(() => ready() === "False", "web-1 no longer Ready", 60_000);
+    await c.settle();
+    expect(endpointsSyncs()).toBeGreaterThan(before[0] as number);
+    expect(sliceSyncs()).toBeGreaterThan(before[1] as number);
+    expect(c.get("Endpoints", "web", "default").subsets).toEqual([{ notReadyAddresses: [{ ip: ipOf(c, "web-1"), nodeName: "node-1", targetRef: ref(c, "web-1") }], ports: httpPort }]);
+    const [slice] = c.list("EndpointSlice", { namespace: "default", labelSelector: "kubernetes.io/service-name=web" });
+    expect(slice.endpoints.map((e: any) => e.conditions)).toEqual([{ ready: false, serving: false, terminating: false }]);
+  });
+});

@@ -9,7 +9,7 @@ import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, objectKey, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerState, type TriggerStates } from "../common/endpointutil.js";
+import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podDeltaServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerState, type TriggerStates } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
 import { mutant } from "../common/mutation.js";
 import { retryOrForget } from "../common/controller.js";
@@ -74,7 +74,7 @@ export function sliceServiceKey(slice: EndpointSlice): string | undefined {
   return `${slice.metadata?.namespace ?? "default"}/${labels[SERVICE_NAME_LABEL]}`;
 }
 
-/** Informer handlers: Services queue themselves, pods the Services they were or are in, managed slices their Service. */
+/** Informer handlers: Services queue themselves, pods the Services whose endpoints they may change (podDeltaServiceKeys), managed slices their Service. */
 export function onDelta(ctx: EndpointSliceControllerContext, watchId: number, d: InformerDelta): void {
   if (watchId === SERVICES) return W.add(ctx.queue, objectKey(d.object));
   if (watchId === SLICES) {
@@ -83,10 +83,7 @@ export function onDelta(ctx: EndpointSliceControllerContext, watchId: number, d:
     return;
   }
   if (watchId !== PODS) return;
-  if (d.old && d.old.metadata?.resourceVersion === d.object.metadata?.resourceVersion) return;
-  const keys = new Set(podServiceKeys(ctx.client, SERVICES, d.object, d.object.metadata?.labels));
-  if (d.old) for (const k of podServiceKeys(ctx.client, SERVICES, d.old, d.old.metadata?.labels)) keys.add(k);
-  for (const k of keys) W.add(ctx.queue, k);
+  for (const k of podDeltaServiceKeys(ctx.client, SERVICES, d)) W.add(ctx.queue, k);
 }
 
 /** finalize: a slice to delete and a slice to create become one update of the old slice's name. */

@@ -82,6 +82,17 @@ function portsKey(ports: EndpointPort[] | undefined): string {
   return JSON.stringify(sorted.map((p) => [p.name, p.port, p.protocol, p.appProtocol]));
 }
 
+// Equal lists, in the same order, of ports with equal fields: their portsKey is the same.
+function samePortList(a: EndpointPort[], b: EndpointPort[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.name !== y.name || x.port !== y.port || x.protocol !== y.protocol || x.appProtocol !== y.appProtocol) return false;
+  }
+  return true;
+}
+
 /** Identity of an endpoint across syncs (the reconciler's endpoint hash: addresses + target pod). */
 function endpointKey(ep: Endpoint): string {
   const addresses = ep.addresses.length === 1 ? ep.addresses[0] : [...ep.addresses].sort().join(",");
@@ -145,6 +156,9 @@ interface Desired {
 function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string | undefined) => Node | undefined): Map<string, Desired> {
   const ns = service.metadata?.namespace ?? "default";
   const out = new Map<string, Desired>();
+  // Pods from one template resolve the same ports: the last pod's key is reused for an equal list.
+  let lastPorts: EndpointPort[] | undefined;
+  let lastKey = "";
   for (const pod of pods) {
     if ((pod.metadata?.namespace ?? "default") !== ns) continue;
     if (!shouldPodBeInEndpoints(pod, true)) continue;
@@ -153,7 +167,9 @@ function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string 
     const node = nodeNamed(pod.spec?.nodeName);
     const ep = podToEndpoint(pod, service, node, ip);
     const ports = endpointPorts(service, pod);
-    const key = portsKey(ports);
+    const key = lastPorts !== undefined && samePortList(ports, lastPorts) ? lastKey : portsKey(ports);
+    lastPorts = ports;
+    lastKey = key;
     const d = out.get(key) ?? { ports, endpoints: new Map<string, Endpoint>() };
     out.set(key, d);
     d.endpoints.set(endpointKey(ep), ep);
