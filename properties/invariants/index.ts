@@ -14,6 +14,7 @@ import { dependentDeletedOnlyAfterOwnerGone, podBoundAtMostOnce, watchNeverSkips
 import { containersStartOnlyWithPodIP, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds } from "./taints.js";
+import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
 import { podBoundOnlyToToleratingNode, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
@@ -421,6 +422,7 @@ export const invariants: readonly InvariantSpec[] = [
   endpointSlicesOnlyMatching,
   terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
+  deploymentNeverSurgesPastMaxSurge,
   jobNeverExceedsParallelismSpec,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,
