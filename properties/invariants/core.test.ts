@@ -21,6 +21,20 @@ describe("phasesOnlyMoveForward: terminal phases are final", () => {
   });
 });
 
+describe("phasesOnlyMoveForward: back to Pending only after the node's runtime started afresh (a reboot wiped its containers)", () => {
+  const rebooting = (objs: Record<string, any[]>, starts: number): World => ({ ...world(objs), runtimeStarts: (node) => (node === "node-1" ? starts : 1) });
+  it("Running -> Pending after a reboot of its node is allowed; without one, or on another node, it is not; a terminal phase stays final", () => {
+    const m = new Monitor();
+    expect(m.phasesOnlyMoveForward(rebooting({ Pod: [pod("p", "Running"), pod("q", "Running", { spec: { nodeName: "node-2" } }), pod("s", "Succeeded")] }, 1))).toEqual([]);
+    const after = m.phasesOnlyMoveForward(rebooting({ Pod: [pod("p", "Pending"), pod("q", "Pending", { spec: { nodeName: "node-2" } }), pod("s", "Pending")] }, 2));
+    expect(after.map((v) => v.message)).toEqual(["pod default/q went from Running to Pending", "pod default/s went from Succeeded to Pending"]);
+    // Running again on the new runtime, then back to Pending with no second reboot: reported.
+    // (judged by the version holding the Running status: a step that shows the old version again records nothing new)
+    expect(m.phasesOnlyMoveForward(rebooting({ Pod: [pod("p", "Running", { metadata: { resourceVersion: "3" } })] }, 2))).toEqual([]);
+    expect(m.phasesOnlyMoveForward(rebooting({ Pod: [pod("p", "Pending", { metadata: { resourceVersion: "4" } })] }, 2)).map((v) => v.message)).toEqual(["pod default/p went from Running to Pending"]);
+  });
+});
+
 describe("nodeNameSetOnce", () => {
   it("reports a pod that moves to another node, not one that is bound once", () => {
     const m = new Monitor();

@@ -8,6 +8,8 @@ import { isPodTerminal, milli, podRequest, quantity } from "./k8s.js";
 export interface World {
   list(kind: string): any[];
   etcdRevision(): number;
+  /** how many times a node's container runtime has started (a reboot starts it afresh, without containers); absent where no runtime is modelled */
+  runtimeStarts?(node: string): number;
 }
 
 export interface Violation {
@@ -93,6 +95,9 @@ export class Monitor {
   private readonly nodeNames = new Map<string, string>();
   private readonly phases = new Map<string, string>();
   private revision = 0;
+  /** pod uid -> the starts of its node's runtime when the pod was last seen Running */
+  private readonly runningOn = new Map<string, number>();
+  private readonly runningRv = new Map<string, string | undefined>();
 
   /** spec.nodeName is set at most once and never changes: a pod is bound to one node only. */
   nodeNameSetOnce(w: World): Violation[] {
@@ -107,17 +112,33 @@ export class Monitor {
     return out;
   }
 
-  /** Phases only move forward (Pending, Running, then Succeeded or Failed); Succeeded and Failed are terminal. */
+  /**
+   * Phases only move forward (Pending, Running, then Succeeded or Failed); Succeeded and Failed are
+   * terminal: a pod in either never changes phase (the kubelet's generateAPIPodStatus forces the
+   * API's terminal phase back). One way back is Kubernetes' own: after a node reboot that wiped the
+   * runtime, a Running pod's containers are gone and getPhase says Pending until they run again
+   * (kubernetes#126650 expects it), so Running -> Pending is allowed once the pod's node's runtime
+   * has started afresh since the pod's last Running status was written.
+   */
   phasesOnlyMoveForward(w: World): Violation[] {
     const out: Violation[] = [];
     for (const p of w.list("Pod")) {
       const uid = p.metadata.uid;
       const now = p.status?.phase ?? "Pending";
       const before = this.phases.get(uid);
+      const node = p.spec?.nodeName;
+      const starts = node && w.runtimeStarts ? w.runtimeStarts(node) : 0;
       if (before !== undefined && before !== now) {
-        if (phaseRank[now]! < phaseRank[before]! || phaseRank[before] === 2) out.push(v("phasesOnlyMoveForward", `pod ${podName(p)} went from ${before} to ${now}`));
+        const rebooted = before === "Running" && now === "Pending" && starts > (this.runningOn.get(uid) ?? Infinity);
+        if ((phaseRank[now]! < phaseRank[before]! && !rebooted) || phaseRank[before] === 2) out.push(v("phasesOnlyMoveForward", `pod ${podName(p)} went from ${before} to ${now}`));
       }
       this.phases.set(uid, now);
+      // Taken when a Running status is written (a new version), not at every step: a reboot after that write is what allows Pending.
+      const rv = p.metadata.resourceVersion;
+      if (now === "Running" && (!this.runningRv.has(uid) || this.runningRv.get(uid) !== rv)) {
+        this.runningOn.set(uid, starts);
+        this.runningRv.set(uid, rv);
+      }
     }
     return out;
   }

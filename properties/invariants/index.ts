@@ -66,6 +66,9 @@ export function worldOf(rt: Runtime): World {
     etcdRevision() {
       return rt.snapshot("etcd")?.context?.revision ?? 0;
     },
+    runtimeStarts(node: string) {
+      return rt.incarnation(`cri/${node}`);
+    },
   };
 }
 
