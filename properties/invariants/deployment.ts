@@ -7,8 +7,8 @@
 // ReplicaSets), which may lag etcd; so the bound is judged on the most lenient view it could have
 // had: a ReplicaSet never delivered to it (by a list or a watch event) counts 0, as it does for
 // getReplicaSetsForDeployment (its own create's answer never enters the cache); each other one at
-// the lower of its stored spec (when the write is answered) and the last version delivered by the
-// time it was sent; the Deployment at the larger bound.
+// the lower of its stored spec (when the write is answered) and the last version delivered before
+// it was sent (not before it arrived: a delay fault holds requests); the Deployment at the larger bound.
 // Replay: properties/regressions/deployment-surge-random-828598308.json (the stale view it missed).
 
 import type { InvariantSpec } from "./index.js";
@@ -18,7 +18,6 @@ import { resolveFenceposts } from "./k8s.js";
 /** The actor that runs the deployment controller. */
 const controller = "deployment-controller";
 
-const rvOf = (o: any) => Number(o?.metadata?.resourceVersion ?? 0);
 const replicasOf = (o: any) => (typeof o?.spec?.replicas === "number" ? o.spec.replicas : 1);
 const bound = (d: any) => replicasOf(d) + resolveFenceposts(d).maxSurge;
 
@@ -26,15 +25,30 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
   "deploymentNeverSurgesPastMaxSurge",
   "after the deployment controller scales a ReplicaSet up, the Deployment's ReplicaSets together ask for at most replicas + maxSurge (as the controller could have seen them)",
   ({ rt, report }) => {
-    /** uid -> the newest version of a Deployment or ReplicaSet delivered to the controller */
-    const delivered = new Map<string, any>();
+    /**
+     * uid -> each version of a Deployment or ReplicaSet delivered to the controller, in order, with
+     * its process incarnation and request counter then: a request numbered k was sent after exactly
+     * the deliveries the same process took while its counter was at most k (a client numbers its
+     * requests in sending order), so that is the view it was decided on, though a delayed request
+     * reaches the API server after later deliveries.
+     */
+    const delivered = new Map<string, Array<{ inc: number; n: number; obj: any }>>();
     /** request key -> a scale-up sent, judged when the API server answers that it was written */
     const pending = new Map<string, { name: string; namespace: string; ownerUid: string; want: number; max: number; deployment: string; seenAtSend: Map<string, number> }>();
     const learn = (o: any) => {
       const uid = o?.metadata?.uid;
       if (!uid) return;
-      const before = delivered.get(uid);
-      if (!before || rvOf(before) < rvOf(o)) delivered.set(uid, o);
+      const inc = rt.incarnation(controller);
+      const n = Number(rt.snapshot(controller)?.context?.client?.nextId ?? 0);
+      let versions = delivered.get(uid);
+      if (!versions) delivered.set(uid, (versions = []));
+      versions.push({ inc, n, obj: o });
+    };
+    /** The version of an object in the controller's cache when it sent request k (undefined: not delivered yet). */
+    const seenAt = (uid: string, inc: number, k: number): any => {
+      const versions = delivered.get(uid) ?? [];
+      for (let i = versions.length - 1; i >= 0; i--) if (versions[i]!.inc === inc && versions[i]!.n <= k) return versions[i]!.obj;
+      return undefined;
     };
     const stored = (kind: string): any[] => {
       const m = rt.snapshot("apiserver")?.context?.cache?.byKind.get(kind);
@@ -76,14 +90,15 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
       const self = sets.find((x) => x.metadata?.name === rs.metadata?.name && (x.metadata?.namespace ?? "") === namespace);
       // Only a scale-up is bounded by maxSurge; a scale-down is never too many.
       if (self && replicasOf(self) >= want) return;
+      const inc = rt.incarnation(controller);
       const d = stored("Deployment").find((x) => x.metadata?.uid === ownerUid);
-      const seenD = delivered.get(ownerUid);
+      const seenD = seenAt(ownerUid, inc, msg.id);
       if (!d && !seenD) return;
       const max = Math.max(d ? bound(d) : 0, seenD ? bound(seenD) : 0);
       // What the controller could have counted: the ReplicaSets delivered to it by now (an undelivered one is not in its cache).
       const seenAtSend = new Map<string, number>();
       for (const x of sets) {
-        const seen = delivered.get(x.metadata.uid);
+        const seen = seenAt(x.metadata.uid, inc, msg.id);
         if (seen) seenAtSend.set(x.metadata.uid, replicasOf(seen));
       }
       pending.set(requestKey(rt, from, msg.id), { name: rs.metadata?.name, namespace, ownerUid, want, max, deployment: (d ?? seenD).metadata.name, seenAtSend });
