@@ -445,7 +445,7 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
     // Past the node monitor's 40 s grace, up to four minutes: Unknown, tainted, pods evicted.
     out.push({ op: "partition", at: rng.int(half), node: `node-${1 + rng.int(nodes)}`, ms: 30_000 + rng.int(210_000) });
   }
-  out.push(...churnWorkload(seed, nodeShape));
+  out.push(...churnWorkload(seed, nodeShape, nodes));
   return out;
 }
 
@@ -454,18 +454,20 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
  * short pods (two to three times the node's usable addresses), so host-local's round robin wraps
  * the podCIDR while that address is still held. Drawn apart, so the rest of the workload is as before.
  */
-function churnWorkload(seed: number, shape: NodeShape): Command[] {
+function churnWorkload(seed: number, shape: NodeShape, nodes: number): Command[] {
   const rng = new Rng(seedFor(seed, "workload-churn"));
   if (shape.podCIDRPrefix < 28 || rng.int(2) !== 0) return [];
   // network, gateway and broadcast are not handed out
   const usable = 2 ** (32 - shape.podCIDRPrefix) - 3;
   const small = { requests: { cpu: "10m", memory: "16Mi" } };
-  const anchor = { apiVersion: "v1", kind: "Pod", metadata: { name: "anchor", labels: { app: "anchor" } }, spec: { containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
+  // Both on one node (its range is what wraps), tolerating a dedicated node's taints.
+  const placed = { nodeSelector: { "kubernetes.io/hostname": `node-${1 + rng.int(nodes)}` }, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }] };
+  const anchor = { apiVersion: "v1", kind: "Pod", metadata: { name: "anchor", labels: { app: "anchor" } }, spec: { ...placed, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
   const job = {
     apiVersion: "batch/v1", kind: "Job", metadata: { name: "churn" },
     spec: {
       completions: 2 * usable + rng.int(usable), parallelism: 1 + rng.int(3), backoffLimit: 6,
-      template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", `sleep ${1 + rng.int(3)}; exit 0`], resources: small }] } },
+      template: { spec: { ...structuredClone(placed), restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", `sleep ${1 + rng.int(3)}; exit 0`], resources: small }] } },
     },
   };
   return [{ op: "apply", at: 0, obj: anchor }, { op: "apply", at: 1 + rng.int(20), obj: job }];
