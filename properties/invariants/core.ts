@@ -95,9 +95,8 @@ export class Monitor {
   private readonly nodeNames = new Map<string, string>();
   private readonly phases = new Map<string, string>();
   private revision = 0;
-  /** pod uid -> the starts of its node's runtime when the pod was last seen Running */
+  /** pod uid -> the starts of its node's runtime when the pod was first seen Running */
   private readonly runningOn = new Map<string, number>();
-  private readonly runningRv = new Map<string, string | undefined>();
 
   /** spec.nodeName is set at most once and never changes: a pod is bound to one node only. */
   nodeNameSetOnce(w: World): Violation[] {
@@ -118,7 +117,7 @@ export class Monitor {
    * API's terminal phase back). One way back is Kubernetes' own: after a node reboot that wiped the
    * runtime, a Running pod's containers are gone and getPhase says Pending until they run again
    * (kubernetes#126650 expects it), so Running -> Pending is allowed once the pod's node's runtime
-   * has started afresh since the pod's last Running status was written.
+   * has started afresh since the pod was first seen Running.
    */
   phasesOnlyMoveForward(w: World): Violation[] {
     const out: Violation[] = [];
@@ -133,12 +132,9 @@ export class Monitor {
         if ((phaseRank[now]! < phaseRank[before]! && !rebooted) || phaseRank[before] === 2) out.push(v("phasesOnlyMoveForward", `pod ${podName(p)} went from ${before} to ${now}`));
       }
       this.phases.set(uid, now);
-      // Taken when a Running status is written (a new version), not at every step: a reboot after that write is what allows Pending.
-      const rv = p.metadata.resourceVersion;
-      if (now === "Running" && (!this.runningRv.has(uid) || this.runningRv.get(uid) !== rv)) {
-        this.runningOn.set(uid, starts);
-        this.runningRv.set(uid, rv);
-      }
+      // Taken when the pod is first seen Running: a reboot of its node since then is what allows Pending
+      // (a held status write of the pod may land after the reboot and show Running once more).
+      if (now === "Running" && !this.runningOn.has(uid)) this.runningOn.set(uid, starts);
     }
     return out;
   }
