@@ -51,7 +51,7 @@ export interface RunSpec {
   steps: number;
   faults: FaultName[];
   commands: Command[];
-  /** the fault probabilities and bounds, drawn from the seed (faultSettingsFromSeed); a spec without them was recorded with the defaults */
+  /** the fault probabilities and bounds, drawn from the seed (faultSettingsFromSeed); a spec without them (or some) was recorded with the defaults */
   faultSettings?: FaultSettings;
   /** simulated ms the liveness phase may take */
   livenessBudgetMs?: number;
@@ -209,7 +209,8 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
 
 /** The fault settings a spec runs with. */
 export function faultSettingsOf(spec: RunSpec): FaultSettings {
-  return spec.faultSettings ?? defaultFaultSettings;
+  // a spec recorded before a fault came lacks its settings: the defaults fill them in
+  return { ...defaultFaultSettings, ...spec.faultSettings };
 }
 
 /** livenessUnderFairness: without faults, under the seeded uniform (fair) chooser, the cluster must converge within the budget. */
@@ -458,7 +459,32 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
     // Past the node monitor's 40 s grace, up to four minutes: Unknown, tainted, pods evicted.
     out.push({ op: "partition", at: rng.int(half), node: `node-${1 + rng.int(nodes)}`, ms: 30_000 + rng.int(210_000) });
   }
+  out.push(...churnWorkload(seed, nodeShape, nodes));
   return out;
+}
+
+/**
+ * On small nodes, half the time: a long-running pod holding an early address, then a Job of many
+ * short pods (two to three times the node's usable addresses), so host-local's round robin wraps
+ * the podCIDR while that address is still held. Drawn apart, so the rest of the workload is as before.
+ */
+function churnWorkload(seed: number, shape: NodeShape, nodes: number): Command[] {
+  const rng = new Rng(seedFor(seed, "workload-churn"));
+  if (shape.podCIDRPrefix < 28 || rng.int(2) !== 0) return [];
+  // network, gateway and broadcast are not handed out
+  const usable = 2 ** (32 - shape.podCIDRPrefix) - 3;
+  const small = { requests: { cpu: "10m", memory: "16Mi" } };
+  // Both on one node (its range is what wraps), tolerating a dedicated node's taints.
+  const placed = { nodeSelector: { "kubernetes.io/hostname": `node-${1 + rng.int(nodes)}` }, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }] };
+  const anchor = { apiVersion: "v1", kind: "Pod", metadata: { name: "anchor", labels: { app: "anchor" } }, spec: { ...placed, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
+  const job = {
+    apiVersion: "batch/v1", kind: "Job", metadata: { name: "churn" },
+    spec: {
+      completions: 2 * usable + rng.int(usable), parallelism: 1 + rng.int(3), backoffLimit: 6,
+      template: { spec: { ...structuredClone(placed), restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", `sleep ${1 + rng.int(3)}; exit 0`], resources: small }] } },
+    },
+  };
+  return [{ op: "apply", at: 0, obj: anchor }, { op: "apply", at: 1 + rng.int(20), obj: job }];
 }
 
 /** The commands of a scenario, drawn from a seed: the manifest (or a random workload) at step 0, then deletes and scales. */

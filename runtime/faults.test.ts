@@ -118,3 +118,39 @@ describe("fault settings drawn from the run seed", () => {
     expect(f.total).toBe(0);
   });
 });
+
+describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the runtime without containers", () => {
+  it("a finished pod stays finished with its terminated status (convertToAPIContainerStatuses keeps it); a running one runs again in a new sandbox", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    const busybox = (script: string) => [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", script] }];
+    await c.apply([
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "done", namespace: "default" }, spec: { restartPolicy: "Never", containers: busybox("sleep 1; exit 0") } },
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "runs", namespace: "default" }, spec: { containers: busybox("sleep 3600") } },
+    ]);
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    const before = c.get("Pod", "runs", "default");
+    expect([c.get("Pod", "done", "default").status.phase, before.status.phase]).toEqual(["Succeeded", "Running"]);
+    const off = Object.fromEntries(Object.entries(defaultFaultSettings).map(([k, v]) => [k, k.endsWith("Probability") ? 0 : v])) as typeof defaultFaultSettings;
+    const f = new FaultInjector(c.runtime, 5, ["node-reboot"], { ...off, rebootProbability: 1, rebootDowntimeMaxMs: 5_000 });
+    f.install();
+    // one reboot: off again after the step that drew it
+    c.runtime.observers.push(() => {
+      if (f.total > 0) f.uninstall();
+    });
+    c.advance(15_000);
+    expect(f.counts["node-reboot"]).toBe(1);
+    expect(c.runtime.trace().filter((e) => e.kind === "fault" && e.fault === "crash").map((e: any) => e.detail)).toEqual(["cni/node-1", "cri/node-1", "kubelet/node-1"]);
+    c.advance(60_000);
+    await c.settle();
+    expect(c.runtime.incarnation("cri/node-1")).toBe(2);
+    const done = c.get("Pod", "done", "default");
+    expect(done.status.phase).toBe("Succeeded");
+    expect(done.status.containerStatuses[0].state.terminated.exitCode).toBe(0);
+    const runs = c.get("Pod", "runs", "default");
+    expect(runs.status.phase).toBe("Running");
+    expect(runs.status.containerStatuses[0].containerID).not.toBe(before.status.containerStatuses[0].containerID);
+    await c.stop();
+  });
+});

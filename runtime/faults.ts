@@ -3,14 +3,15 @@
 // to the machine they affect (the API server ends a watch, slides its watch cache, forgets a dead
 // client), so every change of a machine's state is a delivery in the trace. Every draw, and the
 // settings themselves, come from the run seed, so a run with faults replays exactly; every
-// injected fault is counted and traced.
+// injected fault is counted and traced. A process that dies (crash, node-reboot) is stopped by the
+// runtime, which drops its state and its messages, and started again from its machine.
 
 import { Rng, seedFor } from "../machines/common/prng.js";
 import type { Address } from "../machines/messages.js";
 import type { Runtime } from "./runtime.js";
 
 /** Every fault podflow can inject, by the name the CLI takes. */
-export const faultNames = ["delay", "watch-disconnect", "drop-request", "duplicate-request", "crash", "partition", "compaction"] as const;
+export const faultNames = ["delay", "watch-disconnect", "drop-request", "duplicate-request", "crash", "partition", "compaction", "node-reboot"] as const;
 export type FaultName = (typeof faultNames)[number];
 
 /** Probabilities and bounds; per-send faults draw on every send, the others after every step. */
@@ -28,6 +29,8 @@ export interface FaultSettings {
   compactionProbability: number;
   /** watch-cache history entries kept when a compaction fault trims it */
   compactionKeep: number;
+  rebootProbability: number;
+  rebootDowntimeMaxMs: number;
 }
 
 /** Defaults sized so a run of a few thousand steps sees each enabled fault a few times. */
@@ -44,6 +47,8 @@ export const defaultFaultSettings: FaultSettings = {
   partitionMaxMs: 60_000,
   compactionProbability: 0.002,
   compactionKeep: 2,
+  rebootProbability: 0.0003,
+  rebootDowntimeMaxMs: 20_000,
 };
 
 /**
@@ -70,6 +75,9 @@ export function faultSettingsFromSeed(seed: number): FaultSettings {
     partitionMaxMs: ms(d.partitionMaxMs),
     compactionProbability: scale(d.compactionProbability),
     compactionKeep: rng.int(21),
+    // drawn last, so the settings above are what they were before node-reboot came
+    rebootProbability: scale(d.rebootProbability),
+    rebootDowntimeMaxMs: ms(d.rebootDowntimeMaxMs),
   };
 }
 
@@ -84,6 +92,7 @@ export function describeFaultSettings(s: FaultSettings): string {
     `crash ${p(s.crashProbability)} (down up to ${s.crashDowntimeMaxMs} ms)`,
     `partition ${p(s.partitionProbability)} (up to ${s.partitionMaxMs} ms)`,
     `compaction ${p(s.compactionProbability)} (keeps ${s.compactionKeep})`,
+    `node-reboot ${p(s.rebootProbability)} (down up to ${s.rebootDowntimeMaxMs} ms)`,
   ].join(", ");
 }
 
@@ -104,12 +113,15 @@ export class FaultInjector {
   readonly counts: Record<FaultName, number>;
   readonly enabled: ReadonlySet<FaultName>;
   private readonly rng: Rng;
+  /** node-reboot draws apart, so the other faults of a seed fall where they did before it came */
+  private readonly rebootRng: Rng;
   private readonly settings: FaultSettings;
   private readonly observer = () => this.afterStep();
   private installed = false;
 
   constructor(private readonly rt: Runtime, seed: number, enabled: readonly FaultName[], settings: Partial<FaultSettings> = {}) {
     this.rng = new Rng(seedFor(seed, "faults"));
+    this.rebootRng = new Rng(seedFor(seed, "faults-node-reboot"));
     this.enabled = new Set(enabled);
     this.settings = { ...defaultFaultSettings, ...settings };
     this.counts = Object.fromEntries(faultNames.map((n) => [n, 0])) as Record<FaultName, number>;
@@ -142,8 +154,8 @@ export class FaultInjector {
     this.rt.record({ kind: "fault", fault: name, detail });
   }
 
-  private draw(name: FaultName, p: number): boolean {
-    return this.enabled.has(name) && this.rng.next() < p;
+  private draw(name: FaultName, p: number, rng: Rng = this.rng): boolean {
+    return this.enabled.has(name) && rng.next() < p;
   }
 
   private onSend(from: Address, to: Address, msg: { type: string; [k: string]: any }): boolean {
@@ -184,6 +196,7 @@ export class FaultInjector {
     if (this.draw("crash", s.crashProbability)) this.crashOne();
     if (this.draw("partition", s.partitionProbability)) this.partitionOne();
     if (this.draw("compaction", s.compactionProbability)) this.compact();
+    if (this.draw("node-reboot", s.rebootProbability, this.rebootRng)) this.rebootOne();
   }
 
   /** Breaks one client watch: the API server, told so, ends it with ERROR 410 and the informer re-lists. */
@@ -218,6 +231,28 @@ export class FaultInjector {
     this.rt.later(ms, () => {
       this.rt.record({ kind: "fault", fault: "partition", detail: `${k} reconnects: its watches end with 410` });
       this.rt.post("runtime", "apiserver", { type: "DisconnectClientWatches", client: k });
+    });
+  }
+
+  /**
+   * Reboots one node: its kubelet, container runtime and CNI plugin stop at once, and with the
+   * runtime every process of its containers. After the downtime they start afresh in boot order
+   * (CNI, runtime, kubelet): the runtime comes back without containers or sandboxes (CRI-O wipes
+   * them after a reboot; the IPAM data dir is on tmpfs), and the kubelet rebuilds its pods from the
+   * API server, which still holds their last status.
+   */
+  private rebootOne(): void {
+    const kubelets = this.rt.addresses().filter((a) => a.startsWith("kubelet/"));
+    if (kubelets.length === 0) return;
+    const node = kubelets[this.rebootRng.int(kubelets.length)]!.slice("kubelet/".length);
+    const order = (a: Address) => ["cni/", "cri/", "kubelet/"].findIndex((p) => a.startsWith(p)) >>> 0;
+    const agents = this.rt.addresses().filter((a) => a.endsWith(`/${node}`)).sort((a, b) => order(a) - order(b));
+    const downMs = 1 + this.rebootRng.int(this.settings.rebootDowntimeMaxMs);
+    this.count("node-reboot", `${node} down for ${downMs} ms: ${agents.join(", ")}`);
+    for (const a of agents) this.rt.crash(a);
+    // Each starts afresh, even one a pending crash restart brought back meanwhile (it would wait on a runtime that was not there).
+    this.rt.later(downMs, () => {
+      for (const a of agents) this.rt.revive(a);
     });
   }
 

@@ -41,7 +41,14 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
     state = { waiting: { reason, ...(life.message ? { message: life.message } : {}) } };
     if (life.terminated) lastState = terminatedState(life.terminated);
   } else if (life.terminated) state = terminatedState(life.terminated);
-  else state = { waiting: { reason: defaultReason } };
+  else {
+    // The runtime knows nothing of it (a reboot wiped it): convertToAPIContainerStatuses keeps the
+    // API's terminated status as it was, so a finished pod still reads finished.
+    const pod = view(w.pod);
+    const old = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((x) => x.name === c.name);
+    if (!life.id && old?.state?.terminated) return old;
+    state = { waiting: { reason: defaultReason } };
+  }
   const s: ContainerStatus = {
     name: c.name, state, lastState, ready: isReady(c), restartCount: Math.max(0, c.attempts - 1),
     image: c.image?.ref ?? view(c.spec).image ?? "", imageID: c.image?.imageID ?? "", started: isRunning(c) && c.started,

@@ -21,6 +21,19 @@ describe("phasesOnlyMoveForward: terminal phases are final", () => {
   });
 });
 
+describe("phasesOnlyMoveForward: back to Pending only after the node's runtime started afresh (a reboot wiped its containers)", () => {
+  const rebooting = (objs: Record<string, any[]>, starts: number): World => ({ ...world(objs), runtimeStarts: (node) => (node === "node-1" ? starts : 1) });
+  it("Running -> Pending after a reboot of its node is allowed; without one, or on another node, it is not; a terminal phase stays final", () => {
+    const m = new Monitor();
+    expect(m.phasesOnlyMoveForward(rebooting({ Pod: [pod("p", "Running"), pod("q", "Running", { spec: { nodeName: "node-2" } }), pod("s", "Succeeded")] }, 1))).toEqual([]);
+    const after = m.phasesOnlyMoveForward(rebooting({ Pod: [pod("p", "Pending"), pod("q", "Pending", { spec: { nodeName: "node-2" } }), pod("s", "Pending")] }, 2));
+    expect(after.map((v) => v.message)).toEqual(["pod default/q went from Running to Pending", "pod default/s went from Succeeded to Pending"]);
+    // Without a reboot of its node since it first ran, it is reported (a kubelet restart keeps the runtime).
+    expect(m.phasesOnlyMoveForward(rebooting({ Pod: [pod("r", "Running")] }, 2))).toEqual([]);
+    expect(m.phasesOnlyMoveForward(rebooting({ Pod: [pod("r", "Pending")] }, 2)).map((v) => v.message)).toEqual(["pod default/r went from Running to Pending"]);
+  });
+});
+
 describe("nodeNameSetOnce", () => {
   it("reports a pod that moves to another node, not one that is bound once", () => {
     const m = new Monitor();

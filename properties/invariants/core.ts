@@ -8,6 +8,8 @@ import { isPodTerminal, milli, podRequest, quantity } from "./k8s.js";
 export interface World {
   list(kind: string): any[];
   etcdRevision(): number;
+  /** how many times a node's container runtime has started (a reboot starts it afresh, without containers); absent where no runtime is modelled */
+  runtimeStarts?(node: string): number;
 }
 
 export interface Violation {
@@ -93,6 +95,8 @@ export class Monitor {
   private readonly nodeNames = new Map<string, string>();
   private readonly phases = new Map<string, string>();
   private revision = 0;
+  /** pod uid -> the starts of its node's runtime when the pod was first seen Running */
+  private readonly runningOn = new Map<string, number>();
 
   /** spec.nodeName is set at most once and never changes: a pod is bound to one node only. */
   nodeNameSetOnce(w: World): Violation[] {
@@ -107,17 +111,30 @@ export class Monitor {
     return out;
   }
 
-  /** Phases only move forward (Pending, Running, then Succeeded or Failed); Succeeded and Failed are terminal. */
+  /**
+   * Phases only move forward (Pending, Running, then Succeeded or Failed); Succeeded and Failed are
+   * terminal: a pod in either never changes phase (the kubelet's generateAPIPodStatus forces the
+   * API's terminal phase back). One way back is Kubernetes' own: after a node reboot that wiped the
+   * runtime, a Running pod's containers are gone and getPhase says Pending until they run again
+   * (kubernetes#126650 expects it), so Running -> Pending is allowed once the pod's node's runtime
+   * has started afresh since the pod was first seen Running.
+   */
   phasesOnlyMoveForward(w: World): Violation[] {
     const out: Violation[] = [];
     for (const p of w.list("Pod")) {
       const uid = p.metadata.uid;
       const now = p.status?.phase ?? "Pending";
       const before = this.phases.get(uid);
+      const node = p.spec?.nodeName;
+      const starts = node && w.runtimeStarts ? w.runtimeStarts(node) : 0;
       if (before !== undefined && before !== now) {
-        if (phaseRank[now]! < phaseRank[before]! || phaseRank[before] === 2) out.push(v("phasesOnlyMoveForward", `pod ${podName(p)} went from ${before} to ${now}`));
+        const rebooted = before === "Running" && now === "Pending" && starts > (this.runningOn.get(uid) ?? Infinity);
+        if ((phaseRank[now]! < phaseRank[before]! && !rebooted) || phaseRank[before] === 2) out.push(v("phasesOnlyMoveForward", `pod ${podName(p)} went from ${before} to ${now}`));
       }
       this.phases.set(uid, now);
+      // Taken when the pod is first seen Running: a reboot of its node since then is what allows Pending
+      // (a held status write of the pod may land after the reboot and show Running once more).
+      if (now === "Running" && !this.runningOn.has(uid)) this.runningOn.set(uid, starts);
     }
     return out;
   }

@@ -3,12 +3,13 @@
 // (maxTotalPods = replicas + maxSurge, minus the spec.replicas of every ReplicaSet of the
 // Deployment) and in proportional scaling (which shares out replicas + maxSurge), so after any
 // scale-up it writes, the Deployment's ReplicaSets together ask for at most replicas + maxSurge.
-// The controller decides from its informers, which may lag etcd; so the bound is judged on the
-// most lenient view it could have had: each other ReplicaSet at the lower of its stored spec and the
-// last version delivered to the controller, and the Deployment at the larger bound of the two.
-// Not in check's list for now: it fired on unmutated random runs (properties/mutants/findings/
-// deployment-surge-random-828598308.json), and whether its model of the controller's view misses
-// a case or the controller is wrong is not decided yet; its own tests still run.
+// The controller decides from its informers (rsLister, never a live list, and no expectations for
+// ReplicaSets), which may lag etcd; so the bound is judged on the most lenient view it could have
+// had: a ReplicaSet never delivered to it (by a list or a watch event) counts 0, as it does for
+// getReplicaSetsForDeployment (its own create's answer never enters the cache); each other one at
+// the lower of its stored spec (when the write is answered) and the last version delivered before
+// it was sent (not before it arrived: a delay fault holds requests); the Deployment at the larger bound.
+// Replay: properties/regressions/deployment-surge-random-828598308.json (the stale view it missed).
 
 import type { InvariantSpec } from "./index.js";
 import { requestKey, watching } from "./observe.js";
@@ -17,7 +18,6 @@ import { resolveFenceposts } from "./k8s.js";
 /** The actor that runs the deployment controller. */
 const controller = "deployment-controller";
 
-const rvOf = (o: any) => Number(o?.metadata?.resourceVersion ?? 0);
 const replicasOf = (o: any) => (typeof o?.spec?.replicas === "number" ? o.spec.replicas : 1);
 const bound = (d: any) => replicasOf(d) + resolveFenceposts(d).maxSurge;
 
@@ -25,32 +25,58 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
   "deploymentNeverSurgesPastMaxSurge",
   "after the deployment controller scales a ReplicaSet up, the Deployment's ReplicaSets together ask for at most replicas + maxSurge (as the controller could have seen them)",
   ({ rt, report }) => {
-    /** uid -> the newest version of a Deployment or ReplicaSet delivered to the controller */
-    const delivered = new Map<string, any>();
-    /** request key -> the violation to report if the write succeeds */
-    const pending = new Map<string, string>();
+    /**
+     * uid -> each version of a Deployment or ReplicaSet delivered to the controller, in order, with
+     * its process incarnation and request counter then: a request numbered k was sent after exactly
+     * the deliveries the same process took while its counter was at most k (a client numbers its
+     * requests in sending order), so that is the view it was decided on, though a delayed request
+     * reaches the API server after later deliveries.
+     */
+    const delivered = new Map<string, Array<{ inc: number; n: number; obj: any }>>();
+    /** request key -> a scale-up sent, judged when the API server answers that it was written */
+    const pending = new Map<string, { name: string; namespace: string; ownerUid: string; want: number; max: number; deployment: string; seenAtSend: Map<string, number> }>();
     const learn = (o: any) => {
       const uid = o?.metadata?.uid;
       if (!uid) return;
-      const before = delivered.get(uid);
-      if (!before || rvOf(before) < rvOf(o)) delivered.set(uid, o);
+      const inc = rt.incarnation(controller);
+      const n = Number(rt.snapshot(controller)?.context?.client?.nextId ?? 0);
+      let versions = delivered.get(uid);
+      if (!versions) delivered.set(uid, (versions = []));
+      versions.push({ inc, n, obj: o });
+    };
+    /** The version of an object in the controller's cache when it sent request k (undefined: not delivered yet). */
+    const seenAt = (uid: string, inc: number, k: number): any => {
+      const versions = delivered.get(uid) ?? [];
+      for (let i = versions.length - 1; i >= 0; i--) if (versions[i]!.inc === inc && versions[i]!.n <= k) return versions[i]!.obj;
+      return undefined;
     };
     const stored = (kind: string): any[] => {
       const m = rt.snapshot("apiserver")?.context?.cache?.byKind.get(kind);
       return m ? [...m.values()] : [];
     };
+    const ownedBy = (ownerUid: string) => stored("ReplicaSet").filter((x) => (x.metadata?.ownerReferences ?? []).some((r: any) => r?.controller && r.uid === ownerUid));
+    // Judged once the write is answered: Kubernetes' scale() writes a sync's ReplicaSets one after
+    // another, so the other writes of the sync sent before this one have landed by then.
+    const judge = (p: NonNullable<ReturnType<typeof pending.get>>) => {
+      let others = 0;
+      for (const x of ownedBy(p.ownerUid)) {
+        if (x.metadata?.name === p.name && (x.metadata?.namespace ?? "") === p.namespace) continue;
+        const seen = p.seenAtSend.get(x.metadata.uid);
+        if (seen !== undefined) others += Math.min(replicasOf(x), seen);
+      }
+      if (p.want + others > p.max) report(`${controller} scaled ReplicaSet ${p.namespace}/${p.name} to ${p.want} while the other ReplicaSets of its Deployment ${p.namespace}/${p.deployment} ask for ${others}: ${p.want + others} in all, above replicas + maxSurge (${p.max})`);
+    };
     rt.deliveryHooks.push((from, to, msg) => {
       if (from === "apiserver" && to === controller) {
         if (msg.type === "WatchEvent") learn(msg.object);
-        else if (msg.type === "ApiResponse" && msg.ok) {
-          if (Array.isArray(msg.object?.items)) for (const o of msg.object.items) learn(o);
+        else if (msg.type === "ApiResponse") {
+          if (msg.ok && Array.isArray(msg.object?.items)) for (const o of msg.object.items) learn(o);
           const k = requestKey(rt, to, msg.id);
-          const violation = pending.get(k);
-          if (violation !== undefined) {
-            pending.delete(k);
-            report(violation);
-          }
-        } else if (msg.type === "ApiResponse") pending.delete(requestKey(rt, to, msg.id));
+          const p = pending.get(k);
+          if (p === undefined) return;
+          pending.delete(k);
+          if (msg.ok) judge(p);
+        }
         return;
       }
       if (from !== controller || to !== "apiserver" || msg.type !== "ApiRequest" || msg.resource !== "replicasets") return;
@@ -59,23 +85,23 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
       const want = replicasOf(rs);
       const ownerUid = (rs?.metadata?.ownerReferences ?? []).find((r: any) => r?.controller && r.kind === "Deployment")?.uid;
       if (!ownerUid || want === 0) return;
-      const sets = stored("ReplicaSet").filter((x) => (x.metadata?.ownerReferences ?? []).some((r: any) => r?.controller && r.uid === ownerUid));
-      const self = sets.find((x) => x.metadata?.name === rs.metadata?.name && (x.metadata?.namespace ?? "") === (msg.namespace ?? ""));
+      const namespace = msg.namespace ?? "";
+      const sets = ownedBy(ownerUid);
+      const self = sets.find((x) => x.metadata?.name === rs.metadata?.name && (x.metadata?.namespace ?? "") === namespace);
       // Only a scale-up is bounded by maxSurge; a scale-down is never too many.
       if (self && replicasOf(self) >= want) return;
-      let others = 0;
-      for (const x of sets) {
-        if (x === self) continue;
-        const seen = delivered.get(x.metadata.uid);
-        others += seen ? Math.min(replicasOf(x), replicasOf(seen)) : replicasOf(x);
-      }
+      const inc = rt.incarnation(controller);
       const d = stored("Deployment").find((x) => x.metadata?.uid === ownerUid);
-      const seenD = delivered.get(ownerUid);
-      const max = Math.max(d ? bound(d) : 0, seenD ? bound(seenD) : 0);
+      const seenD = seenAt(ownerUid, inc, msg.id);
       if (!d && !seenD) return;
-      if (want + others <= max) return;
-      const name = `${msg.namespace}/${rs.metadata?.name}`;
-      pending.set(requestKey(rt, from, msg.id), `${controller} scaled ReplicaSet ${name} to ${want} while the other ReplicaSets of its Deployment ${msg.namespace}/${(d ?? seenD).metadata.name} ask for ${others}: ${want + others} in all, above replicas + maxSurge (${max})`);
+      const max = Math.max(d ? bound(d) : 0, seenD ? bound(seenD) : 0);
+      // What the controller could have counted: the ReplicaSets delivered to it by now (an undelivered one is not in its cache).
+      const seenAtSend = new Map<string, number>();
+      for (const x of sets) {
+        const seen = seenAt(x.metadata.uid, inc, msg.id);
+        if (seen) seenAtSend.set(x.metadata.uid, replicasOf(seen));
+      }
+      pending.set(requestKey(rt, from, msg.id), { name: rs.metadata?.name, namespace, ownerUid, want, max, deployment: (d ?? seenD).metadata.name, seenAtSend });
     });
   },
 );

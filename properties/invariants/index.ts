@@ -16,6 +16,7 @@ import { dependentDeletedOnlyAfterOwnerGone, podBoundAtMostOnce, watchNeverSkips
 import { containersStartOnlyWithPodIP, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds } from "./taints.js";
+import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
 import { podBoundOnlyToToleratingNode, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
@@ -66,6 +67,9 @@ export function worldOf(rt: Runtime): World {
     },
     etcdRevision() {
       return rt.snapshot("etcd")?.context?.revision ?? 0;
+    },
+    runtimeStarts(node: string) {
+      return rt.incarnation(`cri/${node}`);
     },
   };
 }
@@ -443,6 +447,7 @@ export const invariants: readonly InvariantSpec[] = [
   endpointSlicesOnlyMatching,
   terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
+  deploymentNeverSurgesPastMaxSurge,
   jobNeverExceedsParallelismSpec,
   daemonSetRunsOnePodPerNodeSpec,
   cronJobNeverStartsEarlySpec,

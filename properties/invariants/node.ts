@@ -14,9 +14,24 @@ class SandboxIPs {
   readonly ipOf = new Map<string, string>();
   /** `${node}|${ip}` -> sandboxes holding it */
   readonly holders = new Map<string, Set<string>>();
+  /** node -> the start of its runtime the entries belong to */
+  private readonly runtimeStart = new Map<string, number>();
+
+  constructor(private readonly rt: Runtime) {}
+
+  /** A runtime started afresh (a node reboot) holds none of the sandboxes before it, and may name new ones as it named those. */
+  private forgetIfRestarted(node: string): void {
+    const start = this.rt.incarnation(`cri/${node}`);
+    if (this.runtimeStart.get(node) === start) return;
+    this.runtimeStart.set(node, start);
+    const prefix = `${node}|`;
+    for (const m of [this.ipOf, this.holders]) for (const k of [...m.keys()]) if (k.startsWith(prefix)) m.delete(k);
+  }
 
   /** Follows one delivered message; returns the (node, sandbox, ip) an ADD result just assigned. */
   see(from: string, to: string, msg: any): { node: string; sandboxId: string; ip: string } | undefined {
+    const agent = [from, to].find((a) => a.startsWith("cri/") || a.startsWith("cni/"));
+    if (agent !== undefined) this.forgetIfRestarted(nodeOf(agent));
     if (msg.type === "CniAddResult" && msg.ok && from.startsWith("cni/")) {
       const node = nodeOf(from);
       this.ipOf.set(`${node}|${msg.sandboxId}`, msg.ip);
@@ -43,7 +58,7 @@ export const containersStartOnlyWithPodIP = watching(
   "containersStartOnlyWithPodIP",
   "no container is started (CRI StartContainer) in a sandbox whose CNI ADD has not returned an IP (host-network pods aside)",
   ({ rt, report }) => {
-    const ips = new SandboxIPs();
+    const ips = new SandboxIPs(rt);
     rt.deliveryHooks.push((from, to, msg) => {
       ips.see(from, to, msg);
       if (msg.type !== "StartContainer" || !to.startsWith("cri/")) return;
@@ -64,7 +79,7 @@ export const podIPNotSharedByLiveSandboxes = watching(
   "podIPNotSharedByLiveSandboxes",
   "no IP is held by two live (SANDBOX_READY) sandboxes of a node: CNI hands an address out again only after its CNI DEL",
   ({ rt, report }) => {
-    const ips = new SandboxIPs();
+    const ips = new SandboxIPs(rt);
     rt.deliveryHooks.push((from, to, msg) => {
       const added = ips.see(from, to, msg);
       if (!added) return;
