@@ -129,7 +129,7 @@ describe("determineNeededServiceUpdates (TestDetermineNeededServiceUpdates)", ()
 function withServices(): ClientState {
   const client = newClient("t");
   const services: Service[] = [0, 1, 2].map((i) => ({ metadata: { name: `service-${i}`, namespace: "test" }, spec: { selector: { app: `test-${i}` } } }));
-  client.informers.set(SERVICES, {
+  client.informers = client.informers.set(SERVICES, {
     watchId: SERVICES,
     group: "",
     resource: "services",
