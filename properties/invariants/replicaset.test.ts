@@ -36,6 +36,18 @@ describe("replicaSetNeverOwnsTooManyPods", () => {
     expect(replicaSetNeverOwnsTooManyPods(view).map((v) => v.message)).toEqual(["ReplicaSet default/web owns 2 active pods but never asked for more than 1"]);
   });
 
+  it("does not count adopted pods: a re-created ReplicaSet takes its orphans and may own more until it deletes the surplus", () => {
+    const rs = { metadata: { name: "web", namespace: "default", uid: "new" }, spec: { replicas: 1 } };
+    const pod = (n: string, owner?: string) => ({ metadata: { name: n, uid: n, namespace: "default", ...(owner ? { ownerReferences: [{ kind: "ReplicaSet", uid: owner, controller: true }] } : {}) }, status: { phase: "Running" } });
+    let pods = [pod("orphan"), pod("made", "new")];
+    const view = { list: (k: string) => (k === "ReplicaSet" ? [rs] : pods) };
+    expect(replicaSetNeverOwnsTooManyPods(view)).toEqual([]);
+    pods = [pod("orphan", "new"), pod("made", "new")];
+    expect(replicaSetNeverOwnsTooManyPods(view)).toEqual([]);
+    pods = [pod("orphan", "new"), pod("made", "new"), pod("made-twice", "new")];
+    expect(replicaSetNeverOwnsTooManyPods(view).map((v) => v.message)).toEqual(["ReplicaSet default/web owns 2 active pods but never asked for more than 1"]);
+  });
+
   it("does not count terminating pods against the bound", () => {
     const rs = { metadata: { name: "web", namespace: "default", uid: "u1" }, spec: { replicas: 1 } };
     const pod = (n: string, del?: string) => ({ metadata: { name: n, namespace: "default", deletionTimestamp: del, ownerReferences: [{ kind: "ReplicaSet", uid: "u1", controller: true }] }, status: { phase: "Running" } });

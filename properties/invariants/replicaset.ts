@@ -11,6 +11,9 @@
 //      (the Deployment's replicas + maxSurge written with the same scale), so with (1) the set
 //      never owns more than replicas + surge active pods.
 // "Active" is controller.IsPodActive: not Succeeded, not Failed, no deletionTimestamp.
+// Only pods the ReplicaSet made count: a pod first seen without a controller or under another
+// one was adopted (ClaimPods), and adoption may leave a set owning more than it asked for until
+// its next sync deletes the surplus (an orphaned set's pods and a re-created set's own).
 
 import type { Violation } from "./core.js";
 import { isPodActive } from "./k8s.js";
@@ -22,6 +25,8 @@ export interface ClusterView {
 
 // Per cluster: ReplicaSet uid -> highest spec.replicas seen at any checked step.
 const highWater = new WeakMap<object, Map<string, number>>();
+// Per cluster: pod uid -> the uid of its controller when first seen ("" for none).
+const firstController = new WeakMap<object, Map<string, string>>();
 
 const isActive = isPodActive;
 
@@ -29,12 +34,18 @@ const isActive = isPodActive;
 export function replicaSetNeverOwnsTooManyPods(cluster: ClusterView): Violation[] {
   let seen = highWater.get(cluster);
   if (!seen) highWater.set(cluster, (seen = new Map()));
+  let first = firstController.get(cluster);
+  if (!first) firstController.set(cluster, (first = new Map()));
   const out: Violation[] = [];
   const owned = new Map<string, number>();
   for (const p of cluster.list("Pod")) {
+    const ctrl = p.metadata?.ownerReferences?.find((r: any) => r.controller);
+    const uid = p.metadata?.uid;
+    if (uid !== undefined && !first.has(uid)) first.set(uid, ctrl?.uid ?? "");
     if (!isActive(p)) continue;
-    const ref = p.metadata?.ownerReferences?.find((r: any) => r.controller && r.kind === "ReplicaSet");
-    if (ref) owned.set(ref.uid, (owned.get(ref.uid) ?? 0) + 1);
+    const ref = ctrl?.kind === "ReplicaSet" ? ctrl : undefined;
+    // a pod without a uid (a hand-made view) counts for its controller
+    if (ref && (uid === undefined ? ref.uid : first.get(uid)) === ref.uid) owned.set(ref.uid, (owned.get(ref.uid) ?? 0) + 1);
   }
   for (const rs of cluster.list("ReplicaSet")) {
     const uid = rs.metadata.uid;
