@@ -181,7 +181,8 @@ export function imageKey(image: string): string | undefined {
   }
 }
 
-function newId(ctx: CriContext, what: string): string {
+/** A fresh id on this node's runtime (sandbox, container, stream session), from its sequence. */
+export function newId(ctx: CriContext, what: string): string {
   return digestOf(`${ctx.node}/${what}/${ctx.seq++}`);
 }
 

@@ -7,10 +7,9 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { containerState, exitContainer, httpTo, isRunning, listenerIn, runToEnd, worldOf, type CriContainer, type CriContext } from "./cri.logic.js";
+import { containerState, exitContainer, httpTo, newId, isRunning, listenerIn, runToEnd, worldOf, type CriContainer, type CriContext } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
 import { execIO } from "./workload/process.js";
-import { digestOf } from "./registry.js";
 import { execProcess, interactiveShell, promptOf, shellLine, type ShellSnapshot } from "./workload/exec.js";
 import type { Streams } from "./workload/shell.js";
 import type { CriStreamAnswer, CriStreamRequest, StreamMessage, StreamOutput } from "./messages.js";
@@ -48,7 +47,7 @@ interface Ran {
 }
 
 function sessionId(ctx: CriContext): string {
-  return digestOf(`${ctx.node}/stream/${ctx.seq++}`).replace(/^sha256:/, "").slice(0, 8);
+  return newId(ctx, "stream").replace(/^sha256:/, "").slice(0, 8);
 }
 
 /** Exec, Attach, PortForward from the kubelet: a session, or the runtime's refusal. */
