@@ -25,6 +25,7 @@ import { mutate } from "./admission/index.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
+import { deepEqual } from "../common/equal.js";
 import { getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { mutant } from "../common/mutation.js";
@@ -652,7 +653,8 @@ function hasStatusSubresource(r: ResourceInfo): boolean {
 
 function bumpGeneration(r: ResourceInfo, obj: any, old: any): void {
   if (!hasGeneration(r)) return;
-  if (JSON.stringify(obj.spec) !== JSON.stringify(old.spec)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
+  // apiequality.Semantic.DeepEqual: key order is not a change
+  if (obj.spec !== old.spec && !deepEqual(obj.spec, old.spec)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { deepCopy, deepEqual } from "./equal.js";
+import fc from "fast-check";
+import { deepCopy, deepEqual, deepFreeze, jsonSize } from "./equal.js";
 
 // deepEqual must agree with comparing the objects' sorted-key JSON, which it replaces.
 const sortedJSON = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : 1))) : x));
@@ -47,5 +48,29 @@ describe("deepCopy", () => {
     const c = deepCopy(v);
     c.spec.containers[0]!.name = "b";
     expect(v.spec.containers[0]!.name).toBe("a");
+  });
+});
+
+// jsonSize replaces serialising a write to measure it (etcd's request-size limit): JSON.stringify is the oracle.
+describe("jsonSize", () => {
+  const stringified = (v: unknown): number => Buffer.byteLength(JSON.stringify(v) ?? "", "utf8");
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: "small" }, fc.string({ unit: "binary" }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), tie("array"), tie("object")),
+    array: fc.array(tie("value"), { maxLength: 5 }),
+    object: fc.dictionary(fc.string({ unit: "binary" }), tie("value"), { maxKeys: 5 }),
+  })).value;
+
+  it("is the UTF-8 length of JSON.stringify for any JSON-like value, frozen or not", () => {
+    fc.assert(fc.property(json, (v) => {
+      expect(jsonSize(v)).toBe(stringified(v));
+      const frozen = deepFreeze(structuredClone(v));
+      expect(jsonSize(frozen)).toBe(stringified(frozen));
+    }), { numRuns: 500 });
+  });
+
+  it("counts a frozen part's size when the part is shared by a new version", () => {
+    const spec = deepFreeze({ containers: [{ name: "nginx", image: "nginx:1.27", env: [{ name: "Q", value: "a \"quoted\" é 😀 \u0001" }] }] });
+    const next = { metadata: { name: "web", labels: { "app.kubernetes.io/name": "wé\tb" } }, spec, status: { phase: "Running", hostIP: undefined, n: [1.5, -0, NaN, undefined] } };
+    expect(jsonSize(next)).toBe(stringified(next));
   });
 });

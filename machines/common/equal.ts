@@ -1,6 +1,7 @@
 // Structural equality for API objects, without serialising them: a key whose value is undefined
 // counts as absent, as it would after a JSON round-trip.
 
+import { utf8Length } from "./bytes.js";
 import { setOwn } from "./own.js";
 
 /** True when a and b are equal as JSON values (undefined-valued keys ignored, key order ignored). */
@@ -48,14 +49,16 @@ export function deepCopy<T>(v: T): T {
 // copies never see it): a fork or a state hash may share them (or their hash) by reference. A mark
 // on the object, not a WeakSet: with millions of stored versions a WeakSet makes every garbage
 // collection walk its table, and freezing grew from ~16 µs to over 500 µs per object.
+// The mark's value is the object's size as JSON in UTF-8 bytes (NaN when it cannot tell), so that
+// etcd's request-size limit costs only the parts of a write that changed.
 const DEEP_FROZEN: unique symbol = Symbol("podflow.deepFrozen");
 
 function marked(v: object): boolean {
-  return (v as { [DEEP_FROZEN]?: true })[DEEP_FROZEN] === true;
+  return typeof (v as { [DEEP_FROZEN]?: number })[DEEP_FROZEN] === "number";
 }
 
-function mark(v: object): void {
-  if (Object.isExtensible(v)) Object.defineProperty(v, DEEP_FROZEN, { value: true });
+function mark(v: object, size: number): void {
+  if (Object.isExtensible(v)) Object.defineProperty(v, DEEP_FROZEN, { value: size });
 }
 
 /** Freezes the plain objects and arrays of a value in place, all the way down, and returns it (Maps, Sets and class instances are left as they are). */
@@ -65,9 +68,60 @@ export function deepFreeze<T>(v: T): T {
   if (Array.isArray(v)) {
     for (const x of v) if (!isDeepFrozen(deepFreeze(x))) all = false;
   } else for (const k of Object.keys(v)) if (!isDeepFrozen(deepFreeze((v as Record<string, unknown>)[k]))) all = false;
-  if (all) mark(v);
+  if (all) mark(v, jsonSize(v));
   Object.freeze(v);
   return v;
+}
+
+/** utf8Length(JSON.stringify(v) ?? ""), read from the marks of deep-frozen parts instead of serialising them. */
+export function jsonSize(v: unknown): number {
+  const n = sizeOf(v);
+  return Number.isNaN(n) ? utf8Length(JSON.stringify(v) ?? "") : Math.max(n, 0);
+}
+
+// -1: what JSON.stringify leaves out of an object (undefined, functions, symbols); NaN: unknown.
+function sizeOf(v: unknown): number {
+  switch (typeof v) {
+    case "string": return stringSize(v);
+    case "number": return Number.isFinite(v) ? String(v).length : 4;
+    case "boolean": return v ? 4 : 5;
+    case "undefined": case "function": case "symbol": return -1;
+    case "bigint": return NaN;
+  }
+  if (v === null) return 4;
+  const m = (v as { [DEEP_FROZEN]?: number })[DEEP_FROZEN];
+  if (typeof m === "number") return m;
+  if (!isPlain(v as object)) return NaN;
+  if (Array.isArray(v)) {
+    let n = 1 + v.length;
+    if (v.length === 0) n = 2;
+    for (const x of v) {
+      const s = sizeOf(x);
+      n += s < 0 ? 4 : s;
+    }
+    return n;
+  }
+  let n = 2;
+  let first = true;
+  for (const k of Object.keys(v as object)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (k === "toJSON" && typeof x === "function") return NaN;
+    const s = sizeOf(x);
+    if (s < 0) continue;
+    n += (first ? 0 : 1) + stringSize(k) + 1 + s;
+    first = false;
+  }
+  return n;
+}
+
+// A JSON string's bytes: the UTF-8 length plus quotes, unless JSON.stringify escapes something
+// (quote, backslash, control characters, lone surrogates).
+function stringSize(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return utf8Length(JSON.stringify(s));
+  }
+  return utf8Length(s) + 2;
 }
 
 /** True when v is a primitive, or a plain object or array frozen all the way down (Maps and Sets never are). */

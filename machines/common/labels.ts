@@ -44,7 +44,7 @@ export function matchesRequirement(r: Requirement, labels: Labels): boolean {
 }
 
 /** True when every requirement holds (an empty list matches everything). */
-export function matchesRequirements(reqs: Requirement[], labels: Labels): boolean {
+export function matchesRequirements(reqs: readonly Requirement[], labels: Labels): boolean {
   for (const r of reqs) if (!matchesRequirement(r, labels)) return false;
   return true;
 }
@@ -52,9 +52,20 @@ export function matchesRequirements(reqs: Requirement[], labels: Labels): boolea
 // Operator names come from clients: Maps, so "constructor" is an unknown operator like any other.
 const exprOps = new Map<string, Operator>([["In", "in"], ["NotIn", "notin"], ["Exists", "exists"], ["DoesNotExist", "!"]]);
 
-/** Converts a metav1.LabelSelector to requirements; null for nil (matches nothing), or an error. */
-export function labelSelectorAsRequirements(selector: LabelSelector | undefined | null): Requirement[] | null | { error: string } {
+// Parsed selectors of stored objects: a frozen selector never changes, so its parse is kept with it
+// (controllers match the same Deployment's or Service's selector against every pod, every sync).
+const parsedSelectors = new WeakMap<object, readonly Requirement[] | { error: string }>();
+
+/** Converts a metav1.LabelSelector to requirements; null for nil (matches nothing), or an error. The result is shared: never change it. */
+export function labelSelectorAsRequirements(selector: LabelSelector | undefined | null): readonly Requirement[] | null | { error: string } {
   if (selector === undefined || selector === null) return null;
+  if (!Object.isFrozen(selector)) return parseLabelSelector(selector);
+  let parsed = parsedSelectors.get(selector);
+  if (parsed === undefined) parsedSelectors.set(selector, (parsed = parseLabelSelector(selector)));
+  return parsed;
+}
+
+function parseLabelSelector(selector: LabelSelector): readonly Requirement[] | { error: string } {
   const reqs: Requirement[] = [];
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) reqs.push({ key, operator: "=", values: [value] });
   for (const e of selector.matchExpressions ?? []) {

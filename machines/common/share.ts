@@ -48,11 +48,12 @@ function same(next: any, prev: any): boolean {
     return all;
   }
   const nk = Object.keys(next);
-  const pk = Object.keys(prev);
-  if (nk.length !== pk.length) all = false;
+  // prev's keys in order without an array of them (plain objects: for-in yields own keys as Object.keys)
+  let pi = 0;
+  for (const k in prev) if (nk[pi++] !== k) all = false;
+  if (nk.length !== pi) all = false;
   for (let i = 0; i < nk.length; i++) {
     const k = nk[i]!;
-    if (all && pk[i] !== k) all = false;
     if (!Object.prototype.hasOwnProperty.call(prev, k)) {
       all = false;
       continue;

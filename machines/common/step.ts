@@ -57,6 +57,8 @@ export function lastStepContext(): { context: unknown } | undefined {
 function undraft(v: unknown, depth: number): unknown {
   if (v === null || typeof v !== "object" || depth > 64) return v;
   if (isDraft(v)) return current(v as object);
+  // A frozen value was made before the step (a stored object, a message): it holds no draft.
+  if (Object.isFrozen(v)) return v;
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {

@@ -8,8 +8,7 @@
 import { List, Map as IMap, Set as ISet } from "immutable";
 import type { Compare, EtcdRequest, KeyValue, TxnOp, WatchedEvent } from "../messages.js";
 import type { Fx } from "../common/effects.js";
-import { deepFreeze } from "../common/equal.js";
-import { utf8Length } from "../common/bytes.js";
+import { deepFreeze, jsonSize } from "../common/equal.js";
 
 export interface EtcdWatcher {
   /** `${owner}#${watchId}` */
@@ -139,15 +138,12 @@ export function txnBytes(req: { compare: Compare[]; success: TxnOp[]; failure: T
   for (const ops of [req.success, req.failure]) {
     for (const op of ops) {
       n += op.key.length;
-      if (op.type === "put") n += jsonBytes(op.value);
+      if (op.type === "put") n += jsonSize(op.value);
     }
   }
   return n;
 }
 
-function jsonBytes(v: unknown): number {
-  return utf8Length(JSON.stringify(v) ?? "");
-}
 
 /** Handles one request from the API server: the next context. */
 export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, fx: Fx): EtcdContext {

@@ -260,7 +260,21 @@ function describeSubject(s: Subject): string {
 }
 
 /** The rules that apply to a user (VisitRulesFor), each with the binding and subject that grant it, in visiting order. */
-export function rulesFor(user: UserInfo): Array<{ rule: PolicyRule; source: string }> {
+export function rulesFor(user: UserInfo): ReadonlyArray<{ rule: PolicyRule; source: string }> {
+  // The policy is fixed, so a user's rules depend on its name and groups only; a few users make
+  // nearly every request. Bounded: names come from clients.
+  const key = JSON.stringify([user.name, user.groups]);
+  let rules = rulesByUser.get(key);
+  if (rules === undefined) {
+    if (rulesByUser.size >= 1024) rulesByUser.clear();
+    rulesByUser.set(key, (rules = visitRulesFor(user)));
+  }
+  return rules;
+}
+
+const rulesByUser = new Map<string, ReadonlyArray<{ rule: PolicyRule; source: string }>>();
+
+function visitRulesFor(user: UserInfo): ReadonlyArray<{ rule: PolicyRule; source: string }> {
   const out: Array<{ rule: PolicyRule; source: string }> = [];
   for (const b of clusterRoleBindings) {
     const subject = b.subjects.find((s) => appliesTo(user, s));

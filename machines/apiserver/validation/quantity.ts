@@ -21,6 +21,21 @@ const MAX_INT64_FACTORS = 18;
 /** resource.ParseQuantity; undefined when malformed (the decoder refuses those before validation). */
 export function parseGoQuantity(input: unknown): GoQuantity | undefined {
   if (typeof input !== "string" && typeof input !== "number") return undefined;
+  // Every pod write validates the same few quantities ("100m", "64Mi"): parses are kept, frozen
+  // since they are shared, in a map bounded because quantities come from clients.
+  const key = typeof input === "string" ? input : `#${input}`;
+  let q = parsedQuantities.get(key);
+  if (q === undefined && !parsedQuantities.has(key)) {
+    if (parsedQuantities.size >= 4096) parsedQuantities.clear();
+    q = parseUncached(input);
+    parsedQuantities.set(key, q === undefined ? q : Object.freeze(q));
+  }
+  return q;
+}
+
+const parsedQuantities = new Map<string, GoQuantity | undefined>();
+
+function parseUncached(input: string | number): GoQuantity | undefined {
   const str = String(input).trim();
   if (str === "0") return { n: 0n, e10: 0, format: "DecimalSI", s: str };
   const m = /^([+-]?)0*([0-9]*)(?:\.([0-9]*))?(.*)$/s.exec(str);
@@ -32,8 +47,8 @@ export function parseGoQuantity(input: unknown): GoQuantity | undefined {
   let base: 2 | 10;
   let exponent: number;
   let format: GoQuantity["format"];
-  if (suf in decimalSuffixes) [base, exponent, format] = [10, decimalSuffixes[suf]!, "DecimalSI"];
-  else if (suf in binarySuffixes) [base, exponent, format] = [2, binarySuffixes[suf]!, "BinarySI"];
+  if (Object.hasOwn(decimalSuffixes, suf)) [base, exponent, format] = [10, decimalSuffixes[suf]!, "DecimalSI"];
+  else if (Object.hasOwn(binarySuffixes, suf)) [base, exponent, format] = [2, binarySuffixes[suf]!, "BinarySI"];
   else if (/^[eE][-+]?[0-9]+$/.test(suf)) [base, exponent, format] = [10, Number(suf.slice(1)), "DecimalExponent"];
   else return undefined;
   if (!/^[0-9]*$/.test(num + denom) || (num + denom).length === 0) return undefined;
