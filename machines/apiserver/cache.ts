@@ -108,7 +108,8 @@ function indexPod(x: Indexes, key: string, obj: any, add: boolean): void {
 // What the cache holds and sends is frozen (etcd froze the rest of it): watchers share it by reference,
 // and so can the model checker's forks.
 function stored(value: any, revision: number): any {
-  return deepFreeze(withResourceVersion(value, revision));
+  // Unsized: a write never stores this copy's top or metadata, only parts it shares with etcd's value.
+  return deepFreeze(withResourceVersion(value, revision), false);
 }
 
 /** The cache with objects put straight in (the start-up list); no history, no fan-out. */

@@ -49,7 +49,7 @@ export function deepCopy<T>(v: T): T {
 // copies never see it): a fork or a state hash may share them (or their hash) by reference. A mark
 // on the object, not a WeakSet: with millions of stored versions a WeakSet makes every garbage
 // collection walk its table, and freezing grew from ~16 µs to over 500 µs per object.
-// The mark's value is the object's size as JSON in UTF-8 bytes (NaN when it cannot tell), so that
+// The mark's value is the object's size as JSON in UTF-8 bytes (NaN when unknown), so that
 // etcd's request-size limit costs only the parts of a write that changed.
 const DEEP_FROZEN: unique symbol = Symbol("podflow.deepFrozen");
 
@@ -61,14 +61,18 @@ function mark(v: object, size: number): void {
   if (Object.isExtensible(v)) Object.defineProperty(v, DEEP_FROZEN, { value: size });
 }
 
-/** Freezes the plain objects and arrays of a value in place, all the way down, and returns it (Maps, Sets and class instances are left as they are). */
-export function deepFreeze<T>(v: T): T {
+/**
+ * Freezes the plain objects and arrays of a value in place, all the way down, and returns it (Maps,
+ * Sets and class instances are left as they are). `sized: false` leaves the sizes of the parts it
+ * freezes unknown: for copies whose size no write will ask (the watch cache's stamped versions).
+ */
+export function deepFreeze<T>(v: T, sized = true): T {
   if (typeof v !== "object" || v === null || marked(v) || !isPlain(v)) return v;
   let all = true;
   if (Array.isArray(v)) {
-    for (const x of v) if (!isDeepFrozen(deepFreeze(x))) all = false;
-  } else for (const k of Object.keys(v)) if (!isDeepFrozen(deepFreeze((v as Record<string, unknown>)[k]))) all = false;
-  if (all) mark(v, jsonSize(v));
+    for (const x of v) if (!isDeepFrozen(deepFreeze(x, sized))) all = false;
+  } else for (const k of Object.keys(v)) if (!isDeepFrozen(deepFreeze((v as Record<string, unknown>)[k], sized))) all = false;
+  if (all) mark(v, sized ? jsonSize(v) : NaN);
   Object.freeze(v);
   return v;
 }
@@ -90,7 +94,7 @@ function sizeOf(v: unknown): number {
   }
   if (v === null) return 4;
   const m = (v as { [DEEP_FROZEN]?: number })[DEEP_FROZEN];
-  if (typeof m === "number") return m;
+  if (typeof m === "number" && !Number.isNaN(m)) return m;
   if (!isPlain(v as object)) return NaN;
   if (Array.isArray(v)) {
     let n = 1 + v.length;
@@ -117,12 +121,12 @@ function sizeOf(v: unknown): number {
 // A JSON string's bytes: the UTF-8 length plus quotes, unless JSON.stringify escapes something
 // (quote, backslash, control characters, lone surrogates).
 function stringSize(s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return utf8Length(JSON.stringify(s));
-  }
-  return utf8Length(s) + 2;
+  if (escaped.test(s)) return utf8Length(JSON.stringify(s));
+  return (ascii.test(s) ? s.length : utf8Length(s)) + 2;
 }
+
+const escaped = /[\u0000-\u001f"\\\ud800-\udfff]/;
+const ascii = /^[\u0000-\u007f]*$/;
 
 /** True when v is a primitive, or a plain object or array frozen all the way down (Maps and Sets never are). */
 export function isDeepFrozen(v: unknown): boolean {
