@@ -6,6 +6,7 @@
 // the rest with the context before it.
 
 import { List, Map as IMap, Set as ISet } from "immutable";
+import { match } from "ts-pattern";
 import type { Compare, EtcdRequest, KeyValue, TxnOp, WatchedEvent } from "../messages.js";
 import type { Fx } from "../common/effects.js";
 import { deepFreeze, jsonSize } from "../common/equal.js";
@@ -145,78 +146,94 @@ export function txnBytes(req: { compare: Compare[]; success: TxnOp[]; failure: T
 }
 
 
-/** Handles one request from the API server: the next context. */
+/** Handles one request from the API server: the next context (ts-pattern: a request type left out does not compile). */
 export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, fx: Fx): EtcdContext {
-  switch (req.type) {
-    case "Txn": {
-      if (txnBytes(req) > MAX_REQUEST_BYTES) {
-        // Refused before it reaches raft: nothing applied, no revision used.
-        fx.send(from, { type: "TxnResponse", id: req.id, succeeded: false, revision: ctx.revision, error: errRequestTooLarge });
-        return ctx;
-      }
-      const ok = comparesHold(ctx, req.compare);
-      // Watch events are sent before the response, on the same channel, so a client that
-      // caches from its watch has seen its own write when the response arrives.
-      const next = notifyWatchers(applyOps(ctx, ok ? req.success : req.failure), fx);
-      const current = ok ? undefined : req.compare.map((c) => next.kv.get(c.key)).filter((kv): kv is KeyValue => kv !== undefined);
-      fx.send(from, { type: "TxnResponse", id: req.id, succeeded: ok, revision: next.revision, ...(current ? { current } : {}) });
-      return next;
-    }
-    case "Range": {
-      const kvs: KeyValue[] = [];
-      if (req.prefix) {
-        for (const kv of ctx.kv.values()) if (kv.key.startsWith(req.key)) kvs.push(kv);
-        kvs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      } else {
-        const kv = ctx.kv.get(req.key);
-        if (kv) kvs.push(kv);
-      }
-      fx.send(from, { type: "RangeResponse", id: req.id, revision: ctx.revision, kvs });
-      return ctx;
-    }
-    case "Watch": {
-      const key = `${from}#${req.watchId}`;
-      const start = req.startRevision <= 0 ? ctx.revision + 1 : req.startRevision;
-      if (start <= ctx.compactRevision) {
-        fx.send(from, { type: "WatchResponse", watchId: req.watchId, events: [], canceled: true, compactRevision: ctx.compactRevision, error: "mvcc: required revision has been compacted" });
-        return ctx;
-      }
-      const w: EtcdWatcher = { key, owner: from, watchId: req.watchId, prefix: req.prefix, nextRevision: start };
-      // a watch id opened again replaces its watcher in place, as a Map keyed by it would
-      const at = ctx.watchers.findIndex((x) => x.key === key);
-      const watchers = at < 0 ? [...ctx.watchers, w] : ctx.watchers.map((x, i) => (i === at ? w : x));
-      return notifyWatchers({ ...ctx, watchers }, fx);
-    }
-    case "CancelWatch": {
-      const key = `${from}#${req.watchId}`;
-      if (!ctx.watchers.some((x) => x.key === key)) return ctx;
-      return { ...ctx, watchers: ctx.watchers.filter((x) => x.key !== key) };
-    }
-    case "Compact": {
-      if (req.revision <= ctx.compactRevision) {
-        fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: "mvcc: required revision has been compacted" });
-        return ctx;
-      }
-      if (req.revision > ctx.revision) {
-        fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: "mvcc: required revision is a future revision" });
-        return ctx;
-      }
-      fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision });
-      return compact(ctx, req.revision);
-    }
-    case "LeaseGrant": {
-      const id = ctx.nextLeaseId;
-      fx.after(`lease/${id}`, req.ttlSeconds * 1000, { type: "LeaseExpired", lease: id }, true);
-      fx.send(from, { type: "LeaseGrantResponse", id: req.id, lease: id, ttlSeconds: req.ttlSeconds });
-      return { ...ctx, nextLeaseId: id + 1, leases: ctx.leases.set(id, { id, ttlSeconds: req.ttlSeconds, keys: ISet() }) };
-    }
-    case "LeaseRevoke": {
-      const next = revokeLease(ctx, req.lease, fx);
-      fx.cancel(`lease/${req.lease}`);
-      fx.send(from, { type: "LeaseRevokeResponse", id: req.id, lease: req.lease });
-      return next;
-    }
+  return match(req)
+    .with({ type: "Txn" }, (r) => txn(ctx, r, from, fx))
+    .with({ type: "Range" }, (r) => range(ctx, r, from, fx))
+    .with({ type: "Watch" }, (r) => watch(ctx, r, from, fx))
+    .with({ type: "CancelWatch" }, (r) => cancelWatch(ctx, r, from))
+    .with({ type: "Compact" }, (r) => compactRequest(ctx, r, from, fx))
+    .with({ type: "LeaseGrant" }, (r) => leaseGrant(ctx, r, from, fx))
+    .with({ type: "LeaseRevoke" }, (r) => leaseRevoke(ctx, r, from, fx))
+    .exhaustive();
+}
+
+type Req<T extends EtcdRequest["type"]> = Extract<EtcdRequest, { type: T }>;
+
+function txn(ctx: EtcdContext, req: Req<"Txn">, from: string, fx: Fx): EtcdContext {
+  if (txnBytes(req) > MAX_REQUEST_BYTES) {
+    // Refused before it reaches raft: nothing applied, no revision used.
+    fx.send(from, { type: "TxnResponse", id: req.id, succeeded: false, revision: ctx.revision, error: errRequestTooLarge });
+    return ctx;
   }
+  const ok = comparesHold(ctx, req.compare);
+  // Watch events are sent before the response, on the same channel, so a client that
+  // caches from its watch has seen its own write when the response arrives.
+  const next = notifyWatchers(applyOps(ctx, ok ? req.success : req.failure), fx);
+  const current = ok ? undefined : req.compare.map((c) => next.kv.get(c.key)).filter((kv): kv is KeyValue => kv !== undefined);
+  fx.send(from, { type: "TxnResponse", id: req.id, succeeded: ok, revision: next.revision, ...(current ? { current } : {}) });
+  return next;
+}
+
+function range(ctx: EtcdContext, req: Req<"Range">, from: string, fx: Fx): EtcdContext {
+  const kvs: KeyValue[] = [];
+  if (req.prefix) {
+    for (const kv of ctx.kv.values()) if (kv.key.startsWith(req.key)) kvs.push(kv);
+    kvs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  } else {
+    const kv = ctx.kv.get(req.key);
+    if (kv) kvs.push(kv);
+  }
+  fx.send(from, { type: "RangeResponse", id: req.id, revision: ctx.revision, kvs });
+  return ctx;
+}
+
+function watch(ctx: EtcdContext, req: Req<"Watch">, from: string, fx: Fx): EtcdContext {
+  const key = `${from}#${req.watchId}`;
+  const start = req.startRevision <= 0 ? ctx.revision + 1 : req.startRevision;
+  if (start <= ctx.compactRevision) {
+    fx.send(from, { type: "WatchResponse", watchId: req.watchId, events: [], canceled: true, compactRevision: ctx.compactRevision, error: "mvcc: required revision has been compacted" });
+    return ctx;
+  }
+  const w: EtcdWatcher = { key, owner: from, watchId: req.watchId, prefix: req.prefix, nextRevision: start };
+  // a watch id opened again replaces its watcher in place, as a Map keyed by it would
+  const at = ctx.watchers.findIndex((x) => x.key === key);
+  const watchers = at < 0 ? [...ctx.watchers, w] : ctx.watchers.map((x, i) => (i === at ? w : x));
+  return notifyWatchers({ ...ctx, watchers }, fx);
+}
+
+function cancelWatch(ctx: EtcdContext, req: Req<"CancelWatch">, from: string): EtcdContext {
+  const key = `${from}#${req.watchId}`;
+  if (!ctx.watchers.some((x) => x.key === key)) return ctx;
+  return { ...ctx, watchers: ctx.watchers.filter((x) => x.key !== key) };
+}
+
+function compactRequest(ctx: EtcdContext, req: Req<"Compact">, from: string, fx: Fx): EtcdContext {
+  if (req.revision <= ctx.compactRevision) {
+    fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: "mvcc: required revision has been compacted" });
+    return ctx;
+  }
+  if (req.revision > ctx.revision) {
+    fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: "mvcc: required revision is a future revision" });
+    return ctx;
+  }
+  fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision });
+  return compact(ctx, req.revision);
+}
+
+function leaseGrant(ctx: EtcdContext, req: Req<"LeaseGrant">, from: string, fx: Fx): EtcdContext {
+  const id = ctx.nextLeaseId;
+  fx.after(`lease/${id}`, req.ttlSeconds * 1000, { type: "LeaseExpired", lease: id }, true);
+  fx.send(from, { type: "LeaseGrantResponse", id: req.id, lease: id, ttlSeconds: req.ttlSeconds });
+  return { ...ctx, nextLeaseId: id + 1, leases: ctx.leases.set(id, { id, ttlSeconds: req.ttlSeconds, keys: ISet() }) };
+}
+
+function leaseRevoke(ctx: EtcdContext, req: Req<"LeaseRevoke">, from: string, fx: Fx): EtcdContext {
+  const next = revokeLease(ctx, req.lease, fx);
+  fx.cancel(`lease/${req.lease}`);
+  fx.send(from, { type: "LeaseRevokeResponse", id: req.id, lease: req.lease });
+  return next;
 }
 
 /** The context with history at or below `revision` dropped; watchers still behind it are canceled with the compacted error. */
