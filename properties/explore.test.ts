@@ -29,7 +29,6 @@ describe("explore's state hash", () => {
         for (const c of successorsOf(p)) {
           if (visit(c)) {
             if (c.queued > 0) withMessages++;
-            c.freeze();
             next.push(c);
           }
         }
@@ -74,7 +73,7 @@ const ledger = setup({
 
 describe("explore's state hash on value machines", () => {
   it("merges and separates states exactly as the JSON state key does while value snapshots and the messages between them are hashed by identity", () => {
-    const root = new Runtime({ seed: 5, trace: false, isValue: () => true });
+    const root = new Runtime({ seed: 5, trace: false });
     root.spawn("teller", ledger);
     root.spawn("auditor", ledger);
     root.post("teller", "auditor", { type: "Book", account: "a", amount: 1 });
@@ -142,7 +141,6 @@ const contextsKey = (rt: Runtime): string => {
 describe("explore's state identity covers what is in flight", () => {
   const root = rootFor("nginx", 1);
   root.spawn("alarm", alarm);
-  root.freeze();
   const rows: Array<{ name: string; a: (rt: Runtime) => void; b: (rt: Runtime) => void; same: boolean }> = [
     {
       name: "a request sent twice is a different state from the request sent once",

@@ -1,8 +1,8 @@
 // `podflow explore`: breadth-first exploration of every interleaving of a small scenario.
 // A state is the whole runtime; a transition delivers the head of one ready channel (or,
-// when none is ready, fires the next work timer). Each branch runs on a fork (Runtime.fork: a
-// value machine's snapshot is shared as it is, the copying path's contexts and queues are
-// copied), which is cheaper than re-executing the prefix from the root. States are hashed and
+// when none is ready, fires the next work timer). Each branch runs on a fork (Runtime.fork: every
+// machine's snapshot is a value, shared as it is, and so are the queued messages), which is
+// cheaper than re-executing the prefix from the root. States are hashed and
 // deduplicated on all that decides what can happen next: the clock, actor values and contexts,
 // the ready channels, every queued message and every pending timer; what never changes (value
 // snapshots, messages between value machines, frozen stored objects) is hashed once, by identity.
@@ -97,17 +97,12 @@ function actorText(s: any): string {
   return JSON.stringify(s.value) + "\u0000" + JSON.stringify(s.context, replacer);
 }
 
-// Per-actor hashes of never-mutated snapshots (a value machine's, or a frozen copy-on-write one):
-// forks share them, so each is hashed once.
+// Per-actor hashes of snapshots (never mutated: each step makes a new one): forks share them, so
+// each is hashed once.
 const frozenHashes = new WeakMap<object, number>();
 
 /** The hash of stateKey(rt) (equal keys, equal hashes; different keys apart up to collisions), hashing only the actors that ran since the fork they came from. */
 export function stateHash(rt: Runtime): number {
-  return hashState(rt, undefined);
-}
-
-/** stateHash; the hashes of actors that have no frozen snapshot yet go to `live`, to be remembered once frozen. */
-function hashState(rt: Runtime, live: Array<[string, number]> | undefined): number {
   let ha = SEED_A;
   let hb = SEED_B;
   const add = (x: number): void => {
@@ -118,16 +113,15 @@ function hashState(rt: Runtime, live: Array<[string, number]> | undefined): numb
   };
   add(hashKey(String(rt.now) + "\u0000" + rt.readyKeys().join(",")));
   for (const a of rt.addresses().sort()) {
-    const frozen = rt.frozenSnapshot(a);
-    let x = frozen ? frozenHashes.get(frozen) : undefined;
+    const snap = rt.snapshot(a);
+    let x = frozenHashes.get(snap);
     if (x === undefined) {
-      // A value machine's context shares what a step did not change with the snapshot before it:
-      // those parts are hashed once, by identity.
-      values = rt.runsAsValue(a);
-      x = actorHash(a, rt.snapshot(a));
+      // A context shares what a step did not change with the snapshot before it: those parts are
+      // hashed once, by identity.
+      values = true;
+      x = actorHash(a, snap);
       values = false;
-      if (frozen) frozenHashes.set(frozen, x);
-      else live?.push([a, x]);
+      frozenHashes.set(snap, x);
     }
     // Both lanes of every actor's hash go into both lanes of the state's: all 53 bits count.
     add(x);
@@ -150,15 +144,6 @@ function hashInFlight(rt: Runtime): void {
     values = false;
   };
   hashArray(parts, (list) => hashArray(list as unknown[], hashPart));
-}
-
-/** Freezes a new state's live actors (as its forks will) and keeps their hashes, so no fork hashes them again. */
-function rememberLive(rt: Runtime, live: Array<[string, number]>): void {
-  rt.freeze();
-  for (const [a, x] of live) {
-    const frozen = rt.frozenSnapshot(a);
-    if (frozen) frozenHashes.set(frozen, x);
-  }
 }
 
 /** A 53-bit hash of an actor's address, state value and context that is equal exactly when actorText is (up to collisions). */
@@ -486,8 +471,8 @@ function violationsOf(parent: Runtime, child: Runtime, delivered: Violation[], p
 
 /** True when an actor's snapshot is the same never-mutated one in both runtimes. */
 function unchanged(parent: Runtime, child: Runtime, address: string): boolean {
-  const s = parent.frozenSnapshot(address);
-  return s !== undefined && s === child.frozenSnapshot(address);
+  const s = parent.snapshot(address);
+  return s !== undefined && s === child.snapshot(address);
 }
 
 /** Successors of a state: one per ready channel, or the next work timer when none is ready. */
@@ -545,14 +530,12 @@ export function explore(opts: ExploreOptions, progress?: (r: ExploreReport) => v
           report.ms = performance.now() - started;
           return report;
         }
-        const live: Array<[string, number]> = [];
-        const h = hashState(s.rt, live);
+        const h = stateHash(s.rt);
         if (seen.has(h)) {
           s.rt.stopAll();
           continue;
         }
         seen.add(h);
-        rememberLive(s.rt, live);
         report.states++;
         next.push(child);
         if (report.states >= opts.maxStates) {

@@ -13,7 +13,6 @@ import { MinHeap } from "./heap.js";
 import { summarize } from "./summary.js";
 import type { TraceEntry } from "./docs/trace-types.js";
 import { inertActorOf } from "../machines/common/lifecycle.js";
-import { CopyingActor, copyMessages, type CopyingHost } from "./copying.js";
 import { fastTransition, getDefaultInterpreter, type Interpreter } from "./fastpath.js";
 
 interface Channel {
@@ -42,19 +41,14 @@ interface Timer {
   fn?: () => void;
 }
 
-/**
- * An actor: a value machine is its snapshot, stepped without an XState actor; a machine that still
- * changes its context in place runs on the copying path (runtime/copying.ts). Exactly one is set.
- */
+/** An actor: its machine's snapshot, stepped without an XState actor (contexts are values). */
 interface ActorEntry {
   address: Address;
   machine: AnyStateMachine;
   input: unknown;
   lastValue: string;
-  /** a value machine's snapshot: never changed (each step makes the next one), so forks share it as it is */
-  value: AnyMachineSnapshot | undefined;
-  /** the copying path (to be deleted once every machine is a value) */
-  copying: CopyingActor | undefined;
+  /** never changed (each step makes the next one), so forks share it as it is */
+  value: AnyMachineSnapshot;
 }
 
 /** An endpoint outside the actor system (the cluster facade, the HTTP server). */
@@ -74,16 +68,11 @@ export interface RuntimeOptions {
   /** replaces the seeded chooser: given n > 1 ready channels, the index of the one to deliver */
   choose?: (n: number) => number;
   /**
-   * Deep-freezes an actor's context and the message before every transition (all actors, those that
-   * run as values (see isValue), or those the predicate names): a step that changes its input then
-   * throws. Proves contexts are values.
+   * Deep-freezes an actor's context and the message before every transition (all actors, those
+   * whose machines runtime/values.ts lists, or those the predicate names): a step that changes its
+   * input then throws. Proves contexts are values.
    */
   freezeSnapshots?: boolean | "values" | ((address: Address) => boolean);
-  /**
-   * Which machines run as values (stepped on their snapshot, shared by forks as it is): by default
-   * those runtime/values.ts lists. A machine here must never change its context or an event in place.
-   */
-  isValue?: (machine: AnyStateMachine, address: Address) => boolean;
   /**
    * What steps value machines: "fast" runs the dispatch plan compiled from each machine's
    * definition (runtime/fastpath.ts), falling back to XState where it does not cover the machine;
@@ -132,7 +121,7 @@ export class BoundExceeded extends Error {
   }
 }
 
-export class Runtime implements CopyingHost {
+export class Runtime {
   now: number;
   readonly seed: number;
   private readonly chooser: Rng;
@@ -192,22 +181,17 @@ export class Runtime implements CopyingHost {
   /** Starts an actor from a machine at an address. */
   spawn(address: Address, machine: AnyStateMachine, input?: unknown): void {
     if (this.actors.has(address) || this.externals.has(address)) throw new Error(`actor ${address} already exists`);
-    const entry: ActorEntry = { address, machine, input, lastValue: "", value: undefined, copying: undefined };
+    const entry = { address, machine, input, lastValue: "" } as ActorEntry;
     this.actors.set(address, entry);
     this.spawned.set(address, { machine, input });
     this.incarnations.set(address, (this.incarnations.get(address) ?? 0) + 1);
-    if (this.isValue(machine, address)) this.startValue(entry);
-    else entry.copying = CopyingActor.start(this, address, machine, input);
+    this.startValue(entry);
     this.recordState(entry);
   }
 
-  private isValue(machine: AnyStateMachine, address: Address): boolean {
-    return this.opts.isValue !== undefined ? this.opts.isValue(machine, address) : isValueMachine(machine);
-  }
-
-  /** True when the actor at an address runs as a value (its snapshot shared by forks, stepped without an XState actor). */
+  /** True when an actor (not an external endpoint) is at the address: its snapshot and the messages it sends are values, shared by forks. */
   runsAsValue(address: Address): boolean {
-    return this.actors.get(address)?.value !== undefined;
+    return this.actors.has(address);
   }
 
   /** How many times an address has been started: a restarted process is a new incarnation with new connections. */
@@ -238,7 +222,6 @@ export class Runtime implements CopyingHost {
   crash(address: Address): void {
     const e = this.actors.get(address);
     if (!e) return;
-    e.copying?.stop();
     this.actors.delete(address);
     for (const ch of this.channels.values()) if (ch.to === address || ch.from === address) this.drain(ch);
     for (const t of this.timerByKey.values()) if (t.owner === address) this.cancelTimer(t);
@@ -263,23 +246,11 @@ export class Runtime implements CopyingHost {
   snapshot(address: Address): any {
     const e = this.actors.get(address);
     if (!e) return undefined;
-    return e.value ?? e.copying!.snapshot();
-  }
-
-  /** The shared, never-mutated snapshot of an actor as it is now, if one exists (a value machine's, always; on the copying path, a fork's actor not run yet, or one frozen by fork() or freeze() and not run since): lets callers cache per-actor work by its identity. */
-  frozenSnapshot(address: Address): any {
-    const e = this.actors.get(address);
-    if (!e) return undefined;
-    return e.value ?? e.copying!.shared();
-  }
-
-  /** Makes now the frozen copies of the copying path's live actors that fork() would make, so frozenSnapshot() names them. */
-  freeze(): void {
-    for (const e of this.actors.values()) e.copying?.freeze();
+    return e.value;
   }
 
   /**
-   * An exception an actor threw (CopyingHost; the value path too): during a delivery it is isolated
+   * An exception an actor threw: during a delivery it is isolated
    * (deliverTo), anywhere else (start-up) it fails the run. Returns true when it was isolated.
    */
   caught(address: Address, err: unknown): boolean {
@@ -587,7 +558,7 @@ export class Runtime implements CopyingHost {
     const f = this.opts.freezeSnapshots;
     if (f === undefined || f === false) return false;
     if (f === true) return true;
-    return f === "values" ? e.value !== undefined : f(e.address);
+    return f === "values" ? isValueMachine(e.machine) : f(e.address);
   }
 
   private deliver(from: Address, to: Address, msg: any): void {
@@ -624,14 +595,13 @@ export class Runtime implements CopyingHost {
    */
   private deliverTo(e: ActorEntry, msg: any): void {
     if (this.freezing(e)) {
-      freezeContext((e.value ?? e.copying!.liveSnapshot()).context);
+      freezeContext(e.value.context);
       freezeContext(msg);
     }
     const f = this.run(e, msg);
     if (f === undefined) return;
     const message = this.noteFault(e.address, msg, f.err);
-    // A value machine is still in the state it was in before the event; a copying actor is made anew in it.
-    e.copying?.resume();
+    // The machine is still in the state it was in before the event.
     const notice: InternalErrorEvent = { type: "InternalError", message, during: msg.type };
     const g = this.run(e, { ...notice, from: e.address, now: this.now });
     if (g !== undefined) {
@@ -647,8 +617,7 @@ export class Runtime implements CopyingHost {
     this.faulted = undefined;
     forgetLastStep();
     try {
-      if (e.value !== undefined) this.stepValue(e, msg);
-      else e.copying!.send(msg);
+      this.stepValue(e, msg);
     } finally {
       this.delivering = false;
     }
@@ -682,7 +651,7 @@ export class Runtime implements CopyingHost {
     if (!this.delivering) this.check();
   }
 
-  /** Performs what an actor's step asked for (CopyingHost). */
+  /** Performs what an actor's step asked for. */
   perform(owner: Address, fx: Effects): void {
     for (const o of fx.send) this.send(owner, o.to, o.msg);
     for (const key of fx.cancel) {
@@ -811,9 +780,7 @@ export class Runtime implements CopyingHost {
 
   private recordState(e: ActorEntry): void {
     if (!this.traceOn) return;
-    const snap = e.value ?? e.copying!.runningSnapshot();
-    if (snap === undefined) return;
-    const v = snap.value;
+    const v = e.value.value;
     const s = typeof v === "string" ? v : JSON.stringify(v);
     if (s !== e.lastValue) {
       e.lastValue = s;
@@ -837,11 +804,9 @@ export class Runtime implements CopyingHost {
   }
 
   /**
-   * An independent copy of this runtime at this instant (the model checker's branch point). A value
-   * machine's snapshot is shared as it is (O(1)), and so are the messages and timer events that only
-   * value machines send and receive; the copying path's contexts, and messages to or from it, are
-   * deep-copied, since its logic mutates them in place. Hooks, observers and fault callbacks are
-   * not copied; tracing is off in the copy.
+   * An independent copy of this runtime at this instant (the model checker's branch point). Every
+   * machine's snapshot is a value, shared as it is (O(1)), and so are the queued messages and timer
+   * events. Hooks, observers and fault callbacks are not copied; tracing is off in the copy.
    */
   fork(): Runtime {
     const rt = new Runtime({ ...this.opts, trace: false });
@@ -856,18 +821,14 @@ export class Runtime implements CopyingHost {
     for (const [a, n] of this.incarnations) rt.incarnations.set(a, n);
     for (const [p, until] of this.pairClogs) rt.pairClogs.set(p, until);
     for (const e of this.actors.values()) {
-      rt.actors.set(e.address, { address: e.address, machine: e.machine, input: e.input, lastValue: e.lastValue, value: e.value, copying: e.copying?.fork(rt) });
+      rt.actors.set(e.address, { address: e.address, machine: e.machine, input: e.input, lastValue: e.lastValue, value: e.value });
     }
-    // Messages are values between value machines; anything the copying path sent, or will
-    // receive, may still change in place (copying path: deep copies, deleted with it).
-    const copied = copyMessages();
-    const shared = (a: Address) => this.actors.get(a)?.value !== undefined;
     // Ready channels first, in the same order, so chooser indexes mean the same in the copy.
     const order = [...this.ready, ...[...this.channels.values()].filter((c) => c.readyIndex < 0)];
     for (const ch of order) {
       if (ch.queue.length === ch.head && ch.cloggedUntil === undefined) continue;
       const queue = ch.queue.slice(ch.head);
-      const copy: Channel = { key: ch.key, from: ch.from, to: ch.to, queue: shared(ch.from) && shared(ch.to) ? queue : copied(queue), head: 0, readyIndex: -1 };
+      const copy: Channel = { key: ch.key, from: ch.from, to: ch.to, queue, head: 0, readyIndex: -1 };
       if (ch.stream !== undefined) copy.stream = ch.stream;
       if (ch.cloggedUntil !== undefined) copy.cloggedUntil = ch.cloggedUntil;
       rt.channels.set(ch.key, copy);
@@ -878,7 +839,7 @@ export class Runtime implements CopyingHost {
     }
     for (const t of this.timerByKey.values()) {
       if (t.fn !== undefined) throw new Error("fork: a fault callback is pending; fork before injecting faults");
-      const c: Timer = { ...t, event: shared(t.owner) ? t.event : copied(t.event) };
+      const c: Timer = { ...t };
       rt.timerByKey.set(`${t.owner}|${t.key}`, c);
       rt.timers.push(c);
       if (!c.background) rt.workTimers++;
@@ -887,7 +848,6 @@ export class Runtime implements CopyingHost {
   }
 
   stopAll(): void {
-    for (const e of this.actors.values()) e.copying?.stop();
     this.actors.clear();
   }
 }

@@ -1,7 +1,6 @@
-// A value machine runs without an XState actor (its snapshot stepped by XState's transition in an
-// inert scope) and a fork shares its snapshot. Seen from outside it must be indistinguishable from
-// the same machine run as an actor: the same trace (messages, states, caught faults), the same
-// contexts, the same fault isolation.
+// A machine runs without an XState actor (its snapshot stepped by XState's transition in an inert
+// scope, or the fast path) and a fork shares its snapshot. Seen from outside it behaves as an actor
+// would: its replies, states and caught faults, and a crashed process's restart.
 
 import { describe, expect, it } from "vitest";
 import { setup } from "xstate";
@@ -51,8 +50,8 @@ const worker = setup({
   },
 });
 
-function run(asValue: boolean, freezeSnapshots: "values" | false = false) {
-  const rt = new Runtime({ seed: 3, isValue: () => asValue, freezeSnapshots });
+function run(freezeSnapshots: boolean = false) {
+  const rt = new Runtime({ seed: 3, freezeSnapshots });
   const got: any[] = [];
   rt.external("client", (msg) => got.push({ type: msg.type, id: msg.id, n: msg.n, message: msg.message }));
   rt.spawn("worker", worker);
@@ -64,20 +63,7 @@ function run(asValue: boolean, freezeSnapshots: "values" | false = false) {
 }
 
 describe("a value machine runs as its actor would", () => {
-  const value = run(true);
-  const actor = run(false);
-
-  it("runs on the value path only when asked to", () => {
-    expect(value.rt.runsAsValue("worker")).toBe(true);
-    expect(actor.rt.runsAsValue("worker")).toBe(false);
-  });
-
-  it("makes the same trace, byte for byte, and ends in the same state and context", () => {
-    expect(value.trace).toBe(actor.trace);
-    expect(value.snapshot.value).toEqual(actor.snapshot.value);
-    expect(value.snapshot.context).toEqual(actor.snapshot.context);
-    expect(value.rt.internalErrors).toEqual(actor.rt.internalErrors);
-  });
+  const value = run();
 
   it("isolates a throwing step: the state stays, the steps before it keep their effect on the context and their reply goes out, the notice is handled", () => {
     // a: acked and done (idle to busy). b: acked (the step before the throw completed: its count and
@@ -118,13 +104,13 @@ describe("a value machine runs as its actor would", () => {
 
 describe("freezing the value machines' snapshots before each step", () => {
   it("changes nothing for a machine whose steps return the next context", () => {
-    const frozen = run(true, "values");
-    expect(frozen.trace).toBe(run(true).trace);
+    const frozen = run(true);
+    expect(frozen.trace).toBe(run().trace);
   });
 
   it("catches a step that changes its context in place, as an internal error", () => {
     const inPlace = worker.provide({ actions: { tick: ({ context }: { context: Ctx }) => void context.log.push("tick") } as never });
-    const rt = new Runtime({ seed: 3, isValue: () => true, freezeSnapshots: "values" });
+    const rt = new Runtime({ seed: 3, freezeSnapshots: true });
     rt.external("client", () => {});
     rt.spawn("worker", inPlace);
     rt.send("client", "worker", { type: "Work", id: "a", boom: false });
@@ -137,14 +123,13 @@ describe("freezing the value machines' snapshots before each step", () => {
 
 describe("a fork of a value machine", () => {
   it("shares its snapshot as it is, and a step in the fork leaves the origin's snapshot untouched", () => {
-    const rt = new Runtime({ seed: 3, isValue: () => true });
+    const rt = new Runtime({ seed: 3 });
     rt.external("client", () => {});
     rt.spawn("worker", worker);
     rt.settle();
     const before = rt.snapshot("worker");
     const f = rt.fork();
     expect(f.snapshot("worker")).toBe(before);
-    expect(f.frozenSnapshot("worker")).toBe(before);
     f.send("client", "worker", { type: "Work", id: "x", boom: false });
     f.settle();
     expect(f.snapshot("worker").context.log).toEqual(["x", "tick"]);
@@ -153,20 +138,16 @@ describe("a fork of a value machine", () => {
     expect(before.value).toBe("idle");
   });
 
-  it("shares the messages queued between value machines, and copies those an actor on the copying path sent", () => {
-    const rt = new Runtime({ seed: 3, isValue: (_m, a) => a !== "legacy" });
+  it("shares the messages queued between actors", () => {
+    const rt = new Runtime({ seed: 3 });
     rt.spawn("worker", worker);
     rt.spawn("peer", worker);
-    rt.spawn("legacy", worker);
     rt.external("client", () => {});
     const m1 = { type: "Work", id: "p", boom: false, payload: { big: [1, 2, 3] } };
-    const m2 = { type: "Work", id: "q", boom: false, payload: { big: [1, 2, 3] } };
     rt.post("peer", "worker", m1);
-    rt.post("legacy", "worker", m2);
     const f = rt.fork();
     const queued = (r: Runtime, key: string) => r.queuedChannels().find((c) => c.key === key)!.messages[0];
     expect(queued(f, "peer>worker")).toBe(m1);
-    expect(queued(f, "legacy>worker")).not.toBe(m2);
-    expect(queued(f, "legacy>worker")).toEqual(m2);
   });
+
 });

@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { createCluster } from "../index.js";
+import { isValueMachine } from "../runtime/values.js";
 
 const app = `
 apiVersion: apps/v1
@@ -107,9 +108,10 @@ async function run(freeze: boolean) {
   const rt = (c as any).runtime;
   const trace = c.trace().map((e: any) => JSON.stringify(e));
   const errors = rt.internalErrors.map((e: any) => `${e.actor} on ${e.event}: ${e.message}`);
-  const copying = rt.addresses().filter((a: string) => !rt.runsAsValue(a));
+  // the actors whose machine runtime/values.ts does not list: freezing "values" would skip them
+  const unlisted = rt.addresses().filter((a: string) => !isValueMachine(rt.snapshot(a).machine));
   await c.stop();
-  return { trace, errors, copying };
+  return { trace, errors, unlisted };
 }
 
 describe("contexts are values", () => {
@@ -120,8 +122,7 @@ describe("contexts are values", () => {
     expect(plain.errors).toEqual([]);
     expect(frozen.trace.length).toBe(plain.trace.length);
     expect(frozen.trace).toEqual(plain.trace);
-    // every actor of the cluster runs as a value machine: none is left on the copying path
-    expect(plain.copying).toEqual([]);
-    expect(frozen.copying).toEqual(plain.copying);
+    // the frozen run covered every actor of the cluster
+    expect(plain.unlisted).toEqual([]);
   }, 120_000);
 });
