@@ -16,7 +16,7 @@ import { validateAffinity, validateTolerations, validateTopologySpreadConstraint
 import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
 import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { validateIP } from "./ip.js";
-import { validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
+import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -538,6 +538,59 @@ export function validatePodCreate(pod: Obj): FieldError[] {
   if (pod.spec?.nodeName && (pod.spec?.schedulingGates ?? []).length > 0) {
     errs.push(forbiddenField("spec.nodeName", "cannot be set until all schedulingGates have been cleared"));
   }
+  errs.push(...validateSeccompAnnotationsAndFields(pod.metadata?.annotations ?? {}, pod.spec ?? {}), ...validateAppArmorAnnotationsAndFieldsMatchOnCreate(pod.metadata?.annotations ?? {}, pod.spec ?? {}));
+  return errs;
+}
+
+// podshelper.VisitContainersWithPath: init containers, then containers, then ephemeral containers.
+function visitContainers(spec: Obj, fn: (c: Obj, path: string) => void): void {
+  for (const key of ["initContainers", "containers", "ephemeralContainers"]) (spec[key] ?? []).forEach((c: Obj, i: number) => fn(c ?? {}, `spec.${key}[${i}]`));
+}
+
+// The legacy annotation and the field may both be given on create; then they must agree.
+function seccompFieldMatches(annotation: string, profile: Obj, path: string): FieldError[] {
+  const type = (path: string, ok: boolean) => (ok ? [] : [forbiddenField(`${path}.type`, "seccomp type in annotation and field must match")]);
+  switch (profile.type) {
+    case "Unconfined": return type(path, annotation === "unconfined");
+    case "RuntimeDefault": return type(path, annotation === "runtime/default" || annotation === "docker/default");
+    case "Localhost":
+      if (!annotation.startsWith("localhost/")) return type(path, false);
+      return profile.localhostProfile === annotation.slice("localhost/".length) ? [] : [forbiddenField(`${path}.localhostProfile`, "seccomp profile in annotation and field must match")];
+    default: return [];
+  }
+}
+
+/** validateSeccompAnnotationsAndFields: a pod's or container's seccompProfile against its annotation. */
+function validateSeccompAnnotationsAndFields(a: Record<string, string>, spec: Obj): FieldError[] {
+  const errs: FieldError[] = [];
+  const podProfile = spec.securityContext?.seccompProfile;
+  if (has(podProfile) && Object.hasOwn(a, SECCOMP_POD)) errs.push(...seccompFieldMatches(a[SECCOMP_POD]!, podProfile, "spec.securityContext.seccompProfile"));
+  visitContainers(spec, (c, at) => {
+    const profile = c.securityContext?.seccompProfile;
+    const key = SECCOMP_CONTAINER_PREFIX + (c.name ?? "");
+    if (has(profile) && Object.hasOwn(a, key)) errs.push(...seccompFieldMatches(a[key]!, profile, `${at}.securityContext.seccompProfile`));
+  });
+  return errs;
+}
+
+/** validateAppArmorAnnotationsAndFieldsMatchOnCreate: the container's (or else the pod's) appArmorProfile against its annotation; Windows pods are skipped. */
+function validateAppArmorAnnotationsAndFieldsMatchOnCreate(a: Record<string, string>, spec: Obj): FieldError[] {
+  if (spec.os?.name === "windows") return [];
+  const errs: FieldError[] = [];
+  visitContainers(spec, (c, at) => {
+    const profile = has(c.securityContext?.appArmorProfile) ? c.securityContext.appArmorProfile : spec.securityContext?.appArmorProfile;
+    const key = APPARMOR_PREFIX + (c.name ?? "");
+    if (!has(profile) || !Object.hasOwn(a, key)) return;
+    const annotation = a[key]!;
+    const path = `${at}.securityContext.appArmorProfile`;
+    const typeMismatch = forbiddenField(`${path}.type`, "apparmor type in annotation and field must match");
+    if (profile.type === "Unconfined" && annotation !== "unconfined") errs.push(typeMismatch);
+    else if (profile.type === "RuntimeDefault" && annotation !== "runtime/default") errs.push(typeMismatch);
+    else if (profile.type === "Localhost") {
+      if (!annotation.startsWith("localhost/")) errs.push(typeMismatch);
+      else if (profile.localhostProfile !== annotation.slice("localhost/".length)) errs.push(forbiddenField(`${path}.localhostProfile`, "apparmor profile in annotation and field must match"));
+    }
+  });
   return errs;
 }
 
