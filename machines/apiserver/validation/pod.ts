@@ -12,7 +12,7 @@ import {
   inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError,
 } from "./names.js";
 import { validateEnv, validateEnvFrom } from "./env.js";
-import { validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
+import { hasInvalidLabelValueInRequiredNodeAffinity, validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
 import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
 import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { validateIP } from "./ip.js";
@@ -359,20 +359,50 @@ function validateSchedulingGates(gates: Obj[] | undefined, path: string): FieldE
   return errs;
 }
 
-/** validateOS: a name, linux or windows; a linux pod may not carry windowsOptions. */
+/** validateOS: a name, linux or windows; then validateLinux or validateWindows. */
 function validateOS(spec: Obj, path: string): FieldError[] {
   const os = spec.os;
   if (!os) return [];
   if (!os.name) return [required(`${path}.os.name`, "cannot be empty")];
   if (os.name !== "linux" && os.name !== "windows") return [notSupported(`${path}.os`, os.name, ["linux", "windows"])];
-  if (os.name !== "linux") return [];
+  return os.name === "linux" ? validateLinux(spec, path) : validateWindows(spec, path);
+}
+
+// podshelper.VisitContainersWithPath: init containers, then containers, then ephemeral containers.
+function visitContainers(spec: Obj, path: string, fn: (c: Obj, at: string) => void): void {
+  for (const key of ["initContainers", "containers", "ephemeralContainers"]) (spec[key] ?? []).forEach((c: Obj, i: number) => fn(c ?? {}, `${path}.${key}[${i}]`));
+}
+
+/** validateLinux: a linux pod may not carry windowsOptions. */
+function validateLinux(spec: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  if (spec.securityContext?.windowsOptions) errs.push(forbiddenField(`${path}.securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
-  for (const [key, list] of [["containers", spec.containers], ["initContainers", spec.initContainers], ["ephemeralContainers", spec.ephemeralContainers]] as const) {
-    (list ?? []).forEach((c: Obj, i: number) => {
-      if (c.securityContext?.windowsOptions) errs.push(forbiddenField(`${path}.${key}[${i}].securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
-    });
+  if (has(spec.securityContext?.windowsOptions)) errs.push(forbiddenField(`${path}.securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
+  visitContainers(spec, path, (c, at) => {
+    if (has(c.securityContext?.windowsOptions)) errs.push(forbiddenField(`${at}.securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
+  });
+  return errs;
+}
+
+// The Linux-only security settings validateWindows forbids, in Kubernetes' order (shareProcessNamespace sits on the spec).
+const windowsForbiddenPod = ["appArmorProfile", "seLinuxOptions", "runAsUser", "runAsGroup", "supplementalGroups", "supplementalGroupsPolicy", "fsGroup", "fsGroupChangePolicy", "sysctls", "shareProcessNamespace", "seccompProfile", "seLinuxChangePolicy"];
+const windowsForbiddenContainer = ["appArmorProfile", "seLinuxOptions", "seccompProfile", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation", "procMount", "runAsUser", "runAsGroup"];
+
+/** validateWindows: a windows pod may not carry Linux security settings. */
+function validateWindows(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const sc = spec.securityContext;
+  if (has(sc)) {
+    for (const key of windowsForbiddenPod) {
+      const v = key === "shareProcessNamespace" ? spec.shareProcessNamespace : sc[key];
+      const set = key === "sysctls" ? Array.isArray(v) && v.length > 0 : has(v);
+      if (set) errs.push(forbiddenField(key === "shareProcessNamespace" ? `${path}.${key}` : `${path}.securityContext.${key}`, "cannot be set for a windows pod"));
+    }
   }
+  visitContainers(spec, path, (c, at) => {
+    const csc = c.securityContext;
+    if (!has(csc)) return;
+    for (const key of windowsForbiddenContainer) if (has(csc[key])) errs.push(forbiddenField(`${at}.securityContext.${key}`, "cannot be set for a windows pod"));
+  });
   return errs;
 }
 
@@ -385,6 +415,8 @@ function validateNameField(value: string | undefined, path: string, check: (s: s
 export interface PodSpecContext {
   resourceIsPod: boolean;
   podName?: string;
+  /** PodValidationOptions.AllowInvalidLabelValueInRequiredNodeAffinity: set on update when the old pod has one. */
+  allowInvalidLabelValueInRequiredNodeAffinity?: boolean;
 }
 
 /** ValidatePodSpec: the spec rules shared by pods and pod templates, in Kubernetes' order. */
@@ -407,7 +439,7 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   errs.push(...validateDNSPolicy(s.dnsPolicy, `${path}.dnsPolicy`));
   errs.push(...validateLabels(s.nodeSelector, `${path}.nodeSelector`));
   errs.push(...validatePodSecurityContext(s, `${path}.securityContext`));
-  errs.push(...validateAffinity(s.affinity, `${path}.affinity`));
+  errs.push(...validateAffinity(s.affinity, `${path}.affinity`, ctx.allowInvalidLabelValueInRequiredNodeAffinity));
   errs.push(...validateDNSConfig(s, `${path}.dnsConfig`));
   (s.readinessGates ?? []).forEach((g: Obj, i: number) => errs.push(...validateLabelName(g.conditionType ?? "", `${path}.readinessGates[${i}].conditionType`)));
   errs.push(...validateSchedulingGates(s.schedulingGates, `${path}.schedulingGates`));
@@ -508,12 +540,12 @@ function validateAppArmorAnnotations(a: Record<string, string>, spec: Obj, path:
 
 // validatePodMetadataAndSpec: object meta, pod annotations, spec, and the pod-only rules (projected
 // tokens need a service account; images without surrounding whitespace).
-function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false): FieldError[] {
+function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, allowInvalidLabelValueInRequiredNodeAffinity = false): FieldError[] {
   const spec = pod.spec ?? {};
   const errs = [
     ...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain),
     ...validatePodSpecificAnnotations(pod.metadata?.annotations, spec, "metadata.annotations", allowInvalidDeletionCost),
-    ...validatePodSpec(spec, "spec", { resourceIsPod: true, podName: pod.metadata?.name }),
+    ...validatePodSpec(spec, "spec", { resourceIsPod: true, podName: pod.metadata?.name, allowInvalidLabelValueInRequiredNodeAffinity }),
   ];
   if (!spec.serviceAccountName) {
     (spec.volumes ?? []).forEach((v: Obj, vi: number) => {
@@ -542,11 +574,6 @@ export function validatePodCreate(pod: Obj): FieldError[] {
   return errs;
 }
 
-// podshelper.VisitContainersWithPath: init containers, then containers, then ephemeral containers.
-function visitContainers(spec: Obj, fn: (c: Obj, path: string) => void): void {
-  for (const key of ["initContainers", "containers", "ephemeralContainers"]) (spec[key] ?? []).forEach((c: Obj, i: number) => fn(c ?? {}, `spec.${key}[${i}]`));
-}
-
 // The legacy annotation and the field may both be given on create; then they must agree.
 function seccompFieldMatches(annotation: string, profile: Obj, path: string): FieldError[] {
   const type = (path: string, ok: boolean) => (ok ? [] : [forbiddenField(`${path}.type`, "seccomp type in annotation and field must match")]);
@@ -565,7 +592,7 @@ function validateSeccompAnnotationsAndFields(a: Record<string, string>, spec: Ob
   const errs: FieldError[] = [];
   const podProfile = spec.securityContext?.seccompProfile;
   if (has(podProfile) && Object.hasOwn(a, SECCOMP_POD)) errs.push(...seccompFieldMatches(a[SECCOMP_POD]!, podProfile, "spec.securityContext.seccompProfile"));
-  visitContainers(spec, (c, at) => {
+  visitContainers(spec, "spec", (c, at) => {
     const profile = c.securityContext?.seccompProfile;
     const key = SECCOMP_CONTAINER_PREFIX + (c.name ?? "");
     if (has(profile) && Object.hasOwn(a, key)) errs.push(...seccompFieldMatches(a[key]!, profile, `${at}.securityContext.seccompProfile`));
@@ -577,7 +604,7 @@ function validateSeccompAnnotationsAndFields(a: Record<string, string>, spec: Ob
 function validateAppArmorAnnotationsAndFieldsMatchOnCreate(a: Record<string, string>, spec: Obj): FieldError[] {
   if (spec.os?.name === "windows") return [];
   const errs: FieldError[] = [];
-  visitContainers(spec, (c, at) => {
+  visitContainers(spec, "spec", (c, at) => {
     const profile = has(c.securityContext?.appArmorProfile) ? c.securityContext.appArmorProfile : spec.securityContext?.appArmorProfile;
     const key = APPARMOR_PREFIX + (c.name ?? "");
     if (!has(profile) || !Object.hasOwn(a, key)) return;
@@ -662,7 +689,7 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
   const allowInvalidCost = typeof oldCost === "string" && !validDeletionCost(oldCost);
   const errs = [
     ...validateObjectMetaUpdate(pod.metadata, old.metadata),
-    ...validatePodMetadataAndSpec(pod, allowInvalidCost),
+    ...validatePodMetadataAndSpec(pod, allowInvalidCost, hasInvalidLabelValueInRequiredNodeAffinity(old.spec)),
     ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
   ];
   const spec = pod.spec ?? {};
