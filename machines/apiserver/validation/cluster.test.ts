@@ -71,4 +71,29 @@ describe("a refused object through the API server", () => {
     expect(cluster.runtime.snapshot("etcd").context.revision).toBe(revision);
     expect(cluster.get("Service", "web")).toBeUndefined();
   });
+
+  it("a pods/status write that names an invalid nominated node is refused by ValidatePodStatusUpdate, and the pod keeps its status", () => {
+    const { cluster, got, send } = setUp();
+    send(1, create("pods", "", { apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { containers: [{ name: "c", image: "nginx" }] } }));
+    cluster.runtime.settle();
+    expect(got[0]).toMatchObject({ ok: true, code: 201 });
+    const stored = cluster.get("Pod", "web") as any;
+    const revision = cluster.runtime.snapshot("etcd").context.revision;
+    send(2, { verb: "update", group: "", resource: "pods", namespace: "default", name: "web", subresource: "status", body: { ...stored, status: { ...stored.status, nominatedNodeName: "Node_1" } } });
+    cluster.runtime.settle();
+    expect(got[1]).toMatchObject({ ok: false, code: 422 });
+    expect(got[1].status.details.causes).toEqual([{ reason: "FieldValueInvalid", message: expect.stringMatching(/^Invalid value: "Node_1": a lowercase RFC 1123 subdomain must consist of/), field: "status.nominatedNodeName" }]);
+    expect(cluster.runtime.snapshot("etcd").context.revision).toBe(revision);
+    expect((cluster.get("Pod", "web") as any).status.nominatedNodeName).toBeUndefined();
+  });
+
+  it("the same body through the main resource is judged by ValidatePodUpdate, which ignores status", () => {
+    const { cluster, got, send } = setUp();
+    send(1, create("pods", "", { apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { containers: [{ name: "c", image: "nginx" }] } }));
+    cluster.runtime.settle();
+    const stored = cluster.get("Pod", "web") as any;
+    send(2, { verb: "update", group: "", resource: "pods", namespace: "default", name: "web", body: { ...stored, status: { ...stored.status, nominatedNodeName: "Node_1" } } });
+    cluster.runtime.settle();
+    expect(got[1]).toMatchObject({ ok: true, code: 200 });
+  });
 });

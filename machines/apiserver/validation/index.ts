@@ -12,6 +12,7 @@ import {
   validateNode, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
 } from "./other.js";
 import { validateBinding, validatePodCreate, validatePodUpdate } from "./pod.js";
+import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -60,9 +61,14 @@ export function validateCreate(obj: any): FieldError[] {
   return fn ? fn(obj) : validateObjectMeta(obj?.metadata, true, nameIsDNSSubdomain);
 }
 
-/** The field errors Kubernetes reports for replacing old with obj: metadata immutables plus the kind's update rules. */
-export function validateUpdate(obj: any, old: any): FieldError[] {
-  const fn = onUpdate[obj?.kind];
+// The status strategies' ValidateUpdate; a kind without one here is judged by its main update rules.
+const onStatusUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
+  Pod: validatePodStatusUpdate,
+};
+
+/** The field errors Kubernetes reports for replacing old with obj (through subresource, if any): metadata immutables plus the kind's update rules. */
+export function validateUpdate(obj: any, old: any, subresource?: string): FieldError[] {
+  const fn = (subresource === "status" ? onStatusUpdate[obj?.kind] : undefined) ?? onUpdate[obj?.kind];
   if (fn) return fn(obj, old);
   return [...validateObjectMetaUpdate(obj?.metadata, old?.metadata), ...validateCreate(obj)];
 }

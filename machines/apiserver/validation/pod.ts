@@ -484,6 +484,12 @@ const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 const POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 
 // helper.GetDeletionCostFromPodAnnotations: an int32 without '+' or leading zeros.
+/** AllowInvalidPodDeletionCost: a pod that already carries an invalid deletion cost may keep it. */
+export function allowsInvalidDeletionCost(old: Obj): boolean {
+  const oldCost = old.metadata?.annotations?.[POD_DELETION_COST];
+  return typeof oldCost === "string" && !validDeletionCost(oldCost);
+}
+
 function validDeletionCost(value: string): boolean {
   if (!/^(-[0-9]+|0|[1-9][0-9]*)$/.test(value)) return false;
   const n = Number(value);
@@ -684,9 +690,7 @@ function specDiff(prev: Obj, next: Obj): string {
 
 /** ValidatePodUpdate: metadata immutables, then only images, activeDeadlineSeconds, added tolerations, removed gates, grace 1 from negative. */
 export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
-  // A pod that already carries an invalid deletion cost may keep it (AllowInvalidPodDeletionCost).
-  const oldCost = old.metadata?.annotations?.[POD_DELETION_COST];
-  const allowInvalidCost = typeof oldCost === "string" && !validDeletionCost(oldCost);
+  const allowInvalidCost = allowsInvalidDeletionCost(old);
   const errs = [
     ...validateObjectMetaUpdate(pod.metadata, old.metadata),
     ...validatePodMetadataAndSpec(pod, allowInvalidCost, hasInvalidLabelValueInRequiredNodeAffinity(old.spec)),
@@ -715,7 +719,7 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
 const APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 
 /** ValidatePodSpecificAnnotationUpdates: the mirror-pod and AppArmor annotations never change; then the annotation rules. */
-function validatePodSpecificAnnotationUpdates(pod: Obj, old: Obj, path: string, allowInvalidCost: boolean): FieldError[] {
+export function validatePodSpecificAnnotationUpdates(pod: Obj, old: Obj, path: string, allowInvalidCost: boolean): FieldError[] {
   const next: Record<string, string> = pod.metadata?.annotations ?? {};
   const prev: Record<string, string> = old.metadata?.annotations ?? {};
   const errs: FieldError[] = [];
