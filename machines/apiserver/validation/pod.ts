@@ -12,7 +12,7 @@ import {
   inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError,
 } from "./names.js";
 import { validateEnv, validateEnvFrom } from "./env.js";
-import { hasInvalidLabelValueInRequiredNodeAffinity, validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
+import { hasInvalidLabelValueInRequiredNodeAffinity, hasInvalidTopologySpreadConstraintLabelSelector, validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
 import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
 import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { validateIP } from "./ip.js";
@@ -417,6 +417,8 @@ export interface PodSpecContext {
   podName?: string;
   /** PodValidationOptions.AllowInvalidLabelValueInRequiredNodeAffinity: set on update when the old pod has one. */
   allowInvalidLabelValueInRequiredNodeAffinity?: boolean;
+  /** PodValidationOptions.AllowInvalidTopologySpreadConstraintLabelSelector: likewise for spread selectors. */
+  allowInvalidTopologySpreadConstraintLabelSelector?: boolean;
 }
 
 /** ValidatePodSpec: the spec rules shared by pods and pod templates, in Kubernetes' order. */
@@ -443,7 +445,7 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   errs.push(...validateDNSConfig(s, `${path}.dnsConfig`));
   (s.readinessGates ?? []).forEach((g: Obj, i: number) => errs.push(...validateLabelName(g.conditionType ?? "", `${path}.readinessGates[${i}].conditionType`)));
   errs.push(...validateSchedulingGates(s.schedulingGates, `${path}.schedulingGates`));
-  errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
+  errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, `${path}.topologySpreadConstraints`, ctx.allowInvalidTopologySpreadConstraintLabelSelector));
   errs.push(...validateHostUsers(s, path));
   errs.push(...validateNameField(s.serviceAccountName, `${path}.serviceAccountName`, isDNS1123Subdomain));
   errs.push(...validateNameField(s.nodeName, `${path}.nodeName`, isDNS1123Subdomain));
@@ -546,12 +548,12 @@ function validateAppArmorAnnotations(a: Record<string, string>, spec: Obj, path:
 
 // validatePodMetadataAndSpec: object meta, pod annotations, spec, and the pod-only rules (projected
 // tokens need a service account; images without surrounding whitespace).
-function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, allowInvalidLabelValueInRequiredNodeAffinity = false): FieldError[] {
+function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, fromOld: Pick<PodSpecContext, "allowInvalidLabelValueInRequiredNodeAffinity" | "allowInvalidTopologySpreadConstraintLabelSelector"> = {}): FieldError[] {
   const spec = pod.spec ?? {};
   const errs = [
     ...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain),
     ...validatePodSpecificAnnotations(pod.metadata?.annotations, spec, "metadata.annotations", allowInvalidDeletionCost),
-    ...validatePodSpec(spec, "spec", { resourceIsPod: true, podName: pod.metadata?.name, allowInvalidLabelValueInRequiredNodeAffinity }),
+    ...validatePodSpec(spec, "spec", { resourceIsPod: true, podName: pod.metadata?.name, ...fromOld }),
   ];
   if (!spec.serviceAccountName) {
     (spec.volumes ?? []).forEach((v: Obj, vi: number) => {
@@ -693,7 +695,10 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
   const allowInvalidCost = allowsInvalidDeletionCost(old);
   const errs = [
     ...validateObjectMetaUpdate(pod.metadata, old.metadata),
-    ...validatePodMetadataAndSpec(pod, allowInvalidCost, hasInvalidLabelValueInRequiredNodeAffinity(old.spec)),
+    ...validatePodMetadataAndSpec(pod, allowInvalidCost, {
+      allowInvalidLabelValueInRequiredNodeAffinity: hasInvalidLabelValueInRequiredNodeAffinity(old.spec),
+      allowInvalidTopologySpreadConstraintLabelSelector: hasInvalidTopologySpreadConstraintLabelSelector(old.spec),
+    }),
     ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
   ];
   const spec = pod.spec ?? {};

@@ -178,7 +178,7 @@ const scheduleActions = ["DoNotSchedule", "ScheduleAnyway"];
 const nodeInclusionPolicies = ["Honor", "Ignore"];
 
 /** validateTopologySpreadConstraints: maxSkew, topologyKey, whenUnsatisfiable, no repeats, minDomains, policies, label keys, selector. */
-export function validateTopologySpreadConstraints(constraints: Obj[] | undefined, path: string): FieldError[] {
+export function validateTopologySpreadConstraints(constraints: Obj[] | undefined, path: string, allowInvalidLabelSelector = false): FieldError[] {
   const errs: FieldError[] = [];
   const list = constraints ?? [];
   list.forEach((c, i) => {
@@ -207,9 +207,15 @@ export function validateTopologySpreadConstraints(constraints: Obj[] | undefined
         if (selectorKeys.has(k)) errs.push(invalidValue(`${at}.matchLabelKeys[${j}]`, k, "exists in both matchLabelKeys and labelSelector"));
       });
     }
-    errs.push(...validateLabelSelector(c.labelSelector, `${at}.labelSelector`));
+    // AllowInvalidTopologySpreadConstraintLabelSelector: an update keeps a selector the old pod already had.
+    if (!allowInvalidLabelSelector) errs.push(...validateLabelSelector(c.labelSelector, `${at}.labelSelector`));
   });
   return errs;
+}
+
+/** hasInvalidTopologySpreadConstraintLabelSelector: whether an old pod may keep its invalid spread selectors. */
+export function hasInvalidTopologySpreadConstraintLabelSelector(spec: Obj): boolean {
+  return ((spec?.topologySpreadConstraints ?? []) as Obj[]).some((c) => validateLabelSelector(c?.labelSelector, "").length > 0);
 }
 
 /** hasInvalidLabelValueInRequiredNodeAffinity: an old pod with such a value may keep it through updates. */
