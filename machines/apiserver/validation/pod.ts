@@ -261,6 +261,7 @@ function validateInitContainers(inits: Obj[] | undefined, regular: Obj[] | undef
       for (const f of ["lifecycle", "livenessProbe", "readinessProbe", "startupProbe"]) {
         if (c[f] !== undefined && c[f] !== null) errs.push(forbiddenField(`${at}.${f}`, "may not be set for init containers without restartPolicy=Always"));
       }
+      if (Array.isArray(c.resizePolicy) && c.resizePolicy.length > 0) errs.push(invalidValue(`${at}.resizePolicy`, marshalled(c.resizePolicy), "must not be set for init containers without restartPolicy=Always"));
     }
   });
   return errs;
