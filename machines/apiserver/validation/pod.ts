@@ -478,6 +478,8 @@ export function validatePodTemplateSpec(template: Obj, path: string): FieldError
     ...validateAnnotations(t.metadata?.annotations, `${path}.annotations`),
     ...validatePodSpecificAnnotations(t.metadata?.annotations, t.spec ?? {}, `${path}.annotations`, false),
     ...validatePodSpec(t.spec, `${path}.spec`),
+    ...validateSeccompAnnotationsAndFields(t.metadata?.annotations ?? {}, t.spec ?? {}, `${path}.spec`),
+    ...validateAppArmorAnnotationsAndFieldsMatchOnCreate(t.metadata?.annotations ?? {}, t.spec ?? {}, `${path}.spec`),
   ];
   if ((t.spec?.ephemeralContainers ?? []).length > 0) errs.push(forbiddenField(`${path}.spec.ephemeralContainers`, "ephemeral containers not allowed in pod template"));
   return errs;
@@ -579,7 +581,7 @@ export function validatePodCreate(pod: Obj): FieldError[] {
   if (pod.spec?.nodeName && (pod.spec?.schedulingGates ?? []).length > 0) {
     errs.push(forbiddenField("spec.nodeName", "cannot be set until all schedulingGates have been cleared"));
   }
-  errs.push(...validateSeccompAnnotationsAndFields(pod.metadata?.annotations ?? {}, pod.spec ?? {}), ...validateAppArmorAnnotationsAndFieldsMatchOnCreate(pod.metadata?.annotations ?? {}, pod.spec ?? {}));
+  errs.push(...validateSeccompAnnotationsAndFields(pod.metadata?.annotations ?? {}, pod.spec ?? {}, "spec"), ...validateAppArmorAnnotationsAndFieldsMatchOnCreate(pod.metadata?.annotations ?? {}, pod.spec ?? {}, "spec"));
   return errs;
 }
 
@@ -597,11 +599,11 @@ function seccompFieldMatches(annotation: string, profile: Obj, path: string): Fi
 }
 
 /** validateSeccompAnnotationsAndFields: a pod's or container's seccompProfile against its annotation. */
-function validateSeccompAnnotationsAndFields(a: Record<string, string>, spec: Obj): FieldError[] {
+function validateSeccompAnnotationsAndFields(a: Record<string, string>, spec: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const podProfile = spec.securityContext?.seccompProfile;
-  if (has(podProfile) && Object.hasOwn(a, SECCOMP_POD)) errs.push(...seccompFieldMatches(a[SECCOMP_POD]!, podProfile, "spec.securityContext.seccompProfile"));
-  visitContainers(spec, "spec", (c, at) => {
+  if (has(podProfile) && Object.hasOwn(a, SECCOMP_POD)) errs.push(...seccompFieldMatches(a[SECCOMP_POD]!, podProfile, `${path}.securityContext.seccompProfile`));
+  visitContainers(spec, path, (c, at) => {
     const profile = c.securityContext?.seccompProfile;
     const key = SECCOMP_CONTAINER_PREFIX + (c.name ?? "");
     if (has(profile) && Object.hasOwn(a, key)) errs.push(...seccompFieldMatches(a[key]!, profile, `${at}.securityContext.seccompProfile`));
@@ -610,10 +612,10 @@ function validateSeccompAnnotationsAndFields(a: Record<string, string>, spec: Ob
 }
 
 /** validateAppArmorAnnotationsAndFieldsMatchOnCreate: the container's (or else the pod's) appArmorProfile against its annotation; Windows pods are skipped. */
-function validateAppArmorAnnotationsAndFieldsMatchOnCreate(a: Record<string, string>, spec: Obj): FieldError[] {
+function validateAppArmorAnnotationsAndFieldsMatchOnCreate(a: Record<string, string>, spec: Obj, path: string): FieldError[] {
   if (spec.os?.name === "windows") return [];
   const errs: FieldError[] = [];
-  visitContainers(spec, "spec", (c, at) => {
+  visitContainers(spec, path, (c, at) => {
     const profile = has(c.securityContext?.appArmorProfile) ? c.securityContext.appArmorProfile : spec.securityContext?.appArmorProfile;
     const key = APPARMOR_PREFIX + (c.name ?? "");
     if (!has(profile) || !Object.hasOwn(a, key)) return;

@@ -4,6 +4,8 @@
 
 import { describe, it, expect } from "vitest";
 import { validateCreate } from "./index.js";
+import { validatePodTemplateSpec } from "./pod.js";
+import { fieldErrorMessage } from "../status.js";
 import { aggregate, makeContainer, makePod } from "./testing.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -175,4 +177,35 @@ describe("TestValidatePod: error cases", () => {
       expect(aggregate(errs)).toContain(want);
     });
   }
+});
+
+describe("TestValidatePodTemplateSpecSeccomp (a template's annotations and fields must agree too)", () => {
+  const spec = (...tweaks: ((p: any) => void)[]) => makePod("", ...tweaks).spec;
+  const mismatch = "seccomp type in annotation and field must match";
+  const cases: [string, any, [string, string, string]][] = [
+    ["seccomp field and container annotation must match", { metadata: { annotations: { [`${seccompCtr}test2`]: "unconfined" } }, spec: spec(containers(makeContainer("test1"), makeContainer("test2", (c) => (c.securityContext = { seccompProfile: { type: "RuntimeDefault" } })))) },
+      ["FieldValueForbidden", "template.spec.containers[1].securityContext.seccompProfile.type", mismatch]],
+    ["seccomp field and pod annotation must match", { metadata: { annotations: { [seccompPod]: "runtime/default" } }, spec: spec(podSC({ seccompProfile: { type: "Unconfined" } })) },
+      ["FieldValueForbidden", "template.spec.securityContext.seccompProfile.type", mismatch]],
+    ["init seccomp field and container annotation must match", { metadata: { annotations: { [`${seccompCtr}init-test`]: "unconfined" } }, spec: spec(initContainers(makeContainer("init-test", (c) => (c.securityContext = { seccompProfile: { type: "RuntimeDefault" } })))) },
+      ["FieldValueForbidden", "template.spec.initContainers[0].securityContext.seccompProfile.type", mismatch]],
+  ];
+  for (const [name, template, want] of cases) it(name, () => expect(validatePodTemplateSpec(template, "template").map((e) => [e.type, e.field, e.detail])).toEqual([want]));
+});
+
+describe("TestValidateSeccompAnnotationsAndFieldsMatch (through a pod's own seccompProfile)", () => {
+  const at = "spec.securityContext.seccompProfile";
+  const cases: [string, string, any, string[]][] = [
+    ["unconfined annotation and SeccompProfileTypeUnconfined should return empty", "unconfined", { type: "Unconfined" }, []],
+    ["runtime/default annotation and SeccompProfileTypeRuntimeDefault should return empty", "runtime/default", { type: "RuntimeDefault" }, []],
+    ["docker/default annotation and SeccompProfileTypeRuntimeDefault should return empty", "docker/default", { type: "RuntimeDefault" }, []],
+    ["localhost/test.json annotation and SeccompProfileTypeLocalhost with correct profile should return empty", "localhost/test.json", { type: "Localhost", localhostProfile: "test.json" }, []],
+    ["localhost/test.json annotation and SeccompProfileTypeLocalhost with different profile should error", "localhost/test.json", { type: "Localhost", localhostProfile: "different.json" }, [`${at}.localhostProfile: Forbidden: seccomp profile in annotation and field must match`]],
+    ["localhost/test.json annotation and SeccompProfileTypeUnconfined with different profile should error", "localhost/test.json", { type: "Unconfined" }, [`${at}.type: Forbidden: seccomp type in annotation and field must match`]],
+    ["localhost/test.json annotation and SeccompProfileTypeRuntimeDefault with different profile should error", "localhost/test.json", { type: "RuntimeDefault" }, [`${at}.type: Forbidden: seccomp type in annotation and field must match`]],
+  ];
+  for (const [name, annotation, profile, want] of cases) {
+    it(name, () => expect(validateCreate(makePod("p", annotations({ [seccompPod]: annotation }), podSC({ seccompProfile: profile }))).map(fieldErrorMessage)).toEqual(want));
+  }
+  // The Go row without a localhostProfile is one the API refuses before the match (a Localhost type needs its file).
 });
