@@ -3,7 +3,7 @@
 
 import { deepCopy } from "../../common/equal.js";
 import {
-  duplicate, forbiddenField, invalidValue, notSupported, required, type FieldError,
+  duplicate, forbiddenField, notFoundField, invalidValue, notSupported, required, type FieldError,
 } from "../status.js";
 import {
   marshalled, validateAnnotations, validateLabelName, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate,
@@ -267,6 +267,36 @@ function validateInitContainers(inits: Obj[] | undefined, regular: Obj[] | undef
   return errs;
 }
 
+// The fields an ephemeral container may set (validateFieldAllowList over EphemeralContainerCommon): it
+// must not be relied on for the pod's own service, so no ports, resources, probes or lifecycle.
+const ephemeralForbiddenFields = ["ports", "resources", "resizePolicy", "restartPolicy", "restartPolicyRules", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle"];
+
+/** validateEphemeralContainers: the common checks, a name unique across all containers, a target that is a regular or init container, the allow list, no subPaths. */
+function validateEphemeralContainers(ephemeral: Obj[] | undefined, spec: Obj, ctx: ContainerContext, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const others = new Set<string>([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c: Obj) => c?.name ?? ""));
+  const all = new Set(others);
+  (ephemeral ?? []).forEach((c: Obj, i: number) => {
+    const at = `${path}[${i}]`;
+    errs.push(...validateContainerCommon(c ?? {}, ctx, at));
+    const image: string = c?.image ?? "";
+    if (image.trim() !== image) errs.push(invalidValue(`${at}.image`, image, "must not have leading or trailing whitespace"));
+    if (all.has(c?.name ?? "")) errs.push(duplicate(`${at}.name`, c?.name ?? ""));
+    else all.add(c?.name ?? "");
+    if (c?.targetContainerName && !others.has(c.targetContainerName)) errs.push(notFoundField(`${at}.targetContainerName`, c.targetContainerName));
+    for (const f of ephemeralForbiddenFields) {
+      const v = c?.[f];
+      const set = Array.isArray(v) ? v.length > 0 : typeof v === "object" && v !== null ? Object.keys(v).length > 0 : v !== undefined && v !== null && v !== "";
+      if (set) errs.push(forbiddenField(`${at}.${f}`, "cannot be set for an Ephemeral Container"));
+    }
+    (c?.volumeMounts ?? []).forEach((vm: Obj, j: number) => {
+      if (vm?.subPath) errs.push(forbiddenField(`${at}.volumeMounts[${j}].subPath`, "cannot be set for an Ephemeral Container"));
+      if (vm?.subPathExpr) errs.push(forbiddenField(`${at}.volumeMounts[${j}].subPathExpr`, "cannot be set for an Ephemeral Container"));
+    });
+  });
+  return errs;
+}
+
 function validateRestartPolicy(policy: string | undefined, path: string): FieldError[] {
   if (policy === "Always" || policy === "OnFailure" || policy === "Never") return [];
   if (!policy) return [required(path, "")];
@@ -437,6 +467,7 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   const cctx = containerCtx(vols);
   errs.push(...validateContainers(s.containers, cctx, `${path}.containers`));
   errs.push(...validateInitContainers(s.initContainers, s.containers, cctx, `${path}.initContainers`));
+  errs.push(...validateEphemeralContainers(s.ephemeralContainers, s, cctx, `${path}.ephemeralContainers`));
   errs.push(...validateHostNetworkDeps(s, path, ctx.resourceIsPod));
   errs.push(...validateRestartPolicy(s.restartPolicy, `${path}.restartPolicy`));
   errs.push(...validateDNSPolicy(s.dnsPolicy, `${path}.dnsPolicy`));
