@@ -11,7 +11,7 @@ import {
   validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEvent, validateLease, validateNamespace,
   validateNode, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
 } from "./other.js";
-import { validateBinding, validatePodCreate, validatePodUpdate } from "./pod.js";
+import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 
@@ -57,18 +57,22 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
 export function validateCreate(obj: any): FieldError[] {
-  const fn = onCreate[obj?.kind];
+  // Own keys only: a kind named "constructor" must not find Object's.
+  const fn = Object.hasOwn(onCreate, obj?.kind) ? onCreate[obj.kind] : undefined;
   return fn ? fn(obj) : validateObjectMeta(obj?.metadata, true, nameIsDNSSubdomain);
 }
 
-// The status strategies' ValidateUpdate; a kind without one here is judged by its main update rules.
-const onStatusUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
-  Pod: validatePodStatusUpdate,
+// The subresource strategies' ValidateUpdate, by subresource then kind; a kind without one here is
+// judged by its main update rules.
+const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => FieldError[]>> = {
+  status: { Pod: validatePodStatusUpdate },
+  ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };
 
 /** The field errors Kubernetes reports for replacing old with obj (through subresource, if any): metadata immutables plus the kind's update rules. */
 export function validateUpdate(obj: any, old: any, subresource?: string): FieldError[] {
-  const fn = (subresource === "status" ? onStatusUpdate[obj?.kind] : undefined) ?? onUpdate[obj?.kind];
+  const bySubresource = subresource !== undefined && Object.hasOwn(onSubresourceUpdate, subresource) ? onSubresourceUpdate[subresource] : undefined;
+  const fn = (bySubresource && Object.hasOwn(bySubresource, obj?.kind) ? bySubresource[obj.kind] : undefined) ?? (Object.hasOwn(onUpdate, obj?.kind) ? onUpdate[obj.kind] : undefined);
   if (fn) return fn(obj, old);
   return [...validateObjectMetaUpdate(obj?.metadata, old?.metadata), ...validateCreate(obj)];
 }

@@ -718,10 +718,32 @@ function validateActiveDeadlineUpdate(next: number | undefined, prev: number | u
 }
 
 // Lists the top-level spec fields that differ, standing in for the cmp.Diff Kubernetes appends.
-function specDiff(prev: Obj, next: Obj): string {
+function specDiff(prev: Obj, next: Obj, type = "core.PodSpec"): string {
   const keys = [...new Set([...Object.keys(prev ?? {}), ...Object.keys(next ?? {})])].sort();
   const changed = keys.filter((k) => !sameJSON(prev?.[k], next?.[k]));
-  return `  core.PodSpec{\n${changed.map((k) => `  \t${k}: changed,\n`).join("")}  }\n`;
+  return `  ${type}{\n${changed.map((k) => `  \t${k}: changed,\n`).join("")}  }\n`;
+}
+
+/**
+ * ValidatePodEphemeralContainersUpdate (pods/ephemeralcontainers): the pod as a whole, no static pods,
+ * and existing ephemeral containers neither removed nor changed (matched by name: a patch may reorder them).
+ */
+export function validatePodEphemeralContainersUpdate(pod: Obj, old: Obj): FieldError[] {
+  const allowInvalidCost = allowsInvalidDeletionCost(old);
+  const errs = [
+    ...validateObjectMetaUpdate(pod.metadata, old.metadata),
+    ...validatePodMetadataAndSpec(pod, allowInvalidCost),
+    ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
+  ];
+  if (Object.hasOwn(old.metadata?.annotations ?? {}, MIRROR_POD_ANNOTATION)) return [forbiddenField("", "static pods do not support ephemeral containers")];
+  const byName = new Map<string, Obj>(((pod.spec?.ephemeralContainers ?? []) as Obj[]).map((c) => [String(c?.name ?? ""), c]));
+  for (const prev of (old.spec?.ephemeralContainers ?? []) as Obj[]) {
+    const name = String(prev?.name ?? "");
+    const next = byName.get(name);
+    if (next === undefined) errs.push(forbiddenField("spec.ephemeralContainers", `existing ephemeral containers ${JSON.stringify(name)} may not be removed\n`));
+    else if (!sameJSON(prev, next)) errs.push(forbiddenField("spec.ephemeralContainers", `existing ephemeral containers ${JSON.stringify(name)} may not be changed\n${specDiff(prev, next, "core.EphemeralContainer")}`));
+  }
+  return errs;
 }
 
 /** ValidatePodUpdate: metadata immutables, then only images, activeDeadlineSeconds, added tolerations, removed gates, grace 1 from negative. */
