@@ -147,3 +147,22 @@ export function validateDeploymentUpdate(d: Obj, old: Obj): FieldError[] {
 export function validateReplicaSetUpdate(rs: Obj, old: Obj): FieldError[] {
   return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...validateReplicaSetSpec(rs.spec), ...selectorImmutable(rs, old)];
 }
+
+/** ValidateReplicaSetStatus: counts are non-negative and none exceeds what it counts from. */
+export function validateReplicaSetStatus(status: Obj, path: string): FieldError[] {
+  const s = status ?? {};
+  const n = (k: string): number => (typeof s[k] === "number" ? s[k] : 0);
+  const errs = [
+    ...["replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"].flatMap((k) => validateNonnegative(n(k), `${path}.${k}`)),
+    ...(typeof s.terminatingReplicas === "number" ? validateNonnegative(s.terminatingReplicas, `${path}.terminatingReplicas`) : []),
+  ];
+  const msg = "cannot be greater than status.replicas";
+  for (const k of ["fullyLabeledReplicas", "readyReplicas", "availableReplicas"]) if (n(k) > n("replicas")) errs.push(invalidValue(`${path}.${k}`, n(k), msg));
+  if (n("availableReplicas") > n("readyReplicas")) errs.push(invalidValue(`${path}.availableReplicas`, n("availableReplicas"), "cannot be greater than readyReplicas"));
+  return errs;
+}
+
+/** ValidateReplicaSetStatusUpdate (replicasets/status): metadata immutables and the new status. */
+export function validateReplicaSetStatusUpdate(rs: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...validateReplicaSetStatus(rs.status, "status")];
+}

@@ -1,0 +1,38 @@
+// TestValidateReplicaSetStatus and TestValidateReplicaSetStatusUpdate (pkg/apis/apps/validation/
+// validation_test.go, v1.35), row by row.
+
+import { describe, it, expect } from "vitest";
+import { validateReplicaSetStatus } from "./apps.js";
+import { validateUpdate } from "./index.js";
+import { makePod } from "./testing.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+describe("TestValidateReplicaSetStatus", () => {
+  // [name, replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration, expectedErr]
+  const rows: [string, number, number, number, number, number, boolean][] = [
+    ["valid status", 3, 3, 2, 1, 2, false],
+    ["invalid replicas", -1, 3, 2, 1, 2, true],
+    ["invalid fullyLabeledReplicas", 3, -1, 2, 1, 2, true],
+    ["invalid readyReplicas", 3, 3, -1, 1, 2, true],
+    ["invalid availableReplicas", 3, 3, 3, -1, 2, true],
+    ["invalid observedGeneration", 3, 3, 3, 3, -1, true],
+    ["fullyLabeledReplicas greater than replicas", 3, 4, 3, 3, 1, true],
+    ["readyReplicas greater than replicas", 3, 3, 4, 3, 1, true],
+    ["availableReplicas greater than replicas", 3, 3, 3, 4, 1, true],
+    ["availableReplicas greater than readyReplicas", 3, 3, 2, 3, 1, true],
+  ];
+  for (const [name, replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration, expectedErr] of rows) {
+    it(name, () => expect(validateReplicaSetStatus({ replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration }, "status").length > 0).toBe(expectedErr));
+  }
+});
+
+describe("TestValidateReplicaSetStatusUpdate (through replicasets/status)", () => {
+  const rs = (name: string, replicas: number | undefined, statusReplicas: number): any => ({
+    apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name, namespace: "default", resourceVersion: "1" },
+    spec: { ...(replicas === undefined ? {} : { replicas }), selector: { matchLabels: { a: "b" } }, template: { metadata: { labels: { a: "b" } }, spec: makePod("").spec } },
+    status: { replicas: statusReplicas },
+  });
+  it("a status with more replicas than the spec asks is valid", () => expect(validateUpdate(rs("abc", 3, 4), rs("abc", undefined, 2), "status")).toEqual([]));
+  it("negative replicas", () => expect(validateUpdate(rs("abc", 2, -3), rs("", undefined, 3), "status").length).toBeGreaterThan(0));
+});
