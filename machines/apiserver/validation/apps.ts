@@ -166,3 +166,26 @@ export function validateReplicaSetStatus(status: Obj, path: string): FieldError[
 export function validateReplicaSetStatusUpdate(rs: Obj, old: Obj): FieldError[] {
   return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...validateReplicaSetStatus(rs.status, "status")];
 }
+
+/** ValidateDeploymentStatus: counts are non-negative and none exceeds what it counts from. */
+export function validateDeploymentStatus(status: Obj, path: string): FieldError[] {
+  const s = status ?? {};
+  const n = (k: string): number => (typeof s[k] === "number" ? s[k] : 0);
+  const errs = ["observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas"].flatMap((k) => validateNonnegative(n(k), `${path}.${k}`));
+  for (const k of ["terminatingReplicas", "collisionCount"]) if (typeof s[k] === "number") errs.push(...validateNonnegative(s[k], `${path}.${k}`));
+  const msg = "cannot be greater than status.replicas";
+  for (const k of ["updatedReplicas", "readyReplicas", "availableReplicas"]) if (n(k) > n("replicas")) errs.push(invalidValue(`${path}.${k}`, n(k), msg));
+  if (n("availableReplicas") > n("readyReplicas")) errs.push(invalidValue(`${path}.availableReplicas`, n("availableReplicas"), "cannot be greater than readyReplicas"));
+  return errs;
+}
+
+/** ValidateDeploymentStatusUpdate (deployments/status): metadata immutables, the new status, and a collisionCount that never goes down. */
+export function validateDeploymentStatusUpdate(d: Obj, old: Obj): FieldError[] {
+  const errs = [...validateObjectMetaUpdate(d.metadata, old.metadata), ...validateDeploymentStatus(d.status, "status")];
+  const next = d.status?.collisionCount;
+  const prev = old.status?.collisionCount;
+  const has = (v: unknown) => v !== undefined && v !== null;
+  // apivalidation.IsDecremented: unset after being set, or smaller.
+  if (has(prev) && (!has(next) || next < prev)) errs.push(invalidValue("status.collisionCount", has(next) ? next : 0, "cannot be decremented"));
+  return errs;
+}

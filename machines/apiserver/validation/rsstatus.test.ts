@@ -1,8 +1,8 @@
-// TestValidateReplicaSetStatus and TestValidateReplicaSetStatusUpdate (pkg/apis/apps/validation/
+// TestValidateReplicaSetStatus(Update) and TestValidateDeploymentStatus(Update) (pkg/apis/apps/validation/
 // validation_test.go, v1.35), row by row.
 
 import { describe, it, expect } from "vitest";
-import { validateReplicaSetStatus } from "./apps.js";
+import { validateDeploymentStatus, validateReplicaSetStatus } from "./apps.js";
 import { validateUpdate } from "./index.js";
 import { makePod } from "./testing.js";
 
@@ -35,4 +35,38 @@ describe("TestValidateReplicaSetStatusUpdate (through replicasets/status)", () =
   });
   it("a status with more replicas than the spec asks is valid", () => expect(validateUpdate(rs("abc", 3, 4), rs("abc", undefined, 2), "status")).toEqual([]));
   it("negative replicas", () => expect(validateUpdate(rs("abc", 2, -3), rs("", undefined, 3), "status").length).toBeGreaterThan(0));
+});
+
+describe("TestValidateDeploymentStatus", () => {
+  // [name, replicas, updatedReplicas, readyReplicas, availableReplicas, observedGeneration, collisionCount, expectedErr]
+  const rows: [string, number, number, number, number, number, number | undefined, boolean][] = [
+    ["valid status", 3, 3, 2, 1, 2, undefined, false],
+    ["invalid replicas", -1, 2, 2, 1, 2, undefined, true],
+    ["invalid updatedReplicas", 2, -1, 2, 1, 2, undefined, true],
+    ["invalid readyReplicas", 3, 0, -1, 1, 2, undefined, true],
+    ["invalid availableReplicas", 3, 0, 3, -1, 2, undefined, true],
+    ["invalid observedGeneration", 3, 0, 3, 3, -1, undefined, true],
+    ["updatedReplicas greater than replicas", 3, 4, 3, 3, 1, undefined, true],
+    ["readyReplicas greater than replicas", 3, 0, 4, 3, 1, undefined, true],
+    ["availableReplicas greater than replicas", 3, 0, 3, 4, 1, undefined, true],
+    ["availableReplicas greater than readyReplicas", 3, 0, 2, 3, 1, undefined, true],
+    ["invalid collisionCount", 3, 0, 0, 0, 1, -3, true],
+  ];
+  for (const [name, replicas, updatedReplicas, readyReplicas, availableReplicas, observedGeneration, collisionCount, expectedErr] of rows) {
+    it(name, () => {
+      const status = { replicas, updatedReplicas, readyReplicas, availableReplicas, observedGeneration, ...(collisionCount === undefined ? {} : { collisionCount }) };
+      expect(validateDeploymentStatus(status, "status").length > 0).toBe(expectedErr);
+    });
+  }
+});
+
+describe("TestValidateDeploymentStatusUpdate (through deployments/status)", () => {
+  const d = (collisionCount?: number): any => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "foo", namespace: "default", resourceVersion: "1" }, status: collisionCount === undefined ? {} : { collisionCount } });
+  const rows: [string, number | undefined, number | undefined, boolean][] = [
+    ["increase: valid update", undefined, 1, false],
+    ["stable: valid update", 1, 1, false],
+    ["unset: invalid update", 1, undefined, true],
+    ["decrease: invalid update", 2, 1, true],
+  ];
+  for (const [name, from, to, expectedErr] of rows) it(name, () => expect(validateUpdate(d(to), d(from), "status").length > 0).toBe(expectedErr));
 });
