@@ -5,18 +5,10 @@
 import { describe, it, expect } from "vitest";
 import { validateCreate } from "./index.js";
 import { validateExternalTrafficPolicy } from "./service.js";
-import { aggregate } from "./testing.js";
+import { aggregate, makeValidService } from "./testing.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/** makeValidService: a ClusterIP Service with one named TCP port and no cluster IP yet. */
-function makeValidService(): any {
-  return {
-    apiVersion: "v1", kind: "Service",
-    metadata: { name: "valid", namespace: "valid", labels: {}, annotations: {}, resourceVersion: "1" },
-    spec: { selector: { key: "val" }, sessionAffinity: "None", type: "ClusterIP", ports: [{ name: "p", protocol: "TCP", port: 8675, targetPort: 8675 }], internalTrafficPolicy: "Cluster" },
-  };
-}
 type Tweak = (s: any) => void;
 const port = (name: string, p: number, protocol: string, targetPort: number | string, nodePort?: number) => ({ name, port: p, protocol, targetPort, ...(nodePort ? { nodePort } : {}) });
 const lb = (allocate = true): Tweak => (s) => Object.assign(s.spec, { type: "LoadBalancer", externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: allocate });

@@ -3,17 +3,10 @@
 
 import { describe, it, expect } from "vitest";
 import { validateUpdate } from "./index.js";
-import { aggregate } from "./testing.js";
+import { aggregate, makeValidService } from "./testing.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-function makeValidService(): any {
-  return {
-    apiVersion: "v1", kind: "Service",
-    metadata: { name: "valid", namespace: "valid", labels: {}, annotations: {}, resourceVersion: "1" },
-    spec: { selector: { key: "val" }, sessionAffinity: "None", type: "ClusterIP", ports: [{ name: "p", protocol: "TCP", port: 8675, targetPort: 8675 }], internalTrafficPolicy: "Cluster" },
-  };
-}
 type Tweak = (s: any) => void;
 const spec = (fields: any): Tweak => (s) => {
   for (const [k, v] of Object.entries(fields)) {

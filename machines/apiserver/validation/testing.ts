@@ -43,3 +43,12 @@ export function makePod(name: string, ...tweaks: ((p: any) => void)[]): any {
 
 /** errs.ToAggregate().Error(): what the Go tables' expectedError substrings are matched against. */
 export const aggregate = (errs: FieldError[]) => (errs.length === 1 ? fieldErrorMessage(errs[0]) : `[${errs.map(fieldErrorMessage).join(", ")}]`);
+
+/** makeValidService (the Service tables' base): a ClusterIP Service with one named TCP port and no cluster IP yet. */
+export function makeValidService(): any {
+  return {
+    apiVersion: "v1", kind: "Service",
+    metadata: { name: "valid", namespace: "valid", labels: {}, annotations: {}, resourceVersion: "1" },
+    spec: { selector: { key: "val" }, sessionAffinity: "None", type: "ClusterIP", ports: [{ name: "p", protocol: "TCP", port: 8675, targetPort: 8675 }], internalTrafficPolicy: "Cluster" },
+  };
+}
