@@ -181,11 +181,13 @@ export function validateDeploymentStatus(status: Obj, path: string): FieldError[
 
 /** ValidateDeploymentStatusUpdate (deployments/status): metadata immutables, the new status, and a collisionCount that never goes down. */
 export function validateDeploymentStatusUpdate(d: Obj, old: Obj): FieldError[] {
-  const errs = [...validateObjectMetaUpdate(d.metadata, old.metadata), ...validateDeploymentStatus(d.status, "status")];
-  const next = d.status?.collisionCount;
-  const prev = old.status?.collisionCount;
+  return [...validateObjectMetaUpdate(d.metadata, old.metadata), ...validateDeploymentStatus(d.status, "status"), ...validateCollisionCountUpdate(d.status, old.status)];
+}
+
+/** apivalidation.IsDecremented on status.collisionCount: unset after being set, or smaller, is refused. */
+export function validateCollisionCountUpdate(status: Obj, oldStatus: Obj): FieldError[] {
+  const next = status?.collisionCount;
+  const prev = oldStatus?.collisionCount;
   const has = (v: unknown) => v !== undefined && v !== null;
-  // apivalidation.IsDecremented: unset after being set, or smaller.
-  if (has(prev) && (!has(next) || next < prev)) errs.push(invalidValue("status.collisionCount", has(next) ? next : 0, "cannot be decremented"));
-  return errs;
+  return has(prev) && (!has(next) || next < prev) ? [invalidValue("status.collisionCount", has(next) ? next : 0, "cannot be decremented")] : [];
 }

@@ -1,4 +1,4 @@
-// TestValidateReplicaSetStatus(Update) and TestValidateDeploymentStatus(Update) (pkg/apis/apps/validation/
+// TestValidateReplicaSetStatus(Update), TestValidateDeploymentStatus(Update) and TestValidateDaemonSetStatusUpdate (pkg/apis/apps/validation/
 // validation_test.go, v1.35), row by row.
 
 import { describe, it, expect } from "vitest";
@@ -69,4 +69,26 @@ describe("TestValidateDeploymentStatusUpdate (through deployments/status)", () =
     ["decrease: invalid update", 2, 1, true],
   ];
   for (const [name, from, to, expectedErr] of rows) it(name, () => expect(validateUpdate(d(to), d(from), "status").length > 0).toBe(expectedErr));
+});
+
+describe("TestValidateDaemonSetStatusUpdate (through daemonsets/status)", () => {
+  const base = { currentNumberScheduled: 1, numberMisscheduled: 2, desiredNumberScheduled: 3, numberReady: 1, observedGeneration: 3, updatedNumberScheduled: 1, numberAvailable: 1, numberUnavailable: 2 };
+  const ds = (status: any): any => ({ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "abc", namespace: "default", resourceVersion: "10" }, status });
+  it("success: fewer misscheduled", () => {
+    const { observedGeneration: _old, ...oldStatus } = base;
+    const { observedGeneration: _new, ...newStatus } = { ...base, numberMisscheduled: 1 };
+    expect(validateUpdate(ds(newStatus), ds(oldStatus), "status")).toEqual([]);
+  });
+  const errorRows: [string, any][] = [
+    ["negative values", { currentNumberScheduled: -1, numberMisscheduled: -1, desiredNumberScheduled: -3, numberReady: -1, observedGeneration: -3, updatedNumberScheduled: -1, numberAvailable: -1, numberUnavailable: -2 }],
+    ["negative CurrentNumberScheduled", { ...base, numberMisscheduled: 1, currentNumberScheduled: -1 }],
+    ["negative NumberMisscheduled", { ...base, numberMisscheduled: -1 }],
+    ["negative DesiredNumberScheduled", { ...base, numberMisscheduled: 1, desiredNumberScheduled: -3 }],
+    ["negative NumberReady", { ...base, numberMisscheduled: 1, numberReady: -1 }],
+    ["negative ObservedGeneration", { ...base, numberMisscheduled: 1, observedGeneration: -3 }],
+    ["negative UpdatedNumberScheduled", { ...base, numberMisscheduled: 1, updatedNumberScheduled: -1 }],
+    ["negative NumberAvailable", { ...base, numberMisscheduled: 1, numberAvailable: -1 }],
+    ["negative NumberUnavailable", { ...base, numberMisscheduled: 1, numberUnavailable: -2 }],
+  ];
+  for (const [name, status] of errorRows) it(`failure: ${name}`, () => expect(validateUpdate(ds(status), ds(base), "status").length).toBeGreaterThan(0));
 });
