@@ -855,7 +855,7 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
   const r = cur.r!;
-  const errs = cur.old ? validateUpdate(cur.obj, cur.old) : validateCreate(cur.obj);
+  const errs = cur.old ? validateUpdate(cur.obj, cur.old, cur.req.subresource) : validateCreate(cur.obj);
   if (errs.length > 0) return { ...ctx, current: { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) } };
   if (r.kind !== "Service") return ctx;
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);

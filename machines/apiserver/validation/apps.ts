@@ -147,3 +147,47 @@ export function validateDeploymentUpdate(d: Obj, old: Obj): FieldError[] {
 export function validateReplicaSetUpdate(rs: Obj, old: Obj): FieldError[] {
   return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...validateReplicaSetSpec(rs.spec), ...selectorImmutable(rs, old)];
 }
+
+/** ValidateReplicaSetStatus: counts are non-negative and none exceeds what it counts from. */
+export function validateReplicaSetStatus(status: Obj, path: string): FieldError[] {
+  const s = status ?? {};
+  const n = (k: string): number => (typeof s[k] === "number" ? s[k] : 0);
+  const errs = [
+    ...["replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"].flatMap((k) => validateNonnegative(n(k), `${path}.${k}`)),
+    ...(typeof s.terminatingReplicas === "number" ? validateNonnegative(s.terminatingReplicas, `${path}.terminatingReplicas`) : []),
+  ];
+  const msg = "cannot be greater than status.replicas";
+  for (const k of ["fullyLabeledReplicas", "readyReplicas", "availableReplicas"]) if (n(k) > n("replicas")) errs.push(invalidValue(`${path}.${k}`, n(k), msg));
+  if (n("availableReplicas") > n("readyReplicas")) errs.push(invalidValue(`${path}.availableReplicas`, n("availableReplicas"), "cannot be greater than readyReplicas"));
+  return errs;
+}
+
+/** ValidateReplicaSetStatusUpdate (replicasets/status): metadata immutables and the new status. */
+export function validateReplicaSetStatusUpdate(rs: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...validateReplicaSetStatus(rs.status, "status")];
+}
+
+/** ValidateDeploymentStatus: counts are non-negative and none exceeds what it counts from. */
+export function validateDeploymentStatus(status: Obj, path: string): FieldError[] {
+  const s = status ?? {};
+  const n = (k: string): number => (typeof s[k] === "number" ? s[k] : 0);
+  const errs = ["observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas"].flatMap((k) => validateNonnegative(n(k), `${path}.${k}`));
+  for (const k of ["terminatingReplicas", "collisionCount"]) if (typeof s[k] === "number") errs.push(...validateNonnegative(s[k], `${path}.${k}`));
+  const msg = "cannot be greater than status.replicas";
+  for (const k of ["updatedReplicas", "readyReplicas", "availableReplicas"]) if (n(k) > n("replicas")) errs.push(invalidValue(`${path}.${k}`, n(k), msg));
+  if (n("availableReplicas") > n("readyReplicas")) errs.push(invalidValue(`${path}.availableReplicas`, n("availableReplicas"), "cannot be greater than readyReplicas"));
+  return errs;
+}
+
+/** ValidateDeploymentStatusUpdate (deployments/status): metadata immutables, the new status, and a collisionCount that never goes down. */
+export function validateDeploymentStatusUpdate(d: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(d.metadata, old.metadata), ...validateDeploymentStatus(d.status, "status"), ...validateCollisionCountUpdate(d.status, old.status)];
+}
+
+/** apivalidation.IsDecremented on status.collisionCount: unset after being set, or smaller, is refused. */
+export function validateCollisionCountUpdate(status: Obj, oldStatus: Obj): FieldError[] {
+  const next = status?.collisionCount;
+  const prev = oldStatus?.collisionCount;
+  const has = (v: unknown) => v !== undefined && v !== null;
+  return has(prev) && (!has(next) || next < prev) ? [invalidValue("status.collisionCount", has(next) ? next : 0, "cannot be decremented")] : [];
+}

@@ -71,4 +71,57 @@ describe("a refused object through the API server", () => {
     expect(cluster.runtime.snapshot("etcd").context.revision).toBe(revision);
     expect(cluster.get("Service", "web")).toBeUndefined();
   });
+
+  it("a pods/status write that names an invalid nominated node is refused by ValidatePodStatusUpdate, and the pod keeps its status", () => {
+    const { cluster, got, send } = setUp();
+    send(1, create("pods", "", { apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { containers: [{ name: "c", image: "nginx" }] } }));
+    cluster.runtime.settle();
+    expect(got[0]).toMatchObject({ ok: true, code: 201 });
+    const stored = cluster.get("Pod", "web") as any;
+    const revision = cluster.runtime.snapshot("etcd").context.revision;
+    send(2, { verb: "update", group: "", resource: "pods", namespace: "default", name: "web", subresource: "status", body: { ...stored, status: { ...stored.status, nominatedNodeName: "Node_1" } } });
+    cluster.runtime.settle();
+    expect(got[1]).toMatchObject({ ok: false, code: 422 });
+    expect(got[1].status.details.causes).toEqual([{ reason: "FieldValueInvalid", message: expect.stringMatching(/^Invalid value: "Node_1": a lowercase RFC 1123 subdomain must consist of/), field: "status.nominatedNodeName" }]);
+    expect(cluster.runtime.snapshot("etcd").context.revision).toBe(revision);
+    expect((cluster.get("Pod", "web") as any).status.nominatedNodeName).toBeUndefined();
+  });
+
+  it("the same body through the main resource is judged by ValidatePodUpdate, which ignores status", () => {
+    const { cluster, got, send } = setUp();
+    send(1, create("pods", "", { apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { containers: [{ name: "c", image: "nginx" }] } }));
+    cluster.runtime.settle();
+    const stored = cluster.get("Pod", "web") as any;
+    send(2, { verb: "update", group: "", resource: "pods", namespace: "default", name: "web", body: { ...stored, status: { ...stored.status, nominatedNodeName: "Node_1" } } });
+    cluster.runtime.settle();
+    expect(got[1]).toMatchObject({ ok: true, code: 200 });
+  });
+
+  // One sample per served API group; each cause is the one the group's v1.35 Validate* function reports.
+  const samples: [string, string, string, boolean, any, string, { reason: string; message: string; field: string }][] = [
+    ["apps", "deployments", "Deployment", true, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "other" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } } },
+      'Deployment.apps "web" is invalid', { reason: "FieldValueInvalid", message: 'Invalid value: {"app":"other"}: `selector` does not match template `labels`', field: "spec.template.metadata.labels" }],
+    ["batch", "jobs", "Job", true, { apiVersion: "batch/v1", kind: "Job", metadata: { name: "pi" }, spec: { parallelism: -1, template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "perl" }] } } } },
+      'Job.batch "pi" is invalid', { reason: "FieldValueInvalid", message: "Invalid value: -1: must be greater than or equal to 0", field: "spec.parallelism" }],
+    ["coordination.k8s.io", "leases", "Lease", true, { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "l" }, spec: { leaseDurationSeconds: 0 } },
+      'Lease.coordination.k8s.io "l" is invalid', { reason: "FieldValueInvalid", message: "Invalid value: 0: must be greater than 0", field: "spec.leaseDurationSeconds" }],
+    ["policy", "poddisruptionbudgets", "PodDisruptionBudget", true, { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "p" }, spec: { minAvailable: 1, maxUnavailable: 1, selector: { matchLabels: { a: "b" } } } },
+      'PodDisruptionBudget.policy "p" is invalid', { reason: "FieldValueInvalid", message: "Invalid value: 1: minAvailable and maxUnavailable cannot be both set", field: "spec.minAvailable" }],
+    ["scheduling.k8s.io", "priorityclasses", "PriorityClass", false, { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 2000000000 },
+      'PriorityClass.scheduling.k8s.io "high" is invalid', { reason: "FieldValueForbidden", message: "Forbidden: maximum allowed value of a user defined priority is 1000000000", field: "value" }],
+    ["discovery.k8s.io", "endpointslices", "EndpointSlice", true, { apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "e" }, addressType: "Bogus", endpoints: [] },
+      'EndpointSlice.discovery.k8s.io "e" is invalid', { reason: "FieldValueNotSupported", message: 'Unsupported value: "Bogus": supported values: "FQDN", "IPv4", "IPv6"', field: "addressType" }],
+  ];
+  for (const [group, resource, kind, namespaced, body, prefix, cause] of samples) {
+    it(`${group}: a ${kind} Kubernetes refuses gets its 422 cause and is not stored`, () => {
+      const { cluster, got, send } = setUp();
+      const revision = cluster.runtime.snapshot("etcd").context.revision;
+      send(1, { verb: "create", group, resource, ...(namespaced ? { namespace: "default" } : {}), body });
+      cluster.runtime.settle();
+      expect(got[0]).toMatchObject({ ok: false, code: 422, status: { reason: "Invalid", message: `${prefix}: ${cause.field}: ${cause.message}` } });
+      expect(got[0].status.details.causes).toEqual([cause]);
+      expect(cluster.runtime.snapshot("etcd").context.revision).toBe(revision);
+      expect(cluster.get(kind, body.metadata.name)).toBeUndefined();
+    });
+  }
 });

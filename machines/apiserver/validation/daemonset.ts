@@ -4,7 +4,7 @@
 // selector immutability (pkg/registry/apps/daemonset/strategy.go).
 
 import { forbiddenField, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
-import { intOrPercent, intOrStringValue, isNotMoreThan100Percent, strategyJSON, validatePositiveIntOrPercent } from "./apps.js";
+import { intOrPercent, intOrStringValue, isNotMoreThan100Percent, strategyJSON, validateCollisionCountUpdate, validatePositiveIntOrPercent } from "./apps.js";
 import { marshalled, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
@@ -93,4 +93,14 @@ export function validateControllerRevision(cr: Obj): FieldError[] {
 /** ValidateControllerRevisionUpdate: data is immutable. */
 export function validateControllerRevisionUpdate(cr: Obj, old: Obj): FieldError[] {
   return [...validateObjectMetaUpdate(cr.metadata, old.metadata), ...validateControllerRevision(cr), ...validateImmutable(cr.data, old.data, "data")];
+}
+
+const daemonSetCounts = ["currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady", "observedGeneration", "updatedNumberScheduled", "numberAvailable", "numberUnavailable"];
+
+/** ValidateDaemonSetStatusUpdate (daemonsets/status): metadata immutables, non-negative counts, a collisionCount that never goes down. */
+export function validateDaemonSetStatusUpdate(ds: Obj, old: Obj): FieldError[] {
+  const s = ds.status ?? {};
+  const errs = [...validateObjectMetaUpdate(ds.metadata, old.metadata), ...daemonSetCounts.flatMap((k) => validateNonnegative(typeof s[k] === "number" ? s[k] : 0, `status.${k}`))];
+  if (typeof s.collisionCount === "number") errs.push(...validateNonnegative(s.collisionCount, "status.collisionCount"));
+  return [...errs, ...validateCollisionCountUpdate(ds.status, old.status)];
 }

@@ -3,15 +3,16 @@
 import type { FieldError } from "../status.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../admission/pod.js";
 import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from "./batch.js";
-import { validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetUpdate } from "./daemonset.js";
-import { validateDeployment, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetUpdate } from "./apps.js";
+import { validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetStatusUpdate, validateDaemonSetUpdate } from "./daemonset.js";
+import { validateDeployment, validateDeploymentStatusUpdate, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetStatusUpdate, validateReplicaSetUpdate } from "./apps.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import {
   validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEvent, validateLease, validateNamespace,
   validateNode, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
 } from "./other.js";
-import { validateBinding, validatePodCreate, validatePodUpdate } from "./pod.js";
+import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
+import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -56,13 +57,22 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
 export function validateCreate(obj: any): FieldError[] {
-  const fn = onCreate[obj?.kind];
+  // Own keys only: a kind named "constructor" must not find Object's.
+  const fn = Object.hasOwn(onCreate, obj?.kind) ? onCreate[obj.kind] : undefined;
   return fn ? fn(obj) : validateObjectMeta(obj?.metadata, true, nameIsDNSSubdomain);
 }
 
-/** The field errors Kubernetes reports for replacing old with obj: metadata immutables plus the kind's update rules. */
-export function validateUpdate(obj: any, old: any): FieldError[] {
-  const fn = onUpdate[obj?.kind];
+// The subresource strategies' ValidateUpdate, by subresource then kind; a kind without one here is
+// judged by its main update rules.
+const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => FieldError[]>> = {
+  status: { Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate },
+  ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
+};
+
+/** The field errors Kubernetes reports for replacing old with obj (through subresource, if any): metadata immutables plus the kind's update rules. */
+export function validateUpdate(obj: any, old: any, subresource?: string): FieldError[] {
+  const bySubresource = subresource !== undefined && Object.hasOwn(onSubresourceUpdate, subresource) ? onSubresourceUpdate[subresource] : undefined;
+  const fn = (bySubresource && Object.hasOwn(bySubresource, obj?.kind) ? bySubresource[obj.kind] : undefined) ?? (Object.hasOwn(onUpdate, obj?.kind) ? onUpdate[obj.kind] : undefined);
   if (fn) return fn(obj, old);
   return [...validateObjectMetaUpdate(obj?.metadata, old?.metadata), ...validateCreate(obj)];
 }

@@ -3,7 +3,7 @@
 
 import { deepCopy } from "../../common/equal.js";
 import {
-  duplicate, forbiddenField, invalidValue, notSupported, required, type FieldError,
+  duplicate, forbiddenField, notFoundField, invalidValue, notSupported, required, type FieldError,
 } from "../status.js";
 import {
   marshalled, validateAnnotations, validateLabelName, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate,
@@ -12,11 +12,11 @@ import {
   inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, nameIsDNSSubdomain, regexError,
 } from "./names.js";
 import { validateEnv, validateEnvFrom } from "./env.js";
-import { validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
+import { hasInvalidLabelValueInRequiredNodeAffinity, hasInvalidTopologySpreadConstraintLabelSelector, validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
 import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
 import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { validateIP } from "./ip.js";
-import { validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
+import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -261,7 +261,38 @@ function validateInitContainers(inits: Obj[] | undefined, regular: Obj[] | undef
       for (const f of ["lifecycle", "livenessProbe", "readinessProbe", "startupProbe"]) {
         if (c[f] !== undefined && c[f] !== null) errs.push(forbiddenField(`${at}.${f}`, "may not be set for init containers without restartPolicy=Always"));
       }
+      if (Array.isArray(c.resizePolicy) && c.resizePolicy.length > 0) errs.push(invalidValue(`${at}.resizePolicy`, marshalled(c.resizePolicy), "must not be set for init containers without restartPolicy=Always"));
     }
+  });
+  return errs;
+}
+
+// The fields an ephemeral container may set (validateFieldAllowList over EphemeralContainerCommon): it
+// must not be relied on for the pod's own service, so no ports, resources, probes or lifecycle.
+const ephemeralForbiddenFields = ["ports", "resources", "resizePolicy", "restartPolicy", "restartPolicyRules", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle"];
+
+/** validateEphemeralContainers: the common checks, a name unique across all containers, a target that is a regular or init container, the allow list, no subPaths. */
+function validateEphemeralContainers(ephemeral: Obj[] | undefined, spec: Obj, ctx: ContainerContext, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const others = new Set<string>([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c: Obj) => c?.name ?? ""));
+  const all = new Set(others);
+  (ephemeral ?? []).forEach((c: Obj, i: number) => {
+    const at = `${path}[${i}]`;
+    errs.push(...validateContainerCommon(c ?? {}, ctx, at));
+    const image: string = c?.image ?? "";
+    if (image.trim() !== image) errs.push(invalidValue(`${at}.image`, image, "must not have leading or trailing whitespace"));
+    if (all.has(c?.name ?? "")) errs.push(duplicate(`${at}.name`, c?.name ?? ""));
+    else all.add(c?.name ?? "");
+    if (c?.targetContainerName && !others.has(c.targetContainerName)) errs.push(notFoundField(`${at}.targetContainerName`, c.targetContainerName));
+    for (const f of ephemeralForbiddenFields) {
+      const v = c?.[f];
+      const set = Array.isArray(v) ? v.length > 0 : typeof v === "object" && v !== null ? Object.keys(v).length > 0 : v !== undefined && v !== null && v !== "";
+      if (set) errs.push(forbiddenField(`${at}.${f}`, "cannot be set for an Ephemeral Container"));
+    }
+    (c?.volumeMounts ?? []).forEach((vm: Obj, j: number) => {
+      if (vm?.subPath) errs.push(forbiddenField(`${at}.volumeMounts[${j}].subPath`, "cannot be set for an Ephemeral Container"));
+      if (vm?.subPathExpr) errs.push(forbiddenField(`${at}.volumeMounts[${j}].subPathExpr`, "cannot be set for an Ephemeral Container"));
+    });
   });
   return errs;
 }
@@ -359,20 +390,50 @@ function validateSchedulingGates(gates: Obj[] | undefined, path: string): FieldE
   return errs;
 }
 
-/** validateOS: a name, linux or windows; a linux pod may not carry windowsOptions. */
+/** validateOS: a name, linux or windows; then validateLinux or validateWindows. */
 function validateOS(spec: Obj, path: string): FieldError[] {
   const os = spec.os;
   if (!os) return [];
   if (!os.name) return [required(`${path}.os.name`, "cannot be empty")];
   if (os.name !== "linux" && os.name !== "windows") return [notSupported(`${path}.os`, os.name, ["linux", "windows"])];
-  if (os.name !== "linux") return [];
+  return os.name === "linux" ? validateLinux(spec, path) : validateWindows(spec, path);
+}
+
+// podshelper.VisitContainersWithPath: init containers, then containers, then ephemeral containers.
+function visitContainers(spec: Obj, path: string, fn: (c: Obj, at: string) => void): void {
+  for (const key of ["initContainers", "containers", "ephemeralContainers"]) (spec[key] ?? []).forEach((c: Obj, i: number) => fn(c ?? {}, `${path}.${key}[${i}]`));
+}
+
+/** validateLinux: a linux pod may not carry windowsOptions. */
+function validateLinux(spec: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  if (spec.securityContext?.windowsOptions) errs.push(forbiddenField(`${path}.securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
-  for (const [key, list] of [["containers", spec.containers], ["initContainers", spec.initContainers], ["ephemeralContainers", spec.ephemeralContainers]] as const) {
-    (list ?? []).forEach((c: Obj, i: number) => {
-      if (c.securityContext?.windowsOptions) errs.push(forbiddenField(`${path}.${key}[${i}].securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
-    });
+  if (has(spec.securityContext?.windowsOptions)) errs.push(forbiddenField(`${path}.securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
+  visitContainers(spec, path, (c, at) => {
+    if (has(c.securityContext?.windowsOptions)) errs.push(forbiddenField(`${at}.securityContext.windowsOptions`, "windows options cannot be set for a linux pod"));
+  });
+  return errs;
+}
+
+// The Linux-only security settings validateWindows forbids, in Kubernetes' order (shareProcessNamespace sits on the spec).
+const windowsForbiddenPod = ["appArmorProfile", "seLinuxOptions", "runAsUser", "runAsGroup", "supplementalGroups", "supplementalGroupsPolicy", "fsGroup", "fsGroupChangePolicy", "sysctls", "shareProcessNamespace", "seccompProfile", "seLinuxChangePolicy"];
+const windowsForbiddenContainer = ["appArmorProfile", "seLinuxOptions", "seccompProfile", "capabilities", "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation", "procMount", "runAsUser", "runAsGroup"];
+
+/** validateWindows: a windows pod may not carry Linux security settings. */
+function validateWindows(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const sc = spec.securityContext;
+  if (has(sc)) {
+    for (const key of windowsForbiddenPod) {
+      const v = key === "shareProcessNamespace" ? spec.shareProcessNamespace : sc[key];
+      const set = key === "sysctls" ? Array.isArray(v) && v.length > 0 : has(v);
+      if (set) errs.push(forbiddenField(key === "shareProcessNamespace" ? `${path}.${key}` : `${path}.securityContext.${key}`, "cannot be set for a windows pod"));
+    }
   }
+  visitContainers(spec, path, (c, at) => {
+    const csc = c.securityContext;
+    if (!has(csc)) return;
+    for (const key of windowsForbiddenContainer) if (has(csc[key])) errs.push(forbiddenField(`${at}.securityContext.${key}`, "cannot be set for a windows pod"));
+  });
   return errs;
 }
 
@@ -385,6 +446,10 @@ function validateNameField(value: string | undefined, path: string, check: (s: s
 export interface PodSpecContext {
   resourceIsPod: boolean;
   podName?: string;
+  /** PodValidationOptions.AllowInvalidLabelValueInRequiredNodeAffinity: set on update when the old pod has one. */
+  allowInvalidLabelValueInRequiredNodeAffinity?: boolean;
+  /** PodValidationOptions.AllowInvalidTopologySpreadConstraintLabelSelector: likewise for spread selectors. */
+  allowInvalidTopologySpreadConstraintLabelSelector?: boolean;
 }
 
 /** ValidatePodSpec: the spec rules shared by pods and pod templates, in Kubernetes' order. */
@@ -402,16 +467,17 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   const cctx = containerCtx(vols);
   errs.push(...validateContainers(s.containers, cctx, `${path}.containers`));
   errs.push(...validateInitContainers(s.initContainers, s.containers, cctx, `${path}.initContainers`));
+  errs.push(...validateEphemeralContainers(s.ephemeralContainers, s, cctx, `${path}.ephemeralContainers`));
   errs.push(...validateHostNetworkDeps(s, path, ctx.resourceIsPod));
   errs.push(...validateRestartPolicy(s.restartPolicy, `${path}.restartPolicy`));
   errs.push(...validateDNSPolicy(s.dnsPolicy, `${path}.dnsPolicy`));
   errs.push(...validateLabels(s.nodeSelector, `${path}.nodeSelector`));
   errs.push(...validatePodSecurityContext(s, `${path}.securityContext`));
-  errs.push(...validateAffinity(s.affinity, `${path}.affinity`));
+  errs.push(...validateAffinity(s.affinity, `${path}.affinity`, ctx.allowInvalidLabelValueInRequiredNodeAffinity));
   errs.push(...validateDNSConfig(s, `${path}.dnsConfig`));
   (s.readinessGates ?? []).forEach((g: Obj, i: number) => errs.push(...validateLabelName(g.conditionType ?? "", `${path}.readinessGates[${i}].conditionType`)));
   errs.push(...validateSchedulingGates(s.schedulingGates, `${path}.schedulingGates`));
-  errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
+  errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, `${path}.topologySpreadConstraints`, ctx.allowInvalidTopologySpreadConstraintLabelSelector));
   errs.push(...validateHostUsers(s, path));
   errs.push(...validateNameField(s.serviceAccountName, `${path}.serviceAccountName`, isDNS1123Subdomain));
   errs.push(...validateNameField(s.nodeName, `${path}.nodeName`, isDNS1123Subdomain));
@@ -443,6 +509,8 @@ export function validatePodTemplateSpec(template: Obj, path: string): FieldError
     ...validateAnnotations(t.metadata?.annotations, `${path}.annotations`),
     ...validatePodSpecificAnnotations(t.metadata?.annotations, t.spec ?? {}, `${path}.annotations`, false),
     ...validatePodSpec(t.spec, `${path}.spec`),
+    ...validateSeccompAnnotationsAndFields(t.metadata?.annotations ?? {}, t.spec ?? {}, `${path}.spec`),
+    ...validateAppArmorAnnotationsAndFieldsMatchOnCreate(t.metadata?.annotations ?? {}, t.spec ?? {}, `${path}.spec`),
   ];
   if ((t.spec?.ephemeralContainers ?? []).length > 0) errs.push(forbiddenField(`${path}.spec.ephemeralContainers`, "ephemeral containers not allowed in pod template"));
   return errs;
@@ -452,6 +520,12 @@ const MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 const POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
 
 // helper.GetDeletionCostFromPodAnnotations: an int32 without '+' or leading zeros.
+/** AllowInvalidPodDeletionCost: a pod that already carries an invalid deletion cost may keep it. */
+export function allowsInvalidDeletionCost(old: Obj): boolean {
+  const oldCost = old.metadata?.annotations?.[POD_DELETION_COST];
+  return typeof oldCost === "string" && !validDeletionCost(oldCost);
+}
+
 function validDeletionCost(value: string): boolean {
   if (!/^(-[0-9]+|0|[1-9][0-9]*)$/.test(value)) return false;
   const n = Number(value);
@@ -508,12 +582,12 @@ function validateAppArmorAnnotations(a: Record<string, string>, spec: Obj, path:
 
 // validatePodMetadataAndSpec: object meta, pod annotations, spec, and the pod-only rules (projected
 // tokens need a service account; images without surrounding whitespace).
-function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false): FieldError[] {
+function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, fromOld: Pick<PodSpecContext, "allowInvalidLabelValueInRequiredNodeAffinity" | "allowInvalidTopologySpreadConstraintLabelSelector"> = {}): FieldError[] {
   const spec = pod.spec ?? {};
   const errs = [
     ...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain),
     ...validatePodSpecificAnnotations(pod.metadata?.annotations, spec, "metadata.annotations", allowInvalidDeletionCost),
-    ...validatePodSpec(spec, "spec", { resourceIsPod: true, podName: pod.metadata?.name }),
+    ...validatePodSpec(spec, "spec", { resourceIsPod: true, podName: pod.metadata?.name, ...fromOld }),
   ];
   if (!spec.serviceAccountName) {
     (spec.volumes ?? []).forEach((v: Obj, vi: number) => {
@@ -538,6 +612,54 @@ export function validatePodCreate(pod: Obj): FieldError[] {
   if (pod.spec?.nodeName && (pod.spec?.schedulingGates ?? []).length > 0) {
     errs.push(forbiddenField("spec.nodeName", "cannot be set until all schedulingGates have been cleared"));
   }
+  errs.push(...validateSeccompAnnotationsAndFields(pod.metadata?.annotations ?? {}, pod.spec ?? {}, "spec"), ...validateAppArmorAnnotationsAndFieldsMatchOnCreate(pod.metadata?.annotations ?? {}, pod.spec ?? {}, "spec"));
+  return errs;
+}
+
+// The legacy annotation and the field may both be given on create; then they must agree.
+function seccompFieldMatches(annotation: string, profile: Obj, path: string): FieldError[] {
+  const type = (path: string, ok: boolean) => (ok ? [] : [forbiddenField(`${path}.type`, "seccomp type in annotation and field must match")]);
+  switch (profile.type) {
+    case "Unconfined": return type(path, annotation === "unconfined");
+    case "RuntimeDefault": return type(path, annotation === "runtime/default" || annotation === "docker/default");
+    case "Localhost":
+      if (!annotation.startsWith("localhost/")) return type(path, false);
+      return profile.localhostProfile === annotation.slice("localhost/".length) ? [] : [forbiddenField(`${path}.localhostProfile`, "seccomp profile in annotation and field must match")];
+    default: return [];
+  }
+}
+
+/** validateSeccompAnnotationsAndFields: a pod's or container's seccompProfile against its annotation. */
+function validateSeccompAnnotationsAndFields(a: Record<string, string>, spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const podProfile = spec.securityContext?.seccompProfile;
+  if (has(podProfile) && Object.hasOwn(a, SECCOMP_POD)) errs.push(...seccompFieldMatches(a[SECCOMP_POD]!, podProfile, `${path}.securityContext.seccompProfile`));
+  visitContainers(spec, path, (c, at) => {
+    const profile = c.securityContext?.seccompProfile;
+    const key = SECCOMP_CONTAINER_PREFIX + (c.name ?? "");
+    if (has(profile) && Object.hasOwn(a, key)) errs.push(...seccompFieldMatches(a[key]!, profile, `${at}.securityContext.seccompProfile`));
+  });
+  return errs;
+}
+
+/** validateAppArmorAnnotationsAndFieldsMatchOnCreate: the container's (or else the pod's) appArmorProfile against its annotation; Windows pods are skipped. */
+function validateAppArmorAnnotationsAndFieldsMatchOnCreate(a: Record<string, string>, spec: Obj, path: string): FieldError[] {
+  if (spec.os?.name === "windows") return [];
+  const errs: FieldError[] = [];
+  visitContainers(spec, path, (c, at) => {
+    const profile = has(c.securityContext?.appArmorProfile) ? c.securityContext.appArmorProfile : spec.securityContext?.appArmorProfile;
+    const key = APPARMOR_PREFIX + (c.name ?? "");
+    if (!has(profile) || !Object.hasOwn(a, key)) return;
+    const annotation = a[key]!;
+    const path = `${at}.securityContext.appArmorProfile`;
+    const typeMismatch = forbiddenField(`${path}.type`, "apparmor type in annotation and field must match");
+    if (profile.type === "Unconfined" && annotation !== "unconfined") errs.push(typeMismatch);
+    else if (profile.type === "RuntimeDefault" && annotation !== "runtime/default") errs.push(typeMismatch);
+    else if (profile.type === "Localhost") {
+      if (!annotation.startsWith("localhost/")) errs.push(typeMismatch);
+      else if (profile.localhostProfile !== annotation.slice("localhost/".length)) errs.push(forbiddenField(`${path}.localhostProfile`, "apparmor profile in annotation and field must match"));
+    }
+  });
   return errs;
 }
 
@@ -596,20 +718,43 @@ function validateActiveDeadlineUpdate(next: number | undefined, prev: number | u
 }
 
 // Lists the top-level spec fields that differ, standing in for the cmp.Diff Kubernetes appends.
-function specDiff(prev: Obj, next: Obj): string {
+function specDiff(prev: Obj, next: Obj, type = "core.PodSpec"): string {
   const keys = [...new Set([...Object.keys(prev ?? {}), ...Object.keys(next ?? {})])].sort();
   const changed = keys.filter((k) => !sameJSON(prev?.[k], next?.[k]));
-  return `  core.PodSpec{\n${changed.map((k) => `  \t${k}: changed,\n`).join("")}  }\n`;
+  return `  ${type}{\n${changed.map((k) => `  \t${k}: changed,\n`).join("")}  }\n`;
+}
+
+/**
+ * ValidatePodEphemeralContainersUpdate (pods/ephemeralcontainers): the pod as a whole, no static pods,
+ * and existing ephemeral containers neither removed nor changed (matched by name: a patch may reorder them).
+ */
+export function validatePodEphemeralContainersUpdate(pod: Obj, old: Obj): FieldError[] {
+  const allowInvalidCost = allowsInvalidDeletionCost(old);
+  const errs = [
+    ...validateObjectMetaUpdate(pod.metadata, old.metadata),
+    ...validatePodMetadataAndSpec(pod, allowInvalidCost),
+    ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
+  ];
+  if (Object.hasOwn(old.metadata?.annotations ?? {}, MIRROR_POD_ANNOTATION)) return [forbiddenField("", "static pods do not support ephemeral containers")];
+  const byName = new Map<string, Obj>(((pod.spec?.ephemeralContainers ?? []) as Obj[]).map((c) => [String(c?.name ?? ""), c]));
+  for (const prev of (old.spec?.ephemeralContainers ?? []) as Obj[]) {
+    const name = String(prev?.name ?? "");
+    const next = byName.get(name);
+    if (next === undefined) errs.push(forbiddenField("spec.ephemeralContainers", `existing ephemeral containers ${JSON.stringify(name)} may not be removed\n`));
+    else if (!sameJSON(prev, next)) errs.push(forbiddenField("spec.ephemeralContainers", `existing ephemeral containers ${JSON.stringify(name)} may not be changed\n${specDiff(prev, next, "core.EphemeralContainer")}`));
+  }
+  return errs;
 }
 
 /** ValidatePodUpdate: metadata immutables, then only images, activeDeadlineSeconds, added tolerations, removed gates, grace 1 from negative. */
 export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
-  // A pod that already carries an invalid deletion cost may keep it (AllowInvalidPodDeletionCost).
-  const oldCost = old.metadata?.annotations?.[POD_DELETION_COST];
-  const allowInvalidCost = typeof oldCost === "string" && !validDeletionCost(oldCost);
+  const allowInvalidCost = allowsInvalidDeletionCost(old);
   const errs = [
     ...validateObjectMetaUpdate(pod.metadata, old.metadata),
-    ...validatePodMetadataAndSpec(pod, allowInvalidCost),
+    ...validatePodMetadataAndSpec(pod, allowInvalidCost, {
+      allowInvalidLabelValueInRequiredNodeAffinity: hasInvalidLabelValueInRequiredNodeAffinity(old.spec),
+      allowInvalidTopologySpreadConstraintLabelSelector: hasInvalidTopologySpreadConstraintLabelSelector(old.spec),
+    }),
     ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
   ];
   const spec = pod.spec ?? {};
@@ -635,7 +780,7 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
 const APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 
 /** ValidatePodSpecificAnnotationUpdates: the mirror-pod and AppArmor annotations never change; then the annotation rules. */
-function validatePodSpecificAnnotationUpdates(pod: Obj, old: Obj, path: string, allowInvalidCost: boolean): FieldError[] {
+export function validatePodSpecificAnnotationUpdates(pod: Obj, old: Obj, path: string, allowInvalidCost: boolean): FieldError[] {
   const next: Record<string, string> = pod.metadata?.annotations ?? {};
   const prev: Record<string, string> = old.metadata?.annotations ?? {};
   const errs: FieldError[] = [];

@@ -92,14 +92,14 @@ function validateNodeSelectorTerm(term: Obj, path: string, allowInvalidLabelValu
   return errs;
 }
 
-function validateNodeAffinity(na: Obj, path: string): FieldError[] {
+function validateNodeAffinity(na: Obj, path: string, allowInvalidLabelValue: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const req = na.requiredDuringSchedulingIgnoredDuringExecution;
   if (has(req)) {
     const termsPath = `${path}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`;
     const terms: Obj[] = req.nodeSelectorTerms ?? [];
     if (terms.length === 0) errs.push(required(termsPath, "must have at least one node selector term"));
-    terms.forEach((t, i) => errs.push(...validateNodeSelectorTerm(t, `${termsPath}[${i}]`, false)));
+    terms.forEach((t, i) => errs.push(...validateNodeSelectorTerm(t, `${termsPath}[${i}]`, allowInvalidLabelValue)));
   }
   (na.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((t: Obj, i: number) => {
     const at = `${path}.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
@@ -165,10 +165,10 @@ function validatePodAffinityKind(pa: Obj, path: string): FieldError[] {
 }
 
 /** validateAffinity: node affinity, pod affinity, pod anti-affinity. */
-export function validateAffinity(affinity: Obj, path: string): FieldError[] {
+export function validateAffinity(affinity: Obj, path: string, allowInvalidLabelValueInRequiredNodeAffinity = false): FieldError[] {
   if (!has(affinity)) return [];
   const errs: FieldError[] = [];
-  if (has(affinity.nodeAffinity)) errs.push(...validateNodeAffinity(affinity.nodeAffinity, `${path}.nodeAffinity`));
+  if (has(affinity.nodeAffinity)) errs.push(...validateNodeAffinity(affinity.nodeAffinity, `${path}.nodeAffinity`, allowInvalidLabelValueInRequiredNodeAffinity));
   if (has(affinity.podAffinity)) errs.push(...validatePodAffinityKind(affinity.podAffinity, `${path}.podAffinity`));
   if (has(affinity.podAntiAffinity)) errs.push(...validatePodAffinityKind(affinity.podAntiAffinity, `${path}.podAntiAffinity`));
   return errs;
@@ -178,7 +178,7 @@ const scheduleActions = ["DoNotSchedule", "ScheduleAnyway"];
 const nodeInclusionPolicies = ["Honor", "Ignore"];
 
 /** validateTopologySpreadConstraints: maxSkew, topologyKey, whenUnsatisfiable, no repeats, minDomains, policies, label keys, selector. */
-export function validateTopologySpreadConstraints(constraints: Obj[] | undefined, path: string): FieldError[] {
+export function validateTopologySpreadConstraints(constraints: Obj[] | undefined, path: string, allowInvalidLabelSelector = false): FieldError[] {
   const errs: FieldError[] = [];
   const list = constraints ?? [];
   list.forEach((c, i) => {
@@ -207,7 +207,19 @@ export function validateTopologySpreadConstraints(constraints: Obj[] | undefined
         if (selectorKeys.has(k)) errs.push(invalidValue(`${at}.matchLabelKeys[${j}]`, k, "exists in both matchLabelKeys and labelSelector"));
       });
     }
-    errs.push(...validateLabelSelector(c.labelSelector, `${at}.labelSelector`));
+    // AllowInvalidTopologySpreadConstraintLabelSelector: an update keeps a selector the old pod already had.
+    if (!allowInvalidLabelSelector) errs.push(...validateLabelSelector(c.labelSelector, `${at}.labelSelector`));
   });
   return errs;
+}
+
+/** hasInvalidTopologySpreadConstraintLabelSelector: whether an old pod may keep its invalid spread selectors. */
+export function hasInvalidTopologySpreadConstraintLabelSelector(spec: Obj): boolean {
+  return ((spec?.topologySpreadConstraints ?? []) as Obj[]).some((c) => validateLabelSelector(c?.labelSelector, "").length > 0);
+}
+
+/** hasInvalidLabelValueInRequiredNodeAffinity: an old pod with such a value may keep it through updates. */
+export function hasInvalidLabelValueInRequiredNodeAffinity(spec: Obj): boolean {
+  const terms: Obj[] = spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  return terms.some((t) => (t?.matchExpressions ?? []).some((rq: Obj) => (rq?.values ?? []).some((v: unknown) => typeof v === "string" && isValidLabelValue(v).length > 0)));
 }

@@ -11,7 +11,8 @@ import { validateLocalDescendingPath } from "./volumes.js";
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
-const has = (v: unknown): boolean => v !== undefined && v !== null;
+/** Set in the Go sense: a pointer field that is not nil. */
+export const has = (v: unknown): boolean => v !== undefined && v !== null;
 const MAX_ID = 2147483647;
 
 // IsValidUserID / IsValidGroupID (apimachinery v0.35: 0..MaxInt32).

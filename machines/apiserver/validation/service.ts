@@ -117,7 +117,8 @@ export function validateClusterIPsRelatedFields(spec: Obj): FieldError[] {
   if (ips.length > 2) errs.push(invalidValue("spec.clusterIPs", marshalled(ips), "may only hold up to 2 values"));
   // Bad or misplaced addresses would skew the dual-stack checks below.
   if (invalidIPs) return errs;
-  if (ips.length > 1 && (ips.length !== 2 || isIPv6(ips[0]!) === isIPv6(ips[1]!))) {
+  // netutils.IsDualStackIPStrings: at least one address of each family (a third is refused above).
+  if (ips.length > 1 && !(ips.some(isIPv6) && ips.some((ip) => !isIPv6(ip)))) {
     errs.push(invalidValue("spec.clusterIPs", marshalled(ips), "may specify no more than one IP for each IP family"));
   }
   if (!isHeadless(spec) && ips.length > 0 && families.length > 0) {
@@ -189,7 +190,7 @@ function needsHealthCheck(spec: Obj): boolean {
   return spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
 }
 
-function validateExternalTrafficPolicy(spec: Obj): FieldError[] {
+export function validateExternalTrafficPolicy(spec: Obj): FieldError[] {
   const errs: FieldError[] = [];
   const etp = spec.externalTrafficPolicy;
   if (!externallyAccessible(spec)) {
@@ -273,7 +274,16 @@ export function validateService(svc: Obj): FieldError[] {
   errs.push(...validateLoadBalancerClass(undefined, s));
   errs.push(...validateExternalTrafficPolicy(spec));
   errs.push(...validateInternalTrafficPolicy(spec));
+  errs.push(...validateTrafficDistribution(spec));
   return errs;
+}
+
+const trafficDistributions = ["PreferClose", "PreferSameZone", "PreferSameNode"];
+
+/** validateServiceTrafficDistribution: one of the known distributions when set. */
+function validateTrafficDistribution(spec: Obj): FieldError[] {
+  if (!has(spec.trafficDistribution) || trafficDistributions.includes(spec.trafficDistribution)) return [];
+  return [notSupported("spec.trafficDistribution", spec.trafficDistribution, trafficDistributions)];
 }
 
 // validateUpgradeDowngradeClusterIPs: the primary cluster IP never changes; a secondary may be added or released.

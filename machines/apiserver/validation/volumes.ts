@@ -348,6 +348,22 @@ function validateProjectionSources(pr: Obj, path: string, ctx: VolumeContext): F
   return errs;
 }
 
+/** certificates' ValidateSignerName: <dns domain with a dot>/<dot-separated subdomains>, 253 and 317 bytes at most. */
+export function validateSignerName(path: string, signerName: string): FieldError[] {
+  if (signerName.length === 0) return [required(path, "")];
+  const segments = signerName.split("/");
+  if (segments.length !== 2) return [invalidValue(path, signerName, "must be a fully qualified domain and path of the form 'example.com/signer-name'")];
+  const [domain, rest] = segments as [string, string];
+  const errs: FieldError[] = [];
+  if (domain.length > 253) errs.push(tooLong(path, domain, 253));
+  const labels = domain.split(".");
+  for (const label of labels) for (const m of isDNS1123Label(label)) errs.push(invalidValue(path, domain, m));
+  if (labels.length < 2) errs.push(invalidValue(path, domain, "should be a domain with at least two segments separated by dots"));
+  if (rest.length > 253 + 63 + 1) errs.push(tooLong(path, rest, 253 + 63 + 1));
+  for (const part of rest.split(".")) for (const m of isDNS1123Subdomain(part)) errs.push(invalidValue(path, rest, m));
+  return errs;
+}
+
 function validateClusterTrustBundleProjection(ctb: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const usingName = has(ctb.name);
@@ -358,6 +374,7 @@ function validateClusterTrustBundleProjection(ctb: Obj, path: string): FieldErro
     if (has(ctb.labelSelector)) errs.push(invalidValue(`${path}.labelSelector`, labelSelectorJSON(ctb.labelSelector), "labelSelector must be unset if name is specified"));
   } else if (usingSigner) {
     if (ctb.signerName === "") errs.push(required(`${path}.signerName`, "must be a valid signer name"));
+    else errs.push(...validateSignerName(`${path}.signerName`, String(ctb.signerName)));
     errs.push(...validateLabelSelector(ctb.labelSelector, `${path}.labelSelector`));
   } else {
     errs.push(required(path, "either name or signerName must be specified"));

@@ -1,0 +1,70 @@
+// TestValidatePodStatusUpdate (pkg/apis/core/validation/validation_test.go, v1.35), transcribed row by
+// row, validated as a write to pods/status: both pods get resourceVersion "1", and an error row passes
+// when the aggregate message contains the row's err.
+
+import { describe, it, expect } from "vitest";
+import { validateUpdate } from "./index.js";
+import { aggregate, makeContainer, makePod } from "./testing.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const status = (s: any) => (p: any) => (p.status = s);
+const nodeName = (n: string) => (p: any) => (p.spec.nodeName = n);
+const claims = (...names: string[]) => (p: any) => (p.spec.resourceClaims = names.map((name) => ({ name })));
+const restartPolicy = (r: string) => (p: any) => (p.spec.restartPolicy = r);
+const initContainers = (...c: any[]) => (p: any) => (p.spec.initContainers = c);
+const restartableInit = makeContainer("restartable-init", (c) => (c.restartPolicy = "Always"));
+const at = "2026-01-01T00:00:00Z";
+const waiting = { waiting: { reason: "PodInitializing" } };
+const running = { running: { startedAt: at } };
+const completed = { terminated: { containerID: "docker://numbers", reason: "Completed" } };
+const completedAt = { terminated: { containerID: "docker://numbers", reason: "Completed", startedAt: at, finishedAt: at } };
+const cs = (name: string, img: string, ready: boolean, state: any, extra: any = {}) => ({ containerID: "docker://numbers", image: img, name, ready, state, ...extra });
+const imageID = (img: string) => ({ imageID: `docker-pullable://${img}@sha256:d0gf00d` });
+const nginxRunning = cs("nginx", "nginx:alpine", true, running, { ...imageID("nginx"), started: true });
+const mainWaiting = cs("main", "nginx:alpine", false, waiting, { started: false });
+const initWaiting = cs("init", "alpine", false, waiting);
+const debugWaiting = cs("debug", "busybox", false, waiting);
+const debugRunning = cs("debug", "busybox", false, running, imageID("busybox"));
+const restartInit = (ready: boolean, state: any) => cs("restartable-init", "alpine", ready, state, imageID("nginx"));
+
+// [test, new, old, err]
+const rows: [string, any, any, string][] = [
+  ["removed nominatedNodeName", makePod("foo", nodeName("node1"), status({ nominatedNodeName: "node1" })), makePod("foo", nodeName("node1"), status({})), ""],
+  ["add valid nominatedNodeName", makePod("foo", nodeName("node1")), makePod("foo", nodeName("node1"), status({ nominatedNodeName: "node1" })), ""],
+  ["Add invalid nominatedNodeName", makePod("foo", nodeName("node1"), status({ nominatedNodeName: "Node1" })), makePod("foo", nodeName("node1")), "nominatedNodeName"],
+  ["Update nominatedNodeName", makePod("foo", nodeName("node1"), status({ nominatedNodeName: "node1" })), makePod("foo", nodeName("node1"), status({ nominatedNodeName: "node2" })), ""],
+  ["Container statuses pending", makePod("foo", status({ initContainerStatuses: [{ ...initWaiting, started: false }], containerStatuses: [mainWaiting] })), makePod("foo"), ""],
+  ["Container statuses running", makePod("foo", status({ initContainerStatuses: [cs("init", "alpine", true, completed, imageID("nginx"))], containerStatuses: [nginxRunning] })),
+    makePod("foo", status({ initContainerStatuses: [initWaiting], containerStatuses: [mainWaiting] })), ""],
+  ["Container statuses add ephemeral container", makePod("foo", status({ containerStatuses: [nginxRunning], ephemeralContainerStatuses: [debugWaiting] })), makePod("foo", status({ containerStatuses: [nginxRunning] })), ""],
+  ["Container statuses ephemeral container running", makePod("foo", status({ containerStatuses: [nginxRunning], ephemeralContainerStatuses: [debugRunning] })), makePod("foo", status({ containerStatuses: [nginxRunning], ephemeralContainerStatuses: [debugWaiting] })), ""],
+  ["Container statuses ephemeral container exited", makePod("foo", status({ containerStatuses: [nginxRunning], ephemeralContainerStatuses: [cs("debug", "busybox", false, completedAt, imageID("busybox"))] })), makePod("foo", status({ containerStatuses: [nginxRunning], ephemeralContainerStatuses: [debugRunning] })), ""],
+  ["Container statuses all containers terminated", makePod("foo", status({ initContainerStatuses: [cs("init", "alpine", true, completed, imageID("nginx"))], containerStatuses: [cs("nginx", "nginx:alpine", true, completedAt, { ...imageID("nginx"), started: true })], ephemeralContainerStatuses: [cs("debug", "busybox", false, completedAt, imageID("busybox"))] })),
+    makePod("foo", status({ initContainerStatuses: [cs("init", "alpine", true, completed, imageID("nginx"))], containerStatuses: [nginxRunning], ephemeralContainerStatuses: [debugRunning] })), ""],
+  ["Non-existent PodResourceClaim", makePod("foo", status({ resourceClaimStatuses: [{ name: "no-such-claim", resourceClaimName: "my-claim" }] })), makePod("foo"), 'status.resourceClaimStatuses[0].name: Invalid value: "no-such-claim": must match the name of an entry in `spec.resourceClaims`'],
+  ["Invalid ResourceClaim name", makePod("foo", claims("my-claim"), status({ resourceClaimStatuses: [{ name: "my-claim", resourceClaimName: "%$!#" }] })), makePod("foo", claims("my-claim")), 'status.resourceClaimStatuses[0].name: Invalid value: "%$!#": a lowercase RFC 1123 subdomain must consist of'],
+  ["Duplicate ResourceClaimStatuses.Name", makePod("foo", claims("my-claim", "my-other-claim"), status({ resourceClaimStatuses: [{ name: "my-claim", resourceClaimName: "foo-my-claim-12345" }, { name: "my-other-claim" }, { name: "my-other-claim" }] })), makePod("foo", claims("my-claim")), 'status.resourceClaimStatuses[2].name: Duplicate value: "my-other-claim"'],
+  ["ResourceClaimStatuses okay", makePod("foo", claims("my-claim", "my-other-claim"), status({ resourceClaimStatuses: [{ name: "my-claim", resourceClaimName: "foo-my-claim-12345" }, { name: "my-other-claim" }] })), makePod("foo", claims("my-claim")), ""],
+  ["init container cannot restart if RestartPolicyNever", makePod("foo", initContainers(makeContainer("init")), status({ initContainerStatuses: [cs("init", "alpine", true, running, imageID("nginx"))], containerStatuses: [nginxRunning] })),
+    makePod("foo", initContainers(makeContainer("init")), restartPolicy("Never"), status({ initContainerStatuses: [cs("init", "alpine", false, completed, imageID("nginx"))], containerStatuses: [nginxRunning] })), "status.initContainerStatuses[0].state: Forbidden: may not be transitioned to non-terminated state"],
+  ...(["Never", "OnFailure", "Always"] as const).map((policy): [string, any, any, string] => [`restartable init container can restart if RestartPolicy${policy}`,
+    makePod("foo", initContainers(restartableInit), restartPolicy(policy), status({ initContainerStatuses: [restartInit(true, running)], containerStatuses: [nginxRunning] })),
+    makePod("foo", initContainers(restartableInit), restartPolicy(policy), status({ initContainerStatuses: [restartInit(false, completed)], containerStatuses: [nginxRunning] })), ""]),
+  ["qosClass can not be changed", makePod("foo", status({ qosClass: "Burstable" })), makePod("foo", status({ qosClass: "Guaranteed" })), 'tatus.qosClass: Invalid value: "Burstable": field is immutable'],
+  ["qosClass no change", makePod("foo", status({ qosClass: "Burstable" })), makePod("foo", status({ qosClass: "Burstable" })), ""],
+];
+
+describe("TestValidatePodStatusUpdate (through the status subresource)", () => {
+  for (const [name, next, old, want] of rows) {
+    it(name, () => {
+      for (const p of [next, old]) p.metadata.resourceVersion = "1";
+      const errs = validateUpdate(next, old, "status");
+      if (want === "") expect(errs).toEqual([]);
+      else {
+        expect(errs.length).toBeGreaterThan(0);
+        expect(aggregate(errs)).toContain(want);
+      }
+    });
+  }
+});
