@@ -21,7 +21,7 @@ import {
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "./patch.js";
 import { apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
-import { mutate } from "./admission/index.js";
+import { admissionRefusal, mutate, type PriorityClassInfo } from "./admission/index.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
@@ -838,13 +838,18 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
   const operation = cur.old ? "UPDATE" : "CREATE";
-  const obj = mutate(cur.obj, { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx), ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}) } as Parameters<typeof mutate>[1]);
+  const actx = { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx), ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}) } as Parameters<typeof mutate>[1];
+  const refused = admissionRefusal(cur.obj, actx);
+  if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
+  const obj = mutate(cur.obj, actx);
   return { ...ctx, current: { ...cur, obj } };
 }
 
-function priorityClasses(ctx: ApiServerContext): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const pc of ctx.cache.byKind.get("PriorityClass")?.values() ?? []) m.set(pc.metadata.name, pc.value);
+function priorityClasses(ctx: ApiServerContext): Map<string, PriorityClassInfo> {
+  const m = new Map<string, PriorityClassInfo>();
+  for (const pc of ctx.cache.byKind.get("PriorityClass")?.values() ?? []) {
+    m.set(pc.metadata.name, { value: pc.value, globalDefault: pc.globalDefault === true, ...(pc.preemptionPolicy ? { preemptionPolicy: pc.preemptionPolicy } : {}) });
+  }
   return m;
 }
 

@@ -2,7 +2,8 @@
 // registry strategies' PrepareForCreate / PrepareForUpdate, in the order Kubernetes applies them.
 
 import { deepCopy } from "../../common/equal.js";
-import { admitDefaultTolerationSeconds, admitPriority, admitServiceAccount, defaultPod, preparePodForCreate } from "./pod.js";
+import { admitDefaultTolerationSeconds, admitServiceAccount, defaultPod, preparePodForCreate } from "./pod.js";
+import { admitPriority, keepPriorityOnUpdate, priorityAdmissionError, priorityClassAdmissionError, type PriorityClassInfo } from "./priority.js";
 import {
   defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
@@ -10,7 +11,8 @@ import {
 import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
 
-export { priorityAdmissionError, defaultPullPolicy, imageTag, tokenVolumeName, SYSTEM_PRIORITY_CLASSES } from "./pod.js";
+export { defaultPullPolicy, imageTag, tokenVolumeName } from "./pod.js";
+export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -21,8 +23,8 @@ export interface MutateContext {
   /** The stored object, for UPDATE. */
   old?: any;
   operation: "CREATE" | "UPDATE";
-  /** PriorityClass name -> value; the system classes are always known. */
-  priorityClasses?: Map<string, number>;
+  /** PriorityClass name -> value (or what the Priority plugin reads of it); the system classes are always known. */
+  priorityClasses?: ReadonlyMap<string, number | PriorityClassInfo>;
   /** "status" for writes to the status subresource: only status changes are kept. */
   subresource?: string;
   /** Random 5-character suffix for the ServiceAccount plugin's kube-api-access-<suffix> volume; no volume when absent. */
@@ -56,8 +58,22 @@ export function mutate(obj: any, ctx: MutateContext): any {
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
   if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
-  else if (ctx.old) prepareForUpdate(out, ctx.old, ctx.subresource);
+  else if (ctx.old) {
+    if (out.kind === "Pod") keepPriorityOnUpdate(out, ctx.old);
+    prepareForUpdate(out, ctx.old, ctx.subresource);
+  }
   return out;
+}
+
+/**
+ * The Forbidden reason of the first admission plugin that refuses a write, or undefined: Priority
+ * (a pod's class must exist and its own priority must agree; one global default class).
+ */
+export function admissionRefusal(obj: any, ctx: MutateContext): string | undefined {
+  if (ctx.subresource) return undefined;
+  if (obj.kind === "Pod" && ctx.operation === "CREATE") return priorityAdmissionError(obj, ctx.priorityClasses);
+  if (obj.kind === "PriorityClass") return priorityClassAdmissionError(obj, ctx.operation, ctx.priorityClasses);
+  return undefined;
 }
 
 // Admission plugins run after decoding (defaults), then the strategy prepares the object.
