@@ -18,7 +18,7 @@ import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
-import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "./patch.js";
+import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
 import { admissionRefusal, mutate, type PriorityClassInfo } from "./admission/index.js";
@@ -565,9 +565,9 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
       body =
         req.patchType === "json" ? jsonPatch(base, req.body)
         : req.patchType === "merge" ? mergePatch(base, req.body)
-        : strategicMergePatch(base, req.body);
+        : strategicMergePatch(base, req.body, req.subresource === "scale" ? "Scale" : r.kind);
     } catch (e) {
-      cur.error = e instanceof PatchError ? unprocessable() : S.badRequest(e instanceof Error ? e.message : String(e));
+      cur.error = e instanceof PatchError ? unprocessable() : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
     }
     // The patched object is decoded into its Go type before anything reads it.
@@ -644,6 +644,13 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
     cur.op = "delete";
   }
   void now;
+}
+
+/** interpretStrategicMergePatchError: format errors are 400, lists of lists 422, the rest a bare 500 with the error's text. */
+function strategicPatchStatus(e: StrategicPatchError): Status {
+  if (e.code === 400) return S.badRequest(e.message);
+  if (e.code === 422) return unprocessable();
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: e.message, code: 500 };
 }
 
 function hasStatusSubresource(r: ResourceInfo): boolean {
