@@ -98,4 +98,11 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: admission, dry-run a
     const ports = JSON.parse((await k(["get", "service", "web", "-o", "jsonpath={.spec.ports}"])).out);
     expect(ports).toEqual([{ name: "http", port: 80, protocol: "TCP", targetPort: 8080 }, { name: "https", port: 443, protocol: "TCP", targetPort: 9443 }]);
   });
+
+  it("every request to v1 Endpoints carries the deprecation warning, as in v1.33+", async () => {
+    const r = await k(["get", "endpoints", "web"]);
+    expect(r.err).toBe("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
+    expect(r.out).toMatch(/^NAME +ENDPOINTS +AGE\n/);
+    expect((await k(["get", "endpointslices"])).err).toBe("");
+  });
 });
