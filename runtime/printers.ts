@@ -187,6 +187,12 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
   Namespace: [nameCol(), col("Status", "string", "The status of the namespace"), ageCol()],
   Lease: [nameCol(), col("Holder", "string", doc("LeaseSpec.holderIdentity")), ageCol()],
   ConfigMap: [nameCol(), col("Data", "string", doc("ConfigMap.data")), ageCol()],
+  ResourceQuota: [
+    nameCol(), ageCol(),
+    col("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume."),
+    col("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."),
+  ],
+  LimitRange: [nameCol(), col("Created At", "date", doc("ObjectMeta.creationTimestamp"))],
   PriorityClass: [
     nameCol(), col("Value", "integer", doc("PriorityClass.value")), col("Global-Default", "boolean", doc("PriorityClass.globalDefault")),
     ageCol(), col("PreemptionPolicy", "string", doc("PriorityClass.preemptionPolicy")),
@@ -518,6 +524,17 @@ function eventCells(e: Obj, wide: boolean, now: number): (string | number)[] {
   return [last, e.type ?? "", e.reason ?? "", target, inv.fieldPath ?? "", eventSource(e), message, first, count, e.metadata?.name ?? ""];
 }
 
+/** printResourceQuota: "used/hard" of each resource by name, limits.* in the LIMIT column, the rest in REQUEST. */
+function quotaCells(q: Obj): [string, string] {
+  const request: string[] = [];
+  const limit: string[] = [];
+  for (const r of Object.keys(q.spec?.hard ?? {}).sort()) {
+    const cell = `${r}: ${q.status?.used?.[r] ?? "0"}/${q.status?.hard?.[r] ?? "0"}`;
+    (r.split(".").length > 1 && r.split(".")[0] === "limits" ? limit : request).push(cell);
+  }
+  return [request.join(", "), limit.join(", ")];
+}
+
 function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | number | boolean)[] {
   const name = o.metadata?.name ?? "";
   const age = timestampSince(o.metadata?.creationTimestamp, now);
@@ -537,6 +554,8 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "Namespace": return [name, o.status?.phase ?? "", age];
     case "Lease": return [name, o.spec?.holderIdentity ?? "", age];
     case "ConfigMap": return [name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age];
+    case "ResourceQuota": return [name, age, ...quotaCells(o)];
+    case "LimitRange": return [name, o.metadata?.creationTimestamp ?? ""];
     case "PriorityClass": return [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""];
     default: return [name, age];
   }

@@ -10,6 +10,8 @@ import {
 } from "./kinds.js";
 import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
+import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
+import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 
 export { defaultPullPolicy, imageTag, tokenVolumeName } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -27,6 +29,10 @@ export interface MutateContext {
   priorityClasses?: ReadonlyMap<string, number | PriorityClassInfo>;
   /** "status" for writes to the status subresource: only status changes are kept. */
   subresource?: string;
+  /** The LimitRanges of the object's namespace (LimitRanger). */
+  limitRanges?: readonly any[];
+  /** The ResourceQuotas of the object's namespace, by name (ResourceQuota). */
+  quotas?: readonly any[];
   /** Random 5-character suffix for the ServiceAccount plugin's kube-api-access-<suffix> volume; no volume when absent. */
   tokenVolumeSuffix?: string;
 }
@@ -45,10 +51,11 @@ const defaulters: Record<string, (o: Obj) => void> = {
   Job: defaultJob,
   DaemonSet: defaultDaemonSet,
   CronJob: defaultCronJob,
+  LimitRange: defaultLimitRange,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota"]);
 // Kinds with metadata.generation maintained by the strategy.
 const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
 
@@ -66,6 +73,19 @@ export function mutate(obj: any, ctx: MutateContext): any {
 }
 
 /**
+ * Validating admission after the object validated: LimitRanger's min, max and ratio checks, then
+ * ResourceQuota (always last); the Forbidden reason, or the quotas an admitted create charges.
+ */
+export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: number }): { refused: string } | { charges: QuotaCharge[] } {
+  if (obj.kind !== "Pod" || ctx.operation !== "CREATE" || ctx.subresource) return { charges: [] };
+  const limited = limitRangeRefusal(obj, ctx.limitRanges ?? []);
+  if (limited !== undefined) return { refused: limited };
+  return admitToQuotas(obj, ctx.quotas ?? [], ctx.nowMs);
+}
+
+export type { QuotaCharge };
+
+/**
  * The Forbidden reason of the first admission plugin that refuses a write, or undefined: Priority
  * (a pod's class must exist and its own priority must agree; one global default class).
  */
@@ -81,6 +101,7 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
   o.metadata.creationTimestamp ??= ctx.now;
   switch (o.kind) {
     case "Pod":
+      admitLimitRanges(o, ctx.limitRanges ?? []);
       admitServiceAccount(o, ctx.tokenVolumeSuffix);
       admitDefaultTolerationSeconds(o);
       admitPriority(o, ctx.priorityClasses);
@@ -107,6 +128,9 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "Service":
       o.status = { loadBalancer: {} };
+      return;
+    case "ResourceQuota":
+      o.status = {};
       return;
   }
 }
