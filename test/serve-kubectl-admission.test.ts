@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
+import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 const dir = mkdtempSync(join(tmpdir(), "podflow-admission-"));
@@ -104,5 +104,31 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: admission, dry-run a
     expect(r.err).toBe("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n");
     expect(r.out).toMatch(/^NAME +ENDPOINTS +AGE\n/);
     expect((await k(["get", "endpointslices"])).err).toBe("");
+  });
+
+  it("a ResourceQuota admits pods up to its hard limit and refuses the next with kube-apiserver's message; kubectl get quota shows used/hard", async () => {
+    expect((await k(["create", "namespace", "quota-pod-example"])).out).toBe("namespace/quota-pod-example created\n");
+    const quota = file("quota.yaml", "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: pod-demo\nspec:\n  hard:\n    pods: \"1\"\n");
+    expect((await k(["apply", "-n", "quota-pod-example", "-f", quota])).out).toBe("resourcequota/pod-demo created\n");
+    // the controller fills in status.hard before admission enforces the quota
+    const synced = await until(async () => (await k(["get", "quota", "pod-demo", "-n", "quota-pod-example", "-o", "jsonpath={.status.used.pods}"])).out === "0" || undefined, 10_000);
+    expect(synced).toBe(true);
+    expect((await k(["run", "first", "-n", "quota-pod-example", "--image=nginx"])).out).toBe("pod/first created\n");
+    const r = await k(["run", "second", "-n", "quota-pod-example", "--image=nginx"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`Error from server (Forbidden): pods "second" is forbidden: exceeded quota: pod-demo, requested: pods=1, used: pods=1, limited: pods=1\n`);
+    const table = (await k(["get", "quota", "-n", "quota-pod-example"])).out.split("\n");
+    expect(table[0]).toMatch(/^NAME +AGE +REQUEST +LIMIT$/);
+    expect(table[1]).toMatch(/^pod-demo +\d+s +pods: 1\/1 +$/);
+  });
+
+  it("kubectl drain --dry-run=server neither cordons the node nor evicts its pods", async () => {
+    const before = (await k(["get", "pods", "-A", "--field-selector=spec.nodeName=node-1", "-o", "name"])).out;
+    expect(before).toContain("pod/first");
+    const r = await k(["drain", "node-1", "--dry-run=server", "--force", "--ignore-daemonsets"]);
+    expect(r.out).toContain("node/node-1 cordoned (server dry run)");
+    expect(r.out).toContain("evicting pod quota-pod-example/first (server dry run)");
+    expect((await k(["get", "node", "node-1", "-o", "jsonpath={.spec.unschedulable}"])).out).toBe("");
+    expect((await k(["get", "pods", "-A", "--field-selector=spec.nodeName=node-1", "-o", "name"])).out).toBe(before);
   });
 });

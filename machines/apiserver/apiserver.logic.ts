@@ -797,7 +797,10 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
       cur.error.details = { causes: [{ reason: "DisruptionBudget", message: `The disruption budget ${blocked} needs ${0} healthy pods and has ${0} currently` }] };
       return;
     }
-    cur.req = { ...req, verb: "delete", gracePeriodSeconds: req.body?.deleteOptions?.gracePeriodSeconds };
+    // propagateDryRun: the eviction's DeleteOptions.dryRun (kubectl drain --dry-run=server) or the query's.
+    const bodyDry: unknown = req.body?.deleteOptions?.dryRun;
+    const dryRun = req.dryRun === true || (Array.isArray(bodyDry) && bodyDry.includes("All"));
+    cur.req = { ...req, verb: "delete", gracePeriodSeconds: req.body?.deleteOptions?.gracePeriodSeconds, ...(dryRun ? { dryRun: true } : {}) };
     prepareDelete(ctx, cur, r, old, now);
     if (!cur.error) {
       cur.code = 201;
