@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
+import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 const dir = mkdtempSync(join(tmpdir(), "podflow-admission-"));
@@ -130,5 +130,19 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: admission, dry-run a
     expect(r.out).toContain("evicting pod quota-pod-example/first (server dry run)");
     expect((await k(["get", "node", "node-1", "-o", "jsonpath={.spec.unschedulable}"])).out).toBe("");
     expect((await k(["get", "pods", "-A", "--field-selector=spec.nodeName=node-1", "-o", "name"])).out).toBe(before);
+  });
+
+  it("a body with a field written twice is refused under Strict with the duplicate's path, warned under Warn, kept last-wins under Ignore", async () => {
+    const body = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"dup"},"spec":{"containers":[{"name":"c","image":"nginx","image":"busybox"}]}}';
+    const post = (fv: string) => raw(s, "POST", `/api/v1/namespaces/default/pods?fieldValidation=${fv}&dryRun=All`, { token: s.cluster.adminToken, body });
+    const strict = await post("Strict");
+    expect(strict.code).toBe(400);
+    expect(JSON.parse(strict.body).message).toBe(`Pod in version "v1" cannot be handled as a Pod: strict decoding error: duplicate field "spec.containers[0].image"`);
+    const warn = await post("Warn");
+    expect(warn.code).toBe(201);
+    expect(warn.headers.warning).toBe(`299 - "duplicate field \\"spec.containers[0].image\\""`);
+    const ignore = await post("Ignore");
+    expect(JSON.parse(ignore.body).spec.containers[0].image).toBe("busybox");
+    expect((await k(["get", "pod", "dup"])).code).toBe(1);
   });
 });
