@@ -2,6 +2,9 @@
 // commander's wording and exit code 2, never run as NaN.
 
 import { describe, it, expect } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { main } from "./index.js";
 
 async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -27,5 +30,38 @@ describe("numeric options are checked when parsed", () => {
     const r = await cli(command, ...args);
     expect(r.code).toBe(2);
     expect(r.err).toEqual([message]);
+  });
+});
+
+describe("podflow simulate prints errors and results as kubectl does", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "podflow-cli-"));
+  const write = (name: string, text: string) => {
+    const p = join(tmp, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it("a missing file is kubectl's client-side error, exit code 1, no stack trace", async () => {
+    const r = await cli("simulate", "-f", "missing.yaml");
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([`error: the path "missing.yaml" does not exist`]);
+  });
+
+  it("a document that is not YAML is a client-side error, not 'Error from server'", async () => {
+    const f = write("bad.yaml", "kind: [\n");
+    const r = await cli("simulate", "-f", f);
+    expect(r.code).toBe(1);
+    expect(r.err[0]).toMatch(/^error: error parsing .*bad\.yaml: error converting YAML to JSON: yaml: line \d+: /);
+  });
+
+  it("applied objects are named kind.group/name; a server refusal is 'Error from server (Reason)'", async () => {
+    const dep = write("dep.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: nginx}]}\n");
+    const ok = await cli("simulate", "-f", dep, "--nodes", "1");
+    expect(ok.code).toBe(0);
+    expect(ok.err[0]).toBe("deployment.apps/web created");
+    const pod = write("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  priorityClassName: high\n  containers: [{name: c, image: nginx}]\n");
+    const refused = await cli("simulate", "-f", pod, "--nodes", "1");
+    expect(refused.code).toBe(1);
+    expect(refused.err).toEqual([`Error from server (Forbidden): pods "p" is forbidden: no PriorityClass with name high was found`]);
   });
 });

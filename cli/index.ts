@@ -4,7 +4,7 @@
 // properties/ and bench/: it may import them, none of them imports it.
 
 import { Command, CommanderError } from "commander";
-import { ApiError } from "../runtime/manifests.js";
+import { ApiError, ClientError } from "../runtime/manifests.js";
 import { addBench, addCheck, addDescribe, addDocs, addExplore, addReplay, addServe, addSimulate } from "./commands.js";
 import type { ExitCode, IO } from "./io.js";
 
@@ -29,6 +29,10 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof ClientError) {
+      io.err(`error: ${e.message}`);
+      return 1;
+    }
     if (e instanceof ApiError) {
       io.err(`Error from server (${e.status.reason}): ${e.message}`);
       return 1;

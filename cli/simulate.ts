@@ -1,10 +1,11 @@
 // `podflow simulate`: apply manifests to a simulated cluster, run it to settle, print it as
 // kubectl get would; optionally write the trace and its sequence diagram.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { stringify as toYaml } from "yaml";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
-import { ApiError, parseManifests } from "../runtime/manifests.js";
+import { ApiError, clientError, parseManifests } from "../runtime/manifests.js";
+import { resourceForKind } from "../machines/apiserver/resources.js";
 import { renderTable, tableFor } from "../runtime/printers.js";
 import { traceToSequenceDiagram } from "../runtime/docs/sequence.js";
 import type { IO } from "./io.js";
@@ -13,7 +14,16 @@ import type { IO } from "./io.js";
 const printedKinds = ["Node", "Pod", "Service", "Endpoints", "Deployment", "ReplicaSet"];
 
 function readManifests(files: string[]): { text: string; source: string }[] {
-  return files.map((f) => ({ text: f === "-" ? readFileSync(0, "utf8") : readFileSync(f, "utf8"), source: f }));
+  return files.map((f) => {
+    if (f !== "-" && !existsSync(f)) throw clientError(`the path "${f}" does not exist`);
+    return { text: f === "-" ? readFileSync(0, "utf8") : readFileSync(f, "utf8"), source: f };
+  });
+}
+
+/** "deployment.apps/web" or "pod/x": how kubectl names what it applied. */
+function appliedName(kind: string, name: string): string {
+  const group = resourceForKind(kind)?.group ?? "";
+  return `${kind.toLowerCase()}${group ? `.${group}` : ""}/${name}`;
 }
 
 /** Prints the cluster as kubectl get would, kind by kind, then the events. */
@@ -58,7 +68,7 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
   try {
     for (const { obj, source } of objs) {
       const [r] = await cluster.apply([obj], source);
-      if (!opts.output || opts.output === "wide") io.err(`${r!.kind.toLowerCase()}/${r!.name} ${r!.action}`);
+      if (!opts.output || opts.output === "wide") io.err(`${appliedName(r!.kind, r!.name)} ${r!.action}`);
     }
     await cluster.settle();
     const more = Number(opts.advance ?? 0);

@@ -7,6 +7,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import type { Node } from "kubernetes-types/core/v1";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
+import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
 import type { ApiRequest, ApiResponse } from "../machines/messages.js";
 import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
@@ -118,6 +119,8 @@ export class Cluster {
     for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       must(this.requestSync({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } }));
     }
+    // The scheduling REST storage's post-start hook creates the system priority classes.
+    for (const pc of systemPriorityClassObjects()) must(this.requestSync({ verb: "create", group: "scheduling.k8s.io", resource: "priorityclasses", body: pc }));
     // The API server's own Service: the first address of the service CIDR.
     must(this.requestSync({
       verb: "create", group: "", resource: "services", namespace: "default",

@@ -15,8 +15,11 @@ export class ApiError extends Error {
   }
 }
 
-function clientError(message: string, reason = "BadRequest", code = 400): ApiError {
-  return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
+/** An error kubectl finds itself, before any request: printed as "error: ...", never "Error from server". */
+export class ClientError extends ApiError {}
+
+export function clientError(message: string, reason = "BadRequest", code = 400): ClientError {
+  return new ClientError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
 }
 
 /** Parses one or more YAML/JSON documents into objects; throws an ApiError naming the bad document. */

@@ -5,7 +5,7 @@ import type { Container, Pod, PodCondition } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 
 export interface TableColumn { name: string; type: string; format: string; description: string; priority: number }
-export interface TableRow { cells: (string | number)[]; object: object }
+export interface TableRow { cells: (string | number | boolean)[]; object: object }
 export interface Table { columns: TableColumn[]; rows: TableRow[] }
 
 // Column descriptions are the API's field docs, as printers.go takes them from SwaggerDoc().
@@ -62,6 +62,9 @@ const swaggerDoc: Record<string, string> = {
   "CronJobStatus.active": "A list of pointers to currently running jobs.",
   "CronJobStatus.lastScheduleTime": "Information when was the last time the job was successfully scheduled.",
   "JobSpec.selector": "A label query over pods that should match the pod count. Normally, the system sets this field for you. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+  "PriorityClass.value": "value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.",
+  "PriorityClass.globalDefault": "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.",
+  "PriorityClass.preemptionPolicy": "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.",
   "ConfigMap.data": "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
 };
 
@@ -184,6 +187,16 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
   Namespace: [nameCol(), col("Status", "string", "The status of the namespace"), ageCol()],
   Lease: [nameCol(), col("Holder", "string", doc("LeaseSpec.holderIdentity")), ageCol()],
   ConfigMap: [nameCol(), col("Data", "string", doc("ConfigMap.data")), ageCol()],
+  ResourceQuota: [
+    nameCol(), ageCol(),
+    col("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume."),
+    col("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."),
+  ],
+  LimitRange: [nameCol(), col("Created At", "date", doc("ObjectMeta.creationTimestamp"))],
+  PriorityClass: [
+    nameCol(), col("Value", "integer", doc("PriorityClass.value")), col("Global-Default", "boolean", doc("PriorityClass.globalDefault")),
+    ageCol(), col("PreemptionPolicy", "string", doc("PriorityClass.preemptionPolicy")),
+  ],
 };
 const genericColumns: TableColumn[] = [nameCol(), ageCol()];
 
@@ -511,7 +524,18 @@ function eventCells(e: Obj, wide: boolean, now: number): (string | number)[] {
   return [last, e.type ?? "", e.reason ?? "", target, inv.fieldPath ?? "", eventSource(e), message, first, count, e.metadata?.name ?? ""];
 }
 
-function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | number)[] {
+/** printResourceQuota: "used/hard" of each resource by name, limits.* in the LIMIT column, the rest in REQUEST. */
+function quotaCells(q: Obj): [string, string] {
+  const request: string[] = [];
+  const limit: string[] = [];
+  for (const r of Object.keys(q.spec?.hard ?? {}).sort()) {
+    const cell = `${r}: ${q.status?.used?.[r] ?? "0"}/${q.status?.hard?.[r] ?? "0"}`;
+    (r.split(".").length > 1 && r.split(".")[0] === "limits" ? limit : request).push(cell);
+  }
+  return [request.join(", "), limit.join(", ")];
+}
+
+function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | number | boolean)[] {
   const name = o.metadata?.name ?? "";
   const age = timestampSince(o.metadata?.creationTimestamp, now);
   switch (kind) {
@@ -530,6 +554,9 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "Namespace": return [name, o.status?.phase ?? "", age];
     case "Lease": return [name, o.spec?.holderIdentity ?? "", age];
     case "ConfigMap": return [name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age];
+    case "ResourceQuota": return [name, age, ...quotaCells(o)];
+    case "LimitRange": return [name, o.metadata?.creationTimestamp ?? ""];
+    case "PriorityClass": return [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""];
     default: return [name, age];
   }
 }

@@ -23,6 +23,7 @@ import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.ma
 import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
+import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
@@ -44,6 +45,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   ttlAfterFinishedMachine,
   daemonSetControllerMachine,
   cronJobControllerMachine,
+  resourceQuotaControllerMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

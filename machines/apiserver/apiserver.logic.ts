@@ -18,10 +18,10 @@ import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
-import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from "./patch.js";
+import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
-import { mutate } from "./admission/index.js";
+import { admissionRefusal, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
@@ -54,6 +54,8 @@ export interface InFlight {
   done?: boolean;
   /** warnings for the response (unknown fields of a patched object under fieldValidation=Warn) */
   warnings?: string[];
+  /** other objects the same Txn writes, each unless it changed since it was read (a quota's charged status.used) */
+  also?: { key: string; value: any; modRevision: number }[];
 }
 
 export interface ApiServerContext {
@@ -566,9 +568,9 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
       body =
         req.patchType === "json" ? jsonPatch(base, req.body)
         : req.patchType === "merge" ? mergePatch(base, req.body)
-        : strategicMergePatch(base, req.body);
+        : strategicMergePatch(base, req.body, req.subresource === "scale" ? "Scale" : r.kind);
     } catch (e) {
-      cur.error = e instanceof PatchError ? unprocessable() : S.badRequest(e instanceof Error ? e.message : String(e));
+      cur.error = e instanceof PatchError ? unprocessable() : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
     }
     // The patched object is decoded into its Go type before anything reads it.
@@ -645,6 +647,13 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
     cur.op = "delete";
   }
   void now;
+}
+
+/** interpretStrategicMergePatchError: format errors are 400, lists of lists 422, the rest a bare 500 with the error's text. */
+function strategicPatchStatus(e: StrategicPatchError): Status {
+  if (e.code === 400) return S.badRequest(e.message);
+  if (e.code === 422) return unprocessable();
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: e.message, code: 500 };
 }
 
 function hasStatusSubresource(r: ResourceInfo): boolean {
@@ -790,7 +799,10 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
       cur.error.details = { causes: [{ reason: "DisruptionBudget", message: `The disruption budget ${blocked} needs ${0} healthy pods and has ${0} currently` }] };
       return;
     }
-    cur.req = { ...req, verb: "delete", gracePeriodSeconds: req.body?.deleteOptions?.gracePeriodSeconds };
+    // propagateDryRun: the eviction's DeleteOptions.dryRun (kubectl drain --dry-run=server) or the query's.
+    const bodyDry: unknown = req.body?.deleteOptions?.dryRun;
+    const dryRun = req.dryRun === true || (Array.isArray(bodyDry) && bodyDry.includes("All"));
+    cur.req = { ...req, verb: "delete", gracePeriodSeconds: req.body?.deleteOptions?.gracePeriodSeconds, ...(dryRun ? { dryRun: true } : {}) };
     prepareDelete(ctx, cur, r, old, now);
     if (!cur.error) {
       cur.code = 201;
@@ -839,14 +851,51 @@ export function restrictNodes(ctx: ApiServerContext): ApiServerContext {
 export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
-  const operation = cur.old ? "UPDATE" : "CREATE";
-  const obj = mutate(cur.obj, { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx), ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}) } as Parameters<typeof mutate>[1]);
+  const actx = { ...admissionContext(ctx, cur), priorityClasses: priorityClasses(ctx) } as Parameters<typeof mutate>[1];
+  const refused = admissionRefusal(cur.obj, actx);
+  if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
+  const obj = mutate(cur.obj, actx);
   return { ...ctx, current: { ...cur, obj } };
 }
 
-function priorityClasses(ctx: ApiServerContext): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const pc of ctx.cache.byKind.get("PriorityClass")?.values() ?? []) m.set(pc.metadata.name, pc.value);
+/** What every admission plugin is told of a write: its time, operation, old object and the namespace's LimitRanges and quotas. */
+function admissionContext(ctx: ApiServerContext, cur: InFlight) {
+  const ns = cur.obj?.metadata?.namespace;
+  return {
+    now: rfc3339(cur.req.now), old: cur.old, operation: cur.old ? "UPDATE" as const : "CREATE" as const,
+    limitRanges: inNamespace(ctx, "LimitRange", ns), quotas: inNamespace(ctx, "ResourceQuota", ns),
+    ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}),
+  };
+}
+
+/** The objects of a kind in one namespace, by name, from the watch cache (the plugins' listers). */
+function inNamespace(ctx: ApiServerContext, kind: string, ns: string | undefined): any[] {
+  if (ns === undefined) return [];
+  const out = [...(ctx.cache.byKind.get(kind)?.values() ?? [])].filter((o) => o.metadata.namespace === ns);
+  return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
+/** Validating admission (LimitRanger, then ResourceQuota): a refusal, or the quota charges the Txn writes with the object. */
+export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext {
+  const cur = ctx.current!;
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || cur.old || bypassesAdmission(cur)) return ctx;
+  const res = validatingAdmission(cur.obj, { ...admissionContext(ctx, cur), nowMs: cur.req.now });
+  if ("refused" in res) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", res.refused) } };
+  if (res.charges.length === 0) return ctx;
+  const quotaR = resourceFor("", "resourcequotas")!;
+  const also = res.charges.map((c) => ({
+    key: storageKey(quotaR, c.quota.metadata.namespace, c.quota.metadata.name),
+    value: { ...c.quota, status: c.status },
+    modRevision: Number(c.quota.metadata.resourceVersion),
+  }));
+  return { ...ctx, current: { ...cur, also } };
+}
+
+function priorityClasses(ctx: ApiServerContext): Map<string, PriorityClassInfo> {
+  const m = new Map<string, PriorityClassInfo>();
+  for (const pc of ctx.cache.byKind.get("PriorityClass")?.values() ?? []) {
+    m.set(pc.metadata.name, { value: pc.value, globalDefault: pc.globalDefault === true, ...(pc.preemptionPolicy ? { preemptionPolicy: pc.preemptionPolicy } : {}) });
+  }
   return m;
 }
 
@@ -899,6 +948,12 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     const value = shareUnchanged({ ...cur.obj, metadata: meta }, cur.old);
     const lease = cur.r?.kind === "Event" && !cur.old ? ctx.eventLease?.id : undefined;
     success.push(lease !== undefined ? { type: "put", key, value, lease } : { type: "put", key, value });
+  }
+  // Objects admission charged (a quota's status.used) are written in the same Txn, unless they changed meanwhile.
+  for (const a of cur.also ?? []) {
+    const { resourceVersion: _rv, ...meta } = a.value.metadata;
+    compare.push({ key: a.key, target: "mod", result: "=", value: a.modRevision });
+    success.push({ type: "put", key: a.key, value: { ...a.value, metadata: meta } });
   }
   fx.send("etcd", { type: "Txn", id, compare, success, failure: [] });
   return { ...ctx, nextEtcdId: id + 1, current: { ...cur, txnId: id } };

@@ -53,6 +53,7 @@ export const apiServerMachine = setup({
     restrictNodes: step((c) => L.restrictNodes(c)),
     runMutatingAdmission: step((c) => L.runMutatingAdmission(c)),
     runValidation: step((c) => L.runValidation(c)),
+    runValidatingAdmission: step((c) => L.runValidatingAdmission(c)),
     requestEventLease: step((c, _e, fx) => L.requestEventLease(c, fx)),
     recordEventLease: step((c, e) => L.recordEventLease(c, e)),
     sendTxn: step((c, _e, fx) => L.sendTxn(c, fx)),
@@ -129,7 +130,7 @@ export const apiServerMachine = setup({
       ],
     },
     validating: {
-      entry: "runValidation",
+      entry: ["runValidation", "runValidatingAdmission"],
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },

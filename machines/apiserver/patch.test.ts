@@ -75,3 +75,11 @@ describe("merge patches keep a key named __proto__ as an ordinary own field", ()
     expect(Object.getOwnPropertyDescriptor(out.spec, name)?.value).toEqual([{ name: "b" }]);
   });
 });
+
+describe("JSON patch test compares values, not key order", () => {
+  it("an object equal but written in another key order passes the test (evanphx/json-patch compares decoded values)", () => {
+    const doc = { metadata: { labels: { a: "1", b: "2" } } };
+    expect(jsonPatch(doc, [{ op: "test", path: "/metadata/labels", value: { b: "2", a: "1" } }])).toEqual(doc);
+    expect(() => jsonPatch(doc, [{ op: "test", path: "/metadata/labels", value: { a: "1" } }])).toThrow(PatchError);
+  });
+});

@@ -1,28 +1,14 @@
 // The three patch types kubectl sends: JSON merge patch (RFC 7386), JSON patch (RFC 6902),
-// and strategic merge patch (lists of objects merged by their Kubernetes merge key).
+// and strategic merge patch (strategicpatch.ts: lists merged by their Go type's merge key).
 
 // Every key and pointer token comes from the client: objects are read and written by own keys
 // only (a Go map has no prototype), so "/__proto__/x" is a missing path, as it is in Kubernetes.
 
 import { deepCopy, deepEqual } from "../common/equal.js";
 import { getOwn, setOwn } from "../common/own.js";
+import { strategicMerge } from "./strategicpatch.js";
 
-/** Merge keys of the lists strategic merge patch merges instead of replacing. */
-const mergeKeys = new Map<string, string>([
-  ["containers", "name"],
-  ["initContainers", "name"],
-  ["ephemeralContainers", "name"],
-  ["env", "name"],
-  ["volumes", "name"],
-  ["volumeMounts", "mountPath"],
-  ["ports", "containerPort"],
-  ["conditions", "type"],
-  ["imagePullSecrets", "name"],
-  ["hostAliases", "ip"],
-  ["ownerReferences", "uid"],
-  ["finalizers", ""],
-  ["readinessGates", "conditionType"],
-]);
+export { StrategicPatchError } from "./strategicpatch.js";
 
 function isObject(v: unknown): v is Record<string, any> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -39,37 +25,9 @@ export function mergePatch(target: any, patch: any): any {
   return out;
 }
 
-/** Strategic merge: like a merge patch, but lists with a merge key merge element by element. */
-export function strategicMergePatch(target: any, patch: any, field = ""): any {
-  if (Array.isArray(patch)) {
-    const key = mergeKeys.get(field);
-    if (key === undefined || !Array.isArray(target)) return patch;
-    if (key === "") return [...new Set([...target, ...patch])]; // a set of scalars
-    const out = target.map((x: any) => x);
-    for (const item of patch) {
-      if (isObject(item) && getOwn(item, "$patch") === "delete") {
-        const i = out.findIndex((x: any) => isObject(x) && getOwn(x, key) === getOwn(item, key));
-        if (i >= 0) out.splice(i, 1);
-        continue;
-      }
-      const i = out.findIndex((x: any) => isObject(x) && isObject(item) && getOwn(x, key) === getOwn(item, key));
-      if (i >= 0) out[i] = strategicMergePatch(out[i], item);
-      else out.push(item);
-    }
-    return out;
-  }
-  if (!isObject(patch)) return patch;
-  if (getOwn(patch, "$patch") === "replace") {
-    const { $patch: _, ...rest } = patch;
-    return rest;
-  }
-  const out: Record<string, any> = isObject(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (k.startsWith("$")) continue;
-    if (v === null) delete out[k];
-    else setOwn(out, k, strategicMergePatch(getOwn(out, k), v, k));
-  }
-  return out;
+/** Strategic merge: like a merge patch, but lists merge as the Go type's patch markers say (strategicpatch.ts). */
+export function strategicMergePatch(target: any, patch: any, kind: string = target?.kind ?? ""): any {
+  return strategicMerge(kind, target, patch);
 }
 
 /** A patch that cannot be applied to the object (the API server answers 422). */

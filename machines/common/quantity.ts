@@ -56,3 +56,51 @@ export function formatBytes(bytes: number): string {
   }
   return String(bytes);
 }
+
+/** A quantity as milli-units and the format Go's resource.Quantity keeps (the one it was written in). */
+export interface Qty {
+  milli: number;
+  binary: boolean;
+}
+
+/** Parses a quantity into milli-units and its format (BinarySI for Ki..Ei suffixes); undefined when malformed. */
+export function qty(q: string | number): Qty | undefined {
+  const milli = milliValue(q);
+  if (Number.isNaN(milli)) return undefined;
+  return { milli, binary: typeof q === "string" && /[KMGTPE]i$/.test(q.trim()) };
+}
+
+/** Quantity.Add: the sum keeps the receiver's format, or takes the addend's when the receiver is zero. */
+export function addQty(a: Qty, b: Qty): Qty {
+  return { milli: a.milli + b.milli, binary: a.milli === 0 ? b.binary : a.binary };
+}
+
+/**
+ * Quantity.String(): the canonical form. BinarySI under 1024 or with a fraction prints as DecimalSI;
+ * BinarySI takes the largest binary suffix dividing it; DecimalSI the largest power of 1000 ("500m", "1500M").
+ */
+export function formatQty(q: Qty): string {
+  const { milli } = q;
+  if (q.binary && milli % 1000 === 0 && Math.abs(milli) >= 1024_000) {
+    const v = milli / 1000;
+    for (const s of ["Ei", "Pi", "Ti", "Gi", "Mi", "Ki"]) {
+      const m = binarySuffixes[s]!;
+      if (v % m === 0) return `${v / m}${s}`;
+    }
+    return String(v);
+  }
+  if (milli === 0) return "0";
+  if (milli % 1000 !== 0) return `${milli}m`;
+  let v = milli / 1000;
+  for (const s of ["", "k", "M", "G", "T", "P"]) {
+    if (v % 1000 !== 0 || s === "P") return `${v}${s}`;
+    v /= 1000;
+  }
+  return `${v}E`;
+}
+
+/** A quantity written by a client as the API server stores and prints it ("1.5Gi" -> "1536Mi"). */
+export function canonicalQuantity(q: string | number): string {
+  const p = qty(q);
+  return p ? formatQty(p) : String(q);
+}

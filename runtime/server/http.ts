@@ -212,9 +212,17 @@ function send(res: ServerResponse, code: number, body: unknown, contentType = "a
   res.end(text);
 }
 
-/** Adds the Warning headers of a request's warnings (unknown fields under fieldValidation=Warn). */
+/** Adds the Warning headers of a request's warnings (unknown fields under fieldValidation=Warn) after any already set. */
 function setWarnings(res: ServerResponse, warnings: readonly string[]): void {
-  if (warnings.length > 0) res.setHeader("Warning", warningHeaders(warnings));
+  if (warnings.length === 0) return;
+  const prev = res.getHeader("Warning");
+  const before = prev === undefined ? [] : Array.isArray(prev) ? prev : [String(prev)];
+  res.setHeader("Warning", [...before, ...warningHeaders(warnings).filter((w) => !before.includes(w))]);
+}
+
+/** The deprecation warning the installer adds to every request to a deprecated resource (KEP-4974: v1 Endpoints). */
+function deprecationWarnings(r: ResourceInfo): string[] {
+  return r.group === "" && r.resource === "endpoints" ? ["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"] : [];
 }
 
 /** Writes a Status with the HTTP code it carries. */
@@ -527,6 +535,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const table = wantsTable(accept);
   const include = (q.get("includeObject") as IncludeObject | null) ?? "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
+  setWarnings(res, deprecationWarnings(r));
   if (p.subresource === "log") {
     if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);

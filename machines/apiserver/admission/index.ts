@@ -2,15 +2,19 @@
 // registry strategies' PrepareForCreate / PrepareForUpdate, in the order Kubernetes applies them.
 
 import { deepCopy } from "../../common/equal.js";
-import { admitDefaultTolerationSeconds, admitPriority, admitServiceAccount, defaultPod, preparePodForCreate } from "./pod.js";
+import { admitDefaultTolerationSeconds, admitServiceAccount, defaultPod, preparePodForCreate } from "./pod.js";
+import { admitPriority, keepPriorityOnUpdate, priorityAdmissionError, priorityClassAdmissionError, type PriorityClassInfo } from "./priority.js";
 import {
   defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
 } from "./kinds.js";
 import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
+import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
+import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 
-export { priorityAdmissionError, defaultPullPolicy, imageTag, tokenVolumeName, SYSTEM_PRIORITY_CLASSES } from "./pod.js";
+export { defaultPullPolicy, imageTag, tokenVolumeName } from "./pod.js";
+export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -21,10 +25,14 @@ export interface MutateContext {
   /** The stored object, for UPDATE. */
   old?: any;
   operation: "CREATE" | "UPDATE";
-  /** PriorityClass name -> value; the system classes are always known. */
-  priorityClasses?: Map<string, number>;
+  /** PriorityClass name -> value (or what the Priority plugin reads of it); the system classes are always known. */
+  priorityClasses?: ReadonlyMap<string, number | PriorityClassInfo>;
   /** "status" for writes to the status subresource: only status changes are kept. */
   subresource?: string;
+  /** The LimitRanges of the object's namespace (LimitRanger). */
+  limitRanges?: readonly any[];
+  /** The ResourceQuotas of the object's namespace, by name (ResourceQuota). */
+  quotas?: readonly any[];
   /** Random 5-character suffix for the ServiceAccount plugin's kube-api-access-<suffix> volume; no volume when absent. */
   tokenVolumeSuffix?: string;
 }
@@ -43,10 +51,11 @@ const defaulters: Record<string, (o: Obj) => void> = {
   Job: defaultJob,
   DaemonSet: defaultDaemonSet,
   CronJob: defaultCronJob,
+  LimitRange: defaultLimitRange,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota"]);
 // Kinds with metadata.generation maintained by the strategy.
 const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
 
@@ -56,8 +65,35 @@ export function mutate(obj: any, ctx: MutateContext): any {
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
   if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
-  else if (ctx.old) prepareForUpdate(out, ctx.old, ctx.subresource);
+  else if (ctx.old) {
+    if (out.kind === "Pod") keepPriorityOnUpdate(out, ctx.old);
+    prepareForUpdate(out, ctx.old, ctx.subresource);
+  }
   return out;
+}
+
+/**
+ * Validating admission after the object validated: LimitRanger's min, max and ratio checks, then
+ * ResourceQuota (always last); the Forbidden reason, or the quotas an admitted create charges.
+ */
+export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: number }): { refused: string } | { charges: QuotaCharge[] } {
+  if (obj.kind !== "Pod" || ctx.operation !== "CREATE" || ctx.subresource) return { charges: [] };
+  const limited = limitRangeRefusal(obj, ctx.limitRanges ?? []);
+  if (limited !== undefined) return { refused: limited };
+  return admitToQuotas(obj, ctx.quotas ?? [], ctx.nowMs);
+}
+
+export type { QuotaCharge };
+
+/**
+ * The Forbidden reason of the first admission plugin that refuses a write, or undefined: Priority
+ * (a pod's class must exist and its own priority must agree; one global default class).
+ */
+export function admissionRefusal(obj: any, ctx: MutateContext): string | undefined {
+  if (ctx.subresource) return undefined;
+  if (obj.kind === "Pod" && ctx.operation === "CREATE") return priorityAdmissionError(obj, ctx.priorityClasses);
+  if (obj.kind === "PriorityClass") return priorityClassAdmissionError(obj, ctx.operation, ctx.priorityClasses);
+  return undefined;
 }
 
 // Admission plugins run after decoding (defaults), then the strategy prepares the object.
@@ -65,6 +101,7 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
   o.metadata.creationTimestamp ??= ctx.now;
   switch (o.kind) {
     case "Pod":
+      admitLimitRanges(o, ctx.limitRanges ?? []);
       admitServiceAccount(o, ctx.tokenVolumeSuffix);
       admitDefaultTolerationSeconds(o);
       admitPriority(o, ctx.priorityClasses);
@@ -91,6 +128,9 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "Service":
       o.status = { loadBalancer: {} };
+      return;
+    case "ResourceQuota":
+      o.status = {};
       return;
   }
 }

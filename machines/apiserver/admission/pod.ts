@@ -11,11 +11,7 @@ export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
 export const DEFAULT_TOLERATION_SECONDS = 300;
 export const SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
-/** Built-in PriorityClasses every cluster has. */
-export const SYSTEM_PRIORITY_CLASSES: ReadonlyMap<string, number> = new Map([
-  ["system-node-critical", 2000001000],
-  ["system-cluster-critical", 2000000000],
-]);
+export { SYSTEM_PRIORITY_CLASSES } from "./priority.js";
 
 /** The tag of an image reference as ParseImageName reads it: "latest" when neither tag nor digest is given, "" for digest-only. */
 export function imageTag(image: string): string {
@@ -201,31 +197,6 @@ export function admitDefaultTolerationSeconds(pod: Obj): void {
     if (!tolerates(tols, key)) tols.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
   }
   pod.spec.tolerations = tols;
-}
-
-function priorityOf(name: string, classes?: ReadonlyMap<string, number>): number | undefined {
-  return classes?.get(name) ?? SYSTEM_PRIORITY_CLASSES.get(name);
-}
-
-/** The Priority plugin's Forbidden reason for a pod, or undefined when it admits it. */
-export function priorityAdmissionError(pod: Obj, classes?: ReadonlyMap<string, number>): string | undefined {
-  const name: string = pod.spec?.priorityClassName ?? "";
-  const computed = name === "" ? 0 : priorityOf(name, classes);
-  if (computed === undefined) return `no PriorityClass with name ${name} was found`;
-  const given = pod.spec?.priority;
-  if (given !== undefined && given !== null && given !== computed) {
-    return `the integer value of priority (${given}) must not be provided in pod spec; priority admission controller computed ${computed} from the given PriorityClass name`;
-  }
-  return undefined;
-}
-
-/** Priority admission: spec.priority from the class (0 without one) and preemptionPolicy PreemptLowerPriority. */
-export function admitPriority(pod: Obj, classes?: ReadonlyMap<string, number>): void {
-  const name: string = pod.spec.priorityClassName ?? "";
-  const p = name === "" ? 0 : priorityOf(name, classes);
-  if (p === undefined) return; // rejected by priorityAdmissionError
-  pod.spec.priority = p;
-  pod.spec.preemptionPolicy ??= "PreemptLowerPriority";
 }
 
 /** The pod strategy's PrepareForCreate: fresh status (Pending, qosClass), generation 1, scheduling-gated condition. */

@@ -131,6 +131,7 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(["get", "list", "watch", "create", "delete", "update", "patch"], ["apps"], ["controllerrevisions"]),
     events,
   ]],
+  ["system:controller:resourcequota-controller", [rule(["list", "watch"], ["*"], ["*"]), rule(["update"], [""], ["resourcequotas/status"]), events]],
   ["system:controller:ttl-after-finished-controller", [rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]), events]],
   ["system:controller:cronjob-controller", [
     rule(["get", "list", "watch", "update"], ["batch"], ["cronjobs"]),

@@ -176,10 +176,10 @@ class State {
   save(message: string): void {
     if (this.saved === undefined) this.saved = message;
   }
-  unknownField(key: string): void {
+  unknownField(key: string, kind = "unknown field"): void {
     // sigs.k8s.io/json keeps at most 100 strict errors, each once.
     const path = this.strictPath.length > 0 ? `${this.strictPath.join("")}.${key}` : key;
-    const msg = `unknown field ${goQuote(path)}`;
+    const msg = `${kind} ${goQuote(path)}`;
     if (this.strict.length >= 100 || this.seen.has(msg)) return;
     this.seen.add(msg);
     this.strict.push(msg);
@@ -268,7 +268,7 @@ function decodeValue(st: State, expr: string, v: unknown): Out {
     case "map": {
       if (!isObject(v)) return st.save(st.typeError(valueKind(v), typeName)), NONE;
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) {
+      for (const k of keysOnce(st, v)) {
         st.pushStrict(k);
         const d = v[k] === null ? zeroValue(p.elem) : decodeValue(st, p.elem, v[k]);
         st.strictPath.pop();
@@ -280,10 +280,29 @@ function decodeValue(st: State, expr: string, v: unknown): Out {
   throw new Error(`schema type ${expr} cannot be decoded`);
 }
 
+/**
+ * The keys of a parsed object in document order, each once; a key written again is a strict
+ * "duplicate field" error where the decoder meets it (the last value is the one kept, as in Go).
+ */
+function keysOnce(st: State, v: Record<string, unknown>): string[] {
+  const order = duplicateKeyOrder.get(v);
+  if (!order) return Object.keys(v);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const k of order) {
+    if (seen.has(k)) st.unknownField(k, "duplicate field");
+    else {
+      seen.add(k);
+      out.push(k);
+    }
+  }
+  return out;
+}
+
 function decodeStruct(st: State, ti: TypeInfo, v: Record<string, unknown>): Out {
   const out: Record<string, unknown> = {};
   const fields = ti.fields!;
-  for (const k of Object.keys(v)) {
+  for (const k of keysOnce(st, v)) {
     const ft = fields.get(k);
     if (ft === undefined) {
       st.unknownField(k);
@@ -437,6 +456,9 @@ export function decodeTyped(kind: string, value: unknown): DecodeResult {
   }
 }
 
+/** Objects parsed with a key written more than once: their keys in document order, repeats included. */
+const duplicateKeyOrder = new WeakMap<object, string[]>();
+
 /**
  * JSON.parse, except that a number whose text a JS number would change ("3.0", "1e3",
  * 9007199254740993) is kept as a NumberLiteral. The text must be valid JSON.
@@ -461,7 +483,13 @@ export function parseJsonKeepingLiterals(text: string): unknown {
     const top = stack[stack.length - 1];
     if (!top) result = v;
     else if ("arr" in top) top.arr.push(v);
-    else setOwn(top.obj, top.key, v);
+    else {
+      // A key written twice: its place in the document is kept for the strict decoder.
+      let order = duplicateKeyOrder.get(top.obj);
+      if (!order && Object.hasOwn(top.obj, top.key)) duplicateKeyOrder.set(top.obj, (order = Object.keys(top.obj)));
+      order?.push(top.key);
+      setOwn(top.obj, top.key, v);
+    }
   };
   for (;;) {
     ws();

@@ -33,6 +33,8 @@ export const roots: Record<string, string> = {
   Lease: "coordination/v1.Lease",
   PodDisruptionBudget: "policy/v1.PodDisruptionBudget",
   PriorityClass: "scheduling/v1.PriorityClass",
+  LimitRange: "core/v1.LimitRange",
+  ResourceQuota: "core/v1.ResourceQuota",
   Eviction: "policy/v1.Eviction",
   Scale: "autoscaling/v1.Scale",
   DeleteOptions: "meta/v1.DeleteOptions",

@@ -1,0 +1,398 @@
+// Strategic merge patch as apimachinery's strategicpatch.StrategicMergeMapPatch applies it on the
+// server (MergeParallelList, IgnoreUnmatchedNulls): a list merges element by element only where
+// the Go type's field says `patchStrategy:"merge"`, by that field's own `patchMergeKey` (Service
+// spec.ports by port, a container's ports by containerPort), else it is replaced; the directives
+// $patch (replace, delete), $retainKeys, $setElementOrder/<list> and $deleteFromPrimitiveList/<list>
+// are honoured. Every key comes from the client: objects are read and written by own keys only.
+
+import { deepCopy } from "../common/equal.js";
+import { getOwn, hasOwn, setOwn } from "../common/own.js";
+import { schemaData } from "./schema/types.js";
+import { patchMeta } from "./schema/patchmeta.js";
+import { goFormatValue } from "./schema/decode.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type JMap = Record<string, any>;
+
+/** A strategic merge patch the server cannot apply, with the HTTP code interpretStrategicMergePatchError gives it. */
+export class StrategicPatchError extends Error {
+  constructor(message: string, readonly code: 400 | 422 | 500) {
+    super(message);
+  }
+}
+
+// mergepatch's errors: the format errors are BadRequest, the rest reach the client as a bare 500.
+const badFormat = {
+  primitiveList: () => new StrategicPatchError("invalid patch format of primitive list", 400),
+  retainKeys: () => new StrategicPatchError("invalid patch format of retainKeys", 400),
+  setElementOrder: () => new StrategicPatchError("invalid patch format of setElementOrder list", 400),
+};
+const noMergeKey = (m: unknown, key: string) => new StrategicPatchError(`map: ${goFormatValue(m)} does not contain declared merge key: ${key}`, 500);
+const badPatchType = (t: unknown, m: unknown) => new StrategicPatchError(`unknown patch type: ${goFormatValue(t)} in map: ${goFormatValue(m)}`, 500);
+
+const directiveMarker = "$patch";
+const retainKeysDirective = "$retainKeys";
+const deletePrefix = "$deleteFromPrimitiveList";
+const orderPrefix = "$setElementOrder";
+
+function isMap(v: unknown): v is JMap {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Go's reflect kind of a decoded JSON value, for "same type" checks. */
+function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return "nil";
+  if (Array.isArray(v)) return "slice";
+  return typeof v === "object" ? "map" : typeof v;
+}
+
+// ---- the schema: a Go type key and what a field of it says --------------------------------
+
+/** The Go types a patch is applied by: their fields' types and their fields' patch markers. */
+export interface PatchSchema {
+  types: Record<string, { fields: Record<string, string> } | { underlying: string } | { alias: string } | { custom: string }>;
+  meta: Record<string, Record<string, { ps?: string; pk?: string }>>;
+}
+
+/** The served kinds' schema: k8s.io/api v0.35's types and struct tags. */
+export const apiSchema: PatchSchema = { types: schemaData.types, meta: patchMeta };
+
+interface FieldMeta {
+  /** the field's type, "" when unknown */
+  type: string;
+  strategy: string;
+  mergeKey: string;
+}
+
+/** A type expression without pointers and slices: a struct key, a map type, or a builtin. */
+function elemType(schema: PatchSchema, expr: string): string {
+  let e = expr;
+  while (e.startsWith("*") || e.startsWith("[]")) e = e.startsWith("*") ? e.slice(1) : e.slice(2);
+  const def = getOwn(schema.types as Record<string, any>, e);
+  if (def && "alias" in def) return elemType(schema, def.alias);
+  return e;
+}
+
+/** forkedjson.LookupPatchMetadata with extractRetainKeysPatchStrategy: the field's type, list strategy and merge key. */
+function lookup(schema: PatchSchema, type: string, field: string): FieldMeta {
+  // A map's keys are data, not fields: every value has the map's value type.
+  if (type.startsWith("map[")) return { type: elemType(schema, type.slice(type.indexOf("]") + 1)), strategy: "", mergeKey: "" };
+  const def = getOwn(schema.types as Record<string, any>, type);
+  const expr = def && "fields" in def ? getOwn<string>(def.fields, field) : undefined;
+  const meta = getOwn(getOwn(schema.meta, type) ?? {}, field);
+  const strategies = (meta?.ps ?? "").split(",").filter((s) => s !== "");
+  const strategy = strategies.filter((s) => s !== "retainKeys")[0] ?? "";
+  return { type: expr !== undefined ? elemType(schema, expr) : "", strategy, mergeKey: meta?.pk ?? "" };
+}
+
+// ---- the merge -----------------------------------------------------------------------------
+
+/** Applies a strategic merge patch to `original` (a decoded object of `kind`); returns a new value, never changing either. */
+export function strategicMerge(kind: string, original: unknown, patch: unknown): any {
+  return strategicMergeBy(apiSchema, getOwn(schemaData.roots, kind) ?? "", original, patch);
+}
+
+/** The same, by any schema and root type (apimachinery's tests use their own MergeItem type). */
+export function strategicMergeBy(schema: PatchSchema, root: string, original: unknown, patch: unknown): any {
+  if (!isMap(patch)) throw new StrategicPatchError("invalid JSON document", 400);
+  return mergeMap(schema, isMap(original) ? deepCopy(original) : {}, deepCopy(patch), root);
+}
+
+function mergeMap(sc: PatchSchema, original: JMap | undefined, patch: JMap, type: string): JMap {
+  if (hasOwn(patch, directiveMarker)) return directiveInMap(getOwn(patch, directiveMarker), patch);
+  const out: JMap = original ?? {};
+  applyRetainKeys(out, patch);
+  mergeOrderedLists(sc, out, patch, type);
+  for (const key of Object.keys(patch)) {
+    let k = key;
+    const patchV = patch[key];
+    let isDeleteList = false;
+    if (k.startsWith(deletePrefix)) {
+      k = extractKey(k, deletePrefix, badFormat.primitiveList);
+      isDeleteList = true;
+    }
+    if (patchV === null) {
+      if (hasOwn(out, k)) delete out[k];
+      continue;
+    }
+    if (!hasOwn(out, k)) {
+      setOwn(out, k, patchV);
+      continue;
+    }
+    const cur = out[k];
+    if (kindOf(cur) !== kindOf(patchV)) {
+      setOwn(out, k, patchV);
+      continue;
+    }
+    const f = lookup(sc, type, k);
+    if (isMap(cur)) setOwn(out, k, f.strategy === "replace" ? patchV : mergeMap(sc, cur, patchV, f.type));
+    else if (Array.isArray(cur)) setOwn(out, k, f.strategy === "merge" ? mergeSlice(sc, cur, patchV, f.type, f.mergeKey, isDeleteList) : patchV);
+    else setOwn(out, k, patchV);
+  }
+  return out;
+}
+
+/** handleDirectiveInMergeMap: `$patch: replace` keeps the patch alone, `$patch: delete` leaves an empty map. */
+function directiveInMap(directive: unknown, patch: JMap): JMap {
+  if (directive === "replace") {
+    const out = { ...patch };
+    delete out[directiveMarker];
+    return out;
+  }
+  if (directive === "delete") return {};
+  throw badPatchType(directive, patch);
+}
+
+function extractKey(s: string, prefix: string, err: () => StrategicPatchError): string {
+  const slash = s.indexOf("/");
+  if (slash < 0 || s.slice(0, slash) !== prefix) throw err();
+  return s.slice(slash + 1);
+}
+
+/** applyRetainKeysDirective: every key the patch sets must be listed; the original keeps only the listed keys. */
+function applyRetainKeys(original: JMap, patch: JMap): void {
+  if (!hasOwn(patch, retainKeysDirective)) return;
+  const list = patch[retainKeysDirective];
+  delete patch[retainKeysDirective];
+  if (!Array.isArray(list)) throw badFormat.retainKeys();
+  const keep = new Set(list);
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null || k.startsWith(deletePrefix) || k.startsWith(orderPrefix)) continue;
+    if (!keep.has(k)) throw badFormat.retainKeys();
+  }
+  for (const k of Object.keys(original)) if (!keep.has(k)) delete original[k];
+}
+
+/** mergePatchIntoOriginal: each $setElementOrder/<list> merges its list and puts it in the order given. */
+function mergeOrderedLists(sc: PatchSchema, original: JMap, patch: JMap, type: string): void {
+  for (const key of Object.keys(patch)) {
+    if (!key.startsWith(orderPrefix)) continue;
+    const order = patch[key];
+    delete patch[key];
+    if (!Array.isArray(order)) throw new StrategicPatchError(`expected a []interface {}, but received a ${goTypeName(order)}`, 500);
+    const field = extractKey(key, orderPrefix, badFormat.setElementOrder);
+    const foundOriginal = hasOwn(original, field);
+    const foundPatch = hasOwn(patch, field);
+    const originalList = foundOriginal ? original[field] : undefined;
+    const patchList = foundPatch ? patch[field] : undefined;
+    if (foundOriginal && !Array.isArray(originalList)) throw new StrategicPatchError(`expected a []interface {}, but received a ${goTypeName(originalList)}`, 500);
+    if (foundPatch && !Array.isArray(patchList)) throw new StrategicPatchError(`expected a []interface {}, but received a ${goTypeName(patchList)}`, 500);
+    const f = lookup(sc, type, field);
+    validatePatchWithSetOrderList(patchList ?? [], order, f.mergeKey);
+    let merged: any[];
+    if (foundOriginal && !foundPatch) merged = originalList;
+    else if (!foundOriginal && foundPatch) merged = patchList;
+    else if (foundOriginal && foundPatch) merged = f.strategy === "merge" ? mergeSlice(sc, originalList, patchList, f.type, f.mergeKey, false) : patchList;
+    else return;
+    const [patchItems, serverOnly] = f.mergeKey === "" ? partitionPrimitives(merged, order) : partitionMaps(merged, order, f.mergeKey);
+    const kind = sliceElementKind([originalList ?? [], patchList ?? []]);
+    setOwn(original, field, normalizeElementOrder(patchItems, serverOnly, order, originalList ?? [], f.mergeKey, kind));
+    delete patch[field];
+  }
+}
+
+function goTypeName(v: unknown): string {
+  const k = kindOf(v);
+  return k === "map" ? "map[string]interface {}" : k === "slice" ? "[]interface {}" : k === "number" ? "float64" : k === "boolean" ? "bool" : k === "nil" ? "<nil>" : k;
+}
+
+/** validatePatchWithSetOrderList: the patch's items appear in the $setElementOrder list, in its order. */
+function validatePatchWithSetOrderList(patchList: any[], order: any[], mergeKey: string): void {
+  if (order.length === 0 || patchList.length === 0) return;
+  const nonDelete = mergeKey !== "" ? extractToDelete(patchList)[0] : patchList;
+  let p = 0;
+  let s = 0;
+  while (p < nonDelete.length && s < order.length) {
+    if (isMap(nonDelete[p]) && hasOwn(nonDelete[p], directiveMarker)) {
+      p++;
+      continue;
+    }
+    if (mergeKeyValueEqual(nonDelete[p], order[s], mergeKey)) p++;
+    s++;
+  }
+  if (p < nonDelete.length && s >= order.length) {
+    throw new StrategicPatchError(`The order in patch list:\n${goFormatValue(patchList)}\n doesn't match ${orderPrefix} list:\n${goFormatValue(order)}\n`, 500);
+  }
+}
+
+function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): boolean {
+  if (mergeKey === "") return left === right;
+  if (!isMap(left) || !isMap(right)) throw new StrategicPatchError(`expected a map[string]interface {}, but received a ${goTypeName(isMap(left) ? right : left)}`, 500);
+  if (!hasOwn(left, mergeKey)) throw noMergeKey(left, mergeKey);
+  if (!hasOwn(right, mergeKey)) throw noMergeKey(right, mergeKey);
+  return left[mergeKey] === right[mergeKey];
+}
+
+/** sliceElementType: the one kind of every element (lists of lists are not supported). */
+function sliceElementKind(slices: any[][]): string {
+  let prev: string | undefined;
+  for (const s of slices) {
+    for (const v of s) {
+      const k = kindOf(v);
+      if (prev === undefined) {
+        if (k === "slice") throw new StrategicPatchError("lists of lists are not supported", 422);
+        prev = k;
+      } else if (prev !== k) throw new StrategicPatchError(`list element types are not identical: ${slices.map((x) => goFormatValue(x)).join(" ")}`, 500);
+    }
+  }
+  if (prev === undefined) throw new StrategicPatchError("no elements in any of the given slices", 500);
+  return prev;
+}
+
+/** mergeSlice: scalars are unioned (or deleted by a parallel list); maps merge by the merge key; then the order is enforced. */
+function mergeSlice(sc: PatchSchema, original: any[], patch: any[], type: string, mergeKey: string, isDeleteList: boolean): any[] {
+  if (original.length === 0 && patch.length === 0) return original;
+  const kind = sliceElementKind([original, patch]);
+  let merged: any[];
+  let orig = original;
+  let pat = patch;
+  if (kind !== "map") {
+    if (isDeleteList) {
+      const gone = new Set(patch);
+      return original.filter((v) => !gone.has(v));
+    }
+    merged = deduplicateScalars([...original, ...patch]);
+  } else {
+    if (mergeKey === "") throw new StrategicPatchError("cannot merge lists without merge key for type map", 500);
+    [orig, pat] = mergeSliceWithSpecialElements(original, patch, mergeKey);
+    merged = mergeSliceWithoutSpecialElements(sc, [...orig], pat, mergeKey, type);
+  }
+  const [patchItems, serverOnly] = mergeKey === "" ? partitionPrimitives(merged, pat) : partitionMaps(merged, pat, mergeKey);
+  return normalizeElementOrder(patchItems, serverOnly, pat, orig, mergeKey, kind);
+}
+
+/** Elements with $patch: delete removes every match; replace makes the list the patch's other elements. */
+function mergeSliceWithSpecialElements(original: any[], patch: any[], mergeKey: string): [any[], any[]] {
+  const plain: any[] = [];
+  let replace = false;
+  let out = original;
+  for (const v of patch) {
+    if (!hasOwn(v, directiveMarker)) {
+      plain.push(v);
+      continue;
+    }
+    const directive = v[directiveMarker];
+    if (directive === "delete") {
+      if (!hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
+      out = out.filter((x) => !(isMap(x) && hasOwn(x, mergeKey) && x[mergeKey] === v[mergeKey]));
+    } else if (directive === "replace") replace = true;
+    else if (directive === "merge") throw new StrategicPatchError("merging lists cannot yet be specified in the patch", 500);
+    else throw badPatchType(directive, v);
+  }
+  return replace ? [plain, []] : [out, plain];
+}
+
+function findByKey(list: any[], key: string, value: unknown): number {
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (!isMap(v)) throw new StrategicPatchError(`value for key ${i} is not a map.`, 500);
+    // An element without the merge key never matches.
+    if (hasOwn(v, key) && v[key] === value) return i;
+  }
+  return -1;
+}
+
+function mergeSliceWithoutSpecialElements(sc: PatchSchema, original: any[], patch: any[], mergeKey: string, type: string): any[] {
+  for (const v of patch) {
+    if (!hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
+    const i = findByKey(original, mergeKey, v[mergeKey]);
+    if (i >= 0) original[i] = mergeMap(sc, original[i], v, type);
+    else original.push(v);
+  }
+  return original;
+}
+
+/** deduplicateScalars, move for move: a duplicate is overwritten by the last element. */
+function deduplicateScalars(s: any[]): any[] {
+  const out = [...s];
+  let length = out.length - 1;
+  for (let i = 0; i < length; i++) {
+    for (let j = i + 1; j <= length; j++) {
+      if (out[i] === out[j]) {
+        out[j] = out[length];
+        out.length = length;
+        length--;
+        j--;
+      }
+    }
+  }
+  return out;
+}
+
+function partitionPrimitives(list: any[], by: any[]): [any[], any[]] {
+  const inPatch = new Set(by);
+  return [list.filter((v) => inPatch.has(v)), list.filter((v) => !inPatch.has(v))];
+}
+
+function partitionMaps(list: any[], by: any[], mergeKey: string): [any[], any[]] {
+  const patch: any[] = [];
+  const serverOnly: any[] = [];
+  for (const v of list) {
+    if (!isMap(v)) throw new StrategicPatchError(`expected a map[string]interface {}, but received a ${goTypeName(v)}`, 500);
+    if (!hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
+    (findByKey(by, mergeKey, v[mergeKey]) >= 0 ? patch : serverOnly).push(v);
+  }
+  return [patch, serverOnly];
+}
+
+function indexIn(list: any[], v: unknown, mergeKey: string, kind: string): number {
+  const val = (x: unknown) => (kind === "map" ? (isMap(x) ? getOwn(x, mergeKey) : undefined) : x);
+  const want = val(v);
+  return list.findIndex((x) => val(x) === want);
+}
+
+function extractToDelete(list: any[]): [any[], any[]] {
+  const keep: any[] = [];
+  const del: any[] = [];
+  for (const v of list) {
+    if (!isMap(v)) throw new StrategicPatchError(`expected a map[string]interface {}, but received a ${goTypeName(v)}`, 500);
+    (getOwn(v, directiveMarker) === "delete" ? del : keep).push(v);
+  }
+  return [keep, del];
+}
+
+/** normalizeSliceOrder: sort.SliceStable with the Go less function (an insertion sort, as Go's for short lists). */
+function normalizeSliceOrder(toSort: any[], order: any[], mergeKey: string, kind: string): any[] {
+  let list = toSort;
+  let del: any[] = [];
+  if (kind === "map") {
+    for (const l of [toSort, order]) for (const item of l) {
+      if (!isMap(item)) throw new StrategicPatchError(`expected a map[string]interface {}, but received a ${goTypeName(item)}`, 500);
+      if (!hasOwn(item, mergeKey)) throw noMergeKey(item, mergeKey);
+    }
+    [list, del] = extractToDelete(toSort);
+  }
+  const less = (a: unknown, b: unknown) => {
+    const ia = indexIn(order, a, mergeKey, kind);
+    if (ia >= 0) {
+      const ib = indexIn(order, b, mergeKey, kind);
+      if (ib >= 0) return ia < ib;
+    }
+    return true;
+  };
+  const out = [...list];
+  for (let i = 1; i < out.length; i++) {
+    for (let j = i; j > 0 && less(out[j], out[j - 1]); j--) [out[j], out[j - 1]] = [out[j - 1], out[j]];
+  }
+  return [...out, ...del];
+}
+
+/** normalizeElementOrder: the patch's items in the patch's order, the server-only items woven in by the live order. */
+function normalizeElementOrder(patch: any[], serverOnly: any[], patchOrder: any[], serverOrder: any[], mergeKey: string, kind: string): any[] {
+  const right = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
+  const left = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
+  const out: any[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    if (i >= left.length) out.push(right[j++]);
+    else if (j >= right.length) out.push(left[i++]);
+    else {
+      const li = indexIn(serverOrder, left[i], mergeKey, kind);
+      const ri = indexIn(serverOrder, right[j], mergeKey, kind);
+      if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
+      else out.push(right[j++]);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+// kube-controller-manager's ResourceQuota controller: informers on ResourceQuotas and Pods, a work
+// queue of quota keys, one syncResourceQuota per ProcessNext (resourcequota.controller.ts). The
+// admission plugin charges a create to status.used at once; this controller recomputes it from the
+// pods (replenishment when pods finish or go) and copies spec.hard to status.hard. A value context.
+
+import { informersSynced } from "../common/client.js";
+import { controllerMachine } from "../common/controller.machine.js";
+import * as I from "../common/informer.js";
+import * as Q from "./resourcequota.controller.js";
+import type { QuotaControllerContext, QuotaControllerEvent, QuotaControllerInput } from "./resourcequota.controller.js";
+
+export const resourceQuotaControllerMachine = controllerMachine<QuotaControllerContext, QuotaControllerInput, QuotaControllerEvent>({
+  id: "resourcequota-controller",
+  description: "ResourceQuotas: status.hard from spec.hard, status.used from the namespace's pods (pods, requests and limits of cpu and memory), written when they change.",
+  context: Q.initialQuotaController,
+  startInformers: Q.startInformers,
+  isCacheSynced: (c) => informersSynced(c.client),
+  watch: { step: Q.onWatch, description: "informers on ResourceQuotas and Pods: a changed quota, or a pod of its namespace, queues it" },
+  response: { step: Q.onResponse, description: "the lists and the status updates" },
+  relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
+  worker: {
+    kind: "perMessage",
+    processNext: { action: "processNextKey", step: (c, e, fx) => Q.processNext(c, e.now, fx), description: "syncResourceQuota for the next key" },
+    requeueDescription: "a rate-limited retry is due",
+  },
+});
