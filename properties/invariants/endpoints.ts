@@ -227,8 +227,8 @@ function serviceNameOf(resource: string, body: any): string | undefined {
  * ready, unless the Service publishes not-ready addresses (ShouldPodBeInEndpoints with
  * includeTerminating; EndpointSlice ready = serving && !terminating, or publishNotReadyAddresses).
  * "Afterwards" is by request id: a client numbers its requests in the order it sends them, so a
- * write numbered at or above the client's next id at the moment it received the pod was built
- * knowing it; earlier writes may lag, as a cache does.
+ * write numbered at or above the client's next id at the moment it received the pod, past the
+ * writes its sync had already planned, was built knowing it; earlier writes may lag, as a cache does.
  */
 export const terminatingPodNeverReadyEndpoint = watching(
   "terminatingPodNeverReadyEndpoint",
@@ -246,9 +246,14 @@ export const terminatingPodNeverReadyEndpoint = watching(
       if (pod?.kind !== "Pod" || !pod.metadata?.deletionTimestamp) return;
       const s = stateOf(a);
       if (s.from.has(pod.metadata.uid)) return;
-      // The next id before the receiver handles this message: every request from here on knows the pod terminating.
-      const nextId: number | undefined = rt.snapshot(a)?.context?.client?.nextId;
-      if (nextId !== undefined) s.from.set(pod.metadata.uid, nextId);
+      // The next id before the receiver handles this message, past the writes of a sync already
+      // planned (the EndpointSlice reconciler builds a Service's writes at once and sends them one
+      // by one, each after the last is answered, as Kubernetes' does): every request from there on
+      // knows the pod terminating.
+      const ctx = rt.snapshot(a)?.context;
+      const nextId: number | undefined = ctx?.client?.nextId;
+      const planned: number = ctx?.sync?.plan?.length ?? 0;
+      if (nextId !== undefined) s.from.set(pod.metadata.uid, nextId + planned);
     };
     rt.deliveryHooks.push((from, to, msg) => {
       if (from === "apiserver" && endpointWriters.has(to)) {
