@@ -45,8 +45,19 @@ export interface CheckReport {
 export function specArbitrary(scenario: string, steps: number, faults: FaultName[]): fc.Arbitrary<RunSpec> {
   return fc.noShrink(fc.integer({ min: 1, max: 0x7fffffff })).chain((seed) => {
     const base = specFromSeed(seed, { scenario, steps, faults });
-    return fc.subarray(base.commands).map((commands): RunSpec => ({ ...base, commands: scenario === "random" ? commands : keepApplies(base.commands, commands) }));
+    return fc.subarray(base.commands).map((commands): RunSpec => ({ ...base, commands: scenario === "random" ? keepPrelude(base.commands, commands) : keepApplies(base.commands, commands) }));
   });
+}
+
+// The PriorityClasses random pods name: without them Priority admission refuses those pods, a
+// different run rather than a smaller one, so a subset or a shrink keeps them.
+function isPrelude(c: Command): boolean {
+  return c.op === "apply" && (c as { obj?: { kind?: string } }).obj?.kind === "PriorityClass";
+}
+
+function keepPrelude(all: Command[], chosen: Command[]): Command[] {
+  const kept = new Set(chosen);
+  return all.filter((c) => isPrelude(c) || kept.has(c));
 }
 
 function keepApplies(all: Command[], chosen: Command[]): Command[] {
@@ -129,7 +140,7 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
   halveSafety();
   for (let round = 0; round < 2; round++) {
     const before = JSON.stringify(best);
-    for (let i = best.commands.length - 1; i >= 0; i--) if (i < best.commands.length) attempt(withCommands(best.commands.filter((_, j) => j !== i)));
+    for (let i = best.commands.length - 1; i >= 0; i--) if (i < best.commands.length && !isPrelude(best.commands[i]!)) attempt(withCommands(best.commands.filter((_, j) => j !== i)));
     // Earlier commands: everything at step 0 at once, else each halved while the failure stays.
     if (best.commands.some((c) => c.at > 0)) attempt(withCommands(best.commands.map((c) => ({ ...c, at: 0 }))));
     for (let i = 0; i < best.commands.length; i++) {
