@@ -45,6 +45,8 @@ function defaultProbe(p: Obj): void {
   p.successThreshold ??= 1;
   p.failureThreshold ??= 3;
   defaultHTTPGet(p.httpGet);
+  // GRPCAction.service is `+default=""`: the generated defaulter sets it (kubectl describe reads it).
+  if (p.grpc && typeof p.grpc === "object") p.grpc.service ??= "";
 }
 
 function defaultLifecycle(l: Obj): void {
