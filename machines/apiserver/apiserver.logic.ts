@@ -838,7 +838,10 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
   const operation = cur.old ? "UPDATE" : "CREATE";
-  const obj = mutate(cur.obj, { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx), ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}) } as Parameters<typeof mutate>[1]);
+  let refusal: string | undefined;
+  const serviceAccounts = (ns: string, name: string) => ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
+  const obj = mutate(cur.obj, { now: rfc3339(cur.req.now), old: cur.old, operation, priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason) => void (refusal = reason), ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}) } as Parameters<typeof mutate>[1]);
+  if (refusal !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", refusal) } };
   return { ...ctx, current: { ...cur, obj } };
 }
 

@@ -7,7 +7,10 @@ import { request } from "../common/client.js";
 import { containerShouldRestart, isRestartableInitContainer } from "./status.js";
 import { minimumGracePeriodSeconds, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
 import { podEvent } from "./events.js";
-import { runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
+import { resyncAfter, runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
+import { isDataVolume, volumeFiles } from "./volumes.js";
+import type { CriRequest } from "../cri/messages.js";
+import { syncObjectWatches } from "./objects.js";
 import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
@@ -77,8 +80,11 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.startTime === undefined) w.startTime = ctx.now;
   if (w.op !== undefined) return;
   if (syncPodStep(w) === "sandbox") {
+    // WaitForAttachAndMount: the pod's volumes are set up before its sandbox is created.
+    const files = mountVolumes(ctx, w, fx);
+    if (files === undefined) return;
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
-    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes }, { kind: "RunPodSandbox" }, fx);
+    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files }, { kind: "RunPodSandbox" }, fx);
     return;
   }
   if (syncPodStep(w) === "network") {
@@ -113,6 +119,46 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   const regular = w.containers.filter((x) => x.kind === "regular");
   const done = regular.every((c) => !isRunning(c) && isDone(w, c));
   if (done) stepWorker(w, { type: "Terminate" }, fx);
+}
+
+/** The volume manager's first retry of a failed mount, doubled up to its cap (exponentialbackoff, 500 ms to 2m2s). */
+export const mountBackOffInitialMs = 500;
+export const mountBackOffMaxMs = 122_000;
+
+/**
+ * The files of the pod's configMap, secret, downwardAPI and projected volumes, or undefined while
+ * one cannot be set up: a reflector not yet listed (its list resyncs the pod) or an object missing
+ * (FailedMount, retried after the volume manager's back-off).
+ */
+function mountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<string, Record<string, string>> | undefined {
+  const out: Record<string, Record<string, string>> = {};
+  for (const v of view(w.pod).spec?.volumes ?? []) {
+    if (!isDataVolume(v)) continue;
+    const files = volumeFiles(ctx, w, v);
+    if (files.kind === "notSynced") return undefined;
+    if (files.kind === "error") {
+      podEvent(ctx, w, undefined, "Warning", "FailedMount", `MountVolume.SetUp failed for volume "${v.name}" : ${files.message}`, fx);
+      const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
+      w.mountBackOffMs = ms;
+      resyncAfter(w, ms, fx);
+      return undefined;
+    }
+    out[v.name] = files.files;
+  }
+  delete w.mountBackOffMs;
+  return out;
+}
+
+/** The objects a running pod's volumes project changed: their files are written again (the atomic writer's update). */
+export function remountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  if (!w.sandboxId || w.sandboxStopped || workerState(w) !== "SyncPod") return;
+  for (const v of view(w.pod).spec?.volumes ?? []) {
+    if (!isDataVolume(v)) continue;
+    const files = volumeFiles(ctx, w, v);
+    if (files.kind !== "files") continue;
+    const msg: CriRequest = { type: "WriteVolume", sandboxId: w.sandboxId, volume: v.name, files: files.files };
+    fx.send(ctx.cri, msg);
+  }
 }
 
 export function gracePeriodSeconds(w: PodWorker): number {
@@ -163,6 +209,8 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     for (const c of w.containers) if (c.lifecycle.context.id) ctx.byContainer.delete(c.lifecycle.context.id);
     stepWorker(w, { type: "Forget" }, fx);
     ctx.workers.delete(w.uid);
+    // UnregisterPod: the reflectors no other pod needs stop.
+    syncObjectWatches(ctx, fx);
     return;
   }
   if (deleting && !w.deleteSent && !w.status.inFlight && !w.status.dirty && w.status.terminalWritten) {

@@ -2,7 +2,8 @@
 // registry strategies' PrepareForCreate / PrepareForUpdate, in the order Kubernetes applies them.
 
 import { deepCopy } from "../../common/equal.js";
-import { admitDefaultTolerationSeconds, admitPriority, admitServiceAccount, defaultPod, preparePodForCreate } from "./pod.js";
+import { admitDefaultTolerationSeconds, admitPriority, defaultPod, preparePodForCreate } from "./pod.js";
+import { admitServiceAccount, convertDeprecatedServiceAccount, type ServiceAccountLookup } from "./serviceaccount.js";
 import {
   defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
@@ -10,7 +11,8 @@ import {
 import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
 
-export { priorityAdmissionError, defaultPullPolicy, imageTag, tokenVolumeName, SYSTEM_PRIORITY_CLASSES } from "./pod.js";
+export { priorityAdmissionError, defaultPullPolicy, imageTag, SYSTEM_PRIORITY_CLASSES } from "./pod.js";
+export { tokenVolumeName, type ServiceAccountLookup } from "./serviceaccount.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -25,8 +27,10 @@ export interface MutateContext {
   priorityClasses?: Map<string, number>;
   /** "status" for writes to the status subresource: only status changes are kept. */
   subresource?: string;
-  /** Random 5-character suffix for the ServiceAccount plugin's kube-api-access-<suffix> volume; no volume when absent. */
-  tokenVolumeSuffix?: string;
+  /** The ServiceAccount plugin's view of the accounts; without it the plugin only sets the account's name (no lookup, no token volume). */
+  serviceAccounts?: ServiceAccountLookup;
+  /** Told the Forbidden reason when an admission plugin refuses the write (the object is then not stored). */
+  refuse?: (reason: string) => void;
 }
 
 const defaulters: Record<string, (o: Obj) => void> = {
@@ -55,6 +59,7 @@ export function mutate(obj: any, ctx: MutateContext): any {
   const out: Obj = deepCopy(obj);
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
+  if (out.kind === "Pod") convertDeprecatedServiceAccount(out.spec);
   if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
   else if (ctx.old) prepareForUpdate(out, ctx.old, ctx.subresource);
   return out;
@@ -64,12 +69,14 @@ export function mutate(obj: any, ctx: MutateContext): any {
 function prepareForCreate(o: Obj, ctx: MutateContext): void {
   o.metadata.creationTimestamp ??= ctx.now;
   switch (o.kind) {
-    case "Pod":
-      admitServiceAccount(o, ctx.tokenVolumeSuffix);
+    case "Pod": {
+      const refused = admitServiceAccount(o, o.metadata.namespace ?? "default", ctx.serviceAccounts);
+      if (refused !== undefined) ctx.refuse?.(refused);
       admitDefaultTolerationSeconds(o);
       admitPriority(o, ctx.priorityClasses);
       preparePodForCreate(o);
       return;
+    }
     case "Deployment":
     case "ReplicaSet":
     case "PodDisruptionBudget":
