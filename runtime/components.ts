@@ -25,6 +25,10 @@ import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.mach
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 // [/batch]
+// [serviceaccounts]
+import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
+import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
+// [/serviceaccounts]
 // [networking]
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
@@ -94,6 +98,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), address: "ttl-after-finished-controller" });
       rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), address: "cronjob-controller" });
       // [/batch]
+      // [serviceaccounts] kube-controller-manager's service-account controller and root-CA publisher
+      rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-controller" });
+      rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher" });
+      // [/serviceaccounts]
       // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });

@@ -23,6 +23,8 @@ import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.ma
 import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
+import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
+import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
@@ -44,6 +46,8 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   ttlAfterFinishedMachine,
   daemonSetControllerMachine,
   cronJobControllerMachine,
+  serviceAccountsControllerMachine,
+  rootCaPublisherMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */
