@@ -348,3 +348,25 @@ spec:
     expect(out[out.length - 1]).toBe("extremely");
   });
 });
+
+describe("kubectl set image on a pod", () => {
+  it("restarts that container with the new image (its spec hash changed), whatever the restart policy", async () => {
+    const c = await cluster();
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { restartPolicy: "Never", containers: [{ name: "nginx", image: "nginx:1.27" }, { name: "side", image: "busybox:1.36", command: ["sleep", "3600"] }] } });
+    await c.settle();
+    const before = c.get("Pod", "web", "default").status.containerStatuses.find((s: any) => s.name === "nginx");
+    // What `kubectl set image pod/web nginx=nginx:1.28` sends: a strategic merge patch of the image.
+    await c.request({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "web", patchType: "application/strategic-merge-patch+json", body: { spec: { containers: [{ name: "nginx", image: "nginx:1.28" }] } } } as never);
+    await c.settle();
+    const pod = c.get("Pod", "web", "default");
+    const nginx = pod.status.containerStatuses.find((s: any) => s.name === "nginx");
+    const side = pod.status.containerStatuses.find((s: any) => s.name === "side");
+    expect(pod.status.phase).toBe("Running");
+    expect([nginx.image, nginx.restartCount, nginx.state.running !== undefined]).toEqual(["docker.io/library/nginx:1.28", 1, true]);
+    expect(nginx.containerID).not.toBe(before.containerID);
+    expect(nginx.lastState.terminated).toBeDefined();
+    expect([side.restartCount, side.state.running !== undefined]).toEqual([0, true]);
+    const killing = c.events().filter((e: any) => e.involvedObject.name === "web" && e.reason === "Killing").map((e: any) => e.message);
+    expect(killing).toEqual(["Container nginx definition changed, will be restarted"]);
+  });
+});

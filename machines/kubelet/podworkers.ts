@@ -60,6 +60,7 @@ export function newWorker(pod: Pod): PodWorker {
 
 /** The container exited and its restart policy keeps it down. */
 function isDone(w: PodWorker, c: ContainerRecord): boolean {
+  if (c.restartForChange) return false;
   const exit = view(c.lifecycle).context.terminated;
   return exit !== undefined && !containerShouldRestart(view(c.spec), view(w.pod).spec!, exit.exitCode);
 }
@@ -76,8 +77,33 @@ export function restartPolicy(w: PodWorker): string {
   return w.pod.spec?.restartPolicy ?? "Always";
 }
 
+/**
+ * computePodActions' containerChanged: a container whose spec in the pod no longer hashes as the
+ * one it runs (the image, the one field of a pod's containers an update may change) is killed
+ * ("definition changed, will be restarted") and started again with the new spec, whatever the
+ * restart policy; one not running just starts with the new spec next time.
+ */
+function restartChangedContainers(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  const specs = [...(view(w.pod).spec?.initContainers ?? []), ...(view(w.pod).spec?.containers ?? [])];
+  for (const c of w.containers) {
+    const spec = specs.find((x) => x.name === c.name);
+    if (!spec || containerHash(spec) === containerHash(view(c.spec))) continue;
+    c.spec = sealed(spec);
+    if (!isRunning(c) || isStopping(c)) continue;
+    c.restartForChange = true;
+    podEvent(ctx, w, c, "Normal", "Killing", `Container ${c.name} definition changed, will be restarted`, fx);
+    stopContainer(ctx, w, c, gracePeriodSeconds(w), fx);
+  }
+}
+
+/** What of a container's spec its hash covers here (HashContainer: its name and image). */
+function containerHash(c: Container): string {
+  return `${c.name}\0${c.image ?? ""}`;
+}
+
 function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.startTime === undefined) w.startTime = ctx.now;
+  restartChangedContainers(ctx, w, fx);
   if (w.op !== undefined) return;
   if (syncPodStep(w) === "sandbox") {
     // WaitForAttachAndMount: the pod's volumes are set up before its sandbox is created.

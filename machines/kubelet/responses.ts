@@ -105,6 +105,7 @@ function onPulled(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Ex
 
 function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "StartContainerResult" }>, fx: Fx): void {
   c.step = {};
+  delete c.restartForChange;
   if (!msg.ok) {
     stepContainer(c, { type: "StartFailed", containerId: msg.containerId });
     podEvent(ctx, w, c, "Warning", "Failed", `Error: ${msg.message}`, fx);

@@ -49,6 +49,8 @@ export interface ContainerRecord {
   step: { checked?: boolean; present?: ImageSummary | null; image?: ImageSummary; createdId?: string };
   started: boolean;
   probes: Partial<Record<ProbeKind, ProbeState>>;
+  /** killed because its spec changed (its hash): it starts again whatever the restart policy says */
+  restartForChange?: boolean;
 }
 
 export interface PodWorker {
