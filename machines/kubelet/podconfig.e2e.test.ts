@@ -370,3 +370,55 @@ describe("kubectl set image on a pod", () => {
     expect(killing).toEqual(["Container nginx definition changed, will be restarted"]);
   });
 });
+
+describe("tail -F in a sidecar (the docs' application/deployment-sidecar.yaml)", () => {
+  it("streams the lines the app container appends to the shared file", async () => {
+    const c = await cluster();
+    await c.apply(`
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: myapp
+  labels:
+    app: myapp
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: myapp
+  template:
+    metadata:
+      labels:
+        app: myapp
+    spec:
+      containers:
+        - name: myapp
+          image: alpine:latest
+          command: ['sh', '-c', 'while true; do echo "logging" >> /opt/logs.txt; sleep 1; done']
+          volumeMounts:
+            - name: data
+              mountPath: /opt
+      initContainers:
+        - name: logshipper
+          image: alpine:latest
+          restartPolicy: Always
+          command: ['sh', '-c', 'tail -F /opt/logs.txt']
+          volumeMounts:
+            - name: data
+              mountPath: /opt
+      volumes:
+        - name: data
+          emptyDir: {}
+`);
+    await c.settle();
+    c.advance(5_000);
+    await c.settle();
+    const p = c.list("Pod", { namespace: "default", labelSelector: "app=myapp" })[0];
+    const shipper = p.status.initContainerStatuses.find((s: any) => s.name === "logshipper");
+    const lines = containerLogs(c as never, p.spec.nodeName, shipper.containerID.replace(/^[a-z]+:\/\//, ""));
+    await c.settle();
+    const out = (await lines).map((l) => l.line);
+    expect(out.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(out)).toEqual(new Set(["logging"]));
+  });
+});
