@@ -422,3 +422,33 @@ spec:
     expect(new Set(out)).toEqual(new Set(["logging"]));
   });
 });
+
+describe("gRPC probes (the docs' grpc-liveness.yaml)", () => {
+  it("etcd answers the gRPC health check SERVING: the pod runs, ready, never restarted", async () => {
+    const c = await cluster();
+    await c.apply(`
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd-with-grpc
+spec:
+  containers:
+  - name: etcd
+    image: registry.k8s.io/etcd:3.5.1-0
+    command: [ "/usr/local/bin/etcd", "--data-dir",  "/var/lib/etcd", "--listen-client-urls", "http://0.0.0.0:2379", "--advertise-client-urls", "http://127.0.0.1:2379", "--log-level", "debug"]
+    ports:
+    - containerPort: 2379
+    livenessProbe:
+      grpc:
+        port: 2379
+      initialDelaySeconds: 10
+`);
+    await c.settle();
+    c.advance(60_000);
+    await c.settle();
+    const pod = c.get("Pod", "etcd-with-grpc", "default");
+    expect(pod.spec.containers[0].livenessProbe.grpc).toEqual({ port: 2379, service: "" });
+    expect([pod.status.phase, pod.status.containerStatuses[0].ready, pod.status.containerStatuses[0].restartCount]).toEqual(["Running", true, 0]);
+    expect(c.events().filter((e: any) => e.involvedObject.name === "etcd-with-grpc" && e.reason === "Unhealthy")).toEqual([]);
+  });
+});

@@ -301,6 +301,25 @@ function* helloApp(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   return yield* serve(sh);
 }
 
+/**
+ * etcd: serves its client URLs (--listen-client-urls, default http://localhost:2379) with the gRPC
+ * health service (the server's overall status, service "", is SERVING; any other name is unknown)
+ * and /health over HTTP.
+ */
+function* etcd(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const urls = flagValue(argv, ["--listen-client-urls"]) ?? "http://localhost:2379";
+  st.err(`{"level":"info","ts":"${strftime("%Y-%m-%dT%H:%M:%S.000Z", sh.io.now())}","caller":"embed/serve.go:98","msg":"ready to serve client requests"}\n`);
+  for (const u of urls.split(",")) {
+    const port = Number(/:(\d+)\/?$/.exec(u)?.[1] ?? 2379);
+    ctx.listeners.set(port, (req) => {
+      if (req.kind === "grpc") return (req.service ?? "") === "";
+      if (req.kind === "tcp") return true;
+      return req.path === "/health" ? { status: 200, body: '{"health":"true","reason":""}' } : { status: 404, body: "404 page not found\n" };
+    });
+  }
+  return yield* serve(sh);
+}
+
 /** An image the catalogue does not describe: assumed to be a server answering 200 on its declared containerPorts. */
 function* genericServer(sh: ShellState, ctx: ProgramContext): Gen {
   for (const p of ctx.ports) ctx.listeners.set(p, httpServer(() => ({ status: 200, body: "" })));
@@ -376,6 +395,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "agnhost:agnhost": return agnhost(argv, sh, st, ctx);
       case "stress:stress": return stress(argv, sh, st);
       case "hello-app:hello-app": return helloApp(sh, st, ctx);
+      case "etcd:etcd": return etcd(argv, sh, st, ctx);
       case "python:python": case "python:python3": return python(argv, sh, st, ctx);
       case "node:node": case "exit0:hello": return exitZero(name === "hello" ? "\nHello from Docker!\nThis message shows that your installation appears to be working correctly.\n" : "", st);
     }
