@@ -112,6 +112,24 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   return yield* serve(sh);
 }
 
+/**
+ * `nginx -s stop|quit|reopen|reload`: sends the signal to the master process and returns at once
+ * (the master then exits, or reloads, on its own). A preStop hook of `nginx -s quit` is therefore
+ * over at once, and the container's SIGTERM that follows meets a master already on its way out.
+ */
+function* nginxSignal(argv: string[], st: Streams): Gen {
+  const signal = argv[argv.indexOf("-s") + 1];
+  if (signal === undefined) {
+    st.err(`nginx: option "-s" requires parameter\n`);
+    return 1;
+  }
+  if (!["stop", "quit", "reopen", "reload"].includes(signal)) {
+    st.err(`nginx: invalid option: "-s ${signal}"\n`);
+    return 1;
+  }
+  return 0;
+}
+
 function* httpd(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   const t = strftime("%a %b %d %H:%M:%S.000000 %Y", sh.io.now());
   const ip = sh.vars.get("POD_IP") ?? "10.244.0.5";
@@ -385,7 +403,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
     }
     if (name === "docker-entrypoint.sh" && ["nginx", "redis", "postgres", "mysql", "memcached", "node"].includes(kind)) return dockerEntrypoint(argv, sh, st, ctx);
     switch (`${kind}:${name}`) {
-      case "nginx:nginx": case "nginx:nginx-debug": return nginx(sh, st, ctx);
+      case "nginx:nginx": case "nginx:nginx-debug": return argv.includes("-s") ? nginxSignal(argv, st) : nginx(sh, st, ctx);
       case "httpd:httpd-foreground": case "httpd:httpd": return httpd(sh, st, ctx);
       case "redis:redis-server": return redis(argv, sh, st, ctx);
       case "postgres:postgres": return postgres(sh, st, ctx);
