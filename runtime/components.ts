@@ -26,6 +26,10 @@ import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 // [/batch]
+// [serviceaccounts]
+import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
+import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
+// [/serviceaccounts]
 // [networking]
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
@@ -96,6 +100,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), address: "ttl-after-finished-controller" });
       rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), address: "cronjob-controller" });
       // [/batch]
+      // [serviceaccounts] kube-controller-manager's service-account controller and root-CA publisher
+      rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-controller" });
+      rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher" });
+      // [/serviceaccounts]
       // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });

@@ -24,6 +24,8 @@ import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.m
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
+import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
+import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
@@ -46,6 +48,8 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   daemonSetControllerMachine,
   cronJobControllerMachine,
   resourceQuotaControllerMachine,
+  serviceAccountsControllerMachine,
+  rootCaPublisherMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

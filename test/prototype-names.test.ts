@@ -6,7 +6,8 @@
 import { describe, it, expect, afterEach } from "vitest";
 import type { Service } from "kubernetes-types/core/v1";
 import { resolveImage, type ImageInfo } from "../machines/cri/registry.js";
-import { expandContainerRefs, MemFS, runExec, startContainer } from "../machines/cri/workload/index.js";
+import { MemFS, runExec, startContainer } from "../machines/cri/workload/index.js";
+import { expand, mappingFuncFor } from "../machines/kubelet/expansion.js";
 import { drive, recordingIO } from "../machines/cri/workload/testkit.js";
 import { dnsRecords, resolveName } from "../machines/dns/dns.logic.js";
 import { labelSelectorAsRequirements, matchesFieldSelector, matchesNodeSelectorTerm, matchesRequirements, parseSelector } from "../machines/common/labels.js";
@@ -84,18 +85,18 @@ describe.each(prototypeNames)("the name %s", (name) => {
       expect(sh(`echo "[$${name}]"`)).toEqual(asFor(sh(`echo "[$${unknownLike(name)}]"`), name));
       expect(sh(`echo "[$${name}]"`, { [name]: "set" }).out).toEqual(["[set]"]);
     }
-    expect(expandContainerRefs(`$(${name})`, {})).toBe(`$(${name})`);
-    expect(expandContainerRefs(`$(${name})`, JSON.parse(`{"${name}": "v"}`))).toBe("v");
+    expect(expand(`$(${name})`, mappingFuncFor({}))).toBe(`$(${name})`);
+    expect(expand(`$(${name})`, mappingFuncFor(JSON.parse(`{"${name}": "v"}`)))).toBe("v");
   });
 
   it("is a container environment variable the kubelet sets and references like any other", () => {
     const envOf = (env: { name: string; value: string }[]) =>
-      containerEnv({ node: "node-1", hostIP: "172.18.0.2" } as never, { pod: { metadata: { name: "p", namespace: "default" }, spec: {} }, uid: "u", ip: "10.244.0.5" } as never, { spec: { name: "c", env } } as never);
-    const set = envOf([{ name, value: "v" }, { name: "REF", value: `$(${name})` }]);
+      containerEnv({ node: "node-1", hostIP: "172.18.0.2" } as never, { pod: { metadata: { name: "p", namespace: "default" }, spec: {} }, uid: "u", ip: "10.244.0.5" } as never, { spec: { name: "c", env } } as never) as { env: Record<string, string> };
+    const set = envOf([{ name, value: "v" }, { name: "REF", value: `$(${name})` }]).env;
     expect(Object.getOwnPropertyDescriptor(set, name)?.value).toBe("v");
     expect(set.REF).toBe("v");
     expect(Object.getPrototypeOf(set)).toBe(Object.prototype);
-    expect(envOf([{ name: "REF", value: `$(${name})` }]).REF).toBe(asFor(envOf([{ name: "REF", value: `$(${unknownLike(name)})` }]).REF, name));
+    expect(envOf([{ name: "REF", value: `$(${name})` }]).env.REF).toBe(asFor(envOf([{ name: "REF", value: `$(${unknownLike(name)})` }]).env.REF, name));
   });
 
   it("is NXDOMAIN in the cluster's DNS, bare or searched", () => {

@@ -851,10 +851,13 @@ export function restrictNodes(ctx: ApiServerContext): ApiServerContext {
 export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
-  const actx = { ...admissionContext(ctx, cur), priorityClasses: priorityClasses(ctx) } as Parameters<typeof mutate>[1];
-  const refused = admissionRefusal(cur.obj, actx);
-  if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
+  let refusal: string | undefined;
+  const serviceAccounts = (ns: string, name: string) => ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
+  const actx = { ...admissionContext(ctx, cur), priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) } as Parameters<typeof mutate>[1];
+  // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
   const obj = mutate(cur.obj, actx);
+  const refused = refusal ?? admissionRefusal(cur.obj, actx);
+  if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
   return { ...ctx, current: { ...cur, obj } };
 }
 

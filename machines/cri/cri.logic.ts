@@ -54,9 +54,7 @@ export interface CriContainer {
   podIP: string;
   /** the root filesystem's tree (mount points included) */
   rootfs: FsTree;
-  /** the projected service-account volume's tree */
-  projected?: FsTree;
-  /** where volumes are mounted: a path and its tree's key (volumeKey, projectedKey) */
+  /** where volumes are mounted: a path and its tree's key (volumeKey) */
   layout: FsLayout;
   /**
    * Where it is in its lifecycle (container.machine.ts), with its start and exit times, exit code
@@ -191,6 +189,7 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
   // exhaustive: a request type added to the kubelet -> CRI channel without a handler does not compile
   match(req)
     .with({ type: "RunPodSandbox" }, (r) => runPodSandbox(ctx, r, from, fx))
+    .with({ type: "WriteVolume" }, (r) => writeVolume(ctx, r.sandboxId, r.volume, r.files))
     .with({ type: "StopPodSandbox" }, (r) => stopPodSandbox(ctx, r.sandboxId, fx, from, r.id))
     .with({ type: "RemovePodSandbox" }, (r) => removePodSandbox(ctx, r.sandboxId, fx, from, r.id))
     .with({ type: "ImageStatus" }, (r) => {
@@ -222,8 +221,15 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
   const id = newId(ctx, `sandbox/${req.podUid}`);
   const volumes = new Map<string, FsTree>();
   for (const v of req.volumes) volumes.set(v, emptyTree);
+  for (const [name, files] of Object.entries(req.files ?? {})) volumes.set(name, filesTree(files));
   ctx.sandboxes.set(id, { id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
+}
+
+/** The kubelet's atomic writer: the volume's files are replaced by the new payload at once. */
+function writeVolume(ctx: CriContext, sandboxId: string, volume: string, files: Record<string, string>): void {
+  const sb = ctx.sandboxes.get(sandboxId);
+  if (sb && sb.volumes.has(volume)) sb.volumes.set(volume, filesTree(files));
 }
 
 /** StopPodSandbox: kills what still runs in it (no grace: the kubelet stopped them first). */
@@ -318,31 +324,35 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   const root = createRootfs(image);
   const layout: [string, string][] = [];
   for (const m of req.container.volumeMounts ?? []) {
-    if (!sb.volumes.has(m.name)) continue;
+    const tree = sb.volumes.get(m.name);
+    if (tree === undefined) continue;
+    // A subPath file is bind-mounted as it is now: later updates of its volume never reach it.
+    const file = m.subPath ? new MemFS(cell(tree)).read(resolvePath("/", m.subPath)) : undefined;
+    if (typeof file === "string") {
+      root.mkdir(resolvePath("/", m.mountPath + "/.."), true);
+      root.write(resolvePath("/", m.mountPath), file);
+      continue;
+    }
     root.mkdir(resolvePath("/", m.mountPath), true);
     layout.push([m.mountPath, volumeKey(m.name)]);
-  }
-  let projected: FsTree | undefined;
-  if (req.projected) {
-    root.mkdir(resolvePath("/", req.projected.mountPath), true);
-    layout.push([req.projected.mountPath, projectedKey]);
-    projected = projectedTree(req.projected.files);
   }
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: req.env, podIP: req.podIP,
     rootfs: root.tree, layout, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, logs: IList<LogLine>(), owner: from,
   };
-  if (projected) c.projected = projected;
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image) });
 }
 
-/** The tree of the files the kubelet projected (the service-account token volume). */
-function projectedTree(files: Record<string, string>): FsTree {
+/** The tree of the files the kubelet wrote for a volume (paths may have directories). */
+function filesTree(files: Record<string, string>): FsTree {
   const fs = new MemFS(cell());
-  for (const [name, data] of Object.entries(files)) fs.write(`/${name}`, data);
+  for (const [name, data] of Object.entries(files)) {
+    fs.mkdir(resolvePath("/", `${name}/..`), true);
+    fs.write(resolvePath("/", name), data);
+  }
   return fs.tree;
 }
 
@@ -350,7 +360,6 @@ function projectedTree(files: Record<string, string>): FsTree {
 function volumeKey(name: string): string {
   return `volume/${name}`;
 }
-const projectedKey = "projected";
 
 /**
  * What a container's process sees in this step: the time, its log, its trees (the root, the
@@ -366,12 +375,10 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
     },
     tree: (key) => {
       if (key === "") return c.rootfs;
-      if (key === projectedKey) return c.projected ?? emptyTree;
       return ctx.sandboxes.get(c.sandboxId)?.volumes.get(key.slice("volume/".length)) ?? emptyTree;
     },
     setTree: (key, tree) => {
       if (key === "") c.rootfs = tree;
-      else if (key === projectedKey) c.projected = tree;
       else ctx.sandboxes.get(c.sandboxId)?.volumes.set(key.slice("volume/".length), tree);
     },
   };

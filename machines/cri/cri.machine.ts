@@ -66,7 +66,8 @@ export const criMachine = setup({
         runtimeService: {
           description: "runtime.v1 RuntimeService: each request goes to the sandbox's or the container's lifecycle",
           on: {
-            RunPodSandbox: { actions: "serveRequest", description: "create the pod's sandbox (pause) with its emptyDir volumes" },
+            RunPodSandbox: { actions: "serveRequest", description: "create the pod's sandbox (pause) with its emptyDir volumes and the volumes the kubelet wrote" },
+            WriteVolume: { actions: "serveRequest", description: "the kubelet rewrote a volume's files (its ConfigMap or Secret changed): replaced at once" },
             StopPodSandbox: { actions: "serveRequest", description: "kill what still runs in it: SANDBOX_NOTREADY" },
             RemovePodSandbox: { actions: "serveRequest", description: "remove the sandbox and every container in it" },
             CreateContainer: { actions: "serveRequest", description: "CONTAINER_CREATED in a ready sandbox, from an image in the store" },

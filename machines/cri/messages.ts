@@ -16,12 +16,15 @@ export type ProbeAction =
 
 /** kubelet -> cri */
 export type CriRequest =
-  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[] }
+  /** volumes: the emptyDirs; files: the volumes the kubelet wrote (configMap, secret, downwardAPI, projected), name -> path -> content */
+  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[]; files?: Record<string, Record<string, string>> }
+  /** the kubelet rewrote a volume's files (its ConfigMap or Secret changed): no answer */
+  | { type: "WriteVolume"; sandboxId: string; volume: string; files: Record<string, string> }
   | { type: "StopPodSandbox"; id: number; sandboxId: string }
   | { type: "RemovePodSandbox"; id: number; sandboxId: string }
   | { type: "ImageStatus"; id: number; image: string }
   | { type: "PullImage"; id: number; image: string }
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; projected?: ProjectedMount }
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
   | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }
@@ -29,13 +32,6 @@ export type CriRequest =
   /** a restarted kubelet rebuilds its pod workers from these two */
   | { type: "ListPodSandbox"; id: number }
   | { type: "ListContainers"; id: number };
-
-/** A read-only volume whose files the kubelet wrote (the service-account token volume). */
-export interface ProjectedMount {
-  mountPath: string;
-  /** file name (relative to mountPath) -> content */
-  files: Record<string, string>;
-}
 
 /** The address of the cluster DNS Service kube-dns (kubeadm's default: the service CIDR's tenth address). */
 export const clusterDNS = "10.96.0.10";

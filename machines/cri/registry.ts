@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "exit0" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "etcd" | "exit0" | "generic";
 
 /** Userland flavour of an image: decides error wording (busybox ash vs dash/bash + coreutils). */
 export type Userland = "busybox" | "gnu" | "none";
@@ -288,6 +288,11 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   },
   "docker.io/polinux/stress": {
     tags: tagSet(["latest", "1.0.4"]), sizeBytes: () => 4_041_410, entrypoint: [], cmd: ["stress", "--help"], kind: "stress", userland: "busybox", env: shellEnv,
+  },
+  // The docs' gRPC liveness example runs etcd 3.5.1-0; kubeadm's releases use the others.
+  "registry.k8s.io/etcd": {
+    tags: tagSet(["3.5.1-0", "3.5.6-0", "3.5.9-0", "3.5.10-0", "3.5.12-0", "3.5.15-0", "3.5.16-0", "3.5.21-0", "3.6.4-0"]), sizeBytes: () => 56_909_194,
+    entrypoint: [], cmd: ["/usr/local/bin/etcd"], kind: "etcd", userland: "none",
   },
   "gcr.io/google-samples/hello-app": {
     tags: tagSet(["1.0", "2.0"]), sizeBytes: () => 10_412_019, entrypoint: ["/hello-app"], cmd: [], kind: "hello-app", userland: "busybox",

@@ -19,6 +19,9 @@ import { writeStatus } from "./statusmanager.js";
 import { probeAction, stepProbe, type ProbeTimerEvent } from "./prober.js";
 import type { ProbeEvent } from "./prober.machine.js";
 import { runtimeCall } from "./kuberuntime.js";
+import { firstObjectWatchId, objectKeyOfWatch, referencedObjects, syncObjectWatches } from "./objects.js";
+import { remountVolumes } from "./podworkers.js";
+import { view } from "./view.js";
 import { isRunning, isStopping, stepWorker, type PodWorkerTimerEvent } from "./lifecycles.js";
 import type { PodWorkerEvent } from "./podworker.machine.js";
 
@@ -34,7 +37,7 @@ export function isPodListAnswer(ctx: KubeletContext, res: ApiResponse): boolean 
   return res.ok && p?.purpose === "informer-list" && p.data === podWatchId && ctx.client.informers.has(podWatchId);
 }
 export { newWorker, sync } from "./podworkers.js";
-export { containerEnv, serviceAccountMount, serviceAccountMountPath } from "./kuberuntime.js";
+export { containerEnv } from "./kuberuntime.js";
 export { onRuntime } from "./responses.js";
 export { probeAction } from "./prober.js";
 export { containerStatus, generateStatus, writeStatus } from "./statusmanager.js";
@@ -46,7 +49,7 @@ export function initialKubelet(input: KubeletInput): KubeletContext {
     node, index: input.index, given: input.node, podCIDR: input.podCIDR, hostIP: internalIPFor(input.index),
     cri: `cri/${node}`, cni: `cni/${node}`, client: newClient(input.token), now: input.now ?? 0,
     nodeStatusPostedAt: -Infinity, nodeStatusInFlight: false, leaseInFlight: false,
-    workers: new Map(), byContainer: new Map(), ops: new Map(), opSeq: 1,
+    workers: new Map(), byContainer: new Map(), ops: new Map(), opSeq: 1, objectWatches: new Map(), nextObjectWatchId: firstObjectWatchId,
   };
 }
 
@@ -64,6 +67,9 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
       const deltas = onListed(ctx.client, fx, inf, res.object);
       // The node informer is only read: by tryUpdateNodeStatus at each sync.
       if (p.data === nodeWatchId) return;
+      // A ConfigMap or Secret reflector's first list: the pods waiting for it go on.
+      const objectKey = objectKeyOfWatch(ctx, p.data);
+      if (objectKey !== undefined) return void (phase === "running" && resyncUsers(ctx, objectKey, fx));
       if (phase === "running") for (const d of deltas) onPodDelta(ctx, d, fx);
       else if (phase === "listingPods") listRuntime(ctx, fx);
       return;
@@ -105,6 +111,8 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
 export function onWatch(ctx: KubeletContext, ev: WatchEvent, fx: Fx, phase: KubeletPhase): void {
   const d = onWatchEvent(ctx.client, fx, ev);
   if (ev.watchId === nodeWatchId) return;
+  const objectKey = objectKeyOfWatch(ctx, ev.watchId);
+  if (objectKey !== undefined) return void (d && d !== "relisted" && phase === "running" && refreshVolumes(ctx, objectKey, fx));
   // Before running, the informer's store is all that is kept; recovery reads it whole.
   if (d && d !== "relisted" && phase === "running") onPodDelta(ctx, d, fx);
 }
@@ -125,7 +133,31 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
     // A pod already finished before this kubelet saw it has nothing to run.
     if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") stepWorker(w, { type: "AlreadyTerminal" }, fx);
   } else adoptPod(w, pod);
+  // RegisterPod with the ConfigMap and Secret managers before the worker reads through them.
+  syncObjectWatches(ctx, fx);
   sync(ctx, w, fx);
+}
+
+/** The pod workers whose pods reference an object (resource/namespace/name). */
+function usersOf(ctx: KubeletContext, objectKey: string): string[] {
+  const uids: string[] = [];
+  for (const w of ctx.workers.values()) if (referencedObjects(view(w.pod)).includes(objectKey)) uids.push(w.uid);
+  return uids;
+}
+
+function resyncUsers(ctx: KubeletContext, objectKey: string, fx: Fx): void {
+  for (const uid of usersOf(ctx, objectKey)) {
+    const w = workerOf(ctx, uid);
+    if (w) sync(ctx, w, fx);
+  }
+}
+
+/** The object changed: the volumes that project it are written again (its env variables are not: they were set at start). */
+function refreshVolumes(ctx: KubeletContext, objectKey: string, fx: Fx): void {
+  for (const uid of usersOf(ctx, objectKey)) {
+    const w = workerOf(ctx, uid);
+    if (w) remountVolumes(ctx, w, fx);
+  }
 }
 
 /** A probe worker's delay ended: the next tick is scheduled, then it probes unless gated by the startup probe. */

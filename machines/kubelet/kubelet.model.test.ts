@@ -122,8 +122,9 @@ describe("kubelet machine paths (model-based)", () => {
           // The conditions are podConditions' for what was written: regenerating them changes nothing.
           const sandboxReady = w!.ip !== undefined && !w!.sandboxStopped;
           expect(status.conditions).toEqual(podConditions(written, { sandboxReady, now: rfc3339(NOW) }));
-          // The scheduler's PodScheduled condition is kept, first, as the kubelet found it.
-          expect(status.conditions[0]).toEqual(pod.status!.conditions![0]);
+          // PodScheduled comes last (the kubelet's order), True since the time the scheduler set it.
+          const scheduled = status.conditions[status.conditions.length - 1];
+          expect([scheduled.type, scheduled.status, scheduled.lastTransitionTime]).toEqual(["PodScheduled", "True", pod.status!.conditions![0]!.lastTransitionTime]);
           const ready = status.conditions.find((x: any) => x.type === "Ready");
           expect(ready.status).toBe(isRunning(c) && !isStopping(c) ? "True" : "False");
           // Phases only move forward.

@@ -81,11 +81,11 @@ describe("the kubelet in a running cluster", () => {
     expect(cidrContains("10.244.0.0/24", st.podIP)).toBe(true);
     expect(st.containerStatuses[0]).toMatchObject({ name: "nginx", ready: true, started: true, restartCount: 0, image: "docker.io/library/nginx:1.27" });
     expect(st.containerStatuses[0].containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
-    expect(st.conditions.map((x: any) => `${x.type}=${x.status}`)).toEqual(["PodReadyToStartContainers=True", "Initialized=True", "Ready=True", "ContainersReady=True"]);
+    expect(st.conditions.map((x: any) => `${x.type}=${x.status}`)).toEqual(["PodReadyToStartContainers=True", "Initialized=True", "Ready=True", "ContainersReady=True", "PodScheduled=True"]);
     const ev = events(c, "web");
     expect(ev[0]).toBe('Pulling: Pulling image "nginx:1.27"');
     expect(ev[1]).toMatch(/^Pulled: Successfully pulled image "nginx:1\.27" in [\d.]+m?s \([\d.]+m?s including waiting\)\. Image size: \d+ bytes\.$/);
-    expect(ev.slice(2)).toEqual(["Created: Created container: nginx", "Started: Started container nginx"]);
+    expect(ev.slice(2)).toEqual(["Created: Container created", "Started: Container started"]);
   });
 
   it("restarts the docs' exec liveness example once cat /tmp/healthy starts failing", async () => {

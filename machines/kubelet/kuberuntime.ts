@@ -5,7 +5,9 @@ import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { intValue } from "../common/quantity.js";
 import { getOwn, setOwn } from "../common/own.js";
-import type { ProjectedMount } from "../cri/messages.js";
+import { getObject, secretText } from "./objects.js";
+import { fieldValue, resourceValue, type Unready } from "./volumes.js";
+import { expand, mappingFuncFor } from "./expansion.js";
 import { backOffMaxMs, type ContainerRecord, type KubeletContext, type PodWorker, type RuntimeOp } from "./types.js";
 import { formatPod, goDuration, podEvent } from "./events.js";
 import { inBackoffSince, nextBackoff } from "./backoff.js";
@@ -14,6 +16,9 @@ import type { WaitingReason } from "./container.machine.js";
 import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
+
+/** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
+export const configErrorRetryMs = 10_000;
 
 export function runtimeCall(ctx: KubeletContext, w: PodWorker, to: string, msg: { type: string; [k: string]: any }, op: Omit<RuntimeOp, "uid">, fx: Fx, blocking = true): number {
   const id = ctx.opSeq++;
@@ -51,7 +56,8 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
   if (life.terminated && c.step.checked === undefined && c.step.image === undefined) {
     const ts = life.terminated.finishedAt;
     // doBackOff: a restart waits out the back-off counted from the last exit (IsInBackOffSince).
-    if (inBackoffSince(life.backOff, ts, ctx.now, backOffMaxMs)) {
+    // A restart for a changed spec has a new back-off key (the hash is in it): it never waits.
+    if (!c.restartForChange && inBackoffSince(life.backOff, ts, ctx.now, backOffMaxMs)) {
       const ms = life.backOff!.ms;
       const msg = `back-off ${goDuration(ms)} restarting failed container=${c.name} pod=${formatPod(w.pod)}`;
       setWaiting(ctx, w, c, "CrashLoopBackOff", msg, [["Warning", "BackOff", `Back-off restarting failed container ${c.name} in pod ${formatPod(w.pod)}`]], fx);
@@ -91,9 +97,18 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     }
   }
   if (!c.step.createdId) {
+    // generateContainerConfig: a ConfigMap or Secret not yet listed waits for its reflector; a missing one fails the start.
+    const env = containerEnv(ctx, w, c);
+    if (env.kind === "notSynced") return "blocked";
+    if (env.kind === "error") {
+      setWaiting(ctx, w, c, "CreateContainerConfigError", env.message, [["Warning", "Failed", `Error: ${env.message}`]], fx);
+      c.step = {};
+      resyncAfter(w, configErrorRetryMs, fx);
+      return "blocked";
+    }
     runtimeCall(ctx, w, ctx.cri, {
-      type: "CreateContainer", sandboxId: w.sandboxId, container: view(c.spec), attempt: c.attempts, env: containerEnv(ctx, w, c), podIP: w.ip,
-      ...memoryLimit(c), ...serviceAccountMount(view(w.pod)),
+      type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(view(c.spec), env.env), attempt: c.attempts, env: env.env, podIP: w.ip,
+      ...memoryLimit(c),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
   }
@@ -106,55 +121,81 @@ function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
   return lim === undefined ? {} : { memoryLimitBytes: intValue(lim) };
 }
 
-/** The container's environment: its env values and simple fieldRefs, plus the kubernetes Service variables. */
-/** Where the service-account admission plugin mounts the kube-api-access volume in every container. */
-export const serviceAccountMountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+/** The Service variables every container gets (the kubernetes Service's; enableServiceLinks adds none here). */
+const serviceEnv: Readonly<Record<string, string>> = {
+  KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", KUBERNETES_SERVICE_PORT_HTTPS: "443",
+  KUBERNETES_PORT: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP_PROTO: "tcp",
+  KUBERNETES_PORT_443_TCP_PORT: "443", KUBERNETES_PORT_443_TCP_ADDR: "10.96.0.1",
+};
 
-/** The projected token volume's files (token, ca.crt, namespace), unless the pod opts out of automounting. */
-export function serviceAccountMount(pod: Pod): { projected?: ProjectedMount } {
-  if (pod.spec?.automountServiceAccountToken === false) return {};
-  const ns = pod.metadata?.namespace ?? "default";
-  const sa = pod.spec?.serviceAccountName ?? "default";
-  return { projected: { mountPath: serviceAccountMountPath, files: { namespace: ns, token: serviceAccountToken(ns, sa, pod.metadata?.uid ?? ""), "ca.crt": clusterCACert } } };
-}
+/** What makeEnvironmentVariables gives: the environment, or why the container cannot be configured yet. */
+export type EnvResult = { kind: "env"; env: Record<string, string> } | Unready;
 
-/** A bound token's shape (header.claims.signature); podflow signs nothing, so the signature is a placeholder. */
-function serviceAccountToken(ns: string, sa: string, podUid: string): string {
-  // The claims are ASCII, so btoa (in Node and browsers alike) encodes them; then base64url's alphabet.
-  const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
-  const claims = { aud: ["https://kubernetes.default.svc.cluster.local"], iss: "https://kubernetes.default.svc.cluster.local", sub: `system:serviceaccount:${ns}:${sa}`, "kubernetes.io": { namespace: ns, serviceaccount: { name: sa }, pod: { uid: podUid } } };
-  return `${b64({ alg: "RS256", kid: "podflow" })}.${b64(claims)}.cG9kZmxvdw`;
-}
-
-// The kube-root-ca.crt ConfigMap's content, abbreviated: podflow has no real CA (a PEM block's shape only).
-const clusterCACert = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIcG9kZmxvdzANBgkqhkiG9w0BAQsFADAVMRMwEQYDVQQD\nEwprdWJlcm5ldGVzMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowFTET\n-----END CERTIFICATE-----\n";
-
-// The downward API's metadata.labels['k'] and metadata.annotations['k'] (an Indexed Job's JOB_COMPLETION_INDEX).
-function metadataField(pod: Pod, path: string): string | undefined {
-  const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
-  if (!m) return undefined;
-  return getOwn(m[1] === "labels" ? pod.metadata?.labels : pod.metadata?.annotations, m[2]!);
-}
-
-export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
+/**
+ * makeEnvironmentVariables: envFrom first (prefixed keys), then env in order (a value expands
+ * `$(VAR)` against the variables so far and the Service variables; valueFrom reads the downward
+ * API, a ConfigMap or a Secret, skipping a missing optional one), then the Service variables not
+ * already set. HOSTNAME is the runtime's.
+ */
+export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): EnvResult {
   const pod = view(w.pod);
-  const env: Record<string, string> = {
-    HOSTNAME: pod.metadata!.name!,
-    KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", KUBERNETES_SERVICE_PORT_HTTPS: "443",
-    KUBERNETES_PORT: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP_PROTO: "tcp",
-    KUBERNETES_PORT_443_TCP_PORT: "443", KUBERNETES_PORT_443_TCP_ADDR: "10.96.0.1",
-  };
-  const fields: Record<string, string | undefined> = {
-    "metadata.name": pod.metadata?.name, "metadata.namespace": pod.metadata?.namespace, "metadata.uid": w.uid,
-    "spec.nodeName": ctx.node, "spec.serviceAccountName": pod.spec?.serviceAccountName, "status.podIP": w.ip, "status.hostIP": ctx.hostIP,
-  };
-  // Variable names and references come from the pod spec: "__proto__" or "constructor" is a name like any other.
-  for (const e of view(c.spec).env ?? []) {
-    if (e.value !== undefined) setOwn(env, e.name, e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => getOwn(env, n) ?? m));
-    else if (e.valueFrom?.fieldRef) setOwn(env, e.name, getOwn(fields, e.valueFrom.fieldRef.fieldPath) ?? metadataField(w.pod, e.valueFrom.fieldRef.fieldPath) ?? "");
-    else setOwn(env, e.name, "");
+  const spec = view(c.spec);
+  const ns = pod.metadata?.namespace ?? "default";
+  // Variable names and keys come from the pod spec and objects: "__proto__" is a name like any other.
+  const tmp: Record<string, string> = Object.create(null);
+  for (const from of spec.envFrom ?? []) {
+    const ref = from.configMapRef ?? from.secretRef;
+    if (!ref) continue;
+    const resource = from.configMapRef ? "configmaps" : "secrets";
+    const got = getObject(ctx, resource, ns, ref.name ?? "");
+    if (got.kind === "notSynced") return got;
+    if (got.kind === "notFound") {
+      if (ref.optional === true) continue;
+      return { kind: "error", message: got.message };
+    }
+    for (const k of Object.keys(got.obj.data ?? {})) tmp[(from.prefix ?? "") + k] = resource === "secrets" ? secretText(got.obj.data, k)! : got.obj.data[k];
   }
-  return env;
+  const mapping = mappingFuncFor(tmp, serviceEnv);
+  for (const e of spec.env ?? []) {
+    if (e.value) {
+      tmp[e.name] = expand(e.value, mapping);
+      continue;
+    }
+    const from = e.valueFrom;
+    if (from?.fieldRef) tmp[e.name] = fieldValue(ctx, w, from.fieldRef.fieldPath);
+    else if (from?.resourceFieldRef) tmp[e.name] = resourceValue(pod, spec, from.resourceFieldRef);
+    else if (from?.configMapKeyRef || from?.secretKeyRef) {
+      const ref = (from.configMapKeyRef ?? from.secretKeyRef)!;
+      const resource = from.configMapKeyRef ? "configmaps" : "secrets";
+      const got = getObject(ctx, resource, ns, ref.name ?? "");
+      if (got.kind === "notSynced") return got;
+      if (got.kind === "notFound") {
+        if (ref.optional === true) continue;
+        return { kind: "error", message: got.message };
+      }
+      const value: string | undefined = resource === "secrets" ? secretText(got.obj.data, ref.key) : getOwn<string>(got.obj.data, ref.key);
+      if (value === undefined) {
+        if (ref.optional === true) continue;
+        return { kind: "error", message: `couldn't find key ${ref.key} in ${resource === "secrets" ? "Secret" : "ConfigMap"} ${ns}/${ref.name}` };
+      }
+      tmp[e.name] = value;
+    } else tmp[e.name] = "";
+  }
+  const env: Record<string, string> = Object.create(null);
+  env.HOSTNAME = pod.metadata!.name!;
+  for (const [k, v] of Object.entries(serviceEnv)) if (!Object.hasOwn(tmp, k)) env[k] = v;
+  Object.assign(env, tmp);
+  return { kind: "env", env: { ...env } };
+}
+
+/** ExpandContainerCommandAndArgs: `$(VAR)` in command and args, against the container's final environment. */
+export function expandCommandAndArgs(spec: Container, env: Readonly<Record<string, string>>): Container {
+  if (!spec.command && !spec.args) return spec;
+  const mapping = mappingFuncFor(env);
+  const out: Container = { ...spec };
+  if (spec.command) out.command = spec.command.map((x) => expand(x, mapping));
+  if (spec.args) out.args = spec.args.map((x) => expand(x, mapping));
+  return out;
 }
 
 export function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, grace: number, fx: Fx): void {

@@ -7,7 +7,10 @@ import { request } from "../common/client.js";
 import { containerShouldRestart, isRestartableInitContainer } from "./status.js";
 import { minimumGracePeriodSeconds, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
 import { podEvent } from "./events.js";
-import { runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
+import { resyncAfter, runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
+import { isDataVolume, volumeFiles } from "./volumes.js";
+import type { CriRequest } from "../cri/messages.js";
+import { syncObjectWatches } from "./objects.js";
 import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
@@ -57,6 +60,7 @@ export function newWorker(pod: Pod): PodWorker {
 
 /** The container exited and its restart policy keeps it down. */
 function isDone(w: PodWorker, c: ContainerRecord): boolean {
+  if (c.restartForChange) return false;
   const exit = view(c.lifecycle).context.terminated;
   return exit !== undefined && !containerShouldRestart(view(c.spec), view(w.pod).spec!, exit.exitCode);
 }
@@ -73,12 +77,40 @@ export function restartPolicy(w: PodWorker): string {
   return w.pod.spec?.restartPolicy ?? "Always";
 }
 
+/**
+ * computePodActions' containerChanged: a container whose spec in the pod no longer hashes as the
+ * one it runs (the image, the one field of a pod's containers an update may change) is killed
+ * ("definition changed, will be restarted") and started again with the new spec, whatever the
+ * restart policy; one not running just starts with the new spec next time.
+ */
+function restartChangedContainers(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  const specs = [...(view(w.pod).spec?.initContainers ?? []), ...(view(w.pod).spec?.containers ?? [])];
+  for (const c of w.containers) {
+    const spec = specs.find((x) => x.name === c.name);
+    if (!spec || containerHash(spec) === containerHash(view(c.spec))) continue;
+    c.spec = sealed(spec);
+    if (!isRunning(c) || isStopping(c)) continue;
+    c.restartForChange = true;
+    podEvent(ctx, w, c, "Normal", "Killing", `Container ${c.name} definition changed, will be restarted`, fx);
+    stopContainer(ctx, w, c, gracePeriodSeconds(w), fx);
+  }
+}
+
+/** What of a container's spec its hash covers here (HashContainer: its name and image). */
+function containerHash(c: Container): string {
+  return `${c.name}\0${c.image ?? ""}`;
+}
+
 function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.startTime === undefined) w.startTime = ctx.now;
+  restartChangedContainers(ctx, w, fx);
   if (w.op !== undefined) return;
   if (syncPodStep(w) === "sandbox") {
+    // WaitForAttachAndMount: the pod's volumes are set up before its sandbox is created.
+    const files = mountVolumes(ctx, w, fx);
+    if (files === undefined) return;
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
-    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes }, { kind: "RunPodSandbox" }, fx);
+    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files }, { kind: "RunPodSandbox" }, fx);
     return;
   }
   if (syncPodStep(w) === "network") {
@@ -113,6 +145,46 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   const regular = w.containers.filter((x) => x.kind === "regular");
   const done = regular.every((c) => !isRunning(c) && isDone(w, c));
   if (done) stepWorker(w, { type: "Terminate" }, fx);
+}
+
+/** The volume manager's first retry of a failed mount, doubled up to its cap (exponentialbackoff, 500 ms to 2m2s). */
+export const mountBackOffInitialMs = 500;
+export const mountBackOffMaxMs = 122_000;
+
+/**
+ * The files of the pod's configMap, secret, downwardAPI and projected volumes, or undefined while
+ * one cannot be set up: a reflector not yet listed (its list resyncs the pod) or an object missing
+ * (FailedMount, retried after the volume manager's back-off).
+ */
+function mountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<string, Record<string, string>> | undefined {
+  const out: Record<string, Record<string, string>> = {};
+  for (const v of view(w.pod).spec?.volumes ?? []) {
+    if (!isDataVolume(v)) continue;
+    const files = volumeFiles(ctx, w, v);
+    if (files.kind === "notSynced") return undefined;
+    if (files.kind === "error") {
+      podEvent(ctx, w, undefined, "Warning", "FailedMount", `MountVolume.SetUp failed for volume "${v.name}" : ${files.message}`, fx);
+      const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
+      w.mountBackOffMs = ms;
+      resyncAfter(w, ms, fx);
+      return undefined;
+    }
+    out[v.name] = files.files;
+  }
+  delete w.mountBackOffMs;
+  return out;
+}
+
+/** The objects a running pod's volumes project changed: their files are written again (the atomic writer's update). */
+export function remountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
+  if (!w.sandboxId || w.sandboxStopped || workerState(w) !== "SyncPod") return;
+  for (const v of view(w.pod).spec?.volumes ?? []) {
+    if (!isDataVolume(v)) continue;
+    const files = volumeFiles(ctx, w, v);
+    if (files.kind !== "files") continue;
+    const msg: CriRequest = { type: "WriteVolume", sandboxId: w.sandboxId, volume: v.name, files: files.files };
+    fx.send(ctx.cri, msg);
+  }
 }
 
 export function gracePeriodSeconds(w: PodWorker): number {
@@ -163,6 +235,8 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     for (const c of w.containers) if (c.lifecycle.context.id) ctx.byContainer.delete(c.lifecycle.context.id);
     stepWorker(w, { type: "Forget" }, fx);
     ctx.workers.delete(w.uid);
+    // UnregisterPod: the reflectors no other pod needs stop.
+    syncObjectWatches(ctx, fx);
     return;
   }
   if (deleting && !w.deleteSent && !w.status.inFlight && !w.status.dirty && w.status.terminalWritten) {

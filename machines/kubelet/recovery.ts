@@ -1,6 +1,7 @@
 // Restart recovery: after a kubelet (re)start, the pods from the API server and the runtime's
 // sandboxes and containers (the PLEG's first relist) rebuild every pod worker.
 
+import { syncObjectWatches } from "./objects.js";
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { parseTime } from "../common/time.js";
@@ -34,6 +35,7 @@ export function onRuntimeListed(ctx: KubeletContext, msg: Extract<CriResponse, {
   ctx.opSeq = Math.max(ctx.opSeq, msg.inFlightMaxId + 1);
   const workers = recoverWorkers(ctx, [...(ctx.client.informers.get(podWatchId)?.store.values() ?? [])], ctx.runtimeSandboxes, msg.containers, fx);
   delete ctx.runtimeSandboxes;
+  syncObjectWatches(ctx, fx);
   for (const w of workers) sync(ctx, w, fx);
 }
 

@@ -61,7 +61,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
       c.image = m.image;
       c.attempts++;
       ctx.byContainer.set(m.containerId, { uid: w.uid, name: c.name });
-      podEvent(ctx, w, c, "Normal", "Created", `Created container: ${c.name}`, fx);
+      podEvent(ctx, w, c, "Normal", "Created", "Container created", fx);
       return true;
     })
     .with({ type: "CreateContainerResult", ok: false }, (m) => {
@@ -105,6 +105,7 @@ function onPulled(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Ex
 
 function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "StartContainerResult" }>, fx: Fx): void {
   c.step = {};
+  delete c.restartForChange;
   if (!msg.ok) {
     stepContainer(c, { type: "StartFailed", containerId: msg.containerId });
     podEvent(ctx, w, c, "Warning", "Failed", `Error: ${msg.message}`, fx);
@@ -112,7 +113,7 @@ function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: E
   }
   stepContainer(c, { type: "Started", containerId: msg.containerId, startedAt: msg.startedAt });
   c.started = !c.spec.startupProbe;
-  podEvent(ctx, w, c, "Normal", "Started", `Started container ${c.name}`, fx);
+  podEvent(ctx, w, c, "Normal", "Started", "Container started", fx);
   startProbes(w, c, fx);
 }
 

@@ -184,14 +184,14 @@ describe("Initialized (GeneratePodInitializedCondition)", () => {
 });
 
 describe("podConditions", () => {
-  it("keeps PodScheduled and foreign conditions first, then adds the kubelet's four in order", () => {
+  it("keeps foreign conditions first, then the kubelet's own in generateAPIPodStatus' order, PodScheduled last", () => {
     const p: Pod = {
       spec: { containers: [{ name: "a" }] },
       status: { phase: "Running", podIP: "10.0.0.5", containerStatuses: [ready(running("a"))], conditions: [
         { type: "PodScheduled", status: "True" }, { type: "Ready", status: "False" }, { type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI" }] },
     };
     const got = podConditions(p).map((c) => `${c.type}=${c.status}`);
-    expect(got).toEqual(["PodScheduled=True", "DisruptionTarget=True", "PodReadyToStartContainers=True", "Initialized=True", "Ready=True", "ContainersReady=True"]);
+    expect(got).toEqual(["DisruptionTarget=True", "PodReadyToStartContainers=True", "Initialized=True", "Ready=True", "ContainersReady=True", "PodScheduled=True"]);
   });
 
   it("reports the sandbox not ready and keeps transition times of unchanged conditions", () => {
@@ -202,6 +202,7 @@ describe("podConditions", () => {
       ["Initialized", "True", undefined, "t0"],
       ["Ready", "False", "UnknownContainerStatuses", "t1"],
       ["ContainersReady", "False", "UnknownContainerStatuses", "t1"],
+      ["PodScheduled", "True", undefined, "t1"],
     ]);
   });
 

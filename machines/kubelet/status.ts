@@ -272,8 +272,8 @@ export function generatePodReadyToStartContainersCondition(pod: Pod, sandboxRead
   return condition(pod, "PodReadyToStartContainers", sandboxReady ? "True" : "False");
 }
 
-/** Kubelet-owned condition types; all others are preserved from status as the kubelet does. */
-export const kubeletOwnedConditions: readonly string[] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"];
+/** Kubelet-owned condition types (PodConditionsByKubelet); all others are preserved from status as the kubelet does. */
+export const kubeletOwnedConditions: readonly string[] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
 
 // Without runtime state, infer the sandbox from what the status already shows.
 function inferSandboxReady(pod: Pod): boolean {
@@ -281,6 +281,12 @@ function inferSandboxReady(pod: Pod): boolean {
   if (prior) return prior.status === "True";
   const running = (allContainerStatuses(pod) ?? []).some((s) => s.state?.running !== undefined);
   return running || (pod.status?.podIP ?? "") !== "";
+}
+
+// Without a clock, PodScheduled keeps the time the scheduler's condition carries.
+function scheduledAt(prior: readonly PodCondition[]): string | undefined {
+  const old = prior.find((p) => p.type === "PodScheduled" && p.status === "True");
+  return old?.lastTransitionTime ?? undefined;
 }
 
 // The status manager keeps lastTransitionTime unless the status flips.
@@ -291,8 +297,10 @@ function stamp(c: PodCondition, prior: readonly PodCondition[], now: string | un
 }
 
 /**
- * The pod's conditions as the kubelet writes them: foreign conditions (PodScheduled, readiness
- * gates, DisruptionTarget...) kept in order, then PodReadyToStartContainers, Initialized, Ready, ContainersReady.
+ * The pod's conditions as the kubelet writes them (generateAPIPodStatus, then mergePodStatus):
+ * foreign conditions (readiness gates, DisruptionTarget...) kept in order, then the kubelet's own in
+ * its order: PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled (True: the
+ * pod is on this node), each keeping its lastTransitionTime while its status holds.
  */
 export function podConditions(pod: Pod, opts: { sandboxReady?: boolean; now?: string } = {}): PodCondition[] {
   const prior = pod.status?.conditions ?? [];
@@ -304,8 +312,9 @@ export function podConditions(pod: Pod, opts: { sandboxReady?: boolean; now?: st
     generatePodInitializedCondition(pod, statuses, phase),
     generatePodReadyCondition(pod, kept, statuses, phase),
     generateContainersReadyCondition(pod, statuses, phase),
+    condition(pod, "PodScheduled", "True"),
   ];
-  return [...kept, ...generated.map((c) => stamp(c, prior, opts.now))];
+  return [...kept, ...generated.map((c) => stamp(c, prior, opts.now ?? (c.type === "PodScheduled" ? scheduledAt(prior) : undefined)))];
 }
 
 // ---- the status manager's TerminatePod (status_manager.go) -------------------------------

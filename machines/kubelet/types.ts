@@ -49,6 +49,8 @@ export interface ContainerRecord {
   step: { checked?: boolean; present?: ImageSummary | null; image?: ImageSummary; createdId?: string };
   started: boolean;
   probes: Partial<Record<ProbeKind, ProbeState>>;
+  /** killed because its spec changed (its hash): it starts again whatever the restart policy says */
+  restartForChange?: boolean;
 }
 
 export interface PodWorker {
@@ -70,6 +72,8 @@ export interface PodWorker {
   gone: boolean;
   deleteSent: boolean;
   failedInit: boolean;
+  /** the volume manager's back-off while a volume cannot be set up (a ConfigMap or Secret missing) */
+  mountBackOffMs?: number;
   /** rebuilt from the runtime after a kubelet restart: the network may hold an IP the worker never saw */
   recovered?: boolean;
 }
@@ -104,6 +108,9 @@ export interface KubeletContext {
   byContainer: Map<string, { uid: string; name: string }>;
   ops: Map<number, RuntimeOp>;
   opSeq: number;
+  /** the ConfigMap and Secret managers' reflectors: resource/namespace/name -> watch id (objects.ts) */
+  objectWatches: Map<string, number>;
+  nextObjectWatchId: number;
   /** the ListPodSandbox answer, kept until ListContainers answers */
   runtimeSandboxes?: PodSandboxInfo[];
 }

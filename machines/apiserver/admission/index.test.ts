@@ -95,13 +95,6 @@ describe("mutate on Pod create", () => {
     expect(priorityAdmissionError(basePod())).toBeUndefined();
   });
 
-  it("mounts the projected service-account token volume when given a suffix", () => {
-    const out = mutate(basePod(), { ...create, tokenVolumeSuffix: "abcde" });
-    expect(out.spec.volumes[0].name).toBe("kube-api-access-abcde");
-    expect(out.spec.volumes[0].projected.sources[0]).toEqual({ serviceAccountToken: { expirationSeconds: 3607, path: "token" } });
-    expect(out.spec.containers[0].volumeMounts).toEqual([{ name: "kube-api-access-abcde", readOnly: true, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" }]);
-  });
-
   it("coerces a negative grace period to 1", () => {
     const p = basePod() as any;
     p.spec.terminationGracePeriodSeconds = -5;

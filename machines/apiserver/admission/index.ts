@@ -2,8 +2,9 @@
 // registry strategies' PrepareForCreate / PrepareForUpdate, in the order Kubernetes applies them.
 
 import { deepCopy } from "../../common/equal.js";
-import { admitDefaultTolerationSeconds, admitServiceAccount, defaultPod, preparePodForCreate } from "./pod.js";
+import { admitDefaultTolerationSeconds, defaultPod, preparePodForCreate } from "./pod.js";
 import { admitPriority, keepPriorityOnUpdate, priorityAdmissionError, priorityClassAdmissionError, type PriorityClassInfo } from "./priority.js";
+import { admitServiceAccount, convertDeprecatedServiceAccount, type ServiceAccountLookup } from "./serviceaccount.js";
 import {
   defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
@@ -13,8 +14,9 @@ import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate 
 import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 
-export { defaultPullPolicy, imageTag, tokenVolumeName } from "./pod.js";
+export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
+export { tokenVolumeName, type ServiceAccountLookup } from "./serviceaccount.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -33,8 +35,10 @@ export interface MutateContext {
   limitRanges?: readonly any[];
   /** The ResourceQuotas of the object's namespace, by name (ResourceQuota). */
   quotas?: readonly any[];
-  /** Random 5-character suffix for the ServiceAccount plugin's kube-api-access-<suffix> volume; no volume when absent. */
-  tokenVolumeSuffix?: string;
+  /** The ServiceAccount plugin's view of the accounts; without it the plugin only sets the account's name (no lookup, no token volume). */
+  serviceAccounts?: ServiceAccountLookup;
+  /** Told the Forbidden reason when an admission plugin refuses the write (the object is then not stored). */
+  refuse?: (reason: string) => void;
 }
 
 const defaulters: Record<string, (o: Obj) => void> = {
@@ -64,6 +68,7 @@ export function mutate(obj: any, ctx: MutateContext): any {
   const out: Obj = deepCopy(obj);
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
+  if (out.kind === "Pod") convertDeprecatedServiceAccount(out.spec);
   if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
   else if (ctx.old) {
     if (out.kind === "Pod") keepPriorityOnUpdate(out, ctx.old);
@@ -100,13 +105,15 @@ export function admissionRefusal(obj: any, ctx: MutateContext): string | undefin
 function prepareForCreate(o: Obj, ctx: MutateContext): void {
   o.metadata.creationTimestamp ??= ctx.now;
   switch (o.kind) {
-    case "Pod":
+    case "Pod": {
       admitLimitRanges(o, ctx.limitRanges ?? []);
-      admitServiceAccount(o, ctx.tokenVolumeSuffix);
+      const refused = admitServiceAccount(o, o.metadata.namespace ?? "default", ctx.serviceAccounts);
+      if (refused !== undefined) ctx.refuse?.(refused);
       admitDefaultTolerationSeconds(o);
       admitPriority(o, ctx.priorityClasses);
       preparePodForCreate(o);
       return;
+    }
     case "Deployment":
     case "ReplicaSet":
     case "PodDisruptionBudget":

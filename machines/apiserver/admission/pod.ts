@@ -1,5 +1,5 @@
 // Pod defaults (pkg/apis/core/v1/defaults.go) and the mutating admission plugins that touch pods
-// (ServiceAccount, DefaultTolerationSeconds, Priority), plus the pod strategy's PrepareForCreate.
+// (DefaultTolerationSeconds, Priority; ServiceAccount is serviceaccount.ts), plus the pod strategy's PrepareForCreate.
 
 import { formatBytes, formatMilli, milliValue } from "../../common/quantity.js";
 import { podQOSClass } from "../../common/qos.js";
@@ -10,7 +10,6 @@ type Obj = any;
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
 export const DEFAULT_TOLERATION_SECONDS = 300;
-export const SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
 export { SYSTEM_PRIORITY_CLASSES } from "./priority.js";
 
 /** The tag of an image reference as ParseImageName reads it: "latest" when neither tag nor digest is given, "" for digest-only. */
@@ -41,6 +40,8 @@ function defaultProbe(p: Obj): void {
   p.successThreshold ??= 1;
   p.failureThreshold ??= 3;
   defaultHTTPGet(p.httpGet);
+  // GRPCAction.service is `+default=""`: the generated defaulter sets it (kubectl describe reads it).
+  if (p.grpc && typeof p.grpc === "object") p.grpc.service ??= "";
 }
 
 function defaultLifecycle(l: Obj): void {
@@ -152,38 +153,6 @@ export function defaultPod(pod: Obj): void {
   spec.enableServiceLinks ??= true;
   defaultPodSpec(spec);
   if (spec.resources) defaultPodLevelRequests(spec);
-}
-
-/** The ServiceAccount plugin's token volume name for a given random suffix (kube-api-access-xxxxx). */
-export function tokenVolumeName(suffix: string): string {
-  return `kube-api-access-${suffix}`;
-}
-
-function tokenVolume(name: string): Obj {
-  return {
-    name,
-    projected: {
-      defaultMode: 420,
-      sources: [
-        { serviceAccountToken: { expirationSeconds: 3607, path: "token" } },
-        { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
-        { downwardAPI: { items: [{ fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" }, path: "namespace" }] } },
-      ],
-    },
-  };
-}
-
-/** ServiceAccount admission: serviceAccountName "default", and the projected token volume when a suffix is given. */
-export function admitServiceAccount(pod: Obj, tokenSuffix?: string): void {
-  const spec = pod.spec;
-  if (!spec.serviceAccountName) spec.serviceAccountName = "default";
-  if (tokenSuffix === undefined || spec.automountServiceAccountToken === false) return;
-  const all = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-  // A pod that already mounts something at the token path keeps its own mount.
-  if (all.some((c: Obj) => (c.volumeMounts ?? []).some((m: Obj) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH))) return;
-  const name = tokenVolumeName(tokenSuffix);
-  spec.volumes = [...(spec.volumes ?? []), tokenVolume(name)];
-  for (const c of all) c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH }];
 }
 
 function tolerates(tols: Obj[], key: string): boolean {

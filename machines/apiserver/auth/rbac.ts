@@ -154,6 +154,8 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     events,
   ]],
   ["system:controller:generic-garbage-collector", [rule(["get", "list", "watch", "patch", "update", "delete"], ["*"], ["*"]), events]],
+  ["system:controller:service-account-controller", [rule(["create"], [""], ["serviceaccounts"]), events]],
+  ["system:controller:root-ca-cert-publisher", [rule(["create", "update"], [""], ["configmaps"]), events]],
   ["system:controller:namespace-controller", [
     rule(["get", "list", "watch", "delete"], [""], ["namespaces"]),
     rule(["update"], [""], ["namespaces/finalize", "namespaces/status"]),

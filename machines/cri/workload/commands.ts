@@ -296,6 +296,8 @@ function* tail(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, values, rest } = flags(argv.slice(1), "nc");
   const follow = set.has("f") || set.has("F");
   const n = Number((values.get("n") ?? "10").replace(/^\+/, ""));
+  // How much of each file has been written out: what a follow prints next starts there.
+  const seen = new Map<string, number>();
   for (const f of rest) {
     const r = sh.io.fs.read(path(sh, f));
     if (typeof r !== "string") {
@@ -305,11 +307,37 @@ function* tail(argv: string[], sh: ShellState, st: Streams): Gen {
       continue;
     }
     st.out(lastLines(r, n));
+    seen.set(f, r.length);
   }
   if (rest.length === 0) st.out(lastLines(st.stdin, n));
-  if (follow) yield* perform(sh, { type: "wait" });
-  return 0;
+  if (!follow) return 0;
+  if (rest.length === 0) {
+    yield* perform(sh, { type: "wait" });
+    return 0;
+  }
+  // Following: the files are read again every second (busybox's poll) and what grew is written.
+  for (;;) {
+    yield* perform(sh, { type: "sleep", ms: followPollMs });
+    for (const f of rest) followFile(sh, st, f, seen, set.has("F"));
+  }
 }
+
+/** tail -f's poll: a file's new bytes are written; a truncated one starts over; with -F a file that appears is followed. */
+function followFile(sh: ShellState, st: Streams, f: string, seen: Map<string, number>, retry: boolean): void {
+  const r = sh.io.fs.read(path(sh, f));
+  const was = seen.get(f);
+  if (typeof r !== "string") {
+    if (retry) seen.delete(f);
+    return;
+  }
+  if (was === undefined && !retry) return;
+  const from = was === undefined || r.length < was ? 0 : was;
+  if (r.length > from) st.out(r.slice(from));
+  seen.set(f, r.length);
+}
+
+/** How often a following tail reads its files again. */
+const followPollMs = 1_000;
 
 function lastLines(text: string, n: number): string {
   const lines = text.split("\n");

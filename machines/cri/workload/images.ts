@@ -112,6 +112,24 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   return yield* serve(sh);
 }
 
+/**
+ * `nginx -s stop|quit|reopen|reload`: sends the signal to the master process and returns at once
+ * (the master then exits, or reloads, on its own). A preStop hook of `nginx -s quit` is therefore
+ * over at once, and the container's SIGTERM that follows meets a master already on its way out.
+ */
+function* nginxSignal(argv: string[], st: Streams): Gen {
+  const signal = argv[argv.indexOf("-s") + 1];
+  if (signal === undefined) {
+    st.err(`nginx: option "-s" requires parameter\n`);
+    return 1;
+  }
+  if (!["stop", "quit", "reopen", "reload"].includes(signal)) {
+    st.err(`nginx: invalid option: "-s ${signal}"\n`);
+    return 1;
+  }
+  return 0;
+}
+
 function* httpd(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   const t = strftime("%a %b %d %H:%M:%S.000000 %Y", sh.io.now());
   const ip = sh.vars.get("POD_IP") ?? "10.244.0.5";
@@ -301,6 +319,25 @@ function* helloApp(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   return yield* serve(sh);
 }
 
+/**
+ * etcd: serves its client URLs (--listen-client-urls, default http://localhost:2379) with the gRPC
+ * health service (the server's overall status, service "", is SERVING; any other name is unknown)
+ * and /health over HTTP.
+ */
+function* etcd(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const urls = flagValue(argv, ["--listen-client-urls"]) ?? "http://localhost:2379";
+  st.err(`{"level":"info","ts":"${strftime("%Y-%m-%dT%H:%M:%S.000Z", sh.io.now())}","caller":"embed/serve.go:98","msg":"ready to serve client requests"}\n`);
+  for (const u of urls.split(",")) {
+    const port = Number(/:(\d+)\/?$/.exec(u)?.[1] ?? 2379);
+    ctx.listeners.set(port, (req) => {
+      if (req.kind === "grpc") return (req.service ?? "") === "";
+      if (req.kind === "tcp") return true;
+      return req.path === "/health" ? { status: 200, body: '{"health":"true","reason":""}' } : { status: 404, body: "404 page not found\n" };
+    });
+  }
+  return yield* serve(sh);
+}
+
 /** An image the catalogue does not describe: assumed to be a server answering 200 on its declared containerPorts. */
 function* genericServer(sh: ShellState, ctx: ProgramContext): Gen {
   for (const p of ctx.ports) ctx.listeners.set(p, httpServer(() => ({ status: 200, body: "" })));
@@ -366,7 +403,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
     }
     if (name === "docker-entrypoint.sh" && ["nginx", "redis", "postgres", "mysql", "memcached", "node"].includes(kind)) return dockerEntrypoint(argv, sh, st, ctx);
     switch (`${kind}:${name}`) {
-      case "nginx:nginx": case "nginx:nginx-debug": return nginx(sh, st, ctx);
+      case "nginx:nginx": case "nginx:nginx-debug": return argv.includes("-s") ? nginxSignal(argv, st) : nginx(sh, st, ctx);
       case "httpd:httpd-foreground": case "httpd:httpd": return httpd(sh, st, ctx);
       case "redis:redis-server": return redis(argv, sh, st, ctx);
       case "postgres:postgres": return postgres(sh, st, ctx);
@@ -376,6 +413,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "agnhost:agnhost": return agnhost(argv, sh, st, ctx);
       case "stress:stress": return stress(argv, sh, st);
       case "hello-app:hello-app": return helloApp(sh, st, ctx);
+      case "etcd:etcd": return etcd(argv, sh, st, ctx);
       case "python:python": case "python:python3": return python(argv, sh, st, ctx);
       case "node:node": case "exit0:hello": return exitZero(name === "hello" ? "\nHello from Docker!\nThis message shows that your installation appears to be working correctly.\n" : "", st);
     }

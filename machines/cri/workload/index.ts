@@ -17,11 +17,6 @@ export function effectiveArgv(image: Pick<ImageInfo, "entrypoint" | "cmd">, comm
   return [...image.entrypoint, ...(args && args.length > 0 ? args : image.cmd)];
 }
 
-/** Expands $(VAR) references in command and args from the container's env, as the kubelet does ($$ escapes). */
-export function expandContainerRefs(s: string, env: Record<string, string>): string {
-  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (m === "$$" ? "$" : Object.hasOwn(env, name!) ? env[name!]! : m));
-}
-
 /** Splits written text into lines for the container log; a trailing partial line waits for flush. */
 function lineWriter(emit: (line: string) => void): { write(t: string): void; flush(): void } {
   let pending = "";
@@ -79,7 +74,8 @@ export function startContainer(
 ): Process {
   const env = { ...spec.image.env, ...spec.env };
   const procIO: ProcessIO = { ...io, env, fs: spec.fs };
-  const argv = effectiveArgv(spec.image, spec.command?.map((s) => expandContainerRefs(s, env)), spec.args?.map((s) => expandContainerRefs(s, env)));
+  // command and args come expanded: the kubelet replaced their $(VAR) references (ExpandContainerCommandAndArgs).
+  const argv = effectiveArgv(spec.image, spec.command, spec.args);
   const listeners = new Map<number, Listener>();
   const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
   const sh = shellFor(procIO, ctx);

@@ -1,0 +1,143 @@
+// The kubelet's view of a pod's data: the downward API (pkg/fieldpath, podFieldSelectorRuntimeValue,
+// containerResourceRuntimeValue) and the files of its configMap, secret, downwardAPI and projected
+// volumes (pkg/volume/configmap, secret, downwardapi, projected: MakePayload), read through the
+// ConfigMap and Secret managers (objects.ts). Pure: each returns what it read, or why not.
+
+import type { Container, DownwardAPIVolumeFile, KeyToPath, Pod, ResourceFieldSelector, Volume } from "kubernetes-types/core/v1";
+import { getOwn } from "../common/own.js";
+import { milliValue } from "../common/quantity.js";
+import { clusterCACert } from "../common/ca.js";
+import { getObject, isRootCAProjection, secretText, type ObjectResource } from "./objects.js";
+import type { KubeletContext, PodWorker } from "./types.js";
+import { view } from "./view.js";
+
+/** A read that could not finish: notSynced waits for the object's first list; error is what the kubelet reports. */
+export type Unready = { kind: "notSynced" } | { kind: "error"; message: string };
+/** A volume's files (path -> content), or why it cannot be set up yet. */
+export type VolumeFiles = { kind: "files"; files: Record<string, string> } | Unready;
+const filesOf = (files: Record<string, string>): VolumeFiles => ({ kind: "files", files });
+
+/** The node's allocatable the downward API reports for a container without a limit (defaultPodLimitsForDownwardAPI). */
+export const nodeAllocatable = { cpu: "4", memory: "16Gi", "ephemeral-storage": "100Gi" } as const;
+
+/** FormatMap: key="value" lines, keys sorted, no trailing newline. */
+export function formatMap(m: Record<string, string> | undefined): string {
+  return Object.keys(m ?? {}).sort().map((k) => `${k}=${JSON.stringify(m![k])}`).join("\n");
+}
+
+/** A downward API fieldRef's value (ExtractFieldPathAsString plus the kubelet's own fields). */
+export function fieldValue(ctx: KubeletContext, w: PodWorker, path: string): string {
+  const pod = view(w.pod);
+  const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
+  if (m) return getOwn(m[1] === "labels" ? pod.metadata?.labels : pod.metadata?.annotations, m[2]!) ?? "";
+  switch (path) {
+    case "metadata.name": return pod.metadata?.name ?? "";
+    case "metadata.namespace": return pod.metadata?.namespace ?? "";
+    case "metadata.uid": return w.uid;
+    case "metadata.labels": return formatMap(pod.metadata?.labels);
+    case "metadata.annotations": return formatMap(pod.metadata?.annotations);
+    case "spec.nodeName": return ctx.node;
+    case "spec.serviceAccountName": return pod.spec?.serviceAccountName ?? "";
+    case "status.hostIP": case "status.hostIPs": return ctx.hostIP;
+    case "status.podIP": case "status.podIPs": return w.ip ?? "";
+    default: return "";
+  }
+}
+
+/** ExtractContainerResourceValue: a request or limit divided by the divisor, rounded up; no limit is the node's allocatable. */
+export function resourceValue(pod: Pod, own: Container, sel: ResourceFieldSelector): string {
+  const c = sel.containerName ? [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((x) => x.name === sel.containerName) ?? own : own;
+  const [kind, resource] = sel.resource.split(".") as ["limits" | "requests", string];
+  const limit = getOwn(c.resources?.limits, resource) ?? getOwn(nodeAllocatable as Record<string, string>, resource);
+  const q = kind === "limits" ? limit : getOwn(c.resources?.requests, resource) ?? (resource === "cpu" || resource === "memory" ? "0" : undefined);
+  if (q === undefined) return "";
+  const divisor = milliValue(String(sel.divisor ?? "1"));
+  return String(Math.ceil(milliValue(String(q)) / (divisor || 1000)));
+}
+
+/** One volume's files (path -> content), or why it cannot be set up yet. */
+export function volumeFiles(ctx: KubeletContext, w: PodWorker, v: Volume): VolumeFiles {
+  const ns = view(w.pod).metadata?.namespace ?? "default";
+  if (v.configMap) return keyFiles(ctx, "configmaps", ns, v.configMap.name ?? "", v.configMap.items, v.configMap.optional === true);
+  if (v.secret) return keyFiles(ctx, "secrets", ns, v.secret.secretName ?? "", v.secret.items, v.secret.optional === true);
+  if (v.downwardAPI) return filesOf(downwardFiles(ctx, w, v.downwardAPI.items ?? []));
+  if (v.projected) return projectedFiles(ctx, w, v);
+  return filesOf({});
+}
+
+/** Whether the kubelet writes this volume's files (the others are emptyDirs or not modelled). */
+export function isDataVolume(v: Volume): boolean {
+  return v.configMap !== undefined || v.secret !== undefined || v.downwardAPI !== undefined || v.projected !== undefined;
+}
+
+// MakePayload of the configMap and secret plugins: every key, or the listed items at their paths.
+function keyFiles(ctx: KubeletContext, resource: ObjectResource, ns: string, name: string, items: KeyToPath[] | undefined, optional: boolean): VolumeFiles {
+  const got = getObject(ctx, resource, ns, name);
+  if (got.kind === "notSynced") return got;
+  if (got.kind === "notFound") return optional ? filesOf({}) : { kind: "error", message: got.message };
+  const text = (key: string): string | undefined =>
+    resource === "secrets" ? secretText(got.obj.data, key) : getOwn(got.obj.data, key) ?? binaryText(got.obj.binaryData, key);
+  const out: Record<string, string> = {};
+  if (!items || items.length === 0) {
+    for (const k of [...Object.keys(got.obj.data ?? {}), ...Object.keys(got.obj.binaryData ?? {})]) out[k] = text(k) ?? "";
+    return filesOf(out);
+  }
+  for (const it of items) {
+    const value = text(it.key);
+    if (value === undefined) {
+      if (optional) continue;
+      return { kind: "error", message: `${resource === "secrets" ? "secret" : "configmap"} references non-existent ${resource === "secrets" ? "secret" : "config"} key: ${it.key}` };
+    }
+    out[it.path] = value;
+  }
+  return filesOf(out);
+}
+
+function binaryText(data: Record<string, string> | undefined, key: string): string | undefined {
+  return data && Object.hasOwn(data, key) ? Buffer.from(String(data[key]), "base64").toString("utf8") : undefined;
+}
+
+function downwardFiles(ctx: KubeletContext, w: PodWorker, items: DownwardAPIVolumeFile[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const pod = view(w.pod);
+  for (const it of items) {
+    if (it.fieldRef) out[it.path] = fieldValue(ctx, w, it.fieldRef.fieldPath);
+    else if (it.resourceFieldRef) {
+      const own = (pod.spec?.containers ?? []).find((c) => c.name === it.resourceFieldRef!.containerName) ?? { name: "" };
+      out[it.path] = resourceValue(pod, own, it.resourceFieldRef);
+    }
+  }
+  return out;
+}
+
+// The projected plugin: each source's files in one directory; the token is the kubelet's TokenRequest.
+function projectedFiles(ctx: KubeletContext, w: PodWorker, v: Volume): VolumeFiles {
+  const pod = view(w.pod);
+  const ns = pod.metadata?.namespace ?? "default";
+  const out: Record<string, string> = {};
+  for (const s of v.projected?.sources ?? []) {
+    let got: VolumeFiles = filesOf({});
+    if (s.serviceAccountToken) got = filesOf({ [s.serviceAccountToken.path]: serviceAccountToken(ns, pod.spec?.serviceAccountName || "default", w.uid) });
+    else if (s.configMap && isRootCAProjection(v.name, s.configMap.name)) got = filesOf(rootCAFiles(s.configMap.items));
+    else if (s.configMap) got = keyFiles(ctx, "configmaps", ns, s.configMap.name ?? "", s.configMap.items, s.configMap.optional === true);
+    else if (s.secret) got = keyFiles(ctx, "secrets", ns, s.secret.name ?? "", s.secret.items, s.secret.optional === true);
+    else if (s.downwardAPI) got = filesOf(downwardFiles(ctx, w, s.downwardAPI.items ?? []));
+    if (got.kind !== "files") return got;
+    Object.assign(out, got.files);
+  }
+  return filesOf(out);
+}
+
+function rootCAFiles(items: KeyToPath[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const it of items ?? [{ key: "ca.crt", path: "ca.crt" }]) if (it.key === "ca.crt") out[it.path] = clusterCACert;
+  return out;
+}
+
+/** A bound token's shape (header.claims.signature); podflow signs nothing, so the signature is a placeholder. */
+function serviceAccountToken(ns: string, sa: string, podUid: string): string {
+  // The claims are ASCII, so btoa (in Node and browsers alike) encodes them; then base64url's alphabet.
+  const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const claims = { aud: ["https://kubernetes.default.svc.cluster.local"], iss: "https://kubernetes.default.svc.cluster.local", sub: `system:serviceaccount:${ns}:${sa}`, "kubernetes.io": { namespace: ns, serviceaccount: { name: sa }, pod: { uid: podUid } } };
+  return `${b64({ alg: "RS256", kid: "podflow" })}.${b64(claims)}.cG9kZmxvdw`;
+}

@@ -1,0 +1,51 @@
+// Every namespace has the default ServiceAccount and the kube-root-ca.crt ConfigMap, kept by their
+// controllers (serviceaccounts_controller.go, rootcacertpublisher/publisher.go); a pod gets the
+// kube-api-access volume and can read its token, its namespace and the CA.
+
+import { describe, it, expect } from "vitest";
+import { createCluster } from "../../runtime/cluster.js";
+import { clusterCACert } from "../common/ca.js";
+
+describe("the service-account controller and the root-CA publisher", () => {
+  it("every namespace, the bootstrapped ones and a new one, has the default ServiceAccount and kube-root-ca.crt", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "team-a" } });
+    await c.settle();
+    for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease", "team-a"]) {
+      expect(c.get("ServiceAccount", "default", ns)?.metadata.name).toBe("default");
+      const cm = c.get("ConfigMap", "kube-root-ca.crt", ns);
+      expect(cm?.data).toEqual({ "ca.crt": clusterCACert });
+      expect(cm?.metadata.annotations["kubernetes.io/description"]).toMatch(/^Contains a CA bundle that can be used to verify the kube-apiserver/);
+    }
+  });
+
+  it("puts back a deleted default ServiceAccount and a changed kube-root-ca.crt", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.settle();
+    const uid = c.get("ServiceAccount", "default", "default").metadata.uid;
+    await c.delete("ServiceAccount", "default", "default");
+    await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-root-ca.crt", namespace: "default" }, data: { "ca.crt": "tampered" } });
+    await c.settle();
+    expect(c.get("ServiceAccount", "default", "default").metadata.uid).not.toBe(uid);
+    expect(c.get("ConfigMap", "kube-root-ca.crt", "default").data).toEqual({ "ca.crt": clusterCACert });
+  });
+
+  it("a pod whose service account does not exist is refused, as the ServiceAccount admission plugin does", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.settle();
+    await expect(c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { serviceAccountName: "build-robot", containers: [{ name: "c", image: "nginx" }] } }))
+      .rejects.toThrow('pods "p" is forbidden: error looking up service account default/build-robot: serviceaccount "build-robot" not found');
+  });
+
+  it("a pod's kube-api-access volume holds the token, ca.crt and its namespace", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.settle();
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "cat /var/run/secrets/kubernetes.io/serviceaccount/ca.crt"] }] } });
+    await c.settle();
+    const pod = c.get("Pod", "p", "default");
+    expect(pod.spec.serviceAccount).toBe("default");
+    expect(pod.spec.volumes.map((v: any) => v.name)).toEqual([expect.stringMatching(/^kube-api-access-[a-z0-9]{5}$/)]);
+    expect(pod.spec.containers[0].volumeMounts).toEqual([{ name: pod.spec.volumes[0].name, readOnly: true, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount" }]);
+    expect(pod.status.phase).toBe("Succeeded");
+  });
+});
