@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createCluster } from "../../index.js";
 import { schedulerFilter } from "../../semantics.js";
+import { podSummary } from "../../runtime/printers.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Cluster = ReturnType<typeof createCluster>;
@@ -41,5 +42,84 @@ describe("node affinity: a term whose requirement does not parse matches no node
     const n = node("node-1", "4", { zone: "b" }) as any;
     expect(schedulerFilter(pod("bad", affinity(["not a label value"])) as any, n, [])).toEqual({ fit: false, code: "UnschedulableAndUnresolvable", reasons: ["node(s) didn't match Pod's node affinity/selector"] });
     expect(schedulerFilter(pod("good", affinity(["a"])) as any, n, []).fit).toBe(true);
+  });
+});
+
+describe("scheduling gates (concepts/scheduling-eviction/pod-scheduling-readiness)", () => {
+  const gated = `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: test-pod
+spec:
+  schedulingGates:
+  - name: example.com/foo
+  - name: example.com/bar
+  containers:
+  - name: pause
+    image: registry.k8s.io/pause:3.6
+`;
+  const ungated = `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: test-pod
+spec:
+  containers:
+  - name: pause
+    image: registry.k8s.io/pause:3.6
+`;
+
+  it("a gated pod stays Pending, SchedulingGated, without a FailedScheduling event, until its gates are removed; then it runs", async () => {
+    const c = cluster({ nodes: 2, seed: 4 });
+    await c.apply(gated);
+    await c.settle();
+    c.advance(60_000);
+    const p = c.get("Pod", "test-pod", "default");
+    expect(p.spec.nodeName).toBeUndefined();
+    expect(p.status.phase).toBe("Pending");
+    expect(p.spec.schedulingGates).toEqual([{ name: "example.com/foo" }, { name: "example.com/bar" }]);
+    expect(scheduled(c, "test-pod")).toMatchObject({ status: "False", reason: "SchedulingGated", message: "Scheduling is blocked due to non-empty scheduling gates" });
+    expect(podSummary(p, c.now()).status).toBe("SchedulingGated");
+    expect(c.events().filter((e: any) => e.reason === "FailedScheduling" || e.reason === "Scheduled")).toEqual([]);
+
+    // Removing one gate keeps it gated; removing the last lets the scheduler in.
+    const one = c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "test-pod", patchType: "json", body: [{ op: "remove", path: "/spec/schedulingGates/0" }] });
+    expect(one.ok).toBe(true);
+    c.advance(10_000);
+    expect(c.get("Pod", "test-pod", "default").spec.nodeName).toBeUndefined();
+    expect(scheduled(c, "test-pod")?.reason).toBe("SchedulingGated");
+    await c.apply(ungated);
+    c.advance(30_000);
+    const after = c.get("Pod", "test-pod", "default");
+    expect(after.spec.schedulingGates).toBeUndefined();
+    expect(after.spec.nodeName).toMatch(/^node-/);
+    expect(after.status.phase).toBe("Running");
+    expect(scheduled(c, "test-pod")).toMatchObject({ status: "True" });
+    expect(c.events().filter((e: any) => e.reason === "FailedScheduling")).toEqual([]);
+    expect(c.events().filter((e: any) => e.reason === "Scheduled")).toHaveLength(1);
+  });
+
+  it("a gate cannot be added after creation (only deletion is allowed), nor to a pod created without gates", async () => {
+    const c = cluster({ nodes: [node("node-1", "4")], seed: 5 });
+    await c.apply(gated);
+    await c.settle();
+    const add = c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "test-pod", patchType: "json", body: [{ op: "add", path: "/spec/schedulingGates/-", value: { name: "example.com/baz" } }] });
+    expect(add.ok).toBe(false);
+    expect(add.ok ? "" : add.status.message).toBe(`Pod "test-pod" is invalid: spec.schedulingGates[2].name: Forbidden: only deletion is allowed, but found new scheduling gate 'example.com/baz'`);
+  });
+
+  it("an unschedulable pod that is gated gets no FailedScheduling until ungated; then it gets one", async () => {
+    const c = cluster({ nodes: [node("node-1", "1")], seed: 6 });
+    await c.apply(pod("big", { schedulingGates: [{ name: "example.com/foo" }] }, "2"));
+    await c.settle();
+    c.advance(30_000);
+    expect(c.events().filter((e: any) => e.reason === "FailedScheduling")).toEqual([]);
+    const r = c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "big", patchType: "json", body: [{ op: "remove", path: "/spec/schedulingGates" }] });
+    expect(r.ok).toBe(true);
+    c.advance(5_000);
+    expect(scheduled(c, "big")).toMatchObject({ status: "False", reason: "Unschedulable" });
+    // 2 cpu is more than the node allocates: NodeResourcesFit says UnschedulableAndUnresolvable.
+    expect(c.events().filter((e: any) => e.reason === "FailedScheduling").map((e: any) => e.message)).toEqual(["0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."]);
   });
 });
