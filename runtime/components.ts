@@ -18,6 +18,7 @@ import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.m
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
+import { disruptionControllerMachine } from "../machines/disruption/disruption.machine.js";
 // [/apps]
 // [batch]
 import { jobControllerMachine } from "../machines/job/job.machine.js";
@@ -88,6 +89,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
+      rt.spawn("disruption-controller", disruptionControllerMachine, { token: tokenOf("controller-manager"), address: "disruption-controller" });
       // [/apps]
       // [batch] kube-controller-manager's Job, TTL-after-finished and CronJob controllers
       rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), address: "job-controller" });

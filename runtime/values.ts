@@ -10,6 +10,7 @@ import { criMachine } from "../machines/cri/cri.machine.js";
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
+import { disruptionControllerMachine } from "../machines/disruption/disruption.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
@@ -44,6 +45,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   ttlAfterFinishedMachine,
   daemonSetControllerMachine,
   cronJobControllerMachine,
+  disruptionControllerMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */
