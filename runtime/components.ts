@@ -19,6 +19,7 @@ import { deploymentControllerMachine } from "../machines/deployment/deployment.m
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
 import { disruptionControllerMachine } from "../machines/disruption/disruption.machine.js";
+import { podGCMachine } from "../machines/podgc/podgc.machine.js";
 // [/apps]
 // [batch]
 import { jobControllerMachine } from "../machines/job/job.machine.js";
@@ -90,6 +91,8 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
       rt.spawn("disruption-controller", disruptionControllerMachine, { token: tokenOf("controller-manager"), address: "disruption-controller" });
+      const threshold = (_opts as { terminatedPodGCThreshold?: number } | undefined)?.terminatedPodGCThreshold;
+      rt.spawn("pod-garbage-collector", podGCMachine, { token: tokenOf("controller-manager"), address: "pod-garbage-collector", ...(threshold !== undefined ? { terminatedPodThreshold: threshold } : {}) });
       // [/apps]
       // [batch] kube-controller-manager's Job, TTL-after-finished and CronJob controllers
       rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), address: "job-controller" });

@@ -17,6 +17,7 @@ import { endpointSliceControllerMachine } from "../machines/endpointslice/endpoi
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { jobControllerMachine } from "../machines/job/job.machine.js";
+import { podGCMachine } from "../machines/podgc/podgc.machine.js";
 import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
@@ -46,6 +47,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   daemonSetControllerMachine,
   cronJobControllerMachine,
   disruptionControllerMachine,
+  podGCMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

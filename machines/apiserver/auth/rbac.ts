@@ -143,6 +143,11 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(["patch", "update"], [""], ["pods/status"]),
     events,
   ]],
+  ["system:controller:pod-garbage-collector", [
+    rule(["list", "watch", "delete"], [""], ["pods"]),
+    rule(["get", "list"], [""], ["nodes"]),
+    rule(["patch"], [""], ["pods/status"]),
+  ]],
   ["system:controller:ttl-after-finished-controller", [rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]), events]],
   ["system:controller:cronjob-controller", [
     rule(["get", "list", "watch", "update"], ["batch"], ["cronjobs"]),
