@@ -5,6 +5,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createCluster } from "../../index.js";
 import { schedulerFilter } from "../../semantics.js";
+import { runFiltersWithNominatedPods, runPreFilter } from "./semantics.js";
+import { newNodeInfo } from "./framework.js";
 import { podSummary } from "../../runtime/printers.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -121,5 +123,47 @@ spec:
     expect(scheduled(c, "big")).toMatchObject({ status: "False", reason: "Unschedulable" });
     // 2 cpu is more than the node allocates: NodeResourcesFit says UnschedulableAndUnresolvable.
     expect(c.events().filter((e: any) => e.reason === "FailedScheduling").map((e: any) => e.message)).toEqual(["0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."]);
+  });
+});
+
+describe("nominated pods count during filtering (RunFilterPluginsWithNominatedPods)", () => {
+  it("the room preemption frees on the nominated node stays the preemptor's: the victim's replacement waits, and one victim is enough", async () => {
+    const c = cluster({ nodes: [node("node-1", "2")], seed: 8 });
+    await c.apply({
+      apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "filler" },
+      spec: { replicas: 2, selector: { matchLabels: { app: "filler" } }, template: { metadata: { labels: { app: "filler" } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: "app", image: "nginx", resources: { requests: { cpu: "1" } } }] } } },
+    });
+    // With no grace period the victim is gone at once and its replacement is created while the
+    // preemptor is still in its back-off: only the nomination keeps the room for the preemptor.
+    await c.settle();
+    await c.apply({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 1000 });
+    await c.apply(pod("urgent", { priorityClassName: "high" }, "1"));
+    c.advance(120_000);
+    const urgent = c.get("Pod", "urgent", "default");
+    expect(urgent.spec.nodeName).toBe("node-1");
+    expect(urgent.status.phase).toBe("Running");
+    const fillers = c.list("Pod", { namespace: "default", labelSelector: "app=filler" }).filter((p: any) => !p.metadata.deletionTimestamp);
+    expect(fillers.filter((p: any) => p.spec.nodeName === "node-1")).toHaveLength(1);
+    const waiting = fillers.filter((p: any) => !p.spec.nodeName);
+    expect(waiting).toHaveLength(1);
+    expect(c.events().filter((e: any) => e.reason === "Preempted")).toHaveLength(1);
+  });
+
+  it("a lower-priority pod is kept off the nominated node's reserved room; an equal- or higher-priority nominated pod counts, a lower one does not", () => {
+    const n = node("node-1", "2") as any;
+    const on = (name: string, cpu: string, priority = 0) => ({ ...pod(name, { priority, nodeName: "node-1" }, cpu), metadata: { name, uid: name } }) as any;
+    const nominated = (name: string, cpu: string, priority: number) => ({ ...pod(name, { priority }, cpu), metadata: { name, uid: name }, status: { nominatedNodeName: "node-1" } }) as any;
+    const running = [on("a", "1")];
+    const incoming = { ...pod("new", { priority: 10 }, "1"), metadata: { name: "new", uid: "new" } } as any;
+    const filter = (noms: any[]) => {
+      const pre = runPreFilter(incoming, [newNodeInfo(n, running)]);
+      return runFiltersWithNominatedPods(pre, incoming, newNodeInfo(n, running), noms).code;
+    };
+    expect(filter([])).toBe("Success");
+    expect(filter([nominated("hi", "1", 100)])).toBe("Unschedulable");
+    expect(filter([nominated("same", "1", 10)])).toBe("Unschedulable");
+    expect(filter([nominated("lo", "1", 5)])).toBe("Success");
+    // The pod itself, nominated, does not reserve room against itself.
+    expect(filter([{ ...incoming, status: { nominatedNodeName: "node-1" } }])).toBe("Success");
   });
 });
