@@ -4,7 +4,7 @@
 // the node informer does not know (quarantined for 40 s before the API server is asked).
 
 import type { Node, Pod } from "kubernetes-types/core/v1";
-import { toMs } from "../common/time.js";
+import { byCreationTimestampThenName } from "../common/podutil.js";
 
 /** gcCheckPeriod: PodGC looks every 20 seconds. */
 export const GC_CHECK_PERIOD_MS = 20_000;
@@ -28,12 +28,7 @@ export function byEvictionAndCreationTimestamp(a: Pod, b: Pod): number {
   const ea = isEvicted(a);
   const eb = isEvicted(b);
   if (ea !== eb) return ea ? -1 : 1;
-  const ta = toMs(a.metadata?.creationTimestamp) ?? 0;
-  const tb = toMs(b.metadata?.creationTimestamp) ?? 0;
-  if (ta !== tb) return ta - tb;
-  const na = a.metadata?.name ?? "";
-  const nb = b.metadata?.name ?? "";
-  return na < nb ? -1 : na > nb ? 1 : 0;
+  return byCreationTimestampThenName(a, b);
 }
 
 /** gcTerminated: the terminated pods above the threshold, evicted and oldest first (a threshold of 0 turns it off). */
