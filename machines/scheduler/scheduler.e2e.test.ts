@@ -167,3 +167,24 @@ describe("nominated pods count during filtering (RunFilterPluginsWithNominatedPo
     expect(filter([{ ...incoming, status: { nominatedNodeName: "node-1" } }])).toBe("Success");
   });
 });
+
+describe("a nomination preemption can no longer serve is cleared", () => {
+  it("a preemptor whose nominated node becomes unresolvable (a taint it does not tolerate) loses its nominatedNodeName", async () => {
+    const c = cluster({ nodes: [node("node-1", "2")], seed: 10 });
+    // sh as PID 1 has no SIGTERM handler: the victim stays terminating for its whole grace period.
+    await c.apply({ ...pod("low", { terminationGracePeriodSeconds: 120 }, "2"), spec: { terminationGracePeriodSeconds: 120, containers: [{ name: "app", image: "busybox", command: ["sh", "-c", "sleep 3600"], resources: { requests: { cpu: "2" } } }] } });
+    await c.settle();
+    await c.apply({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 1000 });
+    await c.apply(pod("urgent", { priorityClassName: "high" }, "1"));
+    c.advance(3_000);
+    expect(c.get("Pod", "urgent", "default").status.nominatedNodeName).toBe("node-1");
+    expect(c.get("Pod", "low", "default").metadata.deletionTimestamp).toBeDefined();
+    const r = c.requestSync({ verb: "patch", group: "", resource: "nodes", name: "node-1", patchType: "merge", body: { spec: { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] } } });
+    expect(r.ok).toBe(true);
+    c.advance(15_000);
+    const urgent = c.get("Pod", "urgent", "default");
+    expect(urgent.spec.nodeName).toBeUndefined();
+    expect(urgent.status.nominatedNodeName).toBeUndefined();
+    expect(scheduled(c, "urgent")?.message).toBe("0/1 nodes are available: 1 node(s) had untolerated taint(s). preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.");
+  });
+});

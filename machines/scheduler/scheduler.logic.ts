@@ -375,7 +375,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
   } else {
     let message = failedSchedulingMessage(result.numAllNodes, result.diagnosis);
     const pre = result.numAllNodes > 0 ? preempt(pod, infos, result.diagnosis, { pdbs: pdbs(ctx) } as never) : { message: "" };
-    let nominated: string | undefined;
+    let nominated: string | null | undefined;
     if ("nodeName" in pre) {
       nominated = pre.nodeName;
       // AddNominatedPod: the room is reserved now, before the status write reaches the informer.
@@ -384,7 +384,15 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
         recordEvent(ctx.client, fx, v, "Normal", "Preempted", `Preempted by pod ${pod.metadata!.uid} on node ${pre.nodeName}`, { component: schedulerName }, now);
         request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: v.metadata!.namespace, name: v.metadata!.name }, "preempt-victim");
       }
-    } else if (pre.message) message = `${message} ${pre.message}`;
+    } else {
+      if (pre.message) message = `${message} ${pre.message}`;
+      // No candidate (NominatingModeOverride with ""): the nomination is cleared; a pod not
+      // eligible to preempt now (its victims still terminating) keeps it.
+      if (result.numAllNodes > 0 && !("notEligible" in pre && pre.notEligible) && pod.status?.nominatedNodeName) {
+        ctx.nominations = ctx.nominations.delete(qp.key);
+        nominated = null;
+      } else nominated = pod.status?.nominatedNodeName ?? undefined;
+    }
     if (result.numAllNodes === 0) message = "no nodes available to schedule pods";
     Q.markUnschedulable(ctx.queue, qp, now);
     recordEvent(ctx.client, fx, pod, "Warning", "FailedScheduling", message, { component: schedulerName }, now);
@@ -412,9 +420,9 @@ function pdbs(ctx: SchedulerContext): any[] {
 }
 
 /** PodScheduled=False with reason Unschedulable, and nominatedNodeName when preemption chose a node. */
-function writeUnschedulableStatus(ctx: SchedulerContext, pod: Pod, message: string, nominated: string | undefined, now: number, fx: Fx): void {
+function writeUnschedulableStatus(ctx: SchedulerContext, pod: Pod, message: string, nominated: string | null | undefined, now: number, fx: Fx): void {
   const old = (pod.status?.conditions ?? []).find((c) => c.type === "PodScheduled");
-  if (old && old.status === "False" && old.message === message && (pod.status?.nominatedNodeName ?? undefined) === nominated) return;
+  if (old && old.status === "False" && old.message === message && (pod.status?.nominatedNodeName ?? undefined) === (nominated ?? undefined)) return;
   const condition = {
     type: "PodScheduled",
     status: "False",
@@ -424,7 +432,8 @@ function writeUnschedulableStatus(ctx: SchedulerContext, pod: Pod, message: stri
     message,
   };
   const status: any = { conditions: [condition] };
-  if (nominated) status.nominatedNodeName = nominated;
+  // null clears a nomination (a strategic merge patch deletes a field set to null).
+  if (nominated !== undefined) status.nominatedNodeName = nominated;
   request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", subresource: "status", namespace: pod.metadata!.namespace, name: pod.metadata!.name, patchType: "strategic", body: { status } }, "status");
 }
 
