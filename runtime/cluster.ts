@@ -34,6 +34,8 @@ export interface ClusterOptions {
   trace?: boolean;
   /** extra image repositories and their tags, for the simulated registry */
   registry?: Record<string, string[]>;
+  /** kube-controller-manager's --terminated-pod-gc-threshold: PodGC deletes terminated pods above it (12500 by default, 0 never) */
+  terminatedPodGCThreshold?: number;
   /** start without the controllers/kubelets (foundation tests) */
   only?: Array<"etcd" | "apiserver">;
   /**

@@ -18,6 +18,8 @@ import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.m
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
+import { disruptionControllerMachine } from "../machines/disruption/disruption.machine.js";
+import { podGCMachine } from "../machines/podgc/podgc.machine.js";
 // [/apps]
 // [batch]
 import { jobControllerMachine } from "../machines/job/job.machine.js";
@@ -94,6 +96,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
       rt.spawn("resourcequota-controller", resourceQuotaControllerMachine, { token: tokenOf("controller-manager"), address: "resourcequota-controller" });
+      rt.spawn("disruption-controller", disruptionControllerMachine, { token: tokenOf("controller-manager"), address: "disruption-controller" });
+      const threshold = (_opts as { terminatedPodGCThreshold?: number } | undefined)?.terminatedPodGCThreshold;
+      rt.spawn("pod-garbage-collector", podGCMachine, { token: tokenOf("controller-manager"), address: "pod-garbage-collector", ...(threshold !== undefined ? { terminatedPodThreshold: threshold } : {}) });
       // [/apps]
       // [batch] kube-controller-manager's Job, TTL-after-finished and CronJob controllers
       rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), address: "job-controller" });

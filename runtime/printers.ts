@@ -172,6 +172,13 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     ageCol(), containersCol(), imagesCol(),
     col("Selector", "string", doc("JobSpec.selector"), 1),
   ],
+  PodDisruptionBudget: [
+    nameCol(),
+    col("Min Available", "string", "The minimum number of pods that must be available."),
+    col("Max Unavailable", "string", "The maximum number of pods that may be unavailable."),
+    col("Allowed Disruptions", "integer", "Calculated number of pods that may be disrupted at this time."),
+    ageCol(),
+  ],
   Event: [
     col("Last Seen", "string", doc("Event.lastTimestamp")),
     col("Type", "string", doc("Event.type")),
@@ -551,6 +558,8 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "ControllerRevision": return controllerRevisionCells(o, now);
     case "CronJob": return cronJobCells(o, wide, now);
     case "Event": return eventCells(o, wide, now);
+    // printPodDisruptionBudget: an unset bound prints N/A, an IntOrString as written.
+    case "PodDisruptionBudget": return [name, o.spec?.minAvailable == null ? "N/A" : String(o.spec.minAvailable), o.spec?.maxUnavailable == null ? "N/A" : String(o.spec.maxUnavailable), o.status?.disruptionsAllowed ?? 0, age];
     case "Namespace": return [name, o.status?.phase ?? "", age];
     case "Lease": return [name, o.spec?.holderIdentity ?? "", age];
     case "ConfigMap": return [name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age];

@@ -10,12 +10,14 @@ import { criMachine } from "../machines/cri/cri.machine.js";
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
+import { disruptionControllerMachine } from "../machines/disruption/disruption.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { jobControllerMachine } from "../machines/job/job.machine.js";
+import { podGCMachine } from "../machines/podgc/podgc.machine.js";
 import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
@@ -50,6 +52,8 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   resourceQuotaControllerMachine,
   serviceAccountsControllerMachine,
   rootCaPublisherMachine,
+  disruptionControllerMachine,
+  podGCMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

@@ -12,7 +12,7 @@ import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
-import { parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
+import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
 import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
@@ -792,38 +792,104 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
     cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
     return;
   }
-  if (r.kind === "Pod" && req.subresource === "eviction") {
-    const blocked = evictionBlockedBy(ctx, old);
-    if (blocked) {
-      cur.error = S.tooManyRequests(`Cannot evict pod as it would violate the pod's disruption budget.`, 0);
-      cur.error.details = { causes: [{ reason: "DisruptionBudget", message: `The disruption budget ${blocked} needs ${0} healthy pods and has ${0} currently` }] };
-      return;
-    }
-    // propagateDryRun: the eviction's DeleteOptions.dryRun (kubectl drain --dry-run=server) or the query's.
-    const bodyDry: unknown = req.body?.deleteOptions?.dryRun;
-    const dryRun = req.dryRun === true || (Array.isArray(bodyDry) && bodyDry.includes("All"));
-    cur.req = { ...req, verb: "delete", gracePeriodSeconds: req.body?.deleteOptions?.gracePeriodSeconds, ...(dryRun ? { dryRun: true } : {}) };
+  if (r.kind === "Pod" && req.subresource === "eviction") return prepareEviction(ctx, cur, r, old, now);
+  cur.error = S.methodNotSupported(r, `create ${req.subresource}`);
+}
+
+/**
+ * The eviction subresource (pkg/registry/core/pod/storage/eviction.go): a pod that cannot disrupt
+ * (Pending, finished, being deleted) or that no budget covers is deleted; an unready pod is
+ * deleted while its budget is healthy enough; otherwise its budget must allow a disruption
+ * (checkAndDecrement), and the budget's status is written first (one fewer allowed, the pod in
+ * disruptedPods), then the pod is deleted, as two writes in that order.
+ */
+function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
+  const { req } = cur;
+  // propagateDryRun: the eviction's DeleteOptions.dryRun (kubectl drain --dry-run=server) or the query's.
+  const bodyDry: unknown = req.body?.deleteOptions?.dryRun;
+  const dryRun = req.dryRun === true || (Array.isArray(bodyDry) && bodyDry.includes("All"));
+  const deleteReq = { ...req, verb: "delete" as const, subresource: undefined, gracePeriodSeconds: req.body?.deleteOptions?.gracePeriodSeconds, body: req.body?.deleteOptions, ...(dryRun ? { dryRun: true } : {}) };
+  const evicted = () => {
+    cur.req = { ...deleteReq, subresource: req.subresource };
     prepareDelete(ctx, cur, r, old, now);
     if (!cur.error) {
       cur.code = 201;
       cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
     }
+  };
+  const phase = old.status?.phase;
+  if (phase === "Succeeded" || phase === "Failed" || phase === "Pending" || old.metadata.deletionTimestamp) return evicted();
+  const pdbs = budgetsOf(ctx, old);
+  if (pdbs.length > 1) {
+    cur.error = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.", code: 500 };
     return;
   }
-  cur.error = S.methodNotSupported(r, `create ${req.subresource}`);
+  if (pdbs.length === 0) return evicted();
+  const pdb = pdbs[0];
+  const st = pdb.status ?? {};
+  if (!isReady(old)) {
+    // An unready pod does not count as healthy: deleting it disrupts nothing the budget guards.
+    if (pdb.spec?.unhealthyPodEvictionPolicy === "AlwaysAllow") return evicted();
+    if ((st.currentHealthy ?? 0) >= (st.desiredHealthy ?? 0) && (st.desiredHealthy ?? 0) > 0) return evicted();
+  }
+  const refused = evictionRefusal(pdb);
+  if (refused) {
+    cur.error = refused;
+    return;
+  }
+  // A dry run checks the budget but writes neither its status nor the deletion.
+  if (dryRun) return evicted();
+  const allowed = st.disruptionsAllowed - 1;
+  let status = { ...st, disruptionsAllowed: allowed, disruptedPods: { ...(st.disruptedPods ?? {}), [old.metadata.name]: rfc3339(now) } };
+  if (allowed === 0) status = withInsufficientPods(status, now);
+  const pr = resourceFor("policy", "poddisruptionbudgets")!;
+  cur.key = storageKey(pr, pdb.metadata.namespace, pdb.metadata.name);
+  cur.old = pdb;
+  cur.obj = { ...pdb, status };
+  cur.op = "put";
+  cur.code = 201;
+  cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
+  // The pod's deletion follows the budget's write, as its own request (answered to no one).
+  ctx.backlog = ctx.backlog.push({ ...deleteReq, id: -1 });
 }
 
-function evictionBlockedBy(ctx: ApiServerContext, pod: any): string | undefined {
+const isReady = (pod: any) => (pod.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
+
+/** The budgets of the pod's namespace whose selector matches it; a null or empty selector matches nothing here. */
+function budgetsOf(ctx: ApiServerContext, pod: any): any[] {
   const pdbs = ctx.cache.byKind.get("PodDisruptionBudget");
-  if (!pdbs) return undefined;
+  if (!pdbs) return [];
+  const out: any[] = [];
   for (const pdb of pdbs.values()) {
     if (pdb.metadata.namespace !== pod.metadata.namespace) continue;
-    if ((pdb.status?.disruptionsAllowed ?? 0) > 0) continue;
-    const sel = pdb.spec?.selector?.matchLabels ?? {};
-    const labels = pod.metadata.labels ?? {};
-    if (Object.entries(sel).every(([k, v]) => labels[k] === v)) return pdb.metadata.name;
+    const reqs = labelSelectorAsRequirements(pdb.spec?.selector);
+    if (reqs === null || "error" in reqs || reqs.length === 0) continue;
+    if (matchesRequirements(reqs, pod.metadata.labels)) out.push(pdb);
   }
+  return out;
+}
+
+/** checkAndDecrement's refusals: a budget its controller has not caught up with, or one that allows no disruption now. */
+function evictionRefusal(pdb: any): Status | undefined {
+  const st = pdb.status ?? {};
+  const tooMany = (cause: string): Status => ({
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Cannot evict pod as it would violate the pod's disruption budget.",
+    reason: "TooManyRequests", details: { causes: [{ reason: "DisruptionBudget", message: cause }] }, code: 429,
+  });
+  if ((st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0)) return tooMany(`The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
+  const pr = resourceFor("policy", "poddisruptionbudgets")!;
+  if ((st.disruptionsAllowed ?? 0) < 0) return S.forbiddenStatus(pr, pdb.metadata.name, "pdb disruptions allowed is negative");
+  if (Object.keys(st.disruptedPods ?? {}).length > 2000) return S.forbiddenStatus(pr, pdb.metadata.name, "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
+  if ((st.disruptionsAllowed ?? 0) === 0) return tooMany(`The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`);
   return undefined;
+}
+
+/** UpdateDisruptionAllowedCondition once the last allowed disruption is taken: False, InsufficientPods. */
+function withInsufficientPods(status: any, now: number): any {
+  const conditions: any[] = status.conditions ?? [];
+  const old = conditions.find((c) => c.type === "DisruptionAllowed");
+  const next = { type: "DisruptionAllowed", status: "False", reason: "InsufficientPods", message: "", observedGeneration: status.observedGeneration, lastTransitionTime: old?.status === "False" ? old.lastTransitionTime : rfc3339(now) };
+  return { ...status, conditions: old ? conditions.map((c) => (c === old ? next : c)) : [...conditions, next] };
 }
 
 /** Deletion marks and bindings are written by the registry itself, past admission and validation. */

@@ -24,12 +24,24 @@ export function canonical(v: unknown): string {
 }
 
 /**
+ * A JSON value as Go decodes it into a struct: a field sent as null is the field's zero value, which
+ * Go leaves out as if absent (kubectl's `rollout undo` sends `metadata.creationTimestamp: null`).
+ */
+export function withoutNullFields<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(withoutNullFields) as T;
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as object)) if (x !== null) out[k] = withoutNullFields(x);
+  return out as T;
+}
+
+/**
  * The pod-template-hash (controller.ComputeHash): FNV-32a over the template, then the collision
  * count as 8 little-endian bytes, printed in decimal and safe-encoded. The template is printed as
  * canonical JSON, not Go's spew dump, so values differ from a real cluster's while staying stable.
  */
 export function podTemplateHash(template: PodTemplateSpec, collisionCount?: number): string {
-  let h = fnv1a32(new TextEncoder().encode(canonical(template)));
+  let h = fnv1a32(new TextEncoder().encode(canonical(withoutNullFields(template))));
   if (collisionCount !== undefined) {
     const b = new Uint8Array(8);
     new DataView(b.buffer).setUint32(0, collisionCount >>> 0, true);

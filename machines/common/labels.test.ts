@@ -94,12 +94,24 @@ describe("node selectors (nodeaffinity.NodeSelector)", () => {
     ["matchFields on metadata.name matches the node name", { matchFields: [{ key: "metadata.name", operator: "In", values: ["node-1"] }] }, true],
     ["matchFields and matchExpressions are ANDed", { matchExpressions: [{ key: "zone", operator: "In", values: ["a"] }], matchFields: [{ key: "metadata.name", operator: "In", values: ["node-2"] }] }, false],
     ["a term with no requirements matches nothing", {}, false],
+    // labels.NewRequirement refuses these, and a term that does not parse matches no node.
+    ["NotIn with a value that is no label value makes the term match nothing", { matchExpressions: [{ key: "zone", operator: "NotIn", values: ["invalid value"] }] }, false],
+    ["In with one valid and one invalid value matches nothing", { matchExpressions: [{ key: "zone", operator: "In", values: ["a", "-a"] }] }, false],
+    ["an invalid key makes the term match nothing", { matchExpressions: [{ key: "invalid key", operator: "DoesNotExist" }] }, false],
+    ["NotIn without values matches nothing", { matchExpressions: [{ key: "region", operator: "NotIn", values: [] }] }, false],
+    ["DoesNotExist with values matches nothing", { matchExpressions: [{ key: "region", operator: "DoesNotExist", values: ["x"] }] }, false],
+    ["Lt with a value that is no integer matches nothing", { matchExpressions: [{ key: "cpus", operator: "Lt", values: ["ten"] }] }, false],
+    ["matchFields with two values does not parse", { matchFields: [{ key: "metadata.name", operator: "In", values: ["node-1", "node-2"] }] }, false],
+    ["matchFields NotIn another name matches", { matchFields: [{ key: "metadata.name", operator: "NotIn", values: ["node-2"] }] }, true],
   ];
   it.each(rows)("%s", (_n, term, want) => {
     expect(matchesNodeSelectorTerm(term, n)).toBe(want);
   });
   it("ORs the terms of a node selector", () => {
     expect(matchesNodeSelector({ nodeSelectorTerms: [{}, { matchExpressions: [{ key: "zone", operator: "In", values: ["a"] }] }] }, n)).toBe(true);
+  });
+  it("an invalid term does not stop a valid one from matching (terms are ORed)", () => {
+    expect(matchesNodeSelector({ nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "In", values: ["a b"] }] }, { matchExpressions: [{ key: "zone", operator: "In", values: ["a"] }] }] }, n)).toBe(true);
   });
   it("matches nothing with no terms", () => {
     expect(matchesNodeSelector({ nodeSelectorTerms: [] }, n)).toBe(false);

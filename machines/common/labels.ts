@@ -251,28 +251,45 @@ export function matchesFieldSelector(reqs: FieldRequirement[], fields: Record<st
 
 const nodeOps = new Map<string, Operator>([["In", "in"], ["NotIn", "notin"], ["Exists", "exists"], ["DoesNotExist", "!"], ["Gt", "gt"], ["Lt", "lt"]]);
 
-function matchesNodeRequirement(r: NodeSelectorRequirement, labels: Labels): boolean {
+/** labels.NewRequirement's checks: a valid key and values, and as many values as the operator takes. */
+function asNodeRequirement(r: NodeSelectorRequirement): Requirement | undefined {
   const op = nodeOps.get(r.operator);
-  if (op === undefined) return false;
-  return matchesRequirement({ key: r.key, operator: op, values: r.values ?? [] }, labels);
+  if (op === undefined) return undefined;
+  const req: Requirement = { key: r.key, operator: op, values: r.values ?? [] };
+  const n = req.values.length;
+  if ((op === "in" || op === "notin") && n === 0) return undefined;
+  if ((op === "exists" || op === "!") && n > 0) return undefined;
+  if ((op === "gt" || op === "lt") && (n !== 1 || parseInt64(req.values[0]!) === undefined)) return undefined;
+  return validate(req) === undefined ? req : undefined;
+}
+
+/** nodeSelectorRequirementsAsFieldSelector: metadata.name only, In/NotIn with exactly one value. */
+function isValidNodeField(r: NodeSelectorRequirement): boolean {
+  return r.key === "metadata.name" && (r.operator === "In" || r.operator === "NotIn") && (r.values ?? []).length === 1;
 }
 
 function matchesNodeField(r: NodeSelectorRequirement, node: Node): boolean {
-  // Only metadata.name is a supported field, with In/NotIn.
-  if (r.key !== "metadata.name") return false;
   const name = node.metadata?.name ?? "";
-  if (r.operator === "In") return (r.values ?? []).includes(name);
-  if (r.operator === "NotIn") return !(r.values ?? []).includes(name);
-  return false;
+  return (r.values![0] === name) === (r.operator === "In");
 }
 
-/** A term's requirements are ANDed; a term with no requirements matches nothing. */
+/**
+ * A term's requirements are ANDed; a term with no requirements matches nothing, and so does a term
+ * with a requirement that does not parse (nodeaffinity's lazy-error node selector skips such terms).
+ */
 export function matchesNodeSelectorTerm(term: NodeSelectorTerm, node: Node): boolean {
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;
+  const reqs: Requirement[] = [];
+  for (const e of exprs) {
+    const r = asNodeRequirement(e);
+    if (r === undefined) return false;
+    reqs.push(r);
+  }
+  if (!fields.every(isValidNodeField)) return false;
   const labels = node.metadata?.labels;
-  for (const e of exprs) if (!matchesNodeRequirement(e, labels)) return false;
+  for (const r of reqs) if (!matchesRequirement(r, labels)) return false;
   for (const f of fields) if (!matchesNodeField(f, node)) return false;
   return true;
 }

@@ -24,6 +24,16 @@ export function isPodAvailable(pod: Pod, minReadySeconds: number, nowMs: number)
   return since !== undefined && since + minReadySeconds * 1000 < nowMs;
 }
 
+/** The tie-break controllers sort pods by after their own keys: the older first, then by name. */
+export function byCreationTimestampThenName(a: Pod, b: Pod): number {
+  const ta = toMs(a.metadata?.creationTimestamp) ?? 0;
+  const tb = toMs(b.metadata?.creationTimestamp) ?? 0;
+  if (ta !== tb) return ta - tb;
+  const na = a.metadata?.name ?? "";
+  const nb = b.metadata?.name ?? "";
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
 /** Batch sizes slowStartBatch uses to create count pods: 1, 2, 4, ... until count is reached. */
 export function slowStartBatches(count: number, initialBatchSize = SLOW_START_INITIAL_BATCH_SIZE): number[] {
   const out: number[] = [];

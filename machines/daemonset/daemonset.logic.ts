@@ -9,9 +9,8 @@ import { deepCopy } from "../common/equal.js";
 import { canonical, podTemplateHash } from "../common/hash.js";
 import { matchesNodeSelector } from "../common/labels.js";
 import { controllerRefOf } from "../common/owners.js";
-import { isPodAvailable, isPodReady } from "../common/podutil.js";
+import { byCreationTimestampThenName, isPodAvailable, isPodReady } from "../common/podutil.js";
 import { findMatchingUntoleratedTaint } from "../common/taints.js";
-import { toMs } from "../common/time.js";
 
 /** apps.DefaultDaemonSetUniqueLabelKey: the ControllerRevision hash a daemon pod was made from. */
 export const CONTROLLER_REVISION_HASH_LABEL = "controller-revision-hash";
@@ -137,12 +136,7 @@ export function byCreationTimestampAndPhase(a: Pod, b: Pod): number {
   const sa = !!a.spec?.nodeName;
   const sb = !!b.spec?.nodeName;
   if (sa !== sb) return sa ? -1 : 1;
-  const ta = toMs(a.metadata?.creationTimestamp) ?? 0;
-  const tb = toMs(b.metadata?.creationTimestamp) ?? 0;
-  if (ta !== tb) return ta - tb;
-  const na = a.metadata?.name ?? "";
-  const nb = b.metadata?.name ?? "";
-  return na < nb ? -1 : na > nb ? 1 : 0;
+  return byCreationTimestampThenName(a, b);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet } fr
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { rfc3339, toMs } from "../common/time.js";
-import { canonical, podTemplateHash, safeEncodeString } from "../common/hash.js";
+import { canonical, podTemplateHash, safeEncodeString, withoutNullFields } from "../common/hash.js";
 import { mutant } from "../common/mutation.js";
 
 export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
@@ -207,7 +207,8 @@ function bySize(newerFirst: boolean) {
 }
 
 function stripHash(t: PodTemplateSpec | undefined): PodTemplateSpec {
-  const c = deepCopy(t ?? {});
+  // Compared as Go compares the decoded structs: a null field is an absent one.
+  const c = withoutNullFields(deepCopy(t ?? {}));
   if (c.metadata?.labels) {
     delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
     if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;

@@ -125,6 +125,28 @@ describe("deployment rollouts on running nodes", () => {
     await c.stop();
   });
 
+  it("rollout undo as kubectl sends it (template metadata with creationTimestamp: null) scales the old ReplicaSet back up as revision 3", async () => {
+    const c = createCluster({ nodes: 2, seed: 26 });
+    await c.apply(deploy(2));
+    await c.settle();
+    c.advance(5_000);
+    const first = c.list("ReplicaSet", { namespace: "default" })[0];
+    await c.apply(deploy(2, "nginx:1.28"));
+    c.advance(60_000);
+    const old = c.get("ReplicaSet", first.metadata.name, "default");
+    // kubectl marshals the Go ObjectMeta, whose zero creationTimestamp prints as null.
+    const template = { ...structuredClone(old.spec.template), metadata: { creationTimestamp: null, labels: { app: "web" } } };
+    const r = c.requestSync({ verb: "patch", group: "apps", resource: "deployments", namespace: "default", name: "web", patchType: "json", body: [{ op: "replace", path: "/spec/template", value: template }] });
+    expect(r.ok).toBe(true);
+    c.advance(60_000);
+    expect(c.list("ReplicaSet", { namespace: "default" })).toHaveLength(2);
+    const back = c.get("ReplicaSet", first.metadata.name, "default");
+    expect(back.metadata.annotations["deployment.kubernetes.io/revision"]).toBe("3");
+    expect(back.spec.replicas).toBe(2);
+    expect(activeRS(c).map((x: any) => x.metadata.name)).toEqual([first.metadata.name]);
+    await c.stop();
+  });
+
   it("rollout restart (a restartedAt template annotation) makes a new ReplicaSet and replaces every pod", async () => {
     const c = createCluster({ nodes: 2, seed: 24 });
     await c.apply(deploy(2));

@@ -20,7 +20,7 @@ function run(preemptor: Pod, pods: Record<string, Pod[]>, pdbs: PodDisruptionBud
 describe("preempt", () => {
   it("refuses for preemptionPolicy Never", () => {
     const p = makePod("p", [container({ cpu: "2" })], { priority: 100, spec: { containers: [container({ cpu: "2" })], preemptionPolicy: "Never" } });
-    expect(run(p, { n1: [pod("a", "2", 0)] })).toEqual({ message: "preemption: not eligible due to preemptionPolicy=Never." });
+    expect(run(p, { n1: [pod("a", "2", 0)] })).toEqual({ message: "preemption: not eligible due to preemptionPolicy=Never.", notEligible: true });
   });
   it("picks the node whose victims have lower priority", () => {
     const r = run(pod("p", "2", 100), { n1: [pod("a", "2", 50)], n2: [pod("b", "2", 10)] });

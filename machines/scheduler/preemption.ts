@@ -17,7 +17,8 @@ export interface Candidate {
   numPDBViolations: number;
 }
 
-export type PreemptionResult = { nodeName: string; victims: Pod[] } | { message: string };
+/** No node: the message; notEligible when the pod may not preempt now (its nomination stays), else no candidate was found (its nomination is cleared). */
+export type PreemptionResult = { nodeName: string; victims: Pod[] } | { message: string; notEligible?: boolean };
 
 export interface PreemptionOptions extends ProfileOptions {
   pdbs?: PodDisruptionBudget[];
@@ -152,7 +153,7 @@ export function pickOneNodeForPreemption(candidates: Candidate[]): Candidate | u
 export function preempt(pod: Pod, nodeInfos: NodeInfo[], diagnosis: Diagnosis, opts: PreemptionOptions = {}): PreemptionResult {
   const nominated = pod.status?.nominatedNodeName;
   const eligible = podEligibleToPreemptOthers(pod, nodeInfos, nominated ? diagnosis.nodeToStatus.get(nominated) : undefined);
-  if (!eligible.ok) return { message: `preemption: ${eligible.message}` };
+  if (!eligible.ok) return { message: `preemption: ${eligible.message}`, notEligible: true };
   const statuses: Diagnosis["nodeToStatus"] = new Map();
   const candidates: Candidate[] = [];
   nodeInfos.forEach((ni, i) => {

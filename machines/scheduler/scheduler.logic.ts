@@ -55,6 +55,8 @@ export interface SchedulerContext {
   snapshot?: CacheSnapshot;
   /** the nodes whose NodeInfo changed (or that were added) since the snapshot was taken */
   staleNodes: ISet<string>;
+  /** the nominator: pending pod key -> the node it is nominated to (set at preemption, before the status write says so) */
+  nominations: IMap<string, string>;
 }
 
 export interface SchedulerInput {
@@ -75,6 +77,7 @@ export function initialScheduler(input: SchedulerInput): SchedulerContext {
     rng: new Rng(input.seed),
     cycleQueued: false,
     staleNodes: ISet(),
+    nominations: IMap(),
   };
 }
 
@@ -261,6 +264,9 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
   const pod: Pod = object;
   const key = objectKey(pod);
   const node = pod.spec?.nodeName;
+  if (d.type === "DELETED" || isTerminated(pod) || node) ctx.nominations = ctx.nominations.delete(key);
+  // A nomination the pod's status states; one made in memory is kept until the status says otherwise.
+  else if (pod.status?.nominatedNodeName) ctx.nominations = ctx.nominations.set(key, pod.status.nominatedNodeName);
   if (d.type === "DELETED" || isTerminated(pod)) {
     const was = Q.assumedNode(ctx.queue, key) ?? d.old?.spec?.nodeName ?? node;
     if (was) unbindPodFromCache(ctx, key, was);
@@ -349,7 +355,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     seed = s;
     return v;
   };
-  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary };
+  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx) };
   // Kept until the pod is assumed: assuming it reuses the requests its plugins computed.
   const state = newCycleState(opts);
   const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, opts as never, state);
@@ -360,6 +366,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     // assume: the cache counts the pod on the node before the binding is confirmed
     const assumedPod: Pod = { ...pod, spec: { ...pod.spec!, nodeName: result.nodeName } };
     Q.markAssumed(ctx.queue, qp, result.nodeName);
+    ctx.nominations = ctx.nominations.delete(key);
     if (!mutant("scheduler.no-assume")) bindPodToCache(ctx, key, assumedPod, result.nodeName, { cycle: state, pod });
     request(ctx.client, fx, {
       verb: "create", group: "", resource: "pods", subresource: "binding", namespace: pod.metadata!.namespace, name: pod.metadata!.name,
@@ -368,14 +375,24 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
   } else {
     let message = failedSchedulingMessage(result.numAllNodes, result.diagnosis);
     const pre = result.numAllNodes > 0 ? preempt(pod, infos, result.diagnosis, { pdbs: pdbs(ctx) } as never) : { message: "" };
-    let nominated: string | undefined;
+    let nominated: string | null | undefined;
     if ("nodeName" in pre) {
       nominated = pre.nodeName;
+      // AddNominatedPod: the room is reserved now, before the status write reaches the informer.
+      ctx.nominations = ctx.nominations.set(qp.key, pre.nodeName);
       for (const v of pre.victims) {
         recordEvent(ctx.client, fx, v, "Normal", "Preempted", `Preempted by pod ${pod.metadata!.uid} on node ${pre.nodeName}`, { component: schedulerName }, now);
         request(ctx.client, fx, { verb: "delete", group: "", resource: "pods", namespace: v.metadata!.namespace, name: v.metadata!.name }, "preempt-victim");
       }
-    } else if (pre.message) message = `${message} ${pre.message}`;
+    } else {
+      if (pre.message) message = `${message} ${pre.message}`;
+      // No candidate (NominatingModeOverride with ""): the nomination is cleared; a pod not
+      // eligible to preempt now (its victims still terminating) keeps it.
+      if (result.numAllNodes > 0 && !("notEligible" in pre && pre.notEligible) && pod.status?.nominatedNodeName) {
+        ctx.nominations = ctx.nominations.delete(qp.key);
+        nominated = null;
+      } else nominated = pod.status?.nominatedNodeName ?? undefined;
+    }
     if (result.numAllNodes === 0) message = "no nodes available to schedule pods";
     Q.markUnschedulable(ctx.queue, qp, now);
     recordEvent(ctx.client, fx, pod, "Warning", "FailedScheduling", message, { component: schedulerName }, now);
@@ -384,15 +401,28 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
   queueCycle(ctx, fx, now);
 }
 
+/** NominatedPodsForNode for every node: the pending pods the nominator holds, by node. */
+function nominatedPods(ctx: SchedulerContext): Map<string, Pod[]> {
+  const out = new Map<string, Pod[]>();
+  for (const [key, node] of ctx.nominations) {
+    const qp = ctx.queue.known.get(key);
+    if (qp === undefined || Q.assumedNode(ctx.queue, key) !== undefined) continue;
+    const list = out.get(node);
+    if (list) list.push(qp.pod);
+    else out.set(node, [qp.pod]);
+  }
+  return out;
+}
+
 function pdbs(ctx: SchedulerContext): any[] {
   const store = ctx.client.informers.get(PDBS)?.store;
   return store === undefined ? [] : [...currentOf(store).values()];
 }
 
 /** PodScheduled=False with reason Unschedulable, and nominatedNodeName when preemption chose a node. */
-function writeUnschedulableStatus(ctx: SchedulerContext, pod: Pod, message: string, nominated: string | undefined, now: number, fx: Fx): void {
+function writeUnschedulableStatus(ctx: SchedulerContext, pod: Pod, message: string, nominated: string | null | undefined, now: number, fx: Fx): void {
   const old = (pod.status?.conditions ?? []).find((c) => c.type === "PodScheduled");
-  if (old && old.status === "False" && old.message === message && (pod.status?.nominatedNodeName ?? undefined) === nominated) return;
+  if (old && old.status === "False" && old.message === message && (pod.status?.nominatedNodeName ?? undefined) === (nominated ?? undefined)) return;
   const condition = {
     type: "PodScheduled",
     status: "False",
@@ -402,7 +432,8 @@ function writeUnschedulableStatus(ctx: SchedulerContext, pod: Pod, message: stri
     message,
   };
   const status: any = { conditions: [condition] };
-  if (nominated) status.nominatedNodeName = nominated;
+  // null clears a nomination (a strategic merge patch deletes a field set to null).
+  if (nominated !== undefined) status.nominatedNodeName = nominated;
   request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", subresource: "status", namespace: pod.metadata!.namespace, name: pod.metadata!.name, patchType: "strategic", body: { status } }, "status");
 }
 

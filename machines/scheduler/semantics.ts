@@ -2,7 +2,7 @@
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import {
   type Code, type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type SchedulingEnv,
-  type ScorePlugin, type SnapshotSummary, newNodeInfo, nodeName, snapshotSummaryKey, Success,
+  type ScorePlugin, type SnapshotSummary, newNodeInfo, nodeName, podPriority, snapshotSummaryKey, Success,
 } from "./framework.js";
 import { ImageLocality } from "./plugins/ImageLocality/index.js";
 import { InterPodAffinity } from "./plugins/InterPodAffinity/index.js";
@@ -37,6 +37,8 @@ export interface ProfileOptions extends SchedulingEnv {
   plugins?: string[];
   /** Aggregates of exactly the NodeInfo list being scheduled over, when the caller keeps them up to date. */
   summary?: SnapshotSummary;
+  /** the nominator: node name -> the pending pods nominated to run there (preemptors waiting for their victims to go) */
+  nominatedPods?: ReadonlyMap<string, readonly Pod[]>;
 }
 
 /** A fresh CycleState, holding the caller's SnapshotSummary if it has one. */
@@ -78,6 +80,23 @@ export function runFilters(pre: PreFilterOutcome, pod: Pod, nodeInfo: NodeInfo):
     if (s.code !== "Success") return s;
   }
   return Success;
+}
+
+/**
+ * RunFilterPluginsWithNominatedPods: where pods of equal or higher priority are nominated to the
+ * node, the filters run first as if they were there (the room freed for a preemptor stays its
+ * own), then, if that passed, without them (a filter such as pod affinity may need them absent).
+ * The nominated pods join the NodeInfo only; PreFilter state (InterPodAffinity, PodTopologySpread)
+ * is not told of them (no AddPod extension here).
+ */
+export function runFiltersWithNominatedPods(pre: PreFilterOutcome, pod: Pod, nodeInfo: NodeInfo, nominated: readonly Pod[] | undefined): FilterStatus {
+  const prio = podPriority(pod);
+  const uid = pod.metadata?.uid;
+  const add = (nominated ?? []).filter((p) => podPriority(p) >= prio && p.metadata?.uid !== uid);
+  if (add.length === 0) return runFilters(pre, pod, nodeInfo);
+  const s = runFilters(pre, pod, newNodeInfo(nodeInfo.node, [...nodeInfo.pods, ...add]));
+  if (s.code !== "Success") return s;
+  return runFilters(pre, pod, nodeInfo);
 }
 
 /** Filter verdict for one node given the pods on it (the node alone forms the snapshot). */
@@ -184,7 +203,7 @@ export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: nu
   for (let i = 0; i < n && found < want; i++) {
     const ni = nodeInfos[(startIndex + i) % n]!;
     processed++;
-    const s = runFilters(pre, pod, ni);
+    const s = runFiltersWithNominatedPods(pre, pod, ni, opts.nominatedPods?.get(nodeName(ni)));
     if (s.code === "Success") feasible[found++] = ni;
     else diagnosis.nodeToStatus.set(nodeName(ni), s);
   }

@@ -9,6 +9,7 @@ import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobNeverExceedsParallelism } from "./job.js";
 import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
+import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
@@ -406,6 +407,16 @@ export const cronJobNeverStartsEarlySpec: InvariantSpec = {
   },
 };
 
+/** A PodDisruptionBudget never allows more disruptions than its healthy pods can spare (disruption.ts). */
+export const budgetNeverAllowsMoreThanHealthySpec: InvariantSpec = {
+  name: "budgetNeverAllowsMoreThanHealthy",
+  description: "a PodDisruptionBudget of its current generation allows between 0 and currentHealthy - desiredHealthy disruptions, and none while it expects no pods",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => budgetNeverAllowsMoreThanHealthy(view) };
+  },
+};
+
 /** Liveness: the fault-free phase of every run must converge within its budget (liveness.ts). */
 export const livenessUnderFairness: InvariantSpec = {
   name: livenessInvariant,
@@ -451,6 +462,7 @@ export const invariants: readonly InvariantSpec[] = [
   jobNeverExceedsParallelismSpec,
   daemonSetRunsOnePodPerNodeSpec,
   cronJobNeverStartsEarlySpec,
+  budgetNeverAllowsMoreThanHealthySpec,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,

@@ -132,6 +132,23 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     events,
   ]],
   ["system:controller:resourcequota-controller", [rule(["list", "watch"], ["*"], ["*"]), rule(["update"], [""], ["resourcequotas/status"]), events]],
+  ["system:controller:disruption-controller", [
+    rule(["get", "list", "watch"], ["extensions", "apps"], ["deployments"]),
+    rule(["get", "list", "watch"], ["apps", "extensions"], ["replicasets"]),
+    rule(["get", "list", "watch"], [""], ["replicationcontrollers"]),
+    rule(["get", "list", "watch"], ["policy"], ["poddisruptionbudgets"]),
+    rule(["get", "list", "watch"], ["apps"], ["statefulsets"]),
+    rule(["update"], ["policy"], ["poddisruptionbudgets/status"]),
+    rule(["get"], ["*"], ["*/scale"]),
+    rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+    rule(["patch", "update"], [""], ["pods/status"]),
+    events,
+  ]],
+  ["system:controller:pod-garbage-collector", [
+    rule(["list", "watch", "delete"], [""], ["pods"]),
+    rule(["get", "list"], [""], ["nodes"]),
+    rule(["patch"], [""], ["pods/status"]),
+  ]],
   ["system:controller:ttl-after-finished-controller", [rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]), events]],
   ["system:controller:cronjob-controller", [
     rule(["get", "list", "watch", "update"], ["batch"], ["cronjobs"]),
