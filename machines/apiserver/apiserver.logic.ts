@@ -207,10 +207,13 @@ export function authorize(ctx: ApiServerContext): ApiServerContext {
   return withCurrent(ctx, (cur) => authorizeRequest(ctx, cur));
 }
 
+// Marks the pod deletion an allowed eviction makes (eviction.go deletes through the store, past authorization).
+const evictionDelete: unique symbol = Symbol("podflow.evictionDelete");
+
 function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
   const req = cur.req;
   // closing a watch is the client hanging up, not a request to authorize
-  if (req.verb !== "unwatch") {
+  if (req.verb !== "unwatch" && (req as { [evictionDelete]?: true })[evictionDelete] !== true) {
     const a = attributesOf(req, cur.user);
     const d = authorizeAttributes(a, nodeGraph(ctx));
     if (!d.allowed) {
@@ -849,8 +852,9 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   cur.op = "put";
   cur.code = 201;
   cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
-  // The pod's deletion follows the budget's write, as its own request (answered to no one).
-  ctx.backlog = ctx.backlog.push({ ...deleteReq, id: -1 });
+  // The pod's deletion follows the budget's write, as its own request (answered to no one), made by
+  // the registry itself: authorized once, as the eviction (a symbol, so no client can claim it).
+  ctx.backlog = ctx.backlog.push({ ...deleteReq, id: -1, [evictionDelete]: true } as Request);
 }
 
 const isReady = (pod: any) => (pod.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
