@@ -652,11 +652,15 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
   void now;
 }
 
-/** interpretStrategicMergePatchError: format errors are 400, lists of lists 422, the rest a bare 500 with the error's text. */
+/**
+ * interpretStrategicMergePatchError: format errors are 400, lists of lists 422. The rest Kubernetes
+ * passes on as a bare 500 with the error's text, a client's malformed patch surfacing as a server
+ * error (kubernetes#139253, with the 400 of its fix under review); podflow answers them 400 with
+ * the same text, so that no client's bytes make a 5xx.
+ */
 function strategicPatchStatus(e: StrategicPatchError): Status {
-  if (e.code === 400) return S.badRequest(e.message);
   if (e.code === 422) return unprocessable();
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: e.message, code: 500 };
+  return S.badRequest(e.message);
 }
 
 function hasStatusSubresource(r: ResourceInfo): boolean {

@@ -32,6 +32,14 @@ function terminatedState(t: Terminated): any {
 export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStatus {
   const hasInit = w.containers.some((x) => x.kind !== "regular");
   const defaultReason = c.kind !== "regular" || hasInit ? "PodInitializing" : "ContainerCreating";
+  // A container being replaced for a changed spec: Kubernetes kills and starts it within one
+  // syncPod, so no status in between reaches the API (its terminated state would be refused for a
+  // pod that never restarts: "may not be transitioned to non-terminated state"). The API's keeps.
+  if (c.restartForChange) {
+    const pod = view(w.pod);
+    const old = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((x) => x.name === c.name);
+    if (old !== undefined) return old;
+  }
   let state: any;
   const life = view(c.lifecycle).context;
   const reason = waitingReason(c);
