@@ -157,6 +157,8 @@ describe("the invariants report a forged violation", () => {
     await c.settle();
     expect(judge.judge()).toEqual([]);
     const out = c.get("Pod", "out", "default");
+    // the controller would repair the forged slice it owns before the judge looks: stop it first
+    c.runtime.crash("endpointslice-controller");
     const r = c.requestSync({
       verb: "create", group: "discovery.k8s.io", resource: "endpointslices", namespace: "default",
       body: {
