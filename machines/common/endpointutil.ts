@@ -199,6 +199,14 @@ export function selectedPods(client: ClientState, podsWatchId: number, ns: strin
 
 /** The Ready condition's last transition time (getPodTriggerTime), or NaN. */
 function podTriggerTime(pod: Pod): number {
+  // Every sync of a Service asks this of each of its pods: remembered per stored (immutable) pod object.
+  let t = triggerTimes.get(pod);
+  if (t === undefined) triggerTimes.set(pod, (t = readyTransitionTime(pod)));
+  return t;
+}
+const triggerTimes = new WeakMap<Pod, number>();
+
+function readyTransitionTime(pod: Pod): number {
   const conditions = pod.status?.conditions;
   if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === "Ready") return parseTime(conditions[i]!.lastTransitionTime);
   return NaN;
