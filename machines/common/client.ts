@@ -272,8 +272,13 @@ function indexOf(store: Store): StoreIndex {
 // An informer started without `indexed` answers lookups from an index built for the one call:
 // right, but O(store); every controller that looks up by labels or owner starts its informers indexed.
 function storeIndex(inf: Informer): StoreIndex {
-  return inf.index ?? indexOf(inf.store);
+  if (inf.index !== undefined) return inf.index;
+  // built once per store value (stores are immutable), for lookups between two events
+  let ix = builtIndexes.get(inf.store);
+  if (ix === undefined) builtIndexes.set(inf.store, (ix = indexOf(inf.store)));
+  return ix;
 }
+const builtIndexes = new WeakMap<Store, StoreIndex>();
 
 function inStoreOrder(entries: IndexEntry[]): any[] {
   // Index entries often come in store order already: check in one pass before paying for a sort.
