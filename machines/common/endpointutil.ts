@@ -227,10 +227,11 @@ export function computeTriggerTime(states: TriggerStates, key: string, service: 
   const times: number[] = [];
   const moved: number[] = [];
   let dropped = false;
+  const lastTimes = last === undefined ? undefined : timesOf(last);
   for (const pod of pods) {
     const name = pod.metadata?.name ?? "";
     const t = podTriggerTime(pod);
-    const seen = last?.get(name);
+    const seen = lastTimes?.get(name);
     if (Number.isNaN(t)) {
       if (seen !== undefined) dropped = true;
       continue;
@@ -259,6 +260,20 @@ export function computeTriggerTime(states: TriggerStates, key: string, service: 
   const next = prev !== undefined && podTimes === last && serviceTime === prev.serviceTime ? states : states.set(key, { podTimes, serviceTime });
   if (!prev) return { states: next, time: Number.isNaN(parsed) ? undefined : parsed };
   return { states: next, time: min };
+}
+
+// The pod times of a state as a native Map, built once per (immutable) value: a sync reads every
+// pod's time, and a native Map reads a string key for less than immutable.js hashing it anew.
+const timesMirrors = new WeakMap<IMap<string, number>, Map<string, number>>();
+
+function timesOf(podTimes: IMap<string, number>): Map<string, number> {
+  let m = timesMirrors.get(podTimes);
+  if (m === undefined) {
+    const built = new Map<string, number>();
+    podTimes.forEach((t, name) => void built.set(name, t));
+    timesMirrors.set(podTimes, (m = built));
+  }
+  return m;
 }
 
 /** A Service's EndpointSlices, in store order, through the slice informer's index of the kubernetes.io/service-name label. */
