@@ -4,7 +4,7 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import type { LabelSelector, ObjectMeta, OwnerReference } from "kubernetes-types/meta/v1";
-import { matchesLabelSelector } from "./labels.js";
+import { compileLabelSelector } from "./labels.js";
 import { controllerRefOf } from "./owners.js";
 
 export interface ClaimResult<T = Pod> {
@@ -22,9 +22,11 @@ export function claimPods<T extends { metadata?: ObjectMeta } = Pod>(owner: { me
   const uid = owner.metadata?.uid;
   const deleting = !!owner.metadata?.deletionTimestamp;
   const ns = owner.metadata?.namespace;
+  // A nil selector selects nothing, an empty one everything (metav1.LabelSelectorAsSelector);
+  // converted once, not once per pod.
+  const matches = compileLabelSelector(owner.spec?.selector);
   for (const pod of pods) {
-    // A nil selector selects nothing, an empty one everything (metav1.LabelSelectorAsSelector).
-    const match = matchesLabelSelector(owner.spec?.selector, pod.metadata?.labels);
+    const match = matches(pod.metadata?.labels);
     const podRef = controllerRefOf(pod);
     if (podRef) {
       if (podRef.uid !== uid) continue; // someone else's pod

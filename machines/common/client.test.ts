@@ -2,6 +2,8 @@ import { describe, it, expect } from "vitest";
 import { OrderedMap } from "immutable";
 import { onListed, onWatchEvent, newClient, startInformer, storeClaimCandidates, storeControlledBy, storeSelect, type ClientState, type Informer } from "./client.js";
 import { Fx } from "./effects.js";
+import { claimPods } from "./claim.js";
+import fc from "fast-check";
 
 // The index-backed lookups must return exactly what filtering the whole store would, in store order.
 function pod(name: string, labels: Record<string, string>, owner?: string, ns = "default"): any {
@@ -68,5 +70,29 @@ describe("storeControlledBy and the index under watch events", () => {
     const got = storeSelect(inf(), "default", { app: "web" });
     expect(names(got)).toEqual(["a", "b"]);
     expect(got[0].status.phase).toBe("Running");
+  });
+});
+
+describe("storeClaimCandidates feeds ClaimPods", () => {
+  // Candidates may be a superset (the smallest matchLabels pair's posting plus the owned objects):
+  // ClaimPods over them must decide exactly as ClaimPods over the whole namespace in store order.
+  const label = fc.constantFrom("a", "b", "c");
+  const podArb = fc.record({
+    labels: fc.dictionary(fc.constantFrom("app", "tier", "hash"), label, { maxKeys: 3 }),
+    owner: fc.option(fc.constantFrom("u1", "u2"), { nil: undefined }),
+    ns: fc.constantFrom("default", "other"),
+  });
+  const selectorArb = fc.option(fc.record({
+    matchLabels: fc.option(fc.dictionary(fc.constantFrom("app", "tier", "hash"), label, { maxKeys: 3 }), { nil: undefined }),
+  }, { requiredKeys: [] }), { nil: undefined });
+  it("claims, adopts and releases the same pods either way", () => {
+    fc.assert(fc.property(fc.array(podArb, { maxLength: 12 }), selectorArb, fc.constantFrom("u1", "u2"), (specs, selector, uid) => {
+      const pods = specs.map((s, i) => pod(`p${i}`, s.labels, s.owner, s.ns));
+      const owner = { metadata: { namespace: "default", uid, name: "rs" }, spec: { selector } };
+      const ref = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "rs", uid, controller: true };
+      const whole = claimPods(owner as any, ref, pods.filter((p) => p.metadata.namespace === "default"));
+      expect(claimPods(owner as any, ref, storeClaimCandidates(listed(pods).inf(), "default", selector, uid))).toEqual(whole);
+      expect(claimPods(owner as any, ref, storeClaimCandidates(informer(pods), "default", selector, uid))).toEqual(whole);
+    }), { numRuns: 300 });
   });
 });

@@ -272,8 +272,13 @@ function indexOf(store: Store): StoreIndex {
 // An informer started without `indexed` answers lookups from an index built for the one call:
 // right, but O(store); every controller that looks up by labels or owner starts its informers indexed.
 function storeIndex(inf: Informer): StoreIndex {
-  return inf.index ?? indexOf(inf.store);
+  if (inf.index !== undefined) return inf.index;
+  // built once per store value (stores are immutable), for lookups between two events
+  let ix = builtIndexes.get(inf.store);
+  if (ix === undefined) builtIndexes.set(inf.store, (ix = indexOf(inf.store)));
+  return ix;
 }
+const builtIndexes = new WeakMap<Store, StoreIndex>();
 
 function inStoreOrder(entries: IndexEntry[]): any[] {
   // Index entries often come in store order already: check in one pass before paying for a sort.
@@ -286,8 +291,15 @@ function inStoreOrder(entries: IndexEntry[]): any[] {
     }
     prev = e.n;
   }
-  if (!sorted) entries.sort((a, b) => a.n - b.n);
-  return entries.map((e) => e.obj);
+  if (sorted) return entries.map((e) => e.obj);
+  // Insertion numbers are distinct: sort n * m + i as numbers (no comparator calls), i finds the entry.
+  const m = entries.length;
+  const order = new Float64Array(m);
+  for (let i = 0; i < m; i++) order[i] = entries[i]!.n * m + i;
+  order.sort();
+  const out = new Array<any>(m);
+  for (let i = 0; i < m; i++) out[i] = entries[order[i]! % m]!.obj;
+  return out;
 }
 
 // A modification that keeps namespace, labels, selector and controller leaves the index as it is.
@@ -316,8 +328,11 @@ export function storeSelect(inf: Informer, ns: string, selector: Record<string, 
   return inStoreOrder(selectEntries(storeIndex(inf), ns, selector));
 }
 
-/** The index entries storeSelect returns, in no particular order. */
-function selectEntries(ix: StoreIndex, ns: string, selector: Record<string, string>): IndexEntry[] {
+/**
+ * The index entries storeSelect returns, in no particular order; with exact false, every entry of
+ * the smallest pair's posting (a superset: for a caller that tests the selector itself).
+ */
+function selectEntries(ix: StoreIndex, ns: string, selector: Record<string, string>, exact = true): IndexEntry[] {
   let best: Posting | undefined;
   let n = 0;
   for (const p of pairs(ns, selector)) {
@@ -329,7 +344,7 @@ function selectEntries(ix: StoreIndex, ns: string, selector: Record<string, stri
   if (best === undefined) return [];
   const hit: IndexEntry[] = [];
   // One pair: its index entry is exactly the answer.
-  if (n === 1) best.forEach((e) => void hit.push(e));
+  if (n === 1 || !exact) best.forEach((e) => void hit.push(e));
   else
     best.forEach((e) => {
       const labels = e.obj.metadata?.labels;
@@ -356,8 +371,9 @@ export function storeSelecting(inf: Informer, ns: string, labels: Record<string,
 
 /**
  * The objects in namespace ns that a controller with this uid and selector must look at when it
- * claims (ClaimPods): those whose labels match the selector's matchLabels, plus those it
- * controls, in store order. A superset of what claiming keeps; without matchLabels, the namespace.
+ * claims (ClaimPods): those carrying one pair of the selector's matchLabels (the pair fewest
+ * objects carry), plus those it controls, in store order. A superset of what claiming keeps;
+ * without matchLabels, the namespace.
  */
 export function storeClaimCandidates(inf: Informer, ns: string | undefined, selector: any, uid: string | undefined): any[] {
   const ix = storeIndex(inf);
@@ -366,7 +382,8 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
   if (selector !== undefined && selector !== null && (ml === undefined || Object.keys(ml).length === 0)) {
     for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) hit.push({ n: ix.seq.get(k)!, obj });
   } else if (ml !== undefined) {
-    hit = selectEntries(ix, ns ?? "", ml);
+    // claiming tests the whole selector on each candidate: the smallest pair's posting will do
+    hit = selectEntries(ix, ns ?? "", ml, false);
   }
   const owned = uid === undefined ? undefined : ix.owners.get(uid);
   if (owned !== undefined && owned.size > 0) {

@@ -199,6 +199,14 @@ export function selectedPods(client: ClientState, podsWatchId: number, ns: strin
 
 /** The Ready condition's last transition time (getPodTriggerTime), or NaN. */
 function podTriggerTime(pod: Pod): number {
+  // Every sync of a Service asks this of each of its pods: remembered per stored (immutable) pod object.
+  let t = triggerTimes.get(pod);
+  if (t === undefined) triggerTimes.set(pod, (t = readyTransitionTime(pod)));
+  return t;
+}
+const triggerTimes = new WeakMap<Pod, number>();
+
+function readyTransitionTime(pod: Pod): number {
   const conditions = pod.status?.conditions;
   if (conditions) for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === "Ready") return parseTime(conditions[i]!.lastTransitionTime);
   return NaN;
@@ -219,10 +227,11 @@ export function computeTriggerTime(states: TriggerStates, key: string, service: 
   const times: number[] = [];
   const moved: number[] = [];
   let dropped = false;
+  const lastTimes = last === undefined ? undefined : timesOf(last);
   for (const pod of pods) {
     const name = pod.metadata?.name ?? "";
     const t = podTriggerTime(pod);
-    const seen = last?.get(name);
+    const seen = lastTimes?.get(name);
     if (Number.isNaN(t)) {
       if (seen !== undefined) dropped = true;
       continue;
@@ -251,6 +260,20 @@ export function computeTriggerTime(states: TriggerStates, key: string, service: 
   const next = prev !== undefined && podTimes === last && serviceTime === prev.serviceTime ? states : states.set(key, { podTimes, serviceTime });
   if (!prev) return { states: next, time: Number.isNaN(parsed) ? undefined : parsed };
   return { states: next, time: min };
+}
+
+// The pod times of a state as a native Map, built once per (immutable) value: a sync reads every
+// pod's time, and a native Map reads a string key for less than immutable.js hashing it anew.
+const timesMirrors = new WeakMap<IMap<string, number>, Map<string, number>>();
+
+function timesOf(podTimes: IMap<string, number>): Map<string, number> {
+  let m = timesMirrors.get(podTimes);
+  if (m === undefined) {
+    const built = new Map<string, number>();
+    podTimes.forEach((t, name) => void built.set(name, t));
+    timesMirrors.set(podTimes, (m = built));
+  }
+  return m;
 }
 
 /** A Service's EndpointSlices, in store order, through the slice informer's index of the kubernetes.io/service-name label. */

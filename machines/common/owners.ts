@@ -4,5 +4,9 @@ import type { OwnerReference } from "kubernetes-types/meta/v1";
 
 /** The controller ownerReference of an object, if any (metav1.GetControllerOf). */
 export function controllerRefOf(obj: { metadata?: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined {
-  return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+  const refs = obj.metadata?.ownerReferences;
+  if (refs === undefined || refs === null) return undefined;
+  // An indexed loop: controllers call this for every pod of every sync.
+  for (let i = 0; i < refs.length; i++) if (refs[i]!.controller === true) return refs[i];
+  return undefined;
 }

@@ -8,7 +8,11 @@ export const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
 /** The pod's Ready condition (podutil.GetPodReadyCondition). */
 export function readyCondition(pod: Pod): PodCondition | undefined {
-  return pod.status?.conditions?.find((c) => c.type === "Ready");
+  const conditions = pod.status?.conditions;
+  if (conditions === undefined || conditions === null) return undefined;
+  // An indexed loop: the workload controllers ask this of every pod they own on every sync.
+  for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === "Ready") return conditions[i];
+  return undefined;
 }
 
 /** Ready condition is True (podutil.IsPodReady). */
@@ -18,9 +22,10 @@ export function isPodReady(pod: Pod): boolean {
 
 /** Ready for at least minReadySeconds before now (podutil.IsPodAvailable). */
 export function isPodAvailable(pod: Pod, minReadySeconds: number, nowMs: number): boolean {
-  if (!isPodReady(pod)) return false;
+  const ready = readyCondition(pod);
+  if (ready?.status !== "True") return false;
   if (minReadySeconds === 0) return true;
-  const since = toMs(readyCondition(pod)?.lastTransitionTime);
+  const since = toMs(ready.lastTransitionTime);
   return since !== undefined && since + minReadySeconds * 1000 < nowMs;
 }
 

@@ -198,7 +198,8 @@ export type DnsEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "Relist";
 /** Starts the Service and EndpointSlice informers. */
 export function startInformers(ctx: DnsContext, fx: Fx): void {
   startInformer(ctx.client, fx, SERVICES, { group: "", resource: "services" });
-  startInformer(ctx.client, fx, SLICES, { group: "discovery.k8s.io", resource: "endpointslices" });
+  // indexed: a Service's slices are found by their service-name label, not by indexing the whole store per lookup
+  startInformer(ctx.client, fx, SLICES, { group: "discovery.k8s.io", resource: "endpointslices", indexed: true });
 }
 
 /** Answers a query as the pod's resolver sees it: the A records of the first name on its search path that has any. */

@@ -1,7 +1,7 @@
 // The v1 Endpoints object as the endpoints controller builds it (pkg/controller/endpoint). The pod
 // helpers it shares with the EndpointSlice controller are in common/endpointutil.ts.
 
-import type { Endpoints, EndpointAddress, EndpointPort, EndpointSubset, Pod, Service } from "kubernetes-types/core/v1";
+import type { Endpoints, EndpointAddress, EndpointPort, EndpointSubset, Pod, Service, ServicePort } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
 import {
   findPort,
@@ -123,9 +123,11 @@ function subsetKey(ss: EndpointSubset): string {
 
 // One selected pod's address, its readiness and the Service ports it resolves (none: headless without ports).
 interface Member {
-  addr: EndpointAddress;
-  ready: boolean;
-  ports: EndpointPort[] | undefined;
+  readonly addr: EndpointAddress;
+  readonly ready: boolean;
+  readonly ports: EndpointPort[] | undefined;
+  /** addressKey(addr) */
+  readonly key: string;
 }
 
 // The subsets a pod contributes before repacking: one per port.
@@ -158,7 +160,7 @@ function sharePorts(members: readonly Member[]): boolean {
 function oneSubset(members: readonly Member[]): EndpointSubset[] {
   const readiness = new Map<string, { addr: EndpointAddress; ready: boolean }>();
   for (const m of members) {
-    const k = addressKey(m.addr);
+    const k = m.key;
     const seen = readiness.get(k);
     if (seen === undefined) readiness.set(k, { addr: m.addr, ready: m.ready });
     else if (!m.ready) seen.ready = false; // not-ready trumps ready
@@ -175,6 +177,35 @@ function oneSubset(members: readonly Member[]): EndpointSubset[] {
   return [ss];
 }
 
+/** A pod's address, readiness and ports for the Service, or null when the pod is none of its endpoints. */
+function memberOf(service: Service, pod: Pod, ns: string, includeTerminating: boolean, publishNotReady: boolean, svcPorts: ServicePort[]): Member | null {
+  if ((pod.metadata?.namespace ?? "default") !== ns) return null;
+  if (!matchesServiceSelector(service.spec?.selector, pod.metadata?.labels)) return null;
+  if (!shouldPodBeInEndpoints(pod, includeTerminating)) return null;
+  const ip = podIPv4(pod);
+  if (!ip) return null;
+  const addr = podToEndpointAddress(pod, ip);
+  if (shouldSetHostname(pod, service)) addr.hostname = pod.spec!.hostname!;
+  const ready = publishNotReady || isPodReady(pod);
+  if (svcPorts.length === 0) {
+    // Only a headless Service may have no ports and still list addresses.
+    return isHeadless(service) ? { addr, ready, ports: undefined, key: addressKey(addr) } : null;
+  }
+  const ports: EndpointPort[] = [];
+  for (const sp of svcPorts) {
+    const portNum = findPort(pod, sp);
+    if (portNum === undefined) continue;
+    const ep: EndpointPort = { name: sp.name ?? "", port: portNum, protocol: sp.protocol ?? "TCP" };
+    if (sp.appProtocol !== undefined) ep.appProtocol = sp.appProtocol;
+    ports.push(ep);
+  }
+  return ports.length > 0 ? { addr, ready, ports, key: addressKey(addr) } : null;
+}
+
+// Each stored pod object's member (or null) for the last Service that synced over it: stored
+// objects are immutable values, so it holds for the same Service object and terminating rule.
+const podMembers = new WeakMap<Pod, { service: Service; includeTerminating: boolean; member: Member | null }>();
+
 /** Options for endpointsFor. */
 export interface EndpointsOptions {
   /** ms since epoch of the change that triggered this sync (last-change-trigger-time annotation). */
@@ -190,30 +221,18 @@ export function endpointsFor(service: Service, pods: Pod[], opts: EndpointsOptio
   const ns = service.metadata?.namespace ?? "default";
   const publishNotReady = service.spec?.publishNotReadyAddresses === true;
   const svcPorts = service.spec?.ports ?? [];
+  const includeTerminating = publishNotReady || mutant("endpoints.terminating-pods-stay-ready");
   const members: Member[] = [];
   for (const pod of pods) {
-    if ((pod.metadata?.namespace ?? "default") !== ns) continue;
-    if (!matchesServiceSelector(service.spec?.selector, pod.metadata?.labels)) continue;
-    if (!shouldPodBeInEndpoints(pod, publishNotReady || mutant("endpoints.terminating-pods-stay-ready"))) continue;
-    const ip = podIPv4(pod);
-    if (!ip) continue;
-    const addr = podToEndpointAddress(pod, ip);
-    if (shouldSetHostname(pod, service)) addr.hostname = pod.spec!.hostname!;
-    const ready = publishNotReady || isPodReady(pod);
-    if (svcPorts.length === 0) {
-      // Only a headless Service may have no ports and still list addresses.
-      if (isHeadless(service)) members.push({ addr, ready, ports: undefined });
-      continue;
+    // Most pods of a Service are unchanged since its last sync: their part is remembered.
+    const known = podMembers.get(pod);
+    let m: Member | null;
+    if (known !== undefined && known.service === service && known.includeTerminating === includeTerminating) m = known.member;
+    else {
+      m = memberOf(service, pod, ns, includeTerminating, publishNotReady, svcPorts);
+      podMembers.set(pod, { service, includeTerminating, member: m });
     }
-    const ports: EndpointPort[] = [];
-    for (const sp of svcPorts) {
-      const portNum = findPort(pod, sp);
-      if (portNum === undefined) continue;
-      const ep: EndpointPort = { name: sp.name ?? "", port: portNum, protocol: sp.protocol ?? "TCP" };
-      if (sp.appProtocol !== undefined) ep.appProtocol = sp.appProtocol;
-      ports.push(ep);
-    }
-    if (ports.length > 0) members.push({ addr, ready, ports });
+    if (m !== null) members.push(m);
   }
   const subsets = sharePorts(members) ? oneSubset(members) : repackSubsets(members.flatMap(memberSubsets));
   const { subsets: capped, truncated } = capSubsets(subsets);

@@ -82,17 +82,6 @@ function portsKey(ports: EndpointPort[] | undefined): string {
   return JSON.stringify(sorted.map((p) => [p.name, p.port, p.protocol, p.appProtocol]));
 }
 
-// Equal lists, in the same order, of ports with equal fields: their portsKey is the same.
-function samePortList(a: EndpointPort[], b: EndpointPort[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.name !== y.name || x.port !== y.port || x.protocol !== y.protocol || x.appProtocol !== y.appProtocol) return false;
-  }
-  return true;
-}
-
 /** Identity of an endpoint across syncs (the reconciler's endpoint hash: addresses + target pod). */
 function endpointKey(ep: Endpoint): string {
   const addresses = ep.addresses.length === 1 ? ep.addresses[0] : [...ep.addresses].sort().join(",");
@@ -152,29 +141,68 @@ interface Desired {
   endpoints: Map<string, Endpoint>;
 }
 
+/** One pod's part of a Service's endpoints: its endpoint, its ports and their keys. */
+interface PodPart {
+  readonly service: Service;
+  readonly zone: string | undefined;
+  readonly ep: Endpoint;
+  readonly ports: EndpointPort[];
+  readonly portsKey: string;
+  readonly key: string;
+}
+
+// A Service syncs over all its pods, most of them unchanged since its last sync: each stored pod
+// object's part is remembered (null: the pod is no endpoint). Stored objects are immutable values,
+// so a part holds while the pod object does, for the same Service object and node zone.
+const podParts = new WeakMap<Pod, PodPart | null>();
+
+function podPart(pod: Pod, service: Service, nodeNamed: (name: string | undefined) => Node | undefined): PodPart | undefined {
+  const known = podParts.get(pod);
+  if (known === null) return undefined;
+  const node = nodeNamed(pod.spec?.nodeName);
+  const zone = node?.metadata?.labels?.[ZONE_LABEL];
+  if (known !== undefined && known.service === service && known.zone === zone) return known;
+  if (!shouldPodBeInEndpoints(pod, true)) return void podParts.set(pod, null);
+  const ip = podIPv4(pod);
+  if (!ip) return void podParts.set(pod, null);
+  const ep = podToEndpoint(pod, service, node, ip);
+  const ports = endpointPorts(service, pod);
+  const part: PodPart = { service, zone, ep, ports, portsKey: portsKey(ports), key: endpointKey(ep) };
+  podParts.set(pod, part);
+  return part;
+}
+
 /** Desired endpoints grouped by port set, in pod order (terminating pods included, per KEP-1672). */
 function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string | undefined) => Node | undefined): Map<string, Desired> {
   const ns = service.metadata?.namespace ?? "default";
   const out = new Map<string, Desired>();
-  // Pods from one template resolve the same ports: the last pod's key is reused for an equal list.
-  let lastPorts: EndpointPort[] | undefined;
-  let lastKey = "";
   for (const pod of pods) {
     if ((pod.metadata?.namespace ?? "default") !== ns) continue;
-    if (!shouldPodBeInEndpoints(pod, true)) continue;
-    const ip = podIPv4(pod);
-    if (!ip) continue;
-    const node = nodeNamed(pod.spec?.nodeName);
-    const ep = podToEndpoint(pod, service, node, ip);
-    const ports = endpointPorts(service, pod);
-    const key = lastPorts !== undefined && samePortList(ports, lastPorts) ? lastKey : portsKey(ports);
-    lastPorts = ports;
-    lastKey = key;
-    const d = out.get(key) ?? { ports, endpoints: new Map<string, Endpoint>() };
-    out.set(key, d);
-    d.endpoints.set(endpointKey(ep), ep);
+    const part = podPart(pod, service, nodeNamed);
+    if (part === undefined) continue;
+    let d = out.get(part.portsKey);
+    if (d === undefined) out.set(part.portsKey, (d = { ports: part.ports, endpoints: new Map<string, Endpoint>() }));
+    d.endpoints.set(part.key, part.ep);
   }
   return out;
+}
+
+// The key and the last equal desired endpoint of each stored endpoint object (immutable values).
+const storedKeys = new WeakMap<Endpoint, string>();
+const knownEqual = new WeakMap<Endpoint, Endpoint>();
+
+function storedEndpointKey(ep: Endpoint): string {
+  let k = storedKeys.get(ep);
+  if (k === undefined) storedKeys.set(ep, (k = endpointKey(ep)));
+  return k;
+}
+
+// deepEqual of a desired endpoint and a stored one, remembered for the pair last found equal.
+function sameEndpoint(got: Endpoint, ep: Endpoint): boolean {
+  if (got === ep || knownEqual.get(ep) === got) return true;
+  if (!deepEqual(got, ep)) return false;
+  knownEqual.set(ep, got);
+  return true;
 }
 
 function popFirst(m: Map<string, Endpoint>): Endpoint {
@@ -216,11 +244,12 @@ function reconcilePortSet(
     const kept: Endpoint[] = [];
     let changed = false;
     for (const ep of slice.endpoints) {
-      const got = want.get(endpointKey(ep));
+      const k = storedEndpointKey(ep);
+      const got = want.get(k);
       if (!got) continue;
       kept.push(got);
-      if (!deepEqual(got, ep)) changed = true;
-      want.delete(endpointKey(ep));
+      if (!sameEndpoint(got, ep)) changed = true;
+      want.delete(k);
     }
     const labelsChanged = !deepEqual(slice.metadata?.labels ?? {}, labels);
     const name = slice.metadata?.name ?? "";

@@ -160,7 +160,8 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
   for (const p of claim.adopt) patchOwnerRefs(ctx, fx, key, p, [...(p.metadata?.ownerReferences ?? []), L.replicaSetControllerRef(rs)]);
   for (const p of claim.release) patchOwnerRefs(ctx, fx, key, p, (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata?.uid));
   const filtered = claim.claimed;
-  const plan = L.manageReplicas(rs, filtered, ctx.expectations, now, relatedPods(ctx, rs, filtered));
+  // The related pods only rank a scale-down: looked up when there is one.
+  const plan = L.manageReplicas(rs, filtered, ctx.expectations, now, () => relatedPods(ctx, rs, filtered));
   ctx.expectations = plan.expectations;
   if (plan.create > 0) {
     ctx.creating.set(key, { rs, batches: plan.batches, index: 0, inflight: 0, failed: 0 });

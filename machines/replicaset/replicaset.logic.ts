@@ -28,7 +28,9 @@ const matchesSelector = matchesLabelSelector;
 
 function matchesLabelSet(required: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   const l = labels ?? {};
-  return Object.entries(required ?? {}).every(([k, v]) => l[k] === v);
+  // Own keys only, as Object.entries gives them; no array built per pod.
+  for (const k in required) if (Object.hasOwn(required, k) && l[k] !== required[k]) return false;
+  return true;
 }
 
 // ---------- pod predicates ----------
@@ -162,7 +164,7 @@ export function objectKey(obj: { metadata?: { namespace?: string; name?: string 
  */
 export function manageReplicas(
   rs: ReplicaSet, activePods: readonly Pod[], expectations: Expectations, nowMs: number,
-  relatedPods: readonly Pod[] = activePods,
+  relatedPods: readonly Pod[] | (() => readonly Pod[]) = activePods,
 ): ManageReplicasPlan {
   const key = objectKey(rs);
   const none: ManageReplicasPlan = { create: 0, batches: [], delete: [], expectations };
@@ -173,7 +175,9 @@ export function manageReplicas(
     return { create: n, batches: slowStartBatches(n), delete: [], expectations: expectCreations(expectations, key, n, nowMs) };
   }
   if (diff > 0) {
-    const victims = podsToDelete(activePods, Math.min(diff, BURST_REPLICAS), relatedPods, nowMs);
+    // The related pods rank deletions only: a caller may pass them as a function, asked only here.
+    const related = typeof relatedPods === "function" ? relatedPods() : relatedPods;
+    const victims = podsToDelete(activePods, Math.min(diff, BURST_REPLICAS), related, nowMs);
     return { create: 0, batches: [], delete: victims, expectations: expectDeletions(expectations, key, victims.map(objectKey), nowMs) };
   }
   return none;
@@ -301,9 +305,11 @@ export function calculateStatus(rs: ReplicaSet, filteredPods: readonly Pod[], ma
   let fully = 0, ready = 0, available = 0;
   for (const p of filteredPods) {
     if (matchesLabelSet(template, p.metadata?.labels)) fully++;
-    if (isPodReady(p)) {
+    // isPodReady, then isPodAvailable, from one lookup of the Ready condition
+    const cond = readyCondition(p);
+    if (cond?.status === "True") {
       ready++;
-      if (isPodAvailable(p, minReady, nowMs)) available++;
+      if (minReady === 0 || isPodAvailable(p, minReady, nowMs)) available++;
     }
   }
   let conditions: ReplicaSetCondition[] = [...(rs.status?.conditions ?? [])];
