@@ -119,7 +119,7 @@ describe("fault settings drawn from the run seed", () => {
   });
 });
 
-describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the runtime without containers", () => {
+describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the runtime without containers, host-local's store as it was on disk", () => {
   it("a finished pod stays finished with its terminated status (convertToAPIContainerStatuses keeps it); a running one runs again in a new sandbox", async () => {
     const c = createCluster({ nodes: 1, seed: 5 });
     const busybox = (script: string) => [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", script] }];
@@ -151,6 +151,34 @@ describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the run
     const runs = c.get("Pod", "runs", "default");
     expect(runs.status.phase).toBe("Running");
     expect(runs.status.containerStatuses[0].containerID).not.toBe(before.status.containerStatuses[0].containerID);
+    await c.stop();
+  });
+
+  it("host-local's store is on disk: the round robin goes on after last_reserved_ip, and the dead sandboxes' addresses are freed by CNI DEL", async () => {
+    // host-local keeps /var/lib/cni/networks/<network> (one file per address, last_reserved_ip.0) on
+    // disk; the runtime's restore calls CNI DEL for every sandbox that did not survive (cri-o#4900).
+    const c = createCluster({ nodes: 1, seed: 5 });
+    const pod = (name: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" }, spec: { containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"] }] } });
+    await c.apply([pod("a"), pod("b")]);
+    await c.settle();
+    const ipBefore = ["a", "b"].map((n) => c.get("Pod", n, "default").status.podIP).sort();
+    expect(ipBefore).toEqual(["10.244.0.2", "10.244.0.3"]);
+    const off = Object.fromEntries(Object.entries(defaultFaultSettings).map(([k, v]) => [k, k.endsWith("Probability") ? 0 : v])) as typeof defaultFaultSettings;
+    const f = new FaultInjector(c.runtime, 5, ["node-reboot"], { ...off, rebootProbability: 1, rebootDowntimeMaxMs: 5_000 });
+    f.install();
+    c.runtime.observers.push(() => {
+      if (f.total > 0) f.uninstall();
+    });
+    c.advance(15_000);
+    c.advance(60_000);
+    await c.settle();
+    const boot = c.runtime.trace().filter((e: any) => e.kind === "fault" && e.fault === "node-reboot" && e.detail.includes("boots"));
+    expect(boot.map((e: any) => e.detail)).toEqual(["node-1 boots: cri/node-1 drops 2 sandboxes and releases their addresses (CNI DEL), last_reserved_ip 10.244.0.3 kept"]);
+    // New sandboxes take the next addresses, not the ones the API showed for the dead sandboxes.
+    const ipAfter = ["a", "b"].map((n) => c.get("Pod", n, "default").status.podIP).sort();
+    expect(ipAfter).toEqual(["10.244.0.4", "10.244.0.5"]);
+    const ipam = c.runtime.snapshot("cni/node-1").context.ipam;
+    expect(Object.keys(ipam.allocations).sort()).toEqual(["10.244.0.4", "10.244.0.5"]);
     await c.stop();
   });
 });

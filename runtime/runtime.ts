@@ -215,11 +215,16 @@ export class Runtime implements CopyingHost {
     return this.incarnations.get(address) ?? 0;
   }
 
-  /** Restarts an actor from the machine and input it was first spawned with (crash, then start afresh). */
-  revive(address: Address): void {
+  /**
+   * Restarts an actor from the machine and input it was first spawned with (crash, then start
+   * afresh); `disk` changes that input into what the process finds on disk when it starts again
+   * (host-local's store survives a node's reboot).
+   */
+  revive(address: Address, disk?: (input: any) => unknown): void {
     const s = this.spawned.get(address);
     if (!s) throw new Error(`actor ${address} was never spawned`);
-    this.restart(address, s.machine, s.input);
+    this.restart(address, s.machine, disk ? disk(s.input) : s.input);
+    this.spawned.set(address, s);
   }
 
   /** Restarts an actor on a changed machine (same address and input): how mutants and variants are built from outside. */
