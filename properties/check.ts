@@ -139,7 +139,47 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
     if (JSON.stringify(best) === before) break;
   }
   halveSafety();
+  shrinkSchedule();
   return { spec: best, result, runs };
+
+  /**
+   * The deliveries themselves: the run's schedule (the channel each delivery came from) is
+   * recorded, then cut: every delivery of one channel at once (the busiest first: a component
+   * whose messages the failure does not need), then runs of deliveries, halved as in delta
+   * debugging. A cut delivery waits until the schedule is spent; a candidate is kept when it
+   * fails alike in no more steps.
+   */
+  function shrinkSchedule(): void {
+    if (runs >= budget) return;
+    const picks: string[] = [];
+    runs++;
+    const r = runSpec(best, { ...hooks, record: picks });
+    if (!failsLike(r, like) || r.steps !== result.steps) return;
+    best = { ...best, schedule: picks };
+    const cut = (schedule: string[]): void => {
+      if (schedule.length === best.schedule!.length || runs >= budget) return;
+      runs++;
+      const candidate = { ...best, schedule };
+      const c = runSpec(candidate, hooks);
+      if (!failsLike(c, like) || c.steps > result.steps) return;
+      best = truncate(candidate, c);
+      result = c;
+    };
+    const counts = new Map<string, number>();
+    for (const k of picks) counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (const [key] of [...counts].sort((a, b) => b[1] - a[1])) cut(best.schedule!.filter((k) => k !== key));
+    for (let size = best.schedule!.length >> 1; size >= 1 && runs < budget; size >>= 1) {
+      for (let start = best.schedule!.length - size; start >= 0 && runs < budget; start -= size) {
+        const s = best.schedule!;
+        cut([...s.slice(0, start), ...s.slice(start + size)]);
+      }
+    }
+    // Only the picks the shortest run made are kept (a replay spends no more).
+    const used: string[] = [];
+    runs++;
+    const last = runSpec(best, { ...hooks, record: used });
+    if (failsLike(last, like) && last.steps === result.steps) best = { ...best, schedule: used };
+  }
 }
 
 /** Writes a counterexample as a replayable JSON RunSpec; returns its path. */

@@ -200,7 +200,11 @@ export class FaultInjector {
     if (this.draw("node-reboot", s.rebootProbability, this.rebootRng)) this.rebootOne();
   }
 
-  /** Breaks one client watch: the API server, told so, ends it with ERROR 410 and the informer re-lists. */
+  /**
+   * Breaks one client watch's stream: the API server, told so, drops it, and the client sees the
+   * stream end (EOF to client-go's StreamWatcher, no ERROR event). Its reflector watches again from
+   * the last resourceVersion it saw, and re-lists only on a 410 (compacted meanwhile).
+   */
   private disconnectOne(): void {
     const pick = this.rng.next();
     this.count("watch-disconnect", `one client watch (pick ${pick.toFixed(6)})`);

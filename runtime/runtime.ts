@@ -486,6 +486,11 @@ export class Runtime implements CopyingHost {
     return n;
   }
 
+  /** Where the seeded chooser is: a `choose` that falls back on a copy of it picks what the runtime would have. */
+  get chooserState(): number {
+    return this.chooser.state;
+  }
+
   /** Keys (`from>to`) of the ready channels, in the order the chooser indexes them. */
   readyKeys(): string[] {
     return this.ready.map((c) => c.key);
