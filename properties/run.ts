@@ -57,8 +57,8 @@ export interface RunSpec {
   livenessBudgetMs?: number;
   /**
    * The safety phase's deliveries wherever the chooser had a choice, as the keys of the channels
-   * they came from, in order: replayed first (an entry whose channel has nothing ready is passed
-   * over), then the seeded chooser picks on. The shrinker records it from a failing run and cuts
+   * they came from, in order: replayed first (each pick takes the first entry whose channel is
+   * ready; the others wait), then the seeded chooser picks on. The shrinker records it from a failing run and cuts
    * deliveries out of it; absent, the seeded chooser picks every delivery.
    */
   schedule?: string[];
@@ -227,22 +227,35 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
 function followSchedule(rt: Cluster["runtime"], schedule: readonly string[] | undefined, record: string[] | undefined, phase: { safety: boolean }): void {
   if (!schedule && !record) return;
   const chooser = new Rng(rt.chooserState);
+  const used = new Uint8Array(schedule?.length ?? 0);
   let pos = 0;
   rt.choose = (n) => {
     const drawn = chooser.int(n);
     if (!phase.safety) return drawn;
     const keys = rt.readyKeys();
-    while (schedule && pos < schedule.length) {
-      const i = keys.indexOf(schedule[pos++]!);
-      if (i >= 0) {
-        record?.push(keys[i]!);
-        return i;
-      }
+    // The first entry not yet taken whose channel is ready: an entry whose channel has nothing
+    // yet waits for it (a cut upstream delivery makes its messages come later, not never).
+    for (let j = pos; schedule && j < schedule.length && j < pos + scheduleLookahead; j++) {
+      if (used[j]) continue;
+      const i = keys.indexOf(schedule[j]!);
+      if (i < 0) continue;
+      used[j] = 1;
+      while (pos < used.length && used[pos]) pos++;
+      record?.push(keys[i]!);
+      return i;
+    }
+    if (schedule && pos < schedule.length && pos + scheduleLookahead <= schedule.length) {
+      // nothing in reach is ready: the oldest entry is given up
+      used[pos] = 1;
+      while (pos < used.length && used[pos]) pos++;
     }
     record?.push(keys[drawn]!);
     return drawn;
   };
 }
+
+/** How far ahead of its oldest waiting entry a schedule is searched for a ready channel. */
+const scheduleLookahead = 256;
 
 /** The fault settings a spec runs with. */
 export function faultSettingsOf(spec: RunSpec): FaultSettings {
