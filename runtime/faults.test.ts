@@ -121,6 +121,19 @@ describe("fault settings drawn from the run seed", () => {
   });
 });
 
+/** Reboots node-1 once (every other fault off), 15 simulated seconds: down up to 5 s, then booted again. */
+function rebootOnce(c: Cluster): FaultInjector {
+  const off = Object.fromEntries(Object.entries(defaultFaultSettings).map(([k, v]) => [k, k.endsWith("Probability") ? 0 : v])) as typeof defaultFaultSettings;
+  const f = new FaultInjector(c.runtime, 5, ["node-reboot"], { ...off, rebootProbability: 1, rebootDowntimeMaxMs: 5_000 });
+  f.install();
+  // one reboot: off again after the step that drew it
+  c.runtime.observers.push(() => {
+    if (f.total > 0) f.uninstall();
+  });
+  c.advance(15_000);
+  return f;
+}
+
 describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the runtime without containers, host-local's store as it was on disk", () => {
   it("a finished pod stays finished with its terminated status (convertToAPIContainerStatuses keeps it); a running one runs again in a new sandbox", async () => {
     const c = createCluster({ nodes: 1, seed: 5 });
@@ -134,14 +147,7 @@ describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the run
     await c.settle();
     const before = c.get("Pod", "runs", "default");
     expect([c.get("Pod", "done", "default").status.phase, before.status.phase]).toEqual(["Succeeded", "Running"]);
-    const off = Object.fromEntries(Object.entries(defaultFaultSettings).map(([k, v]) => [k, k.endsWith("Probability") ? 0 : v])) as typeof defaultFaultSettings;
-    const f = new FaultInjector(c.runtime, 5, ["node-reboot"], { ...off, rebootProbability: 1, rebootDowntimeMaxMs: 5_000 });
-    f.install();
-    // one reboot: off again after the step that drew it
-    c.runtime.observers.push(() => {
-      if (f.total > 0) f.uninstall();
-    });
-    c.advance(15_000);
+    const f = rebootOnce(c);
     expect(f.counts["node-reboot"]).toBe(1);
     expect(c.runtime.trace().filter((e) => e.kind === "fault" && e.fault === "crash").map((e: any) => e.detail)).toEqual(["cni/node-1", "cri/node-1", "kubelet/node-1"]);
     c.advance(60_000);
@@ -165,13 +171,7 @@ describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the run
     await c.settle();
     const ipBefore = ["a", "b"].map((n) => c.get("Pod", n, "default").status.podIP).sort();
     expect(ipBefore).toEqual(["10.244.0.2", "10.244.0.3"]);
-    const off = Object.fromEntries(Object.entries(defaultFaultSettings).map(([k, v]) => [k, k.endsWith("Probability") ? 0 : v])) as typeof defaultFaultSettings;
-    const f = new FaultInjector(c.runtime, 5, ["node-reboot"], { ...off, rebootProbability: 1, rebootDowntimeMaxMs: 5_000 });
-    f.install();
-    c.runtime.observers.push(() => {
-      if (f.total > 0) f.uninstall();
-    });
-    c.advance(15_000);
+    rebootOnce(c);
     c.advance(60_000);
     await c.settle();
     const boot = c.runtime.trace().filter((e: any) => e.kind === "fault" && e.fault === "node-reboot" && e.detail.includes("boots"));
