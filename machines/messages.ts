@@ -100,7 +100,12 @@ export type ApiResponse =
   | { type: "ApiResponse"; id: number; ok: true; code: number; object: any; /** Warning headers' texts */ warnings?: string[] }
   | { type: "ApiResponse"; id: number; ok: false; code: number; status: Status };
 
-export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+/**
+ * A watch stream's events; CLOSED is no event of the API but the stream's end without one (a broken
+ * connection, the server's watch timeout), which client-go's reflector answers by watching again
+ * from the last resourceVersion it saw.
+ */
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR" | "CLOSED";
 
 export interface WatchEvent {
   type: "WatchEvent";

@@ -111,24 +111,22 @@ function failsLike(r: RunResult, like: RunResult): boolean {
  * Shrinks a failing run: the step count (a safety violation at step k
  * needs only k + 1 steps and the commands sent by then, and that cut replays exactly), the commands
  * (each dropped, each sent earlier), the fault schedule (each fault kind left out), and for a
- * liveness or deletion failure the safety phase (halved, first and last). Every candidate is one deterministic
- * run; at most `budget`.
+ * liveness or deletion failure the safety phase (halved, first and last), then the deliveries
+ * (shrinkSchedule). Every candidate is one deterministic run; at most `budget`.
  */
 export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spec: RunSpec; result: RunResult; runs: number } {
   let runs = 0;
   let result = runSpec(spec, hooks);
   if (result.violations.length === 0) return { spec, result, runs: 1 };
   const like = result;
-  // The run stops at the violating step: later steps and commands never mattered.
-  const truncate = (s: RunSpec, r: RunResult): RunSpec => (r.phase === "safety" ? { ...s, steps: Math.min(s.steps, r.steps + 1), commands: s.commands.filter((c) => c.at <= r.steps) } : s);
-  let best = truncate(spec, result);
+  let best = truncated(spec, result);
   const attempt = (candidate: RunSpec): boolean => {
     if (runs >= budget) return false;
     runs++;
     const r = runSpec(candidate, hooks);
     // Simpler never means longer: a candidate must fail as early as the best so far, or earlier.
     if (!failsLike(r, like) || (r.phase === "safety" && r.steps > result.steps)) return false;
-    best = truncate(candidate, r);
+    best = truncated(candidate, r);
     result = r;
     return true;
   };
@@ -150,6 +148,53 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
     if (JSON.stringify(best) === before) break;
   }
   halveSafety();
+  if (budget - runs < 2) return { spec: best, result, runs };
+  const scheduled = shrinkSchedule(best, hooks, budget - runs, like);
+  return { spec: scheduled.spec, result: scheduled.result, runs: runs + scheduled.runs };
+}
+
+/** A safety run stops at its violating step: later steps and commands never mattered. */
+function truncated(s: RunSpec, r: RunResult): RunSpec {
+  return r.phase === "safety" ? { ...s, steps: Math.min(s.steps, r.steps + 1), commands: s.commands.filter((c) => c.at <= r.steps) } : s;
+}
+
+/**
+ * Shrinks the deliveries themselves: a failing run's schedule (the channel each delivery came
+ * from) is recorded, then cut: every delivery of one channel at once (the busiest first: a
+ * component whose messages the failure does not need), then runs of deliveries, halved as in delta
+ * debugging. A cut delivery waits until the schedule is spent; a candidate is kept when it fails
+ * like the run did (same phase, same invariant) in no more steps. At most `budget` runs (two at least: the recording and the last).
+ */
+export function shrinkSchedule(spec: RunSpec, hooks: RunHooks, budget: number, like?: RunResult): { spec: RunSpec; result: RunResult; runs: number } {
+  let runs = 1;
+  const picks: string[] = [];
+  let result = runSpec(spec, { ...hooks, record: picks });
+  const model = like ?? result;
+  if (!failsLike(result, model)) return { spec, result, runs };
+  let best: RunSpec = { ...truncated(spec, result), schedule: picks };
+  const cut = (schedule: string[]): void => {
+    if (schedule.length === best.schedule!.length || runs >= budget - 1) return;
+    runs++;
+    const candidate = { ...best, schedule };
+    const c = runSpec(candidate, hooks);
+    if (!failsLike(c, model) || c.steps > result.steps) return;
+    best = truncated(candidate, c);
+    result = c;
+  };
+  const counts = new Map<string, number>();
+  for (const k of picks) counts.set(k, (counts.get(k) ?? 0) + 1);
+  for (const [key] of [...counts].sort((a, b) => b[1] - a[1])) cut(best.schedule!.filter((k) => k !== key));
+  for (let size = best.schedule!.length >> 1; size >= 1 && runs < budget - 1; size >>= 1) {
+    for (let start = best.schedule!.length - size; start >= 0 && runs < budget - 1; start -= size) {
+      const s = best.schedule!;
+      cut([...s.slice(0, start), ...s.slice(start + size)]);
+    }
+  }
+  // Only the picks the shortest run made are kept (a replay spends no more).
+  const used: string[] = [];
+  runs++;
+  const last = runSpec(best, { ...hooks, record: used });
+  if (failsLike(last, model) && last.steps === result.steps) best = { ...best, schedule: used };
   return { spec: best, result, runs };
 }
 

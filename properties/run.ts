@@ -55,6 +55,13 @@ export interface RunSpec {
   faultSettings?: FaultSettings;
   /** simulated ms the liveness phase may take */
   livenessBudgetMs?: number;
+  /**
+   * The safety phase's deliveries wherever the chooser had a choice, as the keys of the channels
+   * they came from, in order: replayed first (each pick takes the first entry whose channel is
+   * ready; the others wait), then the seeded chooser picks on. The shrinker records it from a failing run and cuts
+   * deliveries out of it; absent, the seeded chooser picks every delivery.
+   */
+  schedule?: string[];
 }
 
 export interface RunResult {
@@ -79,6 +86,8 @@ export interface RunHooks {
   prepare?(cluster: Cluster): void;
   invariants?: readonly InvariantSpec[];
   trace?: boolean;
+  /** gets the key of each safety-phase delivery the chooser picked, in order (the run's schedule) */
+  record?: string[];
 }
 
 /** The examples/ directory, from the sources or from dist/. */
@@ -180,6 +189,8 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
   started.settle();
   const before = footprint(started);
   started.stopAll();
+  const phase = { safety: true };
+  followSchedule(rt, spec.schedule, hooks.record, phase);
   try {
     faults.install();
     for (let i = 0; i < spec.steps; i++) {
@@ -188,6 +199,7 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
       result.steps++;
     }
     while (next < commands.length) send(cluster, commands[next++]!, id++);
+    phase.safety = false;
     faults.uninstall();
     result.phase = "liveness";
     result.steps += converge(cluster, spec.livenessBudgetMs ?? 600_000);
@@ -206,6 +218,44 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
   }
   return result;
 }
+
+/**
+ * Picks the safety phase's deliveries from a schedule (and records the picks), falling back on the
+ * seeded chooser: a copy of the runtime's, drawn at every pick so that, once the schedule is spent
+ * or the safety phase over, it picks what the runtime itself would have.
+ */
+function followSchedule(rt: Cluster["runtime"], schedule: readonly string[] | undefined, record: string[] | undefined, phase: { safety: boolean }): void {
+  if (!schedule && !record) return;
+  const chooser = new Rng(rt.chooserState);
+  const used = new Uint8Array(schedule?.length ?? 0);
+  let pos = 0;
+  rt.choose = (n) => {
+    const drawn = chooser.int(n);
+    if (!phase.safety) return drawn;
+    const keys = rt.readyKeys();
+    // The first entry not yet taken whose channel is ready: an entry whose channel has nothing
+    // yet waits for it (a cut upstream delivery makes its messages come later, not never).
+    for (let j = pos; schedule && j < schedule.length && j < pos + scheduleLookahead; j++) {
+      if (used[j]) continue;
+      const i = keys.indexOf(schedule[j]!);
+      if (i < 0) continue;
+      used[j] = 1;
+      while (pos < used.length && used[pos]) pos++;
+      record?.push(keys[i]!);
+      return i;
+    }
+    if (schedule && pos < schedule.length && pos + scheduleLookahead <= schedule.length) {
+      // nothing in reach is ready: the oldest entry is given up
+      used[pos] = 1;
+      while (pos < used.length && used[pos]) pos++;
+    }
+    record?.push(keys[drawn]!);
+    return drawn;
+  };
+}
+
+/** How far ahead of its oldest waiting entry a schedule is searched for a ready channel. */
+const scheduleLookahead = 256;
 
 /** The fault settings a spec runs with. */
 export function faultSettingsOf(spec: RunSpec): FaultSettings {
@@ -464,13 +514,13 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
 }
 
 /**
- * On small nodes, half the time: a long-running pod holding an early address, then a Job of many
+ * On small nodes, half the time (else a batch): a long-running pod holding an early address, then a Job of many
  * short pods (two to three times the node's usable addresses), so host-local's round robin wraps
  * the podCIDR while that address is still held. Drawn apart, so the rest of the workload is as before.
  */
 function churnWorkload(seed: number, shape: NodeShape, nodes: number): Command[] {
   const rng = new Rng(seedFor(seed, "workload-churn"));
-  if (shape.podCIDRPrefix < 28 || rng.int(2) !== 0) return [];
+  if (shape.podCIDRPrefix < 28 || rng.int(2) !== 0) return batchWorkload(rng);
   // network, gateway and broadcast are not handed out
   const usable = 2 ** (32 - shape.podCIDRPrefix) - 3;
   const small = { requests: { cpu: "10m", memory: "16Mi" } };
@@ -485,6 +535,22 @@ function churnWorkload(seed: number, shape: NodeShape, nodes: number): Command[]
     },
   };
   return [{ op: "apply", at: 0, obj: anchor }, { op: "apply", at: 1 + rng.int(20), obj: job }];
+}
+
+/**
+ * Where no churn runs: a batch Job of 16 to 32 short pods, two to four at a time, as a CI system
+ * submits them. Every pod is one more scheduling cycle and Binding, where a retried or repeated
+ * Binding meets a pod already bound (the API server must answer 409 Conflict).
+ */
+function batchWorkload(rng: Rng): Command[] {
+  const job = {
+    apiVersion: "batch/v1", kind: "Job", metadata: { name: "batch" },
+    spec: {
+      completions: 16 + rng.int(17), parallelism: 2 + rng.int(3), backoffLimit: 6,
+      template: { spec: { restartPolicy: "Never", tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }], containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", `sleep ${1 + rng.int(3)}; exit 0`], resources: { requests: { cpu: "50m", memory: "32Mi" } } }] } },
+    },
+  };
+  return [{ op: "apply", at: 1 + rng.int(200), obj: job }];
 }
 
 /** The commands of a scenario, drawn from a seed: the manifest (or a random workload) at step 0, then deletes and scales. */

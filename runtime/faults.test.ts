@@ -26,16 +26,18 @@ function setUp(): { cluster: Cluster; got: Record<string, any[]>; watch: (client
   return { cluster, got, watch, create };
 }
 
-const events = (msgs: any[], watchId: number) => msgs.filter((m) => m.type === "WatchEvent" && m.watchId === watchId).map((m) => (m.eventType === "ERROR" ? `ERROR ${m.object.code} ${m.object.reason}` : `${m.eventType} ${m.object.metadata.name}`));
+const events = (msgs: any[], watchId: number) => msgs.filter((m) => m.type === "WatchEvent" && m.watchId === watchId).map((m) => (m.eventType === "ERROR" ? `ERROR ${m.object.code} ${m.object.reason}` : m.eventType === "CLOSED" ? "CLOSED" : `${m.eventType} ${m.object.metadata.name}`));
 
 describe("faults are messages the API server handles", () => {
-  it("DisconnectWatch ends one watch with 410 Expired; it gets nothing after", () => {
+  it("DisconnectWatch breaks one watch's stream: it ends without an event (CLOSED, no 410) and gets nothing after", () => {
+    // A broken connection is EOF to client-go's StreamWatcher, not an ERROR event; the reflector
+    // then watches again from its last resourceVersion.
     const { cluster, got, watch, create } = setUp();
     watch("a", 7);
     cluster.runtime.post("runtime", "apiserver", { type: "DisconnectWatch", pick: 0 });
     cluster.runtime.settle();
     create("after");
-    expect(events(got.a!, 7)).toEqual(["ERROR 410 Expired"]);
+    expect(events(got.a!, 7)).toEqual(["CLOSED"]);
     expect(cluster.runtime.trace().some((e) => e.kind === "deliver" && e.from === "runtime" && e.type === "DisconnectWatch")).toBe(true);
   });
 
@@ -119,7 +121,20 @@ describe("fault settings drawn from the run seed", () => {
   });
 });
 
-describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the runtime without containers", () => {
+/** Reboots node-1 once (every other fault off), 15 simulated seconds: down up to 5 s, then booted again. */
+function rebootOnce(c: Cluster): FaultInjector {
+  const off = Object.fromEntries(Object.entries(defaultFaultSettings).map(([k, v]) => [k, k.endsWith("Probability") ? 0 : v])) as typeof defaultFaultSettings;
+  const f = new FaultInjector(c.runtime, 5, ["node-reboot"], { ...off, rebootProbability: 1, rebootDowntimeMaxMs: 5_000 });
+  f.install();
+  // one reboot: off again after the step that drew it
+  c.runtime.observers.push(() => {
+    if (f.total > 0) f.uninstall();
+  });
+  c.advance(15_000);
+  return f;
+}
+
+describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the runtime without containers, host-local's store as it was on disk", () => {
   it("a finished pod stays finished with its terminated status (convertToAPIContainerStatuses keeps it); a running one runs again in a new sandbox", async () => {
     const c = createCluster({ nodes: 1, seed: 5 });
     const busybox = (script: string) => [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", script] }];
@@ -132,14 +147,7 @@ describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the run
     await c.settle();
     const before = c.get("Pod", "runs", "default");
     expect([c.get("Pod", "done", "default").status.phase, before.status.phase]).toEqual(["Succeeded", "Running"]);
-    const off = Object.fromEntries(Object.entries(defaultFaultSettings).map(([k, v]) => [k, k.endsWith("Probability") ? 0 : v])) as typeof defaultFaultSettings;
-    const f = new FaultInjector(c.runtime, 5, ["node-reboot"], { ...off, rebootProbability: 1, rebootDowntimeMaxMs: 5_000 });
-    f.install();
-    // one reboot: off again after the step that drew it
-    c.runtime.observers.push(() => {
-      if (f.total > 0) f.uninstall();
-    });
-    c.advance(15_000);
+    const f = rebootOnce(c);
     expect(f.counts["node-reboot"]).toBe(1);
     expect(c.runtime.trace().filter((e) => e.kind === "fault" && e.fault === "crash").map((e: any) => e.detail)).toEqual(["cni/node-1", "cri/node-1", "kubelet/node-1"]);
     c.advance(60_000);
@@ -151,6 +159,28 @@ describe("node-reboot: the node's kubelet, runtime and CNI start afresh, the run
     const runs = c.get("Pod", "runs", "default");
     expect(runs.status.phase).toBe("Running");
     expect(runs.status.containerStatuses[0].containerID).not.toBe(before.status.containerStatuses[0].containerID);
+    await c.stop();
+  });
+
+  it("host-local's store is on disk: the round robin goes on after last_reserved_ip, and the dead sandboxes' addresses are freed by CNI DEL", async () => {
+    // host-local keeps /var/lib/cni/networks/<network> (one file per address, last_reserved_ip.0) on
+    // disk; the runtime's restore calls CNI DEL for every sandbox that did not survive (cri-o#4900).
+    const c = createCluster({ nodes: 1, seed: 5 });
+    const pod = (name: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" }, spec: { containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"] }] } });
+    await c.apply([pod("a"), pod("b")]);
+    await c.settle();
+    const ipBefore = ["a", "b"].map((n) => c.get("Pod", n, "default").status.podIP).sort();
+    expect(ipBefore).toEqual(["10.244.0.2", "10.244.0.3"]);
+    rebootOnce(c);
+    c.advance(60_000);
+    await c.settle();
+    const boot = c.runtime.trace().filter((e: any) => e.kind === "fault" && e.fault === "node-reboot" && e.detail.includes("boots"));
+    expect(boot.map((e: any) => e.detail)).toEqual(["node-1 boots: cri/node-1 drops 2 sandboxes and releases their addresses (CNI DEL), last_reserved_ip 10.244.0.3 kept"]);
+    // New sandboxes take the next addresses, not the ones the API showed for the dead sandboxes.
+    const ipAfter = ["a", "b"].map((n) => c.get("Pod", n, "default").status.podIP).sort();
+    expect(ipAfter).toEqual(["10.244.0.4", "10.244.0.5"]);
+    const ipam = c.runtime.snapshot("cni/node-1").context.ipam;
+    expect(Object.keys(ipam.allocations).sort()).toEqual(["10.244.0.4", "10.244.0.5"]);
     await c.stop();
   });
 });

@@ -8,6 +8,7 @@
 
 import { Rng, seedFor } from "../machines/common/prng.js";
 import type { Address } from "../machines/messages.js";
+import { release, type IPAMState } from "../machines/cni/ipam.js";
 import type { Runtime } from "./runtime.js";
 
 /** Every fault podflow can inject, by the name the CLI takes. */
@@ -199,7 +200,11 @@ export class FaultInjector {
     if (this.draw("node-reboot", s.rebootProbability, this.rebootRng)) this.rebootOne();
   }
 
-  /** Breaks one client watch: the API server, told so, ends it with ERROR 410 and the informer re-lists. */
+  /**
+   * Breaks one client watch's stream: the API server, told so, drops it, and the client sees the
+   * stream end (EOF to client-go's StreamWatcher, no ERROR event). Its reflector watches again from
+   * the last resourceVersion it saw, and re-lists only on a 410 (compacted meanwhile).
+   */
   private disconnectOne(): void {
     const pick = this.rng.next();
     this.count("watch-disconnect", `one client watch (pick ${pick.toFixed(6)})`);
@@ -236,10 +241,14 @@ export class FaultInjector {
 
   /**
    * Reboots one node: its kubelet, container runtime and CNI plugin stop at once, and with the
-   * runtime every process of its containers. After the downtime they start afresh in boot order
-   * (CNI, runtime, kubelet): the runtime comes back without containers or sandboxes (CRI-O wipes
-   * them after a reboot; the IPAM data dir is on tmpfs), and the kubelet rebuilds its pods from the
-   * API server, which still holds their last status.
+   * runtime every process of its containers. After the downtime they start again in boot order
+   * (CNI, runtime, kubelet). The disk survives: host-local's store (/var/lib/cni/networks/<network>)
+   * still holds every address and last_reserved_ip, so the round robin goes on where it was. The
+   * runtime cannot restore a sandbox whose network namespace died with the boot: while it
+   * restores, before it serves the kubelet, it drops them all and calls CNI DEL for each (CRI-O's
+   * restore, cri-o#4900; containerd/cri#948 is the leak when it does not), so an address is freed
+   * only once its sandbox is gone, and a new sandbox never finds an old one's address reserved.
+   * The kubelet then rebuilds its pods from the API server, which still holds their last status.
    */
   private rebootOne(): void {
     const kubelets = this.rt.addresses().filter((a) => a.startsWith("kubelet/"));
@@ -249,10 +258,21 @@ export class FaultInjector {
     const agents = this.rt.addresses().filter((a) => a.endsWith(`/${node}`)).sort((a, b) => order(a) - order(b));
     const downMs = 1 + this.rebootRng.int(this.settings.rebootDowntimeMaxMs);
     this.count("node-reboot", `${node} down for ${downMs} ms: ${agents.join(", ")}`);
+    const cni = `cni/${node}`;
+    // a value: the CNI's contexts are never changed in place, so this is the store as it was last written
+    const onDisk: IPAMState | undefined = this.rt.snapshot(cni)?.context?.ipam;
     for (const a of agents) this.rt.crash(a);
     // Each starts afresh, even one a pending crash restart brought back meanwhile (it would wait on a runtime that was not there).
     this.rt.later(downMs, () => {
-      for (const a of agents) this.rt.revive(a);
+      let store = onDisk;
+      if (store) {
+        // The runtime's restore: every sandbox died with the boot, and CNI DEL frees what it held.
+        const lost = [...new Set(Object.values(store.allocations))].sort();
+        for (const sandboxId of lost) store = release(store, sandboxId);
+        const kept = store.lastReservedIP ? `, last_reserved_ip ${store.lastReservedIP} kept` : "";
+        this.rt.record({ kind: "fault", fault: "node-reboot", detail: `${node} boots: cri/${node} drops ${lost.length} sandboxes and releases their addresses (CNI DEL)${kept}` });
+      }
+      for (const a of agents) this.rt.revive(a, a === cni && store ? (input) => ({ ...input, store }) : undefined);
     });
   }
 

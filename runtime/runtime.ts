@@ -199,11 +199,16 @@ export class Runtime {
     return this.incarnations.get(address) ?? 0;
   }
 
-  /** Restarts an actor from the machine and input it was first spawned with (crash, then start afresh). */
-  revive(address: Address): void {
+  /**
+   * Restarts an actor from the machine and input it was first spawned with (crash, then start
+   * afresh); `disk` changes that input into what the process finds on disk when it starts again
+   * (host-local's store survives a node's reboot).
+   */
+  revive(address: Address, disk?: (input: any) => unknown): void {
     const s = this.spawned.get(address);
     if (!s) throw new Error(`actor ${address} was never spawned`);
-    this.restart(address, s.machine, s.input);
+    this.restart(address, s.machine, disk ? disk(s.input) : s.input);
+    this.spawned.set(address, s);
   }
 
   /** Restarts an actor on a changed machine (same address and input): how mutants and variants are built from outside. */
@@ -450,6 +455,11 @@ export class Runtime {
     let n = 0;
     for (const ch of this.channels.values()) n += ch.queue.length - ch.head;
     return n;
+  }
+
+  /** Where the seeded chooser is: a `choose` that falls back on a copy of it picks what the runtime would have. */
+  get chooserState(): number {
+    return this.chooser.state;
   }
 
   /** Keys (`from>to`) of the ready channels, in the order the chooser indexes them. */

@@ -1125,13 +1125,17 @@ function watchGone(c: WatchCache, w: ClientWatch, fx: Fx): void {
   fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ERROR", object: S.gone(S.tooOldResourceVersionMessage(oldestResumable(c), c.revision)) });
 }
 
-/** One client watch's stream broke (the watch-disconnect fault): `pick` in [0, 1) chooses which, in registration order. */
+/**
+ * One client watch's stream broke (the watch-disconnect fault): `pick` in [0, 1) chooses which, in
+ * registration order. The client sees the stream end without an event (CLOSED) and watches again
+ * from the last resourceVersion it saw; a 410 comes only if that is gone by then.
+ */
 export function disconnectWatch(ctx: ApiServerContext, ev: { pick: number }, fx: Fx): ApiServerContext {
   const all = [...ctx.cache.watches.values()];
   if (all.length === 0) return ctx;
   const chosen = all[Math.min(all.length - 1, Math.max(0, Math.floor(ev.pick * all.length)))]!;
   const { cache } = withoutWatches(ctx.cache, (w) => w === chosen);
-  watchGone(cache, chosen, fx);
+  fx.send(chosen.client, { type: "WatchEvent", watchId: chosen.watchId, eventType: "CLOSED", object: undefined });
   return { ...ctx, cache };
 }
 

@@ -81,7 +81,7 @@ export const apiServerMachine = setup({
     WatchResponse: { actions: "applyWatchEvents", description: "etcd changes: update the watch cache, fan out to client watches" },
     CompactionDue: { actions: "compactEtcd" },
     ClientGone: { actions: "forgetClient", description: "a client's process died: its watches end, its requests are abandoned" },
-    DisconnectWatch: { actions: "disconnectWatch", description: "fault: one client watch's stream breaks; it ends with 410 Gone" },
+    DisconnectWatch: { actions: "disconnectWatch", description: "fault: one client watch's stream breaks; the client sees it end (CLOSED) and watches again from its last resourceVersion" },
     DisconnectClientWatches: { actions: "disconnectClientWatches", description: "fault: a partition healed; each of that client's watches ends with 410 Gone" },
     SlideWatchCache: { actions: "slideWatchCache", description: "fault: compact etcd now and keep only the newest watch-cache history" },
     InternalError: {

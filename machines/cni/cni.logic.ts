@@ -21,11 +21,16 @@ export interface CniContext {
 export interface CniInput {
   node: string;
   podCIDR: string;
+  /**
+   * host-local's data dir (/var/lib/cni/networks/<network>) as the node finds it on boot: it is on
+   * disk, so a reboot keeps every allocation and last_reserved_ip. Absent on a new node.
+   */
+  store?: IPAMState;
 }
 
-/** A fresh CNI for a node's podCIDR. */
+/** The CNI of a node's podCIDR, over host-local's store as it is on disk (empty on a new node). */
 export function initialCni(input: CniInput): CniContext {
-  return { node: input.node, podCIDR: input.podCIDR, ipam: newIPAM(input.podCIDR), adds: 0, dels: 0 };
+  return { node: input.node, podCIDR: input.podCIDR, ipam: input.store ?? newIPAM(input.podCIDR), adds: 0, dels: 0 };
 }
 
 /** The plugin chain's error for a failed ADD, as libcni words it (the bridge plugin delegates to host-local). */

@@ -96,3 +96,27 @@ describe("storeClaimCandidates feeds ClaimPods", () => {
     }), { numRuns: 300 });
   });
 });
+
+describe("a watch stream that ends without an event (reflector.watch)", () => {
+  // client-go's StreamWatcher reads a broken connection as the end of the stream, and the
+  // reflector watches again from the last resourceVersion it saw (not a re-list); only a 410 for
+  // that resourceVersion makes it re-list.
+  it("CLOSED: the informer watches again from its last event's resourceVersion and keeps its store", () => {
+    const { c, inf } = listed([pod("a", {})]);
+    const fx = new Fx();
+    onWatchEvent(c, fx, { type: "WatchEvent", watchId: 1, eventType: "MODIFIED", object: { ...pod("a", { x: "1" }), metadata: { ...pod("a", { x: "1" }).metadata, resourceVersion: "7" } } } as any);
+    const got = onWatchEvent(c, fx, { type: "WatchEvent", watchId: 1, eventType: "CLOSED", object: undefined } as any);
+    expect(got).toBeUndefined();
+    expect(fx.sends.map((s) => [s.to, s.msg.verb, s.msg.resource, s.msg.resourceVersion])).toEqual([["apiserver", "watch", "pods", "7"]]);
+    expect(names([...inf().store.values()])).toEqual(["a"]);
+  });
+
+  it("a 410 on the resumed watch (its resourceVersion compacted meanwhile) re-lists", () => {
+    const { c } = listed([pod("a", {})]);
+    const fx = new Fx();
+    onWatchEvent(c, fx, { type: "WatchEvent", watchId: 1, eventType: "CLOSED", object: undefined } as any);
+    const got = onWatchEvent(c, fx, { type: "WatchEvent", watchId: 1, eventType: "ERROR", object: { kind: "Status", code: 410, reason: "Expired" } } as any);
+    expect(got).toBe("relisted");
+    expect(fx.sends.map((s) => [s.msg.verb, s.msg.resourceVersion ?? ""])).toEqual([["watch", "1"], ["list", expect.any(String)]]);
+  });
+});

@@ -175,21 +175,32 @@ export function onListed(c: ClientState, fx: Fx, inf: Informer, list: any): Info
   });
   for (const [k, old] of prev) if (!fresh.has(k)) deltas.push({ type: "DELETED", object: old, old });
   inf = setInformer(c, { ...inf, store: fresh, index: inf.index && indexOf(fresh), resourceVersion: list.metadata.resourceVersion, synced: true });
+  watchFrom(c, fx, inf);
+  return deltas;
+}
+
+/** Opens the informer's watch from the resourceVersion it is at (its list's, or the last event's). */
+function watchFrom(c: ClientState, fx: Fx, inf: Informer): void {
   const req: ApiRequest = { type: "ApiRequest", id: c.nextId++, token: c.token, verb: "watch", group: inf.group, resource: inf.resource, watchId: inf.watchId, resourceVersion: inf.resourceVersion };
   if (inf.namespace) req.namespace = inf.namespace;
   if (inf.labelSelector) req.labelSelector = inf.labelSelector;
   if (inf.fieldSelector) req.fieldSelector = inf.fieldSelector;
   fx.send("apiserver", req);
-  return deltas;
 }
 
-/** Applies a watch event to the store; an ERROR (410 Gone) means re-list. */
+/** Applies a watch event to the store; an ERROR (410 Gone) means re-list, a stream CLOSED without one a new watch from where it was. */
 export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent): InformerDelta | "relisted" | undefined {
   const inf = c.informers.get(ev.watchId);
   if (!inf) return undefined;
   if (ev.eventType === "ERROR") {
     relist(c, fx, inf);
     return "relisted";
+  }
+  if (ev.eventType === "CLOSED") {
+    // reflector.watch: a watch that ends without an error is opened again from the last
+    // resourceVersion seen; only a 410 for it (compacted meanwhile) makes the informer re-list.
+    watchFrom(c, fx, inf);
+    return undefined;
   }
   if (ev.eventType === "BOOKMARK") {
     setInformer(c, { ...inf, resourceVersion: ev.object.metadata.resourceVersion });

@@ -145,7 +145,8 @@ export const watchNeverSkipsWithout410 = watching(
       const k = `${to}#${msg.watchId}`;
       const w = watches.get(k);
       if (!w) return;
-      if (msg.eventType === "ERROR") return void watches.delete(k);
+      // the watch ended (410, or a broken stream the client resumes with a new watch request)
+      if (msg.eventType === "ERROR" || msg.eventType === "CLOSED") return void watches.delete(k);
       const rv = Number(msg.object?.metadata?.resourceVersion);
       if (!(rv > w.last)) return; // order and repeats are watchNeverSkipsOrRepeats' business
       log.read(rt);

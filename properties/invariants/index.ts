@@ -103,7 +103,7 @@ export const watchNeverSkipsOrRepeats: InvariantSpec = {
         else last.delete(`${from}#${msg.watchId}`);
       } else if (msg.type === "WatchEvent" && from === "apiserver") {
         const k = `${to}#${msg.watchId}`;
-        if (msg.eventType === "ERROR") return void last.delete(k);
+        if (msg.eventType === "ERROR" || msg.eventType === "CLOSED") return void last.delete(k);
         const before = last.get(k);
         if (before === undefined) return;
         const rv = Number(msg.object?.metadata?.resourceVersion);

@@ -3,8 +3,9 @@
 // replays the failure with the mutant on and passes with it off.
 import { describe, it, expect } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
-import { runSpec } from "../run.js";
-import { check, shrinkRun } from "../check.js";
+import { runSpec, specFromSeed } from "../run.js";
+import { faultNames } from "../../runtime/faults.js";
+import { check, shrinkRun, shrinkSchedule } from "../check.js";
 import { defaultBudget, scoreMutant, scoreTable } from "./score.js";
 
 const budget = { ...defaultBudget, runs: 3, steps: 3000, maxShrinkRuns: 25 };
@@ -29,6 +30,38 @@ describe("the mutation runner", () => {
     }
     expect(runSpec(report.failure!.spec).violations).toEqual([]);
   });
+
+  it("a run's recorded schedule replays it delivery for delivery, and a schedule cut short leaves the rest to the seeded chooser", () => {
+    const spec = specFromSeed(12, { scenario: "nginx", steps: 800, faults: [...faultNames] });
+    const picks: string[] = [];
+    const a = runSpec(spec, { trace: true, record: picks });
+    expect(picks.length).toBeGreaterThan(100);
+    const b = runSpec({ ...spec, schedule: picks }, { trace: true });
+    const deliveries = (r: typeof a) => r.trace!.filter((e) => e.kind === "deliver").map((e: any) => `${e.from}>${e.to} ${e.type}`);
+    expect(deliveries(b)).toEqual(deliveries(a));
+    expect(b.faultCounts).toEqual(a.faultCounts);
+    const c = runSpec({ ...spec, schedule: picks.slice(0, 50) }, { trace: true });
+    expect(deliveries(c).slice(0, 60)).toEqual(deliveries(a).slice(0, 60));
+  });
+
+  it("the shrinker cuts deliveries out of a failure's schedule: the shrunk run fails alike in fewer steps", () => {
+    setMutants(["scheduler.ignores-requests"]);
+    try {
+      // seed 11 without faults overfills a node at step 282 of its run
+      const spec = specFromSeed(11, { scenario: "random", steps: 3000, faults: [] });
+      const found = runSpec(spec);
+      expect(found.violations[0]!.invariant).toBe("allocatableNeverExceeded");
+      const s = shrinkSchedule(spec, {}, 12);
+      expect(s.runs).toBeLessThanOrEqual(12);
+      expect(s.result.violations[0]!.invariant).toBe("allocatableNeverExceeded");
+      expect(s.result.steps).toBeLessThan(found.steps);
+      // the shrunk spec replays its failure exactly
+      const again = runSpec(s.spec);
+      expect([again.steps, again.violations[0]?.invariant]).toEqual([s.result.steps, "allocatableNeverExceeded"]);
+    } finally {
+      setMutants([]);
+    }
+  }, 120_000);
 
   it("shrinkRun keeps a passing spec as it is", () => {
     const spec = { scenario: "nginx", seed: 1, nodes: 1, steps: 300, faults: [], commands: [] };

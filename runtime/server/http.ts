@@ -762,6 +762,8 @@ async function serveWatch(
   let closed = false;
   const stopWatch = cluster.watch({ ...watchReq, ...(from !== undefined ? { resourceVersion: from } : {}) }, (ev: any) => {
     if (closed) return;
+    // the stream ended without an event: the HTTP response ends, and the client watches again
+    if (ev.eventType === "CLOSED") return finish();
     try {
       if (ev.eventType !== "ERROR" && ev.object?.metadata?.resourceVersion) lastRV = ev.object.metadata.resourceVersion;
       write(ev.eventType, ev.object);
