@@ -78,11 +78,10 @@ function adoptRuntimeState(ctx: KubeletContext, w: PodWorker, sb: PodSandboxInfo
   w.sandboxId = sb.id;
   stepWorker(w, { type: "SandboxReady" }, fx);
   w.sandboxStopped = sb.state === "SANDBOX_NOTREADY";
-  // The sandbox's network status; when unknown, the pod worker's idempotent CNI ADD returns the held address.
-  if (!w.sandboxStopped && w.pod.status?.podIP) {
-    w.ip = w.pod.status.podIP;
-    stepWorker(w, { type: "NetworkReady" }, fx);
-  }
+  // The sandbox's network status comes from the network plugin, never from the API: the pod's
+  // podIP may be an earlier sandbox's (a reboot, then a crash before this sandbox's ADD), and
+  // Kubernetes reads the sandbox's own (PodSandboxStatus). The pod worker's CNI ADD is idempotent:
+  // it returns the address this sandbox holds, or sets up the network it never got.
   const started = parseTime(w.pod.status?.startTime);
   if (Number.isFinite(started)) w.startTime = started;
   for (const c of w.containers) {
