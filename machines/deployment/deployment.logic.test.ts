@@ -280,3 +280,16 @@ describe("rolloutObservation (what kubectl rollout status and the Progressing co
     if (got) expect(got).toMatchObject({ lastUpdateMs: T0 + 7_000, now: T0 + 20_000, progressDeadlineSeconds: 600 });
   });
 });
+
+describe("reconcileOldReplicaSets when a status has not caught up with a scale-down", () => {
+  // cleanupUnhealthyReplicas: scaledDownCount = min(maxCleanupCount, spec - available); a negative
+  // one would scale up, and Kubernetes fails the sync instead ("got invalid request to scale down").
+  it("never scales an old ReplicaSet up, and scales nothing down after the refusal", () => {
+    const d = deploy(3, 2, 1);
+    const newRS = rset("new", 0, 0, 3);
+    const stale = rset("old-1", 1, 2, 1); // asks for 1, its status still shows 2 available
+    const other = rset("old-2", 4, 0, 2); // unhealthy: would be cleaned up after old-1
+    const actions = reconcileOldReplicaSets(d, [stale, other, newRS], [stale, other], newRS);
+    expect(actions).toEqual([]);
+  });
+});

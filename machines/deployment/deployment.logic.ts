@@ -369,7 +369,7 @@ export function reconcileNewReplicaSet(d: Deployment, allRSs: readonly ReplicaSe
 }
 
 /** Scales old ReplicaSets with unavailable pods down first, oldest first, within maxCleanupCount (cleanupUnhealthyReplicas). */
-export function cleanupUnhealthyReplicas(d: Deployment, oldRSs: readonly ReplicaSet[], maxCleanupCount: number): { oldRSs: ReplicaSet[]; actions: ScaleAction[]; scaledDown: number } {
+export function cleanupUnhealthyReplicas(d: Deployment, oldRSs: readonly ReplicaSet[], maxCleanupCount: number): { oldRSs: ReplicaSet[]; actions: ScaleAction[]; scaledDown: number; invalid?: true } {
   const sorted = [...oldRSs].sort(byCreationTimestamp);
   const actions: ScaleAction[] = [];
   let total = 0;
@@ -379,6 +379,9 @@ export function cleanupUnhealthyReplicas(d: Deployment, oldRSs: readonly Replica
     const spec = rsReplicas(rs), avail = rs.status?.availableReplicas ?? 0;
     if (spec === 0 || spec === avail) continue; // nothing unhealthy to remove
     const n = Math.min(maxCleanupCount - total, spec - avail);
+    // More available than asked for (a status not caught up with a scale-down): Kubernetes refuses
+    // this "scale down" that would scale up ("got invalid request to scale down") and fails the sync.
+    if (n < 0) return { oldRSs: sorted, actions, scaledDown: total, invalid: true };
     const a = scaleReplicaSet(rs, spec - n, d);
     if (a) actions.push(a);
     sorted[i] = applyScale(rs, a);
@@ -414,6 +417,7 @@ export function reconcileOldReplicaSets(d: Deployment, allRSs: readonly ReplicaS
   const maxScaledDown = sumSpec(allRSs) - minAvailable - newRSUnavailable;
   if (maxScaledDown <= 0) return [];
   const cleaned = cleanupUnhealthyReplicas(d, oldRSs, maxScaledDown);
+  if (cleaned.invalid) return cleaned.actions;
   const down = scaleDownOldReplicaSetsForRollingUpdate(d, [...cleaned.oldRSs, newRS], cleaned.oldRSs);
   return [...cleaned.actions, ...down.actions];
 }

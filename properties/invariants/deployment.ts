@@ -66,16 +66,35 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
       }
       if (p.want + others > p.max) report(`${controller} scaled ReplicaSet ${p.namespace}/${p.name} to ${p.want} while the other ReplicaSets of its Deployment ${p.namespace}/${p.deployment} ask for ${others}: ${p.want + others} in all, above replicas + maxSurge (${p.max})`);
     };
+    // A sync's writes go out one after another, and proportional scaling may raise one ReplicaSet
+    // before it lowers a larger one (GetProportion keeps a positive fraction while scaling down):
+    // a scale-up is judged once no write of its Deployment's ReplicaSets is still in flight.
+    /** owner uid -> request keys of the controller's ReplicaSet writes not answered yet */
+    const inFlight = new Map<string, Set<string>>();
+    /** owner uid -> answered scale-ups waiting for the rest of their sync */
+    const deferred = new Map<string, Array<NonNullable<ReturnType<typeof pending.get>>>>();
+    const ownerOfWrite = new Map<string, string>();
     rt.deliveryHooks.push((from, to, msg) => {
       if (from === "apiserver" && to === controller) {
         if (msg.type === "WatchEvent") learn(msg.object);
         else if (msg.type === "ApiResponse") {
           if (msg.ok && Array.isArray(msg.object?.items)) for (const o of msg.object.items) learn(o);
           const k = requestKey(rt, to, msg.id);
+          const owner = ownerOfWrite.get(k);
+          if (owner === undefined) return;
+          ownerOfWrite.delete(k);
+          inFlight.get(owner)?.delete(k);
           const p = pending.get(k);
-          if (p === undefined) return;
           pending.delete(k);
-          if (msg.ok) judge(p);
+          if (p !== undefined && msg.ok) {
+            let d = deferred.get(owner);
+            if (!d) deferred.set(owner, (d = []));
+            d.push(p);
+          }
+          if ((inFlight.get(owner)?.size ?? 0) === 0) {
+            for (const q of deferred.get(owner) ?? []) judge(q);
+            deferred.delete(owner);
+          }
         }
         return;
       }
@@ -84,7 +103,13 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
       const rs = msg.body;
       const want = replicasOf(rs);
       const ownerUid = (rs?.metadata?.ownerReferences ?? []).find((r: any) => r?.controller && r.kind === "Deployment")?.uid;
-      if (!ownerUid || want === 0) return;
+      if (!ownerUid) return;
+      const key = requestKey(rt, from, msg.id);
+      ownerOfWrite.set(key, ownerUid);
+      let f = inFlight.get(ownerUid);
+      if (!f) inFlight.set(ownerUid, (f = new Set()));
+      f.add(key);
+      if (want === 0) return;
       const namespace = msg.namespace ?? "";
       const sets = ownedBy(ownerUid);
       const self = sets.find((x) => x.metadata?.name === rs.metadata?.name && (x.metadata?.namespace ?? "") === namespace);
