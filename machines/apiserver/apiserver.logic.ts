@@ -56,6 +56,8 @@ export interface InFlight {
   warnings?: string[];
   /** other objects the same Txn writes, each unless it changed since it was read (a quota's charged status.used) */
   also?: { key: string; value: any; modRevision: number }[];
+  /** a request the registry makes itself once this one is served (an eviction's pod deletion): queued by prepareWrite */
+  then?: Request;
 }
 
 export interface ApiServerContext {
@@ -436,7 +438,10 @@ export function prepareWrite(ctx: ApiServerContext): ApiServerContext {
   // its generator or queue requests), and it is the next context.
   const next: ApiServerContext = { ...ctx, current: { ...ctx.current! } };
   prepare(next, next.current!);
-  return next;
+  const then = next.current!.then;
+  if (then === undefined) return next;
+  const { then: _queued, ...current } = next.current!;
+  return { ...next, current, backlog: next.backlog.push(then) };
 }
 
 function prepare(ctx: ApiServerContext, cur: InFlight): void {
@@ -858,7 +863,7 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
   // The pod's deletion follows the budget's write, as its own request (answered to no one), made by
   // the registry itself: authorized once, as the eviction (a symbol, so no client can claim it).
-  ctx.backlog = ctx.backlog.push({ ...deleteReq, id: -1, [evictionDelete]: true } as Request);
+  cur.then = { ...deleteReq, id: -1, [evictionDelete]: true } as Request;
 }
 
 const isReady = (pod: any) => (pod.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");

@@ -208,7 +208,8 @@ function bySize(newerFirst: boolean) {
 
 function stripHash(t: PodTemplateSpec | undefined): PodTemplateSpec {
   // Compared as Go compares the decoded structs: a null field is an absent one.
-  const c = withoutNullFields(deepCopy(t ?? {}));
+  // withoutNullFields builds new objects all the way down: the copy is ours to strip
+  const c = withoutNullFields(t ?? {});
   if (c.metadata?.labels) {
     delete c.metadata.labels[POD_TEMPLATE_HASH_LABEL];
     if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;

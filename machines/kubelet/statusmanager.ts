@@ -36,8 +36,7 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
   // syncPod, so no status in between reaches the API (its terminated state would be refused for a
   // pod that never restarts: "may not be transitioned to non-terminated state"). The API's keeps.
   if (c.restartForChange) {
-    const pod = view(w.pod);
-    const old = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((x) => x.name === c.name);
+    const old = apiStatusOf(w, c.name);
     if (old !== undefined) return old;
   }
   let state: any;
@@ -52,8 +51,7 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
   else {
     // The runtime knows nothing of it (a reboot wiped it): convertToAPIContainerStatuses keeps the
     // API's terminated status as it was, so a finished pod still reads finished.
-    const pod = view(w.pod);
-    const old = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((x) => x.name === c.name);
+    const old = apiStatusOf(w, c.name);
     if (!life.id && old?.state?.terminated) return old;
     state = { waiting: { reason: defaultReason } };
   }
@@ -63,6 +61,12 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
   };
   if (life.id) s.containerID = `containerd://${life.id}`;
   return s;
+}
+
+/** A container's status as the API holds it now. */
+function apiStatusOf(w: PodWorker, name: string): ContainerStatus | undefined {
+  const pod = view(w.pod);
+  return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((x) => x.name === name);
 }
 
 /** The pod status the kubelet would write now (generateAPIPodStatus). */
