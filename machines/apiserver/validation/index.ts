@@ -14,6 +14,7 @@ import {
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
+import { validateJobStatusUpdate } from "./jobstatus.js";
 import { validateCronJobStatusUpdate, validateNamespaceStatusUpdate, validatePodDisruptionBudgetStatusUpdate, validateServiceStatusUpdate } from "./statusupdates.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -70,6 +71,7 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
   status: {
     Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate,
     Service: validateServiceStatusUpdate, Namespace: validateNamespaceStatusUpdate, PodDisruptionBudget: validatePodDisruptionBudgetStatusUpdate, CronJob: validateCronJobStatusUpdate,
+    Job: validateJobStatusUpdate,
   },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };
