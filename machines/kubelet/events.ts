@@ -29,6 +29,7 @@ export function formatPod(pod: Pod): string {
 // ---- events ------------------------------------------------------------------------------
 
 function fieldPath(c: ContainerRecord): string {
+  if (c.kind === "ephemeral") return `spec.ephemeralContainers{${c.name}}`;
   return c.kind === "regular" ? `spec.containers{${c.name}}` : `spec.initContainers{${c.name}}`;
 }
 

@@ -45,12 +45,17 @@ function copyWorker(w: PodWorker): PodWorker {
   return { ...w, containers, pulls: new Map(w.pulls), status: { ...w.status } };
 }
 
-export function newWorker(pod: Pod): PodWorker {
+function containerRecord(pod: Pod, c: Container, kind: ContainerRecord["kind"]): ContainerRecord {
   const podHasInitContainers = (pod.spec?.initContainers ?? []).length > 0;
-  const rec = (c: Container, kind: ContainerRecord["kind"]): ContainerRecord => ({ name: c.name, kind, spec: sealed(c), lifecycle: containerLifecycle.start({ podHasInitContainers }).snapshot, attempts: 0, step: {}, started: false, probes: {} });
+  return { name: c.name, kind, spec: sealed(c), lifecycle: containerLifecycle.start({ podHasInitContainers }).snapshot, attempts: 0, step: {}, started: false, probes: {} };
+}
+
+export function newWorker(pod: Pod): PodWorker {
+  const rec = (c: Container, kind: ContainerRecord["kind"]) => containerRecord(pod, c, kind);
   const containers = [
     ...(pod.spec?.initContainers ?? []).map((c) => rec(c, isRestartableInitContainer(c) ? "sidecar" : "init")),
     ...(pod.spec?.containers ?? []).map((c) => rec(c, "regular")),
+    ...(pod.spec?.ephemeralContainers ?? []).map((c) => rec(c as Container, "ephemeral")),
   ];
   return {
     uid: pod.metadata!.uid!, pod: sealed(pod), lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
@@ -101,8 +106,20 @@ function containerHash(c: Container): string {
   return `${c.name}\0${c.image ?? ""}`;
 }
 
+/** Ephemeral containers added through pods/<name>/ephemeralcontainers since the worker last looked. */
+function addEphemeralContainers(w: PodWorker): void {
+  const added = (view(w.pod).spec?.ephemeralContainers ?? []).filter((e) => !w.containers.some((c) => c.name === e.name));
+  if (added.length) w.containers = [...w.containers, ...added.map((e) => containerRecord(w.pod, e as Container, "ephemeral"))];
+}
+
+/** Whether the runtime ever ran the container (it has a running or a terminated state). */
+function everStarted(c: ContainerRecord): boolean {
+  return isRunning(c) || view(c.lifecycle).context.terminated !== undefined;
+}
+
 function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.startTime === undefined) w.startTime = ctx.now;
+  addEphemeralContainers(w);
   restartChangedContainers(ctx, w, fx);
   if (w.op !== undefined) return;
   if (syncPodStep(w) === "sandbox") {
@@ -117,7 +134,12 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     runtimeCall(ctx, w, ctx.cni, { type: "CniAdd", sandboxId: w.sandboxId, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, podUid: w.uid }, { kind: "CniAdd" }, fx);
     return;
   }
-  for (const c of w.containers.filter((x) => x.kind !== "regular")) {
+  // computePodActions: an ephemeral container starts even before the pod is initialized, once;
+  // it is never restarted, whatever the restart policy.
+  for (const c of w.containers.filter((x) => x.kind === "ephemeral")) {
+    if (!everStarted(c) && tryStart(ctx, w, c, fx) === "op") return;
+  }
+  for (const c of w.containers.filter((x) => x.kind === "init" || x.kind === "sidecar")) {
     if (c.kind === "sidecar") {
       if (isRunning(c)) {
         if (!c.started) return; // the next init container waits for the sidecar's startup

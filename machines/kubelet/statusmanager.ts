@@ -18,6 +18,8 @@ import { view } from "./view.js";
 function isReady(c: ContainerRecord): boolean {
   // A regular init container is ready once it has completed successfully, never while it runs.
   if (c.kind === "init") return !isRunning(c) && view(c.lifecycle).context.terminated?.exitCode === 0;
+  // No prober looks at an ephemeral container: it is never ready.
+  if (c.kind === "ephemeral") return false;
   if (!isRunning(c) || isStopping(c)) return false;
   const r = c.probes.readiness;
   if (mutant("kubelet.ready-before-readiness-probe")) return c.started;
@@ -30,8 +32,8 @@ function terminatedState(t: Terminated): any {
 
 /** One container's status as the kubelet reports it. */
 export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStatus {
-  const hasInit = w.containers.some((x) => x.kind !== "regular");
-  const defaultReason = c.kind !== "regular" || hasInit ? "PodInitializing" : "ContainerCreating";
+  const hasInit = w.containers.some(isInitContainer);
+  const defaultReason = isInitContainer(c) || hasInit ? "PodInitializing" : "ContainerCreating";
   // A container being replaced for a changed spec: Kubernetes kills and starts it within one
   // syncPod, so no status in between reaches the API (its terminated state would be refused for a
   // pod that never restarts: "may not be transitioned to non-terminated state"). The API's keeps.
@@ -57,7 +59,9 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
   }
   const s: ContainerStatus = {
     name: c.name, state, lastState, ready: isReady(c), restartCount: Math.max(0, c.attempts - 1),
-    image: c.image?.ref ?? view(c.spec).image ?? "", imageID: c.image?.imageID ?? "", started: isRunning(c) && c.started,
+    image: c.image?.ref ?? view(c.spec).image ?? "", imageID: c.image?.imageID ?? "",
+    // The prober sets started for regular and init containers only.
+    ...(c.kind === "ephemeral" ? {} : { started: isRunning(c) && c.started }),
   };
   if (life.id) s.containerID = `containerd://${life.id}`;
   return s;
@@ -66,18 +70,29 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
 /** A container's status as the API holds it now. */
 function apiStatusOf(w: PodWorker, name: string): ContainerStatus | undefined {
   const pod = view(w.pod);
-  return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((x) => x.name === name);
+  return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])].find((x) => x.name === name);
+}
+
+function isInitContainer(c: ContainerRecord): boolean {
+  return c.kind === "init" || c.kind === "sidecar";
+}
+
+function byName(a: ContainerStatus, b: ContainerStatus): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** The pod status the kubelet would write now (generateAPIPodStatus). */
 export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
-  const inits = w.containers.filter((c) => c.kind !== "regular").map((c) => containerStatus(w, c));
-  const regular = w.containers.filter((c) => c.kind === "regular").map((c) => containerStatus(w, c)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const inits = w.containers.filter(isInitContainer).map((c) => containerStatus(w, c));
+  const regular = w.containers.filter((c) => c.kind === "regular").map((c) => containerStatus(w, c)).sort(byName);
+  // normalizeStatus sorts the ephemeral containers' statuses by name too.
+  const ephemeral = w.containers.filter((c) => c.kind === "ephemeral").map((c) => containerStatus(w, c)).sort(byName);
   const status: PodStatus = { hostIP: ctx.hostIP, hostIPs: [{ ip: ctx.hostIP }] };
   if (w.ip) Object.assign(status, { podIP: w.ip, podIPs: [{ ip: w.ip }] });
   if (w.startTime !== undefined) status.startTime = rfc3339(w.startTime);
   if (inits.length) status.initContainerStatuses = inits;
   status.containerStatuses = regular;
+  if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral;
   const pod = view(w.pod);
   status.qosClass = podQOSClass(pod as any);
   const prior = pod.status?.phase;

@@ -39,7 +39,7 @@ export type ProbeState = LifeValue<ProbeContext>;
 
 export interface ContainerRecord {
   name: string;
-  kind: "init" | "sidecar" | "regular";
+  kind: "init" | "sidecar" | "regular" | "ephemeral";
   spec: Container;
   /** THE container's state, and its id, start and exits (container.machine.ts) */
   lifecycle: ContainerSnapshot;

@@ -162,6 +162,18 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     else delete o.spec;
     return;
   }
+  if (subresource === "ephemeralcontainers") {
+    // dropNonEphemeralContainerUpdates: the stored spec but for its ephemeral containers, the
+    // stored status, and metadata as ResetObjectMetaForStatus keeps it.
+    const list = o.spec?.ephemeralContainers;
+    o.spec = deepCopy(old.spec ?? {});
+    if (list === undefined) delete o.spec.ephemeralContainers;
+    else o.spec.ephemeralContainers = list;
+    for (const k of ["labels", "annotations", "finalizers", "ownerReferences"]) {
+      if (old.metadata?.[k] !== undefined) o.metadata[k] = deepCopy(old.metadata[k]);
+      else delete o.metadata[k];
+    }
+  }
   if (hasStatus.has(o.kind)) {
     if (old.status !== undefined) o.status = deepCopy(old.status);
     else delete o.status;

@@ -28,6 +28,8 @@ export function defaultService(svc: Obj): void {
   }
   if (spec.type === "LoadBalancer") spec.allocateLoadBalancerNodePorts ??= true;
   svc.status ??= { loadBalancer: {} };
+  // LoadBalancerIPMode (GA): an ingress IP without a mode is a VIP.
+  for (const ing of svc.status.loadBalancer?.ingress ?? []) if (ing?.ip && (ing.ipMode === undefined || ing.ipMode === null)) ing.ipMode = "VIP";
 }
 
 function defaultTemplate(spec: Obj): void {

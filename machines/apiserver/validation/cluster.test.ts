@@ -125,3 +125,27 @@ describe("a refused object through the API server", () => {
     });
   }
 });
+
+describe("a refused status write through the API server", () => {
+  it("services/status with a load-balancer ingress on a ClusterIP Service is Forbidden by ValidateLoadBalancerStatus, and the status stays", () => {
+    const { cluster, got, send } = setUp();
+    send(1, create("services", "", { apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { ports: [{ port: 80 }] } }));
+    cluster.runtime.settle();
+    const stored = got[0].object;
+    send(2, { verb: "update", group: "", resource: "services", namespace: "default", name: "web", subresource: "status", body: { ...stored, status: { loadBalancer: { ingress: [{ ip: "192.0.2.10" }] } } } });
+    cluster.runtime.settle();
+    expect(got[1]).toMatchObject({ ok: false, code: 422, status: { reason: "Invalid", message: "Service \"web\" is invalid: status.loadBalancer.ingress: Forbidden: may only be used when `spec.type` is 'LoadBalancer'" } });
+    expect((cluster.get("Service", "web") as any).status).toEqual({ loadBalancer: {} });
+  });
+
+  it("namespaces/status may not say Terminating before the namespace is deleted", () => {
+    const { cluster, got, send } = setUp();
+    send(1, { verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } } });
+    cluster.runtime.settle();
+    const stored = got[0].object;
+    send(2, { verb: "update", group: "", resource: "namespaces", name: "team", subresource: "status", body: { ...stored, status: { phase: "Terminating" } } });
+    cluster.runtime.settle();
+    expect(got[1]).toMatchObject({ ok: false, code: 422, status: { message: "Namespace \"team\" is invalid: status.Phase: Invalid value: \"Terminating\": may only be 'Active' if `deletionTimestamp` is empty" } });
+    expect((cluster.get("Namespace", "team") as any).status.phase).toBe("Active");
+  });
+});

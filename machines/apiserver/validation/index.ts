@@ -14,6 +14,8 @@ import {
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
+import { validateJobStatusUpdate } from "./jobstatus.js";
+import { validateCronJobStatusUpdate, validateNamespaceStatusUpdate, validatePodDisruptionBudgetStatusUpdate, validateServiceStatusUpdate } from "./statusupdates.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -65,7 +67,12 @@ export function validateCreate(obj: any): FieldError[] {
 // The subresource strategies' ValidateUpdate, by subresource then kind; a kind without one here is
 // judged by its main update rules.
 const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => FieldError[]>> = {
-  status: { Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate },
+  // Node's status strategy runs ValidateNodeUpdate, its main rules.
+  status: {
+    Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate,
+    Service: validateServiceStatusUpdate, Namespace: validateNamespaceStatusUpdate, PodDisruptionBudget: validatePodDisruptionBudgetStatusUpdate, CronJob: validateCronJobStatusUpdate,
+    Job: validateJobStatusUpdate,
+  },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };
 
