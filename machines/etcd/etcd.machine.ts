@@ -18,7 +18,7 @@ export const etcdMachine = setup({
     events: {} as EtcdEvent,
   },
   actions: {
-    /** Serve a request: Txn, Range, Watch, CancelWatch, Compact, LeaseGrant or LeaseRevoke. */
+    /** Serve a request: Txn, Range, Watch, CancelWatch, Compact, LeaseGrant, LeaseRevoke or LeaseKeepAlive. */
     serveRequest: step((c, e, fx) => handleRequest(c, e as EtcdRequest, e.from ?? "apiserver", fx)),
     /** A lease's TTL ran out: its keys are deleted at one revision. */
     expireLease: step((c, e, fx) => revokeLease(c, (e as { lease: number }).lease, fx)),
@@ -37,7 +37,8 @@ export const etcdMachine = setup({
         CancelWatch: { actions: "serveRequest" },
         Compact: { actions: "serveRequest", description: "forget history at or below a revision" },
         LeaseGrant: { actions: "serveRequest" },
-        LeaseRevoke: { actions: "serveRequest" },
+        LeaseRevoke: { actions: "serveRequest", description: "delete the lease's keys at one revision (unknown lease: refused)" },
+        LeaseKeepAlive: { actions: "serveRequest", description: "restart the lease's TTL (unknown lease: TTL 0)" },
         LeaseExpired: { actions: "expireLease", description: "a lease's TTL ran out: delete its keys" },
       },
     },
