@@ -67,6 +67,26 @@ function valueBytes(v: unknown): string {
   return typeof v === "string" ? v : JSON.stringify(v);
 }
 
+/** A key space etcd finds in its data dir when it starts (podflow serve --etcd: read from a real etcd). */
+export interface EtcdRestore {
+  revision: number;
+  kvs: readonly KeyValue[];
+}
+
+/**
+ * etcd started on a data dir that holds a key space: its keys at their revisions. The history
+ * before it is not kept, so it counts as compacted: a watch from an earlier revision is canceled,
+ * as one from a compacted revision is. Leases are not restored (their keys are plain keys).
+ */
+export function restoredEtcd(data: EtcdRestore): EtcdContext {
+  let kv = IMap<string, KeyValue>();
+  for (const k of data.kvs) {
+    const { lease: _lease, ...rest } = k;
+    kv = kv.set(k.key, deepFreeze({ ...rest, value: k.value }));
+  }
+  return { ...initialEtcd(), revision: data.revision, compactRevision: data.revision, historyStart: data.revision + 1, kv };
+}
+
 /** True when every compare of a Txn holds against the current key space (etcd's applyCompare). */
 export function comparesHold(ctx: EtcdContext, compare: readonly Compare[]): boolean {
   for (const c of compare) {
