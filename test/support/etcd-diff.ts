@@ -26,8 +26,8 @@ export const KEYS = ["/a", "/a/b", "/a/c", "/b", "/ab"] as const;
 export const PREFIXES = ["/", "/a", "/a/", "/b"] as const;
 export const VALUES = ["", "x", "y", "z"] as const;
 
-/** A revision named by where it stands when the op runs: now (0), k back from the current one, or ahead of it. */
-export type RevSpec = { now: true } | { back: number } | { ahead: number } | { at: number };
+/** A revision named by where it stands when the op runs: now (0), k back from the current one, ahead of it, or next to the compact revision. */
+export type RevSpec = { now: true } | { back: number } | { ahead: number } | { at: number } | { compact: -1 | 0 | 1 };
 /** A compare's number: the key's own current field (± delta), or a literal. */
 export type NumSpec = { actual: -1 | 0 | 1 } | { lit: number };
 /** A lease named by the order of its grant in the sequence; one never granted is unknown to both. */
@@ -59,6 +59,8 @@ const revSpec: fc.Arbitrary<RevSpec> = fc.oneof(
   { weight: 5, arbitrary: fc.nat(6).map((back) => ({ back })) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }).map((ahead) => ({ ahead })) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((at) => ({ at })) },
+  // the edges compaction makes: just below, at and just above the compact revision
+  { weight: 2, arbitrary: fc.constantFrom(-1, 0, 1).map((d) => ({ compact: d as -1 | 0 | 1 })) },
 );
 const numSpec: fc.Arbitrary<NumSpec> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(-1, 0, 1).map((d) => ({ actual: d as -1 | 0 | 1 })) },
@@ -85,7 +87,10 @@ export const diffOpArb: fc.Arbitrary<DiffOp> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant("keepalive" as const), lease: leaseRef }) },
 );
 
-export const sequenceArb = fc.array(diffOpArb, { minLength: 1, maxLength: 30, size: "max" });
+/** A sequence; half of them open a watch on everything first, so most writes are also seen as events. */
+export const sequenceArb: fc.Arbitrary<DiffOp[]> = fc
+  .tuple(fc.boolean(), fc.array(diffOpArb, { minLength: 1, maxLength: 30, size: "max" }))
+  .map(([watchAll, ops]) => (watchAll ? [{ op: "watch" as const, prefix: "/", start: { now: true as const } }, ...ops] : ops));
 
 /** An expiry somewhere in a short sequence (each waits ~2-3 s on the real etcd's clock). */
 export const expireArb: fc.Arbitrary<DiffOp> = fc.record({ op: fc.constant("expire" as const), keys: fc.uniqueArray(key, { minLength: 0, maxLength: 3 }) });
@@ -139,6 +144,7 @@ export class MachineEtcd {
   }
 
   get revision(): number { return this.actor.getSnapshot().context.revision; }
+  get compactRevision(): number { return this.actor.getSnapshot().context.compactRevision; }
   kv(key: string): KeyValue | undefined { return this.actor.getSnapshot().context.kv.get(key); }
 
   /** Sends one request; returns every message the machine sent back, in order. */
@@ -211,7 +217,8 @@ export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opt
     const r = Number(rev ?? 0);
     return r > 0 ? r - base : r;
   };
-  const revOf = (s: RevSpec): number => ("now" in s ? 0 : "back" in s ? Math.max(1, m.revision - s.back) : "ahead" in s ? m.revision + s.ahead : s.at);
+  const revOf = (s: RevSpec): number =>
+    "now" in s ? 0 : "back" in s ? Math.max(1, m.revision - s.back) : "ahead" in s ? m.revision + s.ahead : "compact" in s ? Math.max(1, m.compactRevision + s.compact) : s.at;
   const machineLease = (l: LeaseRef | undefined): number | undefined => (l === undefined ? undefined : "granted" in l ? (machineLeases[l.granted] ?? 0x7eadbeef) : 0x7eadbeef);
   const realLease = (l: LeaseRef | undefined): string => (l === undefined ? "0" : "granted" in l ? (realLeases[l.granted] ?? "2128395759") : "2128395759");
   const leaseNameM = (id: number | undefined): string => (id === undefined || id === 0 ? "none" : machineLeases.includes(id) ? `lease#${machineLeases.indexOf(id)}` : `unknown:${id}`);
@@ -243,9 +250,9 @@ export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opt
    * the machine serves a catch-up at once; in etcd a compaction before that loop cancels such a
    * watcher even when it had nothing to send. That window is timing, not semantics: waited out.
    */
-  const quiesce = async (): Promise<void> => {
-    const behind = lastUnsynced + 300 - Date.now();
-    if (behind > 0) await new Promise((r) => setTimeout(r, behind));
+  const quiesce = async (beforeCompaction: boolean): Promise<void> => {
+    const behind = lastUnsynced + 250 - Date.now();
+    if (beforeCompaction && behind > 0) await new Promise((r) => setTimeout(r, behind));
     const deadline = Date.now() + waitMs;
     while (watchers.some((w) => w.real.length < w.machine.length || w.realState.length < w.machineState.length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   };
@@ -344,7 +351,7 @@ export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opt
       }
       case "compact": {
         // a watcher catching up reads prev values as it sends: let every one catch up first
-        await quiesce();
+        await quiesce(true);
         // "now" is the current revision here (a compact of revision 0 means nothing)
         const rev = "now" in op.revision ? m.revision : revOf(op.revision);
         const [mres] = route(m.send({ type: "Compact", id: 1, revision: rev }));
@@ -421,7 +428,7 @@ export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opt
       const { machine, real } = await answerOp(op);
       if (!sameJson(machine, real)) return { difference: { at: `op ${i}`, op, machine, real }, ops: i + 1, watchEvents };
     }
-    await quiesce();
+    await quiesce(false);
     for (const w of watchers) {
       const machine = { state: w.machineState, events: w.machine };
       const real = { state: w.realState, events: w.real };
