@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { createActor } from "xstate";
 import { createTestModel } from "@xstate/graph";
 import { Fx } from "../common/effects.js";
-import { applyOps, compact, handleRequest, initialEtcd, revokeLease, type EtcdContext } from "./etcd.logic.js";
+import { applyOps, compact, handleRequest, initialEtcd, restoredEtcd, revokeLease, type EtcdContext } from "./etcd.logic.js";
 import { freezeContext } from "../common/freeze.js";
 import { etcdMachine } from "./etcd.machine.js";
 import { Runtime } from "../../runtime/runtime.js";
@@ -189,6 +189,20 @@ describe("etcd answers as etcd 3.4 does", () => {
     expect(fx.sends.map((s) => s.msg)).toEqual([{ type: "LeaseKeepAliveResponse", id: 2, lease: grant.lease, ttlSeconds: 30 }]);
     expect(fx.timers).toEqual([{ key: `lease/${grant.lease}`, ms: 30_000, event: { type: "LeaseExpired", lease: grant.lease }, background: true }]);
     expect(e.run({ type: "LeaseKeepAlive", id: 3, lease: 5 })).toEqual([{ type: "LeaseKeepAliveResponse", id: 3, lease: 5, ttlSeconds: 0 }]);
+  });
+});
+
+describe("etcd started on a data dir that holds a key space (podflow serve --etcd)", () => {
+  it("serves the keys at their revisions and goes on from the revision; the history before it counts as compacted; leases are not kept", () => {
+    const e = new Etcd();
+    e.ctx = restoredEtcd({ revision: 40, kvs: [{ key: "/registry/pods/default/web", value: { kind: "Pod" }, createRevision: 12, modRevision: 30, version: 3, lease: 5 }] });
+    const [got] = e.run({ type: "Range", id: 1, key: "/registry/", prefix: true });
+    expect(got).toEqual({ type: "RangeResponse", id: 1, revision: 40, kvs: [{ key: "/registry/pods/default/web", value: { kind: "Pod" }, createRevision: 12, modRevision: 30, version: 3 }] });
+    expect(e.run({ type: "Watch", watchId: 1, prefix: "/", startRevision: 35 })[0]).toMatchObject({ canceled: true, compactRevision: 40 });
+    expect(e.run({ type: "Watch", watchId: 2, prefix: "/", startRevision: 41 })).toEqual([]);
+    const out = e.run({ type: "Txn", id: 2, compare: [{ key: "/registry/pods/default/web", target: "mod", result: "=", value: 30 }], success: [{ type: "put", key: "/registry/pods/default/web", value: { kind: "Pod", n: 2 } }], failure: [] });
+    expect(out[0].events[0].kv).toMatchObject({ createRevision: 12, modRevision: 41, version: 4 });
+    expect(out[1]).toMatchObject({ succeeded: true, revision: 41 });
   });
 });
 

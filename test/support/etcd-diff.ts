@@ -130,7 +130,7 @@ interface MachineTimer { key: string; due: number; event: { type: string; lease:
 
 /** The etcd machine as an actor: requests in as the API server sends them (from, now stamped), messages and timers out. */
 export class MachineEtcd {
-  private readonly actor = createActor(etcdMachine).start();
+  private readonly actor = createActor(etcdMachine, { input: {} }).start();
   private inbox: EtcdResponse[] = [];
   private readonly timers = new Map<string, MachineTimer>();
   now = 0;
