@@ -44,7 +44,7 @@ async function check(name: string, arb: fc.Arbitrary<DiffOp[]>, numRuns: number,
   const t = performance.now();
   const out = await fc.check(
     fc.asyncProperty(arb, async (seq) => {
-      last = await runDifferential(client, seq);
+      last = await runDifferential(client, seq, { endpoint: etcd.endpoint });
       ops += last.ops;
       events += last.watchEvents;
       return last.difference === undefined;
@@ -54,7 +54,7 @@ async function check(name: string, arb: fc.Arbitrary<DiffOp[]>, numRuns: number,
   const seconds = (performance.now() - t) / 1000;
   if (out.failed) {
     const seq = out.counterexample![0];
-    const again = await runDifferential(client, seq);
+    const again = await runDifferential(client, seq, { endpoint: etcd.endpoint });
     mkdirSync(dir, { recursive: true });
     const file = `${name}-${seed}.json`;
     writeFileSync(dir + file, JSON.stringify({ seed, found: new Date().toISOString(), etcd: etcd.version, difference: again.difference ?? last?.difference, ops: seq }, null, 2) + "\n");
@@ -70,7 +70,7 @@ describe("the etcd machine agrees with a real etcd", () => {
   for (const f of saved) {
     it(`${f} replays without a difference`, async () => {
       const spec = JSON.parse(readFileSync(dir + f, "utf8")) as { ops: DiffOp[] };
-      const res = await runDifferential(client, spec.ops);
+      const res = await runDifferential(client, spec.ops, { endpoint: etcd.endpoint });
       expect(res.difference).toBeUndefined();
     });
   }
@@ -94,7 +94,7 @@ describe("the etcd machine agrees with a real etcd", () => {
   };
   for (const [name, ops] of Object.entries(edges)) {
     it(`at the compaction edge: ${name}`, async () => {
-      expect((await runDifferential(client, ops)).difference).toBeUndefined();
+      expect((await runDifferential(client, ops, { endpoint: etcd.endpoint })).difference).toBeUndefined();
     });
   }
 

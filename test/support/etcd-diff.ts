@@ -196,7 +196,16 @@ export function etcdError(err: unknown): string {
 let namespaces = 0;
 
 /** Runs one sequence against both and returns the first difference (none: they agree). */
-export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opts: { watchWaitMs?: number } = {}): Promise<DiffResult> {
+/** etcd's gauge of watchers its sync loop has not caught up yet (etcd_debugging_mvcc_slow_watcher_total). */
+export async function unsyncedWatchers(endpoint: string): Promise<number> {
+  const text = await (await fetch(`${endpoint}/metrics`)).text();
+  const m = /^etcd_debugging_mvcc_slow_watcher_total (\S+)$/m.exec(text);
+  if (!m) throw new Error("etcd's /metrics has no etcd_debugging_mvcc_slow_watcher_total");
+  return Number(m[1]);
+}
+
+/** Runs one sequence against both and returns the first difference (none: they agree). endpoint: etcd's URL, for its /metrics. */
+export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opts: { endpoint: string; watchWaitMs?: number }): Promise<DiffResult> {
   const ns = `/d${process.pid}-${++namespaces}-${Date.now()}`;
   // a write outside the namespace: this sequence's revision 1 is above every earlier compaction
   const start = await client.kv.put({ key: enc(`${ns}!start`), value: enc("") });
@@ -242,17 +251,18 @@ export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opt
     }
     return rest;
   };
-  /** When the last watch that started behind etcd's revision was opened (etcd catches those up in a background loop). */
-  let lastUnsynced = 0;
   /**
-   * Waits until each real watcher has as many events as its machine twin (or waitMs passed), and
-   * until etcd's sync loop (every 100 ms) has caught up the watchers opened behind its revision:
-   * the machine serves a catch-up at once; in etcd a compaction before that loop cancels such a
-   * watcher even when it had nothing to send. That window is timing, not semantics: waited out.
+   * Waits until each real watcher has as many events as its machine twin (or waitMs passed), and,
+   * before a compaction, until etcd has no unsynced watcher: etcd catches up a watch that starts
+   * behind its revision in a background loop (every 100 ms), while the machine does so at once, and
+   * a compaction before that loop cancels such a watcher in etcd even when it had nothing to send.
+   * That window is timing, not semantics: waited out, on etcd's own gauge of unsynced watchers.
    */
   const quiesce = async (beforeCompaction: boolean): Promise<void> => {
-    const behind = lastUnsynced + 250 - Date.now();
-    if (beforeCompaction && behind > 0) await new Promise((r) => setTimeout(r, behind));
+    if (beforeCompaction) {
+      const deadline = Date.now() + waitMs;
+      while ((await unsyncedWatchers(opts.endpoint)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    }
     const deadline = Date.now() + waitMs;
     while (watchers.some((w) => w.real.length < w.machine.length || w.realState.length < w.machineState.length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   };
@@ -333,7 +343,6 @@ export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opt
         watchers.push(w);
         machineWatch.set(index + 1, w);
         const rev = revOf(op.start);
-        if (rev > 0 && rev <= m.revision) lastUnsynced = Date.now();
         route(m.send({ type: "Watch", watchId: index + 1, prefix: op.prefix, startRevision: rev }));
         const stream: IDuplexStream<IWatchRequest, IWatchResponse> = await client.watchClient.watch();
         streams.push(stream);
