@@ -11,14 +11,27 @@
 // Keys are laid out as kube-apiserver lays them out (/registry/pods/<ns>/<name>); values are JSON,
 // not kube-apiserver's protobuf envelope.
 
-import { Etcd3, type IRequestOp } from "etcd3";
-import { noop } from "cockatiel";
+import { Etcd3, type IOptions, type IRequestOp } from "etcd3";
 import type { KeyValue, WatchedEvent } from "../machines/messages.js";
 import type { EtcdContext, EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import type { Runtime } from "./runtime.js";
 
 /** kube-apiserver's --etcd-prefix: every object under it. */
 export const registryPrefix = "/registry/";
+
+type FaultPolicy = NonNullable<NonNullable<IOptions["faultHandling"]>["global"]>;
+
+/** etcd3's fault-handling policy that only calls through: no retry, no circuit breaker (etcd3 only calls execute). */
+const callThrough = { execute: async (fn: (ctx: { signal: AbortSignal }) => unknown) => fn({ signal: new AbortController().signal }) } as unknown as FaultPolicy;
+
+/**
+ * An etcd3 client that hands every error back as it came: an answer etcd gives as an error
+ * (compacted, lease not found) is an answer, not a fault; etcd3's default breaker would open after
+ * three of them and refuse every later call.
+ */
+export function connectEtcd(endpoint: string): Etcd3 {
+  return new Etcd3({ hosts: endpoint, faultHandling: { host: () => callThrough, global: callThrough } });
+}
 
 type Write = { kind: "txn"; revision: number; events: readonly WatchedEvent[] } | { kind: "compact"; revision: number };
 
@@ -47,8 +60,8 @@ export class RealEtcdStore {
   static async open(endpoint: string, warn: (s: string) => void): Promise<RealEtcdStore> {
     const url = new URL(endpoint);
     if (url.protocol !== "http:") throw new Error(`--etcd ${endpoint}: only http:// endpoints are supported`);
-    // No retries or circuit breaker: a write that fails is reported and retried here, in order.
-    const client = new Etcd3({ hosts: endpoint, faultHandling: { host: () => noop, global: noop } });
+    // A write that fails is reported and retried here, in order.
+    const client = connectEtcd(endpoint);
     try {
       const res = await client.kv.range({ key: Buffer.from(registryPrefix), range_end: Buffer.from("/registry0") }, { deadline: Date.now() + 10_000 });
       const kvs: KeyValue[] = [];

@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Etcd3 } from "etcd3";
-// etcd3's own fault-handling library (a dependency of etcd3): its no-op policy
-import { noop } from "cockatiel";
+import type { Etcd3 } from "etcd3";
+import { connectEtcd } from "../../runtime/etcd-store.js";
 
 export interface RealEtcd {
   /** http://127.0.0.1:<port> */
@@ -95,11 +94,7 @@ export async function startEtcd(opts: { dataDir?: string } = {}): Promise<RealEt
   return { endpoint, dataDir, version, stop };
 }
 
-/**
- * An etcd3 client with its fault handling off: no retries, no circuit breaker. An answer etcd
- * gives as an error (compacted, lease not found) is what the test compares, not a fault to
- * recover from; the default breaker would open after three of them and refuse every later call.
- */
+/** An etcd3 client with its fault handling off (runtime/etcd-store.ts): etcd's error answers are what the tests compare. */
 export function etcdClient(endpoint: string): Etcd3 {
-  return new Etcd3({ hosts: endpoint, faultHandling: { host: () => noop, global: noop } });
+  return connectEtcd(endpoint);
 }
