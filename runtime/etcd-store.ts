@@ -33,7 +33,11 @@ export function connectEtcd(endpoint: string): Etcd3 {
   return new Etcd3({ hosts: endpoint, faultHandling: { host: () => callThrough, global: callThrough } });
 }
 
-type Write = { kind: "txn"; revision: number; events: readonly WatchedEvent[] } | { kind: "compact"; revision: number };
+/** etcd's default --max-txn-ops. */
+const maxTxnOps = 128;
+
+/** done: how many of the revision's events are written (a revision over maxTxnOps is written in parts) */
+type Write = { kind: "txn"; revision: number; events: readonly WatchedEvent[]; done?: number } | { kind: "compact"; revision: number };
 
 export class RealEtcdStore {
   /** what the real etcd held under /registry/ when podflow started */
@@ -127,8 +131,13 @@ export class RealEtcdStore {
     const ops: IRequestOp[] = w.events.map((e) => (e.type === "PUT"
       ? { request_put: { key: Buffer.from(e.kv.key), value: Buffer.from(JSON.stringify(e.kv.value)) } }
       : { request_delete_range: { key: Buffer.from(e.kv.key) } }));
-    const res = await this.client.kv.txn({ compare: [], success: ops, failure: [] });
-    this.written = Number(res.header!.revision);
+    // etcd refuses a Txn of more than --max-txn-ops (128): a larger revision (a lease expiring with
+    // its Events) is written in parts, from where a part already written left off
+    for (let i = w.done ?? 0; i < ops.length; i += maxTxnOps) {
+      const res = await this.client.kv.txn({ compare: [], success: ops.slice(i, i + maxTxnOps), failure: [] });
+      w.done = i + maxTxnOps;
+      this.written = Number(res.header!.revision);
+    }
   }
 
   /** Resolves once every queued revision is in the real etcd (false: still writing after timeoutMs). */

@@ -10,6 +10,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { serveCommand } from "../runtime/server/serve.js";
 import { startEtcd, type RealEtcd } from "./support/real-etcd.js";
 import { findKubectl, kubectl, until } from "./serve-helpers.js";
+import { RealEtcdStore } from "../runtime/etcd-store.js";
+import { Runtime } from "../runtime/runtime.js";
+import { etcdPolicy } from "../runtime/policy.js";
+import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 
 let etcd: RealEtcd;
 const dir = mkdtempSync(join(tmpdir(), "podflow-serve-etcd-"));
@@ -89,6 +93,34 @@ describe("podflow serve --etcd keeps the objects in a real etcd", () => {
     }
     expect(second.err).toEqual([]);
   }, 120_000);
+
+  it("the etcd machine's revisions are written through in order, one Txn each (in parts past etcd's 128 ops), and read back at the next start", async () => {
+    const warnings: string[] = [];
+    const store = await RealEtcdStore.open(etcd.endpoint, (w) => warnings.push(w));
+    const rt = new Runtime({ seed: 1, policy: etcdPolicy });
+    rt.spawn("etcd", etcdMachine, { restore: store.restore });
+    store.attach(rt);
+    const base = store.restore.revision;
+    const puts = Array.from({ length: 300 }, (_, i) => ({ type: "put", key: `/registry/configmaps/bulk/c${String(i).padStart(3, "0")}`, value: { n: i } }));
+    rt.send("apiserver", "etcd", { type: "Txn", id: 1, compare: [], success: puts, failure: [] });
+    rt.send("apiserver", "etcd", { type: "Txn", id: 2, compare: [], success: [{ type: "delete", key: "/registry/configmaps/bulk/c000" }], failure: [] });
+    rt.settle();
+    expect(rt.snapshot("etcd").context.revision).toBe(base + 2);
+    expect(await store.flush()).toBe(true);
+    await store.close();
+    expect(warnings).toEqual([]);
+    expect(etcdctl(["get", "--prefix", "/registry/configmaps/bulk/", "--keys-only"]).split("\n").filter((l) => l !== "")).toHaveLength(299);
+    const again = await RealEtcdStore.open(etcd.endpoint, () => undefined);
+    try {
+      const bulk = again.restore.kvs.filter((kv) => kv.key.startsWith("/registry/configmaps/bulk/"));
+      expect(bulk).toHaveLength(299);
+      expect(bulk.find((kv) => kv.key.endsWith("/c299"))?.value).toEqual({ n: 299 });
+      // three Txns for the 300 puts (128 + 128 + 44), one for the delete
+      expect(again.restore.revision).toBe(base + 4);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
 
   it("an etcd that does not answer is an error at start, not a cluster without its store", async () => {
     const out: string[] = [];
