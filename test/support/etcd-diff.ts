@@ -195,6 +195,9 @@ export function etcdError(err: unknown): string {
 
 let namespaces = 0;
 
+/** A lease id neither side granted (etcd's are random 63-bit ids, the machine's start at 0x694d7a1a0000). */
+const UNKNOWN_LEASE = 0x7eadbeef;
+
 /** Runs one sequence against both and returns the first difference (none: they agree). */
 /** etcd's gauge of watchers its sync loop has not caught up yet (etcd_debugging_mvcc_slow_watcher_total). */
 export async function unsyncedWatchers(endpoint: string): Promise<number> {
@@ -228,10 +231,10 @@ export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opt
   };
   const revOf = (s: RevSpec): number =>
     "now" in s ? 0 : "back" in s ? Math.max(1, m.revision - s.back) : "ahead" in s ? m.revision + s.ahead : "compact" in s ? Math.max(1, m.compactRevision + s.compact) : s.at;
-  const machineLease = (l: LeaseRef | undefined): number | undefined => (l === undefined ? undefined : "granted" in l ? (machineLeases[l.granted] ?? 0x7eadbeef) : 0x7eadbeef);
-  const realLease = (l: LeaseRef | undefined): string => (l === undefined ? "0" : "granted" in l ? (realLeases[l.granted] ?? "2128395759") : "2128395759");
+  const machineLease = (l: LeaseRef | undefined): number | undefined => (l === undefined ? undefined : "granted" in l ? (machineLeases[l.granted] ?? UNKNOWN_LEASE) : UNKNOWN_LEASE);
+  const realLease = (l: LeaseRef | undefined): string => (l === undefined ? "0" : "granted" in l ? (realLeases[l.granted] ?? String(UNKNOWN_LEASE)) : String(UNKNOWN_LEASE));
   const leaseNameM = (id: number | undefined): string => (id === undefined || id === 0 ? "none" : machineLeases.includes(id) ? `lease#${machineLeases.indexOf(id)}` : `unknown:${id}`);
-  const leaseNameR = (id: string | undefined): string => (id === undefined || id === "0" ? "none" : realLeases.includes(id) ? `lease#${realLeases.indexOf(id)}` : id === "2128395759" ? `unknown:${0x7eadbeef}` : `unknown:${id}`);
+  const leaseNameR = (id: string | undefined): string => (id === undefined || id === "0" ? "none" : realLeases.includes(id) ? `lease#${realLeases.indexOf(id)}` : id === String(UNKNOWN_LEASE) ? `unknown:${UNKNOWN_LEASE}` : `unknown:${id}`);
   const nkvM = (kv: KeyValue): NKv => ({ key: kv.key, value: String(kv.value), create: kv.createRevision, mod: kv.modRevision, version: kv.version, lease: leaseNameM(kv.lease) });
   const nkvR = (kv: IKeyValue): NKv => ({ key: kv.key.toString("utf8").slice(ns.length), value: kv.value.toString("utf8"), create: fromReal(kv.create_revision), mod: fromReal(kv.mod_revision), version: Number(kv.version), lease: leaseNameR(String(kv.lease)) });
   const neventM = (e: { type: "PUT" | "DELETE"; kv: KeyValue; prevKv?: KeyValue }): NEvent =>
@@ -425,6 +428,7 @@ export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opt
         // simulated time: the machine's timer for the lease is due at its TTL; the runtime fires it
         const t = m.leaseTimer(ml);
         if (!t) return { machine: { error: "no expiry timer for the lease" }, real };
+        if (t.due !== m.now + Number(rg.TTL) * 1000) return { machine: { error: `the lease's timer is due at ${t.due} ms, not at its TTL` }, real };
         route(m.fire(t));
         return { machine: { expired: leaseNameM(ml), revision: m.revision }, real };
       }
