@@ -57,9 +57,13 @@ export function initialEtcd(): EtcdContext {
 /** etcd's minimum lease TTL: 1.5 election timeouts (default 1 s), rounded up to whole seconds (lessor.minLeaseTTL). */
 export const MIN_LEASE_TTL_SECONDS = 2;
 
-/** etcd's byte order on keys and string values (UTF-16 order differs from UTF-8 above U+FFFF). */
+const surrogate = /[\uD800-\uDFFF]/;
+
+/** etcd's byte order on keys and string values: UTF-8's, which JS string order is too unless a string holds a character above U+FFFF. */
 function byteOrder(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  if (a === b) return 0;
+  if (surrogate.test(a) || surrogate.test(b)) return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  return a < b ? -1 : 1;
 }
 
 /** A value as the bytes etcd would hold: a string is its own bytes, anything else its JSON (podflow's encoding). */

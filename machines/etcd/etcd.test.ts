@@ -150,6 +150,14 @@ describe("etcd answers as etcd 3.4 does", () => {
     expect(txn(e, [], [{ type: "delete", key: "/p/", prefix: true }], [], true)).toMatchObject({ revision: 3, responses: [{ type: "delete", deleted: 0 }] });
   });
 
+  it("keys are ordered by their UTF-8 bytes, as etcd's index orders them (not by UTF-16 code units)", () => {
+    const e = new Etcd();
+    // U+FF5E is EF BD 9E in UTF-8, U+1F600 is F0 9F 98 80: the emoji sorts last in bytes, first in UTF-16
+    e.apply([{ type: "put", key: "/k/\u{1F600}", value: 1 }, { type: "put", key: "/k/\uFF5E", value: 2 }, { type: "put", key: "/k/a", value: 3 }]);
+    const [res] = e.run({ type: "Range", id: 1, key: "/k/", prefix: true });
+    expect(res.kvs.map((k: any) => k.key)).toEqual(["/k/a", "/k/\uFF5E", "/k/\u{1F600}"]);
+  });
+
   it("a put answers the value it replaced when asked (PutRequest.prev_kv)", () => {
     const e = new Etcd();
     expect(txn(e, [], [{ type: "put", key: "/a", value: 1, prevKv: true }], [], true).responses).toEqual([{ type: "put" }]);
