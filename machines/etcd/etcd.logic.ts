@@ -389,5 +389,5 @@ export function revokeLease(ctx: EtcdContext, lease: number, fx: Fx): EtcdContex
   const l = ctx.leases.get(lease);
   if (!l) return ctx;
   const rest = { ...ctx, leases: ctx.leases.remove(lease) };
-  return notifyWatchers(applyOps(rest, [...l.keys].sort().map((key) => ({ type: "delete" as const, key }))), fx);
+  return notifyWatchers(applyOps(rest, [...l.keys].sort(byteOrder).map((key) => ({ type: "delete" as const, key }))), fx);
 }

@@ -158,6 +158,15 @@ describe("etcd answers as etcd 3.4 does", () => {
     expect(res.kvs.map((k: any) => k.key)).toEqual(["/k/a", "/k/\uFF5E", "/k/\u{1F600}"]);
   });
 
+  it("a revoked lease's keys are deleted in byte order at one revision (lessor.Revoke sorts them)", () => {
+    const e = new Etcd();
+    const [grant] = e.run({ type: "LeaseGrant", id: 1, ttlSeconds: 60 });
+    for (const key of ["/k/\u{1F600}", "/k/\uFF5E", "/k/a"]) e.run({ type: "Txn", id: 2, compare: [], success: [{ type: "put", key, value: 1, lease: grant.lease }], failure: [] });
+    e.run({ type: "Watch", watchId: 1, prefix: "/", startRevision: 0 });
+    const [events] = e.run({ type: "LeaseRevoke", id: 3, lease: grant.lease });
+    expect(events.events.map((ev: any) => [ev.type, ev.kv.key, ev.kv.modRevision])).toEqual([["DELETE", "/k/a", 5], ["DELETE", "/k/\uFF5E", 5], ["DELETE", "/k/\u{1F600}", 5]]);
+  });
+
   it("a put answers the value it replaced when asked (PutRequest.prev_kv)", () => {
     const e = new Etcd();
     expect(txn(e, [], [{ type: "put", key: "/a", value: 1, prevKv: true }], [], true).responses).toEqual([{ type: "put" }]);

@@ -22,7 +22,7 @@ import type { CompareResult, EtcdResponse, KeyValue, TxnOp } from "../../machine
 
 // ---- the operations (machine terms: keys without namespace, revisions relative to the machine's) ----
 
-export const KEYS = ["/a", "/a/b", "/a/c", "/b", "/ab"] as const;
+export const KEYS = ["/a", "/a/b", "/a/c", "/a/\u{1F600}", "/a/\uFF5E", "/b", "/ab"] as const;
 export const PREFIXES = ["/", "/a", "/a/", "/b"] as const;
 export const VALUES = ["", "x", "y", "z"] as const;
 
@@ -210,6 +210,9 @@ export async function unsyncedWatchers(endpoint: string): Promise<number> {
 /** Runs one sequence against both and returns the first difference (none: they agree). endpoint: etcd's URL, for its /metrics. */
 export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opts: { endpoint: string; watchWaitMs?: number }): Promise<DiffResult> {
   const ns = `/d${process.pid}-${++namespaces}-${Date.now()}`;
+  // no lease of an earlier sequence may run out during this one (one that ended at a difference mid-way)
+  const left = await client.leaseClient.leaseLeases();
+  await Promise.all((left.leases ?? []).map((l) => client.leaseClient.leaseRevoke({ ID: String(l.ID) }).catch(() => undefined)));
   // a write outside the namespace: this sequence's revision 1 is above every earlier compaction
   const start = await client.kv.put({ key: enc(`${ns}!start`), value: enc("") });
   const base = Number(start.header!.revision) - 1;
@@ -422,6 +425,12 @@ export async function runDifferential(client: Etcd3, ops: readonly DiffOp[], opt
           const ttl = await client.leaseClient.leaseTimeToLive({ ID: String(rg.ID) });
           gone = Number(ttl.TTL) === -1;
           if (!gone) await new Promise((r) => setTimeout(r, 100));
+        }
+        // etcd's lessor forgets the lease just before the Txn deleting its keys commits: wait for the keys too
+        while (gone && Date.now() < deadline) {
+          const left = await Promise.all(op.keys.map((k) => client.kv.range({ key: enc(ns + k) })));
+          if (left.every((r) => (r.kvs ?? []).length === 0)) break;
+          await new Promise((r) => setTimeout(r, 20));
         }
         const now = await client.kv.range({ key: enc(`${ns}!start`) });
         const real: NAnswer = gone ? { expired: leaseNameR(String(rg.ID)), revision: fromReal(now.header!.revision) } : { error: "the lease did not expire within 10 s" };
