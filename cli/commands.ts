@@ -44,6 +44,7 @@ export function addServe(program: Command, io: IO, exit: ExitCode): void {
     .option("--speed <x>", "simulated milliseconds per wall-clock millisecond", positive, "1")
     .option("--kubeconfig <file>", "where to write the kubeconfig", "./podflow.kubeconfig")
     .option("--token <token>", "the admin bearer token (default: a random one at every start)")
+    .option("--etcd <url>", "keep the objects in a real etcd (http://127.0.0.1:2379), so a restart finds them")
     .action(async (opts) => {
       const { serveCommand } = await import("../runtime/server/serve.js");
       exit.code = await serveCommand(opts, io);

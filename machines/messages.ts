@@ -25,22 +25,36 @@ export interface KeyValue {
   lease?: number;
 }
 
+/** etcd's Compare_CompareResult: EQUAL, NOT_EQUAL, LESS, GREATER. */
+export type CompareResult = "=" | "!=" | "<" | ">";
+
 export type Compare =
-  | { key: string; target: "mod"; result: "="; value: number }
-  | { key: string; target: "version"; result: "="; value: number };
+  | { key: string; target: "mod" | "create" | "version"; result: CompareResult; value: number }
+  /** a value compare on a key that does not exist is false, whatever the result (etcd's applyCompare) */
+  | { key: string; target: "value"; result: CompareResult; value: unknown };
 
 export type TxnOp =
-  | { type: "put"; key: string; value: unknown; lease?: number }
-  | { type: "delete"; key: string };
+  /** prevKv: the response carries the value replaced (etcd's PutRequest.prev_kv) */
+  | { type: "put"; key: string; value: unknown; lease?: number; prevKv?: boolean }
+  /** prefix: every key starting with `key` (etcd's DeleteRange with range_end = prefix end) */
+  | { type: "delete"; key: string; prefix?: boolean; prevKv?: boolean };
+
+/** One op's answer in a Txn (etcd's ResponseOp): what a put replaced, what a delete removed. */
+export type TxnOpResponse =
+  | { type: "put"; prevKv?: KeyValue }
+  | { type: "delete"; deleted: number; prevKvs?: KeyValue[] };
 
 export type EtcdRequest =
-  | { type: "Txn"; id: number; compare: Compare[]; success: TxnOp[]; failure: TxnOp[] }
-  | { type: "Range"; id: number; key: string; prefix: boolean }
+  /** responses: answer each op of the branch taken (etcd always does; the API server reads none, so it does not ask) */
+  | { type: "Txn"; id: number; compare: Compare[]; success: TxnOp[]; failure: TxnOp[]; responses?: boolean }
+  /** revision: read the key space as it was at that revision (0 or absent: now) */
+  | { type: "Range"; id: number; key: string; prefix: boolean; revision?: number }
   | { type: "Watch"; watchId: number; prefix: string; startRevision: number }
   | { type: "CancelWatch"; watchId: number }
   | { type: "Compact"; id: number; revision: number }
   | { type: "LeaseGrant"; id: number; ttlSeconds: number }
-  | { type: "LeaseRevoke"; id: number; lease: number };
+  | { type: "LeaseRevoke"; id: number; lease: number }
+  | { type: "LeaseKeepAlive"; id: number; lease: number };
 
 export interface WatchedEvent {
   type: "PUT" | "DELETE";
@@ -50,12 +64,16 @@ export interface WatchedEvent {
 
 export type EtcdResponse =
   /** error: etcd refused the request without applying it (e.g. "etcdserver: request is too large") */
-  | { type: "TxnResponse"; id: number; succeeded: boolean; revision: number; current?: KeyValue[]; error?: string }
-  | { type: "RangeResponse"; id: number; revision: number; kvs: KeyValue[] }
+  | { type: "TxnResponse"; id: number; succeeded: boolean; revision: number; current?: KeyValue[]; responses?: TxnOpResponse[]; error?: string }
+  /** error: the revision asked for is compacted or in the future */
+  | { type: "RangeResponse"; id: number; revision: number; kvs: KeyValue[]; error?: string }
   | { type: "WatchResponse"; watchId: number; events: WatchedEvent[]; compactRevision?: number; canceled?: boolean; error?: string }
   | { type: "CompactResponse"; id: number; revision: number; error?: string }
   | { type: "LeaseGrantResponse"; id: number; lease: number; ttlSeconds: number }
-  | { type: "LeaseRevokeResponse"; id: number; lease: number };
+  /** error: the lease is not there (never granted, revoked or expired) */
+  | { type: "LeaseRevokeResponse"; id: number; lease: number; error?: string }
+  /** ttlSeconds 0: the lease is not there (etcd answers a keepalive of an unknown lease so) */
+  | { type: "LeaseKeepAliveResponse"; id: number; lease: number; ttlSeconds: number };
 
 // ---- API channel (every client <-> API server) -----------------------------------------
 

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Node } from "kubernetes-types/core/v1";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
+import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
 import type { ApiRequest, ApiResponse } from "../machines/messages.js";
@@ -50,6 +51,11 @@ export interface ClusterOptions {
   freezeSnapshots?: boolean | "values" | ((address: string) => boolean);
   /** what steps the value machines: the fast path or XState's interpreter (RuntimeOptions.interpreter) */
   interpreter?: Interpreter;
+  /**
+   * A real etcd behind the etcd machine (podflow serve --etcd): the machine starts on the key space
+   * it holds, and `attach` sees the runtime before anything is written, to write every revision through.
+   */
+  etcdStore?: { readonly restore: EtcdRestore; attach(rt: Runtime): void };
 }
 
 export interface ApplyResult {
@@ -104,7 +110,8 @@ export class Cluster {
     if (new Set([...this.set.identities.map((i) => i.token), this.adminToken]).size !== this.set.identities.length + 1) throw new Error("createCluster: the admin token is a component's token");
     for (const c of this.set.identities) this.tokens.set(c.token, c.user);
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
-    this.runtime.spawn("etcd", etcdMachine);
+    this.runtime.spawn("etcd", etcdMachine, opts.etcdStore ? { restore: opts.etcdStore.restore } : undefined);
+    opts.etcdStore?.attach(this.runtime);
     // A live cluster's uids differ from every other start's; a simulated one replays them per seed.
     const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
     this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}) });
@@ -115,8 +122,9 @@ export class Cluster {
   }
 
   private bootstrap(): void {
+    // as kube-apiserver's bootstrap controllers: ensure each exists (a restarted --etcd cluster has them)
     const must = (r: ApiResponse) => {
-      if (!r.ok) throw new ApiError(r.status);
+      if (!r.ok && r.status.reason !== "AlreadyExists") throw new ApiError(r.status);
     };
     for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       must(this.requestSync({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } }));

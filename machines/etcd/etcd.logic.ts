@@ -7,7 +7,7 @@
 
 import { List, Map as IMap, Set as ISet } from "immutable";
 import { match } from "ts-pattern";
-import type { Compare, EtcdRequest, KeyValue, TxnOp, WatchedEvent } from "../messages.js";
+import type { Compare, EtcdRequest, KeyValue, TxnOp, TxnOpResponse, WatchedEvent } from "../messages.js";
 import type { Fx } from "../common/effects.js";
 import { deepFreeze, jsonSize } from "../common/equal.js";
 
@@ -54,12 +54,58 @@ export function initialEtcd(): EtcdContext {
   };
 }
 
-/** True when every compare of a Txn holds against the current key space. */
-export function comparesHold(ctx: EtcdContext, compare: Compare[]): boolean {
+/** etcd's minimum lease TTL: 1.5 election timeouts (default 1 s), rounded up to whole seconds (lessor.minLeaseTTL). */
+export const MIN_LEASE_TTL_SECONDS = 2;
+
+const surrogate = /[\uD800-\uDFFF]/;
+
+/** etcd's byte order on keys and string values: UTF-8's, which JS string order is too unless a string holds a character above U+FFFF. */
+function byteOrder(a: string, b: string): number {
+  if (a === b) return 0;
+  if (surrogate.test(a) || surrogate.test(b)) return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  return a < b ? -1 : 1;
+}
+
+/** A value as the bytes etcd would hold: a string is its own bytes, anything else its JSON (podflow's encoding). */
+function valueBytes(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/** A key space etcd finds in its data dir when it starts (podflow serve --etcd: read from a real etcd). */
+export interface EtcdRestore {
+  revision: number;
+  kvs: readonly KeyValue[];
+}
+
+/**
+ * etcd started on a data dir that holds a key space: its keys at their revisions. The history
+ * before it is not kept, so it counts as compacted: a watch from an earlier revision is canceled,
+ * as one from a compacted revision is. Leases are not restored (their keys are plain keys).
+ */
+export function restoredEtcd(data: EtcdRestore): EtcdContext {
+  let kv = IMap<string, KeyValue>();
+  for (const k of data.kvs) {
+    const { lease: _lease, ...rest } = k;
+    kv = kv.set(k.key, deepFreeze({ ...rest, value: k.value }));
+  }
+  return { ...initialEtcd(), revision: data.revision, compactRevision: data.revision, historyStart: data.revision + 1, kv };
+}
+
+/** True when every compare of a Txn holds against the current key space (etcd's applyCompare). */
+export function comparesHold(ctx: EtcdContext, compare: readonly Compare[]): boolean {
   for (const c of compare) {
     const kv = ctx.kv.get(c.key);
-    const actual = c.target === "mod" ? (kv?.modRevision ?? 0) : (kv?.version ?? 0);
-    if (actual !== c.value) return false;
+    let order: number;
+    if (c.target === "value") {
+      // etcd: a value compare on a missing key always fails
+      if (!kv) return false;
+      order = byteOrder(valueBytes(kv.value), valueBytes(c.value));
+    } else {
+      const actual = c.target === "mod" ? (kv?.modRevision ?? 0) : c.target === "create" ? (kv?.createRevision ?? 0) : (kv?.version ?? 0);
+      order = actual - c.value;
+    }
+    const holds = c.result === "=" ? order === 0 : c.result === "!=" ? order !== 0 : c.result === "<" ? order < 0 : order > 0;
+    if (!holds) return false;
   }
   return true;
 }
@@ -72,16 +118,30 @@ function leaseKey(leases: IMap<number, Lease>, lease: number, key: string, add: 
   return keys === l.keys ? leases : leases.set(lease, { ...l, keys });
 }
 
+/** The keys an op touches now, in key order (etcd's index range), for a delete. */
+function deletedKeys(kv: IMap<string, KeyValue>, op: Extract<TxnOp, { type: "delete" }>): string[] {
+  if (!op.prefix) return kv.has(op.key) ? [op.key] : [];
+  const keys: string[] = [];
+  for (const k of kv.keys()) if (k.startsWith(op.key)) keys.push(k);
+  return keys.sort(byteOrder);
+}
+
 /** The context after ops applied at one new revision (only if any op changes something), with the events recorded. */
 export function applyOps(ctx: EtcdContext, ops: readonly TxnOp[]): EtcdContext {
-  if (ops.length === 0) return ctx;
+  return applyOpsAnswering(ctx, ops).ctx;
+}
+
+/** applyOps, with each op's answer (what a put replaced, what a delete removed). */
+function applyOpsAnswering(ctx: EtcdContext, ops: readonly TxnOp[]): { ctx: EtcdContext; responses: TxnOpResponse[] } {
+  const responses: TxnOpResponse[] = [];
+  if (ops.length === 0) return { ctx, responses };
   const rev = ctx.revision + 1;
   const events: WatchedEvent[] = [];
   let kv = ctx.kv;
   let leases = ctx.leases;
   for (const op of ops) {
-    const prev = kv.get(op.key);
     if (op.type === "put") {
+      const prev = kv.get(op.key);
       // Stored revisions are immutable: frozen, so watchers, the cache and forks can share them.
       const next: KeyValue = {
         key: op.key,
@@ -95,14 +155,21 @@ export function applyOps(ctx: EtcdContext, ops: readonly TxnOp[]): EtcdContext {
       if (prev?.lease !== undefined && prev.lease !== op.lease) leases = leaseKey(leases, prev.lease, op.key, false);
       if (op.lease !== undefined) leases = leaseKey(leases, op.lease, op.key, true);
       events.push(Object.freeze(prev ? { type: "PUT", kv: next, prevKv: prev } : { type: "PUT", kv: next }));
-    } else if (prev) {
-      kv = kv.remove(op.key);
-      if (prev.lease !== undefined) leases = leaseKey(leases, prev.lease, op.key, false);
-      events.push(deepFreeze({ type: "DELETE", kv: { key: op.key, value: undefined, createRevision: 0, modRevision: rev, version: 0 }, prevKv: prev }));
+      responses.push(op.prevKv && prev ? { type: "put", prevKv: prev } : { type: "put" });
+      continue;
     }
+    const removed: KeyValue[] = [];
+    for (const key of deletedKeys(kv, op)) {
+      const prev = kv.get(key)!;
+      removed.push(prev);
+      kv = kv.remove(key);
+      if (prev.lease !== undefined) leases = leaseKey(leases, prev.lease, key, false);
+      events.push(deepFreeze({ type: "DELETE", kv: { key, value: undefined, createRevision: 0, modRevision: rev, version: 0 }, prevKv: prev }));
+    }
+    responses.push(op.prevKv ? { type: "delete", deleted: removed.length, prevKvs: removed } : { type: "delete", deleted: removed.length });
   }
-  if (events.length === 0) return ctx;
-  return { ...ctx, revision: rev, kv, leases, history: ctx.history.push(Object.freeze(events)) };
+  if (events.length === 0) return { ctx, responses };
+  return { ctx: { ...ctx, revision: rev, kv, leases, history: ctx.history.push(Object.freeze(events)) }, responses };
 }
 
 /** Sends every watcher the revisions it has not seen yet, in order, each exactly once; the context records how far each got. */
@@ -115,7 +182,10 @@ export function notifyWatchers(ctx: EtcdContext, fx: Fx): EtcdContext {
       // a revision compacted away while the watcher lagged has nothing left to send (List.get(-1) is the last entry)
       const at = rev - ctx.historyStart;
       const events = at >= 0 ? (ctx.history.get(at) ?? []) : [];
-      const mine = events.filter((e) => e.kv.key.startsWith(w.prefix));
+      // etcd reads a prevKv when it sends, at modRevision - 1: compacted away for an event at the compact revision
+      const stale = rev <= ctx.compactRevision;
+      const matched = events.filter((e) => e.kv.key.startsWith(w.prefix));
+      const mine = stale ? matched.map((e) => (e.prevKv ? { type: e.type, kv: e.kv } : e)) : matched;
       if (mine.length > 0) fx.send(w.owner, { type: "WatchResponse", watchId: w.watchId, events: mine });
     }
     (watchers ??= ctx.watchers.slice())[i] = { ...w, nextRevision: ctx.revision + 1 };
@@ -128,6 +198,14 @@ export const MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
 
 /** What etcd answers a request over --max-request-bytes with (rpctypes.ErrGRPCRequestTooLarge). */
 export const errRequestTooLarge = "etcdserver: request is too large";
+/** rpctypes.ErrGRPCDuplicateKey: a Txn branch writes one key twice (a put twice, or a put inside a delete's range). */
+export const errDuplicateKey = "etcdserver: duplicate key given in txn request";
+/** rpctypes.ErrGRPCLeaseNotFound */
+export const errLeaseNotFound = "etcdserver: requested lease not found";
+/** rpctypes.ErrGRPCCompacted */
+export const errCompacted = "etcdserver: mvcc: required revision has been compacted";
+/** rpctypes.ErrGRPCFutureRev */
+export const errFutureRev = "etcdserver: mvcc: required revision is a future revision";
 
 /**
  * The bytes a Txn puts on the wire: its keys and values. Values are measured as JSON, the form
@@ -156,33 +234,76 @@ export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, 
     .with({ type: "Compact" }, (r) => compactRequest(ctx, r, from, fx))
     .with({ type: "LeaseGrant" }, (r) => leaseGrant(ctx, r, from, fx))
     .with({ type: "LeaseRevoke" }, (r) => leaseRevoke(ctx, r, from, fx))
+    .with({ type: "LeaseKeepAlive" }, (r) => leaseKeepAlive(ctx, r, from, fx))
     .exhaustive();
 }
 
 type Req<T extends EtcdRequest["type"]> = Extract<EtcdRequest, { type: T }>;
 
-function txn(ctx: EtcdContext, req: Req<"Txn">, from: string, fx: Fx): EtcdContext {
-  if (txnBytes(req) > MAX_REQUEST_BYTES) {
-    // Refused before it reaches raft: nothing applied, no revision used.
-    fx.send(from, { type: "TxnResponse", id: req.id, succeeded: false, revision: ctx.revision, error: errRequestTooLarge });
-    return ctx;
+/** True when a branch writes one key twice (etcd's checkIntervals: puts among themselves and against deletes; deletes may overlap). */
+function duplicateKey(ops: readonly TxnOp[]): boolean {
+  const puts = new Set<string>();
+  for (const op of ops) {
+    if (op.type !== "put") continue;
+    if (puts.has(op.key)) return true;
+    puts.add(op.key);
   }
+  for (const op of ops) {
+    if (op.type !== "delete") continue;
+    for (const k of puts) if (op.prefix ? k.startsWith(op.key) : k === op.key) return true;
+  }
+  return false;
+}
+
+function txn(ctx: EtcdContext, req: Req<"Txn">, from: string, fx: Fx): EtcdContext {
+  const refuse = (error: string): EtcdContext => {
+    // Refused before it is applied: nothing changes, no revision used.
+    fx.send(from, { type: "TxnResponse", id: req.id, succeeded: false, revision: ctx.revision, error });
+    return ctx;
+  };
+  if (txnBytes(req) > MAX_REQUEST_BYTES) return refuse(errRequestTooLarge);
+  if (duplicateKey(req.success) || duplicateKey(req.failure)) return refuse(errDuplicateKey);
   const ok = comparesHold(ctx, req.compare);
+  const ops = ok ? req.success : req.failure;
+  // etcd checks the leases of the branch taken only (applierV3backend.Txn's checkRequests)
+  if (ops.some((op) => op.type === "put" && op.lease !== undefined && !ctx.leases.has(op.lease))) return refuse(errLeaseNotFound);
+  const applied = applyOpsAnswering(ctx, ops);
   // Watch events are sent before the response, on the same channel, so a client that
   // caches from its watch has seen its own write when the response arrives.
-  const next = notifyWatchers(applyOps(ctx, ok ? req.success : req.failure), fx);
+  const next = notifyWatchers(applied.ctx, fx);
   const current = ok ? undefined : req.compare.map((c) => next.kv.get(c.key)).filter((kv): kv is KeyValue => kv !== undefined);
-  fx.send(from, { type: "TxnResponse", id: req.id, succeeded: ok, revision: next.revision, ...(current ? { current } : {}) });
+  fx.send(from, { type: "TxnResponse", id: req.id, succeeded: ok, revision: next.revision, ...(current ? { current } : {}), ...(req.responses ? { responses: applied.responses } : {}) });
   return next;
 }
 
+/** The key space as it was at `revision` (at or above the compact revision): today's, with every later revision's events undone. */
+function kvAt(ctx: EtcdContext, revision: number): IMap<string, KeyValue> {
+  let kv = ctx.kv;
+  for (let rev = ctx.revision; rev > revision; rev--) {
+    const events = ctx.history.get(rev - ctx.historyStart) ?? [];
+    for (const e of events) kv = e.prevKv ? kv.set(e.kv.key, e.prevKv) : kv.remove(e.kv.key);
+  }
+  return kv;
+}
+
 function range(ctx: EtcdContext, req: Req<"Range">, from: string, fx: Fx): EtcdContext {
+  const at = req.revision ?? 0;
+  // etcd: a revision below the compact revision is gone; the compact revision itself can still be read
+  if (at > 0 && at < ctx.compactRevision) {
+    fx.send(from, { type: "RangeResponse", id: req.id, revision: ctx.revision, kvs: [], error: errCompacted });
+    return ctx;
+  }
+  if (at > ctx.revision) {
+    fx.send(from, { type: "RangeResponse", id: req.id, revision: ctx.revision, kvs: [], error: errFutureRev });
+    return ctx;
+  }
+  const space = at > 0 && at < ctx.revision ? kvAt(ctx, at) : ctx.kv;
   const kvs: KeyValue[] = [];
   if (req.prefix) {
-    for (const kv of ctx.kv.values()) if (kv.key.startsWith(req.key)) kvs.push(kv);
-    kvs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const kv of space.values()) if (kv.key.startsWith(req.key)) kvs.push(kv);
+    kvs.sort((a, b) => byteOrder(a.key, b.key));
   } else {
-    const kv = ctx.kv.get(req.key);
+    const kv = space.get(req.key);
     if (kv) kvs.push(kv);
   }
   fx.send(from, { type: "RangeResponse", id: req.id, revision: ctx.revision, kvs });
@@ -192,7 +313,8 @@ function range(ctx: EtcdContext, req: Req<"Range">, from: string, fx: Fx): EtcdC
 function watch(ctx: EtcdContext, req: Req<"Watch">, from: string, fx: Fx): EtcdContext {
   const key = `${from}#${req.watchId}`;
   const start = req.startRevision <= 0 ? ctx.revision + 1 : req.startRevision;
-  if (start <= ctx.compactRevision) {
+  // etcd (watchable_store): a watcher whose start is below the compact revision is canceled; one at it is served
+  if (start < ctx.compactRevision) {
     fx.send(from, { type: "WatchResponse", watchId: req.watchId, events: [], canceled: true, compactRevision: ctx.compactRevision, error: "mvcc: required revision has been compacted" });
     return ctx;
   }
@@ -211,11 +333,11 @@ function cancelWatch(ctx: EtcdContext, req: Req<"CancelWatch">, from: string): E
 
 function compactRequest(ctx: EtcdContext, req: Req<"Compact">, from: string, fx: Fx): EtcdContext {
   if (req.revision <= ctx.compactRevision) {
-    fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: "mvcc: required revision has been compacted" });
+    fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: errCompacted });
     return ctx;
   }
   if (req.revision > ctx.revision) {
-    fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: "mvcc: required revision is a future revision" });
+    fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision, error: errFutureRev });
     return ctx;
   }
   fx.send(from, { type: "CompactResponse", id: req.id, revision: ctx.revision });
@@ -224,23 +346,42 @@ function compactRequest(ctx: EtcdContext, req: Req<"Compact">, from: string, fx:
 
 function leaseGrant(ctx: EtcdContext, req: Req<"LeaseGrant">, from: string, fx: Fx): EtcdContext {
   const id = ctx.nextLeaseId;
-  fx.after(`lease/${id}`, req.ttlSeconds * 1000, { type: "LeaseExpired", lease: id }, true);
-  fx.send(from, { type: "LeaseGrantResponse", id: req.id, lease: id, ttlSeconds: req.ttlSeconds });
-  return { ...ctx, nextLeaseId: id + 1, leases: ctx.leases.set(id, { id, ttlSeconds: req.ttlSeconds, keys: ISet() }) };
+  const ttlSeconds = Math.max(req.ttlSeconds, MIN_LEASE_TTL_SECONDS);
+  fx.after(`lease/${id}`, ttlSeconds * 1000, { type: "LeaseExpired", lease: id }, true);
+  fx.send(from, { type: "LeaseGrantResponse", id: req.id, lease: id, ttlSeconds });
+  return { ...ctx, nextLeaseId: id + 1, leases: ctx.leases.set(id, { id, ttlSeconds, keys: ISet() }) };
 }
 
 function leaseRevoke(ctx: EtcdContext, req: Req<"LeaseRevoke">, from: string, fx: Fx): EtcdContext {
+  if (!ctx.leases.has(req.lease)) {
+    fx.send(from, { type: "LeaseRevokeResponse", id: req.id, lease: req.lease, error: errLeaseNotFound });
+    return ctx;
+  }
   const next = revokeLease(ctx, req.lease, fx);
   fx.cancel(`lease/${req.lease}`);
   fx.send(from, { type: "LeaseRevokeResponse", id: req.id, lease: req.lease });
   return next;
 }
 
-/** The context with history at or below `revision` dropped; watchers still behind it are canceled with the compacted error. */
+/** A keepalive restarts the lease's full TTL; an unknown lease is answered with TTL 0 (etcd's LeaseKeepAlive stream). */
+function leaseKeepAlive(ctx: EtcdContext, req: Req<"LeaseKeepAlive">, from: string, fx: Fx): EtcdContext {
+  const l = ctx.leases.get(req.lease);
+  if (l) fx.after(`lease/${l.id}`, l.ttlSeconds * 1000, { type: "LeaseExpired", lease: l.id }, true);
+  fx.send(from, { type: "LeaseKeepAliveResponse", id: req.id, lease: req.lease, ttlSeconds: l ? l.ttlSeconds : 0 });
+  return ctx;
+}
+
+/**
+ * The context with history below `revision` dropped. At the compact revision itself etcd keeps each
+ * key's value but drops a tombstone (keyIndex.compact), so a watch from there sees its puts only.
+ */
 export function compact(ctx: EtcdContext, revision: number): EtcdContext {
-  const drop = Math.min(revision + 1 - ctx.historyStart, ctx.history.size);
-  const dropped = drop > 0 ? { history: ctx.history.slice(drop), historyStart: ctx.historyStart + drop } : {};
-  return { ...ctx, ...dropped, compactRevision: revision };
+  const drop = Math.min(revision - ctx.historyStart, ctx.history.size);
+  let history = drop > 0 ? ctx.history.slice(drop) : ctx.history;
+  const historyStart = drop > 0 ? ctx.historyStart + drop : ctx.historyStart;
+  const at = history.get(revision - historyStart);
+  if (revision >= historyStart && at && at.some((e) => e.type === "DELETE")) history = history.set(revision - historyStart, Object.freeze(at.filter((e) => e.type === "PUT")));
+  return { ...ctx, history, historyStart, compactRevision: revision };
 }
 
 /** The context with every key attached to a lease deleted, at one revision, and the lease forgotten. */
@@ -248,5 +389,5 @@ export function revokeLease(ctx: EtcdContext, lease: number, fx: Fx): EtcdContex
   const l = ctx.leases.get(lease);
   if (!l) return ctx;
   const rest = { ...ctx, leases: ctx.leases.remove(lease) };
-  return notifyWatchers(applyOps(rest, [...l.keys].sort().map((key) => ({ type: "delete" as const, key }))), fx);
+  return notifyWatchers(applyOps(rest, [...l.keys].sort(byteOrder).map((key) => ({ type: "delete" as const, key }))), fx);
 }

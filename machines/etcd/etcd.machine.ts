@@ -5,7 +5,7 @@
 import { setup } from "xstate";
 import { valueStepOf } from "../common/step.js";
 import type { EtcdRequest, Stamp } from "../messages.js";
-import { handleRequest, initialEtcd, revokeLease, type EtcdContext } from "./etcd.logic.js";
+import { handleRequest, initialEtcd, restoredEtcd, revokeLease, type EtcdContext, type EtcdRestore } from "./etcd.logic.js";
 
 export type EtcdEvent = (EtcdRequest | { type: "LeaseExpired"; lease: number }) & Partial<Stamp>;
 
@@ -16,9 +16,11 @@ export const etcdMachine = setup({
   types: {
     context: {} as EtcdContext,
     events: {} as EtcdEvent,
+    /** restore: the key space of the data dir it starts on (absent: an empty one) */
+    input: {} as { restore?: EtcdRestore } | undefined,
   },
   actions: {
-    /** Serve a request: Txn, Range, Watch, CancelWatch, Compact, LeaseGrant or LeaseRevoke. */
+    /** Serve a request: Txn, Range, Watch, CancelWatch, Compact, LeaseGrant, LeaseRevoke or LeaseKeepAlive. */
     serveRequest: step((c, e, fx) => handleRequest(c, e as EtcdRequest, e.from ?? "apiserver", fx)),
     /** A lease's TTL ran out: its keys are deleted at one revision. */
     expireLease: step((c, e, fx) => revokeLease(c, (e as { lease: number }).lease, fx)),
@@ -26,7 +28,7 @@ export const etcdMachine = setup({
 }).createMachine({
   id: "etcd",
   description: "MVCC key space: revision, create/mod revision, version, txn with compare, watch from revision, compaction, leases.",
-  context: () => initialEtcd(),
+  context: ({ input }) => (input?.restore ? restoredEtcd(input.restore) : initialEtcd()),
   initial: "serving",
   states: {
     serving: {
@@ -37,7 +39,8 @@ export const etcdMachine = setup({
         CancelWatch: { actions: "serveRequest" },
         Compact: { actions: "serveRequest", description: "forget history at or below a revision" },
         LeaseGrant: { actions: "serveRequest" },
-        LeaseRevoke: { actions: "serveRequest" },
+        LeaseRevoke: { actions: "serveRequest", description: "delete the lease's keys at one revision (unknown lease: refused)" },
+        LeaseKeepAlive: { actions: "serveRequest", description: "restart the lease's TTL (unknown lease: TTL 0)" },
         LeaseExpired: { actions: "expireLease", description: "a lease's TTL ran out: delete its keys" },
       },
     },

@@ -3,6 +3,7 @@
 import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { createCluster } from "../cluster.js";
+import type { RealEtcdStore } from "../etcd-store.js";
 import { startServer } from "./http.js";
 import { kubeconfig } from "./kubeconfig.js";
 
@@ -15,6 +16,8 @@ export interface ServeCommandOptions {
   host?: string;
   /** the admin bearer token to accept and write to the kubeconfig (default: a random one per start) */
   token?: string;
+  /** a real etcd (http://host:port) that keeps the objects across restarts (runtime/etcd-store.ts) */
+  etcd?: string;
 }
 
 // RFC 6750 b64token: what fits in "Authorization: Bearer <token>" unchanged.
@@ -45,9 +48,21 @@ export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: str
     io.err(`error: invalid --token: a bearer token is letters, digits and -._~+/ (then optional '=' padding)`);
     return 2;
   }
+  let store: RealEtcdStore | undefined;
+  if (opts.etcd !== undefined) {
+    try {
+      // loaded only with --etcd: the gRPC client is not needed otherwise
+      const { RealEtcdStore } = await import("../etcd-store.js");
+      store = await RealEtcdStore.open(opts.etcd, io.err);
+    } catch (err) {
+      io.err(`error: ${(err as Error).message}`);
+      return 1;
+    }
+  }
   const cluster = createCluster({
     nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random",
     ...(opts.token !== undefined ? { adminToken: opts.token } : {}),
+    ...(store ? { etcdStore: store } : {}),
   });
   // A fault in a machine is isolated (the request gets a 500) but is a bug: say so, as kube-apiserver logs a panic.
   cluster.runtime.faultHooks.push((f) => io.err(`podflow: internal error: ${f.actor} threw while handling ${f.event}: ${f.message}`));
@@ -55,6 +70,7 @@ export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: str
   const file = resolve(opts.kubeconfig);
   writePrivateFile(file, kubeconfig({ server: server.url, ...(server.caCert ? { caPem: server.caCert } : {}), token: cluster.adminToken }));
   io.out(`podflow: serving the Kubernetes API of a ${nums.nodes}-node simulated cluster at ${server.url}`);
+  if (store) io.out(`podflow: objects stored in etcd at ${opts.etcd} (found ${store.restore.kvs.length} under /registry/ at revision ${store.restore.revision})`);
   io.out(`kubeconfig written to ${file}`);
   io.out(`export KUBECONFIG=${file}`);
   await (stop ??
@@ -64,5 +80,6 @@ export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: str
     }));
   await server.close();
   await cluster.stop();
+  await store?.close();
   return 0;
 }
