@@ -5,7 +5,7 @@
 // would only be retried by the Job controller to find the same violation again.
 
 import { stringify } from "yaml";
-import type { Campaign } from "./campaign.js";
+import { faultsArg, type Campaign } from "./campaign.js";
 
 export interface ManifestOptions {
   campaign: Campaign;
@@ -29,7 +29,7 @@ export function campaignJob(o: ManifestOptions): Record<string, unknown> {
     "podflow", "check",
     "--shard", `$(JOB_COMPLETION_INDEX)/${o.shards}`,
     "--seed", String(c.seed), "--seeds", String(c.runs), "--steps", String(c.steps),
-    "--faults", c.faults.join(",") || "none", "--scenario", c.scenario,
+    "--faults", faultsArg(c.faults), "--scenario", c.scenario,
     ...(o.timeBoxSeconds !== undefined ? ["--time-box", String(o.timeBoxSeconds)] : []),
     ...(workers > 1 ? ["--workers", String(workers)] : []),
     ...(o.shrinkRuns !== undefined ? ["--shrink-runs", String(o.shrinkRuns)] : []),
@@ -38,13 +38,13 @@ export function campaignJob(o: ManifestOptions): Record<string, unknown> {
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name, labels },
+    metadata: { name, labels: { ...labels } },
     spec: {
       completionMode: "Indexed",
       completions: o.shards,
       parallelism: Math.min(o.parallelism ?? o.shards, o.shards),
       template: {
-        metadata: { labels },
+        metadata: { labels: { ...labels } },
         spec: {
           restartPolicy: "Never",
           containers: [

@@ -115,9 +115,15 @@ export interface PartOptions {
   progress?(r: { runs: number; planned: number; steps: number; faults: number; violations: number }): void;
 }
 
+/** The --faults argument that gives these faults: all, none or the list. */
+export function faultsArg(faults: readonly FaultName[]): string {
+  if (faults.length === 0) return "none";
+  return faultNames.every((f) => faults.includes(f)) ? "all" : faults.join(",");
+}
+
 /** The replay command of a campaign run: it is specFromSeed of its seed, so the seed is enough. */
 export function replayLine(c: Campaign, runSeed: number): string {
-  return `podflow replay ${runSeed} --scenario ${c.scenario} --steps ${c.steps} --faults ${c.faults.join(",") || "none"}`;
+  return `podflow replay ${runSeed} --scenario ${c.scenario} --steps ${c.steps} --faults ${faultsArg(c.faults)}`;
 }
 
 /** Runs one part of a campaign: every run of it in order (or until the time box), each violating run shrunk. */
@@ -271,7 +277,7 @@ export function reportLines(r: CampaignResult): string[] {
   const missing: number[] = [];
   const have = new Set(runs);
   for (let i = 0; i < c.runs && missing.length <= 1000; i++) if (!have.has(i)) missing.push(i);
-  const lines = [`campaign seed ${c.seed}: scenario ${c.scenario}, ${c.runs} runs of ${c.steps} steps, faults ${c.faults.join(",") || "none"} (podflow ${r.version})`];
+  const lines = [`campaign seed ${c.seed}: scenario ${c.scenario}, ${c.runs} runs of ${c.steps} steps, faults ${faultsArg(c.faults)} (podflow ${r.version})`];
   lines.push(`covered ${runs.length} of ${c.runs} runs${missing.length === 0 ? "" : `; not run: ${ranges(missing.slice(0, 1000))}${missing.length > 1000 ? ", ..." : ""}${r.timedOut ? " (time box)" : ""}`}`);
   const byClass = Object.entries(r.faults).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
   lines.push(`${r.runs} runs, ${r.steps} steps, ${total(r.faults)} faults injected${byClass ? ` (${byClass})` : ""}, ${r.violations.length} violation${r.violations.length === 1 ? "" : "s"}`);

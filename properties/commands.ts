@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { check, replaySpec, saveCounterexample, traceTail, validateNames } from "./check.js";
-import { mergeResults, parseResults, parseShard, reportLines, resultLine, runPart, shardParts, type Campaign, type CampaignResult } from "./campaign.js";
+import { faultsArg, mergeResults, parseResults, parseShard, reportLines, resultLine, runPart, shardParts, type Campaign, type CampaignResult } from "./campaign.js";
 import { campaignManifest } from "./campaign-manifest.js";
 import { faultSettingsOf, runSpec } from "./run.js";
 import { describeFaultSettings } from "../runtime/faults.js";
@@ -82,7 +82,7 @@ export async function campaignCommand(o: CampaignFlags, io: Out): Promise<number
   const timeBoxMs = o.timeBox !== undefined ? Number(o.timeBox) * 1000 : undefined;
   const shrinkRuns = o.shrinkRuns !== undefined ? Number(o.shrinkRuns) : undefined;
   io.out(`seed ${seed}`);
-  io.out(`campaign: scenario ${o.scenario}, ${campaign.runs} runs of ${campaign.steps} steps, faults ${names.faults.join(",") || "none"}; shard ${shard.index}/${shard.count} (${parts.reduce((n, p) => n + p.planned, 0)} runs)${workers > 1 ? ` in ${workers} worker threads` : ""}${o.timeBox ? `, time box ${o.timeBox} s` : ""}`);
+  io.out(`campaign: scenario ${o.scenario}, ${campaign.runs} runs of ${campaign.steps} steps, faults ${faultsArg(names.faults)}; shard ${shard.index}/${shard.count} (${parts.reduce((n, p) => n + p.planned, 0)} runs)${workers > 1 ? ` in ${workers} worker threads` : ""}${o.timeBox ? `, time box ${o.timeBox} s` : ""}`);
   const t = performance.now();
   let result: CampaignResult;
   if (workers > 1) {
