@@ -67,10 +67,11 @@ export function addCheck(program: Command, io: IO, exit: ExitCode): void {
     .option("--shrink-runs <n>", "a campaign: runs spent shrinking each violating run", wholeNumber)
     .option("--exit-zero", "a campaign: exit 0 on a violation too (a Job's shard; --merge decides)")
     .option("--merge <paths...>", "merge campaign results (JSON files, directories, logs with result lines; - is stdin) into one report")
-    .action(async (opts) => {
+    .action(async (opts, cmd: Command) => {
       const { checkCommand, campaignCommand, isCampaign, mergeCommand } = await import("../properties/commands.js");
       if (opts.merge) exit.code = mergeCommand(opts.merge, { out: opts.out, save: opts.save }, io);
-      else if (isCampaign(opts)) exit.code = await campaignCommand(opts, io);
+      // A campaign's counterexamples travel in its result; files only where --save says (a Job's pod may not write to its working directory).
+      else if (isCampaign(opts)) exit.code = await campaignCommand({ ...opts, save: cmd.getOptionValueSource("save") === "cli" ? opts.save : undefined }, io);
       else exit.code = checkCommand(opts, io);
     });
 }

@@ -186,6 +186,7 @@ export function mergeResults(results: readonly CampaignResult[]): CampaignResult
   const merged = emptyResult(first.campaign, []);
   for (const r of ordered) {
     const mine = r.parts.flatMap((p) => [...indexesOf(p)]);
+    if (new Set(mine).size !== mine.length) return { error: "a result covers a run twice" };
     const seen = mine.filter((i) => covered.has(i)).length;
     if (seen === mine.length && mine.length > 0) continue;
     if (seen > 0) return { error: `parts overlap: runs ${ranges(mine.filter((i) => covered.has(i)))} are in two results` };
@@ -218,6 +219,17 @@ export function ranges(sorted: readonly number[]): string {
     i = j + 1;
   }
   return out.join(", ");
+}
+
+/** The runs below `runs` that sorted `covered` leaves out, as ranges ("4", "6-999"). */
+function gaps(covered: readonly number[], runs: number): string[] {
+  const out: string[] = [];
+  let next = 0;
+  for (const i of [...covered, runs]) {
+    if (i > next) out.push(i - 1 === next ? `${next}` : `${next}-${i - 1}`);
+    next = i + 1;
+  }
+  return out;
 }
 
 /** The one log line a shard prints last: `kubectl logs` carries it to `podflow check --merge`. */
@@ -254,6 +266,9 @@ export function parseResults(text: string): CampaignResult[] {
   return out;
 }
 
+/** The most runs a campaign may have (a result claiming more is not read). */
+const maxRuns = 100_000_000;
+
 /** A value read from a file or a log is anyone's bytes: only the shape a result has is taken. */
 function isResult(v: unknown): v is CampaignResult {
   if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
@@ -262,10 +277,10 @@ function isResult(v: unknown): v is CampaignResult {
   const whole = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
   return (
     Object.hasOwn(r, "format") && r.format === resultFormat && typeof r.version === "string" &&
-    typeof c === "object" && c !== null && Number.isSafeInteger(c.seed) && whole(c.runs) && whole(c.steps) && typeof c.scenario === "string" && Array.isArray(c.faults) && c.faults.every((f) => (faultNames as readonly unknown[]).includes(f)) &&
-    Array.isArray(r.parts) && r.parts.every((p: any) => typeof p === "object" && p !== null && whole(p.first) && whole(p.stride) && p.stride > 0 && whole(p.planned) && whole(p.count) && p.count <= p.planned && p.count <= 10_000_000) &&
+    typeof c === "object" && c !== null && Number.isSafeInteger(c.seed) && whole(c.runs) && (c.runs as number) <= maxRuns && whole(c.steps) && typeof c.scenario === "string" && Array.isArray(c.faults) && c.faults.every((f) => (faultNames as readonly unknown[]).includes(f)) &&
+    Array.isArray(r.parts) && r.parts.every((p: any) => typeof p === "object" && p !== null && whole(p.first) && whole(p.stride) && p.stride > 0 && whole(p.planned) && whole(p.count) && p.count <= p.planned && p.first + p.stride * (p.count - 1) < (c.runs as number)) &&
     whole(r.runs) && whole(r.steps) && typeof r.faults === "object" && r.faults !== null && Object.values(r.faults).every(whole) &&
-    Array.isArray(r.runSeeds) && Array.isArray(r.violations) && r.violations.every((x: any) => typeof x === "object" && x !== null && whole(x.run) && typeof x.invariant === "string" && typeof x.message === "string") &&
+    Array.isArray(r.runSeeds) && Array.isArray(r.violations) && r.violations.every((x: any) => typeof x === "object" && x !== null && whole(x.run) && whole(x.seed) && whole(x.steps) && whole(x.shrunkSteps) && ["invariant", "message", "phase", "replay"].every((k) => typeof x[k] === "string") && Array.isArray(x.shrunk?.commands)) &&
     typeof r.timedOut === "boolean"
   );
 }
@@ -274,11 +289,10 @@ function isResult(v: unknown): v is CampaignResult {
 export function reportLines(r: CampaignResult): string[] {
   const c = r.campaign;
   const runs = coveredRuns(r);
-  const missing: number[] = [];
-  const have = new Set(runs);
-  for (let i = 0; i < c.runs && missing.length <= 1000; i++) if (!have.has(i)) missing.push(i);
+  const missing = gaps(runs, c.runs);
   const lines = [`campaign seed ${c.seed}: scenario ${c.scenario}, ${c.runs} runs of ${c.steps} steps, faults ${faultsArg(c.faults)} (podflow ${r.version})`];
-  lines.push(`covered ${runs.length} of ${c.runs} runs${missing.length === 0 ? "" : `; not run: ${ranges(missing.slice(0, 1000))}${missing.length > 1000 ? ", ..." : ""}${r.timedOut ? " (time box)" : ""}`}`);
+  const notRun = missing.length > 20 ? `${missing.slice(0, 19).join(", ")}, ... ${missing.at(-1)}` : missing.join(", ");
+  lines.push(`covered ${runs.length} of ${c.runs} runs${runs.length === c.runs ? "" : `; not run: ${notRun}${r.timedOut ? " (time box)" : ""}`}`);
   const byClass = Object.entries(r.faults).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
   lines.push(`${r.runs} runs, ${r.steps} steps, ${total(r.faults)} faults injected${byClass ? ` (${byClass})` : ""}, ${r.violations.length} violation${r.violations.length === 1 ? "" : "s"}`);
   for (const v of r.violations) {

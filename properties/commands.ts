@@ -57,6 +57,8 @@ export interface CampaignFlags {
   out?: string;
   shrinkRuns?: string;
   exitZero?: boolean;
+  /** where the shrunk counterexamples are written (none: they are only in the result) */
+  save?: string;
 }
 
 /** Whether `podflow check` runs as a campaign (its runs fixed by the seed, mergeable) rather than fast-check's search. */
@@ -99,6 +101,7 @@ export async function campaignCommand(o: CampaignFlags, io: Out): Promise<number
   }
   const secs = (performance.now() - t) / 1000;
   for (const l of reportLines(result)) io.out(l);
+  if (o.save !== undefined) for (const v of result.violations) io.out(`replay the shrunk run ${v.run}: podflow replay ${saveCounterexample(o.save, v.shrunk)}`);
   io.out(`${Math.round(result.steps / secs)} steps/s`);
   if (o.out !== undefined) {
     mkdirSync(o.out, { recursive: true });
