@@ -92,7 +92,7 @@ describe("merging results", () => {
     const merged = mergeResults([cut, two[1]!]);
     if ("error" in merged) throw new Error(merged.error);
     expect(reportLines(merged)[1]).toBe("covered 6 of 8 runs; not run: 4, 6 (time box)");
-    const hostile = ['podflow-shard-result {"__proto__":{"polluted":1},"format":"podflow-campaign-result/1"}', "podflow-shard-result not json", `podflow-shard-result ${JSON.stringify({ ...two[0], parts: [{ first: 0, stride: 0, planned: 1, count: 1 }] })}`];
+    const hostile = ['podflow-shard-result {"__proto__":{"polluted":1},"format":"podflow-campaign-result/1"}', `podflow-shard-result ${JSON.stringify({ ...two[0], faults: JSON.parse('{"__proto__":{"polluted":1}}') })}`, "podflow-shard-result not json", `podflow-shard-result ${JSON.stringify({ ...two[0], parts: [{ first: 0, stride: 0, planned: 1, count: 1 }] })}`];
     expect(parseResults(hostile.join("\n"))).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -279,7 +279,7 @@ function isResult(v: unknown): v is CampaignResult {
     Object.hasOwn(r, "format") && r.format === resultFormat && typeof r.version === "string" &&
     typeof c === "object" && c !== null && Number.isSafeInteger(c.seed) && whole(c.runs) && (c.runs as number) <= maxRuns && whole(c.steps) && typeof c.scenario === "string" && Array.isArray(c.faults) && c.faults.every((f) => (faultNames as readonly unknown[]).includes(f)) &&
     Array.isArray(r.parts) && r.parts.every((p: any) => typeof p === "object" && p !== null && whole(p.first) && whole(p.stride) && p.stride > 0 && whole(p.planned) && whole(p.count) && p.count <= p.planned && p.first + p.stride * (p.count - 1) < (c.runs as number)) &&
-    whole(r.runs) && whole(r.steps) && typeof r.faults === "object" && r.faults !== null && Object.values(r.faults).every(whole) &&
+    whole(r.runs) && whole(r.steps) && typeof r.faults === "object" && r.faults !== null && Object.entries(r.faults).every(([k, n]) => (faultNames as readonly string[]).includes(k) && whole(n)) &&
     Array.isArray(r.runSeeds) && Array.isArray(r.violations) && r.violations.every((x: any) => typeof x === "object" && x !== null && whole(x.run) && whole(x.seed) && whole(x.steps) && whole(x.shrunkSteps) && ["invariant", "message", "phase", "replay"].every((k) => typeof x[k] === "string") && Array.isArray(x.shrunk?.commands)) &&
     typeof r.timedOut === "boolean"
   );
