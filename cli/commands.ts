@@ -86,7 +86,7 @@ export function addCampaign(program: Command, io: IO, exit: ExitCode): void {
     .requiredOption("--shards <n>", "number of shards (the Job's completions)", countNumber)
     .requiredOption("--seed <s>", "seed of the campaign", seedNumber)
     .option("--time-box <seconds>", "each shard stops starting runs after this long", nonNegative)
-    .option("--image <image>", "the image built from docker/Dockerfile", "podflow:latest")
+    .option("--image <image>", "the image built from docker/Dockerfile (default podflow:VERSION)")
     .option("--seeds <n>", "runs in the whole campaign", wholeNumber, "100000")
     .option("--steps <k>", "steps of the safety phase of each run", wholeNumber, "3000")
     .option("--faults <list>", "comma-separated fault names, all or none", "all")

@@ -3,10 +3,12 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import { setMutants } from "../machines/common/mutation.js";
+import { setDefaultInterpreter, type Interpreter } from "../runtime/fastpath.js";
 import { runPart, type Campaign, type Part } from "./campaign.js";
 import type { WorkerMessage } from "./campaign-workers.js";
 
-const data = workerData as { campaign: Campaign; part: Part; timeBoxMs?: number; shrinkRuns?: number; mutants?: string[] };
+const data = workerData as { campaign: Campaign; part: Part; interpreter: Interpreter; timeBoxMs?: number; shrinkRuns?: number; mutants?: string[] };
+setDefaultInterpreter(data.interpreter);
 // Only the mutation tests pass mutants: the threads of a normal campaign run the correct machines.
 setMutants(data.mutants ?? []);
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);

@@ -4,6 +4,7 @@
 
 import { Worker } from "node:worker_threads";
 import { mergeResults, type Campaign, type CampaignResult, type Part } from "./campaign.js";
+import { getDefaultInterpreter } from "../runtime/fastpath.js";
 
 export type WorkerMessage =
   | { type: "progress"; runs: number; planned: number; steps: number; faults: number; violations: number }
@@ -23,7 +24,8 @@ export async function runParts(campaign: Campaign, parts: readonly Part[], opts:
     parts.map(
       (part, k) =>
         new Promise<CampaignResult>((resolve, reject) => {
-          const w = new Worker(script, { workerData: { campaign, part, ...opts } });
+          // A thread has its own modules: the interpreter --interpreter chose is passed on.
+          const w = new Worker(script, { workerData: { campaign, part, interpreter: getDefaultInterpreter(), ...opts } });
           let result: CampaignResult | undefined;
           w.on("message", (m: WorkerMessage) => {
             if (m.type === "result") result = m.result;

@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { check, replaySpec, saveCounterexample, traceTail, validateNames } from "./check.js";
-import { faultsArg, mergeResults, parseResults, parseShard, reportLines, resultLine, runPart, shardParts, type Campaign, type CampaignResult } from "./campaign.js";
+import { faultsArg, mergeResults, parseResults, podflowVersion, parseShard, reportLines, resultLine, runPart, shardParts, type Campaign, type CampaignResult } from "./campaign.js";
 import { campaignManifest } from "./campaign-manifest.js";
 import { faultSettingsOf, runSpec } from "./run.js";
 import { describeFaultSettings } from "../runtime/faults.js";
@@ -148,7 +148,7 @@ export function mergeCommand(paths: readonly string[], o: { out?: string; save?:
 }
 
 /** `podflow campaign manifest`: the campaign as an Indexed Job, on standard output. */
-export function manifestCommand(o: { shards: string; seed: string; seeds: string; steps: string; faults?: string; scenario: string; timeBox?: string; image: string; parallelism?: string; name?: string; workers?: string; shrinkRuns?: string }, io: Out): number {
+export function manifestCommand(o: { shards: string; seed: string; seeds: string; steps: string; faults?: string; scenario: string; timeBox?: string; image?: string; parallelism?: string; name?: string; workers?: string; shrinkRuns?: string }, io: Out): number {
   const names = validateNames(o.scenario, o.faults);
   if ("error" in names) return io.err(`error: ${names.error}`), 2;
   const shards = Number(o.shards);
@@ -157,7 +157,7 @@ export function manifestCommand(o: { shards: string; seed: string; seeds: string
     campaignManifest({
       campaign: { seed: Number(o.seed), runs: Number(o.seeds), steps: Number(o.steps), faults: names.faults, scenario: o.scenario },
       shards,
-      image: o.image,
+      image: o.image ?? `podflow:${podflowVersion()}`,
       ...(o.timeBox !== undefined ? { timeBoxSeconds: Number(o.timeBox) } : {}),
       ...(o.parallelism !== undefined ? { parallelism: Number(o.parallelism) } : {}),
       ...(o.name !== undefined ? { name: o.name } : {}),
