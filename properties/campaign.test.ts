@@ -6,6 +6,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setMutants } from "../machines/common/mutation.js";
+import { replayCommand } from "./commands.js";
+import { runSpec } from "./run.js";
 import { coveredRuns, mergeResults, parseResults, reportLines, resultLine, runPart, runSeedOf, shardParts, type Campaign, type CampaignResult } from "./campaign.js";
 
 const campaign: Campaign = { seed: 11, runs: 8, steps: 60, faults: ["delay", "crash", "drop-request"], scenario: "nginx" };
@@ -49,6 +51,16 @@ describe("a campaign split 1, 2 or 8 ways", () => {
     expect(new Set(one.violations.map((v) => v.invariant))).toEqual(new Set(["gracePeriodHonoured"]));
     for (const n of [2, 8]) expect(splits.get(n)!.violations, `${n} shards`).toEqual(one.violations);
     for (const v of one.violations) expect(v.replay).toBe(`podflow replay ${v.seed} --scenario nginx --steps 60 --faults delay,crash,drop-request`);
+  });
+
+  it("a violation's replay line re-runs its run, and its shrunk spec still violates", () => {
+    const v = splits.get(1)!.violations[0]!;
+    const lines: string[] = [];
+    const code = replayCommand(String(v.seed), { scenario: "nginx", steps: "60", faults: "delay,crash,drop-request" }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    expect(code).toBe(1);
+    expect(lines).toContain(`VIOLATION in the ${v.phase} phase after ${v.steps} steps`);
+    expect(lines).toContain(`  ${v.invariant}: ${v.message}`);
+    expect(runSpec(v.shrunk).violations.map((x) => x.invariant)).toContain(v.invariant);
   });
 
   it("counts the same runs, steps and faults by class, and prints the same report", () => {
