@@ -3,7 +3,7 @@
 // loaded only by the subcommand that runs them.
 
 import { Option, type Command } from "commander";
-import { nonNegative, portNumber, positive, seedNumber, sizeList, wholeNumber } from "./options.js";
+import { countNumber, nonNegative, portNumber, positive, seedNumber, shardSpec, sizeList, wholeNumber } from "./options.js";
 import { simulate } from "./simulate.js";
 import { interpreters, setDefaultInterpreter, type Interpreter } from "../runtime/fastpath.js";
 import type { ExitCode, IO } from "./io.js";
@@ -61,10 +61,44 @@ export function addCheck(program: Command, io: IO, exit: ExitCode): void {
     .option("--faults <list>", "comma-separated fault names, all or none", "all")
     .option("--scenario <name>", "an examples/ manifest or random", "random")
     .option("--time-box <seconds>", "stop starting new runs after this long", nonNegative)
-    .option("--save <dir>", "where a counterexample is written", ".")
+    .option("--save <dir>", "where a counterexample is written (with --merge: the shrunk run of each violation)", ".")
+    .option("--shard <i/n>", "a campaign: run only the i-th (from 0) of n disjoint parts of its runs (needs --seed)", shardSpec)
+    .option("--workers <k>", "a campaign in k worker threads of this process", countNumber)
+    .option("--out <dir>", "a campaign: write its JSON result to dir (shard-I-of-N.json)")
+    .option("--shrink-runs <n>", "a campaign: runs spent shrinking each violating run", wholeNumber)
+    .option("--exit-zero", "a campaign: exit 0 on a violation too (a Job's shard; --merge decides)")
+    .option("--merge <paths...>", "merge campaign results (JSON files, directories, logs with result lines; - is stdin) into one report")
+    .action(async (opts, cmd: Command) => {
+      const { checkCommand, campaignCommand, isCampaign, mergeCommand } = await import("../properties/commands.js");
+      if (opts.merge) exit.code = mergeCommand(opts.merge, { out: opts.out, save: opts.save }, io);
+      // A campaign's counterexamples travel in its result; files only where --save says (a Job's pod may not write to its working directory).
+      else if (isCampaign(opts)) exit.code = await campaignCommand({ ...opts, save: cmd.getOptionValueSource("save") === "cli" ? opts.save : undefined }, io);
+      else exit.code = checkCommand(opts, io);
+    });
+}
+
+/** `podflow campaign manifest`. */
+export function addCampaign(program: Command, io: IO, exit: ExitCode): void {
+  program
+    .command("campaign")
+    .description("run a fuzz campaign elsewhere")
+    .command("manifest")
+    .description("print a Kubernetes batch/v1 Indexed Job whose pod I runs `podflow check --shard I/N` of the campaign")
+    .requiredOption("--shards <n>", "number of shards (the Job's completions)", countNumber)
+    .requiredOption("--seed <s>", "seed of the campaign", seedNumber)
+    .option("--time-box <seconds>", "each shard stops starting runs after this long", nonNegative)
+    .option("--image <image>", "the image built from docker/Dockerfile (default podflow:VERSION)")
+    .option("--seeds <n>", "runs in the whole campaign", wholeNumber, "100000")
+    .option("--steps <k>", "steps of the safety phase of each run", wholeNumber, "3000")
+    .option("--faults <list>", "comma-separated fault names, all or none", "all")
+    .option("--scenario <name>", "an examples/ manifest or random", "random")
+    .option("--parallelism <p>", "pods running at once (default: all shards)", countNumber)
+    .option("--workers <k>", "worker threads (and cpus requested) per pod", countNumber)
+    .option("--shrink-runs <n>", "runs spent shrinking each violating run", wholeNumber)
+    .option("--name <name>", "the Job's name (default podflow-fuzz-SEED)")
     .action(async (opts) => {
-      const { checkCommand } = await import("../properties/commands.js");
-      exit.code = checkCommand(opts, io);
+      const { manifestCommand } = await import("../properties/commands.js");
+      exit.code = manifestCommand(opts, io);
     });
 }
 

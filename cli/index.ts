@@ -5,7 +5,7 @@
 
 import { Command, CommanderError } from "commander";
 import { ApiError, ClientError } from "../runtime/manifests.js";
-import { addBench, addCheck, addDescribe, addDocs, addExplore, addReplay, addServe, addSimulate } from "./commands.js";
+import { addBench, addCampaign, addCheck, addDescribe, addDocs, addExplore, addReplay, addServe, addSimulate } from "./commands.js";
 import type { ExitCode, IO } from "./io.js";
 
 export type { IO };
@@ -21,6 +21,7 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
   addServe(program, io, exit);
   addCheck(program, io, exit);
   addReplay(program, io, exit);
+  addCampaign(program, io, exit);
   addExplore(program, io, exit);
   addBench(program, io);
   addDocs(program, io);

@@ -40,3 +40,16 @@ export function sizeList(v: string, previous: string[] | undefined): string[] {
   if (!/^\d+x\d+$/.test(v)) throw new InvalidArgumentError("Not NODESxPODS (e.g. 100x3000).");
   return [...(previous ?? []), v];
 }
+
+/** A whole number ≥ 1 (shards, workers). */
+export function countNumber(v: string): string {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) < 1) throw new InvalidArgumentError("Not a whole number of 1 or more.");
+  return v;
+}
+
+/** I/N, the I-th (from 0) of N shards. */
+export function shardSpec(v: string): string {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2]) || !Number.isSafeInteger(Number(m[2]))) throw new InvalidArgumentError("Not I/N with 0 <= I < N.");
+  return v;
+}
