@@ -8,6 +8,7 @@ import { namespaceControllerMachine } from "../machines/namespace/namespace.mach
 // [node agent]
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
+import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { podCIDRFor } from "../machines/cni/ipam.js";
 import type { ExtraRegistry } from "../machines/cri/registry.js";
@@ -65,6 +66,8 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
   identities.push(identity("kube-proxy", { name: "system:kube-proxy", groups: ["system:authenticated"] }));
   identities.push(identity("coredns", { name: "system:serviceaccount:kube-system:coredns", groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] }));
   // [/networking]
+  // [metrics] metrics-server as its manifest runs it: the kube-system/metrics-server service account
+  identities.push(identity("metrics-server", { name: "system:serviceaccount:kube-system:metrics-server", groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] }));
   const admin = { name: "admin" };
   void admin;
   return {
@@ -114,6 +117,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("kube-proxy", kubeProxyMachine, { token: tokenOf("kube-proxy"), seed: seedFor(seed, "kube-proxy") });
       rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns") });
+      rt.spawn("metrics-server", metricsServerMachine, { token: tokenOf("metrics-server"), address: "metrics-server" });
       // [/networking]
     },
   };

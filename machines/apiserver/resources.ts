@@ -39,6 +39,9 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "LimitRange", resource: "limitranges", singular: "limitrange", group: "", version: "v1", namespaced: true, shortNames: ["limits"], verbs: rw, subresources: [] },
   { kind: "ResourceQuota", resource: "resourcequotas", singular: "resourcequota", group: "", version: "v1", namespaced: true, shortNames: ["quota"], verbs: rw, subresources: ["status"] },
   { kind: "PriorityClass", resource: "priorityclasses", singular: "priorityclass", group: "scheduling.k8s.io", version: "v1", namespaced: false, shortNames: ["pc"], verbs: rw, subresources: [] },
+  // served by metrics-server behind the aggregation layer (APIService v1beta1.metrics.k8s.io), never stored
+  { kind: "NodeMetrics", resource: "nodes", singular: "", group: "metrics.k8s.io", version: "v1beta1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
+  { kind: "PodMetrics", resource: "pods", singular: "", group: "metrics.k8s.io", version: "v1beta1", namespaced: true, shortNames: [], verbs: ["get", "list"], subresources: [] },
   // reviews: created to be answered, never stored (auth/reviews.ts)
   { kind: "SelfSubjectReview", resource: "selfsubjectreviews", singular: "selfsubjectreview", group: "authentication.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "SelfSubjectAccessReview", resource: "selfsubjectaccessreviews", singular: "selfsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
@@ -46,6 +49,9 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "LocalSubjectAccessReview", resource: "localsubjectaccessreviews", singular: "localsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "SubjectAccessReview", resource: "subjectaccessreviews", singular: "subjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
 ];
+
+/** API groups an APIService serves from another server (kube-aggregator proxies them there): group -> that server's address. */
+export const aggregatedGroups: ReadonlyMap<string, string> = new Map([["metrics.k8s.io", "metrics-server"]]);
 
 const byKind = new Map(resources.map((r) => [r.kind, r]));
 const byGroupResource = new Map(resources.map((r) => [`${r.group}/${r.resource}`, r]));

@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
-import { apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
+import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
@@ -561,6 +561,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         const bad = intParamsError(q, listIntParams);
         if (bad) return refuse(bad);
       }
+      // metrics-server registers no watch route: the aggregator relays its 405
+      if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
       if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
