@@ -8,6 +8,7 @@ import { namespaceControllerMachine } from "../machines/namespace/namespace.mach
 // [node agent]
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
+import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
 import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { podCIDRFor } from "../machines/cni/ipam.js";
@@ -107,6 +108,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), address: "job-controller" });
       rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), address: "ttl-after-finished-controller" });
       rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), address: "cronjob-controller" });
+      rt.spawn("horizontal-pod-autoscaler", hpaControllerMachine, { token: tokenOf("controller-manager"), address: "horizontal-pod-autoscaler" });
       // [/batch]
       // [serviceaccounts] kube-controller-manager's service-account controller and root-CA publisher
       rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-controller" });

@@ -33,6 +33,7 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "ControllerRevision", resource: "controllerrevisions", singular: "controllerrevision", group: "apps", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "Job", resource: "jobs", singular: "job", group: "batch", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: ["status"] },
   { kind: "CronJob", resource: "cronjobs", singular: "cronjob", group: "batch", version: "v1", namespaced: true, shortNames: ["cj"], verbs: rw, subresources: ["status"] },
+  { kind: "HorizontalPodAutoscaler", resource: "horizontalpodautoscalers", singular: "horizontalpodautoscaler", group: "autoscaling", version: "v2", namespaced: true, shortNames: ["hpa"], verbs: rw, subresources: ["status"] },
   { kind: "EndpointSlice", resource: "endpointslices", singular: "endpointslice", group: "discovery.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "Lease", resource: "leases", singular: "lease", group: "coordination.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "PodDisruptionBudget", resource: "poddisruptionbudgets", singular: "poddisruptionbudget", group: "policy", version: "v1", namespaced: true, shortNames: ["pdb"], verbs: rw, subresources: ["status"] },
@@ -82,8 +83,8 @@ export function qualifiedKind(r: ResourceInfo): string {
 }
 
 // Groups whose resources kube-apiserver stores under the bare resource name (/registry/jobs/,
-// /registry/cronjobs/), as their REST storage's DefaultQualifiedResource prefix says.
-const bareResourceGroups = new Set(["", "apps", "batch"]);
+// /registry/cronjobs/, /registry/horizontalpodautoscalers/), as their REST storage's DefaultQualifiedResource prefix says.
+const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling"]);
 const storageResource = (r: ResourceInfo) => (bareResourceGroups.has(r.group) ? r.resource : `${r.group}/${r.resource}`);
 
 /** The etcd key of an object: /registry/<resource>/<namespace>/<name>, as the API server lays it out. */
