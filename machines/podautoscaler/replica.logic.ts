@@ -133,7 +133,7 @@ export function resourceReplicas(currentReplicas: number, target: number, resour
     if (Math.abs(1.0 - ratio) <= tolerance) return { replicas: currentReplicas, utilization, rawAverage, timestamp };
     return { replicas: Math.ceil(ratio * readyPodCount), utilization, rawAverage, timestamp };
   }
-  if (missing.size > 0) {
+  if (missing.size > 0 && ratio !== 1.0) {
     // on a scale-down a pod without a metric counts as using its whole request (or the target, above 100%); on a scale-up as using nothing
     const fallback = Math.max(100, target);
     for (const p of missing) metrics.set(p, { value: ratio < 1.0 ? Math.trunc(((requests.get(p) ?? 0) * fallback) / 100) : 0, timestamp: 0, windowMs: 0 });
