@@ -1,7 +1,7 @@
 // kubernetes-mcp-server (the npm package's Go binary, built on client-go) against `podflow serve`:
 // the test speaks MCP (JSON-RPC 2.0, one message a line) over the binary's stdio, lists its tools
 // and calls them as an assistant would: create a pod from YAML, list, get, read its log, exec,
-// events, scale a Deployment, top, delete; bad input comes back as a tool error, never a crash.
+// events, scale a Deployment, pods and nodes top (metrics.k8s.io), delete; bad input comes back as a tool error, never a crash.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -106,11 +106,25 @@ describe.skipIf(!existsSync(binary))("kubernetes-mcp-server against podflow serv
       resource: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mcp-web\n  namespace: default\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: mcp-web}\n  template:\n    metadata:\n      labels: {app: mcp-web}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n",
     });
     expect(created.isError, text(created)).toBeFalsy();
+    // a scale read while the Deployment's status still moves would conflict (409) on update, as on a real cluster
+    const settled = await until(async () => s.cluster.get("Deployment", "mcp-web", "default")?.status?.availableReplicas === 1, 20_000);
+    expect(settled).toBe(true);
     const scaled = await mcp.call("resources_scale", { apiVersion: "apps/v1", kind: "Deployment", name: "mcp-web", namespace: "default", scale: 3 });
     expect(scaled.isError, text(scaled)).toBeFalsy();
     const three = await until(async () => s.cluster.list("Pod", { namespace: "default", labelSelector: "app=mcp-web" }).filter((p) => p.status?.phase === "Running").length === 3, 20_000);
     expect(three, "the Deployment should run 3 pods after the scale").toBe(true);
   }, 40_000);
+
+  it("pods_top and nodes_top read metrics.k8s.io once metrics-server has two scrapes", async () => {
+    const pods = await until(async () => {
+      const r = await mcp.call("pods_top", { namespace: "default" });
+      return !r.isError && /mcp-hello/.test(text(r)) ? text(r) : undefined;
+    }, 20_000);
+    expect(pods, "pods_top should list mcp-hello").toMatch(/mcp-hello +c +\d+m +\d+Mi/);
+    const nodes = text(await mcp.call("nodes_top", {}));
+    expect(nodes).toMatch(/^NAME +CPU\(cores\) +CPU\(%\) +MEMORY\(bytes\) +MEMORY\(%\)/);
+    expect(nodes).toMatch(/^node-1 +\d+m +\d+% +\d+Mi +\d+%/m);
+  }, 30_000);
 
   it("bad input comes back as a tool error with Kubernetes' message, and the server keeps serving", async () => {
     const malformed = await mcp.call("resources_create_or_update", { resource: "kind: Pod\n: bad" });
