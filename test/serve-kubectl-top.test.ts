@@ -16,9 +16,9 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl top", () => 
   beforeAll(async () => {
     // 20x: metrics-server's 15 s resolution passes in under a second.
     s = await serve({ nodes: 2, speed: 20 });
-    for (const ns of ["mem-example", "cpu-example"]) expect((await k(["create", "namespace", ns])).code).toBe(0);
-    expect((await k(["apply", "-f", join(examples, "memory-request-limit.yaml")])).out).toBe("pod/memory-demo created\n");
-    expect((await k(["apply", "-f", join(examples, "cpu-request-limit.yaml")])).out).toBe("pod/cpu-demo created\n");
+    // the examples carry the namespaces the docs make with kubectl create namespace
+    expect((await k(["apply", "-f", join(examples, "memory-request-limit.yaml")])).out).toBe("namespace/mem-example created\npod/memory-demo created\n");
+    expect((await k(["apply", "-f", join(examples, "cpu-request-limit.yaml")])).out).toBe("namespace/cpu-example created\npod/cpu-demo created\n");
   });
   afterAll(async () => {
     await s?.stop();
