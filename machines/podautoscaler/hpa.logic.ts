@@ -5,8 +5,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import { rfc3339 } from "../common/time.js";
 import { formatMilli } from "../common/quantity.js";
-import { normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
-import { DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS } from "../apiserver/admission/autoscaling.js";
+import { downscaleStabilisationWindowMs, normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -70,7 +69,7 @@ export function decide(hpa: Obj, scale: Obj, pods: readonly Pod[] | undefined, m
     desiredReplicas = computed.replicas;
     if (desiredReplicas > currentReplicas) rescaleReason = `${computed.metric} above target`;
     if (desiredReplicas < currentReplicas) rescaleReason = "All metrics below target";
-    const windowMs = DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS * 1000;
+    const windowMs = downscaleStabilisationWindowMs;
     const n = hpa.spec?.behavior
       ? normalizeWithBehaviors(memory.recommendations, memory.upEvents, memory.downEvents, hpa.spec.behavior, currentReplicas, desiredReplicas, minReplicas, maxReplicas, now, windowMs)
       : normalizeDesiredReplicas(memory.recommendations, currentReplicas, desiredReplicas, minReplicas, maxReplicas, now, windowMs);

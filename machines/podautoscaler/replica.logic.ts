@@ -17,6 +17,8 @@ export const tolerance = 0.1;
 export const cpuInitializationPeriodMs = 5 * 60_000;
 /** --horizontal-pod-autoscaler-initial-readiness-delay */
 export const delayOfInitialReadinessStatusMs = 30_000;
+/** --horizontal-pod-autoscaler-downscale-stabilization: the window when behavior sets none */
+export const downscaleStabilisationWindowMs = 300_000;
 /** scaleUpLimitFactor and scaleUpLimitMinimum of the behavior-less rule */
 const scaleUpLimitFactor = 2;
 const scaleUpLimitMinimum = 4;

@@ -6,8 +6,6 @@ type Obj = any;
 
 /** autoscaling.DefaultCPUUtilization: the target when no metric is given. */
 export const DEFAULT_CPU_UTILIZATION = 80;
-/** The scale-down stabilization window the controller uses when behavior does not set one (--horizontal-pod-autoscaler-downscale-stabilization). */
-export const DEFAULT_SCALE_DOWN_STABILIZATION_SECONDS = 300;
 
 /** GenerateHPAScaleUpRules: stabilization 0, Max of 100% or 4 pods per 15 s, the given fields kept. */
 export function scaleUpRules(r: Obj | undefined): Obj {
