@@ -8,6 +8,8 @@ import { namespaceControllerMachine } from "../machines/namespace/namespace.mach
 // [node agent]
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
+import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
+import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { podCIDRFor } from "../machines/cni/ipam.js";
 import type { ExtraRegistry } from "../machines/cri/registry.js";
@@ -65,6 +67,8 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
   identities.push(identity("kube-proxy", { name: "system:kube-proxy", groups: ["system:authenticated"] }));
   identities.push(identity("coredns", { name: "system:serviceaccount:kube-system:coredns", groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] }));
   // [/networking]
+  // [metrics] metrics-server as its manifest runs it: the kube-system/metrics-server service account
+  identities.push(identity("metrics-server", { name: "system:serviceaccount:kube-system:metrics-server", groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] }));
   const admin = { name: "admin" };
   void admin;
   return {
@@ -104,6 +108,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), address: "job-controller" });
       rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), address: "ttl-after-finished-controller" });
       rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), address: "cronjob-controller" });
+      rt.spawn("horizontal-pod-autoscaler", hpaControllerMachine, { token: tokenOf("controller-manager"), address: "horizontal-pod-autoscaler" });
       // [/batch]
       // [serviceaccounts] kube-controller-manager's service-account controller and root-CA publisher
       rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-controller" });
@@ -114,6 +119,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("kube-proxy", kubeProxyMachine, { token: tokenOf("kube-proxy"), seed: seedFor(seed, "kube-proxy") });
       rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns") });
+      rt.spawn("metrics-server", metricsServerMachine, { token: tokenOf("metrics-server"), address: "metrics-server" });
       // [/networking]
     },
   };

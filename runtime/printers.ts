@@ -56,6 +56,11 @@ const swaggerDoc: Record<string, string> = {
   "ControllerRevision.revision": "Revision indicates the revision of the state represented by Data.",
   "LeaseSpec.holderIdentity": "holderIdentity contains the identity of the holder of a current lease.",
   "JobSpec.completions": "Specifies the desired number of successfully finished pods the job should be run with.  Setting to null means that the success of any pod signals the success of all pods, and allows parallelism to have any positive value.  Setting to 1 means that parallelism is limited to 1 and the success of that pod signals the success of the job. More info: https://kubernetes.io/docs/concepts/workloads/controllers/jobs-run-to-completion/",
+  "HorizontalPodAutoscalerSpec.scaleTargetRef": "scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.",
+  "HorizontalPodAutoscalerSpec.metrics": "metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).  The desired replica count is calculated multiplying the ratio between the target value and the current value by the current number of pods.  Ergo, metrics used must decrease as the pod count is increased, and vice-versa.  See the individual metric source types for more information about how each type of metric must respond.",
+  "HorizontalPodAutoscalerSpec.minReplicas": "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured.  Scaling is active as long as at least one metric value is available.",
+  "HorizontalPodAutoscalerSpec.maxReplicas": "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas.",
+  "HorizontalPodAutoscalerStatus.currentReplicas": "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.",
   "CronJobSpec.schedule": "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.",
   "CronJobSpec.timeZone": "The time zone name for the given schedule, see https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to the time zone of the kube-controller-manager process. The set of valid time zone names and the time zone offset is loaded from the system-wide time zone database by the API server during CronJob validation and the controller manager during execution. If no system-wide time zone database can be found a bundled version of the database is used instead. If the time zone name becomes invalid during the lifetime of a CronJob or due to a change in host configuration, the controller will stop creating new new Jobs and will create a system event with the reason UnknownTimeZone. More information can be found in https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones",
   "CronJobSpec.suspend": "This flag tells the controller to suspend subsequent executions, it does not apply to already started executions.  Defaults to false.",
@@ -160,6 +165,16 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Duration", "string", "Time required to complete the job."),
     ageCol(), containersCol(), imagesCol(),
     col("Selector", "string", doc("JobSpec.selector"), 1),
+  ],
+  // printers.go takes these descriptions from autoscaling/v2beta1's HorizontalPodAutoscalerSpec and Status.
+  HorizontalPodAutoscaler: [
+    nameCol(),
+    col("Reference", "string", doc("HorizontalPodAutoscalerSpec.scaleTargetRef")),
+    col("Targets", "string", doc("HorizontalPodAutoscalerSpec.metrics")),
+    col("MinPods", "string", doc("HorizontalPodAutoscalerSpec.minReplicas")),
+    col("MaxPods", "string", doc("HorizontalPodAutoscalerSpec.maxReplicas")),
+    col("Replicas", "string", doc("HorizontalPodAutoscalerStatus.currentReplicas")),
+    ageCol(),
   ],
   // printers.go takes these descriptions from batch/v1beta1's CronJobSpec and CronJobStatus.
   CronJob: [
@@ -557,6 +572,8 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "DaemonSet": return daemonSetCells(o, wide, now);
     case "ControllerRevision": return controllerRevisionCells(o, now);
     case "CronJob": return cronJobCells(o, wide, now);
+    // printHorizontalPodAutoscaler
+    case "HorizontalPodAutoscaler": return [name, `${o.spec?.scaleTargetRef?.kind ?? ""}/${o.spec?.scaleTargetRef?.name ?? ""}`, formatHPAMetrics(o.spec?.metrics ?? [], o.status?.currentMetrics ?? []), o.spec?.minReplicas != null ? String(o.spec.minReplicas) : "<unset>", o.spec?.maxReplicas ?? 0, o.status?.currentReplicas ?? 0, age];
     case "Event": return eventCells(o, wide, now);
     // printPodDisruptionBudget: an unset bound prints N/A, an IntOrString as written.
     case "PodDisruptionBudget": return [name, o.spec?.minAvailable == null ? "N/A" : String(o.spec.minAvailable), o.spec?.maxUnavailable == null ? "N/A" : String(o.spec.maxUnavailable), o.status?.disruptionsAllowed ?? 0, age];
@@ -568,6 +585,33 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "PriorityClass": return [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""];
     default: return [name, age];
   }
+}
+
+/** formatHPAMetrics for Resource metrics: "cpu: 250%/50%", "<unknown>" before the first reading, at most the first few then "+ N more...". */
+export function formatHPAMetrics(specs: Obj[], statuses: Obj[]): string {
+  if (specs.length === 0) return "<none>";
+  const list: string[] = [];
+  const max = 2;
+  let count = 0;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i];
+    const st = statuses[i];
+    if (spec?.type === "Resource" && spec.resource) {
+      const t = spec.resource.target ?? {};
+      if (t.averageValue != null) {
+        const current = st?.resource?.current?.averageValue != null ? String(st.resource.current.averageValue) : "<unknown>";
+        list.push(`${spec.resource.name}: ${current}/${t.averageValue}`);
+      } else {
+        const current = st?.resource?.current?.averageUtilization != null ? `${st.resource.current.averageUtilization}%` : "<unknown>";
+        const target = t.averageUtilization != null ? `${t.averageUtilization}%` : "<auto>";
+        list.push(`${spec.resource.name}: ${current}/${target}`);
+      }
+    } else list.push("<unknown>/<unknown>");
+    count++;
+    if (count >= max) break;
+  }
+  const ret = list.join(", ");
+  return specs.length > count ? `${ret} + ${specs.length - count} more...` : ret;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { AnyStateMachine } from "xstate";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
+import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
+import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
@@ -34,6 +36,8 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   etcdMachine,
   apiServerMachine,
   criMachine,
+  metricsServerMachine,
+  hpaControllerMachine,
   kubeletMachine,
   schedulerMachine,
   replicaSetControllerMachine,

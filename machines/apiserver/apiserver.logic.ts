@@ -19,7 +19,7 @@ import {
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergePatch } from "./patch.js";
-import { apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
+import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
 import { admissionRefusal, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
@@ -254,6 +254,26 @@ export function isRead(ctx: ApiServerContext): boolean {
 export function isConnect(ctx: ApiServerContext): boolean {
   const { req } = ctx.current!;
   return !req.authorizeOnly && !req.nonResource && isConnectRequest(req);
+}
+
+/** True for a request to a group an APIService serves from another server (kube-aggregator's proxy handler). */
+export function isAggregated(ctx: ApiServerContext): boolean {
+  const { req } = ctx.current!;
+  return !req.authorizeOnly && !req.nonResource && aggregatedGroups.has(req.group);
+}
+
+/** Forwards the request to the APIService's server, which answers the client itself; nothing is stored. */
+export function proxyToAPIService(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  const { req } = ctx.current!;
+  const to = aggregatedGroups.get(req.group)!;
+  const { verb, resource, namespace, name, labelSelector, fieldSelector } = req;
+  if (req.id >= 0) {
+    fx.send(to, {
+      type: "ProxiedApiRequest", client: req.from, id: req.id,
+      req: { verb, resource, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}), ...(labelSelector !== undefined ? { labelSelector } : {}), ...(fieldSelector !== undefined ? { fieldSelector } : {}) },
+    });
+  }
+  return done(ctx);
 }
 
 /** Locates the kubelet and container of a connect from the watch cache, as the pod registry's Connect does. */

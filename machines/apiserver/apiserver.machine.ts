@@ -32,6 +32,7 @@ export const apiServerMachine = setup({
     hasFailed: ({ context }) => context.current?.error !== undefined,
     isRead: ({ context }) => L.isRead(context),
     isConnect: ({ context }) => L.isConnect(context),
+    isAggregated: ({ context }) => L.isAggregated(context),
     isNoop: ({ context }) => context.current?.noop === true,
     isDryRun: ({ context }) => L.isDryRun(context),
     needsEventLease: ({ context }) => L.needsEventLease(context),
@@ -49,6 +50,7 @@ export const apiServerMachine = setup({
     authorize: step((c) => L.authorize(c)),
     serveRead: step((c, _e, fx) => L.serveRead(c, fx)),
     serveConnect: step((c, _e, fx) => L.serveConnect(c, fx)),
+    proxyToAPIService: step((c, _e, fx) => L.proxyToAPIService(c, fx)),
     prepareWrite: step((c) => L.prepareWrite(c)),
     restrictNodes: step((c) => L.restrictNodes(c)),
     runMutatingAdmission: step((c) => L.runMutatingAdmission(c)),
@@ -107,6 +109,7 @@ export const apiServerMachine = setup({
       entry: "authorize",
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        { guard: "isAggregated", target: "proxying" },
         { guard: "isConnect", target: "connecting" },
         { guard: "isRead", target: "reading" },
         { target: "admitting" },
@@ -114,6 +117,11 @@ export const apiServerMachine = setup({
     },
     reading: {
       entry: "serveRead",
+      always: { target: "idle" },
+    },
+    proxying: {
+      description: "kube-aggregator: a group an APIService serves (metrics.k8s.io) is forwarded, authenticated and authorized, to its server, which answers the client",
+      entry: "proxyToAPIService",
       always: { target: "idle" },
     },
     connecting: {

@@ -19,7 +19,9 @@ import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type List
 import { cell, emptyTree, resolvePath, type FsTree } from "./workload/memfs.js";
 import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
-import { clusterDNS, netTimeoutMs, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
+import { milliValue } from "../common/quantity.js";
+import { clusterDNS, netTimeoutMs, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
 export const pauseImage = "registry.k8s.io/pause:3.10";
@@ -64,7 +66,10 @@ export interface CriContainer {
   /** the running process, a value; gone once it has exited */
   proc?: ProcessValue;
   memoryLimitBytes?: number;
+  /** what its program allocated (stress --vm-bytes), on top of its image's idle working set */
   memoryBytes: number;
+  /** its CPU use on the simulated clock (usage.ts) */
+  cpu: CpuAccount;
   /** persistent: appending a line never copies the others */
   logs: IList<LogLine>;
   owner: string;
@@ -210,6 +215,7 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
       fx.send(from, { type: "ContainerLogsResult", id: r.id, containerId: r.containerId, lines: c ? c.logs.toArray() : [] });
     })
     .with({ type: "ListPodSandbox" }, (r) => fx.send(from, { type: "ListPodSandboxResult", id: r.id, sandboxes: listSandboxes(ctx) }))
+    .with({ type: "ListContainerStats" }, (r) => fx.send(from, { type: "ListContainerStatsResult", id: r.id, node: ctx.node, timestamp: ctx.now, stats: containerStats(ctx) }))
     .with({ type: "ListContainers" }, (r) =>
       fx.send(from, { type: "ListContainersResult", id: r.id, containers: listContainers(ctx), inFlightMaxId: inFlightMaxId(ctx, from) }))
     .exhaustive();
@@ -338,7 +344,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   }
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: req.env, podIP: req.podIP,
-    rootfs: root.tree, layout, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, logs: IList<LogLine>(), owner: from,
+    rootfs: root.tree, layout, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,
   };
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
   ctx.containers.set(id, c);
@@ -474,6 +480,10 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       if (c.memoryLimitBytes !== undefined && c.memoryBytes > c.memoryLimitBytes) return { kind: "exit", code: 137, reason: "OOMKilled" };
       continue;
     }
+    if (e.type === "burn") {
+      c.cpu = { ...accrue(c.cpu, ctx.now, cpuLimitMilli(c)), demandMilli: c.cpu.demandMilli + Math.round(e.cores * 1000) };
+      continue;
+    }
     if (e.type === "dns") return { kind: "dns", name: e.name };
     if (e.type === "http") {
       const local = httpFrom(ctx, c, e.url);
@@ -509,10 +519,15 @@ function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult |
 }
 
 /** A GET to a listener in a sandbox, as the http effect's answer. */
-export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string): EffectResult {
+export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string, charged = false): EffectResult {
   const l = listenerIn(ctx, sandboxId, port);
   if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}` };
   const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}) });
+  // A served request's work is charged to the container listening (probes and exec'd wgets are not modelled as work).
+  if (charged && typeof res !== "boolean" && res.cpuNanos) {
+    const owner = listenerOwner(ctx, sandboxId, port);
+    if (owner) owner.cpu = charge(owner.cpu, ctx.now, cpuLimitMilli(owner), res.cpuNanos);
+  }
   return typeof res === "boolean" ? { type: "http", status: res ? 200 : 503 } : { type: "http", status: res.status, ...(res.body !== undefined ? { body: res.body } : {}) };
 }
 
@@ -585,7 +600,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx): void {
 export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void {
   const [ip, portText] = msg.dst.split(":");
   const target = [...ctx.containers.values()].find((c) => c.podIP === ip && isRunning(c) && sandboxReady(ctx.sandboxes.get(c.sandboxId)));
-  const r = target ? httpTo(ctx, target.sandboxId, ip!, Number(portText), msg.path, msg.src) : undefined;
+  const r = target ? httpTo(ctx, target.sandboxId, ip!, Number(portText), msg.path, msg.src, true) : undefined;
   const out: ConnectResult = !r || r.type !== "http" || "error" in r
     ? { type: "ConnectResult", id: msg.id, error: "connection refused" }
     : { type: "ConnectResult", id: msg.id, status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) };
@@ -604,6 +619,39 @@ export function listenerIn(ctx: CriContext, sandboxId: string, port: number): Li
     if (proc && listening(proc).has(port)) return (req) => callListener(proc, port, worldOf(ctx, c!), req)!;
   }
   return undefined;
+}
+
+/** The running container whose process listens on the port in the sandbox. */
+function listenerOwner(ctx: CriContext, sandboxId: string, port: number): CriContainer | undefined {
+  for (const cid of ctx.sandboxes.get(sandboxId)?.containers ?? []) {
+    const c = ctx.containers.get(cid);
+    if (c && isRunning(c) && c.proc && listening(c.proc).has(port)) return c;
+  }
+  return undefined;
+}
+
+/** The container's CPU limit in millicores (its CFS quota), or undefined for none. */
+export function cpuLimitMilli(c: Pick<CriContainer, "spec">): number | undefined {
+  const lim = c.spec.resources?.limits?.cpu;
+  return lim === undefined ? undefined : milliValue(lim);
+}
+
+/**
+ * ListContainerStats: each running container's cumulative CPU and working set now, with its pod
+ * (what the kubelet's resource metrics endpoint reports and metrics-server scrapes).
+ */
+export function containerStats(ctx: CriContext): ContainerStatsInfo[] {
+  const out: ContainerStatsInfo[] = [];
+  for (const c of ctx.containers.values()) {
+    const sb = ctx.sandboxes.get(c.sandboxId);
+    if (!sb || !isRunning(c)) continue;
+    c.cpu = accrue(c.cpu, ctx.now, cpuLimitMilli(c));
+    out.push({
+      containerId: c.id, name: c.name, podName: sb.podName, podNamespace: sb.podNamespace, podUid: sb.podUid,
+      timestamp: ctx.now, cpuUsageCoreNanoSeconds: c.cpu.usageNanos, memoryWorkingSetBytes: baselineMemoryBytes(c.image.kind) + c.memoryBytes,
+    });
+  }
+  return out;
 }
 
 function sandboxReady(sb: Sandbox | undefined): boolean {

@@ -77,6 +77,7 @@ export const criMachine = setup({
             ContainerLogs: { actions: "serveRequest" },
             ListPodSandbox: { actions: "serveRequest", description: "every sandbox, for a restarted kubelet" },
             ListContainers: { actions: "serveRequest", description: "every container, for a restarted kubelet" },
+            ListContainerStats: { actions: "serveRequest", description: "each running container's cumulative CPU and working set (the resource metrics metrics-server scrapes)" },
             ContainerTimer: { actions: "containerTimer", description: "to the container's lifecycle: the preStop hook ended (SIGTERM), the stop timeout ended (SIGKILL)" },
             ProcessWake: { actions: "wakeProcess", description: "a running process's sleep ended: it runs on" },
           },

@@ -31,7 +31,9 @@ export type CriRequest =
   | { type: "ContainerLogs"; id: number; containerId: string }
   /** a restarted kubelet rebuilds its pod workers from these two */
   | { type: "ListPodSandbox"; id: number }
-  | { type: "ListContainers"; id: number };
+  | { type: "ListContainers"; id: number }
+  /** ListContainerStats, as the kubelet's resource metrics endpoint reads it for metrics-server's scrape */
+  | { type: "ListContainerStats"; id: number };
 
 /** The address of the cluster DNS Service kube-dns (kubeadm's default: the service CIDR's tenth address). */
 export const clusterDNS = "10.96.0.10";
@@ -73,6 +75,22 @@ export interface ContainerInfo {
   exitCode?: number;
   reason?: "Completed" | "Error" | "OOMKilled" | "StartError";
 }
+
+/** One running container's stats (runtime.v1 ContainerStats, reduced), with the pod it is in. */
+export interface ContainerStatsInfo {
+  containerId: string;
+  name: string;
+  podName: string;
+  podNamespace: string;
+  podUid: string;
+  /** ms, simulated */
+  timestamp: number;
+  cpuUsageCoreNanoSeconds: number;
+  memoryWorkingSetBytes: number;
+}
+
+/** cri -> metrics-server: the answer to ListContainerStats (never to the kubelet's pod workers) */
+export type ListContainerStatsResult = { type: "ListContainerStatsResult"; id: number; node: string; timestamp: number; stats: ContainerStatsInfo[] };
 
 /** One line a container wrote, with its CRI log timestamp. */
 export interface LogLine {

@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "etcd" | "exit0" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "hpa-example" | "etcd" | "exit0" | "generic";
 
 /** Userland flavour of an image: decides error wording (busybox ash vs dash/bash + coreutils). */
 export type Userland = "busybox" | "gnu" | "none";
@@ -288,6 +288,14 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   },
   "docker.io/polinux/stress": {
     tags: tagSet(["latest", "1.0.4"]), sizeBytes: () => 4_041_410, entrypoint: [], cmd: ["stress", "--help"], kind: "stress", userland: "busybox", env: shellEnv,
+  },
+  // The docs' CPU resource exercise (pods/resource/cpu-request-limit.yaml): `-cpus N` keeps N cores busy.
+  "docker.io/vish/stress": {
+    tags: tagSet(["latest"]), sizeBytes: () => 2_227_000, entrypoint: ["/stress"], cmd: [], kind: "stress", userland: "none",
+  },
+  // The HorizontalPodAutoscaler walkthrough's php-apache: an index.php that burns CPU and prints "OK!".
+  "registry.k8s.io/hpa-example": {
+    tags: tagSet(["latest"]), sizeBytes: () => 168_512_000, entrypoint: ["docker-php-entrypoint"], cmd: ["apache2-foreground"], kind: "hpa-example", userland: "gnu",
   },
   // The docs' gRPC liveness example runs etcd 3.5.1-0; kubeadm's releases use the others.
   "registry.k8s.io/etcd": {

@@ -9,6 +9,7 @@ import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobNeverExceedsParallelism } from "./job.js";
 import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
+import { hpaReplicasWithinBounds } from "./hpa.js";
 import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
@@ -407,6 +408,16 @@ export const cronJobNeverStartsEarlySpec: InvariantSpec = {
   },
 };
 
+/** The replicas a HorizontalPodAutoscaler sets on its target stay within its bounds (hpa.ts). */
+export const hpaReplicasWithinBoundsSpec: InvariantSpec = {
+  name: "hpaReplicasWithinBounds",
+  description: "the replica count a HorizontalPodAutoscaler writes to its target (status.desiredReplicas after a rescale, SuccessfulRescale's New size) stays within minReplicas and maxReplicas",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => hpaReplicasWithinBounds(view) };
+  },
+};
+
 /** A PodDisruptionBudget never allows more disruptions than its healthy pods can spare (disruption.ts). */
 export const budgetNeverAllowsMoreThanHealthySpec: InvariantSpec = {
   name: "budgetNeverAllowsMoreThanHealthy",
@@ -462,6 +473,7 @@ export const invariants: readonly InvariantSpec[] = [
   jobNeverExceedsParallelismSpec,
   daemonSetRunsOnePodPerNodeSpec,
   cronJobNeverStartsEarlySpec,
+  hpaReplicasWithinBoundsSpec,
   budgetNeverAllowsMoreThanHealthySpec,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,

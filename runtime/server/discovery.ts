@@ -46,8 +46,14 @@ export function apiVersions(serverAddress: string): object {
   return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
 }
 
+/** The version a group is served at (metrics.k8s.io at v1beta1, the others at v1). */
+function versionOf(group: string): string {
+  return resources.find((r) => r.group === group)?.version ?? "v1";
+}
+
 function groupVersion(group: string): { groupVersion: string; version: string } {
-  return { groupVersion: `${group}/v1`, version: "v1" };
+  const version = versionOf(group);
+  return { groupVersion: `${group}/${version}`, version };
 }
 
 /** The APIGroup document of one named group, or undefined when it is not served. */
@@ -114,7 +120,7 @@ export function aggregatedDiscovery(core: boolean): object {
     kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2", metadata: {},
     items: groups.map((g) => ({
       metadata: g === "" ? { creationTimestamp: null } : { name: g, creationTimestamp: null },
-      versions: [{ version: "v1", resources: resources.filter((r) => r.group === g).map(discoveryResource), freshness: "Current" }],
+      versions: [{ version: versionOf(g), resources: resources.filter((r) => r.group === g).map(discoveryResource), freshness: "Current" }],
     })),
   };
 }

@@ -9,7 +9,8 @@ import type { Duplex } from "node:stream";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
-import { apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
+import { alternateVersion, answerIn } from "./conversion.js";
+import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
@@ -505,7 +506,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const p = route.path;
   const r = resourceFor(p.group, p.resource);
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
-  if (!r || r.version !== p.version || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
+  // a kind served at a second version: bodies are converted to the stored one, answers back
+  const conv = r && r.version !== p.version ? alternateVersion(r, p.version) : undefined;
+  if (!r || (r.version !== p.version && !conv) || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
     return gate(asked, () => sendStatus(res, pathNotFound()));
   }
   // exec, attach and portforward are long-running (exempt from max-in-flight), authorized as create
@@ -552,7 +555,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (!resp.ok) return sendObject(resp.status.code ?? 500, resp.status);
     if (resp.warnings) setWarnings(res, resp.warnings);
     if (table && !p.subresource && (method === "GET")) return send(res, resp.code, tableOf(cluster, r, resp.object, include));
-    return sendObject(resp.code, resp.object);
+    return sendObject(resp.code, conv ? answerIn(conv, resp.object) : resp.object);
   };
   switch (method) {
     case "GET": {
@@ -561,6 +564,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         const bad = intParamsError(q, listIntParams);
         if (bad) return refuse(bad);
       }
+      // metrics-server registers no watch route: the aggregator relays its 405
+      if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
       if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
@@ -579,6 +584,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "CreateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
+      if (conv && p.subresource !== "scale") dec.body = conv.toHub(dec.body);
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
@@ -602,6 +608,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "UpdateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
+      if (conv && p.subresource !== "scale") dec.body = conv.toHub(dec.body);
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);

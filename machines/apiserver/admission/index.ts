@@ -9,6 +9,7 @@ import {
   defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
 } from "./kinds.js";
+import { defaultHorizontalPodAutoscaler } from "./autoscaling.js";
 import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
 import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
@@ -55,11 +56,12 @@ const defaulters: Record<string, (o: Obj) => void> = {
   Job: defaultJob,
   DaemonSet: defaultDaemonSet,
   CronJob: defaultCronJob,
+  HorizontalPodAutoscaler: defaultHorizontalPodAutoscaler,
   LimitRange: defaultLimitRange,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler"]);
 // Kinds with metadata.generation maintained by the strategy.
 const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
 
@@ -138,6 +140,10 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "ResourceQuota":
       o.status = {};
+      return;
+    // v2's desiredReplicas is not omitempty: an empty status still prints it
+    case "HorizontalPodAutoscaler":
+      o.status = { desiredReplicas: 0 };
       return;
   }
 }

@@ -86,6 +86,11 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(["list", "watch"], [""], ["endpoints", "services", "pods", "namespaces"]),
     rule(["list", "watch"], ["discovery.k8s.io"], ["endpointslices"]),
   ]],
+  // metrics-server's own manifest (components.yaml): it reads nodes and pods and scrapes nodes/metrics.
+  ["system:metrics-server", [
+    rule(["get"], [""], ["nodes/metrics"]),
+    rule(["get", "list", "watch"], [""], ["pods", "nodes"]),
+  ]],
   ["system:kube-controller-manager", [
     events,
     rule(["create"], ["coordination.k8s.io"], ["leases"]),
@@ -158,6 +163,14 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(["list", "delete"], [""], ["pods"]),
     events,
   ]],
+  ["system:controller:horizontal-pod-autoscaler", [
+    rule(["get", "list", "watch"], ["autoscaling"], ["horizontalpodautoscalers"]),
+    rule(["update"], ["autoscaling"], ["horizontalpodautoscalers/status"]),
+    rule(["get", "update"], ["*"], ["*/scale"]),
+    rule(["list"], [""], ["pods"]),
+    rule(["list"], ["metrics.k8s.io"], ["pods"]),
+    events,
+  ]],
   ["system:controller:endpoint-controller", [
     rule(["get", "list", "watch"], [""], ["services", "pods"]),
     rule(["get", "list", "create", "update", "delete"], [""], ["endpoints"]),
@@ -217,6 +230,7 @@ export const clusterRoleBindings: readonly ClusterRoleBinding[] = ([
   { name: "system:node-proxier", role: "system:node-proxier", subjects: [user("system:kube-proxy")] },
   // kubeadm's CoreDNS addon binding
   { name: "system:coredns", role: "system:coredns", subjects: [{ kind: "ServiceAccount", name: "coredns", namespace: "kube-system" }] },
+  { name: "system:metrics-server", role: "system:metrics-server", subjects: [{ kind: "ServiceAccount", name: "metrics-server", namespace: "kube-system" }] },
   { name: "system:kube-controller-manager", role: "system:kube-controller-manager", subjects: [user("system:kube-controller-manager")] },
   ...controllerRoles.map((role) => ({ name: role, role, subjects: [user("system:kube-controller-manager")] })),
 ] as ClusterRoleBinding[]).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -2,6 +2,7 @@
 
 import type { FieldError } from "../status.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../admission/pod.js";
+import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerUpdate } from "./autoscaling.js";
 import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from "./batch.js";
 import { validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetStatusUpdate, validateDaemonSetUpdate } from "./daemonset.js";
 import { validateDeployment, validateDeploymentStatusUpdate, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetStatusUpdate, validateReplicaSetUpdate } from "./apps.js";
@@ -41,6 +42,7 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   DaemonSet: validateDaemonSet,
   ControllerRevision: validateControllerRevision,
   CronJob: validateCronJob,
+  HorizontalPodAutoscaler: validateHorizontalPodAutoscaler,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -55,6 +57,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   DaemonSet: validateDaemonSetUpdate,
   ControllerRevision: validateControllerRevisionUpdate,
   CronJob: validateCronJobUpdate,
+  HorizontalPodAutoscaler: validateHorizontalPodAutoscalerUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */

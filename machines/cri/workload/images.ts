@@ -5,6 +5,7 @@ import { cell, MemFS, type FsTree } from "./memfs.js";
 import { perform, runArgv, runScript, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
 import { parseUrl, strftime } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
+import { hpaExampleRequestNanos } from "../usage.js";
 
 /** What programs need besides the shell: the image, the listener table, the start time, declared ports. */
 export interface ProgramContext {
@@ -211,7 +212,7 @@ function* mysql(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
 }
 
 /** A tiny HTTP server answering every path with the same handler. */
-function httpServer(handler: (path: string, now: number, req: Extract<ListenerRequest, { kind: "http" }>) => { status: number; body?: string }): Listener {
+function httpServer(handler: (path: string, now: number, req: Extract<ListenerRequest, { kind: "http" }>) => { status: number; body?: string; cpuNanos?: number }): Listener {
   return (req) => (req.kind === "http" ? handler(req.path, req.now, req) : req.kind === "tcp");
 }
 
@@ -228,15 +229,36 @@ function* stress(argv: string[], sh: ShellState, st: Streams): Gen {
     st.out("`stress' imposes certain types of compute stress on your system\n\nUsage: stress [OPTION [ARG]] ...\n");
     return argv.length === 1 ? 1 : 0;
   }
+  // vish/stress (the docs' CPU exercise) takes Go flags: -cpus N keeps N cores busy, and runs until stopped.
+  if (argv.includes("-cpus")) {
+    const cpus = num(["-cpus"], 0);
+    if (cpus > 0) yield* perform(sh, { type: "burn", cores: cpus });
+    return yield* serve(sh);
+  }
   const vm = num(["--vm", "-m"], 0);
-  st.out(`stress: info: [1] dispatching hogs: ${num(["--cpu", "-c"], 0)} cpu, ${num(["--io", "-i"], 0)} io, ${vm} vm, ${num(["--hdd", "-d"], 0)} hdd\n`);
+  const cpu = num(["--cpu", "-c"], 0);
+  st.out(`stress: info: [1] dispatching hogs: ${cpu} cpu, ${num(["--io", "-i"], 0)} io, ${vm} vm, ${num(["--hdd", "-d"], 0)} hdd\n`);
   if (vm > 0) yield* perform(sh, { type: "allocate", bytes: vm * parseStressBytes(flagValue(argv, ["--vm-bytes"]) ?? "256M") });
+  if (cpu > 0) yield* perform(sh, { type: "burn", cores: cpu });
   const timeout = flagValue(argv, ["--timeout", "-t"]);
   if (timeout === undefined) return yield* serve(sh);
   const secs = Number(timeout.replace(/s$/, ""));
   yield* perform(sh, { type: "sleep", ms: secs * 1000 });
   st.out(`stress: info: [1] successful run completed in ${secs}s\n`);
   return 0;
+}
+
+/**
+ * registry.k8s.io/hpa-example (php:5-apache with the walkthrough's index.php): apache on port 80;
+ * each request runs the sqrt loop (hpaExampleRequestNanos of CPU) and answers "OK!".
+ */
+function* phpApache(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const t = strftime("%a %b %d %H:%M:%S.000000 %Y", sh.io.now());
+  st.err(`AH00558: apache2: Could not reliably determine the server's fully qualified domain name, using ${sh.vars.get("HOSTNAME") ?? "127.0.0.1"}. Set the 'ServerName' directive globally to suppress this message\n`);
+  st.err(`[${t}] [mpm_prefork:notice] [pid 1] AH00163: Apache/2.4.10 (Debian) PHP/5.6.14 configured -- resuming normal operations\n`);
+  st.err(`[${t}] [core:notice] [pid 1] AH00094: Command line: 'apache2 -D FOREGROUND'\n`);
+  ctx.listeners.set(80, httpServer(() => ({ status: 200, body: "OK!", cpuNanos: hpaExampleRequestNanos })));
+  return yield* serve(sh);
 }
 
 /** Go's default time.Time formatting, as agnhost's netexec prints it. */
@@ -412,6 +434,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "pause:pause": return serve(sh);
       case "agnhost:agnhost": return agnhost(argv, sh, st, ctx);
       case "stress:stress": return stress(argv, sh, st);
+      case "hpa-example:docker-php-entrypoint": case "hpa-example:apache2-foreground": return phpApache(sh, st, ctx);
       case "hello-app:hello-app": return helloApp(sh, st, ctx);
       case "etcd:etcd": return etcd(argv, sh, st, ctx);
       case "python:python": case "python:python3": return python(argv, sh, st, ctx);

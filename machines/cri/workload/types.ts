@@ -7,7 +7,9 @@ export type Effect =
   | { type: "wait" } // blocks until the container is killed (a server, tail -f, sleep infinity)
   | { type: "http"; url: string }
   | { type: "dns"; name: string }
-  | { type: "allocate"; bytes: number };
+  | { type: "allocate"; bytes: number }
+  /** keep `cores` cores busy from now on (stress --cpu) */
+  | { type: "burn"; cores: number };
 
 /** The answer to an http effect: a response, or a connection failure. */
 export type HttpResult =
@@ -35,8 +37,8 @@ export type ListenerRequest =
   | { kind: "tcp" }
   | { kind: "grpc"; service?: string };
 
-/** A port handler: an HTTP response, or for tcp/grpc whether the connection (or health check) succeeds. */
-export type Listener = (req: ListenerRequest) => { status: number; body?: string } | boolean;
+/** A port handler: an HTTP response (with the CPU answering it cost, if any), or for tcp/grpc whether the connection (or health check) succeeds. */
+export type Listener = (req: ListenerRequest) => { status: number; body?: string; cpuNanos?: number } | boolean;
 
 /** A running container process. */
 export interface Process {

@@ -29,6 +29,7 @@ export const roots: Record<string, string> = {
   ControllerRevision: "apps/v1.ControllerRevision",
   Job: "batch/v1.Job",
   CronJob: "batch/v1.CronJob",
+  HorizontalPodAutoscaler: "autoscaling/v2.HorizontalPodAutoscaler",
   EndpointSlice: "discovery/v1.EndpointSlice",
   Lease: "coordination/v1.Lease",
   PodDisruptionBudget: "policy/v1.PodDisruptionBudget",

@@ -1,0 +1,56 @@
+// Kinds served at a second version besides the one stored: the REST handler converts request
+// bodies to the stored (hub) version and answers in the version asked. autoscaling/v1
+// HorizontalPodAutoscaler <-> autoscaling/v2 (pkg/apis/autoscaling/v1/conversion.go, reduced to
+// the CPU target v1 carries; other metrics and the conditions v1 keeps in annotations are left out).
+
+import type { ResourceInfo } from "../../machines/apiserver/resources.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+export interface Conversion {
+  apiVersion: string;
+  toHub(obj: Obj): Obj;
+  fromHub(obj: Obj): Obj;
+}
+
+const cpuTarget = (metrics: Obj[] | undefined) => metrics?.find((m) => m?.type === "Resource" && m.resource?.name === "cpu" && m.resource?.target?.type === "Utilization");
+
+const hpaV1: Conversion = {
+  apiVersion: "autoscaling/v1",
+  toHub(o) {
+    if (!o || typeof o !== "object" || Array.isArray(o)) return o;
+    const spec = o.spec && typeof o.spec === "object" ? o.spec : undefined;
+    const { targetCPUUtilizationPercentage: pct, ...rest } = spec ?? {};
+    const { currentCPUUtilizationPercentage: cur, ...status } = o.status ?? {};
+    return {
+      ...o, apiVersion: "autoscaling/v2",
+      ...(spec ? { spec: { ...rest, ...(pct != null ? { metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: pct } } }] } : {}) } } : {}),
+      ...(o.status ? { status: { ...status, ...(cur != null ? { currentMetrics: [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: cur } } }] } : {}) } } : {}),
+    };
+  },
+  fromHub(o) {
+    if (!o || o.kind !== "HorizontalPodAutoscaler") return o;
+    const { metrics, behavior: _b, ...spec } = o.spec ?? {};
+    const { currentMetrics, conditions: _c, ...status } = o.status ?? {};
+    const target = cpuTarget(metrics)?.resource.target.averageUtilization;
+    const current = currentMetrics?.find((m: Obj) => m?.type === "Resource" && m.resource?.name === "cpu")?.resource?.current?.averageUtilization;
+    return {
+      ...o, apiVersion: "autoscaling/v1",
+      spec: { ...spec, ...(target != null ? { targetCPUUtilizationPercentage: target } : {}) },
+      status: { ...status, currentReplicas: status.currentReplicas ?? 0, ...(current != null ? { currentCPUUtilizationPercentage: current } : {}) },
+    };
+  },
+};
+
+/** The conversion of a resource to another version it is served at, or undefined when it is not served there. */
+export function alternateVersion(r: ResourceInfo, version: string): Conversion | undefined {
+  if (r.group === "autoscaling" && r.resource === "horizontalpodautoscalers" && version === "v1") return hpaV1;
+  return undefined;
+}
+
+/** An answer (an object, or a list of them) in the version asked. */
+export function answerIn(conv: Conversion, obj: Obj): Obj {
+  if (obj && Array.isArray(obj.items) && typeof obj.kind === "string" && obj.kind.endsWith("List")) return { ...obj, apiVersion: conv.apiVersion, items: obj.items.map((i: Obj) => conv.fromHub(i)) };
+  return conv.fromHub(obj);
+}
