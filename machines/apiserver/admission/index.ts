@@ -13,6 +13,10 @@ import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreat
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
 import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
+import {
+  defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass,
+  preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
+} from "./storage.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -56,10 +60,13 @@ const defaulters: Record<string, (o: Obj) => void> = {
   DaemonSet: defaultDaemonSet,
   CronJob: defaultCronJob,
   LimitRange: defaultLimitRange,
+  PersistentVolume: defaultPersistentVolume,
+  PersistentVolumeClaim: defaultPersistentVolumeClaim,
+  StorageClass: defaultStorageClass,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "PersistentVolume", "PersistentVolumeClaim"]);
 // Kinds with metadata.generation maintained by the strategy.
 const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
 
@@ -73,6 +80,7 @@ export function mutate(obj: any, ctx: MutateContext): any {
   else if (ctx.old) {
     if (out.kind === "Pod") keepPriorityOnUpdate(out, ctx.old);
     prepareForUpdate(out, ctx.old, ctx.subresource);
+    if (out.kind === "PersistentVolume" && ctx.subresource === "status") stampPhaseTransition(out, ctx.old, ctx.now);
   }
   return out;
 }
@@ -138,6 +146,12 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "ResourceQuota":
       o.status = {};
+      return;
+    case "PersistentVolume":
+      preparePersistentVolumeForCreate(o, ctx.now);
+      return;
+    case "PersistentVolumeClaim":
+      preparePersistentVolumeClaimForCreate(o);
       return;
   }
 }

@@ -14,6 +14,10 @@ import {
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
+import {
+  validatePersistentVolume, validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate,
+  validatePersistentVolumeStatusUpdate, validatePersistentVolumeUpdate, validateStorageClass, validateStorageClassUpdate,
+} from "./storage.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -39,6 +43,9 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   DaemonSet: validateDaemonSet,
   ControllerRevision: validateControllerRevision,
   CronJob: validateCronJob,
+  PersistentVolume: validatePersistentVolume,
+  PersistentVolumeClaim: validatePersistentVolumeClaim,
+  StorageClass: validateStorageClass,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -53,6 +60,9 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   DaemonSet: validateDaemonSetUpdate,
   ControllerRevision: validateControllerRevisionUpdate,
   CronJob: validateCronJobUpdate,
+  PersistentVolume: validatePersistentVolumeUpdate,
+  PersistentVolumeClaim: validatePersistentVolumeClaimUpdate,
+  StorageClass: validateStorageClassUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
@@ -65,7 +75,8 @@ export function validateCreate(obj: any): FieldError[] {
 // The subresource strategies' ValidateUpdate, by subresource then kind; a kind without one here is
 // judged by its main update rules.
 const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => FieldError[]>> = {
-  status: { Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate },
+  status: { Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate,
+    PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };
 
