@@ -174,11 +174,13 @@ function nodeAffinityValue(na: unknown): string {
   return has(na) ? "&core.VolumeNodeAffinity{...}" : "null";
 }
 
-/** ValidatePersistentVolumeStatusUpdate: metadata update rules and a resourceVersion. */
+/**
+ * ValidatePersistentVolumeStatusUpdate: metadata update rules. Its "resourceVersion: Required
+ * value" is not checked here: podflow's API server has compared and dropped resourceVersion
+ * before validation (a status write without one is an unconditional update).
+ */
 export function validatePersistentVolumeStatusUpdate(pv: Obj, old: Obj): FieldError[] {
-  const errs = validateObjectMetaUpdate(pv?.metadata, old?.metadata);
-  if (!pv?.metadata?.resourceVersion) errs.push(required("resourceVersion", ""));
-  return errs;
+  return validateObjectMetaUpdate(pv?.metadata, old?.metadata);
 }
 
 function validateDataSource(ds: Obj, path: string, ref: boolean): FieldError[] {
@@ -277,10 +279,9 @@ export function validatePersistentVolumeClaimUpdate(pvc: Obj, old: Obj): FieldEr
   return errs;
 }
 
-/** ValidatePersistentVolumeClaimStatusUpdate (the parts a writer meets): metadata rules, a resourceVersion, capacity quantities. */
+/** ValidatePersistentVolumeClaimStatusUpdate (the parts a writer meets): metadata rules, capacity quantities (resourceVersion: as for PVs). */
 export function validatePersistentVolumeClaimStatusUpdate(pvc: Obj, old: Obj): FieldError[] {
   const errs = validateObjectMetaUpdate(pvc?.metadata, old?.metadata);
-  if (!pvc?.metadata?.resourceVersion) errs.push(required("resourceVersion", ""));
   const capacity = pvc?.status?.capacity;
   if (capacity && typeof capacity === "object") {
     for (const k of Object.keys(capacity).sort()) {
