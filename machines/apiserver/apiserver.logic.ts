@@ -184,6 +184,7 @@ function nodeGraph(ctx: ApiServerContext): NodeGraph {
     pod: (namespace, name) => c.objects.get(`/registry/pods/${namespace}/${name}`),
     podsOn: (node) => [...(c.podsByNode.get(node) ?? [])].map((k) => c.objects.get(k)),
     node: (name) => c.objects.get(`/registry/nodes/${name}`),
+    pvc: (namespace, name) => c.objects.get(`/registry/persistentvolumeclaims/${namespace}/${name}`),
   };
 }
 

@@ -37,3 +37,47 @@ describe("static binding (the docs' task-pv-volume and task-pv-claim)", () => {
     expect(pvc.status).toMatchObject({ phase: "Bound", accessModes: ["ReadWriteOnce"], capacity: { storage: "10Gi" } });
   });
 });
+
+// The docs' page writes index.html on the node (ssh, then `echo ... > /mnt/data/index.html`); here a
+// pod with a hostPath volume does it, and another pod fetches the page the docs' nginx serves.
+const writer = `
+apiVersion: v1
+kind: Pod
+metadata: { name: writer }
+spec:
+  restartPolicy: Never
+  volumes: [{ name: data, hostPath: { path: /mnt/data } }]
+  containers: [{ name: w, image: busybox:1.36, command: ["sh", "-c", "echo 'Hello from Kubernetes storage' > /mnt/data/index.html"], volumeMounts: [{ name: data, mountPath: /mnt/data }] }]
+`;
+const fetcher = (ip: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: fetcher }
+spec:
+  restartPolicy: Never
+  containers: [{ name: f, image: busybox:1.36, command: ["wget", "-qO-", "http://${ip}/"] }]
+`;
+// What the container printed, from its runtime's log (what kubectl logs shows).
+function logsOf(c: Cluster, container: string, node = "node-1"): string {
+  const cri = (c as unknown as { runtime: { snapshot(a: string): { context: { containers: Map<string, { name: string; logs: { toArray(): { line: string }[] } }> } } } }).runtime.snapshot(`cri/${node}`);
+  return [...cri.context.containers.values()].filter((x) => x.name === container).flatMap((x) => x.logs.toArray().map((l) => l.line)).join("\n");
+}
+
+describe("a pod using the claim (the docs' task-pv-pod)", () => {
+  it("serves the index.html written under the PV's hostPath on its node", async () => {
+    const c = cluster();
+    await c.apply(writer);
+    await c.settle();
+    expect(c.get("Pod", "writer").status.phase).toBe("Succeeded");
+    await c.apply(example("pv-volume.yaml"));
+    await c.apply(example("pv-claim.yaml"));
+    await c.settle();
+    await c.apply(example("pv-pod.yaml"));
+    await c.settle();
+    const pod = c.get("Pod", "task-pv-pod");
+    expect(pod.status.phase).toBe("Running");
+    await c.apply(fetcher(pod.status.podIP));
+    await c.settle();
+    expect(logsOf(c, "f")).toBe("Hello from Kubernetes storage");
+  });
+});
