@@ -947,6 +947,8 @@ function admissionContext(ctx: ApiServerContext, cur: InFlight) {
   return {
     now: rfc3339(cur.req.now), old: cur.old, operation: cur.old ? "UPDATE" as const : "CREATE" as const,
     limitRanges: inNamespace(ctx, "LimitRange", ns), quotas: inNamespace(ctx, "ResourceQuota", ns),
+    // DefaultStorageClass's lister: only a claim's create reads it
+    ...(cur.obj?.kind === "PersistentVolumeClaim" && !cur.old ? { storageClasses: [...(ctx.cache.byKind.get("StorageClass")?.values() ?? [])] } : {}),
     ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}),
   };
 }

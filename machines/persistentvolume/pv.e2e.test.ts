@@ -81,3 +81,59 @@ describe("a pod using the claim (the docs' task-pv-pod)", () => {
     expect(logsOf(c, "f")).toBe("Hello from Kubernetes storage");
   });
 });
+
+// Dynamic provisioning as on kind: the default StorageClass standard (rancher.io/local-path,
+// WaitForFirstConsumer, Delete) provisions a PV on the node the scheduler picked for the first pod.
+const claim = `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data }
+spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }
+`;
+const user = (name: string, command: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name} }
+spec:
+  restartPolicy: Never
+  volumes: [{ name: d, persistentVolumeClaim: { claimName: data } }]
+  containers: [{ name: ${name}, image: busybox:1.36, command: ["sh", "-c", "${command}"], volumeMounts: [{ name: d, mountPath: /data }] }]
+`;
+
+describe("dynamic provisioning with the default StorageClass standard (WaitForFirstConsumer)", () => {
+  it("the claim gets the default class and waits for its first consumer; the pod's node gets a local-path PV; a later pod reads what the first wrote; deleting the claim deletes the PV", async () => {
+    const c = createCluster({ nodes: 3, seed: 11 });
+    clusters.push(c);
+    await c.apply(claim);
+    await c.settle();
+    let pvc = c.get("PersistentVolumeClaim", "data");
+    expect(pvc.spec.storageClassName).toBe("standard");
+    expect(pvc.status.phase).toBe("Pending");
+    expect(c.events().filter((e: any) => e.involvedObject.name === "data").map((e: any) => [e.reason, e.message])).toContainEqual(["WaitForFirstConsumer", "waiting for first consumer to be created before binding"]);
+    await c.apply(user("writer", "echo kept > /data/f"));
+    await c.settle();
+    const writer = c.get("Pod", "writer");
+    expect(writer.status.phase).toBe("Succeeded");
+    pvc = c.get("PersistentVolumeClaim", "data");
+    expect(pvc.metadata.annotations["volume.kubernetes.io/selected-node"]).toBe(writer.spec.nodeName);
+    expect(pvc.metadata.annotations["volume.kubernetes.io/storage-provisioner"]).toBe("rancher.io/local-path");
+    expect(pvc.status.phase).toBe("Bound");
+    const pv = c.get("PersistentVolume", pvc.spec.volumeName);
+    expect(pv.metadata.name).toBe(`pvc-${pvc.metadata.uid}`);
+    expect(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0]).toEqual({ key: "kubernetes.io/hostname", operator: "In", values: [writer.spec.nodeName] });
+    expect(pv.spec.hostPath.path).toBe(`/var/local-path-provisioner/pvc-${pvc.metadata.uid}_default_data`);
+    expect(pv.status.phase).toBe("Bound");
+    const reasons = c.events().filter((e: any) => e.involvedObject.name === "data").map((e: any) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(["ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"]));
+    await c.apply(user("reader", "cat /data/f"));
+    await c.settle();
+    const reader = c.get("Pod", "reader");
+    expect(reader.spec.nodeName).toBe(writer.spec.nodeName);
+    expect(logsOf(c, "reader", reader.spec.nodeName)).toBe("kept");
+    await c.delete("Pod", "writer");
+    await c.delete("Pod", "reader");
+    await c.delete("PersistentVolumeClaim", "data");
+    await c.settle();
+    expect(c.get("PersistentVolume", pv.metadata.name)).toBeUndefined();
+  });
+});

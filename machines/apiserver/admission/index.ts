@@ -15,7 +15,7 @@ import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitr
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 import {
   defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass,
-  preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
+  admitDefaultStorageClass, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
 } from "./storage.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
@@ -41,6 +41,8 @@ export interface MutateContext {
   quotas?: readonly any[];
   /** The ServiceAccount plugin's view of the accounts; without it the plugin only sets the account's name (no lookup, no token volume). */
   serviceAccounts?: ServiceAccountLookup;
+  /** The StorageClasses (DefaultStorageClass gives a claim without a class the default one). */
+  storageClasses?: readonly any[];
   /** Told the Forbidden reason when an admission plugin refuses the write (the object is then not stored). */
   refuse?: (reason: string) => void;
 }
@@ -151,6 +153,7 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       preparePersistentVolumeForCreate(o, ctx.now);
       return;
     case "PersistentVolumeClaim":
+      admitDefaultStorageClass(o, ctx.storageClasses ?? []);
       preparePersistentVolumeClaimForCreate(o);
       return;
   }
