@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
-const examples = join(__dirname, "..", "examples");
+const examples = join(__dirname, "..", "examples", "pods", "storage");
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: PersistentVolumes, claims and StorageClasses", () => {
   let s: Served;

@@ -17,7 +17,7 @@ function cluster(): Cluster {
   clusters.push(c);
   return c;
 }
-const example = (name: string) => readFileSync(join(__dirname, "..", "..", "examples", name), "utf8");
+const example = (name: string) => readFileSync(join(__dirname, "..", "..", "examples", "pods", "storage", name), "utf8");
 
 describe("static binding (the docs' task-pv-volume and task-pv-claim)", () => {
   it("the PV is Available alone, and once the claim exists both are Bound to each other", async () => {
