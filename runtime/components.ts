@@ -40,6 +40,7 @@ import { dnsMachine } from "../machines/dns/dns.machine.js";
 // [storage]
 import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js";
 import { localPathProvisionerMachine } from "../machines/localpath/localpath.machine.js";
+import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
 // [/storage]
 
 export interface Identity {
@@ -124,6 +125,8 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       // [/networking]
       // [storage] kube-controller-manager's PersistentVolume controller
       rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), address: "persistentvolume-controller" });
+      rt.spawn("pvc-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), of: "pvc", address: "pvc-protection-controller" });
+      rt.spawn("pv-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), of: "pv", address: "pv-protection-controller" });
       rt.spawn("local-path-provisioner", localPathProvisionerMachine, { token: tokenOf("local-path-provisioner"), address: "local-path-provisioner" });
       // [/storage]
     },

@@ -137,3 +137,27 @@ describe("dynamic provisioning with the default StorageClass standard (WaitForFi
     expect(c.get("PersistentVolume", pv.metadata.name)).toBeUndefined();
   });
 });
+
+describe("StorageObjectInUseProtection (pvc-protection, pv-protection)", () => {
+  it("a claim in use by a pod stays Terminating until the pod is gone; a Bound volume being deleted stays until its claim is gone", async () => {
+    const c = cluster();
+    await c.apply(example("pv-volume.yaml"));
+    await c.apply(example("pv-claim.yaml"));
+    await c.apply(example("pv-pod.yaml"));
+    await c.settle();
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim").metadata.finalizers).toEqual(["kubernetes.io/pvc-protection"]);
+    expect(c.get("PersistentVolume", "task-pv-volume").metadata.finalizers).toEqual(["kubernetes.io/pv-protection"]);
+    await c.delete("PersistentVolume", "task-pv-volume");
+    await c.delete("PersistentVolumeClaim", "task-pv-claim");
+    await c.settle();
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim").metadata.deletionTimestamp).toBeDefined();
+    expect(c.get("PersistentVolume", "task-pv-volume").status.phase).toBe("Bound");
+    expect(c.get("Pod", "task-pv-pod").status.phase).toBe("Running");
+    await c.delete("Pod", "task-pv-pod");
+    await c.settle();
+    c.advance(60_000);
+    await c.settle();
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim")).toBeUndefined();
+    expect(c.get("PersistentVolume", "task-pv-volume")).toBeUndefined();
+  });
+});

@@ -15,7 +15,7 @@ import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitr
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 import {
   defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass,
-  admitDefaultStorageClass, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
+  admitDefaultStorageClass, admitStorageObjectInUseProtection, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
 } from "./storage.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
@@ -150,10 +150,12 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       o.status = {};
       return;
     case "PersistentVolume":
+      admitStorageObjectInUseProtection(o);
       preparePersistentVolumeForCreate(o, ctx.now);
       return;
     case "PersistentVolumeClaim":
       admitDefaultStorageClass(o, ctx.storageClasses ?? []);
+      admitStorageObjectInUseProtection(o);
       preparePersistentVolumeClaimForCreate(o);
       return;
   }

@@ -83,3 +83,10 @@ export function admitDefaultStorageClass(pvc: Obj, classes: readonly Obj[]): voi
   });
   if (defaults.length > 0) spec.storageClassName = defaults[0].metadata.name;
 }
+
+/** StorageObjectInUseProtection: every new claim and volume carries its protection finalizer. */
+export function admitStorageObjectInUseProtection(o: Obj): void {
+  const finalizer = o.kind === "PersistentVolume" ? "kubernetes.io/pv-protection" : "kubernetes.io/pvc-protection";
+  const list: unknown[] = Array.isArray(o.metadata.finalizers) ? o.metadata.finalizers : [];
+  if (!list.includes(finalizer)) o.metadata.finalizers = [...list, finalizer];
+}
