@@ -26,6 +26,11 @@ export interface ClassInfo {
   reclaimPolicy: string;
 }
 
+/** What the controllers read of a StorageClass (the defaults are SetDefaults_StorageClass's). */
+export function classInfoOf(sc: any): ClassInfo {
+  return { provisioner: sc?.provisioner ?? "", volumeBindingMode: sc?.volumeBindingMode ?? "Immediate", reclaimPolicy: sc?.reclaimPolicy ?? "Delete" };
+}
+
 export const annotation = (o: { metadata?: { annotations?: Record<string, string> } }, key: string): string | undefined => {
   const a = o.metadata?.annotations;
   return a && Object.hasOwn(a, key) ? a[key] : undefined;

@@ -9,7 +9,7 @@ import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
-import type { ClassInfo } from "../common/volumeutil.js";
+import { classInfoOf, type ClassInfo } from "../common/volumeutil.js";
 import * as L from "./localpath.logic.js";
 
 export const controllerName = "rancher.io/local-path_local-path-provisioner";
@@ -49,7 +49,7 @@ export function startInformers(ctx: LocalPathContext, fx: Fx): void {
 const source = { component: controllerName };
 
 function classesOf(ctx: LocalPathContext): Map<string, ClassInfo> {
-  return new Map([...(ctx.client.informers.get(CLASSES)?.store.values() ?? [])].map((sc) => [sc.metadata?.name ?? "", { provisioner: sc.provisioner ?? "", volumeBindingMode: sc.volumeBindingMode ?? "Immediate", reclaimPolicy: sc.reclaimPolicy ?? "Delete" }]));
+  return new Map([...(ctx.client.informers.get(CLASSES)?.store.values() ?? [])].map((sc) => [sc.metadata?.name ?? "", classInfoOf(sc)]));
 }
 
 /** A claim queues claim/<ns>/<name>; a volume queues volume/<name>. */

@@ -59,7 +59,7 @@ const claimKey = (ns: string, name: string) => `claim/${ns}/${name}`;
 export function classesOf(ctx: PVControllerContext): Map<string, L.ClassInfo> {
   const out = new Map<string, L.ClassInfo>();
   for (const sc of ctx.client.informers.get(CLASSES)?.store.values() ?? []) {
-    out.set(sc.metadata?.name ?? "", { provisioner: sc.provisioner ?? "", volumeBindingMode: sc.volumeBindingMode ?? "Immediate", reclaimPolicy: sc.reclaimPolicy ?? "Delete" });
+    out.set(sc.metadata?.name ?? "", L.classInfoOf(sc));
   }
   return out;
 }

@@ -16,6 +16,7 @@ import { rfc3339 } from "../common/time.js";
 import { informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import * as VB from "./plugins/VolumeBinding/index.js";
+import { classInfoOf } from "../common/volumeutil.js";
 import { copyNodeInfo, type CycleState, newNodeInfo, type NodeInfo, type SchedulingEnv, type SnapshotSummary, summarizeAffinity, summarizeImages, summarizeSnapshot, withNode, withPod } from "./framework.js";
 import { deepEqual } from "../common/equal.js";
 import { failedSchedulingMessage, newCycleState, schedulePod } from "./semantics.js";
@@ -453,7 +454,7 @@ function volumeEnv(ctx: SchedulerContext): SchedulingEnv {
   const store = (id: number) => ctx.client.informers.get(id)?.store;
   const pvcs = new Map<string, any>([...(store(PVCS)?.entries() ?? [])]);
   const pvs = new Map<string, any>([...(store(PVS)?.values() ?? [])].map((pv) => [pv.metadata?.name ?? "", pv]));
-  const storageClasses = new Map([...(store(CLASSES)?.values() ?? [])].map((sc) => [sc.metadata?.name ?? "", { provisioner: sc.provisioner ?? "", volumeBindingMode: sc.volumeBindingMode ?? "Immediate", reclaimPolicy: sc.reclaimPolicy ?? "Delete" }]));
+  const storageClasses = new Map([...(store(CLASSES)?.values() ?? [])].map((sc) => [sc.metadata?.name ?? "", classInfoOf(sc)]));
   return { pvcs, pvs, storageClasses };
 }
 
