@@ -39,6 +39,11 @@ import { endpointsControllerMachine } from "../machines/endpoints/endpoints.mach
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
 import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
+// [storage]
+import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js";
+import { localPathProvisionerMachine } from "../machines/localpath/localpath.machine.js";
+import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
+// [/storage]
 
 export interface Identity {
   address: string;
@@ -69,6 +74,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
   // [/networking]
   // [metrics] metrics-server as its manifest runs it: the kube-system/metrics-server service account
   identities.push(identity("metrics-server", { name: "system:serviceaccount:kube-system:metrics-server", groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] }));
+  // [/metrics]
+  // [storage] kind's local-path provisioner runs as its service account in local-path-storage
+  identities.push(identity("local-path-provisioner", { name: "system:serviceaccount:local-path-storage:local-path-provisioner-service-account", groups: ["system:serviceaccounts", "system:serviceaccounts:local-path-storage", "system:authenticated"] }));
+  // [/storage]
   const admin = { name: "admin" };
   void admin;
   return {
@@ -121,6 +130,12 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns") });
       rt.spawn("metrics-server", metricsServerMachine, { token: tokenOf("metrics-server"), address: "metrics-server" });
       // [/networking]
+      // [storage] kube-controller-manager's PersistentVolume controller
+      rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), address: "persistentvolume-controller" });
+      rt.spawn("pvc-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), of: "pvc", address: "pvc-protection-controller" });
+      rt.spawn("pv-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), of: "pv", address: "pv-protection-controller" });
+      rt.spawn("local-path-provisioner", localPathProvisionerMachine, { token: tokenOf("local-path-provisioner"), address: "local-path-provisioner" });
+      // [/storage]
     },
   };
 }

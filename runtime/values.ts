@@ -10,6 +10,9 @@ import { criMachine } from "../machines/cri/cri.machine.js";
 import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
 import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
+import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js";
+import { localPathProvisionerMachine } from "../machines/localpath/localpath.machine.js";
+import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
 import { disruptionControllerMachine } from "../machines/disruption/disruption.machine.js";
@@ -58,6 +61,9 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   rootCaPublisherMachine,
   disruptionControllerMachine,
   podGCMachine,
+  pvControllerMachine,
+  localPathProvisionerMachine,
+  protectionControllerMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

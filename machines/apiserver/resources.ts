@@ -39,6 +39,9 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "PodDisruptionBudget", resource: "poddisruptionbudgets", singular: "poddisruptionbudget", group: "policy", version: "v1", namespaced: true, shortNames: ["pdb"], verbs: rw, subresources: ["status"] },
   { kind: "LimitRange", resource: "limitranges", singular: "limitrange", group: "", version: "v1", namespaced: true, shortNames: ["limits"], verbs: rw, subresources: [] },
   { kind: "ResourceQuota", resource: "resourcequotas", singular: "resourcequota", group: "", version: "v1", namespaced: true, shortNames: ["quota"], verbs: rw, subresources: ["status"] },
+  { kind: "PersistentVolume", resource: "persistentvolumes", singular: "persistentvolume", group: "", version: "v1", namespaced: false, shortNames: ["pv"], verbs: rw, subresources: ["status"] },
+  { kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims", singular: "persistentvolumeclaim", group: "", version: "v1", namespaced: true, shortNames: ["pvc"], verbs: rw, subresources: ["status"] },
+  { kind: "StorageClass", resource: "storageclasses", singular: "storageclass", group: "storage.k8s.io", version: "v1", namespaced: false, shortNames: ["sc"], verbs: rw, subresources: [] },
   { kind: "PriorityClass", resource: "priorityclasses", singular: "priorityclass", group: "scheduling.k8s.io", version: "v1", namespaced: false, shortNames: ["pc"], verbs: rw, subresources: [] },
   // served by metrics-server behind the aggregation layer (APIService v1beta1.metrics.k8s.io), never stored
   { kind: "NodeMetrics", resource: "nodes", singular: "", group: "metrics.k8s.io", version: "v1beta1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
@@ -83,8 +86,8 @@ export function qualifiedKind(r: ResourceInfo): string {
 }
 
 // Groups whose resources kube-apiserver stores under the bare resource name (/registry/jobs/,
-// /registry/cronjobs/, /registry/horizontalpodautoscalers/), as their REST storage's DefaultQualifiedResource prefix says.
-const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling"]);
+  // /registry/cronjobs/, /registry/horizontalpodautoscalers/, /registry/storageclasses/), as their REST storage's DefaultQualifiedResource prefix says.
+  const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling", "storage.k8s.io"]);
 const storageResource = (r: ResourceInfo) => (bareResourceGroups.has(r.group) ? r.resource : `${r.group}/${r.resource}`);
 
 /** The etcd key of an object: /registry/<resource>/<namespace>/<name>, as the API server lays it out. */

@@ -14,6 +14,10 @@ import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreat
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
 import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
+import {
+  defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass,
+  admitDefaultStorageClass, admitStorageObjectInUseProtection, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
+} from "./storage.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -38,6 +42,8 @@ export interface MutateContext {
   quotas?: readonly any[];
   /** The ServiceAccount plugin's view of the accounts; without it the plugin only sets the account's name (no lookup, no token volume). */
   serviceAccounts?: ServiceAccountLookup;
+  /** The StorageClasses (DefaultStorageClass gives a claim without a class the default one). */
+  storageClasses?: readonly any[];
   /** Told the Forbidden reason when an admission plugin refuses the write (the object is then not stored). */
   refuse?: (reason: string) => void;
 }
@@ -58,10 +64,13 @@ const defaulters: Record<string, (o: Obj) => void> = {
   CronJob: defaultCronJob,
   HorizontalPodAutoscaler: defaultHorizontalPodAutoscaler,
   LimitRange: defaultLimitRange,
+  PersistentVolume: defaultPersistentVolume,
+  PersistentVolumeClaim: defaultPersistentVolumeClaim,
+  StorageClass: defaultStorageClass,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler"]);
+  const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "PersistentVolume", "PersistentVolumeClaim"]);
 // Kinds with metadata.generation maintained by the strategy.
 const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
 
@@ -75,6 +84,7 @@ export function mutate(obj: any, ctx: MutateContext): any {
   else if (ctx.old) {
     if (out.kind === "Pod") keepPriorityOnUpdate(out, ctx.old);
     prepareForUpdate(out, ctx.old, ctx.subresource);
+    if (out.kind === "PersistentVolume" && ctx.subresource === "status") stampPhaseTransition(out, ctx.old, ctx.now);
   }
   return out;
 }
@@ -144,6 +154,15 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     // v2's desiredReplicas is not omitempty: an empty status still prints it
     case "HorizontalPodAutoscaler":
       o.status = { desiredReplicas: 0 };
+      return;
+    case "PersistentVolume":
+      admitStorageObjectInUseProtection(o);
+      preparePersistentVolumeForCreate(o, ctx.now);
+      return;
+    case "PersistentVolumeClaim":
+      admitDefaultStorageClass(o, ctx.storageClasses ?? []);
+      admitStorageObjectInUseProtection(o);
+      preparePersistentVolumeClaimForCreate(o);
       return;
   }
 }

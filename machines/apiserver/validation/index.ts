@@ -17,6 +17,10 @@ import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 import { validateJobStatusUpdate } from "./jobstatus.js";
 import { validateCronJobStatusUpdate, validateNamespaceStatusUpdate, validatePodDisruptionBudgetStatusUpdate, validateServiceStatusUpdate } from "./statusupdates.js";
+import {
+  validatePersistentVolume, validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate,
+  validatePersistentVolumeStatusUpdate, validatePersistentVolumeUpdate, validateStorageClass, validateStorageClassUpdate,
+} from "./storage.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -43,6 +47,9 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   ControllerRevision: validateControllerRevision,
   CronJob: validateCronJob,
   HorizontalPodAutoscaler: validateHorizontalPodAutoscaler,
+  PersistentVolume: validatePersistentVolume,
+  PersistentVolumeClaim: validatePersistentVolumeClaim,
+  StorageClass: validateStorageClass,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -58,6 +65,9 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   ControllerRevision: validateControllerRevisionUpdate,
   CronJob: validateCronJobUpdate,
   HorizontalPodAutoscaler: validateHorizontalPodAutoscalerUpdate,
+  PersistentVolume: validatePersistentVolumeUpdate,
+  PersistentVolumeClaim: validatePersistentVolumeClaimUpdate,
+  StorageClass: validateStorageClassUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
@@ -74,7 +84,7 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
   status: {
     Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate,
     Service: validateServiceStatusUpdate, Namespace: validateNamespaceStatusUpdate, PodDisruptionBudget: validatePodDisruptionBudgetStatusUpdate, CronJob: validateCronJobStatusUpdate,
-    Job: validateJobStatusUpdate,
+    Job: validateJobStatusUpdate, PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate,
   },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };
