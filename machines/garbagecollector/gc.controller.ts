@@ -27,6 +27,8 @@ const monitored = [
   { group: "apps", resource: "daemonsets" },
   { group: "apps", resource: "controllerrevisions" },
   { group: "batch", resource: "cronjobs" },
+  { group: "apps", resource: "statefulsets" },
+  { group: "", resource: "replicationcontrollers" },
 ] as const;
 
 export interface GarbageCollectorContext {

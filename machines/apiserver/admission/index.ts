@@ -11,6 +11,7 @@ import {
 } from "./kinds.js";
 import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
+import { defaultReplicationController, defaultStatefulSet, prepareReplicatedForCreate } from "./statefulset.js";
 import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 
@@ -54,14 +55,16 @@ const defaulters: Record<string, (o: Obj) => void> = {
   PriorityClass: defaultPriorityClass,
   Job: defaultJob,
   DaemonSet: defaultDaemonSet,
+  StatefulSet: defaultStatefulSet,
+  ReplicationController: defaultReplicationController,
   CronJob: defaultCronJob,
   LimitRange: defaultLimitRange,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "StatefulSet", "ReplicationController"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController"]);
 
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
@@ -125,6 +128,10 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "DaemonSet":
       prepareDaemonSetForCreate(o);
+      return;
+    case "StatefulSet":
+    case "ReplicationController":
+      prepareReplicatedForCreate(o);
       return;
     case "CronJob":
       prepareCronJobForCreate(o);

@@ -6,6 +6,10 @@ import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate 
 import { validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetStatusUpdate, validateDaemonSetUpdate } from "./daemonset.js";
 import { validateDeployment, validateDeploymentStatusUpdate, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetStatusUpdate, validateReplicaSetUpdate } from "./apps.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import {
+  validateReplicationController, validateReplicationControllerStatusUpdate, validateReplicationControllerUpdate,
+  validateStatefulSet, validateStatefulSetStatusUpdate, validateStatefulSetUpdate,
+} from "./statefulset.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import {
   validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEvent, validateLease, validateNamespace,
@@ -39,6 +43,8 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   DaemonSet: validateDaemonSet,
   ControllerRevision: validateControllerRevision,
   CronJob: validateCronJob,
+  StatefulSet: validateStatefulSet,
+  ReplicationController: validateReplicationController,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -53,6 +59,8 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   DaemonSet: validateDaemonSetUpdate,
   ControllerRevision: validateControllerRevisionUpdate,
   CronJob: validateCronJobUpdate,
+  StatefulSet: validateStatefulSetUpdate,
+  ReplicationController: validateReplicationControllerUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
@@ -65,7 +73,8 @@ export function validateCreate(obj: any): FieldError[] {
 // The subresource strategies' ValidateUpdate, by subresource then kind; a kind without one here is
 // judged by its main update rules.
 const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => FieldError[]>> = {
-  status: { Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate },
+  status: { Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate,
+    StatefulSet: validateStatefulSetStatusUpdate, ReplicationController: validateReplicationControllerStatusUpdate },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };
 
