@@ -14,7 +14,7 @@ import type { ExtraRegistry } from "../machines/cri/registry.js";
 // [/node agent]
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 // [apps]
-import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
+import { replicaSetControllerMachine, replicationControllerMachine } from "../machines/replicaset/replicaset.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
@@ -94,6 +94,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("garbage-collector", garbageCollectorMachine, { token: tokenOf("controller-manager"), address: "garbage-collector" });
       rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
+      rt.spawn("replication-controller", replicationControllerMachine, { token: tokenOf("controller-manager"), address: "replication-controller" });
       rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
       rt.spawn("resourcequota-controller", resourceQuotaControllerMachine, { token: tokenOf("controller-manager"), address: "resourcequota-controller" });
       rt.spawn("disruption-controller", disruptionControllerMachine, { token: tokenOf("controller-manager"), address: "disruption-controller" });

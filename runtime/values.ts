@@ -22,7 +22,7 @@ import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
-import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
+import { replicaSetControllerMachine, replicationControllerMachine } from "../machines/replicaset/replicaset.machine.js";
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
@@ -37,6 +37,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   kubeletMachine,
   schedulerMachine,
   replicaSetControllerMachine,
+  replicationControllerMachine,
   deploymentControllerMachine,
   endpointsControllerMachine,
   endpointSliceControllerMachine,
