@@ -37,6 +37,9 @@ import { endpointsControllerMachine } from "../machines/endpoints/endpoints.mach
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
 import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
+// [storage]
+import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js";
+// [/storage]
 
 export interface Identity {
   address: string;
@@ -116,6 +119,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("kube-proxy", kubeProxyMachine, { token: tokenOf("kube-proxy"), seed: seedFor(seed, "kube-proxy") });
       rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns") });
       // [/networking]
+      // [storage] kube-controller-manager's PersistentVolume controller
+      rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), address: "persistentvolume-controller" });
+      // [/storage]
     },
   };
 }

@@ -3,6 +3,8 @@
 // `now` is passed in so that ages are deterministic.
 import type { Container, Pod, PodCondition } from "kubernetes-types/core/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
+import { typeDocs } from "./server/openapi-docs.js";
+import { parseGoQuantity, quantityString } from "../machines/apiserver/validation/quantity.js";
 
 export interface TableColumn { name: string; type: string; format: string; description: string; priority: number }
 export interface TableRow { cells: (string | number | boolean)[]; object: object }
@@ -73,6 +75,8 @@ const swaggerDoc: Record<string, string> = {
 };
 
 const doc = (key: string): string => swaggerDoc[key] ?? "";
+// A field's description from the generated API docs, for kinds added since the table above.
+const fieldDoc = (type: string, field: string): string => typeDocs[type]?.f?.[field]?.d ?? "";
 
 function col(name: string, type: string, description: string, priority = 0, format = ""): TableColumn {
   return { name, type, format, description, priority };
@@ -218,6 +222,29 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."),
   ],
   LimitRange: [nameCol(), col("Created At", "date", doc("ObjectMeta.creationTimestamp"))],
+  PersistentVolume: [
+    nameCol(), col("Capacity", "string", fieldDoc("core/v1.PersistentVolumeSpec", "capacity")),
+    col("Access Modes", "string", fieldDoc("core/v1.PersistentVolumeSpec", "accessModes")),
+    col("Reclaim Policy", "string", fieldDoc("core/v1.PersistentVolumeSpec", "persistentVolumeReclaimPolicy")),
+    col("Status", "string", fieldDoc("core/v1.PersistentVolumeStatus", "phase")), col("Claim", "string", fieldDoc("core/v1.PersistentVolumeSpec", "claimRef")),
+    col("StorageClass", "string", "StorageClass of the pv"), col("VolumeAttributesClass", "string", "VolumeAttributesClass of the pv"),
+    col("Reason", "string", fieldDoc("core/v1.PersistentVolumeStatus", "reason")), ageCol(),
+    col("VolumeMode", "string", fieldDoc("core/v1.PersistentVolumeSpec", "volumeMode"), 1),
+  ],
+  PersistentVolumeClaim: [
+    nameCol(), col("Status", "string", fieldDoc("core/v1.PersistentVolumeClaimStatus", "phase")),
+    col("Volume", "string", fieldDoc("core/v1.PersistentVolumeClaimSpec", "volumeName")),
+    col("Capacity", "string", fieldDoc("core/v1.PersistentVolumeClaimStatus", "capacity")),
+    col("Access Modes", "string", fieldDoc("core/v1.PersistentVolumeClaimStatus", "accessModes")),
+    col("StorageClass", "string", "StorageClass of the pvc"), col("VolumeAttributesClass", "string", "VolumeAttributesClass of the pvc"), ageCol(),
+    col("VolumeMode", "string", fieldDoc("core/v1.PersistentVolumeClaimSpec", "volumeMode"), 1),
+  ],
+  StorageClass: [
+    nameCol(), col("Provisioner", "string", fieldDoc("storage/v1.StorageClass", "provisioner")),
+    col("ReclaimPolicy", "string", fieldDoc("storage/v1.StorageClass", "reclaimPolicy")),
+    col("VolumeBindingMode", "string", fieldDoc("storage/v1.StorageClass", "volumeBindingMode")),
+    col("AllowVolumeExpansion", "string", fieldDoc("storage/v1.StorageClass", "allowVolumeExpansion")), ageCol(),
+  ],
   PriorityClass: [
     nameCol(), col("Value", "integer", doc("PriorityClass.value")), col("Global-Default", "boolean", doc("PriorityClass.globalDefault")),
     ageCol(), col("PreemptionPolicy", "string", doc("PriorityClass.preemptionPolicy")),
@@ -573,6 +600,54 @@ function quotaCells(q: Obj): [string, string] {
   return [request.join(", "), limit.join(", ")];
 }
 
+// helper.GetAccessModesAsString: duplicates dropped, in the order RWO, ROX, RWX, RWOP.
+export function accessModesString(modes: readonly string[] | undefined): string {
+  const have = new Set(modes ?? []);
+  return ([["ReadWriteOnce", "RWO"], ["ReadOnlyMany", "ROX"], ["ReadWriteMany", "RWX"], ["ReadWriteOncePod", "RWOP"]] as const)
+    .filter(([m]) => have.has(m)).map(([, s]) => s).join(",");
+}
+
+const BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
+// GetPersistentVolume(Claim)Class: the beta annotation first, then spec.storageClassName.
+const annotationsOf = (o: Obj): Record<string, string> => (o.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
+// Quantity.String(): the canonical form ("0" when unset).
+const quantityCell = (raw: unknown): string => {
+  const q = parseGoQuantity(raw);
+  return q ? quantityString(q) : "0";
+};
+
+function storageClassOf(o: Obj): string {
+  const ann = annotationsOf(o);
+  if (Object.hasOwn(ann, BETA_STORAGE_CLASS_ANNOTATION)) return String(ann[BETA_STORAGE_CLASS_ANNOTATION]);
+  return o.spec?.storageClassName ?? "";
+}
+
+// printPersistentVolume: a PV being deleted shows Terminating; the claim as namespace/name.
+function persistentVolumeCells(pv: Obj, now: number): (string | number | boolean)[] {
+  const ref = pv.spec?.claimRef;
+  const phase = pv.metadata?.deletionTimestamp ? "Terminating" : (pv.status?.phase ?? "");
+  return [pv.metadata?.name ?? "", quantityCell(pv.spec?.capacity?.storage), accessModesString(pv.spec?.accessModes), pv.spec?.persistentVolumeReclaimPolicy ?? "",
+    phase, ref ? `${ref.namespace ?? ""}/${ref.name ?? ""}` : "", storageClassOf(pv), pv.spec?.volumeAttributesClassName ?? "<unset>",
+    pv.status?.reason ?? "", timestampSince(pv.metadata?.creationTimestamp, now), pv.spec?.volumeMode ?? "<unset>"];
+}
+
+// printPersistentVolumeClaim: capacity and access modes only once the claim names its volume.
+function persistentVolumeClaimCells(pvc: Obj, now: number): (string | number | boolean)[] {
+  const bound = !!pvc.spec?.volumeName;
+  const phase = pvc.metadata?.deletionTimestamp ? "Terminating" : (pvc.status?.phase ?? "");
+  return [pvc.metadata?.name ?? "", phase, pvc.spec?.volumeName ?? "", bound ? quantityCell(pvc.status?.capacity?.storage) : "",
+    bound ? accessModesString(pvc.status?.accessModes) : "", storageClassOf(pvc), pvc.spec?.volumeAttributesClassName ?? "<unset>",
+    timestampSince(pvc.metadata?.creationTimestamp, now), pvc.spec?.volumeMode ?? "<unset>"];
+}
+
+// printStorageClass: the default class (storageutil.IsDefaultAnnotation) is named "<name> (default)".
+function storageClassCells(sc: Obj, now: number): (string | number | boolean)[] {
+  const ann = annotationsOf(sc);
+  const isDefault = ann["storageclass.kubernetes.io/is-default-class"] === "true" || ann["storageclass.beta.kubernetes.io/is-default-class"] === "true";
+  return [`${sc.metadata?.name ?? ""}${isDefault ? " (default)" : ""}`, sc.provisioner ?? "", sc.reclaimPolicy ?? "Delete", sc.volumeBindingMode ?? "Immediate",
+    sc.allowVolumeExpansion === true, timestampSince(sc.metadata?.creationTimestamp, now)];
+}
+
 function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | number | boolean)[] {
   const name = o.metadata?.name ?? "";
   const age = timestampSince(o.metadata?.creationTimestamp, now);
@@ -598,6 +673,9 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "ConfigMap": return [name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age];
     case "ResourceQuota": return [name, age, ...quotaCells(o)];
     case "LimitRange": return [name, o.metadata?.creationTimestamp ?? ""];
+    case "PersistentVolume": return persistentVolumeCells(o, now);
+    case "PersistentVolumeClaim": return persistentVolumeClaimCells(o, now);
+    case "StorageClass": return storageClassCells(o, now);
     case "PriorityClass": return [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""];
     default: return [name, age];
   }

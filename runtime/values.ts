@@ -8,6 +8,7 @@ import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
+import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
 import { disruptionControllerMachine } from "../machines/disruption/disruption.machine.js";
@@ -55,6 +56,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   rootCaPublisherMachine,
   disruptionControllerMachine,
   podGCMachine,
+  pvControllerMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

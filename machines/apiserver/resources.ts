@@ -40,6 +40,9 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "PodDisruptionBudget", resource: "poddisruptionbudgets", singular: "poddisruptionbudget", group: "policy", version: "v1", namespaced: true, shortNames: ["pdb"], verbs: rw, subresources: ["status"] },
   { kind: "LimitRange", resource: "limitranges", singular: "limitrange", group: "", version: "v1", namespaced: true, shortNames: ["limits"], verbs: rw, subresources: [] },
   { kind: "ResourceQuota", resource: "resourcequotas", singular: "resourcequota", group: "", version: "v1", namespaced: true, shortNames: ["quota"], verbs: rw, subresources: ["status"] },
+  { kind: "PersistentVolume", resource: "persistentvolumes", singular: "persistentvolume", group: "", version: "v1", namespaced: false, shortNames: ["pv"], verbs: rw, subresources: ["status"] },
+  { kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims", singular: "persistentvolumeclaim", group: "", version: "v1", namespaced: true, shortNames: ["pvc"], verbs: rw, subresources: ["status"] },
+  { kind: "StorageClass", resource: "storageclasses", singular: "storageclass", group: "storage.k8s.io", version: "v1", namespaced: false, shortNames: ["sc"], verbs: rw, subresources: [] },
   { kind: "PriorityClass", resource: "priorityclasses", singular: "priorityclass", group: "scheduling.k8s.io", version: "v1", namespaced: false, shortNames: ["pc"], verbs: rw, subresources: [] },
   // reviews: created to be answered, never stored (auth/reviews.ts)
   { kind: "SelfSubjectReview", resource: "selfsubjectreviews", singular: "selfsubjectreview", group: "authentication.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
@@ -78,8 +81,8 @@ export function qualifiedKind(r: ResourceInfo): string {
 }
 
 // Groups whose resources kube-apiserver stores under the bare resource name (/registry/jobs/,
-// /registry/cronjobs/), as their REST storage's DefaultQualifiedResource prefix says.
-const bareResourceGroups = new Set(["", "apps", "batch"]);
+// /registry/cronjobs/, /registry/storageclasses/), as their REST storage's DefaultQualifiedResource prefix says.
+const bareResourceGroups = new Set(["", "apps", "batch", "storage.k8s.io"]);
 // ReplicationControllers are kept under /registry/controllers/ (pkg/registry/core/controller/storage).
 const storageNames = new Map([["replicationcontrollers", "controllers"]]);
 const storageResource = (r: ResourceInfo) => (bareResourceGroups.has(r.group) ? (r.group === "" ? storageNames.get(r.resource) : undefined) ?? r.resource : `${r.group}/${r.resource}`);

@@ -14,6 +14,10 @@ import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate 
 import { defaultReplicationController, defaultStatefulSet, prepareReplicatedForCreate } from "./statefulset.js";
 import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
+import {
+  defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass,
+  preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
+} from "./storage.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -59,10 +63,13 @@ const defaulters: Record<string, (o: Obj) => void> = {
   ReplicationController: defaultReplicationController,
   CronJob: defaultCronJob,
   LimitRange: defaultLimitRange,
+  PersistentVolume: defaultPersistentVolume,
+  PersistentVolumeClaim: defaultPersistentVolumeClaim,
+  StorageClass: defaultStorageClass,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "StatefulSet", "ReplicationController"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim"]);
 // Kinds with metadata.generation maintained by the strategy.
 const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController"]);
 
@@ -76,6 +83,7 @@ export function mutate(obj: any, ctx: MutateContext): any {
   else if (ctx.old) {
     if (out.kind === "Pod") keepPriorityOnUpdate(out, ctx.old);
     prepareForUpdate(out, ctx.old, ctx.subresource);
+    if (out.kind === "PersistentVolume" && ctx.subresource === "status") stampPhaseTransition(out, ctx.old, ctx.now);
   }
   return out;
 }
@@ -145,6 +153,12 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "ResourceQuota":
       o.status = {};
+      return;
+    case "PersistentVolume":
+      preparePersistentVolumeForCreate(o, ctx.now);
+      return;
+    case "PersistentVolumeClaim":
+      preparePersistentVolumeClaimForCreate(o);
       return;
   }
 }

@@ -75,6 +75,12 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(read, ["storage.k8s.io"], ["csidrivers"]),
     rule(read, ["storage.k8s.io"], ["csistoragecapacities"]),
   ]],
+  // the role kube-scheduler's VolumeBinding plugin binds claims with (bootstrap policy's system:volume-scheduler)
+  ["system:volume-scheduler", [
+    rule(["get", "list", "watch", "update", "patch"], [""], ["persistentvolumes"]),
+    rule(read, ["storage.k8s.io"], ["storageclasses"]),
+    rule(["get", "list", "watch", "update", "patch"], [""], ["persistentvolumeclaims"]),
+  ]],
   ["system:node-proxier", [
     rule(["list", "watch"], [""], ["services", "endpoints"]),
     rule(["get", "list", "watch"], [""], ["nodes"]),
@@ -131,6 +137,25 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(["get", "list", "watch", "create", "delete", "update", "patch"], ["apps"], ["controllerrevisions"]),
     events,
   ]],
+  ["system:controller:persistent-volume-binder", [
+    rule(["get", "list", "watch", "update", "create", "delete"], [""], ["persistentvolumes"]),
+    rule(["update"], [""], ["persistentvolumes/status"]),
+    rule(["get", "list", "watch", "update"], [""], ["persistentvolumeclaims"]),
+    rule(["update"], [""], ["persistentvolumeclaims/status"]),
+    rule(["list", "watch", "get", "create", "delete"], [""], ["pods"]),
+    rule(["get", "list", "watch"], ["storage.k8s.io"], ["storageclasses"]),
+    // The role's glusterfs rules (endpoints, services, secrets) are left out: podflow has no
+    // glusterfs, and its controller manager holds every controller role under one user.
+    rule(["get", "list"], [""], ["nodes"]),
+    rule(["watch"], [""], ["events"]),
+    events,
+  ]],
+  ["system:controller:pvc-protection-controller", [
+    rule(["get", "list", "watch", "update"], [""], ["persistentvolumeclaims"]),
+    rule(["list", "watch", "get"], [""], ["pods"]),
+    events,
+  ]],
+  ["system:controller:pv-protection-controller", [rule(["get", "list", "watch", "update"], [""], ["persistentvolumes"]), events]],
   ["system:controller:resourcequota-controller", [rule(["list", "watch"], ["*"], ["*"]), rule(["update"], [""], ["resourcequotas/status"]), events]],
   ["system:controller:disruption-controller", [
     rule(["get", "list", "watch"], ["extensions", "apps"], ["deployments"]),
@@ -232,6 +257,7 @@ export const clusterRoleBindings: readonly ClusterRoleBinding[] = ([
   { name: "system:basic-user", role: "system:basic-user", subjects: [group("system:authenticated")] },
   { name: "system:public-info-viewer", role: "system:public-info-viewer", subjects: [group("system:authenticated"), group("system:unauthenticated")] },
   { name: "system:kube-scheduler", role: "system:kube-scheduler", subjects: [user("system:kube-scheduler")] },
+  { name: "system:volume-scheduler", role: "system:volume-scheduler", subjects: [user("system:kube-scheduler")] },
   { name: "system:node-proxier", role: "system:node-proxier", subjects: [user("system:kube-proxy")] },
   // kubeadm's CoreDNS addon binding
   { name: "system:coredns", role: "system:coredns", subjects: [{ kind: "ServiceAccount", name: "coredns", namespace: "kube-system" }] },

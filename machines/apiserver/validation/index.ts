@@ -18,6 +18,10 @@ import {
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
+import {
+  validatePersistentVolume, validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate,
+  validatePersistentVolumeStatusUpdate, validatePersistentVolumeUpdate, validateStorageClass, validateStorageClassUpdate,
+} from "./storage.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
@@ -45,6 +49,9 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   CronJob: validateCronJob,
   StatefulSet: validateStatefulSet,
   ReplicationController: validateReplicationController,
+  PersistentVolume: validatePersistentVolume,
+  PersistentVolumeClaim: validatePersistentVolumeClaim,
+  StorageClass: validateStorageClass,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -61,6 +68,9 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   CronJob: validateCronJobUpdate,
   StatefulSet: validateStatefulSetUpdate,
   ReplicationController: validateReplicationControllerUpdate,
+  PersistentVolume: validatePersistentVolumeUpdate,
+  PersistentVolumeClaim: validatePersistentVolumeClaimUpdate,
+  StorageClass: validateStorageClassUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
@@ -74,7 +84,8 @@ export function validateCreate(obj: any): FieldError[] {
 // judged by its main update rules.
 const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => FieldError[]>> = {
   status: { Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate,
-    StatefulSet: validateStatefulSetStatusUpdate, ReplicationController: validateReplicationControllerStatusUpdate },
+    StatefulSet: validateStatefulSetStatusUpdate, ReplicationController: validateReplicationControllerStatusUpdate,
+    PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };
 

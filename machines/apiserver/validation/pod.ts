@@ -718,7 +718,7 @@ function validateActiveDeadlineUpdate(next: number | undefined, prev: number | u
 }
 
 // Lists the top-level spec fields that differ, standing in for the cmp.Diff Kubernetes appends.
-function specDiff(prev: Obj, next: Obj, type = "core.PodSpec"): string {
+export function specDiff(prev: Obj, next: Obj, type = "core.PodSpec"): string {
   const keys = [...new Set([...Object.keys(prev ?? {}), ...Object.keys(next ?? {})])].sort();
   const changed = keys.filter((k) => !sameJSON(prev?.[k], next?.[k]));
   return `  ${type}{\n${changed.map((k) => `  \t${k}: changed,\n`).join("")}  }\n`;

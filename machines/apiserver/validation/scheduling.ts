@@ -92,6 +92,14 @@ function validateNodeSelectorTerm(term: Obj, path: string, allowInvalidLabelValu
   return errs;
 }
 
+/** ValidateNodeSelector: at least one term, each term's requirements (a PV's nodeAffinity.required). */
+export function validateNodeSelector(sel: Obj, path: string, allowInvalidLabelValue = false): FieldError[] {
+  const terms: Obj[] = sel?.nodeSelectorTerms ?? [];
+  const errs: FieldError[] = terms.length === 0 ? [required(`${path}.nodeSelectorTerms`, "must have at least one node selector term")] : [];
+  terms.forEach((t, i) => errs.push(...validateNodeSelectorTerm(t, `${path}.nodeSelectorTerms[${i}]`, allowInvalidLabelValue)));
+  return errs;
+}
+
 function validateNodeAffinity(na: Obj, path: string, allowInvalidLabelValue: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const req = na.requiredDuringSchedulingIgnoredDuringExecution;

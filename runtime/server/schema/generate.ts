@@ -35,6 +35,9 @@ export const roots: Record<string, string> = {
   Lease: "coordination/v1.Lease",
   PodDisruptionBudget: "policy/v1.PodDisruptionBudget",
   PriorityClass: "scheduling/v1.PriorityClass",
+  PersistentVolume: "core/v1.PersistentVolume",
+  PersistentVolumeClaim: "core/v1.PersistentVolumeClaim",
+  StorageClass: "storage/v1.StorageClass",
   LimitRange: "core/v1.LimitRange",
   ResourceQuota: "core/v1.ResourceQuota",
   Eviction: "policy/v1.Eviction",
@@ -49,7 +52,7 @@ export const roots: Record<string, string> = {
 
 /** Go packages read, by the short key used in type names, and where they are below the two checkouts. */
 export const packages: { key: string; importPath: string; repo: "api" | "apimachinery"; dir: string }[] = [
-  ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
+  ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication", "storage"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
   { key: "meta/v1", importPath: "k8s.io/apimachinery/pkg/apis/meta/v1", repo: "apimachinery", dir: "pkg/apis/meta/v1" },
   { key: "resource", importPath: "k8s.io/apimachinery/pkg/api/resource", repo: "apimachinery", dir: "pkg/api/resource" },
   { key: "intstr", importPath: "k8s.io/apimachinery/pkg/util/intstr", repo: "apimachinery", dir: "pkg/util/intstr" },

@@ -1,0 +1,355 @@
+// PersistentVolume, PersistentVolumeClaim and StorageClass, ported from ValidatePersistentVolume(Spec),
+// ValidatePersistentVolumeUpdate, ValidatePersistentVolumeClaim(Spec), ValidatePersistentVolumeClaimUpdate
+// and their status updates (pkg/apis/core/validation, v1.35), and ValidateStorageClass(Update)
+// (pkg/apis/storage/validation). The PV sources are checked in Kubernetes' PV order with the pod
+// volume checks (the PV variants differ only in secret references' namespaces).
+
+import { deepEqual as sameJSON } from "../../common/equal.js";
+import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
+import { validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { isQualifiedName, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
+import { specDiff } from "./pod.js";
+import { cmpQuantity, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
+import { validateResourceQuantityValue } from "./resources.js";
+import { validateNodeSelector } from "./scheduling.js";
+import { validateLabelSelector } from "./selector.js";
+import { validatePathNoBacksteps, volumeSources } from "./volumes.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Obj = any;
+
+const has = (v: unknown): boolean => v !== undefined && v !== null;
+
+/** sets.List of the supported values: sorted. */
+export const SUPPORTED_ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
+const SUPPORTED_RECLAIM_POLICIES = ["Delete", "Recycle", "Retain"];
+const SUPPORTED_VOLUME_MODES = ["Block", "Filesystem"];
+const SC_RECLAIM_POLICIES = ["Delete", "Retain"];
+const SC_BINDING_MODES = ["Immediate", "WaitForFirstConsumer"];
+const MAX_PROVISIONER_PARAMETER_LEN = 512;
+const MAX_PROVISIONER_PARAMETER_SIZE = 256 * 1024;
+
+/** ValidateClassName (and ValidatePersistentVolumeName): a DNS-1123 subdomain. */
+const validateClassName = nameIsDNSSubdomain;
+
+/** ValidatePositiveQuantityValue: "must be greater than zero". */
+function validatePositiveQuantity(q: GoQuantity, path: string): FieldError[] {
+  return q.n <= 0n ? [invalidValue(path, quantityString(q), "must be greater than zero")] : [];
+}
+
+function validateAccessModes(modes: unknown, path: string, requiredDetail: string): FieldError[] {
+  const list: unknown[] = Array.isArray(modes) ? modes : [];
+  const errs: FieldError[] = list.length === 0 ? [required(path, requiredDetail)] : [];
+  let once = false;
+  let other = false;
+  for (const m of list) {
+    if (!SUPPORTED_ACCESS_MODES.includes(m as string)) errs.push(notSupported(path, m, SUPPORTED_ACCESS_MODES));
+    if (m === "ReadWriteOncePod") once = true;
+    else if (SUPPORTED_ACCESS_MODES.includes(m as string)) other = true;
+  }
+  if (once && other) errs.push(forbiddenField(path, "may not use ReadWriteOncePod with other access modes"));
+  return errs;
+}
+
+// The PV sources in ValidatePersistentVolumeSpec's order: JSON key, forbidden key, checked key.
+const pvSources: [key: string, forbiddenKey: string, checkKey: string][] = [
+  ["hostPath", "hostPath", "hostPath"], ["gcePersistentDisk", "gcePersistentDisk", "persistentDisk"],
+  ["awsElasticBlockStore", "awsElasticBlockStore", "awsElasticBlockStore"], ["glusterfs", "glusterfs", "glusterfs"],
+  ["flocker", "flocker", "flocker"], ["nfs", "nfs", "nfs"], ["rbd", "rbd", "rbd"], ["quobyte", "quobyte", "quobyte"],
+  ["cephfs", "cephFS", "cephfs"], ["iscsi", "iscsi", "iscsi"], ["cinder", "cinder", "cinder"], ["fc", "fc", "fc"],
+  ["flexVolume", "", "flexVolume"], ["azureFile", "azureFile", "azureFile"], ["vsphereVolume", "vsphereVolume", "vsphereVolume"],
+  ["photonPersistentDisk", "photonPersistentDisk", "photonPersistentDisk"], ["portworxVolume", "portworxVolume", "portworxVolume"],
+  ["azureDisk", "azureDisk", "azureDisk"], ["scaleIO", "scaleIO", "scaleIO"], ["local", "local", "local"],
+  ["storageos", "storageos", "storageos"], ["csi", "csi", "csi"],
+];
+const podSourceChecks = new Map(volumeSources.map(([key, , , check]) => [key, check]));
+
+function validateLocal(ls: Obj, path: string): FieldError[] {
+  if (!ls.path) return [required(`${path}.path`, "")];
+  return validatePathNoBacksteps(ls.path, `${path}.path`);
+}
+
+// A ResourceList prints as %#v in NotSupported: only the shapes a client can send are spelled out.
+function resourceListValue(capacity: unknown): unknown {
+  if (capacity === undefined || capacity === null) return goValue("core.ResourceList(nil)");
+  const keys = typeof capacity === "object" ? Object.keys(capacity as object).sort() : [];
+  if (keys.length === 0) return goValue("core.ResourceList{}");
+  return goValue(`core.ResourceList{${keys.map((k) => `${JSON.stringify(k)}:${quantityText((capacity as Obj)[k])}`).join(", ")}}`);
+}
+
+function quantityText(raw: unknown): string {
+  const q = parseGoQuantity(raw);
+  return q ? `resource.Quantity{${JSON.stringify(quantityString(q))}}` : JSON.stringify(raw);
+}
+
+/** ValidatePersistentVolumeSpec for a PersistentVolume object (not an inline spec). */
+export function validatePersistentVolumeSpec(spec: Obj, path = "spec"): FieldError[] {
+  const s = spec ?? {};
+  const errs = validateAccessModes(s.accessModes, `${path}.accessModes`, "");
+  const capacity = s.capacity;
+  const capKeys = capacity && typeof capacity === "object" ? Object.keys(capacity).sort() : [];
+  if (capKeys.length === 0) errs.push(required(`${path}.capacity`, ""));
+  if (!capKeys.includes("storage") || capKeys.length > 1) errs.push(notSupported(`${path}.capacity`, resourceListValue(capacity), ["storage"]));
+  for (const k of capKeys) {
+    const at = `${path}.capacity[${k}]`;
+    const q = parseGoQuantity(capacity[k]);
+    if (!q) continue; // the decoder refuses a malformed quantity before validation
+    if (q.n < 0n) errs.push(invalidValue(at, Number(q.n), "must be a valid resource quantity"));
+    errs.push(...validatePositiveQuantity(q, at));
+  }
+  if (s.persistentVolumeReclaimPolicy && !SUPPORTED_RECLAIM_POLICIES.includes(s.persistentVolumeReclaimPolicy)) {
+    errs.push(notSupported(`${path}.persistentVolumeReclaimPolicy`, s.persistentVolumeReclaimPolicy, SUPPORTED_RECLAIM_POLICIES));
+  }
+  let affinitySet = false;
+  if (has(s.nodeAffinity)) {
+    affinitySet = true;
+    if (has(s.nodeAffinity.required)) errs.push(...validateNodeSelector(s.nodeAffinity.required, `${path}.nodeAffinity.required`));
+    else errs.push(required(`${path}.nodeAffinity.required`, "must specify required node constraints"));
+  }
+  let count = 0;
+  for (const [key, forbiddenKey, checkKey] of pvSources) {
+    if (!has(s[key])) continue;
+    if (count > 0 && forbiddenKey !== "") {
+      errs.push(forbiddenField(`${path}.${forbiddenKey}`, "may not specify more than 1 volume type"));
+      continue;
+    }
+    count++;
+    if (key === "local") {
+      errs.push(...validateLocal(s.local, `${path}.${checkKey}`));
+      if (!affinitySet) errs.push(required(`${path}.nodeAffinity`, "Local volume requires node affinity"));
+      continue;
+    }
+    const check = podSourceChecks.get(key);
+    if (check) errs.push(...check(s[key], `${path}.${checkKey}`, { resourceIsPod: false }, ""));
+  }
+  if (count === 0) errs.push(required(path, "must specify a volume type"));
+  if (has(s.hostPath) && typeof s.hostPath.path === "string" && cleanPath(s.hostPath.path) === "/" && s.persistentVolumeReclaimPolicy === "Recycle") {
+    errs.push(forbiddenField(`${path}.persistentVolumeReclaimPolicy`, "may not be 'recycle' for a hostPath mount of '/'"));
+  }
+  if (s.storageClassName) for (const m of validateClassName(s.storageClassName, false)) errs.push(invalidValue(`${path}.storageClassName`, s.storageClassName, m));
+  if (has(s.volumeMode) && !SUPPORTED_VOLUME_MODES.includes(s.volumeMode)) errs.push(notSupported(`${path}.volumeMode`, s.volumeMode, SUPPORTED_VOLUME_MODES));
+  return errs;
+}
+
+// path.Clean for the one question asked: is this "/"?
+function cleanPath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") parts.pop();
+    else parts.push(seg);
+  }
+  return p.startsWith("/") ? "/" + parts.join("/") : parts.join("/") || ".";
+}
+
+/** ValidatePersistentVolume: cluster-scoped metadata with a DNS-1123 subdomain name, then the spec. */
+export function validatePersistentVolume(pv: Obj): FieldError[] {
+  return [...validateObjectMeta(pv?.metadata, false, nameIsDNSSubdomain), ...validatePersistentVolumeSpec(pv?.spec)];
+}
+
+const PV_SOURCE_KEYS = pvSources.map(([k]) => k);
+const pvSource = (spec: Obj): Obj => Object.fromEntries(PV_SOURCE_KEYS.filter((k) => has(spec?.[k])).map((k) => [k, spec[k]]));
+
+/** ValidatePersistentVolumeUpdate: the source and volumeMode never change; a set nodeAffinity may not change. */
+export function validatePersistentVolumeUpdate(pv: Obj, old: Obj): FieldError[] {
+  // ValidatePersistentVolumeUpdate checks the object but not its metadata update (the strategy adds that).
+  const errs = [...validateObjectMetaUpdate(pv?.metadata, old?.metadata), ...validatePersistentVolume(pv)];
+  const next = pvSource(pv?.spec);
+  const prev = pvSource(old?.spec);
+  // A CSI source may gain a controllerExpandSecretRef.
+  if (prev.csi && next.csi && !has(prev.csi.controllerExpandSecretRef) && has(next.csi.controllerExpandSecretRef)) {
+    next.csi = { ...next.csi };
+    delete next.csi.controllerExpandSecretRef;
+  }
+  if (!sameJSON(next, prev)) {
+    errs.push(forbiddenField("spec.persistentvolumesource", `spec.persistentvolumesource is immutable after creation\n${specDiff(prev, next, "core.PersistentVolumeSource")}`));
+  }
+  errs.push(...validateImmutable(pv?.spec?.volumeMode, old?.spec?.volumeMode, "volumeMode"));
+  if (has(old?.spec?.nodeAffinity)) errs.push(...validateImmutable(pv?.spec?.nodeAffinity, old.spec.nodeAffinity, "nodeAffinity", goValue(nodeAffinityValue(pv?.spec?.nodeAffinity))));
+  return errs;
+}
+
+// validatePvNodeAffinity reports the new *VolumeNodeAffinity, printed by %#v as a pointer.
+function nodeAffinityValue(na: unknown): string {
+  return has(na) ? "&core.VolumeNodeAffinity{...}" : "null";
+}
+
+/**
+ * ValidatePersistentVolumeStatusUpdate: metadata update rules. Its "resourceVersion: Required
+ * value" is not checked here: podflow's API server has compared and dropped resourceVersion
+ * before validation (a status write without one is an unconditional update).
+ */
+export function validatePersistentVolumeStatusUpdate(pv: Obj, old: Obj): FieldError[] {
+  return validateObjectMetaUpdate(pv?.metadata, old?.metadata);
+}
+
+function validateDataSource(ds: Obj, path: string, ref: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!ds.name) errs.push(required(`${path}.name`, ""));
+  if (!ds.kind) errs.push(required(`${path}.kind`, ""));
+  const group = ds.apiGroup ?? "";
+  if (group === "" && ds.kind !== "PersistentVolumeClaim") errs.push(invalidValue(path, ds.kind ?? "", "must be 'PersistentVolumeClaim' when referencing the default apiGroup"));
+  if (group !== "") for (const m of nameIsDNSSubdomain(group, false)) errs.push(invalidValue(`${path}.apiGroup`, group, m));
+  if (ref && ds.namespace) for (const m of nameIsDNSLabel(ds.namespace, false)) errs.push(invalidValue(`${path}.namespace`, ds.namespace, m));
+  return errs;
+}
+
+/** ValidatePersistentVolumeClaimSpec. */
+export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec"): FieldError[] {
+  const s = spec ?? {};
+  const errs: FieldError[] = [];
+  const modes: unknown[] = Array.isArray(s.accessModes) ? s.accessModes : [];
+  if (modes.length === 0) errs.push(required(`${path}.accessModes`, "at least 1 access mode is required"));
+  if (has(s.selector)) errs.push(...validateLabelSelector(s.selector, `${path}.selector`));
+  errs.push(...validateAccessModes(modes, `${path}.accessModes`, "").filter((e) => e.type !== "FieldValueRequired"));
+  const storagePath = `${path}.resources[storage]`;
+  const raw = s.resources?.requests?.storage;
+  const q = has(raw) ? parseGoQuantity(raw) : undefined;
+  if (!has(raw)) errs.push(required(storagePath, ""));
+  else if (q) {
+    const positive = validatePositiveQuantity(q, storagePath);
+    errs.push(...(positive.length > 0 ? positive : validateResourceQuantityValue("storage", q, storagePath)));
+  }
+  if (s.storageClassName) for (const m of validateClassName(s.storageClassName, false)) errs.push(invalidValue(`${path}.storageClassName`, s.storageClassName, m));
+  if (has(s.volumeMode) && !SUPPORTED_VOLUME_MODES.includes(s.volumeMode)) errs.push(notSupported(`${path}.volumeMode`, s.volumeMode, SUPPORTED_VOLUME_MODES));
+  if (has(s.dataSource)) errs.push(...validateDataSource(s.dataSource, `${path}.dataSource`, false));
+  if (has(s.dataSourceRef)) errs.push(...validateDataSource(s.dataSourceRef, `${path}.dataSourceRef`, true));
+  if (has(s.dataSourceRef) && s.dataSourceRef.namespace) {
+    if (has(s.dataSource)) errs.push(invalidValue(path, goValue(`${path}.dataSource`), "may not be specified when dataSourceRef.namespace is specified"));
+  } else if (has(s.dataSource) && has(s.dataSourceRef)) {
+    const a = s.dataSource;
+    const b = s.dataSourceRef;
+    if ((a.apiGroup ?? null) !== (b.apiGroup ?? null) || a.kind !== b.kind || a.name !== b.name) errs.push(invalidValue(path, goValue(`${path}.dataSource`), "must match dataSourceRef"));
+  }
+  if (s.volumeAttributesClassName) for (const m of validateClassName(s.volumeAttributesClassName, false)) errs.push(invalidValue(`${path}.volumeAttributesClassName`, s.volumeAttributesClassName, m));
+  return errs;
+}
+
+/** ValidatePersistentVolumeClaim: namespaced metadata with a DNS-1123 subdomain name, then the spec. */
+export function validatePersistentVolumeClaim(pvc: Obj): FieldError[] {
+  return [...validateObjectMeta(pvc?.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc?.spec)];
+}
+
+const BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
+
+/**
+ * ValidatePersistentVolumeClaimUpdate: the spec is immutable except volumeName (set once), the
+ * storage request of a bound claim (never below the previous value) and an unset storageClassName
+ * taking the beta annotation's class.
+ */
+export function validatePersistentVolumeClaimUpdate(pvc: Obj, old: Obj): FieldError[] {
+  const errs = [...validateObjectMetaUpdate(pvc?.metadata, old?.metadata), ...validatePersistentVolumeClaim(pvc)];
+  const next = structuredClone(pvc?.spec ?? {});
+  const prev = structuredClone(old?.spec ?? {});
+  if (!prev.volumeName) {
+    if (has(next.volumeName)) prev.volumeName = next.volumeName;
+    else delete prev.volumeName;
+  }
+  const oldAnn = old?.metadata?.annotations ?? {};
+  const newAnn = pvc?.metadata?.annotations ?? {};
+  const oldBeta = Object.hasOwn(oldAnn, BETA_STORAGE_CLASS_ANNOTATION) ? oldAnn[BETA_STORAGE_CLASS_ANNOTATION] : undefined;
+  const newBeta = Object.hasOwn(newAnn, BETA_STORAGE_CLASS_ANNOTATION) ? newAnn[BETA_STORAGE_CLASS_ANNOTATION] : undefined;
+  // validateStorageClassUpgradeFromAnnotation: the class moves from the beta annotation to the field.
+  if (oldBeta !== undefined && !has(prev.storageClassName) && has(next.storageClassName) && next.storageClassName === oldBeta && (newBeta === undefined || newBeta === oldBeta)) {
+    delete next.storageClassName;
+  } else {
+    if ((newBeta ?? "") !== (oldBeta ?? "")) errs.push(invalidValue(`metadata.annotations[${BETA_STORAGE_CLASS_ANNOTATION}]`, newBeta ?? "", "field is immutable"));
+    // validateStorageClassUpgradeFromNil: an unbound claim without a class may be given one.
+    if (oldBeta === undefined && !has(prev.storageClassName) && has(next.storageClassName) && !prev.volumeName) next.storageClassName = prev.storageClassName;
+    if (!has(next.storageClassName)) delete next.storageClassName;
+  }
+  if (pvc?.status?.phase === "Bound" && has(next.resources?.requests)) {
+    const was = prev.resources?.requests?.storage;
+    if (was === undefined) delete next.resources.requests.storage;
+    else next.resources.requests.storage = was;
+  }
+  next.volumeAttributesClassName = prev.volumeAttributesClassName;
+  if (!has(next.volumeAttributesClassName)) delete next.volumeAttributesClassName;
+  if (!sameJSON(next, prev)) {
+    errs.push(forbiddenField("spec", `spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n${specDiff(prev, next, "core.PersistentVolumeClaimSpec")}`));
+  }
+  const newSize = parseGoQuantity(pvc?.spec?.resources?.requests?.storage ?? "0") ?? parseGoQuantity("0")!;
+  const oldSize = parseGoQuantity(old?.spec?.resources?.requests?.storage ?? "0") ?? parseGoQuantity("0")!;
+  const statusSize = parseGoQuantity(old?.status?.capacity?.storage ?? "0") ?? parseGoQuantity("0")!;
+  // RecoverVolumeExpansionFailure (GA in 1.34): a request may shrink, but not to the recorded capacity or below.
+  if (cmpQuantity(newSize, oldSize) < 0 && cmpQuantity(newSize, statusSize) <= 0) {
+    errs.push(forbiddenField("spec.resources.requests.storage", "field can not be less than status.capacity"));
+  }
+  errs.push(...validateImmutable(pvc?.spec?.volumeMode, old?.spec?.volumeMode, "volumeMode"));
+  return errs;
+}
+
+/** ValidatePersistentVolumeClaimStatusUpdate (the parts a writer meets): metadata rules, capacity quantities (resourceVersion: as for PVs). */
+export function validatePersistentVolumeClaimStatusUpdate(pvc: Obj, old: Obj): FieldError[] {
+  const errs = validateObjectMetaUpdate(pvc?.metadata, old?.metadata);
+  const capacity = pvc?.status?.capacity;
+  if (capacity && typeof capacity === "object") {
+    for (const k of Object.keys(capacity).sort()) {
+      const q = parseGoQuantity(capacity[k]);
+      if (q) errs.push(...validateResourceQuantityValue(k, q, `status.capacity[${k}]`));
+    }
+  }
+  return errs;
+}
+
+/** ValidateStorageClass: name, provisioner (a qualified name), parameters, reclaim policy, binding mode, topologies. */
+export function validateStorageClass(sc: Obj): FieldError[] {
+  const errs = validateObjectMeta(sc?.metadata, false, validateClassName);
+  const prov: string = typeof sc?.provisioner === "string" ? sc.provisioner : "";
+  if (prov.length === 0) errs.push(required("provisioner", ""));
+  else for (const m of isQualifiedName(prov.toLowerCase())) errs.push(invalidValue("provisioner", prov.toLowerCase(), m));
+  const params = sc?.parameters && typeof sc.parameters === "object" ? sc.parameters : {};
+  const keys = Object.keys(params);
+  if (keys.length > MAX_PROVISIONER_PARAMETER_LEN) errs.push(tooLong("parameters", "", MAX_PROVISIONER_PARAMETER_LEN));
+  else {
+    let size = 0;
+    for (const k of keys) {
+      if (k.length < 1) errs.push(invalidValue("parameters", k, "field can not be empty."));
+      size += Buffer.byteLength(k) + Buffer.byteLength(String(params[k] ?? ""));
+    }
+    if (size > MAX_PROVISIONER_PARAMETER_SIZE) errs.push(tooLong("parameters", "", MAX_PROVISIONER_PARAMETER_SIZE));
+  }
+  const policy = sc?.reclaimPolicy ?? "";
+  if (policy !== "" && !SC_RECLAIM_POLICIES.includes(policy)) errs.push(notSupported("reclaimPolicy", policy, SC_RECLAIM_POLICIES));
+  if (!has(sc?.volumeBindingMode)) errs.push(required("volumeBindingMode", ""));
+  else if (!SC_BINDING_MODES.includes(sc.volumeBindingMode)) errs.push(notSupported("volumeBindingMode", sc.volumeBindingMode, SC_BINDING_MODES));
+  errs.push(...validateAllowedTopologies(sc?.allowedTopologies));
+  return errs;
+}
+
+// validateAllowedTopologies / ValidateTopologySelectorTerm: keys qualified, values present and unique, terms unique.
+function validateAllowedTopologies(terms: unknown): FieldError[] {
+  if (!Array.isArray(terms) || terms.length === 0) return [];
+  const errs: FieldError[] = [];
+  const seen: string[] = [];
+  terms.forEach((term: Obj, i: number) => {
+    const exprs: Map<string, string[]> = new Map();
+    ((term?.matchLabelExpressions ?? []) as Obj[]).forEach((e, j) => {
+      const at = `allowedTopologies[${i}].matchLabelExpressions[${j}]`;
+      for (const m of isQualifiedName(String(e?.key ?? ""))) errs.push(invalidValue(`${at}.key`, e?.key ?? "", m));
+      const values: string[] = Array.isArray(e?.values) ? e.values : [];
+      if (values.length === 0) errs.push(required(`${at}.values`, ""));
+      const uniq = new Set<string>();
+      values.forEach((v, k) => {
+        if (uniq.has(v)) errs.push(duplicate(`${at}.values[${k}]`, v));
+        uniq.add(v);
+      });
+      if (exprs.has(e?.key)) errs.push(duplicate(`${at}.key`, e?.key ?? ""));
+      exprs.set(e?.key, [...uniq].sort());
+    });
+    const canon = JSON.stringify([...exprs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (seen.includes(canon)) errs.push(duplicate(`allowedTopologies[${i}].matchLabelExpressions`, ""));
+    seen.push(canon);
+  });
+  return errs;
+}
+
+/** ValidateStorageClassUpdate: parameters, provisioner, reclaimPolicy and volumeBindingMode never change. */
+export function validateStorageClassUpdate(sc: Obj, old: Obj): FieldError[] {
+  const errs = [...validateObjectMetaUpdate(sc?.metadata, old?.metadata), ...validateStorageClass(sc)];
+  if (!sameJSON(sc?.parameters ?? null, old?.parameters ?? null)) errs.push(forbiddenField("parameters", "updates to parameters are forbidden."));
+  if ((sc?.provisioner ?? "") !== (old?.provisioner ?? "")) errs.push(forbiddenField("provisioner", "updates to provisioner are forbidden."));
+  if ((sc?.reclaimPolicy ?? "") !== (old?.reclaimPolicy ?? "")) errs.push(forbiddenField("reclaimPolicy", "updates to reclaimPolicy are forbidden."));
+  errs.push(...validateImmutable(sc?.volumeBindingMode, old?.volumeBindingMode, "volumeBindingMode"));
+  return errs;
+}
