@@ -24,6 +24,7 @@ import { podGCMachine } from "../machines/podgc/podgc.machine.js";
 // [batch]
 import { jobControllerMachine } from "../machines/job/job.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
+import { statefulSetControllerMachine } from "../machines/statefulset/statefulset.machine.js";
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
@@ -98,6 +99,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("replication-controller", replicationControllerMachine, { token: tokenOf("controller-manager"), address: "replication-controller" });
+      rt.spawn("statefulset-controller", statefulSetControllerMachine, { token: tokenOf("controller-manager"), address: "statefulset-controller" });
       rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
       rt.spawn("resourcequota-controller", resourceQuotaControllerMachine, { token: tokenOf("controller-manager"), address: "resourcequota-controller" });
       rt.spawn("disruption-controller", disruptionControllerMachine, { token: tokenOf("controller-manager"), address: "disruption-controller" });

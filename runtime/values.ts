@@ -11,6 +11,7 @@ import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js
 import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
+import { statefulSetControllerMachine } from "../machines/statefulset/statefulset.machine.js";
 import { disruptionControllerMachine } from "../machines/disruption/disruption.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
@@ -50,6 +51,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   jobControllerMachine,
   ttlAfterFinishedMachine,
   daemonSetControllerMachine,
+  statefulSetControllerMachine,
   cronJobControllerMachine,
   resourceQuotaControllerMachine,
   serviceAccountsControllerMachine,
