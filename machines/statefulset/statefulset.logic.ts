@@ -397,6 +397,8 @@ export function updateStatefulSet(input: UpdateInput): UpdatePlan {
     if (isPending(pod)) {
       const missing = claimsFor(set, ordinalOf(pod)).map((c) => c.claim).filter((c) => !input.claims(c.metadata!.namespace!, c.metadata!.name!));
       if (missing.length > 0) ops.push({ op: "createClaims", pod, claims: missing });
+      // createMissingPersistentVolumeClaims sets the retention policy's owners as far as it can.
+      for (const claim of claimsToFix(set, pod, input)) ops.push({ op: "updateClaim", pod, claim });
     }
     if (monotonic && (isTerminating(pod) || !isRunningAndReady(pod) || !isRunningAndAvailable(pod, minReady, nowMs))) return done();
     const stale = claimsToFix(updateSet, pod, input);
