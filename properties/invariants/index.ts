@@ -8,6 +8,7 @@ import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobNeverExceedsParallelism } from "./job.js";
 import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
+import { statefulSetOrderedReady } from "./statefulset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
 import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
@@ -417,6 +418,16 @@ export const budgetNeverAllowsMoreThanHealthySpec: InvariantSpec = {
   },
 };
 
+/** An OrderedReady StatefulSet never creates pod N+1 before pods 0..N have been Running and Ready (statefulset.ts). */
+export const statefulSetOrderedReadySpec: InvariantSpec = {
+  name: "statefulSetOrderedReady",
+  description: "an OrderedReady StatefulSet never creates pod N+1 before pods 0..N have been Running and Ready",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => statefulSetOrderedReady(view) };
+  },
+};
+
 /** Liveness: the fault-free phase of every run must converge within its budget (liveness.ts). */
 export const livenessUnderFairness: InvariantSpec = {
   name: livenessInvariant,
@@ -461,6 +472,7 @@ export const invariants: readonly InvariantSpec[] = [
   deploymentNeverSurgesPastMaxSurge,
   jobNeverExceedsParallelismSpec,
   daemonSetRunsOnePodPerNodeSpec,
+  statefulSetOrderedReadySpec,
   cronJobNeverStartsEarlySpec,
   budgetNeverAllowsMoreThanHealthySpec,
   dependentDeletedOnlyAfterOwnerGone,
