@@ -13,6 +13,16 @@ export const deletionInvariant = "deletionReversesCreation";
 /** Keys whose values change with time alone, not with what the workload did. */
 const ignoredPrefixes = ["/registry/events/", "/registry/coordination.k8s.io/leases/", "/registry/events.k8s.io/"];
 
+/**
+ * A StatefulSet's claim kept by the Retain policy: deleting or scaling a StatefulSet leaves the
+ * PersistentVolumeClaims of its volumeClaimTemplates (and their data) on purpose. The check deletes
+ * every object it applied, so a claim <template>-<set>-<ordinal> left without ownerReferences is one
+ * the StatefulSet controller made.
+ */
+function retainedClaim(key: string, value: any): boolean {
+  return key.startsWith("/registry/persistentvolumeclaims/") && (value?.metadata?.ownerReferences ?? []).length === 0 && /^.+-.+-[0-9]+$/.test(value?.metadata?.name ?? "");
+}
+
 /** Strips what moves on its own: resourceVersions, heartbeat times, the node status the kubelet re-posts. */
 function stable(key: string, value: any): any {
   const strip = (v: any): any => {
@@ -45,6 +55,7 @@ export function footprint(rt: Runtime): Record<string, Record<string, string>> {
   const etcd = rt.snapshot("etcd")?.context;
   for (const [key, kv] of etcd?.kv ?? []) {
     if (ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    if (retainedClaim(key, (kv as any).value)) continue;
     parts.etcd![key] = JSON.stringify(stable(key, (kv as any).value));
   }
   for (const a of rt.addresses().sort()) {
