@@ -44,7 +44,9 @@ export const statefulSetLifecycleMachine = setup({
   guards: {
     hasUnreadyPods: ({ event }) => event.ready < event.replicas,
     hasPodsToUpdate: ({ event }) => (event.partition !== undefined ? event.updated < event.replicas - event.partition : !event.atUpdateRevision),
-    isWaitingForMinReadySeconds: ({ event }) => event.minReadySecondsMs > 0 && event.available !== event.replicas,
+    // syncStatefulSet books a sync whenever availableReplicas != spec.replicas; only a ready pod's
+    // wait ends with time alone (anything else arrives as an informer event), so only that books one.
+    isWaitingForMinReadySeconds: ({ event }) => event.minReadySecondsMs > 0 && event.available !== event.replicas && event.ready !== event.available,
   },
   actions: {
     recordCounts: assign(({ event }) => ({ replicas: event.replicas, ready: event.ready, available: event.available, minReadySecondsMs: event.minReadySecondsMs })),
@@ -90,7 +92,7 @@ export const statefulSetLifecycleMachine = setup({
               on: { StatusComputed: { guard: "isWaitingForMinReadySeconds", target: "awaitingMinReadySeconds", actions: "recordCounts" } },
             },
             awaitingMinReadySeconds: {
-              description: "availableReplicas != spec.replicas with minReadySeconds > 0: the StatefulSet is synced again after minReadySeconds",
+              description: "ready replicas not yet available (minReadySeconds > 0): the StatefulSet is synced again after minReadySeconds",
               on: {
                 StatusComputed: [
                   // the booked sync stays booked: a later status does not push it back

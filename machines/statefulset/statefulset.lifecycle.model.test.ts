@@ -49,8 +49,9 @@ describe("a StatefulSet's rollout (kubectl rollout status sts, syncStatefulSet)"
     expect(availability(due.snapshot.value)).toBe("settled");
   });
 
-  it("without minReadySeconds, or once every replica is available, no sync is booked", () => {
+  it("without minReadySeconds, once every replica is available, or with no ready replica waiting, no sync is booked", () => {
     expect(run(seen(2, 2, 2, 0, true, 1, 0)).timers).toEqual([]);
+    expect(run(seen(2, 0, 2, 0, true, 0, 10_000)).timers).toEqual([]);
     const s = run(seen(2, 2, 2, 0, true, 0, 10_000), seen(2, 2, 2, 0, true, 2, 10_000));
     expect(availability(s.snapshot.value)).toBe("settled");
     expect(s.cancels).toHaveLength(1);
