@@ -12,7 +12,7 @@ import type { ControllerRevision, StatefulSet } from "kubernetes-types/apps/v1";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
-import { claimPods } from "../common/claim.js";
+import { claimPods, ownerRefsPatch } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -138,11 +138,7 @@ export function processNext(ctx: StatefulSetControllerContext, now: number, fx: 
 const source = { component: controllerName };
 
 function patchOwnerRefs(ctx: StatefulSetControllerContext, fx: Fx, key: string, resource: "pods" | "controllerrevisions", obj: Pod | ControllerRevision, refs: unknown[]): void {
-  // The uid and resourceVersion make the patch fail rather than touch a changed or recreated object.
-  req(ctx, fx, key, {
-    verb: "patch", group: resource === "pods" ? "" : "apps", resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name, patchType: "merge",
-    body: { metadata: { ownerReferences: refs, uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion } },
-  }, "claim");
+  req(ctx, fx, key, ownerRefsPatch(resource, obj, refs), "claim");
 }
 
 /** syncStatefulSet: claim pods and revisions, then UpdateStatefulSet (revisions, pods, status, history). */
