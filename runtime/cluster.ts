@@ -123,6 +123,11 @@ export class Cluster {
     }
     // The scheduling REST storage's post-start hook creates the system priority classes.
     for (const pc of systemPriorityClassObjects()) must(this.requestSync({ verb: "create", group: "scheduling.k8s.io", resource: "priorityclasses", body: pc }));
+    // kind's default StorageClass (its storage addon): local-path volumes, bound once a pod is scheduled.
+    must(this.requestSync({
+      verb: "create", group: "storage.k8s.io", resource: "storageclasses",
+      body: { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }, provisioner: "rancher.io/local-path", reclaimPolicy: "Delete", volumeBindingMode: "WaitForFirstConsumer" },
+    }));
     // The API server's own Service: the first address of the service CIDR.
     must(this.requestSync({
       verb: "create", group: "", resource: "services", namespace: "default",

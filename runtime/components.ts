@@ -40,6 +40,8 @@ import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
 // [storage]
 import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js";
+import { localPathProvisionerMachine } from "../machines/localpath/localpath.machine.js";
+import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
 // [/storage]
 
 export interface Identity {
@@ -69,6 +71,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
   identities.push(identity("kube-proxy", { name: "system:kube-proxy", groups: ["system:authenticated"] }));
   identities.push(identity("coredns", { name: "system:serviceaccount:kube-system:coredns", groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"] }));
   // [/networking]
+  // [storage] kind's local-path provisioner runs as its service account in local-path-storage
+  identities.push(identity("local-path-provisioner", { name: "system:serviceaccount:local-path-storage:local-path-provisioner-service-account", groups: ["system:serviceaccounts", "system:serviceaccounts:local-path-storage", "system:authenticated"] }));
+  // [/storage]
   const admin = { name: "admin" };
   void admin;
   return {
@@ -123,6 +128,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       // [/networking]
       // [storage] kube-controller-manager's PersistentVolume controller
       rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), address: "persistentvolume-controller" });
+      rt.spawn("pvc-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), of: "pvc", address: "pvc-protection-controller" });
+      rt.spawn("pv-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), of: "pv", address: "pv-protection-controller" });
+      rt.spawn("local-path-provisioner", localPathProvisionerMachine, { token: tokenOf("local-path-provisioner"), address: "local-path-provisioner" });
       // [/storage]
     },
   };

@@ -9,6 +9,8 @@ import { cniMachine } from "../machines/cni/cni.machine.js";
 import { criMachine } from "../machines/cri/cri.machine.js";
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js";
+import { localPathProvisionerMachine } from "../machines/localpath/localpath.machine.js";
+import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
 import { statefulSetControllerMachine } from "../machines/statefulset/statefulset.machine.js";
@@ -59,6 +61,8 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   disruptionControllerMachine,
   podGCMachine,
   pvControllerMachine,
+  localPathProvisionerMachine,
+  protectionControllerMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

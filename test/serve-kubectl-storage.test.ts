@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
+import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
-const examples = join(__dirname, "..", "examples");
+const examples = join(__dirname, "..", "examples", "pods", "storage");
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: PersistentVolumes, claims and StorageClasses", () => {
   let s: Served;
@@ -60,6 +60,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: PersistentVolumes, c
     expect(out.split("\n")[1]).toMatch(/^fast \(default\) +example\.com\/fast +Delete +Immediate +false +\d+s$/);
     const r = await k(["patch", "sc", "fast", "--type=merge", "-p", '{"provisioner":"example.com/slow"}']);
     expect(r.err).toContain('The StorageClass "fast" is invalid: provisioner: Forbidden: updates to provisioner are forbidden.');
+    // two default classes: the newest would win (DefaultStorageClass); the cluster's own standard is wanted below
+    expect((await k(["delete", "sc", "fast"])).out).toBe('storageclass.storage.k8s.io "fast" deleted\n');
   });
 
   it("an invalid PersistentVolume is refused with Kubernetes' field errors", async () => {
@@ -68,5 +70,30 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: PersistentVolumes, c
     expect(r.err).toContain('The PersistentVolume "bad" is invalid: ');
     expect(r.err).toContain("spec.accessModes: Required value");
     expect(r.err).toContain("spec: Required value: must specify a volume type");
+  });
+
+  it("dynamic provisioning as on kind: kubectl get sc shows standard (default); a claim of no class gets it, waits for its first consumer, and is Bound to a local-path PV once its pod runs", async () => {
+    expect((await k(["get", "sc", "standard"])).out).toMatch(/^standard \(default\) +rancher\.io\/local-path +Delete +WaitForFirstConsumer +false +\d+s$/m);
+    const claim = file("claim.yaml", ["apiVersion: v1", "kind: PersistentVolumeClaim", "metadata:", "  name: data", "spec:", "  accessModes: [ReadWriteOnce]", "  resources:", "    requests:", "      storage: 1Gi", ""].join("\n"));
+    expect((await k(["apply", "-f", claim])).out).toBe("persistentvolumeclaim/data created\n");
+    expect((await k(["get", "pvc", "data"])).out).toMatch(/^data +Pending +standard +<unset> +\d+s$/m);
+    const pending = await until(async () => {
+      const out = (await k(["describe", "pvc", "data"])).out;
+      return out.includes("waiting for first consumer to be created before binding") ? out : undefined;
+    }, 20_000);
+    expect(pending, "the WaitForFirstConsumer event").toBeTruthy();
+    const pod = file("pod.yaml", [
+      "apiVersion: v1", "kind: Pod", "metadata:", "  name: data-user", "spec:", "  volumes:", "    - name: d", "      persistentVolumeClaim:", "        claimName: data",
+      "  containers:", "    - name: c", "      image: busybox:1.36", '      command: ["sh", "-c", "echo hi > /d/f; sleep 3600"]', "      volumeMounts:", "        - name: d", "          mountPath: /d", "",
+    ].join("\n"));
+    expect((await k(["apply", "-f", pod])).out).toBe("pod/data-user created\n");
+    const bound = await until(async () => {
+      const out = (await k(["get", "pvc", "data"])).out;
+      return /^data +Bound +pvc-[0-9a-f-]+ +1Gi +RWO +standard +<unset> +\d+s$/m.test(out) ? out : undefined;
+    }, 30_000);
+    expect(bound, "the claim should be Bound").toBeTruthy();
+    const pv = (await k(["get", "pv", "-o", "jsonpath={.items[?(@.spec.claimRef.name==\"data\")].spec.hostPath.path}"])).out;
+    expect(pv).toMatch(/^\/var\/local-path-provisioner\/pvc-[0-9a-f-]+_default_data$/);
+    expect((await k(["exec", "data-user", "--", "cat", "/d/f"])).out).toBe("hi\n");
   });
 });

@@ -128,6 +128,19 @@ spec:
         spec:
           restartPolicy: OnFailure
           containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "date"] }]
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data }
+spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: data-user }
+spec:
+  restartPolicy: Never
+  volumes: [{ name: d, persistentVolumeClaim: { claimName: data } }]
+  containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "echo kept > /d/f"], volumeMounts: [{ name: d, mountPath: /d }] }]
 `;
 
 async function run(freeze: boolean) {
@@ -144,6 +157,8 @@ async function run(freeze: boolean) {
   await c.delete("StatefulSet", "cache", "default", { propagationPolicy: "Background" });
   await c.delete("ReplicationController", "rc", "default", { propagationPolicy: "Background" });
   await c.delete("Job", "flaky", "default", { propagationPolicy: "Background" });
+  await c.delete("Pod", "data-user", "default");
+  await c.delete("PersistentVolumeClaim", "data", "default");
   await c.settle();
   c.advance(60_000);
   await c.settle();

@@ -184,6 +184,7 @@ function nodeGraph(ctx: ApiServerContext): NodeGraph {
     pod: (namespace, name) => c.objects.get(`/registry/pods/${namespace}/${name}`),
     podsOn: (node) => [...(c.podsByNode.get(node) ?? [])].map((k) => c.objects.get(k)),
     node: (name) => c.objects.get(`/registry/nodes/${name}`),
+    pvc: (namespace, name) => c.objects.get(`/registry/persistentvolumeclaims/${namespace}/${name}`),
   };
 }
 
@@ -946,6 +947,8 @@ function admissionContext(ctx: ApiServerContext, cur: InFlight) {
   return {
     now: rfc3339(cur.req.now), old: cur.old, operation: cur.old ? "UPDATE" as const : "CREATE" as const,
     limitRanges: inNamespace(ctx, "LimitRange", ns), quotas: inNamespace(ctx, "ResourceQuota", ns),
+    // DefaultStorageClass's lister: only a claim's create reads it
+    ...(cur.obj?.kind === "PersistentVolumeClaim" && !cur.old ? { storageClasses: [...(ctx.cache.byKind.get("StorageClass")?.values() ?? [])] } : {}),
     ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}),
   };
 }

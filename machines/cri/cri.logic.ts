@@ -17,6 +17,7 @@ import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycle
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo } from "./registry.js";
 import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
 import { cell, emptyTree, resolvePath, type FsTree } from "./workload/memfs.js";
+import { READ_ONLY } from "./workload/process.js";
 import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { clusterDNS, netTimeoutMs, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
@@ -39,6 +40,8 @@ export interface Sandbox {
   lifecycle: KeptLifecycle<typeof sandboxMachine>;
   /** emptyDir volumes (their trees), shared by the pod's containers */
   volumes: Map<string, FsTree>;
+  /** volumes backed by a directory of the node (hostPath, a PersistentVolume's): volume name -> host path and whether read-only */
+  hostMounts?: Record<string, { path: string; readOnly: boolean }>;
   containers: string[];
   owner: string;
 }
@@ -133,6 +136,8 @@ export interface CriContext {
   pulls: Map<string, PullInFlight>;
   sandboxes: Map<string, Sandbox>;
   containers: Map<string, CriContainer>;
+  /** the node's own directories that pods mount (hostPath, PersistentVolumes): path -> tree; they outlive every sandbox */
+  hostFs?: Map<string, FsTree>;
   /** data-plane exchanges in flight, by the id their messages carry */
   waits: Map<number, NetWait>;
   /** the streaming server's sessions (exec, attach, port-forward), by session id */
@@ -222,7 +227,7 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
   const volumes = new Map<string, FsTree>();
   for (const v of req.volumes) volumes.set(v, emptyTree);
   for (const [name, files] of Object.entries(req.files ?? {})) volumes.set(name, filesTree(files));
-  ctx.sandboxes.set(id, { id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from });
+  ctx.sandboxes.set(id, { id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from, ...(req.hostPaths ? { hostMounts: req.hostPaths } : {}) });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
 
@@ -324,6 +329,14 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   const root = createRootfs(image);
   const layout: [string, string][] = [];
   for (const m of req.container.volumeMounts ?? []) {
+    const host = sb.hostMounts && Object.hasOwn(sb.hostMounts, m.name) ? sb.hostMounts[m.name]! : undefined;
+    if (host) {
+      // The node's directory, made if missing (DirectoryOrCreate, the provisioner's mkdir), mounted at mountPath.
+      if (!ctx.hostFs?.has(host.path)) (ctx.hostFs ??= new Map()).set(host.path, emptyTree);
+      root.mkdir(resolvePath("/", m.mountPath), true);
+      layout.push([m.mountPath, `${host.readOnly || m.readOnly ? READ_ONLY : ""}${hostKey(host.path)}`]);
+      continue;
+    }
     const tree = sb.volumes.get(m.name);
     if (tree === undefined) continue;
     // A subPath file is bind-mounted as it is now: later updates of its volume never reach it.
@@ -334,7 +347,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
       continue;
     }
     root.mkdir(resolvePath("/", m.mountPath), true);
-    layout.push([m.mountPath, volumeKey(m.name)]);
+    layout.push([m.mountPath, `${m.readOnly ? READ_ONLY : ""}${volumeKey(m.name)}`]);
   }
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: req.env, podIP: req.podIP,
@@ -361,6 +374,11 @@ function volumeKey(name: string): string {
   return `volume/${name}`;
 }
 
+/** The key of a node directory's tree in a container's layout (kept in the CRI's hostFs). */
+function hostKey(path: string): string {
+  return `host:${path}`;
+}
+
 /**
  * What a container's process sees in this step: the time, its log, its trees (the root, the
  * projected volume, the sandbox's emptyDirs). Holds the draft: only for calls within the step.
@@ -375,10 +393,12 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
     },
     tree: (key) => {
       if (key === "") return c.rootfs;
+      if (key.startsWith("host:")) return ctx.hostFs?.get(key.slice("host:".length)) ?? emptyTree;
       return ctx.sandboxes.get(c.sandboxId)?.volumes.get(key.slice("volume/".length)) ?? emptyTree;
     },
     setTree: (key, tree) => {
       if (key === "") c.rootfs = tree;
+      else if (key.startsWith("host:")) (ctx.hostFs ??= new Map()).set(key.slice("host:".length), tree);
       else ctx.sandboxes.get(c.sandboxId)?.volumes.set(key.slice("volume/".length), tree);
     },
   };

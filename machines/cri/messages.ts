@@ -17,7 +17,7 @@ export type ProbeAction =
 /** kubelet -> cri */
 export type CriRequest =
   /** volumes: the emptyDirs; files: the volumes the kubelet wrote (configMap, secret, downwardAPI, projected), name -> path -> content */
-  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[]; files?: Record<string, Record<string, string>> }
+  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[]; files?: Record<string, Record<string, string>>; hostPaths?: Record<string, { path: string; readOnly: boolean }> }
   /** the kubelet rewrote a volume's files (its ConfigMap or Secret changed): no answer */
   | { type: "WriteVolume"; sandboxId: string; volume: string; files: Record<string, string> }
   | { type: "StopPodSandbox"; id: number; sandboxId: string }

@@ -11,7 +11,7 @@ import { newClient, onListed, onWatchEvent, request, settleResponse, type Inform
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor } from "./node.js";
 import { nodeWatchId, podWatchId, type KubeletContext, type KubeletInput, type KubeletPhase } from "./types.js";
-import { adoptPod, newWorker, sync, workerOf } from "./podworkers.js";
+import { adoptPod, newWorker, onClaimVolumeResponse, sync, workerOf } from "./podworkers.js";
 import { getNode, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
 import { listRuntime } from "./recovery.js";
 import { onStatusWritten } from "./responses.js";
@@ -92,6 +92,9 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
       if (res.ok) ctx.lease = res.object;
       return;
     case "pod-status": return onStatusWritten(ctx, p.data, res, fx);
+    case "claim-pvc":
+    case "claim-pv":
+      return onClaimVolumeResponse(ctx, p.purpose, p.data, res, fx);
     case "pod-reread": {
       const w = workerOf(ctx, p.data);
       if (!w) return;

@@ -3,12 +3,14 @@
 
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
+import type { ApiResponse } from "../messages.js";
 import { request } from "../common/client.js";
 import { containerShouldRestart, isRestartableInitContainer } from "./status.js";
 import { minimumGracePeriodSeconds, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
 import { podEvent } from "./events.js";
 import { resyncAfter, runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
 import { isDataVolume, volumeFiles } from "./volumes.js";
+import { hostMounts, onClaimResponse } from "./claims.js";
 import type { CriRequest } from "../cri/messages.js";
 import { syncObjectWatches } from "./objects.js";
 import { writeStatus } from "./statusmanager.js";
@@ -109,8 +111,10 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     // WaitForAttachAndMount: the pod's volumes are set up before its sandbox is created.
     const files = mountVolumes(ctx, w, fx);
     if (files === undefined) return;
+    const hostPaths = hostMounts(ctx, w, fx);
+    if (hostPaths === undefined) return;
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
-    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files }, { kind: "RunPodSandbox" }, fx);
+    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}) }, { kind: "RunPodSandbox" }, fx);
     return;
   }
   if (syncPodStep(w) === "network") {
@@ -173,6 +177,21 @@ function mountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<string,
   }
   delete w.mountBackOffMs;
   return out;
+}
+
+/** A claim's or its volume's GET answered: the worker syncs again at once, or after the mount back-off with a FailedMount event. */
+export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" | "claim-pv", data: { uid: string; volume: string; claim: string }, res: ApiResponse, fx: Fx): void {
+  const w = workerOf(ctx, data.uid);
+  if (!w) return;
+  const r = onClaimResponse(w, purpose, data, res, ctx, fx);
+  if (r.failed === undefined) {
+    if (w.claimVolumes?.[data.volume]?.kind === "mounted") sync(ctx, w, fx);
+    return;
+  }
+  podEvent(ctx, w, undefined, "Warning", "FailedMount", `Unable to attach or mount volumes: unmounted volumes=[${data.volume}]: error processing PVC ${view(w.pod).metadata?.namespace}/${data.claim}: ${r.failed}`, fx);
+  const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
+  w.mountBackOffMs = ms;
+  resyncAfter(w, ms, fx);
 }
 
 /** The objects a running pod's volumes project changed: their files are written again (the atomic writer's update). */

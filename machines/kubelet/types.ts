@@ -76,7 +76,12 @@ export interface PodWorker {
   mountBackOffMs?: number;
   /** rebuilt from the runtime after a kubelet restart: the network may hold an IP the worker never saw */
   recovered?: boolean;
+  /** the pod's persistentVolumeClaim volumes as the volume manager resolved them (claims.ts): replaced whole, never changed in place */
+  claimVolumes?: Readonly<Record<string, ClaimVolume>>;
 }
+
+/** One claim volume: its claim and volume being read, or the node directory it mounts. */
+export type ClaimVolume = { kind: "asked" } | { kind: "mounted"; path: string; readOnly: boolean } | { kind: "failed" };
 
 /** What a runtime call in flight is for. */
 export interface RuntimeOp {

@@ -17,7 +17,7 @@ function cluster(): Cluster {
   clusters.push(c);
   return c;
 }
-const example = (name: string) => readFileSync(join(__dirname, "..", "..", "examples", name), "utf8");
+const example = (name: string) => readFileSync(join(__dirname, "..", "..", "examples", "pods", "storage", name), "utf8");
 
 describe("static binding (the docs' task-pv-volume and task-pv-claim)", () => {
   it("the PV is Available alone, and once the claim exists both are Bound to each other", async () => {
@@ -35,5 +35,129 @@ describe("static binding (the docs' task-pv-volume and task-pv-claim)", () => {
     expect(pvc.spec.volumeName).toBe("task-pv-volume");
     expect(pvc.metadata.annotations).toMatchObject({ "pv.kubernetes.io/bind-completed": "yes", "pv.kubernetes.io/bound-by-controller": "yes" });
     expect(pvc.status).toMatchObject({ phase: "Bound", accessModes: ["ReadWriteOnce"], capacity: { storage: "10Gi" } });
+  });
+});
+
+// The docs' page writes index.html on the node (ssh, then `echo ... > /mnt/data/index.html`); here a
+// pod with a hostPath volume does it, and another pod fetches the page the docs' nginx serves.
+const writer = `
+apiVersion: v1
+kind: Pod
+metadata: { name: writer }
+spec:
+  restartPolicy: Never
+  volumes: [{ name: data, hostPath: { path: /mnt/data } }]
+  containers: [{ name: w, image: busybox:1.36, command: ["sh", "-c", "echo 'Hello from Kubernetes storage' > /mnt/data/index.html"], volumeMounts: [{ name: data, mountPath: /mnt/data }] }]
+`;
+const fetcher = (ip: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: fetcher }
+spec:
+  restartPolicy: Never
+  containers: [{ name: f, image: busybox:1.36, command: ["wget", "-qO-", "http://${ip}/"] }]
+`;
+// What the container printed, from its runtime's log (what kubectl logs shows).
+function logsOf(c: Cluster, container: string, node = "node-1"): string {
+  const cri = (c as unknown as { runtime: { snapshot(a: string): { context: { containers: Map<string, { name: string; logs: { toArray(): { line: string }[] } }> } } } }).runtime.snapshot(`cri/${node}`);
+  return [...cri.context.containers.values()].filter((x) => x.name === container).flatMap((x) => x.logs.toArray().map((l) => l.line)).join("\n");
+}
+
+describe("a pod using the claim (the docs' task-pv-pod)", () => {
+  it("serves the index.html written under the PV's hostPath on its node", async () => {
+    const c = cluster();
+    await c.apply(writer);
+    await c.settle();
+    expect(c.get("Pod", "writer").status.phase).toBe("Succeeded");
+    await c.apply(example("pv-volume.yaml"));
+    await c.apply(example("pv-claim.yaml"));
+    await c.settle();
+    await c.apply(example("pv-pod.yaml"));
+    await c.settle();
+    const pod = c.get("Pod", "task-pv-pod");
+    expect(pod.status.phase).toBe("Running");
+    await c.apply(fetcher(pod.status.podIP));
+    await c.settle();
+    expect(logsOf(c, "f")).toBe("Hello from Kubernetes storage");
+  });
+});
+
+// Dynamic provisioning as on kind: the default StorageClass standard (rancher.io/local-path,
+// WaitForFirstConsumer, Delete) provisions a PV on the node the scheduler picked for the first pod.
+const claim = `
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: data }
+spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }
+`;
+const user = (name: string, command: string) => `
+apiVersion: v1
+kind: Pod
+metadata: { name: ${name} }
+spec:
+  restartPolicy: Never
+  volumes: [{ name: d, persistentVolumeClaim: { claimName: data } }]
+  containers: [{ name: ${name}, image: busybox:1.36, command: ["sh", "-c", "${command}"], volumeMounts: [{ name: d, mountPath: /data }] }]
+`;
+
+describe("dynamic provisioning with the default StorageClass standard (WaitForFirstConsumer)", () => {
+  it("the claim gets the default class and waits for its first consumer; the pod's node gets a local-path PV; a later pod reads what the first wrote; deleting the claim deletes the PV", async () => {
+    const c = createCluster({ nodes: 3, seed: 11 });
+    clusters.push(c);
+    await c.apply(claim);
+    await c.settle();
+    let pvc = c.get("PersistentVolumeClaim", "data");
+    expect(pvc.spec.storageClassName).toBe("standard");
+    expect(pvc.status.phase).toBe("Pending");
+    expect(c.events().filter((e: any) => e.involvedObject.name === "data").map((e: any) => [e.reason, e.message])).toContainEqual(["WaitForFirstConsumer", "waiting for first consumer to be created before binding"]);
+    await c.apply(user("writer", "echo kept > /data/f"));
+    await c.settle();
+    const writer = c.get("Pod", "writer");
+    expect(writer.status.phase).toBe("Succeeded");
+    pvc = c.get("PersistentVolumeClaim", "data");
+    expect(pvc.metadata.annotations["volume.kubernetes.io/selected-node"]).toBe(writer.spec.nodeName);
+    expect(pvc.metadata.annotations["volume.kubernetes.io/storage-provisioner"]).toBe("rancher.io/local-path");
+    expect(pvc.status.phase).toBe("Bound");
+    const pv = c.get("PersistentVolume", pvc.spec.volumeName);
+    expect(pv.metadata.name).toBe(`pvc-${pvc.metadata.uid}`);
+    expect(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0]).toEqual({ key: "kubernetes.io/hostname", operator: "In", values: [writer.spec.nodeName] });
+    expect(pv.spec.hostPath.path).toBe(`/var/local-path-provisioner/pvc-${pvc.metadata.uid}_default_data`);
+    expect(pv.status.phase).toBe("Bound");
+    const reasons = c.events().filter((e: any) => e.involvedObject.name === "data").map((e: any) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(["ExternalProvisioning", "Provisioning", "ProvisioningSucceeded"]));
+    await c.apply(user("reader", "cat /data/f"));
+    await c.settle();
+    const reader = c.get("Pod", "reader");
+    expect(reader.spec.nodeName).toBe(writer.spec.nodeName);
+    expect(logsOf(c, "reader", reader.spec.nodeName)).toBe("kept");
+    await c.delete("Pod", "writer");
+    await c.delete("Pod", "reader");
+    await c.delete("PersistentVolumeClaim", "data");
+    await c.settle();
+    expect(c.get("PersistentVolume", pv.metadata.name)).toBeUndefined();
+  });
+});
+
+describe("StorageObjectInUseProtection (pvc-protection, pv-protection)", () => {
+  it("a claim in use by a pod stays Terminating until the pod is gone; a Bound volume being deleted stays until its claim is gone", async () => {
+    const c = cluster();
+    await c.apply(example("pv-volume.yaml"));
+    await c.apply(example("pv-claim.yaml"));
+    await c.apply(example("pv-pod.yaml"));
+    await c.settle();
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim").metadata.finalizers).toEqual(["kubernetes.io/pvc-protection"]);
+    expect(c.get("PersistentVolume", "task-pv-volume").metadata.finalizers).toEqual(["kubernetes.io/pv-protection"]);
+    await c.delete("PersistentVolume", "task-pv-volume");
+    await c.delete("PersistentVolumeClaim", "task-pv-claim");
+    await c.settle();
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim").metadata.deletionTimestamp).toBeDefined();
+    expect(c.get("PersistentVolume", "task-pv-volume").status.phase).toBe("Bound");
+    expect(c.get("Pod", "task-pv-pod").status.phase).toBe("Running");
+    await c.delete("Pod", "task-pv-pod");
+    await c.settle();
+    c.advance(60_000);
+    await c.settle();
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim")).toBeUndefined();
+    expect(c.get("PersistentVolume", "task-pv-volume")).toBeUndefined();
   });
 });

@@ -5,28 +5,9 @@
 // watch event of that write brings the next sync. So bind() of Kubernetes, four writes in a row,
 // is four syncs here, each resumed from the caches as Kubernetes resumes an interrupted bind.
 
-import type { PersistentVolume, PersistentVolumeClaim } from "kubernetes-types/core/v1";
-import { parseQuantity } from "../common/quantity.js";
-import { matchesLabelSelector } from "../common/labels.js";
-
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export type PV = PersistentVolume;
-export type PVC = PersistentVolumeClaim;
-
-export const ANN_BIND_COMPLETED = "pv.kubernetes.io/bind-completed";
-export const ANN_BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller";
-export const ANN_STORAGE_PROVISIONER = "volume.kubernetes.io/storage-provisioner";
-export const ANN_BETA_STORAGE_PROVISIONER = "volume.beta.kubernetes.io/storage-provisioner";
-export const ANN_SELECTED_NODE = "volume.kubernetes.io/selected-node";
-export const ANN_DYNAMICALLY_PROVISIONED = "pv.kubernetes.io/provisioned-by";
-export const ANN_BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class";
-
-/** The StorageClass fields the controller reads. */
-export interface ClassInfo {
-  provisioner: string;
-  volumeBindingMode: string;
-  reclaimPolicy: string;
-}
+export * from "../common/volumeutil.js";
+import { annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, isVolumeBoundToClaim, withAnnotations, ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, type ClassInfo, type PV, type PVC } from "../common/volumeutil.js";
 
 /** One step a sync takes: a write (the object's next version), an event, or nothing. */
 export type Action =
@@ -42,83 +23,6 @@ export interface SyncResult {
   events: { type: "Normal" | "Warning"; reason: string; message: string }[];
 }
 
-const annotation = (o: { metadata?: { annotations?: Record<string, string> } }, key: string): string | undefined => {
-  const a = o.metadata?.annotations;
-  return a && Object.hasOwn(a, key) ? a[key] : undefined;
-};
-const withAnnotations = <T extends { metadata?: any }>(o: T, add: Record<string, string>): T =>
-  ({ ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata?.annotations ?? {}), ...add } } });
-
-/** GetPersistentVolumeClaimClass: the beta annotation first, then spec.storageClassName ("" for none). */
-export function claimClass(pvc: PVC): string {
-  return annotation(pvc, ANN_BETA_STORAGE_CLASS) ?? pvc.spec?.storageClassName ?? "";
-}
-
-/** GetPersistentVolumeClass. */
-export function volumeClass(pv: PV): string {
-  return annotation(pv, ANN_BETA_STORAGE_CLASS) ?? pv.spec?.storageClassName ?? "";
-}
-
-/** IsDelayBindingMode: the claim's class binds only once a pod using it is scheduled. */
-export function isDelayBinding(pvc: PVC, classes: ReadonlyMap<string, ClassInfo>): boolean {
-  const name = claimClass(pvc);
-  return name !== "" && classes.get(name)?.volumeBindingMode === "WaitForFirstConsumer";
-}
-
-/** IsVolumeBoundToClaim: the PV's claimRef names this claim (and its uid, once the ref has one). */
-export function isVolumeBoundToClaim(pv: PV, pvc: PVC): boolean {
-  const ref = pv.spec?.claimRef;
-  if (!ref) return false;
-  if (ref.name !== pvc.metadata?.name || ref.namespace !== pvc.metadata?.namespace) return false;
-  return !ref.uid || ref.uid === pvc.metadata?.uid;
-}
-
-// Bytes; a quantity the API server accepted always parses.
-function quantityOf(raw: unknown): number {
-  const n = parseQuantity(raw as string | number | undefined);
-  return Number.isFinite(n) ? n : 0;
-}
-
-/** CheckAccessModes: the PV offers every mode the claim asks for. */
-function hasAccessModes(pv: PV, pvc: PVC): boolean {
-  const offered = new Set(pv.spec?.accessModes ?? []);
-  return (pvc.spec?.accessModes ?? []).every((m) => offered.has(m));
-}
-
-/**
- * FindMatchingVolume (index.go / volume/util.FindMatchingVolume): a PV pre-bound to the claim
- * wins; otherwise the smallest Available, unbound PV of the claim's class, volume mode and access
- * modes with room for the request, whose labels the claim's selector matches. With delayBinding,
- * PVs with node affinity are left to the scheduler.
- */
-export function findMatchingVolume(pvc: PVC, volumes: readonly PV[], delayBinding: boolean): PV | undefined {
-  const request = quantityOf(pvc.spec?.resources?.requests?.storage);
-  const cls = claimClass(pvc);
-  const mode = pvc.spec?.volumeMode ?? "Filesystem";
-  let best: PV | undefined;
-  for (const pv of volumes) {
-    if (pv.metadata?.deletionTimestamp) continue;
-    if ((pv.spec?.volumeMode ?? "Filesystem") !== mode) continue;
-    const size = quantityOf(pv.spec?.capacity?.storage);
-    if (pv.spec?.claimRef) {
-      // pre-bound (by the user, or half-bound by this controller): only to its own claim
-      if (isVolumeBoundToClaim(pv, pvc) && volumeClass(pv) === cls && hasAccessModes(pv, pvc) && size >= request) return pv;
-      continue;
-    }
-    if (pv.status?.phase !== "Available" && pv.status?.phase !== "Pending" && pv.status?.phase !== undefined) continue;
-    if (volumeClass(pv) !== cls) continue;
-    if (delayBinding && pv.spec?.nodeAffinity) continue;
-    if (pvc.spec?.selector && !matchesLabelSelector(pvc.spec.selector, pv.metadata?.labels ?? {})) continue;
-    if (!hasAccessModes(pv, pvc) || size < request) continue;
-    if (!best || size < quantityOf(best.spec?.capacity?.storage)) best = pv;
-  }
-  return best;
-}
-
-/** The claimRef a bound PV carries (GetReference of the claim). */
-export function claimRefOf(pvc: PVC): any {
-  return { kind: "PersistentVolumeClaim", namespace: pvc.metadata?.namespace, name: pvc.metadata?.name, uid: pvc.metadata?.uid, apiVersion: "v1", resourceVersion: pvc.metadata?.resourceVersion };
-}
 
 const done = (events: SyncResult["events"] = []): SyncResult => ({ action: { kind: "none" }, events });
 

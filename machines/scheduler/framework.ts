@@ -1,5 +1,5 @@
 // kube-scheduler framework types: NodeInfo, CycleState, plugin interfaces, pod requests.
-import type { Container, Node, PersistentVolumeClaim, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
+import type { Container, Node, PersistentVolume, PersistentVolumeClaim, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
 import { findMatchingUntoleratedTaint, toleratesTaint, tolerationsTolerateTaint } from "../common/taints.js";
 import { intValue, milliValue } from "../common/quantity.js";
 
@@ -136,6 +136,10 @@ export function snapshotSummaryOf(state: CycleState): SnapshotSummary | undefine
 export interface SchedulingEnv {
   /** PersistentVolumeClaims by "namespace/name"; absent means none exist. */
   pvcs?: Map<string, PersistentVolumeClaim> | Record<string, PersistentVolumeClaim>;
+  /** PersistentVolumes by name. */
+  pvs?: Map<string, PersistentVolume> | Record<string, PersistentVolume>;
+  /** StorageClasses by name: their provisioner and volumeBindingMode. */
+  storageClasses?: ReadonlyMap<string, { provisioner: string; volumeBindingMode: string; reclaimPolicy: string }>;
 }
 
 /** "Skip" tells the framework not to call this plugin's Filter/Score in this cycle. */

@@ -15,7 +15,8 @@ import { nextRandom, Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import { informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
-import { copyNodeInfo, type CycleState, newNodeInfo, type NodeInfo, type SnapshotSummary, summarizeAffinity, summarizeImages, summarizeSnapshot, withNode, withPod } from "./framework.js";
+import * as VB from "./plugins/VolumeBinding/index.js";
+import { copyNodeInfo, type CycleState, newNodeInfo, type NodeInfo, type SchedulingEnv, type SnapshotSummary, summarizeAffinity, summarizeImages, summarizeSnapshot, withNode, withPod } from "./framework.js";
 import { deepEqual } from "../common/equal.js";
 import { failedSchedulingMessage, newCycleState, schedulePod } from "./semantics.js";
 import { preempt } from "./preemption.js";
@@ -26,6 +27,9 @@ export const schedulerName = "default-scheduler";
 const PODS = 1;
 const NODES = 2;
 const PDBS = 3;
+const PVCS = 4;
+const PVS = 5;
+const CLASSES = 6;
 
 /**
  * What a cycle schedules over (kube-scheduler's Snapshot): the NodeInfos in nodeOrder and their
@@ -57,6 +61,8 @@ export interface SchedulerContext {
   staleNodes: ISet<string>;
   /** the nominator: pending pod key -> the node it is nominated to (set at preemption, before the status write says so) */
   nominations: IMap<string, string>;
+  /** pods whose PreBind wrote their volumes' bindings: key -> the node, until the PV controller has bound every claim (VolumeBinding PreBind's wait) */
+  volumeWaits?: IMap<string, { pod: Pod; node: string }>;
 }
 
 export interface SchedulerInput {
@@ -104,6 +110,10 @@ export function startInformers(ctx: SchedulerContext, fx: Fx): void {
   startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", fieldSelector: "status.phase!=Succeeded,status.phase!=Failed" });
   startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
   startInformer(ctx.client, fx, PDBS, { group: "policy", resource: "poddisruptionbudgets" });
+  // VolumeBinding's listers
+  startInformer(ctx.client, fx, PVCS, { group: "", resource: "persistentvolumeclaims" });
+  startInformer(ctx.client, fx, PVS, { group: "", resource: "persistentvolumes" });
+  startInformer(ctx.client, fx, CLASSES, { group: "storage.k8s.io", resource: "storageclasses" });
   fx.after("flushUnschedulable", 30_000, { type: "FlushUnschedulablePods" }, true);
 }
 
@@ -260,6 +270,11 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
     }
     return;
   }
+  if (watchId === PVCS || watchId === PVS || watchId === CLASSES) {
+    // a claim bound or a volume made may let pods whose claims could not bind fit now
+    Q.moveAllToActiveOrBackoff(ctx.queue, now);
+    return;
+  }
   if (watchId !== PODS) return;
   const pod: Pod = object;
   const key = objectKey(pod);
@@ -296,6 +311,7 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
 export function onWatch(ctx: SchedulerContext, ev: WatchEvent & { now: number }, fx: Fx): void {
   const d = onWatchEvent(ctx.client, fx, ev);
   if (d && d !== "relisted") applyDelta(ctx, ev.watchId, d, ev.now);
+  if (ev.watchId === PVCS) releaseVolumeWaits(ctx, fx);
   queueCycle(ctx, fx, ev.now);
 }
 
@@ -317,6 +333,19 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
     if (!res.ok) return;
     for (const d of onListed(ctx.client, fx, inf, res.object)) applyDelta(ctx, inf.watchId, d, res.now);
     queueCycle(ctx, fx, res.now);
+    return;
+  }
+  if (p.purpose === "prebind") {
+    const { key, node } = p.data as { key: string; node: string };
+    // A PreBind write refused (a conflict, the claim gone): the binding cycle fails, the pod is retried.
+    if (!res.ok && ctx.volumeWaits?.has(key)) {
+      ctx.volumeWaits = ctx.volumeWaits.delete(key);
+      if (Q.assumedNode(ctx.queue, key) === node) {
+        unbindPodFromCache(ctx, key, node);
+        Q.markBindFailed(ctx.queue, key, currentOf(p.data.pod), res.now);
+        queueCycle(ctx, fx, res.now);
+      }
+    }
     return;
   }
   if (p.purpose === "bind") {
@@ -355,7 +384,8 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     seed = s;
     return v;
   };
-  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx) };
+  const env = volumeEnv(ctx);
+  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx), ...env };
   // Kept until the pod is assumed: assuming it reuses the requests its plugins computed.
   const state = newCycleState(opts);
   const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, opts as never, state);
@@ -368,10 +398,19 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     Q.markAssumed(ctx.queue, qp, result.nodeName);
     ctx.nominations = ctx.nominations.delete(key);
     if (!mutant("scheduler.no-assume")) bindPodToCache(ctx, key, assumedPod, result.nodeName, { cycle: state, pod });
-    request(ctx.client, fx, {
-      verb: "create", group: "", resource: "pods", subresource: "binding", namespace: pod.metadata!.namespace, name: pod.metadata!.name,
-      body: { apiVersion: "v1", kind: "Binding", metadata: { name: pod.metadata!.name, namespace: pod.metadata!.namespace, uid: pod.metadata!.uid }, target: { apiVersion: "v1", kind: "Node", name: result.nodeName } },
-    }, "bind", { key, pod, node: result.nodeName });
+    // PreBind (VolumeBinding): the volumes' bindings are written, and the pod waits for the PV
+    // controller to bind its claims before the Binding is created.
+    const nodeInfo = ctx.nodeInfos.get(result.nodeName);
+    const writes = nodeInfo ? VB.prebindWrites(pod, nodeInfo, env) : [];
+    if (writes.length > 0 || !VB.claimsBound(pod, env)) {
+      for (const w of writes) {
+        const req = w.kind === "volume"
+          ? { verb: "update" as const, group: "", resource: "persistentvolumes", name: w.pv.metadata!.name, body: w.pv }
+          : { verb: "update" as const, group: "", resource: "persistentvolumeclaims", namespace: w.pvc.metadata!.namespace, name: w.pvc.metadata!.name, body: w.pvc };
+        request(ctx.client, fx, req, "prebind", { key, pod, node: result.nodeName });
+      }
+      ctx.volumeWaits = (ctx.volumeWaits ?? IMap()).set(key, { pod, node: result.nodeName });
+    } else sendBinding(ctx, fx, key, pod, result.nodeName);
   } else {
     let message = failedSchedulingMessage(result.numAllNodes, result.diagnosis);
     const pre = result.numAllNodes > 0 ? preempt(pod, infos, result.diagnosis, { pdbs: pdbs(ctx) } as never) : { message: "" };
@@ -399,6 +438,38 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     writeUnschedulableStatus(ctx, pod, message, nominated, now, fx);
   }
   queueCycle(ctx, fx, now);
+}
+
+/** The Binding of a pod to its node (the DefaultBinder). */
+function sendBinding(ctx: SchedulerContext, fx: Fx, key: string, pod: Pod, node: string): void {
+  request(ctx.client, fx, {
+    verb: "create", group: "", resource: "pods", subresource: "binding", namespace: pod.metadata!.namespace, name: pod.metadata!.name,
+    body: { apiVersion: "v1", kind: "Binding", metadata: { name: pod.metadata!.name, namespace: pod.metadata!.namespace, uid: pod.metadata!.uid }, target: { apiVersion: "v1", kind: "Node", name: node } },
+  }, "bind", { key, pod, node });
+}
+
+/** What VolumeBinding reads: the claims, volumes and classes in the caches. */
+function volumeEnv(ctx: SchedulerContext): SchedulingEnv {
+  const store = (id: number) => ctx.client.informers.get(id)?.store;
+  const pvcs = new Map<string, any>([...(store(PVCS)?.entries() ?? [])]);
+  const pvs = new Map<string, any>([...(store(PVS)?.values() ?? [])].map((pv) => [pv.metadata?.name ?? "", pv]));
+  const storageClasses = new Map([...(store(CLASSES)?.values() ?? [])].map((sc) => [sc.metadata?.name ?? "", { provisioner: sc.provisioner ?? "", volumeBindingMode: sc.volumeBindingMode ?? "Immediate", reclaimPolicy: sc.reclaimPolicy ?? "Delete" }]));
+  return { pvcs, pvs, storageClasses };
+}
+
+/** PreBind's wait ends: pods whose claims the PV controller has all bound are bound to their node; pods no longer assumed are forgotten. */
+function releaseVolumeWaits(ctx: SchedulerContext, fx: Fx): void {
+  if (!ctx.volumeWaits || ctx.volumeWaits.size === 0) return;
+  const env = volumeEnv(ctx);
+  for (const [key, w] of ctx.volumeWaits) {
+    if (Q.assumedNode(ctx.queue, key) !== w.node) {
+      ctx.volumeWaits = ctx.volumeWaits.delete(key);
+      continue;
+    }
+    if (!VB.claimsBound(w.pod, env)) continue;
+    ctx.volumeWaits = ctx.volumeWaits.delete(key);
+    sendBinding(ctx, fx, key, w.pod, w.node);
+  }
 }
 
 /** NominatedPodsForNode for every node: the pending pods the nominator holds, by node. */

@@ -8,7 +8,8 @@ import * as Q from "./queue.js";
 import { Rng } from "../common/prng.js";
 import { covered, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
-// The API server's side: list answers to the three informers (ids 1-3: pods, nodes, PDBs), watch
+// The API server's side: list answers to the six informers (ids 1-6: pods, nodes, PDBs, and
+// VolumeBinding's claims, volumes and StorageClasses), watch
 // events once an informer has listed, and answers to the bindings, events and status patches.
 const NOW = 1_700_000_000_000;
 const stamp = { from: "apiserver", now: NOW };
@@ -31,7 +32,10 @@ const pod = (name: string, cpu: string, rv: string, nodeName?: string): Pod => (
 // small fits node-1's one CPU; big (2 CPUs) never fits, so it is unschedulable every cycle.
 const pods = { small: pod("small", "500m", "11"), big: pod("big", "2", "12") };
 const list = (id: number, kind: string, items: object[]) => ({ type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...stamp });
-const lists = [list(1, "PodList", []), list(2, "NodeList", [node]), list(3, "PodDisruptionBudgetList", [])];
+const lists = [
+  list(1, "PodList", []), list(2, "NodeList", [node]), list(3, "PodDisruptionBudgetList", []),
+  list(4, "PersistentVolumeClaimList", []), list(5, "PersistentVolumeList", []), list(6, "StorageClassList", []),
+];
 const watch = (watchId: number, eventType: string, object: object) => ({ type: "WatchEvent", watchId, eventType, object, ...stamp });
 const conflict = (name: string) => ({
   kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Conflict", code: 409, details: { name, kind: "pods/binding" },

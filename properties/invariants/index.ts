@@ -10,6 +10,7 @@ import { jobNeverExceedsParallelism } from "./job.js";
 import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
+import { pvcBoundToAtMostOnePV } from "./storage.js";
 import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
@@ -428,6 +429,16 @@ export const statefulSetOrderedReadySpec: InvariantSpec = {
   },
 };
 
+/** A PVC is bound to at most one PV (storage.ts). */
+export const pvcBoundToAtMostOnePVSpec: InvariantSpec = {
+  name: "pvcBoundToAtMostOnePV",
+  description: "a PersistentVolumeClaim is bound to at most one PersistentVolume: no two Bound PVs name the same claim, and none but the claim's spec.volumeName",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => pvcBoundToAtMostOnePV(view) };
+  },
+};
+
 /** Liveness: the fault-free phase of every run must converge within its budget (liveness.ts). */
 export const livenessUnderFairness: InvariantSpec = {
   name: livenessInvariant,
@@ -474,6 +485,7 @@ export const invariants: readonly InvariantSpec[] = [
   daemonSetRunsOnePodPerNodeSpec,
   statefulSetOrderedReadySpec,
   cronJobNeverStartsEarlySpec,
+  pvcBoundToAtMostOnePVSpec,
   budgetNeverAllowsMoreThanHealthySpec,
   dependentDeletedOnlyAfterOwnerGone,
   noExecuteTaintEvictsWithinTolerationSeconds,

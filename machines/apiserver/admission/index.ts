@@ -16,7 +16,7 @@ import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitr
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 import {
   defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass,
-  preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
+  admitDefaultStorageClass, admitStorageObjectInUseProtection, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
 } from "./storage.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
@@ -42,6 +42,8 @@ export interface MutateContext {
   quotas?: readonly any[];
   /** The ServiceAccount plugin's view of the accounts; without it the plugin only sets the account's name (no lookup, no token volume). */
   serviceAccounts?: ServiceAccountLookup;
+  /** The StorageClasses (DefaultStorageClass gives a claim without a class the default one). */
+  storageClasses?: readonly any[];
   /** Told the Forbidden reason when an admission plugin refuses the write (the object is then not stored). */
   refuse?: (reason: string) => void;
 }
@@ -155,9 +157,12 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       o.status = {};
       return;
     case "PersistentVolume":
+      admitStorageObjectInUseProtection(o);
       preparePersistentVolumeForCreate(o, ctx.now);
       return;
     case "PersistentVolumeClaim":
+      admitDefaultStorageClass(o, ctx.storageClasses ?? []);
+      admitStorageObjectInUseProtection(o);
       preparePersistentVolumeClaimForCreate(o);
       return;
   }

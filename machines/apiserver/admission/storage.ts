@@ -54,3 +54,39 @@ export function stampPhaseTransition(pv: Obj, old: Obj, now: string): void {
   }
   if (status.lastPhaseTransitionTime === undefined || status.lastPhaseTransitionTime === prev) status.lastPhaseTransitionTime = now;
 }
+
+const IS_DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
+const BETA_IS_DEFAULT_CLASS = "storageclass.beta.kubernetes.io/is-default-class";
+const BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class";
+
+/** storageutil.IsDefaultAnnotation: either default-class annotation is "true". */
+export function isDefaultClass(sc: Obj): boolean {
+  const a = sc?.metadata?.annotations ?? {};
+  return (Object.hasOwn(a, IS_DEFAULT_CLASS) && a[IS_DEFAULT_CLASS] === "true") || (Object.hasOwn(a, BETA_IS_DEFAULT_CLASS) && a[BETA_IS_DEFAULT_CLASS] === "true");
+}
+
+/**
+ * The DefaultStorageClass admission plugin (plugin/pkg/admission/storage/storageclass/setdefault):
+ * a claim that names no class (spec.storageClassName unset, no beta annotation; "" is a choice)
+ * gets the default class: the newest of those marked default, by name when as new.
+ */
+export function admitDefaultStorageClass(pvc: Obj, classes: readonly Obj[]): void {
+  const spec = (pvc.spec ??= {});
+  if (spec.storageClassName !== undefined && spec.storageClassName !== null) return;
+  const ann = pvc.metadata?.annotations ?? {};
+  if (Object.hasOwn(ann, BETA_STORAGE_CLASS) && ann[BETA_STORAGE_CLASS] !== "") return;
+  const defaults = classes.filter(isDefaultClass).sort((a, b) => {
+    const ta = a.metadata?.creationTimestamp ?? "";
+    const tb = b.metadata?.creationTimestamp ?? "";
+    if (ta !== tb) return ta < tb ? 1 : -1;
+    return a.metadata?.name < b.metadata?.name ? -1 : 1;
+  });
+  if (defaults.length > 0) spec.storageClassName = defaults[0].metadata.name;
+}
+
+/** StorageObjectInUseProtection: every new claim and volume carries its protection finalizer. */
+export function admitStorageObjectInUseProtection(o: Obj): void {
+  const finalizer = o.kind === "PersistentVolume" ? "kubernetes.io/pv-protection" : "kubernetes.io/pvc-protection";
+  const list: unknown[] = Array.isArray(o.metadata.finalizers) ? o.metadata.finalizers : [];
+  if (!list.includes(finalizer)) o.metadata.finalizers = [...list, finalizer];
+}

@@ -15,6 +15,8 @@ export interface NodeGraph {
   podsOn(node: string): Iterable<any>;
   /** a stored Node */
   node(name: string): any | undefined;
+  /** a stored PersistentVolumeClaim (the graph's pvc -> pv edge) */
+  pvc?(namespace: string, name: string): any | undefined;
 }
 
 /** NodeIdentity: a user named system:node:<name> in the group system:nodes is the node <name>. */
@@ -132,6 +134,16 @@ function related(nodeName: string, a: Attributes, graph: NodeGraph): Decision {
   if (a.name === "") return noOpinion("No Object name found");
   const denied = noOpinion(`no relationship found between node '${nodeName}' and this object`);
   if (a.apiGroup === "" && a.resource === "pods") return graph.pod(a.namespace, a.name)?.spec?.nodeName === nodeName ? allow : denied;
+  // A PV is related through the claim a pod on the node uses: pod -> pvc -> pv.
+  if (a.apiGroup === "" && a.resource === "persistentvolumes") {
+    for (const p of graph.podsOn(nodeName)) {
+      for (const v of p?.spec?.volumes ?? []) {
+        const claim = v?.persistentVolumeClaim?.claimName;
+        if (claim && graph.pvc?.(p.metadata?.namespace ?? "", claim)?.spec?.volumeName === a.name) return allow;
+      }
+    }
+    return denied;
+  }
   for (const p of graph.podsOn(nodeName)) {
     if (p?.metadata?.namespace !== a.namespace) continue;
     if (references(p, a.apiGroup, a.resource, a.name)) return allow;

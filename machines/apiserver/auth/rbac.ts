@@ -81,6 +81,13 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(read, ["storage.k8s.io"], ["storageclasses"]),
     rule(["get", "list", "watch", "update", "patch"], [""], ["persistentvolumeclaims"]),
   ]],
+  // kind's local-path-provisioner-role (its manifest in kind's default storage addon)
+  ["local-path-provisioner-role", [
+    rule(["get", "list", "watch"], [""], ["nodes", "persistentvolumeclaims", "configmaps", "pods", "pods/log"]),
+    rule(["get", "list", "watch", "create", "patch", "update", "delete"], [""], ["persistentvolumes"]),
+    rule(["create", "patch"], [""], ["events"]),
+    rule(["get", "list", "watch"], ["storage.k8s.io"], ["storageclasses"]),
+  ]],
   ["system:node-proxier", [
     rule(["list", "watch"], [""], ["services", "endpoints"]),
     rule(["get", "list", "watch"], [""], ["nodes"]),
@@ -258,6 +265,7 @@ export const clusterRoleBindings: readonly ClusterRoleBinding[] = ([
   { name: "system:public-info-viewer", role: "system:public-info-viewer", subjects: [group("system:authenticated"), group("system:unauthenticated")] },
   { name: "system:kube-scheduler", role: "system:kube-scheduler", subjects: [user("system:kube-scheduler")] },
   { name: "system:volume-scheduler", role: "system:volume-scheduler", subjects: [user("system:kube-scheduler")] },
+  { name: "local-path-provisioner-bind", role: "local-path-provisioner-role", subjects: [{ kind: "ServiceAccount", name: "local-path-provisioner-service-account", namespace: "local-path-storage" }] },
   { name: "system:node-proxier", role: "system:node-proxier", subjects: [user("system:kube-proxy")] },
   // kubeadm's CoreDNS addon binding
   { name: "system:coredns", role: "system:coredns", subjects: [{ kind: "ServiceAccount", name: "coredns", namespace: "kube-system" }] },

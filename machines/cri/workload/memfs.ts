@@ -7,7 +7,7 @@
 import { Map as IMap } from "immutable";
 
 /** Errors as errno names, so callers can word them as their program would. */
-export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY";
+export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EROFS";
 
 /** A directory: names to files (their content) and subdirectories. A value, never changed in place. */
 export type FsTree = IMap<string, FsNode>;
@@ -82,7 +82,8 @@ export class MemFS {
   private readonly mounts = new Map<string, MemFS>();
 
   /** A filesystem over a slot (by default one of its own, empty). */
-  constructor(private readonly slot: FsSlot = cell()) {}
+  /** readOnly: a read-only mount (a volumeMount with readOnly, a read-only claim): every change is EROFS */
+  constructor(private readonly slot: FsSlot = cell(), private readonly readOnly = false) {}
 
   /** A container root filesystem with the usual top-level directories. */
   static rootfs(extraDirs: string[] = []): MemFS {
@@ -131,6 +132,7 @@ export class MemFS {
    */
   private change(path: string, check: (existing: FsNode | undefined) => FsError | undefined, next: (existing: FsNode | undefined) => FsNode | undefined): FsError | undefined {
     const [fs, parts] = this.locate(path);
+    if (fs.readOnly) return "EROFS";
     if (parts.length === 0) return "EISDIR";
     const root = fs.slot.get();
     const parent = walk(root, parts, parts.length - 1);

@@ -112,11 +112,15 @@ class Port {
   readonly stderr = (line: string): void => this.bound().log("stderr", line);
 }
 
+/** The prefix of a layout key mounted read-only. */
+export const READ_ONLY = "ro:";
+
 /** A filesystem handle over a world's trees, laid out by `layout` (mount points already in the root tree). */
 export function fsOf(layout: FsLayout, world: () => World): MemFS {
   const slot = (key: string): FsSlot => ({ get: () => world().tree(key), set: (t) => world().setTree(key, t) });
   const fs = new MemFS(slot(""));
-  for (const [path, key] of layout) fs.attach(path, new MemFS(slot(key)));
+  // A key marked read-only ("ro:") mounts its tree read-only.
+  for (const [path, key] of layout) fs.attach(path, new MemFS(slot(key.startsWith(READ_ONLY) ? key.slice(READ_ONLY.length) : key), key.startsWith(READ_ONLY)));
   return fs;
 }
 

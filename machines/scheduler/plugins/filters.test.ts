@@ -108,7 +108,7 @@ describe("VolumeBinding PreFilter (volume_binding_test.go, claims only)", () => 
     ["a pod without claims fits", makePod("p"), {}, ok],
     ["a missing claim is unresolvable", pvcPod, {}, fail("UnschedulableAndUnresolvable", "VolumeBinding", 'persistentvolumeclaim "data" not found')],
     ["an unbound claim is unresolvable", pvcPod, { pvcs: { "default/data": { spec: {} } } }, fail("UnschedulableAndUnresolvable", "VolumeBinding", "pod has unbound immediate PersistentVolumeClaims")],
-    ["a bound claim fits", pvcPod, { pvcs: new Map([["default/data", { spec: { volumeName: "pv-1" } }]]) }, ok],
+    ["a bound claim fits", pvcPod, { pvcs: new Map([["default/data", { spec: { volumeName: "pv-1" } }]]), pvs: { "pv-1": { metadata: { name: "pv-1" }, spec: {} } } }, ok],
     ["a claim being deleted is unresolvable", pvcPod, { pvcs: { "default/data": { metadata: { deletionTimestamp: "2024-01-01T00:00:00Z" }, spec: { volumeName: "pv" } } } }, fail("UnschedulableAndUnresolvable", "VolumeBinding", 'persistentvolumeclaim "data" is being deleted')],
   ];
   it.each(rows)("%s", (_n, pod, env, want) => expect(run(VolumeBinding, pod, makeNode("n"), [], env)).toEqual(want));

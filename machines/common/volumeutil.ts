@@ -1,0 +1,113 @@
+// PersistentVolume and claim helpers shared by the PV controller, the scheduler's VolumeBinding
+// plugin and the provisioner (pkg/controller/volume/persistentvolume/util, volume/util): the
+// annotations Kubernetes names, a claim's and a volume's class, and FindMatchingVolume.
+
+import type { Node, PersistentVolume, PersistentVolumeClaim } from "kubernetes-types/core/v1";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { parseQuantity } from "./quantity.js";
+import { matchesLabelSelector, matchesNodeSelector } from "./labels.js";
+
+export type PV = PersistentVolume;
+export type PVC = PersistentVolumeClaim;
+
+export const ANN_BIND_COMPLETED = "pv.kubernetes.io/bind-completed";
+export const ANN_BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller";
+export const ANN_STORAGE_PROVISIONER = "volume.kubernetes.io/storage-provisioner";
+export const ANN_BETA_STORAGE_PROVISIONER = "volume.beta.kubernetes.io/storage-provisioner";
+export const ANN_SELECTED_NODE = "volume.kubernetes.io/selected-node";
+export const ANN_DYNAMICALLY_PROVISIONED = "pv.kubernetes.io/provisioned-by";
+export const ANN_BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class";
+
+/** The StorageClass fields the controller reads. */
+export interface ClassInfo {
+  provisioner: string;
+  volumeBindingMode: string;
+  reclaimPolicy: string;
+}
+
+export const annotation = (o: { metadata?: { annotations?: Record<string, string> } }, key: string): string | undefined => {
+  const a = o.metadata?.annotations;
+  return a && Object.hasOwn(a, key) ? a[key] : undefined;
+};
+export const withAnnotations = <T extends { metadata?: any }>(o: T, add: Record<string, string>): T =>
+  ({ ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata?.annotations ?? {}), ...add } } });
+
+/** GetPersistentVolumeClaimClass: the beta annotation first, then spec.storageClassName ("" for none). */
+export function claimClass(pvc: PVC): string {
+  return annotation(pvc, ANN_BETA_STORAGE_CLASS) ?? pvc.spec?.storageClassName ?? "";
+}
+
+/** GetPersistentVolumeClass. */
+export function volumeClass(pv: PV): string {
+  return annotation(pv, ANN_BETA_STORAGE_CLASS) ?? pv.spec?.storageClassName ?? "";
+}
+
+/** IsDelayBindingMode: the claim's class binds only once a pod using it is scheduled. */
+export function isDelayBinding(pvc: PVC, classes: ReadonlyMap<string, ClassInfo>): boolean {
+  const name = claimClass(pvc);
+  return name !== "" && classes.get(name)?.volumeBindingMode === "WaitForFirstConsumer";
+}
+
+/** IsVolumeBoundToClaim: the PV's claimRef names this claim (and its uid, once the ref has one). */
+export function isVolumeBoundToClaim(pv: PV, pvc: PVC): boolean {
+  const ref = pv.spec?.claimRef;
+  if (!ref) return false;
+  if (ref.name !== pvc.metadata?.name || ref.namespace !== pvc.metadata?.namespace) return false;
+  return !ref.uid || ref.uid === pvc.metadata?.uid;
+}
+
+// Bytes; a quantity the API server accepted always parses.
+function quantityOf(raw: unknown): number {
+  const n = parseQuantity(raw as string | number | undefined);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** CheckAccessModes: the PV offers every mode the claim asks for. */
+function hasAccessModes(pv: PV, pvc: PVC): boolean {
+  const offered = new Set(pv.spec?.accessModes ?? []);
+  return (pvc.spec?.accessModes ?? []).every((m) => offered.has(m));
+}
+
+/** CheckNodeAffinity: a PV without node affinity fits every node; one with it, the nodes its required terms match. */
+export function volumeFitsNode(pv: PV, node: Node): boolean {
+  const required = pv.spec?.nodeAffinity?.required;
+  return required === undefined || required === null || matchesNodeSelector(required, node);
+}
+
+/**
+ * FindMatchingVolume (index.go / volume/util.FindMatchingVolume): a PV pre-bound to the claim
+ * wins; otherwise the smallest Available, unbound PV of the claim's class, volume mode and access
+ * modes with room for the request, whose labels the claim's selector matches. With delayBinding
+ * and no node, PVs with node affinity are left to the scheduler; with a node (the scheduler's
+ * FindPodVolumes), only PVs that fit it count.
+ */
+export function findMatchingVolume(pvc: PVC, volumes: readonly PV[], delayBinding: boolean, node?: Node): PV | undefined {
+  const request = quantityOf(pvc.spec?.resources?.requests?.storage);
+  const cls = claimClass(pvc);
+  const mode = pvc.spec?.volumeMode ?? "Filesystem";
+  let best: PV | undefined;
+  for (const pv of volumes) {
+    if (pv.metadata?.deletionTimestamp) continue;
+    if (node && !volumeFitsNode(pv, node)) continue;
+    if ((pv.spec?.volumeMode ?? "Filesystem") !== mode) continue;
+    const size = quantityOf(pv.spec?.capacity?.storage);
+    if (pv.spec?.claimRef) {
+      // pre-bound (by the user, or half-bound by this controller): only to its own claim
+      if (isVolumeBoundToClaim(pv, pvc) && volumeClass(pv) === cls && hasAccessModes(pv, pvc) && size >= request) return pv;
+      continue;
+    }
+    if (pv.status?.phase !== "Available" && pv.status?.phase !== "Pending" && pv.status?.phase !== undefined) continue;
+    if (volumeClass(pv) !== cls) continue;
+    if (delayBinding && !node && pv.spec?.nodeAffinity) continue;
+    if (pvc.spec?.selector && !matchesLabelSelector(pvc.spec.selector, pv.metadata?.labels ?? {})) continue;
+    if (!hasAccessModes(pv, pvc) || size < request) continue;
+    if (!best || size < quantityOf(best.spec?.capacity?.storage)) best = pv;
+  }
+  return best;
+}
+
+/** The claimRef a bound PV carries (GetReference of the claim). */
+export function claimRefOf(pvc: PVC): any {
+  return { kind: "PersistentVolumeClaim", namespace: pvc.metadata?.namespace, name: pvc.metadata?.name, uid: pvc.metadata?.uid, apiVersion: "v1", resourceVersion: pvc.metadata?.resourceVersion };
+}
