@@ -160,6 +160,16 @@ describe("volumeClaimTemplates", () => {
     expect(stsEvents(c).slice(0, 2)).toEqual(["SuccessfulCreate create Claim www-web-0 Pod web-0 in StatefulSet web success", "SuccessfulCreate create Pod web-0 in StatefulSet web successful"]);
   });
 
+  it("runs the docs' web.yaml unchanged: web-0 then web-1 Running on their Bound claims, provisioned by the default StorageClass", async () => {
+    const c = cluster();
+    await c.apply(web);
+    await c.settle();
+    const [w0, w1] = pods(c);
+    expect([w0.metadata.name, w0.status.phase, w1.metadata.name, w1.status.phase]).toEqual(["web-0", "Running", "web-1", "Running"]);
+    expect(Date.parse(w1.metadata.creationTimestamp)).toBeGreaterThanOrEqual(readySince(w0));
+    expect(c.list("PersistentVolumeClaim", { namespace: "default" }).map((p: any) => `${p.metadata.name} ${p.status.phase}`)).toEqual(["www-web-0 Bound", "www-web-1 Bound"]);
+  });
+
   it("with whenDeleted Delete, the claims carry the StatefulSet's ownerReference", async () => {
     const c = cluster();
     await c.apply(web.replace("  replicas: 2", "  replicas: 2\n  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete"));
