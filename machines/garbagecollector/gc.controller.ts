@@ -29,6 +29,8 @@ const monitored = [
   { group: "batch", resource: "cronjobs" },
   { group: "apps", resource: "statefulsets" },
   { group: "", resource: "replicationcontrollers" },
+  // a StatefulSet's claims under persistentVolumeClaimRetentionPolicy Delete
+  { group: "", resource: "persistentvolumeclaims" },
 ] as const;
 
 export interface GarbageCollectorContext {

@@ -176,5 +176,9 @@ describe("volumeClaimTemplates", () => {
     await c.settle();
     const sts = c.get("StatefulSet", "web", "default");
     expect(c.get("PersistentVolumeClaim", "www-web-0", "default").metadata.ownerReferences).toEqual([{ apiVersion: "apps/v1", kind: "StatefulSet", name: "web", uid: sts.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    // deleting the set lets the garbage collector delete its claims
+    await c.delete("StatefulSet", "web", "default");
+    await c.settle();
+    expect(c.list("PersistentVolumeClaim", { namespace: "default" })).toEqual([]);
   });
 });
