@@ -562,9 +562,9 @@ export function commandsFromSeed(scenario: string, seed: number, steps: number):
   for (const o of objs) {
     const ns = o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace as string } : {};
     if (rng.int(3) === 0) out.push({ op: "delete", at: rng.int(Math.max(1, steps)), kind: o.kind, name: o.metadata.name, ...ns });
-    else if ((o.kind === "ReplicaSet" || o.kind === "Deployment") && rng.int(2) === 0) out.push({ op: "scale", at: rng.int(Math.max(1, steps)), kind: o.kind, name: o.metadata.name, replicas: rng.int(4) });
-    else if (o.kind === "DaemonSet" && rng.int(2) === 0) {
-      // kubectl rollout restart ds/<name>: a new template, rolled out node by node
+    else if ((o.kind === "ReplicaSet" || o.kind === "Deployment" || o.kind === "StatefulSet" || o.kind === "ReplicationController") && rng.int(2) === 0) out.push({ op: "scale", at: rng.int(Math.max(1, steps)), kind: o.kind, name: o.metadata.name, replicas: rng.int(4) });
+    else if ((o.kind === "DaemonSet" || o.kind === "StatefulSet") && rng.int(2) === 0) {
+      // kubectl rollout restart ds/<name> or sts/<name>: a new template, rolled out node by node or ordinal by ordinal
       const t = rng.int(Math.max(1, steps));
       out.push({ op: "patch", at: t, kind: o.kind, name: o.metadata.name, body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } }, ...ns });
     }

@@ -16,7 +16,7 @@ import type { ExtraRegistry } from "../machines/cri/registry.js";
 // [/node agent]
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 // [apps]
-import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
+import { replicaSetControllerMachine, replicationControllerMachine } from "../machines/replicaset/replicaset.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
@@ -26,6 +26,7 @@ import { podGCMachine } from "../machines/podgc/podgc.machine.js";
 // [batch]
 import { jobControllerMachine } from "../machines/job/job.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
+import { statefulSetControllerMachine } from "../machines/statefulset/statefulset.machine.js";
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
@@ -107,6 +108,8 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("garbage-collector", garbageCollectorMachine, { token: tokenOf("controller-manager"), address: "garbage-collector" });
       rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
+      rt.spawn("replication-controller", replicationControllerMachine, { token: tokenOf("controller-manager"), address: "replication-controller" });
+      rt.spawn("statefulset-controller", statefulSetControllerMachine, { token: tokenOf("controller-manager"), address: "statefulset-controller" });
       rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
       rt.spawn("resourcequota-controller", resourceQuotaControllerMachine, { token: tokenOf("controller-manager"), address: "resourcequota-controller" });
       rt.spawn("disruption-controller", disruptionControllerMachine, { token: tokenOf("controller-manager"), address: "disruption-controller" });

@@ -54,6 +54,10 @@ const swaggerDoc: Record<string, string> = {
   "DaemonSetStatus.updatedNumberScheduled": "The total number of nodes that are running updated daemon pod",
   "DaemonSetStatus.numberAvailable": "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)",
   "DaemonSetSpec.selector": "A label query over pods that are managed by the daemon set. Must match in order to be controlled. It must match the pod template's labels. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+  "ReplicationControllerSpec.replicas": "Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller",
+  "ReplicationControllerStatus.replicas": "Replicas is the most recently observed number of replicas. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicationcontroller#what-is-a-replicationcontroller",
+  "ReplicationControllerStatus.readyReplicas": "The number of ready replicas for this replication controller.",
+  "ReplicationControllerSpec.selector": "Selector is a label query over pods that should match the Replicas count. If Selector is empty, it is defaulted to the labels present on the Pod template. Label keys and values that must match in order to be controlled by this replication controller, if empty defaulted to labels on Pod template. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
   "PodSpec.nodeSelector": "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/",
   "ControllerRevision.revision": "Revision indicates the revision of the state represented by Data.",
   "LeaseSpec.holderIdentity": "holderIdentity contains the identity of the holder of a current lease.",
@@ -155,6 +159,20 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Node Selector", "string", doc("PodSpec.nodeSelector")),
     ageCol(), containersCol(), imagesCol(),
     col("Selector", "string", doc("DaemonSetSpec.selector"), 1),
+  ],
+  // printStatefulSet / printReplicationController (pkg/printers/internalversion/printers.go)
+  StatefulSet: [
+    nameCol(),
+    col("Ready", "string", "Number of the pod with ready state"),
+    ageCol(), containersCol(), imagesCol(),
+  ],
+  ReplicationController: [
+    nameCol(),
+    col("Desired", "integer", doc("ReplicationControllerSpec.replicas")),
+    col("Current", "integer", doc("ReplicationControllerStatus.replicas")),
+    col("Ready", "integer", doc("ReplicationControllerStatus.readyReplicas")),
+    ageCol(), containersCol(), imagesCol(),
+    col("Selector", "string", doc("ReplicationControllerSpec.selector"), 1),
   ],
   ControllerRevision: [
     nameCol(),
@@ -499,6 +517,19 @@ function replicaSetCells(rs: Obj, wide: boolean, now: number): (string | number)
   return wide ? [...cells, ...containerCells(rs.spec?.template?.spec?.containers), formatLabelSelector(rs.spec?.selector)] : cells;
 }
 
+/** printStatefulSet: ready/desired and age; wide adds containers and images. */
+function statefulSetCells(sts: Obj, wide: boolean, now: number): (string | number)[] {
+  const cells: (string | number)[] = [sts.metadata?.name ?? "", `${sts.status?.readyReplicas ?? 0}/${sts.spec?.replicas ?? 0}`, timestampSince(sts.metadata?.creationTimestamp, now)];
+  return wide ? [...cells, ...containerCells(sts.spec?.template?.spec?.containers)] : cells;
+}
+
+/** printReplicationController: as a ReplicaSet, its selector a plain map (labels.FormatLabels). */
+function replicationControllerCells(rc: Obj, wide: boolean, now: number): (string | number)[] {
+  const st = rc.status ?? {};
+  const cells: (string | number)[] = [rc.metadata?.name ?? "", rc.spec?.replicas ?? 0, st.replicas ?? 0, st.readyReplicas ?? 0, timestampSince(rc.metadata?.creationTimestamp, now)];
+  return wide ? [...cells, ...containerCells(rc.spec?.template?.spec?.containers), formatLabels(rc.spec?.selector)] : cells;
+}
+
 // ---- DaemonSet and ControllerRevision ----
 
 /** printDaemonSet: the status counts, the template's nodeSelector (labels.FormatLabels), age; wide adds containers, images, selector. */
@@ -645,6 +676,8 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "ReplicaSet": return replicaSetCells(o, wide, now);
     case "Job": return jobCells(o, wide, now);
     case "DaemonSet": return daemonSetCells(o, wide, now);
+    case "StatefulSet": return statefulSetCells(o, wide, now);
+    case "ReplicationController": return replicationControllerCells(o, wide, now);
     case "ControllerRevision": return controllerRevisionCells(o, now);
     case "CronJob": return cronJobCells(o, wide, now);
     // printHorizontalPodAutoscaler

@@ -15,6 +15,7 @@ import { localPathProvisionerMachine } from "../machines/localpath/localpath.mac
 import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
 import { deploymentControllerMachine } from "../machines/deployment/deployment.machine.js";
 import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.machine.js";
+import { statefulSetControllerMachine } from "../machines/statefulset/statefulset.machine.js";
 import { disruptionControllerMachine } from "../machines/disruption/disruption.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
@@ -27,7 +28,7 @@ import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
 import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
 import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.machine.js";
-import { replicaSetControllerMachine } from "../machines/replicaset/replicaset.machine.js";
+import { replicaSetControllerMachine, replicationControllerMachine } from "../machines/replicaset/replicaset.machine.js";
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
@@ -44,6 +45,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   kubeletMachine,
   schedulerMachine,
   replicaSetControllerMachine,
+  replicationControllerMachine,
   deploymentControllerMachine,
   endpointsControllerMachine,
   endpointSliceControllerMachine,
@@ -55,6 +57,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   jobControllerMachine,
   ttlAfterFinishedMachine,
   daemonSetControllerMachine,
+  statefulSetControllerMachine,
   cronJobControllerMachine,
   resourceQuotaControllerMachine,
   serviceAccountsControllerMachine,

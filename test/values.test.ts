@@ -76,6 +76,46 @@ spec:
     spec:
       containers: [{ name: agent, image: "nginx:1.27" }]
 ---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db }
+spec:
+  serviceName: db
+  replicas: 2
+  minReadySeconds: 3
+  persistentVolumeClaimRetentionPolicy: { whenDeleted: Delete }
+  selector: { matchLabels: { app: db } }
+  template:
+    metadata: { labels: { app: db } }
+    spec:
+      containers: [{ name: db, image: "nginx:1.27" }]
+  volumeClaimTemplates:
+  - metadata: { name: data }
+    spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Gi } } }
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: cache }
+spec:
+  serviceName: cache
+  replicas: 2
+  podManagementPolicy: Parallel
+  selector: { matchLabels: { app: cache } }
+  template:
+    metadata: { labels: { app: cache } }
+    spec:
+      containers: [{ name: cache, image: "nginx:1.27" }]
+---
+apiVersion: v1
+kind: ReplicationController
+metadata: { name: rc }
+spec:
+  replicas: 2
+  template:
+    metadata: { labels: { app: rc } }
+    spec:
+      containers: [{ name: c, image: "nginx:1.27" }]
+---
 apiVersion: batch/v1
 kind: CronJob
 metadata: { name: tick }
@@ -114,6 +154,8 @@ async function run(freeze: boolean) {
   await c.delete("Deployment", "web", "default");
   await c.delete("Pod", "crasher", "default");
   await c.delete("DaemonSet", "agent", "default", { propagationPolicy: "Background" });
+  await c.delete("StatefulSet", "cache", "default", { propagationPolicy: "Background" });
+  await c.delete("ReplicationController", "rc", "default", { propagationPolicy: "Background" });
   await c.delete("Job", "flaky", "default", { propagationPolicy: "Background" });
   await c.delete("Pod", "data-user", "default");
   await c.delete("PersistentVolumeClaim", "data", "default");

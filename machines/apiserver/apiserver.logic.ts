@@ -439,9 +439,9 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
   return out;
 }
 
-/** The autoscaling/v1 Scale of a Deployment or ReplicaSet. */
+/** The autoscaling/v1 Scale of a Deployment, ReplicaSet, StatefulSet or ReplicationController (whose selector is a plain map). */
 export function scaleOf(obj: any): any {
-  const sel = obj.spec?.selector?.matchLabels ?? {};
+  const sel = (obj.kind === "ReplicationController" ? obj.spec?.selector : obj.spec?.selector?.matchLabels) ?? {};
   return {
     kind: "Scale",
     apiVersion: "autoscaling/v1",
@@ -585,7 +585,7 @@ function mergeStringData(body: any): { obj: any } | { error: Status } {
 }
 
 function hasGeneration(r: ResourceInfo): boolean {
-  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob"].includes(r.kind) && r.kind !== "Namespace";
+  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController"].includes(r.kind) && r.kind !== "Namespace";
 }
 
 function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {

@@ -30,6 +30,8 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "Deployment", resource: "deployments", singular: "deployment", group: "apps", version: "v1", namespaced: true, shortNames: ["deploy"], verbs: rw, subresources: ["status", "scale"] },
   { kind: "ReplicaSet", resource: "replicasets", singular: "replicaset", group: "apps", version: "v1", namespaced: true, shortNames: ["rs"], verbs: rw, subresources: ["status", "scale"] },
   { kind: "DaemonSet", resource: "daemonsets", singular: "daemonset", group: "apps", version: "v1", namespaced: true, shortNames: ["ds"], verbs: rw, subresources: ["status"] },
+  { kind: "StatefulSet", resource: "statefulsets", singular: "statefulset", group: "apps", version: "v1", namespaced: true, shortNames: ["sts"], verbs: rw, subresources: ["status", "scale"] },
+  { kind: "ReplicationController", resource: "replicationcontrollers", singular: "replicationcontroller", group: "", version: "v1", namespaced: true, shortNames: ["rc"], verbs: rw, subresources: ["status", "scale"] },
   { kind: "ControllerRevision", resource: "controllerrevisions", singular: "controllerrevision", group: "apps", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "Job", resource: "jobs", singular: "job", group: "batch", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: ["status"] },
   { kind: "CronJob", resource: "cronjobs", singular: "cronjob", group: "batch", version: "v1", namespaced: true, shortNames: ["cj"], verbs: rw, subresources: ["status"] },
@@ -86,9 +88,11 @@ export function qualifiedKind(r: ResourceInfo): string {
 }
 
 // Groups whose resources kube-apiserver stores under the bare resource name (/registry/jobs/,
-  // /registry/cronjobs/, /registry/horizontalpodautoscalers/, /registry/storageclasses/), as their REST storage's DefaultQualifiedResource prefix says.
-  const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling", "storage.k8s.io"]);
-const storageResource = (r: ResourceInfo) => (bareResourceGroups.has(r.group) ? r.resource : `${r.group}/${r.resource}`);
+// /registry/cronjobs/, /registry/horizontalpodautoscalers/, /registry/storageclasses/), as their REST storage's DefaultQualifiedResource prefix says.
+const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling", "storage.k8s.io"]);
+// ReplicationControllers are kept under /registry/controllers/ (pkg/registry/core/controller/storage).
+const storageNames = new Map([["replicationcontrollers", "controllers"]]);
+const storageResource = (r: ResourceInfo) => (bareResourceGroups.has(r.group) ? (r.group === "" ? storageNames.get(r.resource) : undefined) ?? r.resource : `${r.group}/${r.resource}`);
 
 /** The etcd key of an object: /registry/<resource>/<namespace>/<name>, as the API server lays it out. */
 export function storageKey(r: ResourceInfo, namespace: string | undefined, name: string): string {

@@ -42,3 +42,12 @@ export function claimPods<T extends { metadata?: ObjectMeta } = Pod>(owner: { me
   }
   return out;
 }
+
+/** The merge patch that adopts or releases obj (pods, or apps ControllerRevisions): its new ownerReferences, guarded by its uid and resourceVersion. */
+export function ownerRefsPatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, refs: readonly unknown[]) {
+  // The uid and resourceVersion make the patch fail rather than touch a changed or recreated object.
+  return {
+    verb: "patch" as const, group: resource === "pods" ? "" : "apps", resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name, patchType: "merge" as const,
+    body: { metadata: { ownerReferences: refs, uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion } },
+  };
+}

@@ -14,3 +14,9 @@ export function fnv1a32String(s: string, h = FNV32_OFFSET_BASIS): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV32_PRIME) >>> 0;
   return h >>> 0;
 }
+
+/** FNV-1 (multiply, then xor) over bytes, continuing from hash h (hash/fnv's New32: pkg/controller/history hashes revisions with it). */
+export function fnv132(bytes: Uint8Array, h = FNV32_OFFSET_BASIS): number {
+  for (const b of bytes) h = (Math.imul(h, FNV32_PRIME) ^ b) >>> 0;
+  return h >>> 0;
+}

@@ -286,6 +286,11 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
     entrypoint: [], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "busybox", env: shellEnv,
     version: (t) => (t.startsWith("1.15") ? "1.15.12" : "1.14.2"),
   },
+  // The nginx the docs' StatefulSet examples run (application/web/web.yaml, the StatefulSet basics tutorial).
+  "registry.k8s.io/nginx-slim": {
+    tags: tagSet(["0.8", "0.9", "0.21", "0.24", "0.26", "0.27"]), sizeBytes: () => 19_641_122,
+    entrypoint: [], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "gnu", env: shellEnv,
+  },
   "docker.io/polinux/stress": {
     tags: tagSet(["latest", "1.0.4"]), sizeBytes: () => 4_041_410, entrypoint: [], cmd: ["stress", "--help"], kind: "stress", userland: "busybox", env: shellEnv,
   },

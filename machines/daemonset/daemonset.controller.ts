@@ -11,7 +11,7 @@ import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
-import { claimPods } from "../common/claim.js";
+import { claimPods, ownerRefsPatch } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { slowStartBatches } from "../common/podutil.js";
@@ -257,11 +257,7 @@ export function syncDaemonSet(ctx: DaemonSetControllerContext, key: string, now:
 }
 
 function patchOwnerRefs(ctx: DaemonSetControllerContext, fx: Fx, key: string, resource: "pods" | "controllerrevisions", obj: Pod | ControllerRevision, refs: unknown[]): void {
-  // The uid and resourceVersion make the patch fail rather than touch a changed or recreated object.
-  req(ctx, fx, key, {
-    verb: "patch", group: resource === "pods" ? "" : "apps", resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name, patchType: "merge",
-    body: { metadata: { ownerReferences: refs, uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion } },
-  }, "claim");
+  req(ctx, fx, key, ownerRefsPatch(resource, obj, refs), "claim");
 }
 
 /** syncNodes: expectations first, then deletions and the first slow-start batch of creations. */

@@ -7,6 +7,7 @@ import type { Affinity, Node, Pod, PodSpec, PodTemplateSpec, Toleration } from "
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { deepCopy } from "../common/equal.js";
 import { canonical, podTemplateHash } from "../common/hash.js";
+import { revisionTemplatePatch } from "../common/history.js";
 import { matchesNodeSelector } from "../common/labels.js";
 import { controllerRefOf } from "../common/owners.js";
 import { byCreationTimestampThenName, isPodAvailable, isPodReady } from "../common/podutil.js";
@@ -498,7 +499,7 @@ export function newDaemonPod(ds: DaemonSet, node: string, hash: string): Pod {
 
 /** getPatch: the revision's data, a patch replacing spec.template (json.Marshal of a map sorts the keys). */
 export function revisionData(ds: DaemonSet): unknown {
-  return JSON.parse(canonical({ spec: { template: { ...(ds.spec?.template ?? {}), $patch: "replace" } } }));
+  return revisionTemplatePatch(ds.spec?.template ?? {});
 }
 
 /** Match: the revision holds this DaemonSet's template. */

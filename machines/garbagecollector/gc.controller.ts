@@ -27,6 +27,10 @@ const monitored = [
   { group: "apps", resource: "daemonsets" },
   { group: "apps", resource: "controllerrevisions" },
   { group: "batch", resource: "cronjobs" },
+  { group: "apps", resource: "statefulsets" },
+  { group: "", resource: "replicationcontrollers" },
+  // a StatefulSet's claims under persistentVolumeClaimRetentionPolicy Delete
+  { group: "", resource: "persistentvolumeclaims" },
 ] as const;
 
 export interface GarbageCollectorContext {

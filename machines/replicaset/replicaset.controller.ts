@@ -19,6 +19,18 @@ export const controllerName = "replicaset-controller";
 const RSS = 1;
 const PODS = 2;
 
+/** The kind a replica controller keeps: ReplicaSets, or ReplicationControllers through the conversion adapter (pkg/controller/replication). */
+export interface ReplicatedKind {
+  kind: "ReplicaSet" | "ReplicationController";
+  group: string;
+  resource: string;
+  /** the component its events name */
+  component: string;
+}
+
+export const REPLICA_SETS: ReplicatedKind = { kind: "ReplicaSet", group: "apps", resource: "replicasets", component: controllerName };
+export const REPLICATION_CONTROLLERS: ReplicatedKind = { kind: "ReplicationController", group: "", resource: "replicationcontrollers", component: "replication-controller" };
+
 /** A run of slow-start batches for one ReplicaSet: a batch starts only when the previous one fully succeeded. */
 interface Creation {
   rs: ReplicaSet;
@@ -31,6 +43,8 @@ interface Creation {
 
 export interface ReplicaSetControllerContext {
   self: string;
+  /** what it controls: ReplicaSets or ReplicationControllers */
+  owner: ReplicatedKind;
   client: ClientState;
   q: W.WorkQueue;
   expectations: L.Expectations;
@@ -43,6 +57,8 @@ export interface ReplicaSetControllerInput {
   token: string;
   /** the actor's own address, for self-messages */
   address?: string;
+  /** ReplicationControllers instead of ReplicaSets */
+  owner?: ReplicatedKind;
 }
 
 export type ReplicaSetControllerEvent =
@@ -53,17 +69,22 @@ export type ReplicaSetControllerEvent =
 
 /** A fresh controller: empty caches, no expectations. */
 export function initialReplicaSetController(input: ReplicaSetControllerInput): ReplicaSetControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: L.newExpectations(), creating: new Map(), manageErr: new Map() };
+  return { self: input.address ?? (input.owner ?? REPLICA_SETS).component, owner: input.owner ?? REPLICA_SETS, client: newClient(input.token), q: W.newWorkQueue(), expectations: L.newExpectations(), creating: new Map(), manageErr: new Map() };
 }
 
 /** Informers on ReplicaSets and Pods in every namespace. */
 export function startInformers(ctx: ReplicaSetControllerContext, fx: Fx): void {
-  startInformer(ctx.client, fx, RSS, { group: "apps", resource: "replicasets", indexed: true });
+  startInformer(ctx.client, fx, RSS, { group: ctx.owner.group, resource: ctx.owner.resource, indexed: true });
   startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: true });
 }
 
 function rsStore(ctx: ReplicaSetControllerContext): Store<ReplicaSet> {
   return ctx.client.informers.get(RSS)!.store;
+}
+
+// A cached object as the ReplicaSet logic reads it: a ReplicationController through the conversion adapter.
+function asReplicaSet(ctx: ReplicaSetControllerContext, o: ReplicaSet | undefined): ReplicaSet | undefined {
+  return o === undefined || ctx.owner.kind === "ReplicaSet" ? o : L.replicaSetView(o as Parameters<typeof L.replicaSetView>[0]);
 }
 
 // The pods claiming could keep (matching the selector's labels, or controlled by rs), in store
@@ -76,13 +97,14 @@ function claimCandidates(ctx: ReplicaSetControllerContext, rs: ReplicaSet): Pod[
 
 function ownerKey(ctx: ReplicaSetControllerContext, pod: Pod): string | undefined {
   const ref = L.controllerRefOf(pod);
-  if (!ref || ref.kind !== "ReplicaSet") return undefined;
+  if (!ref || ref.kind !== ctx.owner.kind) return undefined;
   const key = `${pod.metadata?.namespace ?? ""}/${ref.name}`;
   return rsStore(ctx).get(key)?.metadata?.uid === ref.uid ? key : undefined;
 }
 
 function enqueueMatchingSets(ctx: ReplicaSetControllerContext, pod: Pod): void {
-  for (const [key, rs] of rsStore(ctx)) {
+  for (const [key, stored] of rsStore(ctx)) {
+    const rs = asReplicaSet(ctx, stored)!;
     if (rs.metadata?.namespace === pod.metadata?.namespace && matchesLabelSelector(rs.spec?.selector, pod.metadata?.labels)) W.add(ctx.q, key);
   }
 }
@@ -149,7 +171,7 @@ export function processNext(ctx: ReplicaSetControllerContext, now: number, fx: F
 
 /** One sync of a ReplicaSet: claim, manage replicas (when expectations allow), write status. */
 export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, now: number, fx: Fx): void {
-  const rs = rsStore(ctx).get(key);
+  const rs = asReplicaSet(ctx, rsStore(ctx).get(key));
   if (!rs) {
     ctx.expectations = L.deleteExpectations(ctx.expectations, key);
     ctx.manageErr.delete(key);
@@ -202,10 +224,12 @@ function statusEqual(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): bool
 function writeStatus(ctx: ReplicaSetControllerContext, key: string, rs: ReplicaSet, filtered: Pod[], now: number, fx: Fx): void {
   const status = L.calculateStatus(rs, filtered, ctx.manageErr.get(key), now);
   if (statusEqual(rs.status, status)) return;
-  req(ctx, fx, key, { verb: "update", group: "apps", resource: "replicasets", subresource: "status", namespace: rs.metadata?.namespace, name: rs.metadata?.name, body: { ...rs, status } }, "status");
+  // The status goes back on the object as stored (an RC keeps its selector map).
+  const stored = rsStore(ctx).get(key) ?? rs;
+  req(ctx, fx, key, { verb: "update", group: ctx.owner.group, resource: ctx.owner.resource, subresource: "status", namespace: rs.metadata?.namespace, name: rs.metadata?.name, body: { ...stored, status } }, "status");
 }
 
-const source = { component: controllerName };
+const sourceOf = (ctx: ReplicaSetControllerContext) => ({ component: ctx.owner.component });
 
 /** Handles an API response: informer lists, pod creations and deletions, claims, status writes. */
 export function onResponse(ctx: ReplicaSetControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
@@ -231,13 +255,13 @@ function onCreated(ctx: ReplicaSetControllerContext, key: string, res: ApiRespon
   if (!c) return;
   c.inflight--;
   if (res.ok && mutant("replicaset.counts-creation-twice")) ctx.expectations = L.creationObserved(ctx.expectations, key);
-  if (res.ok) recordEvent(ctx.client, fx, c.rs, "Normal", "SuccessfulCreate", `Created pod: ${res.object.metadata.name}`, source, res.now);
+  if (res.ok) recordEvent(ctx.client, fx, c.rs, "Normal", "SuccessfulCreate", `Created pod: ${res.object.metadata.name}`, sourceOf(ctx), res.now);
   else {
     c.failed++;
     c.error ??= res.status.message ?? "";
     // the informer will never see this pod: stop waiting for it
     ctx.expectations = L.creationObserved(ctx.expectations, key);
-    recordEvent(ctx.client, fx, c.rs, "Warning", "FailedCreate", `Error creating: ${res.status.message}`, source, res.now);
+    recordEvent(ctx.client, fx, c.rs, "Warning", "FailedCreate", `Error creating: ${res.status.message}`, sourceOf(ctx), res.now);
   }
   if (c.inflight > 0) return;
   if (c.error === undefined && c.index + 1 < c.batches.length) {
@@ -254,13 +278,13 @@ function onCreated(ctx: ReplicaSetControllerContext, key: string, res: ApiRespon
 
 function onDeleted(ctx: ReplicaSetControllerContext, key: string, pod: Pod, rs: ReplicaSet, res: ApiResponse & Stamp, fx: Fx): void {
   if (res.ok) {
-    recordEvent(ctx.client, fx, rs, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata?.name}`, source, res.now);
+    recordEvent(ctx.client, fx, rs, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata?.name}`, sourceOf(ctx), res.now);
     return;
   }
   // Not found means it is gone already: no error. Anything else: the pod stays, stop waiting for it.
   ctx.expectations = L.deletionObserved(ctx.expectations, key, L.objectKey(pod));
   if (res.code === 404) return;
-  recordEvent(ctx.client, fx, rs, "Warning", "FailedDelete", `Error deleting: ${res.status.message}`, source, res.now);
+  recordEvent(ctx.client, fx, rs, "Warning", "FailedDelete", `Error deleting: ${res.status.message}`, sourceOf(ctx), res.now);
   failManage(ctx, key, res.status.message ?? "", res.now, fx);
 }
 

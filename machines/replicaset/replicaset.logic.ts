@@ -52,12 +52,28 @@ export function podsOwnedBy(rs: ReplicaSet, pods: readonly Pod[]): Pod[] {
   return pods.filter((p) => uid !== undefined && controllerRefOf(p)?.uid === uid);
 }
 
-/** The controller ownerReference a ReplicaSet stamps on what it owns (metav1.NewControllerRef). */
+/** The controller ownerReference a ReplicaSet (or a ReplicationController seen as one) stamps on what it owns (metav1.NewControllerRef with the controller's GroupVersionKind). */
 export function replicaSetControllerRef(rs: ReplicaSet): OwnerReference {
+  const rc = (rs as { kind?: string }).kind === "ReplicationController";
   return {
-    apiVersion: "apps/v1", kind: "ReplicaSet", name: rs.metadata?.name ?? "", uid: rs.metadata?.uid ?? "",
+    apiVersion: rc ? "v1" : "apps/v1", kind: rc ? "ReplicationController" : "ReplicaSet", name: rs.metadata?.name ?? "", uid: rs.metadata?.uid ?? "",
     controller: true, blockOwnerDeletion: true,
   };
+}
+
+/**
+ * A v1 ReplicationController as the ReplicaSet controller sees it (pkg/controller/replication's
+ * conversion adapter): its selector map becomes matchLabels; kind and apiVersion stay the RC's, so
+ * the ownerReferences and events it makes name the ReplicationController.
+ */
+export function replicaSetView(rc: { metadata?: ReplicaSet["metadata"]; spec?: { replicas?: number; minReadySeconds?: number; selector?: Record<string, string>; template?: PodTemplateSpec }; status?: ReplicaSetStatus }): ReplicaSet {
+  const spec = rc.spec ?? {};
+  const viewSpec: Record<string, unknown> = { selector: { matchLabels: { ...(spec.selector ?? {}) } }, template: spec.template ?? {} };
+  if (spec.replicas !== undefined) viewSpec.replicas = spec.replicas;
+  if (spec.minReadySeconds !== undefined) viewSpec.minReadySeconds = spec.minReadySeconds;
+  const view: Record<string, unknown> = { apiVersion: "v1", kind: "ReplicationController", metadata: rc.metadata, spec: viewSpec };
+  if (rc.status !== undefined) view.status = rc.status;
+  return view as unknown as ReplicaSet;
 }
 
 // ---------- adoption / orphaning (PodControllerRefManager.ClaimPods, ../common/claim.ts) ----------

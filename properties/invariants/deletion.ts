@@ -13,6 +13,16 @@ export const deletionInvariant = "deletionReversesCreation";
 /** Keys whose values change with time alone, not with what the workload did. */
 const ignoredPrefixes = ["/registry/events/", "/registry/coordination.k8s.io/leases/", "/registry/events.k8s.io/"];
 
+/**
+ * A StatefulSet's claim kept by the Retain policy: deleting or scaling a StatefulSet leaves the
+ * PersistentVolumeClaims of its volumeClaimTemplates (and their data) on purpose. The check deletes
+ * every object it applied, so a claim <template>-<set>-<ordinal> left without ownerReferences is one
+ * the StatefulSet controller made. The volume bound to it stays with it.
+ */
+function retainedClaim(key: string, value: any): boolean {
+  return key.startsWith("/registry/persistentvolumeclaims/") && (value?.metadata?.ownerReferences ?? []).length === 0 && /^.+-.+-[0-9]+$/.test(value?.metadata?.name ?? "");
+}
+
 /** Strips what moves on its own: resourceVersions, heartbeat times, the node status the kubelet re-posts. */
 function stable(key: string, value: any): any {
   const strip = (v: any): any => {
@@ -43,8 +53,14 @@ function stable(key: string, value: any): any {
 export function footprint(rt: Runtime): Record<string, Record<string, string>> {
   const parts: Record<string, Record<string, string>> = { etcd: {}, ipam: {}, cri: {}, proxy: {} };
   const etcd = rt.snapshot("etcd")?.context;
+  // The retained claims, and the volumes bound to them, which stay with them.
+  const retained = new Set<string>();
+  for (const [key, kv] of etcd?.kv ?? []) if (retainedClaim(key, (kv as any).value)) retained.add(`${(kv as any).value.metadata.namespace}/${(kv as any).value.metadata.name}`);
   for (const [key, kv] of etcd?.kv ?? []) {
     if (ignoredPrefixes.some((p) => key.startsWith(p))) continue;
+    if (retainedClaim(key, (kv as any).value)) continue;
+    const claimRef = key.startsWith("/registry/persistentvolumes/") ? (kv as any).value?.spec?.claimRef : undefined;
+    if (claimRef && retained.has(`${claimRef.namespace}/${claimRef.name}`)) continue;
     parts.etcd![key] = JSON.stringify(stable(key, (kv as any).value));
   }
   for (const a of rt.addresses().sort()) {

@@ -8,6 +8,7 @@ import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobNeverExceedsParallelism } from "./job.js";
 import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
+import { statefulSetOrderedReady } from "./statefulset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
 import { hpaReplicasWithinBounds } from "./hpa.js";
 import { pvcBoundToAtMostOnePV } from "./storage.js";
@@ -429,6 +430,16 @@ export const budgetNeverAllowsMoreThanHealthySpec: InvariantSpec = {
   },
 };
 
+/** An OrderedReady StatefulSet never creates pod N+1 before pods 0..N have been Running and Ready (statefulset.ts). */
+export const statefulSetOrderedReadySpec: InvariantSpec = {
+  name: "statefulSetOrderedReady",
+  description: "an OrderedReady StatefulSet never creates pod N+1 before pods 0..N have been Running and Ready",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => statefulSetOrderedReady(view) };
+  },
+};
+
 /** A PVC is bound to at most one PV (storage.ts). */
 export const pvcBoundToAtMostOnePVSpec: InvariantSpec = {
   name: "pvcBoundToAtMostOnePV",
@@ -483,6 +494,7 @@ export const invariants: readonly InvariantSpec[] = [
   deploymentNeverSurgesPastMaxSurge,
   jobNeverExceedsParallelismSpec,
   daemonSetRunsOnePodPerNodeSpec,
+  statefulSetOrderedReadySpec,
   cronJobNeverStartsEarlySpec,
   hpaReplicasWithinBoundsSpec,
   pvcBoundToAtMostOnePVSpec,

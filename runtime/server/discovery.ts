@@ -11,7 +11,7 @@ export const serverGitVersion = "v1.35.0";
 export const aggregatedDiscoveryType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
 // Resources kubectl's "all" category covers (the categories field of their REST storage).
-const allCategory = new Set(["pods", "services", "deployments", "replicasets", "daemonsets", "jobs", "cronjobs"]);
+const allCategory = new Set(["pods", "services", "deployments", "replicasets", "daemonsets", "statefulsets", "replicationcontrollers", "jobs", "cronjobs"]);
 
 /** The response kind and verbs of a subresource, as kube-apiserver registers them. */
 function subresourceInfo(r: ResourceInfo, sub: string): { group: string; version: string; kind: string; verbs: string[] } {

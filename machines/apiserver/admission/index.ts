@@ -12,6 +12,7 @@ import {
 import { defaultHorizontalPodAutoscaler } from "./autoscaling.js";
 import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
+import { defaultReplicationController, defaultStatefulSet, prepareReplicatedForCreate } from "./statefulset.js";
 import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 import {
@@ -61,6 +62,8 @@ const defaulters: Record<string, (o: Obj) => void> = {
   PriorityClass: defaultPriorityClass,
   Job: defaultJob,
   DaemonSet: defaultDaemonSet,
+  StatefulSet: defaultStatefulSet,
+  ReplicationController: defaultReplicationController,
   CronJob: defaultCronJob,
   HorizontalPodAutoscaler: defaultHorizontalPodAutoscaler,
   LimitRange: defaultLimitRange,
@@ -70,9 +73,9 @@ const defaulters: Record<string, (o: Obj) => void> = {
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-  const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "PersistentVolume", "PersistentVolumeClaim"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob"]);
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController"]);
 
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
@@ -137,6 +140,10 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       return;
     case "DaemonSet":
       prepareDaemonSetForCreate(o);
+      return;
+    case "StatefulSet":
+    case "ReplicationController":
+      prepareReplicatedForCreate(o);
       return;
     case "CronJob":
       prepareCronJobForCreate(o);

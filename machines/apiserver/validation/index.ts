@@ -7,6 +7,10 @@ import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate 
 import { validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetStatusUpdate, validateDaemonSetUpdate } from "./daemonset.js";
 import { validateDeployment, validateDeploymentStatusUpdate, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetStatusUpdate, validateReplicaSetUpdate } from "./apps.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import {
+  validateReplicationController, validateReplicationControllerStatusUpdate, validateReplicationControllerUpdate,
+  validateStatefulSet, validateStatefulSetStatusUpdate, validateStatefulSetUpdate,
+} from "./statefulset.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import {
   validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEvent, validateLease, validateNamespace,
@@ -47,6 +51,8 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   ControllerRevision: validateControllerRevision,
   CronJob: validateCronJob,
   HorizontalPodAutoscaler: validateHorizontalPodAutoscaler,
+  StatefulSet: validateStatefulSet,
+  ReplicationController: validateReplicationController,
   PersistentVolume: validatePersistentVolume,
   PersistentVolumeClaim: validatePersistentVolumeClaim,
   StorageClass: validateStorageClass,
@@ -65,6 +71,8 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   ControllerRevision: validateControllerRevisionUpdate,
   CronJob: validateCronJobUpdate,
   HorizontalPodAutoscaler: validateHorizontalPodAutoscalerUpdate,
+  StatefulSet: validateStatefulSetUpdate,
+  ReplicationController: validateReplicationControllerUpdate,
   PersistentVolume: validatePersistentVolumeUpdate,
   PersistentVolumeClaim: validatePersistentVolumeClaimUpdate,
   StorageClass: validateStorageClassUpdate,
@@ -84,7 +92,8 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
   status: {
     Pod: validatePodStatusUpdate, ReplicaSet: validateReplicaSetStatusUpdate, Deployment: validateDeploymentStatusUpdate, DaemonSet: validateDaemonSetStatusUpdate,
     Service: validateServiceStatusUpdate, Namespace: validateNamespaceStatusUpdate, PodDisruptionBudget: validatePodDisruptionBudgetStatusUpdate, CronJob: validateCronJobStatusUpdate,
-    Job: validateJobStatusUpdate, PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate,
+    Job: validateJobStatusUpdate, StatefulSet: validateStatefulSetStatusUpdate, ReplicationController: validateReplicationControllerStatusUpdate,
+    PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate,
   },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };

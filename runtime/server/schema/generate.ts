@@ -27,6 +27,8 @@ export const roots: Record<string, string> = {
   ReplicaSet: "apps/v1.ReplicaSet",
   DaemonSet: "apps/v1.DaemonSet",
   ControllerRevision: "apps/v1.ControllerRevision",
+  StatefulSet: "apps/v1.StatefulSet",
+  ReplicationController: "core/v1.ReplicationController",
   Job: "batch/v1.Job",
   CronJob: "batch/v1.CronJob",
   HorizontalPodAutoscaler: "autoscaling/v2.HorizontalPodAutoscaler",
