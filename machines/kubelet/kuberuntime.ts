@@ -16,6 +16,7 @@ import type { WaitingReason } from "./container.machine.js";
 import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
+import { serviceEnvFor } from "./serviceenv.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -121,13 +122,6 @@ function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
   return lim === undefined ? {} : { memoryLimitBytes: intValue(lim) };
 }
 
-/** The Service variables every container gets (the kubernetes Service's; enableServiceLinks adds none here). */
-const serviceEnv: Readonly<Record<string, string>> = {
-  KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", KUBERNETES_SERVICE_PORT_HTTPS: "443",
-  KUBERNETES_PORT: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP_PROTO: "tcp",
-  KUBERNETES_PORT_443_TCP_PORT: "443", KUBERNETES_PORT_443_TCP_ADDR: "10.96.0.1",
-};
-
 /** What makeEnvironmentVariables gives: the environment, or why the container cannot be configured yet. */
 export type EnvResult = { kind: "env"; env: Record<string, string> } | Unready;
 
@@ -135,7 +129,7 @@ export type EnvResult = { kind: "env"; env: Record<string, string> } | Unready;
  * makeEnvironmentVariables: envFrom first (prefixed keys), then env in order (a value expands
  * `$(VAR)` against the variables so far and the Service variables; valueFrom reads the downward
  * API, a ConfigMap or a Secret, skipping a missing optional one), then the Service variables not
- * already set. HOSTNAME is the runtime's.
+ * already set (none until the service informer has listed once). HOSTNAME is the runtime's.
  */
 export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): EnvResult {
   const pod = view(w.pod);
@@ -143,6 +137,8 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
   const ns = pod.metadata?.namespace ?? "default";
   // Variable names and keys come from the pod spec and objects: "__proto__" is a name like any other.
   const tmp: Record<string, string> = Object.create(null);
+  const serviceEnv = serviceEnvFor(ctx, pod);
+  if (!serviceEnv) return { kind: "notSynced" };
   for (const from of spec.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref) continue;
