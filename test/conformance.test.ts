@@ -62,3 +62,77 @@ describe("Service environment variables (pods.go: should contain environment var
     await c.stop();
   });
 });
+
+describe("termination messages (runtime.go: Container Runtime blackbox test on terminated container)", () => {
+  it("the four conformance cases: a non-root container's custom path; the log tail on failure only; the file wins on success", async () => {
+    const c = await cluster();
+    await c.apply([
+      // should report termination message if TerminationMessagePath is set as non-root user and at a non-default path
+      pod("custom-path", "/bin/echo -n DONE > /dev/termination-custom-log", { securityContext: { runAsUser: 1000 } }, { terminationMessagePath: "/dev/termination-custom-log" }),
+      // should report termination message from log output if TerminationMessagePolicy FallbackToLogsOnError is set
+      pod("fallback-failed", "/bin/echo -n DONE; /bin/false", {}, { terminationMessagePolicy: "FallbackToLogsOnError" }),
+      // should report termination message as empty when pod succeeds and TerminationMessagePolicy FallbackToLogsOnError is set
+      pod("fallback-succeeded", "/bin/echo -n OK", {}, { terminationMessagePolicy: "FallbackToLogsOnError" }),
+      // should report termination message from file when pod succeeds and TerminationMessagePolicy FallbackToLogsOnError is set
+      pod("file-succeeded", "/bin/echo -n OK > /dev/termination-log", {}, { terminationMessagePolicy: "FallbackToLogsOnError" }),
+      // a path in a directory the image does not have: the kubelet's bind mount makes it
+      pod("deep-path", "echo bye > /var/run/app/term", {}, { terminationMessagePath: "/var/run/app/term" }),
+    ] as never);
+    await c.settle();
+    const term = (name: string) => {
+      const p = c.get("Pod", name, "default");
+      return { phase: p.status.phase, message: p.status.containerStatuses[0].state.terminated?.message };
+    };
+    expect(term("custom-path")).toEqual({ phase: "Succeeded", message: "DONE" });
+    expect(term("fallback-failed")).toEqual({ phase: "Failed", message: "DONE" });
+    expect(term("fallback-succeeded")).toEqual({ phase: "Succeeded", message: undefined });
+    expect(term("file-succeeded")).toEqual({ phase: "Succeeded", message: "OK" });
+    expect(term("deep-path")).toEqual({ phase: "Succeeded", message: "bye\n" });
+    await c.stop();
+  });
+
+  it("the file keeps its last 4096 bytes; the log fallback its last 80 lines within 2048 bytes", async () => {
+    const c = await cluster();
+    await c.apply([
+      pod("big-file", "i=0; while [ $i -lt 500 ]; do echo -n 0123456789 >> /dev/termination-log; i=$((i+1)); done; echo -n END >> /dev/termination-log"),
+      pod("many-lines", "i=0; while [ $i -lt 100 ]; do echo line$i; i=$((i+1)); done; exit 3", {}, { terminationMessagePolicy: "FallbackToLogsOnError" }),
+    ] as never);
+    await c.settle();
+    const big = c.get("Pod", "big-file", "default").status.containerStatuses[0].state.terminated.message as string;
+    expect(big.length).toBe(4096);
+    expect(big.endsWith("789END")).toBe(true);
+    const lines = (c.get("Pod", "many-lines", "default").status.containerStatuses[0].state.terminated.message as string).split("\n");
+    expect(lines.length).toBe(80);
+    expect([lines[0], lines[79]]).toEqual(["line20", "line99"]);
+    await c.stop();
+  });
+});
+
+describe("/etc/hosts managed by the kubelet (kubelet_etc_hosts.go) and the pod's hostname", () => {
+  it("each container's /etc/hosts is the kubelet's: the pod IP with its hostname, then the hostAliases (HostAliases conformance test)", async () => {
+    const c = await cluster();
+    await c.apply([pod("hosts", "cat /etc/hosts", { hostAliases: [{ ip: "123.45.67.89", hostnames: ["foo.remote", "bar.remote"] }] })] as never);
+    await c.settle();
+    const ip = c.get("Pod", "hosts", "default").status.podIP;
+    expect(await logs(c, "hosts")).toBe([
+      "# Kubernetes-managed hosts file.", "127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", "fe00::0\tip6-localnet",
+      "fe00::0\tip6-mcastprefix", "fe00::1\tip6-allnodes", "fe00::2\tip6-allrouters", `${ip}\thosts`, "", "# Entries added by HostAliases.", "123.45.67.89\tfoo.remote\tbar.remote",
+    ].join("\n"));
+    await c.stop();
+  });
+
+  it("spec.hostname and spec.subdomain: hostname and HOSTNAME are the hostname, /etc/hosts has the FQDN; a container mounting /etc/hosts keeps its own", async () => {
+    const c = await cluster();
+    await c.apply([
+      pod("named", "hostname; echo $HOSTNAME; grep named-host /etc/hosts", { hostname: "named-host", subdomain: "sub" }),
+      pod("fqdn", "echo $HOSTNAME", { hostname: "h", subdomain: "sub", setHostnameAsFQDN: true }),
+      pod("own-hosts", "cat /etc/hosts", { volumes: [{ name: "h", emptyDir: {} }] }, { volumeMounts: [{ name: "h", mountPath: "/etc/hosts" }] }),
+    ] as never);
+    await c.settle();
+    const ip = c.get("Pod", "named", "default").status.podIP;
+    expect(await logs(c, "named")).toBe(`named-host\nnamed-host\n${ip}\tnamed-host.sub.default.svc.cluster.local\tnamed-host`);
+    expect(await logs(c, "fqdn")).toBe("h.sub.default.svc.cluster.local");
+    expect(await logs(c, "own-hosts")).not.toContain("Kubernetes-managed");
+    await c.stop();
+  });
+});

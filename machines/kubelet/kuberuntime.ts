@@ -17,6 +17,7 @@ import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
 import { serviceEnvFor } from "./serviceenv.js";
+import { containerFiles, hostnameEnv } from "./containerfiles.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -109,12 +110,17 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     }
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(view(c.spec), env.env), attempt: c.attempts, env: env.env, podIP: w.ip,
-      ...memoryLimit(c),
+      ...memoryLimit(c), files: hostFilesOf(ctx, w, c),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
   }
   runtimeCall(ctx, w, ctx.cri, { type: "StartContainer", containerId: c.step.createdId }, { kind: "StartContainer", container: c.name }, fx);
   return "op";
+}
+
+/** makeMounts' host files for this container: the managed /etc/hosts and the termination-message file. */
+function hostFilesOf(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
+  return containerFiles(view(w.pod), view(c.spec), w.ip ? [w.ip] : [], { name: ctx.node, hostIP: ctx.hostIP });
 }
 
 function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
@@ -129,7 +135,8 @@ export type EnvResult = { kind: "env"; env: Record<string, string> } | Unready;
  * makeEnvironmentVariables: envFrom first (prefixed keys), then env in order (a value expands
  * `$(VAR)` against the variables so far and the Service variables; valueFrom reads the downward
  * API, a ConfigMap or a Secret, skipping a missing optional one), then the Service variables not
- * already set (none until the service informer has listed once). HOSTNAME is the runtime's.
+ * already set (none until the service informer has listed once). HOSTNAME is the runtime's: the
+ * pod's hostname (spec.hostname, else its name).
  */
 export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): EnvResult {
   const pod = view(w.pod);
@@ -178,7 +185,7 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
     } else tmp[e.name] = "";
   }
   const env: Record<string, string> = Object.create(null);
-  env.HOSTNAME = pod.metadata!.name!;
+  env.HOSTNAME = hostnameEnv(pod, ctx.node);
   for (const [k, v] of Object.entries(serviceEnv)) if (!Object.hasOwn(tmp, k)) env[k] = v;
   Object.assign(env, tmp);
   return { kind: "env", env: { ...env } };
