@@ -136,3 +136,45 @@ describe("/etc/hosts managed by the kubelet (kubelet_etc_hosts.go) and the pod's
     await c.stop();
   });
 });
+
+describe("activeDeadlineSeconds (pods.go: should allow activeDeadlineSeconds to be updated)", () => {
+  it("a pod created with activeDeadlineSeconds: 5 runs 5 s from its startTime, then is Failed with DeadlineExceeded and its containers are stopped", async () => {
+    const c = await cluster();
+    await c.apply([pod("deadline", "sleep 600", { activeDeadlineSeconds: 5 })] as never);
+    await c.settle();
+    const start = Date.parse(c.get("Pod", "deadline", "default").status.startTime);
+    c.advance(4_000);
+    await c.settle();
+    expect(c.get("Pod", "deadline", "default").status.phase).toBe("Running");
+    c.advance(2_000);
+    await c.settle();
+    const p = c.get("Pod", "deadline", "default");
+    expect({ phase: p.status.phase, reason: p.status.reason, message: p.status.message }).toEqual({ phase: "Failed", reason: "DeadlineExceeded", message: "Pod was active on the node longer than the specified deadline" });
+    expect(p.status.containerStatuses[0].state.terminated).toBeDefined();
+    const ev = c.events().find((e) => e.reason === "DeadlineExceeded");
+    expect(ev && Date.parse(ev.firstTimestamp ?? ev.eventTime) - start).toBeGreaterThanOrEqual(5_000);
+    await c.stop();
+  });
+
+  it("setting activeDeadlineSeconds on a running pod fails it once the deadline (from startTime) passes; one without it keeps running", async () => {
+    const c = await cluster();
+    await c.apply([pod("pod-update-activedeadlineseconds", "sleep 600"), pod("plain", "sleep 600")] as never);
+    await c.settle();
+    c.advance(30_000);
+    await c.settle();
+    const running = c.get("Pod", "pod-update-activedeadlineseconds", "default");
+    expect(running.status.phase).toBe("Running");
+    // The pod started 30 s ago: a 40 s deadline leaves it 10 s more.
+    await c.apply([{ ...running, spec: { ...running.spec, activeDeadlineSeconds: 40 } }] as never);
+    await c.settle();
+    c.advance(8_000);
+    await c.settle();
+    expect(c.get("Pod", "pod-update-activedeadlineseconds", "default").status.phase).toBe("Running");
+    c.advance(3_000);
+    await c.settle();
+    const p = c.get("Pod", "pod-update-activedeadlineseconds", "default");
+    expect([p.status.phase, p.status.reason]).toEqual(["Failed", "DeadlineExceeded"]);
+    expect(c.get("Pod", "plain", "default").status.phase).toBe("Running");
+    await c.stop();
+  });
+});
