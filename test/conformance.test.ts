@@ -178,3 +178,26 @@ describe("activeDeadlineSeconds (pods.go: should allow activeDeadlineSeconds to 
     await c.stop();
   });
 });
+
+describe("the default/kubernetes Service's endpoints (endpointslice.go: should have Endpoints and EndpointSlices pointing to API Server)", () => {
+  it("Endpoints with a subset and an EndpointSlice labelled kubernetes.io/service-name=kubernetes, with the same addresses and port", async () => {
+    const c = await cluster();
+    expect(c.get("Service", "kubernetes", "default")).toBeDefined();
+    const ep = c.get("Endpoints", "kubernetes", "default");
+    expect(ep.subsets.length).toBeGreaterThan(0);
+    const slices = c.list("EndpointSlice", { namespace: "default", labelSelector: "kubernetes.io/service-name=kubernetes" } as never);
+    expect(slices.length).toBe(1);
+    // endpointSlicesEqual: the same addresses, and the same port numbers
+    const fromEndpoints = ep.subsets.flatMap((s: any) => s.addresses.map((a: any) => a.ip)).sort();
+    const fromSlices = slices.flatMap((s: any) => s.endpoints.flatMap((e: any) => e.addresses)).sort();
+    expect(fromSlices).toEqual(fromEndpoints);
+    expect(slices[0].ports.map((p: any) => p.port)).toEqual(ep.subsets[0].ports.map((p: any) => p.port));
+    expect(ep.subsets[0].ports).toEqual([{ name: "https", port: 6443, protocol: "TCP" }]);
+    // the controllers leave them alone: after a while they are as the reconciler wrote them
+    c.advance(60_000);
+    await c.settle();
+    expect(c.get("Endpoints", "kubernetes", "default").subsets).toEqual(ep.subsets);
+    expect(c.list("EndpointSlice", { namespace: "default" } as never).map((s: any) => s.metadata.name)).toEqual(["kubernetes"]);
+    await c.stop();
+  });
+});
