@@ -201,3 +201,40 @@ describe("the default/kubernetes Service's endpoints (endpointslice.go: should h
     await c.stop();
   });
 });
+
+describe("Service type changes (service.go: should be able to change the type from ClusterIP/NodePort to ExternalName and back)", () => {
+  const update = (c: Cluster, svc: any) => c.request({ verb: "update", group: "", resource: "services", namespace: "default", name: svc.metadata.name, body: svc });
+
+  it("ClusterIP to ExternalName: the update keeps the read clusterIP(s), ipFamilies and ipFamilyPolicy, and the strategy drops them; the address is free again", async () => {
+    const c = await cluster();
+    await c.apply([{ apiVersion: "v1", kind: "Service", metadata: { name: "clusterip-service", namespace: "default" }, spec: { selector: { a: "b" }, ports: [{ port: 80, targetPort: 80 }] } }] as never);
+    await c.settle();
+    const svc = c.get("Service", "clusterip-service", "default");
+    const ip = svc.spec.clusterIP;
+    const r = await update(c, { ...svc, spec: { ...svc.spec, type: "ExternalName", externalName: "externalsvc.default.svc.cluster.local" } });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const got = c.get("Service", "clusterip-service", "default").spec;
+    expect([got.type, got.externalName, got.clusterIP, got.clusterIPs, got.ipFamilies, got.ipFamilyPolicy]).toEqual(["ExternalName", "externalsvc.default.svc.cluster.local", undefined, undefined, undefined, undefined]);
+    // The released address can be asked for again.
+    const again = await c.request({ verb: "create", group: "", resource: "services", namespace: "default", body: { apiVersion: "v1", kind: "Service", metadata: { name: "reuse" }, spec: { clusterIP: ip, ports: [{ port: 80 }] } } });
+    expect(again.ok, JSON.stringify(again)).toBe(true);
+    await c.stop();
+  });
+
+  it("NodePort to ExternalName drops the node ports and externalTrafficPolicy; ExternalName to ClusterIP allocates an address", async () => {
+    const c = await cluster();
+    await c.apply([{ apiVersion: "v1", kind: "Service", metadata: { name: "nodeport-service", namespace: "default" }, spec: { type: "NodePort", selector: { a: "b" }, ports: [{ port: 80 }] } }] as never);
+    await c.settle();
+    const svc = c.get("Service", "nodeport-service", "default");
+    expect(svc.spec.ports[0].nodePort).toBeGreaterThan(0);
+    expect((await update(c, { ...svc, spec: { ...svc.spec, type: "ExternalName", externalName: "example.com" } })).ok).toBe(true);
+    const ext = c.get("Service", "nodeport-service", "default");
+    expect([ext.spec.ports[0].nodePort, ext.spec.externalTrafficPolicy, ext.spec.clusterIP]).toEqual([undefined, undefined, undefined]);
+    const back = await update(c, { ...ext, spec: { ...ext.spec, type: "ClusterIP", externalName: undefined } });
+    expect(back.ok, JSON.stringify(back)).toBe(true);
+    const cip = c.get("Service", "nodeport-service", "default").spec;
+    expect(cip.clusterIP).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\./); // in the service CIDR 10.96.0.0/12
+    expect([cip.ipFamilies, cip.ipFamilyPolicy]).toEqual([["IPv4"], "SingleStack"]);
+    await c.stop();
+  });
+});

@@ -13,6 +13,7 @@ import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreat
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
 import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
+import { dropTypeDependentFields } from "./servicetype.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -167,7 +168,10 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     else delete o.status;
   }
   if (o.kind === "Namespace") o.spec = { ...(o.spec ?? {}), finalizers: deepCopy(old.spec?.finalizers ?? []) };
-  if (o.kind === "Service") keepAllocatedServiceValues(o, old);
+  if (o.kind === "Service") {
+    keepAllocatedServiceValues(o, old);
+    dropTypeDependentFields(o, old);
+  }
   if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, sameJSON);
   if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
     o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
