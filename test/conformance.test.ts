@@ -310,3 +310,108 @@ describe("Deployments (apps/deployment.go): adoption, revisionHistoryLimit clean
     await c.stop();
   });
 });
+
+describe("NoExecute taints with tolerationSeconds (node/taints.go: NoExecuteTaintManager Multiple Pods)", () => {
+  const taint = { key: "kubernetes.io/e2e-evict-taint-key", value: "evictTaintVal", effect: "NoExecute" };
+  const tolerating = (name: string, seconds: number) => ({
+    apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" },
+    spec: { tolerations: [{ key: taint.key, operator: "Equal", value: taint.value, effect: "NoExecute", tolerationSeconds: seconds }], containers: [{ name: "pause", image: "registry.k8s.io/pause:3.10" }] },
+  });
+  async function setTaints(c: Cluster, taints: unknown[]): Promise<number> {
+    const node = c.get("Node", "node-1");
+    const r = await c.request({ verb: "update", group: "", resource: "nodes", name: "node-1", body: { ...node, spec: { ...node.spec, taints } } });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    return c.now();
+  }
+  const evictedAt = (c: Cluster, name: string) => {
+    const ev = c.events().find((e) => e.involvedObject.name === name && e.reason === "TaintManagerEviction" && e.message.startsWith("Marking for deletion"));
+    return ev ? Date.parse(ev.lastTimestamp) : undefined;
+  };
+
+  it("evicts pods with minTolerationSeconds: each pod is deleted when its own tolerationSeconds (5 s, 25 s) ran out", async () => {
+    const c = await cluster();
+    await c.apply([tolerating("taint-eviction-b1", 5), tolerating("taint-eviction-b2", 25)] as never);
+    await c.settle();
+    const tainted = await setTaints(c, [taint]);
+    c.advance(3_000);
+    await c.settle();
+    expect(evictedAt(c, "taint-eviction-b1")).toBeUndefined();
+    c.advance(40_000);
+    await c.settle();
+    // Event times are whole seconds.
+    expect(evictedAt(c, "taint-eviction-b1")! - Math.floor(tainted / 1000) * 1000).toBe(5_000);
+    expect(evictedAt(c, "taint-eviction-b2")! - Math.floor(tainted / 1000) * 1000).toBe(25_000);
+    expect(c.get("Pod", "taint-eviction-b1", "default")).toBeUndefined();
+    expect(c.get("Pod", "taint-eviction-b2", "default")).toBeUndefined();
+    await c.stop();
+  });
+
+  it("removing taint cancels eviction: the pod tolerating it for 130 s outlives the taint removed after 60 s", async () => {
+    const c = await cluster();
+    await c.apply([tolerating("taint-eviction-4", 130)] as never);
+    await c.settle();
+    await setTaints(c, [taint]);
+    c.advance(60_000);
+    await c.settle();
+    await setTaints(c, []);
+    await c.settle();
+    c.advance(200_000);
+    await c.settle();
+    const p = c.get("Pod", "taint-eviction-4", "default");
+    expect([p?.status.phase, p?.metadata.deletionTimestamp]).toEqual(["Running", undefined]);
+    expect(evictedAt(c, "taint-eviction-4")).toBeUndefined();
+    expect(c.events().some((e) => e.involvedObject.name === "taint-eviction-4" && e.message === "Cancelling deletion of Pod default/taint-eviction-4")).toBe(true);
+    await c.stop();
+  });
+});
+
+describe("init containers with /bin/true and /bin/false (init_container.go)", () => {
+  const initPod = (name: string, inits: string[][]) => ({
+    apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" },
+    spec: { restartPolicy: "Never", initContainers: inits.map((command, i) => ({ name: `init${i + 1}`, image: "busybox:1.36", command })), containers: [{ name: "run1", image: "busybox:1.36", command: ["/bin/true"] }] },
+  });
+
+  it("should invoke init containers on a RestartNever pod: both inits and the app run and exit 0, the pod Succeeds", async () => {
+    const c = await cluster();
+    await c.apply([initPod("pod-init-ok", [["/bin/true"], ["/bin/true"]])] as never);
+    await c.settle();
+    const p = c.get("Pod", "pod-init-ok", "default");
+    expect(p.status.phase).toBe("Succeeded");
+    expect(p.status.initContainerStatuses.map((s: any) => [s.name, s.state.terminated?.exitCode, s.state.terminated?.reason])).toEqual([["init1", 0, "Completed"], ["init2", 0, "Completed"]]);
+    expect(p.status.containerStatuses[0].state.terminated.exitCode).toBe(0);
+    await c.stop();
+  });
+
+  it("should not start app containers and fail the pod if init containers fail on a RestartNever pod", async () => {
+    const c = await cluster();
+    await c.apply([initPod("pod-init-fail", [["/bin/true"], ["/bin/false"]])] as never);
+    await c.settle();
+    const p = c.get("Pod", "pod-init-fail", "default");
+    expect(p.status.phase).toBe("Failed");
+    expect(p.status.initContainerStatuses[1].state.terminated.exitCode).toBe(1);
+    expect(p.status.containerStatuses[0].state.waiting?.reason ?? p.status.containerStatuses[0].state.terminated?.reason).toBeDefined();
+    expect(p.status.containerStatuses[0].state.running).toBeUndefined();
+    await c.stop();
+  });
+});
+
+describe("downward API resourceFieldRef in env (downwardapi.go)", () => {
+  it("should provide container's limits.cpu/memory and requests.cpu/memory as env vars; without limits, the node's allocatable", async () => {
+    const c = await cluster();
+    const env = (pairs: Array<[string, string, string?]>) => pairs.map(([name, resource, divisor]) => ({ name, valueFrom: { resourceFieldRef: { resource, ...(divisor ? { divisor } : {}) } } }));
+    await c.apply([
+      pod("downward-api-limits", "env", {}, {
+        resources: { requests: { cpu: "250m", memory: "32Mi" }, limits: { cpu: "1250m", memory: "64Mi" } },
+        env: env([["CPU_LIMIT", "limits.cpu"], ["MEMORY_LIMIT", "limits.memory"], ["CPU_REQUEST", "requests.cpu"], ["MEMORY_REQUEST", "requests.memory"], ["MEMORY_LIMIT_MI", "limits.memory", "1Mi"], ["CPU_REQUEST_M", "requests.cpu", "1m"]]),
+      }),
+      pod("downward-api-default", "env", {}, { env: env([["CPU_LIMIT", "limits.cpu"], ["MEMORY_LIMIT", "limits.memory"]]) }),
+    ] as never);
+    await c.settle();
+    const got = (await logs(c, "downward-api-limits")).split("\n");
+    for (const want of ["CPU_LIMIT=2", "MEMORY_LIMIT=67108864", "CPU_REQUEST=1", "MEMORY_REQUEST=33554432", "MEMORY_LIMIT_MI=64", "CPU_REQUEST_M=250"]) expect(got).toContain(want);
+    const dflt = (await logs(c, "downward-api-default")).split("\n");
+    expect(dflt.find((l) => l.startsWith("CPU_LIMIT="))).toMatch(/^CPU_LIMIT=[1-9]/);
+    expect(dflt.find((l) => l.startsWith("MEMORY_LIMIT="))).toMatch(/^MEMORY_LIMIT=[1-9]/);
+    await c.stop();
+  });
+});
