@@ -395,6 +395,38 @@ describe("init containers with /bin/true and /bin/false (init_container.go)", ()
   });
 });
 
+describe("init containers on a RestartAlways pod (init_container.go)", () => {
+  const alwaysPod = (name: string, inits: string[][]) => ({
+    apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" },
+    spec: { initContainers: inits.map((command, i) => ({ name: `init${i + 1}`, image: "busybox:1.36", command })), containers: [{ name: "run1", image: "registry.k8s.io/pause:3.10" }] },
+  });
+
+  it("should invoke init containers on a RestartAlways pod: inits complete, the app container runs, the pod is Running", async () => {
+    const c = await cluster();
+    await c.apply([alwaysPod("pod-init-always", [["/bin/true"], ["/bin/true"]])] as never);
+    await c.settle();
+    const p = c.get("Pod", "pod-init-always", "default");
+    expect(p.status.phase).toBe("Running");
+    expect(p.status.initContainerStatuses.map((s: any) => s.state.terminated?.reason)).toEqual(["Completed", "Completed"]);
+    expect(p.status.containerStatuses[0].state.running).toBeDefined();
+    await c.stop();
+  });
+
+  it("should not start app containers if init containers fail on a RestartAlways pod: init1 restarts with back-off, init2 and run1 never start", async () => {
+    const c = await cluster();
+    await c.apply([alwaysPod("pod-init-always-fail", [["/bin/false"], ["/bin/true"]])] as never);
+    await c.settle();
+    c.advance(60_000);
+    await c.settle();
+    const p = c.get("Pod", "pod-init-always-fail", "default");
+    expect(p.status.phase).toBe("Pending");
+    expect(p.status.initContainerStatuses[0].restartCount).toBeGreaterThanOrEqual(3);
+    expect(p.status.initContainerStatuses[1].state.waiting?.reason).toBe("PodInitializing");
+    expect(p.status.containerStatuses[0].state.waiting?.reason).toBe("PodInitializing");
+    await c.stop();
+  });
+});
+
 describe("downward API resourceFieldRef in env (downwardapi.go)", () => {
   it("should provide container's limits.cpu/memory and requests.cpu/memory as env vars; without limits, the node's allocatable", async () => {
     const c = await cluster();
