@@ -24,19 +24,18 @@ function truncateHostname(hostname: string): string {
 
 /**
  * GeneratePodHostNameAndDomain: spec.hostname or the pod's name, and the domain
- * <subdomain>.<namespace>.svc.<cluster domain> when spec.subdomain is set. A host-network pod has
- * the node's name (the runtime shares the node's UTS namespace).
+ * <subdomain>.<namespace>.svc.<cluster domain> when spec.subdomain is set. The sandbox gets it as
+ * its hostname, and containerd sets HOSTNAME from it, a host-network pod's too.
  */
-export function podHostname(pod: Pod, nodeName: string): { hostname: string; domain: string } {
-  if (pod.spec?.hostNetwork) return { hostname: nodeName, domain: "" };
+export function podHostname(pod: Pod): { hostname: string; domain: string } {
   const hostname = truncateHostname(pod.spec?.hostname || pod.metadata?.name || "");
   const sub = pod.spec?.subdomain;
   return { hostname, domain: sub ? `${sub}.${pod.metadata?.namespace ?? "default"}.svc.${clusterDomain}` : "" };
 }
 
 /** The HOSTNAME the runtime sets: the pod's hostname, or its FQDN with setHostnameAsFQDN and a subdomain. */
-export function hostnameEnv(pod: Pod, nodeName: string): string {
-  const { hostname, domain } = podHostname(pod, nodeName);
+export function hostnameEnv(pod: Pod): string {
+  const { hostname, domain } = podHostname(pod);
   return pod.spec?.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname;
 }
 
@@ -58,7 +57,7 @@ function nodeHostsFile(nodeName: string, hostIP: string): string {
  */
 export function etcHostsContent(pod: Pod, podIPs: string[], node: { name: string; hostIP: string }): string {
   if (pod.spec?.hostNetwork) return managedHostsHeaderWithHostNetwork + nodeHostsFile(node.name, node.hostIP) + hostAliasEntries(pod);
-  const { hostname, domain } = podHostname(pod, node.name);
+  const { hostname, domain } = podHostname(pod);
   let out = managedHostsHeader + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
   for (const ip of podIPs) out += domain ? `${ip}\t${hostname}.${domain}\t${hostname}\n` : `${ip}\t${hostname}\n`;
   return out + hostAliasEntries(pod);

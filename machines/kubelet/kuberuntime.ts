@@ -185,7 +185,7 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
     } else tmp[e.name] = "";
   }
   const env: Record<string, string> = Object.create(null);
-  env.HOSTNAME = hostnameEnv(pod, ctx.node);
+  env.HOSTNAME = hostnameEnv(pod);
   for (const [k, v] of Object.entries(serviceEnv)) if (!Object.hasOwn(tmp, k)) env[k] = v;
   Object.assign(env, tmp);
   return { kind: "env", env: { ...env } };
