@@ -141,6 +141,9 @@ export class Cluster {
       verb: "create", group: "", resource: "services", namespace: "default",
       body: { apiVersion: "v1", kind: "Service", metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } }, spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] } },
     }));
+    // The endpoint reconciler's first pass (pkg/controlplane/reconcilers, lease reconciler): the
+    // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
+    for (const r of apiServerEndpoints()) must(this.requestSync(r));
   }
 
   private onMessage(msg: any): void {
@@ -444,3 +447,29 @@ export function createCluster(opts: ClusterOptions = {}): Cluster {
 
 export { apiVersionOf, ApiError };
 export type { Status };
+
+/** The API server's address (kind's control-plane node, the first node's InternalIP) and secure port. */
+export const apiServerAddress = "172.18.0.2";
+export const apiServerSecurePort = 6443;
+
+/**
+ * What the endpoint reconciler writes for default/kubernetes: Endpoints (labelled skip-mirror, so the
+ * mirroring controller leaves them) and the EndpointSlice the EndpointsAdapter makes from them
+ * (named like the Service, with its service-name label and no managed-by label).
+ */
+function apiServerEndpoints(): Array<Omit<ApiRequest, "type" | "id">> {
+  const port = { name: "https", port: apiServerSecurePort, protocol: "TCP" };
+  return [
+    {
+      verb: "create", group: "", resource: "endpoints", namespace: "default",
+      body: { apiVersion: "v1", kind: "Endpoints", metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } }, subsets: [{ addresses: [{ ip: apiServerAddress }], ports: [port] }] },
+    },
+    {
+      verb: "create", group: "discovery.k8s.io", resource: "endpointslices", namespace: "default",
+      body: {
+        apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", metadata: { name: "kubernetes", labels: { "kubernetes.io/service-name": "kubernetes" } },
+        addressType: "IPv4", endpoints: [{ addresses: [apiServerAddress], conditions: { ready: true } }], ports: [port],
+      },
+    },
+  ];
+}

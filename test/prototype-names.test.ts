@@ -15,6 +15,7 @@ import { supportsField } from "../machines/apiserver/cache.js";
 import { resourceFor, resourceForKind } from "../machines/apiserver/resources.js";
 import { apiGroup, apiResourceList } from "../runtime/server/discovery.js";
 import { containerEnv } from "../machines/kubelet/kubelet.logic.js";
+import { serviceWatchId } from "../machines/kubelet/types.js";
 
 const prototypeNames = ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "prototype", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString"];
 const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -91,7 +92,7 @@ describe.each(prototypeNames)("the name %s", (name) => {
 
   it("is a container environment variable the kubelet sets and references like any other", () => {
     const envOf = (env: { name: string; value: string }[]) =>
-      containerEnv({ node: "node-1", hostIP: "172.18.0.2" } as never, { pod: { metadata: { name: "p", namespace: "default" }, spec: {} }, uid: "u", ip: "10.244.0.5" } as never, { spec: { name: "c", env } } as never) as { env: Record<string, string> };
+      containerEnv({ node: "node-1", hostIP: "172.18.0.2", client: { informers: new Map([[serviceWatchId, { synced: true, store: new Map() }]]) } } as never, { pod: { metadata: { name: "p", namespace: "default" }, spec: {} }, uid: "u", ip: "10.244.0.5" } as never, { spec: { name: "c", env } } as never) as { env: Record<string, string> };
     const set = envOf([{ name, value: "v" }, { name: "REF", value: `$(${name})` }]).env;
     expect(Object.getOwnPropertyDescriptor(set, name)?.value).toBe("v");
     expect(set.REF).toBe("v");

@@ -23,7 +23,7 @@ import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storage
 import * as S from "./status.js";
 import { admissionRefusal, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
-import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
+import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
 import { deepEqual } from "../common/equal.js";
 import { getOwn, setOwn } from "../common/own.js";
@@ -1084,7 +1084,9 @@ export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeede
 /** Answers a persisted write with the object as stored (the cache saw it before this response). */
 export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  const allocators = cur.op === "delete" && cur.r?.kind === "Service" ? releaseServiceAddresses(ctx.allocators, cur.old) : ctx.allocators;
+  const allocators = cur.r?.kind !== "Service" ? ctx.allocators
+    : cur.op === "delete" ? releaseServiceAddresses(ctx.allocators, cur.old)
+    : cur.op === "put" && cur.old && !cur.req.dryRun ? releaseDroppedAddresses(ctx.allocators, cur.obj, cur.old) : ctx.allocators;
   const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
   const reply = cur.reply === "scale" ? scaleOf(stored) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);

@@ -17,10 +17,10 @@ export interface ResourceInfo {
 const rw = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 export const resources: readonly ResourceInfo[] = [
-  { kind: "Pod", resource: "pods", singular: "pod", group: "", version: "v1", namespaced: true, shortNames: ["po"], verbs: rw, subresources: ["status", "binding", "log", "eviction", "exec", "attach", "portforward", "ephemeralcontainers"] },
+  { kind: "Pod", resource: "pods", singular: "pod", group: "", version: "v1", namespaced: true, shortNames: ["po"], verbs: rw, subresources: ["status", "binding", "log", "eviction", "exec", "attach", "portforward", "proxy", "ephemeralcontainers"] },
   { kind: "Node", resource: "nodes", singular: "node", group: "", version: "v1", namespaced: false, shortNames: ["no"], verbs: rw, subresources: ["status"] },
   { kind: "Namespace", resource: "namespaces", singular: "namespace", group: "", version: "v1", namespaced: false, shortNames: ["ns"], verbs: rw.filter((v) => v !== "deletecollection"), subresources: ["status", "finalize"] },
-  { kind: "Service", resource: "services", singular: "service", group: "", version: "v1", namespaced: true, shortNames: ["svc"], verbs: rw, subresources: ["status"] },
+  { kind: "Service", resource: "services", singular: "service", group: "", version: "v1", namespaced: true, shortNames: ["svc"], verbs: rw, subresources: ["status", "proxy"] },
   { kind: "Endpoints", resource: "endpoints", singular: "endpoints", group: "", version: "v1", namespaced: true, shortNames: ["ep"], verbs: rw, subresources: [] },
   { kind: "Event", resource: "events", singular: "event", group: "", version: "v1", namespaced: true, shortNames: ["ev"], verbs: rw, subresources: [] },
   { kind: "ConfigMap", resource: "configmaps", singular: "configmap", group: "", version: "v1", namespaced: true, shortNames: ["cm"], verbs: rw, subresources: [] },

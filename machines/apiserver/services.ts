@@ -99,3 +99,18 @@ export function releaseServiceAddresses(a: ServiceAllocators, svc: any): Service
   for (const p of svc?.spec?.ports ?? []) if (p.nodePort) ports = release(ports, p.nodePort);
   return ips === a.ips && ports === a.ports ? a : { ...a, ips, ports };
 }
+
+/**
+ * The allocators once an update is stored that dropped the Service's cluster IP (a change to
+ * ExternalName) or node ports (away from NodePort): those are free again. Only after the write
+ * succeeded: a conflict leaves the stored Service holding them.
+ */
+export function releaseDroppedAddresses(a: ServiceAllocators, svc: any, old: any): ServiceAllocators {
+  let ips = a.ips;
+  let ports = a.ports;
+  const oldIP: string | undefined = old?.spec?.clusterIP;
+  if (oldIP && oldIP !== "None" && svc?.spec?.clusterIP !== oldIP) ips = release(ips, oldIP);
+  const kept = new Set((svc?.spec?.ports ?? []).map((p: any) => p.nodePort).filter(Boolean));
+  for (const p of old?.spec?.ports ?? []) if (p.nodePort && !kept.has(p.nodePort)) ports = release(ports, p.nodePort);
+  return ips === a.ips && ports === a.ports ? a : { ...a, ips, ports };
+}

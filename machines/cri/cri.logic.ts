@@ -110,9 +110,28 @@ function stepContainer(ctx: CriContext, c: CriContainer, event: ContainerLifecyc
   scheduleLifecycleTimers(fx, c.id, s, (e) => ({ type: "ContainerTimer", containerId: c.id, event: e }));
   for (const o of s.outputs as ContainerLifecycleOutput[]) {
     if (o.type === "Signal") signal(ctx, c, o.signal, fx);
-    else if (o.type === "Exited") fx.send(c.owner, { type: "ContainerExited", containerId: c.id, exitCode: o.exitCode, reason: o.reason, ...(o.message !== undefined ? { message: o.message } : {}), startedAt: o.startedAt, finishedAt: o.finishedAt });
+    else if (o.type === "Exited") fx.send(c.owner, { type: "ContainerExited", containerId: c.id, exitCode: o.exitCode, reason: o.reason, ...(o.message !== undefined ? { message: o.message } : {}), startedAt: o.startedAt, finishedAt: o.finishedAt, ...hostReadsAtExit(c) });
     else fx.send(o.from, { type: "StopContainerResult", id: o.id, containerId: c.id });
   }
+}
+
+/** The number of log lines the kubelet reads for a termination message (MaxContainerTerminationMessageLogLines). */
+const terminationLogLines = 80;
+
+/**
+ * What the kubelet reads on the host when a container exits: its termination-message file (a host
+ * file bind-mounted at terminationMessagePath) and, only where FallbackToLogsOnError may use them,
+ * the log's last lines. Both sit on the node, so the runtime hands them over with the exit.
+ */
+function hostReadsAtExit(c: CriContainer): { terminationFile?: string; logTail?: string[] } {
+  const spec = currentOf(c.spec);
+  const out: { terminationFile?: string; logTail?: string[] } = {};
+  if (spec.terminationMessagePath) {
+    const file = new MemFS(cell(c.rootfs)).read(resolvePath("/", spec.terminationMessagePath));
+    if (typeof file === "string") out.terminationFile = file;
+  }
+  if (spec.terminationMessagePolicy === "FallbackToLogsOnError") out.logTail = c.logs.slice(-terminationLogLines).map((l) => l.line).toArray();
+  return out;
 }
 
 /** A lifecycle's `after` came due (the grace period, the preStop hook's time). */
@@ -334,6 +353,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   // The root tree gets the mount points; the layout names the trees mounted on them.
   const root = createRootfs(image);
   const layout: [string, string][] = [];
+  mountHostFiles(root, req.files);
   for (const m of req.container.volumeMounts ?? []) {
     const host = sb.hostMounts && Object.hasOwn(sb.hostMounts, m.name) ? sb.hostMounts[m.name]! : undefined;
     if (host) {
@@ -363,6 +383,15 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image) });
+}
+
+/** The kubelet's host files, bind-mounted at their paths (the directories above them are made). */
+function mountHostFiles(root: MemFS, files: Record<string, string> | undefined): void {
+  for (const [path, content] of Object.entries(files ?? {})) {
+    const at = resolvePath("/", path);
+    root.mkdir(resolvePath(at, ".."), true);
+    root.write(at, content);
+  }
 }
 
 /** The tree of the files the kubelet wrote for a volume (paths may have directories). */

@@ -24,7 +24,8 @@ export type CriRequest =
   | { type: "RemovePodSandbox"; id: number; sandboxId: string }
   | { type: "ImageStatus"; id: number; image: string }
   | { type: "PullImage"; id: number; image: string }
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number }
+  /** files: what the kubelet made on the host and bind-mounts into the container, container path -> content (/etc/hosts, the termination-message file) */
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string> }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
   | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }
@@ -118,7 +119,8 @@ export type CriResponse =
   /** inFlightMaxId: the highest request id of this caller the runtime may still answer (a pull, a stop) */
   | { type: "ListContainersResult"; id: number; containers: ContainerInfo[]; inFlightMaxId: number }
   /** PLEG: a container's process ended (exit, signal, OOM kill). */
-  | { type: "ContainerExited"; containerId: string; exitCode: number; reason: "Completed" | "Error" | "OOMKilled" | "StartError"; message?: string; startedAt: number; finishedAt: number };
+  /** terminationFile and logTail: what the kubelet reads on the host once the container exited (the termination-message file; the log's last lines, for FallbackToLogsOnError) */
+  | { type: "ContainerExited"; containerId: string; exitCode: number; reason: "Completed" | "Error" | "OOMKilled" | "StartError"; message?: string; startedAt: number; finishedAt: number; terminationFile?: string; logTail?: string[] };
 
 export type { Probe };
 

@@ -8,9 +8,10 @@ import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { newClient, objectKey, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
+import { newClient, objectKey, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { controllerRefOf } from "../common/owners.js";
+import { claimPods } from "../common/claim.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
@@ -116,6 +117,24 @@ function ownedReplicaSets(ctx: DeploymentControllerContext, d: Deployment): Repl
   return storeControlledBy(ctx.client.informers.get(RSS)!, d.metadata?.namespace, d.metadata?.uid);
 }
 
+/**
+ * getReplicaSetsForDeployment's ClaimReplicaSets: a live Deployment adopts the orphan ReplicaSets
+ * its selector matches and releases those it controls that no longer match, by patching their
+ * ownerReferences (the uid and resourceVersion make a patch fail on a changed object). A sync that
+ * claims only claims: the patched ReplicaSets' watch events sync the Deployment again, with them.
+ */
+function claimReplicaSets(ctx: DeploymentControllerContext, key: string, d: Deployment, fx: Fx): boolean {
+  const ref = L.deploymentControllerRef(d);
+  const claim = claimPods(d, ref, storeClaimCandidates(ctx.client.informers.get(RSS)!, d.metadata?.namespace, d.spec?.selector, d.metadata?.uid) as ReplicaSet[]);
+  const patch = (rs: ReplicaSet, refs: unknown[]) => track(ctx, fx, key, {
+    verb: "patch", group: "apps", resource: "replicasets", namespace: rs.metadata?.namespace, name: rs.metadata?.name, patchType: "merge",
+    body: { metadata: { ownerReferences: refs, uid: rs.metadata?.uid, resourceVersion: rs.metadata?.resourceVersion } },
+  }, "claim-rs");
+  for (const rs of claim.adopt) patch(rs, [...(rs.metadata?.ownerReferences ?? []), ref]);
+  for (const rs of claim.release) patch(rs, (rs.metadata?.ownerReferences ?? []).filter((o) => o.uid !== d.metadata?.uid));
+  return claim.adopt.length + claim.release.length > 0;
+}
+
 function applyScaleLocally(plan: Plan, current: ReplicaSet, a: L.ScaleAction): ReplicaSet {
   const w = plan.rsWrites.get(a.rs) ?? { rs: current, events: [] };
   w.rs = { ...w.rs, metadata: { ...w.rs.metadata, annotations: { ...(w.rs.metadata?.annotations ?? {}), ...a.annotations } }, spec: { ...w.rs.spec!, replicas: a.replicas } };
@@ -135,6 +154,7 @@ export function syncDeployment(ctx: DeploymentControllerContext, key: string, no
     ctx.rollouts = ctx.rollouts.delete(key);
     return W.doneIfIdle(ctx.q, key);
   }
+  if (claimReplicaSets(ctx, key, d, fx)) return W.doneIfIdle(ctx.q, key);
   const rsList = ownedReplicaSets(ctx, d);
   const plan: Plan = { key, stored: d, d, rsWrites: new Map(), deleteRSs: [] };
   let status: DeploymentStatus;

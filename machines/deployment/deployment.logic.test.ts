@@ -149,13 +149,18 @@ describe("rolloutRecreate", () => {
 describe("revisions and rollback", () => {
   it("maxRevision skips unparsable revisions and nextRevision adds one", () => {
     const rss = [rset("a", 0, 0, 0, { "deployment.kubernetes.io/revision": "3" }), rset("b", 0, 0, 0, { "deployment.kubernetes.io/revision": "x" })];
-    expect(maxRevision(rss)).toBe(3);
-    expect(nextRevision(rss)).toBe(4);
+    expect(maxRevision(rss)).toBe(3n);
+    expect(nextRevision(rss)).toBe(4n);
+  });
+
+  it("revisions are int64: one past 2^53 still counts up by one (the e2e test's 3546343826724305832)", () => {
+    const rss = [rset("a", 0, 0, 0, { "deployment.kubernetes.io/revision": "3546343826724305832" })];
+    expect(String(nextRevision(rss))).toBe("3546343826724305833");
   });
 
   it("reusing an old ReplicaSet raises its revision and records the old one in revision-history", () => {
     const rs = rset("a", 0, 0, 0, { "deployment.kubernetes.io/revision": "1", "deployment.kubernetes.io/revision-history": "0" });
-    const { annotations, changed } = setNewReplicaSetAnnotations(deploy(1), rs, 3, true);
+    const { annotations, changed } = setNewReplicaSetAnnotations(deploy(1), rs, 3n, true);
     expect(changed).toBe(true);
     expect(annotations["deployment.kubernetes.io/revision"]).toBe("3");
     expect(annotations["deployment.kubernetes.io/revision-history"]).toBe("0,1");

@@ -95,21 +95,21 @@ export { podTemplateHash, safeEncodeString };
 
 // ---------- revisions ----------
 
-/** The revision annotation of an object as a number; 0 when absent, undefined when unparsable. */
-export function revisionOf(obj: { metadata?: { annotations?: Record<string, string> } }): number | undefined {
+/** The revision annotation of an object as an int64 (a bigint: revisions such as 3546343826724305832 exceed a double); 0 when absent, undefined when unparsable. */
+export function revisionOf(obj: { metadata?: { annotations?: Record<string, string> } }): bigint | undefined {
   const v = obj.metadata?.annotations?.[REVISION_ANNOTATION];
-  if (v === undefined) return 0;
-  return /^[+-]?\d+$/.test(v) ? Number(v) : undefined;
+  if (v === undefined) return 0n;
+  return /^[+-]?\d+$/.test(v) ? BigInt(v) : undefined;
 }
 
 /** The highest revision among ReplicaSets, skipping unparsable ones (MaxRevision). */
-export function maxRevision(rsList: readonly ReplicaSet[]): number {
-  return rsList.reduce((m, rs) => Math.max(m, revisionOf(rs) ?? 0), 0);
+export function maxRevision(rsList: readonly ReplicaSet[]): bigint {
+  return rsList.reduce((m, rs) => { const v = revisionOf(rs) ?? 0n; return v > m ? v : m; }, 0n);
 }
 
 /** The second highest revision, the one `rollout undo` goes back to (LastRevision). */
-export function lastRevision(rsList: readonly ReplicaSet[]): number {
-  let max = 0, sec = 0;
+export function lastRevision(rsList: readonly ReplicaSet[]): bigint {
+  let max = 0n, sec = 0n;
   for (const rs of rsList) {
     const v = revisionOf(rs);
     if (v === undefined) continue;
@@ -119,8 +119,8 @@ export function lastRevision(rsList: readonly ReplicaSet[]): number {
 }
 
 /** The revision a new ReplicaSet gets: highest old revision + 1. */
-export function nextRevision(oldRSs: readonly ReplicaSet[]): number {
-  return maxRevision(oldRSs) + 1;
+export function nextRevision(oldRSs: readonly ReplicaSet[]): bigint {
+  return maxRevision(oldRSs) + 1n;
 }
 
 const annotationsToSkip = new Set([
@@ -138,7 +138,7 @@ export function replicasAnnotations(d: Deployment): Record<string, string> {
  * annotations, the revision raised to newRevision, the previous revision appended to
  * revision-history when it is reused (a rollback), and replica annotations when it is being created.
  */
-export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRevision: number, exists: boolean): { annotations: Record<string, string>; changed: boolean } {
+export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRevision: bigint, exists: boolean): { annotations: Record<string, string>; changed: boolean } {
   const a: Record<string, string> = { ...(rs.metadata?.annotations ?? {}) };
   let changed = false;
   for (const [k, v] of Object.entries(d.metadata?.annotations ?? {})) {
@@ -148,10 +148,10 @@ export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRe
   }
   const had = Object.prototype.hasOwnProperty.call(a, REVISION_ANNOTATION);
   const oldRevision = a[REVISION_ANNOTATION] ?? "";
-  let oldInt = 0;
+  let oldInt = 0n;
   if (oldRevision !== "") {
     if (!/^[+-]?\d+$/.test(oldRevision)) return { annotations: rs.metadata?.annotations ?? {}, changed: false };
-    oldInt = Number(oldRevision);
+    oldInt = BigInt(oldRevision);
   }
   if (oldInt < newRevision) {
     a[REVISION_ANNOTATION] = String(newRevision);
@@ -193,8 +193,8 @@ export function byCreationTimestamp(a: ReplicaSet, b: ReplicaSet): number {
 
 /** Lowest revision first, ties by creation (ReplicaSetsByRevision). */
 export function byRevision(a: ReplicaSet, b: ReplicaSet): number {
-  const d = (revisionOf(a) ?? 0) - (revisionOf(b) ?? 0);
-  return d !== 0 ? d : byCreationTimestamp(a, b);
+  const ra = revisionOf(a) ?? 0n, rb = revisionOf(b) ?? 0n;
+  return ra !== rb ? (ra < rb ? -1 : 1) : byCreationTimestamp(a, b);
 }
 
 // Largest first; ties newest first (ReplicaSetsBySizeNewer) or oldest first (ReplicaSetsBySizeOlder).
@@ -251,7 +251,7 @@ export function deploymentControllerRef(d: Deployment): OwnerReference {
  * The ReplicaSet getNewReplicaSet creates: name <deploy>-<hash>, hash label on template, selector
  * and labels, revision and replica annotations, the Deployment as controller; replicas start at 0.
  */
-export function newReplicaSetFor(d: Deployment, hash: string, revision: number): ReplicaSet {
+export function newReplicaSetFor(d: Deployment, hash: string, revision: bigint | number): ReplicaSet {
   const template = deepCopy(d.spec?.template ?? {});
   template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } };
   const sel = d.spec?.selector ?? {};
@@ -267,7 +267,7 @@ export function newReplicaSetFor(d: Deployment, hash: string, revision: number):
       template,
     },
   };
-  rs.metadata!.annotations = setNewReplicaSetAnnotations(d, rs, revision, false).annotations;
+  rs.metadata!.annotations = setNewReplicaSetAnnotations(d, rs, BigInt(revision), false).annotations;
   return rs;
 }
 
@@ -729,8 +729,8 @@ export interface RollbackPlan {
  * giving it the next revision and recording the old number in revision-history.
  */
 export function rollbackTemplate(d: Deployment, rsList: readonly ReplicaSet[], toRevision = 0): RollbackPlan {
-  const target = toRevision === 0 ? lastRevision(rsList) : toRevision;
-  if (toRevision === 0 && target === 0) throw new Error(`no rollout history found for deployment "${d.metadata?.name}"`);
+  const target = toRevision === 0 ? lastRevision(rsList) : BigInt(toRevision);
+  if (toRevision === 0 && target === 0n) throw new Error(`no rollout history found for deployment "${d.metadata?.name}"`);
   const rs = rsList.find((r) => revisionOf(r) === target);
   if (!rs) throw new Error(`unable to find specified revision ${target} in history`);
   if (equalIgnoreHash(rs.spec?.template, d.spec?.template)) {

@@ -10,7 +10,7 @@ import type { Fx } from "../common/effects.js";
 import { newClient, onListed, onWatchEvent, request, settleResponse, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor } from "./node.js";
-import { nodeWatchId, podWatchId, type KubeletContext, type KubeletInput, type KubeletPhase } from "./types.js";
+import { nodeWatchId, podWatchId, serviceWatchId, type KubeletContext, type KubeletInput, type KubeletPhase } from "./types.js";
 import { adoptPod, newWorker, onClaimVolumeResponse, sync, workerOf } from "./podworkers.js";
 import { getNode, onNodeGot, onNodeStatusWritten, postNodeStatus } from "./nodestatus.js";
 import { listRuntime } from "./recovery.js";
@@ -67,6 +67,8 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
       const deltas = onListed(ctx.client, fx, inf, res.object);
       // The node informer is only read: by tryUpdateNodeStatus at each sync.
       if (p.data === nodeWatchId) return;
+      // The service informer's first list: pods waiting to build their environment go on.
+      if (p.data === serviceWatchId) return void (phase === "running" && deltas.length > 0 && resyncAll(ctx, fx));
       // A ConfigMap or Secret reflector's first list: the pods waiting for it go on.
       const objectKey = objectKeyOfWatch(ctx, p.data);
       if (objectKey !== undefined) return void (phase === "running" && resyncUsers(ctx, objectKey, fx));
@@ -113,7 +115,7 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
 /** A watch event: the node informer's is only stored; one on pods bound to this node moves their workers. */
 export function onWatch(ctx: KubeletContext, ev: WatchEvent, fx: Fx, phase: KubeletPhase): void {
   const d = onWatchEvent(ctx.client, fx, ev);
-  if (ev.watchId === nodeWatchId) return;
+  if (ev.watchId === nodeWatchId || ev.watchId === serviceWatchId) return;
   const objectKey = objectKeyOfWatch(ctx, ev.watchId);
   if (objectKey !== undefined) return void (d && d !== "relisted" && phase === "running" && refreshVolumes(ctx, objectKey, fx));
   // Before running, the informer's store is all that is kept; recovery reads it whole.
@@ -146,6 +148,10 @@ function usersOf(ctx: KubeletContext, objectKey: string): string[] {
   const uids: string[] = [];
   for (const w of ctx.workers.values()) if (referencedObjects(view(w.pod)).includes(objectKey)) uids.push(w.uid);
   return uids;
+}
+
+function resyncAll(ctx: KubeletContext, fx: Fx): void {
+  for (const w of [...ctx.workers.values()]) sync(ctx, w, fx);
 }
 
 function resyncUsers(ctx: KubeletContext, objectKey: string, fx: Fx): void {

@@ -16,6 +16,8 @@ import type { WaitingReason } from "./container.machine.js";
 import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
+import { serviceEnvFor } from "./serviceenv.js";
+import { containerFiles, hostnameEnv } from "./containerfiles.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -108,7 +110,7 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     }
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(view(c.spec), env.env), attempt: c.attempts, env: env.env, podIP: w.ip,
-      ...memoryLimit(c),
+      ...memoryLimit(c), files: hostFilesOf(ctx, w, c),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
   }
@@ -116,17 +118,15 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
   return "op";
 }
 
+/** makeMounts' host files for this container: the managed /etc/hosts and the termination-message file. */
+function hostFilesOf(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
+  return containerFiles(view(w.pod), view(c.spec), w.ip ? [w.ip] : [], { name: ctx.node, hostIP: ctx.hostIP });
+}
+
 function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
   const lim = c.spec.resources?.limits?.memory;
   return lim === undefined ? {} : { memoryLimitBytes: intValue(lim) };
 }
-
-/** The Service variables every container gets (the kubernetes Service's; enableServiceLinks adds none here). */
-const serviceEnv: Readonly<Record<string, string>> = {
-  KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443", KUBERNETES_SERVICE_PORT_HTTPS: "443",
-  KUBERNETES_PORT: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP: "tcp://10.96.0.1:443", KUBERNETES_PORT_443_TCP_PROTO: "tcp",
-  KUBERNETES_PORT_443_TCP_PORT: "443", KUBERNETES_PORT_443_TCP_ADDR: "10.96.0.1",
-};
 
 /** What makeEnvironmentVariables gives: the environment, or why the container cannot be configured yet. */
 export type EnvResult = { kind: "env"; env: Record<string, string> } | Unready;
@@ -135,7 +135,8 @@ export type EnvResult = { kind: "env"; env: Record<string, string> } | Unready;
  * makeEnvironmentVariables: envFrom first (prefixed keys), then env in order (a value expands
  * `$(VAR)` against the variables so far and the Service variables; valueFrom reads the downward
  * API, a ConfigMap or a Secret, skipping a missing optional one), then the Service variables not
- * already set. HOSTNAME is the runtime's.
+ * already set (none until the service informer has listed once). HOSTNAME is the runtime's: the
+ * pod's hostname (spec.hostname, else its name).
  */
 export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): EnvResult {
   const pod = view(w.pod);
@@ -143,6 +144,8 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
   const ns = pod.metadata?.namespace ?? "default";
   // Variable names and keys come from the pod spec and objects: "__proto__" is a name like any other.
   const tmp: Record<string, string> = Object.create(null);
+  const serviceEnv = serviceEnvFor(ctx, pod);
+  if (!serviceEnv) return { kind: "notSynced" };
   for (const from of spec.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     if (!ref) continue;
@@ -182,7 +185,7 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
     } else tmp[e.name] = "";
   }
   const env: Record<string, string> = Object.create(null);
-  env.HOSTNAME = pod.metadata!.name!;
+  env.HOSTNAME = hostnameEnv(pod);
   for (const [k, v] of Object.entries(serviceEnv)) if (!Object.hasOwn(tmp, k)) env[k] = v;
   Object.assign(env, tmp);
   return { kind: "env", env: { ...env } };

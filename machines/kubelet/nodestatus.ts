@@ -8,6 +8,7 @@ import type { ApiResponse } from "../messages.js";
 import { nodeLease, nodeStatus, nodeStatusHasChanged, registrationNode } from "./node.js";
 import { heartbeatMachine, type HeartbeatEvent } from "./heartbeat.machine.js";
 import { valueLifecycle } from "./lifecycles.js";
+import { startServiceInformer } from "./serviceenv.js";
 import { nodeWatchId, podWatchId, type KubeletContext } from "./types.js";
 
 // ---- node registration and heartbeats --------------------------------------------------
@@ -18,6 +19,7 @@ export function startKubelet(ctx: KubeletContext, fx: Fx): void {
   request(ctx.client, fx, { verb: "create", group: "", resource: "nodes", body: node }, "register-node");
   startInformer(ctx.client, fx, podWatchId, { group: "", resource: "pods", fieldSelector: `spec.nodeName=${ctx.node}` });
   startInformer(ctx.client, fx, nodeWatchId, { group: "", resource: "nodes", fieldSelector: `metadata.name=${ctx.node}` });
+  startServiceInformer(ctx, fx);
   const s = heartbeatLifecycle.start(undefined);
   ctx.heartbeat = s.snapshot;
   takeHeartbeatStep(ctx, s, fx);

@@ -4,6 +4,8 @@
 // grace period), TerminatedPod once none runs (syncTerminatedPod: stop the sandbox, release its IP,
 // remove it). Beside it, the worker's place in the kubelet's work queue: a sync that must be retried
 // later (a back-off, a failed step) requeues the pod after a delay, and a later requeue replaces it.
+// And the pod's activeDeadlineSeconds (active_deadline.go): counted from status.startTime, it syncs
+// the pod when it runs out; the sync then fails the pod (DeadlineExceeded) and terminates it.
 // The kubelet keeps one snapshot per pod and steps it as a value.
 
 import { assign, emit, setup } from "xstate";
@@ -20,21 +22,37 @@ export type PodWorkerEvent =
   /** sync again after delayMs (replaces a requeue still pending) */
   | { type: "Requeue"; delayMs: number }
   /** the worker is removed: no requeue may come back */
-  | { type: "Forget" };
+  | { type: "Forget" }
+  /** activeDeadlineSeconds runs out at atMs, delayMs from now (set, or changed by an update) */
+  | { type: "ScheduleDeadline"; atMs: number; delayMs: number }
+  /** the pod no longer has an activeDeadlineSeconds */
+  | { type: "ClearDeadline" }
+  /** the sync found the deadline already behind it */
+  | { type: "DeadlinePassed" };
+
+export interface PodWorkerContext {
+  requeueDelayMs: number;
+  /** when activeDeadlineSeconds runs out (ms since the epoch of the clock), and the delay set for it */
+  deadlineAtMs?: number;
+  deadlineDelayMs: number;
+}
 
 export const podWorkerMachine = setup({
-  types: { context: {} as { requeueDelayMs: number }, events: {} as PodWorkerEvent, emitted: {} as { type: "Resync" } },
+  types: { context: {} as PodWorkerContext, events: {} as PodWorkerEvent, emitted: {} as { type: "Resync" } },
   delays: {
     requeueDelay: ({ context }) => context.requeueDelayMs,
+    activeDeadline: ({ context }) => Math.max(0, context.deadlineDelayMs),
   },
   actions: {
     recordDelay: assign({ requeueDelayMs: ({ event }) => (event.type === "Requeue" ? event.delayMs : 0) }),
+    recordDeadline: assign(({ event }) => (event.type === "ScheduleDeadline" ? { deadlineAtMs: event.atMs, deadlineDelayMs: event.delayMs } : {})),
+    forgetDeadline: assign({ deadlineAtMs: undefined, deadlineDelayMs: 0 }),
     resync: emit({ type: "Resync" as const }),
   },
 }).createMachine({
   id: "podWorker",
-  description: "pod_workers.go: SyncPod -> TerminatingPod -> TerminatedPod, and the pod's requeue in the work queue.",
-  context: { requeueDelayMs: 0 },
+  description: "pod_workers.go: SyncPod -> TerminatingPod -> TerminatedPod, the pod's requeue in the work queue, and its activeDeadlineSeconds.",
+  context: { requeueDelayMs: 0, deadlineDelayMs: 0 },
   initial: "worker",
   states: {
     worker: {
@@ -71,6 +89,26 @@ export const podWorkerMachine = setup({
                 Forget: "idle",
               },
             },
+          },
+        },
+        activeDeadline: {
+          initial: "none",
+          description: "active_deadline.go: pastActiveDeadline, from status.startTime",
+          states: {
+            none: {
+              description: "no activeDeadlineSeconds (or the pod has not started)",
+              on: { ScheduleDeadline: { target: "counting", actions: "recordDeadline" }, DeadlinePassed: "DeadlineExceeded" },
+            },
+            counting: {
+              description: "activeDeadlineSeconds from status.startTime",
+              after: { activeDeadline: { target: "DeadlineExceeded", actions: "resync", description: "the deadline passed: the pod syncs, is failed with DeadlineExceeded and terminated" } },
+              on: {
+                ScheduleDeadline: { target: "counting", reenter: true, actions: "recordDeadline", description: "an update changed activeDeadlineSeconds" },
+                ClearDeadline: { target: "none", actions: "forgetDeadline" },
+                DeadlinePassed: "DeadlineExceeded",
+              },
+            },
+            DeadlineExceeded: { description: "ShouldEvict: phase Failed, reason DeadlineExceeded; the worker terminates the pod" },
           },
         },
       },

@@ -18,6 +18,7 @@ import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWork
 import { mutant } from "../common/mutation.js";
 import { current, isDraft } from "mutative";
 import { sealed, view } from "./view.js";
+import { syncActiveDeadline } from "./activedeadline.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -122,6 +123,7 @@ function everStarted(c: ContainerRecord): boolean {
 function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.startTime === undefined) w.startTime = ctx.now;
   addEphemeralContainers(w);
+  if (syncActiveDeadline(ctx, w, fx)) return void stepWorker(w, { type: "Terminate" }, fx);
   restartChangedContainers(ctx, w, fx);
   if (w.op !== undefined) return;
   if (syncPodStep(w) === "sandbox") {

@@ -16,6 +16,8 @@ import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
 import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
 import { mutant } from "../common/mutation.js";
+import { view } from "./view.js";
+import { terminationMessage, truncatePodMessage } from "./containerfiles.js";
 
 // ---- runtime responses -----------------------------------------------------------------
 
@@ -124,8 +126,19 @@ function onContainerExited(ctx: KubeletContext, msg: Extract<CriResponse, { type
   if (!w || !c || c.lifecycle.context.id !== msg.containerId) return;
   c.started = false;
   cancelProbes(w, c, fx);
-  stepContainer(c, { type: "Exited", terminated: { exitCode: msg.exitCode, reason: msg.reason, startedAt: msg.startedAt, finishedAt: msg.finishedAt, containerID: `containerd://${msg.containerId}`, ...(msg.message ? { message: msg.message } : {}) } });
+  const message = exitMessage(w, c, msg);
+  stepContainer(c, { type: "Exited", terminated: { exitCode: msg.exitCode, reason: msg.reason, startedAt: msg.startedAt, finishedAt: msg.finishedAt, containerID: `containerd://${msg.containerId}`, ...(message ? { message } : {}) } });
   sync(ctx, w, fx);
+}
+
+/**
+ * The terminated state's message: the runtime's, then ": " and the termination message (the file,
+ * or the log tail under FallbackToLogsOnError), cut to the pod's share of 12 KiB.
+ */
+function exitMessage(w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "ContainerExited" }>): string {
+  const own = msg.message ?? "";
+  const t = terminationMessage(view(c.spec), msg.exitCode, msg.terminationFile, msg.logTail);
+  return truncatePodMessage(view(w.pod), t === "" ? own : own === "" ? t : `${own}: ${t}`);
 }
 
 function capitalized(kind: ProbeKind): string {

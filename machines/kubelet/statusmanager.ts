@@ -12,6 +12,7 @@ import { isRunning, isStopping, waitingReason, workerState } from "./lifecycles.
 import { probeResult } from "./prober.js";
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
+import { deadlineExceededMessage, deadlineExceededReason, isPastActiveDeadline } from "./activedeadline.js";
 
 // ---- status manager ----------------------------------------------------------------------
 
@@ -102,10 +103,11 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   const probe = { ...pod, status: { ...status, conditions: [...foreign, ...owned] } } as Pod;
   const initialized = w.containers.some((c) => c.kind === "regular" && (isRunning(c) || view(c.lifecycle).context.terminated !== undefined));
   let phase = podPhase(probe, { podIsTerminal: workerState(w) === "TerminatedPod", podHasInitialized: initialized });
-  if (w.failedInit) phase = "Failed";
+  if (w.failedInit || isPastActiveDeadline(w)) phase = "Failed";
   // Phases only move forward: a terminal phase is never left.
   if ((prior === "Succeeded" || prior === "Failed") && !mutant("kubelet.phase-leaves-terminal")) phase = prior;
   status.phase = phase;
+  if (isPastActiveDeadline(w) && phase === "Failed") Object.assign(status, { reason: deadlineExceededReason, message: deadlineExceededMessage });
   const sandboxReady = w.ip !== undefined && !w.sandboxStopped;
   status.conditions = podConditions({ ...probe, status: { ...probe.status, phase } } as Pod, { sandboxReady, now: rfc3339(ctx.now) });
   return podFinished(w) ? terminatePodStatus(pod, status) : status;

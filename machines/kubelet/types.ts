@@ -18,6 +18,8 @@ export const syncRetryMs = 1_000;
 export const podWatchId = 1;
 /** The kubelet's node informer (fieldSelector metadata.name=<node>): tryUpdateNodeStatus reads its Node from it. */
 export const nodeWatchId = 2;
+/** The kubelet's service informer (all Services): the Service environment variables come from it. */
+export const serviceWatchId = 3;
 
 export type { ProbeKind } from "./prober.machine.js";
 

@@ -20,6 +20,7 @@ import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./
 import { serveLogs } from "./logs.js";
 import { connectOptions, isLocation, locate, serveConnect } from "./stream.js";
 import { connectSubresources } from "../../machines/apiserver/connect.js";
+import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
 import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
 
@@ -112,7 +113,8 @@ export function parsePath(rawPath: string): Route {
     // namespaces/<ns>/status and /finalize belong to the namespace itself
     if (cur.length > 2 && cur[2] !== "status" && cur[2] !== "finalize") cur = cur.slice(2);
   }
-  if (cur.length > 3) return { type: "notFound" };
+  // <resource>/<name>/proxy/<path...>: the rest is the proxied path, not part of the resource's
+  if (cur.length > 3 && cur[2] !== "proxy") return { type: "notFound" };
   const path: ResourcePath = { group, version, resource: cur[0]! };
   if (namespace !== undefined && !(cur[0] === "namespaces" && cur[1] === namespace)) path.namespace = namespace;
   if (cur[1] !== undefined) path.name = cur[1];
@@ -457,6 +459,22 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 }
 
+/**
+ * pods/proxy and services/proxy: authorized as the method's verb on the subresource (with the
+ * name as given, port included), then proxied; the upstream's status and body are the answer.
+ */
+async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, gate: (a: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, answer: () => unknown) => Promise<void>, p: ResourcePath, url: { path: string; query: URLSearchParams }, method: string, res: ServerResponse): Promise<void> {
+  const resource = proxyResource(p.resource);
+  if (!resource || p.namespace === undefined || p.name === undefined) return gate(asked, () => sendStatus(res, pathNotFound()));
+  const path = upstreamPath(url.path, url.query.toString());
+  return gate(asked, async () => {
+    const a = await proxyRequest(cluster, resource, p.namespace!, p.name!, method, path);
+    if ("error" in a) return sendStatus(res, a.error);
+    res.writeHead(a.status, { "Content-Type": /^\s*</.test(a.body) ? "text/html" : "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(a.body) });
+    res.end(method === "HEAD" ? undefined : a.body);
+  });
+}
+
 interface HandlerContext {
   /** set for a request asking to upgrade: its socket, no longer the HTTP server's, and the bytes read past its head */
   upgrade?: { socket: Duplex; head: Buffer };
@@ -511,6 +529,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (!r || (r.version !== p.version && !conv) || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
     return gate(asked, () => sendStatus(res, pathNotFound()));
   }
+  if (p.subresource === "proxy") return serveProxy(cluster, asked, gate, p, url, method, res);
   // exec, attach and portforward are long-running (exempt from max-in-flight), authorized as create
   if (p.subresource !== undefined && connectSubresources.has(p.subresource)) {
     if (method !== "GET" && method !== "POST") return gate(asked, () => sendStatus(res, S.methodNotAllowed()));

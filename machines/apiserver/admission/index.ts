@@ -19,6 +19,7 @@ import {
   defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass,
   admitDefaultStorageClass, admitStorageObjectInUseProtection, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
 } from "./storage.js";
+import { dropTypeDependentFields } from "./servicetype.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -211,7 +212,10 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     else delete o.status;
   }
   if (o.kind === "Namespace") o.spec = { ...(o.spec ?? {}), finalizers: deepCopy(old.spec?.finalizers ?? []) };
-  if (o.kind === "Service") keepAllocatedServiceValues(o, old);
+  if (o.kind === "Service") {
+    keepAllocatedServiceValues(o, old);
+    dropTypeDependentFields(o, old);
+  }
   if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, sameJSON);
   if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
     o.metadata.generation = (old.metadata?.generation ?? 0) + 1;

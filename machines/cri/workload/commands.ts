@@ -497,6 +497,11 @@ function* whoami(argv: string[], _sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
+// /bin/true and /bin/false are files of every userland (busybox applets, coreutils); the init
+// container conformance tests run them by path, where the shell builtins do not apply.
+function* trueUtility(): Gen { return 0; }
+function* falseUtility(): Gen { return 1; }
+
 function* pwd(_argv: string[], sh: ShellState, st: Streams): Gen {
   st.out(sh.cwd + "\n");
   return 0;
@@ -507,6 +512,7 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd, tar,
+    true: trueUtility, false: falseUtility,
   };
   return userland === "busybox" ? { ...common, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }

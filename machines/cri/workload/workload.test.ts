@@ -71,6 +71,17 @@ describe("the shell subset", () => {
     expect(result).toEqual({ state: "exited", code: 127 });
   });
 
+  // The init-container conformance tests run command ["/bin/true"] and ["/bin/false"] as the container's argv.
+  it("/bin/true and /bin/false exist as programs: true exits 0, false exits 1, by path and as a container's argv", () => {
+    expect(sh("/bin/true && /bin/false; echo $?").io.out).toEqual(["1"]);
+    for (const [argv, code] of [[["/bin/true"], 0], [["/bin/false"], 1], [["/usr/bin/true"], 0]] as const) {
+      const io = recordingIO();
+      const p = startContainer({ image: busybox, command: [...argv], env: {}, fs: io.fs }, io);
+      expect(p.startError, argv[0]).toBeUndefined();
+      expect(drive(p.run, io, {}), argv[0]).toEqual({ state: "exited", code });
+    }
+  });
+
   it("a while loop with sleep runs one turn per simulated interval", () => {
     const { io, result, start } = sh("i=0; while [ $i -lt 3 ]; do echo tick $i; i=$((i+1)); sleep 2; done; echo done");
     expect(io.out).toEqual(["tick 0", "tick 1", "tick 2", "done"]);

@@ -1,0 +1,103 @@
+// The files the kubelet makes for a container on the host and bind-mounts into it (makeMounts in
+// kubelet_pods.go): the managed /etc/hosts (ensureHostsFile) and the termination-message file; and
+// what it reads back when the container exits (getTerminationMessage, readLastStringFromContainerLogs).
+
+import type { Container, Pod } from "kubernetes-types/core/v1";
+
+/** The cluster domain the kubelet is configured with (--cluster-domain). */
+export const clusterDomain = "cluster.local";
+const etcHostsPath = "/etc/hosts";
+const managedHostsHeader = "# Kubernetes-managed hosts file.\n";
+const managedHostsHeaderWithHostNetwork = "# Kubernetes-managed hosts file (host network).\n";
+
+/** kubecontainer's limits on termination messages. */
+export const maxContainerTerminationMessageLength = 1024 * 4;
+export const maxContainerTerminationMessageLogLength = 1024 * 2;
+export const maxContainerTerminationMessageLogLines = 80;
+export const maxPodTerminationMessageLogLength = 1024 * 12;
+
+/** truncatePodHostnameIfNeeded: at most 63 characters, without a trailing '-' or '.'. */
+function truncateHostname(hostname: string): string {
+  if (hostname.length <= 63) return hostname;
+  return hostname.slice(0, 63).replace(/[-.]+$/, "");
+}
+
+/**
+ * GeneratePodHostNameAndDomain: spec.hostname or the pod's name, and the domain
+ * <subdomain>.<namespace>.svc.<cluster domain> when spec.subdomain is set. The sandbox gets it as
+ * its hostname, and containerd sets HOSTNAME from it, a host-network pod's too.
+ */
+export function podHostname(pod: Pod): { hostname: string; domain: string } {
+  const hostname = truncateHostname(pod.spec?.hostname || pod.metadata?.name || "");
+  const sub = pod.spec?.subdomain;
+  return { hostname, domain: sub ? `${sub}.${pod.metadata?.namespace ?? "default"}.svc.${clusterDomain}` : "" };
+}
+
+/** The HOSTNAME the runtime sets: the pod's hostname, or its FQDN with setHostnameAsFQDN and a subdomain. */
+export function hostnameEnv(pod: Pod): string {
+  const { hostname, domain } = podHostname(pod);
+  return pod.spec?.setHostnameAsFQDN && domain ? `${hostname}.${domain}` : hostname;
+}
+
+/** hostsEntriesFromHostAliases: a blank line, a comment, then one line per IP with its names tab-separated. */
+function hostAliasEntries(pod: Pod): string {
+  const aliases = pod.spec?.hostAliases ?? [];
+  if (aliases.length === 0) return "";
+  return "\n# Entries added by HostAliases.\n" + aliases.map((a) => `${a.ip}\t${(a.hostnames ?? []).join("\t")}\n`).join("");
+}
+
+/** The node's own /etc/hosts, as a kind or kubeadm node has it: localhost and the node's address. */
+function nodeHostsFile(nodeName: string, hostIP: string): string {
+  return `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${hostIP}\t${nodeName}\n`;
+}
+
+/**
+ * managedHostsFileContent (or, for a host-network pod, the node's hosts file under its own header):
+ * the localhost lines, the pod's IP with its hostname (and FQDN), then the hostAliases entries.
+ */
+export function etcHostsContent(pod: Pod, podIPs: string[], node: { name: string; hostIP: string }): string {
+  if (pod.spec?.hostNetwork) return managedHostsHeaderWithHostNetwork + nodeHostsFile(node.name, node.hostIP) + hostAliasEntries(pod);
+  const { hostname, domain } = podHostname(pod);
+  let out = managedHostsHeader + "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n";
+  for (const ip of podIPs) out += domain ? `${ip}\t${hostname}.${domain}\t${hostname}\n` : `${ip}\t${hostname}\n`;
+  return out + hostAliasEntries(pod);
+}
+
+/**
+ * The host files makeMounts bind-mounts into a container, container path -> content: /etc/hosts
+ * once the pod has an IP and unless the container mounts its own there, and an empty file at
+ * terminationMessagePath the container may write (any user: the kubelet makes it world-writable).
+ */
+export function containerFiles(pod: Pod, c: Container, podIPs: string[], node: { name: string; hostIP: string }): Record<string, string> {
+  const files: Record<string, string> = Object.create(null);
+  const ownHosts = (c.volumeMounts ?? []).some((m) => m.mountPath === etcHostsPath);
+  if (podIPs.length > 0 && !ownHosts) files[etcHostsPath] = etcHostsContent(pod, podIPs, node);
+  if (c.terminationMessagePath) files[c.terminationMessagePath] = "";
+  return { ...files };
+}
+
+/** The last n bytes of a UTF-8 text (tail.ReadAtMost, circbuf): a character cut in two is dropped. */
+function lastBytes(text: string, n: number): string {
+  const buf = Buffer.from(text, "utf8");
+  return buf.length <= n ? text : buf.subarray(buf.length - n).toString("utf8").replace(/^\uFFFD/, "");
+}
+
+/**
+ * What the kubelet adds to a finished container's message (kuberuntime getTerminationMessage): the
+ * last 4 KiB of the termination-message file; with FallbackToLogsOnError, a failed container whose
+ * file is empty gets the last 2 KiB of its last 80 log lines instead (never a successful one).
+ */
+export function terminationMessage(c: Container, exitCode: number, file: string | undefined, logTail: string[] | undefined): string {
+  const fallback = c.terminationMessagePolicy === "FallbackToLogsOnError" && exitCode !== 0;
+  const fromFile = file === undefined ? "" : lastBytes(file, maxContainerTerminationMessageLength);
+  if (fromFile !== "" || !fallback) return fromFile;
+  // The lines are joined as the log holds them; the last one carries no newline (a podflow log keeps no partial marker).
+  return lastBytes((logTail ?? []).slice(-maxContainerTerminationMessageLogLines).join("\n"), maxContainerTerminationMessageLogLength);
+}
+
+/** normalizeStatus: a pod's termination messages share 12 KiB evenly between its containers (the first bytes kept). */
+export function truncatePodMessage(pod: Pod, message: string): string {
+  const containers = (pod.spec?.containers?.length ?? 0) + (pod.spec?.initContainers?.length ?? 0);
+  const limit = containers > 0 ? Math.floor(maxPodTerminationMessageLogLength / containers) : maxPodTerminationMessageLogLength;
+  return message.length > limit ? message.slice(0, limit) : message;
+}

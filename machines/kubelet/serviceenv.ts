@@ -1,0 +1,73 @@
+// The kubelet's Service environment variables (kubelet_pods.go getServiceEnvVarMap and
+// pkg/kubelet/envvars FromServices): the kubelet's service informer (all namespaces) gives, for every
+// Service with a cluster IP in the pod's namespace (enableServiceLinks, true by default) and always
+// for the default/kubernetes Service, <NAME>_SERVICE_HOST, _SERVICE_PORT(_<PORTNAME>) and the
+// Docker-link variables <NAME>_PORT(_<port>_<PROTO>(_PROTO|_PORT|_ADDR)).
+
+import type { Pod, Service } from "kubernetes-types/core/v1";
+import type { Fx } from "../common/effects.js";
+import { startInformer } from "../common/client.js";
+import { serviceWatchId, type KubeletContext } from "./types.js";
+
+/** Opens the kubelet's service informer (cluster-wide list and watch of Services). */
+export function startServiceInformer(ctx: KubeletContext, fx: Fx): void {
+  startInformer(ctx.client, fx, serviceWatchId, { group: "", resource: "services" });
+}
+
+/** The Services the kubelet injects as variables for pods of the default namespace even without service links. */
+const masterServices = new Set(["kubernetes"]);
+
+/** makeEnvVariableName: upper case, dashes to underscores. */
+function envName(name: string): string {
+  return name.replaceAll("-", "_").toUpperCase();
+}
+
+/** IsServiceIPSet: a cluster IP that is neither empty nor None. */
+function hasServiceIP(svc: Service): boolean {
+  const ip = svc.spec?.clusterIP;
+  return typeof ip === "string" && ip !== "" && ip !== "None";
+}
+
+/** FromServices for one Service: host and port, the named ports, then the Docker-link variables. */
+export function variablesOfService(svc: Service): Array<[string, string]> {
+  const prefix = envName(svc.metadata?.name ?? "");
+  const ip = svc.spec!.clusterIP!;
+  const ports = svc.spec?.ports ?? [];
+  if (ports.length === 0) return [];
+  const out: Array<[string, string]> = [[`${prefix}_SERVICE_HOST`, ip], [`${prefix}_SERVICE_PORT`, String(ports[0]!.port)]];
+  for (const p of ports) if (p.name) out.push([`${prefix}_SERVICE_PORT_${envName(p.name)}`, String(p.port)]);
+  // net.JoinHostPort brackets an IPv6 address.
+  const host = ip.includes(":") ? `[${ip}]` : ip;
+  ports.forEach((p, i) => {
+    const proto = (p.protocol || "TCP").toUpperCase();
+    const url = `${proto.toLowerCase()}://${host}:${p.port}`;
+    if (i === 0) out.push([`${prefix}_PORT`, url]);
+    const at = `${prefix}_PORT_${p.port}_${proto}`;
+    out.push([at, url], [`${at}_PROTO`, proto.toLowerCase()], [`${at}_PORT`, String(p.port)], [`${at}_ADDR`, ip]);
+  });
+  return out;
+}
+
+/**
+ * getServiceEnvVarMap: the variables of the Services the pod sees, or undefined while the service
+ * informer has not listed once (the kubelet will not build a pod's environment before that).
+ * Services are taken in name order so a run is the same every time (Go's map order is random).
+ */
+export function serviceEnvFor(ctx: KubeletContext, pod: Pod): Record<string, string> | undefined {
+  const inf = ctx.client.informers.get(serviceWatchId);
+  if (!inf?.synced) return undefined;
+  const ns = pod.metadata?.namespace ?? "default";
+  const links = pod.spec?.enableServiceLinks !== false;
+  const chosen = new Map<string, Service>();
+  for (const svc of inf.store.values() as Iterable<Service>) {
+    if (!hasServiceIP(svc)) continue;
+    const name = svc.metadata?.name ?? "";
+    const sns = svc.metadata?.namespace ?? "";
+    if (sns === "default" && masterServices.has(name)) {
+      if (!chosen.has(name)) chosen.set(name, svc);
+    } else if (sns === ns && links) chosen.set(name, svc);
+  }
+  const env: Record<string, string> = Object.create(null);
+  for (const name of [...chosen.keys()].sort()) for (const [k, v] of variablesOfService(chosen.get(name)!)) env[k] = v;
+  return env;
+}

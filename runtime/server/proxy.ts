@@ -1,0 +1,143 @@
+// The proxy subresources (pods/proxy, services/proxy): kube-apiserver's ResourceLocation
+// (pkg/registry/core/pod/strategy.go, pkg/registry/core/service/storage/storage.go) finds the pod
+// address the request goes to, and the API server proxies the HTTP request there. Here the request
+// reaches the simulated server in the pod through its node's runtime (the port-forward path of the
+// streaming server), and its answer is passed back.
+
+import type { Status } from "kubernetes-types/meta/v1";
+import type { Cluster } from "../cluster.js";
+import type { StreamOutput } from "../../machines/cri/messages.js";
+import { resourceFor } from "../../machines/apiserver/resources.js";
+import * as S from "../../machines/apiserver/status.js";
+import { openSession } from "./stream.js";
+
+/** How long the pod has to answer a proxied request. */
+export const proxyTimeoutMs = 10_000;
+
+/** Where a proxied request goes: the pod (its node runs it) and the port. */
+export interface ProxyTarget {
+  node: string;
+  podNamespace: string;
+  podName: string;
+  ip: string;
+  port: number;
+}
+
+/** What the proxy answers: the upstream's status and body, or the API server's Status. */
+export type ProxyAnswer = { status: number; body: string } | { error: Status };
+
+function serviceUnavailable(message: string): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "ServiceUnavailable", code: 503 };
+}
+
+/** utilnet.SplitSchemeNamePort: "name", "name:port" or "scheme:name:port", the scheme http, https or empty. */
+export function splitSchemeNamePort(id: string): { scheme: string; name: string; port: string } | undefined {
+  const parts = id.split(":");
+  let scheme = "", name = "", port = "";
+  if (parts.length === 1) name = parts[0]!;
+  else if (parts.length === 2) [name, port] = parts as [string, string];
+  else if (parts.length === 3) [scheme, name, port] = parts as [string, string, string];
+  else return undefined;
+  return name !== "" && (scheme === "" || scheme === "http" || scheme === "https") ? { scheme, name, port } : undefined;
+}
+
+/** A port text as a TCP port number, or undefined. */
+function portNumber(text: string): number | undefined {
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : undefined;
+}
+
+async function getObject(cluster: Cluster, resource: "pods" | "services" | "endpoints", namespace: string, name: string): Promise<any | Status> {
+  const r = await cluster.request({ verb: "get", group: "", resource, namespace, name });
+  return r.ok ? r.object : r.status;
+}
+
+const isStatus = (x: any): x is Status => x?.kind === "Status";
+
+/** The pod's ResourceLocation: the port given, else the first declared container port, else 80; the pod must have an address. */
+export async function podTarget(cluster: Cluster, namespace: string, id: string): Promise<ProxyTarget | Status> {
+  const parts = splitSchemeNamePort(id);
+  if (!parts) return S.badRequest(`invalid pod request "${id}"`);
+  const pod = await getObject(cluster, "pods", namespace, parts.name);
+  if (isStatus(pod)) return pod;
+  let port = parts.port;
+  if (port === "") port = String((pod.spec?.containers ?? []).find((c: any) => (c.ports ?? []).length > 0)?.ports[0].containerPort ?? "");
+  const ip: string | undefined = pod.status?.podIP;
+  if (!ip || !pod.spec?.nodeName) return S.badRequest("address not allowed");
+  const n = port === "" ? 80 : portNumber(port);
+  if (n === undefined) return serviceUnavailable(`error trying to reach service: dial tcp: lookup tcp/${port}: unknown port`);
+  return { node: pod.spec.nodeName, podNamespace: namespace, podName: parts.name, ip, port: n };
+}
+
+/**
+ * The service's ResourceLocation: a port number is mapped to the Service port's name; the first
+ * subset with that port and a ready address gives the pod (Kubernetes picks at random among them;
+ * the first keeps a run repeatable).
+ */
+export async function serviceTarget(cluster: Cluster, namespace: string, id: string): Promise<ProxyTarget | Status> {
+  const parts = splitSchemeNamePort(id);
+  if (!parts) return S.badRequest(`invalid service request "${id}"`);
+  let portName = parts.port;
+  if (/^\d+$/.test(portName)) {
+    const svc = await getObject(cluster, "services", namespace, parts.name);
+    if (isStatus(svc)) return svc;
+    const p = (svc.spec?.ports ?? []).find((x: any) => String(x.port) === String(Number(portName)));
+    if (!p) return serviceUnavailable(`no service port ${Number(portName)} found for service "${parts.name}"`);
+    portName = p.name ?? "";
+  }
+  const eps = await getObject(cluster, "endpoints", namespace, parts.name);
+  if (isStatus(eps)) return eps;
+  if ((eps.subsets ?? []).length === 0) return serviceUnavailable(`no endpoints available for service "${parts.name}"`);
+  for (const ss of eps.subsets) {
+    const port = (ss.ports ?? []).find((p: any) => (p.name ?? "") === portName);
+    for (const a of port ? ss.addresses ?? [] : []) {
+      if (a.targetRef?.kind !== "Pod" || !a.nodeName) continue;
+      return { node: a.nodeName, podNamespace: a.targetRef.namespace ?? namespace, podName: a.targetRef.name, ip: a.ip, port: port.port };
+    }
+  }
+  return serviceUnavailable(`no endpoints available for service "${id}"`);
+}
+
+/** Sends one HTTP request to the pod's port through its node's runtime and waits for the answer. */
+export async function proxyTo(cluster: Cluster, t: ProxyTarget, method: string, path: string): Promise<ProxyAnswer> {
+  const refused = (): ProxyAnswer => ({ error: serviceUnavailable(`error trying to reach service: dial tcp ${t.ip}:${t.port}: connect: connection refused`) });
+  const s = await openSession(cluster, t.node, { type: "GetPortForward", podNamespace: t.podNamespace, podName: t.podName });
+  if (!("id" in s)) return { error: serviceUnavailable(`error trying to reach service: ${s.message}`) };
+  try {
+    const answer = await new Promise<Extract<StreamOutput, { type: "PortForwardHttpResult" }> | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), proxyTimeoutMs);
+      timer.unref();
+      s.onOutput((o) => {
+        if (o.type !== "PortForwardHttpResult") return;
+        clearTimeout(timer);
+        resolve(o);
+      });
+      s.send({ type: "PortForwardHttp", requestId: 1, port: t.port, method, path });
+    });
+    if (!answer) return { error: serviceUnavailable(`error trying to reach service: dial tcp ${t.ip}:${t.port}: i/o timeout`) };
+    if (answer.error !== undefined) return refused();
+    return { status: answer.status ?? 200, body: answer.body ?? "" };
+  } finally {
+    s.close();
+  }
+}
+
+/** The path the upstream gets: what follows <name>/proxy in the request's raw path (at least "/"), with the query. */
+export function upstreamPath(rawPath: string, query: string): string {
+  const at = rawPath.search(/\/proxy(\/|$)/);
+  const rest = at < 0 ? "/" : rawPath.slice(at + "/proxy".length) || "/";
+  return query ? `${rest}?${query}` : rest;
+}
+
+/** The resources whose proxy subresource is served here. */
+export function proxyResource(resource: string): "pods" | "services" | undefined {
+  return resource === "pods" || resource === "services" ? resource : undefined;
+}
+
+/** Resolves and proxies one request; the caller has authorized get (or the method's verb) on <resource>/proxy. */
+export async function proxyRequest(cluster: Cluster, resource: "pods" | "services", namespace: string, id: string, method: string, path: string): Promise<ProxyAnswer> {
+  const target = resource === "pods" ? await podTarget(cluster, namespace, id) : await serviceTarget(cluster, namespace, id);
+  if (isStatus(target)) return { error: target.code === 404 && target.reason === "NotFound" ? S.notFound(resourceFor("", resource)!, splitSchemeNamePort(id)?.name ?? id) : target };
+  return proxyTo(cluster, target, method, path);
+}
