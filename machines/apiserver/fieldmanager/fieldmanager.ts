@@ -260,7 +260,7 @@ function printManager(id: string): string {
   }
   let s = JSON.stringify(e.manager ?? "");
   if (e.subresource) s += ` with subresource ${JSON.stringify(e.subresource)}`;
-  if (e.operation === "Update") return `${s} using ${e.apiVersion ?? ""}`;
+  if (e.operation === "Update") return `${s} using ${e.apiVersion ?? ""}${typeof e.time === "string" ? ` at ${e.time}` : ""}`;
   return s;
 }
 
@@ -294,11 +294,12 @@ function plainError(message: string): Status {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 };
 }
 
-/** objectGVKNN: "apps/v1, Kind=Deployment default/web". */
-function gvknn(apiVersion: string, kind: string, obj: any): string {
-  const gv = apiVersion.includes("/") ? apiVersion : `/${apiVersion}`;
-  const md = obj?.metadata ?? {};
-  return `${gv}, Kind=${kind} ${typeof md.namespace === "string" ? md.namespace : ""}/${typeof md.name === "string" ? md.name : ""}`;
+/** objectGVKNN: "default/web; apps/v1, Kind=Deployment", from what the configuration says. */
+function gvknn(obj: any): string {
+  const str = (v: unknown) => (typeof v === "string" ? v : "");
+  const gv = str(obj?.apiVersion);
+  const md = obj?.metadata !== null && typeof obj?.metadata === "object" ? obj.metadata : {};
+  return `${str(md.namespace)}/${str(md.name)}; ${gv.includes("/") ? gv : `/${gv}`}, Kind=${str(obj?.kind)}`;
 }
 
 export interface ApplyContext extends WriteContext {
@@ -324,7 +325,7 @@ export function applyConfig(live: any, config: any, ac: ApplyContext): ApplyResu
     return { ok: false, status: plainError(`failed to decode managed fields: ${(err as Error).message}`) };
   }
   const errs = validate(config, ac.type);
-  if (errs.length > 0) return { ok: false, status: plainError(`failed to create typed patch object (${gvknn(gv, ac.kind, config)}): ${errs.length === 1 ? errs[0] : ["errors:", ...errs.map((e) => `  ${e}`)].join("\n")}`) };
+  if (errs.length > 0) return { ok: false, status: plainError(`failed to create typed patch object (${gvknn(config)}): ${errs.length === 1 ? errs[0] : ["errors:", ...errs.map((e) => `  ${e}`)].join("\n")}`) };
   const liveBody = withoutManaged(live ?? {});
   const first = applyOnce(liveBody, config, managed, ac, ac.force);
   let res = first;

@@ -11,24 +11,31 @@ export interface FieldSet {
 /** A path: its elements in FieldsV1 spelling. */
 export type FieldPath = readonly string[];
 
-export const emptySet: FieldSet = Object.freeze({ self: false, kids: new Map() });
+// One shared empty map for every leaf: most nodes of a set are leaves.
+const noKids: ReadonlyMap<string, FieldSet> = new Map();
+export const emptySet: FieldSet = Object.freeze({ self: false, kids: noKids });
+const leaf: FieldSet = Object.freeze({ self: true, kids: noKids });
 
 export function isEmpty(s: FieldSet): boolean {
   return !s.self && s.kids.size === 0;
 }
 
 function node(self: boolean, kids: Map<string, FieldSet>): FieldSet {
-  return self || kids.size > 0 ? { self, kids } : emptySet;
+  if (kids.size > 0) return { self, kids };
+  return self ? leaf : emptySet;
 }
 
 /** A builder for one set: the walkers insert paths, then take the value. */
 export class SetBuilder {
-  private readonly root: { self: boolean; kids: Map<string, any> } = { self: false, kids: new Map() };
+  private readonly root: { self: boolean; kids: Map<string, any> } = { self: false, kids: noKids as Map<string, any> };
   insert(path: FieldPath): void {
     let n = this.root;
     for (const pe of path) {
       let k = n.kids.get(pe);
-      if (!k) n.kids.set(pe, (k = { self: false, kids: new Map() }));
+      if (!k) {
+        if (n.kids === noKids) n.kids = new Map();
+        n.kids.set(pe, (k = { self: false, kids: noKids }));
+      }
       n = k;
     }
     n.self = true;
@@ -239,7 +246,7 @@ function parse(json: unknown, depth: number): { set: FieldSet } {
     const sub = parse(v, depth + 1).set;
     // "k": {} is a member; "k": {".": {}, ...} a member with children; "k": {children} only children
     const empty = v !== null && typeof v === "object" && Object.keys(v as object).length === 0;
-    kids.set(pe, empty ? { self: true, kids: new Map() } : sub);
+    kids.set(pe, empty ? leaf : sub);
   }
   return { set: node(self, kids) };
 }
