@@ -179,6 +179,19 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: server-side apply", 
       expect([version.code, JSON.parse(version.body).message]).toEqual([400, "Incorrect version specified in apply patch. Specified patch version: apps/v1, expected: v1"]);
     });
 
+    it("an apply to the scale subresource sets replicas and records its manager on the Deployment with subresource scale", async () => {
+      const path = "/apis/apps/v1/namespaces/default/deployments/nginx-deployment/scale";
+      const conflict = await applyRaw(path, '{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"nginx-deployment"},"spec":{"replicas":1}}', "fieldManager=hpa");
+      expect([conflict.code, JSON.parse(conflict.body).message]).toEqual([409, 'Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas']);
+      const r = await applyRaw(path, '{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"nginx-deployment"},"spec":{"replicas":1}}', "fieldManager=hpa&force=true");
+      expect(r.code).toBe(200);
+      expect(JSON.parse(r.body)).toMatchObject({ kind: "Scale", spec: { replicas: 1 } });
+      const d = await managed("deployment", "nginx-deployment");
+      expect(d.spec.replicas).toBe(1);
+      expect(entry(d, "hpa", "Apply", "scale")).toMatchObject({ apiVersion: "apps/v1", fieldsV1: { "f:spec": { "f:replicas": {} } } });
+      expect(entry(d, "kubectl", "Update", "scale")).toBeUndefined();
+    });
+
     it("deep nesting and a huge body get a Status and the server keeps serving", async () => {
       const deep = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"raw"},"data":${"[".repeat(20000)}${"]".repeat(20000)}}`;
       const r = await applyRaw(cmPath, deep);

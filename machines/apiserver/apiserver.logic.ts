@@ -22,7 +22,7 @@ import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergeP
 import { apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
 import { admissionRefusal, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
-import { applied, managerFor, withUpdateRecorded } from "./fieldmanager/write.js";
+import { applied, appliedScale, managerFor, withUpdateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
@@ -614,16 +614,13 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
   const { req } = cur;
   let body: any;
   if (req.verb === "patch" && req.patchType === "apply") {
-    if (req.subresource === "scale") {
-      cur.error = S.methodNotSupported(r, "apply");
-      return;
-    }
-    const res = applied(r, old, req.body, { manager: req.fieldManager ?? "", subresource: req.subresource ?? "", now: rfc3339(now), force: req.force === true });
+    const opts = { manager: req.fieldManager ?? "", subresource: req.subresource ?? "", now: rfc3339(now), force: req.force === true };
+    const res = req.subresource === "scale" ? appliedScale(r, old, req.body, opts) : applied(r, old, req.body, opts);
     if (!res.ok) {
       cur.error = res.status;
       return;
     }
-    const typed = decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
+    const typed = req.subresource === "scale" ? { value: scaleOf(res.object) } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
     if ("status" in typed) {
       cur.error = typed.status;
       return;

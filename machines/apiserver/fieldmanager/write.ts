@@ -49,3 +49,21 @@ export function applied(r: ResourceInfo, old: any, config: any, o: TrackOptions 
     reset: resetFields(r.subresources.includes("status"), o.subresource),
   });
 }
+
+/**
+ * An apply to the scale subresource: the Scale configuration checked as one, then applied to the
+ * parent as its spec.replicas (the ScaleHandler records the scale manager on the parent's field).
+ */
+export function appliedScale(r: ResourceInfo, old: any, config: any, o: TrackOptions & { force: boolean }): ApplyResult {
+  const checked = applyConfig(undefined, config, { kind: "Scale", type: rootType("Scale"), apiVersion: "autoscaling/v1", manager: o.manager, subresource: "scale", now: o.now, force: o.force });
+  if (!checked.ok) return checked;
+  const replicas = config?.spec?.replicas;
+  const md = old.metadata;
+  const parent = {
+    apiVersion: apiVersionOf(r), kind: r.kind, metadata: { name: md.name, ...(md.namespace !== undefined ? { namespace: md.namespace } : {}) },
+    ...(replicas !== undefined && replicas !== null ? { spec: { replicas } } : {}),
+  };
+  return applyConfig(old, parent, {
+    kind: r.kind, type: rootType(r.kind), apiVersion: apiVersionOf(r), manager: o.manager, subresource: "scale", now: o.now, force: o.force,
+  });
+}
