@@ -86,7 +86,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: server-side apply", 
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(entry(d, "kube-controller-manager", "Update", "status").fieldsV1["f:status"]).toHaveProperty("f:replicas");
-    expect(entry(d, "kube-controller-manager", "Update").fieldsV1).toEqual({ "f:metadata": { "f:annotations": { "f:deployment.kubernetes.io/revision": {} } } });
+    expect(entry(d, "kube-controller-manager", "Update").fieldsV1).toEqual({ "f:metadata": { "f:annotations": { ".": {}, "f:deployment.kubernetes.io/revision": {} } } });
   });
 
   it("a second applier of another replicas value gets a 409 naming kubectl and the field; --force-conflicts takes the field", async () => {
@@ -127,8 +127,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: server-side apply", 
     expect((await k(["apply", "-f", "-"], { input: configMap("v1") })).out).toBe("configmap/csa created\n");
     const before = await managed("configmap", "csa");
     expect(entry(before, "kubectl-client-side-apply", "Update").fieldsV1).toEqual({
-      "f:data": { "f:k1": {}, "f:k2": {} },
-      "f:metadata": { "f:annotations": { "f:kubectl.kubernetes.io/last-applied-configuration": {} }, "f:labels": { "f:a": {} } },
+      "f:data": { ".": {}, "f:k1": {}, "f:k2": {} },
+      "f:metadata": { "f:annotations": { ".": {}, "f:kubectl.kubernetes.io/last-applied-configuration": {} }, "f:labels": { ".": {}, "f:a": {} } },
     });
     // client-side apply keeps working: a changed value, a second time
     expect((await k(["apply", "-f", "-"], { input: configMap("v1b") })).out).toBe("configmap/csa configured\n");

@@ -109,20 +109,20 @@ describe("Update: every write records what it changed for its manager", () => {
   const cm = (data: Record<string, string>, managedFields?: unknown) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "default", ...(managedFields !== undefined ? { managedFields } : {}) }, data });
   const wc = (manager: string, now: string) => ({ type: "core/v1.ConfigMap", apiVersion: "v1", manager, subresource: "", now });
 
-  it("a create records every field the object sets; an update moves the fields it changed to its manager without conflict", () => {
+  it("a create records every field the object sets, a map it creates with '.'; an update moves the fields it changed to its manager without conflict", () => {
     const created = cm({ a: "1", b: "2" });
     const mf1 = trackUpdate(undefined, created, wc("kubectl-create", T0))!;
-    expect(mf1).toEqual([{ manager: "kubectl-create", operation: "Update", apiVersion: "v1", time: T0, fieldsType: "FieldsV1", fieldsV1: { "f:data": { "f:a": {}, "f:b": {} } } }]);
+    expect(mf1).toEqual([{ manager: "kubectl-create", operation: "Update", apiVersion: "v1", time: T0, fieldsType: "FieldsV1", fieldsV1: { "f:data": { ".": {}, "f:a": {}, "f:b": {} } } }]);
     const stored = { ...created, metadata: { ...created.metadata, managedFields: mf1 } };
     const mf2 = trackUpdate(stored, cm({ a: "changed", b: "2", c: "3" }), wc("kubectl-edit", T1))!;
     expect(mf2).toEqual([
-      { manager: "kubectl-create", operation: "Update", apiVersion: "v1", time: T0, fieldsType: "FieldsV1", fieldsV1: { "f:data": { "f:b": {} } } },
+      { manager: "kubectl-create", operation: "Update", apiVersion: "v1", time: T0, fieldsType: "FieldsV1", fieldsV1: { "f:data": { ".": {}, "f:b": {} } } },
       { manager: "kubectl-edit", operation: "Update", apiVersion: "v1", time: T1, fieldsType: "FieldsV1", fieldsV1: { "f:data": { "f:a": {}, "f:c": {} } } },
     ]);
   });
   it("a removed field leaves its owners; a write that changes nothing changes no entry", () => {
     const stored = { ...cm({ a: "1", b: "2" }), metadata: { name: "c", namespace: "default", managedFields: trackUpdate(undefined, cm({ a: "1", b: "2" }), wc("x", T0)) } };
-    expect(trackUpdate(stored, cm({ a: "1" }), wc("y", T1))).toEqual([{ manager: "x", operation: "Update", apiVersion: "v1", time: T0, fieldsType: "FieldsV1", fieldsV1: { "f:data": { "f:a": {} } } }]);
+    expect(trackUpdate(stored, cm({ a: "1" }), wc("y", T1))).toEqual([{ manager: "x", operation: "Update", apiVersion: "v1", time: T0, fieldsType: "FieldsV1", fieldsV1: { "f:data": { ".": {}, "f:a": {} } } }]);
     expect(trackUpdate(stored, cm({ a: "1", b: "2" }), wc("y", T1))).toEqual(stored.metadata.managedFields);
   });
   it("managedFields a client sends are kept when valid, reset by [] and ignored when malformed (decodeLiveOrNew)", () => {

@@ -11,7 +11,7 @@ import {
   difference, emptySet, equalSets, fieldPE, fromFieldsV1, intersection, isEmpty, members, pathString,
   recursiveDifference, setOf, toFieldsV1, union, type FieldSet,
 } from "./fieldset.js";
-import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, validate } from "./typed.js";
+import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, validate, zeroValue } from "./typed.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -179,7 +179,8 @@ function managedForUpdate(live: any, obj: any, subresource: string): Map<string,
  */
 export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | undefined {
   const managed = stripped(managedForUpdate(live, obj, wc.subresource));
-  const liveBody = withoutManaged(live ?? {});
+  // a create is compared against the kind's zero value, as scheme.New() converts it
+  const liveBody = withoutManaged(live ?? zeroValue(wc.type) ?? {});
   const newBody = withoutManaged(obj);
   const cmp = compare(liveBody, newBody, wc.type);
   const changed = ignore(union(cmp.modified, cmp.added), wc.reset);

@@ -285,78 +285,85 @@ export function compare(lhs: unknown, rhs: unknown, expr: string): Comparison {
 
 type Builders = { added: SetBuilder; modified: SetBuilder; removed: SetBuilder };
 
-function addAll(v: unknown, a: Atom, path: string[], into: SetBuilder): void {
-  const s = new SetBuilder();
-  walkSet(v, a, [], s);
-  for (const p of membersOf(s.build())) into.insert([...path, ...p]);
-}
+const emptyOrNull = (v: unknown) => v === undefined || v === null || (Array.isArray(v) ? v.length === 0 : isMap(v) && Object.keys(v).length === 0);
 
-function membersOf(s: FieldSet, prefix: string[] = [], out: string[][] = []): string[][] {
-  if (s.self) out.push([...prefix]);
-  for (const [k, v] of s.kids) {
-    prefix.push(k);
-    membersOf(v, prefix, out);
-    prefix.pop();
-  }
-  return out;
-}
-
+/**
+ * compareWalker: leaves (scalars, atomic values, and containers empty on both sides) are added,
+ * removed or modified; a container present on one side only is itself added or removed, besides
+ * what it holds (so an Update that creates a map or list owns it, written "." in FieldsV1).
+ */
 function cmp(l: unknown, r: unknown, a: Atom, path: string[], out: Builders): void {
-  const lAbsent = l === undefined, rAbsent = r === undefined;
-  if (lAbsent && rAbsent) return;
-  const leaf = a.k === "scalar" || a.k === "untyped" || (a.k === "list" && a.rel === "atomic") || ((a.k === "struct" || a.k === "map") && a.atomic);
-  if (leaf) {
-    if (lAbsent) out.added.insert(path);
-    else if (rAbsent) out.removed.insert(path);
+  if (l === undefined && r === undefined) return;
+  const atomic = a.k === "scalar" || a.k === "untyped" || (a.k === "list" && a.rel === "atomic") || ((a.k === "struct" || a.k === "map") && a.atomic);
+  const shapeless = a.k === "list" ? !Array.isArray(l) && !Array.isArray(r) : !isMap(l) && !isMap(r);
+  if (atomic || shapeless || (emptyOrNull(l) && emptyOrNull(r))) {
+    if (l === undefined) out.added.insert(path);
+    else if (r === undefined) out.removed.insert(path);
     else if (!deepEqual(l, r)) out.modified.insert(path);
     return;
   }
   if (a.k === "list") {
-    const la = Array.isArray(l) ? l : [], ra = Array.isArray(r) ? r : [];
     const elem = resolve(a.elem);
     const lm = new Map<string, unknown>(), rm = new Map<string, unknown>();
-    for (const x of la) { const pe = itemPE(a, x); if ("pe" in pe && !lm.has(pe.pe)) lm.set(pe.pe, x); }
-    for (const x of ra) { const pe = itemPE(a, x); if ("pe" in pe && !rm.has(pe.pe)) rm.set(pe.pe, x); }
+    for (const x of Array.isArray(l) ? l : []) { const pe = itemPE(a, x); if ("pe" in pe && !lm.has(pe.pe)) lm.set(pe.pe, x); }
+    for (const x of Array.isArray(r) ? r : []) { const pe = itemPE(a, x); if ("pe" in pe && !rm.has(pe.pe)) rm.set(pe.pe, x); }
     for (const [pe, x] of lm) {
       path.push(pe);
-      if (!rm.has(pe)) addAll(x, elem, path, out.removed), out.removed.insert(path);
-      else cmp(x, rm.get(pe), elem, path, out);
+      cmp(x, rm.get(pe), elem, path, out);
       path.pop();
     }
     for (const [pe, x] of rm) {
       if (lm.has(pe)) continue;
       path.push(pe);
-      addAll(x, elem, path, out.added);
-      out.added.insert(path);
+      cmp(undefined, x, elem, path, out);
       path.pop();
     }
-    return;
+  } else if (a.k === "struct" || a.k === "map") {
+    const lo = isMap(l) ? l : {}, ro = isMap(r) ? r : {};
+    for (const k of Object.keys(lo)) {
+      const c = atomOfChild(a, k) ?? { k: "untyped" as const };
+      path.push(fieldPE(k));
+      cmp(lo[k], Object.hasOwn(ro, k) ? ro[k] : undefined, c, path, out);
+      path.pop();
+    }
+    for (const k of Object.keys(ro)) {
+      if (Object.hasOwn(lo, k)) continue;
+      const c = atomOfChild(a, k) ?? { k: "untyped" as const };
+      path.push(fieldPE(k));
+      cmp(undefined, ro[k], c, path, out);
+      path.pop();
+    }
   }
-  const lo = isMap(l) ? l : undefined, ro = isMap(r) ? r : undefined;
-  // a map present on one side only, or emptied: the map itself is a member (an empty map is one)
-  if (lo === undefined && ro !== undefined) return addAll(r, a, path, out.added), void (l === null || Object.keys(ro).length === 0 ? out.added.insert(path) : undefined);
-  if (ro === undefined && lo !== undefined) return addAll(l, a, path, out.removed), void (r === null || Object.keys(lo).length === 0 ? out.removed.insert(path) : undefined);
-  if (!lo || !ro) {
-    if (!deepEqual(l, r)) (lAbsent ? out.added : rAbsent ? out.removed : out.modified).insert(path);
-    return;
+  if (path.length === 0) return;
+  if (l === undefined) out.added.insert(path);
+  else if (r === undefined) out.removed.insert(path);
+}
+
+// Slices, maps and pointers whose JSON tag has no omitempty (the OpenAPI required marker in
+// k8s.io/api v0.35.0): a new object's zero value holds them as null rather than leaving them out.
+const nullWhenZero = new Set([
+  "apps/v1.DaemonSetSpec.selector", "apps/v1.DeploymentSpec.selector", "apps/v1.ReplicaSetSpec.selector",
+  "batch/v1.PodFailurePolicy.rules", "batch/v1.PodFailurePolicyOnExitCodesRequirement.values", "batch/v1.SuccessPolicy.rules",
+  "core/v1.NodeSelector.nodeSelectorTerms", "core/v1.PodSpec.containers", "discovery/v1.Endpoint.addresses", "discovery/v1.EndpointSlice.endpoints",
+]);
+
+/**
+ * The zero value of a type as the unstructured converter writes a new object (scheme.New): struct
+ * fields as objects, slices, maps and pointers left out unless their tag keeps them (as null).
+ * A create is compared against it.
+ */
+export function zeroValue(expr: string, depth = 0): unknown {
+  const a = resolve(expr);
+  if (a.k !== "struct" || depth > 20) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [f, t] of Object.entries(a.fields)) {
+    if (nullWhenZero.has(`${a.key}.${f}`)) out[f] = null;
+    else if (!t.startsWith("*") && !t.startsWith("[]") && !t.startsWith("map[")) {
+      const c = resolve(t, a.key, f);
+      if (c.k === "struct" && !c.atomic) out[f] = zeroValue(t, depth + 1);
+    }
   }
-  const lEmpty = Object.keys(lo).length === 0, rEmpty = Object.keys(ro).length === 0;
-  if (lEmpty !== rEmpty && path.length > 0) (lEmpty ? out.removed : out.added).insert(path);
-  for (const k of Object.keys(lo)) {
-    const c = atomOfChild(a as Atom & { k: "struct" | "map" }, k) ?? { k: "untyped" as const };
-    path.push(fieldPE(k));
-    if (a.k === "map" && !Object.hasOwn(ro, k) && !(a.deduced && isMap(lo[k]))) out.removed.insert(path);
-    cmp(lo[k], Object.hasOwn(ro, k) ? ro[k] : undefined, c, path, out);
-    path.pop();
-  }
-  for (const k of Object.keys(ro)) {
-    if (Object.hasOwn(lo, k)) continue;
-    const c = atomOfChild(a as Atom & { k: "struct" | "map" }, k) ?? { k: "untyped" as const };
-    path.push(fieldPE(k));
-    if (a.k === "map" && !(a.deduced && isMap(ro[k]))) out.added.insert(path);
-    cmp(undefined, ro[k], c, path, out);
-    path.pop();
-  }
+  return out;
 }
 
 // ---- merge (Merge) ------------------------------------------------------------------------
