@@ -173,8 +173,13 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: server-side apply", 
       expect(JSON.parse(wrong.body).message).toMatch(/^failed to create typed patch object \(\/raw; \/v1, Kind=ConfigMap\): \.data\.a: expected string, got/);
       const undeclared = await applyRaw(cmPath, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"raw"},"bogus":1}');
       expect(JSON.parse(undeclared.body).message).toBe("failed to create typed patch object (/raw; /v1, Kind=ConfigMap): .bogus: field not declared in schema");
-      const dup = await applyRaw(cmPath, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: raw\ndata:\n  a: b\n  a: c\n");
-      expect(dup.code).toBe(400);
+      // a repeated key: refused under Strict (as kubectl asks), the last value with a warning under Warn
+      const twice = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: raw\ndata:\n  a: b\n  a: c\n";
+      const dup = await applyRaw(cmPath, twice, "fieldManager=t&fieldValidation=Strict");
+      expect([dup.code, JSON.parse(dup.body).message]).toEqual([400, 'error strict decoding patch: yaml: unmarshal errors:\n  line 7: key "a" already set in map']);
+      const warned = await applyRaw(cmPath, twice, "fieldManager=t&fieldValidation=Warn");
+      expect([warned.code, JSON.parse(warned.body).data]).toEqual([200, { a: "c" }]);
+      expect(String(warned.headers["warning"])).toContain('line 7: key \\"a\\" already set in map');
       const version = await applyRaw(cmPath, '{"apiVersion":"apps/v1","kind":"ConfigMap","metadata":{"name":"raw"}}');
       expect([version.code, JSON.parse(version.body).message]).toEqual([400, "Incorrect version specified in apply patch. Specified patch version: apps/v1, expected: v1"]);
     });

@@ -12,7 +12,7 @@ import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
-import { decodeBody, decodeDeleteOptions, decodeObjectBody, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
+import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
 import { toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -664,6 +664,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if ("status" in fv) return refuse(fv.status);
       const dec = decodeBody(raw, req.headers["content-type"], r.kind, patchType);
       if ("status" in dec) return sendStatus(res, dec.status);
+      if (patchType === "apply" && fv.value !== "Ignore") {
+        // applyPatcher: the configuration is decoded again strictly under Strict (refused) or Warn (a warning)
+        const dups = duplicateKeyErrors(raw.toString("utf8"));
+        const strict = dups.length > 0 ? `yaml: unmarshal errors:\n  ${dups.join("\n  ")}` : undefined;
+        if (strict && fv.value === "Strict") return refuse(S.badRequest(`error strict decoding patch: ${strict}`));
+        // addStrictDecodingWarnings: one warning per go-yaml error
+        if (strict) setWarnings(res, dups);
+      }
       // The API server decodes the patched object by schema (fieldValidation decides unknown fields).
       const patchBase = { ...base, fieldValidation: fv.value };
       return reply(await cluster.request({ ...patchBase, verb: "patch", patchType, body: dec.body }));
