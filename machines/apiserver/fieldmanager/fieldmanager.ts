@@ -45,8 +45,23 @@ export function managerId(e: { manager: string; operation: string; apiVersion?: 
 
 export class ManagedFieldsError extends Error {}
 
+// A stored object's managedFields are a value every later write decodes again: decoded once, by
+// identity (entries and sets are never changed in place). A memo only: results are the same without it.
+const decodedByList = new WeakMap<object, ReadonlyMap<string, ManagerEntry>>();
+
 /** DecodeManagedFields: the entries of metadata.managedFields, or ManagedFieldsError for what it refuses. */
 export function decodeManagedFields(list: unknown): Map<string, ManagerEntry> {
+  if (Array.isArray(list)) {
+    const hit = decodedByList.get(list);
+    if (hit) return new Map(hit);
+    const m = decodeUncached(list);
+    decodedByList.set(list, m);
+    return new Map(m);
+  }
+  return decodeUncached(list);
+}
+
+function decodeUncached(list: unknown): Map<string, ManagerEntry> {
   const out = new Map<string, ManagerEntry>();
   if (list === undefined || list === null) return out;
   if (!Array.isArray(list)) throw new ManagedFieldsError("managedFields must be a list");
