@@ -153,6 +153,12 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: server-side apply", 
       raw(s, "PATCH", `${path}?${query}`, { token: s.cluster.adminToken, body, headers: { "Content-Type": "application/apply-patch+yaml" } });
     const cmPath = "/api/v1/namespaces/default/configmaps/raw";
 
+    it("an apply in CBOR is 415: the CBORServingAndStorage gate is off in v1.35", async () => {
+      const r = await raw(s, "PATCH", `${cmPath}?fieldManager=t`, { token: s.cluster.adminToken, body: "\xa0", headers: { "Content-Type": "application/apply-patch+cbor" } });
+      expect(r.code).toBe(415);
+      expect(JSON.parse(r.body).reason).toBe("UnsupportedMediaType");
+    });
+
     it("no fieldManager: 422 from ValidatePatchOptions; force on a merge patch: 422 as well", async () => {
       const r = await applyRaw(cmPath, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"raw"}}', "");
       expect(r.code).toBe(422);
