@@ -99,6 +99,10 @@ export interface ApiRequest {
   continue?: string;
   watchId?: number;
   patchType?: "merge" | "strategic" | "json" | "apply";
+  /** the manager a write's fields are recorded for (the fieldManager option, else the User-Agent's product); an apply's own */
+  fieldManager?: string;
+  /** an apply that takes the fields it conflicts on from their managers (--force-conflicts) */
+  force?: boolean;
   gracePeriodSeconds?: number;
   propagationPolicy?: "Orphan" | "Background" | "Foreground";
   dryRun?: boolean;

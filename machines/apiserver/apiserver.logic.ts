@@ -21,7 +21,8 @@ import {
 import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
-import { admissionRefusal, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
+import { admissionRefusal, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
+import { applied, appliedScale, managerFor, withUpdateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
@@ -58,6 +59,8 @@ export interface InFlight {
   also?: { key: string; value: any; modRevision: number }[];
   /** a request the registry makes itself once this one is served (an eviction's pod deletion): queued by prepareWrite */
   then?: Request;
+  /** the managedFields a server-side apply recorded (an Update's are recorded before mutating admission) */
+  applyManaged?: any[];
 }
 
 export interface ApiServerContext {
@@ -477,6 +480,8 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   const old = ctx.cache.objects.get(key);
   cur.old = old;
   if (!old) {
+    // an apply to nothing creates the object it describes
+    if (req.verb === "patch" && req.patchType === "apply" && !req.subresource) return prepareApplyCreate(ctx, cur, r, now);
     cur.error = S.notFound(r, req.name ?? "");
     return;
   }
@@ -588,10 +593,62 @@ function hasGeneration(r: ResourceInfo): boolean {
   return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController"].includes(r.kind) && r.kind !== "Namespace";
 }
 
+/** The applied configuration of an object that does not exist, created as a POST of it would be. */
+function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
+  const { req } = cur;
+  const name = req.body?.metadata?.name;
+  if (name !== undefined && name !== req.name) {
+    cur.error = S.badRequest(`the name of the object (${String(name)}) does not match the name on the URL (${req.name ?? ""})`);
+    return;
+  }
+  const res = applied(r, undefined, req.body, { manager: req.fieldManager ?? "", subresource: "", now: rfc3339(now), force: req.force === true });
+  if (!res.ok) {
+    cur.error = res.status;
+    return;
+  }
+  const typed = decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
+  if ("status" in typed) {
+    cur.error = typed.status;
+    return;
+  }
+  cur.applyManaged = res.object.metadata.managedFields;
+  cur.req = { ...req, body: { ...typed.value, metadata: { ...typed.value.metadata, name: req.name } } };
+  prepareCreate(ctx, cur, r, now);
+}
+
+/** The managedFields of the write in flight: an apply's, or an Update's recorded for its manager against the stored object. */
+function recordManagedFields(cur: InFlight): void {
+  if (!cur.obj || cur.op !== "put") return;
+  const { req } = cur;
+  if (cur.applyManaged) {
+    cur.obj = { ...cur.obj, metadata: { ...cur.obj.metadata, managedFields: cur.applyManaged } };
+    return;
+  }
+  const r = cur.r!;
+  // the field manager reads the object as decoded: with its scheme defaults, before admission
+  const fields = withUpdateRecorded(r, cur.old, defaulted(cur.obj), { manager: managerFor(req.fieldManager, cur.user), subresource: req.subresource ?? "", now: rfc3339(req.now) }).metadata.managedFields;
+  const { managedFields: _m, ...meta } = cur.obj.metadata ?? {};
+  cur.obj = { ...cur.obj, metadata: fields ? { ...meta, managedFields: fields } : meta };
+}
+
 function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
   const { req } = cur;
   let body: any;
-  if (req.verb === "patch") {
+  if (req.verb === "patch" && req.patchType === "apply") {
+    const opts = { manager: req.fieldManager ?? "", subresource: req.subresource ?? "", now: rfc3339(now), force: req.force === true };
+    const res = req.subresource === "scale" ? appliedScale(r, old, req.body, opts) : applied(r, old, req.body, opts);
+    if (!res.ok) {
+      cur.error = res.status;
+      return;
+    }
+    const typed = req.subresource === "scale" ? { value: scaleOf(res.object) } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
+    if ("status" in typed) {
+      cur.error = typed.status;
+      return;
+    }
+    body = typed.value;
+    cur.applyManaged = res.object.metadata.managedFields;
+  } else if (req.verb === "patch") {
     try {
       const base = req.subresource === "scale" ? scaleOf(old) : old;
       body =
@@ -627,6 +684,8 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
     cur.reply = "scale";
     cur.op = "put";
     cur.code = 200;
+    // the scale subresource bypasses admission: its write is recorded here, on the parent's fields
+    recordManagedFields(cur);
     return;
   }
   const err = bodyError(r, req, body);
@@ -962,8 +1021,11 @@ export function restrictNodes(ctx: ApiServerContext): ApiServerContext {
 
 /** Mutating admission: Kubernetes' defaults and the admission plugins that set fields. */
 export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
-  const cur = ctx.current!;
-  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
+  const prior = ctx.current!;
+  if (prior.error || prior.noop || prior.op !== "put" || !prior.obj || bypassesAdmission(prior)) return ctx;
+  // The field manager records the write before mutating admission runs (create.go, patch.go).
+  const cur = { ...prior };
+  recordManagedFields(cur);
   let refusal: string | undefined;
   const serviceAccounts = (ns: string, name: string) => ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
   const actx = { ...admissionContext(ctx, cur), priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) } as Parameters<typeof mutate>[1];

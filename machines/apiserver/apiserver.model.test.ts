@@ -73,8 +73,20 @@ const abstract = (ctx: ApiServerContext) => ({
 });
 
 /** The pod prepareCreate hands to admission, then what defaulting and admission make of it. */
+// What kube-apiserver's field manager records for admin's create of that pod: every field the
+// decoded, defaulted pod sets, for the requester (no fieldManager, no User-Agent: the identity).
+const createdFields = {
+  "f:spec": {
+    "f:containers": {
+      'k:{"name":"c"}': { ".": {}, "f:image": {}, "f:imagePullPolicy": {}, "f:name": {}, "f:resources": {}, "f:terminationMessagePath": {}, "f:terminationMessagePolicy": {} },
+    },
+    "f:dnsPolicy": {}, "f:enableServiceLinks": {}, "f:restartPolicy": {}, "f:schedulerName": {}, "f:securityContext": {}, "f:terminationGracePeriodSeconds": {},
+  },
+};
+
 function admitted(body: any, uid: string): any {
-  const prepared = { ...body, metadata: { ...body.metadata, namespace: "default", uid, creationTimestamp: rfc3339(NOW), generation: 1 } };
+  const managedFields = body.spec.containers.length > 0 ? [{ manager: "admin", operation: "Update", apiVersion: "v1", time: rfc3339(NOW), fieldsType: "FieldsV1", fieldsV1: createdFields }] : undefined;
+  const prepared = { ...body, metadata: { ...body.metadata, namespace: "default", uid, creationTimestamp: rfc3339(NOW), generation: 1, ...(managedFields ? { managedFields } : {}) } };
   // The cache holds no ServiceAccount: the plugin finds "default" all the same (its retries wait for the controller).
   return mutate(prepared, { now: rfc3339(NOW), operation: "CREATE", priorityClasses: new Map(), serviceAccounts: () => undefined });
 }

@@ -185,7 +185,8 @@ const patchTypes: Record<string, "merge" | "strategic" | "json" | "apply"> = {
   "application/strategic-merge-patch+json": "strategic",
   "application/json-patch+json": "json",
   "application/apply-patch+yaml": "apply",
-  "application/apply-patch+cbor": "apply",
+  // application/apply-patch+cbor needs the CBORServingAndStorage feature gate, off in v1.35 (and
+  // kubectl 1.32 sends YAML): the handler's allowlist answers it 415
 };
 
 /** The patch type of a PATCH Content-Type, or undefined for one the server does not take. */
@@ -200,8 +201,33 @@ export function unsupportedPatchType(contentType: string | undefined): Status {
   return unsupportedMediaType(supported);
 }
 
-function yamlToJson(text: string): { value: any } | { error: string } {
-  const docs = parseAllDocuments(text);
+/**
+ * The keys a YAML text repeats in a mapping, as go-yaml's strict decoding reports them ("line 5:
+ * key "a" already set in map"); the lenient decoding an apply patch gets keeps the last value.
+ */
+export function duplicateKeyErrors(text: string): string[] {
+  const doc = parseAllDocuments(text)[0];
+  if (!doc || Array.isArray(doc)) return [];
+  const out: string[] = [];
+  for (const e of doc.errors) {
+    if (e.code !== "DUPLICATE_KEY") continue;
+    const rest = text.slice(e.pos[0]);
+    let key = /^([^:\n]*?)\s*:/.exec(rest)?.[1] ?? "";
+    if (key.startsWith('"')) {
+      const m = /^"(?:[^"\\]|\\.)*"/.exec(rest);
+      try {
+        key = m ? (JSON.parse(m[0]) as string) : key;
+      } catch {
+        /* kept as written */
+      }
+    } else if (key.startsWith("'")) key = key.slice(1, -1);
+    out.push(`line ${e.linePos?.[0]?.line ?? 0}: key ${JSON.stringify(key)} already set in map`);
+  }
+  return out;
+}
+
+function yamlToJson(text: string, uniqueKeys = true): { value: any } | { error: string } {
+  const docs = parseAllDocuments(text, { uniqueKeys });
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return { value: null };
   const err = doc.errors[0];
@@ -229,7 +255,8 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
   if (!patch && mt === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(raw, kind);
   const text = raw.toString("utf8");
   if (isYaml) {
-    const y = yamlToJson(text);
+    // an apply patch is decoded leniently (a repeated key keeps its last value); its strict check comes after
+    const y = yamlToJson(text, patch !== "apply");
     if ("error" in y) return { status: badRequest(y.error) };
     return { body: y.value };
   }
@@ -340,5 +367,9 @@ export function decodeDeleteOptions(body: unknown): { body: any } | { status: St
 
 /** The Warning header values for warnings, as the apiserver's warning recorder writes them (299, agent "-"). */
 export function warningHeaders(warnings: readonly string[]): string[] {
-  return [...new Set(warnings)].map((w) => `299 - "${w.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`);
+  // net/http writes a header's newlines as spaces (headerNewlineToSpace) and its UTF-8 bytes as
+  // they are (Node takes them as latin1 characters); Node refuses the other control characters
+  // outright, so they are written as "?" rather than failing the response
+  const quoted = (w: string) => w.replace(/[\r\n]/g, " ").replace(/[\x00-\x08\x0a-\x1f\x7f]/g, "?").replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+  return [...new Set(warnings)].map((w) => Buffer.from(`299 - "${quoted(w)}"`, "utf8").toString("latin1"));
 }

@@ -13,9 +13,9 @@ import { alternateVersion, answerIn } from "./conversion.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
-import { decodeBody, decodeDeleteOptions, decodeObjectBody, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
+import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
 import { toTable, wantsTable, type IncludeObject } from "./tables.js";
-import { decodePatched } from "../../machines/apiserver/schema/patched.js";
+import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
 import { connectOptions, isLocation, locate, serveConnect } from "./stream.js";
@@ -380,6 +380,36 @@ function decodeVersionError(r: ResourceInfo, body: any): Status | undefined {
 
 /** The dryRun option of a write: every value must be "All" (metav1 validation.ValidateDryRun), else the
  * options kind is Invalid, as the handlers answer before decoding the body. */
+/**
+ * The manager a write is recorded for (managerOrUserAgent), or the 422 ValidateCreateOptions,
+ * ValidateUpdateOptions or ValidatePatchOptions answers: fieldManager required for an apply, force
+ * only for one, at most 128 bytes of printable characters.
+ */
+export function fieldManagerOf(q: URLSearchParams, optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions", apply: boolean, userAgent: string | undefined): { manager: string } | { status: Status } {
+  const manager = q.get("fieldManager") ?? "";
+  const errs: S.FieldError[] = [];
+  if (optionsKind === "PatchOptions") {
+    if (apply && manager === "") errs.push(S.required("fieldManager", "is required for apply patch"));
+    if (!apply && q.has("force")) errs.push(S.forbiddenField("force", "may not be specified for non-apply patch"));
+  }
+  if (Buffer.byteLength(manager) > fieldManagerMaxLength) errs.push(S.tooLong("fieldManager", "", fieldManagerMaxLength));
+  let pos = 0;
+  for (const ch of manager) {
+    if (!isPrintable(ch)) errs.push(S.invalidValue("fieldManager", manager, `invalid character ${goRuneName(ch)} (at position ${pos})`));
+    pos += Buffer.byteLength(ch);
+  }
+  if (errs.length > 0) {
+    const options: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: optionsKind, resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
+    return { status: S.invalid(options, "", errs) };
+  }
+  return { manager: managerOrUserAgent(manager, userAgent) };
+}
+
+/** %#U of a rune: U+0007, with the character quoted when it is printable. */
+function goRuneName(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
 export function dryRunOf(values: readonly string[], optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions" | "DeleteOptions"): { dryRun: boolean } | { status: Status } {
   if (values.some((v) => v !== "All")) {
     const options: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: optionsKind, resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
@@ -596,6 +626,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
       const kind = p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : r.kind;
+      const fm = fieldManagerOf(q, "CreateOptions", false, req.headers["user-agent"]);
+      if ("status" in fm) return sendStatus(res, fm.status);
+      base.fieldManager = fm.manager;
       const dec = decodeBody(raw, req.headers["content-type"], kind);
       // An unsupported media type before fieldValidation's 422; a body that does not decode after it
       // (answered here, so behind authorization as every front-end refusal is).
@@ -622,6 +655,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
       const kind = p.subresource === "scale" ? "Scale" : r.kind;
+      const fm = fieldManagerOf(q, "UpdateOptions", false, req.headers["user-agent"]);
+      if ("status" in fm) return sendStatus(res, fm.status);
+      base.fieldManager = fm.manager;
       const dec = decodeBody(raw, req.headers["content-type"], kind);
       if ("status" in dec && dec.status.code === 415) return sendStatus(res, dec.status);
       const fv = fieldValidationOf(q, "UpdateOptions");
@@ -646,13 +682,24 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const dry = dryRunOf(q.getAll("dryRun"), "PatchOptions");
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
+      const fm = fieldManagerOf(q, "PatchOptions", patchType === "apply", req.headers["user-agent"]);
+      if ("status" in fm) return sendStatus(res, fm.status);
+      base.fieldManager = fm.manager;
+      if (patchType === "apply" && boolParam(q, "force")) base.force = true;
       const fv = fieldValidationOf(q, "PatchOptions");
       if ("status" in fv) return refuse(fv.status);
       const dec = decodeBody(raw, req.headers["content-type"], r.kind, patchType);
       if ("status" in dec) return sendStatus(res, dec.status);
+      if (patchType === "apply" && fv.value !== "Ignore") {
+        // applyPatcher: the configuration is decoded again strictly under Strict (refused) or Warn (a warning)
+        const dups = duplicateKeyErrors(raw.toString("utf8"));
+        const strict = dups.length > 0 ? `yaml: unmarshal errors:\n  ${dups.join("\n  ")}` : undefined;
+        if (strict && fv.value === "Strict") return refuse(S.badRequest(`error strict decoding patch: ${strict}`));
+        // addStrictDecodingWarnings: one warning per go-yaml error
+        if (strict) setWarnings(res, dups);
+      }
       // The API server decodes the patched object by schema (fieldValidation decides unknown fields).
       const patchBase = { ...base, fieldValidation: fv.value };
-      if (patchType === "apply") return reply(await serverSideApply(cluster, r, patchBase, dec.body));
       return reply(await cluster.request({ ...patchBase, verb: "patch", patchType, body: dec.body }));
     }
     case "DELETE": {
@@ -689,19 +736,6 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     default:
       return refuse(S.methodNotSupported(r, method.toLowerCase()));
   }
-}
-
-/** Server-side apply without field ownership: create when absent, else a strategic merge of the applied configuration. */
-async function serverSideApply(cluster: Cluster, r: ResourceInfo, base: Omit<ApiRequest, "type" | "id" | "verb">, body: any): Promise<ApiResponse> {
-  const verr = decodeVersionError(r, body);
-  if (verr) return { type: "ApiResponse", id: 0, ok: false, code: verr.code ?? 400, status: verr };
-  const patched = await cluster.request({ ...base, verb: "patch", patchType: "strategic", body });
-  if (patched.ok || patched.code !== 404 || base.subresource) return patched;
-  // Applied to nothing, the configuration is decoded as the patch path decodes a patched object.
-  const typed = decodePatched(r.kind, "strategic", body, body, base.fieldValidation);
-  if ("status" in typed) return { type: "ApiResponse", id: 0, ok: false, code: typed.status.code ?? 422, status: typed.status };
-  const created = await cluster.request({ ...base, verb: "create", body: { ...typed.value, metadata: { ...typed.value.metadata, name: base.name } } });
-  return typed.warnings.length > 0 && created.ok ? { ...created, warnings: typed.warnings } : created;
 }
 
 function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeObject): object {

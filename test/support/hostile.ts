@@ -179,6 +179,9 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   // DeleteResource decodes a DELETE body's DeleteOptions without transformDecodeError, so what it
   // cannot decode reaches the client as ErrorToAPIStatus of a plain error: 500 with no reason.
   if (rep.code === 500 && r.method === "DELETE" && r.body !== undefined && parsed && json?.kind === "Status" && json.code === 500 && (json.reason === undefined || json.reason === "")) return undefined;
+  // The field manager's errors on an apply configuration the schema refuses are plain errors too:
+  // "failed to create typed patch object (...)" reaches the client as a 500 with no reason.
+  if (rep.code === 500 && r.method === "PATCH" && parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("failed to create typed patch object (")) return undefined;
   // The impersonation filter answers a group or uid impersonated without a user with
   // responsewriters.InternalError: a plain-text 500 "Internal Server Error: <uri>: requested ... without impersonating a user".
   const h = new Map(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));

@@ -78,6 +78,14 @@ const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namesp
 // Kinds with metadata.generation maintained by the strategy.
 const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController"]);
 
+/** The object with its scheme defaults only, as the decoder leaves it before the field manager reads it. */
+export function defaulted(obj: any): any {
+  const out: Obj = deepCopy(obj);
+  out.metadata ??= {};
+  defaulters[out.kind]?.(out);
+  return out;
+}
+
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
   const out: Obj = deepCopy(obj);

@@ -1,0 +1,450 @@
+// Server-side apply and field ownership, as kube-apiserver v1.35's field manager does it
+// (k8s.io/apimachinery/pkg/util/managedfields/internal over sigs.k8s.io/structured-merge-diff):
+// metadata.managedFields decoded into one field set per manager, an Update recording what a write
+// changed for the manager that wrote it, an Apply merging a configuration into the live object with
+// conflicts against the other managers, and the entries encoded back, sorted and capped.
+// Pure functions: every input is left as it was.
+
+import type { Status } from "kubernetes-types/meta/v1";
+import { getOwn } from "../../common/own.js";
+import {
+  difference, emptySet, equalSets, fieldPE, fromFieldsV1, intersection, isEmpty, members, pathString,
+  recursiveDifference, setOf, toFieldsV1, union, type FieldSet,
+} from "./fieldset.js";
+import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, validate, zeroValue } from "./typed.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export interface ManagerEntry {
+  manager: string;
+  operation: "Apply" | "Update";
+  apiVersion: string;
+  subresource?: string;
+  /** RFC 3339, seconds */
+  time?: string;
+  set: FieldSet;
+}
+
+/** Manager identifier (BuildManagerIdentifier) -> its entry. */
+export type Managed = ReadonlyMap<string, ManagerEntry>;
+
+export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+/** DefaultMaxUpdateManagers */
+export const maxUpdateManagers = 10;
+export const fieldManagerMaxLength = 128;
+
+/** The JSON of the entry without its fields, type and time (and apiVersion for an applier), as json.Marshal orders it. */
+export function managerId(e: { manager: string; operation: string; apiVersion?: string; subresource?: string }): string {
+  const o: Record<string, string> = {};
+  if (e.manager) o.manager = e.manager;
+  if (e.operation) o.operation = e.operation;
+  if (e.operation !== "Apply" && e.apiVersion) o.apiVersion = e.apiVersion;
+  if (e.subresource) o.subresource = e.subresource;
+  return JSON.stringify(o);
+}
+
+export class ManagedFieldsError extends Error {}
+
+// A stored object's managedFields are a value every later write decodes again: decoded once, by
+// identity (entries and sets are never changed in place). A memo only: results are the same without it.
+const decodedByList = new WeakMap<object, ReadonlyMap<string, ManagerEntry>>();
+
+/** DecodeManagedFields: the entries of metadata.managedFields, or ManagedFieldsError for what it refuses. */
+export function decodeManagedFields(list: unknown): Map<string, ManagerEntry> {
+  if (Array.isArray(list)) {
+    const hit = decodedByList.get(list);
+    if (hit) return new Map(hit);
+    const m = decodeUncached(list);
+    decodedByList.set(list, m);
+    return new Map(m);
+  }
+  return decodeUncached(list);
+}
+
+function decodeUncached(list: unknown): Map<string, ManagerEntry> {
+  const out = new Map<string, ManagerEntry>();
+  if (list === undefined || list === null) return out;
+  if (!Array.isArray(list)) throw new ManagedFieldsError("managedFields must be a list");
+  list.forEach((e: unknown, i) => {
+    if (e === null || typeof e !== "object" || Array.isArray(e)) throw new ManagedFieldsError(`managed fields entry ${i} is not an object`);
+    const get = (k: string) => getOwn(e as Record<string, unknown>, k);
+    const operation = get("operation");
+    if (operation !== "Apply" && operation !== "Update") throw new ManagedFieldsError("operation must be `Apply` or `Update`");
+    const apiVersion = get("apiVersion");
+    if (typeof apiVersion !== "string" || apiVersion.length < 1) throw new ManagedFieldsError("apiVersion must not be empty");
+    const fieldsType = get("fieldsType");
+    if (fieldsType === undefined || fieldsType === "") throw new ManagedFieldsError(`missing fieldsType in managed fields entry ${i}`);
+    if (fieldsType !== "FieldsV1") throw new ManagedFieldsError(`invalid fieldsType ${JSON.stringify(String(fieldsType))} in managed fields entry ${i}`);
+    const manager = get("manager") ?? "", subresource = get("subresource") ?? "", time = get("time");
+    if (typeof manager !== "string" || typeof subresource !== "string" || (time !== undefined && time !== null && typeof time !== "string")) throw new ManagedFieldsError(`managed fields entry ${i} is malformed`);
+    const fields = get("fieldsV1");
+    let set: FieldSet;
+    try {
+      set = fields === undefined || fields === null ? emptySet : fromFieldsV1(fields);
+    } catch (err) {
+      throw new ManagedFieldsError(`error decoding versioned set: ${(err as Error).message}`);
+    }
+    const entry: ManagerEntry = { manager, operation, apiVersion, set, ...(subresource ? { subresource } : {}), ...(typeof time === "string" ? { time } : {}) };
+    out.set(managerId(entry), entry);
+  });
+  return out;
+}
+
+/** EncodeObjectManagedFields: the entries, Apply before Update, then by time, manager, apiVersion, subresource. */
+export function encodeManagedFields(managed: Managed): any[] {
+  const entries = [...managed.values()].filter((e) => !isEmpty(e.set));
+  const secs = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
+  entries.sort((p, q) => {
+    if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
+    if (secs(p.time) !== secs(q.time)) return secs(p.time) - secs(q.time);
+    if (p.manager !== q.manager) return p.manager < q.manager ? -1 : 1;
+    if (p.apiVersion !== q.apiVersion) return p.apiVersion < q.apiVersion ? -1 : 1;
+    const ps = p.subresource ?? "", qs = q.subresource ?? "";
+    return ps < qs ? -1 : ps > qs ? 1 : 0;
+  });
+  return entries.map((e) => ({
+    manager: e.manager, operation: e.operation, apiVersion: e.apiVersion,
+    ...(e.time ? { time: e.time } : {}),
+    fieldsType: "FieldsV1", fieldsV1: toFieldsV1(e.set),
+    ...(e.subresource ? { subresource: e.subresource } : {}),
+  }));
+}
+
+// The fields the API server owns (stripMetaManager): never recorded for any manager.
+const stripSet = setOf([["f:apiVersion"], ["f:kind"], ["f:metadata"], ...["name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation", "managedFields", "resourceVersion"].map((f) => ["f:metadata", fieldPE(f)])]);
+
+function stripped(m: Map<string, ManagerEntry>): Map<string, ManagerEntry> {
+  const out = new Map<string, ManagerEntry>();
+  for (const [id, e] of m) {
+    const set = difference(e.set, stripSet);
+    if (!isEmpty(set)) out.set(id, set === e.set ? e : { ...e, set });
+  }
+  return out;
+}
+
+/** The request's manager name: its fieldManager, else its User-Agent up to the first "/" (managerOrUserAgent). */
+export function managerOrUserAgent(fieldManager: string | undefined, userAgent: string | undefined): string {
+  if (fieldManager) return fieldManager;
+  let out = "";
+  for (const ch of (userAgent ?? "").split("/")[0]!) {
+    if (!isPrintable(ch)) continue;
+    if (Buffer.byteLength(out + ch) > fieldManagerMaxLength) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+export function isPrintable(ch: string): boolean {
+  return /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch);
+}
+
+/** What a write's options say of the manager and where it writes. */
+export interface WriteContext {
+  /** the object's type expression (schema/types.ts) */
+  type: string;
+  apiVersion: string;
+  manager: string;
+  /** "" for the main resource */
+  subresource: string;
+  /** RFC 3339 of the request */
+  now: string;
+  /** fields the endpoint resets (GetResetFields): never owned through it */
+  reset?: FieldSet;
+}
+
+/** The fields an endpoint of a kind with a status subresource resets: status on the main resource, spec on status. */
+export function resetFields(hasStatus: boolean, subresource: string): FieldSet | undefined {
+  if (!hasStatus) return undefined;
+  if (subresource === "") return setOf([["f:status"]]);
+  if (subresource === "status") return setOf([["f:spec"]]);
+  return undefined;
+}
+
+/** isResetManagedFields: an empty list (not absent), or one empty entry. */
+function isReset(list: unknown): boolean {
+  if (!Array.isArray(list)) return false;
+  if (list.length === 0) return true;
+  return list.length === 1 && list[0] !== null && typeof list[0] === "object" && Object.keys(list[0]).length === 0;
+}
+
+/** decodeLiveOrNew: the request's own managedFields when it sets valid ones on the main resource, else the live object's. */
+function managedForUpdate(live: any, obj: any, subresource: string): Map<string, ManagerEntry> {
+  const fromLive = () => {
+    try {
+      return decodeManagedFields(live?.metadata?.managedFields);
+    } catch {
+      return new Map<string, ManagerEntry>();
+    }
+  };
+  if (subresource !== "") return fromLive();
+  const mine = obj?.metadata?.managedFields;
+  if (isReset(mine)) return new Map();
+  try {
+    const m = decodeManagedFields(mine);
+    return m.size > 0 ? m : fromLive();
+  } catch {
+    return fromLive();
+  }
+}
+
+/**
+ * FieldManager.UpdateNoErrors: `obj` (what a create, update or non-apply patch stores, defaulted)
+ * with the managedFields that record the write for `wc.manager`. `live` is undefined on create.
+ */
+export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | undefined {
+  const managed = stripped(managedForUpdate(live, obj, wc.subresource));
+  // a create is compared against the kind's zero value, as scheme.New() converts it
+  const liveBody = withoutManaged(live ?? zeroValue(wc.type) ?? {});
+  const newBody = withoutManaged(obj);
+  const cmp = compare(liveBody, newBody, wc.type);
+  const changed = ignore(union(cmp.modified, cmp.added), wc.reset);
+  const removed = cmp.removed;
+  const next = new Map<string, ManagerEntry>();
+  const self = managerId({ manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, subresource: wc.subresource });
+  for (const [id, e] of managed) {
+    // an Update never conflicts: it takes the fields it changed from every other manager
+    const set = difference(difference(e.set, changed), removed);
+    if (!isEmpty(set) || id === self) next.set(id, set === e.set ? e : { ...e, set });
+  }
+  const took = difference(changed, stripSet);
+  if (!isEmpty(took)) {
+    const prev = next.get(self);
+    next.set(self, { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, ...(wc.subresource ? { subresource: wc.subresource } : {}), time: wc.now, set: union(took, prev?.set ?? emptySet) });
+  } else if (next.has(self) && isEmpty(next.get(self)!.set)) next.delete(self);
+  return encodeManagedFields(capUpdateManagers(next));
+}
+
+function ignore(set: FieldSet, reset: FieldSet | undefined): FieldSet {
+  return reset ? recursiveDifference(set, reset) : set;
+}
+
+function withoutManaged(obj: any): any {
+  if (obj === null || typeof obj !== "object" || !obj.metadata || !Object.hasOwn(obj.metadata, "managedFields")) return obj;
+  const { managedFields: _m, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+/** capUpdateManagers: past ten Update managers, the oldest are merged into "ancient-changes" per apiVersion. */
+export function capUpdateManagers(managed: Map<string, ManagerEntry>): Map<string, ManagerEntry> {
+  const updaters = [...managed.entries()].filter(([, e]) => e.operation === "Update");
+  if (updaters.length <= maxUpdateManagers) return managed;
+  const secs = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
+  updaters.sort(([ia, a], [ib, b]) => secs(a.time) - secs(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
+  const out = new Map(managed);
+  const firstOfVersion = new Map<string, string>();
+  let length = updaters.length;
+  for (let i = 0; i < updaters.length && length > maxUpdateManagers; i++) {
+    const [id, e] = updaters[i]!;
+    const bucket = managerId({ manager: "ancient-changes", operation: "Update", apiVersion: e.apiVersion });
+    const first = firstOfVersion.get(e.apiVersion);
+    if (first === undefined) {
+      firstOfVersion.set(e.apiVersion, id);
+      continue;
+    }
+    if (!out.has(bucket)) {
+      const f = out.get(first)!;
+      out.delete(first);
+      out.set(bucket, { ...f, manager: "ancient-changes", operation: "Update" });
+    }
+    const b = out.get(bucket)!;
+    out.set(bucket, { ...b, set: union(e.set, b.set), apiVersion: e.apiVersion, time: e.time });
+    out.delete(id);
+    length--;
+  }
+  return out;
+}
+
+// ---- apply --------------------------------------------------------------------------------
+
+export interface Conflict {
+  managerId: string;
+  path: string[];
+}
+
+export type ApplyResult =
+  | { ok: true; object: any; changed: boolean }
+  | { ok: false; status: Status };
+
+/** printManager: the manager as a conflict message names it. */
+function printManager(id: string): string {
+  let e: any;
+  try {
+    e = JSON.parse(id);
+  } catch {
+    return JSON.stringify(id);
+  }
+  let s = JSON.stringify(e.manager ?? "");
+  if (e.subresource) s += ` with subresource ${JSON.stringify(e.subresource)}`;
+  if (e.operation === "Update") return `${s} using ${e.apiVersion ?? ""}${typeof e.time === "string" ? ` at ${e.time}` : ""}`;
+  return s;
+}
+
+/** NewConflictError: 409 with a cause per conflicting field. */
+export function conflictStatus(conflicts: readonly Conflict[]): Status {
+  let message: string;
+  if (conflicts.length === 1) message = `Apply failed with 1 conflict: conflict with ${printManager(conflicts[0]!.managerId)}: ${pathString(conflicts[0]!.path)}`;
+  else {
+    const by = new Map<string, string[][]>();
+    for (const c of conflicts) by.set(c.managerId, [...(by.get(c.managerId) ?? []), c.path]);
+    const lines: string[] = [];
+    for (const m of [...by.keys()].sort()) {
+      lines.push(`conflicts with ${printManager(m)}:`);
+      for (const p of by.get(m)!) lines.push(`- ${pathString(p)}`);
+    }
+    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join("\n")}`;
+  }
+  return {
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "Conflict",
+    details: { causes: conflicts.map((c) => ({ reason: "FieldManagerConflict", message: `conflict with ${printManager(c.managerId)}`, field: pathString(c.path) })) },
+    code: 409,
+  };
+}
+
+function badRequest(message: string): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "BadRequest", code: 400 };
+}
+
+/** A plain error reaching the handler (ErrorToAPIStatus): 500 with its text and no reason. */
+function plainError(message: string): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 };
+}
+
+/** objectGVKNN: "default/web; apps/v1, Kind=Deployment", from what the configuration says. */
+function gvknn(obj: any): string {
+  const str = (v: unknown) => (typeof v === "string" ? v : "");
+  const gv = str(obj?.apiVersion);
+  const md = obj?.metadata !== null && typeof obj?.metadata === "object" ? obj.metadata : {};
+  return `${str(md.namespace)}/${str(md.name)}; ${gv.includes("/") ? gv : `/${gv}`}, Kind=${str(obj?.kind)}`;
+}
+
+export interface ApplyContext extends WriteContext {
+  kind: string;
+  force: boolean;
+}
+
+/**
+ * FieldManager.Apply: the live object (undefined to create one) with `config` applied by
+ * `ac.manager`, its managedFields recorded; or the Status that refuses it (409 on conflicts).
+ */
+export function applyConfig(live: any, config: any, ac: ApplyContext): ApplyResult {
+  if (config === null || typeof config !== "object" || Array.isArray(config)) return { ok: false, status: badRequest(`error decoding patch: json: cannot unmarshal ${Array.isArray(config) ? "array" : config === null ? "null" : typeof config === "string" ? "string" : typeof config} into Go value of type map[string]interface {}`) };
+  const gv = typeof config.apiVersion === "string" ? config.apiVersion : "";
+  if (gv !== ac.apiVersion) return { ok: false, status: badRequest(`Incorrect version specified in apply patch. Specified patch version: ${gv || "/"}, expected: ${ac.apiVersion}`) };
+  if (config.metadata !== null && typeof config.metadata === "object" && Object.hasOwn(config.metadata, "managedFields") && config.metadata.managedFields !== null) {
+    return { ok: false, status: badRequest("metadata.managedFields must be nil") };
+  }
+  let managed: Map<string, ManagerEntry>;
+  try {
+    managed = stripped(decodeManagedFields(live?.metadata?.managedFields));
+  } catch (err) {
+    return { ok: false, status: plainError(`failed to decode managed fields: ${(err as Error).message}`) };
+  }
+  const errs = validate(config, ac.type);
+  if (errs.length > 0) return { ok: false, status: plainError(`failed to create typed patch object (${gvknn(config)}): ${errs.length === 1 ? errs[0] : ["errors:", ...errs.map((e) => `  ${e}`)].join("\n")}`) };
+  const liveBody = withoutManaged(live ?? {});
+  const first = applyOnce(liveBody, config, managed, ac, ac.force);
+  let res = first;
+  if ("conflicts" in first && ac.manager === "kubectl") {
+    // lastAppliedManager: conflicts only on what kubectl's client-side apply last applied, unchanged since, are taken over
+    const allowed = allowedFromLastApplied(liveBody, ac);
+    if (allowed) {
+      const rest = first.conflicts.filter((c) => !members(allowed).some((p) => p.length === c.path.length && p.every((x, i) => x === c.path[i])));
+      res = rest.length === 0 ? applyOnce(liveBody, config, managed, ac, true) : { conflicts: rest };
+    }
+  }
+  if ("conflicts" in res) return { ok: false, status: conflictStatus(res.conflicts) };
+  let object = res.object;
+  const next = res.managed;
+  // managedFieldsUpdater: the applier's time moves only when the object changed
+  const changed = !deepEqualJson(object, liveBody) || live === undefined;
+  const self = managerId({ manager: ac.manager, operation: "Apply", apiVersion: ac.apiVersion, subresource: ac.subresource });
+  const mine = next.get(self);
+  if (mine && changed) next.set(self, { ...mine, time: ac.now });
+  // lastAppliedUpdater: kubectl's server-side apply keeps a client-side apply annotation in step
+  if (ac.manager === "kubectl" && typeof object?.metadata?.annotations?.[lastAppliedAnnotation] === "string") {
+    object = { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [lastAppliedAnnotation]: buildLastApplied(config) } } };
+  }
+  const encoded = encodeManagedFields(capUpdateManagers(stripped(next)));
+  return { ok: true, object: { ...object, metadata: { ...(object.metadata ?? {}), managedFields: encoded } }, changed };
+}
+
+function deepEqualJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+}
+
+function canon(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canon);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as any)[k])]));
+  return v;
+}
+
+/** buildLastApplied: the applied configuration as JSON, without its own annotation. */
+function buildLastApplied(config: any): string {
+  const ann = config?.metadata?.annotations;
+  if (ann && typeof ann === "object" && Object.hasOwn(ann, lastAppliedAnnotation)) {
+    const { [lastAppliedAnnotation]: _a, ...rest } = ann;
+    config = { ...config, metadata: { ...config.metadata, annotations: rest } };
+    if (Object.keys(rest).length === 0) delete config.metadata.annotations;
+  }
+  return JSON.stringify(config);
+}
+
+function allowedFromLastApplied(live: any, ac: ApplyContext): FieldSet | undefined {
+  const text = live?.metadata?.annotations?.[lastAppliedAnnotation];
+  if (typeof text !== "string" || text === "") return undefined;
+  let last: any;
+  try {
+    last = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (last === null || typeof last !== "object" || last.apiVersion !== ac.apiVersion) return undefined;
+  if (validate(last, ac.type).length > 0) return undefined;
+  const set = toFieldSet(last, ac.type);
+  const c = compare(last, live, ac.type);
+  return difference(difference(difference(set, c.modified), c.added), c.removed);
+}
+
+/** Updater.Apply: merge, record the applier's set, prune what it stopped applying, then take ownership or report conflicts. */
+function applyOnce(live: any, config: any, managed: Map<string, ManagerEntry>, ac: ApplyContext, force: boolean): { object: any; managed: Map<string, ManagerEntry> } | { conflicts: Conflict[] } {
+  const self = managerId({ manager: ac.manager, operation: "Apply", apiVersion: ac.apiVersion, subresource: ac.subresource });
+  const merged = merge(live, config, ac.type);
+  const lastSet = managed.get(self)?.set;
+  const set = ignore(toFieldSet(config, ac.type), ac.reset);
+  const managers = new Map(managed);
+  managers.set(self, { manager: ac.manager, operation: "Apply", apiVersion: ac.apiVersion, ...(ac.subresource ? { subresource: ac.subresource } : {}), set, ...(managed.get(self)?.time ? { time: managed.get(self)!.time } : {}) });
+  const object = prune(merged, managers, lastSet, ac.type);
+  // update(): the fields the apply changes, checked against every other manager
+  const cmp = compare(live, object, ac.type);
+  const changed = union(cmp.modified, cmp.added);
+  const conflicts: Conflict[] = [];
+  for (const [id, e] of managers) {
+    if (id === self) continue;
+    const c = intersection(e.set, changed);
+    if (!isEmpty(c)) for (const p of members(c)) conflicts.push({ managerId: id, path: p });
+  }
+  if (!force && conflicts.length > 0) return { conflicts };
+  const out = new Map<string, ManagerEntry>();
+  for (const [id, e] of managers) {
+    if (id === self) {
+      out.set(id, e);
+      continue;
+    }
+    const s = difference(difference(e.set, changed), cmp.removed);
+    if (!isEmpty(s)) out.set(id, equalSets(s, e.set) ? e : { ...e, set: s });
+  }
+  return { object, managed: out };
+}
+
+/** prune: what the applier applied last time and no longer does, and nobody else owns, leaves the object. */
+function prune(merged: any, managers: Map<string, ManagerEntry>, lastSet: FieldSet | undefined, type: string): any {
+  if (!lastSet || isEmpty(lastSet)) return merged;
+  let owned: FieldSet = emptySet;
+  for (const e of managers.values()) owned = union(owned, e.set);
+  const last = ensureNamedFieldsAreMembers(lastSet, type);
+  const mergedSet = ensureNamedFieldsAreMembers(toFieldSet(merged, type), type);
+  const toRemove = intersection(difference(last, ensureNamedFieldsAreMembers(owned, type)), mergedSet);
+  if (isEmpty(toRemove)) return merged;
+  return removeItems(merged, toRemove, type) ?? {};
+}

@@ -1,0 +1,287 @@
+// A set of field paths (sigs.k8s.io/structured-merge-diff's fieldpath.Set): a tree keyed by path
+// elements in their FieldsV1 spelling ("f:name", "k:{...}", "v:...", "i:0"), each node a member of
+// the set or not. Sets are values: every operation returns a new set and never changes its inputs.
+
+export interface FieldSet {
+  /** the path to this node is itself a member */
+  readonly self: boolean;
+  readonly kids: ReadonlyMap<string, FieldSet>;
+}
+
+/** A path: its elements in FieldsV1 spelling. */
+export type FieldPath = readonly string[];
+
+// One shared empty map for every leaf: most nodes of a set are leaves.
+const noKids: ReadonlyMap<string, FieldSet> = new Map();
+export const emptySet: FieldSet = Object.freeze({ self: false, kids: noKids });
+const leaf: FieldSet = Object.freeze({ self: true, kids: noKids });
+
+export function isEmpty(s: FieldSet): boolean {
+  return !s.self && s.kids.size === 0;
+}
+
+function node(self: boolean, kids: Map<string, FieldSet>): FieldSet {
+  if (kids.size > 0) return { self, kids };
+  return self ? leaf : emptySet;
+}
+
+/** A builder for one set: the walkers insert paths, then take the value. */
+export class SetBuilder {
+  private readonly root: { self: boolean; kids: Map<string, any> } = { self: false, kids: noKids as Map<string, any> };
+  insert(path: FieldPath): void {
+    let n = this.root;
+    for (const pe of path) {
+      let k = n.kids.get(pe);
+      if (!k) {
+        if (n.kids === noKids) n.kids = new Map();
+        n.kids.set(pe, (k = { self: false, kids: noKids }));
+      }
+      n = k;
+    }
+    n.self = true;
+  }
+  build(): FieldSet {
+    return this.root as FieldSet;
+  }
+}
+
+export function setOf(paths: readonly FieldPath[]): FieldSet {
+  const b = new SetBuilder();
+  for (const p of paths) b.insert(p);
+  return b.build();
+}
+
+export function union(a: FieldSet, b: FieldSet): FieldSet {
+  if (isEmpty(a)) return b;
+  if (isEmpty(b)) return a;
+  const kids = new Map(a.kids);
+  for (const [k, v] of b.kids) {
+    const x = kids.get(k);
+    kids.set(k, x ? union(x, v) : v);
+  }
+  return node(a.self || b.self, kids);
+}
+
+/** Members of a that are not members of b (a member's children stay: fieldpath.Set.Difference). */
+export function difference(a: FieldSet, b: FieldSet): FieldSet {
+  if (isEmpty(a) || isEmpty(b)) return a;
+  const kids = new Map<string, FieldSet>();
+  for (const [k, v] of a.kids) {
+    const y = b.kids.get(k);
+    const d = y ? difference(v, y) : v;
+    if (!isEmpty(d)) kids.set(k, d);
+  }
+  return node(a.self && !b.self, kids);
+}
+
+/** Members of a that are neither members of b nor below one (fieldpath.Set.RecursiveDifference). */
+export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
+  if (isEmpty(a) || isEmpty(b)) return a;
+  const kids = new Map<string, FieldSet>();
+  for (const [k, v] of a.kids) {
+    const y = b.kids.get(k);
+    if (y?.self) continue;
+    const d = y ? recursiveDifference(v, y) : v;
+    if (!isEmpty(d)) kids.set(k, d);
+  }
+  return node(a.self, kids);
+}
+
+export function intersection(a: FieldSet, b: FieldSet): FieldSet {
+  if (isEmpty(a) || isEmpty(b)) return emptySet;
+  const kids = new Map<string, FieldSet>();
+  for (const [k, v] of a.kids) {
+    const y = b.kids.get(k);
+    if (!y) continue;
+    const i = intersection(v, y);
+    if (!isEmpty(i)) kids.set(k, i);
+  }
+  return node(a.self && b.self, kids);
+}
+
+export function has(s: FieldSet, path: FieldPath): boolean {
+  let n: FieldSet | undefined = s;
+  for (const pe of path) {
+    n = n.kids.get(pe);
+    if (!n) return false;
+  }
+  return n.self;
+}
+
+/** The node at a path (its members below it), or the empty set. */
+export function child(s: FieldSet, pe: string): FieldSet {
+  return s.kids.get(pe) ?? emptySet;
+}
+
+/** Every member, in the set's order (fieldpath.Set.Iterate). */
+export function members(s: FieldSet, prefix: string[] = [], out: string[][] = []): string[][] {
+  if (s.self) out.push([...prefix]);
+  for (const k of sortedKeys(s.kids)) {
+    prefix.push(k);
+    members(s.kids.get(k)!, prefix, out);
+    prefix.pop();
+  }
+  return out;
+}
+
+export function equalSets(a: FieldSet, b: FieldSet): boolean {
+  if (a.self !== b.self || a.kids.size !== b.kids.size) return false;
+  for (const [k, v] of a.kids) {
+    const y = b.kids.get(k);
+    if (!y || !equalSets(v, y)) return false;
+  }
+  return true;
+}
+
+// ---- path elements ------------------------------------------------------------------------
+
+const rank: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
+
+/** PathElement.Compare: field names, then keys, then values, then indexes. */
+export function comparePE(a: string, b: string): number {
+  const ra = rank[a[0]!] ?? 4, rb = rank[b[0]!] ?? 4;
+  if (ra !== rb) return ra - rb;
+  const x = a.slice(2), y = b.slice(2);
+  if (a[0] === "f") return x < y ? -1 : x > y ? 1 : 0;
+  if (a[0] === "i") return Number(x) - Number(y);
+  if (a[0] === "k") {
+    const kx = JSON.parse(x) as Record<string, unknown>, ky = JSON.parse(y) as Record<string, unknown>;
+    const nx = Object.keys(kx), ny = Object.keys(ky);
+    if (nx.length !== ny.length) return nx.length - ny.length;
+    for (let i = 0; i < nx.length; i++) {
+      if (nx[i] !== ny[i]) return nx[i]! < ny[i]! ? -1 : 1;
+      const c = compareValues(kx[nx[i]!], ky[ny[i]!]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  }
+  return compareValues(JSON.parse(x), JSON.parse(y));
+}
+
+/** value.Compare, for the scalars keys and set items hold: numbers by value, strings by bytes. */
+function compareValues(a: unknown, b: unknown): number {
+  const ta = typeRank(a), tb = typeRank(b);
+  if (ta !== tb) return ta - tb;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  const x = typeof a === "string" ? a : JSON.stringify(a), y = typeof b === "string" ? b : JSON.stringify(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function typeRank(v: unknown): number {
+  return v === null ? 0 : typeof v === "number" ? 1 : typeof v === "string" ? 2 : typeof v === "boolean" ? 3 : 4;
+}
+
+export function sortedKeys(m: ReadonlyMap<string, unknown>): string[] {
+  return [...m.keys()].sort(comparePE);
+}
+
+export const fieldPE = (name: string): string => `f:${name}`;
+export const valuePE = (v: unknown): string => `v:${JSON.stringify(v)}`;
+/** A list-map item's key: its key fields, sorted by name (fieldpath.KeyByFields). */
+export function keyPE(fields: ReadonlyArray<[string, unknown]>): string {
+  const sorted = [...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `k:{${sorted.map(([n, v]) => `${JSON.stringify(n)}:${JSON.stringify(v)}`).join(",")}}`;
+}
+
+/** value.ToString: strings quoted as Go's %q would for the printable ASCII keys hold. */
+function valueString(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(valueString).join(",")}]`;
+  if (typeof v === "object") return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}=${valueString(x)}`).join("");
+  return String(v);
+}
+
+/** Path.String: ".spec.containers[name=\"app\"].image". */
+export function pathString(path: FieldPath): string {
+  return path.map((pe) => {
+    const body = pe.slice(2);
+    switch (pe[0]) {
+      case "f": return `.${body}`;
+      case "k": return `[${Object.entries(JSON.parse(body) as Record<string, unknown>).map(([k, v]) => `${k}=${valueString(v)}`).join(",")}]`;
+      case "v": return `[=${valueString(JSON.parse(body))}]`;
+      case "i": return `[${body}]`;
+      default: return "{{invalid path element}}";
+    }
+  }).join("");
+}
+
+// ---- FieldsV1 -----------------------------------------------------------------------------
+
+/** The FieldsV1 JSON object of a set: members as {}, a member with children marked by ".". */
+export function toFieldsV1(s: FieldSet): Record<string, unknown> {
+  return emit(s, false);
+}
+
+function emit(s: FieldSet, includeSelf: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (includeSelf && s.self && s.kids.size > 0) out["."] = {};
+  for (const k of sortedKeys(s.kids)) {
+    const kid = s.kids.get(k)!;
+    Object.defineProperty(out, k, { value: kid.kids.size > 0 ? emit(kid, true) : {}, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+export class FieldsV1Error extends Error {}
+
+const maxDepth = 64;
+
+/** A set from its FieldsV1 JSON, or FieldsV1Error for what fieldpath.Set.FromJSON refuses. */
+export function fromFieldsV1(json: unknown): FieldSet {
+  return parse(json, 0).set;
+}
+
+function parse(json: unknown, depth: number): { set: FieldSet } {
+  if (depth > maxDepth) throw new FieldsV1Error("FieldsV1 nested too deeply");
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new FieldsV1Error("expected an object");
+  let self = false;
+  const kids = new Map<string, FieldSet>();
+  for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
+    if (k === ".") {
+      self = true;
+      continue;
+    }
+    const pe = canonicalPE(k);
+    const sub = parse(v, depth + 1).set;
+    // "k": {} is a member; "k": {".": {}, ...} a member with children; "k": {children} only children
+    const empty = v !== null && typeof v === "object" && Object.keys(v as object).length === 0;
+    kids.set(pe, empty ? leaf : sub);
+  }
+  return { set: node(self, kids) };
+}
+
+/** A path element as written in FieldsV1, checked and in the canonical spelling. */
+function canonicalPE(k: string): string {
+  const colon = k.indexOf(":");
+  if (colon !== 1) throw new FieldsV1Error(`parsing JSON: unknown path element prefix in ${JSON.stringify(k)}`);
+  const body = k.slice(2);
+  switch (k[0]) {
+    case "f": return k;
+    case "i": {
+      if (!/^-?\d+$/.test(body)) throw new FieldsV1Error(`parsing JSON: invalid index ${JSON.stringify(body)}`);
+      return `i:${Number(body)}`;
+    }
+    case "v": {
+      let v: unknown;
+      try {
+        v = JSON.parse(body);
+      } catch {
+        throw new FieldsV1Error(`parsing JSON: invalid value ${JSON.stringify(body)}`);
+      }
+      return valuePE(v);
+    }
+    case "k": {
+      let v: unknown;
+      try {
+        v = JSON.parse(body);
+      } catch {
+        throw new FieldsV1Error(`parsing JSON: invalid key ${JSON.stringify(body)}`);
+      }
+      if (v === null || typeof v !== "object" || Array.isArray(v)) throw new FieldsV1Error("parsing JSON: key must be an object");
+      return keyPE(Object.entries(v as Record<string, unknown>));
+    }
+    default:
+      throw new FieldsV1Error(`parsing JSON: unknown path element prefix in ${JSON.stringify(k)}`);
+  }
+}

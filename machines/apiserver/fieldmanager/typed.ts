@@ -1,0 +1,508 @@
+// Objects read through their schema, as structured-merge-diff's typed package reads them: the
+// field set of a value, the comparison of two values, the merge of an applied configuration into
+// a live object, and the removal of fields. The schema is the Go type table (schema/types.ts) with
+// the list and map markers (schema/listmeta.ts) and, where a list has no +listType, its patch
+// strategy (schema/patchmeta.ts), as kube-openapi's schema conversion reads them.
+
+import { getOwn, setOwn } from "../../common/own.js";
+import { deepEqual } from "../../common/equal.js";
+import { listMeta } from "../schema/listmeta.js";
+import { patchMeta } from "../schema/patchmeta.js";
+import { schemaData } from "../schema/types.js";
+import { emptySet, fieldPE, isEmpty, keyPE, pathString, SetBuilder, valuePE, type FieldSet } from "./fieldset.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export type Atom =
+  | { k: "scalar"; scalar: "numeric" | "string" | "boolean" | "untyped" }
+  | { k: "struct"; key: string; fields: Record<string, string>; atomic: boolean }
+  /** deduced: a map of no declared schema (a kind the type table lacks), each value whatever it is */
+  | { k: "map"; elem: string; atomic: boolean; deduced?: boolean }
+  | { k: "list"; elem: string; rel: "atomic" | "set" | "map"; keys: readonly string[]; keyDefaults?: Readonly<Record<string, unknown>> }
+  /** a value of no declared shape (RawExtension): atomic */
+  | { k: "untyped" };
+
+// Types marked +structType=atomic (or +mapType=atomic) in k8s.io/api and apimachinery v0.35.0.
+const atomicStructs = new Set([
+  "meta/v1.LabelSelector", "meta/v1.OwnerReference", "autoscaling/v1.CrossVersionObjectReference",
+  "core/v1.SecretReference", "core/v1.FileKeySelector", "core/v1.ObjectFieldSelector", "core/v1.ResourceFieldSelector",
+  "core/v1.ConfigMapKeySelector", "core/v1.SecretKeySelector", "core/v1.NodeSelector", "core/v1.NodeSelectorTerm",
+  "core/v1.TopologySelectorTerm", "core/v1.EvictionResponder", "core/v1.EndpointAddress", "core/v1.EndpointPort",
+  "core/v1.ObjectReference", "core/v1.LocalObjectReference", "core/v1.TypedLocalObjectReference", "core/v1.ScopeSelector",
+  "discovery/v1.EndpointPort",
+]);
+
+// Key fields with a +default: an item that omits one is keyed by the default (getAssociativeKeyDefault).
+const keyDefaults: Record<string, Record<string, unknown>> = {
+  "core/v1.ContainerPort": { protocol: "TCP" },
+  "core/v1.ServicePort": { protocol: "TCP" },
+};
+
+const scalars: Record<string, "numeric" | "string" | "boolean"> = {
+  string: "string", bool: "boolean", int: "numeric", int32: "numeric", int64: "numeric", uint8: "numeric",
+  uint16: "numeric", uint32: "numeric", uint64: "numeric", float32: "numeric", float64: "numeric", byte: "numeric",
+};
+
+const cache = new Map<string, Atom>();
+
+/** The atom of a type expression, as a field of struct `owner` named `field` declares it. */
+export function resolve(expr: string, owner?: string, field?: string): Atom {
+  const ck = `${expr}|${owner ?? ""}|${field ?? ""}`;
+  const hit = cache.get(ck);
+  if (hit) return hit;
+  const a = resolveUncached(expr, owner, field);
+  cache.set(ck, a);
+  return a;
+}
+
+function resolveUncached(expr: string, owner?: string, field?: string): Atom {
+  const t = expr.replace(/^\*+/, "");
+  if (t === deducedType) return { k: "map", elem: deducedType, atomic: false, deduced: true };
+  const lm = owner !== undefined && field !== undefined ? getOwn(listMeta[owner] ?? {}, field) : undefined;
+  if (t === "[]uint8" || t === "[]byte") return { k: "scalar", scalar: "string" };
+  if (t.startsWith("[]")) {
+    const elem = t.slice(2);
+    const pm = owner !== undefined && field !== undefined ? getOwn(patchMeta[owner] ?? {}, field) : undefined;
+    let rel: "atomic" | "set" | "map" = "atomic";
+    let keys: string[] = [];
+    if (lm?.lt) {
+      rel = lm.lt === "map" ? "map" : lm.lt === "set" ? "set" : "atomic";
+      keys = lm.lk ?? [];
+    } else if (pm?.ps?.split(",").includes("merge")) {
+      rel = pm.pk ? "map" : "set";
+      keys = pm.pk ? [pm.pk] : [];
+    }
+    const elemKey = elem.replace(/^\*+/, "");
+    return { k: "list", elem, rel, keys, ...(keyDefaults[elemKey] ? { keyDefaults: keyDefaults[elemKey] } : {}) };
+  }
+  if (t.startsWith("map[")) {
+    let depth = 0, i = 3;
+    for (; i < t.length; i++) {
+      if (t[i] === "[") depth++;
+      else if (t[i] === "]" && --depth === 0) break;
+    }
+    return { k: "map", elem: t.slice(i + 1), atomic: lm?.mt === "atomic" };
+  }
+  if (Object.hasOwn(scalars, t)) return { k: "scalar", scalar: scalars[t]! };
+  const def = Object.hasOwn(schemaData.types, t) ? schemaData.types[t]! : undefined;
+  if (!def) return { k: "scalar", scalar: "untyped" };
+  if ("fields" in def) return { k: "struct", key: t, fields: def.fields, atomic: atomicStructs.has(t) || lm?.mt === "atomic" };
+  if ("underlying" in def) return resolve(def.underlying, owner, field);
+  if ("alias" in def) return resolve(def.alias, owner, field);
+  switch (def.custom) {
+    case "raw": return { k: "untyped" };
+    case "intorstring": return { k: "scalar", scalar: "untyped" };
+    default: return { k: "scalar", scalar: "string" };
+  }
+}
+
+/** The schema of a value of no declared type: maps are granular, anything else a leaf (SMD's DeducedParseableType). */
+export const deducedType = "<deduced>";
+
+/** The type expression of a kind's object, deduced for a kind the type table lacks. */
+export function rootType(kind: string): string {
+  return getOwn(schemaData.roots, kind) ?? deducedType;
+}
+
+function childType(a: Atom & { k: "struct" | "map" }, key: string): { expr: string; owner?: string } | undefined {
+  if (a.k === "map") return { expr: a.elem };
+  const f = getOwn(a.fields, key);
+  return f === undefined ? undefined : { expr: f, owner: a.key };
+}
+
+function atomOfChild(a: Atom & { k: "struct" | "map" }, key: string): Atom | undefined {
+  const c = childType(a, key);
+  return c === undefined ? undefined : resolve(c.expr, c.owner, a.k === "struct" ? key : undefined);
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+// ---- validation (typed.AsTyped) -----------------------------------------------------------
+
+const maxErrors = 20;
+
+/** What ObjectToTyped refuses in a value: wrong types, fields not in the schema, duplicate keys (unless allowed). */
+export function validate(v: unknown, expr: string, allowDuplicates = false): string[] {
+  const errs: string[] = [];
+  check(v, resolve(expr), [], errs, allowDuplicates, 0);
+  return errs;
+}
+
+function check(v: unknown, a: Atom, path: string[], errs: string[], dups: boolean, depth: number): void {
+  if (errs.length >= maxErrors) return;
+  const at = () => pathString(path);
+  if (v === null || v === undefined) return;
+  if (depth > 100) {
+    errs.push(`${at()}: nested too deeply`);
+    return;
+  }
+  switch (a.k) {
+    case "untyped": return;
+    case "scalar":
+      if (a.scalar === "numeric" && typeof v !== "number") errs.push(`${at()}: expected numeric (int or float), got ${goTypeName(v)}`);
+      else if (a.scalar === "string" && typeof v !== "string") errs.push(`${at()}: expected string, got ${goValue(v)}`);
+      else if (a.scalar === "boolean" && typeof v !== "boolean") errs.push(`${at()}: expected boolean, got ${goValue(v)}`);
+      else if (a.scalar === "untyped" && typeof v === "object") errs.push(`${at()}: expected any scalar, got ${goValue(v)}`);
+      return;
+    case "list": {
+      if (!Array.isArray(v)) {
+        errs.push(`${at()}: expected list, got ${goValue(v)}`);
+        return;
+      }
+      const elem = resolve(a.elem);
+      const seen = new Set<string>();
+      v.forEach((item, i) => {
+        if (a.rel === "atomic") {
+          check(item, elem, [...path, `i:${i}`], errs, dups, depth + 1);
+          return;
+        }
+        const pe = itemPE(a, item);
+        if ("error" in pe) {
+          errs.push(`${at()}: element ${i}: ${pe.error}`);
+          return;
+        }
+        if (seen.has(pe.pe) && !dups) errs.push(`${at()}: duplicate entries for key ${pathString([pe.pe])}`);
+        seen.add(pe.pe);
+        check(item, elem, [...path, pe.pe], errs, dups, depth + 1);
+      });
+      return;
+    }
+    case "struct":
+    case "map": {
+      if (a.k === "map" && a.deduced && !isMap(v)) return;
+      if (!isMap(v)) {
+        errs.push(`${at()}: expected map, got ${goValue(v)}`);
+        return;
+      }
+      for (const [k, x] of Object.entries(v)) {
+        const c = atomOfChild(a, k);
+        if (!c) {
+          errs.push(`${pathString([...path, fieldPE(k)])}: field not declared in schema`);
+          continue;
+        }
+        check(x, c, [...path, fieldPE(k)], errs, dups, depth + 1);
+      }
+    }
+  }
+}
+
+function goTypeName(v: unknown): string {
+  return typeof v === "string" ? "string" : typeof v === "boolean" ? "bool" : Array.isArray(v) ? "[]interface {}" : "map[string]interface {}";
+}
+
+function goValue(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.length} items]`;
+  if (isMap(v)) return `map[${Object.keys(v).length} keys]`;
+  return String(v);
+}
+
+/** The path element of a list item: its key (list-map) or its value (set). */
+export function itemPE(a: Atom & { k: "list" }, item: unknown): { pe: string } | { error: string } {
+  if (a.rel === "set") {
+    if (item !== null && typeof item === "object") return { error: "only scalar elements may be in a set" };
+    return { pe: valuePE(item) };
+  }
+  if (item === null) return { error: "associative list with keys may not have a null element" };
+  if (!isMap(item)) return { error: "associative list with keys may not have non-map elements" };
+  const fields: [string, unknown][] = [];
+  for (const k of a.keys) {
+    if (Object.hasOwn(item, k)) fields.push([k, item[k]]);
+    else if (a.keyDefaults && Object.hasOwn(a.keyDefaults, k)) fields.push([k, a.keyDefaults[k]]);
+  }
+  if (a.keys.length > 0 && fields.length === 0) return { error: `associative list with keys has an element that omits all key fields ${goStrings(a.keys)} (and doesn't have default values for any key fields)` };
+  return { pe: keyPE(fields) };
+}
+
+function goStrings(s: readonly string[]): string {
+  return `[${s.map((x) => JSON.stringify(x)).join(" ")}]`;
+}
+
+// ---- field sets (ToFieldSet) --------------------------------------------------------------
+
+/** The set of fields a value sets: leaves, atomic values, list items, map entries and empty maps. */
+export function toFieldSet(v: unknown, expr: string): FieldSet {
+  const b = new SetBuilder();
+  walkSet(v, resolve(expr), [], b);
+  return b.build();
+}
+
+function walkSet(v: unknown, a: Atom, path: string[], b: SetBuilder): void {
+  switch (a.k) {
+    case "scalar":
+    case "untyped":
+      b.insert(path);
+      return;
+    case "list": {
+      if (a.rel === "atomic") {
+        b.insert(path);
+        return;
+      }
+      if (!Array.isArray(v)) return;
+      const elem = resolve(a.elem);
+      for (const item of v) {
+        const pe = itemPE(a, item);
+        if ("error" in pe) continue;
+        path.push(pe.pe);
+        walkSet(item, elem, path, b);
+        b.insert(path);
+        path.pop();
+      }
+      return;
+    }
+    case "struct":
+    case "map": {
+      if (a.atomic) {
+        b.insert(path);
+        return;
+      }
+      if (!isMap(v)) return;
+      for (const [k, x] of Object.entries(v)) {
+        const c = atomOfChild(a, k) ?? { k: "untyped" as const };
+        path.push(fieldPE(k));
+        walkSet(x, c, path, b);
+        if (x === null || (isMap(x) && Object.keys(x).length === 0) || (a.k === "map" && !(a.deduced && isMap(x)))) b.insert(path);
+        path.pop();
+      }
+    }
+  }
+}
+
+// ---- comparison (Compare) -----------------------------------------------------------------
+
+export interface Comparison {
+  added: FieldSet;
+  modified: FieldSet;
+  removed: FieldSet;
+}
+
+/** The fields rhs adds to lhs, changes, and removes from it. */
+export function compare(lhs: unknown, rhs: unknown, expr: string): Comparison {
+  const added = new SetBuilder(), modified = new SetBuilder(), removed = new SetBuilder();
+  cmp(lhs, rhs, resolve(expr), [], { added, modified, removed });
+  return { added: added.build(), modified: modified.build(), removed: removed.build() };
+}
+
+type Builders = { added: SetBuilder; modified: SetBuilder; removed: SetBuilder };
+
+const emptyOrNull = (v: unknown) => v === undefined || v === null || (Array.isArray(v) ? v.length === 0 : isMap(v) && Object.keys(v).length === 0);
+
+/**
+ * compareWalker: leaves (scalars, atomic values, and containers empty on both sides) are added,
+ * removed or modified; a container present on one side only is itself added or removed, besides
+ * what it holds (so an Update that creates a map or list owns it, written "." in FieldsV1).
+ */
+function cmp(l: unknown, r: unknown, a: Atom, path: string[], out: Builders): void {
+  if (l === undefined && r === undefined) return;
+  const atomic = a.k === "scalar" || a.k === "untyped" || (a.k === "list" && a.rel === "atomic") || ((a.k === "struct" || a.k === "map") && a.atomic);
+  const shapeless = a.k === "list" ? !Array.isArray(l) && !Array.isArray(r) : !isMap(l) && !isMap(r);
+  if (atomic || shapeless || (emptyOrNull(l) && emptyOrNull(r))) {
+    if (l === undefined) out.added.insert(path);
+    else if (r === undefined) out.removed.insert(path);
+    else if (!deepEqual(l, r)) out.modified.insert(path);
+    return;
+  }
+  if (a.k === "list") {
+    const elem = resolve(a.elem);
+    const lm = new Map<string, unknown>(), rm = new Map<string, unknown>();
+    for (const x of Array.isArray(l) ? l : []) { const pe = itemPE(a, x); if ("pe" in pe && !lm.has(pe.pe)) lm.set(pe.pe, x); }
+    for (const x of Array.isArray(r) ? r : []) { const pe = itemPE(a, x); if ("pe" in pe && !rm.has(pe.pe)) rm.set(pe.pe, x); }
+    for (const [pe, x] of lm) {
+      path.push(pe);
+      cmp(x, rm.get(pe), elem, path, out);
+      path.pop();
+    }
+    for (const [pe, x] of rm) {
+      if (lm.has(pe)) continue;
+      path.push(pe);
+      cmp(undefined, x, elem, path, out);
+      path.pop();
+    }
+  } else if (a.k === "struct" || a.k === "map") {
+    const lo = isMap(l) ? l : {}, ro = isMap(r) ? r : {};
+    for (const k of Object.keys(lo)) {
+      const c = atomOfChild(a, k) ?? { k: "untyped" as const };
+      path.push(fieldPE(k));
+      cmp(lo[k], Object.hasOwn(ro, k) ? ro[k] : undefined, c, path, out);
+      path.pop();
+    }
+    for (const k of Object.keys(ro)) {
+      if (Object.hasOwn(lo, k)) continue;
+      const c = atomOfChild(a, k) ?? { k: "untyped" as const };
+      path.push(fieldPE(k));
+      cmp(undefined, ro[k], c, path, out);
+      path.pop();
+    }
+  }
+  if (path.length === 0) return;
+  if (l === undefined) out.added.insert(path);
+  else if (r === undefined) out.removed.insert(path);
+}
+
+// Slices, maps and pointers whose JSON tag has no omitempty (the OpenAPI required marker in
+// k8s.io/api v0.35.0): a new object's zero value holds them as null rather than leaving them out.
+const nullWhenZero = new Set([
+  "apps/v1.DaemonSetSpec.selector", "apps/v1.DeploymentSpec.selector", "apps/v1.ReplicaSetSpec.selector",
+  "batch/v1.PodFailurePolicy.rules", "batch/v1.PodFailurePolicyOnExitCodesRequirement.values", "batch/v1.SuccessPolicy.rules",
+  "core/v1.NodeSelector.nodeSelectorTerms", "core/v1.PodSpec.containers", "discovery/v1.Endpoint.addresses", "discovery/v1.EndpointSlice.endpoints",
+]);
+
+/**
+ * The zero value of a type as the unstructured converter writes a new object (scheme.New): struct
+ * fields as objects, slices, maps and pointers left out unless their tag keeps them (as null).
+ * A create is compared against it.
+ */
+export function zeroValue(expr: string, depth = 0): unknown {
+  const a = resolve(expr);
+  if (a.k !== "struct" || depth > 20) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [f, t] of Object.entries(a.fields)) {
+    if (nullWhenZero.has(`${a.key}.${f}`)) out[f] = null;
+    else if (!t.startsWith("*") && !t.startsWith("[]") && !t.startsWith("map[")) {
+      const c = resolve(t, a.key, f);
+      if (c.k === "struct" && !c.atomic) out[f] = zeroValue(t, depth + 1);
+    }
+  }
+  return out;
+}
+
+// ---- merge (Merge) ------------------------------------------------------------------------
+
+/** The live value with the applied configuration merged in: rhs wins, granular maps and lists merge by key. */
+export function merge(lhs: unknown, rhs: unknown, expr: string): unknown {
+  return mergeValue(lhs, rhs, resolve(expr));
+}
+
+function mergeValue(l: unknown, r: unknown, a: Atom): unknown {
+  if (r === undefined) return l;
+  if (l === undefined || r === null || l === null) return r;
+  switch (a.k) {
+    case "scalar":
+    case "untyped":
+      return r;
+    case "list":
+      if (a.rel === "atomic" || !Array.isArray(l) || !Array.isArray(r)) return r;
+      return mergeList(l, r, a);
+    case "struct":
+    case "map": {
+      if (a.atomic || !isMap(l) || !isMap(r)) return r;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(l)) setOwn(out, k, l[k]);
+      for (const k of Object.keys(r)) {
+        const c = atomOfChild(a, k) ?? { k: "untyped" as const };
+        setOwn(out, k, mergeValue(Object.hasOwn(l, k) ? l[k] : undefined, r[k], c));
+      }
+      return out;
+    }
+  }
+}
+
+/** visitListItems: the live order, with the applied items merged in place and new ones placed by the applied order. */
+function mergeList(l: unknown[], r: unknown[], a: Atom & { k: "list" }): unknown[] {
+  const elem = resolve(a.elem);
+  const pes = (xs: unknown[]) => xs.map((x) => { const p = itemPE(a, x); return "pe" in p ? p.pe : `?${JSON.stringify(x)}`; });
+  const lPE = pes(l), rPE = pes(r);
+  const lIdx = new Map<string, number>(), rIdx = new Map<string, number>();
+  lPE.forEach((p, i) => { if (!lIdx.has(p)) lIdx.set(p, i); });
+  rPE.forEach((p, i) => { if (!rIdx.has(p)) rIdx.set(p, i); });
+  const sharedOrder = rPE.filter((p) => lIdx.has(p));
+  let next: string | undefined = sharedOrder.shift();
+  const merged = new Set<string>();
+  const out: unknown[] = [];
+  const mergeItem = (p: string) => {
+    const lv = lIdx.has(p) ? l[lIdx.get(p)!] : undefined;
+    out.push(mergeValue(lv, r[rIdx.get(p)!], elem));
+  };
+  let li = 0, ri = 0;
+  while (li < l.length || ri < r.length) {
+    if (li < l.length && ri < r.length) {
+      const pe = lPE[li]!;
+      if (pe === rPE[ri]) {
+        merged.add(pe);
+        mergeItem(pe);
+        li++, ri++;
+        next = sharedOrder.shift();
+        continue;
+      }
+      if (rIdx.has(pe) && next !== undefined && next !== pe) {
+        li++;
+        continue;
+      }
+    }
+    if (li < l.length) {
+      const pe = lPE[li]!;
+      if (!rIdx.has(pe)) {
+        out.push(l[li]);
+        li++;
+        continue;
+      } else if (merged.has(pe)) li++;
+    }
+    if (ri < r.length) {
+      const pe = rPE[ri]!;
+      merged.add(pe);
+      mergeItem(pe);
+      ri++;
+      if (next !== undefined && next === pe) next = sharedOrder.shift();
+    }
+  }
+  return out;
+}
+
+// ---- removal (RemoveItems, EnsureNamedFieldsAreMembers) -----------------------------------
+
+/** The value without the members of `set` (a container emptied by it becomes absent). */
+export function removeItems(v: unknown, set: FieldSet, expr: string): unknown {
+  return remove(v, set, resolve(expr));
+}
+
+function remove(v: unknown, set: FieldSet, a: Atom): unknown {
+  if (isEmpty(set)) return v;
+  if (a.k === "list") {
+    if (a.rel === "atomic" || !Array.isArray(v) || v.length === 0) return v;
+    const elem = resolve(a.elem);
+    const out: unknown[] = [];
+    for (const item of v) {
+      const p = itemPE(a, item);
+      const sub = "pe" in p ? set.kids.get(p.pe) : undefined;
+      if (sub?.self) continue;
+      out.push(sub ? remove(item, sub, elem) : item);
+    }
+    return out.length > 0 ? out : undefined;
+  }
+  if ((a.k === "struct" || a.k === "map") && !a.atomic && isMap(v) && Object.keys(v).length > 0) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      const sub = set.kids.get(fieldPE(k));
+      if (sub?.self) continue;
+      const c = atomOfChild(a, k) ?? { k: "untyped" as const };
+      const x = sub ? remove(v[k], sub, c) : v[k];
+      if (x !== undefined) setOwn(out, k, x);
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  return v;
+}
+
+/** The set with each struct field that has members below it made a member too. */
+export function ensureNamedFieldsAreMembers(set: FieldSet, expr: string): FieldSet {
+  return ensure(set, resolve(expr));
+}
+
+function ensure(set: FieldSet, a: Atom): FieldSet {
+  if (set.kids.size === 0) return set;
+  const kids = new Map<string, FieldSet>();
+  for (const [pe, sub] of set.kids) {
+    let c: Atom = { k: "untyped" };
+    let named = false;
+    if (a.k === "struct" && pe.startsWith("f:")) {
+      const ct = atomOfChild(a, pe.slice(2));
+      if (ct) c = ct, named = true;
+    } else if (a.k === "map" && pe.startsWith("f:")) c = resolve(a.elem);
+    else if (a.k === "list") c = resolve(a.elem);
+    const e = ensure(sub, c);
+    kids.set(pe, named && !e.self ? { self: true, kids: e.kids } : e);
+  }
+  return { self: set.self, kids };
+}
+
+export { emptySet };
