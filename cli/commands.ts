@@ -44,9 +44,38 @@ export function addServe(program: Command, io: IO, exit: ExitCode): void {
     .option("--speed <x>", "simulated milliseconds per wall-clock millisecond", positive, "1")
     .option("--kubeconfig <file>", "where to write the kubeconfig", "./podflow.kubeconfig")
     .option("--token <token>", "the admin bearer token (default: a random one at every start)")
+    .option("--ui", "also serve the live view in the browser at /ui/ on the same port (its URL is printed)")
     .action(async (opts) => {
       const { serveCommand } = await import("../runtime/server/serve.js");
-      exit.code = await serveCommand(opts, io);
+      const mount = opts.ui ? (await import("../ui/mount.js")).mountLiveView : undefined;
+      exit.code = await serveCommand(opts, io, undefined, mount);
+    });
+}
+
+/** `podflow view TRACE`. */
+export function addView(program: Command, io: IO, exit: ExitCode): void {
+  program
+    .command("view <trace>")
+    .description("play a trace recorded by simulate --trace in the browser (the live view's page, read-only)")
+    .option("--port <p>", "port to listen on, on the loopback (0 picks a free one)", portNumber, "8001")
+    .action(async (trace: string, opts: { port: string }) => {
+      const { readFileSync } = await import("node:fs");
+      const { serveTrace } = await import("../ui/mount.js");
+      let text: string;
+      try {
+        text = readFileSync(trace, "utf8");
+      } catch (e) {
+        io.err(`error: cannot read ${trace}: ${(e as Error).message}`);
+        exit.code = 1;
+        return;
+      }
+      const server = await serveTrace(text, { port: Number(opts.port) });
+      io.out(`podflow: playing ${trace} at ${server.url} (paused: press play or step)`);
+      await new Promise<void>((done) => {
+        process.once("SIGINT", () => done());
+        process.once("SIGTERM", () => done());
+      });
+      await server.close();
     });
 }
 

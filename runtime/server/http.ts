@@ -33,6 +33,8 @@ export interface ServeOptions {
   bookmarkIntervalMs?: number;
   /** --max-requests-inflight / --max-mutating-requests-inflight (default 400 / 200) */
   maxRequestsInFlight?: { readonly: number; mutating: number };
+  /** paths served beside the API (the live view's /ui/): true when it took the request */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface RunningServer {
@@ -406,6 +408,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       }
     };
     try {
+      if (opts.routes?.(req, res)) return;
       handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight }).catch(fail);
     } catch (e) {
       fail(e);
