@@ -301,7 +301,7 @@ export class LifecycleHistory {
   }
 }
 
-const chartOrder = ["scheduler-pod-queue", "kubelet-pod-worker", "kubelet-image-puller", "kubelet-container", "kubelet-probe-worker", "cri-sandbox", "cri-container"];
+const chartOrder = ["kubelet-pod-worker", "kubelet-container", "cri-sandbox", "cri-container", "kubelet-probe-worker", "kubelet-image-puller", "scheduler-pod-queue"];
 
 function order(chart: string): number {
   const i = chartOrder.indexOf(chart);
