@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { serveCommand } from "../runtime/server/serve.js";
-import { mountLiveView } from "../ui/mount.js";
+import { mountLiveView, serveTrace } from "../ui/mount.js";
+import { createCluster } from "../runtime/cluster.js";
+import { readFileSync } from "node:fs";
 
 const chromiumPath = "/usr/bin/chromium";
 const shots = process.env.PODFLOW_SCREENSHOTS; // a folder (docs/) to write the screenshots to
@@ -96,6 +98,30 @@ describe.skipIf(!existsSync(chromiumPath))("podflow serve --ui in headless chrom
     expect(stepped).toBe(true);
     await page.screenshot({ path: join(shots ?? dir, "ui-paused.png") });
     expect(existsSync(join(shots ?? dir, "ui-paused.png"))).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it("plays a recorded trace (podflow view): paused at first, one message per step", async () => {
+    const c = createCluster({ nodes: 1, seed: 4, trace: true });
+    await c.apply(readFileSync(new URL("../examples/nginx.yaml", import.meta.url), "utf8"));
+    await c.settle();
+    const server = await serveTrace(c.runtime.traceJsonl(), { port: 0 });
+    try {
+      const p = await browser.newPage();
+      p.on("console", (m) => {
+        if (m.type() === "error") errors.push(`console (view): ${m.text()}`);
+      });
+      p.on("pageerror", (e) => errors.push(`page (view): ${e.message}`));
+      await p.goto(server.url);
+      await p.locator("#pause.on").waitFor();
+      expect(await p.locator("#controls").isHidden()).toBe(true);
+      await p.click("#step");
+      await p.locator("#seq .msg.last").waitFor();
+      expect(await p.locator("#seq .msg").count()).toBe(1);
+      await p.close();
+    } finally {
+      await server.close();
+    }
     expect(errors).toEqual([]);
   });
 });

@@ -360,6 +360,8 @@ function visibleMessages() {
 }
 
 let shown = [];
+// the diagram follows its newest message until the reader scrolls up, and again once back at the bottom
+let following = true;
 function renderFlow() {
   const lanes = new Set(state.lanes);
   for (const m of state.messages) lanes.add(laneOf(m.from)), lanes.add(laneOf(m.to));
@@ -372,12 +374,11 @@ function renderFlow() {
     sel.value = v;
   }
   const seq = $("seq");
-  const atBottom = seq.scrollTop + seq.clientHeight >= seq.scrollHeight - rowHeight * 2;
   shown = visibleMessages();
   $("seqInner").style.height = `${shown.length * rowHeight}px`;
   $("seqInner").style.width = `${timeWidth + state.lanes.length * laneWidth}px`;
   $("flowCount").textContent = `${shown.length} shown, ${state.delivered} delivered`;
-  if (atBottom) seq.scrollTop = seq.scrollHeight;
+  if (following) seq.scrollTop = seq.scrollHeight;
   drawRows();
 }
 
@@ -489,7 +490,11 @@ $("pause").addEventListener("click", () => control("pace", { mode: "paused" }));
 $("step").addEventListener("click", () => control("step", { count: 1 }));
 $("podFilter").addEventListener("input", () => renderFlow());
 $("laneFilter").addEventListener("change", () => renderFlow());
-$("seq").addEventListener("scroll", () => drawRows(), { passive: true });
+$("seq").addEventListener("scroll", () => {
+  const seq = $("seq");
+  following = seq.scrollTop + seq.clientHeight >= seq.scrollHeight - rowHeight * 2;
+  drawRows();
+}, { passive: true });
 $("nodes").addEventListener("click", (e) => {
   const el = e.target.closest?.(".pod");
   if (el) select(el.dataset.uid);
