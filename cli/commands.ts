@@ -133,7 +133,14 @@ export function addBench(program: Command, io: IO): void {
     .option("--seed <s>", "seed of every random choice", seedNumber, "1")
     .option("--no-checker", "skip the check steps/s and explore states/s lines")
     .option("--memory", "after each size, the estimated memory each component's state retains")
-    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean; memory?: boolean }) => {
+    .option("--ui", "instead: the live view's responsiveness in headless chromium (the first size only; needs playwright-core)")
+    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean; memory?: boolean; ui?: boolean }) => {
+      if (opts.ui) {
+        const { runUiBench, formatUiBench } = await import("../bench/ui.js");
+        const [n, p] = opts.sizes?.[0] ? opts.sizes[0].split("x").map(Number) : [100, 3_000];
+        io.out(formatUiBench(await runUiBench(n, p, { progress: (s) => io.err(s), ...(process.env.PODFLOW_SCREENSHOT ? { screenshot: process.env.PODFLOW_SCREENSHOT } : {}) })));
+        return;
+      }
       const { runBench, header } = await import("../bench/index.js");
       io.out(header);
       await runBench({ quick: opts.quick, sizes: opts.sizes, seed: Number(opts.seed), checker: opts.checker, memory: opts.memory, ...(opts.schedulerPods !== undefined ? { schedulerPods: Number(opts.schedulerPods) } : {}) }, io.out);

@@ -67,6 +67,8 @@ export interface Batch {
   skipped?: number;
   invariants?: InvariantRow[];
   faults?: string[];
+  /** the server's wall clock when the batch was sent (ms): the page measures its update latency from it */
+  sent?: number;
   /** a recorded trace's components and their states, and its length (podflow view) */
   states?: Record<string, string>;
   total?: number;
@@ -236,6 +238,7 @@ export class LiveView {
     this.removed.clear();
     this.skipped = 0;
     this.invariantsChanged = false;
+    b.sent = Date.now();
     for (const l of this.listeners) l(b);
   }
 

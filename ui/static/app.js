@@ -21,6 +21,10 @@ const state = {
   dirty: { pods: new Set(), nodes: false, all: true, messages: false, invariants: false },
 };
 const messagesMax = 5000;
+// what the benchmark reads (bench/ui.ts): each render's time, and the wall time from a batch's sending to its drawing
+const statsKept = 2000;
+window.podflowStats = { renders: [], latencies: [], batches: 0 };
+const unrendered = []; // sent times of the batches merged since the last frame
 const rowHeight = 20;
 const laneWidth = 96;
 const timeWidth = 64;
@@ -139,6 +143,8 @@ function onBatch(b, reset) {
   }
   if (b.states) state.states = b.states;
   if (b.total !== undefined) state.total = b.total;
+  window.podflowStats.batches++;
+  if (b.sent) unrendered.push(b.sent);
   schedule();
 }
 
@@ -154,6 +160,7 @@ function schedule() {
 // ---- drawing ------------------------------------------------------------------------------
 
 function render() {
+  const started = performance.now();
   const d = state.dirty;
   renderHeader();
   if (d.all || d.nodes || d.pods.size > 0) renderCluster(d.all || d.nodes);
@@ -161,6 +168,15 @@ function render() {
   if (d.all || d.invariants) renderInvariants();
   if (state.selected && (d.all || d.messages || d.pods.has(state.selected))) refreshLifecycle();
   state.dirty = { pods: new Set(), nodes: false, all: false, messages: false, invariants: false };
+  const st = window.podflowStats;
+  const now = Date.now();
+  for (const sent of unrendered.splice(0)) keep(st.latencies, now - sent);
+  keep(st.renders, performance.now() - started);
+}
+
+function keep(list, v) {
+  list.push(v);
+  if (list.length > statsKept) list.shift();
 }
 
 function renderHeader() {
