@@ -53,6 +53,23 @@ export function chartSvg(name: string): string | undefined {
   return svg;
 }
 
+/**
+ * Renders every chart ahead of the first page that asks (a layout takes a few hundred ms): one
+ * per tick, so the server keeps answering meanwhile. Returns a function that stops it.
+ */
+export function warmCharts(everyMs = 20): () => void {
+  const names = [...charts.keys()];
+  let timer: NodeJS.Timeout | undefined;
+  const next = () => {
+    const name = names.shift();
+    if (name === undefined) return;
+    chartSvg(name);
+    timer = setTimeout(next, everyMs);
+  };
+  timer = setTimeout(next, everyMs);
+  return () => clearTimeout(timer);
+}
+
 /** The Mermaid ids of the states a value is in (ancestors included), as the chart's SVG names them. */
 export function activeIds(chart: string, value: unknown): string[] {
   const machine = charts.get(chart);

@@ -270,7 +270,7 @@ export class LiveView {
         gone: c.gone,
         state: stateText(c.value),
         active: activeIds(c.chart, c.value),
-        transitions: c.transitions.map((tr) => ({ t: tr.t, actor: tr.actor, from: stateText(tr.from), to: stateText(tr.to), fromIds: activeIds(c.chart, tr.from), toIds: activeIds(c.chart, tr.to) })),
+        transitions: c.transitions.map((tr) => ({ t: tr.t, actor: tr.actor, from: stateText(tr.from), to: stateText(tr.to), ...changedIds(activeIds(c.chart, tr.from), activeIds(c.chart, tr.to)) })),
       })),
     };
   }
@@ -324,6 +324,13 @@ export class LiveView {
     this.history.close();
     this.listeners.clear();
   }
+}
+
+/** The states a transition left and entered: those in both (the ancestors, a parallel region that stayed) took no edge. */
+export function changedIds(from: string[], to: string[]): { fromIds: string[]; toIds: string[] } {
+  const a = new Set(from);
+  const b = new Set(to);
+  return { fromIds: from.filter((x) => !b.has(x)), toIds: to.filter((x) => !a.has(x)) };
 }
 
 /** A state value as text: "SyncPod.containers", or the regions of a parallel state joined by " | ". */

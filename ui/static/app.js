@@ -304,24 +304,28 @@ async function drawCharts(data) {
   const box = $("charts");
   const keys = new Set(data.charts.map((c) => c.key));
   for (const [k, el] of chartEls) if (!keys.has(k)) el.remove(), chartEls.delete(k);
+  // new charts get their boxes at once and their drawings together (fetched in parallel, cached)
+  const fresh = [];
   for (const c of data.charts) {
-    let el = chartEls.get(c.key);
-    if (!el) {
-      el = document.createElement("div");
-      el.className = "chart";
-      el.dataset.chart = c.chart;
-      el.dataset.key = c.key;
-      const h = document.createElement("h4");
-      const svg = document.createElement("div");
-      svg.className = "svg";
-      const ol = document.createElement("ol");
-      el.append(h, svg, ol);
-      chartEls.set(c.key, el);
-      box.append(el);
-      const text = await chartSvg(c.chart);
+    if (chartEls.has(c.key)) continue;
+    const el = document.createElement("div");
+    el.className = "chart";
+    el.dataset.chart = c.chart;
+    el.dataset.key = c.key;
+    const svg = document.createElement("div");
+    svg.className = "svg";
+    el.append(document.createElement("h4"), svg, document.createElement("ol"));
+    chartEls.set(c.key, el);
+    box.append(el);
+    fresh.push(chartSvg(c.chart).then((text) => {
       const doc = new DOMParser().parseFromString(text, "image/svg+xml");
       if (doc.documentElement?.nodeName === "svg") svg.append(document.importNode(doc.documentElement, true));
-    }
+    }));
+  }
+  await Promise.all(fresh);
+  for (const c of data.charts) {
+    const el = chartEls.get(c.key);
+    if (!el) continue;
     el.dataset.state = c.state;
     el.classList.toggle("gone", c.gone);
     el.children[0].textContent = `${c.title}: ${c.state}${c.gone ? " (ended)" : ""}`;
@@ -431,7 +435,8 @@ function drawRows() {
     label.className = "label";
     label.style.left = `${lo + 2}px`;
     label.style.maxWidth = `${Math.max(w, laneWidth * 2)}px`;
-    label.textContent = `${m.type} ${m.summary}`;
+    const where = [m.from, m.to].find((a) => a.includes("/"));
+    label.textContent = `${m.type} ${m.summary}${where ? ` @${where.slice(where.indexOf("/") + 1)}` : ""}`;
     label.title = `#${m.seq} ${m.from} → ${m.to}: ${m.type} ${m.summary}`;
     row.append(t, arrow, label);
     rows.push(row);
