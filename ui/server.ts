@@ -17,6 +17,7 @@ import { ApiError, ClientError } from "../runtime/manifests.js";
 import { faultNames, type FaultName } from "../runtime/faults.js";
 import type { Pace } from "../runtime/cluster.js";
 import { chartSvg, charts } from "./charts.js";
+import { failWith500 } from "../runtime/server/http.js";
 import type { Batch } from "./live.js";
 
 /** What the routes serve: a live cluster (LiveBackend) or a recorded trace (view.ts). */
@@ -232,14 +233,7 @@ export function uiRoutes(opts: UiRouteOptions): (req: IncomingMessage, res: Serv
     if (path !== "/ui" && !path.startsWith("/ui/")) return false;
     const query = new URLSearchParams(q < 0 ? "" : raw.slice(q + 1));
     const method = req.method ?? "GET";
-    const fail = (e: unknown) => {
-      try {
-        if (!res.headersSent) sendStatus(res, S.internalError(String((e as Error)?.message ?? e)));
-        else res.end();
-      } catch {
-        res.destroy();
-      }
-    };
+    const fail = failWith500(res);
     try {
       if (path === "/ui") {
         res.writeHead(301, { Location: "/ui/", "Content-Length": 0 });
