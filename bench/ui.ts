@@ -6,8 +6,9 @@
 
 import { createCluster } from "../runtime/cluster.js";
 import { startServer } from "../runtime/server/http.js";
-import { liveBackend } from "../ui/live.js";
-import { uiRoutes } from "../ui/server.js";
+import { liveBackend, messagesPerBatch, type Batch, type MessageRow, type PodCard } from "../ui/live.js";
+import { uiRoutes, type Backend } from "../ui/server.js";
+import { activeIds } from "../ui/charts.js";
 import { benchManifests, benchNodes } from "./workload.js";
 
 export interface UiBenchResult {
@@ -25,6 +26,7 @@ export interface UiBenchResult {
   /** wall ms from a click on a pod to its lifecycle charts drawn */
   selectMs: number;
   heapMB: number;
+  synthetic: boolean;
 }
 
 export interface Stats {
@@ -42,15 +44,68 @@ function stats(xs: number[]): Stats {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-export async function runUiBench(nodes = 100, pods = 3_000, opts: { speed?: number; chromium?: string; timeoutMs?: number; progress?: (s: string) => void; screenshot?: string } = {}): Promise<UiBenchResult> {
+/**
+ * A feed of the live view's batches for N nodes and P pods, without a cluster: the pods are created
+ * over `rampMs` and each goes Pending, ContainerCreating, Running 1 and 2 s after it appears, and
+ * every batch carries as many messages as the live view sends at most. It measures the page alone,
+ * whatever the simulation's own speed on the machine.
+ */
+export function syntheticBackend(nodes: number, pods: number, rampMs = 20_000, flushMs = 100): Backend & { close(): void } {
+  const listeners = new Set<(b: Batch) => void>();
+  const t0 = Date.now();
+  const nodeCards = Array.from({ length: nodes }, (_, i) => ({ name: `node-${i + 1}`, ready: "Ready" }));
+  const card = (i: number, status: string): PodCard => ({
+    uid: `uid-${i}`, namespace: "default", name: `web-${Math.floor(i / 100)}-${i.toString(36).padStart(5, "0")}`, node: `node-${(i % nodes) + 1}`,
+    phase: status === "Running" ? "Running" : "Pending", status, ready: status === "Running" ? "1/1" : "0/1", restarts: "0",
+    ip: status === "Pending" ? "" : `100.64.${i % nodes}.${2 + Math.floor(i / nodes)}`, deleting: false,
+  });
+  let seq = 0;
+  let last = 0;
+  // what a page that (re)opens the stream gets: every pod as it is now
+  const current = new Map<string, PodCard>();
+  const timer = setInterval(() => {
+    const now = Date.now() - t0;
+    const changed: PodCard[] = [];
+    for (let i = 0; i < pods; i++) {
+      const born = (i * rampMs) / pods;
+      for (const [at, status] of [[born, "Pending"], [born + 1000, "ContainerCreating"], [born + 2000, "Running"]] as const) if (at > last && at <= now) changed.push(card(i, status));
+    }
+    last = now;
+    for (const c of changed) current.set(c.uid, c);
+    const messages: MessageRow[] = Array.from({ length: messagesPerBatch }, () => {
+      seq++;
+      return { seq, t: t0 + now, from: seq % 2 ? "apiserver" : `kubelet/node-${(seq % nodes) + 1}`, to: seq % 2 ? `kubelet/node-${(seq % nodes) + 1}` : "apiserver", type: seq % 2 ? "WatchEvent" : "ApiRequest", summary: `MODIFIED Pod default/web-${seq % pods}` };
+    });
+    const b: Batch = { t: t0 + now, delivered: seq, pace: { mode: "live", speed: 1 }, messages, sent: Date.now(), ...(changed.length ? { pods: changed } : {}) };
+    for (const l of listeners) l(b);
+  }, flushMs);
+  return {
+    kind: "live",
+    snapshot: () => ({ t: Date.now(), delivered: seq, pace: { mode: "live", speed: 1 }, nodes: nodeCards, pods: [...current.values()], invariants: [] }),
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    get subscribers() {
+      return listeners.size;
+    },
+    lifecycles: (uid) => ({ pod: card(Number(uid.slice(4)), "Running"), charts: [{ key: "kubelet-pod-worker", chart: "kubelet-pod-worker", title: "kubelet: pod worker", gone: false, state: "worker(lifecycle.SyncPod.containers | workQueue.idle)", active: activeIds("kubelet-pod-worker", { worker: { lifecycle: { SyncPod: "containers" }, workQueue: "idle" } }), transitions: [] }] }),
+    info: () => ({ seed: 0, nodes: nodeCards.map((n) => n.name), components: [], faults: [] }),
+    control: async () => ({}),
+    close: () => clearInterval(timer),
+  };
+}
+
+export async function runUiBench(nodes = 100, pods = 3_000, opts: { speed?: number; chromium?: string; timeoutMs?: number; progress?: (s: string) => void; screenshot?: string; synthetic?: boolean } = {}): Promise<UiBenchResult> {
   let chromium: typeof import("playwright-core").chromium;
   try {
     ({ chromium } = await import("playwright-core"));
   } catch {
     throw new Error("podflow bench --ui needs playwright-core (a dev dependency) and a chromium");
   }
-  const cluster = createCluster({ nodes: benchNodes(nodes), seed: 1, clock: "live", speed: opts.speed ?? 10, trace: false });
-  const backend = liveBackend(cluster);
+  // the synthetic feed still needs a server: a cluster of one node serves it (its own view is not mounted)
+  const cluster = createCluster({ nodes: opts.synthetic ? 1 : benchNodes(nodes), seed: 1, clock: "live", speed: opts.speed ?? 10, trace: false });
+  const backend = opts.synthetic ? syntheticBackend(nodes, pods) : liveBackend(cluster);
   const server = await startServer({ cluster, port: 0, tls: false, routes: uiRoutes({ backend, token: cluster.adminToken, host: "127.0.0.1" }) });
   const browser = await chromium.launch({ executablePath: opts.chromium ?? "/usr/bin/chromium" });
   try {
@@ -70,7 +125,7 @@ export async function runUiBench(nodes = 100, pods = 3_000, opts: { speed?: numb
       requestAnimationFrame(tick);
     })()`);
     const start = Date.now();
-    await cluster.apply(benchManifests(pods));
+    if (!opts.synthetic) await cluster.apply(benchManifests(pods));
     const deadline = start + (opts.timeoutMs ?? 600_000);
     for (let lastLog = start; ; ) {
       const shown = (await page.evaluate(`document.querySelectorAll('.pod[data-phase="Running"]').length`)) as number;
@@ -78,7 +133,7 @@ export async function runUiBench(nodes = 100, pods = 3_000, opts: { speed?: numb
       if (Date.now() > deadline) throw new Error(`the page shows ${shown} of ${pods} pods Running after ${(Date.now() - start) / 1000} s`);
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
-        const running = cluster.list("Pod").filter((p) => p.status?.phase === "Running").length;
+        const running = opts.synthetic ? NaN : cluster.list("Pod").filter((p) => p.status?.phase === "Running").length;
         opts.progress?.(`${Math.round((lastLog - start) / 1000)} s: ${running} Running in the cluster, ${shown} on the page`);
       }
       await new Promise((r) => setTimeout(r, 500));
@@ -93,7 +148,7 @@ export async function runUiBench(nodes = 100, pods = 3_000, opts: { speed?: numb
     return {
       nodes, pods, secondsToRunning, selectMs,
       renderMs: stats(m.renders), frameIntervalMs: stats(m.frames), updateLatencyMs: stats(m.latencies),
-      longFrames: m.frames.filter((f: number) => f > 50).length, batches: m.batches, domNodes: m.dom, heapMB: round(m.heap / 1e6),
+      longFrames: m.frames.filter((f: number) => f > 50).length, batches: m.batches, domNodes: m.dom, heapMB: round(m.heap / 1e6), synthetic: opts.synthetic ?? false,
     };
   } finally {
     await browser.close();
@@ -106,7 +161,7 @@ export async function runUiBench(nodes = 100, pods = 3_000, opts: { speed?: numb
 export function formatUiBench(r: UiBenchResult): string {
   const s = (x: Stats) => `p50 ${x.p50} p95 ${x.p95} max ${x.max} ms`;
   return [
-    `live view ${r.nodes}x${r.pods}: every pod Running on the page after ${r.secondsToRunning.toFixed(1)} s wall (${r.batches} batches)`,
+    `live view ${r.nodes}x${r.pods}${r.synthetic ? " (synthetic feed)" : ""}: every pod Running on the page after ${r.secondsToRunning.toFixed(1)} s wall (${r.batches} batches)`,
     `  render per frame      ${s(r.renderMs)} (${r.renderMs.n} renders)`,
     `  frame interval        ${s(r.frameIntervalMs)}, ${r.longFrames} of ${r.frameIntervalMs.n} frames over 50 ms`,
     `  update latency        ${s(r.updateLatencyMs)} (server sends a batch -> page drew it)`,

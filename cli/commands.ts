@@ -134,11 +134,12 @@ export function addBench(program: Command, io: IO): void {
     .option("--no-checker", "skip the check steps/s and explore states/s lines")
     .option("--memory", "after each size, the estimated memory each component's state retains")
     .option("--ui", "instead: the live view's responsiveness in headless chromium (the first size only; needs playwright-core)")
-    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean; memory?: boolean; ui?: boolean }) => {
+    .option("--synthetic", "with --ui: feed the page made-up batches of that size instead of running the cluster (the page alone)")
+    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean; memory?: boolean; ui?: boolean; synthetic?: boolean }) => {
       if (opts.ui) {
         const { runUiBench, formatUiBench } = await import("../bench/ui.js");
         const [n, p] = opts.sizes?.[0] ? opts.sizes[0].split("x").map(Number) : [100, 3_000];
-        io.out(formatUiBench(await runUiBench(n, p, { progress: (s) => io.err(s), ...(process.env.PODFLOW_SCREENSHOT ? { screenshot: process.env.PODFLOW_SCREENSHOT } : {}) })));
+        io.out(formatUiBench(await runUiBench(n, p, { progress: (s) => io.err(s), synthetic: opts.synthetic ?? false, ...(process.env.PODFLOW_SCREENSHOT ? { screenshot: process.env.PODFLOW_SCREENSHOT } : {}) })));
         return;
       }
       const { runBench, header } = await import("../bench/index.js");

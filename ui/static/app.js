@@ -26,7 +26,7 @@ const statsKept = 2000;
 window.podflowStats = { renders: [], latencies: [], batches: 0 };
 const unrendered = []; // sent times of the batches merged since the last frame
 const rowHeight = 20;
-const laneWidth = 96;
+const laneWidth = 84;
 const timeWidth = 64;
 
 // ---- token and requests ---------------------------------------------------------------------
@@ -359,7 +359,8 @@ function select(uid) {
 
 // ---- message flow -------------------------------------------------------------------------
 
-const laneOrder = ["kubectl", "apiserver", "etcd", "scheduler", "kube-controller-manager", "kubelet", "cri", "cni", "kube-proxy", "coredns", "runtime"];
+// a pod's own path first (kubectl, the API server, etcd, the scheduler, its node's agents), the controllers after
+const laneOrder = ["kubectl", "apiserver", "etcd", "scheduler", "kubelet", "cri", "cni", "replicaset-controller", "deployment-controller", "endpoints-controller", "endpointslice-controller", "kube-proxy", "coredns", "runtime"];
 
 /** The lane of an address: a node's agents share one lane per kind (kubelet/node-3 -> kubelet). */
 function laneOf(address) {
@@ -369,7 +370,7 @@ function laneOf(address) {
 
 function laneRank(l) {
   const i = laneOrder.indexOf(l);
-  return i < 0 ? (l.endsWith("controller") || l.startsWith("garbage") || l.startsWith("root-ca") ? 4.5 : 9.5) : i;
+  return i < 0 ? laneOrder.length : i;
 }
 
 function visibleMessages() {
@@ -426,7 +427,8 @@ function drawRows() {
     const w = Math.max(Math.abs(b - a), 12);
     const t = document.createElement("span");
     t.className = "t";
-    t.textContent = `${(m.t % 100000) / 1000}`;
+    t.textContent = ((m.t % 100000) / 1000).toFixed(3);
+    t.title = new Date(m.t).toISOString();
     const arrow = document.createElement("div");
     arrow.className = `arrow ${b >= a ? "right" : "left"}`;
     arrow.style.left = `${lo}px`;
