@@ -9,7 +9,7 @@ import { summarize } from "../runtime/summary.js";
 import { FaultInjector, faultNames, type FaultName } from "../runtime/faults.js";
 import { seedFor } from "../machines/common/prng.js";
 import { InvariantChecker, invariants, type Violation } from "../properties/invariants/index.js";
-import { LifecycleHistory, activeIds, type PodRef } from "./charts.js";
+import { LifecycleHistory, activeIds, warmCharts, type PodRef } from "./charts.js";
 import { ApiError } from "../runtime/manifests.js";
 import * as S from "../machines/apiserver/status.js";
 import type { Action, Backend } from "./server.js";
@@ -356,6 +356,8 @@ export const controlWaitMs = 10_000;
 /** The live view of a cluster, as the /ui/ routes serve it: each control takes the path the CLI takes. */
 export function liveBackend(cluster: Cluster, flushMs = 100): Backend & { view: LiveView; close(): void } {
   const view = new LiveView(cluster, flushMs);
+  // the charts are drawn once, ahead of the first pod a page selects
+  const cold = warmCharts();
   const notFound = (what: string) => new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: what, reason: "NotFound", details: {}, code: 404 });
   return {
     kind: "live",
@@ -367,7 +369,10 @@ export function liveBackend(cluster: Cluster, flushMs = 100): Backend & { view: 
     },
     lifecycles: (uid) => view.lifecycles(uid),
     info: () => ({ seed: cluster.seed, nodes: cluster.set.nodes.map((n) => n.metadata!.name!), components: view.crashable(), faults: [...faultNames] }),
-    close: () => view.close(),
+    close: () => {
+      cold();
+      view.close();
+    },
     async control(a: Action): Promise<unknown> {
       switch (a.action) {
         case "apply": {

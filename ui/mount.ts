@@ -7,22 +7,13 @@ import type { Cluster } from "../runtime/cluster.js";
 import type { ServeMount } from "../runtime/server/serve.js";
 import { liveBackend } from "./live.js";
 import { uiRoutes } from "./server.js";
-import { warmCharts } from "./charts.js";
 import { traceBackend } from "./view.js";
 
 /** The live view of a served cluster, under /ui/, behind the admin token. */
 export function mountLiveView(cluster: Cluster, host: string): ServeMount {
   const backend = liveBackend(cluster);
   const routes = uiRoutes({ backend, token: cluster.adminToken, host });
-  const cold = warmCharts();
-  return {
-    path: "/ui/",
-    routes,
-    close: () => {
-      cold();
-      backend.close();
-    },
-  };
+  return { path: "/ui/", routes, close: () => backend.close() };
 }
 
 export interface ViewServer {
