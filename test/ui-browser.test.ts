@@ -59,7 +59,8 @@ describe.skipIf(!existsSync(chromiumPath))("podflow serve --ui in headless chrom
     await page.click("#apply");
     await page.waitForFunction(() => document.querySelectorAll('.pod[data-phase="Running"]').length === 3, undefined, { timeout: 45_000 });
     expect(await page.locator(".pod").count()).toBe(3);
-    // each card says READY 1/1 and has an IP from its node's pod CIDR
+    // each card comes to say READY 1/1 (once the readiness probe passes) and has an IP from its node's pod CIDR
+    await page.waitForFunction(() => [...document.querySelectorAll(".pod")].every((p) => p.textContent?.includes("Running 1/1")), undefined, { timeout: 30_000 });
     for (const text of await page.locator(".pod").allTextContents()) expect(text).toMatch(/Running 1\/1.*10\.244\.\d+\.\d+/);
 
     await page.locator('.pod[data-phase="Running"]').first().click();

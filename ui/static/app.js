@@ -427,7 +427,7 @@ function drawRows() {
     const w = Math.max(Math.abs(b - a), 12);
     const t = document.createElement("span");
     t.className = "t";
-    t.textContent = ((m.t % 100000) / 1000).toFixed(3);
+    t.textContent = new Date(m.t).toISOString().slice(14, 23); // mm:ss.mmm of the simulated clock
     t.title = new Date(m.t).toISOString();
     const arrow = document.createElement("div");
     arrow.className = `arrow ${b >= a ? "right" : "left"}`;
