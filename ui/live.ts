@@ -124,13 +124,15 @@ export class LiveView {
     this.checker = new InvariantChecker(rt, safety);
     this.invariantRows = safety.map((i) => ({ name: i.name, description: i.description, status: "holds", violations: [] }));
     // Messages are values: the hook keeps a reference, and the summary is made at the flush, for the newest ones only.
-    rt.deliveryHooks.push((from, to, msg) => {
+    const hook = (from: string, to: string, msg: any) => {
       this.pendingMessages.push({ seq: rt.delivered, t: rt.now, from, to, msg });
       if (this.pendingMessages.length >= messagesKept * 2) {
         this.skipped += this.pendingMessages.length - messagesKept;
         this.pendingMessages = this.pendingMessages.slice(-messagesKept);
       }
-    });
+    };
+    rt.deliveryHooks.push(hook);
+    this.stops.push(() => rt.deliveryHooks.splice(rt.deliveryHooks.indexOf(hook) >>> 0, 1));
     this.follow("nodes", (type, obj) => {
       const name = String(obj?.metadata?.name ?? "");
       if (type === "DELETED") this.nodes.delete(name);
