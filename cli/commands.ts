@@ -45,9 +45,38 @@ export function addServe(program: Command, io: IO, exit: ExitCode): void {
     .option("--kubeconfig <file>", "where to write the kubeconfig", "./podflow.kubeconfig")
     .option("--token <token>", "the admin bearer token (default: a random one at every start)")
     .option("--etcd <url>", "keep the objects in a real etcd (http://127.0.0.1:2379), so a restart finds them")
+    .option("--ui", "also serve the live view in the browser at /ui/ on the same port (its URL is printed)")
     .action(async (opts) => {
       const { serveCommand } = await import("../runtime/server/serve.js");
-      exit.code = await serveCommand(opts, io);
+      const mount = opts.ui ? (await import("../ui/mount.js")).mountLiveView : undefined;
+      exit.code = await serveCommand(opts, io, undefined, mount);
+    });
+}
+
+/** `podflow view TRACE`. */
+export function addView(program: Command, io: IO, exit: ExitCode): void {
+  program
+    .command("view <trace>")
+    .description("play a trace recorded by simulate --trace in the browser (the live view's page, read-only)")
+    .option("--port <p>", "port to listen on, on the loopback (0 picks a free one)", portNumber, "8001")
+    .action(async (trace: string, opts: { port: string }) => {
+      const { readFileSync } = await import("node:fs");
+      const { serveTrace } = await import("../ui/mount.js");
+      let text: string;
+      try {
+        text = readFileSync(trace, "utf8");
+      } catch (e) {
+        io.err(`error: cannot read ${trace}: ${(e as Error).message}`);
+        exit.code = 1;
+        return;
+      }
+      const server = await serveTrace(text, { port: Number(opts.port) });
+      io.out(`podflow: playing ${trace} at ${server.url} (paused: press play or step)`);
+      await new Promise<void>((done) => {
+        process.once("SIGINT", () => done());
+        process.once("SIGTERM", () => done());
+      });
+      await server.close();
     });
 }
 
@@ -139,7 +168,15 @@ export function addBench(program: Command, io: IO): void {
     .option("--seed <s>", "seed of every random choice", seedNumber, "1")
     .option("--no-checker", "skip the check steps/s and explore states/s lines")
     .option("--memory", "after each size, the estimated memory each component's state retains")
-    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean; memory?: boolean }) => {
+    .option("--ui", "instead: the live view's responsiveness in headless chromium (the first size only; needs playwright-core)")
+    .option("--synthetic", "with --ui: feed the page made-up batches of that size instead of running the cluster (the page alone)")
+    .action(async (opts: { quick?: boolean; sizes?: string[]; schedulerPods?: string; seed: string; checker: boolean; memory?: boolean; ui?: boolean; synthetic?: boolean }) => {
+      if (opts.ui) {
+        const { runUiBench, formatUiBench } = await import("../bench/ui.js");
+        const [n, p] = opts.sizes?.[0] ? opts.sizes[0].split("x").map(Number) : [100, 3_000];
+        io.out(formatUiBench(await runUiBench(n, p, { progress: (s) => io.err(s), synthetic: opts.synthetic ?? false, ...(process.env.PODFLOW_SCREENSHOT ? { screenshot: process.env.PODFLOW_SCREENSHOT } : {}) })));
+        return;
+      }
       const { runBench, header } = await import("../bench/index.js");
       io.out(header);
       await runBench({ quick: opts.quick, sizes: opts.sizes, seed: Number(opts.seed), checker: opts.checker, memory: opts.memory, ...(opts.schedulerPods !== undefined ? { schedulerPods: Number(opts.schedulerPods) } : {}) }, io.out);

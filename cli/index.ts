@@ -5,7 +5,7 @@
 
 import { Command, CommanderError } from "commander";
 import { ApiError, ClientError } from "../runtime/manifests.js";
-import { addBench, addCampaign, addCheck, addDescribe, addDocs, addExplore, addReplay, addServe, addSimulate } from "./commands.js";
+import { addBench, addCampaign, addCheck, addDescribe, addDocs, addExplore, addReplay, addServe, addSimulate, addView } from "./commands.js";
 import type { ExitCode, IO } from "./io.js";
 
 export type { IO };
@@ -26,6 +26,7 @@ export async function main(argv: string[], io: IO = { out: (s) => console.log(s)
   addBench(program, io);
   addDocs(program, io);
   addDescribe(program, io, exit);
+  addView(program, io, exit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -74,6 +74,9 @@ export interface ListOptions {
 
 export const lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 
+/** How a live cluster runs (Cluster.setPace). */
+export type Pace = { mode: "live"; speed: number } | { mode: "paced"; perSecond: number } | { mode: "paused" };
+
 /** Wall-clock ms the live cluster works before it yields to I/O. */
 export const liveSliceMs = 10;
 
@@ -93,12 +96,15 @@ export class Cluster {
   liveErrors = 0;
   readonly live: boolean;
   readonly set: ComponentSet;
-  private readonly speed: number;
+  private pacing: Pace;
+  private wall = 0;
+  private carry = 0;
+  private target = 0;
 
   constructor(opts: ClusterOptions = {}) {
     this.seed = opts.seed ?? 1;
     this.live = opts.clock === "live";
-    this.speed = opts.speed ?? 1;
+    this.pacing = { mode: "live", speed: opts.speed ?? 1 };
     // A live cluster's clock starts at the wall time, so ages kubectl computes itself are right.
     const startTime = this.live ? Math.floor(Date.now() / 1000) * 1000 : undefined;
     this.runtime = new Runtime({ seed: this.seed, trace: opts.trace ?? !this.live, policy: etcdPolicy, ...(opts.freezeSnapshots !== undefined ? { freezeSnapshots: opts.freezeSnapshots } : {}), ...(opts.interpreter !== undefined ? { interpreter: opts.interpreter } : {}), ...(startTime !== undefined ? { startTime } : {}) });
@@ -197,25 +203,33 @@ export class Cluster {
   /**
    * The live clock: the cluster runs in slices of about liveSliceMs and yields to I/O between
    * them (setImmediate while it is behind, a 5 ms timer once it has caught up), so a burst of
-   * work (thousands of pods) never keeps the HTTP server from answering.
+   * work (thousands of pods) never keeps the HTTP server from answering. The pace (live, paced,
+   * paused) is the live view's control; see setPace.
    */
   private startLive(): void {
-    let wall = performance.now();
-    let carry = 0;
-    let target = this.runtime.now;
     const tick = () => {
       this.liveTimer = undefined;
       if (this.stopped) return;
       const t = performance.now();
-      // whole milliseconds only: the simulated clock stays an integer; the fraction carries over
-      const exact = (t - wall) * this.speed + carry;
-      const ms = Math.floor(exact);
-      carry = exact - ms;
-      wall = t;
-      target += ms;
+      const elapsed = t - this.wall;
+      this.wall = t;
       let caughtUp = true;
       try {
-        caughtUp = this.runtime.runSlice(target, liveSliceMs);
+        if (this.pacing.mode === "live") {
+          // whole milliseconds only: the simulated clock stays an integer; the fraction carries over
+          const exact = elapsed * this.pacing.speed + this.carry;
+          const ms = Math.floor(exact);
+          this.carry = exact - ms;
+          this.target += ms;
+          caughtUp = this.runtime.runSlice(this.target, liveSliceMs);
+        } else if (this.pacing.mode === "paced") {
+          // so many deliveries per wall second, each the simulated clock's next one
+          const exact = (elapsed * this.pacing.perSecond) / 1000 + this.carry;
+          let n = Math.floor(exact);
+          this.carry = exact - n;
+          const end = t + liveSliceMs;
+          while (n-- > 0 && this.runtime.stepOne() !== undefined && performance.now() < end);
+        }
       } catch (e) {
         // Faults in machines are isolated per event; what still escapes (a bound exceeded) is
         // reported, and the server goes on.
@@ -224,7 +238,36 @@ export class Cluster {
       }
       this.liveTimer = caughtUp ? setTimeout(tick, 5) : setImmediate(tick);
     };
+    this.wall = performance.now();
+    this.target = this.runtime.now;
     this.liveTimer = setTimeout(tick, 5);
+  }
+
+  /** How the live cluster runs: see setPace. */
+  get pace(): Pace {
+    return this.pacing;
+  }
+
+  /**
+   * The live view's pace: `live` follows the wall clock times `speed`; `paced` delivers
+   * `perSecond` messages per wall second, each the one the simulated clock would deliver next
+   * (the clock jumps to the next timer when nothing is in flight: the simulated clock's run,
+   * slowed down to be watched); `paused` delivers nothing until step() or another pace.
+   */
+  setPace(p: Pace): void {
+    if (!this.live) throw new Error("setPace: only a live cluster has a pace");
+    this.pacing = { ...p };
+    // the new pace starts from now: no catching up on the time spent paused or paced
+    this.wall = performance.now();
+    this.carry = 0;
+    this.target = this.runtime.now;
+  }
+
+  /** Delivers one message (or fires the next timer) while paused or paced; what it did, or undefined when nothing is pending. */
+  stepOne(): "message" | "timer" | undefined {
+    const did = this.runtime.stepOne();
+    this.target = this.runtime.now;
+    return did;
   }
 
   /** Like kubectl apply: creates what is missing, patches what changed since the last apply. */

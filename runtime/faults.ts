@@ -201,6 +201,31 @@ export class FaultInjector {
   }
 
   /**
+   * Injects one fault now, by name, as a draw of it would (the live view's control): the
+   * per-step faults act at once; the per-send ones (delay, drop-request, duplicate-request) are
+   * drawn on every send from now on, for `forMs` of simulated time. Returns false for a fault
+   * this injector does not enable.
+   */
+  injectNow(name: FaultName, forMs = 10_000): boolean {
+    if (!this.enabled.has(name)) return false;
+    switch (name) {
+      case "watch-disconnect": this.disconnectOne(); break;
+      case "crash": this.crashOne(); break;
+      case "partition": this.partitionOne(); break;
+      case "compaction": this.compact(); break;
+      case "node-reboot": this.rebootOne(); break;
+      default: {
+        if (this.installed) break;
+        this.rt.sendHook = (from, to, msg) => this.onSend(from, to, msg);
+        this.rt.later(forMs, () => {
+          if (!this.installed) this.rt.sendHook = undefined;
+        }, true);
+      }
+    }
+    return true;
+  }
+
+  /**
    * Breaks one client watch's stream: the API server, told so, drops it, and the client sees the
    * stream end (EOF to client-go's StreamWatcher, no ERROR event). Its reflector watches again from
    * the last resourceVersion it saw, and re-lists only on a 410 (compacted meanwhile).

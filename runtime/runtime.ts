@@ -159,6 +159,8 @@ export class Runtime {
   sendHook: SendHook | undefined;
   /** called with every delivered message (watch-order invariants) */
   readonly deliveryHooks: DeliveryHook[] = [];
+  /** called with the actor that just took a step (a message or one of its timers), after the step: the live view's lifecycle history */
+  readonly stepHooks: Array<(address: Address) => void> = [];
   /** when set, picks the ready channel instead of the seeded chooser (fast-check, the model checker) */
   choose: ((n: number) => number) | undefined;
   private readonly opts: RuntimeOptions;
@@ -595,6 +597,7 @@ export class Runtime {
       // stamped on a copy: the sender may still hold the message it sent
       this.deliverTo(e, { ...msg, from, now: this.now });
       this.recordState(e);
+      for (const h of this.stepHooks) h(to);
     }
   }
 
@@ -716,6 +719,7 @@ export class Runtime {
       if (this.traceOn) this.record({ kind: "deliver", from: t.owner, to: t.owner, type: ev.type, summary: summarize(ev) });
       this.deliverTo(e, ev);
       this.recordState(e);
+      for (const h of this.stepHooks) h(t.owner);
       this.check();
     } else {
       const ext = this.externals.get(t.owner);
@@ -774,6 +778,20 @@ export class Runtime {
     }
     if (this.now < target) this.now = target;
     return true;
+  }
+
+  /**
+   * One delivery, for a paced or paused run (the live view's step): a ready message if there is
+   * one, else the earliest timer up to `limit` (the clock jumps to it, as on the simulated clock).
+   * The same order as settle() and advance() take, so a run stepped one at a time is the
+   * simulated clock's run. Returns what it did, or undefined when nothing is due by `limit`.
+   */
+  stepOne(limit = Infinity): "message" | "timer" | undefined {
+    if (this.ready.length > 0) {
+      this.step();
+      return "message";
+    }
+    return this.fireNextTimer(limit) ? "timer" : undefined;
   }
 
   /** Runs until `done()` holds, delivering messages and firing timers; throws by name past the bound. */

@@ -103,14 +103,14 @@ describe("layer boundaries (imports)", () => {
     expect(stale).toEqual([]);
   });
 
-  it("runtime/ imports neither properties/, bench/ nor cli/", () => {
-    const rule = (_f: string, to: string) => (["properties/", "bench/", "cli/"].some((u) => to.startsWith(u)) ? "runtime is below the tools that use it" : undefined);
+  it("runtime/ imports neither properties/, bench/, ui/ nor cli/", () => {
+    const rule = (_f: string, to: string) => (["properties/", "bench/", "ui/", "cli/"].some((u) => to.startsWith(u)) ? "runtime is below the tools that use it" : undefined);
     expect(violations("runtime", rule)).toEqual([]);
   });
 
-  it("neither properties/ nor bench/ imports cli/", () => {
+  it("neither properties/, bench/ nor ui/ imports cli/", () => {
     const rule = (_f: string, to: string) => (to.startsWith("cli/") ? "the CLI is the top layer" : undefined);
-    expect([...violations("properties", rule), ...violations("bench", rule)]).toEqual([]);
+    expect([...violations("properties", rule), ...violations("bench", rule), ...violations("ui", rule)]).toEqual([]);
   });
 
   it("the CLI is the package's command (bin/podflow.js runs dist/cli/index.js)", () => {

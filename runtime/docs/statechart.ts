@@ -159,6 +159,13 @@ function allocateIds(machine: AnyStateMachine): Map<AnyStateNode, string> {
   return ids;
 }
 
+/** Each state's dotted path (below the root) and its id in the Mermaid source, so a page can find a state in the rendered SVG. */
+export function stateIds(machine: AnyStateMachine): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [node, id] of allocateIds(machine)) out.set(node.path.join("."), id);
+  return out;
+}
+
 /** The block an edge is written in: a compound state holding both ends directly, else the root. */
 function edgeHome(source: AnyStateNode, target: AnyStateNode, root: AnyStateNode): AnyStateNode {
   const parent = source.parent;

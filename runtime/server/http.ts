@@ -35,6 +35,8 @@ export interface ServeOptions {
   bookmarkIntervalMs?: number;
   /** --max-requests-inflight / --max-mutating-requests-inflight (default 400 / 200) */
   maxRequestsInFlight?: { readonly: number; mutating: number };
+  /** paths served beside the API (the live view's /ui/): true when it took the request */
+  routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface RunningServer {
@@ -418,6 +420,18 @@ export function dryRunOf(values: readonly string[], optionsKind: "CreateOptions"
   return { dryRun: values.length > 0 };
 }
 
+/** What a handler that threw answers: a 500 Status while nothing was written, else the response ends. */
+export function failWith500(res: ServerResponse): (e: unknown) => void {
+  return (e) => {
+    try {
+      if (!res.headersSent) sendStatus(res, S.internalError(String((e as Error)?.message ?? e)));
+      else res.end();
+    } catch {
+      res.destroy();
+    }
+  };
+}
+
 /** Serves the cluster's API over HTTP(S) until close() is called. */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const { cluster } = opts;
@@ -430,15 +444,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     // A response that fails to write (the client went away) must not become an uncaught 'error'.
     res.on("error", () => res.destroy());
     req.on("error", () => req.destroy());
-    const fail = (e: unknown) => {
-      try {
-        if (!res.headersSent) sendStatus(res, S.internalError(String((e as Error)?.message ?? e)));
-        else res.end();
-      } catch {
-        res.destroy();
-      }
-    };
+    const fail = failWith500(res);
     try {
+      if (opts.routes?.(req, res)) return;
       handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight }).catch(fail);
     } catch (e) {
       fail(e);

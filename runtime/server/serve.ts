@@ -2,7 +2,8 @@
 
 import { closeSync, fchmodSync, openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
-import { createCluster } from "../cluster.js";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createCluster, type Cluster } from "../cluster.js";
 import type { RealEtcdStore } from "../etcd-store.js";
 import { startServer } from "./http.js";
 import { kubeconfig } from "./kubeconfig.js";
@@ -18,6 +19,15 @@ export interface ServeCommandOptions {
   token?: string;
   /** a real etcd (http://host:port) that keeps the objects across restarts (runtime/etcd-store.ts) */
   etcd?: string;
+}
+
+/** Paths served beside the API on the same port (the live view, mounted by the CLI, which may import what runtime/ may not). */
+export interface ServeMount {
+  /** the path printed for people to open, e.g. "/ui/" */
+  path: string;
+  /** true when it took the request */
+  routes(req: IncomingMessage, res: ServerResponse): boolean;
+  close(): void;
 }
 
 // RFC 6750 b64token: what fits in "Authorization: Bearer <token>" unchanged.
@@ -36,7 +46,10 @@ export function writePrivateFile(file: string, text: string): void {
 }
 
 /** Runs the server until SIGINT or SIGTERM (or until `stop` resolves); resolves to the exit code. */
-export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: string) => void; err: (s: string) => void }, stop?: Promise<void>): Promise<number> {
+export async function serveCommand(
+  opts: ServeCommandOptions, io: { out: (s: string) => void; err: (s: string) => void }, stop?: Promise<void>,
+  mount?: (cluster: Cluster, host: string) => ServeMount,
+): Promise<number> {
   const nums = { port: Number(opts.port), nodes: Number(opts.nodes), seed: Number(opts.seed), speed: Number(opts.speed) };
   for (const [k, v] of Object.entries(nums)) {
     if (!Number.isFinite(v) || v < 0) {
@@ -66,18 +79,23 @@ export async function serveCommand(opts: ServeCommandOptions, io: { out: (s: str
   });
   // A fault in a machine is isolated (the request gets a 500) but is a bug: say so, as kube-apiserver logs a panic.
   cluster.runtime.faultHooks.push((f) => io.err(`podflow: internal error: ${f.actor} threw while handling ${f.event}: ${f.message}`));
-  const server = await startServer({ cluster, port: nums.port, host: opts.host ?? "127.0.0.1" });
+  const host = opts.host ?? "127.0.0.1";
+  const mounted = mount?.(cluster, host);
+  const server = await startServer({ cluster, port: nums.port, host, ...(mounted ? { routes: (req, res) => mounted.routes(req, res) } : {}) });
   const file = resolve(opts.kubeconfig);
   writePrivateFile(file, kubeconfig({ server: server.url, ...(server.caCert ? { caPem: server.caCert } : {}), token: cluster.adminToken }));
   io.out(`podflow: serving the Kubernetes API of a ${nums.nodes}-node simulated cluster at ${server.url}`);
   if (store) io.out(`podflow: objects stored in etcd at ${opts.etcd} (found ${store.restore.kvs.length} under /registry/ at revision ${store.restore.revision})`);
   io.out(`kubeconfig written to ${file}`);
   io.out(`export KUBECONFIG=${file}`);
+  // the token travels in the fragment, which the browser never sends: the page reads it and sends it as a bearer token
+  if (mounted) io.out(`live view: ${server.url}${mounted.path}#token=${encodeURIComponent(cluster.adminToken)}`);
   await (stop ??
     new Promise<void>((done) => {
       process.once("SIGINT", () => done());
       process.once("SIGTERM", () => done());
     }));
+  mounted?.close();
   await server.close();
   await cluster.stop();
   await store?.close();
