@@ -614,6 +614,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (table && !p.subresource && (method === "GET")) return send(res, resp.code, tableOf(cluster, r, resp.object, include));
     return sendObject(resp.code, conv ? answerIn(conv, resp.object) : resp.object);
   };
+  // metrics-server registers only get and list: the aggregator relays its 405 for any other method
+  if (method !== "GET" && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
   switch (method) {
     case "GET": {
       // the handler decodes query options after the authorization filter: a refused user gets its 403 first

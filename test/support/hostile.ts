@@ -186,6 +186,11 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   // responsewriters.InternalError: a plain-text 500 "Internal Server Error: <uri>: requested ... without impersonating a user".
   const h = new Map(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
   if (rep.code === 500 && !h.has("impersonate-user") && (h.has("impersonate-group") || h.has("impersonate-uid")) && (r.method === "HEAD" || (ctype.startsWith("text/plain") && text.startsWith("Internal Server Error: ") && text.includes("without impersonating a user")))) return undefined;
+  // pods/<name>/proxy and services/<name>/proxy relay the backend's answer, whatever it is; a backend
+  // out of reach is the proxy's 503 ServiceUnavailable ("no endpoints available", "error trying to reach service").
+  const proxied = /^\/api\/v1\/namespaces\/[^/]+\/(pods|services)\/[^/]+\/proxy(\/|$)/.test(pathname);
+  if (proxied && rep.code === 503 && parsed && json?.kind === "Status" && json.reason === "ServiceUnavailable") return undefined;
+  if (proxied && rep.code < 500) return undefined;
   if (rep.code >= 500) {
     const reason = parsed ? `${json?.reason ?? "?"}: ${String(json?.message ?? "").slice(0, 160)}` : text.slice(0, 160);
     return { cls: `${rep.code} ${parsed ? json?.reason ?? "" : ""}: ${normalizeMessage(parsed ? String(json?.message ?? "") : text)}`, detail: `HTTP ${rep.code} ${reason}` };
