@@ -67,8 +67,9 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
       const deltas = onListed(ctx.client, fx, inf, res.object);
       // The node informer is only read: by tryUpdateNodeStatus at each sync.
       if (p.data === nodeWatchId) return;
-      // The service informer's first list: pods waiting to build their environment go on.
-      if (p.data === serviceWatchId) return void (phase === "running" && deltas.length > 0 && resyncAll(ctx, fx));
+      // The service informer's list (the first, or a relist after a lost watch, which unsyncs it):
+      // pods waiting to build their environment go on, whether or not a Service changed.
+      if (p.data === serviceWatchId) return void (phase === "running" && resyncAll(ctx, fx));
       // A ConfigMap or Secret reflector's first list: the pods waiting for it go on.
       const objectKey = objectKeyOfWatch(ctx, p.data);
       if (objectKey !== undefined) return void (phase === "running" && resyncUsers(ctx, objectKey, fx));

@@ -78,7 +78,12 @@ export function sync(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (workerState(w) === "SyncPod") syncPod(ctx, w, fx);
   if (workerState(w) === "TerminatingPod") syncTerminating(ctx, w, fx);
   if (workerState(w) === "TerminatedPod") syncTerminated(ctx, w, fx);
-  if (ctx.workers.has(w.uid)) writeStatus(ctx, w, fx);
+  if (!ctx.workers.has(w.uid)) return;
+  const written = w.status.terminalWritten;
+  writeStatus(ctx, w, fx);
+  // The final status found already in the pod (a restarted kubelet's terminal pod) counts as written
+  // without a write, so no answer will sync again: the deletion goes on now.
+  if (!written && w.status.terminalWritten && workerState(w) === "TerminatedPod") syncTerminated(ctx, w, fx);
 }
 
 export function restartPolicy(w: PodWorker): string {
