@@ -12,7 +12,7 @@ import { createCluster, type Cluster } from "../runtime/cluster.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { summarize } from "../runtime/summary.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
-import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation } from "./invariants/core.js";
+import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation } from "./invariants/core.js";
 import { internalErrorViolations, worldOf } from "./invariants/index.js";
 import { footprint, footprintDiff } from "./invariants/deletion.js";
 import { exampleObjects, randomObject } from "./run.js";
@@ -466,7 +466,7 @@ function violationsOf(parent: Runtime, child: Runtime, delivered: Violation[], p
   const w = worldOf(child);
   const m = new Monitor();
   m.check(worldOf(parent));
-  return [...always, ...neverRunningWithoutNodeName(w), ...allocatableNeverExceeded(w), ...uniquePodIPs(w), ...m.nodeNameSetOnce(w), ...m.phasesOnlyMoveForward(w), ...m.etcdRevisionOnlyGrows(w)];
+  return [...always, ...neverRunningWithoutNodeName(w), ...allocatableNeverExceeded(w), ...m.uniquePodIPs(w), ...m.nodeNameSetOnce(w), ...m.phasesOnlyMoveForward(w), ...m.etcdRevisionOnlyGrows(w)];
 }
 
 /** True when an actor's snapshot is the same never-mutated one in both runtimes. */

@@ -34,6 +34,21 @@ describe("phasesOnlyMoveForward: back to Pending only after the node's runtime s
   });
 });
 
+describe("uniquePodIPs: two live pods never show one IP, unless one's status trails a reboot of its node", () => {
+  const at = (objs: Record<string, any[]>, starts: number): World => ({ ...world(objs), runtimeStarts: (node) => (node === "node-1" ? starts : 1) });
+  const withIP = (name: string, ip: string, node = "node-1") => ({ ...pod(name, "Running", { spec: { nodeName: node } }), status: { phase: "Running", podIP: ip } });
+  it("reports a duplicate; forgives the old address a rebooted node's pod still shows, until the pod shows a new one", () => {
+    const m = new Monitor();
+    expect(m.uniquePodIPs(at({ Pod: [withIP("a", "10.244.0.10"), withIP("b", "10.244.0.10", "node-2")] }, 1)).map((v) => v.message)).toEqual(["pods default/a and default/b both have IP 10.244.0.10"]);
+    const m2 = new Monitor();
+    expect(m2.uniquePodIPs(at({ Pod: [withIP("a", "10.244.0.10")] }, 1))).toEqual([]);
+    // node-1 rebooted: its runtime freed .10, which a new pod got and reported before a's status caught up
+    expect(m2.uniquePodIPs(at({ Pod: [withIP("a", "10.244.0.10"), withIP("c", "10.244.0.10")] }, 2))).toEqual([]);
+    // a pod first seen with the address after the reboot is not forgiven
+    expect(m2.uniquePodIPs(at({ Pod: [withIP("c", "10.244.0.10"), withIP("d", "10.244.0.10")] }, 2)).map((v) => v.message)).toEqual(["pods default/c and default/d both have IP 10.244.0.10"]);
+  });
+});
+
 describe("nodeNameSetOnce", () => {
   it("reports a pod that moves to another node, not one that is bound once", () => {
     const m = new Monitor();

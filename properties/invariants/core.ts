@@ -75,12 +75,12 @@ function requestsOf(p: any): { cpu: number; memory: number } {
 }
 
 /** Pod IPs are unique among live pods (host-network pods share their node's IP and are left out). */
-export function uniquePodIPs(w: World): Violation[] {
+export function uniquePodIPs(w: World, stale: (p: any) => boolean = () => false): Violation[] {
   const out: Violation[] = [];
   const seen = new Map<string, string>();
   for (const p of w.list("Pod")) {
     const ip = p.status?.podIP;
-    if (!ip || p.spec?.hostNetwork || terminal(p)) continue;
+    if (!ip || p.spec?.hostNetwork || terminal(p) || stale(p)) continue;
     const other = seen.get(ip);
     if (other) out.push(v("uniquePodIPs", `pods ${other} and ${podName(p)} both have IP ${ip}`));
     else seen.set(ip, podName(p));
@@ -139,6 +139,26 @@ export class Monitor {
     return out;
   }
 
+  /** pod uid -> its podIP and the starts of its node's runtime when that IP was first seen */
+  private readonly ipSeen = new Map<string, { ip: string; starts: number }>();
+
+  /**
+   * uniquePodIPs, except for a pod whose IP was reported before its node's runtime last started:
+   * after a reboot its sandbox and address are gone (the runtime's restore frees them) and the
+   * status trails until the kubelet writes the new sandbox's IP, while host-local may already have
+   * handed the old address to another pod (PodStatus "may trail the actual state of a system").
+   */
+  uniquePodIPs(w: World): Violation[] {
+    const startsOf = (p: any) => (p.spec?.nodeName && w.runtimeStarts ? w.runtimeStarts(p.spec.nodeName) : 0);
+    for (const p of w.list("Pod")) {
+      const ip = p.status?.podIP;
+      if (!ip) continue;
+      const was = this.ipSeen.get(p.metadata.uid);
+      if (was?.ip !== ip) this.ipSeen.set(p.metadata.uid, { ip, starts: startsOf(p) });
+    }
+    return uniquePodIPs(w, (p) => startsOf(p) > (this.ipSeen.get(p.metadata.uid)?.starts ?? Infinity));
+  }
+
   /** etcd's revision only grows. */
   etcdRevisionOnlyGrows(w: World): Violation[] {
     const r = w.etcdRevision();
@@ -152,7 +172,7 @@ export class Monitor {
     return [
       ...neverRunningWithoutNodeName(w),
       ...allocatableNeverExceeded(w),
-      ...uniquePodIPs(w),
+      ...this.uniquePodIPs(w),
       ...this.nodeNameSetOnce(w),
       ...this.phasesOnlyMoveForward(w),
       ...this.etcdRevisionOnlyGrows(w),

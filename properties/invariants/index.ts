@@ -3,7 +3,7 @@
 // watch every delivered message; "quiescent" ones hold whenever no message is in flight.
 
 import type { Runtime } from "../../runtime/runtime.js";
-import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, uniquePodIPs, type Violation, type World } from "./core.js";
+import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
 import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobNeverExceedsParallelism } from "./job.js";
@@ -82,7 +82,7 @@ const v = (invariant: string, message: string): Violation => ({ invariant, messa
 
 const stateless = (name: string, description: string, f: (w: World) => Violation[]): InvariantSpec => ({ name, description, create: () => ({ step: f }) });
 
-const monitorMethod = (name: "nodeNameSetOnce" | "phasesOnlyMoveForward" | "etcdRevisionOnlyGrows", description: string): InvariantSpec => ({
+const monitorMethod = (name: "uniquePodIPs" | "nodeNameSetOnce" | "phasesOnlyMoveForward" | "etcdRevisionOnlyGrows", description: string): InvariantSpec => ({
   name,
   description,
   create() {
@@ -470,7 +470,7 @@ export const deletionReversesCreation: InvariantSpec = {
 export const invariants: readonly InvariantSpec[] = [
   stateless("neverRunningWithoutNodeName", "a pod is never Running without spec.nodeName", neverRunningWithoutNodeName),
   stateless("allocatableNeverExceeded", "pods bound to a node never request more than its allocatable", allocatableNeverExceeded),
-  stateless("uniquePodIPs", "pod IPs are unique among live pods", uniquePodIPs),
+  monitorMethod("uniquePodIPs", "pod IPs are unique among live pods (a status that trails its node's reboot aside)"),
   monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
   podBoundAtMostOnce,
   podBoundOnlyToToleratingNode,
