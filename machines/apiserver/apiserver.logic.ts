@@ -715,7 +715,6 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
   delete meta.resourceVersion;
   let obj: any;
   if (req.subresource === "status") obj = { ...old, metadata: { ...old.metadata }, status: body.status };
-  else if (req.subresource === "ephemeralcontainers") obj = withEphemeralContainers(old, body);
   else if (req.subresource === "finalize") obj = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec, finalizers: body.spec?.finalizers ?? [] } };
   else {
     const merged = r.kind === "Secret" ? mergeStringData(body) : { obj: body };
@@ -736,18 +735,6 @@ function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, ol
     cur.op = "delete";
   }
   void now;
-}
-
-/**
- * dropNonEphemeralContainerUpdates: through pods/<name>/ephemeralcontainers only the list of
- * ephemeral containers changes; the rest of the spec, the status and the metadata stay the stored ones.
- */
-function withEphemeralContainers(old: any, body: any): any {
-  const spec = { ...old.spec };
-  const list = body?.spec?.ephemeralContainers;
-  if (list === undefined) delete spec.ephemeralContainers;
-  else spec.ephemeralContainers = list;
-  return { ...old, metadata: { ...old.metadata }, spec };
 }
 
 /**
