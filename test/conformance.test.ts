@@ -137,6 +137,35 @@ describe("/etc/hosts managed by the kubelet (kubelet_etc_hosts.go) and the pod's
   });
 });
 
+describe("host-network pods (kubelet_pods.go generateAPIPodStatus; KubeletManagedEtcHosts)", () => {
+  it("a host-network pod has its node's IP and hostname and the node's hosts file, takes no pod-network address, and a Service reaches it at the node's IP", async () => {
+    const c = await cluster();
+    await c.apply([
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "hostnet", namespace: "default", labels: { app: "hostnet" } }, spec: { hostNetwork: true, containers: [{ name: "web", image: "nginx", ports: [{ containerPort: 80 }] }] } },
+      { apiVersion: "v1", kind: "Service", metadata: { name: "hostnet", namespace: "default" }, spec: { selector: { app: "hostnet" }, ports: [{ port: 80 }] } },
+      pod("whoami", "hostname; echo $HOSTNAME; cat /etc/hosts", { hostNetwork: true }),
+    ] as never);
+    await c.settle();
+    const node = c.get("Node", "node-1");
+    const nodeIP = node.status.addresses.find((a: { type: string }) => a.type === "InternalIP").address;
+    const hn = c.get("Pod", "hostnet", "default");
+    expect(hn.status.phase).toBe("Running");
+    expect({ podIP: hn.status.podIP, podIPs: hn.status.podIPs, hostIP: hn.status.hostIP }).toEqual({ podIP: nodeIP, podIPs: [{ ip: nodeIP }], hostIP: nodeIP });
+    // defaulting: with hostNetwork the host port is the container port
+    expect(hn.spec.containers[0].ports[0].hostPort).toBe(80);
+    expect(await logs(c, "whoami")).toBe(["node-1", "node-1", "# Kubernetes-managed hosts file (host network).", "127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", `${nodeIP}\tnode-1`].join("\n"));
+    // The pod network's first address is still free: host-network pods never go through CNI.
+    await c.apply([pod("client", "wget -qO- http://hostnet.default.svc.cluster.local")] as never);
+    await c.settle();
+    const first = node.spec.podCIDR.replace(/\.0\/24$/, ".2");
+    expect(c.get("Pod", "client", "default").status.podIP).toBe(first);
+    expect(await logs(c, "client")).toContain("Welcome to nginx!");
+    const slice = c.list("EndpointSlice", { namespace: "default" }).find((s: { metadata: { labels?: Record<string, string> } }) => s.metadata.labels?.["kubernetes.io/service-name"] === "hostnet");
+    expect(slice.endpoints.map((e: { addresses: string[] }) => e.addresses[0])).toEqual([nodeIP]);
+    await c.stop();
+  });
+});
+
 describe("activeDeadlineSeconds (pods.go: should allow activeDeadlineSeconds to be updated)", () => {
   it("a pod created with activeDeadlineSeconds: 5 runs 5 s from its startTime, then is Failed with DeadlineExceeded and its containers are stopped", async () => {
     const c = await cluster();

@@ -645,11 +645,16 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx): void {
   drive(ctx, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host }, fx);
 }
 
-/** A connection forwarded by kube-proxy to a pod on this node: the listener in the sandbox with that IP answers. */
+/**
+ * A connection forwarded by kube-proxy to a pod on this node: the listener in the sandbox with that
+ * IP answers. Host-network sandboxes share the node's IP, so the one listening on the port does.
+ */
 export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void {
   const [ip, portText] = msg.dst.split(":");
-  const target = [...ctx.containers.values()].find((c) => c.podIP === ip && isRunning(c) && sandboxReady(ctx.sandboxes.get(c.sandboxId)));
-  const r = target ? httpTo(ctx, target.sandboxId, ip!, Number(portText), msg.path, msg.src, true) : undefined;
+  const port = Number(portText);
+  const live = [...ctx.containers.values()].filter((c) => c.podIP === ip && isRunning(c) && sandboxReady(ctx.sandboxes.get(c.sandboxId)));
+  const target = live.find((c) => listenerOwner(ctx, c.sandboxId, port) !== undefined) ?? live[0];
+  const r = target ? httpTo(ctx, target.sandboxId, ip!, port, msg.path, msg.src, true) : undefined;
   const out: ConnectResult = !r || r.type !== "http" || "error" in r
     ? { type: "ConnectResult", id: msg.id, error: "connection refused" }
     : { type: "ConnectResult", id: msg.id, status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) };

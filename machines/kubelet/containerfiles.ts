@@ -25,7 +25,8 @@ function truncateHostname(hostname: string): string {
 /**
  * GeneratePodHostNameAndDomain: spec.hostname or the pod's name, and the domain
  * <subdomain>.<namespace>.svc.<cluster domain> when spec.subdomain is set. The sandbox gets it as
- * its hostname, and containerd sets HOSTNAME from it, a host-network pod's too.
+ * its hostname, and containerd sets HOSTNAME from it; a host-network pod's sandbox gets none, so
+ * it has the node's hostname and the node's hosts file.
  */
 export function podHostname(pod: Pod): { hostname: string; domain: string } {
   const hostname = truncateHostname(pod.spec?.hostname || pod.metadata?.name || "");

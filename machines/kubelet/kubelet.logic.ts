@@ -22,6 +22,7 @@ import { runtimeCall } from "./kuberuntime.js";
 import { firstObjectWatchId, objectKeyOfWatch, referencedObjects, syncObjectWatches } from "./objects.js";
 import { remountVolumes } from "./podworkers.js";
 import { view } from "./view.js";
+import { podIPOf } from "./hostnetwork.js";
 import { isRunning, isStopping, stepWorker, type PodWorkerTimerEvent } from "./lifecycles.js";
 import type { PodWorkerEvent } from "./podworker.machine.js";
 
@@ -181,7 +182,7 @@ export function probeTimer(ctx: KubeletContext, ev: ProbeTimerEvent, fx: Fx): vo
   if (ev.kind !== "startup" && c.probes.startup && !c.started) return;
   if (ev.kind === "startup" && c.started) return;
   const spec = st.context.spec;
-  const action = probeAction(spec, c.spec, w.ip ?? "");
+  const action = probeAction(spec, c.spec, podIPOf(ctx, w) ?? "");
   if (!action) return;
   runtimeCall(ctx, w, ctx.cri, { type: "ExecProbe", containerId: c.lifecycle.context.id, action, timeoutSeconds: spec.timeoutSeconds ?? 1 }, { kind: "ExecProbe", container: ev.container, probe: ev.kind, containerId: c.lifecycle.context.id! }, fx, false);
 }

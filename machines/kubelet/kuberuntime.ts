@@ -18,6 +18,7 @@ import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
 import { serviceEnvFor } from "./serviceenv.js";
 import { containerFiles, hostnameEnv } from "./containerfiles.js";
+import { podIPOf, usesHostNetwork } from "./hostnetwork.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -109,7 +110,7 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
       return "blocked";
     }
     runtimeCall(ctx, w, ctx.cri, {
-      type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(view(c.spec), env.env), attempt: c.attempts, env: env.env, podIP: w.ip,
+      type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(view(c.spec), env.env), attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
       ...memoryLimit(c), files: hostFilesOf(ctx, w, c),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
@@ -120,7 +121,8 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
 
 /** makeMounts' host files for this container: the managed /etc/hosts and the termination-message file. */
 function hostFilesOf(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
-  return containerFiles(view(w.pod), view(c.spec), w.ip ? [w.ip] : [], { name: ctx.node, hostIP: ctx.hostIP });
+  const ip = podIPOf(ctx, w);
+  return containerFiles(view(w.pod), view(c.spec), ip ? [ip] : [], { name: ctx.node, hostIP: ctx.hostIP });
 }
 
 function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
@@ -185,7 +187,8 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
     } else tmp[e.name] = "";
   }
   const env: Record<string, string> = Object.create(null);
-  env.HOSTNAME = hostnameEnv(pod);
+  // A host-network pod's sandbox gets no hostname: the runtime gives it the node's.
+  env.HOSTNAME = usesHostNetwork(w) ? ctx.node : hostnameEnv(pod);
   for (const [k, v] of Object.entries(serviceEnv)) if (!Object.hasOwn(tmp, k)) env[k] = v;
   Object.assign(env, tmp);
   return { kind: "env", env: { ...env } };

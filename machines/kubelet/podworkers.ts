@@ -18,6 +18,7 @@ import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWork
 import { mutant } from "../common/mutation.js";
 import { current, isDraft } from "mutative";
 import { sealed, view } from "./view.js";
+import { usesHostNetwork } from "./hostnetwork.js";
 import { syncActiveDeadline } from "./activedeadline.js";
 
 function rv(pod: Pod): number {
@@ -141,6 +142,7 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}) }, { kind: "RunPodSandbox" }, fx);
     return;
   }
+  if (syncPodStep(w) === "network" && usesHostNetwork(w)) stepWorker(w, { type: "NetworkReady" }, fx);
   if (syncPodStep(w) === "network") {
     runtimeCall(ctx, w, ctx.cni, { type: "CniAdd", sandboxId: w.sandboxId, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, podUid: w.uid }, { kind: "CniAdd" }, fx);
     return;
@@ -270,7 +272,7 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     return;
   }
   // The IP goes back to IPAM only now that its sandbox has stopped.
-  if (w.sandboxId && (w.ip || w.recovered) && !w.networkReleased) {
+  if (w.sandboxId && (w.ip || w.recovered) && !w.networkReleased && !usesHostNetwork(w)) {
     runtimeCall(ctx, w, ctx.cni, { type: "CniDel", sandboxId: w.sandboxId }, { kind: "CniDel" }, fx);
     return;
   }

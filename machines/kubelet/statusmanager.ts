@@ -12,6 +12,7 @@ import { isRunning, isStopping, waitingReason, workerState } from "./lifecycles.
 import { probeResult } from "./prober.js";
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
+import { podIPOf, sandboxNetworkReady } from "./hostnetwork.js";
 import { deadlineExceededMessage, deadlineExceededReason, isPastActiveDeadline } from "./activedeadline.js";
 
 // ---- status manager ----------------------------------------------------------------------
@@ -89,7 +90,8 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   // normalizeStatus sorts the ephemeral containers' statuses by name too.
   const ephemeral = w.containers.filter((c) => c.kind === "ephemeral").map((c) => containerStatus(w, c)).sort(byName);
   const status: PodStatus = { hostIP: ctx.hostIP, hostIPs: [{ ip: ctx.hostIP }] };
-  if (w.ip) Object.assign(status, { podIP: w.ip, podIPs: [{ ip: w.ip }] });
+  const ip = podIPOf(ctx, w);
+  if (ip) Object.assign(status, { podIP: ip, podIPs: [{ ip }] });
   if (w.startTime !== undefined) status.startTime = rfc3339(w.startTime);
   if (inits.length) status.initContainerStatuses = inits;
   status.containerStatuses = regular;
@@ -108,7 +110,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   if ((prior === "Succeeded" || prior === "Failed") && !mutant("kubelet.phase-leaves-terminal")) phase = prior;
   status.phase = phase;
   if (isPastActiveDeadline(w) && phase === "Failed") Object.assign(status, { reason: deadlineExceededReason, message: deadlineExceededMessage });
-  const sandboxReady = w.ip !== undefined && !w.sandboxStopped;
+  const sandboxReady = sandboxNetworkReady(w) && !w.sandboxStopped;
   status.conditions = podConditions({ ...probe, status: { ...probe.status, phase } } as Pod, { sandboxReady, now: rfc3339(ctx.now) });
   return podFinished(w) ? terminatePodStatus(pod, status) : status;
 }

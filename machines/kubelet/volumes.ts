@@ -10,6 +10,7 @@ import { clusterCACert } from "../common/ca.js";
 import { getObject, isRootCAProjection, secretText, type ObjectResource } from "./objects.js";
 import type { KubeletContext, PodWorker } from "./types.js";
 import { view } from "./view.js";
+import { podIPOf } from "./hostnetwork.js";
 
 /** A read that could not finish: notSynced waits for the object's first list; error is what the kubelet reports. */
 export type Unready = { kind: "notSynced" } | { kind: "error"; message: string };
@@ -39,7 +40,7 @@ export function fieldValue(ctx: KubeletContext, w: PodWorker, path: string): str
     case "spec.nodeName": return ctx.node;
     case "spec.serviceAccountName": return pod.spec?.serviceAccountName ?? "";
     case "status.hostIP": case "status.hostIPs": return ctx.hostIP;
-    case "status.podIP": case "status.podIPs": return w.ip ?? "";
+    case "status.podIP": case "status.podIPs": return podIPOf(ctx, w) ?? "";
     default: return "";
   }
 }

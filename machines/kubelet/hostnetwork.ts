@@ -1,0 +1,22 @@
+// A host-network pod shares its node's network (and UTS) namespace: the runtime sets up no pod
+// network for it (no CNI ADD or DEL), and it has the node's IP and hostname.
+
+import type { KubeletContext, PodWorker } from "./types.js";
+import { view } from "./view.js";
+
+export function usesHostNetwork(w: PodWorker): boolean {
+  return view(w.pod).spec?.hostNetwork === true;
+}
+
+/**
+ * The pod's IP as the kubelet reports it: the sandbox's, from CNI ADD; a host-network pod inherits
+ * the node's IP from the start, sandbox or not (generateAPIPodStatus).
+ */
+export function podIPOf(ctx: KubeletContext, w: PodWorker): string | undefined {
+  return usesHostNetwork(w) ? ctx.hostIP : w.ip;
+}
+
+/** The sandbox has its network: CNI ADD answered, or the sandbox is in the host's network. */
+export function sandboxNetworkReady(w: PodWorker): boolean {
+  return usesHostNetwork(w) ? w.sandboxId !== undefined : w.ip !== undefined;
+}
