@@ -216,3 +216,23 @@ describe("a patch whose result has a field of the wrong type is a 422 of the pat
     expect(stored.spec.foo).toBeUndefined();
   });
 });
+
+describe("a subresource serves only the verbs its REST storage implements: any other method is 405 before the body is read", () => {
+  const notAllowed = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", details: {}, code: 405 };
+  it.each([
+    ["PUT", `${pods}/web/binding`], ["DELETE", `${pods}/web/binding`], ["GET", `${pods}/web/binding`], ["PATCH", `${pods}/web/binding`],
+    ["PUT", `${pods}/web/eviction`], ["GET", `${pods}/web/eviction`],
+    ["POST", `${pods}/web/status`], ["DELETE", `${pods}/web/status`],
+    ["POST", `${deployments}/web/scale`], ["DELETE", `${deployments}/web/scale`],
+    ["POST", `${pods}/web/ephemeralcontainers`], ["DELETE", `${pods}/web/ephemeralcontainers`],
+    ["GET", "/api/v1/namespaces/default/finalize"], ["POST", "/api/v1/namespaces/default/finalize"],
+  ])("%s %s is 405 MethodNotAllowed, with a body that would not even decode", async (method, path) => {
+    const r = await raw(s, method, path, { ...admin(), body: '{"a":', headers: { "Content-Type": "application/json", "Content-Length": "5" } });
+    expect({ code: r.code, body: r.body ? JSON.parse(r.body) : r.body }).toEqual({ code: 405, body: notAllowed });
+  });
+
+  it("the verbs a subresource does serve still decode the body: a malformed binding is 400", async () => {
+    const r = await raw(s, "POST", `${pods}/web/binding`, { ...admin(), body: '{"a":', headers: { "Content-Type": "application/json" } });
+    expect(r.code).toBe(400);
+  });
+});

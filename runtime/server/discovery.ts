@@ -14,7 +14,7 @@ export const aggregatedDiscoveryType = "application/json;g=apidiscovery.k8s.io;v
 const allCategory = new Set(["pods", "services", "deployments", "replicasets", "daemonsets", "statefulsets", "replicationcontrollers", "jobs", "cronjobs"]);
 
 /** The response kind and verbs of a subresource, as kube-apiserver registers them. */
-function subresourceInfo(r: ResourceInfo, sub: string): { group: string; version: string; kind: string; verbs: string[] } {
+export function subresourceInfo(r: ResourceInfo, sub: string): { group: string; version: string; kind: string; verbs: string[] } {
   switch (sub) {
     case "scale": return { group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
     case "binding": return { group: "", version: "v1", kind: "Binding", verbs: ["create"] };
@@ -23,6 +23,8 @@ function subresourceInfo(r: ResourceInfo, sub: string): { group: string; version
     case "exec": return { group: "", version: "v1", kind: "PodExecOptions", verbs: ["create", "get"] };
     case "attach": return { group: "", version: "v1", kind: "PodAttachOptions", verbs: ["create", "get"] };
     case "portforward": return { group: "", version: "v1", kind: "PodPortForwardOptions", verbs: ["create", "get"] };
+    // FinalizeREST has Update only
+    case "finalize": return { group: r.group, version: r.version, kind: r.kind, verbs: ["update"] };
     default: return { group: r.group, version: r.version, kind: r.kind, verbs: ["get", "patch", "update"] };
   }
 }

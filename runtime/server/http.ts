@@ -12,7 +12,7 @@ import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { alternateVersion, answerIn } from "./conversion.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
-import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
+import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
 import { toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
@@ -532,6 +532,9 @@ function splitRequestURI(uri: string): { path: string; query: URLSearchParams } 
   return q < 0 ? { path: uri, query: new URLSearchParams() } : { path: uri.slice(0, q), query: new URLSearchParams(uri.slice(q + 1)) };
 }
 
+/** The verb a method names on one object's (sub)resource path. */
+const methodVerbs: ReadonlyMap<string, string> = new Map([["GET", "get"], ["HEAD", "get"], ["POST", "create"], ["PUT", "update"], ["PATCH", "patch"], ["DELETE", "delete"]]);
+
 async function handle(cluster: Cluster, req: IncomingMessage, res: ServerResponse, hc: HandlerContext): Promise<void> {
   const url = splitRequestURI(req.url ?? "/");
   const route = parsePath(url.path);
@@ -616,6 +619,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   };
   // metrics-server registers only get and list: the aggregator relays its 405 for any other method
   if (method !== "GET" && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
+  // A subresource has routes only for the verbs its REST storage implements: any other method is
+  // go-restful's 405, before any body is read (PUT on pods/x/binding, DELETE on deployments/x/scale).
+  if (p.subresource !== undefined && !subresourceInfo(r, p.subresource).verbs.includes(methodVerbs.get(method) ?? "")) return refuse(S.methodNotAllowed());
   switch (method) {
     case "GET": {
       // the handler decodes query options after the authorization filter: a refused user gets its 403 first
