@@ -363,7 +363,7 @@ export function fastTransition(machine: AnyStateMachine, snap: AnyMachineSnapsho
 }
 
 /** Runs a microstep's steps as XState's assign and emit would: each next context merged into a new one, effects in order. */
-function runMicro(plan: Plan, m: Micro, ctx: unknown, event: unknown, effects: Effects[]): unknown {
+function runMicro(_plan: Plan, m: Micro, ctx: unknown, event: unknown, effects: Effects[]): unknown {
   for (const run of m.runs) {
     const fx = new Fx();
     const next = runTaggedStep(run, ctx, event, fx);

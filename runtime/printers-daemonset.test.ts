@@ -4,7 +4,6 @@
 import { describe, expect, it } from "vitest";
 import { renderTable, tableFor } from "./printers.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const now = Date.parse("2025-01-01T12:00:00Z");
 const ago = (ms: number) => new Date(now - ms).toISOString();
 function ds(nodeSelector: Record<string, string> | undefined, status: any): any {

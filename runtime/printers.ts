@@ -312,7 +312,7 @@ export function podSummary(pod: Pod, now: number): PodSummary {
   const spec = pod.spec ?? { containers: [] };
   const st = pod.status ?? {};
   const inits = new Map((spec.initContainers ?? []).map((c) => [c.name, c] as const));
-  let total = spec.containers.length + (spec.initContainers ?? []).filter(isSidecar).length;
+  const total = spec.containers.length + (spec.initContainers ?? []).filter(isSidecar).length;
   let readyCount = 0;
   let restarts = 0, sidecarRestarts = 0;
   let lastRestart: string | undefined, lastSidecarRestart: string | undefined;

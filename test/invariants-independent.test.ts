@@ -13,7 +13,7 @@ const root = normalize(join(dirname(fileURLToPath(import.meta.url)), ".."));
 const dir = join(root, "properties", "invariants");
 
 /** Every import or re-export statement (static and dynamic) of a file, with whether it is type-only. */
-export function importsOf(text: string): Array<{ spec: string; typeOnly: boolean }> {
+function importsOf(text: string): Array<{ spec: string; typeOnly: boolean }> {
   const out: Array<{ spec: string; typeOnly: boolean }> = [];
   const statement = /(?:^|[\s;])(import|export)\s+(type\s+)?([^;]*?)\s*from\s*["']([^"']+)["']/gm;
   for (const m of text.matchAll(statement)) {
@@ -28,7 +28,7 @@ export function importsOf(text: string): Array<{ spec: string; typeOnly: boolean
 }
 
 /** The value imports from machines/ among a file's imports. */
-export function machineImports(text: string): string[] {
+function machineImports(text: string): string[] {
   return importsOf(text)
     .filter((i) => !i.typeOnly && /(^|\/)machines\//.test(i.spec))
     .map((i) => i.spec);

@@ -97,6 +97,7 @@ describe("query options converted as apimachinery's ParameterCodec converts them
     ["an exponent", "1e3", { error: 'strconv.ParseInt: parsing "1e3": invalid syntax' }],
     ["hex", "0x10", { error: 'strconv.ParseInt: parsing "0x10": invalid syntax' }],
     ["past int64", "9223372036854775808", { error: 'strconv.ParseInt: parsing "9223372036854775808": value out of range' }],
+    // biome-ignore lint/correctness/noPrecisionLoss: -2^63 is exactly a double
     ["the least int64", "-9223372036854775808", { value: -9223372036854775808 }],
   ])("an int64: %s", (_n, text, want) => {
     expect(goParseInt64(text)).toEqual(want);

@@ -63,8 +63,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: admission, dry-run a
     const before = (await k(["get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation}"])).out;
     const diff = await k(["diff", "-f", file("dep3.yaml", deployment(3))]);
     expect(diff.code).toBe(1); // kubectl diff exits 1 when there are differences
-    expect(diff.out).toMatch(/^-  replicas: 1$/m);
-    expect(diff.out).toMatch(/^\+  replicas: 3$/m);
+    expect(diff.out).toMatch(/^- {2}replicas: 1$/m);
+    expect(diff.out).toMatch(/^\+ {2}replicas: 3$/m);
     expect((await k(["apply", "--dry-run=server", "-f", file("dep3.yaml", deployment(3))])).out).toBe("deployment.apps/web configured (server dry run)\n");
     expect((await k(["delete", "deployment", "web", "--dry-run=server"])).out).toBe('deployment.apps "web" deleted (server dry run)\n');
     expect((await k(["get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation}"])).out).toBe(before);

@@ -88,13 +88,13 @@ function show(state: RangeAllocatorState, n: number): string {
   return state.kind === "ClusterIP" ? intToIp(n) : String(n);
 }
 
-function valueOf(state: RangeAllocatorState, v: string | number): number {
+function offsetValue(state: RangeAllocatorState, v: string | number): number {
   return state.kind === "ClusterIP" ? ipToInt(String(v)) : Number(v);
 }
 
 /** True when value (an IP or a port) is currently allocated. */
 export function isAllocated(state: RangeAllocatorState, value: string | number): boolean {
-  return state.used[String(valueOf(state, value) - state.base)] === true;
+  return state.used[String(offsetValue(state, value) - state.base)] === true;
 }
 
 function take(state: RangeAllocatorState, offset: number): RangeAllocatorState {
@@ -187,7 +187,7 @@ export function allocateNextNodePort(state: RangeAllocatorState, rand: () => num
 
 /** Frees an IP or port; releasing something unallocated or out of range is a no-op, as in Kubernetes. */
 export function release(state: RangeAllocatorState, value: string | number): RangeAllocatorState {
-  const key = String(valueOf(state, value) - state.base);
+  const key = String(offsetValue(state, value) - state.base);
   if (!state.used[key]) return state;
   const used = { ...state.used };
   delete used[key];

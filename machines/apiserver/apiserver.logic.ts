@@ -19,7 +19,7 @@ import {
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergePatch } from "./patch.js";
-import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
+import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
 import { admissionRefusal, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { applied, appliedScale, managerFor, withUpdateRecorded } from "./fieldmanager/write.js";
@@ -631,7 +631,7 @@ function recordManagedFields(cur: InFlight): void {
   cur.obj = { ...cur.obj, metadata: fields ? { ...meta, managedFields: fields } : meta };
 }
 
-function prepareUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
+function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
   const { req } = cur;
   let body: any;
   if (req.verb === "patch" && req.patchType === "apply") {
@@ -777,7 +777,7 @@ function preconditionError(r: ResourceInfo, old: any, pre: unknown): Status | un
 }
 
 /** Pod deletion is graceful: the kubelet finishes it. Other kinds go at once unless finalizers hold them. */
-function prepareDelete(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
+function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
   const { req } = cur;
   const meta = old.metadata;
   const pre = preconditionError(r, old, req.body?.preconditions);
@@ -943,6 +943,7 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
   // The pod's deletion follows the budget's write, as its own request (answered to no one), made by
   // the registry itself: authorized once, as the eviction (a symbol, so no client can claim it).
+  // biome-ignore lint/suspicious/noThenProperty: InFlight.then is the request that follows, never awaited
   cur.then = { ...deleteReq, id: -1, [evictionDelete]: true } as Request;
 }
 

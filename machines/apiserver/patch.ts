@@ -36,7 +36,7 @@ export class PatchError extends Error {}
 /** A JSON patch that does not decode as a list of operations (the API server answers 400). */
 export class PatchDecodeError extends Error {}
 
-function unescape(s: string): string {
+function unescapePointerToken(s: string): string {
   return s.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 
@@ -44,7 +44,7 @@ function pointer(path: unknown, field: string): string[] {
   if (typeof path !== "string") throw new PatchError(`operation missing ${field} field`);
   if (path === "") return [];
   if (!path.startsWith("/")) throw new PatchError(`invalid JSON pointer: "${path}"`);
-  return path.slice(1).split("/").map(unescape);
+  return path.slice(1).split("/").map(unescapePointerToken);
 }
 
 function clone<T>(v: T): T {

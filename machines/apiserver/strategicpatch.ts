@@ -11,7 +11,6 @@ import { schemaData } from "./schema/types.js";
 import { patchMeta } from "./schema/patchmeta.js";
 import { goFormatValue } from "./schema/decode.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type JMap = Record<string, any>;
 
 /** A strategic merge patch the server cannot apply, with the HTTP code interpretStrategicMergePatchError gives it. */

@@ -14,7 +14,7 @@ export interface Requirement {
 type Labels = Record<string, string> | undefined;
 
 function has(labels: Labels, key: string): boolean {
-  return labels !== undefined && Object.prototype.hasOwnProperty.call(labels, key);
+  return labels !== undefined && Object.hasOwn(labels, key);
 }
 
 /** Parses a label value as Kubernetes' Gt/Lt do: a base-10 int64, anything else is no match. */
@@ -223,7 +223,7 @@ function splitTerms(s: string): string[] {
   return terms;
 }
 
-const unescape = (s: string) => s.replace(/\\(.)/g, "$1");
+const unescapeSelectorValue = (s: string) => s.replace(/\\(.)/g, "$1");
 
 /** Parses a field selector (`a=b,c!=d`), with fields.ParseSelector's error wording. */
 export function parseFieldSelector(s: string): FieldRequirement[] | { error: string } {
@@ -233,7 +233,7 @@ export function parseFieldSelector(s: string): FieldRequirement[] | { error: str
     if (part === "") continue;
     const m = /^((?:\\.|[^=!\\])*)(!=|==|=)(.*)$/.exec(part);
     if (m === null) return { error: `invalid selector: '${s}'; can't understand '${part}'` };
-    out.push({ field: unescape(m[1]!), operator: m[2] === "!=" ? "!=" : "=", value: unescape(m[3]!) });
+    out.push({ field: unescapeSelectorValue(m[1]!), operator: m[2] === "!=" ? "!=" : "=", value: unescapeSelectorValue(m[3]!) });
   }
   return out;
 }

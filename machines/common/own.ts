@@ -4,7 +4,7 @@
 
 /** True when the object itself has the key (never through its prototype). */
 export function hasOwn(o: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, key);
+  return  Object.hasOwn(o, key);
 }
 
 /** The value of an own key, or undefined. */

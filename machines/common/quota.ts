@@ -4,7 +4,6 @@
 
 import { addQty, formatQty, qty, type Qty } from "./quantity.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 type ResourceList = Record<string, string>;
 

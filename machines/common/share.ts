@@ -54,7 +54,7 @@ function same(next: any, prev: any): boolean {
   if (nk.length !== pi) all = false;
   for (let i = 0; i < nk.length; i++) {
     const k = nk[i]!;
-    if (!Object.prototype.hasOwnProperty.call(prev, k)) {
+    if (!Object.hasOwn(prev, k)) {
       all = false;
       continue;
     }

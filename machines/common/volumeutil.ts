@@ -4,7 +4,6 @@
 
 import type { Node, PersistentVolume, PersistentVolumeClaim } from "kubernetes-types/core/v1";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { parseQuantity } from "./quantity.js";
 import { matchesLabelSelector, matchesNodeSelector } from "./labels.js";
 

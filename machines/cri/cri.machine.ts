@@ -8,7 +8,6 @@
 
 import { setup } from "xstate";
 import { timedDraftStepOf } from "../common/step.js";
-import type { Fx } from "../common/effects.js";
 import type { Stamp } from "../messages.js";
 import * as L from "./cri.logic.js";
 import type { CriContext, CriInput } from "./cri.logic.js";

@@ -14,7 +14,6 @@ import { parseStandard, type Schedule } from "../common/cron.js";
 import { rfc3339 } from "../common/time.js";
 import * as L from "./cronjob.logic.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const T = (s: string) => Date.parse(s);
 const MIN = 60_000;
 const HOUR = 60 * MIN;

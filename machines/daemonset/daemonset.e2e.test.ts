@@ -12,7 +12,6 @@ import { readFileSync } from "node:fs";
 import type { Node } from "kubernetes-types/core/v1";
 import { createCluster } from "../../index.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Cluster = ReturnType<typeof createCluster>;
 const clusters: Cluster[] = [];
 afterEach(async () => {

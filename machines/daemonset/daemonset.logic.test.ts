@@ -10,7 +10,6 @@ import type { DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
 import * as L from "./daemonset.logic.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const simpleDaemonSetLabel = { name: "simple-daemon", type: "production" };
 const simpleDaemonSetLabel2 = { name: "simple-daemon", type: "test" };
 
@@ -297,7 +296,7 @@ describe("history (constructHistory, cleanupHistory)", () => {
     expect(h.create?.metadata?.name).toBe(`foo-${L.revisionHash(ds)}`);
     expect(h.create?.revision).toBe(1);
     expect(h.create?.metadata?.labels?.[L.CONTROLLER_REVISION_HASH_LABEL]).toBe(L.revisionHash(ds));
-    expect((h.create?.data as any).spec.template.$patch).toBe("replace");
+    expect((h.create!.data as any).spec.template.$patch).toBe("replace");
     expect(L.constructHistory(ds, [h.create!])).toEqual({ current: h.create, old: [], deleteDuplicates: [] });
   });
   it("a new template gets revision 2; going back to the first raises its revision to 3", () => {

@@ -146,7 +146,7 @@ export function setNewReplicaSetAnnotations(d: Deployment, rs: ReplicaSet, newRe
     a[k] = v;
     changed = true;
   }
-  const had = Object.prototype.hasOwnProperty.call(a, REVISION_ANNOTATION);
+  const had = Object.hasOwn(a, REVISION_ANNOTATION);
   const oldRevision = a[REVISION_ANNOTATION] ?? "";
   let oldInt = 0n;
   if (oldRevision !== "") {

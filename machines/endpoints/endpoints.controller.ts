@@ -113,7 +113,7 @@ interface WriteData {
 }
 
 /** syncService: returns false when the sync failed before writing (it is retried). */
-export function syncService(ctx: EndpointsControllerContext, key: string, now: number, fx: Fx): boolean {
+export function syncService(ctx: EndpointsControllerContext, key: string, _now: number, fx: Fx): boolean {
   const [ns, name] = W.splitKey(key);
   const service: Service | undefined = storeGet(ctx.client, SERVICES, key);
   const current: Endpoints | undefined = storeGet(ctx.client, ENDPOINTS, key);

@@ -9,7 +9,7 @@ import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, objectKey, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podDeltaServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerState, type TriggerStates } from "../common/endpointutil.js";
+import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podDeltaServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerStates } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
 import { mutant } from "../common/mutation.js";
 import { retryOrForget } from "../common/controller.js";

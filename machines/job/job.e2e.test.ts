@@ -12,7 +12,6 @@ import { createCluster } from "../../index.js";
 import { containerLogs } from "../../runtime/server/logs.js";
 import { toMs } from "../common/time.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Cluster = ReturnType<typeof createCluster>;
 const clusters: Cluster[] = [];
 function cluster(nodes = 2, seed = 3): Cluster {

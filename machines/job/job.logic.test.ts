@@ -6,7 +6,6 @@ import * as L from "./job.logic.js";
 // Expectations from pkg/controller/job (backoff_utils_test.go, indexed_job_utils_test.go,
 // job_controller_test.go's TestControllerSyncJob rows) and the Job docs.
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 const at = (s: number) => new Date(T0 + s * 1000).toISOString().replace(".000Z", "Z");
 function job(spec: Partial<Job["spec"]> = {}, status: Job["status"] = {}): Job {
@@ -160,7 +159,7 @@ describe("pods for a Job (newPodForJob)", () => {
     expect(p.metadata?.annotations?.[L.JOB_COMPLETION_INDEX_ANNOTATION]).toBe("2");
     expect(p.metadata?.labels?.[L.JOB_COMPLETION_INDEX_ANNOTATION]).toBe("2");
     expect(p.spec?.hostname).toBe("j-2");
-    expect(p.spec?.containers[0]!.env).toEqual([{ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
+    expect(p.spec!.containers[0]!.env).toEqual([{ name: "JOB_COMPLETION_INDEX", valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }]);
     expect(p.metadata?.finalizers).toEqual([L.JOB_TRACKING_FINALIZER]);
   });
   it("a NonIndexed pod is <job>-<random> with the tracking finalizer and the controller reference", () => {

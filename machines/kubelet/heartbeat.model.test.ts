@@ -85,9 +85,9 @@ describe("the node's heartbeats", () => {
   });
 
   it("every transition of the chart is on some path of the test model", () => {
-    const after = (delay: string, path: string) => ({ type: `xstate.after.${delay}.nodeHeartbeat.heartbeating.${path}` });
+    const timer = (delay: string, path: string) => ({ type: `xstate.after.${delay}.nodeHeartbeat.heartbeating.${path}` });
     const events: any[] = [
-      after("immediately", "lease.starting"), after("leaseRenewInterval", "lease.renewing"), after("nodeStatusUpdateFrequency", "nodeStatus.waiting"),
+      timer("immediately", "lease.starting"), timer("leaseRenewInterval", "lease.renewing"), timer("nodeStatusUpdateFrequency", "nodeStatus.waiting"),
       { type: "NodeStatusComputed", changed: true, sinceReportMs: 0 },
       { type: "NodeStatusComputed", changed: false, sinceReportMs: 300 * sec },
       { type: "NodeStatusComputed", changed: false, sinceReportMs: 299 * sec },

@@ -4,7 +4,6 @@
 
 import { setup } from "xstate";
 import { timedDraftStepOf } from "../common/step.js";
-import type { Fx } from "../common/effects.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import type { CriResponse } from "../cri/messages.js";
 import type { CniResponse } from "../cni/messages.js";

@@ -1,10 +1,10 @@
 // kuberuntime_container.go and the image manager: one container's start (back-off, image, create,
 // start) and stop, as CRI calls.
 
-import type { Container, Pod } from "kubernetes-types/core/v1";
+import type { Container, } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { intValue } from "../common/quantity.js";
-import { getOwn, setOwn } from "../common/own.js";
+import { getOwn, } from "../common/own.js";
 import { getObject, secretText } from "./objects.js";
 import { fieldValue, resourceValue, type Unready } from "./volumes.js";
 import { expand, mappingFuncFor } from "./expansion.js";

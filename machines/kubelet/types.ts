@@ -1,6 +1,6 @@
 // Shared types and constants of the kubelet, so its machines and logic never import each other in a circle.
 
-import type { Container, Node, Pod, Probe } from "kubernetes-types/core/v1";
+import type { Container, Node, Pod, } from "kubernetes-types/core/v1";
 import type { ClientState } from "../common/client.js";
 import type { ContextFrom, StateValue } from "xstate";
 import type { ImageSummary, PodSandboxInfo } from "../cri/messages.js";

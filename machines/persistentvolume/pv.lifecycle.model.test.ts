@@ -12,7 +12,6 @@ import * as L from "./pv.logic.js";
 const lc = lifecycleOf(volumeLifecycleMachine);
 const observe: Record<string, VolumeObservation["type"]> = { Available: "VolumeAvailable", Bound: "VolumeBound", Released: "ClaimGone", Failed: "ReclaimFailed" };
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const pv = (phase: string | undefined, claimUid?: string, extra: any = {}): L.PV =>
   ({ metadata: { name: "v", annotations: extra.annotations }, spec: { persistentVolumeReclaimPolicy: extra.policy ?? "Retain", claimRef: claimUid ? { namespace: "ns", name: "c", uid: claimUid } : undefined }, status: { phase } }) as L.PV;
 const claim = (uid: string, volumeName = "v"): L.PVC => ({ metadata: { name: "c", namespace: "ns", uid }, spec: { volumeName } }) as L.PVC;

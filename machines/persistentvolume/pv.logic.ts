@@ -5,7 +5,6 @@
 // watch event of that write brings the next sync. So bind() of Kubernetes, four writes in a row,
 // is four syncs here, each resumed from the caches as Kubernetes resumes an interrupted bind.
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export * from "../common/volumeutil.js";
 import { annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, isVolumeBoundToClaim, withAnnotations, ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, type ClassInfo, type PV, type PVC } from "../common/volumeutil.js";
 

@@ -16,7 +16,6 @@ import * as I from "../common/informer.js";
 import * as L from "./hpa.logic.js";
 import { hpaLifecycleMachine, type HPALifecycleEvent } from "./hpa.lifecycle.machine.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 export const controllerName = "horizontal-pod-autoscaler";

@@ -7,7 +7,6 @@ import { rfc3339 } from "../common/time.js";
 import { formatMilli } from "../common/quantity.js";
 import { downscaleStabilisationWindowMs, normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 export interface HPAEvent { type: "Normal" | "Warning"; reason: string; message: string }

@@ -8,7 +8,6 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { milliValue } from "../common/quantity.js";
 import { toMs } from "../common/time.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** --horizontal-pod-autoscaler-tolerance */

@@ -2,10 +2,9 @@
 // The machine around it owns informers and work queues; these functions only say what to do.
 import { Map as IMap } from "immutable";
 import { deepCopy } from "../common/equal.js";
-import type { Pod, PodCondition, PodTemplateSpec } from "kubernetes-types/core/v1";
+import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernetes-types/apps/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
-import { matchesLabelSelector } from "../common/labels.js";
 import { controllerRefOf } from "../common/owners.js";
 import { claimPods as claimControlled, type ClaimResult } from "../common/claim.js";
 import { SLOW_START_INITIAL_BATCH_SIZE, isPodAvailable, isPodReady, readyCondition, slowStartBatches } from "../common/podutil.js";
@@ -24,7 +23,6 @@ export const POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deleti
 // ---------- label selectors ----------
 
 // A nil selector selects nothing, an empty one everything (metav1.LabelSelectorAsSelector).
-const matchesSelector = matchesLabelSelector;
 
 function matchesLabelSet(required: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   const l = labels ?? {};

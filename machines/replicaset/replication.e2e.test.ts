@@ -8,7 +8,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { createCluster } from "../../index.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Cluster = ReturnType<typeof createCluster>;
 const clusters: Cluster[] = [];
 afterEach(async () => {

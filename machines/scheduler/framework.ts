@@ -1,5 +1,5 @@
 // kube-scheduler framework types: NodeInfo, CycleState, plugin interfaces, pod requests.
-import type { Container, Node, PersistentVolume, PersistentVolumeClaim, Pod, Taint, Toleration } from "kubernetes-types/core/v1";
+import type { Container, Node, PersistentVolume, PersistentVolumeClaim, Pod, Taint, } from "kubernetes-types/core/v1";
 import { findMatchingUntoleratedTaint, toleratesTaint, tolerationsTolerateTaint } from "../common/taints.js";
 import { intValue, milliValue } from "../common/quantity.js";
 

@@ -9,7 +9,6 @@ import { runFiltersWithNominatedPods, runPreFilter } from "./semantics.js";
 import { newNodeInfo } from "./framework.js";
 import { podSummary } from "../../runtime/printers.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Cluster = ReturnType<typeof createCluster>;
 const clusters: Cluster[] = [];
 afterEach(async () => {

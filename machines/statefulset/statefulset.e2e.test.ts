@@ -12,7 +12,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { createCluster } from "../../index.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Cluster = ReturnType<typeof createCluster>;
 const clusters: Cluster[] = [];
 afterEach(async () => {
@@ -27,7 +26,7 @@ function cluster(seed = 5): Cluster {
 
 const web = readFileSync(new URL("../../examples/web.yaml", import.meta.url), "utf8");
 // The same StatefulSet without its volumeClaimTemplates (and the mount), for what does not need storage.
-const webNoStorage = web.replace(/        volumeMounts:\n.*\n.*\n/, "").replace(/  volumeClaimTemplates:[\s\S]*$/, "");
+const webNoStorage = web.replace(/ {8}volumeMounts:\n.*\n.*\n/, "").replace(/ {2}volumeClaimTemplates:[\s\S]*$/, "");
 const pods = (c: Cluster) => c.list("Pod", { namespace: "default", labelSelector: "app=nginx" });
 const live = (c: Cluster) => pods(c).filter((p: any) => !p.metadata.deletionTimestamp);
 const readySince = (p: any) => Date.parse(p.status.conditions.find((x: any) => x.type === "Ready" && x.status === "True").lastTransitionTime);

@@ -10,7 +10,6 @@ import type { StatefulSet } from "kubernetes-types/apps/v1";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import * as L from "./statefulset.logic.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const NOW = Date.parse("2026-01-01T00:10:00Z");
 function newStatefulSet(replicas: number, edit: (s: any) => void = () => {}): StatefulSet {
   const s: any = {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const cronJob = (schedule: string, policy = "Allow") => ({
   apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "tick", namespace: "default" },
   spec: { schedule, concurrencyPolicy: policy, jobTemplate: { spec: { template: { spec: { restartPolicy: "OnFailure", containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 70"] }] } } } } },

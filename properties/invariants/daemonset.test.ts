@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { createCluster } from "../../runtime/cluster.js";
 import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const fluentd = readFileSync(new URL("../../examples/daemonset.yaml", import.meta.url), "utf8");
 const ref = { kind: "DaemonSet", uid: "u1", controller: true };
 const pod = (name: string, node: string, extra: any = {}) => ({ metadata: { name, namespace: "kube-system", ownerReferences: [ref], ...extra }, spec: { nodeName: node }, status: { phase: "Running" } });

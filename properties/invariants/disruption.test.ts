@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
 import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const deployment = (replicas: number) => ({
   apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "default" },
   spec: { replicas, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.27" }] } } },

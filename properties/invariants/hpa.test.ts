@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { createCluster } from "../../runtime/cluster.js";
 import { hpaReplicasWithinBounds } from "./hpa.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const scenario = readFileSync(join(import.meta.dirname, "..", "..", "examples", "hpa-php-apache.yaml"), "utf8");
 
 describe("hpaReplicasWithinBounds", () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
 import { jobNeverExceedsParallelism } from "./job.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const job = (parallelism: number, completions: number, mode = "NonIndexed") => ({
   apiVersion: "batch/v1", kind: "Job", metadata: { name: "work", namespace: "default" },
   spec: { parallelism, completions, completionMode: mode, backoffLimit: 6, template: { spec: { restartPolicy: "Never", containers: [{ name: "w", image: "busybox:1.36", command: ["sh", "-c", "sleep 5; exit $(( ${JOB_COMPLETION_INDEX:-0} % 2 ))"] }] } } },

@@ -36,7 +36,7 @@ export function podIPv4(pod: any): string | undefined {
 /** labels.SelectorFromSet(service.spec.selector).Matches(pod labels): every key=value is among the labels. */
 export function selectorSetMatches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
   for (const k of Object.keys(selector ?? {})) {
-    if (!labels || !Object.prototype.hasOwnProperty.call(labels, k) || labels[k] !== selector![k]) return false;
+    if (!labels || !Object.hasOwn(labels, k) || labels[k] !== selector![k]) return false;
   }
   return true;
 }
@@ -185,7 +185,7 @@ export function parseLabelSelector(s: string): Requirement[] | undefined {
 
 /** labels.Selector.Matches over a pod's (or any object's) labels. */
 export function labelsMatch(reqs: readonly Requirement[], labels: Record<string, string> | undefined): boolean {
-  const has = (k: string) => labels !== undefined && Object.prototype.hasOwnProperty.call(labels, k);
+  const has = (k: string) => labels !== undefined && Object.hasOwn(labels, k);
   for (const r of reqs) {
     const v = has(r.key) ? labels![r.key] : undefined;
     if (r.op === "=" && v !== r.values[0]) return false;
@@ -215,7 +215,7 @@ export function parseFieldSelector(s: string): Array<{ key: string; neg: boolean
 export function fieldValue(obj: any, path: string): string {
   let v: any = obj;
   for (const k of path.split(".")) {
-    if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, k)) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, k)) {
       v = undefined;
       break;
     }

@@ -16,7 +16,7 @@ export interface Watch {
  * An invariant that watches messages: `setup` registers its delivery hooks (they see each message
  * before its receiver handles it) and may return a step check, run after the receiver handled it.
  */
-export function watching(name: string, description: string, setup: (w: Watch) => ((world: World) => void) | void): InvariantSpec {
+export function watching(name: string, description: string, setup: (w: Watch) => ((world: World) => void) | undefined): InvariantSpec {
   return {
     name,
     description,

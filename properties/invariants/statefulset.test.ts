@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { createCluster } from "../../runtime/cluster.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const manifest = readFileSync(new URL("../../examples/statefulset.yaml", import.meta.url), "utf8");
 const set = (policy?: string) => ({ metadata: { name: "web", namespace: "default", uid: "s1" }, spec: { ...(policy ? { podManagementPolicy: policy } : {}) } });
 const ref = { kind: "StatefulSet", uid: "s1", controller: true };

@@ -3,7 +3,6 @@ import { createCluster } from "../../runtime/cluster.js";
 import { exampleObjects } from "../run.js";
 import { pvcBoundToAtMostOnePV } from "./storage.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const pv = (name: string, claimUid: string | undefined, phase: string) => ({ metadata: { name }, spec: { claimRef: claimUid ? { namespace: "default", name: "c", uid: claimUid } : undefined }, status: { phase } });
 const pvc = (name: string, uid: string, volumeName: string | undefined, phase: string) => ({ metadata: { name, namespace: "default", uid }, spec: { volumeName }, status: { phase } });
 const view = (pvs: any[], pvcs: any[]) => ({ list: (kind: string) => (kind === "PersistentVolume" ? pvs : kind === "PersistentVolumeClaim" ? pvcs : []) });

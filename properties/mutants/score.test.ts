@@ -18,7 +18,7 @@ describe("the mutation runner", () => {
     expect(scoreTable([r]).at(-1)).toBe("score: 1/1 caught (100%)");
 
     setMutants(["apiserver.update-ignores-stale-resourceversion"]);
-    let report;
+    let report: ReturnType<typeof check> | undefined;
     try {
       report = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, maxShrinkRuns: budget.maxShrinkRuns }, () => {});
       // The shrunk run stops at the violating step: its steps are that step and one more.

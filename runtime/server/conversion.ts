@@ -5,7 +5,6 @@
 
 import type { ResourceInfo } from "../../machines/apiserver/resources.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 export interface Conversion {

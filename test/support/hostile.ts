@@ -477,6 +477,7 @@ function fieldPaths(v: any, prefix: string[] = [], out: string[][] = []): string
   return out;
 }
 
+// biome-ignore lint/correctness/noPrecisionLoss: 2^53+1 is there to be rounded, as a client would send it
 const wrongValues: unknown[] = [null, 0, -1, 1.5, 1e308, -1e308, true, false, "", "x", "100m", "1Gi", [], {}, [[]], [{}], [null], { a: { b: {} } }, ["x"], "\u0000", "é", 9007199254740993, "-", "NaN"];
 
 function deep(n: number, kind: "array" | "object"): string {

@@ -1,7 +1,6 @@
 // autoscaling/v2 HorizontalPodAutoscaler: SetDefaults_HorizontalPodAutoscaler and
 // SetDefaults_HorizontalPodAutoscalerBehavior (pkg/apis/autoscaling/v2/defaults.go).
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** autoscaling.DefaultCPUUtilization: the target when no metric is given. */

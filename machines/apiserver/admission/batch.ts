@@ -3,7 +3,6 @@
 
 import { defaultPodSpec } from "./pod.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** The labels the Job strategy puts on a Job's pod template and selects by (batch.kubernetes.io/...). */

@@ -5,7 +5,6 @@
 
 import { defaultPodSpec } from "./pod.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** The annotation apps/v1 carries the internal spec.templateGeneration in. */

@@ -25,7 +25,6 @@ export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
 export { tokenVolumeName, type ServiceAccountLookup } from "./serviceaccount.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 export interface MutateContext {

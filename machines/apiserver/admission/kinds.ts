@@ -3,7 +3,6 @@
 
 import { defaultPodSpec } from "./pod.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** SetDefaults_Service plus the IP-family fields the service REST storage fills in. */

@@ -5,7 +5,6 @@
 
 import { formatQty, milliValue, qty, addQty, canonicalQuantity, type Qty } from "../../common/quantity.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 type ResourceList = Record<string, string | number>;
 

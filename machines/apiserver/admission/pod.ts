@@ -4,7 +4,6 @@
 import { formatBytes, formatMilli, milliValue } from "../../common/quantity.js";
 import { podQOSClass } from "../../common/qos.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;

@@ -4,7 +4,6 @@
 // PriorityClass is the global default. The system classes are stored objects (the scheduling
 // REST storage's post-start hook creates them).
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** What the plugin reads of a PriorityClass. */

@@ -6,7 +6,6 @@
 import { addQty, formatQty, qty } from "../../common/quantity.js";
 import { podResourceNames, podUsage, quotaMatches } from "../../common/quota.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 type ResourceList = Record<string, string>;
 

@@ -9,7 +9,6 @@ import { fnv1a32String } from "../../common/fnv.js";
 import { Rng } from "../../common/prng.js";
 import { rootCAConfigMapName } from "../../common/ca.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 export const DEFAULT_SERVICE_ACCOUNT_NAME = "default";

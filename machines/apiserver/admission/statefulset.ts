@@ -5,7 +5,6 @@
 
 import { defaultPodSpec } from "./pod.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** SetDefaults_PersistentVolumeClaim as the generated defaulter runs it on each volumeClaimTemplates item. */

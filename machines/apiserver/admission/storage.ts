@@ -3,7 +3,6 @@
 // strategies' PrepareForCreate / PrepareForUpdate (pkg/registry/core/persistentvolume{,claim},
 // pkg/registry/storage/storageclass).
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** SetDefaults_PersistentVolume: phase Pending, reclaim policy Retain, volumeMode Filesystem; a hostPath's type "". */

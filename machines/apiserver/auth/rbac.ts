@@ -13,7 +13,6 @@ export interface PolicyRule {
 }
 
 const read = ["get", "list", "watch"];
-const write = ["create", "update", "patch", "delete", "deletecollection"];
 const rule = (verbs: readonly string[], apiGroups: readonly string[], resources: readonly string[], resourceNames?: readonly string[]): PolicyRule =>
   resourceNames ? { verbs, apiGroups, resources, resourceNames } : { verbs, apiGroups, resources };
 const urls = (verbs: readonly string[], nonResourceURLs: readonly string[]): PolicyRule => ({ verbs, nonResourceURLs });

@@ -3,7 +3,6 @@ import { applyConfig, capUpdateManagers, conflictStatus, decodeManagedFields, ma
 import { fromFieldsV1, pathString, setOf, toFieldsV1 } from "./fieldset.js";
 import { deepFreeze } from "../../common/equal.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const T0 = "2026-01-01T00:00:00Z", T1 = "2026-01-01T00:01:00Z", T2 = "2026-01-01T00:02:00Z";
 const deployCtx = (manager: string, now = T1, force = false): ApplyContext => ({

@@ -13,7 +13,6 @@ import {
 } from "./fieldset.js";
 import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, validate, zeroValue } from "./typed.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 export interface ManagerEntry {
   manager: string;

@@ -11,7 +11,6 @@ import { patchMeta } from "../schema/patchmeta.js";
 import { schemaData } from "../schema/types.js";
 import { emptySet, fieldPE, isEmpty, keyPE, pathString, SetBuilder, valuePE, type FieldSet } from "./fieldset.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 export type Atom =
   | { k: "scalar"; scalar: "numeric" | "string" | "boolean" | "untyped" }

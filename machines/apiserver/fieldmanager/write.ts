@@ -6,7 +6,6 @@ import { apiVersionOf, type ResourceInfo } from "../resources.js";
 import { applyConfig, resetFields, trackUpdate, type ApplyResult } from "./fieldmanager.js";
 import { rootType } from "./typed.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /**
  * The manager of a write that names none: what the component's User-Agent would give

@@ -573,12 +573,6 @@ function unstructuredKind(v: unknown): "string" | "bool" | "int64" | "float64" |
   return "map";
 }
 
-/** The Go type of an unstructured value as reflect prints it. */
-function unstructuredType(v: unknown): string {
-  const k = unstructuredKind(v);
-  return k === "map" ? "map[string]interface {}" : k === "slice" ? "[]interface {}" : k;
-}
-
 /** The text json.Marshal gives a value, as a custom type's UnmarshalJSON receives it. */
 function marshalled(v: unknown): string {
   return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(plainJson(v));

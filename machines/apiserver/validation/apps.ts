@@ -6,7 +6,6 @@ import { isValidPercent, nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { labelSelectorJSON, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 // An IntOrString prints through its MarshalJSON: a number, or a quoted string.

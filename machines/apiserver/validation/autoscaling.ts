@@ -7,7 +7,6 @@ import { invalidValue, notSupported, required, type FieldError } from "../status
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { nameIsDNSSubdomain } from "./names.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const MAX_PERIOD_SECONDS = 1800;

@@ -7,7 +7,6 @@ import { mutate } from "../admission/index.js";
 import { fieldErrorMessage, type FieldError } from "../status.js";
 import { validateCreate, validateUpdate } from "./index.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const now = "2026-01-01T00:00:00Z";
 const uid = "0b7a6c1e-3f2d-4c5b-9a8e-1d2c3b4a5f60";
 const messages = (errs: FieldError[]) => errs.map(fieldErrorMessage);

@@ -10,7 +10,6 @@ import { validatePodTemplateSpec } from "./pod.js";
 import { loadLocationError, parseStandard } from "../../common/cron.js";
 import { labelSelectorJSON, selectorMatches, validateLabelSelector } from "./selector.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const MAX_PARALLELISM_FOR_INDEXED_JOB = 100000;

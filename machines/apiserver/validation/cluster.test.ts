@@ -5,7 +5,6 @@
 import { describe, it, expect } from "vitest";
 import { createCluster } from "../../../runtime/cluster.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 function setUp() {
   const cluster = createCluster({ seed: 1, clock: "simulated", only: ["etcd", "apiserver"] });

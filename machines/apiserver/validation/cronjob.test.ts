@@ -9,7 +9,6 @@ import { mutate } from "../admission/index.js";
 import { fieldErrorMessage, type FieldError } from "../status.js";
 import { validateCreate, validateUpdate } from "./index.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const now = "2026-01-01T00:00:00Z";
 const messages = (errs: FieldError[]) => errs.map(fieldErrorMessage);
 

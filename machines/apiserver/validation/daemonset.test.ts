@@ -8,7 +8,6 @@ import { mutate } from "../admission/index.js";
 import { validateCreate, validateUpdate } from "./index.js";
 import { brief, messages } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const now = "2026-01-01T00:00:00Z";
 
 // The docs' controllers/daemonset.yaml (fluentd-elasticsearch), as the API server receives it.

@@ -10,7 +10,6 @@ import { nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { labelSelectorJSON, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const selectorOperators = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);

@@ -5,7 +5,6 @@ import { describe, it, expect } from "vitest";
 import { validatePodSpec } from "./pod.js";
 import { makeContainer, makePod } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const external = { resourceClaimName: "some-claim" };
 const claimsOf = (...claims: any[]) => makeContainer("ctr", (c) => (c.resources = { claims }));

@@ -7,7 +7,6 @@ import { describe, it, expect } from "vitest";
 import { validateCreate } from "./index.js";
 import { defaultedPod, messages } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const envPath = "spec.containers[0].env";
 const fromPath = "spec.containers[0].envFrom";
 const supported = `supported values: "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"`;

@@ -7,7 +7,6 @@ import { invalidValue, notSupported, required, type FieldError } from "../status
 import { isConfigMapKey, isEnvVarName, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
 import { parseGoQuantity, quantityString } from "./quantity.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** The fields an env var may take from the pod (sorted as sets.List prints them). */

@@ -6,7 +6,6 @@ import { describe, it, expect } from "vitest";
 import { validateUpdate } from "./index.js";
 import { aggregate, makePod } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const ec = (name: string, image = "busybox") => ({ name, image, imagePullPolicy: "IfNotPresent", terminationMessagePolicy: "File" });
 const pod = (ephemeral: any[]) => makePod("", (p) => {

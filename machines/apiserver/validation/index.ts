@@ -26,7 +26,6 @@ import {
   validatePersistentVolumeStatusUpdate, validatePersistentVolumeUpdate, validateStorageClass, validateStorageClassUpdate,
 } from "./storage.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const onCreate: Record<string, (o: Obj) => FieldError[]> = {

@@ -8,7 +8,6 @@ import { validateCreate } from "./index.js";
 import { makeContainer, makePod } from "./testing.js";
 import { GoValue } from "../status.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const init = (name: string, edit: (c: any) => void = () => {}) => makeContainer(name, edit);
 const always = (c: any) => (c.restartPolicy = "Always");

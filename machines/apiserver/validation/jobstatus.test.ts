@@ -7,7 +7,6 @@ import { describe, it, expect } from "vitest";
 import { validateUpdate } from "./index.js";
 import { brief, messages } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const t0 = "2026-01-01T00:00:00Z";
 const t1 = "2026-01-01T00:01:00Z";

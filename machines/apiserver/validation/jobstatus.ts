@@ -8,7 +8,6 @@ import { deepEqual } from "../../common/equal.js";
 import { parseTime } from "../../common/time.js";
 import { marshalled, validateNonnegative, validateObjectMetaUpdate } from "./meta.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 interface Options {

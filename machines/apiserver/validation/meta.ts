@@ -5,7 +5,6 @@ import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, typ
 import { goJsonMarshal } from "../schema/decode.js";
 import { fieldImmutableErrorMsg, isDNS1123Label, isNegativeErrorMsg, isQualifiedName, isValidLabelValue, type NameFn } from "./names.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /**

@@ -8,7 +8,6 @@ import { validateLabelSelector } from "./selector.js";
 import { validatePositiveIntOrPercent } from "./apps.js";
 import { utf8Length } from "../../common/bytes.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** Highest value a user-defined PriorityClass may have. */

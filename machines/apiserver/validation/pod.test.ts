@@ -4,7 +4,6 @@ import { fieldErrorMessage, type FieldError } from "../status.js";
 import { validateCreate, validateUpdate } from "./index.js";
 import { POD_UPDATE_FORBIDDEN_MESSAGE } from "./pod.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const now = "2026-01-01T00:00:00Z";
 function validPod(): any {
   return mutate({ apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "default" }, spec: { containers: [{ name: "c", image: "nginx:1.27" }] } }, { now, operation: "CREATE" });

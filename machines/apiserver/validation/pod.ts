@@ -18,7 +18,6 @@ import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMount
 import { validateIP } from "./ip.js";
 import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const MAX_INT32 = 2147483647;

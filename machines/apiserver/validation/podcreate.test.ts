@@ -8,7 +8,6 @@ import { validatePodTemplateSpec } from "./pod.js";
 import { fieldErrorMessage } from "../status.js";
 import { aggregate, makeContainer, makePod } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const annotations = (a: Record<string, string>) => (p: any) => (p.metadata.annotations = a);
 const labels = (l: Record<string, string>) => (p: any) => (p.metadata.labels = l);

@@ -7,7 +7,6 @@ import { validateCreate } from "./index.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { brief, defaultedPod, messages } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 // The Go table validates specs as given (no defaulting), so each edit lands on a defaulted pod afterwards.
 function podWith(edit: (spec: any, pod: any) => void): any {

@@ -6,7 +6,6 @@ import { describe, it, expect } from "vitest";
 import { validateUpdate } from "./index.js";
 import { aggregate, makeContainer, makePod } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const status = (s: any) => (p: any) => (p.status = s);
 const nodeName = (n: string) => (p: any) => (p.spec.nodeName = n);

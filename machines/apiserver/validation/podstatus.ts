@@ -7,7 +7,6 @@ import { isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
 import { isIPv6, validateIP } from "./ip.js";
 import { allowsInvalidDeletionCost, validatePodSpecificAnnotationUpdates } from "./pod.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 // The kubelet owns these; any other condition type must be a qualified name.

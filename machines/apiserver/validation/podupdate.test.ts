@@ -7,7 +7,6 @@ import { describe, it, expect } from "vitest";
 import { validateUpdate } from "./index.js";
 import { aggregate, makeContainer, makePod } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 type Tweak = (p: any) => void;
 const containers = (...c: any[]): Tweak => (p) => (p.spec.containers = c);

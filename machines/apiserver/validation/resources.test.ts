@@ -6,7 +6,6 @@ import { validateCreate } from "./index.js";
 import { cmpQuantity, parseGoQuantity, quantityString } from "./quantity.js";
 import { brief, defaultedPod, messages } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const at = "spec.containers[0].resources";
 
 // The Go tables validate containers as given: resources set after defaulting.

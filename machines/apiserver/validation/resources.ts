@@ -6,7 +6,6 @@ import { duplicate, forbiddenField, goValue, invalidValue, required, type FieldE
 import { isDNS1123Label, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
 import { cmpQuantity, isWholeInMilli, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const quantityRegexMessage = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";

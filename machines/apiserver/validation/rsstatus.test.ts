@@ -6,7 +6,6 @@ import { validateDeploymentStatus, validateReplicaSetStatus } from "./apps.js";
 import { validateUpdate } from "./index.js";
 import { makePod } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 describe("TestValidateReplicaSetStatus", () => {
   // [name, replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration, expectedErr]

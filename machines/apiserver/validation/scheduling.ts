@@ -7,7 +7,6 @@ import { validateLabelName } from "./meta.js";
 import { isValidLabelValue, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const has = (v: unknown): boolean => v !== undefined && v !== null;

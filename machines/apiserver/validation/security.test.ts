@@ -6,7 +6,6 @@
 import { describe, it, expect } from "vitest";
 import { validateContainerSecurityContext, validateHostUsers } from "./security.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 function fullValidSC(): any {
   return { privileged: false, capabilities: { add: ["foo"], drop: ["bar"] }, seLinuxOptions: { user: "user", role: "role", type: "type", level: "level" }, runAsUser: 1 };

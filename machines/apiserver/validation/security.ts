@@ -8,7 +8,6 @@ import { marshalled } from "./meta.js";
 import { inclusiveRangeError } from "./names.js";
 import { validateLocalDescendingPath } from "./volumes.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** Set in the Go sense: a pointer field that is not nil. */

@@ -5,7 +5,6 @@ import { goJsonMarshal } from "../schema/decode.js";
 import { validateLabelName, validateLabels } from "./meta.js";
 import { isValidLabelValue } from "./names.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** ValidateLabelSelector: matchLabels syntax and each matchExpressions requirement. */
@@ -44,7 +43,7 @@ export function selectorMatches(sel: Obj, labels: Record<string, string> | undef
   const l = labels ?? {};
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
   for (const rq of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, rq.key);
+    const has = Object.hasOwn(l, rq.key);
     const vals: string[] = rq.values ?? [];
     switch (rq.operator) {
       case "In": if (!has || !vals.includes(l[rq.key]!)) return false; break;

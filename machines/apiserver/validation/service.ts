@@ -7,7 +7,6 @@ import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, na
 import { isIPv6, parseIPSloppy, validateIP, validateNonSpecialIP, formatIP } from "./ip.js";
 import { validatePortNumOrName } from "./pod.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const has = (v: unknown): boolean => v !== undefined && v !== null;

@@ -7,7 +7,6 @@ import { validateCreate } from "./index.js";
 import { validateExternalTrafficPolicy } from "./service.js";
 import { aggregate, makeValidService } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 type Tweak = (s: any) => void;
 const port = (name: string, p: number, protocol: string, targetPort: number | string, nodePort?: number) => ({ name, port: p, protocol, targetPort, ...(nodePort ? { nodePort } : {}) });

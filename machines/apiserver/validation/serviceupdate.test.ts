@@ -5,7 +5,6 @@ import { describe, it, expect } from "vitest";
 import { validateUpdate } from "./index.js";
 import { aggregate, makeValidService } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 type Tweak = (s: any) => void;
 const spec = (fields: any): Tweak => (s) => {

@@ -9,7 +9,6 @@ import { mutate } from "../admission/index.js";
 import { validateCreate, validateUpdate } from "./index.js";
 import { messages } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const now = "2026-01-01T00:00:00Z";
 
 // The docs' application/web/web.yaml StatefulSet, as the API server receives it.

@@ -12,7 +12,6 @@ import { validatePodSpecificAnnotations, validatePodTemplateSpec } from "./pod.j
 import { labelSelectorJSON, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
 import { deepEqual } from "../../common/equal.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const selectorOperators = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);

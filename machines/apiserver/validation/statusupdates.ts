@@ -6,7 +6,6 @@ import { validateLabelName, validateNonnegative, validateObjectMetaUpdate } from
 import { isDNS1123Subdomain, regexError } from "./names.js";
 import { parseIPSloppy, validateIP } from "./ip.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const conditionStatuses = ["False", "True", "Unknown"];

@@ -10,7 +10,6 @@ import { mutate } from "../admission/index.js";
 import { validateCreate, validateUpdate } from "./index.js";
 import { brief, messages } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const now = "2026-01-01T00:00:00Z";
 const pv = (spec: any, name = "foo"): any => mutate({ apiVersion: "v1", kind: "PersistentVolume", metadata: { name }, spec }, { now, operation: "CREATE" });
 const hostPathSpec = (edit: any = {}) => ({ capacity: { storage: "10G" }, accessModes: ["ReadWriteOnce"], hostPath: { path: "/foo" }, storageClassName: "valid", ...edit });

@@ -15,7 +15,6 @@ import { validateNodeSelector } from "./scheduling.js";
 import { validateLabelSelector } from "./selector.js";
 import { validatePathNoBacksteps, volumeSources } from "./volumes.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 const has = (v: unknown): boolean => v !== undefined && v !== null;

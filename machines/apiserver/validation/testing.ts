@@ -4,7 +4,6 @@
 import { mutate } from "../admission/index.js";
 import { fieldErrorMessage, type FieldError } from "../status.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const now = "2026-01-01T00:00:00Z";
 

@@ -5,7 +5,6 @@ import { describe, it, expect } from "vitest";
 import { validateTopologySpreadConstraints } from "./scheduling.js";
 import { fieldErrorMessage } from "../status.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const zone = (c: any = {}) => ({ maxSkew: 1, topologyKey: "k8s.io/zone", whenUnsatisfiable: "DoNotSchedule", ...c });
 const f0 = "field[0]";

@@ -6,7 +6,6 @@ import { describe, it, expect } from "vitest";
 import { validateCreate, validateUpdate } from "./index.js";
 import { brief, defaulted, defaultedPod, messages } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 function stored(edit: (p: any) => void = () => {}): any {
   const p = defaultedPod();

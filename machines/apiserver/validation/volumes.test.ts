@@ -9,7 +9,6 @@ import { validatePodTemplateSpec } from "./pod.js";
 import { validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { brief, defaultedPod, messages } from "./testing.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Want = [type: string, field: string, detail?: string];
 
 const base = "spec.volumes[0]";

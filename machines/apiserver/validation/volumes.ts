@@ -10,7 +10,6 @@ import { validateContainerResourceFieldSelector, validateObjectFieldSelector, vo
 import { labelSelectorJSON, validateLabelSelector } from "./selector.js";
 import { marshalled } from "./meta.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = any;
 
 /** What a pod's volumes need to know of the pod: its name (ephemeral PVC names) and whether it is a Pod, not a template. */

@@ -79,10 +79,10 @@ function* echo(argv: string[], sh: ShellState, st: Streams): Gen {
 
 function* printf(argv: string[], _sh: ShellState, st: Streams): Gen {
   const format = argv[1] ?? "";
-  let args = argv.slice(2);
+  const args = argv.slice(2);
   let out = "";
   do {
-    out += format.replace(/%([-0-9.]*)([sdiouxXc%])|\\([nt\\"])/g, (m, _w: string, conv: string | undefined, esc: string | undefined) => {
+    out += format.replace(/%([-0-9.]*)([sdiouxXc%])|\\([nt\\"])/g, (_m, _w: string, conv: string | undefined, esc: string | undefined) => {
       if (esc) return ({ n: "\n", t: "\t", "\\": "\\", "\"": "\"" } as Record<string, string>)[esc]!;
       if (conv === "%") return "%";
       const a = args.shift() ?? "";
