@@ -781,7 +781,7 @@ export type RunEnd<T> = { kind: "done"; value: T; elapsedMs: number } | { kind: 
  */
 export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Effect, T, EffectResult>, timeoutMs: number, onSleep?: (elapsedMs: number) => void): RunEnd<T> {
   let elapsed = 0;
-  let input: EffectResult ;
+  let input: EffectResult;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
     const r = gen.next(input);
     if (r.done) return { kind: "done", value: r.value, elapsedMs: elapsed };

@@ -166,7 +166,7 @@ export function numFeasibleNodesToFind(numAllNodes: number, percentageOfNodesToS
     if (percentage < minFeasibleNodesPercentageToFind) percentage = minFeasibleNodesPercentageToFind;
   }
   const n = Math.trunc((numAllNodes * percentage) / 100);
-  return Math.max(n , minFeasibleNodesToFind);
+  return Math.max(n, minFeasibleNodesToFind);
 }
 
 /** Why a pod did not fit: each rejecting node's status, and the PreFilter message if one rejected it. */

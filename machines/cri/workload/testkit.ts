@@ -15,7 +15,7 @@ export type Answer = (e: Effect) => EffectResult;
 /** Runs a generator until it exits, blocks on wait, or the clock passes untilMs; sleeps advance the clock. */
 export function drive(gen: Generator<Effect, number, EffectResult>, io: { clock: { now: number } }, opts: { untilMs?: number; answer?: Answer; effects?: Effect[] } = {}):
   { state: "exited"; code: number } | { state: "blocked" } | { state: "sleeping"; wakeAt: number } {
-  let input: EffectResult ;
+  let input: EffectResult;
   for (let steps = 0; steps < 100_000; steps++) {
     const r = gen.next(input);
     if (r.done) return { state: "exited", code: r.value };
