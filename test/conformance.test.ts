@@ -166,6 +166,28 @@ describe("host-network pods (kubelet_pods.go generateAPIPodStatus; KubeletManage
   });
 });
 
+describe("the pod's /etc/resolv.conf (dns.go GetPodDNS; DNS should support configurable pod DNS nameservers)", () => {
+  it("ClusterFirst gets cluster DNS with the namespace's search list; None takes dnsConfig alone; a host-network pod gets the node's resolver unless ClusterFirstWithHostNet", async () => {
+    const c = await cluster();
+    await c.apply([
+      pod("first", "cat /etc/resolv.conf"),
+      pod("none", "cat /etc/resolv.conf", { dnsPolicy: "None", dnsConfig: { nameservers: ["1.1.1.1"], searches: ["resolv.conf.local"], options: [{ name: "ndots", value: "2" }, { name: "edns0" }] } }),
+      pod("merged", "cat /etc/resolv.conf", { dnsConfig: { nameservers: ["192.0.2.1"], searches: ["my.dns.search.suffix"], options: [{ name: "ndots", value: "2" }, { name: "edns0" }] } }),
+      pod("hostnet", "cat /etc/resolv.conf; nslookup kubernetes.default", { hostNetwork: true }),
+      pod("hostnet-cluster", "nslookup kubernetes.default", { hostNetwork: true, dnsPolicy: "ClusterFirstWithHostNet" }),
+    ] as never);
+    await c.settle();
+    expect(await logs(c, "first")).toBe("search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5");
+    expect(await logs(c, "none")).toBe("search resolv.conf.local\nnameserver 1.1.1.1\noptions ndots:2 edns0");
+    expect(await logs(c, "merged")).toBe("search default.svc.cluster.local svc.cluster.local cluster.local my.dns.search.suffix\nnameserver 10.96.0.10\nnameserver 192.0.2.1\noptions ndots:2 edns0");
+    const hostnet = await logs(c, "hostnet");
+    expect(hostnet.split("\n")[0]).toBe("nameserver 172.18.0.1");
+    expect(hostnet).toContain("can't find kubernetes.default");
+    expect(await logs(c, "hostnet-cluster")).toContain("Address: 10.96.0.1");
+    await c.stop();
+  });
+});
+
 describe("activeDeadlineSeconds (pods.go: should allow activeDeadlineSeconds to be updated)", () => {
   it("a pod created with activeDeadlineSeconds: 5 runs 5 s from its startTime, then is Failed with DeadlineExceeded and its containers are stopped", async () => {
     const c = await cluster();

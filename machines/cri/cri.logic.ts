@@ -17,6 +17,7 @@ import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycle
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo } from "./registry.js";
 import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
 import { cell, emptyTree, resolvePath, type FsTree } from "./workload/memfs.js";
+import { parseResolvConf } from "./resolver.js";
 import { READ_ONLY } from "./workload/process.js";
 import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
@@ -148,6 +149,8 @@ export interface NetWait {
   host: string;
   port: number;
   path: string;
+  /** the nameserver asked, when it is not cluster DNS */
+  server?: string;
 }
 
 /** An image pull in flight: its lifecycle (imagepull.machine.ts), waiters and outcome in its context. */
@@ -582,12 +585,22 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
 
 // ---- data plane ----------------------------------------------------------------------
 
-/** Suspends the process on a query to cluster DNS (its pod's namespace heads the search path). */
+/**
+ * Suspends the process on a DNS query, as its resolver makes it from the container's
+ * /etc/resolv.conf: to cluster DNS with that search list and ndots. A resolver pointed elsewhere
+ * (dnsPolicy Default, the node's resolver) knows no cluster names: the answer is NXDOMAIN.
+ */
 function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx): void {
   const id = ++ctx.netSeq;
   ctx.waits.set(id, { containerId: c.id, kind, host, port, path });
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
-  fx.send("coredns", { type: "DnsQuery", id, name: host, namespace });
+  const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
+  const conf = typeof file === "string" ? parseResolvConf(file) : undefined;
+  if (conf && !conf.servers.includes(clusterDNS)) {
+    const wait = ctx.waits.get(id)!;
+    ctx.waits.set(id, { ...wait, server: conf.servers[0] ?? "" });
+    fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
+  } else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}) });
   armNetTimer(c, id, fx);
 }
 
@@ -620,7 +633,7 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx): void {
   const s = settleWait(ctx, msg.id, fx);
   if (!s) return;
   const { w, c } = s;
-  if (w.kind === "dns") return drive(ctx, c, { type: "dns", server: clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}) }, fx);
+  if (w.kind === "dns") return drive(ctx, c, { type: "dns", server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}) }, fx);
   const ip = msg.addresses[0];
   if (ip === undefined) return drive(ctx, c, { type: "http", error: "bad address" }, fx);
   startConnect(ctx, c, ip, w.port, w.path, fx);
@@ -641,7 +654,7 @@ export function netTimeout(ctx: CriContext, id: number, fx: Fx): void {
   const s = settleWait(ctx, id, fx);
   if (!s) return;
   const { w, c } = s;
-  if (w.kind === "dns") return drive(ctx, c, { type: "dns", server: clusterDNS, addresses: [] }, fx);
+  if (w.kind === "dns") return drive(ctx, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [] }, fx);
   drive(ctx, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host }, fx);
 }
 

@@ -148,21 +148,25 @@ export function searchPath(ns: string, domain = CLUSTER_DOMAIN): string[] {
   return [`${ns}.svc.${domain}`, `svc.${domain}`, domain];
 }
 
-/** The names the pod's resolver tries, in order: absolute first only when the name has ≥ ndots dots. */
-export function candidateNames(name: string, searchNamespace?: string, domain = CLUSTER_DOMAIN): string[] {
+/**
+ * The names the pod's resolver tries, in order: absolute first only when the name has ≥ ndots dots;
+ * the search list is the pod's resolv.conf's, or a ClusterFirst pod's in searchNamespace.
+ */
+export function candidateNames(name: string, searchNamespace?: string, domain = CLUSTER_DOMAIN, resolver?: { searches: string[]; ndots: number }): string[] {
   if (name.endsWith(".")) return [name.slice(0, -1)];
-  if (searchNamespace === undefined) return [name];
-  const searched = searchPath(searchNamespace, domain).map((s) => `${name}.${s}`);
+  if (resolver === undefined && searchNamespace === undefined) return [name];
+  const searches = resolver?.searches ?? searchPath(searchNamespace!, domain);
+  const searched = searches.map((s) => `${name}.${s}`);
   const dots = name.split(".").length - 1;
-  return dots >= NDOTS ? [name, ...searched] : [...searched, name];
+  return dots >= (resolver?.ndots ?? NDOTS) ? [name, ...searched] : [...searched, name];
 }
 
 /**
  * Resolves a name as a ClusterFirst pod in searchNamespace would (search list, ndots:5), or as a
  * fully-qualified name when no namespace is given; NXDOMAIN lists every name tried.
  */
-export function resolveName(zone: DNSZone, name: string, searchNamespace?: string): DNSAnswer {
-  const tried = candidateNames(name, searchNamespace, zone.domain);
+export function resolveName(zone: DNSZone, name: string, searchNamespace?: string, resolver?: { searches: string[]; ndots: number }): DNSAnswer {
+  const tried = candidateNames(name, searchNamespace, zone.domain, resolver);
   for (const q of tried) {
     const records = lookup(zone, q);
     if (records.length > 0) return { rcode: "NOERROR", queried: q, records };
@@ -190,7 +194,7 @@ export interface DnsInput {
 }
 
 /** A pod's resolver query (the CRI asks on its behalf); answered with DnsAnswer. */
-export type DnsQueryEvent = { type: "DnsQuery"; id: number; name: string; namespace: string };
+export type DnsQueryEvent = { type: "DnsQuery"; id: number; name: string; namespace: string; searches?: string[]; ndots?: number };
 
 export type DnsEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "Relist"; watchId: number } & Stamp) | (DnsQueryEvent & Stamp);
 
@@ -204,7 +208,7 @@ export function startInformers(ctx: DnsContext, fx: Fx): void {
 
 /** Answers a query as the pod's resolver sees it: the A records of the first name on its search path that has any. */
 export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, fx: Fx): void {
-  const a = resolveName(ctx.zone, q.name, q.namespace);
+  const a = resolveName(ctx.zone, q.name, q.namespace, q.searches !== undefined ? { searches: q.searches, ndots: q.ndots ?? 1 } : undefined);
   const addresses = a.rcode === "NOERROR" ? a.records.filter((r) => r.type === "A").map((r) => r.value) : [];
   fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses, ...(addresses.length > 0 && a.rcode === "NOERROR" ? { fqdn: a.queried } : {}) });
 }

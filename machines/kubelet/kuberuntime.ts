@@ -19,6 +19,7 @@ import { view } from "./view.js";
 import { serviceEnvFor } from "./serviceenv.js";
 import { containerFiles, hostnameEnv } from "./containerfiles.js";
 import { podIPOf, usesHostNetwork } from "./hostnetwork.js";
+import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -119,10 +120,15 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
   return "op";
 }
 
-/** makeMounts' host files for this container: the managed /etc/hosts and the termination-message file. */
+/**
+ * makeMounts' host files for this container: the managed /etc/hosts and the termination-message
+ * file; and the sandbox's /etc/resolv.conf the runtime writes from the pod's DNS configuration.
+ */
 function hostFilesOf(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
   const ip = podIPOf(ctx, w);
-  return containerFiles(view(w.pod), view(c.spec), ip ? [ip] : [], { name: ctx.node, hostIP: ctx.hostIP });
+  const files = containerFiles(view(w.pod), view(c.spec), ip ? [ip] : [], { name: ctx.node, hostIP: ctx.hostIP });
+  if (!(c.spec.volumeMounts ?? []).some((m) => m.mountPath === resolvConfPath)) files[resolvConfPath] = resolvConf(podDNSConfig(view(w.pod)));
+  return files;
 }
 
 function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
