@@ -1069,7 +1069,8 @@ function priorityClasses(ctx: ApiServerContext): Map<string, PriorityClassInfo> 
 /** Validation, then the allocations that come with a valid Service. */
 export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
+  // namespaces/finalize skips admission but not its strategy's ValidateNamespaceFinalizeUpdate.
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || (bypassesAdmission(cur) && cur.req.subresource !== "finalize")) return ctx;
   const r = cur.r!;
   const errs = cur.old ? validateUpdate(cur.obj, cur.old, cur.req.subresource) : validateCreate(cur.obj);
   if (errs.length > 0) return { ...ctx, current: { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) } };

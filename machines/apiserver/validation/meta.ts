@@ -59,7 +59,7 @@ export function validateNonnegative(value: unknown, path: string): FieldError[] 
 }
 
 // Finalizers without a '/' must be one of Kubernetes' own (validateKubeFinalizerName).
-const standardFinalizers = new Set(["kubernetes", "orphan", "foregroundDeletion"]);
+export const STANDARD_FINALIZERS: ReadonlySet<string> = new Set(["kubernetes", "orphan", "foregroundDeletion"]);
 
 /** ValidateFinalizers plus core's validateKubeFinalizerName: qualified names, not orphan and foregroundDeletion together. */
 function validateFinalizers(finalizers: string[] | undefined, path: string): FieldError[] {
@@ -68,7 +68,7 @@ function validateFinalizers(finalizers: string[] | undefined, path: string): Fie
   for (const f of list) for (const m of isQualifiedName(f)) errs.push(invalidValue(path, f, m));
   if (list.includes("orphan") && list.includes("foregroundDeletion")) errs.push(invalidValue(path, marshalled(list), "finalizer orphan and foregroundDeletion cannot be both set"));
   list.forEach((f, i) => {
-    if (!f.includes("/") && !standardFinalizers.has(f)) errs.push(invalidValue(`${path}[${i}]`, f, "name is neither a standard finalizer name nor is it fully qualified"));
+    if (!f.includes("/") && !STANDARD_FINALIZERS.has(f)) errs.push(invalidValue(`${path}[${i}]`, f, "name is neither a standard finalizer name nor is it fully qualified"));
   });
   return errs;
 }
@@ -153,7 +153,7 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata")
   errs.push(...validateAnnotations(m.annotations, `${path}.annotations`));
   errs.push(...validateOwnerReferences(m.ownerReferences, `${path}.ownerReferences`));
   (m.finalizers ?? []).forEach((f: string, i: number) => {
-    if (!f.includes("/") && !standardFinalizers.has(f)) errs.push(invalidValue(`${path}.finalizers[${i}]`, f, "name is neither a standard finalizer name nor is it fully qualified"));
+    if (!f.includes("/") && !STANDARD_FINALIZERS.has(f)) errs.push(invalidValue(`${path}.finalizers[${i}]`, f, "name is neither a standard finalizer name nor is it fully qualified"));
   });
   return errs;
 }
