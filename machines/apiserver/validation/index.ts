@@ -81,6 +81,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   PersistentVolume: validatePersistentVolumeUpdate,
   PersistentVolumeClaim: validatePersistentVolumeClaimUpdate,
   StorageClass: validateStorageClassUpdate,
+  Event: (o) => validateEvent(o),
   Node: validateNodeUpdate,
   Namespace: validateNamespaceUpdate,
   ServiceAccount: validateServiceAccountUpdate,

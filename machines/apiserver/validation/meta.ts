@@ -145,7 +145,7 @@ export function validateManagedFields(entries: unknown, path: string): FieldErro
 }
 
 /** ValidateObjectMeta: name (or generateName), namespace presence for the scope, generation, labels, annotations, owners, finalizers. */
-export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameFn, path = "metadata"): FieldError[] {
+export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameFn, path = "metadata", kubeFinalizers = true): FieldError[] {
   const m = meta ?? {};
   const errs: FieldError[] = [];
   if (m.generateName) for (const msg of nameFn(m.generateName, true)) errs.push(invalidValue(`${path}.generateName`, m.generateName, msg));
@@ -163,7 +163,7 @@ export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameF
   errs.push(...validateOwnerReferences(m.ownerReferences, `${path}.ownerReferences`));
   errs.push(...validateFinalizers(m.finalizers, `${path}.finalizers`));
   errs.push(...validateManagedFields(m.managedFields, `${path}.managedFields`));
-  errs.push(...validateKubeFinalizerNames(m.finalizers, `${path}.finalizers`));
+  if (kubeFinalizers) errs.push(...validateKubeFinalizerNames(m.finalizers, `${path}.finalizers`));
   return errs;
 }
 
@@ -177,7 +177,7 @@ export function validateImmutable(newVal: unknown, oldVal: unknown, path: string
 }
 
 /** ValidateObjectMetaUpdate: name, namespace, uid, creationTimestamp and deletion fields never change; no new finalizers while deleting. */
-export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata"): FieldError[] {
+export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata", kubeFinalizers = true): FieldError[] {
   const m = meta ?? {};
   const o = old ?? {};
   const errs: FieldError[] = [];
@@ -198,6 +198,23 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata")
   errs.push(...validateAnnotations(m.annotations, `${path}.annotations`));
   errs.push(...validateOwnerReferences(m.ownerReferences, `${path}.ownerReferences`));
   errs.push(...validateManagedFields(m.managedFields, `${path}.managedFields`));
-  errs.push(...validateKubeFinalizerNames(m.finalizers, `${path}.finalizers`));
+  if (kubeFinalizers) errs.push(...validateKubeFinalizerNames(m.finalizers, `${path}.finalizers`));
+  return errs;
+}
+
+/** path.ValidatePathSegmentName: a name that is safe as one segment of a REST or etcd path. */
+export const nameIsPathSegment: NameFn = (name, prefix) => {
+  if (!prefix && (name === "." || name === "..")) return [`may not be '${name}'`];
+  return ["/", "%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+};
+
+/**
+ * The registry's own ObjectMeta checks for every kind (rest.BeforeCreate after the strategy's Validate;
+ * rest.BeforeUpdate's validateCommonFields before ValidateUpdate): apimachinery's rules with path-segment
+ * names, without core's finalizer-name rule. On update both the create-style and the update checks run.
+ */
+export function validateCommonObjectMeta(meta: Obj, namespaced: boolean, old?: Obj): FieldError[] {
+  const errs = validateObjectMeta(meta, namespaced, nameIsPathSegment, "metadata", false);
+  if (old !== undefined) errs.push(...validateObjectMetaUpdate(meta, old, "metadata", false));
   return errs;
 }

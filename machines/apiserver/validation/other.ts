@@ -237,16 +237,32 @@ export function validateEndpointSlice(es: Obj): FieldError[] {
   return errs;
 }
 
-/** ValidateEventCreate (legacy core/v1 events): object meta and involvedObject.namespace agreeing with the event's namespace. */
+/**
+ * ValidateEventCreate / ValidateEventUpdate for core/v1 requests: legacyValidateEvent alone (the object
+ * metadata is left to the registry's common checks). An event without eventTime must agree with its
+ * involved object's namespace; one with eventTime is judged by the events.k8s.io rules.
+ */
 export function validateEvent(ev: Obj): FieldError[] {
-  const errs = validateObjectMeta(ev.metadata, true, nameIsDNSSubdomain);
-  const ns: string = ev.metadata?.namespace ?? "";
-  const involvedNs: string = ev.involvedObject?.namespace ?? "";
+  const errs: FieldError[] = [];
+  const ns: string = typeof ev.metadata?.namespace === "string" ? ev.metadata.namespace : "";
+  const involvedNs: string = typeof ev.involvedObject?.namespace === "string" ? ev.involvedObject.namespace : "";
+  const str = (k: string): string => (typeof ev[k] === "string" ? ev[k] : "");
+  const mismatch = () => errs.push(invalidValue("involvedObject.namespace", involvedNs, "does not match event.namespace"));
   if (!ev.eventTime) {
-    const mismatch = involvedNs === "" ? ns !== "" && ns !== "default" : ns !== involvedNs;
-    if (mismatch) errs.push(invalidValue("involvedObject.namespace", involvedNs, "does not match event.namespace"));
+    if (involvedNs === "" ? ns !== "" && ns !== "default" : ns !== involvedNs) mismatch();
+  } else {
+    if (involvedNs === "" && ns !== "default" && ns !== "kube-system") mismatch();
+    const controller = str("reportingController");
+    if (controller.length === 0) errs.push(required("reportingController", ""));
+    for (const m of isQualifiedName(controller)) errs.push(invalidValue("reportingController", controller, m));
+    const limited: [string, number][] = [["reportingInstance", 128], ["action", 128], ["reason", 128]];
+    for (const [k, limit] of limited) {
+      if (str(k).length === 0) errs.push(required(k, ""));
+      if (utf8Length(str(k)) > limit) errs.push(invalidValue(k, "", `can have at most ${limit} characters`));
+    }
+    if (utf8Length(str("message")) > 1024) errs.push(invalidValue("message", "", "can have at most 1024 characters"));
   }
-  if (ns) for (const m of isDNS1123Subdomain(ns)) errs.push(invalidValue("namespace", ns, m));
+  for (const m of isDNS1123Subdomain(ns)) errs.push(invalidValue("namespace", ns, m));
   return errs;
 }
 
