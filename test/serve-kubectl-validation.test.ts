@@ -82,6 +82,29 @@ spec:
       restartPolicy: OnFailure
       containers: [{name: c, image: nginx}]
 `, ['spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"']],
+  ["event", "Event", "web.1", `apiVersion: v1
+kind: Event
+metadata: {name: web.1}
+involvedObject: {kind: Pod, name: web, namespace: other}
+reason: Started
+`, ['involvedObject.namespace: Invalid value: "other": does not match event.namespace']],
+  ["statefulset", "StatefulSet", "web", `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  podManagementPolicy: Sometimes
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: nginx}]}
+`, ["spec.podManagementPolicy: Invalid value: \"Sometimes\": must be 'OrderedReady' or 'Parallel'"]],
+  ["controllerrevision", "ControllerRevision", "web-1", `apiVersion: apps/v1
+kind: ControllerRevision
+metadata: {name: web-1}
+data: {}
+revision: -1
+`, ["revision: Invalid value: -1: must be greater than or equal to 0"]],
 ];
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of objects Kubernetes refuses", () => {
@@ -98,6 +121,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of obj
   it.each(cases)("%s: kubectl apply is refused with Kubernetes' causes and nothing is stored", async (what, kind, name, manifest, causes) => {
     const r = await k(["apply", "-f", file(`${what.replace(/ /g, "-")}.yaml`, manifest)]);
     expect(r.code).not.toBe(0);
+    // kubectl names the kind from the Status details, without the group.
     expect(r.err).toContain(`${kind} "${name}" is invalid: `);
     for (const c of causes) expect(r.err).toContain(c);
     const resource = kind === "Endpoints" ? "endpoints" : kind.toLowerCase();

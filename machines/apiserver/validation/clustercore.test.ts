@@ -55,6 +55,8 @@ describe("a refused create of each newly ported core kind", () => {
       { reason: "FieldValueInvalid", message: 'Invalid value: ["Terminating","NotTerminating"]: conflicting scopes', field: "spec.scopes" }],
     ["replicationcontrollers", "ReplicationController", true, { apiVersion: "v1", kind: "ReplicationController", metadata: { name: "rc" }, spec: { replicas: 1, selector: { app: "web" }, template: { metadata: { labels: { app: "other" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } } },
       { reason: "FieldValueInvalid", message: 'Invalid value: {"app":"other"}: `selector` does not match template `labels`', field: "spec.template.metadata.labels" }],
+    ["events", "Event", true, { apiVersion: "v1", kind: "Event", metadata: { name: "web.1" }, involvedObject: { kind: "Pod", name: "web", namespace: "other" }, reason: "Started" },
+      { reason: "FieldValueInvalid", message: 'Invalid value: "other": does not match event.namespace', field: "involvedObject.namespace" }],
   ];
   for (const [resource, kind, namespaced, body, cause] of samples) {
     it(`${kind}: 422 with Kubernetes' cause, nothing stored`, () => {
@@ -63,6 +65,27 @@ describe("a refused create of each newly ported core kind", () => {
       const r = send({ verb: "create", group: "", resource, ...(namespaced ? { namespace: "default" } : {}), body });
       expect(r).toMatchObject({ ok: false, code: 422, status: { reason: "Invalid", details: { name: body.metadata.name, kind } } });
       expect(r.status.message.startsWith(`${kind} "${body.metadata.name}" is invalid: ${cause.field}: `)).toBe(true);
+      matches(r.status.details.causes, [cause]);
+      expect(revision()).toBe(before);
+      expect(cluster.get(kind, body.metadata.name)).toBeUndefined();
+    });
+  }
+});
+
+describe("a refused create of each newly ported apps kind", () => {
+  const template = { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } };
+  const samples: [string, string, any, Cause][] = [
+    ["statefulsets", "StatefulSet", { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "web" }, spec: { serviceName: "web", podManagementPolicy: "Sometimes", selector: { matchLabels: { app: "web" } }, template } },
+      { reason: "FieldValueInvalid", message: "Invalid value: \"Sometimes\": must be 'OrderedReady' or 'Parallel'", field: "spec.podManagementPolicy" }],
+    ["controllerrevisions", "ControllerRevision", { apiVersion: "apps/v1", kind: "ControllerRevision", metadata: { name: "web-1" }, data: {}, revision: -1 },
+      { reason: "FieldValueInvalid", message: "Invalid value: -1: must be greater than or equal to 0", field: "revision" }],
+  ];
+  for (const [resource, kind, body, cause] of samples) {
+    it(`${kind}: 422 with Kubernetes' cause, nothing stored`, () => {
+      const { cluster, send, revision } = setUp();
+      const before = revision();
+      const r = send({ verb: "create", group: "apps", resource, namespace: "default", body });
+      expect(r).toMatchObject({ ok: false, code: 422, status: { reason: "Invalid" } });
       matches(r.status.details.causes, [cause]);
       expect(revision()).toBe(before);
       expect(cluster.get(kind, body.metadata.name)).toBeUndefined();
@@ -96,6 +119,16 @@ describe("a refused update of each newly ported core kind", () => {
     const r = send({ verb: "update", group: "", resource: "configmaps", namespace: "default", name: "c", body: { ...created.object, data: { a: "2" } } });
     matches(r.status.details.causes, [{ reason: "FieldValueForbidden", message: "Forbidden: field is immutable when `immutable` is set", field: "data" }]);
     expect((cluster.get("ConfigMap", "c") as any).data).toEqual({ a: "1" });
+  });
+
+  it("PersistentVolumeClaim: persistentvolumeclaims/status is judged by ValidatePersistentVolumeClaimStatusUpdate", () => {
+    const { cluster, send } = setUp();
+    const created = send({ verb: "create", group: "", resource: "persistentvolumeclaims", namespace: "default", body: { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } } });
+    expect(created).toMatchObject({ ok: true, code: 201 });
+    const r = send({ verb: "update", group: "", resource: "persistentvolumeclaims", namespace: "default", name: "data", subresource: "status", body: { ...created.object, status: { ...created.object.status, allocatedResourceStatuses: { storage: "Shrinking" } } } });
+    expect(r).toMatchObject({ ok: false, code: 422 });
+    matches(r.status.details.causes, [{ reason: "FieldValueNotSupported", message: 'Unsupported value: "storage": supported values: "ControllerResizeInProgress", "ControllerResizeInfeasible", "NodeResizeInProgress", "NodeResizeInfeasible", "NodeResizePending"', field: "status.allocatedResourceStatus" }]);
+    expect((cluster.get("PersistentVolumeClaim", "data") as any).status?.allocatedResourceStatuses).toBeUndefined();
   });
 
   it("ResourceQuota: resourcequotas/status is judged by ValidateResourceQuotaStatusUpdate", () => {
