@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { fieldErrorMessage } from "../status.js";
 import { validateCreate } from "./index.js";
+import { validateRollingUpdateDaemonSet } from "./daemonset.js";
 import { makeContainer, makePod } from "./testing.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -100,6 +101,80 @@ describe("TestValidateDaemonSet", () => {
       const errs = validateCreate(obj);
       expect(errs.length).toBeGreaterThan(0);
       for (const e of errs) expect(allowed(e.field), `${e.field}`).toBe(true);
+    });
+  }
+});
+
+describe("TestValidateReplicaSet", () => {
+  const validLabels = { a: "b" };
+  const invalidLabels = { "NoUppercaseOrSpecialCharsLike=Equals": "b" };
+  const template = (spec: any = podSpec(), labels: any = validLabels) => ({ metadata: { labels: { ...labels } }, spec });
+  const gcePD = podSpec((s) => (s.volumes = [{ name: "gcepd", gcePersistentDisk: { pdName: "my-PD", fsType: "ext4", partition: 1, readOnly: false } }]));
+  const hostNet = podSpec((s) => {
+    s.hostNetwork = true;
+    s.containers = [makeContainer("abc", (c) => (c.ports = [{ containerPort: 12345, protocol: "TCP" }]))];
+  });
+  const rs = (metadata: any, spec: any) => ({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata, spec });
+  const ns = (name: string, extra: any = {}) => ({ name, namespace: "default", ...extra });
+  const sel = { matchLabels: validLabels };
+  const success: [string, any][] = [
+    ["abc", rs(ns("abc"), { selector: sel, template: template() })],
+    ["abc-123", rs(ns("abc-123"), { selector: sel, template: template() })],
+    ["hostnet", rs(ns("hostnet"), { selector: sel, template: template(hostNet) })],
+    ["a read-write GCE disk with one replica", rs(ns("abc-123"), { replicas: 1, selector: sel, template: template(gcePD) })],
+  ];
+  for (const [name, obj] of success) it(`accepts ${name}`, () => expect(validateCreate(obj)).toEqual([]));
+  const errors: [string, any][] = [
+    ["zero-length ID", rs(ns(""), { selector: sel, template: template() })],
+    ["missing-namespace", rs({ name: "abc-123" }, { selector: sel, template: template() })],
+    ["empty selector", rs(ns("abc"), { template: template() })],
+    ["selector_doesnt_match", rs(ns("abc"), { selector: { matchLabels: { foo: "bar" } }, template: template() })],
+    ["invalid manifest", rs(ns("abc"), { selector: sel })],
+    ["read-write persistent disk with > 1 pod", rs({ name: "abc" }, { replicas: 2, selector: sel, template: template(gcePD) })],
+    ["negative_replicas", rs(ns("abc"), { replicas: -1, selector: sel })],
+    ["invalid_label", rs(ns("abc-123", { labels: { "NoUppercaseOrSpecialCharsLike=Equals": "bar" } }), { selector: sel, template: template() })],
+    ["invalid_label 2", rs(ns("abc-123", { labels: { "NoUppercaseOrSpecialCharsLike=Equals": "bar" } }), { template: template(podSpec(), invalidLabels) })],
+    ["invalid_annotation", rs(ns("abc-123", { annotations: { "NoUppercaseOrSpecialCharsLike=Equals": "bar" } }), { selector: sel, template: template() })],
+    ["invalid restart policy 1", rs(ns("abc-123"), { selector: sel, template: template(podSpec((s) => (s.restartPolicy = "OnFailure"))) })],
+    ["invalid restart policy 2", rs(ns("abc-123"), { selector: sel, template: template(podSpec((s) => (s.restartPolicy = "Never"))) })],
+  ];
+  const allowed = (f: string) => f.startsWith("spec.template.") ||
+    ["metadata.name", "metadata.namespace", "spec.selector", "spec.template", "GCEPersistentDisk.ReadOnly", "spec.replicas", "spec.template.labels", "metadata.annotations", "metadata.labels", "status.replicas"].includes(f);
+  for (const [name, obj] of errors) {
+    it(`refuses ${name}, every cause under the table's allowed fields`, () => {
+      const errs = validateCreate(obj);
+      expect(errs.length).toBeGreaterThan(0);
+      for (const e of errs) expect(allowed(e.field), e.field).toBe(true);
+    });
+  }
+});
+
+describe("TestDaemonSetUpdateMaxSurge (ValidateRollingUpdateDaemonSet)", () => {
+  // An unset internal IntOrString is the integer 0.
+  const ru = (maxUnavailable: number | string = 0, maxSurge: number | string = 0) => ({ maxUnavailable, maxSurge });
+  const rows: [string, any, boolean][] = [
+    ["invalid: unset", ru(), true],
+    ["invalid: zero percent", ru("0%"), true],
+    ["invalid: zero", ru(0), true],
+    ["valid: one", ru(1), false],
+    ["valid: one percent", ru("1%"), false],
+    ["valid: 100%", ru("100%"), false],
+    ["invalid: greater than 100%", ru("101%"), true],
+    ["valid: surge and unavailable set (expected to fail)", ru("1%", "1%"), true],
+    ["invalid: surge enabled, surge zero percent", ru(0, "0%"), true],
+    ["invalid: surge enabled, surge zero", ru(0, 0), true],
+    ["valid: surge enabled, surge one", ru(0, 1), false],
+    ["valid: surge enabled, surge one percent", ru(0, "1%"), false],
+    ["valid: surge enabled, surge 100%", ru(0, "100%"), false],
+    ["invalid: surge enabled, surge greater than 100%", ru(0, "101%"), true],
+    ["invalid: surge enabled, surge and unavailable zero percent", ru("0%", "0%"), true],
+    ["invalid: surge enabled, surge and unavailable mixed zero", ru(0, "0%"), true],
+  ];
+  for (const [name, r, fails] of rows) {
+    it(name, () => {
+      const errs = validateRollingUpdateDaemonSet(r, "spec.updateStrategy.rollingUpdate");
+      if (fails) expect(errs.length).toBeGreaterThan(0);
+      else expect(errs).toEqual([]);
     });
   }
 });
