@@ -24,6 +24,7 @@ import * as S from "./status.js";
 import { admissionRefusal, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { applied, appliedScale, managerFor, withUpdateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
+import { validateCommonObjectMeta } from "./validation/meta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
 import { deepEqual } from "../common/equal.js";
@@ -1070,9 +1071,13 @@ function priorityClasses(ctx: ApiServerContext): Map<string, PriorityClassInfo> 
 /** Validation, then the allocations that come with a valid Service. */
 export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
+  // namespaces/finalize skips admission but not its strategy's ValidateNamespaceFinalizeUpdate.
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || (bypassesAdmission(cur) && cur.req.subresource !== "finalize")) return ctx;
   const r = cur.r!;
-  const errs = cur.old ? validateUpdate(cur.obj, cur.old, cur.req.subresource) : validateCreate(cur.obj);
+  // rest.BeforeUpdate runs the common ObjectMeta checks before the strategy's; rest.BeforeCreate after it, only when it passed.
+  const namespaced = r.namespaced;
+  let errs = cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource)] : validateCreate(cur.obj);
+  if (!cur.old && errs.length === 0) errs = validateCommonObjectMeta(cur.obj.metadata, namespaced);
   if (errs.length > 0) return { ...ctx, current: { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) } };
   if (r.kind !== "Service") return ctx;
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);

@@ -173,6 +173,11 @@ describe("mutate on other kinds", () => {
     expect(mutate({ kind: "ReplicaSet", metadata: { name: "r", namespace: "default" }, spec: { template: { spec: { containers: [] } } } }, create).spec.replicas).toBe(1);
   });
 
+  it("keeps a Namespace's own spec finalizers and adds kubernetes after them (namespaceStrategy.PrepareForCreate)", () => {
+    expect(mutate({ kind: "Namespace", metadata: { name: "team-b" }, spec: { finalizers: ["example.com/wait"] } }, create).spec).toEqual({ finalizers: ["example.com/wait", "kubernetes"] });
+    expect(mutate({ kind: "Namespace", metadata: { name: "team-c" }, spec: { finalizers: ["kubernetes", "example.com/wait"] } }, create).spec).toEqual({ finalizers: ["kubernetes", "example.com/wait"] });
+  });
+
   it("gives a Namespace the kubernetes finalizer, phase Active and its name label", () => {
     const out = mutate({ kind: "Namespace", metadata: { name: "team-a" } }, create);
     expect(out.spec).toEqual({ finalizers: ["kubernetes"] });

@@ -156,10 +156,13 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     case "CronJob":
       prepareCronJobForCreate(o);
       return;
-    case "Namespace":
-      o.spec = { ...(o.spec ?? {}), finalizers: ["kubernetes"] };
+    case "Namespace": {
+      // PrepareForCreate keeps the client's spec finalizers and adds "kubernetes" when it is missing.
+      const given: unknown[] = Array.isArray(o.spec?.finalizers) ? o.spec.finalizers : [];
+      o.spec = { ...(o.spec ?? {}), finalizers: given.includes("kubernetes") ? [...given] : [...given, "kubernetes"] };
       o.status = { phase: "Active" };
       return;
+    }
     case "Service":
       o.status = { loadBalancer: {} };
       return;

@@ -8,16 +8,10 @@ import { intOrPercent, intOrStringValue, isNotMoreThan100Percent, strategyJSON, 
 import { marshalled, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
-import { labelSelectorJSON, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
+import { labelSelectorJSON, selectorConverts, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
 
 type Obj = any;
 
-const selectorOperators = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
-
-// LabelSelectorAsSelector fails on an unknown operator; then the template is not compared.
-function selectorParses(sel: Obj): boolean {
-  return (sel?.matchExpressions ?? []).every((r: Obj) => selectorOperators.has(r?.operator));
-}
 
 /** ValidateRollingUpdateDaemonSet: valid ints or percentages, at most 100%, exactly one of maxUnavailable and maxSurge non-zero. */
 export function validateRollingUpdateDaemonSet(ru: Obj, path: string): FieldError[] {
@@ -51,7 +45,7 @@ export function validateDaemonSetSpec(spec: Obj, path = "spec"): FieldError[] {
   const errs = validateLabelSelector(s.selector, `${path}.selector`);
   const labels = s.template?.metadata?.labels;
   // A nil selector selects nothing, so it never matches the template.
-  if (selectorParses(s.selector) && !selectorMatches(s.selector, labels)) {
+  if (selectorConverts(s.selector) && !selectorMatches(s.selector, labels)) {
     errs.push(invalidValue(`${path}.template.metadata.labels`, marshalled(labels ?? null), "`selector` does not match template `labels`"));
   }
   if (selectorIsEmpty(s.selector)) errs.push(invalidValue(`${path}.selector`, labelSelectorJSON(s.selector), "empty selector is invalid for daemonset"));

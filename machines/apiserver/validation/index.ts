@@ -13,9 +13,12 @@ import {
 } from "./statefulset.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import {
-  validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEvent, validateLease, validateNamespace,
-  validateNode, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
+  validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEndpointsUpdate, validateEvent, validateLease, validateNamespace,
+  validateNamespaceFinalizeUpdate, validateNamespaceUpdate, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
+  validateServiceAccount, validateServiceAccountUpdate,
 } from "./other.js";
+import { validateNode, validateNodeUpdate } from "./node.js";
+import { validateLimitRange, validateLimitRangeUpdate, validateResourceQuota, validateResourceQuotaStatusUpdate, validateResourceQuotaUpdate } from "./quota.js";
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
@@ -37,7 +40,7 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   Node: validateNode,
   ConfigMap: validateConfigMap,
   Secret: validateSecret,
-  ServiceAccount: (o) => validateObjectMeta(o.metadata, true, nameIsDNSSubdomain),
+  ServiceAccount: validateServiceAccount,
   Endpoints: validateEndpoints,
   EndpointSlice: validateEndpointSlice,
   Event: validateEvent,
@@ -55,6 +58,8 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   PersistentVolume: validatePersistentVolume,
   PersistentVolumeClaim: validatePersistentVolumeClaim,
   StorageClass: validateStorageClass,
+  LimitRange: validateLimitRange,
+  ResourceQuota: validateResourceQuota,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -75,6 +80,13 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   PersistentVolume: validatePersistentVolumeUpdate,
   PersistentVolumeClaim: validatePersistentVolumeClaimUpdate,
   StorageClass: validateStorageClassUpdate,
+  Event: (o) => validateEvent(o),
+  Node: validateNodeUpdate,
+  Namespace: validateNamespaceUpdate,
+  ServiceAccount: validateServiceAccountUpdate,
+  Endpoints: validateEndpointsUpdate,
+  LimitRange: validateLimitRangeUpdate,
+  ResourceQuota: validateResourceQuotaUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
@@ -93,7 +105,9 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
     Service: validateServiceStatusUpdate, Namespace: validateNamespaceStatusUpdate, PodDisruptionBudget: validatePodDisruptionBudgetStatusUpdate, CronJob: validateCronJobStatusUpdate,
     Job: validateJobStatusUpdate, StatefulSet: validateStatefulSetStatusUpdate, ReplicationController: validateReplicationControllerStatusUpdate,
     PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate,
+    ResourceQuota: validateResourceQuotaStatusUpdate,
   },
+  finalize: { Namespace: validateNamespaceFinalizeUpdate },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };
 

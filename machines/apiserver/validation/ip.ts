@@ -127,3 +127,21 @@ export function validateNonSpecialIP(value: string, path: string): FieldError[] 
   if (v4 ? b[0] === 224 && b[1] === 0 && b[2] === 0 : b[0] === 0xff && (b[1]! & 0x0f) === 0x02) errs.push(invalidValue(path, value, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
   return errs;
 }
+
+/** validation.IsValidCIDR (strict): a CIDR without leading zeros or IPv4-mapped addresses, host bits clear, canonical. */
+export function validateCIDR(value: string, path: string): FieldError[] {
+  const slash = value.indexOf("/");
+  const ip = slash > 0 ? parseIPSloppy(value.slice(0, slash)) : undefined;
+  const lenText = slash > 0 ? value.slice(slash + 1) : "";
+  const bits = ip ? ip.bytes.length * 8 : 0;
+  if (!ip || !/^[0-9]+$/.test(lenText) || Number(lenText) > bits) return [invalidValue(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")];
+  const len = Number(lenText);
+  if (ip.leadingZeros || (lenText.length > 1 && lenText[0] === "0")) return [invalidValue(path, value, "must not have leading 0s in IP or prefix length")];
+  const masked = ip.bytes.map((b, i) => {
+    const keep = Math.max(0, Math.min(8, len - i * 8));
+    return b & ((0xff << (8 - keep)) & 0xff);
+  });
+  if (masked.some((b, i) => b !== ip.bytes[i])) return [invalidValue(path, value, "must not have bits set beyond the prefix length")];
+  const canonical = `${formatIP({ bytes: masked, leadingZeros: false })}/${len}`;
+  return value === canonical ? [] : [invalidValue(path, value, `must be in canonical form ("${canonical}")`)];
+}

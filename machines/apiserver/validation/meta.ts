@@ -58,7 +58,7 @@ export function validateNonnegative(value: unknown, path: string): FieldError[] 
 }
 
 // Finalizers without a '/' must be one of Kubernetes' own (validateKubeFinalizerName).
-const standardFinalizers = new Set(["kubernetes", "orphan", "foregroundDeletion"]);
+export const STANDARD_FINALIZERS: ReadonlySet<string> = new Set(["kubernetes", "orphan", "foregroundDeletion"]);
 
 /** ValidateFinalizers plus core's validateKubeFinalizerName: qualified names, not orphan and foregroundDeletion together. */
 function validateFinalizers(finalizers: string[] | undefined, path: string): FieldError[] {
@@ -66,8 +66,14 @@ function validateFinalizers(finalizers: string[] | undefined, path: string): Fie
   const list = finalizers ?? [];
   for (const f of list) for (const m of isQualifiedName(f)) errs.push(invalidValue(path, f, m));
   if (list.includes("orphan") && list.includes("foregroundDeletion")) errs.push(invalidValue(path, marshalled(list), "finalizer orphan and foregroundDeletion cannot be both set"));
-  list.forEach((f, i) => {
-    if (!f.includes("/") && !standardFinalizers.has(f)) errs.push(invalidValue(`${path}[${i}]`, f, "name is neither a standard finalizer name nor is it fully qualified"));
+  return errs;
+}
+
+// core's wrapper of ValidateObjectMeta(Update): after apimachinery's checks, each unprefixed finalizer must be a standard one.
+function validateKubeFinalizerNames(finalizers: string[] | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  (finalizers ?? []).forEach((f, i) => {
+    if (!f.includes("/") && !STANDARD_FINALIZERS.has(f)) errs.push(invalidValue(`${path}[${i}]`, f, "name is neither a standard finalizer name nor is it fully qualified"));
   });
   return errs;
 }
@@ -100,8 +106,45 @@ function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldEr
   return errs;
 }
 
+const MAX_SUBRESOURCE_NAME_LENGTH = 256;
+const FIELD_MANAGER_MAX_LENGTH = 128;
+
+// fmt's %#U: U+0009 with the quoted character when it is printable.
+function goRuneU(r: string): string {
+  const cp = r.codePointAt(0)!;
+  return `U+${cp.toString(16).toUpperCase().padStart(4, "0")}${/\p{L}|\p{M}|\p{N}|\p{P}|\p{S}|\p{Zs}/u.test(r) ? ` '${r}'` : ""}`;
+}
+
+/** ValidateFieldManager: at most 128 characters, all printable (unicode.IsPrint). */
+export function validateFieldManager(manager: string, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (manager.length > FIELD_MANAGER_MAX_LENGTH) errs.push(tooLong(path, "", FIELD_MANAGER_MAX_LENGTH));
+  let i = 0;
+  for (const r of manager) {
+    // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+    if (!/\p{L}|\p{M}|\p{N}|\p{P}|\p{S}/u.test(r) && r !== " ") errs.push(invalidValue(path, manager, `invalid character ${goRuneU(r)} (at position ${i})`));
+    i += Buffer.byteLength(r, "utf8");
+  }
+  return errs;
+}
+
+/** ValidateManagedFields: Apply or Update, FieldsV1, a printable manager, a subresource name of at most 256 bytes. */
+export function validateManagedFields(entries: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  (Array.isArray(entries) ? entries : []).forEach((e: Obj, i: number) => {
+    const at = `${path}[${i}]`;
+    const op = typeof e?.operation === "string" ? e.operation : "";
+    if (op !== "Apply" && op !== "Update") errs.push(invalidValue(`${at}.operation`, op, "must be `Apply` or `Update`"));
+    const ft = typeof e?.fieldsType === "string" ? e.fieldsType : "";
+    if (ft.length > 0 && ft !== "FieldsV1") errs.push(invalidValue(`${at}.fieldsType`, ft, "must be `FieldsV1`"));
+    errs.push(...validateFieldManager(typeof e?.manager === "string" ? e.manager : "", `${at}.manager`));
+    if (typeof e?.subresource === "string" && e.subresource.length > MAX_SUBRESOURCE_NAME_LENGTH) errs.push(tooLong(`${at}.subresource`, "", MAX_SUBRESOURCE_NAME_LENGTH));
+  });
+  return errs;
+}
+
 /** ValidateObjectMeta: name (or generateName), namespace presence for the scope, generation, labels, annotations, owners, finalizers. */
-export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameFn, path = "metadata"): FieldError[] {
+export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameFn, path = "metadata", kubeFinalizers = true): FieldError[] {
   const m = meta ?? {};
   const errs: FieldError[] = [];
   if (m.generateName) for (const msg of nameFn(m.generateName, true)) errs.push(invalidValue(`${path}.generateName`, m.generateName, msg));
@@ -118,6 +161,8 @@ export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameF
   errs.push(...validateAnnotations(m.annotations, `${path}.annotations`));
   errs.push(...validateOwnerReferences(m.ownerReferences, `${path}.ownerReferences`));
   errs.push(...validateFinalizers(m.finalizers, `${path}.finalizers`));
+  errs.push(...validateManagedFields(m.managedFields, `${path}.managedFields`));
+  if (kubeFinalizers) errs.push(...validateKubeFinalizerNames(m.finalizers, `${path}.finalizers`));
   return errs;
 }
 
@@ -131,7 +176,7 @@ export function validateImmutable(newVal: unknown, oldVal: unknown, path: string
 }
 
 /** ValidateObjectMetaUpdate: name, namespace, uid, creationTimestamp and deletion fields never change; no new finalizers while deleting. */
-export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata"): FieldError[] {
+export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata", kubeFinalizers = true): FieldError[] {
   const m = meta ?? {};
   const o = old ?? {};
   const errs: FieldError[] = [];
@@ -151,8 +196,24 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata")
   errs.push(...validateLabels(m.labels, `${path}.labels`));
   errs.push(...validateAnnotations(m.annotations, `${path}.annotations`));
   errs.push(...validateOwnerReferences(m.ownerReferences, `${path}.ownerReferences`));
-  (m.finalizers ?? []).forEach((f: string, i: number) => {
-    if (!f.includes("/") && !standardFinalizers.has(f)) errs.push(invalidValue(`${path}.finalizers[${i}]`, f, "name is neither a standard finalizer name nor is it fully qualified"));
-  });
+  errs.push(...validateManagedFields(m.managedFields, `${path}.managedFields`));
+  if (kubeFinalizers) errs.push(...validateKubeFinalizerNames(m.finalizers, `${path}.finalizers`));
+  return errs;
+}
+
+/** path.ValidatePathSegmentName: a name that is safe as one segment of a REST or etcd path. */
+export const nameIsPathSegment: NameFn = (name, prefix) => {
+  if (!prefix && (name === "." || name === "..")) return [`may not be '${name}'`];
+  return ["/", "%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+};
+
+/**
+ * The registry's own ObjectMeta checks for every kind (rest.BeforeCreate after the strategy's Validate;
+ * rest.BeforeUpdate's validateCommonFields before ValidateUpdate): apimachinery's rules with path-segment
+ * names, without core's finalizer-name rule. On update both the create-style and the update checks run.
+ */
+export function validateCommonObjectMeta(meta: Obj, namespaced: boolean, old?: Obj): FieldError[] {
+  const errs = validateObjectMeta(meta, namespaced, nameIsPathSegment, "metadata", false);
+  if (old !== undefined) errs.push(...validateObjectMetaUpdate(meta, old, "metadata", false));
   return errs;
 }

@@ -1,9 +1,11 @@
-// Validation of the smaller kinds: Namespace, Node, ConfigMap, Secret, ServiceAccount, Endpoints,
+// Validation of the smaller kinds: Namespace, ConfigMap, Secret, ServiceAccount, Endpoints,
 // EndpointSlice, Event, Lease, PodDisruptionBudget, PriorityClass — names and the basics.
 
 import { forbiddenField, goValue, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
-import { validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { isConfigMapKey, isDNS1123Subdomain, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
+import { STANDARD_FINALIZERS, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { fieldImmutableErrorMsg, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
+import { validateIP, validateNonSpecialIP } from "./ip.js";
+import { goJsonUnmarshalError } from "./jsonerrors.js";
 import { validateLabelSelector } from "./selector.js";
 import { validatePositiveIntOrPercent } from "./apps.js";
 import { utf8Length } from "../../common/bytes.js";
@@ -13,31 +15,54 @@ type Obj = any;
 /** Highest value a user-defined PriorityClass may have. */
 export const HIGHEST_USER_DEFINABLE_PRIORITY = 1000000000;
 
-/** ValidateNamespace: a DNS-1123 label name, cluster-scoped, finalizers qualified names. */
-export function validateNamespace(ns: Obj): FieldError[] {
-  return validateObjectMeta(ns.metadata, false, nameIsDNSLabel);
-}
-
-/** ValidateNode: a DNS-1123 subdomain name, cluster-scoped, taint effects. */
-export function validateNode(node: Obj): FieldError[] {
-  const errs = validateObjectMeta(node.metadata, false, nameIsDNSSubdomain);
-  (node.spec?.taints ?? []).forEach((t: Obj, i: number) => {
-    const at = `spec.taints[${i}]`;
-    if (!t.effect) errs.push(required(`${at}.effect`, ""));
-    else if (!["NoSchedule", "PreferNoSchedule", "NoExecute"].includes(t.effect)) errs.push(notSupported(`${at}.effect`, t.effect, ["NoSchedule", "PreferNoSchedule", "NoExecute"]));
-  });
+// validateFinalizerName: a qualified name, and an unprefixed name must be one of Kubernetes' own.
+function validateFinalizerName(value: string, path: string): FieldError[] {
+  const errs = isQualifiedName(value).map((m) => invalidValue(path, value, m));
+  if (!value.includes("/") && !STANDARD_FINALIZERS.has(value)) errs.push(invalidValue(path, value, "name is neither a standard finalizer name nor is it fully qualified"));
   return errs;
 }
 
+const specFinalizers = (ns: Obj): string[] => (Array.isArray(ns.spec?.finalizers) ? ns.spec.finalizers.map(String) : []);
+
+/** ValidateNamespace: a DNS-1123 label name, cluster-scoped; spec.finalizers reported at the list, not the index. */
+export function validateNamespace(ns: Obj): FieldError[] {
+  const errs = validateObjectMeta(ns.metadata, false, nameIsDNSLabel);
+  for (const f of specFinalizers(ns)) errs.push(...validateFinalizerName(f, "spec.finalizers"));
+  return errs;
+}
+
+/** ValidateNamespaceUpdate: metadata only (the strategy keeps spec.finalizers and status). */
+export function validateNamespaceUpdate(ns: Obj, old: Obj): FieldError[] {
+  return validateObjectMetaUpdate(ns.metadata, old.metadata);
+}
+
+/** ValidateNamespaceFinalizeUpdate (namespaces/finalize): metadata, then each spec finalizer at its index. */
+export function validateNamespaceFinalizeUpdate(ns: Obj, old: Obj): FieldError[] {
+  const errs = validateObjectMetaUpdate(ns.metadata, old.metadata);
+  specFinalizers(ns).forEach((f, i) => errs.push(...validateFinalizerName(f, `spec.finalizers[${i}]`)));
+  return errs;
+}
+
+/** ValidateServiceAccount: object meta with a DNS subdomain name. */
+export function validateServiceAccount(sa: Obj): FieldError[] {
+  return validateObjectMeta(sa.metadata, true, nameIsDNSSubdomain);
+}
+
+/** ValidateServiceAccountUpdate. */
+export function validateServiceAccountUpdate(sa: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(sa.metadata, old.metadata), ...validateServiceAccount(sa)];
+}
+
+// ValidateConfigMap's key checks: data first (a key also in binaryData is flagged there), then binaryData.
 function validateDataKeys(obj: Obj): FieldError[] {
   const errs: FieldError[] = [];
   const data: Record<string, unknown> = obj.data ?? {};
   const binary: Record<string, unknown> = obj.binaryData ?? {};
-  for (const key of Object.keys(data).sort()) for (const m of isConfigMapKey(key)) errs.push(invalidValue(`data[${key}]`, key, m));
-  for (const key of Object.keys(binary).sort()) {
-    for (const m of isConfigMapKey(key)) errs.push(invalidValue(`binaryData[${key}]`, key, m));
-    if (key in data) errs.push(invalidValue(`binaryData[${key}]`, key, "duplicate of key present in data"));
+  for (const key of Object.keys(data).sort()) {
+    for (const m of isConfigMapKey(key)) errs.push(invalidValue(`data[${key}]`, key, m));
+    if (Object.hasOwn(binary, key)) errs.push(invalidValue(`data[${key}]`, key, "duplicate of key present in binaryData"));
   }
+  for (const key of Object.keys(binary).sort()) for (const m of isConfigMapKey(key)) errs.push(invalidValue(`binaryData[${key}]`, key, m));
   return errs;
 }
 
@@ -65,47 +90,136 @@ export function validateConfigMap(cm: Obj): FieldError[] {
   return errs;
 }
 
-/** ValidateSecret: a subdomain name, valid data keys, and at most 1 MiB of data. */
+// A Secret's data as the internal type holds it: bytes by key, stringData merged over data.
+function secretBytes(s: Obj): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const data = typeof s.data === "object" && s.data !== null ? s.data : {};
+  for (const k of Object.keys(data)) out.set(k, Buffer.from(typeof data[k] === "string" ? data[k] : "", "base64"));
+  const sd = typeof s.stringData === "object" && s.stringData !== null ? s.stringData : {};
+  for (const k of Object.keys(sd)) out.set(k, Buffer.from(typeof sd[k] === "string" ? sd[k] : "", "utf8"));
+  return out;
+}
+
+// The data keys and annotation the typed Secrets need (core.DockerConfigKey and friends).
+const SERVICE_ACCOUNT_NAME_KEY = "kubernetes.io/service-account.name";
+
+/** ValidateSecret: a subdomain name, valid data keys, at most 1 MiB of data, and the keys its type needs. */
 export function validateSecret(s: Obj): FieldError[] {
   const errs = validateObjectMeta(s.metadata, true, nameIsDNSSubdomain);
-  for (const key of Object.keys(s.data ?? {}).sort()) for (const m of isConfigMapKey(key)) errs.push(invalidValue(`data[${key}]`, key, m));
-  // stringData is merged into data before validation; a key in both takes the stringData value.
-  const merged = Object.keys(s.stringData ?? {}).length === 0 ? s.data : Object.fromEntries(Object.entries(s.data ?? {}).filter(([k]) => !Object.hasOwn(s.stringData, k)));
-  if (totalBytes(merged, base64Length) + totalBytes(s.stringData, utf8Length) > MAX_SECRET_SIZE) errs.push(tooLong("data", "", MAX_SECRET_SIZE));
+  const bytes = secretBytes(s);
+  let total = 0;
+  for (const key of [...bytes.keys()].sort()) {
+    for (const m of isConfigMapKey(key)) errs.push(invalidValue(`data[${key}]`, key, m));
+    total += bytes.get(key)!.length;
+  }
+  if (total > MAX_SECRET_SIZE) errs.push(tooLong("data", "", MAX_SECRET_SIZE));
+  const redacted = "<secret contents redacted>";
+  switch (s.type ?? "") {
+    case "kubernetes.io/service-account-token": {
+      const ann = s.metadata?.annotations ?? {};
+      const name = Object.hasOwn(ann, SERVICE_ACCOUNT_NAME_KEY) ? ann[SERVICE_ACCOUNT_NAME_KEY] : "";
+      if (!name) errs.push(required(`metadata.annotations[${SERVICE_ACCOUNT_NAME_KEY}]`, ""));
+      break;
+    }
+    case "kubernetes.io/dockercfg":
+    case "kubernetes.io/dockerconfigjson": {
+      const key = s.type === "kubernetes.io/dockercfg" ? ".dockercfg" : ".dockerconfigjson";
+      const raw = bytes.get(key);
+      if (raw === undefined) {
+        errs.push(required(`data[${key}]`, ""));
+        break;
+      }
+      const err = goJsonUnmarshalError(raw.toString("utf8"), "object", "map[string]interface {}");
+      if (err) errs.push(invalidValue(`data[${key}]`, redacted, err));
+      break;
+    }
+    case "kubernetes.io/basic-auth":
+      // Either may be empty, but one of them must be there.
+      if (!bytes.has("username") && !bytes.has("password")) errs.push(required("data[username]", ""), required("data[password]", ""));
+      break;
+    case "kubernetes.io/ssh-auth":
+      if ((bytes.get("ssh-privatekey")?.length ?? 0) === 0) errs.push(required("data[ssh-privatekey]", ""));
+      break;
+    case "kubernetes.io/tls":
+      if (!bytes.has("tls.crt")) errs.push(required("data[tls.crt]", ""));
+      if (!bytes.has("tls.key")) errs.push(required("data[tls.key]", ""));
+      break;
+    default:
+  }
   return errs;
 }
 
-// ConfigMaps and Secrets marked immutable keep their data and stay immutable.
-function validateImmutableData(obj: Obj, old: Obj): FieldError[] {
-  if (old.immutable !== true) return [];
-  const errs: FieldError[] = [];
-  if (obj.immutable !== true) errs.push(forbiddenField("immutable", "field is immutable when `immutable` is set"));
-  if (JSON.stringify(obj.data ?? {}) !== JSON.stringify(old.data ?? {})) errs.push(forbiddenField("data", "field is immutable when `immutable` is set"));
-  if (JSON.stringify(obj.binaryData ?? {}) !== JSON.stringify(old.binaryData ?? {}) && obj.kind === "ConfigMap") errs.push(forbiddenField("binaryData", "field is immutable when `immutable` is set"));
-  return errs;
+// reflect.DeepEqual of two maps: the same keys with the same values, whatever the order.
+function sameMap(a: unknown, b: unknown): boolean {
+  const x = (typeof a === "object" && a !== null ? a : {}) as Record<string, unknown>;
+  const y = (typeof b === "object" && b !== null ? b : {}) as Record<string, unknown>;
+  const kx = Object.keys(x);
+  return kx.length === Object.keys(y).length && kx.every((k) => Object.hasOwn(y, k) && x[k] === y[k]);
 }
 
-/** ValidateConfigMapUpdate / ValidateSecretUpdate. */
+const immutableWhenSet = "field is immutable when `immutable` is set";
+
+/** ValidateConfigMapUpdate / ValidateSecretUpdate: metadata, a Secret's type, an immutable object's data, then the create rules. */
 export function validateDataUpdate(obj: Obj, old: Obj): FieldError[] {
   const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
-  if (obj.kind === "Secret" && (old.type ?? "Opaque") !== (obj.type ?? "Opaque")) errs.push(invalidValue("type", obj.type ?? "", "field is immutable"));
-  errs.push(...validateImmutableData(obj, old));
-  errs.push(...(obj.kind === "Secret" ? validateSecret(obj) : validateConfigMap(obj)));
+  const secret = obj.kind === "Secret";
+  if (secret && (old.type ?? "") !== (obj.type ?? "")) errs.push(invalidValue("type", obj.type ?? "", fieldImmutableErrorMsg));
+  if (old.immutable === true) {
+    if (obj.immutable !== true) errs.push(forbiddenField("immutable", immutableWhenSet));
+    if (!sameMap(obj.data, old.data)) errs.push(forbiddenField("data", immutableWhenSet));
+    if (!secret && !sameMap(obj.binaryData, old.binaryData)) errs.push(forbiddenField("binaryData", immutableWhenSet));
+  }
+  errs.push(...(secret ? validateSecret(obj) : validateConfigMap(obj)));
   return errs;
 }
 
-/** ValidateEndpoints: a subdomain name and valid ports. */
+// validateEndpointAddress: a strict IP that is not special, a DNS label hostname, a subdomain nodeName.
+function validateEndpointAddress(addr: Obj, path: string): FieldError[] {
+  const ip = typeof addr?.ip === "string" ? addr.ip : "";
+  const errs = validateIP(ip, `${path}.ip`);
+  const hostname = typeof addr?.hostname === "string" ? addr.hostname : "";
+  if (hostname.length > 0) errs.push(...isDNS1123Label(hostname).map((m) => invalidValue(`${path}.hostname`, hostname, m)));
+  if (typeof addr?.nodeName === "string") for (const m of nameIsDNSSubdomain(addr.nodeName, false)) errs.push(invalidValue(`${path}.nodeName`, addr.nodeName, m));
+  errs.push(...validateNonSpecialIP(ip, `${path}.ip`));
+  return errs;
+}
+
+const portProtocols = ["SCTP", "TCP", "UDP"];
+
+// validateEndpointPort: a name when there are several, a port number, a protocol, a qualified appProtocol.
+function validateEndpointPort(p: Obj, requireName: boolean, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = typeof p?.name === "string" ? p.name : "";
+  if (requireName && name.length === 0) errs.push(required(`${path}.name`, ""));
+  else if (name.length > 0) errs.push(...isDNS1123Label(name).map((m) => invalidValue(`${path}.name`, name, m)));
+  const port = typeof p?.port === "number" ? p.port : 0;
+  for (const m of isValidPortNum(port)) errs.push(invalidValue(`${path}.port`, port, m));
+  const protocol = typeof p?.protocol === "string" ? p.protocol : "";
+  if (protocol.length === 0) errs.push(required(`${path}.protocol`, ""));
+  else if (!portProtocols.includes(protocol)) errs.push(notSupported(`${path}.protocol`, protocol, portProtocols));
+  if (typeof p?.appProtocol === "string") errs.push(...isQualifiedName(p.appProtocol).map((m) => invalidValue(`${path}.appProtocol`, p.appProtocol, m)));
+  return errs;
+}
+
+/** ValidateEndpoints (create and update): object meta, then each subset's addresses and ports. */
 export function validateEndpoints(ep: Obj): FieldError[] {
   const errs = validateObjectMeta(ep.metadata, true, nameIsDNSSubdomain);
-  (ep.subsets ?? []).forEach((ss: Obj, i: number) => {
-    (ss.ports ?? []).forEach((p: Obj, j: number) => {
-      const at = `subsets[${i}].ports[${j}]`;
-      if (!(p.port >= 1 && p.port <= 65535)) errs.push(invalidValue(`${at}.port`, p.port ?? 0, "must be between 1 and 65535, inclusive"));
-      if (!p.protocol) errs.push(required(`${at}.protocol`, ""));
-      else if (!["SCTP", "TCP", "UDP"].includes(p.protocol)) errs.push(notSupported(`${at}.protocol`, p.protocol, ["SCTP", "TCP", "UDP"]));
-    });
+  (Array.isArray(ep.subsets) ? ep.subsets : []).forEach((ss: Obj, i: number) => {
+    const at = `subsets[${i}]`;
+    const addresses: Obj[] = Array.isArray(ss?.addresses) ? ss.addresses : [];
+    const notReady: Obj[] = Array.isArray(ss?.notReadyAddresses) ? ss.notReadyAddresses : [];
+    const ports: Obj[] = Array.isArray(ss?.ports) ? ss.ports : [];
+    if (addresses.length === 0 && notReady.length === 0) errs.push(required(at, "must specify `addresses` or `notReadyAddresses`"));
+    addresses.forEach((a, j) => errs.push(...validateEndpointAddress(a, `${at}.addresses[${j}]`)));
+    notReady.forEach((a, j) => errs.push(...validateEndpointAddress(a, `${at}.notReadyAddresses[${j}]`)));
+    ports.forEach((p, j) => errs.push(...validateEndpointPort(p, ports.length > 1, `${at}.ports[${j}]`)));
   });
   return errs;
+}
+
+/** ValidateEndpointsUpdate: metadata, then the create rules (nodeName may change). */
+export function validateEndpointsUpdate(ep: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(ep.metadata, old.metadata), ...validateEndpoints(ep)];
 }
 
 /** ValidateEndpointSlice: a subdomain name, a supported addressType, at most 100 addresses per endpoint. */
@@ -122,16 +236,32 @@ export function validateEndpointSlice(es: Obj): FieldError[] {
   return errs;
 }
 
-/** ValidateEventCreate (legacy core/v1 events): object meta and involvedObject.namespace agreeing with the event's namespace. */
+/**
+ * ValidateEventCreate / ValidateEventUpdate for core/v1 requests: legacyValidateEvent alone (the object
+ * metadata is left to the registry's common checks). An event without eventTime must agree with its
+ * involved object's namespace; one with eventTime is judged by the events.k8s.io rules.
+ */
 export function validateEvent(ev: Obj): FieldError[] {
-  const errs = validateObjectMeta(ev.metadata, true, nameIsDNSSubdomain);
-  const ns: string = ev.metadata?.namespace ?? "";
-  const involvedNs: string = ev.involvedObject?.namespace ?? "";
+  const errs: FieldError[] = [];
+  const ns: string = typeof ev.metadata?.namespace === "string" ? ev.metadata.namespace : "";
+  const involvedNs: string = typeof ev.involvedObject?.namespace === "string" ? ev.involvedObject.namespace : "";
+  const str = (k: string): string => (typeof ev[k] === "string" ? ev[k] : "");
+  const mismatch = () => errs.push(invalidValue("involvedObject.namespace", involvedNs, "does not match event.namespace"));
   if (!ev.eventTime) {
-    const mismatch = involvedNs === "" ? ns !== "" && ns !== "default" : ns !== involvedNs;
-    if (mismatch) errs.push(invalidValue("involvedObject.namespace", involvedNs, "does not match event.namespace"));
+    if (involvedNs === "" ? ns !== "" && ns !== "default" : ns !== involvedNs) mismatch();
+  } else {
+    if (involvedNs === "" && ns !== "default" && ns !== "kube-system") mismatch();
+    const controller = str("reportingController");
+    if (controller.length === 0) errs.push(required("reportingController", ""));
+    for (const m of isQualifiedName(controller)) errs.push(invalidValue("reportingController", controller, m));
+    const limited: [string, number][] = [["reportingInstance", 128], ["action", 128], ["reason", 128]];
+    for (const [k, limit] of limited) {
+      if (str(k).length === 0) errs.push(required(k, ""));
+      if (utf8Length(str(k)) > limit) errs.push(invalidValue(k, "", `can have at most ${limit} characters`));
+    }
+    if (utf8Length(str("message")) > 1024) errs.push(invalidValue("message", "", "can have at most 1024 characters"));
   }
-  if (ns) for (const m of isDNS1123Subdomain(ns)) errs.push(invalidValue("namespace", ns, m));
+  for (const m of isDNS1123Subdomain(ns)) errs.push(invalidValue("namespace", ns, m));
   return errs;
 }
 

@@ -51,7 +51,7 @@ function isStandardResourceName(name: string): boolean {
 const resourceNameValue = (name: string) => name;
 
 /** validateResourceName: a qualified name, and unprefixed names must be standard. */
-function validateResourceName(name: string, path: string): FieldError[] {
+export function validateResourceName(name: string, path: string): FieldError[] {
   const errs = isQualifiedName(name).map((m) => invalidValue(path, resourceNameValue(name), m));
   if (errs.length > 0) return errs;
   if (!name.includes("/") && !isStandardResourceName(name)) errs.push(invalidValue(path, resourceNameValue(name), "must be a standard resource type or fully qualified"));

@@ -92,15 +92,20 @@ function decodedAndDefaulted(kind: string, raw: unknown): unknown[] {
   return out;
 }
 
+// The one InternalError Kubernetes reports on purpose: ValidateNode, when pod CIDRs that do not parse
+// make the dual-stack check fail (each bad CIDR also has its own Invalid cause).
+const deliberate = (e: { type: string; field: string }) => e.type === "InternalError" && e.field === "spec.podCIDRs";
+const notInternal = (e: { type: string; field: string }) => expect(deliberate(e) ? "deliberate" : e.type).not.toBe("InternalError");
+
 describe("validation never throws on a decoded object", () => {
-  for (const kind of ["Pod", "Service", "Deployment", "ReplicaSet", "Node", "Namespace", "ConfigMap", "Secret", "Endpoints", "EndpointSlice", "Event", "Lease", "PodDisruptionBudget", "PriorityClass", "Binding", "ServiceAccount"]) {
+  for (const kind of ["Pod", "Service", "Deployment", "ReplicaSet", "Node", "Namespace", "ConfigMap", "Secret", "Endpoints", "EndpointSlice", "Event", "Lease", "PodDisruptionBudget", "PriorityClass", "Binding", "ServiceAccount", "LimitRange", "ResourceQuota"]) {
     if (!schemaData.roots[kind]) continue;
     it(`${kind}: create and update of random schema-shaped objects give causes, not exceptions`, () => {
       fc.assert(fc.property(objectOf(kind), objectOf(kind), (a, b) => {
         for (const x of decodedAndDefaulted(kind, a)) {
-          for (const e of validateCreate(x)) expect(e.type).not.toBe("InternalError");
+          for (const e of validateCreate(x)) notInternal(e);
           for (const y of decodedAndDefaulted(kind, b)) {
-            for (const e of validateUpdate(x, y)) expect(e.type).not.toBe("InternalError");
+            for (const e of validateUpdate(x, y)) notInternal(e);
           }
         }
       }), { numRuns: Number(process.env.ROBUST_RUNS ?? (kind === "Pod" ? 300 : 100)), seed: Number(process.env.ROBUST_SEED ?? 20261202) });

@@ -3,7 +3,7 @@
 import { forbiddenField, goValue, invalidValue, required, type FieldError, type GoValue } from "../status.js";
 import { goJsonMarshal } from "../schema/decode.js";
 import { validateLabelName, validateLabels } from "./meta.js";
-import { isValidLabelValue } from "./names.js";
+import { isQualifiedName, isValidLabelValue } from "./names.js";
 
 type Obj = any;
 
@@ -30,6 +30,28 @@ function validateLabelSelectorRequirement(rq: Obj, path: string): FieldError[] {
     for (const m of isValidLabelValue(v)) errs.push(invalidValue(`${path}.values[${i}]`, v, m));
   });
   return errs;
+}
+
+/**
+ * Whether metav1.LabelSelectorAsSelector converts the selector without error: labels.NewRequirement
+ * checks each key, the operator and its value count, and each value (a nil selector converts, to Nothing).
+ */
+export function selectorConverts(sel: Obj): boolean {
+  if (!sel) return true;
+  const keyOk = (k: unknown) => typeof k === "string" && isQualifiedName(k).length === 0;
+  const valueOk = (v: unknown) => typeof v === "string" && isValidLabelValue(v).length === 0;
+  const labels = typeof sel.matchLabels === "object" && sel.matchLabels !== null ? sel.matchLabels : {};
+  for (const k of Object.keys(labels)) if (!keyOk(k) || !valueOk(labels[k])) return false;
+  for (const rq of Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []) {
+    const values: unknown[] = Array.isArray(rq?.values) ? rq.values : [];
+    if (!keyOk(rq?.key) || !values.every(valueOk)) return false;
+    if (rq?.operator === "In" || rq?.operator === "NotIn") {
+      if (values.length === 0) return false;
+    } else if (rq?.operator === "Exists" || rq?.operator === "DoesNotExist") {
+      if (values.length !== 0) return false;
+    } else return false;
+  }
+  return true;
 }
 
 /** True when a selector is present but selects everything ({}), which LabelSelectorAsSelector treats as Everything. */

@@ -4,7 +4,7 @@
 import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
 import { marshalled, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNS1035Label } from "./names.js";
-import { isIPv6, parseIPSloppy, validateIP, validateNonSpecialIP, formatIP } from "./ip.js";
+import { isIPv6, parseIPSloppy, validateCIDR, validateIP, validateNonSpecialIP } from "./ip.js";
 import { validatePortNumOrName } from "./pod.js";
 
 type Obj = any;
@@ -128,24 +128,6 @@ export function validateClusterIPsRelatedFields(spec: Obj): FieldError[] {
     });
   }
   return errs;
-}
-
-// validation.IsValidCIDR (strict): a CIDR without leading zeros or IPv4-mapped addresses, host bits clear, canonical.
-function validateCIDR(value: string, path: string): FieldError[] {
-  const slash = value.indexOf("/");
-  const ip = slash > 0 ? parseIPSloppy(value.slice(0, slash)) : undefined;
-  const lenText = slash > 0 ? value.slice(slash + 1) : "";
-  const bits = ip ? ip.bytes.length * 8 : 0;
-  if (!ip || !/^[0-9]+$/.test(lenText) || Number(lenText) > bits) return [invalidValue(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")];
-  const len = Number(lenText);
-  if (ip.leadingZeros || (lenText.length > 1 && lenText[0] === "0")) return [invalidValue(path, value, "must not have leading 0s in IP or prefix length")];
-  const masked = ip.bytes.map((b, i) => {
-    const keep = Math.max(0, Math.min(8, len - i * 8));
-    return b & ((0xff << (8 - keep)) & 0xff);
-  });
-  if (masked.some((b, i) => b !== ip.bytes[i])) return [invalidValue(path, value, "must not have bits set beyond the prefix length")];
-  const canonical = `${formatIP({ bytes: masked, leadingZeros: false })}/${len}`;
-  return value === canonical ? [] : [invalidValue(path, value, `must be in canonical form ("${canonical}")`)];
 }
 
 function validateLoadBalancerSourceRanges(svc: Obj): FieldError[] {

@@ -70,7 +70,8 @@ describe("ValidateStatefulSet (TestValidateStatefulSet)", () => {
   });
   const rows: [string, (spec: any) => void, string[]][] = [
     ["empty selector", (s) => (s.selector = {}), ["spec.selector: Invalid value: {}: empty selector is invalid for statefulset"]],
-    ["missing selector", (s) => delete s.selector, ["spec.selector: Required value"]],
+    // TestValidateStatefulSet's "empty selector" row: a nil selector converts to Nothing, so the template's labels do not match it either.
+    ["missing selector", (s) => delete s.selector, ["spec.selector: Required value", "spec.template.metadata.labels: Invalid value: {\"app\":\"nginx\"}: `selector` does not match template `labels`"]],
     ["selector_doesnt_match", (s) => (s.selector = { matchLabels: { foo: "bar" } }),
       ["spec.template.metadata.labels: Invalid value: {\"app\":\"nginx\"}: `selector` does not match template `labels`"]],
     ["negative replicas", (s) => (s.replicas = -1), ["spec.replicas: Invalid value: -1: must be greater than or equal to 0"]],

@@ -9,12 +9,10 @@ import { intOrPercent, intOrStringValue, isNotMoreThan100Percent, validateCollis
 import { marshalled, validateAnnotations, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { validatePodSpecificAnnotations, validatePodTemplateSpec } from "./pod.js";
-import { labelSelectorJSON, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
+import { labelSelectorJSON, selectorConverts, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
 import { deepEqual } from "../../common/equal.js";
 
 type Obj = any;
-
-const selectorOperators = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
 
 // ValidatePodTemplateSpecForStatefulSet: the selector matches the template; only labels and
 // annotations of the template are checked (the pod spec is left to the pods' own creation).
@@ -22,7 +20,8 @@ function validateTemplateForStatefulSet(template: Obj, selector: Obj, path: stri
   const t = template ?? {};
   const errs: FieldError[] = [];
   const labels = t.metadata?.labels;
-  if (!selectorIsEmpty(selector) && selector && !selectorMatches(selector, labels)) {
+  // A nil selector converts to Nothing, which is not Empty and matches no labels.
+  if (!selectorIsEmpty(selector) && !selectorMatches(selector, labels)) {
     errs.push(invalidValue(`${path}.metadata.labels`, marshalled(labels ?? null), "`selector` does not match template `labels`"));
   }
   errs.push(...validateLabels(labels, `${path}.labels`));
@@ -87,8 +86,8 @@ export function validateStatefulSetSpec(spec: Obj, path = "spec"): FieldError[] 
     errs.push(...validateLabelSelector(s.selector, `${path}.selector`));
     if (selectorIsEmpty(s.selector)) errs.push(invalidValue(`${path}.selector`, labelSelectorJSON(s.selector), "empty selector is invalid for statefulset"));
   }
-  // LabelSelectorAsSelector fails on an unknown operator: then the template is not compared.
-  if ((s.selector?.matchExpressions ?? []).some((r: Obj) => !selectorOperators.has(r?.operator))) errs.push(invalidValue(`${path}.selector`, labelSelectorJSON(s.selector), ""));
+  // LabelSelectorAsSelector fails on a selector it cannot convert: then the template is not compared.
+  if (!selectorConverts(s.selector)) errs.push(invalidValue(`${path}.selector`, labelSelectorJSON(s.selector), ""));
   else errs.push(...validateTemplateForStatefulSet(s.template, s.selector, `${path}.template`));
   const rp = s.template?.spec?.restartPolicy;
   if (rp !== "Always") errs.push(notSupported(`${path}.template.spec.restartPolicy`, rp ?? "", ["Always"]));

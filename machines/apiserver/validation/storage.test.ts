@@ -172,3 +172,43 @@ describe("ValidateStorageClass and its update (TestValidateStorageClass, TestVal
     expect(messages(validateUpdate({ ...old, allowVolumeExpansion: true, metadata: { ...old.metadata, labels: { a: "b" } } }, old))).toEqual([]);
   });
 });
+
+// TestValidatePersistentVolumeClaimStatusUpdate (pkg/apis/core/validation/validation_test.go, commit
+// 000f2605): the Go rows say only whether the update fails; the causes are read from
+// ValidatePersistentVolumeClaimStatusUpdate of the same commit (RecoverVolumeExpansionFailure is GA).
+describe("TestValidatePersistentVolumeClaimStatusUpdate (through persistentvolumeclaims/status)", () => {
+  const claim = (accessModes: string[], withRequest: boolean, status?: any) => ({
+    apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "foo", namespace: "ns", resourceVersion: "1" },
+    spec: { accessModes, ...(withRequest ? { resources: { requests: { storage: "10G" } } } : {}) }, ...(status ? { status } : {}),
+  });
+  const two = ["ReadWriteOnce", "ReadOnlyMany"];
+  const resizing = { phase: "Pending", conditions: [{ type: "Resizing", status: "True" }] };
+  const validClaim = claim(two, true);
+  const statuses = (m: Record<string, string>, allocated?: Record<string, string>) => claim(["ReadWriteOnce"], false, { allocatedResourceStatuses: m, ...(allocated ? { allocatedResources: allocated } : {}) });
+  const allocated = (m: Record<string, string>) => claim(two, true, { ...resizing, allocatedResources: m });
+  const rows: [string, any, any, string[]][] = [
+    ["condition-update-with-enabled-feature-gate", validClaim, claim(two, true, resizing), []],
+    ["status-update-with-valid-allocatedResources-feature-enabled", validClaim, allocated({ storage: "10G" }), []],
+    ["status-update-with-invalid-allocatedResources-native-key-feature-enabled", validClaim, allocated({ "kubernetes.io/foo": "14G" }), ["FieldValueNotSupported status.allocatedResources"]],
+    ["status-update-with-valid-allocatedResources-external-key-feature-enabled", validClaim, allocated({ "example.com/foo": "14G" }), []],
+    ["status-update-with-invalid-allocatedResources-feature-enabled", validClaim, allocated({ storage: "-10G" }), ["FieldValueInvalid status.allocatedResources[storage]"]],
+    ["status-update-with-no-storage-update", validClaim, claim(["ReadWriteOnce"], true, { phase: "Pending", allocatedResources: { cpu: "10G" } }), ["FieldValueNotSupported status.allocatedResources"]],
+    ["staus-update-with-controller-resize-failed", validClaim, statuses({ storage: "ControllerResizeInfeasible" }), []],
+    ["staus-update-with-node-resize-pending", validClaim, statuses({ storage: "NodeResizePending" }), []],
+    ["staus-update-with-node-resize-inprogress", validClaim, statuses({ storage: "NodeResizeInProgress" }), []],
+    ["staus-update-with-node-resize-failed", validClaim, statuses({ storage: "NodeResizeInfeasible" }), []],
+    ["staus-update-with-invalid-native-resource-status-key", validClaim, statuses({ "kubernetes.io/foo": "NodeResizePending" }), ["FieldValueNotSupported status.allocatedResourceStatus"]],
+    ["staus-update-with-valid-external-resource-status-key", validClaim, statuses({ "example.com/foo": "NodeResizePending" }), []],
+    ["status-update-with-multiple-resources-key", validClaim, statuses({ storage: "ControllerResizeInfeasible", "example.com/foo": "ControllerResizeInProgress" }, { storage: "5Gi", "example.com/foo": "10Gi" }), []],
+    ["status-update-with-valid-pvc-resize-status", validClaim, statuses({ storage: "ControllerResizeInProgress" }), []],
+    ["status-update-with-invalid-pvc-resize-status", validClaim, statuses({ storage: "foo" }), ["FieldValueNotSupported status.allocatedResourceStatus"]],
+    ["status-update-with-old-pvc-valid-resourcestatus-newpvc-invalid-recovery-disabled", statuses({ storage: "ControllerResizeInProgress" }), statuses({ storage: "foo" }), ["FieldValueNotSupported status.allocatedResourceStatus"]],
+    ["status-update-with-old-pvc-valid-allocatedResource-newpvc-invalid-recovery-disabled", allocated({ "example.com/foo": "14G" }), allocated({ "kubernetes.io/foo": "14G" }), ["FieldValueNotSupported status.allocatedResources"]],
+  ];
+  for (const [name, old, next, want] of rows) it(`${want.length ? "refuses" : "accepts"} ${name}`, () => expect(brief(validateUpdate(next, old, "status"))).toEqual(want));
+  it("an unknown resize status names the resource key as the bad value, as Kubernetes does", () => {
+    expect(messages(validateUpdate(statuses({ storage: "foo" }), validClaim, "status"))).toEqual([
+      'status.allocatedResourceStatus: Unsupported value: "storage": supported values: "ControllerResizeInProgress", "ControllerResizeInfeasible", "NodeResizeInProgress", "NodeResizeInfeasible", "NodeResizePending"',
+    ]);
+  });
+});

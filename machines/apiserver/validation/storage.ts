@@ -278,14 +278,53 @@ export function validatePersistentVolumeClaimUpdate(pvc: Obj, old: Obj): FieldEr
   return errs;
 }
 
-/** ValidatePersistentVolumeClaimStatusUpdate (the parts a writer meets): metadata rules, capacity quantities (resourceVersion: as for PVs). */
+// validateBasicResource: Quantity.Value() (rounded up) may not be negative.
+function validateBasicResource(raw: unknown, path: string): FieldError[] {
+  const q = parseGoQuantity(raw);
+  if (!q || cmpQuantity(q, parseGoQuantity("0")!) >= 0) return [];
+  // Value() rounds up toward +Inf: -1.5 is -1, -0.5 is 0.
+  const d = q.e10 >= 0 ? q.n * 10n ** BigInt(q.e10) : q.n / 10n ** BigInt(-q.e10);
+  return d < 0n ? [invalidValue(path, Number(d), "must be a valid resource quantity")] : [];
+}
+
+// validatePersistentVolumeClaimResourceKey: a qualified name; native names (unprefixed or kubernetes.io/) only "storage".
+function validateClaimResourceKey(value: string, path: string): FieldError[] {
+  const errs = isQualifiedName(value).map((m) => invalidValue(path, value, m));
+  if (errs.length > 0) return errs;
+  if ((!value.includes("/") || value.includes("kubernetes.io/")) && value !== "storage") errs.push(notSupported(path, value, ["storage"]));
+  return errs;
+}
+
+const RESIZE_STATUSES = ["ControllerResizeInProgress", "ControllerResizeInfeasible", "NodeResizeInProgress", "NodeResizeInfeasible", "NodeResizePending"];
+
+/**
+ * ValidatePersistentVolumeClaimStatusUpdate with RecoverVolumeExpansionFailure (GA in 1.34): metadata,
+ * accessModes present (at "Spec.accessModes", as Kubernetes spells it), capacities, resize statuses and
+ * allocated resources keyed by storage or a prefixed name. The resourceVersion rule is the registry's.
+ */
 export function validatePersistentVolumeClaimStatusUpdate(pvc: Obj, old: Obj): FieldError[] {
   const errs = validateObjectMetaUpdate(pvc?.metadata, old?.metadata);
-  const capacity = pvc?.status?.capacity;
-  if (capacity && typeof capacity === "object") {
-    for (const k of Object.keys(capacity).sort()) {
-      const q = parseGoQuantity(capacity[k]);
-      if (q) errs.push(...validateResourceQuantityValue(k, q, `status.capacity[${k}]`));
+  if (!Array.isArray(pvc?.spec?.accessModes) || pvc.spec.accessModes.length === 0) errs.push(required("Spec.accessModes", ""));
+  const status = pvc?.status ?? {};
+  const keys = (m: unknown) => (typeof m === "object" && m !== null ? Object.keys(m).sort() : []);
+  for (const k of keys(status.capacity)) errs.push(...validateBasicResource(status.capacity[k], `status.capacity[${k}]`));
+  const resizePath = "status.allocatedResourceStatus";
+  for (const k of keys(status.allocatedResourceStatuses)) {
+    errs.push(...validateClaimResourceKey(k, resizePath));
+    // Kubernetes reports the key, not the unknown status, as the bad value.
+    if (!RESIZE_STATUSES.includes(status.allocatedResourceStatuses[k])) errs.push(notSupported(resizePath, k, RESIZE_STATUSES));
+  }
+  for (const k of keys(status.allocatedResources)) {
+    const keyErrs = validateClaimResourceKey(k, "status.allocatedResources");
+    if (keyErrs.length > 0) {
+      errs.push(...keyErrs);
+      continue;
+    }
+    const basic = validateBasicResource(status.allocatedResources[k], `status.allocatedResources[${k}]`);
+    if (basic.length > 0) errs.push(...basic);
+    else {
+      const q = parseGoQuantity(status.allocatedResources[k]);
+      if (q) errs.push(...validateResourceQuantityValue("storage", q, `status.allocatedResources[${k}]`));
     }
   }
   return errs;

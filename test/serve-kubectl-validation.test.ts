@@ -1,0 +1,139 @@
+// The real kubectl against `podflow serve`: `kubectl apply` of an object Kubernetes refuses, one per
+// core kind whose validation table was ported (issue 22), gets the (field, type) cause kube-apiserver
+// v1.35 reports, read from validation.go, and nothing is stored.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
+
+const bin = findKubectl();
+const dir = mkdtempSync(join(tmpdir(), "podflow-validation-"));
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+const b64 = (s: string) => Buffer.from(s).toString("base64");
+
+// [resource for kubectl get, kind, name, manifest, causes as "field: Type-text: ..." substrings]
+const cases: [string, string, string, string, string[]][] = [
+  ["node", "Node", "n1", `apiVersion: v1
+kind: Node
+metadata: {name: n1}
+spec:
+  taints:
+  - {key: dedicated, value: a, effect: NoSchedule}
+  - {key: dedicated, value: b, effect: NoSchedule}
+`, ['metadata.taints[1]: Duplicate value: {"key":"dedicated","value":"b","effect":"NoSchedule"}: taints must be unique by key and effect pair']],
+  ["namespace", "Namespace", "team", `apiVersion: v1
+kind: Namespace
+metadata: {name: team}
+spec: {finalizers: [Foo]}
+`, ['spec.finalizers: Invalid value: "Foo": name is neither a standard finalizer name nor is it fully qualified']],
+  ["configmap", "ConfigMap", "both", `apiVersion: v1
+kind: ConfigMap
+metadata: {name: both}
+data: {key: v}
+binaryData: {key: ${b64("w")}}
+`, ['data[key]: Invalid value: "key": duplicate of key present in binaryData']],
+  ["secret", "Secret", "regcred", `apiVersion: v1
+kind: Secret
+metadata: {name: regcred}
+type: kubernetes.io/dockerconfigjson
+data: {.dockerconfigjson: ${b64("bad")}}
+`, ["data[.dockerconfigjson]: Invalid value: \"<secret contents redacted>\": invalid character 'b' looking for beginning of value"]],
+  ["basic-auth secret", "Secret", "basic", `apiVersion: v1
+kind: Secret
+metadata: {name: basic}
+type: kubernetes.io/basic-auth
+stringData: {other: x}
+`, ["data[username]: Required value", "data[password]: Required value"]],
+  ["endpoints", "Endpoints", "web", `apiVersion: v1
+kind: Endpoints
+metadata: {name: web}
+subsets:
+- addresses: [{ip: 169.254.169.254}]
+  ports: [{port: 80, protocol: TCP}]
+`, ['subsets[0].addresses[0].ip: Invalid value: "169.254.169.254": may not be in the link-local range (169.254.0.0/16, fe80::/10)']],
+  ["limitrange", "LimitRange", "lr", `apiVersion: v1
+kind: LimitRange
+metadata: {name: lr}
+spec:
+  limits:
+  - {type: Pod, maxLimitRequestRatio: {cpu: 800m}}
+`, ['spec.limits[0].maxLimitRequestRatio[cpu]: Invalid value: "800m": ratio 800m is less than 1']],
+  ["resourcequota", "ResourceQuota", "q", `apiVersion: v1
+kind: ResourceQuota
+metadata: {name: q}
+spec:
+  hard: {storage: "10"}
+`, ['spec.hard[storage]: Invalid value: "storage": must be a standard resource for quota']],
+  ["replicationcontroller", "ReplicationController", "rc", `apiVersion: v1
+kind: ReplicationController
+metadata: {name: rc}
+spec:
+  replicas: 1
+  selector: {app: web}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      restartPolicy: OnFailure
+      containers: [{name: c, image: nginx}]
+`, ['spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"']],
+  ["event", "Event", "web.1", `apiVersion: v1
+kind: Event
+metadata: {name: web.1}
+involvedObject: {kind: Pod, name: web, namespace: other}
+reason: Started
+`, ['involvedObject.namespace: Invalid value: "other": does not match event.namespace']],
+  ["statefulset", "StatefulSet", "web", `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  podManagementPolicy: Sometimes
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: nginx}]}
+`, ["spec.podManagementPolicy: Invalid value: \"Sometimes\": must be 'OrderedReady' or 'Parallel'"]],
+  ["controllerrevision", "ControllerRevision", "web-1", `apiVersion: apps/v1
+kind: ControllerRevision
+metadata: {name: web-1}
+data: {}
+revision: -1
+`, ["revision: Invalid value: -1: must be greater than or equal to 0"]],
+];
+
+describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of objects Kubernetes refuses", () => {
+  let s: Served;
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args);
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 1, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it.each(cases)("%s: kubectl apply is refused with Kubernetes' causes and nothing is stored", async (what, kind, name, manifest, causes) => {
+    const r = await k(["apply", "-f", file(`${what.replace(/ /g, "-")}.yaml`, manifest)]);
+    expect(r.code).not.toBe(0);
+    // kubectl names the kind from the Status details, without the group.
+    expect(r.err).toContain(`${kind} "${name}" is invalid: `);
+    for (const c of causes) expect(r.err).toContain(c);
+    const resource = kind === "Endpoints" ? "endpoints" : kind.toLowerCase();
+    const got = await k(["get", resource, name]);
+    expect(got.err).toContain("(NotFound)");
+  });
+
+  it("kubectl apply of a change to an immutable ConfigMap's data is refused, and the data stays", async () => {
+    const cm = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen}\nimmutable: true\ndata: {a: "${v}"}\n`;
+    expect((await k(["apply", "-f", file("frozen1.yaml", cm("1"))])).out).toBe("configmap/frozen created\n");
+    const r = await k(["apply", "-f", file("frozen2.yaml", cm("2"))]);
+    expect(r.err).toContain('ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
+    expect((await k(["get", "configmap", "frozen", "-o", "jsonpath={.data.a}"])).out).toBe("1");
+  });
+});
