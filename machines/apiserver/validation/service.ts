@@ -4,7 +4,7 @@
 import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
 import { marshalled, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNS1035Label } from "./names.js";
-import { isIPv6, parseIPSloppy, validateCIDR, validateIP, validateNonSpecialIP } from "./ip.js";
+import { isIPv6, validateCIDR, validateIP, validateNonSpecialIP } from "./ip.js";
 import { validatePortNumOrName } from "./pod.js";
 
 type Obj = any;
