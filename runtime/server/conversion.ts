@@ -43,10 +43,18 @@ const hpaV1: Conversion = {
   },
 };
 
+// group/resource -> the versions it is also served at, lowest priority last (autoscaling's
+// install.go: SetVersionPriority(v2, v1)); discovery and OpenAPI list them from here.
+const alternates = new Map<string, ReadonlyMap<string, Conversion>>([["autoscaling/horizontalpodautoscalers", new Map([["v1", hpaV1]])]]);
+
 /** The conversion of a resource to another version it is served at, or undefined when it is not served there. */
 export function alternateVersion(r: ResourceInfo, version: string): Conversion | undefined {
-  if (r.group === "autoscaling" && r.resource === "horizontalpodautoscalers" && version === "v1") return hpaV1;
-  return undefined;
+  return alternates.get(`${r.group}/${r.resource}`)?.get(version);
+}
+
+/** Every version a resource is served at, the stored (preferred) one first. */
+export function servedVersions(r: ResourceInfo): string[] {
+  return [r.version, ...(alternates.get(`${r.group}/${r.resource}`)?.keys() ?? [])];
 }
 
 /** An answer (an object, or a list of them) in the version asked. */
