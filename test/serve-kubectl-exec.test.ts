@@ -286,6 +286,23 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
     }
   }, 30_000);
 
+  it("the docs' exact commands: kubectl port-forward pod/nginx 8080:80, then curl localhost:8080", async () => {
+    const pf = background(["port-forward", "pod/nginx", "8080:80"]);
+    try {
+      // kubectl listens on 127.0.0.1 and [::1]; curl's localhost may take either
+      const line = await until(async () => /Forwarding from 127\.0\.0\.1:8080 -> 80/.exec(pf.out()), 15_000, 100);
+      expect(line, `port-forward should start forwarding; stderr: ${pf.err()}`).toBeTruthy();
+      const curl = await new Promise<{ out: string; code: number }>((resolve) => {
+        execFile("curl", ["-s", "localhost:8080"], { timeout: 10_000 }, (e, out) => resolve({ out, code: e ? Number((e as { code?: number }).code ?? 1) : 0 }));
+      });
+      expect(curl.code).toBe(0);
+      expect(curl.out).toContain("<title>Welcome to nginx!</title>");
+      expect(pf.out()).toContain("Handling connection for 8080");
+    } finally {
+      await pf.stop();
+    }
+  }, 30_000);
+
   it("port-forward to a port nothing listens on: the connection is reset and kubectl prints containerd's refusal", async () => {
     const pf = background(["port-forward", "pod/nginx", ":81"]);
     try {
