@@ -61,7 +61,7 @@ export function kubectl(bin: string, kubeconfigPath: string, args: string[], opt
 }
 
 /** A raw HTTPS request to the server, trusting its CA. */
-export function raw(s: Served, method: string, path: string, opts: { token?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ code: number; body: string; headers: Record<string, any> }> {
+export function raw(s: Served, method: string, path: string, opts: { token?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<{ code: number; body: string; headers: Record<string, any> }> {
   const url = new URL(path, s.server.url);
   return new Promise((resolve, reject) => {
     const req = request(url, { method, ca: s.server.caCert, headers: { ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}), ...(opts.body ? { "Content-Type": "application/json" } : {}), ...opts.headers } }, (res) => {
