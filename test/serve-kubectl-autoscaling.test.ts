@@ -4,6 +4,9 @@
 // kubectl resolves `hpa.v1.autoscaling`, explains the v1 schema and lists HPAs in `get all`.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { findKubectl, kubectl, raw, type Served, serve } from "./serve-helpers.js";
 
 const bin = findKubectl();
@@ -110,5 +113,65 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: autoscaling/v1 and v
     const v2 = await k(["explain", "hpa.spec"]);
     expect(v2.out).toMatch(/^VERSION: +v2$/m);
     expect(v2.out).toMatch(/^ {2}metrics\t<\[\]MetricSpec>$/m);
+  });
+
+  it("an autoscaling/v1 manifest applied, changed and applied again: the v1 field is patched at v1", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "podflow-hpa-v1-")), "hpa.yaml");
+    const manifest = (pct: number) => `apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web-v1
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: 1
+  maxReplicas: 4
+  targetCPUUtilizationPercentage: ${pct}
+`;
+    writeFileSync(file, manifest(60));
+    expect(await k(["apply", "-f", file])).toEqual({ code: 0, out: "horizontalpodautoscaler.autoscaling/web-v1 created\n", err: "" });
+    writeFileSync(file, manifest(70));
+    expect(await k(["apply", "-f", file])).toEqual({ code: 0, out: "horizontalpodautoscaler.autoscaling/web-v1 configured\n", err: "" });
+    expect((await k(["get", "horizontalpodautoscalers.v1.autoscaling", "web-v1", "-o", "jsonpath={.spec.targetCPUUtilizationPercentage}"])).out).toBe("70");
+    expect((await k(["get", "hpa", "web-v1", "-o", "jsonpath={.spec.metrics[0].resource.target.averageUtilization}"])).out).toBe("70");
+    const merge = await k(["patch", "horizontalpodautoscalers.v1.autoscaling", "web-v1", "--type=merge", "-p", '{"spec":{"targetCPUUtilizationPercentage":80}}']);
+    expect(merge.out).toBe("horizontalpodautoscaler.autoscaling/web-v1 patched\n");
+    expect((await k(["get", "hpa", "web-v1", "-o", "jsonpath={.spec.metrics[0].resource.target.averageUtilization}"])).out).toBe("80");
+  });
+
+  it("a patch at v1 keeps what only v2 can say: behavior and the metrics besides the CPU target", async () => {
+    const v2 = JSON.stringify({
+      apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "mixed" },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, minReplicas: 1, maxReplicas: 5,
+        metrics: [
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } },
+          { type: "Resource", resource: { name: "memory", target: { type: "AverageValue", averageValue: "100Mi" } } },
+        ],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+      },
+    });
+    expect((await raw(s, "POST", "/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers", { token: s.cluster.adminToken, body: v2 })).code).toBe(201);
+    const p = await k(["patch", "horizontalpodautoscalers.v1.autoscaling", "mixed", "-p", '{"spec":{"targetCPUUtilizationPercentage":65}}']);
+    expect(p.out).toBe("horizontalpodautoscaler.autoscaling/mixed patched\n");
+    const got = JSON.parse((await k(["get", "horizontalpodautoscalers.v2.autoscaling", "mixed", "-o", "json"])).out);
+    expect(got.spec.metrics).toEqual([
+      { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 65 } } },
+      { type: "Resource", resource: { name: "memory", target: { type: "AverageValue", averageValue: "100Mi" } } },
+    ]);
+    expect(got.spec.behavior.scaleDown.stabilizationWindowSeconds).toBe(60);
+  });
+
+  it("a v1 body is decoded as v1: a v2 field in it is unknown there (strict), as the v1 Go type has no such field", async () => {
+    const body = JSON.stringify({ apiVersion: "autoscaling/v1", kind: "HorizontalPodAutoscaler", metadata: { name: "strict" }, spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, maxReplicas: 2, metrics: [] } });
+    const r = await raw(s, "POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers?fieldValidation=Strict", { token: s.cluster.adminToken, body });
+    expect(r.code).toBe(400);
+    expect(JSON.parse(r.body).message).toBe('HorizontalPodAutoscaler in version "v1" cannot be handled as a HorizontalPodAutoscaler: strict decoding error: unknown field "spec.metrics"');
+    const wrongType = JSON.stringify({ apiVersion: "autoscaling/v1", kind: "HorizontalPodAutoscaler", metadata: { name: "typed" }, spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, maxReplicas: 2, targetCPUUtilizationPercentage: "50" } });
+    const t = await raw(s, "POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers", { token: s.cluster.adminToken, body: wrongType });
+    expect(t.code).toBe(400);
+    expect(JSON.parse(t.body).message).toBe('HorizontalPodAutoscaler in version "v1" cannot be handled as a HorizontalPodAutoscaler: json: cannot unmarshal string into Go struct field HorizontalPodAutoscalerSpec.spec.targetCPUUtilizationPercentage of type int32');
   });
 });

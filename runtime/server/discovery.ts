@@ -3,7 +3,7 @@
 // which kubectl 1.30+ asks for first.
 
 import { apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
-import { servedVersions } from "./conversion.js";
+import { servedVersions } from "../../machines/apiserver/conversion.js";
 
 /** The gitVersion this model answers with. */
 export const serverGitVersion = "v1.35.0";

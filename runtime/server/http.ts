@@ -9,7 +9,8 @@ import type { Duplex } from "node:stream";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
-import { alternateVersion, answerIn } from "./conversion.js";
+import { alternateVersion, answerIn } from "../../machines/apiserver/conversion.js";
+import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
@@ -646,7 +647,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "CreateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      if (conv && p.subresource !== "scale") dec.body = conv.toHub(dec.body);
+      // a body at a version the kind is not stored at: decoded as that version's Go type (its unknown fields judged there), then converted
+      let sentWarnings: string[] = [];
+      if (conv && p.subresource !== "scale") {
+        const sent = decodeObjectBody(raw, dec.body, kind, p.version, fv.value, versionedTypeKey(conv.apiVersion, kind));
+        if ("status" in sent) return refuse(sent.status);
+        sentWarnings = sent.warnings;
+        dec.body = conv.toHub(sent.body);
+      }
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
@@ -654,7 +662,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (p.name !== undefined && !p.subresource) return refuse(S.methodNotSupported(r, "create"));
       const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
       if ("status" in typed) return refuse(typed.status);
-      setWarnings(res, typed.warnings);
+      setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "create", body: typed.body }));
     }
     case "PUT": {
@@ -673,14 +681,21 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "UpdateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      if (conv && p.subresource !== "scale") dec.body = conv.toHub(dec.body);
+      // a body at a version the kind is not stored at: decoded as that version's Go type (its unknown fields judged there), then converted
+      let sentWarnings: string[] = [];
+      if (conv && p.subresource !== "scale") {
+        const sent = decodeObjectBody(raw, dec.body, kind, p.version, fv.value, versionedTypeKey(conv.apiVersion, kind));
+        if ("status" in sent) return refuse(sent.status);
+        sentWarnings = sent.warnings;
+        dec.body = conv.toHub(sent.body);
+      }
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
       const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
       if ("status" in typed) return refuse(typed.status);
-      setWarnings(res, typed.warnings);
+      setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "update", body: typed.body }));
     }
     case "PATCH": {
@@ -708,8 +723,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         // addStrictDecodingWarnings: one warning per go-yaml error
         if (strict) setWarnings(res, dups);
       }
-      // The API server decodes the patched object by schema (fieldValidation decides unknown fields).
-      const patchBase = { ...base, fieldValidation: fv.value };
+      // The API server decodes the patched object by schema (fieldValidation decides unknown fields),
+      // a patch at a version the kind is not stored at applied to the object at that version.
+      const patchBase = { ...base, fieldValidation: fv.value, ...(conv && patchType !== "apply" ? { version: p.version } : {}) };
       return reply(await cluster.request({ ...patchBase, verb: "patch", patchType, body: dec.body }));
     }
     case "DELETE": {
