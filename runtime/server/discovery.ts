@@ -11,8 +11,13 @@ export const serverGitVersion = "v1.35.0";
 /** The media type of aggregated discovery documents. */
 export const aggregatedDiscoveryType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
-// Resources kubectl's "all" category covers (the categories field of their REST storage).
-const allCategory = new Set(["pods", "services", "deployments", "replicasets", "daemonsets", "statefulsets", "replicationcontrollers", "jobs", "cronjobs", "horizontalpodautoscalers"]);
+// Resources kubectl's "all" category covers (the categories field of their REST storage), by
+// group/resource: metrics-server's pods (metrics.k8s.io) are in no category.
+const allCategory = new Set([
+  "/pods", "/services", "/replicationcontrollers", "apps/deployments", "apps/replicasets", "apps/daemonsets", "apps/statefulsets",
+  "batch/jobs", "batch/cronjobs", "autoscaling/horizontalpodautoscalers",
+]);
+const inAll = (r: ResourceInfo) => allCategory.has(`${r.group}/${r.resource}`);
 
 /** The response kind and verbs of a subresource served at a version, as kube-apiserver registers them. */
 function subresourceInfo(r: ResourceInfo, sub: string, version: string): { group: string; version: string; kind: string; verbs: string[] } {
@@ -88,7 +93,7 @@ export function apiResourceList(group: string, version: string): object | undefi
     list.push({
       name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs,
       ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-      ...(allCategory.has(r.resource) ? { categories: ["all"] } : {}),
+      ...(inAll(r) ? { categories: ["all"] } : {}),
     });
     for (const sub of r.subresources) {
       const s = subresourceInfo(r, sub, version);
@@ -110,7 +115,7 @@ function discoveryResource(r: ResourceInfo, version: string): object {
     singularResource: r.singular,
     verbs: r.verbs,
     ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-    ...(allCategory.has(r.resource) ? { categories: ["all"] } : {}),
+    ...(inAll(r) ? { categories: ["all"] } : {}),
     ...(r.subresources.length
       ? {
           subresources: r.subresources.map((sub) => {
