@@ -92,6 +92,13 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: autoscaling/v1 and v
     expect(table[1]).toMatch(/^web +Deployment\/web +/);
   });
 
+  it("a watch at autoscaling/v1 sees the HPA at v1", async () => {
+    const r = await raw(s, "GET", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers?watch=true&timeoutSeconds=1&fieldSelector=metadata.name%3Dweb", { token: s.cluster.adminToken });
+    const first = JSON.parse(r.body.split("\n")[0]!);
+    expect(first).toMatchObject({ type: "ADDED", object: { apiVersion: "autoscaling/v1", kind: "HorizontalPodAutoscaler", metadata: { name: "web" }, spec: { targetCPUUtilizationPercentage: 50 } } });
+    expect(first.object.spec.metrics).toBeUndefined();
+  });
+
   it("hpa.v1.autoscaling resolves; kubectl 1.32 reads it at the preferred version, as against kube-apiserver", async () => {
     // client-go v0.32 restmapper/shortcut.go expands a short name into a fresh GroupVersionResource
     // (group and resource only), so the version asked with a short name is dropped

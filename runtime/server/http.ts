@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
-import { alternateVersion, answerIn } from "../../machines/apiserver/conversion.js";
+import { alternateVersion, answerIn, type Conversion } from "../../machines/apiserver/conversion.js";
 import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
@@ -626,7 +626,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       }
       // metrics-server registers no watch route: the aggregator relays its 405
       if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
-      if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc);
+      if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc, conv);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
     }
@@ -813,7 +813,7 @@ export const watchBufferBytes = 1024 * 1024;
  */
 async function serveWatch(
   cluster: Cluster, r: ResourceInfo, req: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, table: boolean, include: IncludeObject,
-  httpReq: IncomingMessage, res: ServerResponse, hc: HandlerContext,
+  httpReq: IncomingMessage, res: ServerResponse, hc: HandlerContext, conv?: Conversion,
 ): Promise<void> {
   const initial = boolParam(q, "sendInitialEvents");
   const { limit: _l, continue: _c, ...watchReq } = req;
@@ -829,7 +829,8 @@ async function serveWatch(
   // counts from them.
   let bound = watchBufferBytes;
   const write = (type: string, object: any) => {
-    let out = object;
+    // a watch at a version the kind is not stored at sees its objects in that version
+    let out = conv && (type === "ADDED" || type === "MODIFIED" || type === "DELETED") ? conv.fromHub(object) : object;
     if (table && (type === "ADDED" || type === "MODIFIED" || type === "DELETED")) {
       out = toTable(r.kind, [object], { now: cluster.now(), include, headers: !headersSent });
       headersSent = true;
@@ -837,7 +838,7 @@ async function serveWatch(
     res.write(JSON.stringify({ type, object: out }) + "\n");
   };
   const bookmark = (annotations?: Record<string, string>) =>
-    write("BOOKMARK", { kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: lastRV, ...(annotations ? { annotations } : {}) } });
+    write("BOOKMARK", { kind: r.kind, apiVersion: conv ? conv.apiVersion : apiVersionOf(r), metadata: { resourceVersion: lastRV, ...(annotations ? { annotations } : {}) } });
   let from = watchReq.resourceVersion;
   if (initial) {
     // sendInitialEvents: the list as ADDED events, then a bookmark that marks their end.
