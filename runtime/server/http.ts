@@ -14,7 +14,7 @@ import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregated } from "./discovery.js";
-import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
+import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, type FieldValidation } from "./decode.js";
 import { toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -647,14 +647,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "CreateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      // a body at a version the kind is not stored at: decoded as that version's Go type (its unknown fields judged there), then converted
-      let sentWarnings: string[] = [];
-      if (conv && p.subresource !== "scale") {
-        const sent = decodeObjectBody(raw, dec.body, kind, p.version, fv.value, versionedTypeKey(conv.apiVersion, kind));
-        if ("status" in sent) return refuse(sent.status);
-        sentWarnings = sent.warnings;
-        dec.body = conv.toHub(sent.body);
-      }
+      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv) : { body: dec.body, warnings: [] };
+      if ("status" in sent) return refuse(sent.status);
+      const sentWarnings = sent.warnings;
+      dec.body = sent.body;
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
@@ -681,14 +677,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "UpdateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      // a body at a version the kind is not stored at: decoded as that version's Go type (its unknown fields judged there), then converted
-      let sentWarnings: string[] = [];
-      if (conv && p.subresource !== "scale") {
-        const sent = decodeObjectBody(raw, dec.body, kind, p.version, fv.value, versionedTypeKey(conv.apiVersion, kind));
-        if ("status" in sent) return refuse(sent.status);
-        sentWarnings = sent.warnings;
-        dec.body = conv.toHub(sent.body);
-      }
+      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv) : { body: dec.body, warnings: [] };
+      if ("status" in sent) return refuse(sent.status);
+      const sentWarnings = sent.warnings;
+      dec.body = sent.body;
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
@@ -762,6 +754,12 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     default:
       return refuse(S.methodNotSupported(r, method.toLowerCase()));
   }
+}
+
+/** A body sent at a version the kind is not stored at: decoded as that version's Go type (its unknown fields judged there), then converted. */
+function atStoredVersion(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation, conv: Conversion): { body: any; warnings: string[] } | { status: Status } {
+  const sent = decodeObjectBody(raw, body, kind, version, fv, versionedTypeKey(conv.apiVersion, kind));
+  return "status" in sent ? sent : { body: conv.toHub(sent.body), warnings: sent.warnings };
 }
 
 function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeObject): object {
