@@ -3,7 +3,7 @@
 // loaded only by the subcommand that runs them.
 
 import { Option, type Command } from "commander";
-import { countNumber, nonNegative, portNumber, positive, seedNumber, shardSpec, sizeList, wholeNumber } from "./options.js";
+import { countNumber, nonNegative, portNumber, positive, seedNumber, shardSpec, sizeList, userList, wholeNumber } from "./options.js";
 import { simulate } from "./simulate.js";
 import { interpreters, setDefaultInterpreter, type Interpreter } from "../runtime/fastpath.js";
 import type { ExitCode, IO } from "./io.js";
@@ -44,6 +44,7 @@ export function addServe(program: Command, io: IO, exit: ExitCode): void {
     .option("--speed <x>", "simulated milliseconds per wall-clock millisecond", positive, "1")
     .option("--kubeconfig <file>", "where to write the kubeconfig", "./podflow.kubeconfig")
     .option("--token <token>", "the admin bearer token (default: a random one at every start)")
+    .option("--user <name:groups>", "another user, in these groups (comma-separated), with its own token and context NAME@podflow in the kubeconfig; repeatable", userList)
     .option("--etcd <url>", "keep the objects in a real etcd (http://127.0.0.1:2379), so a restart finds them")
     .option("--ui", "also serve the live view in the browser at /ui/ on the same port (its URL is printed)")
     .action(async (opts) => {

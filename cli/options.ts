@@ -41,6 +41,22 @@ export function sizeList(v: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), v];
 }
 
+/**
+ * NAME:GROUPS (groups comma-separated, may be empty: "jane", "jane:devs,ops"); collected into a
+ * list. The name ends at the first ':' (groups such as system:masters keep theirs); neither may be
+ * empty or hold a control character.
+ */
+export function userList(v: string, previous: Array<{ name: string; groups: string[] }> | undefined): Array<{ name: string; groups: string[] }> {
+  const at = v.indexOf(":");
+  const name = at < 0 ? v : v.slice(0, at);
+  const groups = at < 0 || v.slice(at + 1) === "" ? [] : v.slice(at + 1).split(",");
+  // eslint-disable-next-line no-control-regex
+  const bad = (s: string) => s === "" || /[\u0000-\u001f\u007f]/.test(s);
+  if (bad(name) || groups.some(bad)) throw new InvalidArgumentError("Not NAME or NAME:GROUP,GROUP (e.g. jane:devs).");
+  if (name === "admin" || previous?.some((u) => u.name === name)) throw new InvalidArgumentError(`The user ${JSON.stringify(name)} is given twice.`);
+  return [...(previous ?? []), { name, groups }];
+}
+
 /** A whole number ≥ 1 (shards, workers). */
 export function countNumber(v: string): string {
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) < 1) throw new InvalidArgumentError("Not a whole number of 1 or more.");

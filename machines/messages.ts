@@ -90,6 +90,8 @@ export interface ApiRequest {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** a patch made at a version the resource is served at but not stored at (autoscaling/v1): it applies to the object at that version */
+  version?: string;
   body?: any;
   /** list and watch options, delete options, patch type */
   labelSelector?: string;

@@ -47,6 +47,8 @@ export interface ClusterOptions {
   tokens?: "random" | "seeded";
   /** the admin user's bearer token, instead of a made one (podflow serve --token) */
   adminToken?: string;
+  /** more users, each given a bearer token made as the admin's (podflow serve --user NAME:GROUPS); Cluster.userTokens names them */
+  users?: ReadonlyArray<{ name: string; groups: readonly string[] }>;
   /** deep-freeze every actor's context (or the value machines', or those the predicate names) before each transition: a test that contexts are values */
   freezeSnapshots?: boolean | "values" | ((address: string) => boolean);
   /** what steps the value machines: the fast path or XState's interpreter (RuntimeOptions.interpreter) */
@@ -86,6 +88,8 @@ export class Cluster {
   readonly seed: number;
   readonly tokens: Map<string, UserInfo>;
   readonly adminToken: string;
+  /** user name -> bearer token of the users ClusterOptions.users asked for */
+  readonly userTokens = new Map<string, string>();
   private nextId = 1;
   private readonly waiting = new Map<number, (r: ApiResponse) => void>();
   private readonly responses = new Map<number, ApiResponse>();
@@ -115,6 +119,12 @@ export class Cluster {
     this.set = components(nodes, this.seed, opts, random ? randomToken : (address) => componentToken(this.seed, address));
     if (new Set([...this.set.identities.map((i) => i.token), this.adminToken]).size !== this.set.identities.length + 1) throw new Error("createCluster: the admin token is a component's token");
     for (const c of this.set.identities) this.tokens.set(c.token, c.user);
+    // the token authenticator adds system:authenticated to every user it names
+    for (const u of opts.users ?? []) {
+      const t = random ? randomToken() : token(this.seed, `user-${u.name}`);
+      this.tokens.set(t, { name: u.name, groups: [...u.groups.filter((g) => g !== "system:authenticated"), "system:authenticated"] });
+      this.userTokens.set(u.name, t);
+    }
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
     this.runtime.spawn("etcd", etcdMachine, opts.etcdStore ? { restore: opts.etcdStore.restore } : undefined);
     opts.etcdStore?.attach(this.runtime);

@@ -3,9 +3,14 @@
 // kube-apiserver's answers make them print (kubectl's cmd/auth/cani.go and whoami.go).
 
 import { describe, expect, it, beforeAll, afterAll } from "vitest";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
-import { findKubectl, kubectl, raw, serve, type Served } from "./serve-helpers.js";
+import { InvalidArgumentError } from "commander";
+import { parse as parseYaml } from "yaml";
+import { userList } from "../cli/options.js";
+import { serveCommand } from "../runtime/server/serve.js";
+import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
@@ -109,5 +114,63 @@ describe.runIf(bin)("kubectl auth", () => {
     const r = await raw(s, "POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", { token: s.cluster.adminToken, body });
     expect(r.code).toBe(400);
     expect(JSON.parse(r.body)).toMatchObject({ reason: "BadRequest", message: "no namespace on request" });
+  });
+});
+
+// `podflow serve --user NAME:GROUPS`: a user with its own bearer token and a context NAME@podflow,
+// so kubectl speaks as that user (not by impersonation) and RBAC decides by its groups.
+describe.runIf(bin)("kubectl auth as the users podflow serve --user makes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "podflow-users-"));
+  const file = join(dir, "kubeconfig");
+  const out: string[] = [];
+  const err: string[] = [];
+  let stop!: () => void;
+  let exit: Promise<number>;
+  const k = (args: string[]) => kubectl(bin!, file, args, { timeoutMs: 20_000 });
+
+  beforeAll(async () => {
+    const users = userList("ops:system:masters", userList("jane:devs,qa", undefined));
+    exit = serveCommand({ port: "0", nodes: "1", seed: "1", speed: "10", kubeconfig: file, user: users }, { out: (l) => out.push(l), err: (l) => err.push(l) }, new Promise<void>((r) => (stop = r)));
+    const started = await until(async () => out.some((l) => l.startsWith("export KUBECONFIG=")) || err.length > 0, 10_000, 50);
+    expect(started && err).toEqual([]);
+  });
+  afterAll(async () => {
+    stop?.();
+    await exit;
+  });
+
+  it("the kubeconfig has a context per user, each with its own token, and serve prints them", () => {
+    const config = parseYaml(readFileSync(file, "utf8"));
+    expect(config.contexts.map((c: { name: string }) => c.name)).toEqual(["podflow", "jane@podflow", "ops@podflow"]);
+    expect(config.contexts[1].context).toEqual({ cluster: "podflow", user: "podflow-jane", namespace: "default" });
+    const tokens = config.users.map((u: { user: { token: string } }) => u.user.token);
+    expect(new Set(tokens).size).toBe(3);
+    expect(out).toContain("as jane: kubectl --context jane@podflow ...");
+  });
+
+  it("kubectl auth whoami names the user and its groups", async () => {
+    const r = await k(["--context", "jane@podflow", "auth", "whoami"]);
+    expect(r.out.split("\n").map((l) => l.trimEnd())).toEqual(["ATTRIBUTE   VALUE", "Username    jane", "Groups      [devs qa system:authenticated]", ""]);
+  });
+
+  it("kubectl auth can-i create pods: no for a user no binding names, yes for one in system:masters", async () => {
+    expect(await k(["--context", "jane@podflow", "auth", "can-i", "create", "pods"])).toEqual({ code: 1, out: "no\n", err: "" });
+    expect(await k(["--context", "ops@podflow", "auth", "can-i", "create", "pods"])).toEqual({ code: 0, out: "yes\n", err: "" });
+    // what system:basic-user grants every authenticated user
+    expect(await k(["--context", "jane@podflow", "auth", "can-i", "create", "selfsubjectrulesreviews.authorization.k8s.io", "-A"])).toEqual({ code: 0, out: "yes\n", err: "" });
+  });
+
+  it("the limited user's request is Forbidden with Kubernetes' message; the admin's goes through", async () => {
+    const r = await k(["--context", "jane@podflow", "run", "web", "--image=nginx"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('Error from server (Forbidden): pods is forbidden: User "jane" cannot create resource "pods" in API group "" in the namespace "default"\n');
+    expect((await k(["run", "web", "--image=nginx"])).out).toBe("pod/web created\n");
+  });
+
+  it("--user refuses what cannot be a user: an empty name, a control character, the admin, a name given twice", () => {
+    expect(userList("jane", undefined)).toEqual([{ name: "jane", groups: [] }]);
+    expect(userList("jane:", undefined)).toEqual([{ name: "jane", groups: [] }]);
+    for (const bad of [":devs", "ja\nne", "jane:devs,", "admin"]) expect(() => userList(bad, undefined), bad).toThrow(InvalidArgumentError);
+    expect(() => userList("jane:x", [{ name: "jane", groups: [] }])).toThrow("given twice");
   });
 });

@@ -2,7 +2,7 @@
 
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { execFile, spawnSync } from "node:child_process";
 import { request } from "node:https";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
@@ -41,10 +41,19 @@ export function findKubectl(): string | undefined {
   return r.status === 0 && path ? path : undefined;
 }
 
+/**
+ * The environment kubectl runs in: its discovery cache kept beside the kubeconfig, since
+ * ~/.kube/cache is keyed by host and port, and a port used again by a later server would answer
+ * from an earlier server's discovery.
+ */
+export function kubectlEnv(kubeconfigPath: string): NodeJS.ProcessEnv {
+  return { ...process.env, KUBECONFIG: kubeconfigPath, KUBECACHEDIR: join(dirname(kubeconfigPath), "cache") };
+}
+
 /** Runs kubectl against the served cluster without blocking the in-process server. */
 export function kubectl(bin: string, kubeconfigPath: string, args: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = execFile(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfigPath }, timeout: opts.timeoutMs ?? 30_000 }, (error, stdout, stderr) => {
+    const child = execFile(bin, args, { env: kubectlEnv(kubeconfigPath), timeout: opts.timeoutMs ?? 30_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof (error as any).code === "number" ? (error as any).code : 1) : 0, out: stdout, err: stderr });
     });
     if (opts.input !== undefined) child.stdin!.end(opts.input);
@@ -52,7 +61,7 @@ export function kubectl(bin: string, kubeconfigPath: string, args: string[], opt
 }
 
 /** A raw HTTPS request to the server, trusting its CA. */
-export function raw(s: Served, method: string, path: string, opts: { token?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ code: number; body: string; headers: Record<string, any> }> {
+export function raw(s: Served, method: string, path: string, opts: { token?: string; body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<{ code: number; body: string; headers: Record<string, any> }> {
   const url = new URL(path, s.server.url);
   return new Promise((resolve, reject) => {
     const req = request(url, { method, ca: s.server.caCert, headers: { ...(opts.token ? { Authorization: `Bearer ${opts.token}` } : {}), ...(opts.body ? { "Content-Type": "application/json" } : {}), ...opts.headers } }, (res) => {

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFile, spawnSync } from "node:child_process";
-import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
+import { findKubectl, kubectl, kubectlEnv, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 const python = spawnSync("sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim() || undefined;
@@ -64,7 +64,7 @@ describe.skipIf(!bin)("kubectl debug against podflow serve", () => {
     const script = join(__dirname, "support", "ptyrun.py");
     const r = await new Promise<string>((resolve) => {
       execFile(python!, [script, "2.5", "\\r", "echo $HOSTNAME\\r", "exit\\r", "--", bin!, "debug", "-it", "ephemeral-demo", "--image=busybox:1.28", "--target=ephemeral-demo"],
-        { env: { ...process.env, KUBECONFIG: s.kubeconfigPath }, timeout: 40_000 }, (_e, out) => resolve(out));
+        { env: kubectlEnv(s.kubeconfigPath), timeout: 40_000 }, (_e, out) => resolve(out));
     });
     const screen = r.replace(/\r\n/g, "\n");
     expect(screen).toMatch(/Defaulting debug container name to debugger-[a-z0-9]{5}\.\n/);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFile, spawn, spawnSync } from "node:child_process";
 import { get } from "node:http";
-import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
+import { findKubectl, kubectl, kubectlEnv, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 const python = spawnSync("sh", ["-c", "command -v python3"], { encoding: "utf8" }).stdout.trim() || undefined;
@@ -219,7 +219,7 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
     const script = join(__dirname, "support", "ptyrun.py");
     const r = await new Promise<string>((resolve) => {
       execFile(python!, [script, "0.8", "ls /\\r", "cd /usr/share/nginx/html\\r", "cat index.html; pwd\\r", "nosuch\\r", "exit 4\\r", "--", bin!, "exec", "-it", "shell-demo", "--", "/bin/bash"],
-        { env: { ...process.env, KUBECONFIG: s.kubeconfigPath }, timeout: 30_000 }, (_e, out) => resolve(out));
+        { env: kubectlEnv(s.kubeconfigPath), timeout: 30_000 }, (_e, out) => resolve(out));
     });
     const screen = r.replace(/\r\n/g, "\n");
     expect(screen).toContain("root@shell-demo:/# ls /\n");
@@ -234,7 +234,7 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
     const script = join(__dirname, "support", "ptyrun.py");
     const r = await new Promise<string>((resolve) => {
       execFile(python!, [script, "1.5", "\\r", "echo $HOSTNAME; cd /tmp; pwd\\r", "exit\\r", "--", bin!, "run", "-it", "--rm", "--restart=Never", "typed", "--image=busybox", "--", "sh"],
-        { env: { ...process.env, KUBECONFIG: s.kubeconfigPath }, timeout: 40_000 }, (_e, out) => resolve(out));
+        { env: kubectlEnv(s.kubeconfigPath), timeout: 40_000 }, (_e, out) => resolve(out));
     });
     const screen = r.replace(/\r\n/g, "\n");
     expect(screen).toContain("If you don't see a command prompt, try pressing enter.\n");
@@ -246,7 +246,7 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
 
   /** Starts kubectl in the background; resolves with what it printed once stopped. */
   function background(args: string[]) {
-    const child = spawn(bin!, args, { env: { ...process.env, KUBECONFIG: s.kubeconfigPath } });
+    const child = spawn(bin!, args, { env: kubectlEnv(s.kubeconfigPath) });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -281,6 +281,23 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
       expect(await httpGet(port, "/nope")).toMatchObject({ status: 404 });
       expect(pf.out()).toContain("Handling connection for " + port);
       expect(pf.err()).toBe("");
+    } finally {
+      await pf.stop();
+    }
+  }, 30_000);
+
+  it("the docs' exact commands: kubectl port-forward pod/nginx 8080:80, then curl localhost:8080", async () => {
+    const pf = background(["port-forward", "pod/nginx", "8080:80"]);
+    try {
+      // kubectl listens on 127.0.0.1 and [::1]; curl's localhost may take either
+      const line = await until(async () => /Forwarding from 127\.0\.0\.1:8080 -> 80/.exec(pf.out()), 15_000, 100);
+      expect(line, `port-forward should start forwarding; stderr: ${pf.err()}`).toBeTruthy();
+      const curl = await new Promise<{ out: string; code: number }>((resolve) => {
+        execFile("curl", ["-s", "localhost:8080"], { timeout: 10_000 }, (e, out) => resolve({ out, code: e ? Number((e as { code?: number }).code ?? 1) : 0 }));
+      });
+      expect(curl.code).toBe(0);
+      expect(curl.out).toContain("<title>Welcome to nginx!</title>");
+      expect(pf.out()).toContain("Handling connection for 8080");
     } finally {
       await pf.stop();
     }

@@ -46,6 +46,18 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl top", () => 
     expect(containers.out).toMatch(/^memory-demo +memory-demo-ctr +0m +150Mi +$/m);
   });
 
+  it("kubectl top pods, as the docs type it: the current namespace, then every namespace", async () => {
+    // top_pod.go: no metrics and no pods in the namespace is a message on stderr, not an error
+    expect(await k(["top", "pods"])).toEqual({ code: 0, out: "", err: "No resources found in default namespace.\n" });
+    const all = await until(async () => {
+      const r = await k(["top", "pods", "-A"]);
+      return /^mem-example +memory-demo /m.test(r.out) && /^cpu-example +cpu-demo /m.test(r.out) ? r : undefined;
+    }, 20_000);
+    expect(all!.err).toBe("");
+    expect(all!.out.split("\n")[0]).toMatch(/^NAMESPACE +NAME +CPU\(cores\) +MEMORY\(bytes\) *$/);
+    expect(all!.out).toMatch(/^mem-example +memory-demo +0m +150Mi +$/m);
+  });
+
   it("kubectl top node shows each node's usage against its allocatable", async () => {
     const r = await until(async () => {
       const out = await k(["top", "node"]);

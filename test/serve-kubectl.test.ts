@@ -6,7 +6,7 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-helpers.js";
+import { findKubectl, kubectl, kubectlEnv, raw, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 const examples = join(__dirname, "..", "examples");
@@ -73,7 +73,7 @@ describe("podflow serve with the real kubectl", () => {
   });
 
   it("kubectl get pods -w streams the table, then stops when killed", async () => {
-    const child = spawn(bin, ["get", "pods", "-w"], { env: { ...process.env, KUBECONFIG: s.kubeconfigPath } });
+    const child = spawn(bin, ["get", "pods", "-w"], { env: kubectlEnv(s.kubeconfigPath) });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     await new Promise((r) => setTimeout(r, 1500));

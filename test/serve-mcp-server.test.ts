@@ -135,6 +135,16 @@ describe("kubernetes-mcp-server against podflow serve", () => {
     const missing = await mcp.call("pods_get", { name: "nope", namespace: "default" });
     expect(missing.isError).toBe(true);
     expect(text(missing)).toContain('pods "nope" not found');
+    // exec refusals in Kubernetes' words: no pod, the API server's 400 for a container the pod lacks
+    // (client-go reports the refused upgrade), containerd's exec failure through the error channel
+    const noPod = await mcp.call("pods_exec", { name: "nope", namespace: "default", command: ["ls"] });
+    expect(noPod).toEqual({ isError: true, content: [{ type: "text", text: 'failed to exec in pod nope in namespace default: pods "nope" not found' }] });
+    const noContainer = await mcp.call("pods_exec", { name: "mcp-hello", namespace: "default", container: "zz", command: ["ls"] });
+    expect(noContainer.isError).toBe(true);
+    expect(text(noContainer)).toBe("failed to exec in pod mcp-hello in namespace default: unable to upgrade connection: container zz is not valid for pod mcp-hello");
+    const noExec = await mcp.call("pods_exec", { name: "mcp-hello", namespace: "default", command: ["nosuch"] });
+    expect(noExec.isError).toBe(true);
+    expect(text(noExec)).toMatch(/^failed to exec in pod mcp-hello in namespace default: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "[0-9a-f]+": OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in \$PATH: unknown$/);
     const unknownKind = await mcp.call("resources_get", { apiVersion: "example.com/v1", kind: "Widget", name: "w" });
     expect(unknownKind.isError).toBe(true);
     expect(text(await mcp.call("pods_get", { name: "mcp-hello", namespace: "default" }))).toContain("name: mcp-hello");

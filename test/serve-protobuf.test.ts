@@ -217,10 +217,17 @@ describe.runIf(bin)("kubectl create sends protobuf and the objects are made", ()
   });
 
   it("hostile protobuf bodies over HTTPS are 400s and the server keeps serving", async () => {
-    for (const body of [Buffer.from([...magic, 0x0a, 0xff]), Buffer.from([...magic, 0x12, 0xff, 0xff, 0xff, 0xff, 0x0f]), Buffer.concat([Buffer.from(magic), Buffer.alloc(200_000, 0x0b)])]) {
-      const r = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: body.toString("latin1"), headers: { "Content-Type": PB } });
+    const unrecognized = (m: string) => `the object provided is unrecognized (must be of type ConfigMap): ${m}`;
+    for (const [body, message] of [
+      // a truncated envelope, a 4 GiB length field, JSON under the protobuf type, 200,000 nested groups
+      [Buffer.from([...magic, 0x0a, 0xff]), unrecognized("unexpected EOF (6b3873000aff)")],
+      [Buffer.from([...magic, 0x12, 0xff, 0xff, 0xff, 0xff, 0x0f]), unrecognized("unexpected EOF (6b38730012ffffffff0f)")],
+      [Buffer.from('{"kind":"ConfigMap"}'), unrecognized('provided data does not appear to be a protobuf message, expected prefix [107 56 115 0] ({"kind":"ConfigMap"})')],
+      [Buffer.concat([Buffer.from(magic), Buffer.alloc(200_000, 0x0b)]), undefined],
+    ] as const) {
+      const r = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body, headers: { "Content-Type": PB } });
       expect(r.code).toBe(400);
-      expect(JSON.parse(r.body)).toMatchObject({ kind: "Status", reason: "BadRequest", code: 400 });
+      expect(JSON.parse(r.body)).toMatchObject({ kind: "Status", reason: "BadRequest", code: 400, ...(message ? { message } : {}) });
     }
     expect((await k(["get", "configmap", "cfg", "-o", "name"])).out).toBe("configmap/cfg\n");
   });

@@ -1,6 +1,7 @@
 // The official Python client (Debian's python3-kubernetes, run with /usr/bin/python3) against
 // `podflow serve`: list namespaces, create a pod, watch it to Succeeded, list by label, read its
-// log, the AlreadyExists and NotFound errors, delete. The script prints one JSON line per step.
+// log, the AlreadyExists and NotFound errors, exec through kubernetes.stream (v4.channel.k8s.io)
+// and its refusals, delete. The script prints one JSON line per step.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFile } from "node:child_process";
@@ -39,6 +40,21 @@ describe.skipIf(!existsSync(python))("the official Python client against podflow
     expect(r.steps.get("listed")).toEqual({ step: "listed", names: ["py-hello"], phases: ["Succeeded"] });
     expect(r.steps.get("log")?.text).toBe("hello from python\nbye\n");
     expect(r.steps.get("missing")).toMatchObject({ status: 404, message: 'pods "nope" not found' });
+    expect(r.steps.get("exec")?.text).toBe("py-two in a\n");
+    expect(r.steps.get("exec-streams")).toEqual({
+      step: "exec-streams", stdout: "out\n", stderr: "oops\n", closed: true, code: 3,
+      status: {
+        metadata: {}, status: "Failure", reason: "NonZeroExitCode", message: "command terminated with non-zero exit code: command terminated with exit code 3",
+        details: { causes: [{ reason: "ExitCode", message: "3" }] },
+      },
+    });
+    // websocket-client names the handshake's status: the API server's 400 and 404 before any
+    // upgrade; for a container not running, the kubelet's 500 that the proxy passes on
+    expect(r.steps.get("exec-no-container")?.reason).toBe("Handshake status 400 Bad Request");
+    expect(r.steps.get("exec-bad-container")?.reason).toBe("Handshake status 400 Bad Request");
+    expect(r.steps.get("exec-not-running")?.reason).toBe("Handshake status 500 Internal Server Error");
+    expect(r.steps.get("exec-no-pod")?.reason).toBe("Handshake status 404 Not Found");
+    expect(r.steps.get("alive")?.names, "the server keeps serving").toEqual(["py-hello", "py-two"]);
     expect(r.steps.has("deleted")).toBe(true);
   }, 90_000);
 });

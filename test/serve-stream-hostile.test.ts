@@ -23,9 +23,35 @@ spec:
   - name: box
     image: busybox
     command: ["sleep", "3600"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: pair
+spec:
+  containers:
+  - name: a
+    image: busybox
+    command: ["sleep", "3600"]
+  - name: b
+    image: busybox
+    command: ["sleep", "3600"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: done
+spec:
+  restartPolicy: Never
+  containers:
+  - name: once
+    image: busybox
+    command: ["true"]
 `);
   const up = await until(async () => s.cluster.get("Pod", "box", "default")?.status?.containerStatuses?.[0]?.state?.running, 20_000);
   expect(up, "box should be running").toBeTruthy();
+  const done = await until(async () => s.cluster.get("Pod", "done", "default")?.status?.phase === "Succeeded", 20_000);
+  expect(done, "done should have Succeeded").toBe(true);
 }, 40_000);
 afterAll(async () => {
   await s?.stop();
@@ -39,8 +65,8 @@ function open(path: string, protocols: string[], headers: Record<string, string>
   return new WebSocket(url, protocols, { ca: s.server.caCert, headers: { Authorization: `Bearer ${s.cluster.adminToken}`, ...headers }, ...(maxPayload ? { maxPayload } : {}) });
 }
 
-/** Runs a v5 exec to its end: the frames per channel, and the close code. */
-function runExec(ws: WebSocket, onOpen?: (ws: WebSocket) => void): Promise<{ channels: Map<number, Buffer[]>; code: number; unexpected?: number }> {
+/** Runs a v5 exec to its end: the frames per channel, and the close code (or the refused handshake's status and body). */
+function runExec(ws: WebSocket, onOpen?: (ws: WebSocket) => void): Promise<{ channels: Map<number, Buffer[]>; code: number; unexpected?: number; body?: string }> {
   return new Promise((resolve) => {
     const channels = new Map<number, Buffer[]>();
     ws.on("open", () => onOpen?.(ws));
@@ -49,7 +75,11 @@ function runExec(ws: WebSocket, onOpen?: (ws: WebSocket) => void): Promise<{ cha
       list.push(d.subarray(1));
       channels.set(d[0]!, list);
     });
-    ws.on("unexpected-response", (_req, res) => resolve({ channels, code: -1, unexpected: res.statusCode ?? 0 }));
+    ws.on("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d));
+      res.on("end", () => resolve({ channels, code: -1, unexpected: res.statusCode ?? 0, body }));
+    });
     ws.on("error", () => undefined);
     ws.on("close", (code) => resolve({ channels, code }));
   });
@@ -109,6 +139,42 @@ describe("pods/exec with WebSockets (v5.channel.k8s.io)", () => {
     expect(await until(async () => sessions() === 1, 5_000, 50)).toBe(true);
     ws.terminate();
     expect(await until(async () => sessions() === 0, 5_000, 50), "the CRI's session should be closed").toBe(true);
+    await stillServes();
+  });
+
+  it("a client that closes the stream cleanly mid-command ends its session too", async () => {
+    const ws = open(execPath(["sleep", "3600"]), ["v5.channel.k8s.io"]);
+    await new Promise((resolve) => ws.on("message", resolve));
+    const sessions = () => (s.cluster.runtime.snapshot("cri/node-1")?.context?.streams as Map<string, unknown> | undefined)?.size ?? -1;
+    expect(await until(async () => sessions() === 1, 5_000, 50)).toBe(true);
+    const closed = new Promise<number>((resolve) => ws.on("close", resolve));
+    ws.close(1000);
+    expect(await closed).toBe(1000);
+    expect(await until(async () => sessions() === 0, 5_000, 50), "the CRI's session should be closed").toBe(true);
+    await stillServes();
+  });
+
+  it("a container name is required in a pod of two: the API server's 400, before any upgrade", async () => {
+    const message = "a container name must be specified for pod pair, choose one of: [a b]";
+    for (const protocol of ["v5.channel.k8s.io", "v4.channel.k8s.io"]) {
+      const r = await runExec(open(execPath(["ls"]).replace("/box/", "/pair/"), [protocol]));
+      expect(r.unexpected, protocol).toBe(400);
+      expect(JSON.parse(r.body!)).toMatchObject({ kind: "Status", status: "Failure", reason: "BadRequest", code: 400, message });
+    }
+    const named = await runExec(open(execPath(["sh", "-c", "echo in b"], "stdout=true&container=b").replace("/box/", "/pair/"), ["v5.channel.k8s.io"]));
+    expect(text(named.channels.get(1))).toBe("in b\n");
+  });
+
+  it("a container that is not running: v5 gets the stream translator's InternalError on the error channel, v4 the kubelet's 500 as the handshake's answer", async () => {
+    const path = execPath(["ls"]).replace("/box/", "/done/");
+    const v5 = await runExec(open(path, ["v5.channel.k8s.io"]));
+    expect(JSON.parse(text(v5.channels.get(3)))).toEqual({
+      metadata: {}, status: "Failure", message: 'Internal error occurred: unable to upgrade connection: container not found ("once")',
+      reason: "InternalError", details: { causes: [{ message: 'unable to upgrade connection: container not found ("once")' }] }, code: 500,
+    });
+    const v4 = await runExec(open(path, ["v4.channel.k8s.io"]));
+    expect(v4.unexpected).toBe(500);
+    expect(v4.body).toBe('container not found ("once")');
     await stillServes();
   });
 

@@ -30,6 +30,8 @@ import { shareUnchanged } from "../common/share.js";
 import { deepEqual } from "../common/equal.js";
 import { getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
+import { versionedTypeKey } from "./schema/decode.js";
+import { alternateVersion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
 import { containerOption, isConnect as isConnectRequest, streamLocation } from "./connect.js";
 
@@ -650,8 +652,10 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     body = typed.value;
     cur.applyManaged = res.object.metadata.managedFields;
   } else if (req.verb === "patch") {
+    // a patch at another version than the stored one applies to the object converted to it
+    const conv = req.version !== undefined && req.subresource === undefined ? alternateVersion(r, req.version) : undefined;
     try {
-      const base = req.subresource === "scale" ? scaleOf(old) : old;
+      const base = req.subresource === "scale" ? scaleOf(old) : conv ? conv.fromHub(old) : old;
       body =
         req.patchType === "json" ? jsonPatch(base, req.body)
         : req.patchType === "merge" ? mergePatch(base, req.body)
@@ -661,12 +665,13 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       return;
     }
     // The patched object is decoded into its Go type before anything reads it.
-    const typed = decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", req.body, body, req.fieldValidation);
+    const typeKey = conv ? versionedTypeKey(conv.apiVersion, r.kind) : undefined;
+    const typed = decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", req.body, body, req.fieldValidation, typeKey);
     if ("status" in typed) {
       cur.error = typed.status;
       return;
     }
-    body = typed.value;
+    body = conv ? conv.toHub(typed.value, old) : typed.value;
     cur.warnings = typed.warnings;
   } else body = req.body;
   if (req.subresource === "scale") {

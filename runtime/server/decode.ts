@@ -337,17 +337,18 @@ function interpret(body: unknown): { apiVersion: string; kind: string } | { erro
 }
 
 /**
- * Decodes a parsed create or update body into the Go type of its kind, as the REST handlers do:
+ * Decodes a parsed create or update body into the Go type of its kind (or typeKey, the kind's type
+ * at the version the request was made at), as the REST handlers do:
  * Interpret's errors and the typed decoder's are answered 400 the way transformDecodeError words
  * them; unknown fields are refused (Strict), returned as warnings (Warn) or dropped (Ignore).
  */
-export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation): { body: any; warnings: string[] } | { status: Status } {
+export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation, typeKey?: string): { body: any; warnings: string[] } | { status: Status } {
   const gvk = interpret(body);
   if ("error" in gvk) return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${gvk.error} (${summarizeData(raw)})`) };
   const bodyKind = gvk.kind !== "" ? gvk.kind : kind;
   const bodyVersion = gvk.apiVersion !== "" ? gvk.apiVersion.slice(gvk.apiVersion.lastIndexOf("/") + 1) : version;
   const head = `${bodyKind} in version ${goQuote(bodyVersion)} cannot be handled as a ${kind}`;
-  const res = decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body);
+  const res = typeKey !== undefined ? decodeTyped(kind, body, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body);
   if (!res.ok) return { status: badRequest(`${head}: ${res.error}`) };
   if (fv === "Strict" && res.strictErrors.length > 0) return { status: badRequest(`${head}: strict decoding error: ${res.strictErrors.join(", ")}`) };
   return { body: res.value, warnings: fv === "Warn" ? res.strictErrors : [] };

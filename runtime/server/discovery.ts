@@ -3,6 +3,7 @@
 // which kubectl 1.30+ asks for first.
 
 import { apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
+import { servedVersions } from "../../machines/apiserver/conversion.js";
 
 /** The gitVersion this model answers with. */
 export const serverGitVersion = "v1.35.0";
@@ -10,11 +11,16 @@ export const serverGitVersion = "v1.35.0";
 /** The media type of aggregated discovery documents. */
 export const aggregatedDiscoveryType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
-// Resources kubectl's "all" category covers (the categories field of their REST storage).
-const allCategory = new Set(["pods", "services", "deployments", "replicasets", "daemonsets", "statefulsets", "replicationcontrollers", "jobs", "cronjobs"]);
+// Resources kubectl's "all" category covers (the categories field of their REST storage), by
+// group/resource: metrics-server's pods (metrics.k8s.io) are in no category.
+const allCategory = new Set([
+  "/pods", "/services", "/replicationcontrollers", "apps/deployments", "apps/replicasets", "apps/daemonsets", "apps/statefulsets",
+  "batch/jobs", "batch/cronjobs", "autoscaling/horizontalpodautoscalers",
+]);
+const inAll = (r: ResourceInfo) => allCategory.has(`${r.group}/${r.resource}`);
 
-/** The response kind and verbs of a subresource, as kube-apiserver registers them. */
-export function subresourceInfo(r: ResourceInfo, sub: string): { group: string; version: string; kind: string; verbs: string[] } {
+/** The response kind and verbs of a subresource served at a version, as kube-apiserver registers them. */
+export function subresourceInfo(r: ResourceInfo, sub: string, version: string): { group: string; version: string; kind: string; verbs: string[] } {
   switch (sub) {
     case "scale": return { group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
     case "binding": return { group: "", version: "v1", kind: "Binding", verbs: ["create"] };
@@ -24,8 +30,8 @@ export function subresourceInfo(r: ResourceInfo, sub: string): { group: string; 
     case "attach": return { group: "", version: "v1", kind: "PodAttachOptions", verbs: ["create", "get"] };
     case "portforward": return { group: "", version: "v1", kind: "PodPortForwardOptions", verbs: ["create", "get"] };
     // FinalizeREST has Update only
-    case "finalize": return { group: r.group, version: r.version, kind: r.kind, verbs: ["update"] };
-    default: return { group: r.group, version: r.version, kind: r.kind, verbs: ["get", "patch", "update"] };
+    case "finalize": return { group: r.group, version, kind: r.kind, verbs: ["update"] };
+    default: return { group: r.group, version, kind: r.kind, verbs: ["get", "patch", "update"] };
   }
 }
 
@@ -48,43 +54,51 @@ export function apiVersions(serverAddress: string): object {
   return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
 }
 
-/** The version a group is served at (metrics.k8s.io at v1beta1, the others at v1). */
-function versionOf(group: string): string {
-  return resources.find((r) => r.group === group)?.version ?? "v1";
+/** The versions a group is served at, its preferred one first (autoscaling: v2, then v1). */
+function versionsOf(group: string): string[] {
+  return [...new Set(resources.filter((r) => r.group === group).flatMap(servedVersions))];
 }
 
-function groupVersion(group: string): { groupVersion: string; version: string } {
-  const version = versionOf(group);
-  return { groupVersion: `${group}/${version}`, version };
+/** The resources of a group served at a version. */
+function resourcesAt(group: string, version: string): ResourceInfo[] {
+  return resources.filter((r) => r.group === group && servedVersions(r).includes(version));
+}
+
+const groupVersion = (group: string, version: string) => ({ groupVersion: `${group}/${version}`, version });
+
+/** The name, versions and preferred version of a named group, as APIGroup and APIGroupList carry them. */
+function groupEntry(group: string): { name: string; versions: object[]; preferredVersion: object } {
+  const versions = versionsOf(group).map((v) => groupVersion(group, v));
+  return { name: group, versions, preferredVersion: versions[0]! };
 }
 
 /** The APIGroup document of one named group, or undefined when it is not served. */
 export function apiGroup(group: string): object | undefined {
   if (!namedGroups().includes(group)) return undefined;
-  return { kind: "APIGroup", apiVersion: "v1", name: group, versions: [groupVersion(group)], preferredVersion: groupVersion(group) };
+  return { kind: "APIGroup", apiVersion: "v1", ...groupEntry(group) };
 }
 
 /** The /apis document (APIGroupList). */
 export function apiGroupList(): object {
   return {
     kind: "APIGroupList", apiVersion: "v1",
-    groups: namedGroups().map((g) => ({ name: g, versions: [groupVersion(g)], preferredVersion: groupVersion(g) })),
+    groups: namedGroups().map(groupEntry),
   };
 }
 
 /** The APIResourceList of a group version ("" for core), or undefined when it is not served. */
 export function apiResourceList(group: string, version: string): object | undefined {
-  const rs = resources.filter((r) => r.group === group && r.version === version);
+  const rs = resourcesAt(group, version);
   if (rs.length === 0) return undefined;
   const list: object[] = [];
   for (const r of rs) {
     list.push({
       name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs,
       ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-      ...(allCategory.has(r.resource) ? { categories: ["all"] } : {}),
+      ...(inAll(r) ? { categories: ["all"] } : {}),
     });
     for (const sub of r.subresources) {
-      const s = subresourceInfo(r, sub);
+      const s = subresourceInfo(r, sub, version);
       list.push({
         name: `${r.resource}/${sub}`, singularName: "", namespaced: r.namespaced,
         ...(s.group !== r.group || sub === "scale" ? { group: s.group, version: s.version } : {}),
@@ -95,19 +109,19 @@ export function apiResourceList(group: string, version: string): object | undefi
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: group === "" ? version : `${group}/${version}`, resources: list };
 }
 
-function discoveryResource(r: ResourceInfo): object {
+function discoveryResource(r: ResourceInfo, version: string): object {
   return {
     resource: r.resource,
-    responseKind: { group: r.group, version: r.version, kind: r.kind },
+    responseKind: { group: r.group, version, kind: r.kind },
     scope: r.namespaced ? "Namespaced" : "Cluster",
     singularResource: r.singular,
     verbs: r.verbs,
     ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-    ...(allCategory.has(r.resource) ? { categories: ["all"] } : {}),
+    ...(inAll(r) ? { categories: ["all"] } : {}),
     ...(r.subresources.length
       ? {
           subresources: r.subresources.map((sub) => {
-            const s = subresourceInfo(r, sub);
+            const s = subresourceInfo(r, sub, version);
             return { subresource: sub, responseKind: { group: s.group, version: s.version, kind: s.kind }, verbs: s.verbs };
           }),
         }
@@ -122,7 +136,7 @@ export function aggregatedDiscovery(core: boolean): object {
     kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2", metadata: {},
     items: groups.map((g) => ({
       metadata: g === "" ? { creationTimestamp: null } : { name: g, creationTimestamp: null },
-      versions: [{ version: versionOf(g), resources: resources.filter((r) => r.group === g).map(discoveryResource), freshness: "Current" }],
+      versions: versionsOf(g).map((v) => ({ version: v, resources: resourcesAt(g, v).map((r) => discoveryResource(r, v)), freshness: "Current" })),
     })),
   };
 }

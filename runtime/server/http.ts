@@ -9,11 +9,12 @@ import type { Duplex } from "node:stream";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
-import { alternateVersion, answerIn } from "./conversion.js";
+import { alternateVersion, answerIn, type Conversion } from "../../machines/apiserver/conversion.js";
+import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
-import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders } from "./decode.js";
+import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, type FieldValidation } from "./decode.js";
 import { toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -621,7 +622,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (method !== "GET" && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
   // A subresource has routes only for the verbs its REST storage implements: any other method is
   // go-restful's 405, before any body is read (PUT on pods/x/binding, DELETE on deployments/x/scale).
-  if (p.subresource !== undefined && !subresourceInfo(r, p.subresource).verbs.includes(methodVerbs.get(method) ?? "")) return refuse(S.methodNotAllowed());
+  if (p.subresource !== undefined && !subresourceInfo(r, p.subresource, p.version).verbs.includes(methodVerbs.get(method) ?? "")) return refuse(S.methodNotAllowed());
   switch (method) {
     case "GET": {
       // the handler decodes query options after the authorization filter: a refused user gets its 403 first
@@ -631,7 +632,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       }
       // metrics-server registers no watch route: the aggregator relays its 405
       if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
-      if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc);
+      if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc, conv);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
     }
@@ -652,7 +653,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "CreateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      if (conv && p.subresource !== "scale") dec.body = conv.toHub(dec.body);
+      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv) : { body: dec.body, warnings: [] };
+      if ("status" in sent) return refuse(sent.status);
+      const sentWarnings = sent.warnings;
+      dec.body = sent.body;
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
@@ -660,7 +664,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (p.name !== undefined && !p.subresource) return refuse(S.methodNotSupported(r, "create"));
       const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
       if ("status" in typed) return refuse(typed.status);
-      setWarnings(res, typed.warnings);
+      setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "create", body: typed.body }));
     }
     case "PUT": {
@@ -679,14 +683,17 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "UpdateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      if (conv && p.subresource !== "scale") dec.body = conv.toHub(dec.body);
+      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv) : { body: dec.body, warnings: [] };
+      if ("status" in sent) return refuse(sent.status);
+      const sentWarnings = sent.warnings;
+      dec.body = sent.body;
       if (!p.subresource) {
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
       const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
       if ("status" in typed) return refuse(typed.status);
-      setWarnings(res, typed.warnings);
+      setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "update", body: typed.body }));
     }
     case "PATCH": {
@@ -714,8 +721,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         // addStrictDecodingWarnings: one warning per go-yaml error
         if (strict) setWarnings(res, dups);
       }
-      // The API server decodes the patched object by schema (fieldValidation decides unknown fields).
-      const patchBase = { ...base, fieldValidation: fv.value };
+      // The API server decodes the patched object by schema (fieldValidation decides unknown fields),
+      // a patch at a version the kind is not stored at applied to the object at that version.
+      const patchBase = { ...base, fieldValidation: fv.value, ...(conv && patchType !== "apply" ? { version: p.version } : {}) };
       return reply(await cluster.request({ ...patchBase, verb: "patch", patchType, body: dec.body }));
     }
     case "DELETE": {
@@ -752,6 +760,12 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     default:
       return refuse(S.methodNotSupported(r, method.toLowerCase()));
   }
+}
+
+/** A body sent at a version the kind is not stored at: decoded as that version's Go type (its unknown fields judged there), then converted. */
+function atStoredVersion(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation, conv: Conversion): { body: any; warnings: string[] } | { status: Status } {
+  const sent = decodeObjectBody(raw, body, kind, version, fv, versionedTypeKey(conv.apiVersion, kind));
+  return "status" in sent ? sent : { body: conv.toHub(sent.body), warnings: sent.warnings };
 }
 
 function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeObject): object {
@@ -803,7 +817,7 @@ export const watchBufferBytes = 1024 * 1024;
  */
 async function serveWatch(
   cluster: Cluster, r: ResourceInfo, req: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, table: boolean, include: IncludeObject,
-  httpReq: IncomingMessage, res: ServerResponse, hc: HandlerContext,
+  httpReq: IncomingMessage, res: ServerResponse, hc: HandlerContext, conv?: Conversion,
 ): Promise<void> {
   const initial = boolParam(q, "sendInitialEvents");
   const { limit: _l, continue: _c, ...watchReq } = req;
@@ -819,7 +833,8 @@ async function serveWatch(
   // counts from them.
   let bound = watchBufferBytes;
   const write = (type: string, object: any) => {
-    let out = object;
+    // a watch at a version the kind is not stored at sees its objects in that version
+    let out = conv && (type === "ADDED" || type === "MODIFIED" || type === "DELETED") ? conv.fromHub(object) : object;
     if (table && (type === "ADDED" || type === "MODIFIED" || type === "DELETED")) {
       out = toTable(r.kind, [object], { now: cluster.now(), include, headers: !headersSent });
       headersSent = true;
@@ -827,7 +842,7 @@ async function serveWatch(
     res.write(JSON.stringify({ type, object: out }) + "\n");
   };
   const bookmark = (annotations?: Record<string, string>) =>
-    write("BOOKMARK", { kind: r.kind, apiVersion: apiVersionOf(r), metadata: { resourceVersion: lastRV, ...(annotations ? { annotations } : {}) } });
+    write("BOOKMARK", { kind: r.kind, apiVersion: conv ? conv.apiVersion : apiVersionOf(r), metadata: { resourceVersion: lastRV, ...(annotations ? { annotations } : {}) } });
   let from = watchReq.resourceVersion;
   if (initial) {
     // sendInitialEvents: the list as ADDED events, then a bookmark that marks their end.

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import { schemaData } from "../../machines/apiserver/schema/types.js";
+import { servedVersions } from "../../machines/apiserver/conversion.js";
 import { typeDocs } from "./openapi-docs.js";
 import type { FieldDoc } from "./schema/generate-openapi.js";
 
@@ -24,6 +25,16 @@ export function openApiName(key: string): string {
 }
 
 const types = new Map(Object.entries(schemaData.types));
+const versioned = new Map(Object.entries(schemaData.versioned).map(([gv, kinds]) => [gv, new Map(Object.entries(kinds))]));
+
+/** The Go type of a resource's kind at one of the versions it is served at, or undefined. */
+function typeKeyAt(r: ResourceInfo, version: string): string | undefined {
+  if (version === r.version) return Object.hasOwn(schemaData.roots, r.kind) ? schemaData.roots[r.kind] : undefined;
+  return versioned.get(r.group === "" ? version : `${r.group}/${version}`)?.get(r.kind);
+}
+
+/** Each resource at each version it is served at. */
+const servedAt = resources.flatMap((r) => servedVersions(r).map((version) => ({ r, version })));
 const builtinSchemas: Record<string, object> = {
   string: { type: "string" }, bool: { type: "boolean" },
   int: { type: "integer", format: "int32" }, int32: { type: "integer", format: "int32" }, int64: { type: "integer", format: "int64" },
@@ -90,7 +101,7 @@ function componentSchema(key: string, refs: Set<string>): object {
     properties[name] = { ...t.schema, ...dflt, ...(fd?.d ? { description: fd.d } : {}), ...fieldExtensions(fd) };
     if (fd?.r) required.push(name);
   }
-  const gvk = resources.filter((r) => schemaData.roots[r.kind] === key).map((r) => ({ group: r.group, kind: r.kind, version: r.version }));
+  const gvk = servedAt.filter(({ r, version }) => typeKeyAt(r, version) === key).map(({ r, version }) => ({ group: r.group, kind: r.kind, version }));
   return {
     ...description, type: "object", properties,
     ...(required.length ? { required } : {}),
@@ -102,7 +113,10 @@ function componentSchema(key: string, refs: Set<string>): object {
 function schemasOf(gv: { group: string; version: string }): Record<string, object> {
   const out: Record<string, object> = {};
   const refs = new Set<string>();
-  for (const r of resources) if (r.group === gv.group && r.version === gv.version && schemaData.roots[r.kind]) refs.add(schemaData.roots[r.kind]!);
+  for (const { r, version } of servedAt) {
+    const key = r.group === gv.group && version === gv.version ? typeKeyAt(r, version) : undefined;
+    if (key) refs.add(key);
+  }
   const done = new Set<string>();
   while (refs.size > done.size) {
     for (const key of [...refs]) {
@@ -121,15 +135,15 @@ function gvPath(group: string, version: string): string {
 
 function groupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const r of resources) seen.set(gvPath(r.group, r.version), { group: r.group, version: r.version });
+  for (const { r, version } of servedAt) seen.set(gvPath(r.group, version), { group: r.group, version });
   return [...seen.values()];
 }
 
 const queryParam = (name: string) => ({ name, in: "query", schema: { type: "string", uniqueItems: true } });
 
-function resourcePaths(r: ResourceInfo): Record<string, object> {
-  const base = `/${gvPath(r.group, r.version)}/${r.namespaced ? "namespaces/{namespace}/" : ""}${r.resource}/{name}`;
-  const gvk = { group: r.group, version: r.version, kind: r.kind };
+function resourcePaths(r: ResourceInfo, version: string): Record<string, object> {
+  const base = `/${gvPath(r.group, version)}/${r.namespaced ? "namespaces/{namespace}/" : ""}${r.resource}/{name}`;
+  const gvk = { group: r.group, version, kind: r.kind };
   const schema = { schema: { $ref: "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch" } };
   // the patch types the PATCH operation takes: kubectl apply reads the schemas' patch markers only when strategic merge is one
   const patchBody = { content: Object.fromEntries(["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"].map((t) => [t, schema])), required: true };
@@ -175,7 +189,7 @@ export function openApiV3Group(path: string): object | undefined {
 
 function buildV3Group(gv: { group: string; version: string }): object {
   const paths: Record<string, object> = {};
-  for (const r of resources) if (r.group === gv.group && r.version === gv.version) Object.assign(paths, resourcePaths(r));
+  for (const { r, version } of servedAt) if (r.group === gv.group && version === gv.version) Object.assign(paths, resourcePaths(r, version));
   return { openapi: "3.0.0", info: { title: "Kubernetes", version: "v1.35.0" }, paths, components: { schemas: schemasOf(gv) } };
 }
 

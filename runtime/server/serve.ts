@@ -19,6 +19,8 @@ export interface ServeCommandOptions {
   token?: string;
   /** a real etcd (http://host:port) that keeps the objects across restarts (runtime/etcd-store.ts) */
   etcd?: string;
+  /** more users (--user NAME:GROUPS, parsed by cli/options.ts userList), each with a token and a context NAME@podflow */
+  user?: Array<{ name: string; groups: string[] }>;
 }
 
 /** Paths served beside the API on the same port (the live view, mounted by the CLI, which may import what runtime/ may not). */
@@ -75,6 +77,7 @@ export async function serveCommand(
   const cluster = createCluster({
     nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random",
     ...(opts.token !== undefined ? { adminToken: opts.token } : {}),
+    ...(opts.user?.length ? { users: opts.user } : {}),
     ...(store ? { etcdStore: store } : {}),
   });
   // A fault in a machine is isolated (the request gets a 500) but is a bug: say so, as kube-apiserver logs a panic.
@@ -83,11 +86,13 @@ export async function serveCommand(
   const mounted = mount?.(cluster, host);
   const server = await startServer({ cluster, port: nums.port, host, ...(mounted ? { routes: (req, res) => mounted.routes(req, res) } : {}) });
   const file = resolve(opts.kubeconfig);
-  writePrivateFile(file, kubeconfig({ server: server.url, ...(server.caCert ? { caPem: server.caCert } : {}), token: cluster.adminToken }));
+  const users = [...cluster.userTokens].map(([name, token]) => ({ name, token }));
+  writePrivateFile(file, kubeconfig({ server: server.url, ...(server.caCert ? { caPem: server.caCert } : {}), token: cluster.adminToken, users }));
   io.out(`podflow: serving the Kubernetes API of a ${nums.nodes}-node simulated cluster at ${server.url}`);
   if (store) io.out(`podflow: objects stored in etcd at ${opts.etcd} (found ${store.restore.kvs.length} under /registry/ at revision ${store.restore.revision})`);
   io.out(`kubeconfig written to ${file}`);
   io.out(`export KUBECONFIG=${file}`);
+  for (const { name } of users) io.out(`as ${name}: kubectl --context ${name}@podflow ...`);
   // the token travels in the fragment, which the browser never sends: the page reads it and sends it as a bearer token
   if (mounted) io.out(`live view: ${server.url}${mounted.path}#token=${encodeURIComponent(cluster.adminToken)}`);
   await (stop ??

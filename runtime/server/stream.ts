@@ -203,6 +203,20 @@ function isToken(s: string): boolean {
   return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(s);
 }
 
+// the connection under each accepted WebSocket
+const sockets = new WeakMap<WebSocket, Duplex>();
+
+/**
+ * Closes a session as wsstream (x/net/websocket) does: the close frame, then the connection ends
+ * at once, without waiting for the client's close frame (ws would wait 30 s). A client that reads
+ * only when its socket polls readable (the Python client) sees the end of the stream right away.
+ */
+export function closeAndEnd(ws: WebSocket): void {
+  if (ws.readyState !== ws.OPEN) return;
+  ws.close(1000);
+  sockets.get(ws)?.end();
+}
+
 /** Completes a WebSocket upgrade with the subprotocol chosen for the request. */
 export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string): Promise<WebSocket> {
   if (!isToken(protocol)) {
@@ -215,13 +229,14 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
     wss.handleUpgrade(req, socket, head, (ws) => {
       // a malformed or oversized frame ends the connection, never the server
       ws.on("error", () => ws.terminate());
+      sockets.set(ws, socket);
       resolve(ws);
     });
   });
 }
 
 /** Serves an exec or attach on an accepted WebSocket. */
-export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, kind: "exec" | "attach", opts: ConnectOptions, ws: WebSocket, protocol: string): Promise<void> {
+export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, kind: "exec" | "attach", opts: ConnectOptions, ws: WebSocket, protocol: string, preopened?: Session): Promise<void> {
   const v5 = protocol === "v5.channel.k8s.io";
   let finished = false;
   let session: Session | undefined;
@@ -235,7 +250,7 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
     if (finished) return;
     finished = true;
     write(channel.error, JSON.stringify(st));
-    if (ws.readyState === ws.OPEN) ws.close(1000);
+    closeAndEnd(ws);
     session?.close();
   };
   ws.on("close", () => {
@@ -245,9 +260,7 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
   // an empty message on the lowest writable channel tells the client the streams are ready
   write(opts.stdout ? channel.stdout : opts.stderr ? channel.stderr : channel.error, Buffer.alloc(0));
   const input = inputOf(ws, v5);
-  const opened = await openSession(cluster, loc.node, kind === "exec"
-    ? { type: "GetExec", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", cmd: opts.command, tty: opts.tty, stdin: opts.stdin }
-    : { type: "GetAttach", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", tty: opts.tty, stdin: opts.stdin });
+  const opened = preopened ?? await openRemoteCommand(cluster, loc, kind, opts);
   if (!("id" in opened)) return finish(internalErrorStatus(`unable to upgrade connection: ${opened.message}`));
   session = opened;
   if (finished) return session.close();
@@ -273,6 +286,13 @@ export async function serveRemoteCommand(cluster: Cluster, loc: StreamLocation, 
   const stdin = await input.readAll();
   if (stdin === undefined) return finish(internalErrorStatus(`error executing command in container: stdin exceeds ${maxStdinBytes} bytes`));
   if (!finished) session.send({ type: "ExecRun", stdin });
+}
+
+/** The kubelet's exec or attach session for a located stream, or its refusal. */
+function openRemoteCommand(cluster: Cluster, loc: StreamLocation, kind: "exec" | "attach", opts: ConnectOptions): Promise<Session | { code: number; message: string }> {
+  return openSession(cluster, loc.node, kind === "exec"
+    ? { type: "GetExec", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", cmd: opts.command, tty: opts.tty, stdin: opts.stdin }
+    : { type: "GetAttach", podNamespace: loc.podNamespace, podName: loc.podName, container: loc.container ?? "", tty: opts.tty, stdin: opts.stdin });
 }
 
 /** What the client sends: stdin bytes, its end (v5's close signal), terminal sizes. */
@@ -476,6 +496,13 @@ export async function serveConnect(
   const protocol = offered.find((p) => (execProtocols as readonly string[]).includes(p));
   // wsstream's handshake: none of the offered subprotocols is served
   if (!protocol) return refuseUpgrade(socket, 403, "", "text/plain; charset=utf-8");
-  const ws = await acceptWebSocket(req, socket, head, protocol);
-  return serveRemoteCommand(cluster, loc, sub, opts, ws, protocol);
+  if (protocol === "v5.channel.k8s.io") return serveRemoteCommand(cluster, loc, sub, opts, await acceptWebSocket(req, socket, head, protocol), protocol);
+  // Only v5 goes through the API server's stream translator (which upgrades first, then reports
+  // the kubelet's refusal on the error channel); an older protocol is proxied to the kubelet as it
+  // is, so the kubelet's refusal (streaming.WriteError: its text, 500) is the handshake's answer.
+  const opened = await openRemoteCommand(cluster, loc, sub, opts);
+  if (!("id" in opened)) return refuseUpgrade(socket, opened.code === 404 ? 404 : 500, opened.message, "text/plain; charset=utf-8");
+  // the client left while the kubelet answered: nobody to stream to
+  if (socket.destroyed) return opened.close();
+  return serveRemoteCommand(cluster, loc, sub, opts, await acceptWebSocket(req, socket, head, protocol), protocol, opened);
 }

@@ -26,6 +26,12 @@ export type DecodeResult =
 
 const types = new Map<string, GoTypeDef>(Object.entries(schemaData.types));
 const roots = new Map<string, string>(Object.entries(schemaData.roots));
+const versioned = new Map(Object.entries(schemaData.versioned).map(([gv, kinds]) => [gv, new Map(Object.entries(kinds))]));
+
+/** The Go type of a kind at an apiVersion it is served at besides its stored one (autoscaling/v1 HorizontalPodAutoscaler), or undefined. */
+export function versionedTypeKey(apiVersion: string, kind: string): string | undefined {
+  return versioned.get(apiVersion)?.get(kind);
+}
 
 /** True when decodeTyped knows the Go type of this kind (or subresource body). */
 export function hasSchema(kind: string): boolean {
@@ -442,8 +448,8 @@ export function base64Error(src: string): string | undefined {
  * Decodes a JSON value (a parsed body, or a patched object) as the Go type of `kind`: the value
  * Go would keep (unknown fields dropped, null as absent) with the strict errors, or Go's error.
  */
-export function decodeTyped(kind: string, value: unknown): DecodeResult {
-  const root = roots.get(kind);
+export function decodeTyped(kind: string, value: unknown, typeKey?: string): DecodeResult {
+  const root = typeKey ?? roots.get(kind);
   if (root === undefined) throw new Error(`no schema for kind ${kind}`);
   const st = new State();
   try {
@@ -694,8 +700,8 @@ function convertCustom(custom: "time" | "microtime" | "raw" | "quantity" | "into
  * FromUnstructuredWithValidation does: the value with unknown fields dropped and reported (sorted),
  * or the converter's error.
  */
-export function fromUnstructured(kind: string, value: unknown): DecodeResult {
-  const root = roots.get(kind);
+export function fromUnstructured(kind: string, value: unknown, typeKey?: string): DecodeResult {
+  const root = typeKey ?? roots.get(kind);
   if (root === undefined) throw new Error(`no schema for kind ${kind}`);
   const strict: string[] = [];
   try {

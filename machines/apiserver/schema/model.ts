@@ -18,5 +18,7 @@ export type GoTypeDef =
 export interface SchemaData {
   /** kind (or subresource body kind) -> its type key */
   roots: Record<string, string>;
+  /** apiVersion -> kind -> type key, for a kind also served at a version it is not stored at (autoscaling/v1 HorizontalPodAutoscaler) */
+  versioned: Record<string, Record<string, string>>;
   types: Record<string, GoTypeDef>;
 }

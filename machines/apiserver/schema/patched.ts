@@ -18,13 +18,14 @@ function invalidPatch(value: string, detail: string): Status {
 }
 
 /**
- * Decodes `patched` (the result of applying `patch`) as `kind`: the typed value, with the unknown
- * fields as warnings under Warn, or the 422 the patch handler answers.
+ * Decodes `patched` (the result of applying `patch`) as `kind` (as the Go type typeKey, for a kind
+ * patched at another version than it is stored at): the typed value, with the unknown fields as
+ * warnings under Warn, or the 422 the patch handler answers.
  */
-export function decodePatched(kind: string, patchType: "json" | "merge" | "strategic", patch: unknown, patched: unknown, fv: FieldValidation = "Ignore"): { value: any; warnings: string[] } | { status: Status } {
+export function decodePatched(kind: string, patchType: "json" | "merge" | "strategic", patch: unknown, patched: unknown, fv: FieldValidation = "Ignore", typeKey?: string): { value: any; warnings: string[] } | { status: Status } {
   // The Invalid value is the patch map (%+v) for a strategic merge, the patched JSON otherwise.
   const shown = () => (patchType === "strategic" ? goFormatValue(patch) : goJsonMarshal(patched));
-  const res: DecodeResult = patchType === "strategic" ? fromUnstructured(kind, patched) : decodeTyped(kind, patched);
+  const res: DecodeResult = patchType === "strategic" ? fromUnstructured(kind, patched, typeKey) : decodeTyped(kind, patched, typeKey);
   if (!res.ok) return { status: invalidPatch(shown(), res.error) };
   if (res.strictErrors.length > 0 && fv === "Strict") return { status: invalidPatch(shown(), `strict decoding error: ${res.strictErrors.join(", ")}`) };
   return { value: res.value, warnings: fv === "Warn" ? res.strictErrors : [] };

@@ -51,6 +51,14 @@ export const roots: Record<string, string> = {
   SelfSubjectReview: "authentication/v1.SelfSubjectReview",
 };
 
+/**
+ * Kinds served at a second version besides the one their roots entry names (runtime/server/conversion.ts
+ * converts them): apiVersion -> kind -> type key. Their schemas are what OpenAPI shows for that version.
+ */
+export const versionedRoots: Record<string, Record<string, string>> = {
+  "autoscaling/v1": { HorizontalPodAutoscaler: "autoscaling/v1.HorizontalPodAutoscaler" },
+};
+
 /** Go packages read, by the short key used in type names, and where they are below the two checkouts. */
 export const packages: { key: string; importPath: string; repo: "api" | "apimachinery"; dir: string }[] = [
   ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication", "storage"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
@@ -205,9 +213,10 @@ export function generate(apiDir: string, machineryDir: string): SchemaData {
     for (const t of Object.values(fields)) visit(t);
   };
   for (const r of Object.values(roots)) visit(r);
+  for (const kinds of Object.values(versionedRoots)) for (const r of Object.values(kinds)) visit(r);
   const sorted: Record<string, GoTypeDef> = {};
   for (const k of Object.keys(types).sort()) sorted[k] = types[k]!;
-  return { roots, types: sorted };
+  return { roots, versioned: versionedRoots, types: sorted };
 }
 
 function render(data: SchemaData, source: string): string {
@@ -217,6 +226,7 @@ function render(data: SchemaData, source: string): string {
     ``,
     `export const schemaData: SchemaData = {`,
     `  roots: ${JSON.stringify(data.roots)},`,
+    `  versioned: ${JSON.stringify(data.versioned)},`,
     `  types: {`,
     ...Object.entries(data.types).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)},`),
     `  },`,

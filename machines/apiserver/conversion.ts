@@ -3,13 +3,17 @@
 // HorizontalPodAutoscaler <-> autoscaling/v2 (pkg/apis/autoscaling/v1/conversion.go, reduced to
 // the CPU target v1 carries; other metrics and the conditions v1 keeps in annotations are left out).
 
-import type { ResourceInfo } from "../../machines/apiserver/resources.js";
+import type { ResourceInfo } from "./resources.js";
 
 type Obj = any;
 
 export interface Conversion {
   apiVersion: string;
-  toHub(obj: Obj): Obj;
+  /**
+   * The object at the stored version. `stored` (the object a patch at this version was applied
+   * to) gives back what this version cannot say, as Kubernetes' conversion keeps it in annotations.
+   */
+  toHub(obj: Obj, stored?: Obj): Obj;
   fromHub(obj: Obj): Obj;
 }
 
@@ -17,8 +21,9 @@ const cpuTarget = (metrics: Obj[] | undefined) => metrics?.find((m) => m?.type =
 
 const hpaV1: Conversion = {
   apiVersion: "autoscaling/v1",
-  toHub(o) {
+  toHub(o, stored) {
     if (!o || typeof o !== "object" || Array.isArray(o)) return o;
+    if (stored) return keepV2Only(hpaV1.toHub(o), stored);
     const spec = o.spec && typeof o.spec === "object" ? o.spec : undefined;
     const { targetCPUUtilizationPercentage: pct, ...rest } = spec ?? {};
     const { currentCPUUtilizationPercentage: cur, ...status } = o.status ?? {};
@@ -42,10 +47,31 @@ const hpaV1: Conversion = {
   },
 };
 
+// group/resource -> the versions it is also served at, lowest priority last (autoscaling's
+// install.go: SetVersionPriority(v2, v1)); discovery and OpenAPI list them from here.
+const alternates = new Map<string, ReadonlyMap<string, Conversion>>([["autoscaling/horizontalpodautoscalers", new Map([["v1", hpaV1]])]]);
+
+/** A converted v1 HPA with the v2 parts v1 has no field for taken from the stored one: behavior, the metrics besides the CPU target, the conditions. */
+function keepV2Only(hub: Obj, stored: Obj): Obj {
+  const others = (stored?.spec?.metrics ?? []).filter((m: Obj) => m !== cpuTarget([m]));
+  const metrics = [...(hub.spec?.metrics ?? []), ...others];
+  const behavior = stored?.spec?.behavior;
+  const conditions = stored?.status?.conditions;
+  return {
+    ...hub,
+    spec: { ...hub.spec, ...(metrics.length ? { metrics } : {}), ...(behavior ? { behavior } : {}) },
+    ...(conditions && hub.status ? { status: { ...hub.status, conditions } } : {}),
+  };
+}
+
 /** The conversion of a resource to another version it is served at, or undefined when it is not served there. */
 export function alternateVersion(r: ResourceInfo, version: string): Conversion | undefined {
-  if (r.group === "autoscaling" && r.resource === "horizontalpodautoscalers" && version === "v1") return hpaV1;
-  return undefined;
+  return alternates.get(`${r.group}/${r.resource}`)?.get(version);
+}
+
+/** Every version a resource is served at, the stored (preferred) one first. */
+export function servedVersions(r: ResourceInfo): string[] {
+  return [r.version, ...(alternates.get(`${r.group}/${r.resource}`)?.keys() ?? [])];
 }
 
 /** An answer (an object, or a list of them) in the version asked. */
