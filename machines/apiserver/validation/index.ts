@@ -16,6 +16,10 @@ import {
   validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEvent, validateLease, validateNamespace,
   validateNode, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
 } from "./other.js";
+import {
+  validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatusUpdate, validateIngressUpdate,
+  validateNetworkPolicy, validateNetworkPolicyUpdate,
+} from "./networking.js";
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
@@ -56,6 +60,9 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   PersistentVolume: validatePersistentVolume,
   PersistentVolumeClaim: validatePersistentVolumeClaim,
   StorageClass: validateStorageClass,
+  Ingress: validateIngressCreate,
+  IngressClass: validateIngressClass,
+  NetworkPolicy: validateNetworkPolicy,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -76,6 +83,9 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   PersistentVolume: validatePersistentVolumeUpdate,
   PersistentVolumeClaim: validatePersistentVolumeClaimUpdate,
   StorageClass: validateStorageClassUpdate,
+  Ingress: validateIngressUpdate,
+  IngressClass: validateIngressClassUpdate,
+  NetworkPolicy: validateNetworkPolicyUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
@@ -94,6 +104,7 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
     Service: validateServiceStatusUpdate, Namespace: validateNamespaceStatusUpdate, PodDisruptionBudget: validatePodDisruptionBudgetStatusUpdate, CronJob: validateCronJobStatusUpdate,
     Job: validateJobStatusUpdate, StatefulSet: validateStatefulSetStatusUpdate, ReplicationController: validateReplicationControllerStatusUpdate,
     PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate,
+    Ingress: validateIngressStatusUpdate,
   },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };
