@@ -18,7 +18,7 @@ import { seedFor } from "../machines/common/prng.js";
 import { Runtime } from "./runtime.js";
 import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
-import { ApiError, parseManifests, precheck } from "./manifests.js";
+import { ApiError, conversionOf, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
 // networking views
 import { Rng } from "../machines/common/prng.js";
@@ -304,18 +304,21 @@ export class Cluster {
     const desired = structuredClone(obj);
     const lastApplied = JSON.stringify(desired);
     const annotated = { ...desired, metadata: { ...desired.metadata, annotations: { ...(desired.metadata?.annotations ?? {}), [lastAppliedAnnotation]: lastApplied + "\n" } } };
+    // written at another served version (autoscaling/v1): the API server converts it to the stored one
+    const conv = conversionOf(obj, r);
+    const hub = (o: any) => (conv ? conv.toHub(o) : o);
     const name = obj.metadata?.name;
     const base = { group: r.group, resource: r.resource, ...(namespace ? { namespace } : {}) };
     const live = name ? await this.request({ ...base, verb: "get", name }) : undefined;
     if (!live || !live.ok) {
       if (live && !live.ok && live.code !== 404) throw new ApiError(live.status);
-      const res = await this.request({ ...base, verb: "create", body: annotated });
+      const res = await this.request({ ...base, verb: "create", body: hub(annotated) });
       if (!res.ok) throw new ApiError(res.status);
       return { kind: r.kind, name: res.object.metadata.name, ...(namespace ? { namespace } : {}), action: "created", object: res.object };
     }
     const previous = live.object.metadata.annotations?.[lastAppliedAnnotation];
     if (previous && previous.trim() === lastApplied) return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "unchanged", object: live.object };
-    const patch = threeWayPatch(previous ? JSON.parse(previous) : {}, annotated);
+    const patch = threeWayPatch(previous ? hub(JSON.parse(previous)) : {}, hub(annotated));
     const res = await this.request({ ...base, verb: "patch", name, patchType: "strategic", body: patch });
     if (!res.ok) throw new ApiError(res.status);
     return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "configured", object: res.object };

@@ -4,6 +4,7 @@
 import { parseAllDocuments } from "yaml";
 import type { Status } from "kubernetes-types/meta/v1";
 import { resourceForKind, apiVersionOf, type ResourceInfo } from "../machines/apiserver/resources.js";
+import { alternateVersion, type Conversion } from "../machines/apiserver/conversion.js";
 
 /** An error with the Status a client would print. */
 export class ApiError extends Error {
@@ -49,12 +50,19 @@ export function resourceOf(obj: any, source = "<input>"): ResourceInfo {
   if (typeof obj.kind !== "string" || obj.kind === "") throw clientError(`error validating data: [apiVersion not set, kind not set]; Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
   if (typeof obj.apiVersion !== "string" || obj.apiVersion === "") throw clientError(`error validating "${source}": error validating data: apiVersion not set`);
   const r = resourceForKind(obj.kind);
-  if (!r || apiVersionOf(r) !== obj.apiVersion) {
+  if (!r || (apiVersionOf(r) !== obj.apiVersion && !conversionOf(obj, r))) {
     const name = obj.metadata?.name ?? "";
     const ns = obj.metadata?.namespace ?? "";
     throw clientError(`resource mapping not found for name: "${name}" namespace: "${ns}" from "${source}": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"\nensure CRDs are installed first`, "NotFound", 404);
   }
   return r;
+}
+
+/** The conversion to the stored version of an object written at another version its resource is served at (autoscaling/v1 HPAs), or undefined. */
+export function conversionOf(obj: any, r: ResourceInfo): Conversion | undefined {
+  if (obj.apiVersion === apiVersionOf(r)) return undefined;
+  const [group, version] = obj.apiVersion.includes("/") ? obj.apiVersion.split("/", 2) : ["", obj.apiVersion];
+  return group === r.group ? alternateVersion(r, version) : undefined;
 }
 
 /** Checks what kubectl checks before sending: a kind it can map, and a name (apply needs one). */

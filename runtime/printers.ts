@@ -260,6 +260,21 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("VolumeBindingMode", "string", fieldDoc("storage/v1.StorageClass", "volumeBindingMode")),
     col("AllowVolumeExpansion", "string", fieldDoc("storage/v1.StorageClass", "allowVolumeExpansion")), ageCol(),
   ],
+  Ingress: [
+    nameCol(),
+    col("Class", "string", "The name of the IngressClass resource that should be used for additional configuration"),
+    col("Hosts", "string", "Hosts that incoming requests are matched against before the ingress rule"),
+    col("Address", "string", "Address is a list containing ingress points for the load-balancer"),
+    col("Ports", "string", "Ports of TLS configurations that open"),
+    ageCol(),
+  ],
+  IngressClass: [
+    nameCol(),
+    col("Controller", "string", "Controller that is responsible for handling this class"),
+    col("Parameters", "string", "A reference to a resource with additional parameters"),
+    ageCol(),
+  ],
+  NetworkPolicy: [nameCol(), col("Pod-Selector", "string", fieldDoc("networking/v1.NetworkPolicySpec", "podSelector")), ageCol()],
   PriorityClass: [
     nameCol(), col("Value", "integer", doc("PriorityClass.value")), col("Global-Default", "boolean", doc("PriorityClass.globalDefault")),
     ageCol(), col("PreemptionPolicy", "string", doc("PriorityClass.preemptionPolicy")),
@@ -663,6 +678,27 @@ function storageClassCells(sc: Obj, now: number): (string | number | boolean)[] 
     sc.allowVolumeExpansion === true, timestampSince(sc.metadata?.creationTimestamp, now)];
 }
 
+// printIngress: at most three hosts ("*" for none), ports 80 or "80, 443" with TLS.
+function ingressCells(ing: Obj, wide: boolean, now: number): (string | number | boolean)[] {
+  const rules: Obj[] = ing.spec?.rules ?? [];
+  const hosts: string[] = [];
+  let more = false;
+  for (const rule of rules) {
+    if (hosts.length === 3) more = true;
+    if (!more && rule?.host) hosts.push(rule.host);
+  }
+  const hostCell = hosts.length === 0 ? "*" : more ? `${hosts.join(",")} + ${rules.length - 3} more...` : hosts.join(",");
+  return [ing.metadata?.name ?? "", ing.spec?.ingressClassName ?? "<none>", hostCell, loadBalancerIPs(ing, wide),
+    (ing.spec?.tls ?? []).length > 0 ? "80, 443" : "80", timestampSince(ing.metadata?.creationTimestamp, now)];
+}
+
+// printIngressClass: parameters as Kind[.apiGroup]/name.
+function ingressClassCells(ic: Obj, now: number): (string | number | boolean)[] {
+  const p = ic.spec?.parameters;
+  const parameters = p ? `${p.kind ?? ""}${p.apiGroup != null ? `.${p.apiGroup}` : ""}/${p.name ?? ""}` : "<none>";
+  return [ic.metadata?.name ?? "", ic.spec?.controller ?? "", parameters, timestampSince(ic.metadata?.creationTimestamp, now)];
+}
+
 function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | number | boolean)[] {
   const name = o.metadata?.name ?? "";
   const age = timestampSince(o.metadata?.creationTimestamp, now);
@@ -693,6 +729,10 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "PersistentVolume": return persistentVolumeCells(o, now);
     case "PersistentVolumeClaim": return persistentVolumeClaimCells(o, now);
     case "StorageClass": return storageClassCells(o, now);
+    case "Ingress": return ingressCells(o, wide, now);
+    case "IngressClass": return ingressClassCells(o, now);
+    // printNetworkPolicy: metav1.FormatLabelSelector of the pod selector
+    case "NetworkPolicy": return [name, formatLabelSelector(o.spec?.podSelector), age];
     case "PriorityClass": return [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""];
     default: return [name, age];
   }

@@ -593,7 +593,7 @@ function mergeStringData(body: any): { obj: any } | { error: Status } {
 }
 
 function hasGeneration(r: ResourceInfo): boolean {
-  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController"].includes(r.kind) && r.kind !== "Namespace";
+  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"].includes(r.kind) && r.kind !== "Namespace";
 }
 
 /** The applied configuration of an object that does not exist, created as a POST of it would be. */
@@ -1038,6 +1038,8 @@ function admissionContext(ctx: ApiServerContext, cur: InFlight) {
     limitRanges: inNamespace(ctx, "LimitRange", ns), quotas: inNamespace(ctx, "ResourceQuota", ns),
     // DefaultStorageClass's lister: only a claim's create reads it
     ...(cur.obj?.kind === "PersistentVolumeClaim" && !cur.old ? { storageClasses: [...(ctx.cache.byKind.get("StorageClass")?.values() ?? [])] } : {}),
+    // DefaultIngressClass's lister: only an Ingress's create reads it
+    ...(cur.obj?.kind === "Ingress" && !cur.old ? { ingressClasses: [...(ctx.cache.byKind.get("IngressClass")?.values() ?? [])] } : {}),
     ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}),
   };
 }

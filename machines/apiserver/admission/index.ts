@@ -20,6 +20,7 @@ import {
   admitDefaultStorageClass, admitStorageObjectInUseProtection, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
 } from "./storage.js";
 import { dropTypeDependentFields } from "./servicetype.js";
+import { admitDefaultIngressClass, defaultIngressClass, defaultNetworkPolicy } from "./networking.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -45,6 +46,8 @@ export interface MutateContext {
   serviceAccounts?: ServiceAccountLookup;
   /** The StorageClasses (DefaultStorageClass gives a claim without a class the default one). */
   storageClasses?: readonly any[];
+  /** The IngressClasses (DefaultIngressClass gives an Ingress without a class the default one). */
+  ingressClasses?: readonly any[];
   /** Told the Forbidden reason when an admission plugin refuses the write (the object is then not stored). */
   refuse?: (reason: string) => void;
 }
@@ -70,12 +73,14 @@ const defaulters: Record<string, (o: Obj) => void> = {
   PersistentVolume: defaultPersistentVolume,
   PersistentVolumeClaim: defaultPersistentVolumeClaim,
   StorageClass: defaultStorageClass,
+  NetworkPolicy: defaultNetworkPolicy,
+  IngressClass: defaultIngressClass,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController"]);
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"]);
 
 /** The object with its scheme defaults only, as the decoder leaves it before the field manager reads it. */
 export function defaulted(obj: any): any {
@@ -142,6 +147,18 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     case "PodDisruptionBudget":
       o.metadata.generation = 1;
       o.status = {};
+      return;
+    // the ingress strategy: an empty status (its loadBalancer struct is always marshalled)
+    case "Ingress": {
+      const refused = admitDefaultIngressClass(o, ctx.ingressClasses ?? []);
+      if (refused !== undefined) ctx.refuse?.(refused);
+      o.metadata.generation = 1;
+      o.status = { loadBalancer: {} };
+      return;
+    }
+    case "IngressClass":
+    case "NetworkPolicy":
+      o.metadata.generation = 1;
       return;
     case "Job":
       prepareJobForCreate(o);

@@ -5,7 +5,7 @@
 
 import { invalidValue, notSupported, required, type FieldError } from "../status.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { nameIsDNSSubdomain } from "./names.js";
+import { isValidPathSegmentName, nameIsDNSSubdomain } from "./names.js";
 
 type Obj = any;
 
@@ -13,14 +13,6 @@ const MAX_PERIOD_SECONDS = 1800;
 const MAX_STABILIZATION_WINDOW_SECONDS = 3600;
 const metricTypes = ["ContainerResource", "External", "Object", "Pods", "Resource"];
 const targetTypes = ["AverageValue", "Utilization", "Value"];
-
-/** path.IsValidPathSegmentName: what may not be a segment of a URL path. */
-function isValidPathSegmentName(name: string): string[] {
-  if (name === "." || name === "..") return [`may not be '${name}'`];
-  const errs: string[] = [];
-  for (const illegal of ["/", "%"]) if (name.includes(illegal)) errs.push(`may not contain '${illegal}'`);
-  return errs;
-}
 
 /** ValidateCrossVersionObjectReference: kind and name required and valid path segments. */
 function validateScaleTargetRef(ref: Obj, path: string): FieldError[] {

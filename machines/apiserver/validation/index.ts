@@ -19,6 +19,10 @@ import {
 } from "./other.js";
 import { validateNode, validateNodeUpdate } from "./node.js";
 import { validateLimitRange, validateLimitRangeUpdate, validateResourceQuota, validateResourceQuotaStatusUpdate, validateResourceQuotaUpdate } from "./quota.js";
+import {
+  validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatusUpdate, validateIngressUpdate,
+  validateNetworkPolicy, validateNetworkPolicyUpdate,
+} from "./networking.js";
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
@@ -60,6 +64,9 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   StorageClass: validateStorageClass,
   LimitRange: validateLimitRange,
   ResourceQuota: validateResourceQuota,
+  Ingress: validateIngressCreate,
+  IngressClass: validateIngressClass,
+  NetworkPolicy: validateNetworkPolicy,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -87,6 +94,9 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Endpoints: validateEndpointsUpdate,
   LimitRange: validateLimitRangeUpdate,
   ResourceQuota: validateResourceQuotaUpdate,
+  Ingress: validateIngressUpdate,
+  IngressClass: validateIngressClassUpdate,
+  NetworkPolicy: validateNetworkPolicyUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
@@ -106,6 +116,7 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
     Job: validateJobStatusUpdate, StatefulSet: validateStatefulSetStatusUpdate, ReplicationController: validateReplicationControllerStatusUpdate,
     PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate,
     ResourceQuota: validateResourceQuotaStatusUpdate,
+    Ingress: validateIngressStatusUpdate,
   },
   finalize: { Namespace: validateNamespaceFinalizeUpdate },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },

@@ -73,6 +73,27 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
+const wildcardDNS1123SubdomainFmt = `\\*\\.${dns1123SubdomainFmt}`;
+const wildcardDNS1123SubdomainRe = new RegExp(`^${wildcardDNS1123SubdomainFmt}$`);
+
+/** IsWildcardDNS1123Subdomain: "*." then a DNS subdomain, at most 253 characters (Ingress hosts). */
+export function isWildcardDNS1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 253) errs.push(maxLenError(253));
+  if (!wildcardDNS1123SubdomainRe.test(value)) {
+    errs.push(regexError("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character", wildcardDNS1123SubdomainFmt, "*.example.com"));
+  }
+  return errs;
+}
+
+/** content.IsPathSegmentName (path.IsValidPathSegmentName): what may not be a segment of a URL path. */
+export function isValidPathSegmentName(name: string): string[] {
+  if (name === "." || name === "..") return [`may not be '${name}'`];
+  const errs: string[] = [];
+  for (const illegal of ["/", "%"]) if (name.includes(illegal)) errs.push(`may not contain '${illegal}'`);
+  return errs;
+}
+
 /** IsDNS1035Label: like an RFC 1123 label but starting with a letter (Service names). */
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
