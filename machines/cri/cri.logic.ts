@@ -749,9 +749,22 @@ export function preStopMs(ctx: CriContext, c: CriContainer, hook: LifecycleHandl
   return 0;
 }
 
+/** killContainer's minimal shutdown window after the preStop hook (minimumGracePeriodInSeconds). */
+export const minimumGracePeriodMs = 2_000;
+
+/**
+ * When SIGKILL comes, from the stop's start: the kubelet takes the hook's time from the grace
+ * period and gives the stop signal what is left, never less than 2 s (killContainer), so a hook
+ * that used the whole grace period is followed by SIGTERM and 2 s, not by SIGKILL at once.
+ */
+export function killAfterMs(timeoutMs: number, hookMs: number): number {
+  return hookMs > 0 ? hookMs + Math.max(timeoutMs - hookMs, minimumGracePeriodMs) : timeoutMs;
+}
+
 /**
  * StopContainer: the preStop hook runs (its effects now, its time as the lifecycle's preStopHook
- * delay), then SIGTERM, then SIGKILL when the timeout ends (exit 137). Answered once the process
+ * delay), then SIGTERM, then SIGKILL when what is left of the timeout ends, 2 s at least after a
+ * hook (exit 137). Answered once the process
  * has exited. Deletion is work: the lifecycle's timers keep settle() busy until the end.
  */
 function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopContainer" }>, from: string, fx: Fx): void {
@@ -760,9 +773,9 @@ function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopCo
     fx.send(from, { type: "StopContainerResult", id: req.id, containerId: req.containerId });
     return;
   }
-  const graceMs = req.timeoutSeconds * 1000;
-  const hookMs = preStopMs(ctx, c, req.preStop, graceMs);
-  stepContainer(ctx, c, { type: "Stop", stop: { id: req.id, from, graceMs, hookMs } }, fx);
+  const timeoutMs = req.timeoutSeconds * 1000;
+  const hookMs = preStopMs(ctx, c, req.preStop, timeoutMs);
+  stepContainer(ctx, c, { type: "Stop", stop: { id: req.id, from, graceMs: killAfterMs(timeoutMs, hookMs), hookMs } }, fx);
 }
 
 // ---- probes --------------------------------------------------------------------------

@@ -1,0 +1,104 @@
+// The docs' "Explore Termination Behavior for Pods And Their Endpoints" tutorial
+// (service/pod-with-graceful-termination.yaml and explore-graceful-termination-nginx.yaml), run
+// through the machines: while its preStop hook runs, the deleted pod stays ready and its endpoint
+// reads ready false, serving true, terminating true beside the replacement's; the pod is gone once
+// the grace period (120 s) and the kubelet's 2 s extension after a preStop that outran it are spent.
+
+import { describe, it, expect } from "vitest";
+import { createCluster } from "../../runtime/cluster.js";
+
+const deployment = `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deployment
+  labels:
+    app: nginx
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      terminationGracePeriodSeconds: 120 # extra long grace period
+      containers:
+      - name: nginx
+        image: nginx:latest
+        ports:
+        - containerPort: 80
+        lifecycle:
+          preStop:
+            exec:
+              # Real life termination may take any time up to terminationGracePeriodSeconds.
+              # In this example - just hang around for at least the duration of terminationGracePeriodSeconds,
+              # at 120 seconds container will be forcibly terminated.
+              # Note, all this time nginx will keep processing requests.
+              command: [
+                "/bin/sh", "-c", "sleep 180"
+              ]
+`;
+
+const service = `
+apiVersion: v1
+kind: Service
+metadata:
+  name: nginx-service
+spec:
+  selector:
+    app: nginx
+  ports:
+    - protocol: TCP
+      port: 80
+      targetPort: 80
+`;
+
+describe("pod-with-graceful-termination (the docs' endpoint termination tutorial)", () => {
+  it("a pod in its preStop hook stays ready; its endpoint is ready: false, serving: true, terminating: true until the pod is gone", async () => {
+    const c = createCluster({ nodes: 1, seed: 11 });
+    await c.settle();
+    await c.apply(deployment);
+    await c.apply(service);
+    await c.settle();
+    const [first] = c.list("Pod", { namespace: "default", labelSelector: "app=nginx" });
+    expect(first.status.phase).toBe("Running");
+    const slices = () => c.list("EndpointSlice", { namespace: "default", labelSelector: "kubernetes.io/service-name=nginx-service" });
+    expect(slices().flatMap((s: any) => s.endpoints ?? []).map((e: any) => [e.targetRef.name, e.conditions])).toEqual([[first.metadata.name, { ready: true, serving: true, terminating: false }]]);
+
+    const start = c.now();
+    await c.delete("Pod", first.metadata.name, "default");
+    // settle() would run on to the end of the deletion (its timers are work): look 10 s in
+    c.advance(10_000);
+
+    // kubectl get pods: the old pod 1/1 Terminating, the new one 1/1 Running
+    const old = c.get("Pod", first.metadata.name, "default");
+    expect(old.metadata.deletionTimestamp).toBeDefined();
+    expect(old.status.containerStatuses[0].ready).toBe(true);
+    expect(old.status.conditions.find((x: any) => x.type === "Ready").status).toBe("True");
+    const replacement = c.list("Pod", { namespace: "default", labelSelector: "app=nginx" }).find((p: any) => p.metadata.name !== first.metadata.name);
+    expect(replacement.status.phase).toBe("Running");
+
+    const byPod = new Map(slices().flatMap((s: any) => s.endpoints ?? []).map((e: any) => [e.targetRef.name, e.conditions]));
+    expect(byPod.get(first.metadata.name)).toEqual({ ready: false, serving: true, terminating: true });
+    expect(byPod.get(replacement.metadata.name)).toEqual({ ready: true, serving: true, terminating: false });
+
+    // The hook (sleep 180) outruns the 120 s grace period: the kubelet then gives the container 2 s more
+    // (minimumGracePeriodInSeconds) to stop; nginx stops at its stop signal at once.
+    let goneAt: number | undefined;
+    let terminated: any;
+    void c.watch({ group: "", resource: "pods", namespace: "default" }, (ev: any) => {
+      if (ev.object?.metadata?.name === first.metadata.name) terminated ??= ev.object.status?.containerStatuses?.[0]?.state?.terminated;
+      if (ev.eventType === "DELETED" && ev.object?.metadata?.name === first.metadata.name) goneAt ??= c.now();
+    });
+    c.advance(200_000);
+    await c.settle();
+    expect(c.get("Pod", first.metadata.name, "default")).toBeUndefined();
+    expect(goneAt! - start).toBeGreaterThanOrEqual(120_000);
+    expect(goneAt! - start).toBeLessThan(125_000);
+    expect([terminated?.exitCode, terminated?.reason]).toEqual([0, "Completed"]);
+    expect(slices().flatMap((s: any) => s.endpoints ?? []).map((e: any) => e.targetRef.name)).toEqual([replacement.metadata.name]);
+  });
+});
