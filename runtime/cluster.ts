@@ -10,6 +10,7 @@ import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
 import type { ApiRequest, ApiResponse } from "../machines/messages.js";
+import { clusterDNS } from "../machines/cri/messages.js";
 import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
 import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
@@ -147,6 +148,9 @@ export class Cluster {
       verb: "create", group: "", resource: "services", namespace: "default",
       body: { apiVersion: "v1", kind: "Service", metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } }, spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] } },
     }));
+    // kubeadm's CoreDNS addon (as kind installs it): the kube-dns Service at the service CIDR's tenth
+    // address, the nameserver every ClusterFirst pod's resolv.conf names.
+    must(this.requestSync({ verb: "create", group: "", resource: "services", namespace: "kube-system", body: kubeDnsService() }));
     // The endpoint reconciler's first pass (pkg/controlplane/reconcilers, lease reconciler): the
     // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
     for (const r of apiServerEndpoints()) must(this.requestSync(r));
@@ -494,6 +498,27 @@ export type { Status };
 /** The API server's address (kind's control-plane node, the first node's InternalIP) and secure port. */
 export const apiServerAddress = "172.18.0.2";
 export const apiServerSecurePort = 6443;
+
+/** kubeadm's CoreDNSService manifest (cmd/kubeadm/app/phases/addons/dns/manifests.go) with DNSIP 10.96.0.10. */
+function kubeDnsService(): any {
+  return {
+    apiVersion: "v1", kind: "Service",
+    metadata: {
+      name: "kube-dns", namespace: "kube-system",
+      labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS" },
+      annotations: { "prometheus.io/port": "9153", "prometheus.io/scrape": "true" },
+    },
+    spec: {
+      clusterIP: clusterDNS,
+      ports: [
+        { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
+        { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
+        { name: "metrics", port: 9153, protocol: "TCP", targetPort: 9153 },
+      ],
+      selector: { "k8s-app": "kube-dns" },
+    },
+  };
+}
 
 /**
  * What the endpoint reconciler writes for default/kubernetes: Endpoints (labelled skip-mirror, so the
