@@ -122,19 +122,22 @@ export class Cluster {
     // A live cluster's uids differ from every other start's; a simulated one replays them per seed.
     const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
     this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}) });
-    this.bootstrap();
+    this.bootstrap(opts.only !== undefined);
     if (!opts.only) this.set.start(this.runtime);
     if (this.live) this.startLive();
     else this.runtime.drainMessages();
   }
 
-  private bootstrap(): void {
+  /** `withoutControllers`: no service-account controller will run, so the bootstrap writes each namespace's default account itself. */
+  private bootstrap(withoutControllers: boolean): void {
     // as kube-apiserver's bootstrap controllers: ensure each exists (a restarted --etcd cluster has them)
     const must = (r: ApiResponse) => {
       if (!r.ok && r.status.reason !== "AlreadyExists") throw new ApiError(r.status);
     };
     for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       must(this.requestSync({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } }));
+      // ServiceAccount admission refuses pods without it (after its lookups), as a cluster without a controller manager does.
+      if (withoutControllers) must(this.requestSync({ verb: "create", group: "", resource: "serviceaccounts", namespace: ns, body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } } }));
     }
     // The scheduling REST storage's post-start hook creates the system priority classes.
     for (const pc of systemPriorityClassObjects()) must(this.requestSync({ verb: "create", group: "scheduling.k8s.io", resource: "priorityclasses", body: pc }));
