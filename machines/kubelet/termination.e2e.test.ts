@@ -102,3 +102,94 @@ describe("pod-with-graceful-termination (the docs' endpoint termination tutorial
     expect(slices().flatMap((s: any) => s.endpoints ?? []).map((e: any) => e.targetRef.name)).toEqual([replacement.metadata.name]);
   });
 });
+
+// The docs' lifecycle-events preStop: `nginx -s quit` signals the master, which (idle) exits at
+// once; the container ends with it (exit 0) and the hook's shell with its container. killall is
+// busybox's: nginx:alpine has it, the Debian-based nginx image does not (no psmisc).
+const lifecycleDemo = (image: string) => `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: lifecycle-demo
+spec:
+  containers:
+  - name: lifecycle-demo-container
+    image: ${image}
+    lifecycle:
+      postStart:
+        exec:
+          command: ["/bin/sh", "-c", "echo Hello from the postStart handler > /usr/share/message"]
+      preStop:
+        exec:
+          command: ["/bin/sh","-c","nginx -s quit; while killall -0 nginx; do sleep 1; done"]
+`;
+
+describe("lifecycle-events: nginx -s quit and killall in a preStop hook", () => {
+  for (const image of ["nginx", "nginx:alpine"]) {
+    it(`${image}: the master quits at the hook's signal, the container exits 0 and the pod is gone within a second`, async () => {
+      const c = createCluster({ nodes: 1, seed: 5 });
+      await c.apply(lifecycleDemo(image));
+      await c.settle();
+      expect(c.get("Pod", "lifecycle-demo", "default").status.phase).toBe("Running");
+      const start = c.now();
+      let terminated: any;
+      let goneAt: number | undefined;
+      void c.watch({ group: "", resource: "pods", namespace: "default" }, (ev: any) => {
+        terminated ??= ev.object?.status?.containerStatuses?.[0]?.state?.terminated;
+        if (ev.eventType === "DELETED") goneAt ??= c.now();
+      });
+      await c.delete("Pod", "lifecycle-demo", "default");
+      await c.settle();
+      expect([terminated?.exitCode, terminated?.reason]).toEqual([0, "Completed"]);
+      expect(goneAt! - start).toBeLessThan(1_000);
+    });
+  }
+});
+
+describe("killall -0 as an exec readiness probe", () => {
+  const probed = (image: string, script: string) => `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: probed
+spec:
+  containers:
+  - name: web
+    image: ${image}
+    readinessProbe:
+      exec:
+        command: ["sh", "-c", "${script}"]
+      periodSeconds: 2
+`;
+
+  it("nginx:alpine: killall -0 nginx finds the running master, so the pod is Ready", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply(probed("nginx:alpine", "killall -0 nginx"));
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    expect(c.get("Pod", "probed", "default").status.containerStatuses[0].ready).toBe(true);
+  });
+
+  it("nginx:alpine: killall -0 of a name no process has fails with busybox's message", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply(probed("nginx:alpine", "killall -0 redis-server"));
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    expect(c.get("Pod", "probed", "default").status.containerStatuses[0].ready).toBe(false);
+    const unhealthy = c.events().filter((e: any) => e.reason === "Unhealthy").map((e: any) => e.message);
+    expect(unhealthy[0]).toBe("Readiness probe failed: killall: redis-server: no process killed");
+  });
+
+  it("nginx (Debian-based): there is no killall", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply(probed("nginx", "killall -0 nginx"));
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    expect(c.get("Pod", "probed", "default").status.containerStatuses[0].ready).toBe(false);
+    const unhealthy = c.events().filter((e: any) => e.reason === "Unhealthy").map((e: any) => e.message);
+    expect(unhealthy[0]).toBe("Readiness probe failed: sh: 1: killall: not found");
+  });
+});
