@@ -193,3 +193,41 @@ spec:
     expect(unhealthy[0]).toBe("Readiness probe failed: sh: 1: killall: not found");
   });
 });
+
+describe("readiness during termination (the prober's readiness worker runs on; StopLivenessAndStartup)", () => {
+  it("a container deleted before its readiness probe's initialDelaySeconds never turns Ready while it stops", async () => {
+    const c = createCluster({ nodes: 1, seed: 13 });
+    await c.apply(`
+apiVersion: v1
+kind: Pod
+metadata:
+  name: slow-ready
+spec:
+  containers:
+  - name: web
+    image: nginx
+    readinessProbe:
+      httpGet:
+        path: /
+        port: 80
+      initialDelaySeconds: 60
+    lifecycle:
+      preStop:
+        exec:
+          command: ["/bin/sh", "-c", "sleep 20"]
+`);
+    // not settle(): it would wait for the first readiness verdict, 60 s on
+    c.advance(5_000);
+    expect(c.get("Pod", "slow-ready", "default").status.containerStatuses[0].state.running).toBeDefined();
+    const readyWrites: boolean[] = [];
+    void c.watch({ group: "", resource: "pods", namespace: "default" }, (ev: any) => {
+      const s = ev.object?.status?.containerStatuses?.[0];
+      if (s) readyWrites.push(s.ready === true);
+    });
+    await c.delete("Pod", "slow-ready", "default");
+    await c.settle();
+    expect(c.get("Pod", "slow-ready", "default")).toBeUndefined();
+    expect(readyWrites.length).toBeGreaterThan(0);
+    expect(readyWrites.some((r) => r)).toBe(false);
+  });
+});
