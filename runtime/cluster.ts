@@ -10,6 +10,7 @@ import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
 import type { ApiRequest, ApiResponse } from "../machines/messages.js";
+import { clusterDNS } from "../machines/cri/messages.js";
 import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
 import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
@@ -131,19 +132,22 @@ export class Cluster {
     // A live cluster's uids differ from every other start's; a simulated one replays them per seed.
     const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
     this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}) });
-    this.bootstrap();
+    this.bootstrap(opts.only !== undefined);
     if (!opts.only) this.set.start(this.runtime);
     if (this.live) this.startLive();
     else this.runtime.drainMessages();
   }
 
-  private bootstrap(): void {
+  /** `withoutControllers`: no service-account controller will run, so the bootstrap writes each namespace's default account itself. */
+  private bootstrap(withoutControllers: boolean): void {
     // as kube-apiserver's bootstrap controllers: ensure each exists (a restarted --etcd cluster has them)
     const must = (r: ApiResponse) => {
       if (!r.ok && r.status.reason !== "AlreadyExists") throw new ApiError(r.status);
     };
     for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
       must(this.requestSync({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } }));
+      // ServiceAccount admission refuses pods without it (after its lookups), as a cluster without a controller manager does.
+      if (withoutControllers) must(this.requestSync({ verb: "create", group: "", resource: "serviceaccounts", namespace: ns, body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } } }));
     }
     // The scheduling REST storage's post-start hook creates the system priority classes.
     for (const pc of systemPriorityClassObjects()) must(this.requestSync({ verb: "create", group: "scheduling.k8s.io", resource: "priorityclasses", body: pc }));
@@ -157,6 +161,9 @@ export class Cluster {
       verb: "create", group: "", resource: "services", namespace: "default",
       body: { apiVersion: "v1", kind: "Service", metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } }, spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] } },
     }));
+    // kubeadm's CoreDNS addon (as kind installs it): the kube-dns Service at the service CIDR's tenth
+    // address, the nameserver every ClusterFirst pod's resolv.conf names.
+    must(this.requestSync({ verb: "create", group: "", resource: "services", namespace: "kube-system", body: kubeDnsService() }));
     // The endpoint reconciler's first pass (pkg/controlplane/reconcilers, lease reconciler): the
     // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
     for (const r of apiServerEndpoints()) must(this.requestSync(r));
@@ -507,6 +514,27 @@ export type { Status };
 /** The API server's address (kind's control-plane node, the first node's InternalIP) and secure port. */
 export const apiServerAddress = "172.18.0.2";
 export const apiServerSecurePort = 6443;
+
+/** kubeadm's CoreDNSService manifest (cmd/kubeadm/app/phases/addons/dns/manifests.go) with DNSIP 10.96.0.10. */
+function kubeDnsService(): any {
+  return {
+    apiVersion: "v1", kind: "Service",
+    metadata: {
+      name: "kube-dns", namespace: "kube-system",
+      labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS" },
+      annotations: { "prometheus.io/port": "9153", "prometheus.io/scrape": "true" },
+    },
+    spec: {
+      clusterIP: clusterDNS,
+      ports: [
+        { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
+        { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
+        { name: "metrics", port: 9153, protocol: "TCP", targetPort: 9153 },
+      ],
+      selector: { "k8s-app": "kube-dns" },
+    },
+  };
+}
 
 /**
  * What the endpoint reconciler writes for default/kubernetes: Endpoints (labelled skip-mirror, so the

@@ -7,7 +7,7 @@
 // the random generator, when it draws), which becomes part of the context it returns.
 
 import type { Status } from "kubernetes-types/meta/v1";
-import { List } from "immutable";
+import { List, Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
@@ -22,6 +22,7 @@ import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergeP
 import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
 import { admissionRefusal, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
+import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { applied, appliedScale, managerFor, withUpdateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { validateCommonObjectMeta } from "./validation/meta.js";
@@ -64,6 +65,14 @@ export interface InFlight {
   then?: Request;
   /** the managedFields a server-side apply recorded (an Update's are recorded before mutating admission) */
   applyManaged?: any[];
+  /** the ServiceAccount plugin did not find the pod's account and looks again after intervalMs */
+  awaitServiceAccount?: ServiceAccountWait;
+}
+
+/** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
+export interface ServiceAccountWait {
+  lookups: number;
+  intervalMs: number;
 }
 
 export interface ApiServerContext {
@@ -80,6 +89,9 @@ export interface ApiServerContext {
   allocators: ServiceAllocators;
   /** revision recorded at the last compaction tick; compacted at the next one, as kube-apiserver does */
   compactCandidate: number;
+  /** pod creates whose admission waits to look for their ServiceAccount again, by park id */
+  parked: IMap<number, Request>;
+  nextParkId: number;
 }
 
 export interface ApiServerInput {
@@ -102,6 +114,8 @@ export function initialApiServer(input: ApiServerInput): ApiServerContext {
     rng: new Rng(input.nonce === undefined ? input.seed : (input.seed ^ Math.imul(input.nonce >>> 0, 0x9e3779b1)) >>> 0),
     allocators: newServiceAllocators(),
     compactCandidate: 0,
+    parked: IMap(),
+    nextParkId: 1,
   };
 }
 
@@ -1021,13 +1035,61 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = { ...prior };
   recordManagedFields(cur);
   let refusal: string | undefined;
-  const serviceAccounts = (ns: string, name: string) => ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
+  let missingAccount: string | undefined;
+  const serviceAccounts = (ns: string, name: string) => {
+    const sa = ctx.cache.objects.get(storageKey(resourceFor("", "serviceaccounts")!, ns, name));
+    if (sa === undefined) missingAccount = name;
+    return sa;
+  };
   const actx = { ...admissionContext(ctx, cur), priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) } as Parameters<typeof mutate>[1];
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
   const obj = mutate(cur.obj, actx);
+  if (refusal !== undefined && missingAccount !== undefined) {
+    const waited = serviceAccountWaitOf(cur.req);
+    const lookups = (waited?.lookups ?? 0) + 1;
+    if (lookups < serviceAccountLookupAttempts(missingAccount)) {
+      // The interval is drawn once per lookup: rand.Int63n(100)+100 ms.
+      const rng = waited ? ctx.rng : new Rng(ctx.rng.state);
+      const intervalMs = waited?.intervalMs ?? 100 + rng.int(100);
+      return { ...ctx, rng, current: { ...cur, awaitServiceAccount: { lookups, intervalMs } } };
+    }
+  }
   const refused = refusal ?? admissionRefusal(cur.obj, actx);
   if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
   return { ...ctx, current: { ...cur, obj } };
+}
+
+// Marks a pod create that waited for its ServiceAccount with the lookups made (no client can send it).
+const serviceAccountWait: unique symbol = Symbol("podflow.serviceAccountWait");
+
+function serviceAccountWaitOf(req: Request): ServiceAccountWait | undefined {
+  return (req as { [serviceAccountWait]?: ServiceAccountWait })[serviceAccountWait];
+}
+
+/** True when admission is waiting to look for the pod's ServiceAccount again. */
+export function isAwaitingServiceAccount(ctx: ApiServerContext): boolean {
+  return ctx.current?.awaitServiceAccount !== undefined && ctx.current.error === undefined;
+}
+
+/**
+ * getServiceAccount sleeps between its lookups; the API server serves other requests meanwhile
+ * (the controller's create of the account among them): the request is set aside and comes back
+ * when the interval has passed.
+ */
+export function parkForServiceAccount(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  const wait = cur.awaitServiceAccount!;
+  const id = ctx.nextParkId;
+  fx.after(`serviceaccount-lookup/${id}`, wait.intervalMs, { type: "ServiceAccountLookupDue", parkId: id });
+  const req = { ...cur.req, [serviceAccountWait]: wait } as Request;
+  return { ...ctx, current: undefined, parked: ctx.parked.set(id, req), nextParkId: id + 1 };
+}
+
+/** The interval has passed: the request goes through the pipeline again, first in line, at this time. */
+export function resumeParkedRequest(ctx: ApiServerContext, ev: { parkId: number; now: number }): ApiServerContext {
+  const req = ctx.parked.get(ev.parkId);
+  if (req === undefined) return ctx;
+  return { ...ctx, parked: ctx.parked.delete(ev.parkId), backlog: ctx.backlog.unshift({ ...req, now: ev.now }) };
 }
 
 /** What every admission plugin is told of a write: its time, operation, old object and the namespace's LimitRanges and quotas. */
@@ -1220,7 +1282,7 @@ export function replyConflict(ctx: ApiServerContext, fx: Fx): ApiServerContext {
  */
 export function forgetClient(ctx: ApiServerContext, ev: { client: string }): ApiServerContext {
   const { cache } = withoutWatches(ctx.cache, (w) => w.client === ev.client);
-  const next: ApiServerContext = { ...ctx, cache, backlog: ctx.backlog.filter((r) => r.from !== ev.client) };
+  const next: ApiServerContext = { ...ctx, cache, backlog: ctx.backlog.filter((r) => r.from !== ev.client), parked: ctx.parked.filter((r) => r.from !== ev.client) };
   if (ctx.current?.req.from === ev.client) next.current = { ...ctx.current, req: { ...ctx.current.req, id: -1 } };
   return next;
 }

@@ -15,7 +15,8 @@ export type ApiServerEvent =
   | ({ type: "DisconnectWatch"; pick: number } & Stamp)
   | ({ type: "DisconnectClientWatches"; client: string } & Stamp)
   | ({ type: "SlideWatchCache"; keep: number } & Stamp)
-  | ({ type: "InternalError"; message: string; during: string } & Stamp);
+  | ({ type: "InternalError"; message: string; during: string } & Stamp)
+  | ({ type: "ServiceAccountLookupDue"; parkId: number } & Stamp);
 
 // Value steps: each returns the next context and leaves the one it was given as it was. Every action
 // is one, so that when an action throws the runtime resumes from the context the last one returned.
@@ -34,6 +35,7 @@ export const apiServerMachine = setup({
     isConnect: ({ context }) => L.isConnect(context),
     isAggregated: ({ context }) => L.isAggregated(context),
     isNoop: ({ context }) => context.current?.noop === true,
+    isAwaitingServiceAccount: ({ context }) => L.isAwaitingServiceAccount(context),
     isDryRun: ({ context }) => L.isDryRun(context),
     needsEventLease: ({ context }) => L.needsEventLease(context),
     isTxnSucceeded: ({ context, event }) => L.isTxnSucceeded(context, event as { id: number; succeeded: boolean }),
@@ -54,6 +56,8 @@ export const apiServerMachine = setup({
     prepareWrite: step((c) => L.prepareWrite(c)),
     restrictNodes: step((c) => L.restrictNodes(c)),
     runMutatingAdmission: step((c) => L.runMutatingAdmission(c)),
+    parkForServiceAccount: step((c, _e, fx) => L.parkForServiceAccount(c, fx)),
+    resumeParkedRequest: step((c, e) => L.resumeParkedRequest(c, e as { parkId: number; now: number })),
     runValidation: step((c) => L.runValidation(c)),
     runValidatingAdmission: step((c) => L.runValidatingAdmission(c)),
     requestEventLease: step((c, _e, fx) => L.requestEventLease(c, fx)),
@@ -86,6 +90,7 @@ export const apiServerMachine = setup({
     DisconnectWatch: { actions: "disconnectWatch", description: "fault: one client watch's stream breaks; the client sees it end (CLOSED) and watches again from its last resourceVersion" },
     DisconnectClientWatches: { actions: "disconnectClientWatches", description: "fault: a partition healed; each of that client's watches ends with 410 Gone" },
     SlideWatchCache: { actions: "slideWatchCache", description: "fault: compact etcd now and keep only the newest watch-cache history" },
+    ServiceAccountLookupDue: { actions: "resumeParkedRequest", description: "a pod create set aside to look for its ServiceAccount again goes back through the pipeline, first in line" },
     InternalError: {
       guard: "faultedOnRequest",
       target: ".idle",
@@ -133,6 +138,10 @@ export const apiServerMachine = setup({
       entry: ["prepareWrite", "restrictNodes", "runMutatingAdmission"],
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
+        {
+          guard: "isAwaitingServiceAccount", target: "idle", actions: "parkForServiceAccount",
+          description: "ServiceAccount admission found no default account: the request waits 100-199 ms and looks again, 10 lookups in all, while others are served",
+        },
         { guard: "isNoop", target: "idle", actions: "replyWithoutWrite" },
         { target: "validating" },
       ],

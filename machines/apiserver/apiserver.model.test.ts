@@ -31,7 +31,15 @@ const requests = {
   delete: req("kubectl", 17, "admin-token", { verb: "delete", name: "web" }),
 };
 const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: "default", uid: "ns-uid", creationTimestamp: rfc3339(NOW) }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } };
-const startupList = { type: "RangeResponse", id: 1, revision: 1, kvs: [{ key: "/registry/namespaces/default", value: namespace, createRevision: 1, modRevision: 1, version: 1 }], from: "etcd", now: NOW };
+// The namespace's default ServiceAccount, as its controller keeps it (else admission waits for it).
+const defaultAccount = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: "default", uid: "sa-uid", creationTimestamp: rfc3339(NOW) } };
+const startupList = {
+  type: "RangeResponse", id: 1, revision: 1, from: "etcd", now: NOW,
+  kvs: [
+    { key: "/registry/namespaces/default", value: namespace, createRevision: 1, modRevision: 1, version: 1 },
+    { key: "/registry/serviceaccounts/default/default", value: defaultAccount, createRevision: 1, modRevision: 1, version: 1 },
+  ],
+};
 const etcd = (e: object) => ({ ...e, from: "etcd", now: NOW });
 // Bounds the graph: create/delete cycles would otherwise raise the revision for ever.
 const MAX_REVISION = 5;
@@ -87,8 +95,7 @@ const createdFields = {
 function admitted(body: any, uid: string): any {
   const managedFields = body.spec.containers.length > 0 ? [{ manager: "admin", operation: "Update", apiVersion: "v1", time: rfc3339(NOW), fieldsType: "FieldsV1", fieldsV1: createdFields }] : undefined;
   const prepared = { ...body, metadata: { ...body.metadata, namespace: "default", uid, creationTimestamp: rfc3339(NOW), generation: 1, ...(managedFields ? { managedFields } : {}) } };
-  // The cache holds no ServiceAccount: the plugin finds "default" all the same (its retries wait for the controller).
-  return mutate(prepared, { now: rfc3339(NOW), operation: "CREATE", priorityClasses: new Map(), serviceAccounts: () => undefined });
+  return mutate(prepared, { now: rfc3339(NOW), operation: "CREATE", priorityClasses: new Map(), serviceAccounts: (ns, name) => (ns === "default" && name === "default" ? defaultAccount : undefined) });
 }
 
 const fail = (to: string, id: number, status: any) => ({ to, msg: { type: "ApiResponse", id, ok: false, code: status.code, status } });

@@ -13,7 +13,7 @@ export type ExitReason = "Completed" | "Error" | "OOMKilled" | "StartError";
 export interface StopRequest {
   id: number;
   from: string;
-  /** the request's timeoutSeconds, in ms: SIGKILL when it ends */
+  /** when SIGKILL comes, in ms from the request: its timeout, or after a hook 2 s at least once the hook ends */
   graceMs: number;
   /** how long the preStop hook runs before SIGTERM (0: no hook, SIGTERM at once) */
   hookMs: number;

@@ -536,6 +536,11 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       c.cpu = { ...accrue(c.cpu, ctx.now, cpuLimitMilli(c)), demandMilli: c.cpu.demandMilli + Math.round(e.cores * 1000) };
       continue;
     }
+    // The main process signalling processes by name: none other runs beside it here.
+    if (e.type === "signal") {
+      input = { type: "signal", matched: false };
+      continue;
+    }
     if (e.type === "dns") return { kind: "dns", name: e.name };
     if (e.type === "http") {
       const local = httpFrom(ctx, c, e.url);
@@ -767,9 +772,22 @@ export function preStopMs(ctx: CriContext, c: CriContainer, hook: LifecycleHandl
   return 0;
 }
 
+/** killContainer's minimal shutdown window after the preStop hook (minimumGracePeriodInSeconds). */
+export const minimumGracePeriodMs = 2_000;
+
+/**
+ * When SIGKILL comes, from the stop's start: the kubelet takes the hook's time from the grace
+ * period and gives the stop signal what is left, never less than 2 s (killContainer), so a hook
+ * that used the whole grace period is followed by SIGTERM and 2 s, not by SIGKILL at once.
+ */
+export function killAfterMs(timeoutMs: number, hookMs: number): number {
+  return hookMs > 0 ? hookMs + Math.max(timeoutMs - hookMs, minimumGracePeriodMs) : timeoutMs;
+}
+
 /**
  * StopContainer: the preStop hook runs (its effects now, its time as the lifecycle's preStopHook
- * delay), then SIGTERM, then SIGKILL when the timeout ends (exit 137). Answered once the process
+ * delay), then SIGTERM, then SIGKILL when what is left of the timeout ends, 2 s at least after a
+ * hook (exit 137). Answered once the process
  * has exited. Deletion is work: the lifecycle's timers keep settle() busy until the end.
  */
 function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopContainer" }>, from: string, fx: Fx): void {
@@ -778,15 +796,35 @@ function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopCo
     fx.send(from, { type: "StopContainerResult", id: req.id, containerId: req.containerId });
     return;
   }
-  const graceMs = req.timeoutSeconds * 1000;
-  const hookMs = preStopMs(ctx, c, req.preStop, graceMs);
-  stepContainer(ctx, c, { type: "Stop", stop: { id: req.id, from, graceMs, hookMs } }, fx);
+  const timeoutMs = req.timeoutSeconds * 1000;
+  const hookMs = preStopMs(ctx, c, req.preStop, timeoutMs);
+  stepContainer(ctx, c, { type: "Stop", stop: { id: req.id, from, graceMs: killAfterMs(timeoutMs, hookMs), hookMs } }, fx);
 }
 
 // ---- probes --------------------------------------------------------------------------
 
-/** How a command run to its end in one step ended, and the simulated time it took. */
-export type RunEnd<T> = { kind: "done"; value: T; elapsedMs: number } | { kind: "blocked"; elapsedMs: number } | { kind: "timeout"; elapsedMs: number };
+/**
+ * How a command run to its end in one step ended, and the simulated time it took; pid1Exit when it
+ * signalled the container's main process to its end (nginx -s quit, killall), which the caller
+ * carries out: that process exits with this code.
+ */
+export type RunEnd<T> = ({ kind: "done"; value: T; elapsedMs: number } | { kind: "blocked"; elapsedMs: number } | { kind: "timeout"; elapsedMs: number }) & { pid1Exit?: number };
+
+/** The name of the container's main process, as killall finds it (an entrypoint script has exec'd its arguments). */
+export function mainProcessName(c: Pick<CriContainer, "image" | "spec">): string {
+  const argv = c.spec.command?.length ? [...c.spec.command, ...(c.spec.args ?? [])] : [...c.image.entrypoint, ...(c.spec.args?.length ? c.spec.args : c.image.cmd)];
+  const base = (a: string | undefined) => (a ?? "").slice((a ?? "").lastIndexOf("/") + 1);
+  const first = base(argv[0]);
+  return /^docker-entrypoint(\.sh)?$/.test(first) && argv.length > 1 ? base(argv[1]) : first;
+}
+
+/** The exit code a signal gives the main process, or undefined when it lives on (0, HUP, USR1; TERM, QUIT or INT to a process without a handler). */
+function exitOnSignal(c: CriContainer, signal: number): number | undefined {
+  if (signal === 9) return 137;
+  // servers stop gracefully on TERM, QUIT (nginx's graceful stop) and INT, exit 0; a shell or sleep as PID 1 ignores them
+  if ((signal === 15 || signal === 3 || signal === 2) && handlesSigterm(c)) return 0;
+  return undefined;
+}
 
 /**
  * Runs a command's generator to its end in one step: sleeps add to its time (up to timeoutMs),
@@ -795,13 +833,21 @@ export type RunEnd<T> = { kind: "done"; value: T; elapsedMs: number } | { kind: 
 export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Effect, T, EffectResult>, timeoutMs: number, onSleep?: (elapsedMs: number) => void): RunEnd<T> {
   let elapsed = 0;
   let input: EffectResult;
+  // Set once the command has signalled the main process to its end: the container stops then, and
+  // this process with it the next time it would wait (an idle master quits at once).
+  let pid1Exit: number | undefined;
   for (let i = 0; i < maxEffectsPerTurn; i++) {
     const r = gen.next(input);
-    if (r.done) return { kind: "done", value: r.value, elapsedMs: elapsed };
+    if (r.done) return { kind: "done", value: r.value, elapsedMs: elapsed, ...(pid1Exit === undefined ? {} : { pid1Exit }) };
     input = undefined;
     const e = r.value;
+    if (pid1Exit !== undefined && (e.type === "wait" || (e.type === "sleep" && e.ms > 0))) return { kind: "blocked", elapsedMs: elapsed, pid1Exit };
     if (e.type === "wait") return { kind: "blocked", elapsedMs: elapsed };
-    if (e.type === "sleep") {
+    if (e.type === "signal") {
+      const matched = pid1Exit === undefined && e.name === mainProcessName(c);
+      input = { type: "signal", matched };
+      if (matched) pid1Exit = exitOnSignal(c, e.signal);
+    } else if (e.type === "sleep") {
       if (e.ms > 0) onSleep?.(elapsed);
       elapsed += e.ms;
     } else if (e.type === "http") {
@@ -817,11 +863,14 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
 }
 
 /** Runs a command in a container to its end (sleeps count against the timeout); returns status and output. */
-export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], timeoutMs: number): { code: number | "timeout"; output: string; elapsedMs: number } {
+export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], timeoutMs: number): { code: number | "timeout"; output: string; elapsedMs: number; pid1Exit?: number } {
   let output = "";
   const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...c.env }, (l) => void (output += l + "\n"));
   const end = runToEnd(ctx, c, runExec(argv, io, c.image), timeoutMs);
-  if (end.kind === "done") return { code: end.value, output, elapsedMs: end.elapsedMs };
+  const pid1 = end.pid1Exit === undefined ? {} : { pid1Exit: end.pid1Exit };
+  if (end.kind === "done") return { code: end.value, output, elapsedMs: end.elapsedMs, ...pid1 };
+  // the main process ended: the exec dies with its container (runc kills what is left, 137)
+  if (end.pid1Exit !== undefined) return { code: 137, output, elapsedMs: end.elapsedMs, ...pid1 };
   return { code: "timeout", output, elapsedMs: timeoutMs };
 }
 

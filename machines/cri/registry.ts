@@ -418,7 +418,8 @@ function imageInfo(n: NormalizedImage, entry: CatalogueEntry): ImageInfo {
     id: `sha256:${digestOf(`config:${n.ref}`)}`,
     sizeBytes: entry.sizeBytes(n.tag),
     entrypoint: [...entry.entrypoint], cmd: [...entry.cmd], env: { ...(entry.env ?? {}) },
-    kind: entry.kind, userland: entry.userland,
+    // an -alpine variant of a Debian-based image has Alpine's busybox userland (ash, killall, nslookup)
+    kind: entry.kind, userland: entry.userland === "gnu" && /(^|-)alpine/.test(n.tag) ? "busybox" : entry.userland,
     ...(version ? { version } : {}),
   };
 }

@@ -44,6 +44,8 @@ interface Ran {
   output: StreamOutput;
   elapsedMs: number;
   parts: Part[];
+  /** the command signalled the container's main process to its end: it exits with this code */
+  pid1Exit?: number;
 }
 
 function sessionId(ctx: CriContext): string {
@@ -117,6 +119,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
     const out = msg.type === "ExecLine" && s.shell ? runLine(ctx, c, s, msg.line, msg.session) : runOnce(ctx, c, s, msg.type === "ExecRun" ? msg.stdin : msg.line, msg.session);
     if (s.main && out.output.type === "ExecOutput") mainProcessTyped(ctx, c, msg.type === "ExecLine" ? msg.line : "", out, fx);
+    if (out.pid1Exit !== undefined) exitContainer(ctx, c, out.pid1Exit, out.pid1Exit === 0 ? "Completed" : "Error", fx);
     // what it wrote before each sleep is sent when that sleep began
     const parts = mergeParts(out.parts);
     s.parts = 0;
@@ -218,7 +221,10 @@ function runOnce(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { k
   if ("startError" in p) return { output: { type: "ExecOutput", session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${session}": ${p.startError}` }, elapsedMs: 0, parts: [] };
   const end = runToEnd(ctx, c, p.run, maxExecMs, col.cut);
   const base = { type: "ExecOutput" as const, session, stdout: col.out(), stderr: col.err() };
-  if (end.kind === "done") return { output: { ...base, exitCode: end.value }, elapsedMs: end.elapsedMs, parts: col.parts };
+  const pid1 = end.pid1Exit === undefined ? {} : { pid1Exit: end.pid1Exit };
+  if (end.kind === "done") return { output: { ...base, exitCode: end.value }, elapsedMs: end.elapsedMs, parts: col.parts, ...pid1 };
+  // killed with its container (runc: 137) when the main process it signalled has ended
+  if (end.pid1Exit !== undefined) return { output: { ...base, exitCode: 137 }, elapsedMs: end.elapsedMs, parts: col.parts, ...pid1 };
   return { output: { ...base, blocked: true }, elapsedMs: end.elapsedMs, parts: col.parts };
 }
 

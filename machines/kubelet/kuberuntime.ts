@@ -11,7 +11,7 @@ import { expand, mappingFuncFor } from "./expansion.js";
 import { backOffMaxMs, type ContainerRecord, type KubeletContext, type PodWorker, type RuntimeOp } from "./types.js";
 import { formatPod, goDuration, podEvent } from "./events.js";
 import { inBackoffSince, nextBackoff } from "./backoff.js";
-import { cancelProbes } from "./prober.js";
+import { stopLivenessAndStartup } from "./prober.js";
 import type { WaitingReason } from "./container.machine.js";
 import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
@@ -213,7 +213,7 @@ export function expandCommandAndArgs(spec: Container, env: Readonly<Record<strin
 export function stopContainer(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, grace: number, fx: Fx): void {
   if (mutant("kubelet.ignores-grace-period")) grace = 0;
   stepContainer(c, { type: "Stop" });
-  cancelProbes(w, c, fx);
+  stopLivenessAndStartup(w, c, fx);
   const preStop = w.gone ? undefined : view(c.spec).lifecycle?.preStop;
   runtimeCall(ctx, w, ctx.cri, { type: "StopContainer", containerId: c.lifecycle.context.id, timeoutSeconds: grace, podIP: w.ip ?? "", ...(preStop ? { preStop } : {}) }, { kind: "StopContainer", container: c.name }, fx, false);
 }

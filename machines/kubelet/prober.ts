@@ -71,6 +71,19 @@ export function cancelProbes(w: PodWorker, c: ContainerRecord, fx: Fx): void {
   c.probes = {};
 }
 
+/**
+ * StopLivenessAndStartup: a container being stopped is no longer probed for liveness or startup,
+ * but its readiness worker runs on until it exits, so its readiness stays the prober's verdict
+ * (a container not yet Ready never turns Ready by being stopped).
+ */
+export function stopLivenessAndStartup(w: PodWorker, c: ContainerRecord, fx: Fx): void {
+  for (const kind of ["startup", "liveness"] as const) {
+    if (!c.probes[kind]) continue;
+    stepProbe(w, c, kind, { type: "Stop" }, fx);
+    delete c.probes[kind];
+  }
+}
+
 /** The probe's action with ports and host resolved (named ports from the container's ports). */
 export function probeAction(p: Probe, c: Container, podIP: string): ProbeAction | undefined {
   const port = (x: number | string | undefined) => (typeof x === "number" ? x : Number((c.ports ?? []).find((cp) => cp.name === x)?.containerPort ?? x));

@@ -8,7 +8,7 @@ import { rfc3339 } from "../common/time.js";
 import { podQOSClass } from "../common/qos.js";
 import { kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } from "./status.js";
 import type { ContainerRecord, KubeletContext, PodWorker, Terminated } from "./types.js";
-import { isRunning, isStopping, waitingReason, workerState } from "./lifecycles.js";
+import { isRunning, waitingReason, workerState } from "./lifecycles.js";
 import { probeResult } from "./prober.js";
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
@@ -22,7 +22,9 @@ function isReady(c: ContainerRecord): boolean {
   if (c.kind === "init") return !isRunning(c) && view(c.lifecycle).context.terminated?.exitCode === 0;
   // No prober looks at an ephemeral container: it is never ready.
   if (c.kind === "ephemeral") return false;
-  if (!isRunning(c) || isStopping(c)) return false;
+  // A container being stopped (its preStop hook, its grace period) runs and keeps its readiness,
+  // as the prober keeps it: a terminating pod stays Ready, its endpoint serving (1/1 Terminating).
+  if (!isRunning(c)) return false;
   const r = c.probes.readiness;
   if (mutant("kubelet.ready-before-readiness-probe")) return c.started;
   return r ? probeResult(r) === "Success" : c.started;

@@ -10,11 +10,12 @@ const pod = (name: string, cpu: string, priority: number, extra: { labels?: Reco
   makePod(name, [container({ cpu })], { priority, labels: extra.labels, status: { phase: "Running", startTime: extra.startTime } });
 const names = (ps: Pod[]) => ps.map((p) => p.metadata!.name);
 
-function run(preemptor: Pod, pods: Record<string, Pod[]>, pdbs: PodDisruptionBudget[] = []) {
+function run(preemptor: Pod, pods: Record<string, Pod[]>, pdbs: PodDisruptionBudget[] = [], nominated: Record<string, Pod[]> = {}) {
   const nodes = Object.keys(pods).map((n) => makeNode(n, { cpu: "2" }));
   const infos = buildNodeInfos(nodes, pods);
-  const r = findNodesThatFit(preemptor, infos, 0);
-  return preempt(preemptor, infos, r.diagnosis, { pdbs });
+  const nominatedPods = new Map(Object.entries(nominated));
+  const r = findNodesThatFit(preemptor, infos, 0, { nominatedPods });
+  return preempt(preemptor, infos, r.diagnosis, { pdbs, nominatedPods });
 }
 
 describe("preempt", () => {
@@ -35,6 +36,17 @@ describe("preempt", () => {
   });
   it("reports the filter reason when evicting every lower-priority pod is still not enough", () => {
     expect(run(pod("p", "2", 100), { n1: [pod("a", "1", 200), pod("b", "1", 1)] })).toEqual({ message: "preemption: 0/1 nodes are available: 1 Insufficient cpu." });
+  });
+  // SelectVictimsOnNode filters with RunFilterPluginsWithNominatedPods, both before and while reprieving.
+  it("counts a higher-priority pod nominated to the node: the pod it would otherwise reprieve is a victim", () => {
+    const nominee = makePod("nominee", [container({ cpu: "1" })], { priority: 200, status: { phase: "Pending", nominatedNodeName: "n1" } });
+    const r = run(pod("p", "1", 100), { n1: [pod("lo", "1", 10)] }, [], { n1: [nominee] });
+    expect("victims" in r && { node: r.nodeName, victims: names(r.victims) }).toEqual({ node: "n1", victims: ["lo"] });
+  });
+  it("does not count the preemptor's own nomination against it: one victim frees its room", () => {
+    const self = makePod("p", [container({ cpu: "1" })], { priority: 100, status: { phase: "Pending", nominatedNodeName: "n1" } });
+    const r = run(self, { n1: [pod("lo", "1", 10, { startTime: "2024-01-01T00:00:00Z" }), pod("lo2", "1", 10, { startTime: "2024-06-01T00:00:00Z" })] }, [], { n1: [self] });
+    expect("victims" in r && names(r.victims)).toEqual(["lo2"]);
   });
   it("prefers a node without PDB violations", () => {
     const pdb: PodDisruptionBudget = { metadata: { namespace: "default" }, spec: { selector: { matchLabels: { app: "db" } } }, status: { disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1 } };

@@ -3,7 +3,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { compileLabelSelector } from "../common/labels.js";
 import { type FilterStatus, type NodeInfo, newNodeInfo, nodeName, podPriority } from "./framework.js";
-import { type Diagnosis, failedSchedulingMessage, type ProfileOptions, runFilters, runPreFilter } from "./semantics.js";
+import { type Diagnosis, failedSchedulingMessage, type ProfileOptions, runFiltersWithNominatedPods, runPreFilter } from "./semantics.js";
 
 /** Status reason when a node has no lower-priority pods to evict. */
 export const ErrNoVictims = "No preemption victims found for incoming pod";
@@ -80,12 +80,16 @@ export function filterPodsWithPDBViolation(pods: Pod[], pdbs: PodDisruptionBudge
   return { violating, nonViolating };
 }
 
-/** Filters the pod against a what-if snapshot where one node holds only the given pods. */
+/**
+ * Filters the pod against a what-if snapshot where one node holds only the given pods, with the
+ * pods of equal or higher priority nominated to it counted (RunFilterPluginsWithNominatedPods), so
+ * the room an earlier preemptor waits for is never handed out again as this one's.
+ */
 function fitsWith(pod: Pod, nodeInfos: NodeInfo[], index: number, pods: Pod[], opts: ProfileOptions): FilterStatus {
   const ni = newNodeInfo(nodeInfos[index]!.node, pods);
   const snapshot = nodeInfos.slice();
   snapshot[index] = ni;
-  return runFilters(runPreFilter(pod, snapshot, opts), pod, ni);
+  return runFiltersWithNominatedPods(runPreFilter(pod, snapshot, opts), pod, ni, opts.nominatedPods?.get(nodeName(ni)));
 }
 
 /** selectVictimsOnNode: evict all lower-priority pods, then reprieve as many as possible, PDB violators first. */

@@ -167,6 +167,35 @@ describe("nominated pods count during filtering (RunFilterPluginsWithNominatedPo
   });
 });
 
+describe("the victim search counts nominated pods (SelectVictimsOnNode with RunFilterPluginsWithNominatedPods)", () => {
+  it("a second, lower-priority preemptor does not take the room a first one is nominated to: it evicts the pod the first one spared", async () => {
+    const c = cluster({ nodes: [node("node-1", "2")], seed: 12 });
+    // sh as PID 1 ignores SIGTERM: a victim stays terminating for its whole grace period (60 s).
+    const low = (name: string) => ({ ...pod(name, {}, "1"), spec: { terminationGracePeriodSeconds: 60, containers: [{ name: "app", image: "busybox", command: ["sh", "-c", "sleep 3600"], resources: { requests: { cpu: "1" } } }] } });
+    await c.apply(low("low-1"));
+    c.advance(5_000);
+    await c.apply(low("low-2"));
+    await c.settle();
+    await c.apply({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 1000 });
+    await c.apply({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "mid" }, value: 500 });
+    // high preempts one pod: low-2 (started later, so less important); low-1 is reprieved.
+    await c.apply(pod("high", { priorityClassName: "high" }, "1"));
+    c.advance(3_000);
+    expect(c.get("Pod", "high", "default").status.nominatedNodeName).toBe("node-1");
+    expect(c.get("Pod", "low-2", "default").metadata.deletionTimestamp).toBeDefined();
+    expect(c.get("Pod", "low-1", "default").metadata.deletionTimestamp).toBeUndefined();
+    // mid must count high's nomination: low-2's room is high's, so mid needs low-1's too.
+    await c.apply(pod("mid", { priorityClassName: "mid" }, "1"));
+    c.advance(3_000);
+    expect(c.get("Pod", "mid", "default").status.nominatedNodeName).toBe("node-1");
+    expect(c.get("Pod", "low-1", "default").metadata.deletionTimestamp).toBeDefined();
+    c.advance(120_000);
+    expect(["high", "mid"].map((n) => [c.get("Pod", n, "default").spec.nodeName, c.get("Pod", n, "default").status.phase])).toEqual([["node-1", "Running"], ["node-1", "Running"]]);
+    expect(c.get("Pod", "low-1", "default")).toBeUndefined();
+    expect(c.get("Pod", "low-2", "default")).toBeUndefined();
+  });
+});
+
 describe("a nomination preemption can no longer serve is cleared", () => {
   it("a preemptor whose nominated node becomes unresolvable (a taint it does not tolerate) loses its nominatedNodeName", async () => {
     const c = cluster({ nodes: [node("node-1", "2")], seed: 10 });

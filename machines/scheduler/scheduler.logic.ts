@@ -414,7 +414,8 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     } else sendBinding(ctx, fx, key, pod, result.nodeName);
   } else {
     let message = failedSchedulingMessage(result.numAllNodes, result.diagnosis);
-    const pre = result.numAllNodes > 0 ? preempt(pod, infos, result.diagnosis, { pdbs: pdbs(ctx) } as never) : { message: "" };
+    // The nominator's pods reach the victim search too (its what-if snapshots have no summary).
+    const pre = result.numAllNodes > 0 ? preempt(pod, infos, result.diagnosis, { pdbs: opts.pdbs, nominatedPods: opts.nominatedPods } as never) : { message: "" };
     let nominated: string | null | undefined;
     if ("nodeName" in pre) {
       nominated = pre.nodeName;

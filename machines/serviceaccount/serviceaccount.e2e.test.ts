@@ -37,6 +37,58 @@ describe("the service-account controller and the root-CA publisher", () => {
       .rejects.toThrow('pods "p" is forbidden: error looking up service account default/build-robot: serviceaccount "build-robot" not found');
   });
 
+  // getServiceAccount (plugin/pkg/admission/serviceaccount/admission.go): a missing "default"
+  // account is looked up 10 times, rand.Int63n(100)+100 ms apart, before the pod is refused.
+  const podBody = (name: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { containers: [{ name: "c", image: "nginx" }] } });
+
+  it("a pod created while the default ServiceAccount is missing waits for it and is admitted with its token volume once the controller puts it back", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.settle();
+    c.runtime.crash("serviceaccount-controller");
+    await c.delete("ServiceAccount", "default", "default");
+    await c.settle();
+    expect(c.get("ServiceAccount", "default", "default")).toBeUndefined();
+    // The create is sent, not awaited: the controller starts again while admission waits.
+    c.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id: 1_000_000, token: c.adminToken, verb: "create", group: "", resource: "pods", namespace: "default", body: podBody("early") });
+    c.advance(300);
+    expect(c.get("Pod", "early", "default")).toBeUndefined();
+    c.runtime.revive("serviceaccount-controller");
+    await c.settle();
+    const pod = c.get("Pod", "early", "default");
+    expect(pod.spec.serviceAccountName).toBe("default");
+    expect(pod.spec.volumes.map((v: any) => v.name)).toEqual([expect.stringMatching(/^kube-api-access-[a-z0-9]{5}$/)]);
+  });
+
+  it("a pod whose default ServiceAccount never appears is refused after 10 lookups, 0.9 to 1.8 s later, and nothing is stored", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.settle();
+    c.runtime.crash("serviceaccount-controller");
+    await c.delete("ServiceAccount", "default", "default");
+    await c.settle();
+    const start = c.now();
+    const res = await c.request({ verb: "create", group: "", resource: "pods", namespace: "default", body: podBody("late") });
+    const waited = c.now() - start;
+    expect(res.ok).toBe(false);
+    expect(!res.ok && [res.code, res.status.reason, res.status.message]).toEqual([403, "Forbidden", 'pods "late" is forbidden: error looking up service account default/default: serviceaccount "default" not found']);
+    expect(waited).toBeGreaterThanOrEqual(900);
+    expect(waited).toBeLessThan(1_800);
+    expect(c.get("Pod", "late", "default")).toBeUndefined();
+  });
+
+  it("other requests are served while a pod waits for its ServiceAccount", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.settle();
+    c.runtime.crash("serviceaccount-controller");
+    await c.delete("ServiceAccount", "default", "default");
+    await c.settle();
+    c.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id: 1_000_001, token: c.adminToken, verb: "create", group: "", resource: "pods", namespace: "default", body: podBody("waiting") });
+    c.advance(50);
+    const start = c.now();
+    const res = await c.request({ verb: "create", group: "", resource: "configmaps", namespace: "default", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "meanwhile" }, data: { a: "b" } } });
+    expect(res.ok).toBe(true);
+    expect(c.now() - start).toBeLessThan(100);
+  });
+
   it("a pod's kube-api-access volume holds the token, ca.crt and its namespace", async () => {
     const c = createCluster({ nodes: 1, seed: 3 });
     await c.settle();

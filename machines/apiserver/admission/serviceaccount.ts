@@ -27,11 +27,20 @@ export interface ServiceAccountInfo {
 }
 
 /**
- * The account the plugin finds: the object, or undefined when there is none. A missing "default"
- * account is found all the same: the plugin retries its lookup for it (10 times), and the
- * service-account controller creates it with the namespace, so the retries find it.
+ * The account the plugin finds: the object, or undefined when there is none. For a missing
+ * "default" account the API server retries the whole lookup (getServiceAccount's 10 attempts)
+ * before it takes this plugin's refusal: see serviceAccountLookupAttempts.
  */
 export type ServiceAccountLookup = (namespace: string, name: string) => ServiceAccountInfo | undefined;
+
+/**
+ * getServiceAccount: after the lister misses, the plugin asks the API directly, 10 times for the
+ * "default" account (its controller creates it with the namespace), once for any other; the
+ * attempts are rand.Int63n(100)+100 ms apart, the interval drawn once per lookup.
+ */
+export function serviceAccountLookupAttempts(name: string): number {
+  return name === DEFAULT_SERVICE_ACCOUNT_NAME ? 10 : 1;
+}
 
 /** The token volume's name for a pod: kube-api-access- and 5 characters of rand.String, drawn from a generator seeded with the pod's uid. */
 export function tokenVolumeName(podUid: string): string {
@@ -64,8 +73,7 @@ export function admitServiceAccount(pod: Obj, namespace: string, lookup: Service
   spec.serviceAccount = spec.serviceAccountName;
   // Without the accounts (a defaulting-only caller) only the names are set.
   if (lookup === undefined) return undefined;
-  const found = lookup(namespace, spec.serviceAccountName);
-  const sa = found ?? (spec.serviceAccountName === DEFAULT_SERVICE_ACCOUNT_NAME ? {} : undefined);
+  const sa = lookup(namespace, spec.serviceAccountName);
   if (sa === undefined) return `error looking up service account ${namespace}/${spec.serviceAccountName}: serviceaccount "${spec.serviceAccountName}" not found`;
   if (shouldAutomount(sa, pod)) mountServiceAccountToken(pod);
   if ((spec.imagePullSecrets ?? []).length === 0 && (sa.imagePullSecrets ?? []).length > 0) spec.imagePullSecrets = sa.imagePullSecrets!.map((s) => ({ ...s }));

@@ -507,6 +507,45 @@ function* pwd(_argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
+/** Signal numbers by name (x86-64 Linux), as kill and killall take them (-TERM, -SIGTERM, -15). */
+const signalNumbers: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15, CONT: 18, STOP: 19 };
+
+/** "-15", "-TERM", "-SIGTERM": the signal number, or undefined for a name busybox does not know. */
+export function signalNumber(arg: string): number | undefined {
+  if (/^\d+$/.test(arg)) return Number(arg) <= 64 ? Number(arg) : undefined;
+  const name = arg.toUpperCase().replace(/^SIG/, "");
+  return Object.hasOwn(signalNumbers, name) ? signalNumbers[name] : undefined;
+}
+
+/**
+ * busybox killall [-q] [-SIG] NAME...: signals every process by that name (TERM by default; -0
+ * only asks whether one lives); a name nothing answers to is an error ("no process killed"), and
+ * the status is the number of such names. Debian-based images have no killall (psmisc is not in them).
+ */
+function* killall(argv: string[], sh: ShellState, st: Streams): Gen {
+  let signal = 15;
+  let quiet = false;
+  let i = 1;
+  for (; i < argv.length && argv[i]!.startsWith("-") && argv[i] !== "-"; i++) {
+    const a = argv[i]!.slice(1);
+    if (a === "q") { quiet = true; continue; }
+    if (a === "-") { i++; break; }
+    const n = signalNumber(a);
+    if (n === undefined) { st.err(`killall: bad signal name '${a}'\n`); return 1; }
+    signal = n;
+  }
+  const names = argv.slice(i);
+  if (names.length === 0) { st.err("BusyBox v1.37.0 multi-call binary.\n\nUsage: killall [-lq] [-SIG] PROCESS_NAME...\n"); return 1; }
+  let errors = 0;
+  for (const name of names) {
+    const r = yield* perform(sh, { type: "signal", name, signal });
+    if (r?.type === "signal" && r.matched) continue;
+    errors++;
+    if (!quiet) st.err(`killall: ${name}: no process killed\n`);
+  }
+  return errors;
+}
+
 /** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
@@ -514,5 +553,5 @@ export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?
     hostname, tail, head, wc, grep, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd, tar,
     true: trueUtility, false: falseUtility,
   };
-  return userland === "busybox" ? { ...common, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
+  return userland === "busybox" ? { ...common, killall, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };
 }

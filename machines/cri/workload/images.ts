@@ -113,22 +113,33 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   return yield* serve(sh);
 }
 
+/** What `nginx -s` sends the master (ngx_signal_process): stop TERM, quit QUIT, reopen USR1, reload HUP. */
+const nginxSignals: Record<string, number> = { stop: 15, quit: 3, reopen: 10, reload: 1 };
+
+/** The pid file of nginx.org's packages (the master's pid, which `nginx -s` reads). */
+const nginxPidFile = "/run/nginx.pid";
+
 /**
- * `nginx -s stop|quit|reopen|reload`: sends the signal to the master process and returns at once
- * (the master then exits, or reloads, on its own). A preStop hook of `nginx -s quit` is therefore
- * over at once, and the container's SIGTERM that follows meets a master already on its way out.
+ * `nginx -s stop|quit|reopen|reload`: sends the signal to the master process and returns at once;
+ * the master then exits (quit: once its connections are done, at once when idle) or reloads on its
+ * own. Without a running master the pid file is missing and the command fails.
  */
-function* nginxSignal(argv: string[], st: Streams): Gen {
+function* nginxSignal(argv: string[], sh: ShellState, st: Streams): Gen {
   const signal = argv[argv.indexOf("-s") + 1];
   if (signal === undefined) {
     st.err(`nginx: option "-s" requires parameter\n`);
     return 1;
   }
-  if (!["stop", "quit", "reopen", "reload"].includes(signal)) {
+  if (!Object.hasOwn(nginxSignals, signal)) {
     st.err(`nginx: invalid option: "-s ${signal}"\n`);
     return 1;
   }
-  return 0;
+  const t = strftime("%Y/%m/%d %H:%M:%S", sh.io.now());
+  st.err(`${t} [notice] 30#30: signal process started\n`);
+  const r = yield* perform(sh, { type: "signal", name: "nginx", signal: nginxSignals[signal]! });
+  if (r?.type === "signal" && r.matched) return 0;
+  st.err(`${t} [error] 30#30: open() "${nginxPidFile}" failed (2: No such file or directory)\n`);
+  return 1;
 }
 
 function* httpd(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
@@ -425,7 +436,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
     }
     if (name === "docker-entrypoint.sh" && ["nginx", "redis", "postgres", "mysql", "memcached", "node"].includes(kind)) return dockerEntrypoint(argv, sh, st, ctx);
     switch (`${kind}:${name}`) {
-      case "nginx:nginx": case "nginx:nginx-debug": return argv.includes("-s") ? nginxSignal(argv, st) : nginx(sh, st, ctx);
+      case "nginx:nginx": case "nginx:nginx-debug": return argv.includes("-s") ? nginxSignal(argv, sh, st) : nginx(sh, st, ctx);
       case "httpd:httpd-foreground": case "httpd:httpd": return httpd(sh, st, ctx);
       case "redis:redis-server": return redis(argv, sh, st, ctx);
       case "postgres:postgres": return postgres(sh, st, ctx);

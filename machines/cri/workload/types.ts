@@ -9,7 +9,9 @@ export type Effect =
   | { type: "dns"; name: string }
   | { type: "allocate"; bytes: number }
   /** keep `cores` cores busy from now on (stress --cpu) */
-  | { type: "burn"; cores: number };
+  | { type: "burn"; cores: number }
+  /** kill(2) every process of the container named `name` (killall, nginx -s): signal 0 only asks whether one lives */
+  | { type: "signal"; name: string; signal: number };
 
 /** The answer to an http effect: a response, or a connection failure. */
 export type HttpResult =
@@ -19,8 +21,11 @@ export type HttpResult =
 /** The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). */
 export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[] };
 
+/** The answer to a signal effect: whether a process by that name was there to take it. */
+export type SignalResult = { type: "signal"; matched: boolean };
+
 /** What the CRI passes back when it resumes a process (undefined after sleep or allocate). */
-export type EffectResult = HttpResult | DnsResult | undefined;
+export type EffectResult = HttpResult | DnsResult | SignalResult | undefined;
 
 /** The process's view of its container. */
 export interface ProcessIO {
