@@ -87,8 +87,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: admission, dry-run a
     expect(r.err).toBe(`Error from server (Forbidden): pods "needs-high" is forbidden: no PriorityClass with name high was found\n`);
     const out = (await k(["get", "priorityclass"])).out.split("\n");
     expect(out[0]).toMatch(/^NAME +VALUE +GLOBAL-DEFAULT +AGE +PREEMPTIONPOLICY$/);
-    expect(out[1]).toMatch(/^system-cluster-critical +2000000000 +false +\d+s +PreemptLowerPriority$/);
-    expect(out[2]).toMatch(/^system-node-critical +2000001000 +false +\d+s +PreemptLowerPriority$/);
+    expect(out[1]).toMatch(/^system-cluster-critical +2000000000 +false +(?:\d+[smhd])+ +PreemptLowerPriority$/);
+    expect(out[2]).toMatch(/^system-node-critical +2000001000 +false +(?:\d+[smhd])+ +PreemptLowerPriority$/);
   });
 
   it("re-applying a two-port Service with one targetPort changed merges the ports by port", async () => {
@@ -120,7 +120,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: admission, dry-run a
     expect(r.err).toBe(`Error from server (Forbidden): pods "second" is forbidden: exceeded quota: pod-demo, requested: pods=1, used: pods=1, limited: pods=1\n`);
     const table = (await k(["get", "quota", "-n", "quota-pod-example"])).out.split("\n");
     expect(table[0]).toMatch(/^NAME +AGE +REQUEST +LIMIT$/);
-    expect(table[1]).toMatch(/^pod-demo +\d+s +pods: 1\/1 +$/);
+    expect(table[1]).toMatch(/^pod-demo +(?:\d+[smhd])+ +pods: 1\/1 +$/);
   });
 
   it("kubectl drain --dry-run=server neither cordons the node nor evicts its pods", async () => {

@@ -24,7 +24,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: DaemonSets", () => {
     expect((await k(["apply", "-f", fluentd])).out).toBe("daemonset.apps/fluentd-elasticsearch created\n");
     const ready = await until(async () => {
       const out = (await k(["get", "ds", "-n", "kube-system"])).out;
-      return /^fluentd-elasticsearch +3 +3 +3 +3 +3 +<none> +\d+s$/m.test(out) ? out : undefined;
+      return /^fluentd-elasticsearch +3 +3 +3 +3 +3 +<none> +(?:\d+[smhd])+$/m.test(out) ? out : undefined;
     }, 30_000);
     expect(ready, "3 of 3 should be available").toBeTruthy();
     expect(ready!.split("\n")[0]).toMatch(/^NAME +DESIRED +CURRENT +READY +UP-TO-DATE +AVAILABLE +NODE SELECTOR +AGE$/);

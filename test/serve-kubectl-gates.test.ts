@@ -43,7 +43,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: scheduling gates", (
 
   it("kubectl get pod shows SchedulingGated and the gates print as the docs show", async () => {
     expect((await k(["apply", "-f", "-"], { input: gated })).out).toBe("pod/test-pod created\n");
-    expect((await k(["get", "pod", "test-pod"])).out).toMatch(/^test-pod +0\/1 +SchedulingGated +0 +\d+s$/m);
+    expect((await k(["get", "pod", "test-pod"])).out).toMatch(/^test-pod +0\/1 +SchedulingGated +0 +(?:\d+[smhd])+$/m);
     expect((await k(["get", "pod", "test-pod", "-o", "jsonpath={.spec.schedulingGates}"])).out).toBe('[{"name":"example.com/foo"},{"name":"example.com/bar"}]');
     const events = (await k(["get", "events", "--field-selector", "involvedObject.name=test-pod", "-o", "jsonpath={.items[*].reason}"])).out;
     expect(events).not.toMatch(/FailedScheduling/);

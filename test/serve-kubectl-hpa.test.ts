@@ -29,7 +29,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the HPA walkthrough"
     expect(r.out).toBe("horizontalpodautoscaler.autoscaling/php-apache autoscaled\n");
     const out = (await k(["get", "hpa"])).out.split("\n");
     expect(out[0]).toMatch(/^NAME +REFERENCE +TARGETS +MINPODS +MAXPODS +REPLICAS +AGE$/);
-    expect(out[1]).toMatch(/^php-apache +Deployment\/php-apache +cpu: (<unknown>|0%)\/50% +1 +10 +[01] +\d+s$/);
+    expect(out[1]).toMatch(/^php-apache +Deployment\/php-apache +cpu: (<unknown>|0%)\/50% +1 +10 +[01] +(?:\d+[smhd])+$/);
     const v1 = JSON.parse((await raw(s, "GET", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/php-apache", { token: s.cluster.adminToken })).body);
     expect(v1).toMatchObject({ apiVersion: "autoscaling/v1", spec: { minReplicas: 1, maxReplicas: 10, targetCPUUtilizationPercentage: 50, scaleTargetRef: { kind: "Deployment", name: "php-apache" } } });
     const idle = await until(async () => /cpu: 0%\/50%/.test((await k(["get", "hpa", "php-apache", "--no-headers"])).out), 30_000);

@@ -24,7 +24,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: Jobs", () => {
     const done = await until(async () => (await k(["get", "jobs"])).out, 30_000);
     const complete = await until(async () => {
       const out = (await k(["get", "jobs"])).out;
-      return /^pi +Complete +1\/1 +\d+s +\d+s$/m.test(out) ? out : undefined;
+      return /^pi +Complete +1\/1 +(?:\d+[smhd])+ +\d+s$/m.test(out) ? out : undefined;
     }, 30_000);
     expect(done.split("\n")[0]).toMatch(/^NAME +STATUS +COMPLETIONS +DURATION +AGE$/);
     expect(complete, "pi should be Complete").toBeTruthy();
@@ -32,7 +32,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: Jobs", () => {
 
   it("kubectl get pods -l job-name=pi finds the Job's pod, Completed", async () => {
     const out = (await k(["get", "pods", "-l", "batch.kubernetes.io/job-name=pi", "--no-headers"])).out;
-    expect(out).toMatch(/^pi-[a-z0-9]{5} +0\/1 +Completed +0 +\d+s$/m);
+    expect(out).toMatch(/^pi-[a-z0-9]{5} +0\/1 +Completed +0 +(?:\d+[smhd])+$/m);
   });
 
   it("kubectl create job makes a Job from an image, which completes", async () => {

@@ -145,8 +145,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: Ingress, IngressClas
     expect((await k(["apply", "-f", "-"], { input: externalLb })).out).toBe("ingressclass.networking.k8s.io/external-lb created\n");
     const lines = (await k(["get", "ingressclass"])).out.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^NAME +CONTROLLER +PARAMETERS +AGE$/);
-    expect(lines[1]).toMatch(/^example-class +k8s\.io\/example-class +<none> +\d+s$/);
-    expect(lines[2]).toMatch(/^external-lb +example\.com\/ingress-controller +IngressParameters\.k8s\.example\.com\/external-lb +\d+s$/);
+    expect(lines[1]).toMatch(/^example-class +k8s\.io\/example-class +<none> +(?:\d+[smhd])+$/);
+    expect(lines[2]).toMatch(/^external-lb +example\.com\/ingress-controller +IngressParameters\.k8s\.example\.com\/external-lb +(?:\d+[smhd])+$/);
     // SetDefaults_IngressClass: a parameters reference without a scope is cluster-scoped
     expect((await k(["get", "ingressclass", "external-lb", "-o", "jsonpath={.spec.parameters.scope} {.metadata.generation}"])).out).toBe("Cluster 1");
   });
@@ -156,8 +156,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: Ingress, IngressClas
     expect((await k(["apply", "-f", "-"], { input: tls })).out).toBe("ingress.networking.k8s.io/tls-example-ingress created\n");
     const lines = (await k(["get", "ingress"])).out.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^NAME +CLASS +HOSTS +ADDRESS +PORTS +AGE$/);
-    expect(lines[1]).toMatch(/^minimal-ingress +nginx-example +\* +80 +\d+s$/);
-    expect(lines[2]).toMatch(/^tls-example-ingress +example-class +https-example\.foo\.com +80, 443 +\d+s$/);
+    expect(lines[1]).toMatch(/^minimal-ingress +nginx-example +\* +80 +(?:\d+[smhd])+$/);
+    expect(lines[2]).toMatch(/^tls-example-ingress +example-class +https-example\.foo\.com +80, 443 +(?:\d+[smhd])+$/);
     expect(JSON.parse((await k(["get", "ingress", "minimal-ingress", "-o", "jsonpath={.status}"])).out)).toEqual({ loadBalancer: {} });
   });
 
@@ -166,8 +166,8 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: Ingress, IngressClas
     expect((await k(["apply", "-f", "-"], { input: allowAll })).out).toBe("networkpolicy.networking.k8s.io/allow-all-ingress created\n");
     const lines = (await k(["get", "netpol"])).out.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^NAME +POD-SELECTOR +AGE$/);
-    expect(lines[1]).toMatch(/^allow-all-ingress +<none> +\d+s$/);
-    expect(lines[2]).toMatch(/^test-network-policy +role=db +\d+s$/);
+    expect(lines[1]).toMatch(/^allow-all-ingress +<none> +(?:\d+[smhd])+$/);
+    expect(lines[2]).toMatch(/^test-network-policy +role=db +(?:\d+[smhd])+$/);
     const spec = JSON.parse((await k(["get", "networkpolicy", "allow-all-ingress", "-o", "jsonpath={.spec}"])).out);
     expect(spec.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(spec.egress).toEqual([{ ports: [{ port: 53, protocol: "TCP" }] }]);

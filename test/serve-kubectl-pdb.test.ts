@@ -53,7 +53,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: PodDisruptionBudgets
     expect((await k(["apply", "-f", "-"], { input: pdb(2) })).out).toBe("poddisruptionbudget.policy/zk-pdb created\n");
     const out = await until(async () => {
       const o = (await k(["get", "poddisruptionbudgets"])).out;
-      return /^zk-pdb +2 +N\/A +0 +\d+s$/m.test(o) ? o : undefined;
+      return /^zk-pdb +2 +N\/A +0 +(?:\d+[smhd])+$/m.test(o) ? o : undefined;
     }, 20_000);
     expect(out!.split("\n")[0]).toMatch(/^NAME +MIN AVAILABLE +MAX UNAVAILABLE +ALLOWED DISRUPTIONS +AGE$/);
   });

@@ -26,9 +26,9 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: StatefulSets and Rep
     expect((await k(["apply", "-f", sts])).out).toBe("service/nginx created\nstatefulset.apps/web created\n");
     expect((await k(["rollout", "status", "sts/web", "--timeout=60s"], 70_000)).out).toContain("partitioned roll out complete: 3 new pods have been updated...");
     const out = (await k(["get", "sts"])).out;
-    expect(out).toMatch(/^NAME +READY +AGE\nweb +3\/3 +\d+s\n$/);
+    expect(out).toMatch(/^NAME +READY +AGE\nweb +3\/3 +(?:\d+[smhd])+\n$/);
     const wide = (await k(["get", "statefulset", "web", "-o", "wide"])).out;
-    expect(wide).toMatch(/^NAME +READY +AGE +CONTAINERS +IMAGES\nweb +3\/3 +\d+s +nginx +registry\.k8s\.io\/nginx-slim:0\.21\n$/);
+    expect(wide).toMatch(/^NAME +READY +AGE +CONTAINERS +IMAGES\nweb +3\/3 +(?:\d+[smhd])+ +nginx +registry\.k8s\.io\/nginx-slim:0\.21\n$/);
     expect((await k(["get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[*].metadata.name}"])).out).toBe("web-0 web-1 web-2");
   });
 
@@ -71,7 +71,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: StatefulSets and Rep
     expect((await k(["apply", "-f", rc])).out).toBe("replicationcontroller/nginx created\n");
     const ready = await until(async () => {
       const out = (await k(["get", "rc"])).out;
-      return /^nginx +3 +3 +3 +\d+s$/m.test(out) ? out : undefined;
+      return /^nginx +3 +3 +3 +(?:\d+[smhd])+$/m.test(out) ? out : undefined;
     }, 30_000);
     expect(ready!.split("\n")[0]).toMatch(/^NAME +DESIRED +CURRENT +READY +AGE$/);
     expect((await k(["get", "rc", "nginx", "-o", "wide"])).out.split("\n")[0]).toMatch(/^NAME +DESIRED +CURRENT +READY +AGE +CONTAINERS +IMAGES +SELECTOR$/);

@@ -32,7 +32,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: PersistentVolumes, c
     expect((await k(["apply", "-f", join(examples, "pv-volume.yaml")])).out).toBe("persistentvolume/task-pv-volume created\n");
     const out = (await k(["get", "pv", "task-pv-volume"])).out;
     expect(out.split("\n")[0]).toMatch(/^NAME +CAPACITY +ACCESS MODES +RECLAIM POLICY +STATUS +CLAIM +STORAGECLASS +VOLUMEATTRIBUTESCLASS +REASON +AGE$/);
-    expect(out.split("\n")[1]).toMatch(/^task-pv-volume +10Gi +RWO +Retain +(Pending|Available) +manual +<unset> +\d+s$/);
+    expect(out.split("\n")[1]).toMatch(/^task-pv-volume +10Gi +RWO +Retain +(Pending|Available) +manual +<unset> +(?:\d+[smhd])+$/);
     const yaml = (await k(["get", "pv", "task-pv-volume", "-o", "jsonpath={.spec.volumeMode} {.spec.hostPath.type}|{.spec.persistentVolumeReclaimPolicy}"])).out;
     expect(yaml).toBe("Filesystem |Retain");
   });
@@ -57,7 +57,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: PersistentVolumes, c
     expect((await k(["apply", "-f", sc])).out).toBe("storageclass.storage.k8s.io/fast created\n");
     const out = (await k(["get", "sc", "fast"])).out;
     expect(out.split("\n")[0]).toMatch(/^NAME +PROVISIONER +RECLAIMPOLICY +VOLUMEBINDINGMODE +ALLOWVOLUMEEXPANSION +AGE$/);
-    expect(out.split("\n")[1]).toMatch(/^fast \(default\) +example\.com\/fast +Delete +Immediate +false +\d+s$/);
+    expect(out.split("\n")[1]).toMatch(/^fast \(default\) +example\.com\/fast +Delete +Immediate +false +(?:\d+[smhd])+$/);
     const r = await k(["patch", "sc", "fast", "--type=merge", "-p", '{"provisioner":"example.com/slow"}']);
     expect(r.err).toContain('The StorageClass "fast" is invalid: provisioner: Forbidden: updates to provisioner are forbidden.');
     // two default classes: the newest would win (DefaultStorageClass); the cluster's own standard is wanted below
@@ -73,10 +73,10 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: PersistentVolumes, c
   });
 
   it("dynamic provisioning as on kind: kubectl get sc shows standard (default); a claim of no class gets it, waits for its first consumer, and is Bound to a local-path PV once its pod runs", async () => {
-    expect((await k(["get", "sc", "standard"])).out).toMatch(/^standard \(default\) +rancher\.io\/local-path +Delete +WaitForFirstConsumer +false +\d+s$/m);
+    expect((await k(["get", "sc", "standard"])).out).toMatch(/^standard \(default\) +rancher\.io\/local-path +Delete +WaitForFirstConsumer +false +(?:\d+[smhd])+$/m);
     const claim = file("claim.yaml", ["apiVersion: v1", "kind: PersistentVolumeClaim", "metadata:", "  name: data", "spec:", "  accessModes: [ReadWriteOnce]", "  resources:", "    requests:", "      storage: 1Gi", ""].join("\n"));
     expect((await k(["apply", "-f", claim])).out).toBe("persistentvolumeclaim/data created\n");
-    expect((await k(["get", "pvc", "data"])).out).toMatch(/^data +Pending +standard +<unset> +\d+s$/m);
+    expect((await k(["get", "pvc", "data"])).out).toMatch(/^data +Pending +standard +<unset> +(?:\d+[smhd])+$/m);
     const pending = await until(async () => {
       const out = (await k(["describe", "pvc", "data"])).out;
       return out.includes("waiting for first consumer to be created before binding") ? out : undefined;
@@ -89,7 +89,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: PersistentVolumes, c
     expect((await k(["apply", "-f", pod])).out).toBe("pod/data-user created\n");
     const bound = await until(async () => {
       const out = (await k(["get", "pvc", "data"])).out;
-      return /^data +Bound +pvc-[0-9a-f-]+ +1Gi +RWO +standard +<unset> +\d+s$/m.test(out) ? out : undefined;
+      return /^data +Bound +pvc-[0-9a-f-]+ +1Gi +RWO +standard +<unset> +(?:\d+[smhd])+$/m.test(out) ? out : undefined;
     }, 30_000);
     expect(bound, "the claim should be Bound").toBeTruthy();
     const pv = (await k(["get", "pv", "-o", "jsonpath={.items[?(@.spec.claimRef.name==\"data\")].spec.hostPath.path}"])).out;
