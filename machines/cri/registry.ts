@@ -199,6 +199,11 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
     tags: tagSet([...alpineVersions, "latest", "edge", "3"]), sizeBytes: () => 3_653_068,
     entrypoint: [], cmd: ["/bin/sh"], kind: "shell", userland: "busybox", env: shellEnv,
   },
+  // Alpine with GNU bash as its command (docker-library/bash); busybox's other utilities
+  bash: {
+    tags: tagSet(["latest", "5", "5.2", "5.3", "5.2.37", "5.3.3", "4", "4.4", "4.4.23"], ["", "-alpine3.22"], ["devel"]),
+    sizeBytes: () => 6_441_210, entrypoint: [], cmd: ["bash"], kind: "shell", userland: "gnu", env: shellEnv,
+  },
   ubuntu: { tags: tagSet(ubuntuTags), sizeBytes: () => 29_723_147, entrypoint: [], cmd: ["/bin/bash"], kind: "shell", userland: "gnu", env: shellEnv },
   debian: {
     tags: tagSet(debianTags, ["", "-slim"], ["12.11", "12.12", "13.1", "13.2", "12.11-slim", "13.1-slim"]),

@@ -444,3 +444,52 @@ spec:
     expect(pods[0].metadata.ownerReferences ?? []).toEqual([]);
   });
 });
+
+describe("the docs' application/job manifests, unchanged", () => {
+  const docs = (name: string) => readFileSync(new URL(`../../examples/application/job/${name}`, import.meta.url), "utf8");
+  const logsOf = async (c: Cluster, pod: any, status: any) => {
+    const logs = containerLogs(c as any, pod.spec.nodeName, status.containerID.replace(/^[a-z]+:\/\//, ""));
+    await c.settle();
+    return (await logs).map((l) => l.line);
+  };
+
+  it("indexed-job.yaml: each pod's init container writes items[index] and its worker prints it reversed; Completed Indexes 0-4", async () => {
+    const c = cluster();
+    await c.apply(docs("indexed-job.yaml"));
+    await c.settle();
+    c.advance(30_000);
+    await c.settle();
+    const job = c.get("Job", "indexed-job");
+    // tasks/job/indexed-parallel-processing-static: Completed Indexes: 0-4, 5 Succeeded, and
+    // `kubectl logs` of a pod prints its item backwards ("xuq" for qux, index 3)
+    expect(job.status).toMatchObject({ succeeded: 5, completedIndexes: "0-4" });
+    expect(condition(job, "Complete")?.status).toBe("True");
+    const items = ["foo", "bar", "baz", "qux", "xyz"];
+    const pods = podsOf(c, "indexed-job");
+    expect(pods).toHaveLength(5);
+    for (const p of pods) {
+      const index = Number(p.metadata.annotations["batch.kubernetes.io/job-completion-index"]);
+      expect(await logsOf(c, p, p.status.containerStatuses[0])).toEqual([[...items[index]!].reverse().join("")]);
+    }
+    expect(pods.some((p: any) => p.metadata.annotations["batch.kubernetes.io/job-completion-index"] === "3")).toBe(true);
+  });
+
+  it("job-sidecar.yaml: the Job completes when myjob exits, its logshipper sidecar having followed the log, then been stopped", async () => {
+    const c = cluster();
+    await c.apply(docs("job-sidecar.yaml"));
+    await c.settle();
+    c.advance(30_000);
+    await c.settle();
+    const job = c.get("Job", "myjob");
+    // concepts/workloads/pods/sidecar-containers: a sidecar does not keep a Job from completing;
+    // the kubelet stops it once the main containers are done
+    expect(condition(job, "Complete")?.status).toBe("True");
+    expect(job.status.succeeded).toBe(1);
+    const [pod] = podsOf(c, "myjob");
+    expect(pod.status.phase).toBe("Succeeded");
+    const sidecar = pod.status.initContainerStatuses.find((s: any) => s.name === "logshipper");
+    expect(sidecar.state.terminated).toBeDefined();
+    expect(await logsOf(c, pod, sidecar)).toEqual(["logging"]);
+    expect(pod.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
+  });
+});

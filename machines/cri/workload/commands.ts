@@ -109,6 +109,21 @@ function* cat(argv: string[], sh: ShellState, st: Streams): Gen {
   return status;
 }
 
+/** rev: each line of the files (or stdin) with its characters reversed (util-linux and busybox alike). */
+function* rev(argv: string[], sh: ShellState, st: Streams): Gen {
+  const files = flags(argv.slice(1)).rest;
+  const reverse = (text: string) => text.replace(/[^\n]+/g, (line) => [...line].reverse().join(""));
+  if (files.length === 0) { st.out(reverse(st.stdin)); return 0; }
+  let status = 0;
+  for (const f of files) {
+    const r = sh.io.fs.read(path(sh, f));
+    if (typeof r === "string") { st.out(reverse(r)); continue; }
+    status = 1;
+    st.err(gnu(sh) ? `rev: cannot open ${f}: ${errnoText[r.error]}\n` : `rev: can't open '${f}': ${errnoText[r.error]}\n`);
+  }
+  return status;
+}
+
 function* touch(argv: string[], sh: ShellState, st: Streams): Gen {
   let status = 0;
   for (const f of flags(argv.slice(1)).rest) {
@@ -510,7 +525,7 @@ function* pwd(_argv: string[], sh: ShellState, st: Streams): Gen {
 /** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
-    echo, printf, sleep, cat, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
+    echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd, tar,
     true: trueUtility, false: falseUtility,
   };
