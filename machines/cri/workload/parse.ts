@@ -100,7 +100,8 @@ class Parser {
 
   private peek(): Token | undefined { return this.toks[this.pos]; }
   private isWord(v: string): boolean { const t = this.peek(); return t?.t === "word" && t.v === v; }
-  private isOp(v: string): boolean { const t = this.peek(); return t?.t === "op" && t.v === v; }
+  private isOp(v: string): boolean { return this.isOpAt(this.pos, v); }
+  private isOpAt(at: number, v: string): boolean { const t = this.toks[at]; return t?.t === "op" && t.v === v; }
   private skipNewlines(): void { while (this.isOp("\n")) this.pos++; }
 
   private unexpected(): never {
@@ -238,7 +239,7 @@ class Parser {
       const t = this.peek();
       if (t?.t === "redir") { redirs.push(...this.redirs()); continue; }
       if (t?.t !== "word") break;
-      if (words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=$/.test(t.v) && this.toks[this.pos + 1]?.t === "op" && this.toks[this.pos + 1]!.v === "(") {
+      if (words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=$/.test(t.v) && this.isOpAt(this.pos + 1, "(")) {
         this.pos += 2;
         arrays.push({ name: t.v.slice(0, -1), items: this.arrayItems() });
         continue;
