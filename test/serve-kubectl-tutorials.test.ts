@@ -3,7 +3,9 @@
 // step checked against what the tutorial's page shows:
 // - tasks/run-application/run-single-instance-stateful-application (MySQL on a hand-made PV);
 // - tutorials/stateful-application/mysql-wordpress-persistent-volume (kustomize's Secret
-//   generator, claims provisioned by the default StorageClass).
+//   generator, claims provisioned by the default StorageClass);
+// - tutorials/stateful-application/zookeeper (a StatefulSet of three, its PDB, the ensemble's
+//   identities: host names, myid, FQDNs and zoo.cfg).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -77,5 +79,32 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' stateful t
     expect((await k(["delete", "-k", dir])).code).toBe(0);
     const gone = await until(async () => ((await k(["get", "pvc,deployments,secrets", "-o", "name"])).out.trim() === "" ? true : undefined), 30_000);
     expect(gone).toBe(true);
+  });
+
+  it("ZooKeeper: zk-0, zk-1, zk-2 become Ready in order, each with its host name, myid ordinal+1, FQDN under zk-hs, the ensemble in zoo.cfg, and its datadir claim Bound", async () => {
+    const applied = (await k(["apply", "-f", join(app, "zookeeper", "zookeeper.yaml")])).out;
+    expect(applied).toBe("service/zk-hs created\nservice/zk-cs created\npoddisruptionbudget.policy/zk-pdb created\nstatefulset.apps/zk created\n");
+    const ready = await until(async () => {
+      const out = (await k(["get", "pods", "-l", "app.kubernetes.io/name=zk"])).out;
+      return ["zk-0", "zk-1", "zk-2"].every((p) => new RegExp(`^${p} +1/1 +Running +0 +\\d+(s|m\\d*s?)$`, "m").test(out)) ? out : undefined;
+    }, 90_000);
+    expect(ready, "kubectl get pods: three Ready").toBeTruthy();
+    // OrderedReady: each pod was created after the one before it was Ready
+    const created = JSON.parse((await k(["get", "pods", "-l", "app.kubernetes.io/name=zk", "-o", "json"])).out).items
+      .map((p: any) => [p.metadata.name, Date.parse(p.metadata.creationTimestamp)]).sort();
+    expect(created.map((c: any) => c[0])).toEqual(["zk-0", "zk-1", "zk-2"]);
+    expect(created[0][1] <= created[1][1] && created[1][1] <= created[2][1]).toBe(true);
+    for (const i of [0, 1, 2]) {
+      expect((await k(["exec", `zk-${i}`, "--", "hostname"])).out).toBe(`zk-${i}\n`);
+      expect((await k(["exec", `zk-${i}`, "--", "cat", "/var/lib/zookeeper/data/myid"])).out).toBe(`${i + 1}\n`);
+      expect((await k(["exec", `zk-${i}`, "--", "hostname", "-f"])).out).toBe(`zk-${i}.zk-hs.default.svc.cluster.local\n`);
+    }
+    const cfg = (await k(["exec", "zk-0", "--", "cat", "/opt/zookeeper/conf/zoo.cfg"])).out.split("\n");
+    expect(cfg).toEqual(expect.arrayContaining(["clientPort=2181", "dataDir=/var/lib/zookeeper/data", "tickTime=2000", "initLimit=10", "maxClientCnxns=60",
+      "server.1=zk-0.zk-hs.default.svc.cluster.local:2888:3888", "server.2=zk-1.zk-hs.default.svc.cluster.local:2888:3888", "server.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888"]));
+    // the page's `kubectl get pvc -l app=zk` names a label the manifest no longer sets; the claims carry app.kubernetes.io/name=zk
+    const pvc = (await k(["get", "pvc", "-l", "app.kubernetes.io/name=zk"])).out;
+    for (const i of [0, 1, 2]) expect(pvc).toMatch(new RegExp(`^datadir-zk-${i} +Bound +pvc-[0-9a-f-]+ +10Gi +RWO +standard +<unset> +\\d+(s|m\\d*s?)$`, "m"));
+    expect((await k(["get", "pdb", "zk-pdb"])).out).toMatch(/^zk-pdb +N\/A +1 +1 +\d+(s|m\d*s?)$/m);
   });
 });

@@ -302,8 +302,25 @@ function* printenv(argv: string[], sh: ShellState, st: Streams): Gen {
   return status;
 }
 
-function* hostname(_argv: string[], sh: ShellState, st: Streams): Gen {
-  st.out((sh.vars.get("HOSTNAME") ?? "localhost") + "\n");
+/**
+ * hostname; -f the canonical name /etc/hosts gives the host name (the first name on its line: the
+ * kubelet writes "IP <hostname>.<subdomain>.<ns>.svc.<domain> <hostname>" for a pod with a
+ * subdomain), -d its domain, -s the name up to the first dot.
+ */
+function* hostname(argv: string[], sh: ShellState, st: Streams): Gen {
+  const name = sh.vars.get("HOSTNAME") ?? "localhost";
+  const { set } = flags(argv.slice(1));
+  if (!set.has("f") && !set.has("d") && !set.has("s")) { st.out(name + "\n"); return 0; }
+  if (set.has("s")) { st.out(name.split(".")[0] + "\n"); return 0; }
+  const hosts = sh.io.fs.read("/etc/hosts");
+  let fqdn = name;
+  if (typeof hosts === "string") {
+    for (const line of hosts.split("\n")) {
+      const fields = line.replace(/#.*/, "").trim().split(/\s+/);
+      if (fields.length > 1 && fields.slice(1).includes(name)) { fqdn = fields[1]!; break; }
+    }
+  }
+  st.out((set.has("d") ? fqdn.slice(fqdn.indexOf(".") + 1 || fqdn.length) : fqdn) + "\n");
   return 0;
 }
 
