@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { daemonSetLifecycleMachine, type DaemonSetLifecycleEvent } from "./daemonset.lifecycle.machine.js";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
-import { afterAsEventsModel, serializeBy, transitionPaths } from "../../test/support/model.js";
+import { checkRolloutWithMinReadyPaths } from "../../test/support/model.js";
 
 // Expectations from kubectl's DaemonSetStatusViewer (rollout_status.go) and updateDaemonSetStatus
 // (daemon_controller.go): while updatedNumberScheduled < desiredNumberScheduled the rollout waits for
@@ -64,33 +64,7 @@ describe("a DaemonSet's rollout (kubectl rollout status ds, updateDaemonSetStatu
     const viewer = (e: DaemonSetLifecycleEvent) => (e.updated < e.desired ? "Updating" : e.available < e.desired ? "WaitingForAvailability" : "RolledOut");
     // updateDaemonSetStatus: MinReadySeconds > 0 && numberReady != numberAvailable enqueues after minReadySeconds
     const waits = (e: DaemonSetLifecycleEvent) => e.minReadySecondsMs > 0 && e.ready !== e.available;
-    const model = afterAsEventsModel(daemonSetLifecycleMachine, [...statuses, fired]);
-    const taken = new Set<string>();
-    for (const p of transitionPaths(model, serializeBy(() => null))) {
-      let s = start();
-      let pending = new Map<string, number>();
-      for (const step of p.steps.slice(1)) {
-        const e = step.event as DaemonSetLifecycleEvent;
-        const next = lc.step(s, e);
-        taken.add(`${rollout(s.value)}+${availability(s.value)} ${JSON.stringify(e)}`);
-        const before = [...pending.values()];
-        for (const id of next.cancels) pending.delete(id);
-        for (const t of next.timers) pending.set(t.id, t.delayMs);
-        if (e.type !== "StatusComputed") {
-          expect(next.outputs).toEqual([{ type: "SyncDaemonSet" }]);
-          expect(rollout(next.snapshot.value)).toBe(rollout(s.value));
-          expect(availability(next.snapshot.value)).toBe("settled");
-        } else {
-          expect(next.outputs).toEqual([]);
-          expect(rollout(next.snapshot.value)).toBe(viewer(e));
-          expect(availability(next.snapshot.value)).toBe(waits(e) ? "awaitingMinReadySeconds" : "settled");
-          // one sync booked when the wait begins; a later status while waiting keeps it as it was
-          if (waits(e)) expect([...pending.values()]).toEqual(availability(s.value) === "awaitingMinReadySeconds" ? before : [e.minReadySecondsMs]);
-        }
-        expect(pending.size).toBe(availability(next.snapshot.value) === "awaitingMinReadySeconds" ? 1 : 0);
-        s = next.snapshot;
-      }
-    }
+    const taken = checkRolloutWithMinReadyPaths(lc, daemonSetLifecycleMachine, statuses, fired as { type: string }, "SyncDaemonSet", viewer, waits, rollout, availability);
     // Observing, Updating and WaitingForAvailability with either availability, and RolledOut settled take
     // every status; RolledOut is never waiting (a ready pod not yet available is not available), so
     // the wait fires in two states.

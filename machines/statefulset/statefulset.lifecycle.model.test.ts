@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { statefulSetLifecycleMachine, type StatefulSetLifecycleEvent } from "./statefulset.lifecycle.machine.js";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
-import { afterAsEventsModel, serializeBy, transitionPaths } from "../../test/support/model.js";
+import { checkRolloutWithMinReadyPaths } from "../../test/support/model.js";
 
 // Expectations from kubectl's StatefulSetStatusViewer (rollout_status.go) and syncStatefulSet's
 // enqueueSSAfter (stateful_set.go): while readyReplicas < spec.replicas, "Waiting for N pods to be
@@ -67,32 +67,7 @@ describe("a StatefulSet's rollout (kubectl rollout status sts, syncStatefulSet)"
       e.ready < e.replicas ? "WaitingForPodsReady" : (e.partition !== undefined ? e.updated < e.replicas - e.partition : !e.atUpdateRevision) ? "RollingOut" : "RolledOut";
     // syncStatefulSet: availableReplicas != replicas with minReadySeconds > 0 enqueues after it; only a ready pod's wait ends by time
     const waits = (e: StatefulSetLifecycleEvent) => e.minReadySecondsMs > 0 && e.available !== e.replicas && e.ready !== e.available;
-    const model = afterAsEventsModel(statefulSetLifecycleMachine, [...statuses, fired]);
-    const taken = new Set<string>();
-    for (const p of transitionPaths(model, serializeBy(() => null))) {
-      let s = start();
-      let pending = new Map<string, number>();
-      for (const step of p.steps.slice(1)) {
-        const e = step.event as StatefulSetLifecycleEvent;
-        const next = lc.step(s, e);
-        taken.add(`${rollout(s.value)}+${availability(s.value)} ${JSON.stringify(e)}`);
-        const before = [...pending.values()];
-        for (const id of next.cancels) pending.delete(id);
-        for (const t of next.timers) pending.set(t.id, t.delayMs);
-        if (e.type !== "StatusComputed") {
-          expect(next.outputs).toEqual([{ type: "SyncStatefulSet" }]);
-          expect(rollout(next.snapshot.value)).toBe(rollout(s.value));
-          expect(availability(next.snapshot.value)).toBe("settled");
-        } else {
-          expect(next.outputs).toEqual([]);
-          expect(rollout(next.snapshot.value)).toBe(viewer(e));
-          expect(availability(next.snapshot.value)).toBe(waits(e) ? "awaitingMinReadySeconds" : "settled");
-          if (waits(e)) expect([...pending.values()]).toEqual(availability(s.value) === "awaitingMinReadySeconds" ? before : [e.minReadySecondsMs]);
-        }
-        expect(pending.size).toBe(availability(next.snapshot.value) === "awaitingMinReadySeconds" ? 1 : 0);
-        s = next.snapshot;
-      }
-    }
+    const taken = checkRolloutWithMinReadyPaths(lc, statefulSetLifecycleMachine, statuses, fired as { type: string }, "SyncStatefulSet", viewer, waits, rollout, availability);
     // Observing (settled) and each of the three rollout states with either availability take every status; the wait fires in three of them.
     expect(taken.size).toBe((1 + 3 * 2) * statuses.length + 3);
   });
