@@ -68,3 +68,42 @@ describe("podflow simulate prints errors and results as kubectl does", () => {
     expect(refused.err).toEqual([`Error from server (Forbidden): pods "p" is forbidden: no PriorityClass with name high was found`]);
   });
 });
+
+describe("podflow simulate --advance moves the simulated clock", () => {
+  // The docs' application/job/cronjob.yaml with the issue's schedule: every minute, written */1.
+  const cronjob = (schedule: string) => `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: hello
+spec:
+  schedule: "${schedule}"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: hello
+            image: busybox:1.28
+            imagePullPolicy: IfNotPresent
+            command:
+            - /bin/sh
+            - -c
+            - date; echo Hello from the Kubernetes cluster
+          restartPolicy: OnFailure
+`;
+  it.each(["*/1 * * * *", "* * * * *"])("a CronJob scheduled %j has made 3 Jobs after --advance 190, each Complete, listed under JOBS", async (schedule) => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-cron-")), "cronjob.yaml");
+    writeFileSync(f, cronjob(schedule));
+    const r = await cli("simulate", "-f", f, "--advance", "190");
+    expect(r.code).toBe(0);
+    expect(r.err).toEqual(["cronjob.batch/hello created"]);
+    const lines = r.out.join("\n").split("\n");
+    // kubectl get cronjobs and kubectl get jobs columns; a Job per minute named hello-<minutes since the epoch>
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^hello +${schedule.replace(/[*/]/g, "\\$&")} +<none> +False +0 +\\d+s +3m\\d+s$`)));
+    const jobs = lines.filter((l) => /^hello-\d+ /.test(l));
+    expect(jobs).toHaveLength(3);
+    for (const j of jobs) expect(j).toMatch(/^hello-\d+ +Complete +1\/1 +\d+s +\d+(s|m\d+s)$/);
+    const minutes = jobs.map((j) => Number(/^hello-(\d+)/.exec(j)![1])).sort();
+    expect(minutes).toEqual([minutes[0], minutes[0]! + 1, minutes[0]! + 2]);
+  });
+});

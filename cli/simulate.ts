@@ -10,8 +10,8 @@ import { renderTable, tableFor } from "../runtime/printers.js";
 import { traceToSequenceDiagram } from "../runtime/docs/sequence.js";
 import type { IO } from "./io.js";
 
-/** Kinds `simulate` prints, in the order kubectl get all (plus nodes and endpoints) prints them. */
-const printedKinds = ["Node", "Pod", "Service", "Endpoints", "Deployment", "ReplicaSet"];
+/** Kinds `simulate` prints, in the order kubectl get all (plus nodes, endpoints and claims) prints them. */
+const printedKinds = ["Node", "Pod", "ReplicationController", "Service", "Endpoints", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "CronJob", "Job", "PersistentVolumeClaim"];
 
 function readManifests(files: string[]): { text: string; source: string }[] {
   return files.map((f) => {

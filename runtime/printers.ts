@@ -76,6 +76,8 @@ const swaggerDoc: Record<string, string> = {
   "PriorityClass.value": "value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.",
   "PriorityClass.globalDefault": "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.",
   "PriorityClass.preemptionPolicy": "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.",
+  "Secret.type": "Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types",
+  "Secret.data": "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4",
   "ConfigMap.data": "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
 };
 
@@ -231,6 +233,8 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
   Namespace: [nameCol(), col("Status", "string", "The status of the namespace"), ageCol()],
   Lease: [nameCol(), col("Holder", "string", doc("LeaseSpec.holderIdentity")), ageCol()],
   ConfigMap: [nameCol(), col("Data", "string", doc("ConfigMap.data")), ageCol()],
+  // printSecret: its type and the number of its data keys
+  Secret: [nameCol(), col("Type", "string", doc("Secret.type")), col("Data", "string", doc("Secret.data")), ageCol()],
   ResourceQuota: [
     nameCol(), ageCol(),
     col("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume."),
@@ -724,6 +728,7 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "Namespace": return [name, o.status?.phase ?? "", age];
     case "Lease": return [name, o.spec?.holderIdentity ?? "", age];
     case "ConfigMap": return [name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age];
+    case "Secret": return [name, o.type ?? "", Object.keys(o.data ?? {}).length, age];
     case "ResourceQuota": return [name, age, ...quotaCells(o)];
     case "LimitRange": return [name, o.metadata?.creationTimestamp ?? ""];
     case "PersistentVolume": return persistentVolumeCells(o, now);

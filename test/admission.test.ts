@@ -142,3 +142,54 @@ describe("ResourceQuota admission and the ResourceQuota controller", () => {
     expect(failed?.message).toMatch(/^Error creating: pods "pod-quota-demo-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: pod-demo, requested: pods=1, used: pods=2, limited: pods=2$/);
   });
 });
+
+// plugin/pkg/admission/resourcequota (admission_test.go TestAdmitBelowQuotaLimit and its object-count
+// siblings) with pkg/quota/v1/evaluator/core's legacy names: each create is charged at admission
+// and status.used is kept by the controller, which gives the count back when the object goes.
+describe("object-count quotas over the legacy names", () => {
+  const quota = (hard: Record<string, string>, extra: any = {}) => ({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "counts", namespace: "default" }, spec: { hard, ...extra } });
+  const rc = (name: string) => ({ apiVersion: "v1", kind: "ReplicationController", metadata: { name, namespace: "default" }, spec: { replicas: 0, selector: { app: name }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "c", image: "nginx" }] } } } });
+
+  it("replicationcontrollers, configmaps, secrets and resourcequotas: the next one past hard is refused; a delete gives its count back", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.apply(quota({ replicationcontrollers: "1", configmaps: "1", "count/secrets": "1", resourcequotas: "2" }));
+    await c.settle();
+    // the kube-root-ca.crt ConfigMap the controller put in the namespace already counts
+    expect(c.get("ResourceQuota", "counts", "default").status.used).toEqual({ configmaps: "1", "count/secrets": "0", replicationcontrollers: "0", resourcequotas: "1" });
+    await c.apply(rc("one"));
+    const second = await refusal(c.apply(rc("two")));
+    expect(second).toMatchObject({ code: 403, message: 'replicationcontrollers "two" is forbidden: exceeded quota: counts, requested: replicationcontrollers=1, used: replicationcontrollers=1, limited: replicationcontrollers=1' });
+    expect((await refusal(c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm", namespace: "default" }, data: { a: "b" } }))).message)
+      .toBe('configmaps "cm" is forbidden: exceeded quota: counts, requested: configmaps=1, used: configmaps=1, limited: configmaps=1');
+    await c.apply({ apiVersion: "v1", kind: "Secret", metadata: { name: "s1", namespace: "default" }, stringData: { a: "b" } });
+    expect((await refusal(c.apply({ apiVersion: "v1", kind: "Secret", metadata: { name: "s2", namespace: "default" }, stringData: { a: "b" } }))).message)
+      .toBe('secrets "s2" is forbidden: exceeded quota: counts, requested: count/secrets=1, used: count/secrets=1, limited: count/secrets=1');
+    await c.apply({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "other", namespace: "default" }, spec: { hard: { pods: "9" } } });
+    expect((await refusal(c.apply({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "third", namespace: "default" }, spec: { hard: { pods: "9" } } }))).message)
+      .toBe('resourcequotas "third" is forbidden: exceeded quota: counts, requested: resourcequotas=1, used: resourcequotas=2, limited: resourcequotas=2');
+    await c.settle();
+    expect(c.get("ResourceQuota", "counts", "default").status.used).toEqual({ configmaps: "1", "count/secrets": "1", replicationcontrollers: "1", resourcequotas: "2" });
+    await c.delete("ReplicationController", "one", "default");
+    await c.delete("Secret", "s1", "default");
+    await c.settle();
+    expect(c.get("ResourceQuota", "counts", "default").status.used).toEqual({ configmaps: "1", "count/secrets": "0", replicationcontrollers: "0", resourcequotas: "2" });
+    await c.apply(rc("two"));
+    await c.stop();
+  });
+
+  it("a scoped quota counts only the pods its scopes select (Terminating, BestEffort), and never another kind", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.apply(quota({ pods: "1", services: "0" }, { scopes: ["Terminating", "BestEffort"] }));
+    await c.settle();
+    await c.apply(pod("long-running"));
+    await c.apply(pod("deadline", { activeDeadlineSeconds: 3600 }));
+    const r = await refusal(c.apply(pod("deadline-2", { activeDeadlineSeconds: 3600 })));
+    expect(r.message).toBe('pods "deadline-2" is forbidden: exceeded quota: counts, requested: pods=1, used: pods=1, limited: pods=1');
+    // services: "0" in a scoped quota limits nothing (the service evaluator matches no scope)
+    await c.apply({ apiVersion: "v1", kind: "Service", metadata: { name: "svc", namespace: "default" }, spec: { selector: { app: "x" }, ports: [{ port: 80 }] } });
+    await c.settle();
+    // CalculateUsageStats starts every tracked resource at zero; no Service is selected by the scopes
+    expect(c.get("ResourceQuota", "counts", "default").status.used).toEqual({ pods: "1", services: "0" });
+    await c.stop();
+  });
+});

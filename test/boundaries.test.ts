@@ -53,6 +53,7 @@ const exceptions: ReadonlyArray<{ from: string; to: string; why: string }> = [
   { from: "machines/garbagecollector/gc.controller.ts", to: "machines/apiserver/resources.ts", why: "the REST mapping: the real collector reads it from the API server's discovery documents; resources.ts belongs to the API server's owner" },
   { from: "machines/podautoscaler/hpa.controller.ts", to: "machines/apiserver/resources.ts", why: "the REST mapping of scaleTargetRef's kind: the real controller's scale client reads it from discovery, as above" },
   { from: "machines/namespace/namespace.logic.ts", to: "machines/apiserver/resources.ts", why: "the namespace controller lists every namespaced resource through discovery, as above" },
+  { from: "machines/resourcequota/resourcequota.controller.ts", to: "machines/apiserver/resources.ts", why: "the quota controller's QuotaMonitor watches the namespaced resources quotas count, found through discovery, as above" },
   { from: "machines/apiserver/allocators.ts", to: "machines/cni/ipam.ts", why: "IPv4 arithmetic, now in common/ip.ts; the API server's files are another owner's this session" },
   { from: "machines/kubelet/responses.ts", to: "machines/cri/registry.ts", why: "the kubelet words the CRI's pull failure; the kubelet and CRI are being redesigned" },
   { from: "machines/kubelet/node.ts", to: "machines/cri/registry.ts", why: "node status lists image digests; the kubelet and CRI are being redesigned" },

@@ -1,5 +1,5 @@
 // The real kubectl against `podflow serve` with Jobs: apply the docs' pi Job, get jobs with
-// kubectl's columns, kubectl create job, and kubectl delete job (which removes the pods).
+// kubectl's columns, kubectl logs job/pi, kubectl create job, and kubectl delete job (which removes the pods).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -33,6 +33,14 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: Jobs", () => {
   it("kubectl get pods -l job-name=pi finds the Job's pod, Completed", async () => {
     const out = (await k(["get", "pods", "-l", "batch.kubernetes.io/job-name=pi", "--no-headers"])).out;
     expect(out).toMatch(/^pi-[a-z0-9]{5} +0\/1 +Completed +0 +(?:\d+[smhd])+$/m);
+  });
+
+  it("kubectl logs job/pi prints pi to 2000 digits, as the docs show", async () => {
+    const out = (await k(["logs", "job/pi"])).out;
+    // the docs' output (concepts/workloads/controllers/job.md) begins and ends so, 2001 characters
+    expect(out.startsWith("3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803482534211706798")).toBe(true);
+    expect(out.endsWith("8658326459958133904780275901\n")).toBe(true);
+    expect(out).toHaveLength(2002);
   });
 
   it("kubectl create job makes a Job from an image, which completes", async () => {

@@ -1116,8 +1116,8 @@ function inNamespace(ctx: ApiServerContext, kind: string, ns: string | undefined
 /** Validating admission (LimitRanger, then ResourceQuota): a refusal, or the quota charges the Txn writes with the object. */
 export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || cur.old || bypassesAdmission(cur)) return ctx;
-  const res = validatingAdmission(cur.obj, { ...admissionContext(ctx, cur), nowMs: cur.req.now });
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur) || !cur.r?.namespaced) return ctx;
+  const res = validatingAdmission(cur.obj, { ...admissionContext(ctx, cur), nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource } });
   if ("refused" in res) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", res.refused) } };
   if (res.charges.length === 0) return ctx;
   const quotaR = resourceFor("", "resourcequotas")!;

@@ -78,6 +78,8 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
         out.push(p);
       } else if (p.nodePort) out.push(p);
       else if (kept && !reloading) out.push({ ...p, nodePort: kept });
+      // shouldAllocateNodePorts: a LoadBalancer with allocateLoadBalancerNodePorts false reserves only the nodePorts it names
+      else if (spec.type === "LoadBalancer" && spec.allocateLoadBalancerNodePorts === false) out.push(p);
       else {
         const r = allocateNextNodePort(ports, rand);
         if (!r.ok) return { errors: [invalidValue(`spec.ports[${i}].nodePort`, 0, r.error)], allocators: spent() };

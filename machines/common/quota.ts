@@ -1,6 +1,12 @@
-// The pod usage evaluator of pkg/quota/v1/evaluator/core, shared by the ResourceQuota admission
-// plugin and the ResourceQuota controller: a pod counts against its namespace's quotas (pods,
-// count/pods, requests.* and limits.* of cpu, memory and ephemeral-storage) until it is terminal.
+// The usage evaluators of pkg/quota/v1/evaluator/core and pkg/quota/v1/generic, shared by the
+// ResourceQuota admission plugin and the ResourceQuota controller:
+// - pods count (pods, count/pods, requests.* and limits.* of cpu, memory, ephemeral-storage) until
+//   they are terminal, and are the only kind quota scopes select (Terminating, NotTerminating,
+//   BestEffort, NotBestEffort, PriorityClass through scopeSelector, CrossNamespacePodAffinity);
+// - services count services, count/services, services.nodeports and services.loadbalancers;
+// - persistentvolumeclaims count themselves, requests.storage and the same per storage class;
+// - configmaps, secrets, replicationcontrollers and resourcequotas count under their legacy name
+//   and count/<resource>; every other namespaced resource under count/<resource>.<group>.
 
 import { addQty, formatQty, qty, type Qty } from "./quantity.js";
 
@@ -58,12 +64,77 @@ export function podUsage(pod: Obj, now: number): Map<string, Qty> {
   return out;
 }
 
-/** What a quota's hard limits name, with no scopes or only the scopes podflow evaluates. */
-export function quotaMatches(quota: Obj, pod: Obj): boolean {
-  const scopes: string[] = quota.spec?.scopes ?? [];
-  const bestEffort = (pod.spec?.containers ?? []).every((c: Obj) => Object.keys(c.resources?.requests ?? {}).length === 0 && Object.keys(c.resources?.limits ?? {}).length === 0);
-  const terminating = pod.spec?.activeDeadlineSeconds !== undefined && pod.spec.activeDeadlineSeconds >= 0;
-  return scopes.every((s) => (s === "BestEffort" ? bestEffort : s === "NotBestEffort" ? !bestEffort : s === "Terminating" ? terminating : s === "NotTerminating" ? !terminating : true));
+/** A quota's scope selectors: each of spec.scopes as Exists, then spec.scopeSelector's expressions (getScopeSelectorsFromQuota). */
+export interface ScopeSelector {
+  scopeName: string;
+  operator: string;
+  values?: string[];
+}
+
+export function scopeSelectorsOf(quota: Obj): ScopeSelector[] {
+  const out: ScopeSelector[] = (quota.spec?.scopes ?? []).map((s: string) => ({ scopeName: s, operator: "Exists" }));
+  for (const e of quota.spec?.scopeSelector?.matchExpressions ?? []) out.push({ scopeName: e.scopeName, operator: e.operator, ...(e.values ? { values: e.values } : {}) });
+  return out;
+}
+
+/** isBestEffort: no container (init containers included) requests or limits cpu or memory. */
+function isBestEffort(pod: Obj): boolean {
+  const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const names = (l: Obj) => Object.keys(l ?? {}).filter((k) => k === "cpu" || k === "memory");
+  return all.every((c: Obj) => names(c.resources?.requests).length === 0 && names(c.resources?.limits).length === 0);
+}
+
+/** isTerminating: activeDeadlineSeconds set, and not negative. */
+function isTerminating(pod: Obj): boolean {
+  return typeof pod.spec?.activeDeadlineSeconds === "number" && pod.spec.activeDeadlineSeconds >= 0;
+}
+
+/** usesCrossNamespacePodAffinity: an affinity term that names namespaces or selects them. */
+function usesCrossNamespacePodAffinity(pod: Obj): boolean {
+  const terms = (a: Obj): Obj[] => [...(a?.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...(a?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w: Obj) => w.podAffinityTerm ?? {})];
+  const affinity = pod.spec?.affinity ?? {};
+  return [...terms(affinity.podAffinity), ...terms(affinity.podAntiAffinity)].some((t) => (t.namespaces ?? []).length > 0 || t.namespaceSelector != null);
+}
+
+/**
+ * podMatchesSelector: the PriorityClass scope as a label requirement on a set holding the pod's
+ * priorityClassName (when it has one) under the key PriorityClass.
+ */
+function priorityClassMatches(pod: Obj, s: ScopeSelector): boolean {
+  const name: string = pod.spec?.priorityClassName ?? "";
+  const values = s.values ?? [];
+  switch (s.operator) {
+    case "Exists": return name !== "";
+    case "DoesNotExist": return name === "";
+    case "In": return name !== "" && values.includes(name);
+    case "NotIn": return name === "" || !values.includes(name);
+    default: return false;
+  }
+}
+
+/** podMatchesScopeFunc: whether one scope selector selects the pod. */
+export function podMatchesScope(pod: Obj, s: ScopeSelector): boolean {
+  switch (s.scopeName) {
+    case "Terminating": return isTerminating(pod);
+    case "NotTerminating": return !isTerminating(pod);
+    case "BestEffort": return isBestEffort(pod);
+    case "NotBestEffort": return !isBestEffort(pod);
+    case "PriorityClass": return priorityClassMatches(pod, s);
+    case "CrossNamespacePodAffinity": return usesCrossNamespacePodAffinity(pod);
+    default: return false;
+  }
+}
+
+/**
+ * Whether a quota's scopes select an object of `resource` (generic.Matches' scope half): with no
+ * scope, everything; pods by podMatchesScope, every selector; other kinds have no scope to match
+ * (MatchesNoScopeFunc), so a scoped quota never selects them.
+ */
+export function quotaMatches(quota: Obj, obj: Obj, resource: GroupResource = PODS): boolean {
+  const selectors = scopeSelectorsOf(quota);
+  if (selectors.length === 0) return true;
+  if (resource.group !== "" || resource.resource !== "pods") return false;
+  return selectors.every((s) => podMatchesScope(obj, s));
 }
 
 /** The resources of `hard` a pod's usage can touch (the pod evaluator's MatchingResources). */
@@ -72,22 +143,131 @@ export function podResourceNames(hard: readonly string[]): string[] {
   return hard.filter((k) => known.has(k));
 }
 
-/** CalculateUsage: a quota's status.used over the pods of its namespace, for the resources it limits. */
-export function quotaUsed(quota: Obj, pods: Iterable<Obj>, now: number): ResourceList {
+/** An API resource as quota names it. */
+export interface GroupResource {
+  group: string;
+  resource: string;
+}
+
+const PODS: GroupResource = { group: "", resource: "pods" };
+const one = (): Qty => ({ milli: 1000, binary: false });
+const zero = (): Qty => ({ milli: 0, binary: false });
+
+// The core resources whose object count has a name of its own besides count/<resource>.
+const legacyCounted = new Set(["configmaps", "secrets", "replicationcontrollers", "resourcequotas", "persistentvolumeclaims", "services", "pods"]);
+const storageClassResource = /^(.+)\.storageclass\.storage\.k8s\.io\/(requests\.storage|persistentvolumeclaims)$/;
+
+/** count/<resource>[.<group>]: the generic object count name (ObjectCountQuotaResourceNameFor). */
+export function countName(r: GroupResource): string {
+  return r.group === "" ? `count/${r.resource}` : `count/${r.resource}.${r.group}`;
+}
+
+/** The resource a quota's resource name counts, when it names one: count/<resource>.<group> or a legacy name. */
+export function resourceOfQuotaName(name: string): GroupResource | undefined {
+  if (name.startsWith("count/")) {
+    const rest = name.slice("count/".length);
+    const dot = rest.indexOf(".");
+    return dot < 0 ? { group: "", resource: rest } : { group: rest.slice(dot + 1), resource: rest.slice(0, dot) };
+  }
+  if (legacyCounted.has(name)) return { group: "", resource: name };
+  if (name === "services.nodeports" || name === "services.loadbalancers") return { group: "", resource: "services" };
+  if (name === "requests.storage" || storageClassResource.test(name)) return { group: "", resource: "persistentvolumeclaims" };
+  return undefined;
+}
+
+/** MatchingResources of the evaluator for `r`: the names of `hard` its usage can touch. */
+export function matchingResources(r: GroupResource, hard: readonly string[]): string[] {
+  if (r.group === "" && r.resource === "pods") return podResourceNames(hard);
+  const own = countName(r);
+  return hard.filter((k) => {
+    if (k === own) return true;
+    if (r.group !== "") return false;
+    if (k === r.resource && legacyCounted.has(k)) return true;
+    if (r.resource === "services") return k === "services.nodeports" || k === "services.loadbalancers";
+    if (r.resource === "persistentvolumeclaims") return k === "requests.storage" || storageClassResource.test(k);
+    return false;
+  });
+}
+
+/** The service evaluator's Usage: one service, its node ports when NodePort or LoadBalancer, one load balancer. */
+function serviceUsage(svc: Obj): Map<string, Qty> {
+  const out = new Map<string, Qty>([["services", one()], ["count/services", one()], ["services.loadbalancers", zero()], ["services.nodeports", zero()]]);
+  const ports: Obj[] = svc.spec?.ports ?? [];
+  const nodePorts = (): Qty => ({ milli: ports.length * 1000, binary: false });
+  if (svc.spec?.type === "NodePort") out.set("services.nodeports", nodePorts());
+  if (svc.spec?.type === "LoadBalancer") {
+    // allocateLoadBalancerNodePorts false: only ports given a nodePort by hand hold one
+    const allocated = svc.spec.allocateLoadBalancerNodePorts === false ? { milli: ports.filter((p) => p.nodePort).length * 1000, binary: false } : nodePorts();
+    out.set("services.nodeports", allocated);
+    out.set("services.loadbalancers", one());
+  }
+  return out;
+}
+
+/** The claim evaluator's Usage: the claim, its requested storage, and both again under its storage class. */
+function claimUsage(pvc: Obj): Map<string, Qty> {
+  const out = new Map<string, Qty>([["persistentvolumeclaims", one()], ["count/persistentvolumeclaims", one()]]);
+  const cls: string = pvc.spec?.storageClassName ?? "";
+  if (cls !== "") out.set(`${cls}.storageclass.storage.k8s.io/persistentvolumeclaims`, one());
+  // the larger of spec and status (a claim being expanded is charged its new size)
+  const requested = qty(pvc.spec?.resources?.requests?.storage ?? 0);
+  const allocated = qty(pvc.status?.capacity?.storage ?? 0);
+  const storage = requested && allocated && allocated.milli > requested.milli ? allocated : requested;
+  if (storage && storage.milli > 0) {
+    out.set("requests.storage", storage);
+    if (cls !== "") out.set(`${cls}.storageclass.storage.k8s.io/requests.storage`, storage);
+  }
+  return out;
+}
+
+/** Usage of one object of `r`: the pod, service and claim evaluators', else one object under its count names. */
+export function objectUsage(r: GroupResource, obj: Obj, now: number): Map<string, Qty> {
+  if (r.group === "") {
+    if (r.resource === "pods") return podUsage(obj, now);
+    if (r.resource === "services") return serviceUsage(obj);
+    if (r.resource === "persistentvolumeclaims") return claimUsage(obj);
+  }
+  const out = new Map<string, Qty>([[countName(r), one()]]);
+  if (r.group === "" && legacyCounted.has(r.resource)) out.set(r.resource, one());
+  return out;
+}
+
+/**
+ * CalculateUsage: a quota's status.used over the objects of its namespace, resource by resource
+ * (`objects` gives the cached objects of a resource, undefined when none are known), for the
+ * names it limits that an evaluator counts.
+ */
+export function quotaUsed(quota: Obj, objects: (r: GroupResource) => Iterable<Obj> | undefined, now: number): ResourceList {
   const hard = Object.keys(quota.spec?.hard ?? {});
-  const names = podResourceNames(hard);
   const used = new Map<string, Qty>();
-  for (const pod of pods) {
-    if (pod.metadata?.namespace !== quota.metadata?.namespace || !quotaMatches(quota, pod)) continue;
-    for (const [k, q] of podUsage(pod, now)) {
-      if (!names.includes(k)) continue;
-      const prev = used.get(k);
-      used.set(k, prev ? addQty(prev, q) : q);
+  const counted = new Set<string>();
+  for (const r of resourcesOf(hard)) {
+    const names = matchingResources(r, hard);
+    const items = objects(r);
+    if (items === undefined) continue;
+    for (const n of names) counted.add(n);
+    for (const o of items) {
+      if (o.metadata?.namespace !== quota.metadata?.namespace || !quotaMatches(quota, o, r)) continue;
+      for (const [k, q] of objectUsage(r, o, now)) {
+        if (!names.includes(k)) continue;
+        const prev = used.get(k);
+        used.set(k, prev ? addQty(prev, q) : q);
+      }
     }
   }
   const out: ResourceList = {};
-  // Every limited resource has a used value, "0" when nothing uses it.
-  for (const k of [...names].sort()) out[k] = used.has(k) ? formatQty(used.get(k)!) : "0";
+  // Every limited resource an evaluator counts has a used value, "0" when nothing uses it.
+  for (const k of [...counted].sort()) out[k] = used.has(k) ? formatQty(used.get(k)!) : "0";
   return out;
+}
+
+/** The resources whose evaluators a quota's hard names need (pods for the compute resources), each once. */
+export function resourcesOf(hard: readonly string[]): GroupResource[] {
+  const out = new Map<string, GroupResource>();
+  for (const k of hard) {
+    const r = podResourceNames([k]).length > 0 ? PODS : resourceOfQuotaName(k);
+    if (r) out.set(`${r.group}/${r.resource}`, r);
+  }
+  return [...out.values()];
 }
 

@@ -18,7 +18,7 @@ import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegis
 import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
 import { cell, emptyTree, resolvePath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
-import { READ_ONLY } from "./workload/process.js";
+import { READ_ONLY, subPathKey } from "./workload/process.js";
 import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
@@ -362,8 +362,13 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     if (host) {
       // The node's directory, made if missing (DirectoryOrCreate, the provisioner's mkdir), mounted at mountPath.
       if (!ctx.hostFs?.has(host.path)) (ctx.hostFs ??= new Map()).set(host.path, emptyTree);
+      let key = hostKey(host.path);
+      if (m.subPath) {
+        ctx.hostFs!.set(host.path, withSubdirectory(ctx.hostFs!.get(host.path)!, m.subPath));
+        key = subPathKey(key, m.subPath);
+      }
       root.mkdir(resolvePath("/", m.mountPath), true);
-      layout.push([m.mountPath, `${host.readOnly || m.readOnly ? READ_ONLY : ""}${hostKey(host.path)}`]);
+      layout.push([m.mountPath, `${host.readOnly || m.readOnly ? READ_ONLY : ""}${key}`]);
       continue;
     }
     const tree = sb.volumes.get(m.name);
@@ -375,8 +380,14 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
       root.write(resolvePath("/", m.mountPath), file);
       continue;
     }
+    let key = volumeKey(m.name);
+    if (m.subPath) {
+      // makeMounts creates a missing subPath directory in the volume; the container sees only it
+      sb.volumes.set(m.name, withSubdirectory(tree, m.subPath));
+      key = subPathKey(key, m.subPath);
+    }
     root.mkdir(resolvePath("/", m.mountPath), true);
-    layout.push([m.mountPath, `${m.readOnly ? READ_ONLY : ""}${volumeKey(m.name)}`]);
+    layout.push([m.mountPath, `${m.readOnly ? READ_ONLY : ""}${key}`]);
   }
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: req.env, podIP: req.podIP,
@@ -404,6 +415,13 @@ function filesTree(files: Record<string, string>): FsTree {
     fs.mkdir(resolvePath("/", `${name}/..`), true);
     fs.write(resolvePath("/", name), data);
   }
+  return fs.tree;
+}
+
+/** The tree with the directory at `subPath` made (mkdir -p), as makeMounts provisions a subPath. */
+function withSubdirectory(tree: FsTree, subPath: string): FsTree {
+  const fs = new MemFS(cell(tree));
+  fs.mkdir(resolvePath("/", subPath), true);
   return fs.tree;
 }
 

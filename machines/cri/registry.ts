@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "hpa-example" | "etcd" | "exit0" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "hpa-example" | "etcd" | "exit0" | "zookeeper" | "generic";
 
 /** Userland flavour of an image: decides error wording (busybox ash vs dash/bash + coreutils). */
 export type Userland = "busybox" | "gnu" | "none";
@@ -199,6 +199,11 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
     tags: tagSet([...alpineVersions, "latest", "edge", "3"]), sizeBytes: () => 3_653_068,
     entrypoint: [], cmd: ["/bin/sh"], kind: "shell", userland: "busybox", env: shellEnv,
   },
+  // Alpine with GNU bash as its command (docker-library/bash); busybox's other utilities
+  bash: {
+    tags: tagSet(["latest", "5", "5.2", "5.3", "5.2.37", "5.3.3", "4", "4.4", "4.4.23"], ["", "-alpine3.22"], ["devel"]),
+    sizeBytes: () => 6_441_210, entrypoint: [], cmd: ["bash"], kind: "shell", userland: "gnu", env: shellEnv,
+  },
   ubuntu: { tags: tagSet(ubuntuTags), sizeBytes: () => 29_723_147, entrypoint: [], cmd: ["/bin/bash"], kind: "shell", userland: "gnu", env: shellEnv },
   debian: {
     tags: tagSet(debianTags, ["", "-slim"], ["12.11", "12.12", "13.1", "13.2", "12.11-slim", "13.1-slim"]),
@@ -275,6 +280,12 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   "registry.k8s.io/e2e-test-images/busybox": {
     tags: tagSet(["1.29-1", "1.29-2", "1.29-4", "1.36.1-1", "1.37.0-1"]), sizeBytes: () => 2_242_186,
     entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox", env: shellEnv,
+  },
+  // The ZooKeeper ensemble of the docs' tutorial (application/zookeeper/zookeeper.yaml): Ubuntu with
+  // ZooKeeper 3.4.10 and the start-zookeeper and zookeeper-ready scripts of kubernetes/contrib.
+  "registry.k8s.io/kubernetes-zookeeper": {
+    tags: tagSet(["1.0-3.4.10"]), sizeBytes: () => 274_617_138,
+    entrypoint: [], cmd: ["start-zookeeper"], kind: "zookeeper", userland: "gnu", env: shellEnv,
   },
   // The busybox the Kubernetes docs' probe examples use (pods/probe/exec-liveness.yaml).
   "registry.k8s.io/busybox": {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { daemonSetLifecycleMachine, type DaemonSetLifecycleEvent } from "./daemonset.lifecycle.machine.js";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
+import { checkRolloutWithMinReadyPaths } from "../../test/support/model.js";
 
 // Expectations from kubectl's DaemonSetStatusViewer (rollout_status.go) and updateDaemonSetStatus
 // (daemon_controller.go): while updatedNumberScheduled < desiredNumberScheduled the rollout waits for
@@ -53,5 +54,20 @@ describe("a DaemonSet's rollout (kubectl rollout status ds, updateDaemonSetStatu
     const s = run(seen(3, 3, 0, 3, 10_000), seen(3, 3, 3, 3, 10_000));
     expect(availability(s.snapshot.value)).toBe("settled");
     expect(s.cancels).toHaveLength(1);
+  });
+
+  it("on paths through every transition (createTestModel), the rollout reads as kubectl words it and a sync is booked exactly while ready pods wait out minReadySeconds", () => {
+    const fired = { type: "xstate.after.minReadySeconds.daemonset.Synced.availability.awaitingMinReadySeconds" } as never;
+    // statuses of a DaemonSet on 3 nodes: missing pods, old pods, updated but unavailable, waiting out minReadySeconds, done
+    const statuses = [seen(3, 0, 0), seen(3, 1, 3), seen(3, 3, 1), seen(3, 3, 3), seen(3, 3, 1, 3, 10_000), seen(3, 1, 1, 2, 10_000), seen(3, 3, 3, 3, 10_000)];
+    // DaemonSetStatusViewer, written out
+    const viewer = (e: DaemonSetLifecycleEvent) => (e.updated < e.desired ? "Updating" : e.available < e.desired ? "WaitingForAvailability" : "RolledOut");
+    // updateDaemonSetStatus: MinReadySeconds > 0 && numberReady != numberAvailable enqueues after minReadySeconds
+    const waits = (e: DaemonSetLifecycleEvent) => e.minReadySecondsMs > 0 && e.ready !== e.available;
+    const taken = checkRolloutWithMinReadyPaths(lc, daemonSetLifecycleMachine, statuses, fired as { type: string }, "SyncDaemonSet", viewer, waits, rollout, availability);
+    // Observing, Updating and WaitingForAvailability with either availability, and RolledOut settled take
+    // every status; RolledOut is never waiting (a ready pod not yet available is not available), so
+    // the wait fires in two states.
+    expect(taken.size).toBe((1 + 2 * 2 + 1) * statuses.length + 2);
   });
 });

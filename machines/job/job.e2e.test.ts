@@ -45,6 +45,30 @@ spec:
   backoffLimit: 4
 `;
 
+// What the docs' page shows `kubectl logs` print for that pod (concepts/workloads/controllers/job.md).
+const piDocsOutput =
+  "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803482534211706" +
+  "7982148086513282306647093844609550582231725359408128481117450284102701938521105559644622948954930381" +
+  "9644288109756659334461284756482337867831652712019091456485669234603486104543266482133936072602491412" +
+  "7372458700660631558817488152092096282925409171536436789259036001133053054882046652138414695194151160" +
+  "9433057270365759591953092186117381932611793105118548074462379962749567351885752724891227938183011949" +
+  "1298336733624406566430860213949463952247371907021798609437027705392171762931767523846748184676694051" +
+  "3200056812714526356082778577134275778960917363717872146844090122495343014654958537105079227968925892" +
+  "3542019956112129021960864034418159813629774771309960518707211349999998372978049951059731732816096318" +
+  "5950244594553469083026425223082533446850352619311881710100031378387528865875332083814206171776691473" +
+  "0359825349042875546873115956286388235378759375195778185778053217122680661300192787661119590921642019" +
+  "8938095257201065485863278865936153381827968230301952035301852968995773622599413891249721775283479131" +
+  "5155748572424541506959508295331168617278558890750983817546374649393192550604009277016711390098488240" +
+  "1285836160356370766010471018194295559619894676783744944825537977472684710404753464620804668425906949" +
+  "1293313677028989152104752162056966024058038150193511253382430035587640247496473263914199272604269922" +
+  "7967823547816360093417216412199245863150302861829745557067498385054945885869269956909272107975093029" +
+  "5532116534498720275596023648066549911988183479775356636980742654252786255181841757467289097777279380" +
+  "0081647060016145249192173217214772350141441973568548161361157352552133475741849468438523323907394143" +
+  "3345477624168625189835694855620992192221842725502542568876717904946016534668049886272327917860857843" +
+  "8382796797668145410095388378636095068006422512520511739298489608412848862694560424196528502221066118" +
+  "6306744278622039194945047123713786960956364371917287467764657573962413890865832645995813390478027590" +
+  "1";
+
 describe("the docs' pi Job", () => {
   it("runs one pod to completion: SuccessCriteriaMet and Complete (CompletionsReached), succeeded 1, completionTime, events SuccessfulCreate then Completed", async () => {
     const c = cluster();
@@ -67,6 +91,17 @@ describe("the docs' pi Job", () => {
     expect(pod.metadata.ownerReferences).toEqual([{ apiVersion: "batch/v1", kind: "Job", name: "pi", uid: job.metadata.uid, controller: true, blockOwnerDeletion: true }]);
     expect(pod.metadata.labels).toMatchObject({ "batch.kubernetes.io/controller-uid": job.metadata.uid, "batch.kubernetes.io/job-name": "pi", "controller-uid": job.metadata.uid, "job-name": "pi" });
     expect(jobEvents(c, "pi")).toEqual([`Normal SuccessfulCreate Created pod: ${pod.metadata.name}`, "Normal Completed Job completed"]);
+  });
+
+  it("its pod prints pi to 2000 digits, as the docs show kubectl logs", async () => {
+    const c = cluster();
+    await c.apply(piJob);
+    await c.settle();
+    const [pod] = podsOf(c, "pi");
+    const logs = containerLogs(c as any, pod.spec.nodeName, pod.status.containerStatuses[0].containerID.replace(/^[a-z]+:\/\//, ""));
+    await c.settle();
+    expect((await logs).map((l) => l.line)).toEqual([piDocsOutput]);
+    expect(piDocsOutput).toHaveLength(2001);
   });
 });
 
@@ -406,5 +441,54 @@ spec:
     const pods = podsOf(c, "pi");
     expect(pods).toHaveLength(1);
     expect(pods[0].metadata.ownerReferences ?? []).toEqual([]);
+  });
+});
+
+describe("the docs' application/job manifests, unchanged", () => {
+  const docs = (name: string) => readFileSync(new URL(`../../examples/application/job/${name}`, import.meta.url), "utf8");
+  const logsOf = async (c: Cluster, pod: any, status: any) => {
+    const logs = containerLogs(c as any, pod.spec.nodeName, status.containerID.replace(/^[a-z]+:\/\//, ""));
+    await c.settle();
+    return (await logs).map((l) => l.line);
+  };
+
+  it("indexed-job.yaml: each pod's init container writes items[index] and its worker prints it reversed; Completed Indexes 0-4", async () => {
+    const c = cluster();
+    await c.apply(docs("indexed-job.yaml"));
+    await c.settle();
+    c.advance(30_000);
+    await c.settle();
+    const job = c.get("Job", "indexed-job");
+    // tasks/job/indexed-parallel-processing-static: Completed Indexes: 0-4, 5 Succeeded, and
+    // `kubectl logs` of a pod prints its item backwards ("xuq" for qux, index 3)
+    expect(job.status).toMatchObject({ succeeded: 5, completedIndexes: "0-4" });
+    expect(condition(job, "Complete")?.status).toBe("True");
+    const items = ["foo", "bar", "baz", "qux", "xyz"];
+    const pods = podsOf(c, "indexed-job");
+    expect(pods).toHaveLength(5);
+    for (const p of pods) {
+      const index = Number(p.metadata.annotations["batch.kubernetes.io/job-completion-index"]);
+      expect(await logsOf(c, p, p.status.containerStatuses[0])).toEqual([[...items[index]!].reverse().join("")]);
+    }
+    expect(pods.some((p: any) => p.metadata.annotations["batch.kubernetes.io/job-completion-index"] === "3")).toBe(true);
+  });
+
+  it("job-sidecar.yaml: the Job completes when myjob exits, its logshipper sidecar having followed the log, then been stopped", async () => {
+    const c = cluster();
+    await c.apply(docs("job-sidecar.yaml"));
+    await c.settle();
+    c.advance(30_000);
+    await c.settle();
+    const job = c.get("Job", "myjob");
+    // concepts/workloads/pods/sidecar-containers: a sidecar does not keep a Job from completing;
+    // the kubelet stops it once the main containers are done
+    expect(condition(job, "Complete")?.status).toBe("True");
+    expect(job.status.succeeded).toBe(1);
+    const [pod] = podsOf(c, "myjob");
+    expect(pod.status.phase).toBe("Succeeded");
+    const sidecar = pod.status.initContainerStatuses.find((s: any) => s.name === "logshipper");
+    expect(sidecar.state.terminated).toBeDefined();
+    expect(await logsOf(c, pod, sidecar)).toEqual(["logging"]);
+    expect(pod.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
   });
 });

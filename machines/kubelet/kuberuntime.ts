@@ -8,6 +8,7 @@ import { getOwn, } from "../common/own.js";
 import { getObject, secretText } from "./objects.js";
 import { fieldValue, resourceValue, type Unready } from "./volumes.js";
 import { expand, mappingFuncFor } from "./expansion.js";
+import { resolveSubPaths } from "./subpath.js";
 import { backOffMaxMs, type ContainerRecord, type KubeletContext, type PodWorker, type RuntimeOp } from "./types.js";
 import { formatPod, goDuration, podEvent } from "./events.js";
 import { inBackoffSince, nextBackoff } from "./backoff.js";
@@ -110,8 +111,16 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
       resyncAfter(w, configErrorRetryMs, fx);
       return "blocked";
     }
+    // makeMounts: a subPathExpr that cannot be expanded, or a subPath that leaves its volume, fails the start
+    const mounts = resolveSubPaths(view(c.spec), env.env);
+    if ("error" in mounts) {
+      setWaiting(ctx, w, c, "CreateContainerConfigError", mounts.error, [["Warning", "Failed", `Error: ${mounts.error}`]], fx);
+      c.step = {};
+      resyncAfter(w, configErrorRetryMs, fx);
+      return "blocked";
+    }
     runtimeCall(ctx, w, ctx.cri, {
-      type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(view(c.spec), env.env), attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
+      type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(mounts.container, env.env), attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
       ...memoryLimit(c), files: hostFilesOf(ctx, w, c),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { volumeLifecycleMachine, type VolumeObservation } from "./pv.lifecycle.machine.js";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
 import * as L from "./pv.logic.js";
+import { afterAsEventsModel, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // Expectations from the docs (concepts/storage/persistent-volumes: "Phase": Pending, Available,
 // Bound, Released, Failed; "Reclaiming": Retain keeps a Released volume with its data, Delete
@@ -88,5 +89,41 @@ describe("syncClaim of an unbound claim (pv_controller.go syncUnboundClaim)", ()
   it("the handed-over claim carries both storage-provisioner annotations", () => {
     const r = L.syncClaim(unbound("standard", { "volume.kubernetes.io/selected-node": "n1" }), new Map(), classes);
     expect((r.action as { pvc: L.PVC }).pvc.metadata?.annotations).toMatchObject({ "volume.kubernetes.io/storage-provisioner": "rancher.io/local-path", "volume.beta.kubernetes.io/storage-provisioner": "rancher.io/local-path" });
+  });
+});
+
+describe("the PersistentVolume chart, model-based (createTestModel)", () => {
+  it("on paths through every transition, each phase syncVolume writes is the state, and the moves are exactly the ones pv_controller.go makes", () => {
+    const events: VolumeObservation[] = [{ type: "VolumeAvailable" }, { type: "VolumeBound" }, { type: "ClaimGone" }, { type: "ReclaimFailed" }, { type: "VolumeDeleted" }];
+    const phaseOf: Record<VolumeObservation["type"], string> = { VolumeAvailable: "Available", VolumeBound: "Bound", ClaimGone: "Released", ReclaimFailed: "Failed", VolumeDeleted: "Deleted" };
+    // syncVolume, read phase by phase: a new volume is Available without a claimRef, Bound when its
+    // claim names it, Released when its claim is gone; an Available volume is Bound, or Released when
+    // the claim it was bound to by uid disappears; Bound is Released with its claim, or Available when
+    // the controller unbinds it (the claim went to another volume); reclaim of a Released volume
+    // fails (Failed), a Released or Failed volume whose claimRef an admin removes is Available again,
+    // and a Released one whose claim is seen again is Bound. Deleting the object ends any phase.
+    const moves = new Set([
+      "Pending VolumeAvailable", "Pending VolumeBound", "Pending ClaimGone",
+      "Available VolumeBound", "Available ClaimGone",
+      "Bound ClaimGone", "Bound VolumeAvailable",
+      "Released ReclaimFailed", "Released VolumeAvailable", "Released VolumeBound",
+      "Failed VolumeAvailable",
+      ...["Pending", "Available", "Bound", "Released", "Failed"].map((p) => `${p} VolumeDeleted`),
+    ]);
+    const model = afterAsEventsModel(volumeLifecycleMachine, events);
+    const taken = new Set<string>();
+    for (const p of transitionPaths(model, serializeBy(() => null))) {
+      let s = lc.start(undefined).snapshot;
+      for (const step of p.steps.slice(1)) {
+        const e = step.event as VolumeObservation;
+        const next = lc.step(s, e);
+        taken.add(`${stateName(s.value as never)} ${e.type}`);
+        expect(stateName(next.snapshot.value as never)).toBe(phaseOf[e.type]);
+        expect(next.snapshot.status).toBe(e.type === "VolumeDeleted" ? "done" : "active");
+        expect([next.outputs, next.timers]).toEqual([[], []]);
+        s = next.snapshot;
+      }
+    }
+    expect([...taken].sort()).toEqual([...moves].sort());
   });
 });

@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet } from "kubernetes-types/apps/v1";
-import { replicaSetControllerMachine } from "./replicaset.machine.js";
+import { replicaSetControllerMachine, replicationControllerMachine } from "./replicaset.machine.js";
 import type { ReplicaSetControllerContext } from "./replicaset.controller.js";
 import type { Store } from "../common/client.js";
 import { covered, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
@@ -12,16 +12,25 @@ const NOW = 1_700_000_000_000;
 const stamp = { from: "apiserver", now: NOW };
 const input = { token: "controller-manager-token" };
 const KEY = "default/web";
+// The same controller runs ReplicaSets (apps/v1) and ReplicationControllers (v1, a selector map):
+// pkg/controller/replication is the ReplicaSet controller through a conversion adapter, so both
+// kinds take the same paths and must give the same answers.
+const kinds = {
+  ReplicaSet: { machine: replicaSetControllerMachine, apiVersion: "apps/v1", selector: { matchLabels: { app: "web" } } },
+  ReplicationController: { machine: replicationControllerMachine, apiVersion: "v1", selector: { app: "web" } },
+} as const;
+type Kind = keyof typeof kinds;
+let KIND: Kind = "ReplicaSet";
 const rs = (replicas: number, rv: string): ReplicaSet => ({
-  apiVersion: "apps/v1", kind: "ReplicaSet",
+  apiVersion: kinds[KIND].apiVersion, kind: KIND,
   metadata: { name: "web", namespace: "default", uid: "rs-uid", resourceVersion: rv, generation: replicas === 2 ? 1 : 2 },
-  spec: { replicas, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx:1.27" }] } } },
-});
+  spec: { replicas, selector: kinds[KIND].selector as never, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx:1.27" }] } } },
+}) as ReplicaSet;
 /** The controller reference every pod the ReplicaSet makes carries (metav1.NewControllerRef). */
-const controllerRef = { apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: "rs-uid", controller: true, blockOwnerDeletion: true };
+const controllerRefOf = () => ({ apiVersion: kinds[KIND].apiVersion, kind: KIND, name: "web", uid: "rs-uid", controller: true, blockOwnerDeletion: true });
 const podNamed = (name: string, rv: string): Pod => ({
   apiVersion: "v1", kind: "Pod",
-  metadata: { name, generateName: "web-", namespace: "default", labels: { app: "web" }, ownerReferences: [controllerRef], uid: `uid-${name}`, resourceVersion: rv, creationTimestamp: "2023-11-14T22:13:20Z" },
+  metadata: { name, generateName: "web-", namespace: "default", labels: { app: "web" }, ownerReferences: [controllerRefOf()], uid: `uid-${name}`, resourceVersion: rv, creationTimestamp: "2023-11-14T22:13:20Z" },
   spec: { containers: [{ name: "c", image: "nginx:1.27" }] },
   status: { phase: "Pending" },
 });
@@ -36,7 +45,7 @@ const refusedOnce = (ctx: ReplicaSetControllerContext) => ctx.manageErr.has(KEY)
 
 /** What the API server and the controller's own queue could deliver next. */
 function nextEvents(ctx: ReplicaSetControllerContext): any[] {
-  const out: any[] = [list(1, "ReplicaSetList", [rs(2, "5")]), list(2, "PodList", [])].filter((l) => ctx.client.pending.has(l.id));
+  const out: any[] = [list(1, `${KIND}List`, [rs(2, "5")]), list(2, "PodList", [])].filter((l) => ctx.client.pending.has(l.id));
   if (ctx.q.kicked) out.push({ type: "ProcessNext", from: "replicaset-controller", now: NOW });
   for (const key of ctx.q.limiter.failures.keys()) if (!ctx.q.waiting.includes(key)) out.push({ type: "Requeue", key, from: "replicaset-controller", now: NOW + 1000 });
   const pods = storeOf(ctx, 2);
@@ -94,9 +103,14 @@ const ownedActive = (pods: Pod[]) => pods.filter((p) => p.metadata?.ownerReferen
 const satisfied = (e: { add: number; del: number; timestampMs: number } | undefined, now: number) => e === undefined || (e.add <= 0 && e.del <= 0) || now - e.timestampMs > EXPECTATIONS_TIMEOUT_MS;
 const isReady = (p: Pod) => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
-describe("replicaset controller machine paths (model-based)", () => {
-  const model = modelFor(replicaSetControllerMachine, input, (s: any) => nextEvents(s.context), abstract);
+describe.each(Object.keys(kinds) as Kind[])("%s controller machine paths (model-based)", (kind) => {
+  KIND = kind;
+  const machine = kinds[kind].machine;
+  const controllerRef = controllerRefOf();
+  const model = modelFor(machine, input, (s: any) => nextEvents(s.context), abstract);
   const paths = transitionPaths(model, serializeBy(abstract));
+  // the module-level builders read KIND while the tests run, after every describe was collected
+  beforeEach(() => void (KIND = kind));
 
   it("on a path through every transition a sync creates (slow start), deletes and writes status as Kubernetes' ReplicaSet controller does", () => {
     expect(covered(paths, serializeBy(abstract)).size).toBe(Object.keys(model.getAdjacencyMap()).length);
@@ -106,7 +120,7 @@ describe("replicaset controller machine paths (model-based)", () => {
       let prev: ReplicaSetControllerContext | undefined;
       // the slow start under way: planned batch sizes, the batch sent, and its create requests not yet answered
       let run: { batches: number[]; index: number; open: Set<number>; failed: boolean } | undefined;
-      replay(replicaSetControllerMachine, input, path, abstract, (ev, ctx: ReplicaSetControllerContext, emitted) => {
+      replay(machine, input, path, abstract, (ev, ctx: ReplicaSetControllerContext, emitted) => {
         const sent = requests(emitted);
         const creates = sent.filter((m) => m.verb === "create" && m.resource === "pods");
         const deletes = sent.filter((m) => m.verb === "delete" && m.resource === "pods");
@@ -124,6 +138,7 @@ describe("replicaset controller machine paths (model-based)", () => {
           expect(new Set(deletes.map((m) => m.name)).size).toBe(deletes.length);
           for (const m of deletes) expect(owned.has(m.name)).toBe(true);
           const write = sent.find((m) => m.subresource === "status");
+          if (write) expect([write.group, write.resource]).toEqual(kind === "ReplicaSet" ? ["apps", "replicasets"] : ["", "replicationcontrollers"]);
           const err = prev!.manageErr.get(KEY);
           const status = {
             replicas: active.length,
@@ -177,7 +192,7 @@ describe("replicaset controller machine paths (model-based)", () => {
     const refused = paths.find((p) => p.steps.some((s) => s.event.type === "ApiResponse" && s.event.code === 403));
     expect(refused).toBeDefined();
     const events: any[] = [];
-    replay(replicaSetControllerMachine, input, refused!, abstract, (_ev, _ctx, emitted) => {
+    replay(machine, input, refused!, abstract, (_ev, _ctx, emitted) => {
       events.push(...emitted.flatMap((e) => e.send).map((s: any) => s.msg).filter((m: any) => m.resource === "events"));
     });
     expect(events.map((m) => m.body)).toContainEqual(expect.objectContaining({ type: "Warning", reason: "FailedCreate", message: `Error creating: ${quota}` }));

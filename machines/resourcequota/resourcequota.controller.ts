@@ -1,8 +1,10 @@
 // The ResourceQuota controller's steps (pkg/controller/resourcequota): informers on ResourceQuotas
-// and Pods; a quota whose spec changed, or any pod of its namespace that changed, queues the
-// quota; syncResourceQuota writes status.hard (the spec's) and status.used (the pod evaluator's
-// usage, admission/resourcequota.ts) when they differ from the stored status. The context is a
-// value: these steps run on a draft.
+// and Pods, and a monitor (an informer) for each other resource a quota counts, started when a
+// quota first names it (the QuotaMonitor's resources, here from the quotas rather than all of
+// discovery); a quota whose spec changed, or an object of its namespace that stopped counting
+// (replenishment), queues the quota; syncResourceQuota writes status.hard (the spec's) and
+// status.used (the evaluators' usage, common/quota.ts) when they differ from the stored status,
+// once every monitor has listed. The context is a value: these steps run on a draft.
 
 import type { Fx } from "../common/effects.js";
 import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
@@ -12,7 +14,8 @@ import { deepEqual } from "../common/equal.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
-import { podCountsForQuota, quotaUsed } from "../common/quota.js";
+import { objectUsage, podCountsForQuota, quotaUsed, resourcesOf, type GroupResource } from "../common/quota.js";
+import { resourceFor } from "../apiserver/resources.js";
 
 export const controllerName = "resourcequota-controller";
 const QUOTAS = 1;
@@ -22,6 +25,8 @@ export interface QuotaControllerContext {
   self: string;
   client: ClientState;
   q: W.WorkQueue;
+  /** the monitor informers of counted resources other than pods, by "group/resource" */
+  monitors: Map<string, number>;
 }
 
 export interface QuotaControllerInput {
@@ -36,7 +41,7 @@ export type QuotaControllerEvent =
   | ({ type: "Relist"; watchId: number } & Stamp);
 
 export function initialQuotaController(input: QuotaControllerInput): QuotaControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), monitors: new Map() };
 }
 
 /** Informers on ResourceQuotas and Pods in every namespace. */
@@ -57,17 +62,54 @@ export function onDelta(ctx: QuotaControllerContext, watchId: number, d: Informe
     if (d.type === "ADDED" || (d.type === "MODIFIED" && !deepEqual(d.old?.spec?.hard, d.object.spec?.hard))) W.add(ctx.q, keyOf(d.object));
     return;
   }
-  const released = d.type === "DELETED" || (d.type === "MODIFIED" && d.old !== undefined && podCountsForQuota(d.old, now) && !podCountsForQuota(d.object, now));
+  const released = watchId === PODS
+    ? d.type === "DELETED" || (d.type === "MODIFIED" && d.old !== undefined && podCountsForQuota(d.old, now) && !podCountsForQuota(d.object, now))
+    : d.type === "DELETED" || (d.type === "MODIFIED" && d.old !== undefined && usageChanged(watchId, d.old, d.object, now));
   if (!released) return;
   const ns = d.object.metadata?.namespace;
   for (const quota of ctx.client.informers.get(QUOTAS)!.store.values()) if (quota.metadata?.namespace === ns) W.add(ctx.q, keyOf(quota));
 }
 
-/** The status a quota should have now: hard from its spec, used over its namespace's pods. */
-export function desiredStatus(quota: any, pods: Iterable<any>, now: number): { hard: Record<string, string>; used: Record<string, string> } {
+// A Service whose type or ports changed, or a claim whose size changed, may free quota.
+function usageChanged(watchId: number, old: any, cur: any, now: number): boolean {
+  const r = watchId === PODS ? { group: "", resource: "pods" } : undefined;
+  if (r === undefined && old.kind !== "Service" && old.kind !== "PersistentVolumeClaim") return false;
+  const gr = r ?? { group: "", resource: old.kind === "Service" ? "services" : "persistentvolumeclaims" };
+  return !deepEqual(Object.fromEntries(objectUsage(gr, old, now)), Object.fromEntries(objectUsage(gr, cur, now)));
+}
+
+const resourceKey = (r: GroupResource) => `${r.group}/${r.resource}`;
+
+/**
+ * The QuotaMonitor: an informer for each resource a quota counts besides pods, that the API server
+ * serves namespaced (events are never quota's); started once, kept while the controller runs.
+ */
+export function ensureMonitors(ctx: QuotaControllerContext, fx: Fx): void {
+  for (const quota of ctx.client.informers.get(QUOTAS)!.store.values()) {
+    for (const r of resourcesOf(Object.keys(quota.spec?.hard ?? {}))) {
+      const key = resourceKey(r);
+      if ((r.group === "" && (r.resource === "pods" || r.resource === "events")) || ctx.monitors.has(key)) continue;
+      if (!resourceFor(r.group, r.resource)?.namespaced) continue;
+      const id = PODS + 1 + ctx.monitors.size;
+      ctx.monitors.set(key, id);
+      startInformer(ctx.client, fx, id, { group: r.group, resource: r.resource });
+    }
+  }
+}
+
+/** The status a quota should have now: hard from its spec, used over the objects of its namespace that the informers hold. */
+export function desiredStatus(quota: any, objects: (r: GroupResource) => Iterable<any> | undefined, now: number): { hard: Record<string, string>; used: Record<string, string> } {
   const hard: Record<string, string> = {};
   for (const [k, v] of Object.entries<string | number>(quota.spec?.hard ?? {})) hard[k] = canonicalQuantity(v);
-  return { hard, used: quotaUsed(quota, pods, now) };
+  return { hard, used: quotaUsed(quota, objects, now) };
+}
+
+/** The cached objects of a counted resource: pods, or a monitor's store; undefined without a monitor. */
+function cached(ctx: QuotaControllerContext, r: GroupResource): Iterable<any> | undefined {
+  if (r.group === "" && r.resource === "pods") return ctx.client.informers.get(PODS)!.store.values();
+  if (r.group === "" && r.resource === "resourcequotas") return ctx.client.informers.get(QUOTAS)!.store.values();
+  const id = ctx.monitors.get(resourceKey(r));
+  return id === undefined ? undefined : ctx.client.informers.get(id)?.store.values();
 }
 
 /** syncResourceQuota for the next key: the status is written only when it changed. */
@@ -80,7 +122,7 @@ export function processNext(ctx: QuotaControllerContext, now: number, fx: Fx): v
 function syncQuota(ctx: QuotaControllerContext, key: string, now: number, fx: Fx): void {
   const quota = ctx.client.informers.get(QUOTAS)!.store.get(key);
   if (!quota) return W.doneIfIdle(ctx.q, key);
-  const status = desiredStatus(quota, ctx.client.informers.get(PODS)!.store.values(), now);
+  const status = desiredStatus(quota, (r) => cached(ctx, r), now);
   if (deepEqual(status, { hard: quota.status?.hard ?? {}, used: quota.status?.used ?? {} })) return W.doneIfIdle(ctx.q, key);
   W.track(ctx.q, key);
   request(ctx.client, fx, {
@@ -92,12 +134,14 @@ function syncQuota(ctx: QuotaControllerContext, key: string, now: number, fx: Fx
 
 export function onWatch(ctx: QuotaControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
   I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, ev.now));
+  if (ev.watchId === QUOTAS) ensureMonitors(ctx, fx);
   C.kickWhenSynced(ctx, fx);
 }
 
 export function onResponse(ctx: QuotaControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
   const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, res.now));
   if (p) onOwnResponse(ctx, p, res, fx);
+  ensureMonitors(ctx, fx);
   C.kickWhenSynced(ctx, fx);
 }
 

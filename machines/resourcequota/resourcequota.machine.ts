@@ -1,7 +1,8 @@
-// kube-controller-manager's ResourceQuota controller: informers on ResourceQuotas and Pods, a work
-// queue of quota keys, one syncResourceQuota per ProcessNext (resourcequota.controller.ts). The
-// admission plugin charges a create to status.used at once; this controller recomputes it from the
-// pods (replenishment when pods finish or go) and copies spec.hard to status.hard. A value context.
+// kube-controller-manager's ResourceQuota controller: informers on ResourceQuotas, Pods and each
+// resource a quota counts, a work queue of quota keys, one syncResourceQuota per ProcessNext
+// (resourcequota.controller.ts). The admission plugin charges a create to status.used at once;
+// this controller recomputes it from the objects (replenishment when they finish or go) and copies
+// spec.hard to status.hard. A value context.
 
 import { informersSynced } from "../common/client.js";
 import { controllerMachine } from "../common/controller.machine.js";
@@ -11,11 +12,11 @@ import type { QuotaControllerContext, QuotaControllerEvent, QuotaControllerInput
 
 export const resourceQuotaControllerMachine = controllerMachine<QuotaControllerContext, QuotaControllerInput, QuotaControllerEvent>({
   id: "resourcequota-controller",
-  description: "ResourceQuotas: status.hard from spec.hard, status.used from the namespace's pods (pods, requests and limits of cpu and memory), written when they change.",
+  description: "ResourceQuotas: status.hard from spec.hard, status.used from the namespace's objects (pods and their requests and limits, services, claims, object counts), written when they change.",
   context: Q.initialQuotaController,
   startInformers: Q.startInformers,
   isCacheSynced: (c) => informersSynced(c.client),
-  watch: { step: Q.onWatch, description: "informers on ResourceQuotas and Pods: a changed quota, or a pod of its namespace, queues it" },
+  watch: { step: Q.onWatch, description: "informers on ResourceQuotas, Pods and each resource a quota counts: a changed quota, or an object of its namespace that stopped counting, queues it" },
   response: { step: Q.onResponse, description: "the lists and the status updates" },
   relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
   worker: {

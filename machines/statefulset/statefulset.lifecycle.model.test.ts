@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { statefulSetLifecycleMachine, type StatefulSetLifecycleEvent } from "./statefulset.lifecycle.machine.js";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
+import { checkRolloutWithMinReadyPaths } from "../../test/support/model.js";
 
 // Expectations from kubectl's StatefulSetStatusViewer (rollout_status.go) and syncStatefulSet's
 // enqueueSSAfter (stateful_set.go): while readyReplicas < spec.replicas, "Waiting for N pods to be
@@ -55,5 +56,19 @@ describe("a StatefulSet's rollout (kubectl rollout status sts, syncStatefulSet)"
     const s = run(seen(2, 2, 2, 0, true, 0, 10_000), seen(2, 2, 2, 0, true, 2, 10_000));
     expect(availability(s.snapshot.value)).toBe("settled");
     expect(s.cancels).toHaveLength(1);
+  });
+
+  it("on paths through every transition (createTestModel), the rollout reads as kubectl words it and a sync is booked exactly while ready pods wait out minReadySeconds", () => {
+    const fired = { type: "xstate.after.minReadySeconds.statefulset.Synced.availability.awaitingMinReadySeconds" } as never;
+    // web with 3 replicas: pods not ready; a partitioned rollout under way; one without rollingUpdate; done; waiting out minReadySeconds
+    const statuses = [seen(3, 1, 1), seen(3, 3, 1, 1), seen(3, 3, 1, undefined, false), seen(3, 3, 3), seen(3, 3, 2, 1), seen(3, 3, 3, 0, true, 1, 10_000), seen(3, 2, 3, 0, true, 1, 10_000), seen(3, 3, 1, 1, false, 2, 10_000), seen(3, 3, 3, 0, true, 3, 10_000)];
+    // StatefulSetStatusViewer, written out
+    const viewer = (e: StatefulSetLifecycleEvent) =>
+      e.ready < e.replicas ? "WaitingForPodsReady" : (e.partition !== undefined ? e.updated < e.replicas - e.partition : !e.atUpdateRevision) ? "RollingOut" : "RolledOut";
+    // syncStatefulSet: availableReplicas != replicas with minReadySeconds > 0 enqueues after it; only a ready pod's wait ends by time
+    const waits = (e: StatefulSetLifecycleEvent) => e.minReadySecondsMs > 0 && e.available !== e.replicas && e.ready !== e.available;
+    const taken = checkRolloutWithMinReadyPaths(lc, statefulSetLifecycleMachine, statuses, fired as { type: string }, "SyncStatefulSet", viewer, waits, rollout, availability);
+    // Observing (settled) and each of the three rollout states with either availability take every status; the wait fires in three of them.
+    expect(taken.size).toBe((1 + 3 * 2) * statuses.length + 3);
   });
 });

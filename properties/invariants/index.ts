@@ -5,7 +5,7 @@
 import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
 import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
-import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
+import { replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobNeverExceedsParallelism } from "./job.js";
 import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
@@ -380,6 +380,16 @@ export const replicaSetNeverOwnsTooMany: InvariantSpec = {
   },
 };
 
+/** A ReplicationController never owns more active pods than it ever asked for (replicaset.ts). */
+export const replicationControllerNeverOwnsTooMany: InvariantSpec = {
+  name: "replicationControllerNeverOwnsTooManyPods",
+  description: "a ReplicationController never owns more active pods than it ever asked for (the highest spec.replicas it had)",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => replicationControllerNeverOwnsTooManyPods(view) };
+  },
+};
+
 /** A Job never has more active pods than the highest parallelism it asked for (job.ts). */
 export const jobNeverExceedsParallelismSpec: InvariantSpec = {
   name: "jobNeverExceedsParallelism",
@@ -491,6 +501,7 @@ export const invariants: readonly InvariantSpec[] = [
   endpointSlicesOnlyMatching,
   terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
+  replicationControllerNeverOwnsTooMany,
   deploymentNeverSurgesPastMaxSurge,
   jobNeverExceedsParallelismSpec,
   daemonSetRunsOnePodPerNodeSpec,

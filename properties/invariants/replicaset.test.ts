@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
-import { replicaSetNeverOwnsTooManyPods } from "./replicaset.js";
+import { readFileSync } from "node:fs";
+import { replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 
 const deploy = (replicas: number, image: string) => ({
   apiVersion: "apps/v1", kind: "Deployment",
@@ -68,5 +69,43 @@ describe("replicaSetNeverOwnsTooManyPods", () => {
     expect(replicaSetNeverOwnsTooManyPods(view)).toEqual([]);
     now = { rs: rs(2), pods: [pod("a"), pod("b"), pod("c"), pod("d")] };
     expect(replicaSetNeverOwnsTooManyPods(view).map((v) => v.message)).toEqual(["ReplicaSet default/web owns 4 active pods but never asked for more than 3"]);
+  });
+});
+
+describe("replicationControllerNeverOwnsTooManyPods", () => {
+  // kubernetes/website content/en/examples/controllers/replication.yaml (3 nginx replicas)
+  const manifest = readFileSync(new URL("../../examples/replication.yaml", import.meta.url), "utf8");
+  for (const seed of [1, 2]) {
+    it(`holds at every step of the docs' nginx ReplicationController created, scaled up, down, and a pod deleted (seed ${seed})`, async () => {
+      const c = createCluster({ nodes: 2, seed });
+      const violations: string[] = [];
+      let judgedRCs = 0;
+      c.runtime.observers.push(() => {
+        judgedRCs = Math.max(judgedRCs, c.list("ReplicationController").length);
+        for (const v of replicationControllerNeverOwnsTooManyPods(c)) violations.push(v.message);
+      });
+      await c.apply(manifest);
+      await c.settle();
+      const scale = (replicas: number) => expect(c.requestSync({ verb: "patch", group: "", resource: "replicationcontrollers", namespace: "default", name: "nginx", patchType: "merge", body: { spec: { replicas } } }).ok).toBe(true);
+      scale(5);
+      c.advance(2_000);
+      scale(1);
+      await c.settle();
+      const [pod] = c.list("Pod", { labelSelector: "app=nginx" });
+      expect(c.requestSync({ verb: "delete", group: "", resource: "pods", namespace: "default", name: pod.metadata.name }).ok).toBe(true);
+      c.advance(60_000);
+      await c.settle();
+      expect(c.list("Pod", { labelSelector: "app=nginx" }).filter((p: any) => !p.metadata.deletionTimestamp)).toHaveLength(1);
+      expect(judgedRCs).toBe(1);
+      expect(violations).toEqual([]);
+      await c.stop();
+    });
+  }
+
+  it("reports a ReplicationController that owns more active pods than it ever asked for, and leaves ReplicaSets to their own invariant", () => {
+    const rc = { metadata: { name: "nginx", namespace: "default", uid: "u1" }, spec: { replicas: 2 } };
+    const pod = (n: string, kind: string) => ({ metadata: { name: n, namespace: "default", ownerReferences: [{ kind, uid: "u1", controller: true }] }, status: { phase: "Running" } });
+    const view = { list: (k: string) => (k === "ReplicationController" ? [rc] : k === "Pod" ? [pod("a", "ReplicationController"), pod("b", "ReplicationController"), pod("c", "ReplicationController"), pod("d", "ReplicaSet")] : []) };
+    expect(replicationControllerNeverOwnsTooManyPods(view)).toEqual([{ invariant: "replicationControllerNeverOwnsTooManyPods", message: "ReplicationController default/nginx owns 3 active pods but never asked for more than 2" }]);
   });
 });

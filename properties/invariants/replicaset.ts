@@ -23,8 +23,8 @@ export interface ClusterView {
   list(kind: string): any[];
 }
 
-// Per cluster: ReplicaSet uid -> highest spec.replicas seen at any checked step.
-const highWater = new WeakMap<object, Map<string, number>>();
+// Per cluster and kind: ReplicaSet (or ReplicationController) uid -> highest spec.replicas seen at any checked step.
+const highWater = new WeakMap<object, Map<string, Map<string, number>>>();
 // Per cluster: pod uid -> the uid of its controller when first seen ("" for none).
 const firstController = new WeakMap<object, Map<string, string>>();
 
@@ -32,8 +32,23 @@ const isActive = isPodActive;
 
 /** Violations of "a ReplicaSet never owns more than replicas + surge active pods"; call it at every step. */
 export function replicaSetNeverOwnsTooManyPods(cluster: ClusterView): Violation[] {
-  let seen = highWater.get(cluster);
-  if (!seen) highWater.set(cluster, (seen = new Map()));
+  return neverOwnsTooMany(cluster, "ReplicaSet", "replicaSetNeverOwnsTooManyPods");
+}
+
+/**
+ * Violations of "a ReplicationController never owns more active pods than it ever asked for": the
+ * same controller (pkg/controller/replication runs the ReplicaSet controller through an adapter),
+ * so the same bound; no Deployment owns one, so no surge. Call it at every step.
+ */
+export function replicationControllerNeverOwnsTooManyPods(cluster: ClusterView): Violation[] {
+  return neverOwnsTooMany(cluster, "ReplicationController", "replicationControllerNeverOwnsTooManyPods");
+}
+
+function neverOwnsTooMany(cluster: ClusterView, kind: "ReplicaSet" | "ReplicationController", invariant: string): Violation[] {
+  let byKind = highWater.get(cluster);
+  if (!byKind) highWater.set(cluster, (byKind = new Map()));
+  let seen = byKind.get(kind);
+  if (!seen) byKind.set(kind, (seen = new Map()));
   let first = firstController.get(cluster);
   if (!first) firstController.set(cluster, (first = new Map()));
   const out: Violation[] = [];
@@ -43,21 +58,21 @@ export function replicaSetNeverOwnsTooManyPods(cluster: ClusterView): Violation[
     const uid = p.metadata?.uid;
     if (uid !== undefined && !first.has(uid)) first.set(uid, ctrl?.uid ?? "");
     if (!isActive(p)) continue;
-    const ref = ctrl?.kind === "ReplicaSet" ? ctrl : undefined;
+    const ref = ctrl?.kind === kind ? ctrl : undefined;
     // a pod without a uid (a hand-made view) counts for its controller
     if (ref && (uid === undefined ? ref.uid : first.get(uid)) === ref.uid) owned.set(ref.uid, (owned.get(ref.uid) ?? 0) + 1);
   }
-  for (const rs of cluster.list("ReplicaSet")) {
+  for (const rs of cluster.list(kind)) {
     const uid = rs.metadata.uid;
     const replicas = rs.spec?.replicas ?? 1;
     const high = Math.max(seen.get(uid) ?? 0, replicas);
     const name = `${rs.metadata.namespace}/${rs.metadata.name}`;
     const n = owned.get(uid) ?? 0;
     seen.set(uid, high);
-    if (n > high) out.push({ invariant: "replicaSetNeverOwnsTooManyPods", message: `ReplicaSet ${name} owns ${n} active pods but never asked for more than ${high}` });
+    if (n > high) out.push({ invariant, message: `${kind} ${name} owns ${n} active pods but never asked for more than ${high}` });
     const ctrl = rs.metadata.ownerReferences?.find((r: any) => r.controller && r.kind === "Deployment");
     const max = Number(rs.metadata.annotations?.["deployment.kubernetes.io/max-replicas"]);
-    if (ctrl && Number.isFinite(max) && replicas > max) out.push({ invariant: "replicaSetNeverOwnsTooManyPods", message: `ReplicaSet ${name} asks for ${replicas} replicas, above its Deployment's replicas + maxSurge (${max})` });
+    if (ctrl && Number.isFinite(max) && replicas > max) out.push({ invariant, message: `${kind} ${name} asks for ${replicas} replicas, above its Deployment's replicas + maxSurge (${max})` });
   }
   return out;
 }

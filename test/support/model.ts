@@ -148,6 +148,50 @@ export function afterAsEventsModel(machine: AnyStateMachine, events: any[], inpu
   const m = Object.create(isolated(machine));
   Object.defineProperty(m, "root", { value: { invoke: [], after: [], entry: [], exit: [], transitions: new Map(), states: {} } });
   const model = createTestModel(m, { input, serializeState: serializeBy(() => null) } as any);
-  (model as any).options.events = (s: any) => events.filter((e) => s.can(e));
+  // a snapshot that reached a final state takes no event (can() would still say yes to a root handler)
+  (model as any).options.events = (s: any) => (s.status === "active" ? events.filter((e) => s.can(e)) : []);
   return model;
+}
+
+/**
+ * Walks the paths through every transition of a rollout chart beside a minReadySeconds region
+ * (DaemonSet, StatefulSet): each StatusComputed must put the rollout where `viewer` (kubectl's
+ * status viewer, written out by the test) says and the availability region in
+ * awaitingMinReadySeconds exactly when `waits` says, booking one sync when the wait begins and
+ * keeping it while it lasts; the fired wait asks for `syncOutput` and settles. Returns the
+ * transitions taken ("<rollout>+<availability> <event>").
+ */
+export function checkRolloutWithMinReadyPaths<E extends { type: string; minReadySecondsMs: number }>(
+  lc: { start(i: undefined): { snapshot: any }; step(s: any, e: any): { snapshot: any; outputs: unknown[]; timers: { id: string; delayMs: number }[]; cancels: string[] } },
+  machine: AnyStateMachine, statuses: E[], fired: { type: string }, syncOutput: string,
+  viewer: (e: E) => string, waits: (e: E) => boolean, rollout: (v: unknown) => string, availability: (v: unknown) => string,
+): Set<string> {
+  const model = afterAsEventsModel(machine, [...statuses, fired]);
+  const taken = new Set<string>();
+  for (const p of transitionPaths(model, serializeBy(() => null))) {
+    let s = lc.start(undefined).snapshot;
+    const pending = new Map<string, number>();
+    for (const step of p.steps.slice(1)) {
+      const e = step.event as E;
+      const next = lc.step(s, e);
+      taken.add(`${rollout(s.value)}+${availability(s.value)} ${JSON.stringify(e)}`);
+      const before = [...pending.values()];
+      for (const id of next.cancels) pending.delete(id);
+      for (const t of next.timers) pending.set(t.id, t.delayMs);
+      if (e.type === fired.type) {
+        expect(next.outputs).toEqual([{ type: syncOutput }]);
+        expect(rollout(next.snapshot.value)).toBe(rollout(s.value));
+        expect(availability(next.snapshot.value)).toBe("settled");
+      } else {
+        expect(next.outputs).toEqual([]);
+        expect(rollout(next.snapshot.value)).toBe(viewer(e));
+        expect(availability(next.snapshot.value)).toBe(waits(e) ? "awaitingMinReadySeconds" : "settled");
+        // one sync booked when the wait begins; a later status while waiting keeps it as it was
+        if (waits(e)) expect([...pending.values()]).toEqual(availability(s.value) === "awaitingMinReadySeconds" ? before : [e.minReadySecondsMs]);
+      }
+      expect(pending.size).toBe(availability(next.snapshot.value) === "awaitingMinReadySeconds" ? 1 : 0);
+      s = next.snapshot;
+    }
+  }
+  return taken;
 }

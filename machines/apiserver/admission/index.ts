@@ -109,11 +109,15 @@ export function mutate(obj: any, ctx: MutateContext): any {
  * Validating admission after the object validated: LimitRanger's min, max and ratio checks, then
  * ResourceQuota (always last); the Forbidden reason, or the quotas an admitted create charges.
  */
-export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: number }): { refused: string } | { charges: QuotaCharge[] } {
-  if (obj.kind !== "Pod" || ctx.operation !== "CREATE" || ctx.subresource) return { charges: [] };
-  const limited = limitRangeRefusal(obj, ctx.limitRanges ?? []);
-  if (limited !== undefined) return { refused: limited };
-  return admitToQuotas(obj, ctx.quotas ?? [], ctx.nowMs);
+export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: number; resource?: { group: string; resource: string } }): { refused: string } | { charges: QuotaCharge[] } {
+  if (ctx.subresource) return { charges: [] };
+  if (obj.kind === "Pod" && ctx.operation === "CREATE") {
+    const limited = limitRangeRefusal(obj, ctx.limitRanges ?? []);
+    if (limited !== undefined) return { refused: limited };
+  }
+  // every namespaced resource is quota's (object counts); the evaluator says which writes it handles
+  const r = ctx.resource ?? { group: "", resource: "pods" };
+  return admitToQuotas(obj, ctx.quotas ?? [], ctx.nowMs, r, ctx.operation === "UPDATE" ? ctx.old : undefined);
 }
 
 export type { QuotaCharge };

@@ -1,10 +1,10 @@
-// The ResourceQuota admission plugin (apiserver/pkg/admission/plugin/resourcequota), with the pod
-// usage evaluator it shares with the ResourceQuota controller (common/quota.ts): a create that
-// would pass a quota's status.hard is refused with "exceeded quota: ...", and an admitted one is
-// charged to the quota's status.used at once.
+// The ResourceQuota admission plugin (apiserver/pkg/admission/plugin/resourcequota), with the
+// usage evaluators it shares with the ResourceQuota controller (common/quota.ts): a create (or a
+// Service's or claim's update) that would pass a quota's status.hard is refused with "exceeded
+// quota: ...", and an admitted one is charged to the quota's status.used at once.
 
-import { addQty, formatQty, qty } from "../../common/quantity.js";
-import { podResourceNames, podUsage, quotaMatches } from "../../common/quota.js";
+import { addQty, formatQty, qty, type Qty } from "../../common/quantity.js";
+import { matchingResources, objectUsage, quotaMatches, type GroupResource } from "../../common/quota.js";
 
 type Obj = any;
 type ResourceList = Record<string, string>;
@@ -34,43 +34,58 @@ export interface QuotaCharge {
   status: { hard: ResourceList; used: ResourceList };
 }
 
+/** The evaluator's Handles: every create; of updates, those of Services and claims (their usage can grow). Events are never quota's (install's ignoredResources). */
+export function quotaHandles(r: GroupResource, operation: "CREATE" | "UPDATE"): boolean {
+  if (r.resource === "events" && (r.group === "" || r.group === "events.k8s.io")) return false;
+  return operation === "CREATE" || (r.group === "" && (r.resource === "services" || r.resource === "persistentvolumeclaims"));
+}
+
 /**
- * The plugin's Validate for a pod being created in a namespace with `quotas` (sorted by name): the
- * Forbidden reason of the first quota it would exceed, or the quotas' new status.used.
+ * The plugin's Validate for an object of `r` being written in a namespace with `quotas` (sorted by
+ * name): the Forbidden reason of the first quota it would exceed, or the quotas' new status.used.
+ * An update is charged only what it adds to the old object's usage (SubtractWithNonNegativeResult).
  */
-export function admitToQuotas(pod: Obj, quotas: readonly Obj[], now: number): { refused: string } | { charges: QuotaCharge[] } {
-  const usage = podUsage(pod, now);
+export function admitToQuotas(obj: Obj, quotas: readonly Obj[], now: number, r: GroupResource = { group: "", resource: "pods" }, old?: Obj): { refused: string } | { charges: QuotaCharge[] } {
+  if (!quotaHandles(r, old ? "UPDATE" : "CREATE")) return { charges: [] };
+  const usage = objectUsage(r, obj, now);
   const charges: QuotaCharge[] = [];
   for (const quota of quotas) {
-    if (!quotaMatches(quota, pod)) continue;
+    if (!quotaMatches(quota, obj, r)) continue;
     const hardList: ResourceList = quota.status?.hard ?? {};
-    const names = podResourceNames(Object.keys(hardList));
+    const names = matchingResources(r, Object.keys(hardList));
     if (names.length === 0) continue;
     const name = quota.metadata.name;
-    const missing = missingRequests(pod, names);
+    const missing = r.group === "" && r.resource === "pods" ? missingRequests(obj, names) : undefined;
     if (missing) return { refused: `failed quota: ${name}: ${missing}` };
+    // what the write adds: all of a create's usage, the growth of an update's (an old object the quota selected)
+    const delta = new Map<string, Qty>();
+    const before = old && quotaMatches(quota, old, r) ? objectUsage(r, old, now) : new Map<string, Qty>();
+    for (const [k, q] of usage) {
+      const d = q.milli - (before.get(k)?.milli ?? 0);
+      if (d > 0) delta.set(k, { milli: d, binary: q.binary });
+    }
+    if (![...delta.keys()].some((k) => names.includes(k))) continue;
     const usedList: ResourceList = quota.status?.used ?? {};
     const unknown = names.filter((k) => !Object.hasOwn(usedList, k));
     if (unknown.length > 0) return { refused: `status unknown for quota: ${name}, resources: ${[...names].sort().join(",")}` };
     const newUsed: ResourceList = { ...usedList };
     const exceeded: string[] = [];
     for (const k of names) {
-      const delta = usage.get(k);
-      if (!delta) continue;
-      const before = qty(usedList[k]!) ?? { milli: 0, binary: false };
-      const after = addQty(before, delta);
+      const d = delta.get(k);
+      if (!d) continue;
+      const after = addQty(qty(usedList[k]!) ?? { milli: 0, binary: false }, d);
       newUsed[k] = formatQty(after);
       const limit = qty(hardList[k]!);
       if (limit && after.milli > limit.milli) exceeded.push(k);
     }
     if (exceeded.length > 0) {
       exceeded.sort();
-      const requested: ResourceList = Object.fromEntries(exceeded.map((k) => [k, formatQty(usage.get(k)!)]));
+      const requested: ResourceList = Object.fromEntries(exceeded.map((k) => [k, formatQty(delta.get(k)!)]));
       const hard: ResourceList = Object.fromEntries(exceeded.map((k) => [k, formatQty(qty(hardList[k]!)!)]));
       const used: ResourceList = Object.fromEntries(exceeded.map((k) => [k, formatQty(qty(usedList[k]!)!)]));
       return { refused: `exceeded quota: ${name}, requested: ${pretty(requested, exceeded)}, used: ${pretty(used, exceeded)}, limited: ${pretty(hard, exceeded)}` };
     }
-    if ([...usage.keys()].some((k) => names.includes(k))) charges.push({ quota, status: { hard: hardList, used: newUsed } });
+    charges.push({ quota, status: { hard: hardList, used: newUsed } });
   }
   return { charges };
 }

@@ -109,6 +109,21 @@ function* cat(argv: string[], sh: ShellState, st: Streams): Gen {
   return status;
 }
 
+/** rev: each line of the files (or stdin) with its characters reversed (util-linux and busybox alike). */
+function* rev(argv: string[], sh: ShellState, st: Streams): Gen {
+  const files = flags(argv.slice(1)).rest;
+  const reverse = (text: string) => text.replace(/[^\n]+/g, (line) => [...line].reverse().join(""));
+  if (files.length === 0) { st.out(reverse(st.stdin)); return 0; }
+  let status = 0;
+  for (const f of files) {
+    const r = sh.io.fs.read(path(sh, f));
+    if (typeof r === "string") { st.out(reverse(r)); continue; }
+    status = 1;
+    st.err(gnu(sh) ? `rev: cannot open ${f}: ${errnoText[r.error]}\n` : `rev: can't open '${f}': ${errnoText[r.error]}\n`);
+  }
+  return status;
+}
+
 function* touch(argv: string[], sh: ShellState, st: Streams): Gen {
   let status = 0;
   for (const f of flags(argv.slice(1)).rest) {
@@ -287,8 +302,25 @@ function* printenv(argv: string[], sh: ShellState, st: Streams): Gen {
   return status;
 }
 
-function* hostname(_argv: string[], sh: ShellState, st: Streams): Gen {
-  st.out((sh.vars.get("HOSTNAME") ?? "localhost") + "\n");
+/**
+ * hostname; -f the canonical name /etc/hosts gives the host name (the first name on its line: the
+ * kubelet writes "IP <hostname>.<subdomain>.<ns>.svc.<domain> <hostname>" for a pod with a
+ * subdomain), -d its domain, -s the name up to the first dot.
+ */
+function* hostname(argv: string[], sh: ShellState, st: Streams): Gen {
+  const name = sh.vars.get("HOSTNAME") ?? "localhost";
+  const { set } = flags(argv.slice(1));
+  if (!set.has("f") && !set.has("d") && !set.has("s")) { st.out(name + "\n"); return 0; }
+  if (set.has("s")) { st.out(name.split(".")[0] + "\n"); return 0; }
+  const hosts = sh.io.fs.read("/etc/hosts");
+  let fqdn = name;
+  if (typeof hosts === "string") {
+    for (const line of hosts.split("\n")) {
+      const fields = line.replace(/#.*/, "").trim().split(/\s+/);
+      if (fields.length > 1 && fields.slice(1).includes(name)) { fqdn = fields[1]!; break; }
+    }
+  }
+  st.out((set.has("d") ? fqdn.slice(fqdn.indexOf(".") + 1 || fqdn.length) : fqdn) + "\n");
   return 0;
 }
 
@@ -549,7 +581,7 @@ function* killall(argv: string[], sh: ShellState, st: Streams): Gen {
 /** The utilities of a busybox or GNU userland; busybox has no curl, Debian-based images no nslookup. */
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
-    echo, printf, sleep, cat, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
+    echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
     hostname, tail, head, wc, grep, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd, tar,
     true: trueUtility, false: falseUtility,
   };

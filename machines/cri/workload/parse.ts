@@ -4,7 +4,9 @@
 export type Token = { t: "word"; v: string; line: number } | { t: "op"; v: string; line: number } | { t: "redir"; fd: number; op: string; line: number };
 
 export type Redir = { fd: number; op: string; target: string }; // op: > >> < >& &>
-export type SimpleCommand = { type: "simple"; assigns: string[]; words: string[]; redirs: Redir[]; line: number };
+/** `name=(a b c)`: bash's indexed array assignment, its words kept for expansion. */
+export type ArrayAssign = { name: string; items: string[] };
+export type SimpleCommand = { type: "simple"; assigns: string[]; arrays?: ArrayAssign[]; words: string[]; redirs: Redir[]; line: number };
 export type Compound =
   | { type: "loop"; until: boolean; cond: List; body: List; redirs: Redir[] }
   | { type: "if"; clauses: Array<{ cond: List; body: List }>; otherwise?: List; redirs: Redir[] }
@@ -98,7 +100,8 @@ class Parser {
 
   private peek(): Token | undefined { return this.toks[this.pos]; }
   private isWord(v: string): boolean { const t = this.peek(); return t?.t === "word" && t.v === v; }
-  private isOp(v: string): boolean { const t = this.peek(); return t?.t === "op" && t.v === v; }
+  private isOp(v: string): boolean { return this.isOpAt(this.pos, v); }
+  private isOpAt(at: number, v: string): boolean { const t = this.toks[at]; return t?.t === "op" && t.v === v; }
   private skipNewlines(): void { while (this.isOp("\n")) this.pos++; }
 
   private unexpected(): never {
@@ -229,18 +232,37 @@ class Parser {
   private simple(): SimpleCommand {
     const line = this.peek()?.line ?? 1;
     const assigns: string[] = [];
+    const arrays: ArrayAssign[] = [];
     const words: string[] = [];
     const redirs: Redir[] = [];
     for (;;) {
       const t = this.peek();
       if (t?.t === "redir") { redirs.push(...this.redirs()); continue; }
       if (t?.t !== "word") break;
+      if (words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=$/.test(t.v) && this.isOpAt(this.pos + 1, "(")) {
+        this.pos += 2;
+        arrays.push({ name: t.v.slice(0, -1), items: this.arrayItems() });
+        continue;
+      }
       if (words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(t.v)) assigns.push(t.v);
       else words.push(t.v);
       this.pos++;
     }
-    if (words.length === 0 && assigns.length === 0 && redirs.length === 0) this.unexpected();
-    return { type: "simple", assigns, words, redirs, line };
+    if (words.length === 0 && assigns.length === 0 && arrays.length === 0 && redirs.length === 0) this.unexpected();
+    return { type: "simple", assigns, ...(arrays.length > 0 ? { arrays } : {}), words, redirs, line };
+  }
+
+  /** The words of `(a b c)` up to its `)`, newlines allowed between them. */
+  private arrayItems(): string[] {
+    const items: string[] = [];
+    for (;;) {
+      this.skipNewlines();
+      const t = this.peek();
+      if (t?.t === "op" && t.v === ")") { this.pos++; return items; }
+      if (t?.t !== "word") this.unexpected();
+      items.push(t.v);
+      this.pos++;
+    }
   }
 
   /** Parses a whole script; anything left over is a syntax error. */

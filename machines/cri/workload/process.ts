@@ -6,7 +6,7 @@
 // same value) never replays; a fork, or an older snapshot stepped again, replays once.
 
 import type { ImageInfo } from "../registry.js";
-import { fileSystemCalls, MemFS, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
+import { emptyTree, fileSystemCalls, MemFS, splitPath, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
 import { startContainer } from "./index.js";
 import type { Effect, EffectResult, Listener, ListenerRequest, Process, ProcessIO } from "./types.js";
 
@@ -115,9 +115,27 @@ class Port {
 /** The prefix of a layout key mounted read-only. */
 export const READ_ONLY = "ro:";
 
+/** Between a tree's key and a directory in it: a subPath mount of that directory alone. */
+const SUBPATH = "//";
+
+/** The layout key of the directory `subPath` of the tree kept under `key` (a volume's subPath mount). */
+export function subPathKey(key: string, subPath: string): string {
+  return `${key}${SUBPATH}${splitPath(subPath).join("/")}`;
+}
+
 /** A filesystem handle over a world's trees, laid out by `layout` (mount points already in the root tree). */
 export function fsOf(layout: FsLayout, world: () => World): MemFS {
-  const slot = (key: string): FsSlot => ({ get: () => world().tree(key), set: (t) => world().setTree(key, t) });
+  const slot = (key: string): FsSlot => {
+    const at = key.indexOf(SUBPATH);
+    if (at < 0) return { get: () => world().tree(key), set: (t) => world().setTree(key, t) };
+    // a directory of the tree: read out of it, written back into it, so the volume sees the writes
+    const base = key.slice(0, at);
+    const parts = key.slice(at + SUBPATH.length).split("/");
+    return {
+      get: () => (world().tree(base).getIn(parts) as FsTree | undefined) ?? emptyTree,
+      set: (t) => world().setTree(base, world().tree(base).setIn(parts, t)),
+    };
+  };
   const fs = new MemFS(slot(""));
   // A key marked read-only ("ro:") mounts its tree read-only.
   for (const [path, key] of layout) fs.attach(path, new MemFS(slot(key.startsWith(READ_ONLY) ? key.slice(READ_ONLY.length) : key), key.startsWith(READ_ONLY)));

@@ -257,6 +257,11 @@ function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams): Gen {
     const eq = a.indexOf("=");
     assigns.push([a.slice(0, eq), (yield* expandWord(a.slice(eq + 1), sh, st, false)).join("")]);
   }
+  for (const a of cmd.arrays ?? []) {
+    // sh has no arrays: the "(" is a syntax error there
+    if (sh.shellName !== "bash") { st.err(`${shellPrefix(sh)}syntax error: unexpected "("\n`); return (sh.status = 2); }
+    assignArray(a.name, yield* expandWords(a.items, sh, st), sh);
+  }
   const argv = yield* expandWords(cmd.words, sh, st);
   if (argv.length === 0) {
     for (const [k, v] of assigns) sh.vars.set(k, v);
@@ -431,8 +436,33 @@ function parameter(name: string, sh: ShellState): string {
   return sh.vars.get(name) ?? "";
 }
 
+/**
+ * Bash's indexed array: element i is kept as the variable `name[i]` (a name no assignment can
+ * spell), and `$name` is element 0, as in bash. A new assignment drops the old elements.
+ */
+function assignArray(name: string, items: string[], sh: ShellState): void {
+  const prefix = `${name}[`;
+  for (const k of [...sh.vars.keys()]) if (k.startsWith(prefix)) sh.vars.delete(k);
+  items.forEach((v, i) => sh.vars.set(`${name}[${i}]`, v));
+  if (items.length > 0) sh.vars.set(name, items[0]!);
+  else sh.vars.delete(name);
+}
+
+/** `${name[index]}` (index arithmetic, after expansion), `${name[@]}` and `${name[*]}`, in bash. */
+function* arrayElement(name: string, index: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
+  if (index === "@" || index === "*") {
+    const out: string[] = [];
+    for (let i = 0; sh.vars.has(`${name}[${i}]`); i++) out.push(sh.vars.get(`${name}[${i}]`)!);
+    return out.length > 0 ? out.join(" ") : sh.vars.get(name) ?? "";
+  }
+  const i = evalArithmetic((yield* expandWord(index, sh, st, false)).join(""), sh);
+  return i === 0 ? sh.vars.get(`${name}[0]`) ?? sh.vars.get(name) ?? "" : sh.vars.get(`${name}[${i}]`) ?? "";
+}
+
 function* expandBraced(body: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
   if (body.startsWith("#")) return String(parameter(body.slice(1), sh).length);
+  const element = sh.shellName === "bash" ? /^([A-Za-z_][A-Za-z0-9_]*)\[([^\]]+)\]$/.exec(body) : null;
+  if (element) return yield* arrayElement(element[1]!, element[2]!, sh, st);
   const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9?#$@*!-])(:?[-=+?])?([\s\S]*)$/.exec(body);
   if (!m) return "";
   const [, name, op, word] = m as unknown as [string, string, string | undefined, string];

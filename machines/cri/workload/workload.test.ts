@@ -326,3 +326,29 @@ describe("image entrypoints", () => {
     expect(p.listeners.get(8080)!({ kind: "http", path: "/ready", now: 0 })).toEqual({ status: 200, body: "" });
   });
 });
+
+describe("bash's indexed arrays and rev (the docs' Indexed Job)", () => {
+  const bashImage = image("docker.io/library/bash");
+  const bash = (script: string, env: Record<string, string> = {}) => {
+    const io = recordingIO(env);
+    const p = startContainer({ image: bashImage, command: ["bash", "-c", script], env, fs: io.fs }, io);
+    return { io, result: drive(p.run, io) };
+  };
+  it("items=(foo bar baz qux xyz) then ${items[$JOB_COMPLETION_INDEX]} is the element at that index", () => {
+    const { io, result } = bash("items=(foo bar baz qux xyz)\necho ${items[$JOB_COMPLETION_INDEX]} ${items[1+1]} $items ${items[9]}.\necho ${items[@]}", { JOB_COMPLETION_INDEX: "3" });
+    expect(result).toEqual({ state: "exited", code: 0 });
+    // bash: $items is element 0; an unset element is empty
+    expect(io.out).toEqual(["qux baz foo .", "foo bar baz qux xyz"]);
+  });
+  it("sh has no arrays: the ( is a syntax error", () => {
+    const { io, result } = sh("items=(a b)");
+    expect(result).toEqual({ state: "exited", code: 2 });
+    expect(io.err.join("")).toMatch(/syntax error: unexpected "\("/);
+  });
+  it("rev prints each line of a file reversed; a missing file is an error", () => {
+    const { io, result } = sh("printf 'qux\\nabc\\n' > /tmp/d; rev /tmp/d; rev /nope");
+    expect(result).toEqual({ state: "exited", code: 1 });
+    expect(io.out).toEqual(["xuq", "cba"]);
+    expect(io.err).toEqual(["rev: can't open '/nope': No such file or directory"]);
+  });
+});

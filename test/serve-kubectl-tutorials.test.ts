@@ -1,0 +1,109 @@
+// The docs' stateful tutorials with the real kubectl against `podflow serve`, their manifests
+// unchanged (examples/application/, copied from kubernetes/website content/en/examples), each
+// step checked against what the tutorial's page shows:
+// - tasks/run-application/run-single-instance-stateful-application (MySQL on a hand-made PV);
+// - tutorials/stateful-application/mysql-wordpress-persistent-volume (kustomize's Secret
+//   generator, claims provisioned by the default StorageClass);
+// - tutorials/stateful-application/zookeeper (a StatefulSet of three, its PDB, the ensemble's
+//   identities: host names, myid, FQDNs and zoo.cfg).
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
+
+const bin = findKubectl();
+const app = join(__dirname, "..", "examples", "application");
+
+describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' stateful tutorials", () => {
+  let s: Served;
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, {});
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 2, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("MySQL: the PV and claim bind, the Deployment's pod runs 1/1, describe pvc shows what the page shows, and the objects delete by name", async () => {
+    expect((await k(["apply", "-f", join(app, "mysql", "mysql-pv.yaml")])).out).toBe("persistentvolume/mysql-pv-volume created\npersistentvolumeclaim/mysql-pv-claim created\n");
+    expect((await k(["apply", "-f", join(app, "mysql", "mysql-deployment.yaml")])).out).toBe("service/mysql created\ndeployment.apps/mysql created\n");
+    const running = await until(async () => {
+      const out = (await k(["get", "pods", "-l", "app=mysql"])).out;
+      return /^mysql-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 +\d+s$/m.test(out) ? out : undefined;
+    }, 30_000);
+    expect(running, "kubectl get pods -l app=mysql").toMatch(/^NAME +READY +STATUS +RESTARTS +AGE$/m);
+    const pvc = (await k(["describe", "pvc", "mysql-pv-claim"])).out;
+    expect(pvc).toMatch(/^Name: +mysql-pv-claim$/m);
+    expect(pvc).toMatch(/^Status: +Bound$/m);
+    expect(pvc).toMatch(/^Volume: +mysql-pv-volume$/m);
+    expect(pvc).toMatch(/^Annotations: +pv\.kubernetes\.io\/bind-completed: yes\n +pv\.kubernetes\.io\/bound-by-controller: yes$/m);
+    expect(pvc).toMatch(/^Capacity: +20Gi$/m);
+    expect(pvc).toMatch(/^Access Modes: +RWO$/m);
+    const deploy = (await k(["describe", "deployment", "mysql"])).out;
+    expect(deploy).toMatch(/^StrategyType: +Recreate$/m);
+    expect(deploy).toMatch(/^ +\/var\/lib\/mysql from mysql-persistent-storage \(rw\)$/m);
+    expect(deploy).toMatch(/^ +ClaimName: +mysql-pv-claim$/m);
+    // clusterIP: None, so the Service's DNS name resolves to the pod's IP
+    expect((await k(["get", "svc", "mysql", "-o", "jsonpath={.spec.clusterIP}"])).out).toBe("None");
+    expect((await k(["delete", "deployment,svc", "mysql"])).out).toBe('deployment.apps "mysql" deleted\nservice "mysql" deleted\n');
+    expect((await k(["delete", "pvc", "mysql-pv-claim"])).out).toBe('persistentvolumeclaim "mysql-pv-claim" deleted\n');
+    expect((await k(["delete", "pv", "mysql-pv-volume"])).out).toBe('persistentvolume "mysql-pv-volume" deleted\n');
+  });
+
+  it("WordPress with MySQL: apply -k makes the Secret mysql-pass-<hash>, both claims Bound on standard, the pods Running, the LoadBalancer pending; delete -k removes it all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "podflow-wordpress-"));
+    copyFileSync(join(app, "wordpress", "mysql-deployment.yaml"), join(dir, "mysql-deployment.yaml"));
+    copyFileSync(join(app, "wordpress", "wordpress-deployment.yaml"), join(dir, "wordpress-deployment.yaml"));
+    // the page's two `cat <<EOF` steps
+    writeFileSync(join(dir, "kustomization.yaml"), "secretGenerator:\n- name: mysql-pass\n  literals:\n  - password=YOUR_PASSWORD\nresources:\n  - mysql-deployment.yaml\n  - wordpress-deployment.yaml\n");
+    expect((await k(["apply", "-k", dir])).code).toBe(0);
+    expect((await k(["get", "secrets"])).out).toMatch(/^mysql-pass-[a-z0-9]{10} +Opaque +1 +\d+s$/m);
+    const bound = await until(async () => {
+      const out = (await k(["get", "pvc"])).out;
+      const rows = ["mysql-pv-claim", "wp-pv-claim"].map((n) => new RegExp(`^${n} +Bound +pvc-[0-9a-f-]+ +20Gi +RWO +standard +<unset> +\\d+s$`, "m"));
+      return rows.every((r) => r.test(out)) ? out : undefined;
+    }, 60_000);
+    expect(bound, "kubectl get pvc: both claims Bound").toBeTruthy();
+    const pods = await until(async () => {
+      const out = (await k(["get", "pods"])).out;
+      return /^wordpress-mysql-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 +\d+s$/m.test(out) && /^wordpress-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 +\d+s$/m.test(out) ? out : undefined;
+    }, 60_000);
+    expect(pods, "kubectl get pods: Running").toBeTruthy();
+    // the database's password is the generated Secret's
+    const mysqlPod = (await k(["get", "pods", "-l", "tier=mysql", "-o", "jsonpath={.items[0].metadata.name}"])).out;
+    expect((await k(["exec", mysqlPod, "--", "printenv", "MYSQL_ROOT_PASSWORD"])).out).toBe("YOUR_PASSWORD\n");
+    expect((await k(["get", "services", "wordpress"])).out).toMatch(/^wordpress +LoadBalancer +10\.\d+\.\d+\.\d+ +<pending> +80:3\d{4}\/TCP +\d+s$/m);
+    expect((await k(["delete", "-k", dir])).code).toBe(0);
+    const gone = await until(async () => ((await k(["get", "pvc,deployments,secrets", "-o", "name"])).out.trim() === "" ? true : undefined), 30_000);
+    expect(gone).toBe(true);
+  });
+
+  it("ZooKeeper: zk-0, zk-1, zk-2 become Ready in order, each with its host name, myid ordinal+1, FQDN under zk-hs, the ensemble in zoo.cfg, and its datadir claim Bound", async () => {
+    const applied = (await k(["apply", "-f", join(app, "zookeeper", "zookeeper.yaml")])).out;
+    expect(applied).toBe("service/zk-hs created\nservice/zk-cs created\npoddisruptionbudget.policy/zk-pdb created\nstatefulset.apps/zk created\n");
+    const ready = await until(async () => {
+      const out = (await k(["get", "pods", "-l", "app.kubernetes.io/name=zk"])).out;
+      return ["zk-0", "zk-1", "zk-2"].every((p) => new RegExp(`^${p} +1/1 +Running +0 +\\d+(s|m\\d*s?)$`, "m").test(out)) ? out : undefined;
+    }, 90_000);
+    expect(ready, "kubectl get pods: three Ready").toBeTruthy();
+    // OrderedReady: each pod was created after the one before it was Ready
+    const created = JSON.parse((await k(["get", "pods", "-l", "app.kubernetes.io/name=zk", "-o", "json"])).out).items
+      .map((p: any) => [p.metadata.name, Date.parse(p.metadata.creationTimestamp)]).sort();
+    expect(created.map((c: any) => c[0])).toEqual(["zk-0", "zk-1", "zk-2"]);
+    expect(created[0][1] <= created[1][1] && created[1][1] <= created[2][1]).toBe(true);
+    for (const i of [0, 1, 2]) {
+      expect((await k(["exec", `zk-${i}`, "--", "hostname"])).out).toBe(`zk-${i}\n`);
+      expect((await k(["exec", `zk-${i}`, "--", "cat", "/var/lib/zookeeper/data/myid"])).out).toBe(`${i + 1}\n`);
+      expect((await k(["exec", `zk-${i}`, "--", "hostname", "-f"])).out).toBe(`zk-${i}.zk-hs.default.svc.cluster.local\n`);
+    }
+    const cfg = (await k(["exec", "zk-0", "--", "cat", "/opt/zookeeper/conf/zoo.cfg"])).out.split("\n");
+    expect(cfg).toEqual(expect.arrayContaining(["clientPort=2181", "dataDir=/var/lib/zookeeper/data", "tickTime=2000", "initLimit=10", "maxClientCnxns=60",
+      "server.1=zk-0.zk-hs.default.svc.cluster.local:2888:3888", "server.2=zk-1.zk-hs.default.svc.cluster.local:2888:3888", "server.3=zk-2.zk-hs.default.svc.cluster.local:2888:3888"]));
+    // the page's `kubectl get pvc -l app=zk` names a label the manifest no longer sets; the claims carry app.kubernetes.io/name=zk
+    const pvc = (await k(["get", "pvc", "-l", "app.kubernetes.io/name=zk"])).out;
+    for (const i of [0, 1, 2]) expect(pvc).toMatch(new RegExp(`^datadir-zk-${i} +Bound +pvc-[0-9a-f-]+ +10Gi +RWO +standard +<unset> +\\d+(s|m\\d*s?)$`, "m"));
+  });
+});
