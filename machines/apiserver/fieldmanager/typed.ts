@@ -293,7 +293,8 @@ const emptyOrNull = (v: unknown) => v === undefined || v === null || (Array.isAr
  * what it holds (so an Update that creates a map or list owns it, written "." in FieldsV1).
  */
 function cmp(l: unknown, r: unknown, a: Atom, path: string[], out: Builders): void {
-  if (l === undefined && r === undefined) return;
+  // the same value on both sides (undefined on both included) adds, changes and removes nothing
+  if (l === r) return;
   const atomic = a.k === "scalar" || a.k === "untyped" || (a.k === "list" && a.rel === "atomic") || ((a.k === "struct" || a.k === "map") && a.atomic);
   const shapeless = a.k === "list" ? !Array.isArray(l) && !Array.isArray(r) : !isMap(l) && !isMap(r);
   if (atomic || shapeless || (emptyOrNull(l) && emptyOrNull(r))) {
