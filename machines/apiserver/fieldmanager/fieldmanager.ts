@@ -92,7 +92,7 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
 }
 
 /** EncodeObjectManagedFields (deep-frozen): the entries, Apply before Update, then by time, manager, apiVersion, subresource. */
-export function encodeManagedFields(managed: Managed): any[] {
+export function encodeManagedFields(managed: Managed, remember = true): any[] {
   const entries = [...managed.values()].filter((e) => !isEmpty(e.set));
   const secs = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
   entries.sort((p, q) => {
@@ -107,7 +107,7 @@ export function encodeManagedFields(managed: Managed): any[] {
   return deepFreeze(entries.map((e) => ({
     manager: e.manager, operation: e.operation, apiVersion: e.apiVersion,
     ...(e.time ? { time: e.time } : {}),
-    fieldsType: "FieldsV1", fieldsV1: toFieldsV1(e.set),
+    fieldsType: "FieldsV1", fieldsV1: toFieldsV1(e.set, remember),
     ...(e.subresource ? { subresource: e.subresource } : {}),
   })));
 }
@@ -214,7 +214,8 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
     const prev = next.get(self);
     next.set(self, { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, ...(wc.subresource ? { subresource: wc.subresource } : {}), time: wc.now, set: union(prev?.set ?? emptySet, took) });
   } else if (next.has(self) && isEmpty(next.get(self)!.set)) next.delete(self);
-  return encodeManagedFields(capUpdateManagers(next));
+  // A create's sets are not kept for decoding: most created objects (Events) are never written again.
+  return encodeManagedFields(capUpdateManagers(next), live !== undefined);
 }
 
 // A kind's zero value, built once per type and frozen (compare only reads it).

@@ -248,11 +248,13 @@ export function pathString(path: FieldPath): string {
 const emitted = new WeakMap<FieldSet, Record<string, unknown>>();
 const emittedFrom = new WeakMap<object, FieldSet>();
 
-/** The FieldsV1 JSON object of a set (deep-frozen): members as {}, a member with children marked by ".". */
-export function toFieldsV1(s: FieldSet): Record<string, unknown> {
+/** The FieldsV1 JSON object of a set (deep-frozen; `remember`: kept with the set, to be decoded back to it): members as {}, a member with children marked by ".". */
+export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown> {
   let out = emitted.get(s);
   if (out === undefined) {
-    emitted.set(s, (out = deepFreeze(emit(s, false))));
+    out = deepFreeze(emit(s, false));
+    if (!remember) return out;
+    emitted.set(s, out);
     emittedFrom.set(out, s);
   }
   return out;
