@@ -113,8 +113,10 @@ const scenarios: Scenario[] = [
       await c.settle();
       c.advance(30_000);
       // priorities in activeQ: two pods created together, the higher priority first
-      await c.apply(pod("low", { priority: 0, containers: [{ name: "c", image: "nginx:1.27", resources: { requests: { cpu: "9" } } }] }));
-      await c.apply(pod("high", { priority: 1000, containers: [{ name: "c", image: "nginx:1.27", resources: { requests: { cpu: "9" } } }] }));
+      // priority admission computes spec.priority from the class and refuses one given otherwise
+      await c.apply({ apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 1000 });
+      await c.apply(pod("low", { containers: [{ name: "c", image: "nginx:1.27", resources: { requests: { cpu: "9" } } }] }));
+      await c.apply(pod("high", { priorityClassName: "high", containers: [{ name: "c", image: "nginx:1.27", resources: { requests: { cpu: "9" } } }] }));
       await c.settle();
       c.advance(60_000);
     },

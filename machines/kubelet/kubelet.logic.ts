@@ -19,7 +19,7 @@ import { writeStatus } from "./statusmanager.js";
 import { probeAction, stepProbe, type ProbeTimerEvent } from "./prober.js";
 import type { ProbeEvent } from "./prober.machine.js";
 import { runtimeCall } from "./kuberuntime.js";
-import { firstObjectWatchId, objectKeyOfWatch, referencedObjects, syncObjectWatches } from "./objects.js";
+import { firstObjectWatchId, objectKeyOfWatch, referencedObjects, sameReferences, syncObjectWatches } from "./objects.js";
 import { remountVolumes } from "./podworkers.js";
 import { view } from "./view.js";
 import { podIPOf } from "./hostnetwork.js";
@@ -134,6 +134,9 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
     adoptPod(w, pod);
     return sync(ctx, w, fx);
   }
+  // The reflectors are those the workers' pods reference, kept so by every change of a worker:
+  // a pod that keeps its references (a pod's spec hardly changes) registers nothing new.
+  const refsBefore = w ? referencedObjects(view(w.pod)) : undefined;
   if (!w) {
     w = newWorker(pod);
     ctx.workers.set(uid, w);
@@ -141,7 +144,7 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
     if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") stepWorker(w, { type: "AlreadyTerminal" }, fx);
   } else adoptPod(w, pod);
   // RegisterPod with the ConfigMap and Secret managers before the worker reads through them.
-  syncObjectWatches(ctx, fx);
+  if (refsBefore === undefined || !sameReferences(refsBefore, referencedObjects(view(w.pod)))) syncObjectWatches(ctx, fx);
   sync(ctx, w, fx);
 }
 

@@ -10,6 +10,7 @@ import { startInformer } from "../common/client.js";
 import type { KubeletContext } from "./types.js";
 import { view } from "./view.js";
 import { rootCAConfigMapName } from "../common/ca.js";
+import { isDraft } from "mutative";
 
 /** What a pod reads through the managers. */
 export type ObjectResource = "configmaps" | "secrets";
@@ -31,8 +32,26 @@ export function objectRefKey(resource: ObjectResource, namespace: string, name: 
   return `${resource}/${namespace}/${name}`;
 }
 
+// A kept pod is a frozen value: what it references is read once per pod version.
+const referencedByPod = new WeakMap<Pod, readonly string[]>();
+
 /** VisitPodConfigmapNames and VisitPodSecretNames: every ConfigMap and Secret the pod names (env, envFrom, volumes, pull secrets). */
-export function referencedObjects(pod: Pod): string[] {
+export function referencedObjects(pod: Pod): readonly string[] {
+  const keep = Object.isFrozen(pod) && !isDraft(pod);
+  let refs = keep ? referencedByPod.get(pod) : undefined;
+  if (refs === undefined) {
+    refs = Object.freeze(visitReferences(pod));
+    if (keep) referencedByPod.set(pod, refs);
+  }
+  return refs;
+}
+
+/** Two pods' referenced objects are the same (RegisterPod would change nothing). */
+export function sameReferences(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((k, i) => k === b[i]));
+}
+
+function visitReferences(pod: Pod): string[] {
   const ns = pod.metadata?.namespace ?? "default";
   const spec = pod.spec;
   const out = new Set<string>();

@@ -1,7 +1,8 @@
 // The API server's write-path mutation: scheme defaulting, mutating admission plugins and the
 // registry strategies' PrepareForCreate / PrepareForUpdate, in the order Kubernetes applies them.
 
-import { deepCopy } from "../../common/equal.js";
+import { deepCopy, isDeepFrozen } from "../../common/equal.js";
+import { setOwn } from "../../common/own.js";
 import { admitDefaultTolerationSeconds, defaultPod, preparePodForCreate } from "./pod.js";
 import { admitPriority, keepPriorityOnUpdate, priorityAdmissionError, priorityClassAdmissionError, type PriorityClassInfo } from "./priority.js";
 import { admitServiceAccount, convertDeprecatedServiceAccount, type ServiceAccountLookup } from "./serviceaccount.js";
@@ -84,15 +85,37 @@ const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruption
 
 /** The object with its scheme defaults only, as the decoder leaves it before the field manager reads it. */
 export function defaulted(obj: any): any {
-  const out: Obj = deepCopy(obj);
+  const out: Obj = copyForAdmission(obj);
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
   return out;
 }
 
+/**
+ * A deep copy for the defaulters and plugins to change, but for a deep-frozen metadata.managedFields
+ * (the field manager's, which no plugin touches): shared, so the next write finds the field sets it
+ * came from (fieldset.ts) instead of decoding a copy.
+ */
+function copyForAdmission(obj: any): Obj {
+  const meta = obj?.metadata;
+  const managed = meta !== null && typeof meta === "object" && Object.hasOwn(meta, "managedFields") ? meta.managedFields : undefined;
+  if (managed === undefined || managed === null || !isDeepFrozen(managed)) return deepCopy(obj);
+  const out: Obj = {};
+  for (const k in obj) {
+    if (k !== "metadata") {
+      setOwn(out, k, deepCopy(obj[k]));
+      continue;
+    }
+    const m: Obj = {};
+    for (const f in meta) setOwn(m, f, f === "managedFields" ? managed : deepCopy(meta[f]));
+    setOwn(out, k, m);
+  }
+  return out;
+}
+
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
-  const out: Obj = deepCopy(obj);
+  const out: Obj = copyForAdmission(obj);
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
   if (out.kind === "Pod") convertDeprecatedServiceAccount(out.spec);

@@ -7,6 +7,7 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { getOwn } from "../../common/own.js";
+import { deepFreeze } from "../../common/equal.js";
 import {
   difference, emptySet, equalSets, fieldPE, fromFieldsV1, intersection, isEmpty, members, pathString,
   recursiveDifference, setOf, toFieldsV1, union, type FieldSet,
@@ -89,8 +90,8 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
   return out;
 }
 
-/** EncodeObjectManagedFields: the entries, Apply before Update, then by time, manager, apiVersion, subresource. */
-export function encodeManagedFields(managed: Managed): any[] {
+/** EncodeObjectManagedFields (deep-frozen): the entries, Apply before Update, then by time, manager, apiVersion, subresource. */
+export function encodeManagedFields(managed: Managed, remember = true): any[] {
   const entries = [...managed.values()].filter((e) => !isEmpty(e.set));
   const secs = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
   entries.sort((p, q) => {
@@ -101,12 +102,13 @@ export function encodeManagedFields(managed: Managed): any[] {
     const ps = p.subresource ?? "", qs = q.subresource ?? "";
     return ps < qs ? -1 : ps > qs ? 1 : 0;
   });
-  return entries.map((e) => ({
+  // deep-frozen: admission shares it rather than copying it, so the next write decodes nothing
+  return deepFreeze(entries.map((e) => ({
     manager: e.manager, operation: e.operation, apiVersion: e.apiVersion,
     ...(e.time ? { time: e.time } : {}),
-    fieldsType: "FieldsV1", fieldsV1: toFieldsV1(e.set),
+    fieldsType: "FieldsV1", fieldsV1: toFieldsV1(e.set, remember),
     ...(e.subresource ? { subresource: e.subresource } : {}),
-  }));
+  })));
 }
 
 // The fields the API server owns (stripMetaManager): never recorded for any manager.
@@ -194,7 +196,7 @@ function managedForUpdate(live: any, obj: any, subresource: string): Map<string,
 export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | undefined {
   const managed = stripped(managedForUpdate(live, obj, wc.subresource));
   // a create is compared against the kind's zero value, as scheme.New() converts it
-  const liveBody = withoutManaged(live ?? zeroValue(wc.type) ?? {});
+  const liveBody = withoutManaged(live ?? zeroOf(wc.type));
   const newBody = withoutManaged(obj);
   const cmp = compare(liveBody, newBody, wc.type);
   const changed = ignore(union(cmp.modified, cmp.added), wc.reset);
@@ -209,9 +211,18 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
   const took = difference(changed, stripSet);
   if (!isEmpty(took)) {
     const prev = next.get(self);
-    next.set(self, { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, ...(wc.subresource ? { subresource: wc.subresource } : {}), time: wc.now, set: union(took, prev?.set ?? emptySet) });
+    next.set(self, { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, ...(wc.subresource ? { subresource: wc.subresource } : {}), time: wc.now, set: union(prev?.set ?? emptySet, took) });
   } else if (next.has(self) && isEmpty(next.get(self)!.set)) next.delete(self);
-  return encodeManagedFields(capUpdateManagers(next));
+  // A create's sets are not kept for decoding: most created objects (Events) are never written again.
+  return encodeManagedFields(capUpdateManagers(next), live !== undefined);
+}
+
+// A kind's zero value, built once per type and frozen (compare only reads it).
+const zeros = new Map<string, unknown>();
+function zeroOf(type: string): unknown {
+  let z = zeros.get(type);
+  if (z === undefined) zeros.set(type, (z = deepFreeze(zeroValue(type) ?? {})));
+  return z;
 }
 
 function ignore(set: FieldSet, reset: FieldSet | undefined): FieldSet {

@@ -1,6 +1,9 @@
 // A set of field paths (sigs.k8s.io/structured-merge-diff's fieldpath.Set): a tree keyed by path
 // elements in their FieldsV1 spelling ("f:name", "k:{...}", "v:...", "i:0"), each node a member of
-// the set or not. Sets are values: every operation returns a new set and never changes its inputs.
+// the set or not. Sets are values: no operation changes its inputs; one returns an input itself
+// when the result equals it.
+
+import { deepFreeze } from "../../common/equal.js";
 
 export interface FieldSet {
   /** the path to this node is itself a member */
@@ -51,40 +54,71 @@ export function setOf(paths: readonly FieldPath[]): FieldSet {
   return b.build();
 }
 
+// union, difference and recursiveDifference return an input itself when the result equals it, so
+// a manager's set that a write leaves alone stays the same value (and its FieldsV1 is not emitted again).
 export function union(a: FieldSet, b: FieldSet): FieldSet {
   if (isEmpty(a)) return b;
   if (isEmpty(b)) return a;
-  const kids = new Map(a.kids);
+  let kids: Map<string, FieldSet> | undefined;
   for (const [k, v] of b.kids) {
-    const x = kids.get(k);
-    kids.set(k, x ? union(x, v) : v);
+    const x = a.kids.get(k);
+    const u = x ? union(x, v) : v;
+    if (u === x) continue;
+    kids ??= new Map(a.kids);
+    kids.set(k, u);
   }
-  return node(a.self || b.self, kids);
+  const self = a.self || b.self;
+  if (kids === undefined && self === a.self) return a;
+  return node(self, kids ?? new Map(a.kids));
+}
+
+/**
+ * The kids of `a` with each replaced by what `f` makes of it (dropped when empty), or undefined
+ * when `f` left every kid as it was.
+ */
+function mapKids(a: FieldSet, f: (k: string, v: FieldSet) => FieldSet): Map<string, FieldSet> | undefined {
+  let kids: Map<string, FieldSet> | undefined;
+  let same = 0;
+  for (const [k, v] of a.kids) {
+    const d = f(k, v);
+    if (kids === undefined) {
+      if (d === v) {
+        same++;
+        continue;
+      }
+      kids = new Map();
+      let i = 0;
+      for (const [k2, v2] of a.kids) {
+        if (i++ === same) break;
+        kids.set(k2, v2);
+      }
+    }
+    if (!isEmpty(d)) kids.set(k, d);
+  }
+  return kids;
 }
 
 /** Members of a that are not members of b (a member's children stay: fieldpath.Set.Difference). */
 export function difference(a: FieldSet, b: FieldSet): FieldSet {
   if (isEmpty(a) || isEmpty(b)) return a;
-  const kids = new Map<string, FieldSet>();
-  for (const [k, v] of a.kids) {
+  const kids = mapKids(a, (k, v) => {
     const y = b.kids.get(k);
-    const d = y ? difference(v, y) : v;
-    if (!isEmpty(d)) kids.set(k, d);
-  }
-  return node(a.self && !b.self, kids);
+    return y ? difference(v, y) : v;
+  });
+  const self = a.self && !b.self;
+  if (kids === undefined && self === a.self) return a;
+  return node(self, kids ?? new Map(a.kids));
 }
 
 /** Members of a that are neither members of b nor below one (fieldpath.Set.RecursiveDifference). */
 export function recursiveDifference(a: FieldSet, b: FieldSet): FieldSet {
   if (isEmpty(a) || isEmpty(b)) return a;
-  const kids = new Map<string, FieldSet>();
-  for (const [k, v] of a.kids) {
+  const kids = mapKids(a, (k, v) => {
     const y = b.kids.get(k);
-    if (y?.self) continue;
-    const d = y ? recursiveDifference(v, y) : v;
-    if (!isEmpty(d)) kids.set(k, d);
-  }
-  return node(a.self, kids);
+    if (y?.self) return emptySet;
+    return y ? recursiveDifference(v, y) : v;
+  });
+  return kids === undefined ? a : node(a.self, kids);
 }
 
 export function intersection(a: FieldSet, b: FieldSet): FieldSet {
@@ -208,9 +242,22 @@ export function pathString(path: FieldPath): string {
 
 // ---- FieldsV1 -----------------------------------------------------------------------------
 
-/** The FieldsV1 JSON object of a set: members as {}, a member with children marked by ".". */
-export function toFieldsV1(s: FieldSet): Record<string, unknown> {
-  return emit(s, false);
+// Sets are values and a write keeps the sets it leaves alone (union/difference above), so their
+// FieldsV1 is emitted once, by identity, and shared deep-frozen by every stored version after.
+// The set each emitted (frozen) FieldsV1 came from, so decoding a stored version reads it back.
+const emitted = new WeakMap<FieldSet, Record<string, unknown>>();
+const emittedFrom = new WeakMap<object, FieldSet>();
+
+/** The FieldsV1 JSON object of a set (deep-frozen; `remember`: kept with the set, to be decoded back to it): members as {}, a member with children marked by ".". */
+export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown> {
+  let out = emitted.get(s);
+  if (out === undefined) {
+    out = deepFreeze(emit(s, false));
+    if (!remember) return out;
+    emitted.set(s, out);
+    emittedFrom.set(out, s);
+  }
+  return out;
 }
 
 function emit(s: FieldSet, includeSelf: boolean): Record<string, unknown> {
@@ -229,7 +276,8 @@ const maxDepth = 64;
 
 /** A set from its FieldsV1 JSON, or FieldsV1Error for what fieldpath.Set.FromJSON refuses. */
 export function fromFieldsV1(json: unknown): FieldSet {
-  return parse(json, 0).set;
+  const known = json !== null && typeof json === "object" ? emittedFrom.get(json) : undefined;
+  return known ?? parse(json, 0).set;
 }
 
 function parse(json: unknown, depth: number): { set: FieldSet } {

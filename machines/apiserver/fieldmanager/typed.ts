@@ -292,7 +292,8 @@ const emptyOrNull = (v: unknown) => v === undefined || v === null || (Array.isAr
  * what it holds (so an Update that creates a map or list owns it, written "." in FieldsV1).
  */
 function cmp(l: unknown, r: unknown, a: Atom, path: string[], out: Builders): void {
-  if (l === undefined && r === undefined) return;
+  // the same value on both sides (undefined on both included) adds, changes and removes nothing
+  if (l === r) return;
   const atomic = a.k === "scalar" || a.k === "untyped" || (a.k === "list" && a.rel === "atomic") || ((a.k === "struct" || a.k === "map") && a.atomic);
   const shapeless = a.k === "list" ? !Array.isArray(l) && !Array.isArray(r) : !isMap(l) && !isMap(r);
   if (atomic || shapeless || (emptyOrNull(l) && emptyOrNull(r))) {
@@ -320,9 +321,12 @@ function cmp(l: unknown, r: unknown, a: Atom, path: string[], out: Builders): vo
   } else if (a.k === "struct" || a.k === "map") {
     const lo = isMap(l) ? l : {}, ro = isMap(r) ? r : {};
     for (const k of Object.keys(lo)) {
+      const rk = Object.hasOwn(ro, k) ? ro[k] : undefined;
+      // An object's top-level field equal on both sides (a status write's spec) is not walked by schema.
+      if (path.length === 0 && sameJSON(lo[k], rk)) continue;
       const c = atomOfChild(a, k) ?? { k: "untyped" as const };
       path.push(fieldPE(k));
-      cmp(lo[k], Object.hasOwn(ro, k) ? ro[k] : undefined, c, path, out);
+      cmp(lo[k], rk, c, path, out);
       path.pop();
     }
     for (const k of Object.keys(ro)) {
@@ -336,6 +340,27 @@ function cmp(l: unknown, r: unknown, a: Atom, path: string[], out: Builders): vo
   if (path.length === 0) return;
   if (l === undefined) out.added.insert(path);
   else if (r === undefined) out.removed.insert(path);
+}
+
+/** Equal as JSON (own keys only; a key holding undefined is absent): cmp of the two finds nothing. */
+function sameJSON(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJSON(x[i], y[i])) return false;
+    return true;
+  }
+  if (Array.isArray(y)) return false;
+  let n = 0;
+  for (const k of Object.keys(x)) {
+    const v = (x as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    n++;
+    if (!Object.hasOwn(y, k) || !sameJSON(v, (y as Record<string, unknown>)[k])) return false;
+  }
+  for (const k of Object.keys(y)) if ((y as Record<string, unknown>)[k] !== undefined) n--;
+  return n === 0;
 }
 
 // Slices, maps and pointers whose JSON tag has no omitempty (the OpenAPI required marker in
