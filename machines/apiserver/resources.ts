@@ -44,6 +44,10 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "PersistentVolume", resource: "persistentvolumes", singular: "persistentvolume", group: "", version: "v1", namespaced: false, shortNames: ["pv"], verbs: rw, subresources: ["status"] },
   { kind: "PersistentVolumeClaim", resource: "persistentvolumeclaims", singular: "persistentvolumeclaim", group: "", version: "v1", namespaced: true, shortNames: ["pvc"], verbs: rw, subresources: ["status"] },
   { kind: "StorageClass", resource: "storageclasses", singular: "storageclass", group: "storage.k8s.io", version: "v1", namespaced: false, shortNames: ["sc"], verbs: rw, subresources: [] },
+  { kind: "Role", resource: "roles", singular: "role", group: "rbac.authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "ClusterRole", resource: "clusterroles", singular: "clusterrole", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "RoleBinding", resource: "rolebindings", singular: "rolebinding", group: "rbac.authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "ClusterRoleBinding", resource: "clusterrolebindings", singular: "clusterrolebinding", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "PriorityClass", resource: "priorityclasses", singular: "priorityclass", group: "scheduling.k8s.io", version: "v1", namespaced: false, shortNames: ["pc"], verbs: rw, subresources: [] },
   // served by metrics-server behind the aggregation layer (APIService v1beta1.metrics.k8s.io), never stored
   { kind: "NodeMetrics", resource: "nodes", singular: "", group: "metrics.k8s.io", version: "v1beta1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
@@ -88,8 +92,8 @@ export function qualifiedKind(r: ResourceInfo): string {
 }
 
 // Groups whose resources kube-apiserver stores under the bare resource name (/registry/jobs/,
-// /registry/cronjobs/, /registry/horizontalpodautoscalers/, /registry/storageclasses/), as their REST storage's DefaultQualifiedResource prefix says.
-const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling", "storage.k8s.io"]);
+// /registry/cronjobs/, /registry/horizontalpodautoscalers/, /registry/storageclasses/, /registry/roles/), as their REST storage's DefaultQualifiedResource prefix says.
+const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling", "storage.k8s.io", "rbac.authorization.k8s.io"]);
 // ReplicationControllers are kept under /registry/controllers/ (pkg/registry/core/controller/storage).
 const storageNames = new Map([["replicationcontrollers", "controllers"]]);
 const storageResource = (r: ResourceInfo) => (bareResourceGroups.has(r.group) ? (r.group === "" ? storageNames.get(r.resource) : undefined) ?? r.resource : `${r.group}/${r.resource}`);

@@ -95,5 +95,11 @@ export const listMeta: Record<string, Record<string, { lt?: string; lk?: string[
   "meta/v1.LabelSelectorRequirement": {"values":{"lt":"atomic"}},
   "meta/v1.ObjectMeta": {"ownerReferences":{"lt":"map","lk":["uid"]},"finalizers":{"lt":"set"},"managedFields":{"lt":"atomic"}},
   "policy/v1.PodDisruptionBudgetStatus": {"conditions":{"lt":"map","lk":["type"]}},
+  "rbac/v1.AggregationRule": {"clusterRoleSelectors":{"lt":"atomic"}},
+  "rbac/v1.ClusterRole": {"rules":{"lt":"atomic"}},
+  "rbac/v1.ClusterRoleBinding": {"subjects":{"lt":"atomic"}},
+  "rbac/v1.PolicyRule": {"verbs":{"lt":"atomic"},"apiGroups":{"lt":"atomic"},"resources":{"lt":"atomic"},"resourceNames":{"lt":"atomic"},"nonResourceURLs":{"lt":"atomic"}},
+  "rbac/v1.Role": {"rules":{"lt":"atomic"}},
+  "rbac/v1.RoleBinding": {"subjects":{"lt":"atomic"}},
   "storage/v1.StorageClass": {"mountOptions":{"lt":"atomic"},"allowedTopologies":{"lt":"atomic"}},
 };

@@ -16,6 +16,10 @@ import {
   validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEvent, validateLease, validateNamespace,
   validateNode, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
 } from "./other.js";
+import {
+  validateClusterRole, validateClusterRoleBinding, validateClusterRoleBindingUpdate, validateClusterRoleUpdate,
+  validateRole, validateRoleBinding, validateRoleBindingUpdate, validateRoleUpdate,
+} from "./rbac.js";
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
@@ -55,6 +59,10 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   PersistentVolume: validatePersistentVolume,
   PersistentVolumeClaim: validatePersistentVolumeClaim,
   StorageClass: validateStorageClass,
+  Role: validateRole,
+  ClusterRole: validateClusterRole,
+  RoleBinding: validateRoleBinding,
+  ClusterRoleBinding: validateClusterRoleBinding,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -75,6 +83,10 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   PersistentVolume: validatePersistentVolumeUpdate,
   PersistentVolumeClaim: validatePersistentVolumeClaimUpdate,
   StorageClass: validateStorageClassUpdate,
+  Role: validateRoleUpdate,
+  ClusterRole: validateClusterRoleUpdate,
+  RoleBinding: validateRoleBindingUpdate,
+  ClusterRoleBinding: validateClusterRoleBindingUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */

@@ -73,6 +73,14 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
+/** content.IsPathSegmentName (path.IsValidPathSegmentName): what may not be a segment of a URL path. */
+export function isValidPathSegmentName(name: string): string[] {
+  if (name === "." || name === "..") return [`may not be '${name}'`];
+  const errs: string[] = [];
+  for (const illegal of ["/", "%"]) if (name.includes(illegal)) errs.push(`may not contain '${illegal}'`);
+  return errs;
+}
+
 /** IsDNS1035Label: like an RFC 1123 label but starting with a letter (Service names). */
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
