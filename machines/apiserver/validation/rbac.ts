@@ -99,8 +99,8 @@ function roleRefUnchanged(b: Obj, old: Obj): FieldError[] {
   const ref = b?.roleRef ?? {};
   const was = old?.roleRef ?? {};
   const same = ref.apiGroup === was.apiGroup && ref.kind === was.kind && ref.name === was.name;
-  // the RoleRef struct as field.Invalid prints it: its fields in Go's order
-  return same ? [] : [invalidValue("roleRef", marshalled({ apiGroup: ref.apiGroup ?? "", kind: ref.kind ?? "", name: ref.name ?? "" }), "cannot change roleRef")];
+  // the internal rbac.RoleRef as field.Invalid prints it: json.Marshal of a struct without json tags
+  return same ? [] : [invalidValue("roleRef", marshalled({ APIGroup: ref.apiGroup ?? "", Kind: ref.kind ?? "", Name: ref.name ?? "" }), "cannot change roleRef")];
 }
 
 export function validateRoleBinding(b: Obj): FieldError[] {
