@@ -401,7 +401,7 @@ type SourcedRule = { rule: PolicyRule; source: string };
 export function rulesFor(user: UserInfo, namespace = "", store?: RbacObjects): ReadonlyArray<SourcedRule> {
   const bootstrap = bootstrapRulesFor(user);
   if (!store) return bootstrap;
-  const out: SourcedRule[] = [...bootstrap];
+  const out: SourcedRule[] = [];
   const visit = (b: any, ns: string) => {
     const subjects: any[] = Array.isArray(b?.subjects) ? b.subjects : [];
     const subject = subjects.find((s) => s !== null && typeof s === "object" && appliesTo(user, s, ns));
@@ -416,7 +416,8 @@ export function rulesFor(user: UserInfo, namespace = "", store?: RbacObjects): R
   };
   for (const b of store.clusterRoleBindings()) visit(b, "");
   if (namespace !== "") for (const b of store.roleBindings(namespace)) visit(b, namespace);
-  return out;
+  // most users hold no stored binding: their rules are the cached bootstrap ones
+  return out.length === 0 ? bootstrap : [...bootstrap, ...out];
 }
 
 /** The bootstrap policy's rules for a user: fixed, so they depend on its name and groups only. */
