@@ -93,6 +93,27 @@ const ageCol = (): TableColumn => col("Age", "string", doc("ObjectMeta.creationT
 const containersCol = () => col("Containers", "string", "Names of each container in the template.", 1);
 const imagesCol = () => col("Images", "string", "Images referenced by each container in the template.", 1);
 
+/** The binding columns: the role as Kind/name, and wide, its subjects by kind (printers.go cites rbac/v1beta1's roleRef doc). */
+function bindingColumns(what: string): TableColumn[] {
+  return [
+    nameCol(),
+    col("Role", "string", "RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error."),
+    ageCol(),
+    col("Users", "string", `Users in the ${what}`, 1),
+    col("Groups", "string", `Groups in the ${what}`, 1),
+    col("ServiceAccounts", "string", `ServiceAccounts in the ${what}`, 1),
+  ];
+}
+
+/** printRoleBinding / printClusterRoleBinding: NAME, ROLE (Kind/name), AGE; wide, the subjects as rbac.SubjectsStrings lists them. */
+function bindingCells(b: Obj, wide: boolean, now: number): (string | number | boolean)[] {
+  const cells: (string | number | boolean)[] = [b.metadata?.name ?? "", `${b.roleRef?.kind ?? ""}/${b.roleRef?.name ?? ""}`, timestampSince(b.metadata?.creationTimestamp, now)];
+  if (!wide) return cells;
+  const subjects: Obj[] = Array.isArray(b.subjects) ? b.subjects : [];
+  const of = (kind: string, show: (s: Obj) => string) => subjects.filter((s) => s?.kind === kind).map(show).join(", ");
+  return [...cells, of("User", (s) => s.name ?? ""), of("Group", (s) => s.name ?? ""), of("ServiceAccount", (s) => `${s.namespace ?? ""}/${s.name ?? ""}`)];
+}
+
 /** Column definitions per kind, exactly as printers.go registers them (priority 1 = wide only). */
 export const columnDefinitions: Record<string, TableColumn[]> = {
   Pod: [
@@ -241,6 +262,10 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Limit", "string", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."),
   ],
   LimitRange: [nameCol(), col("Created At", "date", doc("ObjectMeta.creationTimestamp"))],
+  Role: [nameCol(), col("Created At", "date", doc("ObjectMeta.creationTimestamp"))],
+  ClusterRole: [nameCol(), col("Created At", "date", doc("ObjectMeta.creationTimestamp"))],
+  RoleBinding: bindingColumns("roleBinding"),
+  ClusterRoleBinding: bindingColumns("clusterRoleBinding"),
   PersistentVolume: [
     nameCol(), col("Capacity", "string", fieldDoc("core/v1.PersistentVolumeSpec", "capacity")),
     col("Access Modes", "string", fieldDoc("core/v1.PersistentVolumeSpec", "accessModes")),
@@ -730,7 +755,11 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "ConfigMap": return [name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age];
     case "Secret": return [name, o.type ?? "", Object.keys(o.data ?? {}).length, age];
     case "ResourceQuota": return [name, age, ...quotaCells(o)];
-    case "LimitRange": return [name, o.metadata?.creationTimestamp ?? ""];
+    case "LimitRange":
+    case "Role":
+    case "ClusterRole": return [name, o.metadata?.creationTimestamp ?? ""];
+    case "RoleBinding":
+    case "ClusterRoleBinding": return bindingCells(o, wide, now);
     case "PersistentVolume": return persistentVolumeCells(o, now);
     case "PersistentVolumeClaim": return persistentVolumeClaimCells(o, now);
     case "StorageClass": return storageClassCells(o, now);

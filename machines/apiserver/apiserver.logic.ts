@@ -13,7 +13,7 @@ import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
-import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
+import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
 import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
@@ -205,6 +205,12 @@ function nodeGraph(ctx: ApiServerContext): NodeGraph {
     podsOn: (node) => [...(c.podsByNode.get(node) ?? [])].map((k) => c.objects.get(k)),
     node: (name) => c.objects.get(`/registry/nodes/${name}`),
     pvc: (namespace, name) => c.objects.get(`/registry/persistentvolumeclaims/${namespace}/${name}`),
+    rbac: {
+      role: (namespace, name) => c.objects.get(`/registry/roles/${namespace}/${name}`),
+      clusterRole: (name) => c.objects.get(`/registry/clusterroles/${name}`),
+      clusterRoleBindings: () => c.byKind.get("ClusterRoleBinding")?.values() ?? [],
+      roleBindings: (namespace) => [...(c.byKind.get("RoleBinding")?.values() ?? [])].filter((b) => b.metadata?.namespace === namespace),
+    },
   };
 }
 
@@ -1137,12 +1143,26 @@ function priorityClasses(ctx: ApiServerContext): Map<string, PriorityClassInfo> 
   return m;
 }
 
+/** RBAC's escalation check (the policybased storages wrap the registry's create and update, before the strategy validates). */
+function rbacEscalation(ctx: ApiServerContext, cur: InFlight): Status | undefined {
+  const r = cur.r!;
+  if (r.group !== "rbac.authorization.k8s.io") return undefined;
+  const graph = nodeGraph(ctx);
+  const err = escalationError(
+    { user: cur.user, resource: r.resource, namespace: cur.req.namespace ?? "", name: cur.req.name ?? "", obj: cur.obj, old: cur.old },
+    graph.rbac, (a) => authorizeAttributes(a, graph),
+  );
+  return err === undefined ? undefined : S.forbiddenStatus(r, cur.obj.metadata?.name ?? "", err);
+}
+
 /** Validation, then the allocations that come with a valid Service. */
 export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   // namespaces/finalize skips admission but not its strategy's ValidateNamespaceFinalizeUpdate.
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || (bypassesAdmission(cur) && cur.req.subresource !== "finalize")) return ctx;
   const r = cur.r!;
+  const escalation = rbacEscalation(ctx, cur);
+  if (escalation) return { ...ctx, current: { ...cur, error: escalation } };
   // rest.BeforeUpdate runs the common ObjectMeta checks before the strategy's; rest.BeforeCreate after it, only when it passed.
   const namespaced = r.namespaced;
   let errs = cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource)] : validateCreate(cur.obj);

@@ -47,6 +47,10 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "Ingress", resource: "ingresses", singular: "ingress", group: "networking.k8s.io", version: "v1", namespaced: true, shortNames: ["ing"], verbs: rw, subresources: ["status"] },
   { kind: "IngressClass", resource: "ingressclasses", singular: "ingressclass", group: "networking.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "NetworkPolicy", resource: "networkpolicies", singular: "networkpolicy", group: "networking.k8s.io", version: "v1", namespaced: true, shortNames: ["netpol"], verbs: rw, subresources: [] },
+  { kind: "Role", resource: "roles", singular: "role", group: "rbac.authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "ClusterRole", resource: "clusterroles", singular: "clusterrole", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "RoleBinding", resource: "rolebindings", singular: "rolebinding", group: "rbac.authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "ClusterRoleBinding", resource: "clusterrolebindings", singular: "clusterrolebinding", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "PriorityClass", resource: "priorityclasses", singular: "priorityclass", group: "scheduling.k8s.io", version: "v1", namespaced: false, shortNames: ["pc"], verbs: rw, subresources: [] },
   // served by metrics-server behind the aggregation layer (APIService v1beta1.metrics.k8s.io), never stored
   { kind: "NodeMetrics", resource: "nodes", singular: "", group: "metrics.k8s.io", version: "v1beta1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
@@ -91,8 +95,8 @@ export function qualifiedKind(r: ResourceInfo): string {
 }
 
 // Groups whose resources kube-apiserver stores under the bare resource name (/registry/jobs/,
-// /registry/cronjobs/, /registry/horizontalpodautoscalers/, /registry/storageclasses/, /registry/networkpolicies/), as their REST storage's DefaultQualifiedResource prefix says.
-const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling", "storage.k8s.io", "networking.k8s.io"]);
+// /registry/cronjobs/, /registry/horizontalpodautoscalers/, /registry/storageclasses/, /registry/networkpolicies/, /registry/roles/), as their REST storage's DefaultQualifiedResource prefix says.
+const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling", "storage.k8s.io", "networking.k8s.io", "rbac.authorization.k8s.io"]);
 // kube-apiserver's SpecialDefaultResourcePrefixes: ReplicationControllers are kept under
 // /registry/controllers/, Ingresses under /registry/ingress/.
 const storageNames = new Map([["/replicationcontrollers", "controllers"], ["networking.k8s.io/ingresses", "ingress"]]);

@@ -16,6 +16,7 @@ import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate 
 import { defaultReplicationController, defaultStatefulSet, prepareReplicatedForCreate } from "./statefulset.js";
 import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
+import { defaultBinding } from "./rbac.js";
 import {
   defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass,
   admitDefaultStorageClass, admitStorageObjectInUseProtection, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
@@ -76,6 +77,8 @@ const defaulters: Record<string, (o: Obj) => void> = {
   StorageClass: defaultStorageClass,
   NetworkPolicy: defaultNetworkPolicy,
   IngressClass: defaultIngressClass,
+  RoleBinding: defaultBinding,
+  ClusterRoleBinding: defaultBinding,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.

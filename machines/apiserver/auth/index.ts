@@ -12,6 +12,8 @@ export { anonymous, type Attributes, type Decision, type UserInfo } from "./type
 export { nodeIdentity, type NodeGraph } from "./node.js";
 export { admitNodeRestriction, type AdmissionRequest, type Operation } from "./noderestriction.js";
 export { answerReview, reviewKinds } from "./reviews.js";
+export { escalationError } from "./escalation.js";
+export type { RbacObjects } from "./rbac.js";
 
 /** The union authorizer: the first allow wins; the reasons of those with no opinion are joined by newlines. */
 export function authorize(a: Attributes, graph: NodeGraph): Decision {
@@ -20,7 +22,7 @@ export function authorize(a: Attributes, graph: NodeGraph): Decision {
   const node = nodeAuthorize(a, graph);
   if (node.allowed) return node;
   if (node.reason) reasons.push(node.reason);
-  const rbac = rbacAuthorize(a);
+  const rbac = rbacAuthorize(a, graph.rbac);
   if (rbac.allowed) return rbac;
   return { allowed: false, reason: reasons.join("\n") };
 }

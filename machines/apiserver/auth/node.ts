@@ -4,7 +4,7 @@
 // own Node and writes only its own Lease; everything else it does is the node role's static rules.
 // Kubernetes walks a graph kept from informers; podflow asks the watch cache the same questions.
 
-import { nodeRules, rulesAllow } from "./rbac.js";
+import { nodeRules, rulesAllow, type RbacObjects } from "./rbac.js";
 import type { Attributes, Decision, UserInfo } from "./types.js";
 
 /** The questions the authorizer's graph answers, asked of the API server's watch cache. */
@@ -17,6 +17,8 @@ export interface NodeGraph {
   node(name: string): any | undefined;
   /** a stored PersistentVolumeClaim (the graph's pvc -> pv edge) */
   pvc?(namespace: string, name: string): any | undefined;
+  /** the stored Roles, ClusterRoles and bindings the RBAC authorizer reads from the same cache */
+  rbac?: RbacObjects;
 }
 
 /** NodeIdentity: a user named system:node:<name> in the group system:nodes is the node <name>. */

@@ -1,7 +1,10 @@
 // RBAC as kube-apiserver's RBAC authorizer evaluates it (plugin/pkg/auth/authorizer/rbac), over the
 // bootstrap policy (bootstrappolicy/policy.go, controller_policy.go) reduced to the roles podflow's
-// identities hold. podflow serves no rbac.authorization.k8s.io objects, so the policy is fixed.
+// identities hold, plus the Roles, ClusterRoles and bindings clients stored (read from the API
+// server's watch cache, as kube-apiserver's authorizer reads its informers). The bootstrap policy is
+// not stored: its roles resolve by name before stored ones.
 
+import { goQuote } from "../status.js";
 import type { Attributes, UserInfo } from "./types.js";
 
 export interface PolicyRule {
@@ -330,24 +333,96 @@ export function rulesAllow(a: Attributes, rules: readonly PolicyRule[]): boolean
   return rules.some((r) => ruleAllows(a, r));
 }
 
-/** appliesToUser: a user by name, a group by membership, a service account by its username. */
-function appliesTo(user: UserInfo, s: Subject): boolean {
+/** The stored RBAC objects the authorizer reads (the API server's watch cache). */
+export interface RbacObjects {
+  role(namespace: string, name: string): any | undefined;
+  clusterRole(name: string): any | undefined;
+  clusterRoleBindings(): Iterable<any>;
+  roleBindings(namespace: string): Iterable<any>;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+/** A stored rule as the matchers read it: string lists only (a stored object came from a client). */
+export function storedRule(r: any): PolicyRule {
+  const rule: PolicyRule = { verbs: strings(r?.verbs), apiGroups: strings(r?.apiGroups), resources: strings(r?.resources), nonResourceURLs: strings(r?.nonResourceURLs) };
+  const names = strings(r?.resourceNames);
+  return names.length > 0 ? { ...rule, resourceNames: names } : rule;
+}
+
+/** appliesToUser: a user by name, a group by membership, a service account by its username (its namespace defaulting to the binding's). */
+function appliesTo(user: UserInfo, s: { kind?: unknown; name?: unknown; namespace?: unknown }, namespace: string): boolean {
   switch (s.kind) {
     case "User": return user.name === s.name;
-    case "Group": return user.groups.includes(s.name);
-    case "ServiceAccount": return user.name === `system:serviceaccount:${s.namespace}:${s.name}`;
+    case "Group": return typeof s.name === "string" && user.groups.includes(s.name);
+    case "ServiceAccount": {
+      const ns = typeof s.namespace === "string" && s.namespace !== "" ? s.namespace : namespace;
+      return ns !== "" && user.name === `system:serviceaccount:${ns}:${String(s.name)}`;
+    }
+    default: return false;
   }
 }
 
-/** describeSubject: `User "bob"`, `Group "g"`, `ServiceAccount "name/namespace"`. */
-function describeSubject(s: Subject): string {
-  return s.kind === "ServiceAccount" ? `${s.kind} ${JSON.stringify(`${s.name}/${s.namespace}`)}` : `${s.kind} ${JSON.stringify(s.name)}`;
+/** describeSubject: `User "bob"`, `Group "g"`, `ServiceAccount "name/namespace"` (the binding's namespace when the subject names none). */
+function describeSubject(s: { kind?: unknown; name?: unknown; namespace?: unknown }, namespace: string): string {
+  const kind = String(s.kind);
+  if (s.kind !== "ServiceAccount") return `${kind} ${goQuote(String(s.name))}`;
+  const ns = typeof s.namespace === "string" && s.namespace !== "" ? s.namespace : namespace;
+  return `${kind} ${goQuote(`${String(s.name)}/${ns}`)}`;
 }
 
-/** The rules that apply to a user (VisitRulesFor), each with the binding and subject that grant it, in visiting order. */
-export function rulesFor(user: UserInfo): ReadonlyArray<{ rule: PolicyRule; source: string }> {
-  // The policy is fixed, so a user's rules depend on its name and groups only; a few users make
-  // nearly every request. Bounded: names come from clients.
+/**
+ * GetRoleReferenceRules: the rules of the role a binding names (a Role in the binding's namespace,
+ * or a ClusterRole), or the error Kubernetes gives when it does not exist.
+ */
+export function roleReferenceRules(ref: any, namespace: string, store: RbacObjects | undefined): { rules: readonly PolicyRule[] } | { error: string } {
+  const name = typeof ref?.name === "string" ? ref.name : "";
+  switch (ref?.kind) {
+    case "Role": {
+      const role = store?.role(namespace, name);
+      return role ? { rules: (Array.isArray(role.rules) ? role.rules : []).map(storedRule) } : { error: `roles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+    }
+    case "ClusterRole": {
+      const bootstrap = clusterRoles.get(name);
+      if (bootstrap) return { rules: bootstrap };
+      const role = store?.clusterRole(name);
+      return role ? { rules: (Array.isArray(role.rules) ? role.rules : []).map(storedRule) } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+    }
+    default: return { error: `unsupported role reference kind: ${goQuote(String(ref?.kind ?? ""))}` };
+  }
+}
+
+type SourcedRule = { rule: PolicyRule; source: string };
+
+/**
+ * The rules that apply to a user in a namespace (VisitRulesFor), each with the binding and subject
+ * that grant it, in visiting order: ClusterRoleBindings, then the namespace's RoleBindings.
+ */
+export function rulesFor(user: UserInfo, namespace = "", store?: RbacObjects): ReadonlyArray<SourcedRule> {
+  const bootstrap = bootstrapRulesFor(user);
+  if (!store) return bootstrap;
+  const out: SourcedRule[] = [];
+  const visit = (b: any, ns: string) => {
+    const subjects: any[] = Array.isArray(b?.subjects) ? b.subjects : [];
+    const subject = subjects.find((s) => s !== null && typeof s === "object" && appliesTo(user, s, ns));
+    if (!subject) return;
+    const res = roleReferenceRules(b.roleRef, ns, store);
+    if ("error" in res) return;
+    const ref = `${String(b.roleRef?.kind)} ${goQuote(String(b.roleRef?.name))}`;
+    const source = ns === ""
+      ? `ClusterRoleBinding ${goQuote(String(b.metadata?.name))} of ${ref} to ${describeSubject(subject, ns)}`
+      : `RoleBinding ${goQuote(`${String(b.metadata?.name)}/${ns}`)} of ${ref} to ${describeSubject(subject, ns)}`;
+    for (const rule of res.rules) out.push({ rule, source });
+  };
+  for (const b of store.clusterRoleBindings()) visit(b, "");
+  if (namespace !== "") for (const b of store.roleBindings(namespace)) visit(b, namespace);
+  // most users hold no stored binding: their rules are the cached bootstrap ones
+  return out.length === 0 ? bootstrap : [...bootstrap, ...out];
+}
+
+/** The bootstrap policy's rules for a user: fixed, so they depend on its name and groups only. */
+function bootstrapRulesFor(user: UserInfo): ReadonlyArray<SourcedRule> {
+  // A few users make nearly every request. Bounded: names come from clients.
   const key = JSON.stringify([user.name, user.groups]);
   let rules = rulesByUser.get(key);
   if (rules === undefined) {
@@ -357,21 +432,21 @@ export function rulesFor(user: UserInfo): ReadonlyArray<{ rule: PolicyRule; sour
   return rules;
 }
 
-const rulesByUser = new Map<string, ReadonlyArray<{ rule: PolicyRule; source: string }>>();
+const rulesByUser = new Map<string, ReadonlyArray<SourcedRule>>();
 
-function visitRulesFor(user: UserInfo): ReadonlyArray<{ rule: PolicyRule; source: string }> {
-  const out: Array<{ rule: PolicyRule; source: string }> = [];
+function visitRulesFor(user: UserInfo): ReadonlyArray<SourcedRule> {
+  const out: SourcedRule[] = [];
   for (const b of clusterRoleBindings) {
-    const subject = b.subjects.find((s) => appliesTo(user, s));
+    const subject = b.subjects.find((s) => appliesTo(user, s, ""));
     if (!subject) continue;
-    const source = `ClusterRoleBinding ${JSON.stringify(b.name)} of ClusterRole ${JSON.stringify(b.role)} to ${describeSubject(subject)}`;
+    const source = `ClusterRoleBinding ${goQuote(b.name)} of ClusterRole ${goQuote(b.role)} to ${describeSubject(subject, "")}`;
     for (const rule of clusterRoles.get(b.role) ?? []) out.push({ rule, source });
   }
   return out;
 }
 
 /** The RBAC authorizer: allowed by the first rule of a binding to the user or one of its groups that matches, with the reason it gives. */
-export function rbacAuthorize(a: Attributes): { allowed: boolean; reason: string } {
-  for (const { rule, source } of rulesFor(a.user)) if (ruleAllows(a, rule)) return { allowed: true, reason: `RBAC: allowed by ${source}` };
+export function rbacAuthorize(a: Attributes, store?: RbacObjects): { allowed: boolean; reason: string } {
+  for (const { rule, source } of rulesFor(a.user, a.namespace, store)) if (ruleAllows(a, rule)) return { allowed: true, reason: `RBAC: allowed by ${source}` };
   return { allowed: false, reason: "" };
 }

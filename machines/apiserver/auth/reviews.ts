@@ -55,7 +55,7 @@ export function answerReview(r: ResourceInfo, body: any, user: UserInfo, graph: 
     case "SelfSubjectRulesReview": {
       const namespace = isObject(b.spec) ? str(b.spec.namespace) : "";
       if (namespace === "") return { error: S.badRequest("no namespace on request") };
-      return { object: { ...head, metadata: { creationTimestamp: null }, spec: {}, status: rulesReviewStatus(user) } };
+      return { object: { ...head, metadata: { creationTimestamp: null }, spec: {}, status: rulesReviewStatus(user, namespace, graph) } };
     }
     case "SelfSubjectReview": {
       const userInfo: Record<string, unknown> = {};
@@ -229,11 +229,11 @@ function labelSelectorParses(sel: unknown): { kept: number; failed: boolean } {
  * The union of the rule resolvers (the system:masters authorizer has none): the Node authorizer
  * cannot enumerate a node's rules (incomplete), RBAC lists those of every binding to the user.
  */
-function rulesReviewStatus(user: UserInfo): Record<string, unknown> {
+function rulesReviewStatus(user: UserInfo, namespace: string, graph: NodeGraph): Record<string, unknown> {
   const resourceRules: object[] = [];
   const nonResourceRules: object[] = [];
   const isNode = nodeIdentity(user).isNode;
-  for (const { rule } of rulesFor(user)) {
+  for (const { rule } of rulesFor(user, namespace, graph.rbac)) {
     if ((rule.resources ?? []).length > 0) {
       resourceRules.push({
         verbs: [...rule.verbs],

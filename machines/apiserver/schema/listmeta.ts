@@ -104,5 +104,11 @@ export const listMeta: Record<string, Record<string, { lt?: string; lk?: string[
   "networking/v1.NetworkPolicyIngressRule": {"ports":{"lt":"atomic"},"from":{"lt":"atomic"}},
   "networking/v1.NetworkPolicySpec": {"ingress":{"lt":"atomic"},"egress":{"lt":"atomic"},"policyTypes":{"lt":"atomic"}},
   "policy/v1.PodDisruptionBudgetStatus": {"conditions":{"lt":"map","lk":["type"]}},
+  "rbac/v1.AggregationRule": {"clusterRoleSelectors":{"lt":"atomic"}},
+  "rbac/v1.ClusterRole": {"rules":{"lt":"atomic"}},
+  "rbac/v1.ClusterRoleBinding": {"subjects":{"lt":"atomic"}},
+  "rbac/v1.PolicyRule": {"verbs":{"lt":"atomic"},"apiGroups":{"lt":"atomic"},"resources":{"lt":"atomic"},"resourceNames":{"lt":"atomic"},"nonResourceURLs":{"lt":"atomic"}},
+  "rbac/v1.Role": {"rules":{"lt":"atomic"}},
+  "rbac/v1.RoleBinding": {"subjects":{"lt":"atomic"}},
   "storage/v1.StorageClass": {"mountOptions":{"lt":"atomic"},"allowedTopologies":{"lt":"atomic"}},
 };

@@ -23,6 +23,10 @@ import {
   validateIngressClass, validateIngressClassUpdate, validateIngressCreate, validateIngressStatusUpdate, validateIngressUpdate,
   validateNetworkPolicy, validateNetworkPolicyUpdate,
 } from "./networking.js";
+import {
+  validateClusterRole, validateClusterRoleBinding, validateClusterRoleBindingUpdate, validateClusterRoleUpdate,
+  validateRole, validateRoleBinding, validateRoleBindingUpdate, validateRoleUpdate,
+} from "./rbac.js";
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateService, validateServiceUpdate } from "./service.js";
@@ -67,6 +71,10 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   Ingress: validateIngressCreate,
   IngressClass: validateIngressClass,
   NetworkPolicy: validateNetworkPolicy,
+  Role: validateRole,
+  ClusterRole: validateClusterRole,
+  RoleBinding: validateRoleBinding,
+  ClusterRoleBinding: validateClusterRoleBinding,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -97,6 +105,10 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Ingress: validateIngressUpdate,
   IngressClass: validateIngressClassUpdate,
   NetworkPolicy: validateNetworkPolicyUpdate,
+  Role: validateRoleUpdate,
+  ClusterRole: validateClusterRoleUpdate,
+  RoleBinding: validateRoleBindingUpdate,
+  ClusterRoleBinding: validateClusterRoleBindingUpdate,
 };
 
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */

@@ -42,6 +42,10 @@ export const roots: Record<string, string> = {
   Ingress: "networking/v1.Ingress",
   IngressClass: "networking/v1.IngressClass",
   NetworkPolicy: "networking/v1.NetworkPolicy",
+  Role: "rbac/v1.Role",
+  ClusterRole: "rbac/v1.ClusterRole",
+  RoleBinding: "rbac/v1.RoleBinding",
+  ClusterRoleBinding: "rbac/v1.ClusterRoleBinding",
   LimitRange: "core/v1.LimitRange",
   ResourceQuota: "core/v1.ResourceQuota",
   Eviction: "policy/v1.Eviction",
@@ -64,7 +68,7 @@ export const versionedRoots: Record<string, Record<string, string>> = {
 
 /** Go packages read, by the short key used in type names, and where they are below the two checkouts. */
 export const packages: { key: string; importPath: string; repo: "api" | "apimachinery"; dir: string }[] = [
-  ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication", "storage", "networking"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
+  ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication", "storage", "networking", "rbac"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
   // HorizontalPodAutoscaler is served at autoscaling/v2, its storage version
   { key: "autoscaling/v2", importPath: "k8s.io/api/autoscaling/v2", repo: "api", dir: "autoscaling/v2" },
   { key: "meta/v1", importPath: "k8s.io/apimachinery/pkg/apis/meta/v1", repo: "apimachinery", dir: "pkg/apis/meta/v1" },
