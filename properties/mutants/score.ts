@@ -5,7 +5,7 @@
 
 import { setMutants } from "../../machines/common/mutation.js";
 import { faultNames, type FaultName } from "../../runtime/faults.js";
-import { check, type CheckReport } from "../check.js";
+import { check, type CheckReport, type ShrinkProgress } from "../check.js";
 
 export interface MutantBudget {
   seed: number;
@@ -41,7 +41,7 @@ export interface MutantResult {
   /** runs and total steps until the first failing run */
   runsToFind?: number;
   stepsToFind?: number;
-  /** the failing run before shrinking and after: steps, commands, fault kinds */
+  /** the failing run before shrinking and after: steps, commands, faults (planned faults once recorded, else fault kinds) */
   foundSteps?: number;
   shrunkSteps?: number;
   shrunkCommands?: number;
@@ -63,14 +63,22 @@ export interface MutantResult {
  * onFound gets the row as it stands when the failure is found, before shrinking.
  */
 export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, log: (s: string) => void = () => {}, saveDir?: string, onFound?: (partial: MutantResult) => void): MutantResult {
+  let partial: MutantResult | undefined;
   const t = performance.now();
   setMutants(name ? [name] : []);
   try {
     const found = (f: NonNullable<CheckReport["found"]>) => {
       const v = f.result.violations[0]!;
-      onFound?.({ name, caught: true, invariant: v.invariant, message: v.message, runsToFind: f.runs, stepsToFind: f.steps, foundSteps: f.result.steps, phase: f.result.phase, runs: f.runs, steps: f.steps, ms: Math.round(performance.now() - t), timedOut: false });
+      partial = { name, caught: true, invariant: v.invariant, message: v.message, runsToFind: f.runs, stepsToFind: f.steps, foundSteps: f.result.steps, phase: f.result.phase, runs: f.runs, steps: f.steps, ms: Math.round(performance.now() - t), timedOut: false, shrunkSteps: f.result.steps, shrunkCommands: f.spec.commands.length, shrunkFaults: f.spec.faults.length, shrinkRuns: 0 };
+      onFound?.(partial);
     };
-    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, maxShrinkRuns: budget.maxShrinkRuns, onFound: found, ...(saveDir ? { saveDir } : {}) }, log);
+    // Each smaller failure shrinking keeps is told as well: a row cut short by the hard limit still shows how far it got.
+    const shrunk: ShrinkProgress = (b) => {
+      if (!partial) return;
+      partial = { ...partial, shrunkSteps: b.result.steps, shrunkCommands: b.spec.commands.length, shrunkFaults: b.spec.faultPlan?.length ?? b.spec.faults.length, shrinkRuns: b.runs, phase: b.result.phase, ms: Math.round(performance.now() - t) };
+      onFound?.(partial);
+    };
+    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, maxShrinkRuns: budget.maxShrinkRuns, onFound: found, onShrunk: shrunk, ...(saveDir ? { saveDir } : {}) }, log);
     const out: MutantResult = { name, caught: r.failure !== undefined, runs: r.runs, steps: r.steps, ms: Math.round(performance.now() - t), timedOut: !r.failure && r.runs < budget.runs };
     if (r.failure && r.found) {
       const v = r.failure.result.violations[0] ?? r.found.result.violations[0]!;
@@ -82,7 +90,7 @@ export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, 
         foundSteps: r.found.result.steps,
         shrunkSteps: r.failure.result.steps,
         shrunkCommands: r.failure.spec.commands.length,
-        shrunkFaults: r.failure.spec.faults.length,
+        shrunkFaults: r.failure.spec.faultPlan?.length ?? r.failure.spec.faults.length,
         shrinkRuns: r.shrinkRuns,
         phase: r.failure.result.phase,
         ...(r.failure.file ? { file: r.failure.file } : {}),
