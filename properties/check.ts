@@ -25,6 +25,8 @@ export interface CheckOptions {
   onFound?(found: NonNullable<CheckReport["found"]>): void;
   /** told of each smaller failing run shrinking keeps */
   onShrunk?: ShrinkProgress;
+  /** told after each run of the search: runs and steps so far */
+  onRun?(done: { runs: number; steps: number }): void;
 }
 
 export interface CheckReport {
@@ -77,6 +79,7 @@ export function check(opts: CheckOptions, log: (s: string) => void): CheckReport
     report.runs++;
     report.steps += r.steps;
     report.faults += r.faults;
+    opts.onRun?.({ runs: report.runs, steps: report.steps });
     if (report.runs % 10 === 0) log(`  ${report.runs} runs, ${report.steps} steps, ${report.faults} faults injected`);
     if (r.violations.length === 0) return true;
     report.found = { runs: report.runs, steps: report.steps, spec, result: r };

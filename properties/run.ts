@@ -27,7 +27,9 @@ export type Command =
   /** a node's kubelet cut off from the API server for ms of simulated time (both directions) */
   | { op: "partition"; at: number; node: string; ms: number }
   /** a component's process restarted (systemctl restart kubelet): down for ms of simulated time, then started afresh */
-  | { op: "restart"; at: number; actor: string; ms: number };
+  | { op: "restart"; at: number; actor: string; ms: number }
+  /** a node rebooted (its kubelet, runtime and CNI down for ms; the runtime comes back without containers), as the node-reboot fault does */
+  | { op: "reboot"; at: number; node: string; ms: number };
 
 /** The nodes of a generated cluster: a count of identical workers with this shape. */
 export interface NodeShape {
@@ -113,7 +115,11 @@ export function exampleObjects(name: string): any[] {
   return parseManifests(readFileSync(f, "utf8"), f) as any[];
 }
 
-function send(cluster: Cluster, c: Command, id: number): void {
+function send(cluster: Cluster, c: Command, id: number, faults?: FaultInjector): void {
+  if (c.op === "reboot") {
+    faults?.rebootNode(c.node, c.ms);
+    return;
+  }
   if (c.op === "partition") {
     cluster.runtime.clog(`kubelet/${c.node}`, "apiserver", c.ms);
     cluster.runtime.clog("apiserver", `kubelet/${c.node}`, c.ms);
@@ -202,11 +208,11 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
   try {
     faults.install();
     for (let i = 0; i < spec.steps; i++) {
-      while (next < commands.length && commands[next]!.at <= i) send(cluster, commands[next++]!, id++);
+      while (next < commands.length && commands[next]!.at <= i) send(cluster, commands[next++]!, id++, faults);
       if (!stepOnce(cluster)) break;
       result.steps++;
     }
-    while (next < commands.length) send(cluster, commands[next++]!, id++);
+    while (next < commands.length) send(cluster, commands[next++]!, id++, faults);
     phase.safety = false;
     faults.uninstall();
     result.phase = "liveness";
@@ -517,6 +523,10 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
     // API server and the container runtime (recovery), finished ones included.
     out.push({ op: "restart", at: half + edges.int(half), actor: `kubelet/node-${1 + edges.int(nodes)}`, ms: 1 + edges.int(10_000) });
   }
+  // A node rebooted late in the run, when pods have completed (drawn apart, as the edges below):
+  // its runtime comes back without containers, and its kubelet rebuilds its pods from the API server.
+  const late = new Rng(seedFor(seed, "workload-reboot"));
+  if (late.int(3) === 0) out.push({ op: "reboot", at: half + late.int(half), node: `node-${1 + late.int(nodes)}`, ms: 1 + late.int(20_000) });
   if (rng.int(3) === 0) {
     // Past the node monitor's 40 s grace, up to four minutes: Unknown, tainted, pods evicted.
     out.push({ op: "partition", at: rng.int(half), node: `node-${1 + rng.int(nodes)}`, ms: 30_000 + rng.int(210_000) });

@@ -412,14 +412,19 @@ export class FaultInjector {
    * only once its sandbox is gone, and a new sandbox never finds an old one's address reserved.
    * The kubelet then rebuilds its pods from the API server, which still holds their last status.
    */
-  private rebootOne(at: string, target?: string, ms?: number): void {
+  /** A node the workload reboots (`systemctl reboot`), not a draw: counted and traced like one, never part of a fault plan. */
+  rebootNode(node: string, downMs: number): void {
+    this.rebootOne(undefined, node, downMs);
+  }
+
+  private rebootOne(at: string | undefined, target?: string, ms?: number): void {
     const kubelets = this.rt.addresses().filter((a) => a.startsWith("kubelet/"));
     if (kubelets.length === 0 || (target !== undefined && !kubelets.includes(`kubelet/${target}`))) return;
     const node = target ?? kubelets[this.rebootRng.int(kubelets.length)]!.slice("kubelet/".length);
     const order = (a: Address) => ["cni/", "cri/", "kubelet/"].findIndex((p) => a.startsWith(p)) >>> 0;
     const agents = this.rt.addresses().filter((a) => a.endsWith(`/${node}`)).sort((a, b) => order(a) - order(b));
     const downMs = ms ?? 1 + this.rebootRng.int(this.settings.rebootDowntimeMaxMs);
-    this.count("node-reboot", `${node} down for ${downMs} ms: ${agents.join(", ")}`, { at, fault: "node-reboot", target: node, ms: downMs });
+    this.count("node-reboot", `${node} down for ${downMs} ms: ${agents.join(", ")}`, at === undefined ? undefined : { at, fault: "node-reboot", target: node, ms: downMs });
     const cni = `cni/${node}`;
     // a value: the CNI's contexts are never changed in place, so this is the store as it was last written
     const onDisk: IPAMState | undefined = this.rt.snapshot(cni)?.context?.ipam;

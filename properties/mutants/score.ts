@@ -19,6 +19,8 @@ export interface MutantBudget {
   maxShrinkRuns: number;
   /** safety net only: no new run starts after this long (the run is then marked timedOut) */
   timeBoxMs: number;
+  /** processes searching each mutant side by side, lane k from fast-check seed `seed + k` (`npm run mutants`; scoreMutant itself is one lane) */
+  lanes: number;
 }
 
 /** The budget `npm run mutants` uses: every fault, random workloads, a fixed seed. */
@@ -30,6 +32,7 @@ export const defaultBudget: MutantBudget = {
   scenario: "random",
   maxShrinkRuns: 60,
   timeBoxMs: 100_000,
+  lanes: 2,
 };
 
 export interface MutantResult {
@@ -62,7 +65,7 @@ export interface MutantResult {
  * Runs `podflow check` with one mutant on ("" for none: the baseline, which must be clean).
  * onFound gets the row as it stands when the failure is found, before shrinking.
  */
-export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, log: (s: string) => void = () => {}, saveDir?: string, onFound?: (partial: MutantResult) => void): MutantResult {
+export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, log: (s: string) => void = () => {}, saveDir?: string, onFound?: (partial: MutantResult) => void, onRun?: (done: { runs: number; steps: number }) => void): MutantResult {
   let partial: MutantResult | undefined;
   const t = performance.now();
   setMutants(name ? [name] : []);
@@ -78,7 +81,7 @@ export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, 
       partial = { ...partial, shrunkSteps: b.result.steps, shrunkCommands: b.spec.commands.length, shrunkFaults: b.spec.faultPlan?.length ?? b.spec.faults.length, shrinkRuns: b.runs, phase: b.result.phase, ms: Math.round(performance.now() - t) };
       onFound?.(partial);
     };
-    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, maxShrinkRuns: budget.maxShrinkRuns, onFound: found, onShrunk: shrunk, ...(saveDir ? { saveDir } : {}) }, log);
+    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, maxShrinkRuns: budget.maxShrinkRuns, onFound: found, onShrunk: shrunk, ...(onRun ? { onRun } : {}), ...(saveDir ? { saveDir } : {}) }, log);
     const out: MutantResult = { name, caught: r.failure !== undefined, runs: r.runs, steps: r.steps, ms: Math.round(performance.now() - t), timedOut: !r.failure && r.runs < budget.runs };
     if (r.failure && r.found) {
       const v = r.failure.result.violations[0] ?? r.found.result.violations[0]!;
