@@ -542,7 +542,7 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
  * terminate while their Service's endpoints change (a terminating pod must leave the ready
  * addresses); a bare pod on a node tainted NoExecute that tolerates the taint for a few seconds,
  * so taint eviction must evict it; and pods in a namespace of their own that is deleted while they
- * run (the namespace controller must empty it before it removes it).
+ * run, their grace periods still running (the namespace controller must empty it before it removes it).
  */
 function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTaints"]): Command[] {
   const rng = new Rng(seedFor(seed, "workload-edges-2"));
@@ -580,13 +580,12 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
   }
   if (rng.int(3) === 0) {
     const ns = "scratch";
-    const job = {
-      apiVersion: "batch/v1", kind: "Job", metadata: { name: "work", namespace: ns },
-      spec: { completions: 4 + rng.int(8), parallelism: 2 + rng.int(3), template: { spec: { restartPolicy: "Never", terminationGracePeriodSeconds: pick(rng, [5, 10, 30]), tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", `sleep ${5 + rng.int(30)}; exit 0`], resources: small }] } } },
-    };
     const start = rng.int(Math.max(1, steps >> 2));
     out.push({ op: "apply", at: 0, obj: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
-    out.push({ op: "apply", at: start, obj: job });
+    for (let i = 2 + rng.int(4); i > 0; i--) {
+      const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: `w${i}`, namespace: ns }, spec: { terminationGracePeriodSeconds: pick(rng, [5, 10, 30]), tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
+      out.push({ op: "apply", at: start + rng.int(20), obj: pod });
+    }
     out.push({ op: "delete", at: start + 50 + rng.int(Math.max(1, steps >> 1)), kind: "Namespace", name: ns });
   }
   return out;

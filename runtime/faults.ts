@@ -112,7 +112,8 @@ const rateOf: Record<FaultName, "delayProbability" | "dropProbability" | "duplic
  * of steps but not so often that the cluster never gets anywhere (a crash every few hundred steps).
  */
 export const hotRates: Readonly<Record<FaultName, number>> = {
-  delay: 0.3,
+  // a held message holds its stream: more than this lags a controller past any timing bound (a minute behind)
+  delay: 0.08,
   "watch-disconnect": 0.03,
   "drop-request": 0.2,
   "duplicate-request": 0.3,
