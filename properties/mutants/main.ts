@@ -8,9 +8,11 @@
 //                loaded machine, so that the budget of runs, not the machine's speed, ends each row
 //   --parallel K  K mutants at a time (default 1)
 //   --lanes L    processes searching each mutant, lane k from seed S + k (default 2, one per core)
+//   --cpu        the time box and hard limit count each lane's CPU seconds (from /proc), not the wall
+//                clock: on a machine shared with others the rows are then what an idle machine gives
 
 import { fork } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { mutants } from "./catalog.js";
 import { defaultBudget, scoreMutant, scoreTable, type MutantBudget, type MutantResult } from "./score.js";
@@ -26,7 +28,7 @@ function arg(argv: string[], name: string): string | undefined {
 
 function budgetFrom(argv: string[]): MutantBudget {
   const n = (name: string, d: number) => (arg(argv, name) !== undefined ? Number(arg(argv, name)) : d);
-  return { ...defaultBudget, seed: n("--seed", defaultBudget.seed), runs: n("--runs", defaultBudget.runs), steps: n("--steps", defaultBudget.steps), lanes: n("--lanes", defaultBudget.lanes), timeBoxMs: n("--time-box", defaultBudget.timeBoxMs / 1000) * 1000 };
+  return { ...defaultBudget, ...(argv.includes("--cpu") ? { cpuTime: true } : {}), seed: n("--seed", defaultBudget.seed), runs: n("--runs", defaultBudget.runs), steps: n("--steps", defaultBudget.steps), lanes: n("--lanes", defaultBudget.lanes), timeBoxMs: n("--time-box", defaultBudget.timeBoxMs / 1000) * 1000 };
 }
 
 /**
@@ -47,7 +49,18 @@ function runMutant(name: string, budget: MutantBudget, saveDir: string | undefin
     // A failure found before the hard limit counts as caught, shrunk or not.
     let found: MutantResult | undefined;
     let exited = 0;
-    const timer = setTimeout(() => children.forEach((c) => c.kill("SIGKILL")), hardLimitMs);
+    // The hard limit: wall-clock, or each lane's own CPU time read from /proc/<pid>/stat (utime + stime, in clock ticks of 10 ms).
+    const cpuMs = (pid: number | undefined): number => {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        return (Number(f[11]) + Number(f[12])) * 10;
+      } catch {
+        return 0;
+      }
+    };
+    const timer = budget.cpuTime
+      ? setInterval(() => children.forEach((c) => cpuMs(c.pid) > hardLimitMs && c.kill("SIGKILL")), 1000)
+      : setTimeout(() => children.forEach((c) => c.kill("SIGKILL")), hardLimitMs);
     const withOthers = (r: MutantResult): MutantResult => ({ ...r, ...(r.runsToFind !== undefined ? { runsToFind: r.runsToFind + before.runs, stepsToFind: r.stepsToFind! + before.steps } : {}), runs: r.runs + before.runs, steps: r.steps + before.steps });
     children.forEach((child, k) => {
       child.on("message", (m: ChildMessage) => {
@@ -66,6 +79,7 @@ function runMutant(name: string, budget: MutantBudget, saveDir: string | undefin
       child.on("exit", () => {
         if (++exited < lanes) return;
         clearTimeout(timer);
+        clearInterval(timer);
         const ms = Math.round(performance.now() - t);
         const total = done.reduce((a, d) => ({ runs: a.runs + d.runs, steps: a.steps + d.steps }), { runs: 0, steps: 0 });
         if (result?.caught || found) resolve({ ...withOthers(result?.caught ? result : found!), ms });

@@ -21,6 +21,8 @@ export interface MutantBudget {
   timeBoxMs: number;
   /** processes searching each mutant side by side, lane k from fast-check seed `seed + k` (`npm run mutants`; scoreMutant itself is one lane) */
   lanes: number;
+  /** the time box and the hard limit count each lane's CPU time, not the wall clock (`--cpu`) */
+  cpuTime?: boolean;
 }
 
 /** The budget `npm run mutants` uses: every fault, random workloads, a fixed seed. */
@@ -81,7 +83,7 @@ export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, 
       partial = { ...partial, shrunkSteps: b.result.steps, shrunkCommands: b.spec.commands.length, shrunkFaults: b.spec.faultPlan?.length ?? b.spec.faults.length, shrinkRuns: b.runs, phase: b.result.phase, ms: Math.round(performance.now() - t) };
       onFound?.(partial);
     };
-    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, maxShrinkRuns: budget.maxShrinkRuns, onFound: found, onShrunk: shrunk, ...(onRun ? { onRun } : {}), ...(saveDir ? { saveDir } : {}) }, log);
+    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, ...(budget.cpuTime ? { cpuTime: true } : {}), maxShrinkRuns: budget.maxShrinkRuns, onFound: found, onShrunk: shrunk, ...(onRun ? { onRun } : {}), ...(saveDir ? { saveDir } : {}) }, log);
     const out: MutantResult = { name, caught: r.failure !== undefined, runs: r.runs, steps: r.steps, ms: Math.round(performance.now() - t), timedOut: !r.failure && r.runs < budget.runs };
     if (r.failure && r.found) {
       const v = r.failure.result.violations[0] ?? r.found.result.violations[0]!;
