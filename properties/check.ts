@@ -5,7 +5,7 @@
 
 import fc from "fast-check";
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { faultNames, parseFaults, type FaultName } from "../runtime/faults.js";
+import { faultNames, parseFaults, type FaultEntry, type FaultName } from "../runtime/faults.js";
 import { runSpec, scenarioNames, specFromSeed, type Command, type RunHooks, type RunResult, type RunSpec } from "./run.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 
@@ -16,6 +16,8 @@ export interface CheckOptions {
   faults: FaultName[];
   scenario: string;
   timeBoxMs?: number;
+  /** the time box counted in this process's CPU time (user + system) instead of the wall clock: on a shared machine, a budget that does not depend on the load */
+  cpuTime?: boolean;
   /** where a counterexample is written (a replayable JSON RunSpec) */
   saveDir?: string;
   hooks?: RunHooks;
@@ -23,6 +25,10 @@ export interface CheckOptions {
   maxShrinkRuns?: number;
   /** told of the first failing run before shrinking starts */
   onFound?(found: NonNullable<CheckReport["found"]>): void;
+  /** told of each smaller failing run shrinking keeps */
+  onShrunk?: ShrinkProgress;
+  /** told after each run of the search: runs and steps so far */
+  onRun?(done: { runs: number; steps: number }): void;
 }
 
 export interface CheckReport {
@@ -68,13 +74,20 @@ function keepApplies(all: Command[], chosen: Command[]): Command[] {
 export function check(opts: CheckOptions, log: (s: string) => void): CheckReport {
   const report: CheckReport = { runs: 0, steps: 0, faults: 0 };
   const started = Date.now();
+  const cpuStarted = process.cpuUsage();
+  const elapsed = () => {
+    if (!opts.cpuTime) return Date.now() - started;
+    const u = process.cpuUsage(cpuStarted);
+    return (u.user + u.system) / 1000;
+  };
   const shrinkBudget = opts.maxShrinkRuns ?? defaultMaxShrinkRuns;
   const property = fc.property(specArbitrary(opts.scenario, opts.steps, opts.faults), (spec) => {
-    if (opts.timeBoxMs !== undefined && Date.now() - started > opts.timeBoxMs && report.runs > 0) return true;
+    if (opts.timeBoxMs !== undefined && elapsed() > opts.timeBoxMs && report.runs > 0) return true;
     const r = runSpec(spec, opts.hooks ?? {});
     report.runs++;
     report.steps += r.steps;
     report.faults += r.faults;
+    opts.onRun?.({ runs: report.runs, steps: report.steps });
     if (report.runs % 10 === 0) log(`  ${report.runs} runs, ${report.steps} steps, ${report.faults} faults injected`);
     if (r.violations.length === 0) return true;
     report.found = { runs: report.runs, steps: report.steps, spec, result: r };
@@ -87,7 +100,7 @@ export function check(opts: CheckOptions, log: (s: string) => void): CheckReport
   const out = fc.check(property, { seed: opts.seed, numRuns: opts.seeds, endOnFailure: true });
   if (out.failed && out.counterexample) {
     const first = out.counterexample[0];
-    const shrunk = shrinkRun(first, opts.hooks ?? {}, shrinkBudget);
+    const shrunk = shrinkRun(first, opts.hooks ?? {}, shrinkBudget, opts.onShrunk);
     const shrinkRuns = shrunk.runs;
     // Shrinking only ever keeps a failing spec; should it not fail again, the run that was found is reported.
     const spec = shrunk.result.violations.length > 0 ? shrunk.spec : report.found!.spec;
@@ -107,19 +120,25 @@ function failsLike(r: RunResult, like: RunResult): boolean {
   return r.violations.length > 0 && r.phase === like.phase && r.violations[0]!.invariant === like.violations[0]!.invariant;
 }
 
+/** Told of each smaller failing run the shrinker keeps (a run cut short still has its best). */
+export type ShrinkProgress = (best: { spec: RunSpec; result: RunResult; runs: number }) => void;
+
 /**
- * Shrinks a failing run: the step count (a safety violation at step k
- * needs only k + 1 steps and the commands sent by then, and that cut replays exactly), the commands
- * (each dropped, each sent earlier), the fault schedule (each fault kind left out), and for a
- * liveness or deletion failure the safety phase (halved, first and last), then the deliveries
- * (shrinkSchedule). Every candidate is one deterministic run; at most `budget`.
+ * Shrinks a failing run. First its faults are recorded, each keyed to the message it struck
+ * (RunSpec.faultPlan): from then on a candidate injects exactly those, so dropping a command or a
+ * delivery moves no fault. Then the step count (a safety violation at step k needs only k + 1
+ * steps and the commands sent by then), the commands (each dropped, each sent earlier), the faults
+ * (all, then halves, quarters ... one by one, as delta debugging does), for a liveness or deletion
+ * failure the safety phase (halved), then the deliveries (shrinkSchedule). Every candidate is one
+ * deterministic run; at most `budget`.
  */
-export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spec: RunSpec; result: RunResult; runs: number } {
-  let runs = 0;
-  let result = runSpec(spec, hooks);
-  if (result.violations.length === 0) return { spec, result, runs: 1 };
+export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number, progress?: ShrinkProgress): { spec: RunSpec; result: RunResult; runs: number } {
+  let runs = 1;
+  const plan: FaultEntry[] = [];
+  let result = runSpec(spec.faultPlan ? spec : { ...spec }, { ...hooks, ...(spec.faultPlan ? {} : { recordFaults: plan }) });
+  if (result.violations.length === 0) return { spec, result, runs };
   const like = result;
-  let best = truncated(spec, result);
+  let best = truncated(spec.faultPlan ? spec : { ...spec, faultPlan: plan }, result);
   const attempt = (candidate: RunSpec): boolean => {
     if (runs >= budget) return false;
     runs++;
@@ -128,6 +147,7 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
     if (!failsLike(r, like) || (r.phase === "safety" && r.steps > result.steps)) return false;
     best = truncated(candidate, r);
     result = r;
+    progress?.({ spec: best, result, runs });
     return true;
   };
   const withCommands = (commands: Command[]): RunSpec => ({ ...best, commands });
@@ -136,6 +156,7 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
     while (result.phase !== "safety" && best.steps > 1 && attempt({ ...best, steps: best.steps >> 1, commands: best.commands.map((c) => ({ ...c, at: Math.min(c.at, (best.steps >> 1) - 1) })) }));
   };
   halveSafety();
+  shrinkFaults(attempt, () => best, 7);
   for (let round = 0; round < 2; round++) {
     const before = JSON.stringify(best);
     for (let i = best.commands.length - 1; i >= 0; i--) if (i < best.commands.length && !isPrelude(best.commands[i]!)) attempt(withCommands(best.commands.filter((_, j) => j !== i)));
@@ -144,13 +165,40 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number): { spe
     for (let i = 0; i < best.commands.length; i++) {
       while (i < best.commands.length && best.commands[i]!.at > 0 && attempt(withCommands(best.commands.map((c, j) => (j === i ? { ...c, at: c.at >> 1 } : c)))));
     }
-    for (const f of [...best.faults]) attempt({ ...best, faults: best.faults.filter((x) => x !== f) });
+    shrinkFaults(attempt, () => best, 7);
     if (JSON.stringify(best) === before) break;
   }
   halveSafety();
   if (budget - runs < 2) return { spec: best, result, runs };
-  const scheduled = shrinkSchedule(best, hooks, budget - runs, like);
-  return { spec: scheduled.spec, result: scheduled.result, runs: runs + scheduled.runs };
+  const scheduled = shrinkSchedule(best, hooks, budget - runs, like, (b) => progress?.({ ...b, runs: runs + b.runs }));
+  runs += scheduled.runs;
+  best = scheduled.spec;
+  result = scheduled.result;
+  // Cut deliveries may have left faults that strike nothing, or no longer matter: one by one now.
+  shrinkFaults(attempt, () => best, budget - runs);
+  return { spec: best, result, runs };
+}
+
+/**
+ * Leaves faults out of a spec's plan, as delta debugging does: all at once, then in halves,
+ * quarters and so on down to one at a time, each cut kept while the run still fails alike. The
+ * fault kinds no planned fault has are dropped from the spec.
+ */
+function shrinkFaults(attempt: (c: RunSpec) => boolean, current: () => RunSpec, maxRuns: number): void {
+  if (!current().faultPlan || current().faultPlan!.length === 0) return;
+  let tries = 0;
+  const withPlan = (faultPlan: FaultEntry[]): boolean => {
+    tries++;
+    const kinds = new Set(faultPlan.map((f) => f.fault));
+    return attempt({ ...current(), faultPlan, faults: current().faults.filter((f) => kinds.has(f)) });
+  };
+  if (withPlan([])) return;
+  for (let size = current().faultPlan!.length >> 1; size >= 1 && tries < maxRuns; size >>= 1) {
+    for (let i = current().faultPlan!.length - size; i >= 0 && tries < maxRuns; i -= size) {
+      const p = current().faultPlan!;
+      if (i + size <= p.length) withPlan([...p.slice(0, i), ...p.slice(i + size)]);
+    }
+  }
 }
 
 /** A safety run stops at its violating step: later steps and commands never mattered. */
@@ -165,13 +213,14 @@ function truncated(s: RunSpec, r: RunResult): RunSpec {
  * debugging. A cut delivery waits until the schedule is spent; a candidate is kept when it fails
  * like the run did (same phase, same invariant) in no more steps. At most `budget` runs (two at least: the recording and the last).
  */
-export function shrinkSchedule(spec: RunSpec, hooks: RunHooks, budget: number, like?: RunResult): { spec: RunSpec; result: RunResult; runs: number } {
+export function shrinkSchedule(spec: RunSpec, hooks: RunHooks, budget: number, like?: RunResult, progress?: ShrinkProgress): { spec: RunSpec; result: RunResult; runs: number } {
   let runs = 1;
   const picks: string[] = [];
-  let result = runSpec(spec, { ...hooks, record: picks });
+  const plan: FaultEntry[] = [];
+  let result = runSpec(spec, { ...hooks, record: picks, ...(spec.faultPlan ? {} : { recordFaults: plan }) });
   const model = like ?? result;
   if (!failsLike(result, model)) return { spec, result, runs };
-  let best: RunSpec = { ...truncated(spec, result), schedule: picks };
+  let best: RunSpec = { ...truncated(spec, result), schedule: picks, ...(spec.faultPlan ? {} : { faultPlan: plan }) };
   const cut = (schedule: string[]): void => {
     if (schedule.length === best.schedule!.length || runs >= budget - 1) return;
     runs++;
@@ -180,6 +229,7 @@ export function shrinkSchedule(spec: RunSpec, hooks: RunHooks, budget: number, l
     if (!failsLike(c, model) || c.steps > result.steps) return;
     best = truncated(candidate, c);
     result = c;
+    progress?.({ spec: best, result, runs });
   };
   const counts = new Map<string, number>();
   for (const k of picks) counts.set(k, (counts.get(k) ?? 0) + 1);

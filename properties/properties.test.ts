@@ -45,7 +45,7 @@ describe("a checked run", () => {
       crashes += r.faultCounts.crash ?? 0;
     }
     expect(crashes).toBeGreaterThan(0);
-  });
+  }, 240_000);
   it("the same spec gives the same run, fault for fault", () => {
     const spec = specFromSeed(12, { scenario: "nginx", steps: 800, faults: [...faultNames] });
     const a = runSpec(spec);

@@ -10,7 +10,7 @@ import { resourceForKind } from "../machines/apiserver/resources.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
 import { podCIDRFor } from "../machines/cni/ipam.js";
 import { milliValue, parseQuantity } from "../machines/common/quantity.js";
-import { FaultInjector, defaultFaultSettings, faultSettingsFromSeed, type FaultName, type FaultSettings } from "../runtime/faults.js";
+import { FaultInjector, defaultFaultSettings, faultSettingsFromSeed, type FaultEntry, type FaultName, type FaultSettings } from "../runtime/faults.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { InvariantChecker, invariants as allInvariants, type InvariantSpec, type Violation } from "./invariants/index.js";
 import { livenessInvariant, notConverged, notConvergedMessage } from "./invariants/liveness.js";
@@ -27,7 +27,9 @@ export type Command =
   /** a node's kubelet cut off from the API server for ms of simulated time (both directions) */
   | { op: "partition"; at: number; node: string; ms: number }
   /** a component's process restarted (systemctl restart kubelet): down for ms of simulated time, then started afresh */
-  | { op: "restart"; at: number; actor: string; ms: number };
+  | { op: "restart"; at: number; actor: string; ms: number }
+  /** a node rebooted (its kubelet, runtime and CNI down for ms; the runtime comes back without containers), as the node-reboot fault does */
+  | { op: "reboot"; at: number; node: string; ms: number };
 
 /** The nodes of a generated cluster: a count of identical workers with this shape. */
 export interface NodeShape {
@@ -62,6 +64,12 @@ export interface RunSpec {
    * deliveries out of it; absent, the seeded chooser picks every delivery.
    */
   schedule?: string[];
+  /**
+   * The safety phase's faults, each keyed to the message or delivery it struck (FaultEntry): when
+   * present the run injects exactly these and draws none. The shrinker records it from a failing
+   * run, so that cutting commands or deliveries moves no fault, and leaves faults out one by one.
+   */
+  faultPlan?: FaultEntry[];
 }
 
 export interface RunResult {
@@ -88,6 +96,8 @@ export interface RunHooks {
   trace?: boolean;
   /** gets the key of each safety-phase delivery the chooser picked, in order (the run's schedule) */
   record?: string[];
+  /** gets every fault the safety phase injected, keyed to its message (the run's fault plan) */
+  recordFaults?: FaultEntry[];
 }
 
 /** The examples/ directory, from the sources or from dist/. */
@@ -105,7 +115,11 @@ export function exampleObjects(name: string): any[] {
   return parseManifests(readFileSync(f, "utf8"), f) as any[];
 }
 
-function send(cluster: Cluster, c: Command, id: number): void {
+function send(cluster: Cluster, c: Command, id: number, faults?: FaultInjector): void {
+  if (c.op === "reboot") {
+    faults?.rebootNode(c.node, c.ms);
+    return;
+  }
   if (c.op === "partition") {
     cluster.runtime.clog(`kubelet/${c.node}`, "apiserver", c.ms);
     cluster.runtime.clog("apiserver", `kubelet/${c.node}`, c.ms);
@@ -178,7 +192,7 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
     const vs = checker.step();
     if (vs.length > 0) throw new ViolationError(vs);
   });
-  const faults = new FaultInjector(rt, spec.seed, spec.faults, faultSettingsOf(spec));
+  const faults = new FaultInjector(rt, spec.seed, spec.faults, faultSettingsOf(spec), { ...(spec.faultPlan ? { plan: spec.faultPlan } : {}), ...(hooks.recordFaults ? { record: hooks.recordFaults } : {}) });
   const result: RunResult = { spec, steps: 0, faults: 0, faultCounts: faults.counts, violations: [], phase: "safety" };
   const commands = [...spec.commands].sort((a, b) => a.at - b.at);
   let next = 0;
@@ -194,11 +208,11 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
   try {
     faults.install();
     for (let i = 0; i < spec.steps; i++) {
-      while (next < commands.length && commands[next]!.at <= i) send(cluster, commands[next++]!, id++);
+      while (next < commands.length && commands[next]!.at <= i) send(cluster, commands[next++]!, id++, faults);
       if (!stepOnce(cluster)) break;
       result.steps++;
     }
-    while (next < commands.length) send(cluster, commands[next++]!, id++);
+    while (next < commands.length) send(cluster, commands[next++]!, id++, faults);
     phase.safety = false;
     faults.uninstall();
     result.phase = "liveness";
@@ -509,11 +523,71 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
     // API server and the container runtime (recovery), finished ones included.
     out.push({ op: "restart", at: half + edges.int(half), actor: `kubelet/node-${1 + edges.int(nodes)}`, ms: 1 + edges.int(10_000) });
   }
+  // A node rebooted late in the run, when pods have completed (drawn apart, as the edges below):
+  // its runtime comes back without containers, and its kubelet rebuilds its pods from the API server.
+  const late = new Rng(seedFor(seed, "workload-reboot"));
+  if (late.int(3) === 0) out.push({ op: "reboot", at: half + late.int(half), node: `node-${1 + late.int(nodes)}`, ms: 1 + late.int(20_000) });
   if (rng.int(3) === 0) {
     // Past the node monitor's 40 s grace, up to four minutes: Unknown, tainted, pods evicted.
     out.push({ op: "partition", at: rng.int(half), node: `node-${1 + rng.int(nodes)}`, ms: 30_000 + rng.int(210_000) });
   }
   out.push(...churnWorkload(seed, nodeShape, nodes));
+  out.push(...edgeWorkload(seed, steps, nodesFromSeed(seed).nodeTaints));
+  return out;
+}
+
+/**
+ * Edges a random mix seldom reaches, each in some runs (drawn apart, so the rest of the workload is
+ * as before): a Deployment behind a Service rolled out and scaled again and again, so pods
+ * terminate while their Service's endpoints change (a terminating pod must leave the ready
+ * addresses); a bare pod on a node tainted NoExecute that tolerates the taint for a few seconds,
+ * so taint eviction must evict it; and pods in a namespace of their own that is deleted while they
+ * run, their grace periods still running (the namespace controller must empty it before it removes it).
+ */
+function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTaints"]): Command[] {
+  const rng = new Rng(seedFor(seed, "workload-edges-2"));
+  const out: Command[] = [];
+  const small = { requests: { cpu: "10m", memory: "16Mi" } };
+  const tolerateDedicated = [{ key: dedicatedTaint.key, operator: "Exists", effect: "NoSchedule" }];
+  const at = () => rng.int(Math.max(1, steps));
+  if (rng.int(2) === 0) {
+    const labels = { app: "web" };
+    // busybox's sleep ignores SIGTERM: a deleted pod stays Ready through its grace period.
+    const container = { name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], ports: [{ containerPort: 80, name: "http" }], resources: small };
+    const deployment = {
+      apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" },
+      spec: { replicas: 2 + rng.int(3), selector: { matchLabels: labels }, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: pick(rng, [0, 1]) } }, template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: pick(rng, [2, 5, 10]), tolerations: tolerateDedicated, containers: [container] } } },
+    };
+    out.push({ op: "apply", at: 0, obj: { apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: labels, ports: [{ port: 80, targetPort: "http" }] } } });
+    out.push({ op: "apply", at: rng.int(50), obj: deployment });
+    for (let n = 2 + rng.int(4); n > 0; n--) {
+      const t = at();
+      if (rng.int(2) === 0) out.push({ op: "patch", at: t, kind: "Deployment", name: "web", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } } });
+      else out.push({ op: "scale", at: t, kind: "Deployment", name: "web", replicas: 1 + rng.int(5) });
+    }
+  }
+  const noExecute = (nodeTaints ?? []).find((t) => t.taints.some((x: any) => x.effect === "NoExecute"));
+  if (noExecute && rng.int(2) === 0) {
+    const visitor = {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "visitor" },
+      spec: {
+        nodeSelector: { "kubernetes.io/hostname": noExecute.node },
+        tolerations: [...tolerateDedicated, { key: dedicatedTaint.key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 1 + rng.int(20) }],
+        containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }],
+      },
+    };
+    out.push({ op: "apply", at: rng.int(Math.max(1, steps >> 1)), obj: visitor });
+  }
+  if (rng.int(3) === 0) {
+    const ns = "scratch";
+    const start = rng.int(Math.max(1, steps >> 2));
+    out.push({ op: "apply", at: 0, obj: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
+    for (let i = 2 + rng.int(4); i > 0; i--) {
+      const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: `w${i}`, namespace: ns }, spec: { terminationGracePeriodSeconds: pick(rng, [5, 10, 30]), tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
+      out.push({ op: "apply", at: start + rng.int(20), obj: pod });
+    }
+    out.push({ op: "delete", at: start + 50 + rng.int(Math.max(1, steps >> 1)), kind: "Namespace", name: ns });
+  }
   return out;
 }
 

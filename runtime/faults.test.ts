@@ -6,7 +6,7 @@
 
 import { describe, it, expect } from "vitest";
 import { createCluster, type Cluster } from "./cluster.js";
-import { FaultInjector, defaultFaultSettings, faultNames, faultSettingsFromSeed } from "./faults.js";
+import { FaultInjector, defaultFaultSettings, faultNames, faultSettingsFromSeed, hotRates } from "./faults.js";
 
 function setUp(): { cluster: Cluster; got: Record<string, any[]>; watch: (client: string, watchId: number, resourceVersion?: string) => void; create: (name: string) => number } {
   const cluster = createCluster({ seed: 1, clock: "simulated", only: ["etcd", "apiserver"] });
@@ -84,7 +84,6 @@ describe("a crashed client's connections close", () => {
 
 describe("fault settings drawn from the run seed", () => {
   const d = defaultFaultSettings;
-  const rates = ["delayProbability", "dropProbability", "duplicateProbability", "disconnectProbability", "crashProbability", "partitionProbability", "compactionProbability", "delayMaxMs", "retryAfterMs", "crashDowntimeMaxMs", "partitionMaxMs"] as const;
 
   it("one seed, one mix: the same seed draws the same settings, other seeds other ones", () => {
     expect(faultSettingsFromSeed(7)).toEqual(faultSettingsFromSeed(7));
@@ -92,22 +91,38 @@ describe("fault settings drawn from the run seed", () => {
     expect(mixes.size).toBe(8);
   });
 
-  it("each rate and bound is within 1/8 and 4 times its default, and a compaction keeps 0 to 20 entries", () => {
+  it("each bound is within 1/8 and 4 times its default, each rate too unless the swarm left its fault out (0) or made it hot, and a compaction keeps 0 to 20 entries", () => {
+    const bounds = ["delayMaxMs", "retryAfterMs", "crashDowntimeMaxMs", "partitionMaxMs", "rebootDowntimeMaxMs"] as const;
+    const probs = { delay: "delayProbability", "watch-disconnect": "disconnectProbability", "drop-request": "dropProbability", "duplicate-request": "duplicateProbability", crash: "crashProbability", partition: "partitionProbability", compaction: "compactionProbability", "node-reboot": "rebootProbability" } as const;
     for (let seed = 1; seed <= 200; seed++) {
       const s = faultSettingsFromSeed(seed);
-      for (const k of rates) {
+      for (const k of bounds) {
         expect(s[k]).toBeGreaterThanOrEqual(d[k] / 8 - 1);
         expect(s[k]).toBeLessThanOrEqual(d[k] * 4 + 1);
+      }
+      const hot = faultNames.filter((f) => s[probs[f]] > d[probs[f]] * 4);
+      expect(hot.length).toBeLessThanOrEqual(1);
+      for (const f of faultNames) {
+        const p = s[probs[f]];
+        if (hot.includes(f)) expect(p).toBeGreaterThanOrEqual(hotRates[f] / 2), expect(p).toBeLessThanOrEqual(hotRates[f]);
+        else if (p !== 0) expect(p).toBeGreaterThanOrEqual(d[probs[f]] / 8), expect(p).toBeLessThanOrEqual(d[probs[f]] * 4);
       }
       expect(s.compactionKeep).toBeGreaterThanOrEqual(0);
       expect(s.compactionKeep).toBeLessThanOrEqual(20);
     }
   });
 
-  it("the draws reach both ends: some seeds make a fault 8 times rarer than the default, some 3 times more frequent", () => {
-    const crash = Array.from({ length: 200 }, (_, i) => faultSettingsFromSeed(i + 1).crashProbability / d.crashProbability);
-    expect(Math.min(...crash)).toBeLessThan(0.2);
-    expect(Math.max(...crash)).toBeGreaterThan(3);
+  it("swarm testing: over many seeds each fault is left out of some runs and hot in others", () => {
+    const settings = Array.from({ length: 400 }, (_, i) => faultSettingsFromSeed(i + 1));
+    for (const [f, k] of [["duplicate-request", "duplicateProbability"], ["compaction", "compactionProbability"], ["node-reboot", "rebootProbability"]] as const) {
+      const off = settings.filter((s) => s[k] === 0).length;
+      const hot = settings.filter((s) => s[k] >= hotRates[f] / 2).length;
+      // one run in five leaves a fault out; half the runs have one of eight faults hot
+      expect(off).toBeGreaterThan(40);
+      expect(off).toBeLessThan(130);
+      expect(hot).toBeGreaterThan(8);
+      expect(hot).toBeLessThan(50);
+    }
   });
 
   it("settings that make every fault impossible inject none, whatever faults are enabled", () => {

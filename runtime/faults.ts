@@ -56,14 +56,17 @@ export const defaultFaultSettings: FaultSettings = {
  * A run's fault settings drawn from its seed (as TigerBeetle's VOPR does), so that one seed explores
  * one fault mix and many seeds many: each rate and bound is the default scaled by a factor drawn
  * log-uniformly from 1/8 to 4 (rare to frequent, short to long), and the watch-cache history a
- * compaction keeps from 0 to 20 entries.
+ * compaction keeps from 0 to 20 entries. Then swarm testing (Groce et al., "Swarm Testing", ISSTA
+ * 2012): each fault is left out of one run in five, and half the runs have one fault hot, at a
+ * rate a bug that needs many of it meets (fault `hot` caps), so a race that a fault seldom makes
+ * (a Binding repeated after a lost response, a watch resumed past a compaction) is common in some runs.
  */
 export function faultSettingsFromSeed(seed: number): FaultSettings {
   const rng = new Rng(seedFor(seed, "fault-settings"));
   const scale = (x: number) => x * 2 ** (rng.next() * 5 - 3);
   const ms = (x: number) => Math.max(1, Math.round(scale(x)));
   const d = defaultFaultSettings;
-  return {
+  const drawn: FaultSettings = {
     delayProbability: scale(d.delayProbability),
     delayMaxMs: ms(d.delayMaxMs),
     dropProbability: scale(d.dropProbability),
@@ -80,7 +83,45 @@ export function faultSettingsFromSeed(seed: number): FaultSettings {
     rebootProbability: scale(d.rebootProbability),
     rebootDowntimeMaxMs: ms(d.rebootDowntimeMaxMs),
   };
+  // The swarm drawn apart, so the draws above are what they were before it came.
+  const swarm = new Rng(seedFor(seed, "fault-swarm"));
+  const out = { ...drawn };
+  for (const f of faultNames) if (swarm.int(5) === 0) out[rateOf[f]] = 0;
+  if (swarm.int(2) === 0) {
+    const f = faultNames[swarm.int(faultNames.length)]!;
+    out[rateOf[f]] = hotRates[f] * (0.5 + swarm.next() / 2);
+  }
+  return out;
 }
+
+/** The probability setting of each fault. */
+const rateOf: Record<FaultName, "delayProbability" | "dropProbability" | "duplicateProbability" | "disconnectProbability" | "crashProbability" | "partitionProbability" | "compactionProbability" | "rebootProbability"> = {
+  delay: "delayProbability",
+  "watch-disconnect": "disconnectProbability",
+  "drop-request": "dropProbability",
+  "duplicate-request": "duplicateProbability",
+  crash: "crashProbability",
+  partition: "partitionProbability",
+  compaction: "compactionProbability",
+  "node-reboot": "rebootProbability",
+};
+
+/**
+ * A hot fault's rate (half to all of it): per send for delay, drop and duplicate (a third of
+ * requests), per step for the others, often enough to happen tens of times in a run of thousands
+ * of steps but not so often that the cluster never gets anywhere (a crash every few hundred steps).
+ */
+export const hotRates: Readonly<Record<FaultName, number>> = {
+  // a held message holds its stream: more than this lags a controller past any timing bound (a minute behind)
+  delay: 0.08,
+  "watch-disconnect": 0.03,
+  "drop-request": 0.2,
+  "duplicate-request": 0.3,
+  crash: 0.005,
+  partition: 0.003,
+  compaction: 0.03,
+  "node-reboot": 0.002,
+};
 
 /** The settings on one line, in the order of faultNames: printed first with a run, so a reader knows its fault mix. */
 export function describeFaultSettings(s: FaultSettings): string {
@@ -109,6 +150,35 @@ export function parseFaults(list: string | undefined): { faults: FaultName[] } |
 
 const readOnly = new Set(["get", "list", "watch", "unwatch"]);
 
+/**
+ * One injected fault, keyed to the message it struck (a send) or to the delivery after which it
+ * was drawn (a per-step fault), as a schedule keys a delivery to its channel: `at` is
+ * "<from>><to> <what>#<n>" (the n-th such message on that pair) or that key of the last delivery
+ * then "+<k>" (k steps later, timers). A run given a plan injects exactly these faults, where
+ * their keys come up, and draws none: cutting other deliveries moves no fault, and the shrinker
+ * can leave faults out one by one.
+ */
+export interface FaultEntry {
+  at: string;
+  fault: FaultName;
+  /** delay: held for; drop-request: retried after; crash, node-reboot: down for; partition: cut off for */
+  ms?: number;
+  /** crash: the client; partition: the kubelet; node-reboot: the node */
+  target?: string;
+  /** watch-disconnect: which client watch (the API server's pick) */
+  pick?: number;
+  /** compaction: history entries kept */
+  keep?: number;
+}
+
+/** How a FaultInjector decides: drawing from the seed (recording what it injects, if asked), or following a plan. */
+export interface FaultPlanOptions {
+  /** inject exactly these faults and draw none */
+  plan?: readonly FaultEntry[];
+  /** gets every injected fault, in order */
+  record?: FaultEntry[];
+}
+
 /** Injects the enabled faults into a runtime; uninstall() turns them off (the liveness phase). */
 export class FaultInjector {
   readonly counts: Record<FaultName, number>;
@@ -118,14 +188,54 @@ export class FaultInjector {
   private readonly rebootRng: Rng;
   private readonly settings: FaultSettings;
   private readonly observer = () => this.afterStep();
+  private readonly onDelivery = (from: Address, to: Address, msg: { type: string; [k: string]: any }) => {
+    this.lastDelivery = this.keyOf(this.deliveryCounts, from, to, msg);
+    this.sinceDelivery = 0;
+  };
   private installed = false;
+  /** the plan by key (entries of one key in order), when following one */
+  private readonly plan: Map<string, FaultEntry[]> | undefined;
+  private readonly record: FaultEntry[] | undefined;
+  private readonly sendCounts = new Map<string, number>();
+  private readonly deliveryCounts = new Map<string, number>();
+  private lastDelivery = "start";
+  private sinceDelivery = 0;
+  /** keys are counted only when recording or following a plan (a plain run builds no key strings) */
+  private readonly keyed: boolean;
 
-  constructor(private readonly rt: Runtime, seed: number, enabled: readonly FaultName[], settings: Partial<FaultSettings> = {}) {
+  constructor(private readonly rt: Runtime, seed: number, enabled: readonly FaultName[], settings: Partial<FaultSettings> = {}, opts: FaultPlanOptions = {}) {
     this.rng = new Rng(seedFor(seed, "faults"));
     this.rebootRng = new Rng(seedFor(seed, "faults-node-reboot"));
     this.enabled = new Set(enabled);
     this.settings = { ...defaultFaultSettings, ...settings };
     this.counts = Object.fromEntries(faultNames.map((n) => [n, 0])) as Record<FaultName, number>;
+    this.record = opts.record;
+    this.keyed = opts.record !== undefined || opts.plan !== undefined;
+    if (opts.plan) {
+      this.plan = new Map();
+      for (const e of opts.plan) {
+        if (!this.enabled.has(e.fault)) continue;
+        const list = this.plan.get(e.at);
+        if (list) list.push(e);
+        else this.plan.set(e.at, [e]);
+      }
+    }
+  }
+
+  /** "<from>><to> <type>[ <verb> <resource>[/<subresource>]]#<n>": the n-th such message on that pair (counted in counts). */
+  private keyOf(counts: Map<string, number>, from: Address, to: Address, msg: { type: string; [k: string]: any }): string {
+    const what = msg.type === "ApiRequest" ? `${from}>${to} ApiRequest ${msg.verb} ${msg.resource}${msg.subresource ? `/${msg.subresource}` : ""}` : `${from}>${to} ${msg.type}`;
+    const n = (counts.get(what) ?? 0) + 1;
+    counts.set(what, n);
+    return `${what}#${n}`;
+  }
+
+  /** The planned faults of a key (removed from the plan: each happens once). */
+  private planned(at: string): FaultEntry[] {
+    const list = this.plan!.get(at);
+    if (!list) return [];
+    this.plan!.delete(at);
+    return list;
   }
 
   /** Total faults injected so far. */
@@ -139,6 +249,7 @@ export class FaultInjector {
     this.installed = true;
     this.rt.sendHook = (from, to, msg) => this.onSend(from, to, msg);
     this.rt.observers.push(this.observer);
+    if (this.keyed) this.rt.deliveryHooks.push(this.onDelivery);
   }
 
   /** Stops injecting (faults already scheduled, such as a pending restart, still complete). */
@@ -148,11 +259,14 @@ export class FaultInjector {
     this.rt.sendHook = undefined;
     const i = this.rt.observers.indexOf(this.observer);
     if (i >= 0) this.rt.observers.splice(i, 1);
+    const j = this.rt.deliveryHooks.indexOf(this.onDelivery);
+    if (j >= 0) this.rt.deliveryHooks.splice(j, 1);
   }
 
-  private count(name: FaultName, detail: string): void {
+  private count(name: FaultName, detail: string, entry?: FaultEntry): void {
     this.counts[name]++;
     this.rt.record({ kind: "fault", fault: name, detail });
+    if (entry) this.record?.push(entry);
   }
 
   private draw(name: FaultName, p: number, rng: Rng = this.rng): boolean {
@@ -161,43 +275,67 @@ export class FaultInjector {
 
   private onSend(from: Address, to: Address, msg: { type: string; [k: string]: any }): boolean {
     const s = this.settings;
+    const at = this.keyed ? this.keyOf(this.sendCounts, from, to, msg) : "";
+    if (this.plan) {
+      // A planned fault strikes the message its key names; the first one there decides, as a draw would.
+      const e = this.planned(at)[0];
+      if (e?.fault === "drop-request") return this.dropRequest(from, to, msg, e.ms ?? s.retryAfterMs, at), true;
+      if (e?.fault === "duplicate-request") return this.duplicateRequest(from, to, msg, at), true;
+      if (e?.fault === "delay") return this.delay(from, to, msg, e.ms ?? 1, at), true;
+      return false;
+    }
     const clientRequest = msg.type === "ApiRequest" && to === "apiserver" && from !== "kubectl";
-    if (clientRequest && this.draw("drop-request", s.dropProbability)) {
-      // The request is lost on the wire; the client times out and sends it again.
-      this.count("drop-request", `${from} ${msg.verb} ${msg.resource} #${msg.id} (retried after ${s.retryAfterMs} ms)`);
-      // A process that crashed meanwhile retries nothing: its requests died with it.
-      const incarnation = this.rt.incarnation(from);
-      this.rt.later(s.retryAfterMs, () => {
-        if ((this.rt.has(from) || this.rt.isExternal(from)) && this.rt.incarnation(from) === incarnation) this.rt.post(from, to, { ...msg, attempt: (msg.attempt ?? 0) + 1 });
-      });
-      return true;
-    }
-    if (clientRequest && !readOnly.has(msg.verb) && !generatesName(msg) && this.draw("duplicate-request", s.duplicateProbability)) {
-      // The response was lost, so the client retried a request the server had already done.
-      // client-go never retries a create with generateName (it is not idempotent: a retry would
-      // make a second object), so only requests that name their object are duplicated.
-      this.count("duplicate-request", `${from} ${msg.verb} ${msg.resource} #${msg.id}`);
-      this.rt.post(from, to, msg);
-      this.rt.post(from, to, { ...structuredClone(msg), attempt: (msg.attempt ?? 0) + 1 });
-      return true;
-    }
-    if (this.draw("delay", s.delayProbability)) {
-      // A slow stream: its channel holds this and later messages (order is kept within the stream).
-      const ms = 1 + this.rng.int(s.delayMaxMs);
-      this.count("delay", `${from}>${to} ${msg.type} held ${ms} ms`);
-      this.rt.hold(from, to, msg, ms);
-      return true;
-    }
+    if (clientRequest && this.draw("drop-request", s.dropProbability)) return this.dropRequest(from, to, msg, s.retryAfterMs, at), true;
+    if (clientRequest && !readOnly.has(msg.verb) && !generatesName(msg) && this.draw("duplicate-request", s.duplicateProbability)) return this.duplicateRequest(from, to, msg, at), true;
+    if (this.draw("delay", s.delayProbability)) return this.delay(from, to, msg, 1 + this.rng.int(s.delayMaxMs), at), true;
     return false;
+  }
+
+  /** The request is lost on the wire; the client times out and sends it again. */
+  private dropRequest(from: Address, to: Address, msg: { type: string; [k: string]: any }, retryAfterMs: number, at: string): void {
+    this.count("drop-request", `${from} ${msg.verb} ${msg.resource} #${msg.id} (retried after ${retryAfterMs} ms)`, { at, fault: "drop-request", ms: retryAfterMs });
+    // A process that crashed meanwhile retries nothing: its requests died with it.
+    const incarnation = this.rt.incarnation(from);
+    this.rt.later(retryAfterMs, () => {
+      if ((this.rt.has(from) || this.rt.isExternal(from)) && this.rt.incarnation(from) === incarnation) this.rt.post(from, to, { ...msg, attempt: (msg.attempt ?? 0) + 1 });
+    });
+  }
+
+  /**
+   * The response was lost, so the client retried a request the server had already done.
+   * client-go never retries a create with generateName (it is not idempotent: a retry would
+   * make a second object), so only requests that name their object are duplicated.
+   */
+  private duplicateRequest(from: Address, to: Address, msg: { type: string; [k: string]: any }, at: string): void {
+    this.count("duplicate-request", `${from} ${msg.verb} ${msg.resource} #${msg.id}`, { at, fault: "duplicate-request" });
+    this.rt.post(from, to, msg);
+    this.rt.post(from, to, { ...structuredClone(msg), attempt: (msg.attempt ?? 0) + 1 });
+  }
+
+  /** A slow stream: its channel holds this and later messages (order is kept within the stream). */
+  private delay(from: Address, to: Address, msg: { type: string; [k: string]: any }, ms: number, at: string): void {
+    this.count("delay", `${from}>${to} ${msg.type} held ${ms} ms`, { at, fault: "delay", ms });
+    this.rt.hold(from, to, msg, ms);
   }
 
   private afterStep(): void {
     const s = this.settings;
-    if (this.draw("watch-disconnect", s.disconnectProbability)) this.disconnectOne();
-    if (this.draw("crash", s.crashProbability)) this.crashOne();
-    if (this.draw("partition", s.partitionProbability)) this.partitionOne();
-    if (this.draw("compaction", s.compactionProbability)) this.compact();
-    if (this.draw("node-reboot", s.rebootProbability, this.rebootRng)) this.rebootOne();
+    const at = this.keyed ? `${this.lastDelivery}+${this.sinceDelivery++}` : "";
+    if (this.plan) {
+      for (const e of this.planned(at)) {
+        if (e.fault === "watch-disconnect") this.disconnectOne(at, e.pick);
+        else if (e.fault === "crash") this.crashOne(at, e.target, e.ms);
+        else if (e.fault === "partition") this.partitionOne(at, e.target, e.ms);
+        else if (e.fault === "compaction") this.compact(at, e.keep);
+        else if (e.fault === "node-reboot") this.rebootOne(at, e.target, e.ms);
+      }
+      return;
+    }
+    if (this.draw("watch-disconnect", s.disconnectProbability)) this.disconnectOne(at);
+    if (this.draw("crash", s.crashProbability)) this.crashOne(at);
+    if (this.draw("partition", s.partitionProbability)) this.partitionOne(at);
+    if (this.draw("compaction", s.compactionProbability)) this.compact(at);
+    if (this.draw("node-reboot", s.rebootProbability, this.rebootRng)) this.rebootOne(at);
   }
 
   /**
@@ -209,11 +347,11 @@ export class FaultInjector {
   injectNow(name: FaultName, forMs = 10_000): boolean {
     if (!this.enabled.has(name)) return false;
     switch (name) {
-      case "watch-disconnect": this.disconnectOne(); break;
-      case "crash": this.crashOne(); break;
-      case "partition": this.partitionOne(); break;
-      case "compaction": this.compact(); break;
-      case "node-reboot": this.rebootOne(); break;
+      case "watch-disconnect": this.disconnectOne("now"); break;
+      case "crash": this.crashOne("now"); break;
+      case "partition": this.partitionOne("now"); break;
+      case "compaction": this.compact("now"); break;
+      case "node-reboot": this.rebootOne("now"); break;
       default: {
         if (this.installed) break;
         this.rt.sendHook = (from, to, msg) => this.onSend(from, to, msg);
@@ -230,19 +368,19 @@ export class FaultInjector {
    * stream end (EOF to client-go's StreamWatcher, no ERROR event). Its reflector watches again from
    * the last resourceVersion it saw, and re-lists only on a 410 (compacted meanwhile).
    */
-  private disconnectOne(): void {
-    const pick = this.rng.next();
-    this.count("watch-disconnect", `one client watch (pick ${pick.toFixed(6)})`);
+  private disconnectOne(at: string, planned?: number): void {
+    const pick = planned ?? this.rng.next();
+    this.count("watch-disconnect", `one client watch (pick ${pick.toFixed(6)})`, { at, fault: "watch-disconnect", pick });
     this.rt.post("runtime", "apiserver", { type: "DisconnectWatch", pick });
   }
 
   /** Crashes one API client (its watches end with the connection) and restarts it after a while. */
-  private crashOne(): void {
+  private crashOne(at: string, target?: string, ms?: number): void {
     const clients = this.rt.addresses().filter((a) => this.rt.snapshot(a)?.context?.client !== undefined);
-    if (clients.length === 0) return;
-    const a = clients[this.rng.int(clients.length)]!;
-    const downMs = 1 + this.rng.int(this.settings.crashDowntimeMaxMs);
-    this.count("crash", `${a} down for ${downMs} ms`);
+    if (clients.length === 0 || (target !== undefined && !clients.includes(target))) return;
+    const a = target ?? clients[this.rng.int(clients.length)]!;
+    const downMs = ms ?? 1 + this.rng.int(this.settings.crashDowntimeMaxMs);
+    this.count("crash", `${a} down for ${downMs} ms`, { at, fault: "crash", target: a, ms: downMs });
     this.rt.crash(a);
     this.rt.later(downMs, () => {
       if (!this.rt.has(a)) this.rt.revive(a);
@@ -250,12 +388,12 @@ export class FaultInjector {
   }
 
   /** Cuts one kubelet off from the API server for a while; on healing its watches are gone (410, re-list). */
-  private partitionOne(): void {
+  private partitionOne(at: string, target?: string, planned?: number): void {
     const kubelets = this.rt.addresses().filter((a) => a.startsWith("kubelet/"));
-    if (kubelets.length === 0) return;
-    const k = kubelets[this.rng.int(kubelets.length)]!;
-    const ms = 1_000 + this.rng.int(this.settings.partitionMaxMs);
-    this.count("partition", `${k} cut off from apiserver for ${ms} ms`);
+    if (kubelets.length === 0 || (target !== undefined && !kubelets.includes(target))) return;
+    const k = target ?? kubelets[this.rng.int(kubelets.length)]!;
+    const ms = planned ?? 1_000 + this.rng.int(this.settings.partitionMaxMs);
+    this.count("partition", `${k} cut off from apiserver for ${ms} ms`, { at, fault: "partition", target: k, ms });
     this.rt.clog(k, "apiserver", ms);
     this.rt.clog("apiserver", k, ms);
     this.rt.later(ms, () => {
@@ -275,14 +413,19 @@ export class FaultInjector {
    * only once its sandbox is gone, and a new sandbox never finds an old one's address reserved.
    * The kubelet then rebuilds its pods from the API server, which still holds their last status.
    */
-  private rebootOne(): void {
+  /** A node the workload reboots (`systemctl reboot`), not a draw: counted and traced like one, never part of a fault plan. */
+  rebootNode(node: string, downMs: number): void {
+    this.rebootOne(undefined, node, downMs);
+  }
+
+  private rebootOne(at: string | undefined, target?: string, ms?: number): void {
     const kubelets = this.rt.addresses().filter((a) => a.startsWith("kubelet/"));
-    if (kubelets.length === 0) return;
-    const node = kubelets[this.rebootRng.int(kubelets.length)]!.slice("kubelet/".length);
+    if (kubelets.length === 0 || (target !== undefined && !kubelets.includes(`kubelet/${target}`))) return;
+    const node = target ?? kubelets[this.rebootRng.int(kubelets.length)]!.slice("kubelet/".length);
     const order = (a: Address) => ["cni/", "cri/", "kubelet/"].findIndex((p) => a.startsWith(p)) >>> 0;
     const agents = this.rt.addresses().filter((a) => a.endsWith(`/${node}`)).sort((a, b) => order(a) - order(b));
-    const downMs = 1 + this.rebootRng.int(this.settings.rebootDowntimeMaxMs);
-    this.count("node-reboot", `${node} down for ${downMs} ms: ${agents.join(", ")}`);
+    const downMs = ms ?? 1 + this.rebootRng.int(this.settings.rebootDowntimeMaxMs);
+    this.count("node-reboot", `${node} down for ${downMs} ms: ${agents.join(", ")}`, at === undefined ? undefined : { at, fault: "node-reboot", target: node, ms: downMs });
     const cni = `cni/${node}`;
     // a value: the CNI's contexts are never changed in place, so this is the store as it was last written
     const onDisk: IPAMState | undefined = this.rt.snapshot(cni)?.context?.ipam;
@@ -302,9 +445,10 @@ export class FaultInjector {
   }
 
   /** Compacts etcd now and slides the watch-cache window, so old resourceVersions are gone: the API server does both when told. */
-  private compact(): void {
-    this.count("compaction", `etcd compacted, watch cache keeps ${this.settings.compactionKeep} history entries`);
-    this.rt.post("runtime", "apiserver", { type: "SlideWatchCache", keep: this.settings.compactionKeep });
+  private compact(at: string, planned?: number): void {
+    const keep = planned ?? this.settings.compactionKeep;
+    this.count("compaction", `etcd compacted, watch cache keeps ${keep} history entries`, { at, fault: "compaction", keep });
+    this.rt.post("runtime", "apiserver", { type: "SlideWatchCache", keep });
   }
 }
 

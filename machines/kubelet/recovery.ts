@@ -10,6 +10,7 @@ import { podWatchId, type KubeletContext, type PodWorker, type Terminated } from
 import { newWorker, sync } from "./podworkers.js";
 import { startProbes, stepProbe } from "./prober.js";
 import { containerLifecycle, stepContainer, stepWorker } from "./lifecycles.js";
+import { mutant } from "../common/mutation.js";
 
 // ---- restart recovery ---------------------------------------------------------------------
 
@@ -49,7 +50,7 @@ export function recoverWorkers(ctx: KubeletContext, pods: Pod[], sandboxes: PodS
   for (const pod of pods) {
     const w = newWorker(pod);
     // A pod already finished before this kubelet saw it has nothing to run.
-    if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") stepWorker(w, { type: "AlreadyTerminal" }, fx);
+    if ((pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") && !mutant("kubelet.restart-reruns-finished-pod")) stepWorker(w, { type: "AlreadyTerminal" }, fx);
     adoptRuntimeState(ctx, w, sandboxOf(w.uid), containers, fx);
     ctx.workers.set(w.uid, w);
     out.push(w);

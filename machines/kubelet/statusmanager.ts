@@ -109,7 +109,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   let phase = podPhase(probe, { podIsTerminal: workerState(w) === "TerminatedPod", podHasInitialized: initialized });
   if (w.failedInit || isPastActiveDeadline(w)) phase = "Failed";
   // Phases only move forward: a terminal phase is never left.
-  if ((prior === "Succeeded" || prior === "Failed") && !mutant("kubelet.phase-leaves-terminal")) phase = prior;
+  if (prior === "Succeeded" || prior === "Failed") phase = prior;
   status.phase = phase;
   if (isPastActiveDeadline(w) && phase === "Failed") Object.assign(status, { reason: deadlineExceededReason, message: deadlineExceededMessage });
   const sandboxReady = sandboxNetworkReady(w) && !w.sandboxStopped;

@@ -214,3 +214,32 @@ export const dependentDeletedOnlyAfterOwnerGone = watching(
     });
   },
 );
+
+/**
+ * namespaceRemovedOnlyWhenEmpty: a Namespace being deleted is removed (finalized) only once nothing
+ * is left in it. The namespace controller deletes every namespaced resource in it, waits until
+ * each list comes back empty (pods take their grace period), and only then removes its
+ * `kubernetes` finalizer (namespaced_resources_deleter.go: "content remaining"); NamespaceLifecycle
+ * admission refuses creates in a terminating namespace, so nothing comes in meanwhile.
+ */
+export const namespaceRemovedOnlyWhenEmpty = watching(
+  "namespaceRemovedOnlyWhenEmpty",
+  "a Namespace being deleted is removed only when no object is left in it",
+  ({ rt, report }) => {
+    const terminating = new Set<string>();
+    return (w) => {
+      for (const ns of w.list("Namespace")) if (ns.metadata?.deletionTimestamp) terminating.add(ns.metadata.name);
+      if (terminating.size === 0) return;
+      for (const name of [...terminating]) {
+        if (w.list("Namespace").some((n) => n.metadata?.name === name)) continue;
+        terminating.delete(name);
+        const left: string[] = [];
+        for (const kv of rt.snapshot("etcd")?.context?.kv?.values() ?? []) {
+          const o = kv.value;
+          if (o?.metadata?.namespace === name) left.push(`${o.kind} ${o.metadata.name}`);
+        }
+        if (left.length > 0) report(`Namespace ${name} was removed with ${left.length} object(s) left in it: ${left.slice(0, 5).join(", ")}${left.length > 5 ? ", ..." : ""}`);
+      }
+    };
+  },
+);

@@ -16,8 +16,8 @@ import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { dependentDeletedOnlyAfterOwnerGone, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
-import { containersStartOnlyWithPodIP, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
+import { dependentDeletedOnlyAfterOwnerGone, namespaceRemovedOnlyWhenEmpty, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
@@ -495,6 +495,7 @@ export const invariants: readonly InvariantSpec[] = [
   podIPNotSharedByLiveSandboxes,
   containersStartOnlyWithPodIP,
   gracePeriodHonoured,
+  finishedPodNeverRunsAgain,
   restartPolicyHonoured,
   readyOnlyAfterReadinessProbe,
   endpointsOnlyReadyMatching,
@@ -511,6 +512,7 @@ export const invariants: readonly InvariantSpec[] = [
   pvcBoundToAtMostOnePVSpec,
   budgetNeverAllowsMoreThanHealthySpec,
   dependentDeletedOnlyAfterOwnerGone,
+  namespaceRemovedOnlyWhenEmpty,
   noExecuteTaintEvictsWithinTolerationSeconds,
   livenessUnderFairness,
   deletionReversesCreation,

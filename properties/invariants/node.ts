@@ -150,3 +150,39 @@ export const gracePeriodHonoured = watching(
     });
   },
 );
+
+/**
+ * finishedPodNeverRunsAgain: Succeeded and Failed are final. "All containers in the Pod have
+ * terminated ... and will not be restarted" (pod lifecycle docs): a kubelet that has received a pod
+ * in a terminal phase (a watch event or a list, this process; a restarted one must learn it again)
+ * never creates a sandbox for it again (CRI RunPodSandbox), as its pod workers send such a pod
+ * straight to SyncTerminatedPod (pod_workers.go, kubernetes#105523).
+ */
+export const finishedPodNeverRunsAgain = watching(
+  "finishedPodNeverRunsAgain",
+  "a kubelet never creates a sandbox (CRI RunPodSandbox) for a pod it has received Succeeded or Failed",
+  ({ rt, report }) => {
+    /** per kubelet: its incarnation and the uids of the pods it received terminal */
+    const known = new Map<string, { incarnation: number; finished: Map<string, string> }>();
+    const stateOf = (a: string) => {
+      let s = known.get(a);
+      const inc = rt.incarnation(a);
+      if (!s || s.incarnation !== inc) known.set(a, (s = { incarnation: inc, finished: new Map() }));
+      return s;
+    };
+    const learn = (kubelet: string, pod: any) => {
+      const phase = pod?.status?.phase;
+      if ((phase === "Succeeded" || phase === "Failed") && pod.metadata?.uid) stateOf(kubelet).finished.set(pod.metadata.uid, phase);
+    };
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from === "apiserver" && to.startsWith("kubelet/")) {
+        if (msg.type === "WatchEvent" && msg.object?.kind === "Pod") learn(to, msg.object);
+        else if (msg.type === "ApiResponse" && msg.ok && msg.object?.kind === "PodList") for (const p of msg.object.items ?? []) learn(to, p);
+        return;
+      }
+      if (msg.type !== "RunPodSandbox" || !from.startsWith("kubelet/") || !to.startsWith("cri/")) return;
+      const phase = stateOf(from).finished.get(msg.podUid);
+      if (phase) report(`${from} created a sandbox for pod ${msg.podNamespace}/${msg.podName} (uid ${msg.podUid}) after it had received the pod ${phase}`);
+    });
+  },
+);

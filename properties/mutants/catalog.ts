@@ -21,7 +21,7 @@ export const mutants: readonly MutantInfo[] = [
   { name: "informer.relist-keeps-deleted", bugClass: "an informer's re-list merges into its store instead of replacing it (objects deleted meanwhile stay)", file: "machines/common/client.ts" },
   { name: "kubelet.containers-before-ip", bugClass: "the kubelet starts containers before the pod has an IP (CNI ADD skipped)", file: "machines/kubelet/responses.ts" },
   { name: "kubelet.ignores-grace-period", bugClass: "the kubelet ignores the grace period: SIGKILL at once", file: "machines/kubelet/kuberuntime.ts" },
-  { name: "kubelet.phase-leaves-terminal", bugClass: "the kubelet lets a pod's phase leave Succeeded or Failed", file: "machines/kubelet/statusmanager.ts" },
+  { name: "kubelet.restart-reruns-finished-pod", bugClass: "a restarted kubelet syncs a pod the API shows Succeeded or Failed as a new one: a finished pod runs again (kubernetes#105523)", file: "machines/kubelet/recovery.ts" },
   { name: "kubelet.restarts-with-restartpolicy-never", bugClass: "the kubelet restarts containers of a pod with restartPolicy Never", file: "machines/kubelet/status.ts" },
   { name: "kubelet.ready-before-readiness-probe", bugClass: "the kubelet reports a container Ready before its readiness probe succeeds", file: "machines/kubelet/statusmanager.ts" },
   { name: "kubelet.cni-del-before-sandbox-stop", bugClass: "the kubelet releases the pod's IP (CNI DEL) before it stops the sandbox", file: "machines/kubelet/podworkers.ts" },

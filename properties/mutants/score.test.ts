@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import { runSpec, specFromSeed } from "../run.js";
-import { faultNames } from "../../runtime/faults.js";
+import { faultNames, type FaultEntry } from "../../runtime/faults.js";
 import { check, shrinkRun, shrinkSchedule } from "../check.js";
 import { defaultBudget, scoreMutant, scoreTable } from "./score.js";
 
@@ -29,7 +29,7 @@ describe("the mutation runner", () => {
       setMutants([]);
     }
     expect(runSpec(report.failure!.spec).violations).toEqual([]);
-  });
+  }, 300_000);
 
   it("a run's recorded schedule replays it delivery for delivery, and a schedule cut short leaves the rest to the seeded chooser", () => {
     const spec = specFromSeed(12, { scenario: "nginx", steps: 800, faults: [...faultNames] });
@@ -44,11 +44,29 @@ describe("the mutation runner", () => {
     expect(deliveries(c).slice(0, 60)).toEqual(deliveries(a).slice(0, 60));
   });
 
+  it("a run's recorded fault plan replays it exactly, and a fault left out of the plan is the only fault that moves", () => {
+    const spec = specFromSeed(12, { scenario: "nginx", steps: 800, faults: [...faultNames] });
+    const plan: FaultEntry[] = [];
+    const a = runSpec({ ...spec, faultSettings: { ...spec.faultSettings!, delayProbability: 0.1, duplicateProbability: 0.1 } }, { trace: true, recordFaults: plan });
+    expect(plan.length).toBeGreaterThan(5);
+    expect(plan.length).toBe(a.faults);
+    const faultLines = (r: typeof a) => r.trace!.filter((e) => e.kind === "fault").map((e: any) => `${e.fault}: ${e.detail}`);
+    const deliveries = (r: typeof a) => r.trace!.filter((e) => e.kind === "deliver").map((e: any) => `${e.from}>${e.to} ${e.type}`);
+    // the plan, not the seed's fault draws, decides: the settings no longer matter
+    const b = runSpec({ ...spec, faultSettings: { ...spec.faultSettings!, delayProbability: 0, duplicateProbability: 0 }, faultPlan: plan }, { trace: true });
+    expect(deliveries(b)).toEqual(deliveries(a));
+    expect(faultLines(b)).toEqual(faultLines(a));
+    // without the last fault, every earlier one still strikes the message it struck
+    const c = runSpec({ ...spec, faultPlan: plan.slice(0, -1) }, { trace: true });
+    expect(faultLines(c).slice(0, plan.length - 1)).toEqual(faultLines(a).slice(0, plan.length - 1));
+    expect(c.faults).toBe(plan.length - 1);
+  }, 60_000);
+
   it("the shrinker cuts deliveries out of a failure's schedule: the shrunk run fails alike in fewer steps", () => {
     setMutants(["scheduler.ignores-requests"]);
     try {
-      // seed 11 without faults overfills a node at step 282 of its run
-      const spec = specFromSeed(11, { scenario: "random", steps: 3000, faults: [] });
+      // seed 9 without faults overfills a node at step 1454 of its run
+      const spec = specFromSeed(9, { scenario: "random", steps: 3000, faults: [] });
       const found = runSpec(spec);
       expect(found.violations[0]!.invariant).toBe("allocatableNeverExceeded");
       const s = shrinkSchedule(spec, {}, 12);

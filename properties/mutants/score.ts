@@ -5,7 +5,7 @@
 
 import { setMutants } from "../../machines/common/mutation.js";
 import { faultNames, type FaultName } from "../../runtime/faults.js";
-import { check, type CheckReport } from "../check.js";
+import { check, type CheckReport, type ShrinkProgress } from "../check.js";
 
 export interface MutantBudget {
   seed: number;
@@ -19,6 +19,10 @@ export interface MutantBudget {
   maxShrinkRuns: number;
   /** safety net only: no new run starts after this long (the run is then marked timedOut) */
   timeBoxMs: number;
+  /** processes searching each mutant side by side, lane k from fast-check seed `seed + k` (`npm run mutants`; scoreMutant itself is one lane) */
+  lanes: number;
+  /** the time box and the hard limit count each lane's CPU time, not the wall clock (`--cpu`) */
+  cpuTime?: boolean;
 }
 
 /** The budget `npm run mutants` uses: every fault, random workloads, a fixed seed. */
@@ -30,6 +34,7 @@ export const defaultBudget: MutantBudget = {
   scenario: "random",
   maxShrinkRuns: 60,
   timeBoxMs: 100_000,
+  lanes: 2,
 };
 
 export interface MutantResult {
@@ -41,7 +46,7 @@ export interface MutantResult {
   /** runs and total steps until the first failing run */
   runsToFind?: number;
   stepsToFind?: number;
-  /** the failing run before shrinking and after: steps, commands, fault kinds */
+  /** the failing run before shrinking and after: steps, commands, faults (planned faults once recorded, else fault kinds) */
   foundSteps?: number;
   shrunkSteps?: number;
   shrunkCommands?: number;
@@ -62,15 +67,23 @@ export interface MutantResult {
  * Runs `podflow check` with one mutant on ("" for none: the baseline, which must be clean).
  * onFound gets the row as it stands when the failure is found, before shrinking.
  */
-export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, log: (s: string) => void = () => {}, saveDir?: string, onFound?: (partial: MutantResult) => void): MutantResult {
+export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, log: (s: string) => void = () => {}, saveDir?: string, onFound?: (partial: MutantResult) => void, onRun?: (done: { runs: number; steps: number }) => void): MutantResult {
+  let partial: MutantResult | undefined;
   const t = performance.now();
   setMutants(name ? [name] : []);
   try {
     const found = (f: NonNullable<CheckReport["found"]>) => {
       const v = f.result.violations[0]!;
-      onFound?.({ name, caught: true, invariant: v.invariant, message: v.message, runsToFind: f.runs, stepsToFind: f.steps, foundSteps: f.result.steps, phase: f.result.phase, runs: f.runs, steps: f.steps, ms: Math.round(performance.now() - t), timedOut: false });
+      partial = { name, caught: true, invariant: v.invariant, message: v.message, runsToFind: f.runs, stepsToFind: f.steps, foundSteps: f.result.steps, phase: f.result.phase, runs: f.runs, steps: f.steps, ms: Math.round(performance.now() - t), timedOut: false, shrunkSteps: f.result.steps, shrunkCommands: f.spec.commands.length, shrunkFaults: f.spec.faults.length, shrinkRuns: 0 };
+      onFound?.(partial);
     };
-    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, maxShrinkRuns: budget.maxShrinkRuns, onFound: found, ...(saveDir ? { saveDir } : {}) }, log);
+    // Each smaller failure shrinking keeps is told as well: a row cut short by the hard limit still shows how far it got.
+    const shrunk: ShrinkProgress = (b) => {
+      if (!partial) return;
+      partial = { ...partial, shrunkSteps: b.result.steps, shrunkCommands: b.spec.commands.length, shrunkFaults: b.spec.faultPlan?.length ?? b.spec.faults.length, shrinkRuns: b.runs, phase: b.result.phase, ms: Math.round(performance.now() - t) };
+      onFound?.(partial);
+    };
+    const r = check({ seed: budget.seed, seeds: budget.runs, steps: budget.steps, faults: budget.faults, scenario: budget.scenario, timeBoxMs: budget.timeBoxMs, ...(budget.cpuTime ? { cpuTime: true } : {}), maxShrinkRuns: budget.maxShrinkRuns, onFound: found, onShrunk: shrunk, ...(onRun ? { onRun } : {}), ...(saveDir ? { saveDir } : {}) }, log);
     const out: MutantResult = { name, caught: r.failure !== undefined, runs: r.runs, steps: r.steps, ms: Math.round(performance.now() - t), timedOut: !r.failure && r.runs < budget.runs };
     if (r.failure && r.found) {
       const v = r.failure.result.violations[0] ?? r.found.result.violations[0]!;
@@ -82,7 +95,7 @@ export function scoreMutant(name: string, budget: MutantBudget = defaultBudget, 
         foundSteps: r.found.result.steps,
         shrunkSteps: r.failure.result.steps,
         shrunkCommands: r.failure.spec.commands.length,
-        shrunkFaults: r.failure.spec.faults.length,
+        shrunkFaults: r.failure.spec.faultPlan?.length ?? r.failure.spec.faults.length,
         shrinkRuns: r.shrinkRuns,
         phase: r.failure.result.phase,
         ...(r.failure.file ? { file: r.failure.file } : {}),
