@@ -222,9 +222,13 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
         { env: kubectlEnv(s.kubeconfigPath), timeout: 30_000 }, (_e, out) => resolve(out));
     });
     const screen = r.replace(/\r\n/g, "\n");
-    expect(screen).toContain("root@shell-demo:/# ls /\n");
-    expect(screen).toMatch(/\nbin\n(.*\n)*usr\nvar\nroot@shell-demo:\/# cd \/usr\/share\/nginx\/html\n/);
-    expect(screen).toContain("root@shell-demo:/usr/share/nginx/html# cat index.html; pwd\nHello shell demo\n/usr/share/nginx/html\n");
+    // The docs' shell-demo runs in the host's network (hostNetwork: true), and so in its UTS
+    // namespace: bash's prompt shows the node's hostname, not the pod's name.
+    const node = (await k(["get", "pod", "shell-demo", "-o", "jsonpath={.spec.nodeName}"])).out.trim();
+    expect(node).toMatch(/^node-\d+$/);
+    expect(screen).toContain(`root@${node}:/# ls /\n`);
+    expect(screen).toMatch(new RegExp(`\nbin\n(.*\n)*usr\nvar\nroot@${node}:/# cd /usr/share/nginx/html\n`));
+    expect(screen).toContain(`root@${node}:/usr/share/nginx/html# cat index.html; pwd\nHello shell demo\n/usr/share/nginx/html\n`);
     expect(screen).toContain("# nosuch\nbash: nosuch: command not found\n");
     expect(screen).toContain("# exit 4\nexit\ncommand terminated with exit code 4\n");
     expect(screen).toMatch(/\[exit 4\]\n$/);
