@@ -177,19 +177,22 @@ describe("object-count quotas over the legacy names", () => {
     await c.stop();
   });
 
-  it("a scoped quota counts only the pods its scopes select (Terminating, BestEffort), and never another kind", async () => {
+  it("a scoped quota counts only the pods its scopes select (Terminating, BestEffort); a scope over another kind is refused", async () => {
     const c = createCluster({ nodes: 1, seed: 3 });
-    await c.apply(quota({ pods: "1", services: "0" }, { scopes: ["Terminating", "BestEffort"] }));
+    // ValidateResourceQuotaSpec: the pod scopes apply to pod resources only
+    const bad = await refusal(c.apply(quota({ pods: "1", services: "0" }, { scopes: ["Terminating", "BestEffort"] })));
+    expect(bad.code).toBe(422);
+    expect(bad.message).toContain('spec.scopes: Invalid value: ["Terminating","BestEffort"]: unsupported scope applied to resource');
+    await c.apply(quota({ pods: "1" }, { scopes: ["Terminating", "BestEffort"] }));
     await c.settle();
     await c.apply(pod("long-running"));
     await c.apply(pod("deadline", { activeDeadlineSeconds: 3600 }));
     const r = await refusal(c.apply(pod("deadline-2", { activeDeadlineSeconds: 3600 })));
     expect(r.message).toBe('pods "deadline-2" is forbidden: exceeded quota: counts, requested: pods=1, used: pods=1, limited: pods=1');
-    // services: "0" in a scoped quota limits nothing (the service evaluator matches no scope)
+    // a scoped quota charges no other kind
     await c.apply({ apiVersion: "v1", kind: "Service", metadata: { name: "svc", namespace: "default" }, spec: { selector: { app: "x" }, ports: [{ port: 80 }] } });
     await c.settle();
-    // CalculateUsageStats starts every tracked resource at zero; no Service is selected by the scopes
-    expect(c.get("ResourceQuota", "counts", "default").status.used).toEqual({ pods: "1", services: "0" });
+    expect(c.get("ResourceQuota", "counts", "default").status.used).toEqual({ pods: "1" });
     await c.stop();
   });
 });
