@@ -615,15 +615,13 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
  */
 function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx): void {
   const id = ++ctx.netSeq;
-  ctx.waits.set(id, { containerId: c.id, kind, host, port, path });
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
   const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
   const conf = typeof file === "string" ? parseResolvConf(file) : undefined;
-  if (conf && !conf.servers.includes(clusterDNS)) {
-    const wait = ctx.waits.get(id)!;
-    ctx.waits.set(id, { ...wait, server: conf.servers[0] ?? "" });
-    fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
-  } else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}) });
+  const elsewhere = conf !== undefined && !conf.servers.includes(clusterDNS);
+  ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}) });
+  if (elsewhere) fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
+  else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}) });
   armNetTimer(c, id, fx);
 }
 

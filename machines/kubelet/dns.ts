@@ -14,7 +14,7 @@ export interface DNSConfig {
 }
 
 /** The node's own resolver configuration (the kubelet's --resolv-conf): kind's Docker network gateway. */
-export const nodeResolvConf: DNSConfig = { servers: ["172.18.0.1"], searches: [], options: [] };
+const nodeResolvConf: DNSConfig = { servers: ["172.18.0.1"], searches: [], options: [] };
 
 // validation.MaxDNSNameservers, MaxDNSSearchPaths and MaxDNSSearchListChars
 const maxNameservers = 3;
@@ -44,7 +44,7 @@ function fitLimits(c: DNSConfig): DNSConfig {
 }
 
 /** The policy the configurer applies: ClusterFirst in the host's network falls back to Default. */
-export function effectiveDNSPolicy(pod: Pod): "ClusterFirst" | "Default" | "None" {
+function effectiveDNSPolicy(pod: Pod): "ClusterFirst" | "Default" | "None" {
   const policy = pod.spec?.dnsPolicy ?? "ClusterFirst";
   if (policy === "None" || policy === "Default") return policy;
   if (policy === "ClusterFirstWithHostNet") return "ClusterFirst";

@@ -533,9 +533,6 @@ function splitRequestURI(uri: string): { path: string; query: URLSearchParams } 
   return q < 0 ? { path: uri, query: new URLSearchParams() } : { path: uri.slice(0, q), query: new URLSearchParams(uri.slice(q + 1)) };
 }
 
-/** The verb a method names on one object's (sub)resource path. */
-const methodVerbs: ReadonlyMap<string, string> = new Map([["GET", "get"], ["HEAD", "get"], ["POST", "create"], ["PUT", "update"], ["PATCH", "patch"], ["DELETE", "delete"]]);
-
 async function handle(cluster: Cluster, req: IncomingMessage, res: ServerResponse, hc: HandlerContext): Promise<void> {
   const url = splitRequestURI(req.url ?? "/");
   const route = parsePath(url.path);
@@ -622,7 +619,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (method !== "GET" && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
   // A subresource has routes only for the verbs its REST storage implements: any other method is
   // go-restful's 405, before any body is read (PUT on pods/x/binding, DELETE on deployments/x/scale).
-  if (p.subresource !== undefined && !subresourceInfo(r, p.subresource, p.version).verbs.includes(methodVerbs.get(method) ?? "")) return refuse(S.methodNotAllowed());
+  if (p.subresource !== undefined && !subresourceInfo(r, p.subresource, p.version).verbs.includes(asked.verb)) return refuse(S.methodNotAllowed());
   switch (method) {
     case "GET": {
       // the handler decodes query options after the authorization filter: a refused user gets its 403 first
