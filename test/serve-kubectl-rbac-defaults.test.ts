@@ -69,6 +69,11 @@ describe.runIf(bin)("the default roles and the ClusterRole aggregation controlle
     }
     const meta = await k(["get", "clusterrole", "cluster-admin", "-o", "jsonpath={.metadata.labels.kubernetes\\.io/bootstrapping} {.metadata.annotations.rbac\\.authorization\\.kubernetes\\.io/autoupdate} {.rules[0].verbs[0]}"]);
     expect(meta.out).toBe("rbac-defaults true *");
+    // the bootstrap policy's rules are stored with every list sorted (PolicyRuleBuilder.Rule)
+    const discovery = await k(["get", "clusterrole", "system:discovery", "-o", "jsonpath={.rules[0].nonResourceURLs}"]);
+    expect(JSON.parse(discovery.out)).toEqual(["/api", "/api/*", "/apis", "/apis/*", "/healthz", "/livez", "/openapi", "/openapi/*", "/readyz", "/version", "/version/"]);
+    const scheduler = await k(["get", "clusterrole", "system:kube-scheduler", "-o", "json"]);
+    expect(JSON.parse(scheduler.out).rules).toContainEqual({ apiGroups: [""], resources: ["pods"], verbs: ["delete", "get", "list", "watch"] });
   });
 
   it("kubectl get clusterrolebindings shows cluster-admin bound to system:masters", async () => {

@@ -28,10 +28,13 @@ const aggregateLabels = new Map<string, Record<string, string>>([
   ["system:aggregate-to-view", { [aggregateTo("view")]: "true" }],
 ]);
 
+// PolicyRuleBuilder.Rule() sorts every list of a bootstrap rule (sort.Strings: byte order)
+const sorted = (v: readonly string[] | undefined): string[] => [...(v ?? [])].sort();
+
 /** A rule as the API stores it (rbacv1.PolicyRule's field order). */
 function storedForm(r: PolicyRule): any {
-  if (r.nonResourceURLs) return { verbs: [...r.verbs], nonResourceURLs: [...r.nonResourceURLs] };
-  return { verbs: [...r.verbs], apiGroups: [...(r.apiGroups ?? [])], resources: [...(r.resources ?? [])], ...(r.resourceNames ? { resourceNames: [...r.resourceNames] } : {}) };
+  if (r.nonResourceURLs) return { verbs: sorted(r.verbs), nonResourceURLs: sorted(r.nonResourceURLs) };
+  return { verbs: sorted(r.verbs), apiGroups: sorted(r.apiGroups), resources: sorted(r.resources), ...(r.resourceNames ? { resourceNames: sorted(r.resourceNames) } : {}) };
 }
 
 const metadata = (name: string, labels: Record<string, string> = {}) => ({ name, labels: { ...bootstrapLabel, ...labels }, annotations: { ...autoupdate } });
