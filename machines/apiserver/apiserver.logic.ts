@@ -203,7 +203,7 @@ function nodeGraph(ctx: ApiServerContext): NodeGraph {
   return {
     pod: (namespace, name) => c.objects.get(`/registry/pods/${namespace}/${name}`),
     podsOn: (node) => [...(c.podsByNode.get(node) ?? [])].map((k) => c.objects.get(k)),
-    node: (name) => c.objects.get(`/registry/nodes/${name}`),
+    node: (name) => c.objects.get(`/registry/minions/${name}`),
     pvc: (namespace, name) => c.objects.get(`/registry/persistentvolumeclaims/${namespace}/${name}`),
     rbac: {
       role: (namespace, name) => c.objects.get(`/registry/roles/${namespace}/${name}`),
