@@ -29,6 +29,7 @@ import {
 } from "./rbac.js";
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
+import { validateRuntimeClass, validateRuntimeClassUpdate } from "./runtimeclass.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 import { validateJobStatusUpdate } from "./jobstatus.js";
 import { validateCronJobStatusUpdate, validateNamespaceStatusUpdate, validatePodDisruptionBudgetStatusUpdate, validateServiceStatusUpdate } from "./statusupdates.js";
@@ -75,6 +76,7 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   ClusterRole: validateClusterRole,
   RoleBinding: validateRoleBinding,
   ClusterRoleBinding: validateClusterRoleBinding,
+  RuntimeClass: validateRuntimeClass,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -108,6 +110,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Role: validateRoleUpdate,
   ClusterRole: validateClusterRoleUpdate,
   RoleBinding: validateRoleBindingUpdate,
+  RuntimeClass: validateRuntimeClassUpdate,
   ClusterRoleBinding: validateClusterRoleBindingUpdate,
 };
 
