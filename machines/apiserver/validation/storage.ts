@@ -7,7 +7,7 @@
 import { deepEqual as sameJSON } from "../../common/equal.js";
 import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { isQualifiedName, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
+import { fieldImmutableErrorMsg, isQualifiedName, isValidLabelValue, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { specDiff } from "./pod.js";
 import { cmpQuantity, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
 import { validateResourceQuantityValue } from "./resources.js";
@@ -81,8 +81,12 @@ function quantityText(raw: unknown): string {
   return q ? `resource.Quantity{${JSON.stringify(quantityString(q))}}` : JSON.stringify(raw);
 }
 
-/** ValidatePersistentVolumeSpec for a PersistentVolume object (not an inline spec). */
-export function validatePersistentVolumeSpec(spec: Obj, path = "spec"): FieldError[] {
+/**
+ * ValidatePersistentVolumeSpec for a PersistentVolume object (not an inline spec). allowInvalidLabelValue
+ * is ValidationOptionsForPersistentVolume's AllowInvalidLabelValueInRequiredNodeAffinity; the
+ * VolumeAttributesClass gate is on (GA in v1.34).
+ */
+export function validatePersistentVolumeSpec(spec: Obj, path = "spec", allowInvalidLabelValue = false): FieldError[] {
   const s = spec ?? {};
   const errs = validateAccessModes(s.accessModes, `${path}.accessModes`, "");
   const capacity = s.capacity;
@@ -102,7 +106,7 @@ export function validatePersistentVolumeSpec(spec: Obj, path = "spec"): FieldErr
   let affinitySet = false;
   if (has(s.nodeAffinity)) {
     affinitySet = true;
-    if (has(s.nodeAffinity.required)) errs.push(...validateNodeSelector(s.nodeAffinity.required, `${path}.nodeAffinity.required`));
+    if (has(s.nodeAffinity.required)) errs.push(...validateNodeSelector(s.nodeAffinity.required, `${path}.nodeAffinity.required`, allowInvalidLabelValue));
     else errs.push(required(`${path}.nodeAffinity.required`, "must specify required node constraints"));
   }
   let count = 0;
@@ -127,6 +131,12 @@ export function validatePersistentVolumeSpec(spec: Obj, path = "spec"): FieldErr
   }
   if (s.storageClassName) for (const m of validateClassName(s.storageClassName, false)) errs.push(invalidValue(`${path}.storageClassName`, s.storageClassName, m));
   if (has(s.volumeMode) && !SUPPORTED_VOLUME_MODES.includes(s.volumeMode)) errs.push(notSupported(`${path}.volumeMode`, s.volumeMode, SUPPORTED_VOLUME_MODES));
+  if (has(s.volumeAttributesClassName)) {
+    const vac = String(s.volumeAttributesClassName);
+    if (vac.length === 0) errs.push(required(`${path}.volumeAttributesClassName`, "an empty string is disallowed"));
+    else for (const m of validateClassName(vac, false)) errs.push(invalidValue(`${path}.volumeAttributesClassName`, vac, m));
+    if (!has(s.csi)) errs.push(required(`${path}.csi`, "has to be specified when using volumeAttributesClassName"));
+  }
   return errs;
 }
 
@@ -141,9 +151,57 @@ function cleanPath(p: string): string {
   return p.startsWith("/") ? "/" + parts.join("/") : parts.join("/") || ".";
 }
 
-/** ValidatePersistentVolume: cluster-scoped metadata with a DNS-1123 subdomain name, then the spec. */
-export function validatePersistentVolume(pv: Obj): FieldError[] {
-  return [...validateObjectMeta(pv?.metadata, false, nameIsDNSSubdomain), ...validatePersistentVolumeSpec(pv?.spec)];
+/** ValidatePersistentVolume: cluster-scoped metadata with a DNS-1123 subdomain name, then the spec (options from the old volume, if any). */
+export function validatePersistentVolume(pv: Obj, old?: Obj): FieldError[] {
+  return [...validateObjectMeta(pv?.metadata, false, nameIsDNSSubdomain), ...validatePersistentVolumeSpec(pv?.spec, "spec", hasInvalidLabelValueInTerms(old?.spec?.nodeAffinity?.required?.nodeSelectorTerms))];
+}
+
+// helper.HasInvalidLabelValueInNodeSelectorTerms: an old volume keeps the label values it was stored with.
+function hasInvalidLabelValueInTerms(terms: unknown): boolean {
+  if (!Array.isArray(terms)) return false;
+  return terms.some((t: Obj) => ((t?.matchExpressions ?? []) as Obj[]).some((e) => ((e?.values ?? []) as unknown[]).some((v) => isValidLabelValue(String(v)).length > 0)));
+}
+
+// The GA label each deprecated beta node label may be renamed to (volumeNodeAffinitiesEqual).
+const BETA_TO_GA_LABELS = new Map([
+  ["failure-domain.beta.kubernetes.io/zone", "topology.kubernetes.io/zone"],
+  ["failure-domain.beta.kubernetes.io/region", "topology.kubernetes.io/region"],
+  ["beta.kubernetes.io/os", "kubernetes.io/os"],
+  ["beta.kubernetes.io/arch", "kubernetes.io/arch"],
+  ["beta.kubernetes.io/instance-type", "node.kubernetes.io/instance-type"],
+]);
+
+// Requirement by requirement, in order: the same operator and values, and the same key or its GA rename.
+function volumeNodeAffinitiesEqual(next: Obj, prev: Obj): boolean {
+  if (has(next) !== has(prev)) return false;
+  if (!has(next)) return true;
+  if (has(next.required) !== has(prev.required)) return false;
+  if (!has(next.required)) return true;
+  const a: Obj[] = next.required.nodeSelectorTerms ?? [];
+  const b: Obj[] = prev.required.nodeSelectorTerms ?? [];
+  if (a.length !== b.length) return false;
+  return a.every((t, i) => {
+    const o = b[i];
+    if (!sameJSON(t?.matchFields ?? null, o?.matchFields ?? null)) return false;
+    const x: Obj[] = t?.matchExpressions ?? [];
+    const y: Obj[] = o?.matchExpressions ?? [];
+    if (x.length !== y.length) return false;
+    return x.every((e, j) => {
+      const f = y[j];
+      if (e?.operator !== f?.operator || !sameJSON(e?.values ?? null, f?.values ?? null)) return false;
+      return e?.key === f?.key || BETA_TO_GA_LABELS.get(f?.key) === e?.key;
+    });
+  });
+}
+
+// %v of the internal *VolumeNodeAffinity through its JSON: Go field names, nil lists as null.
+function volumeNodeAffinityJSON(na: Obj): string {
+  if (!has(na)) return "null";
+  const list = (v: unknown, item: (x: Obj) => string) => (Array.isArray(v) ? `[${v.map(item).join(",")}]` : "null");
+  const rq = (e: Obj) => `{"Key":${JSON.stringify(e?.key ?? "")},"Operator":${JSON.stringify(e?.operator ?? "")},"Values":${list(e?.values, (v) => JSON.stringify(v))}}`;
+  const term = (t: Obj) => `{"MatchExpressions":${list(t?.matchExpressions, rq)},"MatchFields":${list(t?.matchFields, rq)}}`;
+  const req = has(na.required) ? `{"NodeSelectorTerms":${list(na.required.nodeSelectorTerms, term)}}` : "null";
+  return `{"Required":${req}}`;
 }
 
 const PV_SOURCE_KEYS = pvSources.map(([k]) => k);
@@ -152,7 +210,7 @@ const pvSource = (spec: Obj): Obj => Object.fromEntries(PV_SOURCE_KEYS.filter((k
 /** ValidatePersistentVolumeUpdate: the source and volumeMode never change; a set nodeAffinity may not change. */
 export function validatePersistentVolumeUpdate(pv: Obj, old: Obj): FieldError[] {
   // ValidatePersistentVolumeUpdate checks the object but not its metadata update (the strategy adds that).
-  const errs = [...validateObjectMetaUpdate(pv?.metadata, old?.metadata), ...validatePersistentVolume(pv)];
+  const errs = [...validateObjectMetaUpdate(pv?.metadata, old?.metadata), ...validatePersistentVolume(pv, old)];
   const next = pvSource(pv?.spec);
   const prev = pvSource(old?.spec);
   // A CSI source may gain a controllerExpandSecretRef.
@@ -164,13 +222,14 @@ export function validatePersistentVolumeUpdate(pv: Obj, old: Obj): FieldError[] 
     errs.push(forbiddenField("spec.persistentvolumesource", `spec.persistentvolumesource is immutable after creation\n${specDiff(prev, next, "core.PersistentVolumeSource")}`));
   }
   errs.push(...validateImmutable(pv?.spec?.volumeMode, old?.spec?.volumeMode, "volumeMode"));
-  if (has(old?.spec?.nodeAffinity)) errs.push(...validateImmutable(pv?.spec?.nodeAffinity, old.spec.nodeAffinity, "nodeAffinity", goValue(nodeAffinityValue(pv?.spec?.nodeAffinity))));
+  // validatePvNodeAffinity: a set nodeAffinity may change only by renaming beta labels to GA.
+  if (has(old?.spec?.nodeAffinity) && !volumeNodeAffinitiesEqual(pv?.spec?.nodeAffinity, old.spec.nodeAffinity)) {
+    errs.push(invalidValue("nodeAffinity", goValue(volumeNodeAffinityJSON(pv?.spec?.nodeAffinity)), `${fieldImmutableErrorMsg}, except for updating from beta label to GA`));
+  }
+  if (has(old?.spec?.volumeAttributesClassName) && !has(pv?.spec?.volumeAttributesClassName)) {
+    errs.push(forbiddenField("spec.volumeAttributesClassName", "update from non-nil value to nil is forbidden"));
+  }
   return errs;
-}
-
-// validatePvNodeAffinity reports the new *VolumeNodeAffinity, printed by %#v as a pointer.
-function nodeAffinityValue(na: unknown): string {
-  return has(na) ? "&core.VolumeNodeAffinity{...}" : "null";
 }
 
 /**
