@@ -241,19 +241,20 @@ export function validatePersistentVolumeStatusUpdate(pv: Obj, old: Obj): FieldEr
   return validateObjectMetaUpdate(pv?.metadata, old?.metadata);
 }
 
-function validateDataSource(ds: Obj, path: string, ref: boolean): FieldError[] {
+// validateDataSource / validateDataSourceRef; an apiGroup the old claim already had is not judged again.
+function validateDataSource(ds: Obj, path: string, ref: boolean, allowInvalidAPIGroup: boolean): FieldError[] {
   const errs: FieldError[] = [];
   if (!ds.name) errs.push(required(`${path}.name`, ""));
   if (!ds.kind) errs.push(required(`${path}.kind`, ""));
   const group = ds.apiGroup ?? "";
   if (group === "" && ds.kind !== "PersistentVolumeClaim") errs.push(invalidValue(path, ds.kind ?? "", "must be 'PersistentVolumeClaim' when referencing the default apiGroup"));
-  if (group !== "") for (const m of nameIsDNSSubdomain(group, false)) errs.push(invalidValue(`${path}.apiGroup`, group, m));
+  if (group !== "" && !allowInvalidAPIGroup) for (const m of nameIsDNSSubdomain(group, false)) errs.push(invalidValue(`${path}.apiGroup`, group, m));
   if (ref && ds.namespace) for (const m of nameIsDNSLabel(ds.namespace, false)) errs.push(invalidValue(`${path}.namespace`, ds.namespace, m));
   return errs;
 }
 
-/** ValidatePersistentVolumeClaimSpec. */
-export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec"): FieldError[] {
+/** ValidatePersistentVolumeClaimSpec (RecoverVolumeExpansionFailure and VolumeAttributesClass on, as in v1.35). */
+export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec", allowInvalidAPIGroup = false): FieldError[] {
   const s = spec ?? {};
   const errs: FieldError[] = [];
   const modes: unknown[] = Array.isArray(s.accessModes) ? s.accessModes : [];
@@ -270,8 +271,8 @@ export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec"): Fie
   }
   if (s.storageClassName) for (const m of validateClassName(s.storageClassName, false)) errs.push(invalidValue(`${path}.storageClassName`, s.storageClassName, m));
   if (has(s.volumeMode) && !SUPPORTED_VOLUME_MODES.includes(s.volumeMode)) errs.push(notSupported(`${path}.volumeMode`, s.volumeMode, SUPPORTED_VOLUME_MODES));
-  if (has(s.dataSource)) errs.push(...validateDataSource(s.dataSource, `${path}.dataSource`, false));
-  if (has(s.dataSourceRef)) errs.push(...validateDataSource(s.dataSourceRef, `${path}.dataSourceRef`, true));
+  if (has(s.dataSource)) errs.push(...validateDataSource(s.dataSource, `${path}.dataSource`, false, allowInvalidAPIGroup));
+  if (has(s.dataSourceRef)) errs.push(...validateDataSource(s.dataSourceRef, `${path}.dataSourceRef`, true, allowInvalidAPIGroup));
   if (has(s.dataSourceRef) && s.dataSourceRef.namespace) {
     if (has(s.dataSource)) errs.push(invalidValue(path, goValue(`${path}.dataSource`), "may not be specified when dataSourceRef.namespace is specified"));
   } else if (has(s.dataSource) && has(s.dataSourceRef)) {
@@ -283,57 +284,75 @@ export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec"): Fie
   return errs;
 }
 
-/** ValidatePersistentVolumeClaim: namespaced metadata with a DNS-1123 subdomain name, then the spec. */
-export function validatePersistentVolumeClaim(pvc: Obj): FieldError[] {
-  return [...validateObjectMeta(pvc?.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc?.spec)];
+/** ValidatePersistentVolumeClaim: namespaced metadata with a DNS-1123 subdomain name, then the spec (options from the old claim, if any). */
+export function validatePersistentVolumeClaim(pvc: Obj, old?: Obj): FieldError[] {
+  // ValidationOptionsForPersistentVolumeClaim: an apiGroup the old claim had set may stay invalid.
+  const allowInvalidAPIGroup = has(old?.spec?.dataSource?.apiGroup) || has(old?.spec?.dataSourceRef?.apiGroup);
+  return [...validateObjectMeta(pvc?.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc?.spec, "spec", allowInvalidAPIGroup)];
 }
 
 const BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
 
+const annotationOf = (obj: Obj): string | undefined => {
+  const ann = obj?.metadata?.annotations ?? {};
+  return Object.hasOwn(ann, BETA_STORAGE_CLASS_ANNOTATION) ? ann[BETA_STORAGE_CLASS_ANNOTATION] : undefined;
+};
+
 /**
- * ValidatePersistentVolumeClaimUpdate: the spec is immutable except volumeName (set once), the
- * storage request of a bound claim (never below the previous value) and an unset storageClassName
- * taking the beta annotation's class.
+ * ValidatePersistentVolumeClaimUpdate, step by step as v1.35 has it: the spec is immutable except
+ * volumeName (set once), the class (from the beta annotation, or from nil), and for a bound claim
+ * the storage request and a set volumeAttributesClassName; a request may shrink, but not to the
+ * recorded capacity; volumeMode is immutable; a set volumeAttributesClassName may not be unset or emptied.
  */
 export function validatePersistentVolumeClaimUpdate(pvc: Obj, old: Obj): FieldError[] {
-  const errs = [...validateObjectMetaUpdate(pvc?.metadata, old?.metadata), ...validatePersistentVolumeClaim(pvc)];
+  const errs = [...validateObjectMetaUpdate(pvc?.metadata, old?.metadata), ...validatePersistentVolumeClaim(pvc, old)];
   const next = structuredClone(pvc?.spec ?? {});
   const prev = structuredClone(old?.spec ?? {});
-  if (!prev.volumeName) {
+  if (!old?.spec?.volumeName) {
     if (has(next.volumeName)) prev.volumeName = next.volumeName;
     else delete prev.volumeName;
   }
-  const oldAnn = old?.metadata?.annotations ?? {};
-  const newAnn = pvc?.metadata?.annotations ?? {};
-  const oldBeta = Object.hasOwn(oldAnn, BETA_STORAGE_CLASS_ANNOTATION) ? oldAnn[BETA_STORAGE_CLASS_ANNOTATION] : undefined;
-  const newBeta = Object.hasOwn(newAnn, BETA_STORAGE_CLASS_ANNOTATION) ? newAnn[BETA_STORAGE_CLASS_ANNOTATION] : undefined;
+  const oldBeta = annotationOf(old);
+  const newBeta = annotationOf(pvc);
+  const oldClass = old?.spec?.storageClassName;
+  const newClass = pvc?.spec?.storageClassName;
   // validateStorageClassUpgradeFromAnnotation: the class moves from the beta annotation to the field.
-  if (oldBeta !== undefined && !has(prev.storageClassName) && has(next.storageClassName) && next.storageClassName === oldBeta && (newBeta === undefined || newBeta === oldBeta)) {
+  if (oldBeta !== undefined && !has(oldClass) && has(newClass) && newClass === oldBeta && (newBeta === undefined || newBeta === oldBeta)) {
     delete next.storageClassName;
   } else {
-    if ((newBeta ?? "") !== (oldBeta ?? "")) errs.push(invalidValue(`metadata.annotations[${BETA_STORAGE_CLASS_ANNOTATION}]`, newBeta ?? "", "field is immutable"));
-    // validateStorageClassUpgradeFromNil: an unbound claim without a class may be given one.
-    if (oldBeta === undefined && !has(prev.storageClassName) && has(next.storageClassName) && !prev.volumeName) next.storageClassName = prev.storageClassName;
-    if (!has(next.storageClassName)) delete next.storageClassName;
+    // ValidateImmutableAnnotation builds the path with Child("annotations", key): dots, not brackets.
+    if ((newBeta ?? "") !== (oldBeta ?? "")) errs.push(invalidValue(`metadata.annotations.${BETA_STORAGE_CLASS_ANNOTATION}`, newBeta ?? "", fieldImmutableErrorMsg));
+    // validateStorageClassUpgradeFromNil: a claim without a class may be given one (the annotation's, if it had one).
+    if (has(newClass) && !has(oldClass) && (oldBeta === undefined || newClass === oldBeta)) delete next.storageClassName;
   }
-  if (pvc?.status?.phase === "Bound" && has(next.resources?.requests)) {
-    const was = prev.resources?.requests?.storage;
+  const bound = pvc?.status?.phase === "Bound";
+  if (bound && has(next.resources?.requests)) {
+    const was = old?.spec?.resources?.requests?.storage;
     if (was === undefined) delete next.resources.requests.storage;
     else next.resources.requests.storage = was;
   }
-  next.volumeAttributesClassName = prev.volumeAttributesClassName;
-  if (!has(next.volumeAttributesClassName)) delete next.volumeAttributesClassName;
+  if (bound && has(next.volumeAttributesClassName)) {
+    if (has(prev.volumeAttributesClassName)) next.volumeAttributesClassName = prev.volumeAttributesClassName;
+    else delete next.volumeAttributesClassName;
+  }
   if (!sameJSON(next, prev)) {
     errs.push(forbiddenField("spec", `spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n${specDiff(prev, next, "core.PersistentVolumeClaimSpec")}`));
   }
-  const newSize = parseGoQuantity(pvc?.spec?.resources?.requests?.storage ?? "0") ?? parseGoQuantity("0")!;
-  const oldSize = parseGoQuantity(old?.spec?.resources?.requests?.storage ?? "0") ?? parseGoQuantity("0")!;
-  const statusSize = parseGoQuantity(old?.status?.capacity?.storage ?? "0") ?? parseGoQuantity("0")!;
+  const zero = parseGoQuantity("0")!;
+  const newSize = parseGoQuantity(pvc?.spec?.resources?.requests?.storage ?? "0") ?? zero;
+  const oldSize = parseGoQuantity(old?.spec?.resources?.requests?.storage ?? "0") ?? zero;
+  const statusSize = parseGoQuantity(old?.status?.capacity?.storage ?? "0") ?? zero;
   // RecoverVolumeExpansionFailure (GA in 1.34): a request may shrink, but not to the recorded capacity or below.
   if (cmpQuantity(newSize, oldSize) < 0 && cmpQuantity(newSize, statusSize) <= 0) {
     errs.push(forbiddenField("spec.resources.requests.storage", "field can not be less than status.capacity"));
   }
   errs.push(...validateImmutable(pvc?.spec?.volumeMode, old?.spec?.volumeMode, "volumeMode"));
+  const oldVAC = old?.spec?.volumeAttributesClassName;
+  const newVAC = pvc?.spec?.volumeAttributesClassName;
+  if (has(oldVAC) && !sameJSON(oldVAC, newVAC ?? null)) {
+    if (!has(newVAC)) errs.push(forbiddenField("spec.volumeAttributesClassName", "update from non-nil value to nil is forbidden"));
+    else if (newVAC === "") errs.push(forbiddenField("spec.volumeAttributesClassName", "update from non-nil value to an empty string is forbidden"));
+  }
   return errs;
 }
 
