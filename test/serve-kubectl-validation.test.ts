@@ -115,6 +115,26 @@ kind: PersistentVolumeClaim
 metadata: {name: data}
 spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}, dataSourceRef: {apiGroup: "^invalid", kind: Foo, name: foo}}
 `, ['spec.dataSourceRef.apiGroup: Invalid value: "^invalid": a lowercase RFC 1123 subdomain must consist of']],
+  ["replicaset", "ReplicaSet", "web", `apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web}
+spec:
+  replicas: -1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: nginx}]}
+`, ["spec.replicas: Invalid value: -1: must be greater than or equal to 0"]],
+  ["daemonset", "DaemonSet", "agent", `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  minReadySeconds: -1
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: c, image: nginx}]}
+`, ["spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0"]],
 ];
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of objects Kubernetes refuses", () => {
@@ -145,6 +165,14 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of obj
     const r = await k(["apply", "-f", file("frozen2.yaml", cm("2"))]);
     expect(r.err).toContain('ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
     expect((await k(["get", "configmap", "frozen", "-o", "jsonpath={.data.a}"])).out).toBe("1");
+  });
+
+  it("kubectl apply of a Deployment with another selector is refused (apps/v1 keeps spec.selector), and the Deployment keeps its own", async () => {
+    const deploy = (app: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  template:\n    metadata: {labels: {app: ${app}}}\n    spec: {containers: [{name: c, image: nginx}]}\n`;
+    expect((await k(["apply", "-f", file("web1.yaml", deploy("web"))])).out).toBe("deployment.apps/web created\n");
+    const r = await k(["apply", "-f", file("web2.yaml", deploy("web2"))]);
+    expect(r.err).toContain('The Deployment "web" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"web2"}}: field is immutable');
+    expect((await k(["get", "deployment", "web", "-o", "jsonpath={.spec.selector.matchLabels.app}"])).out).toBe("web");
   });
 
   // The refusal kubectl users meet when they re-point a local volume at another node.
