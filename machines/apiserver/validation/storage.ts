@@ -13,7 +13,7 @@ import { cmpQuantity, parseGoQuantity, quantityString, type GoQuantity } from ".
 import { validateResourceQuantityValue } from "./resources.js";
 import { validateNodeSelector } from "./scheduling.js";
 import { validateLabelSelector } from "./selector.js";
-import { validatePathNoBacksteps, volumeSources } from "./volumes.js";
+import { validateCSIDriverName, validatePathNoBacksteps, volumeSources } from "./volumes.js";
 
 type Obj = any;
 
@@ -62,6 +62,47 @@ const pvSources: [key: string, forbiddenKey: string, checkKey: string][] = [
   ["storageos", "storageos", "storageos"], ["csi", "csi", "csi"],
 ];
 const podSourceChecks = new Map(volumeSources.map(([key, , , check]) => [key, check]));
+
+// validateCSISecretRef: a PV's secret reference names a secret and its namespace.
+function validateCSISecretRef(ref: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = String(ref?.name ?? "");
+  const namespace = String(ref?.namespace ?? "");
+  if (name === "") errs.push(required(`${path}.name`, ""));
+  else for (const m of nameIsDNSSubdomain(name, false)) errs.push(invalidValue(`${path}.name`, name, m));
+  if (namespace === "") errs.push(required(`${path}.namespace`, ""));
+  else for (const m of nameIsDNSLabel(namespace, false)) errs.push(invalidValue(`${path}.namespace`, namespace, m));
+  return errs;
+}
+
+/** validateCSIPersistentVolumeSource: driver, volumeHandle, and four secret references (nodeStageSecretRef is not judged). */
+export function validateCSIPersistentVolumeSource(csi: Obj, path: string): FieldError[] {
+  const errs = validateCSIDriverName(String(csi?.driver ?? ""), `${path}.driver`);
+  if (!csi?.volumeHandle) errs.push(required(`${path}.volumeHandle`, ""));
+  for (const ref of ["controllerPublishSecretRef", "controllerExpandSecretRef", "nodePublishSecretRef", "nodeExpandSecretRef"]) {
+    if (has(csi?.[ref])) errs.push(...validateCSISecretRef(csi[ref], `${path}.${ref}`));
+  }
+  return errs;
+}
+
+/** validateGlusterfsPersistentVolumeSource: endpoints and path, and a set endpointsNamespace must be a namespace name. */
+export function validateGlusterfsPersistentVolumeSource(g: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!g?.endpoints) errs.push(required(`${path}.endpoints`, ""));
+  if (!g?.path) errs.push(required(`${path}.path`, ""));
+  if (has(g?.endpointsNamespace)) {
+    const ns = String(g.endpointsNamespace);
+    if (ns === "") errs.push(invalidValue(`${path}.endpointsNamespace`, ns, "if the endpointnamespace is set, it must be a valid namespace name"));
+    else for (const m of nameIsDNSLabel(ns, false)) errs.push(invalidValue(`${path}.endpointsNamespace`, ns, m));
+  }
+  return errs;
+}
+
+// The PersistentVolumeSource checks that differ from the pod volume ones.
+const pvSourceChecks = new Map<string, (src: Obj, path: string) => FieldError[]>([
+  ["csi", validateCSIPersistentVolumeSource],
+  ["glusterfs", validateGlusterfsPersistentVolumeSource],
+]);
 
 function validateLocal(ls: Obj, path: string): FieldError[] {
   if (!ls.path) return [required(`${path}.path`, "")];
@@ -122,8 +163,10 @@ export function validatePersistentVolumeSpec(spec: Obj, path = "spec", allowInva
       if (!affinitySet) errs.push(required(`${path}.nodeAffinity`, "Local volume requires node affinity"));
       continue;
     }
+    const pvCheck = pvSourceChecks.get(key);
     const check = podSourceChecks.get(key);
-    if (check) errs.push(...check(s[key], `${path}.${checkKey}`, { resourceIsPod: false }, ""));
+    if (pvCheck) errs.push(...pvCheck(s[key], `${path}.${checkKey}`));
+    else if (check) errs.push(...check(s[key], `${path}.${checkKey}`, { resourceIsPod: false }, ""));
   }
   if (count === 0) errs.push(required(path, "must specify a volume type"));
   if (has(s.hostPath) && typeof s.hostPath.path === "string" && cleanPath(s.hostPath.path) === "/" && s.persistentVolumeReclaimPolicy === "Recycle") {

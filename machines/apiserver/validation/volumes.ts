@@ -237,7 +237,7 @@ function validateStorageOS(s: Obj, path: string): FieldError[] {
 }
 
 /** ValidateCSIDriverName: required, at most 63 characters, a DNS subdomain once lower-cased. */
-function validateCSIDriverName(driver: string, path: string): FieldError[] {
+export function validateCSIDriverName(driver: string, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (driver.length === 0) errs.push(required(path, ""));
   if (driver.length > 63) errs.push(tooLong(path, "", 63));
