@@ -35,21 +35,16 @@ export function deepEqual(a: unknown, b: unknown): boolean {
  * (Go's nil and empty slices are semantically equal; "imagePullSecrets: []" is no template change).
  */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  const aa = Array.isArray(a);
-  if (aa !== Array.isArray(b)) return false;
-  if (aa) {
-    const x = a as unknown[];
-    const y = b as unknown[];
-    return x.length === y.length && x.every((v, i) => semanticEqual(v, y[i]));
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const absent = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 0);
-  for (const k in x) if (!(absent(x[k]) && absent(y[k])) && !semanticEqual(x[k], y[k])) return false;
-  for (const k in y) if (!(absent(y[k]) && absent(x[k])) && !Object.hasOwn(x, k)) return false;
-  return true;
+  return deepEqual(withoutEmptyLists(a), withoutEmptyLists(b));
+}
+
+// A copy without the object keys whose value is an empty list (rarely used: templates of DaemonSets).
+function withoutEmptyLists(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) return v.map(withoutEmptyLists);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!(Array.isArray(x) && x.length === 0)) setOwn(out, k, withoutEmptyLists(x));
+  return out;
 }
 
 /** A deep copy of a JSON-like value (plain objects, arrays, primitives; key order and undefined-valued keys kept); anything else goes through structuredClone. */
