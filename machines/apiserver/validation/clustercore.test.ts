@@ -215,3 +215,22 @@ describe("a refused write of each kind whose tables were ported this stop (Persi
     expect((cluster.get("DaemonSet", "agent") as any).metadata.annotations[annotation]).toBe("2");
   });
 });
+
+describe("a pod's ephemeral volume claim template is judged (ValidatePersistentVolumeClaimTemplate)", () => {
+  it("Pod: a claim template without accessModes and with a name is refused with both causes, nothing stored", () => {
+    const { cluster, send, revision } = setUp();
+    const before = revision();
+    const body = {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "scratch" },
+      spec: { containers: [{ name: "c", image: "nginx" }], volumes: [{ name: "data", ephemeral: { volumeClaimTemplate: { metadata: { name: "x" }, spec: { resources: { requests: { storage: "1Gi" } } } } } }] },
+    };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    expect(r).toMatchObject({ ok: false, code: 422, status: { reason: "Invalid" } });
+    matches(r.status.details.causes, [
+      { reason: "FieldValueForbidden", message: "Forbidden: cannot be set", field: "spec.volumes[0].ephemeral.volumeClaimTemplate.metadata.name" },
+      { reason: "FieldValueRequired", message: "Required value: at least 1 access mode is required", field: "spec.volumes[0].ephemeral.volumeClaimTemplate.spec.accessModes" },
+    ]);
+    expect(revision()).toBe(before);
+    expect(cluster.get("Pod", "scratch")).toBeUndefined();
+  });
+});

@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { validatePersistentVolumeClaim, validatePersistentVolumeClaimSpec, validatePersistentVolumeClaimUpdate, validatePersistentVolumeUpdate } from "./storage.js";
 import { brief, messages } from "./testing.js";
+import { validateVolumes } from "./volumes.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -18,50 +19,72 @@ const claim = (name: string, namespace: string, spec: any, extra: any = {}): any
 });
 const requests = (storage: string) => ({ requests: { storage } });
 
+// testValidatePVC's scenarios, for a claim (TestValidatePersistentVolumeClaim) and for a pod's ephemeral
+// volume claim template (TestValidateEphemeralVolume: name and namespace empty, no other metadata but
+// labels and annotations). Each row: name, metadata, spec, causes for a claim, causes for a template
+// (fields relative to the claim or template: "metadata.…" or "spec.…").
+const goodSpec = () => ({
+  selector: { matchExpressions: [{ key: "key2", operator: "Exists" }] }, accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("10G"),
+  storageClassName: "valid", volumeMode: "Filesystem",
+});
+const uid = "ac051fac-2ead-46d9-b8b4-4e0fbeb7455d";
+const sel = { matchExpressions: [{ key: "key2", operator: "Exists" }] };
+const pvcScenarios: [string, any, any, string[], string[]][] = [
+  ["good-claim", {}, goodSpec(), [], []],
+  ["missing-name", { name: "" }, goodSpec(), ["FieldValueRequired metadata.name"], []],
+  ["missing-namespace", { namespace: "" }, goodSpec(), ["FieldValueRequired metadata.namespace"], []],
+  ["with-generate-name", { generateName: "pvc-" }, goodSpec(), [], ["FieldValueForbidden metadata.generateName"]],
+  ["with-uid", { uid }, goodSpec(), [], ["FieldValueForbidden metadata.uID"]],
+  ["with-resource-version", { resourceVersion: "1" }, goodSpec(), [], ["FieldValueForbidden metadata.resourceVersion"]],
+  ["with-generation", { generation: 100 }, goodSpec(), [], ["FieldValueForbidden metadata.generation"]],
+  ["with-creation-timestamp", { creationTimestamp: "2026-01-01T00:00:00Z" }, goodSpec(), [], ["FieldValueForbidden metadata.creationTimestamp"]],
+  ["with-deletion-grace-period-seconds", { deletionGracePeriodSeconds: 10 }, goodSpec(), [], ["FieldValueForbidden metadata.deletionGracePeriodSeconds"]],
+  ["with-owner-references", { ownerReferences: [{ apiVersion: "v1", kind: "pod", name: "foo", uid }] }, goodSpec(), [], ["FieldValueForbidden metadata.ownerReferences"]],
+  ["with-finalizers", { finalizers: ["example.com/foo"] }, goodSpec(), [], ["FieldValueForbidden metadata.finalizers"]],
+  ["with-managed-fields", { managedFields: [{ fieldsType: "FieldsV1", operation: "Apply", apiVersion: "apps/v1", manager: "foo" }] }, goodSpec(), [], ["FieldValueForbidden metadata.managedFields"]],
+  ["with-good-labels", { labels: { "apps.kubernetes.io/name": "test" } }, goodSpec(), [], []],
+  ["with-bad-labels", { labels: { "hello-world": "hyphen not allowed" } }, goodSpec(), ["FieldValueInvalid metadata.labels"], ["FieldValueInvalid metadata.labels"]],
+  // The Go row named with-good-annotations sets labels; so does with-bad-annotations.
+  ["with-good-annotations", { labels: { foo: "bar" } }, goodSpec(), [], []],
+  ["with-bad-annotations", { labels: { "hello-world": "hyphen not allowed" } }, goodSpec(), ["FieldValueInvalid metadata.labels"], ["FieldValueInvalid metadata.labels"]],
+  ["with-read-write-once-pod", {}, { accessModes: ["ReadWriteOncePod"], resources: requests("10G") }, [], []],
+  ["with-read-write-once-pod-and-others", {}, { accessModes: ["ReadWriteOncePod", "ReadWriteMany"], resources: requests("10G") }, ["FieldValueForbidden spec.accessModes"], ["FieldValueForbidden spec.accessModes"]],
+  ["invalid-claim-zero-capacity", {}, { selector: sel, accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("0G"), storageClassName: "valid" }, ["FieldValueInvalid spec.resources[storage]"], ["FieldValueInvalid spec.resources[storage]"]],
+  ["invalid-label-selector", {}, { selector: { matchExpressions: [{ key: "key2", operator: "InvalidOp", values: ["value1", "value2"] }] }, accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("10G") },
+    ["FieldValueInvalid spec.selector.matchExpressions[0].operator"], ["FieldValueInvalid spec.selector.matchExpressions[0].operator"]],
+  ["invalid-accessmode", {}, { accessModes: ["fakemode"], resources: requests("10G") }, ["FieldValueNotSupported spec.accessModes"], ["FieldValueNotSupported spec.accessModes"]],
+  ["no-access-modes", {}, { resources: requests("10G") }, ["FieldValueRequired spec.accessModes"], ["FieldValueRequired spec.accessModes"]],
+  ["no-resource-requests", {}, { accessModes: ["ReadWriteOnce"] }, ["FieldValueRequired spec.resources[storage]"], ["FieldValueRequired spec.resources[storage]"]],
+  ["invalid-resource-requests", {}, { accessModes: ["ReadWriteOnce"], resources: { requests: { memory: "10G" } } }, ["FieldValueRequired spec.resources[storage]"], ["FieldValueRequired spec.resources[storage]"]],
+  ["negative-storage-request", {}, { selector: sel, accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("-10G") }, ["FieldValueInvalid spec.resources[storage]"], ["FieldValueInvalid spec.resources[storage]"]],
+  ["zero-storage-request", {}, { selector: sel, accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("0G") }, ["FieldValueInvalid spec.resources[storage]"], ["FieldValueInvalid spec.resources[storage]"]],
+  ["invalid-storage-class-name", {}, { selector: sel, accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("10G"), storageClassName: "-invalid-" }, ["FieldValueInvalid spec.storageClassName"], ["FieldValueInvalid spec.storageClassName"]],
+  ["invalid-volume-mode", {}, { accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("10G"), volumeMode: "fakeVolumeMode" }, ["FieldValueNotSupported spec.volumeMode"], ["FieldValueNotSupported spec.volumeMode"]],
+  ["mismatch-data-source-and-ref", {}, { accessModes: ["ReadWriteOnce"], resources: requests("10G"), dataSource: { kind: "PersistentVolumeClaim", name: "pvc1" }, dataSourceRef: { kind: "PersistentVolumeClaim", name: "pvc2" } },
+    ["FieldValueInvalid spec"], ["FieldValueInvalid spec"]],
+  ["invaild-apigroup-in-data-source", {}, { accessModes: ["ReadWriteOnce"], resources: requests("10G"), dataSource: { apiGroup: "^invalid", kind: "Foo", name: "foo1" } }, ["FieldValueInvalid spec.dataSource.apiGroup"], ["FieldValueInvalid spec.dataSource.apiGroup"]],
+  ["invaild-apigroup-in-data-source-ref", {}, { accessModes: ["ReadWriteOnce"], resources: requests("10G"), dataSourceRef: { apiGroup: "^invalid", kind: "Foo", name: "foo1" } }, ["FieldValueInvalid spec.dataSourceRef.apiGroup"], ["FieldValueInvalid spec.dataSourceRef.apiGroup"]],
+  ["invalid-volume-attributes-class-name", {}, { selector: sel, accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("10G"), volumeAttributesClassName: "-invalid-" }, ["FieldValueInvalid spec.volumeAttributesClassName"], ["FieldValueInvalid spec.volumeAttributesClassName"]],
+];
+
 describe("TestValidatePersistentVolumeClaim (testValidatePVC, not ephemeral)", () => {
-  const good = () => ({
-    selector: { matchExpressions: [{ key: "key2", operator: "Exists" }] }, accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("10G"),
-    storageClassName: "valid", volumeMode: "Filesystem",
-  });
-  const withMeta = (metadata: any) => claim("foo", "ns", good(), { metadata });
-  const rows: [string, any, string[]][] = [
-    ["good-claim", claim("foo", "ns", good()), []],
-    ["missing-name", claim("", "ns", good()), ["FieldValueRequired metadata.name"]],
-    ["missing-namespace", claim("foo", "", good()), ["FieldValueRequired metadata.namespace"]],
-    ["with-generate-name", withMeta({ generateName: "pvc-" }), []],
-    ["with-uid", withMeta({ uid: "ac051fac-2ead-46d9-b8b4-4e0fbeb7455d" }), []],
-    ["with-resource-version", withMeta({ resourceVersion: "1" }), []],
-    ["with-generation", withMeta({ generation: 100 }), []],
-    ["with-creation-timestamp", withMeta({ creationTimestamp: "2026-01-01T00:00:00Z" }), []],
-    ["with-deletion-grace-period-seconds", withMeta({ deletionGracePeriodSeconds: 10 }), []],
-    ["with-owner-references", withMeta({ ownerReferences: [{ apiVersion: "v1", kind: "pod", name: "foo", uid: "ac051fac-2ead-46d9-b8b4-4e0fbeb7455d" }] }), []],
-    ["with-finalizers", withMeta({ finalizers: ["example.com/foo"] }), []],
-    ["with-managed-fields", withMeta({ managedFields: [{ fieldsType: "FieldsV1", operation: "Apply", apiVersion: "apps/v1", manager: "foo" }] }), []],
-    ["with-good-labels", withMeta({ labels: { "apps.kubernetes.io/name": "test" } }), []],
-    ["with-bad-labels", withMeta({ labels: { "hello-world": "hyphen not allowed" } }), ["FieldValueInvalid metadata.labels"]],
-    // The Go row named with-good-annotations sets labels; so does with-bad-annotations.
-    ["with-good-annotations", withMeta({ labels: { foo: "bar" } }), []],
-    ["with-bad-annotations", withMeta({ labels: { "hello-world": "hyphen not allowed" } }), ["FieldValueInvalid metadata.labels"]],
-    ["with-read-write-once-pod", claim("foo", "ns", { accessModes: ["ReadWriteOncePod"], resources: requests("10G") }), []],
-    ["with-read-write-once-pod-and-others", claim("foo", "ns", { accessModes: ["ReadWriteOncePod", "ReadWriteMany"], resources: requests("10G") }), ["FieldValueForbidden spec.accessModes"]],
-    ["invalid-claim-zero-capacity", claim("foo", "ns", { ...good(), resources: requests("0G"), volumeMode: undefined }), ["FieldValueInvalid spec.resources[storage]"]],
-    ["invalid-label-selector", claim("foo", "ns", { selector: { matchExpressions: [{ key: "key2", operator: "InvalidOp", values: ["value1", "value2"] }] }, accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("10G") }),
-      ["FieldValueInvalid spec.selector.matchExpressions[0].operator"]],
-    ["invalid-accessmode", claim("foo", "ns", { accessModes: ["fakemode"], resources: requests("10G") }), ["FieldValueNotSupported spec.accessModes"]],
-    ["no-access-modes", claim("foo", "ns", { resources: requests("10G") }), ["FieldValueRequired spec.accessModes"]],
-    ["no-resource-requests", claim("foo", "ns", { accessModes: ["ReadWriteOnce"] }), ["FieldValueRequired spec.resources[storage]"]],
-    ["invalid-resource-requests", claim("foo", "ns", { accessModes: ["ReadWriteOnce"], resources: { requests: { memory: "10G" } } }), ["FieldValueRequired spec.resources[storage]"]],
-    ["negative-storage-request", claim("foo", "ns", { ...good(), storageClassName: undefined, volumeMode: undefined, resources: requests("-10G") }), ["FieldValueInvalid spec.resources[storage]"]],
-    ["zero-storage-request", claim("foo", "ns", { ...good(), storageClassName: undefined, volumeMode: undefined, resources: requests("0G") }), ["FieldValueInvalid spec.resources[storage]"]],
-    ["invalid-storage-class-name", claim("foo", "ns", { ...good(), volumeMode: undefined, storageClassName: "-invalid-" }), ["FieldValueInvalid spec.storageClassName"]],
-    ["invalid-volume-mode", claim("foo", "ns", { accessModes: ["ReadWriteOnce", "ReadOnlyMany"], resources: requests("10G"), volumeMode: "fakeVolumeMode" }), ["FieldValueNotSupported spec.volumeMode"]],
-    ["mismatch-data-source-and-ref", claim("foo", "ns", { accessModes: ["ReadWriteOnce"], resources: requests("10G"), dataSource: { kind: "PersistentVolumeClaim", name: "pvc1" }, dataSourceRef: { kind: "PersistentVolumeClaim", name: "pvc2" } }),
-      ["FieldValueInvalid spec"]],
-    ["invaild-apigroup-in-data-source", claim("foo", "ns", { accessModes: ["ReadWriteOnce"], resources: requests("10G"), dataSource: { apiGroup: "^invalid", kind: "Foo", name: "foo1" } }), ["FieldValueInvalid spec.dataSource.apiGroup"]],
-    ["invaild-apigroup-in-data-source-ref", claim("foo", "ns", { accessModes: ["ReadWriteOnce"], resources: requests("10G"), dataSourceRef: { apiGroup: "^invalid", kind: "Foo", name: "foo1" } }), ["FieldValueInvalid spec.dataSourceRef.apiGroup"]],
-    ["invalid-volume-attributes-class-name", claim("foo", "ns", { ...good(), storageClassName: undefined, volumeMode: undefined, volumeAttributesClassName: "-invalid-" }), ["FieldValueInvalid spec.volumeAttributesClassName"]],
-  ];
-  for (const [name, pvc, want] of rows) it(`${want.length ? "refuses" : "accepts"} ${name}`, () => expect(brief(validatePersistentVolumeClaim(JSON.parse(JSON.stringify(pvc))))).toEqual(want));
+  for (const [name, meta, spec, want] of pvcScenarios) {
+    it(`${want.length ? "refuses" : "accepts"} ${name}`, () => {
+      const pvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "foo", namespace: "ns", ...meta }, spec };
+      expect(brief(validatePersistentVolumeClaim(pvc))).toEqual(want);
+    });
+  }
+});
+
+describe("TestValidateEphemeralVolume (testValidatePVC through a pod's ephemeral volume)", () => {
+  const base = "spec.volumes[0].ephemeral.volumeClaimTemplate";
+  for (const [name, meta, spec, , want] of pvcScenarios) {
+    it(`${want.length ? "refuses" : "accepts"} ${name}`, () => {
+      // goodName and goodNS are empty for templates; the row's own metadata on top.
+      const { errs } = validateVolumes([{ name: "foo", ephemeral: { volumeClaimTemplate: { metadata: { ...meta, name: meta.name ?? undefined, namespace: meta.namespace ?? undefined }, spec } } }], "spec.volumes");
+      expect(brief(errs)).toEqual(want.map((w) => w.replace(" ", ` ${base}.`)));
+    });
+  }
 });
 
 describe("TestAlphaVolumeSnapshotDataSource", () => {

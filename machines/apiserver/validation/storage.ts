@@ -6,7 +6,7 @@
 
 import { deepEqual as sameJSON } from "../../common/equal.js";
 import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
-import { validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { validateAnnotations, validateImmutable, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { fieldImmutableErrorMsg, isQualifiedName, isValidLabelValue, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { specDiff } from "./pod.js";
 import { cmpQuantity, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
@@ -61,7 +61,9 @@ const pvSources: [key: string, forbiddenKey: string, checkKey: string][] = [
   ["azureDisk", "azureDisk", "azureDisk"], ["scaleIO", "scaleIO", "scaleIO"], ["local", "local", "local"],
   ["storageos", "storageos", "storageos"], ["csi", "csi", "csi"],
 ];
-const podSourceChecks = new Map(volumeSources.map(([key, , , check]) => [key, check]));
+// Built on first use: volumes.ts imports this module for ephemeral volumes' claim templates.
+let podSourceChecksMap: Map<string, (typeof volumeSources)[number][3]> | undefined;
+const podSourceChecks = () => (podSourceChecksMap ??= new Map(volumeSources.map(([key, , , check]) => [key, check])));
 
 // validateCSISecretRef: a PV's secret reference names a secret and its namespace.
 function validateCSISecretRef(ref: Obj, path: string): FieldError[] {
@@ -164,7 +166,7 @@ export function validatePersistentVolumeSpec(spec: Obj, path = "spec", allowInva
       continue;
     }
     const pvCheck = pvSourceChecks.get(key);
-    const check = podSourceChecks.get(key);
+    const check = podSourceChecks().get(key);
     if (pvCheck) errs.push(...pvCheck(s[key], `${path}.${checkKey}`));
     else if (check) errs.push(...check(s[key], `${path}.${checkKey}`, { resourceIsPod: false }, ""));
   }
@@ -332,6 +334,31 @@ export function validatePersistentVolumeClaim(pvc: Obj, old?: Obj): FieldError[]
   // ValidationOptionsForPersistentVolumeClaim: an apiGroup the old claim had set may stay invalid.
   const allowInvalidAPIGroup = has(old?.spec?.dataSource?.apiGroup) || has(old?.spec?.dataSourceRef?.apiGroup);
   return [...validateObjectMeta(pvc?.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc?.spec, "spec", allowInvalidAPIGroup)];
+}
+
+// ObjectMeta's fields but labels and annotations, as validateFieldAllowList names them: the Go
+// field name with its first letter lowered ("uID").
+const TEMPLATE_META_FORBIDDEN: [json: string, reported: string][] = [
+  ["name", "name"], ["generateName", "generateName"], ["namespace", "namespace"], ["selfLink", "selfLink"], ["uid", "uID"],
+  ["resourceVersion", "resourceVersion"], ["generation", "generation"], ["creationTimestamp", "creationTimestamp"],
+  ["deletionTimestamp", "deletionTimestamp"], ["deletionGracePeriodSeconds", "deletionGracePeriodSeconds"], ["ownerReferences", "ownerReferences"],
+  ["finalizers", "finalizers"], ["managedFields", "managedFields"],
+];
+
+/** ValidateTemplateObjectMeta: annotations and labels, and no other ObjectMeta field set (reflect's zero value: "", 0, nil). */
+export function validateTemplateObjectMeta(meta: Obj, path: string): FieldError[] {
+  const m = meta && typeof meta === "object" ? meta : {};
+  const errs = [...validateAnnotations(m.annotations, `${path}.annotations`), ...validateLabels(m.labels, `${path}.labels`)];
+  for (const [json, reported] of TEMPLATE_META_FORBIDDEN) {
+    const v = Object.hasOwn(m, json) ? m[json] : undefined;
+    if (v !== undefined && v !== null && v !== "" && v !== 0) errs.push(forbiddenField(`${path}.${reported}`, "cannot be set"));
+  }
+  return errs;
+}
+
+/** ValidatePersistentVolumeClaimTemplate (an ephemeral volume's claim): template metadata, then the claim spec. */
+export function validatePersistentVolumeClaimTemplate(template: Obj, path: string): FieldError[] {
+  return [...validateTemplateObjectMeta(template?.metadata, `${path}.metadata`), ...validatePersistentVolumeClaimSpec(template?.spec, `${path}.spec`)];
 }
 
 const BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
