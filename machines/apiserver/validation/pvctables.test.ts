@@ -87,6 +87,13 @@ describe("TestValidateEphemeralVolume (testValidatePVC through a pod's ephemeral
   }
 });
 
+// ValidationOptionsForPersistentVolumeClaim (validation.go, 000f2605): no Go table row, the rule read from the source.
+describe("ValidationOptionsForPersistentVolumeClaim: an old claim's invalid selector values stay allowed", () => {
+  const withSelector = (value: string) => claim("foo", "ns", { selector: { matchExpressions: [{ key: "k", operator: "In", values: [value] }] }, accessModes: ["ReadWriteOnce"], resources: requests("10G"), volumeName: "volume" });
+  it("a new claim with an invalid selector value is refused", () => expect(brief(validatePersistentVolumeClaim(withSelector("-bad-")))).toEqual(["FieldValueInvalid spec.selector.matchExpressions[0].values[0]"]));
+  it("an update of a claim that already had one is not", () => expect(validatePersistentVolumeClaimUpdate(withSelector("-bad-"), withSelector("-bad-"))).toEqual([]));
+});
+
 describe("TestAlphaVolumeSnapshotDataSource", () => {
   const spec = (name: string, kind: string) => ({ accessModes: ["ReadOnlyMany"], resources: requests("10G"), storageClassName: "csi-plugin", dataSource: { apiGroup: "snapshot.storage.k8s.io", kind, name } });
   it("accepts a VolumeSnapshot data source", () => expect(validatePersistentVolumeClaimSpec(spec("test_snapshot", "VolumeSnapshot"))).toEqual([]));

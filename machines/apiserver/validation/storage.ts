@@ -299,12 +299,12 @@ function validateDataSource(ds: Obj, path: string, ref: boolean, allowInvalidAPI
 }
 
 /** ValidatePersistentVolumeClaimSpec (RecoverVolumeExpansionFailure and VolumeAttributesClass on, as in v1.35). */
-export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec", allowInvalidAPIGroup = false): FieldError[] {
+export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec", allowInvalidAPIGroup = false, allowInvalidLabelValue = false): FieldError[] {
   const s = spec ?? {};
   const errs: FieldError[] = [];
   const modes: unknown[] = Array.isArray(s.accessModes) ? s.accessModes : [];
   if (modes.length === 0) errs.push(required(`${path}.accessModes`, "at least 1 access mode is required"));
-  if (has(s.selector)) errs.push(...validateLabelSelector(s.selector, `${path}.selector`));
+  if (has(s.selector)) errs.push(...validateLabelSelector(s.selector, `${path}.selector`, allowInvalidLabelValue));
   errs.push(...validateAccessModes(modes, `${path}.accessModes`, "").filter((e) => e.type !== "FieldValueRequired"));
   const storagePath = `${path}.resources[storage]`;
   const raw = s.resources?.requests?.storage;
@@ -331,9 +331,11 @@ export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec", allo
 
 /** ValidatePersistentVolumeClaim: namespaced metadata with a DNS-1123 subdomain name, then the spec (options from the old claim, if any). */
 export function validatePersistentVolumeClaim(pvc: Obj, old?: Obj): FieldError[] {
-  // ValidationOptionsForPersistentVolumeClaim: an apiGroup the old claim had set may stay invalid.
+  // ValidationOptionsForPersistentVolumeClaim: an apiGroup the old claim had set may stay invalid, and
+  // so may selector values if the old selector did not pass strict validation.
   const allowInvalidAPIGroup = has(old?.spec?.dataSource?.apiGroup) || has(old?.spec?.dataSourceRef?.apiGroup);
-  return [...validateObjectMeta(pvc?.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc?.spec, "spec", allowInvalidAPIGroup)];
+  const allowInvalidLabelValue = has(old) && validateLabelSelector(old?.spec?.selector, "").length > 0;
+  return [...validateObjectMeta(pvc?.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc?.spec, "spec", allowInvalidAPIGroup, allowInvalidLabelValue)];
 }
 
 // ObjectMeta's fields but labels and annotations, as validateFieldAllowList names them: the Go
