@@ -339,3 +339,22 @@ describe("TestValidateVolumeMounts", () => {
   ];
   for (const [name, ds] of deviceErrors) it(`volume devices: ${name} fails`, () => expect(devices(ds, badMounts).length).toBeGreaterThan(0));
 });
+
+// TestValidateSubpathMutuallyExclusive and TestValidateDisabledSubpathExpr (validation_test.go, 000f2605), every row.
+describe("TestValidateSubpathMutuallyExclusive and TestValidateDisabledSubpathExpr", () => {
+  const { vols } = validateVolumes([
+    { name: "abc", persistentVolumeClaim: { claimName: "testclaim1" } },
+    { name: "abc-123", persistentVolumeClaim: { claimName: "testclaim2" } },
+    { name: "123", hostPath: { path: "/foo/baz", type: "" } },
+  ], "field");
+  const devices = [{ name: "xyz", devicePath: "/foofoo" }, { name: "uvw", devicePath: "/foofoo/share/test" }];
+  const rows: [string, any, boolean][] = [
+    ["subpath and subpathexpr not specified", { name: "abc-123", mountPath: "/bab" }, false],
+    ["subpath expr specified", { name: "abc-123", mountPath: "/bab", subPathExpr: "$(POD_NAME)" }, false],
+    ["subpath specified", { name: "abc-123", mountPath: "/bab", subPath: "baz" }, false],
+    ["subpath and subpathexpr specified", { name: "abc-123", mountPath: "/bab", subPath: "baz", subPathExpr: "$(POD_NAME)" }, true],
+  ];
+  for (const [name, mount, fails] of rows) {
+    it(name, () => expect(validateVolumeMounts({ volumeMounts: [mount], volumeDevices: devices }, vols, "field").length > 0).toBe(fails));
+  }
+});
