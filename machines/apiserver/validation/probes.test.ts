@@ -1,0 +1,57 @@
+// TestValidateProbe, Test_validateProbe and TestValidateHandler (pkg/apis/core/validation/validation_test.go,
+// 000f2605), every row. Test_validateProbe compares each cause's type and field; the other two
+// check failure or success.
+
+import { describe, expect, it } from "vitest";
+import { validateHandler, validateProbe } from "./pod.js";
+import { brief } from "./testing.js";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+const echo = { exec: { command: ["echo"] } };
+const positiveFields = ["initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"];
+
+describe("TestValidateProbe", () => {
+  it("accepts no probe", () => expect(validateProbe(undefined, "field")).toEqual([]));
+  for (const f of positiveFields) it(`accepts ${f}: 10`, () => expect(validateProbe({ ...echo, [f]: 10 }, "field")).toEqual([]));
+  it("refuses a probe without a handler", () => expect(validateProbe({ timeoutSeconds: 10, initialDelaySeconds: 10 }, "field").length).toBeGreaterThan(0));
+  for (const f of positiveFields) it(`refuses ${f}: -10`, () => expect(validateProbe({ ...echo, [f]: -10 }, "field").length).toBeGreaterThan(0));
+});
+
+describe("Test_validateProbe", () => {
+  const rows: [string, any, string[]][] = [
+    ["no handler", {}, ["FieldValueRequired test"]],
+    ["an exec handler", echo, []],
+    ["initialDelaySeconds -1", { ...echo, initialDelaySeconds: -1 }, ["FieldValueInvalid test.initialDelaySeconds"]],
+    ["timeoutSeconds -1", { ...echo, timeoutSeconds: -1 }, ["FieldValueInvalid test.timeoutSeconds"]],
+    ["periodSeconds -1", { ...echo, periodSeconds: -1 }, ["FieldValueInvalid test.periodSeconds"]],
+    ["successThreshold -1", { ...echo, successThreshold: -1 }, ["FieldValueInvalid test.successThreshold"]],
+    ["failureThreshold -1", { ...echo, failureThreshold: -1 }, ["FieldValueInvalid test.failureThreshold"]],
+    ["terminationGracePeriodSeconds -1", { ...echo, terminationGracePeriodSeconds: -1 }, ["FieldValueInvalid test.terminationGracePeriodSeconds"]],
+    ["terminationGracePeriodSeconds 0", { ...echo, terminationGracePeriodSeconds: 0 }, ["FieldValueInvalid test.terminationGracePeriodSeconds"]],
+    ["terminationGracePeriodSeconds 1", { ...echo, terminationGracePeriodSeconds: 1 }, []],
+  ];
+  for (const [name, probe, want] of rows) it(name, () => expect(brief(validateProbe(probe, "test"))).toEqual(want));
+});
+
+describe("TestValidateHandler", () => {
+  const success: any[] = [
+    echo,
+    { httpGet: { path: "/", port: 1, host: "", scheme: "HTTP" } },
+    { httpGet: { path: "/foo", port: 65535, host: "host", scheme: "HTTP" } },
+    { httpGet: { path: "/", port: "port", host: "", scheme: "HTTP" } },
+    { httpGet: { path: "/", port: "port", host: "", scheme: "HTTP", httpHeaders: [{ name: "Host", value: "foo.example.com" }] } },
+    { httpGet: { path: "/", port: "port", host: "", scheme: "HTTP", httpHeaders: [{ name: "X-Forwarded-For", value: "1.2.3.4" }, { name: "X-Forwarded-For", value: "5.6.7.8" }] } },
+  ];
+  const errors: any[] = [
+    {},
+    { exec: { command: [] } },
+    { httpGet: { path: "", port: 0, host: "" } },
+    { httpGet: { path: "/foo", port: 65536, host: "host" } },
+    { httpGet: { path: "", port: "", host: "" } },
+    { httpGet: { path: "/", port: "port", host: "", scheme: "HTTP", httpHeaders: [{ name: "Host:", value: "foo.example.com" }] } },
+    { httpGet: { path: "/", port: "port", host: "", scheme: "HTTP", httpHeaders: [{ name: "X_Forwarded_For", value: "foo.example.com" }] } },
+  ];
+  success.forEach((h, i) => it(`accepts [${i}] ${JSON.stringify(h)}`, () => expect(validateHandler(h, "field", 30)).toEqual([])));
+  errors.forEach((h, i) => it(`refuses [${i}] ${JSON.stringify(h)}`, () => expect(validateHandler(h, "field", 30).length).toBeGreaterThan(0)));
+});
