@@ -162,7 +162,7 @@ const resizeResources = ["cpu", "memory"];
 const resizeRestartPolicies = ["NotRequired", "RestartContainer"];
 
 /** validateResizePolicy: cpu and memory once each, a known restart policy, NotRequired when the pod never restarts. */
-function validateResizePolicy(policies: Obj[] | undefined, path: string, podRestartPolicy: string): FieldError[] {
+export function validateResizePolicy(policies: Obj[] | undefined, path: string, podRestartPolicy: string): FieldError[] {
   const errs: FieldError[] = [];
   const seen = new Set<string>();
   (policies ?? []).forEach((p, i) => {

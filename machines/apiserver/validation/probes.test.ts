@@ -3,7 +3,7 @@
 // check failure or success.
 
 import { describe, expect, it } from "vitest";
-import { validateHandler, validateProbe } from "./pod.js";
+import { validateHandler, validateProbe, validateResizePolicy } from "./pod.js";
 import { brief } from "./testing.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -54,4 +54,24 @@ describe("TestValidateHandler", () => {
   ];
   success.forEach((h, i) => it(`accepts [${i}] ${JSON.stringify(h)}`, () => expect(validateHandler(h, "field", 30)).toEqual([])));
   errors.forEach((h, i) => it(`refuses [${i}] ${JSON.stringify(h)}`, () => expect(validateHandler(h, "field", 30).length).toBeGreaterThan(0)));
+});
+
+// TestValidateResizePolicy (validation_test.go, 000f2605), every row, each cause's type and field.
+describe("TestValidateResizePolicy", () => {
+  const rows: [string, any[], string, string[]][] = [
+    ["ValidCPUandMemoryPolicies", [{ resourceName: "cpu", restartPolicy: "NotRequired" }, { resourceName: "memory", restartPolicy: "RestartContainer" }], "Always", []],
+    ["ValidCPUPolicy", [{ resourceName: "cpu", restartPolicy: "RestartContainer" }], "Always", []],
+    ["ValidMemoryPolicy", [{ resourceName: "memory", restartPolicy: "NotRequired" }], "Always", []],
+    ["NoPolicy", [], "Always", []],
+    ["ValidCPUandInvalidMemoryPolicy", [{ resourceName: "cpu", restartPolicy: "NotRequired" }, { resourceName: "memory", restartPolicy: "Restarrrt" }], "Always", ["FieldValueNotSupported field"]],
+    ["ValidMemoryandInvalidCPUPolicy", [{ resourceName: "cpu", restartPolicy: "RestartNotRequirrred" }, { resourceName: "memory", restartPolicy: "RestartContainer" }], "Always", ["FieldValueNotSupported field"]],
+    ["InvalidResourceNameValidPolicy", [{ resourceName: "cpuuu", restartPolicy: "NotRequired" }], "Always", ["FieldValueNotSupported field"]],
+    ["ValidResourceNameMissingPolicy", [{ resourceName: "memory", restartPolicy: "" }], "Always", ["FieldValueRequired field"]],
+    ["RepeatedPolicies", [{ resourceName: "cpu", restartPolicy: "NotRequired" }, { resourceName: "memory", restartPolicy: "RestartContainer" }, { resourceName: "cpu", restartPolicy: "RestartContainer" }], "Always", ["FieldValueDuplicate field[2]"]],
+    ["InvalidCPUPolicyWithPodRestartPolicy", [{ resourceName: "cpu", restartPolicy: "NotRequired" }, { resourceName: "memory", restartPolicy: "RestartContainer" }], "Never", ["FieldValueInvalid field"]],
+    ["InvalidMemoryPolicyWithPodRestartPolicy", [{ resourceName: "cpu", restartPolicy: "RestartContainer" }, { resourceName: "memory", restartPolicy: "NotRequired" }], "Never", ["FieldValueInvalid field"]],
+    ["InvalidMemoryCPUPolicyWithPodRestartPolicy", [{ resourceName: "cpu", restartPolicy: "RestartContainer" }, { resourceName: "memory", restartPolicy: "RestartContainer" }], "Never", ["FieldValueInvalid field", "FieldValueInvalid field"]],
+    ["ValidMemoryCPUPolicyWithPodRestartPolicy", [{ resourceName: "cpu", restartPolicy: "NotRequired" }, { resourceName: "memory", restartPolicy: "NotRequired" }], "Never", []],
+  ];
+  for (const [name, policies, podRestartPolicy, want] of rows) it(name, () => expect(brief(validateResizePolicy(policies, "field", podRestartPolicy))).toEqual(want));
 });
