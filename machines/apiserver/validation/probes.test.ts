@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { validateHandler, validateProbe, validateResizePolicy } from "./pod.js";
-import { brief } from "./testing.js";
+import { validateCreate } from "./index.js";
+import { brief, makeContainer, makePod } from "./testing.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -74,4 +75,23 @@ describe("TestValidateResizePolicy", () => {
     ["ValidMemoryCPUPolicyWithPodRestartPolicy", [{ resourceName: "cpu", restartPolicy: "NotRequired" }, { resourceName: "memory", restartPolicy: "NotRequired" }], "Never", []],
   ];
   for (const [name, policies, podRestartPolicy, want] of rows) it(name, () => expect(brief(validateResizePolicy(policies, "field", podRestartPolicy))).toEqual(want));
+});
+
+// TestValidatePullPolicy (validation_test.go, 000f2605): six containers, each accepted with its policy kept.
+describe("TestValidatePullPolicy (through a pod's container)", () => {
+  const rows: [string, string, string, string][] = [
+    ["NotPresent1", "abc", "image:latest", "IfNotPresent"],
+    ["NotPresent2", "abc1", "image", "IfNotPresent"],
+    ["Always1", "123", "image:latest", "Always"],
+    ["Always2", "1234", "image", "Always"],
+    ["Never1", "abc-123", "image:latest", "Never"],
+    ["Never2", "abc-1234", "image", "Never"],
+  ];
+  for (const [name, container, image, policy] of rows) {
+    it(name, () => {
+      const pod = makePod("p", (p) => (p.spec.containers = [makeContainer(container, (c) => Object.assign(c, { image, imagePullPolicy: policy }))]));
+      expect(validateCreate(pod)).toEqual([]);
+      expect(pod.spec.containers[0].imagePullPolicy).toBe(policy);
+    });
+  }
 });
