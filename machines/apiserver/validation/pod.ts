@@ -38,7 +38,7 @@ export function validatePortNumOrName(port: unknown, path: string): FieldError[]
   return isValidPortNum(n).map((m) => invalidValue(path, n, m));
 }
 
-function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldError[] {
+export function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set<string>();
   (ports ?? []).forEach((p, i) => {

@@ -3,9 +3,9 @@
 // check failure or success.
 
 import { describe, expect, it } from "vitest";
-import { validateHandler, validateProbe, validateResizePolicy } from "./pod.js";
+import { validateContainerPorts, validateHandler, validateProbe, validateResizePolicy } from "./pod.js";
 import { validateCreate } from "./index.js";
-import { brief, makeContainer, makePod } from "./testing.js";
+import { brief, makeContainer, makePod, messages } from "./testing.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -94,4 +94,41 @@ describe("TestValidatePullPolicy (through a pod's container)", () => {
       expect(pod.spec.containers[0].imagePullPolicy).toBe(policy);
     });
   }
+});
+
+// TestValidatePorts (validation_test.go, 000f2605): the success lists, and each error row whose every cause
+// has the row's type, a field containing its field and a detail containing its text.
+describe("TestValidatePorts", () => {
+  it("accepts the success ports", () => {
+    expect(validateContainerPorts([
+      { name: "abc", containerPort: 80, hostPort: 80, protocol: "TCP" }, { name: "easy", containerPort: 82, protocol: "TCP" },
+      { name: "as", containerPort: 83, protocol: "UDP" }, { name: "do-re-me", containerPort: 84, protocol: "SCTP" }, { containerPort: 85, protocol: "TCP" },
+    ], "field")).toEqual([]);
+  });
+  it("accepts the non-canonical case", () => expect(validateContainerPorts([{ containerPort: 80, protocol: "TCP" }], "field")).toEqual([]));
+  const rows: [string, any[], string, string, string][] = [
+    ["name > 15 characters", [{ name: "a".repeat(16), containerPort: 80, protocol: "TCP" }], "FieldValueInvalid", "name", "15"],
+    ["name contains invalid characters", [{ name: "a.b.c", containerPort: 80, protocol: "TCP" }], "FieldValueInvalid", "name", "alpha-numeric"],
+    ["name is a number", [{ name: "80", containerPort: 80, protocol: "TCP" }], "FieldValueInvalid", "name", "at least one letter"],
+    ["name not unique", [{ name: "abc", containerPort: 80, protocol: "TCP" }, { name: "abc", containerPort: 81, protocol: "TCP" }], "FieldValueDuplicate", "[1].name", ""],
+    ["zero container port", [{ containerPort: 0, protocol: "TCP" }], "FieldValueRequired", "containerPort", ""],
+    ["invalid container port", [{ containerPort: 65536, protocol: "TCP" }], "FieldValueInvalid", "containerPort", "between"],
+    ["invalid host port", [{ containerPort: 80, hostPort: 65536, protocol: "TCP" }], "FieldValueInvalid", "hostPort", "between"],
+    ["invalid protocol case", [{ containerPort: 80, protocol: "tcp" }], "FieldValueNotSupported", "protocol", ""],
+    ["invalid protocol", [{ containerPort: 80, protocol: "ICMP" }], "FieldValueNotSupported", "protocol", ""],
+    ["protocol required", [{ name: "abc", containerPort: 80 }], "FieldValueRequired", "protocol", ""],
+  ];
+  for (const [name, ports, type, field, detail] of rows) {
+    it(name, () => {
+      const errs = validateContainerPorts(ports, "field");
+      expect(errs.length).toBeGreaterThan(0);
+      for (const e of errs) {
+        expect(e.type).toBe(type);
+        expect(e.field).toContain(field);
+        expect(e.detail ?? "").toContain(detail);
+      }
+    });
+  }
+  // The Go rows' NotSupported detail is the supported list; podflow prints it in the message.
+  it("lists the supported protocols", () => expect(messages(validateContainerPorts([{ containerPort: 80, protocol: "ICMP" }], "field"))[0]).toContain('supported values: "SCTP", "TCP", "UDP"'));
 });
