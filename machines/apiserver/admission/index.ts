@@ -1,7 +1,7 @@
 // The API server's write-path mutation: scheme defaulting, mutating admission plugins and the
 // registry strategies' PrepareForCreate / PrepareForUpdate, in the order Kubernetes applies them.
 
-import { deepCopy, isDeepFrozen } from "../../common/equal.js";
+import { deepCopy, isDeepFrozen, semanticEqual } from "../../common/equal.js";
 import { setOwn } from "../../common/own.js";
 import { admitDefaultTolerationSeconds, defaultPod, preparePodForCreate } from "./pod.js";
 import { admitRuntimeClass, runtimeClassRefusal, type RuntimeClassLookup } from "./runtimeclass.js";
@@ -278,7 +278,7 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     keepAllocatedServiceValues(o, old);
     dropTypeDependentFields(o, old);
   }
-  if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, sameJSON);
+  if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, semanticEqual);
   if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
     o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
   }
