@@ -258,6 +258,9 @@ const interned = new Map<string, { json: Record<string, unknown>; id: number }>(
 const internCap = 200_000;
 let nextInternId = 1;
 const member = { json: memberJSON, id: 0 };
+// A subtree's emitted form by the set node it came from: union and difference keep the nodes a
+// write leaves alone, so the next emission of a manager's set walks only what changed.
+const emittedKid = new WeakMap<FieldSet, { json: Record<string, unknown>; id: number }>();
 
 /** The FieldsV1 JSON object of a set (deep-frozen; `remember`: kept with the set, to be decoded back to it): members as {}, a member with children marked by ".". */
 export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown> {
@@ -280,7 +283,8 @@ function emit(s: FieldSet, includeSelf: boolean): { json: Record<string, unknown
   let key = includeSelf && s.self ? "." : "";
   for (const k of keys) {
     const kid = s.kids.get(k)!;
-    const e = kid.kids.size > 0 ? emit(kid, true) : member;
+    let e = kid.kids.size > 0 ? emittedKid.get(kid) : member;
+    if (e === undefined) emittedKid.set(kid, (e = emit(kid, true)));
     kids.push(e);
     key += `${k.length}:${k}=${e.id};`;
   }
