@@ -21,7 +21,7 @@ import {
 import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
-import { admissionRefusal, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
+import { admissionRefusal, admitDefaulted, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { applied, appliedScale, managerFor, withUpdateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
@@ -639,19 +639,36 @@ function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInf
   prepareCreate(ctx, cur, r, now);
 }
 
-/** The managedFields of the write in flight: an apply's, or an Update's recorded for its manager against the stored object. */
-function recordManagedFields(cur: InFlight): void {
-  if (!cur.obj || cur.op !== "put") return;
+/**
+ * The managedFields of the write in flight: an apply's, or an Update's recorded for its manager
+ * against the stored object. For an Update, also the defaulted copy the field manager read, with
+ * the new managedFields where the written object has them: mutating admission goes on from it
+ * (defaulting twice gives what defaulting once gives) instead of copying and defaulting again.
+ */
+function recordManagedFields(cur: InFlight): any | undefined {
+  if (!cur.obj || cur.op !== "put") return undefined;
   const { req } = cur;
   if (cur.applyManaged) {
     cur.obj = { ...cur.obj, metadata: { ...cur.obj.metadata, managedFields: cur.applyManaged } };
-    return;
+    return undefined;
   }
   const r = cur.r!;
   // the field manager reads the object as decoded: with its scheme defaults, before admission
-  const fields = withUpdateRecorded(r, cur.old, defaulted(cur.obj), { manager: managerFor(req.fieldManager, cur.user), subresource: req.subresource ?? "", now: rfc3339(req.now) }).metadata.managedFields;
-  const { managedFields: _m, ...meta } = cur.obj.metadata ?? {};
+  const read = defaulted(cur.obj);
+  const fields = withUpdateRecorded(r, cur.old, read, { manager: managerFor(req.fieldManager, cur.user), subresource: req.subresource ?? "", now: rfc3339(req.now) }).metadata.managedFields;
+  const given = cur.obj.metadata ?? {};
+  const { managedFields: _m, ...meta } = given;
   cur.obj = { ...cur.obj, metadata: fields ? { ...meta, managedFields: fields } : meta };
+  // the copy's metadata in the order admission would have built it: the written keys, the new
+  // managedFields, then what the defaulters added
+  const had = read.metadata;
+  if (!isPlainObject(given) || !isPlainObject(had)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(meta)) setOwn(out, k, had[k]);
+  if (fields) out.managedFields = fields;
+  for (const k of Object.keys(had)) if (k !== "managedFields" && !Object.hasOwn(given, k)) setOwn(out, k, had[k]);
+  read.metadata = out;
+  return read;
 }
 
 function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
@@ -1039,7 +1056,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   if (prior.error || prior.noop || prior.op !== "put" || !prior.obj || bypassesAdmission(prior)) return ctx;
   // The field manager records the write before mutating admission runs (create.go, patch.go).
   const cur = { ...prior };
-  recordManagedFields(cur);
+  const read = recordManagedFields(cur);
   let refusal: string | undefined;
   let missingAccount: string | undefined;
   const serviceAccounts = (ns: string, name: string) => {
@@ -1049,7 +1066,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   };
   const actx = { ...admissionContext(ctx, cur), priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) } as Parameters<typeof mutate>[1];
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
-  const obj = mutate(cur.obj, actx);
+  const obj = read !== undefined ? admitDefaulted(read, actx) : mutate(cur.obj, actx);
   if (refusal !== undefined && missingAccount !== undefined) {
     const waited = serviceAccountWaitOf(cur.req);
     const lookups = (waited?.lookups ?? 0) + 1;
@@ -1352,3 +1369,7 @@ export function applyWatch(ctx: ApiServerContext, ev: { events: any[]; canceled?
 }
 
 export { qualifiedResource, withResourceVersion };
+
+function isPlainObject(v: unknown): v is Record<string, any> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}

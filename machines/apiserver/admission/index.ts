@@ -121,9 +121,11 @@ function copyForAdmission(obj: any): Obj {
 
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
-  const out: Obj = copyForAdmission(obj);
-  out.metadata ??= {};
-  defaulters[out.kind]?.(out);
+  return admitDefaulted(defaulted(obj), ctx);
+}
+
+/** mutate's steps after the scheme defaults, on `out`: a copy of the write with its defaults (`defaulted`), changed in place and returned. */
+export function admitDefaulted(out: any, ctx: MutateContext): any {
   if (out.kind === "Pod") convertDeprecatedServiceAccount(out.spec);
   if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
   else if (ctx.old) {

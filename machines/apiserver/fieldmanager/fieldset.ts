@@ -248,11 +248,26 @@ export function pathString(path: FieldPath): string {
 const emitted = new WeakMap<FieldSet, Record<string, unknown>>();
 const emittedFrom = new WeakMap<object, FieldSet>();
 
+// Emitted FieldsV1 objects are deep-frozen values, so equal subtrees can be one object: every
+// member is the one empty object, and a subtree is looked up by its children's identities before
+// it is made. The pods of one template (and every Event) then share all of their FieldsV1 but the
+// few fields that differ (an IP, an owner's uid), in etcd's history and the watch cache alike.
+// A memo only: the JSON is the same without it. Bounded: past `internCap` subtrees it starts over.
+const memberJSON: Record<string, unknown> = deepFreeze({});
+const interned = new Map<string, { json: Record<string, unknown>; id: number }>();
+const internCap = 200_000;
+let nextInternId = 1;
+const member = { json: memberJSON, id: 0 };
+// A subtree's emitted form by the set node it came from: union and difference keep the nodes a
+// write leaves alone, so the next emission of a manager's set walks only what changed.
+const emittedKid = new WeakMap<FieldSet, { json: Record<string, unknown>; id: number }>();
+
 /** The FieldsV1 JSON object of a set (deep-frozen; `remember`: kept with the set, to be decoded back to it): members as {}, a member with children marked by ".". */
 export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown> {
   let out = emitted.get(s);
   if (out === undefined) {
-    out = deepFreeze(emit(s, false));
+    if (interned.size > internCap) interned.clear();
+    out = emit(s, false).json;
     if (!remember) return out;
     emitted.set(s, out);
     emittedFrom.set(out, s);
@@ -260,14 +275,27 @@ export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown
   return out;
 }
 
-function emit(s: FieldSet, includeSelf: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (includeSelf && s.self && s.kids.size > 0) out["."] = {};
-  for (const k of sortedKeys(s.kids)) {
+function emit(s: FieldSet, includeSelf: boolean): { json: Record<string, unknown>; id: number } {
+  const keys = sortedKeys(s.kids);
+  const kids: Array<{ json: Record<string, unknown>; id: number }> = [];
+  // the identity of this subtree: its "." and each child's path element (length-prefixed: a
+  // client's label key may hold any character) and identity
+  let key = includeSelf && s.self ? "." : "";
+  for (const k of keys) {
     const kid = s.kids.get(k)!;
-    Object.defineProperty(out, k, { value: kid.kids.size > 0 ? emit(kid, true) : {}, enumerable: true, writable: true, configurable: true });
+    let e = kid.kids.size > 0 ? emittedKid.get(kid) : member;
+    if (e === undefined) emittedKid.set(kid, (e = emit(kid, true)));
+    kids.push(e);
+    key += `${k.length}:${k}=${e.id};`;
   }
-  return out;
+  const hit = interned.get(key);
+  if (hit !== undefined) return hit;
+  const out: Record<string, unknown> = {};
+  if (includeSelf && s.self && s.kids.size > 0) out["."] = memberJSON;
+  keys.forEach((k, i) => Object.defineProperty(out, k, { value: kids[i]!.json, enumerable: true, writable: true, configurable: true }));
+  const made = { json: deepFreeze(out), id: nextInternId++ };
+  interned.set(key, made);
+  return made;
 }
 
 export class FieldsV1Error extends Error {}
