@@ -105,5 +105,6 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' stateful t
     // the page's `kubectl get pvc -l app=zk` names a label the manifest no longer sets; the claims carry app.kubernetes.io/name=zk
     const pvc = (await k(["get", "pvc", "-l", "app.kubernetes.io/name=zk"])).out;
     for (const i of [0, 1, 2]) expect(pvc).toMatch(new RegExp(`^datadir-zk-${i} +Bound +pvc-[0-9a-f-]+ +10Gi +RWO +standard +<unset> +\\d+(s|m\\d*s?)$`, "m"));
+    expect((await k(["get", "pdb", "zk-pdb"])).out).toMatch(/^zk-pdb +N\/A +1 +1 +\d+(s|m\d*s?)$/m);
   });
 });
