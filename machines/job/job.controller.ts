@@ -89,7 +89,7 @@ function observeFinalizerGone(ctx: JobControllerContext, key: string, uid: strin
 }
 
 /** Routes one informer delta: Job changes queue the Job; pod changes observe expectations and queue the owner. */
-export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerDelta, fx: Fx): void {
+export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerDelta): void {
   if (watchId === JOBS) {
     const key = jobKey(d.object);
     if (d.type === "DELETED") {
@@ -257,13 +257,13 @@ const source = { component: controllerName };
 
 /** Handles a watch event. */
 export function onWatch(ctx: JobControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
-  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, fx));
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
   C.kickWhenSynced(ctx, fx);
 }
 
 /** Handles an API response: lists, pod creations and deletions, status writes, finalizer patches. */
 export function onResponse(ctx: JobControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
-  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, fx));
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
   if (p) onOwnResponse(ctx, p, res, fx);
   C.kickWhenSynced(ctx, fx);
 }

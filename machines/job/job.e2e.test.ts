@@ -69,6 +69,22 @@ const piDocsOutput =
   "6306744278622039194945047123713786960956364371917287467764657573962413890865832645995813390478027590" +
   "1";
 
+/** Pods that sleep ten minutes: a Job running until something stops it. */
+const sleeperJob = (metadata: string, extra = "") => `
+apiVersion: batch/v1
+kind: Job
+metadata: ${metadata}
+spec:
+  parallelism: 2
+  completions: 2
+${extra}
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 5
+      containers: [{ name: s, image: busybox:1.36, command: ["sh", "-c", "sleep 600"] }]
+`;
+
 describe("the docs' pi Job", () => {
   it("runs one pod to completion: SuccessCriteriaMet and Complete (CompletionsReached), succeeded 1, completionTime, events SuccessfulCreate then Completed", async () => {
     const c = cluster();
@@ -208,20 +224,7 @@ spec:
 });
 
 describe("activeDeadlineSeconds and suspend", () => {
-  const sleeper = (extra: string) => `
-apiVersion: batch/v1
-kind: Job
-metadata: { name: slow }
-spec:
-  parallelism: 2
-  completions: 2
-${extra}
-  template:
-    spec:
-      restartPolicy: Never
-      terminationGracePeriodSeconds: 5
-      containers: [{ name: s, image: busybox:1.36, command: ["sh", "-c", "sleep 600"] }]
-`;
+  const sleeper = (extra: string) => sleeperJob("{ name: slow }", extra);
   it("a Job active longer than activeDeadlineSeconds has its pods deleted and fails with DeadlineExceeded", async () => {
     const c = cluster();
     await c.apply(sleeper("  activeDeadlineSeconds: 30"));
@@ -448,19 +451,7 @@ spec:
 // that no controller owns any more, loses the finalizer; deleteJob queues the deleted Job's pods
 // for it, and a failed patch is retried (the orphan queue is rate-limited).
 describe("the tracking finalizer of pods whose Job is gone", () => {
-  const sleeper = (ns: string) => `
-apiVersion: batch/v1
-kind: Job
-metadata: { name: sleeper, namespace: ${ns} }
-spec:
-  parallelism: 2
-  completions: 2
-  template:
-    spec:
-      restartPolicy: Never
-      terminationGracePeriodSeconds: 5
-      containers: [{ name: s, image: busybox:1.36, command: ["sh", "-c", "sleep 3600"] }]
-`;
+  const sleeper = (ns: string) => sleeperJob(`{ name: sleeper, namespace: ${ns} }`);
   it("deleting the namespace of a running Job removes the Job, its pods and then the namespace", async () => {
     const c = cluster();
     await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "batch" } });
@@ -502,7 +493,7 @@ spec:
     const rt = (c as any).runtime;
     let refused = 0;
     // The API server answers the controller's first finalizer patch with a 500, as a failing etcd would.
-    rt.sendHook = (from: string, to: string, msg: any) => {
+    rt.sendHook = (from: string, _to: string, msg: any) => {
       if (from !== "job-controller" || msg.type !== "ApiRequest" || msg.verb !== "patch" || msg.resource !== "pods" || refused > 0) return false;
       refused++;
       rt.post("apiserver", from, { type: "ApiResponse", id: msg.id, ok: false, code: 500, status: { kind: "Status", apiVersion: "v1", status: "Failure", code: 500, reason: "InternalError", message: "etcdserver: request timed out" } });
