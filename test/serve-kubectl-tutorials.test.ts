@@ -166,5 +166,12 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' stateful t
     expect((await k(["exec", "cassandra-3", "--", "/bin/sh", "-c", "nodetool drain"])).code).toBe(0);
     expect((await k(["exec", "cassandra-3", "--", "/bin/bash", "-c", "/ready-probe.sh"])).code).toBe(1);
     expect((await k(["logs", "cassandra-3"])).out).toMatch(/StorageService\.java:\d+ - DRAINED$/m);
+    // scaling back to 3 runs cassandra-3's preStop hook (nodetool drain) as it stops: no FailedPreStopHook
+    expect((await k(["scale", "statefulset", "cassandra", "--replicas=3"])).out).toBe("statefulset.apps/cassandra scaled\n");
+    const gone = await until(async () => ((await k(["get", "pods", "-l", "app.kubernetes.io/name=cassandra"])).out.includes("cassandra-3") ? undefined : true), 60_000);
+    expect(gone).toBe(true);
+    const events = (await k(["get", "events", "--field-selector", "involvedObject.name=cassandra-3"])).out;
+    expect(events).toMatch(/Killing +pod\/cassandra-3 +Stopping container cassandra/);
+    expect(events).not.toMatch(/FailedPreStopHook/);
   });
 });

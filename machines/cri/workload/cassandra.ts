@@ -202,7 +202,9 @@ export function* nodetool(argv: string[], sh: ShellState, st: Streams): Gen {
   }
   if (command === "drain") return 0;
   const self = sh.vars.get("POD_IP");
-  // A drained node is down to itself; it still reports the others as it last knew them.
+  // A drained node is Down to itself. Its peers are shown as gossip last left them: an exec reaches
+  // only its own pod, so a peer that was drained or went away still shows Up here (Cassandra's
+  // failure detector would mark it DN).
   st.out(formatStatus([...readRing(sh).values()], (a) => a !== self || jmx.body !== "drained"));
   return 0;
 }
