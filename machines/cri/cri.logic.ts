@@ -782,7 +782,7 @@ export function handlesSigterm(c: Pick<CriContainer, "image" | "spec">): boolean
   const argv = c.spec.command?.length ? c.spec.command : [...c.image.entrypoint, ...(c.spec.args?.length ? c.spec.args : c.image.cmd)];
   const pid1 = (argv[0] ?? "").slice((argv[0] ?? "").lastIndexOf("/") + 1);
   if (["sh", "ash", "bash", "dash", "sleep", "tail"].includes(pid1)) return false;
-  return ["nginx", "httpd", "redis", "postgres", "mysql", "memcached", "pause", "agnhost", "hello-app", "generic", "node", "python"].includes(c.image.kind);
+  return ["nginx", "httpd", "redis", "postgres", "mysql", "memcached", "pause", "agnhost", "hello-app", "generic", "node", "python", "cassandra"].includes(c.image.kind);
 }
 
 /** preStop hook time in ms: sleep takes its seconds, exec its commands' sleeps, httpGet an instant. */

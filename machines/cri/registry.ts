@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "hpa-example" | "etcd" | "exit0" | "zookeeper" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "hpa-example" | "etcd" | "exit0" | "zookeeper" | "cassandra" | "generic";
 
 /** Userland flavour of an image: decides error wording (busybox ash vs dash/bash + coreutils). */
 export type Userland = "busybox" | "gnu" | "none";
@@ -286,6 +286,13 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   "registry.k8s.io/kubernetes-zookeeper": {
     tags: tagSet(["1.0-3.4.10"]), sizeBytes: () => 274_617_138,
     entrypoint: [], cmd: ["start-zookeeper"], kind: "zookeeper", userland: "gnu", env: shellEnv,
+  },
+  // The Cassandra ring of the docs' tutorial (application/cassandra/cassandra-statefulset.yaml):
+  // debian-base with OpenJDK 8, Cassandra 3.11, run.sh and ready-probe.sh (kubernetes/examples
+  // cassandra/image); its CMD runs run.sh under dumb-init, which podflow leaves out.
+  "gcr.io/google-samples/cassandra": {
+    tags: tagSet(["v13"]), sizeBytes: () => 238_435_678,
+    entrypoint: [], cmd: ["/run.sh"], kind: "cassandra", userland: "gnu", env: shellEnv,
   },
   // The busybox the Kubernetes docs' probe examples use (pods/probe/exec-liveness.yaml).
   "registry.k8s.io/busybox": {

@@ -1,13 +1,13 @@
 // The disruption controller's steps (pkg/controller/disruption/disruption.go): informers on
-// PodDisruptionBudgets, pods, ReplicaSets and Deployments; a pod's change queues the budgets that
+// PodDisruptionBudgets, pods, ReplicaSets, Deployments, StatefulSets and ReplicationControllers; a pod's change queues the budgets that
 // select it; sync computes a budget's expected pods, desired and current healthy pods and the
 // disruptions it allows, and writes them with the DisruptionAllowed condition through the status
 // subresource (failSafe when that cannot be computed). A pod the eviction API marked disrupted
 // and that is still here after DeletionTimeout counts again, and the budget is rechecked then.
 // The context is a value: these steps run on a draft (draftStepOf).
 
-import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Deployment, ReplicaSet, StatefulSet } from "kubernetes-types/apps/v1";
+import type { Pod, ReplicationController } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from "kubernetes-types/policy/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
 import type { Fx } from "../common/effects.js";
@@ -25,6 +25,8 @@ const PDBS = 1;
 const PODS = 2;
 const REPLICASETS = 3;
 const DEPLOYMENTS = 4;
+const STATEFULSETS = 5;
+const REPLICATIONCONTROLLERS = 6;
 const source = { component: "controllermanager" };
 
 export interface DisruptionControllerContext {
@@ -55,6 +57,8 @@ export function startInformers(ctx: DisruptionControllerContext, fx: Fx): void {
   startInformer(ctx.client, fx, PODS, { group: "", resource: "pods" });
   startInformer(ctx.client, fx, REPLICASETS, { group: "apps", resource: "replicasets" });
   startInformer(ctx.client, fx, DEPLOYMENTS, { group: "apps", resource: "deployments" });
+  startInformer(ctx.client, fx, STATEFULSETS, { group: "apps", resource: "statefulsets" });
+  startInformer(ctx.client, fx, REPLICATIONCONTROLLERS, { group: "", resource: "replicationcontrollers" });
 }
 
 const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
@@ -90,14 +94,21 @@ export function onDelta(ctx: DisruptionControllerContext, watchId: number, d: In
 }
 
 /**
- * The finders (getPodDeployment, getPodReplicaSet): a pod's controlling ReplicaSet counts its
- * replicas, or its Deployment's when a Deployment controls it. Other controllers have no scale
- * here, as a DaemonSet or Job has no scale subresource.
+ * The finders (getPodDeployment, getPodReplicaSet, getPodReplicationController,
+ * getPodStatefulSet): a pod's controlling ReplicaSet counts its replicas, or its Deployment's when
+ * a Deployment controls it; a ReplicationController or StatefulSet its own. Other controllers have
+ * no scale here, as a DaemonSet or Job has no scale subresource.
  */
 function scaleFinder(ctx: DisruptionControllerContext): L.ScaleFinder {
   return (pod) => {
     const ref = (pod.metadata?.ownerReferences ?? []).find((r) => r.controller === true);
-    if (!ref || ref.kind !== "ReplicaSet" || !/^(apps|extensions)\//.test(ref.apiVersion)) return undefined;
+    if (!ref) return undefined;
+    const ns = pod.metadata?.namespace ?? "";
+    if ((ref.kind === "StatefulSet" && /^apps\//.test(ref.apiVersion)) || (ref.kind === "ReplicationController" && ref.apiVersion === "v1")) {
+      const owner = store<StatefulSet | ReplicationController>(ctx, ref.kind === "StatefulSet" ? STATEFULSETS : REPLICATIONCONTROLLERS).get(`${ns}/${ref.name}`);
+      return owner && owner.metadata?.uid === ref.uid ? { uid: owner.metadata.uid, scale: owner.spec?.replicas ?? 1 } : undefined;
+    }
+    if (ref.kind !== "ReplicaSet" || !/^(apps|extensions)\//.test(ref.apiVersion)) return undefined;
     const rs = store<ReplicaSet>(ctx, REPLICASETS).get(`${pod.metadata?.namespace ?? ""}/${ref.name}`);
     if (!rs || rs.metadata?.uid !== ref.uid) return undefined;
     const dref = (rs.metadata?.ownerReferences ?? []).find((r) => r.controller === true);

@@ -1,5 +1,5 @@
 // kube-controller-manager's disruption controller: informers on PodDisruptionBudgets, pods,
-// ReplicaSets and Deployments, a work queue of budget keys, one budget synced per ProcessNext
+// ReplicaSets, Deployments, StatefulSets and ReplicationControllers, a work queue of budget keys, one budget synced per ProcessNext
 // (disruption.controller.ts). The context is a value.
 
 import { informersSynced } from "../common/client.js";
@@ -14,7 +14,7 @@ export const disruptionControllerMachine = controllerMachine<DisruptionControlle
   context: D.initialDisruptionController,
   startInformers: D.startInformers,
   isCacheSynced: (c) => informersSynced(c.client),
-  watch: { step: D.onWatch, description: "informers: budgets, pods (a pod's change queues the budgets selecting it), ReplicaSets and Deployments (their scale)" },
+  watch: { step: D.onWatch, description: "informers: budgets, pods (a pod's change queues the budgets selecting it), ReplicaSets, Deployments, StatefulSets and ReplicationControllers (their scale)" },
   response: { step: D.onResponse, description: "lists and status writes" },
   relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
   worker: {

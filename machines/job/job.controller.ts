@@ -89,11 +89,15 @@ function observeFinalizerGone(ctx: JobControllerContext, key: string, uid: strin
 }
 
 /** Routes one informer delta: Job changes queue the Job; pod changes observe expectations and queue the owner. */
-export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerDelta, fx: Fx): void {
+export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerDelta): void {
   if (watchId === JOBS) {
     const key = jobKey(d.object);
     if (d.type === "DELETED") {
       forgetJob(ctx, key);
+      // deleteJob: the Job's pods may still hold the tracking finalizer, and no sync of it will let go of them now.
+      for (const pod of storeControlledBy(ctx.client.informers.get(PODS)!, d.object.metadata?.namespace, d.object.metadata?.uid) as Pod[]) {
+        if (L.hasTrackingFinalizer(pod)) W.add(ctx.q, orphanKey(pod));
+      }
       return;
     }
     W.add(ctx.q, key);
@@ -102,8 +106,8 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
   const pod: Pod = d.object;
   const key = ownerKey(ctx, pod);
   if (!key) {
-    // A pod whose Job is gone keeps no tracking finalizer (syncOrphanPod).
-    if (d.type !== "DELETED" && L.hasTrackingFinalizer(pod) && controllerRefOf(pod)?.kind === "Job") patchFinalizerAway(ctx, fx, undefined, pod);
+    // A pod whose Job is gone, or that nothing controls, keeps no tracking finalizer (enqueueOrphanPod).
+    if (d.type !== "DELETED" && L.hasTrackingFinalizer(pod)) W.add(ctx.q, orphanKey(pod));
     return;
   }
   const uid = pod.metadata?.uid;
@@ -127,17 +131,30 @@ function forgetJob(ctx: JobControllerContext, key: string): void {
 
 
 // JSON patch with a test: it removes our finalizer from exactly where it is, or fails if the list moved.
-function patchFinalizerAway(ctx: JobControllerContext, fx: Fx, key: string | undefined, pod: Pod): void {
+function patchFinalizerAway(ctx: JobControllerContext, fx: Fx, key: string, pod: Pod, purpose = "remove-finalizer"): void {
   const i = (pod.metadata?.finalizers ?? []).indexOf(L.JOB_TRACKING_FINALIZER);
   if (i < 0) return;
   const body = [{ op: "test", path: `/metadata/finalizers/${i}`, value: L.JOB_TRACKING_FINALIZER }, { op: "remove", path: `/metadata/finalizers/${i}` }];
-  const r = { verb: "patch" as const, group: "", resource: "pods", namespace: pod.metadata?.namespace, name: pod.metadata?.name, patchType: "json" as const, body };
-  if (key === undefined) {
-    request(ctx.client, fx, r, "orphan-finalizer", { uid: pod.metadata?.uid });
-    return;
-  }
   W.track(ctx.q, key);
-  request(ctx.client, fx, r, "remove-finalizer", { key, uid: pod.metadata?.uid });
+  request(ctx.client, fx, { verb: "patch", group: "", resource: "pods", namespace: pod.metadata?.namespace, name: pod.metadata?.name, patchType: "json", body }, purpose, { key, uid: pod.metadata?.uid });
+}
+
+// The orphan queue's keys share the work queue with Job keys; a namespace never holds a colon, so they never meet.
+const ORPHAN = "orphan-pod:";
+const orphanKey = (pod: Pod) => `${ORPHAN}${pod.metadata?.namespace ?? ""}/${pod.metadata?.name ?? ""}`;
+
+/**
+ * syncOrphanPod: the pod, as cached now, loses the tracking finalizer unless a Job still running
+ * controls it (adopted meanwhile) or it belongs to another kind of controller.
+ */
+function syncOrphanPod(ctx: JobControllerContext, key: string, fx: Fx): void {
+  const pod = ctx.client.informers.get(PODS)!.store.get(key.slice(ORPHAN.length)) as Pod | undefined;
+  const ref = pod && controllerRefOf(pod);
+  const job = ref && jobStore(ctx).get(`${pod!.metadata?.namespace ?? ""}/${ref.name}`);
+  const keep = ref && (ref.kind !== "Job" || ref.apiVersion !== "batch/v1" || (job?.metadata?.uid === ref.uid && !L.isJobFinished(job)));
+  if (pod && !keep && L.hasTrackingFinalizer(pod)) patchFinalizerAway(ctx, fx, key, pod, "orphan-finalizer");
+  else W.forget(ctx.q, key);
+  W.doneIfIdle(ctx.q, key);
 }
 
 function req(ctx: JobControllerContext, fx: Fx, key: string, r: Parameters<typeof request>[2], purpose: string, data: Record<string, unknown> = {}): void {
@@ -148,7 +165,8 @@ function req(ctx: JobControllerContext, fx: Fx, key: string, r: Parameters<typeo
 /** Processes the next key of the queue (processNextWorkItem + syncJob). */
 export function processNext(ctx: JobControllerContext, now: number, fx: Fx): void {
   const key = C.takeNext(ctx);
-  if (key !== undefined) syncJobKey(ctx, key, now, fx);
+  if (key?.startsWith(ORPHAN)) syncOrphanPod(ctx, key, fx);
+  else if (key !== undefined) syncJobKey(ctx, key, now, fx);
   C.kickWhenSynced(ctx, fx);
 }
 
@@ -239,20 +257,20 @@ const source = { component: controllerName };
 
 /** Handles a watch event. */
 export function onWatch(ctx: JobControllerContext, ev: WatchEvent & Stamp, fx: Fx): void {
-  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d, fx));
+  I.handleWatchEvent(ctx.client, fx, ev, (w, d) => onDelta(ctx, w, d));
   C.kickWhenSynced(ctx, fx);
 }
 
 /** Handles an API response: lists, pod creations and deletions, status writes, finalizer patches. */
 export function onResponse(ctx: JobControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
-  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d, fx));
+  const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
   if (p) onOwnResponse(ctx, p, res, fx);
   C.kickWhenSynced(ctx, fx);
 }
 
 function onOwnResponse(ctx: JobControllerContext, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
   const key: string | undefined = p.data?.key;
-  if (key === undefined) return; // events and orphan finalizers: fire and forget
+  if (key === undefined) return; // events: fire and forget
   const job = jobStore(ctx).get(key);
   switch (p.purpose) {
     case "create-pod":
@@ -279,6 +297,11 @@ function onOwnResponse(ctx: JobControllerContext, p: PendingRequest, res: ApiRes
         removeFinalizers(ctx, key, p.data.finalizers, fx);
         for (const ev of p.data.events as L.JobSyncPlan["events"]) recordEvent(ctx.client, fx, res.object, ev.type, ev.reason, ev.message, source, res.now);
       } else W.addRateLimited(ctx.q, fx, key, res.now);
+      break;
+    case "orphan-finalizer":
+      // a pod already gone needs nothing; any other error is retried rate-limited
+      if (!res.ok && res.status.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
+      else W.forget(ctx.q, key);
       break;
     case "remove-finalizer":
       if (!res.ok) {

@@ -69,6 +69,22 @@ const piDocsOutput =
   "6306744278622039194945047123713786960956364371917287467764657573962413890865832645995813390478027590" +
   "1";
 
+/** Pods that sleep ten minutes: a Job running until something stops it. */
+const sleeperJob = (metadata: string, extra = "") => `
+apiVersion: batch/v1
+kind: Job
+metadata: ${metadata}
+spec:
+  parallelism: 2
+  completions: 2
+${extra}
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 5
+      containers: [{ name: s, image: busybox:1.36, command: ["sh", "-c", "sleep 600"] }]
+`;
+
 describe("the docs' pi Job", () => {
   it("runs one pod to completion: SuccessCriteriaMet and Complete (CompletionsReached), succeeded 1, completionTime, events SuccessfulCreate then Completed", async () => {
     const c = cluster();
@@ -208,20 +224,7 @@ spec:
 });
 
 describe("activeDeadlineSeconds and suspend", () => {
-  const sleeper = (extra: string) => `
-apiVersion: batch/v1
-kind: Job
-metadata: { name: slow }
-spec:
-  parallelism: 2
-  completions: 2
-${extra}
-  template:
-    spec:
-      restartPolicy: Never
-      terminationGracePeriodSeconds: 5
-      containers: [{ name: s, image: busybox:1.36, command: ["sh", "-c", "sleep 600"] }]
-`;
+  const sleeper = (extra: string) => sleeperJob("{ name: slow }", extra);
   it("a Job active longer than activeDeadlineSeconds has its pods deleted and fails with DeadlineExceeded", async () => {
     const c = cluster();
     await c.apply(sleeper("  activeDeadlineSeconds: 30"));
@@ -441,6 +444,93 @@ spec:
     const pods = podsOf(c, "pi");
     expect(pods).toHaveLength(1);
     expect(pods[0].metadata.ownerReferences ?? []).toEqual([]);
+  });
+});
+
+// syncOrphanPod (pkg/controller/job): a pod holding the tracking finalizer whose Job is gone, or
+// that no controller owns any more, loses the finalizer; deleteJob queues the deleted Job's pods
+// for it, and a failed patch is retried (the orphan queue is rate-limited).
+describe("the tracking finalizer of pods whose Job is gone", () => {
+  const sleeper = (ns: string) => sleeperJob(`{ name: sleeper, namespace: ${ns} }`);
+  it("deleting the namespace of a running Job removes the Job, its pods and then the namespace", async () => {
+    const c = cluster();
+    await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "batch" } });
+    await c.apply(sleeper("batch"));
+    await c.settle();
+    c.advance(5_000);
+    await c.settle();
+    expect(c.get("Job", "sleeper", "batch").status).toMatchObject({ active: 2 });
+    await c.delete("Namespace", "batch");
+    for (let i = 0; i < 6 && c.get("Namespace", "batch"); i++) {
+      c.advance(10_000);
+      await c.settle();
+    }
+    expect(c.list("Pod", { namespace: "batch" }).map((p: any) => `${p.metadata.name} ${p.metadata.finalizers}`)).toEqual([]);
+    expect(c.get("Job", "sleeper", "batch")).toBeUndefined();
+    expect(c.get("Namespace", "batch")).toBeUndefined();
+  });
+  it("a pod orphaned by deleting its Job without a policy loses the tracking finalizer, so deleting it removes it", async () => {
+    const c = cluster();
+    await c.apply(sleeper("default"));
+    await c.settle();
+    await c.delete("Job", "sleeper", "default");
+    await c.settle();
+    const pods = podsOf(c, "sleeper");
+    expect(pods).toHaveLength(2);
+    for (const p of pods) {
+      expect(p.metadata.ownerReferences ?? []).toEqual([]);
+      expect(p.metadata.finalizers ?? []).not.toContain(TRACKING);
+    }
+    for (const p of pods) await c.delete("Pod", p.metadata.name, "default");
+    c.advance(10_000);
+    await c.settle();
+    expect(podsOf(c, "sleeper")).toEqual([]);
+  });
+  it("an orphan's finalizer patch that fails is sent again after the back-off", async () => {
+    const c = cluster();
+    await c.apply(sleeper("default"));
+    await c.settle();
+    const rt = (c as any).runtime;
+    let refused = 0;
+    // The API server answers the controller's first finalizer patch with a 500, as a failing etcd would.
+    rt.sendHook = (from: string, _to: string, msg: any) => {
+      if (from !== "job-controller" || msg.type !== "ApiRequest" || msg.verb !== "patch" || msg.resource !== "pods" || refused > 0) return false;
+      refused++;
+      rt.post("apiserver", from, { type: "ApiResponse", id: msg.id, ok: false, code: 500, status: { kind: "Status", apiVersion: "v1", status: "Failure", code: 500, reason: "InternalError", message: "etcdserver: request timed out" } });
+      return true;
+    };
+    await c.delete("Job", "sleeper", "default");
+    await c.settle();
+    c.advance(1_000);
+    await c.settle();
+    rt.sendHook = undefined;
+    expect(refused).toBe(1);
+    expect(podsOf(c, "sleeper").map((p: any) => p.metadata.finalizers ?? [])).toEqual([[], []]);
+  });
+  it("a Job deleted before its pods' finalizers go (its status write answered NotFound) still has them removed", async () => {
+    const c = cluster();
+    await c.apply(sleeper("default"));
+    await c.settle();
+    // The pods are deleted first, then the Job, with the controller's answers held back: the status
+    // write that would let the finalizers go finds the Job gone.
+    const rt = (c as any).runtime;
+    const held: Array<() => void> = [];
+    rt.sendHook = (from: string, to: string, msg: any) => {
+      if (from !== "apiserver" || to !== "job-controller" || msg.type !== "ApiResponse") return false;
+      held.push(() => rt.post(from, to, msg));
+      return true;
+    };
+    for (const p of podsOf(c, "sleeper")) await c.delete("Pod", p.metadata.name, "default");
+    c.advance(10_000);
+    await c.settle();
+    await c.delete("Job", "sleeper", "default", { propagationPolicy: "Background" });
+    await c.settle();
+    rt.sendHook = undefined;
+    for (const f of held.splice(0)) f();
+    await c.settle();
+    c.advance(10_000);
+    await c.settle();
+    expect(podsOf(c, "sleeper").map((p: any) => `${p.metadata.name} ${p.status.phase} ${p.metadata.finalizers}`)).toEqual([]);
   });
 });
 

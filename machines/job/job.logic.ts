@@ -428,7 +428,8 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
         conditions = ensureCondition(conditions, newCondition("Suspended", "False", "JobResumed", "Job resumed", now));
         plan.events.push({ type: "Normal", reason: "Resumed", message: "Job resumed" });
       }
-      if (input.expectationsSatisfied) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? perIndexFailures : undefined);
+      // syncJob: manageJob only while the Job is not being deleted (an orphaning delete keeps it a while, its pods released)
+      if (input.expectationsSatisfied && !job.metadata?.deletionTimestamp) manage(plan, job, active, terminating, perIndex ? new Set([...c.done, ...failedIndexes]) : c.done, succeededCount + failedIndexes.size, completions, parallelism, now, perIndex ? perIndexFailures : undefined);
     }
     // every index succeeded or failed for good: failed indexes fail the Job
     if (perIndex && failedIndexes.size > 0 && completions !== undefined && c.done.size + failedIndexes.size >= completions) target = { type: "FailureTarget", reason: REASON_FAILED_INDEXES, message: MESSAGE_FAILED_INDEXES };

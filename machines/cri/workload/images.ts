@@ -7,6 +7,7 @@ import type { Effect, EffectResult, HttpResult } from "./types.js";
 import { parseUrl, strftime } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
 import { hpaExampleRequestNanos } from "../usage.js";
+import { nodetool, readyProbe, runCassandra } from "./cassandra.js";
 
 /** What programs need besides the shell: the image, the listener table, the start time, declared ports. */
 export interface ProgramContext {
@@ -510,6 +511,9 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "etcd:etcd": return etcd(argv, sh, st, ctx);
       case "zookeeper:start-zookeeper": return startZookeeper(argv, sh, st, ctx);
       case "zookeeper:zookeeper-ready": return zookeeperReady(argv, sh, st);
+      case "cassandra:run.sh": return runCassandra(sh, st, ctx.listeners);
+      case "cassandra:nodetool": return nodetool(argv, sh, st);
+      case "cassandra:ready-probe.sh": return readyProbe(sh, st);
       case "python:python": case "python:python3": return python(argv, sh, st, ctx);
       case "node:node": case "exit0:hello": return exitZero(name === "hello" ? "\nHello from Docker!\nThis message shows that your installation appears to be working correctly.\n" : "", st);
     }
