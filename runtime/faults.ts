@@ -188,7 +188,9 @@ export class FaultInjector {
   private readonly rebootRng: Rng;
   private readonly settings: FaultSettings;
   private readonly observer = () => this.afterStep();
-  private readonly onDelivery = (from: Address, to: Address, msg: { type: string; [k: string]: any }) => {
+  private readonly onDelivery = (from: Address, to: Address, msg: { type: string; [k: string]: any }, call?: boolean) => {
+    // a call within a process is no delivery a fault can hit
+    if (call === true) return;
     this.lastDelivery = this.keyOf(this.deliveryCounts, from, to, msg);
     this.sinceDelivery = 0;
   };

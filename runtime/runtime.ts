@@ -85,8 +85,8 @@ export interface RuntimeOptions {
 /** Sees a message before it is queued; returns true when it took the message (dropped, held or duplicated it). */
 export type SendHook = (from: Address, to: Address, msg: { type: string; [k: string]: any }) => boolean;
 
-/** Sees every delivered message, before the observers run. */
-export type DeliveryHook = (from: Address, to: Address, msg: any) => void;
+/** Sees every delivered message, before the observers run; `call` when it is a function call within a process (Outgoing.call), not a message. */
+export type DeliveryHook = (from: Address, to: Address, msg: any, call?: boolean) => void;
 
 /** An exception a machine threw while handling an event, caught at the actor boundary. */
 export interface InternalError {
@@ -662,6 +662,7 @@ export class Runtime {
         const e = this.actors.get(c.to);
         if (!e) continue;
         if (this.traceOn) this.record({ kind: "deliver", from: c.from, to: c.to, type: c.msg.type, summary: summarize(c.msg) });
+        for (const h of this.deliveryHooks) h(c.from, c.to, c.msg, true);
         this.deliverTo(e, { ...c.msg, from: c.from, now: this.now });
         this.recordState(e);
         for (const h of this.stepHooks) h(c.to);
