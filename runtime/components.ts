@@ -48,8 +48,6 @@ import { localPathProvisionerMachine } from "../machines/localpath/localpath.mac
 import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
 // [/storage]
 
-/** The resources kube-controller-manager's controllers share one informer of ("group/resource"). */
-const sharedResources = ["/pods"];
 
 /** The controllers kube-controller-manager runs (one process: they crash and restart together). */
 const kubeControllerManager = [
@@ -133,10 +131,11 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       // [/node agent]
 
       // [controllers] spawn controller actors here
-      // kube-controller-manager: one process, its shared informers first (the pod informer every
-      // controller watching pods shares), then its controllers, each its own machine
+      // kube-controller-manager: one process, its shared informers first (one per resource, for
+      // every controller that watches it whole), then its controllers, each its own machine; the
+      // namespace controller keeps its own informers (it steps them itself, not through informer.ts)
       rt.spawn("controller-manager", controllerManagerMachine, { token: tokenOf("controller-manager") });
-      const informerHost: InformerHost = { address: "controller-manager", resources: sharedResources };
+      const informerHost: InformerHost = { address: "controller-manager" };
       // [apps] kube-controller-manager's ReplicaSet, Deployment, garbage collector and node lifecycle controllers
       rt.spawn("replicaset-controller", replicaSetControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "replicaset-controller" });
       rt.spawn("deployment-controller", deploymentControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "deployment-controller" });
@@ -153,13 +152,13 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       // [/apps]
       // [batch] kube-controller-manager's Job, TTL-after-finished and CronJob controllers
       rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "job-controller" });
-      rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), address: "ttl-after-finished-controller" });
-      rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), address: "cronjob-controller" });
-      rt.spawn("horizontal-pod-autoscaler", hpaControllerMachine, { token: tokenOf("controller-manager"), address: "horizontal-pod-autoscaler" });
+      rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), informerHost, address: "ttl-after-finished-controller" });
+      rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "cronjob-controller" });
+      rt.spawn("horizontal-pod-autoscaler", hpaControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "horizontal-pod-autoscaler" });
       // [/batch]
       // [serviceaccounts] kube-controller-manager's service-account controller and root-CA publisher
-      rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-controller" });
-      rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher" });
+      rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "serviceaccount-controller" });
+      rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), informerHost, address: "root-ca-cert-publisher" });
       // [/serviceaccounts]
       // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager"), informerHost });
@@ -169,9 +168,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("metrics-server", metricsServerMachine, { token: tokenOf("metrics-server"), address: "metrics-server" });
       // [/networking]
       // [storage] kube-controller-manager's PersistentVolume controller
-      rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), address: "persistentvolume-controller" });
+      rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "persistentvolume-controller" });
       rt.spawn("pvc-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), informerHost, of: "pvc", address: "pvc-protection-controller" });
-      rt.spawn("pv-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), of: "pv", address: "pv-protection-controller" });
+      rt.spawn("pv-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), informerHost, of: "pv", address: "pv-protection-controller" });
       rt.process(["controller-manager", ...kubeControllerManager]);
       rt.spawn("local-path-provisioner", localPathProvisionerMachine, { token: tokenOf("local-path-provisioner"), address: "local-path-provisioner" });
       // [/storage]

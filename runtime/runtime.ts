@@ -660,7 +660,11 @@ export class Runtime {
       while (this.callHead < this.calls.length) {
         const c = this.calls[this.callHead++]!;
         const e = this.actors.get(c.to);
-        if (!e) continue;
+        if (!e) {
+          const ext = this.externals.get(c.to);
+          if (ext) this.handOver(c.from, c.to, c.msg);
+          continue;
+        }
         if (this.traceOn) this.record({ kind: "deliver", from: c.from, to: c.to, type: c.msg.type, summary: summarize(c.msg) });
         for (const h of this.deliveryHooks) h(c.from, c.to, c.msg, true);
         this.deliverTo(e, { ...c.msg, from: c.from, now: this.now });
