@@ -316,12 +316,15 @@ function deleteEverything(cluster: Cluster, commands: Command[], nextId: () => n
   }
   // What a --cascade=orphan delete left without an owner (its ReplicaSet made again too late to
   // adopt it) is the user's to delete, as `kubectl delete pods,rs -l set` would.
-  for (const kind of ["ReplicaSet", "Pod"]) {
-    for (const o of cluster.list(kind)) {
-      if (!o.metadata?.labels?.set || o.metadata.deletionTimestamp || (o.metadata.ownerReferences ?? []).some((r: any) => r.controller)) continue;
-      send(cluster, { op: "delete", at: 0, kind, name: o.metadata.name, namespace: o.metadata.namespace }, nextId());
+  const deleteOrphans = () => {
+    for (const kind of ["ReplicaSet", "Pod"]) {
+      for (const o of cluster.list(kind)) {
+        if (!o.metadata?.labels?.set || o.metadata.deletionTimestamp || (o.metadata.ownerReferences ?? []).some((r: any) => r.controller)) continue;
+        send(cluster, { op: "delete", at: 0, kind, name: o.metadata.name, namespace: o.metadata.namespace }, nextId());
+      }
     }
-  }
+  };
+  deleteOrphans();
   // settle, a simulated minute, settle: through stepOnce, so a livelock lets time pass, bounded by
   // the liveness budget (what is then left behind is the violation)
   const runWhile = (busy: () => boolean, deadline: number) => {
@@ -330,6 +333,9 @@ function deleteEverything(cluster: Cluster, commands: Command[], nextId: () => n
   const busy = () => rt.queued > 0 || rt.pendingWork > 0;
   runWhile(busy, rt.now + 600_000);
   runWhile(() => true, rt.now + 60_000);
+  // an orphan-delete still under way when the sweep ran (its owner held by the orphan finalizer)
+  // has orphaned its dependents since: they are the user's to delete too
+  deleteOrphans();
   runWhile(busy, rt.now + 600_000);
   return rt.delivered - start;
 }

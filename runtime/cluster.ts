@@ -16,6 +16,7 @@ import { candidates, matches, objectFields } from "../machines/apiserver/cache.j
 import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
 import type { UserInfo } from "../machines/apiserver/auth/index.js";
 import { seedFor } from "../machines/common/prng.js";
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "../machines/apiserver/auth/bootstrap.js";
 import { Runtime } from "./runtime.js";
 import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
@@ -149,6 +150,9 @@ export class Cluster {
       // ServiceAccount admission refuses pods without it (after its lookups), as a cluster without a controller manager does.
       if (withoutControllers) must(this.requestSync({ verb: "create", group: "", resource: "serviceaccounts", namespace: ns, body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } } }));
     }
+    // The rbac/bootstrap-roles post-start hook stores the bootstrap policy the authorizer then reads.
+    for (const role of bootstrapClusterRoles()) must(this.requestSync({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterroles", body: role }));
+    for (const binding of bootstrapClusterRoleBindings()) must(this.requestSync({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings", body: binding }));
     // The scheduling REST storage's post-start hook creates the system priority classes.
     for (const pc of systemPriorityClassObjects()) must(this.requestSync({ verb: "create", group: "scheduling.k8s.io", resource: "priorityclasses", body: pc }));
     // kind's default StorageClass (its storage addon): local-path volumes, bound once a pod is scheduled.

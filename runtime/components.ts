@@ -37,6 +37,7 @@ import { resourceQuotaControllerMachine } from "../machines/resourcequota/resour
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
 // [/serviceaccounts]
+import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregation/aggregation.machine.js";
 // [networking]
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
@@ -73,6 +74,7 @@ const kubeControllerManager = [
   "persistentvolume-controller",
   "pvc-protection-controller",
   "pv-protection-controller",
+  "clusterrole-aggregation-controller",
 ];
 
 export interface Identity {
@@ -160,6 +162,7 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "serviceaccount-controller" });
       rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), informerHost, address: "root-ca-cert-publisher" });
       // [/serviceaccounts]
+      rt.spawn("clusterrole-aggregation-controller", clusterRoleAggregationMachine, { token: tokenOf("controller-manager"), address: "clusterrole-aggregation-controller" });
       // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager"), informerHost });
       rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager"), informerHost });

@@ -304,6 +304,8 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     ageCol(),
   ],
   NetworkPolicy: [nameCol(), col("Pod-Selector", "string", fieldDoc("networking/v1.NetworkPolicySpec", "podSelector")), ageCol()],
+  // printRuntimeClass
+  RuntimeClass: [nameCol(), col("Handler", "string", fieldDoc("node/v1.RuntimeClass", "handler")), ageCol()],
   PriorityClass: [
     nameCol(), col("Value", "integer", doc("PriorityClass.value")), col("Global-Default", "boolean", doc("PriorityClass.globalDefault")),
     ageCol(), col("PreemptionPolicy", "string", doc("PriorityClass.preemptionPolicy")),
@@ -767,6 +769,7 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "IngressClass": return ingressClassCells(o, now);
     // printNetworkPolicy: metav1.FormatLabelSelector of the pod selector
     case "NetworkPolicy": return [name, formatLabelSelector(o.spec?.podSelector), age];
+    case "RuntimeClass": return [name, o.handler ?? "", age];
     case "PriorityClass": return [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""];
     default: return [name, age];
   }

@@ -35,6 +35,7 @@ import { resourceQuotaControllerMachine } from "../machines/resourcequota/resour
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
 import { controllerManagerMachine } from "../machines/controllermanager/controllermanager.machine.js";
+import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregation/aggregation.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
   cniMachine,
@@ -63,6 +64,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   resourceQuotaControllerMachine,
   serviceAccountsControllerMachine,
   rootCaPublisherMachine,
+  clusterRoleAggregationMachine,
   disruptionControllerMachine,
   podGCMachine,
   pvControllerMachine,

@@ -70,7 +70,7 @@ describe("bad input is refused with a Status and nothing is stored", () => {
   for (const [what, input, code, message] of cases) {
     it(`refuses ${what}`, async () => {
       const c = createCluster({ nodes: 1, seed: 3 });
-      const keys = () => [...c.runtime.snapshot("etcd").context.kv.keys()].filter((k: string) => !k.startsWith("/registry/leases/") && !k.startsWith("/registry/events/") && !k.startsWith("/registry/nodes/"));
+      const keys = () => [...c.runtime.snapshot("etcd").context.kv.keys()].filter((k: string) => !k.startsWith("/registry/leases/") && !k.startsWith("/registry/events/") && !k.startsWith("/registry/minions/"));
       await c.settle();
       const before = keys();
       const e = await refusal(c.apply(input as any));

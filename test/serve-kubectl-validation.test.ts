@@ -105,6 +105,36 @@ metadata: {name: web-1}
 data: {}
 revision: -1
 `, ["revision: Invalid value: -1: must be greater than or equal to 0"]],
+  ["persistentvolume", "PersistentVolume", "pv1", `apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv1}
+spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], hostPath: {path: /data}, volumeAttributesClassName: gold}
+`, ["spec.csi: Required value: has to be specified when using volumeAttributesClassName"]],
+  ["persistentvolumeclaim", "PersistentVolumeClaim", "data", `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}, dataSourceRef: {apiGroup: "^invalid", kind: Foo, name: foo}}
+`, ['spec.dataSourceRef.apiGroup: Invalid value: "^invalid": a lowercase RFC 1123 subdomain must consist of']],
+  ["replicaset", "ReplicaSet", "web", `apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web}
+spec:
+  replicas: -1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: nginx}]}
+`, ["spec.replicas: Invalid value: -1: must be greater than or equal to 0"]],
+  ["daemonset", "DaemonSet", "agent", `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  minReadySeconds: -1
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: c, image: nginx}]}
+`, ["spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0"]],
 ];
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of objects Kubernetes refuses", () => {
@@ -135,5 +165,22 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of obj
     const r = await k(["apply", "-f", file("frozen2.yaml", cm("2"))]);
     expect(r.err).toContain('ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
     expect((await k(["get", "configmap", "frozen", "-o", "jsonpath={.data.a}"])).out).toBe("1");
+  });
+
+  it("kubectl apply of a Deployment with another selector is refused (apps/v1 keeps spec.selector), and the Deployment keeps its own", async () => {
+    const deploy = (app: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  template:\n    metadata: {labels: {app: ${app}}}\n    spec: {containers: [{name: c, image: nginx}]}\n`;
+    expect((await k(["apply", "-f", file("web1.yaml", deploy("web"))])).out).toBe("deployment.apps/web created\n");
+    const r = await k(["apply", "-f", file("web2.yaml", deploy("web2"))]);
+    expect(r.err).toContain('The Deployment "web" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"web2"}}: field is immutable');
+    expect((await k(["get", "deployment", "web", "-o", "jsonpath={.spec.selector.matchLabels.app}"])).out).toBe("web");
+  });
+
+  // The refusal kubectl users meet when they re-point a local volume at another node.
+  it("kubectl apply of a PersistentVolume with another node in its nodeAffinity is refused, and the volume keeps its node", async () => {
+    const pv = (node: string) => `apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: local-pv}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  local: {path: /mnt/disk}\n  nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [${node}]}]}]}}\n`;
+    expect((await k(["apply", "-f", file("local-pv1.yaml", pv("node-a"))])).out).toBe("persistentvolume/local-pv created\n");
+    const r = await k(["apply", "-f", file("local-pv2.yaml", pv("node-b"))]);
+    expect(r.err).toContain('PersistentVolume "local-pv" is invalid: nodeAffinity: Invalid value: {"Required":{"NodeSelectorTerms":[{"MatchExpressions":[{"Key":"kubernetes.io/hostname","Operator":"In","Values":["node-b"]}],"MatchFields":null}]}}: field is immutable, except for updating from beta label to GA');
+    expect((await k(["get", "pv", "local-pv", "-o", "jsonpath={.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0]}"])).out).toBe("node-a");
   });
 });

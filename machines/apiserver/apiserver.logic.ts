@@ -203,7 +203,7 @@ function nodeGraph(ctx: ApiServerContext): NodeGraph {
   return {
     pod: (namespace, name) => c.objects.get(`/registry/pods/${namespace}/${name}`),
     podsOn: (node) => [...(c.podsByNode.get(node) ?? [])].map((k) => c.objects.get(k)),
-    node: (name) => c.objects.get(`/registry/nodes/${name}`),
+    node: (name) => c.objects.get(`/registry/minions/${name}`),
     pvc: (namespace, name) => c.objects.get(`/registry/persistentvolumeclaims/${namespace}/${name}`),
     rbac: {
       role: (namespace, name) => c.objects.get(`/registry/roles/${namespace}/${name}`),
@@ -1106,6 +1106,8 @@ function admissionContext(ctx: ApiServerContext, cur: InFlight) {
     limitRanges: inNamespace(ctx, "LimitRange", ns), quotas: inNamespace(ctx, "ResourceQuota", ns),
     // DefaultStorageClass's lister: only a claim's create reads it
     ...(cur.obj?.kind === "PersistentVolumeClaim" && !cur.old ? { storageClasses: [...(ctx.cache.byKind.get("StorageClass")?.values() ?? [])] } : {}),
+    // RuntimeClass's lister: only a pod's create reads it
+    ...(cur.obj?.kind === "Pod" && !cur.old ? { runtimeClasses: (name: string) => ctx.cache.objects.get(storageKey(resourceFor("node.k8s.io", "runtimeclasses")!, undefined, name)) } : {}),
     // DefaultIngressClass's lister: only an Ingress's create reads it
     ...(cur.obj?.kind === "Ingress" && !cur.old ? { ingressClasses: [...(ctx.cache.byKind.get("IngressClass")?.values() ?? [])] } : {}),
     ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}),

@@ -7,6 +7,7 @@ import { validateCreate } from "./validation/index.js";
 import { resourceFor } from "./resources.js";
 import * as S from "./status.js";
 import { rfc3339 } from "../common/time.js";
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "./auth/bootstrap.js";
 import { covered, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
 // The clients' side: requests stamped as the runtime delivers them, under the token file's identities.
@@ -38,6 +39,11 @@ const startupList = {
   kvs: [
     { key: "/registry/namespaces/default", value: namespace, createRevision: 1, modRevision: 1, version: 1 },
     { key: "/registry/serviceaccounts/default/default", value: defaultAccount, createRevision: 1, modRevision: 1, version: 1 },
+    // the bootstrap RBAC policy, as the rbac/bootstrap-roles post-start hook stored it
+    ...[...bootstrapClusterRoles(), ...bootstrapClusterRoleBindings()].map((o) => ({
+      key: `/registry/${o.kind === "ClusterRole" ? "clusterroles" : "clusterrolebindings"}/${o.metadata.name}`,
+      value: { ...o, metadata: { ...o.metadata, uid: `${o.metadata.name}-uid`, creationTimestamp: rfc3339(NOW) } }, createRevision: 1, modRevision: 1, version: 1,
+    })),
   ],
 };
 const etcd = (e: object) => ({ ...e, from: "etcd", now: NOW });
@@ -75,7 +81,7 @@ function nextEvents(value: string, ctx: ApiServerContext): any[] {
 }
 
 const abstract = (ctx: ApiServerContext) => ({
-  objects: [...ctx.cache.objects].map(([k, o]) => [k, o.metadata.resourceVersion, o.spec?.nodeName ?? null, o.metadata.deletionTimestamp ?? null]),
+  objects: [...ctx.cache.objects].filter(([k]) => k.startsWith("/registry/pods/")).map(([k, o]) => [k, o.metadata.resourceVersion, o.spec?.nodeName ?? null, o.metadata.deletionTimestamp ?? null]),
   current: ctx.current ? [ctx.current.req.id, ctx.current.op ?? null] : null,
   backlog: ctx.backlog.toArray().map((r) => r.id),
 });

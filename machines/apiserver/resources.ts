@@ -51,6 +51,7 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "ClusterRole", resource: "clusterroles", singular: "clusterrole", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "RoleBinding", resource: "rolebindings", singular: "rolebinding", group: "rbac.authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "ClusterRoleBinding", resource: "clusterrolebindings", singular: "clusterrolebinding", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "RuntimeClass", resource: "runtimeclasses", singular: "runtimeclass", group: "node.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "PriorityClass", resource: "priorityclasses", singular: "priorityclass", group: "scheduling.k8s.io", version: "v1", namespaced: false, shortNames: ["pc"], verbs: rw, subresources: [] },
   // served by metrics-server behind the aggregation layer (APIService v1beta1.metrics.k8s.io), never stored
   { kind: "NodeMetrics", resource: "nodes", singular: "", group: "metrics.k8s.io", version: "v1beta1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
@@ -94,13 +95,28 @@ export function qualifiedKind(r: ResourceInfo): string {
   return r.group === "" ? r.kind : `${r.kind}.${r.group}`;
 }
 
-// Groups whose resources kube-apiserver stores under the bare resource name (/registry/jobs/,
-// /registry/cronjobs/, /registry/horizontalpodautoscalers/, /registry/storageclasses/, /registry/networkpolicies/, /registry/roles/), as their REST storage's DefaultQualifiedResource prefix says.
-const bareResourceGroups = new Set(["", "apps", "batch", "autoscaling", "storage.k8s.io", "networking.k8s.io", "rbac.authorization.k8s.io"]);
-// kube-apiserver's SpecialDefaultResourcePrefixes: ReplicationControllers are kept under
-// /registry/controllers/, Ingresses under /registry/ingress/.
-const storageNames = new Map([["/replicationcontrollers", "controllers"], ["networking.k8s.io/ingresses", "ingress"]]);
-const storageResource = (r: ResourceInfo) => (bareResourceGroups.has(r.group) ? storageNames.get(`${r.group}/${r.resource}`) ?? r.resource : `${r.group}/${r.resource}`);
+// kube-apiserver keeps every built-in resource under its bare resource name (the storage factory's
+// ResourcePrefix: /registry/jobs/, /registry/leases/, /registry/poddisruptionbudgets/), but for its
+// SpecialDefaultResourcePrefixes: ReplicationControllers under /registry/controllers/, Services
+// under /registry/services/specs/, Endpoints under /registry/services/endpoints/, Nodes under
+// /registry/minions/ and Ingresses under /registry/ingress/.
+const storageNames = new Map([
+  ["/replicationcontrollers", "controllers"],
+  ["/services", "services/specs"],
+  ["/endpoints", "services/endpoints"],
+  ["/nodes", "minions"],
+  ["networking.k8s.io/ingresses", "ingress"],
+]);
+const storageResource = (r: ResourceInfo) => storageNames.get(`${r.group}/${r.resource}`) ?? r.resource;
+const resourceOfStorageName = new Map([...storageNames].map(([groupResource, name]) => [name, groupResource.slice(groupResource.indexOf("/") + 1)]));
+
+/** The resource an etcd key holds (its storage name mapped back: minions are nodes), or undefined. */
+export function resourceOfKey(key: string): string | undefined {
+  const m = /^\/registry\/([a-z0-9.]+)\/(?:(specs|endpoints)\/)?/.exec(key);
+  if (!m) return undefined;
+  const name = m[2] !== undefined && m[1] === "services" ? `services/${m[2]}` : m[1]!;
+  return resourceOfStorageName.get(name) ?? name;
+}
 
 /** The etcd key of an object: /registry/<resource>/<namespace>/<name>, as the API server lays it out. */
 export function storageKey(r: ResourceInfo, namespace: string | undefined, name: string): string {

@@ -30,6 +30,23 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return n === 0;
 }
 
+/**
+ * apiequality.Semantic.DeepEqual on JSON values: as deepEqual, but an empty list equals an absent one
+ * (Go's nil and empty slices are semantically equal; "imagePullSecrets: []" is no template change).
+ */
+export function semanticEqual(a: unknown, b: unknown): boolean {
+  return deepEqual(withoutEmptyLists(a), withoutEmptyLists(b));
+}
+
+// A copy without the object keys whose value is an empty list (rarely used: templates of DaemonSets).
+function withoutEmptyLists(v: unknown): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) return v.map(withoutEmptyLists);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!(Array.isArray(x) && x.length === 0)) setOwn(out, k, withoutEmptyLists(x));
+  return out;
+}
+
 /** A deep copy of a JSON-like value (plain objects, arrays, primitives; key order and undefined-valued keys kept); anything else goes through structuredClone. */
 export function deepCopy<T>(v: T): T {
   if (typeof v !== "object" || v === null) return v;

@@ -250,7 +250,16 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
 
 // ---- sandboxes -----------------------------------------------------------------------
 
+// The runtimes kind's containerd config has: runc (the default) and test-handler (for e2e tests).
+const runtimeHandlers = new Set(["", "runc", "test-handler"]);
+
 function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPodSandbox" }>, from: string, fx: Fx): void {
+  const handler = req.runtimeHandler ?? "";
+  if (!runtimeHandlers.has(handler)) {
+    // containerd's RunPodSandbox: getSandboxRuntime finds no runtime under that name
+    fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: "", error: `failed to get sandbox runtime: no runtime for ${JSON.stringify(handler)} is configured` });
+    return;
+  }
   const id = newId(ctx, `sandbox/${req.podUid}`);
   const volumes = new Map<string, FsTree>();
   for (const v of req.volumes) volumes.set(v, emptyTree);

@@ -17,7 +17,7 @@ export type ProbeAction =
 /** kubelet -> cri */
 export type CriRequest =
   /** volumes: the emptyDirs; files: the volumes the kubelet wrote (configMap, secret, downwardAPI, projected), name -> path -> content */
-  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[]; files?: Record<string, Record<string, string>>; hostPaths?: Record<string, { path: string; readOnly: boolean }> }
+  | { type: "RunPodSandbox"; id: number; podUid: string; podName: string; podNamespace: string; volumes: string[]; files?: Record<string, Record<string, string>>; hostPaths?: Record<string, { path: string; readOnly: boolean }>; /** the RuntimeClass's handler ("" or absent: the default runtime) */ runtimeHandler?: string }
   /** the kubelet rewrote a volume's files (its ConfigMap or Secret changed): no answer */
   | { type: "WriteVolume"; sandboxId: string; volume: string; files: Record<string, string> }
   | { type: "StopPodSandbox"; id: number; sandboxId: string }
@@ -102,7 +102,7 @@ export interface LogLine {
 
 /** cri -> kubelet */
 export type CriResponse =
-  | { type: "RunPodSandboxResult"; id: number; sandboxId: string }
+  | { type: "RunPodSandboxResult"; id: number; sandboxId: string; /** the gRPC error's description when no sandbox was made */ error?: string }
   | { type: "StopPodSandboxResult"; id: number; sandboxId: string }
   | { type: "RemovePodSandboxResult"; id: number; sandboxId: string }
   | { type: "ImageStatusResult"; id: number; image: string; present: ImageSummary | null }

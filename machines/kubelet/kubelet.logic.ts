@@ -19,7 +19,7 @@ import { writeStatus } from "./statusmanager.js";
 import { probeAction, stepProbe, type ProbeTimerEvent } from "./prober.js";
 import type { ProbeEvent } from "./prober.machine.js";
 import { runtimeCall } from "./kuberuntime.js";
-import { firstObjectWatchId, objectKeyOfWatch, referencedObjects, sameReferences, syncObjectWatches } from "./objects.js";
+import { firstObjectWatchId, isRuntimeClassKey, objectKeyOfWatch, referencedObjects, sameReferences, syncObjectWatches } from "./objects.js";
 import { remountVolumes } from "./podworkers.js";
 import { view } from "./view.js";
 import { podIPOf } from "./hostnetwork.js";
@@ -119,7 +119,8 @@ export function onWatch(ctx: KubeletContext, ev: WatchEvent, fx: Fx, phase: Kube
   const d = onWatchEvent(ctx.client, fx, ev);
   if (ev.watchId === nodeWatchId || ev.watchId === serviceWatchId) return;
   const objectKey = objectKeyOfWatch(ctx, ev.watchId);
-  if (objectKey !== undefined) return void (d && d !== "relisted" && phase === "running" && refreshVolumes(ctx, objectKey, fx));
+  // A RuntimeClass is read when a sandbox is made (a pod waiting for it retries on its own back-off).
+  if (objectKey !== undefined) return void (d && d !== "relisted" && phase === "running" && !isRuntimeClassKey(objectKey) && refreshVolumes(ctx, objectKey, fx));
   // Before running, the informer's store is all that is kept; recovery reads it whole.
   if (d && d !== "relisted" && phase === "running") onPodDelta(ctx, d, fx);
 }

@@ -12,8 +12,10 @@ import { view } from "./view.js";
 import { rootCAConfigMapName } from "../common/ca.js";
 import { isDraft } from "mutative";
 
-/** What a pod reads through the managers. */
-export type ObjectResource = "configmaps" | "secrets";
+/** What a pod reads through the managers (and the RuntimeClass manager: its class, cluster-scoped). */
+export type ObjectResource = "configmaps" | "secrets" | "runtimeclasses";
+
+const groupOf = (resource: ObjectResource): string => (resource === "runtimeclasses" ? "node.k8s.io" : "");
 
 /** The first watch id of the object reflectors (the pod and node informers hold 1 and 2). */
 export const firstObjectWatchId = 100;
@@ -69,6 +71,8 @@ function visitReferences(pod: Pod): string[] {
       add("secrets", e.valueFrom?.secretKeyRef?.name);
     }
   }
+  // the RuntimeClass manager (pkg/kubelet/runtimeclass) reads the pod's class by name
+  if (typeof spec?.runtimeClassName === "string" && spec.runtimeClassName !== "") out.add(objectRefKey("runtimeclasses", "", spec.runtimeClassName));
   for (const v of spec?.volumes ?? []) {
     add("configmaps", v.configMap?.name);
     add("secrets", v.secret?.secretName);
@@ -95,14 +99,14 @@ export function syncObjectWatches(ctx: KubeletContext, fx: Fx): void {
     ctx.client.informers = ctx.client.informers.delete(watchId);
     // A list still in flight opens no watch: its informer is gone when it answers.
     // Closing a watch has no answer: nothing is left pending for it.
-    if (inf.synced) fx.send("apiserver", { type: "ApiRequest", id: ctx.client.nextId++, token: ctx.client.token, verb: "unwatch", group: "", resource: inf.resource, ...(inf.namespace ? { namespace: inf.namespace } : {}), watchId });
+    if (inf.synced) fx.send("apiserver", { type: "ApiRequest", id: ctx.client.nextId++, token: ctx.client.token, verb: "unwatch", group: inf.group, resource: inf.resource, ...(inf.namespace ? { namespace: inf.namespace } : {}), watchId });
   }
   for (const key of wanted) {
     if (ctx.objectWatches.has(key)) continue;
     const [resource, namespace, name] = splitKey(key);
     const watchId = ctx.nextObjectWatchId++;
     ctx.objectWatches.set(key, watchId);
-    startInformer(ctx.client, fx, watchId, { group: "", resource, namespace, fieldSelector: `metadata.name=${name}` });
+    startInformer(ctx.client, fx, watchId, { group: groupOf(resource), resource, ...(namespace !== "" ? { namespace } : {}), fieldSelector: `metadata.name=${name}` });
   }
 }
 
@@ -110,6 +114,11 @@ function splitKey(key: string): [ObjectResource, string, string] {
   const i = key.indexOf("/");
   const j = key.indexOf("/", i + 1);
   return [key.slice(0, i) as ObjectResource, key.slice(i + 1, j), key.slice(j + 1)];
+}
+
+/** Whether a reflector's key is a RuntimeClass's (read at sandbox creation only). */
+export function isRuntimeClassKey(key: string): boolean {
+  return key.startsWith("runtimeclasses/");
 }
 
 /** The object key a reflector's watch id serves, or undefined (not an object reflector). */
@@ -123,14 +132,14 @@ export function objectKeyOfWatch(ctx: KubeletContext, watchId: number): string |
 export type ObjectLookup = { kind: "found"; obj: any } | { kind: "notFound"; message: string } | { kind: "notSynced" };
 
 /** The singular the managers name their resource with in errors (corev1.Resource("configmap")). */
-const singular: Record<ObjectResource, string> = { configmaps: "configmap", secrets: "secret" };
+const singular: Record<ObjectResource, string> = { configmaps: "configmap", secrets: "secret", runtimeclasses: "runtimeclass.node.k8s.io" };
 
 /** GetConfigMap / GetSecret from the pod's registered reflector. */
 export function getObject(ctx: KubeletContext, resource: ObjectResource, namespace: string, name: string): ObjectLookup {
   const watchId = ctx.objectWatches.get(objectRefKey(resource, namespace, name));
   const inf = watchId === undefined ? undefined : ctx.client.informers.get(watchId);
   if (!inf || !inf.synced) return { kind: "notSynced" };
-  const obj = inf.store.get(`${namespace}/${name}`);
+  const obj = inf.store.get(namespace !== "" ? `${namespace}/${name}` : name);
   return obj ? { kind: "found", obj } : { kind: "notFound", message: `${singular[resource]} "${name}" not found` };
 }
 

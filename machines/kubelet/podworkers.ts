@@ -6,13 +6,13 @@ import type { Fx } from "../common/effects.js";
 import type { ApiResponse } from "../messages.js";
 import { request } from "../common/client.js";
 import { containerShouldRestart, isRestartableInitContainer } from "./status.js";
-import { minimumGracePeriodSeconds, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
+import { minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker } from "./types.js";
 import { podEvent } from "./events.js";
 import { resyncAfter, runtimeCall, stopContainer, tryStart } from "./kuberuntime.js";
 import { isDataVolume, volumeFiles } from "./volumes.js";
 import { hostMounts, onClaimResponse } from "./claims.js";
 import type { CriRequest } from "../cri/messages.js";
-import { syncObjectWatches } from "./objects.js";
+import { getObject, syncObjectWatches } from "./objects.js";
 import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
@@ -138,8 +138,10 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     if (files === undefined) return;
     const hostPaths = hostMounts(ctx, w, fx);
     if (hostPaths === undefined) return;
+    const handler = runtimeHandler(ctx, w, fx);
+    if (handler === undefined) return;
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
-    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}) }, { kind: "RunPodSandbox" }, fx);
+    runtimeCall(ctx, w, ctx.cri, { type: "RunPodSandbox", podUid: w.uid, podName: w.pod.metadata!.name, podNamespace: w.pod.metadata!.namespace, volumes, files, ...(Object.keys(hostPaths).length > 0 ? { hostPaths } : {}), ...(handler !== "" ? { runtimeHandler: handler } : {}) }, { kind: "RunPodSandbox" }, fx);
     return;
   }
   if (syncPodStep(w) === "network" && usesHostNetwork(w)) stepWorker(w, { type: "NetworkReady" }, fx);
@@ -208,6 +210,28 @@ function mountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<string,
   }
   delete w.mountBackOffMs;
   return out;
+}
+
+/**
+ * LookupRuntimeHandler: the handler of the pod's RuntimeClass ("" without one), or undefined while
+ * its reflector has not listed (the list resyncs the pod) or when the class is missing
+ * (FailedCreatePodSandBox, then the pod worker's back-off).
+ */
+function runtimeHandler(ctx: KubeletContext, w: PodWorker, fx: Fx): string | undefined {
+  const name = view(w.pod).spec?.runtimeClassName;
+  if (!name) return "";
+  const found = getObject(ctx, "runtimeclasses", "", name);
+  if (found.kind === "notSynced") return undefined;
+  if (found.kind === "found") return typeof found.obj.handler === "string" ? found.obj.handler : "";
+  sandboxFailed(ctx, w, found.message, fx);
+  return undefined;
+}
+
+/** createPodSandbox failed: the event SyncPod records, a status write, and a retry after the pod worker's back-off. */
+export function sandboxFailed(ctx: KubeletContext, w: PodWorker, err: string, fx: Fx): void {
+  podEvent(ctx, w, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: ${err}`, fx);
+  resyncAfter(w, syncRetryMs * 10, fx);
+  writeStatus(ctx, w, fx);
 }
 
 /** A claim's or its volume's GET answered: the worker syncs again at once, or after the mount back-off with a FailedMount event. */

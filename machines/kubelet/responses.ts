@@ -11,7 +11,7 @@ import { pullFailureMessage } from "../cri/registry.js";
 import { minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
 import { goDuration, podEvent } from "./events.js";
 import { isRunning, isStopping, stepContainer, stepPull, stepWorker } from "./lifecycles.js";
-import { adoptPod, sync, workerOf } from "./podworkers.js";
+import { adoptPod, sandboxFailed, sync, workerOf } from "./podworkers.js";
 import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
 import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
@@ -36,6 +36,10 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
   // exhaustive over the CRI and CNI answers: each arm says whether the worker syncs after it
   const thenSync = match(msg)
     .with({ type: "RunPodSandboxResult" }, (m) => {
+      if (m.error !== undefined) {
+        sandboxFailed(ctx, w, `rpc error: code = Unknown desc = ${m.error}`, fx);
+        return false;
+      }
       w.sandboxId = m.sandboxId;
       stepWorker(w, { type: "SandboxReady" }, fx);
       if (mutant("kubelet.containers-before-ip")) stepWorker(w, { type: "NetworkReady" }, fx);
@@ -47,9 +51,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
       return true;
     })
     .with({ type: "CniAddResult", ok: false }, (m) => {
-      podEvent(ctx, w, undefined, "Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${m.sandboxId}": ${m.error}`, fx);
-      resyncAfter(w, syncRetryMs * 10, fx);
-      writeStatus(ctx, w, fx);
+      sandboxFailed(ctx, w, `rpc error: code = Unknown desc = failed to setup network for sandbox "${m.sandboxId}": ${m.error}`, fx);
       return false;
     })
     .with({ type: "StopPodSandboxResult" }, () => { w.sandboxStopped = true; return true; })

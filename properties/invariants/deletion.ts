@@ -11,7 +11,7 @@ import { containerStateOf, sandboxReady } from "./k8s.js";
 export const deletionInvariant = "deletionReversesCreation";
 
 /** Keys whose values change with time alone, not with what the workload did. */
-const ignoredPrefixes = ["/registry/events/", "/registry/coordination.k8s.io/leases/", "/registry/events.k8s.io/"];
+const ignoredPrefixes = ["/registry/events/", "/registry/leases/"];
 
 /**
  * A StatefulSet's claim kept by the Retain policy: deleting or scaling a StatefulSet leaves the

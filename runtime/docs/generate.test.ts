@@ -67,7 +67,7 @@ describe("tellsStory", () => {
     { name: "An Event written by the scheduler is left out.", trace: [msg("scheduler", "apiserver", "ApiRequest", "create events default")], want: false },
     { name: "A lease renewal is left out.", trace: [msg("kubelet/node-1", "apiserver", "ApiRequest", "update leases kube-node-lease/node-1")], want: false },
     { name: "A pod write to etcd is kept.", trace: [msg("apiserver", "etcd", "Txn", "put /registry/pods/default/nginx")], want: true },
-    { name: "A lease write to etcd is left out.", trace: [msg("apiserver", "etcd", "Txn", "put /registry/coordination.k8s.io/leases/kube-node-lease/node-1")], want: false },
+    { name: "A lease write to etcd is left out.", trace: [msg("apiserver", "etcd", "Txn", "put /registry/leases/kube-node-lease/node-1")], want: false },
     { name: "The API server's own etcd watch is left out.", trace: [msg("etcd", "apiserver", "WatchResponse", "PUT /registry/pods/default/nginx")], want: false },
     { name: "A pod watch event to a kubelet is kept.", trace: [msg("apiserver", "kubelet/node-1", "WatchEvent", "ADDED Pod default/nginx")], want: true },
     { name: "A pod watch event to a controller the flow does not follow is left out.", trace: [msg("apiserver", "endpoints-controller", "WatchEvent", "ADDED Pod default/nginx")], want: false },

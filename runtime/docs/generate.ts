@@ -12,6 +12,7 @@ import { createCluster, type Cluster } from "../cluster.js";
 import { machineDoc, machineTransitions } from "./statechart.js";
 import { traceToSequenceDiagram } from "./sequence.js";
 import { mdCell } from "./ids.js";
+import { resourceOfKey } from "../../machines/apiserver/resources.js";
 import type { TraceEntry } from "./trace-types.js";
 
 /** One generated file; `path` is relative to the docs directory, with "/" separators. */
@@ -181,8 +182,8 @@ function resourceOf(summary: string): string | undefined {
 
 /** Registry resource an etcd key lives under: "/registry/pods/default/x" → "pods". */
 function keyResource(summary: string): string | undefined {
-  const m = /\/registry\/(?:([a-z0-9.-]+\.[a-z0-9.-]+)\/)?([a-z]+)\//.exec(summary);
-  return m ? m[2] : undefined;
+  const m = /\/registry\/\S+/.exec(summary);
+  return m ? resourceOfKey(m[0]) : undefined;
 }
 
 /** Whether the message text names one of `names`. */

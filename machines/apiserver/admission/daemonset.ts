@@ -26,8 +26,8 @@ export function defaultDaemonSet(ds: Obj): void {
   defaultPodSpec(spec.template.spec);
 }
 
-// The internal templateGeneration, as conversion reads it from the annotation (0 when absent or unparsable).
-function templateGeneration(ds: Obj): number {
+/** The internal spec.templateGeneration, as conversion reads it from the annotation (0 when absent or unparsable). */
+export function templateGeneration(ds: Obj): number {
   const v = ds?.metadata?.annotations?.[TEMPLATE_GENERATION_ANNOTATION];
   return typeof v === "string" && /^[+-]?\d+$/.test(v) ? Number(v) : 0;
 }

@@ -1,9 +1,10 @@
 // The API server's write-path mutation: scheme defaulting, mutating admission plugins and the
 // registry strategies' PrepareForCreate / PrepareForUpdate, in the order Kubernetes applies them.
 
-import { deepCopy, isDeepFrozen } from "../../common/equal.js";
+import { deepCopy, isDeepFrozen, semanticEqual } from "../../common/equal.js";
 import { setOwn } from "../../common/own.js";
 import { admitDefaultTolerationSeconds, defaultPod, preparePodForCreate } from "./pod.js";
+import { admitRuntimeClass, runtimeClassRefusal, type RuntimeClassLookup } from "./runtimeclass.js";
 import { admitPriority, keepPriorityOnUpdate, priorityAdmissionError, priorityClassAdmissionError, type PriorityClassInfo } from "./priority.js";
 import { admitServiceAccount, convertDeprecatedServiceAccount, type ServiceAccountLookup } from "./serviceaccount.js";
 import {
@@ -48,6 +49,8 @@ export interface MutateContext {
   serviceAccounts?: ServiceAccountLookup;
   /** The StorageClasses (DefaultStorageClass gives a claim without a class the default one). */
   storageClasses?: readonly any[];
+  /** The RuntimeClass lister (a pod create's runtimeClassName). */
+  runtimeClasses?: RuntimeClassLookup;
   /** The IngressClasses (DefaultIngressClass gives an Ingress without a class the default one). */
   ingressClasses?: readonly any[];
   /** Told the Forbidden reason when an admission plugin refuses the write (the object is then not stored). */
@@ -150,11 +153,12 @@ export type { QuotaCharge };
 
 /**
  * The Forbidden reason of the first admission plugin that refuses a write, or undefined: Priority
- * (a pod's class must exist and its own priority must agree; one global default class).
+ * (a pod's class must exist and its own priority must agree; one global default class), then
+ * RuntimeClass (a pod's class must exist and agree with the pod).
  */
 export function admissionRefusal(obj: any, ctx: MutateContext): string | undefined {
   if (ctx.subresource) return undefined;
-  if (obj.kind === "Pod" && ctx.operation === "CREATE") return priorityAdmissionError(obj, ctx.priorityClasses);
+  if (obj.kind === "Pod" && ctx.operation === "CREATE") return priorityAdmissionError(obj, ctx.priorityClasses) ?? runtimeClassRefusal(obj, ctx.runtimeClasses);
   if (obj.kind === "PriorityClass") return priorityClassAdmissionError(obj, ctx.operation, ctx.priorityClasses);
   return undefined;
 }
@@ -169,6 +173,7 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       if (refused !== undefined) ctx.refuse?.(refused);
       admitDefaultTolerationSeconds(o);
       admitPriority(o, ctx.priorityClasses);
+      admitRuntimeClass(o, ctx.runtimeClasses);
       preparePodForCreate(o);
       return;
     }
@@ -273,7 +278,7 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     keepAllocatedServiceValues(o, old);
     dropTypeDependentFields(o, old);
   }
-  if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, sameJSON);
+  if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, semanticEqual);
   if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
     o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
   }

@@ -6,12 +6,16 @@ import { describe, expect, it } from "vitest";
 import { escalationError, uncovered } from "./escalation.js";
 import { authorize, type Attributes, type NodeGraph, type UserInfo } from "./index.js";
 import { rbacAuthorize, type PolicyRule, type RbacObjects } from "./rbac.js";
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "./bootstrap.js";
 
 const G = "rbac.authorization.k8s.io";
 const jane: UserInfo = { name: "jane", groups: ["system:authenticated"] };
 
+// an API server's store: the bootstrap policy is stored beside what clients wrote
+const bootstrap = [...bootstrapClusterRoles(), ...bootstrapClusterRoleBindings()];
+
 function storeOf(objs: any[]): RbacObjects {
-  const of = (kind: string) => objs.filter((o) => o.kind === kind);
+  const of = (kind: string) => [...bootstrap, ...objs].filter((o) => o.kind === kind);
   return {
     role: (ns, name) => of("Role").find((o) => o.metadata.namespace === ns && o.metadata.name === name),
     clusterRole: (name) => of("ClusterRole").find((o) => o.metadata.name === name),

@@ -2,7 +2,7 @@
 // bootstrap policy (bootstrappolicy/policy.go, controller_policy.go) reduced to the roles podflow's
 // identities hold, plus the Roles, ClusterRoles and bindings clients stored (read from the API
 // server's watch cache, as kube-apiserver's authorizer reads its informers). The bootstrap policy is
-// not stored: its roles resolve by name before stored ones.
+// stored at start (bootstrap.ts); as code it serves only an authorizer with no store.
 
 import { goQuote } from "../status.js";
 import type { Attributes, UserInfo } from "./types.js";
@@ -48,9 +48,80 @@ export const nodeRules: readonly PolicyRule[] = [
   rule(["get", "list", "watch"], ["node.k8s.io"], ["runtimeclasses"]),
 ];
 
-/** The ClusterRoles podflow's bindings name, by name (a Map: a role name never reaches Object.prototype). */
+const rw = ["create", "delete", "deletecollection", "patch", "update"];
+const readWrite = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+/**
+ * The bootstrap ClusterRoles (policy.go ClusterRoles() and controller_policy.go), by name (a Map: a
+ * role name never reaches Object.prototype): every role kube-apiserver's bootstrap policy holds but
+ * for the controller roles of controllers podflow does not run. admin, edit and view are aggregated
+ * (aggregatedClusterRoles): their rules are what the aggregation controller collects.
+ */
 export const clusterRoles = new Map<string, readonly PolicyRule[]>([
+  ["system:aggregate-to-admin", [
+    rule(["create"], ["authorization.k8s.io"], ["localsubjectaccessreviews"]),
+    rule(readWrite, ["rbac.authorization.k8s.io"], ["rolebindings", "roles"]),
+  ]],
+  ["system:aggregate-to-edit", [
+    rule(read, [""], ["pods/attach", "pods/exec", "pods/portforward", "pods/proxy", "secrets", "services/proxy"]),
+    rule(["impersonate"], [""], ["serviceaccounts"]),
+    rule(rw, [""], ["pods", "pods/attach", "pods/exec", "pods/portforward", "pods/proxy"]),
+    rule(["create"], [""], ["pods/eviction"]),
+    rule(rw, [""], ["configmaps", "events", "persistentvolumeclaims", "replicationcontrollers", "replicationcontrollers/scale", "secrets", "serviceaccounts", "services", "services/proxy"]),
+    rule(["create"], [""], ["serviceaccounts/token"]),
+    rule(rw, ["apps"], ["daemonsets", "deployments", "deployments/rollback", "deployments/scale", "replicasets", "replicasets/scale", "statefulsets", "statefulsets/scale"]),
+    rule(rw, ["autoscaling"], ["horizontalpodautoscalers"]),
+    rule(rw, ["batch"], ["cronjobs", "jobs"]),
+    rule(rw, ["extensions"], ["daemonsets", "deployments", "deployments/rollback", "deployments/scale", "ingresses", "networkpolicies", "replicasets", "replicasets/scale", "replicationcontrollers/scale"]),
+    rule(rw, ["policy"], ["poddisruptionbudgets"]),
+    rule(rw, ["networking.k8s.io"], ["ingresses", "networkpolicies"]),
+    rule(readWrite, ["coordination.k8s.io"], ["leases"]),
+  ]],
+  ["system:aggregate-to-view", [
+    rule(read, [""], ["configmaps", "endpoints", "persistentvolumeclaims", "persistentvolumeclaims/status", "pods", "replicationcontrollers", "replicationcontrollers/scale", "serviceaccounts", "services", "services/status"]),
+    rule(read, [""], ["bindings", "events", "limitranges", "namespaces/status", "pods/log", "pods/status", "replicationcontrollers/status", "resourcequotas", "resourcequotas/status"]),
+    rule(read, [""], ["namespaces"]),
+    rule(read, ["discovery.k8s.io"], ["endpointslices"]),
+    rule(read, ["apps"], ["controllerrevisions", "daemonsets", "daemonsets/status", "deployments", "deployments/scale", "deployments/status", "replicasets", "replicasets/scale", "replicasets/status", "statefulsets", "statefulsets/scale", "statefulsets/status"]),
+    rule(read, ["autoscaling"], ["horizontalpodautoscalers", "horizontalpodautoscalers/status"]),
+    rule(read, ["batch"], ["cronjobs", "cronjobs/status", "jobs", "jobs/status"]),
+    rule(read, ["extensions"], ["daemonsets", "daemonsets/status", "deployments", "deployments/scale", "deployments/status", "ingresses", "ingresses/status", "networkpolicies", "replicasets", "replicasets/scale", "replicasets/status", "replicationcontrollers/scale"]),
+    rule(read, ["policy"], ["poddisruptionbudgets", "poddisruptionbudgets/status"]),
+    rule(read, ["networking.k8s.io"], ["ingresses", "ingresses/status", "networkpolicies"]),
+  ]],
+  ["system:auth-delegator", [rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]), rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"])]],
+  ["system:certificates.k8s.io:certificatesigningrequests:nodeclient", [rule(["create"], ["certificates.k8s.io"], ["certificatesigningrequests/nodeclient"])]],
+  ["system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", [rule(["create"], ["certificates.k8s.io"], ["certificatesigningrequests/selfnodeclient"])]],
+  ["system:certificates.k8s.io:kube-apiserver-client-approver", [rule(["approve"], ["certificates.k8s.io"], ["signers"], ["kubernetes.io/kube-apiserver-client"])]],
+  ["system:certificates.k8s.io:kube-apiserver-client-kubelet-approver", [rule(["approve"], ["certificates.k8s.io"], ["signers"], ["kubernetes.io/kube-apiserver-client-kubelet"])]],
+  ["system:certificates.k8s.io:kubelet-serving-approver", [rule(["approve"], ["certificates.k8s.io"], ["signers"], ["kubernetes.io/kubelet-serving"])]],
+  ["system:certificates.k8s.io:legacy-unknown-approver", [rule(["approve"], ["certificates.k8s.io"], ["signers"], ["kubernetes.io/legacy-unknown"])]],
+  ["system:heapster", [rule(read, [""], ["events", "namespaces", "nodes", "pods"]), rule(read, ["extensions"], ["deployments"])]],
+  ["system:kube-aggregator", [rule(read, [""], ["endpoints", "services"])]],
+  ["system:kube-dns", [rule(["list", "watch"], [""], ["endpoints", "services"])]],
+  ["system:kubelet-api-admin", [
+    rule(read, [""], ["nodes"]),
+    rule(["proxy"], [""], ["nodes"]),
+    rule(["*"], [""], ["nodes/log", "nodes/metrics", "nodes/proxy", "nodes/stats"]),
+  ]],
+  ["system:monitoring", [urls(["get"], ["/healthz", "/healthz/*", "/livez", "/livez/*", "/metrics", "/metrics/slis", "/readyz", "/readyz/*"])]],
+  ["system:node-bootstrapper", [rule(["create", "get", "list", "watch"], ["certificates.k8s.io"], ["certificatesigningrequests"])]],
+  ["system:node-problem-detector", [
+    rule(["get"], [""], ["nodes"]),
+    rule(["patch"], [""], ["nodes/status"]),
+    rule(["create", "patch", "update"], ["", "events.k8s.io"], ["events"]),
+  ]],
+  ["system:persistent-volume-provisioner", [
+    rule(["create", "delete", "get", "list", "watch"], [""], ["persistentvolumes"]),
+    rule(["get", "list", "update", "watch"], [""], ["persistentvolumeclaims"]),
+    rule(read, ["storage.k8s.io"], ["storageclasses"]),
+    rule(["watch"], [""], ["events"]),
+    rule(["create", "patch", "update"], ["", "events.k8s.io"], ["events"]),
+  ]],
+  ["system:service-account-issuer-discovery", [urls(["get"], ["/.well-known/openid-configuration", "/openid/v1/jwks"])]],
+  ["system:controller:clusterrole-aggregation-controller", [rule(["escalate", "get", "list", "patch", "update", "watch"], ["rbac.authorization.k8s.io"], ["clusterroles"])]],
   ["cluster-admin", [rule(["*"], ["*"], ["*"]), urls(["*"], ["*"])]],
+  ["system:node", nodeRules],
   ["system:discovery", [urls(["get"], ["/livez", "/readyz", "/healthz", "/version", "/version/", "/openapi", "/openapi/*", "/api", "/api/*", "/apis", "/apis/*"])]],
   ["system:public-info-viewer", [urls(["get"], ["/livez", "/readyz", "/healthz", "/version", "/version/"])]],
   ["system:basic-user", [
@@ -277,6 +348,11 @@ export const clusterRoleBindings: readonly ClusterRoleBinding[] = ([
   { name: "cluster-admin", role: "cluster-admin", subjects: [group("system:masters")] },
   { name: "system:discovery", role: "system:discovery", subjects: [group("system:authenticated")] },
   { name: "system:basic-user", role: "system:basic-user", subjects: [group("system:authenticated")] },
+  { name: "system:monitoring", role: "system:monitoring", subjects: [group("system:monitoring")] },
+  { name: "system:kube-dns", role: "system:kube-dns", subjects: [{ kind: "ServiceAccount", name: "kube-dns", namespace: "kube-system" }] },
+  // bound to no one since the Node authorizer (kept so that reconciliation can tighten it)
+  { name: "system:node", role: "system:node", subjects: [] },
+  { name: "system:service-account-issuer-discovery", role: "system:service-account-issuer-discovery", subjects: [group("system:serviceaccounts")] },
   { name: "system:public-info-viewer", role: "system:public-info-viewer", subjects: [group("system:authenticated"), group("system:unauthenticated")] },
   { name: "system:kube-scheduler", role: "system:kube-scheduler", subjects: [user("system:kube-scheduler")] },
   { name: "system:volume-scheduler", role: "system:volume-scheduler", subjects: [user("system:kube-scheduler")] },
@@ -350,6 +426,18 @@ export function storedRule(r: any): PolicyRule {
   return names.length > 0 ? { ...rule, resourceNames: names } : rule;
 }
 
+// Stored objects are immutable values: a role's rules are read once per stored version.
+const rulesOfRole = new WeakMap<object, readonly PolicyRule[]>();
+
+function storedRules(role: any): readonly PolicyRule[] {
+  if (role === null || typeof role !== "object") return [];
+  const known = rulesOfRole.get(role);
+  if (known !== undefined) return known;
+  const rules: readonly PolicyRule[] = (Array.isArray(role.rules) ? role.rules : []).map(storedRule);
+  rulesOfRole.set(role, rules);
+  return rules;
+}
+
 /** appliesToUser: a user by name, a group by membership, a service account by its username (its namespace defaulting to the binding's). */
 function appliesTo(user: UserInfo, s: { kind?: unknown; name?: unknown; namespace?: unknown }, namespace: string): boolean {
   switch (s.kind) {
@@ -380,13 +468,16 @@ export function roleReferenceRules(ref: any, namespace: string, store: RbacObjec
   switch (ref?.kind) {
     case "Role": {
       const role = store?.role(namespace, name);
-      return role ? { rules: (Array.isArray(role.rules) ? role.rules : []).map(storedRule) } : { error: `roles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+      return role ? { rules: storedRules(role) } : { error: `roles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
     }
     case "ClusterRole": {
-      const bootstrap = clusterRoles.get(name);
-      if (bootstrap) return { rules: bootstrap };
-      const role = store?.clusterRole(name);
-      return role ? { rules: (Array.isArray(role.rules) ? role.rules : []).map(storedRule) } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+      // with no store (a bare authorizer), the bootstrap policy as code; an API server reads what it stored
+      if (!store) {
+        const bootstrap = clusterRoles.get(name);
+        return bootstrap ? { rules: bootstrap } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+      }
+      const role = store.clusterRole(name);
+      return role ? { rules: storedRules(role) } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
     }
     default: return { error: `unsupported role reference kind: ${goQuote(String(ref?.kind ?? ""))}` };
   }
@@ -399,8 +490,8 @@ type SourcedRule = { rule: PolicyRule; source: string };
  * that grant it, in visiting order: ClusterRoleBindings, then the namespace's RoleBindings.
  */
 export function rulesFor(user: UserInfo, namespace = "", store?: RbacObjects): ReadonlyArray<SourcedRule> {
-  const bootstrap = bootstrapRulesFor(user);
-  if (!store) return bootstrap;
+  // the bootstrap policy is stored (runtime/cluster.ts writes it as the post-start hook does)
+  if (!store) return bootstrapRulesFor(user);
   const out: SourcedRule[] = [];
   const visit = (b: any, ns: string) => {
     const subjects: any[] = Array.isArray(b?.subjects) ? b.subjects : [];
@@ -416,8 +507,7 @@ export function rulesFor(user: UserInfo, namespace = "", store?: RbacObjects): R
   };
   for (const b of store.clusterRoleBindings()) visit(b, "");
   if (namespace !== "") for (const b of store.roleBindings(namespace)) visit(b, namespace);
-  // most users hold no stored binding: their rules are the cached bootstrap ones
-  return out.length === 0 ? bootstrap : [...bootstrap, ...out];
+  return out;
 }
 
 /** The bootstrap policy's rules for a user: fixed, so they depend on its name and groups only. */

@@ -103,6 +103,7 @@ export const listMeta: Record<string, Record<string, { lt?: string; lk?: string[
   "networking/v1.NetworkPolicyEgressRule": {"ports":{"lt":"atomic"},"to":{"lt":"atomic"}},
   "networking/v1.NetworkPolicyIngressRule": {"ports":{"lt":"atomic"},"from":{"lt":"atomic"}},
   "networking/v1.NetworkPolicySpec": {"ingress":{"lt":"atomic"},"egress":{"lt":"atomic"},"policyTypes":{"lt":"atomic"}},
+  "node/v1.Scheduling": {"nodeSelector":{"mt":"atomic"},"tolerations":{"lt":"atomic"}},
   "policy/v1.PodDisruptionBudgetStatus": {"conditions":{"lt":"map","lk":["type"]}},
   "rbac/v1.AggregationRule": {"clusterRoleSelectors":{"lt":"atomic"}},
   "rbac/v1.ClusterRole": {"rules":{"lt":"atomic"}},

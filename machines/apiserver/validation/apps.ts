@@ -4,7 +4,7 @@ import { forbiddenField, goValue, invalidValue, notSupported, required, type Fie
 import { marshalled, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isValidPercent, nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
-import { labelSelectorJSON, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
+import { labelSelectorJSON, selectorConverts, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
 
 type Obj = any;
 
@@ -15,6 +15,8 @@ export function intOrStringValue(v: unknown): unknown {
 
 /** ValidatePositiveIntOrPercent: a non-negative integer or a "N%" string. */
 export function validatePositiveIntOrPercent(v: unknown, path: string): FieldError[] {
+  // Conversion turns an unset *IntOrString into the internal zero value, the integer 0.
+  if (v === undefined || v === null) return [];
   if (typeof v === "string") return isValidPercent(v).map((m) => invalidValue(path, intOrStringValue(v), m));
   if (typeof v === "number") return validateNonnegative(v, path);
   return [invalidValue(path, intOrStringValue(v), "must be an integer or percentage (e.g '5%')")];
@@ -93,11 +95,17 @@ function validateSelector(sel: Obj, path: string): FieldError[] {
   return errs;
 }
 
+// A selector LabelSelectorAsSelector refuses is "invalid label selector", and the template is then not judged.
+function validateSelectedTemplate(spec: Obj, path: string): FieldError[] {
+  if (!selectorConverts(spec.selector)) return [invalidValue(`${path}.selector`, labelSelectorJSON(spec.selector), "invalid label selector")];
+  return validateTemplateForReplicaSet(spec.template, spec.selector, `${path}.template`);
+}
+
 /** ValidateDeploymentSpec. */
 export function validateDeploymentSpec(spec: Obj, path = "spec"): FieldError[] {
   const s = spec ?? {};
   const errs = [...validateNonnegative(s.replicas ?? 0, `${path}.replicas`), ...validateSelector(s.selector, `${path}.selector`)];
-  errs.push(...validateTemplateForReplicaSet(s.template, s.selector, `${path}.template`));
+  errs.push(...validateSelectedTemplate(s, path));
   errs.push(...validateDeploymentStrategy(s.strategy, `${path}.strategy`));
   errs.push(...validateNonnegative(s.minReadySeconds ?? 0, `${path}.minReadySeconds`));
   if (s.revisionHistoryLimit !== undefined && s.revisionHistoryLimit !== null) errs.push(...validateNonnegative(s.revisionHistoryLimit, `${path}.revisionHistoryLimit`));
@@ -118,7 +126,7 @@ export function validateReplicaSetSpec(spec: Obj, path = "spec"): FieldError[] {
     ...validateNonnegative(s.minReadySeconds ?? 0, `${path}.minReadySeconds`),
     ...validateSelector(s.selector, `${path}.selector`),
   ];
-  errs.push(...validateTemplateForReplicaSet(s.template, s.selector, `${path}.template`));
+  errs.push(...validateSelectedTemplate(s, path));
   return errs;
 }
 
@@ -137,14 +145,24 @@ function selectorImmutable(next: Obj, prev: Obj): FieldError[] {
   return validateImmutable(next.spec?.selector, prev.spec?.selector, "spec.selector", labelSelectorJSON(next.spec?.selector));
 }
 
-/** ValidateDeploymentUpdate plus the apps/v1 selector immutability. */
+/** ValidateDeploymentUpdate: the metadata update and the new spec (what TestValidateDeploymentUpdate calls). */
 export function validateDeploymentUpdate(d: Obj, old: Obj): FieldError[] {
-  return [...validateObjectMetaUpdate(d.metadata, old.metadata), ...validateDeploymentSpec(d.spec), ...selectorImmutable(d, old)];
+  return [...validateObjectMetaUpdate(d.metadata, old.metadata), ...validateDeploymentSpec(d.spec)];
 }
 
-/** ValidateReplicaSetUpdate plus the apps/v1 selector immutability. */
+/** The Deployment strategy's ValidateUpdate for apps/v1: ValidateDeploymentUpdate, then the immutable selector. */
+export function validateDeploymentUpdateV1(d: Obj, old: Obj): FieldError[] {
+  return [...validateDeploymentUpdate(d, old), ...selectorImmutable(d, old)];
+}
+
+/** ValidateReplicaSetUpdate: the metadata update and the new spec (what TestValidateReplicaSetUpdate calls). */
 export function validateReplicaSetUpdate(rs: Obj, old: Obj): FieldError[] {
-  return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...validateReplicaSetSpec(rs.spec), ...selectorImmutable(rs, old)];
+  return [...validateObjectMetaUpdate(rs.metadata, old.metadata), ...validateReplicaSetSpec(rs.spec)];
+}
+
+/** The ReplicaSet strategy's ValidateUpdate for apps/v1: ValidateReplicaSetUpdate, then the immutable selector. */
+export function validateReplicaSetUpdateV1(rs: Obj, old: Obj): FieldError[] {
+  return [...validateReplicaSetUpdate(rs, old), ...selectorImmutable(rs, old)];
 }
 
 /** ValidateReplicaSetStatus: counts are non-negative and none exceeds what it counts from. */

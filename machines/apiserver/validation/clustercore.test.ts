@@ -141,3 +141,96 @@ describe("a refused update of each newly ported core kind", () => {
     expect((cluster.get("ResourceQuota", "q") as any).status?.used?.pods).not.toBe("1500m");
   });
 });
+
+describe("a refused write of each kind whose tables were ported this stop (PersistentVolume, PersistentVolumeClaim, Deployment, DaemonSet)", () => {
+  const affinity = (host: string) => ({ required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [host] }] }] } });
+  const pv = (spec: object) => ({ apiVersion: "v1", kind: "PersistentVolume", metadata: { name: "pv1" }, spec: { capacity: { storage: "1Gi" }, accessModes: ["ReadWriteOnce"], ...spec } });
+
+  it("PersistentVolume: a volumeAttributesClassName needs a CSI source (ValidatePersistentVolumeSpec), nothing stored", () => {
+    const { cluster, send, revision } = setUp();
+    const before = revision();
+    const r = send({ verb: "create", group: "", resource: "persistentvolumes", body: pv({ hostPath: { path: "/data" }, volumeAttributesClassName: "gold" }) });
+    expect(r).toMatchObject({ ok: false, code: 422, status: { reason: "Invalid", details: { name: "pv1", kind: "PersistentVolume" } } });
+    matches(r.status.details.causes, [{ reason: "FieldValueRequired", message: "Required value: has to be specified when using volumeAttributesClassName", field: "spec.csi" }]);
+    expect(revision()).toBe(before);
+    expect(cluster.get("PersistentVolume", "pv1")).toBeUndefined();
+  });
+
+  it("PersistentVolume: nodeAffinity may change only from beta labels to GA (validatePvNodeAffinity), and the volume keeps its own", () => {
+    const { cluster, send } = setUp();
+    const created = send({ verb: "create", group: "", resource: "persistentvolumes", body: pv({ local: { path: "/mnt/disk" }, nodeAffinity: affinity("node-a") }) });
+    expect(created).toMatchObject({ ok: true, code: 201 });
+    const r = send({ verb: "update", group: "", resource: "persistentvolumes", name: "pv1", body: { ...created.object, spec: { ...created.object.spec, nodeAffinity: affinity("node-b") } } });
+    expect(r).toMatchObject({ ok: false, code: 422 });
+    matches(r.status.details.causes, [{
+      reason: "FieldValueInvalid", field: "nodeAffinity",
+      message: 'Invalid value: {"Required":{"NodeSelectorTerms":[{"MatchExpressions":[{"Key":"kubernetes.io/hostname","Operator":"In","Values":["node-b"]}],"MatchFields":null}]}}: field is immutable, except for updating from beta label to GA',
+    }]);
+    expect((cluster.get("PersistentVolume", "pv1") as any).spec.nodeAffinity).toEqual(affinity("node-a"));
+  });
+
+  it("PersistentVolumeClaim: the beta storage-class annotation is immutable, reported at metadata.annotations.<key>", () => {
+    const { cluster, send } = setUp();
+    const beta = "volume.beta.kubernetes.io/storage-class";
+    const body = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data", annotations: { [beta]: "fast" } }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "", resources: { requests: { storage: "1Gi" } } } };
+    const created = send({ verb: "create", group: "", resource: "persistentvolumeclaims", namespace: "default", body });
+    expect(created).toMatchObject({ ok: true, code: 201 });
+    const r = send({ verb: "update", group: "", resource: "persistentvolumeclaims", namespace: "default", name: "data", body: { ...created.object, metadata: { ...created.object.metadata, annotations: { [beta]: "fast2" } } } });
+    expect(r).toMatchObject({ ok: false, code: 422 });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: 'Invalid value: "fast2": field is immutable', field: `metadata.annotations.${beta}` }]);
+    expect((cluster.get("PersistentVolumeClaim", "data") as any).metadata.annotations[beta]).toBe("fast");
+  });
+
+  it("Deployment: an unconvertible selector is 'invalid label selector' (ValidateDeploymentSpec), then immutable (apps/v1 strategy)", () => {
+    const { cluster, send } = setUp();
+    const template = { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } };
+    const created = send({ verb: "create", group: "apps", resource: "deployments", namespace: "default", body: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { selector: { matchLabels: { app: "web" } }, template } } });
+    expect(created).toMatchObject({ ok: true, code: 201 });
+    const bad = { matchLabels: { "NoUppercaseOrSpecialCharsLike=Equals": "b" } };
+    const r = send({ verb: "update", group: "apps", resource: "deployments", namespace: "default", name: "web", body: { ...created.object, spec: { ...created.object.spec, selector: bad } } });
+    expect(r).toMatchObject({ ok: false, code: 422 });
+    matches(r.status.details.causes, [
+      { reason: "FieldValueInvalid", message: /^Invalid value: "NoUppercaseOrSpecialCharsLike=Equals": name part must consist of/, field: "spec.selector.matchLabels" },
+      { reason: "FieldValueInvalid", message: /: invalid label selector$/, field: "spec.selector" },
+      { reason: "FieldValueInvalid", message: /: field is immutable$/, field: "spec.selector" },
+    ]);
+    expect((cluster.get("Deployment", "web") as any).spec.selector).toEqual({ matchLabels: { app: "web" } });
+  });
+
+  it("DaemonSet: a semantically equal template (an empty imagePullSecrets) keeps its templateGeneration, and the update is accepted", () => {
+    const { cluster, send } = setUp();
+    const annotation = "deprecated.daemonset.template.generation";
+    const template = { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "c", image: "nginx" }] } };
+    const created = send({ verb: "create", group: "apps", resource: "daemonsets", namespace: "default", body: { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent" }, spec: { selector: { matchLabels: { app: "agent" } }, template } } });
+    expect(created).toMatchObject({ ok: true, code: 201 });
+    expect(created.object.metadata.annotations[annotation]).toBe("1");
+    const next = structuredClone(created.object);
+    next.spec.template.spec.imagePullSecrets = [];
+    const r = send({ verb: "update", group: "apps", resource: "daemonsets", namespace: "default", name: "agent", body: next });
+    expect(r).toMatchObject({ ok: true, code: 200 });
+    expect((cluster.get("DaemonSet", "agent") as any).metadata.annotations[annotation]).toBe("1");
+    next.spec.template.spec.containers[0].image = "nginx:2";
+    const changed = send({ verb: "update", group: "apps", resource: "daemonsets", namespace: "default", name: "agent", body: { ...next, metadata: (cluster.get("DaemonSet", "agent") as any).metadata } });
+    expect(changed).toMatchObject({ ok: true, code: 200 });
+    expect((cluster.get("DaemonSet", "agent") as any).metadata.annotations[annotation]).toBe("2");
+  });
+});
+
+describe("a pod's ephemeral volume claim template is judged (ValidatePersistentVolumeClaimTemplate)", () => {
+  it("Pod: a claim template without accessModes and with a name is refused with both causes, nothing stored", () => {
+    const { cluster, send, revision } = setUp();
+    const before = revision();
+    const body = {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "scratch" },
+      spec: { containers: [{ name: "c", image: "nginx" }], volumes: [{ name: "data", ephemeral: { volumeClaimTemplate: { metadata: { name: "x" }, spec: { resources: { requests: { storage: "1Gi" } } } } } }] },
+    };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    expect(r).toMatchObject({ ok: false, code: 422, status: { reason: "Invalid" } });
+    matches(r.status.details.causes, [
+      { reason: "FieldValueForbidden", message: "Forbidden: cannot be set", field: "spec.volumes[0].ephemeral.volumeClaimTemplate.metadata.name" },
+      { reason: "FieldValueRequired", message: "Required value: at least 1 access mode is required", field: "spec.volumes[0].ephemeral.volumeClaimTemplate.spec.accessModes" },
+    ]);
+    expect(revision()).toBe(before);
+    expect(cluster.get("Pod", "scratch")).toBeUndefined();
+  });
+});

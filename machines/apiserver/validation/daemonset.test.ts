@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { mutate } from "../admission/index.js";
+import { TEMPLATE_GENERATION_ANNOTATION } from "../admission/daemonset.js";
 import { validateCreate, validateUpdate } from "./index.js";
 import { brief, messages } from "./testing.js";
 
@@ -132,6 +133,8 @@ describe("ValidateDaemonSetUpdate (TestValidateDaemonSetUpdate)", () => {
     const next = structuredClone(old);
     next.spec.template.spec.containers[0].image = "quay.io/fluentd_elasticsearch/fluentd:v5.0.2";
     next.spec.updateStrategy = { type: "OnDelete" };
+    // PrepareForUpdate raises the template generation when the template changed.
+    next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [TEMPLATE_GENERATION_ANNOTATION]: String(Number(old.metadata.annotations[TEMPLATE_GENERATION_ANNOTATION]) + 1) };
     expect(messages(validateUpdate(next, old))).toEqual([]);
   });
   it("refuses a changed selector in apps/v1 (field is immutable)", () => {
@@ -139,6 +142,7 @@ describe("ValidateDaemonSetUpdate (TestValidateDaemonSetUpdate)", () => {
     const next = structuredClone(old);
     next.spec.selector = { matchLabels: { name: "fluentd-elasticsearch", tier: "logging" } };
     next.spec.template.metadata.labels.tier = "logging";
+    next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [TEMPLATE_GENERATION_ANNOTATION]: String(Number(old.metadata.annotations[TEMPLATE_GENERATION_ANNOTATION]) + 1) };
     expect(messages(validateUpdate(next, old))).toEqual(["spec.selector: Invalid value: {\"matchLabels\":{\"name\":\"fluentd-elasticsearch\",\"tier\":\"logging\"}}: field is immutable"]);
   });
 });

@@ -3,6 +3,8 @@
 // ValidateRollingUpdateDaemonSet, ValidateControllerRevision) and the apps/v1 strategy's
 // selector immutability (pkg/registry/apps/daemonset/strategy.go).
 
+import { semanticEqual } from "../../common/equal.js";
+import { templateGeneration } from "../admission/daemonset.js";
 import { forbiddenField, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
 import { intOrPercent, intOrStringValue, isNotMoreThan100Percent, strategyJSON, validateCollisionCountUpdate, validatePositiveIntOrPercent } from "./apps.js";
 import { marshalled, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
@@ -39,8 +41,11 @@ export function validateDaemonSetUpdateStrategy(strategy: Obj, path: string): Fi
   return [notSupported(path, goValue(strategyJSON(s)), ["RollingUpdate", "OnDelete"])];
 }
 
-/** ValidateDaemonSetSpec, in Kubernetes' order of checks. */
-export function validateDaemonSetSpec(spec: Obj, path = "spec"): FieldError[] {
+/**
+ * ValidateDaemonSetSpec, in Kubernetes' order of checks. generation is the internal
+ * spec.templateGeneration, which apps/v1 carries in an annotation.
+ */
+export function validateDaemonSetSpec(spec: Obj, path = "spec", generation = 0): FieldError[] {
   const s = spec ?? {};
   const errs = validateLabelSelector(s.selector, `${path}.selector`);
   const labels = s.template?.metadata?.labels;
@@ -56,6 +61,7 @@ export function validateDaemonSetSpec(spec: Obj, path = "spec"): FieldError[] {
     errs.push(forbiddenField(`${path}.template.spec.activeDeadlineSeconds`, "activeDeadlineSeconds in DaemonSet is not Supported"));
   }
   errs.push(...validateNonnegative(s.minReadySeconds ?? 0, `${path}.minReadySeconds`));
+  errs.push(...validateNonnegative(generation, `${path}.templateGeneration`));
   errs.push(...validateDaemonSetUpdateStrategy(s.updateStrategy, `${path}.updateStrategy`));
   if (s.revisionHistoryLimit != null) errs.push(...validateNonnegative(s.revisionHistoryLimit, `${path}.revisionHistoryLimit`));
   return errs;
@@ -63,16 +69,31 @@ export function validateDaemonSetSpec(spec: Obj, path = "spec"): FieldError[] {
 
 /** ValidateDaemonSet (create). */
 export function validateDaemonSet(ds: Obj): FieldError[] {
-  return [...validateObjectMeta(ds.metadata, true, nameIsDNSSubdomain), ...validateDaemonSetSpec(ds.spec)];
+  return [...validateObjectMeta(ds.metadata, true, nameIsDNSSubdomain), ...validateDaemonSetSpec(ds.spec, "spec", templateGeneration(ds))];
 }
 
-/** ValidateDaemonSet + ValidateDaemonSetUpdate, and apps/v1's immutable selector. */
+/** ValidateDaemonSetSpecUpdate: templateGeneration never goes down, and goes up exactly when the template changes. */
+function validateDaemonSetSpecUpdate(ds: Obj, old: Obj): FieldError[] {
+  const next = templateGeneration(ds);
+  const prev = templateGeneration(old);
+  const errs: FieldError[] = [];
+  const path = "spec.templateGeneration";
+  if (next < prev) errs.push(invalidValue(path, next, "must not be decremented"));
+  // apiequality.Semantic.DeepEqual, as PrepareForUpdate compares the templates.
+  const templateUpdated = !semanticEqual(ds.spec?.template ?? {}, old.spec?.template ?? {});
+  if (next === prev && templateUpdated) errs.push(invalidValue(path, next, "must be incremented upon template update"));
+  else if (next > prev && !templateUpdated) errs.push(invalidValue(path, next, "must not be incremented without template update"));
+  return errs;
+}
+
+/** ValidateDaemonSetUpdate: the metadata update, the templateGeneration rules, the new spec (what TestValidateDaemonSetUpdate calls). */
 export function validateDaemonSetUpdate(ds: Obj, old: Obj): FieldError[] {
-  return [
-    ...validateObjectMetaUpdate(ds.metadata, old.metadata),
-    ...validateDaemonSetSpec(ds.spec),
-    ...validateImmutable(ds.spec?.selector, old.spec?.selector, "spec.selector", labelSelectorJSON(ds.spec?.selector)),
-  ];
+  return [...validateObjectMetaUpdate(ds.metadata, old.metadata), ...validateDaemonSetSpecUpdate(ds, old), ...validateDaemonSetSpec(ds.spec, "spec", templateGeneration(ds))];
+}
+
+/** The DaemonSet strategy's ValidateUpdate for apps/v1: ValidateDaemonSetUpdate, then the immutable selector. */
+export function validateDaemonSetUpdateV1(ds: Obj, old: Obj): FieldError[] {
+  return [...validateDaemonSetUpdate(ds, old), ...validateImmutable(ds.spec?.selector, old.spec?.selector, "spec.selector", labelSelectorJSON(ds.spec?.selector))];
 }
 
 /** ValidateControllerRevision: metadata, data required ("data is mandatory"), revision non-negative. */

@@ -4,8 +4,8 @@ import type { FieldError } from "../status.js";
 import { SYSTEM_PRIORITY_CLASSES } from "../admission/pod.js";
 import { validateHorizontalPodAutoscaler, validateHorizontalPodAutoscalerUpdate } from "./autoscaling.js";
 import { validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from "./batch.js";
-import { validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetStatusUpdate, validateDaemonSetUpdate } from "./daemonset.js";
-import { validateDeployment, validateDeploymentStatusUpdate, validateDeploymentUpdate, validateReplicaSet, validateReplicaSetStatusUpdate, validateReplicaSetUpdate } from "./apps.js";
+import { validateControllerRevision, validateControllerRevisionUpdate, validateDaemonSet, validateDaemonSetStatusUpdate, validateDaemonSetUpdateV1 } from "./daemonset.js";
+import { validateDeployment, validateDeploymentStatusUpdate, validateDeploymentUpdateV1, validateReplicaSet, validateReplicaSetStatusUpdate, validateReplicaSetUpdateV1 } from "./apps.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import {
   validateReplicationController, validateReplicationControllerStatusUpdate, validateReplicationControllerUpdate,
@@ -29,6 +29,7 @@ import {
 } from "./rbac.js";
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
+import { validateRuntimeClass, validateRuntimeClassUpdate } from "./runtimeclass.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 import { validateJobStatusUpdate } from "./jobstatus.js";
 import { validateCronJobStatusUpdate, validateNamespaceStatusUpdate, validatePodDisruptionBudgetStatusUpdate, validateServiceStatusUpdate } from "./statusupdates.js";
@@ -75,18 +76,19 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   ClusterRole: validateClusterRole,
   RoleBinding: validateRoleBinding,
   ClusterRoleBinding: validateClusterRoleBinding,
+  RuntimeClass: validateRuntimeClass,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Pod: validatePodUpdate,
   Service: validateServiceUpdate,
-  Deployment: validateDeploymentUpdate,
-  ReplicaSet: validateReplicaSetUpdate,
+  Deployment: validateDeploymentUpdateV1,
+  ReplicaSet: validateReplicaSetUpdateV1,
   ConfigMap: validateDataUpdate,
   Secret: validateDataUpdate,
   PriorityClass: validatePriorityClassUpdate,
   Job: validateJobUpdate,
-  DaemonSet: validateDaemonSetUpdate,
+  DaemonSet: validateDaemonSetUpdateV1,
   ControllerRevision: validateControllerRevisionUpdate,
   CronJob: validateCronJobUpdate,
   HorizontalPodAutoscaler: validateHorizontalPodAutoscalerUpdate,
@@ -108,6 +110,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Role: validateRoleUpdate,
   ClusterRole: validateClusterRoleUpdate,
   RoleBinding: validateRoleBindingUpdate,
+  RuntimeClass: validateRuntimeClassUpdate,
   ClusterRoleBinding: validateClusterRoleBindingUpdate,
 };
 

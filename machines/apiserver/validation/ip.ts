@@ -102,14 +102,24 @@ export function isIPv6(s: string): boolean {
 
 const invalidIP = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
 
-/** validation.IsValidIP (strict): an address, without leading zeros, not IPv4-mapped, in canonical form. */
-export function validateIP(value: string, path: string): FieldError[] {
+/**
+ * IsValidIPForLegacyField (strict parsing): an address without leading zeros, not IPv4-mapped; a
+ * non-canonical form is only a warning there (TestValidatePodDNSConfig accepts "FE80::0202:B3FF:FE1E:8329").
+ */
+export function validateLegacyIP(value: string, path: string): FieldError[] {
   const ip = parseIPSloppy(value);
   if (!ip) return [invalidValue(path, value, invalidIP)];
   const errs: FieldError[] = [];
   if (ip.leadingZeros) errs.push(invalidValue(path, value, "must not have leading 0s"));
   if (value.includes(":") && isV4Mapped(ip.bytes)) errs.push(invalidValue(path, value, "must not be an IPv4-mapped IPv6 address"));
+  return errs;
+}
+
+/** validation.IsValidIP (strict): an address, without leading zeros, not IPv4-mapped, in canonical form. */
+export function validateIP(value: string, path: string): FieldError[] {
+  const errs = validateLegacyIP(value, path);
   if (errs.length > 0) return errs;
+  const ip = parseIPSloppy(value)!;
   const canonical = formatIP(ip);
   return value === canonical ? [] : [invalidValue(path, value, `must be in canonical form ("${canonical}")`)];
 }

@@ -15,7 +15,7 @@ import { validateEnv, validateEnvFrom } from "./env.js";
 import { hasInvalidLabelValueInRequiredNodeAffinity, hasInvalidTopologySpreadConstraintLabelSelector, validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
 import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
 import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
-import { validateIP } from "./ip.js";
+import { validateIP, validateLegacyIP } from "./ip.js";
 import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
 
 type Obj = any;
@@ -38,7 +38,7 @@ export function validatePortNumOrName(port: unknown, path: string): FieldError[]
   return isValidPortNum(n).map((m) => invalidValue(path, n, m));
 }
 
-function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldError[] {
+export function validateContainerPorts(ports: Obj[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set<string>();
   (ports ?? []).forEach((p, i) => {
@@ -162,7 +162,7 @@ const resizeResources = ["cpu", "memory"];
 const resizeRestartPolicies = ["NotRequired", "RestartContainer"];
 
 /** validateResizePolicy: cpu and memory once each, a known restart policy, NotRequired when the pod never restarts. */
-function validateResizePolicy(policies: Obj[] | undefined, path: string, podRestartPolicy: string): FieldError[] {
+export function validateResizePolicy(policies: Obj[] | undefined, path: string, podRestartPolicy: string): FieldError[] {
   const errs: FieldError[] = [];
   const seen = new Set<string>();
   (policies ?? []).forEach((p, i) => {
@@ -335,7 +335,7 @@ function validateDNSConfig(spec: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const nameservers: string[] = cfg.nameservers ?? [];
   if (nameservers.length > MAX_DNS_NAMESERVERS) errs.push(invalidValue(`${path}.nameservers`, marshalled(nameservers), `must not have more than ${MAX_DNS_NAMESERVERS} nameservers`));
-  nameservers.forEach((ns, i) => errs.push(...validateIP(ns, `${path}.nameservers[${i}]`)));
+  nameservers.forEach((ns, i) => errs.push(...validateLegacyIP(ns, `${path}.nameservers[${i}]`)));
   const searches: string[] = cfg.searches ?? [];
   if (searches.length > MAX_DNS_SEARCH_PATHS) errs.push(invalidValue(`${path}.searches`, marshalled(searches), `must not have more than ${MAX_DNS_SEARCH_PATHS} search paths`));
   if (searches.join(" ").length > MAX_DNS_SEARCH_LIST_CHARS) {

@@ -3,6 +3,7 @@
 // spread, scheduling and readiness gates, OS, pod annotations) of pkg/apis/core/validation (v1.35).
 
 import { describe, it, expect } from "vitest";
+import { validatePodConditions } from "./podstatus.js";
 import { validateCreate } from "./index.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { brief, defaultedPod, messages } from "./testing.js";
@@ -100,12 +101,75 @@ describe("validatePodDNSConfig (TestValidatePodDNSConfig)", () => {
   it("refuses an invalid nameserver", () => expect(dns({ nameservers: ["invalid"] })).toEqual(['spec.dnsConfig.nameservers[0]: Invalid value: "invalid": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']));
   it("refuses an empty option name", () => expect(dns({ options: [{ value: "1" }] })).toEqual(["spec.dnsConfig.options[0]: Required value: must not be empty"]));
   it("refuses dnsPolicy None with no nameserver", () => expect(dns({ searches: ["custom"] }, "None")).toEqual(["spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None"]));
-  it("refuses a nameserver with leading zeros or out of canonical form", () => {
-    expect(dns({ nameservers: ["010.0.0.1", "2001:DB8::1"] })).toEqual([
-      'spec.dnsConfig.nameservers[0]: Invalid value: "010.0.0.1": must not have leading 0s',
-      'spec.dnsConfig.nameservers[1]: Invalid value: "2001:DB8::1": must be in canonical form ("2001:db8::1")',
-    ]);
+  // A legacy field: a non-canonical IPv6 form is accepted (TestValidatePodDNSConfig "valid: ipv6 nameserver").
+  it("refuses a nameserver with leading zeros, accepts one out of canonical form", () => {
+    expect(dns({ nameservers: ["010.0.0.1", "2001:DB8::1"] })).toEqual(['spec.dnsConfig.nameservers[0]: Invalid value: "010.0.0.1": must not have leading 0s']);
   });
+});
+
+// TestValidatePodDNSConfig (validation_test.go, 000f2605), every row; the Go table checks failure or success.
+describe("TestValidatePodDNSConfig", () => {
+  const a = (n: number) => "a".repeat(n);
+  const paths32 = ["custom", "mydomain.com", "local", "cluster.local", "svc.cluster.local", "default.svc.cluster.local.", ...Array.from({ length: 26 }, (_, i) => String(i + 7))];
+  const rows: [string, any, string | undefined, boolean][] = [
+    ["valid: empty DNSConfig", {}, undefined, false],
+    ["valid: 1 option", { options: [{ name: "ndots", value: "2" }] }, undefined, false],
+    ["valid: 1 nameserver", { nameservers: ["127.0.0.1"] }, undefined, false],
+    ["valid: DNSNone with 1 nameserver", { nameservers: ["127.0.0.1"] }, "None", false],
+    ["valid: 1 search path", { searches: ["custom"] }, undefined, false],
+    ["valid: 1 search path with trailing period", { searches: ["custom."] }, undefined, false],
+    ["valid: 3 nameservers and 6 search paths(legacy)", { nameservers: ["127.0.0.1", "10.0.0.10", "8.8.8.8"], searches: paths32.slice(0, 6) }, undefined, false],
+    ["valid: 3 nameservers and 32 search paths", { nameservers: ["127.0.0.1", "10.0.0.10", "8.8.8.8"], searches: paths32 }, undefined, false],
+    ["valid: 256 characters in search path list(legacy)", { searches: [a(1), a(50), a(50), a(50), a(50), a(50)] }, undefined, false],
+    ["valid: 2048 characters in search path list", { searches: [a(64), ...Array.from({ length: 31 }, () => a(63))] }, undefined, false],
+    ["valid: ipv6 nameserver", { nameservers: ["FE80::0202:B3FF:FE1E:8329"] }, undefined, false],
+    ["invalid: 4 nameservers", { nameservers: ["127.0.0.1", "10.0.0.10", "8.8.8.8", "1.2.3.4"] }, undefined, true],
+    ["valid: 7 search paths", { searches: ["custom", "mydomain.com", "local", "cluster.local", "svc.cluster.local", "default.svc.cluster.local", "exceeded"] }, undefined, false],
+    ["invalid: 33 search paths", { searches: [...paths32, "33"] }, undefined, true],
+    ["valid: 257 characters in search path list", { searches: [a(2), a(50), a(50), a(50), a(50), a(50)] }, undefined, false],
+    ["invalid: 2049 characters in search path list", { searches: [a(65), ...Array.from({ length: 31 }, () => a(63))] }, undefined, true],
+    ["invalid search path", { searches: ["custom?"] }, undefined, true],
+    ["invalid nameserver", { nameservers: ["invalid"] }, undefined, true],
+    ["invalid empty option name", { options: [{ value: "2" }] }, undefined, true],
+    ["invalid: DNSNone with 0 nameserver", { searches: ["custom"] }, "None", true],
+  ];
+  for (const [name, dnsConfig, dnsPolicy, fails] of rows) {
+    it(name, () => {
+      const errs = validateCreate(podWith((s) => Object.assign(s, { dnsConfig, dnsPolicy: dnsPolicy ?? "ClusterFirst" })));
+      expect(errs.length > 0).toBe(fails);
+    });
+  }
+});
+
+// TestValidatePodReadinessGates, TestValidatePodConditions, TestValidateRestartPolicy and TestValidateDNSPolicy
+// (validation_test.go, 000f2605), every row; the Go tables check failure or success.
+describe("TestValidatePodReadinessGates", () => {
+  const rows: [string, any[], boolean][] = [
+    ["no gate", [], false],
+    ["one readiness gate", [{ conditionType: "example.com/condition" }], false],
+    ["two readiness gates", [{ conditionType: "example.com/condition1" }, { conditionType: "example.com/condition2" }], false],
+    ["invalid condition type", [{ conditionType: "invalid/condition/type" }], true],
+  ];
+  for (const [name, readinessGates, fails] of rows) it(name, () => expect(validateCreate(podWith((s) => (s.readinessGates = readinessGates))).length > 0).toBe(fails));
+});
+
+describe("TestValidatePodConditions", () => {
+  const rows: [string, any[], boolean][] = [
+    ["no condition", [], false],
+    ["one system condition", [{ type: "Ready", status: "True" }], false],
+    ["one system condition and one custom condition", [{ type: "Ready", status: "True" }, { type: "example.com/condition", status: "False" }], false],
+    ["two custom condition", [{ type: "foobar", status: "True" }, { type: "example.com/condition", status: "False" }], false],
+    ["one system condition and a invalid custom condition", [{ type: "Ready", status: "True" }, { type: "invalid/custom/condition", status: "True" }], true],
+  ];
+  for (const [name, conditions, fails] of rows) it(name, () => expect(validatePodConditions(conditions, "field").length > 0).toBe(fails));
+});
+
+describe("TestValidateRestartPolicy and TestValidateDNSPolicy", () => {
+  for (const p of ["Always", "OnFailure", "Never"]) it(`accepts restartPolicy ${p}`, () => expect(validateCreate(podWith((s) => (s.restartPolicy = p)))).toEqual([]));
+  for (const p of ["", "newpolicy"]) it(`refuses restartPolicy "${p}"`, () => expect(validateCreate(podWith((s) => (s.restartPolicy = p))).length).toBeGreaterThan(0));
+  for (const p of ["ClusterFirst", "Default", "ClusterFirstWithHostNet"]) it(`accepts dnsPolicy ${p}`, () => expect(validateCreate(podWith((s) => (s.dnsPolicy = p)))).toEqual([]));
+  it("accepts dnsPolicy None (with the nameserver None requires)", () => expect(validateCreate(podWith((s) => Object.assign(s, { dnsPolicy: "None", dnsConfig: { nameservers: ["1.1.1.1"] } })))).toEqual([]));
+  for (const p of ["invalid", ""]) it(`refuses dnsPolicy "${p}"`, () => expect(validateCreate(podWith((s) => (s.dnsPolicy = p))).length).toBeGreaterThan(0));
 });
 
 describe("pod affinity and anti-affinity terms (validatePodAffinityTerm)", () => {

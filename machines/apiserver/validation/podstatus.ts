@@ -13,7 +13,7 @@ type Obj = any;
 const systemConditions = new Set(["PodScheduled", "Ready", "Initialized"]);
 
 /** validatePodConditions: Kubernetes names the field "Type", capitalised. */
-function validatePodConditions(conditions: Obj[] | undefined, path: string): FieldError[] {
+export function validatePodConditions(conditions: Obj[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   (conditions ?? []).forEach((c, i) => {
     const type = String(c?.type ?? "");

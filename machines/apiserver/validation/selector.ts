@@ -7,15 +7,18 @@ import { isQualifiedName, isValidLabelValue } from "./names.js";
 
 type Obj = any;
 
-/** ValidateLabelSelector: matchLabels syntax and each matchExpressions requirement. */
-export function validateLabelSelector(sel: Obj, path: string): FieldError[] {
+/**
+ * ValidateLabelSelector: matchLabels syntax and each matchExpressions requirement;
+ * allowInvalidLabelValue is LabelSelectorValidationOptions.AllowInvalidLabelValueInSelector.
+ */
+export function validateLabelSelector(sel: Obj, path: string, allowInvalidLabelValue = false): FieldError[] {
   if (!sel) return [];
   const errs = validateLabels(sel.matchLabels, `${path}.matchLabels`);
-  (sel.matchExpressions ?? []).forEach((rq: Obj, i: number) => errs.push(...validateLabelSelectorRequirement(rq, `${path}.matchExpressions[${i}]`)));
+  (sel.matchExpressions ?? []).forEach((rq: Obj, i: number) => errs.push(...validateLabelSelectorRequirement(rq, `${path}.matchExpressions[${i}]`, allowInvalidLabelValue)));
   return errs;
 }
 
-function validateLabelSelectorRequirement(rq: Obj, path: string): FieldError[] {
+function validateLabelSelectorRequirement(rq: Obj, path: string, allowInvalidLabelValue: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const values: string[] = rq.values ?? [];
   if (rq.operator === "In" || rq.operator === "NotIn") {
@@ -26,9 +29,11 @@ function validateLabelSelectorRequirement(rq: Obj, path: string): FieldError[] {
     errs.push(invalidValue(`${path}.operator`, rq.operator ?? "", "not a valid selector operator"));
   }
   errs.push(...validateLabelName(rq.key ?? "", `${path}.key`));
-  values.forEach((v, i) => {
-    for (const m of isValidLabelValue(v)) errs.push(invalidValue(`${path}.values[${i}]`, v, m));
-  });
+  if (!allowInvalidLabelValue) {
+    values.forEach((v, i) => {
+      for (const m of isValidLabelValue(v)) errs.push(invalidValue(`${path}.values[${i}]`, v, m));
+    });
+  }
   return errs;
 }
 

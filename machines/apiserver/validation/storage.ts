@@ -6,14 +6,14 @@
 
 import { deepEqual as sameJSON } from "../../common/equal.js";
 import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
-import { validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { isQualifiedName, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
+import { validateAnnotations, validateImmutable, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { fieldImmutableErrorMsg, isQualifiedName, isValidLabelValue, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { specDiff } from "./pod.js";
 import { cmpQuantity, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
 import { validateResourceQuantityValue } from "./resources.js";
 import { validateNodeSelector } from "./scheduling.js";
 import { validateLabelSelector } from "./selector.js";
-import { validatePathNoBacksteps, volumeSources } from "./volumes.js";
+import { validateCSIDriverName, validatePathNoBacksteps, volumeSources } from "./volumes.js";
 
 type Obj = any;
 
@@ -61,7 +61,50 @@ const pvSources: [key: string, forbiddenKey: string, checkKey: string][] = [
   ["azureDisk", "azureDisk", "azureDisk"], ["scaleIO", "scaleIO", "scaleIO"], ["local", "local", "local"],
   ["storageos", "storageos", "storageos"], ["csi", "csi", "csi"],
 ];
-const podSourceChecks = new Map(volumeSources.map(([key, , , check]) => [key, check]));
+// Built on first use: volumes.ts imports this module for ephemeral volumes' claim templates.
+let podSourceChecksMap: Map<string, (typeof volumeSources)[number][3]> | undefined;
+const podSourceChecks = () => (podSourceChecksMap ??= new Map(volumeSources.map(([key, , , check]) => [key, check])));
+
+// validateCSISecretRef: a PV's secret reference names a secret and its namespace.
+function validateCSISecretRef(ref: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = String(ref?.name ?? "");
+  const namespace = String(ref?.namespace ?? "");
+  if (name === "") errs.push(required(`${path}.name`, ""));
+  else for (const m of nameIsDNSSubdomain(name, false)) errs.push(invalidValue(`${path}.name`, name, m));
+  if (namespace === "") errs.push(required(`${path}.namespace`, ""));
+  else for (const m of nameIsDNSLabel(namespace, false)) errs.push(invalidValue(`${path}.namespace`, namespace, m));
+  return errs;
+}
+
+/** validateCSIPersistentVolumeSource: driver, volumeHandle, and four secret references (nodeStageSecretRef is not judged). */
+export function validateCSIPersistentVolumeSource(csi: Obj, path: string): FieldError[] {
+  const errs = validateCSIDriverName(String(csi?.driver ?? ""), `${path}.driver`);
+  if (!csi?.volumeHandle) errs.push(required(`${path}.volumeHandle`, ""));
+  for (const ref of ["controllerPublishSecretRef", "controllerExpandSecretRef", "nodePublishSecretRef", "nodeExpandSecretRef"]) {
+    if (has(csi?.[ref])) errs.push(...validateCSISecretRef(csi[ref], `${path}.${ref}`));
+  }
+  return errs;
+}
+
+/** validateGlusterfsPersistentVolumeSource: endpoints and path, and a set endpointsNamespace must be a namespace name. */
+export function validateGlusterfsPersistentVolumeSource(g: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!g?.endpoints) errs.push(required(`${path}.endpoints`, ""));
+  if (!g?.path) errs.push(required(`${path}.path`, ""));
+  if (has(g?.endpointsNamespace)) {
+    const ns = String(g.endpointsNamespace);
+    if (ns === "") errs.push(invalidValue(`${path}.endpointsNamespace`, ns, "if the endpointnamespace is set, it must be a valid namespace name"));
+    else for (const m of nameIsDNSLabel(ns, false)) errs.push(invalidValue(`${path}.endpointsNamespace`, ns, m));
+  }
+  return errs;
+}
+
+// The PersistentVolumeSource checks that differ from the pod volume ones.
+const pvSourceChecks = new Map<string, (src: Obj, path: string) => FieldError[]>([
+  ["csi", validateCSIPersistentVolumeSource],
+  ["glusterfs", validateGlusterfsPersistentVolumeSource],
+]);
 
 function validateLocal(ls: Obj, path: string): FieldError[] {
   if (!ls.path) return [required(`${path}.path`, "")];
@@ -81,8 +124,12 @@ function quantityText(raw: unknown): string {
   return q ? `resource.Quantity{${JSON.stringify(quantityString(q))}}` : JSON.stringify(raw);
 }
 
-/** ValidatePersistentVolumeSpec for a PersistentVolume object (not an inline spec). */
-export function validatePersistentVolumeSpec(spec: Obj, path = "spec"): FieldError[] {
+/**
+ * ValidatePersistentVolumeSpec for a PersistentVolume object (not an inline spec). allowInvalidLabelValue
+ * is ValidationOptionsForPersistentVolume's AllowInvalidLabelValueInRequiredNodeAffinity; the
+ * VolumeAttributesClass gate is on (GA in v1.34).
+ */
+export function validatePersistentVolumeSpec(spec: Obj, path = "spec", allowInvalidLabelValue = false): FieldError[] {
   const s = spec ?? {};
   const errs = validateAccessModes(s.accessModes, `${path}.accessModes`, "");
   const capacity = s.capacity;
@@ -102,7 +149,7 @@ export function validatePersistentVolumeSpec(spec: Obj, path = "spec"): FieldErr
   let affinitySet = false;
   if (has(s.nodeAffinity)) {
     affinitySet = true;
-    if (has(s.nodeAffinity.required)) errs.push(...validateNodeSelector(s.nodeAffinity.required, `${path}.nodeAffinity.required`));
+    if (has(s.nodeAffinity.required)) errs.push(...validateNodeSelector(s.nodeAffinity.required, `${path}.nodeAffinity.required`, allowInvalidLabelValue));
     else errs.push(required(`${path}.nodeAffinity.required`, "must specify required node constraints"));
   }
   let count = 0;
@@ -118,8 +165,10 @@ export function validatePersistentVolumeSpec(spec: Obj, path = "spec"): FieldErr
       if (!affinitySet) errs.push(required(`${path}.nodeAffinity`, "Local volume requires node affinity"));
       continue;
     }
-    const check = podSourceChecks.get(key);
-    if (check) errs.push(...check(s[key], `${path}.${checkKey}`, { resourceIsPod: false }, ""));
+    const pvCheck = pvSourceChecks.get(key);
+    const check = podSourceChecks().get(key);
+    if (pvCheck) errs.push(...pvCheck(s[key], `${path}.${checkKey}`));
+    else if (check) errs.push(...check(s[key], `${path}.${checkKey}`, { resourceIsPod: false }, ""));
   }
   if (count === 0) errs.push(required(path, "must specify a volume type"));
   if (has(s.hostPath) && typeof s.hostPath.path === "string" && cleanPath(s.hostPath.path) === "/" && s.persistentVolumeReclaimPolicy === "Recycle") {
@@ -127,6 +176,12 @@ export function validatePersistentVolumeSpec(spec: Obj, path = "spec"): FieldErr
   }
   if (s.storageClassName) for (const m of validateClassName(s.storageClassName, false)) errs.push(invalidValue(`${path}.storageClassName`, s.storageClassName, m));
   if (has(s.volumeMode) && !SUPPORTED_VOLUME_MODES.includes(s.volumeMode)) errs.push(notSupported(`${path}.volumeMode`, s.volumeMode, SUPPORTED_VOLUME_MODES));
+  if (has(s.volumeAttributesClassName)) {
+    const vac = String(s.volumeAttributesClassName);
+    if (vac.length === 0) errs.push(required(`${path}.volumeAttributesClassName`, "an empty string is disallowed"));
+    else for (const m of validateClassName(vac, false)) errs.push(invalidValue(`${path}.volumeAttributesClassName`, vac, m));
+    if (!has(s.csi)) errs.push(required(`${path}.csi`, "has to be specified when using volumeAttributesClassName"));
+  }
   return errs;
 }
 
@@ -141,9 +196,57 @@ function cleanPath(p: string): string {
   return p.startsWith("/") ? "/" + parts.join("/") : parts.join("/") || ".";
 }
 
-/** ValidatePersistentVolume: cluster-scoped metadata with a DNS-1123 subdomain name, then the spec. */
-export function validatePersistentVolume(pv: Obj): FieldError[] {
-  return [...validateObjectMeta(pv?.metadata, false, nameIsDNSSubdomain), ...validatePersistentVolumeSpec(pv?.spec)];
+/** ValidatePersistentVolume: cluster-scoped metadata with a DNS-1123 subdomain name, then the spec (options from the old volume, if any). */
+export function validatePersistentVolume(pv: Obj, old?: Obj): FieldError[] {
+  return [...validateObjectMeta(pv?.metadata, false, nameIsDNSSubdomain), ...validatePersistentVolumeSpec(pv?.spec, "spec", hasInvalidLabelValueInTerms(old?.spec?.nodeAffinity?.required?.nodeSelectorTerms))];
+}
+
+// helper.HasInvalidLabelValueInNodeSelectorTerms: an old volume keeps the label values it was stored with.
+function hasInvalidLabelValueInTerms(terms: unknown): boolean {
+  if (!Array.isArray(terms)) return false;
+  return terms.some((t: Obj) => ((t?.matchExpressions ?? []) as Obj[]).some((e) => ((e?.values ?? []) as unknown[]).some((v) => isValidLabelValue(String(v)).length > 0)));
+}
+
+// The GA label each deprecated beta node label may be renamed to (volumeNodeAffinitiesEqual).
+const BETA_TO_GA_LABELS = new Map([
+  ["failure-domain.beta.kubernetes.io/zone", "topology.kubernetes.io/zone"],
+  ["failure-domain.beta.kubernetes.io/region", "topology.kubernetes.io/region"],
+  ["beta.kubernetes.io/os", "kubernetes.io/os"],
+  ["beta.kubernetes.io/arch", "kubernetes.io/arch"],
+  ["beta.kubernetes.io/instance-type", "node.kubernetes.io/instance-type"],
+]);
+
+// Requirement by requirement, in order: the same operator and values, and the same key or its GA rename.
+function volumeNodeAffinitiesEqual(next: Obj, prev: Obj): boolean {
+  if (has(next) !== has(prev)) return false;
+  if (!has(next)) return true;
+  if (has(next.required) !== has(prev.required)) return false;
+  if (!has(next.required)) return true;
+  const a: Obj[] = next.required.nodeSelectorTerms ?? [];
+  const b: Obj[] = prev.required.nodeSelectorTerms ?? [];
+  if (a.length !== b.length) return false;
+  return a.every((t, i) => {
+    const o = b[i];
+    if (!sameJSON(t?.matchFields ?? null, o?.matchFields ?? null)) return false;
+    const x: Obj[] = t?.matchExpressions ?? [];
+    const y: Obj[] = o?.matchExpressions ?? [];
+    if (x.length !== y.length) return false;
+    return x.every((e, j) => {
+      const f = y[j];
+      if (e?.operator !== f?.operator || !sameJSON(e?.values ?? null, f?.values ?? null)) return false;
+      return e?.key === f?.key || BETA_TO_GA_LABELS.get(f?.key) === e?.key;
+    });
+  });
+}
+
+// %v of the internal *VolumeNodeAffinity through its JSON: Go field names, nil lists as null.
+function volumeNodeAffinityJSON(na: Obj): string {
+  if (!has(na)) return "null";
+  const list = (v: unknown, item: (x: Obj) => string) => (Array.isArray(v) ? `[${v.map(item).join(",")}]` : "null");
+  const rq = (e: Obj) => `{"Key":${JSON.stringify(e?.key ?? "")},"Operator":${JSON.stringify(e?.operator ?? "")},"Values":${list(e?.values, (v) => JSON.stringify(v))}}`;
+  const term = (t: Obj) => `{"MatchExpressions":${list(t?.matchExpressions, rq)},"MatchFields":${list(t?.matchFields, rq)}}`;
+  const req = has(na.required) ? `{"NodeSelectorTerms":${list(na.required.nodeSelectorTerms, term)}}` : "null";
+  return `{"Required":${req}}`;
 }
 
 const PV_SOURCE_KEYS = pvSources.map(([k]) => k);
@@ -152,7 +255,7 @@ const pvSource = (spec: Obj): Obj => Object.fromEntries(PV_SOURCE_KEYS.filter((k
 /** ValidatePersistentVolumeUpdate: the source and volumeMode never change; a set nodeAffinity may not change. */
 export function validatePersistentVolumeUpdate(pv: Obj, old: Obj): FieldError[] {
   // ValidatePersistentVolumeUpdate checks the object but not its metadata update (the strategy adds that).
-  const errs = [...validateObjectMetaUpdate(pv?.metadata, old?.metadata), ...validatePersistentVolume(pv)];
+  const errs = [...validateObjectMetaUpdate(pv?.metadata, old?.metadata), ...validatePersistentVolume(pv, old)];
   const next = pvSource(pv?.spec);
   const prev = pvSource(old?.spec);
   // A CSI source may gain a controllerExpandSecretRef.
@@ -164,13 +267,14 @@ export function validatePersistentVolumeUpdate(pv: Obj, old: Obj): FieldError[] 
     errs.push(forbiddenField("spec.persistentvolumesource", `spec.persistentvolumesource is immutable after creation\n${specDiff(prev, next, "core.PersistentVolumeSource")}`));
   }
   errs.push(...validateImmutable(pv?.spec?.volumeMode, old?.spec?.volumeMode, "volumeMode"));
-  if (has(old?.spec?.nodeAffinity)) errs.push(...validateImmutable(pv?.spec?.nodeAffinity, old.spec.nodeAffinity, "nodeAffinity", goValue(nodeAffinityValue(pv?.spec?.nodeAffinity))));
+  // validatePvNodeAffinity: a set nodeAffinity may change only by renaming beta labels to GA.
+  if (has(old?.spec?.nodeAffinity) && !volumeNodeAffinitiesEqual(pv?.spec?.nodeAffinity, old.spec.nodeAffinity)) {
+    errs.push(invalidValue("nodeAffinity", goValue(volumeNodeAffinityJSON(pv?.spec?.nodeAffinity)), `${fieldImmutableErrorMsg}, except for updating from beta label to GA`));
+  }
+  if (has(old?.spec?.volumeAttributesClassName) && !has(pv?.spec?.volumeAttributesClassName)) {
+    errs.push(forbiddenField("spec.volumeAttributesClassName", "update from non-nil value to nil is forbidden"));
+  }
   return errs;
-}
-
-// validatePvNodeAffinity reports the new *VolumeNodeAffinity, printed by %#v as a pointer.
-function nodeAffinityValue(na: unknown): string {
-  return has(na) ? "&core.VolumeNodeAffinity{...}" : "null";
 }
 
 /**
@@ -182,24 +286,25 @@ export function validatePersistentVolumeStatusUpdate(pv: Obj, old: Obj): FieldEr
   return validateObjectMetaUpdate(pv?.metadata, old?.metadata);
 }
 
-function validateDataSource(ds: Obj, path: string, ref: boolean): FieldError[] {
+// validateDataSource / validateDataSourceRef; an apiGroup the old claim already had is not judged again.
+function validateDataSource(ds: Obj, path: string, ref: boolean, allowInvalidAPIGroup: boolean): FieldError[] {
   const errs: FieldError[] = [];
   if (!ds.name) errs.push(required(`${path}.name`, ""));
   if (!ds.kind) errs.push(required(`${path}.kind`, ""));
   const group = ds.apiGroup ?? "";
   if (group === "" && ds.kind !== "PersistentVolumeClaim") errs.push(invalidValue(path, ds.kind ?? "", "must be 'PersistentVolumeClaim' when referencing the default apiGroup"));
-  if (group !== "") for (const m of nameIsDNSSubdomain(group, false)) errs.push(invalidValue(`${path}.apiGroup`, group, m));
+  if (group !== "" && !allowInvalidAPIGroup) for (const m of nameIsDNSSubdomain(group, false)) errs.push(invalidValue(`${path}.apiGroup`, group, m));
   if (ref && ds.namespace) for (const m of nameIsDNSLabel(ds.namespace, false)) errs.push(invalidValue(`${path}.namespace`, ds.namespace, m));
   return errs;
 }
 
-/** ValidatePersistentVolumeClaimSpec. */
-export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec"): FieldError[] {
+/** ValidatePersistentVolumeClaimSpec (RecoverVolumeExpansionFailure and VolumeAttributesClass on, as in v1.35). */
+export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec", allowInvalidAPIGroup = false, allowInvalidLabelValue = false): FieldError[] {
   const s = spec ?? {};
   const errs: FieldError[] = [];
   const modes: unknown[] = Array.isArray(s.accessModes) ? s.accessModes : [];
   if (modes.length === 0) errs.push(required(`${path}.accessModes`, "at least 1 access mode is required"));
-  if (has(s.selector)) errs.push(...validateLabelSelector(s.selector, `${path}.selector`));
+  if (has(s.selector)) errs.push(...validateLabelSelector(s.selector, `${path}.selector`, allowInvalidLabelValue));
   errs.push(...validateAccessModes(modes, `${path}.accessModes`, "").filter((e) => e.type !== "FieldValueRequired"));
   const storagePath = `${path}.resources[storage]`;
   const raw = s.resources?.requests?.storage;
@@ -211,8 +316,8 @@ export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec"): Fie
   }
   if (s.storageClassName) for (const m of validateClassName(s.storageClassName, false)) errs.push(invalidValue(`${path}.storageClassName`, s.storageClassName, m));
   if (has(s.volumeMode) && !SUPPORTED_VOLUME_MODES.includes(s.volumeMode)) errs.push(notSupported(`${path}.volumeMode`, s.volumeMode, SUPPORTED_VOLUME_MODES));
-  if (has(s.dataSource)) errs.push(...validateDataSource(s.dataSource, `${path}.dataSource`, false));
-  if (has(s.dataSourceRef)) errs.push(...validateDataSource(s.dataSourceRef, `${path}.dataSourceRef`, true));
+  if (has(s.dataSource)) errs.push(...validateDataSource(s.dataSource, `${path}.dataSource`, false, allowInvalidAPIGroup));
+  if (has(s.dataSourceRef)) errs.push(...validateDataSource(s.dataSourceRef, `${path}.dataSourceRef`, true, allowInvalidAPIGroup));
   if (has(s.dataSourceRef) && s.dataSourceRef.namespace) {
     if (has(s.dataSource)) errs.push(invalidValue(path, goValue(`${path}.dataSource`), "may not be specified when dataSourceRef.namespace is specified"));
   } else if (has(s.dataSource) && has(s.dataSourceRef)) {
@@ -224,57 +329,102 @@ export function validatePersistentVolumeClaimSpec(spec: Obj, path = "spec"): Fie
   return errs;
 }
 
-/** ValidatePersistentVolumeClaim: namespaced metadata with a DNS-1123 subdomain name, then the spec. */
-export function validatePersistentVolumeClaim(pvc: Obj): FieldError[] {
-  return [...validateObjectMeta(pvc?.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc?.spec)];
+/** ValidatePersistentVolumeClaim: namespaced metadata with a DNS-1123 subdomain name, then the spec (options from the old claim, if any). */
+export function validatePersistentVolumeClaim(pvc: Obj, old?: Obj): FieldError[] {
+  // ValidationOptionsForPersistentVolumeClaim: an apiGroup the old claim had set may stay invalid, and
+  // so may selector values if the old selector did not pass strict validation.
+  const allowInvalidAPIGroup = has(old?.spec?.dataSource?.apiGroup) || has(old?.spec?.dataSourceRef?.apiGroup);
+  const allowInvalidLabelValue = has(old) && validateLabelSelector(old?.spec?.selector, "").length > 0;
+  return [...validateObjectMeta(pvc?.metadata, true, nameIsDNSSubdomain), ...validatePersistentVolumeClaimSpec(pvc?.spec, "spec", allowInvalidAPIGroup, allowInvalidLabelValue)];
+}
+
+// ObjectMeta's fields but labels and annotations, as validateFieldAllowList names them: the Go
+// field name with its first letter lowered ("uID").
+const TEMPLATE_META_FORBIDDEN: [json: string, reported: string][] = [
+  ["name", "name"], ["generateName", "generateName"], ["namespace", "namespace"], ["selfLink", "selfLink"], ["uid", "uID"],
+  ["resourceVersion", "resourceVersion"], ["generation", "generation"], ["creationTimestamp", "creationTimestamp"],
+  ["deletionTimestamp", "deletionTimestamp"], ["deletionGracePeriodSeconds", "deletionGracePeriodSeconds"], ["ownerReferences", "ownerReferences"],
+  ["finalizers", "finalizers"], ["managedFields", "managedFields"],
+];
+
+/** ValidateTemplateObjectMeta: annotations and labels, and no other ObjectMeta field set (reflect's zero value: "", 0, nil). */
+export function validateTemplateObjectMeta(meta: Obj, path: string): FieldError[] {
+  const m = meta && typeof meta === "object" ? meta : {};
+  const errs = [...validateAnnotations(m.annotations, `${path}.annotations`), ...validateLabels(m.labels, `${path}.labels`)];
+  for (const [json, reported] of TEMPLATE_META_FORBIDDEN) {
+    const v = Object.hasOwn(m, json) ? m[json] : undefined;
+    if (v !== undefined && v !== null && v !== "" && v !== 0) errs.push(forbiddenField(`${path}.${reported}`, "cannot be set"));
+  }
+  return errs;
+}
+
+/** ValidatePersistentVolumeClaimTemplate (an ephemeral volume's claim): template metadata, then the claim spec. */
+export function validatePersistentVolumeClaimTemplate(template: Obj, path: string): FieldError[] {
+  return [...validateTemplateObjectMeta(template?.metadata, `${path}.metadata`), ...validatePersistentVolumeClaimSpec(template?.spec, `${path}.spec`)];
 }
 
 const BETA_STORAGE_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
 
+const annotationOf = (obj: Obj): string | undefined => {
+  const ann = obj?.metadata?.annotations ?? {};
+  return Object.hasOwn(ann, BETA_STORAGE_CLASS_ANNOTATION) ? ann[BETA_STORAGE_CLASS_ANNOTATION] : undefined;
+};
+
 /**
- * ValidatePersistentVolumeClaimUpdate: the spec is immutable except volumeName (set once), the
- * storage request of a bound claim (never below the previous value) and an unset storageClassName
- * taking the beta annotation's class.
+ * ValidatePersistentVolumeClaimUpdate, step by step as v1.35 has it: the spec is immutable except
+ * volumeName (set once), the class (from the beta annotation, or from nil), and for a bound claim
+ * the storage request and a set volumeAttributesClassName; a request may shrink, but not to the
+ * recorded capacity; volumeMode is immutable; a set volumeAttributesClassName may not be unset or emptied.
  */
 export function validatePersistentVolumeClaimUpdate(pvc: Obj, old: Obj): FieldError[] {
-  const errs = [...validateObjectMetaUpdate(pvc?.metadata, old?.metadata), ...validatePersistentVolumeClaim(pvc)];
+  const errs = [...validateObjectMetaUpdate(pvc?.metadata, old?.metadata), ...validatePersistentVolumeClaim(pvc, old)];
   const next = structuredClone(pvc?.spec ?? {});
   const prev = structuredClone(old?.spec ?? {});
-  if (!prev.volumeName) {
+  if (!old?.spec?.volumeName) {
     if (has(next.volumeName)) prev.volumeName = next.volumeName;
     else delete prev.volumeName;
   }
-  const oldAnn = old?.metadata?.annotations ?? {};
-  const newAnn = pvc?.metadata?.annotations ?? {};
-  const oldBeta = Object.hasOwn(oldAnn, BETA_STORAGE_CLASS_ANNOTATION) ? oldAnn[BETA_STORAGE_CLASS_ANNOTATION] : undefined;
-  const newBeta = Object.hasOwn(newAnn, BETA_STORAGE_CLASS_ANNOTATION) ? newAnn[BETA_STORAGE_CLASS_ANNOTATION] : undefined;
+  const oldBeta = annotationOf(old);
+  const newBeta = annotationOf(pvc);
+  const oldClass = old?.spec?.storageClassName;
+  const newClass = pvc?.spec?.storageClassName;
   // validateStorageClassUpgradeFromAnnotation: the class moves from the beta annotation to the field.
-  if (oldBeta !== undefined && !has(prev.storageClassName) && has(next.storageClassName) && next.storageClassName === oldBeta && (newBeta === undefined || newBeta === oldBeta)) {
+  if (oldBeta !== undefined && !has(oldClass) && has(newClass) && newClass === oldBeta && (newBeta === undefined || newBeta === oldBeta)) {
     delete next.storageClassName;
   } else {
-    if ((newBeta ?? "") !== (oldBeta ?? "")) errs.push(invalidValue(`metadata.annotations[${BETA_STORAGE_CLASS_ANNOTATION}]`, newBeta ?? "", "field is immutable"));
-    // validateStorageClassUpgradeFromNil: an unbound claim without a class may be given one.
-    if (oldBeta === undefined && !has(prev.storageClassName) && has(next.storageClassName) && !prev.volumeName) next.storageClassName = prev.storageClassName;
-    if (!has(next.storageClassName)) delete next.storageClassName;
+    // ValidateImmutableAnnotation builds the path with Child("annotations", key): dots, not brackets.
+    if ((newBeta ?? "") !== (oldBeta ?? "")) errs.push(invalidValue(`metadata.annotations.${BETA_STORAGE_CLASS_ANNOTATION}`, newBeta ?? "", fieldImmutableErrorMsg));
+    // validateStorageClassUpgradeFromNil: a claim without a class may be given one (the annotation's, if it had one).
+    if (has(newClass) && !has(oldClass) && (oldBeta === undefined || newClass === oldBeta)) delete next.storageClassName;
   }
-  if (pvc?.status?.phase === "Bound" && has(next.resources?.requests)) {
-    const was = prev.resources?.requests?.storage;
+  const bound = pvc?.status?.phase === "Bound";
+  if (bound && has(next.resources?.requests)) {
+    const was = old?.spec?.resources?.requests?.storage;
     if (was === undefined) delete next.resources.requests.storage;
     else next.resources.requests.storage = was;
   }
-  next.volumeAttributesClassName = prev.volumeAttributesClassName;
-  if (!has(next.volumeAttributesClassName)) delete next.volumeAttributesClassName;
+  if (bound && has(next.volumeAttributesClassName)) {
+    if (has(prev.volumeAttributesClassName)) next.volumeAttributesClassName = prev.volumeAttributesClassName;
+    else delete next.volumeAttributesClassName;
+  }
   if (!sameJSON(next, prev)) {
     errs.push(forbiddenField("spec", `spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n${specDiff(prev, next, "core.PersistentVolumeClaimSpec")}`));
   }
-  const newSize = parseGoQuantity(pvc?.spec?.resources?.requests?.storage ?? "0") ?? parseGoQuantity("0")!;
-  const oldSize = parseGoQuantity(old?.spec?.resources?.requests?.storage ?? "0") ?? parseGoQuantity("0")!;
-  const statusSize = parseGoQuantity(old?.status?.capacity?.storage ?? "0") ?? parseGoQuantity("0")!;
+  const zero = parseGoQuantity("0")!;
+  const newSize = parseGoQuantity(pvc?.spec?.resources?.requests?.storage ?? "0") ?? zero;
+  const oldSize = parseGoQuantity(old?.spec?.resources?.requests?.storage ?? "0") ?? zero;
+  const statusSize = parseGoQuantity(old?.status?.capacity?.storage ?? "0") ?? zero;
   // RecoverVolumeExpansionFailure (GA in 1.34): a request may shrink, but not to the recorded capacity or below.
   if (cmpQuantity(newSize, oldSize) < 0 && cmpQuantity(newSize, statusSize) <= 0) {
     errs.push(forbiddenField("spec.resources.requests.storage", "field can not be less than status.capacity"));
   }
   errs.push(...validateImmutable(pvc?.spec?.volumeMode, old?.spec?.volumeMode, "volumeMode"));
+  const oldVAC = old?.spec?.volumeAttributesClassName;
+  const newVAC = pvc?.spec?.volumeAttributesClassName;
+  if (has(oldVAC) && !sameJSON(oldVAC, newVAC ?? null)) {
+    if (!has(newVAC)) errs.push(forbiddenField("spec.volumeAttributesClassName", "update from non-nil value to nil is forbidden"));
+    else if (newVAC === "") errs.push(forbiddenField("spec.volumeAttributesClassName", "update from non-nil value to an empty string is forbidden"));
+  }
   return errs;
 }
 

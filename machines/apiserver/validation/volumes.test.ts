@@ -339,3 +339,79 @@ describe("TestValidateVolumeMounts", () => {
   ];
   for (const [name, ds] of deviceErrors) it(`volume devices: ${name} fails`, () => expect(devices(ds, badMounts).length).toBeGreaterThan(0));
 });
+
+// TestValidateSubpathMutuallyExclusive and TestValidateDisabledSubpathExpr (validation_test.go, 000f2605), every row.
+describe("TestValidateSubpathMutuallyExclusive and TestValidateDisabledSubpathExpr", () => {
+  const { vols } = validateVolumes([
+    { name: "abc", persistentVolumeClaim: { claimName: "testclaim1" } },
+    { name: "abc-123", persistentVolumeClaim: { claimName: "testclaim2" } },
+    { name: "123", hostPath: { path: "/foo/baz", type: "" } },
+  ], "field");
+  const devices = [{ name: "xyz", devicePath: "/foofoo" }, { name: "uvw", devicePath: "/foofoo/share/test" }];
+  const rows: [string, any, boolean][] = [
+    ["subpath and subpathexpr not specified", { name: "abc-123", mountPath: "/bab" }, false],
+    ["subpath expr specified", { name: "abc-123", mountPath: "/bab", subPathExpr: "$(POD_NAME)" }, false],
+    ["subpath specified", { name: "abc-123", mountPath: "/bab", subPath: "baz" }, false],
+    ["subpath and subpathexpr specified", { name: "abc-123", mountPath: "/bab", subPath: "baz", subPathExpr: "$(POD_NAME)" }, true],
+  ];
+  for (const [name, mount, fails] of rows) {
+    it(name, () => expect(validateVolumeMounts({ volumeMounts: [mount], volumeDevices: devices }, vols, "field").length > 0).toBe(fails));
+  }
+});
+
+// TestValidateMountPropagation and TestAlphaValidateVolumeDevices (validation_test.go, 000f2605): every row
+// but the mount with a nil container (in a pod every mount belongs to a container).
+describe("TestValidateMountPropagation", () => {
+  const { vols } = validateVolumes([{ name: "foo", hostPath: { path: "/foo/baz", type: "" } }], "field");
+  const defaultContainer = {};
+  const nonPrivileged = { securityContext: { privileged: false } };
+  const privileged = { securityContext: { privileged: true } };
+  const rows: [string, string | undefined, any, boolean][] = [
+    ["implicitly non-privileged container + no propagation", undefined, defaultContainer, false],
+    ["implicitly non-privileged container + HostToContainer", "HostToContainer", defaultContainer, false],
+    ["non-privileged container + None", "None", defaultContainer, false],
+    ["implicitly non-privileged container + Bidirectional", "Bidirectional", defaultContainer, true],
+    ["explicitly non-privileged container + no propagation", undefined, nonPrivileged, false],
+    ["explicitly non-privileged container + HostToContainer", "HostToContainer", nonPrivileged, false],
+    ["explicitly non-privileged container + Bidirectional", "Bidirectional", nonPrivileged, true],
+    ["privileged container + no propagation", undefined, privileged, false],
+    ["privileged container + HostToContainer", "HostToContainer", privileged, false],
+    ["privileged container + Bidirectional", "Bidirectional", privileged, false],
+    ["privileged container + invalid mount propagation", "invalid", privileged, true],
+  ];
+  for (const [name, mountPropagation, container, fails] of rows) {
+    it(name, () => {
+      const mount = { name: "foo", mountPath: "/foo", ...(mountPropagation ? { mountPropagation } : {}) };
+      expect(validateVolumeMounts({ ...container, volumeMounts: [mount] }, vols, "field").length > 0).toBe(fails);
+    });
+  }
+});
+
+describe("TestAlphaValidateVolumeDevices", () => {
+  const { vols } = validateVolumes([
+    { name: "abc", persistentVolumeClaim: { claimName: "testclaim1" } },
+    { name: "abc-123", persistentVolumeClaim: { claimName: "testclaim2" } },
+    { name: "def", hostPath: { path: "/foo/baz", type: "" } },
+    { name: "ephemeral", ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10G" } } } } } },
+  ], "field");
+  const goodMounts = [{ name: "xyz", mountPath: "/foofoo" }, { name: "ghi", mountPath: "/foo/usr/share/test" }];
+  const badMounts = [{ name: "abc", mountPath: "/foo" }, { name: "abc-123", mountPath: "/this/path/exists" }];
+  it("accepts PVC and ephemeral block devices", () => {
+    const volumeDevices = [{ name: "abc", devicePath: "/foo" }, { name: "abc-123", devicePath: "/usr/share/test" }, { name: "ephemeral", devicePath: "/disk" }];
+    expect(validateVolumeDevices({ volumeDevices, volumeMounts: goodMounts }, vols, "field")).toEqual([]);
+  });
+  const errors: [string, any[]][] = [
+    ["empty name", [{ name: "", devicePath: "/foo" }]],
+    ["duplicate name", [{ name: "abc", devicePath: "/foo" }, { name: "abc", devicePath: "/foo/bar" }]],
+    ["name not found", [{ name: "not-found", devicePath: "/usr/share/test" }]],
+    ["name found but invalid source", [{ name: "def", devicePath: "/usr/share/test" }]],
+    ["empty devicepath", [{ name: "abc", devicePath: "" }]],
+    ["relative devicepath", [{ name: "abc-123", devicePath: "baz" }]],
+    ["duplicate devicepath", [{ name: "abc", devicePath: "/foo" }, { name: "abc-123", devicePath: "/foo" }]],
+    ["no backsteps", [{ name: "def", devicePath: "/baz/../" }]],
+    ["name exists in volumemounts", [{ name: "abc", devicePath: "/baz/../" }]],
+    ["path exists in volumemounts", [{ name: "xyz", devicePath: "/this/path/exists" }]],
+    ["both exist in volumemounts", [{ name: "abc", devicePath: "/this/path/exists" }]],
+  ];
+  for (const [name, volumeDevices] of errors) it(`refuses: ${name}`, () => expect(validateVolumeDevices({ volumeDevices, volumeMounts: badMounts }, vols, "field").length).toBeGreaterThan(0));
+});

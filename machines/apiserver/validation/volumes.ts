@@ -9,6 +9,7 @@ import { parseGoQuantity } from "./quantity.js";
 import { validateContainerResourceFieldSelector, validateObjectFieldSelector, volumeFieldPaths } from "./env.js";
 import { labelSelectorJSON, validateLabelSelector } from "./selector.js";
 import { marshalled } from "./meta.js";
+import { validatePersistentVolumeClaimTemplate } from "./storage.js";
 
 type Obj = any;
 
@@ -237,7 +238,7 @@ function validateStorageOS(s: Obj, path: string): FieldError[] {
 }
 
 /** ValidateCSIDriverName: required, at most 63 characters, a DNS subdomain once lower-cased. */
-function validateCSIDriverName(driver: string, path: string): FieldError[] {
+export function validateCSIDriverName(driver: string, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (driver.length === 0) errs.push(required(path, ""));
   if (driver.length > 63) errs.push(tooLong(path, "", 63));
@@ -256,8 +257,10 @@ function validateCSI(csi: Obj, path: string): FieldError[] {
   return errs;
 }
 
+// validateEphemeralVolumeSource: the claim template is judged as ValidatePersistentVolumeClaimTemplate does.
 function validateEphemeral(e: Obj, path: string): FieldError[] {
-  return has(e.volumeClaimTemplate) ? [] : [required(`${path}.volumeClaimTemplate`, "")];
+  const at = `${path}.volumeClaimTemplate`;
+  return has(e.volumeClaimTemplate) ? validatePersistentVolumeClaimTemplate(e.volumeClaimTemplate, at) : [required(at, "")];
 }
 
 const pullPolicies = ["Always", "IfNotPresent", "Never"];
