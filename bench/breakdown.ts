@@ -19,9 +19,7 @@ export interface Breakdown {
   byReceiver: Map<string, number>;
   byType: Map<string, number>;
   byPair: Map<string, number>;
-  /** function calls within a process (the controller-manager's shared informers calling its controllers), by receiver: no messages */
-  calls: Map<string, number>;
-  /** nanoseconds of the steps each receiver took (messages, calls and its timers) */
+  /** nanoseconds of the steps each receiver took (messages and its timers) */
   stepNanos: Map<string, number>;
 }
 
@@ -40,9 +38,8 @@ const add = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 
 export async function breakdown(nodes: number, pods: number, seed = 1): Promise<Breakdown> {
   const cluster = createCluster({ nodes: benchNodes(nodes), seed, trace: false });
   const rt = cluster.runtime;
-  const out: Breakdown = { pods, delivered: 0, byReceiver: new Map(), byType: new Map(), byPair: new Map(), calls: new Map(), stepNanos: new Map() };
-  rt.deliveryHooks.push((from, to, msg, call) => {
-    if (call === true) return void add(out.calls, `${component(to)} | ${msg.type}`);
+  const out: Breakdown = { pods, delivered: 0, byReceiver: new Map(), byType: new Map(), byPair: new Map(), stepNanos: new Map() };
+  rt.deliveryHooks.push((from, to, msg) => {
     const t = messageType(msg);
     add(out.byReceiver, component(to));
     add(out.byType, t);
@@ -82,7 +79,6 @@ export function formatBreakdown(b: Breakdown, top = 60): string {
     "--- messages per pod, by receiver", ...list(b.byReceiver, top),
     "--- messages per pod, by type", ...list(b.byType, top),
     "--- messages per pod, by sender -> receiver | type", ...list(b.byPair, 2 * top),
-    "--- function calls per pod within a process (not messages), by receiver | type", ...list(b.calls, top),
     "--- wall time of steps per pod, by actor (shares only on a shared machine)", ...steps,
   ].join("\n");
 }

@@ -40,9 +40,7 @@ function newDigests(): Digests {
 /** Hooks a cluster's runtime: every delivered message goes into the digests as it is delivered. */
 function record(cluster: Cluster, d: Digests): void {
   const rt = cluster.runtime;
-  rt.deliveryHooks.push((from, to, msg, call) => {
-    // messages only: a call within a process carries the shared informer's whole store
-    if (call === true) return;
+  rt.deliveryHooks.push((from, to, msg) => {
     const { from: _f, now: _n, ...body } = msg as Record<string, unknown>;
     const line = `${rt.now} ${from}->${to} ${canonical(body)}\n`;
     d.messages.update(line);

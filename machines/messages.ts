@@ -140,39 +140,12 @@ export interface WatchEvent {
 
 export type ApiServerOutput = ApiResponse | WatchEvent;
 
-/**
- * What a shared informer (the controller-manager's, client-go's SharedInformerFactory) hands each
- * handler of its resource, by function call: the informer as it now is (store, resourceVersion,
- * synced, its chart) and the deltas the event made, in order.
- */
-export interface InformerEvent {
-  type: "InformerEvent";
-  group: string;
-  resource: string;
-  informer: any;
-  deltas: ReadonlyArray<{ type: "ADDED" | "MODIFIED" | "DELETED"; object: any; old?: any }>;
-}
-
-/** A controller asks the controller-manager for a resource's shared informer (InformerFor, then AddEventHandler). */
-export interface AddEventHandler {
-  type: "AddEventHandler";
-  group: string;
-  resource: string;
-  /** the handler's lookups want the store's label and owner indexes */
-  indexed: boolean;
-}
-
 // ---- runtime services (what any machine may ask of the runtime) ------------------------
 
 /** A message to send: the runtime puts it on the (self, to) channel. */
 export interface Outgoing {
   to: Address;
   msg: { type: string; [k: string]: any };
-  /**
-   * a function call within one process (the controller-manager calling its controllers' handlers):
-   * the runtime steps the receiver right after this step, in order, on no channel
-   */
-  call?: true;
 }
 
 /** A named timer: the runtime delivers `event` back to the owner after `ms`. Background

@@ -4,8 +4,6 @@ import type { Node } from "kubernetes-types/core/v1";
 import type { UserInfo } from "../machines/apiserver/auth/index.js";
 import { seedFor } from "../machines/common/prng.js";
 import type { Runtime } from "./runtime.js";
-import type { InformerHost } from "../machines/common/client.js";
-import { controllerManagerMachine } from "../machines/controllermanager/controllermanager.machine.js";
 import { namespaceControllerMachine } from "../machines/namespace/namespace.machine.js";
 // [node agent]
 import { kubeletMachine } from "../machines/kubelet/kubelet.machine.js";
@@ -48,34 +46,6 @@ import { pvControllerMachine } from "../machines/persistentvolume/pv.machine.js"
 import { localPathProvisionerMachine } from "../machines/localpath/localpath.machine.js";
 import { protectionControllerMachine } from "../machines/persistentvolume/protection.machine.js";
 // [/storage]
-
-
-/** The controllers kube-controller-manager runs (one process: they crash and restart together). */
-const kubeControllerManager = [
-  "replicaset-controller",
-  "deployment-controller",
-  "garbage-collector",
-  "node-lifecycle-controller",
-  "namespace-controller",
-  "replication-controller",
-  "statefulset-controller",
-  "daemonset-controller",
-  "resourcequota-controller",
-  "disruption-controller",
-  "pod-garbage-collector",
-  "job-controller",
-  "ttl-after-finished-controller",
-  "cronjob-controller",
-  "horizontal-pod-autoscaler",
-  "serviceaccount-controller",
-  "root-ca-cert-publisher",
-  "endpoints-controller",
-  "endpointslice-controller",
-  "persistentvolume-controller",
-  "pvc-protection-controller",
-  "pv-protection-controller",
-  "clusterrole-aggregation-controller",
-];
 
 export interface Identity {
   address: string;
@@ -133,48 +103,42 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       // [/node agent]
 
       // [controllers] spawn controller actors here
-      // kube-controller-manager: one process, its shared informers first (one per resource, for
-      // every controller that watches it whole), then its controllers, each its own machine; the
-      // namespace controller keeps its own informers (it steps them itself, not through informer.ts)
-      rt.spawn("controller-manager", controllerManagerMachine, { token: tokenOf("controller-manager") });
-      const informerHost: InformerHost = { address: "controller-manager" };
       // [apps] kube-controller-manager's ReplicaSet, Deployment, garbage collector and node lifecycle controllers
-      rt.spawn("replicaset-controller", replicaSetControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "replicaset-controller" });
-      rt.spawn("deployment-controller", deploymentControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "deployment-controller" });
-      rt.spawn("garbage-collector", garbageCollectorMachine, { token: tokenOf("controller-manager"), informerHost, address: "garbage-collector" });
-      rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), informerHost, address: "node-lifecycle-controller" });
+      rt.spawn("replicaset-controller", replicaSetControllerMachine, { token: tokenOf("controller-manager"), address: "replicaset-controller" });
+      rt.spawn("deployment-controller", deploymentControllerMachine, { token: tokenOf("controller-manager"), address: "deployment-controller" });
+      rt.spawn("garbage-collector", garbageCollectorMachine, { token: tokenOf("controller-manager"), address: "garbage-collector" });
+      rt.spawn("node-lifecycle-controller", nodeLifecycleMachine, { token: tokenOf("controller-manager"), address: "node-lifecycle-controller" });
       rt.spawn("namespace-controller", namespaceControllerMachine, { token: tokenOf("controller-manager") });
-      rt.spawn("replication-controller", replicationControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "replication-controller" });
-      rt.spawn("statefulset-controller", statefulSetControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "statefulset-controller" });
-      rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "daemonset-controller" });
-      rt.spawn("resourcequota-controller", resourceQuotaControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "resourcequota-controller" });
-      rt.spawn("disruption-controller", disruptionControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "disruption-controller" });
+      rt.spawn("replication-controller", replicationControllerMachine, { token: tokenOf("controller-manager"), address: "replication-controller" });
+      rt.spawn("statefulset-controller", statefulSetControllerMachine, { token: tokenOf("controller-manager"), address: "statefulset-controller" });
+      rt.spawn("daemonset-controller", daemonSetControllerMachine, { token: tokenOf("controller-manager"), address: "daemonset-controller" });
+      rt.spawn("resourcequota-controller", resourceQuotaControllerMachine, { token: tokenOf("controller-manager"), address: "resourcequota-controller" });
+      rt.spawn("disruption-controller", disruptionControllerMachine, { token: tokenOf("controller-manager"), address: "disruption-controller" });
       const threshold = (_opts as { terminatedPodGCThreshold?: number } | undefined)?.terminatedPodGCThreshold;
-      rt.spawn("pod-garbage-collector", podGCMachine, { token: tokenOf("controller-manager"), informerHost, address: "pod-garbage-collector", ...(threshold !== undefined ? { terminatedPodThreshold: threshold } : {}) });
+      rt.spawn("pod-garbage-collector", podGCMachine, { token: tokenOf("controller-manager"), address: "pod-garbage-collector", ...(threshold !== undefined ? { terminatedPodThreshold: threshold } : {}) });
       // [/apps]
       // [batch] kube-controller-manager's Job, TTL-after-finished and CronJob controllers
-      rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "job-controller" });
-      rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), informerHost, address: "ttl-after-finished-controller" });
-      rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "cronjob-controller" });
-      rt.spawn("horizontal-pod-autoscaler", hpaControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "horizontal-pod-autoscaler" });
+      rt.spawn("job-controller", jobControllerMachine, { token: tokenOf("controller-manager"), address: "job-controller" });
+      rt.spawn("ttl-after-finished-controller", ttlAfterFinishedMachine, { token: tokenOf("controller-manager"), address: "ttl-after-finished-controller" });
+      rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), address: "cronjob-controller" });
+      rt.spawn("horizontal-pod-autoscaler", hpaControllerMachine, { token: tokenOf("controller-manager"), address: "horizontal-pod-autoscaler" });
       // [/batch]
       // [serviceaccounts] kube-controller-manager's service-account controller and root-CA publisher
-      rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "serviceaccount-controller" });
-      rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), informerHost, address: "root-ca-cert-publisher" });
+      rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-controller" });
+      rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher" });
       // [/serviceaccounts]
       rt.spawn("clusterrole-aggregation-controller", clusterRoleAggregationMachine, { token: tokenOf("controller-manager"), address: "clusterrole-aggregation-controller" });
       // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
-      rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager"), informerHost });
-      rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager"), informerHost });
+      rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });
+      rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("kube-proxy", kubeProxyMachine, { token: tokenOf("kube-proxy"), seed: seedFor(seed, "kube-proxy") });
       rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns") });
       rt.spawn("metrics-server", metricsServerMachine, { token: tokenOf("metrics-server"), address: "metrics-server" });
       // [/networking]
       // [storage] kube-controller-manager's PersistentVolume controller
-      rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), informerHost, address: "persistentvolume-controller" });
-      rt.spawn("pvc-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), informerHost, of: "pvc", address: "pvc-protection-controller" });
-      rt.spawn("pv-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), informerHost, of: "pv", address: "pv-protection-controller" });
-      rt.process(["controller-manager", ...kubeControllerManager]);
+      rt.spawn("persistentvolume-controller", pvControllerMachine, { token: tokenOf("controller-manager"), address: "persistentvolume-controller" });
+      rt.spawn("pvc-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), of: "pvc", address: "pvc-protection-controller" });
+      rt.spawn("pv-protection-controller", protectionControllerMachine, { token: tokenOf("controller-manager"), of: "pv", address: "pv-protection-controller" });
       rt.spawn("local-path-provisioner", localPathProvisionerMachine, { token: tokenOf("local-path-provisioner"), address: "local-path-provisioner" });
       // [/storage]
     },

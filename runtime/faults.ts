@@ -188,9 +188,7 @@ export class FaultInjector {
   private readonly rebootRng: Rng;
   private readonly settings: FaultSettings;
   private readonly observer = () => this.afterStep();
-  private readonly onDelivery = (from: Address, to: Address, msg: { type: string; [k: string]: any }, call?: boolean) => {
-    // a call within a process is no delivery a fault can hit
-    if (call === true) return;
+  private readonly onDelivery = (from: Address, to: Address, msg: { type: string; [k: string]: any }) => {
     this.lastDelivery = this.keyOf(this.deliveryCounts, from, to, msg);
     this.sinceDelivery = 0;
   };
@@ -378,9 +376,7 @@ export class FaultInjector {
 
   /** Crashes one API client (its watches end with the connection) and restarts it after a while. */
   private crashOne(at: string, target?: string, ms?: number): void {
-    // One process is one crash: the controller-manager's controllers go down together, once.
-    const clients = [...new Set(this.rt.addresses().filter((a) => this.rt.snapshot(a)?.context?.client !== undefined).map((a) => this.rt.processOf(a)))];
-    if (target !== undefined && this.rt.has(target)) target = this.rt.processOf(target);
+    const clients = this.rt.addresses().filter((a) => this.rt.snapshot(a)?.context?.client !== undefined);
     if (clients.length === 0 || (target !== undefined && !clients.includes(target))) return;
     const a = target ?? clients[this.rng.int(clients.length)]!;
     const downMs = ms ?? 1 + this.rng.int(this.settings.crashDowntimeMaxMs);

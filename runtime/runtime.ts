@@ -85,8 +85,8 @@ export interface RuntimeOptions {
 /** Sees a message before it is queued; returns true when it took the message (dropped, held or duplicated it). */
 export type SendHook = (from: Address, to: Address, msg: { type: string; [k: string]: any }) => boolean;
 
-/** Sees every delivered message, before the observers run; `call` when it is a function call within a process (Outgoing.call), not a message. */
-export type DeliveryHook = (from: Address, to: Address, msg: any, call?: boolean) => void;
+/** Sees every delivered message, before the observers run. */
+export type DeliveryHook = (from: Address, to: Address, msg: any) => void;
 
 /** An exception a machine threw while handling an event, caught at the actor boundary. */
 export interface InternalError {
@@ -167,13 +167,6 @@ export class Runtime {
   private readonly spawned = new Map<Address, { machine: AnyStateMachine; input: unknown }>();
   private readonly incarnations = new Map<Address, number>();
   private readonly fast: boolean;
-  /** member -> the process it runs in (the controller-manager's controllers): they crash and restart together */
-  private readonly processByMember = new Map<Address, Address>();
-  private readonly members = new Map<Address, Address[]>();
-  /** function calls within a process (Outgoing.call), stepped after the step that made them, in order */
-  private calls: Array<{ from: Address; to: Address; msg: any }> = [];
-  private callHead = 0;
-  private inCalls = false;
 
   constructor(opts: RuntimeOptions) {
     this.seed = opts.seed;
@@ -196,23 +189,6 @@ export class Runtime {
     this.incarnations.set(address, (this.incarnations.get(address) ?? 0) + 1);
     this.startValue(entry);
     this.recordState(entry);
-    if (!this.delivering) this.runCalls();
-  }
-
-  /**
-   * Declares a process that runs several actors (kube-controller-manager runs its controllers
-   * and their shared informers): a crash of any of them is the process's, and all restart
-   * together, in this order. The process is named by its first member.
-   */
-  process(members: Address[]): void {
-    const name = members[0]!;
-    this.members.set(name, members);
-    for (const m of members) this.processByMember.set(m, name);
-  }
-
-  /** The process an actor runs in (its own address when it runs alone). */
-  processOf(address: Address): Address {
-    return this.processByMember.get(address) ?? address;
   }
 
   /** True when an actor (not an external endpoint) is at the address: its snapshot and the messages it sends are values, shared by forks. */
@@ -237,11 +213,6 @@ export class Runtime {
     this.spawned.set(address, s);
   }
 
-  /** The members of the process an actor runs in, in start order (the actor alone when it runs alone). */
-  private membersOf(address: Address): Address[] {
-    return this.members.get(this.processOf(address)) ?? [address];
-  }
-
   /** Restarts an actor on a changed machine (same address and input): how mutants and variants are built from outside. */
   replace(address: Address, change: (machine: AnyStateMachine) => AnyStateMachine): void {
     const s = this.spawned.get(address);
@@ -256,18 +227,9 @@ export class Runtime {
 
   /** Stops an actor (a crash): its in-memory state is lost, messages to it are dropped, its timers canceled. */
   crash(address: Address): void {
-    for (const m of this.membersOf(address)) this.crashActor(m);
-  }
-
-  private crashActor(address: Address): void {
     const e = this.actors.get(address);
     if (!e) return;
     this.actors.delete(address);
-    // calls to or from the dead process are gone with it
-    if (this.calls.length > this.callHead) {
-      this.calls = this.calls.slice(this.callHead).filter((c) => c.to !== address && c.from !== address);
-      this.callHead = 0;
-    }
     for (const ch of this.channels.values()) if (ch.to === address || ch.from === address) this.drain(ch);
     for (const t of this.timerByKey.values()) if (t.owner === address) this.cancelTimer(t);
     this.record({ kind: "fault", fault: "crash", detail: address });
@@ -279,16 +241,8 @@ export class Runtime {
 
   /** Starts a crashed actor again from its machine and input: state is rebuilt from the API server. */
   restart(address: Address, machine: AnyStateMachine, input?: unknown): void {
-    const members = this.membersOf(address);
     this.crash(address);
-    // the process starts again as a whole: the other members from what they were spawned with
-    for (const m of members) {
-      if (m === address) this.spawn(address, machine, input);
-      else {
-        const s = this.spawned.get(m);
-        if (s !== undefined && !this.actors.has(m)) this.spawn(m, s.machine, s.input);
-      }
-    }
+    this.spawn(address, machine, input);
   }
 
   has(address: Address): boolean {
@@ -644,37 +598,6 @@ export class Runtime {
       this.deliverTo(e, { ...msg, from, now: this.now });
       this.recordState(e);
       for (const h of this.stepHooks) h(to);
-      this.runCalls();
-    }
-  }
-
-  /**
-   * Steps the receivers of the calls the last step made (and those they make), in order: function
-   * calls within one process, so no channel, no chooser, and no message counted; traced as
-   * deliveries, and the observers see the whole chain as one step.
-   */
-  private runCalls(): void {
-    if (this.inCalls) return;
-    this.inCalls = true;
-    try {
-      while (this.callHead < this.calls.length) {
-        const c = this.calls[this.callHead++]!;
-        const e = this.actors.get(c.to);
-        if (!e) {
-          const ext = this.externals.get(c.to);
-          if (ext) this.handOver(c.from, c.to, c.msg);
-          continue;
-        }
-        if (this.traceOn) this.record({ kind: "deliver", from: c.from, to: c.to, type: c.msg.type, summary: summarize(c.msg) });
-        for (const h of this.deliveryHooks) h(c.from, c.to, c.msg, true);
-        this.deliverTo(e, { ...c.msg, from: c.from, now: this.now });
-        this.recordState(e);
-        for (const h of this.stepHooks) h(c.to);
-      }
-    } finally {
-      this.calls = [];
-      this.callHead = 0;
-      this.inCalls = false;
     }
   }
 
@@ -743,10 +666,7 @@ export class Runtime {
 
   /** Performs what an actor's step asked for. */
   perform(owner: Address, fx: Effects): void {
-    for (const o of fx.send) {
-      if (o.call === true) this.calls.push({ from: owner, to: o.to, msg: o.msg });
-      else this.send(owner, o.to, o.msg);
-    }
+    for (const o of fx.send) this.send(owner, o.to, o.msg);
     for (const key of fx.cancel) {
       const t = this.timerByKey.get(`${owner}|${key}`);
       if (t) this.cancelTimer(t);
@@ -790,7 +710,6 @@ export class Runtime {
     if (t.at > this.now) this.now = t.at;
     if (t.fn !== undefined) {
       t.fn();
-      this.runCalls();
       this.check();
       return true;
     }
@@ -801,7 +720,6 @@ export class Runtime {
       this.deliverTo(e, ev);
       this.recordState(e);
       for (const h of this.stepHooks) h(t.owner);
-      this.runCalls();
       this.check();
     } else {
       const ext = this.externals.get(t.owner);
@@ -929,7 +847,6 @@ export class Runtime {
     for (const [a, h] of this.externals) rt.externals.set(a, h);
     for (const [a, s] of this.spawned) rt.spawned.set(a, s);
     for (const [a, n] of this.incarnations) rt.incarnations.set(a, n);
-    for (const members of this.members.values()) rt.process(members);
     for (const [p, until] of this.pairClogs) rt.pairClogs.set(p, until);
     for (const e of this.actors.values()) {
       rt.actors.set(e.address, { address: e.address, machine: e.machine, input: e.input, lastValue: e.lastValue, value: e.value });

@@ -12,12 +12,6 @@ export function summarize(msg: any): string {
       return msg.ok ? `${msg.code} ${objectName(msg.object)}` : `${msg.code} ${msg.status?.reason ?? ""}`.trim();
     case "WatchEvent":
       return `${msg.eventType} ${objectName(msg.object)}`;
-    case "InformerEvent": {
-      // a shared informer's change: one delta is named as a watch event is; a list's are counted
-      const d = msg.deltas ?? [];
-      if (d.length === 1) return `${d[0].type} ${objectName(d[0].object)}`;
-      return `${msg.resource}: ${d.length} deltas${msg.informer?.synced === false ? ", not synced" : ""}`;
-    }
     case "Txn":
       return [...msg.success].map((o: any) => `${o.type} ${o.key}`).join(", ") || "txn";
     case "TxnResponse":

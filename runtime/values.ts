@@ -34,7 +34,6 @@ import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machin
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
-import { controllerManagerMachine } from "../machines/controllermanager/controllermanager.machine.js";
 import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregation/aggregation.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
@@ -70,7 +69,6 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   pvControllerMachine,
   localPathProvisionerMachine,
   protectionControllerMachine,
-  controllerManagerMachine,
 ]);
 
 /** True when a machine keeps its context as a value. */

@@ -24,18 +24,6 @@ export interface ClientState {
   informers: IMap<number, Informer>;
   /** events already recorded, by what makes them the same (client-go's EventCorrelator cache), oldest first */
   events?: OrderedMap<string, RecordedEvent>;
-  /** the process's shared informers (kube-controller-manager's SharedInformerFactory), when the client runs in one */
-  host?: InformerHost;
-}
-
-/**
- * Where a controller's informers come from when it runs in kube-controller-manager: the address of
- * the actor holding the shared informers, and the resources it shares ("group/resource"; all when
- * absent). An informer with a namespace or a selector is the controller's own.
- */
-export interface InformerHost {
-  readonly address: string;
-  readonly resources?: readonly string[];
 }
 
 export interface RecordedEvent {
@@ -69,8 +57,6 @@ export interface Informer {
   readonly listId?: number;
   /** secondary indexes by label pairs and controller, kept in step with the store (informers started `indexed`) */
   readonly index?: StoreIndex;
-  /** a handler's view of a shared informer: its host lists and watches, and hands it every change (InformerEvent) */
-  readonly shared?: true;
 }
 
 /** Replaces an informer of the client with its next value. */
@@ -106,15 +92,8 @@ export interface IndexEntry {
 type Posting = IMap<string, IndexEntry>;
 
 /** A fresh client identity. */
-export function newClient(token: string, host?: InformerHost): ClientState {
-  return { token, nextId: 1, pending: OrderedMap(), informers: IMap(), ...(host !== undefined ? { host } : {}) };
-}
-
-/** True when the client's process shares the informer of this spec (whole resource, no namespace or selector). */
-function sharedByHost(c: ClientState, spec: { group: string; resource: string; namespace?: string; labelSelector?: string; fieldSelector?: string }): boolean {
-  const h = c.host;
-  if (h === undefined || spec.namespace || spec.labelSelector || spec.fieldSelector) return false;
-  return h.resources === undefined || h.resources.includes(`${spec.group}/${spec.resource}`);
+export function newClient(token: string): ClientState {
+  return { token, nextId: 1, pending: OrderedMap(), informers: IMap() };
 }
 
 /** Sends a request to the API server and remembers why, for when the response comes. */
@@ -158,18 +137,8 @@ export function startInformer(
 ): Informer {
   const { indexed, ...what } = spec;
   const inf: Informer = { watchId, ...what, store: OrderedMap(), resourceVersion: "", synced: false, ...(indexed ? { index: emptyIndex } : {}) };
-  if (sharedByHost(c, spec)) {
-    // InformerFor + AddEventHandler: the host lists and watches; this view fills from its InformerEvents
-    fx.call(c.host!.address, { type: "AddEventHandler", group: spec.group, resource: spec.resource, indexed: indexed === true });
-    return setInformer(c, { ...inf, shared: true });
-  }
   setInformer(c, inf);
   return relist(c, fx, inf);
-}
-
-/** The informer with its label and owner indexes (built from its store when it had none). */
-export function withIndex(inf: Informer): Informer {
-  return inf.index !== undefined ? inf : { ...inf, index: indexOf(inf.store) };
 }
 
 /** Lists again (after start or a lost watch). */

@@ -89,8 +89,6 @@ export function controllerMachine<C extends MachineContext, I extends NonReducib
   };
   const on: Record<string, Transition> = {
     WatchEvent: withDescription("applyWatchEvent", spec.watch.description),
-    // kube-controller-manager's controllers share its informers: the host calls each handler with the change
-    InformerEvent: { actions: "applyWatchEvent", description: "a shared informer of the controller-manager changed (its store, and the deltas for this controller's handlers): called in registration order" },
     ApiResponse: withDescription("handleResponse", spec.response.description),
     ...(spec.relist ? { Relist: { actions: "relist", description: "an informer's list back-off ended (informer chart): list again" } } : {}),
     ...transitions(spec.on),

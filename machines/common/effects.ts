@@ -13,11 +13,6 @@ export class Fx {
     this.sends.push({ to, msg });
   }
 
-  /** Call a handler of another machine in the same process: stepped right after this step, in call order, not a message. */
-  call(to: Address, msg: { type: string; [k: string]: any }): void {
-    this.sends.push({ to, msg, call: true });
-  }
-
   /** Ask the runtime to deliver `event` back after `ms` (replacing a timer of the same key). */
   after(key: string, ms: number, event: { type: string; [k: string]: unknown }, background = false): void {
     this.timers.push({ key, ms: Math.max(0, ms), event, background });

@@ -5,8 +5,8 @@
 // informer; the stores themselves live in client.ts.
 
 import type { Fx } from "./effects.js";
-import type { ApiResponse, InformerEvent as SharedInformerEvent, WatchEvent } from "../messages.js";
-import { onListed, onWatchEvent, relist as relistNow, setInformer, settleResponse, type ClientState, type DeltaHandler, type Informer, type InformerDelta, type PendingRequest } from "./client.js";
+import type { ApiResponse, WatchEvent } from "../messages.js";
+import { onListed, onWatchEvent, relist as relistNow, setInformer, settleResponse, type ClientState, type DeltaHandler, type Informer, type PendingRequest } from "./client.js";
 import { keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "./lifecycle.js";
 import { informerMachine, type InformerEvent } from "./informer.machine.js";
 
@@ -67,26 +67,12 @@ export function handleResponse(c: ClientState, fx: Fx, res: ApiResponse, onDelta
   return undefined;
 }
 
-/**
- * Applies a watch event to its informer and hands the delta on; a lost watch (ERROR: 410 Gone,
- * closed) moves its chart to relisting. A shared informer's InformerEvent replaces this client's
- * view of it (the host's store, as it is) and hands on the deltas it brings.
- */
-export function handleWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent | SharedInformerEvent, onDelta: DeltaHandler): void {
-  if (ev.type === "InformerEvent") return handleInformerEvent(c, fx, ev, onDelta);
+/** Applies a watch event to its informer and hands the delta on; a lost watch (ERROR: 410 Gone, closed) moves its chart to relisting. */
+export function handleWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, onDelta: DeltaHandler): void {
   const inf = c.informers.get(ev.watchId);
   if (inf && ev.eventType === "ERROR") return stepInformer(c, fx, inf, { type: "WatchError" }, false);
   const d = onWatchEvent(c, fx, ev);
   if (d && d !== "relisted") onDelta(ev.watchId, d, fx);
-}
-
-function handleInformerEvent(c: ClientState, fx: Fx, ev: SharedInformerEvent, onDelta: DeltaHandler): void {
-  for (const inf of c.informers.values()) {
-    if (inf.shared !== true || inf.group !== ev.group || inf.resource !== ev.resource) continue;
-    // the host's informer under this client's watch id; an index this view asked for is the host's too
-    setInformer(c, { ...(ev.informer as Informer), watchId: inf.watchId, shared: true });
-    for (const d of ev.deltas) onDelta(inf.watchId, d as InformerDelta, fx);
-  }
 }
 
 /** The Relist timer fired: the chart's back-off is over, and it lists again. */

@@ -8,7 +8,7 @@
 
 import type { CronJob, Job } from "kubernetes-types/batch/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type InformerHost } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { parseStandard } from "../common/cron.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { controllerRefOf } from "../common/owners.js";
@@ -43,8 +43,6 @@ export interface CronJobControllerContext {
 }
 
 export interface CronJobControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -58,7 +56,7 @@ export type CronJobControllerEvent =
 
 /** A fresh controller. */
 export function initialCronJobController(input: CronJobControllerInput): CronJobControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), syncs: new Map(), lifecycles: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), syncs: new Map(), lifecycles: new Map() };
 }
 
 /** Informers on CronJobs and Jobs in every namespace. */

@@ -10,7 +10,7 @@
 import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store, type InformerHost } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { claimPods, ownerRefsPatch } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
@@ -62,8 +62,6 @@ export interface DaemonSetControllerContext {
 }
 
 export interface DaemonSetControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -77,7 +75,7 @@ export type DaemonSetControllerEvent =
 
 /** A fresh controller: empty caches and records. */
 export function initialDaemonSetController(input: DaemonSetControllerInput): DaemonSetControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), expectations: new Map(), creating: new Map(), backoff: new Map(), lifecycles: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: new Map(), creating: new Map(), backoff: new Map(), lifecycles: new Map() };
 }
 
 /** Informers on DaemonSets, pods, nodes and ControllerRevisions. */

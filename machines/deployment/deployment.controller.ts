@@ -8,7 +8,7 @@ import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { Deployment, DeploymentStatus, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
-import { newClient, objectKey, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store, type InformerHost } from "../common/client.js";
+import { newClient, objectKey, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { controllerRefOf } from "../common/owners.js";
 import { claimPods } from "../common/claim.js";
@@ -37,8 +37,6 @@ export interface DeploymentControllerContext {
 }
 
 export interface DeploymentControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -52,7 +50,7 @@ export type DeploymentControllerEvent =
 
 /** A fresh controller with empty caches. */
 export function initialDeploymentController(input: DeploymentControllerInput): DeploymentControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), rollouts: IMap(), syncs: IMap() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), rollouts: IMap(), syncs: IMap() };
 }
 
 /** Informers on Deployments, ReplicaSets and Pods in every namespace. */

@@ -11,7 +11,7 @@ import type { Pod, ReplicationController } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from "kubernetes-types/policy/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type Store, type InformerHost } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { deepEqual } from "../common/equal.js";
 import { labelSelectorAsRequirements, matchesRequirements } from "../common/labels.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -36,8 +36,6 @@ export interface DisruptionControllerContext {
 }
 
 export interface DisruptionControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -50,7 +48,7 @@ export type DisruptionControllerEvent =
 
 /** A fresh controller. */
 export function initialDisruptionController(input: DisruptionControllerInput): DisruptionControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue() };
 }
 
 /** Informers on budgets, pods, and the controllers whose scale a budget may count. */

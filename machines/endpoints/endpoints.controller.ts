@@ -5,7 +5,7 @@
 import type { Endpoints, Service } from "kubernetes-types/core/v1";
 import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
-import { newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type InformerHost } from "../common/client.js";
+import { newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podDeltaServiceKeys, selectedPods, type TriggerState, type TriggerStates } from "../common/endpointutil.js";
 import { retryOrForget } from "../common/controller.js";
 import { handleResponse, storeGet } from "../common/informer.js";
@@ -46,14 +46,12 @@ export interface EndpointsControllerContext {
 }
 
 export interface EndpointsControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
 }
 
 /** A fresh controller: three informers listing. */
 export function initialEndpointsController(input: EndpointsControllerInput): EndpointsControllerContext {
-  return { client: newClient(input.token, input.informerHost), queue: W.newWorkQueue(), triggerTimes: IMap(), stale: IMap() };
+  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap(), stale: IMap() };
 }
 
 /** Starts the Service, Pod and Endpoints informers. */

@@ -7,7 +7,7 @@ import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
-import { newClient, objectKey, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest, type InformerHost } from "../common/client.js";
+import { newClient, objectKey, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podDeltaServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerStates } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
@@ -51,14 +51,12 @@ export interface EndpointSliceControllerContext {
 }
 
 export interface EndpointSliceControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
 }
 
 /** A fresh controller. */
 export function initialEndpointSliceController(input: EndpointSliceControllerInput): EndpointSliceControllerContext {
-  return { client: newClient(input.token, input.informerHost), queue: W.newWorkQueue(), triggerTimes: IMap() };
+  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap() };
 }
 
 /** Starts the Service, Pod, EndpointSlice and Node informers. */

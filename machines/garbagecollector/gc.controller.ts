@@ -4,7 +4,7 @@
 
 import { OrderedMap } from "immutable";
 import type { Fx } from "../common/effects.js";
-import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type InformerHost } from "../common/client.js";
+import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { resourceForKind } from "../apiserver/resources.js";
 import * as W from "../common/workqueue.js";
@@ -46,8 +46,6 @@ export interface GarbageCollectorContext {
 }
 
 export interface GarbageCollectorInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -60,7 +58,7 @@ export type GarbageCollectorEvent =
 
 /** A fresh collector with an empty graph. */
 export function initialGarbageCollector(input: GarbageCollectorInput): GarbageCollectorContext {
-  return { self: input.address ?? "garbage-collector", client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), byUid: OrderedMap(), verifying: new Map(), orphaning: new Map() };
+  return { self: input.address ?? "garbage-collector", client: newClient(input.token), q: W.newWorkQueue(), byUid: OrderedMap(), verifying: new Map(), orphaning: new Map() };
 }
 
 /** One informer per monitored resource. */

@@ -7,7 +7,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store, type InformerHost } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { controllerRefOf } from "../common/owners.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -42,8 +42,6 @@ export interface JobControllerContext {
 }
 
 export interface JobControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -57,7 +55,7 @@ export type JobControllerEvent =
 
 /** A fresh controller: empty caches and records. */
 export function initialJobController(input: JobControllerInput): JobControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), expectations: new Map(), removing: new Map(), backoff: new Map(), lifecycles: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: new Map(), removing: new Map(), backoff: new Map(), lifecycles: new Map() };
 }
 
 /** Informers on Jobs and Pods in every namespace. */

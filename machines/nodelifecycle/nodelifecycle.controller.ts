@@ -7,7 +7,7 @@ import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Lease } from "kubernetes-types/coordination/v1";
-import { informersSynced, newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta, type Store, type InformerHost } from "../common/client.js";
+import { informersSynced, newClient, objectKey, recordEvent, request, startInformer, type ClientState, type InformerDelta, type Store } from "../common/client.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as I from "../common/informer.js";
@@ -39,8 +39,6 @@ export interface NodeLifecycleContext {
 }
 
 export interface NodeLifecycleInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
   gracePeriodMs?: number;
@@ -57,7 +55,7 @@ export type NodeLifecycleEvent =
 /** A fresh controller. */
 export function initialNodeLifecycle(input: NodeLifecycleInput): NodeLifecycleContext {
   return {
-    self: input.address ?? "node-lifecycle-controller", client: newClient(input.token, input.informerHost),
+    self: input.address ?? "node-lifecycle-controller", client: newClient(input.token),
     gracePeriodMs: input.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS, monitorPeriodMs: input.monitorPeriodMs ?? NODE_MONITOR_PERIOD_MS,
     health: IMap(), evictions: IMap(),
   };

@@ -4,7 +4,7 @@
 // The context is a value: these steps run on a draft.
 
 import type { Fx } from "../common/effects.js";
-import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type InformerHost } from "../common/client.js";
+import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
@@ -23,8 +23,6 @@ export interface ProtectionContext {
 }
 
 export interface ProtectionInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   of: "pvc" | "pv";
   address?: string;
@@ -38,7 +36,7 @@ export type ProtectionEvent =
 
 /** A fresh controller. */
 export function initialProtection(input: ProtectionInput): ProtectionContext {
-  return { self: input.address ?? `${input.of}-protection-controller`, of: input.of, client: newClient(input.token, input.informerHost), q: W.newWorkQueue() };
+  return { self: input.address ?? `${input.of}-protection-controller`, of: input.of, client: newClient(input.token), q: W.newWorkQueue() };
 }
 
 /** Claims and pods, or volumes. */

@@ -5,7 +5,7 @@
 // The context is a value: these steps run on a draft.
 
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type InformerHost } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
@@ -28,8 +28,6 @@ export interface PVControllerContext {
 }
 
 export interface PVControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -42,7 +40,7 @@ export type PVControllerEvent =
 
 /** A fresh controller. */
 export function initialPVController(input: PVControllerInput): PVControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), lifecycles: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), lifecycles: new Map() };
 }
 
 /** Informers on PersistentVolumes, PersistentVolumeClaims (every namespace) and StorageClasses. */

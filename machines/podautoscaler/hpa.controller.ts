@@ -6,7 +6,7 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, type ClientState, type PendingRequest, type InformerHost } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, type ClientState, type PendingRequest } from "../common/client.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { resourceForKind } from "../apiserver/resources.js";
@@ -46,8 +46,6 @@ export interface HPAControllerContext {
 }
 
 export interface HPAControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -63,7 +61,7 @@ const lifecycle = lifecycleOf(hpaLifecycleMachine);
 
 /** A fresh controller. */
 export function initialHPAController(input: HPAControllerInput): HPAControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), lifecycles: new Map(), reconciles: new Map(), memory: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), lifecycles: new Map(), reconciles: new Map(), memory: new Map() };
 }
 
 /** An informer on HorizontalPodAutoscalers in every namespace. */

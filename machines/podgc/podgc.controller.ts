@@ -8,7 +8,7 @@
 
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, request, startInformer, type ClientState, type PendingRequest, type Store, type InformerHost } from "../common/client.js";
+import { newClient, request, startInformer, type ClientState, type PendingRequest, type Store } from "../common/client.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as I from "../common/informer.js";
@@ -30,8 +30,6 @@ export interface PodGCContext {
 }
 
 export interface PodGCInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
   /** --terminated-pod-gc-threshold (12500 by default; 0 turns the terminated-pod pass off) */
@@ -45,7 +43,7 @@ export type PodGCEvent =
 
 /** A fresh PodGC. */
 export function initialPodGC(input: PodGCInput): PodGCContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), terminatedPodThreshold: input.terminatedPodThreshold ?? L.DEFAULT_TERMINATED_POD_THRESHOLD, quarantine: new Map(), deleting: new Set() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), terminatedPodThreshold: input.terminatedPodThreshold ?? L.DEFAULT_TERMINATED_POD_THRESHOLD, quarantine: new Map(), deleting: new Set() };
 }
 
 /** Informers on pods and nodes. */

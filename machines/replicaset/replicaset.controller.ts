@@ -6,7 +6,7 @@
 import type { Fx } from "../common/effects.js";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetStatus } from "kubernetes-types/apps/v1";
-import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store, type InformerHost } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./replicaset.logic.js";
@@ -54,8 +54,6 @@ export interface ReplicaSetControllerContext {
 }
 
 export interface ReplicaSetControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   /** the actor's own address, for self-messages */
   address?: string;
@@ -71,7 +69,7 @@ export type ReplicaSetControllerEvent =
 
 /** A fresh controller: empty caches, no expectations. */
 export function initialReplicaSetController(input: ReplicaSetControllerInput): ReplicaSetControllerContext {
-  return { self: input.address ?? (input.owner ?? REPLICA_SETS).component, owner: input.owner ?? REPLICA_SETS, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), expectations: L.newExpectations(), creating: new Map(), manageErr: new Map() };
+  return { self: input.address ?? (input.owner ?? REPLICA_SETS).component, owner: input.owner ?? REPLICA_SETS, client: newClient(input.token), q: W.newWorkQueue(), expectations: L.newExpectations(), creating: new Map(), manageErr: new Map() };
 }
 
 /** Informers on ReplicaSets and Pods in every namespace. */

@@ -7,7 +7,7 @@
 // once every monitor has listed. The context is a value: these steps run on a draft.
 
 import type { Fx } from "../common/effects.js";
-import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type InformerHost } from "../common/client.js";
+import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { canonicalQuantity } from "../common/quantity.js";
 import { deepEqual } from "../common/equal.js";
@@ -30,8 +30,6 @@ export interface QuotaControllerContext {
 }
 
 export interface QuotaControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -43,7 +41,7 @@ export type QuotaControllerEvent =
   | ({ type: "Relist"; watchId: number } & Stamp);
 
 export function initialQuotaController(input: QuotaControllerInput): QuotaControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), monitors: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), monitors: new Map() };
 }
 
 /** Informers on ResourceQuotas and Pods in every namespace. */

@@ -7,7 +7,7 @@
 // in every namespace that is not terminating. The context is a value: these steps run on a draft.
 
 import type { Fx } from "../common/effects.js";
-import { informersSynced, newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type InformerHost } from "../common/client.js";
+import { informersSynced, newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { controllerMachine } from "../common/controller.machine.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
@@ -37,8 +37,6 @@ export interface PerNamespaceContext {
 }
 
 export interface PerNamespaceInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -51,7 +49,7 @@ export type PerNamespaceEvent =
 
 /** A fresh controller keeping spec's object. */
 export function initialPerNamespace(spec: PerNamespaceObject, input: PerNamespaceInput): PerNamespaceContext {
-  return { self: input.address ?? spec.name, client: newClient(input.token, input.informerHost), q: W.newWorkQueue() };
+  return { self: input.address ?? spec.name, client: newClient(input.token), q: W.newWorkQueue() };
 }
 
 /** Namespaces, and the objects of its kind with its name (a field selector, as the publisher's informer). */

@@ -11,7 +11,7 @@
 import type { ControllerRevision, StatefulSet } from "kubernetes-types/apps/v1";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store, type InformerHost } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { claimPods, ownerRefsPatch } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
@@ -51,8 +51,6 @@ export interface StatefulSetControllerContext {
 }
 
 export interface StatefulSetControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -66,7 +64,7 @@ export type StatefulSetControllerEvent =
 
 /** A fresh controller: empty caches. */
 export function initialStatefulSetController(input: StatefulSetControllerInput): StatefulSetControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), creating: new Map(), lifecycles: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), creating: new Map(), lifecycles: new Map() };
 }
 
 /** Informers on StatefulSets, pods, ControllerRevisions and PersistentVolumeClaims. */

@@ -5,7 +5,7 @@
 
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest, type InformerHost } from "../common/client.js";
+import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
@@ -26,8 +26,6 @@ export interface TTLControllerContext {
 }
 
 export interface TTLControllerInput {
-  /** the controller-manager's shared informers, when it runs in one (InformerFor + AddEventHandler) */
-  informerHost?: InformerHost;
   token: string;
   address?: string;
 }
@@ -41,7 +39,7 @@ export type TTLControllerEvent =
 
 /** A fresh controller. */
 export function initialTTLController(input: TTLControllerInput): TTLControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token, input.informerHost), q: W.newWorkQueue(), lifecycles: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), lifecycles: new Map() };
 }
 
 /** An informer on Jobs in every namespace. */

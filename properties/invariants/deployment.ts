@@ -12,7 +12,7 @@
 // Replay: properties/regressions/deployment-surge-random-828598308.json (the stale view it missed).
 
 import type { InvariantSpec } from "./index.js";
-import { informerEventObjects, requestKey, watching } from "./observe.js";
+import { requestKey, watching } from "./observe.js";
 import { resolveFenceposts } from "./k8s.js";
 
 /** The actor that runs the deployment controller. */
@@ -75,10 +75,6 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
     const deferred = new Map<string, Array<NonNullable<ReturnType<typeof pending.get>>>>();
     const ownerOfWrite = new Map<string, string>();
     rt.deliveryHooks.push((from, to, msg) => {
-      if (msg.type === "InformerEvent" && to === controller) {
-        for (const o of informerEventObjects(msg)) learn(o);
-        return;
-      }
       if (from === "apiserver" && to === controller) {
         if (msg.type === "WatchEvent") learn(msg.object);
         else if (msg.type === "ApiResponse") {

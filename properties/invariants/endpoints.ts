@@ -6,7 +6,7 @@
 
 import type { Endpoints, Pod, Service } from "kubernetes-types/core/v1";
 import type { Cluster } from "../../runtime/cluster.js";
-import { informerEventObjects, storedObject, watching } from "./observe.js";
+import { storedObject, watching } from "./observe.js";
 import { findPort, isPodReady, podIPv4, selectorSetMatches, shouldPodBeInEndpoints } from "./k8s.js";
 
 /** The label the endpoints controller puts on the Endpoints it manages (a user's own Endpoints are not judged). */
@@ -256,10 +256,6 @@ export const terminatingPodNeverReadyEndpoint = watching(
       if (nextId !== undefined) s.from.set(pod.metadata.uid, nextId + planned);
     };
     rt.deliveryHooks.push((from, to, msg) => {
-      if (msg.type === "InformerEvent" && endpointWriters.has(to)) {
-        for (const o of informerEventObjects(msg)) learn(to, o);
-        return;
-      }
       if (from === "apiserver" && endpointWriters.has(to)) {
         if (msg.type === "WatchEvent") learn(to, msg.object);
         else if (msg.type === "ApiResponse" && msg.ok && Array.isArray(msg.object?.items)) for (const p of msg.object.items) learn(to, { kind: "Pod", ...p });

@@ -36,14 +36,6 @@ export function watching(name: string, description: string, setup: (w: Watch) =>
   };
 }
 
-/**
- * The objects a controller receives in an InformerEvent (a call from its process's shared
- * informer, in place of a watch event or list of its own): each delta's object, in order.
- */
-export function informerEventObjects(msg: { type: string; [k: string]: any }): any[] {
-  return msg.type === "InformerEvent" && Array.isArray(msg.deltas) ? msg.deltas.map((d: { object: unknown }) => d.object) : [];
-}
-
 /** A request's key for matching its response: per client process (a restarted one reuses ids). */
 export const requestKey = (rt: Runtime, client: string, id: number) => `${client}#${rt.incarnation(client)}#${id}`;
 
