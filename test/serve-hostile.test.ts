@@ -227,6 +227,11 @@ async function retire(): Promise<void> {
   await stopServed(s);
 }
 
+/** An accepted write under rbac.authorization.k8s.io (2xx to anything but GET or HEAD). */
+function changesRbac(r: HostileRequest, rep: { code: number }): boolean {
+  return r.method !== "GET" && r.method !== "HEAD" && rep.code >= 200 && rep.code < 300 && r.target.split("?")[0]!.startsWith("/apis/rbac.authorization.k8s.io/");
+}
+
 /**
  * Shrinking runs the property again and again on smaller batches; past this many runs after the first
  * failure it stops trying (each later candidate passes unrun) and reports the smallest failure so far.
@@ -265,6 +270,15 @@ async function runBatch(batch: HostileRequest[], known: Set<string>, last: { fai
         if (diff) fail({ cls: `a request changed the cluster although ${why.replace(/ \(\d+\)/, "")}`, detail: `${rep.code} ${rep.body.toString("utf8").slice(0, 200)}\n  ${diff}`, request: r });
       }
       if (processErrors.length > 0) fail({ cls: `process error: ${processErrors[0]!.slice(0, 100)}`, detail: processErrors.join("\n"), request: r });
+      // The bootstrap RBAC policy is stored: an allowed write to it (the admin deleting the
+      // scheduler's binding, say) changes the components' rights on purpose, as on Kubernetes, and
+      // what follows would run on a cluster reconfigured by its admin. The batch ends there, and
+      // the next one gets a fresh server.
+      if (changesRbac(r, rep)) {
+        await retire();
+        ok = true;
+        return;
+      }
       // a failure already reported broke the server: what follows in this batch says nothing new
       if (knownHit && isBroken()) {
         await retire();

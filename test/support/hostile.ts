@@ -190,6 +190,8 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   // out of reach is the proxy's 503 ServiceUnavailable ("no endpoints available", "error trying to reach service").
   const proxied = /^\/api\/v1\/namespaces\/[^/]+\/(pods|services)\/[^/]+\/proxy(\/|$)/.test(pathname);
   if (proxied && rep.code === 503 && parsed && json?.kind === "Status" && json.reason === "ServiceUnavailable") return undefined;
+  // a HEAD answer has no body to show that Status (the impersonation 500 above is judged the same way)
+  if (proxied && rep.code === 503 && r.method === "HEAD") return undefined;
   // what the backend said is relayed as it is; the API server's own answers there (401, 403, 404) are Statuses, judged below
   if (proxied && rep.code < 500 && !(parsed && json?.kind === "Status")) return undefined;
   if (rep.code >= 500) {
