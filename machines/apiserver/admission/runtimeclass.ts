@@ -63,11 +63,12 @@ export function admitRuntimeClass(pod: Obj, lookup: RuntimeClassLookup | undefin
   if (name === undefined || !lookup) return;
   const rc = lookup(name);
   if (rc === undefined || mutationRefusal(pod, rc) !== undefined) return;
-  if (rc.overhead != null) pod.spec.overhead = rc.overhead.podFixed;
+  // copies: the pod is written on, the stored class is not
+  if (rc.overhead?.podFixed != null) pod.spec.overhead = { ...rc.overhead.podFixed };
   if (rc.scheduling != null) {
     const selector = rc.scheduling.nodeSelector;
     if (nonEmpty(selector)) pod.spec.nodeSelector = { ...(pod.spec.nodeSelector ?? {}), ...selector };
-    const tolerations = mergeTolerations(pod.spec.tolerations ?? [], rc.scheduling.tolerations ?? []);
+    const tolerations = mergeTolerations(pod.spec.tolerations ?? [], (rc.scheduling.tolerations ?? []).map((t: Obj) => ({ ...t })));
     if (tolerations.length > 0) pod.spec.tolerations = tolerations;
   }
 }
