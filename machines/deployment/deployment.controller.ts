@@ -240,11 +240,11 @@ function rolloutRolling(plan: Plan, rsList: ReplicaSet[], now: number): Deployme
   const g = L.getNewReplicaSet(plan.d, rsList, true, now);
   const newRS = noteNewRS(plan, g)!;
   const d = withCondition(plan.d, g);
-  // A sync that creates the new ReplicaSet goes on with it as created (rolloutRolling after
-  // getAllReplicaSetsAndSyncRevision): it was created at NewRSNewReplicas, so only old ones can move.
-  const step = L.rolloutRolling(d, newRS, g.oldRSs);
-  for (const a of step.actions) if (!plan.create || a.rs !== newRS.metadata?.name) applyScaleLocally(plan, [...g.oldRSs, newRS].find((r) => r.metadata?.name === a.rs)!, a);
-  plan.deleteRSs = step.deleteRSs;
+  if (!plan.create) {
+    const step = L.rolloutRolling(d, newRS, g.oldRSs);
+    for (const a of step.actions) applyScaleLocally(plan, [...g.oldRSs, newRS].find((r) => r.metadata?.name === a.rs)!, a);
+    plan.deleteRSs = step.deleteRSs;
+  }
   const all = withWrites(plan, [...g.oldRSs, newRS]);
   const status = L.syncDeploymentStatus(d, all, all[all.length - 1], now);
   if (g.deploymentRevision) plan.d = { ...plan.d, metadata: { ...plan.d.metadata, annotations: { ...plan.d.metadata?.annotations, [L.REVISION_ANNOTATION]: g.deploymentRevision } } };
