@@ -18,8 +18,6 @@ import * as I from "../common/informer.js";
 import * as L from "./deployment.logic.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { rolloutMachine } from "./rollout.machine.js";
-import { deploymentSyncMachine } from "./sync.machine.js";
-import { plainOf } from "../common/step.js";
 
 export const controllerName = "deployment-controller";
 const DEPLOYMENTS = 1;
@@ -32,8 +30,6 @@ export interface DeploymentControllerContext {
   q: W.WorkQueue;
   /** Deployment key -> its rollout chart (rollout.machine.ts), kept as a value; persistent, one per Deployment */
   rollouts: IMap<string, KeptLifecycle<typeof rolloutMachine>>;
-  /** Deployment key -> its running sync (sync.machine.ts): the writes not sent yet; gone once the sync ends */
-  syncs: IMap<string, KeptLifecycle<typeof deploymentSyncMachine>>;
 }
 
 export interface DeploymentControllerInput {
@@ -50,7 +46,7 @@ export type DeploymentControllerEvent =
 
 /** A fresh controller with empty caches. */
 export function initialDeploymentController(input: DeploymentControllerInput): DeploymentControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), rollouts: IMap(), syncs: IMap() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), rollouts: IMap() };
 }
 
 /** Informers on Deployments, ReplicaSets and Pods in every namespace. */
@@ -109,37 +105,6 @@ function track(ctx: DeploymentControllerContext, fx: Fx, key: string, r: Paramet
   request(ctx.client, fx, r, purpose, { key, ...data });
 }
 
-/** One request of a sync, sent when the one before it is answered. */
-interface SyncWrite {
-  req: Parameters<typeof request>[2];
-  purpose: string;
-  data?: Record<string, unknown>;
-}
-
-const syncChart = lifecycleOf(deploymentSyncMachine);
-
-/**
- * Steps key's sync chart and performs what it asks: the next request (the key stays processing
- * until it is answered), Forget after a clean sync, a rate-limited requeue after an error.
- */
-function stepSync(ctx: DeploymentControllerContext, key: string, event: { type: "Sync"; writes: SyncWrite[] } | { type: "Answered" | "Failed" }, now: number, fx: Fx): void {
-  const kept = ctx.syncs.get(key) ?? keep(syncChart.start(undefined).snapshot);
-  const s = stepKept(syncChart, kept, event);
-  ctx.syncs = s.snapshot.value === "Idle" ? ctx.syncs.delete(key) : ctx.syncs.set(key, keep(s.snapshot));
-  for (const o of s.outputs) {
-    if (o.type === "SendRequest") {
-      const w = o.write as SyncWrite;
-      track(ctx, fx, key, w.req, w.purpose, w.data);
-    } else if (o.type === "SyncSucceeded") W.forget(ctx.q, key);
-    else if (o.type === "SyncFailed") W.addRateLimited(ctx.q, fx, key, now);
-  }
-}
-
-/** A sync's writes start going out, one at a time (plain copies: the chart keeps them in the context). */
-function startSync(ctx: DeploymentControllerContext, key: string, writes: SyncWrite[], now: number, fx: Fx): void {
-  stepSync(ctx, key, { type: "Sync", writes: plainOf(writes) }, now, fx);
-}
-
 /** Processes the next key of the queue (processNextWorkItem + syncDeployment). */
 export function processNext(ctx: DeploymentControllerContext, now: number, fx: Fx): void {
   const key = C.takeNext(ctx);
@@ -158,23 +123,16 @@ function ownedReplicaSets(ctx: DeploymentControllerContext, d: Deployment): Repl
  * ownerReferences (the uid and resourceVersion make a patch fail on a changed object). A sync that
  * claims only claims: the patched ReplicaSets' watch events sync the Deployment again, with them.
  */
-function claimReplicaSets(ctx: DeploymentControllerContext, key: string, d: Deployment, now: number, fx: Fx): boolean {
+function claimReplicaSets(ctx: DeploymentControllerContext, key: string, d: Deployment, fx: Fx): boolean {
   const ref = L.deploymentControllerRef(d);
   const claim = claimPods(d, ref, storeClaimCandidates(ctx.client.informers.get(RSS)!, d.metadata?.namespace, d.spec?.selector, d.metadata?.uid) as ReplicaSet[]);
-  const patch = (rs: ReplicaSet, refs: unknown[]): SyncWrite => ({
-    req: {
-      verb: "patch", group: "apps", resource: "replicasets", namespace: rs.metadata?.namespace, name: rs.metadata?.name, patchType: "merge",
-      body: { metadata: { ownerReferences: refs, uid: rs.metadata?.uid, resourceVersion: rs.metadata?.resourceVersion } },
-    },
-    purpose: "claim-rs",
-  });
-  const writes = [
-    ...claim.adopt.map((rs) => patch(rs, [...(rs.metadata?.ownerReferences ?? []), ref])),
-    ...claim.release.map((rs) => patch(rs, (rs.metadata?.ownerReferences ?? []).filter((o) => o.uid !== d.metadata?.uid))),
-  ];
-  if (writes.length === 0) return false;
-  startSync(ctx, key, writes, now, fx);
-  return true;
+  const patch = (rs: ReplicaSet, refs: unknown[]) => track(ctx, fx, key, {
+    verb: "patch", group: "apps", resource: "replicasets", namespace: rs.metadata?.namespace, name: rs.metadata?.name, patchType: "merge",
+    body: { metadata: { ownerReferences: refs, uid: rs.metadata?.uid, resourceVersion: rs.metadata?.resourceVersion } },
+  }, "claim-rs");
+  for (const rs of claim.adopt) patch(rs, [...(rs.metadata?.ownerReferences ?? []), ref]);
+  for (const rs of claim.release) patch(rs, (rs.metadata?.ownerReferences ?? []).filter((o) => o.uid !== d.metadata?.uid));
+  return claim.adopt.length + claim.release.length > 0;
 }
 
 function applyScaleLocally(plan: Plan, current: ReplicaSet, a: L.ScaleAction): ReplicaSet {
@@ -196,7 +154,7 @@ export function syncDeployment(ctx: DeploymentControllerContext, key: string, no
     ctx.rollouts = ctx.rollouts.delete(key);
     return W.doneIfIdle(ctx.q, key);
   }
-  if (claimReplicaSets(ctx, key, d, now, fx)) return W.doneIfIdle(ctx.q, key);
+  if (claimReplicaSets(ctx, key, d, fx)) return W.doneIfIdle(ctx.q, key);
   const rsList = ownedReplicaSets(ctx, d);
   const plan: Plan = { key, stored: d, d, rsWrites: new Map(), deleteRSs: [] };
   let status: DeploymentStatus;
@@ -210,7 +168,7 @@ export function syncDeployment(ctx: DeploymentControllerContext, key: string, no
     else if (d.spec?.strategy?.type === "Recreate") status = rolloutRecreate(ctx, plan, rsList, now);
     else status = rolloutRolling(plan, rsList, now);
   }
-  startSync(ctx, key, writes(ctx, plan, status), now, fx);
+  perform(ctx, plan, status, fx);
   observeRollout(ctx, plan, status, now, fx);
   W.doneIfIdle(ctx.q, key);
 }
@@ -277,26 +235,24 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** A sync's writes, in the order they go out: the new ReplicaSet, ReplicaSet updates, deletions, status, then the revision annotation. */
-function writes(ctx: DeploymentControllerContext, plan: Plan, status: DeploymentStatus): SyncWrite[] {
+/** Sends the writes: the new ReplicaSet, ReplicaSet updates, deletions, status, then the revision annotation. */
+function perform(ctx: DeploymentControllerContext, plan: Plan, status: DeploymentStatus, fx: Fx): void {
   const { key, d } = plan;
   const ns = d.metadata?.namespace;
-  const out: SyncWrite[] = [];
-  if (plan.create) out.push({ req: { verb: "create", group: "apps", resource: "replicasets", namespace: ns, body: plan.create }, purpose: "create-rs", data: { d, rs: plan.create } });
+  if (plan.create) track(ctx, fx, key, { verb: "create", group: "apps", resource: "replicasets", namespace: ns, body: plan.create }, "create-rs", { d, rs: plan.create });
   for (const [name, w] of plan.rsWrites) {
-    out.push({ req: { verb: "update", group: "apps", resource: "replicasets", namespace: ns, name, body: w.rs }, purpose: "scale-rs", data: { d, events: w.events } });
+    track(ctx, fx, key, { verb: "update", group: "apps", resource: "replicasets", namespace: ns, name, body: w.rs }, "scale-rs", { d, events: w.events });
   }
-  for (const name of plan.deleteRSs) out.push({ req: { verb: "delete", group: "apps", resource: "replicasets", namespace: ns, name }, purpose: "delete-rs" });
+  for (const name of plan.deleteRSs) track(ctx, fx, key, { verb: "delete", group: "apps", resource: "replicasets", namespace: ns, name }, "delete-rs");
   // Status first: it carries the cached resourceVersion, which the annotation patch below would change.
   if (canonical(plan.stored.status ?? {}) !== canonical(status)) {
-    out.push({ req: { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: ns, name: d.metadata?.name, body: { ...d, status } }, purpose: "status" });
+    track(ctx, fx, key, { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: ns, name: d.metadata?.name, body: { ...d, status } }, "status");
   }
   const cached = store<Deployment>(ctx, DEPLOYMENTS).get(key);
   const rev = d.metadata?.annotations?.[L.REVISION_ANNOTATION];
   if (rev !== undefined && cached?.metadata?.annotations?.[L.REVISION_ANNOTATION] !== rev) {
-    out.push({ req: { verb: "patch", group: "apps", resource: "deployments", namespace: ns, name: d.metadata?.name, patchType: "merge", body: { metadata: { annotations: { [L.REVISION_ANNOTATION]: rev } } } }, purpose: "revision" });
+    track(ctx, fx, key, { verb: "patch", group: "apps", resource: "deployments", namespace: ns, name: d.metadata?.name, patchType: "merge", body: { metadata: { annotations: { [L.REVISION_ANNOTATION]: rev } } } }, "revision");
   }
-  return out;
 }
 
 const rollout = lifecycleOf(rolloutMachine);
@@ -339,7 +295,6 @@ export function onResponse(ctx: DeploymentControllerContext, res: ApiResponse & 
 function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
   const key: string | undefined = p.data?.key;
   if (key === undefined) return;
-  let written = res.ok;
   if (res.ok) {
     if (p.purpose === "create-rs") {
       const n = res.object.spec?.replicas ?? 0;
@@ -347,29 +302,24 @@ function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res:
     }
     if (p.purpose === "scale-rs") for (const m of p.data.events as string[]) recordEvent(ctx.client, fx, p.data.d, "Normal", "ScalingReplicaSet", m, source, res.now);
   } else if (p.purpose === "create-rs" && res.code === 409 && res.status.reason === "AlreadyExists") {
-    written = onCollision(ctx, key, p.data.d, p.data.rs, fx);
+    onCollision(ctx, key, p.data.d, p.data.rs, res.now, fx);
   } else if (p.purpose === "create-rs") {
     const msg = `Failed to create new replica set "${p.data.rs.metadata.name}": ${res.status.message}`;
     recordEvent(ctx.client, fx, p.data.d, "Warning", L.FailedRSCreateReason, msg, source, res.now);
-  } else if (p.purpose === "delete-rs" && res.code === 404) {
-    written = true; // cleanupDeployment: already gone is not an error
+    W.addRateLimited(ctx.q, fx, key, res.now);
+  } else if (!(p.purpose === "delete-rs" && res.code === 404)) {
+    W.addRateLimited(ctx.q, fx, key, res.now);
   }
-  // The next write goes out before this one is untracked, so the key stays processing between them.
-  if (ctx.syncs.has(key)) stepSync(ctx, key, { type: written ? "Answered" : "Failed" }, res.now, fx);
   W.untrack(ctx.q, key);
 }
 
-/**
- * The new ReplicaSet's name is taken (getNewReplicaSet): by ours with this template, the sync goes
- * on with it (true); otherwise a hash collision raises collisionCount, and the sync fails (false).
- */
-function onCollision(ctx: DeploymentControllerContext, key: string, d: Deployment, rs: ReplicaSet, fx: Fx): boolean {
+/** A ReplicaSet of that name exists with another template: a hash collision raises collisionCount (getNewReplicaSet). */
+function onCollision(ctx: DeploymentControllerContext, key: string, d: Deployment, rs: ReplicaSet, now: number, fx: Fx): void {
   const existing = store<ReplicaSet>(ctx, RSS).get(`${d.metadata?.namespace}/${rs.metadata?.name}`);
-  if (existing && controllerRefOf(existing)?.uid === d.metadata?.uid && L.equalIgnoreHash(existing.spec?.template, d.spec?.template)) return true;
-  if (!existing) return false; // not in our cache yet: look again
+  if (existing && controllerRefOf(existing)?.uid === d.metadata?.uid && L.equalIgnoreHash(existing.spec?.template, d.spec?.template)) return;
+  if (!existing) return void W.addRateLimited(ctx.q, fx, key, now); // not in our cache yet: look again
   const status = { ...d.status, collisionCount: (d.status?.collisionCount ?? 0) + 1 };
-  track(ctx, fx, key, { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: d.metadata?.namespace, name: d.metadata?.name, body: { ...d, status } }, "collision");
-  return false;
+  track(ctx, fx, key, { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: d.metadata?.namespace, name: d.metadata?.name, body: { ...d, status } }, "status");
 }
 
 /** Handles a watch event from any informer. */
