@@ -25,6 +25,14 @@ import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
 
+/** generateContainerConfig failed: CreateContainerConfigError, the container's step starts over, the worker retries after its back-off. */
+function configError(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, message: string, fx: Fx): "blocked" {
+  setWaiting(ctx, w, c, "CreateContainerConfigError", message, [["Warning", "Failed", `Error: ${message}`]], fx);
+  c.step = {};
+  resyncAfter(w, configErrorRetryMs, fx);
+  return "blocked";
+}
+
 export function runtimeCall(ctx: KubeletContext, w: PodWorker, to: string, msg: { type: string; [k: string]: any }, op: Omit<RuntimeOp, "uid">, fx: Fx, blocking = true): number {
   const id = ctx.opSeq++;
   ctx.ops.set(id, { uid: w.uid, ...op });
@@ -105,20 +113,10 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     // generateContainerConfig: a ConfigMap or Secret not yet listed waits for its reflector; a missing one fails the start.
     const env = containerEnv(ctx, w, c);
     if (env.kind === "notSynced") return "blocked";
-    if (env.kind === "error") {
-      setWaiting(ctx, w, c, "CreateContainerConfigError", env.message, [["Warning", "Failed", `Error: ${env.message}`]], fx);
-      c.step = {};
-      resyncAfter(w, configErrorRetryMs, fx);
-      return "blocked";
-    }
+    if (env.kind === "error") return configError(ctx, w, c, env.message, fx);
     // makeMounts: a subPathExpr that cannot be expanded, or a subPath that leaves its volume, fails the start
     const mounts = resolveSubPaths(view(c.spec), env.env);
-    if ("error" in mounts) {
-      setWaiting(ctx, w, c, "CreateContainerConfigError", mounts.error, [["Warning", "Failed", `Error: ${mounts.error}`]], fx);
-      c.step = {};
-      resyncAfter(w, configErrorRetryMs, fx);
-      return "blocked";
-    }
+    if ("error" in mounts) return configError(ctx, w, c, mounts.error, fx);
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(mounts.container, env.env), attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
       ...memoryLimit(c), files: hostFilesOf(ctx, w, c),

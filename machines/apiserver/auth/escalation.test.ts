@@ -74,6 +74,17 @@ describe("the escalation check of the policybased storages", () => {
   const authz = (store: RbacObjects) => (a: Attributes) => authorize(a, graphOf(store));
   const write = (resource: string, obj: object, user = jane) => ({ user, resource, namespace: "default", name: "", obj });
 
+  it("refuses an aggregationRule to a user without cluster-admin's authority, even when the role's own rules are held", () => {
+    const maker = storeOf([
+      { kind: "ClusterRole", metadata: { name: "role-maker" }, rules: [{ verbs: ["create"], apiGroups: [G], resources: ["clusterroles"] }] },
+      { kind: "ClusterRoleBinding", metadata: { name: "jane-makes-roles" }, roleRef: { apiGroup: G, kind: "ClusterRole", name: "role-maker" }, subjects: [{ kind: "User", apiGroup: G, name: "jane" }] },
+    ]);
+    const aggregated = { metadata: { name: "everything" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "kubernetes.io/bootstrapping": "rbac-defaults" } }] } };
+    const w = { user: jane, resource: "clusterroles", namespace: "", name: "", obj: aggregated };
+    expect(escalationError(w, maker, authz(maker))).toBe("must have cluster-admin privileges to use the aggregationRule");
+    expect(escalationError({ ...w, obj: { metadata: { name: "plain" }, rules: [] } }, maker, authz(maker))).toBeUndefined();
+  });
+
   it("refuses binding cluster-admin to oneself, listing the missing rules as CompactString prints them", () => {
     const err = escalationError(write("rolebindings", { roleRef: { apiGroup: G, kind: "ClusterRole", name: "cluster-admin" }, subjects: [{ kind: "User", name: "jane" }] }), binder, authz(binder));
     expect(err).toBe('user "jane" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:["*"], Resources:["*"], Verbs:["*"]}\n{NonResourceURLs:["*"], Verbs:["*"]}');

@@ -103,6 +103,8 @@ export function confirmNoEscalation(user: UserInfo, namespace: string, rules: re
   return `user ${goQuote(user.name)} (groups=${goStrings(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${descriptions.join("\n")}`;
 }
 
+const fullAuthority: readonly PolicyRule[] = [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }, { verbs: ["*"], nonResourceURLs: ["*"] }];
+
 /** A write to an RBAC object, as the policybased storages see it. */
 export interface RbacWrite {
   user: UserInfo;
@@ -142,7 +144,12 @@ export function escalationError(w: RbacWrite, store: RbacObjects | undefined, au
     case "clusterroles": {
       // RoleEscalationAuthorized: the escalate verb on the resource, by the request's name
       if (authorize({ ...base, verb: "escalate", resource: w.resource, namespace: w.namespace, name: w.name }).allowed) return undefined;
-      return confirmNoEscalation(w.user, w.namespace, rules(w.obj?.rules), store);
+      const missing = confirmNoEscalation(w.user, w.namespace, rules(w.obj?.rules), store);
+      if (missing !== undefined) return missing;
+      // an aggregationRule can gather anything: setting one needs * on *.* (the clusterrole storage's fullAuthority)
+      const aggregates = w.resource === "clusterroles" && w.obj?.aggregationRule != null;
+      if (aggregates && confirmNoEscalation(w.user, w.namespace, fullAuthority, store) !== undefined) return "must have cluster-admin privileges to use the aggregationRule";
+      return undefined;
     }
     case "rolebindings":
     case "clusterrolebindings": {
