@@ -29,6 +29,7 @@ export function addSimulate(program: Command, io: IO, exit: ExitCode): void {
     .option("--advance <seconds>", "after settling, let this much simulated time pass (probes, restarts, back-offs)", nonNegative, "0")
     .option("--trace <file>", "write the trace as JSON lines")
     .option("--trace-diagram <file>", "write the run as a Mermaid sequence diagram")
+    .option("--etcd-quota-backend-bytes <bytes>", "etcd's space quota: past it etcd raises NOSPACE and refuses writes (0: etcd's default, 2 GiB)", wholeNumber, "0")
     .action(async (opts) => {
       exit.code = await simulate(opts.filename, opts, io);
     });
@@ -46,6 +47,7 @@ export function addServe(program: Command, io: IO, exit: ExitCode): void {
     .option("--token <token>", "the admin bearer token (default: a random one at every start)")
     .option("--user <name:groups>", "another user, in these groups (comma-separated), with its own token and context NAME@podflow in the kubeconfig; repeatable", userList)
     .option("--etcd <url>", "keep the objects in a real etcd (http://127.0.0.1:2379), so a restart finds them")
+    .option("--etcd-quota-backend-bytes <bytes>", "etcd's space quota: past it etcd raises NOSPACE and refuses writes (0: etcd's default, 2 GiB)", wholeNumber, "0")
     .option("--ui", "also serve the live view in the browser at /ui/ on the same port (its URL is printed)")
     .action(async (opts) => {
       const { serveCommand } = await import("../runtime/server/serve.js");

@@ -56,6 +56,8 @@ export interface SimulateOptions {
   traceDiagram?: string;
   trace?: string;
   advance?: string;
+  /** etcd's --quota-backend-bytes ("0" or absent: etcd's default, 2 GiB) */
+  etcdQuotaBackendBytes?: string;
 }
 
 /** Runs the manifests to settle (and --advance seconds more), prints the cluster; resolves to the exit code. */
@@ -64,7 +66,8 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
   const objs: { obj: any; source: string }[] = [];
   for (const d of docs) for (const obj of parseManifests(d.text, d.source)) objs.push({ obj, source: d.source });
   const seed = Number(opts.seed);
-  const cluster = createCluster({ nodes: Number(opts.nodes), seed, clock: "simulated" });
+  const quota = Number(opts.etcdQuotaBackendBytes ?? 0);
+  const cluster = createCluster({ nodes: Number(opts.nodes), seed, clock: "simulated", ...(quota > 0 ? { etcdQuotaBackendBytes: quota } : {}) });
   try {
     for (const { obj, source } of objs) {
       const [r] = await cluster.apply([obj], source);

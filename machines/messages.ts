@@ -54,7 +54,22 @@ export type EtcdRequest =
   | { type: "Compact"; id: number; revision: number }
   | { type: "LeaseGrant"; id: number; ttlSeconds: number }
   | { type: "LeaseRevoke"; id: number; lease: number }
-  | { type: "LeaseKeepAlive"; id: number; lease: number };
+  | { type: "LeaseKeepAlive"; id: number; lease: number }
+  /** maintenance (etcdctl alarm list / alarm disarm): list the alarms, or clear NOSPACE */
+  | { type: "Alarm"; id: number; action: "get" | "deactivate"; alarm?: EtcdAlarm }
+  /** maintenance (etcdctl defrag): give the free pages of the database file back */
+  | { type: "Defragment"; id: number }
+  /** maintenance (etcdctl endpoint status): the database's sizes, revision and alarms */
+  | { type: "Status"; id: number };
+
+/** etcd's AlarmType: NOSPACE is the only one podflow's member raises (CORRUPT needs a second member). */
+export type EtcdAlarm = "NOSPACE";
+
+/** An alarm raised on a member (etcd's AlarmMember). */
+export interface EtcdAlarmMember {
+  memberID: string;
+  alarm: EtcdAlarm;
+}
 
 export interface WatchedEvent {
   type: "PUT" | "DELETE";
@@ -69,11 +84,16 @@ export type EtcdResponse =
   | { type: "RangeResponse"; id: number; revision: number; kvs: KeyValue[]; error?: string }
   | { type: "WatchResponse"; watchId: number; events: WatchedEvent[]; compactRevision?: number; canceled?: boolean; error?: string }
   | { type: "CompactResponse"; id: number; revision: number; error?: string }
-  | { type: "LeaseGrantResponse"; id: number; lease: number; ttlSeconds: number }
+  /** error: the grant was refused (NOSPACE: "etcdserver: mvcc: database space exceeded"); lease 0 then */
+  | { type: "LeaseGrantResponse"; id: number; lease: number; ttlSeconds: number; error?: string }
   /** error: the lease is not there (never granted, revoked or expired) */
   | { type: "LeaseRevokeResponse"; id: number; lease: number; error?: string }
   /** ttlSeconds 0: the lease is not there (etcd answers a keepalive of an unknown lease so) */
-  | { type: "LeaseKeepAliveResponse"; id: number; lease: number; ttlSeconds: number };
+  | { type: "LeaseKeepAliveResponse"; id: number; lease: number; ttlSeconds: number }
+  | { type: "AlarmResponse"; id: number; alarms: EtcdAlarmMember[] }
+  | { type: "DefragmentResponse"; id: number }
+  /** dbSize: the database file; dbSizeInUse: its pages holding data; errors: the alarms, as etcdctl endpoint status prints them */
+  | { type: "StatusResponse"; id: number; revision: number; dbSize: number; dbSizeInUse: number; quotaBackendBytes: number; errors: string[] };
 
 // ---- API channel (every client <-> API server) -----------------------------------------
 

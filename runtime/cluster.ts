@@ -9,7 +9,7 @@ import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
-import type { ApiRequest, ApiResponse } from "../machines/messages.js";
+import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse } from "../machines/messages.js";
 import { clusterDNS } from "../machines/cri/messages.js";
 import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
@@ -60,7 +60,16 @@ export interface ClusterOptions {
    * it holds, and `attach` sees the runtime before anything is written, to write every revision through.
    */
   etcdStore?: { readonly restore: EtcdRestore; attach(rt: Runtime): void };
+  /** etcd's --quota-backend-bytes (2 GiB by default): past it etcd raises NOSPACE and refuses writes */
+  etcdQuotaBackendBytes?: number;
 }
+
+/** What an operator's etcdctl asks of etcd: `alarm list` / `alarm disarm`, `defrag`, `endpoint status`, `compact REV`. */
+export type EtcdctlRequest =
+  | { type: "Alarm"; action: "get" | "deactivate"; alarm?: "NOSPACE" }
+  | { type: "Defragment" }
+  | { type: "Status" }
+  | { type: "Compact"; revision: number };
 
 export interface ApplyResult {
   kind: string;
@@ -96,6 +105,8 @@ export class Cluster {
   private readonly waiting = new Map<number, (r: ApiResponse) => void>();
   private readonly responses = new Map<number, ApiResponse>();
   private readonly watchHandlers = new Map<number, (ev: any) => void>();
+  private readonly etcdAnswers = new Map<number, EtcdResponse>();
+  private readonly etcdWaiting = new Map<number, (r: EtcdResponse) => void>();
   private liveTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private stopped = false;
   /** errors that escaped a live slice (reported on stderr; the cluster goes on) */
@@ -128,7 +139,9 @@ export class Cluster {
       this.userTokens.set(u.name, t);
     }
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
-    this.runtime.spawn("etcd", etcdMachine, opts.etcdStore ? { restore: opts.etcdStore.restore } : undefined);
+    this.runtime.external("etcdctl", (msg) => this.onEtcdAnswer(msg as EtcdResponse));
+    const quota = opts.etcdQuotaBackendBytes !== undefined ? { quotaBackendBytes: opts.etcdQuotaBackendBytes } : {};
+    this.runtime.spawn("etcd", etcdMachine, opts.etcdStore ? { restore: opts.etcdStore.restore, ...quota } : opts.etcdQuotaBackendBytes !== undefined ? quota : undefined);
     opts.etcdStore?.attach(this.runtime);
     // A live cluster's uids differ from every other start's; a simulated one replays them per seed.
     const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
@@ -183,6 +196,35 @@ export class Cluster {
     } else if (msg.type === "WatchEvent") {
       this.watchHandlers.get(msg.watchId)?.(msg);
     }
+  }
+
+  private onEtcdAnswer(msg: EtcdResponse): void {
+    if (!("id" in msg)) return;
+    const w = this.etcdWaiting.get(msg.id);
+    if (w) {
+      this.etcdWaiting.delete(msg.id);
+      w(msg);
+    } else this.etcdAnswers.set(msg.id, msg);
+  }
+
+  /**
+   * etcdctl on a control-plane node: the maintenance an operator runs against etcd itself (alarm
+   * list, alarm disarm, defrag, endpoint status, compact). Resolves with etcd's answer.
+   */
+  etcdctl(req: EtcdctlRequest): Promise<EtcdResponse> {
+    const id = this.nextId++;
+    const msg = { ...req, id } as EtcdRequest;
+    if (!this.live) {
+      this.runtime.send("etcdctl", "etcd", msg);
+      this.runtime.runUntil(() => this.etcdAnswers.has(id), `etcd's answer to etcdctl ${req.type}`);
+      const r = this.etcdAnswers.get(id)!;
+      this.etcdAnswers.delete(id);
+      return Promise.resolve(r);
+    }
+    return new Promise((resolve) => {
+      this.etcdWaiting.set(id, resolve);
+      this.runtime.send("etcdctl", "etcd", msg);
+    });
   }
 
   /** The user a bearer token names, or undefined: lets the HTTP front end authenticate before it reads a body. */

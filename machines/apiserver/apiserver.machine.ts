@@ -41,6 +41,7 @@ export const apiServerMachine = setup({
     isTxnSucceeded: ({ context, event }) => L.isTxnSucceeded(context, event as { id: number; succeeded: boolean }),
     isOurTxn: ({ context, event }) => context.current?.txnId === (event as { id: number }).id,
     isTxnRefused: ({ context, event }) => L.isTxnRefused(context, event as { id: number; error?: string }),
+    isLeaseRefused: ({ event }) => (event as { error?: string }).error !== undefined,
     faultedOnRequest: ({ context, event }) => L.faultedOnRequest(context, event as { during: string }),
   },
   actions: {
@@ -157,13 +158,18 @@ export const apiServerMachine = setup({
     },
     grantingLease: {
       entry: "requestEventLease",
-      on: { LeaseGrantResponse: { target: "persisting", actions: "recordEventLease" } },
+      on: {
+        LeaseGrantResponse: [
+          { guard: "isLeaseRefused", target: "idle", actions: "replyStorageError", description: "etcd refused the grant (database space exceeded): the Event is not written" },
+          { target: "persisting", actions: "recordEventLease" },
+        ],
+      },
     },
     persisting: {
       entry: "sendTxn",
       on: {
         TxnResponse: [
-          { guard: "isTxnRefused", target: "idle", actions: "replyStorageError", description: "etcd refused the write (request is too large): the error as the API server passes it on" },
+          { guard: "isTxnRefused", target: "idle", actions: "replyStorageError", description: "etcd refused the write (request is too large, database space exceeded): the error as the API server passes it on" },
           { guard: "isTxnSucceeded", target: "idle", actions: "replyWithObject" },
           { guard: "isOurTxn", target: "idle", actions: "replyConflict" },
         ],

@@ -7,7 +7,7 @@
 
 import { List, Map as IMap, Set as ISet } from "immutable";
 import { match } from "ts-pattern";
-import type { Compare, EtcdRequest, KeyValue, TxnOp, TxnOpResponse, WatchedEvent } from "../messages.js";
+import type { Compare, EtcdAlarm, EtcdAlarmMember, EtcdRequest, KeyValue, TxnOp, TxnOpResponse, WatchedEvent } from "../messages.js";
 import type { Fx } from "../common/effects.js";
 import { deepFreeze, jsonSize } from "../common/equal.js";
 
@@ -38,10 +38,29 @@ export interface EtcdContext {
   watchers: readonly EtcdWatcher[];
   leases: IMap<number, Lease>;
   nextLeaseId: number;
+  /** --quota-backend-bytes: a write that would take the database file to it raises NOSPACE */
+  quotaBackendBytes: number;
+  /** the database file (bbolt): grows with the data, shrinks only by defragmentation */
+  dbSize: number;
+  /** the part of the file holding data: every revision not yet compacted away */
+  dbSizeInUse: number;
 }
 
+/** etcd's --quota-backend-bytes default (storage.DefaultQuotaBytes): 2 GiB. */
+export const DEFAULT_QUOTA_BACKEND_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** The database file of a new member, as `etcdctl endpoint status` reports it (20 kB). */
+export const EMPTY_DB_BYTES = 20480;
+
+// quota.go: what a put costs beyond its key and value, and what a lease grant costs.
+const KV_OVERHEAD = 256;
+const LEASE_OVERHEAD = 64;
+
+/** The one member's id: etcd's default for a single member named "default" (8e9e05c52164694d), in decimal as AlarmMember prints it. */
+export const MEMBER_ID = "10276657743932975437";
+
 /** An empty key space at revision 1, as a fresh etcd cluster reports. */
-export function initialEtcd(): EtcdContext {
+export function initialEtcd(quotaBackendBytes = DEFAULT_QUOTA_BACKEND_BYTES): EtcdContext {
   return {
     revision: 1,
     compactRevision: 0,
@@ -51,6 +70,9 @@ export function initialEtcd(): EtcdContext {
     watchers: [],
     leases: IMap(),
     nextLeaseId: 0x694d7a1a0000,
+    quotaBackendBytes,
+    dbSize: EMPTY_DB_BYTES,
+    dbSizeInUse: EMPTY_DB_BYTES,
   };
 }
 
@@ -82,13 +104,84 @@ export interface EtcdRestore {
  * before it is not kept, so it counts as compacted: a watch from an earlier revision is canceled,
  * as one from a compacted revision is. Leases are not restored (their keys are plain keys).
  */
-export function restoredEtcd(data: EtcdRestore): EtcdContext {
+export function restoredEtcd(data: EtcdRestore, quotaBackendBytes = DEFAULT_QUOTA_BACKEND_BYTES): EtcdContext {
   let kv = IMap<string, KeyValue>();
+  let bytes = EMPTY_DB_BYTES;
   for (const k of data.kvs) {
     const { lease: _lease, ...rest } = k;
-    kv = kv.set(k.key, deepFreeze({ ...rest, value: k.value }));
+    const stored = deepFreeze({ ...rest, value: k.value });
+    kv = kv.set(k.key, stored);
+    bytes += storedBytes(stored);
   }
-  return { ...initialEtcd(), revision: data.revision, compactRevision: data.revision, historyStart: data.revision + 1, kv };
+  return { ...initialEtcd(quotaBackendBytes), revision: data.revision, compactRevision: data.revision, historyStart: data.revision + 1, kv, dbSize: bytes, dbSizeInUse: bytes };
+}
+
+// ---- the space quota (etcd's quota.go and its NOSPACE alarm) --------------------------------
+
+/** What a put costs the quota: its key and value and etcd's per-key overhead (quota.go's costPut). */
+function putCost(key: string, value: unknown): number {
+  return KV_OVERHEAD + Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : jsonSize(value));
+}
+
+/** The space one stored revision of a key takes: podflow counts it as the quota prices a put (a tombstone: a put of no value). */
+function storedBytes(kv: KeyValue): number {
+  return putCost(kv.key, kv.value === undefined ? "" : kv.value);
+}
+
+/**
+ * What a request costs the quota (quota.go's Cost): a Txn the larger of its two branches' puts, a
+ * lease grant 64; anything else (reads, deletes, compaction, lease revoke and keepalive) nothing.
+ */
+export function requestCost(req: { type: string }): number {
+  if (req.type === "LeaseGrant") return LEASE_OVERHEAD;
+  if (req.type !== "Txn") return 0;
+  const t = req as Extract<EtcdRequest, { type: "Txn" }>;
+  const branch = (ops: readonly TxnOp[]): number => {
+    let n = 0;
+    for (const op of ops) if (op.type === "put") n += putCost(op.key, op.value);
+    return n;
+  };
+  return Math.max(branch(t.success), branch(t.failure));
+}
+
+/** True when the write fits under the quota (quota.go's Available: the database file, free pages included, plus the cost). */
+export function quotaAvailable(ctx: EtcdContext, cost: number): boolean {
+  return cost === 0 || ctx.dbSize + cost < ctx.quotaBackendBytes;
+}
+
+/** rpctypes.ErrGRPCNoSpace */
+export const errNoSpace = "etcdserver: mvcc: database space exceeded";
+
+/** A write refused for space (quota exceeded, or NOSPACE raised): answered with etcd's error, nothing applied. */
+export function refuseNoSpace(ctx: EtcdContext, req: EtcdRequest, from: string, fx: Fx): EtcdContext {
+  if (req.type === "Txn") fx.send(from, { type: "TxnResponse", id: req.id, succeeded: false, revision: ctx.revision, error: errNoSpace });
+  else if (req.type === "LeaseGrant") fx.send(from, { type: "LeaseGrantResponse", id: req.id, lease: 0, ttlSeconds: 0, error: errNoSpace });
+  return ctx;
+}
+
+/**
+ * The maintenance requests (etcdctl alarm, defrag, endpoint status); `alarms` are those raised now
+ * (the chart's state). Disarming answers the alarms it cleared.
+ */
+export function serveMaintenance(ctx: EtcdContext, req: Extract<EtcdRequest, { type: "Alarm" | "Defragment" | "Status" }>, from: string, fx: Fx, alarms: readonly EtcdAlarm[]): EtcdContext {
+  const members: EtcdAlarmMember[] = alarms.map((alarm) => ({ memberID: MEMBER_ID, alarm }));
+  return match(req)
+    .with({ type: "Alarm" }, (r) => {
+      const cleared = r.action === "deactivate" ? members.filter((m) => m.alarm === (r.alarm ?? m.alarm)) : members;
+      fx.send(from, { type: "AlarmResponse", id: r.id, alarms: cleared });
+      return ctx;
+    })
+    .with({ type: "Defragment" }, (r) => {
+      // defragmentation rewrites the file with only the pages in use
+      fx.send(from, { type: "DefragmentResponse", id: r.id });
+      return ctx.dbSize === ctx.dbSizeInUse ? ctx : { ...ctx, dbSize: ctx.dbSizeInUse };
+    })
+    .with({ type: "Status" }, (r) => {
+      const errors = members.map((m) => `memberID:${m.memberID} alarm:${m.alarm} `);
+      fx.send(from, { type: "StatusResponse", id: r.id, revision: ctx.revision, dbSize: ctx.dbSize, dbSizeInUse: ctx.dbSizeInUse, quotaBackendBytes: ctx.quotaBackendBytes, errors });
+      return ctx;
+    })
+    .exhaustive();
 }
 
 /** True when every compare of a Txn holds against the current key space (etcd's applyCompare). */
@@ -139,6 +232,7 @@ function applyOpsAnswering(ctx: EtcdContext, ops: readonly TxnOp[]): { ctx: Etcd
   const events: WatchedEvent[] = [];
   let kv = ctx.kv;
   let leases = ctx.leases;
+  let added = 0;
   for (const op of ops) {
     if (op.type === "put") {
       const prev = kv.get(op.key);
@@ -152,6 +246,7 @@ function applyOpsAnswering(ctx: EtcdContext, ops: readonly TxnOp[]): { ctx: Etcd
         ...(op.lease !== undefined ? { lease: op.lease } : {}),
       };
       kv = kv.set(op.key, Object.freeze(next));
+      added += storedBytes(next);
       if (prev?.lease !== undefined && prev.lease !== op.lease) leases = leaseKey(leases, prev.lease, op.key, false);
       if (op.lease !== undefined) leases = leaseKey(leases, op.lease, op.key, true);
       events.push(Object.freeze(prev ? { type: "PUT", kv: next, prevKv: prev } : { type: "PUT", kv: next }));
@@ -163,13 +258,17 @@ function applyOpsAnswering(ctx: EtcdContext, ops: readonly TxnOp[]): { ctx: Etcd
       const prev = kv.get(key)!;
       removed.push(prev);
       kv = kv.remove(key);
+      added += putCost(key, "");
       if (prev.lease !== undefined) leases = leaseKey(leases, prev.lease, key, false);
       events.push(deepFreeze({ type: "DELETE", kv: { key, value: undefined, createRevision: 0, modRevision: rev, version: 0 }, prevKv: prev }));
     }
     responses.push(op.prevKv ? { type: "delete", deleted: removed.length, prevKvs: removed } : { type: "delete", deleted: removed.length });
   }
   if (events.length === 0) return { ctx, responses };
-  return { ctx: { ...ctx, revision: rev, kv, leases, history: ctx.history.push(Object.freeze(events)) }, responses };
+  // bbolt reuses free pages before it grows the file
+  const dbSizeInUse = ctx.dbSizeInUse + added;
+  const dbSize = Math.max(ctx.dbSize, dbSizeInUse);
+  return { ctx: { ...ctx, revision: rev, kv, leases, history: ctx.history.push(Object.freeze(events)), dbSize, dbSizeInUse }, responses };
 }
 
 /** Sends every watcher the revisions it has not seen yet, in order, each exactly once; the context records how far each got. */
@@ -235,6 +334,7 @@ export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, 
     .with({ type: "LeaseGrant" }, (r) => leaseGrant(ctx, r, from, fx))
     .with({ type: "LeaseRevoke" }, (r) => leaseRevoke(ctx, r, from, fx))
     .with({ type: "LeaseKeepAlive" }, (r) => leaseKeepAlive(ctx, r, from, fx))
+    .with({ type: "Alarm" }, { type: "Defragment" }, { type: "Status" }, (r) => serveMaintenance(ctx, r, from, fx, []))
     .exhaustive();
 }
 
@@ -376,12 +476,21 @@ function leaseKeepAlive(ctx: EtcdContext, req: Req<"LeaseKeepAlive">, from: stri
  * key's value but drops a tombstone (keyIndex.compact), so a watch from there sees its puts only.
  */
 export function compact(ctx: EtcdContext, revision: number): EtcdContext {
+  // Each revision a later one superseded (and each tombstone) up to the compact revision frees its
+  // pages for reuse; the file keeps its size until it is defragmented.
+  let freed = 0;
+  for (let rev = Math.max(ctx.compactRevision + 1, ctx.historyStart); rev <= revision; rev++) {
+    for (const e of ctx.history.get(rev - ctx.historyStart) ?? []) {
+      if (e.prevKv) freed += storedBytes(e.prevKv);
+      if (e.type === "DELETE") freed += putCost(e.kv.key, "");
+    }
+  }
   const drop = Math.min(revision - ctx.historyStart, ctx.history.size);
   let history = drop > 0 ? ctx.history.slice(drop) : ctx.history;
   const historyStart = drop > 0 ? ctx.historyStart + drop : ctx.historyStart;
   const at = history.get(revision - historyStart);
   if (revision >= historyStart && at && at.some((e) => e.type === "DELETE")) history = history.set(revision - historyStart, Object.freeze(at.filter((e) => e.type === "PUT")));
-  return { ...ctx, history, historyStart, compactRevision: revision };
+  return { ...ctx, history, historyStart, compactRevision: revision, dbSizeInUse: ctx.dbSizeInUse - freed };
 }
 
 /** The context with every key attached to a lease deleted, at one revision, and the lease forgotten. */

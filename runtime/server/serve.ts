@@ -21,6 +21,8 @@ export interface ServeCommandOptions {
   etcd?: string;
   /** more users (--user NAME:GROUPS, parsed by cli/options.ts userList), each with a token and a context NAME@podflow */
   user?: Array<{ name: string; groups: string[] }>;
+  /** etcd's --quota-backend-bytes ("0" or absent: etcd's default, 2 GiB) */
+  etcdQuotaBackendBytes?: string;
 }
 
 /** Paths served beside the API on the same port (the live view, mounted by the CLI, which may import what runtime/ may not). */
@@ -79,6 +81,7 @@ export async function serveCommand(
     ...(opts.token !== undefined ? { adminToken: opts.token } : {}),
     ...(opts.user?.length ? { users: opts.user } : {}),
     ...(store ? { etcdStore: store } : {}),
+    ...(Number(opts.etcdQuotaBackendBytes ?? 0) > 0 ? { etcdQuotaBackendBytes: Number(opts.etcdQuotaBackendBytes) } : {}),
   });
   // A fault in a machine is isolated (the request gets a 500) but is a bug: say so, as kube-apiserver logs a panic.
   cluster.runtime.faultHooks.push((f) => io.err(`podflow: internal error: ${f.actor} threw while handling ${f.event}: ${f.message}`));

@@ -53,7 +53,7 @@ async function healthy(endpoint: string): Promise<boolean> {
 }
 
 /** Starts a one-member etcd on loopback; resolves once /health says so (fails after 20 s). */
-export async function startEtcd(opts: { dataDir?: string } = {}): Promise<RealEtcd> {
+export async function startEtcd(opts: { dataDir?: string; args?: readonly string[] } = {}): Promise<RealEtcd> {
   const bin = etcdBinary();
   const version = spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0] ?? "";
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "podflow-etcd-"));
@@ -71,6 +71,7 @@ export async function startEtcd(opts: { dataDir?: string } = {}): Promise<RealEt
     "--initial-advertise-peer-urls", peerUrl,
     "--initial-cluster", `podflow-test=${peerUrl}`,
     "--log-level", "error",
+    ...(opts.args ?? []),
   ], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
