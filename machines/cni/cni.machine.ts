@@ -1,10 +1,14 @@
-// cni/<node>: the node's CNI plugins. One state; ADD and DEL are served in arrival order,
-// which is the kubelet's order: DEL for a sandbox only ever follows its StopPodSandbox.
+// cni/<node>: the node's CNI plugins (bridge with host-local IPAM). ADD and DEL are served in
+// arrival order, which is the kubelet's order: DEL for a sandbox only ever follows its
+// StopPodSandbox. The chart is host-local's range: while it has a free address an ADD gets one;
+// once every address is held (leaked addresses count too) every new sandbox's ADD fails with "no IP
+// addresses available in range set", until a DEL gives one back.
 
 import { setup } from "xstate";
 import { draftStepOf } from "../common/step.js";
 import type { Stamp } from "../messages.js";
 import { handleCni, initialCni, type CniContext, type CniInput } from "./cni.logic.js";
+import { freeAddresses } from "./ipam.js";
 import type { CniRequest } from "./messages.js";
 
 export type CniEvent = CniRequest & Partial<Stamp>;
@@ -13,20 +17,36 @@ const step = draftStepOf<CniContext>();
 
 export const cniMachine = setup({
   types: { context: {} as CniContext, events: {} as CniEvent, input: {} as CniInput },
+  guards: {
+    /** every address of the range is held (a store found full on boot starts here too) */
+    rangeFull: ({ context }) => freeAddresses(context.ipam) === 0,
+    /** a DEL gave an address back */
+    hasFreeAddress: ({ context }) => freeAddresses(context.ipam) > 0,
+  },
   actions: {
     /** Serve an ADD or a DEL over host-local IPAM. */
     serveCni: step((c, e, fx) => handleCni(c, e, e.from ?? "kubelet", fx)),
   },
 }).createMachine({
   id: "cni",
-  description: "host-local IPAM over the node's podCIDR: ADD reserves an IP for a sandbox, DEL frees it.",
+  description: "host-local IPAM over the node's podCIDR: ADD reserves an IP for a sandbox, DEL frees it; a full range refuses new sandboxes.",
   context: ({ input }) => initialCni(input),
-  initial: "serving",
+  initial: "available",
   states: {
-    serving: {
+    available: {
+      description: "the range has a free address",
+      always: { guard: "rangeFull", target: "exhausted" },
       on: {
-        CniAdd: { actions: "serveCni", description: "reserve the next free IP of the podCIDR for the sandbox" },
+        CniAdd: { actions: "serveCni", description: "reserve the next free IP of the podCIDR for the sandbox (round robin after the last one reserved)" },
         CniDel: { actions: "serveCni", description: "free the sandbox's IP (only sent once the sandbox has stopped)" },
+      },
+    },
+    exhausted: {
+      description: "every address is held: a new sandbox's ADD fails with \"no IP addresses available in range set\"",
+      always: { guard: "hasFreeAddress", target: "available" },
+      on: {
+        CniAdd: { actions: "serveCni", description: "a sandbox that holds an address gets it again; any other fails" },
+        CniDel: { actions: "serveCni", description: "free the sandbox's IP: the range has room again" },
       },
     },
   },

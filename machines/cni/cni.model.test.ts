@@ -63,4 +63,19 @@ describe("cni machine paths (model-based)", () => {
       error: 'plugin type="bridge" name="podflow" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.2',
     });
   });
+
+  it("the chart is host-local's range: a /30 has one address for pods, so one ADD exhausts it, a DEL frees it, and a node that boots on a full store starts exhausted", () => {
+    const actor = createActor(cniMachine, { input }).start();
+    expect(actor.getSnapshot().value).toBe("available");
+    actor.send(add(1, "s1") as any);
+    expect(actor.getSnapshot().value).toBe("exhausted");
+    actor.send(add(2, "s1") as any); // the retried ADD of the holder is answered with its address
+    expect(actor.getSnapshot().value).toBe("exhausted");
+    actor.send(del(3, "s1") as any);
+    expect(actor.getSnapshot().value).toBe("available");
+    actor.send(add(4, "s2") as any);
+    const store = actor.getSnapshot().context.ipam;
+    const rebooted = createActor(cniMachine, { input: { ...input, store } }).start();
+    expect(rebooted.getSnapshot().value).toBe("exhausted");
+  });
 });

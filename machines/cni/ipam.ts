@@ -106,6 +106,15 @@ export function release(state: IPAMState, containerID: string): IPAMState {
   return changed ? { ...state, allocations } : state;
 }
 
+/** How many addresses of the range are free: host-local hands out none when this is 0. */
+export function freeAddresses(state: IPAMState): number {
+  const start = ipToInt(state.rangeStart);
+  const end = ipToInt(state.rangeEnd);
+  const gw = ipToInt(state.gateway);
+  const usable = end - start + 1 - (gw >= start && gw <= end ? 1 : 0);
+  return usable - Object.keys(state.allocations).length;
+}
+
 /** The IP containerID holds, if any. */
 export function ipFor(state: IPAMState, containerID: string): string | undefined {
   return Object.keys(state.allocations).find((ip) => state.allocations[ip] === containerID);
