@@ -95,6 +95,22 @@ export type EtcdResponse =
   /** dbSize: the database file; dbSizeInUse: its pages holding data; errors: the alarms, as etcdctl endpoint status prints them */
   | { type: "StatusResponse"; id: number; revision: number; dbSize: number; dbSizeInUse: number; quotaBackendBytes: number; errors: string[] };
 
+// ---- token-signer channel (API server <-> the runtime's service account token signer) ----
+
+/** API server -> token-signer: sign these claims (a JWT payload) with the service account key. */
+export interface SignToken {
+  type: "SignToken";
+  id: number;
+  claims: object;
+}
+
+/** token-signer -> API server: the signed token, unpredictable to anyone without the key. */
+export interface TokenSigned {
+  type: "TokenSigned";
+  id: number;
+  token: string;
+}
+
 // ---- API channel (every client <-> API server) -----------------------------------------
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection" | "unwatch";

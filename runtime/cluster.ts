@@ -9,9 +9,11 @@ import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
-import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse } from "../machines/messages.js";
+import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignToken } from "../machines/messages.js";
 import { clusterDNS } from "../machines/cri/messages.js";
-import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
+import { apiVersionOf, resourceFor, resourceForKind, storageKey, type ResourceInfo } from "../machines/apiserver/resources.js";
+import type { ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
+import { serviceAccountUser } from "../machines/apiserver/auth/tokenrequest.js";
 import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
 import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
 import type { UserInfo } from "../machines/apiserver/auth/index.js";
@@ -20,6 +22,7 @@ import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "../machines
 import { Runtime } from "./runtime.js";
 import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
+import { TokenSigner } from "./tokensigner.js";
 import { ApiError, conversionOf, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
 // networking views
@@ -140,6 +143,10 @@ export class Cluster {
     }
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
     this.runtime.external("etcdctl", (msg) => this.onEtcdAnswer(msg as EtcdResponse));
+    const signer = new TokenSigner(random ? { random: true } : { random: false, seed: this.seed });
+    this.runtime.external("token-signer", (msg) => {
+      if (msg.type === "SignToken") this.runtime.send("token-signer", "apiserver", signer.sign(msg as SignToken));
+    });
     const quota = opts.etcdQuotaBackendBytes !== undefined ? { quotaBackendBytes: opts.etcdQuotaBackendBytes } : {};
     this.runtime.spawn("etcd", etcdMachine, opts.etcdStore ? { restore: opts.etcdStore.restore, ...quota } : opts.etcdQuotaBackendBytes !== undefined ? quota : undefined);
     opts.etcdStore?.attach(this.runtime);
@@ -229,7 +236,18 @@ export class Cluster {
 
   /** The user a bearer token names, or undefined: lets the HTTP front end authenticate before it reads a body. */
   authenticate(token: string): UserInfo | undefined {
-    return this.tokens.get(token);
+    return this.tokens.get(token) ?? this.serviceAccountToken(token);
+  }
+
+  /** The account a token issued by TokenRequest names while it is valid (the API server's own judgment, read from its snapshot). */
+  private serviceAccountToken(token: string): UserInfo | undefined {
+    const ctx = this.runtime.snapshot("apiserver")?.context as ApiServerContext | undefined;
+    const issued = ctx?.issuedTokens.get(token);
+    if (!ctx || !issued) return undefined;
+    return serviceAccountUser(issued, this.runtime.now, (resource, namespace, name) => {
+      const r = resourceFor("", resource);
+      return r ? ctx.cache.objects.get(storageKey(r, namespace, name)) : undefined;
+    });
   }
 
   /** Sends a request as the admin user; on the simulated clock it runs the system until the answer arrives. */

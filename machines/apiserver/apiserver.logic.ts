@@ -10,6 +10,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
+import { forgetExpired, prepareTokenRequest, serviceAccountUser, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
@@ -67,6 +68,8 @@ export interface InFlight {
   applyManaged?: any[];
   /** the ServiceAccount plugin did not find the pod's account and looks again after intervalMs */
   awaitServiceAccount?: ServiceAccountWait;
+  /** a TokenRequest checked and waiting for the signer (serviceaccounts/token) */
+  token?: PendingToken;
 }
 
 /** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
@@ -92,6 +95,8 @@ export interface ApiServerContext {
   /** pod creates whose admission waits to look for their ServiceAccount again, by park id */
   parked: IMap<number, Request>;
   nextParkId: number;
+  /** the service account tokens issued by TokenRequest, by their text: the authenticator knows them so */
+  issuedTokens: IMap<string, IssuedToken>;
 }
 
 export interface ApiServerInput {
@@ -116,6 +121,7 @@ export function initialApiServer(input: ApiServerInput): ApiServerContext {
     compactCandidate: 0,
     parked: IMap(),
     nextParkId: 1,
+    issuedTokens: IMap(),
   };
 }
 
@@ -183,7 +189,8 @@ export function authenticate(ctx: ApiServerContext): ApiServerContext {
 function authenticateRequest(ctx: ApiServerContext, cur: InFlight): void {
   const token = cur.req.token;
   if (token !== undefined && token !== "") {
-    const user = ctx.users.get(token);
+    const issued = ctx.issuedTokens.get(token);
+    const user = ctx.users.get(token) ?? (issued ? serviceAccountUser(issued, cur.req.now, (res, ns, name) => lookupStored(ctx, res, ns, name)) : undefined);
     if (!user) {
       cur.error = S.unauthorized();
       return;
@@ -928,7 +935,48 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
     return;
   }
   if (r.kind === "Pod" && req.subresource === "eviction") return prepareEviction(ctx, cur, r, old, now);
+  if (r.kind === "ServiceAccount" && req.subresource === "token") return prepareToken(ctx, cur, old, now);
   cur.error = S.methodNotSupported(r, `create ${req.subresource}`);
+}
+
+/** An object in the watch cache by resource, namespace and name (a core-group resource). */
+function lookupStored(ctx: ApiServerContext, resource: string, namespace: string | undefined, name: string): any {
+  const r = resourceFor("", resource);
+  return r ? ctx.cache.objects.get(storageKey(r, namespace, name)) : undefined;
+}
+
+/** serviceaccounts/token: the token is checked here and signed by the runtime's signer (needsSignedToken). */
+function prepareToken(ctx: ApiServerContext, cur: InFlight, sa: any, now: number): void {
+  const rng = new Rng(ctx.rng.state);
+  ctx.rng = rng;
+  const p = prepareTokenRequest(sa, cur.req.body, now, rng.uuid(), (res, ns, name) => lookupStored(ctx, res, ns, name));
+  if ("error" in p) cur.error = p.error;
+  else Object.assign(cur, { token: p, noop: true, code: 201 });
+}
+
+/** True when the request in flight is a TokenRequest waiting to be signed. */
+export function needsSignedToken(ctx: ApiServerContext): boolean {
+  return ctx.current?.token !== undefined && ctx.current.error === undefined;
+}
+
+/** Asks the runtime's signer to sign the token's claims (the key never enters a machine). */
+export function requestSignature(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  fx.send("token-signer", { type: "SignToken", id: ctx.nextEtcdId, claims: ctx.current!.token!.claims });
+  return { ...ctx, nextEtcdId: ctx.nextEtcdId + 1, current: { ...ctx.current!, txnId: ctx.nextEtcdId } };
+}
+
+/** The signer's answer: the token is known from now on, and the client gets its TokenRequest (201). */
+export function replyWithToken(ctx: ApiServerContext, ev: { token: string; now: number }, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  const t = cur.token!;
+  const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(ev.token, t.issued);
+  ok(fx, cur, 201, { ...t.reply, status: { ...t.reply.status, token: ev.token } });
+  return done({ ...ctx, issuedTokens });
+}
+
+/** True when the signer's answer is for the request in flight. */
+export function isOurSignature(ctx: ApiServerContext, ev: { id: number }): boolean {
+  return ctx.current?.txnId === ev.id && ctx.current.token !== undefined;
 }
 
 /**

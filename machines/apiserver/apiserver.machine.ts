@@ -4,7 +4,7 @@
 
 import { setup } from "xstate";
 import { valueStepOf } from "../common/step.js";
-import type { ApiRequest, EtcdResponse, Stamp } from "../messages.js";
+import type { ApiRequest, EtcdResponse, Stamp, TokenSigned } from "../messages.js";
 import * as L from "./apiserver.logic.js";
 import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
 
@@ -16,7 +16,8 @@ export type ApiServerEvent =
   | ({ type: "DisconnectClientWatches"; client: string } & Stamp)
   | ({ type: "SlideWatchCache"; keep: number } & Stamp)
   | ({ type: "InternalError"; message: string; during: string } & Stamp)
-  | ({ type: "ServiceAccountLookupDue"; parkId: number } & Stamp);
+  | ({ type: "ServiceAccountLookupDue"; parkId: number } & Stamp)
+  | (TokenSigned & Stamp);
 
 // Value steps: each returns the next context and leaves the one it was given as it was. Every action
 // is one, so that when an action throws the runtime resumes from the context the last one returned.
@@ -41,6 +42,8 @@ export const apiServerMachine = setup({
     isTxnSucceeded: ({ context, event }) => L.isTxnSucceeded(context, event as { id: number; succeeded: boolean }),
     isOurTxn: ({ context, event }) => context.current?.txnId === (event as { id: number }).id,
     isTxnRefused: ({ context, event }) => L.isTxnRefused(context, event as { id: number; error?: string }),
+    needsSignedToken: ({ context }) => L.needsSignedToken(context),
+    isOurSignature: ({ context, event }) => L.isOurSignature(context, event as { id: number }),
     isLeaseRefused: ({ event }) => (event as { error?: string }).error !== undefined,
     faultedOnRequest: ({ context, event }) => L.faultedOnRequest(context, event as { during: string }),
   },
@@ -70,6 +73,8 @@ export const apiServerMachine = setup({
     replyDryRun: step((c, _e, fx) => L.replyDryRun(c, fx)),
     replyConflict: step((c, _e, fx) => L.replyConflict(c, fx)),
     replyStorageError: step((c, e, fx) => L.replyStorageError(c, e, fx)),
+    requestSignature: step((c, _e, fx) => L.requestSignature(c, fx)),
+    replyWithToken: step((c, e, fx) => L.replyWithToken(c, e as { token: string; now: number }, fx)),
     applyWatchEvents: step((c, e, fx) => L.applyWatch(c, e, fx)),
     compactEtcd: step((c, _e, fx) => L.compactEtcd(c, fx)),
     forgetClient: step((c, e) => L.forgetClient(c, e)),
@@ -143,9 +148,15 @@ export const apiServerMachine = setup({
           guard: "isAwaitingServiceAccount", target: "idle", actions: "parkForServiceAccount",
           description: "ServiceAccount admission found no default account: the request waits 100-199 ms and looks again, 10 lookups in all, while others are served",
         },
+        { guard: "needsSignedToken", target: "issuingToken" },
         { guard: "isNoop", target: "idle", actions: "replyWithoutWrite" },
         { target: "validating" },
       ],
+    },
+    issuingToken: {
+      description: "serviceaccounts/token: the TokenRequest is valid and its account (and bound object) exist; the signer signs its claims, then the token authenticates as the account until it expires or either is deleted",
+      entry: "requestSignature",
+      on: { TokenSigned: { guard: "isOurSignature", target: "idle", actions: "replyWithToken" } },
     },
     validating: {
       entry: ["runValidation", "runValidatingAdmission"],

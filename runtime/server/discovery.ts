@@ -25,6 +25,7 @@ export function subresourceInfo(r: ResourceInfo, sub: string, version: string): 
     case "scale": return { group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
     case "binding": return { group: "", version: "v1", kind: "Binding", verbs: ["create"] };
     case "eviction": return { group: "policy", version: "v1", kind: "Eviction", verbs: ["create"] };
+    case "token": return { group: "authentication.k8s.io", version: "v1", kind: "TokenRequest", verbs: ["create"] };
     case "log": return { group: "", version: "v1", kind: "Pod", verbs: ["get"] };
     case "exec": return { group: "", version: "v1", kind: "PodExecOptions", verbs: ["create", "get"] };
     case "attach": return { group: "", version: "v1", kind: "PodAttachOptions", verbs: ["create", "get"] };

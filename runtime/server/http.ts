@@ -639,7 +639,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const dry = dryRunOf(q.getAll("dryRun"), "CreateOptions");
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
-      const kind = p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : r.kind;
+      const kind = p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : p.subresource === "token" ? "TokenRequest" : r.kind;
       const fm = fieldManagerOf(q, "CreateOptions", false, req.headers["user-agent"]);
       if ("status" in fm) return sendStatus(res, fm.status);
       base.fieldManager = fm.manager;

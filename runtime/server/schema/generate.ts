@@ -56,6 +56,7 @@ export const roots: Record<string, string> = {
   SubjectAccessReview: "authorization/v1.SubjectAccessReview",
   LocalSubjectAccessReview: "authorization/v1.LocalSubjectAccessReview",
   SelfSubjectReview: "authentication/v1.SelfSubjectReview",
+  TokenRequest: "authentication/v1.TokenRequest",
   RuntimeClass: "node/v1.RuntimeClass",
 };
 

@@ -1,0 +1,149 @@
+// The TokenRequest API (serviceaccounts/token, pkg/registry/core/serviceaccount/storage/token.go)
+// and the authenticator of the tokens it issues (pkg/serviceaccount). The API server decides what a
+// token says and whom it names; signing is the runtime's (its key never enters a machine), so a
+// request waits for the signer's answer, and the API server then knows the token by its text, as
+// a token file knows its tokens. Pure: state in, the next state out.
+
+import type { Map as IMap } from "immutable";
+import type { Status } from "kubernetes-types/meta/v1";
+import * as S from "../status.js";
+import type { UserInfo } from "./types.js";
+
+/** kind's --service-account-issuer and --api-audiences. */
+export const serviceAccountIssuer = "https://kubernetes.default.svc.cluster.local";
+
+/** TokenRequestSpec's default expirationSeconds (SetDefaults_TokenRequestSpec): one hour. */
+export const defaultExpirationSeconds = 3600;
+
+/** The object a token is bound to (BoundObjectReference): a Pod, a Secret or a Node, by name and uid. */
+export interface BoundObject {
+  kind: "Pod" | "Secret" | "Node";
+  name: string;
+  uid: string;
+}
+
+/** What the API server knows of a token it issued: whom it names and until when. */
+export interface IssuedToken {
+  namespace: string;
+  serviceAccount: string;
+  serviceAccountUid: string;
+  /** ms since the epoch: the token's exp */
+  expires: number;
+  jti: string;
+  bound?: BoundObject;
+}
+
+/** The claims the signer signs (the JWT's payload), as pkg/serviceaccount's Claims builds them. */
+export interface TokenClaims {
+  aud: string[];
+  exp: number;
+  iat: number;
+  iss: string;
+  jti: string;
+  nbf: number;
+  sub: string;
+  "kubernetes.io": { namespace: string; serviceaccount: { name: string; uid: string }; pod?: { name: string; uid: string }; secret?: { name: string; uid: string }; node?: { name: string; uid: string } };
+}
+
+/** A token request checked and ready to sign, with the TokenRequest the client gets back once signed. */
+export interface PendingToken {
+  claims: TokenClaims;
+  issued: IssuedToken;
+  /** the TokenRequest answered, without status.token (the signer's) */
+  reply: any;
+}
+
+const groupKind = { kind: "TokenRequest", group: "authentication.k8s.io", resource: "tokenrequests" };
+
+/** ValidateTokenRequest: at least 10 minutes, at most 2^32 seconds. */
+function validate(expirationSeconds: number): Status | undefined {
+  const causes = [];
+  if (expirationSeconds < 600) causes.push(S.invalidValue("spec.expirationSeconds", expirationSeconds, "may not specify a duration less than 10 minutes"));
+  if (expirationSeconds > 2 ** 32) causes.push(S.invalidValue("spec.expirationSeconds", expirationSeconds, "may not specify a duration larger than 2^32 seconds"));
+  return causes.length ? S.invalid(groupKind as any, "", causes) : undefined;
+}
+
+const boundResources = { Pod: "pods", Secret: "secrets", Node: "nodes" } as const;
+
+/**
+ * token.go's Create for the service account `sa` (as stored): the body decoded and defaulted,
+ * validated, its bound object looked up; the claims to sign, or the error the client gets.
+ * `lookup` reads the watch cache; `jti` is a fresh id for the token (credential-id).
+ */
+export function prepareTokenRequest(sa: any, body: unknown, now: number, jti: string, lookup: (resource: string, namespace: string | undefined, name: string) => any): PendingToken | { error: Status } {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return { error: S.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml") };
+  const b = body as { kind?: unknown; apiVersion?: unknown; spec?: any };
+  if (b.kind !== undefined && b.kind !== "TokenRequest") return { error: S.badRequest(`the kind in the data (${String(b.kind)}) does not match the expected kind (TokenRequest)`) };
+  if (b.apiVersion !== undefined && b.apiVersion !== "authentication.k8s.io/v1") return { error: S.badRequest(`the API version in the data (${String(b.apiVersion)}) does not match the expected API version (authentication.k8s.io/v1)`) };
+  const spec = b.spec !== null && typeof b.spec === "object" && !Array.isArray(b.spec) ? b.spec : {};
+  const rawExp = spec.expirationSeconds;
+  if (rawExp !== undefined && rawExp !== null && !Number.isSafeInteger(rawExp)) return { error: S.badRequest(`json: cannot unmarshal ${typeof rawExp} into Go struct field TokenRequestSpec.spec.expirationSeconds of type int64`) };
+  const expirationSeconds: number = rawExp ?? defaultExpirationSeconds;
+  const rawAud = spec.audiences;
+  if (rawAud !== undefined && rawAud !== null && (!Array.isArray(rawAud) || rawAud.some((a: unknown) => typeof a !== "string"))) return { error: S.badRequest("json: cannot unmarshal into Go struct field TokenRequestSpec.spec.audiences of type []string") };
+  const audiences: string[] = rawAud && rawAud.length > 0 ? [...rawAud] : [serviceAccountIssuer];
+  const invalid = validate(expirationSeconds);
+  if (invalid) return { error: invalid };
+  const namespace: string = sa.metadata.namespace;
+  const name: string = sa.metadata.name;
+  let bound: BoundObject | undefined;
+  const ref = spec.boundObjectRef;
+  if (ref !== undefined && ref !== null) {
+    if (typeof ref !== "object" || Array.isArray(ref)) return { error: S.badRequest("json: cannot unmarshal into Go struct field TokenRequestSpec.spec.boundObjectRef") };
+    const kind = ref.kind;
+    if (kind !== "Pod" && kind !== "Secret" && kind !== "Node") {
+      // gvk.String(): group/version, then the kind ("/v1, Kind=ConfigMap" for the core group)
+      const av = typeof ref.apiVersion === "string" ? ref.apiVersion : "";
+      return { error: S.badRequest(`cannot bind token for serviceaccount "${name}" to object of type ${av.includes("/") ? av : `/${av}`}, Kind=${typeof kind === "string" ? kind : ""}`) };
+    }
+    const resource = boundResources[kind as keyof typeof boundResources];
+    const refName = typeof ref.name === "string" ? ref.name : "";
+    const obj = lookup(resource, kind === "Node" ? undefined : namespace, refName);
+    if (!obj) return { error: S.notFound({ resource, group: "" } as any, refName) };
+    if (typeof ref.uid === "string" && ref.uid !== "" && ref.uid !== obj.metadata.uid) {
+      // token.go names the kind where a resource would be: Operation cannot be fulfilled on Pod "x"
+      return { error: S.conflict({ resource: kind, group: "" } as any, refName, `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`) };
+    }
+    bound = { kind, name: refName, uid: obj.metadata.uid };
+  }
+  const iat = Math.floor(now / 1000);
+  const exp = iat + expirationSeconds;
+  const scope: TokenClaims["kubernetes.io"] = { namespace, serviceaccount: { name, uid: sa.metadata.uid } };
+  if (bound?.kind === "Pod") scope.pod = { name: bound.name, uid: bound.uid };
+  if (bound?.kind === "Secret") scope.secret = { name: bound.name, uid: bound.uid };
+  if (bound?.kind === "Node") scope.node = { name: bound.name, uid: bound.uid };
+  const claims: TokenClaims = { aud: audiences, exp, iat, iss: serviceAccountIssuer, jti, nbf: iat, sub: `system:serviceaccount:${namespace}:${name}`, "kubernetes.io": scope };
+  const issued: IssuedToken = { namespace, serviceAccount: name, serviceAccountUid: sa.metadata.uid, expires: exp * 1000, jti, ...(bound ? { bound } : {}) };
+  const reply = {
+    kind: "TokenRequest",
+    apiVersion: "authentication.k8s.io/v1",
+    metadata: { name, namespace, creationTimestamp: null },
+    spec: { audiences, expirationSeconds, boundObjectRef: bound ? { kind: bound.kind, apiVersion: "v1", name: bound.name, uid: bound.uid } : null },
+    status: { token: "", expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") },
+  };
+  return { claims, issued, reply };
+}
+
+/**
+ * The service account authenticator (pkg/serviceaccount's validator): a token the API server issued
+ * names its account while it has not expired, the account still exists with the uid it was issued
+ * for, and so does the object it is bound to; then the user is the account, in its groups.
+ */
+export function serviceAccountUser(t: IssuedToken, now: number, lookup: (resource: string, namespace: string | undefined, name: string) => any): UserInfo | undefined {
+  if (now >= t.expires) return undefined;
+  const sa = lookup("serviceaccounts", t.namespace, t.serviceAccount);
+  if (!sa || sa.metadata.uid !== t.serviceAccountUid || sa.metadata.deletionTimestamp) return undefined;
+  if (t.bound) {
+    const obj = lookup(boundResources[t.bound.kind], t.bound.kind === "Node" ? undefined : t.namespace, t.bound.name);
+    if (!obj || obj.metadata.uid !== t.bound.uid || obj.metadata.deletionTimestamp) return undefined;
+  }
+  const extra: Array<[string, string[]]> = [["authentication.kubernetes.io/credential-id", [`JTI=${t.jti}`]]];
+  if (t.bound?.kind === "Pod") extra.push(["authentication.kubernetes.io/pod-name", [t.bound.name]], ["authentication.kubernetes.io/pod-uid", [t.bound.uid]]);
+  extra.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { name: `system:serviceaccount:${t.namespace}:${t.serviceAccount}`, uid: t.serviceAccountUid, groups: ["system:serviceaccounts", `system:serviceaccounts:${t.namespace}`, "system:authenticated"], extra };
+}
+
+/** The issued tokens with the expired ones forgotten (they can never authenticate again). */
+export function forgetExpired(issued: IMap<string, IssuedToken>, now: number): IMap<string, IssuedToken> {
+  return issued.some((t) => t.expires <= now) ? issued.filter((t) => t.expires > now) : issued;
+}
