@@ -19,6 +19,7 @@ const port = (containerPort: number, hostPort?: number) => ({ containerPort, ...
 
 describe("TestValidatePodSpec", () => {
   const success: [string, (s: any) => void][] = [
+    ["populate basic fields, leave defaults for most", () => {}],
     ["populate all fields", (s) => Object.assign(s, { initContainers: [{ ...s.containers[0], name: "ictr" }], volumes: [{ name: "vol", emptyDir: {} }], nodeSelector: { key: "value" }, nodeName: "foobar", activeDeadlineSeconds: 2147483647, serviceAccountName: "acct" })],
     ["populate HostNetwork", (s) => Object.assign(s, { hostNetwork: true, containers: [{ ...s.containers[0], ports: [port(8080, 8080)] }] })],
     ["populate RunAsUser SupplementalGroups FSGroup with minID 0", (s) => (s.securityContext = { supplementalGroups: [0], runAsUser: 0, fsGroup: 0 })],
