@@ -135,6 +135,15 @@ spec:
     metadata: {labels: {app: agent}}
     spec: {containers: [{name: c, image: nginx}]}
 `, ["spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0"]],
+  // validateWindowsSecurityContextOptions, ported in stop 31: a Windows user name has at most one backslash.
+  ["windows pod", "Pod", "win", `apiVersion: v1
+kind: Pod
+metadata: {name: win}
+spec:
+  securityContext:
+    windowsOptions: {runAsUserName: 'Container\\Foo\\Lish'}
+  containers: [{name: c, image: nginx}]
+`, ['spec.securityContext.windowsOptions.runAsUserName: Invalid value: "Container\\\\Foo\\\\Lish": runAsUserName cannot contain more than one backslash']],
 ];
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of objects Kubernetes refuses", () => {

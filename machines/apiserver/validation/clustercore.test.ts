@@ -72,6 +72,25 @@ describe("a refused create of each newly ported core kind", () => {
   }
 });
 
+describe("a refused create of a pod by the rules ported in stop 31", () => {
+  it("Pod: a Windows user name with two backslashes (validateWindowsSecurityContextOptions), nothing stored", () => {
+    const { cluster, send, revision } = setUp();
+    const before = revision();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "win" }, spec: { securityContext: { windowsOptions: { runAsUserName: "Container\\Foo\\Lish" } }, containers: [{ name: "c", image: "nginx" }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    expect(r).toMatchObject({ ok: false, code: 422, status: { reason: "Invalid", details: { name: "win", kind: "Pod" } } });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: 'Invalid value: "Container\\\\Foo\\\\Lish": runAsUserName cannot contain more than one backslash', field: "spec.securityContext.windowsOptions.runAsUserName" }]);
+    expect(revision()).toBe(before);
+    expect(cluster.get("Pod", "win")).toBeUndefined();
+  });
+  it("Pod: a container's windowsOptions with an empty GMSA credential spec", () => {
+    const { send } = setUp();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "gmsa" }, spec: { containers: [{ name: "c", image: "nginx", securityContext: { windowsOptions: { gmsaCredentialSpec: "" } } }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: 'Invalid value: "": gmsaCredentialSpec cannot be an empty string', field: "spec.containers[0].securityContext.windowsOptions.gmsaCredentialSpec" }]);
+  });
+});
+
 describe("a refused create of each newly ported apps kind", () => {
   const template = { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } };
   const samples: [string, string, any, Cause][] = [

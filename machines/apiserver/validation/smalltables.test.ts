@@ -103,3 +103,55 @@ describe("Endpoints addresses' nodeName (TestEndpointAddressNodeName…)", () =>
   it("TestEndpointAddressNodeNameInvalidDNSSubdomain: an invalid nodeName is refused", () => expect(validateCreate(ep("illegal*.nodename")).length).toBeGreaterThan(0));
   it("TestEndpointAddressNodeNameCanBeAnIPAddress: an IP address is a valid nodeName", () => expect(validateCreate(ep("10.10.1.1"))).toEqual([]));
 });
+
+// TestValidateWindowsSecurityContextOptions: no error, or exactly one containing the row's text. Each row
+// is a pod's securityContext.windowsOptions (a pod without spec.os, so no OS rule applies).
+describe("TestValidateWindowsSecurityContextOptions (a pod's and a container's windowsOptions)", () => {
+  const podErrors = (windowsOptions: any) => {
+    const p = defaultedPod();
+    p.spec.securityContext = { ...p.spec.securityContext, windowsOptions };
+    return validateCreate(p).map(fieldErrorMessage);
+  };
+  const rows: [string, any, string][] = [
+    ["an empty struct", {}, ""],
+    ["a valid input", { gmsaCredentialSpecName: "dummy-gmsa-crep-spec-name", gmsaCredentialSpec: "dummy-gmsa-crep-spec-contents" }, ""],
+    ["a GMSA cred spec name that is not a valid resource name", { gmsaCredentialSpecName: "not_a-valid-gmsa-crep-spec-name" }, "a lowercase RFC 1123 subdomain must consist of"],
+    ["empty GMSA cred spec contents", { gmsaCredentialSpec: "" }, "gmsaCredentialSpec cannot be an empty string"],
+    ["GMSA cred spec contents that are too long", { gmsaCredentialSpec: "a".repeat(64 * 1024 + 1) }, "gmsaCredentialSpec size must be under"],
+    ["RunAsUserName is nil", { runAsUserName: null }, ""],
+    ["a valid RunAsUserName", { runAsUserName: "Container. User" }, ""],
+    ["a valid RunAsUserName with NetBios Domain", { runAsUserName: "Network Service\\Container. User" }, ""],
+    ["a valid RunAsUserName with DNS Domain", { runAsUserName: `${"fOo".repeat(20)}.liSH\\Container. User` }, ""],
+    ["a valid RunAsUserName with DNS Domain with a single character segment", { runAsUserName: `${"fOo".repeat(20)}.l\\Container. User` }, ""],
+    ["a valid RunAsUserName with a long single segment DNS Domain", { runAsUserName: `${"a".repeat(42)}\\Container. User` }, ""],
+    ["an empty RunAsUserName", { runAsUserName: "" }, "runAsUserName cannot be an empty string"],
+    ["RunAsUserName containing a control character", { runAsUserName: "Container\tUser" }, "runAsUserName cannot contain control characters"],
+    ["RunAsUserName containing too many backslashes", { runAsUserName: "Container\\Foo\\Lish" }, "runAsUserName cannot contain more than one backslash"],
+    ["RunAsUserName containing backslash but empty Domain", { runAsUserName: "\\User" }, "runAsUserName's Domain doesn't match the NetBios nor the DNS format"],
+    ["RunAsUserName containing backslash but empty User", { runAsUserName: "Container\\" }, "runAsUserName's User cannot be empty"],
+    ["RunAsUserName's NetBios Domain is too long", { runAsUserName: `NetBios ${"a".repeat(8)}\\user` }, "runAsUserName's Domain doesn't match the NetBios"],
+    ["RunAsUserName's DNS Domain is too long", { runAsUserName: `${`${"a".repeat(63)}.`.repeat(4).slice(0, 253)}.com\\user` }, "runAsUserName's Domain length must be under"],
+    ["RunAsUserName's User is too long", { runAsUserName: "a".repeat(105) }, "runAsUserName's User length must not be longer than"],
+    ["RunAsUserName's User cannot contain only spaces or periods", { runAsUserName: "... ..." }, "runAsUserName's User cannot contain only periods or spaces"],
+    ["RunAsUserName's NetBios Domain cannot start with a dot", { runAsUserName: ".FooLish\\User" }, "runAsUserName's Domain doesn't match the NetBios"],
+    ["RunAsUserName's NetBios Domain cannot contain invalid characters", { runAsUserName: "Foo? Lish?\\User" }, "runAsUserName's Domain doesn't match the NetBios"],
+    ["RunAsUserName's DNS Domain cannot contain invalid characters", { runAsUserName: `${"a".repeat(32)}.com-\\user` }, "runAsUserName's Domain doesn't match the NetBios nor the DNS format"],
+    ["RunAsUserName's User cannot contain invalid characters", { runAsUserName: "Container/User" }, "runAsUserName's User cannot contain the following characters"],
+  ];
+  for (const [name, options, want] of rows) {
+    it(name, () => {
+      const errs = podErrors(options);
+      if (want === "") expect(errs).toEqual([]);
+      else {
+        expect(errs).toHaveLength(1);
+        expect(errs[0]).toContain(want);
+        expect(errs[0]).toContain("spec.securityContext.windowsOptions.");
+      }
+    });
+  }
+  it("a container's windowsOptions are judged by the same rules, at the container's path", () => {
+    const p = defaultedPod();
+    p.spec.containers[0].securityContext = { windowsOptions: { runAsUserName: "" } };
+    expect(validateCreate(p).map(fieldErrorMessage)).toEqual(['spec.containers[0].securityContext.windowsOptions.runAsUserName: Invalid value: "": runAsUserName cannot be an empty string']);
+  });
+});
