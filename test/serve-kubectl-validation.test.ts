@@ -144,6 +144,15 @@ spec:
     windowsOptions: {runAsUserName: 'Container\\Foo\\Lish'}
   containers: [{name: c, image: nginx}]
 `, ['spec.securityContext.windowsOptions.runAsUserName: Invalid value: "Container\\\\Foo\\\\Lish": runAsUserName cannot contain more than one backslash']],
+  // validatePodResources, ported in stop 31: an unsupported pod-level resource.
+  ["pod-level resources", "Pod", "plr", `apiVersion: v1
+kind: Pod
+metadata: {name: plr}
+spec:
+  resources:
+    limits: {example.com/gpu: "1"}
+  containers: [{name: c, image: nginx}]
+`, ['spec.resources.limits[example.com/gpu]: Unsupported value: "example.com/gpu": supported values: "cpu", "hugepages-", "memory"']],
 ];
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of objects Kubernetes refuses", () => {

@@ -83,6 +83,22 @@ describe("a refused create of a pod by the rules ported in stop 31", () => {
     expect(revision()).toBe(before);
     expect(cluster.get("Pod", "win")).toBeUndefined();
   });
+  it("Pod: pod-level requests below the containers' aggregate (validatePodResourceConsistency), nothing stored", () => {
+    const { cluster, send, revision } = setUp();
+    const before = revision();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "plr" }, spec: { resources: { requests: { cpu: "500m" } }, containers: [{ name: "c", image: "nginx", resources: { requests: { cpu: "1" } } }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    expect(r).toMatchObject({ ok: false, code: 422 });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: 'Invalid value: "500m": must be greater than or equal to aggregate container requests of 1', field: "spec.resources.requests[cpu]" }]);
+    expect(revision()).toBe(before);
+    expect(cluster.get("Pod", "plr")).toBeUndefined();
+  });
+  it("Pod: a HostProcess pod without the host's network (validateWindowsHostProcessPod)", () => {
+    const { send } = setUp();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "hp" }, spec: { securityContext: { windowsOptions: { hostProcess: true } }, containers: [{ name: "c", image: "nginx" }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: "Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers", field: "spec.hostNetwork" }]);
+  });
   it("Pod: a container's windowsOptions with an empty GMSA credential spec", () => {
     const { send } = setUp();
     const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "gmsa" }, spec: { containers: [{ name: "c", image: "nginx", securityContext: { windowsOptions: { gmsaCredentialSpec: "" } } }] } };

@@ -13,10 +13,10 @@ import {
 } from "./names.js";
 import { validateEnv, validateEnvFrom } from "./env.js";
 import { hasInvalidLabelValueInRequiredNodeAffinity, hasInvalidTopologySpreadConstraintLabelSelector, validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
-import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
+import { validatePodResourceClaims, validatePodResources, validateResourceRequirements } from "./resources.js";
 import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { validateIP, validateLegacyIP } from "./ip.js";
-import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
+import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext, validateWindowsHostProcessPod } from "./security.js";
 
 type Obj = any;
 
@@ -467,6 +467,7 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   errs.push(...validateContainers(s.containers, cctx, `${path}.containers`));
   errs.push(...validateInitContainers(s.initContainers, s.containers, cctx, `${path}.initContainers`));
   errs.push(...validateEphemeralContainers(s.ephemeralContainers, s, cctx, `${path}.ephemeralContainers`));
+  errs.push(...validatePodResources(s, podClaimNames, `${path}.resources`));
   errs.push(...validateHostNetworkDeps(s, path, ctx.resourceIsPod));
   errs.push(...validateRestartPolicy(s.restartPolicy, `${path}.restartPolicy`));
   errs.push(...validateDNSPolicy(s.dnsPolicy, `${path}.dnsPolicy`));
@@ -477,6 +478,7 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   (s.readinessGates ?? []).forEach((g: Obj, i: number) => errs.push(...validateLabelName(g.conditionType ?? "", `${path}.readinessGates[${i}].conditionType`)));
   errs.push(...validateSchedulingGates(s.schedulingGates, `${path}.schedulingGates`));
   errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, `${path}.topologySpreadConstraints`, ctx.allowInvalidTopologySpreadConstraintLabelSelector));
+  errs.push(...validateWindowsHostProcessPod(s, path));
   errs.push(...validateHostUsers(s, path));
   errs.push(...validateNameField(s.serviceAccountName, `${path}.serviceAccountName`, isDNS1123Subdomain));
   errs.push(...validateNameField(s.nodeName, `${path}.nodeName`, isDNS1123Subdomain));

@@ -145,6 +145,35 @@ function validateRunAsUserName(name: string, path: string): FieldError[] {
   return errs;
 }
 
+/**
+ * validateWindowsHostProcessPod: a pod's and a container's hostProcess agree when both are set; once any
+ * container is a HostProcess container all must be, and the pod must use the host's network. (The
+ * "disallowed by cluster policy" refusal needs --allow-privileged=false, which podflow does not model.)
+ */
+export function validateWindowsHostProcessPod(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const podHostProcess: unknown = spec.securityContext?.windowsOptions?.hostProcess;
+  let containers = 0;
+  let hostProcessContainers = 0;
+  const visit = (c: Obj, at: string) => {
+    containers++;
+    const own: unknown = c?.securityContext?.windowsOptions?.hostProcess;
+    if (has(podHostProcess) && has(own) && podHostProcess !== own) {
+      errs.push(invalidValue(`${at}.securityContext.windowsOptions.hostProcess`, own, `pod hostProcess value must be identical if both are specified, was ${podHostProcess}`));
+    }
+    if (own === true || (!has(own) && podHostProcess === true)) hostProcessContainers++;
+  };
+  // podshelper.VisitContainersWithPath: init, then app, then ephemeral containers.
+  (spec.initContainers ?? []).forEach((c: Obj, i: number) => visit(c, `${path}.initContainers[${i}]`));
+  (spec.containers ?? []).forEach((c: Obj, i: number) => visit(c, `${path}.containers[${i}]`));
+  (spec.ephemeralContainers ?? []).forEach((c: Obj, i: number) => visit(c, `${path}.ephemeralContainers[${i}]`));
+  if (hostProcessContainers > 0) {
+    if (hostProcessContainers !== containers) errs.push(invalidValue(path, "", "If pod contains any hostProcess containers then all containers must be HostProcess containers"));
+    if (spec.hostNetwork !== true) errs.push(invalidValue(`${path}.hostNetwork`, false, "hostNetwork must be true if pod contains any hostProcess containers"));
+  }
+  return errs;
+}
+
 /** validatePodSpecSecurityContext: id ranges, shareProcessNamespace with hostPID, sysctls, policies, profiles. */
 export function validatePodSecurityContext(spec: Obj, path: string): FieldError[] {
   const sc: Obj = spec.securityContext ?? {};
