@@ -156,6 +156,17 @@ describe("a refused update of each newly ported core kind", () => {
     expect((cluster.get("ConfigMap", "c") as any).data).toEqual({ a: "1" });
   });
 
+  it("Pod: pods/status with a reported Linux uid out of range (validateContainerStatusUsers), the stored status unchanged", () => {
+    const { cluster, send } = setUp();
+    const created = send({ verb: "create", group: "", resource: "pods", namespace: "default", body: { apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { containers: [{ name: "c", image: "nginx" }] } } });
+    expect(created).toMatchObject({ ok: true, code: 201 });
+    const status = { ...created.object.status, containerStatuses: [{ name: "c", image: "nginx", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ContainerCreating" } }, user: { linux: { uid: -1, gid: 0 } } }] };
+    const r = send({ verb: "update", group: "", resource: "pods", namespace: "default", name: "web", subresource: "status", body: { ...created.object, status } });
+    expect(r).toMatchObject({ ok: false, code: 422 });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: "Invalid value: -1: must be between 0 and 2147483647, inclusive", field: "status.containerStatuses[0].linux.uid" }]);
+    expect((cluster.get("Pod", "web") as any).status.containerStatuses).toBeUndefined();
+  });
+
   it("PersistentVolumeClaim: persistentvolumeclaims/status is judged by ValidatePersistentVolumeClaimStatusUpdate", () => {
     const { cluster, send } = setUp();
     const created = send({ verb: "create", group: "", resource: "persistentvolumeclaims", namespace: "default", body: { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } } });
