@@ -177,6 +177,14 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of obj
     expect(got.err).toContain("(NotFound)");
   });
 
+  it("a pods/log read with a negative tailLines is refused as kube-apiserver's LogREST refuses it (ValidatePodLogOptions)", async () => {
+    expect((await k(["run", "logged", "--image=nginx", "--restart=Never"])).out).toBe("pod/logged created\n");
+    const r = await k(["get", "--raw", "/api/v1/namespaces/default/pods/logged/log?tailLines=-1&limitBytes=0"]);
+    expect(r.code).not.toBe(0);
+    // kubectl lists the Status' causes under its message.
+    expect(r.err).toContain('The PodLogOptions "logged" is invalid: \n* tailLines: Invalid value: -1: must be greater than or equal to 0\n* limitBytes: Invalid value: 0: must be greater than 0');
+  });
+
   it("kubectl apply of a change to an immutable ConfigMap's data is refused, and the data stays", async () => {
     const cm = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen}\nimmutable: true\ndata: {a: "${v}"}\n`;
     expect((await k(["apply", "-f", file("frozen1.yaml", cm("1"))])).out).toBe("configmap/frozen created\n");
