@@ -99,6 +99,12 @@ describe("a refused create of a pod by the rules ported in stop 31", () => {
     const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
     matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: "Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers", field: "spec.hostNetwork" }]);
   });
+  it("Pod: seLinuxChangePolicy MountOption on create, with SELinuxMount off as in v1.35 (validateSELinuxChangePolicy)", () => {
+    const { send } = setUp();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "sel" }, spec: { securityContext: { seLinuxChangePolicy: "MountOption" }, containers: [{ name: "c", image: "nginx" }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    matches(r.status.details.causes, [{ reason: "FieldValueNotSupported", message: 'Unsupported value: "MountOption": supported values: "Recursive"', field: "spec.securityContext.seLinuxChangePolicy" }]);
+  });
   it("Pod: a container's windowsOptions with an empty GMSA credential spec", () => {
     const { send } = setUp();
     const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "gmsa" }, spec: { containers: [{ name: "c", image: "nginx", securityContext: { windowsOptions: { gmsaCredentialSpec: "" } } }] } };

@@ -449,6 +449,8 @@ export interface PodSpecContext {
   allowInvalidLabelValueInRequiredNodeAffinity?: boolean;
   /** PodValidationOptions.AllowInvalidTopologySpreadConstraintLabelSelector: likewise for spread selectors. */
   allowInvalidTopologySpreadConstraintLabelSelector?: boolean;
+  /** !AllowOnlyRecursiveSELinuxChangePolicy: set on update when the old pod already has a seLinuxChangePolicy. */
+  allowMountOptionSELinuxChangePolicy?: boolean;
 }
 
 /** ValidatePodSpec: the spec rules shared by pods and pod templates, in Kubernetes' order. */
@@ -472,7 +474,7 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   errs.push(...validateRestartPolicy(s.restartPolicy, `${path}.restartPolicy`));
   errs.push(...validateDNSPolicy(s.dnsPolicy, `${path}.dnsPolicy`));
   errs.push(...validateLabels(s.nodeSelector, `${path}.nodeSelector`));
-  errs.push(...validatePodSecurityContext(s, `${path}.securityContext`));
+  errs.push(...validatePodSecurityContext(s, `${path}.securityContext`, ctx.allowMountOptionSELinuxChangePolicy));
   errs.push(...validateAffinity(s.affinity, `${path}.affinity`, ctx.allowInvalidLabelValueInRequiredNodeAffinity));
   errs.push(...validateDNSConfig(s, `${path}.dnsConfig`));
   (s.readinessGates ?? []).forEach((g: Obj, i: number) => errs.push(...validateLabelName(g.conditionType ?? "", `${path}.readinessGates[${i}].conditionType`)));
@@ -583,7 +585,7 @@ function validateAppArmorAnnotations(a: Record<string, string>, spec: Obj, path:
 
 // validatePodMetadataAndSpec: object meta, pod annotations, spec, and the pod-only rules (projected
 // tokens need a service account; images without surrounding whitespace).
-function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, fromOld: Pick<PodSpecContext, "allowInvalidLabelValueInRequiredNodeAffinity" | "allowInvalidTopologySpreadConstraintLabelSelector"> = {}): FieldError[] {
+function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, fromOld: Pick<PodSpecContext, "allowInvalidLabelValueInRequiredNodeAffinity" | "allowInvalidTopologySpreadConstraintLabelSelector" | "allowMountOptionSELinuxChangePolicy"> = {}): FieldError[] {
   const spec = pod.spec ?? {};
   const errs = [
     ...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain),
@@ -733,7 +735,7 @@ export function validatePodEphemeralContainersUpdate(pod: Obj, old: Obj): FieldE
   const allowInvalidCost = allowsInvalidDeletionCost(old);
   const errs = [
     ...validateObjectMetaUpdate(pod.metadata, old.metadata),
-    ...validatePodMetadataAndSpec(pod, allowInvalidCost),
+    ...validatePodMetadataAndSpec(pod, allowInvalidCost, { allowMountOptionSELinuxChangePolicy: has(old.spec?.securityContext?.seLinuxChangePolicy) }),
     ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
   ];
   if (Object.hasOwn(old.metadata?.annotations ?? {}, MIRROR_POD_ANNOTATION)) return [forbiddenField("", "static pods do not support ephemeral containers")];
@@ -755,6 +757,7 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
     ...validatePodMetadataAndSpec(pod, allowInvalidCost, {
       allowInvalidLabelValueInRequiredNodeAffinity: hasInvalidLabelValueInRequiredNodeAffinity(old.spec),
       allowInvalidTopologySpreadConstraintLabelSelector: hasInvalidTopologySpreadConstraintLabelSelector(old.spec),
+      allowMountOptionSELinuxChangePolicy: has(old.spec?.securityContext?.seLinuxChangePolicy),
     }),
     ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
   ];

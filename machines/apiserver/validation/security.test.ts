@@ -5,7 +5,7 @@
 
 import { describe, it, expect } from "vitest";
 import { fieldErrorMessage } from "../status.js";
-import { validateCreate } from "./index.js";
+import { validateCreate, validateUpdate } from "./index.js";
 import { validateContainerSecurityContext, validateHostUsers } from "./security.js";
 import { defaultedPod } from "./testing.js";
 
@@ -138,4 +138,26 @@ describe("TestValidateWindowsPodSecurityContextSupplementalGroupsPolicy", () => 
     ["non-empty SupplementalGroupdPolicy is invalid", { supplementalGroupsPolicy: "Merge" }, ["spec.securityContext.supplementalGroupsPolicy: Forbidden: cannot be set for a windows pod"]],
   ];
   for (const [name, sc, want] of rows) it(name, () => expect(validateCreate(windowsPod(sc)).map(fieldErrorMessage)).toEqual(want));
+});
+
+// TestValidateSELinuxChangePolicy. The Go test sets AllowOnlyRecursiveSELinuxChangePolicy per row; the
+// served writes set it as v1.35 does (useOnlyRecursiveSELinuxChangePolicy, SELinuxMount off): on for a
+// create, off for an update whose old pod already had a policy.
+describe("TestValidateSELinuxChangePolicy", () => {
+  const withPolicy = (policy?: string) => podWith((p) => {
+    p.metadata.resourceVersion = "1";
+    p.spec.securityContext = policy === undefined ? {} : { seLinuxChangePolicy: policy };
+  });
+  const policyErrors = (errs: any[]) => errs.filter((e) => e.field === "spec.securityContext.seLinuxChangePolicy").map(fieldErrorMessage);
+  it("nil is valid", () => expect(policyErrors(validateCreate(withPolicy()))).toEqual([]));
+  it("Recursive is always valid", () => expect(policyErrors(validateCreate(withPolicy("Recursive")))).toEqual([]));
+  it("MountOption is not valid when AllowOnlyRecursiveSELinuxChangePolicy (a create)", () => {
+    expect(policyErrors(validateCreate(withPolicy("MountOption")))).toEqual(['spec.securityContext.seLinuxChangePolicy: Unsupported value: "MountOption": supported values: "Recursive"']);
+  });
+  it("MountOption is valid when not AllowOnlyRecursiveSELinuxChangePolicy (an update of a pod that has it)", () => {
+    expect(validateUpdate(withPolicy("MountOption"), withPolicy("MountOption"))).toEqual([]);
+  });
+  it("invalid value (an update of a pod with a policy)", () => {
+    expect(policyErrors(validateUpdate(withPolicy("InvalidValue"), withPolicy("Recursive")))).toEqual(['spec.securityContext.seLinuxChangePolicy: Unsupported value: "InvalidValue": supported values: "MountOption", "Recursive"']);
+  });
 });

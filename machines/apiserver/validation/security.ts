@@ -175,7 +175,7 @@ export function validateWindowsHostProcessPod(spec: Obj, path: string): FieldErr
 }
 
 /** validatePodSpecSecurityContext: id ranges, shareProcessNamespace with hostPID, sysctls, policies, profiles. */
-export function validatePodSecurityContext(spec: Obj, path: string): FieldError[] {
+export function validatePodSecurityContext(spec: Obj, path: string, allowMountOptionSELinuxChangePolicy = false): FieldError[] {
   const sc: Obj = spec.securityContext ?? {};
   const errs: FieldError[] = [];
   errs.push(...validateID(sc.fsGroup, `${path}.fsGroup`), ...validateID(sc.runAsUser, `${path}.runAsUser`), ...validateID(sc.runAsGroup, `${path}.runAsGroup`));
@@ -193,8 +193,11 @@ export function validatePodSecurityContext(spec: Obj, path: string): FieldError[
   if (has(sc.supplementalGroupsPolicy) && !["Merge", "Strict"].includes(sc.supplementalGroupsPolicy)) {
     errs.push(notSupported(`${path}.supplementalGroupsPolicy`, sc.supplementalGroupsPolicy, ["Merge", "Strict"]));
   }
-  if (has(sc.seLinuxChangePolicy) && !["MountOption", "Recursive"].includes(sc.seLinuxChangePolicy)) {
-    errs.push(notSupported(`${path}.seLinuxChangePolicy`, sc.seLinuxChangePolicy, ["MountOption", "Recursive"]));
+  // validateSELinuxChangePolicy: with SELinuxMount off (beta, default off in v1.35) only Recursive is
+  // allowed, unless the old object already had a policy (useOnlyRecursiveSELinuxChangePolicy).
+  const selinuxPolicies = allowMountOptionSELinuxChangePolicy ? ["MountOption", "Recursive"] : ["Recursive"];
+  if (has(sc.seLinuxChangePolicy) && !selinuxPolicies.includes(sc.seLinuxChangePolicy)) {
+    errs.push(notSupported(`${path}.seLinuxChangePolicy`, sc.seLinuxChangePolicy, selinuxPolicies));
   }
   return errs;
 }
