@@ -135,6 +135,24 @@ spec:
     metadata: {labels: {app: agent}}
     spec: {containers: [{name: c, image: nginx}]}
 `, ["spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0"]],
+  // validateWindowsSecurityContextOptions, ported in stop 31: a Windows user name has at most one backslash.
+  ["windows pod", "Pod", "win", `apiVersion: v1
+kind: Pod
+metadata: {name: win}
+spec:
+  securityContext:
+    windowsOptions: {runAsUserName: 'Container\\Foo\\Lish'}
+  containers: [{name: c, image: nginx}]
+`, ['spec.securityContext.windowsOptions.runAsUserName: Invalid value: "Container\\\\Foo\\\\Lish": runAsUserName cannot contain more than one backslash']],
+  // validatePodResources, ported in stop 31: an unsupported pod-level resource.
+  ["pod-level resources", "Pod", "plr", `apiVersion: v1
+kind: Pod
+metadata: {name: plr}
+spec:
+  resources:
+    limits: {example.com/gpu: "1"}
+  containers: [{name: c, image: nginx}]
+`, ['spec.resources.limits[example.com/gpu]: Unsupported value: "example.com/gpu": supported values: "cpu", "hugepages-", "memory"']],
 ];
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of objects Kubernetes refuses", () => {
@@ -157,6 +175,14 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: kubectl apply of obj
     const resource = kind === "Endpoints" ? "endpoints" : kind.toLowerCase();
     const got = await k(["get", resource, name]);
     expect(got.err).toContain("(NotFound)");
+  });
+
+  it("a pods/log read with a negative tailLines is refused as kube-apiserver's LogREST refuses it (ValidatePodLogOptions)", async () => {
+    expect((await k(["run", "logged", "--image=nginx", "--restart=Never"])).out).toBe("pod/logged created\n");
+    const r = await k(["get", "--raw", "/api/v1/namespaces/default/pods/logged/log?tailLines=-1&limitBytes=0"]);
+    expect(r.code).not.toBe(0);
+    // kubectl lists the Status' causes under its message.
+    expect(r.err).toContain('The PodLogOptions "logged" is invalid: \n* tailLines: Invalid value: -1: must be greater than or equal to 0\n* limitBytes: Invalid value: 0: must be greater than 0');
   });
 
   it("kubectl apply of a change to an immutable ConfigMap's data is refused, and the data stays", async () => {

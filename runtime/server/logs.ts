@@ -8,6 +8,11 @@ import type { Cluster } from "../cluster.js";
 import type { ApiRequest } from "../../machines/messages.js";
 import type { LogLine } from "../../machines/cri/messages.js";
 import * as S from "../../machines/apiserver/status.js";
+import type { ResourceInfo } from "../../machines/apiserver/resources.js";
+import { validatePodLogOptions } from "../../machines/apiserver/validation/podlog.js";
+
+// errors.NewInvalid(api.Kind("PodLogOptions"), …): the core group's PodLogOptions kind.
+const podLogOptionsKind: ResourceInfo = { kind: "PodLogOptions", resource: "pods", singular: "pod", group: "", version: "v1", namespaced: true, shortNames: [], verbs: [], subresources: [] };
 
 const address = "serve/logs";
 const clients = new WeakMap<Cluster, { nextId: number; waiting: Map<number, (lines: LogLine[]) => void> }>();
@@ -115,6 +120,10 @@ export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" 
   };
   const got = await cluster.request({ ...base, verb: "get", subresource: "log" });
   if (!got.ok) return sendStatus(got.status);
+  // LogREST.Get judges the options (ValidatePodLogOptions) before it locates the log.
+  const num = (k: string) => (q.get(k) !== null ? Number(q.get(k)) : undefined);
+  const optionErrs = validatePodLogOptions({ tailLines: num("tailLines"), limitBytes: num("limitBytes"), sinceSeconds: num("sinceSeconds"), sinceTime: q.get("sinceTime") ?? undefined });
+  if (optionErrs.length > 0) return sendStatus(S.invalid(podLogOptionsKind, String(base.name ?? ""), optionErrs));
   const pod: Pod = got.object;
   const picked = pickContainer(pod, q.get("container"));
   if ("error" in picked) return sendStatus(S.badRequest(picked.error));
@@ -126,7 +135,6 @@ export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" 
   }
   const located = logContainerId(pod, picked.name, q.get("previous") === "true");
   if ("error" in located) return sendStatus(S.badRequest(located.error));
-  const num = (k: string) => (q.get(k) !== null ? Number(q.get(k)) : undefined);
   const since = num("sinceSeconds");
   const sinceTimeText = q.get("sinceTime");
   const opts = {

@@ -72,6 +72,47 @@ describe("a refused create of each newly ported core kind", () => {
   }
 });
 
+describe("a refused create of a pod by the rules ported in stop 31", () => {
+  it("Pod: a Windows user name with two backslashes (validateWindowsSecurityContextOptions), nothing stored", () => {
+    const { cluster, send, revision } = setUp();
+    const before = revision();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "win" }, spec: { securityContext: { windowsOptions: { runAsUserName: "Container\\Foo\\Lish" } }, containers: [{ name: "c", image: "nginx" }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    expect(r).toMatchObject({ ok: false, code: 422, status: { reason: "Invalid", details: { name: "win", kind: "Pod" } } });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: 'Invalid value: "Container\\\\Foo\\\\Lish": runAsUserName cannot contain more than one backslash', field: "spec.securityContext.windowsOptions.runAsUserName" }]);
+    expect(revision()).toBe(before);
+    expect(cluster.get("Pod", "win")).toBeUndefined();
+  });
+  it("Pod: pod-level requests below the containers' aggregate (validatePodResourceConsistency), nothing stored", () => {
+    const { cluster, send, revision } = setUp();
+    const before = revision();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "plr" }, spec: { resources: { requests: { cpu: "500m" } }, containers: [{ name: "c", image: "nginx", resources: { requests: { cpu: "1" } } }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    expect(r).toMatchObject({ ok: false, code: 422 });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: 'Invalid value: "500m": must be greater than or equal to aggregate container requests of 1', field: "spec.resources.requests[cpu]" }]);
+    expect(revision()).toBe(before);
+    expect(cluster.get("Pod", "plr")).toBeUndefined();
+  });
+  it("Pod: a HostProcess pod without the host's network (validateWindowsHostProcessPod)", () => {
+    const { send } = setUp();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "hp" }, spec: { securityContext: { windowsOptions: { hostProcess: true } }, containers: [{ name: "c", image: "nginx" }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: "Invalid value: false: hostNetwork must be true if pod contains any hostProcess containers", field: "spec.hostNetwork" }]);
+  });
+  it("Pod: seLinuxChangePolicy MountOption on create, with SELinuxMount off as in v1.35 (validateSELinuxChangePolicy)", () => {
+    const { send } = setUp();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "sel" }, spec: { securityContext: { seLinuxChangePolicy: "MountOption" }, containers: [{ name: "c", image: "nginx" }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    matches(r.status.details.causes, [{ reason: "FieldValueNotSupported", message: 'Unsupported value: "MountOption": supported values: "Recursive"', field: "spec.securityContext.seLinuxChangePolicy" }]);
+  });
+  it("Pod: a container's windowsOptions with an empty GMSA credential spec", () => {
+    const { send } = setUp();
+    const body = { apiVersion: "v1", kind: "Pod", metadata: { name: "gmsa" }, spec: { containers: [{ name: "c", image: "nginx", securityContext: { windowsOptions: { gmsaCredentialSpec: "" } } }] } };
+    const r = send({ verb: "create", group: "", resource: "pods", namespace: "default", body });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: 'Invalid value: "": gmsaCredentialSpec cannot be an empty string', field: "spec.containers[0].securityContext.windowsOptions.gmsaCredentialSpec" }]);
+  });
+});
+
 describe("a refused create of each newly ported apps kind", () => {
   const template = { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image: "nginx" }] } };
   const samples: [string, string, any, Cause][] = [
@@ -119,6 +160,17 @@ describe("a refused update of each newly ported core kind", () => {
     const r = send({ verb: "update", group: "", resource: "configmaps", namespace: "default", name: "c", body: { ...created.object, data: { a: "2" } } });
     matches(r.status.details.causes, [{ reason: "FieldValueForbidden", message: "Forbidden: field is immutable when `immutable` is set", field: "data" }]);
     expect((cluster.get("ConfigMap", "c") as any).data).toEqual({ a: "1" });
+  });
+
+  it("Pod: pods/status with a reported Linux uid out of range (validateContainerStatusUsers), the stored status unchanged", () => {
+    const { cluster, send } = setUp();
+    const created = send({ verb: "create", group: "", resource: "pods", namespace: "default", body: { apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { containers: [{ name: "c", image: "nginx" }] } } });
+    expect(created).toMatchObject({ ok: true, code: 201 });
+    const status = { ...created.object.status, containerStatuses: [{ name: "c", image: "nginx", imageID: "", ready: false, restartCount: 0, state: { waiting: { reason: "ContainerCreating" } }, user: { linux: { uid: -1, gid: 0 } } }] };
+    const r = send({ verb: "update", group: "", resource: "pods", namespace: "default", name: "web", subresource: "status", body: { ...created.object, status } });
+    expect(r).toMatchObject({ ok: false, code: 422 });
+    matches(r.status.details.causes, [{ reason: "FieldValueInvalid", message: "Invalid value: -1: must be between 0 and 2147483647, inclusive", field: "status.containerStatuses[0].linux.uid" }]);
+    expect((cluster.get("Pod", "web") as any).status.containerStatuses).toBeUndefined();
   });
 
   it("PersistentVolumeClaim: persistentvolumeclaims/status is judged by ValidatePersistentVolumeClaimStatusUpdate", () => {

@@ -1,6 +1,6 @@
 // TestValidatePodEphemeralContainersUpdate (pkg/apis/core/validation/validation_test.go, v1.35), row by
-// row, as a write to pods/ephemeralcontainers. Left out: the two rows on Windows hostProcess pods
-// (hostProcess rules are not modelled).
+// row, as a write to pods/ephemeralcontainers. The two Windows hostProcess rows came in stop 31, with
+// validateWindowsHostProcessPod.
 
 import { describe, it, expect } from "vitest";
 import { validateUpdate } from "./index.js";
@@ -20,6 +20,16 @@ const staticPod = (ephemeral: any[]) => {
   return p;
 };
 
+// makeWindowsHostPod: a HostProcess pod (pod and container hostProcess, host network).
+const windowsHostPod = (ephemeral: any[]) => {
+  const p = pod(ephemeral);
+  p.spec.containers = [{ ...p.spec.containers[0], name: "cnt", securityContext: { windowsOptions: { hostProcess: true } } }];
+  p.spec.hostNetwork = true;
+  p.spec.securityContext = { windowsOptions: { hostProcess: true } };
+  return p;
+};
+const withHostProcess = (c: any, hostProcess: boolean) => ({ ...c, securityContext: { windowsOptions: { hostProcess } } });
+
 // [name, new, old, err]
 const rows: [string, any, any, string][] = [
   ["no ephemeral containers", pod([]), pod([]), ""],
@@ -32,6 +42,9 @@ const rows: [string, any, any, string][] = [
   ["Remove an Ephemeral Container", pod([]), pod([ec("debugger")]), "may not be removed"],
   ["Replace an Ephemeral Container", pod([ec("firstone")]), pod([ec("thentheother")]), "may not be removed"],
   ["Change an Ephemeral Containers", pod([ec("debugger1"), ec("debugger2")]), pod([ec("debugger1", "debian"), ec("debugger2")]), "may not be changed"],
+  ["Ephemeral container with potential conflict with regular containers, but conflict not present", windowsHostPod([withHostProcess({ ...ec("debugger1", "image") }, true)]), windowsHostPod([]), ""],
+  ["Ephemeral container with potential conflict with regular containers, and conflict is present", windowsHostPod([withHostProcess({ ...ec("debugger1", "image") }, false)]), windowsHostPod([]),
+    "spec.ephemeralContainers[0].securityContext.windowsOptions.hostProcess: Invalid value: false: pod hostProcess value must be identical"],
   ["Add ephemeral container to static pod", staticPod([ec("debugger1", "debian")]), staticPod([]), "Forbidden: static pods do not support ephemeral containers"],
 ];
 

@@ -13,10 +13,10 @@ import {
 } from "./names.js";
 import { validateEnv, validateEnvFrom } from "./env.js";
 import { hasInvalidLabelValueInRequiredNodeAffinity, hasInvalidTopologySpreadConstraintLabelSelector, validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
-import { validatePodResourceClaims, validateResourceRequirements } from "./resources.js";
+import { validatePodResourceClaims, validatePodResources, validateResourceRequirements } from "./resources.js";
 import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
 import { validateIP, validateLegacyIP } from "./ip.js";
-import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext } from "./security.js";
+import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext, validateWindowsHostProcessPod } from "./security.js";
 
 type Obj = any;
 
@@ -449,6 +449,8 @@ export interface PodSpecContext {
   allowInvalidLabelValueInRequiredNodeAffinity?: boolean;
   /** PodValidationOptions.AllowInvalidTopologySpreadConstraintLabelSelector: likewise for spread selectors. */
   allowInvalidTopologySpreadConstraintLabelSelector?: boolean;
+  /** !AllowOnlyRecursiveSELinuxChangePolicy: set on update when the old pod already has a seLinuxChangePolicy. */
+  allowMountOptionSELinuxChangePolicy?: boolean;
 }
 
 /** ValidatePodSpec: the spec rules shared by pods and pod templates, in Kubernetes' order. */
@@ -467,16 +469,18 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   errs.push(...validateContainers(s.containers, cctx, `${path}.containers`));
   errs.push(...validateInitContainers(s.initContainers, s.containers, cctx, `${path}.initContainers`));
   errs.push(...validateEphemeralContainers(s.ephemeralContainers, s, cctx, `${path}.ephemeralContainers`));
+  errs.push(...validatePodResources(s, podClaimNames, `${path}.resources`));
   errs.push(...validateHostNetworkDeps(s, path, ctx.resourceIsPod));
   errs.push(...validateRestartPolicy(s.restartPolicy, `${path}.restartPolicy`));
   errs.push(...validateDNSPolicy(s.dnsPolicy, `${path}.dnsPolicy`));
   errs.push(...validateLabels(s.nodeSelector, `${path}.nodeSelector`));
-  errs.push(...validatePodSecurityContext(s, `${path}.securityContext`));
+  errs.push(...validatePodSecurityContext(s, `${path}.securityContext`, ctx.allowMountOptionSELinuxChangePolicy));
   errs.push(...validateAffinity(s.affinity, `${path}.affinity`, ctx.allowInvalidLabelValueInRequiredNodeAffinity));
   errs.push(...validateDNSConfig(s, `${path}.dnsConfig`));
   (s.readinessGates ?? []).forEach((g: Obj, i: number) => errs.push(...validateLabelName(g.conditionType ?? "", `${path}.readinessGates[${i}].conditionType`)));
   errs.push(...validateSchedulingGates(s.schedulingGates, `${path}.schedulingGates`));
   errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, `${path}.topologySpreadConstraints`, ctx.allowInvalidTopologySpreadConstraintLabelSelector));
+  errs.push(...validateWindowsHostProcessPod(s, path));
   errs.push(...validateHostUsers(s, path));
   errs.push(...validateNameField(s.serviceAccountName, `${path}.serviceAccountName`, isDNS1123Subdomain));
   errs.push(...validateNameField(s.nodeName, `${path}.nodeName`, isDNS1123Subdomain));
@@ -581,7 +585,7 @@ function validateAppArmorAnnotations(a: Record<string, string>, spec: Obj, path:
 
 // validatePodMetadataAndSpec: object meta, pod annotations, spec, and the pod-only rules (projected
 // tokens need a service account; images without surrounding whitespace).
-function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, fromOld: Pick<PodSpecContext, "allowInvalidLabelValueInRequiredNodeAffinity" | "allowInvalidTopologySpreadConstraintLabelSelector"> = {}): FieldError[] {
+function validatePodMetadataAndSpec(pod: Obj, allowInvalidDeletionCost = false, fromOld: Pick<PodSpecContext, "allowInvalidLabelValueInRequiredNodeAffinity" | "allowInvalidTopologySpreadConstraintLabelSelector" | "allowMountOptionSELinuxChangePolicy"> = {}): FieldError[] {
   const spec = pod.spec ?? {};
   const errs = [
     ...validateObjectMeta(pod.metadata, true, nameIsDNSSubdomain),
@@ -731,7 +735,7 @@ export function validatePodEphemeralContainersUpdate(pod: Obj, old: Obj): FieldE
   const allowInvalidCost = allowsInvalidDeletionCost(old);
   const errs = [
     ...validateObjectMetaUpdate(pod.metadata, old.metadata),
-    ...validatePodMetadataAndSpec(pod, allowInvalidCost),
+    ...validatePodMetadataAndSpec(pod, allowInvalidCost, { allowMountOptionSELinuxChangePolicy: has(old.spec?.securityContext?.seLinuxChangePolicy) }),
     ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
   ];
   if (Object.hasOwn(old.metadata?.annotations ?? {}, MIRROR_POD_ANNOTATION)) return [forbiddenField("", "static pods do not support ephemeral containers")];
@@ -753,6 +757,7 @@ export function validatePodUpdate(pod: Obj, old: Obj): FieldError[] {
     ...validatePodMetadataAndSpec(pod, allowInvalidCost, {
       allowInvalidLabelValueInRequiredNodeAffinity: hasInvalidLabelValueInRequiredNodeAffinity(old.spec),
       allowInvalidTopologySpreadConstraintLabelSelector: hasInvalidTopologySpreadConstraintLabelSelector(old.spec),
+      allowMountOptionSELinuxChangePolicy: has(old.spec?.securityContext?.seLinuxChangePolicy),
     }),
     ...validatePodSpecificAnnotationUpdates(pod, old, "metadata.annotations", allowInvalidCost),
   ];

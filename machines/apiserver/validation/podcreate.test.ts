@@ -40,7 +40,31 @@ describe("TestValidatePod: success cases", () => {
     labelSelector: { matchExpressions: [notIn12, { key: "key2", operator: "In", values: ["value1"] }, { key: "key3", operator: "NotIn", values: ["value1"] }] },
     topologyKey: "k8s.io/zone", matchLabelKeys: ["key2"], mismatchLabelKeys: ["key3"],
   });
+  const nodeIn = { key: "key2", operator: "In", values: ["value1", "value2"] };
   const success: [string, any][] = [
+    ["basic fields", makePod("123")],
+    ["just about everything", makePod("abc.123.do-re-mi", initContainers(makeContainer("ictr")), volumes({ name: "vol", emptyDir: {} }), (p) => Object.assign(p.spec, { nodeSelector: { key: "value" }, nodeName: "foobar", serviceAccountName: "acct" }))],
+    ["serialized node affinity requirements", makePod("123", affinity({ nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [nodeIn], matchFields: [{ key: "metadata.name", operator: "In", values: ["host1"] }] }] },
+      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: "foo", operator: "In", values: ["bar"] }] } }],
+    } }))],
+    ["serialized node affinity requirements, II", makePod("123", affinity({ nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [] }] },
+      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [] } }],
+    } }))],
+    ["serialized pod affinity in affinity requirements in annotations", makePod("123", affinity({ podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [nodeIn] }, topologyKey: "zone", namespaces: ["ns"], namespaceSelector: { matchExpressions: [{ key: "key", operator: "In", values: ["value1", "value2"] }] } }],
+      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchExpressions: [{ key: "key2", operator: "NotIn", values: ["value1", "value2"] }] }, namespaces: ["ns"], topologyKey: "region" } }],
+    } }))],
+    ["serialized pod anti affinity with different Label Operators in affinity requirements in annotations", makePod("123", affinity({ podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: "key2", operator: "Exists" }] }, topologyKey: "zone", namespaces: ["ns"] }],
+      preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, podAffinityTerm: { labelSelector: { matchExpressions: [{ key: "key2", operator: "DoesNotExist" }] }, namespaces: ["ns"], topologyKey: "region" } }],
+    } }))],
+    ["populate forgiveness tolerations with exists operator in annotations.", makePod("123", tolerations({ key: "foo", operator: "Exists", value: "", effect: "NoExecute", tolerationSeconds: 60 }))],
+    ["populate forgiveness tolerations with equal operator in annotations.", makePod("123", tolerations({ key: "foo", operator: "Equal", value: "bar", effect: "NoExecute", tolerationSeconds: 60 }))],
+    ["populate tolerations equal operator in annotations.", makePod("123", tolerations({ key: "foo", operator: "Equal", value: "bar", effect: "NoSchedule" }))],
+    ["populate tolerations exists operator in annotations. (the Go row sets only a volume)", makePod("123", volumes({ name: "vol", emptyDir: {} }))],
+    ["empty key with Exists operator is OK for toleration, empty toleration key means match all taint keys.", makePod("123", tolerations({ operator: "Exists", effect: "NoSchedule" }))],
     ["empty operator is OK for toleration", makePod("123", tolerations({ key: "foo", value: "bar", effect: "NoSchedule" }))],
     ["empty effect is OK for toleration", makePod("123", tolerations({ key: "foo", operator: "Equal", value: "bar" }))],
     ["negative tolerationSeconds is OK for toleration", makePod("123", tolerations({ key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: -2 }))],
@@ -161,6 +185,8 @@ describe("TestValidatePod: error cases", () => {
     ["ClusterTrustBundlePEM projected volume byName with no name", makePod("valid-extended", projected({ clusterTrustBundle: { path: "foo-path", name: "" } })), "must be a valid object name"],
     ["ClusterTrustBundlePEM projected volume bySigner with no signer name", makePod("valid-extended", projected({ clusterTrustBundle: { path: "foo-path", signerName: "", labelSelector: { matchLabels: { foo: "bar" } } } })), "must be a valid signer name"],
     ["ClusterTrustBundlePEM projected volume bySigner with invalid signer name", makePod("valid-extended", projected({ clusterTrustBundle: { path: "foo-path", signerName: "example.com/foo/invalid" } })), "must be a fully qualified domain and path of the form"],
+    ["final PVC name for ephemeral volume must be valid", makePod("a".repeat(200), volumes({ name: "pvc", persistentVolumeClaim: { claimName: "my-pvc" } }, { name: "b".repeat(60), ephemeral: { volumeClaimTemplate: validPVCTemplate } })),
+      `spec.volumes[1].name: Invalid value: "${"b".repeat(60)}": PVC name "${"a".repeat(200)}-${"b".repeat(60)}": must be no more than 253 characters`],
     ["PersistentVolumeClaimVolumeSource must not reference a generated PVC", makePod("123", volumes({ name: "pvc-volume", persistentVolumeClaim: { claimName: "123-ephemeral-volume" } }, { name: "ephemeral-volume", ephemeral: { volumeClaimTemplate: validPVCTemplate } })),
       'spec.volumes[0].persistentVolumeClaim.claimName: Invalid value: "123-ephemeral-volume": must not reference a PVC that gets created for an ephemeral volume'],
     ["invalid pod-deletion-cost", makePod("valid-extended", annotations({ "controller.kubernetes.io/pod-deletion-cost": "text" })), 'metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "text": must be a 32bit integer'],
@@ -207,4 +233,20 @@ describe("TestValidateSeccompAnnotationsAndFieldsMatch (through a pod's own secc
     it(name, () => expect(validateCreate(makePod("p", annotations({ [seccompPod]: annotation }), podSC({ seccompProfile: profile }))).map(fieldErrorMessage)).toEqual(want));
   }
   // The Go row without a localhostProfile is one the API refuses before the match (a Localhost type needs its file).
+});
+
+// TestValidatePodCreateWithSchedulingGates: the Go test compares the whole error list (cmp.Diff).
+describe("TestValidatePodCreateWithSchedulingGates", () => {
+  const essentials = (p: any) => {
+    p.spec.containers = [{ name: "con", image: "pause", imagePullPolicy: "IfNotPresent", terminationMessagePolicy: "File" }];
+    p.spec.restartPolicy = "Always";
+    p.spec.dnsPolicy = "ClusterFirst";
+  };
+  it("create a Pod with nodeName and schedulingGates, feature enabled", () => {
+    const pod = makePod("pod", (p) => Object.assign(p.spec, { nodeName: "node", schedulingGates: [{ name: "foo" }] }), essentials);
+    expect(validateCreate(pod).map(fieldErrorMessage)).toEqual(["spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared"]);
+  });
+  it("create a Pod with schedulingGates, feature enabled", () => {
+    expect(validateCreate(makePod("pod", (p) => (p.spec.schedulingGates = [{ name: "foo" }]), essentials))).toEqual([]);
+  });
 });

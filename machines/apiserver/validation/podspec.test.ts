@@ -19,6 +19,7 @@ const port = (containerPort: number, hostPort?: number) => ({ containerPort, ...
 
 describe("TestValidatePodSpec", () => {
   const success: [string, (s: any) => void][] = [
+    ["populate basic fields, leave defaults for most", () => {}],
     ["populate all fields", (s) => Object.assign(s, { initContainers: [{ ...s.containers[0], name: "ictr" }], volumes: [{ name: "vol", emptyDir: {} }], nodeSelector: { key: "value" }, nodeName: "foobar", activeDeadlineSeconds: 2147483647, serviceAccountName: "acct" })],
     ["populate HostNetwork", (s) => Object.assign(s, { hostNetwork: true, containers: [{ ...s.containers[0], ports: [port(8080, 8080)] }] })],
     ["populate RunAsUser SupplementalGroups FSGroup with minID 0", (s) => (s.securityContext = { supplementalGroups: [0], runAsUser: 0, fsGroup: 0 })],
@@ -302,4 +303,30 @@ describe("seccomp and AppArmor annotations (ValidateSeccompPodAnnotations, Valid
     ]);
     expect(withAnnotations({ "container.apparmor.security.beta.kubernetes.io/c": "localhost/p" })).toEqual([]);
   });
+});
+
+// TestValidatePodDNSConfigWithRelaxedSearchDomain: the rows with AllowRelaxedDNSSearchValidation on, as
+// v1.35 serves it (the gate is GA); the rows with it off are left out.
+describe("TestValidatePodDNSConfigWithRelaxedSearchDomain (featuregate enabled rows)", () => {
+  const rows: [string, string, boolean][] = [
+    ["beginswith underscore, contains underscore", "_sip._tcp.abc_d.example.com", false],
+    ["contains underscore", "abc_d.example.com", false],
+    ["is dot", ".", false],
+    ["two dots", "..", true],
+    ["underscore and dot", "_.", true],
+    ["dash and dot", "-.", true],
+    ["two underscore and dot", "__.", true],
+    ["dot and two underscore", ".__", true],
+    ["dot and underscore", "._", true],
+    ["lot of underscores", "____________", true],
+    ["a regular name", "example.com", false],
+    ["unicode character", "☃.example.com", true],
+  ];
+  for (const [name, search, fails] of rows) {
+    it(`${name}, featuregate enabled`, () => {
+      const errs = validateCreate(podWith((s) => (s.dnsConfig = { searches: [search] }))).filter((e) => e.field.startsWith("spec.dnsConfig"));
+      if (fails) expect(errs.length).toBeGreaterThan(0);
+      else expect(errs).toEqual([]);
+    });
+  }
 });

@@ -4,6 +4,7 @@
 
 import { describe, it, expect } from "vitest";
 import { validateUpdate } from "./index.js";
+import { fieldErrorMessage } from "../status.js";
 import { aggregate, makeContainer, makePod } from "./testing.js";
 
 
@@ -64,6 +65,92 @@ describe("TestValidatePodStatusUpdate (through the status subresource)", () => {
         expect(errs.length).toBeGreaterThan(0);
         expect(aggregate(errs)).toContain(want);
       }
+    });
+  }
+});
+
+// TestValidatePodStatusUpdateWithSupplementalGroupsPolicy: the whole error list, for each pod OS and each
+// kind of container status (validateContainerStatusUsers, ported in stop 31).
+describe("TestValidatePodStatusUpdateWithSupplementalGroupsPolicy", () => {
+  const kinds = ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"] as const;
+  const rows: [string, (string | undefined)[], any[], [string, string][]][] = [
+    ["nil container user is valid", [undefined, "linux"], [], []],
+    ["empty container user is valid", [undefined, "linux"], [{ user: {} }], []],
+    ["container user with valid ids", [undefined, "linux"], [{ user: { linux: {} } }], []],
+    ["container user with invalid ids", [undefined, "linux"], [{ user: { linux: { uid: -1, gid: -1, supplementalGroups: [-1] } } }],
+      [["[0].linux.uid", "Invalid value: -1: must be between 0 and 2147483647, inclusive"], ["[0].linux.gid", "Invalid value: -1: must be between 0 and 2147483647, inclusive"], ["[0].linux.supplementalGroups[0]", "Invalid value: -1: must be between 0 and 2147483647, inclusive"]]],
+    ["user.linux must not be set in windows", ["windows"], [{ user: { linux: {} } }], [["[0].linux", "Forbidden: cannot be set for a windows pod"]]],
+  ];
+  for (const [name, oses, statuses, want] of rows) {
+    for (const os of oses) {
+      for (const kind of kinds) {
+        it(`[podOS=${os ?? "nil"}][${kind}] ${name}`, () => {
+          const pod = (withStatus: boolean) => makePod("foo", (p) => {
+            p.metadata.resourceVersion = "1";
+            if (os) p.spec.os = { name: os };
+            if (withStatus) p.status = { [kind]: statuses };
+          });
+          expect(validateUpdate(pod(true), pod(false), "status").map(fieldErrorMessage)).toEqual(want.map(([f, m]) => `status.${kind}${f}: ${m}`));
+        });
+      }
+    }
+  }
+});
+
+// TestValidateContainerStatusNoAllocatedResourcesStatus: ephemeral containers report no resource health.
+describe("TestValidateContainerStatusNoAllocatedResourcesStatus (ephemeral container statuses)", () => {
+  it("each ephemeral container status with allocatedResourcesStatus is refused, the others not", () => {
+    const statuses = [
+      { name: "container-1" },
+      { name: "container-2", allocatedResourcesStatus: [{ name: "test.device/test", resources: null }] },
+      { name: "container-3", allocatedResourcesStatus: [{ name: "test.device/test", resources: [{ resourceID: "resource-1", health: "Healthy" }] }] },
+    ];
+    const pod = (withStatus: boolean) => makePod("foo", (p) => {
+      p.metadata.resourceVersion = "1";
+      if (withStatus) p.status = { ephemeralContainerStatuses: statuses };
+    });
+    const errs = validateUpdate(pod(true), pod(false), "status");
+    expect(errs.map((e) => [e.field, e.detail])).toEqual([
+      ["status.ephemeralContainerStatuses[1].allocatedResourcesStatus", "must not be specified in container status"],
+      ["status.ephemeralContainerStatuses[2].allocatedResourcesStatus", "must not be specified in container status"],
+    ]);
+  });
+});
+
+// TestValidateContainerStatusAllocatedResourcesStatus: the whole error list, the containers being the pod's.
+describe("TestValidateContainerStatusAllocatedResourcesStatus", () => {
+  const ctr = (name: string, resources: any) => makeContainer(name, (c) => (c.resources = resources));
+  const healthy = (id: string, health = "Healthy") => ({ resourceID: id, health });
+  const rows: [string, any[], any[], string[]][] = [
+    ["basic correct status", [ctr("container-1", { requests: { "test.device/test": "1" } })], [{ name: "container-1", allocatedResourcesStatus: [{ name: "test.device/test", resources: [healthy("resource-1")] }] }], []],
+    ["ignoring the missing container (see https://github.com/kubernetes/kubernetes/issues/124915)", [ctr("container-2", { requests: { "test.device/test": "1" } })],
+      [{ name: "container-1", allocatedResourcesStatus: [{ name: "test.device/test", resources: [healthy("resource-1")] }] }], []],
+    ["allow nil", [ctr("container-2", { requests: { "test.device/test": "1" } })], [{ name: "container-1" }], []],
+    ["don't allow non-unique IDs", [ctr("container-2", { requests: { "test.device/test": "1" } })],
+      [{ name: "container-1", allocatedResourcesStatus: [{ name: "test.device/test", resources: [healthy("resource-1"), healthy("resource-1", "Unhealthy")] }] }],
+      ['status.containerStatuses[0].allocatedResourcesStatus[0].resources[1].resourceID: Duplicate value: "resource-1"']],
+    ["don't allow resources that are not in spec", [ctr("container-1", { requests: { "test.device/test": "1" } })],
+      [{ name: "container-1", allocatedResourcesStatus: [{ name: "test.device/test", resources: [healthy("resource-1")] }, { name: "test.device/test2", resources: [] }] }],
+      ['status.containerStatuses[0].allocatedResourcesStatus[1].name: Invalid value: "test.device/test2": must match one of the container\'s resource requests']],
+    ["allow claims and request that are in spec", [ctr("container-1", { claims: [{ name: "claim.name", request: "request.name" }] })],
+      [{ name: "container-1", allocatedResourcesStatus: [{ name: "claim:claim.name/request.name", resources: [healthy("driver/pool/device-name")] }] }], []],
+    ["allow claims that are in spec without the request", [ctr("container-1", { claims: [{ name: "claim.name" }] })],
+      [{ name: "container-1", allocatedResourcesStatus: [{ name: "claim:claim.name", resources: [healthy("driver/pool/device-name")] }] }], []],
+    ["don't allow claims that are not in spec", [ctr("container-1", { claims: [{ name: "other-claim.name" }], requests: { "claim.name": "1" } })],
+      [{ name: "container-1", allocatedResourcesStatus: [{ name: "claim:claim.name", resources: [healthy("driver/pool/device-name")] }] }],
+      ['status.containerStatuses[0].allocatedResourcesStatus[0].name: Invalid value: "claim:claim.name": must match one of the container\'s resource claims in a format \'claim:<claimName>/<request>\' or \'claim:<claimName>\' if request is empty']],
+    ["don't allow health status outside the known values", [ctr("container-1", { requests: { "test.device/test": "1" } })],
+      [{ name: "container-1", allocatedResourcesStatus: [{ name: "test.device/test", resources: [healthy("resource-1", "invalid-health-value")] }] }],
+      ['status.containerStatuses[0].allocatedResourcesStatus[0].resources[0].health: Unsupported value: "invalid-health-value": supported values: "Healthy", "Unhealthy", "Unknown"']],
+  ];
+  for (const [name, containers, statuses, want] of rows) {
+    it(name, () => {
+      const pod = (withStatus: boolean) => makePod("foo", (p) => {
+        p.metadata.resourceVersion = "1";
+        p.spec.containers = containers;
+        if (withStatus) p.status = { containerStatuses: statuses };
+      });
+      expect(validateUpdate(pod(true), pod(false), "status").map(fieldErrorMessage)).toEqual(want);
     });
   }
 });

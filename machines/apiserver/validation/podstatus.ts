@@ -1,7 +1,7 @@
 // ValidatePodStatusUpdate (pkg/apis/core/validation, v1.35): what a write to pods/status may change.
 // The status strategy has already put the old spec back, so only metadata and status are judged.
 
-import { duplicate, forbiddenField, invalidValue, type FieldError } from "../status.js";
+import { duplicate, forbiddenField, invalidValue, notSupported, type FieldError } from "../status.js";
 import { validateLabelName, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
 import { isIPv6, validateIP } from "./ip.js";
@@ -11,6 +11,67 @@ type Obj = any;
 
 // The kubelet owns these; any other condition type must be a qualified name.
 const systemConditions = new Set(["PodScheduled", "Ready", "Initialized"]);
+
+const MAX_ID = 2147483647;
+const idRange = "must be between 0 and 2147483647, inclusive";
+const badID = (v: unknown) => typeof v === "number" && (v < 0 || v > MAX_ID);
+
+/** validateContainerStatusUsers: a Linux pod's reported uid, gid and groups are valid ids; a Windows pod reports no Linux user. */
+function validateContainerStatusUsers(statuses: Obj[] | undefined, path: string, os: string): FieldError[] {
+  const errs: FieldError[] = [];
+  (statuses ?? []).forEach((cs: Obj, i: number) => {
+    const user = cs?.user;
+    if (user === undefined || user === null) return;
+    const at = `${path}[${i}].linux`;
+    if (os === "windows") {
+      if (user.linux !== undefined && user.linux !== null) errs.push(forbiddenField(at, "cannot be set for a windows pod"));
+    } else if (os === "linux" && user.linux !== undefined && user.linux !== null) {
+      const l = user.linux;
+      // uid and gid are required int64 fields: absent reads as 0.
+      if (badID(l.uid ?? 0)) errs.push(invalidValue(`${at}.uid`, l.uid, idRange));
+      if (badID(l.gid ?? 0)) errs.push(invalidValue(`${at}.gid`, l.gid, idRange));
+      (l.supplementalGroups ?? []).forEach((g: unknown, j: number) => {
+        if (badID(g)) errs.push(invalidValue(`${at}.supplementalGroups[${j}]`, g, idRange));
+      });
+    }
+  });
+  return errs;
+}
+
+const resourceHealth = ["Healthy", "Unhealthy", "Unknown"];
+
+/** validateContainerStatusAllocatedResourcesStatus: each reported resource is one the container requests or claims; health known; ids unique. */
+function validateAllocatedResourcesStatus(statuses: Obj[] | undefined, path: string, containers: Obj[] | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  (statuses ?? []).forEach((cs: Obj, i: number) => {
+    if (!Array.isArray(cs?.allocatedResourcesStatus)) return;
+    // A status for a container the spec lacks is ignored (kubernetes/kubernetes#124915).
+    const container = (containers ?? []).find((c: Obj) => c?.name === cs.name);
+    cs.allocatedResourcesStatus.forEach((r: Obj, j: number) => {
+      const at = `${path}[${i}].allocatedResourcesStatus[${j}]`;
+      const name = String(r?.name ?? "");
+      if (container) {
+        if (name.startsWith("claim:")) {
+          const claims: Obj[] = container.resources?.claims ?? [];
+          if (!claims.some((c) => `claim:${c?.name ?? ""}${c?.request ? `/${c.request}` : ""}` === name)) {
+            errs.push(invalidValue(`${at}.name`, name, "must match one of the container's resource claims in a format 'claim:<claimName>/<request>' or 'claim:<claimName>' if request is empty"));
+          }
+        } else if (!Object.hasOwn(container.resources?.requests ?? {}, name)) {
+          errs.push(invalidValue(`${at}.name`, name, "must match one of the container's resource requests"));
+        }
+      }
+      const seen = new Set<string>();
+      (r?.resources ?? []).forEach((h: Obj, k: number) => {
+        const health = String(h?.health ?? "");
+        if (!resourceHealth.includes(health)) errs.push(notSupported(`${at}.resources[${k}].health`, health, resourceHealth));
+        const id = String(h?.resourceID ?? "");
+        if (seen.has(id)) errs.push(duplicate(`${at}.resources[${k}].resourceID`, id));
+        else seen.add(id);
+      });
+    });
+  });
+  return errs;
+}
 
 /** validatePodConditions: Kubernetes names the field "Type", capitalised. */
 export function validatePodConditions(conditions: Obj[] | undefined, path: string): FieldError[] {
@@ -87,6 +148,9 @@ export function validatePodStatusUpdate(pod: Obj, old: Obj): FieldError[] {
   if (nominated !== (oldStatus.nominatedNodeName ?? "") && nominated.length > 0) {
     for (const m of isDNS1123Subdomain(nominated)) errs.push(invalidValue("status.nominatedNodeName", nominated, m));
   }
+  // The status strategy backfills an empty qosClass from the old pod before validating, so only a different non-empty one is refused.
+  const qos = status.qosClass ?? "";
+  if (qos !== "" && qos !== (oldStatus.qosClass ?? "")) errs.push(invalidValue("status.qosClass", qos, "field is immutable"));
   errs.push(...validateStateTransition(status.containerStatuses, oldStatus.containerStatuses, "status.containerStatuses", oldSpec.restartPolicy ?? ""));
   const restartableInit = (name: string) => (oldSpec.initContainers ?? []).some((c: Obj) => c?.name === name && c?.restartPolicy === "Always");
   errs.push(...validateStateTransition(status.initContainerStatuses, oldStatus.initContainerStatuses, "status.initContainerStatuses", oldSpec.restartPolicy ?? "", restartableInit));
@@ -95,8 +159,17 @@ export function validatePodStatusUpdate(pod: Obj, old: Obj): FieldError[] {
   errs.push(...validatePodResourceClaimStatuses(status.resourceClaimStatuses, pod.spec?.resourceClaims, "status.resourceClaimStatuses"));
   errs.push(...validateIPList(status.podIPs, "status.podIPs"));
   errs.push(...validateIPList(status.hostIPs, "status.hostIPs", { value: status.hostIP, name: "hostIP" }));
-  // The status strategy backfills an empty qosClass from the old pod before validating, so only a different non-empty one is refused.
-  const qos = status.qosClass ?? "";
-  if (qos !== "" && qos !== (oldStatus.qosClass ?? "")) errs.push(invalidValue("status.qosClass", qos, "field is immutable"));
+  const os: string = pod.spec?.os?.name ?? "linux";
+  errs.push(...validateContainerStatusUsers(status.containerStatuses, "status.containerStatuses", os));
+  errs.push(...validateContainerStatusUsers(status.initContainerStatuses, "status.initContainerStatuses", os));
+  errs.push(...validateContainerStatusUsers(status.ephemeralContainerStatuses, "status.ephemeralContainerStatuses", os));
+  errs.push(...validateAllocatedResourcesStatus(status.containerStatuses, "status.containerStatuses", pod.spec?.containers));
+  errs.push(...validateAllocatedResourcesStatus(status.initContainerStatuses, "status.initContainerStatuses", pod.spec?.initContainers));
+  // Ephemeral containers have no resources, so no resource health to report.
+  (status.ephemeralContainerStatuses ?? []).forEach((cs: Obj, i: number) => {
+    if (Array.isArray(cs?.allocatedResourcesStatus) && cs.allocatedResourcesStatus.length > 0) {
+      errs.push(forbiddenField(`status.ephemeralContainerStatuses[${i}].allocatedResourcesStatus`, "must not be specified in container status"));
+    }
+  });
   return errs;
 }

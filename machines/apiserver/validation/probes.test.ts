@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { validateContainerPorts, validateHandler, validateProbe, validateResizePolicy } from "./pod.js";
+import { fieldErrorMessage } from "../status.js";
 import { validateCreate } from "./index.js";
 import { brief, makeContainer, makePod, messages } from "./testing.js";
 
@@ -131,4 +132,20 @@ describe("TestValidatePorts", () => {
   }
   // The Go rows' NotSupported detail is the supported list; podflow prints it in the message.
   it("lists the supported protocols", () => expect(messages(validateContainerPorts([{ containerPort: 80, protocol: "ICMP" }], "field"))[0]).toContain('supported values: "SCTP", "TCP", "UDP"'));
+});
+
+// TestValidateSleepAction: the rows with AllowPodLifecycleSleepActionZeroValue on, as v1.35 serves it
+// (PodLifecycleSleepActionAllowZero is on); the rows with it off are left out. Through validateHandler,
+// so the field is the handler's .sleep.
+describe("TestValidateSleepAction (zero value enabled rows)", () => {
+  const rows: [string, number, number, string | undefined][] = [
+    ["valid setting", 5, 30, undefined],
+    ["sleep duration of zero with zero value feature gate enabled", 0, 30, undefined],
+    ["invalid sleep duration (negative value) with zero value enabled", -1, 30, "root.sleep: Invalid value: -1: must be non-negative and less than terminationGracePeriodSeconds (30)"],
+    ["zero grace period duration with zero value enabled", 0, 0, undefined],
+    ["nil grace period with zero value enabled", 0, 0, undefined],
+  ];
+  for (const [name, seconds, grace, want] of rows) {
+    it(name, () => expect(validateHandler({ sleep: { seconds } }, "root", grace).map(fieldErrorMessage)).toEqual(want === undefined ? [] : [want]));
+  }
 });

@@ -204,3 +204,64 @@ describe("TestValidatePersistentVolumeClaimUpdate", () => {
     expect(messages(validatePersistentVolumeClaimUpdate(invalidUpdateClaimStorageClass, validClaimStorageClass))).toEqual([`metadata.annotations.${BETA}: Invalid value: "fast2": field is immutable`]);
   });
 });
+
+// testDataSourceInSpec / pvcSpecWithCrossNamespaceSource / pvcSpecWithVolumeAttributesClassName: the Go
+// tables of ValidatePersistentVolumeClaimSpec below say only "fails" or "passes", and are checked so.
+const dsSpec = (name: string, kind: string, apiGroup: string) => ({ accessModes: ["ReadOnlyMany"], resources: requests("10G"), storageClassName: "csi-plugin", dataSource: { apiGroup, kind, name } });
+const dataSourceRows: [string, any, boolean][] = [
+  ["test create from valid snapshot source", dsSpec("test_snapshot", "VolumeSnapshot", "snapshot.storage.k8s.io"), false],
+  ["test create from valid pvc source", dsSpec("test_pvc", "PersistentVolumeClaim", ""), false],
+  ["test missing name in snapshot datasource should fail", dsSpec("", "VolumeSnapshot", "snapshot.storage.k8s.io"), true],
+  ["test missing kind in snapshot datasource should fail", dsSpec("test_snapshot", "", "snapshot.storage.k8s.io"), true],
+  ["test create from valid generic custom resource source", dsSpec("test_generic", "Generic", "generic.storage.k8s.io"), false],
+  ["test invalid datasource should fail", dsSpec("test_pod", "Pod", ""), true],
+];
+const judged = (spec: any, fails: boolean) => {
+  const errs = validatePersistentVolumeClaimSpec(spec);
+  if (fails) expect(errs.length).toBeGreaterThan(0);
+  else expect(errs).toEqual([]);
+};
+
+describe("TestAlphaVolumePVCDataSource", () => {
+  for (const [name, spec, fails] of dataSourceRows) it(name, () => judged(spec, fails));
+});
+
+describe("TestAnyDataSource: the same rows with dataSource alone and with dataSourceRef alone", () => {
+  for (const [name, spec, fails] of dataSourceRows) {
+    it(`${name} (dataSource)`, () => judged(spec, fails));
+    it(`${name} (dataSourceRef)`, () => {
+      const { dataSource, ...rest } = spec;
+      judged({ ...rest, dataSourceRef: { ...dataSource } }, fails);
+    });
+  }
+});
+
+describe("TestCrossNamespaceSource", () => {
+  const xns = (apiGroup: string | undefined, kind: string, namespace: string | undefined, withDataSource: boolean) => {
+    const ref = { ...(apiGroup === undefined ? {} : { apiGroup }), kind, ...(namespace === undefined ? {} : { namespace }), name: "snapshot1" };
+    return { accessModes: ["ReadOnlyMany"], resources: requests("10G"), storageClassName: "csi-plugin", dataSourceRef: ref, ...(withDataSource ? { dataSource: { ...(apiGroup === undefined ? {} : { apiGroup }), kind, name: "snapshot1" } } : {}) };
+  };
+  const snap = "snapshot.storage.k8s.io";
+  const rows: [string, any, boolean][] = [
+    ["Feature gate enabled and valid xns DataSourceRef specified", xns(snap, "VolumeSnapshot", "ns1", false), false],
+    ["Feature gate enabled and xns DataSourceRef with PVC source specified", xns("", "PersistentVolumeClaim", "ns1", false), false],
+    ["Feature gate enabled and xns DataSourceRef with unsupported source specified", xns("unsupported.example.com", "UnsupportedKind", "ns1", false), false],
+    ["Feature gate enabled and xns DataSourceRef with nil apiGroup", xns(undefined, "UnsupportedKind", "ns1", false), true],
+    ["Feature gate enabled and xns DataSourceRef with invalid namespace specified", xns(snap, "VolumeSnapshot", "a*b", false), true],
+    ["Feature gate enabled and xns DataSourceRef with nil namespace specified", xns(snap, "VolumeSnapshot", undefined, false), false],
+    ["Feature gate enabled and xns DataSourceRef with empty namespace specified", xns(snap, "VolumeSnapshot", "", false), false],
+    ["Feature gate enabled and both xns DataSourceRef and DataSource specified", xns(snap, "VolumeSnapshot", "ns1", true), true],
+  ];
+  for (const [name, spec, fails] of rows) it(name, () => judged(spec, fails));
+});
+
+describe("TestVolumeAttributesClass (the gate is GA: every row has it on)", () => {
+  const vac = (name?: string) => ({ accessModes: ["ReadOnlyMany"], resources: requests("10G"), storageClassName: "csi-plugin", ...(name === undefined ? {} : { volumeAttributesClassName: name }) });
+  const rows: [string, any, boolean][] = [
+    ["Feature gate enabled and valid no volumeAttributesClassName specified", vac(), false],
+    ["Feature gate enabled and an empty volumeAttributesClassName specified", vac(""), false],
+    ["Feature gate enabled and valid volumeAttributesClassName specified", vac("foo"), false],
+    ["Feature gate enabled and invalid volumeAttributesClassName specified", vac("-invalid-"), true],
+  ];
+  for (const [name, spec, fails] of rows) it(name, () => judged(spec, fails));
+});

@@ -98,6 +98,12 @@ export function cmpQuantity(a: GoQuantity, b: GoQuantity): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Quantity.Add: the exact sum, no cached string, in the format of the left side unless it is zero. */
+export function addQuantity(a: GoQuantity, b: GoQuantity): GoQuantity {
+  const e = Math.min(a.e10, b.e10);
+  return { n: a.n * pow10(a.e10 - e) + b.n * pow10(b.e10 - e), e10: e, format: a.n === 0n ? b.format : a.format, s: "" };
+}
+
 /** MilliValue % 1000 == 0: whether the value is whole in Kubernetes' integer-resource check. */
 export function isWholeInMilli(q: GoQuantity): boolean {
   // MilliValue rounds up to milli units first; a value whole in millis and divisible by 1000 is whole.

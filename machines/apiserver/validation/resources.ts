@@ -2,9 +2,9 @@
 // validateResourceName and ValidateResourceQuantityValue (pkg/apis/core/validation, v1.35) with the
 // helper predicates of pkg/apis/core/helper they lean on.
 
-import { duplicate, forbiddenField, goValue, invalidValue, required, type FieldError, type GoValue } from "../status.js";
+import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, type FieldError, type GoValue } from "../status.js";
 import { isDNS1123Label, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
-import { cmpQuantity, isWholeInMilli, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
+import { addQuantity, cmpQuantity, isWholeInMilli, parseGoQuantity, quantityString, type GoQuantity } from "./quantity.js";
 
 type Obj = any;
 
@@ -69,6 +69,17 @@ export function validateContainerResourceName(name: string, path: string): Field
   return errs;
 }
 
+// resourcehelper.SupportedPodLevelResources (component-helpers): cpu, memory and hugepages.
+const supportedPodLevelResources = ["cpu", "hugepages-", "memory"];
+
+/** validatePodResourceName: a valid resource name that pod-level resources support. */
+export function validatePodResourceName(name: string, path: string): FieldError[] {
+  const errs = validateResourceName(name, path);
+  if (errs.length > 0) return errs;
+  if (name !== "cpu" && name !== "memory" && !name.startsWith("hugepages-")) return [notSupported(path, name, supportedPodLevelResources)];
+  return [];
+}
+
 /** ValidateResourceQuantityValue: not negative, and whole for integer (extended) resources. */
 export function validateResourceQuantityValue(name: string, q: GoQuantity, path: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -100,9 +111,11 @@ function sortedEntries(m: unknown): [string, unknown][] {
   return Object.keys(m).sort().map((k) => [k, (m as Record<string, unknown>)[k]]);
 }
 
+type NameCheck = (name: string, path: string) => FieldError[];
+
 // One limit or request: its name, then its quantity (undefined when it does not parse).
-function validateEntry(name: string, raw: unknown, at: string, errs: FieldError[]): GoQuantity | undefined {
-  errs.push(...validateContainerResourceName(name, at));
+function validateEntry(name: string, raw: unknown, at: string, errs: FieldError[], nameCheck: NameCheck): GoQuantity | undefined {
+  errs.push(...nameCheck(name, at));
   const q = parseGoQuantity(raw);
   if (!q) errs.push(invalidValue(at, String(raw), quantityRegexMessage));
   else errs.push(...validateResourceQuantityValue(name, q, at));
@@ -114,8 +127,8 @@ function validateHugePageEntry(name: string, q: GoQuantity, at: string, errs: Fi
   if (msg) errs.push(invalidValue(at, quantityString(q), msg));
 }
 
-/** validateResourceRequirements (containers): names, quantities, requests against limits, hugepages with cpu or memory. */
-export function validateResourceRequirements(res: Obj, path: string, podClaimNames: ReadonlySet<string> = new Set()): FieldError[] {
+/** validateResourceRequirements: names (a container's by default, or the pod's), quantities, requests against limits, hugepages with cpu or memory. */
+export function validateResourceRequirements(res: Obj, path: string, podClaimNames: ReadonlySet<string> = new Set(), nameCheck: NameCheck = validateContainerResourceName): FieldError[] {
   const errs: FieldError[] = [];
   const limPath = `${path}.limits`;
   const reqPath = `${path}.requests`;
@@ -125,14 +138,14 @@ export function validateResourceRequirements(res: Obj, path: string, podClaimNam
   const hugePages = names.some(isHugePageResourceName);
   for (const [name, raw] of sortedEntries(res?.limits)) {
     const at = `${limPath}[${name}]`;
-    const q = validateEntry(name, raw, at, errs);
+    const q = validateEntry(name, raw, at, errs, nameCheck);
     if (!q) continue;
     limits.set(name, q);
     if (isHugePageResourceName(name)) validateHugePageEntry(name, q, at, errs);
   }
   for (const [name, raw] of sortedEntries(res?.requests)) {
     const at = `${reqPath}[${name}]`;
-    const q = validateEntry(name, raw, at, errs);
+    const q = validateEntry(name, raw, at, errs, nameCheck);
     if (!q) continue;
     const limit = limits.get(name);
     if (limit) {
@@ -209,5 +222,90 @@ export function validateResourceClaimNames(claims: Obj[] | undefined, podClaimNa
       errs.push({ type: "FieldValueNotFound", field: at, badValue: name, detail: `must be one of the names in pod.spec.resourceClaims${known.length === 0 ? " which is empty" : `: ${known.join(", ")}`}` });
     }
   });
+  return errs;
+}
+
+// A resource list as quantities, keys sorted (Go ranges over maps in random order; podflow fixes one);
+// values that do not parse are left out, validateResourceRequirements has reported them.
+function quantities(list: unknown): [string, GoQuantity][] {
+  const out: [string, GoQuantity][] = [];
+  for (const [name, raw] of sortedEntries(list)) {
+    const q = parseGoQuantity(raw);
+    if (q) out.push([name, q]);
+  }
+  return out;
+}
+
+// addResourceList and maxResourceList of component-helpers: a first value is kept as given (its printed
+// form too), a sum is a new quantity.
+function addResourceList(into: Map<string, GoQuantity>, list: [string, GoQuantity][]): void {
+  for (const [name, q] of list) {
+    const have = into.get(name);
+    into.set(name, have ? addQuantity(have, q) : q);
+  }
+}
+function maxResourceList(into: Map<string, GoQuantity>, list: Map<string, GoQuantity>): void {
+  for (const [name, q] of list) {
+    const have = into.get(name);
+    if (!have || cmpQuantity(q, have) > 0) into.set(name, q);
+  }
+}
+
+/** resourcehelper.AggregateContainerRequests: app containers and sidecars add up; an init container needs its own plus the sidecars started before it. */
+export function aggregateContainerRequests(spec: Obj): Map<string, GoQuantity> {
+  const result = new Map<string, GoQuantity>();
+  for (const c of spec.containers ?? []) addResourceList(result, quantities(c?.resources?.requests));
+  const sidecars = new Map<string, GoQuantity>();
+  const initMax = new Map<string, GoQuantity>();
+  for (const c of spec.initContainers ?? []) {
+    const own = quantities(c?.resources?.requests);
+    if (c?.restartPolicy === "Always") {
+      addResourceList(result, own);
+      addResourceList(sidecars, own);
+      maxResourceList(initMax, sidecars);
+    } else {
+      const combined = new Map<string, GoQuantity>();
+      addResourceList(combined, own);
+      addResourceList(combined, [...sidecars]);
+      maxResourceList(initMax, combined);
+    }
+  }
+  maxResourceList(result, initMax);
+  return result;
+}
+
+const zeroQuantity: GoQuantity = { n: 0n, e10: 0, format: "DecimalSI", s: "" };
+
+/** validatePodResourceConsistency: pod-level requests cover the containers' aggregate; no container limit above the pod's. */
+function validatePodResourceConsistency(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const podRequests = new Map(quantities(spec.resources?.requests));
+  for (const [name, aggregate] of [...aggregateContainerRequests(spec)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const podRequest = podRequests.get(name) ?? zeroQuantity;
+    if (cmpQuantity(aggregate, podRequest) > 0) {
+      errs.push(invalidValue(`${path}.requests[${name}]`, quantityString(podRequest), `must be greater than or equal to aggregate container requests of ${quantityString(aggregate)}`));
+    }
+  }
+  const podLimits = new Map(quantities(spec.resources?.limits));
+  (spec.containers ?? []).forEach((c: Obj, i: number) => {
+    for (const [name, limit] of quantities(c?.resources?.limits)) {
+      const podLimit = podLimits.get(name);
+      if (podLimit && cmpQuantity(limit, podLimit) > 0) {
+        // Kubernetes builds this path as containers[i][name].limits under spec.resources.
+        errs.push(invalidValue(`${path}.containers[${i}][${name}].limits`, quantityString(limit), `must be less than or equal to pod limits of ${quantityString(podLimit)}`));
+      }
+    }
+  });
+  return errs;
+}
+
+/** validatePodResources (PodLevelResources, beta and on in v1.35): no claims, valid pod-level requirements, consistent with the containers. */
+export function validatePodResources(spec: Obj, podClaimNames: ReadonlySet<string>, path: string): FieldError[] {
+  const r = spec.resources;
+  if (r === undefined || r === null) return [];
+  const errs: FieldError[] = [];
+  if (r.claims !== undefined && r.claims !== null) errs.push(forbiddenField(`${path}.claims`, "claims cannot be set for Resources at pod-level"));
+  errs.push(...validateResourceRequirements(r, path, podClaimNames, validatePodResourceName));
+  errs.push(...validatePodResourceConsistency(spec, path));
   return errs;
 }

@@ -5,7 +5,8 @@
 
 import { forbiddenField, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { marshalled } from "./meta.js";
-import { inclusiveRangeError } from "./names.js";
+import { utf8Length } from "../../common/bytes.js";
+import { inclusiveRangeError, isDNS1123Subdomain } from "./names.js";
 import { validateLocalDescendingPath } from "./volumes.js";
 
 type Obj = any;
@@ -99,8 +100,82 @@ function validateSysctls(sysctls: Obj[], spec: Obj, path: string): FieldError[] 
   return errs;
 }
 
+// Windows limits on the options (Active Directory naming rules), as Kubernetes states them.
+const MAX_GMSA_CREDENTIAL_SPEC_KIB = 64;
+const MAX_RUN_AS_USER_NAME_DOMAIN_LENGTH = 256;
+const MAX_RUN_AS_USER_NAME_USER_LENGTH = 104;
+const ctrlRe = /[\x00-\x1f\x7f]/;
+// A NetBios domain: 1 to 15 characters, not starting with a dot, none of \ / : * ? " < > |.
+const netBiosRe = /^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$/;
+const dnsLabelFmt = "[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?";
+const windowsDomainDNSRe = new RegExp(`^${dnsLabelFmt}(?:\\.${dnsLabelFmt})*$`);
+const invalidUserNameCharsRe = /["/\\:;|=,+*?<>@[\]]/;
+const dotsSpacesRe = /^[. ]+$/;
+
+/** validateWindowsSecurityContextOptions: a GMSA spec name and contents, and a DOMAIN\\User runAsUserName. */
+export function validateWindowsOptions(w: Obj, path: string): FieldError[] {
+  if (!has(w)) return [];
+  const errs: FieldError[] = [];
+  if (has(w.gmsaCredentialSpecName)) {
+    for (const msg of isDNS1123Subdomain(String(w.gmsaCredentialSpecName))) errs.push(invalidValue(`${path}.gmsaCredentialSpecName`, w.gmsaCredentialSpecName, msg));
+  }
+  if (has(w.gmsaCredentialSpec)) {
+    const l = utf8Length(String(w.gmsaCredentialSpec));
+    if (l === 0) errs.push(invalidValue(`${path}.gmsaCredentialSpec`, w.gmsaCredentialSpec, "gmsaCredentialSpec cannot be an empty string"));
+    else if (l > MAX_GMSA_CREDENTIAL_SPEC_KIB * 1024) errs.push(invalidValue(`${path}.gmsaCredentialSpec`, w.gmsaCredentialSpec, `gmsaCredentialSpec size must be under ${MAX_GMSA_CREDENTIAL_SPEC_KIB} KiB`));
+  }
+  if (has(w.runAsUserName)) errs.push(...validateRunAsUserName(String(w.runAsUserName), `${path}.runAsUserName`));
+  return errs;
+}
+
+function validateRunAsUserName(name: string, path: string): FieldError[] {
+  if (name.length === 0) return [invalidValue(path, name, "runAsUserName cannot be an empty string")];
+  if (ctrlRe.test(name)) return [invalidValue(path, name, "runAsUserName cannot contain control characters")];
+  const parts = name.split("\\");
+  if (parts.length > 2) return [invalidValue(path, name, "runAsUserName cannot contain more than one backslash")];
+  const [domain, user] = parts.length === 1 ? ["", parts[0]!] : [parts[0]!, parts[1]!];
+  const errs: FieldError[] = [];
+  if (utf8Length(domain) >= MAX_RUN_AS_USER_NAME_DOMAIN_LENGTH) errs.push(invalidValue(path, name, `runAsUserName's Domain length must be under ${MAX_RUN_AS_USER_NAME_DOMAIN_LENGTH} characters`));
+  if (parts.length === 2 && !(netBiosRe.test(domain) || windowsDomainDNSRe.test(domain))) errs.push(invalidValue(path, name, "runAsUserName's Domain doesn't match the NetBios nor the DNS format"));
+  const userLength = utf8Length(user);
+  if (userLength === 0) errs.push(invalidValue(path, name, "runAsUserName's User cannot be empty"));
+  else if (userLength > MAX_RUN_AS_USER_NAME_USER_LENGTH) errs.push(invalidValue(path, name, `runAsUserName's User length must not be longer than ${MAX_RUN_AS_USER_NAME_USER_LENGTH} characters`));
+  if (dotsSpacesRe.test(user)) errs.push(invalidValue(path, name, "runAsUserName's User cannot contain only periods or spaces"));
+  if (invalidUserNameCharsRe.test(user)) errs.push(invalidValue(path, name, `runAsUserName's User cannot contain the following characters: "/\\:;|=,+*?<>@[]`));
+  return errs;
+}
+
+/**
+ * validateWindowsHostProcessPod: a pod's and a container's hostProcess agree when both are set; once any
+ * container is a HostProcess container all must be, and the pod must use the host's network. (The
+ * "disallowed by cluster policy" refusal needs --allow-privileged=false, which podflow does not model.)
+ */
+export function validateWindowsHostProcessPod(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const podHostProcess: unknown = spec.securityContext?.windowsOptions?.hostProcess;
+  let containers = 0;
+  let hostProcessContainers = 0;
+  const visit = (c: Obj, at: string) => {
+    containers++;
+    const own: unknown = c?.securityContext?.windowsOptions?.hostProcess;
+    if (has(podHostProcess) && has(own) && podHostProcess !== own) {
+      errs.push(invalidValue(`${at}.securityContext.windowsOptions.hostProcess`, own, `pod hostProcess value must be identical if both are specified, was ${podHostProcess}`));
+    }
+    if (own === true || (!has(own) && podHostProcess === true)) hostProcessContainers++;
+  };
+  // podshelper.VisitContainersWithPath: init, then app, then ephemeral containers.
+  (spec.initContainers ?? []).forEach((c: Obj, i: number) => visit(c, `${path}.initContainers[${i}]`));
+  (spec.containers ?? []).forEach((c: Obj, i: number) => visit(c, `${path}.containers[${i}]`));
+  (spec.ephemeralContainers ?? []).forEach((c: Obj, i: number) => visit(c, `${path}.ephemeralContainers[${i}]`));
+  if (hostProcessContainers > 0) {
+    if (hostProcessContainers !== containers) errs.push(invalidValue(path, "", "If pod contains any hostProcess containers then all containers must be HostProcess containers"));
+    if (spec.hostNetwork !== true) errs.push(invalidValue(`${path}.hostNetwork`, false, "hostNetwork must be true if pod contains any hostProcess containers"));
+  }
+  return errs;
+}
+
 /** validatePodSpecSecurityContext: id ranges, shareProcessNamespace with hostPID, sysctls, policies, profiles. */
-export function validatePodSecurityContext(spec: Obj, path: string): FieldError[] {
+export function validatePodSecurityContext(spec: Obj, path: string, allowMountOptionSELinuxChangePolicy = false): FieldError[] {
   const sc: Obj = spec.securityContext ?? {};
   const errs: FieldError[] = [];
   errs.push(...validateID(sc.fsGroup, `${path}.fsGroup`), ...validateID(sc.runAsUser, `${path}.runAsUser`), ...validateID(sc.runAsGroup, `${path}.runAsGroup`));
@@ -113,12 +188,16 @@ export function validatePodSecurityContext(spec: Obj, path: string): FieldError[
     errs.push(notSupported(`${path}.fsGroupChangePolicy`, sc.fsGroupChangePolicy, ["Always", "OnRootMismatch"]));
   }
   errs.push(...validateSeccompProfile(sc.seccompProfile, `${path}.seccompProfile`));
+  errs.push(...validateWindowsOptions(sc.windowsOptions, `${path}.windowsOptions`));
   errs.push(...validateAppArmorProfile(sc.appArmorProfile, `${path}.appArmorProfile`));
   if (has(sc.supplementalGroupsPolicy) && !["Merge", "Strict"].includes(sc.supplementalGroupsPolicy)) {
     errs.push(notSupported(`${path}.supplementalGroupsPolicy`, sc.supplementalGroupsPolicy, ["Merge", "Strict"]));
   }
-  if (has(sc.seLinuxChangePolicy) && !["MountOption", "Recursive"].includes(sc.seLinuxChangePolicy)) {
-    errs.push(notSupported(`${path}.seLinuxChangePolicy`, sc.seLinuxChangePolicy, ["MountOption", "Recursive"]));
+  // validateSELinuxChangePolicy: with SELinuxMount off (beta, default off in v1.35) only Recursive is
+  // allowed, unless the old object already had a policy (useOnlyRecursiveSELinuxChangePolicy).
+  const selinuxPolicies = allowMountOptionSELinuxChangePolicy ? ["MountOption", "Recursive"] : ["Recursive"];
+  if (has(sc.seLinuxChangePolicy) && !selinuxPolicies.includes(sc.seLinuxChangePolicy)) {
+    errs.push(notSupported(`${path}.seLinuxChangePolicy`, sc.seLinuxChangePolicy, selinuxPolicies));
   }
   return errs;
 }
@@ -138,6 +217,7 @@ export function validateContainerSecurityContext(sc: Obj, path: string, hostUser
       if (cap === "CAP_SYS_ADMIN") errs.push(invalidValue(path, asJSON(sc), "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN"));
     }
   }
+  errs.push(...validateWindowsOptions(sc.windowsOptions, `${path}.windowsOptions`));
   errs.push(...validateAppArmorProfile(sc.appArmorProfile, `${path}.appArmorProfile`));
   return errs;
 }

@@ -65,8 +65,8 @@ const pvSources: [key: string, forbiddenKey: string, checkKey: string][] = [
 let podSourceChecksMap: Map<string, (typeof volumeSources)[number][3]> | undefined;
 const podSourceChecks = () => (podSourceChecksMap ??= new Map(volumeSources.map(([key, , , check]) => [key, check])));
 
-// validateCSISecretRef: a PV's secret reference names a secret and its namespace.
-function validateCSISecretRef(ref: Obj, path: string): FieldError[] {
+// validatePVSecretReference: a PV source's secret reference names a secret (a subdomain) and its namespace (a label).
+export function validatePVSecretReference(ref: Obj, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const name = String(ref?.name ?? "");
   const namespace = String(ref?.namespace ?? "");
@@ -82,7 +82,7 @@ export function validateCSIPersistentVolumeSource(csi: Obj, path: string): Field
   const errs = validateCSIDriverName(String(csi?.driver ?? ""), `${path}.driver`);
   if (!csi?.volumeHandle) errs.push(required(`${path}.volumeHandle`, ""));
   for (const ref of ["controllerPublishSecretRef", "controllerExpandSecretRef", "nodePublishSecretRef", "nodeExpandSecretRef"]) {
-    if (has(csi?.[ref])) errs.push(...validateCSISecretRef(csi[ref], `${path}.${ref}`));
+    if (has(csi?.[ref])) errs.push(...validatePVSecretReference(csi[ref], `${path}.${ref}`));
   }
   return errs;
 }

@@ -5,8 +5,8 @@
 // that there is exactly one cause.
 
 import { describe, expect, it } from "vitest";
-import type { FieldError } from "../status.js";
-import { validateCSIPersistentVolumeSource, validateGlusterfsPersistentVolumeSource } from "./storage.js";
+import { fieldErrorMessage, type FieldError } from "../status.js";
+import { validateCSIPersistentVolumeSource, validateGlusterfsPersistentVolumeSource, validatePVSecretReference } from "./storage.js";
 import { validateKeyToPath, validateVolumes } from "./volumes.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -118,4 +118,28 @@ describe("TestValidateCSIPersistentVolumeSource", () => {
     ["Invalid ControllerExpandSecretRef", csi({ controllerExpandSecretRef: { name: g(255), namespace: "default" } }), [I, "controllerExpandSecretRef.name"]],
   ];
   for (const [name, src, want] of rows) it(name, () => expectFirst(validateCSIPersistentVolumeSource(src, "field"), want));
+});
+
+// TestValidatePVSecretReference: no error, or a first error whose text contains the row's (the Go test
+// accepts an empty text too).
+describe("TestValidatePVSecretReference", () => {
+  const dnsSubdomain = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+  const dnsLabel = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  const rows: [string, any, string | undefined][] = [
+    ["invalid secret ref name", { name: "$%^&*#", namespace: "default" }, `name.name: Invalid value: "$%^&*#": ${dnsSubdomain}`],
+    ["invalid secret ref namespace", { name: "valid", namespace: "$%^&*#" }, `name.namespace: Invalid value: "$%^&*#": ${dnsLabel}`],
+    ["invalid secret: missing namespace", { name: "valid" }, "name.namespace: Required value"],
+    ["invalid secret : missing name", { namespace: "default" }, "name.name: Required value"],
+    ["valid secret", { name: "valid", namespace: "default" }, undefined],
+  ];
+  for (const [name, ref, want] of rows) {
+    it(name, () => {
+      const errs = validatePVSecretReference(ref, "name");
+      if (want === undefined) expect(errs).toEqual([]);
+      else {
+        expect(errs.length).toBeGreaterThan(0);
+        expect(fieldErrorMessage(errs[0]!)).toContain(want);
+      }
+    });
+  }
 });

@@ -34,11 +34,14 @@ describe("TestValidateVolumes", () => {
   const cases: [string, any, Want[]][] = [
     ["valid alpha name", { name: "empty", emptyDir: {} }, []],
     ["valid num name", { name: "123", emptyDir: {} }, []],
+    ["valid alphanum name", { name: "empty-123", emptyDir: {} }, []],
+    ["valid numalpha name", { name: "123-empty", emptyDir: {} }, []],
     ["zero-length name", { name: "", emptyDir: {} }, [[R, "name"]]],
     ["name > 63 characters", { name: "a".repeat(64), emptyDir: {} }, [[I, "name", "must be no more than"]]],
     ["name has dots", { name: "a.b.c", emptyDir: {} }, [[I, "name", "must not contain dots"]]],
     ["name not a DNS label", { name: "Not a DNS label!", emptyDir: {} }, [[I, "name", "a lowercase RFC 1123 label must consist of"]]],
     ["more than one source: hostPath after emptyDir is the one forbidden", { name: "dups", emptyDir: {}, hostPath: { path: "/mnt/path", type: "Directory" } }, [[F, "hostPath", "may not specify more than 1 volume"]]],
+    ["default HostPath", { name: "hostpath", hostPath: { path: "/mnt/path", type: "Directory" } }, []],
     ["valid HostPath", { name: "hostpath", hostPath: { path: "/mnt/path", type: "Socket" } }, []],
     ["invalid HostPath type", { name: "hostpath", hostPath: { path: "/mnt/path", type: "invalid" } }, [[NS, "hostPath.type"]]],
     ["invalid HostPath backsteps", { name: "hostpath", hostPath: { path: "/mnt/path/..", type: "Directory" } }, [[I, "hostPath.path", "must not contain '..'"]]],
@@ -72,6 +75,8 @@ describe("TestValidateVolumes", () => {
     ["secret with invalid positive defaultMode", { name: "secret", secret: { secretName: "s", defaultMode: 0o1000 } }, [[I, "secret.defaultMode"]]],
     ["secret with invalid negative defaultMode", { name: "secret", secret: { secretName: "s", defaultMode: -1 } }, [[I, "secret.defaultMode"]]],
     ["valid ConfigMap", { name: "cfgmap", configMap: { name: "my-cfgmap" } }, []],
+    ["valid ConfigMap with defaultMode", { name: "cfgmap", configMap: { name: "my-cfgmap", defaultMode: 0o644 } }, []],
+    ["valid ConfigMap with projection and mode", { name: "cfgmap", configMap: { name: "my-cfgmap", items: [{ key: "key", path: "filename", mode: 0o644 }] } }, []],
     ["valid ConfigMap with subdir projection", { name: "cfgmap", configMap: { name: "my-cfgmap", items: [{ key: "key", path: "dir/filename" }] } }, []],
     ["configmap with missing path", { name: "cfgmap", configMap: { name: "c", items: [{ key: "key", path: "" }] } }, [[R, "configMap.items[0].path"]]],
     ["configmap with leading ..", { name: "cfgmap", configMap: { name: "c", items: [{ key: "key", path: "../foo" }] } }, [[I, "configMap.items[0].path"]]],
@@ -133,7 +138,9 @@ describe("TestValidateVolumes", () => {
     expect(validateCreate(p).map((e) => `${e.type} ${e.field}`)).toEqual(["FieldValueDuplicate spec.volumes[1].name"]);
   });
 
-  it("an image volume in a pod template may leave its reference empty (ResourceIsPod is false there)", () => {
+  it("a hugepages emptyDir medium is accepted", () => check({ name: "working", emptyDir: { medium: "HugePages" } }, []));
+
+  it("image volume with empty reference on other object: a pod template may leave it empty (ResourceIsPod is false there)", () => {
     const errs = validatePodTemplateSpec({ metadata: {}, spec: { ...defaultedPod().spec, volumes: [{ name: "image-volume", image: { reference: "", pullPolicy: "IfNotPresent" } }] } }, "spec.template");
     expect(errs).toEqual([]);
   });
