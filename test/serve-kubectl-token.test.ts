@@ -55,6 +55,8 @@ describe("kubectl create token against podflow serve", () => {
     const c = claimsOf(r.out.trim());
     expect(c.aud).toEqual(["vault"]);
     expect(c.exp - c.iat).toBe(600);
+    // a token for another audience does not authenticate to the API server
+    expect((await raw(s, "GET", "/api", { token: r.out.trim() })).code).toBe(401);
   });
 
   it("an account that does not exist is 404; a token bound to a pod names the pod and dies with it", async () => {

@@ -10,7 +10,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
-import { forgetExpired, prepareTokenRequest, serviceAccountUser, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
+import { forgetExpired, prepareTokenRequest, serviceAccountUser, tokenKey, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
@@ -95,7 +95,7 @@ export interface ApiServerContext {
   /** pod creates whose admission waits to look for their ServiceAccount again, by park id */
   parked: IMap<number, Request>;
   nextParkId: number;
-  /** the service account tokens issued by TokenRequest, by their text: the authenticator knows them so */
+  /** the service account tokens issued by TokenRequest, by their signature (tokenKey): the authenticator knows them so */
   issuedTokens: IMap<string, IssuedToken>;
 }
 
@@ -189,7 +189,7 @@ export function authenticate(ctx: ApiServerContext): ApiServerContext {
 function authenticateRequest(ctx: ApiServerContext, cur: InFlight): void {
   const token = cur.req.token;
   if (token !== undefined && token !== "") {
-    const issued = ctx.issuedTokens.get(token);
+    const issued = ctx.issuedTokens.get(tokenKey(token));
     const user = ctx.users.get(token) ?? (issued ? serviceAccountUser(issued, cur.req.now, (res, ns, name) => lookupStored(ctx, res, ns, name)) : undefined);
     if (!user) {
       cur.error = S.unauthorized();
@@ -969,7 +969,7 @@ export function requestSignature(ctx: ApiServerContext, fx: Fx): ApiServerContex
 export function replyWithToken(ctx: ApiServerContext, ev: { token: string; now: number }, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const t = cur.token!;
-  const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(ev.token, t.issued);
+  const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(tokenKey(ev.token), t.issued);
   ok(fx, cur, 201, { ...t.reply, status: { ...t.reply.status, token: ev.token } });
   return done({ ...ctx, issuedTokens });
 }

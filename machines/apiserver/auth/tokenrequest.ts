@@ -30,7 +30,17 @@ export interface IssuedToken {
   /** ms since the epoch: the token's exp */
   expires: number;
   jti: string;
+  /** the token's audiences include the API server's: only then does it authenticate here */
+  forAPI: boolean;
   bound?: BoundObject;
+}
+
+/**
+ * How the API server knows an issued token: by its signature, the part no one can make without
+ * the key. A map keyed by whole tokens would hold every audience list a client asked for.
+ */
+export function tokenKey(token: string): string {
+  return token.slice(token.lastIndexOf(".") + 1);
 }
 
 /** The claims the signer signs (the JWT's payload), as pkg/serviceaccount's Claims builds them. */
@@ -113,7 +123,7 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, jti: st
   if (bound?.kind === "Secret") scope.secret = { name: bound.name, uid: bound.uid };
   if (bound?.kind === "Node") scope.node = { name: bound.name, uid: bound.uid };
   const claims: TokenClaims = { aud: audiences, exp, iat, iss: serviceAccountIssuer, jti, nbf: iat, sub: `system:serviceaccount:${namespace}:${name}`, "kubernetes.io": scope };
-  const issued: IssuedToken = { namespace, serviceAccount: name, serviceAccountUid: sa.metadata.uid, expires: exp * 1000, jti, ...(bound ? { bound } : {}) };
+  const issued: IssuedToken = { namespace, serviceAccount: name, serviceAccountUid: sa.metadata.uid, expires: exp * 1000, jti, forAPI: audiences.includes(serviceAccountIssuer), ...(bound ? { bound } : {}) };
   const reply = {
     kind: "TokenRequest",
     apiVersion: "authentication.k8s.io/v1",
@@ -126,11 +136,12 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, jti: st
 
 /**
  * The service account authenticator (pkg/serviceaccount's validator): a token the API server issued
- * names its account while it has not expired, the account still exists with the uid it was issued
+ * names its account while it is meant for the API server (its audiences), has not expired, the account still exists with the uid it was issued
  * for, and so does the object it is bound to; then the user is the account, in its groups.
  */
 export function serviceAccountUser(t: IssuedToken, now: number, lookup: (resource: string, namespace: string | undefined, name: string) => any): UserInfo | undefined {
-  if (now >= t.expires) return undefined;
+  // a token for another audience (kubectl create token --audience=vault) is not the API server's to accept
+  if (!t.forAPI || now >= t.expires) return undefined;
   const sa = lookup("serviceaccounts", t.namespace, t.serviceAccount);
   if (!sa || sa.metadata.uid !== t.serviceAccountUid || sa.metadata.deletionTimestamp) return undefined;
   if (t.bound) {
