@@ -13,7 +13,7 @@ import { Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
-import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
+import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
@@ -205,12 +205,19 @@ function nodeGraph(ctx: ApiServerContext): NodeGraph {
     podsOn: (node) => [...(c.podsByNode.get(node) ?? [])].map((k) => c.objects.get(k)),
     node: (name) => c.objects.get(`/registry/minions/${name}`),
     pvc: (namespace, name) => c.objects.get(`/registry/persistentvolumeclaims/${namespace}/${name}`),
-    rbac: {
-      role: (namespace, name) => c.objects.get(`/registry/roles/${namespace}/${name}`),
-      clusterRole: (name) => c.objects.get(`/registry/clusterroles/${name}`),
-      clusterRoleBindings: () => c.byKind.get("ClusterRoleBinding")?.values() ?? [],
-      roleBindings: (namespace) => [...(c.byKind.get("RoleBinding")?.values() ?? [])].filter((b) => b.metadata?.namespace === namespace),
-    },
+    rbac: rbacObjects(c),
+  };
+}
+
+/** The stored Roles, ClusterRoles and bindings the RBAC authorizer reads, from the watch cache. */
+export function rbacObjects(c: WatchCache): RbacObjects {
+  return {
+    role: (namespace, name) => c.objects.get(`/registry/roles/${namespace}/${name}`),
+    clusterRole: (name) => c.objects.get(`/registry/clusterroles/${name}`),
+    clusterRoleBindings: () => c.byKind.get("ClusterRoleBinding")?.values() ?? [],
+    roleBindings: (namespace) => [...(c.byKind.get("RoleBinding")?.values() ?? [])].filter((b) => b.metadata?.namespace === namespace),
+    // each kind's map is replaced when one of its objects changes
+    versions: () => [c.byKind.get("ClusterRoleBinding"), c.byKind.get("ClusterRole"), c.byKind.get("RoleBinding"), c.byKind.get("Role")],
   };
 }
 
