@@ -29,7 +29,7 @@ import { validateCommonObjectMeta } from "./validation/meta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
 import { deepEqual } from "../common/equal.js";
-import { getOwn, setOwn } from "../common/own.js";
+import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { versionedTypeKey } from "./schema/decode.js";
 import { alternateVersion } from "./conversion.js";
@@ -1071,7 +1071,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
     if (sa === undefined) missingAccount = name;
     return sa;
   };
-  const actx = { ...admissionContext(ctx, cur), priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) } as Parameters<typeof mutate>[1];
+  const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as Parameters<typeof mutate>[1];
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
   const obj = read !== undefined ? admitDefaulted(read, actx) : mutate(cur.obj, actx);
   if (refusal !== undefined && missingAccount !== undefined) {
@@ -1149,7 +1149,7 @@ function inNamespace(ctx: ApiServerContext, kind: string, ns: string | undefined
 export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur) || !cur.r?.namespaced) return ctx;
-  const res = validatingAdmission(cur.obj, { ...admissionContext(ctx, cur), nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource } });
+  const res = validatingAdmission(cur.obj, copyWith(admissionContext(ctx, cur), { nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource } }));
   if ("refused" in res) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", res.refused) } };
   if (res.charges.length === 0) return ctx;
   const quotaR = resourceFor("", "resourcequotas")!;
@@ -1244,7 +1244,7 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     success.push({ type: "put", key: a.key, value: { ...a.value, metadata: meta } });
   }
   fx.send("etcd", { type: "Txn", id, compare, success, failure: [] });
-  return { ...ctx, nextEtcdId: id + 1, current: { ...cur, txnId: id } };
+  return copyWith(ctx, { nextEtcdId: id + 1, current: copyWith(cur, { txnId: id }) });
 }
 
 export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {
