@@ -1244,7 +1244,7 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     success.push({ type: "put", key: a.key, value: { ...a.value, metadata: meta } });
   }
   fx.send("etcd", { type: "Txn", id, compare, success, failure: [] });
-  return copyWith(ctx, { nextEtcdId: id + 1, current: copyWith(cur, { txnId: id }) });
+  return { ...ctx, nextEtcdId: id + 1, current: copyWith(cur, { txnId: id }) };
 }
 
 export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {
