@@ -9,6 +9,7 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
 import { Fx } from "../machines/common/effects.js";
 import { runTaggedStep, stepRunOf } from "../machines/common/step.js";
+import { copyWith } from "../machines/common/own.js";
 import type { Effects } from "../machines/messages.js";
 
 /** Which interpreter runs value machines: XState's own (the reference) or the compiled fast path. */
@@ -359,7 +360,7 @@ export function fastTransition(machine: AnyStateMachine, snap: AnyMachineSnapsho
     cfg = m.next;
   }
   if (cfg === start && ctx === snap.context) return snap;
-  return { ...snap, context: ctx, _nodes: cfg.nodes, value: cfg.value, tags: cfg.tags } as unknown as AnyMachineSnapshot;
+  return copyWith(snap, { context: ctx, _nodes: cfg.nodes, value: cfg.value, tags: cfg.tags }) as unknown as AnyMachineSnapshot;
 }
 
 /** Runs a microstep's steps as XState's assign and emit would: each next context merged into a new one, effects in order. */

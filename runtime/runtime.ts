@@ -6,6 +6,7 @@
 import { isValueMachine } from "./values.js";
 import { freezeContext } from "../machines/common/freeze.js";
 import { forgetLastStep, lastStepContext } from "../machines/common/step.js";
+import { copyWith } from "../machines/common/own.js";
 import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
 import type { Address, Effects, TimerRequest } from "../machines/messages.js";
 import { Rng, seedFor } from "../machines/common/prng.js";
@@ -595,7 +596,7 @@ export class Runtime {
       const e = this.actors.get(to);
       if (!e) return; // the receiver is down: the message is lost, as on a broken connection
       // stamped on a copy: the sender may still hold the message it sent
-      this.deliverTo(e, { ...msg, from, now: this.now });
+      this.deliverTo(e, copyWith(msg, { from, now: this.now }));
       this.recordState(e);
       for (const h of this.stepHooks) h(to);
     }

@@ -14,7 +14,7 @@ import { forgetExpired, prepareTokenRequest, serviceAccountUser, tokenKey, type 
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
-import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type UserInfo } from "./auth/index.js";
+import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
@@ -30,7 +30,7 @@ import { validateCommonObjectMeta } from "./validation/meta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
 import { deepEqual } from "../common/equal.js";
-import { getOwn, setOwn } from "../common/own.js";
+import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { versionedTypeKey } from "./schema/decode.js";
 import { alternateVersion } from "./conversion.js";
@@ -212,12 +212,19 @@ function nodeGraph(ctx: ApiServerContext): NodeGraph {
     podsOn: (node) => [...(c.podsByNode.get(node) ?? [])].map((k) => c.objects.get(k)),
     node: (name) => c.objects.get(`/registry/minions/${name}`),
     pvc: (namespace, name) => c.objects.get(`/registry/persistentvolumeclaims/${namespace}/${name}`),
-    rbac: {
-      role: (namespace, name) => c.objects.get(`/registry/roles/${namespace}/${name}`),
-      clusterRole: (name) => c.objects.get(`/registry/clusterroles/${name}`),
-      clusterRoleBindings: () => c.byKind.get("ClusterRoleBinding")?.values() ?? [],
-      roleBindings: (namespace) => [...(c.byKind.get("RoleBinding")?.values() ?? [])].filter((b) => b.metadata?.namespace === namespace),
-    },
+    rbac: rbacObjects(c),
+  };
+}
+
+/** The stored Roles, ClusterRoles and bindings the RBAC authorizer reads, from the watch cache. */
+export function rbacObjects(c: WatchCache): RbacObjects {
+  return {
+    role: (namespace, name) => c.objects.get(`/registry/roles/${namespace}/${name}`),
+    clusterRole: (name) => c.objects.get(`/registry/clusterroles/${name}`),
+    clusterRoleBindings: () => c.byKind.get("ClusterRoleBinding")?.values() ?? [],
+    roleBindings: (namespace) => [...(c.byKind.get("RoleBinding")?.values() ?? [])].filter((b) => b.metadata?.namespace === namespace),
+    // each kind's map is replaced when one of its objects changes
+    versions: () => [c.byKind.get("ClusterRoleBinding"), c.byKind.get("ClusterRole"), c.byKind.get("RoleBinding"), c.byKind.get("Role")],
   };
 }
 
@@ -1112,7 +1119,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
     if (sa === undefined) missingAccount = name;
     return sa;
   };
-  const actx = { ...admissionContext(ctx, cur), priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) } as Parameters<typeof mutate>[1];
+  const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as Parameters<typeof mutate>[1];
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
   const obj = read !== undefined ? admitDefaulted(read, actx) : mutate(cur.obj, actx);
   if (refusal !== undefined && missingAccount !== undefined) {
@@ -1190,7 +1197,7 @@ function inNamespace(ctx: ApiServerContext, kind: string, ns: string | undefined
 export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur) || !cur.r?.namespaced) return ctx;
-  const res = validatingAdmission(cur.obj, { ...admissionContext(ctx, cur), nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource } });
+  const res = validatingAdmission(cur.obj, copyWith(admissionContext(ctx, cur), { nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource } }));
   if ("refused" in res) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", res.refused) } };
   if (res.charges.length === 0) return ctx;
   const quotaR = resourceFor("", "resourcequotas")!;
@@ -1285,7 +1292,7 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     success.push({ type: "put", key: a.key, value: { ...a.value, metadata: meta } });
   }
   fx.send("etcd", { type: "Txn", id, compare, success, failure: [] });
-  return { ...ctx, nextEtcdId: id + 1, current: { ...cur, txnId: id } };
+  return { ...ctx, nextEtcdId: id + 1, current: copyWith(cur, { txnId: id }) };
 }
 
 export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {

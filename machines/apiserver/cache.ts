@@ -13,6 +13,7 @@ import type { WatchEventType, WatchedEvent } from "../messages.js";
 import { resourceForKind, type ResourceInfo } from "./resources.js";
 import { matchesFieldSelector, matchesRequirements } from "../common/labels.js";
 import { deepFreeze } from "../common/equal.js";
+import { copyWith } from "../common/own.js";
 
 export interface ClientWatch {
   client: string;
@@ -71,7 +72,7 @@ export function newWatchCache(historyLimit = 20_000): WatchCache {
 
 /** The object with metadata.resourceVersion set from the etcd modRevision, as the API server decodes it. */
 export function withResourceVersion(obj: any, revision: number): any {
-  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
+  return copyWith(obj, { metadata: copyWith(obj.metadata ?? {}, { resourceVersion: String(revision) }) });
 }
 
 /** The mutable working copy of the cache's object indexes within one function (locals only, never stored). */

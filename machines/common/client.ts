@@ -14,6 +14,7 @@ import { plainOf } from "./step.js";
 import type { ApiRequest, ApiResponse, WatchEvent } from "../messages.js";
 import { rfc3339 } from "./time.js";
 import { mutant } from "./mutation.js";
+import { copyWith } from "./own.js";
 
 export interface ClientState {
   token: string;
@@ -211,12 +212,12 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent): InformerDe
   const resourceVersion = ev.object.metadata.resourceVersion;
   if (ev.eventType === "DELETED") {
     const index = inf.index !== undefined && old !== undefined ? unindex(inf.index, k, old, true) : inf.index;
-    setInformer(c, { ...inf, store: inf.store.delete(k), index, resourceVersion });
+    setInformer(c, copyWith(inf, { store: inf.store.delete(k), index, resourceVersion }));
     return { type: "DELETED", object: ev.object, old };
   }
   // the index entries hold the object itself: a modification that keeps its index keys replaces it where it is
   const index = inf.index === undefined ? undefined : addToIndex(old === undefined || sameIndexKeys(old, ev.object) ? inf.index : unindex(inf.index, k, old, false), k, ev.object);
-  setInformer(c, { ...inf, store: inf.store.set(k, ev.object), index, resourceVersion });
+  setInformer(c, copyWith(inf, { store: inf.store.set(k, ev.object), index, resourceVersion }));
   return { type: ev.eventType, object: ev.object, old };
 }
 

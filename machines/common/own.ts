@@ -17,3 +17,14 @@ export function setOwn(o: Record<string, unknown>, key: string, value: unknown):
   if (key === "__proto__") Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
   else o[key] = value;
 }
+
+/**
+ * `{ ...src, ...extra }`, made by Object.assign: where objects of many shapes pass (a runtime's
+ * deliveries, a machine's snapshots) V8's `{ ...src, key: v }` is about twice as slow (timed in
+ * the bench, alternating the two: ~15 against ~8 µs a message). A source with an own "__proto__"
+ * (a client's parsed JSON) is spread instead: Object.assign would set the copy's prototype.
+ */
+export function copyWith<T extends object, E extends object>(src: T, extra: E): Omit<T, keyof E> & E {
+  if (Object.hasOwn(src, "__proto__") || Object.hasOwn(extra, "__proto__")) return { ...src, ...extra };
+  return Object.assign({}, src, extra);
+}

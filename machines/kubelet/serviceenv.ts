@@ -53,13 +53,29 @@ export function variablesOfService(svc: Service): Array<[string, string]> {
  * informer has not listed once (the kubelet will not build a pod's environment before that).
  * Services are taken in name order so a run is the same every time (Go's map order is random).
  */
-export function serviceEnvFor(ctx: KubeletContext, pod: Pod): Record<string, string> | undefined {
+export function serviceEnvFor(ctx: KubeletContext, pod: Pod): Readonly<Record<string, string>> | undefined {
   const inf = ctx.client.informers.get(serviceWatchId);
   if (!inf?.synced) return undefined;
   const ns = pod.metadata?.namespace ?? "default";
   const links = pod.spec?.enableServiceLinks !== false;
+  // The store is a persistent value: the same one until a Service changes, so the variables of
+  // its Services are built once per store, namespace and links (every container start asks).
+  let byStore = envByStore.get(inf.store);
+  if (byStore === undefined) envByStore.set(inf.store, (byStore = new Map()));
+  const key = `${links ? "1" : "0"}${ns}`;
+  let env = byStore.get(key);
+  if (env === undefined) {
+    if (byStore.size >= 1024) byStore.clear();
+    byStore.set(key, (env = Object.freeze(variablesFor(inf.store.values() as Iterable<Service>, ns, links))));
+  }
+  return env;
+}
+
+const envByStore = new WeakMap<object, Map<string, Readonly<Record<string, string>>>>();
+
+function variablesFor(services: Iterable<Service>, ns: string, links: boolean): Record<string, string> {
   const chosen = new Map<string, Service>();
-  for (const svc of inf.store.values() as Iterable<Service>) {
+  for (const svc of services) {
     if (!hasServiceIP(svc)) continue;
     const name = svc.metadata?.name ?? "";
     const sns = svc.metadata?.namespace ?? "";

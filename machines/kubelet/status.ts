@@ -3,6 +3,7 @@
 // Pure functions over a Pod object; time only enters through an optional `now`.
 import type { Container, ContainerStatus, Pod, PodCondition, PodSpec } from "kubernetes-types/core/v1";
 import { mutant } from "../common/mutation.js";
+import { copyWith } from "../common/own.js";
 
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed";
 
@@ -293,7 +294,7 @@ function scheduledAt(prior: readonly PodCondition[]): string | undefined {
 function stamp(c: PodCondition, prior: readonly PodCondition[], now: string | undefined): PodCondition {
   if (now === undefined) return c;
   const old = prior.find((p) => p.type === c.type);
-  return { ...c, lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now };
+  return copyWith(c, { lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now });
 }
 
 /**

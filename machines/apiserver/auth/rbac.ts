@@ -415,6 +415,13 @@ export interface RbacObjects {
   clusterRole(name: string): any | undefined;
   clusterRoleBindings(): Iterable<any>;
   roleBindings(namespace: string): Iterable<any>;
+  /**
+   * The stored policy's versions, when the store keeps them as values: the ClusterRoleBindings,
+   * ClusterRoles, RoleBindings and Roles, each replaced by a new value when one of its objects
+   * changes. With them a user's rules are derived once per policy version, as kube-apiserver's
+   * authorizer reads listers its informers keep rather than the store on every request.
+   */
+  versions?(): readonly [object | undefined, object | undefined, object | undefined, object | undefined];
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
@@ -492,6 +499,36 @@ type SourcedRule = { rule: PolicyRule; source: string };
 export function rulesFor(user: UserInfo, namespace = "", store?: RbacObjects): ReadonlyArray<SourcedRule> {
   // the bootstrap policy is stored (runtime/cluster.ts writes it as the post-start hook does)
   if (!store) return bootstrapRulesFor(user);
+  const versions = store.versions?.();
+  if (versions === undefined) return visitStoredRulesFor(user, namespace, store);
+  // A few users make nearly every request. Bounded: names come from clients.
+  const table = tableOf(versions);
+  const key = JSON.stringify([namespace, user.name, user.groups]);
+  let rules = table.get(key);
+  if (rules === undefined) {
+    if (table.size >= 1024) table.clear();
+    table.set(key, (rules = visitStoredRulesFor(user, namespace, store)));
+  }
+  return rules;
+}
+
+// Rules by user and namespace, under the policy versions they were derived from (nested by each
+// version in turn; weak, so a replaced version takes its rules with it).
+const rulesByPolicy = new WeakMap<object, any>();
+const absent = {};
+
+function tableOf(versions: readonly (object | undefined)[]): Map<string, ReadonlyArray<SourcedRule>> {
+  let level: WeakMap<object, any> = rulesByPolicy;
+  for (let i = 0; i < versions.length; i++) {
+    const k = versions[i] ?? absent;
+    let next = level.get(k);
+    if (next === undefined) level.set(k, (next = i === versions.length - 1 ? new Map() : new WeakMap()));
+    level = next;
+  }
+  return level as unknown as Map<string, ReadonlyArray<SourcedRule>>;
+}
+
+function visitStoredRulesFor(user: UserInfo, namespace: string, store: RbacObjects): ReadonlyArray<SourcedRule> {
   const out: SourcedRule[] = [];
   const visit = (b: any, ns: string) => {
     const subjects: any[] = Array.isArray(b?.subjects) ? b.subjects : [];
