@@ -576,7 +576,7 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
  * every run a Deployment behind a Service rolled out and scaled again and again, so pods terminate
  * while their Service's endpoints change (a terminating pod must leave the ready addresses);
  * wherever a node is tainted NoExecute, a bare pod there that tolerates the taint for a few
- * seconds, so taint eviction must evict it; and in a third of the runs pods in a namespace of their
+ * seconds, so taint eviction must evict it; and in half the runs pods in a namespace of their
  * own that is deleted while they run, their grace periods still running (the namespace controller
  * must empty it before it removes it).
  */
@@ -615,7 +615,7 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
     };
     out.push({ op: "apply", at: rng.int(Math.max(1, steps >> 1)), obj: visitor });
   }
-  if (rng.int(3) === 0) {
+  if (rng.int(2) === 0) {
     const ns = "scratch";
     const start = rng.int(Math.max(1, steps >> 2));
     out.push({ op: "apply", at: 0, obj: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
