@@ -43,31 +43,20 @@ export interface CheckReport {
 }
 
 /**
- * The fast-check arbitrary of one scenario's run specs: the seed draws the cluster and the workload
- * (specFromSeed), and a subset of its commands is kept (a fixed scenario keeps its manifest's
- * applies). The seed is never shrunk: a smaller seed is another run, not a simpler one. A failure
- * is shrunk by shrinkRun.
+ * The fast-check arbitrary of one scenario's run specs: the seed draws the cluster and the whole
+ * workload (specFromSeed). Every command is kept: an edge needs all its parts (a Service and its
+ * Deployment's rollouts, a namespace's pods and its deletion), and a random subset seldom kept them
+ * all. The seed is never shrunk: a smaller seed is another run, not a simpler one. A failure is
+ * shrunk by shrinkRun, which drops the commands it does not need.
  */
 export function specArbitrary(scenario: string, steps: number, faults: FaultName[]): fc.Arbitrary<RunSpec> {
-  return fc.noShrink(fc.integer({ min: 1, max: 0x7fffffff })).chain((seed) => {
-    const base = specFromSeed(seed, { scenario, steps, faults });
-    return fc.subarray(base.commands).map((commands): RunSpec => ({ ...base, commands: scenario === "random" ? keepPrelude(base.commands, commands) : keepApplies(base.commands, commands) }));
-  });
+  return fc.noShrink(fc.integer({ min: 1, max: 0x7fffffff })).map((seed) => specFromSeed(seed, { scenario, steps, faults }));
 }
 
 // The PriorityClasses random pods name: without them Priority admission refuses those pods, a
 // different run rather than a smaller one, so a subset or a shrink keeps them.
 function isPrelude(c: Command): boolean {
   return c.op === "apply" && (c as { obj?: { kind?: string } }).obj?.kind === "PriorityClass";
-}
-
-function keepPrelude(all: Command[], chosen: Command[]): Command[] {
-  const kept = new Set(chosen);
-  return all.filter((c) => isPrelude(c) || kept.has(c));
-}
-
-function keepApplies(all: Command[], chosen: Command[]): Command[] {
-  return [...all.filter((c) => c.op === "apply"), ...chosen.filter((c) => c.op !== "apply")];
 }
 
 /** Runs the fuzzer; `log` gets the seed and settings first, progress, then the summary or the counterexample. */
@@ -143,8 +132,9 @@ export function shrinkRun(spec: RunSpec, hooks: RunHooks, budget: number, progre
     if (runs >= budget) return false;
     runs++;
     const r = runSpec(candidate, hooks);
-    // Simpler never means longer: a candidate must fail as early as the best so far, or earlier.
-    if (!failsLike(r, like) || (r.phase === "safety" && r.steps > result.steps)) return false;
+    // Simpler never means longer: a candidate must fail as early as the best so far, or earlier
+    // (a liveness or deletion failure counts the steps of its later phases too).
+    if (!failsLike(r, like) || r.steps > result.steps) return false;
     best = truncated(candidate, r);
     result = r;
     progress?.({ spec: best, result, runs });

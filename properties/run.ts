@@ -50,6 +50,11 @@ export interface RunSpec {
   nodeShape?: NodeShape;
   /** taints nodes register with (kubelet --register-with-taints), by node name; only with nodeShape */
   nodeTaints?: Array<{ node: string; taints: any[] }>;
+  /**
+   * One more node after the others (node-<nodes+1>), of this shape, registered with the batch taint:
+   * the IP-churn Job's own, so its small range wraps whatever the other nodes are; only with nodeShape
+   */
+  batchNode?: NodeShape;
   steps: number;
   faults: FaultName[];
   commands: Command[];
@@ -184,7 +189,7 @@ function stepOnce(cluster: Cluster): boolean {
 
 /** Runs one spec; violations stop it at the step they happen. */
 export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
-  const cluster = createCluster({ nodes: spec.nodeShape ? shapedNodes(spec.nodes, spec.nodeShape, spec.nodeTaints) : spec.nodes, seed: spec.seed, trace: hooks.trace ?? false });
+  const cluster = createCluster({ nodes: spec.nodeShape ? [...shapedNodes(spec.nodes, spec.nodeShape, spec.nodeTaints), ...batchNodes(spec)] : spec.nodes, seed: spec.seed, trace: hooks.trace ?? false });
   const rt = cluster.runtime;
   hooks.prepare?.(cluster);
   const checker = new InvariantChecker(rt, hooks.invariants ?? allInvariants);
@@ -215,10 +220,16 @@ export function runSpec(spec: RunSpec, hooks: RunHooks = {}): RunResult {
     while (next < commands.length) send(cluster, commands[next++]!, id++, faults);
     phase.safety = false;
     faults.uninstall();
+    // The later phases count their steps as they go: a failure in them is as long as all its steps.
     result.phase = "liveness";
-    result.steps += converge(cluster, spec.livenessBudgetMs ?? 600_000);
+    converge(cluster, spec.livenessBudgetMs ?? 600_000, () => result.steps++);
     result.phase = "deletion";
-    result.steps += deleteEverything(cluster, commands, () => id++);
+    const deleting = rt.delivered;
+    try {
+      deleteEverything(cluster, commands, () => id++);
+    } finally {
+      result.steps += rt.delivered - deleting;
+    }
     const left = footprintDiff(before, footprint(rt));
     if (left.length > 0) throw new ViolationError(left);
     result.phase = "done";
@@ -278,16 +289,15 @@ export function faultSettingsOf(spec: RunSpec): FaultSettings {
 }
 
 /** livenessUnderFairness: without faults, under the seeded uniform (fair) chooser, the cluster must converge within the budget. */
-function converge(cluster: Cluster, budgetMs: number): number {
+function converge(cluster: Cluster, budgetMs: number, step: () => void): void {
   const rt = cluster.runtime;
   const deadline = rt.now + budgetMs;
-  let steps = 0;
   for (;;) {
     if (rt.queued === 0) {
       const why = notConverged(cluster);
-      if (why === undefined) return steps;
+      if (why === undefined) return;
       if (rt.now >= deadline || !rt.fireNextTimer(deadline)) throw new ViolationError([{ invariant: livenessInvariant, message: notConvergedMessage(budgetMs, why) }]);
-      steps++;
+      step();
       continue;
     }
     if (rt.now >= deadline) {
@@ -296,7 +306,7 @@ function converge(cluster: Cluster, budgetMs: number): number {
       throw new ViolationError([{ invariant: livenessInvariant, message: notConvergedMessage(budgetMs, why ?? "messages still flowing (objects look converged)") }]);
     }
     if (!stepOnce(cluster)) throw new ViolationError([{ invariant: livenessInvariant, message: "messages are queued on clogged channels but no timer is left" }]);
-    steps++;
+    step();
   }
 }
 
@@ -305,9 +315,8 @@ function converge(cluster: Cluster, budgetMs: number): number {
  * first; owned objects go with their owners through the garbage collector), let the cluster
  * settle, a simulated minute pass for graceful terminations, and settle again.
  */
-function deleteEverything(cluster: Cluster, commands: Command[], nextId: () => number): number {
+function deleteEverything(cluster: Cluster, commands: Command[], nextId: () => number): void {
   const rt = cluster.runtime;
-  const start = rt.delivered;
   const applied = commands.filter((c): c is Extract<Command, { op: "apply" }> => c.op === "apply").reverse();
   for (const c of applied) {
     // in the object's own namespace (the docs' DaemonSet lives in kube-system)
@@ -337,7 +346,6 @@ function deleteEverything(cluster: Cluster, commands: Command[], nextId: () => n
   // has orphaned its dependents since: they are the user's to delete too
   deleteOrphans();
   runWhile(busy, rt.now + 600_000);
-  return rt.delivered - start;
 }
 
 export { notConverged } from "./invariants/liveness.js";
@@ -351,20 +359,39 @@ export function scenarioNames(): string[] {
 }
 
 /** v1 Nodes of one shape, named and labelled as createCluster names its own; podCIDRs as the node IPAM controller hands them out. */
-export function shapedNodes(count: number, shape: NodeShape, nodeTaints: RunSpec["nodeTaints"] = []): any[] {
+export function shapedNodes(count: number, shape: NodeShape, nodeTaints: RunSpec["nodeTaints"] = [], first = 0, firstCIDR = first): any[] {
   const capacity = { cpu: shape.cpu, memory: shape.memory, pods: String(shape.pods), "ephemeral-storage": "100Gi" };
-  return Array.from({ length: count }, (_, i) => {
+  return Array.from({ length: count }, (_, k) => {
+    const i = first + k;
     const name = `node-${i + 1}`;
     const taints = nodeTaints.find((t) => t.node === name)?.taints ?? [];
     return {
       apiVersion: "v1",
       kind: "Node",
       metadata: { name, labels: { "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" } },
-      spec: { podCIDR: podCIDRFor("10.244.0.0/16", i, shape.podCIDRPrefix), ...(taints.length > 0 ? { taints: structuredClone(taints) } : {}) },
+      spec: { podCIDR: podCIDRFor("10.244.0.0/16", firstCIDR + k, shape.podCIDRPrefix), ...(taints.length > 0 ? { taints: structuredClone(taints) } : {}) },
       status: { capacity, allocatable: capacity },
     };
   });
 }
+
+/** The batch node of a spec (none without one): node-<nodes+1>, registered with the batch taint. */
+function batchNodes(spec: RunSpec): any[] {
+  if (!spec.batchNode || !spec.nodeShape) return [];
+  const name = batchNodeName(spec.nodes);
+  // its range is the first of its size past the other nodes' ranges, so none overlap
+  const taken = spec.nodes * 2 ** (32 - spec.nodeShape.podCIDRPrefix);
+  const index = Math.ceil(taken / 2 ** (32 - spec.batchNode.podCIDRPrefix));
+  return shapedNodes(1, spec.batchNode, [{ node: name, taints: [{ ...batchTaint, effect: "NoSchedule" }] }], spec.nodes, index);
+}
+
+const batchNodeName = (nodes: number) => `node-${nodes + 1}`;
+
+/** The taint of the batch node: only the IP-churn Job's pods tolerate it. */
+const batchTaint = { key: "example.com/batch", value: "churn" };
+
+/** The batch node's shape: 4 pods, a /29 (5 addresses host-local hands out), so the churn wraps it within a dozen pods. */
+const batchShape: NodeShape = { cpu: "1", memory: "2Gi", pods: 4, podCIDRPrefix: 29 };
 
 /** The taint random workloads put on a dedicated node, and the tolerations their pods may carry. */
 const dedicatedTaint = { key: "example.com/dedicated", value: "infra" };
@@ -376,7 +403,7 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
  * maxPods addresses, as GKE sizes them (/28 for 8 pods), so under churn their round robin wraps
  * (13 usable addresses on a /28, 5 on a /29) but the range never runs out.
  */
-export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeShape; nodeTaints?: RunSpec["nodeTaints"] } {
+export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeShape; nodeTaints?: RunSpec["nodeTaints"]; batchNode: NodeShape } {
   const rng = new Rng(seedFor(seed, "cluster"));
   const shapes: NodeShape[] = [
     { cpu: "4", memory: "16Gi", pods: 110, podCIDRPrefix: 24 },
@@ -390,10 +417,12 @@ export function nodesFromSeed(seed: number): { nodes: number; nodeShape: NodeSha
   // (drawn apart, so the draws above are the same with or without it).
   const edges = new Rng(seedFor(seed, "cluster-taints"));
   const effects = [["NoSchedule"], ["NoExecute"], ["NoSchedule", "NoExecute"]][edges.int(3)]!;
-  if (edges.int(2) === 0) return { nodes, nodeShape };
+  // Every cluster has a batch node of its own for the IP churn (churnWorkload).
+  const batchNode = { ...batchShape };
+  if (edges.int(2) === 0) return { nodes, nodeShape, batchNode };
   // No timeAdded, as kubelet --register-with-taints writes them (regression taint-eviction-without-timeAdded.json).
   const taints = effects.map((effect) => ({ ...dedicatedTaint, effect }));
-  return { nodes, nodeShape, nodeTaints: [{ node: "node-1", taints }] };
+  return { nodes, nodeShape, nodeTaints: [{ node: "node-1", taints }], batchNode };
 }
 
 /**
@@ -537,32 +566,34 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
     // Past the node monitor's 40 s grace, up to four minutes: Unknown, tainted, pods evicted.
     out.push({ op: "partition", at: rng.int(half), node: `node-${1 + rng.int(nodes)}`, ms: 30_000 + rng.int(210_000) });
   }
-  out.push(...churnWorkload(seed, nodeShape, nodes));
+  out.push(...churnWorkload(seed, nodes));
   out.push(...edgeWorkload(seed, steps, nodesFromSeed(seed).nodeTaints));
   return out;
 }
 
 /**
- * Edges a random mix seldom reaches, each in some runs (drawn apart, so the rest of the workload is
- * as before): a Deployment behind a Service rolled out and scaled again and again, so pods
- * terminate while their Service's endpoints change (a terminating pod must leave the ready
- * addresses); a bare pod on a node tainted NoExecute that tolerates the taint for a few seconds,
- * so taint eviction must evict it; and pods in a namespace of their own that is deleted while they
- * run, their grace periods still running (the namespace controller must empty it before it removes it).
+ * Edges a random mix seldom reaches (drawn apart, so the rest of the workload is as before): in
+ * every run a Deployment behind a Service rolled out and scaled again and again, so pods terminate
+ * while their Service's endpoints change (a terminating pod must leave the ready addresses);
+ * wherever a node is tainted NoExecute, a bare pod there that tolerates the taint for a few
+ * seconds, so taint eviction must evict it; and in half the runs pods in a namespace of their
+ * own that is deleted while they run, their grace periods still running (the namespace controller
+ * must empty it before it removes it).
  */
 function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTaints"]): Command[] {
   const rng = new Rng(seedFor(seed, "workload-edges-2"));
   const out: Command[] = [];
   const small = { requests: { cpu: "10m", memory: "16Mi" } };
-  const tolerateDedicated = [{ key: dedicatedTaint.key, operator: "Exists", effect: "NoSchedule" }];
+  // Every effect of the dedicated node's taint: a one-node cluster whose node is NoExecute would leave these pods unschedulable.
+  const tolerateDedicated = [{ key: dedicatedTaint.key, operator: "Exists" }];
   const at = () => rng.int(Math.max(1, steps));
-  if (rng.int(2) === 0) {
+  {
     const labels = { app: "web" };
     // busybox's sleep ignores SIGTERM: a deleted pod stays Ready through its grace period.
     const container = { name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], ports: [{ containerPort: 80, name: "http" }], resources: small };
     const deployment = {
       apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" },
-      spec: { replicas: 2 + rng.int(3), selector: { matchLabels: labels }, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: pick(rng, [0, 1]) } }, template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: pick(rng, [2, 5, 10]), tolerations: tolerateDedicated, containers: [container] } } },
+      spec: { replicas: 2 + rng.int(3), selector: { matchLabels: labels }, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: pick(rng, [0, 1]) } }, template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: pick(rng, [5, 10, 30]), tolerations: tolerateDedicated, containers: [container] } } },
     };
     out.push({ op: "apply", at: 0, obj: { apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: labels, ports: [{ port: 80, targetPort: "http" }] } } });
     out.push({ op: "apply", at: rng.int(50), obj: deployment });
@@ -573,18 +604,18 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
     }
   }
   const noExecute = (nodeTaints ?? []).find((t) => t.taints.some((x: any) => x.effect === "NoExecute"));
-  if (noExecute && rng.int(2) === 0) {
+  if (noExecute) {
     const visitor = {
       apiVersion: "v1", kind: "Pod", metadata: { name: "visitor" },
       spec: {
         nodeSelector: { "kubernetes.io/hostname": noExecute.node },
-        tolerations: [...tolerateDedicated, { key: dedicatedTaint.key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 1 + rng.int(20) }],
+        tolerations: [{ key: dedicatedTaint.key, operator: "Exists", effect: "NoSchedule" }, { key: dedicatedTaint.key, operator: "Exists", effect: "NoExecute", tolerationSeconds: 1 + rng.int(20) }],
         containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }],
       },
     };
     out.push({ op: "apply", at: rng.int(Math.max(1, steps >> 1)), obj: visitor });
   }
-  if (rng.int(3) === 0) {
+  if (rng.int(2) === 0) {
     const ns = "scratch";
     const start = rng.int(Math.max(1, steps >> 2));
     out.push({ op: "apply", at: 0, obj: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
@@ -598,33 +629,34 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
 }
 
 /**
- * On small nodes, half the time (else a batch): a long-running pod holding an early address, then a Job of many
- * short pods (two to three times the node's usable addresses), so host-local's round robin wraps
- * the podCIDR while that address is still held. Drawn apart, so the rest of the workload is as before.
+ * On the batch node (a /29: 5 addresses), two long-running pods holding addresses, then a Job of
+ * many short pods (two to three times the addresses), so host-local's round robin wraps the range
+ * while those addresses are still held; and on the other nodes a batch Job of short pods. Drawn
+ * apart, so the rest of the workload is as before.
  */
-function churnWorkload(seed: number, shape: NodeShape, nodes: number): Command[] {
+function churnWorkload(seed: number, nodes: number): Command[] {
   const rng = new Rng(seedFor(seed, "workload-churn"));
-  if (shape.podCIDRPrefix < 28 || rng.int(2) !== 0) return batchWorkload(rng);
   // network, gateway and broadcast are not handed out
-  const usable = 2 ** (32 - shape.podCIDRPrefix) - 3;
+  const usable = 2 ** (32 - batchShape.podCIDRPrefix) - 3;
   const small = { requests: { cpu: "10m", memory: "16Mi" } };
-  // Both on one node (its range is what wraps), tolerating a dedicated node's taints.
-  const placed = { nodeSelector: { "kubernetes.io/hostname": `node-${1 + rng.int(nodes)}` }, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }] };
-  const anchor = { apiVersion: "v1", kind: "Pod", metadata: { name: "anchor", labels: { app: "anchor" } }, spec: { ...placed, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
+  const placed = { nodeSelector: { "kubernetes.io/hostname": batchNodeName(nodes) }, tolerations: [{ key: batchTaint.key, operator: "Exists", effect: "NoSchedule" }] };
+  // Two long-running pods and up to two short ones fill the node's 4 pods: 4 of the 5 addresses are
+  // held most of the time, so the round robin keeps wrapping onto held addresses.
+  const anchors = ["anchor-0", "anchor-1"].map((name) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "anchor" } }, spec: { ...structuredClone(placed), containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } }));
   const job = {
     apiVersion: "batch/v1", kind: "Job", metadata: { name: "churn" },
     spec: {
-      completions: 2 * usable + rng.int(usable), parallelism: 1 + rng.int(3), backoffLimit: 6,
+      completions: 2 * usable + rng.int(usable), parallelism: 1 + rng.int(batchShape.pods - anchors.length), backoffLimit: 6,
       template: { spec: { ...structuredClone(placed), restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", `sleep ${1 + rng.int(3)}; exit 0`], resources: small }] } },
     },
   };
-  return [{ op: "apply", at: 0, obj: anchor }, { op: "apply", at: 1 + rng.int(20), obj: job }];
+  return [...anchors.map((obj): Command => ({ op: "apply", at: 0, obj })), { op: "apply", at: 1 + rng.int(20), obj: job }, ...batchWorkload(rng)];
 }
 
 /**
- * Where no churn runs: a batch Job of 16 to 32 short pods, two to four at a time, as a CI system
- * submits them. Every pod is one more scheduling cycle and Binding, where a retried or repeated
- * Binding meets a pod already bound (the API server must answer 409 Conflict).
+ * A batch Job of 16 to 32 short pods, two to four at a time, as a CI system submits them. Every
+ * pod is one more scheduling cycle and Binding, where a retried or repeated Binding meets a pod
+ * already bound (the API server must answer 409 Conflict).
  */
 function batchWorkload(rng: Rng): Command[] {
   const job = {

@@ -90,8 +90,9 @@ export function onResponse(ctx: NamespaceControllerContext, res: ApiResponse, fx
   const c = ctx.cleanups.get(ns);
   if (!c) return;
   c.outstanding--;
-  if (res.ok && !(mutant("namespace.finalized-with-pods-left") && res.object.kind === "PodList")) c.remaining += res.object.items.length;
-  else c.remaining++;
+  if (!res.ok) c.remaining++;
+  // The mutant counts only what is not yet being deleted, as if a terminating pod were gone already.
+  else c.remaining += mutant("namespace.finalized-with-pods-left") ? res.object.items.filter((o: any) => !o?.metadata?.deletionTimestamp).length : res.object.items.length;
   if (c.outstanding > 0) return;
   const obj = ctx.client.informers.get(NAMESPACES)?.store.get(ns);
   if (!isTerminating(obj)) return;

@@ -73,3 +73,19 @@ describe("allocatableNeverExceeded: a node is never overcommitted by the pods th
     expect(allocatableNeverExceeded(world({ Node: [node], Pod: [big] })).map((v) => v.message)).toEqual(["node node-1: pods request 2500m cpu, allocatable 2"]);
   });
 });
+
+describe("uniquePodIPs: a pod whose sandbox its node no longer runs does not hold its IP, whatever its status still shows", () => {
+  const withIP = (name: string, ip: string) => ({ ...pod(name, "Running"), status: { phase: "Running", podIP: ip } });
+  const live = (objs: Record<string, any[]>, uids: string[]): World => ({ ...world(objs), liveSandboxPods: () => new Set(uids) });
+  it("a completed pod's status write still on its way (the API shows it Running) while host-local gave its address to a new pod: no violation", () => {
+    // the kubelet stopped old's sandbox and released .22 with CNI DEL; new got .22 and reported it first
+    expect(new Monitor().uniquePodIPs(live({ Pod: [withIP("old", "10.244.0.22"), withIP("new", "10.244.0.22")] }, ["new"]))).toEqual([]);
+  });
+  it("two pods whose sandboxes are both ready on their node and show one IP are reported", () => {
+    expect(new Monitor().uniquePodIPs(live({ Pod: [withIP("old", "10.244.0.22"), withIP("new", "10.244.0.22")] }, ["old", "new"])).map((v) => v.message)).toEqual(["pods default/old and default/new both have IP 10.244.0.22"]);
+  });
+  it("three pods on one IP, one of them without a live sandbox: the two live ones are reported", () => {
+    const got = new Monitor().uniquePodIPs(live({ Pod: [withIP("a", "10.244.0.9"), withIP("b", "10.244.0.9"), withIP("c", "10.244.0.9")] }, ["b", "c"]));
+    expect(got.map((v) => v.message)).toEqual(["pods default/b and default/c both have IP 10.244.0.9"]);
+  });
+});

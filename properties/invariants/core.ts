@@ -10,6 +10,8 @@ export interface World {
   etcdRevision(): number;
   /** how many times a node's container runtime has started (a reboot starts it afresh, without containers); absent where no runtime is modelled */
   runtimeStarts?(node: string): number;
+  /** the uids of the pods that have a ready (SANDBOX_READY) sandbox in a node's container runtime; absent where no runtime is modelled */
+  liveSandboxPods?(node: string): ReadonlySet<string>;
 }
 
 export interface Violation {
@@ -74,16 +76,29 @@ function requestsOf(p: any): { cpu: number; memory: number } {
   return r;
 }
 
-/** Pod IPs are unique among live pods (host-network pods share their node's IP and are left out). */
+/**
+ * Pod IPs are unique among live pods (host-network pods share their node's IP and are left out). A
+ * pod whose status is `stale` (it trails what its node did) is left out too; it is asked only of
+ * pods that share an IP, so the common step costs one pass.
+ */
 export function uniquePodIPs(w: World, stale: (p: any) => boolean = () => false): Violation[] {
   const out: Violation[] = [];
-  const seen = new Map<string, string>();
+  const seen = new Map<string, any>();
+  let shared: any[] | undefined;
   for (const p of w.list("Pod")) {
     const ip = p.status?.podIP;
-    if (!ip || p.spec?.hostNetwork || terminal(p) || stale(p)) continue;
-    const other = seen.get(ip);
-    if (other) out.push(v("uniquePodIPs", `pods ${other} and ${podName(p)} both have IP ${ip}`));
-    else seen.set(ip, podName(p));
+    if (!ip || p.spec?.hostNetwork || terminal(p)) continue;
+    if (seen.has(ip)) (shared ??= []).push(p);
+    else seen.set(ip, p);
+  }
+  if (!shared) return out;
+  const holder = new Map<string, any>();
+  for (const p of w.list("Pod")) {
+    const ip = p.status?.podIP;
+    if (!ip || p.spec?.hostNetwork || terminal(p) || !(seen.get(ip) === p || shared.includes(p)) || stale(p)) continue;
+    const other = holder.get(ip);
+    if (other) out.push(v("uniquePodIPs", `pods ${podName(other)} and ${podName(p)} both have IP ${ip}`));
+    else holder.set(ip, p);
   }
   return out;
 }
@@ -143,10 +158,13 @@ export class Monitor {
   private readonly ipSeen = new Map<string, { ip: string; starts: number }>();
 
   /**
-   * uniquePodIPs, except for a pod whose IP was reported before its node's runtime last started:
-   * after a reboot its sandbox and address are gone (the runtime's restore frees them) and the
-   * status trails until the kubelet writes the new sandbox's IP, while host-local may already have
-   * handed the old address to another pod (PodStatus "may trail the actual state of a system").
+   * uniquePodIPs, except for a pod whose status trails its node (PodStatus "may trail the actual
+   * state of a system"), so that host-local may already have handed its address to another pod:
+   * its IP was reported before its node's runtime last started (after a reboot its sandbox and
+   * address are gone, and the status trails until the kubelet writes the new sandbox's IP), or it
+   * has no ready sandbox on its node any more (its containers ended and the kubelet stopped the
+   * sandbox and released the address with CNI DEL, while the status write saying so is still on its
+   * way). An IP held by two live sandboxes is podIPNotSharedByLiveSandboxes' to judge.
    */
   uniquePodIPs(w: World): Violation[] {
     const startsOf = (p: any) => (p.spec?.nodeName && w.runtimeStarts ? w.runtimeStarts(p.spec.nodeName) : 0);
@@ -156,7 +174,8 @@ export class Monitor {
       const was = this.ipSeen.get(p.metadata.uid);
       if (was?.ip !== ip) this.ipSeen.set(p.metadata.uid, { ip, starts: startsOf(p) });
     }
-    return uniquePodIPs(w, (p) => startsOf(p) > (this.ipSeen.get(p.metadata.uid)?.starts ?? Infinity));
+    const sandboxGone = (p: any) => !!w.liveSandboxPods && !!p.spec?.nodeName && !w.liveSandboxPods(p.spec.nodeName).has(p.metadata.uid);
+    return uniquePodIPs(w, (p) => startsOf(p) > (this.ipSeen.get(p.metadata.uid)?.starts ?? Infinity) || sandboxGone(p));
   }
 
   /** etcd's revision only grows. */

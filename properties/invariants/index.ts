@@ -75,6 +75,13 @@ export function worldOf(rt: Runtime): World {
     runtimeStarts(node: string) {
       return rt.incarnation(`cri/${node}`);
     },
+    liveSandboxPods(node: string) {
+      // the runtime's sandboxes read as data: those SANDBOX_READY, by the pod uid they were made for
+      const sandboxes: Map<string, any> | undefined = rt.snapshot(`cri/${node}`)?.context?.sandboxes;
+      const out = new Set<string>();
+      for (const sb of sandboxes?.values() ?? []) if (sandboxReady(sb)) out.add(sb.podUid);
+      return out;
+    },
   };
 }
 

@@ -31,3 +31,21 @@ describe("livenessUnderFairness: what counts as converged", () => {
     expect(notConverged(view([{ ...on([]), status: { phase: "Succeeded" } }], [], nodes))).toBeUndefined();
   });
 });
+
+describe("livenessUnderFairness: every Job finishes", () => {
+  const job = (status: any, spec: any = {}) => ({ metadata: { name: "churn", namespace: "default", uid: "j1" }, spec: { completions: 10, ...spec }, status });
+  const jobView = (jobs: any[], pods: any[] = [], events: any[] = []) => ({ list: (kind: string) => (kind === "Job" ? jobs : kind === "Pod" ? pods : kind === "Event" ? events : []) });
+  it("a Job that is neither Complete nor Failed has not converged", () => {
+    expect(notConverged(jobView([job({ succeeded: 4, active: 2 })]))).toBe("Job default/churn has not finished (4 succeeded, 2 active)");
+  });
+  it("a Job whose Complete or Failed condition is True has finished; a suspended one is not waited for", () => {
+    expect(notConverged(jobView([job({ succeeded: 10, conditions: [{ type: "Complete", status: "True" }] })]))).toBeUndefined();
+    expect(notConverged(jobView([job({ failed: 7, conditions: [{ type: "Failed", status: "True" }] })]))).toBeUndefined();
+    expect(notConverged(jobView([job({ succeeded: 9, conditions: [{ type: "SuccessCriteriaMet", status: "True" }] })]))).toBe("Job default/churn has not finished (9 succeeded, 0 active)");
+    expect(notConverged(jobView([job({}, { suspend: true })]))).toBeUndefined();
+  });
+  it("a Job whose pod the nodes cannot hold (FailedScheduling) is not waited for", () => {
+    const p = { metadata: { name: "churn-x", namespace: "default", uid: "p1", ownerReferences: [{ uid: "j1", controller: true }] }, spec: {}, status: { phase: "Pending" } };
+    expect(notConverged(jobView([job({ active: 1 })], [p], [{ reason: "FailedScheduling", involvedObject: { uid: "p1" } }]))).toBeUndefined();
+  });
+});

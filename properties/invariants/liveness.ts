@@ -4,7 +4,8 @@
 // (or unschedulable with a FailedScheduling event saying why, or held by an init container that is
 // running), nothing terminating, no pod left on a node whose NoExecute taint it tolerates only for
 // a while (taint eviction has yet to delete it), every ReplicaSet at its replicas with its
-// readyReplicas reported.
+// readyReplicas reported, every Job that is not suspended finished (Complete or Failed) unless
+// its pods cannot be scheduled.
 
 import { isPodTerminal, toleratedSeconds } from "./k8s.js";
 
@@ -36,6 +37,12 @@ export function notConverged(cluster: ConvergenceView): string | undefined {
     if (unschedulable || waitsOnItsOwnInitContainer(p)) continue;
     return `pod ${name} is Pending${p.spec?.nodeName ? ` on ${p.spec.nodeName}` : " without a FailedScheduling event"}`;
   }
+  for (const job of cluster.list("Job")) {
+    if (job.spec?.suspend === true || jobFinished(job)) continue;
+    const pods = cluster.list("Pod", { namespace: job.metadata.namespace }).filter((p: any) => p.metadata.ownerReferences?.some((o: any) => o.uid === job.metadata.uid));
+    const unschedulable = pods.some((p: any) => !p.spec?.nodeName && events.some((e: any) => e.reason === "FailedScheduling" && e.involvedObject?.uid === p.metadata.uid));
+    if (!unschedulable) return `Job ${job.metadata.namespace}/${job.metadata.name} has not finished (${job.status?.succeeded ?? 0} succeeded, ${job.status?.active ?? 0} active)`;
+  }
   for (const rs of cluster.list("ReplicaSet")) {
     const want = rs.spec?.replicas ?? 1;
     const pods = cluster.list("Pod", { namespace: rs.metadata.namespace }).filter((p: any) => p.metadata.ownerReferences?.some((o: any) => o.uid === rs.metadata.uid));
@@ -46,6 +53,11 @@ export function notConverged(cluster: ConvergenceView): string | undefined {
     if (readyPods === want && ready !== want) return `ReplicaSet ${rs.metadata.name} reports ${ready} ready replicas, ${readyPods} pods are ready`;
   }
   return undefined;
+}
+
+/** A Job is finished once its Complete or Failed condition is True (the job controller's IsJobFinished). */
+function jobFinished(job: any): boolean {
+  return (job.status?.conditions ?? []).some((c: any) => (c?.type === "Complete" || c?.type === "Failed") && c.status === "True");
 }
 
 /**

@@ -33,7 +33,7 @@ export const mutants: readonly MutantInfo[] = [
   { name: "replicaset.counts-creation-twice", bugClass: "a ReplicaSet counts a creation as observed twice (expectations satisfied early)", file: "machines/replicaset/replicaset.controller.ts" },
   { name: "deployment.surges-past-maxsurge", bugClass: "a Deployment's rollout surges one pod past maxSurge", file: "machines/deployment/deployment.logic.ts" },
   { name: "tainteviction.never-evicts", bugClass: "taint eviction never evicts pods from a NoExecute-tainted node", file: "machines/nodelifecycle/nodelifecycle.logic.ts" },
-  { name: "namespace.finalized-with-pods-left", bugClass: "the namespace controller finalizes a namespace while pods are left in it", file: "machines/namespace/namespace.logic.ts" },
+  { name: "namespace.finalized-with-pods-left", bugClass: "the namespace controller finalizes a namespace while pods are left in it (it counts terminating pods as gone)", file: "machines/namespace/namespace.logic.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
