@@ -29,7 +29,8 @@ describe("the mutation runner", () => {
       setMutants([]);
     }
     expect(runSpec(report.failure!.spec).violations).toEqual([]);
-  }, 300_000);
+    // a run waits for its Jobs to finish and then deletes everything: about 10,000 steps each
+  }, 600_000);
 
   it("a run's recorded schedule replays it delivery for delivery, and a schedule cut short leaves the rest to the seeded chooser", () => {
     const spec = specFromSeed(12, { scenario: "nginx", steps: 800, faults: [...faultNames] });
@@ -65,8 +66,8 @@ describe("the mutation runner", () => {
   it("the shrinker cuts deliveries out of a failure's schedule: the shrunk run fails alike in fewer steps", () => {
     setMutants(["scheduler.ignores-requests"]);
     try {
-      // seed 9 without faults overfills a node at step 1454 of its run
-      const spec = specFromSeed(9, { scenario: "random", steps: 3000, faults: [] });
+      // seed 4 without faults overfills a node at step 1964 of its run
+      const spec = specFromSeed(4, { scenario: "random", steps: 3000, faults: [] });
       const found = runSpec(spec);
       expect(found.violations[0]!.invariant).toBe("allocatableNeverExceeded");
       const s = shrinkSchedule(spec, {}, 12);
