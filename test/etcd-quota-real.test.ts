@@ -8,9 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Etcd3 } from "etcd3";
 import { etcdClient, startEtcd, type RealEtcd } from "./support/real-etcd.js";
-import { Runtime } from "../runtime/runtime.js";
-import { etcdPolicy } from "../runtime/policy.js";
-import { etcdMachine } from "../machines/etcd/etcd.machine.js";
+import { etcdMember } from "./support/etcd-member.js";
 
 const MiB = 1024 * 1024;
 const quota = 16 * MiB;
@@ -27,21 +25,7 @@ async function real<T>(call: () => Promise<T>): Promise<{ ok: T } | { error: str
   }
 }
 
-function machine() {
-  const rt = new Runtime({ seed: 1, policy: etcdPolicy });
-  rt.spawn("etcd", etcdMachine, { quotaBackendBytes: quota });
-  const answers: any[] = [];
-  rt.external("apiserver", (m) => answers.push(m));
-  rt.external("etcdctl", (m) => answers.push(m));
-  let id = 0;
-  const ask = (from: string, req: any): any => {
-    const n = ++id;
-    rt.send(from, "etcd", { ...req, id: n });
-    rt.settle();
-    return answers.find((a) => a.id === n);
-  };
-  return { ask, put: (key: string, value: string) => ask("apiserver", { type: "Txn", compare: [], success: [{ type: "put", key, value }], failure: [] }) };
-}
+const machine = () => etcdMember(quota);
 
 describe("etcd's space quota: the machine beside a real etcd with the same quota", () => {
   let etcd: RealEtcd;

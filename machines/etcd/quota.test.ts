@@ -4,33 +4,14 @@
 // until the alarm is disarmed, and getting out takes compaction, defragmentation and a disarm.
 
 import { describe, expect, it } from "vitest";
-import { Runtime } from "../../runtime/runtime.js";
-import { etcdPolicy } from "../../runtime/policy.js";
-import { etcdMachine } from "./etcd.machine.js";
+import { etcdMember } from "../../test/support/etcd-member.js";
 
 const MiB = 1024 * 1024;
 const NOSPACE = "etcdserver: mvcc: database space exceeded";
 // etcd's default member id for a single member named "default" (8e9e05c52164694d), as AlarmMember prints it
 const member = "10276657743932975437";
 
-/** One etcd member on a runtime; the API server and etcdctl are endpoints that collect etcd's answers. */
-function oneMember(quota = 16 * MiB) {
-  const rt = new Runtime({ seed: 1, policy: etcdPolicy });
-  rt.spawn("etcd", etcdMachine, { quotaBackendBytes: quota });
-  const answers: any[] = [];
-  rt.external("apiserver", (m) => answers.push(m));
-  rt.external("etcdctl", (m) => answers.push(m));
-  let id = 0;
-  const ask = (from: "apiserver" | "etcdctl", req: any): any => {
-    const n = ++id;
-    rt.send(from, "etcd", { ...req, id: n });
-    rt.settle();
-    return answers.find((a) => a.id === n);
-  };
-  const put = (key: string, value: unknown) => ask("apiserver", { type: "Txn", compare: [], success: [{ type: "put", key, value }], failure: [] });
-  const state = () => rt.snapshot("etcd").value;
-  return { rt, ask, put, state };
-}
+const oneMember = (quota = 16 * MiB) => etcdMember(quota);
 
 /** A value of n bytes (a string is stored as its own bytes). */
 const bytes = (n: number) => "x".repeat(n);
