@@ -11,8 +11,8 @@ import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
 import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignToken } from "../machines/messages.js";
 import { clusterDNS } from "../machines/cri/messages.js";
-import { apiVersionOf, resourceFor, resourceForKind, storageKey, type ResourceInfo } from "../machines/apiserver/resources.js";
-import type { ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
+import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
+import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
 import { serviceAccountUser, tokenKey } from "../machines/apiserver/auth/tokenrequest.js";
 import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
 import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
@@ -244,10 +244,7 @@ export class Cluster {
     const ctx = this.runtime.snapshot("apiserver")?.context as ApiServerContext | undefined;
     const issued = ctx?.issuedTokens.get(tokenKey(token));
     if (!ctx || !issued) return undefined;
-    return serviceAccountUser(issued, this.runtime.now, (resource, namespace, name) => {
-      const r = resourceFor("", resource);
-      return r ? ctx.cache.objects.get(storageKey(r, namespace, name)) : undefined;
-    });
+    return serviceAccountUser(issued, this.runtime.now, (resource, namespace, name) => lookupStored(ctx, resource, namespace, name));
   }
 
   /** Sends a request as the admin user; on the simulated clock it runs the system until the answer arrives. */

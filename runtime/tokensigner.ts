@@ -11,16 +11,19 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString("base64url");
 
 export class TokenSigner {
   private key: { privateKey: KeyObject; kid: string } | undefined;
+  /** the seeded simulation's HMAC key; undefined on a live cluster */
+  private readonly seeded: Buffer | undefined;
 
-  constructor(private readonly mode: { random: true } | { random: false; seed: number }) {}
+  constructor(mode: { random: true } | { random: false; seed: number }) {
+    this.seeded = mode.random ? undefined : createHash("sha256").update(`podflow service account key, seed ${mode.seed}`).digest();
+  }
 
   /** The signed JWT of the request's claims. */
   sign(req: SignToken): TokenSigned {
     const payload = b64url(JSON.stringify(req.claims));
-    if (!this.mode.random) {
-      const secret = createHash("sha256").update(`podflow service account key, seed ${this.mode.seed}`).digest();
+    if (this.seeded) {
       const header = b64url(JSON.stringify({ alg: "HS256", kid: "podflow-seeded" }));
-      const sig = createHmac("sha256", secret).update(`${header}.${payload}`).digest();
+      const sig = createHmac("sha256", this.seeded).update(`${header}.${payload}`).digest();
       return { type: "TokenSigned", id: req.id, token: `${header}.${payload}.${b64url(sig)}` };
     }
     // made on the first request: a cluster that never issues a token never pays for the key

@@ -10,7 +10,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
-import { forgetExpired, prepareTokenRequest, serviceAccountUser, tokenKey, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
+import { forgetExpired, prepareTokenRequest, serviceAccountUser, tokenKey, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
@@ -947,16 +947,14 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
 }
 
 /** An object in the watch cache by resource, namespace and name (a core-group resource). */
-function lookupStored(ctx: ApiServerContext, resource: string, namespace: string | undefined, name: string): any {
+export function lookupStored(ctx: ApiServerContext, resource: string, namespace: string | undefined, name: string): any {
   const r = resourceFor("", resource);
   return r ? ctx.cache.objects.get(storageKey(r, namespace, name)) : undefined;
 }
 
 /** serviceaccounts/token: the token is checked here and signed by the runtime's signer (needsSignedToken). */
 function prepareToken(ctx: ApiServerContext, cur: InFlight, sa: any, now: number): void {
-  const rng = new Rng(ctx.rng.state);
-  ctx.rng = rng;
-  const p = prepareTokenRequest(sa, cur.req.body, now, rng.uuid(), (res, ns, name) => lookupStored(ctx, res, ns, name));
+  const p = prepareTokenRequest(sa, cur.req.body, now, (res, ns, name) => lookupStored(ctx, res, ns, name));
   if ("error" in p) cur.error = p.error;
   else Object.assign(cur, { token: p, noop: true, code: 201 });
 }
@@ -966,10 +964,12 @@ export function needsSignedToken(ctx: ApiServerContext): boolean {
   return ctx.current?.token !== undefined && ctx.current.error === undefined;
 }
 
-/** Asks the runtime's signer to sign the token's claims (the key never enters a machine). */
+/** Draws the token's id and asks the runtime's signer to sign its claims (the key never enters a machine). */
 export function requestSignature(ctx: ApiServerContext, fx: Fx): ApiServerContext {
-  fx.send("token-signer", { type: "SignToken", id: ctx.nextEtcdId, claims: ctx.current!.token!.claims });
-  return { ...ctx, nextEtcdId: ctx.nextEtcdId + 1, current: { ...ctx.current!, txnId: ctx.nextEtcdId } };
+  const rng = new Rng(ctx.rng.state);
+  const token = withTokenId(ctx.current!.token!, rng.uuid());
+  fx.send("token-signer", { type: "SignToken", id: ctx.nextEtcdId, claims: token.claims });
+  return { ...ctx, rng, nextEtcdId: ctx.nextEtcdId + 1, current: { ...ctx.current!, token, txnId: ctx.nextEtcdId } };
 }
 
 /** The signer's answer: the token is known from now on, and the client gets its TokenRequest (201). */

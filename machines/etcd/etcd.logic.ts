@@ -119,13 +119,45 @@ export function restoredEtcd(data: EtcdRestore, quotaBackendBytes = DEFAULT_QUOT
 // ---- the space quota (etcd's quota.go and its NOSPACE alarm) --------------------------------
 
 /** What a put costs the quota: its key and value and etcd's per-key overhead (quota.go's costPut). */
-function putCost(key: string, value: unknown): number {
-  return KV_OVERHEAD + Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : jsonSize(value));
+function putCost(key: string, value: unknown, valueJsonBytes?: number): number {
+  return KV_OVERHEAD + Buffer.byteLength(key) + (typeof value === "string" ? Buffer.byteLength(value) : (valueJsonBytes ?? jsonSize(value)));
 }
 
 /** The space one stored revision of a key takes: podflow counts it as the quota prices a put (a tombstone: a put of no value). */
 function storedBytes(kv: KeyValue): number {
   return putCost(kv.key, kv.value === undefined ? "" : kv.value);
+}
+
+type TxnRequest = { compare: Compare[]; success: TxnOp[]; failure: TxnOp[] };
+
+// The chart's guard and the step that serves a Txn measure the same request: one walk of its values serves both.
+const measured = new WeakMap<TxnRequest, { bytes: number; cost: number }>();
+
+/**
+ * A Txn's bytes on the wire (its keys and values; values measured as JSON, the form podflow stores,
+ * where kube-apiserver writes protobuf, a little smaller for most kinds) and its quota cost
+ * (quota.go's costTxn: the larger of its two branches' puts).
+ */
+function measureTxn(req: TxnRequest): { bytes: number; cost: number } {
+  const known = measured.get(req);
+  if (known) return known;
+  let bytes = 0;
+  for (const c of req.compare) bytes += c.key.length;
+  const branch = (ops: readonly TxnOp[]): number => {
+    let cost = 0;
+    for (const op of ops) {
+      bytes += op.key.length;
+      if (op.type !== "put") continue;
+      const size = jsonSize(op.value);
+      bytes += size;
+      cost += putCost(op.key, op.value, size);
+    }
+    return cost;
+  };
+  const cost = Math.max(branch(req.success), branch(req.failure));
+  const m = { bytes, cost };
+  measured.set(req, m);
+  return m;
 }
 
 /**
@@ -134,14 +166,7 @@ function storedBytes(kv: KeyValue): number {
  */
 export function requestCost(req: { type: string }): number {
   if (req.type === "LeaseGrant") return LEASE_OVERHEAD;
-  if (req.type !== "Txn") return 0;
-  const t = req as Extract<EtcdRequest, { type: "Txn" }>;
-  const branch = (ops: readonly TxnOp[]): number => {
-    let n = 0;
-    for (const op of ops) if (op.type === "put") n += putCost(op.key, op.value);
-    return n;
-  };
-  return Math.max(branch(t.success), branch(t.failure));
+  return req.type === "Txn" ? measureTxn(req as unknown as TxnRequest).cost : 0;
 }
 
 /** True when the write fits under the quota (quota.go's Available: the database file, free pages included, plus the cost). */
@@ -306,22 +331,10 @@ export const errCompacted = "etcdserver: mvcc: required revision has been compac
 /** rpctypes.ErrGRPCFutureRev */
 export const errFutureRev = "etcdserver: mvcc: required revision is a future revision";
 
-/**
- * The bytes a Txn puts on the wire: its keys and values. Values are measured as JSON, the form
- * podflow stores; kube-apiserver writes protobuf, a little smaller for most kinds.
- */
-export function txnBytes(req: { compare: Compare[]; success: TxnOp[]; failure: TxnOp[] }): number {
-  let n = 0;
-  for (const c of req.compare) n += c.key.length;
-  for (const ops of [req.success, req.failure]) {
-    for (const op of ops) {
-      n += op.key.length;
-      if (op.type === "put") n += jsonSize(op.value);
-    }
-  }
-  return n;
+/** The bytes a Txn puts on the wire: its keys and values (measureTxn). */
+export function txnBytes(req: TxnRequest): number {
+  return measureTxn(req).bytes;
 }
-
 
 /** Handles one request from the API server: the next context (ts-pattern: a request type left out does not compile). */
 export function handleRequest(ctx: EtcdContext, req: EtcdRequest, from: string, fx: Fx): EtcdContext {

@@ -78,9 +78,9 @@ const boundResources = { Pod: "pods", Secret: "secrets", Node: "nodes" } as cons
 /**
  * token.go's Create for the service account `sa` (as stored): the body decoded and defaulted,
  * validated, its bound object looked up; the claims to sign, or the error the client gets.
- * `lookup` reads the watch cache; `jti` is a fresh id for the token (credential-id).
+ * `lookup` reads the watch cache. The token's id (jti) is drawn when it is signed (withTokenId).
  */
-export function prepareTokenRequest(sa: any, body: unknown, now: number, jti: string, lookup: (resource: string, namespace: string | undefined, name: string) => any): PendingToken | { error: Status } {
+export function prepareTokenRequest(sa: any, body: unknown, now: number, lookup: (resource: string, namespace: string | undefined, name: string) => any): PendingToken | { error: Status } {
   if (body === null || typeof body !== "object" || Array.isArray(body)) return { error: S.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml") };
   const b = body as { kind?: unknown; apiVersion?: unknown; spec?: any };
   if (b.kind !== undefined && b.kind !== "TokenRequest") return { error: S.badRequest(`the kind in the data (${String(b.kind)}) does not match the expected kind (TokenRequest)`) };
@@ -122,8 +122,8 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, jti: st
   if (bound?.kind === "Pod") scope.pod = { name: bound.name, uid: bound.uid };
   if (bound?.kind === "Secret") scope.secret = { name: bound.name, uid: bound.uid };
   if (bound?.kind === "Node") scope.node = { name: bound.name, uid: bound.uid };
-  const claims: TokenClaims = { aud: audiences, exp, iat, iss: serviceAccountIssuer, jti, nbf: iat, sub: `system:serviceaccount:${namespace}:${name}`, "kubernetes.io": scope };
-  const issued: IssuedToken = { namespace, serviceAccount: name, serviceAccountUid: sa.metadata.uid, expires: exp * 1000, jti, forAPI: audiences.includes(serviceAccountIssuer), ...(bound ? { bound } : {}) };
+  const claims: TokenClaims = { aud: audiences, exp, iat, iss: serviceAccountIssuer, jti: "", nbf: iat, sub: `system:serviceaccount:${namespace}:${name}`, "kubernetes.io": scope };
+  const issued: IssuedToken = { namespace, serviceAccount: name, serviceAccountUid: sa.metadata.uid, expires: exp * 1000, jti: "", forAPI: audiences.includes(serviceAccountIssuer), ...(bound ? { bound } : {}) };
   const reply = {
     kind: "TokenRequest",
     apiVersion: "authentication.k8s.io/v1",
@@ -132,6 +132,11 @@ export function prepareTokenRequest(sa: any, body: unknown, now: number, jti: st
     status: { token: "", expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") },
   };
   return { claims, issued, reply };
+}
+
+/** The pending token with its id (jti, the credential-id an audit log names it by). */
+export function withTokenId(p: PendingToken, jti: string): PendingToken {
+  return { ...p, claims: { ...p.claims, jti }, issued: { ...p.issued, jti } };
 }
 
 /**
