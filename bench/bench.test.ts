@@ -1,11 +1,12 @@
 import { describe, it, expect } from "vitest";
+import { readFileSync } from "node:fs";
 import { parseSize } from "./index.js";
 import { benchManifests, benchNodes } from "./workload.js";
 import { runPureBaseline } from "./pure.js";
 import { runCheckerBench } from "./checker-bench.js";
 import { approxBytes, formatMemory } from "./memory.js";
 import { runClusterBench } from "./cluster-bench.js";
-import { Progress } from "./measure.js";
+import { missingBenchFlags, Progress } from "./measure.js";
 
 describe("parseSize", () => {
   const rows = [
@@ -57,5 +58,20 @@ describe("the memory breakdown", () => {
     expect(names).toEqual(expect.arrayContaining(["etcd: current values", "etcd: history", "apiserver", "kubelet/*", "cri/*"]));
     expect(r.memory!.every((m, i, all) => i === 0 || all[i - 1]!.bytes >= m.bytes)).toBe(true);
     expect(formatMemory(r.memory!, 30)).toMatch(/^memory by component .*\n( {2}\S.* +\d+\.\d KiB\/pod +\d+\.\d%\n)+ {2}total +\d+\.\d KiB\/pod$/);
+  });
+});
+
+describe("the bench's node flags", () => {
+  it("npm run bench starts node with every flag the figures assume", () => {
+    const script = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { scripts: Record<string, string> }).scripts.bench!;
+    const args = script.split(/\s+/);
+    expect(missingBenchFlags(args.slice(1, args.indexOf("bin/podflow.js")), "")).toBeUndefined();
+  });
+  it("a process started without the semi-space flag is told so, by the flag's name", () => {
+    expect(missingBenchFlags(["--expose-gc"], "")).toMatch(/without --max-semi-space-size=\d+;/);
+    expect(missingBenchFlags([], "")).toMatch(/without --expose-gc --max-semi-space-size=\d+;/);
+  });
+  it("the flags count from NODE_OPTIONS too, and any semi-space size is the flag given", () => {
+    expect(missingBenchFlags(["--expose-gc"], "--max-semi-space-size=64")).toBeUndefined();
   });
 });

@@ -8,6 +8,20 @@ export function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/**
+ * The V8 flags `npm run bench` runs with. The young generation is the knob that matters: every step
+ * makes short-lived values (next contexts, messages, drafts), and V8's default 16 MiB semi-space
+ * scavenges so often that GC takes a quarter of the CPU; 128 MiB takes most of that away.
+ */
+export const benchNodeFlags = ["--expose-gc", "--max-semi-space-size=128"] as const;
+
+/** A line saying which of benchNodeFlags this process lacks (figures then differ from `npm run bench`'s), or undefined. */
+export function missingBenchFlags(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ""): string | undefined {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
+  const missing = benchNodeFlags.filter((f) => !given.some((g) => g === f || (f.includes("=") && g.startsWith(f.slice(0, f.indexOf("=") + 1)))));
+  return missing.length === 0 ? undefined : `note: node runs without ${missing.join(" ")}; \`npm run bench\` sets them (the figures differ)`;
+}
+
 /** Bytes of JS heap in use now. */
 export function heapUsed(): number {
   return process.memoryUsage().heapUsed;

@@ -181,6 +181,9 @@ export function addBench(program: Command, io: IO): void {
         return;
       }
       const { runBench, header } = await import("../bench/index.js");
+      const { missingBenchFlags } = await import("../bench/measure.js");
+      const note = missingBenchFlags();
+      if (note !== undefined) io.err(note);
       io.out(header);
       await runBench({ quick: opts.quick, sizes: opts.sizes, seed: Number(opts.seed), checker: opts.checker, memory: opts.memory, ...(opts.schedulerPods !== undefined ? { schedulerPods: Number(opts.schedulerPods) } : {}) }, io.out);
     });
