@@ -306,7 +306,10 @@ function addToIndex(ix: StoreIndex, key: string, obj: any): StoreIndex {
   if (n === undefined) seq = seq.set(key, (n = next++));
   const e: IndexEntry = { n, obj };
   const ns = obj.metadata?.namespace ?? "";
-  for (const p of pairs(ns, obj.metadata?.labels)) labels = post(labels, p, key, e);
+  const lp = pairs(ns, obj.metadata?.labels);
+  // one copy of the pairs' map for all of an object's pairs
+  if (lp.length > 1) labels = labels.withMutations((m) => { for (const p of lp) post(m, p, key, e); });
+  else for (const p of lp) labels = post(labels, p, key, e);
   for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, e);
   const owner = controllerUid(obj);
   if (owner !== undefined) owners = post(owners, owner, key, e);
