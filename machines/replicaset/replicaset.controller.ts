@@ -181,18 +181,19 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
   const min = rs.spec?.minReadySeconds ?? 0;
   // Counts kept with the pod index answer a sync that claims nothing new and needs no list of its
   // pods; the pods themselves are claimed only when asked for (a scale-down ranks them).
-  const counted = countedClaim(ctx, rs);
+  // minReadySeconds makes availability a matter of time: those pods are counted one by one.
+  const counted = min === 0 ? countedClaim(ctx, rs) : undefined;
   let claim: L.ClaimResult | undefined;
   const claimed = (): Pod[] => (claim ??= L.claimPods(rs, L.filterActivePods(claimCandidates(ctx, rs)))).claimed;
   let counts: L.ReplicaCounts;
-  if (counted !== undefined && min === 0) counts = counted;
+  if (counted !== undefined) counts = counted;
   else {
     const filtered = claimed();
     for (const p of claim!.adopt) patchOwnerRefs(ctx, fx, key, p, [...(p.metadata?.ownerReferences ?? []), L.replicaSetControllerRef(rs)]);
     for (const p of claim!.release) patchOwnerRefs(ctx, fx, key, p, (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata?.uid));
     counts = L.countPods(rs, filtered, now);
   }
-  const adopted = claim !== undefined && (claim.adopt.length > 0 || claim.release.length > 0);
+  const patched = claim !== undefined && (claim.adopt.length > 0 || claim.release.length > 0);
   // The related pods only rank a scale-down: looked up when there is one.
   const plan = L.planReplicas(rs, counts.replicas, claimed, ctx.expectations, now, () => relatedPods(ctx, rs, claimed()));
   ctx.expectations = plan.expectations;
@@ -205,7 +206,7 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
   // Availability flips minReadySeconds after readiness with no event to wake us: look again then.
   const st = rs.status;
   if (min > 0 && st && (st.readyReplicas ?? 0) === (rs.spec?.replicas ?? 1) && (st.availableReplicas ?? 0) !== (st.readyReplicas ?? 0)) W.addAfter(fx, key, min * 1000, false);
-  if (plan.create === 0 && plan.delete.length === 0 && !adopted) W.forget(ctx.q, key);
+  if (plan.create === 0 && plan.delete.length === 0 && !patched) W.forget(ctx.q, key);
   W.doneIfIdle(ctx.q, key);
 }
 
