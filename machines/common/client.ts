@@ -189,9 +189,8 @@ function watchFrom(c: ClientState, fx: Fx, inf: Informer): void {
   fx.send("apiserver", req);
 }
 
-/** Applies a watch event to the store; an ERROR (410 Gone) means re-list, a stream CLOSED without one a new watch from where it was. */
-export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent): InformerDelta | "relisted" | undefined {
-  const inf = c.informers.get(ev.watchId);
+/** Applies a watch event to the store (of inf, its informer, when the caller has it already); an ERROR (410 Gone) means re-list, a stream CLOSED without one a new watch from where it was. */
+export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, inf: Informer | undefined = c.informers.get(ev.watchId)): InformerDelta | "relisted" | undefined {
   if (!inf) return undefined;
   if (ev.eventType === "ERROR") {
     relist(c, fx, inf);
