@@ -26,21 +26,33 @@ export function claimPods<T extends { metadata?: ObjectMeta } = Pod>(owner: { me
   // converted once, not once per pod.
   const matches = compileLabelSelector(owner.spec?.selector);
   for (const pod of pods) {
-    const match = matches(pod.metadata?.labels);
-    const podRef = controllerRefOf(pod);
-    if (podRef) {
-      if (podRef.uid !== uid) continue; // someone else's pod
-      if (match) out.claimed.push(pod);
-      else if (!deleting) out.release.push(pod); // a dying owner does not bother releasing
-      continue;
+    const d = claimDecision(pod, uid, deleting, ns, matches(pod.metadata?.labels));
+    if (d === CLAIM) out.claimed.push(pod);
+    else if (d === RELEASE) out.release.push(pod);
+    else if (d === ADOPT) {
+      out.adopt.push(pod);
+      out.claimed.push({ ...pod, metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata?.ownerReferences ?? []), ref] } });
     }
-    // Orphan: adopt only if we are alive, it matches, it is alive and in our namespace.
-    if (deleting || !match || pod.metadata?.deletionTimestamp) continue;
-    if (ns && pod.metadata?.namespace && ns !== pod.metadata.namespace) continue;
-    out.adopt.push(pod);
-    out.claimed.push({ ...pod, metadata: { ...pod.metadata, ownerReferences: [...(pod.metadata?.ownerReferences ?? []), ref] } });
   }
   return out;
+}
+
+/** What ClaimPods does with one object: passes it by, keeps it (owned and matching), adopts it or releases it. */
+export const SKIP = 0, CLAIM = 1, ADOPT = 2, RELEASE = 3;
+export type ClaimDecision = typeof SKIP | typeof CLAIM | typeof ADOPT | typeof RELEASE;
+
+/** ClaimPods' decision for one object, given its owner's uid, namespace, whether it is being deleted, and whether its selector matches. */
+export function claimDecision(pod: { metadata?: ObjectMeta }, uid: string | undefined, deleting: boolean, ns: string | undefined, match: boolean): ClaimDecision {
+  const podRef = controllerRefOf(pod);
+  if (podRef) {
+    if (podRef.uid !== uid) return SKIP; // someone else's pod
+    if (match) return CLAIM;
+    return deleting ? SKIP : RELEASE; // a dying owner does not bother releasing
+  }
+  // Orphan: adopt only if we are alive, it matches, it is alive and in our namespace.
+  if (deleting || !match || pod.metadata?.deletionTimestamp) return SKIP;
+  if (ns && pod.metadata?.namespace && ns !== pod.metadata.namespace) return SKIP;
+  return ADOPT;
 }
 
 /** The merge patch that adopts or releases obj (pods, or apps ControllerRevisions): its new ownerReferences, guarded by its uid and resourceVersion. */

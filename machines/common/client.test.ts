@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { OrderedMap } from "immutable";
-import { onListed, onWatchEvent, newClient, startInformer, storeClaimCandidates, storeControlledBy, storeSelect, type ClientState, type Informer } from "./client.js";
+import { onListed, onWatchEvent, newClient, startInformer, storeClaimCandidates, storeControlledBy, storeLabelCount, storeSelect, type ClientState, type Informer } from "./client.js";
 import { Fx } from "./effects.js";
 import { claimPods } from "./claim.js";
 import fc from "fast-check";
@@ -118,5 +118,60 @@ describe("a watch stream that ends without an event (reflector.watch)", () => {
     const got = onWatchEvent(c, fx, { type: "WatchEvent", watchId: 1, eventType: "ERROR", object: { kind: "Status", code: 410, reason: "Expired" } } as any);
     expect(got).toBe("relisted");
     expect(fx.sends.map((s) => [s.msg.verb, s.msg.resourceVersion ?? ""])).toEqual([["watch", "1"], ["list", expect.any(String)]]);
+  });
+});
+
+describe("storeLabelCount: a count kept with the label index as watch events change it", () => {
+  // The count must be what summing over the store gives at every moment: the objects of the
+  // namespace carrying the selector's pair fewest objects carry (the first of equals), or
+  // undefined when some pair has no object. Asked between events, so kept counts are moved by
+  // each event rather than summed afresh.
+  const count = { id: "count,ready,weight", of: (o: any) => [1, o.status?.ready ? 1 : 0, o.status?.weight ?? 0] };
+  const other = { id: "owned-by-u1", of: (o: any) => [o.metadata.ownerReferences?.[0]?.uid === "u1" ? 1 : 0] };
+  const labelsArb = fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("a", "b"), { maxKeys: 2 });
+  const eventArb = fc.record({
+    type: fc.constantFrom("ADDED", "MODIFIED", "MODIFIED", "DELETED"),
+    name: fc.constantFrom("p0", "p1", "p2", "p3", "p4", "p5"),
+    ns: fc.constantFrom("default", "other"),
+    labels: labelsArb,
+    owner: fc.option(fc.constantFrom("u1", "u2"), { nil: undefined }),
+    ready: fc.boolean(),
+    weight: fc.integer({ min: 0, max: 5 }),
+  });
+  const selectorArb = fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("a", "b"), { minKeys: 1, maxKeys: 2 });
+
+  function expected(objects: Iterable<any>, ns: string, sel: Record<string, string>, of: (o: any) => number[]): number[] | undefined {
+    const store = [...objects];
+    let best: any[] | undefined;
+    for (const [k, v] of Object.entries(sel)) {
+      const objs = store.filter((o) => o.metadata.namespace === ns && o.metadata.labels?.[k] === v);
+      if (objs.length === 0) return undefined;
+      if (best === undefined || objs.length < best.length) best = objs;
+    }
+    return best!.map(of).reduce((a, b) => a.map((x, i) => x + b[i]!));
+  }
+
+  it("equals the sum over the store after every event", () => {
+    fc.assert(fc.property(fc.array(eventArb, { maxLength: 40 }), fc.array(selectorArb, { minLength: 1, maxLength: 3 }), (events, selectors) => {
+      const { c, inf } = listed([pod("p0", { app: "a" }), pod("p1", { app: "a", tier: "b" }, "u1")]);
+      let rv = 10;
+      const check = () => {
+        for (const sel of selectors) for (const ns of ["default", "other"]) for (const k of [count, other]) {
+          expect(storeLabelCount(inf(), ns, sel, k)).toEqual(expected(inf().store.values(), ns, sel, k.of));
+        }
+      };
+      check();
+      for (const e of events) {
+        const o = pod(e.name, e.labels, e.owner, e.ns);
+        o.metadata.resourceVersion = String(rv++);
+        o.status = { ready: e.ready, weight: e.weight };
+        const key = `${e.ns}/${e.name}`;
+        const has = inf().store.has(key);
+        // events as a watch delivers them: ADDED for a new key, MODIFIED or DELETED for a kept one
+        const type = !has ? "ADDED" : e.type === "ADDED" ? "MODIFIED" : e.type;
+        onWatchEvent(c, new Fx(), { type: "WatchEvent", watchId: 1, eventType: type, object: o } as any);
+        check();
+      }
+    }), { numRuns: 200 });
   });
 });

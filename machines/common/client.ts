@@ -189,9 +189,8 @@ function watchFrom(c: ClientState, fx: Fx, inf: Informer): void {
   fx.send("apiserver", req);
 }
 
-/** Applies a watch event to the store; an ERROR (410 Gone) means re-list, a stream CLOSED without one a new watch from where it was. */
-export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent): InformerDelta | "relisted" | undefined {
-  const inf = c.informers.get(ev.watchId);
+/** Applies a watch event to the store (of inf, its informer, when the caller has it already); an ERROR (410 Gone) means re-list, a stream CLOSED without one a new watch from where it was. */
+export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, inf: Informer | undefined = c.informers.get(ev.watchId)): InformerDelta | "relisted" | undefined {
   if (!inf) return undefined;
   if (ev.eventType === "ERROR") {
     relist(c, fx, inf);
@@ -229,14 +228,74 @@ function pairs(ns: string, m: Record<string, string> | undefined): string[] {
 
 function post(map: IMap<string, Posting>, pair: string, key: string, e: IndexEntry): IMap<string, Posting> {
   const s = map.get(pair);
-  return map.set(pair, (s ?? IMap<string, IndexEntry>()).set(key, e));
+  if (s === undefined) return map.set(pair, IMap<string, IndexEntry>().set(key, e));
+  const next = s.set(key, e);
+  const kept = keptCounts.get(s);
+  if (kept !== undefined) keptCounts.set(next, moved(kept, s.get(key)?.obj, e.obj));
+  return map.set(pair, next);
 }
 
 function unpost(map: IMap<string, Posting>, pair: string, key: string): IMap<string, Posting> {
   const s = map.get(pair);
-  if (s === undefined || !s.has(key)) return map;
+  const gone = s?.get(key);
+  if (s === undefined || gone === undefined) return map;
   const rest = s.delete(key);
-  return rest.size === 0 ? map.delete(pair) : map.set(pair, rest);
+  if (rest.size === 0) return map.delete(pair);
+  const kept = keptCounts.get(s);
+  if (kept !== undefined) keptCounts.set(rest, moved(kept, gone.obj, undefined));
+  return map.set(pair, rest);
+}
+
+/**
+ * A count over the objects of one index posting: the sum of what `of` gives each of them (a
+ * vector of fixed length). Kept with the posting as it changes (one object out, one in), so a
+ * controller reads the totals of its pods without walking them every sync.
+ */
+export interface PostingCount {
+  /** what makes two counts the same: `of` is a function of the object and of what id names */
+  readonly id: string;
+  /** one object's share; the same length for every object */
+  readonly of: (obj: any) => readonly number[];
+}
+
+interface KeptCount {
+  readonly count: PostingCount;
+  readonly sum: readonly number[];
+}
+
+// The counts kept for a posting value (postings are values: a changed posting is a new one, and
+// its counts are moved from its predecessor's by the one object that changed).
+const keptCounts = new WeakMap<Posting, readonly KeptCount[]>();
+/** Counts kept per posting: a few controllers' worth (one ReplicaSet per pair, two in a rollout). */
+const KEPT_COUNTS = 4;
+
+function moved(kept: readonly KeptCount[], out: any, into: any): readonly KeptCount[] {
+  return kept.map(({ count, sum }) => {
+    const next = sum.slice();
+    if (out !== undefined) {
+      const o = count.of(out);
+      for (let i = 0; i < next.length; i++) next[i]! -= o[i]!;
+    }
+    if (into !== undefined) {
+      const a = count.of(into);
+      for (let i = 0; i < next.length; i++) next[i]! += a[i]!;
+    }
+    return { count, sum: next };
+  });
+}
+
+function countOf(s: Posting, count: PostingCount): readonly number[] {
+  const kept = keptCounts.get(s) ?? [];
+  for (const k of kept) if (k.count.id === count.id) return k.sum;
+  let sum: number[] | undefined;
+  s.forEach((e) => {
+    const a = count.of(e.obj);
+    if (sum === undefined) sum = a.slice();
+    else for (let i = 0; i < sum.length; i++) sum[i]! += a[i]!;
+  });
+  // postings are never empty (an emptied one is dropped), so sum is set
+  keptCounts.set(s, [...kept.slice(kept.length >= KEPT_COUNTS ? 1 : 0), { count, sum: sum! }]);
+  return sum!;
 }
 
 /** The index with obj under key, in every entry it belongs to (a new value; ix is not changed). */
@@ -246,7 +305,10 @@ function addToIndex(ix: StoreIndex, key: string, obj: any): StoreIndex {
   if (n === undefined) seq = seq.set(key, (n = next++));
   const e: IndexEntry = { n, obj };
   const ns = obj.metadata?.namespace ?? "";
-  for (const p of pairs(ns, obj.metadata?.labels)) labels = post(labels, p, key, e);
+  const lp = pairs(ns, obj.metadata?.labels);
+  // one copy of the pairs' map for all of an object's pairs
+  if (lp.length > 1) labels = labels.withMutations((m) => { for (const p of lp) post(m, p, key, e); });
+  else for (const p of lp) labels = post(labels, p, key, e);
   for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, e);
   const owner = controllerUid(obj);
   if (owner !== undefined) owners = post(owners, owner, key, e);
@@ -345,18 +407,11 @@ export function storeSelect(inf: Informer, ns: string, selector: Record<string, 
  * the smallest pair's posting (a superset: for a caller that tests the selector itself).
  */
 function selectEntries(ix: StoreIndex, ns: string, selector: Record<string, string>, exact = true): IndexEntry[] {
-  let best: Posting | undefined;
-  let n = 0;
-  for (const p of pairs(ns, selector)) {
-    const s = ix.labels.get(p);
-    if (s === undefined || s.size === 0) return [];
-    if (best === undefined || s.size < best.size) best = s;
-    n++;
-  }
+  const best = smallestPosting(ix, ns, selector);
   if (best === undefined) return [];
   const hit: IndexEntry[] = [];
   // One pair: its index entry is exactly the answer.
-  if (n === 1 || !exact) best.forEach((e) => void hit.push(e));
+  if (!exact || hasOnePair(selector)) best.forEach((e) => void hit.push(e));
   else
     best.forEach((e) => {
       const labels = e.obj.metadata?.labels;
@@ -364,6 +419,24 @@ function selectEntries(ix: StoreIndex, ns: string, selector: Record<string, stri
       hit.push(e);
     });
   return hit;
+}
+
+// The posting of the selector's pair fewest objects carry (the first of equals); undefined when
+// the selector is empty or some pair has no object.
+function smallestPosting(ix: StoreIndex, ns: string, selector: Record<string, string>): Posting | undefined {
+  let best: Posting | undefined;
+  for (const p of pairs(ns, selector)) {
+    const s = ix.labels.get(p);
+    if (s === undefined || s.size === 0) return undefined;
+    if (best === undefined || s.size < best.size) best = s;
+  }
+  return best;
+}
+
+function hasOnePair(selector: Record<string, string>): boolean {
+  let n = 0;
+  for (const _k in selector) n++;
+  return n === 1;
 }
 
 /** The objects in namespace ns whose spec.selector pairs all appear in these labels (Services selecting a pod), in store order; empty selectors select nothing. */
@@ -407,6 +480,20 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
     });
   }
   return inStoreOrder(hit);
+}
+
+/**
+ * The count over the objects storeClaimCandidates starts from for these matchLabels (the pair's
+ * posting fewest objects carry, in namespace ns), or undefined when some pair has no object.
+ */
+export function storeLabelCount(inf: Informer, ns: string, matchLabels: Record<string, string>, count: PostingCount): readonly number[] | undefined {
+  const best = smallestPosting(storeIndex(inf), ns, matchLabels);
+  return best === undefined ? undefined : countOf(best, count);
+}
+
+/** How many objects (in any namespace) have a controller ownerReference with this uid. */
+export function storeControlledCount(inf: Informer, uid: string): number {
+  return storeIndex(inf).owners.get(uid)?.size ?? 0;
 }
 
 /** The objects whose controller ownerReference has this uid, in namespace ns, in store order. */

@@ -71,7 +71,7 @@ export function handleResponse(c: ClientState, fx: Fx, res: ApiResponse, onDelta
 export function handleWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, onDelta: DeltaHandler): void {
   const inf = c.informers.get(ev.watchId);
   if (inf && ev.eventType === "ERROR") return stepInformer(c, fx, inf, { type: "WatchError" }, false);
-  const d = onWatchEvent(c, fx, ev);
+  const d = onWatchEvent(c, fx, ev, inf);
   if (d && d !== "relisted") onDelta(ev.watchId, d, fx);
 }
 

@@ -2,8 +2,10 @@ import { describe, it, expect } from "vitest";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import { rfc3339 } from "../common/time.js";
+import { deepFreeze } from "../common/equal.js";
+import fc from "fast-check";
 import {
-  cleanupOldReplicaSets, getNewReplicaSet, getProportion, maxRevision, newReplicaSetFor, nextRevision, podTemplateHash,
+  cleanupOldReplicaSets, equalIgnoreHash, getNewReplicaSet, getProportion, maxRevision, newReplicaSetFor, nextRevision, podTemplateHash,
   proportionalScale, reconcileNewReplicaSet, reconcileOldReplicaSets, resolveFenceposts, rollbackTemplate, rolloutRecreate,
   rolloutRolling, safeEncodeString, setNewReplicaSetAnnotations, syncDeploymentStatus, checkPausedConditions, rolloutObservation,
 } from "./deployment.logic.js";
@@ -296,5 +298,31 @@ describe("reconcileOldReplicaSets when a status has not caught up with a scale-d
     const other = rset("old-2", 4, 0, 2); // unhealthy: would be cleaned up after old-1
     const actions = reconcileOldReplicaSets(d, [stale, other, newRS], [stale, other], newRS);
     expect(actions).toEqual([]);
+  });
+});
+
+describe("equalIgnoreHash on stored (frozen) templates", () => {
+  // A frozen template's text is kept with it: the answer must be the same as for fresh copies,
+  // which are compared afresh every time; equal apart from pod-template-hash, as EqualIgnoreHash.
+  const templateArb = fc.record({
+    metadata: fc.record({ labels: fc.dictionary(fc.constantFrom("app", "pod-template-hash", "tier"), fc.constantFrom("a", "b"), { maxKeys: 3 }) }),
+    spec: fc.record({ containers: fc.array(fc.record({ name: fc.constantFrom("c", "d"), image: fc.constantFrom("nginx", "busybox") }), { minLength: 1, maxLength: 2 }) }),
+  });
+  const without = (t: any) => {
+    const labels = { ...t.metadata.labels };
+    delete labels["pod-template-hash"];
+    return JSON.stringify({ labels: Object.keys(labels).sort().map((k) => [k, labels[k]]), containers: t.spec.containers.map((c: any) => [c.name, c.image]) });
+  };
+  it("gives what comparing fresh copies gives, asked again and again", () => {
+    fc.assert(fc.property(fc.array(templateArb, { minLength: 2, maxLength: 4 }), (ts) => {
+      const frozen = ts.map((t) => deepFreeze(structuredClone(t)));
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < ts.length; i++) for (let j = 0; j < ts.length; j++) {
+          const want = without(ts[i]) === without(ts[j]);
+          expect(equalIgnoreHash(frozen[i] as any, frozen[j] as any)).toBe(want);
+          expect(equalIgnoreHash(structuredClone(ts[i]) as any, frozen[j] as any)).toBe(want);
+        }
+      }
+    }), { numRuns: 200 });
   });
 });

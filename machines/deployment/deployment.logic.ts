@@ -219,7 +219,18 @@ function stripHash(t: PodTemplateSpec | undefined): PodTemplateSpec {
 
 /** Templates equal apart from the pod-template-hash label (EqualIgnoreHash). */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  return canonical(stripHash(a)) === canonical(stripHash(b));
+  return strippedText(a) === strippedText(b);
+}
+
+// A stored (frozen) template's text without its hash, kept with it: every sync compares the
+// Deployment's template with each of its ReplicaSets'.
+const strippedTexts = new WeakMap<object, string>();
+
+function strippedText(t: PodTemplateSpec | undefined): string {
+  if (t === undefined || t === null || !Object.isFrozen(t)) return canonical(stripHash(t));
+  let text = strippedTexts.get(t);
+  if (text === undefined) strippedTexts.set(t, (text = canonical(stripHash(t))));
+  return text;
 }
 
 /** The oldest ReplicaSet whose template equals the Deployment's (FindNewReplicaSet). */

@@ -6,7 +6,7 @@
 import type { Fx } from "../common/effects.js";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetStatus } from "kubernetes-types/apps/v1";
-import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
+import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, storeControlledCount, storeLabelCount, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./replicaset.logic.js";
@@ -178,25 +178,52 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
     return W.doneIfIdle(ctx.q, key);
   }
   const ns = rs.metadata?.namespace;
-  const claim = L.claimPods(rs, L.filterActivePods(claimCandidates(ctx, rs)));
-  for (const p of claim.adopt) patchOwnerRefs(ctx, fx, key, p, [...(p.metadata?.ownerReferences ?? []), L.replicaSetControllerRef(rs)]);
-  for (const p of claim.release) patchOwnerRefs(ctx, fx, key, p, (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata?.uid));
-  const filtered = claim.claimed;
+  const min = rs.spec?.minReadySeconds ?? 0;
+  // Counts kept with the pod index answer a sync that claims nothing new and needs no list of its
+  // pods; the pods themselves are claimed only when asked for (a scale-down ranks them).
+  // minReadySeconds makes availability a matter of time: those pods are counted one by one.
+  const counted = min === 0 ? countedClaim(ctx, rs) : undefined;
+  let claim: L.ClaimResult | undefined;
+  const claimed = (): Pod[] => (claim ??= L.claimPods(rs, L.filterActivePods(claimCandidates(ctx, rs)))).claimed;
+  let counts: L.ReplicaCounts;
+  if (counted !== undefined) counts = counted;
+  else {
+    const filtered = claimed();
+    for (const p of claim!.adopt) patchOwnerRefs(ctx, fx, key, p, [...(p.metadata?.ownerReferences ?? []), L.replicaSetControllerRef(rs)]);
+    for (const p of claim!.release) patchOwnerRefs(ctx, fx, key, p, (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata?.uid));
+    counts = L.countPods(rs, filtered, now);
+  }
+  const patched = claim !== undefined && (claim.adopt.length > 0 || claim.release.length > 0);
   // The related pods only rank a scale-down: looked up when there is one.
-  const plan = L.manageReplicas(rs, filtered, ctx.expectations, now, () => relatedPods(ctx, rs, filtered));
+  const plan = L.planReplicas(rs, counts.replicas, claimed, ctx.expectations, now, () => relatedPods(ctx, rs, claimed()));
   ctx.expectations = plan.expectations;
   if (plan.create > 0) {
     ctx.creating.set(key, { rs, batches: plan.batches, index: 0, inflight: 0, failed: 0 });
     createBatch(ctx, key, fx);
   }
   for (const p of plan.delete) req(ctx, fx, key, { verb: "delete", group: "", resource: "pods", namespace: ns, name: p.metadata?.name }, "delete-pod", { pod: p, rs });
-  writeStatus(ctx, key, rs, filtered, now, fx);
+  writeStatus(ctx, key, rs, counts, now, fx);
   // Availability flips minReadySeconds after readiness with no event to wake us: look again then.
-  const min = rs.spec?.minReadySeconds ?? 0;
   const st = rs.status;
   if (min > 0 && st && (st.readyReplicas ?? 0) === (rs.spec?.replicas ?? 1) && (st.availableReplicas ?? 0) !== (st.readyReplicas ?? 0)) W.addAfter(fx, key, min * 1000, false);
-  if (plan.create === 0 && plan.delete.length === 0 && claim.adopt.length === 0 && claim.release.length === 0) W.forget(ctx.q, key);
+  if (plan.create === 0 && plan.delete.length === 0 && !patched) W.forget(ctx.q, key);
   W.doneIfIdle(ctx.q, key);
+}
+
+/**
+ * The counts of a sync from the pod index's kept count, when claiming would change no pod: no
+ * adoption or release, and every pod rs controls among the candidates (so the candidates are the
+ * label posting). Undefined when the pods must be claimed one by one.
+ */
+function countedClaim(ctx: ReplicaSetControllerContext, rs: ReplicaSet): L.ReplicaCounts | undefined {
+  const uid = rs.metadata?.uid;
+  const ml = rs.spec?.selector?.matchLabels;
+  if (uid === undefined || ml === undefined || ml === null) return undefined;
+  const pods = ctx.client.informers.get(PODS)!;
+  const c = storeLabelCount(pods, rs.metadata?.namespace ?? "", ml, L.claimCount(rs));
+  if (c === undefined || c[L.ADOPTED] !== 0 || c[L.RELEASED] !== 0 || c[L.OWNED] !== storeControlledCount(pods, uid)) return undefined;
+  const ready = c[L.READY]!;
+  return { replicas: c[L.CLAIMED]!, fully: c[L.FULLY_LABELED]!, ready, available: ready };
 }
 
 function patchOwnerRefs(ctx: ReplicaSetControllerContext, fx: Fx, key: string, pod: Pod, refs: unknown[]): void {
@@ -221,8 +248,8 @@ function statusEqual(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): bool
   return f(a) === f(b);
 }
 
-function writeStatus(ctx: ReplicaSetControllerContext, key: string, rs: ReplicaSet, filtered: Pod[], now: number, fx: Fx): void {
-  const status = L.calculateStatus(rs, filtered, ctx.manageErr.get(key), now);
+function writeStatus(ctx: ReplicaSetControllerContext, key: string, rs: ReplicaSet, counts: L.ReplicaCounts, now: number, fx: Fx): void {
+  const status = L.statusFromCounts(rs, counts, ctx.manageErr.get(key), now);
   if (statusEqual(rs.status, status)) return;
   // The status goes back on the object as stored (an RC keeps its selector map).
   const stored = rsStore(ctx).get(key) ?? rs;

@@ -2,11 +2,12 @@ import { describe, it, expect } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet } from "kubernetes-types/apps/v1";
 import {
-  calculateStatus, claimPods, creationObserved, deletionObserved, expectCreations, expectDeletions, filterActivePods,
+  ADOPTED, CLAIMED, FULLY_LABELED, OWNED, READY, RELEASED, calculateStatus, claimCount, claimPods, creationObserved, deletionObserved, expectCreations, expectDeletions, filterActivePods,
   lessForDeletion, manageReplicas, newExpectations, newPodFromTemplate, podsOwnedBy, podsToDelete,
   satisfied, slowStartBatches, sortForDeletion, successfulCreations,
 } from "./replicaset.logic.js";
 import { rfc3339 } from "../common/time.js";
+import fc from "fast-check";
 
 const T0 = Date.parse("2025-01-01T00:00:00Z");
 const at = (s: number) => rfc3339(T0 + s * 1000);
@@ -212,5 +213,54 @@ describe("calculateStatus (TestCalculateStatus, TestCalculateStatusConditions)",
     const c = { type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: "old" };
     const r: ReplicaSet = { ...rs(), status: { replicas: 1, conditions: [c] } };
     expect(calculateStatus(r, [pod()], "new", T0).conditions).toEqual([c]);
+  });
+});
+
+describe("claimCount (what one sync reads of each pod, summed)", () => {
+  // Kubernetes' ClaimPods over the active pods, then calculateStatus's counts, written out per pod:
+  // the count summed over any pods must give the same numbers.
+  const podArb = fc.record({
+    labels: fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("web", "fe", "db"), { maxKeys: 2 }),
+    owner: fc.constantFrom(undefined, "rs-uid", "other"),
+    phase: fc.constantFrom("Pending", "Running", "Succeeded", "Failed"),
+    deleting: fc.boolean(),
+    ready: fc.option(fc.boolean(), { nil: undefined }),
+    ns: fc.constantFrom("default", "elsewhere"),
+  });
+  const rsArb = fc.record({
+    matchLabels: fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("web", "fe", "db"), { maxKeys: 2 }),
+    template: fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("web", "fe", "db"), { maxKeys: 2 }),
+    deleting: fc.boolean(),
+  });
+  const subset = (want: Record<string, string>, have: Record<string, string> | undefined) => Object.entries(want).every(([k, v]) => have?.[k] === v);
+
+  it("equals ClaimPods' and calculateStatus's counts, pod by pod", () => {
+    fc.assert(fc.property(fc.array(podArb, { maxLength: 10 }), rsArb, (specs, r) => {
+      const owner = rs({ selector: { matchLabels: r.matchLabels }, template: { metadata: { labels: r.template } } }, r.deleting ? { deletionTimestamp: at(0) } : {});
+      const pods = specs.map((s, i) => {
+        const p = pod({ name: `p${i}`, labels: s.labels, owner: s.owner, phase: s.phase, deleting: s.deleting, ready: s.ready });
+        p.metadata!.namespace = s.ns;
+        return p;
+      });
+      const count = claimCount(owner);
+      const got = pods.map(count.of).reduce((a, b) => a.map((x, i) => x + b[i]!), [0, 0, 0, 0, 0, 0]);
+      const want = [0, 0, 0, 0, 0, 0];
+      specs.forEach((s) => {
+        const mine = s.owner === "rs-uid";
+        if (mine) want[OWNED]!++;
+        const active = s.phase !== "Succeeded" && s.phase !== "Failed" && !s.deleting;
+        if (!active) return;
+        const match = subset(r.matchLabels, s.labels);
+        const adopt = s.owner === undefined && match && !r.deleting && s.ns === "default";
+        const keep = (mine && match) || adopt;
+        if (mine && !match && !r.deleting) want[RELEASED]!++;
+        if (adopt) want[ADOPTED]!++;
+        if (!keep) return;
+        want[CLAIMED]!++;
+        if (subset(r.template, s.labels)) want[FULLY_LABELED]!++;
+        if (s.ready === true) want[READY]!++;
+      });
+      expect(got).toEqual(want);
+    }), { numRuns: 500 });
   });
 });

@@ -6,7 +6,8 @@ import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from "kubernetes-types/apps/v1";
 import type { OwnerReference } from "kubernetes-types/meta/v1";
 import { controllerRefOf } from "../common/owners.js";
-import { claimPods as claimControlled, type ClaimResult } from "../common/claim.js";
+import { ADOPT, CLAIM, RELEASE, claimDecision, claimPods as claimControlled, type ClaimResult } from "../common/claim.js";
+import { compileLabelSelector } from "../common/labels.js";
 import { SLOW_START_INITIAL_BATCH_SIZE, isPodAvailable, isPodReady, readyCondition, slowStartBatches } from "../common/podutil.js";
 import { rfc3339, toMs } from "../common/time.js";
 
@@ -82,6 +83,46 @@ export type { ClaimResult };
 export function claimPods(rs: ReplicaSet, pods: readonly Pod[]): ClaimResult {
   return claimControlled(rs, replicaSetControllerRef(rs), pods);
 }
+
+/**
+ * What one sync of rs reads of each pod, as a count: controlled by rs (active or not); then, over
+ * the active pods, what claimPods keeps, adopts and releases, and of the kept ones (an adopted pod
+ * keeps its labels and status) the fully labeled and the ready (calculateStatus). Summed over the
+ * candidates, it is claimPods(rs, filterActivePods(candidates)) and the counts of calculateStatus
+ * without building the lists.
+ */
+export const OWNED = 0, CLAIMED = 1, ADOPTED = 2, RELEASED = 3, FULLY_LABELED = 4, READY = 5;
+
+/** The count of one sync of rs (see OWNED), as a PostingCount for the pod informer's index. */
+export function claimCount(rs: ReplicaSet): { id: string; of: (pod: Pod) => readonly number[] } {
+  const uid = rs.metadata?.uid;
+  const ns = rs.metadata?.namespace;
+  const deleting = !!rs.metadata?.deletionTimestamp;
+  const template = rs.spec?.template?.metadata?.labels;
+  const matches = compileLabelSelector(rs.spec?.selector);
+  const id = JSON.stringify([uid ?? null, ns ?? null, deleting, rs.spec?.selector ?? null, template ?? null]);
+  return {
+    id,
+    of: (pod) => {
+      const ref = controllerRefOf(pod);
+      let bits = ref !== undefined && ref.uid === uid ? 1 << OWNED : 0;
+      if (isPodActive(pod)) {
+        const d = claimDecision(pod, uid, deleting, ns, matches(pod.metadata?.labels));
+        if (d === RELEASE) bits |= 1 << RELEASED;
+        else if (d === CLAIM || d === ADOPT) {
+          bits |= 1 << CLAIMED;
+          if (d === ADOPT) bits |= 1 << ADOPTED;
+          if (matchesLabelSet(template, pod.metadata?.labels)) bits |= 1 << FULLY_LABELED;
+          if (readyCondition(pod)?.status === "True") bits |= 1 << READY;
+        }
+      }
+      return shares[bits]!;
+    },
+  };
+}
+
+// The 64 possible shares of one pod, made once (a count's `of` allocates nothing).
+const shares: readonly (readonly number[])[] = Array.from({ length: 64 }, (_, bits) => Object.freeze(Array.from({ length: 6 }, (_, i) => (bits >> i) & 1)));
 
 // ---------- expectations (ControllerExpectations / UIDTrackingControllerExpectations) ----------
 
@@ -180,18 +221,30 @@ export function manageReplicas(
   rs: ReplicaSet, activePods: readonly Pod[], expectations: Expectations, nowMs: number,
   relatedPods: readonly Pod[] | (() => readonly Pod[]) = activePods,
 ): ManageReplicasPlan {
+  return planReplicas(rs, activePods.length, () => activePods, expectations, nowMs, relatedPods);
+}
+
+/**
+ * manageReplicas from the number of active pods: the pods themselves (and the related ones) are
+ * asked for only when some must be deleted.
+ */
+export function planReplicas(
+  rs: ReplicaSet, active: number, activePods: () => readonly Pod[], expectations: Expectations, nowMs: number,
+  relatedPods: readonly Pod[] | (() => readonly Pod[]) = activePods,
+): ManageReplicasPlan {
   const key = objectKey(rs);
   const none: ManageReplicasPlan = { create: 0, batches: [], delete: [], expectations };
   if (!satisfied(expectations, key, nowMs) || rs.metadata?.deletionTimestamp) return none;
-  const diff = activePods.length - (rs.spec?.replicas ?? 1);
+  const diff = active - (rs.spec?.replicas ?? 1);
   if (diff < 0) {
     const n = Math.min(-diff, BURST_REPLICAS);
     return { create: n, batches: slowStartBatches(n), delete: [], expectations: expectCreations(expectations, key, n, nowMs) };
   }
   if (diff > 0) {
     // The related pods rank deletions only: a caller may pass them as a function, asked only here.
+    const pods = activePods();
     const related = typeof relatedPods === "function" ? relatedPods() : relatedPods;
-    const victims = podsToDelete(activePods, Math.min(diff, BURST_REPLICAS), related, nowMs);
+    const victims = podsToDelete(pods, Math.min(diff, BURST_REPLICAS), related, nowMs);
     return { create: 0, batches: [], delete: victims, expectations: expectDeletions(expectations, key, victims.map(objectKey), nowMs) };
   }
   return none;
@@ -314,6 +367,11 @@ export const FAILED_DELETE = "FailedDelete";
  * owned active pods and the ReplicaFailure condition while manageReplicas keeps failing.
  */
 export function calculateStatus(rs: ReplicaSet, filteredPods: readonly Pod[], manageErr: string | undefined, nowMs: number): ReplicaSetStatus {
+  return statusFromCounts(rs, countPods(rs, filteredPods, nowMs), manageErr, nowMs);
+}
+
+/** What calculateStatus counts over the filtered pods. */
+export function countPods(rs: ReplicaSet, filteredPods: readonly Pod[], nowMs: number): ReplicaCounts {
   const minReady = rs.spec?.minReadySeconds ?? 0;
   const template = rs.spec?.template?.metadata?.labels;
   let fully = 0, ready = 0, available = 0;
@@ -326,17 +384,31 @@ export function calculateStatus(rs: ReplicaSet, filteredPods: readonly Pod[], ma
       if (minReady === 0 || isPodAvailable(p, minReady, nowMs)) available++;
     }
   }
+  return { replicas: filteredPods.length, fully, ready, available };
+}
+
+/** The counts calculateStatus takes from the filtered pods. */
+export interface ReplicaCounts {
+  replicas: number;
+  fully: number;
+  ready: number;
+  available: number;
+}
+
+/** calculateStatus from the counts of the filtered pods (the ReplicaFailure condition needs only their number). */
+export function statusFromCounts(rs: ReplicaSet, counts: ReplicaCounts, manageErr: string | undefined, nowMs: number): ReplicaSetStatus {
+  const { replicas, fully, ready, available } = counts;
   let conditions: ReplicaSetCondition[] = [...(rs.status?.conditions ?? [])];
   const hasFailure = conditions.some((c) => c.type === "ReplicaFailure");
   if (manageErr !== undefined && !hasFailure) {
-    const diff = filteredPods.length - (rs.spec?.replicas ?? 1);
+    const diff = replicas - (rs.spec?.replicas ?? 1);
     const reason = diff < 0 ? FAILED_CREATE : diff > 0 ? FAILED_DELETE : "";
     conditions.push({ type: "ReplicaFailure", status: "True", reason, message: manageErr, lastTransitionTime: rfc3339(nowMs) });
   } else if (manageErr === undefined && hasFailure) {
     conditions = conditions.filter((c) => c.type !== "ReplicaFailure");
   }
   const status: ReplicaSetStatus = {
-    replicas: filteredPods.length, fullyLabeledReplicas: fully, readyReplicas: ready, availableReplicas: available,
+    replicas, fullyLabeledReplicas: fully, readyReplicas: ready, availableReplicas: available,
     observedGeneration: rs.metadata?.generation,
   };
   if (conditions.length) status.conditions = conditions;

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { Fx } from "../common/effects.js";
+import { initialReplicaSetController, onResponse, onWatch, startInformers, syncReplicaSet } from "./replicaset.controller.js";
+
+// A sync reads its counts from the count kept with the pod index when claiming changes no pod.
+// Whatever the pods went through, what it sends must be what ClaimPods and calculateStatus over
+// the namespace's pods (Kubernetes' syncReplicaSet) call for, counted here pod by pod.
+const NOW = 1_700_000_000_000;
+const stamp = { from: "apiserver", now: NOW };
+const UID = "rs-uid";
+const rs = (replicas: number, deleting: boolean, notDb: boolean) => ({
+  apiVersion: "apps/v1", kind: "ReplicaSet",
+  metadata: { name: "web", namespace: "default", uid: UID, resourceVersion: "5", generation: 1, ...(deleting ? { deletionTimestamp: "2023-11-14T22:13:20Z" } : {}) },
+  spec: { replicas, selector: { matchLabels: { app: "web" }, ...(notDb ? { matchExpressions: [{ key: "tier", operator: "NotIn", values: ["db"] }] } : {}) }, template: { metadata: { labels: { app: "web", tier: "fe" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } },
+});
+const podArb = fc.record({
+  name: fc.constantFrom("a", "b", "c", "d", "e"),
+  ns: fc.constantFrom("default", "default", "other"),
+  labels: fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("web", "fe", "db"), { maxKeys: 2 }),
+  owner: fc.constantFrom(undefined, UID, "other-uid"),
+  phase: fc.constantFrom("Pending", "Running", "Running", "Failed"),
+  ready: fc.boolean(),
+  deleting: fc.boolean(),
+  gone: fc.boolean(),
+});
+type PodSpec = typeof podArb extends fc.Arbitrary<infer T> ? T : never;
+const podOf = (s: PodSpec, rv: number) => ({
+  apiVersion: "v1", kind: "Pod",
+  metadata: {
+    name: s.name, namespace: s.ns, uid: `uid-${s.ns}-${s.name}`, resourceVersion: String(rv), labels: s.labels,
+    ...(s.owner ? { ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web", uid: s.owner, controller: true }] } : {}),
+    ...(s.deleting ? { deletionTimestamp: "2023-11-14T22:13:20Z" } : {}),
+  },
+  spec: { containers: [{ name: "c" }] },
+  status: { phase: s.phase, conditions: [{ type: "Ready", status: s.ready ? "True" : "False" }] },
+});
+
+describe("syncReplicaSet from kept counts", () => {
+  it("sends the claims, pod changes and status that claiming the namespace's pods calls for", () => {
+    fc.assert(fc.property(fc.array(podArb, { maxLength: 25 }), fc.integer({ min: 0, max: 4 }), fc.boolean(), fc.boolean(), (events, replicas, deleting, notDb) => {
+      const ctx = initialReplicaSetController({ token: "t" });
+      startInformers(ctx, new Fx());
+      const list = (id: number, kind: string, items: object[]) => onResponse(ctx, { type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...stamp } as any, new Fx());
+      list(1, "ReplicaSetList", [rs(replicas, deleting, notDb)]);
+      list(2, "PodList", []);
+      const live = new Map<string, PodSpec>();
+      let rv = 20;
+      for (const e of events) {
+        const key = `${e.ns}/${e.name}`;
+        const had = live.has(key);
+        if (e.gone && !had) continue;
+        const type = e.gone ? "DELETED" : had ? "MODIFIED" : "ADDED";
+        if (e.gone) live.delete(key);
+        else live.set(key, e);
+        onWatch(ctx, { type: "WatchEvent", watchId: 2, eventType: type, object: podOf(e, rv++), ...stamp } as any, new Fx());
+        // a sync after every event, as the queue would run them: counts are kept and moved between
+        ctx.expectations = ctx.expectations.clear();
+        const fx = new Fx();
+        syncReplicaSet(ctx, "default/web", NOW, fx);
+        const sent = fx.sends.map((s) => s.msg);
+        // what Kubernetes' sync calls for, pod by pod (its lister lists the ReplicaSet's namespace)
+        let claimed = 0, fully = 0, ready = 0;
+        const adopt: string[] = [], release: string[] = [];
+        for (const [k, s] of live) {
+          if (s.ns !== "default" || s.phase === "Failed" || s.deleting) continue;
+          const match = s.labels.app === "web" && !(notDb && s.labels.tier === "db");
+          if (s.owner === UID) {
+            if (match) claimed++;
+            else if (!deleting) release.push(k);
+            else continue;
+            if (!match) continue;
+          } else if (s.owner === undefined && match && !deleting) {
+            adopt.push(k);
+            claimed++;
+          } else continue;
+          if (s.labels.tier === "fe") fully++;
+          if (s.ready) ready++;
+        }
+        const patched = sent.filter((m) => m.verb === "patch").map((m) => `${m.namespace}/${m.name}`);
+        expect(patched.sort()).toEqual([...adopt, ...release].sort());
+        const creates = sent.filter((m) => m.verb === "create" && m.resource === "pods").length;
+        const deletes = sent.filter((m) => m.verb === "delete").length;
+        expect(creates > 0 ? 1 : 0).toBe(!deleting && claimed < replicas ? 1 : 0);
+        expect(deletes).toBe(deleting ? 0 : Math.max(0, claimed - replicas));
+        const status = sent.find((m) => m.subresource === "status")?.body.status;
+        expect(status).toMatchObject({ replicas: claimed, fullyLabeledReplicas: fully, readyReplicas: ready, availableReplicas: ready });
+        ctx.creating.clear();
+      }
+    }), { numRuns: 150 });
+  });
+});
