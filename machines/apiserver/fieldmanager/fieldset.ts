@@ -18,6 +18,8 @@ export type FieldPath = readonly string[];
 const noKids: ReadonlyMap<string, FieldSet> = new Map();
 export const emptySet: FieldSet = Object.freeze({ self: false, kids: noKids });
 const leaf: FieldSet = Object.freeze({ self: true, kids: noKids });
+/** The set whose one member is the path to it (shared: most nodes of a set are leaves). */
+export const leafSet = leaf;
 
 export function isEmpty(s: FieldSet): boolean {
   return !s.self && s.kids.size === 0;
