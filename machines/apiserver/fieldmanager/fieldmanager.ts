@@ -46,19 +46,30 @@ export function managerId(e: { manager: string; operation: string; apiVersion?: 
 export class ManagedFieldsError extends Error {}
 
 // A stored object's managedFields are a value every later write decodes again: decoded once, by
-// identity (entries and sets are never changed in place). A memo only: results are the same without it.
-const decodedByList = new WeakMap<object, ReadonlyMap<string, ManagerEntry>>();
+// identity (entries and sets are never changed in place), and stripped of the fields the API
+// server owns once too. A memo only: results are the same without it.
+const decodedByList = new WeakMap<object, { decoded: ReadonlyMap<string, ManagerEntry>; stripped?: ReadonlyMap<string, ManagerEntry> }>();
 
 /** DecodeManagedFields: the entries of metadata.managedFields, or ManagedFieldsError for what it refuses. */
 export function decodeManagedFields(list: unknown): Map<string, ManagerEntry> {
-  if (Array.isArray(list)) {
-    const hit = decodedByList.get(list);
-    if (hit) return new Map(hit);
-    const m = decodeUncached(list);
-    decodedByList.set(list, m);
-    return new Map(m);
-  }
-  return decodeUncached(list);
+  return new Map(decoded(list));
+}
+
+function decoded(list: unknown): ReadonlyMap<string, ManagerEntry> {
+  if (!Array.isArray(list)) return decodeUncached(list);
+  const hit = decodedByList.get(list);
+  if (hit) return hit.decoded;
+  const m = decodeUncached(list);
+  decodedByList.set(list, { decoded: m });
+  return m;
+}
+
+/** The decoded entries without the fields the API server owns (read only). */
+function decodedStripped(list: unknown): ReadonlyMap<string, ManagerEntry> {
+  const m = decoded(list);
+  if (!Array.isArray(list)) return stripped(m);
+  const memo = decodedByList.get(list)!;
+  return (memo.stripped ??= stripped(m));
 }
 
 function decodeUncached(list: unknown): Map<string, ManagerEntry> {
@@ -93,10 +104,12 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
 /** EncodeObjectManagedFields (deep-frozen): the entries, Apply before Update, then by time, manager, apiVersion, subresource. */
 export function encodeManagedFields(managed: Managed, remember = true): any[] {
   const entries = [...managed.values()].filter((e) => !isEmpty(e.set));
-  const secs = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
+  // each entry's time parsed once, not per comparison
+  const at = new Map<ManagerEntry, number>();
+  for (const e of entries) at.set(e, secs(e.time));
   entries.sort((p, q) => {
     if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
-    if (secs(p.time) !== secs(q.time)) return secs(p.time) - secs(q.time);
+    if (at.get(p) !== at.get(q)) return at.get(p)! - at.get(q)!;
     if (p.manager !== q.manager) return p.manager < q.manager ? -1 : 1;
     if (p.apiVersion !== q.apiVersion) return p.apiVersion < q.apiVersion ? -1 : 1;
     const ps = p.subresource ?? "", qs = q.subresource ?? "";
@@ -114,7 +127,7 @@ export function encodeManagedFields(managed: Managed, remember = true): any[] {
 // The fields the API server owns (stripMetaManager): never recorded for any manager.
 const stripSet = setOf([["f:apiVersion"], ["f:kind"], ["f:metadata"], ...["name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation", "managedFields", "resourceVersion"].map((f) => ["f:metadata", fieldPE(f)])]);
 
-function stripped(m: Map<string, ManagerEntry>): Map<string, ManagerEntry> {
+function stripped(m: ReadonlyMap<string, ManagerEntry>): Map<string, ManagerEntry> {
   const out = new Map<string, ManagerEntry>();
   for (const [id, e] of m) {
     const set = difference(e.set, stripSet);
@@ -169,11 +182,11 @@ function isReset(list: unknown): boolean {
   return list.length === 1 && list[0] !== null && typeof list[0] === "object" && Object.keys(list[0]).length === 0;
 }
 
-/** decodeLiveOrNew: the request's own managedFields when it sets valid ones on the main resource, else the live object's. */
-function managedForUpdate(live: any, obj: any, subresource: string): Map<string, ManagerEntry> {
+/** decodeLiveOrNew: the request's own managedFields when it sets valid ones on the main resource, else the live object's (stripped). */
+function managedForUpdate(live: any, obj: any, subresource: string): ReadonlyMap<string, ManagerEntry> {
   const fromLive = () => {
     try {
-      return decodeManagedFields(live?.metadata?.managedFields);
+      return decodedStripped(live?.metadata?.managedFields);
     } catch {
       return new Map<string, ManagerEntry>();
     }
@@ -182,8 +195,7 @@ function managedForUpdate(live: any, obj: any, subresource: string): Map<string,
   const mine = obj?.metadata?.managedFields;
   if (isReset(mine)) return new Map();
   try {
-    const m = decodeManagedFields(mine);
-    return m.size > 0 ? m : fromLive();
+    return decoded(mine).size > 0 ? decodedStripped(mine) : fromLive();
   } catch {
     return fromLive();
   }
@@ -194,7 +206,7 @@ function managedForUpdate(live: any, obj: any, subresource: string): Map<string,
  * with the managedFields that record the write for `wc.manager`. `live` is undefined on create.
  */
 export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | undefined {
-  const managed = stripped(managedForUpdate(live, obj, wc.subresource));
+  const managed = managedForUpdate(live, obj, wc.subresource);
   // a create is compared against the kind's zero value, as scheme.New() converts it
   const liveBody = withoutManaged(live ?? zeroOf(wc.type));
   const newBody = withoutManaged(obj);
@@ -235,11 +247,15 @@ function withoutManaged(obj: any): any {
   return { ...obj, metadata };
 }
 
+/** An entry's time in whole seconds (0 when it has none or it does not parse). */
+function secs(t?: string): number {
+  return t ? Math.floor(Date.parse(t) / 1000) || 0 : 0;
+}
+
 /** capUpdateManagers: past ten Update managers, the oldest are merged into "ancient-changes" per apiVersion. */
 export function capUpdateManagers(managed: Map<string, ManagerEntry>): Map<string, ManagerEntry> {
   const updaters = [...managed.entries()].filter(([, e]) => e.operation === "Update");
   if (updaters.length <= maxUpdateManagers) return managed;
-  const secs = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
   updaters.sort(([ia, a], [ib, b]) => secs(a.time) - secs(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
   const out = new Map(managed);
   const firstOfVersion = new Map<string, string>();
@@ -344,9 +360,9 @@ export function applyConfig(live: any, config: any, ac: ApplyContext): ApplyResu
   if (config.metadata !== null && typeof config.metadata === "object" && Object.hasOwn(config.metadata, "managedFields") && config.metadata.managedFields !== null) {
     return { ok: false, status: badRequest("metadata.managedFields must be nil") };
   }
-  let managed: Map<string, ManagerEntry>;
+  let managed: ReadonlyMap<string, ManagerEntry>;
   try {
-    managed = stripped(decodeManagedFields(live?.metadata?.managedFields));
+    managed = decodedStripped(live?.metadata?.managedFields);
   } catch (err) {
     return { ok: false, status: plainError(`failed to decode managed fields: ${(err as Error).message}`) };
   }
@@ -417,7 +433,7 @@ function allowedFromLastApplied(live: any, ac: ApplyContext): FieldSet | undefin
 }
 
 /** Updater.Apply: merge, record the applier's set, prune what it stopped applying, then take ownership or report conflicts. */
-function applyOnce(live: any, config: any, managed: Map<string, ManagerEntry>, ac: ApplyContext, force: boolean): { object: any; managed: Map<string, ManagerEntry> } | { conflicts: Conflict[] } {
+function applyOnce(live: any, config: any, managed: ReadonlyMap<string, ManagerEntry>, ac: ApplyContext, force: boolean): { object: any; managed: Map<string, ManagerEntry> } | { conflicts: Conflict[] } {
   const self = managerId({ manager: ac.manager, operation: "Apply", apiVersion: ac.apiVersion, subresource: ac.subresource });
   const merged = merge(live, config, ac.type);
   const lastSet = managed.get(self)?.set;

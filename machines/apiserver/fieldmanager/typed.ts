@@ -327,10 +327,17 @@ export function compare(lhs: unknown, rhs: unknown, expr: string): Comparison {
 // each of the three sets, or undefined where it found nothing (registers: no object per node).
 let rAdded: FieldSet | undefined, rModified: FieldSet | undefined, rRemoved: FieldSet | undefined;
 
-type Building = { self: boolean; kids: Map<string, FieldSet> };
-const building = (): Building => ({ self: false, kids: new Map() });
+type Building = { self: boolean; kids: Map<string, FieldSet>; asKid: undefined };
+const building = (): Building => ({ self: false, kids: new Map(), asKid: undefined });
 
-const emptyOrNull = (v: unknown) => v === undefined || v === null || (Array.isArray(v) ? v.length === 0 : isMap(v) && Object.keys(v).length === 0);
+const emptyOrNull = (v: unknown) => v === undefined || v === null || (Array.isArray(v) ? v.length === 0 : isMap(v) && noKeys(v));
+
+// The walks of compare read keys with for-in, not Object.keys: the same keys in the same order for
+// the plain objects API values are (no enumerable inherited keys), without an array per object.
+function noKeys(v: Record<string, unknown>): boolean {
+  for (const _ in v) return false;
+  return true;
+}
 
 const isAtomic = (a: Atom) => a.k === "scalar" || a.k === "untyped" || (a.k === "list" && a.rel === "atomic") || ((a.k === "struct" || a.k === "map") && a.atomic);
 
@@ -359,6 +366,21 @@ function cmp(l: unknown, r: unknown, a: Atom, root: boolean): void {
   let add: Building | undefined, mod: Building | undefined, rem: Building | undefined;
   if (a.k === "list") {
     const elem = elemOf(a);
+    const paired = pairedKeys(a, l, r);
+    if (paired !== undefined) {
+      for (let i = 0; i < paired.length; i++) {
+        const pe = paired[i];
+        if (pe === undefined) continue;
+        cmp((l as unknown[])[i], (r as unknown[])[i], elem, false);
+        if (rAdded !== undefined) (add ??= building()).kids.set(pe, rAdded);
+        if (rModified !== undefined) (mod ??= building()).kids.set(pe, rModified);
+        if (rRemoved !== undefined) (rem ??= building()).kids.set(pe, rRemoved);
+      }
+      rAdded = add;
+      rModified = mod;
+      rRemoved = rem;
+      return;
+    }
     const lm = itemsByKey(a, l), rm = itemsByKey(a, r);
     for (const [pe, x] of lm) {
       cmp(x, rm.get(pe), elem, false);
@@ -373,7 +395,7 @@ function cmp(l: unknown, r: unknown, a: Atom, root: boolean): void {
     }
   } else if (a.k === "struct" || a.k === "map") {
     const lo = isMap(l) ? l : {}, ro = isMap(r) ? r : {};
-    for (const k of Object.keys(lo)) {
+    for (const k in lo) {
       const rk = Object.hasOwn(ro, k) ? ro[k] : undefined;
       // An object's top-level field equal on both sides (a status write's spec) is not walked by schema.
       if (root && sameJSON(lo[k], rk)) continue;
@@ -383,7 +405,7 @@ function cmp(l: unknown, r: unknown, a: Atom, root: boolean): void {
       if (rModified !== undefined) (mod ??= building()).kids.set(c.pe, rModified);
       if (rRemoved !== undefined) (rem ??= building()).kids.set(c.pe, rRemoved);
     }
-    for (const k of Object.keys(ro)) {
+    for (const k in ro) {
       if (Object.hasOwn(lo, k)) continue;
       const c = kidOf(a, k);
       const x = oneSided(ro[k], c.atom, false);
@@ -419,7 +441,7 @@ function oneSided(v: unknown, a: Atom, root: boolean): FieldSet | undefined {
     }
   } else if (a.k === "struct" || a.k === "map") {
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
+    for (const k in o) {
       const c = kidOf(a, k);
       const x = oneSided(o[k], c.atom, false);
       if (x !== undefined) (node ??= building()).kids.set(c.pe, x);
@@ -429,6 +451,22 @@ function oneSided(v: unknown, a: Atom, root: boolean): FieldSet | undefined {
   if (node === undefined) return leafSet;
   node.self = true;
   return node;
+}
+
+/**
+ * When two short lists hold the same keys in the same order (most writes), the path element of
+ * each index, undefined for an item without one and for a key seen before (the first item of a
+ * key stands for it); else undefined, and the lists are matched by key.
+ */
+function pairedKeys(a: Atom & { k: "list" }, l: unknown, r: unknown): (string | undefined)[] | undefined {
+  if (!Array.isArray(l) || !Array.isArray(r) || l.length !== r.length || l.length > 16) return undefined;
+  const out: (string | undefined)[] = [];
+  for (let i = 0; i < l.length; i++) {
+    const pe = itemKey(a, l[i]);
+    if (pe !== (l[i] === r[i] ? pe : itemKey(a, r[i]))) return undefined;
+    out.push(pe !== undefined && out.includes(pe) ? undefined : pe);
+  }
+  return out;
 }
 
 /** A list's items by their path element, the first of each key (items without one left out). */
@@ -453,13 +491,13 @@ function sameJSON(x: unknown, y: unknown): boolean {
   }
   if (Array.isArray(y)) return false;
   let n = 0;
-  for (const k of Object.keys(x)) {
+  for (const k in x) {
     const v = (x as Record<string, unknown>)[k];
     if (v === undefined) continue;
     n++;
     if (!Object.hasOwn(y, k) || !sameJSON(v, (y as Record<string, unknown>)[k])) return false;
   }
-  for (const k of Object.keys(y)) if ((y as Record<string, unknown>)[k] !== undefined) n--;
+  for (const k in y) if ((y as Record<string, unknown>)[k] !== undefined) n--;
   return n === 0;
 }
 
