@@ -95,7 +95,9 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
     } catch (err) {
       throw new ManagedFieldsError(`error decoding versioned set: ${(err as Error).message}`);
     }
-    const entry: ManagerEntry = { manager, operation, apiVersion, set, ...(subresource ? { subresource } : {}), ...(typeof time === "string" ? { time } : {}) };
+    const entry: ManagerEntry = { manager, operation, apiVersion, set };
+    if (subresource) entry.subresource = subresource;
+    if (typeof time === "string") entry.time = time;
     out.set(managerId(entry), entry);
   });
   return out;
@@ -116,12 +118,30 @@ export function encodeManagedFields(managed: Managed, remember = true): any[] {
     return ps < qs ? -1 : ps > qs ? 1 : 0;
   });
   // deep-frozen: admission shares it rather than copying it, so the next write decodes nothing
-  return deepFreeze(entries.map((e) => ({
-    manager: e.manager, operation: e.operation, apiVersion: e.apiVersion,
-    ...(e.time ? { time: e.time } : {}),
-    fieldsType: "FieldsV1", fieldsV1: toFieldsV1(e.set, remember),
-    ...(e.subresource ? { subresource: e.subresource } : {}),
-  })));
+  const out = deepFreeze(entries.map((e) => encodedEntry(e, remember)));
+  // What decoding the list gives, known now: the next write of the object reads it from here.
+  if (remember && entries.every((e) => e.apiVersion !== "")) {
+    const decoded = new Map<string, ManagerEntry>();
+    for (const e of entries) decoded.set(managerId(e), e);
+    decodedByList.set(out, { decoded });
+  }
+  return out;
+}
+
+// An entry a write leaves alone is the same value in the next list (decoded from the last one, or
+// kept from it), so its element is made (and its size measured) once.
+const elementOf = new WeakMap<ManagerEntry, Record<string, unknown>>();
+
+function encodedEntry(e: ManagerEntry, remember: boolean): Record<string, unknown> {
+  const hit = elementOf.get(e);
+  if (hit !== undefined) return hit;
+  const el: Record<string, unknown> = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
+  if (e.time) el.time = e.time;
+  el.fieldsType = "FieldsV1";
+  el.fieldsV1 = toFieldsV1(e.set, remember);
+  if (e.subresource) el.subresource = e.subresource;
+  if (remember) elementOf.set(e, deepFreeze(el));
+  return el;
 }
 
 // The fields the API server owns (stripMetaManager): never recorded for any manager.
@@ -131,8 +151,16 @@ function stripped(m: ReadonlyMap<string, ManagerEntry>): Map<string, ManagerEntr
   const out = new Map<string, ManagerEntry>();
   for (const [id, e] of m) {
     const set = difference(e.set, stripSet);
-    if (!isEmpty(set)) out.set(id, set === e.set ? e : { ...e, set });
+    if (!isEmpty(set)) out.set(id, set === e.set ? e : withSet(e, set));
   }
+  return out;
+}
+
+/** The entry with another set. */
+function withSet(e: ManagerEntry, set: FieldSet): ManagerEntry {
+  const out: ManagerEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, set };
+  if (e.subresource !== undefined) out.subresource = e.subresource;
+  if (e.time !== undefined) out.time = e.time;
   return out;
 }
 
@@ -218,12 +246,15 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
   for (const [id, e] of managed) {
     // an Update never conflicts: it takes the fields it changed from every other manager
     const set = difference(difference(e.set, changed), removed);
-    if (!isEmpty(set) || id === self) next.set(id, set === e.set ? e : { ...e, set });
+    if (!isEmpty(set) || id === self) next.set(id, set === e.set ? e : withSet(e, set));
   }
   const took = difference(changed, stripSet);
   if (!isEmpty(took)) {
     const prev = next.get(self);
-    next.set(self, { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, ...(wc.subresource ? { subresource: wc.subresource } : {}), time: wc.now, set: union(prev?.set ?? emptySet, took) });
+    const mine: ManagerEntry = { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, set: union(prev?.set ?? emptySet, took) };
+    if (wc.subresource) mine.subresource = wc.subresource;
+    mine.time = wc.now;
+    next.set(self, mine);
   } else if (next.has(self) && isEmpty(next.get(self)!.set)) next.delete(self);
   // A create's sets are not kept for decoding: most created objects (Events) are never written again.
   return encodeManagedFields(capUpdateManagers(next), live !== undefined);

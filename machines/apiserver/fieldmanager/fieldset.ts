@@ -331,7 +331,12 @@ export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown
       internedCount = 0;
     }
     out = emit(s, false).json;
-    if (!remember) return out;
+    // Not kept with the set (most created objects, the Events, are never written again), but a
+    // shared FieldsV1 (one per template or event shape) decodes to the set it was first made from.
+    if (!remember) {
+      if (!emittedFrom.has(out)) emittedFrom.set(out, s);
+      return out;
+    }
     emitted.set(s, out);
     emittedFrom.set(out, s);
   }
