@@ -118,29 +118,16 @@ export function encodeManagedFields(managed: Managed, remember = true): any[] {
     return ps < qs ? -1 : ps > qs ? 1 : 0;
   });
   // deep-frozen: admission shares it rather than copying it, so the next write decodes nothing
-  const out = deepFreeze(entries.map((e) => encodedEntry(e, remember)));
-  // What decoding the list gives, known now: the next write of the object reads it from here.
-  if (remember && entries.every((e) => e.apiVersion !== "")) {
-    const decoded = new Map<string, ManagerEntry>();
-    for (const e of entries) decoded.set(managerId(e), e);
-    decodedByList.set(out, { decoded });
-  }
-  return out;
+  return deepFreeze(entries.map((e) => encodedEntry(e, remember)));
 }
 
-// An entry a write leaves alone is the same value in the next list (decoded from the last one, or
-// kept from it), so its element is made (and its size measured) once.
-const elementOf = new WeakMap<ManagerEntry, Record<string, unknown>>();
-
+// The element of an entry, built by hand: spreads of optional keys cost several times more (V8).
 function encodedEntry(e: ManagerEntry, remember: boolean): Record<string, unknown> {
-  const hit = elementOf.get(e);
-  if (hit !== undefined) return hit;
   const el: Record<string, unknown> = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
   if (e.time) el.time = e.time;
   el.fieldsType = "FieldsV1";
   el.fieldsV1 = toFieldsV1(e.set, remember);
   if (e.subresource) el.subresource = e.subresource;
-  if (remember) elementOf.set(e, deepFreeze(el));
   return el;
 }
 

@@ -304,8 +304,8 @@ const emittedFrom = new WeakMap<object, FieldSet>();
 // it is made. The pods of one template (and every Event) then share all of their FieldsV1 but the
 // few fields that differ (an IP, an owner's uid), in etcd's history and the watch cache alike.
 // A memo only: the JSON is the same without it. Bounded: past `internCap` subtrees it starts over.
-// Looked up by a hash of the children's path elements (numbered) and identities, then compared:
-// no key string is built per subtree.
+// Looked up by a hash of the children's path elements and identities, then compared: no key
+// string is built per subtree.
 const memberJSON: Record<string, unknown> = deepFreeze({});
 interface Interned extends Emitted {
   readonly self: boolean;
@@ -314,7 +314,6 @@ interface Interned extends Emitted {
 }
 const interned = new Map<number, Interned | Interned[]>();
 let internedCount = 0;
-const peNumbers = new Map<string, number>();
 const internCap = 200_000;
 let nextInternId = 1;
 const member: Emitted = { json: memberJSON, id: 0 };
@@ -325,9 +324,8 @@ const member: Emitted = { json: memberJSON, id: 0 };
 export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown> {
   let out = emitted.get(s);
   if (out === undefined) {
-    if (internedCount > internCap || peNumbers.size > internCap) {
+    if (internedCount > internCap) {
       interned.clear();
-      peNumbers.clear();
       internedCount = 0;
     }
     out = emit(s, false).json;
@@ -360,9 +358,7 @@ function emit(s: FieldSet, includeSelf: boolean): Emitted {
     }
     kids[i] = e;
     ids[i] = e.id;
-    let pn = peNumbers.get(k);
-    if (pn === undefined) peNumbers.set(k, (pn = peNumbers.size + 1));
-    h = Math.imul(h ^ pn, 0x85ebca6b);
+    h = Math.imul(h ^ stringHash(k), 0x85ebca6b);
     h = Math.imul(h ^ e.id, 0xc2b2ae35) ^ (h >>> 13);
   }
   const bucket = interned.get(h);
@@ -381,6 +377,13 @@ function emit(s: FieldSet, includeSelf: boolean): Emitted {
   else interned.set(h, [bucket, made]);
   internedCount++;
   return made;
+}
+
+/** FNV-1a over the UTF-16 code units: a path element's part of a subtree's hash. */
+function stringHash(k: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
+  return h;
 }
 
 function sameInterned(c: Interned, self: boolean, keys: readonly string[], ids: readonly number[]): boolean {
