@@ -24,7 +24,7 @@ import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storage
 import * as S from "./status.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
-import { applied, appliedScale, managerFor, withUpdateRecorded } from "./fieldmanager/write.js";
+import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { validateCommonObjectMeta } from "./validation/meta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
@@ -669,7 +669,7 @@ function recordManagedFields(cur: InFlight): any | undefined {
   const r = cur.r!;
   // the field manager reads the object as decoded: with its scheme defaults, before admission
   const read = defaulted(cur.obj);
-  const fields = withUpdateRecorded(r, cur.old, read, { manager: managerFor(req.fieldManager, cur.user), subresource: req.subresource ?? "", now: rfc3339(req.now) }).metadata.managedFields;
+  const fields = updateRecorded(r, cur.old, read, { manager: managerFor(req.fieldManager, cur.user), subresource: req.subresource ?? "", now: rfc3339(req.now) });
   const given = cur.obj.metadata ?? {};
   const { managedFields: _m, ...meta } = given;
   cur.obj = { ...cur.obj, metadata: fields ? { ...meta, managedFields: fields } : meta };

@@ -6,7 +6,7 @@
 // Pure functions: every input is left as it was.
 
 import type { Status } from "kubernetes-types/meta/v1";
-import { getOwn } from "../../common/own.js";
+import { copyWith, getOwn, setOwn } from "../../common/own.js";
 import { deepFreeze } from "../../common/equal.js";
 import {
   difference, emptySet, equalSets, fieldPE, fromFieldsV1, intersection, isEmpty, members, pathString,
@@ -46,19 +46,30 @@ export function managerId(e: { manager: string; operation: string; apiVersion?: 
 export class ManagedFieldsError extends Error {}
 
 // A stored object's managedFields are a value every later write decodes again: decoded once, by
-// identity (entries and sets are never changed in place). A memo only: results are the same without it.
-const decodedByList = new WeakMap<object, ReadonlyMap<string, ManagerEntry>>();
+// identity (entries and sets are never changed in place), and stripped of the fields the API
+// server owns once too. A memo only: results are the same without it.
+const decodedByList = new WeakMap<object, { decoded: ReadonlyMap<string, ManagerEntry>; stripped?: ReadonlyMap<string, ManagerEntry> }>();
 
 /** DecodeManagedFields: the entries of metadata.managedFields, or ManagedFieldsError for what it refuses. */
 export function decodeManagedFields(list: unknown): Map<string, ManagerEntry> {
-  if (Array.isArray(list)) {
-    const hit = decodedByList.get(list);
-    if (hit) return new Map(hit);
-    const m = decodeUncached(list);
-    decodedByList.set(list, m);
-    return new Map(m);
-  }
-  return decodeUncached(list);
+  return new Map(decoded(list));
+}
+
+function decoded(list: unknown): ReadonlyMap<string, ManagerEntry> {
+  if (!Array.isArray(list)) return decodeUncached(list);
+  const hit = decodedByList.get(list);
+  if (hit) return hit.decoded;
+  const m = decodeUncached(list);
+  decodedByList.set(list, { decoded: m });
+  return m;
+}
+
+/** The decoded entries without the fields the API server owns (read only). */
+function decodedStripped(list: unknown): ReadonlyMap<string, ManagerEntry> {
+  const m = decoded(list);
+  if (!Array.isArray(list)) return stripped(m);
+  const memo = decodedByList.get(list)!;
+  return (memo.stripped ??= stripped(m));
 }
 
 function decodeUncached(list: unknown): Map<string, ManagerEntry> {
@@ -84,7 +95,9 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
     } catch (err) {
       throw new ManagedFieldsError(`error decoding versioned set: ${(err as Error).message}`);
     }
-    const entry: ManagerEntry = { manager, operation, apiVersion, set, ...(subresource ? { subresource } : {}), ...(typeof time === "string" ? { time } : {}) };
+    const entry: ManagerEntry = { manager, operation, apiVersion, set };
+    if (subresource) entry.subresource = subresource;
+    if (typeof time === "string") entry.time = time;
     out.set(managerId(entry), entry);
   });
   return out;
@@ -93,33 +106,48 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
 /** EncodeObjectManagedFields (deep-frozen): the entries, Apply before Update, then by time, manager, apiVersion, subresource. */
 export function encodeManagedFields(managed: Managed, remember = true): any[] {
   const entries = [...managed.values()].filter((e) => !isEmpty(e.set));
-  const secs = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
+  // each entry's time parsed once, not per comparison
+  const at = new Map<ManagerEntry, number>();
+  for (const e of entries) at.set(e, secs(e.time));
   entries.sort((p, q) => {
     if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
-    if (secs(p.time) !== secs(q.time)) return secs(p.time) - secs(q.time);
+    if (at.get(p) !== at.get(q)) return at.get(p)! - at.get(q)!;
     if (p.manager !== q.manager) return p.manager < q.manager ? -1 : 1;
     if (p.apiVersion !== q.apiVersion) return p.apiVersion < q.apiVersion ? -1 : 1;
     const ps = p.subresource ?? "", qs = q.subresource ?? "";
     return ps < qs ? -1 : ps > qs ? 1 : 0;
   });
   // deep-frozen: admission shares it rather than copying it, so the next write decodes nothing
-  return deepFreeze(entries.map((e) => ({
-    manager: e.manager, operation: e.operation, apiVersion: e.apiVersion,
-    ...(e.time ? { time: e.time } : {}),
-    fieldsType: "FieldsV1", fieldsV1: toFieldsV1(e.set, remember),
-    ...(e.subresource ? { subresource: e.subresource } : {}),
-  })));
+  return deepFreeze(entries.map((e) => encodedEntry(e, remember)));
+}
+
+// The element of an entry, built by hand: spreads of optional keys cost several times more (V8).
+function encodedEntry(e: ManagerEntry, remember: boolean): Record<string, unknown> {
+  const el: Record<string, unknown> = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
+  if (e.time) el.time = e.time;
+  el.fieldsType = "FieldsV1";
+  el.fieldsV1 = toFieldsV1(e.set, remember);
+  if (e.subresource) el.subresource = e.subresource;
+  return el;
 }
 
 // The fields the API server owns (stripMetaManager): never recorded for any manager.
 const stripSet = setOf([["f:apiVersion"], ["f:kind"], ["f:metadata"], ...["name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation", "managedFields", "resourceVersion"].map((f) => ["f:metadata", fieldPE(f)])]);
 
-function stripped(m: Map<string, ManagerEntry>): Map<string, ManagerEntry> {
+function stripped(m: ReadonlyMap<string, ManagerEntry>): Map<string, ManagerEntry> {
   const out = new Map<string, ManagerEntry>();
   for (const [id, e] of m) {
     const set = difference(e.set, stripSet);
-    if (!isEmpty(set)) out.set(id, set === e.set ? e : { ...e, set });
+    if (!isEmpty(set)) out.set(id, set === e.set ? e : withSet(e, set));
   }
+  return out;
+}
+
+/** The entry with another set. */
+function withSet(e: ManagerEntry, set: FieldSet): ManagerEntry {
+  const out: ManagerEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, set };
+  if (e.subresource !== undefined) out.subresource = e.subresource;
+  if (e.time !== undefined) out.time = e.time;
   return out;
 }
 
@@ -157,10 +185,14 @@ export interface WriteContext {
 /** The fields an endpoint of a kind with a status subresource resets: status on the main resource, spec on status. */
 export function resetFields(hasStatus: boolean, subresource: string): FieldSet | undefined {
   if (!hasStatus) return undefined;
-  if (subresource === "") return setOf([["f:status"]]);
-  if (subresource === "status") return setOf([["f:spec"]]);
+  if (subresource === "") return statusSet;
+  if (subresource === "status") return specSet;
   return undefined;
 }
+
+// sets are values: one of each serves every write
+const statusSet = setOf([["f:status"]]);
+const specSet = setOf([["f:spec"]]);
 
 /** isResetManagedFields: an empty list (not absent), or one empty entry. */
 function isReset(list: unknown): boolean {
@@ -169,11 +201,11 @@ function isReset(list: unknown): boolean {
   return list.length === 1 && list[0] !== null && typeof list[0] === "object" && Object.keys(list[0]).length === 0;
 }
 
-/** decodeLiveOrNew: the request's own managedFields when it sets valid ones on the main resource, else the live object's. */
-function managedForUpdate(live: any, obj: any, subresource: string): Map<string, ManagerEntry> {
+/** decodeLiveOrNew: the request's own managedFields when it sets valid ones on the main resource, else the live object's (stripped). */
+function managedForUpdate(live: any, obj: any, subresource: string): ReadonlyMap<string, ManagerEntry> {
   const fromLive = () => {
     try {
-      return decodeManagedFields(live?.metadata?.managedFields);
+      return decodedStripped(live?.metadata?.managedFields);
     } catch {
       return new Map<string, ManagerEntry>();
     }
@@ -182,8 +214,7 @@ function managedForUpdate(live: any, obj: any, subresource: string): Map<string,
   const mine = obj?.metadata?.managedFields;
   if (isReset(mine)) return new Map();
   try {
-    const m = decodeManagedFields(mine);
-    return m.size > 0 ? m : fromLive();
+    return decoded(mine).size > 0 ? decodedStripped(mine) : fromLive();
   } catch {
     return fromLive();
   }
@@ -194,7 +225,7 @@ function managedForUpdate(live: any, obj: any, subresource: string): Map<string,
  * with the managedFields that record the write for `wc.manager`. `live` is undefined on create.
  */
 export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | undefined {
-  const managed = stripped(managedForUpdate(live, obj, wc.subresource));
+  const managed = managedForUpdate(live, obj, wc.subresource);
   // a create is compared against the kind's zero value, as scheme.New() converts it
   const liveBody = withoutManaged(live ?? zeroOf(wc.type));
   const newBody = withoutManaged(obj);
@@ -206,12 +237,15 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
   for (const [id, e] of managed) {
     // an Update never conflicts: it takes the fields it changed from every other manager
     const set = difference(difference(e.set, changed), removed);
-    if (!isEmpty(set) || id === self) next.set(id, set === e.set ? e : { ...e, set });
+    if (!isEmpty(set) || id === self) next.set(id, set === e.set ? e : withSet(e, set));
   }
   const took = difference(changed, stripSet);
   if (!isEmpty(took)) {
     const prev = next.get(self);
-    next.set(self, { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, ...(wc.subresource ? { subresource: wc.subresource } : {}), time: wc.now, set: union(prev?.set ?? emptySet, took) });
+    const mine: ManagerEntry = { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, set: union(prev?.set ?? emptySet, took) };
+    if (wc.subresource) mine.subresource = wc.subresource;
+    mine.time = wc.now;
+    next.set(self, mine);
   } else if (next.has(self) && isEmpty(next.get(self)!.set)) next.delete(self);
   // A create's sets are not kept for decoding: most created objects (Events) are never written again.
   return encodeManagedFields(capUpdateManagers(next), live !== undefined);
@@ -231,15 +265,21 @@ function ignore(set: FieldSet, reset: FieldSet | undefined): FieldSet {
 
 function withoutManaged(obj: any): any {
   if (obj === null || typeof obj !== "object" || !obj.metadata || !Object.hasOwn(obj.metadata, "managedFields")) return obj;
-  const { managedFields: _m, ...metadata } = obj.metadata;
-  return { ...obj, metadata };
+  // a copy by hand: an object rest and spread cost several times more (V8)
+  const metadata: Record<string, unknown> = {};
+  for (const k in obj.metadata) if (k !== "managedFields") setOwn(metadata, k, obj.metadata[k]);
+  return copyWith(obj, { metadata });
+}
+
+/** An entry's time in whole seconds (0 when it has none or it does not parse). */
+function secs(t?: string): number {
+  return t ? Math.floor(Date.parse(t) / 1000) || 0 : 0;
 }
 
 /** capUpdateManagers: past ten Update managers, the oldest are merged into "ancient-changes" per apiVersion. */
 export function capUpdateManagers(managed: Map<string, ManagerEntry>): Map<string, ManagerEntry> {
   const updaters = [...managed.entries()].filter(([, e]) => e.operation === "Update");
   if (updaters.length <= maxUpdateManagers) return managed;
-  const secs = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) || 0 : 0);
   updaters.sort(([ia, a], [ib, b]) => secs(a.time) - secs(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
   const out = new Map(managed);
   const firstOfVersion = new Map<string, string>();
@@ -344,9 +384,9 @@ export function applyConfig(live: any, config: any, ac: ApplyContext): ApplyResu
   if (config.metadata !== null && typeof config.metadata === "object" && Object.hasOwn(config.metadata, "managedFields") && config.metadata.managedFields !== null) {
     return { ok: false, status: badRequest("metadata.managedFields must be nil") };
   }
-  let managed: Map<string, ManagerEntry>;
+  let managed: ReadonlyMap<string, ManagerEntry>;
   try {
-    managed = stripped(decodeManagedFields(live?.metadata?.managedFields));
+    managed = decodedStripped(live?.metadata?.managedFields);
   } catch (err) {
     return { ok: false, status: plainError(`failed to decode managed fields: ${(err as Error).message}`) };
   }
@@ -417,7 +457,7 @@ function allowedFromLastApplied(live: any, ac: ApplyContext): FieldSet | undefin
 }
 
 /** Updater.Apply: merge, record the applier's set, prune what it stopped applying, then take ownership or report conflicts. */
-function applyOnce(live: any, config: any, managed: Map<string, ManagerEntry>, ac: ApplyContext, force: boolean): { object: any; managed: Map<string, ManagerEntry> } | { conflicts: Conflict[] } {
+function applyOnce(live: any, config: any, managed: ReadonlyMap<string, ManagerEntry>, ac: ApplyContext, force: boolean): { object: any; managed: Map<string, ManagerEntry> } | { conflicts: Conflict[] } {
   const self = managerId({ manager: ac.manager, operation: "Apply", apiVersion: ac.apiVersion, subresource: ac.subresource });
   const merged = merge(live, config, ac.type);
   const lastSet = managed.get(self)?.set;

@@ -9,6 +9,14 @@ export interface FieldSet {
   /** the path to this node is itself a member */
   readonly self: boolean;
   readonly kids: ReadonlyMap<string, FieldSet>;
+  /** a memo of toFieldsV1, not part of the value: this node's FieldsV1 as a child, once emitted */
+  asKid?: Emitted;
+}
+
+/** A subtree's FieldsV1 (deep-frozen) and its identity among the interned subtrees. */
+export interface Emitted {
+  readonly json: Record<string, unknown>;
+  readonly id: number;
 }
 
 /** A path: its elements in FieldsV1 spelling. */
@@ -18,26 +26,28 @@ export type FieldPath = readonly string[];
 const noKids: ReadonlyMap<string, FieldSet> = new Map();
 export const emptySet: FieldSet = Object.freeze({ self: false, kids: noKids });
 const leaf: FieldSet = Object.freeze({ self: true, kids: noKids });
+/** The set whose one member is the path to it (shared: most nodes of a set are leaves). */
+export const leafSet = leaf;
 
 export function isEmpty(s: FieldSet): boolean {
   return !s.self && s.kids.size === 0;
 }
 
 function node(self: boolean, kids: Map<string, FieldSet>): FieldSet {
-  if (kids.size > 0) return { self, kids };
+  if (kids.size > 0) return { self, kids, asKid: undefined };
   return self ? leaf : emptySet;
 }
 
 /** A builder for one set: the walkers insert paths, then take the value. */
 export class SetBuilder {
-  private readonly root: { self: boolean; kids: Map<string, any> } = { self: false, kids: noKids as Map<string, any> };
+  private readonly root: { self: boolean; kids: Map<string, any>; asKid: undefined } = { self: false, kids: noKids as Map<string, any>, asKid: undefined };
   insert(path: FieldPath): void {
     let n = this.root;
     for (const pe of path) {
       let k = n.kids.get(pe);
       if (!k) {
         if (n.kids === noKids) n.kids = new Map();
-        n.kids.set(pe, (k = { self: false, kids: noKids }));
+        n.kids.set(pe, (k = { self: false, kids: noKids, asKid: undefined }));
       }
       n = k;
     }
@@ -178,18 +188,20 @@ export function comparePE(a: string, b: string): number {
   const x = a.slice(2), y = b.slice(2);
   if (a[0] === "f") return x < y ? -1 : x > y ? 1 : 0;
   if (a[0] === "i") return Number(x) - Number(y);
-  if (a[0] === "k") {
-    const kx = JSON.parse(x) as Record<string, unknown>, ky = JSON.parse(y) as Record<string, unknown>;
-    const nx = Object.keys(kx), ny = Object.keys(ky);
-    if (nx.length !== ny.length) return nx.length - ny.length;
-    for (let i = 0; i < nx.length; i++) {
-      if (nx[i] !== ny[i]) return nx[i]! < ny[i]! ? -1 : 1;
-      const c = compareValues(kx[nx[i]!], ky[ny[i]!]);
-      if (c !== 0) return c;
-    }
-    return 0;
-  }
+  if (a[0] === "k") return compareKeys(JSON.parse(x) as Record<string, unknown>, JSON.parse(y) as Record<string, unknown>);
   return compareValues(JSON.parse(x), JSON.parse(y));
+}
+
+/** The order of two list-map keys: by how many fields, then field by field, name then value. */
+function compareKeys(kx: Record<string, unknown>, ky: Record<string, unknown>): number {
+  const nx = Object.keys(kx), ny = Object.keys(ky);
+  if (nx.length !== ny.length) return nx.length - ny.length;
+  for (let i = 0; i < nx.length; i++) {
+    if (nx[i] !== ny[i]) return nx[i]! < ny[i]! ? -1 : 1;
+    const c = compareValues(kx[nx[i]!], ky[ny[i]!]);
+    if (c !== 0) return c;
+  }
+  return 0;
 }
 
 /** value.Compare, for the scalars keys and set items hold: numbers by value, strings by bytes. */
@@ -206,7 +218,46 @@ function typeRank(v: unknown): number {
 }
 
 export function sortedKeys(m: ReadonlyMap<string, unknown>): string[] {
-  return [...m.keys()].sort(comparePE);
+  const keys = [...m.keys()];
+  if (keys.length < 2) return keys;
+  // Field names only (a struct's or map's children, most nodes): comparePE is then the order of
+  // the strings, what sort() gives without a comparator.
+  let fields = true;
+  for (const k of keys) {
+    if (k.charCodeAt(0) !== 102 || k.charCodeAt(1) !== 58) {
+      fields = false;
+      break;
+    }
+  }
+  if (fields) return keys.sort();
+  // keys and values parsed once per element rather than per comparison
+  const orders = keys.map(peOrder);
+  orders.sort(compareOrders);
+  for (let i = 0; i < keys.length; i++) keys[i] = orders[i]!.pe;
+  return keys;
+}
+
+/** A path element with what comparePE reads of it, parsed when first needed. */
+interface PEOrder {
+  readonly pe: string;
+  readonly rank: number;
+  parsed?: { value: unknown };
+}
+
+const peOrder = (pe: string): PEOrder => ({ pe, rank: rank[pe[0]!] ?? 4 });
+
+function parsedBody(o: PEOrder): unknown {
+  return (o.parsed ??= { value: JSON.parse(o.pe.slice(2)) }).value;
+}
+
+/** comparePE of the two elements. */
+function compareOrders(a: PEOrder, b: PEOrder): number {
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  const c = a.pe[0];
+  if (c === "f") return a.pe < b.pe ? -1 : a.pe > b.pe ? 1 : 0;
+  if (c === "i") return Number(a.pe.slice(2)) - Number(b.pe.slice(2));
+  if (c === "k") return compareKeys(parsedBody(a) as Record<string, unknown>, parsedBody(b) as Record<string, unknown>);
+  return compareValues(parsedBody(a), parsedBody(b));
 }
 
 export const fieldPE = (name: string): string => `f:${name}`;
@@ -253,49 +304,92 @@ const emittedFrom = new WeakMap<object, FieldSet>();
 // it is made. The pods of one template (and every Event) then share all of their FieldsV1 but the
 // few fields that differ (an IP, an owner's uid), in etcd's history and the watch cache alike.
 // A memo only: the JSON is the same without it. Bounded: past `internCap` subtrees it starts over.
+// Looked up by a hash of the children's path elements and identities, then compared: no key
+// string is built per subtree.
 const memberJSON: Record<string, unknown> = deepFreeze({});
-const interned = new Map<string, { json: Record<string, unknown>; id: number }>();
+interface Interned extends Emitted {
+  readonly self: boolean;
+  readonly keys: readonly string[];
+  readonly ids: readonly number[];
+}
+const interned = new Map<number, Interned | Interned[]>();
+let internedCount = 0;
 const internCap = 200_000;
 let nextInternId = 1;
-const member = { json: memberJSON, id: 0 };
-// A subtree's emitted form by the set node it came from: union and difference keep the nodes a
-// write leaves alone, so the next emission of a manager's set walks only what changed.
-const emittedKid = new WeakMap<FieldSet, { json: Record<string, unknown>; id: number }>();
+const member: Emitted = { json: memberJSON, id: 0 };
+// A subtree's emitted form is kept on the set node it came from (asKid): union and difference keep
+// the nodes a write leaves alone, so the next emission of a manager's set walks only what changed.
 
 /** The FieldsV1 JSON object of a set (deep-frozen; `remember`: kept with the set, to be decoded back to it): members as {}, a member with children marked by ".". */
 export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown> {
   let out = emitted.get(s);
   if (out === undefined) {
-    if (interned.size > internCap) interned.clear();
+    if (internedCount > internCap) {
+      interned.clear();
+      internedCount = 0;
+    }
     out = emit(s, false).json;
-    if (!remember) return out;
+    // Not kept with the set (most created objects, the Events, are never written again), but a
+    // shared FieldsV1 (one per template or event shape) decodes to the set it was first made from.
+    if (!remember) {
+      if (!emittedFrom.has(out)) emittedFrom.set(out, s);
+      return out;
+    }
     emitted.set(s, out);
     emittedFrom.set(out, s);
   }
   return out;
 }
 
-function emit(s: FieldSet, includeSelf: boolean): { json: Record<string, unknown>; id: number } {
+function emit(s: FieldSet, includeSelf: boolean): Emitted {
   const keys = sortedKeys(s.kids);
-  const kids: Array<{ json: Record<string, unknown>; id: number }> = [];
-  // the identity of this subtree: its "." and each child's path element (length-prefixed: a
-  // client's label key may hold any character) and identity
-  let key = includeSelf && s.self ? "." : "";
-  for (const k of keys) {
+  const n = keys.length;
+  const kids: Emitted[] = new Array(n);
+  const ids: number[] = new Array(n);
+  const self = includeSelf && s.self;
+  let h = self ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
     const kid = s.kids.get(k)!;
-    let e = kid.kids.size > 0 ? emittedKid.get(kid) : member;
-    if (e === undefined) emittedKid.set(kid, (e = emit(kid, true)));
-    kids.push(e);
-    key += `${k.length}:${k}=${e.id};`;
+    let e = kid.kids.size > 0 ? kid.asKid : member;
+    if (e === undefined) {
+      e = emit(kid, true);
+      if (Object.isExtensible(kid)) kid.asKid = e;
+    }
+    kids[i] = e;
+    ids[i] = e.id;
+    h = Math.imul(h ^ stringHash(k), 0x85ebca6b);
+    h = Math.imul(h ^ e.id, 0xc2b2ae35) ^ (h >>> 13);
   }
-  const hit = interned.get(key);
-  if (hit !== undefined) return hit;
+  const bucket = interned.get(h);
+  if (bucket !== undefined) {
+    if (Array.isArray(bucket)) {
+      for (const c of bucket) if (sameInterned(c, self, keys, ids)) return c;
+    } else if (sameInterned(bucket, self, keys, ids)) return bucket;
+  }
   const out: Record<string, unknown> = {};
-  if (includeSelf && s.self && s.kids.size > 0) out["."] = memberJSON;
-  keys.forEach((k, i) => Object.defineProperty(out, k, { value: kids[i]!.json, enumerable: true, writable: true, configurable: true }));
-  const made = { json: deepFreeze(out), id: nextInternId++ };
-  interned.set(key, made);
+  if (self && n > 0) out["."] = memberJSON;
+  // a path element has a one-letter prefix ("f:", "k:", ...), so it is never "__proto__" nor an index
+  for (let i = 0; i < n; i++) out[keys[i]!] = kids[i]!.json;
+  const made: Interned = { json: deepFreeze(out), id: nextInternId++, self, keys, ids };
+  if (bucket === undefined) interned.set(h, made);
+  else if (Array.isArray(bucket)) bucket.push(made);
+  else interned.set(h, [bucket, made]);
+  internedCount++;
   return made;
+}
+
+/** FNV-1a over the UTF-16 code units: a path element's part of a subtree's hash. */
+function stringHash(k: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function sameInterned(c: Interned, self: boolean, keys: readonly string[], ids: readonly number[]): boolean {
+  if (c.self !== self || c.keys.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) if (c.ids[i] !== ids[i] || c.keys[i] !== keys[i]) return false;
+  return true;
 }
 
 export class FieldsV1Error extends Error {}

@@ -9,15 +9,16 @@ import { deepEqual } from "../../common/equal.js";
 import { listMeta } from "../schema/listmeta.js";
 import { patchMeta } from "../schema/patchmeta.js";
 import { schemaData } from "../schema/types.js";
-import { emptySet, fieldPE, isEmpty, keyPE, pathString, SetBuilder, valuePE, type FieldSet } from "./fieldset.js";
+import { emptySet, fieldPE, isEmpty, keyPE, leafSet, pathString, SetBuilder, valuePE, type FieldSet } from "./fieldset.js";
 
 
 export type Atom =
   | { k: "scalar"; scalar: "numeric" | "string" | "boolean" | "untyped" }
-  | { k: "struct"; key: string; fields: Record<string, string>; atomic: boolean }
-  /** deduced: a map of no declared schema (a kind the type table lacks), each value whatever it is */
-  | { k: "map"; elem: string; atomic: boolean; deduced?: boolean }
-  | { k: "list"; elem: string; rel: "atomic" | "set" | "map"; keys: readonly string[]; keyDefaults?: Readonly<Record<string, unknown>> }
+  /** kids: the declared fields walked so far (a memo of declaredKid) */
+  | { k: "struct"; key: string; fields: Record<string, string>; atomic: boolean; kids: Map<string, Kid> }
+  /** deduced: a map of no declared schema (a kind the type table lacks), each value whatever it is; elemAtom: a memo of elemOf */
+  | { k: "map"; elem: string; atomic: boolean; deduced?: boolean; elemAtom?: Atom }
+  | { k: "list"; elem: string; rel: "atomic" | "set" | "map"; keys: readonly string[]; keyDefaults?: Readonly<Record<string, unknown>>; elemAtom?: Atom }
   /** a value of no declared shape (RawExtension): atomic */
   | { k: "untyped" };
 
@@ -85,7 +86,7 @@ function resolveUncached(expr: string, owner?: string, field?: string): Atom {
   if (Object.hasOwn(scalars, t)) return { k: "scalar", scalar: scalars[t]! };
   const def = Object.hasOwn(schemaData.types, t) ? schemaData.types[t]! : undefined;
   if (!def) return { k: "scalar", scalar: "untyped" };
-  if ("fields" in def) return { k: "struct", key: t, fields: def.fields, atomic: atomicStructs.has(t) || lm?.mt === "atomic" };
+  if ("fields" in def) return { k: "struct", key: t, fields: def.fields, atomic: atomicStructs.has(t) || lm?.mt === "atomic", kids: new Map() };
   if ("underlying" in def) return resolve(def.underlying, owner, field);
   if ("alias" in def) return resolve(def.alias, owner, field);
   switch (def.custom) {
@@ -103,16 +104,40 @@ export function rootType(kind: string): string {
   return getOwn(schemaData.roots, kind) ?? deducedType;
 }
 
-function childType(a: Atom & { k: "struct" | "map" }, key: string): { expr: string; owner?: string } | undefined {
-  if (a.k === "map") return { expr: a.elem };
+/** A field's atom, and its path element. */
+interface Kid {
+  atom: Atom;
+  pe: string;
+}
+
+// The walks below ask for a child's atom at every node: kept on the parent's atom, so a walk
+// resolves each declared field once rather than building resolve's cache key per node.
+function declaredKid(a: Atom & { k: "struct" }, key: string): Kid | undefined {
+  const hit = a.kids.get(key);
+  if (hit !== undefined) return hit;
   const f = getOwn(a.fields, key);
-  return f === undefined ? undefined : { expr: f, owner: a.key };
+  if (f === undefined) return undefined;
+  const kid = { atom: resolve(f, a.key, key), pe: fieldPE(key) };
+  a.kids.set(key, kid);
+  return kid;
 }
 
 function atomOfChild(a: Atom & { k: "struct" | "map" }, key: string): Atom | undefined {
-  const c = childType(a, key);
-  return c === undefined ? undefined : resolve(c.expr, c.owner, a.k === "struct" ? key : undefined);
+  return a.k === "map" ? elemOf(a) : declaredKid(a, key)?.atom;
 }
+
+/** The child of a struct or map at a key: a field the schema does not declare is untyped. */
+function kidOf(a: Atom & { k: "struct" | "map" }, key: string): Kid {
+  if (a.k === "struct") return declaredKid(a, key) ?? { atom: untypedAtom, pe: fieldPE(key) };
+  return { atom: elemOf(a), pe: fieldPE(key) };
+}
+
+/** The atom of a list's items or a map's values. */
+function elemOf(a: Atom & { k: "list" | "map" }): Atom {
+  return (a.elemAtom ??= resolve(a.elem));
+}
+
+const untypedAtom: Atom = { k: "untyped" };
 
 const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -148,7 +173,7 @@ function check(v: unknown, a: Atom, path: string[], errs: string[], dups: boolea
         errs.push(`${at()}: expected list, got ${goValue(v)}`);
         return;
       }
-      const elem = resolve(a.elem);
+      const elem = elemOf(a);
       const seen = new Set<string>();
       v.forEach((item, i) => {
         if (a.rel === "atomic") {
@@ -213,6 +238,21 @@ export function itemPE(a: Atom & { k: "list" }, item: unknown): { pe: string } |
   return { pe: keyPE(fields) };
 }
 
+/** itemPE's path element, or undefined where it finds an error. */
+function itemKey(a: Atom & { k: "list" }, item: unknown): string | undefined {
+  if (a.rel === "set") return item !== null && typeof item === "object" ? undefined : valuePE(item);
+  if (!isMap(item)) return undefined;
+  const keys = a.keys;
+  if (keys.length === 1) {
+    const k = keys[0]!;
+    if (Object.hasOwn(item, k)) return keyPE([[k, item[k]]]);
+    if (a.keyDefaults && Object.hasOwn(a.keyDefaults, k)) return keyPE([[k, a.keyDefaults[k]]]);
+    return undefined;
+  }
+  const pe = itemPE(a, item);
+  return "pe" in pe ? pe.pe : undefined;
+}
+
 function goStrings(s: readonly string[]): string {
   return `[${s.map((x) => JSON.stringify(x)).join(" ")}]`;
 }
@@ -238,7 +278,7 @@ function walkSet(v: unknown, a: Atom, path: string[], b: SetBuilder): void {
         return;
       }
       if (!Array.isArray(v)) return;
-      const elem = resolve(a.elem);
+      const elem = elemOf(a);
       for (const item of v) {
         const pe = itemPE(a, item);
         if ("error" in pe) continue;
@@ -277,69 +317,167 @@ export interface Comparison {
 
 /** The fields rhs adds to lhs, changes, and removes from it. */
 export function compare(lhs: unknown, rhs: unknown, expr: string): Comparison {
-  const added = new SetBuilder(), modified = new SetBuilder(), removed = new SetBuilder();
-  cmp(lhs, rhs, resolve(expr), [], { added, modified, removed });
-  return { added: added.build(), modified: modified.build(), removed: removed.build() };
+  cmp(lhs, rhs, resolve(expr), true);
+  const out = { added: rAdded ?? emptySet, modified: rModified ?? emptySet, removed: rRemoved ?? emptySet };
+  rAdded = rModified = rRemoved = undefined;
+  return out;
 }
 
-type Builders = { added: SetBuilder; modified: SetBuilder; removed: SetBuilder };
+// What the walk below found at the node it just walked, built bottom-up: that path's node in
+// each of the three sets, or undefined where it found nothing (registers: no object per node).
+let rAdded: FieldSet | undefined, rModified: FieldSet | undefined, rRemoved: FieldSet | undefined;
 
-const emptyOrNull = (v: unknown) => v === undefined || v === null || (Array.isArray(v) ? v.length === 0 : isMap(v) && Object.keys(v).length === 0);
+type Building = { self: boolean; kids: Map<string, FieldSet>; asKid: undefined };
+const building = (): Building => ({ self: false, kids: new Map(), asKid: undefined });
+
+const emptyOrNull = (v: unknown) => v === undefined || v === null || (Array.isArray(v) ? v.length === 0 : isMap(v) && noKeys(v));
+
+// The walks of compare read keys with for-in, not Object.keys: the same keys in the same order for
+// the plain objects API values are (no enumerable inherited keys), without an array per object.
+function noKeys(v: Record<string, unknown>): boolean {
+  for (const _ in v) return false;
+  return true;
+}
+
+const isAtomic = (a: Atom) => a.k === "scalar" || a.k === "untyped" || (a.k === "list" && a.rel === "atomic") || ((a.k === "struct" || a.k === "map") && a.atomic);
 
 /**
  * compareWalker: leaves (scalars, atomic values, and containers empty on both sides) are added,
  * removed or modified; a container present on one side only is itself added or removed, besides
  * what it holds (so an Update that creates a map or list owns it, written "." in FieldsV1).
  */
-function cmp(l: unknown, r: unknown, a: Atom, path: string[], out: Builders): void {
+function cmp(l: unknown, r: unknown, a: Atom, root: boolean): void {
+  rAdded = rModified = rRemoved = undefined;
   // the same value on both sides (undefined on both included) adds, changes and removes nothing
   if (l === r) return;
-  const atomic = a.k === "scalar" || a.k === "untyped" || (a.k === "list" && a.rel === "atomic") || ((a.k === "struct" || a.k === "map") && a.atomic);
-  const shapeless = a.k === "list" ? !Array.isArray(l) && !Array.isArray(r) : !isMap(l) && !isMap(r);
-  if (atomic || shapeless || (emptyOrNull(l) && emptyOrNull(r))) {
-    if (l === undefined) out.added.insert(path);
-    else if (r === undefined) out.removed.insert(path);
-    else if (!deepEqual(l, r)) out.modified.insert(path);
+  if (l === undefined) {
+    rAdded = oneSided(r, a, root);
     return;
   }
+  if (r === undefined) {
+    rRemoved = oneSided(l, a, root);
+    return;
+  }
+  const shapeless = a.k === "list" ? !Array.isArray(l) && !Array.isArray(r) : !isMap(l) && !isMap(r);
+  if (isAtomic(a) || shapeless || (emptyOrNull(l) && emptyOrNull(r))) {
+    if (!deepEqual(l, r)) rModified = leafSet;
+    return;
+  }
+  let add: Building | undefined, mod: Building | undefined, rem: Building | undefined;
   if (a.k === "list") {
-    const elem = resolve(a.elem);
-    const lm = new Map<string, unknown>(), rm = new Map<string, unknown>();
-    for (const x of Array.isArray(l) ? l : []) { const pe = itemPE(a, x); if ("pe" in pe && !lm.has(pe.pe)) lm.set(pe.pe, x); }
-    for (const x of Array.isArray(r) ? r : []) { const pe = itemPE(a, x); if ("pe" in pe && !rm.has(pe.pe)) rm.set(pe.pe, x); }
+    const elem = elemOf(a);
+    const paired = pairedKeys(a, l, r);
+    if (paired !== undefined) {
+      for (let i = 0; i < paired.length; i++) {
+        const pe = paired[i];
+        if (pe === undefined) continue;
+        cmp((l as unknown[])[i], (r as unknown[])[i], elem, false);
+        if (rAdded !== undefined) (add ??= building()).kids.set(pe, rAdded);
+        if (rModified !== undefined) (mod ??= building()).kids.set(pe, rModified);
+        if (rRemoved !== undefined) (rem ??= building()).kids.set(pe, rRemoved);
+      }
+      rAdded = add;
+      rModified = mod;
+      rRemoved = rem;
+      return;
+    }
+    const lm = itemsByKey(a, l), rm = itemsByKey(a, r);
     for (const [pe, x] of lm) {
-      path.push(pe);
-      cmp(x, rm.get(pe), elem, path, out);
-      path.pop();
+      cmp(x, rm.get(pe), elem, false);
+      if (rAdded !== undefined) (add ??= building()).kids.set(pe, rAdded);
+      if (rModified !== undefined) (mod ??= building()).kids.set(pe, rModified);
+      if (rRemoved !== undefined) (rem ??= building()).kids.set(pe, rRemoved);
     }
     for (const [pe, x] of rm) {
       if (lm.has(pe)) continue;
-      path.push(pe);
-      cmp(undefined, x, elem, path, out);
-      path.pop();
+      const k = oneSided(x, elem, false);
+      if (k !== undefined) (add ??= building()).kids.set(pe, k);
     }
   } else if (a.k === "struct" || a.k === "map") {
     const lo = isMap(l) ? l : {}, ro = isMap(r) ? r : {};
-    for (const k of Object.keys(lo)) {
+    for (const k in lo) {
       const rk = Object.hasOwn(ro, k) ? ro[k] : undefined;
       // An object's top-level field equal on both sides (a status write's spec) is not walked by schema.
-      if (path.length === 0 && sameJSON(lo[k], rk)) continue;
-      const c = atomOfChild(a, k) ?? { k: "untyped" as const };
-      path.push(fieldPE(k));
-      cmp(lo[k], rk, c, path, out);
-      path.pop();
+      if (root && sameJSON(lo[k], rk)) continue;
+      const c = kidOf(a, k);
+      cmp(lo[k], rk, c.atom, false);
+      if (rAdded !== undefined) (add ??= building()).kids.set(c.pe, rAdded);
+      if (rModified !== undefined) (mod ??= building()).kids.set(c.pe, rModified);
+      if (rRemoved !== undefined) (rem ??= building()).kids.set(c.pe, rRemoved);
     }
-    for (const k of Object.keys(ro)) {
+    for (const k in ro) {
       if (Object.hasOwn(lo, k)) continue;
-      const c = atomOfChild(a, k) ?? { k: "untyped" as const };
-      path.push(fieldPE(k));
-      cmp(undefined, ro[k], c, path, out);
-      path.pop();
+      const c = kidOf(a, k);
+      const x = oneSided(ro[k], c.atom, false);
+      if (x !== undefined) (add ??= building()).kids.set(c.pe, x);
     }
   }
-  if (path.length === 0) return;
-  if (l === undefined) out.added.insert(path);
-  else if (r === undefined) out.removed.insert(path);
+  rAdded = add;
+  rModified = mod;
+  rRemoved = rem;
+}
+
+/**
+ * cmp of a value against nothing (added, or removed on the other side): its leaves, and every
+ * container below the top level, are members.
+ */
+function oneSided(v: unknown, a: Atom, root: boolean): FieldSet | undefined {
+  if (v === undefined) return undefined;
+  const shapeless = a.k === "list" ? !Array.isArray(v) : !isMap(v);
+  if (isAtomic(a) || shapeless || emptyOrNull(v)) return leafSet;
+  let node: Building | undefined;
+  if (a.k === "list") {
+    const elem = elemOf(a);
+    let seen: Set<string> | undefined;
+    for (const x of v as unknown[]) {
+      const pe = itemKey(a, x);
+      if (pe === undefined) continue;
+      // the first item of a key stands for it
+      if (seen === undefined) seen = new Set();
+      else if (seen.has(pe)) continue;
+      seen.add(pe);
+      const k = oneSided(x, elem, false);
+      if (k !== undefined) (node ??= building()).kids.set(pe, k);
+    }
+  } else if (a.k === "struct" || a.k === "map") {
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const c = kidOf(a, k);
+      const x = oneSided(o[k], c.atom, false);
+      if (x !== undefined) (node ??= building()).kids.set(c.pe, x);
+    }
+  }
+  if (root) return node;
+  if (node === undefined) return leafSet;
+  node.self = true;
+  return node;
+}
+
+/**
+ * When two short lists hold the same keys in the same order (most writes), the path element of
+ * each index, undefined for an item without one and for a key seen before (the first item of a
+ * key stands for it); else undefined, and the lists are matched by key.
+ */
+function pairedKeys(a: Atom & { k: "list" }, l: unknown, r: unknown): (string | undefined)[] | undefined {
+  if (!Array.isArray(l) || !Array.isArray(r) || l.length !== r.length || l.length > 16) return undefined;
+  const out: (string | undefined)[] = [];
+  for (let i = 0; i < l.length; i++) {
+    const pe = itemKey(a, l[i]);
+    if (pe !== (l[i] === r[i] ? pe : itemKey(a, r[i]))) return undefined;
+    out.push(pe !== undefined && out.includes(pe) ? undefined : pe);
+  }
+  return out;
+}
+
+/** A list's items by their path element, the first of each key (items without one left out). */
+function itemsByKey(a: Atom & { k: "list" }, v: unknown): Map<string, unknown> {
+  const m = new Map<string, unknown>();
+  if (!Array.isArray(v)) return m;
+  for (const x of v) {
+    const pe = itemKey(a, x);
+    if (pe !== undefined && !m.has(pe)) m.set(pe, x);
+  }
+  return m;
 }
 
 /** Equal as JSON (own keys only; a key holding undefined is absent): cmp of the two finds nothing. */
@@ -353,13 +491,13 @@ function sameJSON(x: unknown, y: unknown): boolean {
   }
   if (Array.isArray(y)) return false;
   let n = 0;
-  for (const k of Object.keys(x)) {
+  for (const k in x) {
     const v = (x as Record<string, unknown>)[k];
     if (v === undefined) continue;
     n++;
     if (!Object.hasOwn(y, k) || !sameJSON(v, (y as Record<string, unknown>)[k])) return false;
   }
-  for (const k of Object.keys(y)) if ((y as Record<string, unknown>)[k] !== undefined) n--;
+  for (const k in y) if ((y as Record<string, unknown>)[k] !== undefined) n--;
   return n === 0;
 }
 
@@ -423,7 +561,7 @@ function mergeValue(l: unknown, r: unknown, a: Atom): unknown {
 
 /** visitListItems: the live order, with the applied items merged in place and new ones placed by the applied order. */
 function mergeList(l: unknown[], r: unknown[], a: Atom & { k: "list" }): unknown[] {
-  const elem = resolve(a.elem);
+  const elem = elemOf(a);
   const pes = (xs: unknown[]) => xs.map((x) => { const p = itemPE(a, x); return "pe" in p ? p.pe : `?${JSON.stringify(x)}`; });
   const lPE = pes(l), rPE = pes(r);
   const lIdx = new Map<string, number>(), rIdx = new Map<string, number>();
@@ -483,7 +621,7 @@ function remove(v: unknown, set: FieldSet, a: Atom): unknown {
   if (isEmpty(set)) return v;
   if (a.k === "list") {
     if (a.rel === "atomic" || !Array.isArray(v) || v.length === 0) return v;
-    const elem = resolve(a.elem);
+    const elem = elemOf(a);
     const out: unknown[] = [];
     for (const item of v) {
       const p = itemPE(a, item);
@@ -521,8 +659,8 @@ function ensure(set: FieldSet, a: Atom): FieldSet {
     if (a.k === "struct" && pe.startsWith("f:")) {
       const ct = atomOfChild(a, pe.slice(2));
       if (ct) c = ct, named = true;
-    } else if (a.k === "map" && pe.startsWith("f:")) c = resolve(a.elem);
-    else if (a.k === "list") c = resolve(a.elem);
+    } else if (a.k === "map" && pe.startsWith("f:")) c = elemOf(a);
+    else if (a.k === "list") c = elemOf(a);
     const e = ensure(sub, c);
     kids.set(pe, named && !e.self ? { self: true, kids: e.kids } : e);
   }

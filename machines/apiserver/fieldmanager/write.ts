@@ -31,14 +31,13 @@ export interface TrackOptions {
   now: string;
 }
 
-/** The object a create (old undefined), update or non-apply patch stores, with its managedFields for the write. */
-export function withUpdateRecorded(r: ResourceInfo, old: any, obj: any, o: TrackOptions): any {
+/** The managedFields a create (old undefined), update or non-apply patch stores with `obj`, or undefined for none. */
+export function updateRecorded(r: ResourceInfo, old: any, obj: any, o: TrackOptions): any[] | undefined {
   const managedFields = trackUpdate(old, obj, {
     type: rootType(r.kind), apiVersion: apiVersionOf(r), manager: o.manager, subresource: o.subresource, now: o.now,
     reset: resetFields(r.subresources.includes("status"), o.subresource),
   });
-  const { managedFields: _m, ...meta } = obj.metadata ?? {};
-  return { ...obj, metadata: managedFields && managedFields.length > 0 ? { ...meta, managedFields } : meta };
+  return managedFields && managedFields.length > 0 ? managedFields : undefined;
 }
 
 /** A server-side apply of `config` to `old` (undefined: create it), or the Status that refuses it. */
