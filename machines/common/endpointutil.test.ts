@@ -269,3 +269,59 @@ describe("computeTriggerTime (trigger_time_tracker_test.go)", () => {
     }
   });
 });
+
+// Syncs that replace a few pod objects in the list the Service's state was computed from take a
+// shortcut (only the replaced pods are compared): it must answer as TriggerTimeTracker does.
+describe("computeTriggerTime over a run of syncs", () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const service: Service = { metadata: { namespace: "ns", name: "svc", creationTimestamp: iso(Date.UTC(2020, 0, 1)) } };
+  const pod = (name: string, ready: number | undefined): Pod => Object.freeze({
+    metadata: { namespace: "ns", name },
+    status: ready === undefined ? {} : { conditions: [{ type: "Ready", status: "True", lastTransitionTime: iso(Date.UTC(2020, 0, 1, 0, 0, ready)) }] },
+  });
+  // TriggerTimeTracker.ComputeEndpointLastChangeTriggerTime, written out plainly on a Map of the last times.
+  function reference(last: Map<string, number> | undefined, pods: Pod[]): { times: Map<string, number>; time: number | undefined } {
+    const times = new Map<string, number>();
+    let min: number | undefined;
+    for (const p of pods) {
+      const c = p.status?.conditions?.find((x) => x.type === "Ready");
+      if (!c) continue;
+      const tt = Date.parse(c.lastTransitionTime!);
+      times.set(p.metadata!.name!, tt);
+      const seen = last?.get(p.metadata!.name!);
+      if (seen === undefined || tt > seen) min = min === undefined ? tt : Math.min(min, tt);
+    }
+    const created = Date.parse(service.metadata!.creationTimestamp!);
+    return { times, time: last === undefined ? created : min };
+  }
+
+  it("answers as the tracker does when pods are replaced, renamed, added, removed or lose their time", () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const key = "ns/svc";
+    let states: TriggerStates = IMap();
+    let last: Map<string, number> | undefined;
+    let pods = Array.from({ length: 12 }, (_, i) => pod(`p${i}`, rand(3) === 0 ? undefined : rand(50)));
+    for (let step = 0; step < 2000; step++) {
+      const next = pods.slice();
+      const kind = rand(10);
+      if (kind < 6) {
+        // the usual sync: a few pods of the same names replaced by new objects (a time moved, stayed, or went)
+        for (let k = 1 + rand(3); k > 0; k--) {
+          const i = rand(next.length);
+          const r = rand(4);
+          next[i] = pod(next[i]!.metadata!.name!, r === 0 ? undefined : r === 1 ? Date.parse(next[i]!.status?.conditions?.[0]?.lastTransitionTime ?? "2020-01-01T00:00:00Z") / 1000 - Date.UTC(2020, 0, 1) / 1000 : rand(200));
+        }
+      } else if (kind === 6) next[rand(next.length)] = pod(`q${step}`, rand(200)); // another pod in the same place
+      else if (kind === 7 && next.length > 1) next.splice(rand(next.length), 1);
+      else if (kind === 8) next.push(pod(`r${step}`, rand(3) === 0 ? undefined : rand(200)));
+      pods = step % 5 === 0 ? pods : next; // some syncs see the very same list
+      const got = computeTriggerTime(states, key, service, pods);
+      const want = reference(last, pods);
+      expect(got.time).toBe(want.time);
+      expect(new Map(got.states.get(key)!.podTimes)).toEqual(want.times);
+      states = got.states;
+      last = want.times;
+    }
+  });
+});

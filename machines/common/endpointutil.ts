@@ -221,6 +221,9 @@ function readyTransitionTime(pod: Pod): number {
 export function computeTriggerTime(states: TriggerStates, key: string, service: Service, pods: Pod[]): { states: TriggerStates; time: number | undefined } {
   const prev = states.get(key);
   const last = prev?.podTimes;
+  const before = prev === undefined ? undefined : podsOfState.get(prev);
+  const out = before !== undefined && before.length === pods.length ? changedPodsTriggerTime(states, key, prev!, before, service, pods) : undefined;
+  if (out !== undefined) return out;
   let min: number | undefined;
   // The pods with a time, and which of them moved (most syncs move one pod or none).
   const names: string[] = [];
@@ -254,12 +257,62 @@ export function computeTriggerTime(states: TriggerStates, key: string, service: 
       }
     });
   }
+  return withServiceTime(states, key, prev, podTimes, service, pods, min);
+}
+
+// The service's part of the answer, once the pod times are known: its creation time moves once.
+function withServiceTime(states: TriggerStates, key: string, prev: TriggerState | undefined, podTimes: IMap<string, number>, service: Service, pods: Pod[], podMin: number | undefined): { states: TriggerStates; time: number | undefined } {
+  let min = podMin;
   const parsed = parseTime(service.metadata?.creationTimestamp);
   const serviceTime = Number.isNaN(parsed) ? 0 : parsed;
   if (!Number.isNaN(parsed) && (prev === undefined || parsed > prev.serviceTime)) min = min === undefined ? parsed : Math.min(min, parsed);
-  const next = prev !== undefined && podTimes === last && serviceTime === prev.serviceTime ? states : states.set(key, { podTimes, serviceTime });
+  const same = prev !== undefined && podTimes === prev.podTimes && serviceTime === prev.serviceTime;
+  const state = same ? prev : { podTimes, serviceTime };
+  podsOfState.set(state, pods);
+  const next = same ? states : states.set(key, state);
   if (!prev) return { states: next, time: Number.isNaN(parsed) ? undefined : parsed };
   return { states: next, time: min };
+}
+
+// The pods a state was computed from: it holds exactly their times. A Service's next sync sees the
+// same list with a few pod objects replaced (stored objects are immutable values, replaced on
+// change), so only those are compared, not every pod's time against the state's.
+const podsOfState = new WeakMap<TriggerState, readonly Pod[]>();
+
+// computeTriggerTime for pods that differ from `before` (as long) only in objects of the same
+// names at the same places; undefined when a place holds another pod (the full pass decides).
+function changedPodsTriggerTime(states: TriggerStates, key: string, prev: TriggerState, before: readonly Pod[], service: Service, pods: Pod[]): { states: TriggerStates; time: number | undefined } | undefined {
+  let changed: number[] | undefined;
+  for (let i = 0; i < pods.length; i++) {
+    if (pods[i] === before[i]) continue;
+    if ((pods[i]!.metadata?.name ?? "") !== (before[i]!.metadata?.name ?? "")) return undefined;
+    (changed ??= []).push(i);
+  }
+  let min: number | undefined;
+  let podTimes = prev.podTimes;
+  if (changed !== undefined) {
+    const sets: [string, number][] = [];
+    const drops: string[] = [];
+    for (const i of changed) {
+      const name = pods[i]!.metadata?.name ?? "";
+      const t = podTriggerTime(pods[i]!);
+      const was = podTriggerTime(before[i]!);
+      // The state holds the old pod's time under this name, or nothing when it had none.
+      if (Number.isNaN(t)) {
+        if (!Number.isNaN(was)) drops.push(name);
+        continue;
+      }
+      if (Number.isNaN(was) || t > was) min = min === undefined ? t : Math.min(min, t);
+      if (was !== t) sets.push([name, t]);
+    }
+    if (sets.length > 0 || drops.length > 0) {
+      podTimes = podTimes.withMutations((m) => {
+        for (const [name, t] of sets) m.set(name, t);
+        for (const name of drops) m.delete(name);
+      });
+    }
+  }
+  return withServiceTime(states, key, prev, podTimes, service, pods, min);
 }
 
 // The pod times of a state as a native Map, built once per (immutable) value: a sync reads every

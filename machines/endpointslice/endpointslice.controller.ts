@@ -150,7 +150,7 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
   const computed = computeTriggerTime(ctx.triggerTimes, key, service, pods);
   ctx.triggerTimes = computed.states;
   const trigger = computed.time;
-  const plan = finalizePlan(reconcileSlices(service, pods, slices, { nodeNamed }), trigger);
+  const plan = finalizePlan(reconcileSlices(service, pods, slices, nodeStore === undefined ? { nodeNamed } : { nodeNamed, nodeStore }), trigger);
   // Don't create new slices for a Service being deleted: it would race the garbage collector.
   return service.metadata?.deletionTimestamp ? plan.filter((w) => w.action !== "create") : plan;
 }

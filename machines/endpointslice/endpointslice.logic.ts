@@ -13,7 +13,7 @@ import {
   shouldPodBeInEndpoints,
   shouldSetHostname,
 } from "../common/endpointutil.js";
-import { deepEqual } from "../common/equal.js";
+import { deepEqual, deepFreeze } from "../common/equal.js";
 import { SERVICE_NAME_LABEL } from "../common/endpointutil.js";
 
 export { SERVICE_NAME_LABEL };
@@ -30,6 +30,8 @@ export interface ReconcileOptions {
   nodes?: Node[];
   /** finds a node by name (an informer store's get) instead of searching `nodes` for every pod */
   nodeNamed?: (name: string) => Node | undefined;
+  /** the node store `nodeNamed` reads (an immutable value): while it is the same, so are the nodes' zones */
+  nodeStore?: object;
 }
 
 /** Slices to create (generateName only), update (full new object) and delete. */
@@ -165,25 +167,47 @@ function podPart(pod: Pod, service: Service, nodeNamed: (name: string | undefine
   if (!shouldPodBeInEndpoints(pod, true)) return void podParts.set(pod, null);
   const ip = podIPv4(pod);
   if (!ip) return void podParts.set(pod, null);
-  const ep = podToEndpoint(pod, service, node, ip);
+  // Frozen: the endpoint goes out in many writes, which then need not look inside it for drafts.
+  const ep = deepFreeze(podToEndpoint(pod, service, node, ip));
   const ports = endpointPorts(service, pod);
   const part: PodPart = { service, zone, ep, ports, portsKey: portsKey(ports), key: endpointKey(ep) };
   podParts.set(pod, part);
   return part;
 }
 
+// A Service object's last desired endpoints: the pods and node store they came from, each pod's part.
+// Its next sync mostly sees the same list with a few pods replaced, or the very same list (the
+// echo of its own write), under the same node store: unchanged pods keep their parts.
+interface LastDesired {
+  readonly pods: readonly Pod[];
+  readonly nodeStore: object;
+  readonly parts: readonly (PodPart | undefined)[];
+  readonly desired: Map<string, Desired>;
+}
+const lastDesired = new WeakMap<Service, LastDesired>();
+
 /** Desired endpoints grouped by port set, in pod order (terminating pods included, per KEP-1672). */
-function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string | undefined) => Node | undefined): Map<string, Desired> {
+function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string | undefined) => Node | undefined, nodeStore: object | undefined): Map<string, Desired> {
+  const last = nodeStore === undefined ? undefined : lastDesired.get(service);
+  const same = last !== undefined && last.nodeStore === nodeStore;
+  const before = same && last.pods.length === pods.length ? last.pods : undefined;
+  if (before !== undefined && pods.every((p, i) => p === before[i])) {
+    lastDesired.set(service, { ...last!, pods });
+    return last!.desired;
+  }
   const ns = service.metadata?.namespace ?? "default";
   const out = new Map<string, Desired>();
-  for (const pod of pods) {
-    if ((pod.metadata?.namespace ?? "default") !== ns) continue;
-    const part = podPart(pod, service, nodeNamed);
+  const parts: (PodPart | undefined)[] = [];
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i]!;
+    const part = before !== undefined && pod === before[i] ? last!.parts[i] : (pod.metadata?.namespace ?? "default") !== ns ? undefined : podPart(pod, service, nodeNamed);
+    parts.push(part);
     if (part === undefined) continue;
     let d = out.get(part.portsKey);
     if (d === undefined) out.set(part.portsKey, (d = { ports: part.ports, endpoints: new Map<string, Endpoint>() }));
     d.endpoints.set(part.key, part.ep);
   }
+  if (nodeStore !== undefined) lastDesired.set(service, { pods, nodeStore, parts, desired: out });
   return out;
 }
 
@@ -311,7 +335,7 @@ export function reconcileSlices(
   const existing = ownedSlices(service, existingSlices);
   const named = opts.nodeNamed;
   const nodes = opts.nodes ?? [];
-  const desired = desiredByPorts(service, pods, (name) => (named !== undefined ? (name === undefined ? undefined : named(name)) : nodes.find((n) => n.metadata?.name === name)));
+  const desired = desiredByPorts(service, pods, (name) => (named !== undefined ? (name === undefined ? undefined : named(name)) : nodes.find((n) => n.metadata?.name === name)), named !== undefined ? opts.nodeStore : undefined);
   const existingByPorts = new Map<string, EndpointSlice[]>();
   for (const s of existing) {
     const k = portsKey(s.ports ?? []);

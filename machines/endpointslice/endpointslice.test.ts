@@ -138,3 +138,38 @@ describe("reconcileSlices (reconciler_test)", () => {
     expect(r.create[0]?.metadata?.labels?.["service.kubernetes.io/headless"]).toBe("");
   });
 });
+
+// Over one node store, a Service's sync reuses the parts of the pods it saw at the same place in
+// its last sync: every step must still answer as the reconciler does for those pods and zones.
+describe("reconcileSlices over a run of syncs of one Service", () => {
+  const zoned = (zone: string): Map<string, Node> => new Map([["node-1", { metadata: { name: "node-1", labels: { "topology.kubernetes.io/zone": zone } } }]]);
+  const opts = (store: Map<string, Node>) => ({ nodeNamed: (n: string) => store.get(n), nodeStore: store });
+  const seen = (s: EndpointSlice) => s.endpoints.map((e) => `${e.targetRef!.name}:${e.conditions!.ready}:${e.zone}`);
+  it("follows replaced pods, the same list again, and a zone that changed under the same pods", () => {
+    const service: Service = { ...svc };
+    const storeA = zoned("zone-a");
+    let list = [pod(0), pod(1), pod(2, { ready: false }), pod(3)];
+    const first = reconcileSlices(service, list, [], opts(storeA));
+    expect(first.create.map(seen)).toEqual([["pod0:true:zone-a", "pod1:true:zone-a", "pod2:false:zone-a", "pod3:true:zone-a"]]);
+    let stored = persist(first.create);
+    // The echo of our own write: the same pods, the slice as written.
+    expect(reconcileSlices(service, list, stored, opts(storeA))).toEqual({ create: [], update: [], delete: [] });
+    expect(reconcileSlices(service, [...list], stored, opts(storeA))).toEqual({ create: [], update: [], delete: [] });
+    // pod2 turns ready: a new object in its place.
+    list = [list[0]!, list[1]!, pod(2), list[3]!];
+    const second = reconcileSlices(service, list, stored, opts(storeA));
+    expect(second.update.map(seen)).toEqual([["pod0:true:zone-a", "pod1:true:zone-a", "pod2:true:zone-a", "pod3:true:zone-a"]]);
+    stored = second.update;
+    // The node moves to another zone: the same pods, another node store.
+    const third = reconcileSlices(service, list, stored, opts(zoned("zone-b")));
+    expect(third.update.map(seen)).toEqual([["pod0:true:zone-b", "pod1:true:zone-b", "pod2:true:zone-b", "pod3:true:zone-b"]]);
+    stored = third.update;
+    // pod1 loses its address (no longer an endpoint); pod3 is replaced by another pod.
+    const noIP: Pod = { ...pod(1), status: { phase: "Pending" } };
+    list = [list[0]!, noIP, list[2]!, pod(4)];
+    const storeB = zoned("zone-b");
+    const fourth = reconcileSlices(service, list, stored, opts(storeB));
+    expect(fourth.update.map(seen)).toEqual([["pod0:true:zone-b", "pod2:true:zone-b", "pod4:true:zone-b"]]);
+    expect(reconcileSlices(service, list, fourth.update, opts(storeB))).toEqual({ create: [], update: [], delete: [] });
+  });
+});
