@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Fx } from "../common/effects.js";
+import { runDraftStep } from "../common/step.js";
 import { initialReplicaSetController, onResponse, onWatch, startInformers, syncReplicaSet } from "./replicaset.controller.js";
 
 // A sync reads its counts from the count kept with the pod index when claiming changes no pod.
@@ -39,9 +40,13 @@ const podOf = (s: PodSpec, rv: number) => ({
 describe("syncReplicaSet from kept counts", () => {
   it("sends the claims, pod changes and status that claiming the namespace's pods calls for", () => {
     fc.assert(fc.property(fc.array(podArb, { maxLength: 25 }), fc.integer({ min: 0, max: 4 }), fc.boolean(), fc.boolean(), (events, replicas, deleting, notDb) => {
-      const ctx = initialReplicaSetController({ token: "t" });
-      startInformers(ctx, new Fx());
-      const list = (id: number, kind: string, items: object[]) => onResponse(ctx, { type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...stamp } as any, new Fx());
+      // each call is a step on a value context, as the controller's machine runs it
+      let ctx = initialReplicaSetController({ token: "t" });
+      const step = (fn: (c: typeof ctx, fx: Fx) => void, fx = new Fx()) => {
+        ctx = runDraftStep(ctx, undefined, (c, _e, f) => fn(c, f), fx);
+      };
+      step(startInformers);
+      const list = (id: number, kind: string, items: object[]) => step((c, fx) => onResponse(c, { type: "ApiResponse", id, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items }, ...stamp } as any, fx));
       list(1, "ReplicaSetList", [rs(replicas, deleting, notDb)]);
       list(2, "PodList", []);
       const live = new Map<string, PodSpec>();
@@ -53,11 +58,13 @@ describe("syncReplicaSet from kept counts", () => {
         const type = e.gone ? "DELETED" : had ? "MODIFIED" : "ADDED";
         if (e.gone) live.delete(key);
         else live.set(key, e);
-        onWatch(ctx, { type: "WatchEvent", watchId: 2, eventType: type, object: podOf(e, rv++), ...stamp } as any, new Fx());
-        // a sync after every event, as the queue would run them: counts are kept and moved between
-        ctx.expectations = ctx.expectations.clear();
+        const object = podOf(e, rv++);
+        step((c, fx) => onWatch(c, { type: "WatchEvent", watchId: 2, eventType: type, object, ...stamp } as any, fx));
+        // a sync after every event, as the queue would run them; the previous sync's expectations
+        // and create batches are dropped, so each sync is judged on the pods alone
+        ctx = { ...ctx, expectations: ctx.expectations.clear(), creating: new Map() };
         const fx = new Fx();
-        syncReplicaSet(ctx, "default/web", NOW, fx);
+        step((c, f) => syncReplicaSet(c, "default/web", NOW, f), fx);
         const sent = fx.sends.map((s) => s.msg);
         // what Kubernetes' sync calls for, pod by pod (its lister lists the ReplicaSet's namespace)
         let claimed = 0, fully = 0, ready = 0;
@@ -85,7 +92,6 @@ describe("syncReplicaSet from kept counts", () => {
         expect(deletes).toBe(deleting ? 0 : Math.max(0, claimed - replicas));
         const status = sent.find((m) => m.subresource === "status")?.body.status;
         expect(status).toMatchObject({ replicas: claimed, fullyLabeledReplicas: fully, readyReplicas: ready, availableReplicas: ready });
-        ctx.creating.clear();
       }
     }), { numRuns: 150 });
   });
