@@ -21,6 +21,7 @@ import { copyNodeInfo, type CycleState, newNodeInfo, type NodeInfo, type Schedul
 import { deepEqual } from "../common/equal.js";
 import { failedSchedulingMessage, newCycleState, schedulePod } from "./semantics.js";
 import { preempt } from "./preemption.js";
+import { nodeVerdictsFor } from "./feasibility.js";
 import * as Q from "./queue.js";
 import { mutant } from "../common/mutation.js";
 
@@ -386,7 +387,8 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     return v;
   };
   const env = volumeEnv(ctx);
-  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx), ...env };
+  // The node-local plugins' verdicts from earlier cycles over this node list (feasibility.ts).
+  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx), verdicts: nodeVerdictsFor(ctx.nodeOrder), ...env };
   // Kept until the pod is assumed: assuming it reuses the requests its plugins computed.
   const state = newCycleState(opts);
   const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, opts as never, state);

@@ -15,6 +15,7 @@ import { NodeUnschedulable } from "./plugins/NodeUnschedulable/index.js";
 import { PodTopologySpread } from "./plugins/PodTopologySpread/index.js";
 import { TaintToleration } from "./plugins/TaintToleration/index.js";
 import { VolumeBinding } from "./plugins/VolumeBinding/index.js";
+import { type NodeVerdicts, nodeLocalScores, type ShapeVerdicts } from "./feasibility.js";
 
 /** Filter plugins of the v1.35 default profile, in the order the framework runs them. */
 export const defaultFilterPlugins: readonly FilterPlugin[] = [
@@ -39,6 +40,11 @@ export interface ProfileOptions extends SchedulingEnv {
   summary?: SnapshotSummary;
   /** the nominator: node name -> the pending pods nominated to run there (preemptors waiting for their victims to go) */
   nominatedPods?: ReadonlyMap<string, readonly Pod[]>;
+  /**
+   * Verdicts of the node-local plugins remembered from earlier cycles over this NodeInfo list
+   * (feasibility.ts): used where they apply, and added to; the decisions are the same without.
+   */
+  verdicts?: NodeVerdicts;
 }
 
 /** A fresh CycleState, holding the caller's SnapshotSummary if it has one. */
@@ -121,7 +127,7 @@ export function scoreNodes(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[],
 }
 
 /** scoreNodes' totals as plain numbers, in feasible's order, with the cycle's state. */
-function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts: ProfileOptions, state: CycleState): number[] {
+function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts: ProfileOptions, state: CycleState, verdicts?: FindResult["verdicts"]): number[] {
   const n = feasible.length;
   // Sized once: grown by push, each list would be copied seven times on its way to 500 nodes.
   const totals: number[] = new Array<number>(n).fill(0);
@@ -132,6 +138,25 @@ function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts:
   for (const p of selectPlugins(defaultScorePlugins, opts.plugins)) {
     if (p.preScore?.(state, pod, feasible, allNodes) === "Skip") continue;
     const w = p.weight;
+    if (verdicts !== undefined && nodeLocalScores.has(p) && (p.normalize === undefined || p.normalizeAll !== undefined)) {
+      // The plugin's raw scores as scoreAll would give them, remembered per NodeInfo where they were computed before.
+      const { infos, scores } = verdicts.memo.scoresOf(p);
+      const slots = verdicts.slots;
+      for (let i = 0; i < n; i++) {
+        const slot = slots[i]!;
+        const ni = feasible[i]!;
+        if (infos[slot] === ni) plain[i] = scores[slot]!;
+        else {
+          const v = p.score(state, pod, ni);
+          infos[slot] = ni;
+          scores[slot] = v;
+          plain[i] = v;
+        }
+      }
+      p.normalizeAll?.(state, pod, plain);
+      for (let i = 0; i < n; i++) totals[i] += plain[i]! * w;
+      continue;
+    }
     if (p.scoreAll !== undefined && (p.normalize === undefined || p.normalizeAll !== undefined)) {
       p.scoreAll(state, pod, feasible, plain);
       p.normalizeAll?.(state, pod, plain);
@@ -179,6 +204,8 @@ export interface FindResult {
   feasible: NodeInfo[];
   diagnosis: Diagnosis;
   nextStartIndex: number;
+  /** when the search used remembered verdicts: them, and each feasible node's slot in the NodeInfo list */
+  verdicts?: { memo: ShapeVerdicts; slots: number[] };
 }
 
 /**
@@ -198,6 +225,8 @@ export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: nu
   const want = numFeasibleNodesToFind(n, opts.percentageOfNodesToScore);
   // Room for every node it may keep, allocated once, then cut to the nodes found.
   const feasible: NodeInfo[] = new Array<NodeInfo>(want);
+  const memo = opts.plugins === undefined ? opts.verdicts?.forPod(pod, pre.active) : undefined;
+  if (memo !== undefined) return findWithVerdicts(pre, pod, nodeInfos, startIndex, want, opts.nominatedPods, memo, feasible, diagnosis);
   let found = 0;
   let processed = 0;
   for (let i = 0; i < n && found < want; i++) {
@@ -209,6 +238,56 @@ export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: nu
   }
   feasible.length = found;
   return { feasible, diagnosis, nextStartIndex: n === 0 ? 0 : (startIndex + processed) % n };
+}
+
+/**
+ * findNodesThatFit's search with the node-local filters' verdicts remembered (feasibility.ts): a
+ * node whose NodeInfo was filtered before for a pod of this shape keeps its verdict, and only the
+ * filters after the node-local ones run; a node with nominated pods is filtered in full. Also
+ * returns each feasible node's slot, for scoreTotals to find its remembered scores.
+ */
+function findWithVerdicts(pre: PreFilterOutcome, pod: Pod, nodeInfos: NodeInfo[], startIndex: number, want: number, nominatedPods: ProfileOptions["nominatedPods"], memo: ShapeVerdicts, feasible: NodeInfo[], diagnosis: Diagnosis): FindResult {
+  const n = nodeInfos.length;
+  const local = memo.filters;
+  const rest = pre.active.slice(local.length);
+  const anyNominated = nominatedPods !== undefined && nominatedPods.size > 0;
+  const { filtered, status } = memo;
+  const slots: number[] = new Array<number>(want);
+  let found = 0;
+  let processed = 0;
+  for (let i = 0; i < n && found < want; i++) {
+    const slot = (startIndex + i) % n;
+    const ni = nodeInfos[slot]!;
+    processed++;
+    let s: FilterStatus;
+    const nominated = anyNominated ? nominatedPods.get(nodeName(ni)) : undefined;
+    if (nominated !== undefined) s = runFiltersWithNominatedPods(pre, pod, ni, nominated);
+    else {
+      if (filtered[slot] === ni) s = status[slot]!;
+      else {
+        s = Success;
+        for (const p of local) {
+          s = p.filter(pre.state, pod, ni);
+          if (s.code !== "Success") break;
+        }
+        filtered[slot] = ni;
+        status[slot] = s;
+      }
+      if (s.code === "Success" && rest.length > 0) {
+        for (const p of rest) {
+          s = p.filter(pre.state, pod, ni);
+          if (s.code !== "Success") break;
+        }
+      }
+    }
+    if (s.code === "Success") {
+      slots[found] = slot;
+      feasible[found++] = ni;
+    } else diagnosis.nodeToStatus.set(nodeName(ni), s);
+  }
+  feasible.length = found;
+  slots.length = found;
+  return { feasible, diagnosis, nextStartIndex: n === 0 ? 0 : (startIndex + processed) % n, verdicts: { memo, slots } };
 }
 
 /** FitError.Error(): "0/N nodes are available: <count reason, …sorted>." plus an optional PostFilter message. */
@@ -270,6 +349,6 @@ export function schedulePod(pod: Pod, nodeInfos: NodeInfo[], startIndex: number,
   const evaluatedNodes = r.feasible.length + r.diagnosis.nodeToStatus.size;
   const base = { evaluatedNodes, feasibleNodes: r.feasible.length, nextStartIndex: r.nextStartIndex };
   if (r.feasible.length === 1) return { kind: "scheduled", nodeName: nodeName(r.feasible[0]!), ...base };
-  const host = selectHostIndex(scoreTotals(pod, r.feasible, nodeInfos, opts, state), rand);
+  const host = selectHostIndex(scoreTotals(pod, r.feasible, nodeInfos, opts, state, r.verdicts), rand);
   return { kind: "scheduled", nodeName: nodeName(r.feasible[host]!), ...base };
 }

@@ -1,0 +1,133 @@
+// What the node-local plugins said of each node, remembered between cycles (kube-scheduler keeps
+// no such memo, but its answers are the same): the filters that read only the pod and the node
+// (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit) and
+// the scores that do (TaintToleration, NodeAffinity, NodeResourcesFit, BalancedAllocation) give
+// the same verdict for the same NodeInfo and the same pod spec. NodeInfos are values (a change
+// makes a new one), so a verdict stays good while its node's NodeInfo is the same object: after a
+// binding only the node it went to is filtered and scored again. The plugins that read the whole
+// snapshot or the cluster (VolumeBinding, PodTopologySpread, InterPodAffinity, ImageLocality) and
+// nodes with nominated pods are still run every cycle.
+
+import type { Container, Pod, PodSpec } from "kubernetes-types/core/v1";
+import { deepEqual } from "../common/equal.js";
+import { mutant } from "../common/mutation.js";
+import type { FilterPlugin, FilterStatus, NodeInfo, ScorePlugin } from "./framework.js";
+import { NodeAffinity } from "./plugins/NodeAffinity/index.js";
+import { NodeName } from "./plugins/NodeName/index.js";
+import { NodePorts } from "./plugins/NodePorts/index.js";
+import { NodeResourcesBalancedAllocation } from "./plugins/NodeResourcesBalancedAllocation/index.js";
+import { NodeResourcesFit } from "./plugins/NodeResourcesFit/index.js";
+import { NodeUnschedulable } from "./plugins/NodeUnschedulable/index.js";
+import { TaintToleration } from "./plugins/TaintToleration/index.js";
+
+/** The filters whose verdict depends on the pod's spec and the NodeInfo alone (their PreFilter state too). */
+export const nodeLocalFilters: ReadonlySet<FilterPlugin> = new Set<FilterPlugin>([
+  NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit,
+]);
+
+/** The scores (before normalizing) that depend on the pod's spec and the NodeInfo alone (their PreScore state too). */
+export const nodeLocalScores: ReadonlySet<ScorePlugin> = new Set<ScorePlugin>([
+  TaintToleration, NodeAffinity, NodeResourcesFit, NodeResourcesBalancedAllocation,
+]);
+
+/** The parts of a container the node-local plugins read: requests (resources), host ports, sidecar-ness. */
+function containerShape(c: Container): unknown {
+  return { resources: c.resources, ports: c.ports, restartPolicy: c.restartPolicy };
+}
+
+/**
+ * Everything of a pod the node-local plugins read, all from its spec: tolerations (NodeUnschedulable,
+ * TaintToleration), nodeName (NodeName), nodeSelector and node affinity (NodeAffinity), the
+ * containers' ports (NodePorts) and requests, pod-level resources and overhead (NodeResourcesFit,
+ * BalancedAllocation). Two pods with equal shapes get equal verdicts on every node.
+ */
+export function podShape(pod: Pod): unknown {
+  const spec = (pod.spec ?? {}) as PodSpec & { resources?: unknown };
+  return {
+    tolerations: spec.tolerations,
+    nodeName: spec.nodeName,
+    nodeSelector: spec.nodeSelector,
+    nodeAffinity: spec.affinity?.nodeAffinity,
+    containers: spec.containers?.map(containerShape),
+    initContainers: spec.initContainers?.map(containerShape),
+    overhead: spec.overhead,
+    resources: spec.resources,
+  };
+}
+
+/**
+ * One pod shape's verdicts, by the node's place in the snapshot: each kept with the NodeInfo it
+ * was made for, and good only for that very object.
+ */
+export class ShapeVerdicts {
+  /** slot -> the NodeInfo `status` was computed for */
+  readonly filtered: (NodeInfo | undefined)[] = [];
+  /** slot -> the node-local filters' verdict, in the profile's order, stopping at the first failure */
+  readonly status: FilterStatus[] = [];
+  /** per node-local score plugin: slot -> the NodeInfo its raw score was computed for, and that score */
+  readonly scored = new Map<ScorePlugin, { infos: (NodeInfo | undefined)[]; scores: number[] }>();
+
+  constructor(readonly shape: unknown, readonly filters: readonly FilterPlugin[]) {}
+
+  /** The raw scores of a plugin, by slot. */
+  scoresOf(p: ScorePlugin): { infos: (NodeInfo | undefined)[]; scores: number[] } {
+    let s = this.scored.get(p);
+    if (s === undefined) this.scored.set(p, (s = { infos: [], scores: [] }));
+    return s;
+  }
+}
+
+/** How many pod shapes one memo keeps (the most recently used). */
+const shapesMax = 16;
+
+/**
+ * The verdicts remembered for the pod shapes scheduled over one node list. Shared by every cycle
+ * (and every copy of a scheduler) that schedules over it: a verdict is used only for the NodeInfo
+ * it was made for and a pod of the shape it was made for, so whoever made it, it is the one the
+ * plugins would give.
+ */
+export class NodeVerdicts {
+  private readonly shapes: ShapeVerdicts[] = [];
+
+  /**
+   * The verdicts for this pod, whose active filters (after PreFilter) are `active`; undefined when
+   * they cannot be used (a mutant on, as only the mutation runner turns on).
+   */
+  forPod(pod: Pod, active: readonly FilterPlugin[]): ShapeVerdicts | undefined {
+    if (mutant("scheduler.ignores-taints") || mutant("scheduler.ignores-requests")) return undefined;
+    const filters: FilterPlugin[] = [];
+    for (const p of active) {
+      if (!nodeLocalFilters.has(p)) break;
+      filters.push(p);
+    }
+    const shape = podShape(pod);
+    for (let i = 0; i < this.shapes.length; i++) {
+      const v = this.shapes[i]!;
+      if (!sameList(v.filters, filters) || !deepEqual(v.shape, shape)) continue;
+      if (i > 0) {
+        this.shapes.splice(i, 1);
+        this.shapes.unshift(v);
+      }
+      return v;
+    }
+    const v = new ShapeVerdicts(shape, filters);
+    this.shapes.unshift(v);
+    if (this.shapes.length > shapesMax) this.shapes.pop();
+    return v;
+  }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const memos = new WeakMap<object, NodeVerdicts>();
+
+/** The verdict memo for a node list (any immutable value standing for it: the scheduler's nodeOrder). */
+export function nodeVerdictsFor(nodes: object): NodeVerdicts {
+  let m = memos.get(nodes);
+  if (m === undefined) memos.set(nodes, (m = new NodeVerdicts()));
+  return m;
+}
