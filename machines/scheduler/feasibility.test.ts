@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { Node, Pod, Taint } from "kubernetes-types/core/v1";
-import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, newNodeInfo, podPriority, withPod } from "./framework.js";
+import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, newNodeInfo, podPriority, summarizeSnapshot, withPod } from "./framework.js";
 import { nodeVerdictsFor, podShape } from "./feasibility.js";
 import { defaultFilterPlugins, defaultScorePlugins, numFeasibleNodesToFind, schedulePod } from "./semantics.js";
 import { container, makeNode } from "./plugins/testing.js";
@@ -88,11 +88,14 @@ const nodeArb = fc.record({
   cpu: fc.constantFrom("1", "2", "4"),
   memory: fc.constantFrom("1Gi", "4Gi"),
   pods: fc.constantFrom("2", "4", "110"),
+  images: fc.subarray(["nginx:1.27", "redis:7", "pause:latest"]),
 });
 type NodeSpec = typeof nodeArb extends fc.Arbitrary<infer T> ? T : never;
 
 function makeNodeFrom(name: string, s: NodeSpec): Node {
-  return makeNode(name, { cpu: s.cpu, memory: s.memory, pods: s.pods }, { zone: s.zone }, { taints: s.taints.length > 0 ? s.taints : undefined, unschedulable: s.unschedulable || undefined });
+  const node = makeNode(name, { cpu: s.cpu, memory: s.memory, pods: s.pods }, { zone: s.zone }, { taints: s.taints.length > 0 ? s.taints : undefined, unschedulable: s.unschedulable || undefined });
+  node.status!.images = s.images.map((n, i) => ({ names: [n], sizeBytes: (i + 1) * 300 * 1024 * 1024 }));
+  return node;
 }
 
 const shapeArb = fc.record({
@@ -106,7 +109,7 @@ const shapeArb = fc.record({
   nodeSelector: fc.option(fc.constantFrom("z1", "z2")),
   required: fc.option(fc.subarray(["z1", "z2", "z3"], { minLength: 1 })),
   preferred: fc.option(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.constantFrom("z1", "z2", "z3"))),
-  containers: fc.array(fc.record({ cpu: fc.constantFrom("0", "100m", "500m", "1"), memory: fc.constantFrom("0", "64Mi", "1Gi"), hostPort: fc.option(fc.constantFrom(80, 8080)) }), { minLength: 1, maxLength: 2 }),
+  containers: fc.array(fc.record({ image: fc.constantFrom("nginx:1.27", "redis:7", "busybox"), cpu: fc.constantFrom("0", "100m", "500m", "1"), memory: fc.constantFrom("0", "64Mi", "1Gi"), hostPort: fc.option(fc.constantFrom(80, 8080)) }), { minLength: 1, maxLength: 2 }),
   nodeName: fc.option(fc.constantFrom("n0", "n1")),
   priority: fc.constantFrom(0, 10),
   spread: fc.boolean(),
@@ -118,7 +121,7 @@ function makePodFrom(name: string, s: Shape): Pod {
   return {
     metadata: { name, namespace: "default", uid: `uid-${name}`, labels: { app: "x" } },
     spec: {
-      containers: s.containers.map((c, i) => container({ cpu: c.cpu, memory: c.memory }, { name: `c${i}`, ports: c.hostPort === null ? undefined : [{ containerPort: 80, hostPort: c.hostPort }] })),
+      containers: s.containers.map((c, i) => container({ cpu: c.cpu, memory: c.memory }, { name: `c${i}`, image: c.image, ports: c.hostPort === null ? undefined : [{ containerPort: 80, hostPort: c.hostPort }] })),
       tolerations: s.tolerations.length > 0 ? structuredClone(s.tolerations) : undefined,
       nodeSelector: s.nodeSelector === null ? undefined : { zone: s.nodeSelector },
       nodeName: s.nodeName ?? undefined,
@@ -137,7 +140,8 @@ function makePodFrom(name: string, s: Shape): Pod {
 
 /** What happens between two cycles. */
 const stepArb = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant("schedule" as const), shape: fc.nat(), seed: fc.nat() }) },
+  // image: the same spec with other images (ImageLocality's input beyond the pod shape)
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("schedule" as const), shape: fc.nat(), seed: fc.nat(), image: fc.option(fc.constantFrom("nginx:1.27", "redis:7", "pause")) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("node" as const), node: fc.nat(), spec: nodeArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("nominate" as const), node: fc.nat(), shape: fc.nat() }) },
 );
@@ -161,6 +165,8 @@ describe("remembered node-local verdicts decide as the full filter and score", (
     fc.assert(fc.property(scenarioArb, (sc) => {
       let infos = sc.nodes.map((s, i) => newNodeInfo(makeNodeFrom(`n${i}`, s), []));
       const memo = nodeVerdictsFor({});
+      // the scheduler's snapshot summary, replaced when a node changes (as updateSnapshot does)
+      let summary = summarizeSnapshot(infos);
       const nominated = new Map<string, Pod[]>();
       let start = 0;
       let podNo = 0;
@@ -169,6 +175,7 @@ describe("remembered node-local verdicts decide as the full filter and score", (
           const i = step.node % infos.length;
           infos = infos.slice();
           infos[i] = newNodeInfo(makeNodeFrom(infos[i]!.name, step.spec), infos[i]!.pods);
+          summary = summarizeSnapshot(infos);
           continue;
         }
         if (step.kind === "nominate") {
@@ -177,8 +184,9 @@ describe("remembered node-local verdicts decide as the full filter and score", (
           continue;
         }
         const pod = makePodFrom(`p-${podNo++}`, sc.shapes[step.shape % sc.shapes.length]!);
+        if (step.image !== null) for (const c of pod.spec!.containers) c.image = step.image;
         const want = plainSchedule(pod, infos, start, randFrom(step.seed), nominated);
-        const got = schedulePod(pod, infos, start, randFrom(step.seed), { verdicts: memo, nominatedPods: nominated });
+        const got = schedulePod(pod, infos, start, randFrom(step.seed), { verdicts: memo, nominatedPods: nominated, summary });
         expect(got.nextStartIndex).toBe(want.next);
         expect(got.kind).toBe(want.kind);
         if (got.kind === "scheduled" && want.kind === "scheduled") {
@@ -191,11 +199,11 @@ describe("remembered node-local verdicts decide as the full filter and score", (
         }
         start = got.nextStartIndex;
       }
-    }), { numRuns: 300 });
+    }), { numRuns: 400 });
   });
 
   it("a pod shape holds every field the node-local plugins read", () => {
-    const base = makePodFrom("a", { tolerations: [], nodeSelector: null, required: null, preferred: null, containers: [{ cpu: "100m", memory: "64Mi", hostPort: null }], nodeName: null, priority: 0, spread: false });
+    const base = makePodFrom("a", { tolerations: [], nodeSelector: null, required: null, preferred: null, containers: [{ image: "nginx:1.27", cpu: "100m", memory: "64Mi", hostPort: null }], nodeName: null, priority: 0, spread: false });
     const variants: Array<(p: Pod) => void> = [
       (p) => void (p.spec!.tolerations = [{ key: "a", operator: "Exists" }]),
       (p) => void (p.spec!.nodeName = "n0"),

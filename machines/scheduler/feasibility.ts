@@ -2,16 +2,18 @@
 // no such memo, but its answers are the same): the filters that read only the pod and the node
 // (NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit) and
 // the scores that do (TaintToleration, NodeAffinity, NodeResourcesFit, BalancedAllocation) give
-// the same verdict for the same NodeInfo and the same pod spec. NodeInfos are values (a change
+// the same verdict for the same NodeInfo and the same pod spec (ImageLocality too, while the
+// snapshot's image counts are the same). NodeInfos are values (a change
 // makes a new one), so a verdict stays good while its node's NodeInfo is the same object: after a
 // binding only the node it went to is filtered and scored again. The plugins that read the whole
-// snapshot or the cluster (VolumeBinding, PodTopologySpread, InterPodAffinity, ImageLocality) and
-// nodes with nominated pods are still run every cycle.
+// snapshot or the cluster (VolumeBinding, PodTopologySpread, InterPodAffinity) and nodes with
+// nominated pods are still run every cycle.
 
 import type { Container, Pod, PodSpec } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
 import { mutant } from "../common/mutation.js";
-import type { FilterPlugin, FilterStatus, NodeInfo, ScorePlugin } from "./framework.js";
+import type { CycleState, FilterPlugin, FilterStatus, NodeInfo, ScorePlugin } from "./framework.js";
+import { ImageLocality, imageLocalityInputs } from "./plugins/ImageLocality/index.js";
 import { NodeAffinity } from "./plugins/NodeAffinity/index.js";
 import { NodeName } from "./plugins/NodeName/index.js";
 import { NodePorts } from "./plugins/NodePorts/index.js";
@@ -56,6 +58,38 @@ export function podShape(pod: Pod): unknown {
 }
 
 /**
+ * How a cycle's scores are put together with remembered ones: the node-local plugins without a
+ * normalize step (and ImageLocality while the snapshot's image counts are the same) as one weighted
+ * sum per node, the node-local ones with a normalize step as raw scores, the others scored anew.
+ */
+export interface ScorePlan {
+  readonly summed: readonly ScorePlugin[];
+  readonly normalized: readonly ScorePlugin[];
+  readonly others: readonly ScorePlugin[];
+}
+
+/** A plan's remembered scores, by slot: each kept with the NodeInfo it was computed for. */
+export class PlanScores {
+  readonly scored: (NodeInfo | undefined)[] = [];
+  /** slot -> Σ weight × score of the plan's summed plugins */
+  readonly sums: number[] = [];
+  /** per normalized plugin: slot -> its raw score */
+  readonly raws: number[][];
+
+  constructor(readonly plan: ScorePlan, readonly active: readonly ScorePlugin[], readonly images: ImageInputs | undefined) {
+    this.raws = plan.normalized.map(() => []);
+  }
+}
+
+/** What ImageLocality's score reads besides the pod's images and the NodeInfo: the snapshot's image counts and size. */
+type ImageInputs = NonNullable<ReturnType<typeof imageLocalityInputs>>;
+
+function sameImageInputs(a: ImageInputs | undefined, b: ImageInputs | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.numNodesByImage === b.numNodesByImage && a.totalNumNodes === b.totalNumNodes && sameList(a.images, b.images);
+}
+
+/**
  * One pod shape's verdicts, by the node's place in the snapshot: each kept with the NodeInfo it
  * was made for, and good only for that very object.
  */
@@ -64,16 +98,30 @@ export class ShapeVerdicts {
   readonly filtered: (NodeInfo | undefined)[] = [];
   /** slot -> the node-local filters' verdict, in the profile's order, stopping at the first failure */
   readonly status: FilterStatus[] = [];
-  /** per node-local score plugin: slot -> the NodeInfo its raw score was computed for, and that score */
-  readonly scored = new Map<ScorePlugin, { infos: (NodeInfo | undefined)[]; scores: number[] }>();
+  private scores: PlanScores | undefined;
 
   constructor(readonly shape: unknown, readonly filters: readonly FilterPlugin[]) {}
 
-  /** The raw scores of a plugin, by slot. */
-  scoresOf(p: ScorePlugin): { infos: (NodeInfo | undefined)[]; scores: number[] } {
-    let s = this.scored.get(p);
-    if (s === undefined) this.scored.set(p, (s = { infos: [], scores: [] }));
-    return s;
+  /**
+   * The remembered scores for a cycle whose PreScore left `active` plugins (in the profile's order)
+   * and `state`; started over when the plugins or ImageLocality's inputs are not those they were made with.
+   */
+  scoresFor(active: readonly ScorePlugin[], state: CycleState): PlanScores {
+    const images = active.includes(ImageLocality) ? imageLocalityInputs(state) : undefined;
+    const cur = this.scores;
+    if (cur !== undefined && sameList(cur.active, active) && sameImageInputs(cur.images, images)) return cur;
+    const summed: ScorePlugin[] = [];
+    const normalized: ScorePlugin[] = [];
+    const others: ScorePlugin[] = [];
+    for (const p of active) {
+      const local = nodeLocalScores.has(p) || (p === ImageLocality && images !== undefined);
+      if (!local) others.push(p);
+      else if (p.normalize === undefined) summed.push(p);
+      else if (p.normalizeAll !== undefined) normalized.push(p);
+      else others.push(p);
+    }
+    this.scores = new PlanScores({ summed, normalized, others }, active.slice(), images);
+    return this.scores;
   }
 }
 

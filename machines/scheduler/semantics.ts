@@ -15,7 +15,7 @@ import { NodeUnschedulable } from "./plugins/NodeUnschedulable/index.js";
 import { PodTopologySpread } from "./plugins/PodTopologySpread/index.js";
 import { TaintToleration } from "./plugins/TaintToleration/index.js";
 import { VolumeBinding } from "./plugins/VolumeBinding/index.js";
-import { type NodeVerdicts, nodeLocalScores, type ShapeVerdicts } from "./feasibility.js";
+import { type NodeVerdicts, type ShapeVerdicts } from "./feasibility.js";
 
 /** Filter plugins of the v1.35 default profile, in the order the framework runs them. */
 export const defaultFilterPlugins: readonly FilterPlugin[] = [
@@ -128,6 +128,7 @@ export function scoreNodes(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[],
 
 /** scoreNodes' totals as plain numbers, in feasible's order, with the cycle's state. */
 function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts: ProfileOptions, state: CycleState, verdicts?: FindResult["verdicts"]): number[] {
+  if (verdicts !== undefined && opts.plugins === undefined) return scoreWithVerdicts(pod, feasible, allNodes, state, verdicts);
   const n = feasible.length;
   // Sized once: grown by push, each list would be copied seven times on its way to 500 nodes.
   const totals: number[] = new Array<number>(n).fill(0);
@@ -138,25 +139,6 @@ function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts:
   for (const p of selectPlugins(defaultScorePlugins, opts.plugins)) {
     if (p.preScore?.(state, pod, feasible, allNodes) === "Skip") continue;
     const w = p.weight;
-    if (verdicts !== undefined && nodeLocalScores.has(p) && (p.normalize === undefined || p.normalizeAll !== undefined)) {
-      // The plugin's raw scores as scoreAll would give them, remembered per NodeInfo where they were computed before.
-      const { infos, scores } = verdicts.memo.scoresOf(p);
-      const slots = verdicts.slots;
-      for (let i = 0; i < n; i++) {
-        const slot = slots[i]!;
-        const ni = feasible[i]!;
-        if (infos[slot] === ni) plain[i] = scores[slot]!;
-        else {
-          const v = p.score(state, pod, ni);
-          infos[slot] = ni;
-          scores[slot] = v;
-          plain[i] = v;
-        }
-      }
-      p.normalizeAll?.(state, pod, plain);
-      for (let i = 0; i < n; i++) totals[i] += plain[i]! * w;
-      continue;
-    }
     if (p.scoreAll !== undefined && (p.normalize === undefined || p.normalizeAll !== undefined)) {
       p.scoreAll(state, pod, feasible, plain);
       p.normalizeAll?.(state, pod, plain);
@@ -170,6 +152,67 @@ function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts:
     } else for (let i = 0; i < n; i++) named[i]!.score = p.score(state, pod, feasible[i]!);
     p.normalize?.(state, pod, named);
     for (let i = 0; i < n; i++) totals[i] += named[i]!.score * w;
+  }
+  return totals;
+}
+
+/**
+ * scoreTotals with the node-local plugins' raw scores remembered per NodeInfo (feasibility.ts).
+ * Every PreScore runs first, as the framework's RunPreScorePlugins does before any Score (a PreScore
+ * reads no score). The node-local plugins without a normalize step add their weighted scores as
+ * one remembered sum per node; those with one keep their raw scores, normalized over this cycle's
+ * feasible nodes; the others score as in scoreTotals. Scores are integers, so the totals do not
+ * depend on the order they are added in.
+ */
+function scoreWithVerdicts(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], state: CycleState, verdicts: NonNullable<FindResult["verdicts"]>): number[] {
+  const n = feasible.length;
+  const active: ScorePlugin[] = [];
+  for (const p of defaultScorePlugins) if (p.preScore?.(state, pod, feasible, allNodes) !== "Skip") active.push(p);
+  const memo = verdicts.memo.scoresFor(active, state);
+  const { summed, normalized } = memo.plan;
+  const { scored, sums, raws } = memo;
+  const slots = verdicts.slots;
+  const totals: number[] = new Array<number>(n);
+  const plains: number[][] = normalized.map(() => new Array<number>(n));
+  for (let i = 0; i < n; i++) {
+    const slot = slots[i]!;
+    const ni = feasible[i]!;
+    if (scored[slot] !== ni) {
+      let sum = 0;
+      for (const p of summed) sum += p.score(state, pod, ni) * p.weight;
+      sums[slot] = sum;
+      for (let k = 0; k < normalized.length; k++) raws[k]![slot] = normalized[k]!.score(state, pod, ni);
+      scored[slot] = ni;
+    }
+    totals[i] = sums[slot]!;
+    for (let k = 0; k < normalized.length; k++) plains[k]![i] = raws[k]![slot]!;
+  }
+  for (let k = 0; k < normalized.length; k++) {
+    const p = normalized[k]!;
+    const plain = plains[k]!;
+    p.normalizeAll!(state, pod, plain);
+    for (let i = 0; i < n; i++) totals[i] += plain[i]! * p.weight;
+  }
+  const rest = memo.plan.others;
+  if (rest.length > 0) {
+    const plain: number[] = new Array<number>(n).fill(0);
+    let named: NodeScore[] | undefined;
+    for (const p of rest) {
+      const w = p.weight;
+      if (p.scoreAll !== undefined && (p.normalize === undefined || p.normalizeAll !== undefined)) {
+        p.scoreAll(state, pod, feasible, plain);
+        p.normalizeAll?.(state, pod, plain);
+        for (let i = 0; i < n; i++) totals[i] += plain[i]! * w;
+        continue;
+      }
+      named ??= feasible.map((ni) => ({ name: nodeName(ni), score: 0 }));
+      if (p.scoreAll !== undefined) {
+        p.scoreAll(state, pod, feasible, plain);
+        for (let i = 0; i < n; i++) named[i]!.score = plain[i]!;
+      } else for (let i = 0; i < n; i++) named[i]!.score = p.score(state, pod, feasible[i]!);
+      p.normalize?.(state, pod, named);
+      for (let i = 0; i < n; i++) totals[i] += named[i]!.score * w;
+    }
   }
   return totals;
 }
@@ -255,8 +298,8 @@ function findWithVerdicts(pre: PreFilterOutcome, pod: Pod, nodeInfos: NodeInfo[]
   const slots: number[] = new Array<number>(want);
   let found = 0;
   let processed = 0;
-  for (let i = 0; i < n && found < want; i++) {
-    const slot = (startIndex + i) % n;
+  // slot runs from startIndex to the end, then wraps to 0 (the search's (startIndex + i) % n)
+  for (let i = 0, slot = n === 0 ? 0 : startIndex % n; i < n && found < want; i++, slot = slot + 1 === n ? 0 : slot + 1) {
     const ni = nodeInfos[slot]!;
     processed++;
     let s: FilterStatus;
