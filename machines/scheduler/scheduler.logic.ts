@@ -452,13 +452,29 @@ function sendBinding(ctx: SchedulerContext, fx: Fx, key: string, pod: Pod, node:
   }, "bind", { key, pod, node });
 }
 
-/** What VolumeBinding reads: the claims, volumes and classes in the caches. */
+/** volumeEnv's answer for the claims store it was made from, with the volumes and classes stores it was made from. */
+const volumeEnvs = new WeakMap<object, { pvs: object; classes: object; env: SchedulingEnv }>();
+
+/**
+ * What VolumeBinding reads: the claims, volumes and classes in the caches. Stores are values, so
+ * the maps made from the same three stores are made once (most cycles change none of them).
+ */
 function volumeEnv(ctx: SchedulerContext): SchedulingEnv {
-  const store = (id: number) => ctx.client.informers.get(id)?.store;
-  const pvcs = new Map<string, any>([...(store(PVCS)?.entries() ?? [])]);
-  const pvs = new Map<string, any>([...(store(PVS)?.values() ?? [])].map((pv) => [pv.metadata?.name ?? "", pv]));
-  const storageClasses = new Map([...(store(CLASSES)?.values() ?? [])].map((sc) => [sc.metadata?.name ?? "", classInfoOf(sc)]));
-  return { pvcs, pvs, storageClasses };
+  const store = (id: number) => {
+    const s = ctx.client.informers.get(id)?.store;
+    return s === undefined ? undefined : currentOf(s);
+  };
+  const claims = store(PVCS);
+  const volumes = store(PVS);
+  const classes = store(CLASSES);
+  const known = claims === undefined ? undefined : volumeEnvs.get(claims);
+  if (known !== undefined && known.pvs === volumes && known.classes === classes) return known.env;
+  const pvcs = new Map<string, any>([...(claims?.entries() ?? [])]);
+  const pvs = new Map<string, any>([...(volumes?.values() ?? [])].map((pv) => [pv.metadata?.name ?? "", pv]));
+  const storageClasses = new Map([...(classes?.values() ?? [])].map((sc) => [sc.metadata?.name ?? "", classInfoOf(sc)]));
+  const env = { pvcs, pvs, storageClasses };
+  if (claims !== undefined && volumes !== undefined && classes !== undefined) volumeEnvs.set(claims, { pvs: volumes, classes, env });
+  return env;
 }
 
 /** PreBind's wait ends: pods whose claims the PV controller has all bound are bound to their node; pods no longer assumed are forgotten. */
@@ -489,9 +505,16 @@ function nominatedPods(ctx: SchedulerContext): Map<string, Pod[]> {
   return out;
 }
 
+/** pdbs' answer per store (a value): the list is made once per version of the store. */
+const pdbLists = new WeakMap<object, any[]>();
+
 function pdbs(ctx: SchedulerContext): any[] {
   const store = ctx.client.informers.get(PDBS)?.store;
-  return store === undefined ? [] : [...currentOf(store).values()];
+  if (store === undefined) return [];
+  const s = currentOf(store);
+  let list = pdbLists.get(s);
+  if (list === undefined) pdbLists.set(s, (list = [...s.values()]));
+  return list;
 }
 
 /** PodScheduled=False with reason Unschedulable, and nominatedNodeName when preemption chose a node. */
