@@ -12,7 +12,7 @@
 import type { Container, Pod, PodSpec } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
 import { mutant } from "../common/mutation.js";
-import type { CycleState, FilterPlugin, FilterStatus, NodeInfo, ScorePlugin } from "./framework.js";
+import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, nonZeroDefaults, podRequests, type Resources, type ScorePlugin, toResources } from "./framework.js";
 import { ImageLocality, imageLocalityInputs } from "./plugins/ImageLocality/index.js";
 import { NodeAffinity } from "./plugins/NodeAffinity/index.js";
 import { NodeName } from "./plugins/NodeName/index.js";
@@ -129,39 +129,59 @@ export class ShapeVerdicts {
 const shapesMax = 16;
 
 /**
+ * What is remembered for one pod shape: its requests (as cyclePodRequests computes them, from
+ * fields the shape holds) and its verdicts, by the list of node-local filters PreFilter left active.
+ */
+export class ShapeEntry {
+  private readonly verdicts: ShapeVerdicts[] = [];
+  readonly requests: Resources;
+  readonly nonZeroRequests: Resources;
+
+  constructor(readonly shape: unknown, pod: Pod) {
+    this.requests = toResources(podRequests(pod));
+    this.nonZeroRequests = toResources(podRequests(pod, { nonMissingContainerRequests: nonZeroDefaults }));
+  }
+
+  /** The verdicts for a cycle whose active filters (after PreFilter) are `active`. */
+  forFilters(active: readonly FilterPlugin[]): ShapeVerdicts {
+    const filters: FilterPlugin[] = [];
+    for (const p of active) {
+      if (!nodeLocalFilters.has(p)) break;
+      filters.push(p);
+    }
+    for (const v of this.verdicts) if (sameList(v.filters, filters)) return v;
+    const v = new ShapeVerdicts(this.shape, filters);
+    this.verdicts.push(v);
+    return v;
+  }
+}
+
+/**
  * The verdicts remembered for the pod shapes scheduled over one node list. Shared by every cycle
  * (and every copy of a scheduler) that schedules over it: a verdict is used only for the NodeInfo
  * it was made for and a pod of the shape it was made for, so whoever made it, it is the one the
  * plugins would give.
  */
 export class NodeVerdicts {
-  private readonly shapes: ShapeVerdicts[] = [];
+  private readonly shapes: ShapeEntry[] = [];
 
-  /**
-   * The verdicts for this pod, whose active filters (after PreFilter) are `active`; undefined when
-   * they cannot be used (a mutant on, as only the mutation runner turns on).
-   */
-  forPod(pod: Pod, active: readonly FilterPlugin[]): ShapeVerdicts | undefined {
+  /** What is remembered for this pod's shape; undefined when it cannot be used (a mutant on, as only the mutation runner turns on). */
+  forPod(pod: Pod): ShapeEntry | undefined {
     if (mutant("scheduler.ignores-taints") || mutant("scheduler.ignores-requests")) return undefined;
-    const filters: FilterPlugin[] = [];
-    for (const p of active) {
-      if (!nodeLocalFilters.has(p)) break;
-      filters.push(p);
-    }
     const shape = podShape(pod);
     for (let i = 0; i < this.shapes.length; i++) {
-      const v = this.shapes[i]!;
-      if (!sameList(v.filters, filters) || !deepEqual(v.shape, shape)) continue;
+      const e = this.shapes[i]!;
+      if (!deepEqual(e.shape, shape)) continue;
       if (i > 0) {
         this.shapes.splice(i, 1);
-        this.shapes.unshift(v);
+        this.shapes.unshift(e);
       }
-      return v;
+      return e;
     }
-    const v = new ShapeVerdicts(shape, filters);
-    this.shapes.unshift(v);
+    const e = new ShapeEntry(shape, pod);
+    this.shapes.unshift(e);
     if (this.shapes.length > shapesMax) this.shapes.pop();
-    return v;
+    return e;
   }
 }
 

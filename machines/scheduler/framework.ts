@@ -261,6 +261,11 @@ export function cyclePodRequests(state: CycleState, pod: Pod, nonZero: boolean):
   return requests;
 }
 
+/** Gives a cycle the pod's requests as cyclePodRequests would compute them (made before for an equal spec). */
+export function seedCyclePodRequests(state: CycleState, pod: Pod, nonZero: boolean, requests: Resources): void {
+  state.set(nonZero ? nonZeroPodRequestsKey : podRequestsKey, { pod, requests });
+}
+
 /** True for resources kept in Resources.scalar (extended resources, hugepages, attachable volumes). */
 export function isScalarResourceName(name: string): boolean {
   return name !== "cpu" && name !== "memory" && name !== "ephemeral-storage" && name !== "pods" && name !== "storage";

@@ -2,7 +2,7 @@
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import {
   type Code, type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type SchedulingEnv,
-  type ScorePlugin, type SnapshotSummary, newNodeInfo, nodeName, podPriority, snapshotSummaryKey, Success,
+  type ScorePlugin, type SnapshotSummary, newNodeInfo, nodeName, podPriority, seedCyclePodRequests, snapshotSummaryKey, Success,
 } from "./framework.js";
 import { ImageLocality } from "./plugins/ImageLocality/index.js";
 import { InterPodAffinity } from "./plugins/InterPodAffinity/index.js";
@@ -258,6 +258,13 @@ export interface FindResult {
 export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: number, opts: ProfileOptions & { percentageOfNodesToScore?: number } = {}, state?: CycleState): FindResult {
   const diagnosis: Diagnosis = { nodeToStatus: new Map() };
   const n = nodeInfos.length;
+  // A pod of a shape seen before: its requests are known, and its node-local verdicts remembered (feasibility.ts).
+  const shape = opts.plugins === undefined ? opts.verdicts?.forPod(pod) : undefined;
+  if (shape !== undefined) {
+    state ??= newCycleState(opts);
+    seedCyclePodRequests(state, pod, false, shape.requests);
+    seedCyclePodRequests(state, pod, true, shape.nonZeroRequests);
+  }
   const pre = runPreFilter(pod, nodeInfos, opts, state);
   if (pre.rejected && pre.rejected.code !== "Success") {
     // A PreFilter rejection marks every node with the same status and does not advance the start index.
@@ -268,7 +275,7 @@ export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: nu
   const want = numFeasibleNodesToFind(n, opts.percentageOfNodesToScore);
   // Room for every node it may keep, allocated once, then cut to the nodes found.
   const feasible: NodeInfo[] = new Array<NodeInfo>(want);
-  const memo = opts.plugins === undefined ? opts.verdicts?.forPod(pod, pre.active) : undefined;
+  const memo = shape?.forFilters(pre.active);
   if (memo !== undefined) return findWithVerdicts(pre, pod, nodeInfos, startIndex, want, opts.nominatedPods, memo, feasible, diagnosis);
   let found = 0;
   let processed = 0;
