@@ -325,6 +325,27 @@ export function queueCycle(ctx: SchedulerContext, fx: Fx, now?: number): void {
   fx.send("scheduler", { type: "ScheduleNext" });
 }
 
+/**
+ * A list brings thousands of objects at once: the cache's keyed collections take them as in-place
+ * changes to copies of their own (immutable.js asMutable: the collections the context held are not
+ * changed), and are values again at endCacheBatch, with the same contents the one-by-one changes give.
+ */
+function beginCacheBatch(ctx: SchedulerContext): void {
+  ctx.nodeInfos = ctx.nodeInfos.asMutable();
+  ctx.nodeOrder = ctx.nodeOrder.asMutable();
+  ctx.slot = ctx.slot.asMutable();
+  ctx.podsByNode = ctx.podsByNode.asMutable();
+  ctx.queue.known = ctx.queue.known.asMutable();
+}
+
+function endCacheBatch(ctx: SchedulerContext): void {
+  ctx.nodeInfos = ctx.nodeInfos.asImmutable();
+  ctx.nodeOrder = ctx.nodeOrder.asImmutable();
+  ctx.slot = ctx.slot.asImmutable();
+  ctx.podsByNode = ctx.podsByNode.asImmutable();
+  ctx.queue.known = ctx.queue.known.asImmutable();
+}
+
 /** Handles an API response: list results, bindings, status patches. */
 export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: number }, fx: Fx): void {
   const p = settleResponse(ctx.client, res);
@@ -333,7 +354,10 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
     const inf = ctx.client.informers.get(p.data);
     if (!inf) return;
     if (!res.ok) return;
-    for (const d of onListed(ctx.client, fx, inf, res.object)) applyDelta(ctx, inf.watchId, d, res.now);
+    const deltas = onListed(ctx.client, fx, inf, res.object);
+    beginCacheBatch(ctx);
+    for (const d of deltas) applyDelta(ctx, inf.watchId, d, res.now);
+    endCacheBatch(ctx);
     queueCycle(ctx, fx, res.now);
     return;
   }
