@@ -15,7 +15,7 @@ import { NodeUnschedulable } from "./plugins/NodeUnschedulable/index.js";
 import { PodTopologySpread } from "./plugins/PodTopologySpread/index.js";
 import { TaintToleration } from "./plugins/TaintToleration/index.js";
 import { VolumeBinding } from "./plugins/VolumeBinding/index.js";
-import { type NodeVerdicts, type ShapeVerdicts } from "./feasibility.js";
+import type { NodeVerdicts, ShapeVerdicts } from "./feasibility.js";
 
 /** Filter plugins of the v1.35 default profile, in the order the framework runs them. */
 export const defaultFilterPlugins: readonly FilterPlugin[] = [
