@@ -10,6 +10,7 @@ import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, n
 import { nodeVerdictsFor, podShape } from "./feasibility.js";
 import { defaultFilterPlugins, defaultScorePlugins, numFeasibleNodesToFind, schedulePod } from "./semantics.js";
 import { container, makeNode } from "./plugins/testing.js";
+import { intValue, milliValue } from "../common/quantity.js";
 
 // ---- the plain recompute: kube-scheduler's findNodesThatPassFilters, prioritizeNodes, selectHost ----
 
@@ -227,5 +228,29 @@ describe("remembered node-local verdicts decide as the full filter and score", (
     other.status = { phase: "Running" };
     other.spec!.containers[0]!.image = "nginx";
     expect(podShape(other)).toEqual(podShape(base));
+  });
+});
+
+describe("NodeInfos of nodes with equal allocatable lists share one Resources", () => {
+  it("each equals the list converted on its own", () => {
+    const quantity = fc.oneof(fc.constantFrom("1", "4", "500m", "16Gi", "110", "1e3", "0"), fc.integer({ min: 0, max: 64 }));
+    const names = ["cpu", "memory", "pods", "ephemeral-storage", "example.com/gpu", "hugepages-2Mi"];
+    const listArb = fc.array(fc.tuple(fc.constantFrom(...names), quantity), { maxLength: 6 }).map((es) => Object.fromEntries(es));
+    fc.assert(fc.property(fc.array(listArb, { minLength: 1, maxLength: 8 }), (lists) => {
+      for (const [i, list] of lists.entries()) {
+        const ni = newNodeInfo({ metadata: { name: `n${i}` }, status: { allocatable: list } } as Node, []);
+        const want = { milliCPU: 0, memory: 0, ephemeralStorage: 0, allowedPodNumber: 0, scalar: {} as Record<string, number> };
+        for (const [k, v] of Object.entries(list)) {
+          const n = k === "cpu" ? milliValue(v) : intValue(v);
+          if (Number.isNaN(n)) continue;
+          if (k === "cpu") want.milliCPU = n;
+          else if (k === "memory") want.memory = n;
+          else if (k === "ephemeral-storage") want.ephemeralStorage = n;
+          else if (k === "pods") want.allowedPodNumber = n;
+          else want.scalar[k] = n;
+        }
+        expect(ni.allocatable).toEqual(want);
+      }
+    }), { numRuns: 200 });
   });
 });
