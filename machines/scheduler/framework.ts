@@ -261,6 +261,11 @@ export function cyclePodRequests(state: CycleState, pod: Pod, nonZero: boolean):
   return requests;
 }
 
+/** Gives a cycle the pod's requests as cyclePodRequests would compute them (made before for an equal spec). */
+export function seedCyclePodRequests(state: CycleState, pod: Pod, nonZero: boolean, requests: Resources): void {
+  state.set(nonZero ? nonZeroPodRequestsKey : podRequestsKey, { pod, requests });
+}
+
 /** True for resources kept in Resources.scalar (extended resources, hugepages, attachable volumes). */
 export function isScalarResourceName(name: string): boolean {
   return name !== "cpu" && name !== "memory" && name !== "ephemeral-storage" && name !== "pods" && name !== "storage";
@@ -390,9 +395,31 @@ export function withNode(ni: NodeInfo, node: Node): NodeInfo {
   return next;
 }
 
+/** Allocatable lists seen before, by their entries: the nodes of a pool share one Resources (a value, never changed). */
+const allocatables = new Map<string, Resources>();
+const allocatablesMax = 1024;
+
+/** toResources(toResourceMap(list)), made once per distinct list of entries. */
+function allocatableOf(list: ResourceList | undefined): Resources {
+  if (list === undefined || list === null) return toResources(toResourceMap(list));
+  // each entry's name, type and value, NUL-separated (names and quantities hold no NUL)
+  let key = "";
+  for (const k of Object.keys(list)) {
+    const v = list[k];
+    key += `${k}\0${typeof v}\0${String(v)}\0`;
+  }
+  let r = allocatables.get(key);
+  if (r === undefined) {
+    r = toResources(toResourceMap(list));
+    if (allocatables.size >= allocatablesMax) allocatables.clear();
+    allocatables.set(key, r);
+  }
+  return r;
+}
+
 /** Builds a NodeInfo from a node and the pods bound to it (terminal pods are ignored). */
 export function newNodeInfo(node: Node, pods: Pod[]): NodeInfo {
-  const allocatable = toResources(toResourceMap(node.status?.allocatable as ResourceList | undefined));
+  const allocatable = allocatableOf(node.status?.allocatable as ResourceList | undefined);
   const ni: NodeInfo = {
     node,
     name: node.metadata?.name ?? "",

@@ -94,14 +94,78 @@ function live(q: SchedulingQueue, e: ActiveEntry): QueuedPod | undefined {
   return qp !== undefined && qp.activeSeq === e.seq && queueState(qp) === "activeQ" ? qp : undefined;
 }
 
+type Kept = KeptLifecycle<typeof podQueueMachine>;
+
+/** What a lifecycle step gives the queue: the next kept state, and the `after`s it starts and cancels. */
+interface Stepped {
+  readonly lifecycle: Kept;
+  readonly timers: ReadonlyArray<{ id: string; delayMs: number; event: { type: string } }>;
+  readonly cancels: readonly string[];
+}
+
+/**
+ * Every pod takes the same few steps (Add, Pop, Assume, BindSucceeded, Forget) from the same few
+ * kept states, and XState's transition is a pure function of the state, its context and the event:
+ * each step is taken once and its result shared (a value: kept states are never changed), so the
+ * pods that follow the common path all hold the same kept states and find their next one here.
+ * Keyed by the kept state itself, then by the event; events carrying a time are not remembered
+ * (nearly every one would be new).
+ */
+const remembered = new WeakMap<Kept, Map<string, Stepped>>();
+
+/** A key naming a flat event exactly (its type, then its other fields, strings length-prefixed), or undefined. */
+function eventKey(event: { type: string }): string | undefined {
+  let key = event.type;
+  for (const k in event) {
+    if (k === "type") continue;
+    if (k === "now") return undefined;
+    const v = (event as Record<string, unknown>)[k];
+    switch (typeof v) {
+      case "string":
+        key += `|${k}=s${v.length}:${v}`;
+        break;
+      case "boolean":
+        key += `|${k}=${v ? "t" : "f"}`;
+        break;
+      case "undefined":
+        key += `|${k}=u`;
+        break;
+      case "number":
+        key += `|${k}=n${Object.is(v, -0) ? "-0" : v}`;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return key;
+}
+
+/** The lifecycle's step for the event: XState's transition, or the remembered result of the same one. */
+function stepLifecycle(kept: Kept, event: PodQueueEvent | { type: string }): Stepped {
+  const key = eventKey(event);
+  let steps = key === undefined ? undefined : remembered.get(kept);
+  const known = steps?.get(key!);
+  if (known !== undefined) return known;
+  const s = stepKept(lifecycle, kept, event as PodQueueEvent);
+  const stepped: Stepped = { lifecycle: keep(s.snapshot), timers: s.timers, cancels: s.cancels };
+  if (key !== undefined) {
+    if (steps === undefined) remembered.set(kept, (steps = new Map()));
+    steps.set(key, stepped);
+  }
+  return stepped;
+}
+
+/** The kept state every pod starts from (shared, so that the steps from it are remembered once). */
+const unqueued: Kept = keep(lifecycle.start(undefined).snapshot);
+
 /** Steps a pod's lifecycle and keeps the heap, the indexes and the pending `after`s in line with its state; returns the pod's new entry. */
 function step(q: SchedulingQueue, qp: QueuedPod, event: PodQueueEvent | { type: string }, now: number): QueuedPod {
   const was = queueState(qp);
-  const s = stepKept(lifecycle, qp.lifecycle, event as PodQueueEvent);
+  const s = stepLifecycle(qp.lifecycle, event);
   let timers = qp.timers;
   if (s.cancels.length > 0) timers = timers.filter((t) => !s.cancels.includes(t.id));
   for (const t of s.timers) timers = [...timers.filter((x) => x.id !== t.id), { id: t.id, at: now + t.delayMs, event: t.event }];
-  let next: QueuedPod = { key: qp.key, pod: qp.pod, timestamp: qp.timestamp, lifecycle: keep(s.snapshot), timers, activeSeq: qp.activeSeq };
+  let next: QueuedPod = { key: qp.key, pod: qp.pod, timestamp: qp.timestamp, lifecycle: s.lifecycle, timers, activeSeq: qp.activeSeq };
   const is = queueState(next);
   if (is !== was) {
     if (was === "backoffQ") q.backoff = q.backoff.delete(qp.key);
@@ -141,7 +205,7 @@ export function add(q: SchedulingQueue, key: string, pod: Pod, now: number): voi
     q.known = q.known.set(key, { ...existing, pod });
     return;
   }
-  const qp: QueuedPod = { key, pod, timestamp: now, lifecycle: keep(lifecycle.start(undefined).snapshot), timers: [], activeSeq: -1 };
+  const qp: QueuedPod = { key, pod, timestamp: now, lifecycle: unqueued, timers: [], activeSeq: -1 };
   step(q, qp, { type: "Add", gated: isGated(pod) }, now);
 }
 

@@ -21,6 +21,7 @@ import { copyNodeInfo, type CycleState, newNodeInfo, type NodeInfo, type Schedul
 import { deepEqual } from "../common/equal.js";
 import { failedSchedulingMessage, newCycleState, schedulePod } from "./semantics.js";
 import { preempt } from "./preemption.js";
+import { nodeVerdictsFor } from "./feasibility.js";
 import * as Q from "./queue.js";
 import { mutant } from "../common/mutation.js";
 
@@ -324,6 +325,27 @@ export function queueCycle(ctx: SchedulerContext, fx: Fx, now?: number): void {
   fx.send("scheduler", { type: "ScheduleNext" });
 }
 
+/**
+ * A list brings thousands of objects at once: the cache's keyed collections take them as in-place
+ * changes to copies of their own (immutable.js asMutable: the collections the context held are not
+ * changed), and are values again at endCacheBatch, with the same contents the one-by-one changes give.
+ */
+function beginCacheBatch(ctx: SchedulerContext): void {
+  ctx.nodeInfos = ctx.nodeInfos.asMutable();
+  ctx.nodeOrder = ctx.nodeOrder.asMutable();
+  ctx.slot = ctx.slot.asMutable();
+  ctx.podsByNode = ctx.podsByNode.asMutable();
+  ctx.queue.known = ctx.queue.known.asMutable();
+}
+
+function endCacheBatch(ctx: SchedulerContext): void {
+  ctx.nodeInfos = ctx.nodeInfos.asImmutable();
+  ctx.nodeOrder = ctx.nodeOrder.asImmutable();
+  ctx.slot = ctx.slot.asImmutable();
+  ctx.podsByNode = ctx.podsByNode.asImmutable();
+  ctx.queue.known = ctx.queue.known.asImmutable();
+}
+
 /** Handles an API response: list results, bindings, status patches. */
 export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: number }, fx: Fx): void {
   const p = settleResponse(ctx.client, res);
@@ -332,7 +354,10 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
     const inf = ctx.client.informers.get(p.data);
     if (!inf) return;
     if (!res.ok) return;
-    for (const d of onListed(ctx.client, fx, inf, res.object)) applyDelta(ctx, inf.watchId, d, res.now);
+    const deltas = onListed(ctx.client, fx, inf, res.object);
+    beginCacheBatch(ctx);
+    for (const d of deltas) applyDelta(ctx, inf.watchId, d, res.now);
+    endCacheBatch(ctx);
     queueCycle(ctx, fx, res.now);
     return;
   }
@@ -386,7 +411,8 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
     return v;
   };
   const env = volumeEnv(ctx);
-  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx), ...env };
+  // The node-local plugins' verdicts from earlier cycles over this node list (feasibility.ts).
+  const opts = { pdbs: pdbs(ctx), summary: snapshot.summary, nominatedPods: nominatedPods(ctx), verdicts: nodeVerdictsFor(ctx.nodeOrder), ...env };
   // Kept until the pod is assumed: assuming it reuses the requests its plugins computed.
   const state = newCycleState(opts);
   const result = schedulePod(pod, infos, ctx.nextStartIndex, rand, opts as never, state);
@@ -450,13 +476,29 @@ function sendBinding(ctx: SchedulerContext, fx: Fx, key: string, pod: Pod, node:
   }, "bind", { key, pod, node });
 }
 
-/** What VolumeBinding reads: the claims, volumes and classes in the caches. */
+/** volumeEnv's answer for the claims store it was made from, with the volumes and classes stores it was made from. */
+const volumeEnvs = new WeakMap<object, { pvs: object; classes: object; env: SchedulingEnv }>();
+
+/**
+ * What VolumeBinding reads: the claims, volumes and classes in the caches. Stores are values, so
+ * the maps made from the same three stores are made once (most cycles change none of them).
+ */
 function volumeEnv(ctx: SchedulerContext): SchedulingEnv {
-  const store = (id: number) => ctx.client.informers.get(id)?.store;
-  const pvcs = new Map<string, any>([...(store(PVCS)?.entries() ?? [])]);
-  const pvs = new Map<string, any>([...(store(PVS)?.values() ?? [])].map((pv) => [pv.metadata?.name ?? "", pv]));
-  const storageClasses = new Map([...(store(CLASSES)?.values() ?? [])].map((sc) => [sc.metadata?.name ?? "", classInfoOf(sc)]));
-  return { pvcs, pvs, storageClasses };
+  const store = (id: number) => {
+    const s = ctx.client.informers.get(id)?.store;
+    return s === undefined ? undefined : currentOf(s);
+  };
+  const claims = store(PVCS);
+  const volumes = store(PVS);
+  const classes = store(CLASSES);
+  const known = claims === undefined ? undefined : volumeEnvs.get(claims);
+  if (known !== undefined && known.pvs === volumes && known.classes === classes) return known.env;
+  const pvcs = new Map<string, any>([...(claims?.entries() ?? [])]);
+  const pvs = new Map<string, any>([...(volumes?.values() ?? [])].map((pv) => [pv.metadata?.name ?? "", pv]));
+  const storageClasses = new Map([...(classes?.values() ?? [])].map((sc) => [sc.metadata?.name ?? "", classInfoOf(sc)]));
+  const env = { pvcs, pvs, storageClasses };
+  if (claims !== undefined && volumes !== undefined && classes !== undefined) volumeEnvs.set(claims, { pvs: volumes, classes, env });
+  return env;
 }
 
 /** PreBind's wait ends: pods whose claims the PV controller has all bound are bound to their node; pods no longer assumed are forgotten. */
@@ -487,9 +529,16 @@ function nominatedPods(ctx: SchedulerContext): Map<string, Pod[]> {
   return out;
 }
 
+/** pdbs' answer per store (a value): the list is made once per version of the store. */
+const pdbLists = new WeakMap<object, any[]>();
+
 function pdbs(ctx: SchedulerContext): any[] {
   const store = ctx.client.informers.get(PDBS)?.store;
-  return store === undefined ? [] : [...currentOf(store).values()];
+  if (store === undefined) return [];
+  const s = currentOf(store);
+  let list = pdbLists.get(s);
+  if (list === undefined) pdbLists.set(s, (list = [...s.values()]));
+  return list;
 }
 
 /** PodScheduled=False with reason Unschedulable, and nominatedNodeName when preemption chose a node. */

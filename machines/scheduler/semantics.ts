@@ -2,7 +2,7 @@
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import {
   type Code, type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type SchedulingEnv,
-  type ScorePlugin, type SnapshotSummary, newNodeInfo, nodeName, podPriority, snapshotSummaryKey, Success,
+  type ScorePlugin, type SnapshotSummary, newNodeInfo, nodeName, podPriority, seedCyclePodRequests, snapshotSummaryKey, Success,
 } from "./framework.js";
 import { ImageLocality } from "./plugins/ImageLocality/index.js";
 import { InterPodAffinity } from "./plugins/InterPodAffinity/index.js";
@@ -15,6 +15,7 @@ import { NodeUnschedulable } from "./plugins/NodeUnschedulable/index.js";
 import { PodTopologySpread } from "./plugins/PodTopologySpread/index.js";
 import { TaintToleration } from "./plugins/TaintToleration/index.js";
 import { VolumeBinding } from "./plugins/VolumeBinding/index.js";
+import type { NodeVerdicts, ShapeVerdicts } from "./feasibility.js";
 
 /** Filter plugins of the v1.35 default profile, in the order the framework runs them. */
 export const defaultFilterPlugins: readonly FilterPlugin[] = [
@@ -39,6 +40,11 @@ export interface ProfileOptions extends SchedulingEnv {
   summary?: SnapshotSummary;
   /** the nominator: node name -> the pending pods nominated to run there (preemptors waiting for their victims to go) */
   nominatedPods?: ReadonlyMap<string, readonly Pod[]>;
+  /**
+   * Verdicts of the node-local plugins remembered from earlier cycles over this NodeInfo list
+   * (feasibility.ts): used where they apply, and added to; the decisions are the same without.
+   */
+  verdicts?: NodeVerdicts;
 }
 
 /** A fresh CycleState, holding the caller's SnapshotSummary if it has one. */
@@ -121,7 +127,8 @@ export function scoreNodes(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[],
 }
 
 /** scoreNodes' totals as plain numbers, in feasible's order, with the cycle's state. */
-function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts: ProfileOptions, state: CycleState): number[] {
+function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts: ProfileOptions, state: CycleState, verdicts?: FindResult["verdicts"]): number[] {
+  if (verdicts !== undefined && opts.plugins === undefined) return scoreWithVerdicts(pod, feasible, allNodes, state, verdicts);
   const n = feasible.length;
   // Sized once: grown by push, each list would be copied seven times on its way to 500 nodes.
   const totals: number[] = new Array<number>(n).fill(0);
@@ -145,6 +152,67 @@ function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts:
     } else for (let i = 0; i < n; i++) named[i]!.score = p.score(state, pod, feasible[i]!);
     p.normalize?.(state, pod, named);
     for (let i = 0; i < n; i++) totals[i] += named[i]!.score * w;
+  }
+  return totals;
+}
+
+/**
+ * scoreTotals with the node-local plugins' raw scores remembered per NodeInfo (feasibility.ts).
+ * Every PreScore runs first, as the framework's RunPreScorePlugins does before any Score (a PreScore
+ * reads no score). The node-local plugins without a normalize step add their weighted scores as
+ * one remembered sum per node; those with one keep their raw scores, normalized over this cycle's
+ * feasible nodes; the others score as in scoreTotals. Scores are integers, so the totals do not
+ * depend on the order they are added in.
+ */
+function scoreWithVerdicts(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], state: CycleState, verdicts: NonNullable<FindResult["verdicts"]>): number[] {
+  const n = feasible.length;
+  const active: ScorePlugin[] = [];
+  for (const p of defaultScorePlugins) if (p.preScore?.(state, pod, feasible, allNodes) !== "Skip") active.push(p);
+  const memo = verdicts.memo.scoresFor(active, state);
+  const { summed, normalized } = memo.plan;
+  const { scored, sums, raws } = memo;
+  const slots = verdicts.slots;
+  const totals: number[] = new Array<number>(n);
+  const plains: number[][] = normalized.map(() => new Array<number>(n));
+  for (let i = 0; i < n; i++) {
+    const slot = slots[i]!;
+    const ni = feasible[i]!;
+    if (scored[slot] !== ni) {
+      let sum = 0;
+      for (const p of summed) sum += p.score(state, pod, ni) * p.weight;
+      sums[slot] = sum;
+      for (let k = 0; k < normalized.length; k++) raws[k]![slot] = normalized[k]!.score(state, pod, ni);
+      scored[slot] = ni;
+    }
+    totals[i] = sums[slot]!;
+    for (let k = 0; k < normalized.length; k++) plains[k]![i] = raws[k]![slot]!;
+  }
+  for (let k = 0; k < normalized.length; k++) {
+    const p = normalized[k]!;
+    const plain = plains[k]!;
+    p.normalizeAll!(state, pod, plain);
+    for (let i = 0; i < n; i++) totals[i] += plain[i]! * p.weight;
+  }
+  const rest = memo.plan.others;
+  if (rest.length > 0) {
+    const plain: number[] = new Array<number>(n).fill(0);
+    let named: NodeScore[] | undefined;
+    for (const p of rest) {
+      const w = p.weight;
+      if (p.scoreAll !== undefined && (p.normalize === undefined || p.normalizeAll !== undefined)) {
+        p.scoreAll(state, pod, feasible, plain);
+        p.normalizeAll?.(state, pod, plain);
+        for (let i = 0; i < n; i++) totals[i] += plain[i]! * w;
+        continue;
+      }
+      named ??= feasible.map((ni) => ({ name: nodeName(ni), score: 0 }));
+      if (p.scoreAll !== undefined) {
+        p.scoreAll(state, pod, feasible, plain);
+        for (let i = 0; i < n; i++) named[i]!.score = plain[i]!;
+      } else for (let i = 0; i < n; i++) named[i]!.score = p.score(state, pod, feasible[i]!);
+      p.normalize?.(state, pod, named);
+      for (let i = 0; i < n; i++) totals[i] += named[i]!.score * w;
+    }
   }
   return totals;
 }
@@ -179,6 +247,8 @@ export interface FindResult {
   feasible: NodeInfo[];
   diagnosis: Diagnosis;
   nextStartIndex: number;
+  /** when the search used remembered verdicts: them, and each feasible node's slot in the NodeInfo list */
+  verdicts?: { memo: ShapeVerdicts; slots: number[] };
 }
 
 /**
@@ -188,6 +258,13 @@ export interface FindResult {
 export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: number, opts: ProfileOptions & { percentageOfNodesToScore?: number } = {}, state?: CycleState): FindResult {
   const diagnosis: Diagnosis = { nodeToStatus: new Map() };
   const n = nodeInfos.length;
+  // A pod of a shape seen before: its requests are known, and its node-local verdicts remembered (feasibility.ts).
+  const shape = opts.plugins === undefined ? opts.verdicts?.forPod(pod) : undefined;
+  if (shape !== undefined) {
+    state ??= newCycleState(opts);
+    seedCyclePodRequests(state, pod, false, shape.requests);
+    seedCyclePodRequests(state, pod, true, shape.nonZeroRequests);
+  }
   const pre = runPreFilter(pod, nodeInfos, opts, state);
   if (pre.rejected && pre.rejected.code !== "Success") {
     // A PreFilter rejection marks every node with the same status and does not advance the start index.
@@ -198,6 +275,8 @@ export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: nu
   const want = numFeasibleNodesToFind(n, opts.percentageOfNodesToScore);
   // Room for every node it may keep, allocated once, then cut to the nodes found.
   const feasible: NodeInfo[] = new Array<NodeInfo>(want);
+  const memo = shape?.forFilters(pre.active);
+  if (memo !== undefined) return findWithVerdicts(pre, pod, nodeInfos, startIndex, want, opts.nominatedPods, memo, feasible, diagnosis);
   let found = 0;
   let processed = 0;
   for (let i = 0; i < n && found < want; i++) {
@@ -209,6 +288,56 @@ export function findNodesThatFit(pod: Pod, nodeInfos: NodeInfo[], startIndex: nu
   }
   feasible.length = found;
   return { feasible, diagnosis, nextStartIndex: n === 0 ? 0 : (startIndex + processed) % n };
+}
+
+/**
+ * findNodesThatFit's search with the node-local filters' verdicts remembered (feasibility.ts): a
+ * node whose NodeInfo was filtered before for a pod of this shape keeps its verdict, and only the
+ * filters after the node-local ones run; a node with nominated pods is filtered in full. Also
+ * returns each feasible node's slot, for scoreTotals to find its remembered scores.
+ */
+function findWithVerdicts(pre: PreFilterOutcome, pod: Pod, nodeInfos: NodeInfo[], startIndex: number, want: number, nominatedPods: ProfileOptions["nominatedPods"], memo: ShapeVerdicts, feasible: NodeInfo[], diagnosis: Diagnosis): FindResult {
+  const n = nodeInfos.length;
+  const local = memo.filters;
+  const rest = pre.active.slice(local.length);
+  const anyNominated = nominatedPods !== undefined && nominatedPods.size > 0;
+  const { filtered, status } = memo;
+  const slots: number[] = new Array<number>(want);
+  let found = 0;
+  let processed = 0;
+  // slot runs from startIndex to the end, then wraps to 0 (the search's (startIndex + i) % n)
+  for (let i = 0, slot = n === 0 ? 0 : startIndex % n; i < n && found < want; i++, slot = slot + 1 === n ? 0 : slot + 1) {
+    const ni = nodeInfos[slot]!;
+    processed++;
+    let s: FilterStatus;
+    const nominated = anyNominated ? nominatedPods.get(nodeName(ni)) : undefined;
+    if (nominated !== undefined) s = runFiltersWithNominatedPods(pre, pod, ni, nominated);
+    else {
+      if (filtered[slot] === ni) s = status[slot]!;
+      else {
+        s = Success;
+        for (const p of local) {
+          s = p.filter(pre.state, pod, ni);
+          if (s.code !== "Success") break;
+        }
+        filtered[slot] = ni;
+        status[slot] = s;
+      }
+      if (s.code === "Success" && rest.length > 0) {
+        for (const p of rest) {
+          s = p.filter(pre.state, pod, ni);
+          if (s.code !== "Success") break;
+        }
+      }
+    }
+    if (s.code === "Success") {
+      slots[found] = slot;
+      feasible[found++] = ni;
+    } else diagnosis.nodeToStatus.set(nodeName(ni), s);
+  }
+  feasible.length = found;
+  slots.length = found;
+  return { feasible, diagnosis, nextStartIndex: n === 0 ? 0 : (startIndex + processed) % n, verdicts: { memo, slots } };
 }
 
 /** FitError.Error(): "0/N nodes are available: <count reason, …sorted>." plus an optional PostFilter message. */
@@ -270,6 +399,6 @@ export function schedulePod(pod: Pod, nodeInfos: NodeInfo[], startIndex: number,
   const evaluatedNodes = r.feasible.length + r.diagnosis.nodeToStatus.size;
   const base = { evaluatedNodes, feasibleNodes: r.feasible.length, nextStartIndex: r.nextStartIndex };
   if (r.feasible.length === 1) return { kind: "scheduled", nodeName: nodeName(r.feasible[0]!), ...base };
-  const host = selectHostIndex(scoreTotals(pod, r.feasible, nodeInfos, opts, state), rand);
+  const host = selectHostIndex(scoreTotals(pod, r.feasible, nodeInfos, opts, state, r.verdicts), rand);
   return { kind: "scheduled", nodeName: nodeName(r.feasible[host]!), ...base };
 }

@@ -45,6 +45,11 @@ function imageScore(s: State, nodeInfo: NodeInfo): number {
   return calculatePriority(sum, s.images.length);
 }
 
+/** What this cycle's PreScore kept for Score besides the NodeInfo (undefined before PreScore). */
+export function imageLocalityInputs(state: CycleState): Readonly<State> | undefined {
+  return state.get(preScoreKey) as State | undefined;
+}
+
 export const ImageLocality = {
   name: Name,
   weight: 1,
