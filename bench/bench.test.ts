@@ -52,6 +52,13 @@ describe("the memory breakdown", () => {
     expect(first).toBe(32 + 16 + (32 + 16 + (16 + 3)));
     expect(approxBytes([shared], seen)).toBe(32 + 16);
   });
+  it("counts an instance's own fields, not the methods of its prototype", () => {
+    class Box {
+      constructor(readonly v: number) {}
+    }
+    Object.assign(Box.prototype, { a() {}, b() {}, c() {} });
+    expect(approxBytes(new Box(1), new WeakSet())).toBe(32 + 16 + 8);
+  });
   it("a small cluster run to Running attributes most of its state to etcd, the API server and the kubelets", async () => {
     const r = await runClusterBench(3, 30, { memory: true, progress: new Progress("test", false) });
     const names = r.memory!.map((m) => m.component);

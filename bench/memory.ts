@@ -26,7 +26,9 @@ export function approxBytes(v: unknown, seen: WeakSet<object>): number {
   } else if (v instanceof Set) {
     for (const x of v) n += 16 + approxBytes(x, seen);
   } else {
-    for (const k in v) n += 16 + approxBytes((v as Record<string, unknown>)[k], seen);
+    // own keys only: `for in` would count a class's enumerable prototype methods (immutable.js
+    // assigns them) as fields of every instance
+    for (const k of Object.keys(v)) n += 16 + approxBytes((v as Record<string, unknown>)[k], seen);
   }
   return n;
 }
