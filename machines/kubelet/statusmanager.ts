@@ -122,6 +122,19 @@ function podFinished(w: PodWorker): boolean {
   return workerState(w) === "TerminatedPod" && (w.sandboxStopped || !w.sandboxId);
 }
 
+// The JSON of a pod's status as the API holds it: stored statuses are frozen values, and the kubelet
+// compares against the same one at every sync until the pod changes again.
+const statusTexts = new WeakMap<object, string>();
+
+function statusText(status: object): string {
+  let t = statusTexts.get(status);
+  if (t === undefined) {
+    t = JSON.stringify(status);
+    if (Object.isFrozen(status)) statusTexts.set(status, t);
+  }
+  return t;
+}
+
 /** Writes the pod's status through pods/<name>/status when it changed; one write in flight per pod. */
 export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.gone || w.deleteSent) return;
@@ -134,7 +147,7 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   const text = JSON.stringify(status);
   const pod = view(w.pod);
   // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
-  if (text === w.status.last || (pod.status !== undefined && JSON.stringify(pod.status) === text)) {
+  if (text === w.status.last || (pod.status !== undefined && statusText(pod.status) === text)) {
     w.status.last = text;
     if (podFinished(w)) w.status.terminalWritten = true;
     return;
