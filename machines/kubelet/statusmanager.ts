@@ -99,7 +99,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   status.containerStatuses = regular;
   if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral;
   const pod = view(w.pod);
-  status.qosClass = podQOSClass(pod as any);
+  status.qosClass = qosOf(pod);
   const prior = pod.status?.phase;
   // lastTransitionTime is kept against what this kubelet last wrote, foreign conditions against the pod.
   const foreign = (pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type));
@@ -120,6 +120,17 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
 /** The pod worker is done with the pod (SyncTerminatedPod): its containers and sandbox are stopped. */
 function podFinished(w: PodWorker): boolean {
   return workerState(w) === "TerminatedPod" && (w.sandboxStopped || !w.sandboxId);
+}
+
+// A pod's QoS class reads its spec alone, a frozen value while the pod is stored unchanged.
+const qosClasses = new WeakMap<object, string>();
+
+function qosOf(pod: Pod): string {
+  const spec = pod.spec;
+  if (spec === undefined || !Object.isFrozen(spec)) return podQOSClass(pod as any);
+  let q = qosClasses.get(spec);
+  if (q === undefined) qosClasses.set(spec, (q = podQOSClass(pod as any)));
+  return q;
 }
 
 // The JSON of a pod's status as the API holds it: stored statuses are frozen values, and the kubelet
