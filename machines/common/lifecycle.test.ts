@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { assign, emit, setup } from "xstate";
+import { assign, emit, setup, transition } from "xstate";
+import fc from "fast-check";
+import { setMutants } from "./mutation.js";
 import { Fx } from "./effects.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, type KeptLifecycle } from "./lifecycle.js";
 
@@ -157,6 +159,88 @@ describe("a kept lifecycle resolved from its cache", () => {
     expect(second.outputs).toEqual([]);
     expect(second.snapshot.context).toEqual({ armed: false, n: 2 });
     expect(lc.start({ n: 3 }).snapshot.context).toEqual({ armed: false, n: 3 });
+  });
+});
+
+// Steps are remembered per context and event: many instances stepped along random paths from one
+// start must each get exactly what XState's public transition() gives for its own snapshot
+// (state value, context, emitted events, delays asked for and canceled), whether the step was
+// taken before by another instance or not.
+const counter = setup({
+  types: {
+    context: {} as { n: number; label: string },
+    events: {} as { type: "Add"; by: number } | { type: "Name"; label: string } | { type: "Tick"; now: number } | { type: "Back" },
+    emitted: {} as { type: "Big"; n: number },
+  },
+  delays: { settle: ({ context }) => 100 * context.n },
+  guards: { isBig: ({ context, event }) => context.n + (event as { by: number }).by > 3 },
+  actions: {
+    add: assign({ n: ({ context, event }) => context.n + (event as { by: number }).by }),
+    name: assign({ label: ({ event }) => (event as { label: string }).label }),
+    big: emit(({ context }) => ({ type: "Big" as const, n: context.n })),
+  },
+}).createMachine({
+  id: "counter",
+  context: { n: 0, label: "" },
+  initial: "low",
+  states: {
+    low: { on: { Add: [{ guard: "isBig", target: "high", actions: ["add", "big"] }, { actions: "add" }], Name: { actions: "name" }, Tick: "low" } },
+    high: { after: { settle: "low" }, on: { Back: "low", Name: { actions: "name" }, Add: { actions: "add" } } },
+  },
+});
+
+describe("remembered lifecycle steps", () => {
+  const lc = lifecycleOf(counter);
+  const eventArb = fc.oneof(
+    fc.record({ type: fc.constant("Add" as const), by: fc.constantFrom(0, 1, 2, -0) }),
+    fc.record({ type: fc.constant("Name" as const), label: fc.constantFrom("a", "b") }),
+    fc.record({ type: fc.constant("Tick" as const), now: fc.integer({ min: 0, max: 3 }) }),
+    fc.constant({ type: "Back" as const }),
+  );
+  const asXState = (prev: { value: unknown; context: unknown }, event: any) => {
+    const [next, actions] = transition(counter, counter.resolveState(prev as never), event);
+    const params = (a: { params?: unknown }) => a.params as any;
+    return JSON.stringify([
+      next.value, next.context,
+      actions.filter((a) => a.type === "xstate.emit").map((a) => params(a).event),
+      actions.filter((a) => a.type === "xstate.raise" && typeof params(a).delay === "number").map((a) => [params(a).id, params(a).delay]),
+      actions.filter((a) => a.type === "xstate.cancel").map((a) => params(a).sendId),
+    ]);
+  };
+  const mine = (s: ReturnType<typeof lc.step>) => JSON.stringify([s.snapshot.value, s.snapshot.context, s.outputs, s.timers.map((t) => [t.id, t.delayMs]), s.cancels]);
+
+  it("every instance steps as XState's transition() does, remembered or not", () => {
+    fc.assert(fc.property(fc.array(fc.array(eventArb, { maxLength: 8 }), { minLength: 1, maxLength: 6 }), (paths) => {
+      for (const path of paths) {
+        let kept = keep(lc.start(undefined).snapshot);
+        for (const event of path) {
+          const got = lc.step(lc.resolve(kept), event as never);
+          expect(mine(got)).toBe(asXState(kept, event));
+          kept = keep(got.snapshot);
+        }
+      }
+    }), { numRuns: 300 });
+  });
+
+  it("shares the result of a step taken twice from one context, with lists of its own", () => {
+    const start = keep(lc.start(undefined).snapshot);
+    const a = lc.step(lc.resolve(start), { type: "Add", by: 5 });
+    a.outputs.push({ type: "Big", n: -1 });
+    const b = lc.step(lc.resolve(start), { type: "Add", by: 5 });
+    expect(b.snapshot).toBe(a.snapshot);
+    expect(b.outputs).toEqual([{ type: "Big", n: 5 }]);
+  });
+
+  it("remembers nothing while a mutant is on", () => {
+    const start = keep(lc.start(undefined).snapshot);
+    setMutants(["some.mutant"]);
+    try {
+      const a = lc.step(lc.resolve(start), { type: "Add", by: 1 });
+      const b = lc.step(lc.resolve(start), { type: "Add", by: 1 });
+      expect(b.snapshot).not.toBe(a.snapshot);
+    } finally {
+      setMutants([]);
+    }
   });
 });
 

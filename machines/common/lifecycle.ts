@@ -6,6 +6,7 @@
 
 import { createActor, type AnyActorRef, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from "xstate";
 import type { Fx } from "./effects.js";
+import { anyMutant } from "./mutation.js";
 
 /** A delayed event the machine asked for (an `after` transition): the runtime's clock fires it. */
 export interface LifecycleTimer {
@@ -66,6 +67,28 @@ function primitiveInputKey(input: unknown): string | undefined {
   return key;
 }
 
+/**
+ * The key of a step that may be remembered: the state value and the event's fields, or undefined
+ * (a context that is not an object, history or children in the snapshot, an event with a time or
+ * a field that is not a primitive, a mutant on).
+ */
+function rememberedKey(snapshot: unknown, event: { type: string }): string | undefined {
+  const s = snapshot as { value: unknown; context: unknown; historyValue?: object; children?: object };
+  if (s.context === null || typeof s.context !== "object" || anyMutant()) return undefined;
+  if ((s.historyValue !== undefined && Object.keys(s.historyValue).length > 0) || (s.children !== undefined && Object.keys(s.children).length > 0)) return undefined;
+  let key = `${typeof s.value === "string" ? s.value : JSON.stringify(s.value)}\u0000${event.type}`;
+  for (const k of Object.keys(event)) {
+    if (k === "type") continue;
+    if (k === "now") return undefined;
+    const v = (event as Record<string, unknown>)[k];
+    const t = typeof v;
+    if (t !== "string" && t !== "number" && t !== "boolean" && t !== "undefined") return undefined;
+    // -0 and NaN spelled apart from 0 and null: equal keys must mean identical events
+    key += `\u0000${k}:${t[0]}${t === "undefined" ? "" : t === "number" ? (Object.is(v, -0) ? "-0" : String(v)) : t === "string" ? JSON.stringify(v) : String(v)}`;
+  }
+  return key;
+}
+
 const inertActors = new WeakMap<AnyStateMachine, { self: AnyActorRef; system: unknown }>();
 
 /**
@@ -120,6 +143,12 @@ export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M>
   // history and children empty, its status "done" only in a final state): one per value, with
   // XState's own node order, so the next step is the same as from a fresh resolveState.
   const resolved = new Map<string, SnapshotFrom<M>>();
+  // XState's transition is a pure function of the state value, the context and the event: a step
+  // taken once from a context (by identity: contexts are values) is remembered and its result
+  // shared, so instances on a common path (most pods' workers, pulls, queue entries) hold the same
+  // contexts and find their next step here. Only events of flat primitive fields without a time
+  // (nearly every timed one would be new), and never while a mutant is on (it may change a guard).
+  const remembered = new WeakMap<object, Map<string, LifecycleStep<M>>>();
   return {
     machine,
     start(input) {
@@ -134,8 +163,19 @@ export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M>
       return { snapshot: s.snapshot, outputs: [...s.outputs], timers: [...s.timers], cancels: [...s.cancels] };
     },
     step(snapshot, event) {
+      const key = rememberedKey(snapshot, event);
+      const byKey = key === undefined ? undefined : remembered.get((snapshot as { context: object }).context);
+      const known = byKey?.get(key!);
+      if (known !== undefined) return { snapshot: known.snapshot, outputs: [...known.outputs], timers: [...known.timers], cancels: [...known.cancels] };
       sink = [];
-      return collect(machine.transition(snapshot as never, event, scope as never) as SnapshotFrom<M>);
+      const s = collect(machine.transition(snapshot as never, event, scope as never) as SnapshotFrom<M>);
+      if (key !== undefined) {
+        const ctx = (snapshot as { context: object }).context;
+        let m = byKey ?? remembered.get(ctx);
+        if (m === undefined) remembered.set(ctx, (m = new Map()));
+        m.set(key!, { snapshot: s.snapshot, outputs: [...s.outputs], timers: [...s.timers], cancels: [...s.cancels] });
+      }
+      return s;
     },
     resolve(kept) {
       const key = typeof kept.value === "string" ? kept.value : JSON.stringify(kept.value);

@@ -10,6 +10,11 @@ export function mutant(name: string): boolean {
   return active.size !== 0 && active.has(name);
 }
 
+/** True when some mutant is on (what remembers a machine's steps stops remembering then). */
+export function anyMutant(): boolean {
+  return active.size !== 0;
+}
+
 /** Turns exactly these mutants on (none: every machine is correct again). For the mutation runner only. */
 export function setMutants(names: Iterable<string>): void {
   active = new Set(names);
