@@ -67,9 +67,9 @@ export function setInformer(c: ClientState, inf: Informer): Informer {
 }
 
 /**
- * Secondary indexes of a store: its objects by "namespace\0key\0value" of their labels or
- * (Services) selector pairs, and by the uid of their controller. A class, so a step's draft never
- * proxies it: it is a value, replaced whole (withEntry/without), never changed in place.
+ * Secondary indexes of a store: the keys of its objects by "namespace\0key\0value" of their
+ * labels or (Services) selector pairs, and by the uid of their controller. A class, so a step's
+ * draft never proxies it: it is a value, replaced whole (withEntry/without), never changed in place.
  */
 export class StoreIndex {
   constructor(
@@ -84,13 +84,17 @@ export class StoreIndex {
 }
 
 /** One object under an index entry, with its insertion number (store order without a lookup). */
-export interface IndexEntry {
+interface IndexEntry {
   readonly n: number;
   readonly obj: any;
 }
 
-/** The objects under one index entry, by key: lookups read them here, never in the store. */
-type Posting = IMap<string, IndexEntry>;
+/**
+ * The keys under one index entry, with their insertion numbers. Keys, not objects: lookups read
+ * the objects in the store, so a modification that keeps an object's index keys (most of them:
+ * status, binding) changes no posting.
+ */
+type Posting = IMap<string, number>;
 
 /** A fresh client identity. */
 export function newClient(token: string): ClientState {
@@ -210,13 +214,17 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, inf: Inform
   const old = inf.store.get(k);
   const resourceVersion = ev.object.metadata.resourceVersion;
   if (ev.eventType === "DELETED") {
-    const index = inf.index !== undefined && old !== undefined ? unindex(inf.index, k, old, true) : inf.index;
-    setInformer(c, copyWith(inf, { store: inf.store.delete(k), index, resourceVersion }));
+    const index = inf.index !== undefined && old !== undefined ? unindex(inf.index, k, old) : inf.index;
+    const store = inf.store.delete(k);
+    if (index !== undefined && old !== undefined) moveCounts(inf.store, store, index, old, undefined);
+    setInformer(c, copyWith(inf, { store, index, resourceVersion }));
     return { type: "DELETED", object: ev.object, old };
   }
-  // the index entries hold the object itself: a modification that keeps its index keys replaces it where it is
-  const index = inf.index === undefined ? undefined : addToIndex(old === undefined || sameIndexKeys(old, ev.object) ? inf.index : unindex(inf.index, k, old, false), k, ev.object);
-  setInformer(c, copyWith(inf, { store: inf.store.set(k, ev.object), index, resourceVersion }));
+  const store = inf.store.set(k, ev.object);
+  // postings hold keys: a modification that keeps the index keys leaves the index as it is
+  const index = inf.index === undefined || (old !== undefined && sameIndexKeys(old, ev.object)) ? inf.index : reindex(inf.index, k, old, ev.object);
+  if (index !== undefined) moveCounts(inf.store, store, index, old, ev.object);
+  setInformer(c, copyWith(inf, { store, index, resourceVersion }));
   return { type: ev.eventType, object: ev.object, old };
 }
 
@@ -226,24 +234,19 @@ function pairs(ns: string, m: Record<string, string> | undefined): string[] {
   return out;
 }
 
-function post(map: IMap<string, Posting>, pair: string, key: string, e: IndexEntry): IMap<string, Posting> {
+function post(map: IMap<string, Posting>, pair: string, key: string, n: number): IMap<string, Posting> {
   const s = map.get(pair);
-  if (s === undefined) return map.set(pair, IMap<string, IndexEntry>().set(key, e));
-  const next = s.set(key, e);
-  const kept = keptCounts.get(s);
-  if (kept !== undefined) keptCounts.set(next, moved(kept, s.get(key)?.obj, e.obj));
-  return map.set(pair, next);
+  if (s === undefined) return map.set(pair, IMap<string, number>().set(key, n));
+  // already there (a pair the object kept): the posting stays the same value
+  if (s.get(key) === n) return map;
+  return map.set(pair, s.set(key, n));
 }
 
 function unpost(map: IMap<string, Posting>, pair: string, key: string): IMap<string, Posting> {
   const s = map.get(pair);
-  const gone = s?.get(key);
-  if (s === undefined || gone === undefined) return map;
+  if (s === undefined || !s.has(key)) return map;
   const rest = s.delete(key);
-  if (rest.size === 0) return map.delete(pair);
-  const kept = keptCounts.get(s);
-  if (kept !== undefined) keptCounts.set(rest, moved(kept, gone.obj, undefined));
-  return map.set(pair, rest);
+  return rest.size === 0 ? map.delete(pair) : map.set(pair, rest);
 }
 
 /**
@@ -263,9 +266,10 @@ interface KeptCount {
   readonly sum: readonly number[];
 }
 
-// The counts kept for a posting value (postings are values: a changed posting is a new one, and
-// its counts are moved from its predecessor's by the one object that changed).
-const keptCounts = new WeakMap<Posting, readonly KeptCount[]>();
+// The counts kept for a store value, by label pair: a count is a function of the objects, so it
+// is kept with the store (a posting holds keys, and the same posting value stands for other
+// objects in another store). A store's successor gets them moved by the one object that changed.
+const keptCounts = new WeakMap<Store, IMap<string, readonly KeptCount[]>>();
 /** Counts kept per posting: a few controllers' worth (one ReplicaSet per pair, two in a rollout). */
 const KEPT_COUNTS = 4;
 
@@ -284,17 +288,40 @@ function moved(kept: readonly KeptCount[], out: any, into: any): readonly KeptCo
   });
 }
 
-function countOf(s: Posting, count: PostingCount): readonly number[] {
-  const kept = keptCounts.get(s) ?? [];
+/**
+ * Moves the counts kept for store prev onto next, its successor by one object (out replaced by
+ * into, either undefined when added or deleted); ix is next's index.
+ */
+function moveCounts(prev: Store, next: Store, ix: StoreIndex, out: any, into: any): void {
+  const kept = keptCounts.get(prev);
+  if (kept === undefined || next === prev) return;
+  const ns = (into ?? out).metadata?.namespace ?? "";
+  const outPairs = out === undefined ? [] : pairs(ns, out.metadata?.labels);
+  const intoPairs = into === undefined ? [] : pairs(ns, into.metadata?.labels);
+  let counts = kept;
+  const move = (p: string, o: any, i: any) => {
+    const k = counts.get(p);
+    if (k === undefined) return;
+    // an emptied posting is dropped with its counts
+    counts = ix.labels.has(p) ? counts.set(p, moved(k, o, i)) : counts.delete(p);
+  };
+  for (const p of outPairs) move(p, out, intoPairs.includes(p) ? into : undefined);
+  for (const p of intoPairs) if (!outPairs.includes(p)) move(p, undefined, into);
+  keptCounts.set(next, counts);
+}
+
+function countOf(store: Store, pair: string, s: Posting, count: PostingCount): readonly number[] {
+  const all = keptCounts.get(store);
+  const kept = all?.get(pair) ?? [];
   for (const k of kept) if (k.count.id === count.id) return k.sum;
   let sum: number[] | undefined;
-  s.forEach((e) => {
-    const a = count.of(e.obj);
+  s.forEach((_n, key) => {
+    const a = count.of(store.get(key));
     if (sum === undefined) sum = a.slice();
     else for (let i = 0; i < sum.length; i++) sum[i]! += a[i]!;
   });
   // postings are never empty (an emptied one is dropped), so sum is set
-  keptCounts.set(s, [...kept.slice(kept.length >= KEPT_COUNTS ? 1 : 0), { count, sum: sum! }]);
+  keptCounts.set(store, (all ?? IMap<string, readonly KeptCount[]>()).set(pair, [...kept.slice(kept.length >= KEPT_COUNTS ? 1 : 0), { count, sum: sum! }]));
   return sum!;
 }
 
@@ -303,16 +330,29 @@ function addToIndex(ix: StoreIndex, key: string, obj: any): StoreIndex {
   let { seq, next, labels, selector, owners } = ix;
   let n = seq.get(key);
   if (n === undefined) seq = seq.set(key, (n = next++));
-  const e: IndexEntry = { n, obj };
   const ns = obj.metadata?.namespace ?? "";
   const lp = pairs(ns, obj.metadata?.labels);
   // one copy of the pairs' map for all of an object's pairs
-  if (lp.length > 1) labels = labels.withMutations((m) => { for (const p of lp) post(m, p, key, e); });
-  else for (const p of lp) labels = post(labels, p, key, e);
-  for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, e);
+  if (lp.length > 1) labels = labels.withMutations((m) => { for (const p of lp) post(m, p, key, n); });
+  else for (const p of lp) labels = post(labels, p, key, n);
+  for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, n);
   const owner = controllerUid(obj);
-  if (owner !== undefined) owners = post(owners, owner, key, e);
+  if (owner !== undefined) owners = post(owners, owner, key, n);
   return new StoreIndex(seq, next, labels, selector, owners);
+}
+
+/** The index with obj under key instead of old (undefined when added): out of the entries only old had, into obj's (kept ones stay as they are). */
+function reindex(ix: StoreIndex, key: string, old: any, obj: any): StoreIndex {
+  if (old === undefined) return addToIndex(ix, key, obj);
+  let { labels, selector, owners } = ix;
+  const ns = obj.metadata?.namespace ?? "";
+  const lp = pairs(ns, obj.metadata?.labels);
+  for (const p of pairs(ns, old.metadata?.labels)) if (!lp.includes(p)) labels = unpost(labels, p, key);
+  const sp = pairs(ns, obj.spec?.selector);
+  for (const p of pairs(ns, old.spec?.selector)) if (!sp.includes(p)) selector = unpost(selector, p, key);
+  const owner = controllerUid(old);
+  if (owner !== undefined && owner !== controllerUid(obj)) owners = unpost(owners, owner, key);
+  return addToIndex(new StoreIndex(ix.seq, ix.next, labels, selector, owners), key, obj);
 }
 
 function controllerUid(obj: any): string | undefined {
@@ -322,16 +362,15 @@ function controllerUid(obj: any): string | undefined {
   return undefined;
 }
 
-/** The index without obj under key (its insertion number kept unless the object is gone). */
-function unindex(ix: StoreIndex, key: string, obj: any, gone: boolean): StoreIndex {
-  let { seq, labels, selector, owners } = ix;
-  if (gone) seq = seq.delete(key);
+/** The index without obj under key, which is gone. */
+function unindex(ix: StoreIndex, key: string, obj: any): StoreIndex {
+  let { labels, selector, owners } = ix;
   const ns = obj.metadata?.namespace ?? "";
   for (const p of pairs(ns, obj.metadata?.labels)) labels = unpost(labels, p, key);
   for (const p of pairs(ns, obj.spec?.selector)) selector = unpost(selector, p, key);
   const owner = controllerUid(obj);
   if (owner !== undefined) owners = unpost(owners, owner, key);
-  return new StoreIndex(seq, ix.next, labels, selector, owners);
+  return new StoreIndex(ix.seq.delete(key), ix.next, labels, selector, owners);
 }
 
 const emptyIndex = new StoreIndex(IMap(), 0, IMap(), IMap(), IMap());
@@ -399,36 +438,41 @@ function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, u
  * order (what filtering the whole namespace would give, without scanning it).
  */
 export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
-  return inStoreOrder(selectEntries(storeIndex(inf), ns, selector));
+  return inStoreOrder(selectEntries(inf.store, storeIndex(inf), ns, selector));
 }
 
 /**
  * The index entries storeSelect returns, in no particular order; with exact false, every entry of
  * the smallest pair's posting (a superset: for a caller that tests the selector itself).
  */
-function selectEntries(ix: StoreIndex, ns: string, selector: Record<string, string>, exact = true): IndexEntry[] {
-  const best = smallestPosting(ix, ns, selector);
-  if (best === undefined) return [];
+function selectEntries(store: Store, ix: StoreIndex, ns: string, selector: Record<string, string>, exact = true): IndexEntry[] {
+  const pair = smallestPair(ix, ns, selector);
+  if (pair === undefined) return [];
   const hit: IndexEntry[] = [];
   // One pair: its index entry is exactly the answer.
-  if (!exact || hasOnePair(selector)) best.forEach((e) => void hit.push(e));
+  if (!exact || hasOnePair(selector)) ix.labels.get(pair)!.forEach((n, k) => void hit.push({ n, obj: store.get(k) }));
   else
-    best.forEach((e) => {
-      const labels = e.obj.metadata?.labels;
+    ix.labels.get(pair)!.forEach((n, k) => {
+      const obj = store.get(k);
+      const labels = obj.metadata?.labels;
       for (const sk in selector) if (labels?.[sk] !== selector[sk]) return;
-      hit.push(e);
+      hit.push({ n, obj });
     });
   return hit;
 }
 
-// The posting of the selector's pair fewest objects carry (the first of equals); undefined when
-// the selector is empty or some pair has no object.
-function smallestPosting(ix: StoreIndex, ns: string, selector: Record<string, string>): Posting | undefined {
-  let best: Posting | undefined;
+// The selector's pair fewest objects carry (the first of equals); undefined when the selector is
+// empty or some pair has no object.
+function smallestPair(ix: StoreIndex, ns: string, selector: Record<string, string>): string | undefined {
+  let best: string | undefined;
+  let size = 0;
   for (const p of pairs(ns, selector)) {
     const s = ix.labels.get(p);
     if (s === undefined || s.size === 0) return undefined;
-    if (best === undefined || s.size < best.size) best = s;
+    if (best === undefined || s.size < size) {
+      best = p;
+      size = s.size;
+    }
   }
   return best;
 }
@@ -442,14 +486,15 @@ function hasOnePair(selector: Record<string, string>): boolean {
 /** The objects in namespace ns whose spec.selector pairs all appear in these labels (Services selecting a pod), in store order; empty selectors select nothing. */
 export function storeSelecting(inf: Informer, ns: string, labels: Record<string, string> | undefined): any[] {
   const ix = storeIndex(inf);
-  const cand = new Map<string, IndexEntry>();
-  for (const p of pairs(ns, labels)) ix.selector.get(p)?.forEach((e, k) => void cand.set(k, e));
+  const cand = new Map<string, number>();
+  for (const p of pairs(ns, labels)) ix.selector.get(p)?.forEach((n, k) => void cand.set(k, n));
   const hit: IndexEntry[] = [];
-  for (const e of cand.values()) {
-    const sel = e.obj.spec?.selector as Record<string, string> | undefined;
+  for (const [k, n] of cand) {
+    const obj = inf.store.get(k);
+    const sel = obj.spec?.selector as Record<string, string> | undefined;
     let ok = sel !== undefined;
     for (const sk in sel) if (labels?.[sk] !== sel[sk]) { ok = false; break; }
-    if (ok) hit.push(e);
+    if (ok) hit.push({ n, obj });
   }
   return inStoreOrder(hit);
 }
@@ -468,15 +513,17 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
     for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) hit.push({ n: ix.seq.get(k)!, obj });
   } else if (ml !== undefined) {
     // claiming tests the whole selector on each candidate: the smallest pair's posting will do
-    hit = selectEntries(ix, ns ?? "", ml, false);
+    hit = selectEntries(inf.store, ix, ns ?? "", ml, false);
   }
   const owned = uid === undefined ? undefined : ix.owners.get(uid);
   if (owned !== undefined && owned.size > 0) {
     // controlled objects the label entries did not already give
     const seen = new Set<number>();
     for (const e of hit) seen.add(e.n);
-    owned.forEach((e) => {
-      if (!seen.has(e.n) && e.obj.metadata?.namespace === ns) hit.push(e);
+    owned.forEach((n, k) => {
+      if (seen.has(n)) return;
+      const obj = inf.store.get(k);
+      if (obj.metadata?.namespace === ns) hit.push({ n, obj });
     });
   }
   return inStoreOrder(hit);
@@ -487,8 +534,9 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
  * posting fewest objects carry, in namespace ns), or undefined when some pair has no object.
  */
 export function storeLabelCount(inf: Informer, ns: string, matchLabels: Record<string, string>, count: PostingCount): readonly number[] | undefined {
-  const best = smallestPosting(storeIndex(inf), ns, matchLabels);
-  return best === undefined ? undefined : countOf(best, count);
+  const ix = storeIndex(inf);
+  const pair = smallestPair(ix, ns, matchLabels);
+  return pair === undefined ? undefined : countOf(inf.store, pair, ix.labels.get(pair)!, count);
 }
 
 /** How many objects (in any namespace) have a controller ownerReference with this uid. */
@@ -500,8 +548,9 @@ export function storeControlledCount(inf: Informer, uid: string): number {
 export function storeControlledBy(inf: Informer, ns: string | undefined, uid: string | undefined): any[] {
   if (uid === undefined) return [];
   const hit: IndexEntry[] = [];
-  storeIndex(inf).owners.get(uid)?.forEach((e) => {
-    if (e.obj.metadata?.namespace === ns) hit.push(e);
+  storeIndex(inf).owners.get(uid)?.forEach((n, k) => {
+    const obj = inf.store.get(k);
+    if (obj.metadata?.namespace === ns) hit.push({ n, obj });
   });
   return inStoreOrder(hit);
 }
