@@ -277,15 +277,27 @@ function moved(kept: readonly KeptCount[], out: any, into: any): readonly KeptCo
   return kept.map(({ count, sum }) => {
     const next = sum.slice();
     if (out !== undefined) {
-      const o = count.of(out);
+      const o = shareOf(count, out);
       for (let i = 0; i < next.length; i++) next[i]! -= o[i]!;
     }
     if (into !== undefined) {
-      const a = count.of(into);
+      const a = shareOf(count, into);
       for (let i = 0; i < next.length; i++) next[i]! += a[i]!;
     }
     return { count, sum: next };
   });
+}
+
+// An object's share in the count it was last moved by: the object an event moves out is the one
+// an earlier event moved in (objects are values, and a count's share is a function of the object).
+const lastShare = new WeakMap<object, { readonly count: PostingCount; readonly share: readonly number[] }>();
+
+function shareOf(count: PostingCount, obj: any): readonly number[] {
+  const last = lastShare.get(obj);
+  if (last !== undefined && last.count === count) return last.share;
+  const share = count.of(obj);
+  lastShare.set(obj, { count, share });
+  return share;
 }
 
 /**
