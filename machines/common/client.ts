@@ -450,26 +450,45 @@ function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, u
  * order (what filtering the whole namespace would give, without scanning it).
  */
 export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
-  return inStoreOrder(selectEntries(inf.store, storeIndex(inf), ns, selector));
+  const ix = storeIndex(inf);
+  const pair = smallestPair(ix, ns, selector);
+  if (pair === undefined) return [];
+  const keys = keysInOrder(ix.labels.get(pair)!);
+  const out = new Array<any>(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = inf.store.get(keys[i]!);
+  // One pair: its posting is exactly the answer; more: its objects that carry the others too.
+  if (hasOnePair(selector)) return out;
+  return out.filter((obj) => {
+    const labels = obj.metadata?.labels;
+    for (const sk in selector) if (labels?.[sk] !== selector[sk]) return false;
+    return true;
+  });
+}
+
+// A posting's keys in store order, once per posting value: postings change only when objects
+// come, go or change index keys, so the lookups between those skip iterating and sorting them.
+const orderedKeys = new WeakMap<Posting, readonly string[]>();
+
+function keysInOrder(s: Posting): readonly string[] {
+  let keys = orderedKeys.get(s);
+  if (keys === undefined) {
+    // entries whose "objects" are the keys: sorted by insertion number as objects are
+    const entries: IndexEntry[] = [];
+    s.forEach((n, k) => void entries.push({ n, obj: k }));
+    orderedKeys.set(s, (keys = inStoreOrder(entries)));
+  }
+  return keys;
 }
 
 /**
- * The index entries storeSelect returns, in no particular order; with exact false, every entry of
- * the smallest pair's posting (a superset: for a caller that tests the selector itself).
+ * The index entries of the smallest pair's posting, in no particular order (a superset of what
+ * the selector selects: for a caller that tests the selector itself).
  */
-function selectEntries(store: Store, ix: StoreIndex, ns: string, selector: Record<string, string>, exact = true): IndexEntry[] {
+function candidateEntries(store: Store, ix: StoreIndex, ns: string, selector: Record<string, string>): IndexEntry[] {
   const pair = smallestPair(ix, ns, selector);
   if (pair === undefined) return [];
   const hit: IndexEntry[] = [];
-  // One pair: its index entry is exactly the answer.
-  if (!exact || hasOnePair(selector)) ix.labels.get(pair)!.forEach((n, k) => void hit.push({ n, obj: store.get(k) }));
-  else
-    ix.labels.get(pair)!.forEach((n, k) => {
-      const obj = store.get(k);
-      const labels = obj.metadata?.labels;
-      for (const sk in selector) if (labels?.[sk] !== selector[sk]) return;
-      hit.push({ n, obj });
-    });
+  ix.labels.get(pair)!.forEach((n, k) => void hit.push({ n, obj: store.get(k) }));
   return hit;
 }
 
@@ -525,7 +544,7 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
     for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) hit.push({ n: ix.seq.get(k)!, obj });
   } else if (ml !== undefined) {
     // claiming tests the whole selector on each candidate: the smallest pair's posting will do
-    hit = selectEntries(inf.store, ix, ns ?? "", ml, false);
+    hit = candidateEntries(inf.store, ix, ns ?? "", ml);
   }
   const owned = uid === undefined ? undefined : ix.owners.get(uid);
   if (owned !== undefined && owned.size > 0) {
