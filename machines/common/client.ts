@@ -56,7 +56,7 @@ export interface Informer {
   readonly resourceVersion: string;
   readonly synced: boolean;
   readonly listId?: number;
-  /** secondary indexes by label pairs and controller, kept in step with the store (informers started `indexed`) */
+  /** secondary indexes by label pairs, selector pairs and controller, kept in step with the store (informers started `indexed`) */
   readonly index?: StoreIndex;
 }
 
@@ -73,6 +73,8 @@ export function setInformer(c: ClientState, inf: Informer): Informer {
  */
 export class StoreIndex {
   constructor(
+    /** the indexes kept (LABELS | SELECTOR | OWNERS): the others stay empty */
+    readonly kinds: number,
     /** key -> insertion number, so indexed lookups return objects in store order */
     readonly seq: IMap<string, number>,
     readonly next: number,
@@ -95,6 +97,11 @@ interface IndexEntry {
  * status, binding) changes no posting.
  */
 type Posting = IMap<string, number>;
+
+/** The secondary indexes an informer can keep: by label pair, by (Services) selector pair, by controller uid. */
+export type IndexKind = "labels" | "selector" | "owners";
+const LABELS = 1, SELECTOR = 2, OWNERS = 4;
+const KIND_BITS: Record<IndexKind, number> = { labels: LABELS, selector: SELECTOR, owners: OWNERS };
 
 /** A fresh client identity. */
 export function newClient(token: string): ClientState {
@@ -138,10 +145,12 @@ export function startInformer(
   c: ClientState,
   fx: Fx,
   watchId: number,
-  spec: { group: string; resource: string; namespace?: string; labelSelector?: string; fieldSelector?: string; indexed?: boolean },
+  // indexed: true keeps every index; a list keeps only the indexes the controller reads
+  spec: { group: string; resource: string; namespace?: string; labelSelector?: string; fieldSelector?: string; indexed?: boolean | readonly IndexKind[] },
 ): Informer {
   const { indexed, ...what } = spec;
-  const inf: Informer = { watchId, ...what, store: OrderedMap(), resourceVersion: "", synced: false, ...(indexed ? { index: emptyIndex } : {}) };
+  const kinds = indexed === true ? LABELS | SELECTOR | OWNERS : indexed ? indexed.reduce((m, k) => m | KIND_BITS[k], 0) : 0;
+  const inf: Informer = { watchId, ...what, store: OrderedMap(), resourceVersion: "", synced: false, ...(indexed ? { index: emptyIndex(kinds) } : {}) };
   setInformer(c, inf);
   return relist(c, fx, inf);
 }
@@ -179,7 +188,7 @@ export function onListed(c: ClientState, fx: Fx, inf: Informer, list: any): Info
     if (mutant("informer.relist-keeps-deleted")) for (const [k, old] of prev) if (!m.has(k)) m.set(k, old);
   });
   for (const [k, old] of prev) if (!fresh.has(k)) deltas.push({ type: "DELETED", object: old, old });
-  inf = setInformer(c, { ...inf, store: fresh, index: inf.index && indexOf(fresh), resourceVersion: list.metadata.resourceVersion, synced: true });
+  inf = setInformer(c, { ...inf, store: fresh, index: inf.index && indexOf(fresh, inf.index.kinds), resourceVersion: list.metadata.resourceVersion, synced: true });
   watchFrom(c, fx, inf);
   return deltas;
 }
@@ -222,7 +231,7 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, inf: Inform
   }
   const store = inf.store.set(k, ev.object);
   // postings hold keys: a modification that keeps the index keys leaves the index as it is
-  const index = inf.index === undefined || (old !== undefined && sameIndexKeys(old, ev.object)) ? inf.index : reindex(inf.index, k, old, ev.object);
+  const index = inf.index === undefined || (old !== undefined && sameIndexKeys(old, ev.object, inf.index.kinds)) ? inf.index : reindex(inf.index, k, old, ev.object);
   if (index !== undefined) moveCounts(inf.store, store, index, old, ev.object);
   setInformer(c, copyWith(inf, { store, index, resourceVersion }));
   return { type: ev.eventType, object: ev.object, old };
@@ -340,31 +349,39 @@ function countOf(store: Store, pair: string, s: Posting, count: PostingCount): r
 /** The index with obj under key, in every entry it belongs to (a new value; ix is not changed). */
 function addToIndex(ix: StoreIndex, key: string, obj: any): StoreIndex {
   let { seq, next, labels, selector, owners } = ix;
+  const kinds = ix.kinds;
   let n = seq.get(key);
   if (n === undefined) seq = seq.set(key, (n = next++));
   const ns = obj.metadata?.namespace ?? "";
-  const lp = pairs(ns, obj.metadata?.labels);
-  // one copy of the pairs' map for all of an object's pairs
-  if (lp.length > 1) labels = labels.withMutations((m) => { for (const p of lp) post(m, p, key, n); });
-  else for (const p of lp) labels = post(labels, p, key, n);
-  for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, n);
-  const owner = controllerUid(obj);
+  if (kinds & LABELS) {
+    const lp = pairs(ns, obj.metadata?.labels);
+    // one copy of the pairs' map for all of an object's pairs
+    if (lp.length > 1) labels = labels.withMutations((m) => { for (const p of lp) post(m, p, key, n); });
+    else for (const p of lp) labels = post(labels, p, key, n);
+  }
+  if (kinds & SELECTOR) for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, n);
+  const owner = kinds & OWNERS ? controllerUid(obj) : undefined;
   if (owner !== undefined) owners = post(owners, owner, key, n);
-  return new StoreIndex(seq, next, labels, selector, owners);
+  return new StoreIndex(kinds, seq, next, labels, selector, owners);
 }
 
 /** The index with obj under key instead of old (undefined when added): out of the entries only old had, into obj's (kept ones stay as they are). */
 function reindex(ix: StoreIndex, key: string, old: any, obj: any): StoreIndex {
   if (old === undefined) return addToIndex(ix, key, obj);
   let { labels, selector, owners } = ix;
+  const kinds = ix.kinds;
   const ns = obj.metadata?.namespace ?? "";
-  const lp = pairs(ns, obj.metadata?.labels);
-  for (const p of pairs(ns, old.metadata?.labels)) if (!lp.includes(p)) labels = unpost(labels, p, key);
-  const sp = pairs(ns, obj.spec?.selector);
-  for (const p of pairs(ns, old.spec?.selector)) if (!sp.includes(p)) selector = unpost(selector, p, key);
-  const owner = controllerUid(old);
+  if (kinds & LABELS) {
+    const lp = pairs(ns, obj.metadata?.labels);
+    for (const p of pairs(ns, old.metadata?.labels)) if (!lp.includes(p)) labels = unpost(labels, p, key);
+  }
+  if (kinds & SELECTOR) {
+    const sp = pairs(ns, obj.spec?.selector);
+    for (const p of pairs(ns, old.spec?.selector)) if (!sp.includes(p)) selector = unpost(selector, p, key);
+  }
+  const owner = kinds & OWNERS ? controllerUid(old) : undefined;
   if (owner !== undefined && owner !== controllerUid(obj)) owners = unpost(owners, owner, key);
-  return addToIndex(new StoreIndex(ix.seq, ix.next, labels, selector, owners), key, obj);
+  return addToIndex(new StoreIndex(kinds, ix.seq, ix.next, labels, selector, owners), key, obj);
 }
 
 function controllerUid(obj: any): string | undefined {
@@ -377,30 +394,34 @@ function controllerUid(obj: any): string | undefined {
 /** The index without obj under key, which is gone. */
 function unindex(ix: StoreIndex, key: string, obj: any): StoreIndex {
   let { labels, selector, owners } = ix;
+  const kinds = ix.kinds;
   const ns = obj.metadata?.namespace ?? "";
-  for (const p of pairs(ns, obj.metadata?.labels)) labels = unpost(labels, p, key);
-  for (const p of pairs(ns, obj.spec?.selector)) selector = unpost(selector, p, key);
-  const owner = controllerUid(obj);
+  if (kinds & LABELS) for (const p of pairs(ns, obj.metadata?.labels)) labels = unpost(labels, p, key);
+  if (kinds & SELECTOR) for (const p of pairs(ns, obj.spec?.selector)) selector = unpost(selector, p, key);
+  const owner = kinds & OWNERS ? controllerUid(obj) : undefined;
   if (owner !== undefined) owners = unpost(owners, owner, key);
-  return new StoreIndex(ix.seq.delete(key), ix.next, labels, selector, owners);
+  return new StoreIndex(kinds, ix.seq.delete(key), ix.next, labels, selector, owners);
 }
 
-const emptyIndex = new StoreIndex(IMap(), 0, IMap(), IMap(), IMap());
+function emptyIndex(kinds: number): StoreIndex {
+  return new StoreIndex(kinds, IMap(), 0, IMap(), IMap(), IMap());
+}
 
-/** The index of a whole store, built in store order. */
-function indexOf(store: Store): StoreIndex {
-  let ix = emptyIndex;
+/** The index (of these kinds) of a whole store, built in store order. */
+function indexOf(store: Store, kinds: number): StoreIndex {
+  let ix = emptyIndex(kinds);
   for (const [k, obj] of store) ix = addToIndex(ix, k, obj);
   return ix;
 }
 
-// An informer started without `indexed` answers lookups from an index built for the one call:
-// right, but O(store); every controller that looks up by labels or owner starts its informers indexed.
-function storeIndex(inf: Informer): StoreIndex {
-  if (inf.index !== undefined) return inf.index;
+// An informer started without `indexed` (or without the indexes a lookup reads) answers lookups
+// from an index built for the one call: right, but O(store); every controller that looks up by
+// labels, selector or owner starts its informers with the indexes it reads.
+function storeIndex(inf: Informer, kinds: number): StoreIndex {
+  if (inf.index !== undefined && (inf.index.kinds & kinds) === kinds) return inf.index;
   // built once per store value (stores are immutable), for lookups between two events
   let ix = builtIndexes.get(inf.store);
-  if (ix === undefined) builtIndexes.set(inf.store, (ix = indexOf(inf.store)));
+  if (ix === undefined) builtIndexes.set(inf.store, (ix = indexOf(inf.store, LABELS | SELECTOR | OWNERS)));
   return ix;
 }
 const builtIndexes = new WeakMap<Store, StoreIndex>();
@@ -427,10 +448,11 @@ function inStoreOrder(entries: IndexEntry[]): any[] {
   return out;
 }
 
-// A modification that keeps namespace, labels, selector and controller leaves the index as it is.
-function sameIndexKeys(a: any, b: any): boolean {
-  return (a.metadata?.namespace ?? "") === (b.metadata?.namespace ?? "") && sameStrings(a.metadata?.labels, b.metadata?.labels)
-    && sameStrings(a.spec?.selector, b.spec?.selector) && controllerUid(a) === controllerUid(b);
+// A modification that keeps namespace and what the kept indexes are by (labels, selector,
+// controller) leaves the index as it is.
+function sameIndexKeys(a: any, b: any, kinds: number): boolean {
+  return (a.metadata?.namespace ?? "") === (b.metadata?.namespace ?? "") && (!(kinds & LABELS) || sameStrings(a.metadata?.labels, b.metadata?.labels))
+    && (!(kinds & SELECTOR) || sameStrings(a.spec?.selector, b.spec?.selector)) && (!(kinds & OWNERS) || controllerUid(a) === controllerUid(b));
 }
 
 function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
@@ -450,7 +472,7 @@ function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, u
  * order (what filtering the whole namespace would give, without scanning it).
  */
 export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
-  const ix = storeIndex(inf);
+  const ix = storeIndex(inf, LABELS);
   const pair = smallestPair(ix, ns, selector);
   if (pair === undefined) return [];
   const keys = keysInOrder(ix.labels.get(pair)!);
@@ -516,7 +538,7 @@ function hasOnePair(selector: Record<string, string>): boolean {
 
 /** The objects in namespace ns whose spec.selector pairs all appear in these labels (Services selecting a pod), in store order; empty selectors select nothing. */
 export function storeSelecting(inf: Informer, ns: string, labels: Record<string, string> | undefined): any[] {
-  const ix = storeIndex(inf);
+  const ix = storeIndex(inf, SELECTOR);
   const cand = new Map<string, number>();
   for (const p of pairs(ns, labels)) ix.selector.get(p)?.forEach((n, k) => void cand.set(k, n));
   const hit: IndexEntry[] = [];
@@ -537,7 +559,7 @@ export function storeSelecting(inf: Informer, ns: string, labels: Record<string,
  * without matchLabels, the namespace.
  */
 export function storeClaimCandidates(inf: Informer, ns: string | undefined, selector: any, uid: string | undefined): any[] {
-  const ix = storeIndex(inf);
+  const ix = storeIndex(inf, LABELS | OWNERS);
   const ml = selector?.matchLabels as Record<string, string> | undefined;
   let hit: IndexEntry[] = [];
   if (selector !== undefined && selector !== null && (ml === undefined || Object.keys(ml).length === 0)) {
@@ -565,21 +587,21 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
  * posting fewest objects carry, in namespace ns), or undefined when some pair has no object.
  */
 export function storeLabelCount(inf: Informer, ns: string, matchLabels: Record<string, string>, count: PostingCount): readonly number[] | undefined {
-  const ix = storeIndex(inf);
+  const ix = storeIndex(inf, LABELS);
   const pair = smallestPair(ix, ns, matchLabels);
   return pair === undefined ? undefined : countOf(inf.store, pair, ix.labels.get(pair)!, count);
 }
 
 /** How many objects (in any namespace) have a controller ownerReference with this uid. */
 export function storeControlledCount(inf: Informer, uid: string): number {
-  return storeIndex(inf).owners.get(uid)?.size ?? 0;
+  return storeIndex(inf, OWNERS).owners.get(uid)?.size ?? 0;
 }
 
 /** The objects whose controller ownerReference has this uid, in namespace ns, in store order. */
 export function storeControlledBy(inf: Informer, ns: string | undefined, uid: string | undefined): any[] {
   if (uid === undefined) return [];
   const hit: IndexEntry[] = [];
-  storeIndex(inf).owners.get(uid)?.forEach((n, k) => {
+  storeIndex(inf, OWNERS).owners.get(uid)?.forEach((n, k) => {
     const obj = inf.store.get(k);
     if (obj.metadata?.namespace === ns) hit.push({ n, obj });
   });
