@@ -225,14 +225,20 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, inf: Inform
   if (ev.eventType === "DELETED") {
     const index = inf.index !== undefined && old !== undefined ? unindex(inf.index, k, old) : inf.index;
     const store = inf.store.delete(k);
-    if (index !== undefined && old !== undefined) moveCounts(inf.store, store, index, old, undefined);
+    if (index !== undefined && old !== undefined) {
+      moveCounts(inf.store, store, index, old, undefined);
+      if (index.kinds & LABELS) noteChange(inf.store, store, k);
+    }
     setInformer(c, copyWith(inf, { store, index, resourceVersion }));
     return { type: "DELETED", object: ev.object, old };
   }
   const store = inf.store.set(k, ev.object);
   // postings hold keys: a modification that keeps the index keys leaves the index as it is
   const index = inf.index === undefined || (old !== undefined && sameIndexKeys(old, ev.object, inf.index.kinds)) ? inf.index : reindex(inf.index, k, old, ev.object);
-  if (index !== undefined) moveCounts(inf.store, store, index, old, ev.object);
+  if (index !== undefined) {
+    moveCounts(inf.store, store, index, old, ev.object);
+    if (index.kinds & LABELS) noteChange(inf.store, store, k);
+  }
   setInformer(c, copyWith(inf, { store, index, resourceVersion }));
   return { type: ev.eventType, object: ev.object, old };
 }
@@ -475,9 +481,7 @@ export function storeSelect(inf: Informer, ns: string, selector: Record<string, 
   const ix = storeIndex(inf, LABELS);
   const pair = smallestPair(ix, ns, selector);
   if (pair === undefined) return [];
-  const keys = keysInOrder(ix.labels.get(pair)!);
-  const out = new Array<any>(keys.length);
-  for (let i = 0; i < keys.length; i++) out[i] = inf.store.get(keys[i]!);
+  const out = postingObjects(inf.store, ix.labels.get(pair)!);
   // One pair: its posting is exactly the answer; more: its objects that carry the others too.
   if (hasOnePair(selector)) return out;
   return out.filter((obj) => {
@@ -485,6 +489,86 @@ export function storeSelect(inf: Informer, ns: string, selector: Record<string, 
     for (const sk in selector) if (labels?.[sk] !== selector[sk]) return false;
     return true;
   });
+}
+
+/**
+ * Where a store value stands in its informer's history: the keys its events changed, in order (a
+ * log shared along one history; a second successor of a value, a fork, starts a log of its own),
+ * and how far into that log this value is. Cache state kept beside the values, never in them.
+ */
+interface History {
+  readonly log: string[];
+  readonly at: number;
+}
+const histories = new WeakMap<Store, History>();
+/** A log this long starts afresh (its first values then read their postings whole once more). */
+const HISTORY_MAX = 1 << 14;
+
+/**
+ * Records that next is prev with the object under key changed (added, modified or deleted). A
+ * history starts where a posting is first read (postingObjects), so informers never read that
+ * way keep none.
+ */
+function noteChange(prev: Store, next: Store, key: string): void {
+  const h = histories.get(prev);
+  if (h === undefined || next === prev) return;
+  // prev is the tip of its log: next extends it; else next is a fork and starts a log of its own
+  if (h.log.length === h.at && h.at < HISTORY_MAX) {
+    h.log.push(key);
+    histories.set(next, { log: h.log, at: h.at + 1 });
+  } else histories.set(next, { log: [], at: 0 });
+}
+
+/** The objects a posting's keys last read, with the point of history they were read at. */
+interface PostingRead {
+  readonly log: string[];
+  readonly at: number;
+  readonly objs: readonly any[];
+}
+const postingReads = new WeakMap<Posting, PostingRead>();
+
+/**
+ * The objects of a posting's keys in store, in store order. A posting value read before at an
+ * earlier point of the same history is read again by the keys changed since (a posting value
+ * does not change while its objects do), not key by key.
+ */
+function postingObjects(store: Store, s: Posting): any[] {
+  const keys = keysInOrder(s);
+  let h = histories.get(store);
+  if (h === undefined) histories.set(store, (h = { log: [], at: 0 }));
+  const last = postingReads.get(s);
+  let out: any[];
+  if (last !== undefined && last.log === h.log && last.at <= h.at && h.at - last.at <= keys.length) {
+    out = last.objs.slice();
+    if (h.at > last.at) {
+      const at = positionsOf(s);
+      for (let g = last.at; g < h.at; g++) {
+        const k = h.log[g]!;
+        const i = at.get(k);
+        if (i !== undefined) out[i] = store.get(k);
+      }
+    }
+  } else {
+    out = new Array<any>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = store.get(keys[i]!);
+  }
+  // the read kept is a copy: callers own what they are given
+  if (last === undefined || last.log !== h.log || last.at < h.at) postingReads.set(s, { log: h.log, at: h.at, objs: out.slice() });
+  return out;
+}
+
+// Where each key of a posting is in keysInOrder's array, once per posting value.
+const positions = new WeakMap<Posting, Map<string, number>>();
+
+function positionsOf(s: Posting): Map<string, number> {
+  let at = positions.get(s);
+  if (at === undefined) {
+    at = new Map();
+    const keys = keysInOrder(s);
+    for (let i = 0; i < keys.length; i++) at.set(keys[i]!, i);
+    positions.set(s, at);
+  }
+  return at;
 }
 
 // A posting's keys in store order, once per posting value: postings change only when objects
