@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { OrderedMap } from "immutable";
-import { onListed, onWatchEvent, newClient, startInformer, storeClaimCandidates, storeControlledBy, storeLabelCount, storeSelect, type ClientState, type Informer } from "./client.js";
+import { onListed, onWatchEvent, newClient, startInformer, storeClaimCandidates, storeControlledBy, storeControlledCount, storeLabelCount, storeSelect, storeSelecting, type ClientState, type Informer } from "./client.js";
 import { Fx } from "./effects.js";
 import { claimPods } from "./claim.js";
 import fc from "fast-check";
@@ -171,6 +171,97 @@ describe("storeLabelCount: a count kept with the label index as watch events cha
         const type = !has ? "ADDED" : e.type === "ADDED" ? "MODIFIED" : e.type;
         onWatchEvent(c, new Fx(), { type: "WatchEvent", watchId: 1, eventType: type, object: o } as any);
         check();
+      }
+    }), { numRuns: 200 });
+  });
+
+  it("stays right for every informer value when histories fork (a value asked after its successors were made, a branch from an earlier one)", () => {
+    // Contexts are values and explore forks share them: an informer value taken before some events
+    // must keep answering for its own store, and a branch from it must count its own objects.
+    fc.assert(fc.property(fc.array(eventArb, { maxLength: 20 }), fc.array(eventArb, { maxLength: 20 }), fc.nat(), fc.nat(), selectorArb, (trunk, branch, at, askAt, sel) => {
+      const { c, inf } = listed([pod("p0", { app: "a" }), pod("p1", { app: "a", tier: "b" }, "u1")]);
+      let rv = 10;
+      const apply = (cl: ClientState, e: (typeof trunk)[number]) => {
+        const o = pod(e.name, e.labels, e.owner, e.ns);
+        o.metadata.resourceVersion = String(rv++);
+        o.status = { ready: e.ready, weight: e.weight };
+        const has = cl.informers.get(1)!.store.has(`${e.ns}/${e.name}`);
+        const type = !has ? "ADDED" : e.type === "ADDED" ? "MODIFIED" : e.type;
+        onWatchEvent(cl, new Fx(), { type: "WatchEvent", watchId: 1, eventType: type, object: o } as any);
+      };
+      const check = (i: Informer) => {
+        for (const ns of ["default", "other"]) {
+          for (const k of [count, other]) expect(storeLabelCount(i, ns, sel, k)).toEqual(expected(i.store.values(), ns, sel, k.of));
+          const want = [...i.store.values()].filter((o) => o.metadata.namespace === ns && Object.entries(sel).every(([lk, lv]) => o.metadata.labels?.[lk] === lv));
+          expect(storeSelect(i, ns, sel)).toEqual(want);
+        }
+      };
+      const values: Informer[] = [inf()];
+      for (const [j, e] of trunk.entries()) {
+        apply(c, e);
+        values.push(inf());
+        // counts asked on some values only: later values may be made from one that kept none
+        if (j === askAt % (trunk.length + 1)) check(inf());
+      }
+      // a value from the middle of the trunk, asked now (its successors made), then a branch from it
+      const from = values[at % values.length]!;
+      check(from);
+      const fork: ClientState = { ...c, informers: c.informers.set(1, from) };
+      for (const e of branch) {
+        apply(fork, e);
+        check(fork.informers.get(1)!);
+      }
+      for (const v of values) check(v);
+    }), { numRuns: 200 });
+  });
+});
+
+describe("an informer keeping only some indexes", () => {
+  // A controller names the indexes it reads; every lookup must still answer what filtering the
+  // store gives, from the kept index or (for one it does not keep) an index built for the call.
+  const kindsArb = fc.subarray(["labels", "selector", "owners"] as const);
+  const eventArb = fc.record({
+    type: fc.constantFrom("MODIFIED", "MODIFIED", "DELETED"),
+    name: fc.constantFrom("p0", "p1", "p2", "p3"),
+    ns: fc.constantFrom("default", "other"),
+    labels: fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("a", "b"), { maxKeys: 2 }),
+    selector: fc.option(fc.dictionary(fc.constantFrom("app", "tier"), fc.constantFrom("a", "b"), { maxKeys: 2 }), { nil: undefined }),
+    owner: fc.option(fc.constantFrom("u1", "u2"), { nil: undefined }),
+  });
+  const sels: Record<string, string>[] = [{ app: "a" }, { app: "a", tier: "b" }, { tier: "a" }];
+  const inNs = (i: Informer, ns: string) => [...i.store.values()].filter((o) => o.metadata.namespace === ns);
+  const carries = (m: Record<string, string> | undefined, sel: Record<string, string>) => Object.entries(sel).every(([k, v]) => m?.[k] === v);
+
+  it("answers every lookup as filtering the store does, whatever indexes it keeps", () => {
+    fc.assert(fc.property(kindsArb, fc.array(eventArb, { maxLength: 25 }), (kinds, events) => {
+      const c = newClient("t");
+      startInformer(c, new Fx(), 1, { group: "", resource: "pods", indexed: kinds });
+      onListed(c, new Fx(), c.informers.get(1)!, { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [pod("p0", { app: "a" }, "u1")] });
+      const count = { id: "n", of: () => [1] };
+      let rv = 10;
+      for (const e of events) {
+        const o = pod(e.name, e.labels, e.owner, e.ns);
+        o.metadata.resourceVersion = String(rv++);
+        if (e.selector !== undefined) o.spec = { selector: e.selector };
+        const has = c.informers.get(1)!.store.has(`${e.ns}/${e.name}`);
+        onWatchEvent(c, new Fx(), { type: "WatchEvent", watchId: 1, eventType: has ? e.type : "ADDED", object: o } as any);
+        const i = c.informers.get(1)!;
+        for (const ns of ["default", "other"]) {
+          for (const sel of sels) {
+            const want = inNs(i, ns).filter((x) => carries(x.metadata.labels, sel));
+            expect(storeSelect(i, ns, sel)).toEqual(want);
+            const counted = storeLabelCount(i, ns, sel, count);
+            const sizes = Object.entries(sel).map(([k, v]) => inNs(i, ns).filter((x) => x.metadata.labels?.[k] === v).length);
+            expect(counted).toEqual(sizes.includes(0) ? undefined : [Math.min(...sizes)]);
+          }
+          expect(storeSelecting(i, ns, { app: "a", tier: "b" })).toEqual(inNs(i, ns).filter((x) => x.spec?.selector && Object.keys(x.spec.selector).length > 0 && carries({ app: "a", tier: "b" }, x.spec.selector)));
+          for (const uid of ["u1", "u2"]) {
+            const owned = inNs(i, ns).filter((x) => x.metadata.ownerReferences?.[0]?.uid === uid);
+            expect(storeControlledBy(i, ns, uid)).toEqual(owned);
+            expect(storeClaimCandidates(i, ns, { matchLabels: { app: "a" } }, uid)).toEqual(inNs(i, ns).filter((x) => carries(x.metadata.labels, { app: "a" }) || owned.includes(x)));
+          }
+        }
+        for (const uid of ["u1", "u2"]) expect(storeControlledCount(i, uid)).toBe([...i.store.values()].filter((x) => x.metadata.ownerReferences?.[0]?.uid === uid).length);
       }
     }), { numRuns: 200 });
   });

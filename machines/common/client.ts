@@ -56,7 +56,7 @@ export interface Informer {
   readonly resourceVersion: string;
   readonly synced: boolean;
   readonly listId?: number;
-  /** secondary indexes by label pairs and controller, kept in step with the store (informers started `indexed`) */
+  /** secondary indexes by label pairs, selector pairs and controller, kept in step with the store (informers started `indexed`) */
   readonly index?: StoreIndex;
 }
 
@@ -67,12 +67,14 @@ export function setInformer(c: ClientState, inf: Informer): Informer {
 }
 
 /**
- * Secondary indexes of a store: its objects by "namespace\0key\0value" of their labels or
- * (Services) selector pairs, and by the uid of their controller. A class, so a step's draft never
- * proxies it: it is a value, replaced whole (withEntry/without), never changed in place.
+ * Secondary indexes of a store: the keys of its objects by "namespace\0key\0value" of their
+ * labels or (Services) selector pairs, and by the uid of their controller. A class, so a step's
+ * draft never proxies it: it is a value, replaced whole (withEntry/without), never changed in place.
  */
 export class StoreIndex {
   constructor(
+    /** the indexes kept (LABELS | SELECTOR | OWNERS): the others stay empty */
+    readonly kinds: number,
     /** key -> insertion number, so indexed lookups return objects in store order */
     readonly seq: IMap<string, number>,
     readonly next: number,
@@ -84,13 +86,22 @@ export class StoreIndex {
 }
 
 /** One object under an index entry, with its insertion number (store order without a lookup). */
-export interface IndexEntry {
+interface IndexEntry {
   readonly n: number;
   readonly obj: any;
 }
 
-/** The objects under one index entry, by key: lookups read them here, never in the store. */
-type Posting = IMap<string, IndexEntry>;
+/**
+ * The keys under one index entry, with their insertion numbers. Keys, not objects: lookups read
+ * the objects in the store, so a modification that keeps an object's index keys (most of them:
+ * status, binding) changes no posting.
+ */
+type Posting = IMap<string, number>;
+
+/** The secondary indexes an informer can keep: by label pair, by (Services) selector pair, by controller uid. */
+export type IndexKind = "labels" | "selector" | "owners";
+const LABELS = 1, SELECTOR = 2, OWNERS = 4;
+const KIND_BITS: Record<IndexKind, number> = { labels: LABELS, selector: SELECTOR, owners: OWNERS };
 
 /** A fresh client identity. */
 export function newClient(token: string): ClientState {
@@ -134,10 +145,12 @@ export function startInformer(
   c: ClientState,
   fx: Fx,
   watchId: number,
-  spec: { group: string; resource: string; namespace?: string; labelSelector?: string; fieldSelector?: string; indexed?: boolean },
+  // indexed: true keeps every index; a list keeps only the indexes the controller reads
+  spec: { group: string; resource: string; namespace?: string; labelSelector?: string; fieldSelector?: string; indexed?: boolean | readonly IndexKind[] },
 ): Informer {
   const { indexed, ...what } = spec;
-  const inf: Informer = { watchId, ...what, store: OrderedMap(), resourceVersion: "", synced: false, ...(indexed ? { index: emptyIndex } : {}) };
+  const kinds = indexed === true ? LABELS | SELECTOR | OWNERS : indexed ? indexed.reduce((m, k) => m | KIND_BITS[k], 0) : 0;
+  const inf: Informer = { watchId, ...what, store: OrderedMap(), resourceVersion: "", synced: false, ...(indexed ? { index: emptyIndex(kinds) } : {}) };
   setInformer(c, inf);
   return relist(c, fx, inf);
 }
@@ -175,7 +188,7 @@ export function onListed(c: ClientState, fx: Fx, inf: Informer, list: any): Info
     if (mutant("informer.relist-keeps-deleted")) for (const [k, old] of prev) if (!m.has(k)) m.set(k, old);
   });
   for (const [k, old] of prev) if (!fresh.has(k)) deltas.push({ type: "DELETED", object: old, old });
-  inf = setInformer(c, { ...inf, store: fresh, index: inf.index && indexOf(fresh), resourceVersion: list.metadata.resourceVersion, synced: true });
+  inf = setInformer(c, { ...inf, store: fresh, index: inf.index && indexOf(fresh, inf.index.kinds), resourceVersion: list.metadata.resourceVersion, synced: true });
   watchFrom(c, fx, inf);
   return deltas;
 }
@@ -210,13 +223,23 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, inf: Inform
   const old = inf.store.get(k);
   const resourceVersion = ev.object.metadata.resourceVersion;
   if (ev.eventType === "DELETED") {
-    const index = inf.index !== undefined && old !== undefined ? unindex(inf.index, k, old, true) : inf.index;
-    setInformer(c, copyWith(inf, { store: inf.store.delete(k), index, resourceVersion }));
+    const index = inf.index !== undefined && old !== undefined ? unindex(inf.index, k, old) : inf.index;
+    const store = inf.store.delete(k);
+    if (index !== undefined && old !== undefined) {
+      moveCounts(inf.store, store, index, old, undefined);
+      if (index.kinds & LABELS) noteChange(inf.store, store, k);
+    }
+    setInformer(c, copyWith(inf, { store, index, resourceVersion }));
     return { type: "DELETED", object: ev.object, old };
   }
-  // the index entries hold the object itself: a modification that keeps its index keys replaces it where it is
-  const index = inf.index === undefined ? undefined : addToIndex(old === undefined || sameIndexKeys(old, ev.object) ? inf.index : unindex(inf.index, k, old, false), k, ev.object);
-  setInformer(c, copyWith(inf, { store: inf.store.set(k, ev.object), index, resourceVersion }));
+  const store = inf.store.set(k, ev.object);
+  // postings hold keys: a modification that keeps the index keys leaves the index as it is
+  const index = inf.index === undefined || (old !== undefined && sameIndexKeys(old, ev.object, inf.index.kinds)) ? inf.index : reindex(inf.index, k, old, ev.object);
+  if (index !== undefined) {
+    moveCounts(inf.store, store, index, old, ev.object);
+    if (index.kinds & LABELS) noteChange(inf.store, store, k);
+  }
+  setInformer(c, copyWith(inf, { store, index, resourceVersion }));
   return { type: ev.eventType, object: ev.object, old };
 }
 
@@ -226,24 +249,19 @@ function pairs(ns: string, m: Record<string, string> | undefined): string[] {
   return out;
 }
 
-function post(map: IMap<string, Posting>, pair: string, key: string, e: IndexEntry): IMap<string, Posting> {
+function post(map: IMap<string, Posting>, pair: string, key: string, n: number): IMap<string, Posting> {
   const s = map.get(pair);
-  if (s === undefined) return map.set(pair, IMap<string, IndexEntry>().set(key, e));
-  const next = s.set(key, e);
-  const kept = keptCounts.get(s);
-  if (kept !== undefined) keptCounts.set(next, moved(kept, s.get(key)?.obj, e.obj));
-  return map.set(pair, next);
+  if (s === undefined) return map.set(pair, IMap<string, number>().set(key, n));
+  // already there (a pair the object kept): the posting stays the same value
+  if (s.get(key) === n) return map;
+  return map.set(pair, s.set(key, n));
 }
 
 function unpost(map: IMap<string, Posting>, pair: string, key: string): IMap<string, Posting> {
   const s = map.get(pair);
-  const gone = s?.get(key);
-  if (s === undefined || gone === undefined) return map;
+  if (s === undefined || !s.has(key)) return map;
   const rest = s.delete(key);
-  if (rest.size === 0) return map.delete(pair);
-  const kept = keptCounts.get(s);
-  if (kept !== undefined) keptCounts.set(rest, moved(kept, gone.obj, undefined));
-  return map.set(pair, rest);
+  return rest.size === 0 ? map.delete(pair) : map.set(pair, rest);
 }
 
 /**
@@ -263,9 +281,10 @@ interface KeptCount {
   readonly sum: readonly number[];
 }
 
-// The counts kept for a posting value (postings are values: a changed posting is a new one, and
-// its counts are moved from its predecessor's by the one object that changed).
-const keptCounts = new WeakMap<Posting, readonly KeptCount[]>();
+// The counts kept for a store value, by label pair: a count is a function of the objects, so it
+// is kept with the store (a posting holds keys, and the same posting value stands for other
+// objects in another store). A store's successor gets them moved by the one object that changed.
+const keptCounts = new WeakMap<Store, IMap<string, readonly KeptCount[]>>();
 /** Counts kept per posting: a few controllers' worth (one ReplicaSet per pair, two in a rollout). */
 const KEPT_COUNTS = 4;
 
@@ -273,46 +292,102 @@ function moved(kept: readonly KeptCount[], out: any, into: any): readonly KeptCo
   return kept.map(({ count, sum }) => {
     const next = sum.slice();
     if (out !== undefined) {
-      const o = count.of(out);
+      const o = shareOf(count, out);
       for (let i = 0; i < next.length; i++) next[i]! -= o[i]!;
     }
     if (into !== undefined) {
-      const a = count.of(into);
+      const a = shareOf(count, into);
       for (let i = 0; i < next.length; i++) next[i]! += a[i]!;
     }
     return { count, sum: next };
   });
 }
 
-function countOf(s: Posting, count: PostingCount): readonly number[] {
-  const kept = keptCounts.get(s) ?? [];
+// An object's share in the count it was last moved by: the object an event moves out is the one
+// an earlier event moved in (objects are values, and a count's share is a function of the object).
+const lastShare = new WeakMap<object, { readonly count: PostingCount; readonly share: readonly number[] }>();
+
+function shareOf(count: PostingCount, obj: any): readonly number[] {
+  const last = lastShare.get(obj);
+  if (last !== undefined && last.count === count) return last.share;
+  const share = count.of(obj);
+  lastShare.set(obj, { count, share });
+  return share;
+}
+
+/**
+ * Moves the counts kept for store prev onto next, its successor by one object (out replaced by
+ * into, either undefined when added or deleted); ix is next's index.
+ */
+function moveCounts(prev: Store, next: Store, ix: StoreIndex, out: any, into: any): void {
+  const kept = keptCounts.get(prev);
+  if (kept === undefined || next === prev) return;
+  const ns = (into ?? out).metadata?.namespace ?? "";
+  const outPairs = out === undefined ? [] : pairs(ns, out.metadata?.labels);
+  const intoPairs = into === undefined ? [] : pairs(ns, into.metadata?.labels);
+  let counts = kept;
+  const move = (p: string, o: any, i: any) => {
+    const k = counts.get(p);
+    if (k === undefined) return;
+    // an emptied posting is dropped with its counts
+    counts = ix.labels.has(p) ? counts.set(p, moved(k, o, i)) : counts.delete(p);
+  };
+  for (const p of outPairs) move(p, out, intoPairs.includes(p) ? into : undefined);
+  for (const p of intoPairs) if (!outPairs.includes(p)) move(p, undefined, into);
+  keptCounts.set(next, counts);
+}
+
+function countOf(store: Store, pair: string, s: Posting, count: PostingCount): readonly number[] {
+  const all = keptCounts.get(store);
+  const kept = all?.get(pair) ?? [];
   for (const k of kept) if (k.count.id === count.id) return k.sum;
   let sum: number[] | undefined;
-  s.forEach((e) => {
-    const a = count.of(e.obj);
+  s.forEach((_n, key) => {
+    const a = count.of(store.get(key));
     if (sum === undefined) sum = a.slice();
     else for (let i = 0; i < sum.length; i++) sum[i]! += a[i]!;
   });
   // postings are never empty (an emptied one is dropped), so sum is set
-  keptCounts.set(s, [...kept.slice(kept.length >= KEPT_COUNTS ? 1 : 0), { count, sum: sum! }]);
+  keptCounts.set(store, (all ?? IMap<string, readonly KeptCount[]>()).set(pair, [...kept.slice(kept.length >= KEPT_COUNTS ? 1 : 0), { count, sum: sum! }]));
   return sum!;
 }
 
 /** The index with obj under key, in every entry it belongs to (a new value; ix is not changed). */
 function addToIndex(ix: StoreIndex, key: string, obj: any): StoreIndex {
   let { seq, next, labels, selector, owners } = ix;
+  const kinds = ix.kinds;
   let n = seq.get(key);
   if (n === undefined) seq = seq.set(key, (n = next++));
-  const e: IndexEntry = { n, obj };
   const ns = obj.metadata?.namespace ?? "";
-  const lp = pairs(ns, obj.metadata?.labels);
-  // one copy of the pairs' map for all of an object's pairs
-  if (lp.length > 1) labels = labels.withMutations((m) => { for (const p of lp) post(m, p, key, e); });
-  else for (const p of lp) labels = post(labels, p, key, e);
-  for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, e);
-  const owner = controllerUid(obj);
-  if (owner !== undefined) owners = post(owners, owner, key, e);
-  return new StoreIndex(seq, next, labels, selector, owners);
+  if (kinds & LABELS) {
+    const lp = pairs(ns, obj.metadata?.labels);
+    // one copy of the pairs' map for all of an object's pairs
+    if (lp.length > 1) labels = labels.withMutations((m) => { for (const p of lp) post(m, p, key, n); });
+    else for (const p of lp) labels = post(labels, p, key, n);
+  }
+  if (kinds & SELECTOR) for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, n);
+  const owner = kinds & OWNERS ? controllerUid(obj) : undefined;
+  if (owner !== undefined) owners = post(owners, owner, key, n);
+  return new StoreIndex(kinds, seq, next, labels, selector, owners);
+}
+
+/** The index with obj under key instead of old (undefined when added): out of the entries only old had, into obj's (kept ones stay as they are). */
+function reindex(ix: StoreIndex, key: string, old: any, obj: any): StoreIndex {
+  if (old === undefined) return addToIndex(ix, key, obj);
+  let { labels, selector, owners } = ix;
+  const kinds = ix.kinds;
+  const ns = obj.metadata?.namespace ?? "";
+  if (kinds & LABELS) {
+    const lp = pairs(ns, obj.metadata?.labels);
+    for (const p of pairs(ns, old.metadata?.labels)) if (!lp.includes(p)) labels = unpost(labels, p, key);
+  }
+  if (kinds & SELECTOR) {
+    const sp = pairs(ns, obj.spec?.selector);
+    for (const p of pairs(ns, old.spec?.selector)) if (!sp.includes(p)) selector = unpost(selector, p, key);
+  }
+  const owner = kinds & OWNERS ? controllerUid(old) : undefined;
+  if (owner !== undefined && owner !== controllerUid(obj)) owners = unpost(owners, owner, key);
+  return addToIndex(new StoreIndex(kinds, ix.seq, ix.next, labels, selector, owners), key, obj);
 }
 
 function controllerUid(obj: any): string | undefined {
@@ -322,34 +397,37 @@ function controllerUid(obj: any): string | undefined {
   return undefined;
 }
 
-/** The index without obj under key (its insertion number kept unless the object is gone). */
-function unindex(ix: StoreIndex, key: string, obj: any, gone: boolean): StoreIndex {
-  let { seq, labels, selector, owners } = ix;
-  if (gone) seq = seq.delete(key);
+/** The index without obj under key, which is gone. */
+function unindex(ix: StoreIndex, key: string, obj: any): StoreIndex {
+  let { labels, selector, owners } = ix;
+  const kinds = ix.kinds;
   const ns = obj.metadata?.namespace ?? "";
-  for (const p of pairs(ns, obj.metadata?.labels)) labels = unpost(labels, p, key);
-  for (const p of pairs(ns, obj.spec?.selector)) selector = unpost(selector, p, key);
-  const owner = controllerUid(obj);
+  if (kinds & LABELS) for (const p of pairs(ns, obj.metadata?.labels)) labels = unpost(labels, p, key);
+  if (kinds & SELECTOR) for (const p of pairs(ns, obj.spec?.selector)) selector = unpost(selector, p, key);
+  const owner = kinds & OWNERS ? controllerUid(obj) : undefined;
   if (owner !== undefined) owners = unpost(owners, owner, key);
-  return new StoreIndex(seq, ix.next, labels, selector, owners);
+  return new StoreIndex(kinds, ix.seq.delete(key), ix.next, labels, selector, owners);
 }
 
-const emptyIndex = new StoreIndex(IMap(), 0, IMap(), IMap(), IMap());
+function emptyIndex(kinds: number): StoreIndex {
+  return new StoreIndex(kinds, IMap(), 0, IMap(), IMap(), IMap());
+}
 
-/** The index of a whole store, built in store order. */
-function indexOf(store: Store): StoreIndex {
-  let ix = emptyIndex;
+/** The index (of these kinds) of a whole store, built in store order. */
+function indexOf(store: Store, kinds: number): StoreIndex {
+  let ix = emptyIndex(kinds);
   for (const [k, obj] of store) ix = addToIndex(ix, k, obj);
   return ix;
 }
 
-// An informer started without `indexed` answers lookups from an index built for the one call:
-// right, but O(store); every controller that looks up by labels or owner starts its informers indexed.
-function storeIndex(inf: Informer): StoreIndex {
-  if (inf.index !== undefined) return inf.index;
+// An informer started without `indexed` (or without the indexes a lookup reads) answers lookups
+// from an index built for the one call: right, but O(store); every controller that looks up by
+// labels, selector or owner starts its informers with the indexes it reads.
+function storeIndex(inf: Informer, kinds: number): StoreIndex {
+  if (inf.index !== undefined && (inf.index.kinds & kinds) === kinds) return inf.index;
   // built once per store value (stores are immutable), for lookups between two events
   let ix = builtIndexes.get(inf.store);
-  if (ix === undefined) builtIndexes.set(inf.store, (ix = indexOf(inf.store)));
+  if (ix === undefined) builtIndexes.set(inf.store, (ix = indexOf(inf.store, LABELS | SELECTOR | OWNERS)));
   return ix;
 }
 const builtIndexes = new WeakMap<Store, StoreIndex>();
@@ -376,10 +454,11 @@ function inStoreOrder(entries: IndexEntry[]): any[] {
   return out;
 }
 
-// A modification that keeps namespace, labels, selector and controller leaves the index as it is.
-function sameIndexKeys(a: any, b: any): boolean {
-  return (a.metadata?.namespace ?? "") === (b.metadata?.namespace ?? "") && sameStrings(a.metadata?.labels, b.metadata?.labels)
-    && sameStrings(a.spec?.selector, b.spec?.selector) && controllerUid(a) === controllerUid(b);
+// A modification that keeps namespace and what the kept indexes are by (labels, selector,
+// controller) leaves the index as it is.
+function sameIndexKeys(a: any, b: any, kinds: number): boolean {
+  return (a.metadata?.namespace ?? "") === (b.metadata?.namespace ?? "") && (!(kinds & LABELS) || sameStrings(a.metadata?.labels, b.metadata?.labels))
+    && (!(kinds & SELECTOR) || sameStrings(a.spec?.selector, b.spec?.selector)) && (!(kinds & OWNERS) || controllerUid(a) === controllerUid(b));
 }
 
 function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined): boolean {
@@ -399,36 +478,138 @@ function sameStrings(a: Record<string, unknown> | undefined, b: Record<string, u
  * order (what filtering the whole namespace would give, without scanning it).
  */
 export function storeSelect(inf: Informer, ns: string, selector: Record<string, string>): any[] {
-  return inStoreOrder(selectEntries(storeIndex(inf), ns, selector));
+  const ix = storeIndex(inf, LABELS);
+  const pair = smallestPair(ix, ns, selector);
+  if (pair === undefined) return [];
+  const out = postingObjects(inf.store, ix.labels.get(pair)!);
+  // One pair: its posting is exactly the answer; more: its objects that carry the others too.
+  if (hasOnePair(selector)) return out;
+  return out.filter((obj) => {
+    const labels = obj.metadata?.labels;
+    for (const sk in selector) if (labels?.[sk] !== selector[sk]) return false;
+    return true;
+  });
 }
 
 /**
- * The index entries storeSelect returns, in no particular order; with exact false, every entry of
- * the smallest pair's posting (a superset: for a caller that tests the selector itself).
+ * Where a store value stands in its informer's history: the keys its events changed, in order (a
+ * log shared along one history; a second successor of a value, a fork, starts a log of its own),
+ * and how far into that log this value is. Cache state kept beside the values, never in them.
  */
-function selectEntries(ix: StoreIndex, ns: string, selector: Record<string, string>, exact = true): IndexEntry[] {
-  const best = smallestPosting(ix, ns, selector);
-  if (best === undefined) return [];
+interface History {
+  readonly log: string[];
+  readonly at: number;
+}
+const histories = new WeakMap<Store, History>();
+/** A log this long starts afresh (its first values then read their postings whole once more). */
+const HISTORY_MAX = 1 << 14;
+
+/**
+ * Records that next is prev with the object under key changed (added, modified or deleted). A
+ * history starts where a posting is first read (postingObjects), so informers never read that
+ * way keep none.
+ */
+function noteChange(prev: Store, next: Store, key: string): void {
+  const h = histories.get(prev);
+  if (h === undefined || next === prev) return;
+  // prev is the tip of its log: next extends it; else next is a fork and starts a log of its own
+  if (h.log.length === h.at && h.at < HISTORY_MAX) {
+    h.log.push(key);
+    histories.set(next, { log: h.log, at: h.at + 1 });
+  } else histories.set(next, { log: [], at: 0 });
+}
+
+/** The objects a posting's keys last read, with the point of history they were read at. */
+interface PostingRead {
+  readonly log: string[];
+  readonly at: number;
+  readonly objs: readonly any[];
+}
+const postingReads = new WeakMap<Posting, PostingRead>();
+
+/**
+ * The objects of a posting's keys in store, in store order. A posting value read before at an
+ * earlier point of the same history is read again by the keys changed since (a posting value
+ * does not change while its objects do), not key by key.
+ */
+function postingObjects(store: Store, s: Posting): any[] {
+  const keys = keysInOrder(s);
+  let h = histories.get(store);
+  if (h === undefined) histories.set(store, (h = { log: [], at: 0 }));
+  const last = postingReads.get(s);
+  let out: any[];
+  if (last !== undefined && last.log === h.log && last.at <= h.at && h.at - last.at <= keys.length) {
+    out = last.objs.slice();
+    if (h.at > last.at) {
+      const at = positionsOf(s);
+      for (let g = last.at; g < h.at; g++) {
+        const k = h.log[g]!;
+        const i = at.get(k);
+        if (i !== undefined) out[i] = store.get(k);
+      }
+    }
+  } else {
+    out = new Array<any>(keys.length);
+    for (let i = 0; i < keys.length; i++) out[i] = store.get(keys[i]!);
+  }
+  // the read kept is a copy: callers own what they are given
+  if (last === undefined || last.log !== h.log || last.at < h.at) postingReads.set(s, { log: h.log, at: h.at, objs: out.slice() });
+  return out;
+}
+
+// Where each key of a posting is in keysInOrder's array, once per posting value.
+const positions = new WeakMap<Posting, Map<string, number>>();
+
+function positionsOf(s: Posting): Map<string, number> {
+  let at = positions.get(s);
+  if (at === undefined) {
+    at = new Map();
+    const keys = keysInOrder(s);
+    for (let i = 0; i < keys.length; i++) at.set(keys[i]!, i);
+    positions.set(s, at);
+  }
+  return at;
+}
+
+// A posting's keys in store order, once per posting value: postings change only when objects
+// come, go or change index keys, so the lookups between those skip iterating and sorting them.
+const orderedKeys = new WeakMap<Posting, readonly string[]>();
+
+function keysInOrder(s: Posting): readonly string[] {
+  let keys = orderedKeys.get(s);
+  if (keys === undefined) {
+    // entries whose "objects" are the keys: sorted by insertion number as objects are
+    const entries: IndexEntry[] = [];
+    s.forEach((n, k) => void entries.push({ n, obj: k }));
+    orderedKeys.set(s, (keys = inStoreOrder(entries)));
+  }
+  return keys;
+}
+
+/**
+ * The index entries of the smallest pair's posting, in no particular order (a superset of what
+ * the selector selects: for a caller that tests the selector itself).
+ */
+function candidateEntries(store: Store, ix: StoreIndex, ns: string, selector: Record<string, string>): IndexEntry[] {
+  const pair = smallestPair(ix, ns, selector);
+  if (pair === undefined) return [];
   const hit: IndexEntry[] = [];
-  // One pair: its index entry is exactly the answer.
-  if (!exact || hasOnePair(selector)) best.forEach((e) => void hit.push(e));
-  else
-    best.forEach((e) => {
-      const labels = e.obj.metadata?.labels;
-      for (const sk in selector) if (labels?.[sk] !== selector[sk]) return;
-      hit.push(e);
-    });
+  ix.labels.get(pair)!.forEach((n, k) => void hit.push({ n, obj: store.get(k) }));
   return hit;
 }
 
-// The posting of the selector's pair fewest objects carry (the first of equals); undefined when
-// the selector is empty or some pair has no object.
-function smallestPosting(ix: StoreIndex, ns: string, selector: Record<string, string>): Posting | undefined {
-  let best: Posting | undefined;
+// The selector's pair fewest objects carry (the first of equals); undefined when the selector is
+// empty or some pair has no object.
+function smallestPair(ix: StoreIndex, ns: string, selector: Record<string, string>): string | undefined {
+  let best: string | undefined;
+  let size = 0;
   for (const p of pairs(ns, selector)) {
     const s = ix.labels.get(p);
     if (s === undefined || s.size === 0) return undefined;
-    if (best === undefined || s.size < best.size) best = s;
+    if (best === undefined || s.size < size) {
+      best = p;
+      size = s.size;
+    }
   }
   return best;
 }
@@ -441,15 +622,16 @@ function hasOnePair(selector: Record<string, string>): boolean {
 
 /** The objects in namespace ns whose spec.selector pairs all appear in these labels (Services selecting a pod), in store order; empty selectors select nothing. */
 export function storeSelecting(inf: Informer, ns: string, labels: Record<string, string> | undefined): any[] {
-  const ix = storeIndex(inf);
-  const cand = new Map<string, IndexEntry>();
-  for (const p of pairs(ns, labels)) ix.selector.get(p)?.forEach((e, k) => void cand.set(k, e));
+  const ix = storeIndex(inf, SELECTOR);
+  const cand = new Map<string, number>();
+  for (const p of pairs(ns, labels)) ix.selector.get(p)?.forEach((n, k) => void cand.set(k, n));
   const hit: IndexEntry[] = [];
-  for (const e of cand.values()) {
-    const sel = e.obj.spec?.selector as Record<string, string> | undefined;
+  for (const [k, n] of cand) {
+    const obj = inf.store.get(k);
+    const sel = obj.spec?.selector as Record<string, string> | undefined;
     let ok = sel !== undefined;
     for (const sk in sel) if (labels?.[sk] !== sel[sk]) { ok = false; break; }
-    if (ok) hit.push(e);
+    if (ok) hit.push({ n, obj });
   }
   return inStoreOrder(hit);
 }
@@ -461,22 +643,24 @@ export function storeSelecting(inf: Informer, ns: string, labels: Record<string,
  * without matchLabels, the namespace.
  */
 export function storeClaimCandidates(inf: Informer, ns: string | undefined, selector: any, uid: string | undefined): any[] {
-  const ix = storeIndex(inf);
+  const ix = storeIndex(inf, LABELS | OWNERS);
   const ml = selector?.matchLabels as Record<string, string> | undefined;
   let hit: IndexEntry[] = [];
   if (selector !== undefined && selector !== null && (ml === undefined || Object.keys(ml).length === 0)) {
     for (const [k, obj] of inf.store) if (obj.metadata?.namespace === ns) hit.push({ n: ix.seq.get(k)!, obj });
   } else if (ml !== undefined) {
     // claiming tests the whole selector on each candidate: the smallest pair's posting will do
-    hit = selectEntries(ix, ns ?? "", ml, false);
+    hit = candidateEntries(inf.store, ix, ns ?? "", ml);
   }
   const owned = uid === undefined ? undefined : ix.owners.get(uid);
   if (owned !== undefined && owned.size > 0) {
     // controlled objects the label entries did not already give
     const seen = new Set<number>();
     for (const e of hit) seen.add(e.n);
-    owned.forEach((e) => {
-      if (!seen.has(e.n) && e.obj.metadata?.namespace === ns) hit.push(e);
+    owned.forEach((n, k) => {
+      if (seen.has(n)) return;
+      const obj = inf.store.get(k);
+      if (obj.metadata?.namespace === ns) hit.push({ n, obj });
     });
   }
   return inStoreOrder(hit);
@@ -487,21 +671,23 @@ export function storeClaimCandidates(inf: Informer, ns: string | undefined, sele
  * posting fewest objects carry, in namespace ns), or undefined when some pair has no object.
  */
 export function storeLabelCount(inf: Informer, ns: string, matchLabels: Record<string, string>, count: PostingCount): readonly number[] | undefined {
-  const best = smallestPosting(storeIndex(inf), ns, matchLabels);
-  return best === undefined ? undefined : countOf(best, count);
+  const ix = storeIndex(inf, LABELS);
+  const pair = smallestPair(ix, ns, matchLabels);
+  return pair === undefined ? undefined : countOf(inf.store, pair, ix.labels.get(pair)!, count);
 }
 
 /** How many objects (in any namespace) have a controller ownerReference with this uid. */
 export function storeControlledCount(inf: Informer, uid: string): number {
-  return storeIndex(inf).owners.get(uid)?.size ?? 0;
+  return storeIndex(inf, OWNERS).owners.get(uid)?.size ?? 0;
 }
 
 /** The objects whose controller ownerReference has this uid, in namespace ns, in store order. */
 export function storeControlledBy(inf: Informer, ns: string | undefined, uid: string | undefined): any[] {
   if (uid === undefined) return [];
   const hit: IndexEntry[] = [];
-  storeIndex(inf).owners.get(uid)?.forEach((e) => {
-    if (e.obj.metadata?.namespace === ns) hit.push(e);
+  storeIndex(inf, OWNERS).owners.get(uid)?.forEach((n, k) => {
+    const obj = inf.store.get(k);
+    if (obj.metadata?.namespace === ns) hit.push({ n, obj });
   });
   return inStoreOrder(hit);
 }

@@ -56,8 +56,8 @@ export function initialEndpointsController(input: EndpointsControllerInput): End
 
 /** Starts the Service, Pod and Endpoints informers. */
 export function startInformers(ctx: EndpointsControllerContext, fx: Fx): void {
-  startInformer(ctx.client, fx, SERVICES, { group: "", resource: "services", indexed: true });
-  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: true });
+  startInformer(ctx.client, fx, SERVICES, { group: "", resource: "services", indexed: ["selector"] });
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: ["labels"] });
   startInformer(ctx.client, fx, ENDPOINTS, { group: "", resource: "endpoints" });
 }
 

@@ -61,9 +61,9 @@ export function initialEndpointSliceController(input: EndpointSliceControllerInp
 
 /** Starts the Service, Pod, EndpointSlice and Node informers. */
 export function startInformers(ctx: EndpointSliceControllerContext, fx: Fx): void {
-  startInformer(ctx.client, fx, SERVICES, { group: "", resource: "services", indexed: true });
-  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: true });
-  startInformer(ctx.client, fx, SLICES, { group: "discovery.k8s.io", resource: "endpointslices", indexed: true });
+  startInformer(ctx.client, fx, SERVICES, { group: "", resource: "services", indexed: ["selector"] });
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: ["labels"] });
+  startInformer(ctx.client, fx, SLICES, { group: "discovery.k8s.io", resource: "endpointslices", indexed: ["labels"] });
   startInformer(ctx.client, fx, NODES, { group: "", resource: "nodes" });
 }
 

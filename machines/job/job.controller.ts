@@ -61,7 +61,7 @@ export function initialJobController(input: JobControllerInput): JobControllerCo
 /** Informers on Jobs and Pods in every namespace. */
 export function startInformers(ctx: JobControllerContext, fx: Fx): void {
   startInformer(ctx.client, fx, JOBS, { group: "batch", resource: "jobs" });
-  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: true });
+  startInformer(ctx.client, fx, PODS, { group: "", resource: "pods", indexed: ["owners"] });
 }
 
 const jobKey = (o: { metadata?: { namespace?: string; name?: string } }) => `${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? ""}`;
