@@ -266,3 +266,62 @@ describe("an informer keeping only some indexes", () => {
     }), { numRuns: 200 });
   });
 });
+
+describe("informers fed the same watch events share their store values (a shared informer)", () => {
+  // Two controllers' informers of one resource, started alike, hold one store value after the same
+  // events, whichever sees each event first; a third that listed something else keeps its own. Each
+  // store must be what the events say: a key set keeps its place, a deleted key leaves, an added
+  // one goes last, as the reflector's store keeps them.
+  const eventArb = fc.record({
+    type: fc.constantFrom("ADDED", "MODIFIED", "MODIFIED", "DELETED"),
+    name: fc.constantFrom("p0", "p1", "p2", "p3"),
+    app: fc.constantFrom("a", "b"),
+    lagging: fc.boolean(),
+  });
+
+  it("the same values as the events describe, shared between the informers that started alike", () => {
+    fc.assert(fc.property(fc.array(eventArb, { maxLength: 30 }), (events) => {
+      const a = listed([]);
+      const b = listed([]);
+      const seed = pod("p9", { app: "a" });
+      const c = listed([seed]);
+      const want = new Map<string, any>();
+      const wantC = new Map<string, any>([["default/p9", seed]]);
+      const waiting: any[] = [];
+      let rv = 10;
+      const deliver = (to: { c: ClientState }, ev: any, expectOld: any) => {
+        const d = onWatchEvent(to.c, new Fx(), ev) as any;
+        expect(d.old).toBe(expectOld);
+      };
+      for (const e of events) {
+        const o = pod(e.name, { app: e.app });
+        o.metadata.resourceVersion = String(rv++);
+        const key = `default/${e.name}`;
+        const type = !want.has(key) ? "ADDED" : e.type === "ADDED" ? "MODIFIED" : e.type;
+        const ev = { type: "WatchEvent", watchId: 1, eventType: type, object: o };
+        const old = want.get(key);
+        deliver(a, ev, old);
+        if (type === "DELETED") want.delete(key);
+        else want.set(key, o);
+        // b sometimes sees events later than a, as a controller whose channel is longer does
+        waiting.push([ev, old]);
+        if (!e.lagging) for (const [w, wo] of waiting.splice(0)) deliver(b, w, wo);
+        const cOld = wantC.get(key);
+        if (type !== "DELETED" || cOld !== undefined) {
+          deliver(c, { ...ev, eventType: type === "DELETED" ? "DELETED" : cOld === undefined ? "ADDED" : "MODIFIED" }, cOld);
+          if (type === "DELETED") wantC.delete(key);
+          else wantC.set(key, o);
+        }
+        expect([...a.inf().store.entries()]).toEqual([...want.entries()]);
+        expect([...c.inf().store.entries()]).toEqual([...wantC.entries()]);
+        for (const app of ["a", "b"]) {
+          expect(names(storeSelect(a.inf(), "default", { app }))).toEqual([...want.values()].filter((p) => p.metadata.labels.app === app).map((p) => p.metadata.name));
+          expect(names(storeSelect(c.inf(), "default", { app }))).toEqual([...wantC.values()].filter((p) => p.metadata.labels.app === app).map((p) => p.metadata.name));
+        }
+      }
+      for (const [w, wo] of waiting.splice(0)) deliver(b, w, wo);
+      expect(b.inf().store).toBe(a.inf().store);
+      expect(b.inf().index).toBe(a.inf().index);
+    }), { numRuns: 200 });
+  });
+});

@@ -219,28 +219,65 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, inf: Inform
     setInformer(c, { ...inf, resourceVersion: ev.object.metadata.resourceVersion });
     return undefined;
   }
-  const k = objectKey(ev.object);
-  const old = inf.store.get(k);
-  const resourceVersion = ev.object.metadata.resourceVersion;
-  if (ev.eventType === "DELETED") {
-    const index = inf.index !== undefined && old !== undefined ? unindex(inf.index, k, old) : inf.index;
-    const store = inf.store.delete(k);
+  const next = appliedEvent(inf.store, inf.index, ev.eventType, ev.object);
+  setInformer(c, copyWith(inf, { store: next.store, index: next.index, resourceVersion: ev.object.metadata.resourceVersion }));
+  return { type: ev.eventType, object: ev.object, old: next.old };
+}
+
+/** An informer's store and index after one watch event. */
+interface AppliedEvent {
+  readonly type: string;
+  /** the store and index the event was applied to */
+  readonly fromStore: Store;
+  readonly from: StoreIndex | undefined;
+  /** the object the store held under the event's key before it */
+  readonly old: any;
+  readonly store: Store;
+  readonly index: StoreIndex | undefined;
+}
+
+// The controllers' informers of one resource see the same events from the same start, so they hold
+// the same store values (kube-controller-manager shares one informer per resource between its
+// controllers): the store and index after an event are made once, by the first informer to see it,
+// and the others take the same values. Looked up by identity of what they are made of (stores,
+// indexes and objects are values); a memo of the newest events only, the values are the same
+// without it. Bounded, not weak: weakly held stores would outlive their informers until a full GC.
+const appliedEvents = new Map<object, AppliedEvent[]>();
+const appliedEventsKept = 256;
+
+/** The store and index after an ADDED, MODIFIED or DELETED event of obj. */
+function appliedEvent(store: Store, index: StoreIndex | undefined, type: string, obj: any): AppliedEvent {
+  let made = appliedEvents.get(obj);
+  if (made !== undefined) for (const a of made) if (a.fromStore === store && a.from === index && a.type === type) return a;
+  const a = applyEvent(store, index, type, obj);
+  if (made === undefined) {
+    if (appliedEvents.size >= appliedEventsKept) appliedEvents.delete(appliedEvents.keys().next().value!);
+    appliedEvents.set(obj, (made = []));
+  }
+  made.push(a);
+  return a;
+}
+
+function applyEvent(fromStore: Store, from: StoreIndex | undefined, type: string, obj: any): AppliedEvent {
+  const k = objectKey(obj);
+  const old = fromStore.get(k);
+  if (type === "DELETED") {
+    const index = from !== undefined && old !== undefined ? unindex(from, k, old) : from;
+    const store = fromStore.delete(k);
     if (index !== undefined && old !== undefined) {
-      moveCounts(inf.store, store, index, old, undefined);
-      if (index.kinds & LABELS) noteChange(inf.store, store, k);
+      moveCounts(fromStore, store, index, old, undefined);
+      if (index.kinds & LABELS) noteChange(fromStore, store, k);
     }
-    setInformer(c, copyWith(inf, { store, index, resourceVersion }));
-    return { type: "DELETED", object: ev.object, old };
+    return { type, fromStore, from, old, store, index };
   }
-  const store = inf.store.set(k, ev.object);
+  const store = fromStore.set(k, obj);
   // postings hold keys: a modification that keeps the index keys leaves the index as it is
-  const index = inf.index === undefined || (old !== undefined && sameIndexKeys(old, ev.object, inf.index.kinds)) ? inf.index : reindex(inf.index, k, old, ev.object);
+  const index = from === undefined || (old !== undefined && sameIndexKeys(old, obj, from.kinds)) ? from : reindex(from, k, old, obj);
   if (index !== undefined) {
-    moveCounts(inf.store, store, index, old, ev.object);
-    if (index.kinds & LABELS) noteChange(inf.store, store, k);
+    moveCounts(fromStore, store, index, old, obj);
+    if (index.kinds & LABELS) noteChange(fromStore, store, k);
   }
-  setInformer(c, copyWith(inf, { store, index, resourceVersion }));
-  return { type: ev.eventType, object: ev.object, old };
+  return { type, fromStore, from, old, store, index };
 }
 
 function pairs(ns: string, m: Record<string, string> | undefined): string[] {
@@ -409,14 +446,27 @@ function unindex(ix: StoreIndex, key: string, obj: any): StoreIndex {
   return new StoreIndex(kinds, ix.seq.delete(key), ix.next, labels, selector, owners);
 }
 
+// One index value per kinds for an empty store, and one per store value and kinds for a listed
+// store: informers that list the same store start from the same index, so the events after share
+// their results (appliedEvent).
+const emptyIndexes = new Map<number, StoreIndex>();
+const listedIndexes = new WeakMap<Store, Map<number, StoreIndex>>();
+
 function emptyIndex(kinds: number): StoreIndex {
-  return new StoreIndex(kinds, IMap(), 0, IMap(), IMap(), IMap());
+  let ix = emptyIndexes.get(kinds);
+  if (ix === undefined) emptyIndexes.set(kinds, (ix = new StoreIndex(kinds, IMap(), 0, IMap(), IMap(), IMap())));
+  return ix;
 }
 
 /** The index (of these kinds) of a whole store, built in store order. */
 function indexOf(store: Store, kinds: number): StoreIndex {
-  let ix = emptyIndex(kinds);
+  let byKinds = listedIndexes.get(store);
+  let ix = byKinds?.get(kinds);
+  if (ix !== undefined) return ix;
+  ix = emptyIndex(kinds);
   for (const [k, obj] of store) ix = addToIndex(ix, k, obj);
+  if (byKinds === undefined) listedIndexes.set(store, (byKinds = new Map()));
+  byKinds.set(kinds, ix);
   return ix;
 }
 
