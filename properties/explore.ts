@@ -9,7 +9,7 @@
 // The first violation found is at the least depth, so its path is a shortest counterexample.
 
 import { createCluster, type Cluster } from "../runtime/cluster.js";
-import type { Runtime } from "../runtime/runtime.js";
+import { newStepMemo, type Runtime } from "../runtime/runtime.js";
 import { summarize } from "../runtime/summary.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation } from "./invariants/core.js";
@@ -507,6 +507,9 @@ export function explore(opts: ExploreOptions, progress?: (r: ExploreReport) => v
   const started = performance.now();
   const root = rootFor(opts.scenario, opts.seed ?? 1, opts.minimal === undefined ? {} : { minimal: opts.minimal });
   opts.prepare?.(root);
+  // Branches deliver the same messages to the same snapshots again and again (a diamond's two
+  // orders): each such step is taken once (forks share the memo).
+  root.stepMemo = newStepMemo();
   const seen = new Set<number>([stateHash(root)]);
   const report: ExploreReport = { states: 1, transitions: 0, depth: 0, ms: 0 };
   let frontier: Node[] = [{ rt: root, parent: undefined, step: undefined, depth: 0 }];

@@ -52,6 +52,14 @@ interface ActorEntry {
   value: AnyMachineSnapshot;
 }
 
+/** Remembered steps: receiver snapshot -> queued message -> `address|from|now` -> the outcome. */
+export type StepMemo = WeakMap<object, WeakMap<object, Map<string, { machine: AnyStateMachine; value: AnyMachineSnapshot; effects: Effects[] }>>>;
+
+/** An empty step memo (Runtime.stepMemo). */
+export function newStepMemo(): StepMemo {
+  return new WeakMap();
+}
+
 /** An endpoint outside the actor system (the cluster facade, the HTTP server). */
 export type External = (msg: any, from: Address) => void;
 
@@ -168,6 +176,14 @@ export class Runtime {
   private readonly spawned = new Map<Address, { machine: AnyStateMachine; input: unknown }>();
   private readonly incarnations = new Map<Address, number>();
   private readonly fast: boolean;
+  /**
+   * Set by the model checker (forks share it): steps already taken, by the receiver's snapshot
+   * and the queued message, so a branch that delivers the same message to the same snapshot
+   * replays the outcome instead of stepping the machine again. Undefined elsewhere.
+   */
+  stepMemo: StepMemo | undefined;
+  /** the effects performed during the step being remembered */
+  private recording: Effects[] | undefined;
 
   constructor(opts: RuntimeOptions) {
     this.seed = opts.seed;
@@ -596,10 +612,44 @@ export class Runtime {
       const e = this.actors.get(to);
       if (!e) return; // the receiver is down: the message is lost, as on a broken connection
       // stamped on a copy: the sender may still hold the message it sent
-      this.deliverTo(e, copyWith(msg, { from, now: this.now }));
+      if (this.stepMemo !== undefined && typeof msg === "object" && msg !== null) this.deliverMemo(this.stepMemo, e, from, msg);
+      else this.deliverTo(e, copyWith(msg, { from, now: this.now }));
       this.recordState(e);
       for (const h of this.stepHooks) h(to);
     }
+  }
+
+  /**
+   * deliverTo through the step memo: a step is a function of the snapshot and the stamped message
+   * (contexts are values; machines read no clock or randomness of their own), so the same
+   * (snapshot, message, sender, time) gives the same next snapshot and the same effects, which are
+   * performed again as they were (the policy and the send hook see them again). A step that
+   * faulted is not remembered: it is taken again.
+   */
+  private deliverMemo(memo: StepMemo, e: ActorEntry, from: Address, msg: object): void {
+    const snap = e.value;
+    const key = `${e.address}|${from}|${this.now}`;
+    let byMsg = memo.get(snap);
+    let byKey = byMsg?.get(msg);
+    const known = byKey?.get(key);
+    if (known !== undefined && known.machine === e.machine) {
+      e.value = known.value;
+      const fx = known.effects;
+      for (let i = 0; i < fx.length; i++) this.perform(e.address, fx[i]!);
+      return;
+    }
+    const errors = this.internalErrorCount;
+    const effects: Effects[] = [];
+    this.recording = effects;
+    try {
+      this.deliverTo(e, copyWith(msg, { from, now: this.now }));
+    } finally {
+      this.recording = undefined;
+    }
+    if (this.internalErrorCount !== errors || this.failure !== undefined || this.actors.get(e.address) !== e) return;
+    if (byMsg === undefined) memo.set(snap, (byMsg = new WeakMap()));
+    if (byKey === undefined) byMsg.set(msg, (byKey = new Map()));
+    byKey.set(key, { machine: e.machine, value: e.value, effects });
   }
 
   /**
@@ -667,6 +717,7 @@ export class Runtime {
 
   /** Performs what an actor's step asked for. */
   perform(owner: Address, fx: Effects): void {
+    this.recording?.push(fx);
     for (const o of fx.send) this.send(owner, o.to, o.msg);
     for (const key of fx.cancel) {
       const t = this.timerByKey.get(`${owner}|${key}`);
@@ -845,6 +896,7 @@ export class Runtime {
     rt.delivered = this.delivered;
     rt.refused = this.refused;
     rt.choose = this.choose;
+    rt.stepMemo = this.stepMemo;
     for (const [a, h] of this.externals) rt.externals.set(a, h);
     for (const [a, s] of this.spawned) rt.spawned.set(a, s);
     for (const [a, n] of this.incarnations) rt.incarnations.set(a, n);
