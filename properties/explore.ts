@@ -9,7 +9,7 @@
 // The first violation found is at the least depth, so its path is a shortest counterexample.
 
 import { createCluster, type Cluster } from "../runtime/cluster.js";
-import { newStepMemo, type Runtime } from "../runtime/runtime.js";
+import { newStepMemo, Runtime } from "../runtime/runtime.js";
 import { summarize } from "../runtime/summary.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation } from "./invariants/core.js";
@@ -40,6 +40,7 @@ export interface ExploreReport {
 }
 
 interface Node {
+  /** dropped once the node's children exist: a path keeps only its steps, not every runtime on it */
   rt: Runtime;
   parent: Node | undefined;
   step: TraceEntry | undefined;
@@ -475,6 +476,9 @@ function unchanged(parent: Runtime, child: Runtime, address: string): boolean {
   return s !== undefined && s === child.snapshot(address);
 }
 
+/** What a processed node holds instead of its runtime (never stepped). */
+const released = new Runtime({ seed: 0, trace: false });
+
 /** Successors of a state: one per ready channel, or the next work timer when none is ready. */
 function successors(n: Node): Array<{ rt: Runtime; step: TraceEntry; violations: Violation[] }> {
   const out: Array<{ rt: Runtime; step: TraceEntry; violations: Violation[] }> = [];
@@ -547,8 +551,12 @@ export function explore(opts: ExploreOptions, progress?: (r: ExploreReport) => v
           return report;
         }
       }
-      // The parent's runtime is no longer needed once its children exist (paths keep only steps).
-      if (n.parent !== undefined) n.rt.stopAll();
+      // The parent's runtime is no longer needed once its children exist (paths keep only steps):
+      // letting it go keeps the live heap to the frontier, which the young generation's copying pays for.
+      if (n.parent !== undefined) {
+        n.rt.stopAll();
+        n.rt = released;
+      }
     }
     frontier = next;
     report.depth++;
