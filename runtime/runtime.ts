@@ -135,11 +135,11 @@ export class Runtime {
   readonly seed: number;
   private readonly chooser: Rng;
   private readonly actors = new Map<Address, ActorEntry>();
-  private readonly externals = new Map<Address, External>();
+  private externals = new Map<Address, External>();
   private readonly channels = new Map<string, Channel>();
   private readonly channelByPair = new Map<Address, Map<Address, Channel>>();
   /** (from>to) -> until: a clogged pair (a partition) also holds the streams it opens meanwhile */
-  private readonly pairClogs = new Map<string, number>();
+  private pairClogs = new Map<string, number>();
   private readonly ready: Channel[] = [];
   private readonly timers = new MinHeap<Timer>();
   private readonly timerByKey = new Map<string, Timer>();
@@ -173,8 +173,13 @@ export class Runtime {
   /** when set, picks the ready channel instead of the seeded chooser (fast-check, the model checker) */
   choose: ((n: number) => number) | undefined;
   private readonly opts: RuntimeOptions;
-  private readonly spawned = new Map<Address, { machine: AnyStateMachine; input: unknown }>();
-  private readonly incarnations = new Map<Address, number>();
+  private spawned = new Map<Address, { machine: AnyStateMachine; input: unknown }>();
+  private incarnations = new Map<Address, number>();
+  /**
+   * True while externals, spawned, incarnations and pairClogs may be shared with a fork (they
+   * rarely change after start-up): the first write copies them (ownMaps), so a fork copies none.
+   */
+  private sharedMaps = false;
   private readonly fast: boolean;
   /**
    * Set by the model checker (forks share it): steps already taken, by the receiver's snapshot
@@ -202,6 +207,7 @@ export class Runtime {
     if (this.actors.has(address) || this.externals.has(address)) throw new Error(`actor ${address} already exists`);
     const entry = { address, machine, input, lastValue: "" } as ActorEntry;
     this.actors.set(address, entry);
+    this.ownMaps();
     this.spawned.set(address, { machine, input });
     this.incarnations.set(address, (this.incarnations.get(address) ?? 0) + 1);
     this.startValue(entry);
@@ -227,6 +233,7 @@ export class Runtime {
     const s = this.spawned.get(address);
     if (!s) throw new Error(`actor ${address} was never spawned`);
     this.restart(address, s.machine, disk ? disk(s.input) : s.input);
+    this.ownMaps();
     this.spawned.set(address, s);
   }
 
@@ -239,6 +246,7 @@ export class Runtime {
 
   /** Registers an endpoint that is not a machine (it receives messages through a callback). */
   external(address: Address, handler: External): void {
+    this.ownMaps();
     this.externals.set(address, handler);
   }
 
@@ -512,7 +520,10 @@ export class Runtime {
   clog(from: Address, to: Address, ms: number): void {
     const until = this.now + ms;
     const pair = `${from}>${to}`;
-    if ((this.pairClogs.get(pair) ?? -Infinity) < until) this.pairClogs.set(pair, until);
+    if ((this.pairClogs.get(pair) ?? -Infinity) < until) {
+      this.ownMaps();
+      this.pairClogs.set(pair, until);
+    }
     this.clogChannel(this.channel(from, to), until);
     for (const ch of this.channels.values()) if (ch.stream !== undefined && ch.from === from && ch.to === to) this.clogChannel(ch, until);
   }
@@ -897,10 +908,11 @@ export class Runtime {
     rt.refused = this.refused;
     rt.choose = this.choose;
     rt.stepMemo = this.stepMemo;
-    for (const [a, h] of this.externals) rt.externals.set(a, h);
-    for (const [a, s] of this.spawned) rt.spawned.set(a, s);
-    for (const [a, n] of this.incarnations) rt.incarnations.set(a, n);
-    for (const [p, until] of this.pairClogs) rt.pairClogs.set(p, until);
+    rt.externals = this.externals;
+    rt.spawned = this.spawned;
+    rt.incarnations = this.incarnations;
+    rt.pairClogs = this.pairClogs;
+    rt.sharedMaps = this.sharedMaps = true;
     for (const e of this.actors.values()) {
       rt.actors.set(e.address, { address: e.address, machine: e.machine, input: e.input, lastValue: e.lastValue, value: e.value });
     }
@@ -926,6 +938,16 @@ export class Runtime {
       if (!c.background) rt.workTimers++;
     }
     return rt;
+  }
+
+  /** Makes externals, spawned, incarnations and pairClogs this runtime's own before it writes one (a fork may share them). */
+  private ownMaps(): void {
+    if (!this.sharedMaps) return;
+    this.externals = new Map(this.externals);
+    this.spawned = new Map(this.spawned);
+    this.incarnations = new Map(this.incarnations);
+    this.pairClogs = new Map(this.pairClogs);
+    this.sharedMaps = false;
   }
 
   stopAll(): void {
