@@ -29,6 +29,8 @@ export interface ExploreOptions {
   prepare?: (rt: Runtime) => void;
   /** run only the actors a pod needs (default: when the scenario holds only Pods) */
   minimal?: boolean;
+  /** replay a step already taken from the same snapshot and message (default true; false takes every step, for comparison) */
+  stepMemo?: boolean;
 }
 
 export interface ExploreReport {
@@ -513,7 +515,7 @@ export function explore(opts: ExploreOptions, progress?: (r: ExploreReport) => v
   opts.prepare?.(root);
   // Branches deliver the same messages to the same snapshots again and again (a diamond's two
   // orders): each such step is taken once (forks share the memo).
-  root.stepMemo = newStepMemo();
+  if (opts.stepMemo ?? true) root.stepMemo = newStepMemo();
   const seen = new Set<number>([stateHash(root)]);
   const report: ExploreReport = { states: 1, transitions: 0, depth: 0, ms: 0 };
   let frontier: Node[] = [{ rt: root, parent: undefined, step: undefined, depth: 0 }];
