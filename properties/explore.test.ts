@@ -43,6 +43,42 @@ describe("explore's state hash", () => {
   });
 });
 
+describe("explore's state hash on random walks", () => {
+  it("merges and separates the states of random walks on forks that share their messages and steps exactly as the JSON state key does", () => {
+    const root = rootFor("nginx", 1);
+    root.stepMemo = newStepMemo();
+    const keyToHash = new Map<string, number>();
+    const hashToKey = new Map<number, string>();
+    let mismatches = 0;
+    let met = 0;
+    let inFlightStates = 0;
+    for (let seed = 1; seed <= 24; seed++) {
+      const rng = new Rng(seed);
+      const rt = root.fork();
+      for (let s = 0; s < 25 && (rt.hasReady || rt.pendingWork > 0); s++) {
+        if (rt.hasReady) {
+          const i = rng.int(rt.readyKeys().length);
+          rt.choose = () => i;
+          rt.step();
+          rt.choose = undefined;
+        } else rt.fireNextTimer();
+        const k = stateKey(rt);
+        const h = stateHash(rt);
+        if ((keyToHash.has(k) && keyToHash.get(k) !== h) || (hashToKey.has(h) && hashToKey.get(h) !== k)) mismatches++;
+        if (keyToHash.has(k)) met++;
+        if (rt.queued > 0) inFlightStates++;
+        keyToHash.set(k, h);
+        hashToKey.set(h, k);
+      }
+    }
+    expect(mismatches).toBe(0);
+    // walks that meet again (the hash's remembered parts are hit) and many distinct states with messages in flight
+    expect(met).toBeGreaterThan(20);
+    expect(keyToHash.size).toBeGreaterThan(150);
+    expect(inFlightStates).toBeGreaterThan(100);
+  });
+});
+
 /** Every successor explore takes: each ready channel's head, or the next timer when none is ready. */
 function successorsOf(p: Runtime): Runtime[] {
   const width = p.hasReady ? p.readyKeys().length : p.pendingWork > 0 ? 1 : 0;

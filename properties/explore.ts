@@ -64,23 +64,16 @@ export function stateKey(rt: Runtime): string {
  * in firing order (the order breaks ties between timers due at once). Times are relative to now.
  */
 export function inFlight(rt: Runtime): [channels: unknown[], timers: unknown[]] {
-  return inFlightOf(rt, undefined);
-}
-
-/** inFlight; `values` gets, per channel and then per timer, whether what it holds is a value (sent between value machines, or a value machine's timer). */
-function inFlightOf(rt: Runtime, values: boolean[] | undefined): [channels: unknown[], timers: unknown[]] {
   const channels: unknown[] = [];
   for (const ch of rt.queuedChannels().sort(byKey)) {
     const stamped = !rt.isExternal(ch.to);
     channels.push([ch.key, ch.cloggedUntil === undefined ? null : ch.cloggedUntil - rt.now, stamped ? ch.messages.map(unstamped) : ch.messages]);
-    values?.push(rt.runsAsValue(ch.from) && rt.runsAsValue(ch.to));
   }
   const timers: unknown[] = [];
   for (const t of rt.pendingTimers()) {
     // A runtime callback (a fault hook) has no event; its key only numbers it.
     if (t.callback) timers.push([t.owner, null, t.at - rt.now, t.background, null]);
     else timers.push([t.owner, t.key, t.at - rt.now, t.background, rt.isExternal(t.owner) ? t.event : unstamped(t.event)]);
-    values?.push(!t.callback && rt.runsAsValue(t.owner));
   }
   return [channels, timers];
 }
@@ -136,17 +129,101 @@ export function stateHash(rt: Runtime): number {
   return (fmix(ha) >>> 0) * 0x200000 + ((fmix(hb) >>> 0) & 0x1fffff);
 }
 
-/** hashValue(inFlight(rt)), with the values in it hashed by identity. */
+/**
+ * hashValue(inFlight(rt)), computed without building inFlight's arrays: a message or timer event
+ * between value machines never changes, so its hash (without the stamp) is remembered by identity
+ * and forks, which share their queued messages, hash each one once.
+ */
 function hashInFlight(rt: Runtime): void {
-  const valueParts: boolean[] = [];
-  const parts = inFlightOf(rt, valueParts);
-  let i = 0;
-  const hashPart = (x: unknown): void => {
-    values = valueParts[i++]!;
-    hashValue(x);
+  const now = rt.now;
+  const chans = rt.queuedChannels();
+  if (chans.length > 1) chans.sort(byKey);
+  let a = SEED_A ^ T_ARR;
+  let b = SEED_B ^ T_ARR;
+  for (const ch of chans) {
+    const stamped = !rt.isExternal(ch.to);
+    values = rt.runsAsValue(ch.from) && rt.runsAsValue(ch.to);
+    // [key, clog, messages], as hashArray hashes it
+    let ea = SEED_A ^ T_ARR;
+    let eb = SEED_B ^ T_ARR;
+    hashString(ch.key);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    if (ch.cloggedUntil === undefined) HA = HB = T_NULL;
+    else hashNumber(ch.cloggedUntil - now);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    let ma = SEED_A ^ T_ARR;
+    let mb = SEED_B ^ T_ARR;
+    const msgs = ch.messages;
+    for (let i = 0; i < msgs.length; i++) {
+      if (stamped) hashUnstamped(msgs[i]);
+      else hashValue(msgs[i]);
+      ma = mixA(ma, HA);
+      mb = mixB(mb, HB);
+    }
+    endComposite(ma, mb, msgs.length);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    endComposite(ea, eb, 3);
     values = false;
-  };
-  hashArray(parts, (list) => hashArray(list as unknown[], hashPart));
+    a = mixA(a, HA);
+    b = mixB(b, HB);
+  }
+  endComposite(a, b, chans.length);
+  const ca = HA;
+  const cb = HB;
+  const timers = rt.pendingTimers();
+  a = SEED_A ^ T_ARR;
+  b = SEED_B ^ T_ARR;
+  for (const t of timers) {
+    // [owner, key, due in, background, event], or [owner, null, due in, background, null] for a runtime callback
+    let ea = SEED_A ^ T_ARR;
+    let eb = SEED_B ^ T_ARR;
+    hashString(t.owner);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    if (t.callback) HA = HB = T_NULL;
+    else hashString(t.key);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    hashNumber(t.at - now);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    HA = HB = t.background ? T_TRUE : T_FALSE;
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    if (t.callback) HA = HB = T_NULL;
+    else {
+      values = rt.runsAsValue(t.owner);
+      if (rt.isExternal(t.owner)) hashValue(t.event);
+      else hashUnstamped(t.event);
+      values = false;
+    }
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    endComposite(ea, eb, 5);
+    a = mixA(a, HA);
+    b = mixB(b, HB);
+  }
+  endComposite(a, b, timers.length);
+  const ta = HA;
+  const tb = HB;
+  endComposite(mixA(mixA(SEED_A ^ T_ARR, ca), ta), mixB(mixB(SEED_B ^ T_ARR, cb), tb), 2);
+}
+
+// The hashes of unstamped messages and timer events between value machines, by identity.
+const unstampedHashes = new WeakMap<object, number>();
+
+/** hashValue(unstamped(m)), remembered by identity while hashing values (`values` is set). */
+function hashUnstamped(m: unknown): void {
+  if (m === null || typeof m !== "object") return hashValue(m);
+  if (values) {
+    const known = unstampedHashes.get(m);
+    if (known !== undefined) return unpack(known);
+  }
+  hashValue(unstamped(m));
+  if (values) unstampedHashes.set(m, pack());
 }
 
 /** A 53-bit hash of an actor's address, state value and context that is equal exactly when actorText is (up to collisions). */
