@@ -5,6 +5,7 @@ import { deepFreeze, isDeepFrozen } from "../machines/common/equal.js";
 import { draftStepOf, stepOf } from "../machines/common/step.js";
 import { Runtime, newStepMemo } from "../runtime/runtime.js";
 import { Rng } from "../machines/common/prng.js";
+import { createCluster } from "../runtime/cluster.js";
 
 describe("explore's state hash", () => {
   it("merges and separates the states of a breadth-first walk exactly as the JSON state key does", () => {
@@ -282,8 +283,20 @@ describe("explore's step memo", () => {
 
   it("does not change what explore finds: the same states and transitions with it as the full steps give", () => {
     const withMemo = explore({ scenario: "nginx", depth: 40, maxStates: 400 });
-    const without = explore({ scenario: "nginx", depth: 40, maxStates: 400, stepMemo: false });
+    const without = explore({ scenario: "nginx", depth: 40, maxStates: 400, memo: false });
     expect({ states: withMemo.states, transitions: withMemo.transitions, depth: withMemo.depth }).toEqual({ states: without.states, transitions: without.transitions, depth: without.depth });
+  });
+
+  it("finds the same first violation with its steps and world checks remembered as with every one computed", () => {
+    // A pod bound by its creator to node-1 asking for more CPU than the node has: allocatableNeverExceeded breaks.
+    const admin = createCluster({ nodes: 1, seed: 1, trace: false }).adminToken;
+    const greedy = { apiVersion: "v1", kind: "Pod", metadata: { name: "greedy" }, spec: { nodeName: "node-1", containers: [{ name: "c", image: "nginx:1.27", resources: { requests: { cpu: "1000" } } }] } };
+    const prepare = (rt: Runtime) => rt.send("kubectl", "apiserver", { type: "ApiRequest", id: 7, token: admin, verb: "create", group: "", resource: "pods", namespace: "default", body: greedy });
+    const withMemo = explore({ scenario: "nginx", depth: 40, maxStates: 3000, prepare });
+    const without = explore({ scenario: "nginx", depth: 40, maxStates: 3000, prepare, memo: false });
+    expect(withMemo.violation?.violations.map((v) => v.invariant)).toContain("allocatableNeverExceeded");
+    expect(withMemo.violation).toEqual(without.violation);
+    expect({ states: withMemo.states, transitions: withMemo.transitions }).toEqual({ states: without.states, transitions: without.transitions });
   });
 });
 

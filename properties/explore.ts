@@ -29,8 +29,11 @@ export interface ExploreOptions {
   prepare?: (rt: Runtime) => void;
   /** run only the actors a pod needs (default: when the scenario holds only Pods) */
   minimal?: boolean;
-  /** replay a step already taken from the same snapshot and message (default true; false takes every step, for comparison) */
-  stepMemo?: boolean;
+  /**
+   * replay a step already taken from the same snapshot and message, and reuse the world checks of
+   * a (parent, child) pair of worlds already checked (default true; false computes every one, for comparison)
+   */
+  memo?: boolean;
 }
 
 export interface ExploreReport {
@@ -537,16 +540,52 @@ function settledBase(seed: number): Cluster {
   return c;
 }
 
-function violationsOf(parent: Runtime, child: Runtime, delivered: Violation[], parentChecked: boolean): Violation[] {
+/**
+ * What the world-reading invariants found, by what the world is read from in the parent and the
+ * child: the API server's and etcd's snapshots, and each node runtime's snapshot and incarnation
+ * (worldOf reads nothing else). Snapshots are never mutated, so equal identities read equal worlds;
+ * a diamond's two orders meet the same pair again and again.
+ */
+interface WorldChecks {
+  /** the node runtimes' addresses (cri/<node>) */
+  cri: string[];
+  /** undefined: check every pair */
+  found: Map<string, Violation[]> | undefined;
+}
+
+const snapshotIds = new WeakMap<object, number>();
+let lastSnapshotId = 0;
+
+function snapshotId(s: object | undefined): number {
+  if (s === undefined) return 0;
+  let id = snapshotIds.get(s);
+  if (id === undefined) snapshotIds.set(s, (id = ++lastSnapshotId));
+  return id;
+}
+
+/** What worldOf reads from a runtime, by identity. */
+function worldKey(rt: Runtime, cri: readonly string[]): string {
+  let k = `${snapshotId(rt.snapshot("apiserver"))},${snapshotId(rt.snapshot("etcd"))}`;
+  for (const a of cri) k += `,${snapshotId(rt.snapshot(a))}:${rt.incarnation(a)}`;
+  return k;
+}
+
+function violationsOf(parent: Runtime, child: Runtime, delivered: Violation[], parentChecked: boolean, checks: WorldChecks): Violation[] {
   // A fork starts with no internal errors counted: any it has were caught during this step.
   const always = [...delivered, ...internalErrorViolations(child)];
   // The other invariants read only the API server's objects and etcd's revision: a step that left
   // both snapshots as they were (the same never-mutated snapshot) cannot break one the parent kept.
   if (parentChecked && unchanged(parent, child, "apiserver") && unchanged(parent, child, "etcd")) return always;
-  const w = worldOf(child);
-  const m = new Monitor();
-  m.check(worldOf(parent));
-  return [...always, ...neverRunningWithoutNodeName(w), ...allocatableNeverExceeded(w), ...m.uniquePodIPs(w), ...m.nodeNameSetOnce(w), ...m.phasesOnlyMoveForward(w), ...m.etcdRevisionOnlyGrows(w)];
+  const key = checks.found === undefined ? "" : `${worldKey(parent, checks.cri)}|${worldKey(child, checks.cri)}`;
+  let found = checks.found?.get(key);
+  if (found === undefined) {
+    const w = worldOf(child);
+    const m = new Monitor();
+    m.check(worldOf(parent));
+    found = [...neverRunningWithoutNodeName(w), ...allocatableNeverExceeded(w), ...m.uniquePodIPs(w), ...m.nodeNameSetOnce(w), ...m.phasesOnlyMoveForward(w), ...m.etcdRevisionOnlyGrows(w)];
+    checks.found?.set(key, found);
+  }
+  return [...always, ...found];
 }
 
 /** True when an actor's snapshot is the same never-mutated one in both runtimes. */
@@ -559,7 +598,7 @@ function unchanged(parent: Runtime, child: Runtime, address: string): boolean {
 const released = new Runtime({ seed: 0, trace: false });
 
 /** Successors of a state: one per ready channel, or the next work timer when none is ready. */
-function successors(n: Node): Array<{ rt: Runtime; step: TraceEntry; violations: Violation[] }> {
+function successors(n: Node, checks: WorldChecks): Array<{ rt: Runtime; step: TraceEntry; violations: Violation[] }> {
   const out: Array<{ rt: Runtime; step: TraceEntry; violations: Violation[] }> = [];
   const width = n.rt.hasReady ? n.rt.readyKeys().length : n.rt.pendingWork > 0 ? 1 : 0;
   for (let i = 0; i < width; i++) {
@@ -580,7 +619,7 @@ function successors(n: Node): Array<{ rt: Runtime; step: TraceEntry; violations:
     rt.choose = undefined;
     rt.deliveryHooks.length = 0;
     // the root's own state is checked with its first successors (it is no one's child)
-    out.push({ rt, step: step!, violations: violationsOf(n.rt, rt, delivered, n.parent !== undefined) });
+    out.push({ rt, step: step!, violations: violationsOf(n.rt, rt, delivered, n.parent !== undefined, checks) });
   }
   return out;
 }
@@ -592,14 +631,17 @@ export function explore(opts: ExploreOptions, progress?: (r: ExploreReport) => v
   opts.prepare?.(root);
   // Branches deliver the same messages to the same snapshots again and again (a diamond's two
   // orders): each such step is taken once (forks share the memo).
-  if (opts.stepMemo ?? true) root.stepMemo = newStepMemo();
+  const memo = opts.memo ?? true;
+  if (memo) root.stepMemo = newStepMemo();
+  // explore spawns no actor: the root's node runtimes are all there are
+  const checks: WorldChecks = { cri: root.addresses().filter((a) => a.startsWith("cri/")), found: memo ? new Map() : undefined };
   const seen = new Set<number>([stateHash(root)]);
   const report: ExploreReport = { states: 1, transitions: 0, depth: 0, ms: 0 };
   let frontier: Node[] = [{ rt: root, parent: undefined, step: undefined, depth: 0 }];
   while (frontier.length > 0 && report.depth < opts.depth) {
     const next: Node[] = [];
     for (const n of frontier) {
-      const succ = successors(n);
+      const succ = successors(n, checks);
       if (succ.length === 0) {
         const left = deletionViolations(root, n.rt);
         if (left.length > 0) {
