@@ -3,7 +3,9 @@ import { setup } from "xstate";
 import { explore, inFlight, rootFor, stateHash, stateKey } from "./explore.js";
 import { deepFreeze, isDeepFrozen } from "../machines/common/equal.js";
 import { draftStepOf, stepOf } from "../machines/common/step.js";
-import { Runtime } from "../runtime/runtime.js";
+import { Runtime, newStepMemo } from "../runtime/runtime.js";
+import { Rng } from "../machines/common/prng.js";
+import { createCluster } from "../runtime/cluster.js";
 
 describe("explore's state hash", () => {
   it("merges and separates the states of a breadth-first walk exactly as the JSON state key does", () => {
@@ -39,6 +41,42 @@ describe("explore's state hash", () => {
     expect(keyToHash.size).toBeGreaterThanOrEqual(150);
     // The walk did reach the parts of the state that are in flight, not only contexts.
     expect(withMessages).toBeGreaterThan(100);
+  });
+});
+
+describe("explore's state hash on random walks", () => {
+  it("merges and separates the states of random walks on forks that share their messages and steps exactly as the JSON state key does", () => {
+    const root = rootFor("nginx", 1);
+    root.stepMemo = newStepMemo();
+    const keyToHash = new Map<string, number>();
+    const hashToKey = new Map<number, string>();
+    let mismatches = 0;
+    let met = 0;
+    let inFlightStates = 0;
+    for (let seed = 1; seed <= 24; seed++) {
+      const rng = new Rng(seed);
+      const rt = root.fork();
+      for (let s = 0; s < 25 && (rt.hasReady || rt.pendingWork > 0); s++) {
+        if (rt.hasReady) {
+          const i = rng.int(rt.readyKeys().length);
+          rt.choose = () => i;
+          rt.step();
+          rt.choose = undefined;
+        } else rt.fireNextTimer();
+        const k = stateKey(rt);
+        const h = stateHash(rt);
+        if ((keyToHash.has(k) && keyToHash.get(k) !== h) || (hashToKey.has(h) && hashToKey.get(h) !== k)) mismatches++;
+        if (keyToHash.has(k)) met++;
+        if (rt.queued > 0) inFlightStates++;
+        keyToHash.set(k, h);
+        hashToKey.set(h, k);
+      }
+    }
+    expect(mismatches).toBe(0);
+    // walks that meet again (the hash's remembered parts are hit) and many distinct states with messages in flight
+    expect(met).toBeGreaterThan(20);
+    expect(keyToHash.size).toBeGreaterThan(150);
+    expect(inFlightStates).toBeGreaterThan(100);
   });
 });
 
@@ -199,6 +237,66 @@ describe("explore's state identity covers what is in flight", () => {
     const bell = (rt: Runtime) => inFlight(rt)[1].find((t) => (t as unknown[])[0] === "alarm");
     expect(bell(a)).toEqual(["alarm", "bell", 100, false, { type: "Ring" }]);
     expect(bell(b)).toEqual(bell(a));
+  });
+});
+
+describe("explore's step memo", () => {
+  it("replays a step exactly as taking it: random walks on forks that share a memo reach the states walks without one reach", () => {
+    const root = rootFor("nginx", 1);
+    const memoRoot = root.fork();
+    memoRoot.stepMemo = newStepMemo();
+    /** One walk from a fork of `from`: the chosen ready channel at each step (or the next timer), and every state on the way. */
+    const walk = (from: Runtime, seed: number, length: number): Array<{ key: string; snaps: unknown[]; delivered: number; errors: number }> => {
+      const rng = new Rng(seed);
+      const rt = from.fork();
+      const out = [];
+      for (let s = 0; s < length && (rt.hasReady || rt.pendingWork > 0); s++) {
+        if (rt.hasReady) {
+          const i = rng.int(rt.readyKeys().length);
+          rt.choose = () => i;
+          rt.step();
+          rt.choose = undefined;
+        } else rt.fireNextTimer();
+        out.push({ key: stateKey(rt), snaps: rt.addresses().map((a) => rt.snapshot(a)), delivered: rt.delivered, errors: rt.internalErrorCount });
+      }
+      return out;
+    };
+    let replayed = 0;
+    let steps = 0;
+    for (let seed = 1; seed <= 8; seed++) {
+      const plain = walk(root, seed, 20);
+      const first = walk(memoRoot, seed, 20);
+      const again = walk(memoRoot, seed, 20);
+      // Taken or replayed, every state on the way is the one the walk without a memo reaches.
+      expect(first.map((x) => [x.key, x.delivered, x.errors])).toEqual(plain.map((x) => [x.key, x.delivered, x.errors]));
+      expect(again.map((x) => x.key)).toEqual(plain.map((x) => x.key));
+      // The second walk replayed its steps: the very snapshots the first one made.
+      for (let s = 0; s < again.length; s++) {
+        steps++;
+        if (again[s]!.snaps.every((x, j) => x === first[s]!.snaps[j])) replayed++;
+      }
+    }
+    expect(steps).toBeGreaterThan(120);
+    // Only timers (not remembered) step afresh on the second walk.
+    expect(replayed).toBeGreaterThan(steps * 0.8);
+  });
+
+  it("does not change what explore finds: the same states and transitions with it as the full steps give", () => {
+    const withMemo = explore({ scenario: "nginx", depth: 40, maxStates: 400 });
+    const without = explore({ scenario: "nginx", depth: 40, maxStates: 400, memo: false });
+    expect({ states: withMemo.states, transitions: withMemo.transitions, depth: withMemo.depth }).toEqual({ states: without.states, transitions: without.transitions, depth: without.depth });
+  });
+
+  it("finds the same first violation with its steps and world checks remembered as with every one computed", () => {
+    // A pod bound by its creator to node-1 asking for more CPU than the node has: allocatableNeverExceeded breaks.
+    const admin = createCluster({ nodes: 1, seed: 1, trace: false }).adminToken;
+    const greedy = { apiVersion: "v1", kind: "Pod", metadata: { name: "greedy" }, spec: { nodeName: "node-1", containers: [{ name: "c", image: "nginx:1.27", resources: { requests: { cpu: "1000" } } }] } };
+    const prepare = (rt: Runtime) => rt.send("kubectl", "apiserver", { type: "ApiRequest", id: 7, token: admin, verb: "create", group: "", resource: "pods", namespace: "default", body: greedy });
+    const withMemo = explore({ scenario: "nginx", depth: 40, maxStates: 3000, prepare });
+    const without = explore({ scenario: "nginx", depth: 40, maxStates: 3000, prepare, memo: false });
+    expect(withMemo.violation?.violations.map((v) => v.invariant)).toContain("allocatableNeverExceeded");
+    expect(withMemo.violation).toEqual(without.violation);
+    expect({ states: withMemo.states, transitions: withMemo.transitions }).toEqual({ states: without.states, transitions: without.transitions });
   });
 });
 

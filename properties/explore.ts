@@ -9,7 +9,7 @@
 // The first violation found is at the least depth, so its path is a shortest counterexample.
 
 import { createCluster, type Cluster } from "../runtime/cluster.js";
-import type { Runtime } from "../runtime/runtime.js";
+import { newStepMemo, Runtime } from "../runtime/runtime.js";
 import { summarize } from "../runtime/summary.js";
 import type { TraceEntry } from "../runtime/docs/trace-types.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation } from "./invariants/core.js";
@@ -29,6 +29,11 @@ export interface ExploreOptions {
   prepare?: (rt: Runtime) => void;
   /** run only the actors a pod needs (default: when the scenario holds only Pods) */
   minimal?: boolean;
+  /**
+   * replay a step already taken from the same snapshot and message, and reuse the world checks of
+   * a (parent, child) pair of worlds already checked (default true; false computes every one, for comparison)
+   */
+  memo?: boolean;
 }
 
 export interface ExploreReport {
@@ -40,6 +45,7 @@ export interface ExploreReport {
 }
 
 interface Node {
+  /** dropped once the node's children exist: a path keeps only its steps, not every runtime on it */
   rt: Runtime;
   parent: Node | undefined;
   step: TraceEntry | undefined;
@@ -61,23 +67,16 @@ export function stateKey(rt: Runtime): string {
  * in firing order (the order breaks ties between timers due at once). Times are relative to now.
  */
 export function inFlight(rt: Runtime): [channels: unknown[], timers: unknown[]] {
-  return inFlightOf(rt, undefined);
-}
-
-/** inFlight; `values` gets, per channel and then per timer, whether what it holds is a value (sent between value machines, or a value machine's timer). */
-function inFlightOf(rt: Runtime, values: boolean[] | undefined): [channels: unknown[], timers: unknown[]] {
   const channels: unknown[] = [];
   for (const ch of rt.queuedChannels().sort(byKey)) {
     const stamped = !rt.isExternal(ch.to);
     channels.push([ch.key, ch.cloggedUntil === undefined ? null : ch.cloggedUntil - rt.now, stamped ? ch.messages.map(unstamped) : ch.messages]);
-    values?.push(rt.runsAsValue(ch.from) && rt.runsAsValue(ch.to));
   }
   const timers: unknown[] = [];
   for (const t of rt.pendingTimers()) {
     // A runtime callback (a fault hook) has no event; its key only numbers it.
     if (t.callback) timers.push([t.owner, null, t.at - rt.now, t.background, null]);
     else timers.push([t.owner, t.key, t.at - rt.now, t.background, rt.isExternal(t.owner) ? t.event : unstamped(t.event)]);
-    values?.push(!t.callback && rt.runsAsValue(t.owner));
   }
   return [channels, timers];
 }
@@ -133,17 +132,101 @@ export function stateHash(rt: Runtime): number {
   return (fmix(ha) >>> 0) * 0x200000 + ((fmix(hb) >>> 0) & 0x1fffff);
 }
 
-/** hashValue(inFlight(rt)), with the values in it hashed by identity. */
+/**
+ * hashValue(inFlight(rt)), computed without building inFlight's arrays: a message or timer event
+ * between value machines never changes, so its hash (without the stamp) is remembered by identity
+ * and forks, which share their queued messages, hash each one once.
+ */
 function hashInFlight(rt: Runtime): void {
-  const valueParts: boolean[] = [];
-  const parts = inFlightOf(rt, valueParts);
-  let i = 0;
-  const hashPart = (x: unknown): void => {
-    values = valueParts[i++]!;
-    hashValue(x);
+  const now = rt.now;
+  const chans = rt.queuedChannels();
+  if (chans.length > 1) chans.sort(byKey);
+  let a = SEED_A ^ T_ARR;
+  let b = SEED_B ^ T_ARR;
+  for (const ch of chans) {
+    const stamped = !rt.isExternal(ch.to);
+    values = rt.runsAsValue(ch.from) && rt.runsAsValue(ch.to);
+    // [key, clog, messages], as hashArray hashes it
+    let ea = SEED_A ^ T_ARR;
+    let eb = SEED_B ^ T_ARR;
+    hashString(ch.key);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    if (ch.cloggedUntil === undefined) HA = HB = T_NULL;
+    else hashNumber(ch.cloggedUntil - now);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    let ma = SEED_A ^ T_ARR;
+    let mb = SEED_B ^ T_ARR;
+    const msgs = ch.messages;
+    for (let i = 0; i < msgs.length; i++) {
+      if (stamped) hashUnstamped(msgs[i]);
+      else hashValue(msgs[i]);
+      ma = mixA(ma, HA);
+      mb = mixB(mb, HB);
+    }
+    endComposite(ma, mb, msgs.length);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    endComposite(ea, eb, 3);
     values = false;
-  };
-  hashArray(parts, (list) => hashArray(list as unknown[], hashPart));
+    a = mixA(a, HA);
+    b = mixB(b, HB);
+  }
+  endComposite(a, b, chans.length);
+  const ca = HA;
+  const cb = HB;
+  const timers = rt.pendingTimers();
+  a = SEED_A ^ T_ARR;
+  b = SEED_B ^ T_ARR;
+  for (const t of timers) {
+    // [owner, key, due in, background, event], or [owner, null, due in, background, null] for a runtime callback
+    let ea = SEED_A ^ T_ARR;
+    let eb = SEED_B ^ T_ARR;
+    hashString(t.owner);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    if (t.callback) HA = HB = T_NULL;
+    else hashString(t.key);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    hashNumber(t.at - now);
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    HA = HB = t.background ? T_TRUE : T_FALSE;
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    if (t.callback) HA = HB = T_NULL;
+    else {
+      values = rt.runsAsValue(t.owner);
+      if (rt.isExternal(t.owner)) hashValue(t.event);
+      else hashUnstamped(t.event);
+      values = false;
+    }
+    ea = mixA(ea, HA);
+    eb = mixB(eb, HB);
+    endComposite(ea, eb, 5);
+    a = mixA(a, HA);
+    b = mixB(b, HB);
+  }
+  endComposite(a, b, timers.length);
+  const ta = HA;
+  const tb = HB;
+  endComposite(mixA(mixA(SEED_A ^ T_ARR, ca), ta), mixB(mixB(SEED_B ^ T_ARR, cb), tb), 2);
+}
+
+// The hashes of unstamped messages and timer events between value machines, by identity.
+const unstampedHashes = new WeakMap<object, number>();
+
+/** hashValue(unstamped(m)), remembered by identity while hashing values (`values` is set). */
+function hashUnstamped(m: unknown): void {
+  if (m === null || typeof m !== "object") return hashValue(m);
+  if (values) {
+    const known = unstampedHashes.get(m);
+    if (known !== undefined) return unpack(known);
+  }
+  hashValue(unstamped(m));
+  if (values) unstampedHashes.set(m, pack());
 }
 
 /** A 53-bit hash of an actor's address, state value and context that is equal exactly when actorText is (up to collisions). */
@@ -457,16 +540,52 @@ function settledBase(seed: number): Cluster {
   return c;
 }
 
-function violationsOf(parent: Runtime, child: Runtime, delivered: Violation[], parentChecked: boolean): Violation[] {
+/**
+ * What the world-reading invariants found, by what the world is read from in the parent and the
+ * child: the API server's and etcd's snapshots, and each node runtime's snapshot and incarnation
+ * (worldOf reads nothing else). Snapshots are never mutated, so equal identities read equal worlds;
+ * a diamond's two orders meet the same pair again and again.
+ */
+interface WorldChecks {
+  /** the node runtimes' addresses (cri/<node>) */
+  cri: string[];
+  /** undefined: check every pair */
+  found: Map<string, Violation[]> | undefined;
+}
+
+const snapshotIds = new WeakMap<object, number>();
+let lastSnapshotId = 0;
+
+function snapshotId(s: object | undefined): number {
+  if (s === undefined) return 0;
+  let id = snapshotIds.get(s);
+  if (id === undefined) snapshotIds.set(s, (id = ++lastSnapshotId));
+  return id;
+}
+
+/** What worldOf reads from a runtime, by identity. */
+function worldKey(rt: Runtime, cri: readonly string[]): string {
+  let k = `${snapshotId(rt.snapshot("apiserver"))},${snapshotId(rt.snapshot("etcd"))}`;
+  for (const a of cri) k += `,${snapshotId(rt.snapshot(a))}:${rt.incarnation(a)}`;
+  return k;
+}
+
+function violationsOf(parent: Runtime, child: Runtime, delivered: Violation[], parentChecked: boolean, checks: WorldChecks): Violation[] {
   // A fork starts with no internal errors counted: any it has were caught during this step.
   const always = [...delivered, ...internalErrorViolations(child)];
   // The other invariants read only the API server's objects and etcd's revision: a step that left
   // both snapshots as they were (the same never-mutated snapshot) cannot break one the parent kept.
   if (parentChecked && unchanged(parent, child, "apiserver") && unchanged(parent, child, "etcd")) return always;
-  const w = worldOf(child);
-  const m = new Monitor();
-  m.check(worldOf(parent));
-  return [...always, ...neverRunningWithoutNodeName(w), ...allocatableNeverExceeded(w), ...m.uniquePodIPs(w), ...m.nodeNameSetOnce(w), ...m.phasesOnlyMoveForward(w), ...m.etcdRevisionOnlyGrows(w)];
+  const key = checks.found === undefined ? "" : `${worldKey(parent, checks.cri)}|${worldKey(child, checks.cri)}`;
+  let found = checks.found?.get(key);
+  if (found === undefined) {
+    const w = worldOf(child);
+    const m = new Monitor();
+    m.check(worldOf(parent));
+    found = [...neverRunningWithoutNodeName(w), ...allocatableNeverExceeded(w), ...m.uniquePodIPs(w), ...m.nodeNameSetOnce(w), ...m.phasesOnlyMoveForward(w), ...m.etcdRevisionOnlyGrows(w)];
+    checks.found?.set(key, found);
+  }
+  return [...always, ...found];
 }
 
 /** True when an actor's snapshot is the same never-mutated one in both runtimes. */
@@ -475,8 +594,11 @@ function unchanged(parent: Runtime, child: Runtime, address: string): boolean {
   return s !== undefined && s === child.snapshot(address);
 }
 
+/** What a processed node holds instead of its runtime (never stepped). */
+const released = new Runtime({ seed: 0, trace: false });
+
 /** Successors of a state: one per ready channel, or the next work timer when none is ready. */
-function successors(n: Node): Array<{ rt: Runtime; step: TraceEntry; violations: Violation[] }> {
+function successors(n: Node, checks: WorldChecks): Array<{ rt: Runtime; step: TraceEntry; violations: Violation[] }> {
   const out: Array<{ rt: Runtime; step: TraceEntry; violations: Violation[] }> = [];
   const width = n.rt.hasReady ? n.rt.readyKeys().length : n.rt.pendingWork > 0 ? 1 : 0;
   for (let i = 0; i < width; i++) {
@@ -497,7 +619,7 @@ function successors(n: Node): Array<{ rt: Runtime; step: TraceEntry; violations:
     rt.choose = undefined;
     rt.deliveryHooks.length = 0;
     // the root's own state is checked with its first successors (it is no one's child)
-    out.push({ rt, step: step!, violations: violationsOf(n.rt, rt, delivered, n.parent !== undefined) });
+    out.push({ rt, step: step!, violations: violationsOf(n.rt, rt, delivered, n.parent !== undefined, checks) });
   }
   return out;
 }
@@ -507,13 +629,19 @@ export function explore(opts: ExploreOptions, progress?: (r: ExploreReport) => v
   const started = performance.now();
   const root = rootFor(opts.scenario, opts.seed ?? 1, opts.minimal === undefined ? {} : { minimal: opts.minimal });
   opts.prepare?.(root);
+  // Branches deliver the same messages to the same snapshots again and again (a diamond's two
+  // orders): each such step is taken once (forks share the memo).
+  const memo = opts.memo ?? true;
+  if (memo) root.stepMemo = newStepMemo();
+  // explore spawns no actor: the root's node runtimes are all there are
+  const checks: WorldChecks = { cri: root.addresses().filter((a) => a.startsWith("cri/")), found: memo ? new Map() : undefined };
   const seen = new Set<number>([stateHash(root)]);
   const report: ExploreReport = { states: 1, transitions: 0, depth: 0, ms: 0 };
   let frontier: Node[] = [{ rt: root, parent: undefined, step: undefined, depth: 0 }];
   while (frontier.length > 0 && report.depth < opts.depth) {
     const next: Node[] = [];
     for (const n of frontier) {
-      const succ = successors(n);
+      const succ = successors(n, checks);
       if (succ.length === 0) {
         const left = deletionViolations(root, n.rt);
         if (left.length > 0) {
@@ -544,8 +672,12 @@ export function explore(opts: ExploreOptions, progress?: (r: ExploreReport) => v
           return report;
         }
       }
-      // The parent's runtime is no longer needed once its children exist (paths keep only steps).
-      if (n.parent !== undefined) n.rt.stopAll();
+      // The parent's runtime is no longer needed once its children exist (paths keep only steps):
+      // letting it go keeps the live heap to the frontier, which the young generation's copying pays for.
+      if (n.parent !== undefined) {
+        n.rt.stopAll();
+        n.rt = released;
+      }
     }
     frontier = next;
     report.depth++;

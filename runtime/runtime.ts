@@ -52,6 +52,14 @@ interface ActorEntry {
   value: AnyMachineSnapshot;
 }
 
+/** Remembered steps: receiver snapshot -> queued message -> `address|from|now` -> the outcome. */
+export type StepMemo = WeakMap<object, WeakMap<object, Map<string, { machine: AnyStateMachine; value: AnyMachineSnapshot; effects: Effects[] }>>>;
+
+/** An empty step memo (Runtime.stepMemo). */
+export function newStepMemo(): StepMemo {
+  return new WeakMap();
+}
+
 /** An endpoint outside the actor system (the cluster facade, the HTTP server). */
 export type External = (msg: any, from: Address) => void;
 
@@ -127,11 +135,11 @@ export class Runtime {
   readonly seed: number;
   private readonly chooser: Rng;
   private readonly actors = new Map<Address, ActorEntry>();
-  private readonly externals = new Map<Address, External>();
+  private externals = new Map<Address, External>();
   private readonly channels = new Map<string, Channel>();
   private readonly channelByPair = new Map<Address, Map<Address, Channel>>();
   /** (from>to) -> until: a clogged pair (a partition) also holds the streams it opens meanwhile */
-  private readonly pairClogs = new Map<string, number>();
+  private pairClogs = new Map<string, number>();
   private readonly ready: Channel[] = [];
   private readonly timers = new MinHeap<Timer>();
   private readonly timerByKey = new Map<string, Timer>();
@@ -165,9 +173,22 @@ export class Runtime {
   /** when set, picks the ready channel instead of the seeded chooser (fast-check, the model checker) */
   choose: ((n: number) => number) | undefined;
   private readonly opts: RuntimeOptions;
-  private readonly spawned = new Map<Address, { machine: AnyStateMachine; input: unknown }>();
-  private readonly incarnations = new Map<Address, number>();
+  private spawned = new Map<Address, { machine: AnyStateMachine; input: unknown }>();
+  private incarnations = new Map<Address, number>();
+  /**
+   * True while externals, spawned, incarnations and pairClogs may be shared with a fork (they
+   * rarely change after start-up): the first write copies them (ownMaps), so a fork copies none.
+   */
+  private sharedMaps = false;
   private readonly fast: boolean;
+  /**
+   * Set by the model checker (forks share it): steps already taken, by the receiver's snapshot
+   * and the queued message, so a branch that delivers the same message to the same snapshot
+   * replays the outcome instead of stepping the machine again. Undefined elsewhere.
+   */
+  stepMemo: StepMemo | undefined;
+  /** the effects performed during the step being remembered */
+  private recording: Effects[] | undefined;
 
   constructor(opts: RuntimeOptions) {
     this.seed = opts.seed;
@@ -186,6 +207,7 @@ export class Runtime {
     if (this.actors.has(address) || this.externals.has(address)) throw new Error(`actor ${address} already exists`);
     const entry = { address, machine, input, lastValue: "" } as ActorEntry;
     this.actors.set(address, entry);
+    this.ownMaps();
     this.spawned.set(address, { machine, input });
     this.incarnations.set(address, (this.incarnations.get(address) ?? 0) + 1);
     this.startValue(entry);
@@ -211,6 +233,7 @@ export class Runtime {
     const s = this.spawned.get(address);
     if (!s) throw new Error(`actor ${address} was never spawned`);
     this.restart(address, s.machine, disk ? disk(s.input) : s.input);
+    this.ownMaps();
     this.spawned.set(address, s);
   }
 
@@ -223,6 +246,7 @@ export class Runtime {
 
   /** Registers an endpoint that is not a machine (it receives messages through a callback). */
   external(address: Address, handler: External): void {
+    this.ownMaps();
     this.externals.set(address, handler);
   }
 
@@ -496,7 +520,10 @@ export class Runtime {
   clog(from: Address, to: Address, ms: number): void {
     const until = this.now + ms;
     const pair = `${from}>${to}`;
-    if ((this.pairClogs.get(pair) ?? -Infinity) < until) this.pairClogs.set(pair, until);
+    if ((this.pairClogs.get(pair) ?? -Infinity) < until) {
+      this.ownMaps();
+      this.pairClogs.set(pair, until);
+    }
     this.clogChannel(this.channel(from, to), until);
     for (const ch of this.channels.values()) if (ch.stream !== undefined && ch.from === from && ch.to === to) this.clogChannel(ch, until);
   }
@@ -596,10 +623,44 @@ export class Runtime {
       const e = this.actors.get(to);
       if (!e) return; // the receiver is down: the message is lost, as on a broken connection
       // stamped on a copy: the sender may still hold the message it sent
-      this.deliverTo(e, copyWith(msg, { from, now: this.now }));
+      if (this.stepMemo !== undefined && typeof msg === "object" && msg !== null) this.deliverMemo(this.stepMemo, e, from, msg);
+      else this.deliverTo(e, copyWith(msg, { from, now: this.now }));
       this.recordState(e);
       for (const h of this.stepHooks) h(to);
     }
+  }
+
+  /**
+   * deliverTo through the step memo: a step is a function of the snapshot and the stamped message
+   * (contexts are values; machines read no clock or randomness of their own), so the same
+   * (snapshot, message, sender, time) gives the same next snapshot and the same effects, which are
+   * performed again as they were (the policy and the send hook see them again). A step that
+   * faulted is not remembered: it is taken again.
+   */
+  private deliverMemo(memo: StepMemo, e: ActorEntry, from: Address, msg: object): void {
+    const snap = e.value;
+    const key = `${e.address}|${from}|${this.now}`;
+    let byMsg = memo.get(snap);
+    let byKey = byMsg?.get(msg);
+    const known = byKey?.get(key);
+    if (known !== undefined && known.machine === e.machine) {
+      e.value = known.value;
+      const fx = known.effects;
+      for (let i = 0; i < fx.length; i++) this.perform(e.address, fx[i]!);
+      return;
+    }
+    const errors = this.internalErrorCount;
+    const effects: Effects[] = [];
+    this.recording = effects;
+    try {
+      this.deliverTo(e, copyWith(msg, { from, now: this.now }));
+    } finally {
+      this.recording = undefined;
+    }
+    if (this.internalErrorCount !== errors || this.failure !== undefined || this.actors.get(e.address) !== e) return;
+    if (byMsg === undefined) memo.set(snap, (byMsg = new WeakMap()));
+    if (byKey === undefined) byMsg.set(msg, (byKey = new Map()));
+    byKey.set(key, { machine: e.machine, value: e.value, effects });
   }
 
   /**
@@ -667,6 +728,7 @@ export class Runtime {
 
   /** Performs what an actor's step asked for. */
   perform(owner: Address, fx: Effects): void {
+    this.recording?.push(fx);
     for (const o of fx.send) this.send(owner, o.to, o.msg);
     for (const key of fx.cancel) {
       const t = this.timerByKey.get(`${owner}|${key}`);
@@ -845,10 +907,12 @@ export class Runtime {
     rt.delivered = this.delivered;
     rt.refused = this.refused;
     rt.choose = this.choose;
-    for (const [a, h] of this.externals) rt.externals.set(a, h);
-    for (const [a, s] of this.spawned) rt.spawned.set(a, s);
-    for (const [a, n] of this.incarnations) rt.incarnations.set(a, n);
-    for (const [p, until] of this.pairClogs) rt.pairClogs.set(p, until);
+    rt.stepMemo = this.stepMemo;
+    rt.externals = this.externals;
+    rt.spawned = this.spawned;
+    rt.incarnations = this.incarnations;
+    rt.pairClogs = this.pairClogs;
+    rt.sharedMaps = this.sharedMaps = true;
     for (const e of this.actors.values()) {
       rt.actors.set(e.address, { address: e.address, machine: e.machine, input: e.input, lastValue: e.lastValue, value: e.value });
     }
@@ -874,6 +938,16 @@ export class Runtime {
       if (!c.background) rt.workTimers++;
     }
     return rt;
+  }
+
+  /** Makes externals, spawned, incarnations and pairClogs this runtime's own before it writes one (a fork may share them). */
+  private ownMaps(): void {
+    if (!this.sharedMaps) return;
+    this.externals = new Map(this.externals);
+    this.spawned = new Map(this.spawned);
+    this.incarnations = new Map(this.incarnations);
+    this.pairClogs = new Map(this.pairClogs);
+    this.sharedMaps = false;
   }
 
   stopAll(): void {
