@@ -173,7 +173,9 @@ function stepByShape(kept: Kept, event: { type: string; node?: unknown }): Stepp
   if (shape === undefined) {
     const s = stepKept(lifecycle, { value: kept.value, context: absContext }, absEvent as PodQueueEvent);
     shape = { lifecycle: keep(s.snapshot), timers: s.timers, cancels: s.cancels };
-    if (byShape.size < byShapeMax) byShape.set(key, shape);
+    // bounded: keys after a failed attempt hold its back-off's end, a new one per failure
+    if (byShape.size >= byShapeMax) byShape.clear();
+    byShape.set(key, shape);
   }
   if (shape.lifecycle.context.node !== nodePlaceholder) return shape;
   return { lifecycle: { value: shape.lifecycle.value, context: { ...shape.lifecycle.context, node } }, timers: shape.timers, cancels: shape.cancels };
