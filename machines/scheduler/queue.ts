@@ -115,11 +115,16 @@ const remembered = new WeakMap<Kept, Map<string, Stepped>>();
 
 /** A key naming a flat event exactly (its type, then its other fields, strings length-prefixed), or undefined. */
 function eventKey(event: { type: string }): string | undefined {
-  let key = event.type;
-  for (const k in event) {
-    if (k === "type") continue;
+  return flatKey(event.type, event, "type");
+}
+
+/** start, then each field of a flat object but `skip` (strings length-prefixed); undefined for a `now` or a field that is not a primitive. */
+function flatKey(start: string, o: object, skip: string): string | undefined {
+  let key = start;
+  for (const k in o) {
+    if (k === skip) continue;
     if (k === "now") return undefined;
-    const v = (event as Record<string, unknown>)[k];
+    const v = (o as Record<string, unknown>)[k];
     switch (typeof v) {
       case "string":
         key += `|${k}=s${v.length}:${v}`;
@@ -140,12 +145,52 @@ function eventKey(event: { type: string }): string | undefined {
   return key;
 }
 
+/**
+ * From Assume on, a pod's kept state holds its node, so the steps above are rarely shared (each
+ * node its own). The lifecycle never looks at that node (no guard, delay or action reads it;
+ * recordNode copies it from the event): a step is the same for every node, so it is remembered
+ * once with the node replaced by a placeholder, keyed by the state's value, its context and the
+ * event, and the pod's node is put back in the result.
+ */
+const nodePlaceholder = "\u0000node";
+const byShape = new Map<string, Stepped>();
+const byShapeMax = 4096;
+
+/** The step with the node abstracted (see byShape), or undefined when it does not apply. */
+function stepByShape(kept: Kept, event: { type: string; node?: unknown }): Stepped | undefined {
+  const held = kept.context.node;
+  const given = event.node;
+  const node = given ?? held;
+  // one node at most: from the event (Assume), or the one the pod is assumed on
+  if (typeof node !== "string" || (held !== undefined && held !== node)) return undefined;
+  const absEvent = given === undefined ? event : { ...event, node: nodePlaceholder };
+  const absContext = held === undefined ? kept.context : { ...kept.context, node: nodePlaceholder };
+  const evKey = eventKey(absEvent);
+  const ctxKey = evKey === undefined ? undefined : flatKey("", absContext, "");
+  if (ctxKey === undefined) return undefined;
+  const key = `${typeof kept.value === "string" ? kept.value : JSON.stringify(kept.value)}#${ctxKey}#${evKey}`;
+  let shape = byShape.get(key);
+  if (shape === undefined) {
+    const s = stepKept(lifecycle, { value: kept.value, context: absContext }, absEvent as PodQueueEvent);
+    shape = { lifecycle: keep(s.snapshot), timers: s.timers, cancels: s.cancels };
+    // bounded: keys after a failed attempt hold its back-off's end, a new one per failure
+    if (byShape.size >= byShapeMax) byShape.clear();
+    byShape.set(key, shape);
+  }
+  if (shape.lifecycle.context.node !== nodePlaceholder) return shape;
+  return { lifecycle: { value: shape.lifecycle.value, context: { ...shape.lifecycle.context, node } }, timers: shape.timers, cancels: shape.cancels };
+}
+
 /** The lifecycle's step for the event: XState's transition, or the remembered result of the same one. */
 function stepLifecycle(kept: Kept, event: PodQueueEvent | { type: string }): Stepped {
   const key = eventKey(event);
   let steps = key === undefined ? undefined : remembered.get(kept);
   const known = steps?.get(key!);
   if (known !== undefined) return known;
+  if (key !== undefined) {
+    const shaped = stepByShape(kept, event);
+    if (shaped !== undefined) return shaped;
+  }
   const s = stepKept(lifecycle, kept, event as PodQueueEvent);
   const stepped: Stepped = { lifecycle: keep(s.snapshot), timers: s.timers, cancels: s.cancels };
   if (key !== undefined) {
