@@ -127,6 +127,9 @@ export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M>
     actionExecutor: (a: ExecutedAction) => void sink.push(a),
   };
   const collect = (snapshot: SnapshotFrom<M>): LifecycleStep<M> => {
+    // Frozen at its top (a value, and remembered steps share it): the end of a draft step that
+    // keeps it in a context stops there instead of walking the snapshot looking for drafts.
+    Object.freeze(snapshot);
     const out: LifecycleStep<M> = { snapshot, outputs: [], timers: [], cancels: [] };
     for (const a of sink) {
       if (a.type === "xstate.emit") out.outputs.push(a.params!.event as LifecycleStep<M>["outputs"][number]);
