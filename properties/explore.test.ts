@@ -7,6 +7,19 @@ import { Runtime, newStepMemo } from "../runtime/runtime.js";
 import { Rng } from "../machines/common/prng.js";
 import { createCluster } from "../runtime/cluster.js";
 
+
+/** One step of a random walk: a ready channel the seed picks, or the next timer when none is ready. */
+function stepAtRandom(rt: Runtime, rng: Rng): void {
+  if (!rt.hasReady) {
+    rt.fireNextTimer();
+    return;
+  }
+  const i = rng.int(rt.readyKeys().length);
+  rt.choose = () => i;
+  rt.step();
+  rt.choose = undefined;
+}
+
 describe("explore's state hash", () => {
   it("merges and separates the states of a breadth-first walk exactly as the JSON state key does", () => {
     const keyToHash = new Map<string, number>();
@@ -57,12 +70,7 @@ describe("explore's state hash on random walks", () => {
       const rng = new Rng(seed);
       const rt = root.fork();
       for (let s = 0; s < 25 && (rt.hasReady || rt.pendingWork > 0); s++) {
-        if (rt.hasReady) {
-          const i = rng.int(rt.readyKeys().length);
-          rt.choose = () => i;
-          rt.step();
-          rt.choose = undefined;
-        } else rt.fireNextTimer();
+        stepAtRandom(rt, rng);
         const k = stateKey(rt);
         const h = stateHash(rt);
         if ((keyToHash.has(k) && keyToHash.get(k) !== h) || (hashToKey.has(h) && hashToKey.get(h) !== k)) mismatches++;
@@ -251,12 +259,7 @@ describe("explore's step memo", () => {
       const rt = from.fork();
       const out = [];
       for (let s = 0; s < length && (rt.hasReady || rt.pendingWork > 0); s++) {
-        if (rt.hasReady) {
-          const i = rng.int(rt.readyKeys().length);
-          rt.choose = () => i;
-          rt.step();
-          rt.choose = undefined;
-        } else rt.fireNextTimer();
+        stepAtRandom(rt, rng);
         out.push({ key: stateKey(rt), snaps: rt.addresses().map((a) => rt.snapshot(a)), delivered: rt.delivered, errors: rt.internalErrorCount });
       }
       return out;

@@ -133,27 +133,40 @@ function scoreTotals(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[], opts:
   // Sized once: grown by push, each list would be copied seven times on its way to 500 nodes.
   const totals: number[] = new Array<number>(n).fill(0);
   // One scratch list for every plugin: each plugin's scores are written over the previous one's.
-  const plain: number[] = new Array<number>(n).fill(0);
-  // NodeScores (with names) only for plugins that score or normalize one NodeScore at a time.
-  let named: NodeScore[] | undefined;
+  const scratch: Scratch = {};
   for (const p of selectPlugins(defaultScorePlugins, opts.plugins)) {
     if (p.preScore?.(state, pod, feasible, allNodes) === "Skip") continue;
-    const w = p.weight;
-    if (p.scoreAll !== undefined && (p.normalize === undefined || p.normalizeAll !== undefined)) {
-      p.scoreAll(state, pod, feasible, plain);
-      p.normalizeAll?.(state, pod, plain);
-      for (let i = 0; i < n; i++) totals[i] += plain[i]! * w;
-      continue;
-    }
-    named ??= feasible.map((ni) => ({ name: nodeName(ni), score: 0 }));
-    if (p.scoreAll !== undefined) {
-      p.scoreAll(state, pod, feasible, plain);
-      for (let i = 0; i < n; i++) named[i]!.score = plain[i]!;
-    } else for (let i = 0; i < n; i++) named[i]!.score = p.score(state, pod, feasible[i]!);
-    p.normalize?.(state, pod, named);
-    for (let i = 0; i < n; i++) totals[i] += named[i]!.score * w;
+    addWeightedScores(p, state, pod, feasible, totals, scratch);
   }
   return totals;
+}
+
+/** The lists a cycle's plugins score into, made on first use and reused by the next plugin. */
+interface Scratch {
+  plain?: number[];
+  /** NodeScores (with names) only for plugins that score or normalize one NodeScore at a time */
+  named?: NodeScore[];
+}
+
+/** One plugin's Score (then NormalizeScore) over the feasible nodes, added to totals with its weight. */
+function addWeightedScores(p: ScorePlugin, state: CycleState, pod: Pod, feasible: NodeInfo[], totals: number[], scratch: Scratch): void {
+  const n = feasible.length;
+  const w = p.weight;
+  // Sized once: grown by push, each list would be copied seven times on its way to 500 nodes.
+  const plain = (scratch.plain ??= new Array<number>(n).fill(0));
+  if (p.scoreAll !== undefined && (p.normalize === undefined || p.normalizeAll !== undefined)) {
+    p.scoreAll(state, pod, feasible, plain);
+    p.normalizeAll?.(state, pod, plain);
+    for (let i = 0; i < n; i++) totals[i] += plain[i]! * w;
+    return;
+  }
+  const named = (scratch.named ??= feasible.map((ni) => ({ name: nodeName(ni), score: 0 })));
+  if (p.scoreAll !== undefined) {
+    p.scoreAll(state, pod, feasible, plain);
+    for (let i = 0; i < n; i++) named[i]!.score = plain[i]!;
+  } else for (let i = 0; i < n; i++) named[i]!.score = p.score(state, pod, feasible[i]!);
+  p.normalize?.(state, pod, named);
+  for (let i = 0; i < n; i++) totals[i] += named[i]!.score * w;
 }
 
 /**
@@ -193,27 +206,8 @@ function scoreWithVerdicts(pod: Pod, feasible: NodeInfo[], allNodes: NodeInfo[],
     p.normalizeAll!(state, pod, plain);
     for (let i = 0; i < n; i++) totals[i] += plain[i]! * p.weight;
   }
-  const rest = memo.plan.others;
-  if (rest.length > 0) {
-    const plain: number[] = new Array<number>(n).fill(0);
-    let named: NodeScore[] | undefined;
-    for (const p of rest) {
-      const w = p.weight;
-      if (p.scoreAll !== undefined && (p.normalize === undefined || p.normalizeAll !== undefined)) {
-        p.scoreAll(state, pod, feasible, plain);
-        p.normalizeAll?.(state, pod, plain);
-        for (let i = 0; i < n; i++) totals[i] += plain[i]! * w;
-        continue;
-      }
-      named ??= feasible.map((ni) => ({ name: nodeName(ni), score: 0 }));
-      if (p.scoreAll !== undefined) {
-        p.scoreAll(state, pod, feasible, plain);
-        for (let i = 0; i < n; i++) named[i]!.score = plain[i]!;
-      } else for (let i = 0; i < n; i++) named[i]!.score = p.score(state, pod, feasible[i]!);
-      p.normalize?.(state, pod, named);
-      for (let i = 0; i < n; i++) totals[i] += named[i]!.score * w;
-    }
-  }
+  const scratch: Scratch = {};
+  for (const p of memo.plan.others) addWeightedScores(p, state, pod, feasible, totals, scratch);
   return totals;
 }
 
