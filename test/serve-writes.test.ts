@@ -68,7 +68,8 @@ describe("podflow serve: patches cannot reach Object.prototype", () => {
 async function inventory(s: Served, withVersions: boolean): Promise<string[]> {
   const out: string[] = [];
   for (const r of resources) {
-    if (r.kind === "Event" || r.kind === "Lease" || !r.verbs.includes("list")) continue;
+    // Events and Leases come and go by themselves; metrics are readings metrics-server scrapes, not stored objects
+    if (r.kind === "Event" || r.kind === "Lease" || r.group === "metrics.k8s.io" || !r.verbs.includes("list")) continue;
     const got = await s.cluster.request({ verb: "list", group: r.group, resource: r.resource });
     if (!got.ok) continue;
     for (const o of got.object.items) out.push(`${r.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}/${o.metadata.uid}${withVersions && r.kind !== "Node" ? `@${o.metadata.resourceVersion}` : ""}`);

@@ -11,7 +11,7 @@
 
 import type { Container, Pod, PodSpec } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
-import { mutant } from "../common/mutation.js";
+import { anyMutant } from "../common/mutation.js";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, nonZeroDefaults, podRequests, type Resources, type ScorePlugin, toResources } from "./framework.js";
 import { ImageLocality, imageLocalityInputs } from "./plugins/ImageLocality/index.js";
 import { NodeAffinity } from "./plugins/NodeAffinity/index.js";
@@ -165,9 +165,9 @@ export class ShapeEntry {
 export class NodeVerdicts {
   private readonly shapes: ShapeEntry[] = [];
 
-  /** What is remembered for this pod's shape; undefined when it cannot be used (a mutant on, as only the mutation runner turns on). */
+  /** What is remembered for this pod's shape; undefined when it cannot be used (a mutant on, as only the mutation runner turns on: it may change a plugin's verdict). */
   forPod(pod: Pod): ShapeEntry | undefined {
-    if (mutant("scheduler.ignores-taints") || mutant("scheduler.ignores-requests")) return undefined;
+    if (anyMutant()) return undefined;
     const shape = podShape(pod);
     for (let i = 0; i < this.shapes.length; i++) {
       const e = this.shapes[i]!;
