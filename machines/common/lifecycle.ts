@@ -55,12 +55,22 @@ function primitiveInputKey(input: unknown): string | undefined {
   // only plain objects: a prototype could give the factory fields the key does not see
   const proto = Object.getPrototypeOf(input);
   if (proto !== Object.prototype && proto !== null) return undefined;
+  return flatKey(input);
+}
+
+/**
+ * A key naming a flat object exactly: each own field but `skip`, with its type (-0 and NaN spelled
+ * apart from 0 and null: equal keys must mean identical objects). Undefined when a field is not a
+ * primitive, or, `timeless`, is a `now` (a key with a time would rarely be met again).
+ */
+export function flatKey(o: object, skip = "", timeless = false): string | undefined {
   let key = "";
-  for (const k of Object.keys(input)) {
-    const v = (input as Record<string, unknown>)[k];
+  for (const k of Object.keys(o)) {
+    if (k === skip) continue;
+    if (timeless && k === "now") return undefined;
+    const v = (o as Record<string, unknown>)[k];
     const t = typeof v;
     if (t !== "string" && t !== "number" && t !== "boolean" && t !== "undefined") return undefined;
-    // -0 and NaN spelled apart from 0 and null: equal keys must mean identical inputs
     const text = t === "undefined" ? "u" : t === "number" ? (Object.is(v, -0) ? "-0" : String(v)) : JSON.stringify(v);
     key += `${JSON.stringify(k)}:${t[0]}${text},`;
   }
@@ -76,17 +86,13 @@ function rememberedKey(snapshot: unknown, event: { type: string }): string | und
   const s = snapshot as { value: unknown; context: unknown; historyValue?: object; children?: object };
   if (s.context === null || typeof s.context !== "object" || anyMutant()) return undefined;
   if ((s.historyValue !== undefined && Object.keys(s.historyValue).length > 0) || (s.children !== undefined && Object.keys(s.children).length > 0)) return undefined;
-  let key = `${typeof s.value === "string" ? s.value : JSON.stringify(s.value)}\u0000${event.type}`;
-  for (const k of Object.keys(event)) {
-    if (k === "type") continue;
-    if (k === "now") return undefined;
-    const v = (event as Record<string, unknown>)[k];
-    const t = typeof v;
-    if (t !== "string" && t !== "number" && t !== "boolean" && t !== "undefined") return undefined;
-    // -0 and NaN spelled apart from 0 and null: equal keys must mean identical events
-    key += `\u0000${k}:${t[0]}${t === "undefined" ? "" : t === "number" ? (Object.is(v, -0) ? "-0" : String(v)) : t === "string" ? JSON.stringify(v) : String(v)}`;
-  }
-  return key;
+  const fields = flatKey(event, "type", true);
+  return fields === undefined ? undefined : `${typeof s.value === "string" ? s.value : JSON.stringify(s.value)}\u0000${JSON.stringify(event.type)}\u0000${fields}`;
+}
+
+/** A step with lists of its own (a caller may keep or extend them; a remembered step is shared). */
+function copied<S extends { outputs: unknown[]; timers: unknown[]; cancels: unknown[] }>(s: S): S {
+  return { ...s, outputs: [...s.outputs], timers: [...s.timers], cancels: [...s.cancels] };
 }
 
 const inertActors = new WeakMap<AnyStateMachine, { self: AnyActorRef; system: unknown }>();
@@ -163,20 +169,20 @@ export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M>
         if (key !== undefined && starts.size < cacheEntriesMax) starts.set(key, s);
       }
       // fresh lists each time: a caller may keep or extend them
-      return { snapshot: s.snapshot, outputs: [...s.outputs], timers: [...s.timers], cancels: [...s.cancels] };
+      return copied(s);
     },
     step(snapshot, event) {
       const key = rememberedKey(snapshot, event);
       const byKey = key === undefined ? undefined : remembered.get((snapshot as { context: object }).context);
       const known = byKey?.get(key!);
-      if (known !== undefined) return { snapshot: known.snapshot, outputs: [...known.outputs], timers: [...known.timers], cancels: [...known.cancels] };
+      if (known !== undefined) return copied(known);
       sink = [];
       const s = collect(machine.transition(snapshot as never, event, scope as never) as SnapshotFrom<M>);
       if (key !== undefined) {
         const ctx = (snapshot as { context: object }).context;
         let m = byKey ?? remembered.get(ctx);
         if (m === undefined) remembered.set(ctx, (m = new Map()));
-        m.set(key!, { snapshot: s.snapshot, outputs: [...s.outputs], timers: [...s.timers], cancels: [...s.cancels] });
+        m.set(key!, copied(s));
       }
       return s;
     },

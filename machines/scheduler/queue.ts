@@ -10,7 +10,8 @@
 
 import type { Pod } from "kubernetes-types/core/v1";
 import { Map as IMap, Set as ISet } from "immutable";
-import { keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
+import { anyMutant } from "../common/mutation.js";
+import { flatKey, keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { podQueueMachine, type PodQueueEvent } from "./queue.machine.js";
 import { type Heap, heapInsert, heapOf, heapPeek, heapRest, heapSize } from "./pheap.js";
 
@@ -104,50 +105,9 @@ interface Stepped {
 }
 
 /**
- * Every pod takes the same few steps (Add, Pop, Assume, BindSucceeded, Forget) from the same few
- * kept states, and XState's transition is a pure function of the state, its context and the event:
- * each step is taken once and its result shared (a value: kept states are never changed), so the
- * pods that follow the common path all hold the same kept states and find their next one here.
- * Keyed by the kept state itself, then by the event; events carrying a time are not remembered
- * (nearly every one would be new).
- */
-const remembered = new WeakMap<Kept, Map<string, Stepped>>();
-
-/** A key naming a flat event exactly (its type, then its other fields, strings length-prefixed), or undefined. */
-function eventKey(event: { type: string }): string | undefined {
-  return flatKey(event.type, event, "type");
-}
-
-/** start, then each field of a flat object but `skip` (strings length-prefixed); undefined for a `now` or a field that is not a primitive. */
-function flatKey(start: string, o: object, skip: string): string | undefined {
-  let key = start;
-  for (const k in o) {
-    if (k === skip) continue;
-    if (k === "now") return undefined;
-    const v = (o as Record<string, unknown>)[k];
-    switch (typeof v) {
-      case "string":
-        key += `|${k}=s${v.length}:${v}`;
-        break;
-      case "boolean":
-        key += `|${k}=${v ? "t" : "f"}`;
-        break;
-      case "undefined":
-        key += `|${k}=u`;
-        break;
-      case "number":
-        key += `|${k}=n${Object.is(v, -0) ? "-0" : v}`;
-        break;
-      default:
-        return undefined;
-    }
-  }
-  return key;
-}
-
-/**
- * From Assume on, a pod's kept state holds its node, so the steps above are rarely shared (each
- * node its own). The lifecycle never looks at that node (no guard, delay or action reads it;
+ * Every pod takes the same few steps (Add, Pop, Assume, BindSucceeded, Forget), which the
+ * lifecycle remembers per context (lifecycle.ts). From Assume on, a pod's kept state holds its
+ * node, so those steps are rarely shared (each node its own). The lifecycle never looks at that node (no guard, delay or action reads it;
  * recordNode copies it from the event): a step is the same for every node, so it is remembered
  * once with the node replaced by a placeholder, keyed by the state's value, its context and the
  * event, and the pod's node is put back in the result.
@@ -158,6 +118,7 @@ const byShapeMax = 4096;
 
 /** The step with the node abstracted (see byShape), or undefined when it does not apply. */
 function stepByShape(kept: Kept, event: { type: string; node?: unknown }): Stepped | undefined {
+  if (anyMutant()) return undefined;
   const held = kept.context.node;
   const given = event.node;
   const node = given ?? held;
@@ -165,8 +126,8 @@ function stepByShape(kept: Kept, event: { type: string; node?: unknown }): Stepp
   if (typeof node !== "string" || (held !== undefined && held !== node)) return undefined;
   const absEvent = given === undefined ? event : { ...event, node: nodePlaceholder };
   const absContext = held === undefined ? kept.context : { ...kept.context, node: nodePlaceholder };
-  const evKey = eventKey(absEvent);
-  const ctxKey = evKey === undefined ? undefined : flatKey("", absContext, "");
+  const evKey = flatKey(absEvent, "", true);
+  const ctxKey = evKey === undefined ? undefined : flatKey(absContext, "", true);
   if (ctxKey === undefined) return undefined;
   const key = `${typeof kept.value === "string" ? kept.value : JSON.stringify(kept.value)}#${ctxKey}#${evKey}`;
   let shape = byShape.get(key);
@@ -181,23 +142,12 @@ function stepByShape(kept: Kept, event: { type: string; node?: unknown }): Stepp
   return { lifecycle: { value: shape.lifecycle.value, context: { ...shape.lifecycle.context, node } }, timers: shape.timers, cancels: shape.cancels };
 }
 
-/** The lifecycle's step for the event: XState's transition, or the remembered result of the same one. */
+/** The lifecycle's step for the event: the node-abstracted one when it applies, else the lifecycle's own (remembered per context). */
 function stepLifecycle(kept: Kept, event: PodQueueEvent | { type: string }): Stepped {
-  const key = eventKey(event);
-  let steps = key === undefined ? undefined : remembered.get(kept);
-  const known = steps?.get(key!);
-  if (known !== undefined) return known;
-  if (key !== undefined) {
-    const shaped = stepByShape(kept, event);
-    if (shaped !== undefined) return shaped;
-  }
+  const shaped = stepByShape(kept, event);
+  if (shaped !== undefined) return shaped;
   const s = stepKept(lifecycle, kept, event as PodQueueEvent);
-  const stepped: Stepped = { lifecycle: keep(s.snapshot), timers: s.timers, cancels: s.cancels };
-  if (key !== undefined) {
-    if (steps === undefined) remembered.set(kept, (steps = new Map()));
-    steps.set(key, stepped);
-  }
-  return stepped;
+  return { lifecycle: keep(s.snapshot), timers: s.timers, cancels: s.cancels };
 }
 
 /** The kept state every pod starts from (shared, so that the steps from it are remembered once). */

@@ -326,19 +326,18 @@ export function queueCycle(ctx: SchedulerContext, fx: Fx, now?: number): void {
 }
 
 /**
- * A list brings thousands of objects at once: the cache's keyed collections take them as in-place
- * changes to copies of their own (immutable.js asMutable: the collections the context held are not
- * changed), and are values again at endCacheBatch, with the same contents the one-by-one changes give.
+ * A list brings thousands of objects at once: the deltas are applied to the cache's keyed
+ * collections as in-place changes to copies of their own (immutable.js withMutations: the
+ * collections the context held are not changed), which are values again afterwards, with the same
+ * contents the one-by-one changes give.
  */
-function beginCacheBatch(ctx: SchedulerContext): void {
+function applyListed(ctx: SchedulerContext, watchId: number, deltas: readonly InformerDelta[], now: number): void {
   ctx.nodeInfos = ctx.nodeInfos.asMutable();
   ctx.nodeOrder = ctx.nodeOrder.asMutable();
   ctx.slot = ctx.slot.asMutable();
   ctx.podsByNode = ctx.podsByNode.asMutable();
   ctx.queue.known = ctx.queue.known.asMutable();
-}
-
-function endCacheBatch(ctx: SchedulerContext): void {
+  for (const d of deltas) applyDelta(ctx, watchId, d, now);
   ctx.nodeInfos = ctx.nodeInfos.asImmutable();
   ctx.nodeOrder = ctx.nodeOrder.asImmutable();
   ctx.slot = ctx.slot.asImmutable();
@@ -354,10 +353,7 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
     const inf = ctx.client.informers.get(p.data);
     if (!inf) return;
     if (!res.ok) return;
-    const deltas = onListed(ctx.client, fx, inf, res.object);
-    beginCacheBatch(ctx);
-    for (const d of deltas) applyDelta(ctx, inf.watchId, d, res.now);
-    endCacheBatch(ctx);
+    applyListed(ctx, inf.watchId, onListed(ctx.client, fx, inf, res.object), res.now);
     queueCycle(ctx, fx, res.now);
     return;
   }
