@@ -327,7 +327,7 @@ export function queueCycle(ctx: SchedulerContext, fx: Fx, now?: number): void {
 
 /**
  * A list brings thousands of objects at once: the deltas are applied to the cache's keyed
- * collections as in-place changes to copies of their own (immutable.js withMutations: the
+ * collections as in-place changes to copies of their own (immutable.js asMutable: the
  * collections the context held are not changed), which are values again afterwards, with the same
  * contents the one-by-one changes give.
  */
