@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { OrderedMap } from "immutable";
-import { onListed, onWatchEvent, newClient, startInformer, storeClaimCandidates, storeControlledBy, storeControlledCount, storeLabelCount, storeSelect, storeSelecting, type ClientState, type Informer } from "./client.js";
+import { onListed, onWatchEvent, newClient, startInformer, storeClaimCandidates, storeControlledBy, storeControlledCount, storeLabelCount, storeSelect, storeSelecting, type ClientState, type IndexKind, type Informer } from "./client.js";
 import { Fx } from "./effects.js";
 import { claimPods } from "./claim.js";
 import fc from "fast-check";
@@ -17,9 +17,9 @@ function informer(pods: any[]): Informer {
 }
 
 // An informer started `indexed` and filled by a list, as a controller's is: lookups read its kept index.
-function listed(pods: any[]): { c: ClientState; inf: () => Informer } {
+function listed(pods: any[], indexed: boolean | readonly IndexKind[] = true): { c: ClientState; inf: () => Informer } {
   const c = newClient("t");
-  startInformer(c, new Fx(), 1, { group: "", resource: "pods", indexed: true });
+  startInformer(c, new Fx(), 1, { group: "", resource: "pods", indexed });
   onListed(c, new Fx(), c.informers.get(1)!, { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: pods });
   return { c, inf: () => c.informers.get(1)! };
 }
@@ -269,7 +269,8 @@ describe("an informer keeping only some indexes", () => {
 
 describe("informers fed the same watch events share their store values (a shared informer)", () => {
   // Two controllers' informers of one resource, started alike, hold one store value after the same
-  // events, whichever sees each event first; a third that listed something else keeps its own. Each
+  // events, whichever sees each event first; a third that listed something else keeps its own; a
+  // fourth and fifth, started alike but indexing less or nothing, hold the same store value too. Each
   // store must be what the events say: a key set keeps its place, a deleted key leaves, an added
   // one goes last, as the reflector's store keeps them.
   const eventArb = fc.record({
@@ -279,12 +280,16 @@ describe("informers fed the same watch events share their store values (a shared
     lagging: fc.boolean(),
   });
 
+  const ones = { id: "ones", of: () => [1] };
+
   it("the same values as the events describe, shared between the informers that started alike", () => {
     fc.assert(fc.property(fc.array(eventArb, { maxLength: 30 }), (events) => {
       const a = listed([]);
       const b = listed([]);
       const seed = pod("p9", { app: "a" });
       const c = listed([seed]);
+      const d = listed([], ["owners"]);
+      const e0 = listed([], false);
       const want = new Map<string, any>();
       const wantC = new Map<string, any>([["default/p9", seed]]);
       const waiting: any[] = [];
@@ -301,6 +306,8 @@ describe("informers fed the same watch events share their store values (a shared
         const ev = { type: "WatchEvent", watchId: 1, eventType: type, object: o };
         const old = want.get(key);
         deliver(a, ev, old);
+        deliver(d, ev, old);
+        deliver(e0, ev, old);
         if (type === "DELETED") want.delete(key);
         else want.set(key, o);
         // b sometimes sees events later than a, as a controller whose channel is longer does
@@ -314,8 +321,14 @@ describe("informers fed the same watch events share their store values (a shared
         }
         expect([...a.inf().store.entries()]).toEqual([...want.entries()]);
         expect([...c.inf().store.entries()]).toEqual([...wantC.entries()]);
+        expect(d.inf().store).toBe(a.inf().store);
+        expect(e0.inf().store).toBe(a.inf().store);
         for (const app of ["a", "b"]) {
           expect(names(storeSelect(a.inf(), "default", { app }))).toEqual([...want.values()].filter((p) => p.metadata.labels.app === app).map((p) => p.metadata.name));
+          expect(names(storeSelect(d.inf(), "default", { app }))).toEqual([...want.values()].filter((p) => p.metadata.labels.app === app).map((p) => p.metadata.name));
+          // counts kept for the shared store move once per event, whichever informer made it
+          const n = [...want.values()].filter((p) => p.metadata.labels.app === app).length;
+          for (const i of [a, d]) expect(storeLabelCount(i.inf(), "default", { app }, ones)).toEqual(n === 0 ? undefined : [n]);
           expect(names(storeSelect(c.inf(), "default", { app }))).toEqual([...wantC.values()].filter((p) => p.metadata.labels.app === app).map((p) => p.metadata.name));
         }
       }

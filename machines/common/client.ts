@@ -238,44 +238,66 @@ interface AppliedEvent {
 
 // The controllers' informers of one resource see the same events from the same start, so they hold
 // the same store values (kube-controller-manager shares one informer per resource between its
-// controllers): the store and index after an event are made once, by the first informer to see it,
-// and the others take the same values. Looked up by identity of what they are made of (stores,
-// indexes and objects are values); a memo of the newest events only, the values are the same
-// without it. Bounded, not weak: weakly held stores would outlive their informers until a full GC.
+// controllers): the store after an event is made once, by the first informer to see it, and the
+// others take the same value; so is the index after it, per index kinds (controllers index what
+// they read, so their stores are shared even where their indexes differ). Looked up by identity
+// of what they are made of (stores, indexes and objects are values); memos of the newest events
+// only, the values are the same without them. Bounded, not weak: weakly held stores would outlive
+// their informers until a full GC.
 const appliedEvents = new Map<object, AppliedEvent[]>();
+const storeSteps = new Map<object, AppliedEvent[]>();
 const appliedEventsKept = 256;
+
+function remembered(memo: Map<object, AppliedEvent[]>, obj: object): AppliedEvent[] {
+  let made = memo.get(obj);
+  if (made === undefined) {
+    if (memo.size >= appliedEventsKept) memo.delete(memo.keys().next().value!);
+    memo.set(obj, (made = []));
+  }
+  return made;
+}
 
 /** The store and index after an ADDED, MODIFIED or DELETED event of obj. */
 function appliedEvent(store: Store, index: StoreIndex | undefined, type: string, obj: any): AppliedEvent {
-  let made = appliedEvents.get(obj);
+  const byStore = storeSteps.get(obj);
+  let s: AppliedEvent | undefined;
+  if (byStore !== undefined) for (const a of byStore) if (a.fromStore === store && a.type === type) s = a;
+  if (s === undefined) remembered(storeSteps, obj).push((s = storeStep(store, type, obj)));
+  if (index === undefined) return s;
+  const made = appliedEvents.get(obj);
   if (made !== undefined) for (const a of made) if (a.fromStore === store && a.from === index && a.type === type) return a;
-  const a = applyEvent(store, index, type, obj);
-  if (made === undefined) {
-    if (appliedEvents.size >= appliedEventsKept) appliedEvents.delete(appliedEvents.keys().next().value!);
-    appliedEvents.set(obj, (made = []));
-  }
-  made.push(a);
+  const a = indexStep(s, index, obj);
+  remembered(appliedEvents, obj).push(a);
   return a;
 }
 
-function applyEvent(fromStore: Store, from: StoreIndex | undefined, type: string, obj: any): AppliedEvent {
+/** The store after the event, without an index. */
+function storeStep(fromStore: Store, type: string, obj: any): AppliedEvent {
   const k = objectKey(obj);
   const old = fromStore.get(k);
+  const store = type === "DELETED" ? fromStore.delete(k) : fromStore.set(k, obj);
+  return { type, fromStore, from: undefined, old, store, index: undefined };
+}
+
+/** The index after the event s applied to its store; the counts and history kept for the store move with it once. */
+function indexStep(s: AppliedEvent, from: StoreIndex, obj: any): AppliedEvent {
+  const { type, fromStore, old, store } = s;
+  const k = objectKey(obj);
+  let index: StoreIndex;
   if (type === "DELETED") {
-    const index = from !== undefined && old !== undefined ? unindex(from, k, old) : from;
-    const store = fromStore.delete(k);
-    if (index !== undefined && old !== undefined) {
+    if (old === undefined) return { ...s, from, index: from };
+    index = unindex(from, k, old);
+    if (index.kinds & LABELS) {
       moveCounts(fromStore, store, index, old, undefined);
-      if (index.kinds & LABELS) noteChange(fromStore, store, k);
+      noteChange(fromStore, store, k);
     }
     return { type, fromStore, from, old, store, index };
   }
-  const store = fromStore.set(k, obj);
   // postings hold keys: a modification that keeps the index keys leaves the index as it is
-  const index = from === undefined || (old !== undefined && sameIndexKeys(old, obj, from.kinds)) ? from : reindex(from, k, old, obj);
-  if (index !== undefined) {
+  index = old !== undefined && sameIndexKeys(old, obj, from.kinds) ? from : reindex(from, k, old, obj);
+  if (index.kinds & LABELS) {
     moveCounts(fromStore, store, index, old, obj);
-    if (index.kinds & LABELS) noteChange(fromStore, store, k);
+    noteChange(fromStore, store, k);
   }
   return { type, fromStore, from, old, store, index };
 }
@@ -358,7 +380,8 @@ function shareOf(count: PostingCount, obj: any): readonly number[] {
  */
 function moveCounts(prev: Store, next: Store, ix: StoreIndex, out: any, into: any): void {
   const kept = keptCounts.get(prev);
-  if (kept === undefined || next === prev) return;
+  // informers of other index kinds share the store: its counts moved with the first of them
+  if (kept === undefined || next === prev || keptCounts.has(next)) return;
   const ns = (into ?? out).metadata?.namespace ?? "";
   const outPairs = out === undefined ? [] : pairs(ns, out.metadata?.labels);
   const intoPairs = into === undefined ? [] : pairs(ns, into.metadata?.labels);
@@ -561,7 +584,8 @@ const HISTORY_MAX = 1 << 14;
  */
 function noteChange(prev: Store, next: Store, key: string): void {
   const h = histories.get(prev);
-  if (h === undefined || next === prev) return;
+  // informers of other index kinds share the store: the first of them noted the change
+  if (h === undefined || next === prev || histories.has(next)) return;
   // prev is the tip of its log: next extends it; else next is a fork and starts a log of its own
   if (h.log.length === h.at && h.at < HISTORY_MAX) {
     h.log.push(key);
