@@ -9,7 +9,6 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from "xstate";
 import { Fx } from "../machines/common/effects.js";
 import { runTaggedStep, stepRunOf } from "../machines/common/step.js";
-import { copyWith } from "../machines/common/own.js";
 import type { Effects } from "../machines/messages.js";
 
 /** Which interpreter runs value machines: XState's own (the reference) or the compiled fast path. */
@@ -360,7 +359,21 @@ export function fastTransition(machine: AnyStateMachine, snap: AnyMachineSnapsho
     cfg = m.next;
   }
   if (cfg === start && ctx === snap.context) return snap;
-  return copyWith(snap, { context: ctx, _nodes: cfg.nodes, value: cfg.value, tags: cfg.tags }) as unknown as AnyMachineSnapshot;
+  return nextSnapshot(snap as unknown as Snapshot, ctx, cfg) as unknown as AnyMachineSnapshot;
+}
+
+type Snapshot = Record<"status" | "output" | "error" | "machine" | "children" | "historyValue" | "matches" | "hasTag" | "can" | "getMeta" | "toJSON", unknown>;
+
+/**
+ * The next snapshot as XState's cloneMachineSnapshot makes it (createMachineSnapshot's literal, so
+ * its keys and their order are XState's): one object literal of one shape, which V8 builds several
+ * times faster than a copy of a 15-key object by Object.assign.
+ */
+function nextSnapshot(snap: Snapshot, ctx: unknown, cfg: Config): unknown {
+  return {
+    status: snap.status, output: snap.output, error: snap.error, machine: snap.machine, context: ctx, _nodes: cfg.nodes, value: cfg.value, tags: cfg.tags,
+    children: snap.children, historyValue: snap.historyValue, matches: snap.matches, hasTag: snap.hasTag, can: snap.can, getMeta: snap.getMeta, toJSON: snap.toJSON,
+  };
 }
 
 /** Runs a microstep's steps as XState's assign and emit would: each next context merged into a new one, effects in order. */
