@@ -36,7 +36,7 @@ export function peakRss(): number {
 export class Progress {
   private lastDraw = 0;
   private readonly t0 = performance.now();
-  constructor(private readonly label: string, private readonly enabled = process.stderr.isTTY === true || process.env.PODFLOW_PROGRESS === "1") {}
+  constructor(private readonly label: string, readonly enabled = process.stderr.isTTY === true || process.env.PODFLOW_PROGRESS === "1") {}
 
   /** Redraws the line (throttled to 4 per second). */
   update(text: string): void {
