@@ -277,6 +277,7 @@ describe("informers fed the same watch events share their store values (a shared
     type: fc.constantFrom("ADDED", "MODIFIED", "MODIFIED", "DELETED"),
     name: fc.constantFrom("p0", "p1", "p2", "p3"),
     app: fc.constantFrom("a", "b"),
+    owner: fc.constantFrom(undefined, "u1", "u2"),
     lagging: fc.boolean(),
   });
 
@@ -299,7 +300,7 @@ describe("informers fed the same watch events share their store values (a shared
         expect(d.old).toBe(expectOld);
       };
       for (const e of events) {
-        const o = pod(e.name, { app: e.app });
+        const o = pod(e.name, { app: e.app }, e.owner);
         o.metadata.resourceVersion = String(rv++);
         const key = `default/${e.name}`;
         const type = !want.has(key) ? "ADDED" : e.type === "ADDED" ? "MODIFIED" : e.type;
@@ -323,6 +324,15 @@ describe("informers fed the same watch events share their store values (a shared
         expect([...c.inf().store.entries()]).toEqual([...wantC.entries()]);
         expect(d.inf().store).toBe(a.inf().store);
         expect(e0.inf().store).toBe(a.inf().store);
+        // the owner postings are one value for the informers that index owners, whatever else they index
+        expect(d.inf().index!.owners).toBe(a.inf().index!.owners);
+        for (const uid of ["u1", "u2"]) {
+          const owned = [...want.values()].filter((p) => p.metadata.ownerReferences?.[0]?.uid === uid);
+          for (const i of [a, d, e0]) {
+            expect(storeControlledCount(i.inf(), uid)).toBe(owned.length);
+            expect(names(storeControlledBy(i.inf(), "default", uid))).toEqual(names(owned));
+          }
+        }
         for (const app of ["a", "b"]) {
           expect(names(storeSelect(a.inf(), "default", { app }))).toEqual([...want.values()].filter((p) => p.metadata.labels.app === app).map((p) => p.metadata.name));
           expect(names(storeSelect(d.inf(), "default", { app }))).toEqual([...want.values()].filter((p) => p.metadata.labels.app === app).map((p) => p.metadata.name));

@@ -248,7 +248,7 @@ const appliedEvents = new Map<object, AppliedEvent[]>();
 const storeSteps = new Map<object, AppliedEvent[]>();
 const appliedEventsKept = 256;
 
-function remembered(memo: Map<object, AppliedEvent[]>, obj: object): AppliedEvent[] {
+function remembered<T>(memo: Map<object, T[]>, obj: object): T[] {
   let made = memo.get(obj);
   if (made === undefined) {
     if (memo.size >= appliedEventsKept) memo.delete(memo.keys().next().value!);
@@ -282,24 +282,69 @@ function storeStep(fromStore: Store, type: string, obj: any): AppliedEvent {
 /** The index after the event s applied to its store; the counts and history kept for the store move with it once. */
 function indexStep(s: AppliedEvent, from: StoreIndex, obj: any): AppliedEvent {
   const { type, fromStore, old, store } = s;
+  if (old === undefined && type === "DELETED") return { ...s, from, index: from };
   const k = objectKey(obj);
-  let index: StoreIndex;
-  if (type === "DELETED") {
-    if (old === undefined) return { ...s, from, index: from };
-    index = unindex(from, k, old);
-    if (index.kinds & LABELS) {
-      moveCounts(fromStore, store, index, old, undefined);
-      noteChange(fromStore, store, k);
-    }
-    return { type, fromStore, from, old, store, index };
-  }
+  const into = type === "DELETED" ? undefined : obj;
   // postings hold keys: a modification that keeps the index keys leaves the index as it is
-  index = old !== undefined && sameIndexKeys(old, obj, from.kinds) ? from : reindex(from, k, old, obj);
+  const index = into !== undefined && old !== undefined && sameIndexKeys(old, into, from.kinds) ? from : indexAfter(from, k, old, into, type);
   if (index.kinds & LABELS) {
-    moveCounts(fromStore, store, index, old, obj);
+    moveCounts(fromStore, store, index, old, into);
     noteChange(fromStore, store, k);
   }
   return { type, fromStore, from, old, store, index };
+}
+
+// Informers of other index kinds hold the same parts (the insertion numbers, the label postings,
+// the owner postings) after the same events: each part after an event is made once, by identity
+// of the part and the insertion numbers it was made from, and of the objects before and after.
+interface PartStep {
+  readonly part: number;
+  readonly fromSeq: IMap<string, number>;
+  readonly from: unknown;
+  readonly old: any;
+  readonly type: string;
+  readonly to: unknown;
+}
+const partSteps = new Map<object, PartStep[]>();
+const SEQ = 0;
+
+function sharedPart<T>(part: number, ix: StoreIndex, from: unknown, old: any, obj: any, type: string, make: () => T): T {
+  const made = partSteps.get(obj);
+  if (made !== undefined) for (const p of made) if (p.part === part && p.from === from && p.fromSeq === ix.seq && p.old === old && p.type === type) return p.to as T;
+  const to = make();
+  remembered(partSteps, obj).push({ part, fromSeq: ix.seq, from, old, type, to });
+  return to;
+}
+
+/** The index with the object under key changed from old to into (either undefined: added, deleted), part by part. */
+function indexAfter(ix: StoreIndex, key: string, old: any, into: any, type: string): StoreIndex {
+  const obj = into ?? old;
+  const [seq, next] = sharedPart(SEQ, ix, ix.seq, old, obj, type, (): [IMap<string, number>, number] => {
+    if (into === undefined) return [ix.seq.delete(key), ix.next];
+    return ix.seq.has(key) ? [ix.seq, ix.next] : [ix.seq.set(key, ix.next), ix.next + 1];
+  });
+  const n = seq.get(key) ?? -1;
+  const ns = obj.metadata?.namespace ?? "";
+  const kinds = ix.kinds;
+  const labels = kinds & LABELS ? sharedPart(LABELS, ix, ix.labels, old, obj, type, () => repost(ix.labels, key, n, pairs(ns, old?.metadata?.labels), into && pairs(ns, into.metadata?.labels))) : ix.labels;
+  const selector = kinds & SELECTOR ? sharedPart(SELECTOR, ix, ix.selector, old, obj, type, () => repost(ix.selector, key, n, pairs(ns, old?.spec?.selector), into && pairs(ns, into.spec?.selector))) : ix.selector;
+  const owners = kinds & OWNERS ? sharedPart(OWNERS, ix, ix.owners, old, obj, type, () => repost(ix.owners, key, n, ownerPairs(old), into && ownerPairs(into))) : ix.owners;
+  return new StoreIndex(kinds, seq, next, labels, selector, owners);
+}
+
+function ownerPairs(obj: any): string[] {
+  const uid = obj === undefined ? undefined : controllerUid(obj);
+  return uid === undefined ? [] : [uid];
+}
+
+/** The postings with key out of the entries only `was` names, and under every entry `now` names (undefined: deleted). */
+function repost(map: IMap<string, Posting>, key: string, n: number, was: string[], now: string[] | undefined): IMap<string, Posting> {
+  for (const p of was) if (now === undefined || !now.includes(p)) map = unpost(map, p, key);
+  if (now === undefined) return map;
+  // one copy of the map for all of an object's entries
+  if (now.length > 1) return map.withMutations((m) => { for (const p of now) post(m, p, key, n); });
+  for (const p of now) map = post(map, p, key, n);
+  return map;
 }
 
 function pairs(ns: string, m: Record<string, string> | undefined): string[] {
@@ -414,40 +459,15 @@ function countOf(store: Store, pair: string, s: Posting, count: PostingCount): r
 
 /** The index with obj under key, in every entry it belongs to (a new value; ix is not changed). */
 function addToIndex(ix: StoreIndex, key: string, obj: any): StoreIndex {
-  let { seq, next, labels, selector, owners } = ix;
+  let { seq, next } = ix;
   const kinds = ix.kinds;
   let n = seq.get(key);
   if (n === undefined) seq = seq.set(key, (n = next++));
   const ns = obj.metadata?.namespace ?? "";
-  if (kinds & LABELS) {
-    const lp = pairs(ns, obj.metadata?.labels);
-    // one copy of the pairs' map for all of an object's pairs
-    if (lp.length > 1) labels = labels.withMutations((m) => { for (const p of lp) post(m, p, key, n); });
-    else for (const p of lp) labels = post(labels, p, key, n);
-  }
-  if (kinds & SELECTOR) for (const p of pairs(ns, obj.spec?.selector)) selector = post(selector, p, key, n);
-  const owner = kinds & OWNERS ? controllerUid(obj) : undefined;
-  if (owner !== undefined) owners = post(owners, owner, key, n);
+  const labels = kinds & LABELS ? repost(ix.labels, key, n, [], pairs(ns, obj.metadata?.labels)) : ix.labels;
+  const selector = kinds & SELECTOR ? repost(ix.selector, key, n, [], pairs(ns, obj.spec?.selector)) : ix.selector;
+  const owners = kinds & OWNERS ? repost(ix.owners, key, n, [], ownerPairs(obj)) : ix.owners;
   return new StoreIndex(kinds, seq, next, labels, selector, owners);
-}
-
-/** The index with obj under key instead of old (undefined when added): out of the entries only old had, into obj's (kept ones stay as they are). */
-function reindex(ix: StoreIndex, key: string, old: any, obj: any): StoreIndex {
-  if (old === undefined) return addToIndex(ix, key, obj);
-  let { labels, selector, owners } = ix;
-  const kinds = ix.kinds;
-  const ns = obj.metadata?.namespace ?? "";
-  if (kinds & LABELS) {
-    const lp = pairs(ns, obj.metadata?.labels);
-    for (const p of pairs(ns, old.metadata?.labels)) if (!lp.includes(p)) labels = unpost(labels, p, key);
-  }
-  if (kinds & SELECTOR) {
-    const sp = pairs(ns, obj.spec?.selector);
-    for (const p of pairs(ns, old.spec?.selector)) if (!sp.includes(p)) selector = unpost(selector, p, key);
-  }
-  const owner = kinds & OWNERS ? controllerUid(old) : undefined;
-  if (owner !== undefined && owner !== controllerUid(obj)) owners = unpost(owners, owner, key);
-  return addToIndex(new StoreIndex(kinds, ix.seq, ix.next, labels, selector, owners), key, obj);
 }
 
 function controllerUid(obj: any): string | undefined {
@@ -455,18 +475,6 @@ function controllerUid(obj: any): string | undefined {
   if (refs === undefined) return undefined;
   for (const r of refs) if (r.controller === true) return r.uid;
   return undefined;
-}
-
-/** The index without obj under key, which is gone. */
-function unindex(ix: StoreIndex, key: string, obj: any): StoreIndex {
-  let { labels, selector, owners } = ix;
-  const kinds = ix.kinds;
-  const ns = obj.metadata?.namespace ?? "";
-  if (kinds & LABELS) for (const p of pairs(ns, obj.metadata?.labels)) labels = unpost(labels, p, key);
-  if (kinds & SELECTOR) for (const p of pairs(ns, obj.spec?.selector)) selector = unpost(selector, p, key);
-  const owner = kinds & OWNERS ? controllerUid(obj) : undefined;
-  if (owner !== undefined) owners = unpost(owners, owner, key);
-  return new StoreIndex(kinds, ix.seq.delete(key), ix.next, labels, selector, owners);
 }
 
 // One index value per kinds for an empty store, and one per store value and kinds for a listed
