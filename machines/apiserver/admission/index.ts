@@ -89,8 +89,13 @@ const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namesp
 // Kinds with metadata.generation maintained by the strategy.
 const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"]);
 
-/** The object with its scheme defaults only, as the decoder leaves it before the field manager reads it. */
+/**
+ * The object with its scheme defaults only, as the decoder leaves it before the field manager reads
+ * it. A pod's deep-frozen parts that defaulting would leave as they are (a status write's stored
+ * spec, its metadata's values) are shared, not copied: admitDefaulted copies them before changing them.
+ */
 export function defaulted(obj: any): any {
+  if (obj?.kind === "Pod" && isPlainObject(obj)) return defaultedPod(obj);
   const out: Obj = copyForAdmission(obj);
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
@@ -119,6 +124,80 @@ function copyForAdmission(obj: any): Obj {
   return out;
 }
 
+// defaultPod reads and writes pod.spec only: a deep-frozen spec it leaves unchanged (a stored
+// pod's, which every status write carries) is remembered by identity and shared, the defaulter
+// skipped. A memo only: the result is what copying and defaulting gives.
+const podSpecFixpoint = new WeakMap<object, boolean>();
+
+function isPodSpecFixpoint(spec: object): boolean {
+  let fix = podSpecFixpoint.get(spec);
+  if (fix === undefined) {
+    const pod = { spec: deepCopy(spec) };
+    defaultPod(pod);
+    podSpecFixpoint.set(spec, (fix = sameInOrder(pod.spec, spec)));
+  }
+  return fix;
+}
+
+/** defaulted for a Pod: deep-frozen values shared where defaultPod leaves them alone, the rest copied. */
+function defaultedPod(obj: Obj): Obj {
+  const out: Obj = {};
+  let defaults = true;
+  for (const k in obj) {
+    const v = obj[k];
+    if (k === "metadata" && isPlainObject(v)) {
+      const m: Obj = {};
+      for (const f in v) setOwn(m, f, isDeepFrozen(v[f]) ? v[f] : deepCopy(v[f]));
+      out.metadata = m;
+    } else if (k === "spec") {
+      const shared = v !== null && typeof v === "object" && isDeepFrozen(v) && isPodSpecFixpoint(v);
+      if (shared) defaults = false;
+      out.spec = shared ? v : deepCopy(v);
+    } else setOwn(out, k, isDeepFrozen(v) ? v : deepCopy(v));
+  }
+  out.metadata ??= {};
+  if (defaults) defaultPod(out);
+  return out;
+}
+
+/**
+ * The object's top-level values and metadata's values that are frozen (shared by defaultedPod),
+ * copied so the admission steps may change them in place; the field manager's managedFields stay shared.
+ */
+function thaw(out: Obj): void {
+  for (const k in out) {
+    const v = out[k];
+    if (v === null || typeof v !== "object") continue;
+    if (k !== "metadata") {
+      if (Object.isFrozen(v)) setOwn(out, k, deepCopy(v));
+      continue;
+    }
+    for (const f in v) if (f !== "managedFields" && v[f] !== null && typeof v[f] === "object" && Object.isFrozen(v[f])) setOwn(v, f, deepCopy(v[f]));
+  }
+}
+
+/** Equal with the same keys in the same order (undefined-valued keys included): what defaulting a copy left as it was. */
+function sameInOrder(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameInOrder(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i] || !sameInOrder((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[kb[i]!])) return false;
+  }
+  return true;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
   return admitDefaulted(defaulted(obj), ctx);
@@ -126,6 +205,14 @@ export function mutate(obj: any, ctx: MutateContext): any {
 
 /** mutate's steps after the scheme defaults, on `out`: a copy of the write with its defaults (`defaulted`), changed in place and returned. */
 export function admitDefaulted(out: any, ctx: MutateContext): any {
+  // A status write's spec is the stored one whatever the body says: the steps that change the
+  // written spec (ServiceAccount's conversion, Priority's keeping) would change what is dropped.
+  if (ctx.operation === "UPDATE" && ctx.old && ctx.subresource === "status") {
+    prepareForUpdate(out, ctx.old, ctx.subresource);
+    if (out.kind === "PersistentVolume") stampPhaseTransition(out, ctx.old, ctx.now);
+    return out;
+  }
+  thaw(out);
   if (out.kind === "Pod") convertDeprecatedServiceAccount(out.spec);
   if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
   else if (ctx.old) {
@@ -254,8 +341,8 @@ function keepSystemMetadata(o: Obj, old: Obj): void {
 function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
   keepSystemMetadata(o, old);
   if (subresource === "status") {
-    // Status writes may not touch spec.
-    if (old.spec !== undefined) o.spec = deepCopy(old.spec);
+    // Status writes may not touch spec: the stored one, shared when deep-frozen (nothing changes it after).
+    if (old.spec !== undefined) o.spec = isDeepFrozen(old.spec) ? old.spec : deepCopy(old.spec);
     else delete o.spec;
     return;
   }
