@@ -91,11 +91,13 @@ const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruption
 
 /**
  * The object with its scheme defaults only, as the decoder leaves it before the field manager reads
- * it. A pod's deep-frozen parts that defaulting would leave as they are (a status write's stored
- * spec, its metadata's values) are shared, not copied: admitDefaulted copies them before changing them.
+ * it. For the kinds of `defaulterFields`, the deep-frozen parts defaulting leaves as they are (a
+ * status write's stored spec, metadata's values, an endpoint controller's endpoints) are shared,
+ * not copied: admitDefaulted copies them before any step that may change them in place.
  */
 export function defaulted(obj: any): any {
-  if (obj?.kind === "Pod" && isPlainObject(obj)) return defaultedPod(obj);
+  const fields = isPlainObject(obj) && typeof obj.kind === "string" && Object.hasOwn(defaulterFields, obj.kind) ? defaulterFields[obj.kind]! : undefined;
+  if (fields !== undefined) return defaultedSharing(obj, fields);
   const out: Obj = copyForAdmission(obj);
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
@@ -124,56 +126,95 @@ function copyForAdmission(obj: any): Obj {
   return out;
 }
 
-// defaultPod reads and writes pod.spec only: a deep-frozen spec it leaves unchanged (a stored
-// pod's, which every status write carries) is remembered by identity and shared, the defaulter
-// skipped. A memo only: the result is what copying and defaulting gives.
-const podSpecFixpoint = new WeakMap<object, boolean>();
+// The top-level fields each kind's defaulter reads and writes (it never touches the others), for
+// the kinds whose writes carry deep-frozen parts: status writes (the stored spec), the endpoint
+// controllers' updates (endpoints frozen per pod). `spec`: the defaulter reads and writes the spec only.
+const defaulterFields: Record<string, readonly string[]> = { Pod: ["spec"], Deployment: ["spec"], ReplicaSet: ["spec"], EndpointSlice: ["ports"], Endpoints: ["subsets"] };
+// Kinds whose update of the main resource no admission step changes in place (but metadata's own keys).
+const untouchedOnUpdate = new Set(["EndpointSlice", "Endpoints"]);
 
-function isPodSpecFixpoint(spec: object): boolean {
-  let fix = podSpecFixpoint.get(spec);
+// A deep-frozen spec its kind's defaulter leaves unchanged (a stored object's, which every status
+// write carries) is remembered by identity and shared, the defaulter skipped. A memo only: the
+// result is what copying and defaulting gives.
+const specFixpoint = new Map<string, WeakMap<object, boolean>>();
+
+function isSpecFixpoint(kind: string, spec: object): boolean {
+  let memo = specFixpoint.get(kind);
+  if (memo === undefined) specFixpoint.set(kind, (memo = new WeakMap()));
+  let fix = memo.get(spec);
   if (fix === undefined) {
-    const pod = { spec: deepCopy(spec) };
-    defaultPod(pod);
-    podSpecFixpoint.set(spec, (fix = sameInOrder(pod.spec, spec)));
+    const copy = { kind, spec: deepCopy(spec) };
+    defaulters[kind]!(copy);
+    memo.set(spec, (fix = sameInOrder(copy.spec, spec)));
   }
   return fix;
 }
 
-/** defaulted for a Pod: deep-frozen values shared where defaultPod leaves them alone, the rest copied. */
-function defaultedPod(obj: Obj): Obj {
+// The objects defaultedSharing made, with the top-level fields and metadata fields that hold shared (frozen) parts.
+const sharedParts = new WeakMap<object, { top: string[]; meta: string[] }>();
+let sawFrozen = false;
+
+/** defaulted for the kinds of defaulterFields: deep-frozen parts shared where the defaulter leaves them alone, the rest copied. */
+function defaultedSharing(obj: Obj, fields: readonly string[]): Obj {
   const out: Obj = {};
-  let defaults = true;
+  const parts = { top: [] as string[], meta: [] as string[] };
+  let run = true;
   for (const k in obj) {
     const v = obj[k];
+    sawFrozen = false;
     if (k === "metadata" && isPlainObject(v)) {
       const m: Obj = {};
-      for (const f in v) setOwn(m, f, isDeepFrozen(v[f]) ? v[f] : deepCopy(v[f]));
+      for (const f in v) {
+        sawFrozen = false;
+        setOwn(m, f, shareFrozen(v[f]));
+        if (sawFrozen) parts.meta.push(f);
+      }
       out.metadata = m;
-    } else if (k === "spec") {
-      const shared = v !== null && typeof v === "object" && isDeepFrozen(v) && isPodSpecFixpoint(v);
-      if (shared) defaults = false;
-      out.spec = shared ? v : deepCopy(v);
-    } else setOwn(out, k, isDeepFrozen(v) ? v : deepCopy(v));
+      continue;
+    }
+    if (!fields.includes(k)) setOwn(out, k, shareFrozen(v));
+    else if (k === "spec" && fields.length === 1 && v !== null && typeof v === "object" && isDeepFrozen(v) && isSpecFixpoint(obj.kind, v)) {
+      out.spec = v;
+      sawFrozen = true;
+      run = false;
+    } else setOwn(out, k, deepCopy(v));
+    if (sawFrozen) parts.top.push(k);
   }
   out.metadata ??= {};
-  if (defaults) defaultPod(out);
+  if (run) defaulters[out.kind]!(out);
+  if (parts.top.length > 0 || parts.meta.length > 0) sharedParts.set(out, parts);
   return out;
 }
 
+/** deepCopy, but for the deep-frozen subtrees: shared. */
+function shareFrozen(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (isDeepFrozen(v)) {
+    sawFrozen = true;
+    return v;
+  }
+  if (Array.isArray(v)) {
+    const a: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = shareFrozen(v[i]);
+    return a;
+  }
+  if (!isPlainObject(v)) return deepCopy(v);
+  const o: Obj = {};
+  for (const k in v) setOwn(o, k, shareFrozen(v[k]));
+  return o;
+}
+
 /**
- * The object's top-level values and metadata's values that are frozen (shared by defaultedPod),
- * copied so the admission steps may change them in place; the field manager's managedFields stay shared.
+ * The fields of an object defaultedSharing made that hold shared (frozen) parts, copied so the
+ * admission steps may change them in place; the field manager's managedFields stay shared.
  */
 function thaw(out: Obj): void {
-  for (const k in out) {
-    const v = out[k];
-    if (v === null || typeof v !== "object") continue;
-    if (k !== "metadata") {
-      if (Object.isFrozen(v)) setOwn(out, k, deepCopy(v));
-      continue;
-    }
-    for (const f in v) if (f !== "managedFields" && v[f] !== null && typeof v[f] === "object" && Object.isFrozen(v[f])) setOwn(v, f, deepCopy(v[f]));
-  }
+  const parts = sharedParts.get(out);
+  if (parts === undefined) return;
+  for (const k of parts.top) if (Object.hasOwn(out, k)) setOwn(out, k, deepCopy(out[k]));
+  const m = out.metadata;
+  if (m === null || typeof m !== "object") return;
+  for (const f of parts.meta) if (f !== "managedFields" && Object.hasOwn(m, f)) setOwn(m, f, deepCopy(m[f]));
 }
 
 /** Equal with the same keys in the same order (undefined-valued keys included): what defaulting a copy left as it was. */
@@ -212,7 +253,7 @@ export function admitDefaulted(out: any, ctx: MutateContext): any {
     if (out.kind === "PersistentVolume") stampPhaseTransition(out, ctx.old, ctx.now);
     return out;
   }
-  thaw(out);
+  if (!(ctx.operation === "UPDATE" && ctx.old && !ctx.subresource && untouchedOnUpdate.has(out.kind))) thaw(out);
   if (out.kind === "Pod") convertDeprecatedServiceAccount(out.spec);
   if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
   else if (ctx.old) {

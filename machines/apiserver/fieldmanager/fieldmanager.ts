@@ -103,8 +103,13 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
   return out;
 }
 
-/** EncodeObjectManagedFields (deep-frozen): the entries, Apply before Update, then by time, manager, apiVersion, subresource. */
-export function encodeManagedFields(managed: Managed, remember = true): any[] {
+/**
+ * EncodeObjectManagedFields (deep-frozen): the entries, Apply before Update, then by time, manager,
+ * apiVersion, subresource. `remember`: the list is kept with what it decodes to (the entries with
+ * the very sets they were encoded from), and also as its stripped entries when the caller says
+ * every set is stripped already (`stripped`).
+ */
+export function encodeManagedFields(managed: Managed, remember = true, isStripped = false): any[] {
   const entries = [...managed.values()].filter((e) => !isEmpty(e.set));
   // each entry's time parsed once, not per comparison
   const at = new Map<ManagerEntry, number>();
@@ -118,11 +123,61 @@ export function encodeManagedFields(managed: Managed, remember = true): any[] {
     return ps < qs ? -1 : ps > qs ? 1 : 0;
   });
   // deep-frozen: admission shares it rather than copying it, so the next write decodes nothing
-  return deepFreeze(entries.map((e) => encodedEntry(e, remember)));
+  const list = deepFreeze(entries.map((e) => encodedEntry(e, remember)));
+  if (remember) rememberDecoded(list, entries, isStripped);
+  return list;
 }
+
+/**
+ * What decoding the list just encoded from `entries` gives, kept by the list's identity: the
+ * entries as decodeUncached builds them, each with the set its FieldsV1 came from (fromFieldsV1
+ * of that FieldsV1 gives it back). A list with a set that has the empty path as a member (which
+ * FieldsV1 cannot spell) is left to be decoded.
+ */
+function rememberDecoded(list: readonly Record<string, unknown>[], entries: readonly ManagerEntry[], isStripped: boolean): void {
+  const m = new Map<string, ManagerEntry>();
+  for (const e of entries) {
+    if (e.set.self) return;
+    const d = asDecoded(e);
+    m.set(managerId(d), d);
+  }
+  decodedByList.set(list, isStripped ? { decoded: m, stripped: m } : { decoded: m });
+}
+
+/** The entry as decoding its element makes it: the entry itself when it already is. */
+function asDecoded(e: ManagerEntry): ManagerEntry {
+  const sub = e.subresource, time = e.time;
+  if ((sub === undefined || sub !== "") && (time === undefined || time !== "")) return e;
+  const d: ManagerEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, set: e.set };
+  if (sub) d.subresource = sub;
+  if (time !== undefined) d.time = time;
+  return d;
+}
+
+// An entry a write left as it was (every manager's but the writer's) keeps its element: by the
+// entry's identity, checked against what the element was made of. A memo only.
+interface EncodedMemo {
+  readonly manager: string;
+  readonly operation: string;
+  readonly apiVersion: string;
+  readonly time: string | undefined;
+  readonly subresource: string | undefined;
+  readonly set: FieldSet;
+  readonly el: Record<string, unknown>;
+}
+const encodedByEntry = new WeakMap<ManagerEntry, EncodedMemo>();
 
 // The element of an entry, built by hand: spreads of optional keys cost several times more (V8).
 function encodedEntry(e: ManagerEntry, remember: boolean): Record<string, unknown> {
+  if (!remember) return encodedElement(e, false);
+  const hit = encodedByEntry.get(e);
+  if (hit !== undefined && hit.set === e.set && hit.time === e.time && hit.manager === e.manager && hit.operation === e.operation && hit.apiVersion === e.apiVersion && hit.subresource === e.subresource) return hit.el;
+  const el = encodedElement(e, true);
+  encodedByEntry.set(e, { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, subresource: e.subresource, set: e.set, el });
+  return el;
+}
+
+function encodedElement(e: ManagerEntry, remember: boolean): Record<string, unknown> {
   const el: Record<string, unknown> = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
   if (e.time) el.time = e.time;
   el.fieldsType = "FieldsV1";
@@ -248,7 +303,8 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
     next.set(self, mine);
   } else if (next.has(self) && isEmpty(next.get(self)!.set)) next.delete(self);
   // A create's sets are not kept for decoding: most created objects (Events) are never written again.
-  return encodeManagedFields(capUpdateManagers(next), live !== undefined);
+  // every set is stripped: the live ones were, and what the write took is
+  return encodeManagedFields(capUpdateManagers(next), live !== undefined, true);
 }
 
 // A kind's zero value, built once per type and frozen (compare only reads it).
@@ -415,7 +471,7 @@ export function applyConfig(live: any, config: any, ac: ApplyContext): ApplyResu
   if (ac.manager === "kubectl" && typeof object?.metadata?.annotations?.[lastAppliedAnnotation] === "string") {
     object = { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [lastAppliedAnnotation]: buildLastApplied(config) } } };
   }
-  const encoded = encodeManagedFields(capUpdateManagers(stripped(next)));
+  const encoded = encodeManagedFields(capUpdateManagers(stripped(next)), true, true);
   return { ok: true, object: { ...object, metadata: { ...(object.metadata ?? {}), managedFields: encoded } }, changed };
 }
 
