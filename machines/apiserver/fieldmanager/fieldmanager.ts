@@ -10,7 +10,7 @@ import { copyWith, getOwn, setOwn } from "../../common/own.js";
 import { deepFreeze } from "../../common/equal.js";
 import {
   difference, emptySet, equalSets, fieldPE, fromFieldsV1, intersection, isEmpty, members, pathString,
-  recursiveDifference, setOf, toFieldsV1, union, type FieldSet,
+  recursiveDifference, setOf, sharedWith, toFieldsV1, union, type FieldSet,
 } from "./fieldset.js";
 import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, validate, zeroValue } from "./typed.js";
 
@@ -123,23 +123,26 @@ export function encodeManagedFields(managed: Managed, remember = true, isStrippe
     return ps < qs ? -1 : ps > qs ? 1 : 0;
   });
   // deep-frozen: admission shares it rather than copying it, so the next write decodes nothing
-  const list = deepFreeze(entries.map((e) => encodedEntry(e, remember)));
-  if (remember) rememberDecoded(list, entries, isStripped);
+  if (!remember) return deepFreeze(entries.map((e) => encodedElement(e, false)));
+  const memos = entries.map(encodedEntry);
+  const list = deepFreeze(memos.map((m) => m.el));
+  rememberDecoded(list, memos, isStripped);
   return list;
 }
 
 /**
- * What decoding the list just encoded from `entries` gives, kept by the list's identity: the
- * entries as decodeUncached builds them, each with the set its FieldsV1 came from (fromFieldsV1
- * of that FieldsV1 gives it back). A list with a set that has the empty path as a member (which
- * FieldsV1 cannot spell) is left to be decoded.
+ * What decoding the list just encoded gives, kept by the list's identity: the entries as
+ * decodeUncached builds them, each with the set its FieldsV1 came from (fromFieldsV1 of that
+ * FieldsV1 gives it back). A list with a set that has the empty path as a member (which FieldsV1
+ * cannot spell), or an entry decoding refuses, is left to be decoded.
  */
-function rememberDecoded(list: readonly Record<string, unknown>[], entries: readonly ManagerEntry[], isStripped: boolean): void {
+function rememberDecoded(list: readonly Record<string, unknown>[], memos: readonly EncodedMemo[], isStripped: boolean): void {
   const m = new Map<string, ManagerEntry>();
-  for (const e of entries) {
-    if (e.set.self) return;
-    const d = asDecoded(e);
-    m.set(managerId(d), d);
+  for (const e of memos) {
+    // what decodeUncached would refuse is left to it
+    const d = e.decoded;
+    if (d.set.self || (d.operation !== "Apply" && d.operation !== "Update") || typeof d.apiVersion !== "string" || d.apiVersion === "" || typeof d.manager !== "string") return;
+    m.set(e.id, e.decoded);
   }
   decodedByList.set(list, isStripped ? { decoded: m, stripped: m } : { decoded: m });
 }
@@ -147,15 +150,15 @@ function rememberDecoded(list: readonly Record<string, unknown>[], entries: read
 /** The entry as decoding its element makes it: the entry itself when it already is. */
 function asDecoded(e: ManagerEntry): ManagerEntry {
   const sub = e.subresource, time = e.time;
-  if ((sub === undefined || sub !== "") && (time === undefined || time !== "")) return e;
+  if (sub !== "" && time !== "") return e;
   const d: ManagerEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, set: e.set };
   if (sub) d.subresource = sub;
-  if (time !== undefined) d.time = time;
+  if (time) d.time = time;
   return d;
 }
 
-// An entry a write left as it was (every manager's but the writer's) keeps its element: by the
-// entry's identity, checked against what the element was made of. A memo only.
+// An entry a write left as it was (every manager's but the writer's) keeps its element, its
+// decoded form and its identifier: by the entry's identity, checked against what they were made of. A memo only.
 interface EncodedMemo {
   readonly manager: string;
   readonly operation: string;
@@ -164,17 +167,18 @@ interface EncodedMemo {
   readonly subresource: string | undefined;
   readonly set: FieldSet;
   readonly el: Record<string, unknown>;
+  readonly decoded: ManagerEntry;
+  readonly id: string;
 }
 const encodedByEntry = new WeakMap<ManagerEntry, EncodedMemo>();
 
-// The element of an entry, built by hand: spreads of optional keys cost several times more (V8).
-function encodedEntry(e: ManagerEntry, remember: boolean): Record<string, unknown> {
-  if (!remember) return encodedElement(e, false);
+function encodedEntry(e: ManagerEntry): EncodedMemo {
   const hit = encodedByEntry.get(e);
-  if (hit !== undefined && hit.set === e.set && hit.time === e.time && hit.manager === e.manager && hit.operation === e.operation && hit.apiVersion === e.apiVersion && hit.subresource === e.subresource) return hit.el;
-  const el = encodedElement(e, true);
-  encodedByEntry.set(e, { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, subresource: e.subresource, set: e.set, el });
-  return el;
+  if (hit !== undefined && hit.set === e.set && hit.time === e.time && hit.manager === e.manager && hit.operation === e.operation && hit.apiVersion === e.apiVersion && hit.subresource === e.subresource) return hit;
+  const decoded = asDecoded(e);
+  const memo: EncodedMemo = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, subresource: e.subresource, set: e.set, el: encodedElement(e, true), decoded, id: managerId(decoded) };
+  encodedByEntry.set(e, memo);
+  return memo;
 }
 
 function encodedElement(e: ManagerEntry, remember: boolean): Record<string, unknown> {
@@ -290,14 +294,19 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
   const next = new Map<string, ManagerEntry>();
   const self = managerId({ manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, subresource: wc.subresource });
   for (const [id, e] of managed) {
-    // an Update never conflicts: it takes the fields it changed from every other manager
-    const set = difference(difference(e.set, changed), removed);
+    // an Update never conflicts: it takes the fields it changed from every other manager. The
+    // writer's own set loses only what was removed: what it changed it takes back below (took),
+    // but for the stripped fields, which no live set holds.
+    const set = id === self ? difference(e.set, removed) : difference(difference(e.set, changed), removed);
     if (!isEmpty(set) || id === self) next.set(id, set === e.set ? e : withSet(e, set));
   }
   const took = difference(changed, stripSet);
   if (!isEmpty(took)) {
     const prev = next.get(self);
-    const mine: ManagerEntry = { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, set: union(prev?.set ?? emptySet, took) };
+    // what the writer owned before, where it owns the same again, stays the same set value
+    const had = managed.get(self)?.set;
+    const set = union(prev?.set ?? emptySet, took);
+    const mine: ManagerEntry = { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, set: had === undefined ? set : sharedWith(set, had) };
     if (wc.subresource) mine.subresource = wc.subresource;
     mine.time = wc.now;
     next.set(self, mine);
@@ -329,8 +338,17 @@ function withoutManaged(obj: any): any {
 
 /** An entry's time in whole seconds (0 when it has none or it does not parse). */
 function secs(t?: string): number {
-  return t ? Math.floor(Date.parse(t) / 1000) || 0 : 0;
+  if (!t) return 0;
+  let n = parsedSecs.get(t);
+  if (n === undefined) {
+    if (parsedSecs.size >= 4096) parsedSecs.clear();
+    parsedSecs.set(t, (n = Math.floor(Date.parse(t) / 1000) || 0));
+  }
+  return n;
 }
+
+// Entries' times are few (a write's time stamps every entry it changes): each parsed once. Bounded.
+const parsedSecs = new Map<string, number>();
 
 /** capUpdateManagers: past ten Update managers, the oldest are merged into "ancient-changes" per apiVersion. */
 export function capUpdateManagers(managed: Map<string, ManagerEntry>): Map<string, ManagerEntry> {
