@@ -189,7 +189,8 @@ function defaultedSharing(obj: Obj, fields: readonly string[]): Obj {
 /** deepCopy, but for the deep-frozen subtrees: shared. */
 function shareFrozen(v: unknown): unknown {
   if (v === null || typeof v !== "object") return v;
-  if (isDeepFrozen(v)) {
+  // isFrozen first: most of what is not shared is a client's fresh object, and the mark is looked up only on frozen ones
+  if (Object.isFrozen(v) && isDeepFrozen(v)) {
     sawFrozen = true;
     return v;
   }

@@ -311,9 +311,10 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
     mine.time = wc.now;
     next.set(self, mine);
   } else if (next.has(self) && isEmpty(next.get(self)!.set)) next.delete(self);
-  // A create's sets are not kept for decoding: most created objects (Events) are never written again.
-  // every set is stripped: the live ones were, and what the write took is
-  return encodeManagedFields(capUpdateManagers(next), live !== undefined, true);
+  // An Event's create is not kept for decoding: Events are never written again (other objects'
+  // creates are, a pod's by its first status write soon after). Every set is stripped: the live
+  // ones were, and what the write took is.
+  return encodeManagedFields(capUpdateManagers(next), live !== undefined || wc.type !== "core/v1.Event", true);
 }
 
 // A kind's zero value, built once per type and frozen (compare only reads it).
@@ -352,6 +353,7 @@ const parsedSecs = new Map<string, number>();
 
 /** capUpdateManagers: past ten Update managers, the oldest are merged into "ancient-changes" per apiVersion. */
 export function capUpdateManagers(managed: Map<string, ManagerEntry>): Map<string, ManagerEntry> {
+  if (managed.size <= maxUpdateManagers) return managed;
   const updaters = [...managed.entries()].filter(([, e]) => e.operation === "Update");
   if (updaters.length <= maxUpdateManagers) return managed;
   updaters.sort(([ia, a], [ib, b]) => secs(a.time) - secs(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
