@@ -248,22 +248,24 @@ export function sortedKeys(m: ReadonlyMap<string, unknown>): string[] {
     }
   }
   if (fields) return keys.sort();
-  // A list's items come in the same keys write after write (a pod's conditions): their order is
-  // remembered by the keys as they came. Bounded: past `orderCap` it starts over.
-  const memoKey = JSON.stringify(keys);
-  const known = sortedOrders.get(memoKey);
+  // A short list's items come in the same keys write after write (a pod's conditions): their
+  // order is remembered by the keys as they came. Bounded: past `orderCap` it starts over.
+  const memoKey = keys.length <= 8 ? JSON.stringify(keys) : undefined;
+  const known = memoKey === undefined ? undefined : sortedOrders.get(memoKey);
   if (known !== undefined) return known.slice();
   // keys and values parsed once per element rather than per comparison
   const orders = keys.map(peOrder);
   orders.sort(compareOrders);
   for (let i = 0; i < keys.length; i++) keys[i] = orders[i]!.pe;
-  if (sortedOrders.size >= orderCap) sortedOrders.clear();
-  sortedOrders.set(memoKey, keys.slice());
+  if (memoKey !== undefined) {
+    if (sortedOrders.size >= orderCap) sortedOrders.clear();
+    sortedOrders.set(memoKey, keys.slice());
+  }
   return keys;
 }
 
 const sortedOrders = new Map<string, readonly string[]>();
-const orderCap = 20_000;
+const orderCap = 4096;
 
 /** A path element with what comparePE reads of it, parsed when first needed. */
 interface PEOrder {
