@@ -132,9 +132,8 @@ export function encodeManagedFields(managed: Managed, remember = true, isStrippe
 
 /**
  * What decoding the list just encoded gives, kept by the list's identity: the entries as
- * decodeUncached builds them, each with the set its FieldsV1 came from (fromFieldsV1 of that
- * FieldsV1 gives it back). A list with a set that has the empty path as a member (which FieldsV1
- * cannot spell), or an entry decoding refuses, is left to be decoded.
+ * decodeUncached builds them (decodedElement). A list with a set that has the empty path as a
+ * member (which FieldsV1 cannot spell), or an entry decoding refuses, is left to be decoded.
  */
 function rememberDecoded(list: readonly Record<string, unknown>[], memos: readonly EncodedMemo[], isStripped: boolean): void {
   const m = new Map<string, ManagerEntry>();
@@ -142,9 +141,28 @@ function rememberDecoded(list: readonly Record<string, unknown>[], memos: readon
     // what decodeUncached would refuse is left to it
     const d = e.decoded;
     if (d.set.self || (d.operation !== "Apply" && d.operation !== "Update") || typeof d.apiVersion !== "string" || d.apiVersion === "" || typeof d.manager !== "string") return;
-    m.set(e.id, e.decoded);
+    const back = decodedElement(e);
+    m.set(back.id, back.entry);
   }
   decodedByList.set(list, isStripped ? { decoded: m, stripped: m } : { decoded: m });
+}
+
+// An element's decoded entry, made once per element (elements are shared by the versions that keep
+// the entry), with the set its FieldsV1 decodes to (fromFieldsV1: one set per shared FieldsV1,
+// not every writer's own); the entry keeps the element when encoded again.
+const decodedByElement = new WeakMap<object, { entry: ManagerEntry; id: string }>();
+
+function decodedElement(memo: EncodedMemo): { entry: ManagerEntry; id: string } {
+  let back = decodedByElement.get(memo.el);
+  if (back === undefined) {
+    const d = memo.decoded;
+    const set = fromFieldsV1(memo.el.fieldsV1);
+    const entry = set === d.set ? d : withSet(d, set);
+    back = { entry, id: memo.id };
+    decodedByElement.set(memo.el, back);
+    if (entry !== d) encodedByEntry.set(entry, { ...memo, set, decoded: entry });
+  }
+  return back;
 }
 
 /** The entry as decoding its element makes it: the entry itself when it already is. */

@@ -370,7 +370,8 @@ export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown
       return out;
     }
     emitted.set(s, out);
-    emittedFrom.set(out, s);
+    // the first set a FieldsV1 came from is the one it decodes to (an equal set): one per shared FieldsV1 stays alive
+    if (!emittedFrom.has(out)) emittedFrom.set(out, s);
   }
   return out;
 }
