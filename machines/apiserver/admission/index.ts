@@ -89,8 +89,15 @@ const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namesp
 // Kinds with metadata.generation maintained by the strategy.
 const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"]);
 
-/** The object with its scheme defaults only, as the decoder leaves it before the field manager reads it. */
+/**
+ * The object with its scheme defaults only, as the decoder leaves it before the field manager reads
+ * it. For the kinds of `defaulterFields`, the deep-frozen parts defaulting leaves as they are (a
+ * status write's stored spec, metadata's values, an endpoint controller's endpoints) are shared,
+ * not copied: admitDefaulted copies them before any step that may change them in place.
+ */
 export function defaulted(obj: any): any {
+  const fields = isPlainObject(obj) && typeof obj.kind === "string" && Object.hasOwn(defaulterFields, obj.kind) ? defaulterFields[obj.kind]! : undefined;
+  if (fields !== undefined) return defaultedSharing(obj, fields);
   const out: Obj = copyForAdmission(obj);
   out.metadata ??= {};
   defaulters[out.kind]?.(out);
@@ -119,6 +126,120 @@ function copyForAdmission(obj: any): Obj {
   return out;
 }
 
+// The top-level fields each kind's defaulter reads and writes (it never touches the others), for
+// the kinds whose writes carry deep-frozen parts: status writes (the stored spec), the endpoint
+// controllers' updates (endpoints frozen per pod). `spec`: the defaulter reads and writes the spec only.
+const defaulterFields: Record<string, readonly string[]> = { Pod: ["spec"], Deployment: ["spec"], ReplicaSet: ["spec"], EndpointSlice: ["ports"], Endpoints: ["subsets"] };
+// Kinds whose update of the main resource no admission step changes in place (but metadata's own keys).
+const untouchedOnUpdate = new Set(["EndpointSlice", "Endpoints"]);
+
+// A deep-frozen spec its kind's defaulter leaves unchanged (a stored object's, which every status
+// write carries) is remembered by identity and shared, the defaulter skipped. A memo only: the
+// result is what copying and defaulting gives.
+const specFixpoint = new Map<string, WeakMap<object, boolean>>();
+
+function isSpecFixpoint(kind: string, spec: object): boolean {
+  let memo = specFixpoint.get(kind);
+  if (memo === undefined) specFixpoint.set(kind, (memo = new WeakMap()));
+  let fix = memo.get(spec);
+  if (fix === undefined) {
+    const copy = { kind, spec: deepCopy(spec) };
+    defaulters[kind]!(copy);
+    memo.set(spec, (fix = sameInOrder(copy.spec, spec)));
+  }
+  return fix;
+}
+
+// The objects defaultedSharing made, with the top-level fields and metadata fields that hold shared (frozen) parts.
+const sharedParts = new WeakMap<object, { top: string[]; meta: string[] }>();
+let sawFrozen = false;
+
+/** defaulted for the kinds of defaulterFields: deep-frozen parts shared where the defaulter leaves them alone, the rest copied. */
+function defaultedSharing(obj: Obj, fields: readonly string[]): Obj {
+  const out: Obj = {};
+  const parts = { top: [] as string[], meta: [] as string[] };
+  let run = true;
+  for (const k in obj) {
+    const v = obj[k];
+    sawFrozen = false;
+    if (k === "metadata" && isPlainObject(v)) {
+      const m: Obj = {};
+      for (const f in v) {
+        sawFrozen = false;
+        setOwn(m, f, shareFrozen(v[f]));
+        if (sawFrozen) parts.meta.push(f);
+      }
+      out.metadata = m;
+      continue;
+    }
+    if (!fields.includes(k)) setOwn(out, k, shareFrozen(v));
+    else if (k === "spec" && fields.length === 1 && v !== null && typeof v === "object" && isDeepFrozen(v) && isSpecFixpoint(obj.kind, v)) {
+      out.spec = v;
+      sawFrozen = true;
+      run = false;
+    } else setOwn(out, k, deepCopy(v));
+    if (sawFrozen) parts.top.push(k);
+  }
+  out.metadata ??= {};
+  if (run) defaulters[out.kind]!(out);
+  if (parts.top.length > 0 || parts.meta.length > 0) sharedParts.set(out, parts);
+  return out;
+}
+
+/** deepCopy, but for the deep-frozen subtrees: shared. */
+function shareFrozen(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  // isFrozen first: most of what is not shared is a client's fresh object, and the mark is looked up only on frozen ones
+  if (Object.isFrozen(v) && isDeepFrozen(v)) {
+    sawFrozen = true;
+    return v;
+  }
+  if (Array.isArray(v)) {
+    const a: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = shareFrozen(v[i]);
+    return a;
+  }
+  if (!isPlainObject(v)) return deepCopy(v);
+  const o: Obj = {};
+  for (const k in v) setOwn(o, k, shareFrozen(v[k]));
+  return o;
+}
+
+/**
+ * The fields of an object defaultedSharing made that hold shared (frozen) parts, copied so the
+ * admission steps may change them in place; the field manager's managedFields stay shared.
+ */
+function thaw(out: Obj): void {
+  const parts = sharedParts.get(out);
+  if (parts === undefined) return;
+  for (const k of parts.top) if (Object.hasOwn(out, k)) setOwn(out, k, deepCopy(out[k]));
+  const m = out.metadata;
+  if (m === null || typeof m !== "object") return;
+  for (const f of parts.meta) if (f !== "managedFields" && Object.hasOwn(m, f)) setOwn(m, f, deepCopy(m[f]));
+}
+
+/** Equal with the same keys in the same order (undefined-valued keys included): what defaulting a copy left as it was. */
+function sameInOrder(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameInOrder(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i] || !sameInOrder((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[kb[i]!])) return false;
+  }
+  return true;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
 /** Applies every default and mutating admission step Kubernetes v1.35 applies to a write; returns a new object. */
 export function mutate(obj: any, ctx: MutateContext): any {
   return admitDefaulted(defaulted(obj), ctx);
@@ -126,6 +247,14 @@ export function mutate(obj: any, ctx: MutateContext): any {
 
 /** mutate's steps after the scheme defaults, on `out`: a copy of the write with its defaults (`defaulted`), changed in place and returned. */
 export function admitDefaulted(out: any, ctx: MutateContext): any {
+  // A status write's spec is the stored one whatever the body says: the steps that change the
+  // written spec (ServiceAccount's conversion, Priority's keeping) would change what is dropped.
+  if (ctx.operation === "UPDATE" && ctx.old && ctx.subresource === "status") {
+    prepareForUpdate(out, ctx.old, ctx.subresource);
+    if (out.kind === "PersistentVolume") stampPhaseTransition(out, ctx.old, ctx.now);
+    return out;
+  }
+  if (!(ctx.operation === "UPDATE" && ctx.old && !ctx.subresource && untouchedOnUpdate.has(out.kind))) thaw(out);
   if (out.kind === "Pod") convertDeprecatedServiceAccount(out.spec);
   if (ctx.operation === "CREATE") prepareForCreate(out, ctx);
   else if (ctx.old) {
@@ -254,8 +383,8 @@ function keepSystemMetadata(o: Obj, old: Obj): void {
 function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
   keepSystemMetadata(o, old);
   if (subresource === "status") {
-    // Status writes may not touch spec.
-    if (old.spec !== undefined) o.spec = deepCopy(old.spec);
+    // Status writes may not touch spec: the stored one, shared when deep-frozen (nothing changes it after).
+    if (old.spec !== undefined) o.spec = isDeepFrozen(old.spec) ? old.spec : deepCopy(old.spec);
     else delete o.spec;
     return;
   }

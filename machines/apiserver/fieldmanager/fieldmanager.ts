@@ -10,7 +10,7 @@ import { copyWith, getOwn, setOwn } from "../../common/own.js";
 import { deepFreeze } from "../../common/equal.js";
 import {
   difference, emptySet, equalSets, fieldPE, fromFieldsV1, intersection, isEmpty, members, pathString,
-  recursiveDifference, setOf, toFieldsV1, union, type FieldSet,
+  recursiveDifference, setOf, sharedWith, toFieldsV1, union, type FieldSet,
 } from "./fieldset.js";
 import { compare, ensureNamedFieldsAreMembers, merge, removeItems, toFieldSet, validate, zeroValue } from "./typed.js";
 
@@ -103,8 +103,13 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
   return out;
 }
 
-/** EncodeObjectManagedFields (deep-frozen): the entries, Apply before Update, then by time, manager, apiVersion, subresource. */
-export function encodeManagedFields(managed: Managed, remember = true): any[] {
+/**
+ * EncodeObjectManagedFields (deep-frozen): the entries, Apply before Update, then by time, manager,
+ * apiVersion, subresource. `remember`: the list is kept with what it decodes to (the entries with
+ * the very sets they were encoded from), and also as its stripped entries when the caller says
+ * every set is stripped already (`stripped`).
+ */
+export function encodeManagedFields(managed: Managed, remember = true, isStripped = false): any[] {
   const entries = [...managed.values()].filter((e) => !isEmpty(e.set));
   // each entry's time parsed once, not per comparison
   const at = new Map<ManagerEntry, number>();
@@ -118,11 +123,83 @@ export function encodeManagedFields(managed: Managed, remember = true): any[] {
     return ps < qs ? -1 : ps > qs ? 1 : 0;
   });
   // deep-frozen: admission shares it rather than copying it, so the next write decodes nothing
-  return deepFreeze(entries.map((e) => encodedEntry(e, remember)));
+  if (!remember) return deepFreeze(entries.map((e) => encodedElement(e, false)));
+  const memos = entries.map(encodedEntry);
+  const list = deepFreeze(memos.map((m) => m.el));
+  rememberDecoded(list, memos, isStripped);
+  return list;
 }
 
-// The element of an entry, built by hand: spreads of optional keys cost several times more (V8).
-function encodedEntry(e: ManagerEntry, remember: boolean): Record<string, unknown> {
+/**
+ * What decoding the list just encoded gives, kept by the list's identity: the entries as
+ * decodeUncached builds them (decodedElement). A list with a set that has the empty path as a
+ * member (which FieldsV1 cannot spell), or an entry decoding refuses, is left to be decoded.
+ */
+function rememberDecoded(list: readonly Record<string, unknown>[], memos: readonly EncodedMemo[], isStripped: boolean): void {
+  const m = new Map<string, ManagerEntry>();
+  for (const e of memos) {
+    // what decodeUncached would refuse is left to it
+    const d = e.decoded;
+    if (d.set.self || (d.operation !== "Apply" && d.operation !== "Update") || typeof d.apiVersion !== "string" || d.apiVersion === "" || typeof d.manager !== "string") return;
+    const back = decodedElement(e);
+    m.set(back.id, back.entry);
+  }
+  decodedByList.set(list, isStripped ? { decoded: m, stripped: m } : { decoded: m });
+}
+
+// An element's decoded entry, made once per element (elements are shared by the versions that keep
+// the entry), with the set its FieldsV1 decodes to (fromFieldsV1: one set per shared FieldsV1,
+// not every writer's own); the entry keeps the element when encoded again.
+const decodedByElement = new WeakMap<object, { entry: ManagerEntry; id: string }>();
+
+function decodedElement(memo: EncodedMemo): { entry: ManagerEntry; id: string } {
+  let back = decodedByElement.get(memo.el);
+  if (back === undefined) {
+    const d = memo.decoded;
+    const set = fromFieldsV1(memo.el.fieldsV1);
+    const entry = set === d.set ? d : withSet(d, set);
+    back = { entry, id: memo.id };
+    decodedByElement.set(memo.el, back);
+    if (entry !== d) encodedByEntry.set(entry, { ...memo, set, decoded: entry });
+  }
+  return back;
+}
+
+/** The entry as decoding its element makes it: the entry itself when it already is. */
+function asDecoded(e: ManagerEntry): ManagerEntry {
+  const sub = e.subresource, time = e.time;
+  if (sub !== "" && time !== "") return e;
+  const d: ManagerEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, set: e.set };
+  if (sub) d.subresource = sub;
+  if (time) d.time = time;
+  return d;
+}
+
+// An entry a write left as it was (every manager's but the writer's) keeps its element, its
+// decoded form and its identifier: by the entry's identity, checked against what they were made of. A memo only.
+interface EncodedMemo {
+  readonly manager: string;
+  readonly operation: string;
+  readonly apiVersion: string;
+  readonly time: string | undefined;
+  readonly subresource: string | undefined;
+  readonly set: FieldSet;
+  readonly el: Record<string, unknown>;
+  readonly decoded: ManagerEntry;
+  readonly id: string;
+}
+const encodedByEntry = new WeakMap<ManagerEntry, EncodedMemo>();
+
+function encodedEntry(e: ManagerEntry): EncodedMemo {
+  const hit = encodedByEntry.get(e);
+  if (hit !== undefined && hit.set === e.set && hit.time === e.time && hit.manager === e.manager && hit.operation === e.operation && hit.apiVersion === e.apiVersion && hit.subresource === e.subresource) return hit;
+  const decoded = asDecoded(e);
+  const memo: EncodedMemo = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, subresource: e.subresource, set: e.set, el: encodedElement(e, true), decoded, id: managerId(decoded) };
+  encodedByEntry.set(e, memo);
+  return memo;
+}
+
+function encodedElement(e: ManagerEntry, remember: boolean): Record<string, unknown> {
   const el: Record<string, unknown> = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
   if (e.time) el.time = e.time;
   el.fieldsType = "FieldsV1";
@@ -235,20 +312,27 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
   const next = new Map<string, ManagerEntry>();
   const self = managerId({ manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, subresource: wc.subresource });
   for (const [id, e] of managed) {
-    // an Update never conflicts: it takes the fields it changed from every other manager
-    const set = difference(difference(e.set, changed), removed);
+    // an Update never conflicts: it takes the fields it changed from every other manager. The
+    // writer's own set loses only what was removed: what it changed it takes back below (took),
+    // but for the stripped fields, which no live set holds.
+    const set = id === self ? difference(e.set, removed) : difference(difference(e.set, changed), removed);
     if (!isEmpty(set) || id === self) next.set(id, set === e.set ? e : withSet(e, set));
   }
   const took = difference(changed, stripSet);
   if (!isEmpty(took)) {
     const prev = next.get(self);
-    const mine: ManagerEntry = { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, set: union(prev?.set ?? emptySet, took) };
+    // what the writer owned before, where it owns the same again, stays the same set value
+    const had = managed.get(self)?.set;
+    const set = union(prev?.set ?? emptySet, took);
+    const mine: ManagerEntry = { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, set: had === undefined ? set : sharedWith(set, had) };
     if (wc.subresource) mine.subresource = wc.subresource;
     mine.time = wc.now;
     next.set(self, mine);
   } else if (next.has(self) && isEmpty(next.get(self)!.set)) next.delete(self);
-  // A create's sets are not kept for decoding: most created objects (Events) are never written again.
-  return encodeManagedFields(capUpdateManagers(next), live !== undefined);
+  // An Event's create is not kept for decoding: Events are never written again (other objects'
+  // creates are, a pod's by its first status write soon after). Every set is stripped: the live
+  // ones were, and what the write took is.
+  return encodeManagedFields(capUpdateManagers(next), live !== undefined || wc.type !== "core/v1.Event", true);
 }
 
 // A kind's zero value, built once per type and frozen (compare only reads it).
@@ -273,11 +357,21 @@ function withoutManaged(obj: any): any {
 
 /** An entry's time in whole seconds (0 when it has none or it does not parse). */
 function secs(t?: string): number {
-  return t ? Math.floor(Date.parse(t) / 1000) || 0 : 0;
+  if (!t) return 0;
+  let n = parsedSecs.get(t);
+  if (n === undefined) {
+    if (parsedSecs.size >= 4096) parsedSecs.clear();
+    parsedSecs.set(t, (n = Math.floor(Date.parse(t) / 1000) || 0));
+  }
+  return n;
 }
+
+// Entries' times are few (a write's time stamps every entry it changes): each parsed once. Bounded.
+const parsedSecs = new Map<string, number>();
 
 /** capUpdateManagers: past ten Update managers, the oldest are merged into "ancient-changes" per apiVersion. */
 export function capUpdateManagers(managed: Map<string, ManagerEntry>): Map<string, ManagerEntry> {
+  if (managed.size <= maxUpdateManagers) return managed;
   const updaters = [...managed.entries()].filter(([, e]) => e.operation === "Update");
   if (updaters.length <= maxUpdateManagers) return managed;
   updaters.sort(([ia, a], [ib, b]) => secs(a.time) - secs(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
@@ -415,7 +509,7 @@ export function applyConfig(live: any, config: any, ac: ApplyContext): ApplyResu
   if (ac.manager === "kubectl" && typeof object?.metadata?.annotations?.[lastAppliedAnnotation] === "string") {
     object = { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, [lastAppliedAnnotation]: buildLastApplied(config) } } };
   }
-  const encoded = encodeManagedFields(capUpdateManagers(stripped(next)));
+  const encoded = encodeManagedFields(capUpdateManagers(stripped(next)), true, true);
   return { ok: true, object: { ...object, metadata: { ...(object.metadata ?? {}), managedFields: encoded } }, changed };
 }
 

@@ -108,6 +108,24 @@ function mapKids(a: FieldSet, f: (k: string, v: FieldSet) => FieldSet): Map<stri
   return kids;
 }
 
+/**
+ * `next` with every subtree equal to the one at its path in `prev` replaced by prev's (prev itself
+ * when they are equal): the same set, whose unchanged parts keep the FieldsV1 emitted for them.
+ */
+export function sharedWith(next: FieldSet, prev: FieldSet): FieldSet {
+  if (next === prev) return prev;
+  let same = next.self === prev.self && next.kids.size === prev.kids.size;
+  let kids: Map<string, FieldSet> | undefined;
+  for (const [k, v] of next.kids) {
+    const p = prev.kids.get(k);
+    const s = p === undefined ? v : sharedWith(v, p);
+    if (s !== p) same = false;
+    if (s !== v) (kids ??= new Map(next.kids)).set(k, s);
+  }
+  if (same) return prev;
+  return kids === undefined ? next : node(next.self, kids);
+}
+
 /** Members of a that are not members of b (a member's children stay: fieldpath.Set.Difference). */
 export function difference(a: FieldSet, b: FieldSet): FieldSet {
   if (isEmpty(a) || isEmpty(b)) return a;
@@ -230,12 +248,24 @@ export function sortedKeys(m: ReadonlyMap<string, unknown>): string[] {
     }
   }
   if (fields) return keys.sort();
+  // A short list's items come in the same keys write after write (a pod's conditions): their
+  // order is remembered by the keys as they came. Bounded: past `orderCap` it starts over.
+  const memoKey = keys.length <= 8 ? JSON.stringify(keys) : undefined;
+  const known = memoKey === undefined ? undefined : sortedOrders.get(memoKey);
+  if (known !== undefined) return known.slice();
   // keys and values parsed once per element rather than per comparison
   const orders = keys.map(peOrder);
   orders.sort(compareOrders);
   for (let i = 0; i < keys.length; i++) keys[i] = orders[i]!.pe;
+  if (memoKey !== undefined) {
+    if (sortedOrders.size >= orderCap) sortedOrders.clear();
+    sortedOrders.set(memoKey, keys.slice());
+  }
   return keys;
 }
+
+const sortedOrders = new Map<string, readonly string[]>();
+const orderCap = 4096;
 
 /** A path element with what comparePE reads of it, parsed when first needed. */
 interface PEOrder {
@@ -332,11 +362,16 @@ export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown
     // Not kept with the set (most created objects, the Events, are never written again), but a
     // shared FieldsV1 (one per template or event shape) decodes to the set it was first made from.
     if (!remember) {
-      if (!emittedFrom.has(out)) emittedFrom.set(out, s);
+      // the set a shared FieldsV1 decodes to keeps it: a pod's first status write re-encodes its create's entry
+      if (!emittedFrom.has(out)) {
+        emittedFrom.set(out, s);
+        emitted.set(s, out);
+      }
       return out;
     }
     emitted.set(s, out);
-    emittedFrom.set(out, s);
+    // the first set a FieldsV1 came from is the one it decodes to (an equal set): one per shared FieldsV1 stays alive
+    if (!emittedFrom.has(out)) emittedFrom.set(out, s);
   }
   return out;
 }

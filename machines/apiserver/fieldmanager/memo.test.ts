@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { deepFreeze } from "../../common/equal.js";
 import { decodeManagedFields, trackUpdate } from "./fieldmanager.js";
-import { comparePE, fieldPE, fromFieldsV1, members, setOf, toFieldsV1, type FieldPath, type FieldSet } from "./fieldset.js";
-import { compare, itemPE, resolve, type Atom } from "./typed.js";
+import { comparePE, fieldPE, fromFieldsV1, members, setOf, sharedWith, toFieldsV1, type FieldPath, type FieldSet } from "./fieldset.js";
+import { compare, itemPE, resolve, zeroValue, type Atom } from "./typed.js";
 
 // ---- the straightforward Compare: every member inserted by its full path ----------------------
 
@@ -211,6 +211,118 @@ describe("a managedFields list the field manager wrote decodes as a copy of it d
       }
       live = deepFreeze({ ...obj, metadata: { ...obj.metadata, managedFields: fields } });
       obj = { ...live, status: mutate(live.status, rand) };
+    }
+  });
+});
+
+// ---- the straightforward Update: member paths in plain sets, every step written out ----------
+
+type RefEntry = { manager: string; operation: string; apiVersion: string; subresource?: string; time?: string; paths: Set<string> };
+
+const refStrip = new Set([["f:apiVersion"], ["f:kind"], ["f:metadata"], ...["name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation", "managedFields", "resourceVersion"].map((f) => ["f:metadata", `f:${f}`])].map((p) => JSON.stringify(p)));
+
+function refId(e: { manager: string; operation: string; apiVersion: string; subresource?: string }): string {
+  const o: Record<string, string> = {};
+  if (e.manager) o.manager = e.manager;
+  o.operation = e.operation;
+  if (e.operation !== "Apply") o.apiVersion = e.apiVersion;
+  if (e.subresource) o.subresource = e.subresource;
+  return JSON.stringify(o);
+}
+
+function refMembers(json: any, prefix: string[], out: Set<string>): Set<string> {
+  for (const [k, v] of Object.entries(json)) {
+    if (k === ".") out.add(JSON.stringify(prefix));
+    else if (Object.keys(v as object).length === 0) out.add(JSON.stringify([...prefix, k]));
+    else refMembers(v, [...prefix, k], out);
+  }
+  return out;
+}
+
+function refDecode(list: any[] | undefined): Map<string, RefEntry> {
+  const out = new Map<string, RefEntry>();
+  for (const el of JSON.parse(JSON.stringify(list ?? []))) {
+    const paths = new Set([...refMembers(el.fieldsV1, [], new Set())].filter((p) => !refStrip.has(p)));
+    if (paths.size === 0) continue;
+    const e: RefEntry = { manager: el.manager, operation: el.operation, apiVersion: el.apiVersion, paths };
+    if (el.subresource) e.subresource = el.subresource;
+    if (el.time) e.time = el.time;
+    out.set(refId(e), e);
+  }
+  return out;
+}
+
+const withoutManagedRef = (o: any) => (o?.metadata?.managedFields === undefined ? o : { ...o, metadata: Object.fromEntries(Object.entries(o.metadata).filter(([k]) => k !== "managedFields")) });
+
+/** FieldManager.Update as the rules say it: the changed fields go to the writer, taken from everyone else; removed ones leave every set. */
+function refTrack(live: any, obj: any, manager: string, subresource: string, now: string): any[] {
+  const type = "core/v1.Pod";
+  const managed = refDecode(live?.metadata?.managedFields);
+  const c = refCompare(withoutManagedRef(live ?? zeroValue(type)), withoutManagedRef(obj), type);
+  const reset = subresource === "status" ? "f:spec" : "f:status";
+  const changed = new Set([...c.added, ...c.modified].filter((p) => p[0] !== reset).map((p) => JSON.stringify(p)));
+  const removed = new Set(c.removed.map((p) => JSON.stringify(p)));
+  const self = refId({ manager, operation: "Update", apiVersion: "v1", subresource });
+  const next = new Map<string, RefEntry>();
+  for (const [id, e] of managed) {
+    const paths = new Set([...e.paths].filter((p) => !changed.has(p) && !removed.has(p)));
+    if (paths.size > 0 || id === self) next.set(id, { ...e, paths });
+  }
+  const took = [...changed].filter((p) => !refStrip.has(p));
+  if (took.length > 0) {
+    const mine: RefEntry = { manager, operation: "Update", apiVersion: "v1", paths: new Set([...(next.get(self)?.paths ?? []), ...took]) };
+    if (subresource) mine.subresource = subresource;
+    mine.time = now;
+    next.set(self, mine);
+  } else if (next.get(self)?.paths.size === 0) next.delete(self);
+  const secsOf = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+  const entries = [...next.values()].filter((e) => e.paths.size > 0);
+  entries.sort((p, q) => (p.operation !== q.operation ? (p.operation < q.operation ? -1 : 1) : secsOf(p.time) - secsOf(q.time) || (p.manager < q.manager ? -1 : p.manager > q.manager ? 1 : 0) || (p.apiVersion < q.apiVersion ? -1 : p.apiVersion > q.apiVersion ? 1 : 0) || ((p.subresource ?? "") < (q.subresource ?? "") ? -1 : (p.subresource ?? "") > (q.subresource ?? "") ? 1 : 0)));
+  return entries.map((e) => {
+    const el: Record<string, unknown> = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
+    if (e.time) el.time = e.time;
+    el.fieldsType = "FieldsV1";
+    el.fieldsV1 = refFieldsV1(setOf([...e.paths].map((p) => JSON.parse(p))));
+    if (e.subresource) el.subresource = e.subresource;
+    return el;
+  });
+}
+
+describe("Updates recorded through the field manager's memos equal the straightforward recomputation", () => {
+  it("over a pod written by several managers, on the main resource and on status, each write against the stored one", () => {
+    const rand = rng(17);
+    const wc = (manager: string, subresource: string, now: string) => ({ type: "core/v1.Pod", apiVersion: "v1", manager, subresource, now, reset: subresource === "status" ? setOf([["f:spec"]]) : setOf([["f:status"]]) });
+    for (let run = 0; run < 6; run++) {
+      let live: any;
+      let obj: any = pod();
+      for (let i = 0; i < 40; i++) {
+        // a few times shared by several writes, so entries tie on time
+        const now = `2026-01-01T00:0${Math.floor(i / 10)}:${String((i * 7) % 60).padStart(2, "0")}Z`;
+        const who = i === 0 ? ["kube-controller-manager", ""] : rand() < 0.6 ? ["kubelet", "status"] : rand() < 0.5 ? ["kube-controller-manager", ""] : ["descheduler", ""];
+        const got = trackUpdate(live, obj, wc(who[0]!, who[1]!, now));
+        const want = refTrack(live, obj, who[0]!, who[1]!, now);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+        live = deepFreeze({ ...obj, metadata: { ...obj.metadata, managedFields: got } });
+        // the next write: the stored pod with one part changed (what is left alone stays shared, as a client's write keeps it)
+        const r = rand();
+        if (r < 0.5) obj = { ...live, metadata: { ...live.metadata }, status: mutate(live.status, rand) };
+        else if (r < 0.8) obj = { ...live, spec: mutate(live.spec, rand) };
+        else obj = { ...live, metadata: { ...live.metadata, labels: mutate(live.metadata.labels ?? {}, rand) } };
+      }
+    }
+  });
+});
+
+describe("sharedWith is the set it is given, sharing the other's equal subtrees", () => {
+  it("for the field sets of pods changed at random", () => {
+    const vs = [pod(), ...variants(150, 23)];
+    for (let i = 1; i < vs.length; i++) {
+      const a = compare(undefined, vs[i], "core/v1.Pod").added, b = compare(undefined, vs[i - 1], "core/v1.Pod").added;
+      const s = sharedWith(a, b);
+      expect(asPaths(s)).toEqual(asPaths(a));
+      if (JSON.stringify(asPaths(a)) === JSON.stringify(asPaths(b))) expect(s).toBe(b);
+      // a copy of a set shares all of it
+      expect(sharedWith(setOf(members(b)), b)).toBe(b);
     }
   });
 });
