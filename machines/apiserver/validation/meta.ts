@@ -3,6 +3,7 @@
 
 import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, type FieldError, type GoValue } from "../status.js";
 import { goJsonMarshal } from "../schema/decode.js";
+import { utf8Length } from "../../common/bytes.js";
 import { fieldImmutableErrorMsg, isDNS1123Label, isNegativeErrorMsg, isQualifiedName, isValidLabelValue, type NameFn } from "./names.js";
 
 type Obj = any;
@@ -17,8 +18,6 @@ export function marshalled(v: unknown): GoValue {
 
 /** Total size limit of an object's annotations (keys plus values), in bytes. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
-
-const utf8 = new TextEncoder();
 
 function sortedKeys(m: Record<string, unknown> | undefined): string[] {
   return Object.keys(m ?? {}).sort();
@@ -46,7 +45,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
   let size = 0;
   for (const k of sortedKeys(annotations)) {
     for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalidValue(path, k, m));
-    size += utf8.encode(k).length + utf8.encode(String(annotations![k] ?? "")).length;
+    size += utf8Length(k) + utf8Length(String(annotations![k] ?? ""));
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT_B) errs.push(tooLong(path, "", TOTAL_ANNOTATION_SIZE_LIMIT_B));
   return errs;
@@ -107,6 +106,7 @@ function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldEr
 }
 
 const MAX_SUBRESOURCE_NAME_LENGTH = 256;
+const printableAscii = /^[\x20-\x7e]*$/;
 const FIELD_MANAGER_MAX_LENGTH = 128;
 
 // fmt's %#U: U+0009 with the quoted character when it is printable.
@@ -119,6 +119,8 @@ function goRuneU(r: string): string {
 export function validateFieldManager(manager: string, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (manager.length > FIELD_MANAGER_MAX_LENGTH) errs.push(tooLong(path, "", FIELD_MANAGER_MAX_LENGTH));
+  // Printable ASCII is all letters, digits, punctuation, symbols or the space: nothing to look at per character.
+  if (printableAscii.test(manager)) return errs;
   let i = 0;
   for (const r of manager) {
     // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
@@ -175,6 +177,11 @@ export function validateImmutable(newVal: unknown, oldVal: unknown, path: string
   return sameValue(newVal, oldVal) ? [] : [invalidValue(path, shown, fieldImmutableErrorMsg)];
 }
 
+// validateImmutable with the value shown worked out only when the field did change.
+function validateImmutableShown(newVal: unknown, oldVal: unknown, path: string, shown: () => unknown): FieldError[] {
+  return sameValue(newVal, oldVal) ? [] : [invalidValue(path, shown(), fieldImmutableErrorMsg)];
+}
+
 /** ValidateObjectMetaUpdate: name, namespace, uid, creationTimestamp and deletion fields never change; no new finalizers while deleting. */
 export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata", kubeFinalizers = true): FieldError[] {
   const m = meta ?? {};
@@ -190,7 +197,7 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata",
   errs.push(...validateImmutable(m.namespace, o.namespace, `${path}.namespace`));
   errs.push(...validateImmutable(m.uid, o.uid, `${path}.uid`));
   // Times print through json.Marshal: RFC 3339, or null for an unset pointer.
-  errs.push(...validateImmutable(m.creationTimestamp, o.creationTimestamp, `${path}.creationTimestamp`, marshalled(m.creationTimestamp ?? null)));
+  errs.push(...validateImmutableShown(m.creationTimestamp, o.creationTimestamp, `${path}.creationTimestamp`, () => marshalled(m.creationTimestamp ?? null)));
   errs.push(...validateImmutable(m.deletionTimestamp, o.deletionTimestamp, `${path}.deletionTimestamp`, m.deletionTimestamp ?? null));
   errs.push(...validateImmutable(m.deletionGracePeriodSeconds, o.deletionGracePeriodSeconds, `${path}.deletionGracePeriodSeconds`, m.deletionGracePeriodSeconds ?? null));
   errs.push(...validateLabels(m.labels, `${path}.labels`));
