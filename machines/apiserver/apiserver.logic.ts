@@ -151,6 +151,31 @@ export function compactEtcd(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   return { ...ctx, nextEtcdId, compactCandidate: ctx.cache.revision };
 }
 
+/**
+ * The next context of a pipeline step: `{ ...ctx, current, ... }` written out key by key, in the
+ * order every context has (initialApiServer's keys, then current, then eventLease once a lease was
+ * granted). V8 copies a spread of a context that was itself made by one an order of magnitude
+ * slower (timed: ~300 ns-1 µs against ~30 ns), and every step of every request makes one.
+ */
+function stepped(ctx: ApiServerContext, current: InFlight | undefined, cache = ctx.cache, backlog = ctx.backlog, nextEtcdId = ctx.nextEtcdId, allocators = ctx.allocators): ApiServerContext {
+  const next: ApiServerContext = {
+    users: ctx.users,
+    cache,
+    backlog,
+    nextEtcdId,
+    rng: ctx.rng,
+    allocators,
+    compactCandidate: ctx.compactCandidate,
+    parked: ctx.parked,
+    nextParkId: ctx.nextParkId,
+    issuedTokens: ctx.issuedTokens,
+  };
+  // as the spread would: current once any step set it, eventLease once granted
+  if (current !== undefined || "current" in ctx) next.current = current;
+  if ("eventLease" in ctx) next.eventLease = ctx.eventLease;
+  return next;
+}
+
 /** 404 for a resource the server does not serve, worded as the API server's NotFound handler. */
 function resourceNotFound(): Status {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", details: {}, code: 404 };
@@ -166,19 +191,19 @@ function unprocessable(): Status {
 
 /** A request arrives: it waits in the backlog. */
 export function enqueueRequest(ctx: ApiServerContext, req: Request): ApiServerContext {
-  return { ...ctx, backlog: ctx.backlog.push(req) };
+  return stepped(ctx, ctx.current, ctx.cache, ctx.backlog.push(req));
 }
 
 /** Takes the next request from the backlog into flight. */
 export function takeNext(ctx: ApiServerContext): ApiServerContext {
-  return { ...ctx, backlog: ctx.backlog.shift(), current: { req: ctx.backlog.first()!, user: anonymous } };
+  return stepped(ctx, { req: ctx.backlog.first()!, user: anonymous }, ctx.cache, ctx.backlog.shift());
 }
 
 /** The context with the request in flight as `f` leaves a fresh copy of it (the context's own is never changed). */
 function withCurrent(ctx: ApiServerContext, f: (cur: InFlight) => void): ApiServerContext {
   const cur = { ...ctx.current! };
   f(cur);
-  return { ...ctx, current: cur };
+  return stepped(ctx, cur);
 }
 
 /** Authentication: a bearer token from the token file, or the anonymous user without one; then impersonation. */
@@ -334,7 +359,7 @@ export function replyWithStatus(ctx: ApiServerContext, fx: Fx): ApiServerContext
   const cur = ctx.current!;
   const st = cur.error!;
   if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st });
-  return { ...ctx, current: undefined };
+  return stepped(ctx, undefined);
 }
 
 /** The request in flight fails with `error`, which is sent. */
@@ -344,7 +369,7 @@ function fail(ctx: ApiServerContext, error: Status, fx: Fx): ApiServerContext {
 
 /** The request in flight was answered: nothing is in flight. */
 function done(ctx: ApiServerContext): ApiServerContext {
-  return { ...ctx, current: undefined };
+  return stepped(ctx, undefined);
 }
 
 /** Events whose handling runs the request pipeline: a fault during one of them was a fault on the request in hand. */
@@ -385,7 +410,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     return done(ctx);
   }
   if (req.verb === "unwatch") {
-    return { ...ctx, cache: removeWatch(c, req.from, req.watchId ?? 0), current: undefined };
+    return stepped(ctx, undefined, removeWatch(c, req.from, req.watchId ?? 0));
   }
   const sel = selectors(r, req);
   if ("error" in sel) return fail(ctx, sel.error, fx);
@@ -438,7 +463,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       if (ev) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
     }
   }
-  return { ...ctx, cache: addWatch(c, w), current: undefined };
+  return stepped(ctx, undefined, addWatch(c, w));
 }
 
 function keyOrder(r: ResourceInfo, a: any, b: any): number {
@@ -497,12 +522,12 @@ export function scaleOf(obj: any): any {
 export function prepareWrite(ctx: ApiServerContext): ApiServerContext {
   // The step's own working copy: the helpers below fill in its request in flight (and may draw from
   // its generator or queue requests), and it is the next context.
-  const next: ApiServerContext = { ...ctx, current: { ...ctx.current! } };
+  const next: ApiServerContext = stepped(ctx, { ...ctx.current! });
   prepare(next, next.current!);
   const then = next.current!.then;
   if (then === undefined) return next;
   const { then: _queued, ...current } = next.current!;
-  return { ...next, current, backlog: next.backlog.push(then) };
+  return stepped(next, current, next.cache, next.backlog.push(then));
 }
 
 function prepare(ctx: ApiServerContext, cur: InFlight): void {
@@ -1102,7 +1127,7 @@ export function restrictNodes(ctx: ApiServerContext): ApiServerContext {
     obj: sub === "eviction" ? req.body : cur.obj, old: cur.old,
   }, nodeGraph(ctx));
   // A value step: the refusal is a new request-in-flight record, the input context stays as it was.
-  return st ? { ...ctx, current: { ...cur, error: st } } : ctx;
+  return st ? stepped(ctx, { ...cur, error: st }) : ctx;
 }
 
 /** Mutating admission: Kubernetes' defaults and the admission plugins that set fields. */
@@ -1198,7 +1223,7 @@ export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext 
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur) || !cur.r?.namespaced) return ctx;
   const res = validatingAdmission(cur.obj, copyWith(admissionContext(ctx, cur), { nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource } }));
-  if ("refused" in res) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", res.refused) } };
+  if ("refused" in res) return stepped(ctx, { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", res.refused) });
   if (res.charges.length === 0) return ctx;
   const quotaR = resourceFor("", "resourcequotas")!;
   const also = res.charges.map((c) => ({
@@ -1206,7 +1231,7 @@ export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext 
     value: { ...c.quota, status: c.status },
     modRevision: Number(c.quota.metadata.resourceVersion),
   }));
-  return { ...ctx, current: { ...cur, also } };
+  return stepped(ctx, { ...cur, also });
 }
 
 function priorityClasses(ctx: ApiServerContext): Map<string, PriorityClassInfo> {
@@ -1236,18 +1261,18 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || (bypassesAdmission(cur) && cur.req.subresource !== "finalize")) return ctx;
   const r = cur.r!;
   const escalation = rbacEscalation(ctx, cur);
-  if (escalation) return { ...ctx, current: { ...cur, error: escalation } };
+  if (escalation) return stepped(ctx, { ...cur, error: escalation });
   // rest.BeforeUpdate runs the common ObjectMeta checks before the strategy's; rest.BeforeCreate after it, only when it passed.
   const namespaced = r.namespaced;
   let errs = cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource)] : validateCreate(cur.obj);
   if (!cur.old && errs.length === 0) errs = validateCommonObjectMeta(cur.obj.metadata, namespaced);
-  if (errs.length > 0) return { ...ctx, current: { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) } };
+  if (errs.length > 0) return stepped(ctx, { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) });
   if (r.kind !== "Service") return ctx;
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
   // A dry run keeps nothing of it: the answer shows the address a real write would get.
   const allocators = cur.req.dryRun ? ctx.allocators : res.allocators;
   const current = "errors" in res ? { ...cur, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...cur, obj: res.service };
-  return { ...ctx, allocators, current };
+  return stepped(ctx, current, ctx.cache, ctx.backlog, ctx.nextEtcdId, allocators);
 }
 
 export function needsEventLease(ctx: ApiServerContext): boolean {
@@ -1292,7 +1317,7 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     success.push({ type: "put", key: a.key, value: { ...a.value, metadata: meta } });
   }
   fx.send("etcd", { type: "Txn", id, compare, success, failure: [] });
-  return { ...ctx, nextEtcdId: id + 1, current: copyWith(cur, { txnId: id }) };
+  return stepped(ctx, copyWith(cur, { txnId: id }), ctx.cache, ctx.backlog, id + 1);
 }
 
 export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeeded: boolean }): boolean {
@@ -1308,7 +1333,7 @@ export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext
   const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
   const reply = cur.reply === "scale" ? scaleOf(stored) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
-  return { ...ctx, allocators, current: undefined };
+  return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, allocators);
 }
 
 /** dryRun=All: the write went through admission and validation; it is answered with what would be
@@ -1420,7 +1445,7 @@ export function slideWatchCache(ctx: ApiServerContext, ev: { keep: number }, fx:
 /** Applies etcd watch events to the cache and fans them out. */
 export function applyWatch(ctx: ApiServerContext, ev: { events: any[]; canceled?: boolean }, fx: Fx): ApiServerContext {
   const cache = applyEtcdEvents(ctx.cache, ev.events, fx);
-  return cache === ctx.cache ? ctx : { ...ctx, cache };
+  return cache === ctx.cache ? ctx : stepped(ctx, ctx.current, cache);
 }
 
 export { qualifiedResource, withResourceVersion };
