@@ -133,7 +133,10 @@ export function validateFieldManager(manager: string, path: string): FieldError[
 /** ValidateManagedFields: Apply or Update, FieldsV1, a printable manager, a subresource name of at most 256 bytes. */
 export function validateManagedFields(entries: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  (Array.isArray(entries) ? entries : []).forEach((e: Obj, i: number) => {
+  const list: Obj[] = Array.isArray(entries) ? entries : [];
+  // Every write carries a few entries, nearly always valid: those are passed over without building their paths.
+  if (list.every(validManagedFieldsEntry)) return errs;
+  list.forEach((e: Obj, i: number) => {
     const at = `${path}[${i}]`;
     const op = typeof e?.operation === "string" ? e.operation : "";
     if (op !== "Apply" && op !== "Update") errs.push(invalidValue(`${at}.operation`, op, "must be `Apply` or `Update`"));
@@ -143,6 +146,17 @@ export function validateManagedFields(entries: unknown, path: string): FieldErro
     if (typeof e?.subresource === "string" && e.subresource.length > MAX_SUBRESOURCE_NAME_LENGTH) errs.push(tooLong(`${at}.subresource`, "", MAX_SUBRESOURCE_NAME_LENGTH));
   });
   return errs;
+}
+
+// An entry validateManagedFields finds nothing wrong with, decided without building a message.
+function validManagedFieldsEntry(e: Obj): boolean {
+  const op = typeof e?.operation === "string" ? e.operation : "";
+  if (op !== "Apply" && op !== "Update") return false;
+  const ft = typeof e?.fieldsType === "string" ? e.fieldsType : "";
+  if (ft.length > 0 && ft !== "FieldsV1") return false;
+  const manager = typeof e?.manager === "string" ? e.manager : "";
+  if (manager.length > FIELD_MANAGER_MAX_LENGTH || !printableAscii.test(manager)) return false;
+  return !(typeof e?.subresource === "string" && e.subresource.length > MAX_SUBRESOURCE_NAME_LENGTH);
 }
 
 /** ValidateObjectMeta: name (or generateName), namespace presence for the scope, generation, labels, annotations, owners, finalizers. */
@@ -169,6 +183,8 @@ export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameF
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
+  // Two strings (names, uids, timestamps) are the same JSON exactly when they are the same string.
+  if (typeof a === "string" && typeof b === "string") return a === b;
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
