@@ -652,8 +652,10 @@ function mergeStringData(body: any): { obj: any } | { error: Status } {
 }
 
 function hasGeneration(r: ResourceInfo): boolean {
-  return ["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"].includes(r.kind) && r.kind !== "Namespace";
+  return generationKinds.has(r.kind) && r.kind !== "Namespace";
 }
+
+const generationKinds: ReadonlySet<string> = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"]);
 
 /** The applied configuration of an object that does not exist, created as a POST of it would be. */
 function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
@@ -1159,7 +1161,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   }
   const refused = refusal ?? admissionRefusal(cur.obj, actx);
   if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
-  return { ...ctx, current: { ...cur, obj } };
+  return stepped(ctx, copyWith(cur, { obj }));
 }
 
 // Marks a pod create that waited for its ServiceAccount with the lookups made (no client can send it).
