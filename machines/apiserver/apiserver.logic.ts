@@ -215,8 +215,10 @@ export function authenticate(ctx: ApiServerContext): ApiServerContext {
 function authenticateRequest(ctx: ApiServerContext, cur: InFlight): void {
   const token = cur.req.token;
   if (token !== undefined && token !== "") {
-    const issued = ctx.issuedTokens.get(tokenKey(token));
-    const user = ctx.users.get(token) ?? (issued ? serviceAccountUser(issued, cur.req.now, (res, ns, name) => lookupStored(ctx, res, ns, name)) : undefined);
+    // the token file's users first: an issued token is looked up only for a token not in it
+    const known = ctx.users.get(token);
+    const issued = known === undefined ? ctx.issuedTokens.get(tokenKey(token)) : undefined;
+    const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, (res, ns, name) => lookupStored(ctx, res, ns, name)) : undefined);
     if (!user) {
       cur.error = S.unauthorized();
       return;
