@@ -313,13 +313,18 @@ export function notifyWatchers(ctx: EtcdContext, fx: Fx): EtcdContext {
       // etcd reads a prevKv when it sends, at modRevision - 1: compacted away for an event at the compact revision
       const stale = rev <= ctx.compactRevision;
       // the API server's watcher takes every event: it is sent the revision's own (frozen) list
-      const matched = events.every((e) => e.kv.key.startsWith(w.prefix)) ? events : events.filter((e) => e.kv.key.startsWith(w.prefix));
+      const matched = allUnder(events, w.prefix) ? events : events.filter((e) => e.kv.key.startsWith(w.prefix));
       const mine = stale ? matched.map((e) => (e.prevKv ? { type: e.type, kv: e.kv } : e)) : matched;
       if (mine.length > 0) fx.send(w.owner, { type: "WatchResponse", watchId: w.watchId, events: mine });
     }
     (watchers ??= ctx.watchers.slice())[i] = { key: w.key, owner: w.owner, watchId: w.watchId, prefix: w.prefix, nextRevision: ctx.revision + 1 };
   }
   return watchers === undefined ? ctx : etcdWith(ctx, { revision: ctx.revision, kv: ctx.kv, leases: ctx.leases, history: ctx.history, watchers, dbSize: ctx.dbSize, dbSizeInUse: ctx.dbSizeInUse });
+}
+
+function allUnder(events: readonly WatchedEvent[], prefix: string): boolean {
+  for (let i = 0; i < events.length; i++) if (!events[i]!.kv.key.startsWith(prefix)) return false;
+  return true;
 }
 
 /**

@@ -192,3 +192,14 @@ describe("managedFields lists mixing valid and invalid entries", () => {
     expect(validateManagedFields([{ ...ok, manager: " !~AZaz09" }, { ...ok, manager: "ñandú" }], "m")).toEqual([]);
   });
 });
+
+describe("path-segment names (path.ValidatePathSegmentName)", () => {
+  it("names each illegal character, '/' before '%', and '.' or '..' alone", async () => {
+    const { nameIsPathSegment } = await import("./meta.js");
+    expect(nameIsPathSegment("a%b/c", false)).toEqual(["may not contain '/'", "may not contain '%'"]);
+    expect(nameIsPathSegment("a%b", false)).toEqual(["may not contain '%'"]);
+    expect(nameIsPathSegment("ok-name", false)).toEqual([]);
+    expect(nameIsPathSegment("..", false)).toEqual(["may not be '..'"]);
+    expect(nameIsPathSegment("..", true)).toEqual([]);
+  });
+});

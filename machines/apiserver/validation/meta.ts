@@ -227,7 +227,10 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata",
 /** path.ValidatePathSegmentName: a name that is safe as one segment of a REST or etcd path. */
 export const nameIsPathSegment: NameFn = (name, prefix) => {
   if (!prefix && (name === "." || name === "..")) return [`may not be '${name}'`];
-  return ["/", "%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+  const slash = name.includes("/");
+  const percent = name.includes("%");
+  if (!slash && !percent) return [];
+  return [...(slash ? ["may not contain '/'"] : []), ...(percent ? ["may not contain '%'"] : [])];
 };
 
 /**
