@@ -172,7 +172,8 @@ function stepped(ctx: ApiServerContext, current: InFlight | undefined, cache = c
   };
   // as the spread would: current once any step set it, eventLease once granted
   if (current !== undefined || "current" in ctx) next.current = current;
-  if ("eventLease" in ctx) next.eventLease = ctx.eventLease;
+  // never set to undefined once granted: present exactly when defined
+  if (ctx.eventLease !== undefined) next.eventLease = ctx.eventLease;
   return next;
 }
 
@@ -619,7 +620,7 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
     cur.error = merged.error;
     return;
   }
-  const obj = { ...merged.obj, apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta };
+  const obj = copyWith(merged.obj, { apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta });
   cur.key = storageKey(r, meta.namespace, meta.name ?? "");
   if (meta.name && ctx.cache.objects.has(cur.key)) {
     cur.error = S.alreadyExists(r, meta.name);
