@@ -68,7 +68,13 @@ export const resources: readonly ResourceInfo[] = [
 export const aggregatedGroups: ReadonlyMap<string, string> = new Map([["metrics.k8s.io", "metrics-server"]]);
 
 const byKind = new Map(resources.map((r) => [r.kind, r]));
-const byGroupResource = new Map(resources.map((r) => [`${r.group}/${r.resource}`, r]));
+// group -> resource -> info: a lookup builds no "group/resource" string (every request asks)
+const byGroupResource = new Map<string, Map<string, ResourceInfo>>();
+for (const r of resources) {
+  let m = byGroupResource.get(r.group);
+  if (m === undefined) byGroupResource.set(r.group, (m = new Map()));
+  m.set(r.resource, r);
+}
 
 /** The resource a kind is served as, or undefined for a kind podflow does not serve. */
 export function resourceForKind(kind: string): ResourceInfo | undefined {
@@ -77,7 +83,7 @@ export function resourceForKind(kind: string): ResourceInfo | undefined {
 
 /** The resource at group/resource (group "" for core), or undefined. */
 export function resourceFor(group: string, resource: string): ResourceInfo | undefined {
-  return byGroupResource.get(`${group}/${resource}`);
+  return byGroupResource.get(group)?.get(resource);
 }
 
 /** "apps/v1" or "v1": the apiVersion objects of this resource carry. */
@@ -107,7 +113,13 @@ const storageNames = new Map([
   ["/nodes", "minions"],
   ["networking.k8s.io/ingresses", "ingress"],
 ]);
-const storageResource = (r: ResourceInfo) => storageNames.get(`${r.group}/${r.resource}`) ?? r.resource;
+// Keys are built on every request: each table entry's storage name is worked out once (by identity).
+const storageNameOf = new WeakMap<ResourceInfo, string>();
+const storageResource = (r: ResourceInfo) => {
+  let name = storageNameOf.get(r);
+  if (name === undefined) storageNameOf.set(r, (name = storageNames.get(`${r.group}/${r.resource}`) ?? r.resource));
+  return name;
+};
 const resourceOfStorageName = new Map([...storageNames].map(([groupResource, name]) => [name, groupResource.slice(groupResource.indexOf("/") + 1)]));
 
 /** The resource an etcd key holds (its storage name mapped back: minions are nodes), or undefined. */

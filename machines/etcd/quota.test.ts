@@ -92,3 +92,24 @@ describe("etcd's space quota (--quota-backend-bytes) and the NOSPACE alarm", () 
     expect(e.rt.snapshot("etcd").context.revision).toBe(1);
   });
 });
+
+// A Txn's size and cost are worked out once for the request last measured (the chart's guard, then
+// the step that serves it): requests measured in turn, and again, each keep their own figures.
+describe("a Txn's measure, asked again or after another's", () => {
+  it("bytes and quota cost equal its keys and JSON values, whatever was measured before", async () => {
+    const { requestCost, txnBytes } = await import("./etcd.logic.js");
+    const txn = (key: string, value: unknown, failure: unknown[] = []) => ({ type: "Txn", id: 1, compare: [{ key, target: "version", result: "=", value: 0 }], success: [{ type: "put", key, value }], failure }) as any;
+    const a = txn("/registry/pods/default/a", { kind: "Pod", metadata: { name: "a", labels: { app: "ü" } } });
+    const b = txn("/registry/pods/default/bb", "plain string value", [{ type: "put", key: "/k", value: { n: [1, 2, 3] } }]);
+    // independently: bytes are the compare and op keys and each put value's JSON in UTF-8; the cost
+    // prices each put at 256 + its key + its value (a string value: its own bytes), the larger branch
+    const json = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
+    const own = (v: unknown) => (typeof v === "string" ? Buffer.byteLength(v) : json(v));
+    const wantA = { bytes: 2 * a.compare[0].key.length + json(a.success[0].value), cost: 256 + a.success[0].key.length + own(a.success[0].value) };
+    const wantB = { bytes: 2 * b.compare[0].key.length + json(b.success[0].value) + 2 + json({ n: [1, 2, 3] }), cost: Math.max(256 + b.success[0].key.length + own(b.success[0].value), 256 + 2 + own({ n: [1, 2, 3] })) };
+    for (const [req, want] of [[a, wantA], [b, wantB], [a, wantA], [a, wantA], [b, wantB]] as const) {
+      expect(requestCost(req)).toBe(want.cost);
+      expect(txnBytes(req)).toBe(want.bytes);
+    }
+  });
+});

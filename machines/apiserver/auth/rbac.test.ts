@@ -78,3 +78,62 @@ describe("a change to the stored policy decides the next request", () => {
     expect(allowed(before, attrs(reader, "get", "nodes", ""))).toBe(false);
   });
 });
+
+// rbacAuthorize remembers decisions with the rules they came from, and a user's rules by the user
+// value under the last policy version: asked again, in any order, across versions, it must answer
+// as the rules say. The expectations here are worked out from the objects, independently.
+describe("remembered decisions answer as the rules do", () => {
+  const named = (names: string[]) => ({ kind: "Role", metadata: { namespace: "default", name: "pod-reader" }, rules: [{ verbs: ["get"], apiGroups: [""], resources: ["pods"], resourceNames: names }] });
+  const nameAttrs = (user: UserInfo, name: string, subresource = ""): Attributes => ({ ...attrs(user, "get", "pods", "default"), name, subresource });
+
+  it("a rule with resourceNames decides each name (the name is part of what is remembered)", () => {
+    const c = put(withBootstrap(), named(["a", "b"]), roleBinding);
+    for (let round = 0; round < 3; round++) {
+      expect(allowed(c, nameAttrs(jane, "a"))).toBe(true);
+      expect(allowed(c, nameAttrs(jane, "c"))).toBe(false);
+      expect(allowed(c, nameAttrs(jane, "b"))).toBe(true);
+      expect(allowed(c, nameAttrs(jane, ""))).toBe(false);
+      // a subresource is another resource ("pods/status"), whatever the name
+      expect(allowed(c, nameAttrs(jane, "a", "status"))).toBe(false);
+    }
+  });
+
+  it("parts that run together differently are different questions", () => {
+    // "*/log" is the log subresource of any resource: "pods" with subresource "log" only, not a resource named "pods/log"
+    const c = put(withBootstrap(), role([{ verbs: ["get"], apiGroups: [""], resources: ["*/log"] }]), roleBinding);
+    const ask = (resource: string, subresource: string) => allowed(c, { ...attrs(jane, "get", resource, "default"), subresource });
+    expect(ask("pods", "log")).toBe(true);
+    expect(ask("pods/log", "")).toBe(false);
+    expect(ask("pods", "log")).toBe(true);
+    expect(ask("pods/log", "")).toBe(false);
+  });
+
+  it("alternating policy versions, and equal users that are different values, each get their version's answer", () => {
+    const v1 = put(withBootstrap(), clusterRole(["get"]), clusterBinding);
+    const v2 = put(v1, clusterRole(["list"]));
+    const reader = () => ({ name: "jane", groups: ["readers", "system:authenticated"] });
+    const same = reader();
+    for (let round = 0; round < 3; round++) {
+      for (const u of [same, reader()]) {
+        expect(allowed(v1, attrs(u, "get", "nodes", ""))).toBe(true);
+        expect(allowed(v2, attrs(u, "get", "nodes", ""))).toBe(false);
+        expect(allowed(v2, attrs(u, "list", "nodes", ""))).toBe(true);
+        expect(allowed(v1, attrs(u, "list", "nodes", ""))).toBe(false);
+        // the same user in a namespace: its namespace's bindings (none here) and the cluster's
+        expect(allowed(v2, attrs(u, "list", "nodes", "default"))).toBe(true);
+      }
+    }
+  });
+
+  it("the reason names the binding that allowed it, each time it is asked", () => {
+    const c = put(withBootstrap(), clusterRole(["get"]), clusterBinding);
+    const reader: UserInfo = { name: "jane", groups: ["readers", "system:authenticated"] };
+    const want = { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding "readers" of ClusterRole "node-reader" to Group "readers"' };
+    const first = rbacAuthorize(attrs(reader, "get", "nodes", ""), rbacObjects(c));
+    const again = rbacAuthorize(attrs(reader, "get", "nodes", ""), rbacObjects(c));
+    expect(first).toEqual(want);
+    expect(again).toEqual(want);
+    // each answer is the caller's own
+    expect(again).not.toBe(first);
+  });
+});

@@ -502,14 +502,38 @@ export function rulesFor(user: UserInfo, namespace = "", store?: RbacObjects): R
   const versions = store.versions?.();
   if (versions === undefined) return visitStoredRulesFor(user, namespace, store);
   // A few users make nearly every request. Bounded: names come from clients.
-  const table = tableOf(versions);
+  const table = sameVersions(versions, last.versions) ? last.table : tableOf(versions);
+  last = { versions, table };
+  // The same user (one value from the token file) asks again: its rules by namespace, without a key built.
+  const seen = table.byUser.get(user)?.get(namespace);
+  if (seen !== undefined) return seen;
   const key = JSON.stringify([namespace, user.name, user.groups]);
-  let rules = table.get(key);
+  let rules = table.byKey.get(key);
   if (rules === undefined) {
-    if (table.size >= 1024) table.clear();
-    table.set(key, (rules = visitStoredRulesFor(user, namespace, store)));
+    if (table.byKey.size >= 1024) table.byKey.clear();
+    table.byKey.set(key, (rules = visitStoredRulesFor(user, namespace, store)));
   }
+  if (table.byUser.size >= 256) table.byUser.clear();
+  let mine = table.byUser.get(user);
+  if (mine === undefined) table.byUser.set(user, (mine = new Map()));
+  if (mine.size >= 256) mine.clear();
+  mine.set(namespace, rules);
   return rules;
+}
+
+/** The rules derived under one policy version: by the user's name, groups and namespace, and by the user value itself. */
+interface RulesTable {
+  byKey: Map<string, ReadonlyArray<SourcedRule>>;
+  byUser: Map<UserInfo, Map<string, ReadonlyArray<SourcedRule>>>;
+}
+
+// The policy version the last request was decided under: most requests find it unchanged.
+let last: { versions: readonly (object | undefined)[]; table: RulesTable } = { versions: [], table: { byKey: new Map(), byUser: new Map() } };
+
+function sameVersions(a: readonly (object | undefined)[], b: readonly (object | undefined)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 // Rules by user and namespace, under the policy versions they were derived from (nested by each
@@ -517,15 +541,15 @@ export function rulesFor(user: UserInfo, namespace = "", store?: RbacObjects): R
 const rulesByPolicy = new WeakMap<object, any>();
 const absent = {};
 
-function tableOf(versions: readonly (object | undefined)[]): Map<string, ReadonlyArray<SourcedRule>> {
+function tableOf(versions: readonly (object | undefined)[]): RulesTable {
   let level: WeakMap<object, any> = rulesByPolicy;
   for (let i = 0; i < versions.length; i++) {
     const k = versions[i] ?? absent;
     let next = level.get(k);
-    if (next === undefined) level.set(k, (next = i === versions.length - 1 ? new Map() : new WeakMap()));
+    if (next === undefined) level.set(k, (next = i === versions.length - 1 ? { byKey: new Map(), byUser: new Map() } : new WeakMap()));
     level = next;
   }
-  return level as unknown as Map<string, ReadonlyArray<SourcedRule>>;
+  return level as unknown as RulesTable;
 }
 
 function visitStoredRulesFor(user: UserInfo, namespace: string, store: RbacObjects): ReadonlyArray<SourcedRule> {
@@ -574,6 +598,38 @@ function visitRulesFor(user: UserInfo): ReadonlyArray<SourcedRule> {
 
 /** The RBAC authorizer: allowed by the first rule of a binding to the user or one of its groups that matches, with the reason it gives. */
 export function rbacAuthorize(a: Attributes, store?: RbacObjects): { allowed: boolean; reason: string } {
-  for (const { rule, source } of rulesFor(a.user, a.namespace, store)) if (ruleAllows(a, rule)) return { allowed: true, reason: `RBAC: allowed by ${source}` };
+  const rules = rulesFor(a.user, a.namespace, store);
+  // A user's rules are one value per policy version: the decisions they give are remembered with them
+  // (a controller's rules are many, and it asks the same few questions again and again).
+  let memo = decisionsByRules.get(rules);
+  if (memo === undefined) decisionsByRules.set(rules, (memo = { byName: rules.some(({ rule }) => rule.resourceNames !== undefined), decisions: new Map() }));
+  const key = decisionKey(a, memo.byName);
+  if (key === undefined) return decideRbac(a, rules);
+  const known = memo.decisions.get(key);
+  if (known !== undefined) return { ...known };
+  const d = decideRbac(a, rules);
+  // Bounded: names and paths come from clients.
+  if (memo.decisions.size >= 4096) memo.decisions.clear();
+  memo.decisions.set(key, d);
+  return { ...d };
+}
+
+function decideRbac(a: Attributes, rules: ReadonlyArray<SourcedRule>): { allowed: boolean; reason: string } {
+  for (const { rule, source } of rules) if (ruleAllows(a, rule)) return { allowed: true, reason: `RBAC: allowed by ${source}` };
   return { allowed: false, reason: "" };
 }
+
+// What ruleAllows reads of a request (the name only when a rule names resources), each part
+// length-prefixed so that no two requests share a key whatever their strings hold.
+// Undefined (not remembered) when a part is not a string.
+function decisionKey(a: Attributes, byName: boolean): string | undefined {
+  const { verb, path, apiGroup, resource, subresource, name } = a;
+  if (a.resourceRequest !== true) {
+    if (a.resourceRequest !== false || typeof verb !== "string" || typeof path !== "string") return undefined;
+    return `N${verb.length}:${verb}${path}`;
+  }
+  if (typeof verb !== "string" || typeof apiGroup !== "string" || typeof resource !== "string" || typeof subresource !== "string" || typeof name !== "string") return undefined;
+  return `R${verb.length}:${verb}${apiGroup.length}:${apiGroup}${resource.length}:${resource}${subresource.length}:${subresource}${byName ? name : ""}`;
+}
+
+const decisionsByRules = new WeakMap<ReadonlyArray<SourcedRule>, { byName: boolean; decisions: Map<string, { allowed: boolean; reason: string }> }>();

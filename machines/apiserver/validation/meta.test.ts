@@ -174,3 +174,32 @@ describe("TestValidateManagedFieldsInvalid and TestValidateMangedFieldsValid", (
   ];
   valid.forEach((e, i) => it(`accepts valid entry ${i}`, () => expect(validateManagedFields([e], "managedFields")).toEqual([])));
 });
+
+// Valid entries (printable ASCII managers) are passed over without per-character checks: mixed lists
+// must still report each bad entry at its own index, and non-ASCII managers are still looked at.
+describe("managedFields lists mixing valid and invalid entries", () => {
+  const ok = { operation: "Update", fieldsType: "FieldsV1", manager: "kube-controller-manager", apiVersion: "v1" };
+  it("reports the bad entries at their indexes, in order", () => {
+    const list = [ok, { ...ok, manager: "tab\there" }, ok, { ...ok, operation: "Nope", manager: "x".repeat(129) }, { ...ok, manager: "café ü 🍔" }];
+    expect(validateManagedFields(list, "metadata.managedFields").map(fieldErrorMessage)).toEqual([
+      'metadata.managedFields[1].manager: Invalid value: "tab\\there": invalid character U+0009 (at position 3)',
+      'metadata.managedFields[3].operation: Invalid value: "Nope": must be `Apply` or `Update`',
+      "metadata.managedFields[3].manager: Too long: may not be more than 128 bytes",
+    ]);
+  });
+  it("a non-ASCII control character or separator is refused; printable ASCII and letters are not", () => {
+    expect(validateManagedFields([{ ...ok, manager: "a\u0085b" }], "m").map(fieldErrorMessage)).toEqual(['m[0].manager: Invalid value: "a\u0085b": invalid character U+0085 (at position 1)']);
+    expect(validateManagedFields([{ ...ok, manager: " !~AZaz09" }, { ...ok, manager: "ñandú" }], "m")).toEqual([]);
+  });
+});
+
+describe("path-segment names (path.ValidatePathSegmentName)", () => {
+  it("names each illegal character, '/' before '%', and '.' or '..' alone", async () => {
+    const { nameIsPathSegment } = await import("./meta.js");
+    expect(nameIsPathSegment("a%b/c", false)).toEqual(["may not contain '/'", "may not contain '%'"]);
+    expect(nameIsPathSegment("a%b", false)).toEqual(["may not contain '%'"]);
+    expect(nameIsPathSegment("ok-name", false)).toEqual([]);
+    expect(nameIsPathSegment("..", false)).toEqual(["may not be '..'"]);
+    expect(nameIsPathSegment("..", true)).toEqual([]);
+  });
+});

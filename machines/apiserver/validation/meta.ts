@@ -3,6 +3,7 @@
 
 import { forbiddenField, goSyntax, goValue, invalidValue, required, tooLong, type FieldError, type GoValue } from "../status.js";
 import { goJsonMarshal } from "../schema/decode.js";
+import { utf8Length } from "../../common/bytes.js";
 import { fieldImmutableErrorMsg, isDNS1123Label, isNegativeErrorMsg, isQualifiedName, isValidLabelValue, type NameFn } from "./names.js";
 
 type Obj = any;
@@ -17,8 +18,6 @@ export function marshalled(v: unknown): GoValue {
 
 /** Total size limit of an object's annotations (keys plus values), in bytes. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
-
-const utf8 = new TextEncoder();
 
 function sortedKeys(m: Record<string, unknown> | undefined): string[] {
   return Object.keys(m ?? {}).sort();
@@ -46,7 +45,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
   let size = 0;
   for (const k of sortedKeys(annotations)) {
     for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalidValue(path, k, m));
-    size += utf8.encode(k).length + utf8.encode(String(annotations![k] ?? "")).length;
+    size += utf8Length(k) + utf8Length(String(annotations![k] ?? ""));
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT_B) errs.push(tooLong(path, "", TOTAL_ANNOTATION_SIZE_LIMIT_B));
   return errs;
@@ -107,6 +106,7 @@ function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldEr
 }
 
 const MAX_SUBRESOURCE_NAME_LENGTH = 256;
+const printableAscii = /^[\x20-\x7e]*$/;
 const FIELD_MANAGER_MAX_LENGTH = 128;
 
 // fmt's %#U: U+0009 with the quoted character when it is printable.
@@ -119,6 +119,8 @@ function goRuneU(r: string): string {
 export function validateFieldManager(manager: string, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (manager.length > FIELD_MANAGER_MAX_LENGTH) errs.push(tooLong(path, "", FIELD_MANAGER_MAX_LENGTH));
+  // Printable ASCII is all letters, digits, punctuation, symbols or the space: nothing to look at per character.
+  if (printableAscii.test(manager)) return errs;
   let i = 0;
   for (const r of manager) {
     // unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
@@ -131,7 +133,10 @@ export function validateFieldManager(manager: string, path: string): FieldError[
 /** ValidateManagedFields: Apply or Update, FieldsV1, a printable manager, a subresource name of at most 256 bytes. */
 export function validateManagedFields(entries: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  (Array.isArray(entries) ? entries : []).forEach((e: Obj, i: number) => {
+  const list: Obj[] = Array.isArray(entries) ? entries : [];
+  // Every write carries a few entries, nearly always valid: those are passed over without building their paths.
+  if (list.every(validManagedFieldsEntry)) return errs;
+  list.forEach((e: Obj, i: number) => {
     const at = `${path}[${i}]`;
     const op = typeof e?.operation === "string" ? e.operation : "";
     if (op !== "Apply" && op !== "Update") errs.push(invalidValue(`${at}.operation`, op, "must be `Apply` or `Update`"));
@@ -141,6 +146,17 @@ export function validateManagedFields(entries: unknown, path: string): FieldErro
     if (typeof e?.subresource === "string" && e.subresource.length > MAX_SUBRESOURCE_NAME_LENGTH) errs.push(tooLong(`${at}.subresource`, "", MAX_SUBRESOURCE_NAME_LENGTH));
   });
   return errs;
+}
+
+// An entry validateManagedFields finds nothing wrong with, decided without building a message.
+function validManagedFieldsEntry(e: Obj): boolean {
+  const op = typeof e?.operation === "string" ? e.operation : "";
+  if (op !== "Apply" && op !== "Update") return false;
+  const ft = typeof e?.fieldsType === "string" ? e.fieldsType : "";
+  if (ft.length > 0 && ft !== "FieldsV1") return false;
+  const manager = typeof e?.manager === "string" ? e.manager : "";
+  if (manager.length > FIELD_MANAGER_MAX_LENGTH || !printableAscii.test(manager)) return false;
+  return !(typeof e?.subresource === "string" && e.subresource.length > MAX_SUBRESOURCE_NAME_LENGTH);
 }
 
 /** ValidateObjectMeta: name (or generateName), namespace presence for the scope, generation, labels, annotations, owners, finalizers. */
@@ -167,12 +183,19 @@ export function validateObjectMeta(meta: Obj, namespaced: boolean, nameFn: NameF
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
+  // Two strings (names, uids, timestamps) are the same JSON exactly when they are the same string.
+  if (typeof a === "string" && typeof b === "string") return a === b;
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
 /** ValidateImmutableField: "field is immutable" with the new value. */
 export function validateImmutable(newVal: unknown, oldVal: unknown, path: string, shown: unknown = newVal ?? ""): FieldError[] {
   return sameValue(newVal, oldVal) ? [] : [invalidValue(path, shown, fieldImmutableErrorMsg)];
+}
+
+// validateImmutable with the value shown worked out only when the field did change.
+function validateImmutableShown(newVal: unknown, oldVal: unknown, path: string, shown: () => unknown): FieldError[] {
+  return sameValue(newVal, oldVal) ? [] : [invalidValue(path, shown(), fieldImmutableErrorMsg)];
 }
 
 /** ValidateObjectMetaUpdate: name, namespace, uid, creationTimestamp and deletion fields never change; no new finalizers while deleting. */
@@ -190,7 +213,7 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata",
   errs.push(...validateImmutable(m.namespace, o.namespace, `${path}.namespace`));
   errs.push(...validateImmutable(m.uid, o.uid, `${path}.uid`));
   // Times print through json.Marshal: RFC 3339, or null for an unset pointer.
-  errs.push(...validateImmutable(m.creationTimestamp, o.creationTimestamp, `${path}.creationTimestamp`, marshalled(m.creationTimestamp ?? null)));
+  errs.push(...validateImmutableShown(m.creationTimestamp, o.creationTimestamp, `${path}.creationTimestamp`, () => marshalled(m.creationTimestamp ?? null)));
   errs.push(...validateImmutable(m.deletionTimestamp, o.deletionTimestamp, `${path}.deletionTimestamp`, m.deletionTimestamp ?? null));
   errs.push(...validateImmutable(m.deletionGracePeriodSeconds, o.deletionGracePeriodSeconds, `${path}.deletionGracePeriodSeconds`, m.deletionGracePeriodSeconds ?? null));
   errs.push(...validateLabels(m.labels, `${path}.labels`));
@@ -204,7 +227,10 @@ export function validateObjectMetaUpdate(meta: Obj, old: Obj, path = "metadata",
 /** path.ValidatePathSegmentName: a name that is safe as one segment of a REST or etcd path. */
 export const nameIsPathSegment: NameFn = (name, prefix) => {
   if (!prefix && (name === "." || name === "..")) return [`may not be '${name}'`];
-  return ["/", "%"].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
+  const slash = name.includes("/");
+  const percent = name.includes("%");
+  if (!slash && !percent) return [];
+  return [...(slash ? ["may not contain '/'"] : []), ...(percent ? ["may not contain '%'"] : [])];
 };
 
 /**

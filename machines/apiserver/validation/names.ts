@@ -109,13 +109,16 @@ const qualifiedNameErrMsg = "must consist of alphanumeric characters, '-', '_' o
 /** IsQualifiedName (content.IsLabelKey in v1.35): an optional DNS-subdomain prefix and '/', then a name of at most 63 characters (label keys). */
 export function isQualifiedName(value: string): string[] {
   const errs: string[] = [];
-  const parts = value.split("/");
+  // A value that is not a string (a client's finalizer) fails as value.split("/") did.
+  if (typeof value !== "string") (value as { split(s: string): unknown }).split("/");
+  // value.split("/") into one, two or more parts, without the array (label keys are checked on every write)
+  const slash = value.indexOf("/");
   let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
+  if (slash < 0) {
+    name = value;
+  } else if (value.indexOf("/", slash + 1) < 0) {
+    const prefix = value.slice(0, slash);
+    name = value.slice(slash + 1);
     if (prefix.length === 0) errs.push("prefix part must be non-empty");
     else for (const m of isDNS1123Subdomain(prefix)) errs.push(`prefix part ${m.replace(maxLenError(253), maxLenBytesError(253))}`);
   } else {
