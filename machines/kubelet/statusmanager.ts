@@ -17,6 +17,20 @@ import { deadlineExceededMessage, deadlineExceededReason, isPastActiveDeadline }
 
 // ---- status manager ----------------------------------------------------------------------
 
+// A status names a few times (the pod's start, each container's, now): formatted once per second
+// here, where rfc3339's one-entry memo would format them again at every generation (they alternate).
+const timeTexts = new Map<number, string>();
+
+function timeText(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  let t = timeTexts.get(sec);
+  if (t === undefined) {
+    if (timeTexts.size >= 4096) timeTexts.clear();
+    timeTexts.set(sec, (t = rfc3339(ms)));
+  }
+  return t;
+}
+
 function isReady(c: ContainerRecord): boolean {
   // A regular init container is ready once it has completed successfully, never while it runs.
   if (c.kind === "init") return !isRunning(c) && view(c.lifecycle).context.terminated?.exitCode === 0;
@@ -31,7 +45,7 @@ function isReady(c: ContainerRecord): boolean {
 }
 
 function terminatedState(t: Terminated): any {
-  return { terminated: { exitCode: t.exitCode, reason: t.reason, ...(t.message ? { message: t.message } : {}), startedAt: rfc3339(t.startedAt), finishedAt: rfc3339(t.finishedAt), containerID: t.containerID } };
+  return { terminated: { exitCode: t.exitCode, reason: t.reason, ...(t.message ? { message: t.message } : {}), startedAt: timeText(t.startedAt), finishedAt: timeText(t.finishedAt), containerID: t.containerID } };
 }
 
 /** One container's status as the kubelet reports it. */
@@ -49,7 +63,7 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
   const life = view(c.lifecycle).context;
   const reason = waitingReason(c);
   let lastState: any = life.last ? terminatedState(life.last) : {};
-  if (isRunning(c)) state = { running: { startedAt: rfc3339(life.startedAt!) } };
+  if (isRunning(c)) state = { running: { startedAt: timeText(life.startedAt!) } };
   else if (reason) {
     state = { waiting: { reason, ...(life.message ? { message: life.message } : {}) } };
     if (life.terminated) lastState = terminatedState(life.terminated);
@@ -94,7 +108,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   const status: PodStatus = { hostIP: ctx.hostIP, hostIPs: [{ ip: ctx.hostIP }] };
   const ip = podIPOf(ctx, w);
   if (ip) Object.assign(status, { podIP: ip, podIPs: [{ ip }] });
-  if (w.startTime !== undefined) status.startTime = rfc3339(w.startTime);
+  if (w.startTime !== undefined) status.startTime = timeText(w.startTime);
   if (inits.length) status.initContainerStatuses = inits;
   status.containerStatuses = regular;
   if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral;
@@ -113,7 +127,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   status.phase = phase;
   if (isPastActiveDeadline(w) && phase === "Failed") Object.assign(status, { reason: deadlineExceededReason, message: deadlineExceededMessage });
   const sandboxReady = sandboxNetworkReady(w) && !w.sandboxStopped;
-  status.conditions = podConditions({ ...probe, status: { ...probe.status, phase } } as Pod, { sandboxReady, now: rfc3339(ctx.now) });
+  status.conditions = podConditions({ ...probe, status: { ...probe.status, phase } } as Pod, { sandboxReady, now: timeText(ctx.now) });
   return podFinished(w) ? terminatePodStatus(pod, status) : status;
 }
 
