@@ -60,12 +60,12 @@ export function rangeSetString(state: IPAMState): string {
 /** Order in which host-local's RangeIter tries addresses: after the last reserved one, wrapping, gateway skipped. */
 export function candidateOrder(state: IPAMState): number[] {
   const order: number[] = [];
-  forCandidates(state, (ip) => void order.push(ip));
+  forCandidates(state, (ip) => order.push(ip) < 0);
   return order;
 }
 
 /** Calls `f` with each address in candidateOrder until it returns true; returns that address, or undefined. */
-function forCandidates(state: IPAMState, f: (ip: number) => boolean | void): number | undefined {
+function forCandidates(state: IPAMState, f: (ip: number) => boolean): number | undefined {
   const start = ipToInt(state.rangeStart);
   const end = ipToInt(state.rangeEnd);
   const gw = ipToInt(state.gateway);
@@ -75,7 +75,7 @@ function forCandidates(state: IPAMState, f: (ip: number) => boolean | void): num
   const first = last >= start && last <= end ? last + 1 - start : 0;
   for (let i = 0; i < count; i++) {
     const ip = start + ((first + i) % count);
-    if (ip !== gw && f(ip) === true) return ip;
+    if (ip !== gw && f(ip)) return ip;
   }
   return undefined;
 }
