@@ -60,7 +60,10 @@ export function rangeSetString(state: IPAMState): string {
 /** Order in which host-local's RangeIter tries addresses: after the last reserved one, wrapping, gateway skipped. */
 export function candidateOrder(state: IPAMState): number[] {
   const order: number[] = [];
-  forCandidates(state, (ip) => order.push(ip) < 0);
+  forCandidates(state, (ip) => {
+    order.push(ip);
+    return false;
+  });
   return order;
 }
 
