@@ -16,7 +16,7 @@ import { getObject, syncObjectWatches } from "./objects.js";
 import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
-import { deleteWorker, isOwnWorker, setWorker } from "./workertable.js";
+import { deleteWorker, ownWorker } from "./workertable.js";
 import { sealed, view } from "./view.js";
 import { usesHostNetwork } from "./hostnetwork.js";
 import { syncActiveDeadline } from "./activedeadline.js";
@@ -37,11 +37,7 @@ export function adoptPod(w: PodWorker, pod: Pod): void {
  * step is returned as it is.
  */
 export function workerOf(ctx: KubeletContext, uid: string): PodWorker | undefined {
-  const w = ctx.workers.get(uid);
-  if (w === undefined || isOwnWorker(ctx, w)) return w;
-  const copy = copyWorker(w);
-  setWorker(ctx, copy);
-  return copy;
+  return ownWorker(ctx, uid, copyWorker);
 }
 
 function copyWorker(w: PodWorker): PodWorker {

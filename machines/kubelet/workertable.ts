@@ -56,10 +56,20 @@ export function startTable(ctx: KubeletContext): WorkerTable | undefined {
   return isDraft(ctx) ? (original(ctx) as KubeletContext).workers : undefined;
 }
 
-/** True when the worker was made or copied by this step (it may change it in place). */
-export function isOwnWorker(ctx: KubeletContext, w: PodWorker): boolean {
-  const start = startTable(ctx);
-  return start === undefined || (ctx.workers !== start && start.get(w.uid) !== w);
+/**
+ * The pod's worker for this step to change: one made or copied by this step as it is; a kept one
+ * replaced by copy(w) in the table first (the table itself copied at the step's first change).
+ */
+export function ownWorker(ctx: KubeletContext, uid: string, copy: (w: PodWorker) => PodWorker): PodWorker | undefined {
+  const table = ctx.workers;
+  const w = table.m.get(uid);
+  if (w === undefined || !isDraft(ctx)) return w;
+  const start = (original(ctx) as KubeletContext).workers;
+  if (table !== start && start.m.get(uid) !== w) return w;
+  const c = copy(w);
+  if (table !== start) table.m.set(uid, c);
+  else ctx.workers = new WorkerTable(new Map(start.m).set(uid, c));
+  return c;
 }
 
 /** The entries this step may change: the table is copied at the step's first change. */
