@@ -5,6 +5,7 @@ import type { Fx } from "../common/effects.js";
 import { allocate, ipFor, newIPAM, release, type IPAMState } from "./ipam.js";
 import type { CniRequest } from "./messages.js";
 import { mutant } from "../common/mutation.js";
+import { isDraft, original } from "mutative";
 
 /** Name of the network, as in /etc/cni/net.d/10-podflow.conflist. */
 export const networkName = "podflow";
@@ -38,24 +39,39 @@ export function addFailureMessage(error: string): string {
   return `plugin type="bridge" name="${networkName}" failed (add): ${error}`;
 }
 
+/**
+ * The store as the step found it: it is replaced whole, never changed in place, so it is read
+ * from the draft's original (one proxy read per address otherwise).
+ */
+function ipamOf(ctx: CniContext): IPAMState {
+  const s = ctx.ipam;
+  return isDraft(s) ? (original(s) as IPAMState) : s;
+}
+
 /** Serves ADD (idempotent for a sandbox that already holds an IP) or DEL (releasing nothing is fine). */
 export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx): void {
   if (req.type === "CniAdd") {
     ctx.adds++;
-    const held = ipFor(ctx.ipam, req.sandboxId);
+    const ipam = ipamOf(ctx);
+    const held = ipFor(ipam, req.sandboxId);
     if (held) {
       // A retried ADD returns the same address rather than host-local's duplicate error.
-      fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: held, cidr: `${held}/${ctx.podCIDR.split("/")[1]}`, gateway: ctx.ipam.gateway });
+      fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: held, cidr: `${held}/${ctx.podCIDR.split("/")[1]}`, gateway: ipam.gateway });
       return;
     }
-    const r = allocate(ctx.ipam, req.sandboxId);
+    const r = allocate(ipam, req.sandboxId);
     ctx.ipam = r.state;
     if (r.ok) fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: r.ip, cidr: r.cidr, gateway: r.gateway });
     else fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: false, error: addFailureMessage(r.error) });
     return;
   }
   ctx.dels++;
-  if (!mutant("cni.del-keeps-address")) ctx.ipam = release(ctx.ipam, req.sandboxId);
+  if (!mutant("cni.del-keeps-address")) {
+    const ipam = ipamOf(ctx);
+    const next = release(ipam, req.sandboxId);
+    // nothing released: the context keeps its store (as assigning the same draft back did)
+    if (next !== ipam) ctx.ipam = next;
+  }
   fx.send(from, { type: "CniDelResult", id: req.id, sandboxId: req.sandboxId });
 }
 

@@ -59,6 +59,16 @@ export function rangeSetString(state: IPAMState): string {
 
 /** Order in which host-local's RangeIter tries addresses: after the last reserved one, wrapping, gateway skipped. */
 export function candidateOrder(state: IPAMState): number[] {
+  const order: number[] = [];
+  forCandidates(state, (ip) => {
+    order.push(ip);
+    return false;
+  });
+  return order;
+}
+
+/** Calls `f` with each address in candidateOrder until it returns true; returns that address, or undefined. */
+function forCandidates(state: IPAMState, f: (ip: number) => boolean): number | undefined {
   const start = ipToInt(state.rangeStart);
   const end = ipToInt(state.rangeEnd);
   const gw = ipToInt(state.gateway);
@@ -66,12 +76,11 @@ export function candidateOrder(state: IPAMState): number[] {
   const count = end - start + 1;
   // Resume just after the last reservation when it is still inside the range; else from the start.
   const first = last >= start && last <= end ? last + 1 - start : 0;
-  const order: number[] = [];
   for (let i = 0; i < count; i++) {
     const ip = start + ((first + i) % count);
-    if (ip !== gw) order.push(ip);
+    if (ip !== gw && f(ip)) return ip;
   }
-  return order;
+  return undefined;
 }
 
 /** host-local ADD: reserves the next free address for containerID (round-robin), or fails as host-local does. */
@@ -80,9 +89,10 @@ export function allocate(state: IPAMState, containerID: string): IPAMResult {
   if (held !== undefined) {
     return { ok: false, state, error: `${held} has been allocated to ${containerID}, duplicate allocation is not allowed` };
   }
-  for (const n of candidateOrder(state)) {
+  // the first free address in candidate order (the round robin usually finds it at once: no list of the range is made)
+  const n = forCandidates(state, (c) => state.allocations[intToIp(c)] === undefined || (mutant("ipam.reuses-address-after-wrap") && c < ipToInt(state.lastReservedIP ?? state.rangeStart)));
+  if (n !== undefined) {
     const ip = intToIp(n);
-    if (state.allocations[ip] !== undefined && !(mutant("ipam.reuses-address-after-wrap") && n < ipToInt(state.lastReservedIP ?? state.rangeStart))) continue;
     const next: IPAMState = { ...state, allocations: { ...state.allocations, [ip]: containerID }, lastReservedIP: ip };
     return { ok: true, state: next, ip, cidr: `${ip}/${parseCIDR(state.subnet).prefix}`, gateway: state.gateway };
   }

@@ -471,13 +471,15 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
 
 function startContainerReq(ctx: CriContext, id: number, containerId: string, from: string, fx: Fx): void {
   const c = ctx.containers.get(containerId);
-  if (!c || containerState(c) !== "CONTAINER_CREATED") {
+  // read as the step found it (nothing changed it yet): its parts without a draft's proxy each
+  const found = c && currentOf(c);
+  if (!c || !found || containerState(found) !== "CONTAINER_CREATED") {
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: `container "${containerId}" is not in created state` });
     return;
   }
-  const spec = currentOf(c.spec);
+  const spec = found.spec;
   const ports = (spec.ports ?? []).map((p) => p.containerPort);
-  const proc = startProcess({ image: currentOf(c.image), command: spec.command, args: spec.args, env: currentOf(c.env), ports, startedAt: ctx.now, layout: currentOf(c.layout), ...(spec.stdin && spec.tty ? { terminal: true } : {}) });
+  const proc = startProcess({ image: found.image, command: spec.command, args: spec.args, env: found.env, ports, startedAt: ctx.now, layout: found.layout, ...(spec.stdin && spec.tty ? { terminal: true } : {}) });
   if (proc.startError) {
     // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });

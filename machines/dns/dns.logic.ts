@@ -34,6 +34,15 @@ export interface DNSZone {
   records: Record<string, DNSRecord[]>;
 }
 
+/**
+ * CoreDNS's zone as its context keeps it: the records in a persistent map, so replacing one
+ * Service's records costs O(log n), not a copy of the records of every Service and endpoint.
+ */
+export interface ZoneIndex {
+  readonly domain: string;
+  readonly records: IMap<string, DNSRecord[]>;
+}
+
 function add(zone: DNSZone, r: DNSRecord): void {
   const key = r.name.toLowerCase();
   (zone.records[key] ??= []).push(r);
@@ -135,12 +144,14 @@ function podRecord(fqdn: string, domain: string): DNSRecord | undefined {
 }
 
 /** Answers one fully-qualified name (no trailing dot) from the zone. */
-export function lookup(zone: DNSZone, fqdn: string): DNSRecord[] {
+export function lookup(zone: DNSZone | ZoneIndex, fqdn: string): DNSRecord[] {
   const name = fqdn.toLowerCase().replace(/\.$/, "");
   const pod = podRecord(name, zone.domain);
   if (pod) return [pod];
+  const records = zone.records;
+  if (IMap.isMap(records)) return (records as IMap<string, DNSRecord[]>).get(name) ?? [];
   // The name comes from a pod's query: only the zone's own names answer ("constructor" is NXDOMAIN).
-  return Object.hasOwn(zone.records, name) ? zone.records[name]! : [];
+  return Object.hasOwn(records, name) ? (records as Record<string, DNSRecord[]>)[name]! : [];
 }
 
 /** The search list the kubelet writes for a ClusterFirst pod in namespace ns. */
@@ -165,7 +176,7 @@ export function candidateNames(name: string, searchNamespace?: string, domain = 
  * Resolves a name as a ClusterFirst pod in searchNamespace would (search list, ndots:5), or as a
  * fully-qualified name when no namespace is given; NXDOMAIN lists every name tried.
  */
-export function resolveName(zone: DNSZone, name: string, searchNamespace?: string, resolver?: { searches: string[]; ndots: number }): DNSAnswer {
+export function resolveName(zone: DNSZone | ZoneIndex, name: string, searchNamespace?: string, resolver?: { searches: string[]; ndots: number }): DNSAnswer {
   const tried = candidateNames(name, searchNamespace, zone.domain, resolver);
   for (const q of tried) {
     const records = lookup(zone, q);
@@ -180,7 +191,7 @@ export const SLICES = 2;
 
 export interface DnsContext {
   client: ClientState;
-  zone: DNSZone;
+  zone: ZoneIndex;
   /**
    * Which Services changed since the zone was last brought up to date, and the record names each
    * owns (persistent: one entry per Service); undefined until the zone is first built.
@@ -219,30 +230,37 @@ export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, 
  */
 export function rebuildZone(ctx: DnsContext): void {
   const services = ctx.client.informers.get(SERVICES)?.store;
+  const domain = ctx.zone.domain;
   if (ctx.tracked === undefined) {
-    ctx.zone = { domain: ctx.zone.domain, records: {} };
+    let records = IMap<string, DNSRecord[]>().asMutable();
     let owned = IMap<string, string[]>();
-    for (const svc of (services?.values() ?? []) as Iterable<Service>) owned = putService(ctx, owned, svc);
+    for (const svc of (services?.values() ?? []) as Iterable<Service>) [records, owned] = putService(ctx, records, owned, svc);
+    ctx.zone = { domain, records: records.asImmutable() };
     ctx.tracked = { dirty: OrderedSet(), owned };
     return;
   }
   const { dirty } = ctx.tracked;
   if (dirty.size === 0) return;
   let owned = ctx.tracked.owned;
+  // a transient copy of the persistent map: its changes here share structure with the zone before
+  let records = ctx.zone.records.asMutable();
   for (const key of dirty) {
-    for (const name of owned.get(key) ?? []) delete ctx.zone.records[name];
+    for (const name of owned.get(key) ?? []) records = records.delete(name);
     owned = owned.delete(key);
     const svc = services?.get(key) as Service | undefined;
-    if (svc !== undefined) owned = putService(ctx, owned, svc);
+    if (svc !== undefined) [records, owned] = putService(ctx, records, owned, svc);
   }
+  ctx.zone = { domain, records: records.asImmutable() };
   ctx.tracked = { dirty: OrderedSet(), owned };
 }
 
-function putService(ctx: DnsContext, owned: IMap<string, string[]>, svc: Service): IMap<string, string[]> {
-  const records = serviceRecords(svc, serviceSlices(ctx.client, SLICES, svc), ctx.zone.domain).records;
-  const names = Object.keys(records);
-  for (const n of names) ctx.zone.records[n] = records[n]!;
-  return owned.set(`${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`, names);
+type Records = IMap<string, DNSRecord[]>;
+
+function putService(ctx: DnsContext, records: Records, owned: IMap<string, string[]>, svc: Service): [Records, IMap<string, string[]>] {
+  const own = serviceRecords(svc, serviceSlices(ctx.client, SLICES, svc), ctx.zone.domain).records;
+  const names = Object.keys(own);
+  for (const n of names) records = records.set(n, own[n]!);
+  return [records, owned.set(`${svc.metadata?.namespace ?? "default"}/${svc.metadata?.name}`, names)];
 }
 
 /** What rebuildZone needs to update the zone by Service: values, replaced rather than changed. */

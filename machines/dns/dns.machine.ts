@@ -6,7 +6,8 @@ import { setup } from "xstate";
 import { draftStepOf } from "../common/step.js";
 import { newClient } from "../common/client.js";
 import * as I from "../common/informer.js";
-import { answerQuery, CLUSTER_DOMAIN, noteDelta, rebuildZone, startInformers, type DnsContext, type DnsEvent, type DnsInput } from "./dns.logic.js";
+import { Map as IMap } from "immutable";
+import { answerQuery, CLUSTER_DOMAIN, noteDelta, rebuildZone, startInformers, type DnsContext, type DnsEvent, type DnsInput, type DNSRecord } from "./dns.logic.js";
 
 // Contexts are values: every action runs on a draft and the next context is a new value.
 const step = draftStepOf<DnsContext>();
@@ -31,7 +32,7 @@ export const dnsMachine = setup({
 }).createMachine({
   id: "coredns",
   description: "Services and EndpointSlices to the cluster.local zone.",
-  context: ({ input }) => ({ client: newClient(input.token), zone: { domain: input.domain ?? CLUSTER_DOMAIN, records: {} } }),
+  context: ({ input }) => ({ client: newClient(input.token), zone: { domain: input.domain ?? CLUSTER_DOMAIN, records: IMap<string, DNSRecord[]>() } }),
   initial: "waitingForCacheSync",
   entry: "startInformers",
   on: {

@@ -54,9 +54,10 @@ describe("dns machine paths (model-based)", () => {
     for (const path of paths) {
       replay(dnsMachine, input, path, abstract, (ev, ctx: DnsContext, emitted) => {
         const synced = [...ctx.client.informers.values()].every((i) => i.synced);
-        if (!synced) return expect(ctx.zone.records).toEqual({});
+        if (!synced) return expect(ctx.zone.records.size).toBe(0);
         servingSeen++;
-        expect(ctx.zone).toEqual(dnsRecords(storeItems(ctx.client, SERVICES), storeItems(ctx.client, SLICES), "cluster.local"));
+        // the context keeps the records in a persistent map: the same names and records, in any order
+        expect({ domain: ctx.zone.domain, records: Object.fromEntries(ctx.zone.records) }).toEqual(dnsRecords(storeItems(ctx.client, SERVICES), storeItems(ctx.client, SLICES), "cluster.local"));
         // A list answer opens the informer's watch from the list's resourceVersion.
         if (ev.type === "ApiResponse") {
           const sent = emitted.flatMap((e) => e.send.map((s: any) => s.msg));

@@ -25,6 +25,7 @@ import { view } from "./view.js";
 import { podIPOf } from "./hostnetwork.js";
 import { isRunning, isStopping, stepWorker, type PodWorkerTimerEvent } from "./lifecycles.js";
 import type { PodWorkerEvent } from "./podworker.machine.js";
+import { setWorker, WorkerTable } from "./workertable.js";
 
 export * from "./types.js";
 export { goDuration, formatPod, podEvent } from "./events.js";
@@ -50,7 +51,7 @@ export function initialKubelet(input: KubeletInput): KubeletContext {
     node, index: input.index, given: input.node, podCIDR: input.podCIDR, hostIP: internalIPFor(input.index),
     cri: `cri/${node}`, cni: `cni/${node}`, client: newClient(input.token), now: input.now ?? 0,
     nodeStatusPostedAt: -Infinity, nodeStatusInFlight: false, leaseInFlight: false,
-    workers: new Map(), byContainer: new Map(), ops: new Map(), opSeq: 1, objectWatches: new Map(), nextObjectWatchId: firstObjectWatchId,
+    workers: new WorkerTable(), byContainer: new Map(), ops: new Map(), opSeq: 1, objectWatches: new Map(), nextObjectWatchId: firstObjectWatchId,
   };
 }
 
@@ -140,7 +141,7 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
   const refsBefore = w ? referencedObjects(view(w.pod)) : undefined;
   if (!w) {
     w = newWorker(pod);
-    ctx.workers.set(uid, w);
+    setWorker(ctx, w);
     // A pod already finished before this kubelet saw it has nothing to run.
     if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") stepWorker(w, { type: "AlreadyTerminal" }, fx);
   } else adoptPod(w, pod);
@@ -157,7 +158,10 @@ function usersOf(ctx: KubeletContext, objectKey: string): string[] {
 }
 
 function resyncAll(ctx: KubeletContext, fx: Fx): void {
-  for (const w of [...ctx.workers.values()]) sync(ctx, w, fx);
+  for (const uid of [...ctx.workers.keys()]) {
+    const w = workerOf(ctx, uid);
+    if (w) sync(ctx, w, fx);
+  }
 }
 
 function resyncUsers(ctx: KubeletContext, objectKey: string, fx: Fx): void {

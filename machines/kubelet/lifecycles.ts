@@ -58,9 +58,16 @@ export function stepPull(w: PodWorker, image: string, event: ImagePullEvent): Pu
   return s;
 }
 
+// A container's lifecycle is a frozen value replaced at each step: its state's name is read once.
+const stateNames = new WeakMap<object, string>();
+
 /** The container's chart state, "waiting.crashLoopBackOff.backingOff" style. */
 export function containerState(c: ContainerRecord): string {
-  return stateName(view(c.lifecycle).value);
+  const life = view(c.lifecycle);
+  if (!Object.isFrozen(life)) return stateName(life.value);
+  let name = stateNames.get(life);
+  if (name === undefined) stateNames.set(life, (name = stateName(life.value)));
+  return name;
 }
 
 export function isRunning(c: ContainerRecord): boolean {

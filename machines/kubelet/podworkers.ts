@@ -16,7 +16,7 @@ import { getObject, syncObjectWatches } from "./objects.js";
 import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
-import { current, isDraft } from "mutative";
+import { deleteWorker, ownWorker } from "./workertable.js";
 import { sealed, view } from "./view.js";
 import { usesHostNetwork } from "./hostnetwork.js";
 import { syncActiveDeadline } from "./activedeadline.js";
@@ -33,15 +33,11 @@ export function adoptPod(w: PodWorker, pod: Pod): void {
 /**
  * The pod's worker, for this step to change: the kept worker is copied (its parts that steps
  * change in place, shallowly; the pod, specs and lifecycle snapshots are replaced whole and
- * shared) into the draft's map on first use, so the step reads and writes a plain object instead
- * of a proxy per field. A worker already copied or made in this step is not a draft: it is returned.
+ * shared) into the table on first use (workertable.ts). A worker already copied or made in this
+ * step is returned as it is.
  */
 export function workerOf(ctx: KubeletContext, uid: string): PodWorker | undefined {
-  const w = ctx.workers.get(uid);
-  if (w === undefined || !isDraft(w)) return w;
-  const copy = copyWorker(current(w));
-  ctx.workers.set(uid, copy);
-  return copy;
+  return ownWorker(ctx, uid, copyWorker);
 }
 
 function copyWorker(w: PodWorker): PodWorker {
@@ -308,7 +304,7 @@ function syncTerminated(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.gone) {
     for (const c of w.containers) if (c.lifecycle.context.id) ctx.byContainer.delete(c.lifecycle.context.id);
     stepWorker(w, { type: "Forget" }, fx);
-    ctx.workers.delete(w.uid);
+    deleteWorker(ctx, w.uid);
     // UnregisterPod: the reflectors no other pod needs stop.
     syncObjectWatches(ctx, fx);
     return;

@@ -11,6 +11,7 @@ import { newWorker, sync } from "./podworkers.js";
 import { startProbes, stepProbe } from "./prober.js";
 import { containerLifecycle, stepContainer, stepWorker } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
+import { setWorker } from "./workertable.js";
 
 // ---- restart recovery ---------------------------------------------------------------------
 
@@ -52,7 +53,7 @@ export function recoverWorkers(ctx: KubeletContext, pods: Pod[], sandboxes: PodS
     // A pod already finished before this kubelet saw it has nothing to run.
     if ((pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") && !mutant("kubelet.restart-reruns-finished-pod")) stepWorker(w, { type: "AlreadyTerminal" }, fx);
     adoptRuntimeState(ctx, w, sandboxOf(w.uid), containers, fx);
-    ctx.workers.set(w.uid, w);
+    setWorker(ctx, w);
     out.push(w);
   }
   for (const sb of sandboxes) {
@@ -62,7 +63,7 @@ export function recoverWorkers(ctx: KubeletContext, pods: Pod[], sandboxes: PodS
     const orphan = newWorker({ metadata: { name: sb.podName, namespace: sb.podNamespace, uid: sb.podUid }, spec: { containers: [...specs.values()] } });
     orphan.gone = true;
     adoptRuntimeState(ctx, orphan, sandboxOf(sb.podUid), containers, fx);
-    ctx.workers.set(orphan.uid, orphan);
+    setWorker(ctx, orphan);
     out.push(orphan);
   }
   return out;

