@@ -169,40 +169,6 @@ function statusText(status: object): string {
   return t;
 }
 
-/**
- * Everything generateStatus reads, in a fixed order: the worker's own fields and each container's
- * record (values replaced whole, compared by identity), the node's IP, the second `now` falls in
- * (conditions that flip are stamped with it), and the mutant it consults.
- */
-function statusInputs(ctx: KubeletContext, w: PodWorker): unknown[] {
-  const inputs: unknown[] = [ctx.hostIP, Math.floor(ctx.now / 1000), mutant("kubelet.ready-before-readiness-probe"), w.uid, w.ip, w.sandboxId, w.sandboxStopped, w.startTime, w.failedInit, w.lifecycle, w.status.owned, w.containers.length];
-  for (const c of w.containers) inputs.push(c.kind, c.name, c.lifecycle, c.restartForChange, c.image, c.spec, c.attempts, c.started, c.probes.readiness);
-  return inputs;
-}
-
-function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-// A pod version's last generated status, with the inputs it came from and its JSON: a sync that
-// changed none of them (a resync, an answer that moved nothing the status shows; about a quarter of
-// the generations in a large cluster's start) reuses it. Keyed by the frozen pod, so it goes with it.
-const lastGenerated = new WeakMap<object, { inputs: unknown[]; status: PodStatus; text: string }>();
-
-/** generateStatus and its JSON, reused while its inputs are the same. */
-export function generatedStatus(ctx: KubeletContext, w: PodWorker): { status: PodStatus; text: string } {
-  const pod = view(w.pod);
-  const inputs = statusInputs(ctx, w);
-  const known = Object.isFrozen(pod) ? lastGenerated.get(pod) : undefined;
-  if (known !== undefined && sameInputs(known.inputs, inputs)) return known;
-  const status = generateStatus(ctx, w);
-  const out = { inputs, status, text: JSON.stringify(status) };
-  if (Object.isFrozen(pod)) lastGenerated.set(pod, out);
-  return out;
-}
-
 /** Writes the pod's status through pods/<name>/status when it changed; one write in flight per pod. */
 export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.gone || w.deleteSent) return;
@@ -211,7 +177,8 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     return;
   }
   w.status.dirty = false;
-  const { status, text } = generatedStatus(ctx, w);
+  const status = generateStatus(ctx, w);
+  const text = JSON.stringify(status);
   const pod = view(w.pod);
   // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
   if (text === w.status.last || (pod.status !== undefined && statusText(pod.status) === text)) {
