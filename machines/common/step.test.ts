@@ -18,7 +18,7 @@ describe("what a draft step sends leaves it as plain values", () => {
     const jsonish = JSON.parse('{"__proto__": {"x": 1}, "y": 2}');
     const next = runDraftStep(ctx, {}, (d, _e, f) => {
       d.pods[0]!.labels.app = "db";
-      jsonish.__proto__.held = d.pods[0];
+      Object.getOwnPropertyDescriptor(jsonish, "__proto__")!.value.held = d.pods[0];
       f.send("apiserver", { type: "Write", body: { items: [1, "s", null, d.pods[0], shared], meta: { labels: d.pods[0]!.labels, n: d.n } }, jsonish });
     }, fx);
     const msg = fx.sends[0]!.msg as any;
@@ -29,7 +29,7 @@ describe("what a draft step sends leaves it as plain values", () => {
     // the own "__proto__" key stays an own key holding the copy; the object's prototype is untouched
     expect(Object.hasOwn(msg.jsonish, "__proto__")).toBe(true);
     expect(Object.getPrototypeOf(msg.jsonish)).toBe(Object.prototype);
-    expect(msg.jsonish.__proto__.held).toEqual({ name: "a", labels: { app: "db" } });
+    expect(Object.getOwnPropertyDescriptor(msg.jsonish, "__proto__")!.value.held).toEqual({ name: "a", labels: { app: "db" } });
     expect(next.pods[0]!.labels.app).toBe("db");
     expect(ctx.pods[0]!.labels.app).toBe("web");
   });
