@@ -10,7 +10,6 @@
 import { enqueueActions } from "xstate";
 import { create, current, isDraft } from "mutative";
 import { Fx } from "./effects.js";
-import { setOwn } from "./own.js";
 
 /** A step function over a machine's context: it updates the context (a draft) and records effects in fx. */
 export type Step<C> = (ctx: C, ev: any, fx: Fx) => void;
@@ -80,7 +79,8 @@ function undraft(v: unknown, depth: number): unknown {
     const x0 = (v as Record<string, unknown>)[k];
     if (x0 === null || typeof x0 !== "object") continue;
     const x = undraft(x0, depth + 1);
-    if (x !== x0) setOwn((out ??= { ...(v as Record<string, unknown>) }), k, x);
+    // the spread copies an own "__proto__" as an own key, so this assignment sets that key
+    if (x !== x0) (out ??= { ...(v as Record<string, unknown>) })[k] = x;
   }
   return out ?? v;
 }
