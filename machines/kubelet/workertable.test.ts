@@ -14,10 +14,10 @@ const pod = (uid: string) => ({ metadata: { namespace: "default", name: `p-${uid
 const node = { metadata: { name: "node-1" } } as any;
 
 function withWorkers(...uids: string[]): KubeletContext {
-  const ctx = initialKubelet({ node, index: 0, podCIDR: "10.244.0.0/24", token: "t" });
-  // outside a draft the context is changed in place
-  for (const uid of uids) setWorker(ctx, newWorker(pod(uid)));
-  return ctx;
+  const start = initialKubelet({ node, index: 0, podCIDR: "10.244.0.0/24", token: "t" });
+  return runDraftStep(start, {}, (c) => {
+    for (const uid of uids) setWorker(c, newWorker(pod(uid)));
+  }, new Fx());
 }
 
 const step = (ctx: KubeletContext, fn: (c: KubeletContext) => void) => runDraftStep(ctx, {}, (c) => fn(c), new Fx());
@@ -62,6 +62,15 @@ describe("the pod workers' table", () => {
     expect(after.workers.get("b")).toBe(before.workers.get("b"));
     expect(after.workers.get("a")!.gone).toBe(true);
     expect(before.workers.get("a")!.gone).toBe(false);
+  });
+
+  it("outside a draft step nothing changes: the context is a value", () => {
+    const ctx = withWorkers("a");
+    const table = ctx.workers;
+    expect(() => setWorker(ctx, newWorker(pod("b")))).toThrow(/draft step/);
+    expect(() => workerOf(ctx, "a")).toThrow(/draft step/);
+    expect(ctx.workers).toBe(table);
+    expect([...table.keys()]).toEqual(["a"]);
   });
 
   it("a step that only reads keeps the table", () => {

@@ -51,34 +51,29 @@ export class WorkerTable {
   }
 }
 
-/** The table the step started from, when ctx is a draft (undefined outside one: the context is changed in place). */
-export function startTable(ctx: KubeletContext): WorkerTable | undefined {
-  return isDraft(ctx) ? (original(ctx) as KubeletContext).workers : undefined;
-}
-
-/**
- * The pod's worker for this step to change: one made or copied by this step as it is; a kept one
- * replaced by copy(w) in the table first (the table itself copied at the step's first change).
- */
-export function ownWorker(ctx: KubeletContext, uid: string, copy: (w: PodWorker) => PodWorker): PodWorker | undefined {
-  const table = ctx.workers;
-  const w = table.m.get(uid);
-  if (w === undefined || !isDraft(ctx)) return w;
-  const start = (original(ctx) as KubeletContext).workers;
-  if (table !== start && start.m.get(uid) !== w) return w;
-  const c = copy(w);
-  if (table !== start) table.m.set(uid, c);
-  else ctx.workers = new WorkerTable(new Map(start.m).set(uid, c));
-  return c;
+/** The table the step started from: the workers change only in a draft step (contexts are values). */
+function startTable(ctx: KubeletContext): WorkerTable {
+  if (!isDraft(ctx)) throw new Error("the kubelet's pod workers change only in a draft step: its context is a value");
+  return (original(ctx) as KubeletContext).workers;
 }
 
 /** The entries this step may change: the table is copied at the step's first change. */
 function ownEntries(ctx: KubeletContext): Map<string, PodWorker> {
   const start = startTable(ctx);
-  if (start === undefined || ctx.workers !== start) return ctx.workers.m;
-  const copy = new WorkerTable(new Map(start.m));
-  ctx.workers = copy;
-  return copy.m;
+  if (ctx.workers === start) ctx.workers = new WorkerTable(new Map(start.m));
+  return ctx.workers.m;
+}
+
+/**
+ * The pod's worker for this step to change: one made or copied by this step as it is; a kept one
+ * (the step's start holds it) replaced by copy(w) in the table first.
+ */
+export function ownWorker(ctx: KubeletContext, uid: string, copy: (w: PodWorker) => PodWorker): PodWorker | undefined {
+  const w = ctx.workers.get(uid);
+  if (w === undefined || startTable(ctx).m.get(uid) !== w) return w;
+  const c = copy(w);
+  ownEntries(ctx).set(uid, c);
+  return c;
 }
 
 /** Puts a worker made or copied in this step into the table. */
