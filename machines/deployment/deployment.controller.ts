@@ -235,24 +235,43 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Sends the writes: the new ReplicaSet, ReplicaSet updates, deletions, status, then the revision annotation. */
+/** One write of a sync, and what its answer is for. */
+interface Write {
+  r: Parameters<typeof request>[2];
+  purpose: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Sends a sync's writes one after another, as syncDeployment's calls do: the next goes out when
+ * the one before it succeeded, and the first failure ends the sync (its error requeues the key).
+ * Sent together, a dropped scale-down could land after the scale-up that counted on it.
+ */
+function sendInOrder(ctx: DeploymentControllerContext, fx: Fx, key: string, writes: readonly Write[]): void {
+  const [first, ...next] = writes;
+  if (first) track(ctx, fx, key, first.r, first.purpose, { ...first.data, next });
+}
+
+/** The writes of a sync, in order: the new ReplicaSet, ReplicaSet updates, deletions, status, then the revision annotation. */
 function perform(ctx: DeploymentControllerContext, plan: Plan, status: DeploymentStatus, fx: Fx): void {
   const { key, d } = plan;
   const ns = d.metadata?.namespace;
-  if (plan.create) track(ctx, fx, key, { verb: "create", group: "apps", resource: "replicasets", namespace: ns, body: plan.create }, "create-rs", { d, rs: plan.create });
+  const writes: Write[] = [];
+  if (plan.create) writes.push({ r: { verb: "create", group: "apps", resource: "replicasets", namespace: ns, body: plan.create }, purpose: "create-rs", data: { d, rs: plan.create } });
   for (const [name, w] of plan.rsWrites) {
-    track(ctx, fx, key, { verb: "update", group: "apps", resource: "replicasets", namespace: ns, name, body: w.rs }, "scale-rs", { d, events: w.events });
+    writes.push({ r: { verb: "update", group: "apps", resource: "replicasets", namespace: ns, name, body: w.rs }, purpose: "scale-rs", data: { d, events: w.events } });
   }
-  for (const name of plan.deleteRSs) track(ctx, fx, key, { verb: "delete", group: "apps", resource: "replicasets", namespace: ns, name }, "delete-rs");
+  for (const name of plan.deleteRSs) writes.push({ r: { verb: "delete", group: "apps", resource: "replicasets", namespace: ns, name }, purpose: "delete-rs" });
   // Status first: it carries the cached resourceVersion, which the annotation patch below would change.
   if (canonical(plan.stored.status ?? {}) !== canonical(status)) {
-    track(ctx, fx, key, { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: ns, name: d.metadata?.name, body: { ...d, status } }, "status");
+    writes.push({ r: { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: ns, name: d.metadata?.name, body: { ...d, status } }, purpose: "status" });
   }
   const cached = store<Deployment>(ctx, DEPLOYMENTS).get(key);
   const rev = d.metadata?.annotations?.[L.REVISION_ANNOTATION];
   if (rev !== undefined && cached?.metadata?.annotations?.[L.REVISION_ANNOTATION] !== rev) {
-    track(ctx, fx, key, { verb: "patch", group: "apps", resource: "deployments", namespace: ns, name: d.metadata?.name, patchType: "merge", body: { metadata: { annotations: { [L.REVISION_ANNOTATION]: rev } } } }, "revision");
+    writes.push({ r: { verb: "patch", group: "apps", resource: "deployments", namespace: ns, name: d.metadata?.name, patchType: "merge", body: { metadata: { annotations: { [L.REVISION_ANNOTATION]: rev } } } }, purpose: "revision" });
   }
+  sendInOrder(ctx, fx, key, writes);
 }
 
 const rollout = lifecycleOf(rolloutMachine);
@@ -295,6 +314,7 @@ export function onResponse(ctx: DeploymentControllerContext, res: ApiResponse & 
 function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res: ApiResponse & Stamp, fx: Fx): void {
   const key: string | undefined = p.data?.key;
   if (key === undefined) return;
+  let ours = false;
   if (res.ok) {
     if (p.purpose === "create-rs") {
       const n = res.object.spec?.replicas ?? 0;
@@ -302,7 +322,7 @@ function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res:
     }
     if (p.purpose === "scale-rs") for (const m of p.data.events as string[]) recordEvent(ctx.client, fx, p.data.d, "Normal", "ScalingReplicaSet", m, source, res.now);
   } else if (p.purpose === "create-rs" && res.code === 409 && res.status.reason === "AlreadyExists") {
-    onCollision(ctx, key, p.data.d, p.data.rs, res.now, fx);
+    ours = onCollision(ctx, key, p.data.d, p.data.rs, res.now, fx);
   } else if (p.purpose === "create-rs") {
     const msg = `Failed to create new replica set "${p.data.rs.metadata.name}": ${res.status.message}`;
     recordEvent(ctx.client, fx, p.data.d, "Warning", L.FailedRSCreateReason, msg, source, res.now);
@@ -310,16 +330,26 @@ function onOwnResponse(ctx: DeploymentControllerContext, p: PendingRequest, res:
   } else if (!(p.purpose === "delete-rs" && res.code === 404)) {
     W.addRateLimited(ctx.q, fx, key, res.now);
   }
+  // The sync goes on past its own ReplicaSet found already created (a slow cache) and, in
+  // cleanupDeployment, past one already deleted; any other failure ends it.
+  if (res.ok || ours || (p.purpose === "delete-rs" && res.code === 404)) sendInOrder(ctx, fx, key, p.data.next ?? []);
   W.untrack(ctx.q, key);
 }
 
-/** A ReplicaSet of that name exists with another template: a hash collision raises collisionCount (getNewReplicaSet). */
-function onCollision(ctx: DeploymentControllerContext, key: string, d: Deployment, rs: ReplicaSet, now: number, fx: Fx): void {
+/**
+ * The create found a ReplicaSet of that name (getNewReplicaSet): true when it is this Deployment's
+ * own with the same template; with another template, a hash collision raises collisionCount.
+ */
+function onCollision(ctx: DeploymentControllerContext, key: string, d: Deployment, rs: ReplicaSet, now: number, fx: Fx): boolean {
   const existing = store<ReplicaSet>(ctx, RSS).get(`${d.metadata?.namespace}/${rs.metadata?.name}`);
-  if (existing && controllerRefOf(existing)?.uid === d.metadata?.uid && L.equalIgnoreHash(existing.spec?.template, d.spec?.template)) return;
-  if (!existing) return void W.addRateLimited(ctx.q, fx, key, now); // not in our cache yet: look again
+  if (existing && controllerRefOf(existing)?.uid === d.metadata?.uid && L.equalIgnoreHash(existing.spec?.template, d.spec?.template)) return true;
+  if (!existing) {
+    W.addRateLimited(ctx.q, fx, key, now); // not in our cache yet: look again
+    return false;
+  }
   const status = { ...d.status, collisionCount: (d.status?.collisionCount ?? 0) + 1 };
   track(ctx, fx, key, { verb: "update", group: "apps", resource: "deployments", subresource: "status", namespace: d.metadata?.namespace, name: d.metadata?.name, body: { ...d, status } }, "status");
+  return false;
 }
 
 /** Handles a watch event from any informer. */

@@ -265,3 +265,42 @@ describe("deployment rollouts on running nodes", () => {
     });
   });
 });
+
+describe("a sync's writes, one after another", () => {
+  // syncDeployment's scale() writes each ReplicaSet and returns on the first error: the next write
+  // waits for the answer to the one before it (found by ci-fuzz seed 20261204: a dropped scale-down
+  // landed after the scale-up that counted on it, 12 pods asked for a Deployment of 6 with maxSurge 0).
+  it("a proportional scale-up sends its second ReplicaSet update only once the first is answered", async () => {
+    const c = createCluster({ nodes: 3, seed: 77 });
+    const strategy = { strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: "25%" } } };
+    await c.apply(deploy(4, "nginx:1.27", strategy));
+    await c.settle();
+    c.advance(5_000);
+    // A new template whose image never pulls: the rollout stops at old 3, new 1.
+    await c.apply(deploy(4, "ngnix", strategy));
+    await c.settle();
+    c.advance(5_000);
+    expect(activeRS(c).map((r: any) => r.spec.replicas).sort()).toEqual([1, 3]);
+    const rt = c.runtime;
+    const writes: any[] = [];
+    let held: any;
+    rt.sendHook = (from, to, msg) => {
+      if (from !== "deployment-controller" || msg.type !== "ApiRequest" || msg.resource !== "replicasets" || msg.verb !== "update") return false;
+      writes.push(msg);
+      if (held !== undefined) return false;
+      held = msg;
+      return true;
+    };
+    const r = c.requestSync({ verb: "patch", group: "apps", resource: "deployments", subresource: "scale", namespace: "default", name: "web", patchType: "merge", body: { spec: { replicas: 8 } } });
+    expect(r.ok).toBe(true);
+    await c.settle();
+    // GetProportion on max-replicas 4 -> 8: the larger ReplicaSet first, 3 -> 6, then 1 -> 2.
+    expect(writes.map((w) => w.body.spec.replicas)).toEqual([6]);
+    rt.post("deployment-controller", "apiserver", held);
+    await c.settle();
+    rt.sendHook = undefined;
+    expect(writes.map((w) => w.body.spec.replicas)).toEqual([6, 2]);
+    expect(activeRS(c).map((r: any) => r.spec.replicas).sort()).toEqual([2, 6]);
+    await c.stop();
+  });
+});
