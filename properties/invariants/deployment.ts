@@ -8,7 +8,9 @@
 // had: a ReplicaSet never delivered to it (by a list or a watch event) counts 0, as it does for
 // getReplicaSetsForDeployment (its own create's answer never enters the cache); each other one at
 // the lower of its stored spec (when the write is answered) and the last version delivered before
-// it was sent (not before it arrived: a delay fault holds requests); the Deployment at the larger bound.
+// its sync began (not before it arrived: a delay fault holds requests); the Deployment at the larger bound.
+// A sync's writes go out one after another, each from the step that took the answer to the one
+// before, so a later write was decided on the view of the step that began the chain.
 // Replay: properties/regressions/deployment-surge-random-828598308.json (the stale view it missed).
 
 import type { InvariantSpec } from "./index.js";
@@ -33,6 +35,25 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
      * reaches the API server after later deliveries.
      */
     const delivered = new Map<string, Array<{ inc: number; n: number; obj: any }>>();
+    /**
+     * Each step of the controller, in order: its incarnation, its request counter at the start, and
+     * the counter at the start of the step its chain of writes began in (itself, unless it took the
+     * answer to one of its own requests). Request k was sent by the last step starting at or below k.
+     */
+    const steps: Array<{ inc: number; n: number; root: number }> = [];
+    const rootOf = (inc: number, k: number): number => {
+      // steps are ordered by (incarnation, counter): the last one at or below (inc, k)
+      let lo = 0;
+      let hi = steps.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const s = steps[mid]!;
+        if (s.inc < inc || (s.inc === inc && s.n <= k)) lo = mid + 1;
+        else hi = mid;
+      }
+      const s = steps[lo - 1];
+      return s !== undefined && s.inc === inc ? s.root : k;
+    };
     /** request key -> a scale-up sent, judged when the API server answers that it was written */
     const pending = new Map<string, { name: string; namespace: string; ownerUid: string; want: number; max: number; deployment: string; seenAtSend: Map<string, number> }>();
     const learn = (o: any) => {
@@ -75,6 +96,12 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
     const deferred = new Map<string, Array<NonNullable<ReturnType<typeof pending.get>>>>();
     const ownerOfWrite = new Map<string, string>();
     rt.deliveryHooks.push((from, to, msg) => {
+      if (to === controller) {
+        const inc = rt.incarnation(controller);
+        const n = Number(rt.snapshot(controller)?.context?.client?.nextId ?? 0);
+        const answered = from === "apiserver" && msg.type === "ApiResponse" && typeof msg.id === "number" ? rootOf(inc, msg.id) : undefined;
+        steps.push({ inc, n, root: answered ?? n });
+      }
       if (from === "apiserver" && to === controller) {
         if (msg.type === "WatchEvent") learn(msg.object);
         else if (msg.type === "ApiResponse") {
@@ -116,14 +143,15 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
       // Only a scale-up is bounded by maxSurge; a scale-down is never too many.
       if (self && replicasOf(self) >= want) return;
       const inc = rt.incarnation(controller);
+      const at = rootOf(inc, msg.id);
       const d = stored("Deployment").find((x) => x.metadata?.uid === ownerUid);
-      const seenD = seenAt(ownerUid, inc, msg.id);
+      const seenD = seenAt(ownerUid, inc, at);
       if (!d && !seenD) return;
       const max = Math.max(d ? bound(d) : 0, seenD ? bound(seenD) : 0);
       // What the controller could have counted: the ReplicaSets delivered to it by now (an undelivered one is not in its cache).
       const seenAtSend = new Map<string, number>();
       for (const x of sets) {
-        const seen = seenAt(x.metadata.uid, inc, msg.id);
+        const seen = seenAt(x.metadata.uid, inc, at);
         if (seen) seenAtSend.set(x.metadata.uid, replicasOf(seen));
       }
       pending.set(requestKey(rt, from, msg.id), { name: rs.metadata?.name, namespace, ownerUid, want, max, deployment: (d ?? seenD).metadata.name, seenAtSend });

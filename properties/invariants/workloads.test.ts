@@ -215,6 +215,49 @@ describe("the invariants report a forged violation", () => {
   });
 });
 
+describe("deploymentNeverSurgesPastMaxSurge judges a sync's later writes on the view the sync began with", () => {
+  // syncDeployment's scale() decides every ReplicaSet's size first, then writes them one after
+  // another: a write sent on the answer to the one before was decided before a scale-down that
+  // reached the controller meanwhile (ci-fuzz seed 20261204, run 5, flagged it).
+  it("a proportional scale to 8, and a scale to 2 while its first write is held: no violation", async () => {
+    const c = createCluster({ nodes: 3, seed: 77 });
+    const checker = new InvariantChecker(c.runtime, [deploymentNeverSurgesPastMaxSurge]);
+    const seen: Violation[] = [];
+    c.runtime.observers.push(() => void seen.push(...checker.step()));
+    const d = (replicas: number, image: string) => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "default" }, spec: { replicas, selector: { matchLabels: { app: "web" } }, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: "25%" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", image }] } } } });
+    await c.apply(d(4, "nginx:1.27"));
+    await c.settle();
+    c.advance(5_000);
+    // A template whose image never pulls: the rollout stops at old 3, new 1.
+    await c.apply(d(4, "ngnix"));
+    await c.settle();
+    c.advance(5_000);
+    const sizes = () => c.list("ReplicaSet", { namespace: "default" }).map((r: any) => r.spec.replicas).sort((a: number, b: number) => a - b);
+    expect(sizes()).toEqual([1, 3]);
+    let held: any;
+    const scale = (replicas: number) => c.requestSync({ verb: "patch", group: "apps", resource: "deployments", subresource: "scale", namespace: "default", name: "web", patchType: "merge", body: { spec: { replicas } } });
+    c.runtime.sendHook = (from, _to, msg) => {
+      if (held !== undefined || from !== "deployment-controller" || msg.type !== "ApiRequest" || msg.resource !== "replicasets" || msg.verb !== "update") return false;
+      held = msg;
+      return true;
+    };
+    expect(scale(8).ok).toBe(true);
+    await c.settle();
+    expect(held.body.spec.replicas).toBe(6);
+    expect(scale(2).ok).toBe(true);
+    await c.settle();
+    c.runtime.post("deployment-controller", "apiserver", held);
+    await c.settle();
+    c.runtime.sendHook = undefined;
+    // The sync's second write (1 -> 2) went out after the scale to 2 reached the controller; the next sync shrinks both.
+    c.advance(5_000);
+    await c.settle();
+    expect(seen).toEqual([]);
+    expect(sizes().reduce((a: number, b: number) => a + b, 0)).toBe(2);
+    await c.stop();
+  });
+});
+
 describe("resolveFenceposts follows deploymentutil.ResolveFenceposts", () => {
   const d = (replicas: number, rollingUpdate?: any, type = "RollingUpdate") => ({ spec: { replicas, strategy: { type, ...(rollingUpdate ? { rollingUpdate } : {}) } } });
   it.each([
