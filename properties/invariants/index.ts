@@ -145,7 +145,7 @@ export function informersMatchLists(rt: Runtime): Violation[] {
     for (const inf of informers.values()) {
       // Only an informer whose watch is open at the API server must be current: one whose watch
       // request is still on its way (or being retried) lags its list, as a real one does.
-      if (!inf.synced || !cache.watches.has(`${a}#${inf.watchId}`)) continue;
+      if (!inf.synced || !openWatches(cache.watches).has(`${a}#${inf.watchId}`)) continue;
       const want = listFor(cache, inf);
       if (want === undefined) continue;
       const diff = storeDiff(inf.store, want);
@@ -170,15 +170,42 @@ function selectorsOf(labelSelector: string | undefined, fieldSelector: string | 
   return p;
 }
 
-/** The stored objects of a group and resource (the kind whose resource name it is), or undefined when none was ever stored. */
-function objectsOf(cache: any, group: string, resource: string): Iterable<any> | undefined {
-  for (const [kind, m] of cache.byKind as Map<string, Map<string, any>>) {
-    if (resourceOfKind(kind) !== resource) continue;
-    const first = m.values().next().value;
-    if (first !== undefined && groupOf(first) !== group) continue;
-    return m.values();
+// The API server's cache and the informers' stores are persistent values: the same value gives the
+// same answer, so the checks at each quiescent point redo only what changed since the last one.
+/** byKind value -> "group/resource" -> that kind's objects map (null: none was ever stored) */
+const kindMaps = new WeakMap<object, Map<string, any>>();
+/** a kind's objects map -> selector and namespace -> what a list returns */
+const listsByQuery = new WeakMap<object, Map<string, Map<string, string> | undefined>>();
+/** an informer's store -> the last list it was compared with, and the difference */
+const diffs = new WeakMap<object, { want: Map<string, string>; diff: string | undefined }>();
+
+/** the API server's open watches, by value: a native set of their keys (immutable.js rehashes each long key on every lookup) */
+const watchSets = new WeakMap<object, Set<string>>();
+
+function openWatches(watches: any): Set<string> {
+  let set = watchSets.get(watches);
+  if (!set) watchSets.set(watches, (set = new Set(watches.keys())));
+  return set;
+}
+
+/** The stored objects map of a group and resource (the kind whose resource name it is), or undefined when none was ever stored. */
+function objectsOf(cache: any, group: string, resource: string): any {
+  let byResource = kindMaps.get(cache.byKind);
+  if (!byResource) kindMaps.set(cache.byKind, (byResource = new Map()));
+  const key = group === "" ? resource : `${group}/${resource}`;
+  let m = byResource.get(key);
+  if (m === undefined) {
+    m = null;
+    for (const [kind, objects] of cache.byKind as Map<string, Map<string, any>>) {
+      if (resourceOfKind(kind) !== resource) continue;
+      const first = objects.values().next().value;
+      if (first !== undefined && groupOf(first) !== group) continue;
+      m = objects;
+      break;
+    }
+    byResource.set(key, m);
   }
-  return undefined;
+  return m ?? undefined;
 }
 
 /** What a list of the informer's resource and selectors returns now: key -> resourceVersion (undefined: cannot tell). */
@@ -186,19 +213,34 @@ function listFor(cache: any, inf: any): Map<string, string> | undefined {
   // A kind never stored cannot be told from an unknown resource.
   const objects = objectsOf(cache, inf.group ?? "", inf.resource);
   if (!objects) return undefined;
+  let byQuery = listsByQuery.get(objects);
+  if (!byQuery) listsByQuery.set(objects, (byQuery = new Map()));
+  const query = `${inf.namespace ?? ""}\u0000${inf.labelSelector ?? ""}\u0000${inf.fieldSelector ?? ""}`;
+  if (byQuery.has(query)) return byQuery.get(query);
   const { labels, fields } = selectorsOf(inf.labelSelector, inf.fieldSelector);
-  if (!labels || !fields) return undefined;
-  const out = new Map<string, string>();
-  for (const o of objects) {
-    const m = o.metadata;
-    if (inf.namespace && m.namespace !== inf.namespace) continue;
-    if (!labelsMatch(labels, m.labels) || !fieldsMatch(fields, o)) continue;
-    out.set(m.namespace ? `${m.namespace}/${m.name}` : m.name, m.resourceVersion);
+  let out: Map<string, string> | undefined;
+  if (labels && fields) {
+    out = new Map<string, string>();
+    for (const o of objects.values()) {
+      const m = o.metadata;
+      if (inf.namespace && m.namespace !== inf.namespace) continue;
+      if (!labelsMatch(labels, m.labels) || !fieldsMatch(fields, o)) continue;
+      out.set(m.namespace ? `${m.namespace}/${m.name}` : m.name, m.resourceVersion);
+    }
   }
+  byQuery.set(query, out);
   return out;
 }
 
 function storeDiff(store: Map<string, any>, want: Map<string, string>): string | undefined {
+  const last = diffs.get(store);
+  if (last?.want === want) return last.diff;
+  const diff = freshStoreDiff(store, want);
+  diffs.set(store, { want, diff });
+  return diff;
+}
+
+function freshStoreDiff(store: Map<string, any>, want: Map<string, string>): string | undefined {
   for (const [k, rv] of want) {
     const got = store.get(k);
     if (!got) return `missing ${k} (resourceVersion ${rv})`;
