@@ -292,3 +292,170 @@ export function endpointsEqual(a: Endpoints | null | undefined, b: Endpoints | n
   };
   return deepEqual(strip(a), strip(b));
 }
+
+/**
+ * What a Service's last sync computed, kept in the controller's context (a value: never changed
+ * after it is built) so the next sync applies only the pods that changed. Held only while every
+ * member shares its ports and no two share an address key: then the Endpoints is the one subset
+ * of the members' sorted addresses, whatever order the pods come in.
+ */
+export interface EndpointsMemo {
+  readonly service: Service;
+  readonly includeTerminating: boolean;
+  /** the selected pods it was computed from, in order */
+  readonly pods: readonly Pod[];
+  /** each pod's member (null: none of the Service's endpoints), by place in `pods` */
+  readonly members: readonly (Member | null)[];
+  /** the port list every member resolves (undefined: headless without ports; meaningless with no member) */
+  readonly ports: EndpointPort[] | undefined;
+  /** ready and not-ready addresses, each sorted as lessEndpointAddress sorts */
+  readonly ready: readonly EndpointAddress[];
+  readonly notReady: readonly EndpointAddress[];
+  /** the subsets before capping, built from the above */
+  readonly subsets: EndpointSubset[];
+}
+
+/** A window of changed pods larger than this is recomputed whole: splicing each would cost more. */
+const MAX_INCREMENTAL_CHANGES = 8;
+
+/**
+ * endpointsFor, computed from the Service's last memo by the pods that changed since (pods are
+ * immutable values: an object seen before contributes what it did). Falls back to the full
+ * computation for another Service object, pods that do not share their ports or share an
+ * address, or many changes at once. Returns the Endpoints and the memo for the next sync
+ * (undefined when the result cannot be kept incrementally).
+ */
+export function endpointsWithMemo(prev: EndpointsMemo | undefined, service: Service, pods: Pod[], opts: EndpointsOptions = {}): { endpoints: Endpoints | null; memo: EndpointsMemo | undefined } {
+  if (!hasSelector(service)) return { endpoints: null, memo: undefined };
+  const includeTerminating = service.spec?.publishNotReadyAddresses === true || mutant("endpoints.terminating-pods-stay-ready");
+  const memo = (prev !== undefined && prev.service === service && prev.includeTerminating === includeTerminating ? applyPodChanges(prev, pods) : undefined) ?? fullMemo(service, pods, includeTerminating);
+  if (memo === undefined) return { endpoints: endpointsFor(service, pods, opts), memo: undefined };
+  const { subsets: capped, truncated } = capSubsets(memo.subsets);
+  const endpoints: Endpoints = {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: {
+      name: service.metadata?.name ?? "",
+      namespace: service.metadata?.namespace ?? "default",
+      labels: endpointsLabels(service),
+      ...endpointsAnnotations(opts, truncated),
+    },
+    ...(capped.length ? { subsets: capped } : {}),
+  };
+  return { endpoints, memo };
+}
+
+function memberFor(service: Service, pod: Pod, includeTerminating: boolean): Member | null {
+  return memberOf(service, pod, service.metadata?.namespace ?? "default", includeTerminating, service.spec?.publishNotReadyAddresses === true, service.spec?.ports ?? []);
+}
+
+// The memo of a whole recompute, or undefined when the members do not fit one (see EndpointsMemo).
+function fullMemo(service: Service, pods: readonly Pod[], includeTerminating: boolean): EndpointsMemo | undefined {
+  const members = pods.map((p) => memberFor(service, p, includeTerminating));
+  const present = members.filter((m): m is Member => m !== null);
+  if (present.length > 0 && !sharePorts(present)) return undefined;
+  const seen = new Set<string>();
+  for (const m of present) {
+    if (seen.has(m.key)) return undefined;
+    seen.add(m.key);
+  }
+  const ready = present.filter((m) => m.ready).map((m) => m.addr).sort(compareAddresses);
+  const notReady = present.filter((m) => !m.ready).map((m) => m.addr).sort(compareAddresses);
+  return memoOf(service, includeTerminating, pods, members, present[0]?.ports, ready, notReady);
+}
+
+function memoOf(service: Service, includeTerminating: boolean, pods: readonly Pod[], members: readonly (Member | null)[], ports: EndpointPort[] | undefined, ready: EndpointAddress[], notReady: EndpointAddress[]): EndpointsMemo {
+  Object.freeze(ready);
+  Object.freeze(notReady);
+  const subsets: EndpointSubset[] = [];
+  if (ready.length + notReady.length > 0) {
+    // As oneSubset: the shared ports once each, in port order.
+    const unique = new Map<string, EndpointPort>();
+    for (const p of ports ?? []) unique.set(portKey(p), p);
+    const ss: EndpointSubset = {};
+    if (ready.length) ss.addresses = ready as EndpointAddress[];
+    if (notReady.length) ss.notReadyAddresses = notReady as EndpointAddress[];
+    if (unique.size) ss.ports = [...unique.values()].sort(comparePorts);
+    subsets.push(Object.freeze(ss));
+  }
+  return Object.freeze({ service, includeTerminating, pods: Object.freeze(pods.slice()), members: Object.freeze(members.slice()), ports, ready, notReady, subsets: Object.freeze(subsets) as EndpointSubset[] });
+}
+
+// The first place in a sorted address list whose address does not sort before addr.
+function lowerBound(list: readonly EndpointAddress[], addr: EndpointAddress): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lessEndpointAddress(list[mid]!, addr)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The memo for `pods` from the memo of the pods before: the pods between the first and the last
+ * place the two lists differ leave, those of the new list there come in. Undefined when that
+ * does not keep the memo's conditions (the caller recomputes everything).
+ */
+function applyPodChanges(prev: EndpointsMemo, pods: readonly Pod[]): EndpointsMemo | undefined {
+  const before = prev.pods;
+  let p = 0;
+  const common = Math.min(before.length, pods.length);
+  while (p < common && before[p] === pods[p]) p++;
+  let a = before.length;
+  let b = pods.length;
+  while (a > p && b > p && before[a - 1] === pods[b - 1]) a--, b--;
+  if (p === a && p === b) return pods === prev.pods ? prev : { ...prev, pods: Object.freeze(pods.slice()) };
+  if (a - p + (b - p) > 2 * MAX_INCREMENTAL_CHANGES) return undefined;
+  // Pods in both windows (moved, or between two changes) stay as they are.
+  const kept = new Map<Pod, Member | null>();
+  for (let i = p; i < a; i++) kept.set(before[i]!, prev.members[i]!);
+  const windowMembers: (Member | null)[] = [];
+  const added: Member[] = [];
+  for (let i = p; i < b; i++) {
+    const pod = pods[i]!;
+    const known = kept.get(pod);
+    if (known !== undefined) {
+      kept.delete(pod);
+      windowMembers.push(known);
+      continue;
+    }
+    const m = memberFor(prev.service, pod, prev.includeTerminating);
+    windowMembers.push(m);
+    if (m !== null) added.push(m);
+  }
+  let ready = prev.ready as EndpointAddress[];
+  let notReady = prev.notReady as EndpointAddress[];
+  let copied = false;
+  const own = () => {
+    if (!copied) (ready = ready.slice()), (notReady = notReady.slice()), (copied = true);
+  };
+  // What is left in `kept` left the Service.
+  for (const m of kept.values()) {
+    if (m === null) continue;
+    own();
+    const list = m.ready ? ready : notReady;
+    const i = lowerBound(list, m.addr);
+    if (list[i] !== m.addr) return undefined;
+    list.splice(i, 1);
+  }
+  let ports = prev.ports;
+  let count = ready.length + notReady.length;
+  for (const m of added) {
+    if (count > 0 && !samePorts(m.ports, ports)) return undefined;
+    if (count === 0) ports = m.ports;
+    own();
+    const other = m.ready ? notReady : ready;
+    const j = lowerBound(other, m.addr);
+    if (j < other.length && !lessEndpointAddress(m.addr, other[j]!)) return undefined;
+    const list = m.ready ? ready : notReady;
+    const i = lowerBound(list, m.addr);
+    if (i < list.length && !lessEndpointAddress(m.addr, list[i]!)) return undefined;
+    list.splice(i, 0, m.addr);
+    count++;
+  }
+  const members = [...prev.members.slice(0, p), ...windowMembers, ...prev.members.slice(a)];
+  if (!copied) return Object.freeze({ ...prev, pods: Object.freeze(pods.slice()), members: Object.freeze(members) });
+  return memoOf(prev.service, prev.includeTerminating, pods, members, ports, ready, notReady);
+}
