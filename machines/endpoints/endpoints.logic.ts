@@ -406,7 +406,8 @@ function applyPodChanges(prev: EndpointsMemo, pods: readonly Pod[]): EndpointsMe
   let a = before.length;
   let b = pods.length;
   while (a > p && b > p && before[a - 1] === pods[b - 1]) a--, b--;
-  if (p === a && p === b) return pods === prev.pods ? prev : { ...prev, pods: Object.freeze(pods.slice()) };
+  // The same pods (the list may be another array): the memo holds as it is.
+  if (p === a && p === b) return prev;
   if (a - p + (b - p) > 2 * MAX_INCREMENTAL_CHANGES) return undefined;
   // Pods in both windows (moved, or between two changes) stay as they are.
   const kept = new Map<Pod, Member | null>();
