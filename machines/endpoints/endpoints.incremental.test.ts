@@ -97,7 +97,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("ip" as const), which: fc.nat(), ip: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("delete" as const), which: fc.nat() }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("service" as const), spec: svcSpec }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant("many" as const), specs: fc.array(podSpec, { minLength: 5, maxLength: 12 }) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant("many" as const), specs: fc.array(podSpec, { minLength: 5, maxLength: 40 }) }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("nothing" as const) }), weight: 1 },
 );
 
@@ -106,7 +106,7 @@ class Pods {
   private byName = new Map<string, { pod: Pod; spec: PodSpec; born: number }>();
   private gen = 0;
   add(spec: PodSpec): void {
-    const name = `p${this.gen % 20}`;
+    const name = `p${this.gen % 40}`;
     // A name still in use is deleted first (it then comes back at the end, as a new object would).
     this.byName.delete(name);
     const born = ++this.gen;

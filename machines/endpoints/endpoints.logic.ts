@@ -315,8 +315,8 @@ export interface EndpointsMemo {
   readonly subsets: EndpointSubset[];
 }
 
-/** A window of changed pods larger than this is recomputed whole: splicing each would cost more. */
-const MAX_INCREMENTAL_CHANGES = 8;
+/** More member changes than this are sorted anew: splicing each into the lists would cost more. */
+const MAX_INCREMENTAL_CHANGES = 32;
 
 /**
  * endpointsFor, computed from the Service's last memo by the pods that changed since (pods are
@@ -351,7 +351,11 @@ function memberFor(service: Service, pod: Pod, includeTerminating: boolean): Mem
 
 // The memo of a whole recompute, or undefined when the members do not fit one (see EndpointsMemo).
 function fullMemo(service: Service, pods: readonly Pod[], includeTerminating: boolean): EndpointsMemo | undefined {
-  const members = pods.map((p) => memberFor(service, p, includeTerminating));
+  return memoFromMembers(service, includeTerminating, pods, pods.map((p) => memberFor(service, p, includeTerminating)));
+}
+
+// The memo of these members, their addresses sorted anew.
+function memoFromMembers(service: Service, includeTerminating: boolean, pods: readonly Pod[], members: readonly (Member | null)[]): EndpointsMemo | undefined {
   const present = members.filter((m): m is Member => m !== null);
   if (present.length > 0 && !sharePorts(present)) return undefined;
   const seen = new Set<string>();
@@ -393,10 +397,30 @@ function lowerBound(list: readonly EndpointAddress[], addr: EndpointAddress): nu
   return lo;
 }
 
+// Two members that put the same address with the same readiness on the same ports.
+function sameMember(a: Member | null, b: Member | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  const x = a.addr;
+  const y = b.addr;
+  return (
+    a.key === b.key &&
+    a.ready === b.ready &&
+    x.nodeName === y.nodeName &&
+    x.hostname === y.hostname &&
+    x.targetRef?.name === y.targetRef?.name &&
+    x.targetRef?.namespace === y.targetRef?.namespace &&
+    samePorts(a.ports, b.ports) &&
+    (a.ports ?? []).every((p, i) => p.appProtocol === b.ports![i]!.appProtocol)
+  );
+}
+
 /**
- * The memo for `pods` from the memo of the pods before: the pods between the first and the last
- * place the two lists differ leave, those of the new list there come in. Undefined when that
- * does not keep the memo's conditions (the caller recomputes everything).
+ * The memo for `pods` from the memo of the pods before. Pods are immutable values: an object
+ * seen before contributes what it did, and a new object whose member equals the one it replaces
+ * changes nothing. The members that did change leave and enter the sorted address lists one by
+ * one (many of them: the lists are sorted anew). Undefined when the members no longer fit a memo
+ * (the caller recomputes everything, and endpointsFor decides).
  */
 function applyPodChanges(prev: EndpointsMemo, pods: readonly Pod[]): EndpointsMemo | undefined {
   const before = prev.pods;
@@ -408,34 +432,39 @@ function applyPodChanges(prev: EndpointsMemo, pods: readonly Pod[]): EndpointsMe
   while (a > p && b > p && before[a - 1] === pods[b - 1]) a--, b--;
   // The same pods (the list may be another array): the memo holds as it is.
   if (p === a && p === b) return prev;
-  if (a - p + (b - p) > 2 * MAX_INCREMENTAL_CHANGES) return undefined;
-  // Pods in both windows (moved, or between two changes) stay as they are.
-  const kept = new Map<Pod, Member | null>();
-  for (let i = p; i < a; i++) kept.set(before[i]!, prev.members[i]!);
+  const member = (pod: Pod) => memberFor(prev.service, pod, prev.includeTerminating);
   const windowMembers: (Member | null)[] = [];
+  const removed: Member[] = [];
   const added: Member[] = [];
-  for (let i = p; i < b; i++) {
-    const pod = pods[i]!;
-    const known = kept.get(pod);
-    if (known !== undefined) {
-      kept.delete(pod);
-      windowMembers.push(known);
-      continue;
-    }
-    const m = memberFor(prev.service, pod, prev.includeTerminating);
-    windowMembers.push(m);
-    if (m !== null) added.push(m);
-  }
-  let ready = prev.ready as EndpointAddress[];
-  let notReady = prev.notReady as EndpointAddress[];
-  let copied = false;
-  const own = () => {
-    if (!copied) (ready = ready.slice()), (notReady = notReady.slice()), (copied = true);
+  const change = (old: Member | null, now: Member | null): Member | null => {
+    if (sameMember(old, now)) return old;
+    if (old !== null) removed.push(old);
+    if (now !== null) added.push(now);
+    return now;
   };
-  // What is left in `kept` left the Service.
-  for (const m of kept.values()) {
-    if (m === null) continue;
-    own();
+  if (a - p === b - p) {
+    // Pods replaced in place (the usual case): each new object against the one it replaced.
+    for (let i = p; i < a; i++) windowMembers.push(before[i] === pods[i] ? prev.members[i]! : change(prev.members[i]!, member(pods[i]!)));
+  } else {
+    // Pods came or went: each against the pod of its name before, if any.
+    const was = new Map<string, number>();
+    for (let i = p; i < a; i++) was.set(before[i]!.metadata?.name ?? "", i);
+    for (let i = p; i < b; i++) {
+      const pod = pods[i]!;
+      const name = pod.metadata?.name ?? "";
+      const j = was.get(name);
+      if (j !== undefined) was.delete(name);
+      if (j !== undefined && before[j] === pod) windowMembers.push(prev.members[j]!);
+      else windowMembers.push(change(j === undefined ? null : prev.members[j]!, member(pod)));
+    }
+    for (const j of was.values()) change(prev.members[j]!, null);
+  }
+  const members = [...prev.members.slice(0, p), ...windowMembers, ...prev.members.slice(a)];
+  if (removed.length === 0 && added.length === 0) return Object.freeze({ ...prev, pods: Object.freeze(pods.slice()), members: Object.freeze(members) });
+  if (removed.length + added.length > MAX_INCREMENTAL_CHANGES) return memoFromMembers(prev.service, prev.includeTerminating, pods, members);
+  const ready = prev.ready.slice();
+  const notReady = prev.notReady.slice();
+  for (const m of removed) {
     const list = m.ready ? ready : notReady;
     const i = lowerBound(list, m.addr);
     if (list[i] !== m.addr) return undefined;
@@ -446,7 +475,6 @@ function applyPodChanges(prev: EndpointsMemo, pods: readonly Pod[]): EndpointsMe
   for (const m of added) {
     if (count > 0 && !samePorts(m.ports, ports)) return undefined;
     if (count === 0) ports = m.ports;
-    own();
     const other = m.ready ? notReady : ready;
     const j = lowerBound(other, m.addr);
     if (j < other.length && !lessEndpointAddress(m.addr, other[j]!)) return undefined;
@@ -456,7 +484,5 @@ function applyPodChanges(prev: EndpointsMemo, pods: readonly Pod[]): EndpointsMe
     list.splice(i, 0, m.addr);
     count++;
   }
-  const members = [...prev.members.slice(0, p), ...windowMembers, ...prev.members.slice(a)];
-  if (!copied) return Object.freeze({ ...prev, pods: Object.freeze(pods.slice()), members: Object.freeze(members) });
   return memoOf(prev.service, prev.includeTerminating, pods, members, ports, ready, notReady);
 }
