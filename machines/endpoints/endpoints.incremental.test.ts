@@ -37,7 +37,8 @@ function makePod(name: string, born: number, gen: number, s: PodSpec): Pod {
       name,
       namespace: "default",
       ...(s.noUid ? {} : { uid: `uid-${name}-${born}` }),
-      resourceVersion: String(gen),
+      // Now and then a pod without a resourceVersion: its version is never known, it is looked at anew.
+      ...(gen % 7 === 0 ? {} : { resourceVersion: String(gen) }),
       labels: { app: s.app },
       ...(s.deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}),
     },

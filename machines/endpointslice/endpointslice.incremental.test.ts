@@ -35,7 +35,7 @@ const podSpec = fc.record<PodSpec>({
 
 function makePod(name: string, born: number, gen: number, s: PodSpec): Pod {
   return deepFreeze({
-    metadata: { name, namespace: "default", uid: `uid-${name}-${born}`, resourceVersion: String(gen), labels: { app: s.app }, ...(s.deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}) },
+    metadata: { name, namespace: "default", uid: `uid-${name}-${born}`, ...(gen % 7 === 0 ? {} : { resourceVersion: String(gen) }), labels: { app: s.app }, ...(s.deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}) },
     spec: {
       nodeName: `node-${s.node}`,
       containers: [{ name: "c", ports: s.containerPort === undefined ? [] : [{ name: "http", containerPort: s.containerPort }] }],

@@ -9,7 +9,10 @@ import {
   hasSelector,
   isHeadless,
   isPodReady,
+  isPodVersion,
   podIPv4,
+  podVersions,
+  type PodVersions,
   shouldPodBeInEndpoints,
   shouldSetHostname,
 } from "../common/endpointutil.js";
@@ -340,20 +343,17 @@ function reconcileDesired(service: Service, desired: Map<string, Desired>, exist
 
 /**
  * What a Service's last sync computed, kept in the controller's context (a value: never changed
- * after it is built) so the next sync looks again only at the pods that changed: each pod's part,
- * the desired endpoints they make, and the changes reconciled against the slices then cached.
+ * after it is built) so the next sync looks again only at the pods that changed: each pod's part
+ * and the desired endpoints they make.
  */
 export interface SliceMemo {
   readonly service: Service;
   readonly nodeStore: object;
-  readonly max: number;
-  /** the selected pods it was computed from, in order, and each one's part */
-  readonly pods: readonly Pod[];
+  /** the versions of the selected pods it was computed from, in order, and each one's part */
+  readonly pods: PodVersions;
   readonly parts: readonly (PodPart | undefined)[];
+  /** never changed once in a memo (reconcilePortSet reads a copy) */
   readonly desired: Map<string, Desired>;
-  /** the cached slices the changes were reconciled against, and those changes */
-  readonly slices: readonly EndpointSlice[];
-  readonly changes: SliceChanges;
 }
 
 // Two parts that put the same endpoint on the same ports.
@@ -376,10 +376,10 @@ function desiredOfParts(parts: readonly (PodPart | undefined)[]): Map<string, De
 }
 
 /**
- * reconcileSlices from the Service's last memo: pods replaced by objects whose part is unchanged
- * leave the desired endpoints as they were, and the same desired endpoints against the very same
- * cached slices give the changes they gave. Another Service object, node store or slice size
- * starts afresh. Needs a node store (the controller's): `opts.nodeNamed` reads it.
+ * reconcileSlices from the Service's last memo: pods replaced by versions whose part is unchanged
+ * leave the desired endpoints as they were (then reconciled against the cached slices). Another
+ * Service object or node store starts afresh. Needs a node store (the controller's):
+ * `opts.nodeNamed` reads it.
  */
 export function reconcileSlicesWithMemo(
   prev: SliceMemo | undefined,
@@ -395,7 +395,7 @@ export function reconcileSlicesWithMemo(
   const named = (name: string | undefined) => (name === undefined ? undefined : nodeNamed(name));
   const ns = service.metadata?.namespace ?? "default";
   const partOf = (pod: Pod) => ((pod.metadata?.namespace ?? "default") !== ns ? undefined : podPart(pod, service, named));
-  const fits = prev !== undefined && prev.service === service && prev.nodeStore === nodeStore && prev.max === max;
+  const fits = prev !== undefined && prev.service === service && prev.nodeStore === nodeStore;
   let parts: readonly (PodPart | undefined)[];
   let desired: Map<string, Desired>;
   if (!fits) {
@@ -404,11 +404,11 @@ export function reconcileSlicesWithMemo(
   } else {
     const before = prev.pods;
     let changed = false;
-    if (before.length === pods.length) {
-      // Pods replaced in place (the usual case): each new object against the one it replaced.
+    if (before.names.length === pods.length) {
+      // Pods replaced in place (the usual case): each new version against the one it replaced.
       let next: (PodPart | undefined)[] | undefined;
       for (let i = 0; i < pods.length; i++) {
-        if (pods[i] === before[i]) continue;
+        if (isPodVersion(before, i, pods[i]!)) continue;
         const part = partOf(pods[i]!);
         const old = prev.parts[i];
         if (samePart(old, part)) continue;
@@ -418,13 +418,12 @@ export function reconcileSlicesWithMemo(
       parts = next ?? prev.parts;
     } else {
       // Pods came or went: the desired endpoints are grouped anew, in the new pod order.
-      parts = pods.map((pod, i) => (pod === before[i] ? prev.parts[i] : partOf(pod)));
+      parts = pods.map((pod, i) => (isPodVersion(before, i, pod) ? prev.parts[i] : partOf(pod)));
       changed = true;
     }
     desired = changed ? desiredOfParts(parts) : prev.desired;
   }
-  const sameSlices = fits && desired === prev.desired && existingSlices.length === prev.slices.length && existingSlices.every((s, i) => s === prev.slices[i]);
-  const changes = sameSlices ? prev!.changes : reconcileDesired(service, desired, existingSlices, max);
-  const memo: SliceMemo = Object.freeze({ service, nodeStore, max, pods: Object.freeze(pods.slice()), parts: Object.freeze(parts.slice()), desired, slices: Object.freeze(existingSlices.slice()), changes });
+  const changes = reconcileDesired(service, desired, existingSlices, max);
+  const memo: SliceMemo = Object.freeze({ service, nodeStore, pods: podVersions(pods), parts: Object.freeze(parts.slice()), desired });
   return { changes, memo };
 }
