@@ -182,25 +182,21 @@ function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string 
   return desiredOfParts(pods.map((pod) => ((pod.metadata?.namespace ?? "default") !== ns ? undefined : podPart(pod, service, nodeNamed))));
 }
 
-// Each stored slice object's endpoint keys and, by place, the desired endpoint last found equal to
-// each endpoint: stored slices are immutable values, so one lookup per slice serves its endpoints.
-interface SliceSeen {
-  readonly keys: readonly string[];
-  readonly equal: (Endpoint | undefined)[];
-}
-const slicesSeen = new WeakMap<EndpointSlice, SliceSeen>();
+// The key and the last equal desired endpoint of each stored endpoint object (immutable values).
+const storedKeys = new WeakMap<Endpoint, string>();
+const knownEqual = new WeakMap<Endpoint, Endpoint>();
 
-function seenOf(slice: EndpointSlice): SliceSeen {
-  let seen = slicesSeen.get(slice);
-  if (seen === undefined) slicesSeen.set(slice, (seen = { keys: slice.endpoints.map(endpointKey), equal: new Array<Endpoint | undefined>(slice.endpoints.length) }));
-  return seen;
+function storedEndpointKey(ep: Endpoint): string {
+  let k = storedKeys.get(ep);
+  if (k === undefined) storedKeys.set(ep, (k = endpointKey(ep)));
+  return k;
 }
 
-// deepEqual of a desired endpoint and the stored slice's i-th, remembered for the pair last found equal.
-function sameEndpoint(seen: SliceSeen, i: number, got: Endpoint, ep: Endpoint): boolean {
-  if (got === ep || seen.equal[i] === got) return true;
+// deepEqual of a desired endpoint and a stored one, remembered for the pair last found equal.
+function sameEndpoint(got: Endpoint, ep: Endpoint): boolean {
+  if (got === ep || knownEqual.get(ep) === got) return true;
   if (!deepEqual(got, ep)) return false;
-  seen.equal[i] = got;
+  knownEqual.set(ep, got);
   return true;
 }
 
@@ -242,14 +238,12 @@ function reconcilePortSet(
   for (const slice of existing) {
     const kept: Endpoint[] = [];
     let changed = false;
-    const seen = seenOf(slice);
-    const eps = slice.endpoints;
-    for (let i = 0; i < eps.length; i++) {
-      const k = seen.keys[i]!;
+    for (const ep of slice.endpoints) {
+      const k = storedEndpointKey(ep);
       const got = want.get(k);
       if (!got) continue;
       kept.push(got);
-      if (!sameEndpoint(seen, i, got, eps[i]!)) changed = true;
+      if (!sameEndpoint(got, ep)) changed = true;
       want.delete(k);
     }
     const labelsChanged = !deepEqual(slice.metadata?.labels ?? {}, labels);
