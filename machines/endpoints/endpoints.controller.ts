@@ -14,7 +14,8 @@ import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import {
   OVER_CAPACITY_ANNOTATION,
   endpointsEqual,
-  endpointsFor,
+  endpointsWithMemo,
+  type EndpointsMemo,
 } from "./endpoints.logic.js";
 
 export type { TriggerState };
@@ -43,6 +44,8 @@ export interface EndpointsControllerContext {
   triggerTimes: TriggerStates;
   /** key -> a resourceVersion already replaced by our own update (staleEndpointsTracker) */
   stale: IMap<string, string>;
+  /** key -> what the Service's last sync computed, for the next to apply only the pods that changed */
+  memos: IMap<string, EndpointsMemo>;
 }
 
 export interface EndpointsControllerInput {
@@ -51,7 +54,7 @@ export interface EndpointsControllerInput {
 
 /** A fresh controller: three informers listing. */
 export function initialEndpointsController(input: EndpointsControllerInput): EndpointsControllerContext {
-  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap(), stale: IMap() };
+  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap(), stale: IMap(), memos: IMap() };
 }
 
 /** Starts the Service, Pod and Endpoints informers. */
@@ -122,15 +125,20 @@ export function syncService(ctx: EndpointsControllerContext, key: string, _now: 
     // does so), since our own create may be answered before its watch event reaches the cache.
     ctx.triggerTimes = ctx.triggerTimes.delete(key);
     ctx.stale = ctx.stale.delete(key);
+    ctx.memos = ctx.memos.delete(key);
     write(ctx, fx, { verb: "delete", group: "", resource: "endpoints", namespace: ns, name }, { key, action: "delete", endpoints: current ?? { metadata: { namespace: ns, name } } });
     return true;
   }
-  if (service.spec?.type === "ExternalName") return true;
+  if (service.spec?.type === "ExternalName") {
+    ctx.memos = ctx.memos.delete(key);
+    return true;
+  }
   const pods = selectedPods(ctx.client, PODS, ns, service);
   const computed = computeTriggerTime(ctx.triggerTimes, key, service, pods);
   ctx.triggerTimes = computed.states;
   const trigger = computed.time;
-  const desired = endpointsFor(service, pods, trigger === undefined ? {} : { lastChangeTriggerTime: trigger });
+  const { endpoints: desired, memo } = endpointsWithMemo(ctx.memos.get(key), service, pods, trigger === undefined ? {} : { lastChangeTriggerTime: trigger });
+  ctx.memos = memo === undefined ? ctx.memos.delete(key) : ctx.memos.set(key, memo);
   if (!desired) return true;
   // A cache that still shows what our own update replaced would only earn a 409: wait for the watch.
   if (current && ctx.stale.get(key) === current.metadata?.resourceVersion) return false;

@@ -9,8 +9,11 @@ import {
   HEADLESS_SERVICE_LABEL,
   isHeadless,
   isPodReady,
+  isPodVersion,
   LAST_CHANGE_TRIGGER_TIME_ANNOTATION,
   matchesServiceSelector,
+  podVersions,
+  type PodVersions,
   podIPv4,
   shouldPodBeInEndpoints,
   shouldSetHostname,
@@ -291,4 +294,199 @@ export function endpointsEqual(a: Endpoints | null | undefined, b: Endpoints | n
     return { subsets: e.subsets ?? [], labels: e.metadata?.labels ?? {}, ann };
   };
   return deepEqual(strip(a), strip(b));
+}
+
+/**
+ * What a Service's last sync computed, kept in the controller's context (a value: never changed
+ * after it is built) so the next sync applies only the pods that changed. Held only while every
+ * member shares its ports and no two share an address key: then the Endpoints is the one subset
+ * of the members' sorted addresses, whatever order the pods come in.
+ */
+export interface EndpointsMemo {
+  readonly service: Service;
+  readonly includeTerminating: boolean;
+  /** the versions of the selected pods it was computed from, in order */
+  readonly pods: PodVersions;
+  /** each pod's member (null: none of the Service's endpoints), by place in `pods` */
+  readonly members: readonly (Member | null)[];
+  /** the port list every member resolves (undefined: headless without ports; meaningless with no member) */
+  readonly ports: EndpointPort[] | undefined;
+  /** ready and not-ready addresses, each sorted as lessEndpointAddress sorts */
+  readonly ready: readonly EndpointAddress[];
+  readonly notReady: readonly EndpointAddress[];
+  /** the subsets before capping, built from the above */
+  readonly subsets: EndpointSubset[];
+}
+
+/** More member changes than this are sorted anew: splicing each into the lists would cost more. */
+const MAX_INCREMENTAL_CHANGES = 32;
+
+/**
+ * endpointsFor, computed from the Service's last memo by the pods that changed since (pods are
+ * immutable values: an object seen before contributes what it did). Falls back to the full
+ * computation for another Service object, pods that do not share their ports or share an
+ * address, or many changes at once. Returns the Endpoints and the memo for the next sync
+ * (undefined when the result cannot be kept incrementally).
+ */
+export function endpointsWithMemo(prev: EndpointsMemo | undefined, service: Service, pods: Pod[], opts: EndpointsOptions = {}): { endpoints: Endpoints | null; memo: EndpointsMemo | undefined } {
+  if (!hasSelector(service)) return { endpoints: null, memo: undefined };
+  const includeTerminating = service.spec?.publishNotReadyAddresses === true || mutant("endpoints.terminating-pods-stay-ready");
+  const memo = (prev !== undefined && prev.service === service && prev.includeTerminating === includeTerminating ? applyPodChanges(prev, pods) : undefined) ?? fullMemo(service, pods, includeTerminating);
+  if (memo === undefined) return { endpoints: endpointsFor(service, pods, opts), memo: undefined };
+  const { subsets: capped, truncated } = capSubsets(memo.subsets);
+  const endpoints: Endpoints = {
+    apiVersion: "v1",
+    kind: "Endpoints",
+    metadata: {
+      name: service.metadata?.name ?? "",
+      namespace: service.metadata?.namespace ?? "default",
+      labels: endpointsLabels(service),
+      ...endpointsAnnotations(opts, truncated),
+    },
+    ...(capped.length ? { subsets: capped } : {}),
+  };
+  return { endpoints, memo };
+}
+
+function memberFor(service: Service, pod: Pod, includeTerminating: boolean): Member | null {
+  return memberOf(service, pod, service.metadata?.namespace ?? "default", includeTerminating, service.spec?.publishNotReadyAddresses === true, service.spec?.ports ?? []);
+}
+
+// The memo of a whole recompute, or undefined when the members do not fit one (see EndpointsMemo).
+function fullMemo(service: Service, pods: readonly Pod[], includeTerminating: boolean): EndpointsMemo | undefined {
+  return memoFromMembers(service, includeTerminating, pods, pods.map((p) => memberFor(service, p, includeTerminating)));
+}
+
+// The memo of these members, their addresses sorted anew.
+function memoFromMembers(service: Service, includeTerminating: boolean, pods: readonly Pod[], members: readonly (Member | null)[]): EndpointsMemo | undefined {
+  const present = members.filter((m): m is Member => m !== null);
+  if (present.length > 0 && !sharePorts(present)) return undefined;
+  const seen = new Set<string>();
+  for (const m of present) {
+    if (seen.has(m.key)) return undefined;
+    seen.add(m.key);
+  }
+  const ready = present.filter((m) => m.ready).map((m) => m.addr).sort(compareAddresses);
+  const notReady = present.filter((m) => !m.ready).map((m) => m.addr).sort(compareAddresses);
+  return memoOf(service, includeTerminating, pods, members, present[0]?.ports, ready, notReady);
+}
+
+function memoOf(service: Service, includeTerminating: boolean, pods: readonly Pod[], members: readonly (Member | null)[], ports: EndpointPort[] | undefined, ready: EndpointAddress[], notReady: EndpointAddress[]): EndpointsMemo {
+  Object.freeze(ready);
+  Object.freeze(notReady);
+  const subsets: EndpointSubset[] = [];
+  if (ready.length + notReady.length > 0) {
+    // As oneSubset: the shared ports once each, in port order.
+    const unique = new Map<string, EndpointPort>();
+    for (const p of ports ?? []) unique.set(portKey(p), p);
+    const ss: EndpointSubset = {};
+    if (ready.length) ss.addresses = ready as EndpointAddress[];
+    if (notReady.length) ss.notReadyAddresses = notReady as EndpointAddress[];
+    if (unique.size) ss.ports = [...unique.values()].sort(comparePorts);
+    subsets.push(Object.freeze(ss));
+  }
+  return Object.freeze({ service, includeTerminating, pods: podVersions(pods), members: Object.freeze(members.slice()), ports, ready, notReady, subsets: Object.freeze(subsets) as EndpointSubset[] });
+}
+
+// The first place in a sorted address list whose address does not sort before addr.
+function lowerBound(list: readonly EndpointAddress[], addr: EndpointAddress): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lessEndpointAddress(list[mid]!, addr)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Two members that put the same address with the same readiness on the same ports.
+function sameMember(a: Member | null, b: Member | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  const x = a.addr;
+  const y = b.addr;
+  return (
+    a.key === b.key &&
+    a.ready === b.ready &&
+    x.nodeName === y.nodeName &&
+    x.hostname === y.hostname &&
+    x.targetRef?.name === y.targetRef?.name &&
+    x.targetRef?.namespace === y.targetRef?.namespace &&
+    samePorts(a.ports, b.ports) &&
+    (a.ports ?? []).every((p, i) => p.appProtocol === b.ports![i]!.appProtocol)
+  );
+}
+
+/**
+ * The memo for `pods` from the memo of the pods before. Pods are immutable values: a version
+ * seen before contributes what it did, and a new one whose member equals the one it replaces
+ * changes nothing. The members that did change leave and enter the sorted address lists one by
+ * one (many of them: the lists are sorted anew). Undefined when the members no longer fit a memo
+ * (the caller recomputes everything, and endpointsFor decides).
+ */
+function applyPodChanges(prev: EndpointsMemo, pods: readonly Pod[]): EndpointsMemo | undefined {
+  const before = prev.pods;
+  let p = 0;
+  const n = before.names.length;
+  const common = Math.min(n, pods.length);
+  while (p < common && isPodVersion(before, p, pods[p]!)) p++;
+  let a = n;
+  let b = pods.length;
+  while (a > p && b > p && isPodVersion(before, a - 1, pods[b - 1]!)) a--, b--;
+  // The same pods (the list may be another array): the memo holds as it is.
+  if (p === a && p === b) return prev;
+  const member = (pod: Pod) => memberFor(prev.service, pod, prev.includeTerminating);
+  const windowMembers: (Member | null)[] = [];
+  const removed: Member[] = [];
+  const added: Member[] = [];
+  const change = (old: Member | null, now: Member | null): Member | null => {
+    if (sameMember(old, now)) return old;
+    if (old !== null) removed.push(old);
+    if (now !== null) added.push(now);
+    return now;
+  };
+  if (a - p === b - p) {
+    // Pods replaced in place (the usual case): each new object against the one it replaced.
+    for (let i = p; i < a; i++) windowMembers.push(isPodVersion(before, i, pods[i]!) ? prev.members[i]! : change(prev.members[i]!, member(pods[i]!)));
+  } else {
+    // Pods came or went: each against the pod of its name before, if any.
+    const was = new Map<string, number>();
+    for (let i = p; i < a; i++) was.set(before.names[i]!, i);
+    for (let i = p; i < b; i++) {
+      const pod = pods[i]!;
+      const name = pod.metadata?.name ?? "";
+      const j = was.get(name);
+      if (j !== undefined) was.delete(name);
+      if (j !== undefined && isPodVersion(before, j, pod)) windowMembers.push(prev.members[j]!);
+      else windowMembers.push(change(j === undefined ? null : prev.members[j]!, member(pod)));
+    }
+    for (const j of was.values()) change(prev.members[j]!, null);
+  }
+  const members = [...prev.members.slice(0, p), ...windowMembers, ...prev.members.slice(a)];
+  if (removed.length === 0 && added.length === 0) return Object.freeze({ ...prev, pods: podVersions(pods), members: Object.freeze(members) });
+  if (removed.length + added.length > MAX_INCREMENTAL_CHANGES) return memoFromMembers(prev.service, prev.includeTerminating, pods, members);
+  const ready = prev.ready.slice();
+  const notReady = prev.notReady.slice();
+  for (const m of removed) {
+    const list = m.ready ? ready : notReady;
+    const i = lowerBound(list, m.addr);
+    if (list[i] !== m.addr) return undefined;
+    list.splice(i, 1);
+  }
+  let ports = prev.ports;
+  let count = ready.length + notReady.length;
+  for (const m of added) {
+    if (count > 0 && !samePorts(m.ports, ports)) return undefined;
+    if (count === 0) ports = m.ports;
+    const other = m.ready ? notReady : ready;
+    const j = lowerBound(other, m.addr);
+    if (j < other.length && !lessEndpointAddress(m.addr, other[j]!)) return undefined;
+    const list = m.ready ? ready : notReady;
+    const i = lowerBound(list, m.addr);
+    if (i < list.length && !lessEndpointAddress(m.addr, list[i]!)) return undefined;
+    list.splice(i, 0, m.addr);
+    count++;
+  }
+  return memoOf(prev.service, prev.includeTerminating, pods, members, ports, ready, notReady);
 }

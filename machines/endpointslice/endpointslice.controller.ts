@@ -15,7 +15,7 @@ import { mutant } from "../common/mutation.js";
 import { retryOrForget } from "../common/controller.js";
 import { handleResponse, storeGet } from "../common/informer.js";
 import * as W from "../common/workqueue.js";
-import { CONTROLLER_NAME, MANAGED_BY_LABEL, reconcileSlices, type SliceChanges } from "./endpointslice.logic.js";
+import { CONTROLLER_NAME, MANAGED_BY_LABEL, reconcileSlices, reconcileSlicesWithMemo, type SliceChanges, type SliceMemo } from "./endpointslice.logic.js";
 
 /** The controller gives a key up after this many requeues (maxRetries). */
 export const MAX_RETRIES = 15;
@@ -48,6 +48,8 @@ export interface EndpointSliceControllerContext {
   queue: W.WorkQueue;
   sync?: SliceSync;
   triggerTimes: TriggerStates;
+  /** key -> what the Service's last sync computed, for the next to look again only at the pods that changed */
+  memos: IMap<string, SliceMemo>;
 }
 
 export interface EndpointSliceControllerInput {
@@ -56,7 +58,7 @@ export interface EndpointSliceControllerInput {
 
 /** A fresh controller. */
 export function initialEndpointSliceController(input: EndpointSliceControllerInput): EndpointSliceControllerContext {
-  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap() };
+  return { client: newClient(input.token), queue: W.newWorkQueue(), triggerTimes: IMap(), memos: IMap() };
 }
 
 /** Starts the Service, Pod, EndpointSlice and Node informers. */
@@ -135,9 +137,13 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
   const service: Service | undefined = storeGet(ctx.client, SERVICES, key);
   if (!service) {
     ctx.triggerTimes = ctx.triggerTimes.delete(key);
+    ctx.memos = ctx.memos.delete(key);
     return [];
   }
-  if (service.spec?.type === "ExternalName" || !service.spec?.selector) return [];
+  if (service.spec?.type === "ExternalName" || !service.spec?.selector) {
+    ctx.memos = ctx.memos.delete(key);
+    return [];
+  }
   // The pods the Service's selector picks, as the controller lists them; the reconciler trusts the list.
   const pods = mutant("endpointslice.ignores-selector")
     ? [...(ctx.client.informers.get(PODS)?.store.values() ?? [])].filter((p) => (p.metadata?.namespace ?? "default") === ns)
@@ -150,7 +156,14 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
   const computed = computeTriggerTime(ctx.triggerTimes, key, service, pods);
   ctx.triggerTimes = computed.states;
   const trigger = computed.time;
-  const plan = finalizePlan(reconcileSlices(service, pods, slices, nodeStore === undefined ? { nodeNamed } : { nodeNamed, nodeStore }), trigger);
+  let changes: SliceChanges;
+  if (nodeStore === undefined) changes = reconcileSlices(service, pods, slices, { nodeNamed });
+  else {
+    const r = reconcileSlicesWithMemo(ctx.memos.get(key), service, pods, slices, { nodeNamed, nodeStore });
+    ctx.memos = r.memo === undefined ? ctx.memos.delete(key) : ctx.memos.set(key, r.memo);
+    changes = r.changes;
+  }
+  const plan = finalizePlan(changes, trigger);
   // Don't create new slices for a Service being deleted: it would race the garbage collector.
   return service.metadata?.deletionTimestamp ? plan.filter((w) => w.action !== "create") : plan;
 }

@@ -9,7 +9,10 @@ import {
   hasSelector,
   isHeadless,
   isPodReady,
+  isPodVersion,
   podIPv4,
+  podVersions,
+  type PodVersions,
   shouldPodBeInEndpoints,
   shouldSetHostname,
 } from "../common/endpointutil.js";
@@ -30,8 +33,6 @@ export interface ReconcileOptions {
   nodes?: Node[];
   /** finds a node by name (an informer store's get) instead of searching `nodes` for every pod */
   nodeNamed?: (name: string) => Node | undefined;
-  /** the node store `nodeNamed` reads (an immutable value): while it is the same, so are the nodes' zones */
-  nodeStore?: object;
 }
 
 /** Slices to create (generateName only), update (full new object) and delete. */
@@ -175,40 +176,10 @@ function podPart(pod: Pod, service: Service, nodeNamed: (name: string | undefine
   return part;
 }
 
-// A Service object's last desired endpoints: the pods and node store they came from, each pod's part.
-// Its next sync mostly sees the same list with a few pods replaced, or the very same list (the
-// echo of its own write), under the same node store: unchanged pods keep their parts.
-interface LastDesired {
-  readonly pods: readonly Pod[];
-  readonly nodeStore: object;
-  readonly parts: readonly (PodPart | undefined)[];
-  readonly desired: Map<string, Desired>;
-}
-const lastDesired = new WeakMap<Service, LastDesired>();
-
 /** Desired endpoints grouped by port set, in pod order (terminating pods included, per KEP-1672). */
-function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string | undefined) => Node | undefined, nodeStore: object | undefined): Map<string, Desired> {
-  const last = nodeStore === undefined ? undefined : lastDesired.get(service);
-  const same = last !== undefined && last.nodeStore === nodeStore;
-  const before = same && last.pods.length === pods.length ? last.pods : undefined;
-  if (before !== undefined && pods.every((p, i) => p === before[i])) {
-    lastDesired.set(service, { ...last!, pods });
-    return last!.desired;
-  }
+function desiredByPorts(service: Service, pods: Pod[], nodeNamed: (name: string | undefined) => Node | undefined): Map<string, Desired> {
   const ns = service.metadata?.namespace ?? "default";
-  const out = new Map<string, Desired>();
-  const parts: (PodPart | undefined)[] = [];
-  for (let i = 0; i < pods.length; i++) {
-    const pod = pods[i]!;
-    const part = before !== undefined && pod === before[i] ? last!.parts[i] : (pod.metadata?.namespace ?? "default") !== ns ? undefined : podPart(pod, service, nodeNamed);
-    parts.push(part);
-    if (part === undefined) continue;
-    let d = out.get(part.portsKey);
-    if (d === undefined) out.set(part.portsKey, (d = { ports: part.ports, endpoints: new Map<string, Endpoint>() }));
-    d.endpoints.set(part.key, part.ep);
-  }
-  if (nodeStore !== undefined) lastDesired.set(service, { pods, nodeStore, parts, desired: out });
-  return out;
+  return desiredOfParts(pods.map((pod) => ((pod.metadata?.namespace ?? "default") !== ns ? undefined : podPart(pod, service, nodeNamed))));
 }
 
 // The key and the last equal desired endpoint of each stored endpoint object (immutable values).
@@ -331,11 +302,15 @@ export function reconcileSlices(
   opts: ReconcileOptions = {},
 ): SliceChanges {
   if (!hasSelector(service)) return { create: [], update: [], delete: [] };
-  const max = opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE;
-  const existing = ownedSlices(service, existingSlices);
   const named = opts.nodeNamed;
   const nodes = opts.nodes ?? [];
-  const desired = desiredByPorts(service, pods, (name) => (named !== undefined ? (name === undefined ? undefined : named(name)) : nodes.find((n) => n.metadata?.name === name)), named !== undefined ? opts.nodeStore : undefined);
+  const desired = desiredByPorts(service, pods, (name) => (named !== undefined ? (name === undefined ? undefined : named(name)) : nodes.find((n) => n.metadata?.name === name)));
+  return reconcileDesired(service, desired, existingSlices, opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE);
+}
+
+/** reconcileByAddressType over the desired endpoints by port set and the slices in the cache. */
+function reconcileDesired(service: Service, desired: Map<string, Desired>, existingSlices: EndpointSlice[], max: number): SliceChanges {
+  const existing = ownedSlices(service, existingSlices);
   const existingByPorts = new Map<string, EndpointSlice[]>();
   for (const s of existing) {
     const k = portsKey(s.ports ?? []);
@@ -358,4 +333,91 @@ export function reconcileSlices(
     else changes.create.push(newEndpointSlice(service, []));
   }
   return changes;
+}
+
+/**
+ * What a Service's last sync computed, kept in the controller's context (a value: never changed
+ * after it is built) so the next sync looks again only at the pods that changed: each pod's part
+ * and the desired endpoints they make.
+ */
+export interface SliceMemo {
+  readonly service: Service;
+  readonly nodeStore: object;
+  /** the versions of the selected pods it was computed from, in order, and each one's part */
+  readonly pods: PodVersions;
+  readonly parts: readonly (PodPart | undefined)[];
+  /** never changed once in a memo (reconcilePortSet reads a copy) */
+  readonly desired: Map<string, Desired>;
+}
+
+// Two parts that put the same endpoint on the same ports.
+function samePart(a: PodPart | undefined, b: PodPart | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return a.key === b.key && a.portsKey === b.portsKey && deepEqual(a.ep, b.ep) && deepEqual(a.ports, b.ports);
+}
+
+// The desired endpoints of these parts, in pod order (as desiredByPorts groups them).
+function desiredOfParts(parts: readonly (PodPart | undefined)[]): Map<string, Desired> {
+  const out = new Map<string, Desired>();
+  for (const part of parts) {
+    if (part === undefined) continue;
+    let d = out.get(part.portsKey);
+    if (d === undefined) out.set(part.portsKey, (d = { ports: part.ports, endpoints: new Map<string, Endpoint>() }));
+    d.endpoints.set(part.key, part.ep);
+  }
+  return out;
+}
+
+/**
+ * reconcileSlices from the Service's last memo: pods replaced by versions whose part is unchanged
+ * leave the desired endpoints as they were (then reconciled against the cached slices). Another
+ * Service object or node store starts afresh. Needs a node store (the controller's):
+ * `opts.nodeNamed` reads it.
+ */
+export function reconcileSlicesWithMemo(
+  prev: SliceMemo | undefined,
+  service: Service,
+  pods: Pod[],
+  existingSlices: EndpointSlice[],
+  /** nodeStore: the node store `nodeNamed` reads (an immutable value): while it is the same, so are the nodes' zones */
+  opts: ReconcileOptions & { nodeNamed: (name: string) => Node | undefined; nodeStore: object },
+): { changes: SliceChanges; memo: SliceMemo | undefined } {
+  if (!hasSelector(service)) return { changes: { create: [], update: [], delete: [] }, memo: undefined };
+  const max = opts.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE;
+  const { nodeNamed, nodeStore } = opts;
+  const named = (name: string | undefined) => (name === undefined ? undefined : nodeNamed(name));
+  const ns = service.metadata?.namespace ?? "default";
+  const partOf = (pod: Pod) => ((pod.metadata?.namespace ?? "default") !== ns ? undefined : podPart(pod, service, named));
+  const fits = prev !== undefined && prev.service === service && prev.nodeStore === nodeStore;
+  let parts: readonly (PodPart | undefined)[];
+  let desired: Map<string, Desired>;
+  if (!fits) {
+    parts = pods.map(partOf);
+    desired = desiredOfParts(parts);
+  } else {
+    const before = prev.pods;
+    let changed = false;
+    if (before.names.length === pods.length) {
+      // Pods replaced in place (the usual case): each new version against the one it replaced.
+      let next: (PodPart | undefined)[] | undefined;
+      for (let i = 0; i < pods.length; i++) {
+        if (isPodVersion(before, i, pods[i]!)) continue;
+        const part = partOf(pods[i]!);
+        const old = prev.parts[i];
+        if (samePart(old, part)) continue;
+        (next ??= prev.parts.slice())[i] = part;
+        changed = true;
+      }
+      parts = next ?? prev.parts;
+    } else {
+      // Pods came or went: the desired endpoints are grouped anew, in the new pod order.
+      parts = pods.map((pod, i) => (isPodVersion(before, i, pod) ? prev.parts[i] : partOf(pod)));
+      changed = true;
+    }
+    desired = changed ? desiredOfParts(parts) : prev.desired;
+  }
+  const changes = reconcileDesired(service, desired, existingSlices, max);
+  const memo: SliceMemo = Object.freeze({ service, nodeStore, pods: podVersions(pods), parts: Object.freeze(parts.slice()), desired });
+  return { changes, memo };
 }
