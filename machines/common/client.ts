@@ -15,12 +15,13 @@ import type { ApiRequest, ApiResponse, WatchEvent } from "../messages.js";
 import { rfc3339 } from "./time.js";
 import { mutant } from "./mutation.js";
 import { InformerMap } from "./informermap.js";
+import { PendingMap } from "./pendingmap.js";
 
 export interface ClientState {
   token: string;
   nextId: number;
   /** request id -> what the response is for */
-  pending: OrderedMap<number, PendingRequest>;
+  pending: PendingMap<PendingRequest>;
   /** watch id -> informer: a persistent map of values, so a step's draft never proxies an informer */
   informers: InformerMap<Informer>;
   /** events already recorded, by what makes them the same (client-go's EventCorrelator cache), oldest first */
@@ -105,7 +106,7 @@ const KIND_BITS: Record<IndexKind, number> = { labels: LABELS, selector: SELECTO
 
 /** A fresh client identity. */
 export function newClient(token: string): ClientState {
-  return { token, nextId: 1, pending: OrderedMap(), informers: InformerMap.empty() };
+  return { token, nextId: 1, pending: PendingMap.empty(), informers: InformerMap.empty() };
 }
 
 /** Sends a request to the API server and remembers why, for when the response comes. */
