@@ -25,7 +25,7 @@ export interface ClientState {
   /** watch id -> informer: a persistent map of values, so a step's draft never proxies an informer */
   informers: InformerMap<Informer>;
   /** events already recorded, by what makes them the same (client-go's EventCorrelator cache), oldest first */
-  events?: OrderedMap<string, RecordedEvent>;
+  events?: OrderedMap<EventKey, RecordedEvent>;
 }
 
 export interface RecordedEvent {
@@ -840,6 +840,41 @@ export function newEvent(involved: any, type: "Normal" | "Warning", reason: stri
   return ev;
 }
 
+/**
+ * The key of an Event in the correlator's cache: the joined text of what makes two Events the same,
+ * hashed (immutable.js's hashCode) over the object's name and the reason only. immutable.js hashes
+ * a long string key in full, through a cache of 255 strings that the cluster's many keys keep
+ * emptying; the cache is ordered by insertion, never by hash, and keys still compare in full
+ * (valueOf), so the hash changes only the work. toString, as a key in JSON, is the text.
+ */
+export class EventKey {
+  private readonly h: number;
+
+  constructor(readonly text: string, name: string | undefined, reason: string) {
+    let h = reason.length;
+    for (let i = 0; i < reason.length; i++) h = (Math.imul(h, 31) + reason.charCodeAt(i)) | 0;
+    const n = name ?? "";
+    for (let i = 0; i < n.length; i++) h = (Math.imul(h, 31) + n.charCodeAt(i)) | 0;
+    this.h = h;
+  }
+
+  hashCode(): number {
+    return this.h;
+  }
+
+  equals(o: unknown): boolean {
+    return o instanceof EventKey && o.text === this.text;
+  }
+
+  valueOf(): string {
+    return this.text;
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
 /** Sends an Event to the API server (fire and forget, as the recorder does). */
 export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal" | "Warning", reason: string, message: string, source: EventSource, now: number, fieldPath?: string): void {
   const ev = newEvent(involved, type, reason, message, source, now, c.nextId);
@@ -847,8 +882,8 @@ export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal
   // The same event again (same source, object, type, reason and message) is counted on the first
   // one, as client-go's EventCorrelator does: kubectl shows "(x3 over 10s)".
   const m = involved.metadata ?? {};
-  const key = [source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message].join("\u0000");
-  const events = c.events ?? OrderedMap<string, RecordedEvent>();
+  const key = new EventKey([source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message].join("\u0000"), m.name, reason);
+  const events = c.events ?? OrderedMap<EventKey, RecordedEvent>();
   const seen = events.get(key);
   if (seen) {
     // replaced, not counted in place: the cache is a value shared with earlier snapshots
