@@ -842,7 +842,7 @@ export function newEvent(involved: any, type: "Normal" | "Warning", reason: stri
 
 /**
  * The key of an Event in the correlator's cache: the joined text of what makes two Events the same,
- * hashed (immutable.js's hashCode) over the object's name and the reason only. immutable.js hashes
+ * hashed (immutable.js's hashCode) over each part's length and last 16 characters only. immutable.js hashes
  * a long string key in full, through a cache of 255 strings that the cluster's many keys keep
  * emptying; the cache is ordered by insertion, never by hash, and keys still compare in full
  * (valueOf), so the hash changes only the work. toString, as a key in JSON, is the text.
@@ -850,11 +850,15 @@ export function newEvent(involved: any, type: "Normal" | "Warning", reason: stri
 export class EventKey {
   private readonly h: number;
 
-  constructor(readonly text: string, name: string | undefined, reason: string) {
-    let h = reason.length;
-    for (let i = 0; i < reason.length; i++) h = (Math.imul(h, 31) + reason.charCodeAt(i)) | 0;
-    const n = name ?? "";
-    for (let i = 0; i < n.length; i++) h = (Math.imul(h, 31) + n.charCodeAt(i)) | 0;
+  constructor(readonly text: string, parts: readonly unknown[]) {
+    // the short parts whole, the long ones (message, uid) by their length and last characters
+    let h = text.length;
+    for (const part of parts) {
+      // as join writes it: undefined and null as ""
+      const p = typeof part === "string" ? part : part === undefined || part === null ? "" : String(part);
+      h = (Math.imul(h, 31) + p.length) | 0;
+      for (let i = Math.max(0, p.length - 16); i < p.length; i++) h = (Math.imul(h, 31) + p.charCodeAt(i)) | 0;
+    }
     this.h = h;
   }
 
@@ -882,7 +886,8 @@ export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal
   // The same event again (same source, object, type, reason and message) is counted on the first
   // one, as client-go's EventCorrelator does: kubectl shows "(x3 over 10s)".
   const m = involved.metadata ?? {};
-  const key = new EventKey([source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message].join("\u0000"), m.name, reason);
+  const parts = [source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message];
+  const key = new EventKey(parts.join("\u0000"), parts);
   const events = c.events ?? OrderedMap<EventKey, RecordedEvent>();
   const seen = events.get(key);
   if (seen) {
