@@ -25,7 +25,7 @@ export interface ClientState {
   /** watch id -> informer: a persistent map of values, so a step's draft never proxies an informer */
   informers: InformerMap<Informer>;
   /** events already recorded, by what makes them the same (client-go's EventCorrelator cache), oldest first */
-  events?: OrderedMap<EventKey, RecordedEvent>;
+  events?: OrderedMap<string, RecordedEvent>;
 }
 
 export interface RecordedEvent {
@@ -840,45 +840,6 @@ export function newEvent(involved: any, type: "Normal" | "Warning", reason: stri
   return ev;
 }
 
-/**
- * The key of an Event in the correlator's cache: the joined text of what makes two Events the same,
- * hashed (immutable.js's hashCode) over each part's length and last 16 characters only. immutable.js hashes
- * a long string key in full, through a cache of 255 strings that the cluster's many keys keep
- * emptying; the cache is ordered by insertion, never by hash, and keys still compare in full
- * (valueOf), so the hash changes only the work. toString, as a key in JSON, is the text.
- */
-export class EventKey {
-  private readonly h: number;
-
-  constructor(readonly text: string, parts: readonly unknown[]) {
-    // the short parts whole, the long ones (message, uid) by their length and last characters
-    let h = text.length;
-    for (const part of parts) {
-      // as join writes it: undefined and null as ""
-      const p = typeof part === "string" ? part : part === undefined || part === null ? "" : String(part);
-      h = (Math.imul(h, 31) + p.length) | 0;
-      for (let i = Math.max(0, p.length - 16); i < p.length; i++) h = (Math.imul(h, 31) + p.charCodeAt(i)) | 0;
-    }
-    this.h = h;
-  }
-
-  hashCode(): number {
-    return this.h;
-  }
-
-  equals(o: unknown): boolean {
-    return o instanceof EventKey && o.text === this.text;
-  }
-
-  valueOf(): string {
-    return this.text;
-  }
-
-  toString(): string {
-    return this.text;
-  }
-}
-
 /** Sends an Event to the API server (fire and forget, as the recorder does). */
 export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal" | "Warning", reason: string, message: string, source: EventSource, now: number, fieldPath?: string): void {
   const ev = newEvent(involved, type, reason, message, source, now, c.nextId);
@@ -886,9 +847,8 @@ export function recordEvent(c: ClientState, fx: Fx, involved: any, type: "Normal
   // The same event again (same source, object, type, reason and message) is counted on the first
   // one, as client-go's EventCorrelator does: kubectl shows "(x3 over 10s)".
   const m = involved.metadata ?? {};
-  const parts = [source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message];
-  const key = new EventKey(parts.join("\u0000"), parts);
-  const events = c.events ?? OrderedMap<EventKey, RecordedEvent>();
+  const key = [source.component, source.host ?? "", involved.kind, m.namespace ?? "", m.name, m.uid ?? "", fieldPath ?? "", type, reason, message].join("\u0000");
+  const events = c.events ?? OrderedMap<string, RecordedEvent>();
   const seen = events.get(key);
   if (seen) {
     // replaced, not counted in place: the cache is a value shared with earlier snapshots
