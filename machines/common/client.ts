@@ -14,15 +14,16 @@ import { plainOf } from "./step.js";
 import type { ApiRequest, ApiResponse, WatchEvent } from "../messages.js";
 import { rfc3339 } from "./time.js";
 import { mutant } from "./mutation.js";
-import { copyWith } from "./own.js";
+import { InformerMap } from "./informermap.js";
+import { PendingMap } from "./pendingmap.js";
 
 export interface ClientState {
   token: string;
   nextId: number;
   /** request id -> what the response is for */
-  pending: OrderedMap<number, PendingRequest>;
+  pending: PendingMap<PendingRequest>;
   /** watch id -> informer: a persistent map of values, so a step's draft never proxies an informer */
-  informers: IMap<number, Informer>;
+  informers: InformerMap<Informer>;
   /** events already recorded, by what makes them the same (client-go's EventCorrelator cache), oldest first */
   events?: OrderedMap<string, RecordedEvent>;
 }
@@ -105,7 +106,7 @@ const KIND_BITS: Record<IndexKind, number> = { labels: LABELS, selector: SELECTO
 
 /** A fresh client identity. */
 export function newClient(token: string): ClientState {
-  return { token, nextId: 1, pending: OrderedMap(), informers: IMap() };
+  return { token, nextId: 1, pending: PendingMap.empty(), informers: InformerMap.empty() };
 }
 
 /** Sends a request to the API server and remembers why, for when the response comes. */
@@ -220,8 +221,21 @@ export function onWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, inf: Inform
     return undefined;
   }
   const next = appliedEvent(inf.store, inf.index, ev.eventType, ev.object);
-  setInformer(c, copyWith(inf, { store: next.store, index: next.index, resourceVersion: ev.object.metadata.resourceVersion }));
+  setInformer(c, afterEvent(inf, next.store, next.index, ev.object.metadata.resourceVersion));
   return { type: ev.eventType, object: ev.object, old: next.old };
+}
+
+/**
+ * The informer with the store, index and resourceVersion after a watch event: copyWith's value
+ * (an index key added when absent, key order kept) without its second source to copy from (an
+ * informer's keys are this file's, never "__proto__").
+ */
+function afterEvent(inf: Informer, store: Store, index: StoreIndex | undefined, resourceVersion: string): Informer {
+  const next: { -readonly [K in keyof Informer]: Informer[K] } = Object.assign({}, inf);
+  next.store = store;
+  next.index = index;
+  next.resourceVersion = resourceVersion;
+  return next;
 }
 
 /** An informer's store and index after one watch event. */
@@ -244,30 +258,48 @@ interface AppliedEvent {
 // of what they are made of (stores, indexes and objects are values); memos of the newest events
 // only, the values are the same without them. Bounded, not weak: weakly held stores would outlive
 // their informers until a full GC.
-const appliedEvents = new Map<object, AppliedEvent[]>();
-const storeSteps = new Map<object, AppliedEvent[]>();
 const appliedEventsKept = 256;
 
-function remembered<T>(memo: Map<object, T[]>, obj: object): T[] {
-  let made = memo.get(obj);
-  if (made === undefined) {
-    if (memo.size >= appliedEventsKept) memo.delete(memo.keys().next().value!);
-    memo.set(obj, (made = []));
+/**
+ * A memo of the newest objects' results, the oldest object forgotten first. The oldest is found in
+ * a ring of the keys: a Map's first key after many deletions is found by skipping their holes.
+ */
+class Memo<T> {
+  private readonly byObj = new Map<object, T[]>();
+  private readonly ring: (object | undefined)[] = new Array(appliedEventsKept).fill(undefined);
+  private at = 0;
+
+  get(obj: object): T[] | undefined {
+    return this.byObj.get(obj);
   }
-  return made;
+
+  /** The results kept for obj, a new list (the oldest object's forgotten) when it has none. */
+  remembered(obj: object): T[] {
+    let made = this.byObj.get(obj);
+    if (made === undefined) {
+      const oldest = this.ring[this.at];
+      if (oldest !== undefined) this.byObj.delete(oldest);
+      this.ring[this.at] = obj;
+      this.at = (this.at + 1) % appliedEventsKept;
+      this.byObj.set(obj, (made = []));
+    }
+    return made;
+  }
 }
+const appliedEvents = new Memo<AppliedEvent>();
+const storeSteps = new Memo<AppliedEvent>();
 
 /** The store and index after an ADDED, MODIFIED or DELETED event of obj. */
 function appliedEvent(store: Store, index: StoreIndex | undefined, type: string, obj: any): AppliedEvent {
   const byStore = storeSteps.get(obj);
   let s: AppliedEvent | undefined;
   if (byStore !== undefined) for (const a of byStore) if (a.fromStore === store && a.type === type) s = a;
-  if (s === undefined) remembered(storeSteps, obj).push((s = storeStep(store, type, obj)));
+  if (s === undefined) storeSteps.remembered(obj).push((s = storeStep(store, type, obj)));
   if (index === undefined) return s;
   const made = appliedEvents.get(obj);
   if (made !== undefined) for (const a of made) if (a.fromStore === store && a.from === index && a.type === type) return a;
   const a = indexStep(s, index, obj);
-  remembered(appliedEvents, obj).push(a);
+  appliedEvents.remembered(obj).push(a);
   return a;
 }
 
@@ -305,14 +337,14 @@ interface PartStep {
   readonly type: string;
   readonly to: unknown;
 }
-const partSteps = new Map<object, PartStep[]>();
+const partSteps = new Memo<PartStep>();
 const SEQ = 0;
 
 function sharedPart<T>(part: number, ix: StoreIndex, from: unknown, old: any, obj: any, type: string, make: () => T): T {
   const made = partSteps.get(obj);
   if (made !== undefined) for (const p of made) if (p.part === part && p.from === from && p.fromSeq === ix.seq && p.old === old && p.type === type) return p.to as T;
   const to = make();
-  remembered(partSteps, obj).push({ part, fromSeq: ix.seq, from, old, type, to });
+  partSteps.remembered(obj).push({ part, fromSeq: ix.seq, from, old, type, to });
   return to;
 }
 

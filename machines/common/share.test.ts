@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { shareUnchanged } from "./share.js";
 
 const pod = () => ({
@@ -65,5 +66,27 @@ describe("shareUnchanged", () => {
     expect(out.spec.a).toBe(prev.spec.a);
     const fresh = pod();
     expect(shareUnchanged(fresh, undefined)).toBe(fresh);
+  });
+
+  it("gives next's JSON (key order kept), and prev itself exactly when the JSON is prev's", () => {
+    // small keys and leaves, so that next and prev often share subtrees, differ in a leaf, or order keys apart
+    const json = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: "small" }, fc.constantFrom(0, 1, "a", "b", true, null), tie("arr"), tie("obj")),
+      arr: fc.array(tie("v"), { maxLength: 4 }),
+      obj: fc.dictionary(fc.constantFrom("a", "b", "c", "__proto__"), tie("v"), { maxKeys: 3 }),
+    })).v;
+    fc.assert(fc.property(json, json, fc.boolean(), (n, p, mixed) => {
+      // next built from pieces of prev's JSON as often as not: equal subtrees in other objects
+      const prev = JSON.parse(JSON.stringify(p));
+      const next = mixed ? JSON.parse(JSON.stringify({ x: n, y: p })) : JSON.parse(JSON.stringify(n));
+      const prevArg = mixed ? { x: JSON.parse(JSON.stringify(n)), y: prev } : prev;
+      const want = JSON.stringify(next);
+      const prevText = JSON.stringify(prevArg);
+      const out = shareUnchanged(next, prevArg);
+      expect(JSON.stringify(out)).toBe(want);
+      expect(out === prevArg).toBe(want === prevText);
+      // prev is never changed
+      expect(JSON.stringify(prevArg)).toBe(prevText);
+    }), { numRuns: 500 });
   });
 });

@@ -52,14 +52,24 @@ function same(next: any, prev: any): boolean {
   let pi = 0;
   for (const k in prev) if (nk[pi++] !== k) all = false;
   if (nk.length !== pi) all = false;
+  // the same keys in the same order: every key of next is prev's own, no need to ask
+  const sameKeys = all;
   for (let i = 0; i < nk.length; i++) {
     const k = nk[i]!;
-    if (!Object.hasOwn(prev, k)) {
+    if (!sameKeys && !Object.hasOwn(prev, k)) {
       all = false;
       continue;
     }
-    if (same(next[k], prev[k])) {
-      if (writable && next[k] !== prev[k]) next[k] = prev[k];
+    const a = next[k];
+    const b = prev[k];
+    if (a === b) continue;
+    // unequal leaves (most of an object's values) without a call
+    if (typeof a !== "object" || a === null) {
+      all = false;
+      continue;
+    }
+    if (same(a, b)) {
+      if (writable) next[k] = b;
     } else all = false;
   }
   return all;
