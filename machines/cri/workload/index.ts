@@ -1,6 +1,7 @@
 // Entry points the CRI drives: a container's main process and exec'd commands
 // (exec probes, kubectl exec), each a generator of effects run in simulated time.
 import type { ImageInfo } from "../registry.js";
+import { copyEnvInto, type EnvParts } from "../messages.js";
 import { utilitiesFor } from "./commands.js";
 import { createRootfs, programsFor, type ProgramContext } from "./images.js";
 import { MemFS, type FileSystem } from "./memfs.js";
@@ -74,7 +75,7 @@ function copyOwn(to: Record<string, string>, from: Readonly<Record<string, strin
 
 /** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
 export function startContainer(
-  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Record<string, string>; fs: FileSystem; ports?: number[]; terminal?: boolean },
+  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Readonly<Record<string, string>> | EnvParts; fs: FileSystem; ports?: number[]; terminal?: boolean },
   io: ProcessIO,
 ): Process {
   // Copied key by key, not spread nor Object.assign: with the hundreds of Service variables of a
@@ -82,7 +83,7 @@ export function startContainer(
   // prototype keeps a variable named __proto__ a variable.
   const env: Record<string, string> = Object.create(null);
   copyOwn(env, spec.image.env);
-  copyOwn(env, spec.env);
+  copyEnvInto(env, spec.env);
   const procIO: ProcessIO = { ...io, env, fs: spec.fs };
   // command and args come expanded: the kubelet replaced their $(VAR) references (ExpandContainerCommandAndArgs).
   const argv = effectiveArgv(spec.image, spec.command, spec.args);
