@@ -157,14 +157,20 @@ function qosOf(pod: Pod): string {
 }
 
 // The JSON of a pod's status as the API holds it: stored statuses are frozen values, and the kubelet
-// compares against the same one at every sync until the pod changes again.
-const statusTexts = new WeakMap<object, string>();
+// may compare against the same one at several syncs. Bounded, not weak: a stored status lives on in
+// etcd's and the watch cache's history, and a weak memo kept a text (~1 KiB) per status version there
+// (the bench never hit it: every lookup a miss).
+const statusTexts = new Map<object, string>();
+const maxStatusTexts = 256;
 
 function statusText(status: object): string {
   let t = statusTexts.get(status);
   if (t === undefined) {
     t = JSON.stringify(status);
-    if (Object.isFrozen(status)) statusTexts.set(status, t);
+    if (Object.isFrozen(status)) {
+      if (statusTexts.size >= maxStatusTexts) statusTexts.clear();
+      statusTexts.set(status, t);
+    }
   }
   return t;
 }
