@@ -196,7 +196,8 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   w.status.dirty = false;
   w.status.last = text;
   w.status.issuedTerminal = podFinished(w);
-  w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type));
+  // sliced: a filtered array keeps spare room (17 slots), kept per pod until the next write
+  w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type)).slice();
   // frozen at its top: the pending request keeps it, and the step's end need not walk the pod in it
   const body = Object.freeze({ ...pod, status });
   request(ctx.client, fx, { verb: "update", group: "", resource: "pods", namespace: pod.metadata!.namespace, name: pod.metadata!.name, subresource: "status", body }, "pod-status", w.uid);
