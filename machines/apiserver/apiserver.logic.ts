@@ -974,7 +974,8 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
     }
     const conditions = (old.status?.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
     conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: rfc3339(now) });
-    cur.obj = { ...old, spec: { ...old.spec, nodeName: target }, status: { ...old.status, conditions } };
+    // sliced: a filtered, pushed-to array keeps spare room (17 slots) in the stored pod and its history
+    cur.obj = { ...old, spec: { ...old.spec, nodeName: target }, status: { ...old.status, conditions: conditions.slice() } };
     cur.op = "put";
     cur.code = 201;
     cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };

@@ -23,7 +23,7 @@ import { callListener, execIO, listening, openTurn, startProcess, type FsLayout,
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { milliValue } from "../common/quantity.js";
-import { clusterDNS, netTimeoutMs, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
 export const pauseImage = "registry.k8s.io/pause:3.10";
@@ -56,7 +56,8 @@ export interface CriContainer {
   attempt: number;
   image: ImageInfo;
   spec: Container;
-  env: Record<string, string>;
+  /** its environment as the kubelet sent it, kept as its parts when it can be (keptEnv) */
+  env: Readonly<Record<string, string>> | EnvParts;
   podIP: string;
   /** the root filesystem's tree (mount points included) */
   rootfs: FsTree;
@@ -399,8 +400,8 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     layout.push([m.mountPath, `${m.readOnly ? READ_ONLY : ""}${key}`]);
   }
   const c: CriContainer = {
-    id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: req.env, podIP: req.podIP,
-    rootfs: root.tree, layout, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,
+    id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,
+    rootfs: root.tree, layout: layout.slice(), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,
   };
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
   ctx.containers.set(id, c);
@@ -444,6 +445,21 @@ function hostKey(path: string): string {
   return `host:${path}`;
 }
 
+// Log lines repeat across the containers of an image (the entrypoint's and server's startup lines,
+// stamped to the second): one string per distinct line, not a copy (and its source chunk) per
+// container. Strings are values: the line read back is equal either way; the table is bounded.
+const internedLines = new Map<string, string>();
+const maxInternedLines = 8192;
+
+/** The one kept string equal to `line`. */
+export function internLine(line: string): string {
+  const hit = internedLines.get(line);
+  if (hit !== undefined) return hit;
+  if (internedLines.size >= maxInternedLines) internedLines.clear();
+  internedLines.set(line, line);
+  return line;
+}
+
 /**
  * What a container's process sees in this step: the time, its log, its trees (the root, the
  * projected volume, the sandbox's emptyDirs). Holds the draft: only for calls within the step.
@@ -452,7 +468,7 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
   return {
     now: ctx.now,
     log: (stream, line) => {
-      let logs = c.logs.push({ time: ctx.now, stream, line });
+      let logs = c.logs.push({ time: ctx.now, stream, line: internLine(line) });
       while (logs.size > maxLogLines) logs = logs.shift();
       c.logs = logs;
     },
@@ -892,7 +908,7 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
 /** Runs a command in a container to its end (sleeps count against the timeout); returns status and output. */
 export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], timeoutMs: number): { code: number | "timeout"; output: string; elapsedMs: number; pid1Exit?: number } {
   let output = "";
-  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...c.env }, (l) => void (output += l + "\n"));
+  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...envRecord(c.env) }, (l) => void (output += l + "\n"));
   const end = runToEnd(ctx, c, runExec(argv, io, c.image), timeoutMs);
   const pid1 = end.pid1Exit === undefined ? {} : { pid1Exit: end.pid1Exit };
   if (end.kind === "done") return { code: end.value, output, elapsedMs: end.elapsedMs, ...pid1 };

@@ -164,3 +164,80 @@ export type StreamOutput =
   | { type: "AttachOutput"; session: string; lines: LogLine[]; next: number; running: boolean }
   | { type: "PortForwardDialed"; session: string; requestId: number; error?: string }
   | { type: "PortForwardHttpResult"; session: string; requestId: number; status?: number; body?: string; error?: string };
+
+/**
+ * A CreateContainer's environment in the parts the kubelet builds it from: HOSTNAME, the Service
+ * variables (one frozen value shared by the containers of a namespace) the container does not set
+ * itself, then its own variables. With service links every container carries every Service's
+ * variables of its namespace, so a copy per container grew with Services x pods: the runtime keeps
+ * the parts, and the record on the wire is the same record as ever (composeEnv).
+ */
+export class EnvParts {
+  constructor(
+    readonly hostname: string,
+    readonly base: Readonly<Record<string, string>>,
+    /** Object.keys(base), listed once per base */
+    readonly baseKeys: readonly string[],
+    /** the container's own variables (envFrom, env), undefined when it has none */
+    readonly own: Readonly<Record<string, string>> | undefined,
+  ) {
+    Object.freeze(this);
+  }
+}
+
+/** The parts of each record composeEnv built (a record that travelled as a copy is simply kept whole). */
+const partsOfRecord = new WeakMap<object, EnvParts>();
+
+/** The environment record of its parts, frozen, in the order of composeEnv. */
+function recordOf(p: EnvParts): Readonly<Record<string, string>> {
+  if (p.own === undefined) {
+    // set one by one from the kept key list: with hundreds of Service variables V8 builds it ~10x
+    // faster so than through Object.entries, a dictionary and a spread (measured)
+    const env: Record<string, string> = { HOSTNAME: p.hostname };
+    for (const k of p.baseKeys) env[k] = p.base[k]!;
+    return Object.freeze(env);
+  }
+  // a null prototype keeps a variable named __proto__ a variable; the spread makes it a plain object
+  const env: Record<string, string> = Object.create(null);
+  env.HOSTNAME = p.hostname;
+  for (const k of p.baseKeys) if (!Object.hasOwn(p.own, k)) env[k] = p.base[k]!;
+  Object.assign(env, p.own);
+  return Object.freeze({ ...env });
+}
+
+/**
+ * The kubelet's container environment (makeEnvironmentVariables): HOSTNAME, the Service variables
+ * `own` does not set, then `own` (a HOSTNAME of its own keeps its place first). Frozen: it travels
+ * in CreateContainer and is kept by the runtime, which keeps it as its parts (keptEnv).
+ */
+export function composeEnv(hostname: string, base: Readonly<Record<string, string>>, baseKeys: readonly string[], own?: Readonly<Record<string, string>>): Record<string, string> {
+  const parts = new EnvParts(hostname, base, baseKeys, own === undefined ? undefined : Object.freeze(own));
+  const env = recordOf(parts) as Record<string, string>;
+  partsOfRecord.set(env, parts);
+  return env;
+}
+
+/** What the runtime keeps of a CreateContainer's environment: its parts when composeEnv built it, else the record. */
+export function keptEnv(env: Readonly<Record<string, string>>): Readonly<Record<string, string>> | EnvParts {
+  return partsOfRecord.get(env) ?? env;
+}
+
+/** The environment record of what the runtime kept (built again from parts: for an exec, a shell). */
+export function envRecord(env: Readonly<Record<string, string>> | EnvParts): Readonly<Record<string, string>> {
+  return env instanceof EnvParts ? recordOf(env) : env;
+}
+
+/**
+ * Copies the variables of a kept environment onto `to` as copying its record's own keys in order
+ * would (a key `to` has keeps its place and takes the value), without building the record.
+ */
+export function copyEnvInto(to: Record<string, string>, env: Readonly<Record<string, string>> | EnvParts): void {
+  const from = env instanceof EnvParts && env.own === undefined ? undefined : envRecord(env);
+  if (from !== undefined) {
+    for (const k in from) if (Object.hasOwn(from, k)) to[k] = from[k]!;
+    return;
+  }
+  const p = env as EnvParts;
+  to.HOSTNAME = p.hostname;
+  for (const k of p.baseKeys) to[k] = p.base[k]!;
+}

@@ -12,7 +12,7 @@ import { effectiveArgv } from "./workload/index.js";
 import { execIO } from "./workload/process.js";
 import { execProcess, interactiveShell, promptOf, shellLine, type ShellSnapshot } from "./workload/exec.js";
 import type { Streams } from "./workload/shell.js";
-import type { CriStreamAnswer, CriStreamRequest, StreamMessage, StreamOutput } from "./messages.js";
+import { envRecord, type CriStreamAnswer, type CriStreamRequest, type StreamMessage, type StreamOutput } from "./messages.js";
 
 /** Sessions a node's streaming server holds at once; past it a new one is refused. */
 export const maxStreamSessions = 256;
@@ -86,13 +86,13 @@ export function openStream(ctx: CriContext, req: CriStreamRequest, fx: Fx): void
 /** A new shell starts from the container's environment. */
 function withEnv(shell: ShellSnapshot, c: CriContainer): ShellSnapshot {
   if (shell.vars.length > 0) return shell;
-  const env = { ...c.image.env, ...c.env };
+  const env = { ...c.image.env, ...envRecord(c.env) };
   const vars = Object.entries(env) as [string, string][];
   return { ...shell, vars, exported: vars.map(([k]) => k) };
 }
 
 function hostnameOf(c: CriContainer): string {
-  return c.env.HOSTNAME ?? "localhost";
+  return envRecord(c.env).HOSTNAME ?? "localhost";
 }
 
 /** The caller's traffic on a session. */
@@ -216,7 +216,7 @@ function mergeParts(parts: Part[]): Part[] {
 /** The exec'd command run with all of stdin to its end. */
 function runOnce(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { kind: "exec" }>, stdin: string, session: string): Ran {
   const col = collector();
-  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...c.env }, (l) => col.st.out(l + "\n"));
+  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...envRecord(c.env) }, (l) => col.st.out(l + "\n"));
   const p = execProcess(s.cmd, io, currentOf(c.image), { stdin, ...col.st });
   if ("startError" in p) return { output: { type: "ExecOutput", session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${session}": ${p.startError}` }, elapsedMs: 0, parts: [] };
   const end = runToEnd(ctx, c, p.run, maxExecMs, col.cut);

@@ -297,7 +297,10 @@ function applyOpsAnswering(ctx: EtcdContext, ops: readonly TxnOp[]): { ctx: Etcd
   // bbolt reuses free pages before it grows the file
   const dbSizeInUse = ctx.dbSizeInUse + added;
   const dbSize = Math.max(ctx.dbSize, dbSizeInUse);
-  return { ctx: etcdWith(ctx, { revision: rev, kv, leases, history: ctx.history.push(Object.freeze(events)), watchers: ctx.watchers, dbSize, dbSizeInUse }), responses };
+  // kept as an exact-size copy: a pushed-to array keeps spare room (17 slots for one event), and
+  // the history holds one array per revision until compaction
+  const kept = Object.freeze(events.length === 1 ? [events[0]!] : events.slice());
+  return { ctx: etcdWith(ctx, { revision: rev, kv, leases, history: ctx.history.push(kept), watchers: ctx.watchers, dbSize, dbSizeInUse }), responses };
 }
 
 /** Sends every watcher the revisions it has not seen yet, in order, each exactly once; the context records how far each got. */

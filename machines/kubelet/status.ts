@@ -315,7 +315,8 @@ export function podConditions(pod: Pod, opts: { sandboxReady?: boolean; now?: st
     generateContainersReadyCondition(pod, statuses, phase),
     condition(pod, "PodScheduled", "True"),
   ];
-  return [...kept, ...generated.map((c) => stamp(c, prior, opts.now ?? (c.type === "PodScheduled" ? scheduledAt(prior) : undefined)))];
+  // sliced: a spread-built array keeps spare room (17 slots for five) in every stored status
+  return [...kept, ...generated.map((c) => stamp(c, prior, opts.now ?? (c.type === "PodScheduled" ? scheduledAt(prior) : undefined)))].slice();
 }
 
 // ---- the status manager's TerminatePod (status_manager.go) -------------------------------

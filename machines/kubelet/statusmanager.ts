@@ -157,14 +157,20 @@ function qosOf(pod: Pod): string {
 }
 
 // The JSON of a pod's status as the API holds it: stored statuses are frozen values, and the kubelet
-// compares against the same one at every sync until the pod changes again.
-const statusTexts = new WeakMap<object, string>();
+// may compare against the same one at several syncs. Bounded, not weak: a stored status lives on in
+// etcd's and the watch cache's history, and a weak memo kept a text (~1 KiB) per status version there
+// (the bench never hit it: every lookup a miss).
+const statusTexts = new Map<object, string>();
+const maxStatusTexts = 256;
 
 function statusText(status: object): string {
   let t = statusTexts.get(status);
   if (t === undefined) {
     t = JSON.stringify(status);
-    if (Object.isFrozen(status)) statusTexts.set(status, t);
+    if (Object.isFrozen(status)) {
+      if (statusTexts.size >= maxStatusTexts) statusTexts.clear();
+      statusTexts.set(status, t);
+    }
   }
   return t;
 }
@@ -190,7 +196,8 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   w.status.dirty = false;
   w.status.last = text;
   w.status.issuedTerminal = podFinished(w);
-  w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type));
+  // sliced: a filtered array keeps spare room (17 slots), kept per pod until the next write
+  w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type)).slice();
   // frozen at its top: the pending request keeps it, and the step's end need not walk the pod in it
   const body = Object.freeze({ ...pod, status });
   request(ctx.client, fx, { verb: "update", group: "", resource: "pods", namespace: pod.metadata!.namespace, name: pod.metadata!.name, subresource: "status", body }, "pod-status", w.uid);

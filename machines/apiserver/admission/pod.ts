@@ -164,7 +164,8 @@ export function admitDefaultTolerationSeconds(pod: Obj): void {
   for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
     if (!tolerates(tols, key)) tols.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
   }
-  pod.spec.tolerations = tols;
+  // sliced: a pushed-to array keeps spare room (17 slots) in every stored pod
+  pod.spec.tolerations = tols.slice();
 }
 
 /** The pod strategy's PrepareForCreate: fresh status (Pending, qosClass), generation 1, scheduling-gated condition. */

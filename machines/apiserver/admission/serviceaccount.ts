@@ -95,10 +95,11 @@ function mountServiceAccountToken(pod: Obj): void {
   let needsVolume = false;
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
     if ((c.volumeMounts ?? []).some((m: Obj) => m?.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
-    c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH }];
+    // sliced: a spread-built array keeps spare room (17 slots for one item) in every stored pod
+    c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH }].slice();
     needsVolume = true;
   }
-  if (!existing && needsVolume) spec.volumes = [...(spec.volumes ?? []), tokenVolume(name)];
+  if (!existing && needsVolume) spec.volumes = [...(spec.volumes ?? []), tokenVolume(name)].slice();
 }
 
 /**

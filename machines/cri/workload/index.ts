@@ -1,6 +1,7 @@
 // Entry points the CRI drives: a container's main process and exec'd commands
 // (exec probes, kubectl exec), each a generator of effects run in simulated time.
 import type { ImageInfo } from "../registry.js";
+import { copyEnvInto, type EnvParts } from "../messages.js";
 import { utilitiesFor } from "./commands.js";
 import { createRootfs, programsFor, type ProgramContext } from "./images.js";
 import { MemFS, type FileSystem } from "./memfs.js";
@@ -72,9 +73,11 @@ function copyOwn(to: Record<string, string>, from: Readonly<Record<string, strin
   for (const k in from) if (Object.hasOwn(from, k)) to[k] = from[k]!;
 }
 
+const noEnv: Record<string, string> = Object.freeze(Object.create(null));
+
 /** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
 export function startContainer(
-  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Record<string, string>; fs: FileSystem; ports?: number[]; terminal?: boolean },
+  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Readonly<Record<string, string>> | EnvParts; fs: FileSystem; ports?: number[]; terminal?: boolean },
   io: ProcessIO,
 ): Process {
   // Copied key by key, not spread nor Object.assign: with the hundreds of Service variables of a
@@ -82,13 +85,16 @@ export function startContainer(
   // prototype keeps a variable named __proto__ a variable.
   const env: Record<string, string> = Object.create(null);
   copyOwn(env, spec.image.env);
-  copyOwn(env, spec.env);
-  const procIO: ProcessIO = { ...io, env, fs: spec.fs };
+  copyEnvInto(env, spec.env);
+  const procIO: { -readonly [K in keyof ProcessIO]: ProcessIO[K] } = { ...io, env, fs: spec.fs };
   // command and args come expanded: the kubelet replaced their $(VAR) references (ExpandContainerCommandAndArgs).
   const argv = effectiveArgv(spec.image, spec.command, spec.args);
   const listeners = new Map<number, Listener>();
   const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
   const sh = shellFor(procIO, ctx);
+  // The shell copied the environment into its variables, and nothing reads a process's io.env
+  // after: the live process keeps the shell's copy only (one copy fewer of every Service variable).
+  procIO.env = noEnv;
   if (argv.length === 0 && spec.image.kind !== "generic") {
     return { run: (function* (): Gen { return 128; })(), listeners, startError: "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown" };
   }

@@ -6,6 +6,7 @@
 // same value) never replays; a fork, or an older snapshot stepped again, replays once.
 
 import type { ImageInfo } from "../registry.js";
+import type { EnvParts } from "../messages.js";
 import { emptyTree, fileSystemCalls, MemFS, splitPath, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
 import { startContainer } from "./index.js";
 import type { Effect, EffectResult, Listener, ListenerRequest, Process, ProcessIO } from "./types.js";
@@ -26,7 +27,7 @@ export interface ProcessSpec {
   readonly image: ImageInfo;
   readonly command?: string[] | undefined;
   readonly args?: string[] | undefined;
-  readonly env: Record<string, string>;
+  readonly env: Readonly<Record<string, string>> | EnvParts;
   readonly ports: number[];
   readonly startedAt: number;
   readonly layout: FsLayout;
