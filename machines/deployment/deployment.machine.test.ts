@@ -284,7 +284,7 @@ describe("a sync's writes, one after another", () => {
     const rt = c.runtime;
     const writes: any[] = [];
     let held: any;
-    rt.sendHook = (from, to, msg) => {
+    rt.sendHook = (from, _to, msg) => {
       if (from !== "deployment-controller" || msg.type !== "ApiRequest" || msg.resource !== "replicasets" || msg.verb !== "update") return false;
       writes.push(msg);
       if (held !== undefined) return false;
