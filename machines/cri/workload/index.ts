@@ -7,6 +7,7 @@ import { createRootfs, programsFor, type ProgramContext } from "./images.js";
 import { MemFS, type FileSystem } from "./memfs.js";
 import { LoopBoundExceeded, newShell, runArgv, shellPrefix, type Gen, type ShellState, type Streams } from "./shell.js";
 import { ExitSignal, type Effect, type EffectResult, type Listener, type Process, type ProcessIO } from "./types.js";
+import { layeredEnv, type LayeredVars } from "./vars.js";
 
 export { MemFS, createRootfs };
 export type { Effect, EffectResult, Listener, Process, ProcessIO };
@@ -63,9 +64,9 @@ export function isRunnable(argv: string[], sh: ShellState, ctx: ProgramContext):
   return ctx.image.userland !== "none" && Object.hasOwn(sh.utilities, base);
 }
 
-export function shellFor(io: ProcessIO, ctx: ProgramContext): ShellState {
+export function shellFor(io: ProcessIO, ctx: ProgramContext, vars?: LayeredVars): ShellState {
   const userland = ctx.image.userland === "gnu" ? "gnu" : "busybox";
-  return newShell(io, { shellName: "sh", userland, utilities: ctx.image.userland === "none" ? {} : utilitiesFor(userland, { legacyBusybox: isLegacyBusybox(ctx.image.ref) }), programs: programsFor(ctx) });
+  return newShell(io, { shellName: "sh", userland, utilities: ctx.image.userland === "none" ? {} : utilitiesFor(userland, { legacyBusybox: isLegacyBusybox(ctx.image.ref) }), programs: programsFor(ctx), ...(vars ? { vars } : {}) });
 }
 
 /** Object.assign(to, from) for string-valued records: every own enumerable key of `from`, in its order. */
@@ -83,15 +84,21 @@ export function startContainer(
   // Copied key by key, not spread nor Object.assign: with the hundreds of Service variables of a
   // large cluster V8 is ~50x (a spread) and ~3x (Object.assign) slower (measured); a null
   // prototype keeps a variable named __proto__ a variable.
-  const env: Record<string, string> = Object.create(null);
-  copyOwn(env, spec.image.env);
-  copyEnvInto(env, spec.env);
+  // Kept as parts, the environment's Service variables stay shared: the shell lays its variables
+  // over them (layeredEnv) and no record is built.
+  const vars = layeredEnv(spec.image.env, spec.env);
+  let env: Record<string, string> = noEnv;
+  if (vars === undefined) {
+    env = Object.create(null);
+    copyOwn(env, spec.image.env);
+    copyEnvInto(env, spec.env);
+  }
   const procIO: { -readonly [K in keyof ProcessIO]: ProcessIO[K] } = { ...io, env, fs: spec.fs };
   // command and args come expanded: the kubelet replaced their $(VAR) references (ExpandContainerCommandAndArgs).
   const argv = effectiveArgv(spec.image, spec.command, spec.args);
   const listeners = new Map<number, Listener>();
   const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
-  const sh = shellFor(procIO, ctx);
+  const sh = shellFor(procIO, ctx, vars);
   // The shell copied the environment into its variables, and nothing reads a process's io.env
   // after: the live process keeps the shell's copy only (one copy fewer of every Service variable).
   procIO.env = noEnv;

@@ -4,6 +4,7 @@ import { parseScript, quotedLength, ShellSyntaxError, substitutionLength, type C
 import { resolvePath } from "./memfs.js";
 import { ExitSignal, type Effect, type EffectResult, type ProcessIO } from "./types.js";
 import type { Userland } from "../registry.js";
+import { copyNames, copyVars, LayeredVars } from "./vars.js";
 
 export type Gen = Generator<Effect, number, EffectResult>;
 
@@ -58,15 +59,19 @@ export function* perform(sh: ShellState, effect: Effect): Generator<Effect, Effe
 }
 
 /** A fresh shell for a container's environment. */
-export function newShell(io: ProcessIO, opts: { shellName: string; userland: Userland; utilities: Record<string, Utility>; programs: ProgramLookup; positional?: string[] }): ShellState {
-  // key by key: a container's environment holds hundreds of Service variables in a large cluster,
-  // and the entries' arrays Object.entries makes cost twice the Map (measured)
-  const vars = new Map<string, string>();
-  for (const k in io.env) if (Object.hasOwn(io.env, k)) vars.set(k, io.env[k]!);
+export function newShell(io: ProcessIO, opts: { shellName: string; userland: Userland; utilities: Record<string, Utility>; programs: ProgramLookup; positional?: string[]; vars?: LayeredVars }): ShellState {
+  // given, the variables are io.env's laid over the shared Service variables (layeredEnv); else
+  // copied key by key: the entries' arrays Object.entries makes cost twice the Map (measured)
+  let vars: Map<string, string>;
+  if (opts.vars !== undefined) vars = opts.vars;
+  else {
+    vars = new Map<string, string>();
+    for (const k in io.env) if (Object.hasOwn(io.env, k)) vars.set(k, io.env[k]!);
+  }
   if (!vars.has("PATH")) vars.set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   vars.set("PWD", "/");
   return {
-    io, vars, exported: new Set(vars.keys()), positional: opts.positional ?? [opts.shellName], status: 0, cwd: "/",
+    io, vars, exported: vars instanceof LayeredVars ? vars.names() : new Set(vars.keys()), positional: opts.positional ?? [opts.shellName], status: 0, cwd: "/",
     shellName: opts.shellName, userland: opts.userland, utilities: opts.utilities, programs: opts.programs,
     turnsWithoutBlocking: 0, line: 1, substitutions: 0,
   };
@@ -160,7 +165,7 @@ function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
 /** A subshell keeps its own variables and directory; `exit` inside it only leaves the subshell. */
 function* runGroup(body: List, subshell: boolean, sh: ShellState, st: Streams): Gen {
   if (!subshell) return yield* runList(body, sh, st);
-  const saved = { vars: new Map(sh.vars), exported: new Set(sh.exported), cwd: sh.cwd };
+  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd };
   try { return yield* runList(body, sh, st); } catch (e) {
     if (e instanceof ExitSignal) return e.code;
     throw e;
@@ -485,7 +490,7 @@ function* expandBraced(body: string, sh: ShellState, st: Streams): Generator<Eff
 /** Runs $(...) in a subshell, returning its output without trailing newlines. */
 function* commandSubstitution(source: string, sh: ShellState, st: Streams): Generator<Effect, string, EffectResult> {
   let captured = "";
-  const saved = { vars: new Map(sh.vars), exported: new Set(sh.exported), cwd: sh.cwd, line: sh.line };
+  const saved = { vars: copyVars(sh.vars), exported: copyNames(sh.exported), cwd: sh.cwd, line: sh.line };
   let status: number;
   try {
     status = yield* runScript(source, sh, { stdin: "", out: (t) => { captured += t; }, err: st.err });
