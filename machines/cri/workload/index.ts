@@ -81,14 +81,14 @@ export function startContainer(
   spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Readonly<Record<string, string>> | EnvParts; fs: FileSystem; ports?: number[]; terminal?: boolean },
   io: ProcessIO,
 ): Process {
-  // Copied key by key, not spread nor Object.assign: with the hundreds of Service variables of a
-  // large cluster V8 is ~50x (a spread) and ~3x (Object.assign) slower (measured); a null
-  // prototype keeps a variable named __proto__ a variable.
   // Kept as parts, the environment's Service variables stay shared: the shell lays its variables
   // over them (layeredEnv) and no record is built.
   const vars = layeredEnv(spec.image.env, spec.env);
   let env: Record<string, string> = noEnv;
   if (vars === undefined) {
+    // Copied key by key, not spread nor Object.assign: with the hundreds of Service variables of a
+    // large cluster V8 is ~50x (a spread) and ~3x (Object.assign) slower (measured); a null
+    // prototype keeps a variable named __proto__ a variable.
     env = Object.create(null);
     copyOwn(env, spec.image.env);
     copyEnvInto(env, spec.env);
@@ -99,8 +99,8 @@ export function startContainer(
   const listeners = new Map<number, Listener>();
   const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
   const sh = shellFor(procIO, ctx, vars);
-  // The shell copied the environment into its variables, and nothing reads a process's io.env
-  // after: the live process keeps the shell's copy only (one copy fewer of every Service variable).
+  // The shell holds the environment in its variables, and nothing reads a process's io.env after:
+  // the live process keeps the shell's variables only (one copy fewer of every Service variable).
   procIO.env = noEnv;
   if (argv.length === 0 && spec.image.kind !== "generic") {
     return { run: (function* (): Gen { return 128; })(), listeners, startError: "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown" };
