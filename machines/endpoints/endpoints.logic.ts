@@ -215,6 +215,11 @@ export interface EndpointsOptions {
   lastChangeTriggerTime?: number;
 }
 
+/** Terminating pods are listed only under publishNotReadyAddresses (ShouldPodBeInEndpoints). */
+function includesTerminating(service: Service): boolean {
+  return service.spec?.publishNotReadyAddresses === true || mutant("endpoints.terminating-pods-stay-ready");
+}
+
 /**
  * The Endpoints the controller writes for a Service given the pods in its namespace, or null for a
  * Service without a selector (those Endpoints are the user's to manage).
@@ -224,7 +229,7 @@ export function endpointsFor(service: Service, pods: Pod[], opts: EndpointsOptio
   const ns = service.metadata?.namespace ?? "default";
   const publishNotReady = service.spec?.publishNotReadyAddresses === true;
   const svcPorts = service.spec?.ports ?? [];
-  const includeTerminating = publishNotReady || mutant("endpoints.terminating-pods-stay-ready");
+  const includeTerminating = includesTerminating(service);
   const members: Member[] = [];
   for (const pod of pods) {
     // Most pods of a Service are unchanged since its last sync: their part is remembered.
@@ -330,7 +335,7 @@ const MAX_INCREMENTAL_CHANGES = 32;
  */
 export function endpointsWithMemo(prev: EndpointsMemo | undefined, service: Service, pods: Pod[], opts: EndpointsOptions = {}): { endpoints: Endpoints | null; memo: EndpointsMemo | undefined } {
   if (!hasSelector(service)) return { endpoints: null, memo: undefined };
-  const includeTerminating = service.spec?.publishNotReadyAddresses === true || mutant("endpoints.terminating-pods-stay-ready");
+  const includeTerminating = includesTerminating(service);
   const memo = (prev !== undefined && prev.service === service && prev.includeTerminating === includeTerminating ? applyPodChanges(prev, pods) : undefined) ?? fullMemo(service, pods, includeTerminating);
   if (memo === undefined) return { endpoints: endpointsFor(service, pods, opts), memo: undefined };
   const { subsets: capped, truncated } = capSubsets(memo.subsets);
