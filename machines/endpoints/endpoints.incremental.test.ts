@@ -6,80 +6,10 @@ import fc from "fast-check";
 import type { Pod, Service } from "kubernetes-types/core/v1";
 import { endpointsFor, endpointsWithMemo, type EndpointsMemo } from "./endpoints.logic.js";
 import { matchesServiceSelector } from "../common/endpointutil.js";
-import { deepFreeze } from "../common/equal.js";
+import { makePod, makeService, podSpecs, svcSpecs, type PodSpec, type SvcSpec } from "../common/endpointtesting.js";
 
-interface PodSpec {
-  ready: boolean;
-  ip: number | undefined;
-  app: "web" | "other";
-  deleting: boolean;
-  phase: "Running" | "Succeeded";
-  hostname: boolean;
-  containerPort: number | undefined;
-  noUid: boolean;
-}
-
-const podSpec = fc.record<PodSpec>({
-  ready: fc.boolean(),
-  ip: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
-  app: fc.constantFrom("web", "web", "web", "other"),
-  deleting: fc.constantFrom(false, false, false, true),
-  phase: fc.constantFrom("Running", "Running", "Running", "Succeeded"),
-  hostname: fc.boolean(),
-  containerPort: fc.constantFrom(8080, 8080, 8080, 9090, undefined),
-  noUid: fc.constantFrom(false, false, false, false, false, true),
-});
-
-// A pod object: `born` is the generation it was created at (its UID and node), `gen` this version's.
-function makePod(name: string, born: number, gen: number, s: PodSpec): Pod {
-  return deepFreeze({
-    metadata: {
-      name,
-      namespace: "default",
-      ...(s.noUid ? {} : { uid: `uid-${name}-${born}` }),
-      // Now and then a pod without a resourceVersion: its version is never known, it is looked at anew.
-      ...(gen % 7 === 0 ? {} : { resourceVersion: String(gen) }),
-      labels: { app: s.app },
-      ...(s.deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}),
-    },
-    spec: {
-      nodeName: `node-${born % 3}`,
-      containers: [{ name: "c", ports: s.containerPort === undefined ? [] : [{ name: "http", containerPort: s.containerPort }] }],
-      ...(s.hostname ? { hostname: name, subdomain: "web" } : {}),
-    },
-    status: {
-      phase: s.phase,
-      ...(s.ip !== undefined ? { podIP: `10.0.0.${s.ip}`, podIPs: [{ ip: `10.0.0.${s.ip}` }] } : {}),
-      conditions: [{ type: "Ready", status: s.ready ? "True" : "False" }],
-    },
-  });
-}
-
-interface SvcSpec {
-  named: boolean;
-  twoPorts: boolean;
-  publishNotReady: boolean;
-  headless: boolean;
-  noPorts: boolean;
-  team: "a" | "b";
-}
-
-const svcSpec = fc.record<SvcSpec>({
-  named: fc.boolean(),
-  twoPorts: fc.boolean(),
-  publishNotReady: fc.constantFrom(false, false, true),
-  headless: fc.boolean(),
-  noPorts: fc.constantFrom(false, false, false, true),
-  team: fc.constantFrom("a", "b"),
-});
-
-function makeService(s: SvcSpec): Service {
-  const ports = s.noPorts ? [] : [{ name: "http", port: 80, targetPort: s.named ? "http" : 8080, protocol: "TCP" }, ...(s.twoPorts ? [{ name: "metrics", port: 81, targetPort: 9100 }] : [])];
-  return deepFreeze({
-    metadata: { name: "web", namespace: "default", uid: "svc", labels: { team: s.team } },
-    spec: { selector: { app: "web" }, clusterIP: s.headless ? "None" : "10.96.0.10", ports, ...(s.publishNotReady ? { publishNotReadyAddresses: true } : {}) },
-  }) as Service;
-}
+const podSpec = podSpecs({ maxIp: 6, uids: true });
+const svcSpec = svcSpecs({ portless: true });
 
 type Op =
   | { kind: "add"; spec: PodSpec }
@@ -169,7 +99,7 @@ describe("endpointsWithMemo equals endpointsFor after every change", () => {
 
   it("keeps the memo for pods from one template, and the very same memo for the very same pods", () => {
     const service = makeService({ named: true, twoPorts: false, publishNotReady: false, headless: false, noPorts: false, team: "a" });
-    const spec: PodSpec = { ready: true, ip: 1, app: "web", deleting: false, phase: "Running", hostname: false, containerPort: 8080, noUid: false };
+    const spec: PodSpec = { ready: true, ip: 1, app: "web", deleting: false, phase: "Running", hostname: false, containerPort: 8080, noUid: false, node: undefined };
     const a = makePod("a", 1, 1, spec);
     const b = makePod("b", 2, 2, { ...spec, ip: 2, ready: false });
     const first = endpointsWithMemo(undefined, service, [a, b]);

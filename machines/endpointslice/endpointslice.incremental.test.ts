@@ -9,69 +9,11 @@ import type { Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { reconcileSlices, reconcileSlicesWithMemo, type SliceChanges, type SliceMemo } from "./endpointslice.logic.js";
 import { matchesServiceSelector } from "../common/endpointutil.js";
+import { makePod, makeService, podSpecs, svcSpecs, type PodSpec, type SvcSpec } from "../common/endpointtesting.js";
 import { deepFreeze } from "../common/equal.js";
 
-interface PodSpec {
-  ready: boolean;
-  ip: number | undefined;
-  app: "web" | "other";
-  deleting: boolean;
-  phase: "Running" | "Succeeded";
-  hostname: boolean;
-  containerPort: number | undefined;
-  node: number;
-}
-
-const podSpec = fc.record<PodSpec>({
-  ready: fc.boolean(),
-  ip: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
-  app: fc.constantFrom("web", "web", "web", "other"),
-  deleting: fc.constantFrom(false, false, false, true),
-  phase: fc.constantFrom("Running", "Running", "Running", "Succeeded"),
-  hostname: fc.boolean(),
-  containerPort: fc.constantFrom(8080, 8080, 8080, 9090, undefined),
-  node: fc.integer({ min: 0, max: 2 }),
-});
-
-function makePod(name: string, born: number, gen: number, s: PodSpec): Pod {
-  return deepFreeze({
-    metadata: { name, namespace: "default", uid: `uid-${name}-${born}`, ...(gen % 7 === 0 ? {} : { resourceVersion: String(gen) }), labels: { app: s.app }, ...(s.deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}) },
-    spec: {
-      nodeName: `node-${s.node}`,
-      containers: [{ name: "c", ports: s.containerPort === undefined ? [] : [{ name: "http", containerPort: s.containerPort }] }],
-      ...(s.hostname ? { hostname: name, subdomain: "web" } : {}),
-    },
-    status: {
-      phase: s.phase,
-      ...(s.ip !== undefined ? { podIP: `10.0.0.${s.ip}`, podIPs: [{ ip: `10.0.0.${s.ip}` }] } : {}),
-      conditions: [{ type: "Ready", status: s.ready ? "True" : "False" }],
-    },
-  });
-}
-
-interface SvcSpec {
-  named: boolean;
-  twoPorts: boolean;
-  publishNotReady: boolean;
-  headless: boolean;
-  team: "a" | "b";
-}
-
-const svcSpec = fc.record<SvcSpec>({
-  named: fc.boolean(),
-  twoPorts: fc.boolean(),
-  publishNotReady: fc.constantFrom(false, false, true),
-  headless: fc.boolean(),
-  team: fc.constantFrom("a", "b"),
-});
-
-function makeService(s: SvcSpec): Service {
-  const ports = [{ name: "http", port: 80, targetPort: s.named ? "http" : 8080, protocol: "TCP" }, ...(s.twoPorts ? [{ name: "metrics", port: 81, targetPort: 9100 }] : [])];
-  return deepFreeze({
-    metadata: { name: "web", namespace: "default", uid: "svc", labels: { team: s.team } },
-    spec: { selector: { app: "web" }, clusterIP: s.headless ? "None" : "10.96.0.10", ports, ...(s.publishNotReady ? { publishNotReadyAddresses: true } : {}) },
-  }) as Service;
-}
+const podSpec = podSpecs({ maxIp: 8, nodes: true });
+const svcSpec = svcSpecs();
 
 type Op =
   | { kind: "add"; spec: PodSpec }
