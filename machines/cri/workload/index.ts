@@ -5,7 +5,7 @@ import { copyEnvInto, type EnvParts } from "../messages.js";
 import { utilitiesFor } from "./commands.js";
 import { createRootfs, programsFor, type ProgramContext } from "./images.js";
 import { MemFS, type FileSystem } from "./memfs.js";
-import { LoopBoundExceeded, newShell, runArgv, shellPrefix, type Gen, type ShellState, type Streams } from "./shell.js";
+import { LoopBoundExceeded, emptyEnv, newShell, runArgv, shellPrefix, type Gen, type ShellState, type Streams } from "./shell.js";
 import { ExitSignal, type Effect, type EffectResult, type Listener, type Process, type ProcessIO } from "./types.js";
 import { layeredEnv, type LayeredVars } from "./vars.js";
 
@@ -74,8 +74,6 @@ function copyOwn(to: Record<string, string>, from: Readonly<Record<string, strin
   for (const k in from) if (Object.hasOwn(from, k)) to[k] = from[k]!;
 }
 
-const noEnv: Record<string, string> = Object.freeze(Object.create(null));
-
 /** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
 export function startContainer(
   spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Readonly<Record<string, string>> | EnvParts; fs: FileSystem; ports?: number[]; terminal?: boolean },
@@ -84,24 +82,21 @@ export function startContainer(
   // Kept as parts, the environment's Service variables stay shared: the shell lays its variables
   // over them (layeredEnv) and no record is built.
   const vars = layeredEnv(spec.image.env, spec.env);
-  let env: Record<string, string> = noEnv;
+  let env: Readonly<Record<string, string>> = emptyEnv;
   if (vars === undefined) {
     // Copied key by key, not spread nor Object.assign: with the hundreds of Service variables of a
     // large cluster V8 is ~50x (a spread) and ~3x (Object.assign) slower (measured); a null
     // prototype keeps a variable named __proto__ a variable.
-    env = Object.create(null);
-    copyOwn(env, spec.image.env);
-    copyEnvInto(env, spec.env);
+    const record: Record<string, string> = Object.create(null);
+    copyOwn(record, spec.image.env);
+    copyEnvInto(record, spec.env);
+    env = record;
   }
-  const procIO: { -readonly [K in keyof ProcessIO]: ProcessIO[K] } = { ...io, env, fs: spec.fs };
   // command and args come expanded: the kubelet replaced their $(VAR) references (ExpandContainerCommandAndArgs).
   const argv = effectiveArgv(spec.image, spec.command, spec.args);
   const listeners = new Map<number, Listener>();
   const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
-  const sh = shellFor(procIO, ctx, vars);
-  // The shell holds the environment in its variables, and nothing reads a process's io.env after:
-  // the live process keeps the shell's variables only (one copy fewer of every Service variable).
-  procIO.env = noEnv;
+  const sh = shellFor({ ...io, env, fs: spec.fs }, ctx, vars);
   if (argv.length === 0 && spec.image.kind !== "generic") {
     return { run: (function* (): Gen { return 128; })(), listeners, startError: "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown" };
   }
@@ -109,7 +104,7 @@ export function startContainer(
   if (!isRunnable(effective, sh, ctx)) {
     return { run: (function* (): Gen { return 128; })(), listeners, startError: startErrorMessage(effective[0]!) };
   }
-  return { run: runProcess(effective, sh, procIO), listeners };
+  return { run: runProcess(effective, sh, sh.io), listeners };
 }
 
 /** Runs a command inside a running container (exec probe, kubectl exec); a missing executable exits 127 with runc's message. */

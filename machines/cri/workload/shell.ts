@@ -58,6 +58,9 @@ export function* perform(sh: ShellState, effect: Effect): Generator<Effect, Effe
   return yield effect;
 }
 
+/** An environment with no variables: what a shell's io carries once its variables hold the environment. */
+export const emptyEnv: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
+
 /** A fresh shell for a container's environment. */
 export function newShell(io: ProcessIO, opts: { shellName: string; userland: Userland; utilities: Record<string, Utility>; programs: ProgramLookup; positional?: string[]; vars?: LayeredVars }): ShellState {
   // given, the variables are io.env's laid over the shared Service variables (layeredEnv); else
@@ -71,7 +74,9 @@ export function newShell(io: ProcessIO, opts: { shellName: string; userland: Use
   if (!vars.has("PATH")) vars.set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   vars.set("PWD", "/");
   return {
-    io, vars, exported: vars instanceof LayeredVars ? vars.names() : new Set(vars.keys()), positional: opts.positional ?? [opts.shellName], status: 0, cwd: "/",
+    // The variables hold the environment from here on; nothing reads io.env again, so the shell
+    // does not keep a second record of every Service variable.
+    io: io.env === emptyEnv ? io : { ...io, env: emptyEnv }, vars, exported: vars instanceof LayeredVars ? vars.names() : new Set(vars.keys()), positional: opts.positional ?? [opts.shellName], status: 0, cwd: "/",
     shellName: opts.shellName, userland: opts.userland, utilities: opts.utilities, programs: opts.programs,
     turnsWithoutBlocking: 0, line: 1, substitutions: 0,
   };
