@@ -1,16 +1,51 @@
-// The pure baseline: the same scheduling and pod-start semantics as plain function calls in one
-// loop (schedulePod over NodeInfos, IPAM allocate, the kubelet's podPhase and podConditions), with
-// no actors, channels, API server or etcd in between.
+// The pure baseline: the Kubernetes work of the bench workload (bench/workload.ts) as plain function
+// calls in one loop over plain Maps, with no actors, messages, etcd transactions, watches or
+// informers. Every write goes through the API server's part of a write (defaulting, admission,
+// managedFields, validation, uid, name, creationTimestamp, resourceVersion, a Service's ClusterIP)
+// once per change, as the actor run makes it, and every controller's decision is the model's own
+// pure function: the deployment controller's new ReplicaSet, the ReplicaSet controller's pods and
+// status, the scheduler's schedulePod and binding, the kubelet's pod start (sandbox, IPAM, image
+// pull, container create and start) with its four status writes and four Events, the Deployment's
+// status, and the endpoints and EndpointSlice controllers' objects. What the actor run does only
+// because of its message interleaving (retries, repeated syncs, watches) is left out. Where a step
+// is reachable only through a machine step (its context and outbox), a plain equivalent is written
+// here and says so.
+//
+// Time is simulated as in the actor run: the workload is applied at t0 (every pod created, bound and
+// its sandbox started then, so every node's kubelet finds the image absent and pulls it), and the
+// pulls end at t0 + pullDurationMs, when the containers are created and started.
 
-import type { Pod } from "kubernetes-types/core/v1";
-import { addPodToNodeInfo, newNodeInfo } from "../machines/scheduler/framework.js";
+import type { Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
+import { addPodToNodeInfo, newNodeInfo, type NodeInfo } from "../machines/scheduler/framework.js";
 import { schedulePod } from "../machines/scheduler/semantics.js";
 import { allocate, newIPAM, type IPAMState } from "../machines/cni/ipam.js";
-import { podConditions, podPhase } from "../machines/kubelet/status.js";
+import { podConditions, podPhase, kubeletOwnedConditions } from "../machines/kubelet/status.js";
+import { internalIPFor, registrationNode } from "../machines/kubelet/node.js";
+import { variablesOfService } from "../machines/kubelet/serviceenv.js";
+import { goDuration } from "../machines/kubelet/events.js";
 import { Rng } from "../machines/common/prng.js";
-import { benchNodes, benchPodSpec, replicasPerDeployment } from "./workload.js";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+import { rfc3339 } from "../machines/common/time.js";
+import { deepFreeze } from "../machines/common/equal.js";
+import { podQOSClass } from "../machines/common/qos.js";
+import { newEvent } from "../machines/common/client.js";
+import { admissionRefusal, admitDefaulted, defaulted, validatingAdmission, type MutateContext } from "../machines/apiserver/admission/index.js";
+import { updateRecorded } from "../machines/apiserver/fieldmanager/write.js";
+import { validateCreate, validateUpdate } from "../machines/apiserver/validation/index.js";
+import { validateCommonObjectMeta } from "../machines/apiserver/validation/meta.js";
+import { allocateServiceAddresses, newServiceAllocators, type ServiceAllocators } from "../machines/apiserver/services.js";
+import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
+import { strategicMergePatch } from "../machines/apiserver/patch.js";
+import { lastAppliedAnnotation } from "../runtime/cluster.js";
+import { getNewReplicaSet, syncDeploymentStatus, REVISION_ANNOTATION } from "../machines/deployment/deployment.logic.js";
+import { calculateStatus as replicaSetStatus, newPodFromTemplate } from "../machines/replicaset/replicaset.logic.js";
+import { Map as IMap } from "immutable";
+import { endpointsEqual, endpointsFor } from "../machines/endpoints/endpoints.logic.js";
+import { reconcileSlices } from "../machines/endpointslice/endpointslice.logic.js";
+import { finalizePlan } from "../machines/endpointslice/endpointslice.controller.js";
+import { computeTriggerTime, type TriggerStates } from "../machines/common/endpointutil.js";
+import { digestOf, pullDurationMs, resolveImage } from "../machines/cri/registry.js";
+import { benchManifests, benchNodes } from "./workload.js";
 
 export interface PureResult {
   nodes: number;
@@ -18,40 +53,420 @@ export interface PureResult {
   wallSeconds: number;
   podsPerSecond: number;
   running: number;
+  /** API writes made (creates, updates, patches, deletes), Events included */
+  writes: number;
 }
 
-/** Schedules and "starts" P pods on N nodes by direct calls; returns how long it took. */
-export function runPureBaseline(nodes: number, pods: number, seed = 1): PureResult {
-  const ns = benchNodes(nodes);
-  const infos = ns.map((n) => newNodeInfo(n, []));
-  const ipam = new Map<string, IPAMState>(ns.map((n) => [n.metadata!.name!, newIPAM(n.spec!.podCIDR!)]));
-  const byName = new Map(infos.map((ni) => [ni.node.metadata!.name!, ni]));
-  const rng = new Rng(seed);
-  const rand = () => rng.next();
-  let start = 0;
-  let running = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < pods; i++) {
-    const app = `web-${Math.floor(i / replicasPerDeployment)}`;
-    const tpl = benchPodSpec(app);
-    const pod: Mutable<Pod> = { apiVersion: "v1", kind: "Pod", metadata: { name: `${app}-${i}`, namespace: "default", uid: `uid-${i}`, labels: tpl.metadata.labels }, spec: { ...tpl.spec } };
-    const r = schedulePod(pod, infos, start, rand);
-    start = r.nextStartIndex;
-    if (r.kind !== "scheduled") throw new Error(`pure baseline: ${pod.metadata!.name} did not fit`);
-    (pod.spec as Mutable<NonNullable<Pod["spec"]>>).nodeName = r.nodeName;
-    addPodToNodeInfo(byName.get(r.nodeName)!, pod);
-    const a = allocate(ipam.get(r.nodeName)!, `sandbox-${i}`);
-    if (!a.ok) throw new Error(a.error);
-    ipam.set(r.nodeName, a.state);
-    const status: Mutable<NonNullable<Pod["status"]>> = {
-      podIP: a.ip,
-      containerStatuses: [{ name: "nginx", image: "nginx:1.27", imageID: "", ready: true, restartCount: 0, started: true, state: { running: { startedAt: "2026-01-01T00:00:01Z" } } }],
-    };
-    pod.status = status;
-    status.phase = podPhase(pod);
-    status.conditions = podConditions(pod, { sandboxReady: true, now: "2026-01-01T00:00:01Z" });
-    if (status.phase === "Running") running++;
+/** The simulated clock's start, as the actor run's (2026-01-01T00:00:00Z). */
+const t0 = Date.UTC(2026, 0, 1);
+
+// ---- the API server's part of a write, over plain Maps ----------------------------------------
+
+/** The objects the pure loop keeps, as the API server's storage would, by kind then namespace/name. */
+export class PureStore {
+  readonly byKind = new Map<string, Map<string, any>>();
+  revision = 1;
+  writes = 0;
+  /** the writes made, by verb and resource ("update pods/status"), as the actor run's ApiRequests count them */
+  readonly requests = new Map<string, number>();
+  private readonly rng: Rng;
+  private allocators: ServiceAllocators = newServiceAllocators();
+
+  constructor(seed: number) {
+    this.rng = new Rng(seed);
   }
-  const wall = (performance.now() - t0) / 1000;
-  return { nodes, pods, wallSeconds: wall, podsPerSecond: pods / wall, running };
+
+  kind(kind: string): Map<string, any> {
+    let m = this.byKind.get(kind);
+    if (m === undefined) this.byKind.set(kind, (m = new Map()));
+    return m;
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): any {
+    return this.byKind.get(kind)?.get(`${namespace ?? ""}/${name}`);
+  }
+
+  // Stored objects are deep-frozen values, as etcd's and the watch cache's are: the field manager's
+  // and the controllers' memos keyed by stored parts hold for them as they do in the actor run.
+  private put(obj: any, request: string): any {
+    this.requests.set(request, (this.requests.get(request) ?? 0) + 1);
+    const stored = deepFreeze({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.revision) } }, false);
+    this.kind(stored.kind).set(`${stored.metadata.namespace ?? ""}/${stored.metadata.name}`, stored);
+    this.writes++;
+    return stored;
+  }
+
+  /** What every admission plugin is told (admissionContext in apiserver.logic.ts): no LimitRanges, quotas or PriorityClasses in the bench's namespace. */
+  private admission(now: number, old: any, subresource: string | undefined): MutateContext {
+    const refuse = (reason: string) => {
+      throw new Error(`pure: admission refused: ${reason}`);
+    };
+    return {
+      now: rfc3339(now), old, operation: old ? "UPDATE" : "CREATE", limitRanges: [], quotas: [], priorityClasses: new Map(),
+      serviceAccounts: (ns: string, name: string) => this.get("ServiceAccount", ns, name), runtimeClasses: () => undefined, refuse,
+      ...(subresource ? { subresource } : {}),
+    };
+  }
+
+  /**
+   * A create (prepareCreate, then runMutatingAdmission, runValidatingAdmission and runValidation of
+   * apiserver.logic.ts, whose steps read the API server's context: the same calls here, in order).
+   */
+  create(body: any, manager: string, now: number): any {
+    const r = mustResource(body.kind);
+    const meta: any = { ...body.metadata };
+    if (r.namespaced) meta.namespace ??= "default";
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${this.rng.string(5)}`;
+    meta.uid = this.rng.uuid();
+    meta.creationTimestamp = rfc3339(now);
+    if (hasGeneration(r)) meta.generation = 1;
+    if (this.get(r.kind, meta.namespace, meta.name)) throw new Error(`pure: ${r.kind} ${meta.name} already exists`);
+    const obj = { ...body, apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta };
+    const admitted = this.admit(r, obj, undefined, manager, "", now);
+    let errs = validateCreate(admitted);
+    if (errs.length === 0) errs = validateCommonObjectMeta(admitted.metadata, r.namespaced);
+    if (errs.length > 0) throw new Error(`pure: invalid ${r.kind} ${meta.name}: ${JSON.stringify(errs)}`);
+    let stored = admitted;
+    if (r.kind === "Service") {
+      const res = allocateServiceAddresses(this.allocators, admitted, undefined);
+      if ("errors" in res) throw new Error(`pure: Service ${meta.name}: ${JSON.stringify(res.errors)}`);
+      this.allocators = res.allocators;
+      stored = res.service;
+    }
+    return this.put(stored, `create ${r.resource}`);
+  }
+
+  /** An update of the main resource or of its status (prepareUpdate, then admission and validation as create's). */
+  update(body: any, manager: string, now: number, subresource?: "status", verb: "update" | "patch" = "update"): any {
+    const r = mustResource(body.kind);
+    const old = this.get(r.kind, body.metadata.namespace, body.metadata.name);
+    if (!old) throw new Error(`pure: ${r.kind} ${body.metadata.name} not found`);
+    const { resourceVersion: _rv, ...oldMeta } = old.metadata;
+    let obj: any;
+    if (subresource === "status") obj = { ...old, metadata: oldMeta, status: body.status };
+    else {
+      const { resourceVersion: _brv, ...given } = body.metadata ?? {};
+      const meta = { ...given, name: old.metadata.name, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, namespace: old.metadata.namespace };
+      if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
+      obj = { ...body, apiVersion: old.apiVersion, kind: old.kind, metadata: meta, ...(old.status !== undefined && r.subresources.includes("status") ? { status: old.status } : {}) };
+      // bumpGeneration: a changed spec is a new generation
+      if (hasGeneration(r) && JSON.stringify(obj.spec) !== JSON.stringify(old.spec)) meta.generation = (old.metadata.generation ?? 1) + 1;
+    }
+    const admitted = this.admit(r, obj, old, manager, subresource ?? "", now);
+    const errs = [...validateCommonObjectMeta(admitted.metadata, r.namespaced, old.metadata), ...validateUpdate(admitted, old, subresource)];
+    if (errs.length > 0) throw new Error(`pure: invalid update of ${r.kind} ${body.metadata.name}: ${JSON.stringify(errs)}`);
+    return this.put(admitted, `${verb} ${r.resource}${subresource ? `/${subresource}` : ""}`);
+  }
+
+  /** A strategic merge patch (prepareUpdate's patch branch), then the update's admission and validation. */
+  patch(kind: string, namespace: string, name: string, patch: any, manager: string, now: number): any {
+    const old = this.get(kind, namespace, name);
+    return this.update(strategicMergePatch(old, patch, kind), manager, now, undefined, "patch");
+  }
+
+  delete(kind: string, namespace: string, name: string): void {
+    this.kind(kind).delete(`${namespace}/${name}`);
+    const request = `delete ${mustResource(kind).resource}`;
+    this.requests.set(request, (this.requests.get(request) ?? 0) + 1);
+    this.revision++;
+    this.writes++;
+  }
+
+  /**
+   * The pods/binding subresource: prepareSubresourceCreate's binding branch is private to
+   * apiserver.logic.ts, so its plain equivalent: nodeName set, PodScheduled True, past admission.
+   */
+  bind(pod: any, nodeName: string, now: number): any {
+    if (pod.spec.nodeName) throw new Error(`pure: pod ${pod.metadata.name} is already assigned`);
+    const conditions = (pod.status?.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
+    conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: rfc3339(now) });
+    const { resourceVersion: _rv, ...meta } = pod.metadata;
+    return this.put({ ...pod, metadata: meta, spec: { ...pod.spec, nodeName }, status: { ...pod.status, conditions } }, "create pods/binding");
+  }
+
+  /** recordManagedFields (the field manager reads the defaulted object), then mutating admission and its refusals. */
+  private admit(r: ResourceInfo, obj: any, old: any, manager: string, subresource: string, now: number): any {
+    const read = defaulted(obj);
+    const fields = updateRecorded(r, old, read, { manager, subresource, now: rfc3339(now) });
+    const { managedFields: _m, ...meta } = read.metadata;
+    read.metadata = fields ? { ...meta, managedFields: fields } : meta;
+    const actx = this.admission(now, old, subresource || undefined);
+    const out = admitDefaulted(read, actx);
+    const refused = admissionRefusal(obj, actx);
+    if (refused !== undefined) throw new Error(`pure: admission refused ${r.kind}: ${refused}`);
+    if (r.namespaced) {
+      const v = validatingAdmission(out, { ...actx, nowMs: now, resource: { group: r.group, resource: r.resource } });
+      if ("refused" in v) throw new Error(`pure: ${v.refused}`);
+    }
+    return out;
+  }
+
+  /** An Event as client-go's recorder makes it (newEvent), created through the API. */
+  event(involved: any, reason: string, message: string, component: string, now: number, seq: number, host?: string): any {
+    return this.create(newEvent(involved, "Normal", reason, message, host ? { component, host } : { component }, now, seq), managerOf(component), now);
+  }
+}
+
+const generationKinds = new Set(["Pod", "Deployment", "ReplicaSet"]);
+function hasGeneration(r: ResourceInfo): boolean {
+  return generationKinds.has(r.kind);
+}
+
+function mustResource(kind: string): ResourceInfo {
+  const r = resourceForKind(kind);
+  if (!r) throw new Error(`pure: no resource for ${kind}`);
+  return r;
+}
+
+/** The field manager each component's writes are recorded for (managerFor by its identity). */
+function managerOf(component: string): string {
+  if (component === "kubelet") return "kubelet";
+  if (component === "default-scheduler") return "kube-scheduler";
+  return "kube-controller-manager";
+}
+
+// ---- the kubelet's per-node state ---------------------------------------------------------------
+
+interface PureNode {
+  node: Node;
+  info: NodeInfo;
+  hostIP: string;
+  ipam: IPAMState;
+  /** the CRI's image store: image ref -> the time its pull ends */
+  images: Map<string, number>;
+  /** the CRI's id sequence (newId: digestOf(node/what/seq)) */
+  seq: number;
+  events: number;
+}
+
+/** What the kubelet keeps of one pod between its syncs. */
+interface PodRun {
+  pod: any;
+  node: PureNode;
+  sandboxId: string;
+  ip: string;
+  image: { ref: string; imageID: string };
+  pulledAt: number;
+}
+
+/**
+ * The status the kubelet writes (generateStatus of statusmanager.ts reads the pod worker and the
+ * kubelet's context, so its plain equivalent over the same pure parts: podPhase, podConditions,
+ * podQOSClass), with the container's status as containerStatus builds it.
+ */
+function kubeletStatus(pod: any, run: { hostIP: string; ip?: string; startTime: number; container: any; sandboxReady: boolean; now: number }): any {
+  const status: any = { hostIP: run.hostIP, hostIPs: [{ ip: run.hostIP }] };
+  if (run.ip) Object.assign(status, { podIP: run.ip, podIPs: [{ ip: run.ip }] });
+  status.startTime = rfc3339(run.startTime);
+  status.containerStatuses = [run.container];
+  status.qosClass = podQOSClass(pod);
+  const foreign = (pod.status?.conditions ?? []).filter((c: any) => !kubeletOwnedConditions.includes(c.type));
+  const owned = (pod.status?.conditions ?? []).filter((c: any) => kubeletOwnedConditions.includes(c.type));
+  const probe = { metadata: pod.metadata, spec: pod.spec, status: { ...status, conditions: [...foreign, ...owned] } };
+  status.phase = podPhase(probe as Pod, { podHasInitialized: run.container.state.running !== undefined });
+  status.conditions = podConditions({ metadata: pod.metadata, spec: pod.spec, status: { ...probe.status, phase: status.phase } } as Pod, { sandboxReady: run.sandboxReady, now: rfc3339(run.now) });
+  return status;
+}
+
+function containerStatusOf(spec: any, state: any, image: { ref: string; imageID: string } | undefined, ready: boolean, containerID?: string): any {
+  const s: any = { name: spec.name, state, lastState: {}, ready, restartCount: 0, image: image?.ref ?? spec.image, imageID: image?.imageID ?? "", started: ready };
+  if (containerID) s.containerID = `containerd://${containerID}`;
+  return s;
+}
+
+/** The Service variables a container of the namespace gets (getServiceEnvVarMap, enableServiceLinks), in name order. */
+function serviceEnv(store: PureStore, namespace: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const services = [...store.kind("Service").values()].filter((s) => s.metadata.namespace === namespace || (s.metadata.namespace === "default" && s.metadata.name === "kubernetes"));
+  services.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  for (const svc of services) if (svc.spec?.clusterIP && svc.spec.clusterIP !== "None") for (const [k, v] of variablesOfService(svc)) env[k] = v;
+  return env;
+}
+
+// ---- the loop ----------------------------------------------------------------------------------
+
+export interface PureRun {
+  result: PureResult;
+  store: PureStore;
+}
+
+/** Runs the bench workload (P pods in Deployments of 100 behind a Service each, on N nodes) as plain calls. */
+export function runPure(nodes: number, pods: number, seed = 1): PureRun {
+  const store = new PureStore(seed);
+  const given = benchNodes(nodes);
+  // the cluster as the workload finds it: registered nodes, the namespace's default ServiceAccount
+  const pureNodes: PureNode[] = given.map((g, i) => {
+    const node = registrationNode(g, i, g.spec!.podCIDR!, t0);
+    return { node, info: newNodeInfo(node, []), hostIP: internalIPFor(i), ipam: newIPAM(node.spec!.podCIDR!), images: new Map(), seq: 0, events: 0 };
+  });
+  const nodeByName = new Map(pureNodes.map((n) => [n.node.metadata!.name!, n]));
+  const infos = pureNodes.map((n) => n.info);
+  store.create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: "default" } }, "kube-controller-manager", t0);
+  const schedRng = new Rng(seed);
+  const rand = () => schedRng.next();
+  let startIndex = 0;
+  const seqs = new Map<string, number>();
+  const seq = (component: string) => {
+    const n = seqs.get(component) ?? 0;
+    seqs.set(component, n + 1);
+    return n;
+  };
+  const manifests = benchManifests(pods) as any[];
+  const triggers: TriggerTrackers = { endpoints: IMap(), slices: IMap() };
+
+  const wall0 = performance.now();
+  // Each Deployment and its Service: everything done at t0, then, once the pulls end, the rest.
+  const runs: Array<{ d: Deployment; svc: Service; rs: ReplicaSet; pods: PodRun[] }> = [];
+  for (let i = 0; i < manifests.length; i += 2) {
+    const now = t0;
+    // kubectl apply: a create with the last-applied-configuration annotation, as the admin
+    const applied = (m: any) => ({ ...m, metadata: { ...m.metadata, annotations: { [lastAppliedAnnotation]: `${JSON.stringify(m)}\n` } } });
+    let d: Deployment = store.create(applied(manifests[i]), "admin", now);
+    const svc: Service = store.create(applied(manifests[i + 1]), "admin", now);
+
+    // the endpoints and EndpointSlice controllers see the Service: an empty Endpoints and a placeholder slice
+    syncEndpoints(store, svc, [], now, nodeByName, triggers);
+
+    // the deployment controller: the new ReplicaSet, its Event, the revision annotation, the status
+    const got = getNewReplicaSet(d, [], true, now);
+    let rs: ReplicaSet = store.create(got.newRS, "kube-controller-manager", now);
+    store.event(d, "ScalingReplicaSet", `Scaled up replica set ${rs.metadata!.name} from 0 to ${rs.spec!.replicas}`, "deployment-controller", now, seq("deployment-controller"));
+    d = store.patch("Deployment", "default", d.metadata!.name!, { metadata: { annotations: { [REVISION_ANNOTATION]: got.deploymentRevision } } }, "kube-controller-manager", now);
+    let dStatus = syncDeploymentStatus(d, [rs], rs, now);
+    if (got.condition) dStatus = { ...dStatus, conditions: [...(dStatus.conditions ?? []).filter((c) => c.type !== "Progressing"), got.condition] };
+    d = store.update({ ...d, status: dStatus }, "kube-controller-manager", now, "status");
+
+    // the ReplicaSet controller: its pods from the template, an Event each, then its status
+    const created: any[] = [];
+    for (let k = 0; k < (rs.spec!.replicas ?? 0); k++) {
+      const pod = store.create(newPodFromTemplate(rs), "kube-controller-manager", now);
+      store.event(rs, "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, "replicaset-controller", now, seq("replicaset-controller"));
+      created.push(pod);
+    }
+    rs = store.update({ ...rs, status: replicaSetStatus(rs, created, undefined, now) }, "kube-controller-manager", now, "status");
+    d = store.update({ ...d, status: syncDeploymentStatus(d, [rs], rs, now) }, "kube-controller-manager", now, "status");
+
+    // the scheduler: each pod placed, bound, and its Scheduled Event; then the kubelet's start until the pull
+    const podRuns: PodRun[] = [];
+    for (const p of created) {
+      const r = schedulePod(p, infos, startIndex, rand);
+      startIndex = r.nextStartIndex;
+      if (r.kind !== "scheduled") throw new Error(`pure: ${p.metadata.name} did not fit`);
+      const pn = nodeByName.get(r.nodeName)!;
+      addPodToNodeInfo(pn.info, p);
+      const bound = store.bind(p, r.nodeName, now);
+      store.event(bound, "Scheduled", `Successfully assigned ${bound.metadata.namespace}/${bound.metadata.name} to ${r.nodeName}`, "default-scheduler", now, seq("default-scheduler"));
+      podRuns.push(startPod(store, pn, bound, now));
+    }
+    // the endpoints controllers see the pods with their IPs, not ready yet
+    syncEndpoints(store, svc, podRuns.map((x) => x.pod), now, nodeByName, triggers);
+    runs.push({ d, svc, rs, pods: podRuns });
+  }
+
+  // The pulls end: each container is created and started, then the controllers see the pods ready.
+  let running = 0;
+  // the Services no longer change: their variables are built once (the kubelet keeps them per store and namespace)
+  const env = serviceEnv(store, "default");
+  for (const run of runs) {
+    let last = t0;
+    for (const pr of run.pods) {
+      finishPod(store, pr, env);
+      if (pr.pod.status.phase === "Running") running++;
+      last = Math.max(last, pr.pulledAt);
+    }
+    const podsNow = run.pods.map((x) => x.pod);
+    const rs = store.update({ ...run.rs, status: replicaSetStatus(run.rs, podsNow, undefined, last) }, "kube-controller-manager", last, "status");
+    const d = store.get("Deployment", "default", run.d.metadata!.name!);
+    store.update({ ...d, status: syncDeploymentStatus(d, [rs], rs, last) }, "kube-controller-manager", last, "status");
+    syncEndpoints(store, run.svc, podsNow, last, nodeByName, triggers);
+  }
+  const wall = (performance.now() - wall0) / 1000;
+  return { result: { nodes, pods, wallSeconds: wall, podsPerSecond: pods / wall, running, writes: store.writes }, store };
+}
+
+/** The kubelet at the pod's first syncs: status (ContainerCreating), sandbox with its IP, status, the image's pull begun. */
+function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun {
+  const spec = pod.spec.containers[0];
+  const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, undefined, false);
+  const base = { hostIP: pn.hostIP, startTime: now, now };
+  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting, sandboxReady: false }) }, "kubelet", now, "status");
+  // RunPodSandbox (the CRI's newId), then CNI ADD: the node's host-local IPAM allocates the pod's IP
+  const sandboxId = digestOf(`${pn.node.metadata!.name}/sandbox/${pod.metadata.uid}/${pn.seq++}`);
+  const a = allocate(pn.ipam, sandboxId);
+  if (!a.ok) throw new Error(`pure: ${a.error}`);
+  pn.ipam = a.state;
+  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, ip: a.ip, container: waiting, sandboxReady: true }) }, "kubelet", now, "status");
+  // ImageStatus: not present before its pull ends, so the pod's worker pulls (or joins the pull under way)
+  const resolved = resolveImage(spec.image);
+  if (!resolved.ok) throw new Error(`pure: ${spec.image}: ${resolved.message}`);
+  const present = pn.images.get(resolved.image.ref);
+  let pulledAt = present;
+  if (present === undefined || present > now) {
+    store.event(pod, "Pulling", `Pulling image "${spec.image}"`, "kubelet", now, pn.events++, pn.node.metadata!.name);
+    pulledAt = present ?? now + pullDurationMs(resolved.image);
+    pn.images.set(resolved.image.ref, pulledAt);
+  }
+  return { pod, node: pn, sandboxId, ip: a.ip, image: { ref: resolved.image.ref, imageID: resolved.image.imageID }, pulledAt: pulledAt! };
+}
+
+/** The kubelet once the image is there: Pulled, status with the image, CreateContainer (its environment), StartContainer, Running. */
+function finishPod(store: PureStore, pr: PodRun, env: Record<string, string>): void {
+  const pn = pr.node;
+  const host = pn.node.metadata!.name;
+  const now = pr.pulledAt;
+  let pod = pr.pod;
+  const spec = pod.spec.containers[0];
+  const startTime = Date.parse(pod.status.startTime);
+  const took = goDuration(now - startTime);
+  const size = resolveImage(spec.image);
+  store.event(pod, "Pulled", `Successfully pulled image "${spec.image}" in ${took} (${took} including waiting). Image size: ${size.ok ? size.image.sizeBytes : 0} bytes.`, "kubelet", now, pn.events++, host);
+  const base = { hostIP: pn.hostIP, ip: pr.ip, startTime, sandboxReady: true, now };
+  const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, pr.image, false);
+  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting }) }, "kubelet", now, "status");
+  // CreateContainer: the container's environment (the Service variables, then its own env) and its id
+  const containerEnv = { ...env };
+  for (const e of spec.env ?? []) if (e.value !== undefined) containerEnv[e.name] = e.value;
+  const containerId = digestOf(`${host}/container/${pr.sandboxId}/${spec.name}/${pn.seq++}`);
+  store.event(pod, "Created", "Container created", "kubelet", now, pn.events++, host);
+  store.event(pod, "Started", "Container started", "kubelet", now, pn.events++, host);
+  const runningStatus = containerStatusOf(spec, { running: { startedAt: rfc3339(now) } }, pr.image, true, containerId);
+  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: runningStatus }) }, "kubelet", now, "status");
+  pr.pod = pod;
+}
+
+/** Each controller's TriggerTimeTracker (its states are values: computeTriggerTime returns the next). */
+interface TriggerTrackers {
+  endpoints: TriggerStates;
+  slices: TriggerStates;
+}
+
+/**
+ * The endpoints and EndpointSlice controllers' sync of one Service over its pods: one write each
+ * when they change (the slices' plan finalized as the controller does: a delete and a create
+ * become one update).
+ */
+function syncEndpoints(store: PureStore, svc: Service, pods: Pod[], now: number, nodes: Map<string, PureNode>, triggers: TriggerTrackers): void {
+  const ns = svc.metadata!.namespace!;
+  const name = svc.metadata!.name!;
+  const key = `${ns}/${name}`;
+  const te = computeTriggerTime(triggers.endpoints, key, svc, pods);
+  triggers.endpoints = te.states;
+  const want = endpointsFor(svc, pods, te.time === undefined ? {} : { lastChangeTriggerTime: te.time })!;
+  const old = store.get("Endpoints", ns, name);
+  if (old === undefined) store.create(want, "kube-controller-manager", now);
+  else if (!endpointsEqual(old, want)) store.update({ ...old, metadata: { ...old.metadata, labels: want.metadata!.labels, annotations: want.metadata!.annotations }, subsets: want.subsets }, "kube-controller-manager", now);
+  const ts = computeTriggerTime(triggers.slices, key, svc, pods);
+  triggers.slices = ts.states;
+  const slices = [...store.kind("EndpointSlice").values()].filter((s) => s.metadata.namespace === ns && s.metadata.labels?.["kubernetes.io/service-name"] === name);
+  const changes = reconcileSlices(svc, pods, slices, { nodeNamed: (n) => nodes.get(n)?.node });
+  for (const w of finalizePlan(changes, ts.time)) {
+    if (w.action === "create") store.create(w.slice, "kube-controller-manager", now);
+    else if (w.action === "update") store.update(w.slice, "kube-controller-manager", now);
+    else store.delete("EndpointSlice", ns, w.slice.metadata!.name!);
+  }
+}
+
+/** The pure baseline's figures at one size (bench/index.ts's PURE column). */
+export function runPureBaseline(nodes: number, pods: number, seed = 1): PureResult {
+  return runPure(nodes, pods, seed).result;
 }

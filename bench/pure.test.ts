@@ -1,0 +1,218 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createCluster } from "../runtime/cluster.js";
+import { countReady } from "./cluster-bench.js";
+import { runPure } from "./pure.js";
+import { benchManifests, benchNodes } from "./workload.js";
+
+// The pure loop against the actor run of the same workload (3 nodes, 20 pods: one Deployment of 20
+// behind a Service): the end state Kubernetes' semantics fix must be the same on both sides, each
+// side's objects read as they are stored and checked against what Kubernetes does, field by field.
+
+const nodes = 3;
+const pods = 20;
+
+interface Side {
+  /** objects by kind, as stored */
+  kinds: Map<string, any[]>;
+  /** writes by verb and resource ("update pods/status") */
+  requests: Map<string, number>;
+}
+
+async function actorSide(): Promise<Side> {
+  const cluster = createCluster({ nodes: benchNodes(nodes), seed: 1, trace: false });
+  const rt = cluster.runtime;
+  const requests = new Map<string, number>();
+  rt.deliveryHooks.push((_from, _to, msg: any) => {
+    if (msg.type !== "ApiRequest" || !["create", "update", "patch", "delete"].includes(msg.verb)) return;
+    const k = `${msg.verb} ${msg.resource}${msg.subresource ? `/${msg.subresource}` : ""}`;
+    requests.set(k, (requests.get(k) ?? 0) + 1);
+  });
+  await cluster.apply(benchManifests(pods));
+  let last = countReady(cluster);
+  let n = 0;
+  while (last.running < pods || last.endpoints < pods) {
+    if (rt.hasReady) rt.step();
+    else if (!rt.fireNextTimer(rt.now + 3_600_000)) throw new Error("the actor run stalled");
+    if (++n % 100 === 0) last = countReady(cluster);
+  }
+  const byKind = rt.snapshot("apiserver").context.cache.byKind as Map<string, Map<string, any>>;
+  const kinds = new Map<string, any[]>();
+  for (const [k, m] of byKind) kinds.set(k, [...m.values()]);
+  await cluster.stop();
+  return { kinds, requests };
+}
+
+function pureSide(): Side {
+  const { store, result } = runPure(nodes, pods, 1);
+  expect(result.running).toBe(pods);
+  const kinds = new Map<string, any[]>();
+  for (const [k, m] of store.byKind) kinds.set(k, [...m.values()]);
+  return { kinds, requests: store.requests };
+}
+
+const of = (s: Side, kind: string) => s.kinds.get(kind) ?? [];
+const workload = (o: any) => o.metadata.name.startsWith("web-");
+
+// IPv4 arithmetic written here, not the model's: is the address inside the CIDR?
+function inCIDR(ip: string, cidr: string): boolean {
+  const num = (a: string) => a.split(".").reduce((n, x) => n * 256 + Number(x), 0);
+  const [base, bits] = cidr.split("/");
+  const size = 2 ** (32 - Number(bits));
+  const start = Math.floor(num(base!) / size) * size;
+  return num(ip) >= start && num(ip) < start + size;
+}
+
+const podCIDRs = new Map(benchNodes(nodes).map((n) => [n.metadata!.name!, n.spec!.podCIDR!]));
+
+// each side is run once, for its own checks and for the comparison of the two
+let actor: Promise<Side> | undefined;
+let pure: Promise<Side> | undefined;
+const actorOnce = () => (actor ??= actorSide());
+const pureOnce = () => (pure ??= Promise.resolve().then(pureSide));
+
+describe.each([["the actor run", actorOnce], ["the pure loop", pureOnce]] as const)("%s, 3 nodes x 20 pods", (_name, run) => {
+  let side: Side;
+  beforeAll(async () => {
+    side = await run();
+  }, 120_000);
+
+  it("runs every pod on a node, with a pod IP from that node's podCIDR", () => {
+    const ps = of(side, "Pod").filter(workload);
+    expect(ps).toHaveLength(pods);
+    for (const p of ps) {
+      expect(p.status.phase).toBe("Running");
+      expect(podCIDRs.has(p.spec.nodeName)).toBe(true);
+      expect(inCIDR(p.status.podIP, podCIDRs.get(p.spec.nodeName)!)).toBe(true);
+      expect(p.status.podIPs).toEqual([{ ip: p.status.podIP }]);
+      expect(p.status.hostIP).toMatch(/^172\.18\.0\.\d+$/);
+      expect(p.status.qosClass).toBe("Burstable");
+      expect(p.status.containerStatuses).toHaveLength(1);
+      const c = p.status.containerStatuses[0];
+      expect([c.name, c.ready, c.started, c.restartCount, c.image]).toEqual(["nginx", true, true, 0, "docker.io/library/nginx:1.27"]);
+      expect(c.imageID).toMatch(/^docker\.io\/library\/nginx@sha256:[0-9a-f]{64}$/);
+      expect(c.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+      expect(Object.keys(c.state)).toEqual(["running"]);
+    }
+    expect(new Set(ps.map((p) => p.status.podIP)).size).toBe(pods);
+  });
+
+  it("gives every pod the kubelet's five conditions, all True, and the API server's defaults and token volume", () => {
+    for (const p of of(side, "Pod").filter(workload)) {
+      const conds = new Map(p.status.conditions.map((c: any) => [c.type, c.status]));
+      expect([...conds.keys()].sort()).toEqual(["ContainersReady", "Initialized", "PodReadyToStartContainers", "PodScheduled", "Ready"]);
+      expect([...conds.values()].every((s) => s === "True")).toBe(true);
+      expect(p.spec.serviceAccountName).toBe("default");
+      expect(p.spec.volumes.map((v: any) => v.name)).toEqual([expect.stringMatching(/^kube-api-access-[a-z0-9]{5}$/)]);
+      expect(p.spec.tolerations.map((t: any) => t.key)).toEqual(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]);
+      expect(p.spec.containers[0].imagePullPolicy).toBe("IfNotPresent");
+      expect(p.metadata.managedFields.map((f: any) => `${f.manager}${f.subresource ? `/${f.subresource}` : ""}`)).toEqual(["kube-controller-manager", "kubelet/status"]);
+    }
+  });
+
+  it("makes one ReplicaSet of the Deployment, named by its template's hash, owning every pod", () => {
+    const rss = of(side, "ReplicaSet");
+    expect(rss.map((r) => r.metadata.name)).toEqual(["web-0-7b9f64f977"]);
+    const rs = rss[0];
+    const owned = of(side, "Pod").filter((p) => p.metadata.ownerReferences?.some((o: any) => o.controller && o.uid === rs.metadata.uid));
+    expect(owned).toHaveLength(pods);
+    expect(owned.every((p) => p.metadata.generateName === "web-0-7b9f64f977-" && p.metadata.labels["pod-template-hash"] === "7b9f64f977")).toBe(true);
+    expect([rs.status.replicas, rs.status.fullyLabeledReplicas, rs.status.readyReplicas, rs.status.availableReplicas, rs.status.observedGeneration]).toEqual([pods, pods, pods, pods, 1]);
+  });
+
+  it("records six Events per pod: SuccessfulCreate on its ReplicaSet, Scheduled, Pulling, Pulled, Created and Started on it", () => {
+    const events = of(side, "Event");
+    for (const p of of(side, "Pod").filter(workload)) {
+      const own = events.filter((e) => e.involvedObject.kind === "Pod" && e.involvedObject.uid === p.metadata.uid);
+      expect(own.map((e) => e.reason).sort()).toEqual(["Created", "Pulled", "Pulling", "Scheduled", "Started"]);
+      expect(own.every((e) => e.type === "Normal" && e.count === 1)).toBe(true);
+      expect(own.find((e) => e.reason === "Scheduled").message).toBe(`Successfully assigned default/${p.metadata.name} to ${p.spec.nodeName}`);
+      expect(own.filter((e) => e.reason !== "Scheduled").every((e) => e.source.component === "kubelet" && e.source.host === p.spec.nodeName)).toBe(true);
+      const created = events.filter((e) => e.involvedObject.kind === "ReplicaSet" && e.reason === "SuccessfulCreate" && e.message === `Created pod: ${p.metadata.name}`);
+      expect(created).toHaveLength(1);
+    }
+    const scaling = events.filter((e) => e.involvedObject.kind === "Deployment");
+    expect(scaling.map((e) => `${e.reason}: ${e.message}`)).toEqual([`ScalingReplicaSet: Scaled up replica set web-0-7b9f64f977 from 0 to ${pods}`]);
+  });
+
+  it("makes the writes Kubernetes makes per pod: a create, a binding, four status updates and six Events", () => {
+    const r = side.requests;
+    expect(r.get("create pods")).toBe(pods);
+    expect(r.get("create pods/binding")).toBe(pods);
+    expect(r.get("update pods/status")).toBe(4 * pods);
+    // the Deployment's ScalingReplicaSet besides the six per pod (the endpointslice controller's
+    // conflict Events of the actor run are its interleaving's, not the workload's)
+    const podEvents = of(side, "Event").filter((e) => e.involvedObject.kind !== "Service").length;
+    expect(podEvents).toBe(6 * pods + 1);
+  });
+
+  it("lists every pod as a ready address in the Service's Endpoints and its one EndpointSlice", () => {
+    const ips = of(side, "Pod").filter(workload).map((p) => p.status.podIP).sort();
+    const eps = of(side, "Endpoints").filter((e) => e.metadata.name === "web-0");
+    expect(eps).toHaveLength(1);
+    expect(eps[0].subsets).toHaveLength(1);
+    const subset = eps[0].subsets[0];
+    expect(subset.notReadyAddresses).toBeUndefined();
+    expect(subset.addresses.map((a: any) => a.ip).sort()).toEqual(ips);
+    expect(subset.ports).toEqual([{ name: "http", port: 80, protocol: "TCP" }]);
+    const slices = of(side, "EndpointSlice").filter((s) => s.metadata.labels["kubernetes.io/service-name"] === "web-0");
+    expect(slices).toHaveLength(1);
+    expect(slices[0].endpoints.map((e: any) => e.addresses[0]).sort()).toEqual(ips);
+    expect(slices[0].endpoints.every((e: any) => e.conditions.ready && e.conditions.serving && !e.conditions.terminating)).toBe(true);
+    expect(slices[0].ports).toEqual([{ name: "http", port: 80, protocol: "TCP" }]);
+  });
+
+  it("brings the Deployment's status to every replica updated, ready and available, and complete", () => {
+    const d = of(side, "Deployment").find((x) => x.metadata.name === "web-0");
+    const s = d.status;
+    expect([s.replicas, s.updatedReplicas, s.readyReplicas, s.availableReplicas, s.unavailableReplicas ?? 0, s.observedGeneration]).toEqual([pods, pods, pods, pods, 0, 1]);
+    expect(d.metadata.annotations["deployment.kubernetes.io/revision"]).toBe("1");
+    const conds = new Map(s.conditions.map((c: any) => [c.type, `${c.status} ${c.reason}`]));
+    expect(conds).toEqual(new Map([["Available", "True MinimumReplicasAvailable"], ["Progressing", "True NewReplicaSetAvailable"]]));
+  });
+
+  it("gives the Service a ClusterIP from the service CIDR", () => {
+    const svc = of(side, "Service").find((x) => x.metadata.name === "web-0");
+    expect(inCIDR(svc.spec.clusterIP, "10.96.0.0/12")).toBe(true);
+    expect(svc.spec.clusterIPs).toEqual([svc.spec.clusterIP]);
+  });
+});
+
+describe("the pure loop and the actor run, side by side", () => {
+  let a: Side;
+  let p: Side;
+  beforeAll(async () => {
+    [a, p] = await Promise.all([actorOnce(), pureOnce()]);
+  }, 120_000);
+
+  // What a pod's run leaves that does not depend on which node or name it drew.
+  const podSummary = (side: Side) => of(side, "Pod").filter(workload).map((pod) => JSON.stringify({
+    phase: pod.status.phase,
+    conditions: pod.status.conditions.map((c: any) => `${c.type}=${c.status}`).sort(),
+    events: of(side, "Event").filter((e) => e.involvedObject.uid === pod.metadata.uid).map((e) => e.reason).sort(),
+    containers: pod.status.containerStatuses.map((c: any) => [c.name, c.image, c.ready, Object.keys(c.state)]),
+    managers: pod.metadata.managedFields.map((f: any) => f.manager),
+    volumes: pod.spec.volumes.length,
+  })).sort();
+
+  it("leave every pod in the same state, with the same Events and conditions", () => {
+    expect(podSummary(p)).toEqual(podSummary(a));
+  });
+
+  it("make the same workload objects: names, ReplicaSet spec, Service addresses and ports", () => {
+    const names = (side: Side, kind: string) => of(side, kind).filter(workload).map((o) => o.metadata.name).sort();
+    for (const kind of ["Deployment", "ReplicaSet", "Service", "Endpoints"]) expect(names(p, kind)).toEqual(names(a, kind));
+    const rs = (side: Side) => of(side, "ReplicaSet")[0].spec;
+    expect(rs(p)).toEqual(rs(a));
+    const svc = (side: Side) => of(side, "Service").find((x) => x.metadata.name === "web-0").spec;
+    expect(svc(p)).toEqual(svc(a));
+  });
+
+  it("agree on the Deployment's and the ReplicaSet's status counts", () => {
+    const counts = (side: Side) => {
+      const d = of(side, "Deployment")[0].status;
+      const r = of(side, "ReplicaSet")[0].status;
+      return [d.replicas, d.updatedReplicas, d.readyReplicas, d.availableReplicas, r.replicas, r.readyReplicas, r.availableReplicas];
+    };
+    expect(counts(p)).toEqual(counts(a));
+  });
+});
