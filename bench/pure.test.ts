@@ -216,3 +216,16 @@ describe("the pure loop and the actor run, side by side", () => {
     expect(counts(p)).toEqual(counts(a));
   });
 });
+
+describe("the pure loop's kube-proxy and CoreDNS views", () => {
+  it("program the Service with its one slice of ready endpoints and resolve its name to its ClusterIP", () => {
+    const { store, proxy, dns } = runPure(nodes, pods, 1);
+    const svc = store.get("Service", "default", "web-0");
+    const programmed = proxy.get("default/web-0")!;
+    expect(programmed.svc).toBe(svc);
+    expect(programmed.slices).toHaveLength(1);
+    expect(programmed.slices[0]!.endpoints.filter((e) => e.conditions?.ready)).toHaveLength(pods);
+    expect(dns.get("web-0.default.svc.cluster.local")!.map((r) => `${r.type} ${r.value}`)).toEqual([`A ${svc.spec.clusterIP}`]);
+    expect(dns.get("_http._tcp.web-0.default.svc.cluster.local")!.map((r) => `${r.type} ${r.value} ${r.srv?.port}`)).toEqual(["SRV web-0.default.svc.cluster.local 80"]);
+  });
+});

@@ -16,10 +16,18 @@
 // pulls end at t0 + pullDurationMs, when the containers are created and started.
 
 import type { Node, Pod, Service } from "kubernetes-types/core/v1";
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import { serviceRecords, type DNSRecord } from "../machines/dns/dns.logic.js";
 import type { Deployment, ReplicaSet } from "kubernetes-types/apps/v1";
 import { addPodToNodeInfo, newNodeInfo, type NodeInfo } from "../machines/scheduler/framework.js";
 import { schedulePod } from "../machines/scheduler/semantics.js";
-import { allocate, newIPAM, type IPAMState } from "../machines/cni/ipam.js";
+import { handleCni, initialCni, type CniContext } from "../machines/cni/cni.logic.js";
+import { handleCri, initialCri, pullTimer, recoverStore, type CriContext } from "../machines/cri/cri.logic.js";
+import { Fx } from "../machines/common/effects.js";
+import { containerFiles } from "../machines/kubelet/containerfiles.js";
+import { podDNSConfig, resolvConf, resolvConfPath } from "../machines/kubelet/dns.js";
+import { resolveSubPaths } from "../machines/kubelet/subpath.js";
+import { expandCommandAndArgs } from "../machines/kubelet/kuberuntime.js";
 import { podConditions, podPhase, kubeletOwnedConditions } from "../machines/kubelet/status.js";
 import { internalIPFor, registrationNode } from "../machines/kubelet/node.js";
 import { variablesOfService } from "../machines/kubelet/serviceenv.js";
@@ -44,13 +52,14 @@ import { endpointsEqual, endpointsFor } from "../machines/endpoints/endpoints.lo
 import { reconcileSlices } from "../machines/endpointslice/endpointslice.logic.js";
 import { finalizePlan } from "../machines/endpointslice/endpointslice.controller.js";
 import { computeTriggerTime, type TriggerStates } from "../machines/common/endpointutil.js";
-import { digestOf, pullDurationMs, resolveImage } from "../machines/cri/registry.js";
 import { benchManifests, benchNodes } from "./workload.js";
 
 export interface PureResult {
   nodes: number;
   pods: number;
   wallSeconds: number;
+  /** user + system CPU seconds of the loop (what a shared machine disturbs least) */
+  cpuSeconds: number;
   podsPerSecond: number;
   running: number;
   /** API writes made (creates, updates, patches, deletes), Events included */
@@ -229,13 +238,16 @@ function managerOf(component: string): string {
 
 interface PureNode {
   node: Node;
+  name: string;
   info: NodeInfo;
   hostIP: string;
-  ipam: IPAMState;
-  /** the CRI's image store: image ref -> the time its pull ends */
-  images: Map<string, number>;
-  /** the CRI's id sequence (newId: digestOf(node/what/seq)) */
-  seq: number;
+  /** the node's container runtime and CNI plugin: their own logic's contexts, served by plain calls (handleCri, handleCni) */
+  cri: CriContext;
+  cni: CniContext;
+  /** the runtime's pull under way, per image: when it ends and the lifecycle timer that ends it */
+  pulls: Map<string, { at: number; timer: { type: string } }>;
+  /** the kubelet's request ids and Event sequence */
+  ids: number;
   events: number;
 }
 
@@ -245,8 +257,33 @@ interface PodRun {
   node: PureNode;
   sandboxId: string;
   ip: string;
-  image: { ref: string; imageID: string };
   pulledAt: number;
+}
+
+/**
+ * One request to the node's runtime or CNI, served by its logic function on its context (what the
+ * CRI and CNI machines do on a message), its one answer read from the outbox: no message is sent.
+ */
+function serve(pn: PureNode, req: any, now: number): any {
+  const fx = new Fx();
+  if (req.type === "CniAdd") handleCni(pn.cni, req, `kubelet/${pn.name}`, fx);
+  else {
+    pn.cri.now = now;
+    handleCri(pn.cri, req, `kubelet/${pn.name}`, fx);
+    // a pull's lifecycle ends on its timer: kept to be fired when the pull's time has come
+    for (const t of fx.timers) if (t.event.type === "PullTimer") pn.pulls.set(t.event.image as string, { at: now + t.ms, timer: t.event.event as { type: string } });
+  }
+  return fx.sends.find((x) => (x.msg as any).id === req.id)?.msg;
+}
+
+/** The node's pulls whose time has come end (pullTimer, as the CRI machine does on its timer). */
+function endPulls(pn: PureNode, now: number): void {
+  for (const [image, p] of pn.pulls) {
+    if (p.at > now) continue;
+    pn.pulls.delete(image);
+    pn.cri.now = p.at;
+    pullTimer(pn.cri, image, p.timer, new Fx());
+  }
 }
 
 /**
@@ -288,6 +325,9 @@ function serviceEnv(store: PureStore, namespace: string): Record<string, string>
 export interface PureRun {
   result: PureResult;
   store: PureStore;
+  /** kube-proxy's programmed Services and CoreDNS's records, by Service key and by name */
+  proxy: EndpointViews["proxy"];
+  dns: EndpointViews["dns"];
 }
 
 /** Runs the bench workload (P pods in Deployments of 100 behind a Service each, on N nodes) as plain calls. */
@@ -297,7 +337,10 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
   // the cluster as the workload finds it: registered nodes, the namespace's default ServiceAccount
   const pureNodes: PureNode[] = given.map((g, i) => {
     const node = registrationNode(g, i, g.spec!.podCIDR!, t0);
-    return { node, info: newNodeInfo(node, []), hostIP: internalIPFor(i), ipam: newIPAM(node.spec!.podCIDR!), images: new Map(), seq: 0, events: 0 };
+    const name = node.metadata!.name!;
+    const cri = initialCri({ node: name });
+    recoverStore(cri);
+    return { node, name, info: newNodeInfo(node, []), hostIP: internalIPFor(i), cri, cni: initialCni({ node: name, podCIDR: node.spec!.podCIDR! }), pulls: new Map(), ids: 1, events: 0 };
   });
   const nodeByName = new Map(pureNodes.map((n) => [n.node.metadata!.name!, n]));
   const infos = pureNodes.map((n) => n.info);
@@ -312,9 +355,10 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
     return n;
   };
   const manifests = benchManifests(pods) as any[];
-  const triggers: TriggerTrackers = { endpoints: IMap(), slices: IMap() };
+  const triggers: EndpointViews = { endpoints: IMap(), slices: IMap(), proxy: new Map(), dns: new Map() };
 
   const wall0 = performance.now();
+  const cpu0 = process.cpuUsage();
   // Each Deployment and its Service: everything done at t0, then, once the pulls end, the rest.
   const runs: Array<{ d: Deployment; svc: Service; rs: ReplicaSet; pods: PodRun[] }> = [];
   for (let i = 0; i < manifests.length; i += 2) {
@@ -381,7 +425,8 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
     syncEndpoints(store, run.svc, podsNow, last, nodeByName, triggers);
   }
   const wall = (performance.now() - wall0) / 1000;
-  return { result: { nodes, pods, wallSeconds: wall, podsPerSecond: pods / wall, running, writes: store.writes }, store };
+  const cpu = process.cpuUsage(cpu0);
+  return { result: { nodes, pods, wallSeconds: wall, cpuSeconds: (cpu.user + cpu.system) / 1e6, podsPerSecond: pods / wall, running, writes: store.writes }, store, proxy: triggers.proxy, dns: triggers.dns };
 }
 
 /** The kubelet at the pod's first syncs: status (ContainerCreating), sandbox with its IP, status, the image's pull begun. */
@@ -390,54 +435,72 @@ function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun
   const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, undefined, false);
   const base = { hostIP: pn.hostIP, startTime: now, now };
   pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting, sandboxReady: false }) }, "kubelet", now, "status");
-  // RunPodSandbox (the CRI's newId), then CNI ADD: the node's host-local IPAM allocates the pod's IP
-  const sandboxId = digestOf(`${pn.node.metadata!.name}/sandbox/${pod.metadata.uid}/${pn.seq++}`);
-  const a = allocate(pn.ipam, sandboxId);
-  if (!a.ok) throw new Error(`pure: ${a.error}`);
-  pn.ipam = a.state;
-  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, ip: a.ip, container: waiting, sandboxReady: true }) }, "kubelet", now, "status");
-  // ImageStatus: not present before its pull ends, so the pod's worker pulls (or joins the pull under way)
-  const resolved = resolveImage(spec.image);
-  if (!resolved.ok) throw new Error(`pure: ${spec.image}: ${resolved.message}`);
-  const present = pn.images.get(resolved.image.ref);
-  let pulledAt = present;
-  if (present === undefined || present > now) {
-    store.event(pod, "Pulling", `Pulling image "${spec.image}"`, "kubelet", now, pn.events++, pn.node.metadata!.name);
-    pulledAt = present ?? now + pullDurationMs(resolved.image);
-    pn.images.set(resolved.image.ref, pulledAt);
-  }
-  return { pod, node: pn, sandboxId, ip: a.ip, image: { ref: resolved.image.ref, imageID: resolved.image.imageID }, pulledAt: pulledAt! };
+  // RunPodSandbox, then CNI ADD: the node's host-local IPAM gives the pod its IP. The projected
+  // token volume's files are not written (the kubelet's mountVolumes reads its context).
+  const names = { podUid: pod.metadata.uid, podName: pod.metadata.name, podNamespace: pod.metadata.namespace };
+  const sandbox = serve(pn, { type: "RunPodSandbox", id: pn.ids++, ...names, volumes: [], files: {} }, now);
+  if (sandbox.error) throw new Error(`pure: ${sandbox.error}`);
+  const net = serve(pn, { type: "CniAdd", id: pn.ids++, sandboxId: sandbox.sandboxId, ...names }, now);
+  if (!net.ok) throw new Error(`pure: ${net.error}`);
+  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, ip: net.ip, container: waiting, sandboxReady: true }) }, "kubelet", now, "status");
+  // ImageStatus: absent until its pull ends, so the pod's worker pulls (joining the pull under way)
+  const present = serve(pn, { type: "ImageStatus", id: pn.ids++, image: spec.image }, now).present;
+  if (present) throw new Error(`pure: ${spec.image} present on ${pn.name} at t0`);
+  store.event(pod, "Pulling", `Pulling image "${spec.image}"`, "kubelet", now, pn.events++, pn.name);
+  serve(pn, { type: "PullImage", id: pn.ids++, image: spec.image }, now);
+  const pull = pn.pulls.get(spec.image);
+  if (pull === undefined) throw new Error(`pure: no pull of ${spec.image} under way on ${pn.name}`);
+  return { pod, node: pn, sandboxId: sandbox.sandboxId, ip: net.ip, pulledAt: pull.at };
 }
 
-/** The kubelet once the image is there: Pulled, status with the image, CreateContainer (its environment), StartContainer, Running. */
-function finishPod(store: PureStore, pr: PodRun, env: Record<string, string>): void {
+/**
+ * The kubelet once the image is there: Pulled, status with the image, CreateContainer (its
+ * environment, mounts and host files, as generateContainerConfig and makeMounts build them),
+ * StartContainer (the runtime starts the image's process), Running.
+ */
+function finishPod(store: PureStore, pr: PodRun, serviceVars: Record<string, string>): void {
   const pn = pr.node;
-  const host = pn.node.metadata!.name;
   const now = pr.pulledAt;
+  endPulls(pn, now);
   let pod = pr.pod;
   const spec = pod.spec.containers[0];
+  const image = serve(pn, { type: "ImageStatus", id: pn.ids++, image: spec.image }, now).present;
+  if (!image) throw new Error(`pure: ${spec.image} not pulled on ${pn.name}`);
   const startTime = Date.parse(pod.status.startTime);
   const took = goDuration(now - startTime);
-  const size = resolveImage(spec.image);
-  store.event(pod, "Pulled", `Successfully pulled image "${spec.image}" in ${took} (${took} including waiting). Image size: ${size.ok ? size.image.sizeBytes : 0} bytes.`, "kubelet", now, pn.events++, host);
+  store.event(pod, "Pulled", `Successfully pulled image "${spec.image}" in ${took} (${took} including waiting). Image size: ${image.sizeBytes} bytes.`, "kubelet", now, pn.events++, pn.name);
+  const pulled = { ref: image.ref, imageID: image.imageID };
   const base = { hostIP: pn.hostIP, ip: pr.ip, startTime, sandboxReady: true, now };
-  const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, pr.image, false);
+  const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, pulled, false);
   pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting }) }, "kubelet", now, "status");
-  // CreateContainer: the container's environment (the Service variables, then its own env) and its id
-  const containerEnv = { ...env };
-  for (const e of spec.env ?? []) if (e.value !== undefined) containerEnv[e.name] = e.value;
-  const containerId = digestOf(`${host}/container/${pr.sandboxId}/${spec.name}/${pn.seq++}`);
-  store.event(pod, "Created", "Container created", "kubelet", now, pn.events++, host);
-  store.event(pod, "Started", "Container started", "kubelet", now, pn.events++, host);
-  const runningStatus = containerStatusOf(spec, { running: { startedAt: rfc3339(now) } }, pr.image, true, containerId);
+  // makeEnvironmentVariables for a container with no env of its own: the Service variables
+  const env = { ...serviceVars };
+  const mounts = resolveSubPaths(spec, env);
+  if ("error" in mounts) throw new Error(`pure: ${mounts.error}`);
+  const files = containerFiles(pod, spec, [pr.ip], { name: pn.name, hostIP: pn.hostIP });
+  files[resolvConfPath] = resolvConf(podDNSConfig(pod));
+  const created = serve(pn, { type: "CreateContainer", id: pn.ids++, sandboxId: pr.sandboxId, container: expandCommandAndArgs(mounts.container, env), attempt: 1, env, podIP: pr.ip, files }, now);
+  if (!created.ok) throw new Error(`pure: ${created.message}`);
+  store.event(pod, "Created", "Container created", "kubelet", now, pn.events++, pn.name);
+  const started = serve(pn, { type: "StartContainer", id: pn.ids++, containerId: created.containerId }, now);
+  if (!started.ok) throw new Error(`pure: ${started.message}`);
+  store.event(pod, "Started", "Container started", "kubelet", now, pn.events++, pn.name);
+  const runningStatus = containerStatusOf(spec, { running: { startedAt: rfc3339(started.startedAt) } }, pulled, true, created.containerId);
   pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: runningStatus }) }, "kubelet", now, "status");
   pr.pod = pod;
 }
 
-/** Each controller's TriggerTimeTracker (its states are values: computeTriggerTime returns the next). */
-interface TriggerTrackers {
+/**
+ * Each endpoints controller's TriggerTimeTracker (its states are values: computeTriggerTime returns
+ * the next), and what kube-proxy and CoreDNS make of the slices: kube-proxy's sync programs each
+ * Service with its slices (its rules are built from them when a connection asks, as the actor
+ * run's), CoreDNS's zone holds each Service's records (serviceRecords, as its rebuildZone).
+ */
+interface EndpointViews {
   endpoints: TriggerStates;
   slices: TriggerStates;
+  proxy: Map<string, { svc: Service; slices: EndpointSlice[] }>;
+  dns: Map<string, DNSRecord[]>;
 }
 
 /**
@@ -445,7 +508,7 @@ interface TriggerTrackers {
  * when they change (the slices' plan finalized as the controller does: a delete and a create
  * become one update).
  */
-function syncEndpoints(store: PureStore, svc: Service, pods: Pod[], now: number, nodes: Map<string, PureNode>, triggers: TriggerTrackers): void {
+function syncEndpoints(store: PureStore, svc: Service, pods: Pod[], now: number, nodes: Map<string, PureNode>, triggers: EndpointViews): void {
   const ns = svc.metadata!.namespace!;
   const name = svc.metadata!.name!;
   const key = `${ns}/${name}`;
@@ -459,11 +522,16 @@ function syncEndpoints(store: PureStore, svc: Service, pods: Pod[], now: number,
   triggers.slices = ts.states;
   const slices = [...store.kind("EndpointSlice").values()].filter((s) => s.metadata.namespace === ns && s.metadata.labels?.["kubernetes.io/service-name"] === name);
   const changes = reconcileSlices(svc, pods, slices, { nodeNamed: (n) => nodes.get(n)?.node });
-  for (const w of finalizePlan(changes, ts.time)) {
+  const plan = finalizePlan(changes, ts.time);
+  for (const w of plan) {
     if (w.action === "create") store.create(w.slice, "kube-controller-manager", now);
     else if (w.action === "update") store.update(w.slice, "kube-controller-manager", now);
     else store.delete("EndpointSlice", ns, w.slice.metadata!.name!);
   }
+  if (plan.length === 0 && triggers.proxy.has(key)) return;
+  const own = [...store.kind("EndpointSlice").values()].filter((s) => s.metadata.namespace === ns && s.metadata.labels?.["kubernetes.io/service-name"] === name);
+  triggers.proxy.set(key, { svc, slices: own });
+  for (const [n, records] of Object.entries(serviceRecords(svc, own).records)) triggers.dns.set(n, records);
 }
 
 /** The pure baseline's figures at one size (bench/index.ts's PURE column). */
