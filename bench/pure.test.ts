@@ -229,3 +229,15 @@ describe("the pure loop's kube-proxy and CoreDNS views", () => {
     expect(dns.get("_http._tcp.web-0.default.svc.cluster.local")!.map((r) => `${r.type} ${r.value} ${r.srv?.port}`)).toEqual(["SRV web-0.default.svc.cluster.local 80"]);
   });
 });
+
+describe("the pure loop's API server", () => {
+  it("authorizes and admits each write as Kubernetes does: a kubelet may not write another node's pod, the scheduler may not create Secrets", () => {
+    const { store } = runPure(nodes, pods, 1);
+    const pod = [...store.kind("Pod").values()][0];
+    const other = pod.spec.nodeName === "node-1" ? "node-2" : "node-1";
+    const kubelet = { name: `system:node:${other}`, groups: ["system:nodes", "system:authenticated"] };
+    expect(() => store.update({ ...pod, status: { ...pod.status, phase: "Failed" } }, kubelet, 0, "status")).toThrow(/node "node-\d" can only update pod status for pods with spec.nodeName set to itself/);
+    const scheduler = { name: "system:kube-scheduler", groups: ["system:authenticated"] };
+    expect(() => store.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "x", namespace: "default" } }, scheduler, 0)).toThrow(/system:kube-scheduler may not create secrets/);
+  });
+});

@@ -38,7 +38,9 @@ import { deepFreeze } from "../machines/common/equal.js";
 import { podQOSClass } from "../machines/common/qos.js";
 import { newEvent } from "../machines/common/client.js";
 import { admissionRefusal, admitDefaulted, defaulted, validatingAdmission, type MutateContext } from "../machines/apiserver/admission/index.js";
-import { updateRecorded } from "../machines/apiserver/fieldmanager/write.js";
+import { managerFor, updateRecorded } from "../machines/apiserver/fieldmanager/write.js";
+import { admitNodeRestriction, authorize, type Attributes, type NodeGraph, type UserInfo } from "../machines/apiserver/auth/index.js";
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "../machines/apiserver/auth/bootstrap.js";
 import { validateCreate, validateUpdate } from "../machines/apiserver/validation/index.js";
 import { validateCommonObjectMeta } from "../machines/apiserver/validation/meta.js";
 import { allocateServiceAddresses, newServiceAllocators, type ServiceAllocators } from "../machines/apiserver/services.js";
@@ -121,8 +123,10 @@ export class PureStore {
    * A create (prepareCreate, then runMutatingAdmission, runValidatingAdmission and runValidation of
    * apiserver.logic.ts, whose steps read the API server's context: the same calls here, in order).
    */
-  create(body: any, manager: string, now: number): any {
+  create(body: any, user: UserInfo, now: number): any {
     const r = mustResource(body.kind);
+    this.authorize(user, "create", r, "", body.metadata?.namespace ?? (r.namespaced ? "default" : ""), body.metadata?.name ?? "");
+    const manager = managerFor(undefined, user);
     const meta: any = { ...body.metadata };
     if (r.namespaced) meta.namespace ??= "default";
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${this.rng.string(5)}`;
@@ -131,6 +135,7 @@ export class PureStore {
     if (hasGeneration(r)) meta.generation = 1;
     if (this.get(r.kind, meta.namespace, meta.name)) throw new Error(`pure: ${r.kind} ${meta.name} already exists`);
     const obj = { ...body, apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta };
+    this.restrictNodes(user, "CREATE", r, "", obj, undefined);
     const admitted = this.admit(r, obj, undefined, manager, "", now);
     let errs = validateCreate(admitted);
     if (errs.length === 0) errs = validateCommonObjectMeta(admitted.metadata, r.namespaced);
@@ -146,8 +151,10 @@ export class PureStore {
   }
 
   /** An update of the main resource or of its status (prepareUpdate, then admission and validation as create's). */
-  update(body: any, manager: string, now: number, subresource?: "status", verb: "update" | "patch" = "update"): any {
+  update(body: any, user: UserInfo, now: number, subresource?: "status", verb: "update" | "patch" = "update"): any {
     const r = mustResource(body.kind);
+    this.authorize(user, verb, r, subresource ?? "", body.metadata.namespace ?? "", body.metadata.name);
+    const manager = managerFor(undefined, user);
     const old = this.get(r.kind, body.metadata.namespace, body.metadata.name);
     if (!old) throw new Error(`pure: ${r.kind} ${body.metadata.name} not found`);
     const { resourceVersion: _rv, ...oldMeta } = old.metadata;
@@ -161,6 +168,7 @@ export class PureStore {
       // bumpGeneration: a changed spec is a new generation
       if (hasGeneration(r) && JSON.stringify(obj.spec) !== JSON.stringify(old.spec)) meta.generation = (old.metadata.generation ?? 1) + 1;
     }
+    this.restrictNodes(user, "UPDATE", r, subresource ?? "", obj, old);
     const admitted = this.admit(r, obj, old, manager, subresource ?? "", now);
     const errs = [...validateCommonObjectMeta(admitted.metadata, r.namespaced, old.metadata), ...validateUpdate(admitted, old, subresource)];
     if (errs.length > 0) throw new Error(`pure: invalid update of ${r.kind} ${body.metadata.name}: ${JSON.stringify(errs)}`);
@@ -168,12 +176,13 @@ export class PureStore {
   }
 
   /** A strategic merge patch (prepareUpdate's patch branch), then the update's admission and validation. */
-  patch(kind: string, namespace: string, name: string, patch: any, manager: string, now: number): any {
+  patch(kind: string, namespace: string, name: string, patch: any, user: UserInfo, now: number): any {
     const old = this.get(kind, namespace, name);
-    return this.update(strategicMergePatch(old, patch, kind), manager, now, undefined, "patch");
+    return this.update(strategicMergePatch(old, patch, kind), user, now, undefined, "patch");
   }
 
-  delete(kind: string, namespace: string, name: string): void {
+  delete(kind: string, namespace: string, name: string, user: UserInfo): void {
+    this.authorize(user, "delete", mustResource(kind), "", namespace, name);
     this.kind(kind).delete(`${namespace}/${name}`);
     const request = `delete ${mustResource(kind).resource}`;
     this.requests.set(request, (this.requests.get(request) ?? 0) + 1);
@@ -185,12 +194,51 @@ export class PureStore {
    * The pods/binding subresource: prepareSubresourceCreate's binding branch is private to
    * apiserver.logic.ts, so its plain equivalent: nodeName set, PodScheduled True, past admission.
    */
-  bind(pod: any, nodeName: string, now: number): any {
+  bind(pod: any, nodeName: string, user: UserInfo, now: number): any {
+    this.authorize(user, "create", mustResource("Pod"), "binding", pod.metadata.namespace, pod.metadata.name);
     if (pod.spec.nodeName) throw new Error(`pure: pod ${pod.metadata.name} is already assigned`);
     const conditions = (pod.status?.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
     conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: rfc3339(now) });
     const { resourceVersion: _rv, ...meta } = pod.metadata;
     return this.put({ ...pod, metadata: meta, spec: { ...pod.spec, nodeName }, status: { ...pod.status, conditions } }, "create pods/binding");
+  }
+
+  /**
+   * The Node authorizer's and NodeRestriction's questions and the RBAC policy, answered from the
+   * store (nodeGraph and rbacObjects of apiserver.logic.ts read the watch cache the same way).
+   */
+  private readonly graph: NodeGraph = {
+    pod: (namespace, name) => this.get("Pod", namespace, name),
+    podsOn: (node) => [...this.kind("Pod").values()].filter((p) => p.spec?.nodeName === node),
+    node: (name) => this.get("Node", undefined, name),
+    pvc: (namespace, name) => this.get("PersistentVolumeClaim", namespace, name),
+    rbac: {
+      role: (namespace, name) => this.get("Role", namespace, name),
+      clusterRole: (name) => this.get("ClusterRole", undefined, name),
+      clusterRoleBindings: () => this.kind("ClusterRoleBinding").values(),
+      roleBindings: (namespace) => [...this.kind("RoleBinding").values()].filter((b) => b.metadata?.namespace === namespace),
+      // the policy is not written during the run: each kind's map stands for its version
+      versions: () => [this.kind("ClusterRoleBinding"), this.kind("ClusterRole"), this.kind("RoleBinding"), this.kind("Role")],
+    },
+  };
+
+  /** Authorization (Node, then RBAC) of the request's attributes, as authorizeRequest does. */
+  private authorize(user: UserInfo, verb: string, r: ResourceInfo, subresource: string, namespace: string, name: string): void {
+    const a: Attributes = { user, verb, resourceRequest: true, apiGroup: r.group, resource: r.resource, subresource, namespace: r.namespaced ? namespace : "", name, path: "", fieldSelector: [] };
+    const d = authorize(a, this.graph);
+    if (!d.allowed) throw new Error(`pure: ${user.name} may not ${verb} ${r.resource}${subresource ? `/${subresource}` : ""}: ${d.reason}`);
+  }
+
+  /** The NodeRestriction admission plugin on the write as prepared (restrictNodes). */
+  private restrictNodes(user: UserInfo, operation: "CREATE" | "UPDATE", r: ResourceInfo, subresource: string, obj: any, old: any): void {
+    const st = admitNodeRestriction({ user, operation, r, subresource, namespace: obj.metadata?.namespace ?? "", name: obj.metadata?.name ?? "", obj, old }, this.graph);
+    if (st) throw new Error(`pure: NodeRestriction: ${st.message}`);
+  }
+
+  /** Objects the cluster holds before the workload (the bootstrap RBAC policy, registered Nodes), stored as they are. */
+  preload(obj: any): void {
+    const stored = deepFreeze({ ...obj, metadata: { uid: this.rng.uuid(), creationTimestamp: rfc3339(t0), ...obj.metadata, resourceVersion: String(++this.revision) } }, false);
+    this.kind(stored.kind).set(`${stored.metadata.namespace ?? ""}/${stored.metadata.name}`, stored);
   }
 
   /** recordManagedFields (the field manager reads the defaulted object), then mutating admission and its refusals. */
@@ -212,7 +260,7 @@ export class PureStore {
 
   /** An Event as client-go's recorder makes it (newEvent), created through the API. */
   event(involved: any, reason: string, message: string, component: string, now: number, seq: number, host?: string): any {
-    return this.create(newEvent(involved, "Normal", reason, message, host ? { component, host } : { component }, now, seq), managerOf(component), now);
+    return this.create(newEvent(involved, "Normal", reason, message, host ? { component, host } : { component }, now, seq), userOf(component, host), now);
   }
 }
 
@@ -227,11 +275,22 @@ function mustResource(kind: string): ResourceInfo {
   return r;
 }
 
-/** The field manager each component's writes are recorded for (managerFor by its identity). */
-function managerOf(component: string): string {
-  if (component === "kubelet") return "kubelet";
-  if (component === "default-scheduler") return "kube-scheduler";
-  return "kube-controller-manager";
+/** The identities the components authenticate as (runtime/components.ts), and the admin's. */
+const admin: UserInfo = { name: "admin", groups: ["system:masters", "system:authenticated"] };
+const controllerManager: UserInfo = { name: "system:kube-controller-manager", groups: ["system:authenticated"] };
+const scheduler: UserInfo = { name: "system:kube-scheduler", groups: ["system:authenticated"] };
+const nodeUsers = new Map<string, UserInfo>();
+function nodeUser(node: string): UserInfo {
+  let u = nodeUsers.get(node);
+  if (u === undefined) nodeUsers.set(node, (u = { name: `system:node:${node}`, groups: ["system:nodes", "system:authenticated"] }));
+  return u;
+}
+
+/** The identity an Event's recorder writes it as. */
+function userOf(component: string, host: string | undefined): UserInfo {
+  if (component === "kubelet") return nodeUser(host!);
+  if (component === "default-scheduler") return scheduler;
+  return controllerManager;
 }
 
 // ---- the kubelet's per-node state ---------------------------------------------------------------
@@ -344,7 +403,9 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
   });
   const nodeByName = new Map(pureNodes.map((n) => [n.node.metadata!.name!, n]));
   const infos = pureNodes.map((n) => n.info);
-  store.create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: "default" } }, "kube-controller-manager", t0);
+  for (const o of [...bootstrapClusterRoles(), ...bootstrapClusterRoleBindings()]) store.preload(o);
+  for (const n of pureNodes) store.preload(n.node);
+  store.create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: "default" } }, controllerManager, t0);
   const schedRng = new Rng(seed);
   const rand = () => schedRng.next();
   let startIndex = 0;
@@ -365,30 +426,30 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
     const now = t0;
     // kubectl apply: a create with the last-applied-configuration annotation, as the admin
     const applied = (m: any) => ({ ...m, metadata: { ...m.metadata, annotations: { [lastAppliedAnnotation]: `${JSON.stringify(m)}\n` } } });
-    let d: Deployment = store.create(applied(manifests[i]), "admin", now);
-    const svc: Service = store.create(applied(manifests[i + 1]), "admin", now);
+    let d: Deployment = store.create(applied(manifests[i]), admin, now);
+    const svc: Service = store.create(applied(manifests[i + 1]), admin, now);
 
     // the endpoints and EndpointSlice controllers see the Service: an empty Endpoints and a placeholder slice
     syncEndpoints(store, svc, [], now, nodeByName, triggers);
 
     // the deployment controller: the new ReplicaSet, its Event, the revision annotation, the status
     const got = getNewReplicaSet(d, [], true, now);
-    let rs: ReplicaSet = store.create(got.newRS, "kube-controller-manager", now);
+    let rs: ReplicaSet = store.create(got.newRS, controllerManager, now);
     store.event(d, "ScalingReplicaSet", `Scaled up replica set ${rs.metadata!.name} from 0 to ${rs.spec!.replicas}`, "deployment-controller", now, seq("deployment-controller"));
-    d = store.patch("Deployment", "default", d.metadata!.name!, { metadata: { annotations: { [REVISION_ANNOTATION]: got.deploymentRevision } } }, "kube-controller-manager", now);
+    d = store.patch("Deployment", "default", d.metadata!.name!, { metadata: { annotations: { [REVISION_ANNOTATION]: got.deploymentRevision } } }, controllerManager, now);
     let dStatus = syncDeploymentStatus(d, [rs], rs, now);
     if (got.condition) dStatus = { ...dStatus, conditions: [...(dStatus.conditions ?? []).filter((c) => c.type !== "Progressing"), got.condition] };
-    d = store.update({ ...d, status: dStatus }, "kube-controller-manager", now, "status");
+    d = store.update({ ...d, status: dStatus }, controllerManager, now, "status");
 
     // the ReplicaSet controller: its pods from the template, an Event each, then its status
     const created: any[] = [];
     for (let k = 0; k < (rs.spec!.replicas ?? 0); k++) {
-      const pod = store.create(newPodFromTemplate(rs), "kube-controller-manager", now);
+      const pod = store.create(newPodFromTemplate(rs), controllerManager, now);
       store.event(rs, "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, "replicaset-controller", now, seq("replicaset-controller"));
       created.push(pod);
     }
-    rs = store.update({ ...rs, status: replicaSetStatus(rs, created, undefined, now) }, "kube-controller-manager", now, "status");
-    d = store.update({ ...d, status: syncDeploymentStatus(d, [rs], rs, now) }, "kube-controller-manager", now, "status");
+    rs = store.update({ ...rs, status: replicaSetStatus(rs, created, undefined, now) }, controllerManager, now, "status");
+    d = store.update({ ...d, status: syncDeploymentStatus(d, [rs], rs, now) }, controllerManager, now, "status");
 
     // the scheduler: each pod placed, bound, and its Scheduled Event; then the kubelet's start until the pull
     const podRuns: PodRun[] = [];
@@ -398,7 +459,7 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
       if (r.kind !== "scheduled") throw new Error(`pure: ${p.metadata.name} did not fit`);
       const pn = nodeByName.get(r.nodeName)!;
       addPodToNodeInfo(pn.info, p);
-      const bound = store.bind(p, r.nodeName, now);
+      const bound = store.bind(p, r.nodeName, scheduler, now);
       store.event(bound, "Scheduled", `Successfully assigned ${bound.metadata.namespace}/${bound.metadata.name} to ${r.nodeName}`, "default-scheduler", now, seq("default-scheduler"));
       podRuns.push(startPod(store, pn, bound, now));
     }
@@ -419,9 +480,9 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
       last = Math.max(last, pr.pulledAt);
     }
     const podsNow = run.pods.map((x) => x.pod);
-    const rs = store.update({ ...run.rs, status: replicaSetStatus(run.rs, podsNow, undefined, last) }, "kube-controller-manager", last, "status");
+    const rs = store.update({ ...run.rs, status: replicaSetStatus(run.rs, podsNow, undefined, last) }, controllerManager, last, "status");
     const d = store.get("Deployment", "default", run.d.metadata!.name!);
-    store.update({ ...d, status: syncDeploymentStatus(d, [rs], rs, last) }, "kube-controller-manager", last, "status");
+    store.update({ ...d, status: syncDeploymentStatus(d, [rs], rs, last) }, controllerManager, last, "status");
     syncEndpoints(store, run.svc, podsNow, last, nodeByName, triggers);
   }
   const wall = (performance.now() - wall0) / 1000;
@@ -434,7 +495,7 @@ function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun
   const spec = pod.spec.containers[0];
   const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, undefined, false);
   const base = { hostIP: pn.hostIP, startTime: now, now };
-  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting, sandboxReady: false }) }, "kubelet", now, "status");
+  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting, sandboxReady: false }) }, nodeUser(pn.name), now, "status");
   // RunPodSandbox, then CNI ADD: the node's host-local IPAM gives the pod its IP. The projected
   // token volume's files are not written (the kubelet's mountVolumes reads its context).
   const names = { podUid: pod.metadata.uid, podName: pod.metadata.name, podNamespace: pod.metadata.namespace };
@@ -442,7 +503,7 @@ function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun
   if (sandbox.error) throw new Error(`pure: ${sandbox.error}`);
   const net = serve(pn, { type: "CniAdd", id: pn.ids++, sandboxId: sandbox.sandboxId, ...names }, now);
   if (!net.ok) throw new Error(`pure: ${net.error}`);
-  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, ip: net.ip, container: waiting, sandboxReady: true }) }, "kubelet", now, "status");
+  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, ip: net.ip, container: waiting, sandboxReady: true }) }, nodeUser(pn.name), now, "status");
   // ImageStatus: absent until its pull ends, so the pod's worker pulls (joining the pull under way)
   const present = serve(pn, { type: "ImageStatus", id: pn.ids++, image: spec.image }, now).present;
   if (present) throw new Error(`pure: ${spec.image} present on ${pn.name} at t0`);
@@ -472,7 +533,7 @@ function finishPod(store: PureStore, pr: PodRun, serviceVars: Record<string, str
   const pulled = { ref: image.ref, imageID: image.imageID };
   const base = { hostIP: pn.hostIP, ip: pr.ip, startTime, sandboxReady: true, now };
   const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, pulled, false);
-  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting }) }, "kubelet", now, "status");
+  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting }) }, nodeUser(pn.name), now, "status");
   // makeEnvironmentVariables for a container with no env of its own: the Service variables
   const env = { ...serviceVars };
   const mounts = resolveSubPaths(spec, env);
@@ -486,7 +547,7 @@ function finishPod(store: PureStore, pr: PodRun, serviceVars: Record<string, str
   if (!started.ok) throw new Error(`pure: ${started.message}`);
   store.event(pod, "Started", "Container started", "kubelet", now, pn.events++, pn.name);
   const runningStatus = containerStatusOf(spec, { running: { startedAt: rfc3339(started.startedAt) } }, pulled, true, created.containerId);
-  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: runningStatus }) }, "kubelet", now, "status");
+  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: runningStatus }) }, nodeUser(pn.name), now, "status");
   pr.pod = pod;
 }
 
@@ -516,17 +577,17 @@ function syncEndpoints(store: PureStore, svc: Service, pods: Pod[], now: number,
   triggers.endpoints = te.states;
   const want = endpointsFor(svc, pods, te.time === undefined ? {} : { lastChangeTriggerTime: te.time })!;
   const old = store.get("Endpoints", ns, name);
-  if (old === undefined) store.create(want, "kube-controller-manager", now);
-  else if (!endpointsEqual(old, want)) store.update({ ...old, metadata: { ...old.metadata, labels: want.metadata!.labels, annotations: want.metadata!.annotations }, subsets: want.subsets }, "kube-controller-manager", now);
+  if (old === undefined) store.create(want, controllerManager, now);
+  else if (!endpointsEqual(old, want)) store.update({ ...old, metadata: { ...old.metadata, labels: want.metadata!.labels, annotations: want.metadata!.annotations }, subsets: want.subsets }, controllerManager, now);
   const ts = computeTriggerTime(triggers.slices, key, svc, pods);
   triggers.slices = ts.states;
   const slices = [...store.kind("EndpointSlice").values()].filter((s) => s.metadata.namespace === ns && s.metadata.labels?.["kubernetes.io/service-name"] === name);
   const changes = reconcileSlices(svc, pods, slices, { nodeNamed: (n) => nodes.get(n)?.node });
   const plan = finalizePlan(changes, ts.time);
   for (const w of plan) {
-    if (w.action === "create") store.create(w.slice, "kube-controller-manager", now);
-    else if (w.action === "update") store.update(w.slice, "kube-controller-manager", now);
-    else store.delete("EndpointSlice", ns, w.slice.metadata!.name!);
+    if (w.action === "create") store.create(w.slice, controllerManager, now);
+    else if (w.action === "update") store.update(w.slice, controllerManager, now);
+    else store.delete("EndpointSlice", ns, w.slice.metadata!.name!, controllerManager);
   }
   if (plan.length === 0 && triggers.proxy.has(key)) return;
   const own = [...store.kind("EndpointSlice").values()].filter((s) => s.metadata.namespace === ns && s.metadata.labels?.["kubernetes.io/service-name"] === name);
