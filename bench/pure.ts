@@ -1,19 +1,21 @@
 // The pure baseline: the Kubernetes work of the bench workload (bench/workload.ts) as plain function
 // calls in one loop over plain Maps, with no actors, messages, etcd transactions, watches or
-// informers. Every write goes through the API server's part of a write (defaulting, admission,
-// managedFields, validation, uid, name, creationTimestamp, resourceVersion, a Service's ClusterIP)
-// once per change, as the actor run makes it, and every controller's decision is the model's own
-// pure function: the deployment controller's new ReplicaSet, the ReplicaSet controller's pods and
-// status, the scheduler's schedulePod and binding, the kubelet's pod start (sandbox, IPAM, image
-// pull, container create and start) with its four status writes and four Events, the Deployment's
-// status, and the endpoints and EndpointSlice controllers' objects. What the actor run does only
-// because of its message interleaving (retries, repeated syncs, watches) is left out. Where a step
-// is reachable only through a machine step (its context and outbox), a plain equivalent is written
-// here and says so.
+// informers. Every write goes through the API server's part of a write (authorization by the Node
+// authorizer and RBAC, NodeRestriction, defaulting and mutating admission, managedFields,
+// validation, validating admission, uid, name, creationTimestamp, resourceVersion, a Service's
+// ClusterIP) once per change, as the actor run makes it, and every component's decision is the
+// model's own function: the deployment controller's new ReplicaSet, the ReplicaSet controller's
+// pods and status, the scheduler's schedulePod and binding, the kubelet's pod start (its sandbox,
+// network, image pull and container served by the CRI's and CNI's own logic) with its four status
+// writes and four Events, the Deployment's status, the endpoints and EndpointSlice controllers'
+// objects, and kube-proxy's and CoreDNS's views of the slices. What the actor run does only because
+// of its message interleaving (retries, conflicts, repeated syncs, watches) is left out. Where a
+// step is reachable only through a machine step (it reads the component's context), its plain
+// equivalent is written here and says so.
 //
 // Time is simulated as in the actor run: the workload is applied at t0 (every pod created, bound and
 // its sandbox started then, so every node's kubelet finds the image absent and pulls it), and the
-// pulls end at t0 + pullDurationMs, when the containers are created and started.
+// pulls end at t0 + the pull's duration, when the containers are created and started.
 
 import type { Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
