@@ -26,6 +26,7 @@ import { schedulePod } from "../machines/scheduler/semantics.js";
 import { handleCni, initialCni, type CniContext } from "../machines/cni/cni.logic.js";
 import { handleCri, initialCri, pullTimer, recoverStore, type CriContext } from "../machines/cri/cri.logic.js";
 import { Fx } from "../machines/common/effects.js";
+import { clusterCACert } from "../machines/common/ca.js";
 import { containerFiles } from "../machines/kubelet/containerfiles.js";
 import { podDNSConfig, resolvConf, resolvConfPath } from "../machines/kubelet/dns.js";
 import { resolveSubPaths } from "../machines/kubelet/subpath.js";
@@ -498,10 +499,9 @@ function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun
   const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, undefined, false);
   const base = { hostIP: pn.hostIP, startTime: now, now };
   pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting, sandboxReady: false }) }, nodeUser(pn.name), now, "status");
-  // RunPodSandbox, then CNI ADD: the node's host-local IPAM gives the pod its IP. The projected
-  // token volume's files are not written (the kubelet's mountVolumes reads its context).
+  // RunPodSandbox with the volumes' files, then CNI ADD: the node's host-local IPAM gives the pod its IP
   const names = { podUid: pod.metadata.uid, podName: pod.metadata.name, podNamespace: pod.metadata.namespace };
-  const sandbox = serve(pn, { type: "RunPodSandbox", id: pn.ids++, ...names, volumes: [], files: {} }, now);
+  const sandbox = serve(pn, { type: "RunPodSandbox", id: pn.ids++, ...names, volumes: [], files: volumeFiles(pod) }, now);
   if (sandbox.error) throw new Error(`pure: ${sandbox.error}`);
   const net = serve(pn, { type: "CniAdd", id: pn.ids++, sandboxId: sandbox.sandboxId, ...names }, now);
   if (!net.ok) throw new Error(`pure: ${net.error}`);
@@ -514,6 +514,31 @@ function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun
   const pull = pn.pulls.get(spec.image);
   if (pull === undefined) throw new Error(`pure: no pull of ${spec.image} under way on ${pn.name}`);
   return { pod, node: pn, sandboxId: sandbox.sandboxId, ip: net.ip, pulledAt: pull.at };
+}
+
+/**
+ * The files of the pod's projected kube-api-access volume, as the kubelet's mountVolumes writes them
+ * (its volumeFiles reads the kubelet's context and pod worker, so the plain equivalent for this
+ * volume: the bound token's shape, the cluster's CA, the namespace from the downward API).
+ */
+function volumeFiles(pod: any): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  const ns = pod.metadata.namespace;
+  const b64 = (o: object) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  for (const v of pod.spec.volumes ?? []) {
+    if (!v.projected) continue;
+    const files: Record<string, string> = {};
+    for (const src of v.projected.sources) {
+      if (src.serviceAccountToken) {
+        const sa = pod.spec.serviceAccountName || "default";
+        const claims = { aud: ["https://kubernetes.default.svc.cluster.local"], iss: "https://kubernetes.default.svc.cluster.local", sub: `system:serviceaccount:${ns}:${sa}`, "kubernetes.io": { namespace: ns, serviceaccount: { name: sa }, pod: { uid: pod.metadata.uid } } };
+        files[src.serviceAccountToken.path] = `${b64({ alg: "RS256", kid: "podflow" })}.${b64(claims)}.cG9kZmxvdw`;
+      } else if (src.configMap?.name === "kube-root-ca.crt") for (const it of src.configMap.items ?? []) files[it.path] = clusterCACert;
+      else if (src.downwardAPI) for (const it of src.downwardAPI.items ?? []) if (it.fieldRef?.fieldPath === "metadata.namespace") files[it.path] = ns;
+    }
+    out[v.name] = files;
+  }
+  return out;
 }
 
 /**
