@@ -367,6 +367,12 @@ function kubeletStatus(pod: any, run: { hostIP: string; ip?: string; startTime: 
   return status;
 }
 
+/** The status manager's write: through pods/status only when the status differs from the stored one (writeStatus compares their JSON). */
+function writeStatus(store: PureStore, pn: PureNode, pod: any, status: any, now: number): any {
+  if (pod.status !== undefined && JSON.stringify(pod.status) === JSON.stringify(status)) return pod;
+  return store.update({ ...pod, status }, nodeUser(pn.name), now, "status");
+}
+
 function containerStatusOf(spec: any, state: any, image: { ref: string; imageID: string } | undefined, ready: boolean, containerID?: string): any {
   const s: any = { name: spec.name, state, lastState: {}, ready, restartCount: 0, image: image?.ref ?? spec.image, imageID: image?.imageID ?? "", started: ready };
   if (containerID) s.containerID = `containerd://${containerID}`;
@@ -498,14 +504,14 @@ function startPod(store: PureStore, pn: PureNode, pod: any, now: number): PodRun
   const spec = pod.spec.containers[0];
   const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, undefined, false);
   const base = { hostIP: pn.hostIP, startTime: now, now };
-  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting, sandboxReady: false }) }, nodeUser(pn.name), now, "status");
+  pod = writeStatus(store, pn, pod, kubeletStatus(pod, { ...base, container: waiting, sandboxReady: false }), now);
   // RunPodSandbox with the volumes' files, then CNI ADD: the node's host-local IPAM gives the pod its IP
   const names = { podUid: pod.metadata.uid, podName: pod.metadata.name, podNamespace: pod.metadata.namespace };
   const sandbox = serve(pn, { type: "RunPodSandbox", id: pn.ids++, ...names, volumes: [], files: volumeFiles(pod) }, now);
   if (sandbox.error) throw new Error(`pure: ${sandbox.error}`);
   const net = serve(pn, { type: "CniAdd", id: pn.ids++, sandboxId: sandbox.sandboxId, ...names }, now);
   if (!net.ok) throw new Error(`pure: ${net.error}`);
-  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, ip: net.ip, container: waiting, sandboxReady: true }) }, nodeUser(pn.name), now, "status");
+  pod = writeStatus(store, pn, pod, kubeletStatus(pod, { ...base, ip: net.ip, container: waiting, sandboxReady: true }), now);
   // ImageStatus: absent until its pull ends, so the pod's worker pulls (joining the pull under way)
   const present = serve(pn, { type: "ImageStatus", id: pn.ids++, image: spec.image }, now).present;
   if (present) throw new Error(`pure: ${spec.image} present on ${pn.name} at t0`);
@@ -560,7 +566,7 @@ function finishPod(store: PureStore, pr: PodRun, serviceVars: Record<string, str
   const pulled = { ref: image.ref, imageID: image.imageID };
   const base = { hostIP: pn.hostIP, ip: pr.ip, startTime, sandboxReady: true, now };
   const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, pulled, false);
-  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: waiting }) }, nodeUser(pn.name), now, "status");
+  pod = writeStatus(store, pn, pod, kubeletStatus(pod, { ...base, container: waiting }), now);
   // makeEnvironmentVariables for a container with no env of its own: the Service variables
   const env = { ...serviceVars };
   const mounts = resolveSubPaths(spec, env);
@@ -574,7 +580,7 @@ function finishPod(store: PureStore, pr: PodRun, serviceVars: Record<string, str
   if (!started.ok) throw new Error(`pure: ${started.message}`);
   store.event(pod, "Started", "Container started", "kubelet", now, pn.events++, pn.name);
   const runningStatus = containerStatusOf(spec, { running: { startedAt: rfc3339(started.startedAt) } }, pulled, true, created.containerId);
-  pod = store.update({ ...pod, status: kubeletStatus(pod, { ...base, container: runningStatus }) }, nodeUser(pn.name), now, "status");
+  pod = writeStatus(store, pn, pod, kubeletStatus(pod, { ...base, container: runningStatus }), now);
   pr.pod = pod;
 }
 
