@@ -43,6 +43,27 @@ export function managerId(e: { manager: string; operation: string; apiVersion?: 
   return JSON.stringify(o);
 }
 
+/** managerId of an Update by `manager` at `apiVersion` through `subresource` ("" for none). */
+export function updaterId(manager: string, apiVersion: string, subresource: string): string {
+  // every write asks it of one of a few writers: kept by its parts. Bounded: past `updaterIdCap` it starts over.
+  let byVersion = updaterIds.get(manager);
+  if (byVersion === undefined) {
+    if (updaterIds.size >= updaterIdCap) updaterIds.clear();
+    updaterIds.set(manager, (byVersion = new Map()));
+  }
+  // length-prefixed: no two pairs spell the same key
+  const key = `${subresource.length}:${subresource}${apiVersion}`;
+  let id = byVersion.get(key);
+  if (id === undefined) {
+    if (byVersion.size >= updaterIdCap) byVersion.clear();
+    byVersion.set(key, (id = managerId({ manager, operation: "Update", apiVersion, subresource })));
+  }
+  return id;
+}
+
+const updaterIds = new Map<string, Map<string, string>>();
+const updaterIdCap = 1024;
+
 export class ManagedFieldsError extends Error {}
 
 // A stored object's managedFields are a value every later write decodes again: decoded once, by
@@ -341,7 +362,7 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
   const changed = ignore(union(cmp.modified, cmp.added), wc.reset);
   const removed = cmp.removed;
   const next = new Map<string, ManagerEntry>();
-  const self = managerId({ manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, subresource: wc.subresource });
+  const self = updaterId(wc.manager, wc.apiVersion, wc.subresource);
   for (const [id, e] of managed) {
     // an Update never conflicts: it takes the fields it changed from every other manager. The
     // writer's own set loses only what was removed: what it changed it takes back below (took),

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import { deepFreeze } from "../../common/equal.js";
-import { decodeManagedFields, trackUpdate } from "./fieldmanager.js";
+import { decodeManagedFields, trackUpdate, updaterId } from "./fieldmanager.js";
 import { comparePE, fieldPE, fromFieldsV1, members, setOf, sharedWith, toFieldsV1, type FieldPath, type FieldSet } from "./fieldset.js";
 import { compare, itemPE, resolve, zeroValue, type Atom } from "./typed.js";
 
@@ -391,5 +391,21 @@ describe("Event creates of one shape, manager and second share one list equal to
       seen.set(key, got);
     }
     expect(shared).toBeGreaterThan(40);
+  });
+});
+
+describe("an Update's manager identifier, kept by its parts, is the JSON of the entry without its fields", () => {
+  it("for managers, versions and subresources that could run together", () => {
+    const parts = ["", "a", "a/b", "b", "b/c", "1:", "apps/v1", "v1", "status", 'q"uote', "ünï"];
+    for (let round = 0; round < 2; round++) {
+      for (const m of parts) for (const v of parts) for (const s of parts) {
+        const o: Record<string, string> = {};
+        if (m) o.manager = m;
+        o.operation = "Update";
+        if (v) o.apiVersion = v;
+        if (s) o.subresource = s;
+        expect(updaterId(m, v, s)).toBe(JSON.stringify(o));
+      }
+    }
   });
 });

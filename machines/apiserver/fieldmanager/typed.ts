@@ -48,13 +48,21 @@ const cache = new Map<string, Atom>();
 
 /** The atom of a type expression, as a field of struct `owner` named `field` declares it. */
 export function resolve(expr: string, owner?: string, field?: string): Atom {
+  // a type by itself (every write's root type): looked up by its expression, no key built
+  if (owner === undefined && field === undefined) {
+    const hit = rootCache.get(expr);
+    if (hit !== undefined) return hit;
+  }
   const ck = `${expr}|${owner ?? ""}|${field ?? ""}`;
   const hit = cache.get(ck);
   if (hit) return hit;
   const a = resolveUncached(expr, owner, field);
   cache.set(ck, a);
+  if (owner === undefined && field === undefined) rootCache.set(expr, a);
   return a;
 }
+
+const rootCache = new Map<string, Atom>();
 
 function resolveUncached(expr: string, owner?: string, field?: string): Atom {
   const t = expr.replace(/^\*+/, "");
