@@ -704,14 +704,19 @@ function recordManagedFields(cur: InFlight): any | undefined {
   const read = defaulted(cur.obj);
   const fields = updateRecorded(r, cur.old, read, { manager: managerFor(req.fieldManager, cur.user), subresource: req.subresource ?? "", now: rfc3339(req.now) });
   const given = cur.obj.metadata ?? {};
-  const { managedFields: _m, ...meta } = given;
-  cur.obj = { ...cur.obj, metadata: fields ? { ...meta, managedFields: fields } : meta };
+  // the written metadata without its managedFields, then the new ones: copied by hand, as an object
+  // rest and spreads cost several times more (V8); a JSON body's metadata has no symbol keys
+  const written = Object.keys(given).filter((k) => k !== "managedFields");
+  const meta: Record<string, unknown> = {};
+  for (const k of written) setOwn(meta, k, given[k]);
+  if (fields) meta.managedFields = fields;
+  cur.obj = copyWith(cur.obj, { metadata: meta });
   // the copy's metadata in the order admission would have built it: the written keys, the new
   // managedFields, then what the defaulters added
   const had = read.metadata;
   if (!isPlainObject(given) || !isPlainObject(had)) return undefined;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(meta)) setOwn(out, k, had[k]);
+  for (const k of written) setOwn(out, k, had[k]);
   if (fields) out.managedFields = fields;
   for (const k of Object.keys(had)) if (k !== "managedFields" && !Object.hasOwn(given, k)) setOwn(out, k, had[k]);
   read.metadata = out;
@@ -1227,12 +1232,25 @@ function admissionContext(ctx: ApiServerContext, cur: InFlight) {
   };
 }
 
-/** The objects of a kind in one namespace, by name, from the watch cache (the plugins' listers). */
-function inNamespace(ctx: ApiServerContext, kind: string, ns: string | undefined): any[] {
-  if (ns === undefined) return [];
-  const out = [...(ctx.cache.byKind.get(kind)?.values() ?? [])].filter((o) => o.metadata.namespace === ns);
-  return out.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+/** The objects of a kind in one namespace, by name, from the watch cache (the plugins' listers; read only). */
+export function inNamespace(ctx: Pick<ApiServerContext, "cache">, kind: string, ns: string | undefined): readonly any[] {
+  if (ns === undefined) return noObjects;
+  const all = ctx.cache.byKind.get(kind);
+  if (all === undefined) return noObjects;
+  // every write lists them twice (mutating and validating admission), and they seldom change: kept
+  // per version of the kind's map (an immutable value) and namespace. A memo only.
+  let perNs = listedByVersion.get(all);
+  if (perNs === undefined) listedByVersion.set(all, (perNs = new Map()));
+  let out = perNs.get(ns);
+  if (out === undefined) {
+    out = [...all.values()].filter((o) => o.metadata.namespace === ns).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    perNs.set(ns, Object.freeze(out));
+  }
+  return out;
 }
+
+const noObjects: readonly any[] = Object.freeze([]);
+const listedByVersion = new WeakMap<object, Map<string, readonly any[]>>();
 
 /** Validating admission (LimitRanger, then ResourceQuota): a refusal, or the quota charges the Txn writes with the object. */
 export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext {
@@ -1250,13 +1268,23 @@ export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext 
   return stepped(ctx, { ...cur, also });
 }
 
-function priorityClasses(ctx: ApiServerContext): Map<string, PriorityClassInfo> {
-  const m = new Map<string, PriorityClassInfo>();
-  for (const pc of ctx.cache.byKind.get("PriorityClass")?.values() ?? []) {
-    m.set(pc.metadata.name, { value: pc.value, globalDefault: pc.globalDefault === true, ...(pc.preemptionPolicy ? { preemptionPolicy: pc.preemptionPolicy } : {}) });
+export function priorityClasses(ctx: Pick<ApiServerContext, "cache">): ReadonlyMap<string, PriorityClassInfo> {
+  const all = ctx.cache.byKind.get("PriorityClass");
+  if (all === undefined) return noClasses;
+  // read by every write's admission, changed seldom: kept per version of the kind's map (an immutable value). A memo only.
+  let m = classesByVersion.get(all);
+  if (m === undefined) {
+    const built = new Map<string, PriorityClassInfo>();
+    for (const pc of all.values()) {
+      built.set(pc.metadata.name, { value: pc.value, globalDefault: pc.globalDefault === true, ...(pc.preemptionPolicy ? { preemptionPolicy: pc.preemptionPolicy } : {}) });
+    }
+    classesByVersion.set(all, (m = built));
   }
   return m;
 }
+
+const noClasses: ReadonlyMap<string, PriorityClassInfo> = new Map();
+const classesByVersion = new WeakMap<object, ReadonlyMap<string, PriorityClassInfo>>();
 
 /** RBAC's escalation check (the policybased storages wrap the registry's create and update, before the strategy validates). */
 function rbacEscalation(ctx: ApiServerContext, cur: InFlight): Status | undefined {

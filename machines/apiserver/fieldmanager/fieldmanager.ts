@@ -7,7 +7,7 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { copyWith, getOwn, setOwn } from "../../common/own.js";
-import { deepFreeze } from "../../common/equal.js";
+import { deepFreeze, isDeepFrozen } from "../../common/equal.js";
 import {
   difference, emptySet, equalSets, fieldPE, fromFieldsV1, intersection, isEmpty, members, pathString,
   recursiveDifference, setOf, sharedWith, toFieldsV1, union, type FieldSet,
@@ -43,6 +43,27 @@ export function managerId(e: { manager: string; operation: string; apiVersion?: 
   return JSON.stringify(o);
 }
 
+/** managerId of an Update by `manager` at `apiVersion` through `subresource` ("" for none). */
+export function updaterId(manager: string, apiVersion: string, subresource: string): string {
+  // every write asks it of one of a few writers: kept by its parts. Bounded: past `updaterIdCap` it starts over.
+  let byVersion = updaterIds.get(manager);
+  if (byVersion === undefined) {
+    if (updaterIds.size >= updaterIdCap) updaterIds.clear();
+    updaterIds.set(manager, (byVersion = new Map()));
+  }
+  // length-prefixed: no two pairs spell the same key
+  const key = `${subresource.length}:${subresource}${apiVersion}`;
+  let id = byVersion.get(key);
+  if (id === undefined) {
+    if (byVersion.size >= updaterIdCap) byVersion.clear();
+    byVersion.set(key, (id = managerId({ manager, operation: "Update", apiVersion, subresource })));
+  }
+  return id;
+}
+
+const updaterIds = new Map<string, Map<string, string>>();
+const updaterIdCap = 1024;
+
 export class ManagedFieldsError extends Error {}
 
 // A stored object's managedFields are a value every later write decodes again: decoded once, by
@@ -55,7 +76,11 @@ export function decodeManagedFields(list: unknown): Map<string, ManagerEntry> {
   return new Map(decoded(list));
 }
 
+// What an absent list decodes to (every create's): one empty map, read only.
+const noEntries: ReadonlyMap<string, ManagerEntry> = new Map();
+
 function decoded(list: unknown): ReadonlyMap<string, ManagerEntry> {
+  if (list === undefined || list === null) return noEntries;
   if (!Array.isArray(list)) return decodeUncached(list);
   const hit = decodedByList.get(list);
   if (hit) return hit.decoded;
@@ -67,7 +92,7 @@ function decoded(list: unknown): ReadonlyMap<string, ManagerEntry> {
 /** The decoded entries without the fields the API server owns (read only). */
 function decodedStripped(list: unknown): ReadonlyMap<string, ManagerEntry> {
   const m = decoded(list);
-  if (!Array.isArray(list)) return stripped(m);
+  if (!Array.isArray(list)) return m.size === 0 ? m : stripped(m);
   const memo = decodedByList.get(list)!;
   return (memo.stripped ??= stripped(m));
 }
@@ -107,9 +132,10 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
  * EncodeObjectManagedFields (deep-frozen): the entries, Apply before Update, then by time, manager,
  * apiVersion, subresource. `remember`: the list is kept with what it decodes to (the entries with
  * the very sets they were encoded from), and also as its stripped entries when the caller says
- * every set is stripped already (`stripped`).
+ * every set is stripped already (`stripped`). `prior`: the list the entries were decoded from,
+ * returned itself (deep-frozen) when the encoding is its very elements in its order.
  */
-export function encodeManagedFields(managed: Managed, remember = true, isStripped = false): any[] {
+export function encodeManagedFields(managed: Managed, remember = true, isStripped = false, prior?: unknown): any[] {
   const entries = [...managed.values()].filter((e) => !isEmpty(e.set));
   // each entry's time parsed once, not per comparison
   const at = new Map<ManagerEntry, number>();
@@ -123,8 +149,10 @@ export function encodeManagedFields(managed: Managed, remember = true, isStrippe
     return ps < qs ? -1 : ps > qs ? 1 : 0;
   });
   // deep-frozen: admission shares it rather than copying it, so the next write decodes nothing
-  if (!remember) return deepFreeze(entries.map((e) => encodedElement(e, false)));
+  if (!remember) return entries.length === 1 ? oneEntryList(entries[0]!) : deepFreeze(entries.map((e) => encodedElement(e, false)));
   const memos = entries.map(encodedEntry);
+  // a write that changed no entry (a status write within the second that owns nothing new) keeps the list
+  if (Array.isArray(prior) && prior.length === memos.length && memos.every((m, i) => m.el === prior[i]) && isDeepFrozen(prior)) return prior;
   const list = deepFreeze(memos.map((m) => m.el));
   rememberDecoded(list, memos, isStripped);
   return list;
@@ -199,13 +227,33 @@ function encodedEntry(e: ManagerEntry): EncodedMemo {
   return memo;
 }
 
-function encodedElement(e: ManagerEntry, remember: boolean): Record<string, unknown> {
+function encodedElement(e: ManagerEntry, remember: boolean, fieldsV1 = toFieldsV1(e.set, remember)): Record<string, unknown> {
   const el: Record<string, unknown> = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
   if (e.time) el.time = e.time;
   el.fieldsType = "FieldsV1";
-  el.fieldsV1 = toFieldsV1(e.set, remember);
+  el.fieldsV1 = fieldsV1;
   if (e.subresource) el.subresource = e.subresource;
   return el;
+}
+
+// Creates not kept for decoding (Events) by one manager, of one shape and within one second,
+// encode to equal lists: the last list of each manager is shared by the next equal one. A memo
+// only (lists are deep-frozen values). Bounded: past `lastListCap` managers it starts over.
+const lastList = new Map<string, readonly [ManagerEntry, Record<string, unknown>, any[]]>();
+const lastListCap = 1024;
+
+/** The deep-frozen list of one entry's element, not kept for decoding. */
+function oneEntryList(e: ManagerEntry): any[] {
+  const fieldsV1 = toFieldsV1(e.set, false);
+  const hit = lastList.get(e.manager);
+  if (hit !== undefined) {
+    const [p, f, list] = hit;
+    if (f === fieldsV1 && p.operation === e.operation && p.apiVersion === e.apiVersion && (p.time || undefined) === (e.time || undefined) && (p.subresource || undefined) === (e.subresource || undefined)) return list;
+  }
+  const list = deepFreeze([encodedElement(e, false, fieldsV1)]);
+  if (lastList.size >= lastListCap) lastList.clear();
+  lastList.set(e.manager, [e, fieldsV1, list]);
+  return list;
 }
 
 // The fields the API server owns (stripMetaManager): never recorded for any manager.
@@ -278,20 +326,24 @@ function isReset(list: unknown): boolean {
   return list.length === 1 && list[0] !== null && typeof list[0] === "object" && Object.keys(list[0]).length === 0;
 }
 
-/** decodeLiveOrNew: the request's own managedFields when it sets valid ones on the main resource, else the live object's (stripped). */
-function managedForUpdate(live: any, obj: any, subresource: string): ReadonlyMap<string, ManagerEntry> {
+/**
+ * decodeLiveOrNew: the request's own managedFields when it sets valid ones on the main resource,
+ * else the live object's (stripped); `from`: the list they were decoded from.
+ */
+function managedForUpdate(live: any, obj: any, subresource: string): { managed: ReadonlyMap<string, ManagerEntry>; from?: unknown } {
   const fromLive = () => {
+    const list = live?.metadata?.managedFields;
     try {
-      return decodedStripped(live?.metadata?.managedFields);
+      return { managed: decodedStripped(list), from: list };
     } catch {
-      return new Map<string, ManagerEntry>();
+      return { managed: noEntries };
     }
   };
   if (subresource !== "") return fromLive();
   const mine = obj?.metadata?.managedFields;
-  if (isReset(mine)) return new Map();
+  if (isReset(mine)) return { managed: noEntries };
   try {
-    return decoded(mine).size > 0 ? decodedStripped(mine) : fromLive();
+    return decoded(mine).size > 0 ? { managed: decodedStripped(mine), from: mine } : fromLive();
   } catch {
     return fromLive();
   }
@@ -302,7 +354,7 @@ function managedForUpdate(live: any, obj: any, subresource: string): ReadonlyMap
  * with the managedFields that record the write for `wc.manager`. `live` is undefined on create.
  */
 export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | undefined {
-  const managed = managedForUpdate(live, obj, wc.subresource);
+  const { managed, from } = managedForUpdate(live, obj, wc.subresource);
   // a create is compared against the kind's zero value, as scheme.New() converts it
   const liveBody = withoutManaged(live ?? zeroOf(wc.type));
   const newBody = withoutManaged(obj);
@@ -310,7 +362,7 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
   const changed = ignore(union(cmp.modified, cmp.added), wc.reset);
   const removed = cmp.removed;
   const next = new Map<string, ManagerEntry>();
-  const self = managerId({ manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, subresource: wc.subresource });
+  const self = updaterId(wc.manager, wc.apiVersion, wc.subresource);
   for (const [id, e] of managed) {
     // an Update never conflicts: it takes the fields it changed from every other manager. The
     // writer's own set loses only what was removed: what it changed it takes back below (took),
@@ -322,17 +374,25 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
   if (!isEmpty(took)) {
     const prev = next.get(self);
     // what the writer owned before, where it owns the same again, stays the same set value
-    const had = managed.get(self)?.set;
-    const set = union(prev?.set ?? emptySet, took);
-    const mine: ManagerEntry = { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, set: had === undefined ? set : sharedWith(set, had) };
-    if (wc.subresource) mine.subresource = wc.subresource;
-    mine.time = wc.now;
-    next.set(self, mine);
+    const old = managed.get(self);
+    const had = old?.set;
+    const grown = union(prev?.set ?? emptySet, took);
+    const set = had === undefined ? grown : sharedWith(grown, had);
+    // The same set at the same time (a second write within the second that owns nothing new):
+    // the entry it was, whose element is encoded already. The identifier fixes its manager,
+    // operation, apiVersion and subresource.
+    if (old !== undefined && set === had && old.time === wc.now) next.set(self, old);
+    else {
+      const mine: ManagerEntry = { manager: wc.manager, operation: "Update", apiVersion: wc.apiVersion, set };
+      if (wc.subresource) mine.subresource = wc.subresource;
+      mine.time = wc.now;
+      next.set(self, mine);
+    }
   } else if (next.has(self) && isEmpty(next.get(self)!.set)) next.delete(self);
   // An Event's create is not kept for decoding: Events are never written again (other objects'
   // creates are, a pod's by its first status write soon after). Every set is stripped: the live
   // ones were, and what the write took is.
-  return encodeManagedFields(capUpdateManagers(next), live !== undefined || wc.type !== "core/v1.Event", true);
+  return encodeManagedFields(capUpdateManagers(next), live !== undefined || wc.type !== "core/v1.Event", true, from);
 }
 
 // A kind's zero value, built once per type and frozen (compare only reads it).

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import { deepFreeze } from "../../common/equal.js";
-import { decodeManagedFields, trackUpdate } from "./fieldmanager.js";
+import { decodeManagedFields, trackUpdate, updaterId } from "./fieldmanager.js";
 import { comparePE, fieldPE, fromFieldsV1, members, setOf, sharedWith, toFieldsV1, type FieldPath, type FieldSet } from "./fieldset.js";
 import { compare, itemPE, resolve, zeroValue, type Atom } from "./typed.js";
 
@@ -255,11 +255,10 @@ function refDecode(list: any[] | undefined): Map<string, RefEntry> {
 const withoutManagedRef = (o: any) => (o?.metadata?.managedFields === undefined ? o : { ...o, metadata: Object.fromEntries(Object.entries(o.metadata).filter(([k]) => k !== "managedFields")) });
 
 /** FieldManager.Update as the rules say it: the changed fields go to the writer, taken from everyone else; removed ones leave every set. */
-function refTrack(live: any, obj: any, manager: string, subresource: string, now: string): any[] {
-  const type = "core/v1.Pod";
+function refTrack(live: any, obj: any, manager: string, subresource: string, now: string, type = "core/v1.Pod", hasStatus = true): any[] {
   const managed = refDecode(live?.metadata?.managedFields);
   const c = refCompare(withoutManagedRef(live ?? zeroValue(type)), withoutManagedRef(obj), type);
-  const reset = subresource === "status" ? "f:spec" : "f:status";
+  const reset = !hasStatus ? undefined : subresource === "status" ? "f:spec" : "f:status";
   const changed = new Set([...c.added, ...c.modified].filter((p) => p[0] !== reset).map((p) => JSON.stringify(p)));
   const removed = new Set(c.removed.map((p) => JSON.stringify(p)));
   const self = refId({ manager, operation: "Update", apiVersion: "v1", subresource });
@@ -323,6 +322,90 @@ describe("sharedWith is the set it is given, sharing the other's equal subtrees"
       if (JSON.stringify(asPaths(a)) === JSON.stringify(asPaths(b))) expect(s).toBe(b);
       // a copy of a set shares all of it
       expect(sharedWith(setOf(members(b)), b)).toBe(b);
+    }
+  });
+});
+
+describe("a write that changes no entry keeps the entry and the list it was decoded from", () => {
+  it("status writes within one second, the same fields or new ones, equal the straightforward recomputation", () => {
+    const rand = rng(29);
+    const wc = (manager: string, subresource: string, now: string) => ({ type: "core/v1.Pod", apiVersion: "v1", manager, subresource, now, reset: subresource === "status" ? setOf([["f:spec"]]) : setOf([["f:status"]]) });
+    let kept = 0, changed = 0;
+    for (let run = 0; run < 6; run++) {
+      let live: any;
+      let obj: any = pod();
+      for (let i = 0; i < 40; i++) {
+        // several writes a second, so the writer's entry is often the same value again
+        const now = `2026-01-01T00:00:${String(Math.floor(i / 4)).padStart(2, "0")}Z`;
+        const who = i === 0 ? ["kube-controller-manager", ""] : ["kubelet", "status"];
+        const got = trackUpdate(live, obj, wc(who[0]!, who[1]!, now));
+        const want = refTrack(live, obj, who[0]!, who[1]!, now);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+        const prior = live?.metadata?.managedFields;
+        if (prior !== undefined && JSON.stringify(prior) === JSON.stringify(want)) {
+          expect(got).toBe(prior);
+          kept++;
+        } else changed++;
+        live = deepFreeze({ ...obj, metadata: { ...obj.metadata, managedFields: got } });
+        // the next status: a value changed in place (the same fields), or a field added or dropped
+        const r = rand();
+        const status = r < 0.6 ? { ...live.status, hostIP: `10.0.0.${i}` } : r < 0.8 ? { ...live.status, message: `m${i}` } : mutate(live.status, rand);
+        obj = { ...live, status };
+      }
+    }
+    expect(kept).toBeGreaterThan(50);
+    expect(changed).toBeGreaterThan(20);
+  });
+  it("a list the writer's request carries (not frozen) is not returned as its own", () => {
+    const wc = { type: "core/v1.Pod", apiVersion: "v1", manager: "kubelet", subresource: "status", now: "2026-01-01T00:00:00Z", reset: setOf([["f:spec"]]) };
+    const first = trackUpdate(undefined, pod(), { ...wc, manager: "kube-controller-manager", subresource: "", reset: setOf([["f:status"]]) })!;
+    const live = deepFreeze({ ...pod(), metadata: { ...pod().metadata, managedFields: first } });
+    const loose = [...first];
+    const got = trackUpdate(live, { ...live, metadata: { ...live.metadata, managedFields: loose } }, { ...wc, subresource: "" , manager: "kube-controller-manager", reset: setOf([["f:status"]]) })!;
+    expect(JSON.stringify(got)).toBe(JSON.stringify(first));
+    expect(got).not.toBe(loose);
+    expect(Object.isFrozen(got)).toBe(true);
+  });
+});
+
+describe("Event creates of one shape, manager and second share one list equal to the straightforward recomputation", () => {
+  const event = (i: number, extra: Record<string, unknown> = {}) => ({
+    apiVersion: "v1", kind: "Event", metadata: { name: `web.${i}`, namespace: "default" },
+    involvedObject: { kind: "Pod", name: `web-${i}`, namespace: "default", uid: `u${i}` }, reason: i % 2 ? "Pulled" : "Started",
+    message: `m${i}`, source: { component: "kubelet", host: `node-${i % 3}` }, firstTimestamp: "2026-01-01T00:00:00Z", count: 1, type: "Normal", ...extra,
+  });
+  it("over creates by a few managers, times and shapes", () => {
+    const seen = new Map<string, any[]>();
+    let shared = 0;
+    for (let i = 0; i < 120; i++) {
+      const manager = ["kubelet", "kube-scheduler", "kube-controller-manager"][i % 3]!;
+      const now = `2026-01-01T00:00:${String(Math.floor(i / 20)).padStart(2, "0")}Z`;
+      const obj = event(i, i % 5 === 0 ? { action: "Binding" } : i % 7 === 0 ? { source: { component: "kubelet" } } : {});
+      const got = trackUpdate(undefined, obj, { type: "core/v1.Event", apiVersion: "v1", manager, subresource: "", now })!;
+      const want = refTrack(undefined, obj, manager, "", now, "core/v1.Event", false);
+      expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+      expect(Object.isFrozen(got) && Object.isFrozen(got[0])).toBe(true);
+      const key = JSON.stringify(want);
+      const before = seen.get(key);
+      if (before === got) shared++;
+      seen.set(key, got);
+    }
+    expect(shared).toBeGreaterThan(40);
+  });
+});
+
+describe("an Update's manager identifier, kept by its parts, is the JSON of the entry without its fields", () => {
+  it("for managers, versions and subresources that could run together", () => {
+    const parts = ["", "a", "a/b", "b", "b/c", "1:", "apps/v1", "v1", "status", 'q"uote', "ünï"];
+    for (let round = 0; round < 2; round++) {
+      for (const m of parts) for (const v of parts) for (const s of parts) {
+        const o: Record<string, string> = {};
+        if (m) o.manager = m;
+        o.operation = "Update";
+        if (v) o.apiVersion = v;
+        if (s) o.subresource = s;
+        expect(updaterId(m, v, s)).toBe(JSON.stringify(o));
+      }
     }
   });
 });

@@ -18,7 +18,8 @@ export type Atom =
   | { k: "struct"; key: string; fields: Record<string, string>; atomic: boolean; kids: Map<string, Kid> }
   /** deduced: a map of no declared schema (a kind the type table lacks), each value whatever it is; elemAtom: a memo of elemOf */
   | { k: "map"; elem: string; atomic: boolean; deduced?: boolean; elemAtom?: Atom }
-  | { k: "list"; elem: string; rel: "atomic" | "set" | "map"; keys: readonly string[]; keyDefaults?: Readonly<Record<string, unknown>>; elemAtom?: Atom }
+  /** keyHead: a memo of a one-key list-map's key element up to its value, `k:{"name":` */
+  | { k: "list"; elem: string; rel: "atomic" | "set" | "map"; keys: readonly string[]; keyDefaults?: Readonly<Record<string, unknown>>; elemAtom?: Atom; keyHead?: string }
   /** a value of no declared shape (RawExtension): atomic */
   | { k: "untyped" };
 
@@ -47,13 +48,21 @@ const cache = new Map<string, Atom>();
 
 /** The atom of a type expression, as a field of struct `owner` named `field` declares it. */
 export function resolve(expr: string, owner?: string, field?: string): Atom {
+  // a type by itself (every write's root type): looked up by its expression, no key built
+  if (owner === undefined && field === undefined) {
+    const hit = rootCache.get(expr);
+    if (hit !== undefined) return hit;
+  }
   const ck = `${expr}|${owner ?? ""}|${field ?? ""}`;
   const hit = cache.get(ck);
   if (hit) return hit;
   const a = resolveUncached(expr, owner, field);
   cache.set(ck, a);
+  if (owner === undefined && field === undefined) rootCache.set(expr, a);
   return a;
 }
+
+const rootCache = new Map<string, Atom>();
 
 function resolveUncached(expr: string, owner?: string, field?: string): Atom {
   const t = expr.replace(/^\*+/, "");
@@ -244,10 +253,13 @@ function itemKey(a: Atom & { k: "list" }, item: unknown): string | undefined {
   if (!isMap(item)) return undefined;
   const keys = a.keys;
   if (keys.length === 1) {
+    // keyPE of the one field, spelt out: no arrays to build and sort per item (a pod's conditions, containers)
     const k = keys[0]!;
-    if (Object.hasOwn(item, k)) return keyPE([[k, item[k]]]);
-    if (a.keyDefaults && Object.hasOwn(a.keyDefaults, k)) return keyPE([[k, a.keyDefaults[k]]]);
-    return undefined;
+    let v: unknown;
+    if (Object.hasOwn(item, k)) v = item[k];
+    else if (a.keyDefaults && Object.hasOwn(a.keyDefaults, k)) v = a.keyDefaults[k];
+    else return undefined;
+    return `${(a.keyHead ??= `k:{${JSON.stringify(k)}:`)}${JSON.stringify(v)}}`;
   }
   const pe = itemPE(a, item);
   return "pe" in pe ? pe.pe : undefined;
