@@ -37,6 +37,23 @@ export interface SealedRevisions {
   readonly freed: Float64Array;
 }
 
+/**
+ * The newest `live` to `live + batch` revisions stay objects; older ones are sealed `batch` at a
+ * time, so one serialisation covers many revisions and writes what they share once.
+ */
+export interface Sealing {
+  readonly live: number;
+  readonly batch: number;
+}
+
+/**
+ * The API server's watch cache keeps its newest 20,000 changes as objects (newWatchCache), sharing
+ * etcd's values: etcd keeps as many live, so sealing a revision lets its superseded values go (a
+ * revision the cache still holds would be kept on the heap by the cache anyway, and sealing it
+ * would only add its bytes). Its watch always reads the newest revision, as runtime/etcd-store does.
+ */
+export const DEFAULT_SEALING: Sealing = Object.freeze({ live: 20_000, batch: 4096 });
+
 export interface Lease {
   readonly id: number;
   readonly ttlSeconds: number;
@@ -52,6 +69,8 @@ export interface EtcdContext {
   historyStart: number;
   /** the revisions before historyStart not yet compacted, oldest first, serialised (what bbolt holds on disk) */
   sealed: readonly SealedRevisions[];
+  /** how many revisions stay objects, and how many are sealed at a time */
+  sealing: Sealing;
   /** in the order they were opened, which is the order they are sent to; a few (the API server's), so an array replaced on change */
   watchers: readonly EtcdWatcher[];
   leases: IMap<number, Lease>;
@@ -78,7 +97,7 @@ const LEASE_OVERHEAD = 64;
 export const MEMBER_ID = "10276657743932975437";
 
 /** An empty key space at revision 1, as a fresh etcd cluster reports. */
-export function initialEtcd(quotaBackendBytes = DEFAULT_QUOTA_BACKEND_BYTES): EtcdContext {
+export function initialEtcd(quotaBackendBytes = DEFAULT_QUOTA_BACKEND_BYTES, sealing = DEFAULT_SEALING): EtcdContext {
   return {
     revision: 1,
     compactRevision: 0,
@@ -86,6 +105,7 @@ export function initialEtcd(quotaBackendBytes = DEFAULT_QUOTA_BACKEND_BYTES): Et
     history: List(),
     historyStart: 2,
     sealed: [],
+    sealing,
     watchers: [],
     leases: IMap(),
     nextLeaseId: 0x694d7a1a0000,
@@ -320,20 +340,15 @@ function applyOpsAnswering(ctx: EtcdContext, ops: readonly TxnOp[]): { ctx: Etcd
   // the history holds one array per revision until compaction
   const kept = Object.freeze(events.length === 1 ? [events[0]!] : events.slice());
   const history = ctx.history.push(kept);
-  if (history.size < LIVE_REVISIONS + SEAL_BATCH) return { ctx: etcdWith(ctx, { revision: rev, kv, leases, history, watchers: ctx.watchers, dbSize, dbSizeInUse }), responses };
+  const { live, batch: sealBatch } = ctx.sealing;
+  if (history.size < live + sealBatch) return { ctx: etcdWith(ctx, { revision: rev, kv, leases, history, watchers: ctx.watchers, dbSize, dbSizeInUse }), responses };
   // the oldest batch of the window is sealed: its events leave the heap in one buffer
-  const batch = seal(ctx.historyStart, history.slice(0, SEAL_BATCH).toArray());
+  const batch = seal(ctx.historyStart, history.slice(0, sealBatch).toArray());
   return {
-    ctx: etcdWith(ctx, { revision: rev, kv, leases, history: history.slice(SEAL_BATCH), historyStart: ctx.historyStart + SEAL_BATCH, sealed: [...ctx.sealed, batch], watchers: ctx.watchers, dbSize, dbSizeInUse }),
+    ctx: etcdWith(ctx, { revision: rev, kv, leases, history: history.slice(sealBatch), historyStart: ctx.historyStart + sealBatch, sealed: [...ctx.sealed, batch], watchers: ctx.watchers, dbSize, dbSizeInUse }),
     responses,
   };
 }
-
-// The newest LIVE_REVISIONS to LIVE_REVISIONS + SEAL_BATCH revisions stay objects (the API server's
-// watch is always at the newest; runtime/etcd-store reads the newest); older ones are sealed
-// SEAL_BATCH at a time, so one serialisation covers many revisions and shares what they share.
-const LIVE_REVISIONS = 1024;
-const SEAL_BATCH = 4096;
 
 // Packed as v8.serialize (structured clone keeps what JSON would not: undefined fields, -0, lone
 // surrogates; and writes an object shared within the batch once), then brotli at quality 1 with a
@@ -434,6 +449,7 @@ function etcdWith(ctx: EtcdContext, w: Pick<EtcdContext, "revision" | "kv" | "le
     history: w.history,
     historyStart: w.historyStart ?? ctx.historyStart,
     sealed: w.sealed ?? ctx.sealed,
+    sealing: ctx.sealing,
     watchers: w.watchers,
     leases: w.leases,
     nextLeaseId: ctx.nextLeaseId,

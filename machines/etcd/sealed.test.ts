@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Fx } from "../common/effects.js";
-import { EMPTY_DB_BYTES, handleRequest, initialEtcd, type EtcdContext } from "./etcd.logic.js";
+import { DEFAULT_QUOTA_BACKEND_BYTES, EMPTY_DB_BYTES, handleRequest, initialEtcd, type EtcdContext } from "./etcd.logic.js";
 
 interface ModelKv { key: string; value: unknown; createRevision: number; modRevision: number; version: number; lease?: number }
 interface ModelEvent { type: "PUT" | "DELETE"; kv: ModelKv; prevKv?: ModelKv }
@@ -109,12 +109,14 @@ describe("etcd: sealed revisions read as they were written", () => {
     fc.assert(
       fc.property(fc.integer(), (seed) => {
         const rand = prng(seed);
-        const e = { ctx: initialEtcd() };
+        // small windows and batches (the default keeps 20,000 live), so a run seals many batches
+        const sealing = { live: 1 + Math.floor(rand() * 600), batch: 1 + Math.floor(rand() * 700) };
+        const e = { ctx: initialEtcd(DEFAULT_QUOTA_BACKEND_BYTES, sealing) };
         const m = new Model();
         const [granted] = send(e, { type: "LeaseGrant", id: 0, ttlSeconds: 60 });
         const lease: number = granted.lease;
         const earlier: unknown[] = [];
-        const writes = 9000 + Math.floor(rand() * 5000);
+        const writes = 3000 + Math.floor(rand() * 3000);
         let watchId = 100;
         const pick = () => keys[Math.floor(rand() * keys.length)]!;
         for (let i = 0; i < writes; i++) {
@@ -128,7 +130,7 @@ describe("etcd: sealed revisions read as they were written", () => {
           m.write(ops);
           expect(e.ctx.revision).toBe(m.revision);
 
-          if (rand() < 0.0003) {
+          if (rand() < 0.001) {
             // a compaction, somewhere between the last and now: mostly well behind (among the sealed revisions), sometimes among the newest
             let to = m.compactRevision + 1 + Math.floor(rand() ** 3 * (m.revision - m.compactRevision));
             // often at a revision with a tombstone, which the compaction drops from it
@@ -141,7 +143,7 @@ describe("etcd: sealed revisions read as they were written", () => {
             expect(e.ctx.dbSizeInUse).toBe(m.dbSizeInUse);
           }
 
-          if (rand() < 0.004) {
+          if (rand() < 0.01) {
             // a range at an old revision (sometimes below the compact revision: refused)
             const at = rand() < 0.1 ? 1 + Math.floor(rand() * m.revision) : Math.max(1, m.compactRevision + Math.floor(rand() * (m.revision - m.compactRevision + 1)));
             const prefix = rand() < 0.5;
@@ -157,7 +159,7 @@ describe("etcd: sealed revisions read as they were written", () => {
             }
           }
 
-          if (rand() < 0.002) {
+          if (rand() < 0.005) {
             // a watch from an old revision, replayed revision by revision, then canceled
             // (a fifth from the compact revision itself: its tombstones are gone, its prevKvs too)
             const r = rand();
@@ -183,7 +185,7 @@ describe("etcd: sealed revisions read as they were written", () => {
         expect(e.ctx.sealed.length + (e.ctx.compactRevision >= e.ctx.historyStart ? 1 : 0)).toBeGreaterThan(0);
         expect(e.ctx.historyStart).toBeGreaterThan(2);
       }),
-      { seed: 16, numRuns: 6 },
+      { seed: 16, numRuns: 8 },
     );
   });
 });
