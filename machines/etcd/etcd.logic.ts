@@ -3,7 +3,8 @@
 // createRevision/modRevision/version; every change is kept in a history so a watch can start
 // from any revision not yet compacted. The key space, the history and the leases grow with the
 // cluster: they are persistent collections (immutable.js), so a write costs O(log n) and shares
-// the rest with the context before it.
+// the rest with the context before it. As etcd keeps old revisions on disk, the history past the
+// newest DEFAULT_SEALING.live revisions is sealed into buffers (eventsAt reads either form).
 
 import { List, Map as IMap, Set as ISet } from "immutable";
 import { deserialize, serialize } from "node:v8";
