@@ -344,7 +344,7 @@ function applyOpsAnswering(ctx: EtcdContext, ops: readonly TxnOp[]): { ctx: Etcd
   const { live, batch: sealBatch } = ctx.sealing;
   if (history.size < live + sealBatch) return { ctx: etcdWith(ctx, { revision: rev, kv, leases, history, watchers: ctx.watchers, dbSize, dbSizeInUse }), responses };
   // the oldest batch of the window is sealed: its events leave the heap in one buffer
-  const batch = seal(ctx.historyStart, history.slice(0, sealBatch).toArray());
+  const batch = seal(ctx.historyStart, history.slice(0, sealBatch).toArray(), kv);
   return {
     ctx: etcdWith(ctx, { revision: rev, kv, leases, history: history.slice(sealBatch), historyStart: ctx.historyStart + sealBatch, sealed: [...ctx.sealed, batch], watchers: ctx.watchers, dbSize, dbSizeInUse }),
     responses,
@@ -357,8 +357,23 @@ function applyOpsAnswering(ctx: EtcdContext, ops: readonly TxnOp[]): { ctx: Etcd
 // (deflate's 32 KiB window misses the repeats between one version of an object and the next).
 const BROTLI = { params: { [zlib.BROTLI_PARAM_QUALITY]: 1, [zlib.BROTLI_PARAM_LGWIN]: 22 } };
 
-function pack(revisions: readonly (readonly WatchedEvent[])[]): Uint8Array {
+function pack(revisions: readonly (readonly (WatchedEvent | SealedEvent)[])[]): Uint8Array {
   return brotliCompressSync(serialize(revisions), BROTLI);
+}
+
+function unpack(bytes: Uint8Array): (WatchedEvent | SealedEvent)[][] {
+  return deserialize(brotliDecompressSync(bytes)) as (WatchedEvent | SealedEvent)[][];
+}
+
+/**
+ * A put whose value is still its key's current one when it is sealed, written with the key in
+ * place of the value: the value stays on the heap anyway (in kv, then as the prevKv of the event
+ * that replaces it), so its bytes are not written (an Event object is written once and stays).
+ */
+interface SealedEvent {
+  type: "PUT";
+  kv: string;
+  prevKv?: KeyValue;
 }
 
 /** What compacting a revision frees: each value a later one superseded, and each tombstone. */
@@ -371,10 +386,42 @@ function freedBy(events: readonly WatchedEvent[]): number {
   return freed;
 }
 
-function seal(start: number, revisions: readonly (readonly WatchedEvent[])[]): SealedRevisions {
+function seal(start: number, revisions: readonly (readonly WatchedEvent[])[], kv: IMap<string, KeyValue>): SealedRevisions {
   const freed = new Float64Array(revisions.length);
-  for (let i = 0; i < revisions.length; i++) freed[i] = freedBy(revisions[i]!);
-  return Object.freeze({ start, count: revisions.length, bytes: pack(revisions), freed });
+  const packed: (readonly (WatchedEvent | SealedEvent)[])[] = new Array(revisions.length);
+  for (let i = 0; i < revisions.length; i++) {
+    const events = revisions[i]!;
+    freed[i] = freedBy(events);
+    let out: (WatchedEvent | SealedEvent)[] | undefined;
+    for (let j = 0; j < events.length; j++) {
+      const e = events[j]!;
+      if (e.type === "PUT" && kv.get(e.kv.key) === e.kv) (out ??= events.slice())[j] = e.prevKv ? { type: "PUT", kv: e.kv.key, prevKv: e.prevKv } : { type: "PUT", kv: e.kv.key };
+    }
+    packed[i] = out ?? events;
+  }
+  return Object.freeze({ start, count: revisions.length, bytes: pack(packed), freed });
+}
+
+/**
+ * The value a key was given at `rev` and still had when that revision was sealed (a SealedEvent's):
+ * the key's current value, or else the prevKv of the key's next event, which is later and so held
+ * while `rev` is. `raw` holds batches decoded without resolving their own SealedEvents.
+ */
+function sealedValue(ctx: EtcdContext, key: string, rev: number, raw: Map<SealedRevisions, (WatchedEvent | SealedEvent)[][]>): KeyValue {
+  const current = ctx.kv.get(key);
+  if (current !== undefined && current.modRevision === rev) return current;
+  for (let r = rev + 1; r <= ctx.revision; r++) {
+    let events: readonly (WatchedEvent | SealedEvent)[] | undefined;
+    if (r >= ctx.historyStart) events = ctx.history.get(r - ctx.historyStart);
+    else {
+      const b = sealedAt(ctx, r)!;
+      let revisions = raw.get(b);
+      if (revisions === undefined) raw.set(b, (revisions = unpack(b.bytes)));
+      events = revisions[r - b.start];
+    }
+    for (const e of events ?? []) if ((typeof e.kv === "string" ? e.kv : e.kv.key) === key) return e.prevKv!;
+  }
+  throw new Error(`etcd: the value of ${key} at revision ${rev} is not held`);
 }
 
 // The last batch decoded, by identity (batches never change): a watch replaying old revisions, or a
@@ -382,12 +429,23 @@ function seal(start: number, revisions: readonly (readonly WatchedEvent[])[]): S
 // batch's objects are back on the heap.
 let unsealed: { batch: SealedRevisions; revisions: readonly (readonly WatchedEvent[])[] } | undefined;
 
-/** A sealed batch's event lists, as deep-frozen as they were stored. */
-function unseal(batch: SealedRevisions): readonly (readonly WatchedEvent[])[] {
+/** A sealed batch's event lists, as deep-frozen as they were stored (the same whichever context of the batch asks). */
+function unseal(ctx: EtcdContext, batch: SealedRevisions): readonly (readonly WatchedEvent[])[] {
   if (unsealed !== undefined && unsealed.batch === batch) return unsealed.revisions;
-  const revisions = deepFreeze(deserialize(brotliDecompressSync(batch.bytes)) as WatchedEvent[][]);
-  unsealed = { batch, revisions };
-  return revisions;
+  const revisions = unpack(batch.bytes);
+  const raw = new Map<SealedRevisions, (WatchedEvent | SealedEvent)[][]>();
+  for (let i = 0; i < revisions.length; i++) {
+    const events = revisions[i]!;
+    for (let j = 0; j < events.length; j++) {
+      const e = events[j]!;
+      if (typeof e.kv !== "string") continue;
+      const kv = sealedValue(ctx, e.kv, batch.start + i, raw);
+      events[j] = e.prevKv ? { type: "PUT", kv, prevKv: e.prevKv } : { type: "PUT", kv };
+    }
+  }
+  deepFreeze(revisions);
+  unsealed = { batch, revisions: revisions as WatchedEvent[][] };
+  return unsealed.revisions;
 }
 
 /** The sealed batch holding a revision, or undefined (binary search: batches are in revision order). */
@@ -408,7 +466,7 @@ function sealedAt(ctx: EtcdContext, rev: number): SealedRevisions | undefined {
 export function eventsAt(ctx: EtcdContext, rev: number): readonly WatchedEvent[] | undefined {
   if (rev >= ctx.historyStart) return ctx.history.get(rev - ctx.historyStart);
   const b = sealedAt(ctx, rev);
-  return b === undefined ? undefined : unseal(b)[rev - b.start];
+  return b === undefined ? undefined : unseal(ctx, b)[rev - b.start];
 }
 
 /** Sends every watcher the revisions it has not seen yet, in order, each exactly once; the context records how far each got. */
@@ -671,7 +729,7 @@ function compactSealed(ctx: EtcdContext, revision: number, dbSizeInUse: number):
   const sealed = ctx.sealed.slice(i);
   const b = sealed[0];
   if (b !== undefined && b.start <= revision) {
-    const kept = unseal(b).slice(revision - b.start);
+    const kept = unseal(ctx, b).slice(revision - b.start);
     const at = kept[0]!;
     if (at.some((e) => e.type === "DELETE")) kept[0] = Object.freeze(at.filter((e) => e.type === "PUT"));
     if (b.start < revision || kept[0] !== at) sealed[0] = Object.freeze({ start: revision, count: kept.length, bytes: pack(kept), freed: b.freed.slice(revision - b.start) });
