@@ -21,6 +21,8 @@ export function approxBytes(v: unknown, seen: WeakSet<object>): number {
   if (seen.has(v)) return 0;
   seen.add(v);
   let n = 32;
+  // a buffer's bytes (etcd's sealed history): its length, not a field per byte
+  if (ArrayBuffer.isView(v)) return n + v.byteLength;
   if (v instanceof Map) {
     for (const [k, x] of v) n += 16 + approxBytes(k, seen) + approxBytes(x, seen);
   } else if (v instanceof Set) {
@@ -45,6 +47,7 @@ export function memoryByComponent(rt: Runtime): MemoryShare[] {
   if (etcd) {
     add("etcd: current values", approxBytes(etcd.kv, seen));
     add("etcd: history", approxBytes(etcd.history, seen));
+    add("etcd: sealed history", approxBytes(etcd.sealed, seen));
     add("etcd: rest", approxBytes(etcd, seen));
   }
   for (const address of [...rt.addresses()].sort()) {
