@@ -66,7 +66,7 @@ export function stepPull(w: PodWorker, image: string, event: ImagePullEvent): Pu
     s = pullsFromIdle.get(from.context);
     if (s === undefined) pullsFromIdle.set(from.context, (s = imagePullLifecycle.step(from, event).snapshot));
   } else s = imagePullLifecycle.step(from, event).snapshot;
-  w.pulls.set(image, s);
+  w.pulls = new Map(w.pulls).set(image, s);
   return s;
 }
 

@@ -62,7 +62,7 @@ describe("a Pull from idle, taken once per idle context", () => {
     expect(stepPull(w, "img", { type: "PullFailed", now: 1_000, error: "boom" }).value).toBe("imagePullBackOff");
     const backingOff = w.pulls.get("img")!;
     expect(stepPull(w, "img", { type: "Pull", now: 2_000 }).value).toBe("imagePullBackOff");
-    w.pulls.set("img", backingOff);
+    w.pulls = new Map(w.pulls).set("img", backingOff);
     expect(stepPull(w, "img", { type: "Pull", now: 11_000 }).value).toBe("pulling");
   });
 });

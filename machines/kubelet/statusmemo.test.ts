@@ -47,7 +47,7 @@ function finished(w: PodWorker): boolean {
 
 /** A copy of the worker as a step's workerOf makes it: the parts changed in place are fresh, the values shared. */
 function copied(w: PodWorker): PodWorker {
-  return { ...w, containers: w.containers.map((c) => ({ ...c, step: { ...c.step }, probes: { ...c.probes } })), pulls: new Map(w.pulls), status: { ...w.status } };
+  return { ...w, containers: w.containers.map((c) => ({ ...c })), status: { ...w.status } };
 }
 
 let rv = 1;

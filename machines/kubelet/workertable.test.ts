@@ -34,7 +34,7 @@ describe("the pod workers' table", () => {
       w.gone = true;
       w.containers[0]!.attempts = 3;
       w.status.dirty = true;
-      w.pulls.set("nginx", a0.lifecycle as any);
+      w.pulls = new Map(w.pulls).set("nginx", a0.lifecycle as any);
       setWorker(c, newWorker(pod("c")));
       deleteWorker(c, "b");
     });
