@@ -12,6 +12,7 @@ import { isRunning, waitingReason, workerState } from "./lifecycles.js";
 import { probeResult } from "./prober.js";
 import { anyMutant, mutant } from "../common/mutation.js";
 import { view } from "./view.js";
+import { sameJSONText } from "./jsontext.js";
 import { podIPOf, sandboxNetworkReady } from "./hostnetwork.js";
 import { deadlineExceededMessage, deadlineExceededReason, isPastActiveDeadline } from "./activedeadline.js";
 
@@ -156,25 +157,6 @@ function qosOf(pod: Pod): string {
   return q;
 }
 
-// The JSON of a pod's status as the API holds it: stored statuses are frozen values, and the kubelet
-// may compare against the same one at several syncs. Bounded, not weak: a stored status lives on in
-// etcd's and the watch cache's history, and a weak memo kept a text (~1 KiB) per status version there
-// (the bench never hit it: every lookup a miss).
-const statusTexts = new Map<object, string>();
-const maxStatusTexts = 256;
-
-function statusText(status: object): string {
-  let t = statusTexts.get(status);
-  if (t === undefined) {
-    t = JSON.stringify(status);
-    if (Object.isFrozen(status)) {
-      if (statusTexts.size >= maxStatusTexts) statusTexts.clear();
-      statusTexts.set(status, t);
-    }
-  }
-  return t;
-}
-
 // ---- what a generation read ----------------------------------------------------------------
 
 /**
@@ -274,7 +256,7 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   const text = JSON.stringify(status);
   const pod = view(w.pod);
   // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
-  if (text === w.status.last || (pod.status !== undefined && statusText(pod.status) === text)) {
+  if (text === w.status.last || (pod.status !== undefined && sameJSONText(pod.status, status, text))) {
     w.status.last = text;
     if (podFinished(w)) w.status.terminalWritten = true;
     const owned = w.status.owned;
