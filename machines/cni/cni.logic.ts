@@ -2,7 +2,7 @@
 // address of the node's podCIDR for a sandbox, DEL frees it. Pure: state in, effects out.
 
 import type { Fx } from "../common/effects.js";
-import { allocate, ipFor, newIPAM, release, type IPAMState } from "./ipam.js";
+import { ipFor, newIPAM, release, reserve, type IPAMState } from "./ipam.js";
 import type { CniRequest } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { isDraft, original } from "mutative";
@@ -59,7 +59,7 @@ export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx
       fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: held, cidr: `${held}/${ctx.podCIDR.split("/")[1]}`, gateway: ipam.gateway });
       return;
     }
-    const r = allocate(ipam, req.sandboxId);
+    const r = reserve(ipam, req.sandboxId);
     ctx.ipam = r.state;
     if (r.ok) fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: r.ip, cidr: r.cidr, gateway: r.gateway });
     else fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: false, error: addFailureMessage(r.error) });

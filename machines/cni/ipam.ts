@@ -85,10 +85,15 @@ function forCandidates(state: IPAMState, f: (ip: number) => boolean): number | u
 
 /** host-local ADD: reserves the next free address for containerID (round-robin), or fails as host-local does. */
 export function allocate(state: IPAMState, containerID: string): IPAMResult {
-  const held = Object.keys(state.allocations).find((ip) => state.allocations[ip] === containerID);
+  const held = ipFor(state, containerID);
   if (held !== undefined) {
     return { ok: false, state, error: `${held} has been allocated to ${containerID}, duplicate allocation is not allowed` };
   }
+  return reserve(state, containerID);
+}
+
+/** allocate for a containerID the caller found holding no address (ipFor): the store is not searched for it again. */
+export function reserve(state: IPAMState, containerID: string): IPAMResult {
   // the first free address in candidate order (the round robin usually finds it at once: no list of the range is made)
   const n = forCandidates(state, (c) => state.allocations[intToIp(c)] === undefined || (mutant("ipam.reuses-address-after-wrap") && c < ipToInt(state.lastReservedIP ?? state.rangeStart)));
   if (n !== undefined) {
@@ -127,5 +132,8 @@ export function freeAddresses(state: IPAMState): number {
 
 /** The IP containerID holds, if any. */
 export function ipFor(state: IPAMState, containerID: string): string | undefined {
-  return Object.keys(state.allocations).find((ip) => state.allocations[ip] === containerID);
+  // own keys in Object.keys order, without making their list (the store is a plain record: nothing inherited)
+  const a = state.allocations;
+  for (const ip in a) if (a[ip] === containerID && Object.hasOwn(a, ip)) return ip;
+  return undefined;
 }

@@ -203,13 +203,23 @@ export function summarize(i: ImageInfo): ImageSummary {
   return { ref: i.ref, imageID: i.imageID, id: i.id, sizeBytes: i.sizeBytes, repoTags: i.repoTags };
 }
 
+// A node asks for the key of the same few references at every ImageStatus and CreateContainer:
+// parsed once each (a pure function of the text). Bounded: cleared when full.
+const imageKeys = new Map<string, string | undefined>();
+const maxImageKeys = 1024;
+
 /** The store key of an image reference, or undefined when it does not parse. */
 export function imageKey(image: string): string | undefined {
+  if (imageKeys.has(image)) return imageKeys.get(image);
+  let key: string | undefined;
   try {
-    return normalizeImage(image).ref;
+    key = normalizeImage(image).ref;
   } catch {
-    return undefined;
+    key = undefined;
   }
+  if (imageKeys.size >= maxImageKeys) imageKeys.clear();
+  imageKeys.set(image, key);
+  return key;
 }
 
 /** A fresh id on this node's runtime (sandbox, container, stream session), from its sequence. */

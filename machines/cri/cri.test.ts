@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { Fx } from "../common/effects.js";
-import { containerState, containerTimer, handleCri, handlesSigterm, initialCri, probe, pullTimer, wakeProcess } from "./cri.logic.js";
+import { containerState, containerTimer, handleCri, handlesSigterm, imageKey, initialCri, probe, pullTimer, wakeProcess } from "./cri.logic.js";
 
 function startedContainer(container: any) {
   const ctx = initialCri({ node: "node-1" });
@@ -111,4 +111,19 @@ describe("CRI containers", () => {
     { name: "sh as PID 1 ignores SIGTERM", container: { name: "c", image: "busybox", command: ["sh", "-c", "sleep 600"] }, image: { kind: "shell", entrypoint: [], cmd: ["sh"] }, want: false },
     { name: "sleep as PID 1 ignores SIGTERM", container: { name: "c", image: "busybox", command: ["sleep", "3600"] }, image: { kind: "shell", entrypoint: [], cmd: ["sh"] }, want: false },
   ])("$name", ({ container, image, want }) => expect(handlesSigterm({ spec: container, image: image as any })).toBe(want));
+});
+
+describe("image keys (parsed once per reference)", () => {
+  it("give containerd's normalized reference, or none for one that does not parse, asked once or many times", () => {
+    const cases: Array<[string, string | undefined]> = [
+      ["nginx", "docker.io/library/nginx:latest"],
+      ["nginx:1.27", "docker.io/library/nginx:1.27"],
+      ["registry.k8s.io/pause:3.10", "registry.k8s.io/pause:3.10"],
+      ["quay.io/org/app@sha256:" + "a".repeat(64), "quay.io/org/app@sha256:" + "a".repeat(64)],
+      ["Nginx", undefined],
+      ["", undefined],
+      ["a".repeat(64), undefined],
+    ];
+    for (let round = 0; round < 3; round++) for (const [image, want] of cases) expect(imageKey(image)).toBe(want);
+  });
 });

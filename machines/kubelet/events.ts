@@ -35,6 +35,9 @@ function fieldPath(c: ContainerRecord): string {
 
 /** Records an event on the pod (or on one of its containers, with its fieldPath). */
 export function podEvent(ctx: KubeletContext, w: PodWorker, c: ContainerRecord | undefined, type: "Normal" | "Warning", reason: string, message: string, fx: Fx): void {
-  const involved = { kind: "Pod", apiVersion: "v1", ...view(w.pod) };
+  // recordEvent reads the involved object's kind, apiVersion and metadata: those of a spread of the
+  // pod over Pod/v1 defaults, without copying the whole pod
+  const pod = view(w.pod);
+  const involved = { kind: Object.hasOwn(pod, "kind") ? pod.kind : "Pod", apiVersion: Object.hasOwn(pod, "apiVersion") ? pod.apiVersion : "v1", metadata: pod.metadata };
   recordEvent(ctx.client, fx, involved, type, reason, message, { component: "kubelet", host: ctx.node }, ctx.now, c ? fieldPath(c) : undefined);
 }

@@ -84,11 +84,11 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     const policy = pullPolicy(c.spec);
     if (policy !== "Always" && !c.step.checked) {
       runtimeCall(ctx, w, ctx.cri, { type: "ImageStatus", image }, { kind: "ImageStatus", container: c.name }, fx);
-      c.step.checked = true;
+      c.step = { ...c.step, checked: true };
       return "op";
     }
     if (policy !== "Always" && c.step.present) {
-      c.step.image = c.step.present;
+      c.step = { ...c.step, image: c.step.present };
       podEvent(ctx, w, c, "Normal", "Pulled", `Container image "${image}" already present on machine and can be accessed by the pod`, fx);
     } else if (policy === "Never") {
       const msg = `Container image "${image}" is not present with pull policy of Never`;

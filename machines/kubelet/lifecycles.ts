@@ -3,6 +3,7 @@
 
 import type { AnyStateMachine, ContextFrom, EventFromLogic, InputFrom, SnapshotFrom, StateValue } from "xstate";
 import { lifecycleOf, stateName } from "../common/lifecycle.js";
+import { anyMutant } from "../common/mutation.js";
 import type { Fx } from "../common/effects.js";
 import { podWorkerMachine, type PodWorkerEvent } from "./podworker.machine.js";
 import { containerMachine, type ContainerLifeEvent, type WaitingReason } from "./container.machine.js";
@@ -51,10 +52,21 @@ export function pullOf(w: PodWorker, image: string): PullSnapshot {
   return w.pulls.get(image) ?? imagePullLifecycle.start({ image }).snapshot;
 }
 
+// From idle a Pull moves to pulling, its time read by nothing (no guard, no action): the step is the
+// same at any time, so it is taken once per idle context (the start's is one per image, shared by
+// every pod) and the next snapshot shared. The lifecycle's own memo never keeps a step whose event has
+// a time. Never while a mutant is on (as that memo).
+const pullsFromIdle = new WeakMap<object, PullSnapshot>();
+
 /** Moves an image's pull lifecycle by one event; returns where it is now. */
 export function stepPull(w: PodWorker, image: string, event: ImagePullEvent): PullSnapshot {
-  const s = imagePullLifecycle.step(pullOf(w, image), event).snapshot;
-  w.pulls.set(image, s);
+  const from = view(pullOf(w, image));
+  let s: PullSnapshot | undefined;
+  if (event.type === "Pull" && from.value === "idle" && !anyMutant()) {
+    s = pullsFromIdle.get(from.context);
+    if (s === undefined) pullsFromIdle.set(from.context, (s = imagePullLifecycle.step(from, event).snapshot));
+  } else s = imagePullLifecycle.step(from, event).snapshot;
+  w.pulls = new Map(w.pulls).set(image, s);
   return s;
 }
 

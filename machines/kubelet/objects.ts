@@ -34,17 +34,20 @@ export function objectRefKey(resource: ObjectResource, namespace: string, name: 
   return `${resource}/${namespace}/${name}`;
 }
 
-// A kept pod is a frozen value: what it references is read once per pod version.
-const referencedByPod = new WeakMap<Pod, readonly string[]>();
+// What a pod references is read from its namespace and spec alone, and a stored pod's spec is a
+// frozen value that its later versions (status writes, the kubelet's and others') keep: read once
+// per spec (and namespace), not once per pod version.
+const referencedBySpec = new WeakMap<object, { namespace: string | undefined; refs: readonly string[] }>();
 
 /** VisitPodConfigmapNames and VisitPodSecretNames: every ConfigMap and Secret the pod names (env, envFrom, volumes, pull secrets). */
 export function referencedObjects(pod: Pod): readonly string[] {
-  const keep = Object.isFrozen(pod) && !isDraft(pod);
-  let refs = keep ? referencedByPod.get(pod) : undefined;
-  if (refs === undefined) {
-    refs = Object.freeze(visitReferences(pod));
-    if (keep) referencedByPod.set(pod, refs);
-  }
+  const spec = pod.spec;
+  const namespace = pod.metadata?.namespace;
+  const keep = spec !== undefined && Object.isFrozen(spec) && !isDraft(spec);
+  const known = keep ? referencedBySpec.get(spec) : undefined;
+  if (known !== undefined && known.namespace === namespace) return known.refs;
+  const refs = Object.freeze(visitReferences(pod));
+  if (keep) referencedBySpec.set(spec, { namespace, refs });
   return refs;
 }
 

@@ -40,9 +40,11 @@ export function workerOf(ctx: KubeletContext, uid: string): PodWorker | undefine
   return ownWorker(ctx, uid, copyWorker);
 }
 
+// A container's step and probes and the worker's pulls are replaced whole, never changed in place:
+// the copy shares them.
 function copyWorker(w: PodWorker): PodWorker {
-  const containers = w.containers.map((c) => ({ ...c, step: { ...c.step }, probes: { ...c.probes } }));
-  return { ...w, containers, pulls: new Map(w.pulls), status: { ...w.status } };
+  const containers = w.containers.map((c) => ({ ...c }));
+  return { ...w, containers, status: { ...w.status } };
 }
 
 function containerRecord(pod: Pod, c: Container, kind: ContainerRecord["kind"]): ContainerRecord {

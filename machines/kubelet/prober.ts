@@ -46,7 +46,7 @@ function schedule(w: PodWorker, c: ContainerRecord, kind: ProbeKind, step: { tim
 /** Steps one probe worker of a container; returns what it emitted (Probe: probe now). */
 export function stepProbe(w: PodWorker, c: ContainerRecord, kind: ProbeKind, event: ProbeEvent, fx: Fx): Array<{ type: string }> {
   const s = probeLifecycle.step(c.probes[kind]!, event);
-  c.probes[kind] = s.snapshot;
+  c.probes = { ...c.probes, [kind]: s.snapshot };
   schedule(w, c, kind, s, fx);
   return s.outputs;
 }
@@ -61,7 +61,7 @@ export function startProbes(w: PodWorker, c: ContainerRecord, fx: Fx): void {
     const spec = probeSpec(view(c.spec), kind);
     if (!spec) continue;
     const s = probeLifecycle.start({ kind, spec });
-    c.probes[kind] = s.snapshot;
+    c.probes = { ...c.probes, [kind]: s.snapshot };
     schedule(w, c, kind, s, fx);
   }
 }
@@ -80,7 +80,8 @@ export function stopLivenessAndStartup(w: PodWorker, c: ContainerRecord, fx: Fx)
   for (const kind of ["startup", "liveness"] as const) {
     if (!c.probes[kind]) continue;
     stepProbe(w, c, kind, { type: "Stop" }, fx);
-    delete c.probes[kind];
+    const { [kind]: _stopped, ...rest } = c.probes;
+    c.probes = rest;
   }
 }
 

@@ -57,11 +57,11 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
     .with({ type: "StopPodSandboxResult" }, () => { w.sandboxStopped = true; return true; })
     .with({ type: "CniDelResult" }, () => { w.networkReleased = true; return true; })
     .with({ type: "RemovePodSandboxResult" }, () => { w.sandboxRemoved = true; return true; })
-    .with({ type: "ImageStatusResult" }, (m) => { if (c) c.step.present = m.present; return true; })
+    .with({ type: "ImageStatusResult" }, (m) => { if (c) c.step = { ...c.step, present: m.present }; return true; })
     .with({ type: "PullImageResult" }, (m) => { if (c) onPulled(ctx, w, c, m, fx); return true; })
     .with({ type: "CreateContainerResult", ok: true }, (m) => {
       if (!c) return true;
-      c.step.createdId = m.containerId;
+      c.step = { ...c.step, createdId: m.containerId };
       c.image = m.image;
       c.attempts++;
       ctx.byContainer.set(m.containerId, { uid: w.uid, name: c.name });
@@ -88,7 +88,7 @@ function onPulled(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Ex
   const image = c.spec.image ?? "";
   if (msg.ok) {
     stepPull(w, image, { type: "Pulled" });
-    c.step.image = msg.pulled;
+    c.step = { ...c.step, image: msg.pulled };
     podEvent(ctx, w, c, "Normal", "Pulled", `Successfully pulled image "${image}" in ${goDuration(msg.durationMs)} (${goDuration(msg.durationMs)} including waiting). Image size: ${msg.pulled.sizeBytes} bytes.`, fx);
     return;
   }

@@ -1,17 +1,18 @@
 // The status manager: the pod status the kubelet would write now (generateAPIPodStatus), and its
 // writes through pods/<name>/status, one in flight per pod.
 
-import type { ContainerStatus, Pod, PodStatus } from "kubernetes-types/core/v1";
+import type { ContainerStatus, Pod, PodCondition, PodStatus } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { request } from "../common/client.js";
 import { rfc3339 } from "../common/time.js";
 import { podQOSClass } from "../common/qos.js";
-import { kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } from "./status.js";
+import { ConfigSourceAnnotationKey, hasPodInitialized, kubeletOwnedConditions, podConditions, podPhase, terminatePodStatus } from "./status.js";
 import type { ContainerRecord, KubeletContext, PodWorker, Terminated } from "./types.js";
 import { isRunning, waitingReason, workerState } from "./lifecycles.js";
 import { probeResult } from "./prober.js";
-import { mutant } from "../common/mutation.js";
+import { anyMutant, mutant } from "../common/mutation.js";
 import { view } from "./view.js";
+import { sameJSONText } from "./jsontext.js";
 import { podIPOf, sandboxNetworkReady } from "./hostnetwork.js";
 import { deadlineExceededMessage, deadlineExceededReason, isPastActiveDeadline } from "./activedeadline.js";
 
@@ -156,23 +157,85 @@ function qosOf(pod: Pod): string {
   return q;
 }
 
-// The JSON of a pod's status as the API holds it: stored statuses are frozen values, and the kubelet
-// may compare against the same one at several syncs. Bounded, not weak: a stored status lives on in
-// etcd's and the watch cache's history, and a weak memo kept a text (~1 KiB) per status version there
-// (the bench never hit it: every lookup a miss).
-const statusTexts = new Map<object, string>();
-const maxStatusTexts = 256;
+// ---- what a generation read ----------------------------------------------------------------
 
-function statusText(status: object): string {
-  let t = statusTexts.get(status);
-  if (t === undefined) {
-    t = JSON.stringify(status);
-    if (Object.isFrozen(status)) {
-      if (statusTexts.size >= maxStatusTexts) statusTexts.clear();
-      statusTexts.set(status, t);
-    }
+/**
+ * Everything generateStatus reads but the kubelet's own conditions (w.status.owned) and the time,
+ * as a list of scalars and identities (a pod's spec, a lifecycle snapshot, an image, a condition
+ * of the API's are values replaced whole, never changed in place), counts before the lists so two
+ * lists are equal only for equal inputs. Undefined when a generation reads more than this: a
+ * container replaced for a changed spec (the API's statuses), or a mutant on (it may change what
+ * a status says).
+ */
+export function statusInputs(ctx: KubeletContext, w: PodWorker): unknown[] | undefined {
+  if (anyMutant()) return undefined;
+  const pod = view(w.pod);
+  const st = pod.status;
+  const finished = podFinished(w);
+  const out: unknown[] = [
+    ctx.hostIP, w.ip, w.startTime, view(w.lifecycle), w.sandboxId, w.sandboxStopped, w.failedInit,
+    pod.spec, pod.metadata?.generation, pod.metadata?.annotations?.[ConfigSourceAnnotationKey],
+    // of the API's phase only a terminal one is read (it is never left)
+    st?.phase === "Succeeded" || st?.phase === "Failed" ? st.phase : undefined,
+    // TerminatePod reads whether the API's statuses show the pod initialized
+    finished ? hasPodInitialized(pod) : undefined,
+  ];
+  // the foreign conditions are kept as the pod has them
+  const conditions = st?.conditions ?? [];
+  let foreign = 0;
+  for (const x of conditions) if (!kubeletOwnedConditions.includes(x.type)) foreign++;
+  out.push(foreign);
+  for (const x of conditions) if (!kubeletOwnedConditions.includes(x.type)) out.push(x);
+  out.push(w.containers.length);
+  for (const c of w.containers) {
+    if (c.restartForChange) return undefined;
+    const life = view(c.lifecycle);
+    // a container the runtime knows nothing of keeps the API's terminated status (containerStatus)
+    const unknown = !life.context.id && !isRunning(c) && !waitingReason(c) && !life.context.terminated;
+    const old = unknown ? apiStatusOf(w, c.name) : undefined;
+    out.push(c.kind, c.name, life, c.attempts, c.image, view(c.spec), c.started, c.probes.readiness === undefined ? undefined : view(c.probes.readiness), old?.state?.terminated ? old : undefined);
   }
-  return t;
+  return out;
+}
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A status generated from these inputs, and the time it was stamped with when it depends on the time. */
+interface Generated {
+  inputs: readonly unknown[];
+  text: string;
+  now?: string;
+}
+
+// The last generation per pod worker, under the conditions it last wrote (w.status.owned, an array
+// made at each write and then kept as it is): a sync that changed no input finds its status already
+// written without generating and encoding it again (most syncs: a write's answer, its watch event).
+const generations = new WeakMap<object, Generated>();
+
+/**
+ * Whether a condition of the status was stamped with the time: one whose status differs from the
+ * prior one of its type (or a prior without a time). Only then does the status depend on `now`.
+ */
+function stampedNow(conditions: readonly PodCondition[], prior: readonly PodCondition[]): boolean {
+  for (const c of conditions) {
+    if (!kubeletOwnedConditions.includes(c.type)) continue;
+    const old = prior.find((p) => p.type === c.type);
+    if (!(old && old.status === c.status && old.lastTransitionTime)) return true;
+  }
+  return false;
+}
+
+/** The status this worker's last generation under its kept conditions gave, when these inputs and the time give it again. */
+function knownText(ctx: KubeletContext, w: PodWorker, inputs: readonly unknown[] | undefined): string | undefined {
+  const owned = w.status.owned;
+  if (inputs === undefined || owned === undefined) return undefined;
+  const g = generations.get(owned);
+  if (g === undefined || (g.now !== undefined && g.now !== timeText(ctx.now)) || !sameInputs(g.inputs, inputs)) return undefined;
+  return g.text;
 }
 
 /** Writes the pod's status through pods/<name>/status when it changed; one write in flight per pod. */
@@ -183,13 +246,24 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     return;
   }
   w.status.dirty = false;
+  const inputs = statusInputs(ctx, w);
+  // Unchanged since a generation found it written: written still (the branch below, without generating).
+  if (w.status.last !== undefined && knownText(ctx, w, inputs) === w.status.last) {
+    if (podFinished(w)) w.status.terminalWritten = true;
+    return;
+  }
   const status = generateStatus(ctx, w);
   const text = JSON.stringify(status);
   const pod = view(w.pod);
   // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
-  if (text === w.status.last || (pod.status !== undefined && statusText(pod.status) === text)) {
+  if (text === w.status.last || (pod.status !== undefined && sameJSONText(pod.status, status, text))) {
     w.status.last = text;
     if (podFinished(w)) w.status.terminalWritten = true;
+    const owned = w.status.owned;
+    if (inputs !== undefined && owned !== undefined) {
+      const prior = [...(pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type)), ...owned];
+      generations.set(owned, { inputs, text, ...(stampedNow(status.conditions!, prior) ? { now: timeText(ctx.now) } : {}) });
+    }
     return;
   }
   w.status.inFlight = true;
@@ -198,6 +272,9 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   w.status.issuedTerminal = podFinished(w);
   // sliced: a filtered array keeps spare room (17 slots), kept per pod until the next write
   w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type)).slice();
+  // Generated again under the conditions just written, the same inputs give the same status: each
+  // condition then finds its own status and time among them (and no other output reads them).
+  if (inputs !== undefined) generations.set(w.status.owned, { inputs, text });
   // frozen at its top: the pending request keeps it, and the step's end need not walk the pod in it
   const body = Object.freeze({ ...pod, status });
   request(ctx.client, fx, { verb: "update", group: "", resource: "pods", namespace: pod.metadata!.namespace, name: pod.metadata!.name, subresource: "status", body }, "pod-status", w.uid);

@@ -48,10 +48,11 @@ export interface ContainerRecord {
   lifecycle: ContainerSnapshot;
   attempts: number;
   image?: ImageSummary;
-  /** progress of the current start attempt */
-  step: { checked?: boolean; present?: ImageSummary | null; image?: ImageSummary; createdId?: string };
+  /** progress of the current start attempt: replaced whole, never changed in place (a copied worker shares it) */
+  step: Readonly<{ checked?: boolean; present?: ImageSummary | null; image?: ImageSummary; createdId?: string }>;
   started: boolean;
-  probes: Partial<Record<ProbeKind, ProbeState>>;
+  /** replaced whole, never changed in place (a copied worker shares it) */
+  probes: Readonly<Partial<Record<ProbeKind, ProbeState>>>;
   /** killed because its spec changed (its hash): it starts again whatever the restart policy says */
   restartForChange?: boolean;
 }
@@ -69,8 +70,8 @@ export interface PodWorker {
   ip?: string;
   startTime?: number;
   containers: ContainerRecord[];
-  /** each image's pull lifecycle in this pod (the pull back-off is per pod and image) */
-  pulls: Map<string, PullSnapshot>;
+  /** each image's pull lifecycle in this pod (the pull back-off is per pod and image): replaced whole, never changed in place */
+  pulls: ReadonlyMap<string, PullSnapshot>;
   status: { inFlight: boolean; dirty: boolean; last?: string; terminalWritten?: boolean; issuedTerminal?: boolean; owned?: any[] };
   gone: boolean;
   deleteSent: boolean;

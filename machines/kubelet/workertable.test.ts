@@ -7,8 +7,9 @@ import { Fx } from "../common/effects.js";
 import { freezeContext } from "../common/freeze.js";
 import { initialKubelet } from "./kubelet.logic.js";
 import { newWorker, workerOf } from "./podworkers.js";
-import type { KubeletContext } from "./types.js";
+import type { KubeletContext, PodWorker } from "./types.js";
 import { deleteWorker, setWorker } from "./workertable.js";
+import { Rng } from "../common/prng.js";
 
 const pod = (uid: string) => ({ metadata: { namespace: "default", name: `p-${uid}`, uid }, spec: { containers: [{ name: "c", image: "nginx" }] } }) as any;
 const node = { metadata: { name: "node-1" } } as any;
@@ -34,7 +35,7 @@ describe("the pod workers' table", () => {
       w.gone = true;
       w.containers[0]!.attempts = 3;
       w.status.dirty = true;
-      w.pulls.set("nginx", a0.lifecycle as any);
+      w.pulls = new Map(w.pulls).set("nginx", a0.lifecycle as any);
       setWorker(c, newWorker(pod("c")));
       deleteWorker(c, "b");
     });
@@ -83,5 +84,38 @@ describe("the pod workers' table", () => {
     const ctx = withWorkers("a", "b");
     expect([...ctx.workers].map(([k, w]) => [k, w.uid])).toEqual([["a", "a"], ["b", "b"]]);
     expect(JSON.stringify(ctx.workers)).toBe(JSON.stringify(new Map([["a", ctx.workers.get("a")], ["b", ctx.workers.get("b")]])));
+  });
+
+  it("over random steps of adds, replacements and removals, reads as a Map changed the same way, every earlier table unchanged", () => {
+    const rng = new Rng(3);
+    let ctx = freezeContext(withWorkers());
+    const model = new Map<string, PodWorker>();
+    const history: Array<[KubeletContext, Array<[string, PodWorker]>]> = [];
+    for (let s = 0; s < 400; s++) {
+      ctx = freezeContext(step(ctx, (c) => {
+        for (let k = rng.int(4); k > 0; k--) {
+          const uid = `u${rng.int(12)}`;
+          const r = rng.int(3);
+          if (r === 0) {
+            deleteWorker(c, uid);
+            model.delete(uid);
+          } else if (r === 1 && c.workers.has(uid)) {
+            const w = workerOf(c, uid)!;
+            w.containers[0]!.attempts++;
+            model.set(uid, w);
+          } else {
+            const w = newWorker(pod(uid));
+            setWorker(c, w);
+            model.set(uid, w);
+          }
+        }
+      }));
+      expect([...ctx.workers.entries()]).toEqual([...model.entries()]);
+      expect([...ctx.workers.keys()]).toEqual([...model.keys()]);
+      expect(ctx.workers.size).toBe(model.size);
+      for (let i = 0; i < 12; i++) expect(ctx.workers.get(`u${i}`)).toBe(model.get(`u${i}`));
+      history.push([ctx, [...model.entries()]]);
+    }
+    for (const [c, entries] of history) expect([...c.workers]).toEqual(entries);
   });
 });

@@ -268,8 +268,25 @@ export function utcParts(ms: number): { year: number; month: number; day: number
   return { year, month, day, hour: Math.floor(secs / 3600), minute: Math.floor(secs / 60) % 60, second: secs % 60, weekday: (((days + 4) % 7) + 7) % 7 };
 }
 
+// A container's log stamps a handful of lines with the same second (nginx's start: seven): every
+// conversion but %N reads the time to the second, so a format without it is formatted once per
+// second. Bounded: a table of recent seconds, cleared when full.
+const formattedTimes = new Map<string, string>();
+const maxFormattedTimes = 4096;
+
 /** Formats a UTC time with strftime's common conversions. */
 export function strftime(format: string, ms: number): string {
+  if (format.includes("%N") || !(ms >= 0)) return formatTime(format, ms);
+  const key = `${Math.floor(ms / 1000)}\u0000${format}`;
+  let text = formattedTimes.get(key);
+  if (text === undefined) {
+    if (formattedTimes.size >= maxFormattedTimes) formattedTimes.clear();
+    formattedTimes.set(key, (text = formatTime(format, ms)));
+  }
+  return text;
+}
+
+function formatTime(format: string, ms: number): string {
   const d = utcParts(ms);
   const p = (n: number, w = 2) => String(n).padStart(w, "0");
   const conv: Record<string, () => string> = {
