@@ -3,7 +3,7 @@ import { assign, emit, setup, transition } from "xstate";
 import fc from "fast-check";
 import { setMutants } from "./mutation.js";
 import { Fx } from "./effects.js";
-import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, type KeptLifecycle } from "./lifecycle.js";
+import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepsPerContextMax, type KeptLifecycle } from "./lifecycle.js";
 
 // A back-off lifecycle written for these tests: the mechanism is under test, not a component.
 const backoff = setup({
@@ -229,6 +229,22 @@ describe("remembered lifecycle steps", () => {
     const b = lc.step(lc.resolve(start), { type: "Add", by: 5 });
     expect(b.snapshot).toBe(a.snapshot);
     expect(b.outputs).toEqual([{ type: "Big", n: 5 }]);
+  });
+
+  it("remembers a bounded number of steps per context, and steps past the bound as XState does", () => {
+    // a fresh memo: every instance starts from the one shared start context, each with its own label
+    const own = lifecycleOf(counter);
+    const start = keep(own.start(undefined).snapshot);
+    const labels = Array.from({ length: stepsPerContextMax + 10 }, (_, i) => `pod-${i}`);
+    const first = labels.map((label) => own.step(own.resolve(start), { type: "Name", label }));
+    labels.forEach((label, i) => {
+      expect(mine(first[i]!)).toBe(asXState(start, { type: "Name", label }));
+      const again = own.step(own.resolve(start), { type: "Name", label });
+      expect(mine(again)).toBe(mine(first[i]!));
+      // remembered (the same snapshot) up to the bound, taken afresh past it
+      if (i < stepsPerContextMax) expect(again.snapshot).toBe(first[i]!.snapshot);
+      else expect(again.snapshot).not.toBe(first[i]!.snapshot);
+    });
   });
 
   it("remembers nothing while a mutant is on", () => {

@@ -44,6 +44,9 @@ interface ExecutedAction {
 /** Distinct inputs (or state values) remembered per machine: past the bound the cache stops growing and steps take XState's full path. */
 const cacheEntriesMax = 1024;
 
+/** Distinct steps remembered from one context: a common path meets a handful, an id per instance meets them all. */
+export const stepsPerContextMax = 64;
+
 /**
  * A key for an input made only of primitives (or no input): such an input always gives the same
  * initial snapshot, since a lifecycle's context factory reads nothing but its input. Undefined
@@ -182,7 +185,9 @@ export function lifecycleOf<M extends AnyStateMachine>(machine: M): Lifecycle<M>
         const ctx = (snapshot as { context: object }).context;
         let m = byKey ?? remembered.get(ctx);
         if (m === undefined) remembered.set(ctx, (m = new Map()));
-        m.set(key!, copied(s));
+        // bounded per context: a context shared by every instance (a start's) met with events
+        // unique to each (a container's id) would otherwise keep one never-met step per instance
+        if (m.size < stepsPerContextMax) m.set(key!, copied(s));
       }
       return s;
     },
