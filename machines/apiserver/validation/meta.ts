@@ -26,6 +26,31 @@ const cleanAnnotations = new WeakSet<object>();
 const cleanOwnerReferences = new WeakSet<object>();
 const cleanManagedFields = new WeakSet<object>();
 
+// The same, for values that are not frozen, while one validation runs: nothing changes its input meanwhile.
+interface CleanSets { labels: WeakSet<object>; annotations: WeakSet<object>; ownerReferences: WeakSet<object>; managedFields: WeakSet<object> }
+let scoped: CleanSets | undefined;
+
+/** Runs f (one request's validation, which reads and never changes the object) remembering even unfrozen metadata found clean. */
+export function withMetadataMemo<T>(f: () => T): T {
+  const outer = scoped;
+  scoped = outer ?? { labels: new WeakSet(), annotations: new WeakSet(), ownerReferences: new WeakSet(), managedFields: new WeakSet() };
+  try {
+    return f();
+  } finally {
+    scoped = outer;
+  }
+}
+
+function isClean(frozen: WeakSet<object>, kind: keyof CleanSets, v: object): boolean {
+  return frozen.has(v) || (scoped !== undefined && scoped[kind].has(v));
+}
+
+// Remembers a clean value: for good when it cannot change, else for the running validation only.
+function remember(frozen: WeakSet<object>, kind: keyof CleanSets, v: object, unchangeable: boolean): void {
+  if (unchangeable) frozen.add(v);
+  else scoped?.[kind].add(v);
+}
+
 function sortedKeys(m: Record<string, unknown> | undefined): string[] {
   return Object.keys(m ?? {}).sort();
 }
@@ -37,7 +62,7 @@ export function validateLabelName(key: string, path: string): FieldError[] {
 
 /** ValidateLabels: every key a qualified name, every value a label value (keys in sorted order). */
 export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
-  if (labels !== undefined && cleanLabels.has(labels)) return [];
+  if (typeof labels === "object" && labels !== null && isClean(cleanLabels, "labels", labels)) return [];
   const errs: FieldError[] = [];
   let strings = true;
   for (const k of sortedKeys(labels)) {
@@ -46,13 +71,13 @@ export function validateLabels(labels: Record<string, string> | undefined, path:
     const v = String(labels![k] ?? "");
     for (const m of isValidLabelValue(v)) errs.push(invalidValue(path, v, m));
   }
-  if (errs.length === 0 && strings && typeof labels === "object" && labels !== null && Object.isFrozen(labels)) cleanLabels.add(labels);
+  if (errs.length === 0 && strings && typeof labels === "object" && labels !== null) remember(cleanLabels, "labels", labels, Object.isFrozen(labels));
   return errs;
 }
 
 /** ValidateAnnotations: keys are qualified names (checked lower-cased) and the total size is at most 256 KiB. */
 export function validateAnnotations(annotations: Record<string, string> | undefined, path: string): FieldError[] {
-  if (annotations !== undefined && cleanAnnotations.has(annotations)) return [];
+  if (typeof annotations === "object" && annotations !== null && isClean(cleanAnnotations, "annotations", annotations)) return [];
   const errs: FieldError[] = [];
   let size = 0;
   let strings = true;
@@ -62,7 +87,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
     size += utf8Length(k) + utf8Length(String(annotations![k] ?? ""));
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT_B) errs.push(tooLong(path, "", TOTAL_ANNOTATION_SIZE_LIMIT_B));
-  if (errs.length === 0 && strings && typeof annotations === "object" && annotations !== null && Object.isFrozen(annotations)) cleanAnnotations.add(annotations);
+  if (errs.length === 0 && strings && typeof annotations === "object" && annotations !== null) remember(cleanAnnotations, "annotations", annotations, Object.isFrozen(annotations));
   return errs;
 }
 
@@ -102,7 +127,7 @@ function apiVersionOf(apiVersion: string): string {
 
 /** ValidateOwnerReferences: each reference complete, not an Event, and at most one controller. */
 function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldError[] {
-  if (refs !== undefined && cleanOwnerReferences.has(refs)) return [];
+  if (Array.isArray(refs) && isClean(cleanOwnerReferences, "ownerReferences", refs)) return [];
   const errs: FieldError[] = [];
   let firstController = "";
   for (const r of refs ?? []) {
@@ -118,7 +143,7 @@ function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldEr
       else firstController = name;
     }
   }
-  if (errs.length === 0 && Array.isArray(refs) && frozenList(refs)) cleanOwnerReferences.add(refs);
+  if (errs.length === 0 && Array.isArray(refs)) remember(cleanOwnerReferences, "ownerReferences", refs, frozenList(refs));
   return errs;
 }
 
@@ -156,10 +181,10 @@ export function validateFieldManager(manager: string, path: string): FieldError[
 export function validateManagedFields(entries: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const list: Obj[] = Array.isArray(entries) ? entries : [];
-  if (cleanManagedFields.has(list)) return errs;
+  if (isClean(cleanManagedFields, "managedFields", list)) return errs;
   // Every write carries a few entries, nearly always valid: those are passed over without building their paths.
   if (list.every(validManagedFieldsEntry)) {
-    if (frozenList(list)) cleanManagedFields.add(list);
+    remember(cleanManagedFields, "managedFields", list, frozenList(list));
     return errs;
   }
   list.forEach((e: Obj, i: number) => {

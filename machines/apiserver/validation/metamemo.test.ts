@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { deepFreeze } from "../../common/equal.js";
-import { validateAnnotations, validateLabels, validateManagedFields, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { validateAnnotations, validateCommonObjectMeta, validateLabels, validateManagedFields, validateObjectMeta, validateObjectMetaUpdate, withMetadataMemo } from "./meta.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import { brief } from "./testing.js";
 
@@ -67,5 +67,28 @@ describe("metadata validation memo", () => {
     expect(validateLabels(labels as any, "l")).toEqual([]);
     inner.toString = () => "-bad-";
     expect(brief(validateLabels(labels as any, "l"))).toEqual(["FieldValueInvalid l"]);
+  });
+
+  it("within one validation unfrozen metadata is checked once; after it, afresh", () => {
+    const meta: any = { name: "p", namespace: "ns", labels: { app: "web" }, annotations: { a: "b" }, ownerReferences: [{ apiVersion: "v1", kind: "Pod", name: "n", uid: "u" }], managedFields: [entry("m")] };
+    const old = { ...meta };
+    expect(withMetadataMemo(() => [...validateCommonObjectMeta(meta, true, old), ...validateObjectMetaUpdate(meta, old), ...validateObjectMeta(meta, true, nameIsDNSSubdomain)])).toEqual([]);
+    meta.labels["bad key!"] = "v";
+    meta.annotations["bad key!"] = "v";
+    meta.ownerReferences[0].uid = "";
+    meta.managedFields[0].operation = "Nope";
+    const want = ["FieldValueInvalid metadata.labels", "FieldValueInvalid metadata.annotations", "FieldValueInvalid metadata.ownerReferences.uid", "FieldValueInvalid metadata.managedFields[0].operation"];
+    expect(brief(validateObjectMeta(meta, true, nameIsDNSSubdomain))).toEqual(want);
+    // a fresh validation does not trust what an earlier one found
+    expect(withMetadataMemo(() => brief(validateObjectMeta(meta, true, nameIsDNSSubdomain)))).toEqual(want);
+  });
+
+  it("invalid metadata reports the same errors on every check of one validation", () => {
+    const meta: any = { name: "p", namespace: "ns", labels: { "bad key!": "v" }, managedFields: [{ operation: "Nope" }] };
+    const want = ["FieldValueInvalid metadata.labels", "FieldValueInvalid metadata.managedFields[0].operation"];
+    withMetadataMemo(() => {
+      expect(brief(validateObjectMeta(meta, true, nameIsDNSSubdomain))).toEqual(want);
+      expect(brief(validateObjectMeta(meta, true, nameIsDNSSubdomain))).toEqual(want);
+    });
   });
 });
