@@ -26,7 +26,7 @@ import { admissionRefusal, admitDefaulted, defaulted, mutate, validatingAdmissio
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
-import { validateCommonObjectMeta } from "./validation/meta.js";
+import { validateCommonObjectMeta, withMetadataMemo } from "./validation/meta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
 import { deepEqual } from "../common/equal.js";
@@ -1308,8 +1308,12 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   if (escalation) return stepped(ctx, { ...cur, error: escalation });
   // rest.BeforeUpdate runs the common ObjectMeta checks before the strategy's; rest.BeforeCreate after it, only when it passed.
   const namespaced = r.namespaced;
-  let errs = cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource)] : validateCreate(cur.obj);
-  if (!cur.old && errs.length === 0) errs = validateCommonObjectMeta(cur.obj.metadata, namespaced);
+  // The common and the kind's checks read the same metadata: what one found clean the other need not check again.
+  const errs = withMetadataMemo(() => {
+    if (cur.old) return [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource)];
+    const created = validateCreate(cur.obj);
+    return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
+  });
   if (errs.length > 0) return stepped(ctx, { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) });
   if (r.kind !== "Service") return ctx;
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);

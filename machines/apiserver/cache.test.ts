@@ -115,3 +115,42 @@ describe("the watch cache is a value", () => {
     expect(fx.sends.map((s) => (s.msg as any).object.metadata.name)).toEqual(["b"]);
   });
 });
+
+describe("the pods-by-node index", () => {
+  // Written independently: every node's keys are those of the stored pods whose spec.nodeName is that node.
+  function recomputed(c: WatchCache): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [key, obj] of c.objects) {
+      const node = obj?.spec?.nodeName;
+      if (obj.kind === "Pod" && node) (out[node] ??= []).push(key);
+    }
+    for (const k of Object.keys(out)) out[k]!.sort();
+    return out;
+  }
+  function indexed(c: WatchCache): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [node, keys] of c.podsByNode) if (keys.size > 0) out[node] = [...keys].sort();
+    return out;
+  }
+  const ev = (type: "PUT" | "DELETE", name: string, node: string | undefined, rev: number, phase = "Pending") => ({
+    type,
+    kv: { key: `/registry/pods/default/${name}`, value: { kind: "Pod", metadata: { name, namespace: "default" }, spec: node ? { nodeName: node } : {}, status: { phase } }, createRevision: 2, modRevision: rev, version: 1 },
+  });
+
+  it("follows creates, bindings, writes that keep a pod on its node, moves and deletes", () => {
+    const steps = [
+      ev("PUT", "a", undefined, 2), ev("PUT", "b", "n1", 3), ev("PUT", "a", "n1", 4), ev("PUT", "a", "n1", 5, "Running"),
+      ev("PUT", "b", "n1", 6, "Running"), ev("PUT", "c", "n2", 7), ev("PUT", "b", "n2", 8), ev("PUT", "b", "n2", 9, "Succeeded"),
+      ev("PUT", "c", undefined, 10), ev("DELETE", "a", "n1", 11), ev("PUT", "a", "n1", 12), ev("PUT", "a", "n1", 13, "Running"),
+    ];
+    let c = newWatchCache();
+    for (const e of steps) {
+      // one event at a time and all the remaining ones in a single batch
+      c = applyEtcdEvents(c, [e] as any, new Fx());
+      expect(indexed(c)).toEqual(recomputed(c));
+    }
+    const batched = applyEtcdEvents(newWatchCache(), steps as any, new Fx());
+    expect(indexed(batched)).toEqual(recomputed(batched));
+    expect(indexed(batched)).toEqual({ n1: ["/registry/pods/default/a"], n2: ["/registry/pods/default/b"] });
+  });
+});

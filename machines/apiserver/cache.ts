@@ -86,6 +86,9 @@ function put(x: Indexes, key: string, obj: any, prev: any): void {
   x.objects = x.objects.set(key, obj);
   x.byKind = x.byKind.set(obj.kind, (x.byKind.get(obj.kind) ?? OrderedMap<string, any>()).set(key, obj));
   if (obj.kind === "Pod") {
+    // A pod that stays on its node (every status write after binding) is already indexed there: the set is unchanged.
+    const node = obj.spec?.nodeName;
+    if (node && prev?.spec?.nodeName === node && x.podsByNode.get(node)?.has(key)) return;
     if (prev) indexPod(x, key, prev, false);
     indexPod(x, key, obj, true);
   }

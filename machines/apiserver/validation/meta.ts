@@ -19,6 +19,38 @@ export function marshalled(v: unknown): GoValue {
 /** Total size limit of an object's annotations (keys plus values), in bytes. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
 
+// Frozen maps and lists already found clean, by identity: the checks below depend on nothing but their content
+// (the path only names the errors, and a clean one has none), and a write validates the same metadata several times.
+const cleanLabels = new WeakSet<object>();
+const cleanAnnotations = new WeakSet<object>();
+const cleanOwnerReferences = new WeakSet<object>();
+const cleanManagedFields = new WeakSet<object>();
+
+// The same, for values that are not frozen, while one validation runs: nothing changes its input meanwhile.
+interface CleanSets { labels: WeakSet<object>; annotations: WeakSet<object>; ownerReferences: WeakSet<object>; managedFields: WeakSet<object> }
+let scoped: CleanSets | undefined;
+
+/** Runs f (one request's validation, which reads and never changes the object) remembering even unfrozen metadata found clean. */
+export function withMetadataMemo<T>(f: () => T): T {
+  const outer = scoped;
+  scoped = outer ?? { labels: new WeakSet(), annotations: new WeakSet(), ownerReferences: new WeakSet(), managedFields: new WeakSet() };
+  try {
+    return f();
+  } finally {
+    scoped = outer;
+  }
+}
+
+function isClean(frozen: WeakSet<object>, kind: keyof CleanSets, v: object): boolean {
+  return frozen.has(v) || (scoped !== undefined && scoped[kind].has(v));
+}
+
+// Remembers a clean value: for good when it cannot change, else for the running validation only.
+function remember(frozen: WeakSet<object>, kind: keyof CleanSets, v: object, unchangeable: boolean): void {
+  if (unchangeable) frozen.add(v);
+  else scoped?.[kind].add(v);
+}
+
 function sortedKeys(m: Record<string, unknown> | undefined): string[] {
   return Object.keys(m ?? {}).sort();
 }
@@ -30,24 +62,32 @@ export function validateLabelName(key: string, path: string): FieldError[] {
 
 /** ValidateLabels: every key a qualified name, every value a label value (keys in sorted order). */
 export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
+  if (typeof labels === "object" && labels !== null && isClean(cleanLabels, "labels", labels)) return [];
   const errs: FieldError[] = [];
+  let strings = true;
   for (const k of sortedKeys(labels)) {
     errs.push(...validateLabelName(k, path));
+    if (typeof labels![k] !== "string") strings = false;
     const v = String(labels![k] ?? "");
     for (const m of isValidLabelValue(v)) errs.push(invalidValue(path, v, m));
   }
+  if (errs.length === 0 && strings && typeof labels === "object" && labels !== null) remember(cleanLabels, "labels", labels, Object.isFrozen(labels));
   return errs;
 }
 
 /** ValidateAnnotations: keys are qualified names (checked lower-cased) and the total size is at most 256 KiB. */
 export function validateAnnotations(annotations: Record<string, string> | undefined, path: string): FieldError[] {
+  if (typeof annotations === "object" && annotations !== null && isClean(cleanAnnotations, "annotations", annotations)) return [];
   const errs: FieldError[] = [];
   let size = 0;
+  let strings = true;
   for (const k of sortedKeys(annotations)) {
     for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalidValue(path, k, m));
+    if (typeof annotations![k] !== "string") strings = false;
     size += utf8Length(k) + utf8Length(String(annotations![k] ?? ""));
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT_B) errs.push(tooLong(path, "", TOTAL_ANNOTATION_SIZE_LIMIT_B));
+  if (errs.length === 0 && strings && typeof annotations === "object" && annotations !== null) remember(cleanAnnotations, "annotations", annotations, Object.isFrozen(annotations));
   return errs;
 }
 
@@ -87,6 +127,7 @@ function apiVersionOf(apiVersion: string): string {
 
 /** ValidateOwnerReferences: each reference complete, not an Event, and at most one controller. */
 function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldError[] {
+  if (Array.isArray(refs) && isClean(cleanOwnerReferences, "ownerReferences", refs)) return [];
   const errs: FieldError[] = [];
   let firstController = "";
   for (const r of refs ?? []) {
@@ -102,7 +143,13 @@ function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldEr
       else firstController = name;
     }
   }
+  if (errs.length === 0 && Array.isArray(refs)) remember(cleanOwnerReferences, "ownerReferences", refs, frozenList(refs));
   return errs;
+}
+
+// A list that cannot change: frozen, and so is each element the checks read.
+function frozenList(list: unknown[]): boolean {
+  return Object.isFrozen(list) && list.every((e) => e === null || typeof e !== "object" || Object.isFrozen(e));
 }
 
 const MAX_SUBRESOURCE_NAME_LENGTH = 256;
@@ -134,8 +181,12 @@ export function validateFieldManager(manager: string, path: string): FieldError[
 export function validateManagedFields(entries: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const list: Obj[] = Array.isArray(entries) ? entries : [];
+  if (isClean(cleanManagedFields, "managedFields", list)) return errs;
   // Every write carries a few entries, nearly always valid: those are passed over without building their paths.
-  if (list.every(validManagedFieldsEntry)) return errs;
+  if (list.every(validManagedFieldsEntry)) {
+    remember(cleanManagedFields, "managedFields", list, frozenList(list));
+    return errs;
+  }
   list.forEach((e: Obj, i: number) => {
     const at = `${path}[${i}]`;
     const op = typeof e?.operation === "string" ? e.operation : "";
