@@ -238,6 +238,12 @@ function knownText(ctx: KubeletContext, w: PodWorker, inputs: readonly unknown[]
   return g.text;
 }
 
+// The status is written already (by this kubelet's last write, or found in the pod): the final one counts as written too.
+function foundWritten(w: PodWorker, text: string): void {
+  w.status.last = text;
+  if (podFinished(w)) w.status.terminalWritten = true;
+}
+
 /** Writes the pod's status through pods/<name>/status when it changed; one write in flight per pod. */
 export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.gone || w.deleteSent) return;
@@ -248,17 +254,13 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   w.status.dirty = false;
   const inputs = statusInputs(ctx, w);
   // Unchanged since a generation found it written: written still (the branch below, without generating).
-  if (w.status.last !== undefined && knownText(ctx, w, inputs) === w.status.last) {
-    if (podFinished(w)) w.status.terminalWritten = true;
-    return;
-  }
+  if (w.status.last !== undefined && knownText(ctx, w, inputs) === w.status.last) return foundWritten(w, w.status.last);
   const status = generateStatus(ctx, w);
   const text = JSON.stringify(status);
   const pod = view(w.pod);
   // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
   if (text === w.status.last || (pod.status !== undefined && sameJSONText(pod.status, status, text))) {
-    w.status.last = text;
-    if (podFinished(w)) w.status.terminalWritten = true;
+    foundWritten(w, text);
     const owned = w.status.owned;
     if (inputs !== undefined && owned !== undefined) {
       const prior = [...(pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type)), ...owned];

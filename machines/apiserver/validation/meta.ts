@@ -19,16 +19,30 @@ export function marshalled(v: unknown): GoValue {
 /** Total size limit of an object's annotations (keys plus values), in bytes. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
 
+type Kind = "labels" | "annotations" | "ownerReferences" | "managedFields";
+
 // Frozen maps and lists already found clean, by identity: the checks below depend on nothing but their content
 // (the path only names the errors, and a clean one has none), and a write validates the same metadata several times.
-const cleanLabels = new WeakSet<object>();
-const cleanAnnotations = new WeakSet<object>();
-const cleanOwnerReferences = new WeakSet<object>();
-const cleanManagedFields = new WeakSet<object>();
+// Only the recent ones (the table is replaced every 4096 adds): a weak table of every stored version would be
+// walked by every garbage collection (see common/equal.ts's marks).
+class RecentClean {
+  private set = new WeakSet<object>();
+  private adds = 0;
+  has(v: object): boolean {
+    return this.set.has(v);
+  }
+  add(v: object): void {
+    if (++this.adds > 4096) {
+      this.set = new WeakSet();
+      this.adds = 1;
+    }
+    this.set.add(v);
+  }
+}
+const frozenClean: Record<Kind, RecentClean> = { labels: new RecentClean(), annotations: new RecentClean(), ownerReferences: new RecentClean(), managedFields: new RecentClean() };
 
 // The same, for values that are not frozen, while one validation runs: nothing changes its input meanwhile.
-interface CleanSets { labels: WeakSet<object>; annotations: WeakSet<object>; ownerReferences: WeakSet<object>; managedFields: WeakSet<object> }
-let scoped: CleanSets | undefined;
+let scoped: Record<Kind, WeakSet<object>> | undefined;
 
 /** Runs f (one request's validation, which reads and never changes the object) remembering even unfrozen metadata found clean. */
 export function withMetadataMemo<T>(f: () => T): T {
@@ -41,13 +55,13 @@ export function withMetadataMemo<T>(f: () => T): T {
   }
 }
 
-function isClean(frozen: WeakSet<object>, kind: keyof CleanSets, v: object): boolean {
-  return frozen.has(v) || (scoped !== undefined && scoped[kind].has(v));
+function isClean(kind: Kind, v: object): boolean {
+  return frozenClean[kind].has(v) || (scoped !== undefined && scoped[kind].has(v));
 }
 
-// Remembers a clean value: for good when it cannot change, else for the running validation only.
-function remember(frozen: WeakSet<object>, kind: keyof CleanSets, v: object, unchangeable: boolean): void {
-  if (unchangeable) frozen.add(v);
+// Remembers a clean value: while it is recent when it cannot change, else for the running validation only.
+function remember(kind: Kind, v: object, unchangeable: boolean): void {
+  if (unchangeable) frozenClean[kind].add(v);
   else scoped?.[kind].add(v);
 }
 
@@ -62,7 +76,7 @@ export function validateLabelName(key: string, path: string): FieldError[] {
 
 /** ValidateLabels: every key a qualified name, every value a label value (keys in sorted order). */
 export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
-  if (typeof labels === "object" && labels !== null && isClean(cleanLabels, "labels", labels)) return [];
+  if (typeof labels === "object" && labels !== null && isClean("labels", labels)) return [];
   const errs: FieldError[] = [];
   let strings = true;
   for (const k of sortedKeys(labels)) {
@@ -71,13 +85,13 @@ export function validateLabels(labels: Record<string, string> | undefined, path:
     const v = String(labels![k] ?? "");
     for (const m of isValidLabelValue(v)) errs.push(invalidValue(path, v, m));
   }
-  if (errs.length === 0 && strings && typeof labels === "object" && labels !== null) remember(cleanLabels, "labels", labels, Object.isFrozen(labels));
+  if (errs.length === 0 && strings && typeof labels === "object" && labels !== null) remember("labels", labels, Object.isFrozen(labels));
   return errs;
 }
 
 /** ValidateAnnotations: keys are qualified names (checked lower-cased) and the total size is at most 256 KiB. */
 export function validateAnnotations(annotations: Record<string, string> | undefined, path: string): FieldError[] {
-  if (typeof annotations === "object" && annotations !== null && isClean(cleanAnnotations, "annotations", annotations)) return [];
+  if (typeof annotations === "object" && annotations !== null && isClean("annotations", annotations)) return [];
   const errs: FieldError[] = [];
   let size = 0;
   let strings = true;
@@ -87,7 +101,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
     size += utf8Length(k) + utf8Length(String(annotations![k] ?? ""));
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT_B) errs.push(tooLong(path, "", TOTAL_ANNOTATION_SIZE_LIMIT_B));
-  if (errs.length === 0 && strings && typeof annotations === "object" && annotations !== null) remember(cleanAnnotations, "annotations", annotations, Object.isFrozen(annotations));
+  if (errs.length === 0 && strings && typeof annotations === "object" && annotations !== null) remember("annotations", annotations, Object.isFrozen(annotations));
   return errs;
 }
 
@@ -127,7 +141,7 @@ function apiVersionOf(apiVersion: string): string {
 
 /** ValidateOwnerReferences: each reference complete, not an Event, and at most one controller. */
 function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldError[] {
-  if (Array.isArray(refs) && isClean(cleanOwnerReferences, "ownerReferences", refs)) return [];
+  if (Array.isArray(refs) && isClean("ownerReferences", refs)) return [];
   const errs: FieldError[] = [];
   let firstController = "";
   for (const r of refs ?? []) {
@@ -143,7 +157,7 @@ function validateOwnerReferences(refs: Obj[] | undefined, path: string): FieldEr
       else firstController = name;
     }
   }
-  if (errs.length === 0 && Array.isArray(refs)) remember(cleanOwnerReferences, "ownerReferences", refs, frozenList(refs));
+  if (errs.length === 0 && Array.isArray(refs)) remember("ownerReferences", refs, frozenList(refs));
   return errs;
 }
 
@@ -181,10 +195,10 @@ export function validateFieldManager(manager: string, path: string): FieldError[
 export function validateManagedFields(entries: unknown, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const list: Obj[] = Array.isArray(entries) ? entries : [];
-  if (isClean(cleanManagedFields, "managedFields", list)) return errs;
+  if (isClean("managedFields", list)) return errs;
   // Every write carries a few entries, nearly always valid: those are passed over without building their paths.
   if (list.every(validManagedFieldsEntry)) {
-    remember(cleanManagedFields, "managedFields", list, frozenList(list));
+    remember("managedFields", list, frozenList(list));
     return errs;
   }
   list.forEach((e: Obj, i: number) => {
