@@ -5,6 +5,7 @@ import type { Node, NodeCondition, NodeStatus } from "kubernetes-types/core/v1";
 import { deepEqual } from "../common/equal.js";
 import { rfc3339, rfc3339Micro } from "../common/time.js";
 import { digestOf } from "../cri/registry.js";
+import { formatCIDR, intToIp, parseCIDR } from "../common/ip.js";
 
 /** How often the kubelet renews its Lease (renewInterval = 25% of the 40 s lease duration). */
 export const leaseRenewIntervalMs = 10_000;
@@ -16,9 +17,16 @@ export const nodeStatusReportFrequencyMs = 300_000;
 export const kubeletVersion = "v1.35.0";
 export const containerRuntimeVersion = "containerd://2.1.0";
 
-/** The InternalIP of the i-th node (0-based), as kind's docker network hands them out. */
+/** kind's docker network: the gateway is .0.1, nodes get addresses from .0.2 on. */
+const nodeNetwork = parseCIDR("172.18.0.0/16");
+
+/** The InternalIP of the i-th node (0-based), as kind's docker network hands them out: past
+ * 172.18.0.255 the next node is 172.18.1.0, as docker's IPAM counts through the /16. */
 export function internalIPFor(index: number): string {
-  return `172.18.0.${index + 2}`;
+  const offset = index + 2;
+  // docker's IPAM hands out every address of the /16 but its network and broadcast addresses
+  if (!Number.isInteger(index) || index < 0 || offset >= nodeNetwork.size - 1) throw new Error(`no address left in ${formatCIDR(nodeNetwork)} for node index ${index}`);
+  return intToIp(nodeNetwork.network + offset);
 }
 
 function condition(type: string, status: "True" | "False", reason: string, message: string, now: string, prior?: NodeCondition[]): NodeCondition {
