@@ -66,14 +66,15 @@ export function serviceEnvFor(ctx: KubeletContext, pod: Pod): Readonly<Record<st
   let env = byStore.get(key);
   if (env === undefined) {
     if (byStore.size >= 1024) byStore.clear();
-    byStore.set(key, (env = Object.freeze(variablesFor(inf.store.values() as Iterable<Service>, ns, links))));
+    byStore.set(key, (env = sharedVariables(chosenServices(inf.store.values() as Iterable<Service>, ns, links), key)));
   }
   return env;
 }
 
 const envByStore = new WeakMap<object, Map<string, Readonly<Record<string, string>>>>();
 
-function variablesFor(services: Iterable<Service>, ns: string, links: boolean): Record<string, string> {
+/** The Services whose variables a pod of `ns` gets, by name: its namespace's (with links) and default/kubernetes. */
+function chosenServices(services: Iterable<Service>, ns: string, links: boolean): Map<string, Service> {
   const chosen = new Map<string, Service>();
   for (const svc of services) {
     if (!hasServiceIP(svc)) continue;
@@ -83,6 +84,44 @@ function variablesFor(services: Iterable<Service>, ns: string, links: boolean): 
       if (!chosen.has(name)) chosen.set(name, svc);
     } else if (sns === ns && links) chosen.set(name, svc);
   }
+  return chosen;
+}
+
+/**
+ * Every kubelet's informer holds the same Service objects (one watch event, one object), so kubelets
+ * whose stores choose the same Services get one shared frozen record of their variables: built once
+ * per set of Services, not once per kubelet and store version (8 variables a Service, with hundreds
+ * of Services in a namespace, on thousands of nodes). The few latest sets per namespace are kept,
+ * since kubelets see a new Service at different moments.
+ */
+interface SharedVariables {
+  chosen: Map<string, Service>;
+  env: Readonly<Record<string, string>>;
+}
+
+const recentVariables = new Map<string, SharedVariables[]>();
+const recentPerKey = 8;
+
+function sharedVariables(chosen: Map<string, Service>, key: string): Readonly<Record<string, string>> {
+  let recent = recentVariables.get(key);
+  for (const r of recent ?? []) if (sameServices(r.chosen, chosen)) return r.env;
+  const env = Object.freeze(variablesOf(chosen));
+  if (recent === undefined) {
+    if (recentVariables.size >= 1024) recentVariables.clear();
+    recentVariables.set(key, (recent = []));
+  }
+  recent.unshift({ chosen, env });
+  if (recent.length > recentPerKey) recent.pop();
+  return env;
+}
+
+function sameServices(a: Map<string, Service>, b: Map<string, Service>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [name, svc] of b) if (a.get(name) !== svc) return false;
+  return true;
+}
+
+function variablesOf(chosen: Map<string, Service>): Record<string, string> {
   const env: Record<string, string> = Object.create(null);
   for (const name of [...chosen.keys()].sort()) for (const [k, v] of variablesOfService(chosen.get(name)!)) env[k] = v;
   return env;
