@@ -27,7 +27,8 @@ import { handleCni, initialCni, type CniContext } from "../machines/cni/cni.logi
 import { handleCri, initialCri, pullTimer, recoverStore, type CriContext } from "../machines/cri/cri.logic.js";
 import { Fx } from "../machines/common/effects.js";
 import { clusterCACert } from "../machines/common/ca.js";
-import { containerFiles } from "../machines/kubelet/containerfiles.js";
+import { containerFiles, hostnameEnv } from "../machines/kubelet/containerfiles.js";
+import { composeEnv } from "../machines/cri/messages.js";
 import { podDNSConfig, resolvConf, resolvConfPath } from "../machines/kubelet/dns.js";
 import { resolveSubPaths } from "../machines/kubelet/subpath.js";
 import { expandCommandAndArgs } from "../machines/kubelet/kuberuntime.js";
@@ -480,11 +481,12 @@ export function runPure(nodes: number, pods: number, seed = 1): PureRun {
   // The pulls end: each container is created and started, then the controllers see the pods ready.
   let running = 0;
   // the Services no longer change: their variables are built once (the kubelet keeps them per store and namespace)
-  const env = serviceEnv(store, "default");
+  const env = Object.freeze(serviceEnv(store, "default"));
+  const envKeys = Object.keys(env);
   for (const run of runs) {
     let last = t0;
     for (const pr of run.pods) {
-      finishPod(store, pr, env);
+      finishPod(store, pr, env, envKeys);
       if (pr.pod.status.phase === "Running") running++;
       last = Math.max(last, pr.pulledAt);
     }
@@ -552,7 +554,7 @@ function volumeFiles(pod: any): Record<string, Record<string, string>> {
  * environment, mounts and host files, as generateContainerConfig and makeMounts build them),
  * StartContainer (the runtime starts the image's process), Running.
  */
-function finishPod(store: PureStore, pr: PodRun, serviceVars: Record<string, string>): void {
+function finishPod(store: PureStore, pr: PodRun, serviceVars: Readonly<Record<string, string>>, serviceKeys: readonly string[]): void {
   const pn = pr.node;
   const now = pr.pulledAt;
   endPulls(pn, now);
@@ -567,8 +569,9 @@ function finishPod(store: PureStore, pr: PodRun, serviceVars: Record<string, str
   const base = { hostIP: pn.hostIP, ip: pr.ip, startTime, sandboxReady: true, now };
   const waiting = containerStatusOf(spec, { waiting: { reason: "ContainerCreating" } }, pulled, false);
   pod = writeStatus(store, pn, pod, kubeletStatus(pod, { ...base, container: waiting }), now);
-  // makeEnvironmentVariables for a container with no env of its own: the Service variables
-  const env = { ...serviceVars };
+  // makeEnvironmentVariables for a container with no env of its own: HOSTNAME and the Service
+  // variables, composed as the kubelet does (the runtime keeps them shared, as its parts)
+  const env = composeEnv(hostnameEnv(pod), serviceVars, serviceKeys);
   const mounts = resolveSubPaths(spec, env);
   if ("error" in mounts) throw new Error(`pure: ${mounts.error}`);
   const files = containerFiles(pod, spec, [pr.ip], { name: pn.name, hostIP: pn.hostIP });
