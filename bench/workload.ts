@@ -10,6 +10,14 @@ export const replicasPerDeployment = 100;
 /** The cluster CIDR: a /10 holds 16384 node /24s, room for 5000 nodes (10.244.0.0/16 holds 256). */
 export const benchClusterCIDR = "100.64.0.0/10";
 
+/**
+ * etcd's --quota-backend-bytes for the workload: its suggested maximum, 8 GiB, as large clusters set
+ * it. The workload is created within seconds of simulated time, so kube-apiserver's compaction
+ * (every 5 minutes) never runs while it grows, and at 5000 x 150k its history passes the 2 GiB
+ * default ("mvcc: database space exceeded") near 100k pods.
+ */
+export const benchEtcdQuotaBackendBytes = 8 * 1024 ** 3;
+
 /** N worker nodes (4 cpu, 16Gi, 110 pods), each with its podCIDR from the cluster CIDR. */
 export function benchNodes(n: number): Node[] {
   const out: Node[] = [];
