@@ -78,4 +78,3 @@ describe("the Service variables follow the service informer's store", () => {
     await c.stop();
   });
 });
-
