@@ -7,9 +7,8 @@
 
 import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
-import { createCluster } from "../runtime/cluster.js";
 import type { Runtime } from "../runtime/runtime.js";
-import { benchEtcdQuotaBackendBytes, benchManifests, benchNodes } from "./workload.js";
+import { benchCluster, benchManifests } from "./workload.js";
 import { countReady } from "./cluster-bench.js";
 import { parseSize } from "./index.js";
 
@@ -36,7 +35,7 @@ const add = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 
 
 /** Runs the bench workload at one size and counts its deliveries. */
 export async function breakdown(nodes: number, pods: number, seed = 1): Promise<Breakdown> {
-  const cluster = createCluster({ nodes: benchNodes(nodes), seed, trace: false, etcdQuotaBackendBytes: benchEtcdQuotaBackendBytes });
+  const cluster = benchCluster(nodes, seed);
   const rt = cluster.runtime;
   const out: Breakdown = { pods, delivered: 0, byReceiver: new Map(), byType: new Map(), byPair: new Map(), stepNanos: new Map() };
   rt.deliveryHooks.push((from, to, msg) => {

@@ -1,8 +1,8 @@
 // The end-to-end benchmark: Deployments totalling P pods on N nodes, through createCluster on the
 // simulated clock with tracing off, run until every pod is Running and listed as a ready endpoint.
 
-import { createCluster, type Cluster } from "../runtime/cluster.js";
-import { benchEtcdQuotaBackendBytes, benchManifests, benchNodes } from "./workload.js";
+import type { Cluster } from "../runtime/cluster.js";
+import { benchCluster, benchManifests } from "./workload.js";
 import { Progress, gc, heapUsed, peakRss } from "./measure.js";
 import { memoryByComponent, type MemoryShare } from "./memory.js";
 
@@ -58,7 +58,7 @@ export async function runClusterBench(nodes: number, pods: number, opts: { seed?
   const progress = opts.progress ?? new Progress(`${nodes}x${pods}`);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const cluster = createCluster({ nodes: benchNodes(nodes), seed: opts.seed ?? 1, trace: false, etcdQuotaBackendBytes: benchEtcdQuotaBackendBytes });
+  const cluster = benchCluster(nodes, opts.seed ?? 1);
   const rt = cluster.runtime;
   const delivered0 = rt.delivered;
   const sim0 = rt.now;

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createCluster } from "../runtime/cluster.js";
 import { countReady } from "./cluster-bench.js";
 import { runPure } from "./pure.js";
-import { benchManifests, benchNodes } from "./workload.js";
+import { benchCluster, benchManifests, benchNodes } from "./workload.js";
 
 // The pure loop against the actor run of the same workload (3 nodes, 20 pods: one Deployment of 20
 // behind a Service): the end state Kubernetes' semantics fix must be the same on both sides, each
@@ -19,7 +18,7 @@ interface Side {
 }
 
 async function actorSide(): Promise<Side> {
-  const cluster = createCluster({ nodes: benchNodes(nodes), seed: 1, trace: false });
+  const cluster = benchCluster(nodes, 1);
   const rt = cluster.runtime;
   const requests = new Map<string, number>();
   rt.deliveryHooks.push((_from, _to, msg: any) => {

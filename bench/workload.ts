@@ -3,6 +3,7 @@
 
 import type { Node } from "kubernetes-types/core/v1";
 import { podCIDRFor } from "../machines/cni/ipam.js";
+import { createCluster, type Cluster } from "../runtime/cluster.js";
 
 /** Replicas per Deployment: small enough that every Service stays under one EndpointSlice's 100 endpoints. */
 export const replicasPerDeployment = 100;
@@ -17,6 +18,11 @@ export const benchClusterCIDR = "100.64.0.0/10";
  * default ("mvcc: database space exceeded") near 100k pods.
  */
 export const benchEtcdQuotaBackendBytes = 8 * 1024 ** 3;
+
+/** The cluster the workload runs on: N bench nodes, the simulated clock, no trace, etcd's quota above. */
+export function benchCluster(nodes: number, seed: number): Cluster {
+  return createCluster({ nodes: benchNodes(nodes), seed, trace: false, etcdQuotaBackendBytes: benchEtcdQuotaBackendBytes });
+}
 
 /** N worker nodes (4 cpu, 16Gi, 110 pods), each with its podCIDR from the cluster CIDR. */
 export function benchNodes(n: number): Node[] {
