@@ -341,10 +341,23 @@ function* hostname(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
+/**
+ * head's and tail's line count as both busybox and GNU take it: `-n K`, and the obsolete `-K` as
+ * the first argument (`head -1`, `tail -2`).
+ */
+function countArgs(argv: string[]): string[] {
+  const first = argv[1];
+  return first !== undefined && /^-\d+$/.test(first) ? ["-n", first.slice(1), ...argv.slice(2)] : argv.slice(1);
+}
+
 function* tail(argv: string[], sh: ShellState, st: Streams): Gen {
-  const { set, values, rest } = flags(argv.slice(1), "nc");
+  const { set, values, rest } = flags(countArgs(argv), "nc");
   const follow = set.has("f") || set.has("F");
-  const n = Number((values.get("n") ?? "10").replace(/^\+/, ""));
+  // `-n +K` prints from line K on, `-n K` (or `-n -K`) the last K lines
+  const count = values.get("n") ?? "10";
+  const fromLine = count.startsWith("+") ? Number(count.slice(1)) : undefined;
+  const n = Number(count.replace(/^[+-]/, ""));
+  const lastLines = (text: string, k: number) => (fromLine === undefined ? linesAtEnd(text, k) : linesFrom(text, fromLine));
   // How much of each file has been written out: what a follow prints next starts there.
   const seen = new Map<string, number>();
   for (const f of rest) {
@@ -388,17 +401,36 @@ function followFile(sh: ShellState, st: Streams, f: string, seen: Map<string, nu
 /** How often a following tail reads its files again. */
 const followPollMs = 1_000;
 
-function lastLines(text: string, n: number): string {
+function linesAtEnd(text: string, n: number): string {
   const lines = text.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
-  return lines.length ? lines.slice(-n).join("\n") + "\n" : "";
+  return lines.length && n > 0 ? lines.slice(-n).join("\n") + "\n" : "";
+}
+
+/** tail -n +K: from the K-th line (the first for K 0 or 1) to the end, the text's last newline kept as it is. */
+function linesFrom(text: string, k: number): string {
+  let at = 0;
+  for (let line = 1; line < k && at < text.length; line++) {
+    const nl = text.indexOf("\n", at);
+    if (nl < 0) return "";
+    at = nl + 1;
+  }
+  return text.slice(at);
 }
 
 function* head(argv: string[], sh: ShellState, st: Streams): Gen {
-  const { values, rest } = flags(argv.slice(1), "n");
+  const { values, rest } = flags(countArgs(argv), "n");
   const n = Number(values.get("n") ?? "10");
   const text = rest.length ? sh.io.fs.read(path(sh, rest[0]!)) : st.stdin;
   if (typeof text !== "string") { st.err(`head: ${rest[0]}: ${errnoText[text.error]}\n`); return 1; }
+  if (n < 0) {
+    // GNU's head -n -K: all but the last K lines
+    const all = text.split("\n");
+    if (all[all.length - 1] === "") all.pop();
+    const kept = all.slice(0, Math.max(0, all.length + n));
+    st.out(kept.length ? kept.join("\n") + "\n" : "");
+    return 0;
+  }
   const lines = text.split("\n").slice(0, n);
   st.out(lines.join("\n") + (lines.length && text.includes("\n") ? "\n" : ""));
   return 0;

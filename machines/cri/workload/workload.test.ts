@@ -352,3 +352,14 @@ describe("bash's indexed arrays and rev (the docs' Indexed Job)", () => {
     expect(io.err).toEqual(["rev: can't open '/nope': No such file or directory"]);
   });
 });
+
+describe("head and tail line counts (busybox and GNU alike)", () => {
+  const five = "printf '1\\n2\\n3\\n4\\n5\\n'";
+  it("take the obsolete -K form as -n K: head -1 prints the first line, tail -2 the last two", () => {
+    expect(sh(`${five} | head -1; ${five} | tail -2`).io.out).toEqual(["1", "4", "5"]);
+  });
+  it("tail -n +K prints from the K-th line on; head -n -K all but the last K (GNU)", () => {
+    expect(sh(`${five} | tail -n +4; ${five} | tail -n +0 | head -n 1`).io.out).toEqual(["4", "5", "1"]);
+    expect(sh(`${five} | head -n -3`, { img: image("nginx:1.27") }).io.out).toEqual(["1", "2"]);
+  });
+});
