@@ -33,6 +33,7 @@ import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { versionedTypeKey } from "./schema/decode.js";
+import { goEncoded } from "./schema/encode.js";
 import { alternateVersion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
 import { containerOption, isConnect as isConnectRequest, streamLocation } from "./connect.js";
@@ -66,6 +67,10 @@ export interface InFlight {
   then?: Request;
   /** the managedFields a server-side apply recorded (an Update's are recorded before mutating admission) */
   applyManaged?: any[];
+  /** what a put stores: the object as Go encodes it, without its resourceVersion, sharing the stored version's unchanged parts */
+  stored?: any;
+  /** the put would store the stored version as it is (GuaranteedUpdate's bytes.Equal): nothing is written */
+  unchanged?: boolean;
   /** the ServiceAccount plugin did not find the pod's account and looks again after intervalMs */
   awaitServiceAccount?: ServiceAccountWait;
   /** a TokenRequest checked and waiting for the signer (serviceaccounts/token) */
@@ -1157,6 +1162,8 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   // The field manager records the write before mutating admission runs (create.go, patch.go).
   // Object.assign, not a spread: recordManagedFields may add fields (see withCurrent)
   const cur = Object.assign({}, prior);
+  // The body as Go decoded it and will store it (lastProbeTime: null): the field manager records that.
+  cur.obj = goEncoded(cur.obj);
   const read = recordManagedFields(cur);
   let refusal: string | undefined;
   let missingAccount: string | undefined;
@@ -1342,6 +1349,38 @@ export function recordEventLease(ctx: ApiServerContext, ev: { lease: number; now
 }
 
 /** Sends the one compare-and-swap Txn that persists the write. */
+/**
+ * What a put would store: the object as kube-apiserver's storage encodes it (Go's JSON of the
+ * decoded object: schema/encode.ts), sharing the stored version's unchanged parts. An update that
+ * stores the stored version as it was is found here: etcd3's GuaranteedUpdate compares the new
+ * bytes with the stored ones and, equal, writes nothing (no new resourceVersion, no watch event).
+ */
+export function encodeForStorage(ctx: ApiServerContext): ApiServerContext {
+  const cur = ctx.current!;
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj) return ctx;
+  const { resourceVersion: _, ...meta } = cur.obj.metadata;
+  let prev: any = cur.old;
+  if (prev !== undefined) {
+    const { resourceVersion: _rv, ...oldMeta } = prev.metadata;
+    prev = { ...prev, metadata: oldMeta };
+  }
+  // What did not change is kept from the stored version: history holds the change, not a copy.
+  const stored = shareUnchanged(goEncoded({ ...cur.obj, metadata: meta }), prev);
+  const unchanged = prev !== undefined && stored === prev && (cur.also ?? []).length === 0;
+  return stepped(ctx, unchanged ? { ...cur, stored, unchanged } : { ...cur, stored });
+}
+
+/** GuaranteedUpdate found nothing to write: the stored object is the answer, as it is. */
+export function isUnchangedByWrite(ctx: ApiServerContext): boolean {
+  return ctx.current?.unchanged === true && !ctx.current.req.dryRun;
+}
+
+export function replyUnchanged(ctx: ApiServerContext, fx: Fx): ApiServerContext {
+  const cur = ctx.current!;
+  if (cur.req.id >= 0) ok(fx, cur, 200, cur.reply === "scale" ? scaleOf(cur.old) : cur.reply ?? cur.old);
+  return done(ctx);
+}
+
 export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const id = ctx.nextEtcdId;
@@ -1352,9 +1391,7 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const success: TxnOp[] = [];
   if (cur.op === "delete") success.push({ type: "delete", key });
   else {
-    const { resourceVersion: _, ...meta } = cur.obj.metadata;
-    // What did not change is kept from the stored version: history holds the change, not a copy.
-    const value = shareUnchanged({ ...cur.obj, metadata: meta }, cur.old);
+    const value = cur.stored ?? encodeForStorage(ctx).current!.stored;
     const lease = cur.r?.kind === "Event" && !cur.old ? ctx.eventLease?.id : undefined;
     success.push(lease !== undefined ? { type: "put", key, value, lease } : { type: "put", key, value });
   }
@@ -1392,7 +1429,7 @@ export function isDryRun(ctx: ApiServerContext): boolean {
 
 export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  let would = cur.obj;
+  let would = cur.op === "put" ? goEncoded(cur.obj) : cur.obj;
   if (cur.op === "put" && cur.old && would.metadata?.resourceVersion === undefined) {
     would = { ...would, metadata: { ...would.metadata, resourceVersion: cur.old.metadata.resourceVersion } };
   }

@@ -38,6 +38,7 @@ export const apiServerMachine = setup({
     isNoop: ({ context }) => context.current?.noop === true,
     isAwaitingServiceAccount: ({ context }) => L.isAwaitingServiceAccount(context),
     isDryRun: ({ context }) => L.isDryRun(context),
+    isUnchangedByWrite: ({ context }) => L.isUnchangedByWrite(context),
     needsEventLease: ({ context }) => L.needsEventLease(context),
     isTxnSucceeded: ({ context, event }) => L.isTxnSucceeded(context, event as { id: number; succeeded: boolean }),
     isOurTxn: ({ context, event }) => context.current?.txnId === (event as { id: number }).id,
@@ -66,6 +67,8 @@ export const apiServerMachine = setup({
     runValidatingAdmission: step((c) => L.runValidatingAdmission(c)),
     requestEventLease: step((c, _e, fx) => L.requestEventLease(c, fx)),
     recordEventLease: step((c, e) => L.recordEventLease(c, e)),
+    encodeForStorage: step((c) => L.encodeForStorage(c)),
+    replyUnchanged: step((c, _e, fx) => L.replyUnchanged(c, fx)),
     sendTxn: step((c, _e, fx) => L.sendTxn(c, fx)),
     replyWithStatus: step((c, _e, fx) => L.replyWithStatus(c, fx)),
     replyWithObject: step((c, _e, fx) => L.replyWithObject(c, fx)),
@@ -159,10 +162,14 @@ export const apiServerMachine = setup({
       on: { TokenSigned: { guard: "isOurSignature", target: "idle", actions: "replyWithToken" } },
     },
     validating: {
-      entry: ["runValidation", "runValidatingAdmission"],
+      entry: ["runValidation", "runValidatingAdmission", "encodeForStorage"],
       always: [
         { guard: "hasFailed", target: "idle", actions: "replyWithStatus" },
         { guard: "isDryRun", target: "idle", actions: "replyDryRun", description: "dryRun=All: answered with what would be stored, nothing written" },
+        {
+          guard: "isUnchangedByWrite", target: "idle", actions: "replyUnchanged",
+          description: "GuaranteedUpdate: the object as stored would be the stored version byte for byte: nothing written, no new resourceVersion, no watch event",
+        },
         { guard: "needsEventLease", target: "grantingLease" },
         { target: "persisting" },
       ],

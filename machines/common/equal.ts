@@ -74,6 +74,11 @@ function marked(v: object): boolean {
   return typeof (v as { [DEEP_FROZEN]?: number })[DEEP_FROZEN] === "number";
 }
 
+/** True when v carries deepFreeze's mark: frozen all the way down by deepFreeze (an O(1) check, unlike isDeepFrozen). */
+export function isMarkedFrozen(v: object): boolean {
+  return marked(v);
+}
+
 function mark(v: object, size: number): void {
   if (Object.isExtensible(v)) Object.defineProperty(v, DEEP_FROZEN, { value: size });
 }

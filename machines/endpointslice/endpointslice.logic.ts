@@ -211,7 +211,7 @@ function sliceToFill(slices: EndpointSlice[], n: number, max: number): EndpointS
   let closestDiff = max;
   let closest: EndpointSlice | undefined;
   for (const s of slices) {
-    const diff = max - (n + s.endpoints.length);
+    const diff = max - (n + endpointsOf(s).length);
     if (diff >= 0 && diff < closestDiff) {
       closestDiff = diff;
       closest = s;
@@ -238,7 +238,7 @@ function reconcilePortSet(
   for (const slice of existing) {
     const kept: Endpoint[] = [];
     let changed = false;
-    for (const ep of slice.endpoints) {
+    for (const ep of endpointsOf(slice)) {
       const k = storedEndpointKey(ep);
       const got = want.get(k);
       if (!got) continue;
@@ -248,7 +248,7 @@ function reconcilePortSet(
     }
     const labelsChanged = !deepEqual(slice.metadata?.labels ?? {}, labels);
     const name = slice.metadata?.name ?? "";
-    if (changed || kept.length !== slice.endpoints.length) {
+    if (changed || kept.length !== endpointsOf(slice).length) {
       if (kept.length === 0) toDelete.push(slice);
       else toUpdate.set(name, { ...slice, metadata: { ...slice.metadata, labels }, endpoints: kept });
     } else if (labelsChanged) {
@@ -260,9 +260,9 @@ function reconcilePortSet(
 
   // 2. Top up slices already being written, fullest first.
   if (want.size > 0 && toUpdate.size > 0) {
-    const order = [...toUpdate.values()].sort((a, b) => b.endpoints.length - a.endpoints.length);
+    const order = [...toUpdate.values()].sort((a, b) => endpointsOf(b).length - endpointsOf(a).length);
     for (const s of order) {
-      const eps = [...s.endpoints];
+      const eps = [...endpointsOf(s)];
       while (want.size > 0 && eps.length < max) eps.push(popFirst(want));
       toUpdate.set(s.metadata?.name ?? "", { ...s, endpoints: eps });
     }
@@ -273,7 +273,7 @@ function reconcilePortSet(
   while (want.size > 0) {
     let fill: EndpointSlice | undefined;
     if (want.size < max && unchanged.size > 0) fill = sliceToFill([...unchanged.values()], want.size, max);
-    const target = fill ? { ...fill, endpoints: [...fill.endpoints] } : newEndpointSlice(service, desired.ports);
+    const target = fill ? { ...fill, endpoints: [...endpointsOf(fill)] } : newEndpointSlice(service, desired.ports);
     while (want.size > 0 && target.endpoints.length < max) target.endpoints.push(popFirst(want));
     if (fill) {
       const name = fill.metadata?.name ?? "";
@@ -286,8 +286,13 @@ function reconcilePortSet(
   return { create, update: [...toUpdate.values()], delete: toDelete };
 }
 
+/** A stored slice's endpoints: Go's nil slice (none) is stored and answered as null. */
+function endpointsOf(slice: EndpointSlice): Endpoint[] {
+  return slice.endpoints ?? [];
+}
+
 function isPlaceholder(slice: EndpointSlice): boolean {
-  return slice.endpoints.length === 0 && (slice.ports ?? []).length === 0;
+  return endpointsOf(slice).length === 0 && (slice.ports ?? []).length === 0;
 }
 
 /**

@@ -38,7 +38,7 @@ export function hasSchema(kind: string): boolean {
   return roots.has(kind);
 }
 
-type Parsed =
+export type Parsed =
   | { t: "ptr" | "slice"; elem: string }
   | { t: "map"; key: string; elem: string }
   | { t: "int"; bits: number; unsigned: boolean }
@@ -98,7 +98,7 @@ function underlying(expr: string): { expr: string; def?: GoTypeDef } {
 }
 
 /** What the decoders need of a type expression, computed once. */
-interface TypeInfo {
+export interface TypeInfo {
   /** the expression with defined and alias types resolved */
   u: string;
   def?: GoTypeDef;
@@ -125,6 +125,16 @@ function info(expr: string): TypeInfo {
   if (p.t === "ptr" || p.t === "slice" || p.t === "map") i.elem = p.elem;
   infoCache.set(expr, i);
   return i;
+}
+
+/** A type expression as the encoder reads it: resolved, parsed, with a struct's fields. */
+export function goTypeInfo(expr: string): Readonly<TypeInfo> {
+  return info(expr);
+}
+
+/** The Go type key a kind is stored as ("apps/v1.Deployment"), or undefined for a kind without a schema. */
+export function rootTypeKey(kind: string): string | undefined {
+  return roots.get(kind);
 }
 
 /** Go's name for the kind of a JSON value in "cannot unmarshal <kind>". */

@@ -6,8 +6,11 @@
  * as Go does: "[]core/v1.Toleration", "*int64", "map[string]string", "map[string][]uint8".
  */
 export type GoTypeDef =
-  /** a struct: JSON field name -> type expression (inline-embedded fields already promoted) */
-  | { fields: Record<string, string> }
+  /**
+   * a struct: JSON field name -> type expression (inline-embedded fields already promoted), and the
+   * fields whose json tag says omitempty or omitzero (what json.Marshal leaves out)
+   */
+  | { fields: Record<string, string>; omitempty?: string[]; omitzero?: string[] }
   /** a defined type (`type RestartPolicy string`): errors name it, values decode as the underlying type */
   | { underlying: string }
   /** an alias (`type A = B`): the same type as the target */

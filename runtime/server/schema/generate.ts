@@ -154,13 +154,14 @@ export function qualify(expr: string, pkg: string, imports: Map<string, string>)
   return `${key}.${expr.slice(dot + 1)}`;
 }
 
-export function jsonTag(tag: string): { name?: string; skip: boolean; omitempty: boolean } {
+export function jsonTag(tag: string): { name?: string; skip: boolean; omitempty: boolean; omitzero: boolean } {
   const m = /(?:^|\s)json:"([^"]*)"/.exec(tag);
-  if (!m) return { skip: false, omitempty: false };
+  if (!m) return { skip: false, omitempty: false, omitzero: false };
   const [name = "", ...opts] = m[1]!.split(",");
   const omitempty = opts.includes("omitempty");
-  if (name === "-") return { skip: true, omitempty };
-  return name === "" ? { skip: false, omitempty } : { name, skip: false, omitempty };
+  const omitzero = opts.includes("omitzero");
+  if (name === "-") return { skip: true, omitempty, omitzero };
+  return name === "" ? { skip: false, omitempty, omitzero } : { name, skip: false, omitempty, omitzero };
 }
 
 export function generate(apiDir: string, machineryDir: string): SchemaData {
@@ -171,29 +172,47 @@ export function generate(apiDir: string, machineryDir: string): SchemaData {
     if (!d) throw new Error(`type ${key} not found`);
     return d;
   };
-  /** Own and promoted (inline-embedded) fields of a struct, as Go's encoding/json sees them. */
-  const structFields = (key: string): Record<string, string> => {
+  /**
+   * Own and promoted (inline-embedded) fields of a struct, as Go's encoding/json sees them, with
+   * the fields json.Marshal leaves out when empty (omitempty) or zero (omitzero).
+   */
+  const structFields = (key: string): { fields: Record<string, string>; omitempty: string[]; omitzero: string[] } => {
     const d = resolve(key);
     if (d.kind !== "struct") throw new Error(`${key} is not a struct`);
     // Fields in declaration order (the unstructured converter walks them so), promoted fields of
     // an inline-embedded struct in its place; a field of the outer struct wins over a promoted one.
-    const own = new Map<string, string>();
+    const own = new Map<string, { type: string; omitempty: boolean; omitzero: boolean }>();
     for (const f of d.fields) {
       const t = jsonTag(f.tag);
       if (t.skip || (f.embedded && t.name === undefined)) continue;
-      for (const n of f.names) if (/^[A-Z]/.test(n)) own.set(t.name ?? n, qualify(f.type, d.pkg, d.imports)); // unexported: invisible to encoding/json
+      // unexported: invisible to encoding/json
+      for (const n of f.names) if (/^[A-Z]/.test(n)) own.set(t.name ?? n, { type: qualify(f.type, d.pkg, d.imports), omitempty: t.omitempty, omitzero: t.omitzero });
     }
     const out: Record<string, string> = {};
+    const omitempty: string[] = [];
+    const omitzero: string[] = [];
     for (const f of d.fields) {
       const t = jsonTag(f.tag);
       if (t.skip) continue;
       if (f.embedded && t.name === undefined) {
-        for (const [k, v] of Object.entries(structFields(qualify(f.type.replace(/^\*/, ""), d.pkg, d.imports)))) if (!own.has(k) && !(k in out)) out[k] = v;
+        const inner = structFields(qualify(f.type.replace(/^\*/, ""), d.pkg, d.imports));
+        for (const [k, v] of Object.entries(inner.fields)) {
+          if (own.has(k) || k in out) continue;
+          out[k] = v;
+          if (inner.omitempty.includes(k)) omitempty.push(k);
+          if (inner.omitzero.includes(k)) omitzero.push(k);
+        }
         continue;
       }
-      for (const n of f.names) if (/^[A-Z]/.test(n)) out[t.name ?? n] = own.get(t.name ?? n)!;
+      for (const n of f.names) {
+        if (!/^[A-Z]/.test(n)) continue;
+        const o = own.get(t.name ?? n)!;
+        out[t.name ?? n] = o.type;
+        if (o.omitempty) omitempty.push(t.name ?? n);
+        if (o.omitzero) omitzero.push(t.name ?? n);
+      }
     }
-    return out;
+    return { fields: out, omitempty, omitzero };
   };
   const visit = (expr: string): void => {
     if (expr.startsWith("*")) return visit(expr.slice(1));
@@ -217,8 +236,8 @@ export function generate(apiDir: string, machineryDir: string): SchemaData {
       visit(target);
       return;
     }
-    const fields = structFields(expr);
-    types[expr] = { fields };
+    const { fields, omitempty, omitzero } = structFields(expr);
+    types[expr] = { fields, ...(omitempty.length > 0 ? { omitempty } : {}), ...(omitzero.length > 0 ? { omitzero } : {}) };
     for (const t of Object.values(fields)) visit(t);
   };
   for (const r of Object.values(roots)) visit(r);
