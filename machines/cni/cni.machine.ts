@@ -33,7 +33,7 @@ export const cniMachine = setup({
   },
 }).createMachine({
   id: "cni",
-  description: "host-local IPAM over the node's podCIDR: ADD reserves an IP for a sandbox, DEL frees it; a full range refuses new sandboxes.",
+  description: "host-local IPAM over the node's podCIDR: ADD reserves an IP for a sandbox, DEL frees it; a full range refuses new sandboxes; a node without a podCIDR has no config and refuses every ADD.",
   context: ({ input }) => initialCni(input),
   initial: "available",
   states: {
