@@ -107,3 +107,15 @@ spec:
     expect(minutes).toEqual([minutes[0], minutes[0]! + 1, minutes[0]! + 2]);
   });
 });
+
+describe("podflow simulate with more nodes than the cluster CIDR has /24s for", () => {
+  it("--nodes 300 runs examples/nginx.yaml: the nginx pod is Running, nodes past the 256th are NotReady", async () => {
+    const r = await cli("simulate", "-f", join(import.meta.dirname, "..", "examples", "nginx.yaml"), "--nodes", "300");
+    expect(r.code).toBe(0);
+    expect(r.err).toEqual(["pod/nginx created"]);
+    const lines = r.out.join("\n").split("\n");
+    expect(lines).toContainEqual(expect.stringMatching(/^nginx +1\/1 +Running +0 +/));
+    expect(lines).toContainEqual(expect.stringMatching(/^node-256 +Ready +/));
+    expect(lines).toContainEqual(expect.stringMatching(/^node-257 +NotReady +/));
+  }, 60_000);
+});

@@ -11,7 +11,7 @@ import { criMachine } from "../machines/cri/cri.machine.js";
 import { hpaControllerMachine } from "../machines/podautoscaler/hpa.machine.js";
 import { metricsServerMachine } from "../machines/metricsserver/metricsserver.machine.js";
 import { cniMachine } from "../machines/cni/cni.machine.js";
-import { podCIDRFor } from "../machines/cni/ipam.js";
+import { nodePodCIDR } from "../machines/cni/ipam.js";
 import type { ExtraRegistry } from "../machines/cri/registry.js";
 // [/node agent]
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
@@ -91,14 +91,17 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       // [scheduler]
       rt.spawn("scheduler", schedulerMachine, { token: tokenOf("scheduler"), seed: seedFor(seed, "scheduler") });
 
-      // [node agent] kubelet/<node>, cri/<node>, cni/<node>: the kubelet registers its own Node
+      // [node agent] kubelet/<node>, cri/<node>, cni/<node>: the kubelet registers its own Node.
+      // A node past the 256 /24s of kind's 10.244.0.0/16 gets no podCIDR (CIDRNotAvailable): kindnet
+      // writes no CNI config there, so its network never becomes ready.
       for (const [i, n] of nodes.entries()) {
         const name = n.metadata!.name!;
-        const podCIDR = n.spec?.podCIDR ?? podCIDRFor("10.244.0.0/16", i);
+        const podCIDR = n.spec?.podCIDR ?? nodePodCIDR("10.244.0.0/16", i);
+        const cidr = podCIDR === undefined ? {} : { podCIDR };
         const registry = (_opts as { registry?: ExtraRegistry } | undefined)?.registry;
-        rt.spawn(`cni/${name}`, cniMachine, { node: name, podCIDR });
+        rt.spawn(`cni/${name}`, cniMachine, { node: name, ...cidr });
         rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}) });
-        rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, podCIDR, token: tokenOf(`kubelet/${name}`), now: rt.now });
+        rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, ...cidr, token: tokenOf(`kubelet/${name}`), now: rt.now });
       }
       // [/node agent]
 

@@ -12,8 +12,9 @@ export const networkName = "podflow";
 
 export interface CniContext {
   node: string;
-  podCIDR: string;
-  ipam: IPAMState;
+  /** absent while the node has no podCIDR: no CNI config was written, nothing is served */
+  podCIDR?: string;
+  ipam?: IPAMState;
   /** adds and dels served, for the trace and the benchmarks */
   adds: number;
   dels: number;
@@ -21,7 +22,11 @@ export interface CniContext {
 
 export interface CniInput {
   node: string;
-  podCIDR: string;
+  /**
+   * The node's podCIDR, from which kindnet writes the CNI config (/etc/cni/net.d). A node the
+   * IPAM controller gave none has no config: the plugin is not initialized.
+   */
+  podCIDR?: string;
   /**
    * host-local's data dir (/var/lib/cni/networks/<network>) as the node finds it on boot: it is on
    * disk, so a reboot keeps every allocation and last_reserved_ip. Absent on a new node.
@@ -29,9 +34,18 @@ export interface CniInput {
   store?: IPAMState;
 }
 
-/** The CNI of a node's podCIDR, over host-local's store as it is on disk (empty on a new node). */
+/** The CNI of a node's podCIDR, over host-local's store as it is on disk (empty on a new node); without a podCIDR, no config and no store. */
 export function initialCni(input: CniInput): CniContext {
+  if (input.podCIDR === undefined) return { node: input.node, adds: 0, dels: 0 };
   return { node: input.node, podCIDR: input.podCIDR, ipam: input.store ?? newIPAM(input.podCIDR), adds: 0, dels: 0 };
+}
+
+/** go-cni's ErrCNINotInitialized: no network config was loaded, so no ADD can be served. */
+export const cniNotInitialized = "cni plugin not initialized";
+
+/** Whether a CNI config exists (the node has a podCIDR). */
+export function hasConfig(ctx: CniContext): boolean {
+  return ctx.ipam !== undefined;
 }
 
 /** The plugin chain's error for a failed ADD, as libcni words it (the bridge plugin delegates to host-local). */
@@ -43,9 +57,9 @@ export function addFailureMessage(error: string): string {
  * The store as the step found it: it is replaced whole, never changed in place, so it is read
  * from the draft's original (one proxy read per address otherwise).
  */
-function ipamOf(ctx: CniContext): IPAMState {
+function ipamOf(ctx: CniContext): IPAMState | undefined {
   const s = ctx.ipam;
-  return isDraft(s) ? (original(s) as IPAMState) : s;
+  return s !== undefined && isDraft(s) ? (original(s) as IPAMState) : s;
 }
 
 /** Serves ADD (idempotent for a sandbox that already holds an IP) or DEL (releasing nothing is fine). */
@@ -53,10 +67,14 @@ export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx
   if (req.type === "CniAdd") {
     ctx.adds++;
     const ipam = ipamOf(ctx);
+    if (ipam === undefined) {
+      fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: false, error: cniNotInitialized });
+      return;
+    }
     const held = ipFor(ipam, req.sandboxId);
     if (held) {
       // A retried ADD returns the same address rather than host-local's duplicate error.
-      fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: held, cidr: `${held}/${ctx.podCIDR.split("/")[1]}`, gateway: ipam.gateway });
+      fx.send(from, { type: "CniAddResult", id: req.id, sandboxId: req.sandboxId, ok: true, ip: held, cidr: `${held}/${ctx.podCIDR!.split("/")[1]}`, gateway: ipam.gateway });
       return;
     }
     const r = reserve(ipam, req.sandboxId);
@@ -66,8 +84,8 @@ export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx
     return;
   }
   ctx.dels++;
-  if (!mutant("cni.del-keeps-address")) {
-    const ipam = ipamOf(ctx);
+  const ipam = ipamOf(ctx);
+  if (ipam !== undefined && !mutant("cni.del-keeps-address")) {
     const next = release(ipam, req.sandboxId);
     // nothing released: the context keeps its store (as assigning the same draft back did)
     if (next !== ipam) ctx.ipam = next;
@@ -77,5 +95,5 @@ export function handleCni(ctx: CniContext, req: CniRequest, from: string, fx: Fx
 
 /** The IPs currently held, ip -> sandbox id (for invariants and tests). */
 export function allocatedIPs(ctx: CniContext): Record<string, string> {
-  return { ...ctx.ipam.allocations };
+  return { ...ctx.ipam?.allocations };
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { allocate, release, newIPAM, podCIDRFor, ipToInt, intToIp, cidrContains, ipFor, type IPAMState } from "./ipam.js";
+import { allocate, release, newIPAM, nodePodCIDR, podCIDRFor, ipToInt, intToIp, cidrContains, ipFor, type IPAMState } from "./ipam.js";
 
 describe("IPv4 helpers", () => {
   it.each([
@@ -35,6 +35,15 @@ describe("podCIDRFor (node IPAM cidrset)", () => {
       "CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range",
     );
   });
+});
+
+describe("nodePodCIDR (the range allocator's AllocateNext)", () => {
+  it.each([
+    { name: "the 256th node of a /16 gets its last /24", cluster: "10.244.0.0/16", i: 255, want: "10.244.255.0/24" },
+    { name: "the 257th node of a /16 gets no podCIDR at all", cluster: "10.244.0.0/16", i: 256, want: undefined },
+    { name: "the 1000th node of a /16 gets none either", cluster: "10.244.0.0/16", i: 999, want: undefined },
+    { name: "a /14 has a /24 for the 301st node", cluster: "10.0.0.0/14", i: 300, want: "10.1.44.0/24" },
+  ])("$name", ({ cluster, i, want }) => expect(nodePodCIDR(cluster, i)).toBe(want));
 });
 
 describe("host-local IPAM", () => {

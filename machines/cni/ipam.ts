@@ -8,15 +8,24 @@ import { mutant } from "../common/mutation.js";
 // The IPv4 arithmetic lives in common/ip.ts; the API server's Service allocators still import it from here.
 export { cidrContains, formatCIDR, intToIp, ipToInt, parseCIDR, type CIDR };
 
-/** The podCIDR the node IPAM controller's cidrset hands the nodeIndex-th node (0-based). */
+/** The podCIDR the node IPAM controller's cidrset hands the nodeIndex-th node (0-based); throws once none is left. */
 export function podCIDRFor(clusterCIDR = "10.244.0.0/16", nodeIndex: number, nodeMaskSize = 24): string {
+  const cidr = nodePodCIDR(clusterCIDR, nodeIndex, nodeMaskSize);
+  // cidrset.ErrCIDRRangeNoCIDRsRemaining
+  if (cidr === undefined) throw new Error("CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range");
+  return cidr;
+}
+
+/**
+ * The range allocator's AllocateNext for the nodeIndex-th node (0-based): its podCIDR, or
+ * undefined once the cluster CIDR has no node-sized subnet left (a /16 holds 256 /24s). Such a node
+ * gets no podCIDR at all; the allocator only records CIDRNotAvailable on it.
+ */
+export function nodePodCIDR(clusterCIDR: string, nodeIndex: number, nodeMaskSize = 24): string | undefined {
   const cluster = parseCIDR(clusterCIDR);
   const subnetSize = 2 ** (32 - nodeMaskSize);
   const count = cluster.size / subnetSize;
-  if (nodeMaskSize < cluster.prefix || !Number.isInteger(nodeIndex) || nodeIndex < 0 || nodeIndex >= count) {
-    // cidrset.ErrCIDRRangeNoCIDRsRemaining
-    throw new Error("CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range");
-  }
+  if (nodeMaskSize < cluster.prefix || !Number.isInteger(nodeIndex) || nodeIndex < 0 || nodeIndex >= count) return undefined;
   return formatCIDR({ network: cluster.network + nodeIndex * subnetSize, prefix: nodeMaskSize, size: subnetSize });
 }
 

@@ -35,19 +35,27 @@ function condition(type: string, status: "True" | "False", reason: string, messa
   return { type, status, lastHeartbeatTime: now, lastTransitionTime: transition, reason, message };
 }
 
-/** The four conditions a healthy kubelet reports, in its order and words. */
-export function nodeConditions(now: number, prior?: NodeCondition[]): NodeCondition[] {
+/**
+ * The four conditions the kubelet reports, in its order and words. Ready is False (KubeletNotReady,
+ * the runtime's error as its message) while the runtime reports an error, e.g. its network not ready.
+ */
+export function nodeConditions(now: number, prior?: NodeCondition[], runtimeError?: string): NodeCondition[] {
   const t = rfc3339(now);
   return [
     condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available", t, prior),
     condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure", t, prior),
     condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available", t, prior),
-    condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", t, prior),
+    runtimeError === undefined
+      ? condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", t, prior)
+      : condition("Ready", "False", "KubeletNotReady", runtimeError, t, prior),
   ];
 }
 
-/** The Node the kubelet registers: the given object's labels, taints and capacity kept, the rest filled in. */
-export function registrationNode(given: Node, index: number, podCIDR: string, now: number): Node {
+/**
+ * The Node the kubelet registers: the given object's labels, taints and capacity kept, the rest
+ * filled in. spec.podCIDR(s) only when the node has one (none when the cluster CIDR ran out).
+ */
+export function registrationNode(given: Node, index: number, podCIDR: string | undefined, now: number, runtimeError?: string): Node {
   const name = given.metadata!.name!;
   return {
     apiVersion: "v1",
@@ -61,17 +69,17 @@ export function registrationNode(given: Node, index: number, podCIDR: string, no
       },
       annotations: { "node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true", ...(given.metadata?.annotations ?? {}) },
     },
-    spec: { podCIDR, podCIDRs: [podCIDR], ...(given.spec ?? {}) },
-    status: nodeStatus(given, index, now, undefined),
+    spec: { ...(podCIDR === undefined ? {} : { podCIDR, podCIDRs: [podCIDR] }), ...(given.spec ?? {}) },
+    status: nodeStatus(given, index, now, undefined, runtimeError),
   };
 }
 
 /**
  * The status the kubelet's setters give its Node (defaultNodeStatusFuncs): addresses, capacity,
  * nodeInfo, daemon endpoints and its four conditions, each condition keeping its transition time
- * while its status holds. Fields no setter owns are kept from `prior`.
+ * while its status holds (Ready False while `runtimeError`). Fields no setter owns are kept from `prior`.
  */
-export function nodeStatus(given: Node, index: number, now: number, prior: NodeStatus | undefined): NodeStatus {
+export function nodeStatus(given: Node, index: number, now: number, prior: NodeStatus | undefined, runtimeError?: string): NodeStatus {
   const name = given.metadata!.name!;
   const capacity = { cpu: "4", "ephemeral-storage": "100Gi", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110", ...(given.status?.capacity ?? {}), ...(given.status?.allocatable ?? {}) };
   const allocatable = { ...capacity, ...(given.status?.allocatable ?? {}) };
@@ -80,7 +88,7 @@ export function nodeStatus(given: Node, index: number, now: number, prior: NodeS
   return {
     ...prior,
     capacity, allocatable,
-    conditions: nodeConditions(now, prior?.conditions),
+    conditions: nodeConditions(now, prior?.conditions, runtimeError),
     addresses: [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }],
     daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
     nodeInfo: {

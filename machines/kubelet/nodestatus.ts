@@ -10,12 +10,13 @@ import { heartbeatMachine, type HeartbeatEvent } from "./heartbeat.machine.js";
 import { valueLifecycle } from "./lifecycles.js";
 import { startServiceInformer } from "./serviceenv.js";
 import { nodeWatchId, podWatchId, type KubeletContext } from "./types.js";
+import { networkErrors } from "./runtimestate.js";
 
 // ---- node registration and heartbeats --------------------------------------------------
 
 /** Starts the kubelet: registers the node, opens the pod and node informers, starts the heartbeats. */
 export function startKubelet(ctx: KubeletContext, fx: Fx): void {
-  const node = registrationNode(ctx.given, ctx.index, ctx.podCIDR, ctx.now);
+  const node = registrationNode(ctx.given, ctx.index, ctx.podCIDR, ctx.now, networkErrors(ctx));
   request(ctx.client, fx, { verb: "create", group: "", resource: "nodes", body: node }, "register-node");
   startInformer(ctx.client, fx, podWatchId, { group: "", resource: "pods", fieldSelector: `spec.nodeName=${ctx.node}` });
   startInformer(ctx.client, fx, nodeWatchId, { group: "", resource: "nodes", fieldSelector: `metadata.name=${ctx.node}` });
@@ -74,13 +75,13 @@ export function syncNodeStatus(ctx: KubeletContext, fx: Fx): void {
   if (ctx.nodeStatusInFlight) return;
   const original = nodeToSync(ctx);
   if (!original) return stepHeartbeat(ctx, { type: "NodeGetFailed" }, fx);
-  const changed = nodeStatusHasChanged(original.status, nodeStatus(ctx.given, ctx.index, ctx.now, original.status));
+  const changed = nodeStatusHasChanged(original.status, nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx)));
   stepHeartbeat(ctx, { type: "NodeStatusComputed", changed, sinceReportMs: ctx.now - ctx.nodeStatusPostedAt }, fx);
 }
 
 /** Writes nodes/<node>/status: `original` with the status the kubelet's setters give it now. */
 export function postNodeStatus(ctx: KubeletContext, original: Node, fx: Fx): void {
-  const body = { ...original, status: nodeStatus(ctx.given, ctx.index, ctx.now, original.status) };
+  const body = { ...original, status: nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx)) };
   ctx.nodeStatusInFlight = true;
   request(ctx.client, fx, { verb: "update", group: "", resource: "nodes", name: ctx.node, subresource: "status", body }, "node-status");
 }

@@ -20,6 +20,7 @@ import { deleteWorker, ownWorker } from "./workertable.js";
 import { sealed, view } from "./view.js";
 import { usesHostNetwork } from "./hostnetwork.js";
 import { syncActiveDeadline } from "./activedeadline.js";
+import { networkErrors, networkNotReadyErrorMsg } from "./runtimestate.js";
 
 function rv(pod: Pod): number {
   return Number(pod.metadata?.resourceVersion ?? 0);
@@ -128,6 +129,7 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   if (w.startTime === undefined) w.startTime = ctx.now;
   addEphemeralContainers(w);
   if (syncActiveDeadline(ctx, w, fx)) return void stepWorker(w, { type: "Terminate" }, fx);
+  if (networkNotReady(ctx, w, fx)) return;
   restartChangedContainers(ctx, w, fx);
   if (w.op !== undefined) return;
   if (syncPodStep(w) === "sandbox") {
@@ -180,6 +182,19 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   const regular = w.containers.filter((x) => x.kind === "regular");
   const done = regular.every((c) => !isRunning(c) && isDone(w, c));
   if (done) stepWorker(w, { type: "Terminate" }, fx);
+}
+
+/**
+ * SyncPod's network check: while the runtime's network is not ready only a hostNetwork pod goes on.
+ * Any other records NetworkNotReady and fails the sync; the pod worker retries after its short
+ * back-off for this error (backOffOnTransientErrorPeriod, 1 s). The pod stays Pending, without an IP.
+ */
+function networkNotReady(ctx: KubeletContext, w: PodWorker, fx: Fx): boolean {
+  const err = networkErrors(ctx);
+  if (err === undefined || usesHostNetwork(w)) return false;
+  podEvent(ctx, w, undefined, "Warning", "NetworkNotReady", `${networkNotReadyErrorMsg}: ${err}`, fx);
+  resyncAfter(w, syncRetryMs, fx);
+  return true;
 }
 
 /** The volume manager's first retry of a failed mount, doubled up to its cap (exponentialbackoff, 500 ms to 2m2s). */

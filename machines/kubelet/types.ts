@@ -100,7 +100,8 @@ export interface KubeletContext {
   node: string;
   index: number;
   given: Node;
-  podCIDR: string;
+  /** absent when the node IPAM controller had no CIDR left for the node: its network never becomes ready */
+  podCIDR?: string;
   hostIP: string;
   cri: string;
   cni: string;
@@ -135,7 +136,8 @@ export type KubeletPhase = "listingPods" | "listingRuntime" | "running";
 export interface KubeletInput {
   node: Node;
   index: number;
-  podCIDR: string;
+  /** the node's podCIDR; absent when the cluster CIDR had none left for it (CIDRNotAvailable) */
+  podCIDR?: string;
   token: string;
   /** the clock at start (registration happens before any message is delivered) */
   now?: number;

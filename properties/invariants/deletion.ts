@@ -65,7 +65,7 @@ export function footprint(rt: Runtime): Record<string, Record<string, string>> {
   }
   for (const a of rt.addresses().sort()) {
     const ctx = rt.snapshot(a)?.context;
-    if (a.startsWith("cni/")) parts.ipam![a] = JSON.stringify(ctx.ipam.allocations);
+    if (a.startsWith("cni/")) parts.ipam![a] = JSON.stringify(ctx.ipam?.allocations ?? {});
     else if (a.startsWith("cri/")) {
       parts.cri![`${a} sandboxes`] = JSON.stringify([...ctx.sandboxes.values()].map((s: any) => `${s.podNamespace}/${s.podName} ${sandboxReady(s) ? "SANDBOX_READY" : "SANDBOX_NOTREADY"}`));
       parts.cri![`${a} containers`] = JSON.stringify([...ctx.containers.values()].map((c: any) => `${c.name} ${containerStateOf(c)}`));

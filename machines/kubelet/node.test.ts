@@ -1,0 +1,42 @@
+import { describe, it, expect } from "vitest";
+import type { Node } from "kubernetes-types/core/v1";
+import { nodeConditions, registrationNode } from "./node.js";
+
+// A node the IPAM range allocator gave no CIDR registers without spec.podCIDR(s) (the kubelet never
+// sets them); its runtime reports NetworkReady=false, and the kubelet's ReadyCondition setter posts
+// Ready=False with reason KubeletNotReady and the runtime's error as the message.
+
+const notReady =
+  "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
+const given: Node = { apiVersion: "v1", kind: "Node", metadata: { name: "node-257" } };
+const t0 = Date.parse("2026-01-01T00:00:00Z");
+
+describe("the Node a kubelet without a podCIDR registers", () => {
+  it("has no spec.podCIDR or spec.podCIDRs", () => {
+    const node = registrationNode(given, 256, undefined, t0, notReady);
+    expect(node.spec).toEqual({});
+  });
+
+  it("reports Ready=False, KubeletNotReady, with the runtime's network error", () => {
+    const node = registrationNode(given, 256, undefined, t0, notReady);
+    const ready = node.status!.conditions!.find((c) => c.type === "Ready");
+    expect(ready).toMatchObject({ status: "False", reason: "KubeletNotReady", message: notReady });
+  });
+
+  it("keeps the Ready condition's transition time while it stays False", () => {
+    const first = nodeConditions(t0, undefined, notReady);
+    const later = nodeConditions(t0 + 10_000, first, notReady);
+    const ready = later.find((c) => c.type === "Ready")!;
+    expect(ready.status).toBe("False");
+    expect(ready.lastTransitionTime).toBe("2026-01-01T00:00:00Z");
+    expect(ready.lastHeartbeatTime).toBe("2026-01-01T00:00:10Z");
+  });
+});
+
+describe("the Node a kubelet with a podCIDR registers", () => {
+  it("has spec.podCIDR and spec.podCIDRs, and Ready=True", () => {
+    const node = registrationNode(given, 0, "10.244.0.0/24", t0);
+    expect(node.spec).toEqual({ podCIDR: "10.244.0.0/24", podCIDRs: ["10.244.0.0/24"] });
+    expect(node.status!.conditions!.find((c) => c.type === "Ready")).toMatchObject({ status: "True", reason: "KubeletReady" });
+  });
+});
