@@ -99,6 +99,26 @@ describe("limits of podflow serve", () => {
     expect((await raw(s, "GET", "/api/v1/namespaces/default/pods/huge", { token: s.cluster.adminToken })).code).toBe(404);
   });
 
+  // handlers/patch.go: more than maxJSONPatchOperations is NewRequestEntityTooLargeError; a failed
+  // Apply (json-patch's AccumulatedCopySizeError past JSONPatchMaxCopyBytes, 3 MiB) is
+  // NewGenericServerResponse's 422.
+  it("a JSON patch of 10,001 operations is 413, and one whose copies double a subtree is 422 at 3 MiB: the server answers on and nothing changes", async () => {
+    const path = "/api/v1/namespaces/default/configmaps/patched";
+    expect((await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: configMap("patched", { a: "x".repeat(1024) }) })).code).toBe(201);
+    const before = JSON.parse((await raw(s, "GET", path, { token: s.cluster.adminToken })).body);
+    const headers = { "Content-Type": "application/json-patch+json" };
+    const many = JSON.stringify(Array.from({ length: 10_001 }, () => ({ op: "test", path: "/metadata/name", value: "patched" })));
+    const r1 = await raw(s, "PATCH", path, { token: s.cluster.adminToken, body: many, headers });
+    expect([r1.code, JSON.parse(r1.body)]).toEqual([413, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001", reason: "RequestEntityTooLarge", code: 413 }]);
+    // 40 doublings of /data would be a terabyte: the copies stop past 3 MiB
+    const doubling = JSON.stringify([{ op: "copy", from: "/data", path: "/metadata/annotations" }, ...Array.from({ length: 40 }, (_, i) => ({ op: "copy", from: "/metadata/annotations", path: `/metadata/annotations/c${i}` }))]);
+    const r2 = await raw(s, "PATCH", path, { token: s.cluster.adminToken, body: doubling, headers });
+    expect(r2.code).toBe(422);
+    expect(JSON.parse(r2.body)).toMatchObject({ reason: "Invalid", message: "the server rejected our request due to an error in our request" });
+    expect((await raw(s, "GET", "/version")).code).toBe(200);
+    expect(JSON.parse((await raw(s, "GET", path, { token: s.cluster.adminToken })).body)).toEqual(before);
+  }, 60_000);
+
   it("a watch whose client stops reading is ended once it holds more than its bound; a reading watch gets every event", async () => {
     const path = "/api/v1/namespaces/default/configmaps?watch=true&labelSelector=flood%3Dyes";
     const auth = { Authorization: `Bearer ${s.cluster.adminToken}` };

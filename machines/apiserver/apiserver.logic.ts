@@ -19,7 +19,7 @@ import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
-import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergePatch } from "./patch.js";
+import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
@@ -750,7 +750,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
         : req.patchType === "merge" ? mergePatch(base, req.body)
         : strategicMergePatch(base, req.body, req.subresource === "scale" ? "Scale" : r.kind);
     } catch (e) {
-      cur.error = e instanceof PatchError ? unprocessable() : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
+      cur.error = e instanceof PatchError ? unprocessable() : e instanceof PatchTooLargeError ? S.requestEntityTooLarge(e.message) : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
     }
     // The patched object is decoded into its Go type before anything reads it.

@@ -241,7 +241,7 @@ export const maxRequestBodyBytes = 3 * 1024 * 1024;
 
 /** The 413 limitedReadBody answers a body over the limit with. */
 export function requestEntityTooLarge(limit = maxRequestBodyBytes): Status {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Request entity too large: limit is ${limit}`, reason: "RequestEntityTooLarge", code: 413 };
+  return S.requestEntityTooLarge(`limit is ${limit}`);
 }
 
 /**
