@@ -172,6 +172,55 @@ describe("the max-in-flight filter", () => {
   });
 });
 
+// WithTimeoutForNonLongRunningRequests (k8s.io/apiserver pkg/server/filters/timeout.go): past
+// --request-timeout a request whose handler has written nothing gets 504 with
+// NewTimeoutError("request did not complete within the allotted timeout", 0), encoded bare by
+// baseTimeoutWriter.timeout. Without it a body that never ends held its max-in-flight slot until
+// Node's own 300 s request timeout.
+describe("the timeout filter", () => {
+  it("a write whose body never ends gets 504 Timeout at --request-timeout, frees its max-in-flight slot and stores nothing", async () => {
+    const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
+    const server = await startServer({ cluster, port: 0, maxRequestsInFlight: { readonly: 5, mutating: 1 }, requestTimeoutMs: 1_000 });
+    const s = { cluster, server } as Served;
+    try {
+      const t0 = Date.now();
+      const stalled = openRequest(s, "POST", "/api/v1/namespaces/default/configmaps", { Authorization: `Bearer ${cluster.adminToken}`, "Content-Type": "application/json", "Transfer-Encoding": "chunked" }, Buffer.from(configMap("stalled").slice(0, 20)));
+      const r = await stalled.response;
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      expect(r.code).toBe(504);
+      expect(JSON.parse(r.body)).toEqual({ metadata: {}, status: "Failure", message: "Timeout: request did not complete within the allotted timeout", reason: "Timeout", details: {}, code: 504 });
+      expect(r.headers.connection).toBe("close");
+      stalled.req.destroy();
+      // the only mutating slot is free again
+      const next = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: cluster.adminToken, body: configMap("after") });
+      expect(next.code).toBe(201);
+      expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps/stalled", { token: cluster.adminToken })).code).toBe(404);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+
+  it("a watch is long-running: it outlives the request timeout", async () => {
+    const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
+    const server = await startServer({ cluster, port: 0, requestTimeoutMs: 300 });
+    const s = { cluster, server } as Served;
+    try {
+      const watch = await new Promise<IncomingMessage>((resolve) => request(new URL("/api/v1/namespaces/default/configmaps?watch=true", server.url), { ca: server.caCert, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, resolve).end());
+      let text = "";
+      watch.on("data", (d) => (text += d));
+      await new Promise((r) => setTimeout(r, 800));
+      expect((await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: cluster.adminToken, body: configMap("seen") })).code).toBe(201);
+      expect(await until(async () => text.includes('"name":"seen"'), 5_000, 50)).toBe(true);
+      expect(watch.statusCode).toBe(200);
+      watch.destroy();
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
 /** An API server whose validation throws on any object named "explode", as a logic bug on a hostile shape would. */
 function throwsOnExplode(m: AnyStateMachine): AnyStateMachine {
   return m.provide({

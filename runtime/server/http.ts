@@ -36,6 +36,8 @@ export interface ServeOptions {
   bookmarkIntervalMs?: number;
   /** --max-requests-inflight / --max-mutating-requests-inflight (default 400 / 200) */
   maxRequestsInFlight?: { readonly: number; mutating: number };
+  /** --request-timeout: how long a request that is not long-running may take (default 60 s) */
+  requestTimeoutMs?: number;
   /** paths served beside the API (the live view's /ui/): true when it took the request */
   routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -258,6 +260,7 @@ function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Bu
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
+      req.off("close", onClose);
       if (err) reject(err);
       else resolve(v);
     };
@@ -271,9 +274,14 @@ function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Bu
     };
     const onEnd = () => done(Buffer.concat(chunks));
     const onError = (e: Error) => done(undefined, e);
+    // a connection closed before the body ended (the client left, or the timeout filter answered)
+    const onClose = () => {
+      if (!req.complete) done(undefined, new Error("the request body ended before its end"));
+    };
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
+    req.on("close", onClose);
   });
 }
 
@@ -303,6 +311,29 @@ function sendTooManyRequests(req: IncomingMessage, res: ServerResponse): void {
   const text = "Too many requests, please try again later.\n";
   res.writeHead(429, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Retry-After": "1", "Content-Length": Buffer.byteLength(text), ...(hasBody(req) ? { Connection: "close" } : {}) });
   res.end(text);
+}
+
+/** kube-apiserver's --request-timeout default: a request that is not long-running gets this long. */
+export const requestTimeoutMs = 60_000;
+
+/**
+ * WithTimeoutForNonLongRunningRequests: past the request timeout, a request whose handler has
+ * written nothing gets 504 (baseTimeoutWriter.timeout encodes the bare StatusError, without kind and
+ * apiVersion); one whose answer has begun is cut (http.ErrAbortHandler). The handler may still be
+ * waiting for a body that never ends: the connection closes, so that wait ends too.
+ */
+function timeoutNonLongRunning(res: ServerResponse, ms: number): void {
+  const timer = setTimeout(() => {
+    if (res.headersSent) return void res.destroy();
+    const text = JSON.stringify({ metadata: {}, status: "Failure", message: "Timeout: request did not complete within the allotted timeout", reason: "Timeout", details: {}, code: 504 }) + "\n";
+    res.writeHead(504, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(text), Connection: "close" });
+    res.end(text);
+    // later writes of the handler are dropped, as the timeout writer drops them
+    res.writeHead = (() => res) as typeof res.writeHead;
+    res.write = (() => false) as typeof res.write;
+    res.end = (() => res) as typeof res.end;
+  }, ms);
+  res.once("close", () => clearTimeout(timer));
 }
 
 /** The body of a write, or undefined after answering 413 (the connection then closes). */
@@ -448,7 +479,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const fail = failWith500(res);
     try {
       if (opts.routes?.(req, res)) return;
-      handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight }).catch(fail);
+      handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs }).catch(fail);
     } catch (e) {
       fail(e);
     }
@@ -473,7 +504,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     };
     const upgrade = { socket, head };
     try {
-      handle(cluster, req, res, { upgrade, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight }).catch(fail);
+      handle(cluster, req, res, { upgrade, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs }).catch(fail);
     } catch (e) {
       fail(e);
     }
@@ -522,6 +553,8 @@ interface HandlerContext {
   serverAddress: string;
   /** requests being served, as the max-in-flight filter counts them (watches are long-running: not counted) */
   inFlight: { readonly: number; mutating: number; max: { readonly: number; mutating: number } };
+  /** how long a request that is not long-running may take */
+  requestTimeoutMs: number;
 }
 
 /** kube-apiserver's --max-requests-inflight and --max-mutating-requests-inflight defaults. */
@@ -587,6 +620,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (hc.inFlight[kind] >= hc.inFlight.max[kind]) return sendTooManyRequests(req, res);
     hc.inFlight[kind]++;
     res.once("close", () => hc.inFlight[kind]--);
+    // the timeout filter runs inside max-in-flight: a request over its time frees its slot
+    if (p.subresource !== "log") timeoutNonLongRunning(res, hc.requestTimeoutMs);
   }
   // No token is the anonymous user: "" tells the cluster facade not to fill in the admin token.
   const base: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, ...who };
