@@ -2,7 +2,7 @@
 
 import { describe, it, expect } from "vitest";
 import { request } from "node:http";
-import { boolParam, goParseInt64, parsePath, startServer, unescapePath } from "../runtime/server/http.js";
+import { boolParam, goParseInt64, listOptionsError, parsePath, startServer, unescapePath } from "../runtime/server/http.js";
 import { createCluster } from "../runtime/cluster.js";
 import { decodeBody, goJsonSyntaxError, summarizeData } from "../runtime/server/decode.js";
 import { wantsTable } from "../runtime/server/tables.js";
@@ -133,6 +133,68 @@ describe("query options converted as apimachinery's ParameterCodec converts them
       expect((await call("GET", "/api/v1/namespaces/default/pods?limit=2")).code).toBe(200);
       expect(await call("GET", "/api/v1/namespaces/default/pods?watch=yes")).toEqual({ code: 200, chunked: true });
       expect((await call("GET", "/api/v1/namespaces/default/pods?watch=False")).chunked).toBe(false);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
+// apimachinery pkg/apis/meta/internalversion/validation ValidateListOptions, which ListResource runs
+// after decoding the query; the rows are kube's TestListOptions (test/integration/apiserver) cases and
+// validateWatchOptions' rules, worded as its field errors inside NewInvalid(meta.k8s.io ListOptions).
+describe("list and watch options are validated as ValidateListOptions validates them", () => {
+  const invalid = (...causes: Array<[string, string, string]>) => ({
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Invalid", code: 422,
+    message: `ListOptions.meta.k8s.io "" is invalid: ${causes.length === 1 ? `${causes[0]![1]}: ${causes[0]![2]}` : `[${causes.map((c) => `${c[1]}: ${c[2]}`).join(", ")}]`}`,
+    details: { group: "meta.k8s.io", kind: "ListOptions", causes: causes.map(([reason, field, message]) => ({ reason, message, field })) },
+  });
+  it.each([
+    ["a list with resourceVersionMatch but no resourceVersion", "resourceVersionMatch=NotOlderThan", invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"])],
+    ["a list with resourceVersionMatch and continue", "resourceVersion=0&resourceVersionMatch=NotOlderThan&continue=abc", invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: resourceVersionMatch is forbidden when continue is provided"])],
+    ["a list with an unknown resourceVersionMatch", "resourceVersion=1&resourceVersionMatch=__proto__", invalid(["FieldValueNotSupported", "resourceVersionMatch", 'Unsupported value: "__proto__": supported values: "Exact", "NotOlderThan", ""'])],
+    ["a list of Exact at resourceVersion 0", "resourceVersion=0&resourceVersionMatch=Exact", invalid(["FieldValueForbidden", "resourceVersionMatch", 'Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'])],
+    ["a list with sendInitialEvents, whatever its value", "sendInitialEvents=false", invalid(["FieldValueForbidden", "sendInitialEvents", "Forbidden: sendInitialEvents is forbidden for list"])],
+    ["a watch with sendInitialEvents but no resourceVersionMatch", "watch=true&sendInitialEvents=true", invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"])],
+    ["a watch with resourceVersionMatch but no sendInitialEvents", "watch=1&resourceVersionMatch=NotOlderThan", invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"])],
+    [
+      "a watch with sendInitialEvents and resourceVersionMatch=Exact",
+      "watch=true&sendInitialEvents=true&resourceVersionMatch=Exact",
+      invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"], ["FieldValueNotSupported", "resourceVersionMatch", 'Unsupported value: "Exact": supported values: "NotOlderThan"']),
+    ],
+  ])("%s is 422", (_n, query, want) => {
+    expect(listOptionsError(new URLSearchParams(query))).toEqual(want);
+  });
+
+  it.each([
+    ["a plain list", ""],
+    ["a list at a resourceVersion, not older than it", "resourceVersion=5&resourceVersionMatch=NotOlderThan"],
+    ["a list of an exact resourceVersion", "resourceVersion=5&resourceVersionMatch=Exact"],
+    ["a watch-list: sendInitialEvents with NotOlderThan", "watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true"],
+    ["a watch=false with neither", "watch=false&resourceVersion=3"],
+  ])("%s is valid", (_n, query) => {
+    expect(listOptionsError(new URLSearchParams(query))).toBeUndefined();
+  });
+
+  it("the server answers them with the 422 before any list or watch is served, after authorization", async () => {
+    const cluster = createCluster({ nodes: 1, seed: 1, clock: "simulated", trace: false });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const call = (path: string, token = cluster.adminToken) =>
+      new Promise<{ code: number; type?: string; body: string }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: server.port, path, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ code: res.statusCode!, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const r = await call("/api/v1/namespaces/default/pods?watch=true&sendInitialEvents=true");
+      expect(r.code).toBe(422);
+      expect(JSON.parse(r.body).message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+      expect((await call("/api/v1/pods?resourceVersionMatch=Exact")).code).toBe(422);
+      expect((await call("/api/v1/pods?resourceVersionMatch=Exact", "")).code).toBe(403);
     } finally {
       await server.close();
       await cluster.stop();

@@ -382,6 +382,40 @@ export function intParamsError(q: URLSearchParams, names: readonly string[]): St
   return undefined;
 }
 
+/** The options kind of a query that is not valid ListOptions (NewInvalid of meta.k8s.io ListOptions). */
+const listOptionsKind: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: "ListOptions", resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
+
+/**
+ * apimachinery's ValidateListOptions (pkg/apis/meta/internalversion/validation), which ListResource
+ * runs before a list or watch is served: resourceVersionMatch only with a resourceVersion and without
+ * continue, and only Exact or NotOlderThan; sendInitialEvents (present, whatever its value) only on a
+ * watch, and there only with resourceVersionMatch=NotOlderThan (the WatchList gate is on).
+ */
+export function listOptionsError(q: URLSearchParams): Status | undefined {
+  const match = q.get("resourceVersionMatch") ?? "";
+  const rv = q.get("resourceVersion") ?? "";
+  const cont = q.get("continue") ?? "";
+  const initial = q.has("sendInitialEvents");
+  const errs: S.FieldError[] = [];
+  if (boolParam(q, "watch")) {
+    if (initial && match !== "NotOlderThan") errs.push(S.forbiddenField("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+    if (match !== "") {
+      if (!initial) errs.push(S.forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
+      if (match !== "NotOlderThan") errs.push(S.notSupported("resourceVersionMatch", match, ["NotOlderThan"]));
+      if (cont !== "") errs.push(S.forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
+    }
+  } else {
+    if (match !== "") {
+      if (rv === "") errs.push(S.forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided"));
+      if (cont !== "") errs.push(S.forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
+      if (match !== "Exact" && match !== "NotOlderThan") errs.push(S.notSupported("resourceVersionMatch", match, ["Exact", "NotOlderThan", ""]));
+      if (match === "Exact" && rv === "0") errs.push(S.forbiddenField("resourceVersionMatch", 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    }
+    if (initial) errs.push(S.forbiddenField("sendInitialEvents", "sendInitialEvents is forbidden for list"));
+  }
+  return errs.length > 0 ? S.invalid(listOptionsKind, "", errs) : undefined;
+}
+
 /** ListOptions' integer fields, in their struct order. */
 const listIntParams = ["timeoutSeconds", "limit"] as const;
 
@@ -659,7 +693,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     case "GET": {
       // the handler decodes query options after the authorization filter: a refused user gets its 403 first
       if (p.name === undefined) {
-        const bad = intParamsError(q, listIntParams);
+        const bad = intParamsError(q, listIntParams) ?? listOptionsError(q);
         if (bad) return refuse(bad);
       }
       // metrics-server registers no watch route: the aggregator relays its 405
