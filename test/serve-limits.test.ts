@@ -201,6 +201,26 @@ describe("the timeout filter", () => {
     }
   });
 
+  it("a watch's timeoutSeconds past what a Node timer holds (24.8 days) leaves it open, and a small one still ends it", async () => {
+    const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
+    const server = await startServer({ cluster, port: 0 });
+    try {
+      const open = (timeout: string) => new Promise<IncomingMessage>((resolve) => request(new URL(`/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=${timeout}`, server.url), { ca: server.caCert, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, resolve).end());
+      const ended = (res: IncomingMessage) => new Promise<boolean>((resolve) => {
+        res.resume();
+        res.on("end", () => resolve(true));
+        setTimeout(() => resolve(false), 1_500);
+      });
+      const far = await open("99999999999");
+      const near = await open("1");
+      expect(await Promise.all([ended(far), ended(near)])).toEqual([false, true]);
+      far.destroy();
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+
   it("a watch is long-running: it outlives the request timeout", async () => {
     const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
     const server = await startServer({ cluster, port: 0, requestTimeoutMs: 300 });

@@ -874,6 +874,9 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
   }
 }
 
+/** The longest delay a Node timer takes: a longer one fires after 1 ms. */
+const maxTimerMs = 2 ** 31 - 1;
+
 /** How many bytes a watch stream may hold unread by its client before it is ended. */
 export const watchBufferBytes = 1024 * 1024;
 
@@ -939,8 +942,9 @@ async function serveWatch(
       if (res.writableLength > bound) finish();
     }, hc.bookmarkIntervalMs));
   }
+  // a timeout past what a timer holds (2^31-1 ms, 24.8 days) would fire at once: such a watch has none
   const timeout = intParam(q, "timeoutSeconds");
-  if (timeout !== undefined && timeout > 0) timers.push(setTimeout(() => finish(), timeout * 1000));
+  if (timeout !== undefined && timeout > 0 && timeout * 1000 <= maxTimerMs) timers.push(setTimeout(() => finish(), timeout * 1000));
   function finish(): void {
     if (closed) return;
     closed = true;
