@@ -14,7 +14,7 @@ import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
-import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, type FieldValidation } from "./decode.js";
+import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -719,7 +719,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "CreateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv) : { body: dec.body, warnings: [] };
+      const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
+      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
       const sentWarnings = sent.warnings;
       dec.body = sent.body;
@@ -728,7 +729,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         if (verr) return sendStatus(res, verr);
       }
       if (p.name !== undefined && !p.subresource) return refuse(S.methodNotSupported(r, "create"));
-      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
+      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
       if ("status" in typed) return refuse(typed.status);
       setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "create", body: typed.body }));
@@ -749,7 +750,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "UpdateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv) : { body: dec.body, warnings: [] };
+      const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
+      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
       const sentWarnings = sent.warnings;
       dec.body = sent.body;
@@ -757,7 +759,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
-      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
+      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
       if ("status" in typed) return refuse(typed.status);
       setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "update", body: typed.body }));
@@ -829,8 +831,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
 }
 
 /** A body sent at a version the kind is not stored at: decoded as that version's Go type (its unknown fields judged there), then converted. */
-function atStoredVersion(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation, conv: Conversion): { body: any; warnings: string[] } | { status: Status } {
-  const sent = decodeObjectBody(raw, body, kind, version, fv, versionedTypeKey(conv.apiVersion, kind));
+function atStoredVersion(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation, conv: Conversion, yamlDuplicates: readonly string[]): { body: any; warnings: string[] } | { status: Status } {
+  const sent = decodeObjectBody(raw, body, kind, version, fv, versionedTypeKey(conv.apiVersion, kind), yamlDuplicates);
   return "status" in sent ? sent : { body: conv.toHub(sent.body), warnings: sent.warnings };
 }
 
