@@ -262,6 +262,29 @@ describe("a patch whose result has a field of the wrong type is a 422 of the pat
   });
 });
 
+// handlers/patch.go applyPatch runs checkName (handlers/rest.go) on the patched object: a patch that
+// leaves no name is "the name of the object (<URL name> based on URL) was undeterminable", with
+// errEmptyName's "name must be provided"; podflow put the old name back and stored the rest.
+describe("a patch that takes the object's name away is checkName's 400, and the object is unchanged", () => {
+  const cm = "/api/v1/namespaces/default/configmaps";
+  it.each([
+    ["a strategic merge patch {$patch: delete}", "application/strategic-merge-patch+json", '{"$patch":"delete"}'],
+    ["a strategic merge patch {$patch: replace}", "application/strategic-merge-patch+json", '{"$patch":"replace","data":{"b":"2"}}'],
+    ["a strategic merge patch deleting metadata", "application/strategic-merge-patch+json", '{"metadata":{"$patch":"delete"}}'],
+    ["a merge patch of metadata: null", "application/merge-patch+json", '{"metadata":null}'],
+    ["a merge patch of an empty name", "application/merge-patch+json", '{"metadata":{"name":""}}'],
+    ["a JSON patch removing /metadata", "application/json-patch+json", '[{"op":"remove","path":"/metadata"}]'],
+    ["a JSON patch replacing the whole object", "application/json-patch+json", '[{"op":"replace","path":"","value":{"data":{"b":"2"}}}]'],
+  ])("%s", async (_n, type, patch) => {
+    const name = `noname-${type.split("/")[1]!.split("-")[0]}-${patch.length}`;
+    expect((await raw(s, "POST", cm, { ...admin(), body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { a: "1" } }) })).code).toBe(201);
+    const before = JSON.parse((await raw(s, "GET", `${cm}/${name}`, admin())).body);
+    const got = await raw(s, "PATCH", `${cm}/${name}`, { ...admin(), body: patch, headers: { "Content-Type": type } });
+    expect([got.code, JSON.parse(got.body)]).toEqual([400, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `the name of the object (${name} based on URL) was undeterminable: name must be provided`, reason: "BadRequest", code: 400 }]);
+    expect(JSON.parse((await raw(s, "GET", `${cm}/${name}`, admin())).body)).toEqual(before);
+  });
+});
+
 describe("a subresource serves only the verbs its REST storage implements: any other method is 405 before the body is read", () => {
   const notAllowed = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", details: {}, code: 405 };
   it.each([

@@ -762,6 +762,14 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     body = conv ? conv.toHub(typed.value, old) : typed.value;
     cur.warnings = typed.warnings;
+    // patcher.applyPatch's checkName: a patch that takes the name away ({"$patch": "delete"}, a
+    // merge patch of metadata: null, a JSON patch removing /metadata) leaves no name to match the URL
+    const patchedMeta = body?.metadata;
+    const patchedName = typeof patchedMeta === "object" && patchedMeta !== null ? getOwn(patchedMeta, "name") : undefined;
+    if (typeof patchedName !== "string" || patchedName === "") {
+      cur.error = S.badRequest(`the name of the object (${req.name ?? ""} based on URL) was undeterminable: name must be provided`);
+      return;
+    }
   } else body = req.body;
   if (req.subresource === "scale") {
     const replicas = body?.spec?.replicas;
