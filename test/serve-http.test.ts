@@ -5,7 +5,7 @@ import { request } from "node:http";
 import { boolParam, goParseInt64, listOptionsError, parsePath, startServer, unescapePath } from "../runtime/server/http.js";
 import { createCluster } from "../runtime/cluster.js";
 import { decodeBody, goJsonSyntaxError, summarizeData } from "../runtime/server/decode.js";
-import { wantsTable } from "../runtime/server/tables.js";
+import { tableOptions, wantsTable } from "../runtime/server/tables.js";
 import { wantsAggregated } from "../runtime/server/discovery.js";
 
 describe("REST paths, parsed as kube-apiserver's RequestInfoFactory parses them", () => {
@@ -263,5 +263,43 @@ describe("content negotiation", () => {
     ["plain JSON gets the legacy documents", "application/json, */*", false],
   ])("%s", (_n, accept, want) => {
     expect(wantsAggregated(accept)).toBe(want);
+  });
+
+  // handlers/response.go optionsForTransform: ValidateTableOptions' one error as
+  // NewBadRequest("Unable to convert to Table as requested: " + err), judged once the answer is ready
+  it.each([
+    ["absent is Metadata", "", { include: "Metadata" }],
+    ["Object", "includeObject=Object", { include: "Object" }],
+    ["None", "includeObject=None", { include: "None" }],
+    ["a prototype name is no option", "includeObject=__proto__", { error: `Unable to convert to Table as requested: includeObject: Invalid value: "__proto__": must be 'Metadata', 'Object', 'None', or empty` }],
+    ["the case matters", "includeObject=object", { error: `Unable to convert to Table as requested: includeObject: Invalid value: "object": must be 'Metadata', 'Object', 'None', or empty` }],
+  ])("a Table's includeObject: %s", (_n, query, want) => {
+    expect(tableOptions(new URLSearchParams(query))).toEqual(want);
+  });
+
+  it("a Table asked with an includeObject ValidateTableOptions refuses is 400 once the object is found; a missing one is still 404", async () => {
+    const cluster = createCluster({ nodes: 1, seed: 1, clock: "simulated", trace: false });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const get = (path: string) =>
+      new Promise<{ code: number; body: any }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: server.port, path, headers: { Authorization: `Bearer ${cluster.adminToken}`, Accept: "application/json;as=Table;v=v1;g=meta.k8s.io" } }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ code: res.statusCode!, body: JSON.parse(body) }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const message = `Unable to convert to Table as requested: includeObject: Invalid value: "constructor": must be 'Metadata', 'Object', 'None', or empty`;
+    try {
+      expect(await get("/api/v1/namespaces?includeObject=constructor")).toEqual({ code: 400, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "BadRequest", code: 400 } });
+      expect((await get("/api/v1/namespaces/default?includeObject=constructor")).code).toBe(400);
+      expect((await get("/api/v1/namespaces/absent?includeObject=constructor")).code).toBe(404);
+      expect((await get("/api/v1/namespaces?watch=true&includeObject=constructor")).code).toBe(400);
+      expect((await get("/api/v1/namespaces/default?includeObject=None")).body.rows[0].object).toBeUndefined();
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
   });
 });

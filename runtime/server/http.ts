@@ -15,7 +15,7 @@ import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceIn
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
-import { toTable, wantsTable, type IncludeObject } from "./tables.js";
+import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
@@ -663,7 +663,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (p.name !== undefined) base.name = p.name;
   if (p.subresource !== undefined) base.subresource = p.subresource;
   const table = wantsTable(accept);
-  const include = (q.get("includeObject") as IncludeObject | null) ?? "Metadata";
+  const tableOpts = tableOptions(q);
+  const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
   setWarnings(res, deprecationWarnings(r));
   if (p.subresource === "log") {
@@ -681,7 +682,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const reply = (resp: ApiResponse) => {
     if (!resp.ok) return sendObject(resp.status.code ?? 500, resp.status);
     if (resp.warnings) setWarnings(res, resp.warnings);
-    if (table && !p.subresource && (method === "GET")) return send(res, resp.code, tableOf(cluster, r, resp.object, include));
+    if (table && !p.subresource && (method === "GET")) {
+      // optionsForTransform: the Table options are judged when the answer is transformed, after the object was found
+      if ("error" in tableOpts) return sendStatus(res, S.badRequest(tableOpts.error));
+      return send(res, resp.code, tableOf(cluster, r, resp.object, include));
+    }
     return sendObject(resp.code, conv ? answerIn(conv, resp.object) : resp.object);
   };
   // metrics-server registers only get and list: the aggregator relays its 405 for any other method
@@ -698,6 +703,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       }
       // metrics-server registers no watch route: the aggregator relays its 405
       if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
+      if (p.name === undefined && boolParam(q, "watch") && table && "error" in tableOpts) return refuse(S.badRequest(tableOpts.error));
       if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc, conv);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
