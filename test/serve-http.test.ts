@@ -2,7 +2,7 @@
 
 import { describe, it, expect } from "vitest";
 import { request } from "node:http";
-import { boolParam, goParseInt64, listOptionsError, parsePath, startServer, unescapePath } from "../runtime/server/http.js";
+import { boolParam, deleteOptionsError, goParseInt64, listOptionsError, parsePath, startServer, unescapePath } from "../runtime/server/http.js";
 import { createCluster } from "../runtime/cluster.js";
 import { decodeBody, goJsonSyntaxError, summarizeData } from "../runtime/server/decode.js";
 import { tableOptions, wantsTable } from "../runtime/server/tables.js";
@@ -195,6 +195,66 @@ describe("list and watch options are validated as ValidateListOptions validates 
       expect(JSON.parse(r.body).message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
       expect((await call("/api/v1/pods?resourceVersionMatch=Exact")).code).toBe(422);
       expect((await call("/api/v1/pods?resourceVersionMatch=Exact", "")).code).toBe(403);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
+// apimachinery pkg/apis/meta/v1/validation ValidateDeleteOptions, run by DeleteResource and
+// DeleteCollection on the options of the body, or of the query when there is no body.
+describe("delete options are validated as ValidateDeleteOptions validates them", () => {
+  const invalid = (message: string, causes: Array<[string, string, string]>) => ({
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Invalid", code: 422, message: `DeleteOptions.meta.k8s.io "" is invalid: ${message}`,
+    details: { group: "meta.k8s.io", kind: "DeleteOptions", causes: causes.map(([reason, field, m]) => ({ reason, message: m, field })) },
+  });
+  it.each([
+    ["an unknown propagationPolicy", "__proto__", false, [], invalid('propagationPolicy: Unsupported value: "__proto__": supported values: "Foreground", "Background", "Orphan", "nil"', [["FieldValueNotSupported", "propagationPolicy", 'Unsupported value: "__proto__": supported values: "Foreground", "Background", "Orphan", "nil"']])],
+    ["a policy beside orphanDependents", "Orphan", true, [], invalid('propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set', [["FieldValueInvalid", "propagationPolicy", 'Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set']])],
+    [
+      "both, with a dryRun that is not All after them",
+      "constructor",
+      true,
+      ["x"],
+      invalid('[propagationPolicy: Invalid value: "constructor": orphanDependents and deletionPropagation cannot be both set, propagationPolicy: Unsupported value: "constructor": supported values: "Foreground", "Background", "Orphan", "nil", dryRun: Unsupported value: []string{"x"}: supported values: "All"]', [
+        ["FieldValueInvalid", "propagationPolicy", 'Invalid value: "constructor": orphanDependents and deletionPropagation cannot be both set'],
+        ["FieldValueNotSupported", "propagationPolicy", 'Unsupported value: "constructor": supported values: "Foreground", "Background", "Orphan", "nil"'],
+        ["FieldValueNotSupported", "dryRun", 'Unsupported value: []string{"x"}: supported values: "All"'],
+      ]),
+    ],
+  ])("%s is 422", (_n, policy, orphan, dry, want) => {
+    expect(deleteOptionsError(policy, orphan, dry)).toEqual(want);
+  });
+
+  it.each([["Foreground"], ["Background"], ["Orphan"], [undefined]])("%s is valid", (policy) => {
+    expect(deleteOptionsError(policy, false)).toBeUndefined();
+  });
+
+  it("a DELETE with propagationPolicy=__proto__ is refused and deletes nothing; in a body the query's policy is not read", async () => {
+    const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const call = (method: string, path: string, body?: string) =>
+      new Promise<{ code: number; body: any }>((resolve, reject) => {
+        // Node sends a DELETE's body with neither length nor chunks unless told its length
+        const headers = { Authorization: `Bearer ${cluster.adminToken}`, "Content-Type": "application/json", ...(body ? { "Content-Length": Buffer.byteLength(body) } : {}) };
+        const req = request({ host: "127.0.0.1", port: server.port, method, path, headers }, (res) => {
+          let text = "";
+          res.on("data", (d) => (text += d));
+          res.on("end", () => resolve({ code: res.statusCode!, body: text }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    try {
+      expect((await call("POST", "/api/v1/namespaces/default/configmaps", JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kept" } }))).code).toBe(201);
+      expect((await call("DELETE", "/api/v1/namespaces/default/configmaps/kept?propagationPolicy=__proto__")).code).toBe(422);
+      expect((await call("DELETE", "/api/v1/namespaces/default/configmaps?propagationPolicy=toString")).code).toBe(422);
+      const inBody = await call("DELETE", "/api/v1/namespaces/default/configmaps/kept", JSON.stringify({ propagationPolicy: "hasOwnProperty" }));
+      expect(inBody.code).toBe(422);
+      expect((await call("GET", "/api/v1/namespaces/default/configmaps/kept")).code).toBe(200);
+      // the body's options are the options: the query's bad policy is not read
+      expect((await call("DELETE", "/api/v1/namespaces/default/configmaps/kept?propagationPolicy=__proto__", JSON.stringify({ propagationPolicy: "Background" }))).code).toBe(200);
     } finally {
       await server.close();
       await cluster.stop();

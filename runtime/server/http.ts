@@ -486,6 +486,22 @@ export function dryRunOf(values: readonly string[], optionsKind: "CreateOptions"
   return { dryRun: values.length > 0 };
 }
 
+/**
+ * ValidateDeleteOptions' propagationPolicy rules, which DeleteResource and DeleteCollection run on the
+ * options they decoded (body or query): Foreground, Background or Orphan, and never beside
+ * orphanDependents; a 422 of meta.k8s.io DeleteOptions, with dryRun's own error after them.
+ */
+export function deleteOptionsError(policy: unknown, orphanDependents: boolean, dryRun: readonly string[] = []): Status | undefined {
+  const errs: S.FieldError[] = [];
+  if (policy === undefined || policy === null) return undefined;
+  if (orphanDependents) errs.push(S.invalidValue("propagationPolicy", policy, "orphanDependents and deletionPropagation cannot be both set"));
+  if (policy !== "Foreground" && policy !== "Background" && policy !== "Orphan") errs.push(S.notSupported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"]));
+  if (errs.length === 0) return undefined;
+  if (dryRun.some((v) => v !== "All")) errs.push(S.notSupported("dryRun", [...dryRun], ["All"]));
+  const options: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: "DeleteOptions", resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
+  return S.invalid(options, "", errs);
+}
+
 /** What a handler that threw answers: a 500 Status while nothing was written, else the response ends. */
 export function failWith500(res: ServerResponse): (e: unknown) => void {
   return (e) => {
@@ -820,11 +836,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       }
       // DeleteOptions come from the body when there is one, else from the query (handlers/delete.go).
       const dryValues = body !== undefined ? (Array.isArray(body?.dryRun) ? body.dryRun.map(String) : body?.dryRun === undefined ? [] : [String(body.dryRun)]) : q.getAll("dryRun");
+      const policyGiven: unknown = body !== undefined ? body?.propagationPolicy : (q.get("propagationPolicy") ?? undefined);
+      const orphanGiven = body !== undefined ? body?.orphanDependents !== undefined && body?.orphanDependents !== null : q.has("orphanDependents");
+      const optionsErr = deleteOptionsError(policyGiven, orphanGiven, dryValues);
+      if (optionsErr) return sendStatus(res, optionsErr);
       const dry = dryRunOf(dryValues, "DeleteOptions");
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
-      const grace = intParam(q, "gracePeriodSeconds") ?? body?.gracePeriodSeconds;
-      const policy = (q.get("propagationPolicy") ?? body?.propagationPolicy) as ApiRequest["propagationPolicy"] | undefined;
+      const grace = body !== undefined ? body?.gracePeriodSeconds : intParam(q, "gracePeriodSeconds");
+      const policy = policyGiven as ApiRequest["propagationPolicy"] | undefined;
       const del: Omit<ApiRequest, "type" | "id"> = { ...base, verb: p.name === undefined ? "deletecollection" : "delete", ...(body ? { body } : {}) };
       if (grace !== undefined) del.gracePeriodSeconds = grace;
       if (policy) del.propagationPolicy = policy;
