@@ -60,6 +60,20 @@ describe("limits of podflow serve", () => {
     expect(JSON.parse(r.body).message).toBe('pods "a" not found');
   });
 
+  // secure_serving.go serves with MaxHeaderBytes 1 << 20: a request line and headers up to 1 MiB
+  // are read (Node's own default, 16 KiB, refused a long selector kube-apiserver serves); past it, 431.
+  it("a 200 KiB label selector is served as kube-apiserver serves it; a request line past 1 MiB is 431", async () => {
+    const values = Array.from({ length: 25_000 }, (_, i) => `v${i}`).join(",");
+    const long = `/api/v1/namespaces/default/configmaps?labelSelector=${encodeURIComponent(`k in (${values})`)}`;
+    expect(long.length).toBeGreaterThan(200 * 1024);
+    const r = await raw(s, "GET", long, { token: s.cluster.adminToken });
+    expect(r.code).toBe(200);
+    expect(JSON.parse(r.body).items).toEqual([]);
+    const huge = await raw(s, "GET", `/api/v1/namespaces/default/configmaps?labelSelector=${"a".repeat(MiB + 1)}`, { token: s.cluster.adminToken }).catch((e: Error) => ({ code: 0, body: e.message }));
+    expect(huge.code).toBe(431);
+    expect((await raw(s, "GET", "/version")).code).toBe(200);
+  });
+
   it("an unauthenticated POST is refused with 401 before its body is read: the server answers after 64 KiB of a declared 3 MiB", async () => {
     const { req, response } = openRequest(s, "POST", "/api/v1/namespaces/default/configmaps", { Authorization: "Bearer not-a-token", "Content-Type": "application/json", "Content-Length": 3 * MiB }, Buffer.alloc(64 * 1024, 32));
     const r = await response;

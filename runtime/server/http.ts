@@ -313,6 +313,11 @@ function sendTooManyRequests(req: IncomingMessage, res: ServerResponse): void {
   res.end(text);
 }
 
+/** secure_serving.go's http.Server: MaxHeaderBytes (the request line and headers), ReadHeaderTimeout, IdleTimeout. */
+export const maxHeaderBytes = 1 << 20;
+const readHeaderTimeoutMs = 32_000;
+const idleTimeoutMs = 90_000;
+
 /** kube-apiserver's --request-timeout default: a request that is not long-running gets this long. */
 export const requestTimeoutMs = 60_000;
 
@@ -534,7 +539,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       fail(e);
     }
   };
-  const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert }, handler) : createHttpServer(handler);
+  // secure_serving.go: MaxHeaderBytes 1 MiB (Node's default is 16 KiB: a long label selector kube
+  // serves was 431 here), ReadHeaderTimeout 32 s, IdleTimeout 90 s
+  const limits = { maxHeaderSize: maxHeaderBytes };
+  const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits }, handler) : createHttpServer(limits, handler);
+  server.headersTimeout = readHeaderTimeoutMs;
+  server.keepAliveTimeout = idleTimeoutMs;
   // A request asking to upgrade (exec, attach, port-forward; or any other) leaves the HTTP server
   // with its socket: it is served by the same handler, its answer written on the socket.
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
