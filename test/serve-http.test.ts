@@ -2,7 +2,7 @@
 
 import { describe, it, expect } from "vitest";
 import { request } from "node:http";
-import { boolParam, deleteOptionsError, goParseInt64, listOptionsError, parsePath, startServer, unescapePath } from "../runtime/server/http.js";
+import { boolParam, deleteOptionsError, goParseInt64, listOptionsError, parsePath, resourceVersionError, startServer, unescapePath } from "../runtime/server/http.js";
 import { createCluster } from "../runtime/cluster.js";
 import { decodeBody, goJsonSyntaxError, summarizeData } from "../runtime/server/decode.js";
 import { tableOptions, wantsTable } from "../runtime/server/tables.js";
@@ -204,6 +204,57 @@ describe("list and watch options are validated as ValidateListOptions validates 
 
 // apimachinery pkg/apis/meta/v1/validation ValidateDeleteOptions, run by DeleteResource and
 // DeleteCollection on the options of the body, or of the query when there is no body.
+// APIObjectVersioner.ParseResourceVersion's storage.InvalidError reaches the client through
+// ErrorToAPIStatus as a 500 with no reason, on gets, lists and watches alike (kubernetes/kubernetes
+// issues #101350 and #139485 show the answer); podflow served a list and began a watch at "NaN".
+describe("a get, list or watch at a resourceVersion that is no uint64 is the versioner's error", () => {
+  const status = (rv: string, why: string) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": ${why}`, code: 500 });
+  it.each([
+    ["letters", "abc", "invalid syntax"],
+    ["a negative number", "-1", "invalid syntax"],
+    ["a sign", "+1", "invalid syntax"],
+    ["a prototype name", "__proto__", "invalid syntax"],
+    ["past uint64", "18446744073709551616", "value out of range"],
+  ])("%s", (_n, rv, why) => {
+    expect(resourceVersionError(rv)).toEqual(status(rv, why));
+  });
+
+  it.each([[""], ["0"], ["7"], ["007"], ["18446744073709551615"]])("%s is a resourceVersion", (rv) => {
+    expect(resourceVersionError(rv)).toBeUndefined();
+  });
+
+  it("the server answers it before a get, a list or a watch is served, after authorization", async () => {
+    const cluster = createCluster({ nodes: 1, seed: 1, clock: "simulated", trace: false });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const get = (path: string, token = cluster.adminToken) =>
+      new Promise<{ code: number; chunked: boolean; body: string }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: server.port, path, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
+          const chunked = res.headers["transfer-encoding"] === "chunked";
+          let body = "";
+          res.on("data", (d) => (body += d));
+          if (chunked) {
+            res.destroy();
+            return resolve({ code: res.statusCode!, chunked, body });
+          }
+          res.on("end", () => resolve({ code: res.statusCode!, chunked, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const watch = await get("/api/v1/namespaces/default/pods?watch=true&resourceVersion=abc");
+      expect([watch.code, watch.chunked, JSON.parse(watch.body)]).toEqual([500, false, status("abc", "invalid syntax")]);
+      expect((await get("/api/v1/pods?resourceVersion=-1")).code).toBe(500);
+      expect((await get("/api/v1/namespaces/default?resourceVersion=99999999999999999999")).code).toBe(500);
+      expect((await get("/api/v1/pods?resourceVersion=abc", "")).code).toBe(403);
+      expect((await get("/api/v1/pods?resourceVersion=0")).code).toBe(200);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
 describe("delete options are validated as ValidateDeleteOptions validates them", () => {
   const invalid = (message: string, causes: Array<[string, string, string]>) => ({
     kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Invalid", code: 422, message: `DeleteOptions.meta.k8s.io "" is invalid: ${message}`,

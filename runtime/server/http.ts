@@ -421,6 +421,21 @@ export function listOptionsError(q: URLSearchParams): Status | undefined {
   return errs.length > 0 ? S.invalid(listOptionsKind, "", errs) : undefined;
 }
 
+/**
+ * A get, list or watch at a resourceVersion that is no uint64: the storage's versioner
+ * (APIObjectVersioner.ParseResourceVersion) returns a storage.InvalidError, which no handler maps to
+ * an API status, so ErrorToAPIStatus answers 500 without a reason (kubernetes/kubernetes#101350,
+ * #139485: "resourceVersion: Invalid value: \"-1\": strconv.ParseUint: parsing \"-1\": invalid syntax").
+ */
+export function resourceVersionError(rv: string | null): Status | undefined {
+  if (rv === null || rv === "" || rv === "0") return undefined;
+  let why: string | undefined;
+  if (!/^[0-9]+$/.test(rv)) why = "invalid syntax";
+  else if (BigInt(rv) > 18446744073709551615n) why = "value out of range";
+  if (why === undefined) return undefined;
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `resourceVersion: Invalid value: ${S.goQuote(rv)}: strconv.ParseUint: parsing ${S.goQuote(rv)}: ${why}`, code: 500 };
+}
+
 /** ListOptions' integer fields, in their struct order. */
 const listIntParams = ["timeoutSeconds", "limit"] as const;
 
@@ -727,6 +742,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         const bad = intParamsError(q, listIntParams) ?? listOptionsError(q);
         if (bad) return refuse(bad);
       }
+      const badVersion = resourceVersionError(q.get("resourceVersion"));
+      if (badVersion) return refuse(badVersion);
       // metrics-server registers no watch route: the aggregator relays its 405
       if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
       if (p.name === undefined && boolParam(q, "watch") && table && "error" in tableOpts) return refuse(S.badRequest(tableOpts.error));
