@@ -192,7 +192,7 @@ describe("the max-in-flight filter", () => {
 // baseTimeoutWriter.timeout. Without it a body that never ends held its max-in-flight slot until
 // Node's own 300 s request timeout.
 describe("the timeout filter", () => {
-  it("a write whose body never ends gets 504 Timeout at --request-timeout, frees its max-in-flight slot and stores nothing", async () => {
+  it("a write whose body never ends gets 504 Timeout at --request-timeout, frees its max-in-flight slot and stores nothing; a watch outlives it", async () => {
     const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
     const server = await startServer({ cluster, port: 0, maxRequestsInFlight: { readonly: 5, mutating: 1 }, requestTimeoutMs: 1_000 });
     const s = { cluster, server } as Served;
@@ -209,6 +209,15 @@ describe("the timeout filter", () => {
       const next = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: cluster.adminToken, body: configMap("after") });
       expect(next.code).toBe(201);
       expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps/stalled", { token: cluster.adminToken })).code).toBe(404);
+      // a watch is long-running: it outlives the request timeout and still delivers
+      const watch = await new Promise<IncomingMessage>((resolve) => request(new URL("/api/v1/namespaces/default/configmaps?watch=true", server.url), { ca: server.caCert, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, resolve).end());
+      let text = "";
+      watch.on("data", (d) => (text += d));
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect((await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: cluster.adminToken, body: configMap("seen") })).code).toBe(201);
+      expect(await until(async () => text.includes('"name":"seen"'), 5_000, 50)).toBe(true);
+      expect(watch.statusCode).toBe(200);
+      watch.destroy();
     } finally {
       await server.close();
       await cluster.stop();
@@ -229,25 +238,6 @@ describe("the timeout filter", () => {
       const near = await open("1");
       expect(await Promise.all([ended(far), ended(near)])).toEqual([false, true]);
       far.destroy();
-    } finally {
-      await server.close();
-      await cluster.stop();
-    }
-  });
-
-  it("a watch is long-running: it outlives the request timeout", async () => {
-    const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
-    const server = await startServer({ cluster, port: 0, requestTimeoutMs: 300 });
-    const s = { cluster, server } as Served;
-    try {
-      const watch = await new Promise<IncomingMessage>((resolve) => request(new URL("/api/v1/namespaces/default/configmaps?watch=true", server.url), { ca: server.caCert, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, resolve).end());
-      let text = "";
-      watch.on("data", (d) => (text += d));
-      await new Promise((r) => setTimeout(r, 800));
-      expect((await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: cluster.adminToken, body: configMap("seen") })).code).toBe(201);
-      expect(await until(async () => text.includes('"name":"seen"'), 5_000, 50)).toBe(true);
-      expect(watch.statusCode).toBe(200);
-      watch.destroy();
     } finally {
       await server.close();
       await cluster.stop();
