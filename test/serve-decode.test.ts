@@ -163,6 +163,51 @@ describe("unknown fields follow fieldValidation", () => {
   });
 });
 
+// A YAML body goes through sigs.k8s.io/yaml's YAMLToJSON (go-yaml's lenient decoding: a repeated key
+// keeps its last value); the json serializer's strict unmarshal then runs YAMLToJSONStrict on the
+// original bytes and puts its yaml.TypeError before the JSON decoder's strict errors, and the create
+// handler's addStrictDecodingWarnings makes one warning of each of the TypeError's lines.
+describe("a YAML body that repeats a key follows fieldValidation as kube-apiserver's serializer does", () => {
+  const yaml = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  name: ${name}-last\ndata:\n  a: "1"\nbogus: 1\n`;
+  const configmaps = "/api/v1/namespaces/default/configmaps";
+  const headers = { "Content-Type": "application/yaml" };
+
+  it("Warn (the default) stores it with the last value and warns of the repeated key, then of the unknown field", async () => {
+    const got = await raw(s, "POST", configmaps, { ...admin(), body: yaml("y-warn"), headers });
+    expect(got.code).toBe(201);
+    expect(JSON.parse(got.body).metadata.name).toBe("y-warn-last");
+    expect(got.headers.warning).toBe('299 - "line 5: key \\"name\\" already set in map", 299 - "unknown field \\"bogus\\""');
+  });
+
+  it("Strict refuses it with the YAML error first, nothing stored", async () => {
+    const got = await raw(s, "POST", `${configmaps}?fieldValidation=Strict`, { ...admin(), body: yaml("y-strict"), headers });
+    expect(got.code).toBe(400);
+    expect(JSON.parse(got.body)).toMatchObject({
+      reason: "BadRequest",
+      message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: yaml: unmarshal errors:\n  line 5: key "name" already set in map, unknown field "bogus"',
+    });
+    await expectNotStored(`${configmaps}/y-strict-last`);
+    await expectNotStored(`${configmaps}/y-strict`);
+  });
+
+  it("Ignore stores it with the last value, silently", async () => {
+    const got = await raw(s, "POST", `${configmaps}?fieldValidation=Ignore`, { ...admin(), body: yaml("y-ignore"), headers });
+    expect(got.code).toBe(201);
+    expect(JSON.parse(got.body).metadata.name).toBe("y-ignore-last");
+    expect(got.headers.warning).toBeUndefined();
+  });
+
+  it("an update (PUT) is judged the same way", async () => {
+    const body = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y-warn-last\ndata:\n  a: "1"\n  a: "2"\n`;
+    const got = await raw(s, "PUT", `${configmaps}/y-warn-last?fieldValidation=Strict`, { ...admin(), body, headers });
+    expect(got.code).toBe(400);
+    expect(JSON.parse(got.body).message).toBe('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: yaml: unmarshal errors:\n  line 7: key "a" already set in map');
+    const kept = await raw(s, "PUT", `${configmaps}/y-warn-last`, { ...admin(), body, headers });
+    expect(kept.code).toBe(200);
+    expect(JSON.parse(kept.body).data).toEqual({ a: "2" });
+  });
+});
+
 describe("a patch whose result has a field of the wrong type is a 422 of the patch, and the server serves on", () => {
   beforeAll(async () => {
     expect((await raw(s, "POST", deployments, { ...admin(), body: JSON.stringify(deploy("p-dep", 1)) })).code).toBe(201);
@@ -214,6 +259,29 @@ describe("a patch whose result has a field of the wrong type is a 422 of the pat
     const stored = JSON.parse(warn.body);
     expect(stored.metadata.labels).toEqual({ a: "b" });
     expect(stored.spec.foo).toBeUndefined();
+  });
+});
+
+// handlers/patch.go applyPatch runs checkName (handlers/rest.go) on the patched object: a patch that
+// leaves no name is "the name of the object (<URL name> based on URL) was undeterminable", with
+// errEmptyName's "name must be provided"; podflow put the old name back and stored the rest.
+describe("a patch that takes the object's name away is checkName's 400, and the object is unchanged", () => {
+  const cm = "/api/v1/namespaces/default/configmaps";
+  it.each([
+    ["a strategic merge patch {$patch: delete}", "application/strategic-merge-patch+json", '{"$patch":"delete"}'],
+    ["a strategic merge patch {$patch: replace}", "application/strategic-merge-patch+json", '{"$patch":"replace","data":{"b":"2"}}'],
+    ["a strategic merge patch deleting metadata", "application/strategic-merge-patch+json", '{"metadata":{"$patch":"delete"}}'],
+    ["a merge patch of metadata: null", "application/merge-patch+json", '{"metadata":null}'],
+    ["a merge patch of an empty name", "application/merge-patch+json", '{"metadata":{"name":""}}'],
+    ["a JSON patch removing /metadata", "application/json-patch+json", '[{"op":"remove","path":"/metadata"}]'],
+    ["a JSON patch replacing the whole object", "application/json-patch+json", '[{"op":"replace","path":"","value":{"data":{"b":"2"}}}]'],
+  ])("%s", async (_n, type, patch) => {
+    const name = `noname-${type.split("/")[1]!.split("-")[0]}-${patch.length}`;
+    expect((await raw(s, "POST", cm, { ...admin(), body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name }, data: { a: "1" } }) })).code).toBe(201);
+    const before = JSON.parse((await raw(s, "GET", `${cm}/${name}`, admin())).body);
+    const got = await raw(s, "PATCH", `${cm}/${name}`, { ...admin(), body: patch, headers: { "Content-Type": type } });
+    expect([got.code, JSON.parse(got.body)]).toEqual([400, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `the name of the object (${name} based on URL) was undeterminable: name must be provided`, reason: "BadRequest", code: 400 }]);
+    expect(JSON.parse((await raw(s, "GET", `${cm}/${name}`, admin())).body)).toEqual(before);
   });
 });
 

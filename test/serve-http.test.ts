@@ -2,10 +2,10 @@
 
 import { describe, it, expect } from "vitest";
 import { request } from "node:http";
-import { boolParam, goParseInt64, parsePath, startServer, unescapePath } from "../runtime/server/http.js";
+import { boolParam, deleteOptionsError, goParseInt64, listOptionsError, parsePath, resourceVersionError, startServer, unescapePath } from "../runtime/server/http.js";
 import { createCluster } from "../runtime/cluster.js";
 import { decodeBody, goJsonSyntaxError, summarizeData } from "../runtime/server/decode.js";
-import { wantsTable } from "../runtime/server/tables.js";
+import { tableOptions, wantsTable } from "../runtime/server/tables.js";
 import { wantsAggregated } from "../runtime/server/discovery.js";
 
 describe("REST paths, parsed as kube-apiserver's RequestInfoFactory parses them", () => {
@@ -140,6 +140,179 @@ describe("query options converted as apimachinery's ParameterCodec converts them
   });
 });
 
+// apimachinery pkg/apis/meta/internalversion/validation ValidateListOptions, which ListResource runs
+// after decoding the query; the rows are kube's TestListOptions (test/integration/apiserver) cases and
+// validateWatchOptions' rules, worded as its field errors inside NewInvalid(meta.k8s.io ListOptions).
+describe("list and watch options are validated as ValidateListOptions validates them", () => {
+  const invalid = (...causes: Array<[string, string, string]>) => ({
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Invalid", code: 422,
+    message: `ListOptions.meta.k8s.io "" is invalid: ${causes.length === 1 ? `${causes[0]![1]}: ${causes[0]![2]}` : `[${causes.map((c) => `${c[1]}: ${c[2]}`).join(", ")}]`}`,
+    details: { group: "meta.k8s.io", kind: "ListOptions", causes: causes.map(([reason, field, message]) => ({ reason, message, field })) },
+  });
+  it.each([
+    ["a list with resourceVersionMatch but no resourceVersion", "resourceVersionMatch=NotOlderThan", invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided"])],
+    ["a list with resourceVersionMatch and continue", "resourceVersion=0&resourceVersionMatch=NotOlderThan&continue=abc", invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: resourceVersionMatch is forbidden when continue is provided"])],
+    ["a list with an unknown resourceVersionMatch", "resourceVersion=1&resourceVersionMatch=__proto__", invalid(["FieldValueNotSupported", "resourceVersionMatch", 'Unsupported value: "__proto__": supported values: "Exact", "NotOlderThan", ""'])],
+    ["a list of Exact at resourceVersion 0", "resourceVersion=0&resourceVersionMatch=Exact", invalid(["FieldValueForbidden", "resourceVersionMatch", 'Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'])],
+    ["a list with sendInitialEvents, whatever its value", "sendInitialEvents=false", invalid(["FieldValueForbidden", "sendInitialEvents", "Forbidden: sendInitialEvents is forbidden for list"])],
+    ["a watch with sendInitialEvents but no resourceVersionMatch", "watch=true&sendInitialEvents=true", invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"])],
+    ["a watch with resourceVersionMatch but no sendInitialEvents", "watch=1&resourceVersionMatch=NotOlderThan", invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"])],
+    [
+      "a watch with sendInitialEvents and resourceVersionMatch=Exact",
+      "watch=true&sendInitialEvents=true&resourceVersionMatch=Exact",
+      invalid(["FieldValueForbidden", "resourceVersionMatch", "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"], ["FieldValueNotSupported", "resourceVersionMatch", 'Unsupported value: "Exact": supported values: "NotOlderThan"']),
+    ],
+  ])("%s is 422", (_n, query, want) => {
+    expect(listOptionsError(new URLSearchParams(query))).toEqual(want);
+  });
+
+  it.each([
+    ["a plain list", ""],
+    ["a list at a resourceVersion, not older than it", "resourceVersion=5&resourceVersionMatch=NotOlderThan"],
+    ["a list of an exact resourceVersion", "resourceVersion=5&resourceVersionMatch=Exact"],
+    ["a watch-list: sendInitialEvents with NotOlderThan", "watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true"],
+    ["a watch=false with neither", "watch=false&resourceVersion=3"],
+  ])("%s is valid", (_n, query) => {
+    expect(listOptionsError(new URLSearchParams(query))).toBeUndefined();
+  });
+
+  it("the server answers them with the 422 before any list or watch is served, after authorization", async () => {
+    const cluster = createCluster({ nodes: 1, seed: 1, clock: "simulated", trace: false });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const call = (path: string, token = cluster.adminToken) =>
+      new Promise<{ code: number; type?: string; body: string }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: server.port, path, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ code: res.statusCode!, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const r = await call("/api/v1/namespaces/default/pods?watch=true&sendInitialEvents=true");
+      expect(r.code).toBe(422);
+      expect(JSON.parse(r.body).message).toBe('ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan');
+      expect((await call("/api/v1/pods?resourceVersionMatch=Exact")).code).toBe(422);
+      expect((await call("/api/v1/pods?resourceVersionMatch=Exact", "")).code).toBe(403);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
+// apimachinery pkg/apis/meta/v1/validation ValidateDeleteOptions, run by DeleteResource and
+// DeleteCollection on the options of the body, or of the query when there is no body.
+// APIObjectVersioner.ParseResourceVersion's storage.InvalidError reaches the client through
+// ErrorToAPIStatus as a 500 with no reason, on gets, lists and watches alike (kubernetes/kubernetes
+// issues #101350 and #139485 show the answer); podflow served a list and began a watch at "NaN".
+describe("a get, list or watch at a resourceVersion that is no uint64 is the versioner's error", () => {
+  const status = (rv: string, why: string) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `resourceVersion: Invalid value: "${rv}": strconv.ParseUint: parsing "${rv}": ${why}`, code: 500 });
+  it.each([
+    ["letters", "abc", "invalid syntax"],
+    ["a negative number", "-1", "invalid syntax"],
+    ["a sign", "+1", "invalid syntax"],
+    ["a prototype name", "__proto__", "invalid syntax"],
+    ["past uint64", "18446744073709551616", "value out of range"],
+  ])("%s", (_n, rv, why) => {
+    expect(resourceVersionError(rv)).toEqual(status(rv, why));
+  });
+
+  it.each([[""], ["0"], ["7"], ["007"], ["18446744073709551615"]])("%s is a resourceVersion", (rv) => {
+    expect(resourceVersionError(rv)).toBeUndefined();
+  });
+
+  it("the server answers it before a get, a list or a watch is served, after authorization", async () => {
+    const cluster = createCluster({ nodes: 1, seed: 1, clock: "simulated", trace: false });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const get = (path: string, token = cluster.adminToken) =>
+      new Promise<{ code: number; chunked: boolean; body: string }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: server.port, path, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
+          const chunked = res.headers["transfer-encoding"] === "chunked";
+          let body = "";
+          res.on("data", (d) => (body += d));
+          if (chunked) {
+            res.destroy();
+            return resolve({ code: res.statusCode!, chunked, body });
+          }
+          res.on("end", () => resolve({ code: res.statusCode!, chunked, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      const watch = await get("/api/v1/namespaces/default/pods?watch=true&resourceVersion=abc");
+      expect([watch.code, watch.chunked, JSON.parse(watch.body)]).toEqual([500, false, status("abc", "invalid syntax")]);
+      expect((await get("/api/v1/pods?resourceVersion=-1")).code).toBe(500);
+      expect((await get("/api/v1/namespaces/default?resourceVersion=99999999999999999999")).code).toBe(500);
+      expect((await get("/api/v1/pods?resourceVersion=abc", "")).code).toBe(403);
+      expect((await get("/api/v1/pods?resourceVersion=0")).code).toBe(200);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
+describe("delete options are validated as ValidateDeleteOptions validates them", () => {
+  const invalid = (message: string, causes: Array<[string, string, string]>) => ({
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Invalid", code: 422, message: `DeleteOptions.meta.k8s.io "" is invalid: ${message}`,
+    details: { group: "meta.k8s.io", kind: "DeleteOptions", causes: causes.map(([reason, field, m]) => ({ reason, message: m, field })) },
+  });
+  it.each([
+    ["an unknown propagationPolicy", "__proto__", false, [], invalid('propagationPolicy: Unsupported value: "__proto__": supported values: "Foreground", "Background", "Orphan", "nil"', [["FieldValueNotSupported", "propagationPolicy", 'Unsupported value: "__proto__": supported values: "Foreground", "Background", "Orphan", "nil"']])],
+    ["a policy beside orphanDependents", "Orphan", true, [], invalid('propagationPolicy: Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set', [["FieldValueInvalid", "propagationPolicy", 'Invalid value: "Orphan": orphanDependents and deletionPropagation cannot be both set']])],
+    [
+      "both, with a dryRun that is not All after them",
+      "constructor",
+      true,
+      ["x"],
+      invalid('[propagationPolicy: Invalid value: "constructor": orphanDependents and deletionPropagation cannot be both set, propagationPolicy: Unsupported value: "constructor": supported values: "Foreground", "Background", "Orphan", "nil", dryRun: Unsupported value: []string{"x"}: supported values: "All"]', [
+        ["FieldValueInvalid", "propagationPolicy", 'Invalid value: "constructor": orphanDependents and deletionPropagation cannot be both set'],
+        ["FieldValueNotSupported", "propagationPolicy", 'Unsupported value: "constructor": supported values: "Foreground", "Background", "Orphan", "nil"'],
+        ["FieldValueNotSupported", "dryRun", 'Unsupported value: []string{"x"}: supported values: "All"'],
+      ]),
+    ],
+  ])("%s is 422", (_n, policy, orphan, dry, want) => {
+    expect(deleteOptionsError(policy, orphan, dry)).toEqual(want);
+  });
+
+  it.each([["Foreground"], ["Background"], ["Orphan"], [undefined]])("%s is valid", (policy) => {
+    expect(deleteOptionsError(policy, false)).toBeUndefined();
+  });
+
+  it("a DELETE with propagationPolicy=__proto__ is refused and deletes nothing; in a body the query's policy is not read", async () => {
+    const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const call = (method: string, path: string, body?: string) =>
+      new Promise<{ code: number; body: any }>((resolve, reject) => {
+        // Node sends a DELETE's body with neither length nor chunks unless told its length
+        const headers = { Authorization: `Bearer ${cluster.adminToken}`, "Content-Type": "application/json", ...(body ? { "Content-Length": Buffer.byteLength(body) } : {}) };
+        const req = request({ host: "127.0.0.1", port: server.port, method, path, headers }, (res) => {
+          let text = "";
+          res.on("data", (d) => (text += d));
+          res.on("end", () => resolve({ code: res.statusCode!, body: text }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    try {
+      expect((await call("POST", "/api/v1/namespaces/default/configmaps", JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kept" } }))).code).toBe(201);
+      expect((await call("DELETE", "/api/v1/namespaces/default/configmaps/kept?propagationPolicy=__proto__")).code).toBe(422);
+      expect((await call("DELETE", "/api/v1/namespaces/default/configmaps?propagationPolicy=toString")).code).toBe(422);
+      const inBody = await call("DELETE", "/api/v1/namespaces/default/configmaps/kept", JSON.stringify({ propagationPolicy: "hasOwnProperty" }));
+      expect(inBody.code).toBe(422);
+      expect((await call("GET", "/api/v1/namespaces/default/configmaps/kept")).code).toBe(200);
+      // the body's options are the options: the query's bad policy is not read
+      expect((await call("DELETE", "/api/v1/namespaces/default/configmaps/kept?propagationPolicy=__proto__", JSON.stringify({ propagationPolicy: "Background" }))).code).toBe(200);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
 describe("JSON syntax errors, worded as Go's encoding/json", () => {
   it.each([
     ["a truncated document", '{"a": ', "unexpected end of JSON input"],
@@ -201,5 +374,43 @@ describe("content negotiation", () => {
     ["plain JSON gets the legacy documents", "application/json, */*", false],
   ])("%s", (_n, accept, want) => {
     expect(wantsAggregated(accept)).toBe(want);
+  });
+
+  // handlers/response.go optionsForTransform: ValidateTableOptions' one error as
+  // NewBadRequest("Unable to convert to Table as requested: " + err), judged once the answer is ready
+  it.each([
+    ["absent is Metadata", "", { include: "Metadata" }],
+    ["Object", "includeObject=Object", { include: "Object" }],
+    ["None", "includeObject=None", { include: "None" }],
+    ["a prototype name is no option", "includeObject=__proto__", { error: `Unable to convert to Table as requested: includeObject: Invalid value: "__proto__": must be 'Metadata', 'Object', 'None', or empty` }],
+    ["the case matters", "includeObject=object", { error: `Unable to convert to Table as requested: includeObject: Invalid value: "object": must be 'Metadata', 'Object', 'None', or empty` }],
+  ])("a Table's includeObject: %s", (_n, query, want) => {
+    expect(tableOptions(new URLSearchParams(query))).toEqual(want);
+  });
+
+  it("a Table asked with an includeObject ValidateTableOptions refuses is 400 once the object is found; a missing one is still 404", async () => {
+    const cluster = createCluster({ nodes: 1, seed: 1, clock: "simulated", trace: false });
+    const server = await startServer({ cluster, port: 0, tls: false });
+    const get = (path: string) =>
+      new Promise<{ code: number; body: any }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port: server.port, path, headers: { Authorization: `Bearer ${cluster.adminToken}`, Accept: "application/json;as=Table;v=v1;g=meta.k8s.io" } }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve({ code: res.statusCode!, body: JSON.parse(body) }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const message = `Unable to convert to Table as requested: includeObject: Invalid value: "constructor": must be 'Metadata', 'Object', 'None', or empty`;
+    try {
+      expect(await get("/api/v1/namespaces?includeObject=constructor")).toEqual({ code: 400, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "BadRequest", code: 400 } });
+      expect((await get("/api/v1/namespaces/default?includeObject=constructor")).code).toBe(400);
+      expect((await get("/api/v1/namespaces/absent?includeObject=constructor")).code).toBe(404);
+      expect((await get("/api/v1/namespaces?watch=true&includeObject=constructor")).code).toBe(400);
+      expect((await get("/api/v1/namespaces/default?includeObject=None")).body.rows[0].object).toBeUndefined();
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
   });
 });

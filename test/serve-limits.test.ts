@@ -60,6 +60,20 @@ describe("limits of podflow serve", () => {
     expect(JSON.parse(r.body).message).toBe('pods "a" not found');
   });
 
+  // secure_serving.go serves with MaxHeaderBytes 1 << 20: a request line and headers up to 1 MiB
+  // are read (Node's own default, 16 KiB, refused a long selector kube-apiserver serves); past it, 431.
+  it("a 200 KiB label selector is served as kube-apiserver serves it; a request line past 1 MiB is 431", async () => {
+    const values = Array.from({ length: 25_000 }, (_, i) => `v${i}`).join(",");
+    const long = `/api/v1/namespaces/default/configmaps?labelSelector=${encodeURIComponent(`k in (${values})`)}`;
+    expect(long.length).toBeGreaterThan(200 * 1024);
+    const r = await raw(s, "GET", long, { token: s.cluster.adminToken });
+    expect(r.code).toBe(200);
+    expect(JSON.parse(r.body).items).toEqual([]);
+    const huge = await raw(s, "GET", `/api/v1/namespaces/default/configmaps?labelSelector=${"a".repeat(MiB + 1)}`, { token: s.cluster.adminToken }).catch((e: Error) => ({ code: 0, body: e.message }));
+    expect(huge.code).toBe(431);
+    expect((await raw(s, "GET", "/version")).code).toBe(200);
+  });
+
   it("an unauthenticated POST is refused with 401 before its body is read: the server answers after 64 KiB of a declared 3 MiB", async () => {
     const { req, response } = openRequest(s, "POST", "/api/v1/namespaces/default/configmaps", { Authorization: "Bearer not-a-token", "Content-Type": "application/json", "Content-Length": 3 * MiB }, Buffer.alloc(64 * 1024, 32));
     const r = await response;
@@ -98,6 +112,26 @@ describe("limits of podflow serve", () => {
     expect(JSON.parse(r.body)).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "etcdserver: request is too large", code: 500 });
     expect((await raw(s, "GET", "/api/v1/namespaces/default/pods/huge", { token: s.cluster.adminToken })).code).toBe(404);
   });
+
+  // handlers/patch.go: more than maxJSONPatchOperations is NewRequestEntityTooLargeError; a failed
+  // Apply (json-patch's AccumulatedCopySizeError past JSONPatchMaxCopyBytes, 3 MiB) is
+  // NewGenericServerResponse's 422.
+  it("a JSON patch of 10,001 operations is 413, and one whose copies double a subtree is 422 at 3 MiB: the server answers on and nothing changes", async () => {
+    const path = "/api/v1/namespaces/default/configmaps/patched";
+    expect((await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: configMap("patched", { a: "x".repeat(1024) }) })).code).toBe(201);
+    const before = JSON.parse((await raw(s, "GET", path, { token: s.cluster.adminToken })).body);
+    const headers = { "Content-Type": "application/json-patch+json" };
+    const many = JSON.stringify(Array.from({ length: 10_001 }, () => ({ op: "test", path: "/metadata/name", value: "patched" })));
+    const r1 = await raw(s, "PATCH", path, { token: s.cluster.adminToken, body: many, headers });
+    expect([r1.code, JSON.parse(r1.body)]).toEqual([413, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001", reason: "RequestEntityTooLarge", code: 413 }]);
+    // 40 doublings of /data would be a terabyte: the copies stop past 3 MiB
+    const doubling = JSON.stringify([{ op: "copy", from: "/data", path: "/metadata/annotations" }, ...Array.from({ length: 40 }, (_, i) => ({ op: "copy", from: "/metadata/annotations", path: `/metadata/annotations/c${i}` }))]);
+    const r2 = await raw(s, "PATCH", path, { token: s.cluster.adminToken, body: doubling, headers });
+    expect(r2.code).toBe(422);
+    expect(JSON.parse(r2.body)).toMatchObject({ reason: "Invalid", message: "the server rejected our request due to an error in our request" });
+    expect((await raw(s, "GET", "/version")).code).toBe(200);
+    expect(JSON.parse((await raw(s, "GET", path, { token: s.cluster.adminToken })).body)).toEqual(before);
+  }, 60_000);
 
   it("a watch whose client stops reading is ended once it holds more than its bound; a reading watch gets every event", async () => {
     const path = "/api/v1/namespaces/default/configmaps?watch=true&labelSelector=flood%3Dyes";
@@ -145,6 +179,65 @@ describe("the max-in-flight filter", () => {
       expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps", { token: cluster.adminToken })).code).toBe(200);
       slow.req.destroy();
       slow.response.catch(() => undefined);
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+});
+
+// WithTimeoutForNonLongRunningRequests (k8s.io/apiserver pkg/server/filters/timeout.go): past
+// --request-timeout a request whose handler has written nothing gets 504 with
+// NewTimeoutError("request did not complete within the allotted timeout", 0), encoded bare by
+// baseTimeoutWriter.timeout. Without it a body that never ends held its max-in-flight slot until
+// Node's own 300 s request timeout.
+describe("the timeout filter", () => {
+  it("a write whose body never ends gets 504 Timeout at --request-timeout, frees its max-in-flight slot and stores nothing; a watch outlives it", async () => {
+    const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
+    const server = await startServer({ cluster, port: 0, maxRequestsInFlight: { readonly: 5, mutating: 1 }, requestTimeoutMs: 1_000 });
+    const s = { cluster, server } as Served;
+    try {
+      const t0 = Date.now();
+      const stalled = openRequest(s, "POST", "/api/v1/namespaces/default/configmaps", { Authorization: `Bearer ${cluster.adminToken}`, "Content-Type": "application/json", "Transfer-Encoding": "chunked" }, Buffer.from(configMap("stalled").slice(0, 20)));
+      const r = await stalled.response;
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      expect(r.code).toBe(504);
+      expect(JSON.parse(r.body)).toEqual({ metadata: {}, status: "Failure", message: "Timeout: request did not complete within the allotted timeout", reason: "Timeout", details: {}, code: 504 });
+      expect(r.headers.connection).toBe("close");
+      stalled.req.destroy();
+      // the only mutating slot is free again
+      const next = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: cluster.adminToken, body: configMap("after") });
+      expect(next.code).toBe(201);
+      expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps/stalled", { token: cluster.adminToken })).code).toBe(404);
+      // a watch is long-running: it outlives the request timeout and still delivers
+      const watch = await new Promise<IncomingMessage>((resolve) => request(new URL("/api/v1/namespaces/default/configmaps?watch=true", server.url), { ca: server.caCert, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, resolve).end());
+      let text = "";
+      watch.on("data", (d) => (text += d));
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect((await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: cluster.adminToken, body: configMap("seen") })).code).toBe(201);
+      expect(await until(async () => text.includes('"name":"seen"'), 5_000, 50)).toBe(true);
+      expect(watch.statusCode).toBe(200);
+      watch.destroy();
+    } finally {
+      await server.close();
+      await cluster.stop();
+    }
+  });
+
+  it("a watch's timeoutSeconds past what a Node timer holds (24.8 days) leaves it open, and a small one still ends it", async () => {
+    const cluster = createCluster({ seed: 1, clock: "live", speed: 10, trace: false, only: ["etcd", "apiserver"] });
+    const server = await startServer({ cluster, port: 0 });
+    try {
+      const open = (timeout: string) => new Promise<IncomingMessage>((resolve) => request(new URL(`/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=${timeout}`, server.url), { ca: server.caCert, headers: { Authorization: `Bearer ${cluster.adminToken}` } }, resolve).end());
+      const ended = (res: IncomingMessage) => new Promise<boolean>((resolve) => {
+        res.resume();
+        res.on("end", () => resolve(true));
+        setTimeout(() => resolve(false), 1_500);
+      });
+      const far = await open("99999999999");
+      const near = await open("1");
+      expect(await Promise.all([ended(far), ended(near)])).toEqual([false, true]);
+      far.destroy();
     } finally {
       await server.close();
       await cluster.stop();

@@ -19,7 +19,7 @@ import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
-import { jsonPatch, mergePatch, PatchError, StrategicPatchError, strategicMergePatch } from "./patch.js";
+import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
@@ -755,7 +755,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
         : req.patchType === "merge" ? mergePatch(base, req.body)
         : strategicMergePatch(base, req.body, req.subresource === "scale" ? "Scale" : r.kind);
     } catch (e) {
-      cur.error = e instanceof PatchError ? unprocessable() : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
+      cur.error = e instanceof PatchError ? unprocessable() : e instanceof PatchTooLargeError ? S.requestEntityTooLarge(e.message) : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
     }
     // The patched object is decoded into its Go type before anything reads it.
@@ -767,6 +767,14 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     body = conv ? conv.toHub(typed.value, old) : typed.value;
     cur.warnings = typed.warnings;
+    // patcher.applyPatch's checkName: a patch that takes the name away ({"$patch": "delete"}, a
+    // merge patch of metadata: null, a JSON patch removing /metadata) leaves no name to match the URL
+    const patchedMeta = body?.metadata;
+    const patchedName = typeof patchedMeta === "object" && patchedMeta !== null ? getOwn(patchedMeta, "name") : undefined;
+    if (typeof patchedName !== "string" || patchedName === "") {
+      cur.error = S.badRequest(`the name of the object (${req.name ?? ""} based on URL) was undeterminable: name must be provided`);
+      return;
+    }
   } else body = req.body;
   if (req.subresource === "scale") {
     const replicas = body?.spec?.replicas;

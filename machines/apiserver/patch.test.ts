@@ -1,7 +1,7 @@
 // The three patch types treat every key as data, as Go maps do: no key reaches through a prototype.
 
 import { describe, it, expect, afterEach } from "vitest";
-import { jsonPatch, mergePatch, PatchDecodeError, PatchError, strategicMergePatch } from "./patch.js";
+import { jsonPatch, jsonPatchMaxCopyBytes, maxJsonPatchOperations, mergePatch, PatchDecodeError, PatchError, PatchTooLargeError, strategicMergePatch } from "./patch.js";
 
 const prototypeNames = ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "prototype"];
 const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
@@ -81,5 +81,37 @@ describe("JSON patch test compares values, not key order", () => {
     const doc = { metadata: { labels: { a: "1", b: "2" } } };
     expect(jsonPatch(doc, [{ op: "test", path: "/metadata/labels", value: { b: "2", a: "1" } }])).toEqual(doc);
     expect(() => jsonPatch(doc, [{ op: "test", path: "/metadata/labels", value: { a: "1" } }])).toThrow(PatchError);
+  });
+});
+
+// handlers/patch.go refuses more than maxJSONPatchOperations (10,000) with NewRequestEntityTooLargeError,
+// and kube-apiserver sets json-patch's AccumulatedCopySizeLimit to JSONPatchMaxCopyBytes (3 MiB):
+// without both, one request of a few KiB doubles a subtree into itself until the heap is gone.
+describe("a JSON patch is bounded as kube-apiserver bounds it", () => {
+  it("10,001 operations are refused before any is applied; 10,000 are applied", () => {
+    const test = { op: "test", path: "/metadata/name", value: "web" };
+    expect(maxJsonPatchOperations).toBe(10_000);
+    expect(() => jsonPatch(pod(), Array.from({ length: 10_001 }, () => test))).toThrow(new PatchTooLargeError("The allowed maximum operations in a JSON patch is 10000, got 10001"));
+    expect(jsonPatch(pod(), Array.from({ length: 10_000 }, () => test))).toEqual(pod());
+  });
+
+  it("copies that double a subtree stop once they have added more than 3 MiB, with json-patch's AccumulatedCopySizeError", () => {
+    const doc = { metadata: { name: "web", annotations: { a: "x".repeat(1017) } } }; // {"a":"x...x"} is 1,025 bytes
+    // each copy of /metadata/annotations into itself doubles it: 1 KiB, 2 KiB, ... the 12th copies 2 MiB (4 MiB in all)
+    const doubling = Array.from({ length: 12 }, (_, i) => ({ op: "copy", from: "/metadata/annotations", path: `/metadata/annotations/c${i}` }));
+    expect(jsonPatchMaxCopyBytes).toBe(3 * 1024 * 1024);
+    expect(() => jsonPatch(doc, doubling)).toThrow(PatchError);
+    const sizes = [1025];
+    for (let i = 1; i < 12; i++) sizes.push(sizes[i - 1]! * 2 + `,"c${i - 1}":`.length);
+    const accumulated = sizes.reduce((a, b) => a + b, 0);
+    expect(() => jsonPatch(doc, doubling)).toThrow(`Unable to complete the copy, the accumulated size increase of copy is ${accumulated}, exceeding the limit 3145728`);
+    // eleven of them add 2 MiB and are applied
+    expect(Object.keys(jsonPatch(doc, doubling.slice(0, 11)).metadata.annotations)).toHaveLength(12);
+  });
+
+  it("a copied value counts the bytes Go's encoder writes: <, > and & as \\u003c", () => {
+    const big = "<".repeat(600 * 1024); // 600 KiB of text, 3.5 MiB as Go writes it
+    expect(() => jsonPatch({ a: big }, [{ op: "copy", from: "/a", path: "/b" }])).toThrow(PatchError);
+    expect(jsonPatch({ a: "x".repeat(600 * 1024) }, [{ op: "copy", from: "/a", path: "/b" }]).b).toHaveLength(600 * 1024);
   });
 });

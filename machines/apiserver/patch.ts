@@ -36,6 +36,30 @@ export class PatchError extends Error {}
 /** A JSON patch that does not decode as a list of operations (the API server answers 400). */
 export class PatchDecodeError extends Error {}
 
+/** A JSON patch of more operations than the patch handler takes (the API server answers 413). */
+export class PatchTooLargeError extends Error {}
+
+/** handlers/patch.go maxJSONPatchOperations: more operations than this are refused before any is applied. */
+export const maxJsonPatchOperations = 10_000;
+
+/**
+ * kube-apiserver's JSONPatchMaxCopyBytes default (3 MiB), which it sets as json-patch's
+ * AccumulatedCopySizeLimit: "copy" is the one operation whose output outgrows the patch (a copy of
+ * a subtree into itself doubles it), so the bytes all copies of a patch add are bounded.
+ */
+export const jsonPatchMaxCopyBytes = 3 * 1024 * 1024;
+
+/**
+ * The size json-patch's deepCopy counts for a copied value: the length of its JSON, which Go's
+ * encoder writes with <, >, & as \u003c and U+2028, U+2029 as \u2028.
+ */
+function copiedBytes(v: unknown): number {
+  const text = JSON.stringify(v) ?? "null";
+  let extra = 0;
+  for (const m of text.matchAll(/[<>&\u2028\u2029]/g)) extra += m[0] === "\u2028" || m[0] === "\u2029" ? 3 : 5;
+  return Buffer.byteLength(text) + extra;
+}
+
 function unescapePointerToken(s: string): string {
   return s.replace(/~1/g, "/").replace(/~0/g, "~");
 }
@@ -80,7 +104,9 @@ export function jsonPatch(doc: any, ops: unknown): any {
   for (const op of ops) {
     if (op !== null && !isObject(op)) throw new PatchDecodeError(`json: cannot unmarshal ${goJsonType(op)} into Go value of type jsonpatch.Operation`);
   }
+  if (ops.length > maxJsonPatchOperations) throw new PatchTooLargeError(`The allowed maximum operations in a JSON patch is ${maxJsonPatchOperations}, got ${ops.length}`);
   let root = clone(doc);
+  let copied = 0;
   for (const op of ops as (Record<string, unknown> | null)[]) {
     const kind = op === null ? "unknown" : getOwn(op, "op");
     const get = (p: string[]) => p.reduce<unknown>((o, k) => child(o, k), root);
@@ -134,6 +160,9 @@ export function jsonPatch(doc: any, ops: unknown): any {
       case "copy": {
         const v = get(pointer(getOwn(op!, "from"), "from"));
         if (v === undefined) throw new PatchError(`copy operation does not apply: doc is missing from path: ${getOwn(op!, "from")}: missing value`);
+        // counted before the copy is made, so a doubling patch stops at the limit, not at the heap's
+        copied += copiedBytes(v);
+        if (copied > jsonPatchMaxCopyBytes) throw new PatchError(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${jsonPatchMaxCopyBytes}`);
         put(pointer(getOwn(op!, "path"), "path"), clone(v), true);
         break;
       }

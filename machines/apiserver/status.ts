@@ -206,6 +206,11 @@ export function invalid(r: ResourceInfo, name: string, errs: readonly FieldError
   return failure(422, "Invalid", errs.length === 0 ? head : `${head}: ${aggregateMessage(errs)}`, details);
 }
 
+/** 413 RequestEntityTooLarge (NewRequestEntityTooLargeError): `Request entity too large: <message>`. */
+export function requestEntityTooLarge(message: string): Status {
+  return failure(413, "RequestEntityTooLarge", `Request entity too large: ${message}`);
+}
+
 /** 400 BadRequest with the given message. */
 export function badRequest(msg: string): Status {
   return failure(400, "BadRequest", msg);

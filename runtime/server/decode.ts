@@ -226,8 +226,18 @@ export function duplicateKeyErrors(text: string): string[] {
   return out;
 }
 
-function yamlToJson(text: string, uniqueKeys = true): { value: any } | { error: string } {
-  const docs = parseAllDocuments(text, { uniqueKeys });
+/**
+ * The keys a create or update body repeats, when it is YAML: YAMLToJSON keeps the last value, and
+ * the strict decoding (yaml.YAMLToJSONStrict) reports each ([] for JSON, whose duplicates the typed
+ * decode finds).
+ */
+export function yamlDuplicateKeys(raw: Buffer, contentType: string | undefined): string[] {
+  return mediaType(contentType) === "application/yaml" ? duplicateKeyErrors(raw.toString("utf8")) : [];
+}
+
+/** sigs.k8s.io/yaml's YAMLToJSON: go-yaml's lenient decoding, in which a repeated key keeps its last value. */
+function yamlToJson(text: string): { value: any } | { error: string } {
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return { value: null };
   const err = doc.errors[0];
@@ -255,8 +265,8 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
   if (!patch && mt === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(raw, kind);
   const text = raw.toString("utf8");
   if (isYaml) {
-    // an apply patch is decoded leniently (a repeated key keeps its last value); its strict check comes after
-    const y = yamlToJson(text, patch !== "apply");
+    // decoded leniently (a repeated key keeps its last value); the strict check of repeated keys comes after
+    const y = yamlToJson(text);
     if ("error" in y) return { status: badRequest(y.error) };
     return { body: y.value };
   }
@@ -342,7 +352,7 @@ function interpret(body: unknown): { apiVersion: string; kind: string } | { erro
  * Interpret's errors and the typed decoder's are answered 400 the way transformDecodeError words
  * them; unknown fields are refused (Strict), returned as warnings (Warn) or dropped (Ignore).
  */
-export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation, typeKey?: string): { body: any; warnings: string[] } | { status: Status } {
+export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation, typeKey?: string, yamlDuplicates: readonly string[] = []): { body: any; warnings: string[] } | { status: Status } {
   const gvk = interpret(body);
   if ("error" in gvk) return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${gvk.error} (${summarizeData(raw)})`) };
   const bodyKind = gvk.kind !== "" ? gvk.kind : kind;
@@ -350,8 +360,11 @@ export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, versi
   const head = `${bodyKind} in version ${goQuote(bodyVersion)} cannot be handled as a ${kind}`;
   const res = typeKey !== undefined ? decodeTyped(kind, body, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body);
   if (!res.ok) return { status: badRequest(`${head}: ${res.error}`) };
-  if (fv === "Strict" && res.strictErrors.length > 0) return { status: badRequest(`${head}: strict decoding error: ${res.strictErrors.join(", ")}`) };
-  return { body: res.value, warnings: fv === "Warn" ? res.strictErrors : [] };
+  // the serializer's unmarshal: YAMLToJSONStrict's error first (one yaml.TypeError listing every
+  // repeated key), then the JSON decoder's strict errors; as warnings, one per line of the TypeError
+  const strictErrors = [...(yamlDuplicates.length > 0 ? [`yaml: unmarshal errors:\n  ${yamlDuplicates.join("\n  ")}`] : []), ...res.strictErrors];
+  if (fv === "Strict" && strictErrors.length > 0) return { status: badRequest(`${head}: strict decoding error: ${strictErrors.join(", ")}`) };
+  return { body: res.value, warnings: fv === "Warn" ? [...yamlDuplicates, ...res.strictErrors] : [] };
 }
 
 /**

@@ -14,8 +14,8 @@ import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
-import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, type FieldValidation } from "./decode.js";
-import { toTable, wantsTable, type IncludeObject } from "./tables.js";
+import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
+import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
@@ -36,6 +36,8 @@ export interface ServeOptions {
   bookmarkIntervalMs?: number;
   /** --max-requests-inflight / --max-mutating-requests-inflight (default 400 / 200) */
   maxRequestsInFlight?: { readonly: number; mutating: number };
+  /** --request-timeout: how long a request that is not long-running may take (default 60 s) */
+  requestTimeoutMs?: number;
   /** paths served beside the API (the live view's /ui/): true when it took the request */
   routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -241,7 +243,7 @@ export const maxRequestBodyBytes = 3 * 1024 * 1024;
 
 /** The 413 limitedReadBody answers a body over the limit with. */
 export function requestEntityTooLarge(limit = maxRequestBodyBytes): Status {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Request entity too large: limit is ${limit}`, reason: "RequestEntityTooLarge", code: 413 };
+  return S.requestEntityTooLarge(`limit is ${limit}`);
 }
 
 /**
@@ -258,6 +260,7 @@ function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Bu
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
+      req.off("close", onClose);
       if (err) reject(err);
       else resolve(v);
     };
@@ -271,9 +274,14 @@ function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Bu
     };
     const onEnd = () => done(Buffer.concat(chunks));
     const onError = (e: Error) => done(undefined, e);
+    // a connection closed before the body ended (the client left, or the timeout filter answered)
+    const onClose = () => {
+      if (!req.complete) done(undefined, new Error("the request body ended before its end"));
+    };
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
+    req.on("close", onClose);
   });
 }
 
@@ -303,6 +311,34 @@ function sendTooManyRequests(req: IncomingMessage, res: ServerResponse): void {
   const text = "Too many requests, please try again later.\n";
   res.writeHead(429, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Retry-After": "1", "Content-Length": Buffer.byteLength(text), ...(hasBody(req) ? { Connection: "close" } : {}) });
   res.end(text);
+}
+
+/** secure_serving.go's http.Server: MaxHeaderBytes (the request line and headers), ReadHeaderTimeout, IdleTimeout. */
+export const maxHeaderBytes = 1 << 20;
+const readHeaderTimeoutMs = 32_000;
+const idleTimeoutMs = 90_000;
+
+/** kube-apiserver's --request-timeout default: a request that is not long-running gets this long. */
+export const requestTimeoutMs = 60_000;
+
+/**
+ * WithTimeoutForNonLongRunningRequests: past the request timeout, a request whose handler has
+ * written nothing gets 504 (baseTimeoutWriter.timeout encodes the bare StatusError, without kind and
+ * apiVersion); one whose answer has begun is cut (http.ErrAbortHandler). The handler may still be
+ * waiting for a body that never ends: the connection closes, so that wait ends too.
+ */
+function timeoutNonLongRunning(res: ServerResponse, ms: number): void {
+  const timer = setTimeout(() => {
+    if (res.headersSent) return void res.destroy();
+    const text = JSON.stringify({ metadata: {}, status: "Failure", message: "Timeout: request did not complete within the allotted timeout", reason: "Timeout", details: {}, code: 504 }) + "\n";
+    res.writeHead(504, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(text), Connection: "close" });
+    res.end(text);
+    // later writes of the handler are dropped, as the timeout writer drops them
+    res.writeHead = (() => res) as typeof res.writeHead;
+    res.write = (() => false) as typeof res.write;
+    res.end = (() => res) as typeof res.end;
+  }, ms);
+  res.once("close", () => clearTimeout(timer));
 }
 
 /** The body of a write, or undefined after answering 413 (the connection then closes). */
@@ -349,6 +385,55 @@ export function intParamsError(q: URLSearchParams, names: readonly string[]): St
     if ("error" in n) return S.badRequest(n.error);
   }
   return undefined;
+}
+
+/** The options kind of a query that is not valid ListOptions (NewInvalid of meta.k8s.io ListOptions). */
+const listOptionsKind: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: "ListOptions", resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
+
+/**
+ * apimachinery's ValidateListOptions (pkg/apis/meta/internalversion/validation), which ListResource
+ * runs before a list or watch is served: resourceVersionMatch only with a resourceVersion and without
+ * continue, and only Exact or NotOlderThan; sendInitialEvents (present, whatever its value) only on a
+ * watch, and there only with resourceVersionMatch=NotOlderThan (the WatchList gate is on).
+ */
+export function listOptionsError(q: URLSearchParams): Status | undefined {
+  const match = q.get("resourceVersionMatch") ?? "";
+  const rv = q.get("resourceVersion") ?? "";
+  const cont = q.get("continue") ?? "";
+  const initial = q.has("sendInitialEvents");
+  const errs: S.FieldError[] = [];
+  if (boolParam(q, "watch")) {
+    if (initial && match !== "NotOlderThan") errs.push(S.forbiddenField("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+    if (match !== "") {
+      if (!initial) errs.push(S.forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
+      if (match !== "NotOlderThan") errs.push(S.notSupported("resourceVersionMatch", match, ["NotOlderThan"]));
+      if (cont !== "") errs.push(S.forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
+    }
+  } else {
+    if (match !== "") {
+      if (rv === "") errs.push(S.forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden unless resourceVersion is provided"));
+      if (cont !== "") errs.push(S.forbiddenField("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is provided"));
+      if (match !== "Exact" && match !== "NotOlderThan") errs.push(S.notSupported("resourceVersionMatch", match, ["Exact", "NotOlderThan", ""]));
+      if (match === "Exact" && rv === "0") errs.push(S.forbiddenField("resourceVersionMatch", 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    }
+    if (initial) errs.push(S.forbiddenField("sendInitialEvents", "sendInitialEvents is forbidden for list"));
+  }
+  return errs.length > 0 ? S.invalid(listOptionsKind, "", errs) : undefined;
+}
+
+/**
+ * A get, list or watch at a resourceVersion that is no uint64: the storage's versioner
+ * (APIObjectVersioner.ParseResourceVersion) returns a storage.InvalidError, which no handler maps to
+ * an API status, so ErrorToAPIStatus answers 500 without a reason (kubernetes/kubernetes#101350,
+ * #139485: "resourceVersion: Invalid value: \"-1\": strconv.ParseUint: parsing \"-1\": invalid syntax").
+ */
+export function resourceVersionError(rv: string | null): Status | undefined {
+  if (rv === null || rv === "" || rv === "0") return undefined;
+  let why: string | undefined;
+  if (!/^[0-9]+$/.test(rv)) why = "invalid syntax";
+  else if (BigInt(rv) > 18446744073709551615n) why = "value out of range";
+  if (why === undefined) return undefined;
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `resourceVersion: Invalid value: ${S.goQuote(rv)}: strconv.ParseUint: parsing ${S.goQuote(rv)}: ${why}`, code: 500 };
 }
 
 /** ListOptions' integer fields, in their struct order. */
@@ -421,6 +506,22 @@ export function dryRunOf(values: readonly string[], optionsKind: "CreateOptions"
   return { dryRun: values.length > 0 };
 }
 
+/**
+ * ValidateDeleteOptions' propagationPolicy rules, which DeleteResource and DeleteCollection run on the
+ * options they decoded (body or query): Foreground, Background or Orphan, and never beside
+ * orphanDependents; a 422 of meta.k8s.io DeleteOptions, with dryRun's own error after them.
+ */
+export function deleteOptionsError(policy: unknown, orphanDependents: boolean, dryRun: readonly string[] = []): Status | undefined {
+  const errs: S.FieldError[] = [];
+  if (policy === undefined || policy === null) return undefined;
+  if (orphanDependents) errs.push(S.invalidValue("propagationPolicy", policy, "orphanDependents and deletionPropagation cannot be both set"));
+  if (policy !== "Foreground" && policy !== "Background" && policy !== "Orphan") errs.push(S.notSupported("propagationPolicy", policy, ["Foreground", "Background", "Orphan", "nil"]));
+  if (errs.length === 0) return undefined;
+  if (dryRun.some((v) => v !== "All")) errs.push(S.notSupported("dryRun", [...dryRun], ["All"]));
+  const options: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: "DeleteOptions", resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
+  return S.invalid(options, "", errs);
+}
+
 /** What a handler that threw answers: a 500 Status while nothing was written, else the response ends. */
 export function failWith500(res: ServerResponse): (e: unknown) => void {
   return (e) => {
@@ -448,12 +549,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const fail = failWith500(res);
     try {
       if (opts.routes?.(req, res)) return;
-      handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight }).catch(fail);
+      handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs }).catch(fail);
     } catch (e) {
       fail(e);
     }
   };
-  const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert }, handler) : createHttpServer(handler);
+  // secure_serving.go: MaxHeaderBytes 1 MiB (Node's default is 16 KiB: a long label selector kube
+  // serves was 431 here), ReadHeaderTimeout 32 s, IdleTimeout 90 s
+  const limits = { maxHeaderSize: maxHeaderBytes };
+  const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits }, handler) : createHttpServer(limits, handler);
+  server.headersTimeout = readHeaderTimeoutMs;
+  server.keepAliveTimeout = idleTimeoutMs;
   // A request asking to upgrade (exec, attach, port-forward; or any other) leaves the HTTP server
   // with its socket: it is served by the same handler, its answer written on the socket.
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -473,7 +579,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     };
     const upgrade = { socket, head };
     try {
-      handle(cluster, req, res, { upgrade, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight }).catch(fail);
+      handle(cluster, req, res, { upgrade, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs }).catch(fail);
     } catch (e) {
       fail(e);
     }
@@ -522,6 +628,8 @@ interface HandlerContext {
   serverAddress: string;
   /** requests being served, as the max-in-flight filter counts them (watches are long-running: not counted) */
   inFlight: { readonly: number; mutating: number; max: { readonly: number; mutating: number } };
+  /** how long a request that is not long-running may take */
+  requestTimeoutMs: number;
 }
 
 /** kube-apiserver's --max-requests-inflight and --max-mutating-requests-inflight defaults. */
@@ -587,6 +695,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (hc.inFlight[kind] >= hc.inFlight.max[kind]) return sendTooManyRequests(req, res);
     hc.inFlight[kind]++;
     res.once("close", () => hc.inFlight[kind]--);
+    // the timeout filter runs inside max-in-flight: a request over its time frees its slot
+    if (p.subresource !== "log") timeoutNonLongRunning(res, hc.requestTimeoutMs);
   }
   // No token is the anonymous user: "" tells the cluster facade not to fill in the admin token.
   const base: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, ...who };
@@ -594,7 +704,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (p.name !== undefined) base.name = p.name;
   if (p.subresource !== undefined) base.subresource = p.subresource;
   const table = wantsTable(accept);
-  const include = (q.get("includeObject") as IncludeObject | null) ?? "Metadata";
+  const tableOpts = tableOptions(q);
+  const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
   setWarnings(res, deprecationWarnings(r));
   if (p.subresource === "log") {
@@ -612,7 +723,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const reply = (resp: ApiResponse) => {
     if (!resp.ok) return sendObject(resp.status.code ?? 500, resp.status);
     if (resp.warnings) setWarnings(res, resp.warnings);
-    if (table && !p.subresource && (method === "GET")) return send(res, resp.code, tableOf(cluster, r, resp.object, include));
+    if (table && !p.subresource && (method === "GET")) {
+      // optionsForTransform: the Table options are judged when the answer is transformed, after the object was found
+      if ("error" in tableOpts) return sendStatus(res, S.badRequest(tableOpts.error));
+      return send(res, resp.code, tableOf(cluster, r, resp.object, include));
+    }
     return sendObject(resp.code, conv ? answerIn(conv, resp.object) : resp.object);
   };
   // metrics-server registers only get and list: the aggregator relays its 405 for any other method
@@ -624,11 +739,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     case "GET": {
       // the handler decodes query options after the authorization filter: a refused user gets its 403 first
       if (p.name === undefined) {
-        const bad = intParamsError(q, listIntParams);
+        const bad = intParamsError(q, listIntParams) ?? listOptionsError(q);
         if (bad) return refuse(bad);
       }
+      const badVersion = resourceVersionError(q.get("resourceVersion"));
+      if (badVersion) return refuse(badVersion);
       // metrics-server registers no watch route: the aggregator relays its 405
       if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
+      if (p.name === undefined && boolParam(q, "watch") && table && "error" in tableOpts) return refuse(S.badRequest(tableOpts.error));
       if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc, conv);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
@@ -650,7 +768,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "CreateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv) : { body: dec.body, warnings: [] };
+      const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
+      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
       const sentWarnings = sent.warnings;
       dec.body = sent.body;
@@ -659,7 +778,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         if (verr) return sendStatus(res, verr);
       }
       if (p.name !== undefined && !p.subresource) return refuse(S.methodNotSupported(r, "create"));
-      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
+      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
       if ("status" in typed) return refuse(typed.status);
       setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "create", body: typed.body }));
@@ -680,7 +799,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "UpdateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
-      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv) : { body: dec.body, warnings: [] };
+      const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
+      const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
       const sentWarnings = sent.warnings;
       dec.body = sent.body;
@@ -688,7 +808,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
-      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value);
+      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
       if ("status" in typed) return refuse(typed.status);
       setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "update", body: typed.body }));
@@ -743,11 +863,15 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       }
       // DeleteOptions come from the body when there is one, else from the query (handlers/delete.go).
       const dryValues = body !== undefined ? (Array.isArray(body?.dryRun) ? body.dryRun.map(String) : body?.dryRun === undefined ? [] : [String(body.dryRun)]) : q.getAll("dryRun");
+      const policyGiven: unknown = body !== undefined ? body?.propagationPolicy : (q.get("propagationPolicy") ?? undefined);
+      const orphanGiven = body !== undefined ? body?.orphanDependents !== undefined && body?.orphanDependents !== null : q.has("orphanDependents");
+      const optionsErr = deleteOptionsError(policyGiven, orphanGiven, dryValues);
+      if (optionsErr) return sendStatus(res, optionsErr);
       const dry = dryRunOf(dryValues, "DeleteOptions");
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
-      const grace = intParam(q, "gracePeriodSeconds") ?? body?.gracePeriodSeconds;
-      const policy = (q.get("propagationPolicy") ?? body?.propagationPolicy) as ApiRequest["propagationPolicy"] | undefined;
+      const grace = body !== undefined ? body?.gracePeriodSeconds : intParam(q, "gracePeriodSeconds");
+      const policy = policyGiven as ApiRequest["propagationPolicy"] | undefined;
       const del: Omit<ApiRequest, "type" | "id"> = { ...base, verb: p.name === undefined ? "deletecollection" : "delete", ...(body ? { body } : {}) };
       if (grace !== undefined) del.gracePeriodSeconds = grace;
       if (policy) del.propagationPolicy = policy;
@@ -760,8 +884,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
 }
 
 /** A body sent at a version the kind is not stored at: decoded as that version's Go type (its unknown fields judged there), then converted. */
-function atStoredVersion(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation, conv: Conversion): { body: any; warnings: string[] } | { status: Status } {
-  const sent = decodeObjectBody(raw, body, kind, version, fv, versionedTypeKey(conv.apiVersion, kind));
+function atStoredVersion(raw: Buffer, body: unknown, kind: string, version: string, fv: FieldValidation, conv: Conversion, yamlDuplicates: readonly string[]): { body: any; warnings: string[] } | { status: Status } {
+  const sent = decodeObjectBody(raw, body, kind, version, fv, versionedTypeKey(conv.apiVersion, kind), yamlDuplicates);
   return "status" in sent ? sent : { body: conv.toHub(sent.body), warnings: sent.warnings };
 }
 
@@ -804,6 +928,9 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
     }
   }
 }
+
+/** The longest delay a Node timer takes: a longer one fires after 1 ms. */
+const maxTimerMs = 2 ** 31 - 1;
 
 /** How many bytes a watch stream may hold unread by its client before it is ended. */
 export const watchBufferBytes = 1024 * 1024;
@@ -870,8 +997,9 @@ async function serveWatch(
       if (res.writableLength > bound) finish();
     }, hc.bookmarkIntervalMs));
   }
+  // a timeout past what a timer holds (2^31-1 ms, 24.8 days) would fire at once: such a watch has none
   const timeout = intParam(q, "timeoutSeconds");
-  if (timeout !== undefined && timeout > 0) timers.push(setTimeout(() => finish(), timeout * 1000));
+  if (timeout !== undefined && timeout > 0 && timeout * 1000 <= maxTimerMs) timers.push(setTimeout(() => finish(), timeout * 1000));
   function finish(): void {
     if (closed) return;
     closed = true;

@@ -12,12 +12,12 @@ import type { WebSocket } from "ws";
 import type { Cluster } from "../cluster.js";
 import type { StreamLocation } from "../../machines/apiserver/connect.js";
 import type { StreamOutput } from "../../machines/cri/messages.js";
-import { SpdyServer, type SpdyStream } from "./spdy.js";
+import { maxStreams, SpdyServer, type SpdyStream } from "./spdy.js";
 import { openSession, type Session } from "./stream.js";
 
 /** How long the runtime has to answer a forwarded request. */
 export const forwardTimeoutMs = 10_000;
-/** The most bytes held for a stream whose pair has not arrived yet. */
+/** The most bytes a tunnel holds for data streams whose pair has not arrived yet, all of them together. */
 export const maxPendingBytes = 1024 * 1024;
 
 type Answer = Extract<StreamOutput, { type: "PortForwardDialed" | "PortForwardHttpResult" }>;
@@ -65,6 +65,9 @@ export function servePortForwardTunnel(cluster: Cluster, loc: StreamLocation, ws
       const port = Number(portText);
       // the kubelet refuses a stream without a valid type, port or request id
       if ((type !== "data" && type !== "error") || !/^\d{1,5}$/.test(portText) || port < 1 || port > 65535 || requestId === "") return stream.reset();
+      // requests waiting for their other stream are bounded as the session's streams are (a client
+      // that resets its half-pairs would otherwise leave one entry each)
+      if (!pairs.has(requestId) && pairs.size >= maxStreams) return stream.reset(3);
       const pair = pairs.get(requestId) ?? {};
       if (pair[type]) return stream.reset();
       pair[type] = stream;
@@ -79,15 +82,19 @@ export function servePortForwardTunnel(cluster: Cluster, loc: StreamLocation, ws
       if (ws.readyState === ws.OPEN) ws.close(1000);
     },
   );
-  // bytes a data stream sends before its error stream arrived wait, bounded
+  // bytes a data stream sends before its error stream arrived wait, bounded for the whole tunnel
+  // (a bound per stream would let 1,024 unpaired streams hold a GiB)
   const held = new WeakMap<SpdyStream, Buffer[]>();
+  let heldBytes = 0;
   function holdUntilPaired(s: SpdyStream): void {
     const chunks: Buffer[] = [];
-    let size = 0;
     held.set(s, chunks);
     s.onData((b) => {
-      size += b.length;
-      if (size > maxPendingBytes) return s.reset();
+      if (heldBytes + b.length > maxPendingBytes) {
+        for (const c of chunks.splice(0)) heldBytes -= c.length;
+        return s.reset();
+      }
+      heldBytes += b.length;
       chunks.push(b);
     });
   }
@@ -115,7 +122,10 @@ export function servePortForwardTunnel(cluster: Cluster, loc: StreamLocation, ws
       },
     });
     Object.assign(conn, { remoteAddress: "127.0.0.1", remotePort: 0, setTimeout: () => conn, setNoDelay: () => conn, setKeepAlive: () => conn });
-    for (const b of held.get(data)?.splice(0) ?? []) conn.push(b);
+    for (const b of held.get(data)?.splice(0) ?? []) {
+      heldBytes -= b.length;
+      conn.push(b);
+    }
     data.onData((b) => conn.push(b));
     data.onEnd(() => conn.push(null));
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
 import { createDeflate, deflateSync, inflateSync, constants } from "node:zlib";
-import { controlFrame, dataFrame, decodeHeaderBlock, encodeHeaderBlock, frameType, headerDictionary, maxFrameBytes, SpdyServer, type SpdyStream } from "./spdy.js";
+import { controlFrame, dataFrame, decodeHeaderBlock, encodeHeaderBlock, frameType, headerDictionary, maxFrameBytes, maxUnreadBytes, SpdyServer, type SpdyStream } from "./spdy.js";
 
 /** A client header block: count, then length-prefixed names and values, compressed with the dictionary. */
 function clientHeaders(pairs: [string, string][]): Buffer {
@@ -146,5 +146,33 @@ describe("SPDY/3.1 for port-forward", () => {
     t.server.receive(v2);
     await t.settle();
     expect(t.closed()).toBe(true);
+  });
+
+  // Nobody reads an error stream (the kubelet only writes it): data a client sends there waited in
+  // the stream's pending list without bound, so one tunnel could take the server's heap.
+  it("data nobody reads is held up to maxUnreadBytes for the whole session; past it the stream is reset with FLOW_CONTROL_ERROR", async () => {
+    const t = session();
+    const block = clientContext();
+    t.server.receive(synStream(1, await block([["streamtype", "error"], ["port", "80"], ["requestid", "0"]])));
+    t.server.receive(synStream(3, await block([["streamtype", "error"], ["port", "80"], ["requestid", "1"]])));
+    await t.settle();
+    const chunk = Buffer.alloc(32 * 1024, 120);
+    // 3 MiB on stream 1 fits; 2 MiB more on stream 3 passes the 4 MiB the session holds
+    for (let i = 0; i < 96; i++) t.server.receive(dataFrame(1, chunk, false));
+    for (let i = 0; i < 64; i++) t.server.receive(dataFrame(3, chunk, false));
+    await t.settle();
+    expect(maxUnreadBytes).toBe(4 * 1024 * 1024);
+    const resets = t.sent.filter((f) => typeOf(f) === frameType.rstStream).map((f) => [f.readUInt32BE(8), f.readUInt32BE(12)]);
+    expect(resets).toEqual([[3, 7]]);
+    expect(t.closed()).toBe(false);
+    // what stream 1 held is still there for a reader; once read, the session holds room again
+    let got = 0;
+    t.streams[0]!.onData((b) => (got += b.length));
+    expect(got).toBe(96 * chunk.length);
+    t.server.receive(synStream(5, await block([["streamtype", "error"], ["port", "80"], ["requestid", "2"]])));
+    await t.settle();
+    for (let i = 0; i < 100; i++) t.server.receive(dataFrame(5, chunk, false));
+    await t.settle();
+    expect(t.sent.filter((f) => typeOf(f) === frameType.rstStream)).toHaveLength(1);
   });
 });

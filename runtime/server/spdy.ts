@@ -23,6 +23,12 @@ export const maxHeaderPairs = 64;
 export const maxHeaderBytes = 64 * 1024;
 /** Streams one session may have open at once. */
 export const maxStreams = 1024;
+/**
+ * The most bytes a session holds for streams nobody reads yet (an error stream is never read): past
+ * it the stream that overflowed is reset with FLOW_CONTROL_ERROR, as a sender past its window would
+ * be. Go's spdystream holds them in its frame reader instead, stopping the connection's reads.
+ */
+export const maxUnreadBytes = 4 * 1024 * 1024;
 
 export type Headers = Map<string, string>;
 
@@ -123,7 +129,8 @@ export interface SpdyStream {
   write(b: Buffer): void;
   /** half-close our side (FIN) */
   end(): void;
-  reset(): void;
+  /** RST_STREAM: CANCEL (5) unless another status is given */
+  reset(status?: number): void;
 }
 
 /** A SPDY server session over a byte channel (here a WebSocket's binary messages). */
@@ -135,6 +142,8 @@ export class SpdyServer {
   private work: Promise<void> = Promise.resolve();
   private closed = false;
   private lastStreamId = 0;
+  /** bytes in the streams' pending lists, bounded by maxUnreadBytes */
+  private unread = 0;
 
   constructor(private readonly send: (b: Buffer) => void, private readonly onStream: (s: SpdyStream) => void, private readonly onClose: () => void) {
     this.inflate.on("error", () => this.fail());
@@ -192,7 +201,11 @@ export class SpdyServer {
       if (!st) return;
       if (data.length > 0 && !st.ended) {
         if (st.data) st.data(Buffer.from(data));
-        else st.pending.push(Buffer.from(data));
+        else if (this.unread + data.length > maxUnreadBytes) return st.s.reset(7);
+        else {
+          st.pending.push(Buffer.from(data));
+          this.unread += data.length;
+        }
       }
       if (flags & flagFin) this.endFromClient(id);
       return;
@@ -219,7 +232,7 @@ export class SpdyServer {
         if (data.length < 8) return this.fail();
         const id = data.readUInt32BE(0) & 0x7fffffff;
         this.endFromClient(id);
-        this.streams.delete(id);
+        this.forget(id);
         return;
       }
       case frameType.ping:
@@ -249,7 +262,10 @@ export class SpdyServer {
       id, headers,
       onData(f) {
         entry.data = f;
-        for (const b of entry.pending.splice(0)) f(b);
+        for (const b of entry.pending.splice(0)) {
+          self.unread -= b.length;
+          f(b);
+        }
       },
       onEnd(f) {
         entry.end = f;
@@ -263,12 +279,12 @@ export class SpdyServer {
         if (self.closed || entry.finSent) return;
         entry.finSent = true;
         self.send(dataFrame(id, Buffer.alloc(0), true));
-        if (entry.ended) self.streams.delete(id);
+        if (entry.ended) self.forget(id);
       },
-      reset() {
+      reset(status = 5) {
         if (self.closed) return;
-        self.send(controlFrame(frameType.rstStream, 0, Buffer.concat([u32(id), u32(5)])));
-        self.streams.delete(id);
+        self.send(controlFrame(frameType.rstStream, 0, Buffer.concat([u32(id), u32(status)])));
+        self.forget(id);
       },
     };
     this.streams.set(id, entry);
@@ -282,6 +298,14 @@ export class SpdyServer {
     if (!st || st.ended) return;
     st.ended = true;
     st.end?.();
-    if (st.finSent) this.streams.delete(id);
+    if (st.finSent) this.forget(id);
+  }
+
+  /** A stream gone from the session: what it held unread no longer counts. */
+  private forget(id: number): void {
+    const st = this.streams.get(id);
+    if (!st) return;
+    for (const b of st.pending.splice(0)) this.unread -= b.length;
+    this.streams.delete(id);
   }
 }

@@ -2,6 +2,7 @@
 // kube-apiserver answers `Accept: application/json;as=Table;g=meta.k8s.io;v=v1`.
 
 import { tableFor } from "../printers.js";
+import { goQuote } from "../../machines/apiserver/status.js";
 
 /** How much of each object a Table row carries (the includeObject query parameter). */
 export type IncludeObject = "None" | "Metadata" | "Object";
@@ -13,6 +14,17 @@ export function wantsTable(accept: string | undefined): boolean {
     const p = part.replace(/\s+/g, "");
     return p.includes("as=Table") && p.includes("g=meta.k8s.io") && /(^|;)v=v1(;|$)/.test(p);
   });
+}
+
+/**
+ * The includeObject of a Table request, or the 400 optionsForTransform answers when ValidateTableOptions
+ * refuses it (empty is Metadata, as the Table convertor defaults it).
+ */
+export function tableOptions(q: URLSearchParams): { include: IncludeObject } | { error: string } {
+  const v = q.get("includeObject") ?? "";
+  if (v === "") return { include: "Metadata" };
+  if (v === "None" || v === "Metadata" || v === "Object") return { include: v };
+  return { error: `Unable to convert to Table as requested: includeObject: Invalid value: ${goQuote(v)}: must be 'Metadata', 'Object', 'None', or empty` };
 }
 
 function rowObject(obj: any, include: IncludeObject): object | undefined {

@@ -182,6 +182,11 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   // The field manager's errors on an apply configuration the schema refuses are plain errors too:
   // "failed to create typed patch object (...)" reaches the client as a 500 with no reason.
   if (rep.code === 500 && r.method === "PATCH" && parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("failed to create typed patch object (")) return undefined;
+  // A get, list or watch at a resourceVersion that is no uint64 fails in the storage's versioner with a
+  // storage.InvalidError no handler maps: ErrorToAPIStatus's 500 with no reason (kubernetes#139485).
+  if (rep.code === 500 && (r.method === "GET" || r.method === "HEAD") && (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("resourceVersion: Invalid value: ")))) {
+    if (new URLSearchParams(r.target.split("?")[1] ?? "").has("resourceVersion")) return undefined;
+  }
   // The impersonation filter answers a group or uid impersonated without a user with
   // responsewriters.InternalError: a plain-text 500 "Internal Server Error: <uri>: requested ... without impersonating a user".
   const h = new Map(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
