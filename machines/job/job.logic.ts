@@ -2,7 +2,6 @@
 // tracking_utils.go, indexed_job_utils.go, backoff_utils.go), as pure functions over a Job, its
 // pods and the controller's per-Job records. They return what to write; they never write.
 
-import { mutant } from "../common/mutation.js";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Job, JobCondition, JobStatus } from "kubernetes-types/batch/v1";
 import { controllerRefOf } from "../common/owners.js";
@@ -369,9 +368,7 @@ function countPods(input: JobSyncInput, completions: number): Counted {
   if (!indexed) succeeded += succeededU.length - keepS.length;
   failed += failedU.length - keepF.length;
   if (indexed) succeeded = done.size;
-  // the uids just moved to the counter must leave uncountedTerminatedPods, or the next sync counts them again
-  const leftS = mutant("job.counted-uids-stay-uncounted") ? succeededU : keepS;
-  return { succeeded, failed, uncounted: { succeeded: indexed ? [] : leftS, failed: keepF }, done, newSucceeded, newFailed, removeFinalizers };
+  return { succeeded, failed, uncounted: { succeeded: indexed ? [] : keepS, failed: keepF }, done, newSucceeded, newFailed, removeFinalizers };
 }
 
 /**
