@@ -17,6 +17,7 @@ import {
   shouldSetHostname,
 } from "../common/endpointutil.js";
 import { deepEqual, deepFreeze } from "../common/equal.js";
+import { mutant } from "../common/mutation.js";
 import { SERVICE_NAME_LABEL } from "../common/endpointutil.js";
 
 export { SERVICE_NAME_LABEL };
@@ -47,7 +48,7 @@ export function podToEndpoint(pod: Pod, service: Service, node: Node | undefined
   const serving = isPodReady(pod);
   const terminating = !!pod.metadata?.deletionTimestamp;
   // Ready is never true for a terminating pod unless the Service publishes not-ready addresses.
-  const ready = service.spec?.publishNotReadyAddresses === true || (serving && !terminating);
+  const ready = service.spec?.publishNotReadyAddresses === true || ((serving || mutant("endpointslice.unready-pod-ready")) && !terminating);
   const ep: Endpoint = {
     addresses: [ip],
     conditions: { ready, serving, terminating },

@@ -130,8 +130,10 @@ function tallyRegular(pod: Pod, info: readonly ContainerStatus[], t: Tally): voi
     else if (st.terminated) {
       t.stopped++;
       const code = st.terminated.exitCode;
-      if (!containerShouldRestart(c, spec, code)) t.stoppedNotRestartable++;
-      if (code === 0) t.succeeded++;
+      const done = !containerShouldRestart(c, spec, code);
+      if (done) t.stoppedNotRestartable++;
+      // the two tallies confused: a container done for good counted as one that succeeded
+      if (code === 0 || (done && mutant("kubelet.phase-succeeded-on-failed-exit"))) t.succeeded++;
     } else if (st.waiting) {
       const last = s.lastState?.terminated;
       if (last) {

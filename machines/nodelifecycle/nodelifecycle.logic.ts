@@ -205,7 +205,8 @@ export function evictionFor(pod: Pod, taints: readonly Taint[], nowMs: number, s
   const { all, used } = matchingTolerations(noExecute, pod.spec?.tolerations ?? []);
   if (!all) return evict("now", nowMs);
   const secs = minTolerationSeconds(used);
-  if (secs < 0) return { kind: "never" };
+  // getMinTolerationTime's -1 (no tolerationSeconds: forever) taken as a number of seconds
+  if (secs < 0 && !mutant("tainteviction.evicts-forever-tolerating")) return { kind: "never" };
   const at = (startMs ?? nowMs) + secs * 1000;
   return at <= nowMs ? evict("now", nowMs) : evict("at", at);
 }

@@ -1,5 +1,6 @@
 // Pure decision logic of the ReplicaSet controller (pkg/controller/replicaset, pkg/controller/controller_utils.go, v1.35).
 // The machine around it owns informers and work queues; these functions only say what to do.
+import { mutant } from "../common/mutation.js";
 import { Map as IMap } from "immutable";
 import { deepCopy } from "../common/equal.js";
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1";
@@ -113,7 +114,7 @@ export function claimCount(rs: ReplicaSet): { id: string; of: (pod: Pod) => read
           bits |= 1 << CLAIMED;
           if (d === ADOPT) bits |= 1 << ADOPTED;
           if (matchesLabelSet(template, pod.metadata?.labels)) bits |= 1 << FULLY_LABELED;
-          if (readyCondition(pod)?.status === "True") bits |= 1 << READY;
+          if (countsAsReady(pod)) bits |= 1 << READY;
         }
       }
       return shares[bits]!;
@@ -370,6 +371,11 @@ export function calculateStatus(rs: ReplicaSet, filteredPods: readonly Pod[], ma
   return statusFromCounts(rs, countPods(rs, filteredPods, nowMs), manageErr, nowMs);
 }
 
+/** Whether calculateStatus counts a pod ready: by its Ready condition (podutil.IsPodReady), whatever its phase. */
+function countsAsReady(pod: Pod): boolean {
+  return readyCondition(pod)?.status === "True" || (mutant("replicaset.counts-running-as-ready") && pod.status?.phase === "Running");
+}
+
 /** What calculateStatus counts over the filtered pods. */
 export function countPods(rs: ReplicaSet, filteredPods: readonly Pod[], nowMs: number): ReplicaCounts {
   const minReady = rs.spec?.minReadySeconds ?? 0;
@@ -377,9 +383,8 @@ export function countPods(rs: ReplicaSet, filteredPods: readonly Pod[], nowMs: n
   let fully = 0, ready = 0, available = 0;
   for (const p of filteredPods) {
     if (matchesLabelSet(template, p.metadata?.labels)) fully++;
-    // isPodReady, then isPodAvailable, from one lookup of the Ready condition
-    const cond = readyCondition(p);
-    if (cond?.status === "True") {
+    // isPodReady, then isPodAvailable
+    if (countsAsReady(p)) {
       ready++;
       if (minReady === 0 || isPodAvailable(p, minReady, nowMs)) available++;
     }

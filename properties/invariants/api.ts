@@ -243,3 +243,69 @@ export const namespaceRemovedOnlyWhenEmpty = watching(
     };
   },
 );
+
+/** Calls `f` with every change etcd made since the last call (read after every step, so nothing is compacted unread). */
+function etcdChangeReader(rt: Runtime): (f: (obj: any, prev: any) => void) => void {
+  let readTo = -1;
+  return (f) => {
+    const etcd = rt.snapshot("etcd")?.context;
+    if (!etcd) return;
+    if (readTo < 0) readTo = etcd.historyStart - 1;
+    for (let rev = Math.max(readTo + 1, etcd.historyStart); rev <= etcd.revision; rev++) {
+      for (const e of etcd.history.get(rev - etcd.historyStart) ?? []) f(e.type === "PUT" ? e.kv.value : undefined, e.prevKv?.value);
+    }
+    readTo = Math.max(readTo, etcd.revision);
+  };
+}
+
+/** How long before an owner's orphan deletion a dependent's reference must have been stored to be judged: the garbage collector's informers may lag that long. */
+export const orphanInformerSlackMs = 30_000;
+
+/**
+ * orphanFinalizerRemovedOnlyAfterDependentsReleased: an owner deleted with propagationPolicy Orphan
+ * keeps the `orphan` finalizer until no object refers to it any more. The garbage collector's
+ * attemptToOrphan first removes the owner's ownerReference from every dependent it knows and only
+ * then the finalizer (orphanDependents, then removeFinalizer; a failed dependent patch requeues the
+ * owner), so an orphaned dependent never keeps a reference to a deleted owner, which would make it a
+ * dangling dependent the garbage collector deletes. A dependent whose reference was stored less than
+ * orphanInformerSlackMs before the owner's deletion may not have reached the collector's informers
+ * yet (a race Kubernetes has too), so only older references are judged.
+ */
+export const orphanFinalizerRemovedOnlyAfterDependentsReleased = watching(
+  "orphanFinalizerRemovedOnlyAfterDependentsReleased",
+  `the orphan finalizer leaves an owner only once no object in etcd refers to it (references stored ${orphanInformerSlackMs / 1000} s before the owner's deletion)`,
+  ({ rt, report }) => {
+    const read = etcdChangeReader(rt);
+    /** `${dependent uid}|${owner uid}` -> when the reference was first seen stored */
+    const refSince = new Map<string, number>();
+    /** owner uid -> when it was first seen being deleted with the orphan finalizer */
+    const orphaningSince = new Map<string, number>();
+    const orphaning = (o: any) => !!o?.metadata?.deletionTimestamp && (o.metadata.finalizers ?? []).includes("orphan");
+    return () => {
+      const released: any[] = [];
+      read((obj, prev) => {
+        for (const ref of obj?.metadata?.ownerReferences ?? []) {
+          const k = `${obj.metadata.uid}|${ref.uid}`;
+          if (!refSince.has(k)) refSince.set(k, rt.now);
+        }
+        if (orphaning(obj) && !orphaningSince.has(obj.metadata.uid)) orphaningSince.set(obj.metadata.uid, rt.now);
+        if (!orphaning(prev) || (obj && obj.metadata?.uid === prev.metadata.uid && orphaning(obj))) return;
+        released.push(prev);
+      });
+      if (released.length === 0) return;
+      const owners = new Map(released.map((o) => [o.metadata.uid, o]));
+      for (const kv of rt.snapshot("etcd")?.context?.kv?.values() ?? []) {
+        const d = kv.value;
+        for (const ref of d?.metadata?.ownerReferences ?? []) {
+          const owner = owners.get(ref.uid);
+          if (!owner) continue;
+          const since = refSince.get(`${d.metadata.uid}|${ref.uid}`);
+          const deleted = orphaningSince.get(ref.uid);
+          if (since === undefined || deleted === undefined || since + orphanInformerSlackMs > deleted) continue;
+          report(`${owner.kind} ${objName(owner)} lost its orphan finalizer while ${d.kind} ${objName(d)} still has an ownerReference to it (stored ${Math.round((deleted - since) / 1000)} s before the owner's deletion)`);
+        }
+      }
+      for (const uid of owners.keys()) orphaningSince.delete(uid);
+    };
+  },
+);

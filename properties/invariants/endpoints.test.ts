@@ -1,7 +1,7 @@
 import { beforeEach, describe, it, expect } from "vitest";
 import { List } from "immutable";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
-import { endpointsJudge, endpointsOnlyReadyMatchingPods } from "./endpoints.js";
+import { endpointSliceReadinessJudge, endpointsJudge, endpointsOnlyReadyMatchingPods } from "./endpoints.js";
 
 const service = {
   apiVersion: "v1",
@@ -126,5 +126,39 @@ describe("invariant endpointsOnlyReadyMatchingPods remembers what compaction tri
     store(endpoints(ready("web-2", "2", "False")));
     compact();
     expect(judge.judge()).toEqual(["Endpoints default/web lists 10.244.0.2 (pod default/web-2) as ready, but the pod is not Ready"]);
+  });
+});
+
+describe("invariant endpointSliceReadyOnlyWhenPodReady", () => {
+  it.each([1, 2])("holds at every step of a create and delete run with a pod that never turns Ready (seed %i)", async (seed) => {
+    const c = createCluster({ nodes: 2, seed });
+    const judge = endpointSliceReadinessJudge(c);
+    const seen: string[] = [];
+    c.runtime.observers.push(() => void seen.push(...judge.judge()));
+    await c.apply([service, pod("web-1", "node-1"), pod("web-2", "node-2"), pod("web-3", "node-1", 9999)]);
+    await c.settle();
+    c.advance(5_000);
+    await c.delete("Pod", "web-1", "default");
+    await c.settle();
+    c.advance(40_000);
+    await c.delete("Service", "web", "default");
+    await c.settle();
+    expect(seen).toEqual([]);
+    await c.stop();
+  });
+
+  it("reports an endpoint published ready for a pod whose readiness probe never passed", async () => {
+    const c = createCluster({ nodes: 1, seed: 9 });
+    await c.apply([service, pod("web-1", "node-1", 9999)]);
+    await c.settle();
+    c.advance(3_000);
+    const p = c.get("Pod", "web-1", "default");
+    const [slice] = c.list("EndpointSlice", { namespace: "default" }).filter((s: any) => s.metadata.labels?.["kubernetes.io/service-name"] === "web");
+    expect(slice.endpoints[0].conditions.ready).toBe(false);
+    // Forge what a buggy controller would write: the unready pod's endpoint ready and serving.
+    const forged = { ...slice, endpoints: [{ ...slice.endpoints[0], conditions: { ready: true, serving: true, terminating: false } }] };
+    expect(c.requestSync({ verb: "update", group: "discovery.k8s.io", resource: "endpointslices", namespace: "default", name: slice.metadata.name, body: forged }).ok).toBe(true);
+    expect(endpointSliceReadinessJudge(c).judge()).toEqual([`EndpointSlice default/${slice.metadata.name} of Service default/web lists ${p.status.podIP} (pod default/web-1) as ready, but no version of the pod stored before it was Ready and not terminating`]);
+    await c.stop();
   });
 });

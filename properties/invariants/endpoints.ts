@@ -163,6 +163,45 @@ function judgeSlices(cluster: Cluster, seen: Versions): string[] {
   return violations;
 }
 
+/**
+ * endpointSliceReadyOnlyWhenPodReady, judged after every step: an endpoint the EndpointSlice
+ * controller publishes with conditions.serving true names a pod some version of which, stored no
+ * later than the slice, was Ready; with conditions.ready true, one that was Ready and not
+ * terminating (KEP-1672, podToEndpoint: serving = podutil.IsPodReady, ready = serving and not
+ * terminating), unless a version of the Service publishes not-ready addresses. kube-proxy routes
+ * new connections only to ready endpoints, so a not-ready pod published ready takes traffic.
+ */
+export function endpointSliceReadinessJudge(cluster: Cluster): { read(): void; judge(): string[] } {
+  return versionJudge(cluster, judgeSliceReadiness);
+}
+
+function judgeSliceReadiness(cluster: Cluster, seen: Versions): string[] {
+  const violations: string[] = [];
+  for (const slice of cluster.list("EndpointSlice") as any[]) {
+    const labels = slice.metadata?.labels ?? {};
+    if (labels[sliceManagedByLabel] !== sliceControllerName || !labels["kubernetes.io/service-name"]) continue;
+    const ns = slice.metadata?.namespace ?? "default";
+    const svcKey = `${ns}/${labels["kubernetes.io/service-name"]}`;
+    const svcKnown = seen.serviceVersions(svcKey);
+    const svcVersions = svcKnown.filter((s) => rv(s) <= rv(slice));
+    if (svcVersions.length === 0 || svcVersions.some((s) => s.spec?.publishNotReadyAddresses === true)) continue;
+    for (const e of slice.endpoints ?? []) {
+      const uid = e?.targetRef?.uid;
+      const ready = e?.conditions?.ready === true;
+      const serving = e?.conditions?.serving === true;
+      if (e?.targetRef?.kind !== "Pod" || !uid || !(ready || serving)) continue;
+      const known = seen.podVersions(uid);
+      if (seen.mayMiss(known) || seen.mayMiss(svcKnown)) continue;
+      const podVersions = known.filter((p) => rv(p) <= rv(slice));
+      if (podVersions.length === 0) continue; // endpointSlicesOnlyMatchingPods reports it
+      const who = `${(e.addresses ?? [])[0]} (pod ${e.targetRef.namespace}/${e.targetRef.name})`;
+      if (ready && !podVersions.some((p) => isPodReady(p) && !p.metadata?.deletionTimestamp)) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who} as ready, but no version of the pod stored before it was Ready and not terminating`);
+      else if (serving && !podVersions.some((p) => isPodReady(p))) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who} as serving, but no version of the pod stored before it was Ready`);
+    }
+  }
+  return violations;
+}
+
 /** endpointsOnlyReadyMatchingPods judged once, from what the API server still remembers. */
 export function endpointsOnlyReadyMatchingPods(cluster: Cluster): string[] {
   return endpointsJudge(cluster).judge();

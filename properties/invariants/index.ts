@@ -4,9 +4,9 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
-import { endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
-import { replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
-import { jobNeverExceedsParallelism } from "./job.js";
+import { endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
+import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
+import { jobCountsOnlySucceededPods, jobNeverExceedsParallelism } from "./job.js";
 import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
@@ -16,12 +16,12 @@ import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { dependentDeletedOnlyAfterOwnerGone, namespaceRemovedOnlyWhenEmpty, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { dependentDeletedOnlyAfterOwnerGone, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
 import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
-import { noExecuteTaintEvictsWithinTolerationSeconds } from "./taints.js";
+import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
-import { podBoundOnlyToToleratingNode, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
+import { podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -419,6 +419,29 @@ export const endpointsOnlyReadyMatching = judgedWhenEtcdMoves("endpointsOnlyRead
 /** EndpointSlices list only pods that match their Service's selector (endpoints.ts). */
 export const endpointSlicesOnlyMatching = judgedWhenEtcdMoves("endpointSlicesOnlyMatchingPods", "an EndpointSlice of a Service lists only pods that match the Service selector, in its namespace", endpointSlicesJudge);
 
+/** EndpointSlice endpoints are ready (serving) only for pods that were Ready (endpoints.ts). */
+export const endpointSliceReadyOnlyWhenPodReady = judgedWhenEtcdMoves("endpointSliceReadyOnlyWhenPodReady", "an EndpointSlice endpoint is serving only for a pod that was Ready, and ready only for one that was Ready and not terminating", endpointSliceReadinessJudge);
+
+/** A ReplicaSet's readyReplicas and availableReplicas count only pods that were Ready (replicaset.ts). */
+export const replicaSetCountsOnlyReadyPodsSpec: InvariantSpec = {
+  name: "replicaSetCountsOnlyReadyPods",
+  description: "a ReplicaSet's status.readyReplicas and availableReplicas never exceed the pods it controlled (or could adopt) that were ever Ready",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => replicaSetCountsOnlyReadyPods(view) };
+  },
+};
+
+/** A Job counts as succeeded only pods that succeeded, each once (job.ts). */
+export const jobCountsOnlySucceededPodsSpec: InvariantSpec = {
+  name: "jobCountsOnlySucceededPods",
+  description: "a Job's status.succeeded plus its uncounted succeeded uids never exceed the pods it controlled that reached phase Succeeded",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => jobCountsOnlySucceededPods(view) };
+  },
+};
+
 /** A ReplicaSet never owns more active pods than it ever asked for (replicaset.ts). */
 export const replicaSetNeverOwnsTooMany: InvariantSpec = {
   name: "replicaSetNeverOwnsTooManyPods",
@@ -533,6 +556,7 @@ export const invariants: readonly InvariantSpec[] = [
   monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
   podBoundAtMostOnce,
   podBoundOnlyToToleratingNode,
+  podBoundOnlyToMatchingNode,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
@@ -546,14 +570,18 @@ export const invariants: readonly InvariantSpec[] = [
   gracePeriodHonoured,
   finishedPodNeverRunsAgain,
   restartPolicyHonoured,
+  podSucceededOnlyWhenContainersSucceeded,
   readyOnlyAfterReadinessProbe,
   endpointsOnlyReadyMatching,
   endpointSlicesOnlyMatching,
+  endpointSliceReadyOnlyWhenPodReady,
   terminatingPodNeverReadyEndpoint,
   replicaSetNeverOwnsTooMany,
   replicationControllerNeverOwnsTooMany,
+  replicaSetCountsOnlyReadyPodsSpec,
   deploymentNeverSurgesPastMaxSurge,
   jobNeverExceedsParallelismSpec,
+  jobCountsOnlySucceededPodsSpec,
   daemonSetRunsOnePodPerNodeSpec,
   statefulSetOrderedReadySpec,
   cronJobNeverStartsEarlySpec,
@@ -561,8 +589,10 @@ export const invariants: readonly InvariantSpec[] = [
   pvcBoundToAtMostOnePVSpec,
   budgetNeverAllowsMoreThanHealthySpec,
   dependentDeletedOnlyAfterOwnerGone,
+  orphanFinalizerRemovedOnlyAfterDependentsReleased,
   namespaceRemovedOnlyWhenEmpty,
   noExecuteTaintEvictsWithinTolerationSeconds,
+  podEvictedOnlyPastTolerationSeconds,
   livenessUnderFairness,
   deletionReversesCreation,
 ];

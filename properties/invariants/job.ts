@@ -37,3 +37,39 @@ export function jobNeverExceedsParallelism(cluster: ClusterView): Violation[] {
   }
   return out;
 }
+
+// Per cluster: Job uid -> the uids of its pods ever seen Succeeded; and the pod versions already read.
+const succeededPods = new WeakMap<object, { byJob: Map<string, Set<string>>; seen: WeakSet<object> }>();
+
+/**
+ * jobCountsOnlySucceededPods: a Job's status.succeeded plus the uids in
+ * status.uncountedTerminatedPods.succeeded never exceed the pods it controlled that reached phase
+ * Succeeded. The Job controller counts a finished pod once: it adds the uid to
+ * uncountedTerminatedPods, removes the pod's batch.kubernetes.io/job-tracking finalizer, and then
+ * moves the uid from that list to the counter in one status write (trackJobStatusAndRemoveFinalizers,
+ * "Pods with the finalizer are counted once"); an Indexed Job counts completedIndexes, one per
+ * succeeded pod. Call it at every step, so that every stored version of a pod is read.
+ */
+export function jobCountsOnlySucceededPods(cluster: ClusterView): Violation[] {
+  let memo = succeededPods.get(cluster);
+  if (!memo) succeededPods.set(cluster, (memo = { byJob: new Map(), seen: new WeakSet() }));
+  for (const p of cluster.list("Pod")) {
+    if (memo.seen.has(p)) continue;
+    memo.seen.add(p);
+    if (p.status?.phase !== "Succeeded") continue;
+    const ref = p.metadata?.ownerReferences?.find((r: any) => r.controller && r.kind === "Job");
+    if (!ref) continue;
+    let s = memo.byJob.get(ref.uid);
+    if (!s) memo.byJob.set(ref.uid, (s = new Set()));
+    s.add(p.metadata.uid);
+  }
+  const out: Violation[] = [];
+  for (const job of cluster.list("Job")) {
+    const st = job.status ?? {};
+    const uncounted: unknown[] = st.uncountedTerminatedPods?.succeeded ?? [];
+    const claimed = (st.succeeded ?? 0) + uncounted.length;
+    const real = memo.byJob.get(job.metadata.uid)?.size ?? 0;
+    if (claimed > real) out.push({ invariant: "jobCountsOnlySucceededPods", message: `Job ${job.metadata.namespace}/${job.metadata.name} counts ${claimed} succeeded pods (status.succeeded ${st.succeeded ?? 0}, ${uncounted.length} uncounted), but only ${real} of its pods ever succeeded` });
+  }
+  return out;
+}

@@ -150,6 +150,43 @@ export function toleratedSeconds(pod: any, taint: any): number {
   return min;
 }
 
+/** One NodeSelectorRequirement against a value (nodeaffinity's nodeSelectorRequirementsAsSelector): In, NotIn, Exists, DoesNotExist, Gt, Lt. */
+function nodeRequirementMatches(r: any, has: boolean, value: string | undefined): boolean {
+  const values: string[] = r?.values ?? [];
+  switch (r?.operator) {
+    case "In": return has && values.includes(value!);
+    case "NotIn": return !has || !values.includes(value!);
+    case "Exists": return has;
+    case "DoesNotExist": return !has;
+    case "Gt": case "Lt": {
+      const a = Number(value), b = Number(values[0]);
+      if (!has || !Number.isInteger(a) || !Number.isInteger(b)) return false;
+      return r.operator === "Gt" ? a > b : a < b;
+    }
+    default: return false;
+  }
+}
+
+/**
+ * Whether a node satisfies a pod's spec.nodeSelector and required node affinity
+ * (nodeaffinity.GetRequiredNodeAffinity(pod).Match): every nodeSelector label, and some
+ * nodeSelectorTerm whose matchExpressions (node labels) and matchFields (metadata.name) all hold;
+ * a term with neither matches nothing.
+ */
+export function nodeMatchesPodAffinity(pod: any, node: any): boolean {
+  const labels: Record<string, string> = node?.metadata?.labels ?? {};
+  for (const [k, v] of Object.entries(pod?.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const required = pod?.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (!required) return true;
+  return (required.nodeSelectorTerms ?? []).some((t: any) => {
+    const exprs: any[] = t?.matchExpressions ?? [];
+    const fields: any[] = t?.matchFields ?? [];
+    if (exprs.length === 0 && fields.length === 0) return false;
+    return exprs.every((r) => nodeRequirementMatches(r, Object.hasOwn(labels, r.key), labels[r.key]))
+      && fields.every((r) => r.key === "metadata.name" && nodeRequirementMatches(r, true, node?.metadata?.name));
+  });
+}
+
 /** A parsed label selector requirement (labels.Requirement). */
 interface Requirement {
   key: string;

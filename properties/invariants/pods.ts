@@ -2,13 +2,15 @@
 // version of the pod (stored objects are frozen and replaced on every change, so a version is
 // judged once, at the step it is first seen, which is the step it was stored):
 //   - podBoundOnlyToToleratingNode: the scheduler's TaintToleration filter;
+//   - podBoundOnlyToMatchingNode: the scheduler's NodeAffinity filter (nodeSelector, required affinity);
+//   - podSucceededOnlyWhenContainersSucceeded: the kubelet's getPhase;
 //   - restartPolicyHonoured: the kubelet's ContainerShouldRestart;
 //   - readyOnlyAfterReadinessProbe: the prober's initial Failure and initialDelaySeconds.
 
 import type { Runtime } from "../../runtime/runtime.js";
 import type { InvariantSpec } from "./index.js";
 import type { Violation, World } from "./core.js";
-import { tolerates } from "./k8s.js";
+import { nodeMatchesPodAffinity, tolerates } from "./k8s.js";
 
 const podName = (p: any) => `${p.metadata?.namespace}/${p.metadata?.name}`;
 const taintText = (t: any) => `${t.key}${t.value ? "=" + t.value : ""}:${t.effect}`;
@@ -67,6 +69,79 @@ export const podBoundOnlyToToleratingNode: InvariantSpec = {
     };
   },
 };
+
+/**
+ * podBoundOnlyToMatchingNode: the scheduler binds a pod only to a node whose labels satisfy the
+ * pod's spec.nodeSelector and its requiredDuringSchedulingIgnoredDuringExecution node affinity
+ * (NodeAffinity's Filter, UnschedulableAndUnresolvable otherwise; "the node must have each of the
+ * indicated key-value pairs as labels", Assign Pods to Nodes). Judged against every version of the
+ * node stored since the invariant began, so a scheduler cache holding older labels is no
+ * violation; and only for pods first seen unbound (a pod created with spec.nodeName bypasses the
+ * scheduler).
+ */
+export const podBoundOnlyToMatchingNode: InvariantSpec = {
+  name: "podBoundOnlyToMatchingNode",
+  description: "the scheduler binds a pod only to a node some stored version of which satisfies the pod's nodeSelector and required node affinity",
+  create() {
+    /** node name -> every distinct version of it seen (labels are what the filter reads) */
+    const versions = new Map<string, any[]>();
+    const seenNode = new WeakSet<object>();
+    /** pod uid -> still unbound when last seen */
+    const unbound = new Map<string, boolean>();
+    const seenPod = new WeakSet<object>();
+    return {
+      step(w: World): Violation[] {
+        for (const n of w.list("Node")) {
+          if (seenNode.has(n)) continue;
+          seenNode.add(n);
+          const vs = versions.get(n.metadata.name) ?? [];
+          const key = JSON.stringify(n.metadata?.labels ?? {});
+          if (!vs.some((x) => JSON.stringify(x.metadata?.labels ?? {}) === key)) vs.push(n);
+          versions.set(n.metadata.name, vs);
+        }
+        const out: Violation[] = [];
+        for (const p of w.list("Pod")) {
+          if (seenPod.has(p)) continue;
+          seenPod.add(p);
+          const uid = p.metadata.uid;
+          const node = p.spec?.nodeName;
+          const was = unbound.get(uid);
+          unbound.set(uid, !node);
+          if (!node || was !== true) continue;
+          const vs = versions.get(node) ?? [];
+          if (vs.length > 0 && !vs.some((n) => nodeMatchesPodAffinity(p, n))) {
+            const wanted = JSON.stringify(p.spec?.nodeSelector ?? {});
+            out.push({ invariant: "podBoundOnlyToMatchingNode", message: `pod ${podName(p)} was bound to node ${node}, whose labels (in every version stored) do not satisfy its nodeSelector ${wanted}${p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ? " and required node affinity" : ""}` });
+          }
+        }
+        return out;
+      },
+    };
+  },
+};
+
+/**
+ * podSucceededOnlyWhenContainersSucceeded: the kubelet's getPhase makes a pod Succeeded only
+ * when every container stopped and each exited 0 ("Succeeded: All containers in the Pod have
+ * terminated in success"; a non-zero exit under restartPolicy Never makes it Failed). So no stored
+ * version of a Succeeded pod shows a regular (or non-restartable init) container terminated with
+ * a non-zero exit code.
+ */
+export const podSucceededOnlyWhenContainersSucceeded = perPodVersion(
+  "podSucceededOnlyWhenContainersSucceeded",
+  "a pod is Succeeded only when every container terminated with exit code 0",
+  (p) => {
+    if (p.status?.phase !== "Succeeded") return [];
+    const sidecars = new Set((p.spec?.initContainers ?? []).filter((c: any) => c?.restartPolicy === "Always").map((c: any) => c.name));
+    const out: string[] = [];
+    for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+      if (sidecars.has(s?.name)) continue;
+      const code = s?.state?.terminated?.exitCode;
+      if (code !== undefined && code !== 0) out.push(`pod ${podName(p)} is Succeeded, but its container ${s.name} terminated with exit code ${code}`);
+    }
+    return out;
+  },
+);
 
 /**
  * restartPolicyHonoured: the kubelet restarts a container only as the pod's restartPolicy allows

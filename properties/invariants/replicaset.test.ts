@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
 import { readFileSync } from "node:fs";
-import { replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
+import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 
 const deploy = (replicas: number, image: string) => ({
   apiVersion: "apps/v1", kind: "Deployment",
@@ -107,5 +107,57 @@ describe("replicationControllerNeverOwnsTooManyPods", () => {
     const pod = (n: string, kind: string) => ({ metadata: { name: n, namespace: "default", ownerReferences: [{ kind, uid: "u1", controller: true }] }, status: { phase: "Running" } });
     const view = { list: (k: string) => (k === "ReplicationController" ? [rc] : k === "Pod" ? [pod("a", "ReplicationController"), pod("b", "ReplicationController"), pod("c", "ReplicationController"), pod("d", "ReplicaSet")] : []) };
     expect(replicationControllerNeverOwnsTooManyPods(view)).toEqual([{ invariant: "replicationControllerNeverOwnsTooManyPods", message: "ReplicationController default/nginx owns 3 active pods but never asked for more than 2" }]);
+  });
+});
+
+describe("replicaSetCountsOnlyReadyPods", () => {
+  const ref = [{ kind: "ReplicaSet", uid: "rs1", controller: true }];
+  const pod = (n: string, ready: boolean) => ({ metadata: { name: n, uid: `uid-${n}`, namespace: "default", ownerReferences: ref }, status: { phase: "Running", conditions: [{ type: "Ready", status: ready ? "True" : "False" }] } });
+  const rs = (readyReplicas: number, availableReplicas = readyReplicas) => ({ metadata: { name: "web", namespace: "default", uid: "rs1" }, spec: { selector: { matchLabels: { app: "web" } } }, status: { replicas: 2, readyReplicas, availableReplicas } });
+
+  it("reports a ReplicaSet that counts a Running pod whose readiness probe has not passed as ready", () => {
+    let now: { rs: any; pods: any[] } = { rs: rs(0), pods: [pod("a", true), pod("b", false)] };
+    const view = { list: (k: string) => (k === "ReplicaSet" ? [now.rs] : now.pods) };
+    expect(replicaSetCountsOnlyReadyPods(view)).toEqual([]);
+    now = { ...now, rs: rs(1) };
+    expect(replicaSetCountsOnlyReadyPods(view)).toEqual([]);
+    now = { ...now, rs: rs(2, 1) };
+    expect(replicaSetCountsOnlyReadyPods(view).map((v) => v.message)).toEqual(["ReplicaSet default/web reports readyReplicas 2, but only 1 of its pods (and orphans it could adopt) were ever Ready"]);
+  });
+
+  it("counts a Ready orphan the ReplicaSet claims before its adoption patch is stored, but not one its selector does not match", () => {
+    const orphan = (n: string, app: string) => ({ metadata: { name: n, uid: `uid-${n}`, namespace: "default", labels: { app } }, status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] } });
+    let now: { rs: any; pods: any[] } = { rs: rs(0), pods: [orphan("a", "web"), orphan("b", "db")] };
+    const view = { list: (k: string) => (k === "ReplicaSet" ? [now.rs] : now.pods) };
+    replicaSetCountsOnlyReadyPods(view);
+    now = { ...now, rs: rs(1) };
+    expect(replicaSetCountsOnlyReadyPods(view)).toEqual([]);
+    now = { ...now, rs: rs(2) };
+    expect(replicaSetCountsOnlyReadyPods(view)).toHaveLength(2);
+  });
+
+  it("accepts a count a lagging cache justified: a pod Ready once, not Ready now", () => {
+    let now: { rs: any; pods: any[] } = { rs: rs(0), pods: [pod("a", true)] };
+    const view = { list: (k: string) => (k === "ReplicaSet" ? [now.rs] : now.pods) };
+    replicaSetCountsOnlyReadyPods(view);
+    now = { rs: rs(1), pods: [pod("a", false)] };
+    expect(replicaSetCountsOnlyReadyPods(view)).toEqual([]);
+  });
+
+  it("holds at every step of a Deployment whose pods pass a readiness probe after a delay, rolled out and scaled", async () => {
+    const c = createCluster({ nodes: 2, seed: 6 });
+    const violations: string[] = [];
+    c.runtime.observers.push(() => void violations.push(...replicaSetCountsOnlyReadyPods(c).map((v) => v.message)));
+    const d = deploy(3, "nginx:1.25");
+    d.spec.template.spec.containers[0] = { ...d.spec.template.spec.containers[0], ports: [{ name: "http", containerPort: 80 }], readinessProbe: { httpGet: { path: "/", port: "http" }, initialDelaySeconds: 5, periodSeconds: 1 } } as any;
+    await c.apply(d);
+    c.advance(30_000);
+    await c.settle();
+    await c.apply({ ...d, spec: { ...d.spec, replicas: 2, template: { ...d.spec.template, spec: { ...d.spec.template.spec, containers: [{ ...d.spec.template.spec.containers[0], image: "nginx:1.26" }] } } } });
+    c.advance(60_000);
+    await c.settle();
+    expect(c.list("ReplicaSet").some((r: any) => (r.status?.readyReplicas ?? 0) > 0)).toBe(true);
+    expect(violations).toEqual([]);
+    await c.stop();
   });
 });

@@ -76,3 +76,59 @@ function neverOwnsTooMany(cluster: ClusterView, kind: "ReplicaSet" | "Replicatio
   }
   return out;
 }
+
+/** What replicaSetCountsOnlyReadyPods remembers of a pod across its versions. */
+interface PodMemo {
+  namespace: string;
+  everReady: boolean;
+  /** the uids of every controller it had */
+  controllers: Set<string>;
+  /** its labels in each version without a controller (an orphan a ReplicaSet may adopt) */
+  orphanLabels: Array<Record<string, string>>;
+}
+// Per cluster: pod uid -> what its versions showed; the pod versions already read.
+const readyMemo = new WeakMap<object, { pods: Map<string, PodMemo>; seen: WeakSet<object> }>();
+
+/** Whether a ReplicaSet's selector could match these labels: matchLabels checked, matchExpressions taken as matching (the bound only loosens). */
+function mayMatch(selector: any, labels: Record<string, string>): boolean {
+  return Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * replicaSetCountsOnlyReadyPods: a ReplicaSet's status.readyReplicas (and availableReplicas, which
+ * are ready pods that stayed ready minReadySeconds) never exceeds the pods it controlled, or could
+ * adopt, that were ever Ready. calculateStatus counts a pod ready only by its Ready condition
+ * (podutil.IsPodReady: condition Ready with status True), whatever its phase; the controller reads
+ * pods from its cache, which lags the store, so a pod it counts was stored Ready before the status
+ * is. (It counts the orphans it claims before their adoption patch is stored, so an orphan whose
+ * labels match its selector counts too.) Call it at every step, so that every stored version of a
+ * pod is read.
+ */
+export function replicaSetCountsOnlyReadyPods(cluster: ClusterView): Violation[] {
+  let memo = readyMemo.get(cluster);
+  if (!memo) readyMemo.set(cluster, (memo = { pods: new Map(), seen: new WeakSet() }));
+  for (const p of cluster.list("Pod")) {
+    if (memo.seen.has(p)) continue;
+    memo.seen.add(p);
+    const uid = p.metadata.uid;
+    let m = memo.pods.get(uid);
+    if (!m) memo.pods.set(uid, (m = { namespace: p.metadata.namespace, everReady: false, controllers: new Set(), orphanLabels: [] }));
+    if ((p.status?.conditions ?? []).some((c: any) => c?.type === "Ready" && c.status === "True")) m.everReady = true;
+    const ref = p.metadata?.ownerReferences?.find((r: any) => r.controller);
+    if (ref) m.controllers.add(ref.uid);
+    else m.orphanLabels.push(p.metadata?.labels ?? {});
+  }
+  const out: Violation[] = [];
+  for (const rs of cluster.list("ReplicaSet")) {
+    let ever = 0;
+    for (const m of memo.pods.values()) {
+      if (!m.everReady || m.namespace !== rs.metadata.namespace) continue;
+      if (m.controllers.has(rs.metadata.uid) || m.orphanLabels.some((l) => mayMatch(rs.spec?.selector, l))) ever++;
+    }
+    for (const field of ["readyReplicas", "availableReplicas"] as const) {
+      const n = rs.status?.[field] ?? 0;
+      if (n > ever) out.push({ invariant: "replicaSetCountsOnlyReadyPods", message: `ReplicaSet ${rs.metadata.namespace}/${rs.metadata.name} reports ${field} ${n}, but only ${ever} of its pods (and orphans it could adopt) were ever Ready` });
+    }
+  }
+  return out;
+}

@@ -9,6 +9,7 @@
 import type { InvariantSpec } from "./index.js";
 import type { Violation } from "./core.js";
 import { isPodTerminal, toleratedSeconds } from "./k8s.js";
+import { storedObject } from "./observe.js";
 
 /** Simulated time the eviction may take beyond tolerationSeconds: watch delivery, queue, DELETE, under delay faults. */
 export const taintEvictionSlackMs = 60_000;
@@ -86,3 +87,59 @@ function since(m: Map<string, number>, k: string, now: number): number {
   if (t === undefined) m.set(k, (t = now));
   return t;
 }
+
+/**
+ * podEvictedOnlyPastTolerationSeconds: the taint eviction controller deletes a pod only when its
+ * node has (or had) a NoExecute taint the pod does not tolerate, or one it tolerates for
+ * tolerationSeconds that have passed since the taint was first stored. A toleration without
+ * tolerationSeconds tolerates the taint forever ("the pod ... stays bound forever", Taints and
+ * Tolerations; getMinTolerationTime's -1, which processPodOnNode never schedules), and a countdown
+ * never starts before the taint exists. Judged on the DELETE requests the controller sends, against
+ * every NoExecute taint the pod's node carried in any version stored since the invariant began.
+ */
+export const podEvictedOnlyPastTolerationSeconds: InvariantSpec = {
+  name: "podEvictedOnlyPastTolerationSeconds",
+  description: "the taint eviction controller deletes a pod only for a NoExecute taint it does not tolerate, or tolerates for tolerationSeconds that have passed",
+  create(rt) {
+    /** node name -> `${key}|${value}` -> the taint and when it was first seen stored on that node */
+    const taints = new Map<string, Map<string, { t: any; since: number }>>();
+    const seenNode = new WeakSet<object>();
+    const pending: Violation[] = [];
+    const record = (nodes: any[]) => {
+      for (const n of nodes) {
+        if (seenNode.has(n)) continue;
+        seenNode.add(n);
+        for (const t of n.spec?.taints ?? []) {
+          if (t?.effect !== "NoExecute") continue;
+          let m = taints.get(n.metadata.name);
+          if (!m) taints.set(n.metadata.name, (m = new Map()));
+          const k = `${t.key}|${t.value ?? ""}`;
+          if (!m.has(k)) m.set(k, { t, since: rt.now });
+        }
+      }
+    };
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from !== evictor || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "delete" || msg.resource !== "pods" || !msg.name) return;
+      const pod = storedObject(rt, "Pod", msg.namespace, msg.name);
+      const uid = msg.body?.preconditions?.uid;
+      if (!pod || (uid && uid !== pod.metadata.uid) || pod.metadata.deletionTimestamp || !pod.spec?.nodeName) return;
+      const node = storedObject(rt, "Node", undefined, pod.spec.nodeName);
+      if (node) record([node]);
+      const ts = [...(taints.get(pod.spec.nodeName)?.values() ?? [])];
+      const justified = ts.some(({ t, since }) => {
+        const secs = toleratedSeconds(pod, t);
+        return secs !== Infinity && rt.now >= since + secs * 1000;
+      });
+      if (!justified) {
+        const what = ts.length === 0 ? "no NoExecute taint was ever stored on it" : ts.map(({ t, since }) => `${t.key}${t.value ? "=" + t.value : ""}:NoExecute (stored ${Math.round((rt.now - since) / 1000)} s ago, tolerated ${toleratedSeconds(pod, t) === Infinity ? "forever" : `${toleratedSeconds(pod, t)} s`})`).join(", ");
+        pending.push({ invariant: "podEvictedOnlyPastTolerationSeconds", message: `${evictor} deleted pod ${pod.metadata.namespace}/${pod.metadata.name} on node ${pod.spec.nodeName}, but ${what}` });
+      }
+    });
+    return {
+      step(w): Violation[] {
+        record(w.list("Node"));
+        return pending.splice(0);
+      },
+    };
+  },
+};

@@ -34,6 +34,11 @@ export const mutants: readonly MutantInfo[] = [
   { name: "deployment.surges-past-maxsurge", bugClass: "a Deployment's rollout surges one pod past maxSurge", file: "machines/deployment/deployment.logic.ts" },
   { name: "tainteviction.never-evicts", bugClass: "taint eviction never evicts pods from a NoExecute-tainted node", file: "machines/nodelifecycle/nodelifecycle.logic.ts" },
   { name: "namespace.finalized-with-pods-left", bugClass: "the namespace controller finalizes a namespace while pods are left in it (it counts terminating pods as gone)", file: "machines/namespace/namespace.logic.ts" },
+  { name: "scheduler.prefilter-skips-nodeselector", bugClass: "the scheduler's NodeAffinity PreFilter skips the filter when the pod has no required node affinity, forgetting spec.nodeSelector", file: "machines/scheduler/plugins/NodeAffinity/index.ts" },
+  { name: "kubelet.phase-succeeded-on-failed-exit", bugClass: "the kubelet's getPhase reports Succeeded when every container stopped for good, whatever their exit codes", file: "machines/kubelet/status.ts" },
+  { name: "endpointslice.unready-pod-ready", bugClass: "the EndpointSlice controller marks a not-ready pod's endpoint ready (ready from not terminating alone)", file: "machines/endpointslice/endpointslice.logic.ts" },
+  { name: "replicaset.counts-running-as-ready", bugClass: "a ReplicaSet's status counts Running pods as ready (readyReplicas and availableReplicas)", file: "machines/replicaset/replicaset.logic.ts" },
+  { name: "tainteviction.evicts-forever-tolerating", bugClass: "taint eviction takes getMinTolerationTime's -1 (tolerated forever) as seconds and evicts the pod", file: "machines/nodelifecycle/nodelifecycle.logic.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */

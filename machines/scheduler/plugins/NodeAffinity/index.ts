@@ -2,6 +2,7 @@
 import type { Node, Pod, PreferredSchedulingTerm } from "kubernetes-types/core/v1";
 import { matchesNodeSelector, matchesNodeSelectorTerm } from "../../../common/labels.js";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, Success } from "../../framework.js";
+import { mutant } from "../../../common/mutation.js";
 import { defaultNormalizeScore, defaultNormalizeScores } from "../helper.js";
 
 export const Name = "NodeAffinity";
@@ -22,7 +23,8 @@ export const NodeAffinity = {
   weight: 2,
   preFilter(_state: CycleState, pod: Pod) {
     const hasRequired = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution != null;
-    if (!hasRequired && Object.keys(pod.spec?.nodeSelector ?? {}).length === 0) return "Skip" as const;
+    // a PreFilter that looks only at affinity and forgets spec.nodeSelector skips the filter
+    if (!hasRequired && (mutant("scheduler.prefilter-skips-nodeselector") || Object.keys(pod.spec?.nodeSelector ?? {}).length === 0)) return "Skip" as const;
     return undefined;
   },
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
