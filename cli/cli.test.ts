@@ -107,3 +107,35 @@ spec:
     expect(minutes).toEqual([minutes[0], minutes[0]! + 1, minutes[0]! + 2]);
   });
 });
+
+describe("podflow simulate prints what the user applied to kube-system", () => {
+  // The docs' controllers/daemonset.yaml (concepts/workloads/controllers/daemonset) creates its
+  // DaemonSet in kube-system; `kubectl get ds,pods -n kube-system` lists it and its pod per node.
+  // The cluster's own objects there (the kube-dns Service) are not what the user asked about.
+  const daemonset = `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: fluentd-elasticsearch
+  namespace: kube-system
+spec:
+  selector:
+    matchLabels: {name: fluentd-elasticsearch}
+  template:
+    metadata:
+      labels: {name: fluentd-elasticsearch}
+    spec:
+      containers:
+      - name: fluentd-elasticsearch
+        image: quay.io/fluentd_elasticsearch/fluentd:v5.0.1
+`;
+  it("the DaemonSet and its two pods are printed, the kube-dns Service is not", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-ks-")), "ds.yaml");
+    writeFileSync(f, daemonset);
+    const r = await cli("simulate", "-f", f, "--nodes", "2");
+    expect(r.code).toBe(0);
+    const lines = r.out.join("\n").split("\n");
+    expect(lines.filter((l) => /^fluentd-elasticsearch-\w{5} +1\/1 +Running /.test(l))).toHaveLength(2);
+    expect(lines).toContainEqual(expect.stringMatching(/^fluentd-elasticsearch +2 +2 +2 +2 +2 +<none> /));
+    expect(lines.some((l) => l.startsWith("kube-dns"))).toBe(false);
+  });
+});
