@@ -69,6 +69,20 @@ describe("podflow simulate prints errors and results as kubectl does", () => {
   });
 });
 
+describe("podflow simulate applies every object it can, as kubectl apply does", () => {
+  // kubectl apply (staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go) collects each object's error
+  // and goes on with the next; the errors are printed after the others' "created" lines and the
+  // command exits 1. The docs' ExternalName Service in namespace prod, before prod exists:
+  it("a Service in a namespace not yet created is refused; the pod after it is created and runs; exit code 1", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-partial-")), "two.yaml");
+    writeFileSync(f, "apiVersion: v1\nkind: Service\nmetadata: {name: my-service, namespace: prod}\nspec: {type: ExternalName, externalName: my.database.example.com}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: c, image: nginx}]\n");
+    const r = await cli("simulate", "-f", f, "--nodes", "1");
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual(["pod/web created", `Error from server (NotFound): namespaces "prod" not found`]);
+    expect(r.out.join("\n")).toMatch(/^web +1\/1 +Running /m);
+  });
+});
+
 describe("podflow simulate --advance moves the simulated clock", () => {
   // The docs' application/job/cronjob.yaml with the issue's schedule: every minute, written */1.
   const cronjob = (schedule: string) => `apiVersion: batch/v1

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { stringify as toYaml } from "yaml";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
-import { ApiError, clientError, parseManifests } from "../runtime/manifests.js";
+import { ApiError, ClientError, clientError, parseManifests } from "../runtime/manifests.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
 import { renderTable, tableFor } from "../runtime/printers.js";
 import { traceToSequenceDiagram } from "../runtime/docs/sequence.js";
@@ -94,6 +94,11 @@ export interface SimulateOptions {
   etcdQuotaBackendBytes?: string;
 }
 
+/** An error as kubectl prints it: its own ("error: ...") or the server's ("Error from server (Reason): ..."). */
+function errorLine(e: ApiError): string {
+  return e instanceof ClientError ? `error: ${e.message}` : `Error from server (${e.status.reason}): ${e.message}`;
+}
+
 /** Runs the manifests to settle (and --advance seconds more), prints the cluster; resolves to the exit code. */
 export async function simulate(files: string[], opts: SimulateOptions, io: IO): Promise<number> {
   const docs = readManifests(files);
@@ -103,12 +108,28 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
   const quota = Number(opts.etcdQuotaBackendBytes ?? 0);
   const cluster = createCluster({ nodes: Number(opts.nodes), seed, clock: "simulated", ...(quota > 0 ? { etcdQuotaBackendBytes: quota } : {}) });
   const applied: AppliedRef[] = [];
+  const refused: ApiError[] = [];
   try {
+    // as kubectl apply: an object the server refuses does not stop the others; its error is told
+    // after them, and the command then fails
     for (const { obj, source } of objs) {
-      const [r] = await cluster.apply([obj], source);
+      let r;
+      try {
+        [r] = await cluster.apply([obj], source);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        refused.push(e);
+        continue;
+      }
       applied.push({ kind: r!.kind, name: r!.name, ...(r!.namespace !== undefined ? { namespace: r!.namespace } : {}) });
       if (!opts.output || opts.output === "wide") io.err(`${appliedName(r!.kind, r!.name)} ${r!.action}`);
     }
+    if (applied.length === 0 && refused.length > 0) {
+      if (refused.length === 1) throw refused[0];
+      for (const e of refused) io.err(errorLine(e));
+      return 1;
+    }
+    for (const e of refused) io.err(errorLine(e));
     await cluster.settle();
     const more = Number(opts.advance ?? 0);
     if (!(more >= 0)) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 400, reason: "BadRequest", message: `--advance must be a number of seconds, not "${opts.advance}"` });
@@ -121,7 +142,7 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
     if (opts.traceDiagram) {
       writeFileSync(opts.traceDiagram, "```mermaid\n" + traceToSequenceDiagram([...cluster.trace()], { title: `podflow simulate ${files.join(" ")} --seed ${seed}` }) + "\n```\n");
     }
-    return 0;
+    return refused.length > 0 ? 1 : 0;
   } finally {
     await cluster.stop();
   }
