@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { stringify as toYaml } from "yaml";
-import { createCluster, type Cluster } from "../runtime/cluster.js";
+import { createCluster, type ApplyResult, type Cluster } from "../runtime/cluster.js";
 import { ApiError, ClientError, clientError, parseManifests } from "../runtime/manifests.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
 import { renderTable, tableFor } from "../runtime/printers.js";
@@ -113,7 +113,7 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
     // as kubectl apply: an object the server refuses does not stop the others; its error is told
     // after them, and the command then fails
     for (const { obj, source } of objs) {
-      let r;
+      let r: ApplyResult | undefined;
       try {
         [r] = await cluster.apply([obj], source);
       } catch (e) {
