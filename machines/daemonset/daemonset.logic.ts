@@ -458,7 +458,7 @@ const omitEmptyStatusKeys = ["updatedNumberScheduled", "numberAvailable", "numbe
 export function nextStatus(ds: DaemonSet, c: DaemonSetCounts, updateObservedGen: boolean): DaemonSetStatus {
   const next: Record<string, unknown> = { ...(ds.status ?? {}), ...c, ...(updateObservedGen ? { observedGeneration: ds.metadata?.generation ?? 0 } : {}) };
   for (const k of omitEmptyStatusKeys) if (next[k] === 0) delete next[k];
-  return next as DaemonSetStatus;
+  return next as unknown as DaemonSetStatus;
 }
 
 // ---------- the pods it creates (CreatePodTemplate, ReplaceDaemonSetPodNodeNameNodeAffinity) ----------
