@@ -65,7 +65,21 @@ describe("podflow simulate prints errors and results as kubectl does", () => {
     const pod = write("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  priorityClassName: high\n  containers: [{name: c, image: nginx}]\n");
     const refused = await cli("simulate", "-f", pod, "--nodes", "1");
     expect(refused.code).toBe(1);
-    expect(refused.err).toEqual([`Error from server (Forbidden): pods "p" is forbidden: no PriorityClass with name high was found`]);
+    // AddSourceToErr (kubectl/pkg/cmd/util/helpers.go): the server's message follows `error when creating "<file>": `
+    expect(refused.err).toEqual([`Error from server (Forbidden): error when creating "${pod}": pods "p" is forbidden: no PriorityClass with name high was found`]);
+  });
+
+  // checkErr prints an Invalid error from its details: `The <Kind> "<name>" is invalid: ` then the
+  // causes, inline when there is one, as "* field: message" lines when there are several.
+  it("an invalid object is told as kubectl tells it: The Kind \"name\" is invalid, one cause inline, several as * lines", async () => {
+    const one = write("one.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: Abc, image: nginx}]\n");
+    const r1 = await cli("simulate", "-f", one, "--nodes", "1");
+    expect(r1.code).toBe(1);
+    expect(r1.err).toEqual([`The Pod "p" is invalid: spec.containers[0].name: Invalid value: "Abc": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`]);
+    const two = write("two.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 80}, {port: 81}]\n");
+    const r2 = await cli("simulate", "-f", two, "--nodes", "1");
+    expect(r2.code).toBe(1);
+    expect(r2.err).toEqual([`The Service "s" is invalid: `, "* spec.ports[0].name: Required value", "* spec.ports[1].name: Required value"]);
   });
 });
 
@@ -78,7 +92,7 @@ describe("podflow simulate applies every object it can, as kubectl apply does", 
     writeFileSync(f, "apiVersion: v1\nkind: Service\nmetadata: {name: my-service, namespace: prod}\nspec: {type: ExternalName, externalName: my.database.example.com}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: c, image: nginx}]\n");
     const r = await cli("simulate", "-f", f, "--nodes", "1");
     expect(r.code).toBe(1);
-    expect(r.err).toEqual(["pod/web created", `Error from server (NotFound): namespaces "prod" not found`]);
+    expect(r.err).toEqual(["pod/web created", `Error from server (NotFound): error when creating "${f}": namespaces "prod" not found`]);
     expect(r.out.join("\n")).toMatch(/^web +1\/1 +Running /m);
   });
 });

@@ -4,7 +4,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { stringify as toYaml } from "yaml";
 import { createCluster, type ApplyResult, type Cluster } from "../runtime/cluster.js";
-import { ApiError, ClientError, clientError, parseManifests } from "../runtime/manifests.js";
+import { ApiError, clientError, parseManifests } from "../runtime/manifests.js";
+import { applyErrorLines } from "./errors.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
 import { renderTable, tableFor } from "../runtime/printers.js";
 import { traceToSequenceDiagram } from "../runtime/docs/sequence.js";
@@ -94,9 +95,10 @@ export interface SimulateOptions {
   etcdQuotaBackendBytes?: string;
 }
 
-/** An error as kubectl prints it: its own ("error: ...") or the server's ("Error from server (Reason): ..."). */
-function errorLine(e: ApiError): string {
-  return e instanceof ClientError ? `error: ${e.message}` : `Error from server (${e.status.reason}): ${e.message}`;
+/** Whether the object is already stored (a kind the server does not know: no). */
+function liveObjectExists(cluster: Cluster, obj: any): boolean {
+  if (typeof obj?.kind !== "string" || typeof obj?.metadata?.name !== "string" || resourceForKind(obj.kind) === undefined) return false;
+  return cluster.get(obj.kind, obj.metadata.name, obj.metadata.namespace ?? "default") !== undefined;
 }
 
 /** Runs the manifests to settle (and --advance seconds more), prints the cluster; resolves to the exit code. */
@@ -108,28 +110,26 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
   const quota = Number(opts.etcdQuotaBackendBytes ?? 0);
   const cluster = createCluster({ nodes: Number(opts.nodes), seed, clock: "simulated", ...(quota > 0 ? { etcdQuotaBackendBytes: quota } : {}) });
   const applied: AppliedRef[] = [];
-  const refused: ApiError[] = [];
+  const refused: string[] = [];
   try {
     // as kubectl apply: an object the server refuses does not stop the others; its error is told
     // after them, and the command then fails
     for (const { obj, source } of objs) {
       let r: ApplyResult | undefined;
+      // kubectl creates what it cannot get and patches what it can
+      const existed = liveObjectExists(cluster, obj);
       try {
         [r] = await cluster.apply([obj], source);
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
-        refused.push(e);
+        refused.push(...applyErrorLines(e, existed ? "patching" : "creating", source));
         continue;
       }
       applied.push({ kind: r!.kind, name: r!.name, ...(r!.namespace !== undefined ? { namespace: r!.namespace } : {}) });
       if (!opts.output || opts.output === "wide") io.err(`${appliedName(r!.kind, r!.name)} ${r!.action}`);
     }
-    if (applied.length === 0 && refused.length > 0) {
-      if (refused.length === 1) throw refused[0];
-      for (const e of refused) io.err(errorLine(e));
-      return 1;
-    }
-    for (const e of refused) io.err(errorLine(e));
+    for (const line of refused) io.err(line);
+    if (applied.length === 0 && refused.length > 0) return 1;
     await cluster.settle();
     const more = Number(opts.advance ?? 0);
     if (!(more >= 0)) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 400, reason: "BadRequest", message: `--advance must be a number of seconds, not "${opts.advance}"` });
