@@ -3,7 +3,7 @@
 // `The Kind "name" is invalid: field: message` (several causes as "* " lines, each once), any
 // other as `Error from server (Reason): error when creating "file": message`.
 
-import { ApiError, ClientError } from "../runtime/manifests.js";
+import { type ApiError, ClientError } from "../runtime/manifests.js";
 
 /** The lines kubectl prints for an error of `apply` on an object read from `source`; `verb` is "creating" or "patching". */
 export function applyErrorLines(e: ApiError, verb: string, source: string): string[] {
