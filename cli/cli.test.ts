@@ -65,7 +65,35 @@ describe("podflow simulate prints errors and results as kubectl does", () => {
     const pod = write("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  priorityClassName: high\n  containers: [{name: c, image: nginx}]\n");
     const refused = await cli("simulate", "-f", pod, "--nodes", "1");
     expect(refused.code).toBe(1);
-    expect(refused.err).toEqual([`Error from server (Forbidden): pods "p" is forbidden: no PriorityClass with name high was found`]);
+    // AddSourceToErr (kubectl/pkg/cmd/util/helpers.go): the server's message follows `error when creating "<file>": `
+    expect(refused.err).toEqual([`Error from server (Forbidden): error when creating "${pod}": pods "p" is forbidden: no PriorityClass with name high was found`]);
+  });
+
+  // checkErr prints an Invalid error from its details: `The <Kind> "<name>" is invalid: ` then the
+  // causes, inline when there is one, as "* field: message" lines when there are several.
+  it("an invalid object is told as kubectl tells it: The Kind \"name\" is invalid, one cause inline, several as * lines", async () => {
+    const one = write("one.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: Abc, image: nginx}]\n");
+    const r1 = await cli("simulate", "-f", one, "--nodes", "1");
+    expect(r1.code).toBe(1);
+    expect(r1.err).toEqual([`The Pod "p" is invalid: spec.containers[0].name: Invalid value: "Abc": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`]);
+    const two = write("two.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 80}, {port: 81}]\n");
+    const r2 = await cli("simulate", "-f", two, "--nodes", "1");
+    expect(r2.code).toBe(1);
+    expect(r2.err).toEqual([`The Service "s" is invalid: `, "* spec.ports[0].name: Required value", "* spec.ports[1].name: Required value"]);
+  });
+});
+
+describe("podflow simulate applies every object it can, as kubectl apply does", () => {
+  // kubectl apply (staging/src/k8s.io/kubectl/pkg/cmd/apply/apply.go) collects each object's error
+  // and goes on with the next; the errors are printed after the others' "created" lines and the
+  // command exits 1. The docs' ExternalName Service in namespace prod, before prod exists:
+  it("a Service in a namespace not yet created is refused; the pod after it is created and runs; exit code 1", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-partial-")), "two.yaml");
+    writeFileSync(f, "apiVersion: v1\nkind: Service\nmetadata: {name: my-service, namespace: prod}\nspec: {type: ExternalName, externalName: my.database.example.com}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: c, image: nginx}]\n");
+    const r = await cli("simulate", "-f", f, "--nodes", "1");
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual(["pod/web created", `Error from server (NotFound): error when creating "${f}": namespaces "prod" not found`]);
+    expect(r.out.join("\n")).toMatch(/^web +1\/1 +Running /m);
   });
 });
 
@@ -118,4 +146,36 @@ describe("podflow simulate with more nodes than the cluster CIDR has /24s for", 
     expect(lines).toContainEqual(expect.stringMatching(/^node-256 +Ready +/));
     expect(lines).toContainEqual(expect.stringMatching(/^node-257 +NotReady +/));
   }, 60_000);
+});
+
+describe("podflow simulate prints what the user applied to kube-system", () => {
+  // The docs' controllers/daemonset.yaml (concepts/workloads/controllers/daemonset) creates its
+  // DaemonSet in kube-system; `kubectl get ds,pods -n kube-system` lists it and its pod per node.
+  // The cluster's own objects there (the kube-dns Service) are not what the user asked about.
+  const daemonset = `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: fluentd-elasticsearch
+  namespace: kube-system
+spec:
+  selector:
+    matchLabels: {name: fluentd-elasticsearch}
+  template:
+    metadata:
+      labels: {name: fluentd-elasticsearch}
+    spec:
+      containers:
+      - name: fluentd-elasticsearch
+        image: quay.io/fluentd_elasticsearch/fluentd:v5.0.1
+`;
+  it("the DaemonSet and its two pods are printed, the kube-dns Service is not", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-ks-")), "ds.yaml");
+    writeFileSync(f, daemonset);
+    const r = await cli("simulate", "-f", f, "--nodes", "2");
+    expect(r.code).toBe(0);
+    const lines = r.out.join("\n").split("\n");
+    expect(lines.filter((l) => /^fluentd-elasticsearch-\w{5} +1\/1 +Running /.test(l))).toHaveLength(2);
+    expect(lines).toContainEqual(expect.stringMatching(/^fluentd-elasticsearch +2 +2 +2 +2 +2 +<none> /));
+    expect(lines.some((l) => l.startsWith("kube-dns"))).toBe(false);
+  });
 });

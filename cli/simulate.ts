@@ -3,8 +3,9 @@
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { stringify as toYaml } from "yaml";
-import { createCluster, type Cluster } from "../runtime/cluster.js";
+import { createCluster, type ApplyResult, type Cluster } from "../runtime/cluster.js";
 import { ApiError, clientError, parseManifests } from "../runtime/manifests.js";
+import { applyErrorLines } from "./errors.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
 import { renderTable, tableFor } from "../runtime/printers.js";
 import { traceToSequenceDiagram } from "../runtime/docs/sequence.js";
@@ -26,18 +27,52 @@ function appliedName(kind: string, name: string): string {
   return `${kind.toLowerCase()}${group ? `.${group}` : ""}/${name}`;
 }
 
+/** An object the user applied, as `simulate` reports it. */
+export interface AppliedRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+const systemNamespaces = new Set(["kube-system", "kube-node-lease"]);
+
+/**
+ * The objects worth printing: everything outside the system namespaces, and inside them what the
+ * user applied (the docs' fluentd DaemonSet lives in kube-system), what those own (its pods) and
+ * the Endpoints of a printed Service; the cluster's own (kube-dns) stay hidden.
+ */
+export function shownObjects(objs: any[], applied: readonly AppliedRef[]): any[] {
+  const appliedKeys = new Set(applied.map((a) => `${a.kind}/${a.namespace ?? ""}/${a.name}`));
+  const byUid = new Map<string, any>(objs.map((o) => [o.metadata.uid, o]));
+  const memo = new Map<string, boolean>();
+  const shown = (o: any, depth: number): boolean => {
+    const { namespace, name, uid } = o.metadata;
+    if (!systemNamespaces.has(namespace)) return true;
+    if (memo.has(uid)) return memo.get(uid)!;
+    // ownership chains are short (Deployment, ReplicaSet, Pod); the bound keeps a cycle finite
+    const owners: any[] = depth > 8 ? [] : (o.metadata.ownerReferences ?? []).map((r: any) => byUid.get(r.uid)).filter(Boolean);
+    const service = o.kind === "Endpoints" ? objs.find((s) => s.kind === "Service" && s.metadata.namespace === namespace && s.metadata.name === name) : undefined;
+    const result = appliedKeys.has(`${o.kind}/${namespace}/${name}`) || owners.some((w) => shown(w, depth + 1)) || (service !== undefined && shown(service, depth + 1));
+    memo.set(uid, result);
+    return result;
+  };
+  return objs.filter((o) => shown(o, 0));
+}
+
 /** Prints the cluster as kubectl get would, kind by kind, then the events. */
-export function printCluster(cluster: Cluster, output: string | undefined, out: (s: string) => void): void {
+export function printCluster(cluster: Cluster, output: string | undefined, out: (s: string) => void, applied: readonly AppliedRef[] = []): void {
   const now = cluster.now();
+  // every printed kind at once: an owner may be of another kind than what it owns
+  const visible = new Set(shownObjects(printedKinds.flatMap((k) => cluster.list(k)), applied).map((o) => o.metadata.uid));
   if (output === "yaml" || output === "json") {
-    const items = printedKinds.flatMap((k) => cluster.list(k)).filter((o) => o.metadata.namespace !== "kube-system");
+    const items = printedKinds.flatMap((k) => cluster.list(k)).filter((o) => visible.has(o.metadata.uid));
     const list = { apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items };
     out(output === "json" ? JSON.stringify(list, null, 4) : toYaml(list));
     return;
   }
   const wide = output === "wide";
   for (const kind of printedKinds) {
-    const objs = cluster.list(kind).filter((o) => o.metadata.namespace !== "kube-system" && o.metadata.namespace !== "kube-node-lease");
+    const objs = cluster.list(kind).filter((o) => visible.has(o.metadata.uid));
     if (objs.length === 0) continue;
     const t = tableFor(kind, objs, { wide, now });
     out(renderTable(t, { wide }).trimEnd());
@@ -60,6 +95,12 @@ export interface SimulateOptions {
   etcdQuotaBackendBytes?: string;
 }
 
+/** Whether the object is already stored (a kind the server does not know: no). */
+function liveObjectExists(cluster: Cluster, obj: any): boolean {
+  if (typeof obj?.kind !== "string" || typeof obj?.metadata?.name !== "string" || resourceForKind(obj.kind) === undefined) return false;
+  return cluster.get(obj.kind, obj.metadata.name, obj.metadata.namespace ?? "default") !== undefined;
+}
+
 /** Runs the manifests to settle (and --advance seconds more), prints the cluster; resolves to the exit code. */
 export async function simulate(files: string[], opts: SimulateOptions, io: IO): Promise<number> {
   const docs = readManifests(files);
@@ -68,11 +109,27 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
   const seed = Number(opts.seed);
   const quota = Number(opts.etcdQuotaBackendBytes ?? 0);
   const cluster = createCluster({ nodes: Number(opts.nodes), seed, clock: "simulated", ...(quota > 0 ? { etcdQuotaBackendBytes: quota } : {}) });
+  const applied: AppliedRef[] = [];
+  const refused: string[] = [];
   try {
+    // as kubectl apply: an object the server refuses does not stop the others; its error is told
+    // after them, and the command then fails
     for (const { obj, source } of objs) {
-      const [r] = await cluster.apply([obj], source);
+      let r: ApplyResult | undefined;
+      // kubectl creates what it cannot get and patches what it can
+      const existed = liveObjectExists(cluster, obj);
+      try {
+        [r] = await cluster.apply([obj], source);
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        refused.push(...applyErrorLines(e, existed ? "patching" : "creating", source));
+        continue;
+      }
+      applied.push({ kind: r!.kind, name: r!.name, ...(r!.namespace !== undefined ? { namespace: r!.namespace } : {}) });
       if (!opts.output || opts.output === "wide") io.err(`${appliedName(r!.kind, r!.name)} ${r!.action}`);
     }
+    for (const line of refused) io.err(line);
+    if (applied.length === 0 && refused.length > 0) return 1;
     await cluster.settle();
     const more = Number(opts.advance ?? 0);
     if (!(more >= 0)) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 400, reason: "BadRequest", message: `--advance must be a number of seconds, not "${opts.advance}"` });
@@ -80,12 +137,12 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
       cluster.advance(more * 1000);
       await cluster.settle();
     }
-    printCluster(cluster, opts.output, io.out);
+    printCluster(cluster, opts.output, io.out, applied);
     if (opts.trace) writeFileSync(opts.trace, cluster.runtime.traceJsonl());
     if (opts.traceDiagram) {
       writeFileSync(opts.traceDiagram, "```mermaid\n" + traceToSequenceDiagram([...cluster.trace()], { title: `podflow simulate ${files.join(" ")} --seed ${seed}` }) + "\n```\n");
     }
-    return 0;
+    return refused.length > 0 ? 1 : 0;
   } finally {
     await cluster.stop();
   }

@@ -23,7 +23,7 @@ import { Runtime } from "./runtime.js";
 import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
 import { TokenSigner } from "./tokensigner.js";
-import { ApiError, conversionOf, parseManifests, precheck } from "./manifests.js";
+import { ApiError, conversionOf, decodeError, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
 // networking views
 import { Rng } from "../machines/common/prng.js";
@@ -368,6 +368,8 @@ export class Cluster {
   }
 
   private async applyOne(obj: any, r: ResourceInfo): Promise<ApplyResult> {
+    const undecodable = decodeError(obj, r);
+    if (undecodable) throw undecodable;
     const namespace = r.namespaced ? obj.metadata?.namespace ?? "default" : undefined;
     const desired = structuredClone(obj);
     const lastApplied = JSON.stringify(desired);

@@ -5,6 +5,7 @@ import { parseAllDocuments } from "yaml";
 import type { Status } from "kubernetes-types/meta/v1";
 import { resourceForKind, apiVersionOf, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { alternateVersion, type Conversion } from "../machines/apiserver/conversion.js";
+import { decodeTyped, hasSchema, versionedTypeKey } from "../machines/apiserver/schema/decode.js";
 
 /** An error with the Status a client would print. */
 export class ApiError extends Error {
@@ -63,6 +64,22 @@ export function conversionOf(obj: any, r: ResourceInfo): Conversion | undefined 
   if (obj.apiVersion === apiVersionOf(r)) return undefined;
   const [group, version] = obj.apiVersion.includes("/") ? obj.apiVersion.split("/", 2) : ["", obj.apiVersion];
   return group === r.group ? alternateVersion(r, version) : undefined;
+}
+
+/**
+ * The API server's decoding of an applied object into its Go type, as kubectl apply sends it
+ * (fieldValidation=Strict, kubectl's default): a value of the wrong type or an unknown field is
+ * refused with 400 BadRequest, worded as the REST handler's transformDecodeError words it.
+ */
+export function decodeError(obj: any, r: ResourceInfo): ApiError | undefined {
+  const typeKey = typeof obj.apiVersion === "string" ? versionedTypeKey(obj.apiVersion, r.kind) : undefined;
+  if (typeKey === undefined && !hasSchema(r.kind)) return undefined;
+  const res = decodeTyped(r.kind, obj, typeKey);
+  const version = String(obj.apiVersion ?? r.version).split("/").pop();
+  const head = `${r.kind} in version "${version}" cannot be handled as a ${r.kind}`;
+  const message = !res.ok ? `${head}: ${res.error}` : res.strictErrors.length > 0 ? `${head}: strict decoding error: ${res.strictErrors.join(", ")}` : undefined;
+  if (message === undefined) return undefined;
+  return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "BadRequest", code: 400 });
 }
 
 /** Checks what kubectl checks before sending: a kind it can map, and a name (apply needs one). */

@@ -289,6 +289,21 @@ describe("status (updateDaemonSetStatus)", () => {
   });
 });
 
+describe("the status written (storeDaemonSetStatus)", () => {
+  // apps/v1 DaemonSetStatus: currentNumberScheduled, numberMisscheduled, desiredNumberScheduled and
+  // numberReady are always written; updatedNumberScheduled, numberAvailable, numberUnavailable and
+  // observedGeneration are `json:",omitempty"`, so a zero is not.
+  it("a fully available DaemonSet shows numberMisscheduled 0 and no numberUnavailable", () => {
+    const ds = newDaemonSet();
+    const got = L.nextStatus(ds, { desiredNumberScheduled: 3, currentNumberScheduled: 3, numberMisscheduled: 0, numberReady: 3, updatedNumberScheduled: 3, numberAvailable: 3, numberUnavailable: 0 }, true);
+    expect(got).toEqual({ desiredNumberScheduled: 3, currentNumberScheduled: 3, numberMisscheduled: 0, numberReady: 3, updatedNumberScheduled: 3, numberAvailable: 3, observedGeneration: ds.metadata!.generation ?? 0 });
+  });
+  it("a DaemonSet with no pod ready yet writes none of the omitempty counts", () => {
+    const got = L.nextStatus(newDaemonSet(), { desiredNumberScheduled: 2, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 0, numberAvailable: 0, numberUnavailable: 2 }, false);
+    expect(got).toEqual({ desiredNumberScheduled: 2, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0, numberUnavailable: 2 });
+  });
+});
+
 describe("history (constructHistory, cleanupHistory)", () => {
   it("creates revision 1 named <ds>-<hash> holding the template, then finds it current", () => {
     const ds = newDaemonSet();

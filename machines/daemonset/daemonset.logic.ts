@@ -451,9 +451,14 @@ export function statusUpToDate(ds: DaemonSet, c: DaemonSetCounts): boolean {
   return (Object.keys(c) as (keyof DaemonSetCounts)[]).every((k) => (s[k] ?? 0) === c[k]) && (s.observedGeneration ?? 0) >= (ds.metadata?.generation ?? 0);
 }
 
+/** DaemonSetStatus fields that are `json:",omitempty"`: not written when zero (the other counts always are). */
+const omitEmptyStatusKeys = ["updatedNumberScheduled", "numberAvailable", "numberUnavailable", "observedGeneration"] as const;
+
 /** The status written: the counts, and observedGeneration when the sync acted on this generation. */
 export function nextStatus(ds: DaemonSet, c: DaemonSetCounts, updateObservedGen: boolean): DaemonSetStatus {
-  return { ...(ds.status ?? {}), ...c, ...(updateObservedGen ? { observedGeneration: ds.metadata?.generation ?? 0 } : {}) } as DaemonSetStatus;
+  const next: Record<string, unknown> = { ...(ds.status ?? {}), ...c, ...(updateObservedGen ? { observedGeneration: ds.metadata?.generation ?? 0 } : {}) };
+  for (const k of omitEmptyStatusKeys) if (next[k] === 0) delete next[k];
+  return next as unknown as DaemonSetStatus;
 }
 
 // ---------- the pods it creates (CreatePodTemplate, ReplaceDaemonSetPodNodeNameNodeAffinity) ----------

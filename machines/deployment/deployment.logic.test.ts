@@ -230,7 +230,9 @@ describe("syncDeploymentStatus", () => {
     const d = deploy(3);
     const newRS = rset("nginx-6b7f675859", 3);
     const s = syncDeploymentStatus(d, [newRS], newRS, T0);
-    expect(s).toMatchObject({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: 0, observedGeneration: 1 });
+    expect(s).toMatchObject({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1 });
+    // unavailableReplicas is `json:",omitempty"` (apps/v1 DeploymentStatus): zero is not written
+    expect(s).not.toHaveProperty("unavailableReplicas");
     expect(s.conditions).toEqual([
       { type: "Available", status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability.", lastUpdateTime: at(0), lastTransitionTime: at(0) },
       { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: 'ReplicaSet "nginx-6b7f675859" has successfully progressed.', lastUpdateTime: at(0), lastTransitionTime: at(0) },

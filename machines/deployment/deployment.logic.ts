@@ -611,17 +611,24 @@ function removeCondition(conds: readonly DeploymentCondition[], type: string): D
   return conds.filter((c) => c.type !== type);
 }
 
+/** The object without its zero-valued counts: what encoding/json writes for omitempty integers. */
+export function omitZeros<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== 0 && v !== undefined)) as T;
+}
+
 /** Counts over the ReplicaSets and the Available condition (calculateStatus). */
 export function calculateStatus(d: Deployment, allRSs: readonly (ReplicaSet | undefined)[], newRS: ReplicaSet | undefined, nowMs: number): DeploymentStatus {
   const available = sumStatus(allRSs, "availableReplicas");
-  const status: DeploymentStatus = {
+  // every count is `json:",omitempty"` in DeploymentStatus: a zero is not written (a Deployment
+  // scaled to 0 shows only observedGeneration and its conditions)
+  const status: DeploymentStatus = omitZeros({
     observedGeneration: d.metadata?.generation,
     replicas: sumStatus(allRSs, "replicas"),
     updatedReplicas: sumStatus([newRS], "replicas"),
     readyReplicas: sumStatus(allRSs, "readyReplicas"),
     availableReplicas: available,
     unavailableReplicas: Math.max(0, sumSpec(allRSs) - available),
-  };
+  });
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
   let conds = [...(d.status?.conditions ?? [])];
   conds = available >= desiredReplicas(d) - maxUnavailable(d)

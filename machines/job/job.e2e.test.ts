@@ -325,7 +325,7 @@ spec:
 
 describe("backoffLimitPerIndex", () => {
   // kubernetes/website content/en/examples/controllers/job-backoff-limit-per-index-example.yaml,
-  // with busybox's sh in place of python (podflow's python image runs no script); the docs show
+  // with busybox's sh in place of python; the docs show
   // completedIndexes 1,3,5,7,9, failedIndexes 0,2,4,6,8, succeeded 5, failed 10, FailedIndexes
   it("retries each failing index once, then marks it failed; once every index is done the Job fails with FailedIndexes", async () => {
     const c = cluster();
@@ -382,6 +382,59 @@ spec:
     await c.settle();
     const job = c.get("Job", "many-fail");
     expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "MaxFailedIndexesExceeded", message: "Job has exceeded the specified maximal number of failed indexes" });
+  });
+});
+
+describe("the docs' job-backoff-limit-per-index-failindex.yaml, unchanged", () => {
+  // tasks/job/pod-failure-policy: index 0 (exit 1) is retried once, index 1 (exit 42, the
+  // FailIndex rule) is not; "failedIndexes shows 0,1 ... the number of failed Pods equals 3".
+  it("fails with FailedIndexes: failedIndexes 0,1, completedIndexes 2,3, failed 3, two pods of index 0 and one of index 1", async () => {
+    const c = cluster();
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: job-backoff-limit-per-index-failindex
+spec:
+  completions: 4
+  parallelism: 2
+  completionMode: Indexed
+  backoffLimitPerIndex: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: docker.io/library/python:3
+        command:
+          - python3
+          - -c
+          - |
+            import os, sys
+            index = int(os.environ.get("JOB_COMPLETION_INDEX"))
+            if index == 0:
+              sys.exit(1)
+            elif index == 1:
+              sys.exit(42)
+            else:
+              sys.exit(0)
+  backoffLimit: 6
+  podFailurePolicy:
+    rules:
+    - action: FailIndex
+      onExitCodes:
+        containerName: main
+        operator: In
+        values: [42]
+`);
+    await c.settle();
+    c.advance(120_000);
+    await c.settle();
+    const job = c.get("Job", "job-backoff-limit-per-index-failindex");
+    expect(job.status).toMatchObject({ failedIndexes: "0,1", completedIndexes: "2,3", failed: 3, succeeded: 2 });
+    expect(condition(job, "Failed")).toMatchObject({ status: "True", reason: "FailedIndexes" });
+    const indexes = podsOf(c, "job-backoff-limit-per-index-failindex").map((p: any) => p.metadata.annotations["batch.kubernetes.io/job-completion-index"]).sort();
+    expect(indexes).toEqual(["0", "0", "1", "2", "3"]);
   });
 });
 

@@ -46,7 +46,11 @@ describe("completed indexes (indexed_job_utils.go)", () => {
   const rows: [string, number[], string][] = [
     ["No index is the empty string.", [], ""],
     ["Consecutive indexes make an interval.", [0, 1, 2], "0-2"],
-    ["Gaps separate intervals and single indexes.", [4, 0, 1, 7, 8, 2], "0-2,4,7-8"],
+    ["Gaps separate intervals and single indexes.", [4, 0, 1, 7, 8, 2], "0-2,4,7,8"],
+    // orderedIntervals.String (pkg/controller/job/indexed_job_utils.go) joins a run of two with a
+    // comma; the docs' backoffLimitPerIndex example shows completedIndexes "2,3", failedIndexes "0,1".
+    ["Two consecutive indexes are written with a comma, not as an interval.", [2, 3], "2,3"],
+    ["A run of two after an interval stays two numbers.", [0, 1, 2, 5, 6], "0-2,5,6"],
   ];
   it.each(rows)("%s", (_n, xs, want) => {
     expect(L.formatIndexes(new Set(xs))).toBe(want);
@@ -149,6 +153,56 @@ describe("podFailurePolicy (pod_failure_policy.go)", () => {
   it("a FailJob match writes FailureTarget with reason PodFailurePolicy before backoffLimit is looked at", () => {
     const p = sync(job({ backoffLimit: 6, podFailurePolicy: policy, podReplacementPolicy: "Failed" }, { startTime: at(0) }), [failedWith(42)]);
     expect(p.status?.conditions?.map((c) => `${c.type} ${c.reason}`)).toEqual(["FailureTarget PodFailurePolicy"]);
+  });
+});
+
+describe("podFailurePolicy FailIndex with backoffLimitPerIndex (indexed_job_utils.go isIndexFailed)", () => {
+  // The docs' controllers/job-backoff-limit-per-index-failindex.yaml: exit 42 matches FailIndex,
+  // its index fails at once without the retry backoffLimitPerIndex 1 would give; the failure is
+  // still counted (status.failed).
+  const failIndexJob = job({
+    completionMode: "Indexed", completions: 4, parallelism: 2, backoffLimitPerIndex: 1, podReplacementPolicy: "Failed",
+    podFailurePolicy: { rules: [{ action: "FailIndex", onExitCodes: { containerName: "c", operator: "In", values: [42] } }] },
+  } as any, { startTime: at(0) });
+  const exited = (index: number, code: number) => {
+    const p = pod("Failed", { index, finishedS: 5 });
+    p.status!.containerStatuses![0]!.state!.terminated!.exitCode = code;
+    return p;
+  };
+  it("matchPodFailurePolicy says a FailIndex match counts and fails the index", () => {
+    expect(L.matchPodFailurePolicy(failIndexJob.spec!.podFailurePolicy, exited(1, 42))).toEqual({ countFailed: true, failIndex: true });
+  });
+  it("an index whose pod matched FailIndex is in failedIndexes after its first failure and is not recreated", () => {
+    const p = sync(failIndexJob, [exited(1, 42)], 6);
+    expect(p.status?.failedIndexes).toBe("1");
+    expect(p.create).not.toContain(1);
+  });
+  it("an index failing with another code is retried once, as backoffLimitPerIndex 1 allows", () => {
+    const p = sync(failIndexJob, [exited(0, 1)], 100);
+    expect(p.status?.failedIndexes).toBe("");
+    expect(p.create).toContain(0);
+  });
+});
+
+describe("successPolicy (success_policy.go matchSuccessPolicy)", () => {
+  // Rows after success_policy_test.go and the docs' controllers/job-success-policy.yaml
+  // (succeededIndexes "0,2-3", succeededCount 1): one of indexes 0, 2, 3 succeeding is enough.
+  const rows: [string, any, number[], string | undefined][] = [
+    ["No succeeded index matches nothing.", { rules: [{ succeededCount: 1 }] }, [], undefined],
+    ["Index 2 of 0,2-3 with succeededCount 1 meets rule 0.", { rules: [{ succeededIndexes: "0,2-3", succeededCount: 1 }] }, [2], "Matched rules at index 0"],
+    ["Index 1 is outside 0,2-3: no rule met.", { rules: [{ succeededIndexes: "0,2-3", succeededCount: 1 }] }, [1], undefined],
+    ["succeededIndexes alone needs every listed index.", { rules: [{ succeededIndexes: "0-2" }] }, [0, 2], undefined],
+    ["succeededIndexes alone is met when all listed indexes succeeded.", { rules: [{ succeededIndexes: "0-2" }] }, [0, 1, 2, 5], "Matched rules at index 0"],
+    ["succeededCount alone counts every succeeded index; the second rule is named.", { rules: [{ succeededIndexes: "7" }, { succeededCount: 2 }] }, [3, 4], "Matched rules at index 1"],
+  ];
+  it.each(rows)("%s", (_n, policy, succeeded, want) => expect(L.matchSuccessPolicy(policy, 10, new Set(succeeded))).toBe(want));
+  it("a Job meeting its successPolicy gets SuccessCriteriaMet (reason SuccessPolicy) and its running pods are deleted", () => {
+    const j = job({ completionMode: "Indexed", completions: 4, parallelism: 4, successPolicy: { rules: [{ succeededIndexes: "0,2-3", succeededCount: 1 }] }, podReplacementPolicy: "TerminatingOrFailed" } as any, { startTime: at(0) });
+    const running = [pod("Running", { index: 0 }), pod("Running", { index: 1 }), pod("Running", { index: 3 })];
+    const p = sync(j, [pod("Succeeded", { index: 2, finishedS: 5 }), ...running], 6);
+    expect(p.status?.conditions?.map((c) => `${c.type} ${c.reason} ${c.message}`)).toEqual(["SuccessCriteriaMet SuccessPolicy Matched rules at index 0"]);
+    expect(p.delete.map((x) => x.metadata?.uid)).toEqual(running.map((x) => x.metadata?.uid));
+    expect(p.create).toEqual([]);
   });
 });
 

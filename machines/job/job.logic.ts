@@ -34,6 +34,7 @@ export const REASON_MAX_FAILED_INDEXES_EXCEEDED = "MaxFailedIndexesExceeded";
 export const MESSAGE_MAX_FAILED_INDEXES_EXCEEDED = "Job has exceeded the specified maximal number of failed indexes";
 export const REASON_COMPLETIONS_REACHED = "CompletionsReached";
 export const MESSAGE_COMPLETIONS_REACHED = "Reached expected number of succeeded pods";
+export const REASON_SUCCESS_POLICY = "SuccessPolicy";
 
 /** The pod failures since the last success, for the pod-failure back-off (backoffRecord). */
 export interface BackoffRecord {
@@ -112,9 +113,10 @@ function matchExitCodes(p: Pod, req: ExitCodes): { name: string; exitCode: numbe
 /**
  * matchPodFailurePolicy: the first rule a failed pod matches decides. Ignore: not counted toward
  * backoffLimit; Count: counted; FailJob: counted, and the Job fails with this message; FailIndex
- * needs backoffLimitPerIndex (not modelled) and counts. No rule matched: counted.
+ * (allowed only with backoffLimitPerIndex): counted, and the pod's index fails at once, without
+ * retry (isIndexFailed in indexed_job_utils.go). No rule matched: counted.
  */
-export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, p: Pod): { countFailed: boolean; failJobMessage?: string } {
+export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, p: Pod): { countFailed: boolean; failJobMessage?: string; failIndex?: true } {
   for (const [i, rule] of (policy?.rules ?? []).entries()) {
     let what: string | undefined;
     if (rule.onExitCodes) {
@@ -127,6 +129,7 @@ export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, p: P
     if (what === undefined) continue;
     if (rule.action === "Ignore") return { countFailed: false };
     if (rule.action === "FailJob") return { countFailed: true, failJobMessage: what };
+    if (rule.action === "FailIndex") return { countFailed: true, failIndex: true };
     return { countFailed: true };
   }
   return { countFailed: true };
@@ -147,17 +150,44 @@ export function parseIndexes(s: string | undefined, completions: number): Set<nu
   return out;
 }
 
-/** status.completedIndexes from a set: ascending, consecutive runs as intervals (succeededIndexes.String). */
+/**
+ * status.completedIndexes from a set: ascending, runs of three or more as intervals; a run of
+ * two is written "2,3", as orderedIntervals.String in indexed_job_utils.go does.
+ */
 export function formatIndexes(set: ReadonlySet<number>): string {
   const xs = [...set].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < xs.length; ) {
     let j = i;
     while (j + 1 < xs.length && xs[j + 1] === xs[j]! + 1) j++;
-    parts.push(j === i ? `${xs[i]}` : `${xs[i]}-${xs[j]}`);
+    parts.push(j === i ? `${xs[i]}` : `${xs[i]}${j === i + 1 ? "," : "-"}${xs[j]}`);
     i = j + 1;
   }
   return parts.join(",");
+}
+
+// ---------- successPolicy (success_policy.go) ----------
+
+type SuccessPolicy = NonNullable<NonNullable<Job["spec"]>["successPolicy"]>;
+
+/**
+ * matchSuccessPolicy: the message of the first rule the succeeded indexes meet ("Matched rules at
+ * index 0"), or undefined. A rule with succeededIndexes needs all of them, or succeededCount of
+ * them when that is set; a rule with only succeededCount needs that many succeeded indexes.
+ */
+export function matchSuccessPolicy(policy: SuccessPolicy | undefined, completions: number, succeeded: ReadonlySet<number>): string | undefined {
+  if (!policy || succeeded.size === 0) return undefined;
+  for (const [i, rule] of (policy.rules ?? []).entries()) {
+    const count = rule.succeededCount ?? undefined;
+    if (rule.succeededIndexes !== undefined && rule.succeededIndexes !== null) {
+      const required = parseIndexes(rule.succeededIndexes, completions);
+      // an unparsable or out-of-range list requires nothing and matches nothing
+      if (required.size === 0) continue;
+      const met = [...required].filter((ix) => succeeded.has(ix)).length;
+      if (met === required.size || (count !== undefined && met >= count)) return `Matched rules at index ${i}`;
+    } else if (count !== undefined && succeeded.size >= count) return `Matched rules at index ${i}`;
+  }
+  return undefined;
 }
 
 // ---------- back-off ----------
@@ -295,10 +325,11 @@ export function firstPendingIndexes(n: number, completions: number, done: Readon
   return out;
 }
 
-/** One index's failures under backoffLimitPerIndex: how many, and when the last one finished. */
+/** One index's failures under backoffLimitPerIndex: how many, when the last one finished, whether a FailIndex rule matched one. */
 export interface IndexFailures {
   count: number;
   lastMs: number;
+  failIndex?: true;
 }
 
 /** Per index: the failures of its counted failed pods (annotation of failures before it, plus one). */
@@ -306,11 +337,14 @@ export function indexFailures(job: Job, pods: readonly Pod[], now: number): Map<
   const out = new Map<number, IndexFailures>();
   for (const p of pods) {
     const ix = completionIndex(p);
-    if (ix === undefined || !isPodFailed(p, job) || !matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed) continue;
+    if (ix === undefined || !isPodFailed(p, job)) continue;
+    const match = matchPodFailurePolicy(job.spec?.podFailurePolicy, p);
+    if (!match.countFailed) continue;
     const before = Number(p.metadata?.annotations?.[JOB_INDEX_FAILURE_COUNT_ANNOTATION] ?? "0");
     const count = (Number.isSafeInteger(before) && before >= 0 ? before : 0) + 1;
     const prev = out.get(ix);
-    out.set(ix, { count: Math.max(prev?.count ?? 0, count), lastMs: Math.max(prev?.lastMs ?? 0, finishedMs(p, now)) });
+    const failIndex = prev?.failIndex ?? match.failIndex;
+    out.set(ix, { count: Math.max(prev?.count ?? 0, count), lastMs: Math.max(prev?.lastMs ?? 0, finishedMs(p, now)), ...(failIndex ? { failIndex } : {}) });
   }
   return out;
 }
@@ -403,7 +437,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const perIndex = indexed && spec.backoffLimitPerIndex !== undefined && spec.backoffLimitPerIndex !== null;
   const perIndexFailures = perIndex ? indexFailures(job, pods, now) : new Map<number, IndexFailures>();
   const failedIndexes = perIndex ? parseIndexes(st.failedIndexes ?? "", completions ?? 0) : new Set<number>();
-  for (const [ix, f] of perIndexFailures) if (f.count > spec.backoffLimitPerIndex! && !c.done.has(ix) && ix < (completions ?? 0)) failedIndexes.add(ix);
+  for (const [ix, f] of perIndexFailures) if ((f.failIndex || f.count > spec.backoffLimitPerIndex!) && !c.done.has(ix) && ix < (completions ?? 0)) failedIndexes.add(ix);
   const succeededCount = indexed ? c.done.size : c.succeeded + c.uncounted.succeeded.length;
 
   // the finished condition: kept from an earlier sync, or decided now
@@ -415,6 +449,11 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && failedIndexes.size > spec.maxFailedIndexes) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
   else if (failedCount > (spec.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) target = { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
+  else if (indexed && completions !== undefined) {
+    // after every failure check, as syncJob orders them: a successPolicy rule met ends the Job a success
+    const matched = matchSuccessPolicy(spec.successPolicy, completions, c.done);
+    if (matched !== undefined) target = { type: "SuccessCriteriaMet", reason: REASON_SUCCESS_POLICY, message: matched };
+  }
 
   if (!target) {
     if (suspended) {

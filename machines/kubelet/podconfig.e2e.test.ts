@@ -347,6 +347,50 @@ spec:
     expect(out[0]).toBe("very");
     expect(out[out.length - 1]).toBe("extremely");
   });
+
+  // The docs' pods/storage/projected-secret-downwardapi-configmap.yaml before mysecret and
+  // myconfigmap exist: the projected plugin's collectData (pkg/volume/projected/projected.go) goes
+  // through every source and returns utilerrors.NewAggregate of their errors, "[a, b]" for two.
+  it("a projected volume missing a Secret and a ConfigMap names both in one FailedMount", async () => {
+    const c = await cluster();
+    await c.apply(`
+apiVersion: v1
+kind: Pod
+metadata:
+  name: volume-test
+spec:
+  containers:
+  - command: ["sleep", "3600"]
+    image: busybox:1.28
+    name: container-test
+    volumeMounts:
+    - mountPath: /projected-volume
+      name: all-in-one
+      readOnly: true
+  volumes:
+  - name: all-in-one
+    projected:
+      sources:
+      - secret:
+          items:
+          - key: username
+            path: my-group/my-username
+          name: mysecret
+      - downwardAPI:
+          items:
+          - fieldRef:
+              fieldPath: metadata.labels
+            path: labels
+      - configMap:
+          items:
+          - key: config
+            path: my-group/my-config
+          name: myconfigmap
+`);
+    await c.settle();
+    const mount = c.events().filter((e: any) => e.involvedObject.name === "volume-test" && e.reason === "FailedMount");
+    expect(mount[0]?.message).toBe('MountVolume.SetUp failed for volume "all-in-one" : [secret "mysecret" not found, configmap "myconfigmap" not found]');
+  });
 });
 
 describe("kubectl set image on a pod", () => {

@@ -111,11 +111,19 @@ function downwardFiles(ctx: KubeletContext, w: PodWorker, items: DownwardAPIVolu
   return out;
 }
 
+/** utilerrors.NewAggregate(errs).Error(): one message as it is, several (each once) as "[a, b]". */
+export function aggregateMessage(messages: readonly string[]): string {
+  const seen = [...new Set(messages)];
+  return seen.length === 1 ? seen[0]! : `[${seen.join(", ")}]`;
+}
+
 // The projected plugin: each source's files in one directory; the token is the kubelet's TokenRequest.
+// A source that fails does not stop the others: collectData gathers every error into one aggregate.
 function projectedFiles(ctx: KubeletContext, w: PodWorker, v: Volume): VolumeFiles {
   const pod = view(w.pod);
   const ns = pod.metadata?.namespace ?? "default";
   const out: Record<string, string> = {};
+  const errors: string[] = [];
   for (const s of v.projected?.sources ?? []) {
     let got: VolumeFiles = filesOf({});
     if (s.serviceAccountToken) got = filesOf({ [s.serviceAccountToken.path]: serviceAccountToken(ns, pod.spec?.serviceAccountName || "default", w.uid) });
@@ -123,10 +131,11 @@ function projectedFiles(ctx: KubeletContext, w: PodWorker, v: Volume): VolumeFil
     else if (s.configMap) got = keyFiles(ctx, "configmaps", ns, s.configMap.name ?? "", s.configMap.items, s.configMap.optional === true);
     else if (s.secret) got = keyFiles(ctx, "secrets", ns, s.secret.name ?? "", s.secret.items, s.secret.optional === true);
     else if (s.downwardAPI) got = filesOf(downwardFiles(ctx, w, s.downwardAPI.items ?? []));
-    if (got.kind !== "files") return got;
-    Object.assign(out, got.files);
+    if (got.kind === "notSynced") return got;
+    if (got.kind === "error") errors.push(got.message);
+    else Object.assign(out, got.files);
   }
-  return filesOf(out);
+  return errors.length > 0 ? { kind: "error", message: aggregateMessage(errors) } : filesOf(out);
 }
 
 function rootCAFiles(items: KeyToPath[] | undefined): Record<string, string> {

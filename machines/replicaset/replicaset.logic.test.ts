@@ -186,12 +186,15 @@ describe("newPodFromTemplate", () => {
 });
 
 describe("calculateStatus (TestCalculateStatus, TestCalculateStatusConditions)", () => {
+  // The counts as stored: ReplicaSetStatus writes replicas always and fullyLabeledReplicas,
+  // readyReplicas, availableReplicas only when not zero (`json:",omitempty"`, apps/v1 types.go).
   it.each([
-    ["1 fully labelled pod", rs(), [pod()], { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 0, availableReplicas: 0 }],
-    ["1 not fully labelled pod", rs(), [pod({ labels: { app: "web" } })], { replicas: 1, fullyLabeledReplicas: 0, readyReplicas: 0, availableReplicas: 0 }],
-    ["2 fully labelled pods", rs(), [pod(), pod()], { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 0, availableReplicas: 0 }],
+    ["1 fully labelled pod", rs(), [pod()], { replicas: 1, fullyLabeledReplicas: 1 }],
+    ["1 not fully labelled pod", rs(), [pod({ labels: { app: "web" } })], { replicas: 1 }],
+    ["2 fully labelled pods", rs(), [pod(), pod()], { replicas: 2, fullyLabeledReplicas: 2 }],
     ["1 ready pod with minReadySeconds 0 is available", rs(), [pod({ ready: true, readyAt: 0 })], { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 1 }],
-    ["1 pod ready for less than minReadySeconds is not available", rs({ minReadySeconds: 3600 }), [pod({ ready: true, readyAt: 0 })], { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 0 }],
+    ["1 pod ready for less than minReadySeconds is not available", rs({ minReadySeconds: 3600 }), [pod({ ready: true, readyAt: 0 })], { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1 }],
+    ["no pod leaves replicas 0 written and no other count", rs(), [], { replicas: 0 }],
   ])("%s", (_n, r, pods, want) => {
     expect(calculateStatus(r, pods, undefined, T0 + 10_000)).toEqual({ ...want, observedGeneration: 3 });
   });

@@ -412,9 +412,11 @@ export function statusFromCounts(rs: ReplicaSet, counts: ReplicaCounts, manageEr
   } else if (manageErr === undefined && hasFailure) {
     conditions = conditions.filter((c) => c.type !== "ReplicaFailure");
   }
+  // ReplicaSetStatus: replicas is always written; the other counts are `json:",omitempty"`
   const status: ReplicaSetStatus = {
-    replicas, fullyLabeledReplicas: fully, readyReplicas: ready, availableReplicas: available,
-    observedGeneration: rs.metadata?.generation,
+    replicas,
+    ...(fully ? { fullyLabeledReplicas: fully } : {}), ...(ready ? { readyReplicas: ready } : {}), ...(available ? { availableReplicas: available } : {}),
+    ...(rs.metadata?.generation ? { observedGeneration: rs.metadata.generation } : {}),
   };
   if (conditions.length) status.conditions = conditions;
   return status;

@@ -148,7 +148,10 @@ describe.each(Object.keys(kinds) as Kind[])("%s controller machine paths (model-
             observedGeneration: set.metadata?.generation,
           };
           const shown = write ? write.body.status : set.status ?? {};
-          expect(shown).toMatchObject(status);
+          // ReplicaSetStatus writes replicas always, its other counts only when not zero (omitempty)
+          const written = Object.fromEntries(Object.entries(status).filter(([k, v]) => k === "replicas" || (v !== 0 && v !== undefined)));
+          const counts = Object.fromEntries(Object.keys(status).filter((k) => k in shown).map((k) => [k, shown[k]]));
+          expect(counts).toEqual(written);
           // calculateStatus: a failed manageReplicas adds ReplicaFailure, its reason from the pod count at status time
           // (short: FailedCreate, over: FailedDelete), its message the error's; one already there is kept; a clean one removes it.
           const failure = (shown.conditions ?? []).filter((c: any) => c.type === "ReplicaFailure");

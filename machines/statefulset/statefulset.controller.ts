@@ -178,7 +178,7 @@ export function syncStatefulSet(ctx: StatefulSetControllerContext, key: string, 
   for (const op of update.ops) runOp(ctx, fx, key, set, op, now);
   const status = L.completeRollingUpdate(set, update.status);
   if (L.inconsistentStatus(set, status)) {
-    req(ctx, fx, key, { verb: "update", group: "apps", resource: "statefulsets", subresource: "status", namespace: ns, name: set.metadata?.name, body: { ...set, status } }, "status");
+    req(ctx, fx, key, { verb: "update", group: "apps", resource: "statefulsets", subresource: "status", namespace: ns, name: set.metadata?.name, body: { ...set, status: L.writtenStatus(status) } }, "status");
   }
   for (const name of L.historyToDelete(set, claim.claimed, revisions, plan.current.metadata?.name ?? "", plan.update.metadata?.name ?? "")) {
     req(ctx, fx, key, { verb: "delete", group: "apps", resource: "controllerrevisions", namespace: ns, name }, "delete-revision");

@@ -111,6 +111,15 @@ describe("claim owners by retention policy (TestIsClaimOwnerUpToDate, TestUpdate
   });
 });
 
+describe("the status as written (apps/v1 StatefulSetStatus json tags)", () => {
+  // replicas and availableReplicas are always written; readyReplicas, currentReplicas and
+  // updatedReplicas are omitempty, so a StatefulSet whose pod is not ready yet shows no readyReplicas.
+  it("a zero readyReplicas is left out, a zero availableReplicas is kept", () => {
+    const st = { observedGeneration: 1, replicas: 1, readyReplicas: 0, availableReplicas: 0, currentReplicas: 1, updatedReplicas: 1, currentRevision: "web-1", updateRevision: "web-1", collisionCount: 0 };
+    expect(L.writtenStatus(st)).toEqual({ observedGeneration: 1, replicas: 1, availableReplicas: 0, currentReplicas: 1, updatedReplicas: 1, currentRevision: "web-1", updateRevision: "web-1", collisionCount: 0 });
+  });
+});
+
 describe("completeRollingUpdate (TestCompleteRollingUpdate)", () => {
   const st = { replicas: 3, readyReplicas: 3, updatedReplicas: 3, currentReplicas: 0, currentRevision: "foo-1", updateRevision: "foo-2" };
   it("completes when every replica is updated and ready", () => {

@@ -459,6 +459,16 @@ export function completeRollingUpdate(set: StatefulSet, st: StatefulSetStatus): 
   return st;
 }
 
+/**
+ * The status as written: StatefulSetStatus's readyReplicas, currentReplicas and updatedReplicas
+ * are `json:",omitempty"` (replicas and availableReplicas are always written), so a zero is left out.
+ */
+export function writtenStatus(st: StatefulSetStatus): StatefulSetStatus {
+  const out: Record<string, unknown> = { ...st };
+  for (const k of ["readyReplicas", "currentReplicas", "updatedReplicas"] as const) if (out[k] === 0) delete out[k];
+  return out as unknown as StatefulSetStatus;
+}
+
 /** inconsistentStatus: the computed status differs from the stored one (or observes a newer generation). */
 export function inconsistentStatus(set: StatefulSet, st: StatefulSetStatus): boolean {
   const s: StatefulSetStatus = set.status ?? { replicas: 0 };

@@ -101,6 +101,29 @@ describe("mutate on Pod create", () => {
     expect(mutate(p, create).spec.terminationGracePeriodSeconds).toBe(1);
   });
 
+  // applyAppArmorVersionSkew (pkg/registry/core/pod/strategy.go, the docs' tutorials/security/apparmor):
+  // the deprecated annotation and the appArmorProfile field are synced on create.
+  describe("the AppArmor annotation and field are kept in step", () => {
+    const KEY = "container.apparmor.security.beta.kubernetes.io/c";
+    const rows: [string, any, any, any, any][] = [
+      ["an annotation without a field sets the container's field", { [KEY]: "localhost/k8s-apparmor-example-deny-write" }, undefined, undefined,
+        { annotation: "localhost/k8s-apparmor-example-deny-write", container: { type: "Localhost", localhostProfile: "k8s-apparmor-example-deny-write" } }],
+      ["a container field without an annotation adds the annotation", {}, { type: "RuntimeDefault" }, undefined, { annotation: "runtime/default", container: { type: "RuntimeDefault" } }],
+      ["a pod-level field without an annotation adds the annotation to each container", {}, undefined, { type: "Localhost", localhostProfile: "p1" }, { annotation: "localhost/p1", container: undefined }],
+      ["an annotation the pod-level field already says leaves the container field unset", { [KEY]: "unconfined" }, undefined, { type: "Unconfined" }, { annotation: "unconfined", container: undefined }],
+      ["an annotation naming no profile sets no field", { [KEY]: "localhost/" }, undefined, undefined, { annotation: "localhost/", container: undefined }],
+    ];
+    it.each(rows)("%s", (_n, annotations, containerProfile, podProfile, want) => {
+      const p = basePod() as any;
+      p.metadata.annotations = annotations;
+      if (containerProfile) p.spec.containers[0].securityContext = { appArmorProfile: containerProfile };
+      if (podProfile) p.spec.securityContext = { appArmorProfile: podProfile };
+      const out = mutate(p, create);
+      expect(out.metadata.annotations?.[KEY]).toBe(want.annotation);
+      expect(out.spec.containers[0].securityContext?.appArmorProfile).toEqual(want.container);
+    });
+  });
+
   it("never mutates its input", () => {
     const p = basePod();
     const before = JSON.stringify(p);

@@ -168,9 +168,56 @@ export function admitDefaultTolerationSeconds(pod: Obj): void {
   pod.spec.tolerations = tols.slice();
 }
 
+const APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+
+/** appArmorAnnotationForField: the deprecated annotation's value for a profile ("" for a Localhost one without a name). */
+function appArmorAnnotationForField(profile: Obj): string {
+  if (profile.type === "Unconfined") return "unconfined";
+  if (profile.type === "RuntimeDefault") return "runtime/default";
+  if (profile.type === "Localhost" && typeof profile.localhostProfile === "string") return `localhost/${profile.localhostProfile}`;
+  return "";
+}
+
+/** apparmorFieldForAnnotation: the profile an annotation names, or undefined for one that names none. */
+function appArmorFieldForAnnotation(annotation: string): Obj | undefined {
+  if (annotation === "unconfined") return { type: "Unconfined" };
+  if (annotation === "runtime/default") return { type: "RuntimeDefault" };
+  if (annotation.startsWith("localhost/") && annotation.length > "localhost/".length) return { type: "Localhost", localhostProfile: annotation.slice("localhost/".length) };
+  return undefined;
+}
+
+const sameProfile = (a: Obj | undefined, b: Obj | undefined) => a?.type === b?.type && a?.localhostProfile === b?.localhostProfile;
+
+/**
+ * applyAppArmorVersionSkew (pkg/registry/core/pod/strategy.go): a container's deprecated AppArmor
+ * annotation and its appArmorProfile field are kept in step, so nodes of either age enforce the
+ * same profile. A field (the container's, else the pod's) without an annotation adds the
+ * annotation; an annotation without a container field sets the field, unless the pod-level field
+ * already says the same. Windows pods are left alone.
+ */
+export function applyAppArmorVersionSkew(pod: Obj): void {
+  if (pod.spec?.os?.name === "windows") return;
+  const podProfile: Obj | undefined = pod.spec?.securityContext?.appArmorProfile ?? undefined;
+  for (const key of ["initContainers", "containers", "ephemeralContainers"] as const) {
+    for (const c of pod.spec?.[key] ?? []) {
+      const name = APPARMOR_ANNOTATION_PREFIX + c.name;
+      const annotations = pod.metadata.annotations ?? {};
+      const containerProfile: Obj | undefined = c.securityContext?.appArmorProfile ?? undefined;
+      if (!Object.hasOwn(annotations, name)) {
+        const value = containerProfile ? appArmorAnnotationForField(containerProfile) : podProfile ? appArmorAnnotationForField(podProfile) : "";
+        if (value !== "") pod.metadata.annotations = { ...annotations, [name]: value };
+      } else if (!containerProfile) {
+        const field = appArmorFieldForAnnotation(annotations[name]);
+        if (field && !sameProfile(field, podProfile)) c.securityContext = { ...(c.securityContext ?? {}), appArmorProfile: field };
+      }
+    }
+  }
+}
+
 /** The pod strategy's PrepareForCreate: fresh status (Pending, qosClass), generation 1, scheduling-gated condition. */
 export function preparePodForCreate(pod: Obj): void {
   pod.metadata.generation = 1;
+  applyAppArmorVersionSkew(pod);
   // mutatePodTerminationGracePeriodSeconds: a negative grace period would mean "kill at once"; Kubernetes stores 1.
   if (typeof pod.spec.terminationGracePeriodSeconds === "number" && pod.spec.terminationGracePeriodSeconds < 0) pod.spec.terminationGracePeriodSeconds = 1;
   pod.status = { phase: "Pending", qosClass: podQOSClass(pod) };

@@ -8,6 +8,7 @@ import { parseUrl, strftime } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
 import { hpaExampleRequestNanos } from "../usage.js";
 import { nodetool, readyProbe, runCassandra } from "./cassandra.js";
+import { compilePython, runPython } from "./python.js";
 
 /** What programs need besides the shell: the image, the listener table, the start time, declared ports. */
 export interface ProgramContext {
@@ -581,8 +582,21 @@ function* exitZero(text: string, st: Streams): Gen {
   return 0;
 }
 
-/** python: `-m http.server [port]` serves the working directory; anything else (a REPL with no tty, a script) exits 0. */
+/** Options python3 takes before -c or -m that change nothing here (unbuffered, no .pyc, isolated...). */
+const pythonQuietFlags = new Set(["-u", "-B", "-E", "-I", "-O", "-OO", "-s", "-S", "-q", "-b", "-bb"]);
+
+/**
+ * python: `-c SCRIPT` runs the script when it stays inside the modelled subset (python.ts);
+ * `-m http.server [port]` serves the working directory; anything else (a REPL with no tty, a
+ * script outside the subset or in a file) exits 0.
+ */
 function* python(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  let at = 1;
+  while (at < argv.length && pythonQuietFlags.has(argv[at]!)) at++;
+  if (argv[at] === "-c" && argv[at + 1] !== undefined) {
+    const program = compilePython(argv[at + 1]!);
+    return program === undefined ? 0 : yield* runPython(program, sh, st);
+  }
   const m = argv.indexOf("-m");
   if (m < 0 || argv[m + 1] !== "http.server") return 0;
   const p = Number(argv[m + 2] ?? 8000);
