@@ -74,7 +74,8 @@ export function conversionOf(obj: any, r: ResourceInfo): Conversion | undefined 
 export function decodeError(obj: any, r: ResourceInfo): ApiError | undefined {
   const typeKey = typeof obj.apiVersion === "string" ? versionedTypeKey(obj.apiVersion, r.kind) : undefined;
   if (typeKey === undefined && !hasSchema(r.kind)) return undefined;
-  const res = decodeTyped(r.kind, obj, typeKey);
+  // what kubectl sends is the object's JSON: a key whose value is undefined is not in it
+  const res = decodeTyped(r.kind, JSON.parse(JSON.stringify(obj)), typeKey);
   const version = String(obj.apiVersion ?? r.version).split("/").pop();
   const head = `${r.kind} in version "${version}" cannot be handled as a ${r.kind}`;
   const message = !res.ok ? `${head}: ${res.error}` : res.strictErrors.length > 0 ? `${head}: strict decoding error: ${res.strictErrors.join(", ")}` : undefined;
