@@ -17,6 +17,7 @@
 // its sandbox started then, so every node's kubelet finds the image absent and pulls it), and the
 // pulls end at t0 + the pull's duration, when the containers are created and started.
 
+import { goEncoded } from "../machines/apiserver/schema/encode.js";
 import type { Node, Pod, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { serviceRecords, type DNSRecord } from "../machines/dns/dns.logic.js";
@@ -105,7 +106,8 @@ export class PureStore {
   // and the controllers' memos keyed by stored parts hold for them as they do in the actor run.
   private put(obj: any, request: string): any {
     this.requests.set(request, (this.requests.get(request) ?? 0) + 1);
-    const stored = deepFreeze({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.revision) } }, false);
+    // stored as the API server stores it: Go's encoding of the decoded object (schema/encode.ts)
+    const stored = deepFreeze(goEncoded({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.revision) } }), false);
     this.kind(stored.kind).set(`${stored.metadata.namespace ?? ""}/${stored.metadata.name}`, stored);
     this.writes++;
     return stored;
