@@ -200,3 +200,6 @@ export interface Effects {
   timers: TimerRequest[];
   cancel: string[];
 }
+
+/** go-cni's ErrCNINotInitialized: what the CNI answers, and the container runtime reports, before the node's network config exists. */
+export const cniNotInitialized = "cni plugin not initialized";

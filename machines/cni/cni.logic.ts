@@ -6,6 +6,7 @@ import { ipFor, newIPAM, release, reserve, type IPAMState } from "./ipam.js";
 import type { CniRequest } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { isDraft, original } from "mutative";
+import { cniNotInitialized } from "../messages.js";
 
 /** Name of the network, as in /etc/cni/net.d/10-podflow.conflist. */
 export const networkName = "podflow";
@@ -39,9 +40,6 @@ export function initialCni(input: CniInput): CniContext {
   if (input.podCIDR === undefined) return { node: input.node, adds: 0, dels: 0 };
   return { node: input.node, podCIDR: input.podCIDR, ipam: input.store ?? newIPAM(input.podCIDR), adds: 0, dels: 0 };
 }
-
-/** go-cni's ErrCNINotInitialized: no network config was loaded, so no ADD can be served. */
-export const cniNotInitialized = "cni plugin not initialized";
 
 /** Whether a CNI config exists (the node has a podCIDR). */
 export function hasConfig(ctx: CniContext): boolean {

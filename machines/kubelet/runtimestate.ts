@@ -3,7 +3,7 @@
 // kindnet writes that config from the node's podCIDR, so a node the IPAM controller gave no CIDR
 // never has a ready network: the Ready condition is False, and only hostNetwork pods run.
 
-import { cniNotInitialized } from "../cni/cni.logic.js";
+import { cniNotInitialized } from "../messages.js";
 import type { KubeletContext } from "./types.js";
 
 /** NetworkNotReadyErrorMsg (pkg/kubelet/errors.go): syncPod's error and event for a pod that needs the network. */
