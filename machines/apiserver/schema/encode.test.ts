@@ -3,7 +3,7 @@
 // when absent (nil as null, a zero metav1.Time as null), omitzero creationTimestamp left out.
 
 import { describe, expect, it } from "vitest";
-import { createCluster } from "../../../runtime/cluster.js";
+import { apiServerAlone } from "../testing.js";
 import { goEncoded } from "./encode.js";
 
 describe("goEncoded: an object as Go's encoding/json writes it back", () => {
@@ -48,17 +48,8 @@ describe("goEncoded: an object as Go's encoding/json writes it back", () => {
 });
 
 describe("what the API server stores is Go's encoding; an update that stores nothing new writes nothing", () => {
-  function setUp() {
-    const cluster = createCluster({ seed: 1, clock: "simulated", only: ["etcd", "apiserver"] });
-    cluster.runtime.settle();
-    const got: any[] = [];
-    cluster.runtime.external("client", (msg) => got.push(msg));
-    const send = (id: number, req: object) => cluster.runtime.send("client", "apiserver", { type: "ApiRequest", id, token: cluster.adminToken, ...req } as any);
-    return { cluster, got, send };
-  }
-
   it("a Deployment created with minReadySeconds: 0 and a hostPort: 0 is stored and answered without them", () => {
-    const { cluster, got, send } = setUp();
+    const { cluster, got, send } = apiServerAlone();
     send(1, {
       verb: "create", group: "apps", resource: "deployments", namespace: "default",
       body: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "z" }, spec: { replicas: 1, minReadySeconds: 0, selector: { matchLabels: { a: "z" } }, template: { metadata: { labels: { a: "z" } }, spec: { containers: [{ name: "c", image: "nginx", ports: [{ containerPort: 80, hostPort: 0 }] }] } } } },
@@ -72,7 +63,7 @@ describe("what the API server stores is Go's encoding; an update that stores not
   });
 
   it("an update that changes nothing keeps the resourceVersion and sends no watch event (etcd3 GuaranteedUpdate)", () => {
-    const { cluster, got, send } = setUp();
+    const { cluster, got, send } = apiServerAlone();
     send(1, { verb: "create", group: "", resource: "configmaps", namespace: "default", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c" }, data: { a: "b" } } });
     cluster.runtime.settle();
     const created = got[0].object;

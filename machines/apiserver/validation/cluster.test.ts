@@ -3,17 +3,10 @@
 // the order ValidatePodSpec finds them), and nothing is written to etcd.
 
 import { describe, it, expect } from "vitest";
-import { createCluster } from "../../../runtime/cluster.js";
+import { apiServerAlone } from "../testing.js";
 
 
-function setUp() {
-  const cluster = createCluster({ seed: 1, clock: "simulated", only: ["etcd", "apiserver"] });
-  cluster.runtime.settle();
-  const got: any[] = [];
-  cluster.runtime.external("client", (msg) => got.push(msg));
-  const send = (id: number, req: object) => cluster.runtime.send("client", "apiserver", { type: "ApiRequest", id, token: cluster.adminToken, ...req } as any);
-  return { cluster, got, send };
-}
+const setUp = apiServerAlone;
 
 const create = (resource: string, group: string, body: object) => ({ verb: "create", group, resource, namespace: "default", body });
 
