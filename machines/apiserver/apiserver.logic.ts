@@ -1356,7 +1356,6 @@ export function recordEventLease(ctx: ApiServerContext, ev: { lease: number; now
   return { ...ctx, eventLease: { id: ev.lease, grantedAt: ev.now } };
 }
 
-/** Sends the one compare-and-swap Txn that persists the write. */
 /**
  * What a put would store: the object as kube-apiserver's storage encodes it (Go's JSON of the
  * decoded object: schema/encode.ts), sharing the stored version's unchanged parts. An update that
@@ -1383,12 +1382,14 @@ export function isUnchangedByWrite(ctx: ApiServerContext): boolean {
   return ctx.current?.unchanged === true && !ctx.current.req.dryRun;
 }
 
+/** GuaranteedUpdate's answer when it wrote nothing: the stored object, its resourceVersion unchanged. */
 export function replyUnchanged(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   if (cur.req.id >= 0) ok(fx, cur, 200, cur.reply === "scale" ? scaleOf(cur.old) : cur.reply ?? cur.old);
   return done(ctx);
 }
 
+/** Sends the one compare-and-swap Txn that persists the write. */
 export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const id = ctx.nextEtcdId;
