@@ -3,7 +3,7 @@
 // when absent (nil as null, a zero metav1.Time as null), omitzero creationTimestamp left out.
 
 import { describe, expect, it } from "vitest";
-import { apiServerAlone } from "../testing.js";
+import { apiServerAlone } from "../../../test/support/apiserver.js";
 import { goEncoded } from "./encode.js";
 
 describe("goEncoded: an object as Go's encoding/json writes it back", () => {

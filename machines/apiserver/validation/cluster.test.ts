@@ -3,7 +3,7 @@
 // the order ValidatePodSpec finds them), and nothing is written to etcd.
 
 import { describe, it, expect } from "vitest";
-import { apiServerAlone } from "../testing.js";
+import { apiServerAlone } from "../../../test/support/apiserver.js";
 
 
 const setUp = apiServerAlone;
