@@ -135,8 +135,21 @@ export function endpointSlicesJudge(cluster: Cluster): { read(): void; judge(): 
   return versionJudge(cluster, judgeSlices);
 }
 
-function judgeSlices(cluster: Cluster, seen: Versions): string[] {
-  const violations: string[] = [];
+/** One pod endpoint of a slice the EndpointSlice controller manages, with the versions it is judged on. */
+interface SliceEndpoint {
+  slice: any;
+  e: any;
+  ns: string;
+  svcKey: string;
+  /** the Service's versions stored no later than the slice (at least one) */
+  svcVersions: any[];
+  /** the pod's versions stored no later than the slice (none: no such pod was stored before it) */
+  podVersions: any[];
+  who: string;
+}
+
+/** The pod endpoints of the controller's slices whose Service and pod histories are whole. */
+function* managedSliceEndpoints(cluster: Cluster, seen: Versions): Generator<SliceEndpoint> {
   for (const slice of cluster.list("EndpointSlice") as any[]) {
     const labels = slice.metadata?.labels ?? {};
     if (labels[sliceManagedByLabel] !== sliceControllerName || !labels["kubernetes.io/service-name"]) continue;
@@ -149,16 +162,22 @@ function judgeSlices(cluster: Cluster, seen: Versions): string[] {
       const uid = e?.targetRef?.uid;
       if (e?.targetRef?.kind !== "Pod" || !uid) continue;
       const known = seen.podVersions(uid);
-      const podVersions = known.filter((p) => rv(p) <= rv(slice));
       if (seen.mayMiss(known) || seen.mayMiss(svcKnown)) continue;
-      const who = `${(e.addresses ?? [])[0]} (pod ${e.targetRef.namespace}/${e.targetRef.name})`;
-      if (podVersions.length === 0) {
-        violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who}, but no such pod was stored before it`);
-        continue;
-      }
-      const matches = svcVersions.some((s) => Object.keys(s.spec?.selector ?? {}).length > 0 && podVersions.some((p) => (p.metadata?.namespace ?? "default") === ns && selectorSetMatches(s.spec?.selector, p.metadata?.labels)));
-      if (!matches) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who}, but no version of the pod matches the Service's selector ${JSON.stringify(svcVersions[svcVersions.length - 1]!.spec?.selector ?? {})}`);
+      const podVersions = known.filter((p) => rv(p) <= rv(slice));
+      yield { slice, e, ns, svcKey, svcVersions, podVersions, who: `${(e.addresses ?? [])[0]} (pod ${e.targetRef.namespace}/${e.targetRef.name})` };
     }
+  }
+}
+
+function judgeSlices(cluster: Cluster, seen: Versions): string[] {
+  const violations: string[] = [];
+  for (const { slice, ns, svcKey, svcVersions, podVersions, who } of managedSliceEndpoints(cluster, seen)) {
+    if (podVersions.length === 0) {
+      violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who}, but no such pod was stored before it`);
+      continue;
+    }
+    const matches = svcVersions.some((s) => Object.keys(s.spec?.selector ?? {}).length > 0 && podVersions.some((p) => (p.metadata?.namespace ?? "default") === ns && selectorSetMatches(s.spec?.selector, p.metadata?.labels)));
+    if (!matches) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who}, but no version of the pod matches the Service's selector ${JSON.stringify(svcVersions[svcVersions.length - 1]!.spec?.selector ?? {})}`);
   }
   return violations;
 }
@@ -177,27 +196,14 @@ export function endpointSliceReadinessJudge(cluster: Cluster): { read(): void; j
 
 function judgeSliceReadiness(cluster: Cluster, seen: Versions): string[] {
   const violations: string[] = [];
-  for (const slice of cluster.list("EndpointSlice") as any[]) {
-    const labels = slice.metadata?.labels ?? {};
-    if (labels[sliceManagedByLabel] !== sliceControllerName || !labels["kubernetes.io/service-name"]) continue;
-    const ns = slice.metadata?.namespace ?? "default";
-    const svcKey = `${ns}/${labels["kubernetes.io/service-name"]}`;
-    const svcKnown = seen.serviceVersions(svcKey);
-    const svcVersions = svcKnown.filter((s) => rv(s) <= rv(slice));
-    if (svcVersions.length === 0 || svcVersions.some((s) => s.spec?.publishNotReadyAddresses === true)) continue;
-    for (const e of slice.endpoints ?? []) {
-      const uid = e?.targetRef?.uid;
-      const ready = e?.conditions?.ready === true;
-      const serving = e?.conditions?.serving === true;
-      if (e?.targetRef?.kind !== "Pod" || !uid || !(ready || serving)) continue;
-      const known = seen.podVersions(uid);
-      if (seen.mayMiss(known) || seen.mayMiss(svcKnown)) continue;
-      const podVersions = known.filter((p) => rv(p) <= rv(slice));
-      if (podVersions.length === 0) continue; // endpointSlicesOnlyMatchingPods reports it
-      const who = `${(e.addresses ?? [])[0]} (pod ${e.targetRef.namespace}/${e.targetRef.name})`;
-      if (ready && !podVersions.some((p) => isPodReady(p) && !p.metadata?.deletionTimestamp)) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who} as ready, but no version of the pod stored before it was Ready and not terminating`);
-      else if (serving && !podVersions.some((p) => isPodReady(p))) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who} as serving, but no version of the pod stored before it was Ready`);
-    }
+  for (const { slice, e, ns, svcKey, svcVersions, podVersions, who } of managedSliceEndpoints(cluster, seen)) {
+    if (svcVersions.some((s) => s.spec?.publishNotReadyAddresses === true)) continue;
+    const ready = e?.conditions?.ready === true;
+    const serving = e?.conditions?.serving === true;
+    // no pod stored before the slice: endpointSlicesOnlyMatchingPods reports it
+    if (!(ready || serving) || podVersions.length === 0) continue;
+    if (ready && !podVersions.some((p) => isPodReady(p) && !p.metadata?.deletionTimestamp)) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who} as ready, but no version of the pod stored before it was Ready and not terminating`);
+    else if (serving && !podVersions.some((p) => isPodReady(p))) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who} as serving, but no version of the pod stored before it was Ready`);
   }
   return violations;
 }
