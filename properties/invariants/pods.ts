@@ -26,6 +26,30 @@ const refusesScheduling = (t: any) => t?.effect === "NoSchedule" || t?.effect ==
  * without them (a taint added later races the scheduling cycle, as on a real cluster); and only for
  * pods first seen unbound (a pod created with spec.nodeName bypasses the scheduler).
  */
+/**
+ * The bindings the scheduler made since the last step: pods seen with a node whose earlier version
+ * was seen unbound (a pod created with spec.nodeName bypasses the scheduler). Each stored version
+ * is read once.
+ */
+function schedulerBindings(): (w: World) => { p: any; node: string }[] {
+  /** pod uid -> still unbound when last seen */
+  const unbound = new Map<string, boolean>();
+  const seenPod = new WeakSet<object>();
+  return (w) => {
+    const out: { p: any; node: string }[] = [];
+    for (const p of w.list("Pod")) {
+      if (seenPod.has(p)) continue;
+      seenPod.add(p);
+      const uid = p.metadata.uid;
+      const node = p.spec?.nodeName;
+      const was = unbound.get(uid);
+      unbound.set(uid, !node);
+      if (node && was === true) out.push({ p, node });
+    }
+    return out;
+  };
+}
+
 export const podBoundOnlyToToleratingNode: InvariantSpec = {
   name: "podBoundOnlyToToleratingNode",
   description: "the scheduler binds a pod only to a node whose NoSchedule and NoExecute taints (held in every stored version of the node) the pod tolerates",
@@ -33,9 +57,7 @@ export const podBoundOnlyToToleratingNode: InvariantSpec = {
     /** node name -> uid and the scheduling-refusing taints in every version seen so far */
     const steady = new Map<string, { uid: string; taints: any[] }>();
     const seenNode = new WeakSet<object>();
-    /** pod uid -> still unbound when last seen */
-    const unbound = new Map<string, boolean>();
-    const seenPod = new WeakSet<object>();
+    const bindings = schedulerBindings();
     return {
       step(w: World): Violation[] {
         for (const n of w.list("Node")) {
@@ -48,18 +70,7 @@ export const podBoundOnlyToToleratingNode: InvariantSpec = {
           else s.taints = s.taints.filter((t) => now.some((x: any) => x.key === t.key && (x.value ?? "") === (t.value ?? "") && x.effect === t.effect));
         }
         const out: Violation[] = [];
-        for (const p of w.list("Pod")) {
-          if (seenPod.has(p)) continue;
-          seenPod.add(p);
-          const uid = p.metadata.uid;
-          const node = p.spec?.nodeName;
-          const was = unbound.get(uid);
-          if (!node) {
-            unbound.set(uid, true);
-            continue;
-          }
-          unbound.set(uid, false);
-          if (was !== true) continue;
+        for (const { p, node } of bindings(w)) {
           const taints = steady.get(node)?.taints ?? [];
           const refused = taints.find((t) => !(p.spec?.tolerations ?? []).some((tol: any) => tolerates(tol, t)));
           if (refused) out.push({ invariant: "podBoundOnlyToToleratingNode", message: `pod ${podName(p)} was bound to node ${node}, whose taint ${taintText(refused)} (on every version of the node) it does not tolerate` });
@@ -86,9 +97,7 @@ export const podBoundOnlyToMatchingNode: InvariantSpec = {
     /** node name -> every distinct version of it seen (labels are what the filter reads) */
     const versions = new Map<string, any[]>();
     const seenNode = new WeakSet<object>();
-    /** pod uid -> still unbound when last seen */
-    const unbound = new Map<string, boolean>();
-    const seenPod = new WeakSet<object>();
+    const bindings = schedulerBindings();
     return {
       step(w: World): Violation[] {
         for (const n of w.list("Node")) {
@@ -100,14 +109,7 @@ export const podBoundOnlyToMatchingNode: InvariantSpec = {
           versions.set(n.metadata.name, vs);
         }
         const out: Violation[] = [];
-        for (const p of w.list("Pod")) {
-          if (seenPod.has(p)) continue;
-          seenPod.add(p);
-          const uid = p.metadata.uid;
-          const node = p.spec?.nodeName;
-          const was = unbound.get(uid);
-          unbound.set(uid, !node);
-          if (!node || was !== true) continue;
+        for (const { p, node } of bindings(w)) {
           const vs = versions.get(node) ?? [];
           if (vs.length > 0 && !vs.some((n) => nodeMatchesPodAffinity(p, n))) {
             const wanted = JSON.stringify(p.spec?.nodeSelector ?? {});
