@@ -7,6 +7,7 @@
 // type does not know is gone (the decoder dropped it already).
 
 import { isMarkedFrozen, isPlain } from "../../common/equal.js";
+import { setOwn } from "../../common/own.js";
 import { goTypeInfo, rootTypeKey } from "./decode.js";
 
 /** What a field holds when Go would write nothing for it: a nil slice, map or pointer. */
@@ -143,10 +144,4 @@ function copyOf(v: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in v) setOwn(out, k, v[k]);
   return out;
-}
-
-/** Sets an own property, "__proto__" included, without touching a prototype. */
-function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
-  else o[k] = v;
 }
