@@ -22,7 +22,7 @@ export function goEncoded<T>(obj: T): T {
   if (!isPlainObject(obj) || typeof obj.kind !== "string") return obj;
   const key = rootTypeKey(obj.kind);
   if (key === undefined || !storedVersion(key, obj.apiVersion)) return obj;
-  return encode(key, obj) as T;
+  return encode(encoderOf(key), obj) as T;
 }
 
 /** True when apiVersion is the version of the Go type key ("apps/v1.Deployment": apps/v1; "core/v1.Pod": v1). */
@@ -37,29 +37,55 @@ function isPlainObject(v: unknown): v is Record<string, any> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && isPlain(v);
 }
 
-function encode(expr: string, v: unknown): unknown {
+// A type expression compiled once into what encoding it needs: its kind, its element's encoder
+// (made on first use, as types refer to themselves), a struct's field plan.
+type Encoder =
+  | { readonly k: "custom"; readonly zero: unknown }
+  | { readonly k: "ptr" | "slice" | "map"; readonly elem: string; enc?: Encoder }
+  | { readonly k: "bytes" | "other" }
+  | { readonly k: "string" | "bool" | "number"; readonly zero: unknown }
+  | { readonly k: "struct"; readonly expr: string; plan?: StructPlan };
+
+const encoders = new Map<string, Encoder>();
+
+function encoderOf(expr: string): Encoder {
+  let e = encoders.get(expr);
+  if (e !== undefined) return e;
+  const { def, p } = goTypeInfo(expr);
+  // the zero value of a custom type, marshalled: Time and RawExtension write null
+  if (def !== undefined && "custom" in def) e = { k: "custom", zero: def.custom === "quantity" ? "0" : def.custom === "intorstring" ? 0 : null };
+  else if (p.t === "ptr") e = { k: "ptr", elem: p.elem };
+  else if (def !== undefined && "fields" in def) e = { k: "struct", expr };
+  else if (p.t === "string") e = { k: "string", zero: "" };
+  else if (p.t === "bool") e = { k: "bool", zero: false };
+  else if (p.t === "int" || p.t === "float") e = { k: "number", zero: 0 };
+  // []byte is base64 text; protobuf gives an empty one back as an empty one
+  else if (p.t === "slice") e = p.elem === "uint8" ? { k: "bytes" } : { k: "slice", elem: p.elem };
+  else if (p.t === "map") e = { k: "map", elem: p.elem };
+  else e = { k: "other" };
+  encoders.set(expr, e);
+  return e;
+}
+
+function elemOf(e: { readonly elem: string; enc?: Encoder }): Encoder {
+  return (e.enc ??= encoderOf(e.elem));
+}
+
+function encode(enc: Encoder, v: unknown): unknown {
   // A deep-frozen part was stored before (a version's unchanged spec, managedFields): encoded already.
   if (typeof v === "object" && v !== null && isMarkedFrozen(v)) return v;
-  const ti = goTypeInfo(expr);
-  const { def, p } = ti;
-  if (def !== undefined && "custom" in def) {
-    if (v !== undefined && v !== null) return v;
-    // the zero value of the custom type, marshalled: Time and RawExtension write null
-    return def.custom === "quantity" ? "0" : def.custom === "intorstring" ? 0 : null;
-  }
-  if (p.t === "ptr") return v === undefined || v === null ? NIL : encode(p.elem, v);
-  if (def !== undefined && "fields" in def) return encodeStruct(omissionsOf(ti.fields!, def.omitempty, def.omitzero), v);
-  switch (p.t) {
-    case "string": return typeof v === "string" ? v : v === undefined || v === null ? "" : v;
-    case "bool": return typeof v === "boolean" ? v : v === undefined || v === null ? false : v;
-    case "int": case "float": return typeof v === "number" ? v : v === undefined || v === null ? 0 : v;
+  switch (enc.k) {
+    case "custom": return v !== undefined && v !== null ? v : enc.zero;
+    case "ptr": return v === undefined || v === null ? NIL : encode(elemOf(enc), v);
+    case "struct": return encodeStruct((enc.plan ??= planOf(enc.expr)), v);
+    case "string": case "bool": case "number": return v === undefined || v === null ? enc.zero : v;
+    case "bytes": return v === undefined || v === null ? NIL : v;
     case "slice": {
-      // []byte is base64 text; protobuf gives an empty one back as an empty one
-      if (p.elem === "uint8") return v === undefined || v === null ? NIL : v;
       if (!Array.isArray(v) || v.length === 0) return NIL;
+      const el = elemOf(enc);
       let out: unknown[] | undefined;
       for (let i = 0; i < v.length; i++) {
-        let e = encode(p.elem, v[i]);
+        let e = encode(el, v[i]);
         if (e === NIL) e = null;
         if (e !== v[i]) (out ??= v.slice())[i] = e;
       }
@@ -67,11 +93,12 @@ function encode(expr: string, v: unknown): unknown {
     }
     case "map": {
       if (!isPlainObject(v)) return NIL;
+      const el = elemOf(enc);
       let out: Record<string, unknown> | undefined;
       let n = 0;
       for (const k in v) {
         n++;
-        let e = encode(p.elem, v[k]);
+        let e = encode(el, v[k]);
         if (e === NIL) e = null;
         if (e !== v[k]) {
           out ??= copyOf(v);
@@ -84,33 +111,65 @@ function encode(expr: string, v: unknown): unknown {
   return v;
 }
 
-/** A struct's fields in order, each with what json.Marshal omits of it. */
+/** One field of a struct: its JSON name, its encoder (made on first use), and what json.Marshal omits of it. */
+interface FieldPlan {
+  readonly name: string;
+  readonly elem: string;
+  enc?: Encoder;
+  readonly omitempty: boolean;
+  readonly omitzero: boolean;
+  /** a string, bool or number kind (not a pointer, nor a struct such as IntOrString), which omitempty leaves out at its zero */
+  readonly scalar: boolean;
+  /** what the field is when the object has none: ABSENT_OMITTED, or the value written (structs are encoded each time) */
+  readonly absent: unknown;
+}
+/** A struct's fields in order. */
 interface StructPlan {
-  /** scalar: a string, bool or number kind (not a pointer, nor a struct such as IntOrString), which omitempty leaves out at its zero */
-  readonly fields: readonly { name: string; type: string; omitempty: boolean; omitzero: boolean; scalar: boolean }[];
+  readonly fields: readonly FieldPlan[];
 }
-const plans = new Map<ReadonlyMap<string, string>, StructPlan>();
+const ABSENT_OMITTED = Symbol("omitted");
+const ABSENT_ENCODED = Symbol("encoded");
 
-function omissionsOf(fields: ReadonlyMap<string, string>, omitempty: readonly string[] | undefined, omitzero: readonly string[] | undefined): StructPlan {
-  let plan = plans.get(fields);
-  if (plan === undefined) {
-    plan = { fields: [...fields].map(([name, type]) => ({ name, type, omitempty: omitempty?.includes(name) ?? false, omitzero: omitzero?.includes(name) ?? false, scalar: isScalar(type) })) };
-    plans.set(fields, plan);
-  }
-  return plan;
+function planOf(expr: string): StructPlan {
+  const ti = goTypeInfo(expr);
+  const def = ti.def as { omitempty?: readonly string[]; omitzero?: readonly string[] };
+  return {
+    fields: [...ti.fields!].map(([name, type]) => {
+      const omitempty = def.omitempty?.includes(name) ?? false;
+      const omitzero = def.omitzero?.includes(name) ?? false;
+      const scalar = isScalar(type);
+      return { name, elem: type, omitempty, omitzero, scalar, absent: absentOf(type, omitempty, omitzero, scalar) };
+    }),
+  };
 }
 
-function encodeStruct(plan: StructPlan, v: unknown): unknown {
+/** What encodeStruct writes for a field the object does not have: a constant, omitted, or (a struct) its encoding. */
+function absentOf(type: string, omitempty: boolean, omitzero: boolean, scalar: boolean): unknown {
+  const enc = encoderOf(type);
+  if (enc.k === "struct") return ABSENT_ENCODED;
+  return written(encode(enc, undefined), omitempty, omitzero, scalar);
+}
+
+/** What json.Marshal writes for a field of encoding e: ABSENT_OMITTED when it leaves it out. */
+function written(e: unknown, omitempty: boolean, omitzero: boolean, scalar: boolean): unknown {
+  if (e === NIL) {
+    if (omitempty) return ABSENT_OMITTED;
+    e = null;
+  } else if (omitempty && scalar && isEmptyScalar(e)) return ABSENT_OMITTED;
+  if (omitzero && (e === null || (scalar && isEmptyScalar(e)))) return ABSENT_OMITTED;
+  return e;
+}
+
+function encodeStruct(plan: StructPlan, v: unknown): Record<string, unknown> {
   const src: Record<string, unknown> = isPlainObject(v) ? v : {};
   const names: string[] = [];
   const values: unknown[] = [];
   for (const f of plan.fields) {
-    let e = encode(f.type, Object.hasOwn(src, f.name) ? src[f.name] : undefined);
-    if (e === NIL) {
-      if (f.omitempty) continue;
-      e = null;
-    } else if (f.omitempty && f.scalar && isEmptyScalar(e)) continue;
-    if (f.omitzero && (e === null || (f.scalar && isEmptyScalar(e)))) continue;
+    let e: unknown;
+    if (Object.hasOwn(src, f.name)) e = written(encode((f.enc ??= encoderOf(f.elem)), src[f.name]), f.omitempty, f.omitzero, f.scalar);
+    else if (f.absent === ABSENT_ENCODED) e = written(encode((f.enc ??= encoderOf(f.elem)), undefined), f.omitempty, f.omitzero, f.scalar);
+    else e = f.absent;
+    if (e === ABSENT_OMITTED) continue;
     names.push(f.name);
     values.push(e);
   }
