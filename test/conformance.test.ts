@@ -121,17 +121,17 @@ describe("/etc/hosts managed by the kubelet (kubelet_etc_hosts.go) and the pod's
     await c.stop();
   });
 
-  it("spec.hostname and spec.subdomain: hostname and HOSTNAME are the hostname, /etc/hosts has the FQDN; a container mounting /etc/hosts keeps its own", async () => {
+  it("spec.hostname and spec.subdomain: hostname, HOSTNAME and the runtime's /etc/hostname are the hostname (the FQDN with setHostnameAsFQDN), /etc/hosts has the FQDN; a container mounting /etc/hosts keeps its own", async () => {
     const c = await cluster();
     await c.apply([
-      pod("named", "hostname; echo $HOSTNAME; grep named-host /etc/hosts", { hostname: "named-host", subdomain: "sub" }),
-      pod("fqdn", "echo $HOSTNAME", { hostname: "h", subdomain: "sub", setHostnameAsFQDN: true }),
+      pod("named", "hostname; echo $HOSTNAME; cat /etc/hostname; grep named-host /etc/hosts", { hostname: "named-host", subdomain: "sub" }),
+      pod("fqdn", "echo $HOSTNAME; cat /etc/hostname", { hostname: "h", subdomain: "sub", setHostnameAsFQDN: true }),
       pod("own-hosts", "cat /etc/hosts", { volumes: [{ name: "h", emptyDir: {} }] }, { volumeMounts: [{ name: "h", mountPath: "/etc/hosts" }] }),
     ] as never);
     await c.settle();
     const ip = c.get("Pod", "named", "default").status.podIP;
-    expect(await logs(c, "named")).toBe(`named-host\nnamed-host\n${ip}\tnamed-host.sub.default.svc.cluster.local\tnamed-host`);
-    expect(await logs(c, "fqdn")).toBe("h.sub.default.svc.cluster.local");
+    expect(await logs(c, "named")).toBe(`named-host\nnamed-host\nnamed-host\n${ip}\tnamed-host.sub.default.svc.cluster.local\tnamed-host`);
+    expect(await logs(c, "fqdn")).toBe("h.sub.default.svc.cluster.local\nh.sub.default.svc.cluster.local");
     expect(await logs(c, "own-hosts")).not.toContain("Kubernetes-managed");
     await c.stop();
   });
@@ -143,7 +143,7 @@ describe("host-network pods (kubelet_pods.go generateAPIPodStatus; KubeletManage
     await c.apply([
       { apiVersion: "v1", kind: "Pod", metadata: { name: "hostnet", namespace: "default", labels: { app: "hostnet" } }, spec: { hostNetwork: true, containers: [{ name: "web", image: "nginx", ports: [{ containerPort: 80 }] }] } },
       { apiVersion: "v1", kind: "Service", metadata: { name: "hostnet", namespace: "default" }, spec: { selector: { app: "hostnet" }, ports: [{ port: 80 }] } },
-      pod("whoami", "hostname; echo $HOSTNAME; cat /etc/hosts", { hostNetwork: true }),
+      pod("whoami", "hostname; echo $HOSTNAME; cat /etc/hostname; cat /etc/hosts", { hostNetwork: true }),
     ] as never);
     await c.settle();
     const node = c.get("Node", "node-1");
@@ -153,7 +153,7 @@ describe("host-network pods (kubelet_pods.go generateAPIPodStatus; KubeletManage
     expect({ podIP: hn.status.podIP, podIPs: hn.status.podIPs, hostIP: hn.status.hostIP }).toEqual({ podIP: nodeIP, podIPs: [{ ip: nodeIP }], hostIP: nodeIP });
     // defaulting: with hostNetwork the host port is the container port
     expect(hn.spec.containers[0].ports[0].hostPort).toBe(80);
-    expect(await logs(c, "whoami")).toBe(["node-1", "node-1", "# Kubernetes-managed hosts file (host network).", "127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", `${nodeIP}\tnode-1`].join("\n"));
+    expect(await logs(c, "whoami")).toBe(["node-1", "node-1", "node-1", "# Kubernetes-managed hosts file (host network).", "127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", `${nodeIP}\tnode-1`].join("\n"));
     // The pod network's first address is still free: host-network pods never go through CNI.
     await c.apply([pod("client", "wget -qO- http://hostnet.default.svc.cluster.local")] as never);
     await c.settle();

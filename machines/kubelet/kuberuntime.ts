@@ -130,13 +130,27 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
 
 /**
  * makeMounts' host files for this container: the managed /etc/hosts and the termination-message
- * file; and the sandbox's /etc/resolv.conf the runtime writes from the pod's DNS configuration.
+ * file; and the sandbox's files containerd mounts into each of its containers unless a mount is
+ * there (containerMounts): /etc/resolv.conf, written from the pod's DNS configuration, and
+ * /etc/hostname, the sandbox's hostname and a newline.
  */
 function hostFilesOf(ctx: KubeletContext, w: PodWorker, c: ContainerRecord): Record<string, string> {
   const ip = podIPOf(ctx, w);
   const files = containerFiles(view(w.pod), view(c.spec), ip ? [ip] : [], { name: ctx.node, hostIP: ctx.hostIP });
-  if (!(c.spec.volumeMounts ?? []).some((m) => m.mountPath === resolvConfPath)) files[resolvConfPath] = resolvConf(podDNSConfig(view(w.pod)));
+  const mounted = (path: string) => (c.spec.volumeMounts ?? []).some((m) => m.mountPath === path);
+  if (!mounted(resolvConfPath)) files[resolvConfPath] = resolvConf(podDNSConfig(view(w.pod)));
+  if (!mounted(etcHostnamePath)) files[etcHostnamePath] = `${sandboxHostname(ctx, w)}\n`;
   return files;
+}
+
+const etcHostnamePath = "/etc/hostname";
+
+/**
+ * The sandbox's hostname (generatePodSandboxConfig: GetNodenameForKernel, the FQDN with
+ * setHostnameAsFQDN); a host-network pod's sandbox gets none, so containerd gives it the node's.
+ */
+function sandboxHostname(ctx: KubeletContext, w: PodWorker): string {
+  return usesHostNetwork(w) ? ctx.node : hostnameEnv(view(w.pod));
 }
 
 function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
@@ -200,8 +214,7 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
       tmp[e.name] = value;
     } else tmp[e.name] = "";
   }
-  // A host-network pod's sandbox gets no hostname: the runtime gives it the node's.
-  const hostname = usesHostNetwork(w) ? ctx.node : hostnameEnv(pod);
+  const hostname = sandboxHostname(ctx, w);
   // Frozen (composeEnv): it travels in CreateContainer and is kept by the runtime, and a frozen
   // object is one the end of a draft step (this one's, the runtime's) need not walk key by key for
   // drafts. Most containers have no variable of their own: HOSTNAME, then the Service variables.
