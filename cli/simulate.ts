@@ -2,7 +2,7 @@
 // kubectl get would; optionally write the trace and its sequence diagram.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { stringify as toYaml } from "yaml";
+import { Document, parse as parseYaml, visit } from "yaml";
 import { createCluster, type ApplyResult, type Cluster } from "../runtime/cluster.js";
 import { ApiError, clientError, parseManifests } from "../runtime/manifests.js";
 import { applyErrorLines } from "./errors.js";
@@ -59,15 +59,59 @@ export function shownObjects(objs: any[], applied: readonly AppliedRef[]): any[]
   return objs.filter((o) => shown(o, 0));
 }
 
+/**
+ * What `kubectl get -o json|yaml` prints for objects of several kinds: a List of the objects
+ * without managedFields (--show-managed-fields=false), all unstructured maps, so every key comes
+ * sorted; JSON indented by 4, YAML as sigs.k8s.io/yaml writes it: sequences not indented, YAML 1.1
+ * quoting (a timestamp or "yes" string is quoted), no anchors for shared parts.
+ */
+export function kubectlOutput(objects: readonly any[], output: "json" | "yaml"): string {
+  const items = objects.map((o) => {
+    if (o.metadata?.managedFields === undefined) return o;
+    const { managedFields: _, ...metadata } = o.metadata;
+    return { ...o, metadata };
+  });
+  const list = { apiVersion: "v1", items, kind: "List", metadata: { resourceVersion: "" } };
+  if (output === "json") return JSON.stringify(sortedKeys(list), null, 4);
+  const doc = new Document(list, { version: "1.1", aliasDuplicateObjects: false, sortMapEntries: true });
+  // go-yaml double-quotes a string that would read back as another type ("True", "80", a
+  // timestamp, ""), and single-quotes one that cannot be plain for its characters
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === "string" && readsAsOtherType(node.value)) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  return doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true });
+}
+
+/** The value with every object's keys sorted, as Go marshals the unstructured maps kubectl prints. */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (typeof v !== "object" || v === null) return v;
+  // no prototype: a key "__proto__" (a ConfigMap's) is an own key like any other
+  const out: Record<string, unknown> = Object.create(null);
+  for (const k of Object.keys(v).sort()) out[k] = sortedKeys((v as Record<string, unknown>)[k]);
+  return out;
+}
+
+/** True when a plain scalar of this text is YAML 1.1's null, bool, number or timestamp. */
+function readsAsOtherType(text: string): boolean {
+  if (text.includes("\n")) return false;
+  try {
+    const v: unknown = parseYaml(text, { version: "1.1" });
+    return v === null || typeof v === "number" || typeof v === "boolean" || typeof v === "bigint" || v instanceof Date;
+  } catch {
+    return false;
+  }
+}
+
 /** Prints the cluster as kubectl get would, kind by kind, then the events. */
 export function printCluster(cluster: Cluster, output: string | undefined, out: (s: string) => void, applied: readonly AppliedRef[] = []): void {
   const now = cluster.now();
   // every printed kind at once: an owner may be of another kind than what it owns
   const visible = new Set(shownObjects(printedKinds.flatMap((k) => cluster.list(k)), applied).map((o) => o.metadata.uid));
   if (output === "yaml" || output === "json") {
-    const items = printedKinds.flatMap((k) => cluster.list(k)).filter((o) => visible.has(o.metadata.uid));
-    const list = { apiVersion: "v1", kind: "List", metadata: { resourceVersion: "" }, items };
-    out(output === "json" ? JSON.stringify(list, null, 4) : toYaml(list));
+    out(kubectlOutput(printedKinds.flatMap((k) => cluster.list(k)).filter((o) => visible.has(o.metadata.uid)), output));
     return;
   }
   const wide = output === "wide";

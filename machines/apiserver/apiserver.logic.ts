@@ -1408,7 +1408,8 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   for (const a of cur.also ?? []) {
     const { resourceVersion: _rv, ...meta } = a.value.metadata;
     compare.push({ key: a.key, target: "mod", result: "=", value: a.modRevision });
-    success.push({ type: "put", key: a.key, value: { ...a.value, metadata: meta } });
+    // stored as the write's own object is: Go's encoding of what admission charged
+    success.push({ type: "put", key: a.key, value: goEncoded({ ...a.value, metadata: meta }) });
   }
   fx.send("etcd", { type: "Txn", id, compare, success, failure: [] });
   return stepped(ctx, copyWith(cur, { txnId: id }), ctx.cache, ctx.backlog, id + 1);
