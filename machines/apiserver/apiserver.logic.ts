@@ -22,6 +22,7 @@ import {
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, type ResourceInfo } from "./resources.js";
 import * as S from "./status.js";
+import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
@@ -402,6 +403,16 @@ function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
 // ---- reads ------------------------------------------------------------------------------
 
 /** get, list, watch and unwatch, all served from the watch cache. */
+/**
+ * The store's KeyFunc (NamespaceKeyFunc, NoNamespaceKeyFunc): a name from the URL that is no safe
+ * path segment (".", "..", one with "/" or "%") makes no storage key, and the request is a 400
+ * before anything is read or written.
+ */
+function nameParameterError(name: string): Status | undefined {
+  const msgs = isValidPathSegmentName(name);
+  return msgs.length > 0 ? S.badRequest(`Name parameter invalid: ${S.goQuote(name)}: ${msgs.join(";")}`) : undefined;
+}
+
 export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const { req } = cur;
@@ -413,6 +424,8 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const r = cur.r!;
   const c = ctx.cache;
   if (req.verb === "get") {
+    const badName = nameParameterError(req.name ?? "");
+    if (badName) return fail(ctx, badName, fx);
     const obj = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
     if (!obj) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
     ok(fx, cur, 200, req.subresource === "scale" ? scaleOf(obj) : obj);
@@ -547,6 +560,11 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   if (reviewKinds.has(r.kind)) return prepareReview(ctx, cur, r);
   if (req.verb === "create" && !req.subresource) return prepareCreate(ctx, cur, r, now);
   if (req.verb === "deletecollection") return prepareDeleteCollection(ctx, cur, r);
+  const badName = nameParameterError(req.name ?? "");
+  if (badName) {
+    cur.error = badName;
+    return;
+  }
   const key = storageKey(r, req.namespace, req.name ?? "");
   cur.key = key;
   const old = ctx.cache.objects.get(key);
