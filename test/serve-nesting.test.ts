@@ -91,3 +91,10 @@ describe("deeply nested bodies through podflow serve", () => {
     expect((await raw(s, "GET", "/version")).code).toBe(200);
   });
 });
+
+describe("strings as encoding/json decodes them", () => {
+  it("a \\u escape of a lone surrogate is the replacement rune; a pair and an escaped backslash are kept", () => {
+    const got = decodeBody(Buffer.from(String.raw`{"a":"\ud800x","b":"\uDC00","c":"\ud83d\ude00","d":"\\ud800","e":"\ud800\ud800"}`), "application/json", "ConfigMap");
+    expect(got).toEqual({ body: { a: "\uFFFDx", b: "\uFFFD", c: "😀", d: "\\ud800", e: "\uFFFD\uFFFD" } });
+  });
+});

@@ -165,6 +165,17 @@ export function goJsonSyntaxError(text: string): string | undefined {
   }
 }
 
+/**
+ * A JSON text whose \u escapes of UTF-16 surrogates that make no pair are \uFFFD: encoding/json's
+ * unquote decodes a lone surrogate to the replacement rune (JSON.parse would keep it, and
+ * JSON.stringify would then answer "\ud800" where kube-apiserver answers U+FFFD). An escaped
+ * backslash is matched first, so a text "\\ud800" is left alone.
+ */
+export function withoutLoneSurrogates(text: string): string {
+  if (!/\\u[dD][89a-fA-F]/.test(text)) return text;
+  return text.replace(/\\(?:\\|u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[dD][89a-fA-F][0-9a-fA-F]{2})/g, (m) => (m.length === 6 ? "\\uFFFD" : m));
+}
+
 /** What kube-apiserver shows of a body it could not decode: up to 30 bytes, as text or hex. */
 export function summarizeData(data: Buffer, maxLength = 30): string {
   if (data.length === 0) return "<empty>";
@@ -378,7 +389,8 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
     return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${err} (${summarizeData(raw)})`) };
   }
   // A create or update body keeps its number literals for the typed decode (decodeObjectBody).
-  return { body: patch ? JSON.parse(text) : parseJsonKeepingLiterals(text) };
+  const json = withoutLoneSurrogates(text);
+  return { body: patch ? JSON.parse(json) : parseJsonKeepingLiterals(json) };
 }
 
 /**
