@@ -52,6 +52,12 @@ describe("a get or list at a future resourceVersion", () => {
     expect(Date.now() - start).toBeLessThan(freshnessTimeoutMs);
   });
 
+  it("a list with a limit and no resourceVersionMatch is the legacy exact match, delegated to etcd: no wait", async () => {
+    const start = Date.now();
+    await raw(s, "GET", `/api/v1/namespaces/default/configmaps?limit=1&resourceVersion=${current() + 1_000}`, { token: s.cluster.adminToken });
+    expect(Date.now() - start).toBeLessThan(freshnessTimeoutMs);
+  });
+
   it("resourceVersion 0 and a past one are served at once", async () => {
     for (const rv of ["0", "1"]) {
       const start = Date.now();

@@ -448,8 +448,9 @@ export const freshnessTimeoutMs = 3_000;
 /**
  * The resourceVersion a get or list must wait for the watch cache to reach (waitUntilFreshAndBlock),
  * or undefined: a get at any resourceVersion but "" and "0" (NotOlderThan is a get's only meaning),
- * a list at one with resourceVersionMatch NotOlderThan or none. A watch waits only to send initial
- * events (serveWatch); a list with resourceVersionMatch=Exact is not the watch cache's to wait for.
+ * a list at one with resourceVersionMatch NotOlderThan, or none and no limit. A watch waits only to
+ * send initial events (serveWatch); an exact list (resourceVersionMatch=Exact, or a limit without a
+ * match) is delegated to etcd, not the watch cache's to wait for.
  */
 function freshnessWanted(q: URLSearchParams, named: boolean): bigint | undefined {
   const rv = q.get("resourceVersion") ?? "";
@@ -457,6 +458,9 @@ function freshnessWanted(q: URLSearchParams, named: boolean): bigint | undefined
   if (!named && boolParam(q, "watch")) return undefined;
   const match = q.get("resourceVersionMatch") ?? "";
   if (!named && match !== "" && match !== "NotOlderThan") return undefined;
+  // shouldDelegateList: a limit with a resourceVersion and no match is the legacy exact match, read from etcd
+  const limit = q.get("limit");
+  if (!named && match === "" && limit !== null && /^[+]?[0-9]+$/.test(limit) && BigInt(limit) > 0n) return undefined;
   return BigInt(rv);
 }
 
