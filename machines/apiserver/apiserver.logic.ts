@@ -403,6 +403,29 @@ function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
 // ---- reads ------------------------------------------------------------------------------
 
 /** get, list, watch and unwatch, all served from the watch cache. */
+/** encoding/json's name of a JSON value's kind, as its UnmarshalTypeError words it. */
+function jsonKindOf(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "boolean" ? "bool" : typeof v;
+}
+
+/**
+ * A merge or strategic merge patch whose root is no object, refused as the patch handler refuses it:
+ * the patch is first unmarshalled into a map (kjson.UnmarshalStrict under Warn and Strict, and
+ * always for a strategic patch), so a scalar or a list is "cannot unmarshal ... into Go value of type
+ * map[string]interface {}"; json-patch's MergePatch refuses a null root, and under Ignore a scalar
+ * one, as ErrBadJSONPatch ("Invalid JSON Patch"). A merge patch that is a list under Ignore replaces
+ * the object and fails its decoding; a strategic patch of null patches nothing.
+ */
+function patchRootError(patchType: string | undefined, patch: unknown, fv: string | undefined): Status | undefined {
+  if (patch !== null && typeof patch === "object" && !Array.isArray(patch)) return undefined;
+  const intoMap = `json: cannot unmarshal ${jsonKindOf(patch)} into Go value of type map[string]interface {}`;
+  if (patchType === "strategic") return patch === null ? undefined : S.badRequest(intoMap);
+  if (patchType !== "merge") return undefined;
+  if (patch === null) return S.badRequest("Invalid JSON Patch");
+  if (fv === "Ignore") return Array.isArray(patch) ? undefined : S.badRequest("Invalid JSON Patch");
+  return S.badRequest(`error decoding patch: ${intoMap}`);
+}
+
 /**
  * The store's KeyFunc (NamespaceKeyFunc, NoNamespaceKeyFunc): a name from the URL that is no safe
  * path segment (".", "..", one with "/" or "%") makes no storage key, and the request is a 400
@@ -766,19 +789,26 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   } else if (req.verb === "patch") {
     // a patch at another version than the stored one applies to the object converted to it
     const conv = req.version !== undefined && req.subresource === undefined ? alternateVersion(r, req.version) : undefined;
+    const rootError = patchRootError(req.patchType, req.body, req.fieldValidation);
+    if (rootError) {
+      cur.error = rootError;
+      return;
+    }
+    // a strategic merge patch of null decodes to a nil map, which patches nothing
+    const patchBody = req.patchType === "strategic" && req.body === null ? {} : req.body;
     try {
       const base = req.subresource === "scale" ? scaleOf(old) : conv ? conv.fromHub(old) : old;
       body =
-        req.patchType === "json" ? jsonPatch(base, req.body)
-        : req.patchType === "merge" ? mergePatch(base, req.body)
-        : strategicMergePatch(base, req.body, req.subresource === "scale" ? "Scale" : r.kind);
+        req.patchType === "json" ? jsonPatch(base, patchBody)
+        : req.patchType === "merge" ? mergePatch(base, patchBody)
+        : strategicMergePatch(base, patchBody, req.subresource === "scale" ? "Scale" : r.kind);
     } catch (e) {
       cur.error = e instanceof PatchError ? unprocessable() : e instanceof PatchTooLargeError ? S.requestEntityTooLarge(e.message) : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
     }
     // The patched object is decoded into its Go type before anything reads it.
     const typeKey = conv ? versionedTypeKey(conv.apiVersion, r.kind) : undefined;
-    const typed = decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", req.body, body, req.fieldValidation, typeKey);
+    const typed = decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey);
     if ("status" in typed) {
       cur.error = typed.status;
       return;
