@@ -85,6 +85,16 @@ describe("methods and path segments with no route or no storage key", () => {
     expect((await raw(s, "GET", "/version")).code).toBe(200);
   });
 
+  it("an HTTP/1.1 request without Host is net/http's 400 'missing required Host header'", async () => {
+    const got = await rawBytes(s, "GET /version HTTP/1.1\r\n\r\n");
+    expect(got).toBe("HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: missing required Host header");
+  });
+
+  it.each(["gzip", "gzip, chunked", "chunked, gzip"])("Transfer-Encoding: %s is net/http's 501, which takes exactly 'chunked'", async (te) => {
+    const got = await rawBytes(s, `POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${te}\r\n\r\n0\r\n\r\n`);
+    expect(got).toBe("HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nUnsupported transfer encoding");
+  });
+
   it("a header block past MaxHeaderBytes gets net/http's plain-text 431", async () => {
     const got = await rawBytes(s, `GET /version HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(1024 * 1024 + 10)}\r\n\r\n`);
     expect(got).toBe("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large");

@@ -596,6 +596,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     res.on("error", () => res.destroy());
     req.on("error", () => req.destroy());
     const fail = failWith500(res);
+    if (unreadHeader(req)) return;
     try {
       if (opts.routes?.(req, res)) return;
       handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs, freshnessTimeoutMs: opts.freshnessTimeoutMs ?? freshnessTimeoutMs }).catch(fail);
@@ -605,7 +606,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
   // secure_serving.go: MaxHeaderBytes 1 MiB (Node's default is 16 KiB: a long label selector kube
   // serves was 431 here), ReadHeaderTimeout 32 s, IdleTimeout 90 s
-  const limits = { maxHeaderSize: maxHeaderBytes };
+  // requireHostHeader off: a request without Host is refused below in net/http's words, not Node's
+  const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false };
   const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits }, handler) : createHttpServer(limits, handler);
   server.headersTimeout = readHeaderTimeoutMs;
   server.on("clientError", answerUnreadable);
@@ -672,17 +674,40 @@ async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id
 
 /**
  * A request Node's parser cannot read, answered as Go's net/http answers one it cannot read
- * (conn.serve): a header block past MaxHeaderBytes is 431, anything else malformed 400, each as
- * plain text naming its status, and the connection closed; a client too slow to send its headers
- * (ReadHeaderTimeout) gets no answer at all.
+ * (conn.serve): a header block past MaxHeaderBytes is 431, a transfer coding it does not take 501,
+ * anything else malformed 400, each as plain text, and the connection closed; a client too slow to
+ * send its headers (ReadHeaderTimeout) gets no answer at all.
  */
 function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "ECONNRESET" || !socket.writable) {
     socket.destroy();
     return;
   }
+  if (err.code === "HPE_INVALID_TRANSFER_ENCODING") {
+    socket.end("HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nUnsupported transfer encoding");
+    return;
+  }
   const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
   socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+}
+
+/**
+ * What net/http's readRequest refuses in a request Node did parse: an HTTP/1.1 request without Host
+ * ("400 Bad Request: missing required Host header", a statusError) and a Transfer-Encoding other than
+ * exactly "chunked" (501 "Unsupported transfer encoding": Go takes one coding only, against request
+ * smuggling). Answered on the socket as conn.serve writes them, the connection closed; true when so.
+ */
+function unreadHeader(req: IncomingMessage): boolean {
+  const head = (status: string, body: string) => `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${body}`;
+  const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
+  let answer: string | undefined;
+  const te = req.headers["transfer-encoding"];
+  if (http11 && te !== undefined && te.toLowerCase() !== "chunked") answer = head("501 Not Implemented", "Unsupported transfer encoding");
+  else if (http11 && req.headers.host === undefined && req.method !== "CONNECT") answer = head("400 Bad Request: missing required Host header", "400 Bad Request: missing required Host header");
+  if (answer === undefined) return false;
+  req.socket.end(answer);
+  req.socket.destroySoon?.();
+  return true;
 }
 
 interface HandlerContext {
