@@ -20,7 +20,8 @@ import {
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
-import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, type ResourceInfo } from "./resources.js";
+import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
+import { decodeContinue, encodeContinue } from "./continue.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
@@ -465,12 +466,12 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     for (const obj of candidates(c, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
     items.sort((a, b) => keyOrder(r, a, b));
     let start = 0;
+    // the list's key prefix: a continue token names a key under it, and never one outside
+    const keyPrefix = storagePrefix(r, r.namespaced ? req.namespace : undefined);
     if (req.continue) {
-      const after = decodeContinue(req.continue);
-      if (after === undefined) {
-        return fail(ctx, S.badRequest("continue key is not valid: the provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter."), fx);
-      }
-      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) > after);
+      const from = decodeContinue(req.continue, keyPrefix);
+      if ("error" in from) return fail(ctx, S.badRequest(`invalid continue token: ${from.error}`), fx);
+      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= from.fromKey);
       if (start < 0) start = items.length;
     }
     const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
@@ -478,7 +479,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     const metadata: any = { resourceVersion: String(c.revision) };
     if (start + limit < items.length) {
       const last = page[page.length - 1];
-      metadata.continue = encodeContinue(storageKey(r, last.metadata.namespace, last.metadata.name), c.revision);
+      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, c.revision);
       metadata.remainingItemCount = items.length - start - page.length;
     }
     ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata, items: page });
@@ -515,19 +516,6 @@ function keyOrder(r: ResourceInfo, a: any, b: any): number {
   const ka = storageKey(r, a.metadata.namespace, a.metadata.name);
   const kb = storageKey(r, b.metadata.namespace, b.metadata.name);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-function encodeContinue(key: string, rv: number): string {
-  return Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv, start: key })).toString("base64");
-}
-
-function decodeContinue(s: string): string | undefined {
-  try {
-    const o = JSON.parse(Buffer.from(s, "base64").toString("utf8"));
-    return typeof o.start === "string" ? o.start : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?: any; nodeName?: string } | { error: Status } {
