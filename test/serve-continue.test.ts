@@ -34,6 +34,13 @@ describe("continue tokens through podflow serve", () => {
     expect(seen).toEqual(all);
   });
 
+  it("a continue with a resourceVersion other than 0 is refused: the token's revision is the list's", async () => {
+    const cont = JSON.parse((await list("limit=2")).body).metadata.continue;
+    const r = await list(`limit=2&continue=${cont}&resourceVersion=5`);
+    expect([r.code, JSON.parse(r.body).message]).toEqual([400, "specifying resource version is not allowed when using continue"]);
+    expect((await list(`limit=2&continue=${cont}&resourceVersion=0`)).code).toBe(200);
+  });
+
   it.each([
     ["not base64url", "a=b", "invalid continue token: continue key is not valid: illegal base64 data at input byte 1"],
     ["a start outside the prefix", Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv: 5, start: "../../secrets/kube-system/x" })).toString("base64url"), "invalid continue token: continue key is not valid: ../../secrets/kube-system/x"],

@@ -471,6 +471,8 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     if (req.continue) {
       const from = decodeContinue(req.continue, keyPrefix);
       if ("error" in from) return fail(ctx, S.badRequest(`invalid continue token: ${from.error}`), fx);
+      // the token's revision is the list's: another one cannot be asked for beside it
+      if (req.resourceVersion !== undefined && req.resourceVersion !== "" && req.resourceVersion !== "0") return fail(ctx, S.badRequest("specifying resource version is not allowed when using continue"), fx);
       start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= from.fromKey);
       if (start < 0) start = items.length;
     }

@@ -455,7 +455,8 @@ export const freshnessTimeoutMs = 3_000;
 function freshnessWanted(q: URLSearchParams, named: boolean): bigint | undefined {
   const rv = q.get("resourceVersion") ?? "";
   if (rv === "" || rv === "0" || !/^[0-9]+$/.test(rv)) return undefined;
-  if (!named && boolParam(q, "watch")) return undefined;
+  // a list that continues is refused for its resourceVersion before any wait (ListReadConsistency)
+  if (!named && (boolParam(q, "watch") || (q.get("continue") ?? "") !== "")) return undefined;
   const match = q.get("resourceVersionMatch") ?? "";
   if (!named && match !== "" && match !== "NotOlderThan") return undefined;
   // shouldDelegateList: a limit with a resourceVersion and no match is the legacy exact match, read from etcd
