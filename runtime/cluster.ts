@@ -463,6 +463,11 @@ export class Cluster {
     return this.runtime.snapshot("apiserver").context.cache;
   }
 
+  /** The revision the API server's watch cache has reached. */
+  cacheRevision(): number {
+    return this.cache().revision;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.liveTimer) {

@@ -45,7 +45,8 @@ async function freshServed(): Promise<Served> {
   const cluster = createCluster({ nodes: 1, seed: 1, clock: "simulated", trace: false });
   await cluster.apply(setupObjects);
   cluster.runtime.drainMessages();
-  const server = await startServer({ cluster, port: 0, tls: false, bookmarkIntervalMs: 1_000 });
+  // a read at a future resourceVersion waits for it 3 s in kube-apiserver: here briefly, as time stands still
+  const server = await startServer({ cluster, port: 0, tls: false, bookmarkIntervalMs: 1_000, freshnessTimeoutMs: 20 });
   // Messages a request leaves in flight (a logs request waiting for the CRI, a watch) are delivered
   // while it waits; timers never fire, so nothing changes by itself.
   const pump = setInterval(() => {

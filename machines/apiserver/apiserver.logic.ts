@@ -20,8 +20,10 @@ import {
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
-import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, type ResourceInfo } from "./resources.js";
+import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
+import { decodeContinue, encodeContinue } from "./continue.js";
 import * as S from "./status.js";
+import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
@@ -402,6 +404,39 @@ function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
 // ---- reads ------------------------------------------------------------------------------
 
 /** get, list, watch and unwatch, all served from the watch cache. */
+/** encoding/json's name of a JSON value's kind, as its UnmarshalTypeError words it. */
+function jsonKindOf(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "boolean" ? "bool" : typeof v;
+}
+
+/**
+ * A merge or strategic merge patch whose root is no object, refused as the patch handler refuses it:
+ * the patch is first unmarshalled into a map (kjson.UnmarshalStrict under Warn and Strict, and
+ * always for a strategic patch), so a scalar or a list is "cannot unmarshal ... into Go value of type
+ * map[string]interface {}"; json-patch's MergePatch refuses a null root, and under Ignore a scalar
+ * one, as ErrBadJSONPatch ("Invalid JSON Patch"). A merge patch that is a list under Ignore replaces
+ * the object and fails its decoding; a strategic patch of null patches nothing.
+ */
+function patchRootError(patchType: string | undefined, patch: unknown, fv: string | undefined): Status | undefined {
+  if (patch !== null && typeof patch === "object" && !Array.isArray(patch)) return undefined;
+  const intoMap = `json: cannot unmarshal ${jsonKindOf(patch)} into Go value of type map[string]interface {}`;
+  if (patchType === "strategic") return patch === null ? undefined : S.badRequest(intoMap);
+  if (patchType !== "merge") return undefined;
+  if (patch === null) return S.badRequest("Invalid JSON Patch");
+  if (fv === "Ignore") return Array.isArray(patch) ? undefined : S.badRequest("Invalid JSON Patch");
+  return S.badRequest(`error decoding patch: ${intoMap}`);
+}
+
+/**
+ * The store's KeyFunc (NamespaceKeyFunc, NoNamespaceKeyFunc): a name from the URL that is no safe
+ * path segment (".", "..", one with "/" or "%") makes no storage key, and the request is a 400
+ * before anything is read or written.
+ */
+function nameParameterError(name: string): Status | undefined {
+  const msgs = isValidPathSegmentName(name);
+  return msgs.length > 0 ? S.badRequest(`Name parameter invalid: ${S.goQuote(name)}: ${msgs.join(";")}`) : undefined;
+}
+
 export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const { req } = cur;
@@ -413,6 +448,8 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const r = cur.r!;
   const c = ctx.cache;
   if (req.verb === "get") {
+    const badName = nameParameterError(req.name ?? "");
+    if (badName) return fail(ctx, badName, fx);
     const obj = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
     if (!obj) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
     ok(fx, cur, 200, req.subresource === "scale" ? scaleOf(obj) : obj);
@@ -429,12 +466,14 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     for (const obj of candidates(c, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
     items.sort((a, b) => keyOrder(r, a, b));
     let start = 0;
+    // the list's key prefix: a continue token names a key under it, and never one outside
+    const keyPrefix = storagePrefix(r, r.namespaced ? req.namespace : undefined);
     if (req.continue) {
-      const after = decodeContinue(req.continue);
-      if (after === undefined) {
-        return fail(ctx, S.badRequest("continue key is not valid: the provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter."), fx);
-      }
-      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) > after);
+      const from = decodeContinue(req.continue, keyPrefix);
+      if ("error" in from) return fail(ctx, S.badRequest(`invalid continue token: ${from.error}`), fx);
+      // the token's revision is the list's: another one cannot be asked for beside it
+      if (req.resourceVersion !== undefined && req.resourceVersion !== "" && req.resourceVersion !== "0") return fail(ctx, S.badRequest("specifying resource version is not allowed when using continue"), fx);
+      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= from.fromKey);
       if (start < 0) start = items.length;
     }
     const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
@@ -442,7 +481,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     const metadata: any = { resourceVersion: String(c.revision) };
     if (start + limit < items.length) {
       const last = page[page.length - 1];
-      metadata.continue = encodeContinue(storageKey(r, last.metadata.namespace, last.metadata.name), c.revision);
+      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, c.revision);
       metadata.remainingItemCount = items.length - start - page.length;
     }
     ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata, items: page });
@@ -479,19 +518,6 @@ function keyOrder(r: ResourceInfo, a: any, b: any): number {
   const ka = storageKey(r, a.metadata.namespace, a.metadata.name);
   const kb = storageKey(r, b.metadata.namespace, b.metadata.name);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-function encodeContinue(key: string, rv: number): string {
-  return Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv, start: key })).toString("base64");
-}
-
-function decodeContinue(s: string): string | undefined {
-  try {
-    const o = JSON.parse(Buffer.from(s, "base64").toString("utf8"));
-    return typeof o.start === "string" ? o.start : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?: any; nodeName?: string } | { error: Status } {
@@ -547,6 +573,11 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   if (reviewKinds.has(r.kind)) return prepareReview(ctx, cur, r);
   if (req.verb === "create" && !req.subresource) return prepareCreate(ctx, cur, r, now);
   if (req.verb === "deletecollection") return prepareDeleteCollection(ctx, cur, r);
+  const badName = nameParameterError(req.name ?? "");
+  if (badName) {
+    cur.error = badName;
+    return;
+  }
   const key = storageKey(r, req.namespace, req.name ?? "");
   cur.key = key;
   const old = ctx.cache.objects.get(key);
@@ -748,19 +779,26 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   } else if (req.verb === "patch") {
     // a patch at another version than the stored one applies to the object converted to it
     const conv = req.version !== undefined && req.subresource === undefined ? alternateVersion(r, req.version) : undefined;
+    const rootError = patchRootError(req.patchType, req.body, req.fieldValidation);
+    if (rootError) {
+      cur.error = rootError;
+      return;
+    }
+    // a strategic merge patch of null decodes to a nil map, which patches nothing
+    const patchBody = req.patchType === "strategic" && req.body === null ? {} : req.body;
     try {
       const base = req.subresource === "scale" ? scaleOf(old) : conv ? conv.fromHub(old) : old;
       body =
-        req.patchType === "json" ? jsonPatch(base, req.body)
-        : req.patchType === "merge" ? mergePatch(base, req.body)
-        : strategicMergePatch(base, req.body, req.subresource === "scale" ? "Scale" : r.kind);
+        req.patchType === "json" ? jsonPatch(base, patchBody)
+        : req.patchType === "merge" ? mergePatch(base, patchBody)
+        : strategicMergePatch(base, patchBody, req.subresource === "scale" ? "Scale" : r.kind);
     } catch (e) {
       cur.error = e instanceof PatchError ? unprocessable() : e instanceof PatchTooLargeError ? S.requestEntityTooLarge(e.message) : e instanceof StrategicPatchError ? strategicPatchStatus(e) : S.badRequest(e instanceof Error ? e.message : String(e));
       return;
     }
     // The patched object is decoded into its Go type before anything reads it.
     const typeKey = conv ? versionedTypeKey(conv.apiVersion, r.kind) : undefined;
-    const typed = decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", req.body, body, req.fieldValidation, typeKey);
+    const typed = decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey);
     if ("status" in typed) {
       cur.error = typed.status;
       return;

@@ -14,15 +14,28 @@ function isObject(v: unknown): v is Record<string, any> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** RFC 7386: objects merge recursively, null deletes, everything else replaces. */
+/**
+ * RFC 7386: objects merge recursively, null deletes, everything else replaces. The objects to merge
+ * wait on an explicit stack, not the call stack: Go's decoders take a patch nested 10,000 deep.
+ */
 export function mergePatch(target: any, patch: any): any {
   if (!isObject(patch)) return patch;
-  const out: Record<string, any> = isObject(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else setOwn(out, k, mergePatch(getOwn(out, k), v));
+  const root: Record<string, any> = isObject(target) ? { ...target } : {};
+  const pending: Array<[Record<string, any>, Record<string, any>]> = [[root, patch]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [out, p] = next;
+    for (const [k, v] of Object.entries(p)) {
+      if (v === null) delete out[k];
+      else if (!isObject(v)) setOwn(out, k, v);
+      else {
+        const cur = getOwn(out, k);
+        const merged: Record<string, any> = isObject(cur) ? { ...cur } : {};
+        setOwn(out, k, merged);
+        pending.push([merged, v]);
+      }
+    }
   }
-  return out;
+  return root;
 }
 
 /** Strategic merge: like a merge patch, but lists merge as the Go type's patch markers say (strategicpatch.ts). */

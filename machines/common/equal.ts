@@ -6,15 +6,23 @@ import { setOwn } from "./own.js";
 
 /** True when a and b are equal as JSON values (undefined-valued keys ignored, key order ignored). */
 export function deepEqual(a: unknown, b: unknown): boolean {
+  return equalAt(a, b, 0);
+}
+
+/** How deep deepEqual and deepCopy recurse before they go on with an explicit stack (a body may nest 10,000 deep, as Go's decoders allow). */
+const recursionMax = 512;
+
+function equalAt(a: unknown, b: unknown, depth: number): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (depth > recursionMax) return equalIteratively(a, b);
   const aa = Array.isArray(a);
   if (aa !== Array.isArray(b)) return false;
   if (aa) {
     const x = a as unknown[];
     const y = b as unknown[];
     if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (!deepEqual(x[i], y[i])) return false;
+    for (let i = 0; i < x.length; i++) if (!equalAt(x[i], y[i], depth + 1)) return false;
     return true;
   }
   const x = a as Record<string, unknown>;
@@ -24,10 +32,40 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     const v = x[k];
     if (v === undefined) continue;
     n++;
-    if (!deepEqual(v, y[k])) return false;
+    if (!equalAt(v, y[k], depth + 1)) return false;
   }
   for (const k in y) if (y[k] !== undefined) n--;
   return n === 0;
+}
+
+/** deepEqual of deep values: the pairs still to compare wait on a stack. */
+function equalIteratively(a: unknown, b: unknown): boolean {
+  const pending: Array<[unknown, unknown]> = [[a, b]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [p, q] = next;
+    if (p === q) continue;
+    if (typeof p !== "object" || typeof q !== "object" || p === null || q === null) return false;
+    const pa = Array.isArray(p);
+    if (pa !== Array.isArray(q)) return false;
+    if (pa) {
+      const x = p as unknown[];
+      const y = q as unknown[];
+      if (x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) pending.push([x[i], y[i]]);
+      continue;
+    }
+    const x = p as Record<string, unknown>;
+    const y = q as Record<string, unknown>;
+    let n = 0;
+    for (const k in x) {
+      if (x[k] === undefined) continue;
+      n++;
+      pending.push([x[k], y[k]]);
+    }
+    for (const k in y) if (y[k] !== undefined) n--;
+    if (n !== 0) return false;
+  }
+  return true;
 }
 
 /**
@@ -49,17 +87,51 @@ function withoutEmptyLists(v: unknown): unknown {
 
 /** A deep copy of a JSON-like value (plain objects, arrays, primitives; key order and undefined-valued keys kept); anything else goes through structuredClone. */
 export function deepCopy<T>(v: T): T {
+  return copyAt(v, 0);
+}
+
+function copyAt<T>(v: T, depth: number): T {
   if (typeof v !== "object" || v === null) return v;
+  if (depth > recursionMax) return copyIteratively(v);
   if (Array.isArray(v)) {
     const a: unknown[] = new Array(v.length);
-    for (let i = 0; i < v.length; i++) a[i] = deepCopy(v[i]);
+    for (let i = 0; i < v.length; i++) a[i] = copyAt(v[i], depth + 1);
     return a as T;
   }
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return structuredClone(v);
   const o: Record<string, unknown> = {};
-  for (const k in v as Record<string, unknown>) setOwn(o, k, deepCopy((v as Record<string, unknown>)[k]));
+  for (const k in v as Record<string, unknown>) setOwn(o, k, copyAt((v as Record<string, unknown>)[k], depth + 1));
   return o as T;
+}
+
+/** deepCopy of a deep value: each container is created empty and filled from a stack of (copy, original) pairs. */
+function copyIteratively<T>(v: T): T {
+  const shell = (x: object): object => {
+    if (Array.isArray(x)) return new Array(x.length);
+    const proto = Object.getPrototypeOf(x);
+    return proto !== Object.prototype && proto !== null ? structuredClone(x) : {};
+  };
+  const root = shell(v as object);
+  const pending: Array<[any, any]> = [[root, v]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [out, from] = next;
+    if (!Array.isArray(from) && Object.getPrototypeOf(out) !== Object.prototype) continue;
+    const fill = (k: string | number, x: unknown) => {
+      if (typeof x !== "object" || x === null) {
+        if (typeof k === "number") out[k] = x;
+        else setOwn(out, k, x);
+        return;
+      }
+      const c = shell(x);
+      if (typeof k === "number") out[k] = c;
+      else setOwn(out, k, c);
+      if (Array.isArray(x) || Object.getPrototypeOf(c) === Object.prototype) pending.push([c, x]);
+    };
+    if (Array.isArray(from)) for (let i = 0; i < from.length; i++) fill(i, from[i]);
+    else for (const k in from) fill(k, from[k]);
+  }
+  return root as T;
 }
 
 // Objects proven deeply immutable carry this non-enumerable mark (JSON, Object.keys, for-in and

@@ -165,6 +165,17 @@ export function goJsonSyntaxError(text: string): string | undefined {
   }
 }
 
+/**
+ * A JSON text whose \u escapes of UTF-16 surrogates that make no pair are \uFFFD: encoding/json's
+ * unquote decodes a lone surrogate to the replacement rune (JSON.parse would keep it, and
+ * JSON.stringify would then answer "\ud800" where kube-apiserver answers U+FFFD). An escaped
+ * backslash is matched first, so a text "\\ud800" is left alone.
+ */
+export function withoutLoneSurrogates(text: string): string {
+  if (!/\\u[dD][89a-fA-F]/.test(text)) return text;
+  return text.replace(/\\(?:\\|u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[dD][89a-fA-F][0-9a-fA-F]{2})/g, (m) => (m.length === 6 ? "\\uFFFD" : m));
+}
+
 /** What kube-apiserver shows of a body it could not decode: up to 30 bytes, as text or hex. */
 export function summarizeData(data: Buffer, maxLength = 30): string {
   if (data.length === 0) return "<empty>";
@@ -201,11 +212,102 @@ export function unsupportedPatchType(contentType: string | undefined): Status {
   return unsupportedMediaType(supported);
 }
 
+/** go-yaml v2's bound on nested flow collections (scannerc.go max_flow_level; max_indents bounds block ones alike). */
+const yamlMaxFlowLevel = 10_000;
+
+/**
+ * How deep the yaml library nests safely: its composer recurses, and past about 800 levels it
+ * overflows the call stack. A deeper text that is JSON (as kubectl sends apply configurations) is
+ * read by the JSON parser, which keeps no call stack.
+ */
+const yamlLibraryDepth = 256;
+
+/**
+ * The deepest nesting of flow collections ([ and {) in a YAML text, and go-yaml's scanner error when
+ * it passes 10,000: "exceeded max depth of 10000", at the line of the opening bracket (the scanner
+ * leaves the line out on the first line, where its mark's line is 0). Quoted scalars and comments
+ * are skipped; a bracket opens a collection inside a flow collection or where a token starts.
+ */
+export function yamlFlowDepth(text: string): { depth: number; error?: string } {
+  let depth = 0;
+  let deepest = 0;
+  let line = 1;
+  let tokenStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "\n") {
+      line++;
+      tokenStart = true;
+    } else if (c === " " || c === "\t" || c === "\r") tokenStart = true;
+    else if (tokenStart && c === "#") {
+      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
+    } else if (tokenStart && (c === '"' || c === "'")) {
+      // a quoted scalar: to its closing quote ("\" escapes in double quotes, '' in single ones)
+      for (i++; i < text.length; i++) {
+        const d = text[i];
+        if (d === "\n") line++;
+        else if (c === '"' && d === "\\") i++;
+        else if (d === c) {
+          if (c === "'" && text[i + 1] === "'") i++;
+          else break;
+        }
+      }
+      tokenStart = false;
+    } else if ((c === "[" || c === "{") && (tokenStart || depth > 0)) {
+      depth++;
+      if (depth > yamlMaxFlowLevel) return { depth, error: `yaml: ${line > 1 ? `line ${line}: ` : ""}exceeded max depth of ${yamlMaxFlowLevel}` };
+      if (depth > deepest) deepest = depth;
+      tokenStart = true;
+    } else if ((c === "]" || c === "}") && depth > 0) {
+      depth--;
+      tokenStart = false;
+    } else tokenStart = depth > 0 && (c === "," || c === ":");
+  }
+  return { depth: deepest };
+}
+
+/**
+ * The keys a JSON text repeats in an object, worded as go-yaml's strict decoding words them: for a
+ * text too deep for the yaml library. A scanner with an explicit stack (the text is valid JSON).
+ */
+function jsonDuplicateKeys(text: string): string[] {
+  const out: string[] = [];
+  const keys: Array<Set<string> | undefined> = [];
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") line++;
+    else if (c === "{") keys.push(new Set());
+    else if (c === "[") keys.push(undefined);
+    else if (c === "}" || c === "]") keys.pop();
+    else if (c === '"') {
+      const start = i;
+      for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      const top = keys[keys.length - 1];
+      let j = i + 1;
+      while (isSpace(text[j])) j++;
+      // a key is the string a colon follows
+      if (top && text[j] === ":") {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        if (top.has(key)) out.push(`line ${line}: key ${JSON.stringify(key)} already set in map`);
+        top.add(key);
+      }
+    }
+  }
+  return out;
+}
+
+/** A YAML text too deep for the yaml library that is JSON: read as JSON, which YAML's flow style includes. */
+function deepJson(text: string): boolean {
+  return yamlFlowDepth(text).depth > yamlLibraryDepth && goJsonSyntaxError(text) === undefined;
+}
+
 /**
  * The keys a YAML text repeats in a mapping, as go-yaml's strict decoding reports them ("line 5:
  * key "a" already set in map"); the lenient decoding an apply patch gets keeps the last value.
  */
 export function duplicateKeyErrors(text: string): string[] {
+  if (deepJson(text)) return jsonDuplicateKeys(text);
   const doc = parseAllDocuments(text)[0];
   if (!doc || Array.isArray(doc)) return [];
   const out: string[] = [];
@@ -235,22 +337,28 @@ export function yamlDuplicateKeys(raw: Buffer, contentType: string | undefined):
   return mediaType(contentType) === "application/yaml" ? duplicateKeyErrors(raw.toString("utf8")) : [];
 }
 
-/** sigs.k8s.io/yaml's YAMLToJSON: go-yaml's lenient decoding, in which a repeated key keeps its last value. */
+/**
+ * sigs.k8s.io/yaml's YAMLToJSON: go-yaml's lenient decoding, in which a repeated key keeps its last
+ * value; its error is go-yaml's ("yaml: line 3: ..."), unwrapped.
+ */
 function yamlToJson(text: string): { value: any } | { error: string } {
+  const flow = yamlFlowDepth(text);
+  if (flow.error !== undefined) return { error: flow.error };
+  if (flow.depth > yamlLibraryDepth && goJsonSyntaxError(text) === undefined) return { value: JSON.parse(text) };
   const docs = parseAllDocuments(text, { uniqueKeys: false });
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return { value: null };
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
-    return { error: `error converting YAML to JSON: yaml: ${line !== undefined ? `line ${line}: ` : ""}${err.message.split("\n")[0]}` };
+    return { error: `yaml: ${line !== undefined ? `line ${line}: ` : ""}${err.message.split("\n")[0]}` };
   }
   try {
     return { value: doc.toJS() };
   } catch {
     // toJS refuses an alias bomb (billion laughs) as the yaml library's resource exhaustion guard;
     // go-yaml's decoder refuses it too, with this message
-    return { error: "error converting YAML to JSON: yaml: document contains excessive aliasing" };
+    return { error: "yaml: document contains excessive aliasing" };
   }
 }
 
@@ -267,7 +375,12 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
   if (isYaml) {
     // decoded leniently (a repeated key keeps its last value); the strict check of repeated keys comes after
     const y = yamlToJson(text);
-    if ("error" in y) return { status: badRequest(y.error) };
+    if ("error" in y) {
+      // applyPatcher: sigs.k8s.io/yaml.Unmarshal's error, wrapped; a create or update body: the YAML
+      // serializer's Decode returns YAMLToJSON's error as it is, and transformDecodeError wraps it
+      if (patch) return { status: badRequest(`error decoding YAML: error converting YAML to JSON: ${y.error}`) };
+      return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): ${y.error} (${summarizeData(raw)})`) };
+    }
     return { body: y.value };
   }
   const err = goJsonSyntaxError(text);
@@ -276,7 +389,8 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
     return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${err} (${summarizeData(raw)})`) };
   }
   // A create or update body keeps its number literals for the typed decode (decodeObjectBody).
-  return { body: patch ? JSON.parse(text) : parseJsonKeepingLiterals(text) };
+  const json = withoutLoneSurrogates(text);
+  return { body: patch ? JSON.parse(json) : parseJsonKeepingLiterals(json) };
 }
 
 /**

@@ -37,7 +37,9 @@ export interface ServeOptions {
   /** --max-requests-inflight / --max-mutating-requests-inflight (default 400 / 200) */
   maxRequestsInFlight?: { readonly: number; mutating: number };
   /** --request-timeout: how long a request that is not long-running may take (default 60 s) */
-  requestTimeoutMs?: number;
+requestTimeoutMs?: number;
+  /** how long a read at a resourceVersion the watch cache has not reached waits for it (default: the watch cache's blockTimeout, 3 s) */
+  freshnessTimeoutMs?: number;
   /** paths served beside the API (the live view's /ui/): true when it took the request */
   routes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -150,7 +152,8 @@ function requestVerb(method: string, name: string | undefined, q: URLSearchParam
     case "PUT": return "update";
     case "PATCH": return "patch";
     case "DELETE": return name !== undefined ? "delete" : "deletecollection";
-    default: return method.toLowerCase() as ApiRequest["verb"];
+    // RequestInfoFactory: any other method is a resource request of no verb (only a wildcard rule allows it)
+    default: return "" as ApiRequest["verb"];
   }
 }
 
@@ -235,6 +238,9 @@ function deprecationWarnings(r: ResourceInfo): string[] {
 
 /** Writes a Status with the HTTP code it carries. */
 export function sendStatus(res: ServerResponse, st: Status): void {
+  // ErrorNegotiated: a Status that says when to retry says it in Retry-After too
+  const retry = st.details?.retryAfterSeconds;
+  if (typeof retry === "number" && retry > 0) res.setHeader("Retry-After", String(retry));
   send(res, st.code ?? 500, st);
 }
 
@@ -436,6 +442,50 @@ export function resourceVersionError(rv: string | null): Status | undefined {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `resourceVersion: Invalid value: ${S.goQuote(rv)}: strconv.ParseUint: parsing ${S.goQuote(rv)}: ${why}`, code: 500 };
 }
 
+/** The watch cache's blockTimeout: how long a read at a resourceVersion it has not reached waits for it. */
+export const freshnessTimeoutMs = 3_000;
+
+/**
+ * The resourceVersion a get or list must wait for the watch cache to reach (waitUntilFreshAndBlock),
+ * or undefined: a get at any resourceVersion but "" and "0" (NotOlderThan is a get's only meaning),
+ * a list at one with resourceVersionMatch NotOlderThan, or none and no limit. A watch waits only to
+ * send initial events (serveWatch); an exact list (resourceVersionMatch=Exact, or a limit without a
+ * match) is delegated to etcd, not the watch cache's to wait for.
+ */
+function freshnessWanted(q: URLSearchParams, named: boolean): bigint | undefined {
+  const rv = q.get("resourceVersion") ?? "";
+  if (rv === "" || rv === "0" || !/^[0-9]+$/.test(rv)) return undefined;
+  // a list that continues is refused for its resourceVersion before any wait (ListReadConsistency)
+  if (!named && (boolParam(q, "watch") || (q.get("continue") ?? "") !== "")) return undefined;
+  const match = q.get("resourceVersionMatch") ?? "";
+  if (!named && match !== "" && match !== "NotOlderThan") return undefined;
+  // shouldDelegateList: a limit with a resourceVersion and no match is the legacy exact match, read from etcd
+  const limit = q.get("limit");
+  if (!named && match === "" && limit !== null && /^[+]?[0-9]+$/.test(limit) && BigInt(limit) > 0n) return undefined;
+  return BigInt(rv);
+}
+
+/**
+ * Waits until the watch cache reaches resourceVersion `wanted`, for at most blockTimeout; past it,
+ * NewTooLargeResourceVersionError: 504 Timeout, retry after 1 s, with a ResourceVersionTooLarge cause.
+ * Undefined when it was reached (or the client went away).
+ */
+async function untilFresh(cluster: Cluster, wanted: bigint, res: ServerResponse, timeoutMs: number): Promise<Status | undefined> {
+  const end = Date.now() + timeoutMs;
+  let gone = false;
+  res.once("close", () => (gone = true));
+  while (BigInt(cluster.cacheRevision()) < wanted && !gone) {
+    if (Date.now() >= end) return tooLargeResourceVersion(wanted, cluster.cacheRevision());
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
+}
+
+/** storage.NewTooLargeResourceVersionError, as the watch cache answers a read it waited for in vain. */
+export function tooLargeResourceVersion(wanted: bigint, current: number): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Timeout: Too large resource version: ${wanted}, current: ${current}`, reason: "Timeout", details: { causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }], retryAfterSeconds: 1 }, code: 504 };
+}
+
 /** ListOptions' integer fields, in their struct order. */
 const listIntParams = ["timeoutSeconds", "limit"] as const;
 
@@ -547,18 +597,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     res.on("error", () => res.destroy());
     req.on("error", () => req.destroy());
     const fail = failWith500(res);
+    if (unreadHeader(req)) return;
     try {
       if (opts.routes?.(req, res)) return;
-      handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs }).catch(fail);
+      handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs, freshnessTimeoutMs: opts.freshnessTimeoutMs ?? freshnessTimeoutMs }).catch(fail);
     } catch (e) {
       fail(e);
     }
   };
   // secure_serving.go: MaxHeaderBytes 1 MiB (Node's default is 16 KiB: a long label selector kube
   // serves was 431 here), ReadHeaderTimeout 32 s, IdleTimeout 90 s
-  const limits = { maxHeaderSize: maxHeaderBytes };
+  // requireHostHeader off: a request without Host is refused below in net/http's words, not Node's
+  const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false };
   const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits }, handler) : createHttpServer(limits, handler);
   server.headersTimeout = readHeaderTimeoutMs;
+  server.on("clientError", answerUnreadable);
   server.keepAliveTimeout = idleTimeoutMs;
   // A request asking to upgrade (exec, attach, port-forward; or any other) leaves the HTTP server
   // with its socket: it is served by the same handler, its answer written on the socket.
@@ -579,7 +632,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     };
     const upgrade = { socket, head };
     try {
-      handle(cluster, req, res, { upgrade, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs }).catch(fail);
+      handle(cluster, req, res, { upgrade, bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs, freshnessTimeoutMs: opts.freshnessTimeoutMs ?? freshnessTimeoutMs }).catch(fail);
     } catch (e) {
       fail(e);
     }
@@ -620,6 +673,44 @@ async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id
   });
 }
 
+/**
+ * A request Node's parser cannot read, answered as Go's net/http answers one it cannot read
+ * (conn.serve): a header block past MaxHeaderBytes is 431, a transfer coding it does not take 501,
+ * anything else malformed 400, each as plain text, and the connection closed; a client too slow to
+ * send its headers (ReadHeaderTimeout) gets no answer at all.
+ */
+function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  if (err.code === "HPE_INVALID_TRANSFER_ENCODING") {
+    socket.end("HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\nUnsupported transfer encoding");
+    return;
+  }
+  const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+}
+
+/**
+ * What net/http's readRequest refuses in a request Node did parse: an HTTP/1.1 request without Host
+ * ("400 Bad Request: missing required Host header", a statusError) and a Transfer-Encoding other than
+ * exactly "chunked" (501 "Unsupported transfer encoding": Go takes one coding only, against request
+ * smuggling). Answered on the socket as conn.serve writes them, the connection closed; true when so.
+ */
+function unreadHeader(req: IncomingMessage): boolean {
+  const head = (status: string, body: string) => `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${body}`;
+  const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
+  let answer: string | undefined;
+  const te = req.headers["transfer-encoding"];
+  if (http11 && te !== undefined && te.toLowerCase() !== "chunked") answer = head("501 Not Implemented", "Unsupported transfer encoding");
+  else if (http11 && req.headers.host === undefined && req.method !== "CONNECT") answer = head("400 Bad Request: missing required Host header", "400 Bad Request: missing required Host header");
+  if (answer === undefined) return false;
+  req.socket.end(answer);
+  req.socket.destroySoon?.();
+  return true;
+}
+
 interface HandlerContext {
   /** set for a request asking to upgrade: its socket, no longer the HTTP server's, and the bytes read past its head */
   upgrade?: { socket: Duplex; head: Buffer };
@@ -630,6 +721,8 @@ interface HandlerContext {
   inFlight: { readonly: number; mutating: number; max: { readonly: number; mutating: number } };
   /** how long a request that is not long-running may take */
   requestTimeoutMs: number;
+  /** how long a read waits for the watch cache to reach its resourceVersion */
+  freshnessTimeoutMs: number;
 }
 
 /** kube-apiserver's --max-requests-inflight and --max-mutating-requests-inflight defaults. */
@@ -744,6 +837,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       }
       const badVersion = resourceVersionError(q.get("resourceVersion"));
       if (badVersion) return refuse(badVersion);
+      const wanted = freshnessWanted(q, p.name !== undefined);
+      if (wanted !== undefined && BigInt(cluster.cacheRevision()) < wanted) {
+        // authorized first: the filters run before the storage waits
+        const allowed = await cluster.request({ ...who, ...asked, authorizeOnly: true });
+        if (!allowed.ok) return sendStatus(res, allowed.status);
+        const stale = await untilFresh(cluster, wanted, res, hc.freshnessTimeoutMs);
+        if (stale) return sendStatus(res, stale);
+      }
       // metrics-server registers no watch route: the aggregator relays its 405
       if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
       if (p.name === undefined && boolParam(q, "watch") && table && "error" in tableOpts) return refuse(S.badRequest(tableOpts.error));
@@ -879,7 +980,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(await cluster.request(del));
     }
     default:
-      return refuse(S.methodNotSupported(r, method.toLowerCase()));
+      // go-restful registers routes for these five methods only: any other is its 405 (RouterJSR311
+      // "405: Method Not Allowed", answered by the service error handler as a generic Status)
+      return refuse(S.methodNotAllowed());
   }
 }
 
@@ -947,6 +1050,18 @@ async function serveWatch(
   const { limit: _l, continue: _c, ...watchReq } = req;
   const probe = await cluster.request({ ...watchReq, resourceVersion: undefined, verb: "list", ...(initial ? {} : { limit: 1 }) } as Omit<ApiRequest, "type" | "id">);
   if (!probe.ok) return sendStatus(res, probe.status);
+  // waitUntilWatchCacheFreshAndForceAllEvents: a watch that asks for initial events waits for the
+  // watch cache to reach its resourceVersion (any other watch is established at once); in vain, the
+  // stream is one ERROR event (newErrWatcher)
+  const rvAsked = watchReq.resourceVersion;
+  if (initial && typeof rvAsked === "string" && /^[0-9]+$/.test(rvAsked) && BigInt(rvAsked) > BigInt(cluster.cacheRevision())) {
+    const stale = await untilFresh(cluster, BigInt(rvAsked), res, hc.freshnessTimeoutMs);
+    if (stale) {
+      res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
+      res.end(`${JSON.stringify({ type: "ERROR", object: stale })}\n`);
+      return;
+    }
+  }
   res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
   res.flushHeaders();
   let headersSent = false;

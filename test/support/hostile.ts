@@ -187,6 +187,11 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   if (rep.code === 500 && (r.method === "GET" || r.method === "HEAD") && (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("resourceVersion: Invalid value: ")))) {
     if (new URLSearchParams(r.target.split("?")[1] ?? "").has("resourceVersion")) return undefined;
   }
+  // A get, list or watch at a resourceVersion the watch cache has not reached waits for it and then
+  // answers NewTooLargeResourceVersionError: 504 Timeout with a ResourceVersionTooLarge cause.
+  if (rep.code === 504 && (r.method === "GET" || r.method === "HEAD") && new URLSearchParams(r.target.split("?")[1] ?? "").has("resourceVersion")) {
+    if (r.method === "HEAD" || (parsed && json?.kind === "Status" && json.reason === "Timeout" && json.details?.causes?.[0]?.reason === "ResourceVersionTooLarge")) return undefined;
+  }
   // The impersonation filter answers a group or uid impersonated without a user with
   // responsewriters.InternalError: a plain-text 500 "Internal Server Error: <uri>: requested ... without impersonating a user".
   const h = new Map(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));

@@ -1,0 +1,100 @@
+// Bodies nested as deep as Kubernetes' decoders take them, and deeper, through a live `podflow serve`:
+// encoding/json and go-yaml both stop at 10,000 levels (the JSON scanner's maxNestingDepth, go-yaml's
+// max_flow_level); up to there a body is decoded, patched and stored as kube-apiserver does (an
+// unknown field dropped with a warning), past it refused with the decoder's error, and never a
+// JavaScript stack overflow or a dead server.
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { serve, raw, type Served } from "./serve-helpers.js";
+import { decodeBody, duplicateKeyErrors, yamlFlowDepth } from "../runtime/server/decode.js";
+import { mergePatch } from "../machines/apiserver/patch.js";
+import { deepCopy, deepEqual } from "../machines/common/equal.js";
+
+const nested = (n: number) => '{"a":'.repeat(n) + "1" + "}".repeat(n);
+const cm = (name: string, extra: string) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"},"x":${extra}}`;
+
+describe("nesting limits of the decoders", () => {
+  it("go-yaml refuses the 10,001st nested flow collection, with the line only past the first", () => {
+    expect(yamlFlowDepth(`a: ${"[".repeat(10_000)}${"]".repeat(10_000)}`)).toEqual({ depth: 10_000 });
+    expect(yamlFlowDepth(`a: ${"[".repeat(10_001)}`).error).toBe("yaml: exceeded max depth of 10000");
+    expect(yamlFlowDepth(`kind: Pod\nx: ${"{a: ".repeat(10_001)}`).error).toBe("yaml: line 2: exceeded max depth of 10000");
+  });
+
+  it("brackets in quoted scalars, comments and plain scalars open nothing", () => {
+    expect(yamlFlowDepth(`a: "[[{"\nb: '[['\nc: x[0]{1} # [[[\nd: [1, [2, {e: [3]}]]`)).toEqual({ depth: 4 });
+  });
+
+  it("a create body in YAML nested past 10,000 levels is go-yaml's error, wrapped by transformDecodeError", () => {
+    const body = Buffer.from(`apiVersion: v1\nkind: ConfigMap\nx: ${"[".repeat(10_001)}`);
+    expect(decodeBody(body, "application/yaml", "ConfigMap")).toEqual({ status: expect.objectContaining({ code: 400, reason: "BadRequest", message: "the object provided is unrecognized (must be of type ConfigMap): yaml: line 3: exceeded max depth of 10000 (61706956657273696f6e3a2076310a6b696e643a20436f6e6669674d6170 ...)" }) });
+  });
+
+  it("an apply configuration nested past 10,000 levels is the apply patcher's YAML error", () => {
+    expect(decodeBody(Buffer.from(cm("a", nested(10_001))), "application/apply-patch+yaml", "ConfigMap", "apply")).toEqual({ status: expect.objectContaining({ code: 400, message: "error decoding YAML: error converting YAML to JSON: yaml: exceeded max depth of 10000" }) });
+  });
+
+  it("a JSON text 9,000 levels deep sent as YAML decodes (JSON is YAML), and its repeated keys are found", () => {
+    const text = `{"kind":"ConfigMap",\n"kind":"ConfigMap","x":${nested(9_000)}}`;
+    const got = decodeBody(Buffer.from(text), "application/yaml", "ConfigMap");
+    expect("body" in got && got.body.kind).toBe("ConfigMap");
+    expect(duplicateKeyErrors(text)).toEqual(['line 2: key "kind" already set in map']);
+  });
+
+  it("a merge patch and a deep copy of a value 10,000 deep keep no call stack", () => {
+    const deep = JSON.parse(nested(10_000));
+    expect(deepEqual(deepCopy(deep), deep)).toBe(true);
+    const merged = mergePatch({ b: 1 }, { x: deep, b: null });
+    expect(Object.keys(merged)).toEqual(["x"]);
+    expect(deepEqual(merged.x, deep)).toBe(true);
+  });
+});
+
+describe("deeply nested bodies through podflow serve", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+    const r = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: cm("base", "1") });
+    expect(r.code).toBe(201);
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+
+  const patch = (type: string, body: string, query = "") => raw(s, "PATCH", `/api/v1/namespaces/default/configmaps/base${query}`, { token: s.cluster.adminToken, body, headers: { "Content-Type": type } });
+
+  it("an unknown field 9,990 levels deep is dropped with a warning by a create, a merge patch, a strategic merge patch and a JSON patch", async () => {
+    const created = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: cm("deep", nested(9_990)) });
+    expect(created.code).toBe(201);
+    expect(created.headers.warning).toBe('299 - "unknown field \\"x\\""');
+    for (const [type, body] of [
+      ["application/merge-patch+json", `{"x":${nested(9_990)}}`],
+      ["application/strategic-merge-patch+json", `{"x":${nested(9_990)}}`],
+      ["application/json-patch+json", `[{"op":"add","path":"/x","value":${nested(9_990)}}]`],
+    ] as const) {
+      const r = await patch(type, body);
+      expect([type, r.code, r.headers.warning]).toEqual([type, 200, '299 - "unknown field \\"x\\""']);
+    }
+  });
+
+  it("past 10,000 levels each is the decoder's 400 and nothing changes", async () => {
+    const before = await raw(s, "GET", "/api/v1/namespaces/default/configmaps/base", { token: s.cluster.adminToken });
+    const created = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: cm("deeper", nested(10_001)) });
+    expect(created.code).toBe(400);
+    expect(JSON.parse(created.body).message).toMatch(/^the object provided is unrecognized \(must be of type ConfigMap\): couldn't get version\/kind; json parse error: invalid character '\{' exceeded max depth /);
+    const merge = await patch("application/merge-patch+json", `{"x":${nested(10_001)}}`);
+    expect([merge.code, JSON.parse(merge.body).message]).toEqual([400, "invalid character '{' exceeded max depth"]);
+    const apply = await patch("application/apply-patch+yaml", cm("base", nested(10_001)), "?fieldManager=m");
+    expect([apply.code, JSON.parse(apply.body).message]).toEqual([400, "error decoding YAML: error converting YAML to JSON: yaml: exceeded max depth of 10000"]);
+    const after = await raw(s, "GET", "/api/v1/namespaces/default/configmaps/base", { token: s.cluster.adminToken });
+    expect(JSON.parse(after.body).metadata.resourceVersion).toBe(JSON.parse(before.body).metadata.resourceVersion);
+    expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps/deeper", { token: s.cluster.adminToken })).code).toBe(404);
+    expect((await raw(s, "GET", "/version")).code).toBe(200);
+  });
+});
+
+describe("strings as encoding/json decodes them", () => {
+  it("a \\u escape of a lone surrogate is the replacement rune; a pair and an escaped backslash are kept", () => {
+    const got = decodeBody(Buffer.from(String.raw`{"a":"\ud800x","b":"\uDC00","c":"\ud83d\ude00","d":"\\ud800","e":"\ud800\ud800"}`), "application/json", "ConfigMap");
+    expect(got).toEqual({ body: { a: "\uFFFDx", b: "\uFFFD", c: "😀", d: "\\ud800", e: "\uFFFD\uFFFD" } });
+  });
+});
