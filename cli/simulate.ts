@@ -111,6 +111,7 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
   const cluster = createCluster({ nodes: Number(opts.nodes), seed, clock: "simulated", ...(quota > 0 ? { etcdQuotaBackendBytes: quota } : {}) });
   const applied: AppliedRef[] = [];
   const refused: string[] = [];
+  const warned = new Set<string>();
   try {
     // as kubectl apply: an object the server refuses does not stop the others; its error is told
     // after them, and the command then fails
@@ -126,6 +127,12 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
         continue;
       }
       applied.push({ kind: r!.kind, name: r!.name, ...(r!.namespace !== undefined ? { namespace: r!.namespace } : {}) });
+      // kubectl's warning handler prints each server warning once per command, as it arrives
+      for (const w of r!.warnings ?? []) {
+        if (warned.has(w)) continue;
+        warned.add(w);
+        io.err(`Warning: ${w}`);
+      }
       if (!opts.output || opts.output === "wide") io.err(`${appliedName(r!.kind, r!.name)} ${r!.action}`);
     }
     for (const line of refused) io.err(line);

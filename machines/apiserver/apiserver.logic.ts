@@ -36,6 +36,7 @@ import { versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { alternateVersion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
+import { warningsOnCreate, warningsOnUpdate } from "./warnings.js";
 import { containerOption, isConnect as isConnectRequest, streamLocation } from "./connect.js";
 
 export type Request = ApiRequest & Stamp;
@@ -789,6 +790,9 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     cur.obj = { ...old, spec: { ...old.spec, replicas } };
     bumpGeneration(r, cur.obj, old);
+    // the parent's strategy updates it, so its WarningsOnUpdate speaks (a new generation: the template's warnings)
+    const warnings = warningsOnUpdate(r.kind, cur.obj, old);
+    if (warnings.length > 0) cur.warnings = [...(cur.warnings ?? []), ...warnings];
     cur.reply = "scale";
     cur.op = "put";
     cur.code = 200;
@@ -1330,12 +1334,27 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
     return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
   });
   if (errs.length > 0) return stepped(ctx, { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) });
-  if (r.kind !== "Service") return ctx;
+  // the strategy's warnings follow its validation (rest.BeforeCreate / BeforeUpdate), before any allocation
+  const warned = withStrategyWarnings(cur);
+  if (r.kind !== "Service") return warned === cur ? ctx : stepped(ctx, warned);
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
   // A dry run keeps nothing of it: the answer shows the address a real write would get.
   const allocators = cur.req.dryRun ? ctx.allocators : res.allocators;
-  const current = "errors" in res ? { ...cur, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...cur, obj: res.service };
+  const current = "errors" in res ? { ...warned, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...warned, obj: res.service };
   return stepped(ctx, current, ctx.cache, ctx.backlog, ctx.nextEtcdId, allocators);
+}
+
+/**
+ * The request with its kind's strategy warnings added after those it has (unknown fields): a write
+ * to the object itself or to its scale (which the main strategy updates); status and the other
+ * subresources have strategies without warnings.
+ */
+function withStrategyWarnings(cur: InFlight): InFlight {
+  const sub = cur.req.subresource;
+  if (sub !== undefined && sub !== "" && sub !== "scale") return cur;
+  const kind = cur.r!.kind;
+  const found = cur.old ? warningsOnUpdate(kind, cur.obj, cur.old) : warningsOnCreate(kind, cur.obj);
+  return found.length === 0 ? cur : { ...cur, warnings: [...(cur.warnings ?? []), ...found] };
 }
 
 export function needsEventLease(ctx: ApiServerContext): boolean {
