@@ -179,3 +179,35 @@ spec:
     expect(lines.some((l) => l.startsWith("kube-dns"))).toBe(false);
   });
 });
+
+describe("podflow simulate prints the API server's warnings as kubectl apply does", () => {
+  const manifest = (names: string[]) => names.map((n) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${n}
+spec:
+  selector:
+    matchLabels: {app: ${n}}
+  template:
+    metadata:
+      labels: {app: ${n}}
+    spec:
+      nodeSelector: {"beta.kubernetes.io/arch": amd64}
+      containers:
+      - name: nginx
+        image: nginx
+`).join("---\n");
+  it("each warning on a line of its own before the object's line, and a warning already printed is not printed again", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-warn-")), "deploy.yaml");
+    writeFileSync(f, manifest(["web.a", "web-b"]));
+    const r = await cli("simulate", "-f", f);
+    expect(r.code).toBe(0);
+    expect(r.err).toEqual([
+      "Warning: metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]",
+      'Warning: spec.template.spec.nodeSelector[beta.kubernetes.io/arch]: deprecated since v1.14; use "kubernetes.io/arch" instead',
+      "deployment.apps/web.a created",
+      // kubectl's warning writer deduplicates over the whole command
+      "deployment.apps/web-b created",
+    ]);
+  });
+});

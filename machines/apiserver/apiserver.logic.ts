@@ -36,7 +36,7 @@ import { versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { alternateVersion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
-import { warningsOnCreate, warningsOnUpdate } from "./warnings.js";
+import { appArmorVersionSkewWarnings, warningsOnCreate, warningsOnUpdate } from "./warnings.js";
 import { containerOption, isConnect as isConnectRequest, streamLocation } from "./connect.js";
 
 export type Request = ApiRequest & Stamp;
@@ -1185,6 +1185,8 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
     return sa;
   };
   const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as Parameters<typeof mutate>[1];
+  // The pod strategy's PrepareForCreate warns of the AppArmor annotations it copies to fields: read before it copies them.
+  const skew = cur.r?.kind === "Pod" && !cur.old && !cur.req.subresource ? appArmorVersionSkewWarnings(cur.obj) : [];
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
   const obj = read !== undefined ? admitDefaulted(read, actx) : mutate(cur.obj, actx);
   if (refusal !== undefined && missingAccount !== undefined) {
@@ -1199,7 +1201,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   }
   const refused = refusal ?? admissionRefusal(cur.obj, actx);
   if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
-  return stepped(ctx, copyWith(cur, { obj }));
+  return stepped(ctx, copyWith(cur, skew.length > 0 ? { obj, warnings: [...(cur.warnings ?? []), ...skew] } : { obj }));
 }
 
 // Marks a pod create that waited for its ServiceAccount with the lookups made (no client can send it).

@@ -25,7 +25,8 @@ function child(path: string, name: string): string {
 export function warningsOnCreate(kind: string, obj: Obj): string[] {
   switch (kind) {
     case "Pod":
-      return [...appArmorVersionSkewWarnings(obj), ...podNameWarnings(obj), ...podWarnings(obj)];
+      // the AppArmor annotations' warnings come earlier, from PrepareForCreate (appArmorVersionSkewWarnings)
+      return [...podNameWarnings(obj), ...podWarnings(obj)];
     case "Deployment":
     case "ReplicaSet":
     case "ReplicationController":
