@@ -210,4 +210,18 @@ spec:
       "deployment.apps/web-b created",
     ]);
   });
+  it("a warning drawn before admission refuses the object is printed at once; the error after the others' lines", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-warn-")), "quota.yaml");
+    const pod = (n: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${n}\nspec:\n  containers:\n  - name: c\n    image: nginx\n`;
+    writeFileSync(f, ["apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: one\nspec:\n  hard:\n    pods: \"1\"\n", pod("a"), pod("b.x"), pod("c")].join("---\n"));
+    const r = await cli("simulate", "-f", f);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([
+      "resourcequota/one created",
+      "pod/a created",
+      "Warning: metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]",
+      `Error from server (Forbidden): error when creating "${f}": pods "b.x" is forbidden: exceeded quota: one, requested: pods=1, used: pods=1, limited: pods=1`,
+      `Error from server (Forbidden): error when creating "${f}": pods "c" is forbidden: exceeded quota: one, requested: pods=1, used: pods=1, limited: pods=1`,
+    ]);
+  });
 });

@@ -119,20 +119,24 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
       let r: ApplyResult | undefined;
       // kubectl creates what it cannot get and patches what it can
       const existed = liveObjectExists(cluster, obj);
+      // kubectl's warning handler prints each server warning once per command, as it arrives
+      const warn = (warnings: readonly string[]) => {
+        for (const w of warnings) {
+          if (warned.has(w)) continue;
+          warned.add(w);
+          io.err(`Warning: ${w}`);
+        }
+      };
       try {
         [r] = await cluster.apply([obj], source);
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
+        warn(e.warnings);
         refused.push(...applyErrorLines(e, existed ? "patching" : "creating", source));
         continue;
       }
       applied.push({ kind: r!.kind, name: r!.name, ...(r!.namespace !== undefined ? { namespace: r!.namespace } : {}) });
-      // kubectl's warning handler prints each server warning once per command, as it arrives
-      for (const w of r!.warnings ?? []) {
-        if (warned.has(w)) continue;
-        warned.add(w);
-        io.err(`Warning: ${w}`);
-      }
+      warn(r!.warnings ?? []);
       if (!opts.output || opts.output === "wide") io.err(`${appliedName(r!.kind, r!.name)} ${r!.action}`);
     }
     for (const line of refused) io.err(line);

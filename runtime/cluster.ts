@@ -365,7 +365,7 @@ export class Cluster {
       }
     }
     if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new ApiError({ ...errors[0]!.status, message: errors.map((e) => e.message).join("\n") });
+    if (errors.length > 1) throw new ApiError({ ...errors[0]!.status, message: errors.map((e) => e.message).join("\n") }, errors.flatMap((e) => e.warnings));
     return results;
   }
 
@@ -385,14 +385,14 @@ export class Cluster {
     if (!live || !live.ok) {
       if (live && !live.ok && live.code !== 404) throw new ApiError(live.status);
       const res = await this.request({ ...base, verb: "create", body: hub(annotated) });
-      if (!res.ok) throw new ApiError(res.status);
+      if (!res.ok) throw new ApiError(res.status, res.warnings);
       return { kind: r.kind, name: res.object.metadata.name, ...(namespace ? { namespace } : {}), action: "created", object: res.object, ...(res.warnings ? { warnings: res.warnings } : {}) };
     }
     const previous = live.object.metadata.annotations?.[lastAppliedAnnotation];
     if (previous && previous.trim() === lastApplied) return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "unchanged", object: live.object };
     const patch = threeWayPatch(previous ? hub(JSON.parse(previous)) : {}, hub(annotated));
     const res = await this.request({ ...base, verb: "patch", name, patchType: "strategic", body: patch });
-    if (!res.ok) throw new ApiError(res.status);
+    if (!res.ok) throw new ApiError(res.status, res.warnings);
     return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "configured", object: res.object, ...(res.warnings ? { warnings: res.warnings } : {}) };
   }
 

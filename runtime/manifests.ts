@@ -9,7 +9,8 @@ import { decodeTyped, hasSchema, versionedTypeKey } from "../machines/apiserver/
 
 /** An error with the Status a client would print. */
 export class ApiError extends Error {
-  constructor(public status: Status) {
+  /** warnings is what the server warned of before it refused (its Warning headers) */
+  constructor(public status: Status, public warnings: readonly string[] = []) {
     super(status.message ?? status.reason ?? "error");
   }
   get code(): number {

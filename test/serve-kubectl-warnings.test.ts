@@ -110,6 +110,18 @@ describe.runIf(bin)("kubectl prints the API server's warnings", () => {
     expect((await k(["get", "pod", "aa", "-o", "jsonpath={.spec.containers[0].securityContext.appArmorProfile.type}"])).out).toBe("RuntimeDefault");
   });
 
+  it("warnings drawn before admission refuses the write still reach kubectl, before its error", async () => {
+    expect((await k(["create", "namespace", "q"])).out).toBe("namespace/q created\n");
+    expect((await k(["create", "quota", "none", "-n", "q", "--hard=pods=0"])).out).toBe("resourcequota/none created\n");
+    const r = await k(["apply", "-n", "q", "-f", "-"], "apiVersion: v1\nkind: Pod\nmetadata:\n  name: b.x\nspec:\n  containers:\n  - name: c\n    image: nginx\n");
+    expect(r.code).toBe(1);
+    expect(r.err).toBe([
+      "Warning: metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]",
+      'Error from server (Forbidden): error when creating "STDIN": pods "b.x" is forbidden: exceeded quota: none, requested: pods=1, used: pods=0, limited: pods=0',
+      "",
+    ].join("\n"));
+  });
+
   it("a Service: a headless one ignores its session affinity", async () => {
     const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: h\nspec:\n  clusterIP: None\n  sessionAffinity: ClientIP\n  selector: {app: web}\n  ports:\n  - port: 80\n";
     const r = await k(["apply", "-f", "-"], svc);

@@ -368,7 +368,8 @@ export function serveConnect(ctx: ApiServerContext, fx: Fx): ApiServerContext {
 export function replyWithStatus(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const st = cur.error!;
-  if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st });
+  // warnings already recorded go with the error, as the warning recorder had written their headers
+  if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st, ...(cur.warnings?.length ? { warnings: cur.warnings } : {}) });
   return stepped(ctx, undefined);
 }
 
