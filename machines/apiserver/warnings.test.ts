@@ -336,6 +336,24 @@ describe("the strategies' WarningsOnCreate and WarningsOnUpdate", () => {
     expect(warningsOnCreate("PersistentVolumeClaim", pvc)).toEqual(want);
     expect(warningsOnUpdate("PersistentVolumeClaim", pvc, pvc)).toEqual(want);
   });
+  it("a PersistentVolume: the beta storage-class annotation, Recycle, a deprecated node label, a removed plugin", () => {
+    const pv = {
+      metadata: { name: "v", annotations: { "volume.beta.kubernetes.io/storage-class": "slow" } },
+      spec: { persistentVolumeReclaimPolicy: "Recycle", glusterfs: { endpoints: "e", path: "p" }, nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: "beta.kubernetes.io/os", operator: "In", values: ["linux"] }] }] } } },
+    };
+    const want = [
+      `metadata.annotations[volume.beta.kubernetes.io/storage-class]: deprecated since v1.8; use "storageClassName" attribute instead`,
+      "spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.",
+      `spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].key: beta.kubernetes.io/os is deprecated since v1.14; use "kubernetes.io/os" instead`,
+      "spec.glusterfs: deprecated in v1.25, non-functional in v1.26+",
+    ];
+    expect(warningsOnCreate("PersistentVolume", pv)).toEqual(want);
+    expect(warningsOnUpdate("PersistentVolume", pv, pv)).toEqual(want);
+  });
+  it("a RuntimeClass scheduling on deprecated node labels (TestWarnings of pkg/api/node)", () => {
+    const rc = { metadata: { name: "r" }, handler: "h", scheduling: { nodeSelector: { "beta.kubernetes.io/arch": "true", "beta.kubernetes.io/os": "true" } } };
+    expect(warningsOnCreate("RuntimeClass", rc)).toEqual([`scheduling.nodeSelector: deprecated since v1.14; use "kubernetes.io/arch" instead`, `scheduling.nodeSelector: deprecated since v1.14; use "kubernetes.io/os" instead`]);
+  });
   it("an Ingress with the ingress.class annotation and no ingressClassName", () => {
     const ing = { metadata: { name: "i", annotations: { "kubernetes.io/ingress.class": "nginx" } }, spec: {} };
     expect(warningsOnCreate("Ingress", ing)).toEqual([`annotation "kubernetes.io/ingress.class" is deprecated, please use 'spec.ingressClassName' instead`]);

@@ -44,6 +44,10 @@ export function warningsOnCreate(kind: string, obj: Obj): string[] {
       return serviceWarnings(obj);
     case "PersistentVolumeClaim":
       return pvcWarnings(obj);
+    case "PersistentVolume":
+      return pvWarnings(obj);
+    case "RuntimeClass":
+      return runtimeClassWarnings(obj);
     case "Ingress":
       return ingressWarnings(obj);
     default:
@@ -79,6 +83,10 @@ export function warningsOnUpdate(kind: string, obj: Obj, old: Obj): string[] {
       return serviceWarnings(obj);
     case "PersistentVolumeClaim":
       return pvcWarnings(obj);
+    case "PersistentVolume":
+      return pvWarnings(obj);
+    case "RuntimeClass":
+      return runtimeClassWarnings(obj);
     default:
       return [];
   }
@@ -499,6 +507,35 @@ function pvcWarnings(pvc: Obj): string[] {
   const key = "volume.beta.kubernetes.io/storage-class";
   const out = Object.hasOwn(pvc.metadata?.annotations ?? {}, key) ? [`metadata.annotations[${key}]: deprecated since v1.8; use "storageClassName" attribute instead`] : [];
   return [...out, ...pvcSpecWarnings("spec", pvc.spec ?? {})];
+}
+
+/** GetWarningsForPersistentVolume: the beta storage-class annotation, Recycle, deprecated node labels and volume plugins. */
+function pvWarnings(pv: Obj): string[] {
+  const spec = pv.spec ?? {};
+  const key = "volume.beta.kubernetes.io/storage-class";
+  const out = Object.hasOwn(pv.metadata?.annotations ?? {}, key) ? [`metadata.annotations[${key}]: deprecated since v1.8; use "storageClassName" attribute instead`] : [];
+  if (spec.persistentVolumeReclaimPolicy === "Recycle") out.push("spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.");
+  (spec.nodeAffinity?.required?.nodeSelectorTerms ?? []).forEach((t: Obj, i: number) => out.push(...nodeSelectorTermWarnings(t, `spec.nodeAffinity.required.nodeSelectorTerms[${i}]`)));
+  const plugins: [string, string, string][] = [
+    ["cephfs", "cephfs", "deprecated in v1.28, non-functional in v1.31+"],
+    ["photonPersistentDisk", "photonPersistentDisk", "deprecated in v1.11, non-functional in v1.16+"],
+    ["scaleIO", "scaleIO", "deprecated in v1.16, non-functional in v1.22+"],
+    ["storageos", "storageOS", "deprecated in v1.22, non-functional in v1.25+"],
+    ["glusterfs", "glusterfs", "deprecated in v1.25, non-functional in v1.26+"],
+    ["rbd", "rbd", "deprecated in v1.28, non-functional in v1.31+"],
+  ];
+  for (const [source, path, msg] of plugins) if (has(spec, source)) out.push(`spec.${path}: ${msg}`);
+  return out;
+}
+
+/** GetWarningsForRuntimeClass: one warning per deprecated node label its scheduling selects on, each under the selector's path. */
+function runtimeClassWarnings(rc: Obj): string[] {
+  const out: string[] = [];
+  for (const k of Object.keys(rc.scheduling?.nodeSelector ?? {})) {
+    const msg = nodeLabelDeprecation(k);
+    if (msg) out.push(`scheduling.nodeSelector: ${msg}`);
+  }
+  return out;
 }
 
 // ---- networking ---------------------------------------------------------------------------
