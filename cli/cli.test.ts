@@ -225,3 +225,18 @@ spec:
     ]);
   });
 });
+
+describe("a manifest go-yaml cannot read", () => {
+  it("the docs' envars-file-container.yaml: \\' is no escape of a double-quoted scalar, as go-yaml words it", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-yaml-")), "envars-file-container.yaml");
+    // content/en/examples/pods/inject/envars-file-container.yaml, its first nine lines
+    writeFileSync(f, [
+      "apiVersion: v1", "kind: Pod", "metadata:", "  name: envfile-test-pod", "spec:", "  initContainers:", "    - name: setup-envfile", "      image:  nginx",
+      `      command: ['sh', '-c', "echo \\"DB_ADDRESS=\\'address\\'\\nREST_ENDPOINT=\\'endpoint\\'\\" > /data/config.env"]`, "",
+    ].join("\n"));
+    const r = await cli("simulate", "-f", f);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([`error: error parsing ${f}: error converting YAML to JSON: yaml: line 9: found unknown escape character`]);
+  });
+});
+

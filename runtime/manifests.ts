@@ -1,7 +1,7 @@
 // Reading manifests as kubectl does: YAML or JSON, many documents, List objects unwrapped;
 // each object checked for a kind podflow serves and a name before anything is sent.
 
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, type YAMLError } from "yaml";
 import type { Status } from "kubernetes-types/meta/v1";
 import { resourceForKind, apiVersionOf, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { alternateVersion, type Conversion } from "../machines/apiserver/conversion.js";
@@ -25,6 +25,18 @@ export function clientError(message: string, reason = "BadRequest", code = 400):
   return new ClientError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
 }
 
+/**
+ * A YAML syntax error as go-yaml (sigs.k8s.io/yaml) words it, "line N: problem", where the yaml
+ * library has an error of the same meaning; its own first line otherwise.
+ */
+export function goYamlProblem(e: YAMLError): string {
+  const line = e.linePos?.[0]?.line;
+  const where = line !== undefined ? `line ${line}: ` : "";
+  // go-yaml's scanner knows the escapes of YAML 1.1 only ("\'" is none of them)
+  if (e.code === "BAD_DQ_ESCAPE") return `${where}found unknown escape character`;
+  return `${where}${e.message.split("\n")[0]}`;
+}
+
 /** Parses one or more YAML/JSON documents into objects; throws an ApiError naming the bad document. */
 export function parseManifests(text: string, source = "<input>"): any[] {
   const docs = parseAllDocuments(text, { uniqueKeys: true });
@@ -32,7 +44,7 @@ export function parseManifests(text: string, source = "<input>"): any[] {
   for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
-      throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: line ${(e.linePos?.[0]?.line ?? 0)}: ${e.message.split("\n")[0]}`);
+      throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: ${e.linePos?.[0] ? goYamlProblem(e) : `line 0: ${goYamlProblem(e)}`}`);
     }
     const v = doc.toJS();
     if (v === null || v === undefined) continue;

@@ -8,6 +8,7 @@ import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
 import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js";
 import { protoRoots } from "./protobuf/messages.js";
+import { goYamlProblem } from "../manifests.js";
 
 /** Quotes a character as Go's json scanner does in its messages ('x', '"', '\n'). */
 export function goQuoteChar(c: string): string {
@@ -242,8 +243,7 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   if (!doc) return { value: null };
   const err = doc.errors[0];
   if (err) {
-    const line = err.linePos?.[0]?.line;
-    return { error: `error converting YAML to JSON: yaml: ${line !== undefined ? `line ${line}: ` : ""}${err.message.split("\n")[0]}` };
+    return { error: `error converting YAML to JSON: yaml: ${goYamlProblem(err)}` };
   }
   try {
     return { value: doc.toJS() };
