@@ -226,17 +226,35 @@ spec:
   });
 });
 
-describe("a manifest go-yaml cannot read", () => {
-  it("the docs' envars-file-container.yaml: \\' is no escape of a double-quoted scalar, as go-yaml words it", async () => {
-    const f = join(mkdtempSync(join(tmpdir(), "podflow-yaml-")), "envars-file-container.yaml");
-    // content/en/examples/pods/inject/envars-file-container.yaml, its first nine lines
-    writeFileSync(f, [
+describe("double-quoted YAML escapes as go-yaml reads them", () => {
+  const write = (name: string, text: string) => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-yaml-")), name);
+    writeFileSync(f, text);
+    return f;
+  };
+  it("the docs' envars-file-container.yaml: \\' is a quote to go-yaml (not in YAML 1.2), so the pod is created", async () => {
+    // content/en/examples/pods/inject/envars-file-container.yaml
+    const f = write("envars-file-container.yaml", [
       "apiVersion: v1", "kind: Pod", "metadata:", "  name: envfile-test-pod", "spec:", "  initContainers:", "    - name: setup-envfile", "      image:  nginx",
-      `      command: ['sh', '-c', "echo \\"DB_ADDRESS=\\'address\\'\\nREST_ENDPOINT=\\'endpoint\\'\\" > /data/config.env"]`, "",
+      `      command: ['sh', '-c', "echo \\"DB_ADDRESS=\\'address\\'\\nREST_ENDPOINT=\\'endpoint\\'\\" > /data/config.env"]`,
+      "      volumeMounts:", "        - name: config", "          mountPath: /data", "  containers:", "    - name: use-envfile", "      image: nginx", `      command: [ "/bin/sh", "-c", "env" ]`,
+      "      env:", "        - name: DB_ADDRESS", "          valueFrom:", "            fileKeyRef:", "              path: config.env", "              volumeName: config", "              key: DB_ADDRESS", "              optional: false",
+      "  restartPolicy: Never", "  volumes:", "    - name: config", "      emptyDir: {}",
     ].join("\n"));
+    const r = await cli("simulate", "-f", f, "-o", "yaml");
+    expect(r.err).toEqual([]);
+    // the command as the last-applied annotation records it (JSON): the quotes are plain quotes
+    expect(r.out.join("\n")).toContain(String.raw`"echo \"DB_ADDRESS='address'\nREST_ENDPOINT='endpoint'\" > /data/config.env"`);
+  });
+  it("\\/ is no escape to go-yaml: the error names its line", async () => {
+    const f = write("slash.yaml", 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  url: "http:\\/\\/example.com"\n');
     const r = await cli("simulate", "-f", f);
     expect(r.code).toBe(1);
-    expect(r.err).toEqual([`error: error parsing ${f}: error converting YAML to JSON: yaml: line 9: found unknown escape character`]);
+    expect(r.err).toEqual([`error: error parsing ${f}: error converting YAML to JSON: yaml: line 6: found unknown escape character`]);
+  });
+  it("an escape neither knows is worded as go-yaml words it", async () => {
+    const f = write("q.yaml", 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: "a\\qb"\n');
+    const r = await cli("simulate", "-f", f);
+    expect(r.err).toEqual([`error: error parsing ${f}: error converting YAML to JSON: yaml: line 6: found unknown escape character`]);
   });
 });
-

@@ -8,7 +8,7 @@ import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
 import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js";
 import { protoRoots } from "./protobuf/messages.js";
-import { goYamlProblem } from "../manifests.js";
+import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 
 /** Quotes a character as Go's json scanner does in its messages ('x', '"', '\n'). */
 export function goQuoteChar(c: string): string {
@@ -238,7 +238,9 @@ export function yamlDuplicateKeys(raw: Buffer, contentType: string | undefined):
 
 /** sigs.k8s.io/yaml's YAMLToJSON: go-yaml's lenient decoding, in which a repeated key keeps its last value. */
 function yamlToJson(text: string): { value: any } | { error: string } {
-  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  const go = asGoYamlEscapes(text);
+  if ("problem" in go) return { error: `error converting YAML to JSON: yaml: line ${go.line}: ${go.problem}` };
+  const docs = parseAllDocuments(go.text, { uniqueKeys: false });
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return { value: null };
   const err = doc.errors[0];
