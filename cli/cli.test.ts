@@ -210,6 +210,16 @@ spec:
       "deployment.apps/web-b created",
     ]);
   });
+  it("a PersistentVolume with the beta class annotation and Recycle: two warnings, in the order a real kubectl apply printed them", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-warn-")), "create-persistent-volume.yaml");
+    writeFileSync(f, 'apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv0001\n  annotations:\n    volume.beta.kubernetes.io/storage-class: "slow"\nspec:\n  capacity:\n    storage: 5Gi\n  accessModes:\n    - ReadWriteOnce\n  persistentVolumeReclaimPolicy: Recycle\n  nfs:\n    server: 192.168.10.17\n    path: /home/mao/nfs/pv0001\n');
+    const r = await cli("simulate", "-f", f);
+    expect(r.err).toEqual([
+      'Warning: metadata.annotations[volume.beta.kubernetes.io/storage-class]: deprecated since v1.8; use "storageClassName" attribute instead',
+      "Warning: spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.",
+      "persistentvolume/pv0001 created",
+    ]);
+  });
   it("a warning drawn before admission refuses the object is printed at once; the error after the others' lines", async () => {
     const f = join(mkdtempSync(join(tmpdir(), "podflow-warn-")), "quota.yaml");
     const pod = (n: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${n}\nspec:\n  containers:\n  - name: c\n    image: nginx\n`;
