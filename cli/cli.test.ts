@@ -179,3 +179,92 @@ spec:
     expect(lines.some((l) => l.startsWith("kube-dns"))).toBe(false);
   });
 });
+
+describe("podflow simulate prints the API server's warnings as kubectl apply does", () => {
+  const manifest = (names: string[]) => names.map((n) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${n}
+spec:
+  selector:
+    matchLabels: {app: ${n}}
+  template:
+    metadata:
+      labels: {app: ${n}}
+    spec:
+      nodeSelector: {"beta.kubernetes.io/arch": amd64}
+      containers:
+      - name: nginx
+        image: nginx
+`).join("---\n");
+  it("each warning on a line of its own before the object's line, and a warning already printed is not printed again", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-warn-")), "deploy.yaml");
+    writeFileSync(f, manifest(["web.a", "web-b"]));
+    const r = await cli("simulate", "-f", f);
+    expect(r.code).toBe(0);
+    expect(r.err).toEqual([
+      "Warning: metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]",
+      'Warning: spec.template.spec.nodeSelector[beta.kubernetes.io/arch]: deprecated since v1.14; use "kubernetes.io/arch" instead',
+      "deployment.apps/web.a created",
+      // kubectl's warning writer deduplicates over the whole command
+      "deployment.apps/web-b created",
+    ]);
+  });
+  it("a PersistentVolume with the beta class annotation and Recycle: two warnings, in the order a real kubectl apply printed them", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-warn-")), "create-persistent-volume.yaml");
+    writeFileSync(f, 'apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv0001\n  annotations:\n    volume.beta.kubernetes.io/storage-class: "slow"\nspec:\n  capacity:\n    storage: 5Gi\n  accessModes:\n    - ReadWriteOnce\n  persistentVolumeReclaimPolicy: Recycle\n  nfs:\n    server: 192.168.10.17\n    path: /home/mao/nfs/pv0001\n');
+    const r = await cli("simulate", "-f", f);
+    expect(r.err).toEqual([
+      'Warning: metadata.annotations[volume.beta.kubernetes.io/storage-class]: deprecated since v1.8; use "storageClassName" attribute instead',
+      "Warning: spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended approach is to use dynamic provisioning.",
+      "persistentvolume/pv0001 created",
+    ]);
+  });
+  it("a warning drawn before admission refuses the object is printed at once; the error after the others' lines", async () => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-warn-")), "quota.yaml");
+    const pod = (n: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${n}\nspec:\n  containers:\n  - name: c\n    image: nginx\n`;
+    writeFileSync(f, ["apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: one\nspec:\n  hard:\n    pods: \"1\"\n", pod("a"), pod("b.x"), pod("c")].join("---\n"));
+    const r = await cli("simulate", "-f", f);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([
+      "resourcequota/one created",
+      "pod/a created",
+      "Warning: metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]",
+      `Error from server (Forbidden): error when creating "${f}": pods "b.x" is forbidden: exceeded quota: one, requested: pods=1, used: pods=1, limited: pods=1`,
+      `Error from server (Forbidden): error when creating "${f}": pods "c" is forbidden: exceeded quota: one, requested: pods=1, used: pods=1, limited: pods=1`,
+    ]);
+  });
+});
+
+describe("double-quoted YAML escapes as go-yaml reads them", () => {
+  const write = (name: string, text: string) => {
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-yaml-")), name);
+    writeFileSync(f, text);
+    return f;
+  };
+  it("the docs' envars-file-container.yaml: \\' is a quote to go-yaml (not in YAML 1.2), so the pod is created", async () => {
+    // content/en/examples/pods/inject/envars-file-container.yaml
+    const f = write("envars-file-container.yaml", [
+      "apiVersion: v1", "kind: Pod", "metadata:", "  name: envfile-test-pod", "spec:", "  initContainers:", "    - name: setup-envfile", "      image:  nginx",
+      `      command: ['sh', '-c', "echo \\"DB_ADDRESS=\\'address\\'\\nREST_ENDPOINT=\\'endpoint\\'\\" > /data/config.env"]`,
+      "      volumeMounts:", "        - name: config", "          mountPath: /data", "  containers:", "    - name: use-envfile", "      image: nginx", `      command: [ "/bin/sh", "-c", "env" ]`,
+      "      env:", "        - name: DB_ADDRESS", "          valueFrom:", "            fileKeyRef:", "              path: config.env", "              volumeName: config", "              key: DB_ADDRESS", "              optional: false",
+      "  restartPolicy: Never", "  volumes:", "    - name: config", "      emptyDir: {}",
+    ].join("\n"));
+    const r = await cli("simulate", "-f", f, "-o", "yaml");
+    expect(r.err).toEqual([]);
+    // the command as the last-applied annotation records it (JSON): the quotes are plain quotes
+    expect(r.out.join("\n")).toContain(String.raw`"echo \"DB_ADDRESS='address'\nREST_ENDPOINT='endpoint'\" > /data/config.env"`);
+  });
+  it("\\/ is no escape to go-yaml: the error names its line", async () => {
+    const f = write("slash.yaml", 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  url: "http:\\/\\/example.com"\n');
+    const r = await cli("simulate", "-f", f);
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([`error: error parsing ${f}: error converting YAML to JSON: yaml: line 6: found unknown escape character`]);
+  });
+  it("an escape neither knows is worded as go-yaml words it", async () => {
+    const f = write("q.yaml", 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: "a\\qb"\n');
+    const r = await cli("simulate", "-f", f);
+    expect(r.err).toEqual([`error: error parsing ${f}: error converting YAML to JSON: yaml: line 6: found unknown escape character`]);
+  });
+});

@@ -155,6 +155,7 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
   const cluster = createCluster({ nodes: Number(opts.nodes), seed, clock: "simulated", ...(quota > 0 ? { etcdQuotaBackendBytes: quota } : {}) });
   const applied: AppliedRef[] = [];
   const refused: string[] = [];
+  const warned = new Set<string>();
   try {
     // as kubectl apply: an object the server refuses does not stop the others; its error is told
     // after them, and the command then fails
@@ -162,14 +163,24 @@ export async function simulate(files: string[], opts: SimulateOptions, io: IO): 
       let r: ApplyResult | undefined;
       // kubectl creates what it cannot get and patches what it can
       const existed = liveObjectExists(cluster, obj);
+      // kubectl's warning handler prints each server warning once per command, as it arrives
+      const warn = (warnings: readonly string[]) => {
+        for (const w of warnings) {
+          if (warned.has(w)) continue;
+          warned.add(w);
+          io.err(`Warning: ${w}`);
+        }
+      };
       try {
         [r] = await cluster.apply([obj], source);
       } catch (e) {
         if (!(e instanceof ApiError)) throw e;
+        warn(e.warnings);
         refused.push(...applyErrorLines(e, existed ? "patching" : "creating", source));
         continue;
       }
       applied.push({ kind: r!.kind, name: r!.name, ...(r!.namespace !== undefined ? { namespace: r!.namespace } : {}) });
+      warn(r!.warnings ?? []);
       if (!opts.output || opts.output === "wide") io.err(`${appliedName(r!.kind, r!.name)} ${r!.action}`);
     }
     for (const line of refused) io.err(line);

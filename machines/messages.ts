@@ -158,7 +158,7 @@ export interface ApiRequest {
 
 export type ApiResponse =
   | { type: "ApiResponse"; id: number; ok: true; code: number; object: any; /** Warning headers' texts */ warnings?: string[] }
-  | { type: "ApiResponse"; id: number; ok: false; code: number; status: Status };
+  | { type: "ApiResponse"; id: number; ok: false; code: number; status: Status; /** warnings drawn before the failure (the strategy's, when admission or storage then refused) */ warnings?: string[] };
 
 /**
  * A watch stream's events; CLOSED is no event of the API but the stream's end without one (a broken

@@ -80,6 +80,8 @@ export interface ApplyResult {
   namespace?: string;
   action: "created" | "configured" | "unchanged";
   object: any;
+  /** the Warning headers of the create or patch, which kubectl prints before its line */
+  warnings?: string[];
 }
 
 export interface ListOptions {
@@ -363,7 +365,7 @@ export class Cluster {
       }
     }
     if (errors.length === 1) throw errors[0];
-    if (errors.length > 1) throw new ApiError({ ...errors[0]!.status, message: errors.map((e) => e.message).join("\n") });
+    if (errors.length > 1) throw new ApiError({ ...errors[0]!.status, message: errors.map((e) => e.message).join("\n") }, errors.flatMap((e) => e.warnings));
     return results;
   }
 
@@ -383,15 +385,15 @@ export class Cluster {
     if (!live || !live.ok) {
       if (live && !live.ok && live.code !== 404) throw new ApiError(live.status);
       const res = await this.request({ ...base, verb: "create", body: hub(annotated) });
-      if (!res.ok) throw new ApiError(res.status);
-      return { kind: r.kind, name: res.object.metadata.name, ...(namespace ? { namespace } : {}), action: "created", object: res.object };
+      if (!res.ok) throw new ApiError(res.status, res.warnings);
+      return { kind: r.kind, name: res.object.metadata.name, ...(namespace ? { namespace } : {}), action: "created", object: res.object, ...(res.warnings ? { warnings: res.warnings } : {}) };
     }
     const previous = live.object.metadata.annotations?.[lastAppliedAnnotation];
     if (previous && previous.trim() === lastApplied) return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "unchanged", object: live.object };
     const patch = threeWayPatch(previous ? hub(JSON.parse(previous)) : {}, hub(annotated));
     const res = await this.request({ ...base, verb: "patch", name, patchType: "strategic", body: patch });
-    if (!res.ok) throw new ApiError(res.status);
-    return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "configured", object: res.object };
+    if (!res.ok) throw new ApiError(res.status, res.warnings);
+    return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "configured", object: res.object, ...(res.warnings ? { warnings: res.warnings } : {}) };
   }
 
   /** Deletes an object (gracefully for pods, as kubectl delete does). */

@@ -1,7 +1,7 @@
 // Reading manifests as kubectl does: YAML or JSON, many documents, List objects unwrapped;
 // each object checked for a kind podflow serves and a name before anything is sent.
 
-import { parseAllDocuments } from "yaml";
+import { CST, Parser, parseAllDocuments, type YAMLError } from "yaml";
 import type { Status } from "kubernetes-types/meta/v1";
 import { resourceForKind, apiVersionOf, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { alternateVersion, type Conversion } from "../machines/apiserver/conversion.js";
@@ -9,7 +9,8 @@ import { decodeTyped, hasSchema, versionedTypeKey } from "../machines/apiserver/
 
 /** An error with the Status a client would print. */
 export class ApiError extends Error {
-  constructor(public status: Status) {
+  /** warnings is what the server warned of before it refused (its Warning headers) */
+  constructor(public status: Status, public warnings: readonly string[] = []) {
     super(status.message ?? status.reason ?? "error");
   }
   get code(): number {
@@ -24,14 +25,61 @@ export function clientError(message: string, reason = "BadRequest", code = 400):
   return new ClientError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
 }
 
+/**
+ * A YAML syntax error as go-yaml (sigs.k8s.io/yaml) words it, "line N: problem", where the yaml
+ * library has an error of the same meaning; its own first line otherwise.
+ */
+export function goYamlProblem(e: YAMLError): string {
+  const line = e.linePos?.[0]?.line;
+  const where = line !== undefined ? `line ${line}: ` : "";
+  // go-yaml's scanner knows the escapes of YAML 1.1 only ("\'" is none of them)
+  if (e.code === "BAD_DQ_ESCAPE") return `${where}found unknown escape character`;
+  return `${where}${e.message.split("\n")[0]}`;
+}
+
+/**
+ * The text with go-yaml's escapes of double-quoted scalars spelled as YAML 1.2 reads them: go-yaml
+ * (libyaml's scanner) takes "\\'" for a quote, which YAML 1.2 has no escape for, and has no "\\/";
+ * the first "\\/" is go-yaml's "found unknown escape character" on its line.
+ */
+export function asGoYamlEscapes(text: string): { text: string } | { line: number; problem: string } {
+  if (!text.includes("\\")) return { text };
+  const edits: number[] = [];
+  let unknown: number | undefined;
+  const scan = (t: CST.Token | undefined): void => {
+    if (t?.type !== "double-quoted-scalar") return;
+    for (let i = 1; i < t.source.length - 1; i++) {
+      if (t.source[i] !== "\\") continue;
+      const next = t.source[i + 1];
+      if (next === "'") edits.push(t.offset + i);
+      else if (next === "/" && unknown === undefined) unknown = t.offset + i;
+      i++;
+    }
+  };
+  for (const tok of new Parser().parse(text)) {
+    if (tok.type !== "document") continue;
+    CST.visit(tok, (item) => {
+      scan(item.key as CST.Token | undefined);
+      scan(item.value);
+    });
+  }
+  if (unknown !== undefined) return { line: text.slice(0, unknown).split("\n").length, problem: "found unknown escape character" };
+  let out = text;
+  // each "\\'" becomes "'", from the last so that earlier offsets hold
+  for (const at of edits.sort((a, b) => b - a)) out = out.slice(0, at) + out.slice(at + 1);
+  return { text: out };
+}
+
 /** Parses one or more YAML/JSON documents into objects; throws an ApiError naming the bad document. */
 export function parseManifests(text: string, source = "<input>"): any[] {
-  const docs = parseAllDocuments(text, { uniqueKeys: true });
+  const go = asGoYamlEscapes(text);
+  if ("problem" in go) throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: line ${go.line}: ${go.problem}`);
+  const docs = parseAllDocuments(go.text, { uniqueKeys: true });
   const out: any[] = [];
   for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
-      throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: line ${(e.linePos?.[0]?.line ?? 0)}: ${e.message.split("\n")[0]}`);
+      throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: ${e.linePos?.[0] ? goYamlProblem(e) : `line 0: ${goYamlProblem(e)}`}`);
     }
     const v = doc.toJS();
     if (v === null || v === undefined) continue;

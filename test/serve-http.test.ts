@@ -356,6 +356,13 @@ describe("JSON syntax errors, worded as Go's encoding/json", () => {
     expect(decodeBody(Buffer.from(bomb), "application/yaml", "Pod")).toEqual({ status: expect.objectContaining({ code: 400, reason: "BadRequest", message: `the object provided is unrecognized (must be of type Pod): yaml: document contains excessive aliasing (${summarizeData(Buffer.from(bomb))})` }) });
   });
 
+  it("a YAML body's double-quoted escapes are go-yaml's: a backslash-quote is a quote, a backslash-slash unknown", () => {
+    expect(decodeBody(Buffer.from(`kind: ConfigMap\n${String.raw`data: {k: "a\'b"}`}\n`), "application/yaml", "ConfigMap")).toEqual({ body: { kind: "ConfigMap", data: { k: "a'b" } } });
+    const slash = Buffer.from(`kind: ConfigMap\n${String.raw`data: {k: "a\/b"}`}\n`);
+    // a create body's YAMLToJSON error, wrapped by transformDecodeError as every other one is
+    expect(decodeBody(slash, "application/yaml", "ConfigMap")).toEqual({ status: expect.objectContaining({ code: 400, message: `the object provided is unrecognized (must be of type ConfigMap): yaml: line 2: found unknown escape character (${summarizeData(slash)})` }) });
+  });
+
   it("a YAML body decodes to the same object as JSON", () => {
     expect(decodeBody(Buffer.from("kind: Pod\nmetadata:\n  name: a\n"), "application/yaml", "Pod")).toEqual({ body: { kind: "Pod", metadata: { name: "a" } } });
   });

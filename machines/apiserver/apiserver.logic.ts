@@ -38,6 +38,7 @@ import { versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { alternateVersion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
+import { appArmorVersionSkewWarnings, warningsOnCreate, warningsOnUpdate } from "./warnings.js";
 import { containerOption, isConnect as isConnectRequest, streamLocation } from "./connect.js";
 
 export type Request = ApiRequest & Stamp;
@@ -369,7 +370,8 @@ export function serveConnect(ctx: ApiServerContext, fx: Fx): ApiServerContext {
 export function replyWithStatus(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const st = cur.error!;
-  if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st });
+  // warnings already recorded go with the error, as the warning recorder had written their headers
+  if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st, ...(cur.warnings?.length ? { warnings: cur.warnings } : {}) });
   return stepped(ctx, undefined);
 }
 
@@ -827,6 +829,9 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     cur.obj = { ...old, spec: { ...old.spec, replicas } };
     bumpGeneration(r, cur.obj, old);
+    // the parent's strategy updates it, so its WarningsOnUpdate speaks (a new generation: the template's warnings)
+    const warnings = warningsOnUpdate(r.kind, cur.obj, old);
+    if (warnings.length > 0) cur.warnings = [...(cur.warnings ?? []), ...warnings];
     cur.reply = "scale";
     cur.op = "put";
     cur.code = 200;
@@ -1219,6 +1224,8 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
     return sa;
   };
   const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as Parameters<typeof mutate>[1];
+  // The pod strategy's PrepareForCreate warns of the AppArmor annotations it copies to fields: read before it copies them.
+  const skew = cur.r?.kind === "Pod" && !cur.old && !cur.req.subresource ? appArmorVersionSkewWarnings(cur.obj) : [];
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
   const obj = read !== undefined ? admitDefaulted(read, actx) : mutate(cur.obj, actx);
   if (refusal !== undefined && missingAccount !== undefined) {
@@ -1233,7 +1240,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   }
   const refused = refusal ?? admissionRefusal(cur.obj, actx);
   if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
-  return stepped(ctx, copyWith(cur, { obj }));
+  return stepped(ctx, copyWith(cur, skew.length > 0 ? { obj, warnings: [...(cur.warnings ?? []), ...skew] } : { obj }));
 }
 
 // Marks a pod create that waited for its ServiceAccount with the lookups made (no client can send it).
@@ -1368,12 +1375,27 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
     return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
   });
   if (errs.length > 0) return stepped(ctx, { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) });
-  if (r.kind !== "Service") return ctx;
+  // the strategy's warnings follow its validation (rest.BeforeCreate / BeforeUpdate), before any allocation
+  const warned = withStrategyWarnings(cur);
+  if (r.kind !== "Service") return warned === cur ? ctx : stepped(ctx, warned);
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
   // A dry run keeps nothing of it: the answer shows the address a real write would get.
   const allocators = cur.req.dryRun ? ctx.allocators : res.allocators;
-  const current = "errors" in res ? { ...cur, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...cur, obj: res.service };
+  const current = "errors" in res ? { ...warned, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...warned, obj: res.service };
   return stepped(ctx, current, ctx.cache, ctx.backlog, ctx.nextEtcdId, allocators);
+}
+
+/**
+ * The request with its kind's strategy warnings added after those it has (unknown fields): a write
+ * to the object itself or to its scale (which the main strategy updates); status and the other
+ * subresources have strategies without warnings.
+ */
+function withStrategyWarnings(cur: InFlight): InFlight {
+  const sub = cur.req.subresource;
+  if (sub !== undefined && sub !== "" && sub !== "scale") return cur;
+  const kind = cur.r!.kind;
+  const found = cur.old ? warningsOnUpdate(kind, cur.obj, cur.old) : warningsOnCreate(kind, cur.obj);
+  return found.length === 0 ? cur : { ...cur, warnings: [...(cur.warnings ?? []), ...found] };
 }
 
 export function needsEventLease(ctx: ApiServerContext): boolean {

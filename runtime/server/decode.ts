@@ -8,6 +8,7 @@ import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
 import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js";
 import { protoRoots } from "./protobuf/messages.js";
+import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 
 /** Quotes a character as Go's json scanner does in its messages ('x', '"', '\n'). */
 export function goQuoteChar(c: string): string {
@@ -345,13 +346,14 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   const flow = yamlFlowDepth(text);
   if (flow.error !== undefined) return { error: flow.error };
   if (flow.depth > yamlLibraryDepth && goJsonSyntaxError(text) === undefined) return { value: JSON.parse(text) };
-  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  const go = asGoYamlEscapes(text);
+  if ("problem" in go) return { error: `yaml: line ${go.line}: ${go.problem}` };
+  const docs = parseAllDocuments(go.text, { uniqueKeys: false });
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return { value: null };
   const err = doc.errors[0];
   if (err) {
-    const line = err.linePos?.[0]?.line;
-    return { error: `yaml: ${line !== undefined ? `line ${line}: ` : ""}${err.message.split("\n")[0]}` };
+    return { error: `yaml: ${goYamlProblem(err)}` };
   }
   try {
     return { value: doc.toJS() };

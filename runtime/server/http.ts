@@ -814,8 +814,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     res.end(pb);
   };
   const reply = (resp: ApiResponse) => {
-    if (!resp.ok) return sendObject(resp.status.code ?? 500, resp.status);
     if (resp.warnings) setWarnings(res, resp.warnings);
+    if (!resp.ok) return sendObject(resp.status.code ?? 500, resp.status);
     if (table && !p.subresource && (method === "GET")) {
       // optionsForTransform: the Table options are judged when the answer is transformed, after the object was found
       if ("error" in tableOpts) return sendStatus(res, S.badRequest(tableOpts.error));
