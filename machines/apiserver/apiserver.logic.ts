@@ -869,7 +869,8 @@ function hasStatusSubresource(r: ResourceInfo): boolean {
 function bumpGeneration(r: ResourceInfo, obj: any, old: any): void {
   if (!hasGeneration(r)) return;
   // apiequality.Semantic.DeepEqual: key order is not a change
-  if (obj.spec !== old.spec && !deepEqual(obj.spec, old.spec)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
+  const before = mutant("apiserver.scale-keeps-generation") ? { ...old.spec, replicas: obj.spec?.replicas } : old.spec;
+  if (obj.spec !== old.spec && !deepEqual(obj.spec, before)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
 }
 
 /**
@@ -911,7 +912,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   const policy = req.propagationPolicy ?? req.body?.propagationPolicy ?? (r.kind === "Job" ? "Orphan" : undefined);
   let grace = 0;
   if (r.kind === "Pod") {
-    grace = requested ?? old.spec?.terminationGracePeriodSeconds ?? 30;
+    grace = requested ?? (mutant("apiserver.pod-delete-default-grace-zero") ? 0 : old.spec?.terminationGracePeriodSeconds ?? 30);
     // An unscheduled or finished pod has nothing on a node to stop: it goes at once.
     if (!old.spec?.nodeName || old.status?.phase === "Succeeded" || old.status?.phase === "Failed") grace = 0;
   }
