@@ -869,8 +869,7 @@ function hasStatusSubresource(r: ResourceInfo): boolean {
 function bumpGeneration(r: ResourceInfo, obj: any, old: any): void {
   if (!hasGeneration(r)) return;
   // apiequality.Semantic.DeepEqual: key order is not a change
-  const before = mutant("apiserver.scale-keeps-generation") ? { ...old.spec, replicas: obj.spec?.replicas } : old.spec;
-  if (obj.spec !== old.spec && !deepEqual(obj.spec, before)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
+  if (obj.spec !== old.spec && !deepEqual(obj.spec, old.spec)) obj.metadata = { ...obj.metadata, generation: (old.metadata.generation ?? 1) + 1 };
 }
 
 /**
