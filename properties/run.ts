@@ -577,8 +577,8 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
  * In every run an OrderedReady StatefulSet behind a headless Service, whose nginx pods turn Ready
  * only seconds after they start (a readiness probe's initial delay), scaled up and down and rolled
  * out; a DaemonSet of a small agent that tolerates the dedicated node's taint or not, and never
- * the batch node's (its controller must leave that node alone); and a pod whose container keeps
- * failing (CrashLoopBackOff). Drawn apart, so the rest of the workload is as before.
+ * the batch node's (its controller must leave that node alone); and a pod whose container fails
+ * three times before it runs (CrashLoopBackOff). Drawn apart, so the rest of the workload is as before.
  */
 function setWorkload(seed: number, steps: number): Command[] {
   const rng = new Rng(seedFor(seed, "workload-sets"));
@@ -619,11 +619,15 @@ function setWorkload(seed: number, steps: number): Command[] {
     },
   };
   out.push({ op: "apply", at: rng.int(200), obj: agent });
-  // A container that fails every few seconds and is restarted in place: CrashLoopBackOff, whose
-  // back-off (10 s doubling) the kubelet must wait out between restarts.
+  // A container that fails three times, seconds apart, and then runs (it counts its starts in an
+  // emptyDir, which outlives a container restart): CrashLoopBackOff, whose back-off (10 s, then 20 s)
+  // the kubelet must wait out between restarts; then no more restarts, events or status writes.
   const flaky = {
     apiVersion: "v1", kind: "Pod", metadata: { name: "flaky" },
-    spec: { restartPolicy: pick(rng, ["Always", "OnFailure"]), terminationGracePeriodSeconds: 2, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }], containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", `sleep ${1 + rng.int(5)}; exit 1`], resources: small }] },
+    spec: {
+      restartPolicy: pick(rng, ["Always", "OnFailure"]), terminationGracePeriodSeconds: 2, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }], volumes: [{ name: "starts", emptyDir: {} }],
+      containers: [{ name: "c", image: "busybox:1.36", volumeMounts: [{ name: "starts", mountPath: "/starts" }], command: ["sh", "-c", `test -f /starts/3 && sleep 3600; test -f /starts/2 && touch /starts/3; test -f /starts/1 && touch /starts/2; touch /starts/1; sleep ${1 + rng.int(5)}; exit 1`], resources: small }],
+    },
   };
   out.push({ op: "apply", at: rng.int(200), obj: flaky });
   if (rng.int(2) === 0) {
