@@ -568,7 +568,87 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
   }
   out.push(...churnWorkload(seed, nodes));
   out.push(...edgeWorkload(seed, steps, nodesFromSeed(seed).nodeTaints));
+  out.push(...leaseWorkload(seed, steps, nodes));
+  out.push(...setWorkload(seed, steps));
   return out;
+}
+
+/**
+ * In every run an OrderedReady StatefulSet behind a headless Service, whose nginx pods turn Ready
+ * only seconds after they start (a readiness probe's initial delay), scaled up and down and rolled
+ * out; a DaemonSet of a small agent that tolerates the dedicated node's taint or not, and never
+ * the batch node's (its controller must leave that node alone); and a pod whose container fails
+ * three times before it runs (CrashLoopBackOff). Drawn apart, so the rest of the workload is as before.
+ */
+function setWorkload(seed: number, steps: number): Command[] {
+  const rng = new Rng(seedFor(seed, "workload-sets"));
+  const at = () => 1 + rng.int(Math.max(1, steps));
+  const small = { requests: { cpu: "10m", memory: "16Mi" } };
+  const labels = { app: "db" };
+  const set = {
+    apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "db" },
+    spec: {
+      serviceName: "db", replicas: 2 + rng.int(3), selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          terminationGracePeriodSeconds: pick(rng, [2, 10]), tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }],
+          containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80, name: "web" }], resources: small, readinessProbe: { httpGet: { path: "/", port: 80 }, initialDelaySeconds: 2 + rng.int(9), periodSeconds: 1 + rng.int(3) } }],
+        },
+      },
+    },
+  };
+  const out: Command[] = [
+    { op: "apply", at: 0, obj: { apiVersion: "v1", kind: "Service", metadata: { name: "db" }, spec: { clusterIP: "None", selector: labels, ports: [{ port: 80, name: "web" }] } } },
+    { op: "apply", at: rng.int(100), obj: set },
+  ];
+  for (let n = 1 + rng.int(3); n > 0; n--) {
+    const t = at();
+    if (rng.int(3) === 0) out.push({ op: "patch", at: t, kind: "StatefulSet", name: "db", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } } });
+    else out.push({ op: "scale", at: t, kind: "StatefulSet", name: "db", replicas: rng.int(5) });
+  }
+  const agentLabels = { app: "agent" };
+  const agent = {
+    apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent" },
+    spec: {
+      selector: { matchLabels: agentLabels },
+      template: {
+        metadata: { labels: agentLabels },
+        spec: { ...(rng.int(2) === 0 ? { tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }] } : {}), terminationGracePeriodSeconds: 2, containers: [{ name: "agent", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] },
+      },
+    },
+  };
+  out.push({ op: "apply", at: rng.int(200), obj: agent });
+  // A container that fails three times, seconds apart, and then runs (it counts its starts in an
+  // emptyDir, which outlives a container restart): CrashLoopBackOff, whose back-off (10 s, then 20 s)
+  // the kubelet must wait out between restarts; then no more restarts, events or status writes.
+  const flaky = {
+    apiVersion: "v1", kind: "Pod", metadata: { name: "flaky" },
+    spec: {
+      restartPolicy: pick(rng, ["Always", "OnFailure"]), terminationGracePeriodSeconds: 2, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }], volumes: [{ name: "starts", emptyDir: {} }],
+      containers: [{ name: "c", image: "busybox:1.36", volumeMounts: [{ name: "starts", mountPath: "/starts" }], command: ["sh", "-c", `test -f /starts/3 && sleep 3600; test -f /starts/2 && touch /starts/3; test -f /starts/1 && touch /starts/2; touch /starts/1; sleep ${1 + rng.int(5)}; exit 1`], resources: small }],
+    },
+  };
+  out.push({ op: "apply", at: rng.int(200), obj: flaky });
+  if (rng.int(2) === 0) {
+    const t = at();
+    out.push({ op: "patch", at: t, kind: "DaemonSet", name: "agent", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } } });
+  }
+  return out;
+}
+
+/**
+ * A node's Lease written by someone other than its kubelet (`kubectl annotate lease -n
+ * kube-node-lease node-1 ...`, as an admin or an inventory tool does), once or twice a run: the
+ * kubelet's next renewal carries a stale resourceVersion and is refused with 409 Conflict, and it
+ * must read the latest Lease and renew from that. Drawn apart, so the rest of the workload is as before.
+ */
+function leaseWorkload(seed: number, steps: number, nodes: number): Command[] {
+  const rng = new Rng(seedFor(seed, "workload-lease"));
+  return Array.from({ length: 1 + rng.int(2) }, (): Command => {
+    const t = rng.int(Math.max(1, steps));
+    return { op: "patch", at: t, kind: "Lease", name: `node-${1 + rng.int(nodes)}`, namespace: "kube-node-lease", body: { metadata: { annotations: { "example.com/audited": `step-${t}` } } } };
+  });
 }
 
 /**

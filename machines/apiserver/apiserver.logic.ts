@@ -954,7 +954,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   const policy = req.propagationPolicy ?? req.body?.propagationPolicy ?? (r.kind === "Job" ? "Orphan" : undefined);
   let grace = 0;
   if (r.kind === "Pod") {
-    grace = requested ?? old.spec?.terminationGracePeriodSeconds ?? 30;
+    grace = requested ?? (mutant("apiserver.pod-delete-default-grace-zero") ? 0 : old.spec?.terminationGracePeriodSeconds ?? 30);
     // An unscheduled or finished pod has nothing on a node to stop: it goes at once.
     if (!old.spec?.nodeName || old.status?.phase === "Succeeded" || old.status?.phase === "Failed") grace = 0;
   }

@@ -12,6 +12,7 @@ import { matchesNodeSelector } from "../common/labels.js";
 import { controllerRefOf } from "../common/owners.js";
 import { byCreationTimestampThenName, isPodAvailable, isPodReady } from "../common/podutil.js";
 import { findMatchingUntoleratedTaint } from "../common/taints.js";
+import { mutant } from "../common/mutation.js";
 
 /** apps.DefaultDaemonSetUniqueLabelKey: the ControllerRevision hash a daemon pod was made from. */
 export const CONTROLLER_REVISION_HASH_LABEL = "controller-revision-hash";
@@ -101,7 +102,7 @@ export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): ShouldRun {
   if (!fitsNodeAffinity(pod, node)) return { shouldRun: false, shouldContinueRunning: false };
   const taints = node.spec?.taints;
   const tolerations = pod.spec?.tolerations;
-  if (findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === "NoExecute" || t.effect === "NoSchedule") === undefined) return { shouldRun: true, shouldContinueRunning: true };
+  if (findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === "NoExecute" || (t.effect === "NoSchedule" && !mutant("daemonset.ignores-noschedule-taints"))) === undefined) return { shouldRun: true, shouldContinueRunning: true };
   return { shouldRun: false, shouldContinueRunning: findMatchingUntoleratedTaint(taints, tolerations, (t) => t.effect === "NoExecute") === undefined };
 }
 

@@ -7,6 +7,7 @@ import type { Job, JobCondition, JobStatus } from "kubernetes-types/batch/v1";
 import { controllerRefOf } from "../common/owners.js";
 import { rfc3339, toMs } from "../common/time.js";
 import { deepCopy } from "../common/equal.js";
+import { mutant } from "../common/mutation.js";
 
 /** The finalizer that keeps a Job's pods until the controller has counted them. */
 export const JOB_TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
@@ -548,7 +549,7 @@ function manage(plan: JobSyncPlan, job: Job, active: Pod[], terminating: number,
   else want = Math.max(0, Math.min(parallelism, completions - succeeded));
   const surplus = podsToRemove(kept, Math.min(kept.length - want, MAX_POD_CREATE_DELETE_PER_SYNC));
   plan.delete.push(...surplus);
-  const remaining = kept.length - surplus.length;
+  const remaining = (mutant("job.counts-running-as-active") ? kept.filter((p) => p.status?.phase === "Running").length : kept.length) - surplus.length;
   // Only podReplacementPolicy Failed waits for terminating pods before replacing them.
   const waitFor = job.spec?.podReplacementPolicy === "Failed" ? terminating : 0;
   const diff = Math.min(want - remaining - waitFor, MAX_POD_CREATE_DELETE_PER_SYNC);

@@ -26,6 +26,7 @@ import { podIPOf } from "./hostnetwork.js";
 import { isRunning, isStopping, stepWorker, type PodWorkerTimerEvent } from "./lifecycles.js";
 import type { PodWorkerEvent } from "./podworker.machine.js";
 import { setWorker, WorkerTable } from "./workertable.js";
+import { mutant } from "../common/mutation.js";
 
 export * from "./types.js";
 export { goDuration, formatPod, podEvent } from "./events.js";
@@ -90,7 +91,9 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
     case "lease":
       ctx.leaseInFlight = false;
       if (res.ok) ctx.lease = res.object;
-      else if (res.code === 409) request(ctx.client, fx, { verb: "get", group: "coordination.k8s.io", resource: "leases", namespace: "kube-node-lease", name: ctx.node }, "lease-get");
+      // A conflict (someone else wrote the Lease) or AlreadyExists (a restarted kubelet): read the
+      // latest and renew from it (the lease controller's retryUpdateLease -> backoffEnsureLease).
+      else if (res.code === 409 && !(mutant("kubelet.lease-conflict-keeps-stale") && ctx.lease)) request(ctx.client, fx, { verb: "get", group: "coordination.k8s.io", resource: "leases", namespace: "kube-node-lease", name: ctx.node }, "lease-get");
       else if (res.code === 404) delete ctx.lease;
       return;
     case "lease-get":

@@ -38,7 +38,7 @@ function matchesLabelSet(required: Record<string, string> | undefined, labels: R
 /** A pod is active unless it Succeeded, Failed or is being deleted (controller.IsPodActive). */
 export function isPodActive(pod: Pod): boolean {
   const phase = pod.status?.phase;
-  return phase !== "Succeeded" && phase !== "Failed" && !pod.metadata?.deletionTimestamp;
+  return phase !== "Succeeded" && phase !== "Failed" && (!pod.metadata?.deletionTimestamp || mutant("replicaset.counts-terminating-as-active"));
 }
 
 /** Only the active pods (controller.FilterActivePods). */

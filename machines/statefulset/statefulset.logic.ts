@@ -10,6 +10,7 @@ import { canonical } from "../common/hash.js";
 import { revisionHashOf, revisionTemplatePatch } from "../common/history.js";
 import { controllerRefOf } from "../common/owners.js";
 import { isPodAvailable, isPodReady } from "../common/podutil.js";
+import { mutant } from "../common/mutation.js";
 
 export const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
@@ -400,7 +401,7 @@ export function updateStatefulSet(input: UpdateInput): UpdatePlan {
       // createMissingPersistentVolumeClaims sets the retention policy's owners as far as it can.
       for (const claim of claimsToFix(set, pod, input)) ops.push({ op: "updateClaim", pod, claim });
     }
-    if (monotonic && (isTerminating(pod) || !isRunningAndReady(pod) || !isRunningAndAvailable(pod, minReady, nowMs))) return done();
+    if (monotonic && (isTerminating(pod) || (mutant("statefulset.ordered-ignores-readiness") ? pod.status?.phase !== "Running" : !isRunningAndReady(pod) || !isRunningAndAvailable(pod, minReady, nowMs)))) return done();
     const stale = claimsToFix(updateSet, pod, input);
     if (identityMatches(set, pod) && storageMatches(set, pod) && stale.length === 0) continue;
     if (!identityMatches(set, pod)) ops.push({ op: "update", pod: withIdentity(updateSet, pod) });

@@ -3,7 +3,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind } from "./k8s.js";
-import { objName, requestKey, storedObject, watching } from "./observe.js";
+import { etcdChanges, objName, requestKey, sameJSON, storedObject, watching } from "./observe.js";
 
 /**
  * podBoundAtMostOnce: a Binding for a pod that is already bound is refused (pods/binding answers
@@ -306,6 +306,34 @@ export const orphanFinalizerRemovedOnlyAfterDependentsReleased = watching(
         }
       }
       for (const uid of owners.keys()) orphaningSince.delete(uid);
+    };
+  },
+);
+
+/** The workload kinds whose registry strategy bumps metadata.generation on a spec change (apps/v1, batch/v1). */
+const generationKinds = new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController", "Job", "CronJob"]);
+
+/**
+ * generationBumpedOnSpecChange: "generation: a sequence number representing a specific generation
+ * of the desired state. Populated by the system." (ObjectMeta); each workload strategy's
+ * PrepareForUpdate sets `Generation = old.Generation + 1` when `!apiequality.Semantic.DeepEqual(new.Spec,
+ * old.Spec)`, whichever endpoint wrote it (an update, a patch, the scale subresource), so that
+ * controllers' `status.observedGeneration` and `kubectl rollout status` can tell a spec they have
+ * acted on from a newer one. Judged on every update etcd stores for those kinds.
+ */
+export const generationBumpedOnSpecChange = watching(
+  "generationBumpedOnSpecChange",
+  "an update that changes a workload object's spec (Deployment, ReplicaSet, StatefulSet, DaemonSet, ReplicationController, Job, CronJob) increases its metadata.generation",
+  ({ rt, report }) => {
+    const changes = etcdChanges(rt);
+    return () => {
+      for (const { revision, obj, prev } of changes()) {
+        if (!obj || !prev || !generationKinds.has(obj.kind) || obj.metadata?.uid !== prev.metadata?.uid) continue;
+        if (sameJSON(obj.spec, prev.spec)) continue;
+        const before = prev.metadata?.generation ?? 0;
+        const after = obj.metadata?.generation ?? 0;
+        if (!(after > before)) report(`${obj.kind} ${objName(obj)}: its spec changed at revision ${revision} but metadata.generation stayed ${after}`);
+      }
     };
   },
 );

@@ -7,7 +7,7 @@
 // is bound to, or the one its matchFields metadata.name affinity names while it is pending.
 
 import type { Violation } from "./core.js";
-import { isPodActive } from "./k8s.js";
+import { isPodActive, tolerates } from "./k8s.js";
 
 /** What the check reads: objects as stored. A Cluster satisfies it. */
 export interface ClusterView {
@@ -54,6 +54,54 @@ export function daemonSetRunsOnePodPerNode(cluster: ClusterView): Violation[] {
       const [owner, node] = k.split("\u0000");
       if (owner === uid && n > bound) out.push({ invariant: "daemonSetRunsOnePodPerNode", message: `DaemonSet ${ds.metadata.namespace}/${ds.metadata.name} has ${n} active pods on node ${node}, more than ${bound}` });
     }
+  }
+  return out;
+}
+
+/** The taints nodeShouldRunDaemonPod refuses a new pod for: NoSchedule and NoExecute. */
+const refusesNewPod = (t: any) => t?.effect === "NoSchedule" || t?.effect === "NoExecute";
+const sameTaint = (a: any, b: any) => a.key === b.key && (a.value ?? "") === (b.value ?? "") && a.effect === b.effect;
+
+interface TaintMemory {
+  /** node name -> its uid and the refusing taints it carried in every version stored since the check began */
+  steady: Map<string, { uid: string; taints: any[] }>;
+  seenNodes: WeakSet<object>;
+  /** uids of the pods already judged */
+  judged: Set<string>;
+}
+
+const taintMemories = new WeakMap<object, TaintMemory>();
+
+/**
+ * daemonSetPodsOnlyOnToleratingNodes: the DaemonSet controller creates a pod for a node only when
+ * the pod (the template with the daemon tolerations it adds: not-ready and unreachable NoExecute,
+ * the node-condition NoSchedule taints) tolerates every NoSchedule and NoExecute taint of the node
+ * (nodeShouldRunDaemonPod's taint check; "Taints and tolerations", DaemonSet docs). Its cache shows
+ * some earlier version of the node, so only taints the node carried in every version stored since
+ * the check began are held against it, and each pod is judged once, when it is first seen.
+ */
+export function daemonSetPodsOnlyOnToleratingNodes(cluster: ClusterView): Violation[] {
+  let m = taintMemories.get(cluster);
+  if (!m) taintMemories.set(cluster, (m = { steady: new Map(), seenNodes: new WeakSet(), judged: new Set() }));
+  for (const n of cluster.list("Node")) {
+    if (m.seenNodes.has(n)) continue;
+    m.seenNodes.add(n);
+    const now = (n.spec?.taints ?? []).filter(refusesNewPod);
+    const s = m.steady.get(n.metadata.name);
+    if (!s || s.uid !== n.metadata.uid) m.steady.set(n.metadata.name, { uid: n.metadata.uid, taints: now });
+    else s.taints = s.taints.filter((t) => now.some((x: any) => sameTaint(x, t)));
+  }
+  const out: Violation[] = [];
+  for (const p of cluster.list("Pod")) {
+    const uid = p.metadata?.uid;
+    if (m.judged.has(uid)) continue;
+    const ref = p.metadata?.ownerReferences?.find((r: any) => r.controller && r.kind === "DaemonSet");
+    if (!ref) continue;
+    m.judged.add(uid);
+    const node = nodeOf(p);
+    const taints = node === undefined ? [] : m.steady.get(node)?.taints ?? [];
+    const refused = taints.find((t) => !(p.spec?.tolerations ?? []).some((tol: any) => tolerates(tol, t)));
+    if (refused) out.push({ invariant: "daemonSetPodsOnlyOnToleratingNodes", message: `DaemonSet ${p.metadata.namespace}/${ref.name} created pod ${p.metadata.name} for node ${node}, whose taint ${refused.key}${refused.value ? "=" + refused.value : ""}:${refused.effect} (on every version of the node) it does not tolerate` });
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Vi
 import { endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobCountsOnlySucceededPods, jobNeverExceedsParallelism } from "./job.js";
-import { daemonSetRunsOnePodPerNode } from "./daemonset.js";
+import { daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
 import { hpaReplicasWithinBounds } from "./hpa.js";
@@ -16,12 +16,12 @@ import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { dependentDeletedOnlyAfterOwnerGone, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
-import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHonoured, podIPNotSharedByLiveSandboxes } from "./node.js";
+import { dependentDeletedOnlyAfterOwnerGone, generationBumpedOnSpecChange, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
-import { podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
+import { containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -482,6 +482,16 @@ export const daemonSetRunsOnePodPerNodeSpec: InvariantSpec = {
   },
 };
 
+/** A DaemonSet creates a pod only for a node whose NoSchedule and NoExecute taints the pod tolerates (daemonset.ts). */
+export const daemonSetPodsOnlyOnToleratingNodesSpec: InvariantSpec = {
+  name: "daemonSetPodsOnlyOnToleratingNodes",
+  description: "a DaemonSet creates a pod only for a node whose NoSchedule and NoExecute taints (held in every stored version of the node) the pod tolerates",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    return { step: () => daemonSetPodsOnlyOnToleratingNodes(view) };
+  },
+};
+
 /** A CronJob's Job is created no earlier than its scheduled time and named after it (cronjob.ts). */
 export const cronJobNeverStartsEarlySpec: InvariantSpec = {
   name: "cronJobNeverStartsEarly",
@@ -555,6 +565,7 @@ export const invariants: readonly InvariantSpec[] = [
   monitorMethod("uniquePodIPs", "pod IPs are unique among live pods (a status that trails its node's reboot aside)"),
   monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
   podBoundAtMostOnce,
+  generationBumpedOnSpecChange,
   podBoundOnlyToToleratingNode,
   podBoundOnlyToMatchingNode,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
@@ -569,7 +580,10 @@ export const invariants: readonly InvariantSpec[] = [
   containersStartOnlyWithPodIP,
   gracePeriodHonoured,
   finishedPodNeverRunsAgain,
+  nodeLeaseRenewedWhileAnswered,
+  podRemovedOnlyAfterContainersStopped,
   restartPolicyHonoured,
+  containerRestartBacksOff,
   podSucceededOnlyWhenContainersSucceeded,
   readyOnlyAfterReadinessProbe,
   endpointsOnlyReadyMatching,
@@ -583,6 +597,7 @@ export const invariants: readonly InvariantSpec[] = [
   jobNeverExceedsParallelismSpec,
   jobCountsOnlySucceededPodsSpec,
   daemonSetRunsOnePodPerNodeSpec,
+  daemonSetPodsOnlyOnToleratingNodesSpec,
   statefulSetOrderedReadySpec,
   cronJobNeverStartsEarlySpec,
   hpaReplicasWithinBoundsSpec,

@@ -6,7 +6,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import { containerStateOf, sandboxReady } from "./k8s.js";
-import { nodeOf, runtimeContainer, storedObject, watching } from "./observe.js";
+import { etcdChanges, nodeOf, objName, requestKey, runtimeContainer, storedObject, watching } from "./observe.js";
 
 /** The sandboxes whose CNI ADD returned an IP (per node), until their CNI DEL: the network a kubelet may start containers on. */
 class SandboxIPs {
@@ -184,5 +184,95 @@ export const finishedPodNeverRunsAgain = watching(
       const phase = stateOf(from).finished.get(msg.podUid);
       if (phase) report(`${from} created a sandbox for pod ${msg.podNamespace}/${msg.podName} (uid ${msg.podUid}) after it had received the pod ${phase}`);
     });
+  },
+);
+
+/**
+ * nodeLeaseRenewedWhileAnswered: a kubelet renews its node's Lease every renewInterval (a quarter
+ * of leaseDurationSeconds, 10 s of the default 40 s), and when a renewal is refused with 409 Conflict
+ * (someone else wrote the Lease, or a lost answer made its copy stale) it reads the latest Lease and
+ * renews from that (component-helpers lease controller: retryUpdateLease, on IsConflict,
+ * backoffEnsureLease). So while the API server keeps answering its Lease writes, they are not
+ * refused for longer than leaseDurationSeconds: past that the node lifecycle controller takes the
+ * node for dead (Ready Unknown, tainted unreachable, its pods evicted) though the kubelet is alive.
+ * Judged on the kubelet's own Lease writes and their answers, per kubelet process (a restarted one
+ * starts afresh): more refusals than fit in leaseDurationSeconds of renewals, over more than
+ * leaseDurationSeconds, with none succeeding.
+ */
+export const nodeLeaseRenewedWhileAnswered = watching(
+  "nodeLeaseRenewedWhileAnswered",
+  "a kubelet whose Lease writes the API server answers is not refused (409 Conflict) for longer than the Lease's leaseDurationSeconds: on a conflict it renews from the latest Lease",
+  ({ rt, report }) => {
+    /** request key -> the kubelet that wrote its Lease */
+    const writes = new Map<string, string>();
+    /** kubelet address -> its incarnation, when its Lease writes began to be refused, how many were */
+    const refused = new Map<string, { incarnation: number; since: number; count: number; reported: boolean }>();
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type === "ApiRequest" && to === "apiserver" && from.startsWith("kubelet/")) {
+        if (msg.resource === "leases" && (msg.verb === "update" || msg.verb === "create")) writes.set(requestKey(rt, from, msg.id), from);
+        return;
+      }
+      if (msg.type !== "ApiResponse" || from !== "apiserver" || !to.startsWith("kubelet/")) return;
+      const k = requestKey(rt, to, msg.id);
+      if (!writes.has(k)) return;
+      writes.delete(k);
+      const incarnation = rt.incarnation(to);
+      let r = refused.get(to);
+      if (r && r.incarnation !== incarnation) refused.delete(to), (r = undefined);
+      if (msg.ok) return void refused.delete(to);
+      if (msg.code !== 409) return;
+      if (!r) refused.set(to, (r = { incarnation, since: rt.now, count: 0, reported: false }));
+      r.count++;
+      const node = nodeOf(to);
+      const lease = storedObject(rt, "Lease", "kube-node-lease", node);
+      const durationMs = (lease?.spec?.leaseDurationSeconds ?? 40) * 1000;
+      // renewals every quarter of the duration: more refusals than that many, for longer than it
+      if (!r.reported && r.count > 4 && rt.now - r.since > durationMs) {
+        r.reported = true;
+        report(`${to}: its Lease writes were refused with 409 Conflict ${r.count} times over ${Math.round((rt.now - r.since) / 1000)} s with none succeeding (the Lease, renewed at ${lease?.spec?.renewTime ?? "never"}, lasts ${durationMs / 1000} s): it never renewed from the latest Lease`);
+      }
+    });
+    return undefined;
+  },
+);
+
+/**
+ * podRemovedOnlyAfterContainersStopped: deleting a pod bound to a node is graceful. The API server
+ * sets deletionTimestamp and deletionGracePeriodSeconds (the request's gracePeriodSeconds, else
+ * spec.terminationGracePeriodSeconds, 30 by default: the pod strategy's CheckGracefulDelete) and
+ * keeps the pod; the kubelet stops its containers within that period and only then removes the pod
+ * with a delete of grace 0 ("Termination of Pods": the API server deletes the Pod object once the
+ * kubelet has finished). So a bound pod that has not finished leaves the API only once no container
+ * of it runs on its node, unless its grace period is 0 (spec.terminationGracePeriodSeconds 0) or
+ * someone other than its kubelet force-deleted it (a delete asking gracePeriodSeconds 0: kubectl
+ * --force, the pod GC).
+ */
+export const podRemovedOnlyAfterContainersStopped = watching(
+  "podRemovedOnlyAfterContainersStopped",
+  "a bound pod that has not finished is removed from the API only when none of its containers runs on its node, unless its grace period is 0 or it was force-deleted",
+  ({ rt, report }) => {
+    const changes = etcdChanges(rt);
+    /** `${namespace}/${name}` of the pods a client other than a kubelet deleted with gracePeriodSeconds 0 */
+    const forced = new Set<string>();
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (msg.type !== "ApiRequest" || to !== "apiserver" || msg.resource !== "pods" || from.startsWith("kubelet/")) return;
+      const grace = msg.gracePeriodSeconds ?? msg.body?.gracePeriodSeconds;
+      if ((msg.verb === "delete" || msg.verb === "deletecollection") && grace === 0) forced.add(msg.verb === "delete" ? `${msg.namespace}/${msg.name}` : `${msg.namespace}/*`);
+    });
+    return () => {
+      for (const { obj, prev } of changes()) {
+        if (obj || prev?.kind !== "Pod") continue;
+        const node = prev.spec?.nodeName;
+        const phase = prev.status?.phase;
+        if (!node || phase === "Succeeded" || phase === "Failed" || prev.spec?.terminationGracePeriodSeconds === 0) continue;
+        if (forced.has(`${prev.metadata.namespace}/${prev.metadata.name}`) || forced.has(`${prev.metadata.namespace}/*`)) continue;
+        const ctx = rt.snapshot(`cri/${node}`)?.context;
+        const running: string[] = [];
+        for (const c of ctx?.containers?.values() ?? []) {
+          if (containerStateOf(c) === "CONTAINER_RUNNING" && ctx.sandboxes?.get(c.sandboxId)?.podUid === prev.metadata.uid) running.push(c.name);
+        }
+        if (running.length > 0) report(`pod ${objName(prev)} was removed from the API while container${running.length > 1 ? "s" : ""} ${running.join(", ")} still ran on ${node} (deletionGracePeriodSeconds ${prev.metadata.deletionGracePeriodSeconds ?? "unset"}, terminationGracePeriodSeconds ${prev.spec?.terminationGracePeriodSeconds ?? 30})`);
+      }
+    };
   },
 );

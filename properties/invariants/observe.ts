@@ -60,3 +60,41 @@ export function runtimeContainer(rt: Runtime, node: string, containerId: string)
   if (!c) return undefined;
   return { c, sb: ctx.sandboxes?.get(c.sandboxId) };
 }
+
+/** One change etcd made: the value after (undefined when deleted) and before (undefined when created). */
+export interface EtcdChange {
+  revision: number;
+  obj: any;
+  prev: any;
+}
+
+/**
+ * A reader of etcd's history that hands out each change once, as it is made (the changes of the
+ * revisions since its last call; what a compaction took before it read is lost to it).
+ */
+export function etcdChanges(rt: Runtime): () => EtcdChange[] {
+  let readTo = -1;
+  return () => {
+    const etcd = rt.snapshot("etcd")?.context;
+    if (!etcd) return [];
+    if (readTo < 0) readTo = etcd.revision;
+    if (etcd.revision <= readTo) return [];
+    const out: EtcdChange[] = [];
+    for (let rev = Math.max(readTo + 1, etcd.historyStart); rev <= etcd.revision; rev++) {
+      for (const e of etcd.history.get(rev - etcd.historyStart) ?? []) out.push({ revision: rev, obj: e.type === "PUT" ? e.kv.value : undefined, prev: e.prevKv?.value });
+    }
+    readTo = etcd.revision;
+    return out;
+  };
+}
+
+/** apiequality.Semantic.DeepEqual for JSON values: key order is not a difference, an absent key equals undefined. */
+export function sameJSON(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameJSON(x, (b as unknown[])[i]));
+  const ka = Object.keys(a).filter((k) => (a as any)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as any)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameJSON((a as any)[k], (b as any)[k]));
+}

@@ -220,3 +220,61 @@ function perPodVersion(name: string, description: string, judge: (pod: any, now:
     },
   };
 }
+
+/** The kubelet's container restart back-off: the first wait (backOffPeriod) and how long an idle entry lasts (2 x MaxContainerBackOff). */
+const restartBackOffMs = 10_000;
+const backOffForgottenAfterMs = 2 * 300_000;
+
+/**
+ * containerRestartBacksOff: the kubelet restarts a container that exited at once the first time,
+ * and from then on only after a back-off counted from its last exit: 10 s, doubling to 5 min
+ * (kuberuntime doBackOff, IsInBackOffSince over the flowcontrol.Backoff entry each restart renews;
+ * "CrashLoopBackOff": "the kubelet restarts them with an exponential back-off delay (10s, 20s,
+ * 40s, ...) capped at five minutes", Pod Lifecycle). So a stored status whose container was
+ * restarted at least twice never shows the current run starting sooner than 10 s after the last
+ * one finished. The back-off lives in the kubelet's memory, so a kubelet or node that restarted
+ * since the last run began, or an entry idle past 10 min, start afresh and are not judged; times
+ * are to the second, so 1 s is given.
+ */
+export const containerRestartBacksOff: InvariantSpec = {
+  name: "containerRestartBacksOff",
+  description: "a container restarted twice or more starts again no sooner than 10 s (the kubelet's first back-off) after its last run finished",
+  create(rt: Runtime) {
+    const seen = new WeakSet<object>();
+    /** node -> the kubelet and runtime incarnations last seen, and when either last changed */
+    const starts = new Map<string, { kubelet: number; cri: number; at: number }>();
+    const restartedAt = (node: string): number => {
+      const kubelet = rt.incarnation(`kubelet/${node}`);
+      const cri = rt.incarnation(`cri/${node}`);
+      const s = starts.get(node);
+      if (!s) return void starts.set(node, { kubelet, cri, at: -Infinity }), -Infinity;
+      if (s.kubelet !== kubelet || s.cri !== cri) Object.assign(s, { kubelet, cri, at: rt.now });
+      return s.at;
+    };
+    return {
+      step(w: World): Violation[] {
+        // every node every step, so a restart is seen at the step it happens
+        for (const n of w.list("Node")) restartedAt(n.metadata.name);
+        const out: Violation[] = [];
+        for (const p of w.list("Pod")) {
+          if (seen.has(p)) continue;
+          seen.add(p);
+          const node = p.spec?.nodeName;
+          if (!node) continue;
+          for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+            if (!(s?.restartCount >= 2)) continue;
+            const started = timeOf((s.state?.running ?? s.state?.terminated)?.startedAt);
+            const last = s.lastState?.terminated;
+            const finished = timeOf(last?.finishedAt);
+            const lastStarted = timeOf(last?.startedAt);
+            if (!Number.isFinite(started) || !Number.isFinite(finished) || !Number.isFinite(lastStarted)) continue;
+            // a back-off entry forgotten (idle too long), or lost with the kubelet's memory
+            if (finished - lastStarted > backOffForgottenAfterMs - 60_000 || restartedAt(node) >= lastStarted - 1000) continue;
+            if (started - finished < restartBackOffMs - 1000) out.push({ invariant: "containerRestartBacksOff", message: `container ${s.name} of pod ${podName(p)} (restart ${s.restartCount}) started ${Math.round((started - finished) / 1000)} s after its last run finished (at ${last.finishedAt}), before the kubelet's ${restartBackOffMs / 1000} s back-off` });
+          }
+        }
+        return out;
+      },
+    };
+  },
+};

@@ -4,7 +4,8 @@
 // AddWork at now + that time). A bound, then, with slack for the watch, the work queue and the
 // DELETE to travel: from the later of when the taint was stored, when the pod was seen on the node,
 // and when the controller last (re)started (a new process starts its countdowns afresh, as
-// Kubernetes' does), the pod carries a deletionTimestamp within tolerationSeconds + slack.
+// Kubernetes' does), the pod carries a deletionTimestamp within tolerationSeconds + slack, or the
+// controller's DELETE for it has reached the API server (a backlog there is not its lateness).
 
 import type { InvariantSpec } from "./index.js";
 import type { Violation } from "./core.js";
@@ -27,6 +28,16 @@ export const noExecuteTaintEvictsWithinTolerationSeconds: InvariantSpec = {
     const podSince = new Map<string, number>();
     let incarnation = rt.incarnation(evictor);
     let evictorSince = rt.now;
+    /**
+     * uids of the pods a DELETE from the controller has reached the API server for: the controller
+     * has evicted them, and how long the API server's queue takes to apply it is not its lateness.
+     */
+    const deleteSent = new Set<string>();
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from !== evictor || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "delete" || msg.resource !== "pods") return;
+      const uid = storedObject(rt, "Pod", msg.namespace, msg.name)?.metadata?.uid;
+      if (uid) deleteSent.add(uid);
+    });
     // Nothing to judge again until etcd changes or the earliest deadline passes (the check runs at every step).
     let checkedAt = -1;
     let nextDeadline = Infinity;
@@ -63,7 +74,7 @@ export const noExecuteTaintEvictsWithinTolerationSeconds: InvariantSpec = {
         for (const p of w.list("Pod")) {
           const node = p.spec?.nodeName;
           const ts = node ? tainted.get(node) : undefined;
-          if (!ts || p.metadata?.deletionTimestamp || isPodTerminal(p)) continue;
+          if (!ts || p.metadata?.deletionTimestamp || isPodTerminal(p) || deleteSent.has(p.metadata.uid)) continue;
           const seen = since(podSince, `${p.metadata.uid}|${node}`, rt.now);
           for (const { t, since: taintAt } of ts) {
             const secs = toleratedSeconds(p, t);

@@ -39,6 +39,15 @@ export const mutants: readonly MutantInfo[] = [
   { name: "endpointslice.unready-pod-ready", bugClass: "the EndpointSlice controller marks a not-ready pod's endpoint ready (ready from not terminating alone)", file: "machines/endpointslice/endpointslice.logic.ts" },
   { name: "replicaset.counts-running-as-ready", bugClass: "a ReplicaSet's status counts Running pods as ready (readyReplicas and availableReplicas)", file: "machines/replicaset/replicaset.logic.ts" },
   { name: "tainteviction.evicts-forever-tolerating", bugClass: "taint eviction takes getMinTolerationTime's -1 (tolerated forever) as seconds and evicts the pod", file: "machines/nodelifecycle/nodelifecycle.logic.ts" },
+  { name: "kubelet.lease-conflict-keeps-stale", bugClass: "a kubelet whose Lease renewal gets 409 Conflict retries from its cached Lease instead of reading the latest: every renewal is refused, the node goes Unknown", file: "machines/kubelet/kubelet.logic.ts" },
+  { name: "scheduler.ignores-pod-count", bugClass: "the scheduler's NodeResourcesFit filter checks the requested resources but not the node's pod count (allocatable pods)", file: "machines/scheduler/plugins/NodeResourcesFit/index.ts" },
+  { name: "apiserver.scale-keeps-generation", bugClass: "the API server's update strategy (PrepareForUpdate) bumps metadata.generation for spec changes other than spec.replicas: a scale leaves the generation as it was", file: "machines/apiserver/admission/index.ts" },
+  { name: "apiserver.pod-delete-default-grace-zero", bugClass: "a pod DELETE without gracePeriodSeconds takes 0 (Go's zero value) instead of the pod's terminationGracePeriodSeconds: running pods vanish from the API at once", file: "machines/apiserver/apiserver.logic.ts" },
+  { name: "kubelet.crashloop-no-backoff", bugClass: "the kubelet's container restart back-off never applies (its entry is looked up under a key that changes every restart): a crashing container restarts at once, again and again", file: "machines/kubelet/kuberuntime.ts" },
+  { name: "statefulset.ordered-ignores-readiness", bugClass: "an OrderedReady StatefulSet waits for each pod to be Running but not Ready before creating the next", file: "machines/statefulset/statefulset.logic.ts" },
+  { name: "daemonset.ignores-noschedule-taints", bugClass: "the DaemonSet controller's nodeShouldRunDaemonPod checks only NoExecute taints: it makes pods for nodes tainted NoSchedule that the pods do not tolerate", file: "machines/daemonset/daemonset.logic.ts" },
+  { name: "job.counts-running-as-active", bugClass: "the Job controller counts only Running pods as active: while pods are Pending it creates more, past parallelism", file: "machines/job/job.logic.ts" },
+  { name: "replicaset.counts-terminating-as-active", bugClass: "IsPodActive forgets deletionTimestamp: a ReplicaSet counts terminating pods as replicas (and deletes more, or replaces late)", file: "machines/replicaset/replicaset.logic.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */

@@ -24,6 +24,7 @@ import {
 } from "./storage.js";
 import { dropTypeDependentFields } from "./servicetype.js";
 import { admitDefaultIngressClass, defaultIngressClass, defaultNetworkPolicy } from "./networking.js";
+import { mutant } from "../../common/mutation.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -411,7 +412,7 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
   }
   if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, semanticEqual);
   if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
-    o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
+    o.metadata.generation = (old.metadata?.generation ?? 0) + (mutant("apiserver.scale-keeps-generation") && sameJSON({ ...o.spec, replicas: old.spec?.replicas }, old.spec) ? 0 : 1);
   }
 }
 

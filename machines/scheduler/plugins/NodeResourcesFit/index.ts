@@ -30,7 +30,7 @@ export function fitsRequest(req: Resources, ni: NodeInfo): InsufficientResource[
   const out: InsufficientResource[] = [];
   const alloc = ni.allocatable;
   const used = ni.requested;
-  if (ni.pods.length + 1 > alloc.allowedPodNumber) {
+  if (ni.pods.length + 1 > alloc.allowedPodNumber && !mutant("scheduler.ignores-pod-count")) {
     // Too many pods is never marked unresolvable: evicting pods frees slots.
     out.push({ resourceName: "pods", reason: "Too many pods", requested: 1, used: ni.pods.length, capacity: alloc.allowedPodNumber, unresolvable: false });
   }
