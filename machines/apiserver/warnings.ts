@@ -64,7 +64,7 @@ export function warningsOnUpdate(kind: string, obj: Obj, old: Obj): string[] {
       return regenerated ? podTemplateWarnings("spec.template", obj.spec?.template) : [];
     case "ReplicationController":
       // rcStrategy.WarningsOnUpdate passes the old template where the new one belongs: the warnings
-      // are those of the template being replaced (kubernetes/kubernetes#142443, not merged)
+      // are those of the template being replaced
       return regenerated ? podTemplateWarnings("spec.template", old.spec?.template) : [];
     case "StatefulSet":
       return [...(regenerated ? podTemplateWarnings("spec.template", obj.spec?.template) : []), ...statefulSetClaimWarnings(obj, ".Spec")];
