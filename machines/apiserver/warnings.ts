@@ -40,6 +40,16 @@ export function warningsOnCreate(kind: string, obj: Obj): string[] {
       return [...workloadNameWarnings(obj), ...jobSpecWarnings("spec", obj.spec)];
     case "CronJob":
       return [...workloadNameWarnings(obj), ...jobSpecWarnings("spec.jobTemplate.spec", obj.spec?.jobTemplate?.spec)];
+    case "Ingress":
+      return ingressWarnings(obj);
+    default:
+      return objectWarnings(kind, obj);
+  }
+}
+
+/** The kinds whose strategy warns alike on create and on update, of the object as it is. */
+function objectWarnings(kind: string, obj: Obj): string[] {
+  switch (kind) {
     case "Service":
       return serviceWarnings(obj);
     case "PersistentVolumeClaim":
@@ -48,8 +58,6 @@ export function warningsOnCreate(kind: string, obj: Obj): string[] {
       return pvWarnings(obj);
     case "RuntimeClass":
       return runtimeClassWarnings(obj);
-    case "Ingress":
-      return ingressWarnings(obj);
     default:
       return [];
   }
@@ -79,16 +87,8 @@ export function warningsOnUpdate(kind: string, obj: Obj, old: Obj): string[] {
         // the path is spelled "spec.spec.schedule" there
         ...(String(obj.spec?.schedule ?? "").includes("TZ") ? ["cannot use TZ or CRON_TZ in spec.spec.schedule, use timeZone instead, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ for more details"] : []),
       ];
-    case "Service":
-      return serviceWarnings(obj);
-    case "PersistentVolumeClaim":
-      return pvcWarnings(obj);
-    case "PersistentVolume":
-      return pvWarnings(obj);
-    case "RuntimeClass":
-      return runtimeClassWarnings(obj);
     default:
-      return [];
+      return objectWarnings(kind, obj);
   }
 }
 

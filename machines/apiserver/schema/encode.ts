@@ -190,8 +190,8 @@ function encodeStruct(plan: StructPlan, v: unknown): Record<string, unknown> {
 }
 
 function isScalar(type: string): boolean {
-  const { def, p } = goTypeInfo(type);
-  return (def === undefined || !("custom" in def || "fields" in def)) && (p.t === "string" || p.t === "bool" || p.t === "int" || p.t === "float");
+  const k = encoderOf(type).k;
+  return k === "string" || k === "bool" || k === "number";
 }
 
 /** json.Marshal's isEmptyValue for what reaches it here: false, 0 and "" (a struct is never empty; nil slices, maps and pointers are NIL). */
