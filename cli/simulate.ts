@@ -7,6 +7,7 @@ import { createCluster, type ApplyResult, type Cluster } from "../runtime/cluste
 import { ApiError, clientError, parseManifests } from "../runtime/manifests.js";
 import { applyErrorLines } from "./errors.js";
 import { resourceForKind } from "../machines/apiserver/resources.js";
+import { goHtmlEscaped, goMapsSorted } from "../machines/apiserver/schema/decode.js";
 import { renderTable, tableFor } from "../runtime/printers.js";
 import { traceToSequenceDiagram } from "../runtime/docs/sequence.js";
 import type { IO } from "./io.js";
@@ -72,7 +73,8 @@ export function kubectlOutput(objects: readonly any[], output: "json" | "yaml"):
     return { ...o, metadata };
   });
   const list = { apiVersion: "v1", items, kind: "List", metadata: { resourceVersion: "" } };
-  if (output === "json") return JSON.stringify(sortedKeys(list), null, 4);
+  // json.MarshalIndent of the maps: keys sorted, HTML characters escaped
+  if (output === "json") return goHtmlEscaped(JSON.stringify(goMapsSorted(list), null, 4));
   const doc = new Document(list, { version: "1.1", aliasDuplicateObjects: false, sortMapEntries: true });
   // go-yaml double-quotes a string that would read back as another type ("True", "80", a
   // timestamp, ""), and single-quotes one that cannot be plain for its characters
@@ -82,16 +84,6 @@ export function kubectlOutput(objects: readonly any[], output: "json" | "yaml"):
     },
   });
   return doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true });
-}
-
-/** The value with every object's keys sorted, as Go marshals the unstructured maps kubectl prints. */
-function sortedKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortedKeys);
-  if (typeof v !== "object" || v === null) return v;
-  // no prototype: a key "__proto__" (a ConfigMap's) is an own key like any other
-  const out: Record<string, unknown> = Object.create(null);
-  for (const k of Object.keys(v).sort()) out[k] = sortedKeys((v as Record<string, unknown>)[k]);
-  return out;
 }
 
 /** True when a plain scalar of this text is YAML 1.1's null, bool, number or timestamp. */

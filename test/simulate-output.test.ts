@@ -20,7 +20,7 @@ describe.skipIf(!bin)("simulate's -o yaml and -o json are kubectl get's", () => 
 
   it("a List of pods and Services: keys sorted, sequences not indented, strings quoted as go-yaml quotes them, no managedFields, no YAML anchors", async () => {
     const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web", labels: { app: "web", tier: "yes" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80 }], args: ["-g", "daemon off;"] }] } };
-    const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "web", annotations: { note: "two\nlines", "on": "on", port: "80" } }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } };
+    const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "web", annotations: { note: "two\nlines", "on": "on", port: "80", html: "<a href='x'>&</a>" } }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } };
     for (const o of [pod, svc]) expect((await kubectl(bin!, s.kubeconfigPath, ["apply", "-f", "-"], { input: JSON.stringify(o) })).code).toBe(0);
     await until(async () => ((await k(["get", "pod", "web", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 30_000);
     const objects = () => [...s.cluster.list("Pod"), ...s.cluster.list("Service")].filter((o) => o.metadata.namespace === "default");

@@ -741,17 +741,24 @@ export function goFormatValue(v: unknown): string {
   return `map[${Object.keys(o).sort().map((k) => `${k}:${goFormatValue(o[k])}`).join(" ")}]`;
 }
 
+/** A JSON value as Go holds it in maps: every object's keys sorted, as json.Marshal writes them. */
+export function goMapsSorted(x: unknown): unknown {
+  if (x instanceof NumberLiteral) return x.value;
+  if (Array.isArray(x)) return x.map(goMapsSorted);
+  if (isObject(x)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(x).sort()) setOwn(out, k, goMapsSorted(x[k]));
+    return out;
+  }
+  return x;
+}
+
+/** JSON text with <, >, &, U+2028 and U+2029 escaped, as encoding/json's HTML-safe output has them. */
+export function goHtmlEscaped(json: string): string {
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** json.Marshal of a JSON value held in Go maps: keys sorted, <, > and & escaped. */
 export function goJsonMarshal(v: unknown): string {
-  const sorted = (x: unknown): unknown => {
-    if (x instanceof NumberLiteral) return x.value;
-    if (Array.isArray(x)) return x.map(sorted);
-    if (isObject(x)) {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(x).sort()) setOwn(out, k, sorted(x[k]));
-      return out;
-    }
-    return x;
-  };
-  return JSON.stringify(sorted(v)).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return goHtmlEscaped(JSON.stringify(goMapsSorted(v)));
 }
