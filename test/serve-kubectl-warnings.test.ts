@@ -127,4 +127,50 @@ describe.runIf(bin)("kubectl prints the API server's warnings", () => {
     const r = await k(["apply", "-f", "-"], svc);
     expect(r).toMatchObject({ out: "service/h created\n", err: "Warning: spec.SessionAffinity is ignored for headless services\n" });
   });
+
+  it("a Node: the removed configSource is dropped without a word, the unused externalID warns", async () => {
+    const node = "apiVersion: v1\nkind: Node\nmetadata:\n  name: extra\nspec:\n  externalID: i-123\n  configSource:\n    configMap: {name: kc, namespace: kube-system, kubeletConfigKey: kubelet}\n";
+    const r = await k(["create", "-f", "-"], node);
+    expect(r).toMatchObject({ out: "node/extra created\n", err: "Warning: spec.externalID: this field is deprecated, and is unused by Kubernetes\n" });
+    const spec = await k(["get", "node", "extra", "-o", "jsonpath={.spec}"]);
+    expect(JSON.parse(spec.out)).toEqual({ externalID: "i-123" });
+    // an update that brings a configSource back still loses it: the stored node has none in use
+    const patched = await k(["patch", "node", "extra", "--type=merge", "-p", '{"spec":{"configSource":{"configMap":{"name":"kc","namespace":"kube-system","kubeletConfigKey":"kubelet"}}}}']);
+    expect(patched.err).toBe("Warning: spec.externalID: this field is deprecated, and is unused by Kubernetes\n");
+    expect(JSON.parse((await k(["get", "node", "extra", "-o", "jsonpath={.spec}"])).out)).toEqual({ externalID: "i-123" });
+  });
+
+  // StrictIPCIDRValidation is alpha (off) in v1.35: the legacy IP fields take sloppy forms and warn (KEP-4858)
+  it("addresses in non-standard forms are stored with a warning: a Service's, an Endpoints', a pod's", async () => {
+    const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: sloppy\nspec:\n  externalIPs: [\"192.0.2.010\", \"::ffff:192.0.2.11\"]\n  ports:\n  - port: 80\n";
+    const s1 = await k(["apply", "-f", "-"], svc);
+    expect(s1).toMatchObject({ out: "service/sloppy created\n" });
+    expect(s1.err.trimEnd().split("\n")).toEqual([
+      'Warning: spec.externalIPs[0]: non-standard IP address "192.0.2.010" will be considered invalid in a future Kubernetes release: use "192.0.2.10"',
+      'Warning: spec.externalIPs[1]: non-standard IP address "::ffff:192.0.2.11" will be considered invalid in a future Kubernetes release: use "192.0.2.11"',
+    ]);
+    const ep = "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: sloppy\nsubsets:\n- addresses: [{ip: 192.0.2.020}]\n  notReadyAddresses: [{ip: \"2001:DB8::1\"}]\n  ports: [{port: 80}]\n";
+    const e1 = await k(["apply", "-f", "-"], ep);
+    expect(e1.out).toBe("endpoints/sloppy created\n");
+    expect(e1.err.trimEnd().split("\n")).toEqual([
+      "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
+      'Warning: subsets[0].addresses[0].ip: non-standard IP address "192.0.2.020" will be considered invalid in a future Kubernetes release: use "192.0.2.20"',
+      'Warning: subsets[0].notReadyAddresses[0].ip: IPv6 address "2001:DB8::1" should be in RFC 5952 canonical format ("2001:db8::1")',
+    ]);
+    const pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: aliases\nspec:\n  hostAliases: [{ip: 127.0.0.01, hostnames: [foo.local]}]\n  containers: [{name: c, image: nginx}]\n";
+    const p1 = await k(["apply", "-f", "-"], pod);
+    expect(p1).toMatchObject({ out: "pod/aliases created\n", err: 'Warning: spec.hostAliases[0].ip: non-standard IP address "127.0.0.01" will be considered invalid in a future Kubernetes release: use "127.0.0.1"\n' });
+    expect((await k(["get", "svc", "sloppy", "-o", "jsonpath={.spec.externalIPs}"])).out).toBe('["192.0.2.010","::ffff:192.0.2.11"]');
+  });
+
+  it("a Service's status warns of its load balancer's IPs; an EndpointSlice of FQDNs is deprecated, one written by hand warns of its IPs", async () => {
+    const lb = "apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 80\n";
+    expect((await k(["apply", "-f", "-"], lb)).err).toBe("");
+    const patched = await k(["patch", "svc", "lb", "--subresource=status", "--type=merge", "-p", '{"status":{"loadBalancer":{"ingress":[{"ip":"192.0.2.030","ipMode":"VIP"}]}}}']);
+    expect(patched).toMatchObject({ out: "service/lb patched\n", err: 'Warning: status.loadBalancer.ingress[0]: non-standard IP address "192.0.2.030" will be considered invalid in a future Kubernetes release: use "192.0.2.30"\n' });
+    const fqdn = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: names\naddressType: FQDN\nendpoints:\n- addresses: [db.example.com]\n";
+    expect(await k(["create", "-f", "-"], fqdn)).toMatchObject({ out: "endpointslice.discovery.k8s.io/names created\n", err: "Warning: spec.addressType: FQDN endpoints are deprecated\n" });
+    const ips = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: ips\naddressType: IPv4\nendpoints:\n- addresses: [192.0.2.1, 192.0.2.002]\n";
+    expect((await k(["create", "-f", "-"], ips)).err).toBe('Warning: endpoints[0].addresses[1]: non-standard IP address "192.0.2.002" will be considered invalid in a future Kubernetes release: use "192.0.2.2"\n');
+  });
 });

@@ -38,7 +38,7 @@ import { versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { alternateVersion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
-import { appArmorVersionSkewWarnings, warningsOnCreate, warningsOnUpdate } from "./warnings.js";
+import { appArmorVersionSkewWarnings, serviceStatusWarnings, warningsOnCreate, warningsOnUpdate } from "./warnings.js";
 import { containerOption, isConnect as isConnectRequest, streamLocation } from "./connect.js";
 
 export type Request = ApiRequest & Stamp;
@@ -1387,14 +1387,15 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
 
 /**
  * The request with its kind's strategy warnings added after those it has (unknown fields): a write
- * to the object itself or to its scale (which the main strategy updates); status and the other
- * subresources have strategies without warnings.
+ * to the object itself or to its scale (which the main strategy updates), and a Service's status
+ * (its load balancer's IPs); the other subresources have strategies without warnings.
  */
 function withStrategyWarnings(cur: InFlight): InFlight {
   const sub = cur.req.subresource;
-  if (sub !== undefined && sub !== "" && sub !== "scale") return cur;
   const kind = cur.r!.kind;
-  const found = cur.old ? warningsOnUpdate(kind, cur.obj, cur.old) : warningsOnCreate(kind, cur.obj);
+  const serviceStatus = sub === "status" && kind === "Service" && cur.old !== undefined;
+  if (sub !== undefined && sub !== "" && sub !== "scale" && !serviceStatus) return cur;
+  const found = serviceStatus ? serviceStatusWarnings(cur.obj) : cur.old ? warningsOnUpdate(kind, cur.obj, cur.old) : warningsOnCreate(kind, cur.obj);
   return found.length === 0 ? cur : { ...cur, warnings: [...(cur.warnings ?? []), ...found] };
 }
 

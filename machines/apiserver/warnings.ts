@@ -42,6 +42,8 @@ export function warningsOnCreate(kind: string, obj: Obj): string[] {
       return [...workloadNameWarnings(obj), ...jobSpecWarnings("spec.jobTemplate.spec", obj.spec?.jobTemplate?.spec)];
     case "Ingress":
       return ingressWarnings(obj);
+    case "EndpointSlice":
+      return [...(obj.addressType === "FQDN" ? ["spec.addressType: FQDN endpoints are deprecated"] : []), ...endpointSliceIPWarnings(obj)];
     default:
       return objectWarnings(kind, obj);
   }
@@ -58,6 +60,10 @@ function objectWarnings(kind: string, obj: Obj): string[] {
       return pvWarnings(obj);
     case "RuntimeClass":
       return runtimeClassWarnings(obj);
+    case "Node":
+      return nodeWarnings(obj);
+    case "Endpoints":
+      return endpointsWarnings(obj);
     default:
       return [];
   }
@@ -81,6 +87,8 @@ export function warningsOnUpdate(kind: string, obj: Obj, old: Obj): string[] {
       return deepEqual(obj.spec?.template, old.spec?.template) ? [] : podTemplateWarnings("spec.template", obj.spec?.template);
     case "Job":
       return regenerated ? jobSpecWarnings("spec", obj.spec) : [];
+    case "EndpointSlice":
+      return endpointSliceIPWarnings(obj);
     case "CronJob":
       return [
         ...(regenerated ? jobSpecWarnings("spec.jobTemplate.spec", obj.spec?.jobTemplate?.spec) : []),
@@ -90,6 +98,54 @@ export function warningsOnUpdate(kind: string, obj: Obj, old: Obj): string[] {
     default:
       return objectWarnings(kind, obj);
   }
+}
+
+/** endpointsStrategy's endpointsWarnings: each address's IP, unless the endpoints controller (which writes canonical IPs) manages the object. */
+function endpointsWarnings(ep: Obj): string[] {
+  if (ownString(ep.metadata?.labels, "endpoints.kubernetes.io/managed-by") === "endpoint-controller") return [];
+  const out: string[] = [];
+  arrayOf(ep.subsets).forEach((s, i) => {
+    for (const list of ["addresses", "notReadyAddresses"]) {
+      arrayOf(s?.[list]).forEach((a, j) => out.push(...ipWarnings(`subsets[${i}].${list}[${j}].ip`, String(a?.ip ?? ""))));
+    }
+  });
+  return out;
+}
+
+/** endpointSliceStrategy's warnOnBadIPs: skipped for the slices its controllers write. */
+function endpointSliceIPWarnings(es: Obj): string[] {
+  const by = ownString(es.metadata?.labels, "endpointslice.kubernetes.io/managed-by");
+  if (by === "endpointslice-controller.k8s.io" || by === "endpointslicemirroring-controller.k8s.io") return [];
+  const out: string[] = [];
+  arrayOf(es.endpoints).forEach((e, i) => arrayOf(e?.addresses).forEach((a, j) => out.push(...ipWarnings(`endpoints[${i}].addresses[${j}]`, String(a)))));
+  return out;
+}
+
+/** serviceStatusStrategy.WarningsOnUpdate: the load balancer's ingress IPs (the path names the entry, not its ip). */
+export function serviceStatusWarnings(svc: Obj): string[] {
+  const out: string[] = [];
+  arrayOf(svc.status?.loadBalancer?.ingress).forEach((ing, i) => {
+    if (typeof ing?.ip === "string" && ing.ip.length > 0) out.push(...ipWarnings(`status.loadBalancer.ingress[${i}]`, ing.ip));
+  });
+  return out;
+}
+
+function arrayOf(v: unknown): any[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function ownString(m: unknown, key: string): string | undefined {
+  if (m === null || typeof m !== "object" || !Object.hasOwn(m, key)) return undefined;
+  const v = (m as Record<string, unknown>)[key];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** nodeStrategy's fieldIsDeprecatedWarnings, of the node as PrepareForCreate / PrepareForUpdate left it. */
+function nodeWarnings(node: Obj): string[] {
+  const out: string[] = [];
+  if (node.spec?.configSource != null) out.push("spec.configSource: the feature is removed");
+  if (typeof node.spec?.externalID === "string" && node.spec.externalID.length > 0) out.push("spec.externalID: this field is deprecated, and is unused by Kubernetes");
+  return out;
 }
 
 // ---- names --------------------------------------------------------------------------------
@@ -230,6 +286,10 @@ function podSpecAndMetaWarnings(path: string, spec: Obj, meta: Obj, isTemplate =
     if (has(v, "rbd")) out.push(`${at}.rbd: deprecated in v1.28, non-functional in v1.31+`);
   });
   out.push(...overlappingVirtualPathWarnings(spec.volumes ?? []));
+
+  // addresses in forms StrictIPCIDRValidation will refuse (KEP-4858's warnings, as on Services)
+  arrayOf(spec.dnsConfig?.nameservers).forEach((ns, i) => out.push(...ipWarnings(`${specPath}.dnsConfig.nameservers[${i}]`, String(ns))));
+  arrayOf(spec.hostAliases).forEach((a, i) => out.push(...ipWarnings(`${specPath}.hostAliases[${i}].ip`, String(a?.ip ?? ""))));
 
   // duplicate hostAliases and imagePullSecrets, and imagePullSecrets without a name
   const hostAliases: Obj[] = spec.hostAliases ?? [];

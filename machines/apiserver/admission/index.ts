@@ -366,7 +366,17 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       admitStorageObjectInUseProtection(o);
       preparePersistentVolumeClaimForCreate(o);
       return;
+    // nodeStrategy's dropDisabledFields: dynamic kubelet configuration is removed; a node keeps the rest of its status
+    case "Node":
+      if (o.spec?.configSource !== undefined) o.spec = withoutKey(o.spec, "configSource");
+      if (o.status?.config !== undefined) o.status = withoutKey(o.status, "config");
+      return;
   }
+}
+
+function withoutKey(o: Obj, key: string): Obj {
+  const { [key]: _dropped, ...rest } = o;
+  return rest;
 }
 
 // rest.BeforeUpdate: system metadata is never taken from the request.
@@ -387,6 +397,8 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     // Status writes may not touch spec: the stored one, shared when deep-frozen (nothing changes it after).
     if (old.spec !== undefined) o.spec = isDeepFrozen(old.spec) ? old.spec : deepCopy(old.spec);
     else delete o.spec;
+    // nodeStatusStrategy: status.config is kept only by a node that already reports one
+    if (o.kind === "Node" && old.status?.config == null && o.status?.config !== undefined) o.status = withoutKey(o.status, "config");
     return;
   }
   if (subresource === "ephemeralcontainers") {
@@ -406,6 +418,8 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     else delete o.status;
   }
   if (o.kind === "Namespace") o.spec = { ...(o.spec ?? {}), finalizers: deepCopy(old.spec?.finalizers ?? []) };
+  // nodeStrategy's dropDisabledFields: a configSource is kept only where one is already in use
+  if (o.kind === "Node" && old.spec?.configSource == null && o.spec?.configSource !== undefined) o.spec = withoutKey(o.spec, "configSource");
   if (o.kind === "Service") {
     keepAllocatedServiceValues(o, old);
     dropTypeDependentFields(o, old);

@@ -1,6 +1,9 @@
 // IP addresses as apimachinery v0.35 validates them: IsValidIP parses sloppily (k8s.io/utils/net
 // ParseIPSloppy, which allows leading zeros), then is strict (no leading zeros, no IPv4-mapped IPv6,
 // canonical form); ValidateNonSpecialIP refuses unspecified, loopback and link-local addresses.
+// The fields that predate those rules (pod, Service, Endpoints and Node addresses and CIDRs) use
+// IsValidIPForLegacyField / IsValidCIDRForLegacyField, strict only under StrictIPCIDRValidation,
+// which is alpha and off in v1.35: there a sloppy parse is all, and the strategies warn instead.
 
 import { invalidValue, type FieldError } from "../status.js";
 
@@ -102,17 +105,41 @@ export function isIPv6(s: string): boolean {
 
 const invalidIP = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
 
-/**
- * IsValidIPForLegacyField (strict parsing): an address without leading zeros, not IPv4-mapped; a
- * non-canonical form is only a warning there (TestValidatePodDNSConfig accepts "FE80::0202:B3FF:FE1E:8329").
- */
-export function validateLegacyIP(value: string, path: string): FieldError[] {
+/** The strict parse of IsValidIP and of legacy fields under StrictIPCIDRValidation: no leading zeros, not IPv4-mapped. */
+function strictIPErrors(value: string, path: string): FieldError[] {
   const ip = parseIPSloppy(value);
   if (!ip) return [invalidValue(path, value, invalidIP)];
   const errs: FieldError[] = [];
   if (ip.leadingZeros) errs.push(invalidValue(path, value, "must not have leading 0s"));
   if (value.includes(":") && isV4Mapped(ip.bytes)) errs.push(invalidValue(path, value, "must not be an IPv4-mapped IPv6 address"));
   return errs;
+}
+
+/**
+ * IsValidIPForLegacyField without StrictIPCIDRValidation (v1.35's default): any address
+ * ParseIPSloppy reads, leading zeros and IPv4-mapped IPv6 included; GetWarningsForIP warns of them.
+ */
+export function validateLegacyIP(value: string, path: string): FieldError[] {
+  if (canonicalIPv4(value) >= 0) return [];
+  return parseIPSloppy(value) ? [] : [invalidValue(path, value, invalidIP)];
+}
+
+/** netutils.ParseCIDRSloppy: an address (leading zeros allowed), "/" and a decimal prefix length within its size. */
+export function parseCIDRSloppy(value: string): { ip: ParsedIP; len: number } | undefined {
+  const slash = value.indexOf("/");
+  if (slash < 0) return undefined;
+  const ip = parseIPSloppy(value.slice(0, slash));
+  const lenText = value.slice(slash + 1);
+  if (!ip || !/^[0-9]+$/.test(lenText)) return undefined;
+  const len = Number(lenText);
+  return len <= ip.bytes.length * 8 ? { ip, len } : undefined;
+}
+
+const invalidCIDR = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+
+/** IsValidCIDRForLegacyField without StrictIPCIDRValidation: what ParseCIDRSloppy reads, host bits set or not (that is a warning). */
+export function validateLegacyCIDR(value: string, path: string): FieldError[] {
+  return parseCIDRSloppy(value) ? [] : [invalidValue(path, value, invalidCIDR)];
 }
 
 // An IPv4 address in canonical dotted form (four decimal bytes, no leading zeros) as a 32-bit number,
@@ -143,7 +170,7 @@ function canonicalIPv4(s: string): number {
 /** validation.IsValidIP (strict): an address, without leading zeros, not IPv4-mapped, in canonical form. */
 export function validateIP(value: string, path: string): FieldError[] {
   if (canonicalIPv4(value) >= 0) return [];
-  const errs = validateLegacyIP(value, path);
+  const errs = strictIPErrors(value, path);
   if (errs.length > 0) return errs;
   const ip = parseIPSloppy(value)!;
   const canonical = formatIP(ip);
@@ -173,7 +200,7 @@ export function validateCIDR(value: string, path: string): FieldError[] {
   const ip = slash > 0 ? parseIPSloppy(value.slice(0, slash)) : undefined;
   const lenText = slash > 0 ? value.slice(slash + 1) : "";
   const bits = ip ? ip.bytes.length * 8 : 0;
-  if (!ip || !/^[0-9]+$/.test(lenText) || Number(lenText) > bits) return [invalidValue(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")];
+  if (!ip || !/^[0-9]+$/.test(lenText) || Number(lenText) > bits) return [invalidValue(path, value, invalidCIDR)];
   const len = Number(lenText);
   if (ip.leadingZeros || (lenText.length > 1 && lenText[0] === "0")) return [invalidValue(path, value, "must not have leading 0s in IP or prefix length")];
   const masked = ip.bytes.map((b, i) => {

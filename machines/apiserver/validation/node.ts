@@ -6,7 +6,7 @@ import { duplicate, forbiddenField, goValue, internalFieldError, invalidValue, n
 import { goJsonMarshal } from "../schema/decode.js";
 import { marshalled, validateLabelName, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isValidLabelValue, nameIsDNSSubdomain } from "./names.js";
-import { parseIPSloppy, validateCIDR } from "./ip.js";
+import { parseIPSloppy, validateLegacyCIDR } from "./ip.js";
 import { parseGoQuantity } from "./quantity.js";
 import { validateResourceQuantityValue } from "./resources.js";
 import { goJsonUnmarshalError } from "./jsonerrors.js";
@@ -125,7 +125,7 @@ export function validateNode(node: Obj): FieldError[] {
   errs.push(...validateNodeResources(node));
   const cidrs: string[] = Array.isArray(node.spec?.podCIDRs) ? node.spec.podCIDRs.map(String) : [];
   if (cidrs.length > 0) {
-    cidrs.forEach((c, i) => errs.push(...validateCIDR(c, `spec.podCIDRs[${i}]`)));
+    cidrs.forEach((c, i) => errs.push(...validateLegacyCIDR(c, `spec.podCIDRs[${i}]`)));
     if (cidrs.length > 1) {
       const ds = isDualStack(cidrs);
       if ("error" in ds) errs.push(internalFieldError("spec.podCIDRs", `invalid PodCIDRs. failed to check with dual stack with error:${ds.error}`));

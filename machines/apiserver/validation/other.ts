@@ -4,7 +4,7 @@
 import { forbiddenField, goValue, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { STANDARD_FINALIZERS, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { fieldImmutableErrorMsg, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
-import { validateIP, validateNonSpecialIP } from "./ip.js";
+import { validateLegacyIP, validateNonSpecialIP } from "./ip.js";
 import { goJsonUnmarshalError } from "./jsonerrors.js";
 import { validateLabelSelector } from "./selector.js";
 import { validatePositiveIntOrPercent } from "./apps.js";
@@ -173,10 +173,10 @@ export function validateDataUpdate(obj: Obj, old: Obj): FieldError[] {
   return errs;
 }
 
-// validateEndpointAddress: a strict IP that is not special, a DNS label hostname, a subdomain nodeName.
+// validateEndpointAddress: a (legacy) IP that is not special, a DNS label hostname, a subdomain nodeName.
 function validateEndpointAddress(addr: Obj, path: string): FieldError[] {
   const ip = typeof addr?.ip === "string" ? addr.ip : "";
-  const errs = validateIP(ip, `${path}.ip`);
+  const errs = validateLegacyIP(ip, `${path}.ip`);
   const hostname = typeof addr?.hostname === "string" ? addr.hostname : "";
   if (hostname.length > 0) errs.push(...isDNS1123Label(hostname).map((m) => invalidValue(`${path}.hostname`, hostname, m)));
   if (typeof addr?.nodeName === "string") for (const m of nameIsDNSSubdomain(addr.nodeName, false)) errs.push(invalidValue(`${path}.nodeName`, addr.nodeName, m));

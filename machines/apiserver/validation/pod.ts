@@ -15,7 +15,7 @@ import { validateEnv, validateEnvFrom } from "./env.js";
 import { hasInvalidLabelValueInRequiredNodeAffinity, hasInvalidTopologySpreadConstraintLabelSelector, validateAffinity, validateTolerations, validateTopologySpreadConstraints } from "./scheduling.js";
 import { validatePodResourceClaims, validatePodResources, validateResourceRequirements } from "./resources.js";
 import { validateLocalDescendingPath, validateVolumeDevices, validateVolumeMounts, validateVolumes } from "./volumes.js";
-import { validateIP, validateLegacyIP } from "./ip.js";
+import { validateLegacyIP } from "./ip.js";
 import { has, validateContainerSecurityContext, validateHostUsers, validatePodSecurityContext, validateWindowsHostProcessPod } from "./security.js";
 
 type Obj = any;
@@ -356,7 +356,7 @@ function validateDNSConfig(spec: Obj, path: string): FieldError[] {
 function validateHostAliases(aliases: Obj[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   (aliases ?? []).forEach((a, i) => {
-    errs.push(...validateIP(a.ip ?? "", `${path}[${i}].ip`));
+    errs.push(...validateLegacyIP(a.ip ?? "", `${path}[${i}].ip`));
     (a.hostnames ?? []).forEach((h: string, j: number) => errs.push(...isDNS1123Subdomain(h).map((m) => invalidValue(`${path}[${i}].hostnames[${j}]`, h, m))));
   });
   return errs;

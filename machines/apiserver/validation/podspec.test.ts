@@ -102,9 +102,11 @@ describe("validatePodDNSConfig (TestValidatePodDNSConfig)", () => {
   it("refuses an invalid nameserver", () => expect(dns({ nameservers: ["invalid"] })).toEqual(['spec.dnsConfig.nameservers[0]: Invalid value: "invalid": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']));
   it("refuses an empty option name", () => expect(dns({ options: [{ value: "1" }] })).toEqual(["spec.dnsConfig.options[0]: Required value: must not be empty"]));
   it("refuses dnsPolicy None with no nameserver", () => expect(dns({ searches: ["custom"] }, "None")).toEqual(["spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None"]));
-  // A legacy field: a non-canonical IPv6 form is accepted (TestValidatePodDNSConfig "valid: ipv6 nameserver").
-  it("refuses a nameserver with leading zeros, accepts one out of canonical form", () => {
-    expect(dns({ nameservers: ["010.0.0.1", "2001:DB8::1"] })).toEqual(['spec.dnsConfig.nameservers[0]: Invalid value: "010.0.0.1": must not have leading 0s']);
+  // A legacy field: a non-canonical IPv6 form is accepted (TestValidatePodDNSConfig "valid: ipv6 nameserver"),
+  // and so are leading zeros and IPv4-mapped IPv6 while StrictIPCIDRValidation is off (v1.35: alpha).
+  it("accepts a nameserver with leading zeros, IPv4-mapped or out of canonical form; refuses what is no address", () => {
+    expect(dns({ nameservers: ["010.0.0.1", "::ffff:10.0.0.2", "2001:DB8::1"] })).toEqual([]);
+    expect(dns({ nameservers: ["10.0.0.256"] })).toEqual(['spec.dnsConfig.nameservers[0]: Invalid value: "10.0.0.256": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']);
   });
 });
 

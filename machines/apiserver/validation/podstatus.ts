@@ -4,7 +4,7 @@
 import { duplicate, forbiddenField, invalidValue, notSupported, type FieldError } from "../status.js";
 import { validateLabelName, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
-import { isIPv6, validateIP } from "./ip.js";
+import { isIPv6, validateLegacyIP } from "./ip.js";
 import { allowsInvalidDeletionCost, validatePodSpecificAnnotationUpdates } from "./pod.js";
 
 type Obj = any;
@@ -127,7 +127,7 @@ function validateIPList(list: Obj[] | undefined, path: string, first?: { value: 
   if (ips.length === 0) return [];
   const errs: FieldError[] = [];
   if (first && (first.value ?? "") !== ips[0]) errs.push(invalidValue(`${path}[0].ip`, ips[0], `must be equal to \`${first.name}\``));
-  ips.forEach((ip, i) => errs.push(...validateIP(ip, `${path}[${i}]`)));
+  ips.forEach((ip, i) => errs.push(...validateLegacyIP(ip, `${path}[${i}]`)));
   if (ips.length > 1 && !dualStackPair(ips)) errs.push(invalidValue(path, list, "may specify no more than one IP for each IP family"));
   return errs;
 }

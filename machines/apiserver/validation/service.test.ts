@@ -70,13 +70,16 @@ describe("ValidateService: affinity, external IPs, appProtocol, families", () =>
       'spec.clusterIPs[1]: Invalid value: "10.0.0.2": expected an IPv6 value as indicated by `ipFamilies[1]`']],
     ["clusterIPs[0] must match clusterIP", (s) => Object.assign(s, { clusterIP: "10.0.0.1", clusterIPs: ["10.0.0.2"] }), ['spec.clusterIPs: Invalid value: ["10.0.0.2"]: first value must match `clusterIP`']],
     ["'None' must be the only cluster IP", (s) => Object.assign(s, { clusterIP: "None", clusterIPs: ["None", "10.0.0.1"] }), ['spec.clusterIPs: Invalid value: ["None","10.0.0.1"]: \'None\' must be the first and only value']],
-    ["a cluster IP out of canonical form", (s) => Object.assign(s, { clusterIP: "2001:DB8::1", clusterIPs: ["2001:DB8::1"], ipFamilies: ["IPv6"] }), ['spec.clusterIPs[0]: Invalid value: "2001:DB8::1": must be in canonical form ("2001:db8::1")']],
+    // legacy fields: out of canonical form only warns (GetWarningsForService); no address is refused
+    ["a cluster IP out of canonical form", (s) => Object.assign(s, { clusterIP: "2001:DB8::1", clusterIPs: ["2001:DB8::1"], ipFamilies: ["IPv6"] }), []],
+    ["a cluster IP that is no address", (s) => Object.assign(s, { clusterIP: "10.0.0.256", clusterIPs: ["10.0.0.256"] }), ['spec.clusterIPs[0]: Invalid value: "10.0.0.256": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']],
     ["two ports on one protocol and port", (s) => (s.ports = [{ name: "a", port: 80, protocol: "TCP", targetPort: 80 }, { name: "b", port: 80, protocol: "TCP", targetPort: 81 }]), [
       'spec.ports[1]: Duplicate value: {"Name":"","Protocol":"TCP","AppProtocol":null,"Port":80,"TargetPort":0,"NodePort":0}']],
     ["loadBalancerSourceRanges only on LoadBalancers", (s) => (s.loadBalancerSourceRanges = ["10.0.0.0/8"]), ["spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'"]],
-    ["a LoadBalancer source range must be a canonical CIDR", (s) => Object.assign(s, { type: "LoadBalancer", externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: true, loadBalancerSourceRanges: ["10.0.0.1/8", "bad"] }), [
-      'spec.LoadBalancerSourceRanges[0]: Invalid value: "10.0.0.1/8": must not have bits set beyond the prefix length',
-      'spec.LoadBalancerSourceRanges[1]: Invalid value: "bad": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']],
+    // without StrictIPCIDRValidation (v1.35) host bits and leading zeros only warn
+    ["a LoadBalancer source range must be a CIDR", (s) => Object.assign(s, { type: "LoadBalancer", externalTrafficPolicy: "Cluster", allocateLoadBalancerNodePorts: true, loadBalancerSourceRanges: ["10.0.0.1/8", "010.0.0.0/8", "bad", "10.0.0.0/33"] }), [
+      'spec.LoadBalancerSourceRanges[2]: Invalid value: "bad": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+      'spec.LoadBalancerSourceRanges[3]: Invalid value: "10.0.0.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']],
     ["a LoadBalancer needs allocateLoadBalancerNodePorts (reported without spec.)", (s) => Object.assign(s, { type: "LoadBalancer", externalTrafficPolicy: "Cluster" }), ["allocateLoadBalancerNodePorts: Required value"]],
     ["loadBalancerClass only on LoadBalancers", (s) => (s.loadBalancerClass = "example.com/lb"), ["spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'"]],
     ["a healthCheckNodePort needs a Local LoadBalancer", (s) => (s.healthCheckNodePort = 30000), ["spec.healthCheckNodePort: Invalid value: 30000: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"]],

@@ -4,7 +4,7 @@
 import { duplicate, forbiddenField, goValue, invalidValue, notSupported, required, type FieldError } from "../status.js";
 import { marshalled, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNS1035Label } from "./names.js";
-import { isIPv6, validateCIDR, validateIP, validateNonSpecialIP } from "./ip.js";
+import { isIPv6, validateLegacyCIDR, validateLegacyIP, validateNonSpecialIP } from "./ip.js";
 import { validatePortNumOrName } from "./pod.js";
 
 type Obj = any;
@@ -109,7 +109,7 @@ export function validateClusterIPsRelatedFields(spec: Obj): FieldError[] {
       }
       return;
     }
-    const e = validateIP(ip, `spec.clusterIPs[${i}]`);
+    const e = validateLegacyIP(ip, `spec.clusterIPs[${i}]`);
     if (e.length > 0) invalidIPs = true;
     errs.push(...e);
   });
@@ -138,12 +138,12 @@ function validateLoadBalancerSourceRanges(svc: Obj): FieldError[] {
   if (ranges.length > 0) {
     // Kubernetes spells this path with a capital L.
     if (spec.type !== "LoadBalancer") errs.push(forbiddenField("spec.LoadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"));
-    ranges.forEach((r, i) => errs.push(...validateCIDR(r.trim(), `spec.LoadBalancerSourceRanges[${i}]`)));
+    ranges.forEach((r, i) => errs.push(...validateLegacyCIDR(r.trim(), `spec.LoadBalancerSourceRanges[${i}]`)));
   } else if (typeof annotation === "string") {
     const path = `metadata.annotations[${LB_SOURCE_RANGES}]`;
     if (spec.type !== "LoadBalancer") errs.push(forbiddenField(path, "may only be used when `type` is 'LoadBalancer'"));
     const v = annotation.trim();
-    if (v !== "") for (const r of v.split(",")) errs.push(...validateCIDR(r.trim(), path));
+    if (v !== "") for (const r of v.split(",")) errs.push(...validateLegacyCIDR(r.trim(), path));
   }
   return errs;
 }
@@ -223,7 +223,7 @@ export function validateService(svc: Obj): FieldError[] {
   errs.push(...validateClusterIPsRelatedFields(spec));
   (spec.externalIPs ?? []).forEach((ip: string, i: number) => {
     const at = `spec.externalIPs[${i}]`;
-    const e = validateIP(ip, at);
+    const e = validateLegacyIP(ip, at);
     errs.push(...(e.length > 0 ? e : validateNonSpecialIP(ip, at)));
   });
   if (!spec.type) errs.push(required("spec.type", ""));

@@ -4,7 +4,7 @@
 import { duplicate, forbiddenField, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
 import { validateLabelName, validateNonnegative, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1123Subdomain, regexError } from "./names.js";
-import { parseIPSloppy, validateIP } from "./ip.js";
+import { parseIPSloppy, validateLegacyIP } from "./ip.js";
 
 type Obj = any;
 
@@ -67,23 +67,17 @@ export function validateNamespaceStatusUpdate(ns: Obj, old: Obj): FieldError[] {
 
 const loadBalancerIPModes = ["Proxy", "VIP"];
 
-/** IsValidIPForLegacyField with strict validation: an address the old status already had is only parsed. */
-function validateLegacyIP(value: string, oldIPs: readonly string[], path: string): FieldError[] {
-  if (oldIPs.includes(value)) return parseIPSloppy(value) ? [] : [invalidValue(path, value, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")];
-  return validateIP(value, path);
-}
 
 /** ValidateLoadBalancerStatus: ingress only on LoadBalancer Services, each IP with its ipMode, hostnames that are DNS names. */
-function validateLoadBalancerStatus(status: Obj, oldStatus: Obj, path: string, spec: Obj): FieldError[] {
+function validateLoadBalancerStatus(status: Obj, path: string, spec: Obj): FieldError[] {
   const ingress: Obj[] = Array.isArray(status?.ingress) ? status.ingress : [];
   if (spec?.type !== "LoadBalancer" && ingress.length > 0) return [forbiddenField(`${path}.ingress`, "may only be used when `spec.type` is 'LoadBalancer'")];
-  const oldIPs = (Array.isArray(oldStatus?.ingress) ? oldStatus.ingress : []).map((x: Obj) => str(x?.ip)).filter((ip: string) => ip.length > 0);
   const errs: FieldError[] = [];
   ingress.forEach((raw, i) => {
     const ing: Obj = raw !== null && typeof raw === "object" ? raw : {};
     const at = `${path}.ingress[${i}]`;
     const ip = str(ing.ip);
-    if (ip.length > 0) errs.push(...validateLegacyIP(ip, oldIPs, `${at}.ip`));
+    if (ip.length > 0) errs.push(...validateLegacyIP(ip, `${at}.ip`));
     if (ing.ipMode === undefined || ing.ipMode === null) {
       if (ip.length > 0) errs.push(required(`${at}.ipMode`, "must be specified when `ip` is set"));
     } else if (ip.length === 0) errs.push(forbiddenField(`${at}.ipMode`, "may not be specified when `ip` is not set"));
@@ -99,7 +93,7 @@ function validateLoadBalancerStatus(status: Obj, oldStatus: Obj, path: string, s
 
 /** ValidateServiceStatusUpdate. */
 export function validateServiceStatusUpdate(svc: Obj, old: Obj): FieldError[] {
-  return [...validateObjectMetaUpdate(svc.metadata, old.metadata), ...validateLoadBalancerStatus(svc.status?.loadBalancer, old.status?.loadBalancer, "status.loadBalancer", svc.spec)];
+  return [...validateObjectMetaUpdate(svc.metadata, old.metadata), ...validateLoadBalancerStatus(svc.status?.loadBalancer, "status.loadBalancer", svc.spec)];
 }
 
 /** The CronJob status strategy validates nothing: its PrepareForUpdate already keeps the spec. */
