@@ -73,7 +73,38 @@ function equalIteratively(a: unknown, b: unknown): boolean {
  * (Go's nil and empty slices are semantically equal; "imagePullSecrets: []" is no template change).
  */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  return deepEqual(withoutEmptyLists(a), withoutEmptyLists(b));
+  return semanticAt(a, b, 0);
+}
+
+// deepEqual's walk with keys holding an empty list counted as absent: it stops at the first
+// difference instead of copying both values first.
+function semanticAt(a: unknown, b: unknown, depth: number): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (depth > recursionMax) return deepEqual(withoutEmptyLists(a), withoutEmptyLists(b));
+  const aa = Array.isArray(a);
+  if (aa !== Array.isArray(b)) return false;
+  if (aa) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!semanticAt(x[i], y[i], depth + 1)) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    n++;
+    if (!semanticAt(v, y[k], depth + 1)) return false;
+  }
+  for (const k in y) {
+    const v = y[k];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) n--;
+  }
+  return n === 0;
 }
 
 // A copy without the object keys whose value is an empty list (rarely used: templates of DaemonSets).

@@ -3,6 +3,7 @@
 
 import { deepCopy, isDeepFrozen, semanticEqual } from "../../common/equal.js";
 import { setOwn } from "../../common/own.js";
+import { nameIsDNSSubdomain } from "../validation/names.js";
 import { admitDefaultTolerationSeconds, defaultPod, preparePodForCreate } from "./pod.js";
 import { admitRuntimeClass, runtimeClassRefusal, type RuntimeClassLookup } from "./runtimeclass.js";
 import { admitPriority, keepPriorityOnUpdate, priorityAdmissionError, priorityClassAdmissionError, type PriorityClassInfo } from "./priority.js";
@@ -366,12 +367,45 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       admitStorageObjectInUseProtection(o);
       preparePersistentVolumeClaimForCreate(o);
       return;
+    case "EndpointSlice":
+      o.metadata.generation = 1;
+      dropTopologyOnV1(o, undefined);
+      return;
     // nodeStrategy's dropDisabledFields: dynamic kubelet configuration is removed; a node keeps the rest of its status
     case "Node":
       if (o.spec?.configSource !== undefined) o.spec = withoutKey(o.spec, "configSource");
       if (o.status?.config !== undefined) o.status = withoutKey(o.status, "config");
       return;
   }
+}
+
+// endpointSliceStrategy's dropTopologyOnV1: a v1 write carries no deprecatedTopology; an endpoint
+// without a nodeName takes its hostname label's only if the stored slice named that node there.
+function dropTopologyOnV1(o: Obj, old: Obj | undefined): void {
+  const endpoints: unknown = o.endpoints;
+  if (!Array.isArray(endpoints) || !endpoints.some((e) => e !== null && typeof e === "object" && Object.hasOwn(e, "deprecatedTopology"))) return;
+  if (old !== undefined && semanticEqual(endpoints, old.endpoints)) return;
+  const known = new Set<string>();
+  for (const e of Array.isArray(old?.endpoints) ? old.endpoints : []) {
+    const n = e?.deprecatedTopology?.["kubernetes.io/hostname"];
+    if (typeof n === "string" && n.length > 0) known.add(n);
+  }
+  o.endpoints = endpoints.map((e) => {
+    if (e === null || typeof e !== "object" || !Object.hasOwn(e, "deprecatedTopology")) return e;
+    const { deprecatedTopology, ...rest } = e as Obj;
+    const n = deprecatedTopology?.["kubernetes.io/hostname"];
+    if (rest.nodeName == null && typeof n === "string" && known.has(n) && nameIsDNSSubdomain(n, false).length === 0) rest.nodeName = n;
+    return rest;
+  });
+}
+
+// endpointSliceStrategy.PrepareForUpdate: a new generation when anything but metadata changed, or the labels did.
+function endpointSliceChanged(o: Obj, old: Obj): boolean {
+  if (!semanticEqual(o.metadata?.labels ?? {}, old.metadata?.labels ?? {})) return true;
+  const keys = new Set([...Object.keys(o), ...Object.keys(old)]);
+  keys.delete("metadata");
+  for (const k of keys) if (!semanticEqual(o[k], old[k])) return true;
+  return false;
 }
 
 function withoutKey(o: Obj, key: string): Obj {
@@ -418,6 +452,10 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     else delete o.status;
   }
   if (o.kind === "Namespace") o.spec = { ...(o.spec ?? {}), finalizers: deepCopy(old.spec?.finalizers ?? []) };
+  if (o.kind === "EndpointSlice") {
+    if (endpointSliceChanged(o, old)) o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
+    dropTopologyOnV1(o, old);
+  }
   // nodeStrategy's dropDisabledFields: a configSource is kept only where one is already in use
   if (o.kind === "Node" && old.spec?.configSource == null && o.spec?.configSource !== undefined) o.spec = withoutKey(o.spec, "configSource");
   if (o.kind === "Service") {

@@ -13,7 +13,7 @@ import {
 } from "./statefulset.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import {
-  validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpoints, validateEndpointsUpdate, validateEvent, validateLease, validateNamespace,
+  validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpointSliceUpdate, validateEndpoints, validateEndpointsUpdate, validateEvent, validateLease, validateNamespace,
   validateNamespaceFinalizeUpdate, validateNamespaceUpdate, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
   validateServiceAccount, validateServiceAccountUpdate,
 } from "./other.js";
@@ -102,6 +102,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Namespace: validateNamespaceUpdate,
   ServiceAccount: validateServiceAccountUpdate,
   Endpoints: validateEndpointsUpdate,
+  EndpointSlice: validateEndpointSliceUpdate,
   LimitRange: validateLimitRangeUpdate,
   ResourceQuota: validateResourceQuotaUpdate,
   Ingress: validateIngressUpdate,

@@ -1,10 +1,10 @@
 // Validation of the smaller kinds: Namespace, ConfigMap, Secret, ServiceAccount, Endpoints,
 // EndpointSlice, Event, Lease, PodDisruptionBudget, PriorityClass — names and the basics.
 
-import { forbiddenField, goValue, invalidValue, notSupported, required, tooLong, type FieldError } from "../status.js";
-import { STANDARD_FINALIZERS, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
-import { fieldImmutableErrorMsg, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
-import { validateLegacyIP, validateNonSpecialIP } from "./ip.js";
+import { duplicate, forbiddenField, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "../status.js";
+import { STANDARD_FINALIZERS, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { fieldImmutableErrorMsg, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
+import { isIPv6, validateLegacyIP, validateNonSpecialIP } from "./ip.js";
 import { goJsonUnmarshalError } from "./jsonerrors.js";
 import { validateLabelSelector } from "./selector.js";
 import { validatePositiveIntOrPercent } from "./apps.js";
@@ -222,16 +222,114 @@ export function validateEndpointsUpdate(ep: Obj, old: Obj): FieldError[] {
   return [...validateObjectMetaUpdate(ep.metadata, old.metadata), ...validateEndpoints(ep)];
 }
 
-/** ValidateEndpointSlice: a subdomain name, a supported addressType, at most 100 addresses per endpoint. */
+/**
+ * ValidateEndpointSlice (pkg/apis/discovery/validation): a subdomain name, a supported addressType,
+ * at most 1000 endpoints of 1 to 100 addresses each (legacy IPs of the slice's family that are
+ * not special, or FQDNs), node names, DNS-label hostnames, zone and node hints, at most 20000
+ * ports with unique DNS-label names, a protocol and a qualified appProtocol.
+ */
 export function validateEndpointSlice(es: Obj): FieldError[] {
   const errs = validateObjectMeta(es.metadata, true, nameIsDNSSubdomain);
   const types = ["FQDN", "IPv4", "IPv6"];
-  if (!es.addressType) errs.push(required("addressType", ""));
-  else if (!types.includes(es.addressType)) errs.push(notSupported("addressType", es.addressType, types));
-  (es.endpoints ?? []).forEach((e: Obj, i: number) => {
-    const n = (e.addresses ?? []).length;
-    if (n === 0) errs.push(required(`endpoints[${i}].addresses`, "must contain at least 1 address"));
-    else if (n > 100) errs.push(invalidValue(`endpoints[${i}].addresses`, goValue(`[]string{...}`), "must contain at most 100 addresses"));
+  const addressType = typeof es.addressType === "string" ? es.addressType : "";
+  if (addressType === "") errs.push(required("addressType", ""));
+  else if (!types.includes(addressType)) errs.push(notSupported("addressType", addressType, types));
+  errs.push(...validateSliceEndpoints(listOf(es.endpoints), addressType), ...validateSlicePorts(listOf(es.ports)));
+  return errs;
+}
+
+/** ValidateEndpointSliceUpdate: the slice as on create, and its addressType unchanged. */
+export function validateEndpointSliceUpdate(es: Obj, old: Obj): FieldError[] {
+  return [...validateObjectMetaUpdate(es.metadata, old.metadata), ...validateEndpointSlice(es), ...validateImmutable(es.addressType, old.addressType, "addressType")];
+}
+
+function listOf(v: unknown): Obj[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function validateSliceEndpoints(endpoints: Obj[], addressType: string): FieldError[] {
+  if (endpoints.length > 1000) return [tooMany("endpoints", endpoints.length, 1000)];
+  const errs: FieldError[] = [];
+  endpoints.forEach((e, i) => {
+    const at = `endpoints[${i}]`;
+    const addresses: unknown[] = Array.isArray(e?.addresses) ? e.addresses : [];
+    if (addresses.length === 0) errs.push(required(`${at}.addresses`, "must contain at least 1 address"));
+    else if (addresses.length > 100) errs.push(tooMany(`${at}.addresses`, addresses.length, 100));
+    addresses.forEach((raw, j) => errs.push(...validateSliceAddress(String(raw), addressType, `${at}.addresses[${j}]`)));
+    if (typeof e?.nodeName === "string") for (const m of nameIsDNSSubdomain(e.nodeName, false)) errs.push(invalidValue(`${at}.nodeName`, e.nodeName, m));
+    if (typeof e?.hostname === "string") for (const m of isDNS1123Label(e.hostname)) errs.push(invalidValue(`${at}.hostname`, e.hostname, m));
+    if (e?.hints !== null && typeof e?.hints === "object") errs.push(...validateSliceHints(e.hints, `${at}.hints`));
+  });
+  return errs;
+}
+
+// Unknown address types fall through unvalidated, as in Kubernetes.
+function validateSliceAddress(address: string, addressType: string, path: string): FieldError[] {
+  if (addressType === "FQDN") return isFullyQualifiedDomainName(address, path);
+  if (addressType !== "IPv4" && addressType !== "IPv6") return [];
+  const errs = validateLegacyIP(address, path);
+  if (errs.length > 0) return errs;
+  if ((addressType === "IPv6") !== isIPv6(address)) errs.push(invalidValue(path, address, `must be an ${addressType} address`));
+  return [...errs, ...validateNonSpecialIP(address, path)];
+}
+
+/** validation.IsFullyQualifiedDomainName: a subdomain (a trailing dot dropped) of two or more DNS labels. */
+function isFullyQualifiedDomainName(value: string, path: string): FieldError[] {
+  if (value.length === 0) return [required(path, "")];
+  const name = value.endsWith(".") ? value.slice(0, -1) : value;
+  const sub = isDNS1123Subdomain(name);
+  if (sub.length > 0) return [invalidValue(path, name, sub.join(","))];
+  const labels = name.split(".");
+  if (labels.length < 2) return [invalidValue(path, name, "should be a domain with at least two segments separated by dots")];
+  for (const l of labels) {
+    const m = isDNS1123Label(l);
+    if (m.length > 0) return [invalidValue(path, l, m.join(","))];
+  }
+  return [];
+}
+
+function validateSliceHints(hints: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const zones = listOf(hints.forZones);
+  if (zones.length > 8) errs.push(tooMany(`${path}.forZones`, zones.length, 8));
+  else {
+    const seen = new Set<string>();
+    zones.forEach((z, i) => {
+      const name = typeof z?.name === "string" ? z.name : "";
+      const at = `${path}.forZones[${i}].name`;
+      if (seen.has(name)) errs.push(duplicate(at, name));
+      else seen.add(name);
+      for (const m of isValidLabelValue(name)) errs.push(invalidValue(at, name, m));
+    });
+  }
+  const nodes = listOf(hints.forNodes);
+  if (nodes.length > 8) return [...errs, tooMany(`${path}.forNodes`, nodes.length, 8)];
+  const seen = new Set<string>();
+  nodes.forEach((n, i) => {
+    const name = typeof n?.name === "string" ? n.name : "";
+    const at = `${path}.forNodes[${i}].name`;
+    if (seen.has(name)) errs.push(duplicate(at, name));
+    else seen.add(name);
+    for (const m of nameIsDNSSubdomain(name, false)) errs.push(invalidValue(at, name, m));
+  });
+  return errs;
+}
+
+const slicePortProtocols = ["SCTP", "TCP", "UDP"];
+
+function validateSlicePorts(ports: Obj[]): FieldError[] {
+  if (ports.length > 20000) return [tooMany("ports", ports.length, 20000)];
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  ports.forEach((p, i) => {
+    const at = `ports[${i}]`;
+    const name = typeof p?.name === "string" ? p.name : "";
+    if (name.length > 0) for (const m of isDNS1123Label(name)) errs.push(invalidValue(`${at}.name`, name, m));
+    if (names.has(name)) errs.push(duplicate(`${at}.name`, name));
+    else names.add(name);
+    if (p?.protocol === undefined || p?.protocol === null) errs.push(required(`${at}.protocol`, ""));
+    else if (!slicePortProtocols.includes(p.protocol)) errs.push(notSupported(`${at}.protocol`, p.protocol, slicePortProtocols));
+    if (typeof p?.appProtocol === "string") for (const m of isQualifiedName(p.appProtocol)) errs.push(invalidValue(`${at}.appProtocol`, p.appProtocol, m));
   });
   return errs;
 }
