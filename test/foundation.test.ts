@@ -100,6 +100,24 @@ describe("bad input is refused with a Status and nothing is stored", () => {
     if (!res.ok) expect(res.status).toMatchObject({ code: 409, reason: "AlreadyExists", message: 'pods "web-0" already exists' });
   });
 
+  it("finds a taken name only after validation and admission, as storage does (store.go Create)", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.apply(pod);
+    const create = (spec: object, dryRun?: boolean) => c.requestSync({ verb: "create", group: "", resource: "pods", namespace: "default", ...(dryRun ? { dryRun } : {}), body: { apiVersion: "v1", kind: "Pod", metadata: { name: "web-0" }, spec } });
+    // an invalid object under a taken name is refused as invalid, not as taken
+    const invalid = create({ containers: [{ name: "A_B", image: "nginx" }] });
+    expect(!invalid.ok && invalid.status).toMatchObject({ code: 422, reason: "Invalid" });
+    // a dry run finds the name taken, as the real create would
+    const dry = create({ containers: [{ name: "a", image: "nginx" }] }, true);
+    expect(!dry.ok && dry.status).toMatchObject({ code: 409, reason: "AlreadyExists", message: 'pods "web-0" already exists' });
+    // the holder being deleted is named in the message
+    c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "web-0", patchType: "merge", body: { metadata: { finalizers: ["example.com/hold"] } } });
+    c.requestSync({ verb: "delete", group: "", resource: "pods", namespace: "default", name: "web-0", gracePeriodSeconds: 0 });
+    expect(c.get("Pod", "web-0").metadata.deletionTimestamp).toBeDefined();
+    const deleting = create({ containers: [{ name: "a", image: "nginx" }] });
+    expect(!deleting.ok && deleting.status).toMatchObject({ code: 409, reason: "AlreadyExists", message: 'object is being deleted: pods "web-0" already exists' });
+  });
+
   it("answers an update with a stale resourceVersion with Conflict", async () => {
     const c = createCluster({ nodes: 1, seed: 3 });
     await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" }, data: { a: "1" } });

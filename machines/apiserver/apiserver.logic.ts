@@ -659,11 +659,9 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
     return;
   }
   const obj = copyWith(merged.obj, { apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta });
+  // A taken name is found by storage, after admission and validation (store.go Create): an
+  // invalid object is refused as such, and the strategy's warnings go with the AlreadyExists.
   cur.key = storageKey(r, meta.namespace, meta.name ?? "");
-  if (meta.name && ctx.cache.objects.has(cur.key)) {
-    cur.error = S.alreadyExists(r, meta.name);
-    return;
-  }
   cur.obj = obj;
   cur.op = "put";
   cur.code = 201;
@@ -1499,6 +1497,8 @@ export function isDryRun(ctx: ApiServerContext): boolean {
 
 export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
+  // DryRunnableStorage.Create: a name that is taken is KeyExists, as a real create would find it
+  if (cur.op === "put" && !cur.old && cur.key !== undefined && ctx.cache.objects.has(cur.key)) return fail(ctx, takenName(ctx, cur.obj?.metadata?.name ?? ""), fx);
   let would = cur.op === "put" ? goEncoded(cur.obj) : cur.obj;
   if (cur.op === "put" && cur.old && would.metadata?.resourceVersion === undefined) {
     would = { ...would, metadata: { ...would.metadata, resourceVersion: cur.old.metadata.resourceVersion } };
@@ -1543,7 +1543,18 @@ export function replyConflict(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   // etcd3's Create answers a taken key with KeyExists, which the registry turns into AlreadyExists.
   const name = cur.obj?.metadata?.name ?? cur.req.name ?? "";
   // A create that lost the race keeps no addresses, as the Service REST's allocation transaction reverts.
-  return fail(releaseCreatedService(ctx), cur.old ? S.conflict(cur.r!, name) : S.alreadyExists(cur.r!, name), fx);
+  return fail(releaseCreatedService(ctx), cur.old ? S.conflict(cur.r!, name) : takenName(ctx, name), fx);
+}
+
+/**
+ * A create's AlreadyExists, as store.go Create words it after reading what holds the name: "object
+ * is being deleted: " before it when that object has a deletionTimestamp.
+ */
+function takenName(ctx: ApiServerContext, name: string): Status {
+  const cur = ctx.current!;
+  const st = S.alreadyExists(cur.r!, name);
+  const holder = cur.key === undefined ? undefined : ctx.cache.objects.get(cur.key);
+  return holder?.metadata?.deletionTimestamp ? { ...st, message: `object is being deleted: ${st.message}` } : st;
 }
 
 // ---- faults: what the network and the hosts do to the API server, each one a message ----------
