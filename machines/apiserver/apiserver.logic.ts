@@ -78,6 +78,8 @@ export interface InFlight {
   awaitServiceAccount?: ServiceAccountWait;
   /** a TokenRequest checked and waiting for the signer (serviceaccounts/token) */
   token?: PendingToken;
+  /** the Service allocators before this write allocated: a failed write restores them (the REST's txn.Revert) */
+  allocatorsBefore?: ServiceAllocators;
 }
 
 /** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
@@ -372,7 +374,8 @@ export function replyWithStatus(ctx: ApiServerContext, fx: Fx): ApiServerContext
   const st = cur.error!;
   // warnings already recorded go with the error, as the warning recorder had written their headers
   if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st, ...(cur.warnings?.length ? { warnings: cur.warnings } : {}) });
-  return stepped(ctx, undefined);
+  // A failed write keeps none of its allocations, random draws included: a refused request changes nothing.
+  return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, cur.allocatorsBefore ?? ctx.allocators);
 }
 
 /** The request in flight fails with `error`, which is sent. */
@@ -1378,9 +1381,10 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   if (r.kind !== "Service") return warned === cur ? ctx : stepped(ctx, warned);
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
   // A dry run keeps nothing of it: the answer shows the address a real write would get.
-  const allocators = cur.req.dryRun ? ctx.allocators : res.allocators;
-  const current = "errors" in res ? { ...warned, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...warned, obj: res.service };
-  return stepped(ctx, current, ctx.cache, ctx.backlog, ctx.nextEtcdId, allocators);
+  if (cur.req.dryRun || "errors" in res) return stepped(ctx, "errors" in res ? { ...warned, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...warned, obj: res.service });
+  // the allocators before are kept with the write, for its failure to restore
+  const current = res.allocators === ctx.allocators ? { ...warned, obj: res.service } : { ...warned, obj: res.service, allocatorsBefore: ctx.allocators };
+  return stepped(ctx, current, ctx.cache, ctx.backlog, ctx.nextEtcdId, res.allocators);
 }
 
 /**
@@ -1526,15 +1530,8 @@ export function isTxnRefused(ctx: ApiServerContext, ev: { id: number; error?: st
  * "Error from server: etcdserver: request is too large".
  */
 export function replyStorageError(ctx: ApiServerContext, ev: { error: string }, fx: Fx): ApiServerContext {
-  // A created Service's addresses were allocated for this write: they go back, as on any failed create.
-  return fail(releaseCreatedService(ctx), { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: ev.error, code: 500 }, fx);
-}
-
-/** The context with the addresses of a Service whose create failed given back. */
-function releaseCreatedService(ctx: ApiServerContext): ApiServerContext {
-  const cur = ctx.current!;
-  if (cur.op !== "put" || cur.old || cur.r?.kind !== "Service") return ctx;
-  return { ...ctx, allocators: releaseServiceAddresses(ctx.allocators, cur.obj) };
+  // A Service's addresses allocated for this write go back (replyWithStatus), as on any failed write.
+  return fail(ctx, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: ev.error, code: 500 }, fx);
 }
 
 /** The compare failed: someone wrote in between (an update's Conflict, a create's AlreadyExists). */
@@ -1542,8 +1539,8 @@ export function replyConflict(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   // etcd3's Create answers a taken key with KeyExists, which the registry turns into AlreadyExists.
   const name = cur.obj?.metadata?.name ?? cur.req.name ?? "";
-  // A create that lost the race keeps no addresses, as the Service REST's allocation transaction reverts.
-  return fail(releaseCreatedService(ctx), cur.old ? S.conflict(cur.r!, name) : takenName(ctx, name), fx);
+  // A write that lost the race keeps no addresses, as the Service REST's allocation transaction reverts.
+  return fail(ctx, cur.old ? S.conflict(cur.r!, name) : takenName(ctx, name), fx);
 }
 
 /**
