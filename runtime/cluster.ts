@@ -163,36 +163,49 @@ export class Cluster {
 
   /** `withoutControllers`: no service-account controller will run, so the bootstrap writes each namespace's default account itself. */
   private bootstrap(withoutControllers: boolean): void {
-    // as kube-apiserver's bootstrap controllers: ensure each exists (a restarted --etcd cluster has them)
-    const must = (r: ApiResponse) => {
+    // As kube-apiserver's bootstrap controllers: look first and create only what is missing (a
+    // restarted --etcd cluster has them all; a create of a taken name would fail on its ClusterIP).
+    // One list per resource stands for their Get per object: the same answer, far fewer requests.
+    const existing = new Map<string, Set<string>>();
+    const ensure = (req: Omit<ApiRequest, "type" | "id">) => {
+      const resource = `${req.resource}.${req.group}`;
+      let names = existing.get(resource);
+      if (!names) {
+        const list = this.requestSync({ verb: "list", group: req.group, resource: req.resource });
+        if (!list.ok) throw new ApiError(list.status);
+        names = new Set((list.object.items as any[]).map((o) => `${o.metadata.namespace ?? ""}/${o.metadata.name}`));
+        existing.set(resource, names);
+      }
+      if (names.has(`${req.namespace ?? ""}/${req.body.metadata.name}`)) return;
+      const r = this.requestSync(req);
       if (!r.ok && r.status.reason !== "AlreadyExists") throw new ApiError(r.status);
     };
     for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
-      must(this.requestSync({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } }));
+      ensure({ verb: "create", group: "", resource: "namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
       // ServiceAccount admission refuses pods without it (after its lookups), as a cluster without a controller manager does.
-      if (withoutControllers) must(this.requestSync({ verb: "create", group: "", resource: "serviceaccounts", namespace: ns, body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } } }));
+      if (withoutControllers) ensure({ verb: "create", group: "", resource: "serviceaccounts", namespace: ns, body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } } });
     }
     // The rbac/bootstrap-roles post-start hook stores the bootstrap policy the authorizer then reads.
-    for (const role of bootstrapClusterRoles()) must(this.requestSync({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterroles", body: role }));
-    for (const binding of bootstrapClusterRoleBindings()) must(this.requestSync({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings", body: binding }));
+    for (const role of bootstrapClusterRoles()) ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterroles", body: role });
+    for (const binding of bootstrapClusterRoleBindings()) ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings", body: binding });
     // The scheduling REST storage's post-start hook creates the system priority classes.
-    for (const pc of systemPriorityClassObjects()) must(this.requestSync({ verb: "create", group: "scheduling.k8s.io", resource: "priorityclasses", body: pc }));
+    for (const pc of systemPriorityClassObjects()) ensure({ verb: "create", group: "scheduling.k8s.io", resource: "priorityclasses", body: pc });
     // kind's default StorageClass (its storage addon): local-path volumes, bound once a pod is scheduled.
-    must(this.requestSync({
+    ensure({
       verb: "create", group: "storage.k8s.io", resource: "storageclasses",
       body: { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }, provisioner: "rancher.io/local-path", reclaimPolicy: "Delete", volumeBindingMode: "WaitForFirstConsumer" },
-    }));
+    });
     // The API server's own Service: the first address of the service CIDR.
-    must(this.requestSync({
+    ensure({
       verb: "create", group: "", resource: "services", namespace: "default",
       body: { apiVersion: "v1", kind: "Service", metadata: { name: "kubernetes", labels: { component: "apiserver", provider: "kubernetes" } }, spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] } },
-    }));
+    });
     // kubeadm's CoreDNS addon (as kind installs it): the kube-dns Service at the service CIDR's tenth
     // address, the nameserver every ClusterFirst pod's resolv.conf names.
-    must(this.requestSync({ verb: "create", group: "", resource: "services", namespace: "kube-system", body: kubeDnsService() }));
+    ensure({ verb: "create", group: "", resource: "services", namespace: "kube-system", body: kubeDnsService() });
     // The endpoint reconciler's first pass (pkg/controlplane/reconcilers, lease reconciler): the
     // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
-    for (const r of apiServerEndpoints()) must(this.requestSync(r));
+    for (const r of apiServerEndpoints()) ensure(r);
   }
 
   private onMessage(msg: any): void {

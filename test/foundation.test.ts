@@ -100,6 +100,54 @@ describe("bad input is refused with a Status and nothing is stored", () => {
     if (!res.ok) expect(res.status).toMatchObject({ code: 409, reason: "AlreadyExists", message: 'pods "web-0" already exists' });
   });
 
+  it("finds a taken name only after validation and admission, as storage does (store.go Create)", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.apply(pod);
+    const create = (spec: object, dryRun?: boolean) => c.requestSync({ verb: "create", group: "", resource: "pods", namespace: "default", ...(dryRun ? { dryRun } : {}), body: { apiVersion: "v1", kind: "Pod", metadata: { name: "web-0" }, spec } });
+    // an invalid object under a taken name is refused as invalid, not as taken
+    const invalid = create({ containers: [{ name: "A_B", image: "nginx" }] });
+    expect(!invalid.ok && invalid.status).toMatchObject({ code: 422, reason: "Invalid" });
+    // a dry run finds the name taken, as the real create would
+    const dry = create({ containers: [{ name: "a", image: "nginx" }] }, true);
+    expect(!dry.ok && dry.status).toMatchObject({ code: 409, reason: "AlreadyExists", message: 'pods "web-0" already exists' });
+    // the holder being deleted is named in the message
+    c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "web-0", patchType: "merge", body: { metadata: { finalizers: ["example.com/hold"] } } });
+    c.requestSync({ verb: "delete", group: "", resource: "pods", namespace: "default", name: "web-0", gracePeriodSeconds: 0 });
+    expect(c.get("Pod", "web-0").metadata.deletionTimestamp).toBeDefined();
+    const deleting = create({ containers: [{ name: "a", image: "nginx" }] });
+    expect(!deleting.ok && deleting.status).toMatchObject({ code: 409, reason: "AlreadyExists", message: 'object is being deleted: pods "web-0" already exists' });
+  });
+
+  it("sends the strategy's warnings with the AlreadyExists of a taken name", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.apply(pod);
+    const res = c.requestSync({ verb: "create", group: "", resource: "pods", namespace: "default", body: { apiVersion: "v1", kind: "Pod", metadata: { name: "web-0" }, spec: { nodeSelector: { "beta.kubernetes.io/os": "linux" }, containers: [{ name: "a", image: "nginx" }] } } });
+    expect(!res.ok && res.status).toMatchObject({ code: 409, reason: "AlreadyExists", message: 'pods "web-0" already exists' });
+    expect(res.warnings).toEqual(['spec.nodeSelector[beta.kubernetes.io/os]: deprecated since v1.14; use "kubernetes.io/os" instead']);
+  });
+
+  it("keeps no allocation of a refused Service create: the next Service gets what it would have got without it", async () => {
+    const service = (name: string) => ({ apiVersion: "v1", kind: "Service", metadata: { name }, spec: { type: "NodePort", selector: { app: name }, ports: [{ port: 80 }] } });
+    const create = (c: ReturnType<typeof createCluster>, name: string) => c.requestSync({ verb: "create", group: "", resource: "services", namespace: "default", body: service(name) });
+    const addresses = (res: ReturnType<typeof create>) => (res.ok ? { clusterIP: res.object.spec.clusterIP, nodePort: res.object.spec.ports[0].nodePort } : res.status);
+    // the same seed, the same requests but the refused ones
+    const plain = createCluster({ nodes: 1, seed: 5 });
+    const refused = createCluster({ nodes: 1, seed: 5 });
+    expect(addresses(create(refused, "a"))).toEqual(addresses(create(plain, "a")));
+    // a taken name, found by storage once the addresses were allocated (store.go Create, txn.Revert)
+    expect(!create(refused, "a").ok).toBe(true);
+    // refused by quota admission, after the allocation too (default holds the kubernetes Service and a)
+    await refused.apply({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "svc" }, spec: { hard: { services: "1" } } });
+    // the quota controller writes its status.used, which admission charges against
+    await refused.settle();
+    const overQuota = create(refused, "b");
+    expect(!overQuota.ok && overQuota.status).toMatchObject({ code: 403, reason: "Forbidden", message: 'services "b" is forbidden: exceeded quota: svc, requested: services=1, used: services=2, limited: services=1' });
+    refused.requestSync({ verb: "delete", group: "", resource: "resourcequotas", namespace: "default", name: "svc" });
+    const next = addresses(create(plain, "b"));
+    expect(next).toMatchObject({ clusterIP: expect.stringMatching(/^10\.(9[6-9]|10[0-9]|11[01])\./), nodePort: expect.any(Number) });
+    expect(addresses(create(refused, "b"))).toEqual(next);
+  });
+
   it("answers an update with a stale resourceVersion with Conflict", async () => {
     const c = createCluster({ nodes: 1, seed: 3 });
     await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cfg" }, data: { a: "1" } });

@@ -78,6 +78,8 @@ export interface InFlight {
   awaitServiceAccount?: ServiceAccountWait;
   /** a TokenRequest checked and waiting for the signer (serviceaccounts/token) */
   token?: PendingToken;
+  /** the Service allocators before this write allocated: a failed write restores them (the REST's txn.Revert) */
+  allocatorsBefore?: ServiceAllocators;
 }
 
 /** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
@@ -372,7 +374,8 @@ export function replyWithStatus(ctx: ApiServerContext, fx: Fx): ApiServerContext
   const st = cur.error!;
   // warnings already recorded go with the error, as the warning recorder had written their headers
   if (cur.req.id >= 0) fx.send(cur.req.from, { type: "ApiResponse", id: cur.req.id, ok: false, code: st.code ?? 500, status: st, ...(cur.warnings?.length ? { warnings: cur.warnings } : {}) });
-  return stepped(ctx, undefined);
+  // A failed write keeps none of its allocations, random draws included: a refused request changes nothing.
+  return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, cur.allocatorsBefore ?? ctx.allocators);
 }
 
 /** The request in flight fails with `error`, which is sent. */
@@ -659,11 +662,9 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
     return;
   }
   const obj = copyWith(merged.obj, { apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta });
+  // A taken name is found by storage, after admission and validation (store.go Create): an
+  // invalid object is refused as such, and the strategy's warnings go with the AlreadyExists.
   cur.key = storageKey(r, meta.namespace, meta.name ?? "");
-  if (meta.name && ctx.cache.objects.has(cur.key)) {
-    cur.error = S.alreadyExists(r, meta.name);
-    return;
-  }
   cur.obj = obj;
   cur.op = "put";
   cur.code = 201;
@@ -1380,9 +1381,10 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   if (r.kind !== "Service") return warned === cur ? ctx : stepped(ctx, warned);
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
   // A dry run keeps nothing of it: the answer shows the address a real write would get.
-  const allocators = cur.req.dryRun ? ctx.allocators : res.allocators;
-  const current = "errors" in res ? { ...warned, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...warned, obj: res.service };
-  return stepped(ctx, current, ctx.cache, ctx.backlog, ctx.nextEtcdId, allocators);
+  if (cur.req.dryRun || "errors" in res) return stepped(ctx, "errors" in res ? { ...warned, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...warned, obj: res.service });
+  // the allocators before are kept with the write, for its failure to restore
+  const current = res.allocators === ctx.allocators ? { ...warned, obj: res.service } : { ...warned, obj: res.service, allocatorsBefore: ctx.allocators };
+  return stepped(ctx, current, ctx.cache, ctx.backlog, ctx.nextEtcdId, res.allocators);
 }
 
 /**
@@ -1500,6 +1502,8 @@ export function isDryRun(ctx: ApiServerContext): boolean {
 
 export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
+  // DryRunnableStorage.Create: a name that is taken is KeyExists, as a real create would find it
+  if (cur.op === "put" && !cur.old && cur.key !== undefined && ctx.cache.objects.has(cur.key)) return fail(ctx, takenName(ctx, cur.obj?.metadata?.name ?? ""), fx);
   let would = cur.op === "put" ? goEncoded(cur.obj) : cur.obj;
   if (cur.op === "put" && cur.old && would.metadata?.resourceVersion === undefined) {
     would = { ...would, metadata: { ...would.metadata, resourceVersion: cur.old.metadata.resourceVersion } };
@@ -1527,15 +1531,8 @@ export function isTxnRefused(ctx: ApiServerContext, ev: { id: number; error?: st
  * "Error from server: etcdserver: request is too large".
  */
 export function replyStorageError(ctx: ApiServerContext, ev: { error: string }, fx: Fx): ApiServerContext {
-  // A created Service's addresses were allocated for this write: they go back, as on any failed create.
-  return fail(releaseCreatedService(ctx), { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: ev.error, code: 500 }, fx);
-}
-
-/** The context with the addresses of a Service whose create failed given back. */
-function releaseCreatedService(ctx: ApiServerContext): ApiServerContext {
-  const cur = ctx.current!;
-  if (cur.op !== "put" || cur.old || cur.r?.kind !== "Service") return ctx;
-  return { ...ctx, allocators: releaseServiceAddresses(ctx.allocators, cur.obj) };
+  // A Service's addresses allocated for this write go back (replyWithStatus), as on any failed write.
+  return fail(ctx, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: ev.error, code: 500 }, fx);
 }
 
 /** The compare failed: someone wrote in between (an update's Conflict, a create's AlreadyExists). */
@@ -1543,8 +1540,19 @@ export function replyConflict(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   // etcd3's Create answers a taken key with KeyExists, which the registry turns into AlreadyExists.
   const name = cur.obj?.metadata?.name ?? cur.req.name ?? "";
-  // A create that lost the race keeps no addresses, as the Service REST's allocation transaction reverts.
-  return fail(releaseCreatedService(ctx), cur.old ? S.conflict(cur.r!, name) : S.alreadyExists(cur.r!, name), fx);
+  // A write that lost the race keeps no addresses, as the Service REST's allocation transaction reverts.
+  return fail(ctx, cur.old ? S.conflict(cur.r!, name) : takenName(ctx, name), fx);
+}
+
+/**
+ * A create's AlreadyExists, as store.go Create words it after reading what holds the name: "object
+ * is being deleted: " before it when that object has a deletionTimestamp.
+ */
+function takenName(ctx: ApiServerContext, name: string): Status {
+  const cur = ctx.current!;
+  const st = S.alreadyExists(cur.r!, name);
+  const holder = cur.key === undefined ? undefined : ctx.cache.objects.get(cur.key);
+  return holder?.metadata?.deletionTimestamp ? { ...st, message: `object is being deleted: ${st.message}` } : st;
 }
 
 // ---- faults: what the network and the hosts do to the API server, each one a message ----------

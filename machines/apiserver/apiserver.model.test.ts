@@ -130,7 +130,7 @@ function expectedForRequest(r: any, prev: ApiServerContext, sent: any[]): any[] 
       return [fail(r.from, r.id, S.invalid(podsR, "broken", errs))];
     }
     case "create": {
-      if (old) return [fail(r.from, r.id, S.alreadyExists(podsR, "web"))];
+      // a taken name is storage's to find (store.go Create): the Txn goes, and etcd refuses it
       const uid = sent[0]?.msg.success?.[0]?.value?.metadata?.uid;
       expect(uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       const value = admitted(r.body, uid);
@@ -158,11 +158,17 @@ function expectedForRequest(r: any, prev: ApiServerContext, sent: any[]): any[] 
   throw new Error(`no expectation for request ${r.id}`);
 }
 
+/** A create's AlreadyExists, "object is being deleted: " first when what holds the name is being deleted. */
+function taken(prev: ApiServerContext): S.Status {
+  const st = S.alreadyExists(podsR, "web");
+  return prev.cache.objects.get("/registry/pods/default/web")?.metadata.deletionTimestamp ? { ...st, message: `object is being deleted: ${st.message}` } : st;
+}
+
 /** The reply to the write in flight once etcd answers its Txn. */
 function expectedForTxn(ev: any, prev: ApiServerContext, ctx: ApiServerContext): any {
   const r = prev.current!.req as any;
   // etcd3's Create reports a taken key as KeyExists (AlreadyExists); an update's failed compare is a Conflict.
-  if (!ev.succeeded) return fail(r.from, r.id, nameOf(r) === "create" ? S.alreadyExists(podsR, "web") : S.conflict(podsR, "web"));
+  if (!ev.succeeded) return fail(r.from, r.id, nameOf(r) === "create" ? taken(prev) : S.conflict(podsR, "web"));
   if (nameOf(r) === "create") return okReply(r.from, r.id, 201, ctx.cache.objects.get("/registry/pods/default/web"));
   if (nameOf(r) === "bind") return okReply(r.from, r.id, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
   return okReply(r.from, r.id, 200, prev.current!.op === "delete" ? prev.current!.obj : ctx.cache.objects.get("/registry/pods/default/web"));

@@ -30,8 +30,8 @@ const needsNodePort = (svc: any) => svc.spec?.type === "NodePort" || svc.spec?.t
 
 /**
  * Allocates what a created or updated Service needs: the allocators after it, and the Service or
- * its errors. On failure no address is kept, but the random draws made are spent (the generator
- * moves on, as the allocators' shared source does).
+ * its errors. On failure no address is kept, but the random draws made are spent; the API server
+ * keeps the allocators before the write and restores them when it fails (the REST's txn.Revert).
  */
 export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: any | undefined): ({ service: any } | { errors: FieldError[] }) & { allocators: ServiceAllocators } {
   const spec = { ...svc.spec };

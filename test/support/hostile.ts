@@ -118,6 +118,8 @@ function expectedKinds(pathname: string, r: ResourceInfo | undefined, subresourc
   if (subresource === "scale") kinds.push("Scale");
   if (subresource === "eviction") kinds.push("Eviction");
   if (subresource === "binding") kinds.push("Binding");
+  // serviceaccounts/token answers with the TokenRequest, its token filled in
+  if (subresource === "token") kinds.push("TokenRequest");
   if (/\/bindings$/.test(pathname)) kinds.push("Binding");
   return kinds;
 }
