@@ -23,7 +23,7 @@ import { callListener, execIO, listening, openTurn, startProcess, type FsLayout,
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { milliValue } from "../common/quantity.js";
-import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
 export const pauseImage = "registry.k8s.io/pause:3.10";
@@ -241,6 +241,7 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
       fx.send(from, { type: "ImageStatusResult", id: r.id, image: r.image, present: img ? summarize(img) : null });
     })
     .with({ type: "PullImage" }, (r) => pullImage(ctx, r.id, r.image, from, fx))
+    .with({ type: "ReadVolumeFiles" }, (r) => fx.send(from, { type: "ReadVolumeFilesResult", id: r.id, files: readVolumeFiles(ctx, r.sandboxId, r.files) }))
     .with({ type: "CreateContainer" }, (r) => createContainer(ctx, r, from, fx))
     .with({ type: "StartContainer" }, (r) => startContainerReq(ctx, r.id, r.containerId, from, fx))
     .with({ type: "StopContainer" }, (r) => stopContainer(ctx, r, from, fx))
@@ -417,6 +418,25 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image) });
+}
+
+/** Bounds a ReadVolumeFiles: a pod's env names its files, and the API server bounds a pod's size. */
+const maxReadFiles = 1024;
+
+/**
+ * The files of a pod's volumes as the kubelet finds them on the node: an emptyDir's tree here, a
+ * host directory's (hostPath, a PersistentVolume's) in the node's tree. The path is taken inside
+ * the volume (SecureJoin: ".." stops at its root). The content is shared, never copied.
+ */
+function readVolumeFiles(ctx: CriContext, sandboxId: string, files: ReadonlyArray<{ volume: string; path: string }>): EnvFileRead[] {
+  const sb = ctx.sandboxes.get(sandboxId);
+  return files.slice(0, maxReadFiles).map(({ volume, path }) => {
+    const host = sb?.hostMounts && Object.hasOwn(sb.hostMounts, volume) ? sb.hostMounts[volume]! : undefined;
+    const tree = host ? ctx.hostFs?.get(host.path) ?? emptyTree : sb?.volumes.get(volume);
+    if (tree === undefined) return { volume, path, error: "noVolume" as const };
+    const got = new MemFS(cell(tree)).read(resolvePath("/", path));
+    return typeof got === "string" ? { volume, path, content: got } : { volume, path, error: "unreadable" as const };
+  });
 }
 
 /** The kubelet's host files, bind-mounted at their paths (the directories above them are made). */

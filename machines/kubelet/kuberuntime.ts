@@ -22,6 +22,7 @@ import { composeEnv } from "../cri/messages.js";
 import { containerFiles, hostnameEnv } from "./containerfiles.js";
 import { podIPOf, usesHostNetwork } from "./hostnetwork.js";
 import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
+import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -111,6 +112,12 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     }
   }
   if (!c.step.createdId) {
+    // makeEnvironmentVariables reads the env files fileKeyRefs name from the volumes on the node's disk: here the runtime holds it
+    const files = c.step.envFiles === undefined ? envFileRefs(c.spec.env) : [];
+    if (files.length > 0) {
+      runtimeCall(ctx, w, ctx.cri, { type: "ReadVolumeFiles", sandboxId: w.sandboxId, files }, { kind: "ReadVolumeFiles", container: c.name }, fx);
+      return "op";
+    }
     // generateContainerConfig: a ConfigMap or Secret not yet listed waits for its reflector; a missing one fails the start.
     const env = containerEnv(ctx, w, c);
     if (env.kind === "notSynced") return "blocked";
@@ -164,7 +171,8 @@ export type EnvResult = { kind: "env"; env: Record<string, string> } | Unready;
 /**
  * makeEnvironmentVariables: envFrom first (prefixed keys), then env in order (a value expands
  * `$(VAR)` against the variables so far and the Service variables; valueFrom reads the downward
- * API, a ConfigMap or a Secret, skipping a missing optional one), then the Service variables not
+ * API, a ConfigMap, a Secret or an env file read for this attempt, skipping a missing optional
+ * one), then the Service variables not
  * already set (none until the service informer has listed once). HOSTNAME is the runtime's: the
  * pod's hostname (spec.hostname, else its name).
  */
@@ -212,6 +220,13 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
         return { kind: "error", message: `couldn't find key ${ref.key} in ${resource === "secrets" ? "Secret" : "ConfigMap"} ${ns}/${ref.name}` };
       }
       tmp[e.name] = value;
+    } else if (fileKeyRefOf(e)) {
+      const f = fileKeyRefOf(e)!;
+      const read = c.step.envFiles?.find((r) => r.volume === f.volumeName && r.path === f.path);
+      const got = fileKeyValue(f, read, pod.metadata?.uid ?? "");
+      if ("error" in got) return { kind: "error", message: got.error };
+      if ("skip" in got) continue;
+      tmp[e.name] = got.value;
     } else tmp[e.name] = "";
   }
   const hostname = sandboxHostname(ctx, w);
