@@ -43,6 +43,8 @@ export interface Sandbox {
   lifecycle: KeptLifecycle<typeof sandboxMachine>;
   /** emptyDir volumes (their trees), shared by the pod's containers */
   volumes: Map<string, FsTree>;
+  /** the volumes the kubelet writes (configMap, secret, downwardAPI, projected): always mounted read-only (makeMounts) */
+  writtenVolumes?: ReadonlySet<string>;
   /** volumes backed by a directory of the node (hostPath, a PersistentVolume's): volume name -> host path and whether read-only */
   hostMounts?: Record<string, { path: string; readOnly: boolean }>;
   containers: string[];
@@ -276,7 +278,11 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
   const volumes = new Map<string, FsTree>();
   for (const v of req.volumes) volumes.set(v, emptyTree);
   for (const [name, files] of Object.entries(req.files ?? {})) volumes.set(name, filesTree(files));
-  ctx.sandboxes.set(id, { id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from, ...(req.hostPaths ? { hostMounts: req.hostPaths } : {}) });
+  const written = Object.keys(req.files ?? {});
+  ctx.sandboxes.set(id, {
+    id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from,
+    ...(req.hostPaths ? { hostMounts: req.hostPaths } : {}), ...(written.length > 0 ? { writtenVolumes: new Set(written) } : {}),
+  });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
 
@@ -408,7 +414,8 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
       key = subPathKey(key, m.subPath);
     }
     root.mkdir(resolvePath("/", m.mountPath), true);
-    layout.push([m.mountPath, `${m.readOnly ? READ_ONLY : ""}${key}`]);
+    // the volume plugin's ReadOnly attribute (configMap, secret, downwardAPI, projected) makes the mount read-only whatever the spec says
+    layout.push([m.mountPath, `${m.readOnly || sb.writtenVolumes?.has(m.name) ? READ_ONLY : ""}${key}`]);
   }
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,

@@ -93,3 +93,22 @@ describe("pullDurationMs", () => {
     expect(pullDurationMs(busybox.image)).toBeLessThan(400);
   });
 });
+
+describe("the base an image ships the files of", () => {
+  // docker-nginx's debian Dockerfiles: FROM debian:<release>-slim by version; the alpine variants are not Debian
+  const rows: Array<[string, string | undefined]> = [
+    ["nginx", "debian-trixie"], ["nginx:1.29.1", "debian-trixie"], ["nginx:1.29.0", "debian-bookworm"], ["nginx:1.28.0", "debian-bookworm"],
+    ["nginx:1.27", "debian-bookworm"], ["nginx:1.25.1", "debian-bookworm"], ["nginx:1.25.0", "debian-bullseye"],
+    ["nginx:1.21.3", "debian-bullseye"], ["nginx:1.21.2", "debian-buster"], ["nginx:1.20.1", "debian-bullseye"], ["nginx:1.14.2", "debian-buster"],
+    ["nginx:1.29-bookworm", "debian-bookworm"], ["nginx:alpine", undefined], ["nginx:1.27-alpine", undefined],
+    ["debian:12", "debian-bookworm"], ["debian:bookworm-slim", "debian-bookworm"], ["debian", "debian-trixie"], ["debian:11", "debian-bullseye"],
+    ["busybox", "busybox"], ["busybox:1.36", "busybox"], ["registry.k8s.io/e2e-test-images/busybox:1.37.0-1", "busybox"], ["alpine", undefined],
+  ];
+  for (const [image, base] of rows) {
+    it(`${image}: ${base ?? "none modelled"}`, () => {
+      const r = resolveImage(normalizeImage(image).ref);
+      if (!r.ok) throw new Error(r.message);
+      expect(r.image.base).toBe(base);
+    });
+  }
+});

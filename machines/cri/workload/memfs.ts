@@ -64,12 +64,33 @@ function walk(root: FsTree, parts: readonly string[], upTo = parts.length): FsNo
   return node;
 }
 
+// Directories an entry's change made, by the directory changed, the entry's name and its new node:
+// the containers of an image start from one tree and their programs make the same changes (the
+// nginx entrypoint's default.conf), so the same change of the same directory is made once and
+// shared, not copied per container. Bounded per entry; a directory gone takes its entries along.
+const changed = new WeakMap<FsTree, Map<string, Map<FsNode, FsTree>>>();
+const changedPerEntryMax = 4;
+
+/** dir with its entry `name` set to node: the same value as dir.set, the same object for the same change. */
+function setShared(dir: FsTree, name: string, node: FsNode): FsTree {
+  let byName = changed.get(dir);
+  if (byName === undefined) changed.set(dir, (byName = new Map()));
+  let byNode = byName.get(name);
+  if (byNode === undefined) byName.set(name, (byNode = new Map()));
+  let out = byNode.get(node);
+  if (out === undefined) {
+    if (byNode.size >= changedPerEntryMax) byNode.clear();
+    byNode.set(node, (out = dir.set(name, node)));
+  }
+  return out;
+}
+
 /** The tree with the entry `name` of the directory at parts[0..depth) replaced (undefined: removed); the path must exist. */
 function replaceIn(dir: FsTree, parts: readonly string[], depth: number, name: string, node: FsNode | undefined): FsTree {
-  if (depth === 0) return node === undefined ? dir.delete(name) : dir.set(name, node);
+  if (depth === 0) return node === undefined ? dir.delete(name) : setShared(dir, name, node);
   const [head, ...rest] = parts;
   const child = dir.get(head!) as FsTree;
-  return dir.set(head!, replaceIn(child, rest, depth - 1, name, node));
+  return setShared(dir, head!, replaceIn(child, rest, depth - 1, name, node));
 }
 
 /** What a process may do with a filesystem (the calls a process's results are recorded from). */
@@ -175,9 +196,10 @@ export class MemFS {
     return this.change(path, (e) => (e !== undefined && typeof e !== "string" ? "EISDIR" : undefined), (e) => (append && typeof e === "string" ? e + data : data));
   }
 
-  /** Creates an empty file if none exists (touch). */
+  /** Creates an empty file if none exists (touch); an existing one's times change, which a read-only mount refuses. */
   touch(path: string): FsError | undefined {
-    return this.exists(path) ? undefined : this.write(path, "");
+    if (!this.exists(path)) return this.write(path, "");
+    return this.locate(path)[0].readOnly ? "EROFS" : undefined;
   }
 
   /** Creates a directory; with parents, creates missing ancestors and accepts an existing one. */
