@@ -112,3 +112,20 @@ describe("the base an image ships the files of", () => {
     });
   }
 });
+
+describe("the nginx image's ENV", () => {
+  // docker-nginx's mainline/debian/Dockerfile for 1.29.3 and 1.27.x: ENV after the base's PATH
+  const path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  it("nginx (1.29.3): NGINX_VERSION, NJS_VERSION, NJS_RELEASE, PKG_RELEASE, DYNPKG_RELEASE in the Dockerfile's order", () => {
+    const r = resolveImage("docker.io/library/nginx:latest");
+    if (!r.ok) throw new Error(r.message);
+    expect(Object.entries(r.image.env)).toEqual([["PATH", path], ["NGINX_VERSION", "1.29.3"], ["NJS_VERSION", "0.9.4"], ["NJS_RELEASE", "1~trixie"], ["PKG_RELEASE", "1~trixie"], ["DYNPKG_RELEASE", "1~trixie"]]);
+  });
+  it("nginx:1.25.1 had no NJS_RELEASE or DYNPKG_RELEASE yet; an alpine tag keeps PATH only here", () => {
+    const r = resolveImage("docker.io/library/nginx:1.25.1");
+    const a = resolveImage("docker.io/library/nginx:1.27-alpine");
+    if (!r.ok || !a.ok) throw new Error("pull");
+    expect(r.image.env).toEqual({ PATH: path, NGINX_VERSION: "1.25.1", NJS_VERSION: "0.8.0", PKG_RELEASE: "1~bookworm" });
+    expect(a.image.env).toEqual({ PATH: path });
+  });
+});

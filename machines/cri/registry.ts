@@ -198,6 +198,35 @@ function nginxBase(tag: string, version: string | undefined): ImageBase | undefi
   return "debian-buster";
 }
 
+// docker-nginx's debian Dockerfiles' ENV after the base's PATH, by version (the last build of each), from 1.25.1
+const nginxEnvByVersion: Record<string, string> = {
+  "1.25.1": "NJS_VERSION=0.8.0 PKG_RELEASE=1~bookworm", "1.25.2": "NJS_VERSION=0.8.0 PKG_RELEASE=1~bookworm",
+  "1.25.3": "NJS_VERSION=0.8.2 PKG_RELEASE=1~bookworm", "1.25.4": "NJS_VERSION=0.8.3 PKG_RELEASE=1~bookworm",
+  "1.25.5": "NJS_VERSION=0.8.4 NJS_RELEASE=3~bookworm PKG_RELEASE=1~bookworm", "1.26.0": "NJS_VERSION=0.8.4 NJS_RELEASE=2~bookworm PKG_RELEASE=1~bookworm",
+  "1.26.1": "NJS_VERSION=0.8.4 NJS_RELEASE=2~bookworm PKG_RELEASE=2~bookworm",
+  "1.26.2": "NJS_VERSION=0.8.8 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=2~bookworm",
+  "1.26.3": "NJS_VERSION=0.8.9 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=2~bookworm",
+  "1.27.0": "NJS_VERSION=0.8.4 NJS_RELEASE=2~bookworm PKG_RELEASE=2~bookworm",
+  "1.27.1": "NJS_VERSION=0.8.5 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=2~bookworm",
+  "1.27.2": "NJS_VERSION=0.8.6 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.27.3": "NJS_VERSION=0.8.8 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.27.4": "NJS_VERSION=0.8.9 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.27.5": "NJS_VERSION=0.8.10 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.28.0": "NJS_VERSION=0.8.10 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.29.0": "NJS_VERSION=0.9.0 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.29.1": "NJS_VERSION=0.9.1 NJS_RELEASE=1~trixie PKG_RELEASE=1~trixie DYNPKG_RELEASE=1~trixie",
+  "1.29.2": "NJS_VERSION=0.9.3 NJS_RELEASE=1~trixie PKG_RELEASE=1~trixie DYNPKG_RELEASE=1~trixie",
+  "1.29.3": "NJS_VERSION=0.9.4 NJS_RELEASE=1~trixie PKG_RELEASE=1~trixie DYNPKG_RELEASE=1~trixie",
+};
+
+/** The nginx image's ENV: PATH, then NGINX_VERSION and its packages' releases (the Debian images whose Dockerfiles podflow read). */
+function nginxEnv(tag: string, version: string | undefined): Record<string, string> {
+  const known = version !== undefined && Object.hasOwn(nginxEnvByVersion, version) ? nginxEnvByVersion[version]! : undefined;
+  const release = known?.match(/~(\w+)/)?.[1];
+  if (!known || tag.includes("alpine") || nginxBase(tag, version) !== `debian-${release}`) return { PATH: defaultPath };
+  return { PATH: defaultPath, NGINX_VERSION: version!, ...Object.fromEntries(known.split(" ").map((kv) => kv.split("=") as [string, string])) };
+}
+
 /** The Debian release a debian image tag names (forky, testing and sid left out). */
 function debianBase(tag: string): ImageBase | undefined {
   const t = tag.replace(/-slim$/, "");
@@ -229,7 +258,7 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
     tags: tagSet([...nginxVersions, "latest", "mainline", "stable", "1"], nginxSuffixes, nginxAliases),
     sizeBytes: sizeBy(72_223_946, 21_504_517, 72_223_946),
     entrypoint: ["/docker-entrypoint.sh"], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "gnu",
-    env: { PATH: defaultPath }, version: nginxVersion, base: nginxBase,
+    env: { PATH: defaultPath }, version: nginxVersion, base: nginxBase, envOf: nginxEnv,
   },
   busybox: {
     tags: tagSet([...busyboxVersions, "latest", "stable", "1"], ["", "-glibc", "-musl", "-uclibc"], ["glibc", "musl", "uclibc"]),
