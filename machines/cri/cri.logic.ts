@@ -175,17 +175,29 @@ export interface CriContext {
   netSeq: number;
   seq: number;
   now: number;
+  /** the AppArmor profiles loaded on the node; defaultAppArmorProfiles when absent */
+  appArmorProfiles?: readonly string[];
 }
 
 export interface CriInput {
   node: string;
   registry?: ExtraRegistry;
+  /** the AppArmor profiles loaded on the node (apparmor_parser); defaultAppArmorProfiles when not given */
+  appArmorProfiles?: readonly string[];
 }
+
+/**
+ * The profiles a node has loaded by default: the one the docs' AppArmor tutorial loads on every
+ * node before its example (k8s-apparmor-example-deny-write), so its hello-apparmor runs and its
+ * hello-apparmor-2 (k8s-apparmor-example-allow-write, never loaded) does not.
+ */
+export const defaultAppArmorProfiles: readonly string[] = ["k8s-apparmor-example-deny-write"];
 
 /** A runtime before it has read its store: nothing in it yet. */
 export function initialCri(input: CriInput): CriContext {
   const ctx: CriContext = { node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), streams: new Map(), netSeq: 0, seq: 0, now: 0 };
   if (input.registry) ctx.registry = input.registry;
+  if (input.appArmorProfiles) ctx.appArmorProfiles = input.appArmorProfiles;
   return ctx;
 }
 
@@ -377,6 +389,12 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   }
   if (!image) {
     fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to get image "${req.container.image}": not found` });
+    return;
+  }
+  // containerd's generateApparmorSpecOpts: a Localhost profile must be loaded on the node
+  const profile = req.appArmor?.type === "Localhost" ? req.appArmor.localhostRef ?? "" : undefined;
+  if (profile !== undefined && !(ctx.appArmorProfiles ?? defaultAppArmorProfiles).includes(profile)) {
+    fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to get container spec opts: failed to generate apparmor spec opts: apparmor profile not found ${profile}` });
     return;
   }
   const id = newId(ctx, `container/${sb.podUid}/${req.container.name}/${req.attempt}`);

@@ -23,6 +23,7 @@ import { containerFiles, hostnameEnv } from "./containerfiles.js";
 import { podIPOf, usesHostNetwork } from "./hostnetwork.js";
 import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
 import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
+import { appArmorProfile, type AppArmorSecurityProfile } from "./apparmor.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -127,7 +128,7 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     if ("error" in mounts) return configError(ctx, w, c, mounts.error, fx);
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(mounts.container, env.env), attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
-      ...memoryLimit(c), files: hostFilesOf(ctx, w, c),
+      ...memoryLimit(c), ...appArmorOf(w, c), files: hostFilesOf(ctx, w, c),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
   }
@@ -158,6 +159,12 @@ const etcHostnamePath = "/etc/hostname";
  */
 function sandboxHostname(ctx: KubeletContext, w: PodWorker): string {
   return usesHostNetwork(w) ? ctx.node : hostnameEnv(view(w.pod));
+}
+
+/** The container's AppArmor profile for the CRI (left out when none is set: the runtime's default). */
+function appArmorOf(w: PodWorker, c: ContainerRecord): { appArmor?: AppArmorSecurityProfile } {
+  const profile = appArmorProfile(view(w.pod), view(c.spec));
+  return profile ? { appArmor: profile } : {};
 }
 
 function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
