@@ -18,7 +18,7 @@ import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegis
 import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
 import { cell, emptyTree, resolvePath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
-import { READ_ONLY, subPathKey } from "./workload/process.js";
+import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
 import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
@@ -192,6 +192,9 @@ export interface CriInput {
  * hello-apparmor-2 (k8s-apparmor-example-allow-write, never loaded) does not.
  */
 export const defaultAppArmorProfiles: readonly string[] = ["k8s-apparmor-example-deny-write"];
+
+// The profiles whose rules podflow knows: the tutorial's `deny /** w,` (every write refused, EACCES).
+const denyWriteProfiles = new Set(["k8s-apparmor-example-deny-write"]);
 
 /** A runtime before it has read its store: nothing in it yet. */
 export function initialCri(input: CriInput): CriContext {
@@ -402,6 +405,11 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   const root = createRootfs(image);
   const layout: [string, string][] = [];
   mountHostFiles(root, req.files);
+  // the process's confinement as the kernel shows it (the tutorial's `cat /proc/1/attr/current`)
+  if (profile !== undefined) {
+    root.mkdir("/proc/1/attr", true);
+    root.write("/proc/1/attr/current", `${profile} (enforce)\n`);
+  }
   for (const m of req.container.volumeMounts ?? []) {
     const host = sb.hostMounts && Object.hasOwn(sb.hostMounts, m.name) ? sb.hostMounts[m.name]! : undefined;
     if (host) {
@@ -435,6 +443,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     // the volume plugin's ReadOnly attribute (configMap, secret, downwardAPI, projected) makes the mount read-only whatever the spec says
     layout.push([m.mountPath, `${m.readOnly || sb.writtenVolumes?.has(m.name) ? READ_ONLY : ""}${key}`]);
   }
+  if (profile !== undefined && denyWriteProfiles.has(profile)) layout.push([...DENY_WRITES]);
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,
     rootfs: root.tree, layout: layout.slice(), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,

@@ -1,10 +1,11 @@
 // The docs' AppArmor tutorial (tutorials/security/apparmor.md, examples/pods/security/hello-apparmor.yaml):
 // the node has k8s-apparmor-example-deny-write loaded, so hello-apparmor runs; hello-apparmor-2
 // names k8s-apparmor-example-allow-write, which is not loaded, so containerd refuses to create its
-// container and the kubelet shows CreateContainerError with containerd's message.
+// container and the kubelet shows CreateContainerError with containerd's message. In hello-apparmor,
+// /proc/1/attr/current names the profile and a write is refused (the profile's `deny /** w`).
 
 import { describe, expect, it } from "vitest";
-import { createCluster } from "../../runtime/cluster.js";
+import { createCluster, type Cluster } from "../../runtime/cluster.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const pod = (name: string, profile: string, where: "pod" | "container" | "annotation" = "pod") => ({
@@ -19,6 +20,19 @@ const pod = (name: string, profile: string, where: "pod" | "container" | "annota
   },
 });
 
+/** Runs a command in a container as kubectl exec does: the kubelet's GetExec, then the CRI session's ExecRun; its stdout. */
+async function execIn(c: Cluster, node: string, podName: string, container: string, cmd: string[], stream: "stdout" | "stderr" = "stdout"): Promise<string> {
+  const inbox: any[] = [];
+  const me = "test/apparmor-exec";
+  c.runtime.external(me, (m: any) => void inbox.push(m));
+  c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container, cmd, tty: false, stdin: false });
+  await c.settle();
+  const session = inbox.find((m) => m.type === "StreamReady").session;
+  c.runtime.send(me, `cri/${node}`, { type: "ExecRun", session, stdin: "" });
+  await c.settle();
+  return inbox.find((m) => m.type === "ExecOutput")[stream];
+}
+
 const notFound = (profile: string) => `failed to get container spec opts: failed to generate apparmor spec opts: apparmor profile not found ${profile}`;
 
 describe("AppArmor Localhost profiles", () => {
@@ -29,6 +43,12 @@ describe("AppArmor Localhost profiles", () => {
     await c.apply(pod("hello-apparmor-2", "k8s-apparmor-example-allow-write"));
     await c.settle();
     expect(c.get("Pod", "hello-apparmor", "default").status.phase).toBe("Running");
+    // kubectl exec hello-apparmor -- cat /proc/1/attr/current
+    const ran = c.get("Pod", "hello-apparmor", "default");
+    const out = await execIn(c, ran.spec.nodeName, "hello-apparmor", "hello", ["cat", "/proc/1/attr/current"]);
+    expect(out).toBe("k8s-apparmor-example-deny-write (enforce)\n");
+    // kubectl exec hello-apparmor -- touch /tmp/test: the profile's `deny /** w`
+    expect(await execIn(c, ran.spec.nodeName, "hello-apparmor", "hello", ["touch", "/tmp/test"], "stderr")).toBe("touch: /tmp/test: Permission denied\n");
     const p = c.get("Pod", "hello-apparmor-2", "default");
     expect(p.status.phase).toBe("Pending");
     expect(p.status.containerStatuses[0].state).toEqual({ waiting: { reason: "CreateContainerError", message: notFound("k8s-apparmor-example-allow-write") } });

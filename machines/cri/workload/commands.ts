@@ -7,7 +7,7 @@ import { tar } from "./tar.js";
 
 const errnoText: Record<FsError, string> = {
   ENOENT: "No such file or directory", EEXIST: "File exists", ENOTDIR: "Not a directory",
-  EISDIR: "Is a directory", ENOTEMPTY: "Directory not empty", EROFS: "Read-only file system",
+  EISDIR: "Is a directory", ENOTEMPTY: "Directory not empty", EROFS: "Read-only file system", EACCES: "Permission denied",
 };
 
 const gnu = (sh: ShellState) => sh.userland === "gnu";

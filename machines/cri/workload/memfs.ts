@@ -7,7 +7,7 @@
 import { Map as IMap } from "immutable";
 
 /** Errors as errno names, so callers can word them as their program would. */
-export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EROFS";
+export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EROFS" | "EACCES";
 
 /** A directory: names to files (their content) and subdirectories. A value, never changed in place. */
 export type FsTree = IMap<string, FsNode>;
@@ -103,8 +103,11 @@ export class MemFS {
   private readonly mounts = new Map<string, MemFS>();
 
   /** A filesystem over a slot (by default one of its own, empty). */
-  /** readOnly: a read-only mount (a volumeMount with readOnly, a read-only claim): every change is EROFS */
-  constructor(private readonly slot: FsSlot = cell(), private readonly readOnly = false) {}
+  /**
+   * readOnly: a read-only mount (a volumeMount with readOnly, a read-only claim): every change is
+   * EROFS; "EACCES": a container whose AppArmor profile denies every write (deny /** w)
+   */
+  constructor(private readonly slot: FsSlot = cell(), private readonly readOnly: boolean | "EACCES" = false) {}
 
   /** A container root filesystem with the usual top-level directories. */
   static rootfs(extraDirs: string[] = []): MemFS {
@@ -153,7 +156,7 @@ export class MemFS {
    */
   private change(path: string, check: (existing: FsNode | undefined) => FsError | undefined, next: (existing: FsNode | undefined) => FsNode | undefined): FsError | undefined {
     const [fs, parts] = this.locate(path);
-    if (fs.readOnly) return "EROFS";
+    if (fs.readOnly) return fs.readOnly === "EACCES" ? "EACCES" : "EROFS";
     if (parts.length === 0) return "EISDIR";
     const root = fs.slot.get();
     const parent = walk(root, parts, parts.length - 1);
@@ -199,7 +202,8 @@ export class MemFS {
   /** Creates an empty file if none exists (touch); an existing one's times change, which a read-only mount refuses. */
   touch(path: string): FsError | undefined {
     if (!this.exists(path)) return this.write(path, "");
-    return this.locate(path)[0].readOnly ? "EROFS" : undefined;
+    const { readOnly } = this.locate(path)[0];
+    return readOnly ? (readOnly === "EACCES" ? "EACCES" : "EROFS") : undefined;
   }
 
   /** Creates a directory; with parents, creates missing ancestors and accepts an existing one. */
