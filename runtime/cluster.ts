@@ -40,6 +40,8 @@ export interface ClusterOptions {
   trace?: boolean;
   /** extra image repositories and their tags, for the simulated registry */
   registry?: Record<string, string[]>;
+  /** the AppArmor profiles loaded on every node (the docs' tutorial's k8s-apparmor-example-deny-write by default) */
+  appArmorProfiles?: readonly string[];
   /** kube-controller-manager's --terminated-pod-gc-threshold: PodGC deletes terminated pods above it (12500 by default, 0 never) */
   terminatedPodGCThreshold?: number;
   /** start without the controllers/kubelets (foundation tests) */

@@ -99,8 +99,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
         const podCIDR = n.spec?.podCIDR ?? nodePodCIDR("10.244.0.0/16", i);
         const cidr = podCIDR === undefined ? {} : { podCIDR };
         const registry = (_opts as { registry?: ExtraRegistry } | undefined)?.registry;
+        const appArmorProfiles = (_opts as { appArmorProfiles?: readonly string[] } | undefined)?.appArmorProfiles;
         rt.spawn(`cni/${name}`, cniMachine, { node: name, ...cidr });
-        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}) });
+        rt.spawn(`cri/${name}`, criMachine, { node: name, ...(registry ? { registry } : {}), ...(appArmorProfiles ? { appArmorProfiles } : {}) });
         rt.spawn(`kubelet/${name}`, kubeletMachine, { node: n, index: i, ...cidr, token: tokenOf(`kubelet/${name}`), now: rt.now });
       }
       // [/node agent]

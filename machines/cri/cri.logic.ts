@@ -18,12 +18,12 @@ import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegis
 import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
 import { cell, emptyTree, resolvePath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
-import { READ_ONLY, subPathKey } from "./workload/process.js";
+import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
 import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { milliValue } from "../common/quantity.js";
-import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
 export const pauseImage = "registry.k8s.io/pause:3.10";
@@ -43,6 +43,8 @@ export interface Sandbox {
   lifecycle: KeptLifecycle<typeof sandboxMachine>;
   /** emptyDir volumes (their trees), shared by the pod's containers */
   volumes: Map<string, FsTree>;
+  /** the volumes the kubelet writes (configMap, secret, downwardAPI, projected): always mounted read-only (makeMounts) */
+  writtenVolumes?: ReadonlySet<string>;
   /** volumes backed by a directory of the node (hostPath, a PersistentVolume's): volume name -> host path and whether read-only */
   hostMounts?: Record<string, { path: string; readOnly: boolean }>;
   containers: string[];
@@ -173,17 +175,32 @@ export interface CriContext {
   netSeq: number;
   seq: number;
   now: number;
+  /** the AppArmor profiles loaded on the node; defaultAppArmorProfiles when absent */
+  appArmorProfiles?: readonly string[];
 }
 
 export interface CriInput {
   node: string;
   registry?: ExtraRegistry;
+  /** the AppArmor profiles loaded on the node (apparmor_parser); defaultAppArmorProfiles when not given */
+  appArmorProfiles?: readonly string[];
 }
+
+/**
+ * The profiles a node has loaded by default: the one the docs' AppArmor tutorial loads on every
+ * node before its example (k8s-apparmor-example-deny-write), so its hello-apparmor runs and its
+ * hello-apparmor-2 (k8s-apparmor-example-allow-write, never loaded) does not.
+ */
+export const defaultAppArmorProfiles: readonly string[] = ["k8s-apparmor-example-deny-write"];
+
+// The profiles whose rules podflow knows: the tutorial's `deny /** w,` (every write refused, EACCES).
+const denyWriteProfiles = new Set(["k8s-apparmor-example-deny-write"]);
 
 /** A runtime before it has read its store: nothing in it yet. */
 export function initialCri(input: CriInput): CriContext {
   const ctx: CriContext = { node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), streams: new Map(), netSeq: 0, seq: 0, now: 0 };
   if (input.registry) ctx.registry = input.registry;
+  if (input.appArmorProfiles) ctx.appArmorProfiles = input.appArmorProfiles;
   return ctx;
 }
 
@@ -241,6 +258,7 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
       fx.send(from, { type: "ImageStatusResult", id: r.id, image: r.image, present: img ? summarize(img) : null });
     })
     .with({ type: "PullImage" }, (r) => pullImage(ctx, r.id, r.image, from, fx))
+    .with({ type: "ReadVolumeFiles" }, (r) => fx.send(from, { type: "ReadVolumeFilesResult", id: r.id, files: readVolumeFiles(ctx, r.sandboxId, r.files) }))
     .with({ type: "CreateContainer" }, (r) => createContainer(ctx, r, from, fx))
     .with({ type: "StartContainer" }, (r) => startContainerReq(ctx, r.id, r.containerId, from, fx))
     .with({ type: "StopContainer" }, (r) => stopContainer(ctx, r, from, fx))
@@ -275,7 +293,11 @@ function runPodSandbox(ctx: CriContext, req: Extract<CriRequest, { type: "RunPod
   const volumes = new Map<string, FsTree>();
   for (const v of req.volumes) volumes.set(v, emptyTree);
   for (const [name, files] of Object.entries(req.files ?? {})) volumes.set(name, filesTree(files));
-  ctx.sandboxes.set(id, { id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from, ...(req.hostPaths ? { hostMounts: req.hostPaths } : {}) });
+  const written = Object.keys(req.files ?? {});
+  ctx.sandboxes.set(id, {
+    id, podUid: req.podUid, podName: req.podName, podNamespace: req.podNamespace, lifecycle: keep(sandboxLifecycle.start(undefined).snapshot), volumes, containers: [], owner: from,
+    ...(req.hostPaths ? { hostMounts: req.hostPaths } : {}), ...(written.length > 0 ? { writtenVolumes: new Set(written) } : {}),
+  });
   fx.send(from, { type: "RunPodSandboxResult", id: req.id, sandboxId: id });
 }
 
@@ -372,11 +394,22 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to get image "${req.container.image}": not found` });
     return;
   }
+  // containerd's generateApparmorSpecOpts: a Localhost profile must be loaded on the node
+  const profile = req.appArmor?.type === "Localhost" ? req.appArmor.localhostRef ?? "" : undefined;
+  if (profile !== undefined && !(ctx.appArmorProfiles ?? defaultAppArmorProfiles).includes(profile)) {
+    fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to get container spec opts: failed to generate apparmor spec opts: apparmor profile not found ${profile}` });
+    return;
+  }
   const id = newId(ctx, `container/${sb.podUid}/${req.container.name}/${req.attempt}`);
   // The root tree gets the mount points; the layout names the trees mounted on them.
   const root = createRootfs(image);
   const layout: [string, string][] = [];
   mountHostFiles(root, req.files);
+  // the process's confinement as the kernel shows it (the tutorial's `cat /proc/1/attr/current`)
+  if (profile !== undefined) {
+    root.mkdir("/proc/1/attr", true);
+    root.write("/proc/1/attr/current", `${profile} (enforce)\n`);
+  }
   for (const m of req.container.volumeMounts ?? []) {
     const host = sb.hostMounts && Object.hasOwn(sb.hostMounts, m.name) ? sb.hostMounts[m.name]! : undefined;
     if (host) {
@@ -407,8 +440,10 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
       key = subPathKey(key, m.subPath);
     }
     root.mkdir(resolvePath("/", m.mountPath), true);
-    layout.push([m.mountPath, `${m.readOnly ? READ_ONLY : ""}${key}`]);
+    // the volume plugin's ReadOnly attribute (configMap, secret, downwardAPI, projected) makes the mount read-only whatever the spec says
+    layout.push([m.mountPath, `${m.readOnly || sb.writtenVolumes?.has(m.name) ? READ_ONLY : ""}${key}`]);
   }
+  if (profile !== undefined && denyWriteProfiles.has(profile)) layout.push([...DENY_WRITES]);
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,
     rootfs: root.tree, layout: layout.slice(), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,
@@ -417,6 +452,25 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   ctx.containers.set(id, c);
   sb.containers.push(id);
   fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image) });
+}
+
+/** Bounds a ReadVolumeFiles: a pod's env names its files, and the API server bounds a pod's size. */
+const maxReadFiles = 1024;
+
+/**
+ * The files of a pod's volumes as the kubelet finds them on the node: an emptyDir's tree here, a
+ * host directory's (hostPath, a PersistentVolume's) in the node's tree. The path is taken inside
+ * the volume (SecureJoin: ".." stops at its root). The content is shared, never copied.
+ */
+function readVolumeFiles(ctx: CriContext, sandboxId: string, files: ReadonlyArray<{ volume: string; path: string }>): EnvFileRead[] {
+  const sb = ctx.sandboxes.get(sandboxId);
+  return files.slice(0, maxReadFiles).map(({ volume, path }) => {
+    const host = sb?.hostMounts && Object.hasOwn(sb.hostMounts, volume) ? sb.hostMounts[volume]! : undefined;
+    const tree = host ? ctx.hostFs?.get(host.path) ?? emptyTree : sb?.volumes.get(volume);
+    if (tree === undefined) return { volume, path, error: "noVolume" as const };
+    const got = new MemFS(cell(tree)).read(resolvePath("/", path));
+    return typeof got === "string" ? { volume, path, content: got } : { volume, path, error: "unreadable" as const };
+  });
 }
 
 /** The kubelet's host files, bind-mounted at their paths (the directories above them are made). */

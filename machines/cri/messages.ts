@@ -4,6 +4,12 @@
 import type { Container, Probe, LifecycleHandler } from "kubernetes-types/core/v1";
 import type { ImageInfo, PullFailure } from "./registry.js";
 
+/** One file of a pod's volume as ReadVolumeFiles found it: its content, or why there is none. */
+export type EnvFileRead =
+  | { volume: string; path: string; content: string }
+  /** noVolume: the pod has no volume of that name on the node; unreadable: no such file, or a directory */
+  | { volume: string; path: string; error: "noVolume" | "unreadable" };
+
 /** What the kubelet needs of a pulled image. */
 export type ImageSummary = Pick<ImageInfo, "ref" | "imageID" | "id" | "sizeBytes" | "repoTags">;
 
@@ -24,8 +30,11 @@ export type CriRequest =
   | { type: "RemovePodSandbox"; id: number; sandboxId: string }
   | { type: "ImageStatus"; id: number; image: string }
   | { type: "PullImage"; id: number; image: string }
+  /** the kubelet reads files of the pod's volumes on the node (an env file a fileKeyRef names): here the node's disk is the runtime's */
+  | { type: "ReadVolumeFiles"; id: number; sandboxId: string; files: Array<{ volume: string; path: string }> }
   /** files: what the kubelet made on the host and bind-mounts into the container, container path -> content (/etc/hosts, the termination-message file) */
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string> }
+  /** appArmor: runtime.v1 LinuxContainerSecurityContext.apparmor (a Localhost profile names one loaded on the node) */
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string } }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
   | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }
@@ -106,6 +115,7 @@ export type CriResponse =
   | { type: "StopPodSandboxResult"; id: number; sandboxId: string }
   | { type: "RemovePodSandboxResult"; id: number; sandboxId: string }
   | { type: "ImageStatusResult"; id: number; image: string; present: ImageSummary | null }
+  | { type: "ReadVolumeFilesResult"; id: number; files: EnvFileRead[] }
   | { type: "PullImageResult"; id: number; image: string; ok: true; pulled: ImageSummary; durationMs: number }
   | { type: "PullImageResult"; id: number; image: string; ok: false; failure: PullFailure }
   | { type: "CreateContainerResult"; id: number; ok: true; containerId: string; image: ImageSummary }

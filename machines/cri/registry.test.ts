@@ -93,3 +93,39 @@ describe("pullDurationMs", () => {
     expect(pullDurationMs(busybox.image)).toBeLessThan(400);
   });
 });
+
+describe("the base an image ships the files of", () => {
+  // docker-nginx's debian Dockerfiles: FROM debian:<release>-slim by version; the alpine variants are not Debian
+  const rows: Array<[string, string | undefined]> = [
+    ["nginx", "debian-trixie"], ["nginx:1.29.1", "debian-trixie"], ["nginx:1.29.0", "debian-bookworm"], ["nginx:1.28.0", "debian-bookworm"],
+    ["nginx:1.27", "debian-bookworm"], ["nginx:1.25.1", "debian-bookworm"], ["nginx:1.25.0", "debian-bullseye"],
+    ["nginx:1.21.3", "debian-bullseye"], ["nginx:1.21.2", "debian-buster"], ["nginx:1.20.1", "debian-bullseye"], ["nginx:1.14.2", "debian-buster"],
+    ["nginx:1.29-bookworm", "debian-bookworm"], ["nginx:alpine", undefined], ["nginx:1.27-alpine", undefined],
+    ["debian:12", "debian-bookworm"], ["debian:bookworm-slim", "debian-bookworm"], ["debian", "debian-trixie"], ["debian:11", "debian-bullseye"],
+    ["busybox", "busybox"], ["busybox:1.36", "busybox"], ["registry.k8s.io/e2e-test-images/busybox:1.37.0-1", "busybox"], ["alpine", undefined],
+  ];
+  for (const [image, base] of rows) {
+    it(`${image}: ${base ?? "none modelled"}`, () => {
+      const r = resolveImage(normalizeImage(image).ref);
+      if (!r.ok) throw new Error(r.message);
+      expect(r.image.base).toBe(base);
+    });
+  }
+});
+
+describe("the nginx image's ENV", () => {
+  // docker-nginx's mainline/debian/Dockerfile for 1.29.3 and 1.27.x: ENV after the base's PATH
+  const path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  it("nginx (1.29.3): NGINX_VERSION, NJS_VERSION, NJS_RELEASE, PKG_RELEASE, DYNPKG_RELEASE in the Dockerfile's order", () => {
+    const r = resolveImage("docker.io/library/nginx:latest");
+    if (!r.ok) throw new Error(r.message);
+    expect(Object.entries(r.image.env)).toEqual([["PATH", path], ["NGINX_VERSION", "1.29.3"], ["NJS_VERSION", "0.9.4"], ["NJS_RELEASE", "1~trixie"], ["PKG_RELEASE", "1~trixie"], ["DYNPKG_RELEASE", "1~trixie"]]);
+  });
+  it("nginx:1.25.1 had no NJS_RELEASE or DYNPKG_RELEASE yet; an alpine tag keeps PATH only here", () => {
+    const r = resolveImage("docker.io/library/nginx:1.25.1");
+    const a = resolveImage("docker.io/library/nginx:1.27-alpine");
+    if (!r.ok || !a.ok) throw new Error("pull");
+    expect(r.image.env).toEqual({ PATH: path, NGINX_VERSION: "1.25.1", NJS_VERSION: "0.8.0", PKG_RELEASE: "1~bookworm" });
+    expect(a.image.env).toEqual({ PATH: path });
+  });
+});

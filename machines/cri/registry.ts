@@ -16,6 +16,9 @@ export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
   | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "hpa-example" | "etcd" | "exit0" | "zookeeper" | "cassandra" | "generic";
 
+/** The base image whose files (os-release, passwd, group) an image ships, where podflow knows them. */
+export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox";
+
 /** Userland flavour of an image: decides error wording (busybox ash vs dash/bash + coreutils). */
 export type Userland = "busybox" | "gnu" | "none";
 
@@ -34,6 +37,7 @@ export interface ImageInfo {
   kind: ImageKind;
   userland: Userland;
   version?: string; // the program version the image ships ("1.27.3" for nginx:1.27)
+  base?: ImageBase; // the base image's files it ships; none known: only the program's own
 }
 
 /** Why a pull failed, as the kubelet classifies it. */
@@ -123,6 +127,10 @@ interface CatalogueEntry {
   userland: Userland;
   env?: Record<string, string>;
   version?: (tag: string) => string | undefined;
+  /** the base image of the tag (its version as version() gives it) */
+  base?: (tag: string, version: string | undefined) => ImageBase | undefined;
+  /** the tag's ENV, where it depends on the tag (else env) */
+  envOf?: (tag: string, version: string | undefined) => Record<string, string>;
 }
 
 const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -166,6 +174,68 @@ function nginxVersion(tag: string): string {
   return "1.29.3";
 }
 
+/** Compares dotted versions numerically. */
+function versionAtLeast(v: string, min: string): boolean {
+  const a = v.split(".").map(Number);
+  const b = min.split(".").map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+/**
+ * The Debian an nginx image is built on (docker-nginx's debian Dockerfiles): trixie from 1.29.1 and
+ * 1.28.1, bookworm from 1.25.1, bullseye from 1.20.1 (1.21.3 on mainline), buster before; the
+ * -bookworm and -trixie tags name theirs; the alpine ones are not Debian.
+ */
+function nginxBase(tag: string, version: string | undefined): ImageBase | undefined {
+  if (tag.includes("alpine")) return undefined;
+  if (tag.includes("bookworm")) return "debian-bookworm";
+  if (tag.includes("trixie")) return "debian-trixie";
+  const v = version ?? "1.29.3";
+  if (versionAtLeast(v, "1.29.1") || (versionAtLeast(v, "1.28.1") && !versionAtLeast(v, "1.29.0"))) return "debian-trixie";
+  if (versionAtLeast(v, "1.25.1")) return "debian-bookworm";
+  if (versionAtLeast(v, "1.21.3") || (versionAtLeast(v, "1.20.1") && !versionAtLeast(v, "1.21.0"))) return "debian-bullseye";
+  return "debian-buster";
+}
+
+// docker-nginx's debian Dockerfiles' ENV after the base's PATH, by version (the last build of each), from 1.25.1
+const nginxEnvByVersion: Record<string, string> = {
+  "1.25.1": "NJS_VERSION=0.8.0 PKG_RELEASE=1~bookworm", "1.25.2": "NJS_VERSION=0.8.0 PKG_RELEASE=1~bookworm",
+  "1.25.3": "NJS_VERSION=0.8.2 PKG_RELEASE=1~bookworm", "1.25.4": "NJS_VERSION=0.8.3 PKG_RELEASE=1~bookworm",
+  "1.25.5": "NJS_VERSION=0.8.4 NJS_RELEASE=3~bookworm PKG_RELEASE=1~bookworm", "1.26.0": "NJS_VERSION=0.8.4 NJS_RELEASE=2~bookworm PKG_RELEASE=1~bookworm",
+  "1.26.1": "NJS_VERSION=0.8.4 NJS_RELEASE=2~bookworm PKG_RELEASE=2~bookworm",
+  "1.26.2": "NJS_VERSION=0.8.8 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=2~bookworm",
+  "1.26.3": "NJS_VERSION=0.8.9 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=2~bookworm",
+  "1.27.0": "NJS_VERSION=0.8.4 NJS_RELEASE=2~bookworm PKG_RELEASE=2~bookworm",
+  "1.27.1": "NJS_VERSION=0.8.5 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=2~bookworm",
+  "1.27.2": "NJS_VERSION=0.8.6 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.27.3": "NJS_VERSION=0.8.8 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.27.4": "NJS_VERSION=0.8.9 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.27.5": "NJS_VERSION=0.8.10 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.28.0": "NJS_VERSION=0.8.10 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.29.0": "NJS_VERSION=0.9.0 NJS_RELEASE=1~bookworm PKG_RELEASE=1~bookworm DYNPKG_RELEASE=1~bookworm",
+  "1.29.1": "NJS_VERSION=0.9.1 NJS_RELEASE=1~trixie PKG_RELEASE=1~trixie DYNPKG_RELEASE=1~trixie",
+  "1.29.2": "NJS_VERSION=0.9.3 NJS_RELEASE=1~trixie PKG_RELEASE=1~trixie DYNPKG_RELEASE=1~trixie",
+  "1.29.3": "NJS_VERSION=0.9.4 NJS_RELEASE=1~trixie PKG_RELEASE=1~trixie DYNPKG_RELEASE=1~trixie",
+};
+
+/** The nginx image's ENV: PATH, then NGINX_VERSION and its packages' releases (the Debian images whose Dockerfiles podflow read). */
+function nginxEnv(tag: string, version: string | undefined): Record<string, string> {
+  const known = version !== undefined && Object.hasOwn(nginxEnvByVersion, version) ? nginxEnvByVersion[version]! : undefined;
+  const release = known?.match(/~(\w+)/)?.[1];
+  if (!known || tag.includes("alpine") || nginxBase(tag, version) !== `debian-${release}`) return { PATH: defaultPath };
+  return { PATH: defaultPath, NGINX_VERSION: version!, ...Object.fromEntries(known.split(" ").map((kv) => kv.split("=") as [string, string])) };
+}
+
+/** The Debian release a debian image tag names (forky, testing and sid left out). */
+function debianBase(tag: string): ImageBase | undefined {
+  const t = tag.replace(/-slim$/, "");
+  if (/^(11|bullseye)(\.|$)/.test(t)) return "debian-bullseye";
+  if (/^(12|bookworm|oldstable)(\.|$)/.test(t)) return "debian-bookworm";
+  if (/^(13|trixie|stable|latest)(\.|$)/.test(t)) return "debian-trixie";
+  return undefined;
+}
+
 const busyboxVersions = versions("1.", [[24, 2], [25, 1], [26, 2], [27, 2], [28, 4], [29, 3], [30, 1], [31, 1], [32, 1], [33, 1], [34, 1], [35, 0], [36, 1], [37, 0]]);
 const redisVersions = [...versions("5.", [[0, 14]]), ...versions("6.", [[0, 20], [2, 20]]), ...versions("7.", [[0, 15], [2, 11], [4, 6]]), ...versions("8.", [[0, 4], [2, 3]]), "5", "6", "7", "8"];
 const postgresVersions = [...versions("", [[12, 22], [13, 22], [14, 19], [15, 14], [16, 10], [17, 6], [18, 0]]).filter((v) => v.includes(".") || Number(v) >= 12)];
@@ -188,12 +258,12 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
     tags: tagSet([...nginxVersions, "latest", "mainline", "stable", "1"], nginxSuffixes, nginxAliases),
     sizeBytes: sizeBy(72_223_946, 21_504_517, 72_223_946),
     entrypoint: ["/docker-entrypoint.sh"], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "gnu",
-    env: { PATH: defaultPath }, version: nginxVersion,
+    env: { PATH: defaultPath }, version: nginxVersion, base: nginxBase, envOf: nginxEnv,
   },
   busybox: {
     tags: tagSet([...busyboxVersions, "latest", "stable", "1"], ["", "-glibc", "-musl", "-uclibc"], ["glibc", "musl", "uclibc"]),
     sizeBytes: () => 2_155_813, entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox",
-    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" },
+    env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" }, base: () => "busybox",
   },
   alpine: {
     tags: tagSet([...alpineVersions, "latest", "edge", "3"]), sizeBytes: () => 3_653_068,
@@ -208,6 +278,7 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
   debian: {
     tags: tagSet(debianTags, ["", "-slim"], ["12.11", "12.12", "13.1", "13.2", "12.11-slim", "13.1-slim"]),
     sizeBytes: sizeBy(48_494_272, 48_494_272, 28_227_259), entrypoint: [], cmd: ["bash"], kind: "shell", userland: "gnu", env: shellEnv,
+    base: debianBase,
   },
   redis: {
     tags: tagSet([...redisVersions, "latest"], ["", "-alpine", "-bookworm"], ["alpine", "bookworm"]),
@@ -279,7 +350,7 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   },
   "registry.k8s.io/e2e-test-images/busybox": {
     tags: tagSet(["1.29-1", "1.29-2", "1.29-4", "1.36.1-1", "1.37.0-1"]), sizeBytes: () => 2_242_186,
-    entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox", env: shellEnv,
+    entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox", env: shellEnv, base: () => "busybox",
   },
   // The ZooKeeper ensemble of the docs' tutorial (application/zookeeper/zookeeper.yaml): Ubuntu with
   // ZooKeeper 3.4.10 and the start-zookeeper and zookeeper-ready scripts of kubernetes/contrib.
@@ -428,6 +499,7 @@ function imageInfo(n: NormalizedImage, entry: CatalogueEntry): ImageInfo {
   const name = stripTag(n);
   const digest = n.digest ?? `sha256:${digestOf(n.ref)}`;
   const version = entry.version?.(n.tag || "latest");
+  const base = entry.base?.(n.tag || "latest", version);
   return {
     ref: n.ref, name,
     repoTags: n.tag ? [`${name}:${n.tag}`] : [],
@@ -435,10 +507,11 @@ function imageInfo(n: NormalizedImage, entry: CatalogueEntry): ImageInfo {
     imageID: `${name}@${digest}`,
     id: `sha256:${digestOf(`config:${n.ref}`)}`,
     sizeBytes: entry.sizeBytes(n.tag),
-    entrypoint: [...entry.entrypoint], cmd: [...entry.cmd], env: { ...(entry.env ?? {}) },
+    entrypoint: [...entry.entrypoint], cmd: [...entry.cmd], env: { ...(entry.envOf?.(n.tag || "latest", version) ?? entry.env ?? {}) },
     // an -alpine variant of a Debian-based image has Alpine's busybox userland (ash, killall, nslookup)
     kind: entry.kind, userland: entry.userland === "gnu" && /(^|-)alpine/.test(n.tag) ? "busybox" : entry.userland,
     ...(version ? { version } : {}),
+    ...(base ? { base } : {}),
   };
 }
 

@@ -24,7 +24,7 @@ export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse
 const step = timedDraftStepOf<KubeletContext>();
 
 const runtimeEvents = [
-  "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult",
+  "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult", "ReadVolumeFilesResult",
   "CreateContainerResult", "StartContainerResult", "StopContainerResult", "ExecProbeResult", "ContainerLogsResult",
   "ContainerExited", "CniAddResult", "CniDelResult",
 ] as const;

@@ -22,6 +22,8 @@ import { composeEnv } from "../cri/messages.js";
 import { containerFiles, hostnameEnv } from "./containerfiles.js";
 import { podIPOf, usesHostNetwork } from "./hostnetwork.js";
 import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
+import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
+import { appArmorProfile, type AppArmorSecurityProfile } from "./apparmor.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -111,6 +113,12 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     }
   }
   if (!c.step.createdId) {
+    // makeEnvironmentVariables reads the env files fileKeyRefs name from the volumes on the node's disk: here the runtime holds it
+    const files = c.step.envFiles === undefined ? envFileRefs(c.spec.env) : [];
+    if (files.length > 0) {
+      runtimeCall(ctx, w, ctx.cri, { type: "ReadVolumeFiles", sandboxId: w.sandboxId, files }, { kind: "ReadVolumeFiles", container: c.name }, fx);
+      return "op";
+    }
     // generateContainerConfig: a ConfigMap or Secret not yet listed waits for its reflector; a missing one fails the start.
     const env = containerEnv(ctx, w, c);
     if (env.kind === "notSynced") return "blocked";
@@ -120,7 +128,7 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     if ("error" in mounts) return configError(ctx, w, c, mounts.error, fx);
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(mounts.container, env.env), attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
-      ...memoryLimit(c), files: hostFilesOf(ctx, w, c),
+      ...memoryLimit(c), ...appArmorOf(w, c), files: hostFilesOf(ctx, w, c),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
   }
@@ -153,6 +161,12 @@ function sandboxHostname(ctx: KubeletContext, w: PodWorker): string {
   return usesHostNetwork(w) ? ctx.node : hostnameEnv(view(w.pod));
 }
 
+/** The container's AppArmor profile for the CRI (left out when none is set: the runtime's default). */
+function appArmorOf(w: PodWorker, c: ContainerRecord): { appArmor?: AppArmorSecurityProfile } {
+  const profile = appArmorProfile(view(w.pod), view(c.spec));
+  return profile ? { appArmor: profile } : {};
+}
+
 function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
   const lim = c.spec.resources?.limits?.memory;
   return lim === undefined ? {} : { memoryLimitBytes: intValue(lim) };
@@ -164,7 +178,8 @@ export type EnvResult = { kind: "env"; env: Record<string, string> } | Unready;
 /**
  * makeEnvironmentVariables: envFrom first (prefixed keys), then env in order (a value expands
  * `$(VAR)` against the variables so far and the Service variables; valueFrom reads the downward
- * API, a ConfigMap or a Secret, skipping a missing optional one), then the Service variables not
+ * API, a ConfigMap, a Secret or an env file read for this attempt, skipping a missing optional
+ * one), then the Service variables not
  * already set (none until the service informer has listed once). HOSTNAME is the runtime's: the
  * pod's hostname (spec.hostname, else its name).
  */
@@ -212,6 +227,13 @@ export function containerEnv(ctx: KubeletContext, w: PodWorker, c: ContainerReco
         return { kind: "error", message: `couldn't find key ${ref.key} in ${resource === "secrets" ? "Secret" : "ConfigMap"} ${ns}/${ref.name}` };
       }
       tmp[e.name] = value;
+    } else if (fileKeyRefOf(e)) {
+      const f = fileKeyRefOf(e)!;
+      const read = c.step.envFiles?.find((r) => r.volume === f.volumeName && r.path === f.path);
+      const got = fileKeyValue(f, read, pod.metadata?.uid ?? "");
+      if ("error" in got) return { kind: "error", message: got.error };
+      if ("skip" in got) continue;
+      tmp[e.name] = got.value;
     } else tmp[e.name] = "";
   }
   const hostname = sandboxHostname(ctx, w);

@@ -58,6 +58,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
     .with({ type: "CniDelResult" }, () => { w.networkReleased = true; return true; })
     .with({ type: "RemovePodSandboxResult" }, () => { w.sandboxRemoved = true; return true; })
     .with({ type: "ImageStatusResult" }, (m) => { if (c) c.step = { ...c.step, present: m.present }; return true; })
+    .with({ type: "ReadVolumeFilesResult" }, (m) => { if (c) c.step = { ...c.step, envFiles: m.files }; return true; })
     .with({ type: "PullImageResult" }, (m) => { if (c) onPulled(ctx, w, c, m, fx); return true; })
     .with({ type: "CreateContainerResult", ok: true }, (m) => {
       if (!c) return true;

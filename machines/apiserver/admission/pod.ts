@@ -50,7 +50,11 @@ function defaultLifecycle(l: Obj): void {
 }
 
 function defaultEnv(env: Obj[] | undefined): void {
-  for (const e of env ?? []) if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion ??= "v1";
+  for (const e of env ?? []) {
+    if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion ??= "v1";
+    // FileKeySelector.optional is `+default=false`: the generated defaulter sets it
+    if (e.valueFrom?.fileKeyRef && typeof e.valueFrom.fileKeyRef === "object") e.valueFrom.fileKeyRef.optional ??= false;
+  }
 }
 
 function defaultContainer(c: Obj): void {

@@ -7,7 +7,7 @@ import { tar } from "./tar.js";
 
 const errnoText: Record<FsError, string> = {
   ENOENT: "No such file or directory", EEXIST: "File exists", ENOTDIR: "Not a directory",
-  EISDIR: "Is a directory", ENOTEMPTY: "Directory not empty", EROFS: "Read-only file system",
+  EISDIR: "Is a directory", ENOTEMPTY: "Directory not empty", EROFS: "Read-only file system", EACCES: "Permission denied",
 };
 
 const gnu = (sh: ShellState) => sh.userland === "gnu";
@@ -461,6 +461,33 @@ function* grep(argv: string[], sh: ShellState, st: Streams): Gen {
   return hits.length ? 0 : 1;
 }
 
+/**
+ * sort [-r] [-n] [-u] [FILE...]: the lines of the files (or stdin) in byte order (the C locale a
+ * container has with no LANG); -n by their leading number, ties by the whole line (the last-resort
+ * comparison of GNU and busybox alike); -u keeps the first of equal lines.
+ */
+function* sort(argv: string[], sh: ShellState, st: Streams): Gen {
+  const { set, rest } = flags(argv.slice(1));
+  let text = "";
+  for (const f of rest.length ? rest : ["-"]) {
+    const r = f === "-" ? st.stdin : sh.io.fs.read(path(sh, f));
+    if (typeof r !== "string") {
+      st.err(gnu(sh) ? `sort: cannot read: ${f}: ${errnoText[r.error]}\n` : `sort: can't open '${f}': ${errnoText[r.error]}\n`);
+      return 2;
+    }
+    text += r.length === 0 || r.endsWith("\n") ? r : `${r}\n`;
+  }
+  const lines = text.split("\n").slice(0, -1);
+  const bytes = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const num = (l: string) => Number.parseFloat(/^\s*-?\d*\.?\d+/.exec(l)?.[0] ?? "0");
+  const key = set.has("n") ? (a: string, b: string) => num(a) - num(b) : () => 0;
+  const sorted = lines.sort((a, b) => key(a, b) || bytes(a, b));
+  if (set.has("r")) sorted.reverse();
+  const out = set.has("u") ? sorted.filter((l, i) => i === 0 || (set.has("n") ? num(l) !== num(sorted[i - 1]!) : l !== sorted[i - 1])) : sorted;
+  st.out(out.map((l) => `${l}\n`).join(""));
+  return 0;
+}
+
 function* seq(argv: string[], _sh: ShellState, st: Streams): Gen {
   const nums = argv.slice(1).map(Number);
   const [first, step, last] = nums.length === 1 ? [1, 1, nums[0]!] : nums.length === 2 ? [nums[0]!, 1, nums[1]!] : [nums[0]!, nums[1]!, nums[2]!];
@@ -631,7 +658,7 @@ function* killall(argv: string[], sh: ShellState, st: Streams): Gen {
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
-    hostname, tail, head, wc, grep, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd, tar,
+    hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd, tar,
     true: trueUtility, false: falseUtility,
   };
   return userland === "busybox" ? { ...common, killall, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };

@@ -8,6 +8,7 @@ import { parseUrl, strftime } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
 import { hpaExampleRequestNanos } from "../usage.js";
 import { nodetool, readyProbe, runCassandra } from "./cassandra.js";
+import { baseFiles } from "./distros.js";
 import { compilePython, runPython } from "./python.js";
 
 /** What programs need besides the shell: the image, the listener table, the start time, declared ports. */
@@ -48,26 +49,147 @@ Commercial support is available at
 const nginxHtml = "/usr/share/nginx/html";
 const httpdHtml = "/usr/local/apache2/htdocs";
 
-// The trees images ship, by kind: values, so every container of a kind starts from the same one.
+// nginx's docs/html/50x.html, which nginx.org's packages install beside index.html
+const nginx50x = `<!DOCTYPE html>
+<html>
+<head>
+<title>Error</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>An error occurred.</h1>
+<p>Sorry, the page you are looking for is currently unavailable.<br/>
+Please try again later.</p>
+<p>If you are the system administrator of this resource then you should check
+the error log for details.</p>
+<p><em>Faithfully yours, nginx.</em></p>
+</body>
+</html>
+`;
+
+// nginx.org's Debian package's nginx.conf (pkg-oss debian/debian/nginx.conf: the pid in /run)
+const nginxConf = `
+user  nginx;
+worker_processes  auto;
+
+error_log  /var/log/nginx/error.log notice;
+pid        /run/nginx.pid;
+
+
+events {
+    worker_connections  1024;
+}
+
+
+http {
+    include       /etc/nginx/mime.types;
+    default_type  application/octet-stream;
+
+    log_format  main  '$remote_addr - $remote_user [$time_local] "$request" '
+                      '$status $body_bytes_sent "$http_referer" '
+                      '"$http_user_agent" "$http_x_forwarded_for"';
+
+    access_log  /var/log/nginx/access.log  main;
+
+    sendfile        on;
+    #tcp_nopush     on;
+
+    keepalive_timeout  65;
+
+    #gzip  on;
+
+    include /etc/nginx/conf.d/*.conf;
+}
+`;
+
+/** The package's conf.d/default.conf (pkg-oss debian/debian/nginx.default.conf). */
+const nginxDefaultConf = `server {
+    listen       80;
+    server_name  localhost;
+
+    #access_log  /var/log/nginx/host.access.log  main;
+
+    location / {
+        root   /usr/share/nginx/html;
+        index  index.html index.htm;
+    }
+
+    #error_page  404              /404.html;
+
+    # redirect server error pages to the static page /50x.html
+    #
+    error_page   500 502 503 504  /50x.html;
+    location = /50x.html {
+        root   /usr/share/nginx/html;
+    }
+
+    # proxy the PHP scripts to Apache listening on 127.0.0.1:80
+    #
+    #location ~ \\.php$ {
+    #    proxy_pass   http://127.0.0.1;
+    #}
+
+    # pass the PHP scripts to FastCGI server listening on 127.0.0.1:9000
+    #
+    #location ~ \\.php$ {
+    #    root           html;
+    #    fastcgi_pass   127.0.0.1:9000;
+    #    fastcgi_index  index.php;
+    #    fastcgi_param  SCRIPT_FILENAME  /scripts$fastcgi_script_name;
+    #    include        fastcgi_params;
+    #}
+
+    # deny access to .htaccess files, if Apache's document root
+    # concurs with nginx's one
+    #
+    #location ~ /\\.ht {
+    #    deny  all;
+    #}
+}
+
+`;
+
+// what the entrypoint's sed makes of it: one string every container shares
+const nginxDefaultConfIpv6 = nginxDefaultConf.replace("listen       80;", "listen       80;\n    listen  [::]:80;");
+
+/** The account the nginx image's Dockerfile adds (groupadd --system --gid 101, useradd --system --uid 101). */
+const nginxUser = { passwd: "nginx:x:101:101:nginx user:/nonexistent:/bin/false\n", group: "nginx:x:101:\n" };
+
+// The trees images ship, by kind and base: values, so every container of an image starts from the
+// same one and keeps only what it changes (the files are never copied per container).
 const rootfsTrees = new Map<string, FsTree>();
 
 /** A container's root filesystem as the image ships it; the CRI mounts volumes on top afterwards. */
 export function createRootfs(image: ImageInfo): MemFS {
-  let tree = rootfsTrees.get(image.kind);
+  const key = `${image.kind}/${image.base ?? ""}`;
+  let tree = rootfsTrees.get(key);
   if (tree === undefined) {
     tree = buildRootfs(image).tree;
-    rootfsTrees.set(image.kind, tree);
+    rootfsTrees.set(key, tree);
   }
   return new MemFS(cell(tree));
 }
 
 function buildRootfs(image: ImageInfo): MemFS {
   const fs = MemFS.rootfs();
+  if (image.base) {
+    for (const [path, content] of Object.entries(baseFiles(image.base, image.kind === "nginx" ? nginxUser : undefined))) {
+      fs.mkdir(path.slice(0, path.lastIndexOf("/")), true);
+      fs.write(path, content);
+    }
+  }
   if (image.kind === "nginx") {
     fs.mkdir(nginxHtml, true);
     fs.write(`${nginxHtml}/index.html`, nginxIndex);
-    fs.write(`${nginxHtml}/50x.html`, "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n");
+    fs.write(`${nginxHtml}/50x.html`, nginx50x);
     fs.mkdir("/etc/nginx/conf.d", true);
+    // the Debian package's configuration; the alpine and e2e images (not modelled file by file) get the same
+    fs.write("/etc/nginx/nginx.conf", nginxConf);
+    fs.write("/etc/nginx/conf.d/default.conf", nginxDefaultConf);
   }
   if (image.kind === "httpd") {
     fs.mkdir(httpdHtml, true);
@@ -465,6 +587,26 @@ function* shell(argv: string[], sh: ShellState, st: Streams, terminal = false): 
   return yield* runScript(src, sh, st);
 }
 
+/**
+ * 10-listen-on-ipv6-by-default.sh (the pod network has IPv6 loopback): adds `listen  [::]:80;` to
+ * the packaged default.conf, and says why not when it is missing, read-only (a configMap mounted
+ * over conf.d), already done, or not the packaged file. Returns its log lines.
+ */
+function listenOnIpv6(sh: ShellState, image: ImageInfo): string[] {
+  const me = "10-listen-on-ipv6-by-default.sh";
+  const path = "/etc/nginx/conf.d/default.conf";
+  const conf = sh.io.fs.read(path);
+  if (typeof conf !== "string") return [`${me}: info: ${path} is not a file or does not exist`];
+  if (sh.io.fs.touch(path)) return [`${me}: info: can not modify ${path} (read-only file system?)`];
+  if (conf.includes("listen  [::]:80;")) return [`${me}: info: IPv6 listen already enabled`];
+  // an image without a modelled base is nginx's alpine one: apk's checksum, same outcome
+  if (image.base !== undefined && typeof sh.io.fs.read("/etc/os-release") !== "string") return [`${me}: info: can not guess the operating system`];
+  const checksum = `${me}: info: Getting the checksum of ${path}`;
+  if (conf !== nginxDefaultConf) return [checksum, `${me}: info: ${path} differs from the packaged version`];
+  sh.io.fs.write(path, nginxDefaultConfIpv6);
+  return [checksum, `${me}: info: Enabled listen on IPv6 in ${path}`];
+}
+
 /** Prints the nginx image's entrypoint lines (as the real /docker-entrypoint.sh does) and execs its arguments. */
 function* dockerEntrypoint(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   const args = argv.slice(1);
@@ -474,8 +616,7 @@ function* dockerEntrypoint(argv: string[], sh: ShellState, st: Streams, ctx: Pro
       `${e}: /docker-entrypoint.d/ is not empty, will attempt to perform configuration`,
       `${e}: Looking for shell scripts in /docker-entrypoint.d/`,
       `${e}: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh`,
-      "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
-      "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+      ...listenOnIpv6(sh, ctx.image),
       `${e}: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh`,
       `${e}: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh`,
       `${e}: Launching /docker-entrypoint.d/30-tune-worker-processes.sh`,

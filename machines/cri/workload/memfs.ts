@@ -7,7 +7,7 @@
 import { Map as IMap } from "immutable";
 
 /** Errors as errno names, so callers can word them as their program would. */
-export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EROFS";
+export type FsError = "ENOENT" | "EEXIST" | "ENOTDIR" | "EISDIR" | "ENOTEMPTY" | "EROFS" | "EACCES";
 
 /** A directory: names to files (their content) and subdirectories. A value, never changed in place. */
 export type FsTree = IMap<string, FsNode>;
@@ -64,12 +64,33 @@ function walk(root: FsTree, parts: readonly string[], upTo = parts.length): FsNo
   return node;
 }
 
+// Directories an entry's change made, by the directory changed, the entry's name and its new node:
+// the containers of an image start from one tree and their programs make the same changes (the
+// nginx entrypoint's default.conf), so the same change of the same directory is made once and
+// shared, not copied per container. Bounded per entry; a directory gone takes its entries along.
+const changed = new WeakMap<FsTree, Map<string, Map<FsNode, FsTree>>>();
+const changedPerEntryMax = 4;
+
+/** dir with its entry `name` set to node: the same value as dir.set, the same object for the same change. */
+function setShared(dir: FsTree, name: string, node: FsNode): FsTree {
+  let byName = changed.get(dir);
+  if (byName === undefined) changed.set(dir, (byName = new Map()));
+  let byNode = byName.get(name);
+  if (byNode === undefined) byName.set(name, (byNode = new Map()));
+  let out = byNode.get(node);
+  if (out === undefined) {
+    if (byNode.size >= changedPerEntryMax) byNode.clear();
+    byNode.set(node, (out = dir.set(name, node)));
+  }
+  return out;
+}
+
 /** The tree with the entry `name` of the directory at parts[0..depth) replaced (undefined: removed); the path must exist. */
 function replaceIn(dir: FsTree, parts: readonly string[], depth: number, name: string, node: FsNode | undefined): FsTree {
-  if (depth === 0) return node === undefined ? dir.delete(name) : dir.set(name, node);
+  if (depth === 0) return node === undefined ? dir.delete(name) : setShared(dir, name, node);
   const [head, ...rest] = parts;
   const child = dir.get(head!) as FsTree;
-  return dir.set(head!, replaceIn(child, rest, depth - 1, name, node));
+  return setShared(dir, head!, replaceIn(child, rest, depth - 1, name, node));
 }
 
 /** What a process may do with a filesystem (the calls a process's results are recorded from). */
@@ -82,8 +103,11 @@ export class MemFS {
   private readonly mounts = new Map<string, MemFS>();
 
   /** A filesystem over a slot (by default one of its own, empty). */
-  /** readOnly: a read-only mount (a volumeMount with readOnly, a read-only claim): every change is EROFS */
-  constructor(private readonly slot: FsSlot = cell(), private readonly readOnly = false) {}
+  /**
+   * readOnly: a read-only mount (a volumeMount with readOnly, a read-only claim): every change is
+   * EROFS; "EACCES": a container whose AppArmor profile denies every write (deny /** w)
+   */
+  constructor(private readonly slot: FsSlot = cell(), private readonly readOnly: boolean | "EACCES" = false) {}
 
   /** A container root filesystem with the usual top-level directories. */
   static rootfs(extraDirs: string[] = []): MemFS {
@@ -132,7 +156,7 @@ export class MemFS {
    */
   private change(path: string, check: (existing: FsNode | undefined) => FsError | undefined, next: (existing: FsNode | undefined) => FsNode | undefined): FsError | undefined {
     const [fs, parts] = this.locate(path);
-    if (fs.readOnly) return "EROFS";
+    if (fs.readOnly) return fs.readOnly === "EACCES" ? "EACCES" : "EROFS";
     if (parts.length === 0) return "EISDIR";
     const root = fs.slot.get();
     const parent = walk(root, parts, parts.length - 1);
@@ -175,9 +199,11 @@ export class MemFS {
     return this.change(path, (e) => (e !== undefined && typeof e !== "string" ? "EISDIR" : undefined), (e) => (append && typeof e === "string" ? e + data : data));
   }
 
-  /** Creates an empty file if none exists (touch). */
+  /** Creates an empty file if none exists (touch); an existing one's times change, which a read-only mount refuses. */
   touch(path: string): FsError | undefined {
-    return this.exists(path) ? undefined : this.write(path, "");
+    if (!this.exists(path)) return this.write(path, "");
+    const { readOnly } = this.locate(path)[0];
+    return readOnly ? (readOnly === "EACCES" ? "EACCES" : "EROFS") : undefined;
   }
 
   /** Creates a directory; with parents, creates missing ancestors and accepts an existing one. */

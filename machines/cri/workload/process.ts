@@ -116,6 +116,9 @@ class Port {
 /** The prefix of a layout key mounted read-only. */
 export const READ_ONLY = "ro:";
 
+/** A layout entry (at path "") saying the container's AppArmor profile denies every write. */
+export const DENY_WRITES: readonly [string, string] = ["", "apparmor:deny-w"];
+
 /** Between a tree's key and a directory in it: a subPath mount of that directory alone. */
 const SUBPATH = "//";
 
@@ -137,9 +140,14 @@ export function fsOf(layout: FsLayout, world: () => World): MemFS {
       set: (t) => world().setTree(base, world().tree(base).setIn(parts, t)),
     };
   };
-  const fs = new MemFS(slot(""));
-  // A key marked read-only ("ro:") mounts its tree read-only.
-  for (const [path, key] of layout) fs.attach(path, new MemFS(slot(key.startsWith(READ_ONLY) ? key.slice(READ_ONLY.length) : key), key.startsWith(READ_ONLY)));
+  const denyWrites = layout.some(([path, key]) => path === DENY_WRITES[0] && key === DENY_WRITES[1]);
+  const fs = new MemFS(slot(""), denyWrites ? "EACCES" : false);
+  // A key marked read-only ("ro:") mounts its tree read-only (EROFS is found before AppArmor's EACCES).
+  for (const [path, key] of layout) {
+    if (path === DENY_WRITES[0]) continue;
+    const ro = key.startsWith(READ_ONLY);
+    fs.attach(path, new MemFS(slot(ro ? key.slice(READ_ONLY.length) : key), ro || (denyWrites ? "EACCES" : false)));
+  }
   return fs;
 }
 

@@ -236,7 +236,9 @@ function* applyRedirs(redirs: Redir[], sh: ShellState, st: Streams): Generator<E
     }
     const sink = fileSink(path, r.op === ">>", sh);
     if (typeof sink === "string") {
-      st.err(sh.userland === "gnu" ? `${shellPrefix(sh)}cannot create ${target}: ${sink === "ENOENT" ? "Directory nonexistent" : "Is a directory"}\n` : `${shellPrefix(sh)}can't create ${target}: ${sink === "ENOENT" ? "nonexistent directory" : "Is a directory"}\n`);
+      // dash and ash word ENOENT their own way; other errors are strerror's
+      const why = sink === "ENOENT" ? (sh.userland === "gnu" ? "Directory nonexistent" : "nonexistent directory") : sink === "EROFS" ? "Read-only file system" : sink === "EACCES" ? "Permission denied" : "Is a directory";
+      st.err(sh.userland === "gnu" ? `${shellPrefix(sh)}cannot create ${target}: ${why}\n` : `${shellPrefix(sh)}can't create ${target}: ${why}\n`);
       return sh.userland === "gnu" ? 2 : 1;
     }
     if (r.op === "&>") out = { ...out, out: sink, err: sink };

@@ -144,6 +144,12 @@ describe("the shell subset", () => {
     expect(io.out).toEqual(["2"]);
   });
 
+  it("sort orders lines by byte (uppercase first), -n by number, -r reversed, -u once each", () => {
+    const { io } = sh("printf 'b\\nB\\na\\n' | sort; printf '10\\n9\\n9\\n' | sort -n -u; printf 'x\\ny\\n' | sort -r; sort /nope; echo $?");
+    expect(io.out).toEqual(["B", "a", "b", "9", "10", "y", "x", "2"]);
+    expect(io.err).toEqual(["sort: can't open '/nope': No such file or directory"]);
+  });
+
   it("printenv shows the container's env and hostname reads HOSTNAME", () => {
     const { io } = sh("printenv KUBERNETES_PORT; hostname; printenv MISSING; echo $?", { env: { KUBERNETES_PORT: "tcp://10.96.0.1:443", HOSTNAME: "web-0" } });
     expect(io.out).toEqual(["tcp://10.96.0.1:443", "web-0", "1"]);
