@@ -41,3 +41,17 @@ describe("pods/private-reg-pod.yaml: the image is the placeholder <your-private-
     });
   });
 });
+
+describe("pods/image-volumes-subpath.yaml: an image volume mounted with a subPath", () => {
+  // kubernetes#130135 (KEP-4639 beta, 1.33) dropped ValidateVolumeMounts' "not allowed in image
+  // volume sources" for subPath and subPathExpr.
+  it("is accepted and runs", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/image-volumes-subpath.yaml"));
+      await c.settle();
+      const pod = c.get("Pod", "image-volume", "default");
+      expect(pod?.spec?.containers?.[0]?.volumeMounts?.[0]).toEqual({ name: "volume", mountPath: "/volume", subPath: "dir" });
+      expect(pod?.status?.phase).toBe("Running");
+    });
+  });
+});
