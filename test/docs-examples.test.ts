@@ -55,3 +55,23 @@ describe("pods/image-volumes-subpath.yaml: an image volume mounted with a subPat
     });
   });
 });
+
+// kubectl parses and checks a manifest before sending it: these are its own errors (exit 1, no
+// request). Texts as kubectl 1.32 prints them for these very files (sigs.k8s.io/yaml's go-yaml
+// scanner; kubectl/pkg/validation's ValidateSchema and its ValidationHelpMessage).
+describe("the docs' manifests kubectl refuses before sending", () => {
+  const refusal = async (path: string): Promise<string> => {
+    let message = "";
+    await withCluster(async (c) => {
+      await c.apply(fixture(path), path).catch((e: Error) => { message = e.message; });
+    });
+    return message;
+  };
+  it.each([
+    ["pods/inject/pod-multiple-secret-env-variable.yaml", "error parsing pods/inject/pod-multiple-secret-env-variable.yaml: error converting YAML to JSON: yaml: line 15: found a tab character that violates indentation"],
+    ["controllers/job-pod-failure-policy-ignore.yaml", "error parsing controllers/job-pod-failure-policy-ignore.yaml: error converting YAML to JSON: yaml: line 24: found a tab character that violates indentation"],
+    ["pods/inject/pod-single-secret-env-variable.yaml", 'error validating "pods/inject/pod-single-secret-env-variable.yaml": error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false'],
+  ])("%s", async (path, want) => {
+    expect(await refusal(path)).toBe(want);
+  });
+});
