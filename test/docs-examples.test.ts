@@ -75,3 +75,24 @@ describe("the docs' manifests kubectl refuses before sending", () => {
     expect(await refusal(path)).toBe(want);
   });
 });
+
+describe("service/networking/dual-stack-*: IPv6 asked of a single-stack IPv4 cluster (kind's default)", () => {
+  // pkg/registry/core/service/storage/alloc.go initIPFamilyFields: "If there is a family requested
+  // then it has to be configured on cluster", whatever the policy; PreferDualStack alone is kept.
+  // the Status message (kubectl prints it after "The ")
+  const invalid = 'Service "my-service" is invalid: spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster';
+  it.each([["service/networking/dual-stack-ipfamilies-ipv6.yaml"], ["service/networking/dual-stack-prefer-ipv6-lb-svc.yaml"]])("%s is refused", async (path) => {
+    await withCluster(async (c) => {
+      const err = await c.apply(fixture(path), path).then(() => undefined, (e: Error) => e.message);
+      expect(err).toBe(invalid);
+      expect(c.get("Service", "my-service", "default")).toBeUndefined();
+    });
+  });
+  it("service/networking/dual-stack-preferred-svc.yaml gets the one family there is", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("service/networking/dual-stack-preferred-svc.yaml"));
+      const spec = c.get("Service", "my-service", "default")?.spec;
+      expect([spec?.ipFamilyPolicy, spec?.ipFamilies, spec?.clusterIPs?.length]).toEqual(["PreferDualStack", ["IPv4"], 1]);
+    });
+  });
+});
