@@ -96,3 +96,20 @@ describe("service/networking/dual-stack-*: IPv6 asked of a single-stack IPv4 clu
     });
   });
 });
+
+describe("admin/resource/storagelimits.yaml: a LimitRange of type PersistentVolumeClaim (1Gi to 2Gi)", () => {
+  // plugin/pkg/admission/limitranger/admission.go PersistentVolumeClaimValidateLimitFunc: min
+  // against the request (minConstraint), max against the request (maxRequestConstraint); Forbidden.
+  it.each([
+    ["admin/resource/pvc-limit-greater.yaml", 'persistentvolumeclaims "pvc-limit-greater" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 5Gi'],
+    ["admin/resource/pvc-limit-lower.yaml", 'persistentvolumeclaims "pvc-limit-lower" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi'],
+  ])("refuses %s", async (path, want) => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("admin/resource/storagelimits.yaml"));
+      await c.settle();
+      const err = await c.apply(fixture(path), path).then(() => undefined, (e: any) => [e.status?.code, e.status?.reason, e.message]);
+      expect(err).toEqual([403, "Forbidden", want]);
+      expect(c.list("PersistentVolumeClaim")).toEqual([]);
+    });
+  });
+});
