@@ -113,3 +113,17 @@ describe("admin/resource/storagelimits.yaml: a LimitRange of type PersistentVolu
     });
   });
 });
+
+describe("application/basic-daemonset.yaml: an init container cats the node's /etc/machine-id (hostPath type File)", () => {
+  // A hostPath of type File is bind-mounted as that file (pkg/volume/hostpath checks it is one),
+  // so `cat /etc/machine-id > /var/log/machine-id.log` succeeds and every node's pod runs.
+  it("runs a pod on each of the 3 nodes, the init container completed", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("application/basic-daemonset.yaml"));
+      await c.settle();
+      const pods = c.list("Pod", { namespace: "default" });
+      expect(pods.map((p: any) => [p.status?.phase, p.status?.initContainerStatuses?.[0]?.state?.terminated?.exitCode])).toEqual([["Running", 0], ["Running", 0], ["Running", 0]]);
+      expect(c.get("DaemonSet", "example-daemonset", "default")?.status?.numberReady).toBe(3);
+    });
+  });
+});
