@@ -127,3 +127,17 @@ describe("application/basic-daemonset.yaml: an init container cats the node's /e
     });
   });
 });
+
+describe("application/job/job-tmpl.yaml: the template with $ITEM not yet substituted", () => {
+  // The Job's own labels are the user's (jobgroup); only a Job without labels takes its template's
+  // map (SetDefaults_Job), so only the template's generated job-name labels carry the bad name:
+  // ValidateObjectMeta's name error and ValidatePodTemplateSpec's spec.template.labels error
+  // (one cause per job-name label, two; the message dedups them as ToAggregate does).
+  it("is refused for its name and its template's job-name label, not the Job's labels", async () => {
+    await withCluster(async (c) => {
+      const path = "application/job/job-tmpl.yaml";
+      const status = await c.apply(fixture(path), path).then(() => undefined, (e: any) => e.status);
+      expect([status?.code, status?.reason, status?.details?.causes?.map((x: any) => x.field)]).toEqual([422, "Invalid", ["metadata.name", "spec.template.labels", "spec.template.labels"]]);
+    });
+  });
+});
