@@ -29,12 +29,27 @@ export function clientError(message: string, reason = "BadRequest", code = 400):
  * A YAML syntax error as go-yaml (sigs.k8s.io/yaml) words it, "line N: problem", where the yaml
  * library has an error of the same meaning; its own first line otherwise.
  */
-export function goYamlProblem(e: YAMLError): string {
+export function goYamlProblem(e: YAMLError, text?: string): string {
   const line = e.linePos?.[0]?.line;
   const where = line !== undefined ? `line ${line}: ` : "";
   // go-yaml's scanner knows the escapes of YAML 1.1 only ("\'" is none of them)
   if (e.code === "BAD_DQ_ESCAPE") return `${where}found unknown escape character`;
+  if (e.code === "TAB_AS_INDENT" && line !== undefined && text !== undefined) return `${where}${goTabProblem(text, line)}`;
   return `${where}${e.message.split("\n")[0]}`;
+}
+
+/**
+ * libyaml's scanner on a tab that indents a line: a plain scalar going on past its line reads the
+ * tab as its whitespace and refuses it (yaml_parser_scan_plain_scalar); anywhere else the tab
+ * starts no token (yaml_parser_fetch_next_token).
+ */
+function goTabProblem(text: string, line: number): string {
+  const before = text.split("\n", line - 1).map((l) => l.replace(/\s+#.*$/, "").trimEnd()).filter((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+  const last = before.at(-1) ?? "";
+  // the value the previous line ends with: after "key: " or "- ", or the whole line
+  const value = (/^\s*(?:-\s+)*(?:[^\s"'#][^:]*:\s+)?(.*)$/.exec(last)?.[1] ?? "").trim();
+  const plain = value !== "" && !last.endsWith(":") && !/^["'|>{[&*!]/.test(value);
+  return plain ? "found a tab character that violates indentation" : "found character that cannot start any token";
 }
 
 /**
@@ -79,7 +94,7 @@ export function parseManifests(text: string, source = "<input>"): any[] {
   for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
-      throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: ${e.linePos?.[0] ? goYamlProblem(e) : `line 0: ${goYamlProblem(e)}`}`);
+      throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: ${e.linePos?.[0] ? goYamlProblem(e, go.text) : `line 0: ${goYamlProblem(e, go.text)}`}`);
     }
     const v = doc.toJS();
     if (v === null || v === undefined) continue;
@@ -96,8 +111,12 @@ function unwrapList(v: any): any[] {
 
 /** The resource of an object, or the error kubectl gives for a kind it cannot map. */
 export function resourceOf(obj: any, source = "<input>"): ResourceInfo {
-  if (typeof obj.kind !== "string" || obj.kind === "") throw clientError(`error validating data: [apiVersion not set, kind not set]; Object 'Kind' is missing in '${JSON.stringify(obj)}'`);
-  if (typeof obj.apiVersion !== "string" || obj.apiVersion === "") throw clientError(`error validating "${source}": error validating data: apiVersion not set`);
+  // kubectl's schema check (--validate=strict, its default) names what is missing, then its help
+  const missing = [typeof obj.apiVersion !== "string" || obj.apiVersion === "" ? "apiVersion not set" : "", typeof obj.kind !== "string" || obj.kind === "" ? "kind not set" : ""].filter(Boolean);
+  if (missing.length > 0) {
+    const data = missing.length === 1 ? missing[0] : `[${missing.join(", ")}]`;
+    throw clientError(`error validating "${source}": error validating data: ${data}; if you choose to ignore these errors, turn validation off with --validate=false`);
+  }
   const r = resourceForKind(obj.kind);
   if (!r || (apiVersionOf(r) !== obj.apiVersion && !conversionOf(obj, r))) {
     const name = obj.metadata?.name ?? "";

@@ -29,6 +29,22 @@ function fieldErrorFrom(message: string, field: string, value: unknown): FieldEr
 const needsNodePort = (svc: any) => svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
 
 /**
+ * initIPFamilyFields (pkg/registry/core/service/storage/alloc.go) on this single-stack IPv4
+ * cluster: a family asked for must be one the cluster serves, and dual-stack cannot be required.
+ * A headless Service without a selector takes any family (it gets no address).
+ */
+function ipFamilyErrors(spec: any): FieldError[] {
+  if (spec.type === "ExternalName") return [];
+  if (spec.clusterIP === "None" && Object.keys(spec.selector ?? {}).length === 0) return [];
+  const errs: FieldError[] = [];
+  if (spec.ipFamilyPolicy === "RequireDualStack") errs.push(invalidValue("spec.ipFamilyPolicy", spec.ipFamilyPolicy, "this cluster is not configured for dual-stack services"));
+  (spec.ipFamilies ?? []).forEach((f: unknown, i: number) => {
+    if (f !== "IPv4") errs.push(invalidValue(`spec.ipFamilies[${i}]`, f, "not configured on this cluster"));
+  });
+  return errs;
+}
+
+/**
  * Allocates what a created or updated Service needs: the allocators after it, and the Service or
  * its errors. On failure no address is kept, but the random draws made are spent; the API server
  * keeps the allocators before the write and restores them when it fails (the REST's txn.Revert).
@@ -42,6 +58,8 @@ export function allocateServiceAddresses(a: ServiceAllocators, svc: any, old: an
   const rand = () => rng.next();
   const spent = (): ServiceAllocators => (rng.state === a.rng.state ? a : { ...a, rng });
   const reloading = old === svc;
+  const familyErrors = reloading ? [] : ipFamilyErrors(spec);
+  if (familyErrors.length > 0) return { errors: familyErrors, allocators: a };
   if (spec.type !== "ExternalName") {
     const wanted: string | undefined = spec.clusterIP ?? spec.clusterIPs?.[0];
     if (old && old.spec?.clusterIP && !reloading) {

@@ -382,6 +382,15 @@ function finishPull(ctx: CriContext, image: string, p: PullInFlight["context"], 
 
 // ---- containers ----------------------------------------------------------------------
 
+/**
+ * The files of a node that pods mount by hostPath, with their text: /etc/machine-id holds the ID
+ * the kubelet reports as the node's nodeInfo.machineID (kubelet/node.ts derives both alike).
+ */
+function nodeFileText(node: string, path: string): string | undefined {
+  if (path === "/etc/machine-id") return `${digestOf(`machine/${node}`).slice(0, 32)}\n`;
+  return undefined;
+}
+
 function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "CreateContainer" }>, from: string, fx: Fx): void {
   const sb = ctx.sandboxes.get(req.sandboxId);
   const key = imageKey(req.container.image ?? "");
@@ -412,6 +421,13 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   }
   for (const m of req.container.volumeMounts ?? []) {
     const host = sb.hostMounts && Object.hasOwn(sb.hostMounts, m.name) ? sb.hostMounts[m.name]! : undefined;
+    const nodeFile = host && !m.subPath ? nodeFileText(ctx.node, host.path) : undefined;
+    if (nodeFile !== undefined) {
+      // A file of the node (hostPath type File) is bind-mounted as a file, not a directory.
+      root.mkdir(resolvePath("/", m.mountPath + "/.."), true);
+      root.write(resolvePath("/", m.mountPath), nodeFile);
+      continue;
+    }
     if (host) {
       // The node's directory, made if missing (DirectoryOrCreate, the provisioner's mkdir), mounted at mountPath.
       if (!ctx.hostFs?.has(host.path)) (ctx.hostFs ??= new Map()).set(host.path, emptyTree);

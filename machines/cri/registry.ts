@@ -110,6 +110,12 @@ export function normalizeImage(image: string): NormalizedImage {
   return { registry: parsed.domain, repository: parsed.path, tag, ...(parsed.digest ? { digest: parsed.digest } : {}), ref };
 }
 
+/** The kubelet's InvalidImageName message (applyDefaultImageTag) for a reference that does not parse, or undefined. */
+export function invalidImageNameMessage(image: string): string | undefined {
+  const parsed = parseReference(image);
+  return "error" in parsed ? invalidImageMessage(image, parsed.error) : undefined;
+}
+
 /** The kubelet's InvalidImageName message for a reference that does not parse. */
 function invalidImageMessage(image: string, cause: string): string {
   return `Failed to apply default image tag "${image}": couldn't parse image name "${image}": ${cause}`;

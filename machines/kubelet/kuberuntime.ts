@@ -17,6 +17,7 @@ import type { WaitingReason } from "./container.machine.js";
 import { stepContainer, stepPull, stepWorker, waitingReason } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
+import { invalidImageNameMessage } from "../cri/registry.js";
 import { serviceEnvFor } from "./serviceenv.js";
 import { composeEnv } from "../cri/messages.js";
 import { containerFiles, hostnameEnv } from "./containerfiles.js";
@@ -83,6 +84,15 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     stepContainer(c, { type: "BackOffCounted", backOff: nextBackoff(life.backOff, ctx.now, backOffMaxMs) });
   }
   if (!c.step.image) {
+    // EnsureImageExists: applyDefaultImageTag parses the name before any pull; an unparsable one
+    // fails the sync (no Pulling event) and the pod worker retries after its back-off.
+    const invalid = invalidImageNameMessage(image);
+    if (invalid !== undefined) {
+      setWaiting(ctx, w, c, "InvalidImageName", invalid, [["Warning", "InspectFailed", invalid], ["Warning", "Failed", "Error: InvalidImageName"]], fx);
+      c.step = {};
+      resyncAfter(w, configErrorRetryMs, fx);
+      return "blocked";
+    }
     const policy = pullPolicy(c.spec);
     if (policy !== "Always" && !c.step.checked) {
       runtimeCall(ctx, w, ctx.cri, { type: "ImageStatus", image }, { kind: "ImageStatus", container: c.name }, fx);

@@ -12,7 +12,7 @@ import { minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type Kube
 import { goDuration, podEvent } from "./events.js";
 import { isRunning, isStopping, stepContainer, stepPull, stepWorker } from "./lifecycles.js";
 import { adoptPod, sandboxFailed, sync, workerOf } from "./podworkers.js";
-import { resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
+import { configErrorRetryMs, resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
 import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
 import { mutant } from "../common/mutation.js";
@@ -59,7 +59,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
     .with({ type: "RemovePodSandboxResult" }, () => { w.sandboxRemoved = true; return true; })
     .with({ type: "ImageStatusResult" }, (m) => { if (c) c.step = { ...c.step, present: m.present }; return true; })
     .with({ type: "ReadVolumeFilesResult" }, (m) => { if (c) c.step = { ...c.step, envFiles: m.files }; return true; })
-    .with({ type: "PullImageResult" }, (m) => { if (c) onPulled(ctx, w, c, m, fx); return true; })
+    .with({ type: "PullImageResult" }, (m) => (c ? onPulled(ctx, w, c, m, fx) : true))
     .with({ type: "CreateContainerResult", ok: true }, (m) => {
       if (!c) return true;
       c.step = { ...c.step, createdId: m.containerId };
@@ -85,19 +85,23 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
   sync(ctx, w, fx);
 }
 
-function onPulled(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "PullImageResult" }>, fx: Fx): void {
+/** A pull's answer: whether the worker syncs on at once (a refused name waits out the back-off instead). */
+function onPulled(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "PullImageResult" }>, fx: Fx): boolean {
   const image = c.spec.image ?? "";
   if (msg.ok) {
     stepPull(w, image, { type: "Pulled" });
     c.step = { ...c.step, image: msg.pulled };
     podEvent(ctx, w, c, "Normal", "Pulled", `Successfully pulled image "${image}" in ${goDuration(msg.durationMs)} (${goDuration(msg.durationMs)} including waiting). Image size: ${msg.pulled.sizeBytes} bytes.`, fx);
-    return;
+    return true;
   }
   c.step = {};
   if (msg.failure.reason === "InvalidImageName") {
+    // the kubelet refuses such a name before pulling (tryStart); should the runtime refuse one, the
+    // sync fails alike: syncing again at once would ask again at once, forever
     stepPull(w, image, { type: "PullRefused" });
     setWaiting(ctx, w, c, "InvalidImageName", msg.failure.message, [["Warning", "InspectFailed", msg.failure.message], ["Warning", "Failed", "Error: InvalidImageName"]], fx);
-    return;
+    resyncAfter(w, configErrorRetryMs, fx);
+    return false;
   }
   const full = pullFailureMessage(image, msg.failure);
   const rpc = full.slice(`Failed to pull image "${image}": `.length);
@@ -106,6 +110,7 @@ function onPulled(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Ex
   setWaiting(ctx, w, c, "ErrImagePull", rpc, [["Warning", "Failed", "Error: ErrImagePull"]], fx);
   // The pod worker retries a failed sync soon; inside the back-off that shows ImagePullBackOff.
   resyncAfter(w, syncRetryMs, fx);
+  return true;
 }
 
 function onStarted(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, msg: Extract<CriResponse, { type: "StartContainerResult" }>, fx: Fx): void {

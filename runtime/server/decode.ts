@@ -353,7 +353,7 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   if (!doc) return { value: null };
   const err = doc.errors[0];
   if (err) {
-    return { error: `yaml: ${goYamlProblem(err)}` };
+    return { error: `yaml: ${goYamlProblem(err, go.text)}` };
   }
   try {
     return { value: doc.toJS() };

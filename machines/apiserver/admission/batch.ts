@@ -34,12 +34,13 @@ export function defaultJob(job: Obj): void {
   copyTemplateLabels(job);
 }
 
-// SetDefaults_Job gives a Job without labels its template's labels; defaulting runs again on every
-// read from storage, so a read Job shows the generated ones too (kubectl get job -o yaml).
+// SetDefaults_Job gives a Job without labels its template's labels, the very map as Go assigns it
+// (prepareJobForCreate tells so by identity, then parts them); defaulting runs again on every read
+// from storage, so a read Job shows the generated ones too (kubectl get job -o yaml).
 function copyTemplateLabels(job: Obj): void {
   const labels = job.spec?.template?.metadata?.labels;
   const own = job.metadata?.labels;
-  if (labels && (!own || Object.keys(own).length === 0)) job.metadata = { ...(job.metadata ?? {}), labels: { ...labels } };
+  if (labels && (!own || Object.keys(own).length === 0)) job.metadata = { ...(job.metadata ?? {}), labels };
 }
 
 /**
@@ -52,8 +53,9 @@ export function prepareJobForCreate(job: Obj): void {
   if (!spec.manualSelector) {
     const template = (spec.template ??= {});
     const meta = (template.metadata ??= {});
-    // Defaulting made the Job's labels the template's very map in Go: they gain the generated labels too.
-    const aliased = meta.labels !== undefined && JSON.stringify(meta.labels) === JSON.stringify(job.metadata.labels);
+    // Defaulting made the Job's labels the template's very map in Go: they gain the generated labels
+    // too. Labels the user wrote alike are two maps, and the Job's stay as written.
+    const aliased = meta.labels !== undefined && meta.labels === job.metadata.labels;
     const labels: Record<string, string> = { ...(meta.labels ?? {}) };
     for (const k of [LEGACY_JOB_NAME_LABEL, JOB_NAME_LABEL]) if (!Object.hasOwn(labels, k)) labels[k] = job.metadata.name ?? "";
     for (const k of [LEGACY_CONTROLLER_UID_LABEL, CONTROLLER_UID_LABEL]) if (!Object.hasOwn(labels, k)) labels[k] = job.metadata.uid ?? "";
@@ -65,6 +67,9 @@ export function prepareJobForCreate(job: Obj): void {
     selector.matchLabels = matchLabels;
   }
   copyTemplateLabels(job);
+  // stored, the two are separate maps again
+  const templateLabels = spec.template?.metadata?.labels;
+  if (templateLabels !== undefined && job.metadata.labels === templateLabels) job.metadata.labels = { ...templateLabels };
   job.metadata.generation = 1;
   job.status = {};
 }

@@ -16,7 +16,7 @@ import { defaultHorizontalPodAutoscaler } from "./autoscaling.js";
 import { defaultCronJob, defaultJob, prepareCronJobForCreate, prepareJobForCreate } from "./batch.js";
 import { defaultDaemonSet, prepareDaemonSetForCreate, prepareDaemonSetForUpdate } from "./daemonset.js";
 import { defaultReplicationController, defaultStatefulSet, prepareReplicatedForCreate } from "./statefulset.js";
-import { admitLimitRanges, defaultLimitRange, limitRangeRefusal } from "./limitranger.js";
+import { admitLimitRanges, defaultLimitRange, limitRangeRefusal, pvcLimitRangeRefusal } from "./limitranger.js";
 import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 import { defaultBinding } from "./rbac.js";
 import {
@@ -275,6 +275,11 @@ export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: numb
   if (ctx.subresource) return { charges: [] };
   if (obj.kind === "Pod" && ctx.operation === "CREATE") {
     const limited = limitRangeRefusal(obj, ctx.limitRanges ?? []);
+    if (limited !== undefined) return { refused: limited };
+  }
+  // LimitRanger handles claims on create and update (an expansion is held to the max too)
+  if (obj.kind === "PersistentVolumeClaim" && (ctx.operation === "CREATE" || ctx.operation === "UPDATE")) {
+    const limited = pvcLimitRangeRefusal(obj, ctx.limitRanges ?? []);
     if (limited !== undefined) return { refused: limited };
   }
   // every namespaced resource is quota's (object counts); the evaluator says which writes it handles

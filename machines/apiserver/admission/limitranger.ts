@@ -134,3 +134,26 @@ export function limitRangeRefusal(pod: Obj, limitRanges: readonly Obj[]): string
   if (errs.length === 0) return undefined;
   return errs.length === 1 ? errs[0] : `[${errs.join(", ")}]`;
 }
+
+/** maxRequestConstraint: a max held against the request alone (a PVC's limits are not the user's). */
+function maxRequestConstraint(type: string, name: string, enforced: string | number, req: ResourceList): string | undefined {
+  const e = canonicalQuantity(enforced);
+  if (!Object.hasOwn(req, name)) return `maximum ${name} usage per ${type} is ${e}.  No request is specified`;
+  if (m(req[name]) > m(enforced)) return `maximum ${name} usage per ${type} is ${e}, but request is ${canonicalQuantity(req[name]!)}`;
+  return undefined;
+}
+
+/** PersistentVolumeClaimValidateLimitFunc over every LimitRange of the namespace: the Forbidden reason, or undefined. */
+export function pvcLimitRangeRefusal(pvc: Obj, limitRanges: readonly Obj[]): string | undefined {
+  const errs: string[] = [];
+  const requests: ResourceList = pvc.spec?.resources?.requests ?? {};
+  for (const lr of limitRanges) {
+    for (const item of lr.spec?.limits ?? []) {
+      if (item?.type !== "PersistentVolumeClaim") continue;
+      for (const k of Object.keys(item.min ?? {}).sort()) { const e = minConstraint("PersistentVolumeClaim", k, item.min[k], requests, {}); if (e) errs.push(e); }
+      for (const k of Object.keys(item.max ?? {}).sort()) { const e = maxRequestConstraint("PersistentVolumeClaim", k, item.max[k], requests); if (e) errs.push(e); }
+    }
+  }
+  if (errs.length === 0) return undefined;
+  return errs.length === 1 ? errs[0] : `[${errs.join(", ")}]`;
+}

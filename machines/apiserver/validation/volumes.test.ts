@@ -294,8 +294,9 @@ describe("TestValidateVolumeMounts", () => {
     ["rro but not ro", [{ name: "123", mountPath: "/rro-bad1", readOnly: false, recursiveReadOnly: "Enabled" }], ["FieldValueForbidden field.recursiveReadOnly"]],
     ["rro with incompatible propagation", [{ name: "123", mountPath: "/rro-bad2", readOnly: true, recursiveReadOnly: "Enabled", mountPropagation: "HostToContainer" }], ["FieldValueForbidden field.recursiveReadOnly"]],
     ["rro-if-possible but not ro", [{ name: "123", mountPath: "/rro-bad1", readOnly: false, recursiveReadOnly: "IfPossible" }], ["FieldValueForbidden field.recursiveReadOnly"]],
-    ["subPath not allowed for image volume sources", [{ name: "image-volume", mountPath: "/image-volume-err-1", subPath: "/foo" }], ["FieldValueInvalid field[0].subPath", "FieldValueInvalid field.subPath"]],
-    ["subPathExpr not allowed for image volume sources", [{ name: "image-volume", mountPath: "/image-volume-err-2", subPathExpr: "$(POD_NAME)" }], ["FieldValueInvalid field[0].subPathExpr"]],
+    // image volumes take subPath and subPathExpr since 1.33 (kubernetes#130135): only the path's own checks remain
+    ["absolute subPath of an image volume", [{ name: "image-volume", mountPath: "/image-volume-err-1", subPath: "/foo" }], ["FieldValueInvalid field.subPath"]],
+    ["subPathExpr of an image volume", [{ name: "image-volume", mountPath: "/image-volume-err-2", subPathExpr: "$(POD_NAME)" }], []],
     ["subpath and subpathexpr are mutually exclusive", [{ name: "abc-123", mountPath: "/bab", subPath: "baz", subPathExpr: "$(POD_NAME)" }], ["FieldValueInvalid field[0].subPathExpr"]],
   ];
   for (const [name, ms, want] of errorCases) it(name, () => expect(brief(mounts(ms))).toEqual(want));

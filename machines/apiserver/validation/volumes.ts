@@ -520,10 +520,7 @@ export function validateVolumeMounts(container: Obj, volumes: ReadonlyMap<string
     mountPoints.add(mountPath);
     if (devices.has(name)) errs.push(invalidValue(`${at}.name`, name, "must not already exist in volumeDevices"));
     if (devicePaths.has(mountPath)) errs.push(invalidValue(`${at}.mountPath`, mountPath, "must not already exist as a path in volumeDevices"));
-    if (has(volumes.get(name)?.image)) {
-      if (m.subPath) errs.push(invalidValue(`${at}.subPath`, m.subPath, "not allowed in image volume sources"));
-      if (m.subPathExpr) errs.push(invalidValue(`${at}.subPathExpr`, m.subPathExpr, "not allowed in image volume sources"));
-    }
+    // An image volume takes subPath and subPathExpr since 1.33 (kubernetes#130135, KEP-4639 beta).
     if (m.subPath) errs.push(...validateLocalDescendingPath(m.subPath, `${path}.subPath`));
     if (m.subPathExpr) {
       if (m.subPath) errs.push(invalidValue(`${at}.subPathExpr`, m.subPathExpr, "subPathExpr and subPath are mutually exclusive"));

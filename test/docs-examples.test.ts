@@ -1,0 +1,143 @@
+// Manifests from the Kubernetes docs (test/fixtures/docs, kubernetes/website content/en/examples)
+// applied end to end to the simulated cluster: each expectation is what Kubernetes 1.35 does with
+// the manifest, from its source (cited beside each case).
+
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createCluster, type Cluster } from "../runtime/cluster.js";
+
+const fixture = (path: string): string => readFileSync(join(import.meta.dirname, "fixtures", "docs", path), "utf8");
+
+async function withCluster(run: (c: Cluster) => Promise<void>): Promise<void> {
+  const c = createCluster({ nodes: 3, seed: 1, clock: "simulated" });
+  try {
+    await run(c);
+  } finally {
+    await c.stop();
+  }
+}
+
+const podEvents = (c: Cluster, name: string) => c.events().filter((e: any) => e.involvedObject?.name === name).map((e: any) => [e.type, e.reason, e.message]);
+
+describe("pods/private-reg-pod.yaml: the image is the placeholder <your-private-image>", () => {
+  // pkg/kubelet/images/image_manager.go EnsureImageExists: applyDefaultImageTag fails before any
+  // pull, an InspectFailed event, ErrInvalidImageName ("InvalidImageName"); SyncPod fails and the
+  // pod worker retries after its backOffPeriod (pod_workers.go completeWork), so time goes on.
+  it("settles with the container waiting in InvalidImageName, never pulling", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/private-reg-pod.yaml"));
+      await c.settle();
+      c.advance(30_000);
+      await c.settle();
+      const pod = c.get("Pod", "private-reg", "default");
+      const msg = 'Failed to apply default image tag "<your-private-image>": couldn\'t parse image name "<your-private-image>": invalid reference format';
+      expect(pod?.status?.phase).toBe("Pending");
+      expect(pod?.status?.containerStatuses?.[0]?.state).toEqual({ waiting: { reason: "InvalidImageName", message: msg } });
+      const events = podEvents(c, "private-reg");
+      expect(events).toContainEqual(["Warning", "InspectFailed", msg]);
+      expect(events).toContainEqual(["Warning", "Failed", "Error: InvalidImageName"]);
+      expect(events.map((e) => e[1])).not.toContain("Pulling");
+    });
+  });
+});
+
+describe("pods/image-volumes-subpath.yaml: an image volume mounted with a subPath", () => {
+  // kubernetes#130135 (KEP-4639 beta, 1.33) dropped ValidateVolumeMounts' "not allowed in image
+  // volume sources" for subPath and subPathExpr.
+  it("is accepted and runs", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/image-volumes-subpath.yaml"));
+      await c.settle();
+      const pod = c.get("Pod", "image-volume", "default");
+      expect(pod?.spec?.containers?.[0]?.volumeMounts?.[0]).toEqual({ name: "volume", mountPath: "/volume", subPath: "dir" });
+      expect(pod?.status?.phase).toBe("Running");
+    });
+  });
+});
+
+// kubectl parses and checks a manifest before sending it: these are its own errors (exit 1, no
+// request). Texts as kubectl 1.32 prints them for these very files (sigs.k8s.io/yaml's go-yaml
+// scanner; kubectl/pkg/validation's ValidateSchema and its ValidationHelpMessage).
+describe("the docs' manifests kubectl refuses before sending", () => {
+  const refusal = async (path: string): Promise<string> => {
+    let message = "";
+    await withCluster(async (c) => {
+      await c.apply(fixture(path), path).catch((e: Error) => { message = e.message; });
+    });
+    return message;
+  };
+  it.each([
+    ["pods/inject/pod-multiple-secret-env-variable.yaml", "error parsing pods/inject/pod-multiple-secret-env-variable.yaml: error converting YAML to JSON: yaml: line 15: found a tab character that violates indentation"],
+    ["controllers/job-pod-failure-policy-ignore.yaml", "error parsing controllers/job-pod-failure-policy-ignore.yaml: error converting YAML to JSON: yaml: line 24: found a tab character that violates indentation"],
+    ["pods/inject/pod-single-secret-env-variable.yaml", 'error validating "pods/inject/pod-single-secret-env-variable.yaml": error validating data: apiVersion not set; if you choose to ignore these errors, turn validation off with --validate=false'],
+  ])("%s", async (path, want) => {
+    expect(await refusal(path)).toBe(want);
+  });
+});
+
+describe("service/networking/dual-stack-*: IPv6 asked of a single-stack IPv4 cluster (kind's default)", () => {
+  // pkg/registry/core/service/storage/alloc.go initIPFamilyFields: "If there is a family requested
+  // then it has to be configured on cluster", whatever the policy; PreferDualStack alone is kept.
+  // the Status message (kubectl prints it after "The ")
+  const invalid = 'Service "my-service" is invalid: spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster';
+  it.each([["service/networking/dual-stack-ipfamilies-ipv6.yaml"], ["service/networking/dual-stack-prefer-ipv6-lb-svc.yaml"]])("%s is refused", async (path) => {
+    await withCluster(async (c) => {
+      const err = await c.apply(fixture(path), path).then(() => undefined, (e: Error) => e.message);
+      expect(err).toBe(invalid);
+      expect(c.get("Service", "my-service", "default")).toBeUndefined();
+    });
+  });
+  it("service/networking/dual-stack-preferred-svc.yaml gets the one family there is", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("service/networking/dual-stack-preferred-svc.yaml"));
+      const spec = c.get("Service", "my-service", "default")?.spec;
+      expect([spec?.ipFamilyPolicy, spec?.ipFamilies, spec?.clusterIPs?.length]).toEqual(["PreferDualStack", ["IPv4"], 1]);
+    });
+  });
+});
+
+describe("admin/resource/storagelimits.yaml: a LimitRange of type PersistentVolumeClaim (1Gi to 2Gi)", () => {
+  // plugin/pkg/admission/limitranger/admission.go PersistentVolumeClaimValidateLimitFunc: min
+  // against the request (minConstraint), max against the request (maxRequestConstraint); Forbidden.
+  it.each([
+    ["admin/resource/pvc-limit-greater.yaml", 'persistentvolumeclaims "pvc-limit-greater" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 5Gi'],
+    ["admin/resource/pvc-limit-lower.yaml", 'persistentvolumeclaims "pvc-limit-lower" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi'],
+  ])("refuses %s", async (path, want) => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("admin/resource/storagelimits.yaml"));
+      await c.settle();
+      const err = await c.apply(fixture(path), path).then(() => undefined, (e: any) => [e.status?.code, e.status?.reason, e.message]);
+      expect(err).toEqual([403, "Forbidden", want]);
+      expect(c.list("PersistentVolumeClaim")).toEqual([]);
+    });
+  });
+});
+
+describe("application/basic-daemonset.yaml: an init container cats the node's /etc/machine-id (hostPath type File)", () => {
+  // A hostPath of type File is bind-mounted as that file (pkg/volume/hostpath checks it is one),
+  // so `cat /etc/machine-id > /var/log/machine-id.log` succeeds and every node's pod runs.
+  it("runs a pod on each of the 3 nodes, the init container completed", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("application/basic-daemonset.yaml"));
+      await c.settle();
+      const pods = c.list("Pod", { namespace: "default" });
+      expect(pods.map((p: any) => [p.status?.phase, p.status?.initContainerStatuses?.[0]?.state?.terminated?.exitCode])).toEqual([["Running", 0], ["Running", 0], ["Running", 0]]);
+      expect(c.get("DaemonSet", "example-daemonset", "default")?.status?.numberReady).toBe(3);
+    });
+  });
+});
+
+describe("application/job/job-tmpl.yaml: the template with $ITEM not yet substituted", () => {
+  // The Job's own labels are the user's (jobgroup); only a Job without labels takes its template's
+  // map (SetDefaults_Job), so only the template's generated job-name labels carry the bad name:
+  // ValidateObjectMeta's name error and ValidatePodTemplateSpec's spec.template.labels error
+  // (one cause per job-name label, two; the message dedups them as ToAggregate does).
+  it("is refused for its name and its template's job-name label, not the Job's labels", async () => {
+    await withCluster(async (c) => {
+      const path = "application/job/job-tmpl.yaml";
+      const status = await c.apply(fixture(path), path).then(() => undefined, (e: any) => e.status);
+      expect([status?.code, status?.reason, status?.details?.causes?.map((x: any) => x.field)]).toEqual([422, "Invalid", ["metadata.name", "spec.template.labels", "spec.template.labels"]]);
+    });
+  });
+});
