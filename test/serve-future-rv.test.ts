@@ -52,10 +52,26 @@ describe("a get or list at a future resourceVersion", () => {
     expect(Date.now() - start).toBeLessThan(freshnessTimeoutMs);
   });
 
-  it("a list with a limit and no resourceVersionMatch is the legacy exact match, delegated to etcd: no wait", async () => {
+  // ListFromCacheSnapshot (beta, on since v1.34): shouldDelegateExactRV leaves an exact list at a
+  // revision the cache has not reached to the cache, which waits for it as for any other read
+  it.each([
+    ["resourceVersionMatch=Exact", "resourceVersionMatch=Exact"],
+    ["the legacy exact match (a limit, no resourceVersionMatch)", "limit=1"],
+  ])("an exact list at a future resourceVersion (%s) waits 3 s, then is 504 Too large resource version", async (_what, query) => {
+    const want = current() + 1_000;
     const start = Date.now();
-    await raw(s, "GET", `/api/v1/namespaces/default/configmaps?limit=1&resourceVersion=${current() + 1_000}`, { token: s.cluster.adminToken });
-    expect(Date.now() - start).toBeLessThan(freshnessTimeoutMs);
+    const r = await raw(s, "GET", `/api/v1/namespaces/default/configmaps?${query}&resourceVersion=${want}`, { token: s.cluster.adminToken });
+    expect(Date.now() - start).toBeGreaterThanOrEqual(freshnessTimeoutMs - 50);
+    expect([r.code, r.headers["retry-after"], JSON.parse(r.body).message]).toEqual([504, "1", expect.stringMatching(new RegExp(`^Timeout: Too large resource version: ${want}, current: \\d+$`))]);
+  });
+
+  it("a continue token forged with a future revision waits for it too", async () => {
+    const want = current() + 1_000;
+    const token = Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv: want, start: "a\u0000" })).toString("base64url");
+    const start = Date.now();
+    const r = await raw(s, "GET", `/api/v1/namespaces/default/configmaps?limit=1&continue=${token}`, { token: s.cluster.adminToken });
+    expect(Date.now() - start).toBeGreaterThanOrEqual(freshnessTimeoutMs - 50);
+    expect([r.code, JSON.parse(r.body).message]).toEqual([504, expect.stringMatching(new RegExp(`^Timeout: Too large resource version: ${want}, current: \\d+$`))]);
   });
 
   it("resourceVersion 0 and a past one are served at once", async () => {

@@ -16,7 +16,7 @@ import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import {
-  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
+  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
@@ -464,26 +464,46 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   if ("error" in sel) return fail(ctx, sel.error, fx);
   const scope = { namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   if (req.verb === "list") {
-    const items: any[] = [];
-    for (const obj of candidates(c, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
-    items.sort((a, b) => keyOrder(r, a, b));
-    let start = 0;
     // the list's key prefix: a continue token names a key under it, and never one outside
     const keyPrefix = storagePrefix(r, r.namespaced ? req.namespace : undefined);
+    let fromKey: string | undefined;
+    // ValidateListOptions: the revision of an exact list (resourceVersionMatch=Exact, or the legacy
+    // limit with a resourceVersion) or of a continued one (its token's, when positive); else the latest
+    let at: number | undefined;
     if (req.continue) {
       const from = decodeContinue(req.continue, keyPrefix);
       if ("error" in from) return fail(ctx, S.badRequest(`invalid continue token: ${from.error}`), fx);
       // the token's revision is the list's: another one cannot be asked for beside it
       if (req.resourceVersion !== undefined && req.resourceVersion !== "" && req.resourceVersion !== "0") return fail(ctx, S.badRequest("specifying resource version is not allowed when using continue"), fx);
-      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= from.fromKey);
+      fromKey = from.fromKey;
+      if (from.rv > 0) at = from.rv;
+    } else if (req.resourceVersion !== undefined && /^[0-9]+$/.test(req.resourceVersion) && Number(req.resourceVersion) > 0) {
+      if (req.resourceVersionMatch === "Exact" || (req.resourceVersionMatch === undefined && (req.limit ?? 0) > 0)) at = Number(req.resourceVersion);
+    }
+    let pool: Iterable<any> = candidates(c, r, sel.nodeName);
+    if (at !== undefined && at !== c.revision) {
+      // the HTTP front end waited for a future revision; a caller that cannot wait is answered as the wait ends
+      if (at > c.revision) return fail(ctx, S.tooLargeResourceVersion(at, c.revision), fx);
+      const then = objectsAt(c, r.kind, at, (o) => storageKey(r, o.metadata.namespace, o.metadata.name));
+      if (!then) return fail(ctx, fromKey !== undefined ? S.continueExpired(encodeContinue(fromKey, keyPrefix, -1)) : S.gone(S.listExpiredMessage), fx);
+      pool = then.values();
+    }
+    const items: any[] = [];
+    for (const obj of pool) if (matches(scope, obj)) items.push(obj);
+    items.sort((a, b) => keyOrder(r, a, b));
+    let start = 0;
+    if (fromKey !== undefined) {
+      const key = fromKey;
+      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= key);
       if (start < 0) start = items.length;
     }
     const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
     const page = items.slice(start, start + limit);
-    const metadata: any = { resourceVersion: String(c.revision) };
+    const listRevision = at ?? c.revision;
+    const metadata: any = { resourceVersion: String(listRevision) };
     if (start + limit < items.length) {
       const last = page[page.length - 1];
-      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, c.revision);
+      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, listRevision);
       metadata.remainingItemCount = items.length - start - page.length;
     }
     ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata, items: page });

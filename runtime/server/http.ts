@@ -21,6 +21,7 @@ import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./
 import { serveLogs } from "./logs.js";
 import { connectOptions, isLocation, locate, serveConnect } from "./stream.js";
 import { connectSubresources } from "../../machines/apiserver/connect.js";
+import { decodeContinue } from "../../machines/apiserver/continue.js";
 import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
 import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
@@ -447,21 +448,24 @@ export const freshnessTimeoutMs = 3_000;
 
 /**
  * The resourceVersion a get or list must wait for the watch cache to reach (waitUntilFreshAndBlock),
- * or undefined: a get at any resourceVersion but "" and "0" (NotOlderThan is a get's only meaning),
- * a list at one with resourceVersionMatch NotOlderThan, or none and no limit. A watch waits only to
- * send initial events (serveWatch); an exact list (resourceVersionMatch=Exact, or a limit without a
- * match) is delegated to etcd, not the watch cache's to wait for.
+ * or undefined: a get or list at any resourceVersion but "" and "0" (exact lists included: the
+ * watch cache serves their snapshot, shouldDelegateExactRV), a continued list at its token's. A
+ * watch waits only to send initial events (serveWatch).
  */
 function freshnessWanted(q: URLSearchParams, named: boolean): bigint | undefined {
   const rv = q.get("resourceVersion") ?? "";
+  const cont = q.get("continue") ?? "";
+  if (!named && !boolParam(q, "watch") && cont !== "") {
+    // waitUntilFreshAndList: a continued list waits for its token's revision (a valid token's, asked
+    // without a resourceVersion beside it: ValidateListOptions refuses the others before any wait)
+    if (rv !== "" && rv !== "0") return undefined;
+    const token = decodeContinue(cont, "/");
+    return "rv" in token && token.rv > 0 ? BigInt(token.rv) : undefined;
+  }
   if (rv === "" || rv === "0" || !/^[0-9]+$/.test(rv)) return undefined;
-  // a list that continues is refused for its resourceVersion before any wait (ListReadConsistency)
-  if (!named && (boolParam(q, "watch") || (q.get("continue") ?? "") !== "")) return undefined;
-  const match = q.get("resourceVersionMatch") ?? "";
-  if (!named && match !== "" && match !== "NotOlderThan") return undefined;
-  // shouldDelegateList: a limit with a resourceVersion and no match is the legacy exact match, read from etcd
-  const limit = q.get("limit");
-  if (!named && match === "" && limit !== null && /^[+]?[0-9]+$/.test(limit) && BigInt(limit) > 0n) return undefined;
+  if (!named && boolParam(q, "watch")) return undefined;
+  // an exact list (resourceVersionMatch=Exact, or the legacy limit with a resourceVersion) waits too:
+  // the watch cache serves it from its snapshot at that revision once it has reached it
   return BigInt(rv);
 }
 
@@ -482,9 +486,7 @@ async function untilFresh(cluster: Cluster, wanted: bigint, res: ServerResponse,
 }
 
 /** storage.NewTooLargeResourceVersionError, as the watch cache answers a read it waited for in vain. */
-export function tooLargeResourceVersion(wanted: bigint, current: number): Status {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Timeout: Too large resource version: ${wanted}, current: ${current}`, reason: "Timeout", details: { causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }], retryAfterSeconds: 1 }, code: 504 };
-}
+export const tooLargeResourceVersion = S.tooLargeResourceVersion;
 
 /** ListOptions' integer fields, in their struct order. */
 const listIntParams = ["timeoutSeconds", "limit"] as const;
@@ -498,6 +500,8 @@ function listOptions(q: URLSearchParams): Partial<ApiRequest> {
   if (fs) out.fieldSelector = fs;
   const rv = q.get("resourceVersion");
   if (rv !== null) out.resourceVersion = rv;
+  const match = q.get("resourceVersionMatch");
+  if (match === "Exact" || match === "NotOlderThan") out.resourceVersionMatch = match;
   const limit = intParam(q, "limit");
   if (limit !== undefined) out.limit = limit;
   const cont = q.get("continue");
