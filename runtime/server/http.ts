@@ -2,7 +2,7 @@
 // kube-apiserver's RequestInfoFactory does, turns each into an ApiRequest for the API server
 // machine (bearer token included), and writes the answer back as JSON, a Table or a watch stream.
 
-import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from "node:http";
+import { createServer as createHttpServer, IncomingMessage, ServerResponse, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -615,7 +615,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false };
   const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits }, handler) : createHttpServer(limits, handler);
   server.headersTimeout = readHeaderTimeoutMs;
-  server.on("clientError", answerUnreadable);
+  // a socket whose request Node's parser refused for its method alone is served here from its raw bytes
+  const taken = new WeakSet<Duplex>();
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (taken.has(socket)) return;
+    if (err.code === "HPE_INVALID_METHOD" && serveUnknownMethod(err as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket, handler)) return void taken.add(socket);
+    answerUnreadable(err, socket);
+  });
   server.keepAliveTimeout = idleTimeoutMs;
   // A request asking to upgrade (exec, attach, port-forward; or any other) leaves the HTTP server
   // with its socket: it is served by the same handler, its answer written on the socket.
@@ -694,6 +700,84 @@ function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
   }
   const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
   socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+}
+
+/** RFC 7230 token characters: any of them make a method for Go's net/http (validMethod). */
+const methodToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * A request whose method is a token Node's parser does not know (llhttp knows a fixed list; Go's
+ * net/http takes any token, and kube-apiserver answers it through its filters: 401, 403, or
+ * go-restful's 405). Its head is read from the raw bytes, at most MaxHeaderBytes of it, and the
+ * request is served by `serve` as any other, its connection closed after the answer. False when
+ * the bytes are no such request (the caller answers 400).
+ */
+function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: (req: IncomingMessage, res: ServerResponse) => void): boolean {
+  const first = err.rawPacket;
+  // a socket still answering an earlier request (pipelined in the same packet) is not taken over
+  if (!first || (socket as Socket & { _httpMessage?: unknown })._httpMessage) return false;
+  const line = /^([^ \r\n]+) /.exec(first.toString("latin1", 0, Math.min(first.length, 64)));
+  if (!line || !methodToken.test(line[1]!)) return false;
+  // Node's parser is done with this socket: what follows is read here, and a client that half-closes
+  // after its request still gets the answer over plain HTTP (Node's socketOnEnd would end the socket first)
+  socket.removeAllListeners("data");
+  for (const l of socket.listeners("end")) if (l.name === "socketOnEnd") socket.off("end", l as () => void);
+  let head = first;
+  const fail = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+  const timer = setTimeout(() => socket.destroy(), readHeaderTimeoutMs);
+  const onData = (chunk: Buffer) => {
+    head = Buffer.concat([head, chunk]);
+    tryHead();
+  };
+  const tryHead = () => {
+    const end = head.indexOf("\r\n\r\n");
+    if (end < 0) {
+      if (head.length > maxHeaderBytes) {
+        socket.off("data", onData);
+        clearTimeout(timer);
+        fail("431 Request Header Fields Too Large");
+      }
+      return;
+    }
+    socket.off("data", onData);
+    clearTimeout(timer);
+    if (end > maxHeaderBytes) return void fail("431 Request Header Fields Too Large");
+    const req = requestFromHead(head.toString("latin1", 0, end), socket);
+    if (!req) return void fail("400 Bad Request");
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.on("finish", () => socket.end());
+    serve(req, res);
+  };
+  socket.on("data", onData);
+  tryHead();
+  return true;
+}
+
+/** The IncomingMessage of a request head (request line and header lines), or undefined when it is malformed. */
+function requestFromHead(head: string, socket: Duplex): IncomingMessage | undefined {
+  const lines = head.split("\r\n");
+  const m = /^([^ ]+) ([^ ]+) HTTP\/1\.([01])$/.exec(lines[0]!);
+  if (!m || !methodToken.test(m[1]!)) return undefined;
+  const rawHeaders: string[] = [];
+  for (const l of lines.slice(1)) {
+    const colon = l.indexOf(":");
+    if (colon <= 0 || !methodToken.test(l.slice(0, colon)) || /[\x00-\x08\x0a-\x1f\x7f]/.test(l)) return undefined;
+    rawHeaders.push(l.slice(0, colon), l.slice(colon + 1).trim());
+  }
+  const req = new IncomingMessage(socket as Socket);
+  req.method = m[1]!;
+  req.url = m[2]!;
+  req.httpVersionMajor = 1;
+  req.httpVersionMinor = Number(m[3]);
+  req.httpVersion = `1.${m[3]}`;
+  // Node's own header bookkeeping (headers, headersDistinct), as its parser would have filled it
+  (req as IncomingMessage & { _addHeaderLines(h: string[], n: number): void })._addHeaderLines(rawHeaders, rawHeaders.length);
+  req.complete = true;
+  // the body, if any, is never read: no handler of an unknown method reads one, and the connection closes after the answer
+  req.push(null);
+  return req;
 }
 
 /**
