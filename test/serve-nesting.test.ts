@@ -107,6 +107,33 @@ describe("deeply nested bodies through podflow serve", () => {
     expect([created.code, created.headers.warning]).toEqual([201, '299 - "unknown field \\"x\\""']);
   });
 
+  // A RawExtension (ControllerRevision.data) and a FieldsV1 keep what they are given: kube-apiserver
+  // stores and serves them up to encoding/json's 10,000 levels. podflow keeps up to maxKeptDepth
+  // (its walkers recurse on the call stack) and refuses deeper ones before storing anything.
+  it("a ControllerRevision's data 1,990 levels deep is stored and read back whole", async () => {
+    const cr = `{"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"deep-data"},"revision":1,"data":${nested(1_990)}}`;
+    const created = await raw(s, "POST", "/apis/apps/v1/namespaces/default/controllerrevisions", { token: s.cluster.adminToken, body: cr });
+    expect(created.code).toBe(201);
+    const got = await raw(s, "GET", "/apis/apps/v1/namespaces/default/controllerrevisions/deep-data", { token: s.cluster.adminToken });
+    expect(got.body).toContain(`"data":${nested(1_990)}`);
+    expect((await raw(s, "GET", "/apis/apps/v1/namespaces/default/controllerrevisions", { token: s.cluster.adminToken })).code).toBe(200);
+  });
+
+  it.each([2_001, 5_000, 9_000])("a RawExtension or FieldsV1 %i levels deep is never a 500, never stored, and lists still answer", async (n) => {
+    const bodies: Array<[string, string, string]> = [
+      ["/apis/apps/v1/namespaces/default/controllerrevisions", `cr-${n}`, `{"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"cr-${n}"},"revision":1,"data":${nested(n)}}`],
+      ["/api/v1/namespaces/default/configmaps", `mf-${n}`, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"mf-${n}","managedFields":[{"manager":"m","operation":"Update","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":${nested(n)}}]}}`],
+    ];
+    for (const [path, name, body] of bodies) {
+      const r = await raw(s, "POST", path, { token: s.cluster.adminToken, body });
+      expect(r.code).toBeLessThan(500);
+      if (r.code !== 201) expect((await raw(s, "GET", `${path}/${name}`, { token: s.cluster.adminToken })).code).toBe(404);
+      expect((await raw(s, "GET", path, { token: s.cluster.adminToken })).code).toBe(200);
+    }
+    const patched = await raw(s, "PATCH", "/apis/apps/v1/namespaces/default/controllerrevisions/deep-data", { token: s.cluster.adminToken, body: `{"data":${nested(n)}}`, headers: { "Content-Type": "application/merge-patch+json" } });
+    expect(patched.code).toBeLessThan(500);
+  });
+
   it("past 10,000 levels each is the decoder's 400 and nothing changes", async () => {
     const before = await raw(s, "GET", "/api/v1/namespaces/default/configmaps/base", { token: s.cluster.adminToken });
     const created = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: cm("deeper", nested(10_001)) });

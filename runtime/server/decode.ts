@@ -6,6 +6,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { parseAllDocuments, type YAMLError } from "yaml";
 import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from "../../machines/apiserver/status.js";
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
+import { orTooDeep, tooDeep } from "../../machines/apiserver/schema/depth.js";
 import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js";
 import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
@@ -519,12 +520,17 @@ export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, versi
   const bodyKind = gvk.kind !== "" ? gvk.kind : kind;
   const bodyVersion = gvk.apiVersion !== "" ? gvk.apiVersion.slice(gvk.apiVersion.lastIndexOf("/") + 1) : version;
   const head = `${bodyKind} in version ${goQuote(bodyVersion)} cannot be handled as a ${kind}`;
-  const res = typeKey !== undefined ? decodeTyped(kind, body, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body);
+  const tooDeepError = (c: "{" | "[") => ({ status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: invalid character '${c}' exceeded max depth (${summarizeData(raw)})`) });
+  const res = orTooDeep(() => (typeKey !== undefined ? decodeTyped(kind, body, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body)));
+  if (res === "tooDeep") return tooDeepError("{");
   if (!res.ok) return { status: badRequest(`${head}: ${res.error}`) };
   // the serializer's unmarshal: YAMLToJSONStrict's error first (one yaml.TypeError listing every
   // repeated key), then the JSON decoder's strict errors; as warnings, one per line of the TypeError
   const strictErrors = [...(yamlDuplicates.length > 0 ? [`yaml: unmarshal errors:\n  ${yamlDuplicates.join("\n  ")}`] : []), ...res.strictErrors];
   if (fv === "Strict" && strictErrors.length > 0) return { status: badRequest(`${head}: strict decoding error: ${strictErrors.join(", ")}`) };
+  // a kept value (a RawExtension's, a FieldsV1's) nested past what podflow keeps: the decoder's max-depth error
+  const deep = tooDeep(res.value);
+  if (deep !== undefined) return tooDeepError(deep);
   return { body: res.value, warnings: fv === "Warn" ? [...yamlDuplicates, ...res.strictErrors] : [] };
 }
 
