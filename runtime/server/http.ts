@@ -135,12 +135,36 @@ export function pathNotFound(): Status {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", details: {}, code: 404 };
 }
 
-function bearer(req: IncomingMessage): string | undefined {
+/** bearertoken's warning for "Bearer  <token>": the header is ignored, and the request is anonymous. */
+export const extraSpaceBeforeTokenWarning = "the provided Authorization header contains extra space before the bearer token, and is ignored";
+
+/** Go's strings.TrimSpace: leading and trailing Unicode white space. */
+function goTrimSpace(s: string): string {
+  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, "");
+}
+
+/**
+ * The bearer token of a request as kube-apiserver's bearertoken authenticator reads it: the
+ * Authorization header trimmed and split at single spaces into at most three parts, "bearer" in any
+ * case, then the second part. A header that is no such thing (another scheme, no token, a tab, or
+ * an extra space before the token: ignored with a warning) authenticates no one and leaves the
+ * request to the anonymous authenticator; only a token that is not known is 401.
+ */
+export function bearerOf(req: IncomingMessage): { token?: string; warning?: string } {
   const h = req.headers.authorization;
-  if (!h) return undefined;
-  const m = /^Bearer\s+(.+)$/i.exec(h.trim());
-  // A malformed or non-bearer Authorization header authenticates no one: the request is rejected as 401.
-  return m ? m[1]!.trim() : "\u0000invalid";
+  if (h === undefined) return {};
+  const auth = goTrimSpace(h);
+  if (auth === "") return {};
+  const first = auth.indexOf(" ");
+  if (first < 0 || auth.slice(0, first).toLowerCase() !== "bearer") return {};
+  const second = auth.indexOf(" ", first + 1);
+  const token = second < 0 ? auth.slice(first + 1) : auth.slice(first + 1, second);
+  if (token === "") return second < 0 ? {} : { warning: extraSpaceBeforeTokenWarning };
+  return { token };
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  return bearerOf(req).token;
 }
 
 /** The RequestInfo verb of a resource request: get/list/watch, create, update, patch, delete/deletecollection, or the method. */
@@ -830,7 +854,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const q = url.query;
   const method = req.method ?? "GET";
   // Authentication runs before any handler reads a body: an unknown token is 401 with the body unread.
-  const token = bearer(req);
+  const { token, warning } = bearerOf(req);
+  if (warning !== undefined) setWarnings(res, [warning]);
   if (token !== undefined && cluster.authenticate(token) === undefined) return refuseUnread(req, res, S.unauthorized());
   // Who asks: the API server machine authenticates again, checks any impersonation and authorizes every request.
   const who = credentials(req);
