@@ -27,3 +27,26 @@ describe("TokenRequest on a seeded simulation", () => {
     expect(a.whoami).toMatchObject({ username: "system:serviceaccount:default:robot", groups: ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"] });
   });
 });
+
+// The JWT authenticator verifies the signature over the header and the claims: a token that keeps an
+// issued signature but carries other claims (another account, another audience) or another header
+// does not verify, and no authenticator accepts it (401).
+describe("a token whose signed part was changed", () => {
+  it.each([
+    ["claims naming another account", (p: any) => ({ ...p, sub: "system:serviceaccount:kube-system:admin", "kubernetes.io": { ...p["kubernetes.io"], namespace: "kube-system" } })],
+    ["a later expiry", (p: any) => ({ ...p, exp: p.exp + 86_400 })],
+  ])("%s is Unauthorized, while the issued token still authenticates", async (_what, change) => {
+    const cluster = createCluster({ nodes: 1, seed: 3 });
+    await cluster.settle();
+    await cluster.apply({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot", namespace: "default" } });
+    const r = await cluster.request({ verb: "create", group: "", resource: "serviceaccounts", subresource: "token", namespace: "default", name: "robot", body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} } });
+    const token = (r as any).object.status.token as string;
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const forged = [header, Buffer.from(JSON.stringify(change(JSON.parse(Buffer.from(payload, "base64url").toString())))).toString("base64url"), signature].join(".");
+    const review = { verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews", body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } } as const;
+    expect(await cluster.request({ token: forged, ...review })).toMatchObject({ ok: false, status: { code: 401, reason: "Unauthorized", message: "Unauthorized" } });
+    expect(cluster.authenticate(forged)).toBeUndefined();
+    expect(await cluster.request({ token, ...review })).toMatchObject({ ok: true, object: { status: { userInfo: { username: "system:serviceaccount:default:robot" } } } });
+    await cluster.stop();
+  });
+});

@@ -10,7 +10,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
-import { forgetExpired, prepareTokenRequest, serviceAccountUser, tokenKey, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
+import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountUser, signedIssue, tokenKey, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
@@ -226,7 +226,7 @@ function authenticateRequest(ctx: ApiServerContext, cur: InFlight): void {
   if (token !== undefined && token !== "") {
     // the token file's users first: an issued token is looked up only for a token not in it
     const known = ctx.users.get(token);
-    const issued = known === undefined ? ctx.issuedTokens.get(tokenKey(token)) : undefined;
+    const issued = known === undefined ? issuedToken(ctx.issuedTokens, token) : undefined;
     const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, (res, ns, name) => lookupStored(ctx, res, ns, name)) : undefined);
     if (!user) {
       cur.error = S.unauthorized();
@@ -1097,7 +1097,7 @@ export function requestSignature(ctx: ApiServerContext, fx: Fx): ApiServerContex
 export function replyWithToken(ctx: ApiServerContext, ev: { token: string; now: number }, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const t = cur.token!;
-  const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(tokenKey(ev.token), t.issued);
+  const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(tokenKey(ev.token), signedIssue(t.issued, ev.token));
   ok(fx, cur, 201, { ...t.reply, status: { ...t.reply.status, token: ev.token } });
   return done({ ...ctx, issuedTokens });
 }

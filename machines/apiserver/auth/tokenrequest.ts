@@ -33,6 +33,8 @@ export interface IssuedToken {
   /** the token's audiences include the API server's: only then does it authenticate here */
   forAPI: boolean;
   bound?: BoundObject;
+  /** the part the signature signs (header.payload): a token that carries the signature with another one does not verify */
+  signed?: string;
 }
 
 /**
@@ -41,6 +43,17 @@ export interface IssuedToken {
  */
 export function tokenKey(token: string): string {
   return token.slice(token.lastIndexOf(".") + 1);
+}
+
+/** The issued token a bearer token is, when its signature and the header and claims it signs are the ones issued (the JWT verifies). */
+export function issuedToken(issued: { get(key: string): IssuedToken | undefined }, token: string): IssuedToken | undefined {
+  const t = issued.get(tokenKey(token));
+  return t !== undefined && t.signed === token.slice(0, token.lastIndexOf(".")) ? t : undefined;
+}
+
+/** The issued token as remembered once signed: with the part its signature signs. */
+export function signedIssue(issued: IssuedToken, token: string): IssuedToken {
+  return { ...issued, signed: token.slice(0, token.lastIndexOf(".")) };
 }
 
 /** The claims the signer signs (the JWT's payload), as pkg/serviceaccount's Claims builds them. */
