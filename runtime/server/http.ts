@@ -1145,6 +1145,22 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
   }
 }
 
+/** kube-apiserver's --min-request-timeout default: a watch that names no timeout ends after 1 to 2 times it. */
+export const minRequestTimeoutMs = 1_800_000;
+
+/**
+ * GetTimeoutForWatch: timeoutSeconds as a Go time.Duration (seconds times 10^9 in an int64, so a huge
+ * one wraps), or when it is absent or zero minRequestTimeout times 1 to 2 at random; a watch whose
+ * timeout is not positive ends at once. In milliseconds, 0 for "at once".
+ */
+export function watchTimeoutMs(timeoutSeconds: string | null, random = Math.random): number {
+  const parsed = timeoutSeconds === null ? undefined : goParseInt64(timeoutSeconds);
+  const seconds = parsed !== undefined && "value" in parsed ? BigInt(timeoutSeconds!) : 0n;
+  const ns = BigInt.asIntN(64, seconds * 1_000_000_000n);
+  if (ns === 0n) return Math.floor(minRequestTimeoutMs * (random() + 1));
+  return ns < 0n ? 0 : Number(ns / 1_000_000n);
+}
+
 /** The longest delay a Node timer takes: a longer one fires after 1 ms. */
 const maxTimerMs = 2 ** 31 - 1;
 
@@ -1225,9 +1241,9 @@ async function serveWatch(
       if (res.writableLength > bound) finish();
     }, hc.bookmarkIntervalMs));
   }
+  const timeoutMs = watchTimeoutMs(q.get("timeoutSeconds"));
   // a timeout past what a timer holds (2^31-1 ms, 24.8 days) would fire at once: such a watch has none
-  const timeout = intParam(q, "timeoutSeconds");
-  if (timeout !== undefined && timeout > 0 && timeout * 1000 <= maxTimerMs) timers.push(setTimeout(() => finish(), timeout * 1000));
+  if (timeoutMs <= maxTimerMs) timers.push(setTimeout(() => finish(), timeoutMs));
   function finish(): void {
     if (closed) return;
     closed = true;
