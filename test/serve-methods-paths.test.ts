@@ -108,6 +108,12 @@ describe("methods and path segments with no route or no storage key", () => {
     expect(pieces).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
   });
 
+  it("a request with 2,500 headers (well under MaxHeaderBytes) is read whole: its last header, Authorization, authenticates", async () => {
+    const many = Array.from({ length: 2_500 }, (_, i) => `X-H${i}: v\r\n`).join("");
+    const got = await rawPieces(s, [`GET /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${many}Authorization: Bearer ${s.cluster.adminToken}\r\n\r\n`]);
+    expect(got).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  });
+
   it("a method that is no token, or such a method without Host, is net/http's plain 400", async () => {
     expect(await rawBytes(s, "F(O /version HTTP/1.1\r\nHost: x\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
     expect(await rawBytes(s, "FOO /version HTTP/1.1\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: missing required Host header");

@@ -639,6 +639,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false };
   const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits }, handler) : createHttpServer(limits, handler);
   server.headersTimeout = readHeaderTimeoutMs;
+  // net/http bounds a request's head by its bytes only (MaxHeaderBytes): Node would drop every header
+  // past its 2,000th, an Authorization or Impersonate-* header among them
+  server.maxHeadersCount = 0;
   // a socket whose request Node's parser refused for its method alone is served here from its raw bytes
   const taken = new WeakSet<Duplex>();
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
