@@ -15,6 +15,7 @@ import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
+import { roleReferenceRules } from "./auth/rbac.js";
 import {
   addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
@@ -1375,7 +1376,19 @@ function rbacEscalation(ctx: ApiServerContext, cur: InFlight): Status | undefine
     { user: cur.user, resource: r.resource, namespace: cur.req.namespace ?? "", name: cur.req.name ?? "", obj: cur.obj, old: cur.old },
     graph.rbac, (a) => authorizeAttributes(a, graph),
   );
-  return err === undefined ? undefined : S.forbiddenStatus(r, cur.obj.metadata?.name ?? "", err);
+  if (err === undefined) return undefined;
+  // GetRoleReferenceRules' own error reaches the client as it is: the registry's 404 for a role that
+  // does not exist, a plain error (500, no reason) for a roleRef kind it does not know
+  if (r.resource === "rolebindings" || r.resource === "clusterrolebindings") {
+    const ref = cur.obj?.roleRef;
+    const lookup = roleReferenceRules(ref, cur.req.namespace ?? "", graph.rbac);
+    if ("error" in lookup && lookup.error === err) {
+      const roles = ref?.kind === "Role" || ref?.kind === "ClusterRole" ? resourceFor("rbac.authorization.k8s.io", ref.kind === "Role" ? "roles" : "clusterroles") : undefined;
+      if (roles) return S.notFound(roles, String(ref.name ?? ""));
+      return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: err, code: 500 };
+    }
+  }
+  return S.forbiddenStatus(r, cur.obj.metadata?.name ?? "", err);
 }
 
 /** Validation, then the allocations that come with a valid Service. */
