@@ -10,7 +10,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
-import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountUser, signedIssue, tokenKey, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
+import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
@@ -605,6 +605,13 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   cur.key = key;
   const old = ctx.cache.objects.get(key);
   cur.old = old;
+  if (req.verb === "create" && r.kind === "ServiceAccount" && req.subresource === "token") {
+    const target = tokenRequestTargetError(req.body, req.name ?? "", req.namespace ?? "");
+    if (target) {
+      cur.error = target;
+      return;
+    }
+  }
   if (!old) {
     // an apply to nothing creates the object it describes
     if (req.verb === "patch" && req.patchType === "apply" && !req.subresource) return prepareApplyCreate(ctx, cur, r, now);

@@ -86,6 +86,18 @@ function validate(expirationSeconds: number): Status | undefined {
   return causes.length ? S.invalid(groupKind as any, "", causes) : undefined;
 }
 
+/**
+ * token.go's first check, before the service account is looked up: a name or namespace in the
+ * TokenRequest's metadata must be the URL's (the account the token is asked for), else 422.
+ */
+export function tokenRequestTargetError(body: unknown, name: string, namespace: string): Status | undefined {
+  const meta = body !== null && typeof body === "object" ? (body as { metadata?: unknown }).metadata : undefined;
+  const m = meta !== null && typeof meta === "object" ? (meta as { name?: unknown; namespace?: unknown }) : {};
+  if (typeof m.name === "string" && m.name !== "" && m.name !== name) return S.invalid(groupKind as any, name, [S.invalidValue("metadata.name", m.name, "must match the service account name if specified")]);
+  if (typeof m.namespace === "string" && m.namespace !== "" && m.namespace !== namespace) return S.invalid(groupKind as any, name, [S.invalidValue("metadata.namespace", m.namespace, "must match the service account namespace if specified")]);
+  return undefined;
+}
+
 const boundResources = { Pod: "pods", Secret: "secrets", Node: "nodes" } as const;
 
 /**
