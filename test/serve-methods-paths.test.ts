@@ -114,6 +114,21 @@ describe("methods and path segments with no route or no storage key", () => {
     expect(got).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   });
 
+  // WithAuthorization runs before the handler: its options, media type and body are never judged
+  // for a user who may not write there
+  it.each([
+    ["POST", "/api/v1/namespaces/default/configmaps", "{bad", {}, "create"],
+    ["POST", "/api/v1/namespaces/default/configmaps?dryRun=x&fieldManager=" + "a".repeat(200), "{}", {}, "create"],
+    ["POST", "/api/v1/namespaces/default/configmaps", "{}", { "Content-Type": "text/plain" }, "create"],
+    ["PUT", "/api/v1/namespaces/default/configmaps/x", "{bad", {}, "update"],
+    ["PATCH", "/api/v1/namespaces/default/configmaps/x", "{}", { "Content-Type": "text/plain" }, "patch"],
+    ["DELETE", "/api/v1/namespaces/default/configmaps/x?propagationPolicy=x", "", {}, "delete"],
+  ])("an anonymous %s %s with a bad option, media type or body is 403 first", async (method, path, body, headers, verb) => {
+    const r = await raw(s, method, path, { body, headers: { "Content-Type": "application/json", ...headers } });
+    const name = path.includes("/configmaps/") ? ' "x"' : "";
+    expect([r.code, JSON.parse(r.body).message]).toEqual([403, `configmaps${name} is forbidden: User "system:anonymous" cannot ${verb} resource "configmaps" in API group "" in the namespace "default"`]);
+  });
+
   it("a method that is no token, or such a method without Host, is net/http's plain 400", async () => {
     expect(await rawBytes(s, "F(O /version HTTP/1.1\r\nHost: x\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
     expect(await rawBytes(s, "FOO /version HTTP/1.1\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: missing required Host header");

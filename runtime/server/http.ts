@@ -944,6 +944,13 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   // A subresource has routes only for the verbs its REST storage implements: any other method is
   // go-restful's 405, before any body is read (PUT on pods/x/binding, DELETE on deployments/x/scale).
   if (p.subresource !== undefined && !subresourceInfo(r, p.subresource, p.version).verbs.includes(asked.verb)) return refuse(S.methodNotAllowed());
+  // WithAuthorization runs before any handler: a write its user may not make is 403 before its
+  // options, media type or body are looked at (and its body is never read)
+  const authorizedWrite = async (): Promise<boolean> => {
+    const allowed = await cluster.request({ ...who, ...asked, authorizeOnly: true });
+    if (!allowed.ok) refuseUnread(req, res, allowed.status);
+    return allowed.ok;
+  };
   switch (method) {
     case "GET": {
       // the handler decodes query options after the authorization filter: a refused user gets its 403 first
@@ -969,6 +976,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(await cluster.request({ ...base, verb: "get" }));
     }
     case "POST": {
+      if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
       const dry = dryRunOf(q.getAll("dryRun"), "CreateOptions");
@@ -1002,6 +1010,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
     case "PUT": {
       if (p.name === undefined) return refuse(S.methodNotSupported(r, "update"));
+      if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
       const dry = dryRunOf(q.getAll("dryRun"), "UpdateOptions");
@@ -1032,6 +1041,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
     case "PATCH": {
       if (p.name === undefined) return refuse(S.methodNotSupported(r, "patch"));
+      if (!(await authorizedWrite())) return;
       const patchType = patchTypeOf(req.headers["content-type"]);
       if (!patchType) return sendStatus(res, unsupportedPatchType(req.headers["content-type"]));
       const raw = await writeBody(req, res);
@@ -1061,6 +1071,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(await cluster.request({ ...patchBase, verb: "patch", patchType, body: dec.body }));
     }
     case "DELETE": {
+      if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
       let body: any;
