@@ -132,6 +132,9 @@ describe("deeply nested bodies through podflow serve", () => {
     }
     const patched = await raw(s, "PATCH", "/apis/apps/v1/namespaces/default/controllerrevisions/deep-data", { token: s.cluster.adminToken, body: `{"data":${nested(n)}}`, headers: { "Content-Type": "application/merge-patch+json" } });
     expect(patched.code).toBeLessThan(500);
+    const applied = await raw(s, "PATCH", `/apis/apps/v1/namespaces/default/controllerrevisions/apply-${n}?fieldManager=m`, { token: s.cluster.adminToken, body: `{"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"apply-${n}"},"revision":1,"data":${nested(n)}}`, headers: { "Content-Type": "application/apply-patch+yaml" } });
+    expect(applied.code).toBeLessThan(500);
+    if (applied.code !== 201) expect((await raw(s, "GET", `/apis/apps/v1/namespaces/default/controllerrevisions/apply-${n}`, { token: s.cluster.adminToken })).code).toBe(404);
   });
 
   it("past 10,000 levels each is the decoder's 400 and nothing changes", async () => {

@@ -35,6 +35,7 @@ import { shareUnchanged } from "../common/share.js";
 import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
+import { orTooDeep } from "./schema/depth.js";
 import { versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { alternateVersion } from "./conversion.js";
@@ -730,6 +731,9 @@ function hasGeneration(r: ResourceInfo): boolean {
 const generationKinds: ReadonlySet<string> = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"]);
 
 /** The applied configuration of an object that does not exist, created as a POST of it would be. */
+/** An apply configuration nested past what podflow's field manager walks (maxKeptDepth and far beyond): the decoder's max-depth 400. */
+const applyTooDeep = S.badRequest("invalid character '{' exceeded max depth");
+
 function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
   const { req } = cur;
   const name = req.body?.metadata?.name;
@@ -737,7 +741,11 @@ function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInf
     cur.error = S.badRequest(`the name of the object (${String(name)}) does not match the name on the URL (${req.name ?? ""})`);
     return;
   }
-  const res = applied(r, undefined, req.body, { manager: req.fieldManager ?? "", subresource: "", now: rfc3339(now), force: req.force === true });
+  const res = orTooDeep(() => applied(r, undefined, req.body, { manager: req.fieldManager ?? "", subresource: "", now: rfc3339(now), force: req.force === true }));
+  if (res === "tooDeep") {
+    cur.error = applyTooDeep;
+    return;
+  }
   if (!res.ok) {
     cur.error = res.status;
     return;
@@ -794,7 +802,11 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   let body: any;
   if (req.verb === "patch" && req.patchType === "apply") {
     const opts = { manager: req.fieldManager ?? "", subresource: req.subresource ?? "", now: rfc3339(now), force: req.force === true };
-    const res = req.subresource === "scale" ? appliedScale(r, old, req.body, opts) : applied(r, old, req.body, opts);
+    const res = orTooDeep(() => (req.subresource === "scale" ? appliedScale(r, old, req.body, opts) : applied(r, old, req.body, opts)));
+    if (res === "tooDeep") {
+      cur.error = applyTooDeep;
+      return;
+    }
     if (!res.ok) {
       cur.error = res.status;
       return;
