@@ -133,6 +133,8 @@ export interface ApiRequest {
   labelSelector?: string;
   fieldSelector?: string;
   resourceVersion?: string;
+  /** a list's resourceVersionMatch: Exact serves the snapshot at resourceVersion */
+  resourceVersionMatch?: "Exact" | "NotOlderThan";
   limit?: number;
   continue?: string;
   watchId?: number;

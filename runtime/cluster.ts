@@ -13,7 +13,7 @@ import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignToken } fr
 import { clusterDNS } from "../machines/cri/messages.js";
 import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
-import { serviceAccountUser, tokenKey } from "../machines/apiserver/auth/tokenrequest.js";
+import { issuedToken, serviceAccountUser } from "../machines/apiserver/auth/tokenrequest.js";
 import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
 import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
 import type { UserInfo } from "../machines/apiserver/auth/index.js";
@@ -259,7 +259,7 @@ export class Cluster {
   /** The account a token issued by TokenRequest names while it is valid (the API server's own judgment, read from its snapshot). */
   private serviceAccountToken(token: string): UserInfo | undefined {
     const ctx = this.runtime.snapshot("apiserver")?.context as ApiServerContext | undefined;
-    const issued = ctx?.issuedTokens.get(tokenKey(token));
+    const issued = ctx ? issuedToken(ctx.issuedTokens, token) : undefined;
     if (!ctx || !issued) return undefined;
     return serviceAccountUser(issued, this.runtime.now, (resource, namespace, name) => lookupStored(ctx, resource, namespace, name));
   }

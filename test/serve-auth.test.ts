@@ -52,6 +52,38 @@ describe("bearer tokens that name members of Object.prototype", () => {
   });
 });
 
+// bearertoken.Authenticator: the Authorization header trimmed, split at single spaces (at most three
+// parts), "bearer" in any case, the second part the token. A header that is no bearer token is not
+// refused: no authenticator claims it, and the anonymous one does (system:anonymous), so a malformed
+// header never authenticates anyone, nor is it a 401.
+describe("Authorization headers that are no bearer token", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+  const anonymousList = 'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope';
+  const asHeader = (value: string) => raw(s, "GET", "/api/v1/namespaces", { headers: { Authorization: value.replace("T", s.cluster.adminToken) } });
+
+  it("an extra space before the admin's token leaves the request anonymous, with bearertoken's warning", async () => {
+    const r = await asHeader("Bearer  T");
+    expect([r.code, JSON.parse(r.body).message, r.headers.warning]).toEqual([403, anonymousList, '299 - "the provided Authorization header contains extra space before the bearer token, and is ignored"']);
+  });
+
+  it.each(["Bearer\tT", "Basic YWRtaW46YWRtaW4=", "Token T", "Bearer", "BearerT"])("%s is anonymous, not the admin and not a 401", async (value) => {
+    const r = await asHeader(value);
+    expect([r.code, JSON.parse(r.body).message, r.headers.warning]).toEqual([403, anonymousList, undefined]);
+  });
+
+  it("the token is the second space-separated part: what follows it is ignored, and the scheme is matched in any case", async () => {
+    expect((await asHeader("Bearer T trailing words")).code).toBe(200);
+    expect((await asHeader("bEaReR T")).code).toBe(200);
+    expect(JSON.parse((await asHeader("Bearer nobody T")).body)).toEqual(unauthorizedStatus);
+  });
+});
+
 /** Runs `podflow serve` (its command, in-process) on a free port until the returned stop is called. */
 async function podflowServe(extra: { token?: string; kubeconfig?: string } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "podflow-auth-"));

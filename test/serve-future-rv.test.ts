@@ -5,7 +5,7 @@
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { serve, raw, type Served } from "./serve-helpers.js";
-import { freshnessTimeoutMs } from "../runtime/server/http.js";
+import { freshnessTimeoutMs, minRequestTimeoutMs, watchTimeoutMs } from "../runtime/server/http.js";
 
 describe("a get or list at a future resourceVersion", () => {
   let s: Served;
@@ -52,10 +52,26 @@ describe("a get or list at a future resourceVersion", () => {
     expect(Date.now() - start).toBeLessThan(freshnessTimeoutMs);
   });
 
-  it("a list with a limit and no resourceVersionMatch is the legacy exact match, delegated to etcd: no wait", async () => {
+  // ListFromCacheSnapshot (beta, on since v1.34): shouldDelegateExactRV leaves an exact list at a
+  // revision the cache has not reached to the cache, which waits for it as for any other read
+  it.each([
+    ["resourceVersionMatch=Exact", "resourceVersionMatch=Exact"],
+    ["the legacy exact match (a limit, no resourceVersionMatch)", "limit=1"],
+  ])("an exact list at a future resourceVersion (%s) waits 3 s, then is 504 Too large resource version", async (_what, query) => {
+    const want = current() + 1_000;
     const start = Date.now();
-    await raw(s, "GET", `/api/v1/namespaces/default/configmaps?limit=1&resourceVersion=${current() + 1_000}`, { token: s.cluster.adminToken });
-    expect(Date.now() - start).toBeLessThan(freshnessTimeoutMs);
+    const r = await raw(s, "GET", `/api/v1/namespaces/default/configmaps?${query}&resourceVersion=${want}`, { token: s.cluster.adminToken });
+    expect(Date.now() - start).toBeGreaterThanOrEqual(freshnessTimeoutMs - 50);
+    expect([r.code, r.headers["retry-after"], JSON.parse(r.body).message]).toEqual([504, "1", expect.stringMatching(new RegExp(`^Timeout: Too large resource version: ${want}, current: \\d+$`))]);
+  });
+
+  it("a continue token forged with a future revision waits for it too", async () => {
+    const want = current() + 1_000;
+    const token = Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv: want, start: "a\u0000" })).toString("base64url");
+    const start = Date.now();
+    const r = await raw(s, "GET", `/api/v1/namespaces/default/configmaps?limit=1&continue=${token}`, { token: s.cluster.adminToken });
+    expect(Date.now() - start).toBeGreaterThanOrEqual(freshnessTimeoutMs - 50);
+    expect([r.code, JSON.parse(r.body).message]).toEqual([504, expect.stringMatching(new RegExp(`^Timeout: Too large resource version: ${want}, current: \\d+$`))]);
   });
 
   it("resourceVersion 0 and a past one are served at once", async () => {
@@ -101,5 +117,36 @@ describe("a watch at a future resourceVersion", () => {
     });
     expect(got.code).toBe(200);
     expect(JSON.parse(got.first.split("\n")[0]!)).toMatchObject({ type: "ADDED", object: { metadata: { name: "seen" } } });
+  });
+});
+
+// GetTimeoutForWatch: timeoutSeconds becomes a time.Duration (an int64 of nanoseconds, which a huge
+// value overflows), a zero or absent one minRequestTimeout (1800 s) times 1 to 2; the watch server's
+// timer fires at once for a timeout that is not positive, and the stream ends.
+describe("how long a watch lasts", () => {
+  it("timeoutSeconds as a Go Duration: negative or wrapping past int64 nanoseconds is at once, zero or absent 30 to 60 minutes", () => {
+    expect(watchTimeoutMs("5")).toBe(5_000);
+    expect(watchTimeoutMs("-1")).toBe(0);
+    expect(watchTimeoutMs("9223372037")).toBe(0);
+    expect(watchTimeoutMs("9223372036")).toBe(9_223_372_036_000);
+    expect(watchTimeoutMs("0", () => 0)).toBe(minRequestTimeoutMs);
+    expect(watchTimeoutMs(null, () => 0.5)).toBe(minRequestTimeoutMs * 1.5);
+  });
+
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+
+  it.each(["-1", "9223372037"])("a watch with timeoutSeconds=%s is served and ends at once", async (t) => {
+    const start = Date.now();
+    const r = await raw(s, "GET", `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${s.cluster.cacheRevision()}&timeoutSeconds=${t}`, { token: s.cluster.adminToken });
+    // the stream ends (the response completes) before any timer of a live watch would: at most the events already due
+    expect(r.code).toBe(200);
+    for (const line of r.body.split("\n").filter(Boolean)) expect(["ADDED", "MODIFIED", "DELETED"]).toContain(JSON.parse(line).type);
+    expect(Date.now() - start).toBeLessThan(2_000);
   });
 });

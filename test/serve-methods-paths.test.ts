@@ -20,6 +20,20 @@ function rawBytes(s: Served, text: string): Promise<string> {
   });
 }
 
+/** Writes bytes on a fresh TLS connection, in pieces `pauseMs` apart, and returns all the server sends back before it closes. */
+function rawPieces(s: Served, pieces: string[], pauseMs = 0): Promise<string> {
+  const url = new URL(s.server.url);
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost", rejectUnauthorized: false }, () => {
+      pieces.forEach((p, i) => setTimeout(() => sock.write(p), i * pauseMs));
+    });
+    let got = "";
+    sock.on("data", (d) => (got += d));
+    sock.on("close", () => resolve(got));
+    sock.on("error", reject);
+  });
+}
+
 /** A request whose path is sent as written (a URL object would resolve its "." and ".." segments). */
 function asWritten(s: Served, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ code: number; body: string }> {
   const url = new URL(s.server.url);
@@ -71,6 +85,53 @@ describe("methods and path segments with no route or no storage key", () => {
   it("a patch of a name that is no path segment changes nothing and is the same 400", async () => {
     const r = await asWritten(s, "PATCH", "/api/v1/namespaces/default/configmaps/..", { "Content-Type": "application/merge-patch+json" }, "{}");
     expect([r.code, JSON.parse(r.body).message]).toEqual([400, "Name parameter invalid: \"..\": may not be '..'"]);
+  });
+
+  // Go's net/http takes any token as a method (validMethod), where Node's parser knows a fixed list:
+  // kube-apiserver's filters then answer it as any other method it registers no route for
+  it.each([
+    ["FOO", "/api/v1/namespaces/default/configmaps"],
+    ["get", "/api/v1/namespaces/default/configmaps"],
+    ["X-CUSTOM", "/version"],
+  ])("%s %s, a method Node's parser does not know, is go-restful's generic 405 too", async (method, path) => {
+    const got = await rawPieces(s, [`${method} ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.cluster.adminToken}\r\n\r\n`]);
+    expect(got).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(JSON.parse(got.slice(got.indexOf("\r\n\r\n") + 4))).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", code: 405, details: {} });
+  });
+
+  it("such a method is authenticated and authorized first (401 for an unknown token, 403 with the empty verb), and its head may come in pieces", async () => {
+    const unknown = await rawPieces(s, ["FOO /api/v1/namespaces/default/pods HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nobody\r\n\r\n"]);
+    expect(unknown).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
+    const anonymous = await rawPieces(s, ["FOO /api/v1/namespaces/default/pods HTTP/1.1\r\nHost: x\r\n\r\n"]);
+    expect(JSON.parse(anonymous.slice(anonymous.indexOf("\r\n\r\n") + 4)).message).toBe('pods is forbidden: User "system:anonymous" cannot  resource "pods" in API group "" in the namespace "default"');
+    const pieces = await rawPieces(s, ["FOO /api/v1/namespaces/default/pods HTTP/1.1\r\nHo", `st: x\r\nAuthorization: Bearer ${s.cluster.adminToken}\r\n\r\n`], 100);
+    expect(pieces).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+  });
+
+  it("a request with 2,500 headers (well under MaxHeaderBytes) is read whole: its last header, Authorization, authenticates", async () => {
+    const many = Array.from({ length: 2_500 }, (_, i) => `X-H${i}: v\r\n`).join("");
+    const got = await rawPieces(s, [`GET /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${many}Authorization: Bearer ${s.cluster.adminToken}\r\n\r\n`]);
+    expect(got).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  });
+
+  // WithAuthorization runs before the handler: its options, media type and body are never judged
+  // for a user who may not write there
+  it.each([
+    ["POST", "/api/v1/namespaces/default/configmaps", "{bad", {}, "create"],
+    ["POST", "/api/v1/namespaces/default/configmaps?dryRun=x&fieldManager=" + "a".repeat(200), "{}", {}, "create"],
+    ["POST", "/api/v1/namespaces/default/configmaps", "{}", { "Content-Type": "text/plain" }, "create"],
+    ["PUT", "/api/v1/namespaces/default/configmaps/x", "{bad", {}, "update"],
+    ["PATCH", "/api/v1/namespaces/default/configmaps/x", "{}", { "Content-Type": "text/plain" }, "patch"],
+    ["DELETE", "/api/v1/namespaces/default/configmaps/x?propagationPolicy=x", "", {}, "delete"],
+  ])("an anonymous %s %s with a bad option, media type or body is 403 first", async (method, path, body, headers, verb) => {
+    const r = await raw(s, method, path, { body, headers: { "Content-Type": "application/json", ...headers } });
+    const name = path.includes("/configmaps/") ? ' "x"' : "";
+    expect([r.code, JSON.parse(r.body).message]).toEqual([403, `configmaps${name} is forbidden: User "system:anonymous" cannot ${verb} resource "configmaps" in API group "" in the namespace "default"`]);
+  });
+
+  it("a method that is no token, or such a method without Host, is net/http's plain 400", async () => {
+    expect(await rawBytes(s, "F(O /version HTTP/1.1\r\nHost: x\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request");
+    expect(await rawBytes(s, "FOO /version HTTP/1.1\r\n\r\n")).toBe("HTTP/1.1 400 Bad Request: missing required Host header\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: missing required Host header");
   });
 
   it("a list in namespace '..' is a list of nothing, as the key prefix /registry/pods/../ holds nothing", async () => {

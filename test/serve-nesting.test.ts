@@ -40,6 +40,31 @@ describe("nesting limits of the decoders", () => {
     expect(duplicateKeyErrors(text)).toEqual(['line 2: key "kind" already set in map']);
   });
 
+  // go-yaml reads block and flow collections up to 10,000 levels (max_indents, max_flow_level); the
+  // yaml library's composer recurses and would overflow the call stack long before
+  it.each([
+    ["nested flow sequences", (n: number) => `x: ${"[".repeat(n)}${"]".repeat(n)}`],
+    ["nested block mappings", (n: number) => `x:\n${Array.from({ length: n }, (_, i) => `${" ".repeat(i + 1)}a:`).join("\n")} 1`],
+    ["compact block sequences", (n: number) => `x:\n${"- ".repeat(n)}1`],
+  ])("a YAML body of %s 2,000 deep (not JSON) decodes as go-yaml decodes it", (_what, make) => {
+    const got = decodeBody(Buffer.from(`apiVersion: v1\nkind: ConfigMap\n${make(2_000)}\n`), "application/yaml", "ConfigMap");
+    let depth = 0;
+    let v = "body" in got ? got.body.x : undefined;
+    for (; v !== null && typeof v === "object"; v = Array.isArray(v) ? v[0] : v.a) depth++;
+    expect(depth).toBe(2_000);
+  });
+
+  it("the repeated keys of a deep YAML body are found, and flow collections 9,000 deep decode", () => {
+    const text = `kind: ConfigMap\nkind: ConfigMap\nx:\n${"- ".repeat(3_000)}1\ny: ${"[".repeat(9_000)}${"]".repeat(9_000)}\n`;
+    expect(duplicateKeyErrors(text)).toEqual(['line 2: key "kind" already set in map']);
+    expect("body" in decodeBody(Buffer.from(text), "application/yaml", "ConfigMap")).toBe(true);
+  });
+
+  it("collections past 10,000 levels in block and flow style together are refused as the JSON they convert to is", () => {
+    const got = decodeBody(Buffer.from(`kind: ConfigMap\nx:\n${"- ".repeat(6_000)}${"[".repeat(5_000)}${"]".repeat(5_000)}\n`), "application/yaml", "ConfigMap");
+    expect("status" in got && got.status.message).toMatch(/^the object provided is unrecognized \(must be of type ConfigMap\): couldn't get version\/kind; json parse error: invalid character '\[' exceeded max depth \(6b696e64/);
+  });
+
   it("a merge patch and a deep copy of a value 10,000 deep keep no call stack", () => {
     const deep = JSON.parse(nested(10_000));
     expect(deepEqual(deepCopy(deep), deep)).toBe(true);
@@ -74,6 +99,42 @@ describe("deeply nested bodies through podflow serve", () => {
       const r = await patch(type, body);
       expect([type, r.code, r.headers.warning]).toEqual([type, 200, '299 - "unknown field \\"x\\""']);
     }
+  });
+
+  it("a YAML body 2,000 levels deep in block style is created with its unknown field dropped, as by kube-apiserver", async () => {
+    const body = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep-yaml\nx:\n${"- ".repeat(2_000)}1\n`;
+    const created = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body, headers: { "Content-Type": "application/yaml" } });
+    expect([created.code, created.headers.warning]).toEqual([201, '299 - "unknown field \\"x\\""']);
+  });
+
+  // A RawExtension (ControllerRevision.data) and a FieldsV1 keep what they are given: kube-apiserver
+  // stores and serves them up to encoding/json's 10,000 levels. podflow keeps up to maxKeptDepth
+  // (its walkers recurse on the call stack) and refuses deeper ones before storing anything.
+  it("a ControllerRevision's data 1,990 levels deep is stored and read back whole", async () => {
+    const cr = `{"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"deep-data"},"revision":1,"data":${nested(1_990)}}`;
+    const created = await raw(s, "POST", "/apis/apps/v1/namespaces/default/controllerrevisions", { token: s.cluster.adminToken, body: cr });
+    expect(created.code).toBe(201);
+    const got = await raw(s, "GET", "/apis/apps/v1/namespaces/default/controllerrevisions/deep-data", { token: s.cluster.adminToken });
+    expect(got.body).toContain(`"data":${nested(1_990)}`);
+    expect((await raw(s, "GET", "/apis/apps/v1/namespaces/default/controllerrevisions", { token: s.cluster.adminToken })).code).toBe(200);
+  });
+
+  it.each([2_001, 5_000, 9_000])("a RawExtension or FieldsV1 %i levels deep is never a 500, never stored, and lists still answer", async (n) => {
+    const bodies: Array<[string, string, string]> = [
+      ["/apis/apps/v1/namespaces/default/controllerrevisions", `cr-${n}`, `{"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"cr-${n}"},"revision":1,"data":${nested(n)}}`],
+      ["/api/v1/namespaces/default/configmaps", `mf-${n}`, `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"mf-${n}","managedFields":[{"manager":"m","operation":"Update","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":${nested(n)}}]}}`],
+    ];
+    for (const [path, name, body] of bodies) {
+      const r = await raw(s, "POST", path, { token: s.cluster.adminToken, body });
+      expect(r.code).toBeLessThan(500);
+      if (r.code !== 201) expect((await raw(s, "GET", `${path}/${name}`, { token: s.cluster.adminToken })).code).toBe(404);
+      expect((await raw(s, "GET", path, { token: s.cluster.adminToken })).code).toBe(200);
+    }
+    const patched = await raw(s, "PATCH", "/apis/apps/v1/namespaces/default/controllerrevisions/deep-data", { token: s.cluster.adminToken, body: `{"data":${nested(n)}}`, headers: { "Content-Type": "application/merge-patch+json" } });
+    expect(patched.code).toBeLessThan(500);
+    const applied = await raw(s, "PATCH", `/apis/apps/v1/namespaces/default/controllerrevisions/apply-${n}?fieldManager=m`, { token: s.cluster.adminToken, body: `{"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"apply-${n}"},"revision":1,"data":${nested(n)}}`, headers: { "Content-Type": "application/apply-patch+yaml" } });
+    expect(applied.code).toBeLessThan(500);
+    if (applied.code !== 201) expect((await raw(s, "GET", `/apis/apps/v1/namespaces/default/controllerrevisions/apply-${n}`, { token: s.cluster.adminToken })).code).toBe(404);
   });
 
   it("past 10,000 levels each is the decoder's 400 and nothing changes", async () => {

@@ -27,3 +27,43 @@ describe("TokenRequest on a seeded simulation", () => {
     expect(a.whoami).toMatchObject({ username: "system:serviceaccount:default:robot", groups: ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"] });
   });
 });
+
+// The JWT authenticator verifies the signature over the header and the claims: a token that keeps an
+// issued signature but carries other claims (another account, another audience) or another header
+// does not verify, and no authenticator accepts it (401).
+describe("a token whose signed part was changed", () => {
+  it.each([
+    ["claims naming another account", (p: any) => ({ ...p, sub: "system:serviceaccount:kube-system:admin", "kubernetes.io": { ...p["kubernetes.io"], namespace: "kube-system" } })],
+    ["a later expiry", (p: any) => ({ ...p, exp: p.exp + 86_400 })],
+  ])("%s is Unauthorized, while the issued token still authenticates", async (_what, change) => {
+    const cluster = createCluster({ nodes: 1, seed: 3 });
+    await cluster.settle();
+    await cluster.apply({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot", namespace: "default" } });
+    const r = await cluster.request({ verb: "create", group: "", resource: "serviceaccounts", subresource: "token", namespace: "default", name: "robot", body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} } });
+    const token = (r as any).object.status.token as string;
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const forged = [header, Buffer.from(JSON.stringify(change(JSON.parse(Buffer.from(payload, "base64url").toString())))).toString("base64url"), signature].join(".");
+    const review = { verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews", body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } } as const;
+    expect(await cluster.request({ token: forged, ...review })).toMatchObject({ ok: false, status: { code: 401, reason: "Unauthorized", message: "Unauthorized" } });
+    expect(cluster.authenticate(forged)).toBeUndefined();
+    expect(await cluster.request({ token, ...review })).toMatchObject({ ok: true, object: { status: { userInfo: { username: "system:serviceaccount:default:robot" } } } });
+    await cluster.stop();
+  });
+});
+
+// token.go: a TokenRequest may name its account in its metadata, and then only the one in the URL:
+// checked first, before the account is looked up.
+describe("a TokenRequest whose metadata names another account", () => {
+  it.each([
+    [{ name: "other" }, "robot", 'TokenRequest.authentication.k8s.io "robot" is invalid: metadata.name: Invalid value: "other": must match the service account name if specified'],
+    [{ name: "robot", namespace: "kube-system" }, "robot", 'TokenRequest.authentication.k8s.io "robot" is invalid: metadata.namespace: Invalid value: "kube-system": must match the service account namespace if specified'],
+    [{ name: "other" }, "ghost", 'TokenRequest.authentication.k8s.io "ghost" is invalid: metadata.name: Invalid value: "other": must match the service account name if specified'],
+  ])("metadata %j asked at serviceaccounts/%s/token is 422", async (metadata, account, message) => {
+    const cluster = createCluster({ nodes: 1, seed: 4 });
+    await cluster.settle();
+    await cluster.apply({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot", namespace: "default" } });
+    const r = await cluster.request({ verb: "create", group: "", resource: "serviceaccounts", subresource: "token", namespace: "default", name: account, body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", metadata, spec: {} } });
+    expect(r).toMatchObject({ ok: false, status: { code: 422, reason: "Invalid", message } });
+    await cluster.stop();
+  });
+});

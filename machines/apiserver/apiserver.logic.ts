@@ -10,13 +10,14 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
-import { forgetExpired, prepareTokenRequest, serviceAccountUser, tokenKey, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
+import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
+import { roleReferenceRules } from "./auth/rbac.js";
 import {
-  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, oldestResumable, removeWatch, slideHistory, supportsField,
+  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
@@ -34,6 +35,7 @@ import { shareUnchanged } from "../common/share.js";
 import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
+import { orTooDeep } from "./schema/depth.js";
 import { versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { alternateVersion } from "./conversion.js";
@@ -228,7 +230,7 @@ function authenticateRequest(ctx: ApiServerContext, cur: InFlight): void {
   if (token !== undefined && token !== "") {
     // the token file's users first: an issued token is looked up only for a token not in it
     const known = ctx.users.get(token);
-    const issued = known === undefined ? ctx.issuedTokens.get(tokenKey(token)) : undefined;
+    const issued = known === undefined ? issuedToken(ctx.issuedTokens, token) : undefined;
     const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, (res, ns, name) => lookupStored(ctx, res, ns, name)) : undefined);
     if (!user) {
       cur.error = S.unauthorized();
@@ -467,26 +469,46 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   if ("error" in sel) return fail(ctx, sel.error, fx);
   const scope = { namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   if (req.verb === "list") {
-    const items: any[] = [];
-    for (const obj of candidates(c, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
-    items.sort((a, b) => keyOrder(r, a, b));
-    let start = 0;
     // the list's key prefix: a continue token names a key under it, and never one outside
     const keyPrefix = storagePrefix(r, r.namespaced ? req.namespace : undefined);
+    let fromKey: string | undefined;
+    // ValidateListOptions: the revision of an exact list (resourceVersionMatch=Exact, or the legacy
+    // limit with a resourceVersion) or of a continued one (its token's, when positive); else the latest
+    let at: number | undefined;
     if (req.continue) {
       const from = decodeContinue(req.continue, keyPrefix);
       if ("error" in from) return fail(ctx, S.badRequest(`invalid continue token: ${from.error}`), fx);
       // the token's revision is the list's: another one cannot be asked for beside it
       if (req.resourceVersion !== undefined && req.resourceVersion !== "" && req.resourceVersion !== "0") return fail(ctx, S.badRequest("specifying resource version is not allowed when using continue"), fx);
-      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= from.fromKey);
+      fromKey = from.fromKey;
+      if (from.rv > 0) at = from.rv;
+    } else if (req.resourceVersion !== undefined && /^[0-9]+$/.test(req.resourceVersion) && Number(req.resourceVersion) > 0) {
+      if (req.resourceVersionMatch === "Exact" || (req.resourceVersionMatch === undefined && (req.limit ?? 0) > 0)) at = Number(req.resourceVersion);
+    }
+    let pool: Iterable<any> = candidates(c, r, sel.nodeName);
+    if (at !== undefined && at !== c.revision) {
+      // the HTTP front end waited for a future revision; a caller that cannot wait is answered as the wait ends
+      if (at > c.revision) return fail(ctx, S.tooLargeResourceVersion(at, c.revision), fx);
+      const then = objectsAt(c, r.kind, at, (o) => storageKey(r, o.metadata.namespace, o.metadata.name));
+      if (!then) return fail(ctx, fromKey !== undefined ? S.continueExpired(encodeContinue(fromKey, keyPrefix, -1)) : S.gone(S.listExpiredMessage), fx);
+      pool = then.values();
+    }
+    const items: any[] = [];
+    for (const obj of pool) if (matches(scope, obj)) items.push(obj);
+    items.sort((a, b) => keyOrder(r, a, b));
+    let start = 0;
+    if (fromKey !== undefined) {
+      const key = fromKey;
+      start = items.findIndex((o) => storageKey(r, o.metadata.namespace, o.metadata.name) >= key);
       if (start < 0) start = items.length;
     }
     const limit = req.limit && req.limit > 0 ? req.limit : Infinity;
     const page = items.slice(start, start + limit);
-    const metadata: any = { resourceVersion: String(c.revision) };
+    const listRevision = at ?? c.revision;
+    const metadata: any = { resourceVersion: String(listRevision) };
     if (start + limit < items.length) {
       const last = page[page.length - 1];
-      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, c.revision);
+      metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, listRevision);
       metadata.remainingItemCount = items.length - start - page.length;
     }
     ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata, items: page });
@@ -587,6 +609,13 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   cur.key = key;
   const old = ctx.cache.objects.get(key);
   cur.old = old;
+  if (req.verb === "create" && r.kind === "ServiceAccount" && req.subresource === "token") {
+    const target = tokenRequestTargetError(req.body, req.name ?? "", req.namespace ?? "");
+    if (target) {
+      cur.error = target;
+      return;
+    }
+  }
   if (!old) {
     // an apply to nothing creates the object it describes
     if (req.verb === "patch" && req.patchType === "apply" && !req.subresource) return prepareApplyCreate(ctx, cur, r, now);
@@ -703,6 +732,9 @@ function hasGeneration(r: ResourceInfo): boolean {
 const generationKinds: ReadonlySet<string> = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"]);
 
 /** The applied configuration of an object that does not exist, created as a POST of it would be. */
+/** An apply configuration nested past what podflow's field manager walks (maxKeptDepth and far beyond): the decoder's max-depth 400. */
+const applyTooDeep = S.badRequest("invalid character '{' exceeded max depth");
+
 function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
   const { req } = cur;
   const name = req.body?.metadata?.name;
@@ -710,7 +742,11 @@ function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInf
     cur.error = S.badRequest(`the name of the object (${String(name)}) does not match the name on the URL (${req.name ?? ""})`);
     return;
   }
-  const res = applied(r, undefined, req.body, { manager: req.fieldManager ?? "", subresource: "", now: rfc3339(now), force: req.force === true });
+  const res = orTooDeep(() => applied(r, undefined, req.body, { manager: req.fieldManager ?? "", subresource: "", now: rfc3339(now), force: req.force === true }));
+  if (res === "tooDeep") {
+    cur.error = applyTooDeep;
+    return;
+  }
   if (!res.ok) {
     cur.error = res.status;
     return;
@@ -767,7 +803,11 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   let body: any;
   if (req.verb === "patch" && req.patchType === "apply") {
     const opts = { manager: req.fieldManager ?? "", subresource: req.subresource ?? "", now: rfc3339(now), force: req.force === true };
-    const res = req.subresource === "scale" ? appliedScale(r, old, req.body, opts) : applied(r, old, req.body, opts);
+    const res = orTooDeep(() => (req.subresource === "scale" ? appliedScale(r, old, req.body, opts) : applied(r, old, req.body, opts)));
+    if (res === "tooDeep") {
+      cur.error = applyTooDeep;
+      return;
+    }
     if (!res.ok) {
       cur.error = res.status;
       return;
@@ -1078,7 +1118,7 @@ export function requestSignature(ctx: ApiServerContext, fx: Fx): ApiServerContex
 export function replyWithToken(ctx: ApiServerContext, ev: { token: string; now: number }, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const t = cur.token!;
-  const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(tokenKey(ev.token), t.issued);
+  const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(tokenKey(ev.token), signedIssue(t.issued, ev.token));
   ok(fx, cur, 201, { ...t.reply, status: { ...t.reply.status, token: ev.token } });
   return done({ ...ctx, issuedTokens });
 }
@@ -1356,7 +1396,19 @@ function rbacEscalation(ctx: ApiServerContext, cur: InFlight): Status | undefine
     { user: cur.user, resource: r.resource, namespace: cur.req.namespace ?? "", name: cur.req.name ?? "", obj: cur.obj, old: cur.old },
     graph.rbac, (a) => authorizeAttributes(a, graph),
   );
-  return err === undefined ? undefined : S.forbiddenStatus(r, cur.obj.metadata?.name ?? "", err);
+  if (err === undefined) return undefined;
+  // GetRoleReferenceRules' own error reaches the client as it is: the registry's 404 for a role that
+  // does not exist, a plain error (500, no reason) for a roleRef kind it does not know
+  if (r.resource === "rolebindings" || r.resource === "clusterrolebindings") {
+    const ref = cur.obj?.roleRef;
+    const lookup = roleReferenceRules(ref, cur.req.namespace ?? "", graph.rbac);
+    if ("error" in lookup && lookup.error === err) {
+      const roles = ref?.kind === "Role" || ref?.kind === "ClusterRole" ? resourceFor("rbac.authorization.k8s.io", ref.kind === "Role" ? "roles" : "clusterroles") : undefined;
+      if (roles) return S.notFound(roles, String(ref.name ?? ""));
+      return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: err, code: 500 };
+    }
+  }
+  return S.forbiddenStatus(r, cur.obj.metadata?.name ?? "", err);
 }
 
 /** Validation, then the allocations that come with a valid Service. */

@@ -194,6 +194,25 @@ export function historySince(c: WatchCache, from: number): HistoryEntry[] {
   return c.history.slice(lo).toArray();
 }
 
+/**
+ * The objects of one kind as they were at `revision` (by storage key), rebuilt from the current ones
+ * by undoing the history after it, newest first: the snapshot an exact list or a continued one is
+ * served from. Undefined when the history no longer reaches back to it (compacted away).
+ */
+export function objectsAt(c: WatchCache, kind: string, revision: number, keyOf: (obj: any) => string): Map<string, any> | undefined {
+  if (revision < oldestResumable(c) || revision > c.revision) return undefined;
+  const out = new Map<string, any>(c.byKind.get(kind)?.entries() ?? []);
+  const later = historySince(c, revision);
+  for (let i = later.length - 1; i >= 0; i--) {
+    const h = later[i]!;
+    if (h.kind !== kind) continue;
+    const key = keyOf(h.obj ?? h.prev);
+    if (h.prev !== undefined) out.set(key, h.prev);
+    else out.delete(key);
+  }
+  return out;
+}
+
 function fanOut(c: WatchCache, h: HistoryEntry, fx: Fx): void {
   const ws = c.watchesByKind.get(h.kind);
   if (ws) for (const w of ws) sendIfMatching(w, h, fx);

@@ -239,6 +239,21 @@ export function gone(msg: string): Status {
   return failure(410, "Expired", msg);
 }
 
+/** storage.NewTooLargeResourceVersionError, as the watch cache answers a read it waited for in vain. */
+export function tooLargeResourceVersion(wanted: bigint | number, current: number): Status {
+  return failure(504, "Timeout", `Timeout: Too large resource version: ${wanted}, current: ${current}`, { causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }], retryAfterSeconds: 1 });
+}
+
+/** etcd3's interpretListError of a compacted revision: an exact list's, and a continued one's with a token that goes on at the latest revision. */
+export const listExpiredMessage = "The resourceVersion for the provided list is too old.";
+export const inconsistentContinueMessage =
+  "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+/** handleCompactedErrorForPaging: 410 Expired whose ListMeta carries a token for the rest at the latest revision (rv -1). */
+export function continueExpired(newToken: string): Status {
+  return { ...gone(inconsistentContinueMessage), metadata: { continue: newToken } };
+}
+
 /** The watch cache's message for a resourceVersion older than the oldest it keeps. */
 export function tooOldResourceVersionMessage(requested: number, oldest: number): string {
   return `too old resource version: ${requested} (${oldest})`;

@@ -3,12 +3,14 @@
 // the way the REST handlers' transformDecodeError wraps them.
 
 import type { Status } from "kubernetes-types/meta/v1";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, type YAMLError } from "yaml";
 import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from "../../machines/apiserver/status.js";
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
+import { orTooDeep, tooDeep } from "../../machines/apiserver/schema/depth.js";
 import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js";
 import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
+import { composeDeepYaml, isStackOverflow, type DeepYamlError, type DeepYamlResult } from "./yamldeep.js";
 
 /** Quotes a character as Go's json scanner does in its messages ('x', '"', '\n'). */
 export function goQuoteChar(c: string): string {
@@ -309,10 +311,12 @@ function deepJson(text: string): boolean {
  */
 export function duplicateKeyErrors(text: string): string[] {
   if (deepJson(text)) return jsonDuplicateKeys(text);
-  const doc = parseAllDocuments(text)[0];
-  if (!doc || Array.isArray(doc)) return [];
+  const docs = composedHere(text, true);
+  const doc = docs === "overflow" ? undefined : docs[0];
+  if (docs !== "overflow" && (!doc || Array.isArray(doc))) return [];
+  const errors: Array<Pick<DeepYamlError, "code" | "pos" | "linePos">> = !doc || doc.errors.some((e) => isStackOverflow(e.message)) ? (deepCompose(text)?.duplicates ?? []) : doc.errors;
   const out: string[] = [];
-  for (const e of doc.errors) {
+  for (const e of errors) {
     if (e.code !== "DUPLICATE_KEY") continue;
     const rest = text.slice(e.pos[0]);
     let key = /^([^:\n]*?)\s*:/.exec(rest)?.[1] ?? "";
@@ -348,20 +352,62 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   if (flow.depth > yamlLibraryDepth && goJsonSyntaxError(text) === undefined) return { value: JSON.parse(text) };
   const go = asGoYamlEscapes(text);
   if ("problem" in go) return { error: `yaml: line ${go.line}: ${go.problem}` };
-  const docs = parseAllDocuments(go.text, { uniqueKeys: false });
+  const docs = composedHere(go.text, false);
+  if (docs === "overflow") return deepYamlToJson(go.text);
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return { value: null };
   const err = doc.errors[0];
   if (err) {
+    if (isStackOverflow(err.message)) return deepYamlToJson(go.text);
     return { error: `yaml: ${goYamlProblem(err, go.text)}` };
   }
   try {
     return { value: doc.toJS() };
-  } catch {
+  } catch (e) {
+    if (e instanceof RangeError && isStackOverflow(e.message)) return deepYamlToJson(go.text);
     // toJS refuses an alias bomb (billion laughs) as the yaml library's resource exhaustion guard;
     // go-yaml's decoder refuses it too, with this message
-    return { error: "yaml: document contains excessive aliasing" };
+    return { error: excessiveAliasing };
   }
+}
+
+const excessiveAliasing = "yaml: document contains excessive aliasing";
+
+/**
+ * The yaml library's documents of a text, or "overflow" when its parser ran out of call stack (it
+ * recurses when it closes many nested block collections at once): the text then goes to the worker.
+ */
+function composedHere(text: string, uniqueKeys: boolean): ReturnType<typeof parseAllDocuments> | "overflow" {
+  try {
+    return parseAllDocuments(text, { uniqueKeys });
+  } catch (e) {
+    if (e instanceof RangeError && isStackOverflow(e.message)) return "overflow";
+    throw e;
+  }
+}
+
+/** The last text composed in the worker and its result: a body's value and its repeated keys are asked for apart. */
+let lastDeep: { text: string; result: DeepYamlResult | undefined } | undefined;
+
+function deepCompose(text: string): DeepYamlResult | undefined {
+  if (lastDeep?.text !== text) lastDeep = { text, result: composeDeepYaml(text) };
+  return lastDeep.result;
+}
+
+/**
+ * YAMLToJSON of a text nested deeper than the yaml library goes on this stack, composed in the
+ * worker. Its JSON is then held to encoding/json's 10,000 levels, as kube-apiserver decodes what
+ * YAMLToJSON made (a text deep in flow and block collections together passes go-yaml's two bounds).
+ */
+function deepYamlToJson(text: string): { value: any } | { error: string } {
+  const r = deepCompose(text);
+  if (!r) throw new Error("the YAML body could not be composed in time");
+  if (r.error) return { error: `yaml: ${goYamlProblem(r.error as unknown as YAMLError)}` };
+  if (r.aliasing) return { error: excessiveAliasing };
+  if (r.json === undefined) return { value: null };
+  const tooDeep = goJsonSyntaxError(r.json);
+  if (tooDeep !== undefined) return { error: `couldn't get version/kind; json parse error: ${tooDeep}` };
+  return { value: JSON.parse(r.json) };
 }
 
 /**
@@ -474,12 +520,17 @@ export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, versi
   const bodyKind = gvk.kind !== "" ? gvk.kind : kind;
   const bodyVersion = gvk.apiVersion !== "" ? gvk.apiVersion.slice(gvk.apiVersion.lastIndexOf("/") + 1) : version;
   const head = `${bodyKind} in version ${goQuote(bodyVersion)} cannot be handled as a ${kind}`;
-  const res = typeKey !== undefined ? decodeTyped(kind, body, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body);
+  const tooDeepError = (c: "{" | "[") => ({ status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: invalid character '${c}' exceeded max depth (${summarizeData(raw)})`) });
+  const res = orTooDeep(() => (typeKey !== undefined ? decodeTyped(kind, body, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body)));
+  if (res === "tooDeep") return tooDeepError("{");
   if (!res.ok) return { status: badRequest(`${head}: ${res.error}`) };
   // the serializer's unmarshal: YAMLToJSONStrict's error first (one yaml.TypeError listing every
   // repeated key), then the JSON decoder's strict errors; as warnings, one per line of the TypeError
   const strictErrors = [...(yamlDuplicates.length > 0 ? [`yaml: unmarshal errors:\n  ${yamlDuplicates.join("\n  ")}`] : []), ...res.strictErrors];
   if (fv === "Strict" && strictErrors.length > 0) return { status: badRequest(`${head}: strict decoding error: ${strictErrors.join(", ")}`) };
+  // a kept value (a RawExtension's, a FieldsV1's) nested past what podflow keeps: the decoder's max-depth error
+  const deep = tooDeep(res.value);
+  if (deep !== undefined) return tooDeepError(deep);
   return { body: res.value, warnings: fv === "Warn" ? [...yamlDuplicates, ...res.strictErrors] : [] };
 }
 

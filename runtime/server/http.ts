@@ -2,7 +2,7 @@
 // kube-apiserver's RequestInfoFactory does, turns each into an ApiRequest for the API server
 // machine (bearer token included), and writes the answer back as JSON, a Table or a watch stream.
 
-import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from "node:http";
+import { createServer as createHttpServer, IncomingMessage, ServerResponse, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -21,6 +21,7 @@ import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./
 import { serveLogs } from "./logs.js";
 import { connectOptions, isLocation, locate, serveConnect } from "./stream.js";
 import { connectSubresources } from "../../machines/apiserver/connect.js";
+import { decodeContinue } from "../../machines/apiserver/continue.js";
 import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
 import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
@@ -134,12 +135,36 @@ export function pathNotFound(): Status {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server could not find the requested resource", reason: "NotFound", details: {}, code: 404 };
 }
 
-function bearer(req: IncomingMessage): string | undefined {
+/** bearertoken's warning for "Bearer  <token>": the header is ignored, and the request is anonymous. */
+export const extraSpaceBeforeTokenWarning = "the provided Authorization header contains extra space before the bearer token, and is ignored";
+
+/** Go's strings.TrimSpace: leading and trailing Unicode white space. */
+function goTrimSpace(s: string): string {
+  return s.replace(/^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g, "");
+}
+
+/**
+ * The bearer token of a request as kube-apiserver's bearertoken authenticator reads it: the
+ * Authorization header trimmed and split at single spaces into at most three parts, "bearer" in any
+ * case, then the second part. A header that is no such thing (another scheme, no token, a tab, or
+ * an extra space before the token: ignored with a warning) authenticates no one and leaves the
+ * request to the anonymous authenticator; only a token that is not known is 401.
+ */
+export function bearerOf(req: IncomingMessage): { token?: string; warning?: string } {
   const h = req.headers.authorization;
-  if (!h) return undefined;
-  const m = /^Bearer\s+(.+)$/i.exec(h.trim());
-  // A malformed or non-bearer Authorization header authenticates no one: the request is rejected as 401.
-  return m ? m[1]!.trim() : "\u0000invalid";
+  if (h === undefined) return {};
+  const auth = goTrimSpace(h);
+  if (auth === "") return {};
+  const first = auth.indexOf(" ");
+  if (first < 0 || auth.slice(0, first).toLowerCase() !== "bearer") return {};
+  const second = auth.indexOf(" ", first + 1);
+  const token = second < 0 ? auth.slice(first + 1) : auth.slice(first + 1, second);
+  if (token === "") return second < 0 ? {} : { warning: extraSpaceBeforeTokenWarning };
+  return { token };
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  return bearerOf(req).token;
 }
 
 /** The RequestInfo verb of a resource request: get/list/watch, create, update, patch, delete/deletecollection, or the method. */
@@ -447,21 +472,24 @@ export const freshnessTimeoutMs = 3_000;
 
 /**
  * The resourceVersion a get or list must wait for the watch cache to reach (waitUntilFreshAndBlock),
- * or undefined: a get at any resourceVersion but "" and "0" (NotOlderThan is a get's only meaning),
- * a list at one with resourceVersionMatch NotOlderThan, or none and no limit. A watch waits only to
- * send initial events (serveWatch); an exact list (resourceVersionMatch=Exact, or a limit without a
- * match) is delegated to etcd, not the watch cache's to wait for.
+ * or undefined: a get or list at any resourceVersion but "" and "0" (exact lists included: the
+ * watch cache serves their snapshot, shouldDelegateExactRV), a continued list at its token's. A
+ * watch waits only to send initial events (serveWatch).
  */
 function freshnessWanted(q: URLSearchParams, named: boolean): bigint | undefined {
   const rv = q.get("resourceVersion") ?? "";
+  const cont = q.get("continue") ?? "";
+  if (!named && !boolParam(q, "watch") && cont !== "") {
+    // waitUntilFreshAndList: a continued list waits for its token's revision (a valid token's, asked
+    // without a resourceVersion beside it: ValidateListOptions refuses the others before any wait)
+    if (rv !== "" && rv !== "0") return undefined;
+    const token = decodeContinue(cont, "/");
+    return "rv" in token && token.rv > 0 ? BigInt(token.rv) : undefined;
+  }
   if (rv === "" || rv === "0" || !/^[0-9]+$/.test(rv)) return undefined;
-  // a list that continues is refused for its resourceVersion before any wait (ListReadConsistency)
-  if (!named && (boolParam(q, "watch") || (q.get("continue") ?? "") !== "")) return undefined;
-  const match = q.get("resourceVersionMatch") ?? "";
-  if (!named && match !== "" && match !== "NotOlderThan") return undefined;
-  // shouldDelegateList: a limit with a resourceVersion and no match is the legacy exact match, read from etcd
-  const limit = q.get("limit");
-  if (!named && match === "" && limit !== null && /^[+]?[0-9]+$/.test(limit) && BigInt(limit) > 0n) return undefined;
+  if (!named && boolParam(q, "watch")) return undefined;
+  // an exact list (resourceVersionMatch=Exact, or the legacy limit with a resourceVersion) waits too:
+  // the watch cache serves it from its snapshot at that revision once it has reached it
   return BigInt(rv);
 }
 
@@ -482,9 +510,7 @@ async function untilFresh(cluster: Cluster, wanted: bigint, res: ServerResponse,
 }
 
 /** storage.NewTooLargeResourceVersionError, as the watch cache answers a read it waited for in vain. */
-export function tooLargeResourceVersion(wanted: bigint, current: number): Status {
-  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Timeout: Too large resource version: ${wanted}, current: ${current}`, reason: "Timeout", details: { causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }], retryAfterSeconds: 1 }, code: 504 };
-}
+export const tooLargeResourceVersion = S.tooLargeResourceVersion;
 
 /** ListOptions' integer fields, in their struct order. */
 const listIntParams = ["timeoutSeconds", "limit"] as const;
@@ -498,6 +524,8 @@ function listOptions(q: URLSearchParams): Partial<ApiRequest> {
   if (fs) out.fieldSelector = fs;
   const rv = q.get("resourceVersion");
   if (rv !== null) out.resourceVersion = rv;
+  const match = q.get("resourceVersionMatch");
+  if (match === "Exact" || match === "NotOlderThan") out.resourceVersionMatch = match;
   const limit = intParam(q, "limit");
   if (limit !== undefined) out.limit = limit;
   const cont = q.get("continue");
@@ -611,7 +639,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false };
   const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits }, handler) : createHttpServer(limits, handler);
   server.headersTimeout = readHeaderTimeoutMs;
-  server.on("clientError", answerUnreadable);
+  // net/http bounds a request's head by its bytes only (MaxHeaderBytes): Node would drop every header
+  // past its 2,000th, an Authorization or Impersonate-* header among them
+  server.maxHeadersCount = 0;
+  // a socket whose request Node's parser refused for its method alone is served here from its raw bytes
+  const taken = new WeakSet<Duplex>();
+  server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (taken.has(socket)) return;
+    if (err.code === "HPE_INVALID_METHOD" && serveUnknownMethod(err as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket, handler)) return void taken.add(socket);
+    answerUnreadable(err, socket);
+  });
   server.keepAliveTimeout = idleTimeoutMs;
   // A request asking to upgrade (exec, attach, port-forward; or any other) leaves the HTTP server
   // with its socket: it is served by the same handler, its answer written on the socket.
@@ -692,6 +729,84 @@ function answerUnreadable(err: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
 }
 
+/** RFC 7230 token characters: any of them make a method for Go's net/http (validMethod). */
+const methodToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * A request whose method is a token Node's parser does not know (llhttp knows a fixed list; Go's
+ * net/http takes any token, and kube-apiserver answers it through its filters: 401, 403, or
+ * go-restful's 405). Its head is read from the raw bytes, at most MaxHeaderBytes of it, and the
+ * request is served by `serve` as any other, its connection closed after the answer. False when
+ * the bytes are no such request (the caller answers 400).
+ */
+function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: (req: IncomingMessage, res: ServerResponse) => void): boolean {
+  const first = err.rawPacket;
+  // a socket still answering an earlier request (pipelined in the same packet) is not taken over
+  if (!first || (socket as Socket & { _httpMessage?: unknown })._httpMessage) return false;
+  const line = /^([^ \r\n]+) /.exec(first.toString("latin1", 0, Math.min(first.length, 64)));
+  if (!line || !methodToken.test(line[1]!)) return false;
+  // Node's parser is done with this socket: what follows is read here, and a client that half-closes
+  // after its request still gets the answer over plain HTTP (Node's socketOnEnd would end the socket first)
+  socket.removeAllListeners("data");
+  for (const l of socket.listeners("end")) if (l.name === "socketOnEnd") socket.off("end", l as () => void);
+  let head = first;
+  const fail = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`);
+  const timer = setTimeout(() => socket.destroy(), readHeaderTimeoutMs);
+  const onData = (chunk: Buffer) => {
+    head = Buffer.concat([head, chunk]);
+    tryHead();
+  };
+  const tryHead = () => {
+    const end = head.indexOf("\r\n\r\n");
+    if (end < 0) {
+      if (head.length > maxHeaderBytes) {
+        socket.off("data", onData);
+        clearTimeout(timer);
+        fail("431 Request Header Fields Too Large");
+      }
+      return;
+    }
+    socket.off("data", onData);
+    clearTimeout(timer);
+    if (end > maxHeaderBytes) return void fail("431 Request Header Fields Too Large");
+    const req = requestFromHead(head.toString("latin1", 0, end), socket);
+    if (!req) return void fail("400 Bad Request");
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.on("finish", () => socket.end());
+    serve(req, res);
+  };
+  socket.on("data", onData);
+  tryHead();
+  return true;
+}
+
+/** The IncomingMessage of a request head (request line and header lines), or undefined when it is malformed. */
+function requestFromHead(head: string, socket: Duplex): IncomingMessage | undefined {
+  const lines = head.split("\r\n");
+  const m = /^([^ ]+) ([^ ]+) HTTP\/1\.([01])$/.exec(lines[0]!);
+  if (!m || !methodToken.test(m[1]!)) return undefined;
+  const rawHeaders: string[] = [];
+  for (const l of lines.slice(1)) {
+    const colon = l.indexOf(":");
+    if (colon <= 0 || !methodToken.test(l.slice(0, colon)) || /[\x00-\x08\x0a-\x1f\x7f]/.test(l)) return undefined;
+    rawHeaders.push(l.slice(0, colon), l.slice(colon + 1).trim());
+  }
+  const req = new IncomingMessage(socket as Socket);
+  req.method = m[1]!;
+  req.url = m[2]!;
+  req.httpVersionMajor = 1;
+  req.httpVersionMinor = Number(m[3]);
+  req.httpVersion = `1.${m[3]}`;
+  // Node's own header bookkeeping (headers, headersDistinct), as its parser would have filled it
+  (req as IncomingMessage & { _addHeaderLines(h: string[], n: number): void })._addHeaderLines(rawHeaders, rawHeaders.length);
+  req.complete = true;
+  // the body, if any, is never read: no handler of an unknown method reads one, and the connection closes after the answer
+  req.push(null);
+  return req;
+}
+
 /**
  * What net/http's readRequest refuses in a request Node did parse: an HTTP/1.1 request without Host
  * ("400 Bad Request: missing required Host header", a statusError) and a Transfer-Encoding other than
@@ -742,7 +857,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const q = url.query;
   const method = req.method ?? "GET";
   // Authentication runs before any handler reads a body: an unknown token is 401 with the body unread.
-  const token = bearer(req);
+  const { token, warning } = bearerOf(req);
+  if (warning !== undefined) setWarnings(res, [warning]);
   if (token !== undefined && cluster.authenticate(token) === undefined) return refuseUnread(req, res, S.unauthorized());
   // Who asks: the API server machine authenticates again, checks any impersonation and authorizes every request.
   const who = credentials(req);
@@ -828,6 +944,13 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   // A subresource has routes only for the verbs its REST storage implements: any other method is
   // go-restful's 405, before any body is read (PUT on pods/x/binding, DELETE on deployments/x/scale).
   if (p.subresource !== undefined && !subresourceInfo(r, p.subresource, p.version).verbs.includes(asked.verb)) return refuse(S.methodNotAllowed());
+  // WithAuthorization runs before any handler: a write its user may not make is 403 before its
+  // options, media type or body are looked at (and its body is never read)
+  const authorizedWrite = async (): Promise<boolean> => {
+    const allowed = await cluster.request({ ...who, ...asked, authorizeOnly: true });
+    if (!allowed.ok) refuseUnread(req, res, allowed.status);
+    return allowed.ok;
+  };
   switch (method) {
     case "GET": {
       // the handler decodes query options after the authorization filter: a refused user gets its 403 first
@@ -853,6 +976,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(await cluster.request({ ...base, verb: "get" }));
     }
     case "POST": {
+      if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
       const dry = dryRunOf(q.getAll("dryRun"), "CreateOptions");
@@ -886,6 +1010,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
     case "PUT": {
       if (p.name === undefined) return refuse(S.methodNotSupported(r, "update"));
+      if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
       const dry = dryRunOf(q.getAll("dryRun"), "UpdateOptions");
@@ -916,6 +1041,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
     case "PATCH": {
       if (p.name === undefined) return refuse(S.methodNotSupported(r, "patch"));
+      if (!(await authorizedWrite())) return;
       const patchType = patchTypeOf(req.headers["content-type"]);
       if (!patchType) return sendStatus(res, unsupportedPatchType(req.headers["content-type"]));
       const raw = await writeBody(req, res);
@@ -945,6 +1071,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       return reply(await cluster.request({ ...patchBase, verb: "patch", patchType, body: dec.body }));
     }
     case "DELETE": {
+      if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
       let body: any;
@@ -1032,6 +1159,22 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
   }
 }
 
+/** kube-apiserver's --min-request-timeout default: a watch that names no timeout ends after 1 to 2 times it. */
+export const minRequestTimeoutMs = 1_800_000;
+
+/**
+ * GetTimeoutForWatch: timeoutSeconds as a Go time.Duration (seconds times 10^9 in an int64, so a huge
+ * one wraps), or when it is absent or zero minRequestTimeout times 1 to 2 at random; a watch whose
+ * timeout is not positive ends at once. In milliseconds, 0 for "at once".
+ */
+export function watchTimeoutMs(timeoutSeconds: string | null, random = Math.random): number {
+  const parsed = timeoutSeconds === null ? undefined : goParseInt64(timeoutSeconds);
+  const seconds = parsed !== undefined && "value" in parsed ? BigInt(timeoutSeconds!) : 0n;
+  const ns = BigInt.asIntN(64, seconds * 1_000_000_000n);
+  if (ns === 0n) return Math.floor(minRequestTimeoutMs * (random() + 1));
+  return ns < 0n ? 0 : Number(ns / 1_000_000n);
+}
+
 /** The longest delay a Node timer takes: a longer one fires after 1 ms. */
 const maxTimerMs = 2 ** 31 - 1;
 
@@ -1112,9 +1255,9 @@ async function serveWatch(
       if (res.writableLength > bound) finish();
     }, hc.bookmarkIntervalMs));
   }
+  const timeoutMs = watchTimeoutMs(q.get("timeoutSeconds"));
   // a timeout past what a timer holds (2^31-1 ms, 24.8 days) would fire at once: such a watch has none
-  const timeout = intParam(q, "timeoutSeconds");
-  if (timeout !== undefined && timeout > 0 && timeout * 1000 <= maxTimerMs) timers.push(setTimeout(() => finish(), timeout * 1000));
+  if (timeoutMs <= maxTimerMs) timers.push(setTimeout(() => finish(), timeoutMs));
   function finish(): void {
     if (closed) return;
     closed = true;

@@ -33,6 +33,8 @@ export interface IssuedToken {
   /** the token's audiences include the API server's: only then does it authenticate here */
   forAPI: boolean;
   bound?: BoundObject;
+  /** the part the signature signs (header.payload): a token that carries the signature with another one does not verify */
+  signed?: string;
 }
 
 /**
@@ -41,6 +43,17 @@ export interface IssuedToken {
  */
 export function tokenKey(token: string): string {
   return token.slice(token.lastIndexOf(".") + 1);
+}
+
+/** The issued token a bearer token is, when its signature and the header and claims it signs are the ones issued (the JWT verifies). */
+export function issuedToken(issued: { get(key: string): IssuedToken | undefined }, token: string): IssuedToken | undefined {
+  const t = issued.get(tokenKey(token));
+  return t !== undefined && t.signed === token.slice(0, token.lastIndexOf(".")) ? t : undefined;
+}
+
+/** The issued token as remembered once signed: with the part its signature signs. */
+export function signedIssue(issued: IssuedToken, token: string): IssuedToken {
+  return { ...issued, signed: token.slice(0, token.lastIndexOf(".")) };
 }
 
 /** The claims the signer signs (the JWT's payload), as pkg/serviceaccount's Claims builds them. */
@@ -71,6 +84,18 @@ function validate(expirationSeconds: number): Status | undefined {
   if (expirationSeconds < 600) causes.push(S.invalidValue("spec.expirationSeconds", expirationSeconds, "may not specify a duration less than 10 minutes"));
   if (expirationSeconds > 2 ** 32) causes.push(S.invalidValue("spec.expirationSeconds", expirationSeconds, "may not specify a duration larger than 2^32 seconds"));
   return causes.length ? S.invalid(groupKind as any, "", causes) : undefined;
+}
+
+/**
+ * token.go's first check, before the service account is looked up: a name or namespace in the
+ * TokenRequest's metadata must be the URL's (the account the token is asked for), else 422.
+ */
+export function tokenRequestTargetError(body: unknown, name: string, namespace: string): Status | undefined {
+  const meta = body !== null && typeof body === "object" ? (body as { metadata?: unknown }).metadata : undefined;
+  const m = meta !== null && typeof meta === "object" ? (meta as { name?: unknown; namespace?: unknown }) : {};
+  if (typeof m.name === "string" && m.name !== "" && m.name !== name) return S.invalid(groupKind as any, name, [S.invalidValue("metadata.name", m.name, "must match the service account name if specified")]);
+  if (typeof m.namespace === "string" && m.namespace !== "" && m.namespace !== namespace) return S.invalid(groupKind as any, name, [S.invalidValue("metadata.namespace", m.namespace, "must match the service account namespace if specified")]);
+  return undefined;
 }
 
 const boundResources = { Pod: "pods", Secret: "secrets", Node: "nodes" } as const;

@@ -6,6 +6,7 @@
 import type { Status } from "kubernetes-types/meta/v1";
 import * as S from "../status.js";
 import { decodeTyped, fromUnstructured, goFormatValue, goJsonMarshal, type DecodeResult } from "./decode.js";
+import { orTooDeep, tooDeep } from "./depth.js";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -25,8 +26,12 @@ function invalidPatch(value: string, detail: string): Status {
 export function decodePatched(kind: string, patchType: "json" | "merge" | "strategic", patch: unknown, patched: unknown, fv: FieldValidation = "Ignore", typeKey?: string): { value: any; warnings: string[] } | { status: Status } {
   // The Invalid value is the patch map (%+v) for a strategic merge, the patched JSON otherwise.
   const shown = () => (patchType === "strategic" ? goFormatValue(patch) : goJsonMarshal(patched));
-  const res: DecodeResult = patchType === "strategic" ? fromUnstructured(kind, patched, typeKey) : decodeTyped(kind, patched, typeKey);
+  const res = orTooDeep<DecodeResult>(() => (patchType === "strategic" ? fromUnstructured(kind, patched, typeKey) : decodeTyped(kind, patched, typeKey)));
+  if (res === "tooDeep") return { status: S.badRequest("invalid character '{' exceeded max depth") };
   if (!res.ok) return { status: invalidPatch(shown(), res.error) };
   if (res.strictErrors.length > 0 && fv === "Strict") return { status: invalidPatch(shown(), `strict decoding error: ${res.strictErrors.join(", ")}`) };
+  // a patched value nested past what podflow keeps: the patch decoder's own max-depth error
+  const deep = tooDeep(res.value);
+  if (deep !== undefined) return { status: S.badRequest(`invalid character '${deep}' exceeded max depth`) };
   return { value: res.value, warnings: fv === "Warn" ? res.strictErrors : [] };
 }
