@@ -861,7 +861,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     uid: old.metadata.uid,
     creationTimestamp: old.metadata.creationTimestamp,
     ...(old.metadata.namespace !== undefined ? { namespace: old.metadata.namespace } : {}),
-    ...(old.metadata.deletionTimestamp ? { deletionTimestamp: old.metadata.deletionTimestamp, deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds } : {}),
+    ...(old.metadata.deletionTimestamp && !mutant("apiserver.update-drops-deletion-timestamp") ? { deletionTimestamp: old.metadata.deletionTimestamp, deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds } : {}),
   };
   if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
   let obj: any;
@@ -973,7 +973,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     // Already terminating: a delete may only shorten the grace period.
     const current = meta.deletionGracePeriodSeconds ?? 0;
     if (r.kind === "Pod" && grace < current) {
-      if (grace === 0 && finalizers.length === 0) {
+      if (grace === 0 && (finalizers.length === 0 || mutant("apiserver.final-delete-ignores-finalizers"))) {
         cur.op = "delete";
         cur.obj = old;
         return;
