@@ -861,8 +861,13 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     uid: old.metadata.uid,
     creationTimestamp: old.metadata.creationTimestamp,
     ...(old.metadata.namespace !== undefined ? { namespace: old.metadata.namespace } : {}),
-    ...(old.metadata.deletionTimestamp && !mutant("apiserver.update-drops-deletion-timestamp") ? { deletionTimestamp: old.metadata.deletionTimestamp, deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds } : {}),
+    ...(old.metadata.deletionTimestamp ? { deletionTimestamp: old.metadata.deletionTimestamp, deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds } : {}),
   };
+  // the bug: the client's deletion fields are stripped (a client may not set them) and the stored ones not put back
+  if (mutant("apiserver.update-drops-deletion-timestamp")) {
+    delete (meta as any).deletionTimestamp;
+    delete (meta as any).deletionGracePeriodSeconds;
+  }
   if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
   let obj: any;
   // the copy left without resourceVersion as it is made (deleting a key would leave V8 a slow dictionary object)
@@ -986,7 +991,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.reply = old;
     return;
   }
-  if (grace === 0 && finalizers.length === 0) {
+  if (grace === 0 && (finalizers.length === 0 || mutant("apiserver.final-delete-ignores-finalizers"))) {
     cur.op = "delete";
     cur.obj = old;
     return;

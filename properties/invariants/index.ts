@@ -8,7 +8,7 @@ import { endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobNeverExceedsParallelism } from "./job.js";
 import { jobDeletedOnlyAfterTTL, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal } from "./controllers.js";
-import { objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
+import { deletionFinishesWhenFinalizersEmpty, objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
 import { daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
@@ -616,6 +616,7 @@ export const invariants: readonly InvariantSpec[] = [
   foregroundOwnerRemovedOnlyAfterBlockingDependents,
   objectRemovedOnlyWithoutFinalizers,
   objectMetaImmutableOnUpdate,
+  deletionFinishesWhenFinalizersEmpty,
   namespaceRemovedOnlyWhenEmpty,
   noExecuteTaintEvictsWithinTolerationSeconds,
   podEvictedOnlyPastTolerationSeconds,

@@ -10,30 +10,45 @@ import { etcdChanges, objName, watching } from "./observe.js";
 /**
  * objectRemovedOnlyWithoutFinalizers: "the object is not deleted until metadata.finalizers is
  * empty" (ObjectMeta.finalizers). A DELETE of an object with finalizers only sets its
- * deletionTimestamp; it leaves storage when an update or patch empties the list (the store then
- * deletes the key with deleteWithoutFinalizers, so etcd's delete event still shows the finalizers
- * the update removed). So an object removed with finalizers must have had an update or patch
- * delivered to the API server since its last stored version.
+ * deletionTimestamp, and a DELETE with propagationPolicy Orphan or Foreground first adds the
+ * `orphan` or `foregroundDeletion` finalizer (the garbage collector removes it when done); the
+ * object leaves storage when an update or patch empties the list (the store then deletes the key
+ * with deleteWithoutFinalizers, so etcd's delete event still shows the finalizers the update
+ * removed). So an object removed with finalizers, or right after such a DELETE, must have had an
+ * update or patch delivered to the API server since (pods, whose foreground deletion is left to
+ * their kubelet here, are judged on their finalizers only).
  */
 export const objectRemovedOnlyWithoutFinalizers = watching(
   "objectRemovedOnlyWithoutFinalizers",
-  "an object with finalizers leaves etcd only through an update or patch that empties them, never by a DELETE",
+  "an object with finalizers, or deleted with propagationPolicy Orphan or Foreground, leaves etcd only through an update or patch that empties its finalizers",
   ({ rt, report }) => {
     const changes = etcdChanges(rt);
-    /** `${resource}|${namespace}|${name}` -> etcd's revision when the last update or patch of it reached the API server */
-    const writes = new Map<string, number>();
+    let seq = 0;
+    /** `${resource}|${namespace}|${name}` -> when the last update or patch of it reached the API server (etcd's revision then, and an order) */
+    const writes = new Map<string, { rev: number; seq: number }>();
+    /** the same key -> the last DELETE with propagationPolicy Orphan or Foreground that reached it */
+    const finalizingDeletes = new Map<string, { rev: number; seq: number; policy: string }>();
     rt.deliveryHooks.push((_from, to, msg) => {
-      if (to !== "apiserver" || msg.type !== "ApiRequest" || (msg.verb !== "update" && msg.verb !== "patch") || !msg.name) return;
-      writes.set(`${msg.resource}|${msg.namespace ?? ""}|${msg.name}`, Number(rt.snapshot("etcd")?.context?.revision ?? 0));
+      if (to !== "apiserver" || msg.type !== "ApiRequest" || !msg.name) return;
+      const key = `${msg.resource}|${msg.namespace ?? ""}|${msg.name}`;
+      const at = { rev: Number(rt.snapshot("etcd")?.context?.revision ?? 0), seq: ++seq };
+      if (msg.verb === "update" || msg.verb === "patch") writes.set(key, at);
+      const policy = msg.propagationPolicy ?? msg.body?.propagationPolicy;
+      if (msg.verb === "delete" && msg.resource !== "pods" && (policy === "Orphan" || policy === "Foreground")) finalizingDeletes.set(key, { ...at, policy });
     });
     return () => {
       for (const { revision, obj, prev } of changes()) {
         if (obj || !prev?.kind) continue;
-        const finalizers: string[] = prev.metadata?.finalizers ?? [];
-        if (finalizers.length === 0) continue;
         const key = `${resourceOfKind(prev.kind)}|${prev.metadata?.namespace ?? ""}|${prev.metadata?.name}`;
-        if ((writes.get(key) ?? -1) >= Number(prev.metadata?.resourceVersion ?? 0)) continue;
-        report(`${prev.kind} ${objName(prev)} was removed from etcd at revision ${revision} with finalizers ${JSON.stringify(finalizers)} left, and no update or patch since its last version could have emptied them`);
+        const stored = Number(prev.metadata?.resourceVersion ?? 0);
+        const write = writes.get(key);
+        const finalizers: string[] = prev.metadata?.finalizers ?? [];
+        if (finalizers.length > 0 && !(write && write.rev >= stored)) {
+          report(`${prev.kind} ${objName(prev)} was removed from etcd at revision ${revision} with finalizers ${JSON.stringify(finalizers)} left, and no update or patch since its last version could have emptied them`);
+          continue;
+        }
+        const del = finalizingDeletes.get(key);
+        if (del && del.rev >= stored && !(write && write.seq > del.seq)) report(`${prev.kind} ${objName(prev)} was removed from etcd at revision ${revision} by a DELETE with propagationPolicy ${del.policy}, which must leave it with the ${del.policy === "Orphan" ? "orphan" : "foregroundDeletion"} finalizer until the garbage collector is done`);
       }
     };
   },
@@ -59,6 +74,29 @@ export const objectMetaImmutableOnUpdate = watching(
         else if (a.creationTimestamp !== b.creationTimestamp) report(`${what}: an update changed creationTimestamp ${a.creationTimestamp} to ${b.creationTimestamp}`);
         else if (a.deletionTimestamp && !b.deletionTimestamp) report(`${what}: an update unset deletionTimestamp ${a.deletionTimestamp}`);
         else if ((b.generation ?? 0) < (a.generation ?? 0)) report(`${what}: an update lowered generation ${a.generation} to ${b.generation ?? 0}`);
+      }
+    };
+  },
+);
+
+/**
+ * deletionFinishesWhenFinalizersEmpty: an object being deleted stays in storage only while
+ * finalizers hold it. Only pods are deleted gracefully (their kubelet finishes it); for any
+ * other kind the store removes the object as soon as it has a deletionTimestamp and no finalizers
+ * (the DELETE itself, or the update that empties the list: ShouldDeleteDuringUpdate); a
+ * Namespace waits on its spec.finalizers too.
+ */
+export const deletionFinishesWhenFinalizersEmpty = watching(
+  "deletionFinishesWhenFinalizersEmpty",
+  "no object but a pod is stored with a deletionTimestamp and no finalizers (a Namespace's spec.finalizers count)",
+  ({ rt, report }) => {
+    const changes = etcdChanges(rt);
+    return () => {
+      for (const { revision, obj } of changes()) {
+        if (!obj?.kind || obj.kind === "Pod" || !obj.metadata?.deletionTimestamp) continue;
+        if ((obj.metadata.finalizers ?? []).length > 0) continue;
+        if (obj.kind === "Namespace" && (obj.spec?.finalizers ?? []).length > 0) continue;
+        report(`${obj.kind} ${objName(obj)} was stored at revision ${revision} with deletionTimestamp ${obj.metadata.deletionTimestamp} and no finalizers: its deletion should have removed it`);
       }
     };
   },
