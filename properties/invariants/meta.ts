@@ -5,7 +5,8 @@
 // once set, cannot be unset; generation is never decremented).
 
 import { resourceOfKind } from "./k8s.js";
-import { etcdChanges, objName, watching } from "./observe.js";
+import type { Runtime } from "../../runtime/runtime.js";
+import { etcdChanges, objName, requestKey, watching } from "./observe.js";
 
 /**
  * objectRemovedOnlyWithoutFinalizers: "the object is not deleted until metadata.finalizers is
@@ -23,36 +24,63 @@ export const objectRemovedOnlyWithoutFinalizers = watching(
   "an object with finalizers, or deleted with propagationPolicy Orphan or Foreground, leaves etcd only through an update or patch that empties its finalizers",
   ({ rt, report }) => {
     const changes = etcdChanges(rt);
-    let seq = 0;
-    /** `${resource}|${namespace}|${name}` -> when the last update or patch of it reached the API server (etcd's revision then, and an order) */
+    /** `${resource}|${namespace}|${name}` -> etcd's revision when the last update or patch of it reached the API server */
     const writes = new Map<string, { rev: number; seq: number }>();
-    /** the same key -> the last DELETE with propagationPolicy Orphan or Foreground that reached it */
-    const finalizingDeletes = new Map<string, { rev: number; seq: number; policy: string }>();
-    rt.deliveryHooks.push((_from, to, msg) => {
+    let seq = 0;
+    /** the same key -> how many updates or patches of it the API server has not answered yet (they may still apply) */
+    const unanswered = new Map<string, number>();
+    const writeOf = new Map<string, string>();
+    /** the same key -> the stored version (resourceVersion) a DELETE with propagationPolicy Orphan or Foreground found not yet being deleted, and the policy */
+    const finalizingDeletes = new Map<string, { rv: string; policy: string; seq: number }>();
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from === "apiserver" && msg.type === "ApiResponse") {
+        const k = writeOf.get(requestKey(rt, to, msg.id));
+        if (k === undefined) return;
+        writeOf.delete(requestKey(rt, to, msg.id));
+        unanswered.set(k, (unanswered.get(k) ?? 1) - 1);
+        return;
+      }
       if (to !== "apiserver" || msg.type !== "ApiRequest" || !msg.name) return;
       const key = `${msg.resource}|${msg.namespace ?? ""}|${msg.name}`;
-      const at = { rev: Number(rt.snapshot("etcd")?.context?.revision ?? 0), seq: ++seq };
-      if (msg.verb === "update" || msg.verb === "patch") writes.set(key, at);
+      if (msg.verb === "update" || msg.verb === "patch") {
+        writes.set(key, { rev: Number(rt.snapshot("etcd")?.context?.revision ?? 0), seq: ++seq });
+        writeOf.set(requestKey(rt, from, msg.id), key);
+        unanswered.set(key, (unanswered.get(key) ?? 0) + 1);
+        return;
+      }
       const policy = msg.propagationPolicy ?? msg.body?.propagationPolicy;
-      if (msg.verb === "delete" && msg.resource !== "pods" && (policy === "Orphan" || policy === "Foreground")) finalizingDeletes.set(key, { ...at, policy });
+      if (msg.verb !== "delete" || msg.resource === "pods" || (policy !== "Orphan" && policy !== "Foreground")) return;
+      const stored = storedInEtcd(rt, msg.resource, msg.namespace, msg.name);
+      if (stored && !stored.metadata?.deletionTimestamp) finalizingDeletes.set(key, { rv: stored.metadata.resourceVersion, policy, seq: ++seq });
     });
     return () => {
       for (const { revision, obj, prev } of changes()) {
         if (obj || !prev?.kind) continue;
         const key = `${resourceOfKind(prev.kind)}|${prev.metadata?.namespace ?? ""}|${prev.metadata?.name}`;
-        const stored = Number(prev.metadata?.resourceVersion ?? 0);
-        const write = writes.get(key);
         const finalizers: string[] = prev.metadata?.finalizers ?? [];
-        if (finalizers.length > 0 && !(write && write.rev >= stored)) {
-          report(`${prev.kind} ${objName(prev)} was removed from etcd at revision ${revision} with finalizers ${JSON.stringify(finalizers)} left, and no update or patch since its last version could have emptied them`);
+        const del = finalizingDeletes.get(key);
+        finalizingDeletes.delete(key);
+        if ((unanswered.get(key) ?? 0) > 0) continue;
+        const write = writes.get(key);
+        if (del && del.rv === prev.metadata?.resourceVersion && !(write && write.seq > del.seq)) {
+          report(`${prev.kind} ${objName(prev)} was removed from etcd at revision ${revision} by a DELETE with propagationPolicy ${del.policy}, which must leave it with the ${del.policy === "Orphan" ? "orphan" : "foregroundDeletion"} finalizer until the garbage collector is done`);
           continue;
         }
-        const del = finalizingDeletes.get(key);
-        if (del && del.rev >= stored && !(write && write.seq > del.seq)) report(`${prev.kind} ${objName(prev)} was removed from etcd at revision ${revision} by a DELETE with propagationPolicy ${del.policy}, which must leave it with the ${del.policy === "Orphan" ? "orphan" : "foregroundDeletion"} finalizer until the garbage collector is done`);
+        if (write && write.rev >= Number(prev.metadata?.resourceVersion ?? 0)) continue;
+        if (finalizers.length > 0) report(`${prev.kind} ${objName(prev)} was removed from etcd at revision ${revision} with finalizers ${JSON.stringify(finalizers)} left, and no update or patch since its last version could have emptied them`);
       }
     };
   },
 );
+
+/** The object etcd stores for a resource, namespace and name. */
+function storedInEtcd(rt: Runtime, resource: string, namespace: string | undefined, name: string): any {
+  for (const kv of rt.snapshot("etcd")?.context?.kv?.values() ?? []) {
+    const o = kv.value;
+    if (o?.metadata?.name === name && (o.metadata.namespace ?? "") === (namespace ?? "") && o.kind && resourceOfKind(o.kind) === resource) return o;
+  }
+  return undefined;
+}
 
 /**
  * objectMetaImmutableOnUpdate: ValidateObjectMetaUpdate refuses an update that changes uid or
