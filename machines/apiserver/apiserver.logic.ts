@@ -974,11 +974,13 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   if (policy === "Foreground" && !finalizers.includes("foregroundDeletion") && r.kind !== "Pod") finalizers.push("foregroundDeletion");
   if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
   cur.code = 200;
+  // the bug: a grace-0 DELETE removes the object whatever finalizers hold it
+  const ignoreFinalizers = mutant("apiserver.final-delete-ignores-finalizers");
   if (meta.deletionTimestamp) {
     // Already terminating: a delete may only shorten the grace period.
     const current = meta.deletionGracePeriodSeconds ?? 0;
     if (r.kind === "Pod" && grace < current) {
-      if (grace === 0 && (finalizers.length === 0 || mutant("apiserver.final-delete-ignores-finalizers"))) {
+      if (grace === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
         cur.op = "delete";
         cur.obj = old;
         return;
@@ -991,7 +993,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.reply = old;
     return;
   }
-  if (grace === 0 && (finalizers.length === 0 || mutant("apiserver.final-delete-ignores-finalizers"))) {
+  if (grace === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
     cur.op = "delete";
     cur.obj = old;
     return;
