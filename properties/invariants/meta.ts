@@ -5,7 +5,6 @@
 // once set, cannot be unset; generation is never decremented).
 
 import { resourceOfKind } from "./k8s.js";
-import type { Runtime } from "../../runtime/runtime.js";
 import { etcdChanges, objName, requestKey, watching } from "./observe.js";
 
 /**
@@ -25,15 +24,23 @@ export const objectRemovedOnlyWithoutFinalizers = watching(
   ({ rt, report }) => {
     const changes = etcdChanges(rt);
     /** `${resource}|${namespace}|${name}` -> etcd's revision when the last update or patch of it reached the API server */
-    const writes = new Map<string, { rev: number; seq: number }>();
-    let seq = 0;
+    const writes = new Map<string, number>();
     /** the same key -> how many updates or patches of it the API server has not answered yet (they may still apply) */
     const unanswered = new Map<string, number>();
     const writeOf = new Map<string, string>();
-    /** the same key -> the stored version (resourceVersion) a DELETE with propagationPolicy Orphan or Foreground found not yet being deleted, and the policy */
-    const finalizingDeletes = new Map<string, { rv: string; policy: string; seq: number }>();
+    /** request key -> a DELETE with propagationPolicy Orphan or Foreground, of a resource other than pods */
+    const finalizingDeletes = new Map<string, { what: string; policy: string }>();
     rt.deliveryHooks.push((from, to, msg) => {
       if (from === "apiserver" && msg.type === "ApiResponse") {
+        const del = finalizingDeletes.get(requestKey(rt, to, msg.id));
+        if (del) {
+          finalizingDeletes.delete(requestKey(rt, to, msg.id));
+          const o = msg.object;
+          // a DELETE that found it gone answers 404; one that found it answers with it, held
+          if (msg.ok && o?.metadata && o.kind !== "Status" && (!o.metadata.deletionTimestamp || (o.metadata.finalizers ?? []).length === 0)) {
+            report(`${del.what} was deleted with propagationPolicy ${del.policy} and the answer shows it ${o.metadata.deletionTimestamp ? "without finalizers" : "without a deletionTimestamp"}: such a DELETE leaves the object with the ${del.policy === "Orphan" ? "orphan" : "foregroundDeletion"} finalizer until the garbage collector is done`);
+          }
+        }
         const k = writeOf.get(requestKey(rt, to, msg.id));
         if (k === undefined) return;
         writeOf.delete(requestKey(rt, to, msg.id));
@@ -43,44 +50,28 @@ export const objectRemovedOnlyWithoutFinalizers = watching(
       if (to !== "apiserver" || msg.type !== "ApiRequest" || !msg.name) return;
       const key = `${msg.resource}|${msg.namespace ?? ""}|${msg.name}`;
       if (msg.verb === "update" || msg.verb === "patch") {
-        writes.set(key, { rev: Number(rt.snapshot("etcd")?.context?.revision ?? 0), seq: ++seq });
+        writes.set(key, Number(rt.snapshot("etcd")?.context?.revision ?? 0));
         writeOf.set(requestKey(rt, from, msg.id), key);
         unanswered.set(key, (unanswered.get(key) ?? 0) + 1);
         return;
       }
       const policy = msg.propagationPolicy ?? msg.body?.propagationPolicy;
-      if (msg.verb !== "delete" || msg.resource === "pods" || (policy !== "Orphan" && policy !== "Foreground")) return;
-      const stored = storedInEtcd(rt, msg.resource, msg.namespace, msg.name);
-      if (stored && !stored.metadata?.deletionTimestamp) finalizingDeletes.set(key, { rv: stored.metadata.resourceVersion, policy, seq: ++seq });
+      if (msg.verb !== "delete" || msg.resource === "pods" || (policy !== "Orphan" && policy !== "Foreground") || msg.dryRun || msg.body?.dryRun) return;
+      finalizingDeletes.set(requestKey(rt, from, msg.id), { what: `${msg.resource} ${msg.namespace ? `${msg.namespace}/` : ""}${msg.name}`, policy });
     });
     return () => {
       for (const { revision, obj, prev } of changes()) {
         if (obj || !prev?.kind) continue;
         const key = `${resourceOfKind(prev.kind)}|${prev.metadata?.namespace ?? ""}|${prev.metadata?.name}`;
         const finalizers: string[] = prev.metadata?.finalizers ?? [];
-        const del = finalizingDeletes.get(key);
-        finalizingDeletes.delete(key);
         if ((unanswered.get(key) ?? 0) > 0) continue;
         const write = writes.get(key);
-        if (del && del.rv === prev.metadata?.resourceVersion && !(write && write.seq > del.seq)) {
-          report(`${prev.kind} ${objName(prev)} was removed from etcd at revision ${revision} by a DELETE with propagationPolicy ${del.policy}, which must leave it with the ${del.policy === "Orphan" ? "orphan" : "foregroundDeletion"} finalizer until the garbage collector is done`);
-          continue;
-        }
-        if (write && write.rev >= Number(prev.metadata?.resourceVersion ?? 0)) continue;
+        if (write !== undefined && write >= Number(prev.metadata?.resourceVersion ?? 0)) continue;
         if (finalizers.length > 0) report(`${prev.kind} ${objName(prev)} was removed from etcd at revision ${revision} with finalizers ${JSON.stringify(finalizers)} left, and no update or patch since its last version could have emptied them`);
       }
     };
   },
 );
-
-/** The object etcd stores for a resource, namespace and name. */
-function storedInEtcd(rt: Runtime, resource: string, namespace: string | undefined, name: string): any {
-  for (const kv of rt.snapshot("etcd")?.context?.kv?.values() ?? []) {
-    const o = kv.value;
-    if (o?.metadata?.name === name && (o.metadata.namespace ?? "") === (namespace ?? "") && o.kind && resourceOfKind(o.kind) === resource) return o;
-  }
-  return undefined;
-}
 
 /**
  * objectMetaImmutableOnUpdate: ValidateObjectMetaUpdate refuses an update that changes uid or
