@@ -570,7 +570,42 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
   out.push(...edgeWorkload(seed, steps, nodesFromSeed(seed).nodeTaints));
   out.push(...leaseWorkload(seed, steps, nodes));
   out.push(...setWorkload(seed, steps));
+  out.push(...jobWorkload(seed, steps));
+  // kubectl delete --cascade=foreground for some of the deletes drawn above: the owner stays, with
+  // the foregroundDeletion finalizer, until its blocking dependents (pods in their grace) are gone.
+  const fg = new Rng(seedFor(seed, "workload-foreground"));
+  for (const c of out) if (c.op === "delete" && c.propagationPolicy === undefined && (c.kind === "ReplicaSet" || c.kind === "Deployment") && fg.int(2) === 0) c.propagationPolicy = "Foreground";
   return out;
+}
+
+/**
+ * Jobs that end and are cleaned up, and a pod initialized before it runs (drawn apart, so the rest
+ * of the workload is as before): a Job whose pods all fail (restartPolicy Never), so it fails once
+ * more pods failed than its backoffLimit, after the pod-failure back-off; a short Job of a few
+ * completions; both removed by the TTL-after-finished controller seconds after they finish (in the
+ * foreground, past their pods' job-tracking finalizers); and a pod whose init container runs for
+ * seconds before its app container may start.
+ */
+function jobWorkload(seed: number, steps: number): Command[] {
+  const rng = new Rng(seedFor(seed, "workload-jobs"));
+  const small = { requests: { cpu: "10m", memory: "16Mi" } };
+  const tolerations = [{ key: dedicatedTaint.key, operator: "Exists" }];
+  const job = (name: string, spec: any, command: string): any => ({
+    apiVersion: "batch/v1", kind: "Job", metadata: { name },
+    spec: { ...spec, ttlSecondsAfterFinished: 1 + rng.int(20), template: { spec: { restartPolicy: "Never", terminationGracePeriodSeconds: 2, tolerations, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", command], resources: small }] } } },
+  });
+  const doomed = job("doomed", { completions: 3, parallelism: 1 + rng.int(2), backoffLimit: 1 + rng.int(2) }, `sleep ${1 + rng.int(3)}; exit 1`);
+  const short = job("short", { completions: 2 + rng.int(3), parallelism: 1 + rng.int(2) }, `sleep ${1 + rng.int(3)}; exit 0`);
+  const prepared = {
+    apiVersion: "v1", kind: "Pod", metadata: { name: "prepared" },
+    spec: {
+      terminationGracePeriodSeconds: 2, tolerations,
+      initContainers: [{ name: "init", image: "busybox:1.36", command: ["sh", "-c", `sleep ${1 + rng.int(5)}; exit 0`], resources: small }],
+      containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }],
+    },
+  };
+  const at = () => rng.int(Math.max(1, steps >> 1));
+  return [{ op: "apply", at: at(), obj: doomed }, { op: "apply", at: at(), obj: short }, { op: "apply", at: at(), obj: prepared }];
 }
 
 /**

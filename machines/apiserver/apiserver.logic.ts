@@ -904,6 +904,11 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     ...(old.metadata.namespace !== undefined ? { namespace: old.metadata.namespace } : {}),
     ...(old.metadata.deletionTimestamp ? { deletionTimestamp: old.metadata.deletionTimestamp, deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds } : {}),
   };
+  // the bug: the client's deletion fields are stripped (a client may not set them) and the stored ones not put back
+  if (mutant("apiserver.update-drops-deletion-timestamp")) {
+    delete (meta as any).deletionTimestamp;
+    delete (meta as any).deletionGracePeriodSeconds;
+  }
   if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
   let obj: any;
   // the copy left without resourceVersion as it is made (deleting a key would leave V8 a slow dictionary object)
@@ -1010,11 +1015,13 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   if (policy === "Foreground" && !finalizers.includes("foregroundDeletion") && r.kind !== "Pod") finalizers.push("foregroundDeletion");
   if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
   cur.code = 200;
+  // the bug: a grace-0 DELETE removes the object whatever finalizers hold it
+  const ignoreFinalizers = mutant("apiserver.final-delete-ignores-finalizers");
   if (meta.deletionTimestamp) {
     // Already terminating: a delete may only shorten the grace period.
     const current = meta.deletionGracePeriodSeconds ?? 0;
     if (r.kind === "Pod" && grace < current) {
-      if (grace === 0 && finalizers.length === 0) {
+      if (grace === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
         cur.op = "delete";
         cur.obj = old;
         return;
@@ -1027,7 +1034,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.reply = old;
     return;
   }
-  if (grace === 0 && finalizers.length === 0) {
+  if (grace === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
     cur.op = "delete";
     cur.obj = old;
     return;

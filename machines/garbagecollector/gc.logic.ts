@@ -1,6 +1,7 @@
 // Pure decision logic of the garbage collector (pkg/controller/garbagecollector, v1.35) and of the
 // API server's finalizer handling on DELETE (registry/generic/registry/store.go).
 import type { ObjectMeta, OwnerReference } from "kubernetes-types/meta/v1";
+import { mutant } from "../common/mutation.js";
 
 export type PropagationPolicy = "Foreground" | "Background" | "Orphan";
 /** Finalizer that keeps an owner until its blocking dependents are gone. */
@@ -72,7 +73,7 @@ function refTo(dep: KObject, ownerUid: string | undefined): OwnerReference | und
 
 /** Dependents whose reference to owner has blockOwnerDeletion: true (blockingDependents). */
 export function blockingDependents(owner: KObject, all: readonly KObject[]): KObject[] {
-  return dependentsOf(owner, all).filter((d) => refTo(d, owner.metadata?.uid)?.blockOwnerDeletion === true);
+  return dependentsOf(owner, all).filter((d) => refTo(d, owner.metadata?.uid)?.blockOwnerDeletion === true && !(mutant("gc.foreground-terminating-dependent-gone") && d.metadata?.deletionTimestamp));
 }
 
 /**

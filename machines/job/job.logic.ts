@@ -448,7 +448,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   if (prevTarget) target = { type: prevTarget.type as "FailureTarget" | "SuccessCriteriaMet", reason: prevTarget.reason ?? "", message: prevTarget.message ?? "" };
   else if (failJobMessage !== undefined) target = { type: "FailureTarget", reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
   else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && failedIndexes.size > spec.maxFailedIndexes) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
-  else if (failedCount > (spec.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, active)) target = { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
+  else if ((mutant("job.backoff-limit-off-by-one") ? failedCount >= (spec.backoffLimit ?? 6) : failedCount > (spec.backoffLimit ?? 6)) || pastBackoffLimitOnFailure(job, active)) target = { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
   else if (indexed && completions !== undefined) {
     // after every failure check, as syncJob orders them: a successPolicy rule met ends the Job a success
@@ -475,7 +475,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
     if (perIndex && failedIndexes.size > 0 && completions !== undefined && c.done.size + failedIndexes.size >= completions) target = { type: "FailureTarget", reason: REASON_FAILED_INDEXES, message: MESSAGE_FAILED_INDEXES };
     const complete = target ? false : indexed ? completions !== undefined && c.done.size >= completions
       : completions === undefined || completions === null ? succeededCount > 0 && active.length - plan.delete.length === 0 && plan.create.length === 0
-      : succeededCount >= completions;
+      : succeededCount >= completions - (mutant("job.complete-one-short") ? 1 : 0);
     if (complete) target = { type: "SuccessCriteriaMet", reason: REASON_COMPLETIONS_REACHED, message: MESSAGE_COMPLETIONS_REACHED };
   }
   if (target) {

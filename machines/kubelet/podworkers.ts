@@ -165,7 +165,10 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     }
     const exit = c.lifecycle.context.terminated;
     if (exit?.exitCode === 0 && !isRunning(c)) continue;
-    if (isRunning(c)) return;
+    if (isRunning(c)) {
+      if (mutant("kubelet.init-container-not-awaited")) continue;
+      return;
+    }
     if (exit && restartPolicy(w) === "Never") {
       w.failedInit = true;
       stepWorker(w, { type: "Terminate" }, fx);

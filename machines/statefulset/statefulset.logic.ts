@@ -365,7 +365,7 @@ export function updateStatefulSet(input: UpdateInput): UpdatePlan {
   }
   const existing = [...pods];
   for (let i = 0; i < count; i++) if (!replicas[i]) replicas[i] = newVersionedStatefulSetPod(currentSet, updateSet, currentName, updateName, start + i);
-  condemned.sort((a, b) => ordinalOf(b) - ordinalOf(a));
+  condemned.sort((a, b) => (mutant("statefulset.condemned-lowest-first") ? ordinalOf(a) - ordinalOf(b) : ordinalOf(b) - ordinalOf(a)));
   let firstUnavailable: Pod | undefined;
   for (const p of replicas) if (!firstUnavailable && isUnavailable(p!, minReady, nowMs)) firstUnavailable = p;
   for (let i = condemned.length - 1; i >= 0 && !firstUnavailable; i--) if (isUnavailable(condemned[i]!, minReady, nowMs)) firstUnavailable = condemned[i];

@@ -3,6 +3,7 @@
 // time being the lastTransitionTime of its Complete or Failed condition.
 
 import type { Job } from "kubernetes-types/batch/v1";
+import { mutant } from "../common/mutation.js";
 import { toMs } from "../common/time.js";
 
 /** The time the Job finished (jobFinishTime): its Complete or Failed condition's lastTransitionTime. */
@@ -20,5 +21,5 @@ export function needsCleanup(job: Job): boolean {
 /** What is left of the TTL at now (timeLeft); 0 or less means the Job has expired. Undefined when it needs no cleanup. */
 export function timeLeftMs(job: Job, now: number): number | undefined {
   if (!needsCleanup(job)) return undefined;
-  return finishTimeMs(job)! + job.spec!.ttlSecondsAfterFinished! * 1000 - now;
+  return finishTimeMs(job)! + job.spec!.ttlSecondsAfterFinished! * (mutant("ttlafterfinished.ttl-in-milliseconds") ? 1 : 1000) - now;
 }

@@ -337,3 +337,49 @@ export const generationBumpedOnSpecChange = watching(
     };
   },
 );
+
+/**
+ * foregroundOwnerRemovedOnlyAfterBlockingDependents: an owner deleted with propagationPolicy
+ * Foreground keeps the `foregroundDeletion` finalizer while any dependent whose ownerReference to
+ * it has blockOwnerDeletion is still in etcd, terminating or not (processDeletingDependentsItem
+ * removes the finalizer only when blockingDependents() is empty; a dependent leaves the collector's
+ * graph only with its delete event). As for orphaning, a reference stored less than
+ * orphanInformerSlackMs before the owner's deletion may not have reached the collector yet.
+ */
+export const foregroundOwnerRemovedOnlyAfterBlockingDependents = watching(
+  "foregroundOwnerRemovedOnlyAfterBlockingDependents",
+  `the foregroundDeletion finalizer leaves an owner only once no object in etcd refers to it with blockOwnerDeletion (references stored ${orphanInformerSlackMs / 1000} s before the owner's deletion)`,
+  ({ rt, report }) => {
+    const read = etcdChangeReader(rt);
+    const refSince = new Map<string, number>();
+    const foregroundSince = new Map<string, number>();
+    const foreground = (o: any) => !!o?.metadata?.deletionTimestamp && (o.metadata.finalizers ?? []).includes("foregroundDeletion");
+    return () => {
+      const released: any[] = [];
+      read((obj, prev) => {
+        for (const ref of obj?.metadata?.ownerReferences ?? []) {
+          if (ref?.blockOwnerDeletion !== true) continue;
+          const k = `${obj.metadata.uid}|${ref.uid}`;
+          if (!refSince.has(k)) refSince.set(k, rt.now);
+        }
+        if (foreground(obj) && !foregroundSince.has(obj.metadata.uid)) foregroundSince.set(obj.metadata.uid, rt.now);
+        if (!foreground(prev) || (obj && obj.metadata?.uid === prev.metadata.uid && foreground(obj))) return;
+        released.push(prev);
+      });
+      if (released.length === 0) return;
+      const owners = new Map(released.map((o) => [o.metadata.uid, o]));
+      for (const kv of rt.snapshot("etcd")?.context?.kv?.values() ?? []) {
+        const d = kv.value;
+        for (const ref of d?.metadata?.ownerReferences ?? []) {
+          const owner = owners.get(ref.uid);
+          if (!owner || ref.blockOwnerDeletion !== true) continue;
+          const since = refSince.get(`${d.metadata.uid}|${ref.uid}`);
+          const deleted = foregroundSince.get(ref.uid);
+          if (since === undefined || deleted === undefined || since + orphanInformerSlackMs > deleted) continue;
+          report(`${owner.kind} ${objName(owner)} lost its foregroundDeletion finalizer while ${d.kind} ${objName(d)}${d.metadata?.deletionTimestamp ? " (terminating)" : ""} still blocks it (blockOwnerDeletion, stored ${Math.round((deleted - since) / 1000)} s before the owner's deletion)`);
+        }
+      }
+      for (const uid of owners.keys()) foregroundSince.delete(uid);
+    };
+  },
+);

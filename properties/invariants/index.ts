@@ -6,7 +6,9 @@ import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
 import { endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
-import { jobCountsOnlySucceededPods, jobNeverExceedsParallelism } from "./job.js";
+import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobNeverExceedsParallelism } from "./job.js";
+import { jobDeletedOnlyAfterTTL, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal } from "./controllers.js";
+import { deletionFinishesWhenFinalizersEmpty, objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
 import { daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
@@ -16,12 +18,12 @@ import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { dependentDeletedOnlyAfterOwnerGone, generationBumpedOnSpecChange, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
 import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
-import { containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
+import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -586,6 +588,7 @@ export const invariants: readonly InvariantSpec[] = [
   containerRestartBacksOff,
   podSucceededOnlyWhenContainersSucceeded,
   readyOnlyAfterReadinessProbe,
+  appContainersStartOnlyAfterInitContainers,
   endpointsOnlyReadyMatching,
   endpointSlicesOnlyMatching,
   endpointSliceReadyOnlyWhenPodReady,
@@ -596,15 +599,24 @@ export const invariants: readonly InvariantSpec[] = [
   deploymentNeverSurgesPastMaxSurge,
   jobNeverExceedsParallelismSpec,
   jobCountsOnlySucceededPodsSpec,
+  stateless("jobCompleteOnlyAfterCompletions", "a Job with spec.completions is Complete only once status.succeeded reaches them (a successPolicy aside)", jobCompleteOnlyAfterCompletions),
+  stateless("jobFailedOnlyPastBackoffLimit", "a Job (restartPolicy Never) fails with BackoffLimitExceeded only once status.failed exceeds spec.backoffLimit", jobFailedOnlyPastBackoffLimit),
+  jobDeletedOnlyAfterTTL,
+  replicaSetDeletesOnlyActivePods,
   daemonSetRunsOnePodPerNodeSpec,
   daemonSetPodsOnlyOnToleratingNodesSpec,
   statefulSetOrderedReadySpec,
+  statefulSetScalesDownFromHighestOrdinal,
   cronJobNeverStartsEarlySpec,
   hpaReplicasWithinBoundsSpec,
   pvcBoundToAtMostOnePVSpec,
   budgetNeverAllowsMoreThanHealthySpec,
   dependentDeletedOnlyAfterOwnerGone,
   orphanFinalizerRemovedOnlyAfterDependentsReleased,
+  foregroundOwnerRemovedOnlyAfterBlockingDependents,
+  objectRemovedOnlyWithoutFinalizers,
+  objectMetaImmutableOnUpdate,
+  deletionFinishesWhenFinalizersEmpty,
   namespaceRemovedOnlyWhenEmpty,
   noExecuteTaintEvictsWithinTolerationSeconds,
   podEvictedOnlyPastTolerationSeconds,

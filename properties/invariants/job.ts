@@ -73,3 +73,44 @@ export function jobCountsOnlySucceededPods(cluster: ClusterView): Violation[] {
   }
   return out;
 }
+
+const conditionTrue = (job: any, type: string) => (job.status?.conditions ?? []).find((c: any) => c?.type === type && c.status === "True");
+
+/**
+ * jobCompleteOnlyAfterCompletions: a Job with spec.completions is Complete only once that many
+ * pods succeeded (NonIndexed: status.succeeded; Indexed: completed indexes, as status.succeeded
+ * counts them), unless a successPolicy of an Indexed Job was met (reason SuccessPolicy). The
+ * controller writes Complete after SuccessCriteriaMet, with every finished pod counted.
+ */
+export function jobCompleteOnlyAfterCompletions(cluster: ClusterView): Violation[] {
+  const out: Violation[] = [];
+  for (const job of cluster.list("Job")) {
+    const completions = job.spec?.completions;
+    if (typeof completions !== "number") continue;
+    const c = conditionTrue(job, "Complete");
+    if (!c || c.reason === "SuccessPolicy") continue;
+    const succeeded = job.status?.succeeded ?? 0;
+    if (succeeded < completions) out.push({ invariant: "jobCompleteOnlyAfterCompletions", message: `Job ${job.metadata.namespace}/${job.metadata.name} is Complete with ${succeeded} succeeded pods of ${completions} completions` });
+  }
+  return out;
+}
+
+/**
+ * jobFailedOnlyPastBackoffLimit: a Job fails with BackoffLimitExceeded only once more pods failed
+ * than spec.backoffLimit ("the number of retries before marking this job failed"; syncJob's
+ * exceedsBackoffLimit is failed > backoffLimit, and the Failed condition is written once every
+ * failed pod is counted in status.failed). Judged for restartPolicy Never without
+ * backoffLimitPerIndex: under OnFailure container restarts count too, and not in status.failed.
+ */
+export function jobFailedOnlyPastBackoffLimit(cluster: ClusterView): Violation[] {
+  const out: Violation[] = [];
+  for (const job of cluster.list("Job")) {
+    if (job.spec?.template?.spec?.restartPolicy !== "Never" || job.spec?.backoffLimitPerIndex !== undefined) continue;
+    const c = conditionTrue(job, "Failed");
+    if (!c || c.reason !== "BackoffLimitExceeded") continue;
+    const limit = job.spec?.backoffLimit ?? 6;
+    const failed = job.status?.failed ?? 0;
+    if (!(failed > limit)) out.push({ invariant: "jobFailedOnlyPastBackoffLimit", message: `Job ${job.metadata.namespace}/${job.metadata.name} failed with BackoffLimitExceeded after ${failed} failed pods, backoffLimit ${limit}` });
+  }
+  return out;
+}

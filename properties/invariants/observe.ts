@@ -98,3 +98,97 @@ export function sameJSON(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b).filter((k) => (b as any)[k] !== undefined);
   return ka.length === kb.length && ka.every((k) => sameJSON((a as any)[k], (b as any)[k]));
 }
+
+/** One version of an object as a controller's informers had it: undefined once a DELETED event took it out. */
+interface Delivered {
+  inc: number;
+  n: number;
+  obj: any;
+}
+
+/** What a controller had been delivered when it sent a request: its informer cache as of then. */
+export interface ControllerView {
+  /** the request number whose sending step began the chain request `id` belongs to (the view it was decided on) */
+  rootOf(inc: number, id: number): number;
+  /** the version of an object (by uid) in the controller's cache when it sent request k; undefined if not there */
+  seenAt(uid: string, inc: number, k: number): any;
+  /** every object of a kind in the controller's cache when it sent request k */
+  allAt(kind: string, inc: number, k: number): any[];
+}
+
+/**
+ * The informer cache of `controller` as of each request it sent, rebuilt from the list answers and
+ * watch events delivered to it (the view deploymentNeverSurgesPastMaxSurge judges on, in general):
+ * a client numbers its requests in sending order, so request k was sent after exactly the
+ * deliveries it took while its counter was at most k; a write sent on the answer to an earlier one
+ * of the same sync was decided on the view of the step that began the chain. Register it before
+ * the invariant's own hooks, so a request is judged on what was delivered before it.
+ */
+export function controllerView(rt: Runtime, controller: string): ControllerView {
+  const delivered = new Map<string, Delivered[]>();
+  const kindOf = new Map<string, string>();
+  const steps: Array<{ inc: number; n: number; root: number }> = [];
+  const rootOf = (inc: number, k: number): number => {
+    let lo = 0;
+    let hi = steps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = steps[mid]!;
+      if (s.inc < inc || (s.inc === inc && s.n <= k)) lo = mid + 1;
+      else hi = mid;
+    }
+    const s = steps[lo - 1];
+    return s !== undefined && s.inc === inc ? s.root : k;
+  };
+  const counter = () => Number(rt.snapshot(controller)?.context?.client?.nextId ?? 0);
+  const learn = (o: any, gone: boolean) => {
+    const uid = o?.metadata?.uid;
+    if (!uid) return;
+    let versions = delivered.get(uid);
+    if (!versions) delivered.set(uid, (versions = []));
+    if (o.kind) kindOf.set(uid, o.kind);
+    versions.push({ inc: rt.incarnation(controller), n: counter(), obj: gone ? undefined : o });
+  };
+  const seenAt = (uid: string, inc: number, k: number): any => {
+    const versions = delivered.get(uid) ?? [];
+    for (let i = versions.length - 1; i >= 0; i--) if (versions[i]!.inc === inc && versions[i]!.n <= k) return versions[i]!.obj;
+    return undefined;
+  };
+  /** request keys of the controller's lists of a whole kind (no namespace or selector): an informer's (re-)list */
+  const wholeLists = new Set<string>();
+  rt.deliveryHooks.push((from, to, msg) => {
+    if (from === controller && to === "apiserver" && msg.type === "ApiRequest" && msg.verb === "list" && !msg.namespace && !msg.labelSelector && !msg.fieldSelector) wholeLists.add(requestKey(rt, from, msg.id));
+    if (to !== controller) return;
+    const inc = rt.incarnation(controller);
+    const n = counter();
+    const answered = from === "apiserver" && msg.type === "ApiResponse" && typeof msg.id === "number" ? rootOf(inc, msg.id) : undefined;
+    steps.push({ inc, n, root: answered ?? n });
+    if (from !== "apiserver") return;
+    if (msg.type === "WatchEvent") learn(msg.object, msg.eventType === "DELETED");
+    else if (msg.type === "ApiResponse" && msg.ok && Array.isArray(msg.object?.items)) {
+      // a list's items carry no kind: it is the list's kind without "List"
+      const kind = typeof msg.object.kind === "string" && msg.object.kind.endsWith("List") ? msg.object.kind.slice(0, -4) : undefined;
+      const listed = new Set<string>();
+      for (const o of msg.object.items) {
+        learn(kind && !o?.kind ? { ...o, kind } : o, false);
+        if (o?.metadata?.uid) listed.add(o.metadata.uid);
+      }
+      // a re-list replaces the store: what it no longer holds is gone from the cache
+      const whole = wholeLists.delete(requestKey(rt, controller, msg.id));
+      if (kind && whole) for (const [uid, k2] of kindOf) if (k2 === kind && !listed.has(uid) && seenAt(uid, inc, Number.MAX_SAFE_INTEGER) !== undefined) learn({ kind, metadata: { uid } }, true);
+    }
+  });
+  return {
+    rootOf,
+    seenAt,
+    allAt(kind, inc, k) {
+      const out: any[] = [];
+      for (const [uid, k2] of kindOf) {
+        if (k2 !== kind) continue;
+        const o = seenAt(uid, inc, k);
+        if (o) out.push(o);
+      }
+      return out;
+    },
+  };
+}

@@ -278,3 +278,24 @@ export const containerRestartBacksOff: InvariantSpec = {
     };
   },
 };
+
+/**
+ * appContainersStartOnlyAfterInitContainers: "Init containers always run to completion. Each init
+ * container must complete successfully before the next one starts" and before the app containers
+ * (computePodActions starts app containers only once every init container has exited 0; sidecars,
+ * init containers with restartPolicy Always, keep running). So no stored status shows an app
+ * container running while a non-sidecar init container has not terminated with exit code 0.
+ */
+export const appContainersStartOnlyAfterInitContainers = perPodVersion(
+  "appContainersStartOnlyAfterInitContainers",
+  "a pod's app containers run only once every (non-sidecar) init container has terminated with exit code 0",
+  (p) => {
+    const inits = (p.spec?.initContainers ?? []).filter((c: any) => c?.restartPolicy !== "Always").map((c: any) => c.name);
+    if (inits.length === 0) return [];
+    const running = (p.status?.containerStatuses ?? []).filter((s: any) => s?.state?.running);
+    if (running.length === 0) return [];
+    const statuses = new Map<string, any>((p.status?.initContainerStatuses ?? []).map((s: any) => [s?.name, s]));
+    const unfinished = inits.filter((n: string) => statuses.get(n)?.state?.terminated?.exitCode !== 0);
+    return unfinished.length === 0 ? [] : [`pod ${podName(p)} has container ${running[0].name} running while init container ${unfinished[0]} ${statuses.get(unfinished[0])?.state?.running ? "is still running" : "has not terminated with exit code 0"}`];
+  },
+);

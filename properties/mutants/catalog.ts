@@ -48,6 +48,14 @@ export const mutants: readonly MutantInfo[] = [
   { name: "daemonset.ignores-noschedule-taints", bugClass: "the DaemonSet controller's nodeShouldRunDaemonPod checks only NoExecute taints: it makes pods for nodes tainted NoSchedule that the pods do not tolerate", file: "machines/daemonset/daemonset.logic.ts" },
   { name: "job.counts-running-as-active", bugClass: "the Job controller counts only Running pods as active: while pods are Pending it creates more, past parallelism", file: "machines/job/job.logic.ts" },
   { name: "replicaset.counts-terminating-as-active", bugClass: "IsPodActive forgets deletionTimestamp: a ReplicaSet counts terminating pods as replicas (and deletes more, or replaces late)", file: "machines/replicaset/replicaset.logic.ts" },
+  { name: "job.complete-one-short", bugClass: "the Job controller marks a Job with completions Complete one succeeded pod short (an off-by-one in the completions check)", file: "machines/job/job.logic.ts" },
+  { name: "job.backoff-limit-off-by-one", bugClass: "the Job controller fails a Job with BackoffLimitExceeded once failed reaches backoffLimit, not once it exceeds it (one retry too few)", file: "machines/job/job.logic.ts" },
+  { name: "ttlafterfinished.ttl-in-milliseconds", bugClass: "the TTL-after-finished controller reads ttlSecondsAfterFinished as milliseconds: finished Jobs are deleted at once", file: "machines/ttlafterfinished/ttl.logic.ts" },
+  { name: "apiserver.final-delete-ignores-finalizers", bugClass: "a DELETE with grace period 0 (any kind but a running pod, or a pod's final delete) removes the object from storage at once, finalizers (orphan, foregroundDeletion, job tracking) left", file: "machines/apiserver/apiserver.logic.ts" },
+  { name: "apiserver.update-drops-deletion-timestamp", bugClass: "an update strips the client's deletionTimestamp (a client may not set it) before deciding whether emptied finalizers finish a deletion: the object stays stored, being deleted, with no finalizer left to hold it", file: "machines/apiserver/apiserver.logic.ts" },
+  { name: "gc.foreground-terminating-dependent-gone", bugClass: "the garbage collector counts a blocking dependent that is terminating as gone: an owner deleted in the foreground is removed while its dependents still run out their grace", file: "machines/garbagecollector/gc.logic.ts" },
+  { name: "statefulset.condemned-lowest-first", bugClass: "an OrderedReady StatefulSet scaling down deletes its condemned pods lowest ordinal first instead of highest", file: "machines/statefulset/statefulset.logic.ts" },
+  { name: "kubelet.init-container-not-awaited", bugClass: "the kubelet moves on past an init container that is still running: the app containers start before initialization has finished", file: "machines/kubelet/podworkers.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
