@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import type { Node } from "kubernetes-types/core/v1";
-import { nodeConditions, registrationNode } from "./node.js";
+import { nodeConditionEvents, nodeConditions, registrationNode } from "./node.js";
 
 // A node the IPAM range allocator gave no CIDR registers without spec.podCIDR(s) (the kubelet never
 // sets them); its runtime reports NetworkReady=false, and the kubelet's ReadyCondition setter posts
@@ -38,5 +38,28 @@ describe("the Node a kubelet with a podCIDR registers", () => {
     const node = registrationNode(given, 0, "10.244.0.0/24", t0);
     expect(node.spec).toEqual({ podCIDR: "10.244.0.0/24", podCIDRs: ["10.244.0.0/24"] });
     expect(node.status!.conditions!.find((c) => c.type === "Ready")).toMatchObject({ status: "True", reason: "KubeletReady" });
+  });
+});
+
+// kubelet/nodestatus/setters.go: each pressure condition's setter records an event when the
+// condition is new or its status changed; ReadyCondition only when an existing Ready changed.
+describe("nodeConditionEvents: the events the condition setters record", () => {
+  const cond = (type: string, status: string) => ({ type, status });
+  const healthy = [cond("MemoryPressure", "False"), cond("DiskPressure", "False"), cond("PIDPressure", "False"), cond("Ready", "True")];
+  it("a first status: the three pressure conditions, not Ready", () => {
+    expect(nodeConditionEvents(undefined, healthy)).toEqual(["NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"]);
+  });
+  it("an unchanged status records nothing", () => {
+    expect(nodeConditionEvents(healthy, healthy)).toEqual([]);
+  });
+  it("Ready from Unknown (the node controller's mark) back to True is NodeReady; True to False is NodeNotReady", () => {
+    const unknown = [...healthy.slice(0, 3), cond("Ready", "Unknown")];
+    expect(nodeConditionEvents(unknown, healthy)).toEqual(["NodeReady"]);
+    expect(nodeConditionEvents(healthy, [...healthy.slice(0, 3), cond("Ready", "False")])).toEqual(["NodeNotReady"]);
+  });
+  it("pressure turning on and off", () => {
+    const pressed = [cond("MemoryPressure", "True"), cond("DiskPressure", "True"), cond("PIDPressure", "True"), cond("Ready", "True")];
+    expect(nodeConditionEvents(healthy, pressed)).toEqual(["NodeHasInsufficientMemory", "NodeHasDiskPressure", "NodeHasInsufficientPID"]);
+    expect(nodeConditionEvents(pressed, healthy)).toEqual(["NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"]);
   });
 });

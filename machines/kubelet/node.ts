@@ -99,6 +99,27 @@ export function nodeStatus(given: Node, index: number, now: number, prior: NodeS
   };
 }
 
+// The setters' events: a pressure condition that is new or changed, Ready only when it changed (its first report records nothing).
+const conditionEvents: Record<string, [whenTrue: string, otherwise: string, onlyOnChange: boolean]> = {
+  MemoryPressure: ["NodeHasInsufficientMemory", "NodeHasSufficientMemory", false],
+  DiskPressure: ["NodeHasDiskPressure", "NodeHasNoDiskPressure", false],
+  PIDPressure: ["NodeHasInsufficientPID", "NodeHasSufficientPID", false],
+  Ready: ["NodeReady", "NodeNotReady", true],
+};
+
+/** The reasons of the events the condition setters record going from `prior` to `next` conditions, in the setters' order. */
+export function nodeConditionEvents(prior: readonly NodeCondition[] | undefined, next: readonly NodeCondition[]): string[] {
+  const out: string[] = [];
+  for (const c of next) {
+    if (!Object.hasOwn(conditionEvents, c.type)) continue;
+    const [whenTrue, otherwise, onlyOnChange] = conditionEvents[c.type]!;
+    const before = prior?.find((p) => p.type === c.type)?.status;
+    if (before === undefined ? onlyOnChange : before === c.status) continue;
+    out.push(c.status === "True" ? whenTrue : otherwise);
+  }
+  return out;
+}
+
 /** nodeStatusHasChanged: conditions compared by type with their heartbeat times ignored, every other field as it is. */
 export function nodeStatusHasChanged(original: NodeStatus | undefined, status: NodeStatus | undefined): boolean {
   if (original === undefined || status === undefined) return original !== status;

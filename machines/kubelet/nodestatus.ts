@@ -1,11 +1,11 @@
 // kubelet_node_status.go and the node lease controller: register the Node, post its status, renew its Lease.
 
 import type { Fx } from "../common/effects.js";
-import { request, startInformer } from "../common/client.js";
+import { recordEvent, request, startInformer } from "../common/client.js";
 import type { LifecycleTimer } from "../common/lifecycle.js";
-import type { Node } from "kubernetes-types/core/v1";
+import type { Node, NodeCondition } from "kubernetes-types/core/v1";
 import type { ApiResponse } from "../messages.js";
-import { nodeLease, nodeStatus, nodeStatusHasChanged, registrationNode } from "./node.js";
+import { nodeConditionEvents, nodeLease, nodeStatus, nodeStatusHasChanged, registrationNode } from "./node.js";
 import { heartbeatMachine, type HeartbeatEvent } from "./heartbeat.machine.js";
 import { valueLifecycle } from "./lifecycles.js";
 import { startServiceInformer } from "./serviceenv.js";
@@ -16,7 +16,11 @@ import { networkErrors } from "./runtimestate.js";
 
 /** Starts the kubelet: registers the node, opens the pod and node informers, starts the heartbeats. */
 export function startKubelet(ctx: KubeletContext, fx: Fx): void {
+  // BirthCry, then the setters' events as they fill in the node it registers, then the container manager's
+  nodeEvent(ctx, "Starting", "Starting kubelet.", fx);
   const node = registrationNode(ctx.given, ctx.index, ctx.podCIDR, ctx.now, networkErrors(ctx));
+  recordConditionEvents(ctx, undefined, node.status?.conditions ?? [], fx);
+  nodeEvent(ctx, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods", fx);
   request(ctx.client, fx, { verb: "create", group: "", resource: "nodes", body: node }, "register-node");
   startInformer(ctx.client, fx, podWatchId, { group: "", resource: "pods", fieldSelector: `spec.nodeName=${ctx.node}` });
   startInformer(ctx.client, fx, nodeWatchId, { group: "", resource: "nodes", fieldSelector: `metadata.name=${ctx.node}` });
@@ -27,6 +31,17 @@ export function startKubelet(ctx: KubeletContext, fx: Fx): void {
 }
 
 export const heartbeatLifecycle = valueLifecycle(heartbeatMachine);
+
+// The kubelet's node reference names the node by its name, UID included (kl.nodeRef); the events go to "default".
+function nodeEvent(ctx: KubeletContext, reason: string, message: string, fx: Fx): void {
+  const involved = { kind: "Node", metadata: { name: ctx.node, uid: ctx.node } };
+  recordEvent(ctx.client, fx, involved, "Normal", reason, message, { component: "kubelet", host: ctx.node }, ctx.now);
+}
+
+/** recordNodeStatusEvent for each condition the setters changed. */
+function recordConditionEvents(ctx: KubeletContext, prior: readonly NodeCondition[] | undefined, next: readonly NodeCondition[], fx: Fx): void {
+  for (const reason of nodeConditionEvents(prior, next)) nodeEvent(ctx, reason, `Node ${ctx.node} status is now: ${reason}`, fx);
+}
 
 /** A heartbeat's delay ended: the runtime's clock hands the heartbeat's event back. */
 export interface HeartbeatTimerEvent {
@@ -75,7 +90,9 @@ export function syncNodeStatus(ctx: KubeletContext, fx: Fx): void {
   if (ctx.nodeStatusInFlight) return;
   const original = nodeToSync(ctx);
   if (!original) return stepHeartbeat(ctx, { type: "NodeGetFailed" }, fx);
-  const changed = nodeStatusHasChanged(original.status, nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx)));
+  const status = nodeStatus(ctx.given, ctx.index, ctx.now, original.status, networkErrors(ctx));
+  recordConditionEvents(ctx, original.status?.conditions, status.conditions ?? [], fx);
+  const changed = nodeStatusHasChanged(original.status, status);
   stepHeartbeat(ctx, { type: "NodeStatusComputed", changed, sinceReportMs: ctx.now - ctx.nodeStatusPostedAt }, fx);
 }
 

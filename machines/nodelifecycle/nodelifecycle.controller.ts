@@ -36,6 +36,8 @@ export interface NodeLifecycleContext {
   health: IMap<string, KeptLifecycle<typeof nodeHealthMachine>>;
   /** pod key -> its taint eviction chart (tainteviction.machine.ts): Scheduled, Expired or Evicting; persistent */
   evictions: IMap<string, KeptLifecycle<typeof taintEvictionMachine>>;
+  /** knownNodeSet: the nodes a monitor pass has registered, name -> UID */
+  known: IMap<string, string>;
 }
 
 export interface NodeLifecycleInput {
@@ -57,7 +59,7 @@ export function initialNodeLifecycle(input: NodeLifecycleInput): NodeLifecycleCo
   return {
     self: input.address ?? "node-lifecycle-controller", client: newClient(input.token),
     gracePeriodMs: input.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS, monitorPeriodMs: input.monitorPeriodMs ?? NODE_MONITOR_PERIOD_MS,
-    health: IMap(), evictions: IMap(),
+    health: IMap(), evictions: IMap(), known: IMap(),
   };
 }
 
@@ -118,9 +120,31 @@ export function nodeHealthState(ctx: NodeLifecycleContext, node: string): string
 /** One monitorNodeHealth pass: conditions, pod readiness, taints; then the next pass is booked. */
 export function monitorNodes(ctx: NodeLifecycleContext, now: number, fx: Fx): void {
   if (informersSynced(ctx.client)) {
+    classifyNodes(ctx, now, fx);
     for (const node of store<Node>(ctx, NODES).values()) monitorNode(ctx, node, now, fx);
   }
   fx.after("monitor", ctx.monitorPeriodMs, { type: "MonitorNodes" }, true);
+}
+
+/** classifyNodes: a node new to the controller is registered, one gone is removed, each with an event on the node. */
+function classifyNodes(ctx: NodeLifecycleContext, now: number, fx: Fx): void {
+  const nodes = store<Node>(ctx, NODES);
+  for (const node of nodes.values()) {
+    const name = node.metadata?.name ?? "";
+    if (ctx.known.has(name)) continue;
+    ctx.known = ctx.known.set(name, node.metadata?.uid ?? "");
+    nodeEvent(ctx, name, node.metadata?.uid ?? "", "RegisteredNode", `Registered Node ${name} in Controller`, now, fx);
+  }
+  for (const [name, uid] of ctx.known) {
+    if (nodes.has(name)) continue;
+    ctx.known = ctx.known.delete(name);
+    nodeEvent(ctx, name, uid, "RemovingNode", `Removing Node ${name} from Controller`, now, fx);
+  }
+}
+
+// controllerutil.RecordNodeEvent: "Node <name> event: <what>" on a reference to the node by name and UID.
+function nodeEvent(ctx: NodeLifecycleContext, name: string, uid: string, reason: string, what: string, now: number, fx: Fx): void {
+  recordEvent(ctx.client, fx, { kind: "Node", apiVersion: "v1", metadata: { name, uid } }, "Normal", reason, `Node ${name} event: ${what}`, nodeSource, now);
 }
 
 function monitorNode(ctx: NodeLifecycleContext, node: Node, now: number, fx: Fx): void {
