@@ -16,12 +16,13 @@ import { networkErrors } from "./runtimestate.js";
 
 /** Starts the kubelet: registers the node, opens the pod and node informers, starts the heartbeats. */
 export function startKubelet(ctx: KubeletContext, fx: Fx): void {
-  // BirthCry, then the setters' events as they fill in the node it registers, then the container manager's
-  nodeEvent(ctx, "Starting", "Starting kubelet.", fx);
   const node = registrationNode(ctx.given, ctx.index, ctx.podCIDR, ctx.now, networkErrors(ctx));
+  request(ctx.client, fx, { verb: "create", group: "", resource: "nodes", body: node }, "register-node");
+  // The recorder sends its events from its own goroutine, after the registration it does not hold up:
+  // BirthCry, the setters' events for the node registered, the container manager's.
+  nodeEvent(ctx, "Starting", "Starting kubelet.", fx);
   recordConditionEvents(ctx, undefined, node.status?.conditions ?? [], fx);
   nodeEvent(ctx, "NodeAllocatableEnforced", "Updated Node Allocatable limit across pods", fx);
-  request(ctx.client, fx, { verb: "create", group: "", resource: "nodes", body: node }, "register-node");
   startInformer(ctx.client, fx, podWatchId, { group: "", resource: "pods", fieldSelector: `spec.nodeName=${ctx.node}` });
   startInformer(ctx.client, fx, nodeWatchId, { group: "", resource: "nodes", fieldSelector: `metadata.name=${ctx.node}` });
   startServiceInformer(ctx, fx);
