@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
-import { InvariantChecker, invariantNames, invariants, type Violation } from "./index.js";
+import { InvariantChecker, invariantNames, invariants, type Violation } from "../invariants/index.js";
 
 const names = [
   "jobCompleteOnlyAfterCompletions", "jobFailedOnlyPastBackoffLimit", "jobDeletedOnlyAfterTTL", "replicaSetDeletesOnlyActivePods",
