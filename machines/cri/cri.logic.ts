@@ -198,10 +198,11 @@ const denyWriteProfiles = new Set(["k8s-apparmor-example-deny-write"]);
 
 /** A runtime before it has read its store: nothing in it yet. */
 export function initialCri(input: CriInput): CriContext {
-  const ctx: CriContext = { node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), streams: new Map(), netSeq: 0, seq: 0, now: 0 };
-  if (input.registry) ctx.registry = input.registry;
-  if (input.appArmorProfiles) ctx.appArmorProfiles = input.appArmorProfiles;
-  return ctx;
+  return {
+    node: input.node, images: new Map(), pulls: new Map(), sandboxes: new Map(), containers: new Map(), waits: new Map(), streams: new Map(), netSeq: 0, seq: 0, now: 0,
+    ...(input.registry ? { registry: input.registry } : {}),
+    ...(input.appArmorProfiles ? { appArmorProfiles: input.appArmorProfiles } : {}),
+  };
 }
 
 /**
