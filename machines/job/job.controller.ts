@@ -189,7 +189,9 @@ export function syncJobKey(ctx: JobControllerContext, key: string, now: number, 
   const plan = L.syncJob({
     job, pods, now, backoff: ctx.backoff.get(key), expectationsSatisfied: satisfied(ctx, key), removingFinalizers: new Set(ctx.removing.get(key) ?? []),
   });
-  ctx.backoff.set(key, plan.backoff);
+  // The record is kept only once the status counting its pods is stored (flushUncountedAndRemoveFinalizers):
+  // a refused write leaves those pods new, and the retry would count them again.
+  if (!plan.status) ctx.backoff.set(key, plan.backoff);
   const ns = job.metadata?.namespace;
   if (plan.delete.length > 0) {
     const e = ctx.expectations.get(key) ?? { add: 0, del: [] };
@@ -204,7 +206,7 @@ export function syncJobKey(ctx: JobControllerContext, key: string, now: number, 
   const finalizers = plan.removeFinalizers.map((p) => ({ namespace: p.metadata?.namespace, name: p.metadata?.name, uid: p.metadata?.uid, finalizers: p.metadata?.finalizers ?? [] }));
   if (plan.status) {
     // Finalizers go only once the status counting their pods is stored: a pod is never lost from the count.
-    req(ctx, fx, key, { verb: "update", group: "batch", resource: "jobs", subresource: "status", namespace: ns, name: job.metadata?.name, body: { ...job, status: plan.status } }, "status", { finalizers, events: plan.events });
+    req(ctx, fx, key, { verb: "update", group: "batch", resource: "jobs", subresource: "status", namespace: ns, name: job.metadata?.name, body: { ...job, status: plan.status } }, "status", { finalizers, events: plan.events, backoff: plan.backoff });
   } else {
     removeFinalizers(ctx, key, finalizers, fx);
     for (const ev of plan.events) recordEvent(ctx.client, fx, job, ev.type, ev.reason, ev.message, source, now);
@@ -294,6 +296,7 @@ function onOwnResponse(ctx: JobControllerContext, p: PendingRequest, res: ApiRes
       break;
     case "status":
       if (res.ok) {
+        if (job) ctx.backoff.set(key, p.data.backoff);
         removeFinalizers(ctx, key, p.data.finalizers, fx);
         for (const ev of p.data.events as L.JobSyncPlan["events"]) recordEvent(ctx.client, fx, res.object, ev.type, ev.reason, ev.message, source, res.now);
       } else W.addRateLimited(ctx.q, fx, key, res.now);

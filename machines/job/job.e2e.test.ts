@@ -221,6 +221,39 @@ spec:
     expect(events.filter((e) => e.startsWith("Normal SuccessfulCreate"))).toHaveLength(3);
     expect(events.at(-1)).toBe("Warning BackoffLimitExceeded Job has reached the specified backoff limit");
   });
+  it("a failure whose status write is refused (409) counts once: its replacement still comes after 10 s", async () => {
+    const c = cluster();
+    const rt = (c as any).runtime;
+    let refused = 0;
+    // The status writes that would count the failed pod are answered 409 three times, as a stale
+    // cache's would be; the back-off record is kept only once one is stored (flushUncountedAndRemoveFinalizers).
+    rt.sendHook = (from: string, _to: string, msg: any) => {
+      if (from !== "job-controller" || msg.type !== "ApiRequest" || msg.subresource !== "status" || !(msg.body?.status?.uncountedTerminatedPods?.failed?.length > 0) || refused >= 3) return false;
+      refused++;
+      rt.post("apiserver", from, { type: "ApiResponse", id: msg.id, ok: false, code: 409, status: { kind: "Status", apiVersion: "v1", status: "Failure", code: 409, reason: "Conflict", message: 'Operation cannot be fulfilled on jobs.batch "once": the object has been modified; please apply your changes to the latest version and try again' } });
+      return true;
+    };
+    await c.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: { name: once }
+spec:
+  backoffLimit: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "exit 1"] }]
+`);
+    await c.settle();
+    rt.sendHook = undefined;
+    expect(refused).toBe(3);
+    const pods = podsOf(c, "once").sort((a: any, b: any) => toMs(a.metadata.creationTimestamp)! - toMs(b.metadata.creationTimestamp)!);
+    expect(pods).toHaveLength(2);
+    const gap = toMs(pods[1].metadata.creationTimestamp)! - toMs(pods[0].status.containerStatuses[0].state.terminated.finishedAt)!;
+    expect(gap).toBeGreaterThanOrEqual(10_000);
+    expect(gap).toBeLessThan(12_000);
+    expect(c.get("Job", "once").status).toMatchObject({ failed: 2 });
+  });
 });
 
 describe("activeDeadlineSeconds and suspend", () => {
