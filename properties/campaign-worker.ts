@@ -5,6 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { setMutants } from "../machines/common/mutation.js";
 import { setDefaultInterpreter, type Interpreter } from "../runtime/fastpath.js";
 import { runPart, type Campaign, type Part } from "./campaign.js";
+import { defaultMaxShrinkRuns } from "./check.js";
 import type { WorkerMessage } from "./campaign-workers.js";
 
 const data = workerData as { campaign: Campaign; part: Part; interpreter: Interpreter; timeBoxMs?: number; shrinkRuns?: number; mutants?: string[] };
@@ -18,5 +19,7 @@ const result = runPart(data.campaign, data.part, {
   progress: (p) => {
     if (p.runs % 10 === 0 || p.runs === p.planned) post({ type: "progress", ...p });
   },
+  found: (v) => post({ type: "found", violation: v, budget: data.shrinkRuns ?? defaultMaxShrinkRuns }),
+  shrunk: (s) => post({ type: "shrunk", ...s }),
 });
 post({ type: "result", result });

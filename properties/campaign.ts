@@ -113,6 +113,31 @@ export interface PartOptions {
   hooks?: RunHooks;
   /** told after every run */
   progress?(r: { runs: number; planned: number; steps: number; faults: number; violations: number }): void;
+  /** told of a violating run before it is shrunk (shrinking can take minutes: the replay line comes first) */
+  found?(v: FoundViolation): void;
+  /** told of each smaller failing run shrinking keeps */
+  shrunk?(s: { run: number; steps: number; runs: number; budget: number }): void;
+}
+
+/** A line of shrinking's progress: a smaller failing run was kept. */
+export function shrunkLine(s: { run: number; steps: number; runs: number; budget: number }): string {
+  return `    run ${s.run} shrunk to ${s.steps} steps (${s.runs}/${s.budget} shrink runs)`;
+}
+
+/** A violating run as soon as it is found: which run, what failed, and the line that replays it. */
+export interface FoundViolation {
+  run: number;
+  seed: number;
+  invariant: string;
+  message: string;
+  phase: string;
+  steps: number;
+  replay: string;
+}
+
+/** The lines a campaign prints when a run violates an invariant, before shrinking it. */
+export function foundLines(v: FoundViolation, budget: number): string[] {
+  return [`  violation in run ${v.run} (${v.phase} phase, ${v.steps} steps): ${v.invariant}: ${v.message}`, `    replay: ${v.replay}`, `    shrinking it (at most ${budget} runs)`];
 }
 
 /** The --faults argument that gives these faults: all, none or the list. */
@@ -147,8 +172,10 @@ export function runPart(campaign: Campaign, p: Part, opts: PartOptions = {}): Ca
     result.runSeeds.push(seed);
     for (const [k, n] of Object.entries(r.faultCounts)) result.faults[k] = (result.faults[k] ?? 0) + n;
     if (r.violations.length > 0) {
+      const budget = opts.shrinkRuns ?? defaultMaxShrinkRuns;
+      opts.found?.({ run, seed, invariant: r.violations[0]!.invariant, message: r.violations[0]!.message, phase: r.phase, steps: r.steps, replay: replayLine(campaign, seed) });
       // Shrinking is a count of deterministic runs: the same run shrinks the same way in any shard.
-      const s = shrinkRun(spec, hooks, opts.shrinkRuns ?? defaultMaxShrinkRuns);
+      const s = shrinkRun(spec, hooks, budget, (b) => opts.shrunk?.({ run, steps: b.result.steps, runs: b.runs, budget }));
       const shrunk = s.result.violations.length > 0 ? s : { spec, result: r };
       const v = r.violations[0]!;
       result.violations.push({ run, seed, invariant: v.invariant, message: v.message, phase: r.phase, steps: r.steps, shrunk: shrunk.spec, shrunkSteps: shrunk.result.steps, replay: replayLine(campaign, seed) });

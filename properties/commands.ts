@@ -3,8 +3,8 @@
 
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { check, replaySpec, saveCounterexample, traceTail, validateNames } from "./check.js";
-import { faultsArg, mergeResults, parseResults, podflowVersion, parseShard, reportLines, resultLine, runPart, shardParts, type Campaign, type CampaignResult } from "./campaign.js";
+import { check, defaultMaxShrinkRuns, replaySpec, saveCounterexample, traceTail, validateNames } from "./check.js";
+import { faultsArg, foundLines, shrunkLine, mergeResults, parseResults, podflowVersion, parseShard, reportLines, resultLine, runPart, shardParts, type Campaign, type CampaignResult } from "./campaign.js";
 import { campaignManifest } from "./campaign-manifest.js";
 import { faultSettingsOf, runSpec } from "./run.js";
 import { describeFaultSettings } from "../runtime/faults.js";
@@ -97,6 +97,10 @@ export async function campaignCommand(o: CampaignFlags, io: Out): Promise<number
       progress: (p) => {
         if (p.runs % 10 === 0) io.out(`  ${p.runs}/${p.planned} runs, ${p.steps} steps, ${p.faults} faults injected, ${p.violations} violations`);
       },
+      found: (v) => {
+        for (const l of foundLines(v, shrinkRuns ?? defaultMaxShrinkRuns)) io.out(l);
+      },
+      shrunk: (s) => io.out(shrunkLine(s)),
     });
   }
   const secs = (performance.now() - t) / 1000;

@@ -113,6 +113,17 @@ describe("a campaign as local processes and worker threads", () => {
     expect(alone.violations.map((v) => v.invariant)).toContain("gracePeriodHonoured");
     expect(outcome(threads)).toEqual(outcome(alone));
     expect(lines.filter((l) => /^ {2}worker 1\/2 \(runs 0\+2n\): 2\/2 runs, \d+ steps, \d+ faults injected, \d+ violations$/.test(l))).toHaveLength(1);
+    // Each violation is told, with its replay line, as soon as its worker finds it: before the
+    // shrinking that can take minutes, and before that worker's last progress line.
+    for (const v of threads.violations) {
+      const who = `worker ${(v.run % 2) + 1}/2`;
+      const found = lines.indexOf(`  ${who}: violation in run ${v.run} (${v.phase} phase, ${v.steps} steps): ${v.invariant}: ${v.message}`);
+      expect(found).toBeGreaterThanOrEqual(0);
+      expect(lines[found + 1]).toBe(`    replay: ${v.replay}`);
+      expect(lines[found + 2]).toBe("    shrinking it (at most 3 runs)");
+      const last = lines.findIndex((l) => l.startsWith(`  ${who} (runs`));
+      expect(found).toBeLessThan(last);
+    }
   }, 240_000);
 
   it("refuses a shard without a seed, and a merge of nothing", async () => {
