@@ -149,6 +149,13 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Selector", "string", doc("ServiceSpec.selector"), 1),
   ],
   Endpoints: [nameCol(), col("Endpoints", "string", doc("Endpoints.subsets")), ageCol()],
+  // podTemplateColumnDefinitions: no Age column
+  PodTemplate: [
+    nameCol(),
+    col("Containers", "string", "Names of each container in the template."),
+    col("Images", "string", "Images referenced by each container in the template."),
+    col("Pod Labels", "string", "The labels for the pod template."),
+  ],
   EndpointSlice: [
     nameCol(),
     col("AddressType", "string", doc("EndpointSlice.addressType")),
@@ -741,6 +748,8 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "EndpointSlice": return endpointSliceCells(o, now);
     case "Deployment": return deploymentCells(o, wide, now);
     case "ReplicaSet": return replicaSetCells(o, wide, now);
+    // printPodTemplate: the template's container names and images (layoutContainerCells), its labels
+    case "PodTemplate": return [name, ...containerCells(o.template?.spec?.containers), formatLabels(o.template?.metadata?.labels)];
     case "Job": return jobCells(o, wide, now);
     case "DaemonSet": return daemonSetCells(o, wide, now);
     case "StatefulSet": return statefulSetCells(o, wide, now);

@@ -26,6 +26,7 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "ConfigMap", resource: "configmaps", singular: "configmap", group: "", version: "v1", namespaced: true, shortNames: ["cm"], verbs: rw, subresources: [] },
   { kind: "Secret", resource: "secrets", singular: "secret", group: "", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "ServiceAccount", resource: "serviceaccounts", singular: "serviceaccount", group: "", version: "v1", namespaced: true, shortNames: ["sa"], verbs: rw, subresources: ["token"] },
+  { kind: "PodTemplate", resource: "podtemplates", singular: "podtemplate", group: "", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "Binding", resource: "bindings", singular: "binding", group: "", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "Deployment", resource: "deployments", singular: "deployment", group: "apps", version: "v1", namespaced: true, shortNames: ["deploy"], verbs: rw, subresources: ["status", "scale"] },
   { kind: "ReplicaSet", resource: "replicasets", singular: "replicaset", group: "apps", version: "v1", namespaced: true, shortNames: ["rs"], verbs: rw, subresources: ["status", "scale"] },

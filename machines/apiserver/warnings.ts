@@ -36,6 +36,8 @@ export function warningsOnCreate(kind: string, obj: Obj): string[] {
       return statefulSetWarnings(obj, "");
     case "DaemonSet":
       return podTemplateWarnings("spec.template", obj.spec?.template);
+    case "PodTemplate":
+      return podTemplateWarnings("template", obj.template);
     case "Job":
       return [...workloadNameWarnings(obj), ...jobSpecWarnings("spec", obj.spec)];
     case "CronJob":
@@ -76,6 +78,8 @@ export function warningsOnUpdate(kind: string, obj: Obj, old: Obj): string[] {
     case "Deployment":
     case "ReplicaSet":
       return regenerated ? podTemplateWarnings("spec.template", obj.spec?.template) : [];
+    case "PodTemplate":
+      return regenerated ? podTemplateWarnings("template", obj.template) : [];
     case "ReplicationController":
       // rcStrategy.WarningsOnUpdate passes the old template where the new one belongs: the warnings
       // are those of the template being replaced

@@ -9,7 +9,7 @@ import { admitRuntimeClass, runtimeClassRefusal, type RuntimeClassLookup } from 
 import { admitPriority, keepPriorityOnUpdate, priorityAdmissionError, priorityClassAdmissionError, type PriorityClassInfo } from "./priority.js";
 import { admitServiceAccount, convertDeprecatedServiceAccount, type ServiceAccountLookup } from "./serviceaccount.js";
 import {
-  defaultDeployment, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
+  defaultDeployment, defaultPodTemplate, defaultEndpointSlice, defaultEndpoints, defaultNamespace, defaultNode,
   defaultPriorityClass, defaultReplicaSet, defaultSecret, defaultService,
 } from "./kinds.js";
 import { defaultHorizontalPodAutoscaler } from "./autoscaling.js";
@@ -63,6 +63,7 @@ const defaulters: Record<string, (o: Obj) => void> = {
   Pod: defaultPod,
   Service: defaultService,
   Deployment: defaultDeployment,
+  PodTemplate: defaultPodTemplate,
   ReplicaSet: defaultReplicaSet,
   Namespace: defaultNamespace,
   Node: defaultNode,
@@ -331,6 +332,7 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     }
     case "IngressClass":
     case "NetworkPolicy":
+    case "PodTemplate":
       o.metadata.generation = 1;
       return;
     case "Job":
@@ -468,6 +470,8 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     dropTypeDependentFields(o, old);
   }
   if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, semanticEqual);
+  // podTemplateStrategy.PrepareForUpdate: a PodTemplate has no spec; a changed template is a new generation
+  if (o.kind === "PodTemplate" && !semanticEqual(o.template, old.template)) o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
   if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
     o.metadata.generation = (old.metadata?.generation ?? 0) + (mutant("apiserver.scale-keeps-generation") && sameJSON({ ...o.spec, replicas: old.spec?.replicas }, old.spec) ? 0 : 1);
   }

@@ -53,6 +53,11 @@ export function defaultDeployment(d: Obj): void {
   defaultTemplate(spec);
 }
 
+/** core/v1's defaulters reach a PodTemplate's template.spec as they reach a pod's spec. */
+export function defaultPodTemplate(t: Obj): void {
+  defaultTemplate(t);
+}
+
 /** apps/v1 SetDefaults_ReplicaSet. */
 export function defaultReplicaSet(rs: Obj): void {
   const spec = (rs.spec ??= {});

@@ -27,7 +27,7 @@ import {
   validateClusterRole, validateClusterRoleBinding, validateClusterRoleBindingUpdate, validateClusterRoleUpdate,
   validateRole, validateRoleBinding, validateRoleBindingUpdate, validateRoleUpdate,
 } from "./rbac.js";
-import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodUpdate } from "./pod.js";
+import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodTemplateSpec, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateRuntimeClass, validateRuntimeClassUpdate } from "./runtimeclass.js";
 import { validateService, validateServiceUpdate } from "./service.js";
@@ -72,6 +72,8 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   Ingress: validateIngressCreate,
   IngressClass: validateIngressClass,
   NetworkPolicy: validateNetworkPolicy,
+  // ValidatePodTemplate: the name is a pod name (a DNS subdomain), the template as a workload's
+  PodTemplate: (t) => [...validateObjectMeta(t.metadata, true, nameIsDNSSubdomain), ...validatePodTemplateSpec(t.template, "template")],
   Role: validateRole,
   ClusterRole: validateClusterRole,
   RoleBinding: validateRoleBinding,
@@ -108,6 +110,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   Ingress: validateIngressUpdate,
   IngressClass: validateIngressClassUpdate,
   NetworkPolicy: validateNetworkPolicyUpdate,
+  PodTemplate: (t, old) => [...validateObjectMetaUpdate(t.metadata, old.metadata), ...validatePodTemplateSpec(t.template, "template")],
   Role: validateRoleUpdate,
   ClusterRole: validateClusterRoleUpdate,
   RoleBinding: validateRoleBindingUpdate,
