@@ -124,16 +124,8 @@ export function shrunkLine(s: { run: number; steps: number; runs: number; budget
   return `    run ${s.run} shrunk to ${s.steps} steps (${s.runs}/${s.budget} shrink runs)`;
 }
 
-/** A violating run as soon as it is found: which run, what failed, and the line that replays it. */
-export interface FoundViolation {
-  run: number;
-  seed: number;
-  invariant: string;
-  message: string;
-  phase: string;
-  steps: number;
-  replay: string;
-}
+/** A violating run as soon as it is found, before shrinking: a CampaignViolation but its shrunk run. */
+export type FoundViolation = Omit<CampaignViolation, "shrunk" | "shrunkSteps">;
 
 /** The lines a campaign prints when a run violates an invariant, before shrinking it. */
 export function foundLines(v: FoundViolation, budget: number): string[] {

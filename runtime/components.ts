@@ -39,6 +39,7 @@ import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregatio
 // [networking]
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
+import { endpointSliceMirroringControllerMachine } from "../machines/endpointslicemirroring/endpointslicemirroring.machine.js";
 import { kubeProxyMachine } from "../machines/kube-proxy/kube-proxy.machine.js";
 import { dnsMachine } from "../machines/dns/dns.machine.js";
 // [storage]
@@ -132,9 +133,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher" });
       // [/serviceaccounts]
       rt.spawn("clusterrole-aggregation-controller", clusterRoleAggregationMachine, { token: tokenOf("controller-manager"), address: "clusterrole-aggregation-controller" });
-      // [networking] the endpoints and EndpointSlice controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
+      // [networking] the endpoints, EndpointSlice and EndpointSlice mirroring controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("endpointslice-controller", endpointSliceControllerMachine, { token: tokenOf("controller-manager") });
+      rt.spawn("endpointslicemirroring-controller", endpointSliceMirroringControllerMachine, { token: tokenOf("controller-manager") });
       rt.spawn("kube-proxy", kubeProxyMachine, { token: tokenOf("kube-proxy"), seed: seedFor(seed, "kube-proxy") });
       rt.spawn("coredns", dnsMachine, { token: tokenOf("coredns") });
       rt.spawn("metrics-server", metricsServerMachine, { token: tokenOf("metrics-server"), address: "metrics-server" });

@@ -20,6 +20,7 @@ import { disruptionControllerMachine } from "../machines/disruption/disruption.m
 import { dnsMachine } from "../machines/dns/dns.machine.js";
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
 import { endpointSliceControllerMachine } from "../machines/endpointslice/endpointslice.machine.js";
+import { endpointSliceMirroringControllerMachine } from "../machines/endpointslicemirroring/endpointslicemirroring.machine.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import { garbageCollectorMachine } from "../machines/garbagecollector/gc.machine.js";
 import { jobControllerMachine } from "../machines/job/job.machine.js";
@@ -50,6 +51,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   deploymentControllerMachine,
   endpointsControllerMachine,
   endpointSliceControllerMachine,
+  endpointSliceMirroringControllerMachine,
   garbageCollectorMachine,
   namespaceControllerMachine,
   nodeLifecycleMachine,

@@ -11,6 +11,8 @@ import { parseTime } from "./time.js";
 
 /** discovery.LabelServiceName: the label naming an EndpointSlice's Service. */
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+/** discovery.LabelManagedBy: the label naming the controller that manages an EndpointSlice. */
+export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 /** Label marking objects that belong to a headless Service (v1.IsHeadlessService). */
 export const HEADLESS_SERVICE_LABEL = "service.kubernetes.io/headless";
 export const LAST_CHANGE_TRIGGER_TIME_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";

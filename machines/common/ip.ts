@@ -1,5 +1,6 @@
 // IPv4 arithmetic as Go's net package does it: addresses as unsigned 32-bit numbers, CIDRs with
-// their host bits masked. Shared by the CNI's IPAM, the Service allocators and kube-proxy.
+// their host bits masked. Shared by the CNI's IPAM, the Service allocators and kube-proxy. And any
+// address, IPv4 or IPv6, parsed as k8s.io/utils/net's ParseIPSloppy and printed as net.IP.String().
 
 /** A parsed IPv4 CIDR: network address as an unsigned int, prefix length and address count. */
 export interface CIDR {
@@ -49,4 +50,95 @@ export function cidrContains(cidr: string, ip: string): boolean {
   const c = parseCIDR(cidr);
   const n = ipToInt(ip);
   return !Number.isNaN(n) && n >= c.network && n < c.network + c.size;
+}
+
+/** A parsed address: 4 bytes for IPv4, 16 for IPv6. */
+export interface ParsedIP {
+  bytes: number[];
+  leadingZeros: boolean;
+}
+
+function parseIPv4(s: string): ParsedIP | undefined {
+  const parts = s.split(".");
+  if (parts.length !== 4) return undefined;
+  let leadingZeros = false;
+  const bytes: number[] = [];
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    if (p.length > 1 && p[0] === "0") leadingZeros = true;
+    bytes.push(n);
+  }
+  return { bytes, leadingZeros };
+}
+
+function parseIPv6(s: string): ParsedIP | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return undefined;
+  const halves = s.split("::");
+  if (halves.length > 2) return undefined;
+  let leadingZeros = false;
+  const groupsOf = (h: string): number[] | undefined => {
+    if (h === "") return [];
+    const out: number[] = [];
+    const parts = h.split(":");
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (i === parts.length - 1 && p.includes(".")) {
+        const v4 = parseIPv4(p);
+        if (!v4) return undefined;
+        leadingZeros ||= v4.leadingZeros;
+        out.push((v4.bytes[0]! << 8) | v4.bytes[1]!, (v4.bytes[2]! << 8) | v4.bytes[3]!);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) out.push(parseInt(p, 16));
+      else return undefined;
+    }
+    return out;
+  };
+  const head = groupsOf(halves[0]!);
+  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  let groups: number[];
+  if (halves.length === 2) {
+    if (head.length + tail.length > 7) return undefined;
+    groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    if (head.length !== 8) return undefined;
+    groups = head;
+  }
+  return { bytes: groups.flatMap((g) => [g >> 8, g & 0xff]), leadingZeros };
+}
+
+/** netutils.ParseIPSloppy: IPv4 (leading zeros allowed) or IPv6; undefined when not an address. */
+export function parseIPSloppy(s: string): ParsedIP | undefined {
+  if (s.includes(":")) return parseIPv6(s);
+  return parseIPv4(s);
+}
+
+/** An IPv6 address of the ::ffff:0:0/96 block (an IPv4 address written as IPv6). */
+export function isV4Mapped(b: number[]): boolean {
+  return b.length === 16 && b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
+}
+
+/** net.IP.String(): dotted IPv4 (also for IPv4-mapped IPv6), else RFC 5952 IPv6. */
+export function formatIP(ip: ParsedIP): string {
+  const b = ip.bytes;
+  if (b.length === 4) return b.join(".");
+  if (isV4Mapped(b)) return b.slice(12).join(".");
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) [bestStart, bestLen] = [i, j - i];
+    i = j;
+  }
+  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(":");
+  if (bestStart < 0) return hex(groups);
+  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
 }

@@ -31,16 +31,24 @@ export interface RateLimiter {
   readonly tokens: number;
   /** when the bucket was last drawn from; undefined: never (a full bucket) */
   readonly last: number | undefined;
+  /** a per-key back-off other than the default 5 ms to 1000 s (a controller that builds its own ItemExponentialFailureRateLimiter) */
+  readonly item?: ItemBackoff;
+}
+
+/** NewItemExponentialFailureRateLimiter(base, max). */
+export interface ItemBackoff {
+  readonly baseMs: number;
+  readonly maxMs: number;
 }
 
 /** A limiter with no failures and a full bucket. */
-export function newRateLimiter(): RateLimiter {
-  return { failures: IMap(), tokens: BUCKET_BURST, last: undefined };
+export function newRateLimiter(item?: ItemBackoff): RateLimiter {
+  return { failures: IMap(), tokens: BUCKET_BURST, last: undefined, ...(item ? { item } : {}) };
 }
 
-/** The per-key back-off before the retry after `failures` earlier ones: 5 ms * 2^failures, at most 1000 s. */
-export function itemExponentialDelayMs(failures: number): number {
-  return Math.min(BASE_DELAY_MS * 2 ** Math.min(failures, 30), MAX_DELAY_MS);
+/** The per-key back-off before the retry after `failures` earlier ones: 5 ms * 2^failures, at most 1000 s (or the limiter's own). */
+export function itemExponentialDelayMs(failures: number, item?: ItemBackoff): number {
+  return Math.min((item?.baseMs ?? BASE_DELAY_MS) * 2 ** Math.min(failures, 30), item?.maxMs ?? MAX_DELAY_MS);
 }
 
 /**
@@ -53,7 +61,7 @@ export function when(l: RateLimiter, key: string, now: number): { limiter: RateL
   const elapsed = l.last === undefined ? Infinity : Math.max(0, now - l.last);
   const tokens = Math.min(BUCKET_BURST, l.tokens + (elapsed * BUCKET_QPS) / 1000) - 1;
   const bucketMs = tokens < 0 ? Math.ceil((-tokens * 1000) / BUCKET_QPS) : 0;
-  return { limiter: { failures, tokens, last: now }, delayMs: Math.max(itemExponentialDelayMs(n), bucketMs) };
+  return { limiter: { ...l, failures, tokens, last: now }, delayMs: Math.max(itemExponentialDelayMs(n, l.item), bucketMs) };
 }
 
 /** RateLimiter.Forget: key's back-off starts over (the bucket is not refunded). */
@@ -81,8 +89,8 @@ export interface WorkQueue {
 }
 
 /** An empty queue. */
-export function newWorkQueue(): WorkQueue {
-  return { waiting: List(), dirty: ISet(), processing: IMap(), limiter: newRateLimiter(), kicked: false };
+export function newWorkQueue(item?: ItemBackoff): WorkQueue {
+  return { waiting: List(), dirty: ISet(), processing: IMap(), limiter: newRateLimiter(item), kicked: false };
 }
 
 /** Add: a key already waiting is not added twice; one being processed waits until Done. */

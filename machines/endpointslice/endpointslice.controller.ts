@@ -7,12 +7,12 @@ import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
-import { newClient, objectKey, recordEvent, request, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { newClient, objectKey, recordEvent, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
+import { finishKey as finishSliceKey, isSyncFinished, sendNextWrite, type SliceSync, type SliceWrite } from "../common/slicewrites.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podDeltaServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerStates } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
 import { mutant } from "../common/mutation.js";
-import { retryOrForget } from "../common/controller.js";
 import { handleResponse, storeGet } from "../common/informer.js";
 import * as W from "../common/workqueue.js";
 import { CONTROLLER_NAME, MANAGED_BY_LABEL, reconcileSlices, reconcileSlicesWithMemo, type SliceChanges, type SliceMemo } from "./endpointslice.logic.js";
@@ -29,19 +29,7 @@ export const NODES = 4;
 /** The event source of the controller's events. */
 export const ENDPOINTSLICE_CONTROLLER_SOURCE = { component: "endpoint-slice-controller" };
 
-/** One write of a finalize plan. */
-export interface SliceWrite {
-  action: "create" | "update" | "delete";
-  slice: EndpointSlice;
-}
-
-/** The key being synced: the writes still to send, and whether one is awaiting its answer. */
-export interface SliceSync {
-  key: string;
-  plan: SliceWrite[];
-  awaiting: boolean;
-  failed: boolean;
-}
+export { isSyncFinished, type SliceSync, type SliceWrite };
 
 export interface EndpointSliceControllerContext {
   client: ClientState;
@@ -168,31 +156,9 @@ export function planFor(ctx: EndpointSliceControllerContext, key: string): Slice
   return service.metadata?.deletionTimestamp ? plan.filter((w) => w.action !== "create") : plan;
 }
 
-function sendNextWrite(ctx: EndpointSliceControllerContext, fx: Fx): void {
-  const s = ctx.sync!;
-  const w = s.plan.shift();
-  if (!w) return;
-  const ns = w.slice.metadata?.namespace ?? "default";
-  const base = { group: "discovery.k8s.io", resource: "endpointslices", namespace: ns };
-  if (w.action === "create") request(ctx.client, fx, { ...base, verb: "create", body: w.slice }, "write", { key: s.key, write: w });
-  else if (w.action === "update") request(ctx.client, fx, { ...base, verb: "update", name: w.slice.metadata?.name, body: w.slice }, "write", { key: s.key, write: w });
-  else request(ctx.client, fx, { ...base, verb: "delete", name: w.slice.metadata?.name }, "write", { key: s.key, write: w });
-  s.awaiting = true;
-}
-
-/** True when the key in flight has nothing left to write or wait for. */
-export function isSyncFinished(ctx: EndpointSliceControllerContext): boolean {
-  const s = ctx.sync;
-  return s !== undefined && !s.awaiting && (s.failed || s.plan.length === 0);
-}
-
 /** handleErr then Done. */
 export function finishKey(ctx: EndpointSliceControllerContext, now: number, fx: Fx): void {
-  const s = ctx.sync;
-  if (!s) return;
-  ctx.sync = undefined;
-  retryOrForget(ctx.queue, fx, s.key, s.failed, now, MAX_RETRIES);
-  W.done(ctx.queue, s.key);
+  finishSliceKey(ctx, now, fx, MAX_RETRIES);
 }
 
 /** The reconciler's error for a failed write, worded as finalize words it. */

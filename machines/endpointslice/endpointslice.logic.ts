@@ -18,11 +18,10 @@ import {
 } from "../common/endpointutil.js";
 import { deepEqual, deepFreeze } from "../common/equal.js";
 import { mutant } from "../common/mutation.js";
-import { SERVICE_NAME_LABEL } from "../common/endpointutil.js";
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "../common/endpointutil.js";
 
-export { SERVICE_NAME_LABEL };
+export { MANAGED_BY_LABEL, SERVICE_NAME_LABEL };
 
-export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
 export const CONTROLLER_NAME = "endpointslice-controller.k8s.io";
 export const ZONE_LABEL = "topology.kubernetes.io/zone";
 /** Default --max-endpoints-per-slice. */

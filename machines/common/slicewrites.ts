@@ -1,0 +1,58 @@
+// The EndpointSlice reconcilers' finalize, shared by the EndpointSlice and mirroring controllers:
+// one key's slice writes go out one at a time (creates, updates, deletes), each awaiting its
+// answer; the first error fails the sync, which handleErr retries with the queue's back-off.
+
+import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import type { Fx } from "./effects.js";
+import { request, type ClientState } from "./client.js";
+import { retryOrForget } from "./controller.js";
+import * as W from "./workqueue.js";
+
+/** One write of a finalize plan. */
+export interface SliceWrite {
+  action: "create" | "update" | "delete";
+  slice: EndpointSlice;
+}
+
+/** The key being synced: the writes still to send, and whether one is awaiting its answer. */
+export interface SliceSync {
+  key: string;
+  plan: SliceWrite[];
+  awaiting: boolean;
+  failed: boolean;
+}
+
+/** A controller that writes slices one key at a time. */
+export interface SliceWriter {
+  client: ClientState;
+  queue: W.WorkQueue;
+  sync?: SliceSync;
+}
+
+/** Sends the next write of the key in flight (purpose "write", data { key, write }). */
+export function sendNextWrite(ctx: SliceWriter, fx: Fx): void {
+  const s = ctx.sync!;
+  const w = s.plan.shift();
+  if (!w) return;
+  const base = { group: "discovery.k8s.io", resource: "endpointslices", namespace: w.slice.metadata?.namespace ?? "default" };
+  const data = { key: s.key, write: w };
+  if (w.action === "create") request(ctx.client, fx, { ...base, verb: "create", body: w.slice }, "write", data);
+  else if (w.action === "update") request(ctx.client, fx, { ...base, verb: "update", name: w.slice.metadata?.name, body: w.slice }, "write", data);
+  else request(ctx.client, fx, { ...base, verb: "delete", name: w.slice.metadata?.name }, "write", data);
+  s.awaiting = true;
+}
+
+/** True when the key in flight has nothing left to write or wait for. */
+export function isSyncFinished(ctx: SliceWriter): boolean {
+  const s = ctx.sync;
+  return s !== undefined && !s.awaiting && (s.failed || s.plan.length === 0);
+}
+
+/** handleErr then Done. */
+export function finishKey(ctx: SliceWriter, now: number, fx: Fx, maxRetries: number): void {
+  const s = ctx.sync;
+  if (!s) return;
+  ctx.sync = undefined;
+  retryOrForget(ctx.queue, fx, s.key, s.failed, now, maxRetries);
+  W.done(ctx.queue, s.key);
+}
