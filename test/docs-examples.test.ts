@@ -141,3 +141,27 @@ describe("application/job/job-tmpl.yaml: the template with $ITEM not yet substit
     });
   });
 });
+
+describe("service/networking/vap-servicecidr-deny.yaml: a ValidatingAdmissionPolicy and its Binding", () => {
+  // admissionregistration.k8s.io/v1 (GA in 1.30) serves both. The scheme's defaults
+  // (pkg/apis/admissionregistration/v1 SetDefaults_MatchResources, SetDefaults_Rule) fill the match
+  // policy, both selectors and each rule's scope; the strategies' PrepareForCreate set generation 1
+  // and clear the policy's status (validatingadmissionpolicy/strategy.go, ...binding/strategy.go).
+  it("stores both, defaulted", async () => {
+    await withCluster(async (c) => {
+      const results = await c.apply(fixture("service/networking/vap-servicecidr-deny.yaml"));
+      expect(results.map((r: any) => r.action)).toEqual(["created", "created"]);
+      const policy = c.get("ValidatingAdmissionPolicy", "servicecidrs.deny");
+      expect(policy?.metadata?.generation).toBe(1);
+      expect(policy?.spec?.failurePolicy).toBe("Fail");
+      expect(policy?.spec?.matchConstraints).toEqual({
+        matchPolicy: "Equivalent", namespaceSelector: {}, objectSelector: {},
+        resourceRules: [{ apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["servicecidrs"], scope: "*" }],
+      });
+      expect(policy?.spec?.validations).toHaveLength(2);
+      const binding = c.get("ValidatingAdmissionPolicyBinding", "servicecidrs-deny-binding");
+      expect(binding?.metadata?.generation).toBe(1);
+      expect(binding?.spec).toEqual({ policyName: "servicecidrs.deny", validationActions: ["Deny", "Audit"] });
+    });
+  });
+});

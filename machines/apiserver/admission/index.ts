@@ -26,6 +26,7 @@ import {
 import { dropTypeDependentFields } from "./servicetype.js";
 import { admitDefaultIngressClass, defaultIngressClass, defaultNetworkPolicy } from "./networking.js";
 import { mutant } from "../../common/mutation.js";
+import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding } from "./admissionpolicy.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -84,12 +85,14 @@ const defaulters: Record<string, (o: Obj) => void> = {
   IngressClass: defaultIngressClass,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,
+  ValidatingAdmissionPolicy: defaultValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding: defaultValidatingAdmissionPolicyBinding,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ValidatingAdmissionPolicy"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"]);
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
 /**
  * The object with its scheme defaults only, as the decoder leaves it before the field manager reads
@@ -331,7 +334,13 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     }
     case "IngressClass":
     case "NetworkPolicy":
+    case "ValidatingAdmissionPolicyBinding":
       o.metadata.generation = 1;
+      return;
+    // the policy strategy clears the status the type checker owns (its struct always marshals)
+    case "ValidatingAdmissionPolicy":
+      o.metadata.generation = 1;
+      o.status = {};
       return;
     case "Job":
       prepareJobForCreate(o);
