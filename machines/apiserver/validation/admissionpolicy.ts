@@ -2,9 +2,10 @@
 // (pkg/apis/admissionregistration/validation): the structure of policy, match rules and binding.
 // The CEL expressions are checked only for being there; kube-apiserver also compiles them, which
 // podflow does not (it has no CEL), so a policy whose expression does not compile is stored here.
+// List values in errors print as apimachinery v0.35's ErrorBody prints them: json.Marshal.
 
 import { duplicate, forbiddenField, invalidValue, notSupported, required, tooMany, type FieldError } from "../status.js";
-import { validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { marshalled, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 import { isDNS1035Label, isDNS1123Subdomain, isQualifiedName, isValidPathSegmentName, nameIsDNSSubdomain } from "./names.js";
 import { validateLabelSelector } from "./selector.js";
 
@@ -50,8 +51,8 @@ function validateResources(resources: unknown[], path: string): FieldError[] {
     if (sub === "*") withWildcardSub.add(res);
     if (res === "*") subWithWildcardRes.add(sub);
   });
-  if (resources.length > 1 && doubleWildcard) errs.push(invalidValue(path, resources, "if '*/*' is present, must not specify other resources"));
-  if (singleWildcard && withoutSub) errs.push(invalidValue(path, resources, "if '*' is present, must not specify other resources without subresources"));
+  if (resources.length > 1 && doubleWildcard) errs.push(invalidValue(path, marshalled(resources), "if '*/*' is present, must not specify other resources"));
+  if (singleWildcard && withoutSub) errs.push(invalidValue(path, marshalled(resources), "if '*' is present, must not specify other resources without subresources"));
   return errs;
 }
 
@@ -67,16 +68,16 @@ function validateNamedRule(rule: Obj, path: string): FieldError[] {
   });
   const ops = list(rule?.operations);
   if (ops.length === 0) errs.push(required(`${path}.operations`));
-  if (ops.length > 1 && hasWildcard(ops)) errs.push(invalidValue(`${path}.operations`, ops, "if '*' is present, must not specify other operations"));
+  if (ops.length > 1 && hasWildcard(ops)) errs.push(invalidValue(`${path}.operations`, marshalled(ops), "if '*' is present, must not specify other operations"));
   ops.forEach((op, i) => {
     if (!supportedOperations.includes(str(op))) errs.push(notSupported(`${path}.operations[${i}]`, op, supportedOperations));
   });
   const groups = list(rule?.apiGroups);
   if (groups.length === 0) errs.push(required(`${path}.apiGroups`));
-  if (groups.length > 1 && hasWildcard(groups)) errs.push(invalidValue(`${path}.apiGroups`, groups, "if '*' is present, must not specify other API groups"));
+  if (groups.length > 1 && hasWildcard(groups)) errs.push(invalidValue(`${path}.apiGroups`, marshalled(groups), "if '*' is present, must not specify other API groups"));
   const versions = list(rule?.apiVersions);
   if (versions.length === 0) errs.push(required(`${path}.apiVersions`));
-  if (versions.length > 1 && hasWildcard(versions)) errs.push(invalidValue(`${path}.apiVersions`, versions, "if '*' is present, must not specify other API versions"));
+  if (versions.length > 1 && hasWildcard(versions)) errs.push(invalidValue(`${path}.apiVersions`, marshalled(versions), "if '*' is present, must not specify other API versions"));
   versions.forEach((v, i) => {
     if (v === "") errs.push(required(`${path}.apiVersions[${i}]`));
   });
@@ -189,7 +190,7 @@ export function validateValidatingAdmissionPolicy(p: Obj): FieldError[] {
     errs.push(required("spec.auditAnnotations", "validations or auditAnnotations must contain at least one item"));
   } else {
     validations.forEach((v, i) => errs.push(...validateValidation(v, `spec.validations[${i}]`)));
-    if (audits.length > 20) errs.push(invalidValue("spec.auditAnnotations", audits, "must not have more than 20 auditAnnotations"));
+    if (audits.length > 20) errs.push(invalidValue("spec.auditAnnotations", marshalled(audits), "must not have more than 20 auditAnnotations"));
     const keys = new Set<string>();
     audits.forEach((a: Obj, i) => {
       const key = str(a?.key);
@@ -216,7 +217,7 @@ function validateValidationActions(actions: unknown[], path: string): FieldError
     if (seen.has(str(a))) errs.push(duplicate(`${path}[${i}]`, a));
     seen.add(str(a));
   });
-  if (seen.has("Deny") && seen.has("Warn")) errs.push(invalidValue(path, actions, "must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)"));
+  if (seen.has("Deny") && seen.has("Warn")) errs.push(invalidValue(path, marshalled(actions), "must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)"));
   if (seen.size === 0) errs.push(required(path, "at least one validation action is required"));
   return errs;
 }
