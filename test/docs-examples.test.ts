@@ -165,3 +165,24 @@ describe("service/networking/vap-servicecidr-deny.yaml: a ValidatingAdmissionPol
     });
   });
 });
+
+describe("pods/storage/projected-{podcertificate,clustertrustbundle}.yaml: projections whose gates 1.35 leaves off", () => {
+  // pkg/features/kube_features.go (1.35): ClusterTrustBundleProjection beta since 1.33 and
+  // PodCertificateRequest beta in 1.35, both Default: false. pkg/api/pod/util.go's
+  // dropDisabledClusterTrustBundleProjection / dropDisabledPodCertificateProjection clear those
+  // sources on create (no old pod uses them); validateProjectionSources has no rule against an
+  // empty source, and GetWarningsForPod (run after PrepareForCreate) warns about each one.
+  it.each([
+    ["pods/storage/projected-podcertificate.yaml", "podcertificate-pod", "my-x509-credentials", 1],
+    ["pods/storage/projected-clustertrustbundle.yaml", "sa-ctb-name-test", "token-vol", 2],
+  ])("%s: the sources are dropped, the pod runs", async (path, name, volume, sources) => {
+    await withCluster(async (c) => {
+      const [result] = await c.apply(fixture(path), path);
+      expect(result?.warnings).toEqual(Array(sources).fill(`volume "${volume}" (Projected) has no sources provided`));
+      await c.settle();
+      const pod = c.get("Pod", name, "default");
+      expect(pod?.spec?.volumes?.find((v: any) => v.name === volume)?.projected?.sources).toEqual(Array(sources).fill({}));
+      expect(pod?.status?.phase).toBe("Running");
+    });
+  });
+});

@@ -27,6 +27,7 @@ import { dropTypeDependentFields } from "./servicetype.js";
 import { admitDefaultIngressClass, defaultIngressClass, defaultNetworkPolicy } from "./networking.js";
 import { mutant } from "../../common/mutation.js";
 import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding } from "./admissionpolicy.js";
+import { dropDisabledPodSpecFields } from "./dropdisabled.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -307,6 +308,7 @@ export function admissionRefusal(obj: any, ctx: MutateContext): string | undefin
 // Admission plugins run after decoding (defaults), then the strategy prepares the object.
 function prepareForCreate(o: Obj, ctx: MutateContext): void {
   o.metadata.creationTimestamp ??= ctx.now;
+  dropDisabledPodSpecFields(o, undefined);
   switch (o.kind) {
     case "Pod": {
       admitLimitRanges(o, ctx.limitRanges ?? []);
@@ -461,6 +463,7 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
       else delete o.metadata[k];
     }
   }
+  if (subresource === undefined) dropDisabledPodSpecFields(o, old);
   if (hasStatus.has(o.kind)) {
     if (old.status !== undefined) o.status = deepCopy(old.status);
     else delete o.status;
