@@ -38,6 +38,11 @@ describe("pods/private-reg-pod.yaml: the image is the placeholder <your-private-
       expect(events).toContainEqual(["Warning", "InspectFailed", msg]);
       expect(events).toContainEqual(["Warning", "Failed", "Error: InvalidImageName"]);
       expect(events.map((e) => e[1])).not.toContain("Pulling");
+      // Each retried sync records both events again (kubelet.go backOffPeriod 10 s, jittered up to
+      // half again in completeWork): by 30 s at least two syncs, the correlator counting the repeats.
+      const counts = c.events().filter((e: any) => e.involvedObject?.name === "private-reg" && (e.reason === "InspectFailed" || e.reason === "Failed")).map((e: any) => e.count);
+      expect(counts).toHaveLength(2);
+      for (const n of counts) expect(n).toBeGreaterThanOrEqual(2);
     });
   });
 });
