@@ -169,6 +169,20 @@ describe("service/networking/vap-servicecidr-deny.yaml: a ValidatingAdmissionPol
       expect(binding?.spec).toEqual({ policyName: "servicecidrs.deny", validationActions: ["Deny", "Audit"] });
     });
   });
+
+  // The status strategy keeps the stored spec and the generation; the main one keeps the stored
+  // status and counts a spec change in the generation (validatingadmissionpolicy/strategy.go).
+  it("a status write changes only the status; a spec write only the spec, generation 2", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("service/networking/vap-servicecidr-deny.yaml"));
+      const req = (subresource: string | undefined, body: any) => c.request({ verb: "update", group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies", name: "servicecidrs.deny", ...(subresource ? { subresource } : {}), body });
+      const p = c.get("ValidatingAdmissionPolicy", "servicecidrs.deny");
+      const st: any = await req("status", { ...p, spec: { ...p.spec, failurePolicy: "Ignore" }, status: { observedGeneration: 1, typeChecking: {} } });
+      expect([st.object?.spec?.failurePolicy, st.object?.status, st.object?.metadata?.generation]).toEqual(["Fail", { observedGeneration: 1, typeChecking: {} }, 1]);
+      const up: any = await req(undefined, { ...st.object, spec: { ...st.object.spec, failurePolicy: "Ignore" }, status: {} });
+      expect([up.object?.spec?.failurePolicy, up.object?.status, up.object?.metadata?.generation]).toEqual(["Ignore", { observedGeneration: 1, typeChecking: {} }, 2]);
+    });
+  });
 });
 
 describe("pods/storage/projected-{podcertificate,clustertrustbundle}.yaml: projections whose gates 1.35 leaves off", () => {
