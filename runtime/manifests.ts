@@ -31,11 +31,33 @@ export function clientError(message: string, reason = "BadRequest", code = 400):
  */
 export function goYamlProblem(e: YAMLError, text?: string): string {
   const line = e.linePos?.[0]?.line;
-  const where = line !== undefined ? `line ${line}: ` : "";
+  const where = line !== undefined ? `line ${text !== undefined ? documentLine(text, line) : line}: ` : "";
   // go-yaml's scanner knows the escapes of YAML 1.1 only ("\'" is none of them)
   if (e.code === "BAD_DQ_ESCAPE") return `${where}found unknown escape character`;
   if (e.code === "TAB_AS_INDENT" && line !== undefined && text !== undefined) return `${where}${goTabProblem(text, line)}`;
   return `${where}${e.message.split("\n")[0]}`;
+}
+
+/**
+ * A line of the text as numbered in its document: kubectl's YAMLReader hands go-yaml one document
+ * at a time, cut at each "---" line that ends a document already begun (that line then belongs to
+ * neither); a "---" before anything else stays in the document it opens, as its first line.
+ */
+export function documentLine(text: string, line: number): number {
+  const lines = text.split("\n");
+  let start = 0; // the line the current document's numbering counts from
+  let begun = false;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) {
+    const l = lines[i]!;
+    const rest = l.startsWith("---") ? l.slice(3).trim() : undefined;
+    if (rest !== undefined && (rest === "" || rest.startsWith("#")) && begun) {
+      start = i + 1;
+      begun = false;
+      continue;
+    }
+    begun = true;
+  }
+  return line - start;
 }
 
 /**
@@ -88,7 +110,7 @@ export function asGoYamlEscapes(text: string): { text: string } | { line: number
 /** Parses one or more YAML/JSON documents into objects; throws an ApiError naming the bad document. */
 export function parseManifests(text: string, source = "<input>"): any[] {
   const go = asGoYamlEscapes(text);
-  if ("problem" in go) throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: line ${go.line}: ${go.problem}`);
+  if ("problem" in go) throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: line ${documentLine(text, go.line)}: ${go.problem}`);
   const docs = parseAllDocuments(go.text, { uniqueKeys: true });
   const out: any[] = [];
   for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {

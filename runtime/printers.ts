@@ -311,6 +311,18 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     ageCol(),
   ],
   NetworkPolicy: [nameCol(), col("Pod-Selector", "string", fieldDoc("networking/v1.NetworkPolicySpec", "podSelector")), ageCol()],
+  ValidatingAdmissionPolicy: [
+    nameCol(),
+    col("Validations", "integer", "Validations indicates the number of validation rules defined in this configuration"),
+    col("ParamKind", "string", "ParamKind specifies the kind of resources used to parameterize this policy"),
+    ageCol(),
+  ],
+  ValidatingAdmissionPolicyBinding: [
+    nameCol(),
+    col("PolicyName", "string", "PolicyName indicates the policy definition which the policy binding binded to"),
+    col("ParamRef", "string", "ParamRef indicates the param resource which sets the configration param"),
+    ageCol(),
+  ],
   // printRuntimeClass
   RuntimeClass: [nameCol(), col("Handler", "string", fieldDoc("node/v1.RuntimeClass", "handler")), ageCol()],
   PriorityClass: [
@@ -779,9 +791,35 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     // printNetworkPolicy: metav1.FormatLabelSelector of the pod selector
     case "NetworkPolicy": return [name, formatLabelSelector(o.spec?.podSelector), age];
     case "RuntimeClass": return [name, o.handler ?? "", age];
+    // printValidatingAdmissionPolicy: the number of validations, paramKind as apiVersion/kind
+    case "ValidatingAdmissionPolicy": {
+      const pk = o.spec?.paramKind;
+      return [name, Array.isArray(o.spec?.validations) ? o.spec.validations.length : 0, pk != null ? `${pk.apiVersion ?? ""}/${pk.kind ?? ""}` : "<unset>", age];
+    }
+    case "ValidatingAdmissionPolicyBinding": return [name, o.spec?.policyName ?? "", paramRefCell(o.spec?.paramRef), age];
     case "PriorityClass": return [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""];
     default: return [name, age];
   }
+}
+
+/**
+ * printValidatingAdmissionPolicyBinding's ParamRef: namespace/name, the name under the "*" namespace
+ * when none is given (the printer cannot tell a cluster-scoped param), or the selector's Go String().
+ */
+function paramRefCell(pr: Obj): string {
+  if (pr == null) return "<unset>";
+  if (typeof pr.name === "string" && pr.name.length > 0) return pr.namespace ? `${pr.namespace}/${pr.name}` : `*/${pr.name}`;
+  if (pr.selector != null) return labelSelectorGoString(pr.selector);
+  return "<unset>";
+}
+
+// gogo-protobuf's generated (*LabelSelector).String(): sorted "k: v," labels, requirements as their own String() without "&".
+function labelSelectorGoString(sel: Obj): string {
+  const labels = sel.matchLabels ?? {};
+  const keys = Object.keys(labels).sort();
+  const reqs = (Array.isArray(sel.matchExpressions) ? sel.matchExpressions : [])
+    .map((r: Obj) => `LabelSelectorRequirement{Key:${r?.key ?? ""},Operator:${r?.operator ?? ""},Values:[${(Array.isArray(r?.values) ? r.values : []).join(" ")}],}`);
+  return `&LabelSelector{MatchLabels:map[string]string{${keys.map((k) => `${k}: ${labels[k]},`).join("")}},MatchExpressions:[]LabelSelectorRequirement{${reqs.map((r: string) => `${r},`).join("")}},}`;
 }
 
 /** formatHPAMetrics for Resource metrics: "cpu: 250%/50%", "<unknown>" before the first reading, at most the first few then "+ N more...". */

@@ -38,6 +38,11 @@ describe("pods/private-reg-pod.yaml: the image is the placeholder <your-private-
       expect(events).toContainEqual(["Warning", "InspectFailed", msg]);
       expect(events).toContainEqual(["Warning", "Failed", "Error: InvalidImageName"]);
       expect(events.map((e) => e[1])).not.toContain("Pulling");
+      // Each retried sync records both events again (kubelet.go backOffPeriod 10 s, jittered up to
+      // half again in completeWork): by 30 s at least two syncs, the correlator counting the repeats.
+      const counts = c.events().filter((e: any) => e.involvedObject?.name === "private-reg" && (e.reason === "InspectFailed" || e.reason === "Failed")).map((e: any) => e.count);
+      expect(counts).toHaveLength(2);
+      for (const n of counts) expect(n).toBeGreaterThanOrEqual(2);
     });
   });
 });
@@ -138,6 +143,65 @@ describe("application/job/job-tmpl.yaml: the template with $ITEM not yet substit
       const path = "application/job/job-tmpl.yaml";
       const status = await c.apply(fixture(path), path).then(() => undefined, (e: any) => e.status);
       expect([status?.code, status?.reason, status?.details?.causes?.map((x: any) => x.field)]).toEqual([422, "Invalid", ["metadata.name", "spec.template.labels", "spec.template.labels"]]);
+    });
+  });
+});
+
+describe("service/networking/vap-servicecidr-deny.yaml: a ValidatingAdmissionPolicy and its Binding", () => {
+  // admissionregistration.k8s.io/v1 (GA in 1.30) serves both. The scheme's defaults
+  // (pkg/apis/admissionregistration/v1 SetDefaults_MatchResources, SetDefaults_Rule) fill the match
+  // policy, both selectors and each rule's scope; the strategies' PrepareForCreate set generation 1
+  // and clear the policy's status (validatingadmissionpolicy/strategy.go, ...binding/strategy.go).
+  it("stores both, defaulted", async () => {
+    await withCluster(async (c) => {
+      const results = await c.apply(fixture("service/networking/vap-servicecidr-deny.yaml"));
+      expect(results.map((r: any) => r.action)).toEqual(["created", "created"]);
+      const policy = c.get("ValidatingAdmissionPolicy", "servicecidrs.deny");
+      expect(policy?.metadata?.generation).toBe(1);
+      expect(policy?.spec?.failurePolicy).toBe("Fail");
+      expect(policy?.spec?.matchConstraints).toEqual({
+        matchPolicy: "Equivalent", namespaceSelector: {}, objectSelector: {},
+        resourceRules: [{ apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["servicecidrs"], scope: "*" }],
+      });
+      expect(policy?.spec?.validations).toHaveLength(2);
+      const binding = c.get("ValidatingAdmissionPolicyBinding", "servicecidrs-deny-binding");
+      expect(binding?.metadata?.generation).toBe(1);
+      expect(binding?.spec).toEqual({ policyName: "servicecidrs.deny", validationActions: ["Deny", "Audit"] });
+    });
+  });
+
+  // The status strategy keeps the stored spec and the generation; the main one keeps the stored
+  // status and counts a spec change in the generation (validatingadmissionpolicy/strategy.go).
+  it("a status write changes only the status; a spec write only the spec, generation 2", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("service/networking/vap-servicecidr-deny.yaml"));
+      const req = (subresource: string | undefined, body: any) => c.request({ verb: "update", group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies", name: "servicecidrs.deny", ...(subresource ? { subresource } : {}), body });
+      const p = c.get("ValidatingAdmissionPolicy", "servicecidrs.deny");
+      const st: any = await req("status", { ...p, spec: { ...p.spec, failurePolicy: "Ignore" }, status: { observedGeneration: 1, typeChecking: {} } });
+      expect([st.object?.spec?.failurePolicy, st.object?.status, st.object?.metadata?.generation]).toEqual(["Fail", { observedGeneration: 1, typeChecking: {} }, 1]);
+      const up: any = await req(undefined, { ...st.object, spec: { ...st.object.spec, failurePolicy: "Ignore" }, status: {} });
+      expect([up.object?.spec?.failurePolicy, up.object?.status, up.object?.metadata?.generation]).toEqual(["Ignore", { observedGeneration: 1, typeChecking: {} }, 2]);
+    });
+  });
+});
+
+describe("pods/storage/projected-{podcertificate,clustertrustbundle}.yaml: projections whose gates 1.35 leaves off", () => {
+  // pkg/features/kube_features.go (1.35): ClusterTrustBundleProjection beta since 1.33 and
+  // PodCertificateRequest beta in 1.35, both Default: false. pkg/api/pod/util.go's
+  // dropDisabledClusterTrustBundleProjection / dropDisabledPodCertificateProjection clear those
+  // sources on create (no old pod uses them); validateProjectionSources has no rule against an
+  // empty source, and GetWarningsForPod (run after PrepareForCreate) warns about each one.
+  it.each([
+    ["pods/storage/projected-podcertificate.yaml", "podcertificate-pod", "my-x509-credentials", 1],
+    ["pods/storage/projected-clustertrustbundle.yaml", "sa-ctb-name-test", "token-vol", 2],
+  ])("%s: the sources are dropped, the pod runs", async (path, name, volume, sources) => {
+    await withCluster(async (c) => {
+      const [result] = await c.apply(fixture(path), path);
+      expect(result?.warnings).toEqual(Array(sources).fill(`volume "${volume}" (Projected) has no sources provided`));
+      await c.settle();
+      const pod = c.get("Pod", name, "default");
+      expect(pod?.spec?.volumes?.find((v: any) => v.name === volume)?.projected?.sources).toEqual(Array(sources).fill({}));
+      expect(pod?.status?.phase).toBe("Running");
     });
   });
 });

@@ -268,10 +268,10 @@ describe("delete options are validated as ValidateDeleteOptions validates them",
       "constructor",
       true,
       ["x"],
-      invalid('[propagationPolicy: Invalid value: "constructor": orphanDependents and deletionPropagation cannot be both set, propagationPolicy: Unsupported value: "constructor": supported values: "Foreground", "Background", "Orphan", "nil", dryRun: Unsupported value: []string{"x"}: supported values: "All"]', [
+      invalid('[propagationPolicy: Invalid value: "constructor": orphanDependents and deletionPropagation cannot be both set, propagationPolicy: Unsupported value: "constructor": supported values: "Foreground", "Background", "Orphan", "nil", dryRun: Unsupported value: ["x"]: supported values: "All"]', [
         ["FieldValueInvalid", "propagationPolicy", 'Invalid value: "constructor": orphanDependents and deletionPropagation cannot be both set'],
         ["FieldValueNotSupported", "propagationPolicy", 'Unsupported value: "constructor": supported values: "Foreground", "Background", "Orphan", "nil"'],
-        ["FieldValueNotSupported", "dryRun", 'Unsupported value: []string{"x"}: supported values: "All"'],
+        ["FieldValueNotSupported", "dryRun", 'Unsupported value: ["x"]: supported values: "All"'],
       ]),
     ],
   ])("%s is 422", (_n, policy, orphan, dry, want) => {

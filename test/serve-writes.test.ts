@@ -178,10 +178,11 @@ describe("podflow serve: dryRun=All goes through admission and validation and wr
     expect(await inventory(s, true)).toEqual(settled);
   }, 120_000);
 
+  // ValidateDryRun's NotSupported holds the []string: apimachinery v0.34+ ErrorBody prints it as json.Marshal.
   it.each([
-    ["POST", "/api/v1/namespaces/default/configmaps?dryRun=foo", "CreateOptions", '[]string{"foo"}'],
-    ["PATCH", "/api/v1/namespaces/default/services/kubernetes?dryRun=All&dryRun=", "PatchOptions", '[]string{"All", ""}'],
-    ["DELETE", "/api/v1/namespaces/default/services/kubernetes?dryRun=true", "DeleteOptions", '[]string{"true"}'],
+    ["POST", "/api/v1/namespaces/default/configmaps?dryRun=foo", "CreateOptions", '["foo"]'],
+    ["PATCH", "/api/v1/namespaces/default/services/kubernetes?dryRun=All&dryRun=", "PatchOptions", '["All",""]'],
+    ["DELETE", "/api/v1/namespaces/default/services/kubernetes?dryRun=true", "DeleteOptions", '["true"]'],
   ])("%s with an unsupported dryRun value is Invalid %s", async (method, path, kind, value) => {
     const r = await raw(s, method, path, {
       token: s.cluster.adminToken,

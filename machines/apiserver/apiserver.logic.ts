@@ -729,7 +729,7 @@ function hasGeneration(r: ResourceInfo): boolean {
   return generationKinds.has(r.kind) && r.kind !== "Namespace";
 }
 
-const generationKinds: ReadonlySet<string> = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"]);
+const generationKinds: ReadonlySet<string> = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
 /** The applied configuration of an object that does not exist, created as a POST of it would be. */
 /** An apply configuration nested past what podflow's field manager walks (maxKeptDepth and far beyond): the decoder's max-depth 400. */

@@ -52,6 +52,8 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "ClusterRole", resource: "clusterroles", singular: "clusterrole", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "RoleBinding", resource: "rolebindings", singular: "rolebinding", group: "rbac.authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "ClusterRoleBinding", resource: "clusterrolebindings", singular: "clusterrolebinding", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
+  { kind: "ValidatingAdmissionPolicy", resource: "validatingadmissionpolicies", singular: "validatingadmissionpolicy", group: "admissionregistration.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: ["status"] },
+  { kind: "ValidatingAdmissionPolicyBinding", resource: "validatingadmissionpolicybindings", singular: "validatingadmissionpolicybinding", group: "admissionregistration.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "RuntimeClass", resource: "runtimeclasses", singular: "runtimeclass", group: "node.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "PriorityClass", resource: "priorityclasses", singular: "priorityclass", group: "scheduling.k8s.io", version: "v1", namespaced: false, shortNames: ["pc"], verbs: rw, subresources: [] },
   // served by metrics-server behind the aggregation layer (APIService v1beta1.metrics.k8s.io), never stored

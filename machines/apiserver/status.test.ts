@@ -24,6 +24,10 @@ describe("field error messages, as field.Error.Error() prints them", () => {
     ["too many prints the count", tooMany("spec.containers", 3, 2), "spec.containers: Too many: 3: must have at most 2 items"],
     ["a Go-syntax value prints verbatim", invalidValue("spec.strategy.rollingUpdate.maxUnavailable", goValue("0"), "may not be 0 when `maxSurge` is 0"), "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"],
     ["a string with quotes is escaped as Go's %q", invalidValue("x", 'a"b', "bad"), 'x: Invalid value: "a\\"b": bad'],
+    // ErrorBody since apimachinery v0.34 ("Nicer value rendering in API errors"): json.Marshal of a
+    // non-scalar, maps with sorted keys and <, >, & escaped
+    ["a list prints as its JSON", notSupported("dryRun", ["x", "<y>"], ["All"]), 'dryRun: Unsupported value: ["x","\\u003cy\\u003e"]: supported values: "All"'],
+    ["a map prints as its JSON, keys sorted", invalidValue("spec.selector", { b: "2", a: "1" }, "bad"), 'spec.selector: Invalid value: {"a":"1","b":"2"}: bad'],
   ];
   for (const [name, err, msg] of cases) it(name, () => expect(fieldErrorMessage(err)).toBe(msg));
 

@@ -3,6 +3,7 @@
 
 import type { Status, StatusCause } from "kubernetes-types/meta/v1";
 import { qualifiedKind, qualifiedResource, type ResourceInfo } from "./resources.js";
+import { goJsonMarshal } from "./schema/decode.js";
 
 /** The CauseType of a field error, one to one with field.ErrorType. */
 export type FieldErrorType =
@@ -145,12 +146,14 @@ export function fieldErrorBody(e: FieldError): string {
   return e.detail.length > 0 ? `${s}: ${e.detail}` : s;
 }
 
-// Simple values print plainly, strings quoted, structures in Go syntax — as ErrorBody's type switch.
+// Simple values print plainly, strings quoted, lists and maps as their json.Marshal: ErrorBody's
+// type switch since apimachinery v0.34 ("Nicer value rendering in API errors"; %#v before).
 function formatBadValue(v: unknown): string {
   if (v === null || v === undefined) return "null";
   if (v instanceof GoValue) return v.text;
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
-  return goSyntax(v);
+  if (typeof v === "string") return goQuote(v);
+  return goJsonMarshal(v);
 }
 
 /** The full message of a field error, as field.Error.Error(): "<path>: <body>". */

@@ -45,7 +45,7 @@ describe("the kube-dns Service", () => {
     await c.settle();
     const res = await c.request({ verb: "create", group: "", resource: "services", namespace: "default", body: { apiVersion: "v1", kind: "Service", metadata: { name: "dns2" }, spec: { clusterIP: "10.96.0.10", ports: [{ port: 53 }] } } });
     expect(res.ok).toBe(false);
-    expect((res as any).status.message).toBe(`Service "dns2" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: failed to allocate IP 10.96.0.10: provided IP is already allocated`);
+    expect((res as any).status.message).toBe(`Service "dns2" is invalid: spec.clusterIPs: Invalid value: ["10.96.0.10"]: failed to allocate IP 10.96.0.10: provided IP is already allocated`);
     expect(c.get("Service", "dns2", "default")).toBeUndefined();
   });
 });

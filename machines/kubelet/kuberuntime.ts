@@ -47,9 +47,10 @@ export function runtimeCall(ctx: KubeletContext, w: PodWorker, to: string, msg: 
 
 
 /** Sets the container's waiting reason; its events are recorded only when the reason or message is news. */
-export function setWaiting(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, reason: WaitingReason, message: string | undefined, events: Array<["Normal" | "Warning", string, string]>, fx: Fx): void {
-  // The same waiting reason on every resync is not news: record its events once.
-  if (waitingReason(c) !== reason || c.lifecycle.context.message !== message) for (const [t, r, m] of events) podEvent(ctx, w, c, t, r, m, fx);
+export function setWaiting(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, reason: WaitingReason, message: string | undefined, events: Array<["Normal" | "Warning", string, string]>, fx: Fx, everySync = false): void {
+  // The same waiting reason on every resync is not news: record its events once, unless the
+  // caller records on each failed sync as the kubelet does (the event correlator counts repeats).
+  if (everySync || waitingReason(c) !== reason || c.lifecycle.context.message !== message) for (const [t, r, m] of events) podEvent(ctx, w, c, t, r, m, fx);
   stepContainer(c, { type: "Wait", reason, ...(message !== undefined ? { message } : {}) });
 }
 
@@ -85,10 +86,14 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
   }
   if (!c.step.image) {
     // EnsureImageExists: applyDefaultImageTag parses the name before any pull; an unparsable one
-    // fails the sync (no Pulling event) and the pod worker retries after its back-off.
+    // fails the sync (no Pulling event) and the pod worker retries after its back-off. Every such
+    // sync records InspectFailed (EnsureImageExists' logIt) and Failed (startContainer) again; the
+    // steps of one sync here all run at one instant, and distinct syncs of the kubelet never do.
     const invalid = invalidImageNameMessage(image);
     if (invalid !== undefined) {
-      setWaiting(ctx, w, c, "InvalidImageName", invalid, [["Warning", "InspectFailed", invalid], ["Warning", "Failed", "Error: InvalidImageName"]], fx);
+      const newSync = c.invalidImageSyncAt !== ctx.now;
+      c.invalidImageSyncAt = ctx.now;
+      setWaiting(ctx, w, c, "InvalidImageName", invalid, [["Warning", "InspectFailed", invalid], ["Warning", "Failed", "Error: InvalidImageName"]], fx, newSync);
       c.step = {};
       resyncAfter(w, configErrorRetryMs, fx);
       return "blocked";

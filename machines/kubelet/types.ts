@@ -55,6 +55,8 @@ export interface ContainerRecord {
   probes: Readonly<Partial<Record<ProbeKind, ProbeState>>>;
   /** killed because its spec changed (its hash): it starts again whatever the restart policy says */
   restartForChange?: boolean;
+  /** when a sync last failed on this container's unparsable image name (its events are recorded once a sync) */
+  invalidImageSyncAt?: number;
 }
 
 export interface PodWorker {

@@ -26,6 +26,8 @@ import {
 import { dropTypeDependentFields } from "./servicetype.js";
 import { admitDefaultIngressClass, defaultIngressClass, defaultNetworkPolicy } from "./networking.js";
 import { mutant } from "../../common/mutation.js";
+import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding } from "./admissionpolicy.js";
+import { dropDisabledPodSpecFields } from "./dropdisabled.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -85,12 +87,14 @@ const defaulters: Record<string, (o: Obj) => void> = {
   IngressClass: defaultIngressClass,
   RoleBinding: defaultBinding,
   ClusterRoleBinding: defaultBinding,
+  ValidatingAdmissionPolicy: defaultValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding: defaultValidatingAdmissionPolicyBinding,
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress"]);
+const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ValidatingAdmissionPolicy"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy"]);
+const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
 /**
  * The object with its scheme defaults only, as the decoder leaves it before the field manager reads
@@ -305,6 +309,7 @@ export function admissionRefusal(obj: any, ctx: MutateContext): string | undefin
 // Admission plugins run after decoding (defaults), then the strategy prepares the object.
 function prepareForCreate(o: Obj, ctx: MutateContext): void {
   o.metadata.creationTimestamp ??= ctx.now;
+  dropDisabledPodSpecFields(o, undefined);
   switch (o.kind) {
     case "Pod": {
       admitLimitRanges(o, ctx.limitRanges ?? []);
@@ -333,7 +338,13 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     case "IngressClass":
     case "NetworkPolicy":
     case "PodTemplate":
+    case "ValidatingAdmissionPolicyBinding":
       o.metadata.generation = 1;
+      return;
+    // the policy strategy clears the status the type checker owns (its struct always marshals)
+    case "ValidatingAdmissionPolicy":
+      o.metadata.generation = 1;
+      o.status = {};
       return;
     case "Job":
       prepareJobForCreate(o);
@@ -454,6 +465,7 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
       else delete o.metadata[k];
     }
   }
+  if (subresource === undefined) dropDisabledPodSpecFields(o, old);
   if (hasStatus.has(o.kind)) {
     if (old.status !== undefined) o.status = deepCopy(old.status);
     else delete o.status;

@@ -3,6 +3,12 @@
 // server-side apply merges lists and maps by them.
 
 export const listMeta: Record<string, Record<string, { lt?: string; lk?: string[]; mt?: string }>> = {
+  "admissionregistration/v1.MatchResources": {"resourceRules":{"lt":"atomic"},"excludeResourceRules":{"lt":"atomic"}},
+  "admissionregistration/v1.NamedRuleWithOperations": {"resourceNames":{"lt":"atomic"},"operations":{"lt":"atomic"},"apiGroups":{"lt":"atomic"},"apiVersions":{"lt":"atomic"},"resources":{"lt":"atomic"}},
+  "admissionregistration/v1.TypeChecking": {"expressionWarnings":{"lt":"atomic"}},
+  "admissionregistration/v1.ValidatingAdmissionPolicyBindingSpec": {"validationActions":{"lt":"set"}},
+  "admissionregistration/v1.ValidatingAdmissionPolicySpec": {"validations":{"lt":"atomic"},"auditAnnotations":{"lt":"atomic"},"matchConditions":{"lt":"map","lk":["name"]},"variables":{"lt":"map","lk":["name"]}},
+  "admissionregistration/v1.ValidatingAdmissionPolicyStatus": {"conditions":{"lt":"map","lk":["type"]}},
   "apps/v1.DaemonSetStatus": {"conditions":{"lt":"map","lk":["type"]}},
   "apps/v1.DeploymentStatus": {"conditions":{"lt":"map","lk":["type"]}},
   "apps/v1.ReplicaSetStatus": {"conditions":{"lt":"map","lk":["type"]}},

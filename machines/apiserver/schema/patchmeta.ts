@@ -2,6 +2,7 @@
 // Go type key -> JSON field -> patchStrategy (ps) and patchMergeKey (pk), as the struct tags say.
 
 export const patchMeta: Record<string, Record<string, { ps?: string; pk?: string }>> = {
+  "admissionregistration/v1.ValidatingAdmissionPolicySpec": {"matchConditions":{"ps":"merge","pk":"name"},"variables":{"ps":"merge","pk":"name"}},
   "apps/v1.DaemonSetStatus": {"conditions":{"ps":"merge","pk":"type"}},
   "apps/v1.DeploymentSpec": {"strategy":{"ps":"retainKeys"}},
   "apps/v1.DeploymentStatus": {"conditions":{"ps":"merge","pk":"type"}},

@@ -30,6 +30,10 @@ import {
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodTemplateSpec, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateRuntimeClass, validateRuntimeClassUpdate } from "./runtimeclass.js";
+import {
+  validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding, validateValidatingAdmissionPolicyBindingUpdate,
+  validateValidatingAdmissionPolicyStatusUpdate, validateValidatingAdmissionPolicyUpdate,
+} from "./admissionpolicy.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 import { validateJobStatusUpdate } from "./jobstatus.js";
 import { validateCronJobStatusUpdate, validateNamespaceStatusUpdate, validatePodDisruptionBudgetStatusUpdate, validateServiceStatusUpdate } from "./statusupdates.js";
@@ -79,6 +83,8 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   RoleBinding: validateRoleBinding,
   ClusterRoleBinding: validateClusterRoleBinding,
   RuntimeClass: validateRuntimeClass,
+  ValidatingAdmissionPolicy: validateValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding: validateValidatingAdmissionPolicyBinding,
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
@@ -115,6 +121,8 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   ClusterRole: validateClusterRoleUpdate,
   RoleBinding: validateRoleBindingUpdate,
   RuntimeClass: validateRuntimeClassUpdate,
+  ValidatingAdmissionPolicy: validateValidatingAdmissionPolicyUpdate,
+  ValidatingAdmissionPolicyBinding: validateValidatingAdmissionPolicyBindingUpdate,
   ClusterRoleBinding: validateClusterRoleBindingUpdate,
 };
 
@@ -136,6 +144,7 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
     PersistentVolume: validatePersistentVolumeStatusUpdate, PersistentVolumeClaim: validatePersistentVolumeClaimStatusUpdate,
     ResourceQuota: validateResourceQuotaStatusUpdate,
     Ingress: validateIngressStatusUpdate,
+    ValidatingAdmissionPolicy: validateValidatingAdmissionPolicyStatusUpdate,
   },
   finalize: { Namespace: validateNamespaceFinalizeUpdate },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
