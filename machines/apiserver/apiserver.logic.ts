@@ -1018,16 +1018,26 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   // the bug: a grace-0 DELETE removes the object whatever finalizers hold it
   const ignoreFinalizers = mutant("apiserver.final-delete-ignores-finalizers");
   if (meta.deletionTimestamp) {
-    // Already terminating: a delete may only shorten the grace period.
+    // rest.BeforeDelete on an object already terminating: only a given, shorter grace period counts
+    // (the pod strategy's CheckGracefulDelete is not asked again), and the deletion moves by the
+    // difference: old deletionTimestamp - old grace + new grace.
     const current = meta.deletionGracePeriodSeconds ?? 0;
-    if (r.kind === "Pod" && grace < current) {
-      if (grace === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
+    if (r.kind === "Pod" && current > 0 && requested !== undefined && requested < current) {
+      if (requested === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
         cur.op = "delete";
         cur.obj = old;
         return;
       }
-      cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(now + grace * 1000), deletionGracePeriodSeconds: grace } };
+      const at = Date.parse(meta.deletionTimestamp) + (requested - current) * 1000;
+      cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(at), deletionGracePeriodSeconds: requested } };
       cur.op = "put";
+      return;
+    }
+    // A grace period already 0 with nothing holding the object: store.go deletes it now (a
+    // deletion whose first phase was stored and whose second failed).
+    if (r.kind === "Pod" && current === 0 && finalizers.length === 0) {
+      cur.op = "delete";
+      cur.obj = old;
       return;
     }
     cur.noop = true;
