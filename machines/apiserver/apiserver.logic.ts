@@ -7,7 +7,8 @@
 // the random generator, when it draws), which becomes part of the context it returns.
 
 import type { Status } from "kubernetes-types/meta/v1";
-import { List, Map as IMap } from "immutable";
+import { List, Map as IMap, OrderedMap } from "immutable";
+import { isLegacyClaims, legacyTokenOf, legacyTokensMax, legacyTokenUser, type LegacyToken } from "../common/legacytoken.js";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
@@ -109,6 +110,8 @@ export interface ApiServerContext {
   nextParkId: number;
   /** the service account tokens issued by TokenRequest, by their signature (tokenKey): the authenticator knows them so */
   issuedTokens: IMap<string, IssuedToken>;
+  /** the secret-based tokens the signer signed for the token controller, by their signature: verifiable here */
+  legacyTokens: OrderedMap<string, LegacyToken>;
 }
 
 export interface ApiServerInput {
@@ -134,6 +137,7 @@ export function initialApiServer(input: ApiServerInput): ApiServerContext {
     parked: IMap(),
     nextParkId: 1,
     issuedTokens: IMap(),
+    legacyTokens: OrderedMap(),
   };
 }
 
@@ -181,6 +185,7 @@ function stepped(ctx: ApiServerContext, current: InFlight | undefined, cache = c
     parked: ctx.parked,
     nextParkId: ctx.nextParkId,
     issuedTokens: ctx.issuedTokens,
+    legacyTokens: ctx.legacyTokens,
   };
   // as the spread would: current once any step set it, eventLease once granted
   if (current !== undefined || "current" in ctx) next.current = current;
@@ -231,7 +236,8 @@ function authenticateRequest(ctx: ApiServerContext, cur: InFlight): void {
     // the token file's users first: an issued token is looked up only for a token not in it
     const known = ctx.users.get(token);
     const issued = known === undefined ? issuedToken(ctx.issuedTokens, token) : undefined;
-    const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, (res, ns, name) => lookupStored(ctx, res, ns, name)) : undefined);
+    const lookup = (res: string, ns: string | undefined, name: string) => lookupStored(ctx, res, ns, name);
+    const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, lookup) : legacyTokenUser(ctx.legacyTokens.get(tokenKey(token)), token, lookup));
     if (!user) {
       cur.error = S.unauthorized();
       return;
@@ -1138,6 +1144,14 @@ export function replyWithToken(ctx: ApiServerContext, ev: { token: string; now: 
   const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(tokenKey(ev.token), signedIssue(t.issued, ev.token));
   ok(fx, cur, 201, { ...t.reply, status: { ...t.reply.status, token: ev.token } });
   return done({ ...ctx, issuedTokens });
+}
+
+/** The signer signed a secret-based token: it verifies here from now on (the oldest is forgotten past the bound). */
+export function rememberLegacyToken(ctx: ApiServerContext, ev: { token: string; claims: object }): ApiServerContext {
+  if (!isLegacyClaims(ev.claims)) return ctx;
+  let legacyTokens = ctx.legacyTokens.set(tokenKey(ev.token), legacyTokenOf(ev.claims, ev.token));
+  if (legacyTokens.size > legacyTokensMax) legacyTokens = legacyTokens.delete(legacyTokens.keySeq().first()!);
+  return { ...ctx, legacyTokens };
 }
 
 /** True when the signer's answer is for the request in flight. */
