@@ -500,7 +500,27 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   }
   if (s.overhead !== undefined && s.overhead !== null) errs.push(...validateResourceRequirements({ limits: s.overhead }, `${path}.overhead`));
   errs.push(...validateOS(s, path));
+  errs.push(...validateFileKeyRefVolumes(s, path));
   // A negative terminationGracePeriodSeconds is not rejected: the pod strategy coerces it to 1.
+  return errs;
+}
+
+/** validateFileKeyRefVolumes: a fileKeyRef's volumeName names one of the pod's volumes, an emptyDir. */
+function validateFileKeyRefVolumes(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const sources = new Map<string, Obj>();
+  for (const v of spec.volumes ?? []) if (typeof v?.name === "string") sources.set(v.name, v);
+  visitContainers(spec, path, (c, at) => {
+    (c.env ?? []).forEach((e: Obj, j: number) => {
+      const ref = e?.valueFrom?.fileKeyRef;
+      if (ref === undefined || ref === null) return;
+      const name: string = typeof ref.volumeName === "string" ? ref.volumeName : "";
+      const namePath = `${at}.env[${j}].valueFrom.fileKeyRef.volumeName`;
+      const volume = sources.get(name);
+      if (volume === undefined) errs.push(notFoundField(namePath, name));
+      else if (volume.emptyDir === undefined || volume.emptyDir === null) errs.push(invalidValue(namePath, name, "referenced volume must be of type emptyDir"));
+    });
+  });
   return errs;
 }
 
