@@ -4,7 +4,7 @@
 // Service goes; a later Service cannot have 10.96.0.50 meanwhile (alloc.go allocIPs).
 
 import { describe, expect, it } from "vitest";
-import { createCluster } from "../../runtime/cluster.js";
+import { createCluster, type Cluster } from "../../runtime/cluster.js";
 
 const service = (name: string, clusterIP: string) => ({ apiVersion: "v1", kind: "Service", metadata: { name }, spec: { clusterIP, ports: [{ port: 80 }] } });
 
@@ -29,4 +29,37 @@ describe("a Service clusterIP written as an IPv4-mapped IPv6 address", () => {
     const res = c.requestSync({ verb: "create", group: "", resource: "services", namespace: "default", body: service("out", "::ffff:10.0.0.5") });
     expect(!res.ok && res.status.message).toBe('Service "out" is invalid: spec.clusterIPs: Invalid value: []string{"::ffff:10.0.0.5"}: failed to allocate IP ::ffff:10.0.0.5: the provided IP (10.0.0.5) is not in the valid range. The range of valid IPs is 10.96.0.0/12');
   });
+
+  // kube-proxy (newBaseServiceInfo) and CoreDNS parse the stored address: the Service answers at 10.96.0.50
+  it("is served at the IPv4 address it names: cluster DNS answers 10.96.0.50 and kube-proxy forwards it", async () => {
+    const c = createCluster({ nodes: 1, seed: 4, clock: "simulated" });
+    await c.apply([
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "web", labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80 }] }] } },
+      { apiVersion: "v1", kind: "Service", metadata: { name: "mapped" }, spec: { clusterIP: "::ffff:10.96.0.50", selector: { app: "web" }, ports: [{ port: 80 }] } },
+    ]);
+    await c.settle();
+    c.advance(10_000);
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "fetch" }, spec: { restartPolicy: "Never", containers: [{ name: "client", image: "busybox:1.36", command: ["sh", "-c", "nslookup mapped; wget -qO- http://mapped"] }] } });
+    await c.settle();
+    c.advance(30_000);
+    await c.settle();
+    expect(c.get("Pod", "fetch").status.phase).toBe("Succeeded");
+    const out = logs(c, "fetch", "client");
+    expect(out.slice(3, 5)).toEqual(["Name:\tmapped.default.svc.cluster.local", "Address: 10.96.0.50"]);
+    expect(out).toContain("<title>Welcome to nginx!</title>");
+  });
 });
+
+/** Every line a container of a pod wrote, across the nodes' runtimes. */
+function logs(c: Cluster, pod: string, container: string): string[] {
+  const uid = c.get("Pod", pod, "default")?.metadata.uid;
+  const out: string[] = [];
+  for (const n of c.list("Node")) {
+    const cri = c.runtime.snapshot(`cri/${n.metadata.name}`)?.context;
+    if (!cri) continue;
+    for (const ctr of cri.containers.values()) {
+      if (ctr.name === container && cri.sandboxes.get(ctr.sandboxId)?.podUid === uid) out.push(...ctr.logs.map((l: { line: string }) => l.line));
+    }
+  }
+  return out;
+}

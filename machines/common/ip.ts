@@ -50,3 +50,15 @@ export function cidrContains(cidr: string, ip: string): boolean {
   const n = ipToInt(ip);
   return !Number.isNaN(n) && n >= c.network && n < c.network + c.size;
 }
+
+/**
+ * The dotted form of an IPv4 address written as netutils.ParseIPSloppy reads it (leading zeros, or
+ * IPv4-mapped IPv6 such as ::ffff:10.96.0.50); any other text is returned as it is. kube-proxy and
+ * CoreDNS parse a Service's clusterIP so: a stored "::ffff:10.96.0.50" is 10.96.0.50 to them.
+ */
+export function sloppyIPv4(text: string): string {
+  const m = /^(?:(?:0{1,4}:){5}|::(?:0{1,4}:)?)ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(text);
+  const v4 = m ? m[1]! : text;
+  const n = ipToInt(v4);
+  return Number.isNaN(n) ? text : intToIp(n);
+}
