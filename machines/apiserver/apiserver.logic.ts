@@ -8,7 +8,7 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { List, Map as IMap, OrderedMap } from "immutable";
-import { isLegacyClaims, legacyTokenOf, legacyTokensMax, legacyTokenUser, type LegacyToken } from "../common/legacytoken.js";
+import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokensMax, legacyTokenUser, type LegacyToken } from "../common/legacytoken.js";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
@@ -227,28 +227,59 @@ function withCurrent(ctx: ApiServerContext, f: (cur: InFlight) => void): ApiServ
 
 /** Authentication: a bearer token from the token file, or the anonymous user without one; then impersonation. */
 export function authenticate(ctx: ApiServerContext): ApiServerContext {
-  return withCurrent(ctx, (cur) => authenticateRequest(ctx, cur));
+  let lastUsed: Request | undefined;
+  const next = withCurrent(ctx, (cur) => {
+    lastUsed = authenticateRequest(ctx, cur);
+  });
+  return lastUsed === undefined ? next : stepped(next, next.current, next.cache, next.backlog.push(lastUsed));
 }
 
-function authenticateRequest(ctx: ApiServerContext, cur: InFlight): void {
+// Marks the API server's own write (the legacy token tracker's secretsWriter): it runs as the loopback user.
+const loopbackWrite: unique symbol = Symbol("podflow.loopbackWrite");
+const loopbackUser = { name: "system:apiserver", groups: ["system:authenticated", "system:masters"] };
+
+/** Authenticates the request in flight; returns the Secret patch a secret-based token's use calls for, if any. */
+function authenticateRequest(ctx: ApiServerContext, cur: InFlight): Request | undefined {
+  if ((cur.req as { [loopbackWrite]?: true })[loopbackWrite] === true) {
+    cur.user = loopbackUser;
+    return undefined;
+  }
   const token = cur.req.token;
+  let lastUsed: Request | undefined;
   if (token !== undefined && token !== "") {
     // the token file's users first: an issued token is looked up only for a token not in it
     const known = ctx.users.get(token);
     const issued = known === undefined ? issuedToken(ctx.issuedTokens, token) : undefined;
     const lookup = (res: string, ns: string | undefined, name: string) => lookupStored(ctx, res, ns, name);
-    const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, lookup) : legacyTokenUser(ctx.legacyTokens.get(tokenKey(token)), token, lookup));
+    const legacy = known === undefined && issued === undefined ? ctx.legacyTokens.get(tokenKey(token)) : undefined;
+    const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, lookup) : legacyTokenUser(legacy, token, lookup));
     if (!user) {
       cur.error = S.unauthorized();
-      return;
+      return undefined;
     }
     cur.user = user;
+    if (legacy !== undefined) lastUsed = lastUsedPatch(lookup("secrets", legacy.namespace, legacy.secretName), cur.req.now);
   }
   if (cur.req.impersonate) {
     const r = impersonate(cur.user, cur.req.impersonate, nodeGraph(ctx));
     if ("error" in r) cur.error = r.error;
     else cur.user = r.user;
   }
+  return lastUsed;
+}
+
+/**
+ * LegacyServiceAccountTokenTracking (legacy.go): a secret-based token's Secret is labelled with the
+ * day it was last used, patched (uid-checked) when the label is neither today nor tomorrow.
+ */
+function lastUsedPatch(secret: any, now: number): Request | undefined {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const today = day(now);
+  const label = secret?.metadata?.labels?.[lastUsedLabel];
+  if (!secret || label === today || label === day(now + 86_400_000)) return undefined;
+  const { name, namespace, uid } = secret.metadata;
+  const body = { kind: "Secret", apiVersion: "v1", metadata: { name, namespace, uid, labels: { [lastUsedLabel]: today } } };
+  return { type: "ApiRequest", id: -1, from: "apiserver", now, verb: "patch", group: "", resource: "secrets", namespace, name, patchType: "merge", body, [loopbackWrite]: true } as Request;
 }
 
 /** The Node authorizer's and NodeRestriction's questions, answered from the watch cache. */

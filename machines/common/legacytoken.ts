@@ -8,6 +8,9 @@
 /** serviceaccount.LegacyIssuer: the iss of every secret-based token. */
 export const legacyIssuer = "kubernetes/serviceaccount";
 
+/** The label LegacyServiceAccountTokenTracking keeps on a secret-based token's Secret: the day it was last used. */
+export const lastUsedLabel = "kubernetes.io/legacy-token-last-used";
+
 /** The label LegacyServiceAccountTokenCleanUp sets on a token it invalidated. */
 export const invalidSinceLabel = "kubernetes.io/legacy-token-invalid-since";
 

@@ -63,6 +63,22 @@ describe("the service-account token controller", () => {
     expect(!after.ok && after.status.code).toBe(401);
   });
 
+  // LegacyServiceAccountTokenTracking (legacy.go): the API server labels the Secret with the day of use
+  it("a use of the token labels its Secret kubernetes.io/legacy-token-last-used with the day", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply(account);
+    await c.apply(secret);
+    await c.settle();
+    const token = text(c.get("Secret", "build-robot-secret").data.token);
+    expect(c.get("Secret", "build-robot-secret").metadata.labels?.["kubernetes.io/legacy-token-last-used"]).toBeUndefined();
+    const r = await c.request({ verb: "get", group: "", resource: "namespaces", name: "default", token });
+    // authenticated as the account, which RBAC does not let read namespaces
+    expect(!r.ok && r.status.code).toBe(403);
+    await c.settle();
+    const today = new Date(c.now()).toISOString().slice(0, 10);
+    expect(c.get("Secret", "build-robot-secret").metadata.labels).toEqual({ "kubernetes.io/legacy-token-last-used": today });
+  });
+
   it("deletes the token Secrets of a deleted ServiceAccount", async () => {
     const c = createCluster({ nodes: 1, seed: 5 });
     await c.apply(account);
