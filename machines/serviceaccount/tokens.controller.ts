@@ -82,6 +82,8 @@ function onDelta(ctx: TokensControllerContext, watchId: number, d: InformerDelta
     return;
   }
   if (d.type !== "DELETED") W.add(ctx.q, `secret/${nsName(d.object)}`);
+  // a deleted token Secret: its account's reference to it goes (removeSecretReference)
+  else W.add(ctx.q, `gone/${nsName(d.object)}/${annotation(d.object, serviceAccountNameKey)}/${annotation(d.object, serviceAccountUIDKey)}`);
 }
 
 /** processNextWorkItem: syncServiceAccount or syncSecret for the next key. */
@@ -89,6 +91,7 @@ export function processNext(ctx: TokensControllerContext, fx: Fx): void {
   const key = C.takeNext(ctx);
   if (key !== undefined) {
     if (key.startsWith("sa/")) syncServiceAccount(ctx, key, fx);
+    else if (key.startsWith("gone/")) removeSecretReference(ctx, key, fx);
     else syncSecret(ctx, key, fx);
   }
   C.kickWhenSynced(ctx, fx);
@@ -111,6 +114,26 @@ function syncServiceAccount(ctx: TokensControllerContext, key: string, fx: Fx): 
   }
   W.doneIfIdle(ctx.q, key);
 }
+
+/**
+ * removeSecretReference: the account (with the Secret's uid annotation, when it has one) drops the
+ * deleted Secret from its secrets; sent with the cached resourceVersion, a Conflict retries once the
+ * cache has caught up (RetryOnConflict).
+ */
+function removeSecretReference(ctx: TokensControllerContext, key: string, fx: Fx): void {
+  const [, ns = "", secretName = "", saName = "", saUID = ""] = key.split("/");
+  const sa = ctx.client.informers.get(SERVICEACCOUNTS)!.store.get(`${ns}/${saName}`);
+  const refs: Obj[] = Array.isArray(sa?.secrets) ? sa.secrets : [];
+  if (!sa || (saUID !== "" && saUID !== sa.metadata?.uid) || !refs.some((r) => r?.name === secretName)) return W.doneIfIdle(ctx.q, key);
+  const kept = refs.filter((r) => r?.name !== secretName);
+  const { secrets: _dropped, ...rest } = sa;
+  const body = kept.length > 0 ? { ...rest, secrets: kept } : rest;
+  W.track(ctx.q, key);
+  request(ctx.client, fx, { verb: "update", group: "", resource: "serviceaccounts", namespace: ns, name: saName, body }, "remove-reference", { key });
+  W.doneIfIdle(ctx.q, key);
+}
+
+type Obj = Record<string, any>;
 
 function deleteToken(ctx: TokensControllerContext, key: string, secret: any, fx: Fx): void {
   W.track(ctx.q, key);
@@ -217,7 +240,7 @@ function onOwnResponse(ctx: TokensControllerContext, p: PendingRequest, res: Api
   }
   // deleteToken: NotFound and Conflict (the uid precondition) need no retry; generateTokenIfNeeded:
   // Conflict and NotFound come back as update events
-  const failed = !res.ok && res.status.code !== 404 && res.status.code !== 409;
+  const failed = !res.ok && res.status.code !== 404 && (res.status.code !== 409 || p.purpose === "remove-reference");
   C.retryOrForget(ctx.q, fx, key, failed, res.now, maxRetries);
   W.untrack(ctx.q, key);
 }

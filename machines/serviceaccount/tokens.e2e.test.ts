@@ -79,6 +79,16 @@ describe("the service-account token controller", () => {
     expect(c.get("Secret", "build-robot-secret").metadata.labels).toEqual({ "kubernetes.io/legacy-token-last-used": today });
   });
 
+  it("a deleted token Secret is dropped from its ServiceAccount's secrets (removeSecretReference)", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply({ ...account, secrets: [{ name: "build-robot-secret" }, { name: "other" }] });
+    await c.apply(secret);
+    await c.settle();
+    await c.delete("Secret", "build-robot-secret");
+    await c.settle();
+    expect(c.get("ServiceAccount", "build-robot").secrets).toEqual([{ name: "other" }]);
+  });
+
   it("deletes the token Secrets of a deleted ServiceAccount", async () => {
     const c = createCluster({ nodes: 1, seed: 5 });
     await c.apply(account);
