@@ -111,6 +111,16 @@ export interface TokenSigned {
   token: string;
 }
 
+/**
+ * token-signer -> API server: a secret-based token it signed for the token controller, with its
+ * claims; the API server verifies such a token by its signature (it holds the key's public half).
+ */
+export interface LegacyTokenSigned {
+  type: "LegacyTokenSigned";
+  token: string;
+  claims: object;
+}
+
 // ---- API channel (every client <-> API server) -----------------------------------------
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection" | "unwatch";

@@ -13,7 +13,8 @@ import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignToken } fr
 import { clusterDNS } from "../machines/cri/messages.js";
 import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
-import { issuedToken, serviceAccountUser } from "../machines/apiserver/auth/tokenrequest.js";
+import { issuedToken, serviceAccountUser, tokenKey } from "../machines/apiserver/auth/tokenrequest.js";
+import { isLegacyClaims, legacyTokenUser } from "../machines/common/legacytoken.js";
 import { candidates, matches, objectFields } from "../machines/apiserver/cache.js";
 import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
 import type { UserInfo } from "../machines/apiserver/auth/index.js";
@@ -148,8 +149,13 @@ export class Cluster {
     this.runtime.external("kubectl", (msg) => this.onMessage(msg));
     this.runtime.external("etcdctl", (msg) => this.onEtcdAnswer(msg as EtcdResponse));
     const signer = new TokenSigner(random ? { random: true } : { random: false, seed: this.seed });
-    this.runtime.external("token-signer", (msg) => {
-      if (msg.type === "SignToken") this.runtime.send("token-signer", "apiserver", signer.sign(msg as SignToken));
+    this.runtime.external("token-signer", (msg, from) => {
+      if (msg.type !== "SignToken") return;
+      const signed = signer.sign(msg as SignToken);
+      // A secret-based token (the token controller's): the API server learns it first, as holding
+      // the public key it can verify it, then the requester gets it.
+      if (isLegacyClaims((msg as SignToken).claims)) this.runtime.send("token-signer", "apiserver", { type: "LegacyTokenSigned", token: signed.token, claims: (msg as SignToken).claims });
+      this.runtime.send("token-signer", from, signed);
     });
     const quota = opts.etcdQuotaBackendBytes !== undefined ? { quotaBackendBytes: opts.etcdQuotaBackendBytes } : {};
     this.runtime.spawn("etcd", etcdMachine, opts.etcdStore ? { restore: opts.etcdStore.restore, ...quota } : opts.etcdQuotaBackendBytes !== undefined ? quota : undefined);
@@ -259,9 +265,11 @@ export class Cluster {
   /** The account a token issued by TokenRequest names while it is valid (the API server's own judgment, read from its snapshot). */
   private serviceAccountToken(token: string): UserInfo | undefined {
     const ctx = this.runtime.snapshot("apiserver")?.context as ApiServerContext | undefined;
-    const issued = ctx ? issuedToken(ctx.issuedTokens, token) : undefined;
-    if (!ctx || !issued) return undefined;
-    return serviceAccountUser(issued, this.runtime.now, (resource, namespace, name) => lookupStored(ctx, resource, namespace, name));
+    if (!ctx) return undefined;
+    const issued = issuedToken(ctx.issuedTokens, token);
+    const lookup = (resource: string, namespace: string | undefined, name: string) => lookupStored(ctx, resource, namespace, name);
+    if (!issued) return legacyTokenUser(ctx.legacyTokens.get(tokenKey(token)), token, lookup);
+    return serviceAccountUser(issued, this.runtime.now, lookup);
   }
 
   /** Sends a request as the admin user; on the simulated clock it runs the system until the answer arrives. */

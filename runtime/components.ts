@@ -34,6 +34,7 @@ import { resourceQuotaControllerMachine } from "../machines/resourcequota/resour
 // [serviceaccounts]
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
+import { tokensControllerMachine } from "../machines/serviceaccount/tokens.machine.js";
 // [/serviceaccounts]
 import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregation/aggregation.machine.js";
 // [networking]
@@ -128,9 +129,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("cronjob-controller", cronJobControllerMachine, { token: tokenOf("controller-manager"), address: "cronjob-controller" });
       rt.spawn("horizontal-pod-autoscaler", hpaControllerMachine, { token: tokenOf("controller-manager"), address: "horizontal-pod-autoscaler" });
       // [/batch]
-      // [serviceaccounts] kube-controller-manager's service-account controller and root-CA publisher
+      // [serviceaccounts] kube-controller-manager's service-account controller, root-CA publisher and token controller
       rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-controller" });
       rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher" });
+      rt.spawn("serviceaccount-token-controller", tokensControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-token-controller" });
       // [/serviceaccounts]
       rt.spawn("clusterrole-aggregation-controller", clusterRoleAggregationMachine, { token: tokenOf("controller-manager"), address: "clusterrole-aggregation-controller" });
       // [networking] the endpoints, EndpointSlice and EndpointSlice mirroring controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS

@@ -35,6 +35,7 @@ import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machin
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
+import { tokensControllerMachine } from "../machines/serviceaccount/tokens.machine.js";
 import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregation/aggregation.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
@@ -65,6 +66,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   resourceQuotaControllerMachine,
   serviceAccountsControllerMachine,
   rootCaPublisherMachine,
+  tokensControllerMachine,
   clusterRoleAggregationMachine,
   disruptionControllerMachine,
   podGCMachine,

@@ -84,4 +84,26 @@ describe("kubectl create token against podflow serve", () => {
     expect((await kubectl(bin!, s.kubeconfigPath, ["delete", "serviceaccount", "short-lived"])).code).toBe(0);
     expect((await raw(s, "GET", "/api", { token })).code).toBe(401);
   });
+  // configure-service-account.md, "Manually create an API token for a ServiceAccount": the token
+  // controller fills the Secret, kubectl describe shows ca.crt, namespace and the token itself.
+  it("a kubernetes.io/service-account-token Secret gets a long-lived token that authenticates as its account", async () => {
+    const secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: build-robot-secret\n  annotations:\n    kubernetes.io/service-account.name: build-robot\ntype: kubernetes.io/service-account-token\n";
+    expect((await kubectl(bin!, s.kubeconfigPath, ["apply", "-f", "-"], { input: secret })).code).toBe(0);
+    let token = "";
+    for (let i = 0; i < 50 && token === ""; i++) {
+      const r = await kubectl(bin!, s.kubeconfigPath, ["get", "secret", "build-robot-secret", "-o", "jsonpath={.data.token}"]);
+      token = Buffer.from(r.out.trim(), "base64").toString("utf8");
+      if (token === "") await new Promise((res) => setTimeout(res, 100));
+    }
+    const d = await kubectl(bin!, s.kubeconfigPath, ["describe", "secrets/build-robot-secret"]);
+    expect(d.code).toBe(0);
+    expect(d.out).toMatch(/^Annotations:\s+kubernetes\.io\/service-account\.name: build-robot\n\s+kubernetes\.io\/service-account\.uid: [0-9a-f-]{36}\n/m);
+    expect(d.out).toMatch(/^Type:\s+kubernetes\.io\/service-account-token$/m);
+    expect(d.out).toMatch(/^ca\.crt:\s+\d+ bytes$/m);
+    expect(d.out).toMatch(/^namespace:\s+7 bytes$/m);
+    expect(d.out).toContain(`token:      ${token}\n`);
+    expect(claimsOf(token).sub).toBe("system:serviceaccount:default:build-robot");
+    const whoami = await kubectl(bin!, s.kubeconfigPath, ["--token", token, "auth", "whoami", "-o", "json"]);
+    expect(JSON.parse(whoami.out).status.userInfo.username).toBe("system:serviceaccount:default:build-robot");
+  });
 });

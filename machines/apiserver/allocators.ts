@@ -3,6 +3,7 @@
 // that dynamic allocation only touches once the upper band is full. State is plain JSON data.
 
 import { intToIp, ipToInt, parseCIDR, formatCIDR } from "../cni/ipam.js";
+import { formatIP, parseIPSloppy } from "./validation/ip.js";
 
 /** Default Service CIDR (kube-apiserver --service-cluster-ip-range as kubeadm sets it). */
 export const DEFAULT_SERVICE_CIDR = "10.96.0.0/12";
@@ -89,7 +90,17 @@ function show(state: RangeAllocatorState, n: number): string {
 }
 
 function offsetValue(state: RangeAllocatorState, v: string | number): number {
-  return state.kind === "ClusterIP" ? ipToInt(String(v)) : Number(v);
+  return state.kind === "ClusterIP" ? ipToInt(allocatorIP(String(v))) : Number(v);
+}
+
+/**
+ * The address the allocator works with: the REST parses a Service's IP sloppily (ParseIPSloppy),
+ * so leading zeros and an IPv4-mapped IPv6 form ("::ffff:10.96.0.50") name the same IPv4 address;
+ * net.IP's String() is what the allocator compares and what its errors print.
+ */
+export function allocatorIP(ip: string): string {
+  const parsed = parseIPSloppy(ip);
+  return parsed ? formatIP(parsed) : ip;
 }
 
 /** True when value (an IP or a port) is currently allocated. */
@@ -142,13 +153,14 @@ export function allocateSpecific(
 ): AllocationResult<string> {
   // field.Invalid prints a []string bad value as JSON in current apimachinery.
   const prefix = `spec.clusterIPs: Invalid value: ${JSON.stringify(clusterIPs)}: failed to allocate IP ${ip}: `;
-  const offset = ipToInt(ip) - state.base;
+  const canonical = allocatorIP(ip);
+  const offset = ipToInt(canonical) - state.base;
   if (Number.isNaN(offset) || offset < 0 || offset >= state.size) {
     return {
       ok: false,
       state,
       reason: "NotInRange",
-      error: `${prefix}the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${state.rangeSpec}`,
+      error: `${prefix}the provided IP (${canonical}) is not in the valid range. The range of valid IPs is ${state.rangeSpec}`,
     };
   }
   if (state.used[String(offset)]) {

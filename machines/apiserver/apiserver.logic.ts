@@ -7,7 +7,8 @@
 // the random generator, when it draws), which becomes part of the context it returns.
 
 import type { Status } from "kubernetes-types/meta/v1";
-import { List, Map as IMap } from "immutable";
+import { List, Map as IMap, OrderedMap } from "immutable";
+import { isLegacyClaims, lastUsedLabel, legacyTokenOf, legacyTokensMax, legacyTokenUser, type LegacyToken } from "../common/legacytoken.js";
 import type { Fx } from "../common/effects.js";
 import { Rng } from "../common/prng.js";
 import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountUser, signedIssue, tokenKey, tokenRequestTargetError, withTokenId, type IssuedToken, type PendingToken } from "./auth/tokenrequest.js";
@@ -109,6 +110,8 @@ export interface ApiServerContext {
   nextParkId: number;
   /** the service account tokens issued by TokenRequest, by their signature (tokenKey): the authenticator knows them so */
   issuedTokens: IMap<string, IssuedToken>;
+  /** the secret-based tokens the signer signed for the token controller, by their signature: verifiable here */
+  legacyTokens: OrderedMap<string, LegacyToken>;
 }
 
 export interface ApiServerInput {
@@ -134,6 +137,7 @@ export function initialApiServer(input: ApiServerInput): ApiServerContext {
     parked: IMap(),
     nextParkId: 1,
     issuedTokens: IMap(),
+    legacyTokens: OrderedMap(),
   };
 }
 
@@ -181,6 +185,7 @@ function stepped(ctx: ApiServerContext, current: InFlight | undefined, cache = c
     parked: ctx.parked,
     nextParkId: ctx.nextParkId,
     issuedTokens: ctx.issuedTokens,
+    legacyTokens: ctx.legacyTokens,
   };
   // as the spread would: current once any step set it, eventLease once granted
   if (current !== undefined || "current" in ctx) next.current = current;
@@ -222,27 +227,59 @@ function withCurrent(ctx: ApiServerContext, f: (cur: InFlight) => void): ApiServ
 
 /** Authentication: a bearer token from the token file, or the anonymous user without one; then impersonation. */
 export function authenticate(ctx: ApiServerContext): ApiServerContext {
-  return withCurrent(ctx, (cur) => authenticateRequest(ctx, cur));
+  let lastUsed: Request | undefined;
+  const next = withCurrent(ctx, (cur) => {
+    lastUsed = authenticateRequest(ctx, cur);
+  });
+  return lastUsed === undefined ? next : stepped(next, next.current, next.cache, next.backlog.push(lastUsed));
 }
 
-function authenticateRequest(ctx: ApiServerContext, cur: InFlight): void {
+// Marks the API server's own write (the legacy token tracker's secretsWriter): it runs as the loopback user.
+const loopbackWrite: unique symbol = Symbol("podflow.loopbackWrite");
+const loopbackUser = { name: "system:apiserver", groups: ["system:authenticated", "system:masters"] };
+
+/** Authenticates the request in flight; returns the Secret patch a secret-based token's use calls for, if any. */
+function authenticateRequest(ctx: ApiServerContext, cur: InFlight): Request | undefined {
+  if ((cur.req as { [loopbackWrite]?: true })[loopbackWrite] === true) {
+    cur.user = loopbackUser;
+    return undefined;
+  }
   const token = cur.req.token;
+  let lastUsed: Request | undefined;
   if (token !== undefined && token !== "") {
     // the token file's users first: an issued token is looked up only for a token not in it
     const known = ctx.users.get(token);
     const issued = known === undefined ? issuedToken(ctx.issuedTokens, token) : undefined;
-    const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, (res, ns, name) => lookupStored(ctx, res, ns, name)) : undefined);
+    const lookup = (res: string, ns: string | undefined, name: string) => lookupStored(ctx, res, ns, name);
+    const legacy = known === undefined && issued === undefined ? ctx.legacyTokens.get(tokenKey(token)) : undefined;
+    const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, lookup) : legacyTokenUser(legacy, token, lookup));
     if (!user) {
       cur.error = S.unauthorized();
-      return;
+      return undefined;
     }
     cur.user = user;
+    if (legacy !== undefined) lastUsed = lastUsedPatch(lookup("secrets", legacy.namespace, legacy.secretName), cur.req.now);
   }
   if (cur.req.impersonate) {
     const r = impersonate(cur.user, cur.req.impersonate, nodeGraph(ctx));
     if ("error" in r) cur.error = r.error;
     else cur.user = r.user;
   }
+  return lastUsed;
+}
+
+/**
+ * LegacyServiceAccountTokenTracking (legacy.go): a secret-based token's Secret is labelled with the
+ * day it was last used, patched (uid-checked) when the label is neither today nor tomorrow.
+ */
+function lastUsedPatch(secret: any, now: number): Request | undefined {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const today = day(now);
+  const label = secret?.metadata?.labels?.[lastUsedLabel];
+  if (!secret || label === today || label === day(now + 86_400_000)) return undefined;
+  const { name, namespace, uid } = secret.metadata;
+  const body = { kind: "Secret", apiVersion: "v1", metadata: { name, namespace, uid, labels: { [lastUsedLabel]: today } } };
+  return { type: "ApiRequest", id: -1, from: "apiserver", now, verb: "patch", group: "", resource: "secrets", namespace, name, patchType: "merge", body, [loopbackWrite]: true } as Request;
 }
 
 /** The Node authorizer's and NodeRestriction's questions, answered from the watch cache. */
@@ -1018,16 +1055,26 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   // the bug: a grace-0 DELETE removes the object whatever finalizers hold it
   const ignoreFinalizers = mutant("apiserver.final-delete-ignores-finalizers");
   if (meta.deletionTimestamp) {
-    // Already terminating: a delete may only shorten the grace period.
+    // rest.BeforeDelete on an object already terminating: only a given, shorter grace period counts
+    // (the pod strategy's CheckGracefulDelete is not asked again), and the deletion moves by the
+    // difference: old deletionTimestamp - old grace + new grace.
     const current = meta.deletionGracePeriodSeconds ?? 0;
-    if (r.kind === "Pod" && grace < current) {
-      if (grace === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
+    if (r.kind === "Pod" && current > 0 && requested !== undefined && requested < current) {
+      if (requested === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
         cur.op = "delete";
         cur.obj = old;
         return;
       }
-      cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(now + grace * 1000), deletionGracePeriodSeconds: grace } };
+      const at = Date.parse(meta.deletionTimestamp) + (requested - current) * 1000;
+      cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(at), deletionGracePeriodSeconds: requested } };
       cur.op = "put";
+      return;
+    }
+    // A grace period already 0 with nothing holding the object: store.go deletes it now (a
+    // deletion whose first phase was stored and whose second failed).
+    if (r.kind === "Pod" && current === 0 && finalizers.length === 0) {
+      cur.op = "delete";
+      cur.obj = old;
       return;
     }
     cur.noop = true;
@@ -1128,6 +1175,14 @@ export function replyWithToken(ctx: ApiServerContext, ev: { token: string; now: 
   const issuedTokens = forgetExpired(ctx.issuedTokens, ev.now).set(tokenKey(ev.token), signedIssue(t.issued, ev.token));
   ok(fx, cur, 201, { ...t.reply, status: { ...t.reply.status, token: ev.token } });
   return done({ ...ctx, issuedTokens });
+}
+
+/** The signer signed a secret-based token: it verifies here from now on (the oldest is forgotten past the bound). */
+export function rememberLegacyToken(ctx: ApiServerContext, ev: { token: string; claims: object }): ApiServerContext {
+  if (!isLegacyClaims(ev.claims)) return ctx;
+  let legacyTokens = ctx.legacyTokens.set(tokenKey(ev.token), legacyTokenOf(ev.claims, ev.token));
+  if (legacyTokens.size > legacyTokensMax) legacyTokens = legacyTokens.delete(legacyTokens.keySeq().first()!);
+  return { ...ctx, legacyTokens };
 }
 
 /** True when the signer's answer is for the request in flight. */

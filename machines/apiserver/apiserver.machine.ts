@@ -4,7 +4,7 @@
 
 import { setup } from "xstate";
 import { valueStepOf } from "../common/step.js";
-import type { ApiRequest, EtcdResponse, Stamp, TokenSigned } from "../messages.js";
+import type { ApiRequest, EtcdResponse, LegacyTokenSigned, Stamp, TokenSigned } from "../messages.js";
 import * as L from "./apiserver.logic.js";
 import type { ApiServerContext, ApiServerInput } from "./apiserver.logic.js";
 
@@ -17,7 +17,8 @@ export type ApiServerEvent =
   | ({ type: "SlideWatchCache"; keep: number } & Stamp)
   | ({ type: "InternalError"; message: string; during: string } & Stamp)
   | ({ type: "ServiceAccountLookupDue"; parkId: number } & Stamp)
-  | (TokenSigned & Stamp);
+  | (TokenSigned & Stamp)
+  | (LegacyTokenSigned & Stamp);
 
 // Value steps: each returns the next context and leaves the one it was given as it was. Every action
 // is one, so that when an action throws the runtime resumes from the context the last one returned.
@@ -50,6 +51,7 @@ export const apiServerMachine = setup({
   },
   actions: {
     listEtcd: step((c, _e, fx) => L.listEtcd(c, fx)),
+    rememberLegacyToken: step((c, e) => L.rememberLegacyToken(c, e as LegacyTokenSigned)),
     fillCacheAndWatch: step((c, e, fx) => L.fillCacheAndWatch(c, e, fx)),
     enqueueRequest: step((c, e) => L.enqueueRequest(c, e as L.Request)),
     takeNextRequest: step((c) => L.takeNext(c)),
@@ -99,6 +101,7 @@ export const apiServerMachine = setup({
     DisconnectWatch: { actions: "disconnectWatch", description: "fault: one client watch's stream breaks; the client sees it end (CLOSED) and watches again from its last resourceVersion" },
     DisconnectClientWatches: { actions: "disconnectClientWatches", description: "fault: a partition healed; each of that client's watches ends with 410 Gone" },
     SlideWatchCache: { actions: "slideWatchCache", description: "fault: compact etcd now and keep only the newest watch-cache history" },
+    LegacyTokenSigned: { actions: "rememberLegacyToken", description: "the signer signed a secret-based token for the token controller: it authenticates while its Secret holds it" },
     ServiceAccountLookupDue: { actions: "resumeParkedRequest", description: "a pod create set aside to look for its ServiceAccount again goes back through the pipeline, first in line" },
     InternalError: {
       guard: "faultedOnRequest",

@@ -142,3 +142,14 @@ export function formatIP(ip: ParsedIP): string {
   if (bestStart < 0) return hex(groups);
   return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
 }
+
+/**
+ * The dotted form of an IPv4 address written as netutils.ParseIPSloppy reads it (leading zeros, or
+ * IPv4-mapped IPv6 such as ::ffff:10.96.0.50); any other text is returned as it is. kube-proxy and
+ * CoreDNS parse a Service's clusterIP so: a stored "::ffff:10.96.0.50" is 10.96.0.50 to them.
+ */
+export function sloppyIPv4(text: string): string {
+  const ip = parseIPSloppy(text);
+  if (!ip || !(ip.bytes.length === 4 || isV4Mapped(ip.bytes))) return text;
+  return ip.bytes.slice(-4).join(".");
+}

@@ -9,6 +9,7 @@ import type { Fx } from "../common/effects.js";
 import { startInformer, type ClientState, type InformerDelta } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { deltaServiceKeys, serviceSlices } from "../common/endpointutil.js";
+import { sloppyIPv4 } from "../common/ip.js";
 
 export const CLUSTER_DOMAIN = "cluster.local";
 /** TTL CoreDNS's kubernetes plugin gives its answers by default. */
@@ -108,7 +109,8 @@ export function serviceRecords(svc: Service, slices: EndpointSlice[], domain = C
   const headless = svc.spec?.clusterIP === "None";
   if (!headless) {
     if (!svc.spec?.clusterIP) return zone;
-    add(zone, { name: svcName, type: "A", value: svc.spec.clusterIP, ttl: DEFAULT_TTL });
+    // CoreDNS answers the address net.ParseIP reads (an IPv4-mapped one is an A record of its IPv4)
+    add(zone, { name: svcName, type: "A", value: svc.spec.clusterIP.includes(":") ? sloppyIPv4(svc.spec.clusterIP) : svc.spec.clusterIP, ttl: DEFAULT_TTL });
     for (const p of svc.spec.ports ?? []) {
       if (!p.name) continue;
       const srvName = `_${p.name}._${(p.protocol ?? "TCP").toLowerCase()}.${svcName}`;

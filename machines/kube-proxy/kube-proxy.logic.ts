@@ -11,7 +11,7 @@ import { startInformer, type ClientState, type InformerDelta } from "../common/c
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { deltaServiceKeys, SERVICE_NAME_LABEL, serviceSlices } from "../common/endpointutil.js";
 import { nextRandom, seedFor } from "../common/prng.js";
-import { cidrContains } from "../common/ip.js";
+import { cidrContains, sloppyIPv4 } from "../common/ip.js";
 import type { ConnectMsg, ConnectResult } from "../cri/messages.js";
 
 /** One load-balancing rule: traffic to `frontend` goes to one of `backends`. */
@@ -111,9 +111,11 @@ export function proxyRules(services: Service[], slices: EndpointSlice[], nodeNam
 /** The rules of one Service, given (at least) its slices, in proxyRules' order. */
 export function serviceRules(svc: Service, slices: EndpointSlice[], nodeName: string): ProxyRule[] {
   const rules: ProxyRule[] = [];
-  const clusterIP = svc.spec?.clusterIP;
+  const stored = svc.spec?.clusterIP;
   // Headless and ExternalName Services get no proxy rules.
-  if (!clusterIP || clusterIP === "None" || svc.spec?.type === "ExternalName") return rules;
+  if (!stored || stored === "None" || svc.spec?.type === "ExternalName") return rules;
+  // newBaseServiceInfo parses the address sloppily: the rule is for the IPv4 address it names
+  const clusterIP = sloppyIPv4(stored);
   const externallyAccessible = svc.spec?.type === "NodePort" || svc.spec?.type === "LoadBalancer";
   const sa = affinity(svc);
   for (const port of svc.spec?.ports ?? []) {

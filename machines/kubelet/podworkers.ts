@@ -169,7 +169,9 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
       if (mutant("kubelet.init-container-not-awaited")) continue;
       return;
     }
-    if (exit && restartPolicy(w) === "Never") {
+    // computeInitContainerActions: a failed init container that is not restarted (its own policy and
+    // rules first, then the pod's: ContainerShouldRestart) fails the pod
+    if (exit && !containerShouldRestart(view(c.spec), view(w.pod).spec!, exit.exitCode)) {
       w.failedInit = true;
       stepWorker(w, { type: "Terminate" }, fx);
       return;

@@ -4,7 +4,8 @@
 // environment variable names are GA, so names and prefixes only refuse '=' and non-printable ASCII.
 
 import { invalidValue, notSupported, required, type FieldError } from "../status.js";
-import { isConfigMapKey, isEnvVarName, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
+import { isConfigMapKey, isDNS1123Label, isEnvVarName, isQualifiedName, nameIsDNSSubdomain } from "./names.js";
+import { validatePathNoBacksteps } from "./volumes.js";
 import { parseGoQuantity, quantityString } from "./quantity.js";
 
 type Obj = any;
@@ -108,6 +109,24 @@ function validateKeySelector(s: Obj, path: string): FieldError[] {
 
 const has = (v: unknown): boolean => v !== undefined && v !== null;
 
+/**
+ * validateFileKeySelector (EnvFiles): key required, a relaxed env var name; volumeName required, a
+ * DNS-1123 label; path required, without backsteps. Which volume it names is validateFileKeyRefVolumes'.
+ */
+function validateFileKeySelector(s: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const key: string = typeof s.key === "string" ? s.key : "";
+  if (!key) errs.push(required(`${path}.key`, ""));
+  else for (const m of isEnvVarName(key)) errs.push(invalidValue(`${path}.key`, key, m));
+  const volumeName: string = typeof s.volumeName === "string" ? s.volumeName : "";
+  if (!volumeName) errs.push(required(`${path}.volumeName`, ""));
+  else for (const m of isDNS1123Label(volumeName)) errs.push(invalidValue(`${path}.volumeName`, volumeName, m));
+  const filePath: string = typeof s.path === "string" ? s.path : "";
+  if (!filePath) errs.push(required(`${path}.path`, ""));
+  else errs.push(...validatePathNoBacksteps(filePath, `${path}.path`));
+  return errs;
+}
+
 /** validateEnvVarValueFrom: exactly one source, and not together with a value. */
 function validateEnvVarValueFrom(ev: Obj, path: string): FieldError[] {
   const vf: Obj = ev.valueFrom;
@@ -130,8 +149,10 @@ function validateEnvVarValueFrom(ev: Obj, path: string): FieldError[] {
     sources++;
     errs.push(...validateKeySelector(vf.secretKeyRef, `${path}.secretKeyRef`));
   }
-  // fileKeyRef (the EnvFiles feature) counts as a source; its own rules are not modelled.
-  if (has(vf.fileKeyRef)) sources++;
+  if (has(vf.fileKeyRef)) {
+    sources++;
+    errs.push(...validateFileKeySelector(vf.fileKeyRef, `${path}.fileKeyRef`));
+  }
   if (sources === 0) errs.push(invalidValue(path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"));
   else if (ev.value) errs.push(invalidValue(path, "", "may not be specified when `value` is not empty"));
   else if (sources > 1) errs.push(invalidValue(path, "", "may not have more than one field specified at a time"));

@@ -3,7 +3,7 @@
 
 import { deepCopy } from "../../common/equal.js";
 import {
-  duplicate, forbiddenField, notFoundField, invalidValue, notSupported, required, type FieldError,
+  duplicate, forbiddenField, notFoundField, invalidValue, notSupported, required, tooMany, type FieldError,
 } from "../status.js";
 import {
   marshalled, validateAnnotations, validateLabelName, validateLabels, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate,
@@ -235,10 +235,48 @@ function validateContainers(containers: Obj[] | undefined, ctx: ContainerContext
     if (names.has(c.name ?? "")) errs.push(duplicate(`${at}.name`, c.name ?? ""));
     else names.add(c.name ?? "");
     errs.push(...validateProbes(c, at, ctx.gracePeriod));
-    if (c.restartPolicy !== undefined && c.restartPolicy !== null) errs.push(forbiddenField(`${at}.restartPolicy`, "may not be set for non-init containers"));
+    // ContainerRestartRules (beta, on in v1.35): a regular container may set its own policy and rules
+    errs.push(...validateContainerRestartPolicy(c.restartPolicy, c.restartPolicyRules, at));
   });
   errs.push(...checkHostPortConflicts(containers, path));
   return errs;
+}
+
+/**
+ * validateContainerRestartPolicy (ContainerRestartRules): the container's restartPolicy, required
+ * once it has rules; at most 20 rules, each with the action Restart (RestartAllContainers is alpha
+ * and off) and exitCodes with the operator In or NotIn and at most 255 values.
+ */
+function validateContainerRestartPolicy(policy: unknown, rules: unknown, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const list: Obj[] = Array.isArray(rules) ? rules : [];
+  if (!has(policy)) {
+    if (list.length === 0) return errs;
+    errs.push(required(`${path}.restartPolicy`, "must specify restartPolicy when restart rules are used"));
+  } else if (policy !== "Always" && policy !== "Never" && policy !== "OnFailure") {
+    errs.push(notSupported(`${path}.restartPolicy`, policy, ["Always", "Never", "OnFailure"]));
+  }
+  if (list.length > 20) errs.push(tooMany(`${path}.restartPolicyRules`, list.length, 20));
+  list.forEach((rule, i) => {
+    const at = `${path}.restartPolicyRules[${i}]`;
+    if (rule?.action !== "Restart") errs.push(notSupported(`${at}.action`, rule?.action ?? "", ["Restart"]));
+    const codes = rule?.exitCodes;
+    if (!has(codes)) {
+      errs.push(required(`${at}.exitCodes`, "must be specified"));
+      return;
+    }
+    if (codes.operator !== "In" && codes.operator !== "NotIn") errs.push(notSupported(`${at}.exitCodes.operator`, codes.operator ?? "", ["In", "NotIn"]));
+    if (Array.isArray(codes.values) && codes.values.length > 255) errs.push(tooMany(`${at}.exitCodes.values`, codes.values.length, 255));
+  });
+  return errs;
+}
+
+/** validateInitContainerRestartPolicy: a sidecar (Always) takes no rules; another policy is checked as a regular container's. */
+function validateInitContainerRestartPolicy(policy: unknown, rules: unknown, path: string): FieldError[] {
+  const list: unknown[] = Array.isArray(rules) ? rules : [];
+  if (!has(policy)) return list.length > 0 ? [required(`${path}.restartPolicy`, "must specify restartPolicy when restart rules are used")] : [];
+  if (policy === "Always") return list.length > 0 ? [forbiddenField(`${path}.restartPolicyRules`, "restartPolicyRules are not allowed for init containers with restart policy Always")] : [];
+  return validateContainerRestartPolicy(policy, rules, path);
 }
 
 // Init containers: names unique across all containers; probes only on restartable (sidecar) ones; host
@@ -249,8 +287,7 @@ function validateInitContainers(inits: Obj[] | undefined, regular: Obj[] | undef
   (inits ?? []).forEach((c, i) => {
     const at = `${path}[${i}]`;
     errs.push(...validateContainerCommon(c, ctx, at));
-    const hasPolicy = c.restartPolicy !== undefined && c.restartPolicy !== null;
-    if (hasPolicy && c.restartPolicy !== "Always") errs.push(notSupported(`${at}.restartPolicy`, c.restartPolicy, ["Always"]));
+    errs.push(...validateInitContainerRestartPolicy(c.restartPolicy, c.restartPolicyRules, at));
     if (names.has(c.name ?? "")) errs.push(duplicate(`${at}.name`, c.name ?? ""));
     else if (c.name) names.add(c.name);
     errs.push(...checkHostPortConflicts([c], path, () => i));
@@ -500,7 +537,27 @@ export function validatePodSpec(spec: Obj, path: string, ctx: PodSpecContext = {
   }
   if (s.overhead !== undefined && s.overhead !== null) errs.push(...validateResourceRequirements({ limits: s.overhead }, `${path}.overhead`));
   errs.push(...validateOS(s, path));
+  errs.push(...validateFileKeyRefVolumes(s, path));
   // A negative terminationGracePeriodSeconds is not rejected: the pod strategy coerces it to 1.
+  return errs;
+}
+
+/** validateFileKeyRefVolumes: a fileKeyRef's volumeName names one of the pod's volumes, an emptyDir. */
+function validateFileKeyRefVolumes(spec: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const sources = new Map<string, Obj>();
+  for (const v of spec.volumes ?? []) if (typeof v?.name === "string") sources.set(v.name, v);
+  visitContainers(spec, path, (c, at) => {
+    (c.env ?? []).forEach((e: Obj, j: number) => {
+      const ref = e?.valueFrom?.fileKeyRef;
+      if (ref === undefined || ref === null) return;
+      const name: string = typeof ref.volumeName === "string" ? ref.volumeName : "";
+      const namePath = `${at}.env[${j}].valueFrom.fileKeyRef.volumeName`;
+      const volume = sources.get(name);
+      if (volume === undefined) errs.push(notFoundField(namePath, name));
+      else if (volume.emptyDir === undefined || volume.emptyDir === null) errs.push(invalidValue(namePath, name, "referenced volume must be of type emptyDir"));
+    });
+  });
   return errs;
 }
 
