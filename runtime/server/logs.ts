@@ -216,6 +216,11 @@ export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" 
   let sent = lines.length;
   let closed = false;
   req.on("close", () => (closed = true));
+  // a client that half-closes cancels the request's context in net/http: the follow ends
+  const halfClosed = () => (closed = true);
+  if (req.socket.readableEnded) closed = true;
+  else req.socket.once("end", halfClosed);
+  res.once("finish", () => req.socket?.off("end", halfClosed));
   while (!closed) {
     await new Promise((r) => setTimeout(r, 250));
     const now = await containerLogs(cluster, node, located.id);
