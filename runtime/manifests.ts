@@ -6,6 +6,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import { resourceForKind, apiVersionOf, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { alternateVersion, type Conversion } from "../machines/apiserver/conversion.js";
 import { decodeTyped, hasSchema, versionedTypeKey } from "../machines/apiserver/schema/decode.js";
+import { firstCollectionKey, invalidMapKey } from "./server/yamlkeys.js";
 
 /** An error with the Status a client would print. */
 export class ApiError extends Error {
@@ -118,6 +119,8 @@ export function parseManifests(text: string, source = "<input>"): any[] {
       const e = doc.errors[0]!;
       throw clientError(`error parsing ${source}: error converting YAML to JSON: yaml: ${e.linePos?.[0] ? goYamlProblem(e, go.text) : `line 0: ${goYamlProblem(e, go.text)}`}`);
     }
+    const badKey = firstCollectionKey(doc.contents);
+    if (badKey !== undefined) throw clientError(`error parsing ${source}: error converting YAML to JSON: ${invalidMapKey((badKey as { toJS(d: unknown): unknown }).toJS(doc))}`);
     const v = doc.toJS();
     if (v === null || v === undefined) continue;
     if (typeof v !== "object" || Array.isArray(v)) throw clientError(`error parsing ${source}: document ${i + 1} is not an object`);

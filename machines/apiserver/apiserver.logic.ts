@@ -653,6 +653,14 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
       return;
     }
   }
+  // the update handler decodes the body and checks its namespace and name before the store looks the object up
+  if (req.verb === "update") {
+    const early = (req.subresource === "scale" ? undefined : bodyError(r, req, req.body)) ?? checkNameError(req.name ?? "", req.body);
+    if (early) {
+      cur.error = early;
+      return;
+    }
+  }
   if (!old) {
     // an apply to nothing creates the object it describes
     if (req.verb === "patch" && req.patchType === "apply" && !req.subresource) return prepareApplyCreate(ctx, cur, r, now);
@@ -922,13 +930,19 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.error = err;
     return;
   }
-  const rvWanted = req.verb === "update" ? body.metadata?.resourceVersion : req.patchType === "json" ? undefined : req.body?.metadata?.resourceVersion;
-  if (rvWanted !== undefined && rvWanted !== "" && rvWanted !== old.metadata.resourceVersion && !mutant("apiserver.update-ignores-stale-resourceversion")) {
-    cur.error = S.conflict(r, req.name ?? "");
+  // the handler's checkName runs before the store compares resourceVersions
+  const nameError = checkNameError(req.name ?? "", body);
+  if (nameError) {
+    cur.error = nameError;
     return;
   }
-  if (body.metadata?.name !== undefined && body.metadata.name !== old.metadata.name) {
-    cur.error = S.badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${old.metadata.name})`);
+  // Store.Update reads the resourceVersion of the object it is given: a PUT's body, a patch's result
+  // (a JSON patch may replace or remove it); an apply's result carries the live one unless the patch sets one.
+  const patchRv = req.patchType === "apply" ? getOwn(req.body?.metadata ?? {}, "resourceVersion") : undefined;
+  const rvWanted = req.patchType === "apply" ? (typeof patchRv === "string" && patchRv !== "" ? patchRv : old.metadata.resourceVersion) : body.metadata?.resourceVersion;
+  const rvError = updateResourceVersionError(r, req.name ?? "", rvWanted, old.metadata.resourceVersion);
+  if (rvError) {
+    cur.error = rvError;
     return;
   }
   // System-managed metadata survives any update; status and spec belong to their own endpoints.
@@ -981,6 +995,52 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
 function strategicPatchStatus(e: StrategicPatchError): Status {
   if (e.code === 422) return unprocessable();
   return S.badRequest(e.message);
+}
+
+/**
+ * handlers' checkName: the object must carry the name of the URL (namer.ObjectName refuses an
+ * empty one as errEmptyName).
+ */
+function checkNameError(urlName: string, body: any): Status | undefined {
+  const meta = body !== null && typeof body === "object" ? getOwn(body, "metadata") : undefined;
+  const name = meta !== null && typeof meta === "object" ? getOwn(meta as Record<string, unknown>, "name") : undefined;
+  if (typeof name !== "string" || name === "") return S.badRequest(`the name of the object (${urlName} based on URL) was undeterminable: name must be provided`);
+  if (name !== urlName) return S.badRequest(`the name of the object (${name}) does not match the name on the URL (${urlName})`);
+  return undefined;
+}
+
+/** Kinds whose strategy's AllowUnconditionalUpdate is false: an update must name the resourceVersion it replaces. */
+const conditionalUpdateKinds: ReadonlySet<string> = new Set(["Lease", "RuntimeClass"]);
+
+const maxUint64 = 18446744073709551615n;
+
+/**
+ * Store.Update's precondition on the written object's resourceVersion, read by
+ * APIObjectVersioner.ObjectResourceVersion (strconv.ParseUint): a malformed one is a plain error
+ * ErrorToAPIStatus answers 500 without a reason; none (or 0) is an unconditional update where the
+ * strategy allows it, else 422; any other must equal the stored one, else 409.
+ */
+function updateResourceVersionError(r: ResourceInfo, name: string, rv: unknown, current: string): Status | undefined {
+  const text = typeof rv === "string" ? rv : "";
+  let wanted = 0n;
+  if (text !== "") {
+    if (!/^[0-9]+$/.test(text)) return plainError(`strconv.ParseUint: parsing ${S.goQuote(text)}: invalid syntax`);
+    wanted = BigInt(text);
+    if (wanted > maxUint64) return plainError(`strconv.ParseUint: parsing ${S.goQuote(text)}: value out of range`);
+  }
+  if (wanted === 0n) {
+    if (!conditionalUpdateKinds.has(r.kind)) return undefined;
+    // the registry names the resource where the kind goes (qualifiedKind from qualifiedResource)
+    return S.invalid({ ...r, kind: r.resource }, name, [S.invalidValue("metadata.resourceVersion", S.goValue("0x0"), "must be specified for an update")]);
+  }
+  const have = /^[0-9]+$/.test(current) ? BigInt(current) : -1n;
+  if (wanted !== have && !mutant("apiserver.update-ignores-stale-resourceversion")) return S.conflict(r, name);
+  return undefined;
+}
+
+/** ErrorToAPIStatus of an error that is no API status: 500, no reason, the error's text. */
+function plainError(message: string): Status {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 };
 }
 
 function withoutResourceVersion(meta: any): any {

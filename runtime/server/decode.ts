@@ -11,6 +11,7 @@ import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js"
 import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 import { composeDeepYaml, isStackOverflow, type DeepYamlError, type DeepYamlResult } from "./yamldeep.js";
+import { firstCollectionKey, invalidMapKey } from "./yamlkeys.js";
 
 /** Quotes a character as Go's json scanner does in its messages ('x', '"', '\n'). */
 export function goQuoteChar(c: string): string {
@@ -270,6 +271,101 @@ export function yamlFlowDepth(text: string): { depth: number; error?: string } {
 }
 
 /**
+ * go-yaml's scanner error for block nesting past 10,000 indentation levels (max_indents): each block
+ * sequence entry, explicit key or simple key at a column deeper than the current indentation pushes
+ * a level (yaml_parser_roll_indent), a token at a shallower column pops back to it, and past 10,000
+ * pushed levels the scan stops with "exceeded max depth of 10000" at the token's line. A line scanner
+ * of the block context: flow collections, quoted scalars and block scalars are passed over. Consulted
+ * only for a text already too deep for JSON's 10,000 levels.
+ */
+export function yamlBlockIndentError(text: string): string | undefined {
+  const indents: number[] = [];
+  let indent = -1;
+  const lines = text.split("\n");
+  // a block scalar's text (its lines deeper than the indentation it started at), an open flow collection or quote
+  let blockScalar = false;
+  let flow = 0;
+  let quote: string | undefined;
+  const roll = (col: number, n: number): string | undefined => {
+    if (indent >= col) return undefined;
+    indents.push(indent);
+    indent = col;
+    return indents.length > yamlMaxFlowLevel ? `yaml: ${n > 1 ? `line ${n}: ` : ""}exceeded max depth of ${yamlMaxFlowLevel}` : undefined;
+  };
+  /** Passes over flow collections and quoted scalars from i; the index after them, with flow and quote left open at the line's end. */
+  const passFlow = (line: string, i: number): number => {
+    for (; i < line.length; i++) {
+      const c = line[i]!;
+      if (quote !== undefined) {
+        if (quote === '"' && c === "\\") i++;
+        else if (c === quote) {
+          if (quote === "'" && line[i + 1] === "'") i++;
+          else quote = undefined;
+        }
+        if (quote === undefined && flow === 0) return i + 1;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === "[" || c === "{") flow++;
+      else if (c === "]" || c === "}") {
+        flow--;
+        if (flow <= 0) {
+          flow = 0;
+          return i + 1;
+        }
+      } else if (c === "#" && (i === 0 || line[i - 1] === " ")) return line.length;
+    }
+    return i;
+  };
+  for (let n = 1; n <= lines.length; n++) {
+    const line = lines[n - 1]!.replace(/\r$/, "");
+    let i = 0;
+    if (flow > 0 || quote !== undefined) {
+      i = passFlow(line, 0);
+      if (flow > 0 || quote !== undefined) continue;
+    }
+    while (line[i] === " ") i++;
+    if (i >= line.length || line[i] === "#") continue;
+    if (blockScalar && i > indent) continue;
+    blockScalar = false;
+    if (i === 0 && /^(---|\.\.\.)( |$)/.test(line)) {
+      indents.length = 0;
+      indent = -1;
+      i = 3;
+      while (line[i] === " ") i++;
+      if (i >= line.length) continue;
+    } else if (i === 0 && line[0] === "%") continue;
+    while (indent > i) indent = indents.pop() ?? -1;
+    while (i < line.length) {
+      const c = line[i]!;
+      const spaced = i + 1 >= line.length || line[i + 1] === " ";
+      if ((c === "-" || c === "?") && spaced) {
+        const err = roll(i, n);
+        if (err) return err;
+        for (i++; line[i] === " "; i++);
+        continue;
+      }
+      if (c === "#") break;
+      if (c === "|" || c === ">") {
+        blockScalar = true;
+        break;
+      }
+      const start = i;
+      if (c === "[" || c === "{" || c === '"' || c === "'") {
+        i = passFlow(line, i);
+        if (flow > 0 || quote !== undefined) break;
+      }
+      // a plain scalar (or what follows a collection or quote) up to ": " makes a simple key at its start
+      let j = i;
+      while (j < line.length && !(line[j] === ":" && (j + 1 >= line.length || line[j + 1] === " ")) && !(line[j] === "#" && line[j - 1] === " ")) j++;
+      if (j >= line.length || line[j] !== ":") break;
+      const err = roll(start, n);
+      if (err) return err;
+      for (i = j + 1; line[i] === " "; i++);
+    }
+  }
+  return undefined;
+}
+
+/**
  * The keys a JSON text repeats in an object, worded as go-yaml's strict decoding words them: for a
  * text too deep for the yaml library. A scanner with an explicit stack (the text is valid JSON).
  */
@@ -361,6 +457,8 @@ function yamlToJson(text: string): { value: any } | { error: string } {
     if (isStackOverflow(err.message)) return deepYamlToJson(go.text);
     return { error: `yaml: ${goYamlProblem(err, go.text)}` };
   }
+  const badKey = firstCollectionKey(doc.contents);
+  if (badKey !== undefined) return { error: invalidMapKey((badKey as { toJS(d: unknown): unknown }).toJS(doc)) };
   try {
     return { value: doc.toJS() };
   } catch (e) {
@@ -403,10 +501,11 @@ function deepYamlToJson(text: string): { value: any } | { error: string } {
   const r = deepCompose(text);
   if (!r) throw new Error("the YAML body could not be composed in time");
   if (r.error) return { error: `yaml: ${goYamlProblem(r.error as unknown as YAMLError)}` };
+  if (r.collectionKey !== undefined) return { error: invalidMapKey(JSON.parse(r.collectionKey)) };
   if (r.aliasing) return { error: excessiveAliasing };
   if (r.json === undefined) return { value: null };
   const tooDeep = goJsonSyntaxError(r.json);
-  if (tooDeep !== undefined) return { error: `couldn't get version/kind; json parse error: ${tooDeep}` };
+  if (tooDeep !== undefined) return { error: yamlBlockIndentError(text) ?? `couldn't get version/kind; json parse error: ${tooDeep}` };
   return { value: JSON.parse(r.json) };
 }
 

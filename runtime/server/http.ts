@@ -637,7 +637,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // serves was 431 here), ReadHeaderTimeout 32 s, IdleTimeout 90 s
   // requireHostHeader off: a request without Host is refused below in net/http's words, not Node's
   const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false };
-  const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits }, handler) : createHttpServer(limits, handler);
+  const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits, allowHalfOpen: true }, handler) : createHttpServer(limits, handler);
+  // net/http answers a request whose client half-closed after sending it; Node's https server would
+  // end the socket at the client's FIN (httpAllowHalfOpen false), as its http server does not
+  if (certs) (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
   server.headersTimeout = readHeaderTimeoutMs;
   // net/http bounds a request's head by its bytes only (MaxHeaderBytes): Node would drop every header
   // past its 2,000th, an Authorization or Impersonate-* header among them
@@ -1269,4 +1272,12 @@ async function serveWatch(
   hc.open.add(finish);
   httpReq.on("close", finish);
   res.on("close", finish);
+  // net/http cancels a request's context when its client half-closes (the background read's EOF):
+  // the watch ends, as it does when the client goes
+  if (httpReq.socket.readableEnded) finish();
+  else {
+    httpReq.socket.once("end", finish);
+    // a keep-alive socket carries watch after watch: each leaves no listener behind
+    res.once("finish", () => httpReq.socket?.off("end", finish));
+  }
 }

@@ -10,6 +10,7 @@ import type { LogLine } from "../../machines/cri/messages.js";
 import * as S from "../../machines/apiserver/status.js";
 import type { ResourceInfo } from "../../machines/apiserver/resources.js";
 import { validatePodLogOptions } from "../../machines/apiserver/validation/podlog.js";
+import { parseRFC3339 } from "./gotime.js";
 
 // errors.NewInvalid(api.Kind("PodLogOptions"), …): the core group's PodLogOptions kind.
 const podLogOptionsKind: ResourceInfo = { kind: "PodLogOptions", resource: "pods", singular: "pod", group: "", version: "v1", namespaced: true, shortNames: [], verbs: [], subresources: [] };
@@ -111,21 +112,87 @@ export function formatLogLines(lines: LogLine[], opts: { timestamps?: boolean; t
   return text;
 }
 
-/** Serves GET pods/<name>/log with container, previous, follow, timestamps, tailLines, sinceSeconds, limitBytes. */
+/** The options of a log request as the handler decodes them (Convert_url_Values_To_v1_PodLogOptions), in its field order. */
+interface PodLogQuery {
+  container: string | null;
+  follow: boolean;
+  previous: boolean;
+  timestamps: boolean;
+  sinceSeconds?: number;
+  sinceTime?: { text: string; ms: number };
+  tailLines?: number;
+  limitBytes?: number;
+}
+
+/** runtime.Convert_Slice_string_To_bool: absent, "0" and any case of "false" are false; anything else true. */
+function queryBool(q: URLSearchParams, k: string): boolean {
+  const v = q.get(k);
+  return v !== null && v !== "0" && v.toLowerCase() !== "false";
+}
+
+/** strconv.ParseInt(v, 10, 64), or its error's text. */
+function parseInt64(v: string): number | string {
+  if (!/^[+-]?[0-9]+$/.test(v)) return `strconv.ParseInt: parsing ${S.goQuote(v)}: invalid syntax`;
+  const n = BigInt(v);
+  if (n > 9223372036854775807n || n < -9223372036854775808n) return `strconv.ParseInt: parsing ${S.goQuote(v)}: value out of range`;
+  return Number(n);
+}
+
+/**
+ * DecodeParameters into PodLogOptions: the first value of each key, converted field by field; the
+ * first error is the handler's 400. sinceTime is metav1.Time.UnmarshalQueryParameter ("" and
+ * "null" are the zero time).
+ */
+export function decodePodLogQuery(q: URLSearchParams): { options: PodLogQuery } | { error: string } {
+  const o: PodLogQuery = { container: q.get("container"), follow: queryBool(q, "follow"), previous: queryBool(q, "previous"), timestamps: queryBool(q, "timestamps") };
+  const sinceSeconds = q.get("sinceSeconds");
+  if (sinceSeconds !== null) {
+    const n = parseInt64(sinceSeconds);
+    if (typeof n === "string") return { error: n };
+    o.sinceSeconds = n;
+  }
+  const sinceTime = q.get("sinceTime");
+  if (sinceTime !== null) {
+    const zero = sinceTime === "" || sinceTime === "null";
+    const t = zero ? { ms: -62135596800000 } : parseRFC3339(sinceTime);
+    if ("error" in t) return { error: t.error };
+    o.sinceTime = { text: sinceTime, ms: t.ms };
+  }
+  for (const k of ["tailLines", "limitBytes"] as const) {
+    const v = q.get(k);
+    if (v === null) continue;
+    const n = parseInt64(v);
+    if (typeof n === "string") return { error: n };
+    o[k] = n;
+  }
+  return { options: o };
+}
+
+/** Serves GET pods/<name>/log with container, previous, follow, timestamps, tailLines, sinceSeconds, sinceTime, limitBytes. */
 export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb">, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const sendStatus = (st: any) => {
     const text = JSON.stringify(st);
     res.writeHead(st.code ?? 500, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
     res.end(text);
   };
+  // The filter chain authorizes first; then GetResourceWithOptions decodes the options (400) and
+  // LogREST.Get validates them (422), both before the pod is looked up.
+  const allowed = await cluster.request({ ...base, verb: "get", subresource: "log", authorizeOnly: true });
+  if (!allowed.ok) return sendStatus(allowed.status);
+  const decoded = decodePodLogQuery(q);
+  if ("error" in decoded) return sendStatus(S.badRequest(decoded.error));
+  const o = decoded.options;
+  const optionErrs = validatePodLogOptions({
+    ...(o.tailLines !== undefined ? { tailLines: o.tailLines } : {}),
+    ...(o.limitBytes !== undefined ? { limitBytes: o.limitBytes } : {}),
+    ...(o.sinceSeconds !== undefined ? { sinceSeconds: o.sinceSeconds } : {}),
+    ...(o.sinceTime !== undefined ? { sinceTime: o.sinceTime.text } : {}),
+  });
+  if (optionErrs.length > 0) return sendStatus(S.invalid(podLogOptionsKind, String(base.name ?? ""), optionErrs));
   const got = await cluster.request({ ...base, verb: "get", subresource: "log" });
   if (!got.ok) return sendStatus(got.status);
-  // LogREST.Get judges the options (ValidatePodLogOptions) before it locates the log.
-  const num = (k: string) => (q.get(k) !== null ? Number(q.get(k)) : undefined);
-  const optionErrs = validatePodLogOptions({ tailLines: num("tailLines"), limitBytes: num("limitBytes"), sinceSeconds: num("sinceSeconds"), sinceTime: q.get("sinceTime") ?? undefined });
-  if (optionErrs.length > 0) return sendStatus(S.invalid(podLogOptionsKind, String(base.name ?? ""), optionErrs));
   const pod: Pod = got.object;
-  const picked = pickContainer(pod, q.get("container"));
+  const picked = pickContainer(pod, o.container);
   if ("error" in picked) return sendStatus(S.badRequest(picked.error));
   const node = pod.spec?.nodeName;
   if (!node) {
@@ -133,24 +200,27 @@ export async function serveLogs(cluster: Cluster, base: Omit<ApiRequest, "type" 
     res.writeHead(200, { "Content-Type": "text/plain" });
     return void res.end();
   }
-  const located = logContainerId(pod, picked.name, q.get("previous") === "true");
+  const located = logContainerId(pod, picked.name, o.previous);
   if ("error" in located) return sendStatus(S.badRequest(located.error));
-  const since = num("sinceSeconds");
-  const sinceTimeText = q.get("sinceTime");
   const opts = {
-    timestamps: q.get("timestamps") === "true",
-    ...(num("tailLines") !== undefined ? { tailLines: num("tailLines")! } : {}),
-    ...(num("limitBytes") !== undefined ? { limitBytes: num("limitBytes")! } : {}),
-    ...(since !== undefined ? { sinceTime: cluster.now() - since * 1000 } : sinceTimeText ? { sinceTime: Date.parse(sinceTimeText) } : {}),
+    timestamps: o.timestamps,
+    ...(o.tailLines !== undefined ? { tailLines: o.tailLines } : {}),
+    ...(o.limitBytes !== undefined ? { limitBytes: o.limitBytes } : {}),
+    ...(o.sinceSeconds !== undefined ? { sinceTime: cluster.now() - o.sinceSeconds * 1000 } : o.sinceTime !== undefined ? { sinceTime: o.sinceTime.ms } : {}),
   };
   const lines = await containerLogs(cluster, node, located.id);
   res.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
   res.write(formatLogLines(lines, opts));
-  if (q.get("follow") !== "true") return void res.end();
+  if (!o.follow) return void res.end();
   // follow: poll the CRI and write what is new until the client goes or the container stops.
   let sent = lines.length;
   let closed = false;
   req.on("close", () => (closed = true));
+  // a client that half-closes cancels the request's context in net/http: the follow ends
+  const halfClosed = () => (closed = true);
+  if (req.socket.readableEnded) closed = true;
+  else req.socket.once("end", halfClosed);
+  res.once("finish", () => req.socket?.off("end", halfClosed));
   while (!closed) {
     await new Promise((r) => setTimeout(r, 250));
     const now = await containerLogs(cluster, node, located.id);

@@ -20,6 +20,8 @@ export interface DeepYamlResult {
   error?: DeepYamlError;
   /** the first document as JSON text (absent with an error, or when there is no document) */
   json?: string;
+  /** the first key that is a collection, as JSON of its value (go-yaml's "invalid map key") */
+  collectionKey?: string;
   /** toJS refused the document (an alias bomb) */
   aliasing?: boolean;
   /** the DUPLICATE_KEY errors of a strict composition */
@@ -37,6 +39,24 @@ const workerSource = (yamlPath: string) => `
 const { parentPort } = require("node:worker_threads");
 const { parseAllDocuments } = require(${JSON.stringify(yamlPath)});
 const plain = (e) => ({ code: e.code, message: e.message, pos: e.pos, linePos: e.linePos });
+// yamlkeys.ts' firstCollectionKey (go-yaml refuses a collection as a key; toJS would stringify it level by level)
+function firstCollectionKey(root) {
+  const isCollection = (n) => n !== null && typeof n === "object" && Array.isArray(n.items);
+  const isPair = (n) => n !== null && typeof n === "object" && !Array.isArray(n.items) && "key" in n && "value" in n;
+  const stack = [{ node: root }];
+  while (stack.length > 0) {
+    const top = stack.pop();
+    if ("checkKey" in top) return top.checkKey;
+    const n = top.node;
+    const frames = [];
+    if (isPair(n)) {
+      if (isCollection(n.key)) frames.push({ node: n.key }, { checkKey: n.key });
+      frames.push({ node: n.value });
+    } else if (isCollection(n)) for (const item of n.items) frames.push({ node: item });
+    for (let i = frames.length - 1; i >= 0; i--) stack.push(frames[i]);
+  }
+  return undefined;
+}
 parentPort.on("message", ({ text, port, flag }) => {
   const out = { duplicates: [] };
   try {
@@ -45,6 +65,7 @@ parentPort.on("message", ({ text, port, flag }) => {
     const docs = parseAllDocuments(text, { uniqueKeys: false });
     const doc = Array.isArray(docs) ? docs[0] : docs;
     if (doc && doc.errors[0]) out.error = plain(doc.errors[0]);
+    else if (doc && (out.collectionKey = firstCollectionKey(doc.contents)) !== undefined) out.collectionKey = JSON.stringify(out.collectionKey.toJS(doc));
     else if (doc) {
       let value;
       try { value = doc.toJS(); } catch { out.aliasing = true; }

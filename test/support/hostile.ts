@@ -184,6 +184,9 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   // The field manager's errors on an apply configuration the schema refuses are plain errors too:
   // "failed to create typed patch object (...)" reaches the client as a 500 with no reason.
   if (rep.code === 500 && r.method === "PATCH" && parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("failed to create typed patch object (")) return undefined;
+  // Store.Update reads the written object's resourceVersion with strconv.ParseUint and returns its
+  // plain error: a PUT or patch of a malformed one is ErrorToAPIStatus's 500 with no reason.
+  if (rep.code === 500 && (r.method === "PUT" || r.method === "PATCH") && parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("strconv.ParseUint: parsing ")) return undefined;
   // A get, list or watch at a resourceVersion that is no uint64 fails in the storage's versioner with a
   // storage.InvalidError no handler maps: ErrorToAPIStatus's 500 with no reason (kubernetes#139485).
   if (rep.code === 500 && (r.method === "GET" || r.method === "HEAD") && (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("resourceVersion: Invalid value: ")))) {
