@@ -575,6 +575,11 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
   // the foregroundDeletion finalizer, until its blocking dependents (pods in their grace) are gone.
   const fg = new Rng(seedFor(seed, "workload-foreground"));
   for (const c of out) if (c.op === "delete" && c.propagationPolicy === undefined && (c.kind === "ReplicaSet" || c.kind === "Deployment") && fg.int(2) === 0) c.propagationPolicy = "Foreground";
+  // In half the runs the Deployment web (pods ignoring SIGTERM for a 5 to 30 s grace) is deleted in
+  // the foreground late in the run: the Deployment and its ReplicaSet must wait, with the
+  // foregroundDeletion finalizer, until the pods in their grace period are gone. Drawn apart.
+  const web = new Rng(seedFor(seed, "workload-foreground-web"));
+  if (web.int(2) === 0) out.push({ op: "delete", at: half + web.int(half), kind: "Deployment", name: "web", propagationPolicy: "Foreground" });
   return out;
 }
 

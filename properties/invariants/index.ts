@@ -23,6 +23,8 @@ import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHon
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
+import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, statefulSetPodHasStableNetworkIdentity } from "./identity.js";
+import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
@@ -570,6 +572,8 @@ export const invariants: readonly InvariantSpec[] = [
   generationBumpedOnSpecChange,
   podBoundOnlyToToleratingNode,
   podBoundOnlyToMatchingNode,
+  preemptionEvictsOnlyLowerPriority,
+  podIPInsideNodePodCIDR,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
@@ -587,6 +591,7 @@ export const invariants: readonly InvariantSpec[] = [
   restartPolicyHonoured,
   containerRestartBacksOff,
   podSucceededOnlyWhenContainersSucceeded,
+  containerTerminatedReasonMatchesExitCode,
   readyOnlyAfterReadinessProbe,
   appContainersStartOnlyAfterInitContainers,
   endpointsOnlyReadyMatching,
@@ -607,6 +612,7 @@ export const invariants: readonly InvariantSpec[] = [
   daemonSetPodsOnlyOnToleratingNodesSpec,
   statefulSetOrderedReadySpec,
   statefulSetScalesDownFromHighestOrdinal,
+  statefulSetPodHasStableNetworkIdentity,
   cronJobNeverStartsEarlySpec,
   hpaReplicasWithinBoundsSpec,
   pvcBoundToAtMostOnePVSpec,
