@@ -25,6 +25,8 @@ import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerati
 import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
 import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, statefulSetPodHasStableNetworkIdentity } from "./identity.js";
 import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
+import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
+import { orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./orphan.js";
 import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
@@ -587,6 +589,7 @@ export const invariants: readonly InvariantSpec[] = [
   gracePeriodHonoured,
   finishedPodNeverRunsAgain,
   nodeLeaseRenewedWhileAnswered,
+  nodeMarkedUnknownOnlyPastGracePeriod,
   podRemovedOnlyAfterContainersStopped,
   restartPolicyHonoured,
   containerRestartBacksOff,
@@ -619,6 +622,7 @@ export const invariants: readonly InvariantSpec[] = [
   budgetNeverAllowsMoreThanHealthySpec,
   dependentDeletedOnlyAfterOwnerGone,
   orphanFinalizerRemovedOnlyAfterDependentsReleased,
+  orphanFinalizerRemovedOnlyAfterKnownDependentsReleased,
   foregroundOwnerRemovedOnlyAfterBlockingDependents,
   objectRemovedOnlyWithoutFinalizers,
   objectMetaImmutableOnUpdate,

@@ -12,7 +12,7 @@ import { createCluster, type Cluster } from "../../runtime/cluster.js";
 import { InvariantChecker, invariantNames, invariants, type Violation } from "../invariants/index.js";
 import { shapedNodes } from "../run.js";
 
-const names = ["preemptionEvictsOnlyLowerPriority", "podIPInsideNodePodCIDR", "containerTerminatedReasonMatchesExitCode", "statefulSetPodHasStableNetworkIdentity", "watchNeverSkipsOrRepeats", "objectMetaImmutableOnUpdate", "podRemovedOnlyAfterContainersStopped"];
+const names = ["preemptionEvictsOnlyLowerPriority", "podIPInsideNodePodCIDR", "containerTerminatedReasonMatchesExitCode", "statefulSetPodHasStableNetworkIdentity", "watchNeverSkipsOrRepeats", "objectMetaImmutableOnUpdate", "podRemovedOnlyAfterContainersStopped", "nodeMarkedUnknownOnlyPastGracePeriod", "orphanFinalizerRemovedOnlyAfterKnownDependentsReleased"];
 const round = invariants.filter((s) => names.includes(s.name));
 
 function check(c: Cluster): Violation[] {
@@ -31,6 +31,7 @@ const set = {
   apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "db", namespace: "default" },
   spec: { serviceName: "db", replicas: 2, selector: { matchLabels: { app: "db" } }, template: { metadata: { labels: { app: "db" } }, spec: { terminationGracePeriodSeconds: 2, containers: [sleeper("c")] } } },
 };
+const keep = { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "keep", namespace: "default" }, spec: { replicas: 2, selector: { matchLabels: { app: "keep" } }, template: { metadata: { labels: { app: "keep" } }, spec: { terminationGracePeriodSeconds: 2, containers: [sleeper("c")] } } } };
 const headless = { apiVersion: "v1", kind: "Service", metadata: { name: "db", namespace: "default" }, spec: { clusterIP: "None", selector: { app: "db" }, ports: [{ port: 80 }] } };
 // short pods, two at a time, through each node's 5 addresses (a /29) more than twice
 const churn = {
@@ -40,13 +41,15 @@ const churn = {
 
 /** Two nodes of 4 cpu with a /29 each: big pods that fill them, one preempting for high priority, a StatefulSet, churn, a pod killed at the end of its grace, broken watches. */
 async function ordinaryRun(c: Cluster): Promise<void> {
-  await c.apply([high, headless, set, churn, pod("stubborn", { containers: [sleeper("c")] }), pod("big-a", { containers: [sleeper("c", big)] }), pod("big-b", { containers: [sleeper("c", big)] })]);
+  await c.apply([high, headless, set, churn, keep, pod("stubborn", { containers: [sleeper("c")] }), pod("big-a", { containers: [sleeper("c", big)] }), pod("big-b", { containers: [sleeper("c", big)] })]);
   await c.settle();
   c.advance(5_000);
   // a third big pod of the same priority waits; one of high priority preempts a big one
   await c.apply([pod("big-c", { containers: [sleeper("c", big)] }), pod("vip", { priorityClassName: "high", containers: [sleeper("c", big)] })]);
   // busybox's sleep ignores SIGTERM: killed (137) when its grace period ends
   await c.delete("Pod", "stubborn", "default");
+  // kubectl delete --cascade=orphan: the ReplicaSet goes, its pods stay, released
+  await c.delete("ReplicaSet", "keep", "default", { propagationPolicy: "Orphan" });
   for (let i = 0; i < 8; i++) {
     // broken watch streams: each client resumes from the last resourceVersion it saw
     c.runtime.post("runtime", "apiserver", { type: "DisconnectWatch", pick: (i + 0.5) / 8 });
@@ -56,7 +59,8 @@ async function ordinaryRun(c: Cluster): Promise<void> {
   // a create of a Service that exists must be refused, not replace it
   const again = c.requestSync({ verb: "create", group: "", resource: "services", namespace: "default", body: structuredClone(headless) });
   expect(again.ok ? 201 : again.code).toBe(409);
-  c.advance(30_000);
+  // past the node monitor's grace period: the kubelets renew their Leases, their status unchanged
+  c.advance(90_000);
   await c.settle();
 }
 
@@ -79,6 +83,9 @@ describe("the fifth round's invariants", () => {
     expect(c.get("Job", "churn", "default").status.succeeded).toBe(12);
     expect(c.get("Pod", "db-1", "default").status.phase).toBe("Running");
     expect(c.get("Pod", "stubborn", "default")).toBeUndefined();
+    const kept = c.list("Pod").filter((p: any) => p.metadata.labels?.app === "keep");
+    expect(kept.map((p: any) => [p.status.phase, p.metadata.ownerReferences ?? []])).toEqual([["Running", []], ["Running", []]]);
+    expect(c.list("Node").map((n: any) => n.status.conditions.find((k: any) => k.type === "Ready").status)).toEqual(["True", "True"]);
     await c.stop();
   }, 60_000);
 
@@ -90,6 +97,8 @@ describe("the fifth round's invariants", () => {
     ["watchcache.resume-repeats-event", "watchNeverSkipsOrRepeats"],
     // the repeated create is answered 201 (the run's expectation throws), and the stored Service changed its uid
     ["etcd.version-compare-reads-lease", "objectMetaImmutableOnUpdate"],
+    ["nodelifecycle.ignores-lease-renewal", "nodeMarkedUnknownOnlyPastGracePeriod"],
+    ["gc.orphan-keeps-owner-references", "orphanFinalizerRemovedOnlyAfterKnownDependentsReleased"],
   ];
   for (const [mutantName, invariant] of caught) {
     it(`${invariant} reports the mutant ${mutantName}`, async () => {
