@@ -100,6 +100,39 @@ describe("the fifth round's invariants", () => {
     ["nodelifecycle.ignores-lease-renewal", "nodeMarkedUnknownOnlyPastGracePeriod"],
     ["gc.orphan-keeps-owner-references", "orphanFinalizerRemovedOnlyAfterKnownDependentsReleased"],
   ];
+  // The API server answers three of the namespace controller's lists of the pods left with an error
+  // (500, as an etcd timeout makes): the controller must count that as not known empty and look
+  // again (the deleter returns the error and the namespace is requeued), not finalize.
+  for (const on of [false, true]) {
+    it(`namespaceRemovedOnlyWhenEmpty ${on ? "reports" : "is silent without"} the mutant namespace.list-error-counts-as-empty`, async () => {
+      if (on) setMutants(["namespace.list-error-counts-as-empty"]);
+      const c = createCluster({ nodes: 1, seed: 5 });
+      const invariant = invariants.filter((s) => s.name === "namespaceRemovedOnlyWhenEmpty");
+      const checker = new InvariantChecker(c.runtime, invariant);
+      const seen: Violation[] = [];
+      c.runtime.observers.push(() => void seen.push(...checker.step()));
+      await c.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: "scratch" } }, { ...pod("w", { terminationGracePeriodSeconds: 20, containers: [sleeper("c")] }), metadata: { name: "w", namespace: "scratch" } }]);
+      await c.settle();
+      const lists = new Set<number>();
+      let failed = 0;
+      c.runtime.sendHook = (from, to, msg) => {
+        if (from === "namespace-controller" && msg.type === "ApiRequest" && msg.verb === "list" && msg.resource === "pods" && msg.namespace === "scratch") lists.add(msg.id);
+        if (from !== "apiserver" || to !== "namespace-controller" || msg.type !== "ApiResponse" || !lists.has(msg.id) || failed >= 3) return false;
+        failed++;
+        c.runtime.post(from, to, { type: "ApiResponse", id: msg.id, ok: false, code: 500, status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "etcdserver: request timed out", reason: "InternalError", code: 500 } });
+        return true;
+      };
+      await c.delete("Namespace", "scratch");
+      c.advance(60_000);
+      await c.settle();
+      const gone = c.get("Namespace", "scratch") === undefined;
+      await c.stop();
+      expect(failed).toBeGreaterThan(0);
+      expect(gone).toBe(true);
+      expect(seen.map((v) => v.invariant)).toEqual(on ? expect.arrayContaining(["namespaceRemovedOnlyWhenEmpty"]) : []);
+    }, 60_000);
+  }
+
   for (const [mutantName, invariant] of caught) {
     it(`${invariant} reports the mutant ${mutantName}`, async () => {
       setMutants([mutantName]);
