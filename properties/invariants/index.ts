@@ -26,7 +26,7 @@ import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
 import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, statefulSetPodHasStableNetworkIdentity } from "./identity.js";
 import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
-import { orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./orphan.js";
+import { foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone, orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./gcview.js";
 import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
@@ -624,6 +624,7 @@ export const invariants: readonly InvariantSpec[] = [
   orphanFinalizerRemovedOnlyAfterDependentsReleased,
   orphanFinalizerRemovedOnlyAfterKnownDependentsReleased,
   foregroundOwnerRemovedOnlyAfterBlockingDependents,
+  foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone,
   objectRemovedOnlyWithoutFinalizers,
   objectMetaImmutableOnUpdate,
   deletionFinishesWhenFinalizersEmpty,

@@ -1,5 +1,6 @@
 // The fifth round of mutants (bugs in etcd, the watch cache, the scheduler's preemption, host-local
-// IPAM, the container runtime, StatefulSet identity, PodGC): each is reported by an invariant in a
+// IPAM, the container runtime, StatefulSet identity, node lifecycle, the garbage collector, the
+// namespace controller): each is reported by an invariant in a
 // small seeded run, and the run is silent with the mutant off. Expectations come from Kubernetes'
 // rules (only lower-priority victims, a pod IP inside its node's podCIDR, containerd's
 // Completed/Error by exit code, a StatefulSet pod's hostname and subdomain, a watch resumed from a
@@ -12,7 +13,7 @@ import { createCluster, type Cluster } from "../../runtime/cluster.js";
 import { InvariantChecker, invariantNames, invariants, type Violation } from "../invariants/index.js";
 import { shapedNodes } from "../run.js";
 
-const names = ["preemptionEvictsOnlyLowerPriority", "podIPInsideNodePodCIDR", "containerTerminatedReasonMatchesExitCode", "statefulSetPodHasStableNetworkIdentity", "watchNeverSkipsOrRepeats", "objectMetaImmutableOnUpdate", "podRemovedOnlyAfterContainersStopped", "nodeMarkedUnknownOnlyPastGracePeriod", "orphanFinalizerRemovedOnlyAfterKnownDependentsReleased"];
+const names = ["preemptionEvictsOnlyLowerPriority", "podIPInsideNodePodCIDR", "containerTerminatedReasonMatchesExitCode", "statefulSetPodHasStableNetworkIdentity", "watchNeverSkipsOrRepeats", "objectMetaImmutableOnUpdate", "podRemovedOnlyAfterContainersStopped", "nodeMarkedUnknownOnlyPastGracePeriod", "orphanFinalizerRemovedOnlyAfterKnownDependentsReleased", "foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone"];
 const round = invariants.filter((s) => names.includes(s.name));
 
 function check(c: Cluster): Violation[] {
@@ -32,6 +33,7 @@ const set = {
   spec: { serviceName: "db", replicas: 2, selector: { matchLabels: { app: "db" } }, template: { metadata: { labels: { app: "db" } }, spec: { terminationGracePeriodSeconds: 2, containers: [sleeper("c")] } } },
 };
 const keep = { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "keep", namespace: "default" }, spec: { replicas: 2, selector: { matchLabels: { app: "keep" } }, template: { metadata: { labels: { app: "keep" } }, spec: { terminationGracePeriodSeconds: 2, containers: [sleeper("c")] } } } };
+const front = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "front", namespace: "default" }, spec: { replicas: 2, selector: { matchLabels: { app: "front" } }, template: { metadata: { labels: { app: "front" } }, spec: { terminationGracePeriodSeconds: 10, containers: [sleeper("c")] } } } };
 const headless = { apiVersion: "v1", kind: "Service", metadata: { name: "db", namespace: "default" }, spec: { clusterIP: "None", selector: { app: "db" }, ports: [{ port: 80 }] } };
 // short pods, two at a time, through each node's 5 addresses (a /29) more than twice
 const churn = {
@@ -41,7 +43,7 @@ const churn = {
 
 /** Two nodes of 4 cpu with a /29 each: big pods that fill them, one preempting for high priority, a StatefulSet, churn, a pod killed at the end of its grace, broken watches. */
 async function ordinaryRun(c: Cluster): Promise<void> {
-  await c.apply([high, headless, set, churn, keep, pod("stubborn", { containers: [sleeper("c")] }), pod("big-a", { containers: [sleeper("c", big)] }), pod("big-b", { containers: [sleeper("c", big)] })]);
+  await c.apply([high, headless, set, churn, keep, front, pod("stubborn", { containers: [sleeper("c")] }), pod("big-a", { containers: [sleeper("c", big)] }), pod("big-b", { containers: [sleeper("c", big)] })]);
   await c.settle();
   c.advance(5_000);
   // a third big pod of the same priority waits; one of high priority preempts a big one
@@ -50,6 +52,8 @@ async function ordinaryRun(c: Cluster): Promise<void> {
   await c.delete("Pod", "stubborn", "default");
   // kubectl delete --cascade=orphan: the ReplicaSet goes, its pods stay, released
   await c.delete("ReplicaSet", "keep", "default", { propagationPolicy: "Orphan" });
+  // kubectl delete --cascade=foreground: the Deployment and its ReplicaSet wait for the pods' 10 s grace
+  await c.delete("Deployment", "front", "default", { propagationPolicy: "Foreground" });
   for (let i = 0; i < 8; i++) {
     // broken watch streams: each client resumes from the last resourceVersion it saw
     c.runtime.post("runtime", "apiserver", { type: "DisconnectWatch", pick: (i + 0.5) / 8 });
@@ -83,6 +87,8 @@ describe("the fifth round's invariants", () => {
     expect(c.get("Job", "churn", "default").status.succeeded).toBe(12);
     expect(c.get("Pod", "db-1", "default").status.phase).toBe("Running");
     expect(c.get("Pod", "stubborn", "default")).toBeUndefined();
+    expect(c.get("Deployment", "front", "default")).toBeUndefined();
+    expect(c.list("Pod").filter((p: any) => p.metadata.labels?.app === "front")).toEqual([]);
     const kept = c.list("Pod").filter((p: any) => p.metadata.labels?.app === "keep");
     expect(kept.map((p: any) => [p.status.phase, p.metadata.ownerReferences ?? []])).toEqual([["Running", []], ["Running", []]]);
     expect(c.list("Node").map((n: any) => n.status.conditions.find((k: any) => k.type === "Ready").status)).toEqual(["True", "True"]);
@@ -99,6 +105,7 @@ describe("the fifth round's invariants", () => {
     ["etcd.version-compare-reads-lease", "objectMetaImmutableOnUpdate"],
     ["nodelifecycle.ignores-lease-renewal", "nodeMarkedUnknownOnlyPastGracePeriod"],
     ["gc.orphan-keeps-owner-references", "orphanFinalizerRemovedOnlyAfterKnownDependentsReleased"],
+    ["gc.foreground-terminating-dependent-gone", "foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone"],
   ];
   // The API server answers three of the namespace controller's lists of the pods left with an error
   // (500, as an etcd timeout makes): the controller must count that as not known empty and look

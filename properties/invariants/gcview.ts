@@ -1,3 +1,6 @@
+// The garbage collector's finalizers judged on its own informer view (observe.ts controllerView),
+// so they need no informer slack (the etcd-judged rules in api.ts need 30 s of it):
+//
 // orphanFinalizerRemovedOnlyAfterKnownDependentsReleased: the garbage collector's attemptToOrphan
 // removes the owner's ownerReference from every dependent in its graph (orphanDependents) and only
 // once those patches succeeded removes the `orphan` finalizer from the owner. So when it sends the
@@ -9,10 +12,53 @@
 import type { InvariantSpec } from "./index.js";
 import { controllerView, watching } from "./observe.js";
 
+//
+// foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone: processDeletingDependentsItem
+// removes `foregroundDeletion` from an owner only when blockingDependents() is empty: no dependent
+// in its graph refers to it with blockOwnerDeletion, terminating or not (a dependent leaves the
+// graph only with its delete event). So when it sends that write, no such dependent is in the
+// cache it had when that chain of writes began.
+
 /** The actor that runs the garbage collector. */
 const gc = "garbage-collector";
 /** The kinds that are dependents in podflow's workloads (pods of ReplicaSets, Jobs and StatefulSets, ReplicaSets of Deployments, revisions). */
 const dependentKinds = ["Pod", "ReplicaSet", "Job", "ControllerRevision"];
+
+/** The stored object a write of the collector's takes `finalizer` from: the one of that name that holds it. */
+function ownerLosing(rt: any, msg: any, finalizer: string): any {
+  let owner: any;
+  for (const [, objs] of rt.snapshot("apiserver")?.context?.cache?.byKind ?? []) {
+    for (const o of objs.values()) {
+      if (o.metadata?.name === msg.name && (o.metadata?.namespace ?? undefined) === (msg.namespace ?? undefined) && (o.metadata?.finalizers ?? []).includes(finalizer)) owner = o;
+    }
+  }
+  return owner;
+}
+
+export const foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone: InvariantSpec = watching(
+  "foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone",
+  "the garbage collector removes an owner's foregroundDeletion finalizer only when no dependent in its informer cache refers to the owner with blockOwnerDeletion (terminating or not)",
+  ({ rt, report }) => {
+    const view = controllerView(rt, gc);
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from !== gc || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "patch") return;
+      const finalizers = msg.body?.metadata?.finalizers;
+      if (!Array.isArray(finalizers) || finalizers.includes("foregroundDeletion")) return;
+      const owner = ownerLosing(rt, msg, "foregroundDeletion");
+      if (!owner) return;
+      const uid = owner.metadata.uid;
+      const inc = rt.incarnation(gc);
+      const k = view.rootOf(inc, msg.id);
+      for (const kind of dependentKinds) {
+        for (const d of view.allAt(kind, inc, k)) {
+          if (!(d.metadata?.ownerReferences ?? []).some((r: any) => r?.uid === uid && r.blockOwnerDeletion === true)) continue;
+          report(`${gc} removed the foregroundDeletion finalizer of ${owner.kind} ${owner.metadata.namespace ?? ""}/${owner.metadata.name} while ${kind} ${d.metadata.namespace ?? ""}/${d.metadata.name}${d.metadata.deletionTimestamp ? " (terminating)" : ""}, in its cache, still blocks it`);
+        }
+      }
+    });
+    return undefined;
+  },
+);
 
 export const orphanFinalizerRemovedOnlyAfterKnownDependentsReleased: InvariantSpec = watching(
   "orphanFinalizerRemovedOnlyAfterKnownDependentsReleased",
@@ -38,13 +84,7 @@ export const orphanFinalizerRemovedOnlyAfterKnownDependentsReleased: InvariantSp
         return;
       }
       if (!Array.isArray(meta.finalizers) || meta.finalizers.includes("orphan")) return;
-      // the owner this write takes `orphan` from: the stored object of that name that holds it
-      let owner: any;
-      for (const [, objs] of rt.snapshot("apiserver")?.context?.cache?.byKind ?? []) {
-        for (const o of objs.values()) {
-          if (o.metadata?.name === msg.name && (o.metadata?.namespace ?? undefined) === (msg.namespace ?? undefined) && (o.metadata?.finalizers ?? []).includes("orphan")) owner = o;
-        }
-      }
+      const owner = ownerLosing(rt, msg, "orphan");
       if (!owner) return;
       const uid = owner.metadata.uid;
       const inc = rt.incarnation(gc);
