@@ -10,7 +10,8 @@
 // the same rule on etcd, with a blanket informer slack; this one needs none.
 
 import type { InvariantSpec } from "./index.js";
-import { controllerView, watching } from "./observe.js";
+import type { Runtime } from "../../runtime/runtime.js";
+import { controllerView, type ControllerView, watching } from "./observe.js";
 
 //
 // foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone: processDeletingDependentsItem
@@ -24,8 +25,16 @@ const gc = "garbage-collector";
 /** The kinds that are dependents in podflow's workloads (pods of ReplicaSets, Jobs and StatefulSets, ReplicaSets of Deployments, revisions). */
 const dependentKinds = ["Pod", "ReplicaSet", "Job", "ControllerRevision"];
 
+/** One view of the collector's cache per runtime, shared by both rules (it records every delivery to the collector). */
+const views = new WeakMap<Runtime, ControllerView>();
+function gcView(rt: Runtime): ControllerView {
+  let v = views.get(rt);
+  if (!v) views.set(rt, (v = controllerView(rt, gc)));
+  return v;
+}
+
 /** The stored object a write of the collector's takes `finalizer` from: the one of that name that holds it. */
-function ownerLosing(rt: any, msg: any, finalizer: string): any {
+function ownerLosing(rt: Runtime, msg: any, finalizer: string): any {
   let owner: any;
   for (const [, objs] of rt.snapshot("apiserver")?.context?.cache?.byKind ?? []) {
     for (const o of objs.values()) {
@@ -39,7 +48,7 @@ export const foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone: Inv
   "foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone",
   "the garbage collector removes an owner's foregroundDeletion finalizer only when no dependent in its informer cache refers to the owner with blockOwnerDeletion (terminating or not)",
   ({ rt, report }) => {
-    const view = controllerView(rt, gc);
+    const view = gcView(rt);
     rt.deliveryHooks.push((from, to, msg) => {
       if (from !== gc || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "patch") return;
       const finalizers = msg.body?.metadata?.finalizers;
@@ -64,7 +73,7 @@ export const orphanFinalizerRemovedOnlyAfterKnownDependentsReleased: InvariantSp
   "orphanFinalizerRemovedOnlyAfterKnownDependentsReleased",
   "the garbage collector removes an owner's orphan finalizer only after it has sent a patch releasing every dependent its informers showed referring to the owner",
   ({ rt, report }) => {
-    const view = controllerView(rt, gc);
+    const view = gcView(rt);
     /** `${dependent uid}|${owner uid}`: a patch of the collector's that left the dependent without a reference to the owner */
     const released = new Set<string>();
     rt.deliveryHooks.push((from, to, msg) => {
