@@ -14,6 +14,7 @@ import { resourceForKind, type ResourceInfo } from "./resources.js";
 import { matchesFieldSelector, matchesRequirements } from "../common/labels.js";
 import { deepFreeze } from "../common/equal.js";
 import { copyWith } from "../common/own.js";
+import { mutant } from "../common/mutation.js";
 
 export interface ClientWatch {
   client: string;
@@ -188,7 +189,7 @@ export function historySince(c: WatchCache, from: number): HistoryEntry[] {
   let hi = c.history.size;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (c.history.get(mid)!.revision <= from) lo = mid + 1;
+    if (c.history.get(mid)!.revision < from + (mutant("watchcache.resume-repeats-event") ? 0 : 1)) lo = mid + 1;
     else hi = mid;
   }
   return c.history.slice(lo).toArray();

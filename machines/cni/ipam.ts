@@ -82,7 +82,7 @@ function forCandidates(state: IPAMState, f: (ip: number) => boolean): number | u
   const end = ipToInt(state.rangeEnd);
   const gw = ipToInt(state.gateway);
   const last = state.lastReservedIP === undefined ? NaN : ipToInt(state.lastReservedIP);
-  const count = end - start + 1;
+  const count = end - start + 1 + (mutant("ipam.hands-out-broadcast") ? 1 : 0);
   // Resume just after the last reservation when it is still inside the range; else from the start.
   const first = last >= start && last <= end ? last + 1 - start : 0;
   for (let i = 0; i < count; i++) {

@@ -24,6 +24,7 @@ import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { milliValue } from "../common/quantity.js";
 import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { mutant } from "../common/mutation.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
 export const pauseImage = "registry.k8s.io/pause:3.10";
@@ -872,7 +873,7 @@ export function exitContainer(ctx: CriContext, c: CriContainer, code: number, re
 
 /** A signal the lifecycle sends: SIGTERM ends PID 1 only when it handles it; SIGKILL always (128 + 9). */
 function signal(ctx: CriContext, c: CriContainer, sig: "SIGTERM" | "SIGKILL", fx: Fx): void {
-  if (sig === "SIGKILL") exitContainer(ctx, c, 137, "Error", fx);
+  if (sig === "SIGKILL") exitContainer(ctx, c, mutant("cri.sigkill-exit-zero") ? 0 : 137, "Error", fx);
   else if (handlesSigterm(c)) exitContainer(ctx, c, 0, "Completed", fx);
 }
 

@@ -426,7 +426,7 @@ export function reconcileOldReplicaSets(d: Deployment, allRSs: readonly ReplicaS
   if (sumSpec(oldRSs) === 0) return [];
   const minAvailable = desiredReplicas(d) - maxUnavailable(d);
   const newRSUnavailable = rsReplicas(newRS) - (newRS.status?.availableReplicas ?? 0);
-  const maxScaledDown = sumSpec(allRSs) - minAvailable - newRSUnavailable;
+  const maxScaledDown = sumSpec(allRSs) - minAvailable - (mutant("deployment.scale-down-ignores-new-unavailable") ? 0 : newRSUnavailable);
   if (maxScaledDown <= 0) return [];
   const cleaned = cleanupUnhealthyReplicas(d, oldRSs, maxScaledDown);
   if (cleaned.invalid) return cleaned.actions;

@@ -13,6 +13,7 @@ import { match } from "ts-pattern";
 import type { Compare, EtcdAlarm, EtcdAlarmMember, EtcdRequest, KeyValue, TxnOp, TxnOpResponse, WatchedEvent } from "../messages.js";
 import type { Fx } from "../common/effects.js";
 import { deepFreeze, jsonSize } from "../common/equal.js";
+import { mutant } from "../common/mutation.js";
 
 export interface EtcdWatcher {
   /** `${owner}#${watchId}` */
@@ -263,7 +264,7 @@ export function comparesHold(ctx: EtcdContext, compare: readonly Compare[]): boo
       if (!kv) return false;
       order = byteOrder(valueBytes(kv.value), valueBytes(c.value));
     } else {
-      const actual = c.target === "mod" ? (kv?.modRevision ?? 0) : c.target === "create" ? (kv?.createRevision ?? 0) : (kv?.version ?? 0);
+      const actual = c.target === "mod" ? (kv?.modRevision ?? 0) : c.target === "create" ? (kv?.createRevision ?? 0) : mutant("etcd.version-compare-reads-lease") ? (kv?.lease ?? 0) : (kv?.version ?? 0);
       order = actual - c.value;
     }
     const holds = c.result === "=" ? order === 0 : c.result === "!=" ? order !== 0 : c.result === "<" ? order < 0 : order > 0;

@@ -118,7 +118,7 @@ export function processDeletingDependents(owner: KObject, all: readonly KObject[
 /** An owner with the orphan finalizer: strip its ownerReferences from every dependent, then drop the finalizer (orphanDependents). */
 export function orphanDependents(owner: KObject, all: readonly KObject[]): GcAction[] {
   const uid = owner.metadata?.uid ?? "";
-  const patches: GcAction[] = dependentsOf(owner, all).map((d) => ({ type: "removeOwnerReferences", target: refOf(d), ownerUids: [uid] }));
+  const patches: GcAction[] = dependentsOf(owner, all).filter(() => !mutant("gc.orphan-keeps-owner-references")).map((d) => ({ type: "removeOwnerReferences", target: refOf(d), ownerUids: [uid] }));
   return [...patches, { type: "removeFinalizer", target: refOf(owner), finalizer: ORPHAN_FINALIZER }];
 }
 

@@ -90,7 +90,7 @@ export function onResponse(ctx: NamespaceControllerContext, res: ApiResponse, fx
   const c = ctx.cleanups.get(ns);
   if (!c) return;
   c.outstanding--;
-  if (!res.ok) c.remaining++;
+  if (!res.ok) c.remaining += mutant("namespace.list-error-counts-as-empty") ? 0 : 1;
   // The mutant counts only what is not yet being deleted, as if a terminating pod were gone already.
   else c.remaining += mutant("namespace.finalized-with-pods-left") ? res.object.items.filter((o: any) => !o?.metadata?.deletionTimestamp).length : res.object.items.length;
   if (c.outstanding > 0) return;

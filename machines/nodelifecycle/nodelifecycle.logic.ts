@@ -61,7 +61,7 @@ export function readyStatusOf(node: Node | undefined): "True" | "False" | "Unkno
 export function probeTimeOf(node: Node, lease: Lease | undefined): number {
   const ready = condition(node, "Ready");
   const createdMs = toMs(node.metadata?.creationTimestamp) ?? 0;
-  return Math.max(ready ? toMs(ready.lastHeartbeatTime) ?? createdMs : createdMs, toMs(lease?.spec?.renewTime) ?? 0);
+  return Math.max(ready ? toMs(ready.lastHeartbeatTime) ?? createdMs : createdMs, mutant("nodelifecycle.ignores-lease-renewal") ? 0 : toMs(lease?.spec?.renewTime) ?? 0);
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { byCreationTimestampThenName } from "../common/podutil.js";
+import { mutant } from "../common/mutation.js";
 
 /** gcCheckPeriod: PodGC looks every 20 seconds. */
 export const GC_CHECK_PERIOD_MS = 20_000;
@@ -47,7 +48,7 @@ export function terminatingOnOutOfServiceNodes(pods: readonly Pod[], nodes: Read
   const out = pods.filter((p) => {
     if (!p.metadata?.deletionTimestamp) return false;
     const node = nodes.get(p.spec?.nodeName ?? "");
-    return node !== undefined && !isNodeReady(node) && (node.spec?.taints ?? []).some((t) => t.key === TaintNodeOutOfService);
+    return node !== undefined && !isNodeReady(node) && (mutant("podgc.force-deletes-without-out-of-service") || (node.spec?.taints ?? []).some((t) => t.key === TaintNodeOutOfService));
   });
   return out.sort(byEvictionAndCreationTimestamp);
 }

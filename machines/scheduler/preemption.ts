@@ -4,6 +4,7 @@ import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { compileLabelSelector } from "../common/labels.js";
 import { type FilterStatus, type NodeInfo, newNodeInfo, nodeName, podPriority } from "./framework.js";
 import { type Diagnosis, failedSchedulingMessage, type ProfileOptions, runFiltersWithNominatedPods, runPreFilter } from "./semantics.js";
+import { mutant } from "../common/mutation.js";
 
 /** Status reason when a node has no lower-priority pods to evict. */
 export const ErrNoVictims = "No preemption victims found for incoming pod";
@@ -96,9 +97,9 @@ function fitsWith(pod: Pod, nodeInfos: NodeInfo[], index: number, pods: Pod[], o
 export function selectVictimsOnNode(pod: Pod, nodeInfos: NodeInfo[], index: number, opts: PreemptionOptions = {}): Candidate | FilterStatus {
   const ni = nodeInfos[index]!;
   const prio = podPriority(pod);
-  const potential = ni.pods.filter((p) => podPriority(p) < prio);
+  const potential = ni.pods.filter((p) => podPriority(p) < prio || (mutant("scheduler.preempts-equal-priority") && podPriority(p) === prio));
   if (potential.length === 0) return { code: "UnschedulableAndUnresolvable", reasons: [ErrNoVictims], plugin: "DefaultPreemption" };
-  const kept = ni.pods.filter((p) => podPriority(p) >= prio);
+  const kept = ni.pods.filter((p) => !potential.includes(p));
   const s = fitsWith(pod, nodeInfos, index, kept, opts);
   if (s.code !== "Success") return s;
   potential.sort(byImportance);

@@ -106,7 +106,7 @@ export function newStatefulSetPod(set: StatefulSet, ordinal: number): Pod {
   // initIdentity: hostname and subdomain only on creation (they are immutable on a pod)
   pod.spec!.hostname = name;
   pod.spec!.subdomain = set.spec?.serviceName ?? "";
-  if (pod.spec!.subdomain === "") delete pod.spec!.subdomain;
+  if (pod.spec!.subdomain === "" || mutant("statefulset.pod-without-subdomain")) delete pod.spec!.subdomain;
   const volumes = withStorage(set, pod, ordinal);
   if (volumes.length > 0) pod.spec!.volumes = volumes;
   return pod;

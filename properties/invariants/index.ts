@@ -23,6 +23,10 @@ import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHon
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
+import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, statefulSetPodHasStableNetworkIdentity } from "./identity.js";
+import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
+import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
+import { foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone, orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./gcview.js";
 import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
@@ -570,6 +574,8 @@ export const invariants: readonly InvariantSpec[] = [
   generationBumpedOnSpecChange,
   podBoundOnlyToToleratingNode,
   podBoundOnlyToMatchingNode,
+  preemptionEvictsOnlyLowerPriority,
+  podIPInsideNodePodCIDR,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
   watchNeverSkipsOrRepeats,
@@ -583,10 +589,12 @@ export const invariants: readonly InvariantSpec[] = [
   gracePeriodHonoured,
   finishedPodNeverRunsAgain,
   nodeLeaseRenewedWhileAnswered,
+  nodeMarkedUnknownOnlyPastGracePeriod,
   podRemovedOnlyAfterContainersStopped,
   restartPolicyHonoured,
   containerRestartBacksOff,
   podSucceededOnlyWhenContainersSucceeded,
+  containerTerminatedReasonMatchesExitCode,
   readyOnlyAfterReadinessProbe,
   appContainersStartOnlyAfterInitContainers,
   endpointsOnlyReadyMatching,
@@ -607,13 +615,16 @@ export const invariants: readonly InvariantSpec[] = [
   daemonSetPodsOnlyOnToleratingNodesSpec,
   statefulSetOrderedReadySpec,
   statefulSetScalesDownFromHighestOrdinal,
+  statefulSetPodHasStableNetworkIdentity,
   cronJobNeverStartsEarlySpec,
   hpaReplicasWithinBoundsSpec,
   pvcBoundToAtMostOnePVSpec,
   budgetNeverAllowsMoreThanHealthySpec,
   dependentDeletedOnlyAfterOwnerGone,
   orphanFinalizerRemovedOnlyAfterDependentsReleased,
+  orphanFinalizerRemovedOnlyAfterKnownDependentsReleased,
   foregroundOwnerRemovedOnlyAfterBlockingDependents,
+  foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone,
   objectRemovedOnlyWithoutFinalizers,
   objectMetaImmutableOnUpdate,
   deletionFinishesWhenFinalizersEmpty,

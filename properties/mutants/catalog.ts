@@ -56,6 +56,18 @@ export const mutants: readonly MutantInfo[] = [
   { name: "gc.foreground-terminating-dependent-gone", bugClass: "the garbage collector counts a blocking dependent that is terminating as gone: an owner deleted in the foreground is removed while its dependents still run out their grace", file: "machines/garbagecollector/gc.logic.ts" },
   { name: "statefulset.condemned-lowest-first", bugClass: "an OrderedReady StatefulSet scaling down deletes its condemned pods lowest ordinal first instead of highest", file: "machines/statefulset/statefulset.logic.ts" },
   { name: "kubelet.init-container-not-awaited", bugClass: "the kubelet moves on past an init container that is still running: the app containers start before initialization has finished", file: "machines/kubelet/podworkers.ts" },
+  { name: "etcd.version-compare-reads-lease", bugClass: "etcd's Txn compare on a key's version reads its lease id (0 for keys without a lease): a create-if-absent (version = 0) overwrites a live object", file: "machines/etcd/etcd.logic.ts" },
+  { name: "watchcache.resume-repeats-event", bugClass: "the watch cache serves a watch resumed from resourceVersion N the events from N on, not after N: the event at N is delivered again", file: "machines/apiserver/cache.ts" },
+  { name: "podgc.force-deletes-without-out-of-service", bugClass: "PodGC force-deletes terminating pods on any not-Ready node, forgetting the node.kubernetes.io/out-of-service taint it requires", file: "machines/podgc/podgc.logic.ts" },
+  { name: "scheduler.preempts-equal-priority", bugClass: "preemption's selectVictimsOnNode takes pods of the preemptor's own priority as victims, not only lower ones", file: "machines/scheduler/preemption.ts" },
+  { name: "ipam.hands-out-broadcast", bugClass: "host-local's range iterator counts one address past rangeEnd: it hands out the subnet's broadcast address", file: "machines/cni/ipam.ts" },
+  { name: "deployment.scale-down-ignores-new-unavailable", bugClass: "reconcileOldReplicaSets forgets the new ReplicaSet's unavailable pods: old pods are scaled down while their replacements are not yet available, below maxUnavailable", file: "machines/deployment/deployment.logic.ts" },
+  { name: "nodelifecycle.ignores-lease-renewal", bugClass: "the node lifecycle controller takes only the Ready condition's heartbeat as a sign of life, not the node Lease's renewTime", file: "machines/nodelifecycle/nodelifecycle.logic.ts" },
+  { name: "cri.sigkill-exit-zero", bugClass: "the container runtime reports a container killed with SIGKILL as exited with code 0 instead of 137", file: "machines/cri/cri.logic.ts" },
+  { name: "gc.orphan-keeps-owner-references", bugClass: "the garbage collector drops the orphan finalizer without removing the owner's reference from the dependents: they are then deleted as ownerless", file: "machines/garbagecollector/gc.logic.ts" },
+  { name: "statefulset.pod-without-subdomain", bugClass: "a StatefulSet's pods are created with their hostname but without spec.subdomain (the governing Service)", file: "machines/statefulset/statefulset.logic.ts" },
+  { name: "apiserver.deployment-accepts-negative-replicas", bugClass: "Deployment validation does not check spec.replicas is non-negative", file: "machines/apiserver/validation/apps.ts" },
+  { name: "namespace.list-error-counts-as-empty", bugClass: "the namespace controller counts a failed list of a namespace's remaining objects as nothing left, and finalizes the namespace", file: "machines/namespace/namespace.logic.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */

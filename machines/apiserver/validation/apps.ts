@@ -5,6 +5,7 @@ import { marshalled, validateImmutable, validateNonnegative, validateObjectMeta,
 import { isValidPercent, nameIsDNSSubdomain } from "./names.js";
 import { validatePodTemplateSpec } from "./pod.js";
 import { labelSelectorJSON, selectorConverts, selectorIsEmpty, selectorMatches, validateLabelSelector } from "./selector.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -104,7 +105,7 @@ function validateSelectedTemplate(spec: Obj, path: string): FieldError[] {
 /** ValidateDeploymentSpec. */
 export function validateDeploymentSpec(spec: Obj, path = "spec"): FieldError[] {
   const s = spec ?? {};
-  const errs = [...validateNonnegative(s.replicas ?? 0, `${path}.replicas`), ...validateSelector(s.selector, `${path}.selector`)];
+  const errs = [...(mutant("apiserver.deployment-accepts-negative-replicas") ? [] : validateNonnegative(s.replicas ?? 0, `${path}.replicas`)), ...validateSelector(s.selector, `${path}.selector`)];
   errs.push(...validateSelectedTemplate(s, path));
   errs.push(...validateDeploymentStrategy(s.strategy, `${path}.strategy`));
   errs.push(...validateNonnegative(s.minReadySeconds ?? 0, `${path}.minReadySeconds`));
