@@ -155,7 +155,9 @@ describe("invariant endpointSliceReadyOnlyWhenPodReady", () => {
     const p = c.get("Pod", "web-1", "default");
     const [slice] = c.list("EndpointSlice", { namespace: "default" }).filter((s: any) => s.metadata.labels?.["kubernetes.io/service-name"] === "web");
     expect(slice.endpoints[0].conditions.ready).toBe(false);
-    // Forge what a buggy controller would write: the unready pod's endpoint ready and serving.
+    // Forge what a buggy controller would write: the unready pod's endpoint ready and serving. The
+    // real controller hears of nothing meanwhile, or it would put the slice right before the judge looks.
+    (c.runtime as any).sendHook = (_from: string, to: string) => to === "endpointslice-controller";
     const forged = { ...slice, endpoints: [{ ...slice.endpoints[0], conditions: { ready: true, serving: true, terminating: false } }] };
     expect(c.requestSync({ verb: "update", group: "discovery.k8s.io", resource: "endpointslices", namespace: "default", name: slice.metadata.name, body: forged }).ok).toBe(true);
     expect(endpointSliceReadinessJudge(c).judge()).toEqual([`EndpointSlice default/${slice.metadata.name} of Service default/web lists ${p.status.podIP} (pod default/web-1) as ready, but no version of the pod stored before it was Ready and not terminating`]);
