@@ -635,7 +635,7 @@ function evaluatePodsInNamespace(namespace: string, enforce: LevelVersion, pods:
     const name = str(pod?.metadata?.name);
     const c = byWarning.get(warning);
     if (c === undefined) byWarning.set(warning, { podName: name, count: 1 });
-    else byWarning.set(warning, { podName: name < c.podName ? name : c.podName, count: c.count + 1 });
+    else byWarning.set(warning, { podName: [name, c.podName].sort()[0]!, count: c.count + 1 });
   }
   const warnings: string[] = [];
   if (checked.length < prioritized.length) warnings.push(`new PodSecurity enforce level only checked against the first ${checked.length} of ${prioritized.length} existing pods`);
