@@ -1,0 +1,67 @@
+// Pod Security Admission end to end through a running cluster, as kube-apiserver 1.35's built-in
+// PodSecurity plugin answers (k8s.io/pod-security-admission admission/admission.go, policy/).
+import { describe, expect, it } from "vitest";
+import { createCluster } from "../index.js";
+
+// the docs' security/example-baseline-pod.yaml
+const baselinePod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: nginx
+spec:
+  containers:
+    - image: nginx
+      name: nginx
+      ports:
+        - containerPort: 80
+`;
+const ns = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
+const details =
+  'allowPrivilegeEscalation != false (container "nginx" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "nginx" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "nginx" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "nginx" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")';
+
+async function refusal(p: Promise<unknown>): Promise<{ code?: number; reason?: string; message: string }> {
+  try {
+    await p;
+  } catch (e: any) {
+    return { code: e.status?.code, reason: e.status?.reason, message: e.message };
+  }
+  throw new Error("the write was admitted");
+}
+
+describe("PodSecurity admission", () => {
+  it("refuses the docs' baseline pod in a namespace enforcing restricted, and stores nothing", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply(ns("psa", { "pod-security.kubernetes.io/enforce": "restricted" }));
+    const r = await refusal(c.apply(baselinePod.replace("name: nginx\n", "name: nginx\n  namespace: psa\n")));
+    expect(r).toEqual({ code: 403, reason: "Forbidden", message: `pods "nginx" is forbidden: violates PodSecurity "restricted:latest": ${details}` });
+    expect(c.get("Pod", "nginx", "psa")).toBeUndefined();
+    // without the labels a namespace is privileged: the same pod runs
+    await c.apply(baselinePod);
+    expect(c.get("Pod", "nginx")).toBeDefined();
+  });
+
+  it("warns about a Deployment's template and a pod under warn=restricted, and admits them", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply(ns("w", { "pod-security.kubernetes.io/warn": "restricted" }));
+    const dep = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "w" }, spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image: "nginx" }] } } } };
+    const [res] = await c.apply(dep);
+    expect(res?.warnings).toEqual([`would violate PodSecurity "restricted:latest": ${details}`]);
+    const [p] = await c.apply(baselinePod.replace("name: nginx\n", "name: nginx\n  namespace: w\n"));
+    expect(p?.warnings).toEqual([`would violate PodSecurity "restricted:latest": ${details}`]);
+    expect(c.get("Deployment", "web", "w")).toBeDefined();
+  });
+
+  it("refuses an invalid level label; labelling a namespace with violating pods warns", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    const bad = await refusal(c.apply(ns("bad", { "pod-security.kubernetes.io/enforce": "strict" })));
+    expect(bad).toEqual({ code: 422, reason: "Invalid", message: 'Namespace "bad" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted' });
+    await c.apply(ns("x"));
+    await c.apply(baselinePod.replace("name: nginx\n", "name: nginx\n  namespace: x\n"));
+    const [res] = await c.apply(ns("x", { "pod-security.kubernetes.io/enforce": "restricted" }));
+    expect(res?.warnings).toEqual([
+      'existing pods in namespace "x" violate the new PodSecurity enforce level "restricted:latest"',
+      "nginx: allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile",
+    ]);
+    expect(c.get("Namespace", "x")?.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+});
