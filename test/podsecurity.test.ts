@@ -64,4 +64,18 @@ describe("PodSecurity admission", () => {
     ]);
     expect(c.get("Namespace", "x")?.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
   });
+
+  it("evaluates an ephemeral container added through pods/ephemeralcontainers; a label-only update passes", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply(baselinePod.replace("name: nginx\n", "name: nginx\n  namespace: b\n").replace("apiVersion", `${"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n---\n"}apiVersion`));
+    // a metadata-only change of a pod is not evaluated again (isSignificantPodUpdate)
+    const labelled = c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "b", name: "nginx", patchType: "merge", body: { metadata: { labels: { a: "b" } } } });
+    expect(labelled.ok).toBe(true);
+    const res = c.requestSync({
+      verb: "patch", group: "", resource: "pods", namespace: "b", name: "nginx", subresource: "ephemeralcontainers", patchType: "strategic",
+      body: { spec: { ephemeralContainers: [{ name: "debugger", image: "busybox", targetContainerName: "nginx", securityContext: { privileged: true } }] } },
+    });
+    expect(!res.ok && res.status).toMatchObject({ code: 403, reason: "Forbidden", message: 'pods "nginx" is forbidden: violates PodSecurity "baseline:latest": privileged (container "debugger" must not set securityContext.privileged=true)' });
+    expect(c.get("Pod", "nginx", "b")?.spec.ephemeralContainers).toBeUndefined();
+  });
 });
