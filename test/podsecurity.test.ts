@@ -78,4 +78,20 @@ describe("PodSecurity admission", () => {
     expect(!res.ok && res.status).toMatchObject({ code: 403, reason: "Forbidden", message: 'pods "nginx" is forbidden: violates PodSecurity "baseline:latest": privileged (container "debugger" must not set securityContext.privileged=true)' });
     expect(c.get("Pod", "nginx", "b")?.spec.ephemeralContainers).toBeUndefined();
   });
+
+  it("a Deployment in an enforce=restricted namespace is admitted, its ReplicaSet's pods refused (FailedCreate, ReplicaFailure)", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply(ns("r", { "pod-security.kubernetes.io/enforce": "restricted" }));
+    const dep = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "r" }, spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image: "nginx" }] } } } };
+    const [res] = await c.apply(dep);
+    // warn defaults to the enforce level: the template is warned about
+    expect(res?.warnings).toEqual([`would violate PodSecurity "restricted:latest": ${details}`]);
+    await c.settle();
+    c.advance(3000);
+    const failed = c.list("Event", { namespace: "r" }).filter((e) => e.reason === "FailedCreate");
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0].message).toMatch(new RegExp(`^Error creating: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: violates PodSecurity "restricted:latest": ${details.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+    expect(c.list("Pod", { namespace: "r" })).toEqual([]);
+    expect(c.list("ReplicaSet", { namespace: "r" })[0].status.conditions[0]).toMatchObject({ type: "ReplicaFailure", reason: "FailedCreate" });
+  });
 });
