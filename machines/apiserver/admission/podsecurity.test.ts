@@ -163,4 +163,18 @@ describe("the plugin (admission/admission.go)", () => {
     // an update keeping the same invalid labels is allowed
     expect(podSecurityNamespace(ns({ "pod-security.kubernetes.io/enforce": "foo" }), ns({ "pod-security.kubernetes.io/enforce": "foo" }), undefined, () => [])).toEqual({ warnings: [] });
   });
+
+  it("checks at most 3000 existing pods (namespaceMaxPodsToCheck), one per controller first", () => {
+    const ns = (labels: any) => ({ kind: "Namespace", metadata: { name: "big", labels } });
+    const owned = (name: string, uid: string) => ({ metadata: { name, ownerReferences: [{ controller: true, uid }] }, spec: { hostPID: true, containers: [] } });
+    const pods = [...Array.from({ length: 3000 }, (_, i) => owned(`rs-${String(i).padStart(4, "0")}`, "u1")), owned("other", "u2")];
+    expect(podSecurityNamespace(ns({ "pod-security.kubernetes.io/enforce": "baseline" }), ns({}), undefined, () => pods)).toEqual({
+      warnings: [
+        "new PodSecurity enforce level only checked against the first 3000 of 3001 existing pods",
+        'existing pods in namespace "big" violate the new PodSecurity enforce level "baseline:latest"',
+        // the second controller's pod is checked before the first one's other replicas
+        "other (and 2999 other pods): host namespaces",
+      ],
+    });
+  });
 });
