@@ -34,6 +34,8 @@ describe("the checks (policy/check_*_test.go)", () => {
     expect(find(r, "unrestricted capabilities")?.detail).toBe('containers "a", "b" must set securityContext.capabilities.drop=["ALL"]; containers "a", "b", "c" must not include "BAR", "BAZ", "CHOWN", "FOO" in securityContext.capabilities.add');
     expect(find(r, "non-default capabilities")).toBeUndefined();
     expect(find(one(baseline, spec), "non-default capabilities")?.detail).toBe('containers "a", "b" must not include "BAR", "BAZ", "FOO" in securityContext.capabilities.add');
+    // sets.String.List() orders by bytes: U+FFFD before U+1F600 (UTF-16 units would put it after)
+    expect(find(one(baseline, { containers: [{ name: "a", securityContext: { capabilities: { add: ["\u{1F600}", "\uFFFD"] } } }] }), "non-default capabilities")?.detail).toBe('container "a" must not include "\uFFFD", "\u{1F600}" in securityContext.capabilities.add');
     expect(find(one(latest, { os: { name: "windows" }, containers: [{ name: "a" }] }), "unrestricted capabilities")).toBeUndefined();
   });
 

@@ -21,8 +21,18 @@ const MAX_MINOR = 35;
 
 const pluralize = (one: string, many: string, n: number): string => (n === 1 ? one : many);
 const joinQuote = (items: readonly string[]): string => (items.length === 0 ? "" : `"${items.join('", "')}"`);
-// sets.NewString().List(): sorted, without duplicates
-const sortedSet = (items: Iterable<string>): string[] => [...new Set(items)].sort();
+// Go orders strings by their UTF-8 bytes, which is code point order (UTF-16 units differ past U+FFFF)
+function goCompare(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < x.length && i < y.length; i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+// sets.NewString().List() and sort.Strings: sorted by bytes, without duplicates
+const sortedSet = (items: Iterable<string>): string[] => [...new Set(items)].sort(goCompare);
 const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? v : undefined);
 const arr = (v: unknown): readonly Obj[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -66,7 +76,7 @@ const appArmorProfile: Check = (meta, spec) => {
   }
   const values = sortedSet(badValues);
   if (forbidden.length > 0) {
-    values.push(...forbidden.sort());
+    values.push(...forbidden.sort(goCompare));
     setters.push(pluralize("annotation", "annotations", forbidden.length));
   }
   if (setters.length === 0) return undefined;
@@ -635,7 +645,7 @@ function evaluatePodsInNamespace(namespace: string, enforce: LevelVersion, pods:
     const name = str(pod?.metadata?.name);
     const c = byWarning.get(warning);
     if (c === undefined) byWarning.set(warning, { podName: name, count: 1 });
-    else byWarning.set(warning, { podName: [name, c.podName].sort()[0]!, count: c.count + 1 });
+    else byWarning.set(warning, { podName: goCompare(name, c.podName) < 0 ? name : c.podName, count: c.count + 1 });
   }
   const warnings: string[] = [];
   if (checked.length < prioritized.length) warnings.push(`new PodSecurity enforce level only checked against the first ${checked.length} of ${prioritized.length} existing pods`);
@@ -643,7 +653,7 @@ function evaluatePodsInNamespace(namespace: string, enforce: LevelVersion, pods:
   const decorated = [...byWarning].map(([w, c]) =>
     c.count === 1 ? `${c.podName}: ${w}` : c.count === 2 ? `${c.podName} (and 1 other pod): ${w}` : `${c.podName} (and ${c.count - 1} other pods): ${w}`,
   );
-  return [...warnings, ...decorated.sort()];
+  return [...warnings, ...decorated.sort(goCompare)];
 }
 
 /** ValidateNamespace: invalid labels refused (on create, or on an update that changes their errors), the new enforce level's warnings about existing pods. */
