@@ -26,7 +26,7 @@ import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storage
 import { decodeContinue, encodeContinue } from "./continue.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
-import { admissionRefusal, admitDefaulted, defaulted, mutate, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
+import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
@@ -1478,17 +1478,33 @@ const listedByVersion = new WeakMap<object, Map<string, readonly any[]>>();
 /** Validating admission (LimitRanger, then ResourceQuota): a refusal, or the quota charges the Txn writes with the object. */
 export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur) || !cur.r?.namespaced) return ctx;
-  const res = validatingAdmission(cur.obj, copyWith(admissionContext(ctx, cur), { nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource } }));
+  if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
+  if (cur.r?.kind === "Namespace") return namespaceValidatingAdmission(ctx, cur);
+  if (!cur.r?.namespaced) return ctx;
+  const namespaceLabels = namespaceObject(ctx, cur.obj.metadata?.namespace)?.metadata?.labels;
+  const res = validatingAdmission(cur.obj, copyWith(admissionContext(ctx, cur), { nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource }, namespaceLabels }));
   if ("refused" in res) return stepped(ctx, { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", res.refused) });
-  if (res.charges.length === 0) return ctx;
+  const warned = res.warnings?.length ? { ...cur, warnings: [...(cur.warnings ?? []), ...res.warnings] } : cur;
+  if (res.charges.length === 0) return warned === cur ? ctx : stepped(ctx, warned);
   const quotaR = resourceFor("", "resourcequotas")!;
   const also = res.charges.map((c) => ({
     key: storageKey(quotaR, c.quota.metadata.namespace, c.quota.metadata.name),
     value: { ...c.quota, status: c.status },
     modRevision: Number(c.quota.metadata.resourceVersion),
   }));
-  return stepped(ctx, { ...cur, also });
+  return stepped(ctx, { ...warned, also });
+}
+
+/** The namespace from the watch cache (PodSecurity's namespace getter), or undefined. */
+function namespaceObject(ctx: ApiServerContext, ns: unknown): any {
+  return typeof ns === "string" ? ctx.cache.objects.get(storageKey(resourceFor("", "namespaces")!, undefined, ns)) : undefined;
+}
+
+/** PodSecurity on a Namespace's create or update: invalid labels refused, a stricter enforce level's warnings on the namespace's pods. */
+function namespaceValidatingAdmission(ctx: ApiServerContext, cur: InFlight): ApiServerContext {
+  const res = namespaceAdmission(cur.obj, { old: cur.old, operation: cur.old ? "UPDATE" : "CREATE", ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}), pods: () => inNamespace(ctx, "Pod", cur.obj.metadata?.name) });
+  if ("invalid" in res) return stepped(ctx, { ...cur, error: S.invalid(cur.r!, cur.obj.metadata?.name ?? "", res.invalid) });
+  return res.warnings.length === 0 ? ctx : stepped(ctx, { ...cur, warnings: [...(cur.warnings ?? []), ...res.warnings] });
 }
 
 export function priorityClasses(ctx: Pick<ApiServerContext, "cache">): ReadonlyMap<string, PriorityClassInfo> {

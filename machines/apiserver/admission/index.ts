@@ -28,6 +28,8 @@ import { admitDefaultIngressClass, defaultIngressClass, defaultNetworkPolicy } f
 import { mutant } from "../../common/mutation.js";
 import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBinding } from "./admissionpolicy.js";
 import { dropDisabledPodSpecFields } from "./dropdisabled.js";
+import { hasPodTemplate, podSecurityNamespace, podSecurityPod, podSecurityWorkload } from "./podsecurity.js";
+import { invalidValue, type FieldError } from "../status.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -57,6 +59,8 @@ export interface MutateContext {
   runtimeClasses?: RuntimeClassLookup;
   /** The IngressClasses (DefaultIngressClass gives an Ingress without a class the default one). */
   ingressClasses?: readonly any[];
+  /** The labels of the object's namespace (PodSecurity reads its levels from them). */
+  namespaceLabels?: unknown;
   /** Told the Forbidden reason when an admission plugin refuses the write (the object is then not stored). */
   refuse?: (reason: string) => void;
 }
@@ -276,12 +280,19 @@ export function admitDefaulted(out: any, ctx: MutateContext): any {
  * Validating admission after the object validated: LimitRanger's min, max and ratio checks, then
  * ResourceQuota (always last); the Forbidden reason, or the quotas an admitted create charges.
  */
-export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: number; resource?: { group: string; resource: string } }): { refused: string } | { charges: QuotaCharge[] } {
-  if (ctx.subresource) return { charges: [] };
-  if (obj.kind === "Pod" && ctx.operation === "CREATE") {
+export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: number; resource?: { group: string; resource: string } }): { refused: string } | { charges: QuotaCharge[]; warnings?: string[] } {
+  if (obj.kind === "Pod" && ctx.operation === "CREATE" && !ctx.subresource) {
     const limited = limitRangeRefusal(obj, ctx.limitRanges ?? []);
     if (limited !== undefined) return { refused: limited };
   }
+  // PodSecurity follows LimitRanger (kube-apiserver's plugin order); it sees some pod subresources (ephemeralcontainers)
+  let warnings: string[] = [];
+  if (obj.kind === "Pod") {
+    const psa = podSecurityPod(obj, ctx.operation === "UPDATE" ? ctx.old : undefined, ctx.namespaceLabels, ctx.subresource);
+    if (psa.refused !== undefined) return { refused: psa.refused };
+    warnings = psa.warnings;
+  } else if (hasPodTemplate(obj.kind)) warnings = podSecurityWorkload(obj, ctx.namespaceLabels, ctx.subresource);
+  if (ctx.subresource) return { charges: [], ...(warnings.length > 0 ? { warnings } : {}) };
   // LimitRanger handles claims on create and update (an expansion is held to the max too)
   if (obj.kind === "PersistentVolumeClaim" && (ctx.operation === "CREATE" || ctx.operation === "UPDATE")) {
     const limited = pvcLimitRangeRefusal(obj, ctx.limitRanges ?? []);
@@ -289,7 +300,15 @@ export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: numb
   }
   // every namespaced resource is quota's (object counts); the evaluator says which writes it handles
   const r = ctx.resource ?? { group: "", resource: "pods" };
-  return admitToQuotas(obj, ctx.quotas ?? [], ctx.nowMs, r, ctx.operation === "UPDATE" ? ctx.old : undefined);
+  const quota = admitToQuotas(obj, ctx.quotas ?? [], ctx.nowMs, r, ctx.operation === "UPDATE" ? ctx.old : undefined);
+  return "refused" in quota || warnings.length === 0 ? quota : { ...quota, warnings };
+}
+
+/** PodSecurity on a Namespace's write: its labels' errors, or the warnings on existing pods a stricter enforce level finds. */
+export function namespaceAdmission(ns: any, ctx: Pick<MutateContext, "old" | "operation" | "subresource"> & { pods: () => readonly any[] }): { invalid: FieldError[] } | { warnings: string[] } {
+  const res = podSecurityNamespace(ns, ctx.operation === "UPDATE" ? ctx.old : undefined, ctx.subresource, ctx.pods);
+  if ("warnings" in res) return res;
+  return { invalid: res.invalid.map((e) => invalidValue(`metadata.labels[${e.label}]`, e.value, e.message)) };
 }
 
 export type { QuotaCharge };
