@@ -8,9 +8,7 @@
 //   - statefulSetPodHasStableNetworkIdentity: a StatefulSet's pod is created with spec.hostname
 //     its own name and spec.subdomain the set's serviceName (initIdentity), and both are immutable.
 
-import type { Runtime } from "../../runtime/runtime.js";
-import type { InvariantSpec } from "./index.js";
-import type { Violation, World } from "./core.js";
+import { perPodVersion } from "./pods.js";
 
 const podName = (p: any) => `${p.metadata?.namespace}/${p.metadata?.name}`;
 
@@ -26,32 +24,10 @@ const ipToInt = (ip: string): number | undefined => {
   return n;
 };
 
-/** Each stored pod version once, judged with the step's world (pods are frozen and replaced on every change). */
-function perPodVersion(name: string, description: string, judge: (pod: any, w: World) => string[]): InvariantSpec {
-  return {
-    name,
-    description,
-    create(_rt: Runtime) {
-      const seen = new WeakSet<object>();
-      return {
-        step(w: World): Violation[] {
-          const out: Violation[] = [];
-          for (const p of w.list("Pod")) {
-            if (seen.has(p)) continue;
-            seen.add(p);
-            for (const message of judge(p, w)) out.push({ invariant: name, message });
-          }
-          return out;
-        },
-      };
-    },
-  };
-}
-
 export const podIPInsideNodePodCIDR = perPodVersion(
   "podIPInsideNodePodCIDR",
   "a pod's IP (hostNetwork aside) is a host address of its node's spec.podCIDR: inside it, neither its network nor its broadcast address",
-  (p, w) => {
+  (p, _now, w) => {
     const ip = p.status?.podIP;
     const nodeName = p.spec?.nodeName;
     if (!ip || !nodeName || p.spec?.hostNetwork) return [];
@@ -94,7 +70,7 @@ export const containerTerminatedReasonMatchesExitCode = perPodVersion(
 export const statefulSetPodHasStableNetworkIdentity = perPodVersion(
   "statefulSetPodHasStableNetworkIdentity",
   "a StatefulSet's pod has spec.hostname its own name and spec.subdomain the set's spec.serviceName",
-  (p, w) => {
+  (p, _now, w) => {
     const ref = (p.metadata?.ownerReferences ?? []).find((r: any) => r?.controller && r.kind === "StatefulSet");
     if (!ref) return [];
     const set = w.list("StatefulSet").find((s: any) => s.metadata?.uid === ref.uid);

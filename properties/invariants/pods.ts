@@ -200,7 +200,7 @@ export const readyOnlyAfterReadinessProbe = perPodVersion(
 );
 
 /** An invariant judged once on each stored version of each pod, at the step it is first seen (when it was stored). */
-function perPodVersion(name: string, description: string, judge: (pod: any, now: number) => string[]): InvariantSpec {
+export function perPodVersion(name: string, description: string, judge: (pod: any, now: number, w: World) => string[]): InvariantSpec {
   return {
     name,
     description,
@@ -212,7 +212,7 @@ function perPodVersion(name: string, description: string, judge: (pod: any, now:
           for (const p of w.list("Pod")) {
             if (seen.has(p)) continue;
             seen.add(p);
-            for (const message of judge(p, rt.now)) out.push({ invariant: name, message });
+            for (const message of judge(p, rt.now, w)) out.push({ invariant: name, message });
           }
           return out;
         },
