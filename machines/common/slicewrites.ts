@@ -3,8 +3,9 @@
 // answer; the first error fails the sync, which handleErr retries with the queue's back-off.
 
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
+import type { ApiResponse } from "../messages.js";
 import type { Fx } from "./effects.js";
-import { request, type ClientState } from "./client.js";
+import { request, type ClientState, type PendingRequest } from "./client.js";
 import { retryOrForget } from "./controller.js";
 import * as W from "./workqueue.js";
 
@@ -55,4 +56,23 @@ export function finishKey(ctx: SliceWriter, now: number, fx: Fx, maxRetries: num
   ctx.sync = undefined;
   retryOrForget(ctx.queue, fx, s.key, s.failed, now, maxRetries);
   W.done(ctx.queue, s.key);
+}
+
+/**
+ * The answer to one write of the key in flight: the next write goes out; a create that a terminating
+ * namespace refuses ends the sync quietly (it would fail for good); any other error fails the sync.
+ * Returns the failed write, for the controller's own event, or undefined.
+ */
+export function writeAnswered(ctx: SliceWriter, p: PendingRequest, res: ApiResponse, fx: Fx): { key: string; write: SliceWrite; message: string } | undefined {
+  const data = p.data as { key: string; write: SliceWrite };
+  const s = ctx.sync;
+  if (!s || s.key !== data.key) return undefined;
+  s.awaiting = false;
+  if (res.ok) return void sendNextWrite(ctx, fx);
+  if (data.write.action === "create" && res.status.details?.causes?.some((c) => c.reason === "NamespaceTerminating")) {
+    s.plan = [];
+    return undefined;
+  }
+  s.failed = true;
+  return { ...data, message: res.status.message ?? "" };
 }

@@ -8,7 +8,7 @@ import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, objectKey, recordEvent, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
-import { finishKey as finishSliceKey, isSyncFinished, sendNextWrite, type SliceSync, type SliceWrite } from "../common/slicewrites.js";
+import { finishKey as finishSliceKey, isSyncFinished, sendNextWrite, writeAnswered, type SliceSync, type SliceWrite } from "../common/slicewrites.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { computeTriggerTime, LAST_CHANGE_TRIGGER_TIME_ANNOTATION, podDeltaServiceKeys, selectedPods, SERVICE_NAME_LABEL, type TriggerStates } from "../common/endpointutil.js";
 import { rfc3339Nano } from "../common/time.js";
@@ -170,21 +170,12 @@ export function writeError(w: SliceWrite, key: string, message: string): string 
 
 /** The answer to one write: the next goes out; a failure records FailedToUpdateEndpointSlices on the Service and fails the sync. */
 export function onWriteAnswered(ctx: EndpointSliceControllerContext, p: PendingRequest, res: ApiResponse, now: number, fx: Fx): void {
-  const data = p.data as { key: string; write: SliceWrite };
-  const s = ctx.sync;
-  if (!s || s.key !== data.key) return;
-  s.awaiting = false;
-  if (res.ok) return sendNextWrite(ctx, fx);
-  // A terminating namespace refuses creates for good: drop the key quietly.
-  if (data.write.action === "create" && res.status.details?.causes?.some((c) => c.reason === "NamespaceTerminating")) {
-    s.plan = [];
-    return;
-  }
-  s.failed = true;
-  const service = storeGet(ctx.client, SERVICES, data.key);
+  const failed = writeAnswered(ctx, p, res, fx);
+  if (!failed) return;
+  const service = storeGet(ctx.client, SERVICES, failed.key);
   if (!service) return;
-  const [ns, name] = W.splitKey(data.key);
-  const err = writeError(data.write, data.key, res.status.message ?? "");
+  const [ns, name] = W.splitKey(failed.key);
+  const err = writeError(failed.write, failed.key, failed.message);
   recordEvent(ctx.client, fx, { kind: "Service", apiVersion: "v1", ...service }, "Warning", "FailedToUpdateEndpointSlices", `Error updating Endpoint Slices for Service ${ns}/${name}: ${err}`, ENDPOINTSLICE_CONTROLLER_SOURCE, now);
 }
 

@@ -6,8 +6,8 @@
 import type { Endpoints, Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import type { Fx } from "../common/effects.js";
-import { newClient, objectKey, recordEvent, startInformer, storeSelect, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
-import { finishKey as finishSliceKey, isSyncFinished, sendNextWrite, type SliceSync, type SliceWrite } from "../common/slicewrites.js";
+import { newClient, objectKey, recordEvent, startInformer, storeSelect, type ClientState, type InformerDelta } from "../common/client.js";
+import { finishKey as finishSliceKey, isSyncFinished, sendNextWrite, writeAnswered, type SliceSync, type SliceWrite } from "../common/slicewrites.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "../common/endpointutil.js";
 import { handleResponse, storeGet } from "../common/informer.js";
@@ -133,25 +133,11 @@ export function finishKey(ctx: MirroringControllerContext, now: number, fx: Fx):
   finishSliceKey(ctx, now, fx, MAX_RETRIES);
 }
 
-/** The answer to one write: the next goes out; a failure fails the sync (retried with the back-off). */
-function onWriteAnswered(ctx: MirroringControllerContext, p: PendingRequest, res: ApiResponse, fx: Fx): void {
-  const data = p.data as { key: string; write: SliceWrite };
-  const s = ctx.sync;
-  if (!s || s.key !== data.key) return;
-  s.awaiting = false;
-  if (res.ok) return sendNextWrite(ctx, fx);
-  // A terminating namespace refuses creates for good: drop the key quietly.
-  if (data.write.action === "create" && res.status.details?.causes?.some((c) => c.reason === "NamespaceTerminating")) {
-    s.plan = [];
-    return;
-  }
-  s.failed = true;
-}
-
 /** An API response: informer lists fill the caches; answers to our writes advance the sync. */
 export function onResponse(ctx: MirroringControllerContext, res: ApiResponse & Stamp, fx: Fx): void {
   const p = handleResponse(ctx.client, fx, res, (id, d) => onDelta(ctx, id, d), true);
-  if (p && p.purpose !== "event") onWriteAnswered(ctx, p, res, fx);
+  // a failed write fails the sync, retried with the back-off; this controller records no event for it
+  if (p && p.purpose !== "event") writeAnswered(ctx, p, res, fx);
 }
 
 export type MirroringControllerEvent =
