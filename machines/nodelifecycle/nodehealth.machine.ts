@@ -15,7 +15,7 @@ export type ReadyStatus = "True" | "False" | "Unknown" | undefined;
 export interface NodeHealthContext {
   gracePeriodMs: number;
   startupGracePeriodMs: number;
-  /** the last sign of life: Ready heartbeat or Lease renewal (creation for a node that never posted) */
+  /** when the controller saw the last sign of life (a newer Ready heartbeat or Lease renewal; creation for a node that never posted) */
   probeMs: number;
   /** when the controller last looked: the grace period's timer counts from probeMs, not from here */
   nowMs: number;

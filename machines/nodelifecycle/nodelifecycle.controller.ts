@@ -38,6 +38,8 @@ export interface NodeLifecycleContext {
   evictions: IMap<string, KeptLifecycle<typeof taintEvictionMachine>>;
   /** knownNodeSet: the nodes a monitor pass has registered, name -> UID */
   known: IMap<string, string>;
+  /** node name -> the newest sign of life seen (the kubelet's Ready heartbeat or Lease renewTime): nodeHealth's saved status and lease */
+  signs: IMap<string, number>;
 }
 
 export interface NodeLifecycleInput {
@@ -59,7 +61,7 @@ export function initialNodeLifecycle(input: NodeLifecycleInput): NodeLifecycleCo
   return {
     self: input.address ?? "node-lifecycle-controller", client: newClient(input.token),
     gracePeriodMs: input.gracePeriodMs ?? DEFAULT_GRACE_PERIOD_MS, monitorPeriodMs: input.monitorPeriodMs ?? NODE_MONITOR_PERIOD_MS,
-    health: IMap(), evictions: IMap(), known: IMap(),
+    health: IMap(), evictions: IMap(), known: IMap(), signs: IMap(),
   };
 }
 
@@ -101,9 +103,20 @@ function stepHealth(ctx: NodeLifecycleContext, name: string, event: NodeHealthEv
 /** The informers showed a node or its Lease: its chart sees the Ready status and the last sign of life. */
 function observeNode(ctx: NodeLifecycleContext, name: string, now: number, fx: Fx): void {
   const node = store<Node>(ctx, NODES).get(name);
-  if (!node) return void (ctx.health = ctx.health.delete(name));
+  if (!node) {
+    ctx.signs = ctx.signs.delete(name);
+    return void (ctx.health = ctx.health.delete(name));
+  }
   const lease = store<Lease>(ctx, LEASES).get(`kube-node-lease/${name}`);
-  stepHealth(ctx, name, { type: "NodeStatusObserved", ready: L.readyStatusOf(node), probeMs: L.probeTimeOf(node, lease), now }, fx);
+  const ready = L.readyStatusOf(node);
+  const sign = L.probeTimeOf(node, lease);
+  const seen = ctx.signs.get(name);
+  // tryUpdateNodeHealth: the probe timestamp is the controller's own clock when it sees a newer
+  // heartbeat or Lease renewal (a renewal long in transit still restarts the grace period); for a node
+  // first seen, now, or its creation if it never posted and has no Lease.
+  const probeMs = seen === undefined ? (ready === undefined && !lease ? sign : now) : sign > seen ? now : (ctx.health.get(name)?.context.probeMs ?? now);
+  ctx.signs = ctx.signs.set(name, seen === undefined ? sign : Math.max(seen, sign));
+  stepHealth(ctx, name, { type: "NodeStatusObserved", ready, probeMs, now }, fx);
 }
 
 /** A node's grace period ended: its chart turns silent (the next monitor pass marks it Unknown). */

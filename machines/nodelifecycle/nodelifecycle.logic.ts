@@ -57,7 +57,7 @@ export function readyStatusOf(node: Node | undefined): "True" | "False" | "Unkno
   return s === "True" || s === "False" || s === "Unknown" ? s : undefined;
 }
 
-/** The node's last sign of life: its Ready heartbeat or its Lease's renewal, whichever is later (creation when it never posted). */
+/** The node's last sign of life as the kubelet dated it: its Ready heartbeat or its Lease's renewal, whichever is later (creation when it never posted). */
 export function probeTimeOf(node: Node, lease: Lease | undefined): number {
   const ready = condition(node, "Ready");
   const createdMs = toMs(node.metadata?.creationTimestamp) ?? 0;
