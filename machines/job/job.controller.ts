@@ -4,6 +4,7 @@
 // lifecycle chart (job.lifecycle.machine.ts) is kept as a value; its timers come back as JobTimer.
 // The context is a value: these steps run on a draft (draftStepOf).
 
+import { Map as IMap } from "immutable";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Job } from "kubernetes-types/batch/v1";
 import type { Fx } from "../common/effects.js";
@@ -36,7 +37,7 @@ export interface JobControllerContext {
   /** job key -> uids of pods whose tracking finalizer is being removed (expectedRmFinalizers) */
   removing: Map<string, string[]>;
   /** job key -> pod failures since the last success (backoffRecordStore) */
-  backoff: Map<string, L.BackoffRecord>;
+  backoff: IMap<string, L.BackoffRecord>;
   /** job key -> its lifecycle chart, kept as a value */
   lifecycles: Map<string, KeptLifecycle<typeof jobLifecycleMachine>>;
 }
@@ -55,7 +56,7 @@ export type JobControllerEvent =
 
 /** A fresh controller: empty caches and records. */
 export function initialJobController(input: JobControllerInput): JobControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: new Map(), removing: new Map(), backoff: new Map(), lifecycles: new Map() };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), expectations: new Map(), removing: new Map(), backoff: IMap(), lifecycles: new Map() };
 }
 
 /** Informers on Jobs and Pods in every namespace. */
@@ -123,7 +124,7 @@ export function onDelta(ctx: JobControllerContext, watchId: number, d: InformerD
 function forgetJob(ctx: JobControllerContext, key: string): void {
   ctx.expectations.delete(key);
   ctx.removing.delete(key);
-  ctx.backoff.delete(key);
+  ctx.backoff = ctx.backoff.delete(key);
   // A timer still due finds no chart and no Job: its sync ends at once.
   ctx.lifecycles.delete(key);
   W.add(ctx.q, key);
@@ -191,7 +192,7 @@ export function syncJobKey(ctx: JobControllerContext, key: string, now: number, 
   });
   // The record is kept only once the status counting its pods is stored (flushUncountedAndRemoveFinalizers):
   // a refused write leaves those pods new, and the retry would count them again.
-  if (!plan.status) ctx.backoff.set(key, plan.backoff);
+  if (!plan.status) ctx.backoff = ctx.backoff.set(key, plan.backoff);
   const ns = job.metadata?.namespace;
   if (plan.delete.length > 0) {
     const e = ctx.expectations.get(key) ?? { add: 0, del: [] };
@@ -296,7 +297,7 @@ function onOwnResponse(ctx: JobControllerContext, p: PendingRequest, res: ApiRes
       break;
     case "status":
       if (res.ok) {
-        if (job) ctx.backoff.set(key, p.data.backoff);
+        if (job) ctx.backoff = ctx.backoff.set(key, p.data.backoff);
         removeFinalizers(ctx, key, p.data.finalizers, fx);
         for (const ev of p.data.events as L.JobSyncPlan["events"]) recordEvent(ctx.client, fx, res.object, ev.type, ev.reason, ev.message, source, res.now);
       } else W.addRateLimited(ctx.q, fx, key, res.now);

@@ -6,6 +6,7 @@
 // The token is signed by the runtime's signer (the key never enters a machine). The context is a
 // value: these steps run on a draft.
 
+import { Map as IMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import { clusterCACert } from "../common/ca.js";
@@ -38,7 +39,7 @@ export interface TokensControllerContext {
   client: ClientState;
   q: W.WorkQueue;
   /** SignToken id -> the Secret sync waiting for the token */
-  signing: Map<number, Signing>;
+  signing: IMap<number, Signing>;
   nextSignId: number;
 }
 
@@ -56,7 +57,7 @@ export type TokensControllerEvent =
 
 /** A fresh controller. */
 export function initialTokensController(input: TokensControllerInput): TokensControllerContext {
-  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), signing: new Map(), nextSignId: 1 };
+  return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), signing: IMap(), nextSignId: 1 };
 }
 
 /** ServiceAccounts everywhere, and the Secrets of the token type (the field selector type=...). */
@@ -177,7 +178,7 @@ function withServiceAccount(ctx: TokensControllerContext, key: string, secret: a
   // GenerateToken: LegacyClaims signed with the service account key
   const id = ctx.nextSignId++;
   const account = { metadata: { namespace: sa.metadata.namespace, name: sa.metadata.name, uid: sa.metadata.uid } };
-  ctx.signing.set(id, { key, sa: account });
+  ctx.signing = ctx.signing.set(id, { key, sa: account });
   fx.send("token-signer", { type: "SignToken", id, claims: legacyClaims(account, secret.metadata.name) });
   W.doneIfIdle(ctx.q, key);
 }
@@ -203,7 +204,7 @@ function writeSecret(ctx: TokensControllerContext, key: string, secret: any, sa:
 export function onTokenSigned(ctx: TokensControllerContext, ev: TokenSigned & Stamp, fx: Fx): void {
   const s = ctx.signing.get(ev.id);
   if (!s) return;
-  ctx.signing.delete(ev.id);
+  ctx.signing = ctx.signing.delete(ev.id);
   const secret = ctx.client.informers.get(SECRETS)!.store.get(s.key.slice("secret/".length));
   if (!secret) {
     W.untrack(ctx.q, s.key);
