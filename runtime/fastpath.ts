@@ -93,6 +93,8 @@ interface Plan {
   configs: Map<string, Config>;
   byNodes: WeakMap<readonly unknown[], Config>;
   transitionIds: Map<Transition, number>;
+  /** the keys of the last context a step returned, in order: most steps keep them (assigned) */
+  ctxKeys: string[];
 }
 
 const plans = new WeakMap<AnyStateMachine, Plan | null>();
@@ -158,7 +160,7 @@ function compile(machine: AnyStateMachine): Plan | null {
   }
   // a bound on microsteps is XState's to count
   if (Number.isFinite((machine as unknown as { options?: { maxIterations?: number } }).options?.maxIterations ?? Infinity)) return null;
-  return { machine, guards, runs, configs: new Map(), byNodes: new WeakMap(), transitionIds: new Map() };
+  return { machine, guards, runs, configs: new Map(), byNodes: new WeakMap(), transitionIds: new Map(), ctxKeys: [] };
 }
 
 /** The configuration of an ordered node list, interned (fast-path snapshots share its node list). */
@@ -377,11 +379,11 @@ function nextSnapshot(snap: Snapshot, ctx: unknown, cfg: Config): unknown {
 }
 
 /** Runs a microstep's steps as XState's assign and emit would: each next context merged into a new one, effects in order. */
-function runMicro(_plan: Plan, m: Micro, ctx: unknown, event: unknown, effects: Effects[]): unknown {
+function runMicro(plan: Plan, m: Micro, ctx: unknown, event: unknown, effects: Effects[]): unknown {
   for (const run of m.runs) {
     const fx = new Fx();
     const next = runTaggedStep(run, ctx, event, fx);
-    if (next !== ctx) ctx = assigned(ctx, next);
+    if (next !== ctx) ctx = assigned(plan, ctx, next);
     if (!fx.empty) effects.push(fx.toEvent());
   }
   return ctx;
@@ -391,22 +393,26 @@ function runMicro(_plan: Plan, m: Micro, ctx: unknown, event: unknown, effects: 
  * The context XState's assign makes of a step's next context: `Object.assign({}, ctx, next)`. When
  * `next` has exactly the keys of `ctx`, in the same order (a step's result almost always does),
  * that copy equals `next` key for key and in key order, and `next` itself is the same value at a
- * fraction of the cost (a copy of a 30-key context is several microseconds).
+ * fraction of the cost (a copy of a 30-key context is several microseconds). The keys are compared
+ * with the plan's remembered list, without an array per step.
  */
-function assigned(ctx: unknown, next: unknown): unknown {
-  const a = Object.keys(ctx as object);
-  const b = Object.keys(next as object);
-  if (a.length === b.length && Object.getOwnPropertySymbols(ctx as object).length === 0 && Object.getOwnPropertySymbols(next as object).length === 0) {
-    let same = true;
-    for (let i = 0; i < a.length; i++) {
-      if (a[i] !== b[i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return next;
+function assigned(plan: Plan, ctx: unknown, next: unknown): unknown {
+  if (!keysAre(ctx as object, plan.ctxKeys) || !keysAre(next as object, plan.ctxKeys)) {
+    plan.ctxKeys = Object.keys(ctx as object);
+    if (!keysAre(next as object, plan.ctxKeys)) return Object.assign({}, ctx, next);
   }
+  if (Object.getOwnPropertySymbols(ctx as object).length === 0 && Object.getOwnPropertySymbols(next as object).length === 0) return next;
   return Object.assign({}, ctx, next);
+}
+
+/** True when o's own enumerable string keys are `keys`, in that order (a plain object's prototype adds none). */
+function keysAre(o: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in o) {
+    if (k !== keys[i]) return false;
+    i++;
+  }
+  return i === keys.length;
 }
 
 function pick(plan: Plan, sel: Selector, ctx: unknown, event: { type: string }, type: string): Transition[] | undefined {

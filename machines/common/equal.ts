@@ -196,7 +196,7 @@ export function deepFreeze<T>(v: T, sized = true): T {
   let all = true;
   if (Array.isArray(v)) {
     for (const x of v) if (!isDeepFrozen(deepFreeze(x, sized))) all = false;
-  } else for (const k of Object.keys(v)) if (!isDeepFrozen(deepFreeze((v as Record<string, unknown>)[k], sized))) all = false;
+  } else for (const k in v) if (!isDeepFrozen(deepFreeze((v as Record<string, unknown>)[k], sized))) all = false; // plain: for-in is Object.keys, without the array
   if (all) mark(v, sized ? jsonSize(v) : NaN);
   Object.freeze(v);
   return v;
@@ -232,7 +232,7 @@ function sizeOf(v: unknown): number {
   }
   let n = 2;
   let first = true;
-  for (const k of Object.keys(v as object)) {
+  for (const k in v as object) {
     const x = (v as Record<string, unknown>)[k];
     if (k === "toJSON" && typeof x === "function") return NaN;
     const s = sizeOf(x);

@@ -22,6 +22,7 @@ export function goEncoded<T>(obj: T): T {
   if (!isPlainObject(obj) || typeof obj.kind !== "string") return obj;
   const key = rootTypeKey(obj.kind);
   if (key === undefined || !storedVersion(key, obj.apiVersion)) return obj;
+  fieldsTop = 0;
   return encode(encoderOf(key), obj) as T;
 }
 
@@ -160,32 +161,40 @@ function written(e: unknown, omitempty: boolean, omitzero: boolean, scalar: bool
   return e;
 }
 
+// The fields encodeStruct has written so far, for every struct being encoded (a struct's run
+// starts where its parent's ends): one pair of arrays for all, not two per struct.
+const fieldNames: string[] = [];
+const fieldValues: unknown[] = [];
+let fieldsTop = 0;
+
 function encodeStruct(plan: StructPlan, v: unknown): Record<string, unknown> {
   const src: Record<string, unknown> = isPlainObject(v) ? v : {};
-  const names: string[] = [];
-  const values: unknown[] = [];
+  const base = fieldsTop;
   for (const f of plan.fields) {
     let e: unknown;
     if (Object.hasOwn(src, f.name)) e = written(encode((f.enc ??= encoderOf(f.elem)), src[f.name]), f.omitempty, f.omitzero, f.scalar);
     else if (f.absent === ABSENT_ENCODED) e = written(encode((f.enc ??= encoderOf(f.elem)), undefined), f.omitempty, f.omitzero, f.scalar);
     else e = f.absent;
     if (e === ABSENT_OMITTED) continue;
-    names.push(f.name);
-    values.push(e);
+    fieldNames[fieldsTop] = f.name;
+    fieldValues[fieldsTop] = e;
+    fieldsTop++;
   }
+  const top = fieldsTop;
+  fieldsTop = base;
   // the same object when it has these fields, in this order, with these values
-  let i = 0;
+  let i = base;
   let same = true;
   for (const k in src) {
-    if (names[i] !== k || values[i] !== src[k]) {
+    if (i >= top || fieldNames[i] !== k || fieldValues[i] !== src[k]) {
       same = false;
       break;
     }
     i++;
   }
-  if (same && i === names.length) return src;
+  if (same && i === top) return src;
   const out: Record<string, unknown> = {};
-  for (let j = 0; j < names.length; j++) setOwn(out, names[j]!, values[j]);
+  for (let j = base; j < top; j++) setOwn(out, fieldNames[j]!, fieldValues[j]);
   return out;
 }
 
