@@ -154,6 +154,23 @@ describe.skipIf(!bin)("kubectl exec against podflow serve", () => {
     expect(r.err).toBe("err\ncommand terminated with exit code 3\n");
   });
 
+  it("nginx -v and nginx -t answer and exit; a second nginx cannot bind the port the container's holds", async () => {
+    // nginx.c: the version and the configuration test go to stderr; a second master fails to
+    // bind 0.0.0.0:80 and [::]:80 five times, gives up and exits 1 (ngx_open_listening_sockets).
+    const v = await k(["exec", "shell-demo", "--", "nginx", "-v"]);
+    expect(v.code).toBe(0);
+    expect(v.err).toMatch(/^nginx version: nginx\/[\d.]+\n$/);
+    const t = await k(["exec", "shell-demo", "--", "nginx", "-t"]);
+    expect(t).toEqual({ code: 0, out: "", err: "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n" });
+    const second = await k(["exec", "shell-demo", "--", "nginx"]);
+    expect(second.code).toBe(1);
+    expect(second.err).toContain("nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)\n");
+    expect(second.err.endsWith("nginx: [emerg] still could not bind()\ncommand terminated with exit code 1\n")).toBe(true);
+    // the container's own nginx still answers
+    const page = await k(["exec", "shell-demo", "--", "curl", "-s", "http://localhost/"]);
+    expect(page.code).toBe(0);
+  });
+
   it("stdin reaches the command (exec -i), and what it writes stays in the container", async () => {
     const w = await k(["exec", "-i", "shell-demo", "--", "sh", "-c", "cat > /usr/share/nginx/html/index.html"], { input: "Hello shell demo\n" });
     expect(w).toEqual({ code: 0, out: "", err: "" });

@@ -217,7 +217,7 @@ function mergeParts(parts: Part[]): Part[] {
 function runOnce(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { kind: "exec" }>, stdin: string, session: string): Ran {
   const col = collector();
   const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...envRecord(c.env) }, (l) => col.st.out(l + "\n"));
-  const p = execProcess(s.cmd, io, currentOf(c.image), { stdin, ...col.st });
+  const p = execProcess(s.cmd, io, currentOf(c.image), { stdin, ...col.st }, (port) => listenerIn(ctx, c.sandboxId, port) !== undefined);
   if ("startError" in p) return { output: { type: "ExecOutput", session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${session}": ${p.startError}` }, elapsedMs: 0, parts: [] };
   const end = runToEnd(ctx, c, p.run, maxExecMs, col.cut);
   const base = { type: "ExecOutput" as const, session, stdout: col.out(), stderr: col.err() };

@@ -11,6 +11,7 @@ import { MemFS } from "./memfs.js";
 import { drive, recordingIO } from "./testkit.js";
 import { execProcess, interactiveShell, promptOf, shellLine, type ShellSnapshot } from "./exec.js";
 import { readArchive, tarHeader } from "./tar.js";
+import { createRootfs } from "./images.js";
 
 function image(ref: string): ImageInfo {
   const r = resolveImage(ref);
@@ -22,11 +23,11 @@ const busybox = image("busybox:1.36");
 const hasTar = spawnSync("tar", ["--version"], { encoding: "utf8" }).status === 0;
 
 /** Runs argv as an exec in a container of `img` with stdin; returns stdout, stderr and the exit code. */
-function exec(argv: string[], opts: { img?: ImageInfo; stdin?: string; fs?: MemFS; env?: Record<string, string> } = {}) {
+function exec(argv: string[], opts: { img?: ImageInfo; stdin?: string; fs?: MemFS; env?: Record<string, string>; bound?: (port: number) => boolean } = {}) {
   const io = recordingIO(opts.env ?? { HOSTNAME: "pod" }, opts.fs ?? MemFS.rootfs());
   let out = "";
   let err = "";
-  const p = execProcess(argv, io, opts.img ?? nginx, { stdin: opts.stdin ?? "", out: (t) => void (out += t), err: (t) => void (err += t) });
+  const p = execProcess(argv, io, opts.img ?? nginx, { stdin: opts.stdin ?? "", out: (t) => void (out += t), err: (t) => void (err += t) }, opts.bound);
   if ("startError" in p) return { startError: p.startError, out, err, io };
   const r = drive(p.run, io);
   return { code: r.state === "exited" ? r.code : -1, out, err, io };
@@ -56,6 +57,48 @@ describe("exec'd processes", () => {
 
   it("a missing executable never starts: runc's error", () => {
     expect(exec(["nosuch"]).startError).toBe('OCI runtime exec failed: exec failed: unable to start container process: exec: "nosuch": executable file not found in $PATH: unknown');
+  });
+});
+
+// nginx's command line (src/core/nginx.c: ngx_get_options, main, ngx_show_version_info; the
+// "syntax is ok" line is ngx_init_cycle's), run by kubectl exec beside the container's own nginx.
+describe("the nginx binary's options", () => {
+  const fs = () => createRootfs(nginx);
+  it("-v prints the version to stderr and exits 0; -h adds the usage", () => {
+    expect(exec(["nginx", "-v"], { fs: fs() })).toMatchObject({ code: 0, out: "", err: "nginx version: nginx/1.14.2\n" });
+    const h = exec(["nginx", "-h"], { fs: fs() });
+    expect(h.code).toBe(0);
+    expect(h.err.split("\n").slice(0, 4)).toEqual(["nginx version: nginx/1.14.2", "Usage: nginx [-?hvVtTq] [-s signal] [-p prefix]", "             [-e filename] [-c filename] [-g directives]", ""]);
+    expect(h.err).toContain("  -t            : test configuration and exit\n");
+  });
+
+  it("-t tests the configuration: two lines on stderr, exit 0; -q keeps quiet; a missing file fails the test", () => {
+    expect(exec(["nginx", "-t"], { fs: fs() })).toMatchObject({
+      code: 0, out: "",
+      err: "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n",
+    });
+    expect(exec(["nginx", "-tq"], { fs: fs() })).toMatchObject({ code: 0, err: "" });
+    expect(exec(["nginx", "-t", "-c", "/etc/nginx/other.conf"], { fs: fs() })).toMatchObject({
+      code: 1,
+      err: 'nginx: [emerg] open() "/etc/nginx/other.conf" failed (2: No such file or directory)\nnginx: configuration file /etc/nginx/other.conf test failed\n',
+    });
+  });
+
+  it("bad options are refused by name, exit 1", () => {
+    expect(exec(["nginx", "-x"], { fs: fs() })).toMatchObject({ code: 1, err: 'nginx: invalid option: "x"\n' });
+    expect(exec(["nginx", "start"], { fs: fs() })).toMatchObject({ code: 1, err: 'nginx: invalid option: "start"\n' });
+    expect(exec(["nginx", "-s", "restart"], { fs: fs() })).toMatchObject({ code: 1, err: 'nginx: invalid option: "-s restart"\n' });
+    expect(exec(["nginx", "-c"], { fs: fs() })).toMatchObject({ code: 1, err: 'nginx: option "-c" requires file name\n' });
+    expect(exec(["nginx", "-p"], { fs: fs() })).toMatchObject({ code: 1, err: 'nginx: option "-p" requires directory name\n' });
+  });
+
+  it("a second master while the pod's nginx holds port 80 cannot bind: five tries, then it gives up", () => {
+    const r = exec(["nginx"], { fs: fs(), bound: (port) => port === 80 });
+    expect(r.code).toBe(1);
+    const lines = r.err.trimEnd().split("\n");
+    expect(lines.filter((l) => l === "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)")).toHaveLength(5);
+    expect(lines.filter((l) => l === "nginx: [emerg] bind() to [::]:80 failed (98: Address already in use)")).toHaveLength(5);
+    expect(lines.at(-1)).toBe("nginx: [emerg] still could not bind()");
   });
 });
 

@@ -19,6 +19,8 @@ export interface ProgramContext {
   ports: number[];
   /** the container has a terminal on stdin (spec.stdin and spec.tty): a shell waits there for its user */
   terminal?: boolean;
+  /** for an exec'd process: whether a process of the pod (one network namespace) listens on the port */
+  bound?: (port: number) => boolean;
 }
 
 const nginxIndex = `<!DOCTYPE html>
@@ -236,6 +238,106 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
     sh.io.stdout(`${req.remoteAddr ?? "10.244.0.1"} - - [${stamp}] "GET ${req.path} HTTP/1.1" ${status} ${bytes} "-" "${req.userAgent ?? "kube-probe/1.35"}" "-"`);
   }));
   return yield* serve(sh);
+}
+
+/**
+ * The nginx binary's command line (nginx.c ngx_get_options, then main): -v/-V print the version
+ * and exit, -t/-T test the configuration and exit, -s signals the master, -h prints the usage;
+ * anything else starts a master, which cannot bind a port the running one holds.
+ */
+function* nginxCommand(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const o = { help: false, version: false, configure: false, test: false, quiet: false, signal: undefined as string | undefined, conf: "/etc/nginx/nginx.conf" };
+  const needs: Record<string, string> = { p: "directory name", e: "file name", c: "file name", g: "parameter", s: "parameter" };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith("-")) {
+      st.err(`nginx: invalid option: "${a}"\n`);
+      return 1;
+    }
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j]!;
+      if (c === "?" || c === "h") o.version = o.help = true;
+      else if (c === "v") o.version = true;
+      else if (c === "V") o.version = o.configure = true;
+      else if (c === "t" || c === "T") o.test = true;
+      else if (c === "q") o.quiet = true;
+      else if (Object.hasOwn(needs, c)) {
+        // the option's value is the rest of this argument, or the next one
+        const value = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
+        if (value === undefined) {
+          st.err(`nginx: option "-${c}" requires ${needs[c]}\n`);
+          return 1;
+        }
+        if (c === "s") {
+          if (!Object.hasOwn(nginxSignals, value)) {
+            st.err(`nginx: invalid option: "-s ${value}"\n`);
+            return 1;
+          }
+          o.signal = value;
+        }
+        if (c === "c") o.conf = value.startsWith("/") ? value : `/etc/nginx/${value}`;
+        break;
+      } else {
+        st.err(`nginx: invalid option: "${c}"\n`);
+        return 1;
+      }
+    }
+  }
+  if (o.version) {
+    st.err(`nginx version: nginx/${ctx.image.version ?? "1.29.3"}\n`);
+    if (o.help) st.err(nginxUsage);
+    if (o.configure) st.err("built by gcc 14.2.0 (Debian 14.2.0-19) \n");
+    if (!o.test) return 0;
+  }
+  if (typeof sh.io.fs.read(o.conf) !== "string") {
+    st.err(`nginx: [emerg] open() "${o.conf}" failed (2: No such file or directory)\n`);
+    if (o.test) st.err(`nginx: configuration file ${o.conf} test failed\n`);
+    return 1;
+  }
+  if (o.test) {
+    // ngx_init_cycle says the syntax is ok, main that the test succeeded; -q silences both
+    if (!o.quiet) st.err(`nginx: the configuration file ${o.conf} syntax is ok\nnginx: configuration file ${o.conf} test is successful\n`);
+    return 0;
+  }
+  if (o.signal !== undefined) return yield* nginxSignal(["nginx", "-s", o.signal], sh, st);
+  if (ctx.listeners.has(80) || ctx.bound?.(80) === true) return yield* nginxBindFails(sh, st);
+  return yield* nginx(sh, st, ctx);
+}
+
+const nginxUsage = `Usage: nginx [-?hvVtTq] [-s signal] [-p prefix]
+             [-e filename] [-c filename] [-g directives]
+
+Options:
+  -?,-h         : this help
+  -v            : show version and exit
+  -V            : show version and configure options then exit
+  -t            : test configuration and exit
+  -T            : test configuration, dump it and exit
+  -q            : suppress non-error messages during configuration testing
+  -s signal     : send signal to a master process: stop, quit, reopen, reload
+  -p prefix     : set prefix path (default: /etc/nginx/)
+  -e filename   : set error log file (default: /var/log/nginx/error.log)
+  -c filename   : set configuration file (default: /etc/nginx/nginx.conf)
+  -g directives : set global directives out of configuration file
+
+`;
+
+/**
+ * A second master while one runs (ngx_open_listening_sockets): each listen address refuses with
+ * EADDRINUSE, five tries half a second apart, then it gives up. The error log is the container's
+ * stderr, and nginx also writes each line to its own stderr.
+ */
+function* nginxBindFails(sh: ShellState, st: Streams): Gen {
+  const both = (msg: string) => {
+    st.err(`${strftime("%Y/%m/%d %H:%M:%S", sh.io.now())} [emerg] 30#30: ${msg}\n`);
+    st.err(`nginx: [emerg] ${msg}\n`);
+  };
+  for (let tries = 5; tries > 0; tries--) {
+    for (const addr of ["0.0.0.0:80", "[::]:80"]) both(`bind() to ${addr} failed (98: Address already in use)`);
+    yield* perform(sh, { type: "sleep", ms: 500 });
+  }
+  both("still could not bind()");
+  return 1;
 }
 
 /** What `nginx -s` sends the master (ngx_signal_process): stop TERM, quit QUIT, reopen USR1, reload HUP. */
@@ -639,7 +741,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
     }
     if (name === "docker-entrypoint.sh" && ["nginx", "redis", "postgres", "mysql", "memcached", "node"].includes(kind)) return dockerEntrypoint(argv, sh, st, ctx);
     switch (`${kind}:${name}`) {
-      case "nginx:nginx": case "nginx:nginx-debug": return argv.includes("-s") ? nginxSignal(argv, sh, st) : nginx(sh, st, ctx);
+      case "nginx:nginx": case "nginx:nginx-debug": return nginxCommand(argv, sh, st, ctx);
       case "httpd:httpd-foreground": case "httpd:httpd": return httpd(sh, st, ctx);
       case "redis:redis-server": return redis(argv, sh, st, ctx);
       case "postgres:postgres": return postgres(sh, st, ctx);
