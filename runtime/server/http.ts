@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
-import { alternateVersion, answerIn, type Conversion } from "../../machines/apiserver/conversion.js";
+import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
 import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
@@ -883,8 +883,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const p = route.path;
   const r = resourceFor(p.group, p.resource);
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
-  // a kind served at a second version: bodies are converted to the stored one, answers back
-  const conv = r && r.version !== p.version ? alternateVersion(r, p.version) : undefined;
+  // a kind served at a second version or group: bodies are converted to the stored one, answers back
+  const conv = r ? requestConversion(r, p.version) : undefined;
   if (!r || (r.version !== p.version && !conv) || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
     return gate(asked, () => sendStatus(res, pathNotFound()));
   }

@@ -29,7 +29,7 @@ const versioned = new Map(Object.entries(schemaData.versioned).map(([gv, kinds])
 
 /** The Go type of a resource's kind at one of the versions it is served at, or undefined. */
 function typeKeyAt(r: ResourceInfo, version: string): string | undefined {
-  if (version === r.version) return Object.hasOwn(schemaData.roots, r.kind) ? schemaData.roots[r.kind] : undefined;
+  if (version === r.version && !r.storedAs) return Object.hasOwn(schemaData.roots, r.kind) ? schemaData.roots[r.kind] : undefined;
   return versioned.get(r.group === "" ? version : `${r.group}/${version}`)?.get(r.kind);
 }
 
