@@ -32,6 +32,8 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "Secret", resource: "secrets", singular: "secret", group: "", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "ServiceAccount", resource: "serviceaccounts", singular: "serviceaccount", group: "", version: "v1", namespaced: true, shortNames: ["sa"], verbs: rw, subresources: ["token"] },
   { kind: "PodTemplate", resource: "podtemplates", singular: "podtemplate", group: "", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  // computed from probes of the control-plane servers when asked, never stored (componentstatus.ts)
+  { kind: "ComponentStatus", resource: "componentstatuses", singular: "componentstatus", group: "", version: "v1", namespaced: false, shortNames: ["cs"], verbs: ["get", "list"], subresources: [] },
   { kind: "Binding", resource: "bindings", singular: "binding", group: "", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "Deployment", resource: "deployments", singular: "deployment", group: "apps", version: "v1", namespaced: true, shortNames: ["deploy"], verbs: rw, subresources: ["status", "scale"] },
   { kind: "ReplicaSet", resource: "replicasets", singular: "replicaset", group: "apps", version: "v1", namespaced: true, shortNames: ["rs"], verbs: rw, subresources: ["status", "scale"] },

@@ -155,7 +155,10 @@ function resourcePaths(r: ResourceInfo, version: string): Record<string, object>
     "x-kubernetes-action": verb,
     "x-kubernetes-group-version-kind": gvk,
   });
-  return { [base]: { patch: op("patch"), put: op("put") } };
+  // the writes the resource serves; one that takes none (componentstatuses) is still named, by its read
+  const ops = { ...(r.verbs.includes("patch") ? { patch: op("patch") } : {}), ...(r.verbs.includes("update") ? { put: op("put") } : {}) };
+  if (Object.keys(ops).length === 0 && r.verbs.includes("get")) return { [base]: { get: op("get") } };
+  return { [base]: Object.keys(ops).length > 0 ? ops : { patch: op("patch"), put: op("put") } };
 }
 
 // The documents depend on nothing but the generated tables: each is built once.

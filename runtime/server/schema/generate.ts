@@ -23,6 +23,7 @@ export const roots: Record<string, string> = {
   Secret: "core/v1.Secret",
   ServiceAccount: "core/v1.ServiceAccount",
   Binding: "core/v1.Binding",
+  ComponentStatus: "core/v1.ComponentStatus",
   PodTemplate: "core/v1.PodTemplate",
   Deployment: "apps/v1.Deployment",
   ReplicaSet: "apps/v1.ReplicaSet",
