@@ -138,6 +138,10 @@ describe.skipIf(!bin)("events.k8s.io/v1 Events with the real kubectl", () => {
     const refused = await call("GET", `${eventsV1("events-test")}?fieldSelector=involvedObject.namespace%3Devents-test`);
     expect(refused.code).toBe(400);
     expect(refused.obj.message).toBe("field label not supported: involvedObject.namespace");
+    // a watch takes the same labels and sees the objects at events.k8s.io/v1
+    const w = await raw(s, "GET", `${eventsV1("events-test")}?watch=true&timeoutSeconds=1&fieldSelector=regarding.namespace%3Devents-test`, admin());
+    const first = JSON.parse(w.body.split("\n")[0]!);
+    expect(first).toMatchObject({ type: "ADDED", object: { apiVersion: "events.k8s.io/v1", kind: "Event", metadata: { name: "bad" }, note: "changed", regarding: { namespace: "events-test" } } });
   });
 
   it("is listed by kubectl get events.events.k8s.io with the Event columns", async () => {
