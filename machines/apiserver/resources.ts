@@ -95,6 +95,11 @@ export function resourceForKind(kind: string): ResourceInfo | undefined {
   return byKind.get(kind);
 }
 
+/** The resource a kind is served as at an apiVersion (events.k8s.io/v1's Event), else the one it is stored as. */
+export function resourceForKindAt(kind: string, apiVersion: unknown): ResourceInfo | undefined {
+  return resources.find((r) => r.storedAs && r.kind === kind && apiVersionOf(r) === apiVersion) ?? byKind.get(kind);
+}
+
 /** The resource at group/resource (group "" for core), or undefined. */
 export function resourceFor(group: string, resource: string): ResourceInfo | undefined {
   return byGroupResource.get(group)?.get(resource);
