@@ -27,6 +27,9 @@ describe.skipIf(!bin)("componentstatuses with the real kubectl", () => {
     const list = JSON.parse((await get("/api/v1")).body).resources.find((x: any) => x.name === "componentstatuses");
     expect(list).toEqual({ name: "componentstatuses", singularName: "componentstatus", namespaced: false, kind: "ComponentStatus", verbs: ["get", "list"], shortNames: ["cs"] });
     expect((await k(["api-resources", "--api-group="])).out).toMatch(/^componentstatuses\s+cs\s+v1\s+false\s+ComponentStatus$/m);
+    const ex = await k(["explain", "cs.conditions"]);
+    expect(ex.err).toBe("");
+    expect(ex.out).toContain("List of component conditions observed");
   });
 
   it("kubectl get cs: every server healthy says ok, with the deprecation warning", async () => {
