@@ -39,3 +39,29 @@ describe("cluster.apply at an alternate served version", () => {
     await expect(c.apply(hpa(50).replace("autoscaling/v1", "autoscaling/v2beta2"), "x.yaml")).rejects.toThrow('no matches for kind "HorizontalPodAutoscaler" in version "autoscaling/v2beta2"');
   });
 });
+
+describe("cluster.apply of an events.k8s.io/v1 Event", () => {
+  const event = (reason: string) => `
+apiVersion: events.k8s.io/v1
+kind: Event
+metadata:
+  name: deploy-note
+eventTime: "2017-09-19T13:49:16.000000Z"
+regarding: {kind: Pod, name: web, namespace: default}
+reportingController: example.com/deployer
+reportingInstance: deployer-0
+action: Deploy
+reason: ${reason}
+note: rolled out
+type: Normal
+`;
+  it("is stored as the core Event it converts to (note is message, regarding involvedObject), judged by events.k8s.io's rules", async () => {
+    const c = createCluster({ nodes: 1, seed: 1, clock: "simulated" });
+    const [created] = await c.apply(event("Deployed"), "event.yaml");
+    expect(created!.action).toBe("created");
+    expect(c.get("Event", "deploy-note", "default")).toMatchObject({ apiVersion: "v1", kind: "Event", message: "rolled out", involvedObject: { kind: "Pod", name: "web" }, reportingComponent: "example.com/deployer" });
+    expect((await c.apply(event("Deployed"), "event.yaml"))[0]!.action).toBe("unchanged");
+    // ValidateEventUpdate at events.k8s.io/v1: reason is immutable there
+    await expect(c.apply(event("Redeployed"), "event.yaml")).rejects.toThrow('reason: Invalid value: "Redeployed": field is immutable');
+  });
+});

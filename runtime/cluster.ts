@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Node } from "kubernetes-types/core/v1";
+import { componentStatuses } from "../machines/apiserver/componentstatus.js";
 import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
@@ -486,6 +487,20 @@ export class Cluster {
 
   private cache() {
     return this.runtime.snapshot("apiserver").context.cache;
+  }
+
+  /**
+   * The ComponentStatus objects kube-apiserver's probes would give now: etcd and the scheduler are
+   * up while their actors run; kube-controller-manager while every controller it runs does.
+   */
+  componentStatuses(): any[] {
+    const cmToken = this.set.identities.find((i) => i.address === "controller-manager")?.token;
+    const controllers = cmToken === undefined ? [] : this.runtime.spawnedWithToken(cmToken);
+    return componentStatuses({
+      controllerManager: controllers.length > 0 && controllers.every((a) => this.runtime.has(a)),
+      scheduler: this.runtime.has("scheduler"),
+      etcd: this.runtime.has("etcd"),
+    });
   }
 
   /** The revision the API server's watch cache has reached. */

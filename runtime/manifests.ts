@@ -3,8 +3,8 @@
 
 import { CST, Parser, parseAllDocuments, type YAMLError } from "yaml";
 import type { Status } from "kubernetes-types/meta/v1";
-import { resourceForKind, apiVersionOf, type ResourceInfo } from "../machines/apiserver/resources.js";
-import { alternateVersion, type Conversion } from "../machines/apiserver/conversion.js";
+import { resourceForKindAt, apiVersionOf, type ResourceInfo } from "../machines/apiserver/resources.js";
+import { alternateVersion, requestConversion, type Conversion } from "../machines/apiserver/conversion.js";
 import { decodeTyped, hasSchema, versionedTypeKey } from "../machines/apiserver/schema/decode.js";
 import { firstCollectionKey, invalidMapKey } from "./server/yamlkeys.js";
 
@@ -142,7 +142,7 @@ export function resourceOf(obj: any, source = "<input>"): ResourceInfo {
     const data = missing.length === 1 ? missing[0] : `[${missing.join(", ")}]`;
     throw clientError(`error validating "${source}": error validating data: ${data}; if you choose to ignore these errors, turn validation off with --validate=false`);
   }
-  const r = resourceForKind(obj.kind);
+  const r = resourceForKindAt(obj.kind, obj.apiVersion);
   if (!r || (apiVersionOf(r) !== obj.apiVersion && !conversionOf(obj, r))) {
     const name = obj.metadata?.name ?? "";
     const ns = obj.metadata?.namespace ?? "";
@@ -151,8 +151,9 @@ export function resourceOf(obj: any, source = "<input>"): ResourceInfo {
   return r;
 }
 
-/** The conversion to the stored version of an object written at another version its resource is served at (autoscaling/v1 HPAs), or undefined. */
+/** The conversion to the stored version of an object written at another version its resource is served at (autoscaling/v1 HPAs) or in another group sharing its storage (events.k8s.io/v1 Events), or undefined. */
 export function conversionOf(obj: any, r: ResourceInfo): Conversion | undefined {
+  if (r.storedAs) return obj.apiVersion === apiVersionOf(r) ? requestConversion(r, r.version) : undefined;
   if (obj.apiVersion === apiVersionOf(r)) return undefined;
   const [group, version] = obj.apiVersion.includes("/") ? obj.apiVersion.split("/", 2) : ["", obj.apiVersion];
   return group === r.group ? alternateVersion(r, version) : undefined;

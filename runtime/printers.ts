@@ -149,6 +149,13 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("Selector", "string", doc("ServiceSpec.selector"), 1),
   ],
   Endpoints: [nameCol(), col("Endpoints", "string", doc("Endpoints.subsets")), ageCol()],
+  // componentStatusColumnDefinitions: no Age column
+  ComponentStatus: [
+    nameCol(),
+    col("Status", "string", "Status of the component conditions"),
+    col("Message", "string", "Message of the component conditions"),
+    col("Error", "string", "Error of the component conditions"),
+  ],
   // podTemplateColumnDefinitions: no Age column
   PodTemplate: [
     nameCol(),
@@ -760,6 +767,7 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "EndpointSlice": return endpointSliceCells(o, now);
     case "Deployment": return deploymentCells(o, wide, now);
     case "ReplicaSet": return replicaSetCells(o, wide, now);
+    case "ComponentStatus": return componentStatusCells(o);
     // printPodTemplate: the template's container names and images (layoutContainerCells), its labels
     case "PodTemplate": return [name, ...containerCells(o.template?.spec?.containers), formatLabels(o.template?.metadata?.labels)];
     case "Job": return jobCells(o, wide, now);
@@ -875,4 +883,11 @@ export function renderTable(table: Table, opts: { noHeaders?: boolean; wide?: bo
   }
   const widths = keep.map((_, j) => Math.max(6, ...lines.map((l) => l[j]!.length + 3)));
   return lines.map((l) => l.map((cell, j) => (j === l.length - 1 ? cell : cell.padEnd(widths[j]!))).join("")).join("\n") + (lines.length ? "\n" : "");
+}
+
+/** printComponentStatus: the Healthy condition's status (Healthy when True, else Unhealthy; Unknown without one), message and error. */
+function componentStatusCells(o: any): string[] {
+  const c = (Array.isArray(o.conditions) ? o.conditions : []).find((x: any) => x?.type === "Healthy");
+  if (!c) return [o.metadata?.name ?? "", "Unknown", "", ""];
+  return [o.metadata?.name ?? "", c.status === "True" ? "Healthy" : "Unhealthy", String(c.message ?? ""), String(c.error ?? "")];
 }

@@ -270,6 +270,11 @@ export class Runtime {
     this.spawn(address, machine, input);
   }
 
+  /** The addresses ever spawned with an input that carries this token: the actors of one process (kube-controller-manager's controllers). */
+  spawnedWithToken(token: string): Address[] {
+    return [...this.spawned].filter(([, s]) => (s.input as { token?: unknown } | undefined)?.token === token).map(([a]) => a);
+  }
+
   has(address: Address): boolean {
     return this.actors.has(address);
   }

@@ -22,7 +22,7 @@ import {
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
-import { aggregatedGroups, apiVersionOf, qualifiedResource, resourceFor, storageKey, storagePrefix, type ResourceInfo } from "./resources.js";
+import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
@@ -39,7 +39,7 @@ import { decodePatched } from "./schema/patched.js";
 import { orTooDeep } from "./schema/depth.js";
 import { versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
-import { alternateVersion } from "./conversion.js";
+import { requestConversion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
 import { appArmorVersionSkewWarnings, serviceStatusWarnings, warningsOnCreate, warningsOnUpdate } from "./warnings.js";
 import { containerOption, isConnect as isConnectRequest, streamLocation } from "./connect.js";
@@ -548,7 +548,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, listRevision);
       metadata.remainingItemCount = items.length - start - page.length;
     }
-    ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata, items: page });
+    ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: storedApiVersion(r), metadata, items: page });
     return done(ctx);
   }
   // watch
@@ -584,6 +584,16 @@ function keyOrder(r: ResourceInfo, a: any, b: any): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+// AddFieldLabelConversionsForEvent (pkg/apis/events/v1/conversion.go): the field labels events.k8s.io/v1
+// takes, mapped to the fields the core Event's GetAttrs sets; any other label is not supported there.
+const eventsV1FieldLabels = new Map([
+  ["reason", "reason"], ["regarding.kind", "involvedObject.kind"], ["regarding.namespace", "involvedObject.namespace"], ["regarding.name", "involvedObject.name"],
+  ["regarding.uid", "involvedObject.uid"], ["regarding.apiVersion", "involvedObject.apiVersion"], ["regarding.resourceVersion", "involvedObject.resourceVersion"],
+  ["regarding.fieldPath", "involvedObject.fieldPath"], ["reportingController", "reportingComponent"], ["source", "source"], ["type", "type"],
+  ["metadata.namespace", "metadata.namespace"], ["metadata.name", "metadata.name"],
+]);
+const fieldLabelConversion = (r: ResourceInfo) => (r.group === "events.k8s.io" && r.resource === "events" ? eventsV1FieldLabels : undefined);
+
 function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?: any; nodeName?: string } | { error: Status } {
   const out: { labelReqs?: any; fieldReqs?: any; nodeName?: string } = {};
   if (req.labelSelector) {
@@ -594,7 +604,14 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
   if (req.fieldSelector) {
     const p = parseFieldSelector(req.fieldSelector);
     if ("error" in p) return { error: S.badRequest(p.error) };
+    const labels = fieldLabelConversion(r);
     for (const q of p as any[]) {
+      // the group version's field label conversion first (events.k8s.io's regarding.* are involvedObject.*)
+      if (labels) {
+        const internal = labels.get(q.field);
+        if (internal === undefined) return { error: S.badRequest(`field label not supported: ${q.field}`) };
+        q.field = internal;
+      }
       if (!supportsField(r.kind, q.field ?? q.key)) return { error: S.badRequest(`field label not supported: ${q.field ?? q.key}`) };
       if (r.kind === "Pod" && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
     }
@@ -691,7 +708,7 @@ function prepareReview(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): v
 function bodyError(r: ResourceInfo, req: Request, body: any): Status | undefined {
   if (body === null || typeof body !== "object" || Array.isArray(body)) return S.badRequest("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
   if (body.kind !== undefined && body.kind !== r.kind) return S.badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${r.kind})`);
-  if (body.apiVersion !== undefined && body.apiVersion !== apiVersionOf(r)) return S.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(r)})`);
+  if (body.apiVersion !== undefined && body.apiVersion !== storedApiVersion(r)) return S.badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${storedApiVersion(r)})`);
   const ns = body.metadata?.namespace;
   if (r.namespaced && ns !== undefined && ns !== "" && req.namespace !== undefined && ns !== req.namespace) return S.badRequest("the namespace of the provided object does not match the namespace sent on the request");
   return undefined;
@@ -735,7 +752,7 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
     cur.error = merged.error;
     return;
   }
-  const obj = copyWith(merged.obj, { apiVersion: apiVersionOf(r), kind: r.kind, metadata: meta });
+  const obj = copyWith(merged.obj, { apiVersion: storedApiVersion(r), kind: r.kind, metadata: meta });
   // A taken name is found by storage, after admission and validation (store.go Create): an
   // invalid object is refused as such, and the strategy's warnings go with the AlreadyExists.
   cur.key = storageKey(r, meta.namespace, meta.name ?? "");
@@ -866,7 +883,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.applyManaged = res.object.metadata.managedFields;
   } else if (req.verb === "patch") {
     // a patch at another version than the stored one applies to the object converted to it
-    const conv = req.version !== undefined && req.subresource === undefined ? alternateVersion(r, req.version) : undefined;
+    const conv = req.version !== undefined && req.subresource === undefined ? requestConversion(r, req.version) : undefined;
     const rootError = patchRootError(req.patchType, req.body, req.fieldValidation);
     if (rootError) {
       cur.error = rootError;
@@ -1168,7 +1185,7 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
   }
   cur.noop = true;
   cur.code = 200;
-  cur.reply = { kind: `${r.kind}List`, apiVersion: apiVersionOf(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
+  cur.reply = { kind: `${r.kind}List`, apiVersion: storedApiVersion(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
 }
 
 /** POST to a subresource: pods/binding and pods/eviction. */
@@ -1561,8 +1578,8 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const namespaced = r.namespaced;
   // The common and the kind's checks read the same metadata: what one found clean the other need not check again.
   const errs = withMetadataMemo(() => {
-    if (cur.old) return [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource)];
-    const created = validateCreate(cur.obj);
+    if (cur.old) return [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource, cur.req.group)];
+    const created = validateCreate(cur.obj, cur.req.group);
     return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
   });
   if (errs.length > 0) return stepped(ctx, { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) });

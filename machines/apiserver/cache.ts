@@ -280,7 +280,8 @@ export function objectFields(obj: any): Record<string, string> {
       for (const k of ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"]) f[`involvedObject.${k}`] = obj.involvedObject?.[k] ?? "";
       f["reason"] = obj.reason ?? "";
       f["reportingComponent"] = obj.reportingComponent ?? "";
-      f["source"] = obj.source?.component ?? "";
+      // ToSelectableFields: an event with no source component is selected by its reporting controller
+      f["source"] = obj.source?.component || (obj.reportingComponent ?? "");
       f["type"] = obj.type ?? "";
       break;
     case "Node":

@@ -12,6 +12,11 @@ export interface ResourceInfo {
   shortNames: string[];
   verbs: string[];
   subresources: string[];
+  /**
+   * The resource whose storage this one shares (kube-apiserver's cohabitating resources): its objects
+   * are stored, keyed, listed and watched as that resource's, at its version, and converted at the door.
+   */
+  storedAs?: { group: string; resource: string };
 }
 
 const rw = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -27,6 +32,8 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "Secret", resource: "secrets", singular: "secret", group: "", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
   { kind: "ServiceAccount", resource: "serviceaccounts", singular: "serviceaccount", group: "", version: "v1", namespaced: true, shortNames: ["sa"], verbs: rw, subresources: ["token"] },
   { kind: "PodTemplate", resource: "podtemplates", singular: "podtemplate", group: "", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  // computed from probes of the control-plane servers when asked, never stored (componentstatus.ts)
+  { kind: "ComponentStatus", resource: "componentstatuses", singular: "componentstatus", group: "", version: "v1", namespaced: false, shortNames: ["cs"], verbs: ["get", "list"], subresources: [] },
   { kind: "Binding", resource: "bindings", singular: "binding", group: "", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "Deployment", resource: "deployments", singular: "deployment", group: "apps", version: "v1", namespaced: true, shortNames: ["deploy"], verbs: rw, subresources: ["status", "scale"] },
   { kind: "ReplicaSet", resource: "replicasets", singular: "replicaset", group: "apps", version: "v1", namespaced: true, shortNames: ["rs"], verbs: rw, subresources: ["status", "scale"] },
@@ -34,6 +41,8 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "StatefulSet", resource: "statefulsets", singular: "statefulset", group: "apps", version: "v1", namespaced: true, shortNames: ["sts"], verbs: rw, subresources: ["status", "scale"] },
   { kind: "ReplicationController", resource: "replicationcontrollers", singular: "replicationcontroller", group: "", version: "v1", namespaced: true, shortNames: ["rc"], verbs: rw, subresources: ["status", "scale"] },
   { kind: "ControllerRevision", resource: "controllerrevisions", singular: "controllerrevision", group: "apps", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: [] },
+  // events.k8s.io/v1 Event: the core Event served in a second group (AddCohabitatingResources), one storage
+  { kind: "Event", resource: "events", singular: "event", group: "events.k8s.io", version: "v1", namespaced: true, shortNames: ["ev"], verbs: rw, subresources: [], storedAs: { group: "", resource: "events" } },
   { kind: "Job", resource: "jobs", singular: "job", group: "batch", version: "v1", namespaced: true, shortNames: [], verbs: rw, subresources: ["status"] },
   { kind: "CronJob", resource: "cronjobs", singular: "cronjob", group: "batch", version: "v1", namespaced: true, shortNames: ["cj"], verbs: rw, subresources: ["status"] },
   { kind: "HorizontalPodAutoscaler", resource: "horizontalpodautoscalers", singular: "horizontalpodautoscaler", group: "autoscaling", version: "v2", namespaced: true, shortNames: ["hpa"], verbs: rw, subresources: ["status"] },
@@ -70,7 +79,9 @@ export const resources: readonly ResourceInfo[] = [
 /** API groups an APIService serves from another server (kube-aggregator proxies them there): group -> that server's address. */
 export const aggregatedGroups: ReadonlyMap<string, string> = new Map([["metrics.k8s.io", "metrics-server"]]);
 
-const byKind = new Map(resources.map((r) => [r.kind, r]));
+// a kind maps to the resource it is stored as: the first entry (core Event, not events.k8s.io's)
+const byKind = new Map<string, ResourceInfo>();
+for (const r of resources) if (!r.storedAs && !byKind.has(r.kind)) byKind.set(r.kind, r);
 // group -> resource -> info: a lookup builds no "group/resource" string (every request asks)
 const byGroupResource = new Map<string, Map<string, ResourceInfo>>();
 for (const r of resources) {
@@ -84,9 +95,19 @@ export function resourceForKind(kind: string): ResourceInfo | undefined {
   return byKind.get(kind);
 }
 
+/** The resource a kind is served as at an apiVersion (events.k8s.io/v1's Event), else the one it is stored as. */
+export function resourceForKindAt(kind: string, apiVersion: unknown): ResourceInfo | undefined {
+  return resources.find((r) => r.storedAs && r.kind === kind && apiVersionOf(r) === apiVersion) ?? byKind.get(kind);
+}
+
 /** The resource at group/resource (group "" for core), or undefined. */
 export function resourceFor(group: string, resource: string): ResourceInfo | undefined {
   return byGroupResource.get(group)?.get(resource);
+}
+
+/** The resource whose storage r uses: r itself, or the one it cohabits with (core events for events.k8s.io's). */
+export function storedResource(r: ResourceInfo): ResourceInfo {
+  return r.storedAs ? (byGroupResource.get(r.storedAs.group)?.get(r.storedAs.resource) ?? r) : r;
 }
 
 /** "apps/v1" or "v1": the apiVersion objects of this resource carry. */
@@ -94,14 +115,20 @@ export function apiVersionOf(r: ResourceInfo): string {
   return r.group === "" ? r.version : `${r.group}/${r.version}`;
 }
 
+/** The apiVersion r's objects are stored at: v1 for events.k8s.io's Events, as for core's. */
+export function storedApiVersion(r: ResourceInfo): string {
+  return apiVersionOf(storedResource(r));
+}
+
 /** "pods" or "deployments.apps": how Kubernetes names a group-resource in messages. */
 export function qualifiedResource(r: ResourceInfo): string {
   return r.group === "" ? r.resource : `${r.resource}.${r.group}`;
 }
 
-/** "Pod" or "Deployment.apps": how Kubernetes names a group-kind in Invalid messages. */
+/** "Pod" or "Deployment.apps": how Kubernetes names a group-kind in Invalid messages (the stored kind's: the internal Event's first kind is core's). */
 export function qualifiedKind(r: ResourceInfo): string {
-  return r.group === "" ? r.kind : `${r.kind}.${r.group}`;
+  const s = storedResource(r);
+  return s.group === "" ? s.kind : `${s.kind}.${s.group}`;
 }
 
 // kube-apiserver keeps every built-in resource under its bare resource name (the storage factory's
@@ -120,7 +147,10 @@ const storageNames = new Map([
 const storageNameOf = new WeakMap<ResourceInfo, string>();
 const storageResource = (r: ResourceInfo) => {
   let name = storageNameOf.get(r);
-  if (name === undefined) storageNameOf.set(r, (name = storageNames.get(`${r.group}/${r.resource}`) ?? r.resource));
+  if (name === undefined) {
+    const s = storedResource(r);
+    storageNameOf.set(r, (name = storageNames.get(`${s.group}/${s.resource}`) ?? s.resource));
+  }
   return name;
 };
 const resourceOfStorageName = new Map([...storageNames].map(([groupResource, name]) => [name, groupResource.slice(groupResource.indexOf("/") + 1)]));

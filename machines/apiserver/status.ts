@@ -2,7 +2,7 @@
 // (pkg/api/errors/errors.go and pkg/util/validation/field/errors.go), so clients see real messages.
 
 import type { Status, StatusCause } from "kubernetes-types/meta/v1";
-import { qualifiedKind, qualifiedResource, type ResourceInfo } from "./resources.js";
+import { qualifiedKind, qualifiedResource, storedResource, type ResourceInfo } from "./resources.js";
 import { goJsonMarshal } from "./schema/decode.js";
 
 /** The CauseType of a field error, one to one with field.ErrorType. */
@@ -203,7 +203,8 @@ export function conflict(r: ResourceInfo, name: string, err: string = Optimistic
 /** 422 Invalid: `Pod "x" is invalid: <aggregate>`, with one cause per field error. */
 export function invalid(r: ResourceInfo, name: string, errs: readonly FieldError[]): Status {
   const causes: StatusCause[] = errs.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
-  const details: NonNullable<Status["details"]> = { ...(name ? { name } : {}), ...(r.group ? { group: r.group } : {}), kind: r.kind };
+  const group = storedResource(r).group;
+  const details: NonNullable<Status["details"]> = { ...(name ? { name } : {}), ...(group ? { group } : {}), kind: r.kind };
   if (causes.length > 0) details.causes = causes;
   const head = `${qualifiedKind(r)} ${goQuote(name)} is invalid`;
   return failure(422, "Invalid", errs.length === 0 ? head : `${head}: ${aggregateMessage(errs)}`, details);

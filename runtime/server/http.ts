@@ -9,10 +9,12 @@ import type { Duplex } from "node:stream";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
-import { alternateVersion, answerIn, type Conversion } from "../../machines/apiserver/conversion.js";
+import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
 import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
+import { objectFields, supportsField } from "../../machines/apiserver/cache.js";
+import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
@@ -258,7 +260,33 @@ function setWarnings(res: ServerResponse, warnings: readonly string[]): void {
 
 /** The deprecation warning the installer adds to every request to a deprecated resource (KEP-4974: v1 Endpoints). */
 function deprecationWarnings(r: ResourceInfo): string[] {
-  return r.group === "" && r.resource === "endpoints" ? ["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"] : [];
+  if (r.group !== "") return [];
+  // the deprecation filter's "<gv> <kind> is deprecated in v<major>.<minor>+[; use <gv> <kind>]" (APILifecycleDeprecated)
+  if (r.resource === "endpoints") return ["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"];
+  if (r.resource === "componentstatuses") return ["v1 ComponentStatus is deprecated in v1.19+"];
+  return [];
+}
+
+/**
+ * GET of componentstatuses (componentstatus/rest.go, a Getter and Lister, no Watcher): every object
+ * computed from the servers' probes now, the list filtered by label and metadata.name selectors; a
+ * name it does not probe is the plain error "Component not found: <name>", a 500.
+ */
+function serveComponentStatuses(cluster: Cluster, r: ResourceInfo, name: string | undefined, q: URLSearchParams, send: (code: number, obj: unknown) => void): void {
+  if (name === undefined && boolParam(q, "watch")) return send(405, S.methodNotSupported(r, "watch"));
+  const all = cluster.componentStatuses();
+  if (name !== undefined) {
+    const one = all.find((c) => c.metadata.name === name);
+    return one ? send(200, one) : send(500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Component not found: ${name}`, code: 500 });
+  }
+  const labels = q.get("labelSelector") ? parseSelector(q.get("labelSelector")!) : [];
+  if ("error" in labels) return send(400, S.badRequest(`unable to parse requirement: ${labels.error}`));
+  const fields = q.get("fieldSelector") ? parseFieldSelector(q.get("fieldSelector")!) : [];
+  if ("error" in fields) return send(400, S.badRequest(fields.error));
+  const unsupported = fields.find((f) => !supportsField(r.kind, f.field));
+  if (unsupported) return send(400, S.badRequest(`field label not supported: ${unsupported.field}`));
+  const items = all.filter((c) => matchesRequirements(labels, c.metadata.labels ?? {}) && matchesFieldSelector(fields, objectFields(c)));
+  send(200, { kind: "ComponentStatusList", apiVersion: "v1", metadata: {}, items });
 }
 
 /** Writes a Status with the HTTP code it carries. */
@@ -883,8 +911,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const p = route.path;
   const r = resourceFor(p.group, p.resource);
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
-  // a kind served at a second version: bodies are converted to the stored one, answers back
-  const conv = r && r.version !== p.version ? alternateVersion(r, p.version) : undefined;
+  // a kind served at a second version or group: bodies are converted to the stored one, answers back
+  const conv = r ? requestConversion(r, p.version) : undefined;
   if (!r || (r.version !== p.version && !conv) || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
     return gate(asked, () => sendStatus(res, pathNotFound()));
   }
@@ -942,6 +970,13 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     }
     return sendObject(resp.code, conv ? answerIn(conv, resp.object) : resp.object);
   };
+  if (r.group === "" && r.resource === "componentstatuses" && method === "GET") {
+    return gate(asked, () => serveComponentStatuses(cluster, r, p.name, q, (code, obj) => {
+      if (code !== 200 || !table) return sendObject(code, obj);
+      if ("error" in tableOpts) return sendStatus(res, S.badRequest(tableOpts.error));
+      send(res, code, tableOf(cluster, r, obj, include));
+    }));
+  }
   // metrics-server registers only get and list: the aggregator relays its 405 for any other method
   if (method !== "GET" && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
   // A subresource has routes only for the verbs its REST storage implements: any other method is

@@ -29,7 +29,7 @@ const versioned = new Map(Object.entries(schemaData.versioned).map(([gv, kinds])
 
 /** The Go type of a resource's kind at one of the versions it is served at, or undefined. */
 function typeKeyAt(r: ResourceInfo, version: string): string | undefined {
-  if (version === r.version) return Object.hasOwn(schemaData.roots, r.kind) ? schemaData.roots[r.kind] : undefined;
+  if (version === r.version && !r.storedAs) return Object.hasOwn(schemaData.roots, r.kind) ? schemaData.roots[r.kind] : undefined;
   return versioned.get(r.group === "" ? version : `${r.group}/${version}`)?.get(r.kind);
 }
 
@@ -155,7 +155,10 @@ function resourcePaths(r: ResourceInfo, version: string): Record<string, object>
     "x-kubernetes-action": verb,
     "x-kubernetes-group-version-kind": gvk,
   });
-  return { [base]: { patch: op("patch"), put: op("put") } };
+  // the writes the resource serves; one that takes none (componentstatuses) is still named, by its read
+  const ops = { ...(r.verbs.includes("patch") ? { patch: op("patch") } : {}), ...(r.verbs.includes("update") ? { put: op("put") } : {}) };
+  if (Object.keys(ops).length === 0 && r.verbs.includes("get")) return { [base]: { get: op("get") } };
+  return { [base]: Object.keys(ops).length > 0 ? ops : { patch: op("patch"), put: op("put") } };
 }
 
 // The documents depend on nothing but the generated tables: each is built once.

@@ -192,6 +192,11 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   if (rep.code === 500 && (r.method === "GET" || r.method === "HEAD") && (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("resourceVersion: Invalid value: ")))) {
     if (new URLSearchParams(r.target.split("?")[1] ?? "").has("resourceVersion")) return undefined;
   }
+  // componentstatus/rest.go's Get answers a name it does not probe with fmt.Errorf("Component not
+  // found: %s"): ErrorToAPIStatus's 500 with no reason.
+  if (rep.code === 500 && (r.method === "GET" || r.method === "HEAD") && /^\/api\/v1\/componentstatuses\/[^/?]+(\?|$)/.test(r.target)) {
+    if (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("Component not found: "))) return undefined;
+  }
   // A get, list or watch at a resourceVersion the watch cache has not reached waits for it and then
   // answers NewTooLargeResourceVersionError: 504 Timeout with a ResourceVersionTooLarge cause.
   if (rep.code === 504 && (r.method === "GET" || r.method === "HEAD") && new URLSearchParams(r.target.split("?")[1] ?? "").has("resourceVersion")) {

@@ -35,6 +35,7 @@ export const listMeta: Record<string, Record<string, { lt?: string; lk?: string[
   "core/v1.Capabilities": {"add":{"lt":"atomic"},"drop":{"lt":"atomic"}},
   "core/v1.CephFSPersistentVolumeSource": {"monitors":{"lt":"atomic"}},
   "core/v1.CephFSVolumeSource": {"monitors":{"lt":"atomic"}},
+  "core/v1.ComponentStatus": {"conditions":{"lt":"map","lk":["type"]}},
   "core/v1.ConfigMapProjection": {"items":{"lt":"atomic"}},
   "core/v1.ConfigMapVolumeSource": {"items":{"lt":"atomic"}},
   "core/v1.Container": {"command":{"lt":"atomic"},"args":{"lt":"atomic"},"ports":{"lt":"map","lk":["containerPort","protocol"]},"envFrom":{"lt":"atomic"},"env":{"lt":"map","lk":["name"]},"resizePolicy":{"lt":"atomic"},"restartPolicyRules":{"lt":"atomic"},"volumeMounts":{"lt":"map","lk":["mountPath"]},"volumeDevices":{"lt":"map","lk":["devicePath"]}},

@@ -10,6 +10,7 @@ export const patchMeta: Record<string, Record<string, { ps?: string; pk?: string
   "apps/v1.StatefulSetStatus": {"conditions":{"ps":"merge","pk":"type"}},
   "autoscaling/v2.HorizontalPodAutoscalerStatus": {"conditions":{"ps":"merge","pk":"type"}},
   "batch/v1.JobStatus": {"conditions":{"ps":"merge","pk":"type"}},
+  "core/v1.ComponentStatus": {"conditions":{"ps":"merge","pk":"type"}},
   "core/v1.Container": {"ports":{"ps":"merge","pk":"containerPort"},"env":{"ps":"merge","pk":"name"},"volumeMounts":{"ps":"merge","pk":"mountPath"},"volumeDevices":{"ps":"merge","pk":"devicePath"}},
   "core/v1.ContainerStatus": {"volumeMounts":{"ps":"merge","pk":"mountPath"},"allocatedResourcesStatus":{"ps":"merge","pk":"name"}},
   "core/v1.EphemeralContainer": {"ports":{"ps":"merge","pk":"containerPort"},"env":{"ps":"merge","pk":"name"},"volumeMounts":{"ps":"merge","pk":"mountPath"},"volumeDevices":{"ps":"merge","pk":"devicePath"}},

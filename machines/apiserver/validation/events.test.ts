@@ -42,14 +42,14 @@ describe("TestValidateEventForCoreV1Events", () => {
 describe("TestValidateEventForNewV1beta1Events (an eventTime makes the new rules apply)", () => {
   const eventTime = "2017-09-19T13:49:16.000000Z";
   const node = { apiVersion: "v1", kind: "Node" };
-  const full = { eventTime, reportingController: "k8s.io/my-controller", reportingInstance: "node-xyz", action: "Do", reason: "Because" };
+  const full = { eventTime, reportingComponent: "k8s.io/my-controller", reportingInstance: "node-xyz", action: "Do", reason: "Because" };
   const without = (k: string) => Object.fromEntries(Object.entries(full).filter(([key]) => key !== k));
   const longMessage = [...Array.from({ length: 10 }, () => "z".repeat(97)), "z".repeat(75)].join("\n");
   const rows: [string, any, string[]][] = [
     ["Old Event with EventTime should trigger new validation and fail", event("test", "default", node, { eventTime }),
       ["FieldValueRequired reportingController", "FieldValueInvalid reportingController", "FieldValueInvalid reportingController", "FieldValueRequired reportingInstance", "FieldValueRequired action", "FieldValueRequired reason"]],
     ["Valid new Event", event("test", "kube-system", node, full), []],
-    ["not qualified reportingController", event("test", "kube-system", node, { ...full, reportingController: "my-contr@ller" }), ["FieldValueInvalid reportingController"]],
+    ["not qualified reportingController", event("test", "kube-system", node, { ...full, reportingComponent: "my-contr@ller" }), ["FieldValueInvalid reportingController"]],
     ["too long reporting instance", event("test", "kube-system", node, { ...full, reportingInstance: `node-xy${"z".repeat(140)}` }), ["FieldValueInvalid reportingInstance"]],
     ["missing reason", event("test", "kube-system", node, without("reason")), ["FieldValueRequired reason"]],
     ["missing action", event("test", "kube-system", node, without("action")), ["FieldValueRequired action"]],

@@ -13,7 +13,7 @@ import {
 } from "./statefulset.js";
 import { nameIsDNSSubdomain } from "./names.js";
 import {
-  validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpointSliceUpdate, validateEndpoints, validateEndpointsUpdate, validateEvent, validateLease, validateNamespace,
+  validateConfigMap, validateDataUpdate, validateEndpointSlice, validateEndpointSliceUpdate, validateEndpoints, validateEndpointsUpdate, validateEvent, validateEventCreateV1, validateEventUpdateV1, validateLease, validateNamespace,
   validateNamespaceFinalizeUpdate, validateNamespaceUpdate, validatePodDisruptionBudget, validatePriorityClass, validatePriorityClassUpdate, validateSecret,
   validateServiceAccount, validateServiceAccountUpdate,
 } from "./other.js";
@@ -126,8 +126,13 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   ClusterRoleBinding: validateClusterRoleBindingUpdate,
 };
 
+// The strategies that judge by the request's group (requestGroupVersion): an Event written through
+// events.k8s.io/v1 meets the strict rules, one written through core/v1 the legacy ones alone.
+const strictEvents = "events.k8s.io";
+
 /** The field errors Kubernetes reports for creating obj (empty when valid); kinds podflow does not know get only metadata checks. */
-export function validateCreate(obj: any): FieldError[] {
+export function validateCreate(obj: any, requestGroup = ""): FieldError[] {
+  if (requestGroup === strictEvents && obj?.kind === "Event") return validateEventCreateV1(obj);
   // Own keys only: a kind named "constructor" must not find Object's.
   const fn = Object.hasOwn(onCreate, obj?.kind) ? onCreate[obj.kind] : undefined;
   return fn ? fn(obj) : validateObjectMeta(obj?.metadata, true, nameIsDNSSubdomain);
@@ -151,7 +156,8 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
 };
 
 /** The field errors Kubernetes reports for replacing old with obj (through subresource, if any): metadata immutables plus the kind's update rules. */
-export function validateUpdate(obj: any, old: any, subresource?: string): FieldError[] {
+export function validateUpdate(obj: any, old: any, subresource?: string, requestGroup = ""): FieldError[] {
+  if (requestGroup === strictEvents && obj?.kind === "Event" && subresource === undefined) return validateEventUpdateV1(obj, old);
   const bySubresource = subresource !== undefined && Object.hasOwn(onSubresourceUpdate, subresource) ? onSubresourceUpdate[subresource] : undefined;
   const fn = (bySubresource && Object.hasOwn(bySubresource, obj?.kind) ? bySubresource[obj.kind] : undefined) ?? (Object.hasOwn(onUpdate, obj?.kind) ? onUpdate[obj.kind] : undefined);
   if (fn) return fn(obj, old);

@@ -335,9 +335,10 @@ function validateSlicePorts(ports: Obj[]): FieldError[] {
 }
 
 /**
- * ValidateEventCreate / ValidateEventUpdate for core/v1 requests: legacyValidateEvent alone (the object
- * metadata is left to the registry's common checks). An event without eventTime must agree with its
- * involved object's namespace; one with eventTime is judged by the events.k8s.io rules.
+ * legacyValidateEvent, which ValidateEventCreate / ValidateEventUpdate run for every request (alone for
+ * core/v1 ones; the object metadata is left to the registry's common checks). An event without
+ * eventTime must agree with its involved object's namespace; one with eventTime is judged by the
+ * events.k8s.io rules. The object is core/v1's, whose JSON names ReportingController reportingComponent.
  */
 export function validateEvent(ev: Obj): FieldError[] {
   const errs: FieldError[] = [];
@@ -349,7 +350,7 @@ export function validateEvent(ev: Obj): FieldError[] {
     if (involvedNs === "" ? ns !== "" && ns !== "default" : ns !== involvedNs) mismatch();
   } else {
     if (involvedNs === "" && ns !== "default" && ns !== "kube-system") mismatch();
-    const controller = str("reportingController");
+    const controller = str("reportingComponent");
     if (controller.length === 0) errs.push(required("reportingController", ""));
     for (const m of isQualifiedName(controller)) errs.push(invalidValue("reportingController", controller, m));
     const limited: [string, number][] = [["reportingInstance", 128], ["action", 128], ["reason", 128]];
@@ -360,6 +361,63 @@ export function validateEvent(ev: Obj): FieldError[] {
     if (utf8Length(str("message")) > 1024) errs.push(invalidValue("message", "", "can have at most 1024 characters"));
   }
   for (const m of isDNS1123Subdomain(ns)) errs.push(invalidValue("namespace", ns, m));
+  return errs;
+}
+
+// validateV1EventSeries: a series counts at least 2 and names when it was last observed
+function eventSeriesErrors(ev: Obj): FieldError[] {
+  const series = ev.series;
+  if (series === undefined || series === null) return [];
+  const errs: FieldError[] = [];
+  if (!(typeof series.count === "number" && series.count >= 2)) errs.push(invalidValue("series.count", "", "should be at least 2"));
+  if (!series.lastObservedTime) errs.push(required("series.lastObservedTime", ""));
+  return errs;
+}
+
+/**
+ * ValidateEventCreate for an events.k8s.io/v1 request (the object converted to core/v1): the legacy
+ * rules, then the strict ones: a subdomain name, the series, eventTime required, type Normal or
+ * Warning, and none of the deprecated core fields (firstTimestamp, lastTimestamp, count, source) set.
+ */
+export function validateEventCreateV1(ev: Obj): FieldError[] {
+  const errs = validateEvent(ev);
+  errs.push(...validateObjectMeta(ev.metadata, true, nameIsDNSSubdomain), ...eventSeriesErrors(ev));
+  if (!ev.eventTime) errs.push(required("eventTime", ""));
+  if (ev.type !== "Normal" && ev.type !== "Warning") errs.push(invalidValue("type", "", `has invalid value: ${typeof ev.type === "string" ? ev.type : ""}`));
+  if (ev.firstTimestamp) errs.push(invalidValue("firstTimestamp", "", "needs to be unset"));
+  if (ev.lastTimestamp) errs.push(invalidValue("lastTimestamp", "", "needs to be unset"));
+  if (typeof ev.count === "number" && ev.count !== 0) errs.push(invalidValue("count", "", "needs to be unset"));
+  if (ev.source?.component || ev.source?.host) errs.push(invalidValue("source", "", "needs to be unset"));
+  return errs;
+}
+
+// A Go zero value and an absent JSON field are the same field: "" , 0, null, {} and [] compare as absent.
+function zeroed(v: unknown): unknown {
+  if (v === "" || v === 0 || v === false || v === null) return undefined;
+  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map(zeroed);
+  if (typeof v === "object") {
+    const kept = Object.entries(v as Obj).map(([k, x]) => [k, zeroed(x)] as const).filter(([, x]) => x !== undefined);
+    return kept.length === 0 ? undefined : Object.fromEntries(kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+  return v;
+}
+const sameEventField = (a: unknown, b: unknown) => JSON.stringify(zeroed(a) ?? null) === JSON.stringify(zeroed(b) ?? null);
+
+/**
+ * ValidateEventUpdate for an events.k8s.io/v1 request: the legacy rules, the metadata update, the
+ * series when it changed, and every other field immutable (reason is checked twice, as events.go does).
+ */
+export function validateEventUpdateV1(ev: Obj, old: Obj): FieldError[] {
+  const errs = [...validateEvent(ev), ...validateObjectMetaUpdate(ev.metadata, old.metadata)];
+  if (!sameEventField(ev.series, old.series)) errs.push(...eventSeriesErrors(ev));
+  const immutable: [json: string, path: string][] = [
+    ["involvedObject", "involvedObject"], ["reason", "reason"], ["message", "message"], ["source", "source"], ["firstTimestamp", "firstTimestamp"],
+    ["lastTimestamp", "lastTimestamp"], ["count", "count"], ["reason", "reason"], ["type", "type"], ["eventTime", "eventTime"], ["action", "action"],
+    ["related", "related"], ["reportingComponent", "reportingController"], ["reportingInstance", "reportingInstance"],
+  ];
+  for (const [json, path] of immutable) {
+    if (!sameEventField(ev[json], old[json])) errs.push(invalidValue(path, ev[json] ?? "", fieldImmutableErrorMsg));
+  }
   return errs;
 }
 

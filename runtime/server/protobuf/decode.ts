@@ -9,11 +9,8 @@ import { create, createFileRegistry, fromBinary, isFieldSet, ScalarType, type De
 import { FieldDescriptorProto_Label, FieldDescriptorProto_Type, FileDescriptorSetSchema, type DescriptorProto, type FieldDescriptorProto, type FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { NumberLiteral, parseJsonKeepingLiterals } from "../../../machines/apiserver/schema/decode.js";
 import { setOwn } from "../../../machines/common/own.js";
-import { protoMessages as generatedMessages, protoRoots } from "./messages.js";
-import { extraProtoMessages, extraProtoRoots } from "./extra.js";
+import { protoMessages, protoRoots, versionedProtoRoots } from "./messages.js";
 import type { ProtoField, ProtoMessage } from "./model.js";
-
-const protoMessages: Record<string, ProtoMessage> = { ...generatedMessages, ...extraProtoMessages };
 
 /** The 4 bytes every Kubernetes protobuf body starts with. */
 export const protobufMagic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -145,8 +142,8 @@ export function decodeProtobufObject(data: Uint8Array, defaults: { apiVersion: s
 
 /** The message of a kind at an apiVersion, when that is the version podflow serves it at (meta.k8s.io kinds are in every group version). */
 function messageOf(apiVersion: string, kind: string): string | undefined {
-  const extra = `${apiVersion}/${kind}`;
-  if (Object.hasOwn(extraProtoRoots, extra)) return extraProtoRoots[extra];
+  const versioned = `${apiVersion}/${kind}`;
+  if (Object.hasOwn(versionedProtoRoots, versioned)) return versionedProtoRoots[versioned];
   if (!Object.hasOwn(protoRoots, kind)) return undefined;
   const [served, fqn] = protoRoots[kind]!;
   if (served.startsWith("meta.k8s.io/")) return apiVersion.endsWith(`/${served.slice(12)}`) || apiVersion === served.slice(12) ? fqn : undefined;

@@ -5,7 +5,7 @@
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { NumberLiteral } from "../../../machines/apiserver/schema/decode.js";
 import { protobufMagic } from "./decode.js";
-import { protoMessages, protoRoots } from "./messages.js";
+import { protoMessages, protoRoots, versionedProtoRoots } from "./messages.js";
 import type { ProtoField } from "./model.js";
 
 const table = new Map(Object.entries(protoMessages));
@@ -13,11 +13,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 /** An object the protobuf table has a message for, enveloped; undefined for any other (it goes as JSON). */
 export function encodeProtobufObject(obj: unknown): Buffer | undefined {
-  if (!isObject(obj) || typeof obj.kind !== "string" || typeof obj.apiVersion !== "string" || !Object.hasOwn(protoRoots, obj.kind)) return undefined;
-  const [served, fqn] = protoRoots[obj.kind]!;
-  // Status and the other meta.k8s.io kinds travel as v1 of any group
-  const version = served.slice(served.indexOf("/") + 1);
-  if (obj.apiVersion !== served && !(served.startsWith("meta.k8s.io/") && (obj.apiVersion === version || obj.apiVersion.endsWith(`/${version}`)))) return undefined;
+  if (!isObject(obj) || typeof obj.kind !== "string" || typeof obj.apiVersion !== "string") return undefined;
+  const fqn = messageOf(obj.apiVersion, obj.kind);
+  if (fqn === undefined) return undefined;
   try {
     const raw = new BinaryWriter();
     writeMessage(raw, fqn, obj);
@@ -30,6 +28,18 @@ export function encodeProtobufObject(obj: unknown): Buffer | undefined {
     // a value the table cannot carry: the client gets JSON, which it also accepts
     return undefined;
   }
+}
+
+/** The message of a kind at an apiVersion: its served one, a second one (events.k8s.io/v1 Event), or meta.k8s.io's in any group version. */
+function messageOf(apiVersion: string, kind: string): string | undefined {
+  const versioned = `${apiVersion}/${kind}`;
+  if (Object.hasOwn(versionedProtoRoots, versioned)) return versionedProtoRoots[versioned];
+  if (!Object.hasOwn(protoRoots, kind)) return undefined;
+  const [served, fqn] = protoRoots[kind]!;
+  // Status and the other meta.k8s.io kinds travel as v1 of any group
+  const version = served.slice(served.indexOf("/") + 1);
+  if (apiVersion !== served && !(served.startsWith("meta.k8s.io/") && (apiVersion === version || apiVersion.endsWith(`/${version}`)))) return undefined;
+  return fqn;
 }
 
 function num(v: unknown): number {

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { custom, jsonTag, packages, readPackages, roots, type RawDecl } from "./generate.js";
+import { custom, jsonTag, packages, readPackages, roots, versionedRoots, type RawDecl } from "./generate.js";
 import type { ProtoField, ProtoMessage, Special } from "../protobuf/model.js";
 
 /** Proto packages read, with the Go package key of their types and where generated.proto is. */
@@ -80,7 +80,7 @@ function apiVersionOf(goPkg: string, apiDir: string, machineryDir: string): stri
   return group === "" ? version : `${group}/${version}`;
 }
 
-export function generateProto(apiDir: string, machineryDir: string): { roots: Record<string, [string, string]>; messages: Record<string, ProtoMessage> } {
+export function generateProto(apiDir: string, machineryDir: string): { roots: Record<string, [string, string]>; versioned: Record<string, string>; messages: Record<string, ProtoMessage> } {
   const { decls } = readPackages(apiDir, machineryDir);
   const parsed = new Map<string, RawProtoField[]>();
   const goKeyOfPackage = new Map(protoPackages.map((p) => [p.proto, p.go]));
@@ -144,10 +144,21 @@ export function generateProto(apiDir: string, machineryDir: string): { roots: Re
     rootMessages[kind] = [apiVersionOf(goKey.slice(0, goKey.lastIndexOf(".")), apiDir, machineryDir), fqn];
     visit(fqn);
   }
+  // kinds served at a second version or group (events.k8s.io/v1 Event, autoscaling/v1 HorizontalPodAutoscaler) and their lists
+  const versioned: Record<string, string> = {};
+  for (const [apiVersion, kinds] of Object.entries(versionedRoots)) {
+    for (const [kind, goKey] of Object.entries(kinds)) {
+      for (const [k, g] of [[kind, goKey], [`${kind}List`, `${goKey}List`]] as const) {
+        if (!decls.has(g)) continue;
+        versioned[`${apiVersion}/${k}`] = protoOfGo(g);
+        visit(protoOfGo(g));
+      }
+    }
+  }
   visit("k8s.io.apimachinery.pkg.runtime.Unknown");
   const sorted: Record<string, ProtoMessage> = {};
   for (const k of Object.keys(messages).sort()) sorted[k] = messages[k]!;
-  return { roots: rootMessages, messages: sorted };
+  return { roots: rootMessages, versioned, messages: sorted };
 }
 
 function render(data: ReturnType<typeof generateProto>, source: string): string {
@@ -157,6 +168,9 @@ function render(data: ReturnType<typeof generateProto>, source: string): string 
     ``,
     `/** kind (or subresource body kind) -> the apiVersion podflow serves it at and its protobuf message */`,
     `export const protoRoots: Record<string, [apiVersion: string, message: string]> = ${JSON.stringify(data.roots)};`,
+    ``,
+    `/** apiVersion/kind -> the message of a kind served at a second version or group besides its protoRoots one */`,
+    `export const versionedProtoRoots: Record<string, string> = ${JSON.stringify(data.versioned)};`,
     ``,
     `export const protoMessages: Record<string, ProtoMessage> = {`,
     ...Object.entries(data.messages).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},`),

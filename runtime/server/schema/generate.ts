@@ -23,6 +23,7 @@ export const roots: Record<string, string> = {
   Secret: "core/v1.Secret",
   ServiceAccount: "core/v1.ServiceAccount",
   Binding: "core/v1.Binding",
+  ComponentStatus: "core/v1.ComponentStatus",
   PodTemplate: "core/v1.PodTemplate",
   Deployment: "apps/v1.Deployment",
   ReplicaSet: "apps/v1.ReplicaSet",
@@ -69,11 +70,13 @@ export const roots: Record<string, string> = {
  */
 export const versionedRoots: Record<string, Record<string, string>> = {
   "autoscaling/v1": { HorizontalPodAutoscaler: "autoscaling/v1.HorizontalPodAutoscaler" },
+  // the core Event served in events.k8s.io (resources.ts storedAs): its own Go type there
+  "events.k8s.io/v1": { Event: "events/v1.Event" },
 };
 
 /** Go packages read, by the short key used in type names, and where they are below the two checkouts. */
 export const packages: { key: string; importPath: string; repo: "api" | "apimachinery"; dir: string }[] = [
-  ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication", "storage", "networking", "rbac", "node", "admissionregistration"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
+  ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication", "storage", "networking", "rbac", "node", "admissionregistration", "events"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
   // HorizontalPodAutoscaler is served at autoscaling/v2, its storage version
   { key: "autoscaling/v2", importPath: "k8s.io/api/autoscaling/v2", repo: "api", dir: "autoscaling/v2" },
   { key: "meta/v1", importPath: "k8s.io/apimachinery/pkg/apis/meta/v1", repo: "apimachinery", dir: "pkg/apis/meta/v1" },
