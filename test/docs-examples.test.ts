@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
 
 const fixture = (path: string): string => readFileSync(join(import.meta.dirname, "fixtures", "docs", path), "utf8");
@@ -202,6 +203,52 @@ describe("pods/storage/projected-{podcertificate,clustertrustbundle}.yaml: proje
       const pod = c.get("Pod", name, "default");
       expect(pod?.spec?.volumes?.find((v: any) => v.name === volume)?.projected?.sources).toEqual(Array(sources).fill({}));
       expect(pod?.status?.phase).toBe("Running");
+    });
+  });
+});
+
+describe("pods/security/seccomp: Localhost profiles are files under the kubelet's seccomp root", () => {
+  // pkg/kubelet/kuberuntime/helpers.go fieldSeccompProfile: LocalhostRef is
+  // filepath.Join(seccompProfileRoot, localhostProfile), the root /var/lib/kubelet/seccomp; the
+  // container's field wins over the pod's (getSeccompProfile). containerd's contrib/seccomp
+  // WithProfile reads that file when NewContainer applies the spec ("cannot load seccomp profile
+  // %q: %v", wrapped as "failed to create containerd container: %w"), so a missing file is a
+  // CreateContainerError (as rancher/rke2#8312 shows it).
+  const missing = (path: string) => `failed to create containerd container: cannot load seccomp profile "${path}": open ${path}: no such file or directory`;
+
+  it("fields.yaml is refused: ephemeralContainers cannot be set on create (ValidatePodCreate)", async () => {
+    await withCluster(async (c) => {
+      const path = "pods/security/seccomp/fields.yaml";
+      const err = await c.apply(fixture(path), path).then(() => undefined, (e: any) => [e.status?.code, e.message]);
+      expect(err).toEqual([422, 'Pod "pod" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create']);
+    });
+  });
+
+  it("fields.yaml without its ephemeral container: the init container runs (RuntimeDefault), the container's my-profile.json is missing", async () => {
+    await withCluster(async (c) => {
+      const pod = parse(fixture("pods/security/seccomp/fields.yaml"));
+      delete pod.spec.ephemeralContainers;
+      await c.apply(pod);
+      await c.settle();
+      const got = c.get("Pod", "pod", "default");
+      expect(got?.status?.phase).toBe("Pending");
+      expect(got?.status?.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe("Completed");
+      const msg = missing("/var/lib/kubelet/seccomp/my-profile.json");
+      expect(got?.status?.containerStatuses?.[0]?.state).toEqual({ waiting: { reason: "CreateContainerError", message: msg } });
+      expect(podEvents(c, "pod")).toContainEqual(["Warning", "Failed", `Error: ${msg}`]);
+    });
+  });
+
+  it("ga/fine-pod.yaml runs where the tutorial's profiles are on the node (kind.yaml mounts them), not with another name", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/security/seccomp/ga/fine-pod.yaml"));
+      const other = parse(fixture("pods/security/seccomp/ga/fine-pod.yaml"));
+      other.metadata.name = "other-pod";
+      other.spec.securityContext.seccompProfile.localhostProfile = "profiles/absent.json";
+      await c.apply(other);
+      await c.settle();
+      expect(c.get("Pod", "fine-pod", "default")?.status?.phase).toBe("Running");
+      expect(c.get("Pod", "other-pod", "default")?.status?.containerStatuses?.[0]?.state?.waiting?.message).toBe(missing("/var/lib/kubelet/seccomp/profiles/absent.json"));
     });
   });
 });

@@ -194,6 +194,13 @@ export interface CriInput {
  */
 export const defaultAppArmorProfiles: readonly string[] = ["k8s-apparmor-example-deny-write"];
 
+/**
+ * The seccomp profile files on a node by default: the ones the docs' seccomp tutorial mounts into
+ * its kind node at /var/lib/kubelet/seccomp/profiles (examples/pods/security/seccomp/kind.yaml),
+ * so its audit-pod, fine-pod and violation-pod find theirs; any other Localhost profile is missing.
+ */
+export const defaultSeccompProfileFiles: readonly string[] = ["audit.json", "fine-grained.json", "violation.json"].map((f) => `/var/lib/kubelet/seccomp/profiles/${f}`);
+
 // The profiles whose rules podflow knows: the tutorial's `deny /** w,` (every write refused, EACCES).
 const denyWriteProfiles = new Set(["k8s-apparmor-example-deny-write"]);
 
@@ -409,6 +416,13 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   const profile = req.appArmor?.type === "Localhost" ? req.appArmor.localhostRef ?? "" : undefined;
   if (profile !== undefined && !(ctx.appArmorProfiles ?? defaultAppArmorProfiles).includes(profile)) {
     fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to get container spec opts: failed to generate apparmor spec opts: apparmor profile not found ${profile}` });
+    return;
+  }
+  // contrib/seccomp WithProfile reads a Localhost profile's file when NewContainer applies the
+  // spec opts ("failed to create containerd container: %w"); a missing file fails the create.
+  const seccompFile = req.seccomp?.type === "Localhost" ? req.seccomp.localhostRef ?? "" : undefined;
+  if (seccompFile !== undefined && !defaultSeccompProfileFiles.includes(seccompFile)) {
+    fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to create containerd container: cannot load seccomp profile "${seccompFile}": open ${seccompFile}: no such file or directory` });
     return;
   }
   const id = newId(ctx, `container/${sb.podUid}/${req.container.name}/${req.attempt}`);

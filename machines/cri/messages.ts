@@ -34,7 +34,8 @@ export type CriRequest =
   | { type: "ReadVolumeFiles"; id: number; sandboxId: string; files: Array<{ volume: string; path: string }> }
   /** files: what the kubelet made on the host and bind-mounts into the container, container path -> content (/etc/hosts, the termination-message file) */
   /** appArmor: runtime.v1 LinuxContainerSecurityContext.apparmor (a Localhost profile names one loaded on the node) */
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string } }
+  /** seccomp: LinuxContainerSecurityContext.seccomp (a Localhost profile is the path of a file on the node) */
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string } }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
   | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }

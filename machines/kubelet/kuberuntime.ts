@@ -25,6 +25,7 @@ import { podIPOf, usesHostNetwork } from "./hostnetwork.js";
 import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
 import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
 import { appArmorProfile, type AppArmorSecurityProfile } from "./apparmor.js";
+import { seccompProfile, type SeccompSecurityProfile } from "./seccomp.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -143,7 +144,7 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     if ("error" in mounts) return configError(ctx, w, c, mounts.error, fx);
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(mounts.container, env.env), attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
-      ...memoryLimit(c), ...appArmorOf(w, c), files: hostFilesOf(ctx, w, c),
+      ...memoryLimit(c), ...appArmorOf(w, c), ...seccompOf(w, c), files: hostFilesOf(ctx, w, c),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
   }
@@ -180,6 +181,12 @@ function sandboxHostname(ctx: KubeletContext, w: PodWorker): string {
 function appArmorOf(w: PodWorker, c: ContainerRecord): { appArmor?: AppArmorSecurityProfile } {
   const profile = appArmorProfile(view(w.pod), view(c.spec));
   return profile ? { appArmor: profile } : {};
+}
+
+/** The container's seccomp profile for the CRI, left out when Unconfined (the runtime does nothing then). */
+function seccompOf(w: PodWorker, c: ContainerRecord): { seccomp?: SeccompSecurityProfile } {
+  const profile = seccompProfile(view(w.pod), view(c.spec));
+  return profile.type === "Unconfined" ? {} : { seccomp: profile };
 }
 
 function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {
