@@ -41,6 +41,8 @@ describe("resolveImage", () => {
     ["the docs' busybox:1.28 exists", "busybox:1.28", "docker.io/library/busybox:1.28"],
     ["the docs' perl:5.34.0 exists", "perl:5.34.0", "docker.io/library/perl:5.34.0"],
     ["the pause image exists", "registry.k8s.io/pause:3.10", "registry.k8s.io/pause:3.10"],
+    // the StatefulSet tutorial's staged update patches this tag in (Kubernetes' test-cmd IMAGE_STATEFULSET_R1)
+    ["the docs' nginx-slim:0.7 exists", "registry.k8s.io/nginx-slim:0.7", "registry.k8s.io/nginx-slim:0.7"],
     ["agnhost 2.53 exists", "registry.k8s.io/e2e-test-images/agnhost:2.53", "registry.k8s.io/e2e-test-images/agnhost:2.53"],
     ["an image in another namespace is assumed to exist", "myorg/app:v1", "docker.io/myorg/app:v1"],
     ["an image in another registry is assumed to exist", "us-docker.pkg.dev/proj/repo/app:abc", "us-docker.pkg.dev/proj/repo/app:abc"],

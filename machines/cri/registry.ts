@@ -381,9 +381,10 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
     entrypoint: [], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "busybox", env: shellEnv,
     version: (t) => (t.startsWith("1.15") ? "1.15.12" : "1.14.2"),
   },
-  // The nginx the docs' StatefulSet examples run (application/web/web.yaml, the StatefulSet basics tutorial).
+  // The nginx the docs' StatefulSet examples run (application/web/web.yaml, the StatefulSet basics tutorial;
+  // its staged update patches in 0.7, the tag Kubernetes' own test-cmd uses as IMAGE_STATEFULSET_R1).
   "registry.k8s.io/nginx-slim": {
-    tags: tagSet(["0.8", "0.9", "0.21", "0.24", "0.26", "0.27"]), sizeBytes: () => 19_641_122,
+    tags: tagSet(["0.7", "0.8", "0.9", "0.21", "0.24", "0.26", "0.27"]), sizeBytes: () => 19_641_122,
     entrypoint: [], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "gnu", env: shellEnv,
   },
   "docker.io/polinux/stress": {
