@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
+import { containerLogs } from "../runtime/server/logs.js";
 
 const fixture = (path: string): string => readFileSync(join(import.meta.dirname, "fixtures", "docs", path), "utf8");
 
@@ -249,6 +250,94 @@ describe("pods/security/seccomp: Localhost profiles are files under the kubelet'
       await c.settle();
       expect(c.get("Pod", "fine-pod", "default")?.status?.phase).toBe("Running");
       expect(c.get("Pod", "other-pod", "default")?.status?.containerStatuses?.[0]?.state?.waiting?.message).toBe(missing("/var/lib/kubelet/seccomp/profiles/absent.json"));
+    });
+  });
+});
+
+/** Runs `sh -c cmd` in a pod's first container as kubectl exec does (the kubelet's GetExec, the CRI's ExecRun): stdout and stderr. */
+async function execIn(c: Cluster, podName: string, cmd: string): Promise<string> {
+  const pod = c.get("Pod", podName, "default");
+  const inbox: any[] = [];
+  const me = `test/exec-${podName}-${cmd.length}`;
+  c.runtime.external(me, (m: any) => void inbox.push(m));
+  c.runtime.send(me, `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container: pod.spec.containers[0].name, cmd: ["sh", "-c", cmd], tty: false, stdin: false });
+  await c.settle();
+  const session = inbox.find((m) => m.type === "StreamReady").session;
+  c.runtime.send(me, `cri/${pod.spec.nodeName}`, { type: "ExecRun", session, stdin: "" });
+  await c.settle();
+  const out = inbox.find((m) => m.type === "ExecOutput");
+  return out.stdout + out.stderr;
+}
+
+describe("pods/security/security-context-{5,6}.yaml and the page's first pod: the process identity", () => {
+  // containerd's CRI plugin: oci.WithUser (runAsUser:runAsGroup), WithAdditionalGIDs (Merge: the
+  // image's /etc/group memberships of the user; mergeGids dedups and sorts), WithSupplementalGroups
+  // (the kubelet's fsGroup then supplementalGroups, determineEffectiveSecurityContext); kubelet
+  // convertContainerStatusUser puts the runtime's answer in containerStatuses[].user (GA in 1.35).
+  // agnhost's Dockerfile adds user-defined-in-image (1000) to group-defined-in-image (50000).
+  it("security-context-5.yaml (Merge): id -G has the image's 50000, as the page shows", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/security/security-context-5.yaml"));
+      await c.settle();
+      const pod = c.get("Pod", "security-context-demo", "default");
+      expect(pod?.status?.containerStatuses?.[0]?.user).toEqual({ linux: { uid: 1000, gid: 3000, supplementalGroups: [3000, 4000, 50000] } });
+      expect(await execIn(c, "security-context-demo", "id -u; id -g; id -G")).toBe("1000\n3000\n3000 4000 50000\n");
+      expect(await execIn(c, "security-context-demo", "tail -2 /etc/group")).toBe("user-defined-in-image:x:1000:\ngroup-defined-in-image:x:50000:user-defined-in-image\n");
+    });
+  });
+
+  it("security-context-6.yaml (Strict): the page's id and status.containerStatuses[].user; the node reports the feature", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/security/security-context-6.yaml"));
+      await c.settle();
+      const pod = c.get("Pod", "security-context-demo", "default");
+      expect(pod?.status?.containerStatuses?.[0]?.user).toEqual({ linux: { gid: 3000, supplementalGroups: [3000, 4000], uid: 1000 } });
+      expect(await execIn(c, "security-context-demo", "id -G")).toBe("3000 4000\n");
+      expect(c.get("Node", pod.spec.nodeName)?.status?.features).toEqual({ supplementalGroupsPolicy: true });
+    });
+  });
+
+  it("the page's security-context-demo on busybox:1.28: `id` prints uid=1000 gid=3000 groups=2000,3000,4000", async () => {
+    // examples/pods/security/security-context.yaml as the page shows it today (the stored copy is older)
+    const pod = {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "security-context-demo" },
+      spec: {
+        securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, supplementalGroups: [4000] },
+        volumes: [{ name: "sec-ctx-vol", emptyDir: {} }],
+        containers: [{ name: "sec-ctx-demo", image: "busybox:1.28", command: ["sh", "-c", "sleep 1h"], volumeMounts: [{ name: "sec-ctx-vol", mountPath: "/data/demo" }], securityContext: { allowPrivilegeEscalation: false } }],
+      },
+    };
+    await withCluster(async (c) => {
+      await c.apply(pod);
+      await c.settle();
+      expect(await execIn(c, "security-context-demo", "id")).toBe("uid=1000 gid=3000 groups=2000,3000,4000\n");
+      // busybox's whoami: no passwd entry for 1000
+      expect(await execIn(c, "security-context-demo", "whoami; echo $?")).toBe("1\nwhoami: unknown uid 1000\n");
+    });
+  });
+
+  it("Kubernetes' SupplementalGroupsPolicy e2e pod: id -G is 1000 50000 60000 (Merge), 1000 60000 (Strict)", async () => {
+    const e2ePod = (name: string, policy?: string) => ({
+      apiVersion: "v1", kind: "Pod", metadata: { name },
+      spec: {
+        securityContext: { runAsUser: 1000, supplementalGroups: [60000], ...(policy ? { supplementalGroupsPolicy: policy } : {}) },
+        containers: [{ name: "test-container", image: "registry.k8s.io/e2e-test-images/agnhost:2.56", command: ["sh", "-c", "id -G; while :; do sleep 1; done"] }],
+        restartPolicy: "Never",
+      },
+    });
+    await withCluster(async (c) => {
+      await c.apply(e2ePod("merge"));
+      await c.apply(e2ePod("strict", "Strict"));
+      await c.settle();
+      expect(c.get("Pod", "merge", "default")?.status?.containerStatuses?.[0]?.user).toEqual({ linux: { uid: 1000, gid: 1000, supplementalGroups: [1000, 50000, 60000] } });
+      expect(c.get("Pod", "strict", "default")?.status?.containerStatuses?.[0]?.user).toEqual({ linux: { uid: 1000, gid: 1000, supplementalGroups: [1000, 60000] } });
+      expect(await execIn(c, "merge", "id -G")).toBe("1000 50000 60000\n");
+      expect(await execIn(c, "strict", "id -G")).toBe("1000 60000\n");
+      // the main process printed it too (the e2e test reads the pod's log)
+      const merge = c.get("Pod", "merge", "default");
+      const lines = containerLogs(c as never, merge.spec.nodeName, merge.status.containerStatuses[0].containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      expect((await lines).map((l) => l.line)).toEqual(["1000 50000 60000"]);
     });
   });
 });

@@ -352,7 +352,7 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   },
   "registry.k8s.io/e2e-test-images/agnhost": {
     tags: tagSet(["2.32", "2.33", "2.36", "2.39", "2.40", "2.43", "2.45", "2.47", "2.50", "2.51", "2.52", "2.53", "2.54", "2.55", "2.56"]),
-    sizeBytes: () => 51_705_327, entrypoint: ["/agnhost"], cmd: ["pause"], kind: "agnhost", userland: "busybox", env: shellEnv,
+    sizeBytes: () => 51_705_327, entrypoint: ["/agnhost"], cmd: ["pause"], kind: "agnhost", userland: "busybox", env: shellEnv, base: () => "busybox",
   },
   "registry.k8s.io/e2e-test-images/busybox": {
     tags: tagSet(["1.29-1", "1.29-2", "1.29-4", "1.36.1-1", "1.37.0-1"]), sizeBytes: () => 2_242_186,

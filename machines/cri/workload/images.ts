@@ -157,6 +157,13 @@ const nginxDefaultConf = `server {
 const nginxDefaultConfIpv6 = nginxDefaultConf.replace("listen       80;", "listen       80;\n    listen  [::]:80;");
 
 /** The account the nginx image's Dockerfile adds (groupadd --system --gid 101, useradd --system --uid 101). */
+// test/images/agnhost/Dockerfile, for the SupplementalGroupsPolicy e2e tests: `adduser -u 1000 -D
+// user-defined-in-image && addgroup -g 50000 group-defined-in-image && addgroup
+// user-defined-in-image group-defined-in-image` (busybox's adduser makes the user's own group)
+const agnhostUser = {
+  passwd: "user-defined-in-image:x:1000:1000:Linux User,,,:/home/user-defined-in-image:/bin/sh\n",
+  group: "user-defined-in-image:x:1000:\ngroup-defined-in-image:x:50000:user-defined-in-image\n",
+};
 const nginxUser = { passwd: "nginx:x:101:101:nginx user:/nonexistent:/bin/false\n", group: "nginx:x:101:\n" };
 
 // The trees images ship, by kind and base: values, so every container of an image starts from the
@@ -177,7 +184,7 @@ export function createRootfs(image: ImageInfo): MemFS {
 function buildRootfs(image: ImageInfo): MemFS {
   const fs = MemFS.rootfs();
   if (image.base) {
-    for (const [path, content] of Object.entries(baseFiles(image.base, image.kind === "nginx" ? nginxUser : undefined))) {
+    for (const [path, content] of Object.entries(baseFiles(image.base, image.kind === "nginx" ? nginxUser : image.kind === "agnhost" ? agnhostUser : undefined))) {
       fs.mkdir(path.slice(0, path.lastIndexOf("/")), true);
       fs.write(path, content);
     }
