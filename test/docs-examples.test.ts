@@ -341,3 +341,30 @@ describe("pods/security/security-context-{5,6}.yaml and the page's first pod: th
     });
   });
 });
+
+describe("pods/storage/expandable-pvc{,-pod}.yaml: expanding a claim of kind's standard class", () => {
+  // plugin/pkg/admission/storage/persistentvolume/resize (PersistentVolumeClaimResize, on by
+  // default): a storage request may grow only on a Bound claim whose StorageClass sets
+  // allowVolumeExpansion true; kind's standard (rancher.io/local-path) does not, so the page's
+  // patch is refused until the class is patched as the page's note says.
+  const grow = (c: Cluster, storage: string) => c.request({ verb: "patch", group: "", resource: "persistentvolumeclaims", namespace: "default", name: "expandable-pvc", patchType: "strategic", body: { spec: { resources: { requests: { storage } } } } } as never).then((r: any) => (r.ok ? "ok" : [r.code, r.status?.message]), (e: any) => [e.status?.code, e.status?.message ?? e.message]);
+  it("a Pending claim cannot grow (validation); a Bound one only once its class allows expansion (admission)", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/storage/expandable-pvc.yaml"));
+      await c.settle();
+      // ValidatePersistentVolumeClaimUpdate runs before admission: an unbound claim's spec is immutable
+      const pending: any = await grow(c, "2Gi");
+      expect([pending[0], pending[1].split("\n")[0]]).toEqual([422, 'PersistentVolumeClaim "expandable-pvc" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims']);
+      await c.apply(fixture("pods/storage/expandable-pvc-pod.yaml"));
+      await c.settle();
+      expect(c.get("PersistentVolumeClaim", "expandable-pvc", "default")?.status?.phase).toBe("Bound");
+      expect(await grow(c, "2Gi")).toEqual([403, 'persistentvolumeclaims "expandable-pvc" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize']);
+      expect(c.get("PersistentVolumeClaim", "expandable-pvc", "default")?.spec?.resources?.requests?.storage).toBe("1Gi");
+      // kubectl patch storageclass standard -p '{"allowVolumeExpansion":true}'
+      await c.request({ verb: "patch", group: "storage.k8s.io", resource: "storageclasses", name: "standard", patchType: "merge", body: { allowVolumeExpansion: true } } as never);
+      await c.settle();
+      expect(await grow(c, "2Gi")).toBe("ok");
+      expect(c.get("PersistentVolumeClaim", "expandable-pvc", "default")?.spec?.resources?.requests?.storage).toBe("2Gi");
+    });
+  });
+});
