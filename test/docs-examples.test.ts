@@ -368,3 +368,23 @@ describe("pods/storage/expandable-pvc{,-pod}.yaml: expanding a claim of kind's s
     });
   });
 });
+
+describe("pods/config/redis-pod.yaml with example-redis-config.yaml: redis:5 given only args", () => {
+  // args without command run the image's ENTRYPOINT docker-entrypoint.sh with them; docker-library
+  // redis's script turns a first argument that is an option or `something.conf` into
+  // `redis-server "$@"`. redis's server.c main logs "Configuration loaded" when it has arguments.
+  it("runs redis-server with the ConfigMap's redis.conf (it exited: sh could not find the file as a command)", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/config/example-redis-config.yaml"));
+      await c.apply(fixture("pods/config/redis-pod.yaml"));
+      await c.settle();
+      const pod = c.get("Pod", "redis", "default");
+      expect([pod?.status?.phase, pod?.status?.containerStatuses?.[0]?.restartCount]).toEqual(["Running", 0]);
+      const lines = containerLogs(c as never, pod.spec.nodeName, pod.status.containerStatuses[0].containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      const log = (await lines).map((l) => l.line.replace(/^1:C \d\d \w{3} \d{4} [\d:.]+ /, ""));
+      expect(log.slice(1, 3)).toEqual(["* Redis version=5.0.14, bits=64, commit=00000000, modified=1, pid=1, just started", "# Configuration loaded"]);
+      expect(await execIn(c, "redis", "cat /usr/local/etc/redis/redis.conf")).toBe("maxmemory 2mb\nmaxmemory-policy allkeys-lru\n");
+    });
+  });
+});

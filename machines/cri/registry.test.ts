@@ -55,6 +55,11 @@ describe("resolveImage", () => {
     });
   }
 
+  it("a redis tag names its release: a major or minor line is its newest (docker-library/redis tags)", () => {
+    const v = (ref: string) => { const r = resolveImage(ref); return r.ok ? r.image.version : undefined; };
+    expect([v("redis:5"), v("redis:6"), v("redis:7.2"), v("redis:6.0.9"), v("redis:7-alpine"), v("redis")]).toEqual(["5.0.14", "6.2.20", "7.2.11", "6.0.9", "7.4.6", "8.2.3"]);
+  });
+
   it("a registry file that lists a repository makes its unlisted tags fail", () => {
     const extra = { "myorg/app": ["v1", "v2"] };
     expect(resolveImage("myorg/app:v2", extra).ok).toBe(true);

@@ -244,6 +244,13 @@ function debianBase(tag: string): ImageBase | undefined {
 
 const busyboxVersions = versions("1.", [[24, 2], [25, 1], [26, 2], [27, 2], [28, 4], [29, 3], [30, 1], [31, 1], [32, 1], [33, 1], [34, 1], [35, 0], [36, 1], [37, 0]]);
 const redisVersions = [...versions("5.", [[0, 14]]), ...versions("6.", [[0, 20], [2, 20]]), ...versions("7.", [[0, 15], [2, 11], [4, 6]]), ...versions("8.", [[0, 4], [2, 3]]), "5", "6", "7", "8"];
+/** The redis release a tag names: itself, else the newest of its major or minor line ("5" is 5.0.14), else the latest. */
+function redisVersion(tag: string): string {
+  const t = tag.replace(/-(alpine|bookworm)$/, "");
+  if (/^\d+\.\d+\.\d+$/.test(t)) return t;
+  const line = redisVersions.filter((v) => v.startsWith(`${t}.`) && /^\d+\.\d+\.\d+$/.test(v));
+  return line.length > 0 && /^\d+(\.\d+)?$/.test(t) ? line[line.length - 1]! : "8.2.3";
+}
 const postgresVersions = [...versions("", [[12, 22], [13, 22], [14, 19], [15, 14], [16, 10], [17, 6], [18, 0]]).filter((v) => v.includes(".") || Number(v) >= 12)];
 const alpineVersions = versions("3.", [[16, 9], [17, 10], [18, 12], [19, 8], [20, 7], [21, 4], [22, 1]]);
 const debianTags = ["11", "12", "13", "bullseye", "bookworm", "trixie", "stable", "oldstable", "testing", "sid", "unstable", "latest"];
@@ -289,7 +296,7 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
   redis: {
     tags: tagSet([...redisVersions, "latest"], ["", "-alpine", "-bookworm"], ["alpine", "bookworm"]),
     sizeBytes: sizeBy(45_117_423, 17_182_090), entrypoint: ["docker-entrypoint.sh"], cmd: ["redis-server"], kind: "redis", userland: "gnu",
-    env: shellEnv, version: (t) => (/^\d+\.\d+\.\d+/.exec(t)?.[0] ?? "8.2.3"),
+    env: shellEnv, version: redisVersion,
   },
   httpd: {
     tags: tagSet([...httpdVersions, "latest"], ["", "-alpine", "-bookworm", "-trixie"], ["alpine", "bookworm", "trixie"]),

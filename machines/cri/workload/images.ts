@@ -303,7 +303,8 @@ function* redis(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext
   const v = ctx.image.version ?? "8.2.3";
   st.out(`1:C ${t()} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`);
   st.out(`1:C ${t()} * Redis version=${v}, bits=64, commit=00000000, modified=1, pid=1, just started\n`);
-  st.out(`1:C ${t()} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n`);
+  // server.c main: argc == 1 warns, any argument (a config file, an option) loads a configuration
+  st.out(argv.length > 1 ? `1:C ${t()} # Configuration loaded\n` : `1:C ${t()} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n`);
   st.out(`1:M ${t()} * monotonic clock: POSIX clock_gettime\n`);
   st.out(`1:M ${t()} * Running mode=standalone, port=${port}.\n`);
   st.out(`1:M ${t()} * Server initialized\n`);
@@ -631,6 +632,9 @@ function* dockerEntrypoint(argv: string[], sh: ShellState, st: Streams, ctx: Pro
     ]) st.out(line + "\n");
   }
   if (args.length === 0) return 0;
+  // redis's docker-entrypoint.sh: a first argument that is an option or a *.conf file is redis-server's
+  const first = args[0]!;
+  if (ctx.image.kind === "redis" && (first.startsWith("-") || (first.endsWith(".conf") && first !== ".conf"))) args.unshift("redis-server");
   // Like `exec "$@"`: the arguments replace the script.
   throw new ExitSignal(yield* runArgv(args, sh, st));
 }
