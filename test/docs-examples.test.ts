@@ -388,3 +388,28 @@ describe("pods/config/redis-pod.yaml with example-redis-config.yaml: redis:5 giv
     });
   });
 });
+
+describe("controllers/replication-nginx-1.9.2.yaml: nginx run as `nginx -T`", () => {
+  // nginx.c main: with -t/-T (ngx_test_config) nginx checks the configuration, logs the two
+  // notices to stderr, -T dumps the files it read to stdout, and returns 0: no server. Under the
+  // RC's restartPolicy Always the container completes and is restarted with back-off.
+  it("completes with status 0 and its pods go into CrashLoopBackOff", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("controllers/replication-nginx-1.9.2.yaml"));
+      await c.settle();
+      c.advance(60_000);
+      await c.settle();
+      const pods = c.list("Pod", { namespace: "default" });
+      expect(pods).toHaveLength(5);
+      for (const p of pods) {
+        const s = p.status.containerStatuses[0];
+        expect([s.state.waiting?.reason, s.lastState.terminated?.reason, s.lastState.terminated?.exitCode]).toEqual(["CrashLoopBackOff", "Completed", 0]);
+      }
+      const p = pods[0];
+      const lines = containerLogs(c as never, p.spec.nodeName, p.status.containerStatuses[0].containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      const log = (await lines).map((l) => l.line);
+      expect(log.slice(0, 3)).toEqual(["nginx: the configuration file /etc/nginx/nginx.conf syntax is ok", "nginx: configuration file /etc/nginx/nginx.conf test is successful", "# configuration file /etc/nginx/nginx.conf:"]);
+    });
+  });
+});

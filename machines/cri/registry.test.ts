@@ -83,6 +83,11 @@ describe("resolveImage", () => {
     expect(r.ok && [r.image.entrypoint, r.image.cmd, r.image.version]).toEqual([["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"], "1.27.5"]);
   });
 
+  it("nginx images older than 1.18 have no ENTRYPOINT (docker-library/nginx added docker-entrypoint.sh in 2020)", () => {
+    const ep = (ref: string) => { const r = resolveImage(ref); return r.ok ? r.image.entrypoint : undefined; };
+    expect([ep("nginx:1.9.2"), ep("nginx:1.14.2"), ep("nginx:1.17.10"), ep("nginx:1.18.0"), ep("nginx:1.19"), ep("nginx")]).toEqual([[], [], [], ["/docker-entrypoint.sh"], ["/docker-entrypoint.sh"], ["/docker-entrypoint.sh"]]);
+  });
+
   it("the kubelet's message wraps containerd's in the gRPC status", () => {
     const r = resolveImage("nginx:1.999");
     if (r.ok) throw new Error("expected a failure");

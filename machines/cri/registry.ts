@@ -135,6 +135,8 @@ interface CatalogueEntry {
   version?: (tag: string) => string | undefined;
   /** the base image of the tag (its version as version() gives it) */
   base?: (tag: string, version: string | undefined) => ImageBase | undefined;
+  /** the release's ENTRYPOINT, where it depends on it (else entrypoint) */
+  entrypointOf?: (version: string | undefined) => string[];
   /** the tag's ENV, where it depends on the tag (else env) */
   envOf?: (tag: string, version: string | undefined) => Record<string, string>;
 }
@@ -166,6 +168,15 @@ function sizeBy(full: number, alpine: number, slim = full): (tag: string) => num
 const nginxVersions = versions("1.", [[7, 12], [8, 1], [9, 15], [10, 3], [11, 13], [12, 2], [13, 12], [14, 2], [15, 12], [16, 1], [17, 10], [18, 0], [19, 10], [20, 2], [21, 6], [22, 1], [23, 4], [24, 0], [25, 5], [26, 3], [27, 5], [28, 0], [29, 3]]);
 const nginxAliases = ["latest", "mainline", "stable", "1", "perl", "alpine", "alpine-perl", "alpine-slim", "bookworm", "trixie"];
 const nginxSuffixes = ["", "-alpine", "-perl", "-alpine-perl", "-alpine-slim", "-bookworm", "-bookworm-perl", "-trixie"];
+
+/**
+ * docker-library/nginx added /docker-entrypoint.sh with the 1.19.0 and 1.18.0 images (2020); the
+ * images of older releases (the docs' nginx:1.14.2, nginx:1.9.2) have no ENTRYPOINT, only CMD.
+ */
+function nginxEntrypoint(version: string | undefined): string[] {
+  const minor = Number(/^1\.(\d+)\./.exec(version ?? "")?.[1] ?? 99);
+  return minor < 18 ? [] : ["/docker-entrypoint.sh"];
+}
 
 /** The nginx release a tag points to ("mainline" → 1.29.3). */
 function nginxVersion(tag: string): string {
@@ -271,7 +282,7 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
     tags: tagSet([...nginxVersions, "latest", "mainline", "stable", "1"], nginxSuffixes, nginxAliases),
     sizeBytes: sizeBy(72_223_946, 21_504_517, 72_223_946),
     entrypoint: ["/docker-entrypoint.sh"], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "gnu",
-    env: { PATH: defaultPath }, version: nginxVersion, base: nginxBase, envOf: nginxEnv,
+    env: { PATH: defaultPath }, version: nginxVersion, base: nginxBase, envOf: nginxEnv, entrypointOf: nginxEntrypoint,
   },
   busybox: {
     tags: tagSet([...busyboxVersions, "latest", "stable", "1"], ["", "-glibc", "-musl", "-uclibc"], ["glibc", "musl", "uclibc"]),
@@ -521,7 +532,7 @@ function imageInfo(n: NormalizedImage, entry: CatalogueEntry): ImageInfo {
     imageID: `${name}@${digest}`,
     id: `sha256:${digestOf(`config:${n.ref}`)}`,
     sizeBytes: entry.sizeBytes(n.tag),
-    entrypoint: [...entry.entrypoint], cmd: [...entry.cmd], env: { ...(entry.envOf?.(n.tag || "latest", version) ?? entry.env ?? {}) },
+    entrypoint: [...(entry.entrypointOf?.(version) ?? entry.entrypoint)], cmd: [...entry.cmd], env: { ...(entry.envOf?.(n.tag || "latest", version) ?? entry.env ?? {}) },
     // an -alpine variant of a Debian-based image has Alpine's busybox userland (ash, killall, nslookup)
     kind: entry.kind, userland: entry.userland === "gnu" && /(^|-)alpine/.test(n.tag) ? "busybox" : entry.userland,
     ...(version ? { version } : {}),

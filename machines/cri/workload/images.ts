@@ -245,6 +245,25 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   return yield* serve(sh);
 }
 
+/**
+ * `nginx -t` tests the configuration and exits (ngx_test_config: the two notices on stderr, status
+ * 0); `-T` also dumps each configuration file it read to stdout ("# configuration file PATH:"),
+ * here nginx.conf and the conf.d files the image has. No server starts.
+ */
+function* nginxTest(argv: string[], sh: ShellState, st: Streams): Gen {
+  const conf = "/etc/nginx/nginx.conf";
+  st.err(`nginx: the configuration file ${conf} syntax is ok\nnginx: configuration file ${conf} test is successful\n`);
+  if (!argv.includes("-T")) return 0;
+  const listed = sh.io.fs.list("/etc/nginx/conf.d");
+  const confd = Array.isArray(listed) ? listed.filter((f) => f.endsWith(".conf")).sort().map((f) => `/etc/nginx/conf.d/${f}`) : [];
+  for (const path of [conf, ...confd]) {
+    const text = sh.io.fs.read(path);
+    // ngx_write_stdout: the header, the file as read, one more line feed
+    if (typeof text === "string") st.out(`# configuration file ${path}:\n${text}\n`);
+  }
+  return 0;
+}
+
 /** What `nginx -s` sends the master (ngx_signal_process): stop TERM, quit QUIT, reopen USR1, reload HUP. */
 const nginxSignals: Record<string, number> = { stop: 15, quit: 3, reopen: 10, reload: 1 };
 
@@ -650,7 +669,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
     }
     if (name === "docker-entrypoint.sh" && ["nginx", "redis", "postgres", "mysql", "memcached", "node"].includes(kind)) return dockerEntrypoint(argv, sh, st, ctx);
     switch (`${kind}:${name}`) {
-      case "nginx:nginx": case "nginx:nginx-debug": return argv.includes("-s") ? nginxSignal(argv, sh, st) : nginx(sh, st, ctx);
+      case "nginx:nginx": case "nginx:nginx-debug": return argv.includes("-s") ? nginxSignal(argv, sh, st) : argv.includes("-t") || argv.includes("-T") ? nginxTest(argv, sh, st) : nginx(sh, st, ctx);
       case "httpd:httpd-foreground": case "httpd:httpd": return httpd(sh, st, ctx);
       case "redis:redis-server": return redis(argv, sh, st, ctx);
       case "postgres:postgres": return postgres(sh, st, ctx);
