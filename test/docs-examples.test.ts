@@ -413,3 +413,30 @@ describe("controllers/replication-nginx-1.9.2.yaml: nginx run as `nginx -T`", ()
     });
   });
 });
+
+describe("controllers/job-pod-failure-policy-config-issue.yaml: a Job whose image does not exist", () => {
+  // Docker Hub has no non-existing-repo/non-existing-image: containerd's resolve fails with "pull
+  // access denied, repository does not exist" (ErrImagePull, then ImagePullBackOff). The page then
+  // marks a pod with the ConfigIssue condition and deletes it: the FailJob rule fails the Job
+  // (pkg/controller/job: "Pod default/<pod> has condition ConfigIssue matching FailJob rule at index 0").
+  it("its pods wait in ImagePullBackOff; a pod marked ConfigIssue and deleted fails the Job", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("controllers/job-pod-failure-policy-config-issue.yaml"));
+      await c.settle();
+      c.advance(30_000);
+      await c.settle();
+      const pods = c.list("Pod", { namespace: "default" });
+      expect(pods).toHaveLength(2);
+      expect(pods.map((p: any) => p.status.containerStatuses[0].state.waiting?.reason)).toEqual(["ImagePullBackOff", "ImagePullBackOff"]);
+      const name = pods[0].metadata.name;
+      await c.request({ verb: "patch", group: "", resource: "pods", namespace: "default", name, subresource: "status", patchType: "strategic", body: { status: { conditions: [{ type: "ConfigIssue", status: "True", reason: "NonExistingImage", lastTransitionTime: "2026-01-01T00:00:30Z" }] } } } as never);
+      await c.settle();
+      await c.delete("Pod", name, "default");
+      await c.settle();
+      c.advance(60_000);
+      await c.settle();
+      const failed = c.get("Job", "job-pod-failure-policy-config-issue", "default")?.status?.conditions?.find((x: any) => x.type === "Failed");
+      expect([failed?.status, failed?.reason, failed?.message]).toEqual(["True", "PodFailurePolicy", `Pod default/${name} has condition ConfigIssue matching FailJob rule at index 0`]);
+    });
+  });
+});

@@ -30,6 +30,7 @@ describe("resolveImage", () => {
     ["the docs' deliberately broken nginx:1.161 is not found", "nginx:1.161", { reason: "ErrImagePull", grpcCode: "NotFound", message: `failed to pull and unpack image "docker.io/library/nginx:1.161": failed to resolve reference "docker.io/library/nginx:1.161": docker.io/library/nginx:1.161: not found` }],
     ["an unknown pause tag is not found", "registry.k8s.io/pause:9.9", { reason: "ErrImagePull", grpcCode: "NotFound", message: `failed to pull and unpack image "registry.k8s.io/pause:9.9": failed to resolve reference "registry.k8s.io/pause:9.9": registry.k8s.io/pause:9.9: not found` }],
     ["an invalid name is InvalidImageName, not a pull error", "BUSYBOX", { reason: "InvalidImageName", message: `Failed to apply default image tag "BUSYBOX": couldn't parse image name "BUSYBOX": invalid reference format: repository name (library/BUSYBOX) must be lowercase` }],
+    ["the docs' non-existing-repo/non-existing-image does not exist", "non-existing-repo/non-existing-image:example", { reason: "ErrImagePull", grpcCode: "Unknown", message: `failed to pull and unpack image "docker.io/non-existing-repo/non-existing-image:example": failed to resolve reference "docker.io/non-existing-repo/non-existing-image:example": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed` }],
   ];
   for (const [name, input, want] of failures) it(name, () => expect(resolveImage(input)).toEqual({ ok: false, ...want }));
 

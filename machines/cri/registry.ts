@@ -462,8 +462,15 @@ function stripTag(n: NormalizedImage): string {
 type Lookup = { entry: CatalogueEntry; tagsKnown: boolean } | undefined;
 
 /** The catalogue entry for a repository, or undefined when the repository does not exist. */
+/**
+ * Repositories outside the catalogue that do not exist, though their namespace is not an official
+ * image's: the docs name them to show a failing pull (controllers/job-pod-failure-policy-config-issue.yaml).
+ */
+const missingRepositories: ReadonlySet<string> = new Set(["docker.io/non-existing-repo/non-existing-image"]);
+
 function lookup(n: NormalizedImage, extra: ExtraRegistry | undefined): Lookup {
   const name = stripTag(n);
+  if (missingRepositories.has(name)) return undefined;
   const fromFile = extraEntry(name, extra);
   if (fromFile) return { entry: fromFile, tagsKnown: true };
   // The repository name comes from a pod spec: only the catalogue's own entries are images.
