@@ -5,7 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { createCluster, type Cluster } from "../runtime/cluster.js";
+import { containerLogs } from "../runtime/server/logs.js";
 
 const fixture = (path: string): string => readFileSync(join(import.meta.dirname, "fixtures", "docs", path), "utf8");
 
@@ -202,6 +204,239 @@ describe("pods/storage/projected-{podcertificate,clustertrustbundle}.yaml: proje
       const pod = c.get("Pod", name, "default");
       expect(pod?.spec?.volumes?.find((v: any) => v.name === volume)?.projected?.sources).toEqual(Array(sources).fill({}));
       expect(pod?.status?.phase).toBe("Running");
+    });
+  });
+});
+
+describe("pods/security/seccomp: Localhost profiles are files under the kubelet's seccomp root", () => {
+  // pkg/kubelet/kuberuntime/helpers.go fieldSeccompProfile: LocalhostRef is
+  // filepath.Join(seccompProfileRoot, localhostProfile), the root /var/lib/kubelet/seccomp; the
+  // container's field wins over the pod's (getSeccompProfile). containerd's contrib/seccomp
+  // WithProfile reads that file when NewContainer applies the spec ("cannot load seccomp profile
+  // %q: %v", wrapped as "failed to create containerd container: %w"), so a missing file is a
+  // CreateContainerError (as rancher/rke2#8312 shows it).
+  const missing = (path: string) => `failed to create containerd container: cannot load seccomp profile "${path}": open ${path}: no such file or directory`;
+
+  it("fields.yaml is refused: ephemeralContainers cannot be set on create (ValidatePodCreate)", async () => {
+    await withCluster(async (c) => {
+      const path = "pods/security/seccomp/fields.yaml";
+      const err = await c.apply(fixture(path), path).then(() => undefined, (e: any) => [e.status?.code, e.message]);
+      expect(err).toEqual([422, 'Pod "pod" is invalid: spec.ephemeralContainers: Forbidden: cannot be set on create']);
+    });
+  });
+
+  it("fields.yaml without its ephemeral container: the init container runs (RuntimeDefault), the container's my-profile.json is missing", async () => {
+    await withCluster(async (c) => {
+      const pod = parse(fixture("pods/security/seccomp/fields.yaml"));
+      delete pod.spec.ephemeralContainers;
+      await c.apply(pod);
+      await c.settle();
+      const got = c.get("Pod", "pod", "default");
+      expect(got?.status?.phase).toBe("Pending");
+      expect(got?.status?.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe("Completed");
+      const msg = missing("/var/lib/kubelet/seccomp/my-profile.json");
+      expect(got?.status?.containerStatuses?.[0]?.state).toEqual({ waiting: { reason: "CreateContainerError", message: msg } });
+      expect(podEvents(c, "pod")).toContainEqual(["Warning", "Failed", `Error: ${msg}`]);
+    });
+  });
+
+  it("ga/fine-pod.yaml runs where the tutorial's profiles are on the node (kind.yaml mounts them), not with another name", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/security/seccomp/ga/fine-pod.yaml"));
+      const other = parse(fixture("pods/security/seccomp/ga/fine-pod.yaml"));
+      other.metadata.name = "other-pod";
+      other.spec.securityContext.seccompProfile.localhostProfile = "profiles/absent.json";
+      await c.apply(other);
+      await c.settle();
+      expect(c.get("Pod", "fine-pod", "default")?.status?.phase).toBe("Running");
+      expect(c.get("Pod", "other-pod", "default")?.status?.containerStatuses?.[0]?.state?.waiting?.message).toBe(missing("/var/lib/kubelet/seccomp/profiles/absent.json"));
+    });
+  });
+});
+
+/** Runs `sh -c cmd` in a pod's first container as kubectl exec does (the kubelet's GetExec, the CRI's ExecRun): stdout and stderr. */
+async function execIn(c: Cluster, podName: string, cmd: string): Promise<string> {
+  const pod = c.get("Pod", podName, "default");
+  const inbox: any[] = [];
+  const me = `test/exec-${podName}-${cmd.length}`;
+  c.runtime.external(me, (m: any) => void inbox.push(m));
+  c.runtime.send(me, `kubelet/${pod.spec.nodeName}`, { type: "GetExec", id: 1, podNamespace: "default", podName, container: pod.spec.containers[0].name, cmd: ["sh", "-c", cmd], tty: false, stdin: false });
+  await c.settle();
+  const session = inbox.find((m) => m.type === "StreamReady").session;
+  c.runtime.send(me, `cri/${pod.spec.nodeName}`, { type: "ExecRun", session, stdin: "" });
+  await c.settle();
+  const out = inbox.find((m) => m.type === "ExecOutput");
+  return out.stdout + out.stderr;
+}
+
+describe("pods/security/security-context-{5,6}.yaml and the page's first pod: the process identity", () => {
+  // containerd's CRI plugin: oci.WithUser (runAsUser:runAsGroup), WithAdditionalGIDs (Merge: the
+  // image's /etc/group memberships of the user; mergeGids dedups and sorts), WithSupplementalGroups
+  // (the kubelet's fsGroup then supplementalGroups, determineEffectiveSecurityContext); kubelet
+  // convertContainerStatusUser puts the runtime's answer in containerStatuses[].user (GA in 1.35).
+  // agnhost's Dockerfile adds user-defined-in-image (1000) to group-defined-in-image (50000).
+  it("security-context-5.yaml (Merge): id -G has the image's 50000, as the page shows", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/security/security-context-5.yaml"));
+      await c.settle();
+      const pod = c.get("Pod", "security-context-demo", "default");
+      expect(pod?.status?.containerStatuses?.[0]?.user).toEqual({ linux: { uid: 1000, gid: 3000, supplementalGroups: [3000, 4000, 50000] } });
+      expect(await execIn(c, "security-context-demo", "id -u; id -g; id -G")).toBe("1000\n3000\n3000 4000 50000\n");
+      expect(await execIn(c, "security-context-demo", "tail -2 /etc/group")).toBe("user-defined-in-image:x:1000:\ngroup-defined-in-image:x:50000:user-defined-in-image\n");
+    });
+  });
+
+  it("security-context-6.yaml (Strict): the page's id and status.containerStatuses[].user; the node reports the feature", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/security/security-context-6.yaml"));
+      await c.settle();
+      const pod = c.get("Pod", "security-context-demo", "default");
+      expect(pod?.status?.containerStatuses?.[0]?.user).toEqual({ linux: { gid: 3000, supplementalGroups: [3000, 4000], uid: 1000 } });
+      expect(await execIn(c, "security-context-demo", "id -G")).toBe("3000 4000\n");
+      expect(c.get("Node", pod.spec.nodeName)?.status?.features).toEqual({ supplementalGroupsPolicy: true });
+    });
+  });
+
+  it("the page's security-context-demo on busybox:1.28: `id` prints uid=1000 gid=3000 groups=2000,3000,4000", async () => {
+    // examples/pods/security/security-context.yaml as the page shows it today (the stored copy is older)
+    const pod = {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "security-context-demo" },
+      spec: {
+        securityContext: { runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, supplementalGroups: [4000] },
+        volumes: [{ name: "sec-ctx-vol", emptyDir: {} }],
+        containers: [{ name: "sec-ctx-demo", image: "busybox:1.28", command: ["sh", "-c", "sleep 1h"], volumeMounts: [{ name: "sec-ctx-vol", mountPath: "/data/demo" }], securityContext: { allowPrivilegeEscalation: false } }],
+      },
+    };
+    await withCluster(async (c) => {
+      await c.apply(pod);
+      await c.settle();
+      expect(await execIn(c, "security-context-demo", "id")).toBe("uid=1000 gid=3000 groups=2000,3000,4000\n");
+      // busybox's whoami: no passwd entry for 1000
+      expect(await execIn(c, "security-context-demo", "whoami; echo $?")).toBe("1\nwhoami: unknown uid 1000\n");
+    });
+  });
+
+  it("Kubernetes' SupplementalGroupsPolicy e2e pod: id -G is 1000 50000 60000 (Merge), 1000 60000 (Strict)", async () => {
+    const e2ePod = (name: string, policy?: string) => ({
+      apiVersion: "v1", kind: "Pod", metadata: { name },
+      spec: {
+        securityContext: { runAsUser: 1000, supplementalGroups: [60000], ...(policy ? { supplementalGroupsPolicy: policy } : {}) },
+        containers: [{ name: "test-container", image: "registry.k8s.io/e2e-test-images/agnhost:2.56", command: ["sh", "-c", "id -G; while :; do sleep 1; done"] }],
+        restartPolicy: "Never",
+      },
+    });
+    await withCluster(async (c) => {
+      await c.apply(e2ePod("merge"));
+      await c.apply(e2ePod("strict", "Strict"));
+      await c.settle();
+      expect(c.get("Pod", "merge", "default")?.status?.containerStatuses?.[0]?.user).toEqual({ linux: { uid: 1000, gid: 1000, supplementalGroups: [1000, 50000, 60000] } });
+      expect(c.get("Pod", "strict", "default")?.status?.containerStatuses?.[0]?.user).toEqual({ linux: { uid: 1000, gid: 1000, supplementalGroups: [1000, 60000] } });
+      expect(await execIn(c, "merge", "id -G")).toBe("1000 50000 60000\n");
+      expect(await execIn(c, "strict", "id -G")).toBe("1000 60000\n");
+      // the main process printed it too (the e2e test reads the pod's log)
+      const merge = c.get("Pod", "merge", "default");
+      const lines = containerLogs(c as never, merge.spec.nodeName, merge.status.containerStatuses[0].containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      expect((await lines).map((l) => l.line)).toEqual(["1000 50000 60000"]);
+    });
+  });
+});
+
+describe("pods/storage/expandable-pvc{,-pod}.yaml: expanding a claim of kind's standard class", () => {
+  // plugin/pkg/admission/storage/persistentvolume/resize (PersistentVolumeClaimResize, on by
+  // default): a storage request may grow only on a Bound claim whose StorageClass sets
+  // allowVolumeExpansion true; kind's standard (rancher.io/local-path) does not, so the page's
+  // patch is refused until the class is patched as the page's note says.
+  const grow = (c: Cluster, storage: string) => c.request({ verb: "patch", group: "", resource: "persistentvolumeclaims", namespace: "default", name: "expandable-pvc", patchType: "strategic", body: { spec: { resources: { requests: { storage } } } } } as never).then((r: any) => (r.ok ? "ok" : [r.code, r.status?.message]), (e: any) => [e.status?.code, e.status?.message ?? e.message]);
+  it("a Pending claim cannot grow (validation); a Bound one only once its class allows expansion (admission)", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/storage/expandable-pvc.yaml"));
+      await c.settle();
+      // ValidatePersistentVolumeClaimUpdate runs before admission: an unbound claim's spec is immutable
+      const pending: any = await grow(c, "2Gi");
+      expect([pending[0], pending[1].split("\n")[0]]).toEqual([422, 'PersistentVolumeClaim "expandable-pvc" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims']);
+      await c.apply(fixture("pods/storage/expandable-pvc-pod.yaml"));
+      await c.settle();
+      expect(c.get("PersistentVolumeClaim", "expandable-pvc", "default")?.status?.phase).toBe("Bound");
+      expect(await grow(c, "2Gi")).toEqual([403, 'persistentvolumeclaims "expandable-pvc" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize']);
+      expect(c.get("PersistentVolumeClaim", "expandable-pvc", "default")?.spec?.resources?.requests?.storage).toBe("1Gi");
+      // kubectl patch storageclass standard -p '{"allowVolumeExpansion":true}'
+      await c.request({ verb: "patch", group: "storage.k8s.io", resource: "storageclasses", name: "standard", patchType: "merge", body: { allowVolumeExpansion: true } } as never);
+      await c.settle();
+      expect(await grow(c, "2Gi")).toBe("ok");
+      expect(c.get("PersistentVolumeClaim", "expandable-pvc", "default")?.spec?.resources?.requests?.storage).toBe("2Gi");
+    });
+  });
+});
+
+describe("pods/config/redis-pod.yaml with example-redis-config.yaml: redis:5 given only args", () => {
+  // args without command run the image's ENTRYPOINT docker-entrypoint.sh with them; docker-library
+  // redis's script turns a first argument that is an option or `something.conf` into
+  // `redis-server "$@"`. redis's server.c main logs "Configuration loaded" when it has arguments.
+  it("runs redis-server with the ConfigMap's redis.conf (it exited: sh could not find the file as a command)", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/config/example-redis-config.yaml"));
+      await c.apply(fixture("pods/config/redis-pod.yaml"));
+      await c.settle();
+      const pod = c.get("Pod", "redis", "default");
+      expect([pod?.status?.phase, pod?.status?.containerStatuses?.[0]?.restartCount]).toEqual(["Running", 0]);
+      const lines = containerLogs(c as never, pod.spec.nodeName, pod.status.containerStatuses[0].containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      const log = (await lines).map((l) => l.line.replace(/^1:C \d\d \w{3} \d{4} [\d:.]+ /, ""));
+      expect(log.slice(1, 3)).toEqual(["* Redis version=5.0.14, bits=64, commit=00000000, modified=1, pid=1, just started", "# Configuration loaded"]);
+      expect(await execIn(c, "redis", "cat /usr/local/etc/redis/redis.conf")).toBe("maxmemory 2mb\nmaxmemory-policy allkeys-lru\n");
+    });
+  });
+});
+
+describe("controllers/replication-nginx-1.9.2.yaml: nginx run as `nginx -T`", () => {
+  // nginx.c main: with -t/-T (ngx_test_config) nginx checks the configuration, logs the two
+  // notices to stderr, -T dumps the files it read to stdout, and returns 0: no server. Under the
+  // RC's restartPolicy Always the container completes and is restarted with back-off.
+  it("completes with status 0 and its pods go into CrashLoopBackOff", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("controllers/replication-nginx-1.9.2.yaml"));
+      await c.settle();
+      c.advance(60_000);
+      await c.settle();
+      const pods = c.list("Pod", { namespace: "default" });
+      expect(pods).toHaveLength(5);
+      for (const p of pods) {
+        const s = p.status.containerStatuses[0];
+        expect([s.state.waiting?.reason, s.lastState.terminated?.reason, s.lastState.terminated?.exitCode]).toEqual(["CrashLoopBackOff", "Completed", 0]);
+      }
+      const p = pods[0];
+      const lines = containerLogs(c as never, p.spec.nodeName, p.status.containerStatuses[0].containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      const log = (await lines).map((l) => l.line);
+      expect(log.slice(0, 3)).toEqual(["nginx: the configuration file /etc/nginx/nginx.conf syntax is ok", "nginx: configuration file /etc/nginx/nginx.conf test is successful", "# configuration file /etc/nginx/nginx.conf:"]);
+    });
+  });
+});
+
+describe("controllers/job-pod-failure-policy-config-issue.yaml: a Job whose image does not exist", () => {
+  // Docker Hub has no non-existing-repo/non-existing-image: containerd's resolve fails with "pull
+  // access denied, repository does not exist" (ErrImagePull, then ImagePullBackOff). The page then
+  // marks a pod with the ConfigIssue condition and deletes it: the FailJob rule fails the Job
+  // (pkg/controller/job: "Pod default/<pod> has condition ConfigIssue matching FailJob rule at index 0").
+  it("its pods wait in ImagePullBackOff; a pod marked ConfigIssue and deleted fails the Job", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("controllers/job-pod-failure-policy-config-issue.yaml"));
+      await c.settle();
+      c.advance(30_000);
+      await c.settle();
+      const pods = c.list("Pod", { namespace: "default" });
+      expect(pods).toHaveLength(2);
+      expect(pods.map((p: any) => p.status.containerStatuses[0].state.waiting?.reason)).toEqual(["ImagePullBackOff", "ImagePullBackOff"]);
+      const name = pods[0].metadata.name;
+      await c.request({ verb: "patch", group: "", resource: "pods", namespace: "default", name, subresource: "status", patchType: "strategic", body: { status: { conditions: [{ type: "ConfigIssue", status: "True", reason: "NonExistingImage", lastTransitionTime: "2026-01-01T00:00:30Z" }] } } } as never);
+      await c.settle();
+      await c.delete("Pod", name, "default");
+      await c.settle();
+      c.advance(60_000);
+      await c.settle();
+      const failed = c.get("Job", "job-pod-failure-policy-config-issue", "default")?.status?.conditions?.find((x: any) => x.type === "Failed");
+      expect([failed?.status, failed?.reason, failed?.message]).toEqual(["True", "PodFailurePolicy", `Pod default/${name} has condition ConfigIssue matching FailJob rule at index 0`]);
     });
   });
 });

@@ -1462,8 +1462,8 @@ function admissionContext(ctx: ApiServerContext, cur: InFlight) {
   return {
     now: rfc3339(cur.req.now), old: cur.old, operation: cur.old ? "UPDATE" as const : "CREATE" as const,
     limitRanges: inNamespace(ctx, "LimitRange", ns), quotas: inNamespace(ctx, "ResourceQuota", ns),
-    // DefaultStorageClass's lister: only a claim's create reads it
-    ...(cur.obj?.kind === "PersistentVolumeClaim" && !cur.old ? { storageClasses: [...(ctx.cache.byKind.get("StorageClass")?.values() ?? [])] } : {}),
+    // DefaultStorageClass's lister (a claim's create) and PersistentVolumeClaimResize's (its update)
+    ...(cur.obj?.kind === "PersistentVolumeClaim" ? { storageClasses: [...(ctx.cache.byKind.get("StorageClass")?.values() ?? [])] } : {}),
     // RuntimeClass's lister: only a pod's create reads it
     ...(cur.obj?.kind === "Pod" && !cur.old ? { runtimeClasses: (name: string) => ctx.cache.objects.get(storageKey(resourceFor("node.k8s.io", "runtimeclasses")!, undefined, name)) } : {}),
     // DefaultIngressClass's lister: only an Ingress's create reads it

@@ -5,6 +5,7 @@
 // kept in the container and its sandbox). Steps change a draft of the context (mutative): the
 // snapshot they start from is never touched.
 
+import { processUser, type ProcessUser } from "./identity.js";
 import { match } from "ts-pattern";
 import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import { List as IList } from "immutable";
@@ -71,6 +72,8 @@ export interface CriContainer {
    * and reason, and the StopContainer in progress: the one place a container's state is kept.
    */
   lifecycle: KeptLifecycle<typeof containerMachine>;
+  /** the credentials its processes run with (the OCI spec's process.user) */
+  user: ProcessUser;
   /** the running process, a value; gone once it has exited */
   proc?: ProcessValue;
   memoryLimitBytes?: number;
@@ -193,6 +196,13 @@ export interface CriInput {
  * hello-apparmor-2 (k8s-apparmor-example-allow-write, never loaded) does not.
  */
 export const defaultAppArmorProfiles: readonly string[] = ["k8s-apparmor-example-deny-write"];
+
+/**
+ * The seccomp profile files on a node by default: the ones the docs' seccomp tutorial mounts into
+ * its kind node at /var/lib/kubelet/seccomp/profiles (examples/pods/security/seccomp/kind.yaml),
+ * so its audit-pod, fine-pod and violation-pod find theirs; any other Localhost profile is missing.
+ */
+export const defaultSeccompProfileFiles: readonly string[] = ["audit.json", "fine-grained.json", "violation.json"].map((f) => `/var/lib/kubelet/seccomp/profiles/${f}`);
 
 // The profiles whose rules podflow knows: the tutorial's `deny /** w,` (every write refused, EACCES).
 const denyWriteProfiles = new Set(["k8s-apparmor-example-deny-write"]);
@@ -393,6 +403,12 @@ function nodeFileText(node: string, path: string): string | undefined {
   return undefined;
 }
 
+/** A file's text, or undefined when it is missing or not a file. */
+function fileText(fs: MemFS, path: string): string | undefined {
+  const r = fs.read(path);
+  return typeof r === "string" ? r : undefined;
+}
+
 function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "CreateContainer" }>, from: string, fx: Fx): void {
   const sb = ctx.sandboxes.get(req.sandboxId);
   const key = imageKey(req.container.image ?? "");
@@ -411,9 +427,18 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
     fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to get container spec opts: failed to generate apparmor spec opts: apparmor profile not found ${profile}` });
     return;
   }
+  // contrib/seccomp WithProfile reads a Localhost profile's file when NewContainer applies the
+  // spec opts ("failed to create containerd container: %w"); a missing file fails the create.
+  const seccompFile = req.seccomp?.type === "Localhost" ? req.seccomp.localhostRef ?? "" : undefined;
+  if (seccompFile !== undefined && !defaultSeccompProfileFiles.includes(seccompFile)) {
+    fx.send(from, { type: "CreateContainerResult", id: req.id, ok: false, reason: "CreateContainerError", message: `failed to create containerd container: cannot load seccomp profile "${seccompFile}": open ${seccompFile}: no such file or directory` });
+    return;
+  }
   const id = newId(ctx, `container/${sb.podUid}/${req.container.name}/${req.attempt}`);
   // The root tree gets the mount points; the layout names the trees mounted on them.
   const root = createRootfs(image);
+  // oci.WithUser and WithAdditionalGIDs read the image's own passwd and group files, not a volume's
+  const user = processUser(req.user, fileText(root, "/etc/passwd"), fileText(root, "/etc/group"));
   const layout: [string, string][] = [];
   mountHostFiles(root, req.files);
   // the process's confinement as the kernel shows it (the tutorial's `cat /proc/1/attr/current`)
@@ -464,12 +489,12 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   if (profile !== undefined && denyWriteProfiles.has(profile)) layout.push([...DENY_WRITES]);
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,
-    rootfs: root.tree, layout: layout.slice(), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,
+    rootfs: root.tree, layout: layout.slice(), user, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,
   };
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
   ctx.containers.set(id, c);
   sb.containers.push(id);
-  fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image) });
+  fx.send(from, { type: "CreateContainerResult", id: req.id, ok: true, containerId: id, image: summarize(image), user });
 }
 
 /** Bounds a ReadVolumeFiles: a pod's env names its files, and the API server bounds a pod's size. */
@@ -577,7 +602,7 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   }
   const spec = found.spec;
   const ports = (spec.ports ?? []).map((p) => p.containerPort);
-  const proc = startProcess({ image: found.image, command: spec.command, args: spec.args, env: found.env, ports, startedAt: ctx.now, layout: found.layout, ...(spec.stdin && spec.tty ? { terminal: true } : {}) });
+  const proc = startProcess({ image: found.image, command: spec.command, args: spec.args, env: found.env, ports, startedAt: ctx.now, layout: found.layout, user: found.user, ...(spec.stdin && spec.tty ? { terminal: true } : {}) });
   if (proc.startError) {
     // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });
@@ -990,7 +1015,7 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
 /** Runs a command in a container to its end (sleeps count against the timeout); returns status and output. */
 export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], timeoutMs: number): { code: number | "timeout"; output: string; elapsedMs: number; pid1Exit?: number } {
   let output = "";
-  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...envRecord(c.env) }, (l) => void (output += l + "\n"));
+  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...envRecord(c.env) }, (l) => void (output += l + "\n"), c.user);
   const end = runToEnd(ctx, c, runExec(argv, io, c.image), timeoutMs);
   const pid1 = end.pid1Exit === undefined ? {} : { pid1Exit: end.pid1Exit };
   if (end.kind === "done") return { code: end.value, output, elapsedMs: end.elapsedMs, ...pid1 };
@@ -1037,7 +1062,7 @@ export function listSandboxes(ctx: CriContext): PodSandboxInfo[] {
 /** ListContainers with each container's status: what the kubelet's PLEG relist sees. */
 export function listContainers(ctx: CriContext): ContainerInfo[] {
   return [...ctx.containers.values()].map((c) => {
-    const info: ContainerInfo = { id: c.id, sandboxId: c.sandboxId, name: c.name, attempt: c.attempt, image: summarize(c.image), spec: c.spec, state: containerState(c) };
+    const info: ContainerInfo = { id: c.id, sandboxId: c.sandboxId, name: c.name, attempt: c.attempt, image: summarize(c.image), spec: c.spec, user: c.user, state: containerState(c) };
     const l = c.lifecycle.context;
     if (l.startedAt !== undefined) info.startedAt = l.startedAt;
     if (l.finishedAt !== undefined) info.finishedAt = l.finishedAt;

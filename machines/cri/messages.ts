@@ -4,6 +4,24 @@
 import type { Container, Probe, LifecycleHandler } from "kubernetes-types/core/v1";
 import type { ImageInfo, PullFailure } from "./registry.js";
 
+/** What the kubelet asks for (determineEffectiveSecurityContext): uid, gid, extra groups, policy. */
+export interface UserRequest {
+  /** the effective runAsUser, else the image's user (0 for the images podflow knows) */
+  runAsUser?: number;
+  runAsGroup?: number;
+  /** fsGroup first, then the pod's supplementalGroups */
+  supplementalGroups?: readonly number[];
+  /** unset is Merge (the CRI enum's zero value) */
+  supplementalGroupsPolicy?: "Merge" | "Strict";
+}
+
+/** The process's credentials: uid, primary gid, and the supplementary groups in the spec's order. */
+export interface ProcessUser {
+  uid: number;
+  gid: number;
+  groups: readonly number[];
+}
+
 /** One file of a pod's volume as ReadVolumeFiles found it: its content, or why there is none. */
 export type EnvFileRead =
   | { volume: string; path: string; content: string }
@@ -34,7 +52,9 @@ export type CriRequest =
   | { type: "ReadVolumeFiles"; id: number; sandboxId: string; files: Array<{ volume: string; path: string }> }
   /** files: what the kubelet made on the host and bind-mounts into the container, container path -> content (/etc/hosts, the termination-message file) */
   /** appArmor: runtime.v1 LinuxContainerSecurityContext.apparmor (a Localhost profile names one loaded on the node) */
-  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string } }
+  /** seccomp: LinuxContainerSecurityContext.seccomp (a Localhost profile is the path of a file on the node) */
+  /** user: the security context's run_as_user, run_as_group, supplemental_groups and their policy (none set: absent) */
+  | { type: "CreateContainer"; id: number; sandboxId: string; container: Container; attempt: number; env: Record<string, string>; podIP: string; memoryLimitBytes?: number; files?: Record<string, string>; appArmor?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; seccomp?: { type: "RuntimeDefault" | "Unconfined" | "Localhost"; localhostRef?: string }; user?: UserRequest }
   | { type: "StartContainer"; id: number; containerId: string }
   | { type: "StopContainer"; id: number; containerId: string; timeoutSeconds: number; preStop?: LifecycleHandler; podIP: string }
   | { type: "ExecProbe"; id: number; containerId: string; action: ProbeAction; timeoutSeconds: number }
@@ -79,6 +99,7 @@ export interface ContainerInfo {
   attempt: number;
   image: ImageSummary;
   spec: Container;
+  user: ProcessUser;
   state: "CONTAINER_CREATED" | "CONTAINER_RUNNING" | "CONTAINER_EXITED";
   startedAt?: number;
   finishedAt?: number;
@@ -118,7 +139,8 @@ export type CriResponse =
   | { type: "ReadVolumeFilesResult"; id: number; files: EnvFileRead[] }
   | { type: "PullImageResult"; id: number; image: string; ok: true; pulled: ImageSummary; durationMs: number }
   | { type: "PullImageResult"; id: number; image: string; ok: false; failure: PullFailure }
-  | { type: "CreateContainerResult"; id: number; ok: true; containerId: string; image: ImageSummary }
+  /** user: the credentials its first process got (ContainerStatus.user) */
+  | { type: "CreateContainerResult"; id: number; ok: true; containerId: string; image: ImageSummary; user: ProcessUser }
   | { type: "CreateContainerResult"; id: number; ok: false; reason: string; message: string }
   | { type: "StartContainerResult"; id: number; containerId: string; ok: true; startedAt: number }
   | { type: "StartContainerResult"; id: number; containerId: string; ok: false; message: string }

@@ -30,6 +30,7 @@ describe("resolveImage", () => {
     ["the docs' deliberately broken nginx:1.161 is not found", "nginx:1.161", { reason: "ErrImagePull", grpcCode: "NotFound", message: `failed to pull and unpack image "docker.io/library/nginx:1.161": failed to resolve reference "docker.io/library/nginx:1.161": docker.io/library/nginx:1.161: not found` }],
     ["an unknown pause tag is not found", "registry.k8s.io/pause:9.9", { reason: "ErrImagePull", grpcCode: "NotFound", message: `failed to pull and unpack image "registry.k8s.io/pause:9.9": failed to resolve reference "registry.k8s.io/pause:9.9": registry.k8s.io/pause:9.9: not found` }],
     ["an invalid name is InvalidImageName, not a pull error", "BUSYBOX", { reason: "InvalidImageName", message: `Failed to apply default image tag "BUSYBOX": couldn't parse image name "BUSYBOX": invalid reference format: repository name (library/BUSYBOX) must be lowercase` }],
+    ["the docs' non-existing-repo/non-existing-image does not exist", "non-existing-repo/non-existing-image:example", { reason: "ErrImagePull", grpcCode: "Unknown", message: `failed to pull and unpack image "docker.io/non-existing-repo/non-existing-image:example": failed to resolve reference "docker.io/non-existing-repo/non-existing-image:example": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed` }],
   ];
   for (const [name, input, want] of failures) it(name, () => expect(resolveImage(input)).toEqual({ ok: false, ...want }));
 
@@ -41,6 +42,8 @@ describe("resolveImage", () => {
     ["the docs' busybox:1.28 exists", "busybox:1.28", "docker.io/library/busybox:1.28"],
     ["the docs' perl:5.34.0 exists", "perl:5.34.0", "docker.io/library/perl:5.34.0"],
     ["the pause image exists", "registry.k8s.io/pause:3.10", "registry.k8s.io/pause:3.10"],
+    // the StatefulSet tutorial's staged update patches this tag in (Kubernetes' test-cmd IMAGE_STATEFULSET_R1)
+    ["the docs' nginx-slim:0.7 exists", "registry.k8s.io/nginx-slim:0.7", "registry.k8s.io/nginx-slim:0.7"],
     ["agnhost 2.53 exists", "registry.k8s.io/e2e-test-images/agnhost:2.53", "registry.k8s.io/e2e-test-images/agnhost:2.53"],
     ["an image in another namespace is assumed to exist", "myorg/app:v1", "docker.io/myorg/app:v1"],
     ["an image in another registry is assumed to exist", "us-docker.pkg.dev/proj/repo/app:abc", "us-docker.pkg.dev/proj/repo/app:abc"],
@@ -52,6 +55,11 @@ describe("resolveImage", () => {
       expect(r.ok && r.image.ref).toBe(ref);
     });
   }
+
+  it("a redis tag names its release: a major or minor line is its newest (docker-library/redis tags)", () => {
+    const v = (ref: string) => { const r = resolveImage(ref); return r.ok ? r.image.version : undefined; };
+    expect([v("redis:5"), v("redis:6"), v("redis:7.2"), v("redis:6.0.9"), v("redis:7-alpine"), v("redis")]).toEqual(["5.0.14", "6.2.20", "7.2.11", "6.0.9", "7.4.6", "8.2.3"]);
+  });
 
   it("a registry file that lists a repository makes its unlisted tags fail", () => {
     const extra = { "myorg/app": ["v1", "v2"] };
@@ -74,6 +82,11 @@ describe("resolveImage", () => {
   it("the image carries its entrypoint and cmd", () => {
     const r = resolveImage("nginx:1.27");
     expect(r.ok && [r.image.entrypoint, r.image.cmd, r.image.version]).toEqual([["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"], "1.27.5"]);
+  });
+
+  it("nginx images older than 1.18 have no ENTRYPOINT (docker-library/nginx added docker-entrypoint.sh in 2020)", () => {
+    const ep = (ref: string) => { const r = resolveImage(ref); return r.ok ? r.image.entrypoint : undefined; };
+    expect([ep("nginx:1.9.2"), ep("nginx:1.14.2"), ep("nginx:1.17.10"), ep("nginx:1.18.0"), ep("nginx:1.19"), ep("nginx")]).toEqual([[], [], [], ["/docker-entrypoint.sh"], ["/docker-entrypoint.sh"], ["/docker-entrypoint.sh"]]);
   });
 
   it("the kubelet's message wraps containerd's in the gRPC status", () => {

@@ -135,6 +135,8 @@ interface CatalogueEntry {
   version?: (tag: string) => string | undefined;
   /** the base image of the tag (its version as version() gives it) */
   base?: (tag: string, version: string | undefined) => ImageBase | undefined;
+  /** the release's ENTRYPOINT, where it depends on it (else entrypoint) */
+  entrypointOf?: (version: string | undefined) => string[];
   /** the tag's ENV, where it depends on the tag (else env) */
   envOf?: (tag: string, version: string | undefined) => Record<string, string>;
 }
@@ -166,6 +168,15 @@ function sizeBy(full: number, alpine: number, slim = full): (tag: string) => num
 const nginxVersions = versions("1.", [[7, 12], [8, 1], [9, 15], [10, 3], [11, 13], [12, 2], [13, 12], [14, 2], [15, 12], [16, 1], [17, 10], [18, 0], [19, 10], [20, 2], [21, 6], [22, 1], [23, 4], [24, 0], [25, 5], [26, 3], [27, 5], [28, 0], [29, 3]]);
 const nginxAliases = ["latest", "mainline", "stable", "1", "perl", "alpine", "alpine-perl", "alpine-slim", "bookworm", "trixie"];
 const nginxSuffixes = ["", "-alpine", "-perl", "-alpine-perl", "-alpine-slim", "-bookworm", "-bookworm-perl", "-trixie"];
+
+/**
+ * docker-library/nginx added /docker-entrypoint.sh with the 1.19.0 and 1.18.0 images (2020); the
+ * images of older releases (the docs' nginx:1.14.2, nginx:1.9.2) have no ENTRYPOINT, only CMD.
+ */
+function nginxEntrypoint(version: string | undefined): string[] {
+  const minor = Number(/^1\.(\d+)\./.exec(version ?? "")?.[1] ?? 99);
+  return minor < 18 ? [] : ["/docker-entrypoint.sh"];
+}
 
 /** The nginx release a tag points to ("mainline" → 1.29.3). */
 function nginxVersion(tag: string): string {
@@ -244,6 +255,13 @@ function debianBase(tag: string): ImageBase | undefined {
 
 const busyboxVersions = versions("1.", [[24, 2], [25, 1], [26, 2], [27, 2], [28, 4], [29, 3], [30, 1], [31, 1], [32, 1], [33, 1], [34, 1], [35, 0], [36, 1], [37, 0]]);
 const redisVersions = [...versions("5.", [[0, 14]]), ...versions("6.", [[0, 20], [2, 20]]), ...versions("7.", [[0, 15], [2, 11], [4, 6]]), ...versions("8.", [[0, 4], [2, 3]]), "5", "6", "7", "8"];
+/** The redis release a tag names: itself, else the newest of its major or minor line ("5" is 5.0.14), else the latest. */
+function redisVersion(tag: string): string {
+  const t = tag.replace(/-(alpine|bookworm)$/, "");
+  if (/^\d+\.\d+\.\d+$/.test(t)) return t;
+  const line = redisVersions.filter((v) => v.startsWith(`${t}.`) && /^\d+\.\d+\.\d+$/.test(v));
+  return line.length > 0 && /^\d+(\.\d+)?$/.test(t) ? line[line.length - 1]! : "8.2.3";
+}
 const postgresVersions = [...versions("", [[12, 22], [13, 22], [14, 19], [15, 14], [16, 10], [17, 6], [18, 0]]).filter((v) => v.includes(".") || Number(v) >= 12)];
 const alpineVersions = versions("3.", [[16, 9], [17, 10], [18, 12], [19, 8], [20, 7], [21, 4], [22, 1]]);
 const debianTags = ["11", "12", "13", "bullseye", "bookworm", "trixie", "stable", "oldstable", "testing", "sid", "unstable", "latest"];
@@ -264,7 +282,7 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
     tags: tagSet([...nginxVersions, "latest", "mainline", "stable", "1"], nginxSuffixes, nginxAliases),
     sizeBytes: sizeBy(72_223_946, 21_504_517, 72_223_946),
     entrypoint: ["/docker-entrypoint.sh"], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "gnu",
-    env: { PATH: defaultPath }, version: nginxVersion, base: nginxBase, envOf: nginxEnv,
+    env: { PATH: defaultPath }, version: nginxVersion, base: nginxBase, envOf: nginxEnv, entrypointOf: nginxEntrypoint,
   },
   busybox: {
     tags: tagSet([...busyboxVersions, "latest", "stable", "1"], ["", "-glibc", "-musl", "-uclibc"], ["glibc", "musl", "uclibc"]),
@@ -289,7 +307,7 @@ const officialCatalogue: Record<string, CatalogueEntry> = {
   redis: {
     tags: tagSet([...redisVersions, "latest"], ["", "-alpine", "-bookworm"], ["alpine", "bookworm"]),
     sizeBytes: sizeBy(45_117_423, 17_182_090), entrypoint: ["docker-entrypoint.sh"], cmd: ["redis-server"], kind: "redis", userland: "gnu",
-    env: shellEnv, version: (t) => (/^\d+\.\d+\.\d+/.exec(t)?.[0] ?? "8.2.3"),
+    env: shellEnv, version: redisVersion,
   },
   httpd: {
     tags: tagSet([...httpdVersions, "latest"], ["", "-alpine", "-bookworm", "-trixie"], ["alpine", "bookworm", "trixie"]),
@@ -352,7 +370,7 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   },
   "registry.k8s.io/e2e-test-images/agnhost": {
     tags: tagSet(["2.32", "2.33", "2.36", "2.39", "2.40", "2.43", "2.45", "2.47", "2.50", "2.51", "2.52", "2.53", "2.54", "2.55", "2.56"]),
-    sizeBytes: () => 51_705_327, entrypoint: ["/agnhost"], cmd: ["pause"], kind: "agnhost", userland: "busybox", env: shellEnv,
+    sizeBytes: () => 51_705_327, entrypoint: ["/agnhost"], cmd: ["pause"], kind: "agnhost", userland: "busybox", env: shellEnv, base: () => "busybox",
   },
   "registry.k8s.io/e2e-test-images/busybox": {
     tags: tagSet(["1.29-1", "1.29-2", "1.29-4", "1.36.1-1", "1.37.0-1"]), sizeBytes: () => 2_242_186,
@@ -381,9 +399,10 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
     entrypoint: [], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "busybox", env: shellEnv,
     version: (t) => (t.startsWith("1.15") ? "1.15.12" : "1.14.2"),
   },
-  // The nginx the docs' StatefulSet examples run (application/web/web.yaml, the StatefulSet basics tutorial).
+  // The nginx the docs' StatefulSet examples run (application/web/web.yaml, the StatefulSet basics tutorial;
+  // its staged update patches in 0.7, the tag Kubernetes' own test-cmd uses as IMAGE_STATEFULSET_R1).
   "registry.k8s.io/nginx-slim": {
-    tags: tagSet(["0.8", "0.9", "0.21", "0.24", "0.26", "0.27"]), sizeBytes: () => 19_641_122,
+    tags: tagSet(["0.7", "0.8", "0.9", "0.21", "0.24", "0.26", "0.27"]), sizeBytes: () => 19_641_122,
     entrypoint: [], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "gnu", env: shellEnv,
   },
   "docker.io/polinux/stress": {
@@ -443,8 +462,15 @@ function stripTag(n: NormalizedImage): string {
 type Lookup = { entry: CatalogueEntry; tagsKnown: boolean } | undefined;
 
 /** The catalogue entry for a repository, or undefined when the repository does not exist. */
+/**
+ * Repositories outside the catalogue that do not exist, though their namespace is not an official
+ * image's: the docs name them to show a failing pull (controllers/job-pod-failure-policy-config-issue.yaml).
+ */
+const missingRepositories: ReadonlySet<string> = new Set(["docker.io/non-existing-repo/non-existing-image"]);
+
 function lookup(n: NormalizedImage, extra: ExtraRegistry | undefined): Lookup {
   const name = stripTag(n);
+  if (missingRepositories.has(name)) return undefined;
   const fromFile = extraEntry(name, extra);
   if (fromFile) return { entry: fromFile, tagsKnown: true };
   // The repository name comes from a pod spec: only the catalogue's own entries are images.
@@ -513,7 +539,7 @@ function imageInfo(n: NormalizedImage, entry: CatalogueEntry): ImageInfo {
     imageID: `${name}@${digest}`,
     id: `sha256:${digestOf(`config:${n.ref}`)}`,
     sizeBytes: entry.sizeBytes(n.tag),
-    entrypoint: [...entry.entrypoint], cmd: [...entry.cmd], env: { ...(entry.envOf?.(n.tag || "latest", version) ?? entry.env ?? {}) },
+    entrypoint: [...(entry.entrypointOf?.(version) ?? entry.entrypoint)], cmd: [...entry.cmd], env: { ...(entry.envOf?.(n.tag || "latest", version) ?? entry.env ?? {}) },
     // an -alpine variant of a Debian-based image has Alpine's busybox userland (ash, killall, nslookup)
     kind: entry.kind, userland: entry.userland === "gnu" && /(^|-)alpine/.test(n.tag) ? "busybox" : entry.userland,
     ...(version ? { version } : {}),

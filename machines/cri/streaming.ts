@@ -216,7 +216,7 @@ function mergeParts(parts: Part[]): Part[] {
 /** The exec'd command run with all of stdin to its end. */
 function runOnce(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { kind: "exec" }>, stdin: string, session: string): Ran {
   const col = collector();
-  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...envRecord(c.env) }, (l) => col.st.out(l + "\n"));
+  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...envRecord(c.env) }, (l) => col.st.out(l + "\n"), c.user);
   const p = execProcess(s.cmd, io, currentOf(c.image), { stdin, ...col.st }, (port) => listenerIn(ctx, c.sandboxId, port) !== undefined);
   if ("startError" in p) return { output: { type: "ExecOutput", session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${session}": ${p.startError}` }, elapsedMs: 0, parts: [] };
   const end = runToEnd(ctx, c, p.run, maxExecMs, col.cut);
@@ -233,7 +233,7 @@ function runLine(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { k
   const col = collector();
   const snap = s.shell!;
   const env = Object.fromEntries(snap.vars);
-  const io = execIO(c.layout, worldOf(ctx, c), env, (l) => col.st.out(l + "\n"));
+  const io = execIO(c.layout, worldOf(ctx, c), env, (l) => col.st.out(l + "\n"), c.user);
   const end = runToEnd(ctx, c, shellLine(line, currentOf(snap), io, currentOf(c.image), { stdin: "", ...col.st }), maxExecMs, col.cut);
   const base = { type: "ExecOutput" as const, session, stdout: col.out(), stderr: col.err() };
   if (end.kind !== "done") return { output: { ...base, blocked: true }, elapsedMs: end.elapsedMs, parts: col.parts };

@@ -19,12 +19,14 @@ import { mutant } from "../common/mutation.js";
 import { view } from "./view.js";
 import { invalidImageNameMessage } from "../cri/registry.js";
 import { serviceEnvFor } from "./serviceenv.js";
-import { composeEnv } from "../cri/messages.js";
+import { composeEnv, type UserRequest } from "../cri/messages.js";
 import { containerFiles, hostnameEnv } from "./containerfiles.js";
 import { podIPOf, usesHostNetwork } from "./hostnetwork.js";
 import { podDNSConfig, resolvConf, resolvConfPath } from "./dns.js";
 import { envFileRefs, fileKeyRefOf, fileKeyValue } from "./envfile.js";
 import { appArmorProfile, type AppArmorSecurityProfile } from "./apparmor.js";
+import { seccompProfile, type SeccompSecurityProfile } from "./seccomp.js";
+import { userRequest } from "./securitycontext.js";
 
 /** A pod worker whose container could not be configured syncs again after its back-off (backOffPeriod, 10 s). */
 export const configErrorRetryMs = 10_000;
@@ -143,7 +145,7 @@ export function tryStart(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, 
     if ("error" in mounts) return configError(ctx, w, c, mounts.error, fx);
     runtimeCall(ctx, w, ctx.cri, {
       type: "CreateContainer", sandboxId: w.sandboxId, container: expandCommandAndArgs(mounts.container, env.env), attempt: c.attempts, env: env.env, podIP: podIPOf(ctx, w),
-      ...memoryLimit(c), ...appArmorOf(w, c), files: hostFilesOf(ctx, w, c),
+      ...memoryLimit(c), ...appArmorOf(w, c), ...seccompOf(w, c), ...userOf(w, c), files: hostFilesOf(ctx, w, c),
     }, { kind: "CreateContainer", container: c.name }, fx);
     return "op";
   }
@@ -180,6 +182,18 @@ function sandboxHostname(ctx: KubeletContext, w: PodWorker): string {
 function appArmorOf(w: PodWorker, c: ContainerRecord): { appArmor?: AppArmorSecurityProfile } {
   const profile = appArmorProfile(view(w.pod), view(c.spec));
   return profile ? { appArmor: profile } : {};
+}
+
+/** The container's seccomp profile for the CRI, left out when Unconfined (the runtime does nothing then). */
+function seccompOf(w: PodWorker, c: ContainerRecord): { seccomp?: SeccompSecurityProfile } {
+  const profile = seccompProfile(view(w.pod), view(c.spec));
+  return profile.type === "Unconfined" ? {} : { seccomp: profile };
+}
+
+/** The container's user, groups and their policy for the CRI, left out when none is set. */
+function userOf(w: PodWorker, c: ContainerRecord): { user?: UserRequest } {
+  const user = userRequest(view(w.pod), view(c.spec));
+  return user ? { user } : {};
 }
 
 function memoryLimit(c: ContainerRecord): { memoryLimitBytes?: number } {

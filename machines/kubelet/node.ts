@@ -80,6 +80,8 @@ export function registrationNode(given: Node, index: number, podCIDR: string | u
  * while its status holds (Ready False while `runtimeError`). Fields no setter owns are kept from `prior`.
  */
 export function nodeStatus(given: Node, index: number, now: number, prior: NodeStatus | undefined, runtimeError?: string): NodeStatus {
+  // kubernetes-types predates status.features
+  const features = { features: { supplementalGroupsPolicy: true } } as Partial<NodeStatus>;
   const name = given.metadata!.name!;
   const capacity = { cpu: "4", "ephemeral-storage": "100Gi", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110", ...(given.status?.capacity ?? {}), ...(given.status?.allocatable ?? {}) };
   const allocatable = { ...capacity, ...(given.status?.allocatable ?? {}) };
@@ -96,6 +98,8 @@ export function nodeStatus(given: Node, index: number, now: number, prior: NodeS
       kernelVersion: "6.8.0-1017-gcp", osImage: "Debian GNU/Linux 12 (bookworm)", containerRuntimeVersion, kubeletVersion,
       kubeProxyVersion: "", operatingSystem: "linux", architecture: "amd64",
     },
+    // setters.go NodeFeatures: the runtime's features; containerd 2.x supports SupplementalGroupsPolicy
+    ...features,
   };
 }
 

@@ -95,6 +95,7 @@ function adoptRuntimeState(ctx: KubeletContext, w: PodWorker, sb: PodSandboxInfo
     const prevExit = prev?.state === "CONTAINER_EXITED" ? terminatedOf(prev) : undefined;
     c.attempts = latest.attempt + 1;
     c.image = latest.image;
+    c.user = latest.user;
     const podHasInitContainers = c.lifecycle.context.podHasInitContainers;
     if (latest.state === "CONTAINER_RUNNING") {
       c.lifecycle = containerLifecycle.start({ podHasInitContainers, id: latest.id, ...(prevExit ? { last: prevExit } : {}) }).snapshot;

@@ -64,6 +64,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
       if (!c) return true;
       c.step = { ...c.step, createdId: m.containerId };
       c.image = m.image;
+      c.user = m.user;
       c.attempts++;
       ctx.byContainer.set(m.containerId, { uid: w.uid, name: c.name });
       podEvent(ctx, w, c, "Normal", "Created", "Container created", fx);

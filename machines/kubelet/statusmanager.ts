@@ -83,6 +83,8 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
     ...(c.kind === "ephemeral" ? {} : { started: isRunning(c) && c.started }),
   };
   if (life.id) s.containerID = `containerd://${life.id}`;
+  // convertContainerStatusUser (SupplementalGroupsPolicy, GA in 1.35): what the runtime reports
+  if (life.id && c.user) Object.assign(s, { user: { linux: { uid: c.user.uid, gid: c.user.gid, supplementalGroups: [...c.user.groups] } } });
   return s;
 }
 

@@ -3,7 +3,7 @@
 import type { Container, Node, Pod, } from "kubernetes-types/core/v1";
 import type { ClientState } from "../common/client.js";
 import type { ContextFrom, StateValue } from "xstate";
-import type { EnvFileRead, ImageSummary, PodSandboxInfo } from "../cri/messages.js";
+import type { EnvFileRead, ImageSummary, PodSandboxInfo, ProcessUser } from "../cri/messages.js";
 import type { containerMachine } from "./container.machine.js";
 import type { imagePullerMachine } from "./imagepuller.machine.js";
 import type { podWorkerMachine } from "./podworker.machine.js";
@@ -48,6 +48,8 @@ export interface ContainerRecord {
   lifecycle: ContainerSnapshot;
   attempts: number;
   image?: ImageSummary;
+  /** the credentials the runtime gave its process (CRI ContainerStatus.user) */
+  user?: ProcessUser;
   /** progress of the current start attempt: replaced whole, never changed in place (a copied worker shares it) */
   step: Readonly<{ checked?: boolean; present?: ImageSummary | null; image?: ImageSummary; /** the env files its fileKeyRefs name, read for this attempt */ envFiles?: readonly EnvFileRead[]; createdId?: string }>;
   started: boolean;

@@ -21,7 +21,7 @@ import { admitToQuotas, type QuotaCharge } from "./resourcequota.js";
 import { defaultBinding } from "./rbac.js";
 import {
   defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass,
-  admitDefaultStorageClass, admitStorageObjectInUseProtection, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
+  admitDefaultStorageClass, admitStorageObjectInUseProtection, pvcResizeRefusal, preparePersistentVolumeClaimForCreate, preparePersistentVolumeForCreate, stampPhaseTransition,
 } from "./storage.js";
 import { dropTypeDependentFields } from "./servicetype.js";
 import { admitDefaultIngressClass, defaultIngressClass, defaultNetworkPolicy } from "./networking.js";
@@ -297,6 +297,11 @@ export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: numb
   if (obj.kind === "PersistentVolumeClaim" && (ctx.operation === "CREATE" || ctx.operation === "UPDATE")) {
     const limited = pvcLimitRangeRefusal(obj, ctx.limitRanges ?? []);
     if (limited !== undefined) return { refused: limited };
+  }
+  // PersistentVolumeClaimResize follows LimitRanger (kube-apiserver's plugin order)
+  if (obj.kind === "PersistentVolumeClaim" && ctx.operation === "UPDATE") {
+    const resize = pvcResizeRefusal(obj, ctx.old, ctx.storageClasses ?? []);
+    if (resize !== undefined) return { refused: resize };
   }
   // every namespaced resource is quota's (object counts); the evaluator says which writes it handles
   const r = ctx.resource ?? { group: "", resource: "pods" };

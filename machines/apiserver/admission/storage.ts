@@ -3,6 +3,8 @@
 // strategies' PrepareForCreate / PrepareForUpdate (pkg/registry/core/persistentvolume{,claim},
 // pkg/registry/storage/storageclass).
 
+import { milliValue } from "../../common/quantity.js";
+
 type Obj = any;
 
 /** SetDefaults_PersistentVolume: phase Pending, reclaim policy Retain, volumeMode Filesystem; a hostPath's type "". */
@@ -88,4 +90,26 @@ export function admitStorageObjectInUseProtection(o: Obj): void {
   const finalizer = o.kind === "PersistentVolume" ? "kubernetes.io/pv-protection" : "kubernetes.io/pvc-protection";
   const list: unknown[] = Array.isArray(o.metadata.finalizers) ? o.metadata.finalizers : [];
   if (!list.includes(finalizer)) o.metadata.finalizers = [...list, finalizer];
+}
+
+/** GetPersistentVolumeClaimClass: the beta annotation, else spec.storageClassName, else "". */
+function claimClass(pvc: Obj): string {
+  const ann = pvc?.metadata?.annotations ?? {};
+  if (Object.hasOwn(ann, BETA_STORAGE_CLASS)) return String(ann[BETA_STORAGE_CLASS]);
+  return typeof pvc?.spec?.storageClassName === "string" ? pvc.spec.storageClassName : "";
+}
+
+/**
+ * The PersistentVolumeClaimResize admission plugin (plugin/pkg/admission/storage/persistentvolume/
+ * resize): a claim's storage request may grow only when the claim was Bound and both versions name
+ * the same StorageClass, one whose allowVolumeExpansion is true. The Forbidden reason, or undefined.
+ */
+export function pvcResizeRefusal(pvc: Obj, old: Obj, classes: readonly Obj[]): string | undefined {
+  const storage = (o: Obj) => milliValue(o?.spec?.resources?.requests?.storage ?? 0);
+  if (!(storage(pvc) > storage(old))) return undefined;
+  if (old?.status?.phase !== "Bound") return "Only bound persistent volume claims can be expanded";
+  const name = claimClass(pvc);
+  const sc = name !== "" && name === claimClass(old) ? classes.find((c) => c?.metadata?.name === name) : undefined;
+  if (sc?.allowVolumeExpansion === true) return undefined;
+  return "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize";
 }

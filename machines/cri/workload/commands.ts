@@ -1,5 +1,6 @@
 // The utilities the shell runs in-process, with busybox's wording (or GNU coreutils' on
 // Debian-based images) so logs look like a real container's.
+import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
 import { perform, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult } from "./types.js";
@@ -600,9 +601,66 @@ function* legacyNslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
-function* whoami(argv: string[], _sh: ShellState, st: Streams): Gen {
-  st.out(argv[0] === "id" ? "uid=0(root) gid=0(root) groups=0(root)\n" : argv[0] === "uname" ? (argv.includes("-a") ? "Linux podflow 6.8.0 #1 SMP x86_64 GNU/Linux\n" : "Linux\n") : argv[0] === "pwd" ? "" : "root\n");
+function* uname(argv: string[], _sh: ShellState, st: Streams): Gen {
+  st.out(argv.includes("-a") ? "Linux podflow 6.8.0 #1 SMP x86_64 GNU/Linux\n" : "Linux\n");
   return 0;
+}
+
+/** The process's credentials: the container's (the OCI spec's process.user), root when none was given. */
+function credentials(sh: ShellState): ProcessUser {
+  return sh.io.user ?? { uid: 0, gid: 0, groups: [0] };
+}
+
+/**
+ * The names /etc/passwd and /etc/group give ids, as getpwuid and getgrgid find them in the
+ * container. An image whose base podflow does not model has no such files here, though the real
+ * one names root in them: 0 is root then.
+ */
+function names(sh: ShellState): { user: (uid: number) => string | undefined; group: (gid: number) => string | undefined } {
+  const text = (path: string) => { const r = sh.io.fs.read(path); return typeof r === "string" ? r : undefined; };
+  const passwd = text("/etc/passwd");
+  const group = text("/etc/group");
+  const users = parsePasswd(passwd ?? "root:x:0:0:root:/root:/bin/sh\n");
+  const groups = parseGroup(group ?? "root:x:0:\n");
+  return { user: (uid) => users.find((u) => u.uid === uid)?.name, group: (gid) => groups.find((g) => g.gid === gid)?.name };
+}
+
+/**
+ * id [-ugGn]: the uid, gid and groups with their names where the image's files have them. The
+ * groups are getgroups(2)'s, which the kernel keeps sorted; busybox prints them so, coreutils
+ * puts the effective gid first.
+ */
+function* id(argv: string[], sh: ShellState, st: Streams): Gen {
+  const cred = credentials(sh);
+  const n = names(sh);
+  const opts = new Set(argv.slice(1).filter((a) => a.startsWith("-")).flatMap((a) => [...a.slice(1)]));
+  const bad = [...opts].find((o) => !"ugGnr".includes(o));
+  if (bad !== undefined || argv.slice(1).some((a) => !a.startsWith("-"))) {
+    st.err(sh.userland === "busybox" ? "BusyBox v1.37.0 multi-call binary.\n\nUsage: id [-ugGnr] [USER]\n" : `id: invalid option -- '${bad ?? ""}'\nTry 'id --help' for more information.\n`);
+    return 1;
+  }
+  const groups = sh.userland === "gnu" ? [cred.gid, ...cred.groups.filter((g) => g !== cred.gid)] : [...cred.groups];
+  const shown = (value: number, name: string | undefined) => (opts.has("n") ? name ?? String(value) : String(value));
+  if (opts.has("u")) st.out(`${shown(cred.uid, n.user(cred.uid))}\n`);
+  else if (opts.has("g")) st.out(`${shown(cred.gid, n.group(cred.gid))}\n`);
+  else if (opts.has("G")) st.out(`${groups.map((g) => shown(g, n.group(g))).join(" ")}\n`);
+  else {
+    const named = (value: number, name: string | undefined) => (name === undefined ? String(value) : `${value}(${name})`);
+    st.out(`uid=${named(cred.uid, n.user(cred.uid))} gid=${named(cred.gid, n.group(cred.gid))} groups=${groups.map((g) => named(g, n.group(g))).join(",")}\n`);
+  }
+  return 0;
+}
+
+/** whoami: the effective user's name; an id /etc/passwd does not name is an error. */
+function* whoami(_argv: string[], sh: ShellState, st: Streams): Gen {
+  const uid = credentials(sh).uid;
+  const name = names(sh).user(uid);
+  if (name !== undefined) {
+    st.out(`${name}\n`);
+    return 0;
+  }
+  st.err(sh.userland === "busybox" ? `whoami: unknown uid ${uid}\n` : `whoami: cannot find name for user ID ${uid}\n`);
+  return 1;
 }
 
 // /bin/true and /bin/false are files of every userland (busybox applets, coreutils); the init
@@ -658,7 +716,7 @@ function* killall(argv: string[], sh: ShellState, st: Streams): Gen {
 export function utilitiesFor(userland: "busybox" | "gnu", opts: { legacyBusybox?: boolean } = {}): Record<string, Utility> {
   const common: Record<string, Utility> = {
     echo, printf, sleep, cat, rev, touch, rm, mkdir, ls, cp, mv: cp, test, "[": test, "[[": test, date, printenv, env: printenv,
-    hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id: whoami, whoami, uname: whoami, pwd, tar,
+    hostname, tail, head, wc, grep, sort, seq, basename, dirname: basename, wget, id, whoami, uname, pwd, tar,
     true: trueUtility, false: falseUtility,
   };
   return userland === "busybox" ? { ...common, killall, nslookup: opts.legacyBusybox ? legacyNslookup : nslookup } : { ...common, curl };

@@ -159,6 +159,13 @@ const nginxDefaultConf = `server {
 const nginxDefaultConfIpv6 = nginxDefaultConf.replace("listen       80;", "listen       80;\n    listen  [::]:80;");
 
 /** The account the nginx image's Dockerfile adds (groupadd --system --gid 101, useradd --system --uid 101). */
+// test/images/agnhost/Dockerfile, for the SupplementalGroupsPolicy e2e tests: `adduser -u 1000 -D
+// user-defined-in-image && addgroup -g 50000 group-defined-in-image && addgroup
+// user-defined-in-image group-defined-in-image` (busybox's adduser makes the user's own group)
+const agnhostUser = {
+  passwd: "user-defined-in-image:x:1000:1000:Linux User,,,:/home/user-defined-in-image:/bin/sh\n",
+  group: "user-defined-in-image:x:1000:\ngroup-defined-in-image:x:50000:user-defined-in-image\n",
+};
 const nginxUser = { passwd: "nginx:x:101:101:nginx user:/nonexistent:/bin/false\n", group: "nginx:x:101:\n" };
 
 // The trees images ship, by kind and base: values, so every container of an image starts from the
@@ -179,7 +186,7 @@ export function createRootfs(image: ImageInfo): MemFS {
 function buildRootfs(image: ImageInfo): MemFS {
   const fs = MemFS.rootfs();
   if (image.base) {
-    for (const [path, content] of Object.entries(baseFiles(image.base, image.kind === "nginx" ? nginxUser : undefined))) {
+    for (const [path, content] of Object.entries(baseFiles(image.base, image.kind === "nginx" ? nginxUser : image.kind === "agnhost" ? agnhostUser : undefined))) {
       fs.mkdir(path.slice(0, path.lastIndexOf("/")), true);
       fs.write(path, content);
     }
@@ -246,7 +253,7 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
  * anything else starts a master, which cannot bind a port the running one holds.
  */
 function* nginxCommand(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
-  const o = { help: false, version: false, configure: false, test: false, quiet: false, signal: undefined as string | undefined, conf: "/etc/nginx/nginx.conf" };
+  const o = { help: false, version: false, configure: false, test: false, dump: false, quiet: false, signal: undefined as string | undefined, conf: "/etc/nginx/nginx.conf" };
   const needs: Record<string, string> = { p: "directory name", e: "file name", c: "file name", g: "parameter", s: "parameter" };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
@@ -259,7 +266,8 @@ function* nginxCommand(argv: string[], sh: ShellState, st: Streams, ctx: Program
       if (c === "?" || c === "h") o.version = o.help = true;
       else if (c === "v") o.version = true;
       else if (c === "V") o.version = o.configure = true;
-      else if (c === "t" || c === "T") o.test = true;
+      else if (c === "t") o.test = true;
+      else if (c === "T") o.test = o.dump = true;
       else if (c === "q") o.quiet = true;
       else if (Object.hasOwn(needs, c)) {
         // the option's value is the rest of this argument, or the next one
@@ -297,11 +305,26 @@ function* nginxCommand(argv: string[], sh: ShellState, st: Streams, ctx: Program
   if (o.test) {
     // ngx_init_cycle says the syntax is ok, main that the test succeeded; -q silences both
     if (!o.quiet) st.err(`nginx: the configuration file ${o.conf} syntax is ok\nnginx: configuration file ${o.conf} test is successful\n`);
+    if (o.dump) nginxDump(sh, st, o.conf);
     return 0;
   }
   if (o.signal !== undefined) return yield* nginxSignal(["nginx", "-s", o.signal], sh, st);
   if (ctx.listeners.has(80) || ctx.bound?.(80) === true) return yield* nginxBindFails(sh, st);
   return yield* nginx(sh, st, ctx);
+}
+
+/**
+ * What -T writes to stdout after the test: each configuration file it read, as
+ * "# configuration file PATH:", the file, one more line feed; here the main file and the conf.d
+ * files the image has (its mime.types is not modelled).
+ */
+function nginxDump(sh: ShellState, st: Streams, conf: string): void {
+  const listed = sh.io.fs.list("/etc/nginx/conf.d");
+  const confd = Array.isArray(listed) ? listed.filter((f) => f.endsWith(".conf")).sort().map((f) => `/etc/nginx/conf.d/${f}`) : [];
+  for (const path of [conf, ...confd]) {
+    const text = sh.io.fs.read(path);
+    if (typeof text === "string") st.out(`# configuration file ${path}:\n${text}\n`);
+  }
 }
 
 const nginxUsage = `Usage: nginx [-?hvVtTq] [-s signal] [-p prefix]
@@ -398,7 +421,8 @@ function* redis(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext
   const v = ctx.image.version ?? "8.2.3";
   st.out(`1:C ${t()} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`);
   st.out(`1:C ${t()} * Redis version=${v}, bits=64, commit=00000000, modified=1, pid=1, just started\n`);
-  st.out(`1:C ${t()} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n`);
+  // server.c main: argc == 1 warns, any argument (a config file, an option) loads a configuration
+  st.out(argv.length > 1 ? `1:C ${t()} # Configuration loaded\n` : `1:C ${t()} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n`);
   st.out(`1:M ${t()} * monotonic clock: POSIX clock_gettime\n`);
   st.out(`1:M ${t()} * Running mode=standalone, port=${port}.\n`);
   st.out(`1:M ${t()} * Server initialized\n`);
@@ -726,6 +750,9 @@ function* dockerEntrypoint(argv: string[], sh: ShellState, st: Streams, ctx: Pro
     ]) st.out(line + "\n");
   }
   if (args.length === 0) return 0;
+  // redis's docker-entrypoint.sh: a first argument that is an option or a *.conf file is redis-server's
+  const first = args[0]!;
+  if (ctx.image.kind === "redis" && (first.startsWith("-") || (first.endsWith(".conf") && first !== ".conf"))) args.unshift("redis-server");
   // Like `exec "$@"`: the arguments replace the script.
   throw new ExitSignal(yield* runArgv(args, sh, st));
 }

@@ -1,5 +1,6 @@
 // Entry points the CRI drives: a container's main process and exec'd commands
 // (exec probes, kubectl exec), each a generator of effects run in simulated time.
+import type { ProcessUser } from "../identity.js";
 import type { ImageInfo } from "../registry.js";
 import { copyEnvInto, type EnvParts } from "../messages.js";
 import { utilitiesFor } from "./commands.js";
@@ -76,7 +77,7 @@ function copyOwn(to: Record<string, string>, from: Readonly<Record<string, strin
 
 /** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
 export function startContainer(
-  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Readonly<Record<string, string>> | EnvParts; fs: FileSystem; ports?: number[]; terminal?: boolean },
+  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Readonly<Record<string, string>> | EnvParts; fs: FileSystem; ports?: number[]; terminal?: boolean; user?: ProcessUser },
   io: ProcessIO,
 ): Process {
   // Kept as parts, the environment's Service variables stay shared: the shell lays its variables
@@ -96,7 +97,7 @@ export function startContainer(
   const argv = effectiveArgv(spec.image, spec.command, spec.args);
   const listeners = new Map<number, Listener>();
   const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
-  const sh = shellFor({ ...io, env, fs: spec.fs }, ctx, vars);
+  const sh = shellFor({ ...io, env, fs: spec.fs, ...(spec.user ? { user: spec.user } : {}) }, ctx, vars);
   if (argv.length === 0 && spec.image.kind !== "generic") {
     return { run: (function* (): Gen { return 128; })(), listeners, startError: "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown" };
   }

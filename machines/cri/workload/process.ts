@@ -5,6 +5,7 @@
 // A cache maps the latest value to its live generator, so the common case (the next turn of the
 // same value) never replays; a fork, or an older snapshot stepped again, replays once.
 
+import type { ProcessUser } from "../identity.js";
 import type { ImageInfo } from "../registry.js";
 import type { EnvParts } from "../messages.js";
 import { emptyTree, fileSystemCalls, MemFS, splitPath, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
@@ -33,6 +34,8 @@ export interface ProcessSpec {
   readonly layout: FsLayout;
   /** spec.stdin and spec.tty: the process has a terminal */
   readonly terminal?: boolean;
+  /** its credentials (uid, gid, groups); absent: root */
+  readonly user?: ProcessUser;
 }
 
 /** What a filesystem call returned (a file's content, a listing, an error, true or false, nothing). */
@@ -167,7 +170,7 @@ function spawn(spec: ProcessSpec): Live {
   const port = new Port(spec.layout);
   port.world = { now: spec.startedAt, log: noLog, tree: notRead, setTree: notRead };
   try {
-    const proc = startContainer({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, fs: port.fs, ports: spec.ports, ...(spec.terminal ? { terminal: true } : {}) }, port);
+    const proc = startContainer({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, fs: port.fs, ports: spec.ports, ...(spec.terminal ? { terminal: true } : {}), ...(spec.user ? { user: spec.user } : {}) }, port);
     return { port, proc };
   } finally {
     port.world = undefined;
@@ -321,6 +324,6 @@ export function callListener(v: ProcessValue, port: number, world: World, req: L
 }
 
 /** A ProcessIO over a world for an exec'd command (a probe, a hook), with its output captured. */
-export function execIO(layout: FsLayout, world: World, env: Record<string, string>, out: (line: string) => void): ProcessIO {
-  return { now: () => world.now, stdout: out, stderr: out, fs: fsOf(layout, () => world), env };
+export function execIO(layout: FsLayout, world: World, env: Record<string, string>, out: (line: string) => void, user?: ProcessUser): ProcessIO {
+  return { now: () => world.now, stdout: out, stderr: out, fs: fsOf(layout, () => world), env, ...(user ? { user } : {}) };
 }

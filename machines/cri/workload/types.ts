@@ -1,5 +1,6 @@
 // The contract between a simulated container process and the CRI that drives it.
 import type { FileSystem } from "./memfs.js";
+import type { ProcessUser } from "../identity.js";
 
 /** What a process asks of the world; the CRI performs it in simulated time and resumes the generator. */
 export type Effect =
@@ -34,6 +35,8 @@ export interface ProcessIO {
   stderr(line: string): void;
   fs: FileSystem;
   env: Record<string, string>;
+  /** the process's uid, gid and groups (id, whoami); absent: root with no other group */
+  user?: ProcessUser;
 }
 
 /** A request arriving at a port the process listens on (probes, Services, kubectl port-forward). */
