@@ -102,4 +102,47 @@ describe("update preconditions", () => {
     expect((await patch(`${leases}/l`, "merge-patch", { spec: { holderIdentity: "d" } })).code).toBe(200);
     expect((await get(`${leases}/l`)).spec.holderIdentity).toBe("d");
   });
+
+  describe("the scale subresource (scaleUpdatedObjectInfo moves the Scale's resourceVersion onto the Deployment)", () => {
+    const deployments = "/apis/apps/v1/namespaces/default/deployments";
+    let uid = "";
+    beforeAll(async () => {
+      const d = await raw(s, "POST", deployments, {
+        token: s.cluster.adminToken,
+        body: JSON.stringify({ metadata: { name: "d" }, spec: { replicas: 0, selector: { matchLabels: { app: "d" } }, template: { metadata: { labels: { app: "d" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } } }),
+      });
+      expect(d.code).toBe(201);
+      uid = JSON.parse(d.body).metadata.uid;
+    });
+    const scale = (body: unknown) => put(`${deployments}/d/scale`, { kind: "Scale", apiVersion: "autoscaling/v1", ...(body as object) });
+
+    it.each([
+      ['"0"', { name: "d", resourceVersion: "0" }, 1],
+      ["none", { name: "d" }, 2],
+    ])("a Scale PUT at resourceVersion %s is an unconditional update", async (_what, metadata, replicas) => {
+      const r = await scale({ metadata, spec: { replicas } });
+      expect(r.code).toBe(200);
+      expect(JSON.parse(r.body).spec.replicas).toBe(replicas);
+      expect((await get(`${deployments}/d`)).spec.replicas).toBe(replicas);
+    });
+
+    it("a Scale PUT at a stale resourceVersion is 409 on deployments.apps, and nothing changes", async () => {
+      const before = await get(`${deployments}/d`);
+      expect(status(await scale({ metadata: { name: "d", resourceVersion: "1" }, spec: { replicas: 5 } }))).toEqual([409, "Conflict", 'Operation cannot be fulfilled on deployments.apps "d": the object has been modified; please apply your changes to the latest version and try again']);
+      expect((await get(`${deployments}/d`)).spec.replicas).toBe(before.spec.replicas);
+    });
+
+    it("a Scale PUT at a malformed resourceVersion is ParseUint's plain 500", async () => {
+      expect(status(await scale({ metadata: { name: "d", resourceVersion: "zz" }, spec: { replicas: 5 } }))).toEqual([500, undefined, 'strconv.ParseUint: parsing "zz": invalid syntax']);
+    });
+
+    it("a Scale naming another uid fails the storage precondition on the Deployment: 409, and nothing changes", async () => {
+      const before = await get(`${deployments}/d`);
+      expect(status(await scale({ metadata: { name: "d", uid: "not-it" }, spec: { replicas: 7 } }))).toEqual([
+        409, "Conflict",
+        `Operation cannot be fulfilled on deployments.apps "d": StorageError: invalid object, Code: 4, Key: /registry/deployments/default/d, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: not-it, UID in object meta: ${uid}`,
+      ]);
+      expect((await get(`${deployments}/d`)).spec.replicas).toBe(before.spec.replicas);
+    });
+  });
 });
