@@ -16,6 +16,7 @@ import * as S from "../../machines/apiserver/status.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
+import { notAcceptable } from "./negotiate.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
@@ -319,6 +320,25 @@ function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Bu
 /** True when the request carries a body (a length or chunks) that may be still unread. */
 function hasBody(req: IncomingMessage): boolean {
   return Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+}
+
+/** net/http's maxPostHandlerReadBytes: the most of a body a handler left unread the server reads to keep the connection. */
+const maxPostHandlerReadBytes = 256 << 10;
+
+/**
+ * When the answer's head is written while the body is still coming and may be 256 KiB or more
+ * (chunked, or so declared), the connection closes after the answer (net/http's requestTooLarge):
+ * Node would otherwise read and drop all of it, a trickled body keeping the connection forever.
+ */
+function closeIfBodyLeftUnread(req: IncomingMessage, res: ServerResponse): void {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  const chunked = req.headers["transfer-encoding"] !== undefined;
+  if (!chunked && !(declared >= maxPostHandlerReadBytes)) return;
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
+    if (!req.complete && !this.headersSent) this.setHeader("Connection", "close");
+    return writeHead.apply(this, args);
+  } as ServerResponse["writeHead"];
 }
 
 /**
@@ -626,6 +646,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     req.on("error", () => req.destroy());
     const fail = failWith500(res);
     if (unreadHeader(req)) return;
+    closeIfBodyLeftUnread(req, res);
     try {
       if (opts.routes?.(req, res)) return;
       handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs, freshnessTimeoutMs: opts.freshnessTimeoutMs ?? freshnessTimeoutMs }).catch(fail);
@@ -920,6 +941,9 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
   setWarnings(res, deprecationWarnings(r));
+  // every resource handler negotiates its answer's media type before it reads options or a body
+  const unacceptable = notAcceptable(accept);
+  if (unacceptable) return refuse(unacceptable);
   if (p.subresource === "log") {
     if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
