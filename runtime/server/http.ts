@@ -1101,6 +1101,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
+      // DeleteCollection decodes and validates its ListOptions from the query first, body or not
+      if (p.name === undefined) {
+        const bad = intParamsError(q, listIntParams) ?? listOptionsError(q);
+        if (bad) return refuse(bad);
+      }
       let body: any;
       if (raw.length > 0) {
         const dec = decodeBody(raw, req.headers["content-type"], "DeleteOptions");
@@ -1130,7 +1135,12 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const del: Omit<ApiRequest, "type" | "id"> = { ...base, verb: p.name === undefined ? "deletecollection" : "delete", ...(body ? { body } : {}) };
       if (grace !== undefined) del.gracePeriodSeconds = grace;
       if (policy) del.propagationPolicy = policy;
-      if (p.name === undefined) Object.assign(del, listOptions(q));
+      if (p.name === undefined) {
+        // the registry's List reads the resourceVersion as a GET list does: a malformed one fails it, and nothing is deleted
+        const badVersion = resourceVersionError(q.get("resourceVersion"));
+        if (badVersion) return sendStatus(res, badVersion);
+        Object.assign(del, listOptions(q));
+      }
       return reply(await cluster.request(del));
     }
     default:
