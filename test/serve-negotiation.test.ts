@@ -70,6 +70,67 @@ describe("Accept negotiation", () => {
   });
 });
 
+// NegotiateInputSerializerForMediaType reads a body's Content-Type with Go's mime.ParseMediaType (a
+// header that does not parse is 415); the patch handler cuts its Content-Type at the first ";" and
+// compares the rest exactly.
+describe("Content-Type", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+    expect((await raw(s, "POST", cms, { token: s.cluster.adminToken, body: JSON.stringify({ metadata: { name: "target" } }) })).code).toBe(201);
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  const bodyTypes = "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf";
+  const patchTypes = "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml";
+  const post = (name: string, contentType: string) => raw(s, "POST", cms, { token: s.cluster.adminToken, body: JSON.stringify({ metadata: { name } }), headers: { "Content-Type": contentType } });
+  const patch = (contentType: string, accept?: string) => raw(s, "PATCH", `${cms}/target`, { token: s.cluster.adminToken, body: JSON.stringify({ data: { a: "1" } }), headers: { "Content-Type": contentType, ...(accept ? { Accept: accept } : {}) } });
+
+  it.each([
+    ["a parameter without a value", "application/json;foo"],
+    ["a list of types", "application/json, text/plain"],
+    ["a repeated parameter", "application/json;a=1;a=2"],
+    ["an unterminated quoted value", 'application/json;charset="utf-8'],
+    ["no type", ";charset=utf-8"],
+  ])("a create whose Content-Type has %s is 415 and nothing is stored", async (_what, contentType) => {
+    const r = await post("ct-refused", contentType);
+    const j = JSON.parse(r.body);
+    expect([r.code, j.reason, j.message]).toEqual([415, "UnsupportedMediaType", bodyTypes]);
+    expect((await raw(s, "GET", `${cms}/ct-refused`, { token: s.cluster.adminToken })).code).toBe(404);
+  });
+
+  it.each([
+    ["ct-a", "APPLICATION/JSON"],
+    ["ct-b", "application/json; charset=utf-8;"],
+    ["ct-c", 'application/json ; charset="utf-8"'],
+  ])("a create with Content-Type %s is decoded as JSON", async (name, contentType) => {
+    expect((await post(name, contentType)).code).toBe(201);
+  });
+
+  it.each(["Application/Merge-Patch+JSON", "application/merge-patch+json ; charset=utf-8", ";application/merge-patch+json"])("a patch with Content-Type %j is 415 and changes nothing", async (contentType) => {
+    const r = await patch(contentType);
+    expect([r.code, JSON.parse(r.body).message]).toEqual([415, patchTypes]);
+    expect(JSON.parse((await raw(s, "GET", `${cms}/target`, { token: s.cluster.adminToken })).body).data).toBeUndefined();
+  });
+
+  it("a patch's Content-Type is judged before its Accept; a good one is then 406 for text/html", async () => {
+    expect((await patch("text/plain", "text/html")).code).toBe(415);
+    const r = await patch("application/merge-patch+json", "text/html");
+    expect([r.code, JSON.parse(r.body)]).toEqual([406, notAcceptable]);
+    expect(JSON.parse((await raw(s, "GET", `${cms}/target`, { token: s.cluster.adminToken })).body).data).toBeUndefined();
+  });
+
+  it("a patch with Content-Type application/merge-patch+json;charset=utf-8 is applied", async () => {
+    expect((await patch("application/merge-patch+json;charset=utf-8")).code).toBe(200);
+  });
+
+  it("a name that is no path segment is the store's 400 before any 406", async () => {
+    const r = await raw(s, "GET", `${cms}/a%25b`, { token: s.cluster.adminToken, headers: { Accept: "text/html" } });
+    expect([r.code, JSON.parse(r.body).message]).toEqual([400, 'Name parameter invalid: "a%b": may not contain \'%\'']);
+  });
+});
+
 describe("bodies left unread", () => {
   let s: Served;
   beforeAll(async () => {

@@ -194,6 +194,39 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
 }
 
+const tokenChar = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Go's mime.ParseMediaType, as NegotiateInputSerializerForMediaType reads a body's Content-Type:
+ * the lower-cased type/subtype, or undefined when the header does not parse (a list, a parameter
+ * without "=", a repeated parameter, an unterminated quote), which the handler answers 415.
+ * Trailing semicolons are ignored. An empty header is the first served type, JSON.
+ */
+export function goMediaType(contentType: string | undefined): string | undefined {
+  if (contentType === undefined || contentType === "") return "application/json";
+  const semi = contentType.indexOf(";");
+  const type = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  const slash = type.indexOf("/");
+  if (slash < 0 ? !tokenChar.test(type) : !tokenChar.test(type.slice(0, slash)) || !tokenChar.test(type.slice(slash + 1))) return undefined;
+  let rest = semi < 0 ? "" : contentType.slice(semi);
+  const seen = new Set<string>();
+  // each round consumes ";key=value" (a token or a quoted string): at most the header's length rounds
+  while (rest.length > 0) {
+    rest = rest.replace(/^\s+/, "");
+    if (rest === "") break;
+    const m = /^;\s*([!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s*=\s*("(?:[^"\\]|\\.)*"|[!#$%&'*+\-.^_`|~0-9A-Za-z]+)/.exec(rest);
+    if (!m) {
+      if (rest.trim() === ";") break;
+      return undefined;
+    }
+    const key = m[1]!.toLowerCase();
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    rest = rest.slice(m[0].length);
+  }
+  return type;
+}
+
 const bodyTypes = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
 const patchTypes: Record<string, "merge" | "strategic" | "json" | "apply"> = {
   "application/merge-patch+json": "merge",
@@ -206,7 +239,12 @@ const patchTypes: Record<string, "merge" | "strategic" | "json" | "apply"> = {
 
 /** The patch type of a PATCH Content-Type, or undefined for one the server does not take. */
 export function patchTypeOf(contentType: string | undefined): "merge" | "strategic" | "json" | "apply" | undefined {
-  return patchTypes[mediaType(contentType)];
+  // the patch handler cuts at the first ";" (past the first byte) and compares the rest as it is:
+  // no trimming, no lower-casing
+  const text = contentType ?? "";
+  const semi = text.indexOf(";");
+  const bare = semi > 0 ? text.slice(0, semi) : text;
+  return Object.hasOwn(patchTypes, bare) ? patchTypes[bare] : undefined;
 }
 
 /** 415 for a PATCH whose Content-Type is no patch type, worded as the patch handler words it. */
@@ -514,9 +552,9 @@ function deepYamlToJson(text: string): { value: any } | { error: string } {
  * REST handlers do: the result is the object, or the 400/415 Status the handler answers.
  */
 export function decodeBody(raw: Buffer, contentType: string | undefined, kind: string, patch?: "merge" | "strategic" | "json" | "apply"): { body: any } | { status: Status } {
-  const mt = mediaType(contentType);
+  const mt = patch ? mediaType(contentType) : goMediaType(contentType);
   const isYaml = patch === "apply" || mt === "application/yaml";
-  if (!patch && !bodyTypes.includes(mt)) return { status: unsupportedMediaType(bodyTypes) };
+  if (!patch && (mt === undefined || !bodyTypes.includes(mt))) return { status: unsupportedMediaType(bodyTypes) };
   if (!patch && mt === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(raw, kind);
   const text = raw.toString("utf8");
   if (isYaml) {

@@ -17,6 +17,7 @@ import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, a
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { notAcceptable } from "./negotiate.js";
+import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
@@ -941,9 +942,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
   setWarnings(res, deprecationWarnings(r));
-  // every resource handler negotiates its answer's media type before it reads options or a body
-  const unacceptable = notAcceptable(accept);
-  if (unacceptable) return refuse(unacceptable);
+  // every resource handler negotiates its answer's media type before it reads options or a body,
+  // after the store's name check (a name that is no path segment is its 400) and, in a patch, after
+  // the patch type
+  const unacceptable = p.name !== undefined && isValidPathSegmentName(p.name).length > 0 ? undefined : notAcceptable(accept);
+  if (unacceptable && method !== "PATCH") return refuse(unacceptable);
   if (p.subresource === "log") {
     if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
@@ -1071,6 +1074,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (!(await authorizedWrite())) return;
       const patchType = patchTypeOf(req.headers["content-type"]);
       if (!patchType) return sendStatus(res, unsupportedPatchType(req.headers["content-type"]));
+      if (unacceptable) return sendStatus(res, unacceptable);
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
       const dry = dryRunOf(q.getAll("dryRun"), "PatchOptions");
