@@ -7,7 +7,7 @@
 // failed as an invalid-object StorageError that InterpretUpdateError makes a 409 Conflict.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { serve, raw, type Served } from "./serve-helpers.js";
+import { serve, raw, until, type Served } from "./serve-helpers.js";
 
 const leases = "/apis/coordination.k8s.io/v1/namespaces/default/leases";
 const cms = "/api/v1/namespaces/default/configmaps";
@@ -112,6 +112,19 @@ describe("create on update", () => {
     expect(made.metadata.namespace).toBeUndefined();
     expect(made.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }]);
   });
+
+  it("a kubelet whose node Lease was deleted gets a Conflict for its stale uid, reads nothing, and creates the Lease anew", async () => {
+    const path = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-1";
+    const before = JSON.parse((await get(path)).body);
+    expect(before.metadata.uid).toBeTruthy();
+    expect((await raw(s, "DELETE", path, { token: s.cluster.adminToken })).code).toBe(200);
+    const again = await until(async () => {
+      const r = await get(path);
+      return r.code === 200 ? JSON.parse(r.body) : undefined;
+    }, 15_000);
+    expect(again?.metadata.uid).toBeTruthy();
+    expect(again.metadata.uid).not.toBe(before.metadata.uid);
+  }, 20_000);
 
   it("a creating PUT in a namespace that does not exist is 404 for the namespace", async () => {
     expect(status(await put("/apis/coordination.k8s.io/v1/namespaces/nowhere/leases/x", { metadata: { name: "x" } }))).toEqual([404, "NotFound", 'namespaces "nowhere" not found']);
