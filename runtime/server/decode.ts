@@ -7,6 +7,8 @@ import { parseAllDocuments, type YAMLError } from "yaml";
 import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from "../../machines/apiserver/status.js";
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
 import { orTooDeep, tooDeep } from "../../machines/apiserver/schema/depth.js";
+import { fieldsV1MaxDepth } from "../../machines/apiserver/fieldmanager/fieldset.js";
+import { copyWith } from "../../machines/common/own.js";
 import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js";
 import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
@@ -658,7 +660,8 @@ export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, versi
   const bodyVersion = gvk.apiVersion !== "" ? gvk.apiVersion.slice(gvk.apiVersion.lastIndexOf("/") + 1) : version;
   const head = `${bodyKind} in version ${goQuote(bodyVersion)} cannot be handled as a ${kind}`;
   const tooDeepError = (c: "{" | "[") => ({ status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: invalid character '${c}' exceeded max depth (${summarizeData(raw)})`) });
-  const res = orTooDeep(() => (typeKey !== undefined ? decodeTyped(kind, body, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body)));
+  const sent = withoutUnreadableFieldsV1(body);
+  const res = orTooDeep(() => (typeKey !== undefined ? decodeTyped(kind, sent, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, sent)));
   if (res === "tooDeep") return tooDeepError("{");
   if (!res.ok) return { status: badRequest(`${head}: ${res.error}`) };
   // the serializer's unmarshal: YAMLToJSONStrict's error first (one yaml.TypeError listing every
@@ -669,6 +672,35 @@ export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, versi
   const deep = tooDeep(res.value);
   if (deep !== undefined) return tooDeepError(deep);
   return { body: res.value, warnings: fv === "Warn" ? [...yamlDuplicates, ...res.strictErrors] : [] };
+}
+
+/** A FieldsV1 the field manager cannot read (no path element "x"): the managedFields that hold it are all disregarded. */
+const unreadableFieldsV1 = Object.freeze({ x: Object.freeze({}) });
+
+/**
+ * The body with each managedFields entry's fieldsV1 nested past what the field manager reads
+ * replaced by one it cannot read either. kube-apiserver decodes any FieldsV1 its JSON decoder
+ * takes (10,000 levels) and its field manager then disregards the request's managedFields
+ * when one does not decode; podflow's walkers keep far fewer levels, so such a value is swapped
+ * for a small unreadable one before anything walks it, with the same outcome. The depth is found
+ * without recursion; the input is not changed.
+ */
+function withoutUnreadableFieldsV1(body: unknown): unknown {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  const meta = Object.hasOwn(body, "metadata") ? (body as Record<string, unknown>).metadata : undefined;
+  if (meta === null || typeof meta !== "object" || Array.isArray(meta) || !Object.hasOwn(meta, "managedFields")) return body;
+  const list = (meta as Record<string, unknown>).managedFields;
+  if (!Array.isArray(list)) return body;
+  let changed = false;
+  const entries = list.map((e) => {
+    if (e === null || typeof e !== "object" || Array.isArray(e) || !Object.hasOwn(e, "fieldsV1")) return e;
+    const fv = (e as Record<string, unknown>).fieldsV1;
+    if (fv === null || typeof fv !== "object" || tooDeep(fv, fieldsV1MaxDepth + 1) === undefined) return e;
+    changed = true;
+    return copyWith(e as Record<string, unknown>, { fieldsV1: unreadableFieldsV1 });
+  });
+  if (!changed) return body;
+  return copyWith(body as Record<string, unknown>, { metadata: copyWith(meta as Record<string, unknown>, { managedFields: entries }) });
 }
 
 /**
