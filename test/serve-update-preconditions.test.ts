@@ -103,6 +103,21 @@ describe("update preconditions", () => {
     expect((await get(`${leases}/l`)).spec.holderIdentity).toBe("d");
   });
 
+  it.each([
+    ["validatingadmissionpolicies", { metadata: { name: "vap" }, spec: { failurePolicy: "Fail", matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"] }] }, validations: [{ expression: "true" }] } }],
+    ["validatingadmissionpolicybindings", { metadata: { name: "vap" }, spec: { policyName: "vap", validationActions: ["Deny"] } }],
+  ])("a PUT of a %s object without a resourceVersion (AllowUnconditionalUpdate false) is 422, and nothing changes", async (resource, object) => {
+    const path = `/apis/admissionregistration.k8s.io/v1/${resource}`;
+    const made = await raw(s, "POST", path, { token: s.cluster.adminToken, body: JSON.stringify(object) });
+    expect(made.code).toBe(201);
+    const before = await get(`${path}/vap`);
+    const r = await put(`${path}/vap`, { ...object, metadata: { name: "vap", labels: { changed: "yes" } } });
+    expect(status(r)).toEqual([422, "Invalid", `${resource}.admissionregistration.k8s.io "vap" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`]);
+    expect(await get(`${path}/vap`)).toEqual(before);
+    const at = await put(`${path}/vap`, { ...object, metadata: { name: "vap", resourceVersion: before.metadata.resourceVersion, labels: { changed: "yes" } } });
+    expect(at.code).toBe(200);
+  });
+
   describe("the scale subresource (scaleUpdatedObjectInfo moves the Scale's resourceVersion onto the Deployment)", () => {
     const deployments = "/apis/apps/v1/namespaces/default/deployments";
     let uid = "";

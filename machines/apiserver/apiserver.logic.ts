@@ -1068,7 +1068,7 @@ function checkNameError(urlName: string, body: any): Status | undefined {
 }
 
 /** Kinds whose strategy's AllowUnconditionalUpdate is false: an update must name the resourceVersion it replaces. */
-const conditionalUpdateKinds: ReadonlySet<string> = new Set(["Lease", "RuntimeClass"]);
+const conditionalUpdateKinds: ReadonlySet<string> = new Set(["Lease", "RuntimeClass", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
 const maxUint64 = 18446744073709551615n;
 
