@@ -126,6 +126,29 @@ describe("create on update", () => {
     expect(again.metadata.uid).not.toBe(before.metadata.uid);
   }, 20_000);
 
+  it.each([
+    ["/api/v1/namespaces/default/services/put-svc", { metadata: { name: "put-svc" }, spec: { ports: [{ port: 80 }] } }],
+    ["/api/v1/namespaces/default/endpoints/put-ep", { metadata: { name: "put-ep" }, subsets: [{ addresses: [{ ip: "10.1.2.3" }], ports: [{ port: 80 }] }] }],
+    ["/api/v1/namespaces/default/events/put-ev", { metadata: { name: "put-ev" }, involvedObject: { kind: "Pod", name: "p", namespace: "default" }, reason: "R", message: "m", type: "Normal" }],
+    ["/api/v1/namespaces/default/limitranges/put-lr", { metadata: { name: "put-lr" }, spec: { limits: [{ type: "Container", max: { cpu: "2" } }] } }],
+    ["/apis/node.k8s.io/v1/runtimeclasses/put-rc", { metadata: { name: "put-rc" }, handler: "runc" }],
+  ])("a PUT to %s, which does not exist, creates it", async (path, object) => {
+    const r = await put(path, object);
+    expect(r.code).toBe(201);
+    const made = JSON.parse(r.body);
+    expect(made.metadata.uid).toBeTruthy();
+    expect((await get(path)).code).toBe(200);
+    if (path.includes("/services/")) expect(made.spec.clusterIP).toMatch(/^10\./);
+  });
+
+  it.each([
+    ["/api/v1/namespaces/default/secrets/put-secret", { metadata: { name: "put-secret" } }, 'secrets "put-secret" not found'],
+    ["/api/v1/namespaces/default/serviceaccounts/put-sa", { metadata: { name: "put-sa" } }, 'serviceaccounts "put-sa" not found'],
+    ["/apis/scheduling.k8s.io/v1/priorityclasses/put-pc", { metadata: { name: "put-pc" }, value: 5 }, 'priorityclasses.scheduling.k8s.io "put-pc" not found'],
+  ])("a PUT to %s, whose strategy does not create on update, is 404", async (path, object, message) => {
+    expect(status(await put(path, object))).toEqual([404, "NotFound", message]);
+  });
+
   it("a creating PUT in a namespace that does not exist is 404 for the namespace", async () => {
     expect(status(await put("/apis/coordination.k8s.io/v1/namespaces/nowhere/leases/x", { metadata: { name: "x" } }))).toEqual([404, "NotFound", 'namespaces "nowhere" not found']);
   });
