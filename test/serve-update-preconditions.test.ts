@@ -76,6 +76,25 @@ describe("update preconditions", () => {
     expect(await get(`${cms}/u`)).toEqual(before);
   });
 
+  // rest.BeforeUpdate keeps the stored uid only when the patched object names none; another is
+  // ValidateObjectMetaUpdate's "field is immutable"
+  it.each([
+    ["a merge patch", () => patch(`${cms}/u`, "merge-patch", { metadata: { uid: "forged" }, data: { z: "1" } })],
+    ["a JSON patch", () => patch(`${cms}/u`, "json-patch", [{ op: "replace", path: "/metadata/uid", value: "forged" }])],
+    ["a strategic merge patch", () => patch(`${cms}/u`, "strategic-merge-patch", { metadata: { uid: "forged" } })],
+  ])("%s giving the object another uid is 422 (immutable), and nothing changes", async (_what, send) => {
+    const before = await get(`${cms}/u`);
+    const r = await send();
+    const j = JSON.parse(r.body);
+    expect([r.code, j.reason, j.message]).toEqual([422, "Invalid", 'ConfigMap "u" is invalid: metadata.uid: Invalid value: "forged": field is immutable']);
+    expect(await get(`${cms}/u`)).toEqual(before);
+  });
+
+  it("a merge patch naming the object's own uid is applied", async () => {
+    const uid = (await get(`${cms}/u`)).metadata.uid;
+    expect((await patch(`${cms}/u`, "merge-patch", { metadata: { uid }, data: { own: "1" } })).code).toBe(200);
+  });
+
   it("a merge patch that removes the resourceVersion is an unconditional update of a ConfigMap", async () => {
     const r = await patch(`${cms}/u`, "merge-patch", { metadata: { resourceVersion: null }, data: { c: "y" } });
     expect(r.code).toBe(200);

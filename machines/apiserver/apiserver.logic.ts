@@ -1005,10 +1005,13 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   }
   // System-managed metadata survives any update; status and spec belong to their own endpoints.
   // resourceVersion left out as the copy is made (see withoutResourceVersion)
+  // rest.BeforeUpdate keeps the stored uid only when none is given: another one is left for
+  // ValidateObjectMetaUpdate to refuse as immutable (a PUT's was already its storage precondition)
+  const givenUid = isPlainObject(body.metadata) ? getOwn(body.metadata, "uid") : undefined;
   const meta = {
     ...withoutResourceVersion(body.metadata ?? {}),
     name: old.metadata.name,
-    uid: old.metadata.uid,
+    uid: typeof givenUid === "string" && givenUid !== "" ? givenUid : old.metadata.uid,
     creationTimestamp: old.metadata.creationTimestamp,
     ...(old.metadata.namespace !== undefined ? { namespace: old.metadata.namespace } : {}),
     ...(old.metadata.deletionTimestamp ? { deletionTimestamp: old.metadata.deletionTimestamp, deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds } : {}),
