@@ -163,6 +163,52 @@ describe("bodies left unread", () => {
     });
   };
 
+  /** Writes bytes on one connection and resolves with what came back once `answers` responses have (or after 5 s). */
+  const exchange = (pieces: string[], answers: number): Promise<string> => {
+    const url = new URL(s.server.url);
+    return new Promise((resolve) => {
+      let got = "";
+      const sock = connect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost" }, () => {
+        pieces.forEach((p, i) => setTimeout(() => !sock.destroyed && sock.write(p), i * 200));
+      });
+      const done = () => {
+        clearTimeout(timer);
+        sock.destroy();
+        resolve(got);
+      };
+      const timer = setTimeout(done, 5_000);
+      sock.on("data", (d) => {
+        got += d.toString("latin1");
+        if (got.split("HTTP/1.1 ").length - 1 >= answers && /\r\n\r\n[\s\S]*\}\s*$/.test(got)) setTimeout(done, 100);
+      });
+      sock.on("close", done);
+      sock.on("error", () => {});
+    });
+  };
+  const auth = () => `Authorization: Bearer ${s.cluster.adminToken}\r\n`;
+
+  it("a FOO with a small body is answered 405 and its connection kept, as net/http drops the body after the handler: the next request on it is served", async () => {
+    const got = await exchange([`FOO ${cms} HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 5\r\n\r\nhello`, `GET /version HTTP/1.1\r\nHost: x\r\n${auth()}\r\n`], 2);
+    const answers = got.split(/(?=HTTP\/1\.1 )/);
+    expect(answers.map((a) => a.split("\r\n")[0])).toEqual(["HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 200 OK"]);
+    expect(answers[0]).not.toMatch(/\r\nConnection: close\r\n/i);
+    expect(JSON.parse(answers[0]!.slice(answers[0]!.indexOf("\r\n\r\n") + 4)).message).toBe("the server does not allow this method on the requested resource");
+    expect(JSON.parse(answers[1]!.slice(answers[1]!.indexOf("\r\n\r\n") + 4)).major).toBe("1");
+  });
+
+  it("requests of unknown methods pipelined with others, with and without bodies, are each answered in order", async () => {
+    const got = await exchange([`FOO ${cms} HTTP/1.1\r\nHost: x\r\n${auth()}\r\nBAR ${cms} HTTP/1.1\r\nHost: x\r\n${auth()}Content-Length: 2\r\n\r\n{}GET ${cms}/absent HTTP/1.1\r\nHost: x\r\n${auth()}\r\n`], 3);
+    expect(got.split(/(?=HTTP\/1\.1 )/).map((a) => a.split("\r\n")[0])).toEqual(["HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 404 Not Found"]);
+  });
+
+  it("a FOO asking to close, or with a chunked body, closes its connection after the 405", async () => {
+    for (const extra of ["Connection: close\r\n", "Transfer-Encoding: chunked\r\n"]) {
+      const got = await exchange([`FOO ${cms} HTTP/1.1\r\nHost: x\r\n${auth()}${extra}\r\n`, `GET /version HTTP/1.1\r\nHost: x\r\n\r\n`], 2);
+      expect(got.split(/(?=HTTP\/1\.1 )/).map((a) => a.split("\r\n")[0])).toEqual(["HTTP/1.1 405 Method Not Allowed"]);
+      expect(got).toMatch(/\r\nConnection: close\r\n/);
+    }
+  });
+
   it.each(["PROPFIND", "FOO"])("a %s with a 100 MB body trickling in gets its 405 and the connection closes", async (method) => {
     const got = await trickle(`${method} ${cms} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.cluster.adminToken}\r\nContent-Length: 100000000\r\n\r\n`, 5_000);
     expect(got).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);

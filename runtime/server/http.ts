@@ -6,6 +6,7 @@ import { createServer as createHttpServer, IncomingMessage, ServerResponse, type
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { createRequire } from "node:module";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
@@ -365,6 +366,9 @@ function sendTooManyRequests(req: IncomingMessage, res: ServerResponse): void {
   res.end(text);
 }
 
+/** Node's HTTP connection setup (node:_http_server), to give it back a connection served here. */
+const connectionListener = (createRequire(import.meta.url)("_http_server") as { _connectionListener: (this: Server, socket: Duplex) => void })._connectionListener;
+
 /** secure_serving.go's http.Server: MaxHeaderBytes (the request line and headers), ReadHeaderTimeout, IdleTimeout. */
 export const maxHeaderBytes = 1 << 20;
 const readHeaderTimeoutMs = 32_000;
@@ -671,7 +675,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const taken = new WeakSet<Duplex>();
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (taken.has(socket)) return;
-    if (err.code === "HPE_INVALID_METHOD" && serveUnknownMethod(err as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket, handler)) return void taken.add(socket);
+    // a connection kept after such a request goes back to Node's HTTP server for the next one
+    const handBack = (sock: Duplex) => {
+      taken.delete(sock);
+      connectionListener.call(server, sock);
+    };
+    if (err.code === "HPE_INVALID_METHOD" && serveUnknownMethod(err as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket, handler, handBack)) return void taken.add(socket);
     answerUnreadable(err, socket);
   });
   server.keepAliveTimeout = idleTimeoutMs;
@@ -761,10 +770,11 @@ const methodToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * A request whose method is a token Node's parser does not know (llhttp knows a fixed list; Go's
  * net/http takes any token, and kube-apiserver answers it through its filters: 401, 403, or
  * go-restful's 405). Its head is read from the raw bytes, at most MaxHeaderBytes of it, and the
- * request is served by `serve` as any other, its connection closed after the answer. False when
- * the bytes are no such request (the caller answers 400).
+ * request is served by `serve` as any other. As net/http does, a small declared body is read and
+ * dropped and the connection kept (handed back to Node's HTTP server for the next request); after
+ * any other the connection closes. False when the bytes are no such request (the caller answers 400).
  */
-function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: (req: IncomingMessage, res: ServerResponse) => void): boolean {
+function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: (req: IncomingMessage, res: ServerResponse) => void, handBack: (socket: Duplex) => void): boolean {
   const first = err.rawPacket;
   // a socket still answering an earlier request (pipelined in the same packet) is not taken over
   if (!first || (socket as Socket & { _httpMessage?: unknown })._httpMessage) return false;
@@ -797,14 +807,60 @@ function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: 
     const req = requestFromHead(head.toString("latin1", 0, end), socket);
     if (!req) return void fail("400 Bad Request");
     const res = new ServerResponse(req);
-    res.shouldKeepAlive = false;
+    const bodyBytes = keptBodyBytes(req);
+    res.shouldKeepAlive = bodyBytes !== undefined;
     res.assignSocket(socket as Socket);
-    res.on("finish", () => socket.end());
+    if (bodyBytes === undefined) {
+      res.on("finish", () => socket.end());
+      return void serve(req, res);
+    }
+    // the body is read and dropped while the answer is made; once both are done, what follows on
+    // the connection is the next request
+    let rest = head.subarray(end + 4);
+    const onBody = (chunk: Buffer) => {
+      rest = Buffer.concat([rest, chunk]);
+      if (rest.length > bodyBytes + maxHeaderBytes) socket.destroy();
+      else next();
+    };
+    let answered = false;
+    const next = () => {
+      if (!answered || rest.length < bodyBytes || socket.destroyed) return;
+      socket.off("data", onBody);
+      const after = rest.subarray(bodyBytes);
+      res.detachSocket(socket as Socket);
+      for (const ev of ["close", "drain", "timeout", "resume", "pause", "end", "error"]) {
+        for (const l of socket.listeners(ev)) if (/^(bound )?(socketOn|onSocket|noop$)/.test(l.name)) socket.off(ev, l as () => void);
+      }
+      (socket as Duplex & { parser?: unknown }).parser = null;
+      handBack(socket);
+      if (after.length > 0) socket.unshift(after);
+      socket.resume();
+    };
+    socket.on("data", onBody);
+    res.on("finish", () => {
+      answered = true;
+      next();
+    });
     serve(req, res);
   };
   socket.on("data", onData);
   tryHead();
   return true;
+}
+
+/**
+ * How many body bytes follow a request of an unknown method whose connection net/http keeps: an
+ * HTTP/1.1 request that does not ask to close, its body declared by a Content-Length under
+ * maxPostHandlerReadBytes (the server reads and drops that much after the handler). Undefined when
+ * the connection closes after the answer (a chunked or larger body, HTTP/1.0, Connection: close).
+ */
+function keptBodyBytes(req: IncomingMessage): number | undefined {
+  if (req.httpVersionMinor < 1 || req.headers.connection?.toLowerCase() === "close" || req.headers["transfer-encoding"] !== undefined) return undefined;
+  const declared = req.headers["content-length"];
+  if (declared === undefined) return 0;
+  if (!/^[0-9]+$/.test(declared)) return undefined;
+  const n = Number(declared);
+  return n < maxPostHandlerReadBytes ? n : undefined;
 }
 
 /** The IncomingMessage of a request head (request line and header lines), or undefined when it is malformed. */
@@ -827,7 +883,7 @@ function requestFromHead(head: string, socket: Duplex): IncomingMessage | undefi
   // Node's own header bookkeeping (headers, headersDistinct), as its parser would have filled it
   (req as IncomingMessage & { _addHeaderLines(h: string[], n: number): void })._addHeaderLines(rawHeaders, rawHeaders.length);
   req.complete = true;
-  // the body, if any, is never read: no handler of an unknown method reads one, and the connection closes after the answer
+  // the body, if any, is never given to the handler (no handler of an unknown method reads one): it is dropped by serveUnknownMethod
   req.push(null);
   return req;
 }
