@@ -823,8 +823,12 @@ function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: 
       else next();
     };
     let answered = false;
+    // a body that never completes holds no connection past the request timeout
+    const bodyTimer = setTimeout(() => socket.destroy(), requestTimeoutMs);
+    socket.once("close", () => clearTimeout(bodyTimer));
     const next = () => {
       if (!answered || rest.length < bodyBytes || socket.destroyed) return;
+      clearTimeout(bodyTimer);
       socket.off("data", onBody);
       const after = rest.subarray(bodyBytes);
       res.detachSocket(socket as Socket);
