@@ -7,6 +7,7 @@
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { connect } from "node:tls";
+import { gzipSync } from "node:zlib";
 import { serve, raw, type Served } from "./serve-helpers.js";
 
 const cms = "/api/v1/namespaces/default/configmaps";
@@ -98,6 +99,23 @@ describe("Content-Type", () => {
     const j = JSON.parse(r.body);
     expect([r.code, j.reason, j.message]).toEqual([415, "UnsupportedMediaType", bodyTypes]);
     expect((await raw(s, "GET", `${cms}/ct-refused`, { token: s.cluster.adminToken })).code).toBe(404);
+  });
+
+  // kube-apiserver does not decompress a request: a gzip body (Content-Encoding or not) is JSON that
+  // does not parse, named by its first byte as Go's scanner quotes it; so is any other stray byte
+  it.each([
+    ["a gzip body with Content-Encoding: gzip", gzipSync(Buffer.from('{"metadata":{"name":"gz"}}')), { "Content-Encoding": "gzip" }, "'\\x1f' looking for beginning of value"],
+    ["a gzip bomb (50 MB of spaces)", gzipSync(Buffer.alloc(50_000_000, 32)), { "Content-Encoding": "gzip" }, "'\\x1f' looking for beginning of value"],
+    ["a byte-order mark", Buffer.from('\ufeff{"metadata":{"name":"bom"}}'), {}, "'ï' looking for beginning of value"],
+    ["a bell", Buffer.from('\u0007{}'), {}, "'\\a' looking for beginning of value"],
+    ["an é after a key", Buffer.from('{"metadata"é}'), {}, "'Ã' after object key"],
+    ["a no-break space", Buffer.from('\u00a0{}'), {}, "'Â' looking for beginning of value"],
+    ["a C1 control byte on its own", Buffer.from([0x85, 0x7b, 0x7d]), {}, "'\\u0085' looking for beginning of value"],
+  ])("a create with %s is the JSON decoder's 400 naming that byte, and nothing is stored", async (_what, body, headers, what) => {
+    const r = await raw(s, "POST", cms, { token: s.cluster.adminToken, body, headers: { "Content-Type": "application/json", ...headers } });
+    const j = JSON.parse(r.body);
+    expect([r.code, j.reason]).toEqual([400, "BadRequest"]);
+    expect(j.message.startsWith(`the object provided is unrecognized (must be of type ConfigMap): couldn't get version/kind; json parse error: invalid character ${what} (`)).toBe(true);
   });
 
   it.each([

@@ -15,12 +15,23 @@ import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 import { composeDeepYaml, isStackOverflow, type DeepYamlError, type DeepYamlResult } from "./yamldeep.js";
 import { firstCollectionKey, invalidMapKey } from "./yamlkeys.js";
 
-/** Quotes a character as Go's json scanner does in its messages ('x', '"', '\n'). */
+const goRuneEscapes: ReadonlyMap<number, string> = new Map([[7, "\\a"], [8, "\\b"], [9, "\\t"], [10, "\\n"], [11, "\\v"], [12, "\\f"], [13, "\\r"], [0x5c, "\\\\"]]);
+
+/**
+ * Quotes a character as Go's json scanner does in its messages ('x', '"', '\n', '\x1f'): its
+ * quoteChar, strconv.Quote of the one byte as a rune, so a byte of a UTF-8 sequence is the Latin-1
+ * letter it would be ('Ã'), and a control one \xNN or \u00NN.
+ */
 export function goQuoteChar(c: string): string {
   if (c === "'") return `'\\''`;
   if (c === '"') return `'"'`;
-  const q = JSON.stringify(c);
-  return `'${q.slice(1, -1)}'`;
+  const r = c.codePointAt(0) ?? 0;
+  const esc = goRuneEscapes.get(r);
+  if (esc !== undefined) return `'${esc}'`;
+  if (r < 0x20 || r === 0x7f) return `'\\x${r.toString(16).padStart(2, "0")}'`;
+  // Latin-1's C1 controls, no-break space and soft hyphen are not printable (unicode.IsPrint)
+  if ((r >= 0x80 && r <= 0xa0) || r === 0xad) return `'\\u${r.toString(16).padStart(4, "0")}'`;
+  return `'${c}'`;
 }
 
 class SyntaxErr extends Error {}
@@ -570,7 +581,9 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
     }
     return { body: y.value };
   }
-  const err = goJsonSyntaxError(text);
+  let err = goJsonSyntaxError(text);
+  // Go's scanner reads bytes: the message names the byte where it stopped, read again as such
+  if (err !== undefined) err = goJsonSyntaxError(raw.toString("latin1")) ?? err;
   if (err !== undefined) {
     if (patch) return { status: badRequest(err) };
     return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${err} (${summarizeData(raw)})`) };
