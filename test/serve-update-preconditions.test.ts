@@ -90,6 +90,16 @@ describe("update preconditions", () => {
     expect(await get(`${cms}/u`)).toEqual(before);
   });
 
+  it("a status patch giving the object another uid is 422 (immutable), and nothing changes", async () => {
+    const deployments = "/apis/apps/v1/namespaces/default/deployments";
+    const d = await raw(s, "POST", deployments, { token: s.cluster.adminToken, body: JSON.stringify({ metadata: { name: "st" }, spec: { replicas: 0, selector: { matchLabels: { app: "st" } }, template: { metadata: { labels: { app: "st" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } } }) });
+    expect(d.code).toBe(201);
+    const r = await patch(`${deployments}/st/status`, "merge-patch", { metadata: { uid: "forged" }, status: { observedGeneration: 1 } });
+    const j = JSON.parse(r.body);
+    expect([r.code, j.reason, j.message]).toEqual([422, "Invalid", 'Deployment.apps "st" is invalid: metadata.uid: Invalid value: "forged": field is immutable']);
+    expect((await get(`${deployments}/st`)).metadata.uid).toBe(JSON.parse(d.body).metadata.uid);
+  });
+
   it("a merge patch naming the object's own uid is applied", async () => {
     const uid = (await get(`${cms}/u`)).metadata.uid;
     expect((await patch(`${cms}/u`, "merge-patch", { metadata: { uid }, data: { own: "1" } })).code).toBe(200);

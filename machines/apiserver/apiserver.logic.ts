@@ -1024,7 +1024,9 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
   let obj: any;
   // the copy left without resourceVersion as it is made (deleting a key would leave V8 a slow dictionary object)
-  if (req.subresource === "status") obj = { ...old, metadata: withoutResourceVersion(old.metadata), status: body.status };
+  // ResetObjectMetaForStatus keeps the written uid: another one is refused as immutable below
+  const otherUid = typeof givenUid === "string" && givenUid !== "" && givenUid !== old.metadata.uid ? givenUid : undefined;
+  if (req.subresource === "status") obj = { ...old, metadata: otherUid !== undefined ? { ...withoutResourceVersion(old.metadata), uid: otherUid } : withoutResourceVersion(old.metadata), status: body.status };
   else if (req.subresource === "finalize") obj = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec, finalizers: body.spec?.finalizers ?? [] } };
   else {
     const merged = r.kind === "Secret" ? mergeStringData(body) : { obj: body };
