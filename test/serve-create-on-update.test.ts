@@ -55,6 +55,15 @@ describe("create on update", () => {
     expect(again.code).toBe(200);
   });
 
+  it("a creating PUT with dryRun=All answers 201 with what would be created, and nothing is stored", async () => {
+    const r = await put(`${leases}/dry?dryRun=All`, { metadata: { name: "dry" }, spec: { holderIdentity: "a" } });
+    expect(r.code).toBe(201);
+    const would = JSON.parse(r.body);
+    expect(would.metadata.uid).toBeTruthy();
+    expect(would.metadata.resourceVersion).toBeUndefined();
+    expect((await get(`${leases}/dry`)).code).toBe(404);
+  });
+
   it("a stale resourceVersion in a creating PUT is dropped (PrepareObjectForStorage): the object is created", async () => {
     const r = await put(`${leases}/stale`, { metadata: { name: "stale", resourceVersion: "5" }, spec: { holderIdentity: "a" } });
     expect(r.code).toBe(201);
