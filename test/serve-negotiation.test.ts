@@ -41,6 +41,29 @@ describe("Accept negotiation", () => {
     expect([r.code, JSON.parse(r.body)]).toEqual([406, notAcceptable]);
   });
 
+  // the discovery documents are written by WriteObjectNegotiated with DefaultEndpointRestrictions:
+  // no transform (as=...) is allowed there; the aggregated discovery handler takes its own type first
+  it.each([
+    ["/api", "text/html"],
+    ["/apis", "text/html"],
+    ["/apis/apps", "application/xml"],
+    ["/apis/apps/v1", "text/plain"],
+    ["/apis", "application/json;as=Table;v=v1;g=meta.k8s.io"],
+    ["/apis/apps/v1", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"],
+  ])("discovery at %s with Accept %s is 406", async (path, accept) => {
+    const r = await as("GET", path, accept);
+    expect([r.code, JSON.parse(r.body)]).toEqual([406, notAcceptable]);
+  });
+
+  it.each([
+    ["/apis", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json"],
+    ["/api", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"],
+    ["/apis/apps/v1", "application/vnd.kubernetes.protobuf, */*"],
+    ["/version", "text/html"],
+  ])("discovery at %s with Accept %s is served", async (path, accept) => {
+    expect((await as("GET", path, accept)).code).toBe(200);
+  });
+
   it("a create asking for text/plain is 406 before its body is read, and nothing is stored", async () => {
     const r = await as("POST", cms, "text/plain", JSON.stringify({ metadata: { name: "never" } }));
     expect([r.code, JSON.parse(r.body)]).toEqual([406, notAcceptable]);

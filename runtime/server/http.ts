@@ -1232,16 +1232,21 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
     case "health": return send(res, 200, "ok", "text/plain; charset=utf-8");
     case "api":
       if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(true), aggregatedDiscoveryType);
+      if (notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return send(res, 200, apiVersions(hc.serverAddress));
     case "apis":
       if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(false), aggregatedDiscoveryType);
+      if (notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return send(res, 200, apiGroupList());
     case "group": {
       const g = apiGroup(route.group!);
+      // WriteObjectNegotiated: an answer it cannot encode is its 406
+      if (g && notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return g ? send(res, 200, g) : sendStatus(res, pathNotFound());
     }
     case "groupVersion": {
       const l = apiResourceList(route.group!, route.version!);
+      if (l && notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return l ? send(res, 200, l) : sendStatus(res, pathNotFound());
     }
     case "openapiV2": {

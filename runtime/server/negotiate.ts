@@ -12,19 +12,20 @@ const maxClauses = 1_000;
 /**
  * The 406 NotAcceptable for an Accept header no clause of which names a served media type (exactly,
  * as type/*, or as * / *) with q above 0 and a transform it can make (as=Table in JSON or YAML,
- * PartialObjectMetadata[List]), or undefined when one does or the header is empty.
+ * PartialObjectMetadata[List]), or undefined when one does or the header is empty. Without
+ * transforms (DefaultEndpointRestrictions: the discovery documents) no clause may ask for one.
  */
-export function notAcceptable(accept: string | undefined): Status | undefined {
+export function notAcceptable(accept: string | undefined, transforms = true): Status | undefined {
   if (accept === undefined || accept.trim() === "") return undefined;
   const clauses = accept.split(",");
-  for (let i = 0; i < clauses.length && i < maxClauses; i++) if (acceptable(clauses[i]!)) return undefined;
+  for (let i = 0; i < clauses.length && i < maxClauses; i++) if (acceptable(clauses[i]!, transforms)) return undefined;
   return {
     kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 406, reason: "NotAcceptable",
     message: `only the following media types are accepted: ${served.map(([t, s]) => `${t}/${s}`).join(", ")}`,
   };
 }
 
-function acceptable(clause: string): boolean {
+function acceptable(clause: string, transforms: boolean): boolean {
   const [range = "", ...rawParams] = clause.split(";").map((x) => x.trim());
   const slash = range.indexOf("/");
   // goautoneg takes a bare "*" for */*; anything else without a subtype is no media range
@@ -39,7 +40,7 @@ function acceptable(clause: string): boolean {
   if (q !== undefined && !(Number(q) > 0)) return false;
   return served.some(([t, s]) => {
     const matches = (type === t && (sub === s || sub === "*")) || (type === "*" && sub === "*");
-    return matches && transformable(params, s);
+    return matches && (transforms ? transformable(params, s) : !params.has("as"));
   });
 }
 
