@@ -94,17 +94,18 @@ describe("methods and path segments with no route or no storage key", () => {
     ["get", "/api/v1/namespaces/default/configmaps"],
     ["X-CUSTOM", "/version"],
   ])("%s %s, a method Node's parser does not know, is go-restful's generic 405 too", async (method, path) => {
-    const got = await rawPieces(s, [`${method} ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.cluster.adminToken}\r\n\r\n`]);
+    // Connection: close, as net/http keeps the connection after such an answer (serve-negotiation tests that)
+    const got = await rawPieces(s, [`${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${s.cluster.adminToken}\r\n\r\n`]);
     expect(got).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
     expect(JSON.parse(got.slice(got.indexOf("\r\n\r\n") + 4))).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", code: 405, details: {} });
   });
 
   it("such a method is authenticated and authorized first (401 for an unknown token, 403 with the empty verb), and its head may come in pieces", async () => {
-    const unknown = await rawPieces(s, ["FOO /api/v1/namespaces/default/pods HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nobody\r\n\r\n"]);
+    const unknown = await rawPieces(s, ["FOO /api/v1/namespaces/default/pods HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer nobody\r\n\r\n"]);
     expect(unknown).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
-    const anonymous = await rawPieces(s, ["FOO /api/v1/namespaces/default/pods HTTP/1.1\r\nHost: x\r\n\r\n"]);
+    const anonymous = await rawPieces(s, ["FOO /api/v1/namespaces/default/pods HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"]);
     expect(JSON.parse(anonymous.slice(anonymous.indexOf("\r\n\r\n") + 4)).message).toBe('pods is forbidden: User "system:anonymous" cannot  resource "pods" in API group "" in the namespace "default"');
-    const pieces = await rawPieces(s, ["FOO /api/v1/namespaces/default/pods HTTP/1.1\r\nHo", `st: x\r\nAuthorization: Bearer ${s.cluster.adminToken}\r\n\r\n`], 100);
+    const pieces = await rawPieces(s, ["FOO /api/v1/namespaces/default/pods HTTP/1.1\r\nHo", `st: x\r\nConnection: close\r\nAuthorization: Bearer ${s.cluster.adminToken}\r\n\r\n`], 100);
     expect(pieces).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
   });
 

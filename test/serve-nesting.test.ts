@@ -119,6 +119,21 @@ describe("deeply nested bodies through podflow serve", () => {
     expect((await raw(s, "GET", "/apis/apps/v1/namespaces/default/controllerrevisions", { token: s.cluster.adminToken })).code).toBe(200);
   });
 
+  // The field manager disregards a request's managedFields when one of them does not decode
+  // (fieldpath.Set.FromJSON refuses "a", a path element of no known prefix); kube-apiserver's JSON
+  // decoder takes the value up to its 10,000 levels first, so the write goes on with the server's own.
+  it.each([2_001, 5_000, 9_990])("a managedFields entry whose FieldsV1 is %i levels deep and unreadable is disregarded: created, then replaced, with the server's managedFields", async (n) => {
+    const entry = `{"manager":"m","operation":"Update","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":${nested(n)}}`;
+    const body = (rv = "") => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"mf-deep-${n}"${rv},"managedFields":[${entry}]},"data":{"k":"v"}}`;
+    const created = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: body() });
+    expect(created.code).toBe(201);
+    const made = JSON.parse(created.body);
+    expect(made.metadata.managedFields.map((m: any) => [m.manager, m.fieldsV1])).toEqual([["", { "f:data": { ".": {}, "f:k": {} } }]]);
+    const replaced = await raw(s, "PUT", `/api/v1/namespaces/default/configmaps/mf-deep-${n}`, { token: s.cluster.adminToken, body: body() });
+    expect(replaced.code).toBe(200);
+    expect(JSON.parse(replaced.body).metadata.managedFields).toEqual(made.metadata.managedFields);
+  });
+
   it.each([2_001, 5_000, 9_000])("a RawExtension or FieldsV1 %i levels deep is never a 500, never stored, and lists still answer", async (n) => {
     const bodies: Array<[string, string, string]> = [
       ["/apis/apps/v1/namespaces/default/controllerrevisions", `cr-${n}`, `{"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"cr-${n}"},"revision":1,"data":${nested(n)}}`],

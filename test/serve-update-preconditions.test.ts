@@ -76,6 +76,35 @@ describe("update preconditions", () => {
     expect(await get(`${cms}/u`)).toEqual(before);
   });
 
+  // rest.BeforeUpdate keeps the stored uid only when the patched object names none; another is
+  // ValidateObjectMetaUpdate's "field is immutable"
+  it.each([
+    ["a merge patch", () => patch(`${cms}/u`, "merge-patch", { metadata: { uid: "forged" }, data: { z: "1" } })],
+    ["a JSON patch", () => patch(`${cms}/u`, "json-patch", [{ op: "replace", path: "/metadata/uid", value: "forged" }])],
+    ["a strategic merge patch", () => patch(`${cms}/u`, "strategic-merge-patch", { metadata: { uid: "forged" } })],
+  ])("%s giving the object another uid is 422 (immutable), and nothing changes", async (_what, send) => {
+    const before = await get(`${cms}/u`);
+    const r = await send();
+    const j = JSON.parse(r.body);
+    expect([r.code, j.reason, j.message]).toEqual([422, "Invalid", 'ConfigMap "u" is invalid: metadata.uid: Invalid value: "forged": field is immutable']);
+    expect(await get(`${cms}/u`)).toEqual(before);
+  });
+
+  it("a status patch giving the object another uid is 422 (immutable), and nothing changes", async () => {
+    const deployments = "/apis/apps/v1/namespaces/default/deployments";
+    const d = await raw(s, "POST", deployments, { token: s.cluster.adminToken, body: JSON.stringify({ metadata: { name: "st" }, spec: { replicas: 0, selector: { matchLabels: { app: "st" } }, template: { metadata: { labels: { app: "st" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } } }) });
+    expect(d.code).toBe(201);
+    const r = await patch(`${deployments}/st/status`, "merge-patch", { metadata: { uid: "forged" }, status: { observedGeneration: 1 } });
+    const j = JSON.parse(r.body);
+    expect([r.code, j.reason, j.message]).toEqual([422, "Invalid", 'Deployment.apps "st" is invalid: metadata.uid: Invalid value: "forged": field is immutable']);
+    expect((await get(`${deployments}/st`)).metadata.uid).toBe(JSON.parse(d.body).metadata.uid);
+  });
+
+  it("a merge patch naming the object's own uid is applied", async () => {
+    const uid = (await get(`${cms}/u`)).metadata.uid;
+    expect((await patch(`${cms}/u`, "merge-patch", { metadata: { uid }, data: { own: "1" } })).code).toBe(200);
+  });
+
   it("a merge patch that removes the resourceVersion is an unconditional update of a ConfigMap", async () => {
     const r = await patch(`${cms}/u`, "merge-patch", { metadata: { resourceVersion: null }, data: { c: "y" } });
     expect(r.code).toBe(200);
@@ -101,5 +130,63 @@ describe("update preconditions", () => {
     expect((await put(`${leases}/l`, { metadata: { name: "l", resourceVersion: rv }, spec: { holderIdentity: "c" } })).code).toBe(200);
     expect((await patch(`${leases}/l`, "merge-patch", { spec: { holderIdentity: "d" } })).code).toBe(200);
     expect((await get(`${leases}/l`)).spec.holderIdentity).toBe("d");
+  });
+
+  it.each([
+    ["validatingadmissionpolicies", { metadata: { name: "vap" }, spec: { failurePolicy: "Fail", matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["configmaps"] }] }, validations: [{ expression: "true" }] } }],
+    ["validatingadmissionpolicybindings", { metadata: { name: "vap" }, spec: { policyName: "vap", validationActions: ["Deny"] } }],
+  ])("a PUT of a %s object without a resourceVersion (AllowUnconditionalUpdate false) is 422, and nothing changes", async (resource, object) => {
+    const path = `/apis/admissionregistration.k8s.io/v1/${resource}`;
+    const made = await raw(s, "POST", path, { token: s.cluster.adminToken, body: JSON.stringify(object) });
+    expect(made.code).toBe(201);
+    const before = await get(`${path}/vap`);
+    const r = await put(`${path}/vap`, { ...object, metadata: { name: "vap", labels: { changed: "yes" } } });
+    expect(status(r)).toEqual([422, "Invalid", `${resource}.admissionregistration.k8s.io "vap" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`]);
+    expect(await get(`${path}/vap`)).toEqual(before);
+    const at = await put(`${path}/vap`, { ...object, metadata: { name: "vap", resourceVersion: before.metadata.resourceVersion, labels: { changed: "yes" } } });
+    expect(at.code).toBe(200);
+  });
+
+  describe("the scale subresource (scaleUpdatedObjectInfo moves the Scale's resourceVersion onto the Deployment)", () => {
+    const deployments = "/apis/apps/v1/namespaces/default/deployments";
+    let uid = "";
+    beforeAll(async () => {
+      const d = await raw(s, "POST", deployments, {
+        token: s.cluster.adminToken,
+        body: JSON.stringify({ metadata: { name: "d" }, spec: { replicas: 0, selector: { matchLabels: { app: "d" } }, template: { metadata: { labels: { app: "d" } }, spec: { containers: [{ name: "c", image: "nginx" }] } } } }),
+      });
+      expect(d.code).toBe(201);
+      uid = JSON.parse(d.body).metadata.uid;
+    });
+    const scale = (body: unknown) => put(`${deployments}/d/scale`, { kind: "Scale", apiVersion: "autoscaling/v1", ...(body as object) });
+
+    it.each([
+      ['"0"', { name: "d", resourceVersion: "0" }, 1],
+      ["none", { name: "d" }, 2],
+    ])("a Scale PUT at resourceVersion %s is an unconditional update", async (_what, metadata, replicas) => {
+      const r = await scale({ metadata, spec: { replicas } });
+      expect(r.code).toBe(200);
+      expect(JSON.parse(r.body).spec.replicas).toBe(replicas);
+      expect((await get(`${deployments}/d`)).spec.replicas).toBe(replicas);
+    });
+
+    it("a Scale PUT at a stale resourceVersion is 409 on deployments.apps, and nothing changes", async () => {
+      const before = await get(`${deployments}/d`);
+      expect(status(await scale({ metadata: { name: "d", resourceVersion: "1" }, spec: { replicas: 5 } }))).toEqual([409, "Conflict", 'Operation cannot be fulfilled on deployments.apps "d": the object has been modified; please apply your changes to the latest version and try again']);
+      expect((await get(`${deployments}/d`)).spec.replicas).toBe(before.spec.replicas);
+    });
+
+    it("a Scale PUT at a malformed resourceVersion is ParseUint's plain 500", async () => {
+      expect(status(await scale({ metadata: { name: "d", resourceVersion: "zz" }, spec: { replicas: 5 } }))).toEqual([500, undefined, 'strconv.ParseUint: parsing "zz": invalid syntax']);
+    });
+
+    it("a Scale naming another uid fails the storage precondition on the Deployment: 409, and nothing changes", async () => {
+      const before = await get(`${deployments}/d`);
+      expect(status(await scale({ metadata: { name: "d", uid: "not-it" }, spec: { replicas: 7 } }))).toEqual([
+        409, "Conflict",
+        `Operation cannot be fulfilled on deployments.apps "d": StorageError: invalid object, Code: 4, Key: /registry/deployments/default/d, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: not-it, UID in object meta: ${uid}`,
+      ]);
+      expect((await get(`${deployments}/d`)).spec.replicas).toBe(before.spec.replicas);
+    });
   });
 });

@@ -83,6 +83,8 @@ export interface InFlight {
   token?: PendingToken;
   /** the Service allocators before this write allocated: a failed write restores them (the REST's txn.Revert) */
   allocatorsBefore?: ServiceAllocators;
+  /** a PUT to an object that does not exist, which its strategy lets create it (AllowCreateOnUpdate) */
+  createOnUpdate?: boolean;
 }
 
 /** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
@@ -681,8 +683,16 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   if (!old) {
     // an apply to nothing creates the object it describes
     if (req.verb === "patch" && req.patchType === "apply" && !req.subresource) return prepareApplyCreate(ctx, cur, r, now);
+    if (req.verb === "update" && !req.subresource && createOnUpdateKinds.has(r.kind)) return prepareCreateOnUpdate(ctx, cur, r, now);
     cur.error = S.notFound(r, req.name ?? "");
     return;
+  }
+  if (req.verb === "update") {
+    const uid = bodyUid(req.body);
+    if (uid !== undefined && uid !== old.metadata.uid) {
+      cur.error = uidPreconditionConflict(r, req.name ?? "", key, uid, old.metadata.uid ?? "");
+      return;
+    }
   }
   switch (req.verb) {
     case "delete":
@@ -792,6 +802,52 @@ function hasGeneration(r: ResourceInfo): boolean {
 }
 
 const generationKinds: ReadonlySet<string> = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+
+/**
+ * Kinds whose strategy's AllowCreateOnUpdate is true: a PUT to a name nothing holds creates the
+ * object (Store.Update's create branch). Every other kind answers it 404.
+ */
+const createOnUpdateKinds: ReadonlySet<string> = new Set(["Endpoints", "Event", "Service", "LimitRange", "Lease", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "RuntimeClass"]);
+
+/**
+ * Store.Update on a key nothing holds: the body's resourceVersion is parsed (a malformed one is the
+ * plain 500) and then dropped (PrepareObjectForStorage); a uid in the body is a storage precondition
+ * the absent object fails; the rest is the create path (BeforeCreate's defaults, admission as a
+ * Create, validation for create), answered 201.
+ */
+function prepareCreateOnUpdate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
+  const { req } = cur;
+  const meta = req.body?.metadata;
+  const rv = meta !== null && typeof meta === "object" ? getOwn(meta, "resourceVersion") : undefined;
+  const rvError = resourceVersionParseError(rv);
+  if (rvError) {
+    cur.error = rvError;
+    return;
+  }
+  const uid = bodyUid(req.body);
+  if (uid !== undefined) {
+    cur.error = uidPreconditionConflict(r, req.name ?? "", storageKey(r, req.namespace, req.name ?? ""), uid, "");
+    return;
+  }
+  prepareCreate(ctx, cur, r, now);
+  if (cur.error === undefined) cur.createOnUpdate = true;
+}
+
+/** The uid a PUT's body names (DefaultUpdatedObjectInfo.Preconditions), or undefined for none or "". */
+function bodyUid(body: unknown): string | undefined {
+  const meta = body !== null && typeof body === "object" ? getOwn(body as Record<string, unknown>, "metadata") : undefined;
+  const uid = meta !== null && typeof meta === "object" ? getOwn(meta as Record<string, unknown>, "uid") : undefined;
+  return typeof uid === "string" && uid !== "" ? uid : undefined;
+}
+
+/**
+ * DefaultUpdatedObjectInfo's precondition: a uid in a PUT's body must be the stored object's.
+ * etcd3's Preconditions.Check fails with an invalid-object StorageError, which
+ * InterpretUpdateError answers as a Conflict carrying its text.
+ */
+function uidPreconditionConflict(r: ResourceInfo, name: string, key: string, wanted: string, have: string): Status {
+  return S.conflict(r, name, `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${wanted}, UID in object meta: ${have}`);
+}
 
 /** The applied configuration of an object that does not exist, created as a POST of it would be. */
 /** An apply configuration nested past what podflow's field manager walks (maxKeptDepth and far beyond): the decoder's max-depth 400. */
@@ -925,9 +981,11 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = S.invalid({ ...r, kind: "Scale", group: "autoscaling" }, req.name ?? "", [S.invalidValue("spec.replicas", replicas, "must be greater than or equal to 0")]);
       return;
     }
-    const rvWanted = body?.metadata?.resourceVersion;
-    if (rvWanted && rvWanted !== old.metadata.resourceVersion) {
-      cur.error = S.conflict(r, req.name ?? "");
+    // scaleUpdatedObjectInfo moves the Scale's resourceVersion onto the parent, which Store.Update
+    // then reads as for any update: none or "0" is unconditional (every scalable kind allows it)
+    const rvError = updateResourceVersionError(r, req.name ?? "", getOwn(body?.metadata ?? {}, "resourceVersion"), old.metadata.resourceVersion);
+    if (rvError) {
+      cur.error = rvError;
       return;
     }
     cur.obj = { ...old, spec: { ...old.spec, replicas } };
@@ -964,10 +1022,13 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   }
   // System-managed metadata survives any update; status and spec belong to their own endpoints.
   // resourceVersion left out as the copy is made (see withoutResourceVersion)
+  // rest.BeforeUpdate keeps the stored uid only when none is given: another one is left for
+  // ValidateObjectMetaUpdate to refuse as immutable (a PUT's was already its storage precondition)
+  const givenUid = isPlainObject(body.metadata) ? getOwn(body.metadata, "uid") : undefined;
   const meta = {
     ...withoutResourceVersion(body.metadata ?? {}),
     name: old.metadata.name,
-    uid: old.metadata.uid,
+    uid: typeof givenUid === "string" && givenUid !== "" ? givenUid : old.metadata.uid,
     creationTimestamp: old.metadata.creationTimestamp,
     ...(old.metadata.namespace !== undefined ? { namespace: old.metadata.namespace } : {}),
     ...(old.metadata.deletionTimestamp ? { deletionTimestamp: old.metadata.deletionTimestamp, deletionGracePeriodSeconds: old.metadata.deletionGracePeriodSeconds } : {}),
@@ -980,7 +1041,9 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
   let obj: any;
   // the copy left without resourceVersion as it is made (deleting a key would leave V8 a slow dictionary object)
-  if (req.subresource === "status") obj = { ...old, metadata: withoutResourceVersion(old.metadata), status: body.status };
+  // ResetObjectMetaForStatus keeps the written uid: another one is refused as immutable below
+  const otherUid = typeof givenUid === "string" && givenUid !== "" && givenUid !== old.metadata.uid ? givenUid : undefined;
+  if (req.subresource === "status") obj = { ...old, metadata: otherUid !== undefined ? { ...withoutResourceVersion(old.metadata), uid: otherUid } : withoutResourceVersion(old.metadata), status: body.status };
   else if (req.subresource === "finalize") obj = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec, finalizers: body.spec?.finalizers ?? [] } };
   else {
     const merged = r.kind === "Secret" ? mergeStringData(body) : { obj: body };
@@ -1027,7 +1090,7 @@ function checkNameError(urlName: string, body: any): Status | undefined {
 }
 
 /** Kinds whose strategy's AllowUnconditionalUpdate is false: an update must name the resourceVersion it replaces. */
-const conditionalUpdateKinds: ReadonlySet<string> = new Set(["Lease", "RuntimeClass"]);
+const conditionalUpdateKinds: ReadonlySet<string> = new Set(["Lease", "RuntimeClass", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
 const maxUint64 = 18446744073709551615n;
 
@@ -1038,13 +1101,10 @@ const maxUint64 = 18446744073709551615n;
  * strategy allows it, else 422; any other must equal the stored one, else 409.
  */
 function updateResourceVersionError(r: ResourceInfo, name: string, rv: unknown, current: string): Status | undefined {
+  const parseError = resourceVersionParseError(rv);
+  if (parseError) return parseError;
   const text = typeof rv === "string" ? rv : "";
-  let wanted = 0n;
-  if (text !== "") {
-    if (!/^[0-9]+$/.test(text)) return plainError(`strconv.ParseUint: parsing ${S.goQuote(text)}: invalid syntax`);
-    wanted = BigInt(text);
-    if (wanted > maxUint64) return plainError(`strconv.ParseUint: parsing ${S.goQuote(text)}: value out of range`);
-  }
+  const wanted = text === "" ? 0n : BigInt(text);
   if (wanted === 0n) {
     if (!conditionalUpdateKinds.has(r.kind)) return undefined;
     // the registry names the resource where the kind goes (qualifiedKind from qualifiedResource)
@@ -1052,6 +1112,15 @@ function updateResourceVersionError(r: ResourceInfo, name: string, rv: unknown, 
   }
   const have = /^[0-9]+$/.test(current) ? BigInt(current) : -1n;
   if (wanted !== have && !mutant("apiserver.update-ignores-stale-resourceversion")) return S.conflict(r, name);
+  return undefined;
+}
+
+/** APIObjectVersioner.ObjectResourceVersion's strconv.ParseUint of a written resourceVersion: a plain 500 when malformed. */
+function resourceVersionParseError(rv: unknown): Status | undefined {
+  const text = typeof rv === "string" ? rv : "";
+  if (text === "") return undefined;
+  if (!/^[0-9]+$/.test(text)) return plainError(`strconv.ParseUint: parsing ${S.goQuote(text)}: invalid syntax`);
+  if (BigInt(text) > maxUint64) return plainError(`strconv.ParseUint: parsing ${S.goQuote(text)}: value out of range`);
   return undefined;
 }
 
@@ -1376,7 +1445,7 @@ export function restrictNodes(ctx: ApiServerContext): ApiServerContext {
   const { req } = cur;
   if (cur.error || req.verb === "deletecollection") return ctx;
   const sub = req.subresource ?? "";
-  const operation: Operation = sub === "eviction" || sub === "binding" || req.verb === "create" ? "CREATE" : req.verb === "delete" ? "DELETE" : "UPDATE";
+  const operation: Operation = sub === "eviction" || sub === "binding" || req.verb === "create" || cur.createOnUpdate ? "CREATE" : req.verb === "delete" ? "DELETE" : "UPDATE";
   const st = admitNodeRestriction({
     user: cur.user, operation, r: cur.r!, subresource: sub, namespace: req.namespace ?? "",
     name: req.name ?? (operation === "CREATE" ? cur.obj?.metadata?.name ?? "" : ""),
@@ -1583,6 +1652,8 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
     return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
   });
   if (errs.length > 0) return stepped(ctx, { ...cur, error: S.invalid(r, cur.obj.metadata?.name ?? cur.req.name ?? "", errs) });
+  const createRefusal = cur.createOnUpdate ? createOnUpdateRefusal(ctx, cur) : undefined;
+  if (createRefusal) return stepped(ctx, { ...cur, error: createRefusal });
   // the strategy's warnings follow its validation (rest.BeforeCreate / BeforeUpdate), before any allocation
   const warned = withStrategyWarnings(cur);
   if (r.kind !== "Service") return warned === cur ? ctx : stepped(ctx, warned);
@@ -1592,6 +1663,16 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   // the allocators before are kept with the write, for its failure to restore
   const current = res.allocators === ctx.allocators ? { ...warned, obj: res.service } : { ...warned, obj: res.service, allocatorsBefore: ctx.allocators };
   return stepped(ctx, current, ctx.cache, ctx.backlog, ctx.nextEtcdId, res.allocators);
+}
+
+/**
+ * update.go's withAuthorization: a PUT that creates must also be allowed to create, asked once the
+ * object passed the create validation; a refusal is NewForbidden with the authorizer's reason.
+ */
+function createOnUpdateRefusal(ctx: ApiServerContext, cur: InFlight): Status | undefined {
+  const a = { ...attributesOf(cur.req, cur.user), verb: "create" };
+  const d = authorizeAttributes(a, nodeGraph(ctx));
+  return d.allowed ? undefined : S.forbiddenStatus(cur.r!, cur.req.name ?? "", d.reason);
 }
 
 /**

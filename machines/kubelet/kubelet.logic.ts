@@ -94,10 +94,13 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
       // A conflict (someone else wrote the Lease) or AlreadyExists (a restarted kubelet): read the
       // latest and renew from it (the lease controller's retryUpdateLease -> backoffEnsureLease).
       else if (res.code === 409 && !(mutant("kubelet.lease-conflict-keeps-stale") && ctx.lease)) request(ctx.client, fx, { verb: "get", group: "coordination.k8s.io", resource: "leases", namespace: "kube-node-lease", name: ctx.node }, "lease-get");
-      else if (res.code === 404) delete ctx.lease;
+      // undefined, not deleted: a step's context is merged over the last one (XState's assign), so a deleted key would come back
+      else if (res.code === 404) ctx.lease = undefined;
       return;
     case "lease-get":
       if (res.ok) ctx.lease = res.object;
+      // the Lease is gone (its uid failed the update's precondition): ensureLease creates it anew
+      else if (res.code === 404) ctx.lease = undefined;
       return;
     case "pod-status": return onStatusWritten(ctx, p.data, res, fx);
     case "claim-pvc":

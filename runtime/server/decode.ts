@@ -7,18 +7,31 @@ import { parseAllDocuments, type YAMLError } from "yaml";
 import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from "../../machines/apiserver/status.js";
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
 import { orTooDeep, tooDeep } from "../../machines/apiserver/schema/depth.js";
+import { fieldsV1MaxDepth } from "../../machines/apiserver/fieldmanager/fieldset.js";
+import { copyWith } from "../../machines/common/own.js";
 import { decodeProtobufObject, ProtobufDecodeError } from "./protobuf/decode.js";
 import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 import { composeDeepYaml, isStackOverflow, type DeepYamlError, type DeepYamlResult } from "./yamldeep.js";
 import { firstCollectionKey, invalidMapKey } from "./yamlkeys.js";
 
-/** Quotes a character as Go's json scanner does in its messages ('x', '"', '\n'). */
+const goRuneEscapes: ReadonlyMap<number, string> = new Map([[7, "\\a"], [8, "\\b"], [9, "\\t"], [10, "\\n"], [11, "\\v"], [12, "\\f"], [13, "\\r"], [0x5c, "\\\\"]]);
+
+/**
+ * Quotes a character as Go's json scanner does in its messages ('x', '"', '\n', '\x1f'): its
+ * quoteChar, strconv.Quote of the one byte as a rune, so a byte of a UTF-8 sequence is the Latin-1
+ * letter it would be ('Ã'), and a control one \xNN or \u00NN.
+ */
 export function goQuoteChar(c: string): string {
   if (c === "'") return `'\\''`;
   if (c === '"') return `'"'`;
-  const q = JSON.stringify(c);
-  return `'${q.slice(1, -1)}'`;
+  const r = c.codePointAt(0) ?? 0;
+  const esc = goRuneEscapes.get(r);
+  if (esc !== undefined) return `'${esc}'`;
+  if (r < 0x20 || r === 0x7f) return `'\\x${r.toString(16).padStart(2, "0")}'`;
+  // Latin-1's C1 controls, no-break space and soft hyphen are not printable (unicode.IsPrint)
+  if ((r >= 0x80 && r <= 0xa0) || r === 0xad) return `'\\u${r.toString(16).padStart(4, "0")}'`;
+  return `'${c}'`;
 }
 
 class SyntaxErr extends Error {}
@@ -194,6 +207,39 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
 }
 
+const tokenChar = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Go's mime.ParseMediaType, as NegotiateInputSerializerForMediaType reads a body's Content-Type:
+ * the lower-cased type/subtype, or undefined when the header does not parse (a list, a parameter
+ * without "=", a repeated parameter, an unterminated quote), which the handler answers 415.
+ * Trailing semicolons are ignored. An empty header is the first served type, JSON.
+ */
+export function goMediaType(contentType: string | undefined): string | undefined {
+  if (contentType === undefined || contentType === "") return "application/json";
+  const semi = contentType.indexOf(";");
+  const type = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  const slash = type.indexOf("/");
+  if (slash < 0 ? !tokenChar.test(type) : !tokenChar.test(type.slice(0, slash)) || !tokenChar.test(type.slice(slash + 1))) return undefined;
+  let rest = semi < 0 ? "" : contentType.slice(semi);
+  const seen = new Set<string>();
+  // each round consumes ";key=value" (a token or a quoted string): at most the header's length rounds
+  while (rest.length > 0) {
+    rest = rest.replace(/^\s+/, "");
+    if (rest === "") break;
+    const m = /^;\s*([!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s*=\s*("(?:[^"\\]|\\.)*"|[!#$%&'*+\-.^_`|~0-9A-Za-z]+)/.exec(rest);
+    if (!m) {
+      if (rest.trim() === ";") break;
+      return undefined;
+    }
+    const key = m[1]!.toLowerCase();
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    rest = rest.slice(m[0].length);
+  }
+  return type;
+}
+
 const bodyTypes = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"];
 const patchTypes: Record<string, "merge" | "strategic" | "json" | "apply"> = {
   "application/merge-patch+json": "merge",
@@ -206,7 +252,12 @@ const patchTypes: Record<string, "merge" | "strategic" | "json" | "apply"> = {
 
 /** The patch type of a PATCH Content-Type, or undefined for one the server does not take. */
 export function patchTypeOf(contentType: string | undefined): "merge" | "strategic" | "json" | "apply" | undefined {
-  return patchTypes[mediaType(contentType)];
+  // the patch handler cuts at the first ";" (past the first byte) and compares the rest as it is:
+  // no trimming, no lower-casing
+  const text = contentType ?? "";
+  const semi = text.indexOf(";");
+  const bare = semi > 0 ? text.slice(0, semi) : text;
+  return Object.hasOwn(patchTypes, bare) ? patchTypes[bare] : undefined;
 }
 
 /** 415 for a PATCH whose Content-Type is no patch type, worded as the patch handler words it. */
@@ -514,9 +565,9 @@ function deepYamlToJson(text: string): { value: any } | { error: string } {
  * REST handlers do: the result is the object, or the 400/415 Status the handler answers.
  */
 export function decodeBody(raw: Buffer, contentType: string | undefined, kind: string, patch?: "merge" | "strategic" | "json" | "apply"): { body: any } | { status: Status } {
-  const mt = mediaType(contentType);
+  const mt = patch ? mediaType(contentType) : goMediaType(contentType);
   const isYaml = patch === "apply" || mt === "application/yaml";
-  if (!patch && !bodyTypes.includes(mt)) return { status: unsupportedMediaType(bodyTypes) };
+  if (!patch && (mt === undefined || !bodyTypes.includes(mt))) return { status: unsupportedMediaType(bodyTypes) };
   if (!patch && mt === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(raw, kind);
   const text = raw.toString("utf8");
   if (isYaml) {
@@ -530,7 +581,9 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
     }
     return { body: y.value };
   }
-  const err = goJsonSyntaxError(text);
+  let err = goJsonSyntaxError(text);
+  // Go's scanner reads bytes: the message names the byte where it stopped, read again as such
+  if (err !== undefined) err = goJsonSyntaxError(raw.toString("latin1")) ?? err;
   if (err !== undefined) {
     if (patch) return { status: badRequest(err) };
     return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${err} (${summarizeData(raw)})`) };
@@ -620,7 +673,8 @@ export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, versi
   const bodyVersion = gvk.apiVersion !== "" ? gvk.apiVersion.slice(gvk.apiVersion.lastIndexOf("/") + 1) : version;
   const head = `${bodyKind} in version ${goQuote(bodyVersion)} cannot be handled as a ${kind}`;
   const tooDeepError = (c: "{" | "[") => ({ status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: invalid character '${c}' exceeded max depth (${summarizeData(raw)})`) });
-  const res = orTooDeep(() => (typeKey !== undefined ? decodeTyped(kind, body, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, body)));
+  const sent = withoutUnreadableFieldsV1(body);
+  const res = orTooDeep(() => (typeKey !== undefined ? decodeTyped(kind, sent, typeKey) : decodeTyped(hasSchema(bodyKind) ? bodyKind : kind, sent)));
   if (res === "tooDeep") return tooDeepError("{");
   if (!res.ok) return { status: badRequest(`${head}: ${res.error}`) };
   // the serializer's unmarshal: YAMLToJSONStrict's error first (one yaml.TypeError listing every
@@ -631,6 +685,35 @@ export function decodeObjectBody(raw: Buffer, body: unknown, kind: string, versi
   const deep = tooDeep(res.value);
   if (deep !== undefined) return tooDeepError(deep);
   return { body: res.value, warnings: fv === "Warn" ? [...yamlDuplicates, ...res.strictErrors] : [] };
+}
+
+/** A FieldsV1 the field manager cannot read (no path element "x"): the managedFields that hold it are all disregarded. */
+const unreadableFieldsV1 = Object.freeze({ x: Object.freeze({}) });
+
+/**
+ * The body with each managedFields entry's fieldsV1 nested past what the field manager reads
+ * replaced by one it cannot read either. kube-apiserver decodes any FieldsV1 its JSON decoder
+ * takes (10,000 levels) and its field manager then disregards the request's managedFields
+ * when one does not decode; podflow's walkers keep far fewer levels, so such a value is swapped
+ * for a small unreadable one before anything walks it, with the same outcome. The depth is found
+ * without recursion; the input is not changed.
+ */
+function withoutUnreadableFieldsV1(body: unknown): unknown {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  const meta = Object.hasOwn(body, "metadata") ? (body as Record<string, unknown>).metadata : undefined;
+  if (meta === null || typeof meta !== "object" || Array.isArray(meta) || !Object.hasOwn(meta, "managedFields")) return body;
+  const list = (meta as Record<string, unknown>).managedFields;
+  if (!Array.isArray(list)) return body;
+  let changed = false;
+  const entries = list.map((e) => {
+    if (e === null || typeof e !== "object" || Array.isArray(e) || !Object.hasOwn(e, "fieldsV1")) return e;
+    const fv = (e as Record<string, unknown>).fieldsV1;
+    if (fv === null || typeof fv !== "object" || tooDeep(fv, fieldsV1MaxDepth + 1) === undefined) return e;
+    changed = true;
+    return copyWith(e as Record<string, unknown>, { fieldsV1: unreadableFieldsV1 });
+  });
+  if (!changed) return body;
+  return copyWith(body as Record<string, unknown>, { metadata: copyWith(meta as Record<string, unknown>, { managedFields: entries }) });
 }
 
 /**

@@ -6,6 +6,7 @@ import { createServer as createHttpServer, IncomingMessage, ServerResponse, type
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { createRequire } from "node:module";
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
@@ -18,6 +19,8 @@ import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSel
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
+import { notAcceptable } from "./negotiate.js";
+import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
@@ -349,6 +352,25 @@ function hasBody(req: IncomingMessage): boolean {
   return Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
 }
 
+/** net/http's maxPostHandlerReadBytes: the most of a body a handler left unread the server reads to keep the connection. */
+const maxPostHandlerReadBytes = 256 << 10;
+
+/**
+ * When the answer's head is written while the body is still coming and may be 256 KiB or more
+ * (chunked, or so declared), the connection closes after the answer (net/http's requestTooLarge):
+ * Node would otherwise read and drop all of it, a trickled body keeping the connection forever.
+ */
+function closeIfBodyLeftUnread(req: IncomingMessage, res: ServerResponse): void {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  const chunked = req.headers["transfer-encoding"] !== undefined;
+  if (!chunked && !(declared >= maxPostHandlerReadBytes)) return;
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse["writeHead"]>) {
+    if (!req.complete && !this.headersSent) this.setHeader("Connection", "close");
+    return writeHead.apply(this, args);
+  } as ServerResponse["writeHead"];
+}
+
 /**
  * Answers before (all of) the body is read: the connection closes after the answer, as Go's
  * server does when a handler leaves a large body unread, so the rest is never buffered.
@@ -371,6 +393,9 @@ function sendTooManyRequests(req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(429, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Retry-After": "1", "Content-Length": Buffer.byteLength(text), ...(hasBody(req) ? { Connection: "close" } : {}) });
   res.end(text);
 }
+
+/** Node's HTTP connection setup (node:_http_server), to give it back a connection served here. */
+const connectionListener = (createRequire(import.meta.url)("_http_server") as { _connectionListener: (this: Server, socket: Duplex) => void })._connectionListener;
 
 /** secure_serving.go's http.Server: MaxHeaderBytes (the request line and headers), ReadHeaderTimeout, IdleTimeout. */
 export const maxHeaderBytes = 1 << 20;
@@ -654,6 +679,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     req.on("error", () => req.destroy());
     const fail = failWith500(res);
     if (unreadHeader(req)) return;
+    closeIfBodyLeftUnread(req, res);
     try {
       if (opts.routes?.(req, res)) return;
       handle(cluster, req, res, { bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000, open, serverAddress: `${host}:${port}`, inFlight, requestTimeoutMs: opts.requestTimeoutMs ?? requestTimeoutMs, freshnessTimeoutMs: opts.freshnessTimeoutMs ?? freshnessTimeoutMs }).catch(fail);
@@ -677,7 +703,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const taken = new WeakSet<Duplex>();
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (taken.has(socket)) return;
-    if (err.code === "HPE_INVALID_METHOD" && serveUnknownMethod(err as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket, handler)) return void taken.add(socket);
+    // a connection kept after such a request goes back to Node's HTTP server for the next one
+    const handBack = (sock: Duplex) => {
+      taken.delete(sock);
+      connectionListener.call(server, sock);
+    };
+    if (err.code === "HPE_INVALID_METHOD" && serveUnknownMethod(err as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket, handler, handBack)) return void taken.add(socket);
     answerUnreadable(err, socket);
   });
   server.keepAliveTimeout = idleTimeoutMs;
@@ -767,10 +798,11 @@ const methodToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * A request whose method is a token Node's parser does not know (llhttp knows a fixed list; Go's
  * net/http takes any token, and kube-apiserver answers it through its filters: 401, 403, or
  * go-restful's 405). Its head is read from the raw bytes, at most MaxHeaderBytes of it, and the
- * request is served by `serve` as any other, its connection closed after the answer. False when
- * the bytes are no such request (the caller answers 400).
+ * request is served by `serve` as any other. As net/http does, a small declared body is read and
+ * dropped and the connection kept (handed back to Node's HTTP server for the next request); after
+ * any other the connection closes. False when the bytes are no such request (the caller answers 400).
  */
-function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: (req: IncomingMessage, res: ServerResponse) => void): boolean {
+function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: (req: IncomingMessage, res: ServerResponse) => void, handBack: (socket: Duplex) => void): boolean {
   const first = err.rawPacket;
   // a socket still answering an earlier request (pipelined in the same packet) is not taken over
   if (!first || (socket as Socket & { _httpMessage?: unknown })._httpMessage) return false;
@@ -803,14 +835,64 @@ function serveUnknownMethod(err: { rawPacket?: Buffer }, socket: Duplex, serve: 
     const req = requestFromHead(head.toString("latin1", 0, end), socket);
     if (!req) return void fail("400 Bad Request");
     const res = new ServerResponse(req);
-    res.shouldKeepAlive = false;
+    const bodyBytes = keptBodyBytes(req);
+    res.shouldKeepAlive = bodyBytes !== undefined;
     res.assignSocket(socket as Socket);
-    res.on("finish", () => socket.end());
+    if (bodyBytes === undefined) {
+      res.on("finish", () => socket.end());
+      return void serve(req, res);
+    }
+    // the body is read and dropped while the answer is made; once both are done, what follows on
+    // the connection is the next request
+    let rest = head.subarray(end + 4);
+    const onBody = (chunk: Buffer) => {
+      rest = Buffer.concat([rest, chunk]);
+      if (rest.length > bodyBytes + maxHeaderBytes) socket.destroy();
+      else next();
+    };
+    let answered = false;
+    // a body that never completes holds no connection past the request timeout
+    const bodyTimer = setTimeout(() => socket.destroy(), requestTimeoutMs);
+    socket.once("close", () => clearTimeout(bodyTimer));
+    const next = () => {
+      if (!answered || rest.length < bodyBytes || socket.destroyed) return;
+      clearTimeout(bodyTimer);
+      socket.off("data", onBody);
+      const after = rest.subarray(bodyBytes);
+      res.detachSocket(socket as Socket);
+      for (const ev of ["close", "drain", "timeout", "resume", "pause", "end", "error"]) {
+        for (const l of socket.listeners(ev)) if (/^(bound )?(socketOn|onSocket|noop$)/.test(l.name)) socket.off(ev, l as () => void);
+      }
+      (socket as Duplex & { parser?: unknown }).parser = null;
+      handBack(socket);
+      if (after.length > 0) socket.unshift(after);
+      socket.resume();
+    };
+    socket.on("data", onBody);
+    res.on("finish", () => {
+      answered = true;
+      next();
+    });
     serve(req, res);
   };
   socket.on("data", onData);
   tryHead();
   return true;
+}
+
+/**
+ * How many body bytes follow a request of an unknown method whose connection net/http keeps: an
+ * HTTP/1.1 request that does not ask to close, its body declared by a Content-Length under
+ * maxPostHandlerReadBytes (the server reads and drops that much after the handler). Undefined when
+ * the connection closes after the answer (a chunked or larger body, HTTP/1.0, Connection: close).
+ */
+function keptBodyBytes(req: IncomingMessage): number | undefined {
+  if (req.httpVersionMinor < 1 || req.headers.connection?.toLowerCase() === "close" || req.headers["transfer-encoding"] !== undefined) return undefined;
+  const declared = req.headers["content-length"];
+  if (declared === undefined) return 0;
+  if (!/^[0-9]+$/.test(declared)) return undefined;
+  const n = Number(declared);
+  return n < maxPostHandlerReadBytes ? n : undefined;
 }
 
 /** The IncomingMessage of a request head (request line and header lines), or undefined when it is malformed. */
@@ -833,7 +915,7 @@ function requestFromHead(head: string, socket: Duplex): IncomingMessage | undefi
   // Node's own header bookkeeping (headers, headersDistinct), as its parser would have filled it
   (req as IncomingMessage & { _addHeaderLines(h: string[], n: number): void })._addHeaderLines(rawHeaders, rawHeaders.length);
   req.complete = true;
-  // the body, if any, is never read: no handler of an unknown method reads one, and the connection closes after the answer
+  // the body, if any, is never given to the handler (no handler of an unknown method reads one): it is dropped by serveUnknownMethod
   req.push(null);
   return req;
 }
@@ -948,6 +1030,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
   setWarnings(res, deprecationWarnings(r));
+  // every resource handler negotiates its answer's media type before it reads options or a body,
+  // after the store's name check (a name that is no path segment is its 400) and, in a patch, after
+  // the patch type
+  const unacceptable = p.name !== undefined && isValidPathSegmentName(p.name).length > 0 ? undefined : notAcceptable(accept);
+  if (unacceptable && method !== "PATCH") return refuse(unacceptable);
   if (p.subresource === "log") {
     if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
@@ -1082,6 +1169,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (!(await authorizedWrite())) return;
       const patchType = patchTypeOf(req.headers["content-type"]);
       if (!patchType) return sendStatus(res, unsupportedPatchType(req.headers["content-type"]));
+      if (unacceptable) return sendStatus(res, unacceptable);
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
       const dry = dryRunOf(q.getAll("dryRun"), "PatchOptions");
@@ -1112,6 +1200,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
+      // DeleteCollection decodes and validates its ListOptions from the query first, body or not
+      if (p.name === undefined) {
+        const bad = intParamsError(q, listIntParams) ?? listOptionsError(q);
+        if (bad) return refuse(bad);
+      }
       let body: any;
       if (raw.length > 0) {
         const dec = decodeBody(raw, req.headers["content-type"], "DeleteOptions");
@@ -1141,7 +1234,12 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const del: Omit<ApiRequest, "type" | "id"> = { ...base, verb: p.name === undefined ? "deletecollection" : "delete", ...(body ? { body } : {}) };
       if (grace !== undefined) del.gracePeriodSeconds = grace;
       if (policy) del.propagationPolicy = policy;
-      if (p.name === undefined) Object.assign(del, listOptions(q));
+      if (p.name === undefined) {
+        // the registry's List reads the resourceVersion as a GET list does: a malformed one fails it, and nothing is deleted
+        const badVersion = resourceVersionError(q.get("resourceVersion"));
+        if (badVersion) return sendStatus(res, badVersion);
+        Object.assign(del, listOptions(q));
+      }
       return reply(await cluster.request(del));
     }
     default:
@@ -1169,16 +1267,21 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
     case "health": return send(res, 200, "ok", "text/plain; charset=utf-8");
     case "api":
       if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(true), aggregatedDiscoveryType);
+      if (notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return send(res, 200, apiVersions(hc.serverAddress));
     case "apis":
       if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(false), aggregatedDiscoveryType);
+      if (notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return send(res, 200, apiGroupList());
     case "group": {
       const g = apiGroup(route.group!);
+      // WriteObjectNegotiated: an answer it cannot encode is its 406
+      if (g && notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return g ? send(res, 200, g) : sendStatus(res, pathNotFound());
     }
     case "groupVersion": {
       const l = apiResourceList(route.group!, route.version!);
+      if (l && notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return l ? send(res, 200, l) : sendStatus(res, pathNotFound());
     }
     case "openapiV2": {

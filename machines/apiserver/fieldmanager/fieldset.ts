@@ -431,6 +431,9 @@ export class FieldsV1Error extends Error {}
 
 const maxDepth = 64;
 
+/** How deep a FieldsV1 object may nest (the root at 0) before fromFieldsV1 refuses it. */
+export const fieldsV1MaxDepth = maxDepth;
+
 /** A set from its FieldsV1 JSON, or FieldsV1Error for what fieldpath.Set.FromJSON refuses. */
 export function fromFieldsV1(json: unknown): FieldSet {
   const known = json !== null && typeof json === "object" ? emittedFrom.get(json) : undefined;

@@ -1,0 +1,56 @@
+// negotiation.NegotiateOutputMediaType, the first thing every resource handler does (after the
+// filters): an Accept header none of whose clauses the API's serializers can answer is a 406.
+
+import type { Status } from "kubernetes-types/meta/v1";
+
+/** The serializers a built-in resource answers in, in the CodecFactory's order (the 406 lists them so). */
+const served: ReadonlyArray<readonly [string, string]> = [["application", "json"], ["application", "yaml"], ["application", "vnd.kubernetes.protobuf"]];
+
+/** At most this many clauses are looked at: a header is at most MaxHeaderBytes anyway. */
+const maxClauses = 1_000;
+
+/**
+ * The 406 NotAcceptable for an Accept header no clause of which names a served media type (exactly,
+ * as type/*, or as * / *) with q above 0 and a transform it can make (as=Table in JSON or YAML,
+ * PartialObjectMetadata[List]), or undefined when one does or the header is empty. Without
+ * transforms (DefaultEndpointRestrictions: the discovery documents) no clause may ask for one.
+ */
+export function notAcceptable(accept: string | undefined, transforms = true): Status | undefined {
+  if (accept === undefined || accept.trim() === "") return undefined;
+  const clauses = accept.split(",");
+  for (let i = 0; i < clauses.length && i < maxClauses; i++) if (acceptable(clauses[i]!, transforms)) return undefined;
+  return {
+    kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 406, reason: "NotAcceptable",
+    message: `only the following media types are accepted: ${served.map(([t, s]) => `${t}/${s}`).join(", ")}`,
+  };
+}
+
+function acceptable(clause: string, transforms: boolean): boolean {
+  const [range = "", ...rawParams] = clause.split(";").map((x) => x.trim());
+  const slash = range.indexOf("/");
+  // goautoneg takes a bare "*" for */*; anything else without a subtype is no media range
+  const [type, sub] = range === "*" ? ["*", "*"] : slash > 0 ? [range.slice(0, slash).toLowerCase(), range.slice(slash + 1).toLowerCase()] : ["", ""];
+  if (type === "") return false;
+  const params = new Map<string, string>();
+  for (const p of rawParams) {
+    const eq = p.indexOf("=");
+    if (eq > 0) params.set(p.slice(0, eq).trim(), p.slice(eq + 1).trim());
+  }
+  const q = params.get("q");
+  if (q !== undefined && !(Number(q) > 0)) return false;
+  return served.some(([t, s]) => {
+    const matches = (type === t && (sub === s || sub === "*")) || (type === "*" && sub === "*");
+    return matches && (transforms ? transformable(params, s) : !params.has("as"));
+  });
+}
+
+/** AllowsMediaTypeTransform: no conversion, a Table as JSON or YAML, or PartialObjectMetadata[List]. */
+function transformable(params: ReadonlyMap<string, string>, subtype: string): boolean {
+  const as = params.get("as");
+  if (as === undefined) return true;
+  const g = params.get("g") ?? "";
+  const v = params.get("v") ?? "";
+  if (g !== "meta.k8s.io" || (v !== "v1" && v !== "v1beta1")) return false;
+  if (as === "Table") return subtype === "json" || subtype === "yaml";
+  return as === "PartialObjectMetadata" || as === "PartialObjectMetadataList";
+}
