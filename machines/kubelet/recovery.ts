@@ -36,7 +36,8 @@ export function onRuntimeListed(ctx: KubeletContext, msg: Extract<CriResponse, {
   // Answers to requests of the previous incarnation may still come: never reuse their ids.
   ctx.opSeq = Math.max(ctx.opSeq, msg.inFlightMaxId + 1);
   const workers = recoverWorkers(ctx, [...(ctx.client.informers.get(podWatchId)?.store.values() ?? [])], ctx.runtimeSandboxes, msg.containers, fx);
-  delete ctx.runtimeSandboxes;
+  // set, not deleted: a step's next context is merged over the last one, so a deleted key would come back
+  ctx.runtimeSandboxes = undefined;
   syncObjectWatches(ctx, fx);
   for (const w of workers) sync(ctx, w, fx);
 }
