@@ -22,7 +22,7 @@ import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBloc
 import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
 import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
-import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
+import { deploymentNeverSurgesPastMaxSurge, deploymentScaleDownKeepsMinAvailable } from "./deployment.js";
 import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, statefulSetPodHasStableNetworkIdentity } from "./identity.js";
 import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
@@ -605,6 +605,7 @@ export const invariants: readonly InvariantSpec[] = [
   replicationControllerNeverOwnsTooMany,
   replicaSetCountsOnlyReadyPodsSpec,
   deploymentNeverSurgesPastMaxSurge,
+  deploymentScaleDownKeepsMinAvailable,
   jobNeverExceedsParallelismSpec,
   jobCountsOnlySucceededPodsSpec,
   stateless("jobCompleteOnlyAfterCompletions", "a Job with spec.completions is Complete only once status.succeeded reaches them (a successPolicy aside)", jobCompleteOnlyAfterCompletions),
