@@ -376,7 +376,7 @@ function countPods(input: JobSyncInput, completions: number): Counted {
     const uid = p.metadata?.uid ?? "";
     if (!hasTrackingFinalizer(p) || input.removingFinalizers.has(uid)) continue;
     holding.add(uid);
-    if (isTerminal(p) || p.metadata?.deletionTimestamp) removeFinalizers.push(p);
+    if ((isTerminal(p) && !(mutant("job.keeps-finalizer-on-failed-pod") && p.status?.phase === "Failed")) || p.metadata?.deletionTimestamp) removeFinalizers.push(p);
     if (p.status?.phase === "Succeeded" && !prevFailed.has(uid)) {
       if (indexed) {
         const ix = completionIndex(p);
@@ -384,7 +384,7 @@ function countPods(input: JobSyncInput, completions: number): Counted {
           done.add(ix);
           newSucceeded.push(p);
         }
-      } else if (!prevSucceeded.has(uid)) {
+      } else if (!prevSucceeded.has(uid) || mutant("job.counts-succeeded-twice")) {
         succeededU.push(uid);
         newSucceeded.push(p);
       }
@@ -448,7 +448,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   if (prevTarget) target = { type: prevTarget.type as "FailureTarget" | "SuccessCriteriaMet", reason: prevTarget.reason ?? "", message: prevTarget.message ?? "" };
   else if (failJobMessage !== undefined) target = { type: "FailureTarget", reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
   else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && failedIndexes.size > spec.maxFailedIndexes) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
-  else if ((mutant("job.backoff-limit-off-by-one") ? failedCount >= (spec.backoffLimit ?? 6) : failedCount > (spec.backoffLimit ?? 6)) || pastBackoffLimitOnFailure(job, active)) target = { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
+  else if ((mutant("job.backoff-limit-off-by-one") ? failedCount >= (spec.backoffLimit ?? 6) : failedCount > (spec.backoffLimit ?? 6)) || pastBackoffLimitOnFailure(job, active)) target = mutant("job.backoff-failure-reason-deadline") ? { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED } : { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
   else if (indexed && completions !== undefined) {
     // after every failure check, as syncJob orders them: a successPolicy rule met ends the Job a success
