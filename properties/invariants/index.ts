@@ -6,7 +6,7 @@ import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
 import { endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
-import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobNeverExceedsParallelism } from "./job.js";
+import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobFailedWithDeadlineExceededOnlyPastActiveDeadline, jobNeverExceedsParallelism } from "./job.js";
 import { jobDeletedOnlyAfterTTL, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal } from "./controllers.js";
 import { deletionFinishesWhenFinalizersEmpty, objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
 import { daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
@@ -20,7 +20,7 @@ import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
 import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
 import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
-import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
+import { endpointSliceOwnedByService, terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge, deploymentScaleDownKeepsMinAvailable } from "./deployment.js";
 import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, statefulSetPodHasStableNetworkIdentity } from "./identity.js";
@@ -601,6 +601,7 @@ export const invariants: readonly InvariantSpec[] = [
   endpointSlicesOnlyMatching,
   endpointSliceReadyOnlyWhenPodReady,
   terminatingPodNeverReadyEndpoint,
+  stateless("endpointSliceOwnedByService", "an EndpointSlice the EndpointSlice controller manages has one controller ownerReference, to its Service", (w) => endpointSliceOwnedByService(w).map((message) => ({ invariant: "endpointSliceOwnedByService", message }))),
   replicaSetNeverOwnsTooMany,
   replicationControllerNeverOwnsTooMany,
   replicaSetCountsOnlyReadyPodsSpec,
@@ -610,6 +611,7 @@ export const invariants: readonly InvariantSpec[] = [
   jobCountsOnlySucceededPodsSpec,
   stateless("jobCompleteOnlyAfterCompletions", "a Job with spec.completions is Complete only once status.succeeded reaches them (a successPolicy aside)", jobCompleteOnlyAfterCompletions),
   stateless("jobFailedOnlyPastBackoffLimit", "a Job (restartPolicy Never) fails with BackoffLimitExceeded only once status.failed exceeds spec.backoffLimit", jobFailedOnlyPastBackoffLimit),
+  stateless("jobFailedWithDeadlineExceededOnlyPastActiveDeadline", "a Job fails with DeadlineExceeded only when it has spec.activeDeadlineSeconds and has been active that long", jobFailedWithDeadlineExceededOnlyPastActiveDeadline),
   jobDeletedOnlyAfterTTL,
   replicaSetDeletesOnlyActivePods,
   daemonSetRunsOnePodPerNodeSpec,
