@@ -384,7 +384,7 @@ function countPods(input: JobSyncInput, completions: number): Counted {
           done.add(ix);
           newSucceeded.push(p);
         }
-      } else if (!prevSucceeded.has(uid) || mutant("job.counts-succeeded-twice")) {
+      } else if (!prevSucceeded.has(uid)) {
         succeededU.push(uid);
         newSucceeded.push(p);
       }
@@ -400,7 +400,8 @@ function countPods(input: JobSyncInput, completions: number): Counted {
   let succeeded = st.succeeded ?? 0, failed = st.failed ?? 0;
   const keepS = succeededU.filter((u) => holding.has(u) || input.removingFinalizers.has(u));
   const keepF = failedU.filter((u) => holding.has(u) || input.removingFinalizers.has(u));
-  if (!indexed) succeeded += succeededU.length - keepS.length;
+  // (the mutant also counts each pod as it enters uncountedTerminatedPods: twice in all)
+  if (!indexed) succeeded += succeededU.length - keepS.length + (mutant("job.counts-succeeded-twice") ? newSucceeded.length : 0);
   failed += failedU.length - keepF.length;
   if (indexed) succeeded = done.size;
   return { succeeded, failed, uncounted: { succeeded: indexed ? [] : keepS, failed: keepF }, done, newSucceeded, newFailed, removeFinalizers };

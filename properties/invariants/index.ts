@@ -19,10 +19,11 @@ import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
 import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
-import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
+import { containersStartOnlyWithPodIP, deletionGracePeriodNotExceeded, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
 import { endpointSliceOwnedByService, terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
 import { deploymentNeverSurgesPastMaxSurge, deploymentScaleDownKeepsMinAvailable } from "./deployment.js";
+import { invalidObjectRefused } from "./validation.js";
 import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, statefulSetPodHasStableNetworkIdentity } from "./identity.js";
 import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
@@ -587,6 +588,7 @@ export const invariants: readonly InvariantSpec[] = [
   podIPNotSharedByLiveSandboxes,
   containersStartOnlyWithPodIP,
   gracePeriodHonoured,
+  deletionGracePeriodNotExceeded,
   finishedPodNeverRunsAgain,
   nodeLeaseRenewedWhileAnswered,
   nodeMarkedUnknownOnlyPastGracePeriod,
@@ -630,6 +632,7 @@ export const invariants: readonly InvariantSpec[] = [
   foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone,
   objectRemovedOnlyWithoutFinalizers,
   objectMetaImmutableOnUpdate,
+  invalidObjectRefused,
   deletionFinishesWhenFinalizersEmpty,
   namespaceRemovedOnlyWhenEmpty,
   noExecuteTaintEvictsWithinTolerationSeconds,
