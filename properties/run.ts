@@ -590,8 +590,8 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
 }
 
 /**
- * Objects the API server must refuse (drawn apart, so the rest of the workload is as before): two to
- * four creates a user could mistype, each breaking one validation rule of Kubernetes (a negative
+ * Objects the API server must refuse (drawn apart, so the rest of the workload is as before): creates
+ * a user could mistype, each breaking one validation rule of Kubernetes (a negative
  * replica count, a container or object name that is not a DNS name, an unknown restartPolicy, a
  * port out of range ...). invalidObjectRefused judges the answers with its own rules.
  */
@@ -615,20 +615,21 @@ function invalidWorkload(seed: number, steps: number): Command[] {
     (i) => ({ apiVersion: "v1", kind: "Pod", metadata: { ...meta(i), labels: { app: "-invalid-" } }, spec: { containers: [c()] } }),
     (i) => ({ apiVersion: "v1", kind: "Service", metadata: meta(i), spec: { selector: labels, ports: [{ port: 65536 + rng.int(1000) }] } }),
   ];
-  return Array.from({ length: 2 + rng.int(3) }, (_, i) => ({ op: "apply" as const, at: rng.int(Math.max(1, steps)), obj: makers[rng.int(makers.length)]!(i) }));
+  // each maker in half the runs: a refused create costs the run nothing
+  return makers.flatMap((make, i) => (rng.int(2) === 0 ? [{ op: "apply" as const, at: rng.int(Math.max(1, steps)), obj: make(i) }] : []));
 }
 
 /**
  * `kubectl delete pod hasty --grace-period=N` (drawn apart): a pod whose spec gives it 30 s (its
- * busybox sleep ignores SIGTERM) deleted with 1 to 5 s, in half the runs. The DELETE's grace period
+ * busybox sleep ignores SIGTERM) deleted with 1 to 5 s. The DELETE's grace period
  * is the pod's deletionGracePeriodSeconds, and the kubelet kills the pod within it.
  */
 function graceWorkload(seed: number, steps: number): Command[] {
   const rng = new Rng(seedFor(seed, "workload-grace"));
-  if (rng.int(2) === 0) return [];
-  const hasty = { apiVersion: "v1", kind: "Pod", metadata: { name: "hasty" }, spec: { terminationGracePeriodSeconds: 30, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: { requests: { cpu: "10m", memory: "16Mi" } } }] } };
-  const at = rng.int(Math.max(1, steps >> 1));
-  return [{ op: "apply", at, obj: hasty }, { op: "delete", at: at + 100 + rng.int(Math.max(1, steps >> 1)), kind: "Pod", name: "hasty", gracePeriodSeconds: 1 + rng.int(5) }];
+  // it may run on the dedicated node too: a busy cluster must not leave it Pending until its DELETE
+  const hasty = { apiVersion: "v1", kind: "Pod", metadata: { name: "hasty" }, spec: { terminationGracePeriodSeconds: 30, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }], containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: { requests: { cpu: "10m", memory: "16Mi" } } }] } };
+  const at = rng.int(Math.max(1, steps >> 2));
+  return [{ op: "apply", at, obj: hasty }, { op: "delete", at: at + (steps >> 1) + rng.int(Math.max(1, steps >> 1)), kind: "Pod", name: "hasty", gracePeriodSeconds: 1 + rng.int(5) }];
 }
 
 /**
