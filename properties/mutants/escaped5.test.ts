@@ -178,3 +178,31 @@ describe("namespaceRemovedOnlyWhenEmpty under the server-error fault", () => {
     }, 60_000);
   }
 });
+
+// Found by the server-error fault (ci-fuzz seed 20261205, run 12: `podflow replay 180282390
+// --scenario random --steps 3000 --faults all`): the kubelet dropped a failed list of its pods and
+// never listed again, so the pods bound to its node stayed Pending. client-go's reflector retries a
+// failed ListAndWatch after a back-off.
+describe("a kubelet whose pod list fails", () => {
+  it("lists again after a back-off, and runs the pods bound to its node", async () => {
+    const c = createCluster({ nodes: 1, seed: 3 });
+    await c.settle();
+    let failed = 0;
+    c.runtime.sendHook = (from, to, msg) => {
+      if (from !== "kubelet/node-1" || msg.type !== "ApiRequest" || msg.verb !== "list" || msg.resource !== "pods" || failed >= 2) return false;
+      failed++;
+      c.runtime.post(to, from, { type: "ApiResponse", id: msg.id, ok: false, code: 504, status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Timeout: request did not complete within requested timeout - context deadline exceeded", reason: "Timeout", code: 504 } });
+      return true;
+    };
+    // systemctl restart kubelet: it lists the pods bound to its node first
+    c.runtime.crash("kubelet/node-1");
+    c.runtime.revive("kubelet/node-1");
+    await c.apply([pod("after", { containers: [sleeper()] })]);
+    await tick(c, 1_000, 30);
+    c.runtime.sendHook = undefined;
+    const phase = c.get("Pod", "after", "default").status?.phase;
+    await c.stop();
+    expect(failed).toBe(2);
+    expect(phase).toBe("Running");
+  }, 60_000);
+});
