@@ -20,7 +20,7 @@ import { footprint, footprintDiff } from "./invariants/deletion.js";
 export type Command =
   | { op: "apply"; at: number; obj: any }
   /** propagationPolicy as `kubectl delete --cascade=orphan|foreground` sends it (default: background) */
-  | { op: "delete"; at: number; kind: string; name: string; namespace?: string; propagationPolicy?: "Orphan" | "Foreground" | "Background" }
+  | { op: "delete"; at: number; kind: string; name: string; namespace?: string; propagationPolicy?: "Orphan" | "Foreground" | "Background"; /** `kubectl delete --grace-period=N` */ gracePeriodSeconds?: number }
   | { op: "scale"; at: number; kind: string; name: string; replicas: number; namespace?: string }
   /** a JSON merge patch, as `kubectl patch --type merge` (a rollout restart's template annotation) */
   | { op: "patch"; at: number; kind: string; name: string; body: any; namespace?: string }
@@ -148,7 +148,7 @@ function send(cluster: Cluster, c: Command, id: number, faults?: FaultInjector):
   else if (c.op === "delete") {
     // as kubectl delete sends it (--cascade=background unless the command says): batch/v1's own default would orphan a Job's pods
     base.verb = "delete", base.name = c.name;
-    base.body = { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: c.propagationPolicy ?? "Background" };
+    base.body = { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: c.propagationPolicy ?? "Background", ...(c.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: c.gracePeriodSeconds } : {}) };
   }
   else if (c.op === "patch") base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = structuredClone(c.body);
   else base.verb = "patch", base.name = c.name, base.patchType = "merge", base.body = { spec: { replicas: c.replicas } };
@@ -572,6 +572,8 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
   out.push(...leaseWorkload(seed, steps, nodes));
   out.push(...setWorkload(seed, steps));
   out.push(...jobWorkload(seed, steps));
+  out.push(...invalidWorkload(seed, steps));
+  out.push(...graceWorkload(seed, steps));
   // kubectl delete --cascade=foreground for some of the deletes drawn above: the owner stays, with
   // the foregroundDeletion finalizer, until its blocking dependents (pods in their grace) are gone.
   const fg = new Rng(seedFor(seed, "workload-foreground"));
@@ -585,6 +587,49 @@ function randomWorkload(rng: Rng, seed: number, steps: number): Command[] {
   const when = half + web.int(half);
   if (how < 3) out.push({ op: "delete", at: when, kind: "Deployment", name: "web", propagationPolicy: how < 2 ? "Foreground" : "Orphan" });
   return out;
+}
+
+/**
+ * Objects the API server must refuse (drawn apart, so the rest of the workload is as before): creates
+ * a user could mistype, each breaking one validation rule of Kubernetes (a negative
+ * replica count, a container or object name that is not a DNS name, an unknown restartPolicy, a
+ * port out of range ...). invalidObjectRefused judges the answers with its own rules.
+ */
+function invalidWorkload(seed: number, steps: number): Command[] {
+  const rng = new Rng(seedFor(seed, "workload-invalid"));
+  const labels = { app: "invalid" };
+  const c = (name = "c") => ({ name, image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: { requests: { cpu: "10m", memory: "16Mi" } } });
+  const template = (spec: any = {}) => ({ metadata: { labels }, spec: { containers: [c()], ...spec } });
+  const meta = (i: number) => ({ name: `invalid-${i}`, labels });
+  const workload = (kind: string, apiVersion: string, i: number, spec: any) => ({ apiVersion, kind, metadata: meta(i), spec: { selector: { matchLabels: labels }, template: template(), ...spec } });
+  const makers: Array<(i: number) => any> = [
+    (i) => workload("Deployment", "apps/v1", i, { replicas: -1 - rng.int(3) }),
+    (i) => workload("ReplicaSet", "apps/v1", i, { replicas: -1 - rng.int(3) }),
+    (i) => workload("StatefulSet", "apps/v1", i, { serviceName: "invalid", replicas: -1 }),
+    (i) => workload("Deployment", "apps/v1", i, { replicas: 1, minReadySeconds: -5 }),
+    (i) => ({ apiVersion: "batch/v1", kind: "Job", metadata: meta(i), spec: { parallelism: -1, template: template({ restartPolicy: "Never" }) } }),
+    (i) => ({ apiVersion: "batch/v1", kind: "Job", metadata: meta(i), spec: { backoffLimit: -2, template: template({ restartPolicy: "Never" }) } }),
+    (i) => ({ apiVersion: "v1", kind: "Pod", metadata: meta(i), spec: { containers: [c("Web_1")] } }),
+    (i) => ({ apiVersion: "v1", kind: "Pod", metadata: meta(i), spec: { restartPolicy: "Sometimes", containers: [c()] } }),
+    (i) => ({ apiVersion: "v1", kind: "Pod", metadata: { ...meta(i), name: `Invalid_${i}` }, spec: { containers: [c()] } }),
+    (i) => ({ apiVersion: "v1", kind: "Pod", metadata: { ...meta(i), labels: { app: "-invalid-" } }, spec: { containers: [c()] } }),
+    (i) => ({ apiVersion: "v1", kind: "Service", metadata: meta(i), spec: { selector: labels, ports: [{ port: 65536 + rng.int(1000) }] } }),
+  ];
+  // each maker in half the runs: a refused create costs the run nothing
+  return makers.flatMap((make, i) => (rng.int(2) === 0 ? [{ op: "apply" as const, at: rng.int(Math.max(1, steps)), obj: make(i) }] : []));
+}
+
+/**
+ * `kubectl delete pod hasty --grace-period=N` (drawn apart): a pod whose spec gives it 30 s (its
+ * busybox sleep ignores SIGTERM) deleted with 1 to 5 s. The DELETE's grace period
+ * is the pod's deletionGracePeriodSeconds, and the kubelet kills the pod within it.
+ */
+function graceWorkload(seed: number, steps: number): Command[] {
+  const rng = new Rng(seedFor(seed, "workload-grace"));
+  // it may run on the dedicated node too: a busy cluster must not leave it Pending until its DELETE
+  const hasty = { apiVersion: "v1", kind: "Pod", metadata: { name: "hasty" }, spec: { terminationGracePeriodSeconds: 30, tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }], containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: { requests: { cpu: "10m", memory: "16Mi" } } }] } };
+  const at = rng.int(Math.max(1, steps >> 2));
+  return [{ op: "apply", at, obj: hasty }, { op: "delete", at: at + (steps >> 1) + rng.int(Math.max(1, steps >> 1)), kind: "Pod", name: "hasty", gracePeriodSeconds: 1 + rng.int(5) }];
 }
 
 /**

@@ -93,7 +93,7 @@ describe("fault settings drawn from the run seed", () => {
 
   it("each bound is within 1/8 and 4 times its default, each rate too unless the swarm left its fault out (0) or made it hot, and a compaction keeps 0 to 20 entries", () => {
     const bounds = ["delayMaxMs", "retryAfterMs", "crashDowntimeMaxMs", "partitionMaxMs", "rebootDowntimeMaxMs"] as const;
-    const probs = { delay: "delayProbability", "watch-disconnect": "disconnectProbability", "drop-request": "dropProbability", "duplicate-request": "duplicateProbability", crash: "crashProbability", partition: "partitionProbability", compaction: "compactionProbability", "node-reboot": "rebootProbability" } as const;
+    const probs = { delay: "delayProbability", "watch-disconnect": "disconnectProbability", "drop-request": "dropProbability", "duplicate-request": "duplicateProbability", crash: "crashProbability", partition: "partitionProbability", compaction: "compactionProbability", "node-reboot": "rebootProbability", "server-error": "serverErrorProbability" } as const;
     for (let seed = 1; seed <= 200; seed++) {
       const s = faultSettingsFromSeed(seed);
       for (const k of bounds) {

@@ -12,7 +12,7 @@ import { release, type IPAMState } from "../machines/cni/ipam.js";
 import type { Runtime } from "./runtime.js";
 
 /** Every fault podflow can inject, by the name the CLI takes. */
-export const faultNames = ["delay", "watch-disconnect", "drop-request", "duplicate-request", "crash", "partition", "compaction", "node-reboot"] as const;
+export const faultNames = ["delay", "watch-disconnect", "drop-request", "duplicate-request", "crash", "partition", "compaction", "node-reboot", "server-error"] as const;
 export type FaultName = (typeof faultNames)[number];
 
 /** Probabilities and bounds; per-send faults draw on every send, the others after every step. */
@@ -32,6 +32,8 @@ export interface FaultSettings {
   compactionKeep: number;
   rebootProbability: number;
   rebootDowntimeMaxMs: number;
+  /** a client's get or list answered with an error (500, 429 or 504) instead of being served */
+  serverErrorProbability: number;
 }
 
 /** Defaults sized so a run of a few thousand steps sees each enabled fault a few times. */
@@ -50,6 +52,7 @@ export const defaultFaultSettings: FaultSettings = {
   compactionKeep: 2,
   rebootProbability: 0.0003,
   rebootDowntimeMaxMs: 20_000,
+  serverErrorProbability: 0.005,
 };
 
 /**
@@ -82,20 +85,33 @@ export function faultSettingsFromSeed(seed: number): FaultSettings {
     // drawn last, so the settings above are what they were before node-reboot came
     rebootProbability: scale(d.rebootProbability),
     rebootDowntimeMaxMs: ms(d.rebootDowntimeMaxMs),
+    serverErrorProbability: 0, // drawn apart below
   };
   // The swarm drawn apart, so the draws above are what they were before it came.
   const swarm = new Rng(seedFor(seed, "fault-swarm"));
   const out = { ...drawn };
-  for (const f of faultNames) if (swarm.int(5) === 0) out[rateOf[f]] = 0;
+  for (const f of swarmed) if (swarm.int(5) === 0) out[rateOf[f]] = 0;
+  let hot = false;
   if (swarm.int(2) === 0) {
-    const f = faultNames[swarm.int(faultNames.length)]!;
+    const f = swarmed[swarm.int(swarmed.length)]!;
     out[rateOf[f]] = hotRates[f] * (0.5 + swarm.next() / 2);
+    hot = true;
   }
+  // server-error came later: drawn apart, so every fault above is what it was for a seed before it
+  // came; left out of one run in five, and hot in one in eight of the runs with no other fault hot.
+  const errors = new Rng(seedFor(seed, "fault-server-error"));
+  out.serverErrorProbability = d.serverErrorProbability * 2 ** (errors.next() * 5 - 3);
+  const errorRate = errors.next();
+  if (errorRate < 0.2) out.serverErrorProbability = 0;
+  else if (!hot && errorRate >= 0.875) out.serverErrorProbability = hotRates["server-error"] * (0.5 + errors.next() / 2);
   return out;
 }
 
+/** The faults the seed's swarm draws (in this order: a fault added later is drawn apart). */
+const swarmed = faultNames.filter((f) => f !== "server-error");
+
 /** The probability setting of each fault. */
-const rateOf: Record<FaultName, "delayProbability" | "dropProbability" | "duplicateProbability" | "disconnectProbability" | "crashProbability" | "partitionProbability" | "compactionProbability" | "rebootProbability"> = {
+const rateOf: Record<FaultName, "delayProbability" | "dropProbability" | "duplicateProbability" | "disconnectProbability" | "crashProbability" | "partitionProbability" | "compactionProbability" | "rebootProbability" | "serverErrorProbability"> = {
   delay: "delayProbability",
   "watch-disconnect": "disconnectProbability",
   "drop-request": "dropProbability",
@@ -104,6 +120,7 @@ const rateOf: Record<FaultName, "delayProbability" | "dropProbability" | "duplic
   partition: "partitionProbability",
   compaction: "compactionProbability",
   "node-reboot": "rebootProbability",
+  "server-error": "serverErrorProbability",
 };
 
 /**
@@ -121,6 +138,8 @@ export const hotRates: Readonly<Record<FaultName, number>> = {
   partition: 0.003,
   compaction: 0.03,
   "node-reboot": 0.002,
+  // a tenth of reads fail: a client's informers and lists retry through it
+  "server-error": 0.1,
 };
 
 /** The settings on one line, in the order of faultNames: printed first with a run, so a reader knows its fault mix. */
@@ -135,6 +154,7 @@ export function describeFaultSettings(s: FaultSettings): string {
     `partition ${p(s.partitionProbability)} (up to ${s.partitionMaxMs} ms)`,
     `compaction ${p(s.compactionProbability)} (keeps ${s.compactionKeep})`,
     `node-reboot ${p(s.rebootProbability)} (down up to ${s.rebootDowntimeMaxMs} ms)`,
+    `server-error ${p(s.serverErrorProbability ?? 0)}`,
   ].join(", ");
 }
 
@@ -169,6 +189,8 @@ export interface FaultEntry {
   pick?: number;
   /** compaction: history entries kept */
   keep?: number;
+  /** server-error: the HTTP code answered (500, 429 or 504) */
+  code?: number;
 }
 
 /** How a FaultInjector decides: drawing from the seed (recording what it injects, if asked), or following a plan. */
@@ -186,6 +208,8 @@ export class FaultInjector {
   private readonly rng: Rng;
   /** node-reboot draws apart, so the other faults of a seed fall where they did before it came */
   private readonly rebootRng: Rng;
+  /** server-error draws apart too */
+  private readonly errorRng: Rng;
   private readonly settings: FaultSettings;
   private readonly observer = () => this.afterStep();
   private readonly onDelivery = (from: Address, to: Address, msg: { type: string; [k: string]: any }) => {
@@ -206,6 +230,7 @@ export class FaultInjector {
   constructor(private readonly rt: Runtime, seed: number, enabled: readonly FaultName[], settings: Partial<FaultSettings> = {}, opts: FaultPlanOptions = {}) {
     this.rng = new Rng(seedFor(seed, "faults"));
     this.rebootRng = new Rng(seedFor(seed, "faults-node-reboot"));
+    this.errorRng = new Rng(seedFor(seed, "faults-server-error"));
     this.enabled = new Set(enabled);
     this.settings = { ...defaultFaultSettings, ...settings };
     this.counts = Object.fromEntries(faultNames.map((n) => [n, 0])) as Record<FaultName, number>;
@@ -282,12 +307,15 @@ export class FaultInjector {
       if (e?.fault === "drop-request") return this.dropRequest(from, to, msg, e.ms ?? s.retryAfterMs, at), true;
       if (e?.fault === "duplicate-request") return this.duplicateRequest(from, to, msg, at), true;
       if (e?.fault === "delay") return this.delay(from, to, msg, e.ms ?? 1, at), true;
+      if (e?.fault === "server-error") return this.serverError(from, to, msg, e.code ?? 500, at), true;
       return false;
     }
     const clientRequest = msg.type === "ApiRequest" && to === "apiserver" && from !== "kubectl";
     if (clientRequest && this.draw("drop-request", s.dropProbability)) return this.dropRequest(from, to, msg, s.retryAfterMs, at), true;
     if (clientRequest && !readOnly.has(msg.verb) && !generatesName(msg) && this.draw("duplicate-request", s.duplicateProbability)) return this.duplicateRequest(from, to, msg, at), true;
     if (this.draw("delay", s.delayProbability)) return this.delay(from, to, msg, 1 + this.rng.int(s.delayMaxMs), at), true;
+    // drawn last and apart: the draws above are what they were before this fault came
+    if (clientRequest && (msg.verb === "get" || msg.verb === "list") && this.draw("server-error", s.serverErrorProbability ?? 0, this.errorRng)) return this.serverError(from, to, msg, serverErrors[this.errorRng.int(serverErrors.length)]!.code, at), true;
     return false;
   }
 
@@ -299,6 +327,17 @@ export class FaultInjector {
     this.rt.later(retryAfterMs, () => {
       if ((this.rt.has(from) || this.rt.isExternal(from)) && this.rt.incarnation(from) === incarnation) this.rt.post(from, to, { ...msg, attempt: (msg.attempt ?? 0) + 1 });
     });
+  }
+
+  /**
+   * The API server answers a read with an error instead of serving it, as a real one does under
+   * load: 500 when etcd times out, 429 when API Priority and Fairness sheds the request, 504 when
+   * the request outlives its timeout. Nothing was read, nothing changed; the client sees the error.
+   */
+  private serverError(from: Address, to: Address, msg: { type: string; [k: string]: any }, code: number, at: string): void {
+    const e = serverErrors.find((x) => x.code === code) ?? serverErrors[0]!;
+    this.count("server-error", `${from} ${msg.verb} ${msg.resource} #${msg.id} answered ${e.code} ${e.reason}`, { at, fault: "server-error", code: e.code });
+    this.rt.post(to, from, { type: "ApiResponse", id: msg.id, ok: false, code: e.code, status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: e.message, reason: e.reason, code: e.code, ...(e.code === 429 ? { details: { retryAfterSeconds: 1 } } : {}) } });
   }
 
   /**
@@ -451,6 +490,13 @@ export class FaultInjector {
     this.rt.post("runtime", "apiserver", { type: "SlideWatchCache", keep });
   }
 }
+
+/** The errors a real API server answers a read with under load, as its Status says them. */
+const serverErrors = [
+  { code: 500, reason: "InternalError", message: "Internal error occurred: etcdserver: request timed out" },
+  { code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later." },
+  { code: 504, reason: "Timeout", message: "Timeout: request did not complete within requested timeout - context deadline exceeded" },
+];
 
 /** A create that lets the server pick the name: retrying it is not idempotent. */
 function generatesName(msg: { [k: string]: any }): boolean {

@@ -67,6 +67,15 @@ export function handleResponse(c: ClientState, fx: Fx, res: ApiResponse, onDelta
   return undefined;
 }
 
+/**
+ * An informer's list failed, answered by a client that settles its own responses (the kubelet): its
+ * chart backs off, and the Relist timer lists again, as client-go's reflector retries ListAndWatch.
+ */
+export function listFailed(c: ClientState, fx: Fx, watchId: number, relistInBackground = true): void {
+  const inf = c.informers.get(watchId);
+  if (inf) stepInformer(c, fx, inf, { type: "ListFailed" }, relistInBackground);
+}
+
 /** Applies a watch event to its informer and hands the delta on; a lost watch (ERROR: 410 Gone, closed) moves its chart to relisting. */
 export function handleWatchEvent(c: ClientState, fx: Fx, ev: WatchEvent, onDelta: DeltaHandler): void {
   const inf = c.informers.get(ev.watchId);

@@ -47,7 +47,7 @@ export function podToEndpoint(pod: Pod, service: Service, node: Node | undefined
   const serving = isPodReady(pod);
   const terminating = !!pod.metadata?.deletionTimestamp;
   // Ready is never true for a terminating pod unless the Service publishes not-ready addresses.
-  const ready = service.spec?.publishNotReadyAddresses === true || ((serving || mutant("endpointslice.unready-pod-ready")) && !terminating);
+  const ready = service.spec?.publishNotReadyAddresses === true || ((serving || mutant("endpointslice.unready-pod-ready")) && (!terminating || mutant("endpointslice.terminating-pod-ready")));
   const ep: Endpoint = {
     addresses: [ip],
     conditions: { ready, serving, terminating },
@@ -110,7 +110,7 @@ export function newEndpointSlice(service: Service, ports: EndpointPort[]): Endpo
       generateName: `${service.metadata?.name ?? ""}-`,
       namespace: service.metadata?.namespace ?? "default",
       labels: sliceLabels(service),
-      ownerReferences: [
+      ownerReferences: mutant("endpointslice.slice-without-owner-reference") ? [] : [
         {
           apiVersion: "v1",
           kind: "Service",

@@ -376,7 +376,7 @@ function countPods(input: JobSyncInput, completions: number): Counted {
     const uid = p.metadata?.uid ?? "";
     if (!hasTrackingFinalizer(p) || input.removingFinalizers.has(uid)) continue;
     holding.add(uid);
-    if (isTerminal(p) || p.metadata?.deletionTimestamp) removeFinalizers.push(p);
+    if ((isTerminal(p) && !(mutant("job.keeps-finalizer-on-failed-pod") && p.status?.phase === "Failed")) || p.metadata?.deletionTimestamp) removeFinalizers.push(p);
     if (p.status?.phase === "Succeeded" && !prevFailed.has(uid)) {
       if (indexed) {
         const ix = completionIndex(p);
@@ -400,7 +400,8 @@ function countPods(input: JobSyncInput, completions: number): Counted {
   let succeeded = st.succeeded ?? 0, failed = st.failed ?? 0;
   const keepS = succeededU.filter((u) => holding.has(u) || input.removingFinalizers.has(u));
   const keepF = failedU.filter((u) => holding.has(u) || input.removingFinalizers.has(u));
-  if (!indexed) succeeded += succeededU.length - keepS.length;
+  // (the mutant also counts each pod as it enters uncountedTerminatedPods: twice in all)
+  if (!indexed) succeeded += succeededU.length - keepS.length + (mutant("job.counts-succeeded-twice") ? newSucceeded.length : 0);
   failed += failedU.length - keepF.length;
   if (indexed) succeeded = done.size;
   return { succeeded, failed, uncounted: { succeeded: indexed ? [] : keepS, failed: keepF }, done, newSucceeded, newFailed, removeFinalizers };
@@ -448,7 +449,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   if (prevTarget) target = { type: prevTarget.type as "FailureTarget" | "SuccessCriteriaMet", reason: prevTarget.reason ?? "", message: prevTarget.message ?? "" };
   else if (failJobMessage !== undefined) target = { type: "FailureTarget", reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
   else if (perIndex && spec.maxFailedIndexes !== undefined && spec.maxFailedIndexes !== null && failedIndexes.size > spec.maxFailedIndexes) target = { type: "FailureTarget", reason: REASON_MAX_FAILED_INDEXES_EXCEEDED, message: MESSAGE_MAX_FAILED_INDEXES_EXCEEDED };
-  else if ((mutant("job.backoff-limit-off-by-one") ? failedCount >= (spec.backoffLimit ?? 6) : failedCount > (spec.backoffLimit ?? 6)) || pastBackoffLimitOnFailure(job, active)) target = { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
+  else if ((mutant("job.backoff-limit-off-by-one") ? failedCount >= (spec.backoffLimit ?? 6) : failedCount > (spec.backoffLimit ?? 6)) || pastBackoffLimitOnFailure(job, active)) target = mutant("job.backoff-failure-reason-deadline") ? { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED } : { type: "FailureTarget", reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   else if (deadlineMs !== undefined && deadlineMs <= 0) target = { type: "FailureTarget", reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
   else if (indexed && completions !== undefined) {
     // after every failure check, as syncJob orders them: a successPolicy rule met ends the Job a success

@@ -1,5 +1,7 @@
 // flowcontrol.Backoff as the kubelet uses it: container restarts (CrashLoopBackOff) and image pulls.
 
+import { mutant } from "../common/mutation.js";
+
 /** Container restart back-off (kubelet backOffPeriod and MaxContainerBackOff). */
 export const backOffInitialMs = 10_000;
 export const backOffMaxMs = 300_000;
@@ -8,8 +10,9 @@ export const imageBackOffMaxMs = 300_000;
 
 /** The restart back-off after the previous one (flowcontrol.Backoff.Next): start at 10 s, double to the cap, reset when idle for 2 x cap. */
 export function nextBackoff(entry: { ms: number; lastUpdate: number } | undefined, now: number, maxMs: number): { ms: number; lastUpdate: number } {
-  if (!entry || now - entry.lastUpdate > 2 * maxMs) return { ms: backOffInitialMs, lastUpdate: now };
-  return { ms: Math.min(entry.ms * 2, maxMs), lastUpdate: now };
+  // (the max is inert when correct: an entry's ms is never below the initial back-off)
+  if (!entry || now - entry.lastUpdate > 2 * maxMs) return { ms: mutant("kubelet.backoff-off-by-one") ? 0 : backOffInitialMs, lastUpdate: now };
+  return { ms: Math.min(Math.max(entry.ms * 2, backOffInitialMs), maxMs), lastUpdate: now };
 }
 
 /** IsInBackOffSince: still waiting out the back-off counted from eventTime. */

@@ -8,6 +8,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, onListed, onWatchEvent, request, settleResponse, type InformerDelta } from "../common/client.js";
+import { listFailed } from "../common/informer.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { internalIPFor } from "./node.js";
 import { nodeWatchId, podWatchId, serviceWatchId, type KubeletContext, type KubeletInput, type KubeletPhase } from "./types.js";
@@ -64,9 +65,10 @@ export function onApiResponse(ctx: KubeletContext, res: ApiResponse, fx: Fx, pha
   if (!p) return;
   switch (p.purpose) {
     case "informer-list": {
-      if (!res.ok) return;
       const inf = ctx.client.informers.get(p.data);
       if (!inf) return;
+      // a failed list (500, 429, 504) is tried again after the reflector's back-off, not dropped
+      if (!res.ok) return listFailed(ctx.client, fx, p.data);
       const deltas = onListed(ctx.client, fx, inf, res.object);
       // The node informer is only read: by tryUpdateNodeStatus at each sync.
       if (p.data === nodeWatchId) return;

@@ -13,8 +13,10 @@ import type { ProbeTimerEvent } from "./prober.js";
 import type { HeartbeatTimerEvent } from "./nodestatus.js";
 import type { PodWorkerTimerEvent } from "./lifecycles.js";
 import { serveStream, type KubeletStreamRequest } from "./streaming.js";
+import { relist } from "../common/informer.js";
 
 export type KubeletTimerEvent =
+  | { type: "Relist"; watchId: number }
   | HeartbeatTimerEvent
   | PodWorkerTimerEvent
   | ProbeTimerEvent;
@@ -48,6 +50,7 @@ export const kubeletMachine = setup({
     resyncPod: step((c, e, fx) => L.podWorkerTimer(c, e, fx)),
     runProbe: step((c, e, fx) => L.probeTimer(c, e, fx)),
     serveStream: step((c, e, fx) => serveStream(c, e, e.from ?? "", fx)),
+    relistInformer: step((c, e, fx) => relist(c.client, fx, e.watchId)),
   },
 }).createMachine({
   id: "kubelet",
@@ -60,6 +63,7 @@ export const kubeletMachine = setup({
     HeartbeatTimer: { actions: "beat", description: "the node's heartbeats: Lease renewal every 10 s; node status looked at every 10 s, posted when changed or 5 min passed" },
     PodWorkerTimer: { actions: "resyncPod", description: "a pod worker's requeue delay ended (a back-off, a failed step): run it again" },
     ProbeTimer: { actions: "runProbe", description: "a probe worker's initial delay or period elapsed" },
+    Relist: { actions: "relistInformer", description: "an informer's list failed and its back-off ended: list again" },
     GetExec: { actions: "serveStream", description: "the streaming server: a running container of a pod here, handed to the runtime's Exec (else 404 pod does not exist, 500 container not found)" },
     GetAttach: { actions: "serveStream", description: "the streaming server: the runtime's Attach to a running container" },
     GetPortForward: { actions: "serveStream", description: "the streaming server: the runtime's PortForward into the pod's sandbox" },

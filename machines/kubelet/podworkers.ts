@@ -280,7 +280,7 @@ export function remountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): void 
 }
 
 export function gracePeriodSeconds(w: PodWorker): number {
-  const g = w.gone ? 0 : w.pod.metadata?.deletionGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  const g = w.gone ? 0 : mutant("kubelet.grace-ignores-deletion-grace-period") ? w.pod.spec?.terminationGracePeriodSeconds ?? 30 : w.pod.metadata?.deletionGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
   return Math.max(g, minimumGracePeriodSeconds);
 }
 

@@ -14,7 +14,7 @@
 // Replay: properties/regressions/deployment-surge-random-828598308.json (the stale view it missed).
 
 import type { InvariantSpec } from "./index.js";
-import { requestKey, watching } from "./observe.js";
+import { controllerView, objName, requestKey, sameJSON, watching } from "./observe.js";
 import { resolveFenceposts } from "./k8s.js";
 
 /** The actor that runs the deployment controller. */
@@ -156,5 +156,89 @@ export const deploymentNeverSurgesPastMaxSurge: InvariantSpec = watching(
       }
       pending.set(requestKey(rt, from, msg.id), { name: rs.metadata?.name, namespace, ownerUid, want, max, deployment: (d ?? seenD).metadata.name, seenAtSend });
     });
+  },
+);
+
+/** A ReplicaSet's pod template without the pod-template-hash label the controller adds (EqualIgnoreHash). */
+const templateIgnoringHash = (rs: any): any => {
+  const t = rs?.spec?.template ?? {};
+  const labels = { ...(t.metadata?.labels ?? {}) };
+  delete labels["pod-template-hash"];
+  return { ...t, metadata: { ...(t.metadata ?? {}), labels } };
+};
+const sameTemplate = (rs: any, d: any): boolean => {
+  const a = templateIgnoringHash(rs);
+  const dt = d?.spec?.template ?? {};
+  return sameJSON(a, { ...dt, metadata: { ...(dt.metadata ?? {}), labels: { ...(dt.metadata?.labels ?? {}) } } });
+};
+const availableOf = (rs: any) => (typeof rs?.status?.availableReplicas === "number" ? rs.status.availableReplicas : 0);
+
+/**
+ * deploymentScaleDownKeepsMinAvailable: a RollingUpdate "ensures that at least replicas -
+ * maxUnavailable Pods are available" (the Deployment docs), and the controller keeps that by
+ * scaling old ReplicaSets down only as far as reconcileOldReplicaSets allows: maxScaledDown =
+ * allPodsCount - minAvailable - newRSUnavailablePodCount, then no more than the available pods above
+ * minAvailable. So after each scale-down of an old ReplicaSet, the pods that are or may become
+ * available without a new pod being made (the old ReplicaSets' spec.replicas, plus the new
+ * ReplicaSet's available pods) are at least replicas - maxUnavailable, judged on the controller's
+ * informer view when the sync began (an old ReplicaSet whose status still counts more available pods
+ * than its spec, after a scale-down the status has not caught up with, counts the excess too, as
+ * GetAvailableReplicaCountForReplicaSets does). The documented exception is proportional scaling
+ * (the Deployment resized mid-rollout: an active ReplicaSet's desired-replicas annotation differs
+ * from spec.replicas), and a paused, Recreate or deleted Deployment does not roll.
+ */
+export const deploymentScaleDownKeepsMinAvailable = watching(
+  "deploymentScaleDownKeepsMinAvailable",
+  "a RollingUpdate scales old ReplicaSets down only while their pods and the new ReplicaSet's available pods stay at least replicas - maxUnavailable (on the controller's view; proportional scaling aside)",
+  ({ rt, report }) => {
+    const view = controllerView(rt, controller);
+    /** "<incarnation>#<root>" -> the spec.replicas each ReplicaSet (by uid) was given by that sync's earlier writes */
+    const chains = new Map<string, Map<string, number>>();
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from !== controller || to !== "apiserver" || msg.type !== "ApiRequest" || msg.resource !== "replicasets" || msg.verb !== "update") return;
+      const rs = msg.body;
+      const uid = rs?.metadata?.uid;
+      const ownerUid = (rs?.metadata?.ownerReferences ?? []).find((r: any) => r?.controller && r.kind === "Deployment")?.uid;
+      if (!uid || !ownerUid || typeof rs?.spec?.replicas !== "number") return;
+      const inc = rt.incarnation(controller);
+      const k = view.rootOf(inc, msg.id);
+      const chainKey = `${inc}#${k}`;
+      let chain = chains.get(chainKey);
+      if (!chain) {
+        if (chains.size > 256) chains.clear();
+        chains.set(chainKey, (chain = new Map()));
+      }
+      const written = chain;
+      const want: number = rs.spec.replicas;
+      const record = () => void written.set(uid, want);
+      const d = view.seenAt(ownerUid, inc, k);
+      if (!d || d.metadata?.deletionTimestamp || d.spec?.paused || (d.spec?.strategy?.type ?? "RollingUpdate") !== "RollingUpdate") return record();
+      const sets = view.allAt("ReplicaSet", inc, k).filter((x) => (x.metadata?.ownerReferences ?? []).some((r: any) => r?.controller && r.uid === ownerUid));
+      const self = sets.find((x) => x.metadata?.uid === uid);
+      const newRS = sets.find((x) => sameTemplate(x, d));
+      const specNow = (x: any) => written.get(x.metadata.uid) ?? replicasOf(x);
+      const before = self ? specNow(self) : undefined;
+      record();
+      if (!self || !newRS || self === newRS || before === undefined || want >= before) return;
+      const replicas = replicasOf(d);
+      const scaling = sets.some((x) => {
+        const a = x.metadata?.annotations?.["deployment.kubernetes.io/desired-replicas"];
+        return specNow(x) > 0 && typeof a === "string" && /^\d+$/.test(a) && Number(a) !== replicas;
+      });
+      if (scaling) return;
+      const minAvailable = replicas - resolveFenceposts(d).maxUnavailable;
+      const potential = (selfSpec: number) => {
+        let sum = availableOf(newRS);
+        for (const x of sets) {
+          if (x === newRS) continue;
+          sum += (x === self ? selfSpec : specNow(x)) + Math.max(0, availableOf(x) - replicasOf(x));
+        }
+        return sum;
+      };
+      const was = potential(before);
+      const now = potential(want);
+      if (now < minAvailable && was >= minAvailable) report(`${controller} scaled old ReplicaSet ${objName(self)} from ${before} to ${want} during the rollout of Deployment ${objName(d)}: its old ReplicaSets' pods and the new ReplicaSet ${newRS.metadata?.name}'s ${availableOf(newRS)} available pods are then ${now}, below replicas - maxUnavailable (${replicas} - ${resolveFenceposts(d).maxUnavailable} = ${minAvailable})`);
+    });
+    return undefined;
   },
 );

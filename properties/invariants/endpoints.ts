@@ -322,3 +322,22 @@ export const terminatingPodNeverReadyEndpoint = watching(
     });
   },
 );
+
+/**
+ * endpointSliceOwnedByService: every EndpointSlice the EndpointSlice controller manages is owned by
+ * its Service: the reconciler creates each one with metav1.NewControllerRef(service) (one
+ * ownerReference, controller and blockOwnerDeletion true, kind Service, the name its
+ * kubernetes.io/service-name label gives), so the garbage collector removes it with the Service.
+ */
+export function endpointSliceOwnedByService(cluster: { list(kind: string): any[] }): string[] {
+  const out: string[] = [];
+  for (const s of cluster.list("EndpointSlice")) {
+    const labels = s.metadata?.labels ?? {};
+    if (labels[sliceManagedByLabel] !== sliceControllerName) continue;
+    const service = labels["kubernetes.io/service-name"];
+    const refs = (s.metadata?.ownerReferences ?? []).filter((r: any) => r?.controller === true);
+    const ok = refs.length === 1 && refs[0].kind === "Service" && refs[0].apiVersion === "v1" && refs[0].name === service && typeof refs[0].uid === "string" && refs[0].uid !== "";
+    if (!ok) out.push(`EndpointSlice ${s.metadata?.namespace}/${s.metadata?.name} of Service ${service} has controller ownerReferences ${JSON.stringify(refs)}, not one to its Service`);
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
 import { endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
-import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobNeverExceedsParallelism } from "./job.js";
+import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobFailedWithDeadlineExceededOnlyPastActiveDeadline, jobNeverExceedsParallelism } from "./job.js";
 import { jobDeletedOnlyAfterTTL, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal } from "./controllers.js";
 import { deletionFinishesWhenFinalizersEmpty, objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
 import { daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
@@ -19,10 +19,11 @@ import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
 import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
-import { containersStartOnlyWithPodIP, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
-import { terminatingPodNeverReadyEndpoint } from "./endpoints.js";
+import { containersStartOnlyWithPodIP, deletionGracePeriodNotExceeded, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
+import { endpointSliceOwnedByService, terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
-import { deploymentNeverSurgesPastMaxSurge } from "./deployment.js";
+import { deploymentNeverSurgesPastMaxSurge, deploymentScaleDownKeepsMinAvailable } from "./deployment.js";
+import { invalidObjectRefused } from "./validation.js";
 import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, statefulSetPodHasStableNetworkIdentity } from "./identity.js";
 import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
@@ -587,6 +588,7 @@ export const invariants: readonly InvariantSpec[] = [
   podIPNotSharedByLiveSandboxes,
   containersStartOnlyWithPodIP,
   gracePeriodHonoured,
+  deletionGracePeriodNotExceeded,
   finishedPodNeverRunsAgain,
   nodeLeaseRenewedWhileAnswered,
   nodeMarkedUnknownOnlyPastGracePeriod,
@@ -601,14 +603,17 @@ export const invariants: readonly InvariantSpec[] = [
   endpointSlicesOnlyMatching,
   endpointSliceReadyOnlyWhenPodReady,
   terminatingPodNeverReadyEndpoint,
+  stateless("endpointSliceOwnedByService", "an EndpointSlice the EndpointSlice controller manages has one controller ownerReference, to its Service", (w) => endpointSliceOwnedByService(w).map((message) => ({ invariant: "endpointSliceOwnedByService", message }))),
   replicaSetNeverOwnsTooMany,
   replicationControllerNeverOwnsTooMany,
   replicaSetCountsOnlyReadyPodsSpec,
   deploymentNeverSurgesPastMaxSurge,
+  deploymentScaleDownKeepsMinAvailable,
   jobNeverExceedsParallelismSpec,
   jobCountsOnlySucceededPodsSpec,
   stateless("jobCompleteOnlyAfterCompletions", "a Job with spec.completions is Complete only once status.succeeded reaches them (a successPolicy aside)", jobCompleteOnlyAfterCompletions),
   stateless("jobFailedOnlyPastBackoffLimit", "a Job (restartPolicy Never) fails with BackoffLimitExceeded only once status.failed exceeds spec.backoffLimit", jobFailedOnlyPastBackoffLimit),
+  stateless("jobFailedWithDeadlineExceededOnlyPastActiveDeadline", "a Job fails with DeadlineExceeded only when it has spec.activeDeadlineSeconds and has been active that long", jobFailedWithDeadlineExceededOnlyPastActiveDeadline),
   jobDeletedOnlyAfterTTL,
   replicaSetDeletesOnlyActivePods,
   daemonSetRunsOnePodPerNodeSpec,
@@ -627,6 +632,7 @@ export const invariants: readonly InvariantSpec[] = [
   foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone,
   objectRemovedOnlyWithoutFinalizers,
   objectMetaImmutableOnUpdate,
+  invalidObjectRefused,
   deletionFinishesWhenFinalizersEmpty,
   namespaceRemovedOnlyWhenEmpty,
   noExecuteTaintEvictsWithinTolerationSeconds,

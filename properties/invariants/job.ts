@@ -114,3 +114,31 @@ export function jobFailedOnlyPastBackoffLimit(cluster: ClusterView): Violation[]
   }
   return out;
 }
+
+const seconds = (t: unknown): number | undefined => (typeof t === "string" && !Number.isNaN(Date.parse(t)) ? Math.floor(Date.parse(t) / 1000) : undefined);
+
+/**
+ * jobFailedWithDeadlineExceededOnlyPastActiveDeadline: a Job fails with reason DeadlineExceeded only
+ * when it has spec.activeDeadlineSeconds and has been active that long ("Once a Job reaches
+ * activeDeadlineSeconds, all of its running Pods are terminated and the Job status will become
+ * type: Failed with reason: DeadlineExceeded"; syncJob's pastActiveDeadline is now - startTime >=
+ * activeDeadlineSeconds). Times are whole seconds as stored, so the deadline is judged on them.
+ */
+export function jobFailedWithDeadlineExceededOnlyPastActiveDeadline(cluster: ClusterView): Violation[] {
+  const out: Violation[] = [];
+  for (const job of cluster.list("Job")) {
+    const c = conditionTrue(job, "Failed");
+    if (!c || c.reason !== "DeadlineExceeded") continue;
+    const name = `${job.metadata.namespace}/${job.metadata.name}`;
+    const limit = job.spec?.activeDeadlineSeconds;
+    if (typeof limit !== "number") {
+      out.push({ invariant: "jobFailedWithDeadlineExceededOnlyPastActiveDeadline", message: `Job ${name} failed with DeadlineExceeded but has no spec.activeDeadlineSeconds` });
+      continue;
+    }
+    // the FailureTarget condition marks when the controller decided; Failed follows once the pods are gone
+    const decided = seconds((conditionTrue(job, "FailureTarget") ?? c).lastTransitionTime);
+    const start = seconds(job.status?.startTime);
+    if (decided !== undefined && start !== undefined && decided < start + limit) out.push({ invariant: "jobFailedWithDeadlineExceededOnlyPastActiveDeadline", message: `Job ${name} failed with DeadlineExceeded at ${(conditionTrue(job, "FailureTarget") ?? c).lastTransitionTime}, before startTime ${job.status.startTime} + activeDeadlineSeconds ${limit}` });
+  }
+  return out;
+}

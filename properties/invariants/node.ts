@@ -151,6 +151,57 @@ export const gracePeriodHonoured = watching(
   },
 );
 
+/** The kubelet's floor on any grace period (kuberuntime_container.go minimumGracePeriodInSeconds). */
+const kubeletMinimumGracePeriodSeconds = 2;
+
+/**
+ * deletionGracePeriodNotExceeded: a pod deleted with a grace period is killed within it. The DELETE's
+ * gracePeriodSeconds becomes metadata.deletionGracePeriodSeconds, and the kubelet's killContainer
+ * takes that over spec.terminationGracePeriodSeconds ("the kubelet ... waits for the grace period
+ * the DELETE gave", kubectl delete --grace-period), raised to its 2 s minimum. So a StopContainer the
+ * kubelet sends for a pod it has been delivered with deletionGracePeriodSeconds g carries a timeout of
+ * at most max(g, 2): judged on the kubelet's own view, as a stop decided before it saw the DELETE may
+ * still carry the longer grace.
+ */
+export const deletionGracePeriodNotExceeded = watching(
+  "deletionGracePeriodNotExceeded",
+  "a StopContainer for a pod the kubelet has been delivered deleted with deletionGracePeriodSeconds g carries a timeout of at most max(g, 2 s)",
+  ({ rt, report }) => {
+    /** `${kubelet}#${incarnation}|${pod uid}` -> the deletionGracePeriodSeconds of the last version delivered to it */
+    const seen = new Map<string, number | undefined>();
+    const keyOf = (kubelet: string, uid: string) => `${kubelet}#${rt.incarnation(kubelet)}|${uid}`;
+    const learn = (kubelet: string, pod: any) => {
+      const uid = pod?.metadata?.uid;
+      if (typeof uid !== "string") return;
+      const g = pod.metadata?.deletionGracePeriodSeconds;
+      // a grace period only shrinks once set (the API server refuses to lengthen it)
+      const prev = seen.get(keyOf(kubelet, uid));
+      if (typeof g === "number") seen.set(keyOf(kubelet, uid), prev === undefined ? g : Math.min(prev, g));
+      else if (!seen.has(keyOf(kubelet, uid))) seen.set(keyOf(kubelet, uid), undefined);
+    };
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from === "apiserver" && to.startsWith("kubelet/")) {
+        if (msg.type === "WatchEvent" && msg.object?.kind !== undefined && msg.object.kind !== "Pod") return;
+        if (msg.type === "WatchEvent") learn(to, msg.object);
+        else if (msg.type === "ApiResponse" && msg.ok) {
+          if (Array.isArray(msg.object?.items) && (msg.object.kind ?? "PodList") === "PodList") for (const p of msg.object.items) learn(to, p);
+          else if (msg.object?.kind === "Pod") learn(to, msg.object);
+        }
+        return;
+      }
+      if (msg.type !== "StopContainer" || !from.startsWith("kubelet/") || !to.startsWith("cri/")) return;
+      const found = runtimeContainer(rt, nodeOf(to), msg.containerId);
+      const uid = found?.sb?.podUid;
+      if (typeof uid !== "string") return;
+      const g = seen.get(keyOf(from, uid));
+      if (g === undefined) return;
+      const most = Math.max(g, kubeletMinimumGracePeriodSeconds);
+      if (typeof msg.timeoutSeconds === "number" && msg.timeoutSeconds > most) report(`${from} stopped container ${found!.c.name} of pod ${podOfSandbox(found!.sb)} with timeoutSeconds ${msg.timeoutSeconds}, though it had been delivered the pod deleted with deletionGracePeriodSeconds ${g} (at most ${most} s)`);
+    });
+    return undefined;
+  },
+);
+
 /**
  * finishedPodNeverRunsAgain: Succeeded and Failed are final. "All containers in the Pod have
  * terminated ... and will not be restarted" (pod lifecycle docs): a kubelet that has received a pod

@@ -68,6 +68,14 @@ export const mutants: readonly MutantInfo[] = [
   { name: "statefulset.pod-without-subdomain", bugClass: "a StatefulSet's pods are created with their hostname but without spec.subdomain (the governing Service)", file: "machines/statefulset/statefulset.logic.ts" },
   { name: "apiserver.deployment-accepts-negative-replicas", bugClass: "Deployment validation does not check spec.replicas is non-negative", file: "machines/apiserver/validation/apps.ts" },
   { name: "namespace.list-error-counts-as-empty", bugClass: "the namespace controller counts a failed list of a namespace's remaining objects as nothing left, and finalizes the namespace", file: "machines/namespace/namespace.logic.ts" },
+  { name: "job.backoff-failure-reason-deadline", bugClass: "a Job that exceeds its backoffLimit fails with reason DeadlineExceeded (the activeDeadlineSeconds reason) instead of BackoffLimitExceeded", file: "machines/job/job.logic.ts" },
+  { name: "job.counts-succeeded-twice", bugClass: "the Job controller adds a succeeded pod to status.succeeded both when it enters uncountedTerminatedPods and when it leaves it: each pod is counted twice", file: "machines/job/job.logic.ts" },
+  { name: "job.keeps-finalizer-on-failed-pod", bugClass: "the Job controller forgets to remove its batch.kubernetes.io/job-tracking finalizer from a pod that failed", file: "machines/job/job.logic.ts" },
+  { name: "endpointslice.slice-without-owner-reference", bugClass: "the EndpointSlice controller creates a Service's slices without the controller ownerReference to the Service", file: "machines/endpointslice/endpointslice.logic.ts" },
+  { name: "endpointslice.terminating-pod-ready", bugClass: "an EndpointSlice endpoint of a terminating pod that is still Ready keeps conditions.ready true", file: "machines/endpointslice/endpointslice.logic.ts" },
+  { name: "scheduler.taint-filter-ignores-noexecute", bugClass: "the scheduler's TaintToleration filter checks NoSchedule taints only, forgetting NoExecute", file: "machines/scheduler/plugins/TaintToleration/index.ts" },
+  { name: "kubelet.grace-ignores-deletion-grace-period", bugClass: "the kubelet kills a deleted pod after spec.terminationGracePeriodSeconds, ignoring the shorter metadata.deletionGracePeriodSeconds the DELETE asked for", file: "machines/kubelet/podworkers.ts" },
+  { name: "kubelet.backoff-off-by-one", bugClass: "the kubelet's restart back-off is one step behind: the first restart waits 0 s, then 10 s, 20 s ... (CrashLoopBackOff starts one restart late)", file: "machines/kubelet/backoff.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */

@@ -33,7 +33,7 @@ export const TaintToleration = {
   weight: 3,
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): FilterStatus {
     if (mutant("scheduler.ignores-taints")) return Success;
-    const taint = findMatchingUntoleratedTaint(nodeInfo.taints, pod.spec?.tolerations, doNotScheduleTaints);
+    const taint = findMatchingUntoleratedTaint(nodeInfo.taints, pod.spec?.tolerations, mutant("scheduler.taint-filter-ignores-noexecute") ? (t) => t.effect === "NoSchedule" : doNotScheduleTaints);
     return taint === undefined ? Success : failure("UnschedulableAndUnresolvable", Name, ErrReasonNotMatch);
   },
   preScore(state: CycleState, pod: Pod): undefined {
