@@ -120,3 +120,17 @@ describe("layer boundaries (imports)", () => {
     expect(sources("cli")).toContain("cli/index.ts");
   });
 });
+
+// A step's next context is merged over the last one (XState's assign, and the fast path as it), so
+// a top-level key deleted in a step comes back with its old value: the node Lease and the runtime
+// listing of the kubelet both kept stale values that way. Top-level keys are set to undefined.
+describe("a step never deletes a key of its context", () => {
+  const deleted = /\bdelete\s+ctx\.[A-Za-z_$][\w$]*\s*;/;
+  it("no `delete ctx.<key>;` in machines/", () => {
+    expect(deleted.test("  delete ctx.runtimeSandboxes;")).toBe(true);
+    const offenders = sources("machines").flatMap((f) =>
+      readFileSync(join(root, f), "utf8").split("\n").flatMap((line, i) => (deleted.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(offenders).toEqual([]);
+  });
+});
