@@ -17,10 +17,10 @@ export interface SliceWrite {
 
 /** The key being synced: the writes still to send, and whether one is awaiting its answer. */
 export interface SliceSync {
-  key: string;
-  plan: SliceWrite[];
-  awaiting: boolean;
-  failed: boolean;
+  readonly key: string;
+  readonly plan: readonly SliceWrite[];
+  readonly awaiting: boolean;
+  readonly failed: boolean;
 }
 
 /** A controller that writes slices one key at a time. */
@@ -33,14 +33,14 @@ export interface SliceWriter {
 /** Sends the next write of the key in flight (purpose "write", data { key, write }). */
 export function sendNextWrite(ctx: SliceWriter, fx: Fx): void {
   const s = ctx.sync!;
-  const w = s.plan.shift();
+  const [w, ...rest] = s.plan;
   if (!w) return;
   const base = { group: "discovery.k8s.io", resource: "endpointslices", namespace: w.slice.metadata?.namespace ?? "default" };
   const data = { key: s.key, write: w };
   if (w.action === "create") request(ctx.client, fx, { ...base, verb: "create", body: w.slice }, "write", data);
   else if (w.action === "update") request(ctx.client, fx, { ...base, verb: "update", name: w.slice.metadata?.name, body: w.slice }, "write", data);
   else request(ctx.client, fx, { ...base, verb: "delete", name: w.slice.metadata?.name }, "write", data);
-  s.awaiting = true;
+  ctx.sync = { ...s, plan: rest, awaiting: true };
 }
 
 /** True when the key in flight has nothing left to write or wait for. */
@@ -67,12 +67,14 @@ export function writeAnswered(ctx: SliceWriter, p: PendingRequest, res: ApiRespo
   const data = p.data as { key: string; write: SliceWrite };
   const s = ctx.sync;
   if (!s || s.key !== data.key) return undefined;
-  s.awaiting = false;
-  if (res.ok) return void sendNextWrite(ctx, fx);
+  if (res.ok) {
+    ctx.sync = { ...s, awaiting: false };
+    return void sendNextWrite(ctx, fx);
+  }
   if (data.write.action === "create" && res.status.details?.causes?.some((c) => c.reason === "NamespaceTerminating")) {
-    s.plan = [];
+    ctx.sync = { ...s, awaiting: false, plan: [] };
     return undefined;
   }
-  s.failed = true;
+  ctx.sync = { ...s, awaiting: false, failed: true };
   return { ...data, message: res.status.message ?? "" };
 }

@@ -33,15 +33,35 @@ function gcView(rt: Runtime): ControllerView {
   return v;
 }
 
+/** Every object the API server's watch cache holds now. */
+function* storedObjects(rt: Runtime): Generator<any> {
+  for (const [, objs] of rt.snapshot("apiserver")?.context?.cache?.byKind ?? []) yield* objs.values();
+}
+
 /** The stored object a write of the collector's takes `finalizer` from: the one of that name that holds it. */
 function ownerLosing(rt: Runtime, msg: any, finalizer: string): any {
   let owner: any;
-  for (const [, objs] of rt.snapshot("apiserver")?.context?.cache?.byKind ?? []) {
-    for (const o of objs.values()) {
-      if (o.metadata?.name === msg.name && (o.metadata?.namespace ?? undefined) === (msg.namespace ?? undefined) && (o.metadata?.finalizers ?? []).includes(finalizer)) owner = o;
-    }
+  for (const o of storedObjects(rt)) {
+    if (o.metadata?.name === msg.name && (o.metadata?.namespace ?? undefined) === (msg.namespace ?? undefined) && (o.metadata?.finalizers ?? []).includes(finalizer)) owner = o;
   }
   return owner;
+}
+
+/**
+ * A collector's patch dropping `finalizer` from an owner: the owner, and the dependents the
+ * collector's informers showed when it decided (the request's root) whose reference to it `refers` holds.
+ */
+function dependentsAtRemoval(rt: Runtime, view: ReturnType<typeof gcView>, msg: any, finalizer: string, refers: (r: any, ownerUid: string) => boolean): { owner: any; dependents: { kind: string; d: any }[] } | undefined {
+  const owner = ownerLosing(rt, msg, finalizer);
+  if (!owner) return undefined;
+  const uid = owner.metadata.uid;
+  const inc = rt.incarnation(gc);
+  const k = view.rootOf(inc, msg.id);
+  const dependents: { kind: string; d: any }[] = [];
+  for (const kind of dependentKinds) {
+    for (const d of view.allAt(kind, inc, k)) if ((d.metadata?.ownerReferences ?? []).some((r: any) => refers(r, uid))) dependents.push({ kind, d });
+  }
+  return { owner, dependents };
 }
 
 export const foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone: InvariantSpec = watching(
@@ -53,16 +73,11 @@ export const foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone: Inv
       if (from !== gc || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "patch") return;
       const finalizers = msg.body?.metadata?.finalizers;
       if (!Array.isArray(finalizers) || finalizers.includes("foregroundDeletion")) return;
-      const owner = ownerLosing(rt, msg, "foregroundDeletion");
-      if (!owner) return;
-      const uid = owner.metadata.uid;
-      const inc = rt.incarnation(gc);
-      const k = view.rootOf(inc, msg.id);
-      for (const kind of dependentKinds) {
-        for (const d of view.allAt(kind, inc, k)) {
-          if (!(d.metadata?.ownerReferences ?? []).some((r: any) => r?.uid === uid && r.blockOwnerDeletion === true)) continue;
-          report(`${gc} removed the foregroundDeletion finalizer of ${owner.kind} ${owner.metadata.namespace ?? ""}/${owner.metadata.name} while ${kind} ${d.metadata.namespace ?? ""}/${d.metadata.name}${d.metadata.deletionTimestamp ? " (terminating)" : ""}, in its cache, still blocks it`);
-        }
+      const found = dependentsAtRemoval(rt, view, msg, "foregroundDeletion", (r, uid) => r?.uid === uid && r.blockOwnerDeletion === true);
+      if (!found) return;
+      const { owner } = found;
+      for (const { kind, d } of found.dependents) {
+        report(`${gc} removed the foregroundDeletion finalizer of ${owner.kind} ${owner.metadata.namespace ?? ""}/${owner.metadata.name} while ${kind} ${d.metadata.namespace ?? ""}/${d.metadata.name}${d.metadata.deletionTimestamp ? " (terminating)" : ""}, in its cache, still blocks it`);
       }
     });
     return undefined;
@@ -83,25 +98,19 @@ export const orphanFinalizerRemovedOnlyAfterKnownDependentsReleased: InvariantSp
       if (meta.ownerReferences !== undefined && typeof meta.uid === "string") {
         // the references it keeps: every owner it names no more was released
         const kept = new Set((meta.ownerReferences ?? []).map((r: any) => r?.uid));
-        const cache = rt.snapshot("apiserver")?.context?.cache;
-        for (const [, objs] of cache?.byKind ?? []) {
-          for (const o of objs.values()) {
-            if (o.metadata?.uid !== meta.uid) continue;
-            for (const r of o.metadata?.ownerReferences ?? []) if (!kept.has(r.uid)) released.add(`${meta.uid}|${r.uid}`);
-          }
+        for (const o of storedObjects(rt)) {
+          if (o.metadata?.uid !== meta.uid) continue;
+          for (const r of o.metadata?.ownerReferences ?? []) if (!kept.has(r.uid)) released.add(`${meta.uid}|${r.uid}`);
         }
         return;
       }
       if (!Array.isArray(meta.finalizers) || meta.finalizers.includes("orphan")) return;
-      const owner = ownerLosing(rt, msg, "orphan");
-      if (!owner) return;
+      const found = dependentsAtRemoval(rt, view, msg, "orphan", (r, uid) => r?.uid === uid);
+      if (!found) return;
+      const { owner } = found;
       const uid = owner.metadata.uid;
-      const inc = rt.incarnation(gc);
-      const k = view.rootOf(inc, msg.id);
-      for (const kind of dependentKinds) {
-        for (const d of view.allAt(kind, inc, k)) {
-          if (!(d.metadata?.ownerReferences ?? []).some((r: any) => r?.uid === uid)) continue;
-          if (released.has(`${d.metadata.uid}|${uid}`)) continue;
+      for (const { kind, d } of found.dependents) {
+        if (!released.has(`${d.metadata.uid}|${uid}`)) {
           report(`${gc} removed the orphan finalizer of ${owner.kind} ${owner.metadata.namespace ?? ""}/${owner.metadata.name} while ${kind} ${d.metadata.namespace ?? ""}/${d.metadata.name}, in its cache with a reference to it, was never released`);
         }
       }

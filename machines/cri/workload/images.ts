@@ -247,6 +247,9 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   return yield* serve(sh);
 }
 
+/** The options that take a value, and what ngx_get_options says is missing without one. */
+const nginxOptionValues: Record<string, string> = { p: "directory name", e: "file name", c: "file name", g: "parameter", s: "parameter" };
+
 /**
  * The nginx binary's command line (nginx.c ngx_get_options, then main): -v/-V print the version
  * and exit, -t/-T test the configuration and exit, -s signals the master, -h prints the usage;
@@ -254,7 +257,6 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
  */
 function* nginxCommand(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   const o = { help: false, version: false, configure: false, test: false, dump: false, quiet: false, signal: undefined as string | undefined, conf: "/etc/nginx/nginx.conf" };
-  const needs: Record<string, string> = { p: "directory name", e: "file name", c: "file name", g: "parameter", s: "parameter" };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith("-")) {
@@ -269,11 +271,11 @@ function* nginxCommand(argv: string[], sh: ShellState, st: Streams, ctx: Program
       else if (c === "t") o.test = true;
       else if (c === "T") o.test = o.dump = true;
       else if (c === "q") o.quiet = true;
-      else if (Object.hasOwn(needs, c)) {
+      else if (Object.hasOwn(nginxOptionValues, c)) {
         // the option's value is the rest of this argument, or the next one
         const value = j + 1 < a.length ? a.slice(j + 1) : argv[++i];
         if (value === undefined) {
-          st.err(`nginx: option "-${c}" requires ${needs[c]}\n`);
+          st.err(`nginx: option "-${c}" requires ${nginxOptionValues[c]}\n`);
           return 1;
         }
         if (c === "s") {
