@@ -503,6 +503,16 @@ export class Cluster {
     });
   }
 
+  /**
+   * Why one of kube-apiserver's health checks fails now, or undefined when it passes: etcd's two
+   * checks fail while etcd is down (the prober's Get of /registry/health times out); the API
+   * server's own checks pass while it serves.
+   */
+  healthCheckFailure(check: string): string | undefined {
+    if ((check === "etcd" || check === "etcd-readiness") && !this.runtime.has("etcd")) return "error getting data from etcd: context deadline exceeded";
+    return undefined;
+  }
+
   /** The revision the API server's watch cache has reached. */
   cacheRevision(): number {
     return this.cache().revision;
