@@ -176,7 +176,9 @@ export class Cluster {
     // restarted --etcd cluster has them all; a create of a taken name would fail on its ClusterIP).
     // One list per resource stands for their Get per object: the same answer, far fewer requests.
     const existing = new Map<string, Set<string>>();
-    const ensure = (req: Omit<ApiRequest, "type" | "id">) => {
+    // Their writes are recorded for the manager their client's User-Agent names: kube-apiserver's
+    // loopback client for its own objects, kubeadm and kind's kubectl apply for the addons.
+    const ensure = (req: Omit<ApiRequest, "type" | "id">, fieldManager = "kube-apiserver") => {
       const resource = `${req.resource}.${req.group}`;
       let names = existing.get(resource);
       if (!names) {
@@ -186,7 +188,7 @@ export class Cluster {
         existing.set(resource, names);
       }
       if (names.has(`${req.namespace ?? ""}/${req.body.metadata.name}`)) return;
-      const r = this.requestSync(req);
+      const r = this.requestSync({ ...req, fieldManager });
       if (!r.ok && r.status.reason !== "AlreadyExists") throw new ApiError(r.status);
     };
     for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
@@ -202,9 +204,17 @@ export class Cluster {
     // The scheduling REST storage's post-start hook creates the system priority classes.
     for (const pc of systemPriorityClassObjects()) ensure({ verb: "create", group: "scheduling.k8s.io", resource: "priorityclasses", body: pc });
     // kind's default StorageClass (its storage addon): local-path volumes, bound once a pod is scheduled.
+    const standard = { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { annotations: { "storageclass.kubernetes.io/is-default-class": "true" }, name: "standard" }, provisioner: "rancher.io/local-path", reclaimPolicy: "Delete", volumeBindingMode: "WaitForFirstConsumer" };
+    // kind applies it with `kubectl apply -f -`: client-side apply keeps what it applied in an
+    // annotation, JSON with its keys sorted (as json.Marshal writes a map)
+    const appliedStandard = { ...standard, metadata: { ...standard.metadata, annotations: { ...standard.metadata.annotations, [lastAppliedAnnotation]: JSON.stringify(standard) + "\n" } } };
+    ensure({ verb: "create", group: "storage.k8s.io", resource: "storageclasses", body: appliedStandard }, "kubectl-client-side-apply");
+    // The legacy-token-tracking controller's ConfigMap (pkg/controlplane/controller/legacytokentracking):
+    // the day the API server began labelling the Secrets of the legacy tokens it accepts with their
+    // last use; the legacy token cleaner judges a token unused only since then.
     ensure({
-      verb: "create", group: "storage.k8s.io", resource: "storageclasses",
-      body: { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } }, provisioner: "rancher.io/local-path", reclaimPolicy: "Delete", volumeBindingMode: "WaitForFirstConsumer" },
+      verb: "create", group: "", resource: "configmaps", namespace: "kube-system",
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-apiserver-legacy-service-account-token-tracking" }, data: { since: new Date(this.runtime.now).toISOString().slice(0, 10) } },
     });
     // The API server's own Service: the first address of the service CIDR.
     ensure({
@@ -213,7 +223,7 @@ export class Cluster {
     });
     // kubeadm's CoreDNS addon (as kind installs it): the kube-dns Service at the service CIDR's tenth
     // address, the nameserver every ClusterFirst pod's resolv.conf names.
-    ensure({ verb: "create", group: "", resource: "services", namespace: "kube-system", body: kubeDnsService() });
+    ensure({ verb: "create", group: "", resource: "services", namespace: "kube-system", body: kubeDnsService() }, "kubeadm");
     // The endpoint reconciler's first pass (pkg/controlplane/reconcilers, lease reconciler): the
     // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
     for (const r of apiServerEndpoints()) ensure(r);

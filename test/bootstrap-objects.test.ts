@@ -1,7 +1,9 @@
-// The namespaced half of kube-apiserver's bootstrap RBAC policy: the Roles and RoleBindings the
-// rbac/bootstrap-roles post-start hook stores in kube-system and kube-public. The expectations are
-// Kubernetes' own golden files (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/
-// namespace-roles.yaml and namespace-role-bindings.yaml), transcribed.
+// What a kind cluster holds before anyone writes: the namespaced half of kube-apiserver's bootstrap
+// RBAC policy (the Roles and RoleBindings the rbac/bootstrap-roles post-start hook stores in
+// kube-system and kube-public; the expectations are Kubernetes' own golden files,
+// plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/namespace-roles.yaml and
+// namespace-role-bindings.yaml, transcribed), the legacy token tracking ConfigMap, and who each
+// bootstrap object's fields are recorded for.
 
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -69,5 +71,34 @@ describe("the bootstrap policy's namespaced Roles and RoleBindings", () => {
     expect(await can("system:kube-scheduler", "update", "leases", "coordination.k8s.io")).toBe(true);
     expect(await can("system:serviceaccount:kube-system:token-cleaner", "delete", "secrets")).toBe(true);
     expect(await can("system:serviceaccount:kube-system:bootstrap-signer", "delete", "secrets")).toBe(false);
+  });
+});
+
+describe("the other bootstrap objects", () => {
+  const cluster = createCluster({ nodes: 1, seed: 1 });
+  const managers = (kind: string, name: string, namespace?: string) => cluster.get(kind, name, namespace).metadata.managedFields.map((m: any) => [m.manager, m.operation]);
+
+  it("records kube-apiserver's own objects for its loopback client (User-Agent kube-apiserver/v1.35.0 ...)", () => {
+    expect(managers("Namespace", "kube-system")).toEqual([["kube-apiserver", "Update"]]);
+    expect(managers("Service", "kubernetes", "default")).toEqual([["kube-apiserver", "Update"]]);
+    expect(managers("PriorityClass", "system-node-critical")).toEqual([["kube-apiserver", "Update"]]);
+    expect(managers("ClusterRoleBinding", "cluster-admin")).toEqual([["kube-apiserver", "Update"]]);
+    expect(managers("Role", "system:controller:token-cleaner", "kube-system")).toEqual([["kube-apiserver", "Update"]]);
+  });
+
+  it("records the addons for who installs them: kubeadm's kube-dns Service, kind's StorageClass by kubectl apply", () => {
+    expect(managers("Service", "kube-dns", "kube-system")).toEqual([["kubeadm", "Update"]]);
+    const sc = cluster.get("StorageClass", "standard");
+    expect(managers("StorageClass", "standard")).toEqual([["kubectl-client-side-apply", "Update"]]);
+    // client-side apply keeps what it applied, json.Marshal's sorted keys and a newline
+    const applied = sc.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"];
+    expect(applied.endsWith("}\n")).toBe(true);
+    expect(Object.keys(JSON.parse(applied))).toEqual(["apiVersion", "kind", "metadata", "provisioner", "reclaimPolicy", "volumeBindingMode"]);
+  });
+
+  it("keeps the day legacy token tracking began (legacytokentracking: kube-system, data since=YYYY-MM-DD)", () => {
+    const cm = cluster.get("ConfigMap", "kube-apiserver-legacy-service-account-token-tracking", "kube-system");
+    expect(cm.data).toEqual({ since: new Date(cluster.now()).toISOString().slice(0, 10) });
+    expect(cm.data.since).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });
