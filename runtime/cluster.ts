@@ -454,6 +454,8 @@ export class Cluster {
   get(kind: string, name: string, namespace?: string): any {
     const r = mustResource(kind);
     const cache = this.cache();
+    // ComponentStatus is no stored kind: its registry answers from the servers' probes
+    if (r.kind === "ComponentStatus") return this.componentStatuses().find((c) => c.metadata.name === name);
     for (const obj of candidates(cache, r)) {
       if (obj.metadata.name === name && (!r.namespaced || obj.metadata.namespace === (namespace ?? "default"))) return obj;
     }
@@ -474,7 +476,7 @@ export class Cluster {
       if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: p.error });
       scope.fieldReqs = p;
     }
-    const out = [...candidates(this.cache(), r)].filter((o) => matches(scope, o));
+    const out = [...(r.kind === "ComponentStatus" ? this.componentStatuses() : candidates(this.cache(), r))].filter((o) => matches(scope, o));
     return out.sort((a, b) => {
       const ka = `${a.metadata.namespace ?? ""}/${a.metadata.name}`;
       const kb = `${b.metadata.namespace ?? ""}/${b.metadata.name}`;

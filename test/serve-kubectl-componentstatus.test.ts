@@ -89,3 +89,17 @@ describe.skipIf(!bin)("componentstatuses with the real kubectl", () => {
     expect(JSON.parse((await get("/api/v1/componentstatuses/controller-manager")).body).conditions[0]).toMatchObject({ status: "False" });
   });
 });
+
+// The semantics API reads the same registry: nothing is stored, so a lookup in storage would find none.
+describe("componentstatuses through createCluster", () => {
+  it("get and list answer the probes: every server healthy; a crashed scheduler Unhealthy", async () => {
+    const { createCluster } = await import("../runtime/cluster.js");
+    const cluster = createCluster({ nodes: 1, seed: 1 });
+    expect(cluster.list("ComponentStatus").map((c) => c.metadata.name)).toEqual(["controller-manager", "etcd-0", "scheduler"]);
+    expect(cluster.get("ComponentStatus", "etcd-0").conditions).toEqual([{ type: "Healthy", status: "True", message: "ok" }]);
+    expect(cluster.list("ComponentStatus", { fieldSelector: "metadata.name=scheduler" }).length).toBe(1);
+    expect(cluster.get("ComponentStatus", "etcd-1")).toBeUndefined();
+    cluster.runtime.crash("scheduler");
+    expect(cluster.get("ComponentStatus", "scheduler").conditions[0].status).toBe("False");
+  });
+});
