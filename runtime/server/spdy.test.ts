@@ -40,7 +40,17 @@ function session() {
   const streams: SpdyStream[] = [];
   let closed = false;
   const server = new SpdyServer((b) => sent.push(b), (st) => streams.push(st), () => (closed = true));
-  const settle = () => new Promise((r) => setTimeout(r, 50));
+  // zlib inflates on the thread pool: wait until what the server sent, opened and closed has been
+  // still for two looks (a fixed pause failed on a machine loaded fifteen times over)
+  const settle = async () => {
+    let last = "";
+    for (let still = 0, i = 0; still < 2 && i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      const now = `${sent.length}/${streams.length}/${closed}`;
+      still = now === last ? still + 1 : 0;
+      last = now;
+    }
+  };
   return { server, sent, streams, closed: () => closed, settle };
 }
 
