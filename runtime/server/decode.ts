@@ -14,6 +14,7 @@ import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 import { composeDeepYaml, isStackOverflow, type DeepYamlError, type DeepYamlResult } from "./yamldeep.js";
 import { firstCollectionKey, invalidMapKey } from "./yamlkeys.js";
+import { goYamlOptions, goYamlProblem as goYamlDecodeProblem } from "./yamlresolve.js";
 
 const goRuneEscapes: ReadonlyMap<number, string> = new Map([[7, "\\a"], [8, "\\b"], [9, "\\t"], [10, "\\n"], [11, "\\v"], [12, "\\f"], [13, "\\r"], [0x5c, "\\\\"]]);
 
@@ -506,19 +507,40 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   const err = doc.errors[0];
   if (err) {
     if (isStackOverflow(err.message)) return deepYamlToJson(go.text);
-    return { error: `yaml: ${goYamlProblem(err, go.text)}` };
+    return { error: goResolveError(err.message) ?? `yaml: ${goYamlProblem(err, go.text)}` };
   }
   const badKey = firstCollectionKey(doc.contents);
   if (badKey !== undefined) return { error: invalidMapKey((badKey as { toJS(d: unknown): unknown }).toJS(doc)) };
+  const problem = goYamlDecodeProblem(doc);
+  if (problem !== undefined) return { error: problem };
+  let value: unknown;
   try {
-    return { value: doc.toJS() };
+    value = doc.toJS();
   } catch (e) {
     if (e instanceof RangeError && isStackOverflow(e.message)) return deepYamlToJson(go.text);
-    // toJS refuses an alias bomb (billion laughs) as the yaml library's resource exhaustion guard;
-    // go-yaml's decoder refuses it too, with this message
-    return { error: excessiveAliasing };
+    return { error: toJsError(e) };
   }
+  const unsupported = goYamlDecodeProblem(doc, value ?? null);
+  return unsupported !== undefined ? { error: unsupported } : { value };
 }
+
+/** go-yaml's failf from resolve() or a !!binary decode, which goYamlTags words: no line, as go-yaml gives none. */
+function goResolveError(message: string): string | undefined {
+  const m = /goyaml: ([^\n]*?)(?: at line \d+, column \d+)?:?$/m.exec(message);
+  return m ? `yaml: ${m[1]}` : undefined;
+}
+
+/**
+ * What toJS threw, as go-yaml's decoder words it: a merge key of no map (d.merge's failWantMap),
+ * else the yaml library's resource exhaustion guard on an alias bomb (billion laughs), which
+ * go-yaml refuses too.
+ */
+function toJsError(e: unknown): string {
+  if (e instanceof Error && /^Merge sources must be maps/.test(e.message)) return mergeWantsMap;
+  return excessiveAliasing;
+}
+
+const mergeWantsMap = "yaml: map merge requires map or sequence of maps as the value";
 
 const excessiveAliasing = "yaml: document contains excessive aliasing";
 
@@ -528,7 +550,7 @@ const excessiveAliasing = "yaml: document contains excessive aliasing";
  */
 function composedHere(text: string, uniqueKeys: boolean): ReturnType<typeof parseAllDocuments> | "overflow" {
   try {
-    return parseAllDocuments(text, { uniqueKeys });
+    return parseAllDocuments(text, { uniqueKeys, ...goYamlOptions });
   } catch (e) {
     if (e instanceof RangeError && isStackOverflow(e.message)) return "overflow";
     throw e;
@@ -551,9 +573,10 @@ function deepCompose(text: string): DeepYamlResult | undefined {
 function deepYamlToJson(text: string): { value: any } | { error: string } {
   const r = deepCompose(text);
   if (!r) throw new Error("the YAML body could not be composed in time");
-  if (r.error) return { error: `yaml: ${goYamlProblem(r.error as unknown as YAMLError)}` };
+  if (r.error) return { error: goResolveError(r.error.message) ?? `yaml: ${goYamlProblem(r.error as unknown as YAMLError)}` };
+  if (r.problem !== undefined) return { error: r.problem };
   if (r.collectionKey !== undefined) return { error: invalidMapKey(JSON.parse(r.collectionKey)) };
-  if (r.aliasing) return { error: excessiveAliasing };
+  if (r.aliasing) return { error: r.aliasing === "merge" ? mergeWantsMap : excessiveAliasing };
   if (r.json === undefined) return { value: null };
   const tooDeep = goJsonSyntaxError(r.json);
   if (tooDeep !== undefined) return { error: yamlBlockIndentError(text) ?? `couldn't get version/kind; json parse error: ${tooDeep}` };

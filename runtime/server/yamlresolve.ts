@@ -1,0 +1,166 @@
+// go-yaml v2's scalar resolution (sigs.k8s.io/yaml/goyaml.v2 resolve.go), which YAMLToJSON decodes
+// a request body with: YAML 1.1's y/yes/on/off booleans, underscores in numbers, 0b/0o/0x/0 integer
+// prefixes, no base-60 numbers, timestamps kept as the text written (decoding into interface{}),
+// !!binary decoded to its bytes' string. The yaml library's own schemas resolve each of these
+// differently, so a body meant `paused: yes` or `data: {a: yes}` would not be what kube-apiserver
+// reads. The functions are self-contained: the deep-YAML worker gets their source (yamldeep.ts).
+
+/**
+ * The customTags of a yaml library parse that resolves scalars as go-yaml v2 does: `defaults` is the
+ * library's yaml-1.1 tag list; the collections, !!str and the merge key are kept, the scalar tags
+ * replaced.
+ */
+export function goYamlTags(defaults: any[]): any[] {
+  const Y = "tag:yaml.org,2002:";
+  // go-yaml v2's resolve(): [short tag, value] of a plain scalar
+  function plain(s: string): [string, unknown] {
+    const known: Record<string, [string, unknown]> = {
+      y: ["bool", true], Y: ["bool", true], yes: ["bool", true], Yes: ["bool", true], YES: ["bool", true],
+      true: ["bool", true], True: ["bool", true], TRUE: ["bool", true], on: ["bool", true], On: ["bool", true], ON: ["bool", true],
+      n: ["bool", false], N: ["bool", false], no: ["bool", false], No: ["bool", false], NO: ["bool", false],
+      false: ["bool", false], False: ["bool", false], FALSE: ["bool", false], off: ["bool", false], Off: ["bool", false], OFF: ["bool", false],
+      "": ["null", null], "~": ["null", null], null: ["null", null], Null: ["null", null], NULL: ["null", null],
+      ".nan": ["float", NaN], ".NaN": ["float", NaN], ".NAN": ["float", NaN],
+      ".inf": ["float", Infinity], ".Inf": ["float", Infinity], ".INF": ["float", Infinity],
+      "+.inf": ["float", Infinity], "+.Inf": ["float", Infinity], "+.INF": ["float", Infinity],
+      "-.inf": ["float", -Infinity], "-.Inf": ["float", -Infinity], "-.INF": ["float", -Infinity],
+    };
+    const c = s[0] ?? "";
+    // the resolve table's hints: sign, digit, a letter of the map, '.'; any other first byte is a string
+    const hint = s === "" ? "M" : c === "+" || c === "-" ? "S" : c >= "0" && c <= "9" ? "D" : "yYnNtTfFoO~".includes(c) ? "M" : c === "." ? "." : "";
+    if (hint === "") return ["str", s];
+    if (Object.hasOwn(known, s)) return known[s]!;
+    if (hint === ".") {
+      // strconv.ParseFloat: digits after the point, underscores only between digits
+      if (/^\.[0-9](?:_?[0-9])*(?:[eE][-+]?[0-9](?:_?[0-9])*)?$/.test(s)) {
+        const f = Number(s.replace(/_/g, ""));
+        if (Number.isFinite(f)) return ["float", f];
+      }
+      return ["str", s];
+    }
+    if (hint === "M") return ["str", s];
+    const p = s.replace(/_/g, "");
+    // strconv.ParseInt(p, 0, 64), then ParseUint: a sign, a 0x/0b/0o/0 prefix, int64 (uint64) range
+    const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.exec(p);
+    if (m) {
+      const body = m[2]!;
+      const lit = /^0[0-7]+$/.test(body) ? `0o${body.slice(1)}` : body.replace(/^0([XBO])/, (_x, b: string) => `0${b.toLowerCase()}`);
+      const v = BigInt(lit) * (m[1] === "-" ? -1n : 1n);
+      if (v >= -(2n ** 63n) && v < 2n ** 64n) return ["int", Number(v)];
+    }
+    // yamlStyleFloat, then ParseFloat, which fails past float64's range (the text then stays a string)
+    if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(p)) {
+      const f = Number(p);
+      if (Number.isFinite(f)) return ["float", f];
+    }
+    return ["str", s];
+  }
+  // an explicit !!bool, !!int, !!float or !!null: resolve() must agree, an int may be a float
+  const explicit = (short: string) => ({
+    tag: `${Y}${short}`,
+    default: false,
+    resolve(s: string) {
+      const [got, v] = plain(s);
+      if (got === short || (short === "float" && got === "int")) return v;
+      throw new Error(`goyaml: cannot decode !!${got} \`${s}\` as a !!${short}`);
+    },
+  });
+  const kept = defaults.filter((t) => [`${Y}map`, `${Y}seq`, `${Y}str`, `${Y}merge`, `${Y}omap`, `${Y}pairs`, `${Y}set`].includes(t.tag));
+  return [
+    ...kept,
+    { tag: "tag:podflow,2026:goyaml-plain", default: true, test: /^[\s\S]*$/, resolve: (s: string) => plain(s)[1] },
+    explicit("bool"),
+    explicit("int"),
+    explicit("float"),
+    explicit("null"),
+    // decoded into interface{}, a timestamp is the text as written
+    { tag: `${Y}timestamp`, default: false, resolve: (s: string) => s },
+    {
+      tag: `${Y}binary`,
+      default: false,
+      resolve(s: string) {
+        // base64.StdEncoding.DecodeString: newlines skipped, padding required
+        const b = s.replace(/[\r\n]/g, "");
+        if (b.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(?:==|=)?$/.test(b)) throw new Error("goyaml: !!binary value contains invalid base64 data");
+        return Buffer.from(b, "base64").toString("utf8");
+      },
+    },
+  ];
+}
+
+/** The parse options of a YAML body: YAML 1.1 with go-yaml v2's scalars. */
+export const goYamlOptions = { version: "1.1" as const, customTags: goYamlTags };
+
+/**
+ * The first problem go-yaml v2 or YAMLToJSON has with a composed document that the yaml library
+ * lets pass, in their order: an alias of an anchor not yet defined (the parser), an alias inside
+ * the node its anchor names ("value contains itself", the decoder), a key that is null
+ * (convertToJSONableObject), a float json.Marshal refuses. `doc` is a yaml library Document;
+ * `value` its toJS() result, or undefined before toJS. An explicit stack: documents nest 10,000 deep.
+ */
+export function goYamlProblem(doc: any, value?: unknown): string | undefined {
+  const isNode = (n: any) => n !== null && typeof n === "object";
+  if (value === undefined) {
+    const anchors = new Map<string, any>();
+    const open = new Set<any>();
+    const stack: Array<{ node: any; leave?: boolean }> = [{ node: doc.contents }];
+    let selfContaining: string | undefined;
+    while (stack.length > 0) {
+      const { node: n, leave } = stack.pop()!;
+      if (!isNode(n)) continue;
+      if (leave) {
+        open.delete(n);
+        continue;
+      }
+      if (typeof n.source === "string" && n.constructor?.name === "Alias") {
+        const target = anchors.get(n.source);
+        if (target === undefined) return `yaml: unknown anchor '${n.source}' referenced`;
+        if (open.has(target)) selfContaining ??= `yaml: anchor '${n.source}' value contains itself`;
+        continue;
+      }
+      if (typeof n.anchor === "string") anchors.set(n.anchor, n);
+      open.add(n);
+      stack.push({ node: n, leave: true });
+      const children: any[] = [];
+      if (Array.isArray(n.items)) for (const item of n.items) children.push(item);
+      else if ("key" in n && "value" in n) children.push(n.key, n.value);
+      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] });
+    }
+    if (selfContaining !== undefined) return selfContaining;
+    const pairs: any[] = [doc.contents];
+    while (pairs.length > 0) {
+      const n = pairs.pop();
+      if (!isNode(n)) continue;
+      if (Array.isArray(n.items)) for (const item of n.items) pairs.push(item);
+      else if ("key" in n && "value" in n) {
+        const k = n.key;
+        if (k === null || (isNode(k) && k.constructor?.name === "Scalar" && k.value === null)) {
+          const v = isNode(n.value) && typeof n.value.toJS === "function" ? n.value.toJS(doc) : null;
+          return `Unsupported map key of type: %!s(<nil>), key: <nil>, value: ${goPlusSyntax(v)}`;
+        }
+        pairs.push(n.key, n.value);
+      }
+    }
+    return undefined;
+  }
+  // json.Marshal: map keys in sorted order, depth first
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === "number" && !Number.isFinite(x)) return `json: unsupported value: ${Number.isNaN(x) ? "NaN" : x > 0 ? "+Inf" : "-Inf"}`;
+    if (x === null || typeof x !== "object") continue;
+    const children = Array.isArray(x) ? x : Object.keys(x).sort().map((k) => (x as Record<string, unknown>)[k]);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return undefined;
+
+  // fmt's %+#v of a decoded value (nil at the top is <nil>, inside a collection interface {}(nil))
+  function goPlusSyntax(v: unknown, inner = false): string {
+    if (v === null || v === undefined) return inner ? "interface {}(nil)" : "<nil>";
+    if (typeof v === "string") return JSON.stringify(v);
+    if (typeof v !== "object") return String(v);
+    if (Array.isArray(v)) return `[]interface {}{${v.map((x) => goPlusSyntax(x, true)).join(", ")}}`;
+    const keys = Object.keys(v).sort();
+    return `map[interface {}]interface {}{${keys.map((k) => `${JSON.stringify(k)}:${goPlusSyntax((v as Record<string, unknown>)[k], true)}`).join(", ")}}`;
+  }
+}

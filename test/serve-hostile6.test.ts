@@ -1,0 +1,88 @@
+// The sixth hostile round: what kube-apiserver's decoders and handlers make of bodies and requests
+// the earlier rounds did not send. YAML bodies are decoded by sigs.k8s.io/yaml's YAMLToJSON on
+// go-yaml v2 (YAML 1.1 scalars, its anchors, merge keys and tags, then json.Marshal).
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { decodeBody, summarizeData } from "../runtime/server/decode.js";
+import { serve, raw, type Served } from "./serve-helpers.js";
+
+const yaml = (text: string) => decodeBody(Buffer.from(text), "application/yaml", "ConfigMap");
+/** A create body's YAMLToJSON error, as transformDecodeError wraps it. */
+const refused = (text: string, error: string) => ({ status: expect.objectContaining({ code: 400, reason: "BadRequest", message: `the object provided is unrecognized (must be of type ConfigMap): ${error} (${summarizeData(Buffer.from(text))})` }) });
+
+describe("YAML scalars resolved as go-yaml v2 resolves them (resolve.go)", () => {
+  it.each([
+    ["y, yes, on and their capitals are true; n, no, off false", "a: yes\nb: On\nc: Y\nd: no\ne: OFF\nf: n\n", { a: true, b: true, c: true, d: false, e: false, f: false }],
+    ["a bool key is the string true or false (convertToJSONableObject)", "yes: 1\nno: 2\n", { true: 1, false: 2 }],
+    ["underscores are dropped before strconv.ParseInt(s, 0, 64)", "a: 1_000\nb: -1_0\n", { a: 1000, b: -10 }],
+    ["0x, 0b, 0o and a leading 0 are bases 16, 2, 8 and 8", "a: 0x1F\nb: 0b101\nc: 0o17\nd: 017\ne: -0b101\n", { a: 31, b: 5, c: 15, d: 15, e: -5 }],
+    ["09 is no octal and matches yamlStyleFloat", "a: 09\n", { a: 9 }],
+    ["base-60 numbers are purposefully unsupported: a string", "a: 190:20:30\n", { a: "190:20:30" }],
+    ["a timestamp decoded into interface{} is the text as written", "a: 2001-12-14\nb: 2001-12-14t21:59:43.10-05:00\nc: !!timestamp 2001-01-01\n", { a: "2001-12-14", b: "2001-12-14t21:59:43.10-05:00", c: "2001-01-01" }],
+    ["a float past float64's range fails ParseFloat and stays a string", "a: 1e400\n", { a: "1e400" }],
+    ["a quoted scalar is always a string", "a: 'yes'\nb: \"1_0\"\n", { a: "yes", b: "1_0" }],
+    ["!!binary is base64 decoded into a string", "a: !!binary aGVsbG8=\n", { a: "hello" }],
+    ["an explicit !!float of an int is a float", "a: !!float 1\n", { a: 1 }],
+    ["a merge key merges the aliased map", "a: &a {b: 1}\nc:\n  <<: *a\n  d: 2\n", { a: { b: 1 }, c: { b: 1, d: 2 } }],
+  ])("%s", (_name, text, want) => {
+    expect(yaml(text)).toEqual({ body: want });
+  });
+
+  it.each([
+    ["an alias of an anchor never defined is the parser's failf", "a: *nope\n", "yaml: unknown anchor 'nope' referenced"],
+    ["an alias inside the node its anchor names is the decoder's failf", "a: &x\n  b: *x\n", "yaml: anchor 'x' value contains itself"],
+    ["!!binary of text that is no base64", "a: !!binary ==\n", "yaml: !!binary value contains invalid base64 data"],
+    ["an explicit !!int resolve() does not agree with", "a: !!int abc\n", "yaml: cannot decode !!str `abc` as a !!int"],
+    ["a merge key of a list of scalars", "a: &x [1]\n<<: *x\n", "yaml: map merge requires map or sequence of maps as the value"],
+    ["a null key with a string value", "~: x\n", 'Unsupported map key of type: %!s(<nil>), key: <nil>, value: "x"'],
+    ["an empty key with a list value", "? \n: [1, ~]\n", "Unsupported map key of type: %!s(<nil>), key: <nil>, value: []interface {}{1, interface {}(nil)}"],
+    ["+Inf, which json.Marshal refuses", "a: .inf\n", "json: unsupported value: +Inf"],
+    ["-Inf", "a: [-.Inf]\n", "json: unsupported value: -Inf"],
+    ["NaN", "a: {b: .NaN}\n", "json: unsupported value: NaN"],
+  ])("%s is refused", (_name, text, error) => {
+    expect(yaml(text)).toEqual(refused(text, error));
+  });
+
+  it("the same holds for a body too deep for the yaml library on this stack, composed in the worker", () => {
+    const deep = (tail: string) => `${Array.from({ length: 1_500 }, (_, i) => `${" ".repeat(i)}a:\n`).join("")}${" ".repeat(1_500)}${tail}`;
+    const got = yaml(deep("b: yes\n"));
+    let v: any = "body" in got ? got.body : undefined;
+    for (let i = 0; i < 1_500; i++) v = v?.a;
+    expect(v).toEqual({ b: true });
+    expect(yaml(deep("b: .inf\n"))).toEqual(refused(deep("b: .inf\n"), "json: unsupported value: +Inf"));
+    expect(yaml(deep("b: *q\n"))).toEqual(refused(deep("b: *q\n"), "yaml: unknown anchor 'q' referenced"));
+  });
+});
+
+describe("YAML bodies through podflow serve", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  const post = (path: string, body: string, type = "application/yaml") => raw(s, "POST", path, { token: s.cluster.adminToken, body, headers: { "Content-Type": type } });
+  const cms = "/api/v1/namespaces/default/configmaps";
+
+  it("a ConfigMap whose data says yes is a bool where a string must be: 400, nothing stored", async () => {
+    const r = await post(cms, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: norway\ndata:\n  country: no\n");
+    expect([r.code, JSON.parse(r.body).message]).toEqual([400, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal bool into Go struct field ConfigMap.data of type string']);
+    expect((await raw(s, "GET", `${cms}/norway`, { token: s.cluster.adminToken })).code).toBe(404);
+  });
+
+  it("immutable: on is true", async () => {
+    const r = await post(cms, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: switched\nimmutable: on\n");
+    expect(r.code).toBe(201);
+    expect(JSON.parse(r.body).immutable).toBe(true);
+  });
+
+  it("an anchor that contains itself is refused by create and by apply, and nothing is stored", async () => {
+    const text = "apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: loop\n  labels: *m\n";
+    const created = await post(cms, text);
+    expect([created.code, JSON.parse(created.body).message]).toEqual([400, `the object provided is unrecognized (must be of type ConfigMap): yaml: anchor 'm' value contains itself (${summarizeData(Buffer.from(text))})`]);
+    const applied = await raw(s, "PATCH", `${cms}/loop?fieldManager=m`, { token: s.cluster.adminToken, body: text, headers: { "Content-Type": "application/apply-patch+yaml" } });
+    expect([applied.code, JSON.parse(applied.body).message]).toEqual([400, "error decoding YAML: error converting YAML to JSON: yaml: anchor 'm' value contains itself"]);
+    expect((await raw(s, "GET", `${cms}/loop`, { token: s.cluster.adminToken })).code).toBe(404);
+  });
+});
