@@ -5,6 +5,8 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { decodeBody, summarizeData } from "../runtime/server/decode.js";
 import { serve, raw, type Served } from "./serve-helpers.js";
+import { createCluster } from "../runtime/cluster.js";
+import { serviceAccountUser, type IssuedToken } from "../machines/apiserver/auth/tokenrequest.js";
 
 const yaml = (text: string) => decodeBody(Buffer.from(text), "application/yaml", "ConfigMap");
 /** A create body's YAMLToJSON error, as transformDecodeError wraps it. */
@@ -84,5 +86,57 @@ describe("YAML bodies through podflow serve", () => {
     const applied = await raw(s, "PATCH", `${cms}/loop?fieldManager=m`, { token: s.cluster.adminToken, body: text, headers: { "Content-Type": "application/apply-patch+yaml" } });
     expect([applied.code, JSON.parse(applied.body).message]).toEqual([400, "error decoding YAML: error converting YAML to JSON: yaml: anchor 'm' value contains itself"]);
     expect((await raw(s, "GET", `${cms}/loop`, { token: s.cluster.adminToken })).code).toBe(404);
+  });
+});
+
+describe("a service account token past its expiry or its objects' deletion, as pkg/serviceaccount's validator judges it", () => {
+  const now = Date.parse("2026-01-01T00:10:00Z");
+  const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const sa = (deletionTimestamp?: string) => ({ metadata: { name: "robot", namespace: "default", uid: "sa-uid", ...(deletionTimestamp ? { deletionTimestamp } : {}) } });
+  const pod = (deletionTimestamp?: string) => ({ metadata: { name: "p", namespace: "default", uid: "pod-uid", ...(deletionTimestamp ? { deletionTimestamp } : {}) } });
+  const token = (expires: number): IssuedToken => ({ namespace: "default", serviceAccount: "robot", serviceAccountUid: "sa-uid", expires, jti: "j", forAPI: true, bound: { kind: "Pod", name: "p", uid: "pod-uid" } });
+  const user = (t: IssuedToken, account: unknown, bound: unknown) => serviceAccountUser(t, now, (resource) => (resource === "serviceaccounts" ? account : bound))?.name;
+  const name = "system:serviceaccount:default:robot";
+
+  // Claims.Validate allows jwt.DefaultLeeway (a minute): expired once now less a minute is after exp
+  it.each([
+    ["expired 59 s ago: still within the leeway", now - 59_000, name],
+    ["expired exactly a minute ago: not yet after it", now - 60_000, name],
+    ["expired a minute and a second ago", now - 61_000, undefined],
+  ])("a token %s", (_n, expires, want) => {
+    expect(user(token(expires), sa(), pod())).toBe(want);
+  });
+
+  // invalidIfDeletedBefore = now - DefaultLeeway: a graceful deletion's future deletionTimestamp keeps the token
+  it.each([
+    ["being deleted gracefully (its deletionTimestamp 30 s ahead)", sa(), pod(at(now + 30_000)), name],
+    ["deleted 59 s ago, held by a finalizer", sa(), pod(at(now - 59_000)), name],
+    ["deleted 61 s ago", sa(), pod(at(now - 61_000)), undefined],
+    ["whose account was deleted 59 s ago", sa(at(now - 59_000)), pod(), name],
+    ["whose account was deleted 61 s ago", sa(at(now - 61_000)), pod(), undefined],
+    ["whose pod is gone", sa(), undefined, undefined],
+  ])("a pod-bound token %s", (_n, account, bound, want) => {
+    expect(user(token(now + 3_600_000), account, bound)).toBe(want);
+  });
+
+  it("on a cluster: a pod-bound token authenticates right after its pod's deletion starts", async () => {
+    const cluster = createCluster({ nodes: 1, seed: 5 });
+    try {
+      await cluster.settle();
+      await cluster.apply({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot", namespace: "default" } });
+      await cluster.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "held", namespace: "default", finalizers: ["example.com/hold"] }, spec: { serviceAccountName: "robot", containers: [{ name: "c", image: "nginx" }] } });
+      await cluster.settle();
+      const p: any = (await cluster.request({ verb: "get", group: "", resource: "pods", namespace: "default", name: "held" })) as any;
+      const r: any = await cluster.request({ verb: "create", group: "", resource: "serviceaccounts", subresource: "token", namespace: "default", name: "robot", body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { boundObjectRef: { kind: "Pod", apiVersion: "v1", name: "held", uid: p.object.metadata.uid } } } });
+      expect(r.code).toBe(201);
+      const whoami = () => cluster.request({ token: r.object.status.token, verb: "create", group: "authentication.k8s.io", resource: "selfsubjectreviews", body: { apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" } }) as Promise<any>;
+      expect((await whoami()).code).toBe(201);
+      const deleted: any = await cluster.request({ verb: "delete", group: "", resource: "pods", namespace: "default", name: "held", body: { gracePeriodSeconds: 0 } });
+      expect(deleted.object.metadata.deletionTimestamp).toBeDefined();
+      const who = await whoami();
+      expect([who.code, who.object?.status?.userInfo?.username]).toEqual([201, "system:serviceaccount:default:robot"]);
+    } finally {
+      await cluster.stop();
+    }
   });
 });
