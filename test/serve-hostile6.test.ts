@@ -25,6 +25,8 @@ describe("YAML scalars resolved as go-yaml v2 resolves them (resolve.go)", () =>
     ["a quoted scalar is always a string", "a: 'yes'\nb: \"1_0\"\n", { a: "yes", b: "1_0" }],
     ["!!binary is base64 decoded into a string", "a: !!binary aGVsbG8=\n", { a: "hello" }],
     ["an explicit !!float of an int is a float", "a: !!float 1\n", { a: 1 }],
+    ["!!set, which go-yaml v2 does not know, is a plain mapping", "a: !!set {x}\n", { a: { x: null } }],
+    ["a %YAML 1.1 directive is go-yaml's own version", "%YAML 1.1\n---\na: on\n", { a: true }],
     ["a merge key merges the aliased map", "a: &a {b: 1}\nc:\n  <<: *a\n  d: 2\n", { a: { b: 1 }, c: { b: 1, d: 2 } }],
   ])("%s", (_name, text, want) => {
     expect(yaml(text)).toEqual({ body: want });
@@ -41,6 +43,8 @@ describe("YAML scalars resolved as go-yaml v2 resolves them (resolve.go)", () =>
     ["+Inf, which json.Marshal refuses", "a: .inf\n", "json: unsupported value: +Inf"],
     ["-Inf", "a: [-.Inf]\n", "json: unsupported value: -Inf"],
     ["NaN", "a: {b: .NaN}\n", "json: unsupported value: NaN"],
+    ["a %YAML directive of another version than 1.1, on the first line", "%YAML 1.2\n---\na: 1\n", "yaml: found incompatible YAML document"],
+    ["a %YAML directive after a comment, at its 0-based line as a parser error is", "# c\n%YAML 2.0\n---\na: 1\n", "yaml: line 1: found incompatible YAML document"],
   ])("%s is refused", (_name, text, error) => {
     expect(yaml(text)).toEqual(refused(text, error));
   });

@@ -14,7 +14,7 @@ import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 import { composeDeepYaml, isStackOverflow, type DeepYamlError, type DeepYamlResult } from "./yamldeep.js";
 import { firstCollectionKey, invalidMapKey } from "./yamlkeys.js";
-import { goYamlOptions, goYamlProblem as goYamlDecodeProblem } from "./yamlresolve.js";
+import { goYamlOptions, goYamlProblem as goYamlDecodeProblem, incompatibleYamlVersion } from "./yamlresolve.js";
 
 const goRuneEscapes: ReadonlyMap<number, string> = new Map([[7, "\\a"], [8, "\\b"], [9, "\\t"], [10, "\\n"], [11, "\\v"], [12, "\\f"], [13, "\\r"], [0x5c, "\\\\"]]);
 
@@ -500,6 +500,8 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   if (flow.depth > yamlLibraryDepth && goJsonSyntaxError(text) === undefined) return { value: JSON.parse(text) };
   const go = asGoYamlEscapes(text);
   if ("problem" in go) return { error: `yaml: line ${go.line}: ${go.problem}` };
+  const version = incompatibleYamlVersion(go.text);
+  if (version !== undefined) return { error: version };
   const docs = composedHere(go.text, false);
   if (docs === "overflow") return deepYamlToJson(go.text);
   const doc = Array.isArray(docs) ? docs[0] : docs;

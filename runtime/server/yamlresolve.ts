@@ -7,7 +7,7 @@
 
 /**
  * The customTags of a yaml library parse that resolves scalars as go-yaml v2 does: `defaults` is the
- * library's yaml-1.1 tag list; the collections, !!str and the merge key are kept, the scalar tags
+ * library's yaml-1.1 tag list; the map, the seq, !!str and the merge key are kept, the scalar tags
  * replaced.
  */
 export function goYamlTags(defaults: any[]): any[] {
@@ -65,7 +65,8 @@ export function goYamlTags(defaults: any[]): any[] {
       throw new Error(`goyaml: cannot decode !!${got} \`${s}\` as a !!${short}`);
     },
   });
-  const kept = defaults.filter((t) => [`${Y}map`, `${Y}seq`, `${Y}str`, `${Y}merge`, `${Y}omap`, `${Y}pairs`, `${Y}set`].includes(t.tag));
+  // go-yaml v2 knows no !!omap, !!pairs or !!set: such a collection decodes as its plain kind
+  const kept = defaults.filter((t) => [`${Y}map`, `${Y}seq`, `${Y}str`, `${Y}merge`].includes(t.tag));
   return [
     ...kept,
     { tag: "tag:podflow,2026:goyaml-plain", default: true, test: /^[\s\S]*$/, resolve: (s: string) => plain(s)[1] },
@@ -86,6 +87,22 @@ export function goYamlTags(defaults: any[]): any[] {
       },
     },
   ];
+}
+
+/**
+ * libyaml's parser takes a %YAML directive of version 1.1 only (yaml_parser_process_directives);
+ * the first document's directives are the lines before its "---".
+ */
+export function incompatibleYamlVersion(text: string): string | undefined {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.startsWith("---")) return undefined;
+    const m = /^%YAML[ \t]+([0-9]+)\.([0-9]+)(?:[ \t]|$)/.exec(l);
+    // a parser error (not a scanner's) names its mark's 0-based line, and none for the first (parser.fail)
+    if (m && (Number(m[1]) !== 1 || Number(m[2]) !== 1)) return `yaml: ${i > 0 ? `line ${i}: ` : ""}found incompatible YAML document`;
+  }
+  return undefined;
 }
 
 /** The parse options of a YAML body: YAML 1.1 with go-yaml v2's scalars. */
