@@ -49,6 +49,27 @@ describe("YAML scalars resolved as go-yaml v2 resolves them (resolve.go)", () =>
     expect(yaml(text)).toEqual(refused(text, error));
   });
 
+  // decoder.unmarshal: past 100 aliased decodes of over 1,000, the aliased share may not pass 99%
+  // (allowedAliasRatio); the yaml library's own guard (100 alias uses) is not go-yaml's
+  it("500 aliases of one scalar decode; 9 levels of 9 aliases each (billion laughs) are excessive aliasing", () => {
+    const many = `a: &x v\nb: [${Array.from({ length: 500 }, () => "*x").join(", ")}]\n`;
+    expect(yaml(many)).toEqual({ body: { a: "v", b: Array.from({ length: 500 }, () => "v") } });
+    const levels = "abcdefghi";
+    let bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n";
+    for (let i = 1; i < levels.length; i++) bomb += `${levels[i]}: &${levels[i]} [${Array.from({ length: 9 }, () => `*${levels[i - 1]}`).join(",")}]\n`;
+    expect(yaml(bomb)).toEqual(refused(bomb, "yaml: document contains excessive aliasing"));
+  });
+
+  it("an alias's expansion is counted where it is decoded: a map of 2,000 keys aliased twice is within the ratio", () => {
+    const keys = Array.from({ length: 2_000 }, (_, i) => `k${i}: ${i}`).join(", ");
+    const text = `a: &m {${keys}}\nb: *m\nc: *m\n`;
+    const got = yaml(text) as { body: any };
+    expect(Object.keys(got.body.c)).toHaveLength(2_000);
+    // 2,000 maps of 2,000 keys: 8 million decodes of which ~99.9% aliased
+    const wide = `a: &m {${keys}}\nb: [${Array.from({ length: 2_000 }, () => "*m").join(", ")}]\n`;
+    expect(yaml(wide)).toEqual(refused(wide, "yaml: document contains excessive aliasing"));
+  });
+
   it("the same holds for a body too deep for the yaml library on this stack, composed in the worker", () => {
     const deep = (tail: string) => `${Array.from({ length: 1_500 }, (_, i) => `${" ".repeat(i)}a:\n`).join("")}${" ".repeat(1_500)}${tail}`;
     const got = yaml(deep("b: yes\n"));

@@ -517,7 +517,8 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   if (problem !== undefined) return { error: problem };
   let value: unknown;
   try {
-    value = doc.toJS();
+    // go-yaml's own bound on aliases was applied (goYamlDecodeProblem); the library's stricter one is not go-yaml's
+    value = doc.toJS({ maxAliasCount: -1 });
   } catch (e) {
     if (e instanceof RangeError && isStackOverflow(e.message)) return deepYamlToJson(go.text);
     return { error: toJsError(e) };

@@ -75,7 +75,7 @@ parentPort.on("message", ({ text, port, flag }) => {
     else if (doc && (out.problem = goYamlProblem(doc)) !== undefined) {}
     else if (doc) {
       let value;
-      try { value = doc.toJS(); } catch (e) { out.aliasing = /^Merge sources must be maps/.test(String(e && e.message)) ? "merge" : true; }
+      try { value = doc.toJS({ maxAliasCount: -1 }); } catch (e) { out.aliasing = /^Merge sources must be maps/.test(String(e && e.message)) ? "merge" : true; }
       if (!out.aliasing) out.problem = goYamlProblem(doc, value === undefined ? null : value);
       if (!out.aliasing && out.problem === undefined) out.json = JSON.stringify(value === undefined ? null : value);
     }

@@ -119,6 +119,8 @@ export function goYamlProblem(doc: any, value?: unknown): string | undefined {
   const isNode = (n: any) => n !== null && typeof n === "object";
   if (value === undefined) {
     const anchors = new Map<string, any>();
+    // each alias's node: the anchor defined last before it, as go-yaml's parser resolves it
+    const targets = new Map<any, any>();
     const open = new Set<any>();
     const stack: Array<{ node: any; leave?: boolean }> = [{ node: doc.contents }];
     let selfContaining: string | undefined;
@@ -133,6 +135,7 @@ export function goYamlProblem(doc: any, value?: unknown): string | undefined {
         const target = anchors.get(n.source);
         if (target === undefined) return `yaml: unknown anchor '${n.source}' referenced`;
         if (open.has(target)) selfContaining ??= `yaml: anchor '${n.source}' value contains itself`;
+        targets.set(n, target);
         continue;
       }
       if (typeof n.anchor === "string") anchors.set(n.anchor, n);
@@ -144,6 +147,7 @@ export function goYamlProblem(doc: any, value?: unknown): string | undefined {
       for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] });
     }
     if (selfContaining !== undefined) return selfContaining;
+    if (excessiveAliasing(doc.contents, targets)) return "yaml: document contains excessive aliasing";
     const pairs: any[] = [doc.contents];
     while (pairs.length > 0) {
       const n = pairs.pop();
@@ -152,7 +156,7 @@ export function goYamlProblem(doc: any, value?: unknown): string | undefined {
       else if ("key" in n && "value" in n) {
         const k = n.key;
         if (k === null || (isNode(k) && k.constructor?.name === "Scalar" && k.value === null)) {
-          const v = isNode(n.value) && typeof n.value.toJS === "function" ? n.value.toJS(doc) : null;
+          const v = isNode(n.value) && typeof n.value.toJS === "function" ? n.value.toJS(doc, { maxAliasCount: -1 }) : null;
           return `Unsupported map key of type: %!s(<nil>), key: <nil>, value: ${goPlusSyntax(v)}`;
         }
         pairs.push(n.key, n.value);
@@ -170,6 +174,49 @@ export function goYamlProblem(doc: any, value?: unknown): string | undefined {
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
   return undefined;
+
+  /**
+   * go-yaml v2's decoder.unmarshal bound on alias expansion: it counts every node it decodes, and
+   * those decoded inside an alias; past 100 aliased of over 1,000 decodes, the aliased share may
+   * not pass allowedAliasRatio (99% up to 400,000 decodes, falling to 10% at 4,000,000). The walk
+   * decodes in go-yaml's order (a pair's key, then its value; a merge list from its last map).
+   */
+  function excessiveAliasing(root: any, targets: Map<any, any>): boolean {
+    const low = 400_000;
+    const high = 4_000_000;
+    const allowed = (n: number) => (n <= low ? 0.99 : n >= high ? 0.1 : 0.99 - (0.89 * (n - low)) / (high - low));
+    let decodes = 1; // the document node
+    let aliased = 0;
+    const stack: Array<[any, number]> = [[root, 0]];
+    while (stack.length > 0) {
+      const [n, depth] = stack.pop()!;
+      decodes++;
+      if (depth > 0) aliased++;
+      if (aliased > 100 && decodes > 1000 && aliased / decodes > allowed(decodes)) return true;
+      // the ratio bounds the walk to a few times the document; this bound only names it
+      if (decodes > 2 * high) return true;
+      if (!isNode(n)) continue;
+      const target = targets.get(n);
+      if (target !== undefined) {
+        stack.push([target, depth + 1]);
+        continue;
+      }
+      if (!Array.isArray(n.items)) continue;
+      const frames: Array<[any, number]> = [];
+      for (const item of n.items) {
+        if (isNode(item) && "key" in item && "value" in item) {
+          const k = item.key;
+          const isMerge = isNode(k) && k.constructor?.name === "Scalar" && k.source === "<<" && (k.type === undefined || k.type === "PLAIN");
+          if (!isMerge) frames.push([k, depth], [item.value, depth]);
+          else if (isNode(item.value) && Array.isArray(item.value.items) && item.value.constructor?.name === "YAMLSeq") {
+            for (let i = item.value.items.length - 1; i >= 0; i--) frames.push([item.value.items[i], depth]);
+          } else frames.push([item.value, depth]);
+        } else frames.push([item, depth]);
+      }
+      for (let i = frames.length - 1; i >= 0; i--) stack.push(frames[i]!);
+    }
+    return false;
+  }
 
   // fmt's %+#v of a decoded value (nil at the top is <nil>, inside a collection interface {}(nil))
   function goPlusSyntax(v: unknown, inner = false): string {
