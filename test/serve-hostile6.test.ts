@@ -81,6 +81,36 @@ describe("YAML scalars resolved as go-yaml v2 resolves them (resolve.go)", () =>
   });
 });
 
+// readerc.go checks every character before the scanner sees it; its errors name no line
+describe("YAML bytes as go-yaml's reader reads them", () => {
+  const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
+  const refusedBytes = (raw: Buffer, error: string) => ({ status: expect.objectContaining({ code: 400, message: `the object provided is unrecognized (must be of type ConfigMap): ${error} (${summarizeData(raw)})` }) });
+  it.each([
+    ["a byte no UTF-8 sequence starts with", bytes("kind: ", [0xff], "A\n"), "yaml: invalid leading UTF-8 octet"],
+    ["a sequence cut by the end of the body", bytes("kind: a", [0xc3]), "yaml: incomplete UTF-8 octet sequence"],
+    ["a sequence whose second byte is no continuation", bytes("kind: ", [0xc3, 0x41], "\n"), "yaml: invalid trailing UTF-8 octet"],
+    ["an overlong encoding of '/'", bytes("kind: ", [0xc0, 0xaf], "\n"), "yaml: invalid length of a UTF-8 sequence"],
+    ["an encoded surrogate", bytes("kind: ", [0xed, 0xa0, 0x80], "\n"), "yaml: invalid Unicode character"],
+    ["a C0 control", bytes("kind: a\u0001b\n"), "yaml: control characters are not allowed"],
+    ["a NUL", bytes("kind: a", [0], "b\n"), "yaml: control characters are not allowed"],
+    ["DEL", bytes("kind: a\u007fb\n"), "yaml: control characters are not allowed"],
+    ["U+FFFE", bytes("kind: a\ufffeb\n"), "yaml: control characters are not allowed"],
+    ["a control character inside a JSON string sent as YAML", bytes('{"kind": "a\u007f"}'), "yaml: control characters are not allowed"],
+    ["UTF-16 with a lone low surrogate", bytes([0xff, 0xfe, 0x00, 0xdc]), "yaml: unexpected low surrogate area"],
+    ["UTF-16 with an odd byte at the end", bytes([0xff, 0xfe, 0x41, 0x00, 0x42]), "yaml: incomplete UTF-16 character"],
+  ])("%s is refused", (_n, raw, error) => {
+    expect(decodeBody(raw, "application/yaml", "ConfigMap")).toEqual(refusedBytes(raw, error));
+  });
+
+  it("a UTF-16 body with its byte order mark is decoded, little and big endian; a UTF-8 mark is skipped", () => {
+    const text = "kind: ConfigMap\ndata: {k: \u00e9\ud83d\ude00}\n";
+    const want = { body: { kind: "ConfigMap", data: { k: "\u00e9\ud83d\ude00" } } };
+    expect(decodeBody(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]), "application/yaml", "ConfigMap")).toEqual(want);
+    expect(decodeBody(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, "utf16le").swap16()]), "application/yaml", "ConfigMap")).toEqual(want);
+    expect(decodeBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]), "application/yaml", "ConfigMap")).toEqual(want);
+  });
+});
+
 describe("YAML bodies through podflow serve", () => {
   let s: Served;
   beforeAll(async () => {

@@ -14,7 +14,7 @@ import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 import { composeDeepYaml, isStackOverflow, type DeepYamlError, type DeepYamlResult } from "./yamldeep.js";
 import { firstCollectionKey, invalidMapKey } from "./yamlkeys.js";
-import { goYamlOptions, goYamlProblem as goYamlDecodeProblem, incompatibleYamlVersion } from "./yamlresolve.js";
+import { goYamlOptions, goYamlProblem as goYamlDecodeProblem, goYamlReader, incompatibleYamlVersion } from "./yamlresolve.js";
 
 const goRuneEscapes: ReadonlyMap<number, string> = new Map([[7, "\\a"], [8, "\\b"], [9, "\\t"], [10, "\\n"], [11, "\\v"], [12, "\\f"], [13, "\\r"], [0x5c, "\\\\"]]);
 
@@ -487,7 +487,9 @@ export function duplicateKeyErrors(text: string): string[] {
  * decode finds).
  */
 export function yamlDuplicateKeys(raw: Buffer, contentType: string | undefined): string[] {
-  return mediaType(contentType) === "application/yaml" ? duplicateKeyErrors(raw.toString("utf8")) : [];
+  if (mediaType(contentType) !== "application/yaml") return [];
+  const read = goYamlReader(raw);
+  return "text" in read ? duplicateKeyErrors(read.text) : [];
 }
 
 /**
@@ -595,10 +597,10 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
   const isYaml = patch === "apply" || mt === "application/yaml";
   if (!patch && (mt === undefined || !bodyTypes.includes(mt))) return { status: unsupportedMediaType(bodyTypes) };
   if (!patch && mt === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(raw, kind);
-  const text = raw.toString("utf8");
   if (isYaml) {
     // decoded leniently (a repeated key keeps its last value); the strict check of repeated keys comes after
-    const y = yamlToJson(text);
+    const read = goYamlReader(raw);
+    const y = "error" in read ? read : yamlToJson(read.text);
     if ("error" in y) {
       // applyPatcher: sigs.k8s.io/yaml.Unmarshal's error, wrapped; a create or update body: the YAML
       // serializer's Decode returns YAMLToJSON's error as it is, and transformDecodeError wraps it
@@ -607,6 +609,7 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
     }
     return { body: y.value };
   }
+  const text = raw.toString("utf8");
   let err = goJsonSyntaxError(text);
   // Go's scanner reads bytes: the message names the byte where it stopped, read again as such
   if (err !== undefined) err = goJsonSyntaxError(raw.toString("latin1")) ?? err;

@@ -228,3 +228,58 @@ export function goYamlProblem(doc: any, value?: unknown): string | undefined {
     return `map[interface {}]interface {}{${keys.map((k) => `${JSON.stringify(k)}:${goPlusSyntax((v as Record<string, unknown>)[k], true)}`).join(", ")}}`;
   }
 }
+
+/**
+ * go-yaml's reader (readerc.go) over a body's bytes: a UTF-16 byte order mark selects UTF-16, a
+ * UTF-8 one is skipped; a malformed sequence, or a character YAML does not allow (a C0 or C1
+ * control other than tab, newline, return and NEL; DEL; a surrogate; U+FFFE and U+FFFF), is its
+ * reader error, which names no line (parser.fail). The text is what the scanner reads.
+ */
+export function goYamlReader(raw: Buffer): { text: string } | { error: string } {
+  const fail = (problem: string) => ({ error: `yaml: ${problem}` });
+  const allowed = (v: number) => v === 0x09 || v === 0x0a || v === 0x0d || (v >= 0x20 && v <= 0x7e) || v === 0x85 || (v >= 0xa0 && v <= 0xd7ff) || (v >= 0xe000 && v <= 0xfffd) || (v >= 0x10000 && v <= 0x10ffff);
+  const le = raw.length >= 2 && raw[0] === 0xff && raw[1] === 0xfe;
+  const be = raw.length >= 2 && raw[0] === 0xfe && raw[1] === 0xff;
+  if (le || be) {
+    const units: number[] = [];
+    for (let i = 2; i < raw.length; ) {
+      if (raw.length - i < 2) return fail("incomplete UTF-16 character");
+      const unit = (i: number) => (le ? raw[i]! + (raw[i + 1]! << 8) : (raw[i]! << 8) + raw[i + 1]!);
+      let v = unit(i);
+      if ((v & 0xfc00) === 0xdc00) return fail("unexpected low surrogate area");
+      let width = 2;
+      if ((v & 0xfc00) === 0xd800) {
+        if (raw.length - i < 4) return fail("incomplete UTF-16 surrogate pair");
+        const v2 = unit(i + 2);
+        if ((v2 & 0xfc00) !== 0xdc00) return fail("expected low surrogate area");
+        v = 0x10000 + ((v & 0x3ff) << 10) + (v2 & 0x3ff);
+        width = 4;
+      }
+      if (!allowed(v)) return fail("control characters are not allowed");
+      units.push(v);
+      i += width;
+    }
+    // String.fromCodePoint takes its arguments on the stack: a chunk at a time
+    let text = "";
+    for (let i = 0; i < units.length; i += 8_192) text += String.fromCodePoint(...units.slice(i, i + 8_192));
+    return { text };
+  }
+  const start = raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
+  for (let i = start; i < raw.length; ) {
+    const o = raw[i]!;
+    const width = (o & 0x80) === 0 ? 1 : (o & 0xe0) === 0xc0 ? 2 : (o & 0xf0) === 0xe0 ? 3 : (o & 0xf8) === 0xf0 ? 4 : 0;
+    if (width === 0) return fail("invalid leading UTF-8 octet");
+    if (width > raw.length - i) return fail("incomplete UTF-8 octet sequence");
+    let v = width === 1 ? o & 0x7f : width === 2 ? o & 0x1f : width === 3 ? o & 0x0f : o & 0x07;
+    for (let k = 1; k < width; k++) {
+      const t = raw[i + k]!;
+      if ((t & 0xc0) !== 0x80) return fail("invalid trailing UTF-8 octet");
+      v = (v << 6) + (t & 0x3f);
+    }
+    if (!(width === 1 || (width === 2 && v >= 0x80) || (width === 3 && v >= 0x800) || (width === 4 && v >= 0x10000))) return fail("invalid length of a UTF-8 sequence");
+    if ((v >= 0xd800 && v <= 0xdfff) || v > 0x10ffff) return fail("invalid Unicode character");
+    if (!allowed(v)) return fail("control characters are not allowed");
+    i += width;
+  }
+  return { text: raw.toString("utf8", start) };
+}
