@@ -27,6 +27,7 @@ describe("YAML scalars resolved as go-yaml v2 resolves them (resolve.go)", () =>
     ["an explicit !!float of an int is a float", "a: !!float 1\n", { a: 1 }],
     ["!!set, which go-yaml v2 does not know, is a plain mapping", "a: !!set {x}\n", { a: { x: null } }],
     ["a %YAML 1.1 directive is go-yaml's own version", "%YAML 1.1\n---\na: on\n", { a: true }],
+    ["a merge list takes the maps of its aliases, the earlier first", "a: &a {k: 1}\nb: &b {k: 2, j: 2}\nm:\n  <<: [*a, *b]\n", { a: { k: 1 }, b: { k: 2, j: 2 }, m: { k: 1, j: 2 } }],
     ["a merge key merges the aliased map", "a: &a {b: 1}\nc:\n  <<: *a\n  d: 2\n", { a: { b: 1 }, c: { b: 1, d: 2 } }],
   ])("%s", (_name, text, want) => {
     expect(yaml(text)).toEqual({ body: want });
@@ -38,6 +39,8 @@ describe("YAML scalars resolved as go-yaml v2 resolves them (resolve.go)", () =>
     ["!!binary of text that is no base64", "a: !!binary ==\n", "yaml: !!binary value contains invalid base64 data"],
     ["an explicit !!int resolve() does not agree with", "a: !!int abc\n", "yaml: cannot decode !!str `abc` as a !!int"],
     ["a merge key of a list of scalars", "a: &x [1]\n<<: *x\n", "yaml: map merge requires map or sequence of maps as the value"],
+    ["a merge key of an alias of a list of maps (decoder.merge takes an alias of a map only)", "s: &s [{a: 1}]\nm:\n  <<: *s\n", "yaml: map merge requires map or sequence of maps as the value"],
+    ["a merge key of a list holding an alias of a scalar", "x: &x 1\nm:\n  <<: [{a: 1}, *x]\n", "yaml: map merge requires map or sequence of maps as the value"],
     ["a null key with a string value", "~: x\n", 'Unsupported map key of type: %!s(<nil>), key: <nil>, value: "x"'],
     ["an empty key with a list value", "? \n: [1, ~]\n", "Unsupported map key of type: %!s(<nil>), key: <nil>, value: []interface {}{1, interface {}(nil)}"],
     ["+Inf, which json.Marshal refuses", "a: .inf\n", "json: unsupported value: +Inf"],

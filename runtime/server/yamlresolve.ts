@@ -147,6 +147,7 @@ export function goYamlProblem(doc: any, value?: unknown): string | undefined {
       for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] });
     }
     if (selfContaining !== undefined) return selfContaining;
+    if (mergesAliasOfNoMap(doc.contents, targets)) return "yaml: map merge requires map or sequence of maps as the value";
     if (excessiveAliasing(doc.contents, targets)) return "yaml: document contains excessive aliasing";
     const pairs: any[] = [doc.contents];
     while (pairs.length > 0) {
@@ -174,6 +175,34 @@ export function goYamlProblem(doc: any, value?: unknown): string | undefined {
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
   return undefined;
+
+  /**
+   * decoder.merge takes an alias only of a mapping (failWantMap), where the yaml library also
+   * merges the maps of an aliased sequence.
+   */
+  function mergesAliasOfNoMap(root: any, targets: Map<any, any>): boolean {
+    const isMap = (n: any) => isNode(n) && n.constructor?.name === "YAMLMap";
+    const stack: any[] = [root];
+    while (stack.length > 0) {
+      const n = stack.pop();
+      if (!isNode(n) || !Array.isArray(n.items)) continue;
+      for (const item of n.items) {
+        if (!isNode(item) || !("key" in item && "value" in item)) {
+          stack.push(item);
+          continue;
+        }
+        const k = item.key;
+        const v = item.value;
+        const isMerge = isNode(k) && k.constructor?.name === "Scalar" && k.source === "<<" && (k.type === undefined || k.type === "PLAIN");
+        if (isMerge) {
+          const sources = isNode(v) && v.constructor?.name === "YAMLSeq" ? v.items : [v];
+          for (const src of sources) if (targets.has(src) && !isMap(targets.get(src))) return true;
+        }
+        stack.push(k, v);
+      }
+    }
+    return false;
+  }
 
   /**
    * go-yaml v2's decoder.unmarshal bound on alias expansion: it counts every node it decodes, and
