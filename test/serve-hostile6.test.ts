@@ -147,6 +147,44 @@ describe("YAML bodies through podflow serve", () => {
   });
 });
 
+// structuredMergeManager.Apply refuses a patch whose GetManagedFields is non-nil; Unstructured's
+// accessor reads null, a non-list, or entries FromUnstructured cannot read, as nil
+describe("an apply configuration that carries metadata.managedFields", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  const apply = (name: string, managedFields: unknown) =>
+    raw(s, "PATCH", `/api/v1/namespaces/default/configmaps/${name}?fieldManager=m`, { token: s.cluster.adminToken, body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, managedFields }, data: { a: "b" } }), headers: { "Content-Type": "application/apply-patch+yaml" } });
+  const stored = async (name: string) => (await raw(s, "GET", `/api/v1/namespaces/default/configmaps/${name}`, { token: s.cluster.adminToken })).code;
+
+  it("an empty list, or entries that read as ManagedFieldsEntry, must be nil: 400", async () => {
+    for (const [name, mf] of [["mf-empty", []], ["mf-entry", [{}]], ["mf-manager", [{ manager: "x", operation: "Apply" }]]] as const) {
+      const r = await apply(name, mf);
+      expect([r.code, JSON.parse(r.body).message]).toEqual([400, "metadata.managedFields must be nil"]);
+      expect(await stored(name)).toBe(404);
+    }
+  });
+
+  it("null is no managedFields: the apply creates the object", async () => {
+    const r = await apply("mf-null", null);
+    expect(r.code).toBe(201);
+    expect(JSON.parse(r.body).metadata.managedFields.map((m: any) => m.manager)).toEqual(["m"]);
+  });
+
+  it("a string, a map or a list of numbers passes the check and is the typed patch's error, storing nothing", async () => {
+    for (const [name, mf, path] of [["mf-string", "x", ".metadata.managedFields: expected list"], ["mf-map", {}, ".metadata.managedFields: expected list"], ["mf-number", [1], ".metadata.managedFields[0]: expected map"]] as const) {
+      const r = await apply(name, mf);
+      expect(r.code).toBe(500);
+      expect(JSON.parse(r.body).message.startsWith(`failed to create typed patch object (/${name}; /v1, Kind=ConfigMap): ${path}`)).toBe(true);
+      expect(await stored(name)).toBe(404);
+    }
+  });
+});
+
 describe("a service account token past its expiry or its objects' deletion, as pkg/serviceaccount's validator judges it", () => {
   const now = Date.parse("2026-01-01T00:10:00Z");
   const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
