@@ -147,6 +147,46 @@ describe("YAML bodies through podflow serve", () => {
   });
 });
 
+// etcd3's store.Create: "if version, err := s.versioner.ObjectResourceVersion(obj); err == nil &&
+// version != 0" is a plain error (ErrorToAPIStatus: 500, no reason), after admission and validation
+describe("a create whose body sets metadata.resourceVersion", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  const cms = "/api/v1/namespaces/default/configmaps";
+  const create = (name: string, resourceVersion: string, query = "", data: unknown = { a: "b" }) => raw(s, "POST", `${cms}${query}`, { token: s.cluster.adminToken, body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, resourceVersion }, data }) });
+  const refusal = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "resourceVersion should not be set on objects to be created", code: 500 };
+
+  it("a uint64 other than 0 is refused by storage and nothing is stored", async () => {
+    for (const rv of ["5", "007", "18446744073709551615"]) {
+      const r = await create("rv-set", rv);
+      expect([r.code, JSON.parse(r.body)]).toEqual([500, refusal]);
+    }
+    expect((await raw(s, "GET", `${cms}/rv-set`, { token: s.cluster.adminToken })).code).toBe(404);
+  });
+
+  it("0, text, a negative number or one past uint64 are no version: the create goes on", async () => {
+    for (const [name, rv] of [["rv-zero", "0"], ["rv-text", "abc"], ["rv-negative", "-1"], ["rv-huge", "18446744073709551616"]]) {
+      const r = await create(name!, rv!);
+      expect(r.code).toBe(201);
+      expect(JSON.parse(r.body).metadata.resourceVersion).not.toBe(rv);
+    }
+  });
+
+  it("validation comes first; the check comes before a taken name's AlreadyExists; a dry run's storage never makes it", async () => {
+    const invalid = await create("rv-invalid", "5", "", { "bad key": "x" });
+    expect([invalid.code, JSON.parse(invalid.body).reason]).toEqual([422, "Invalid"]);
+    expect((await create("rv-zero", "5")).code).toBe(500);
+    const dry = await create("rv-dry", "5", "?dryRun=All");
+    expect(dry.code).toBe(201);
+    expect((await raw(s, "GET", `${cms}/rv-dry`, { token: s.cluster.adminToken })).code).toBe(404);
+  });
+});
+
 // structuredMergeManager.Apply refuses a patch whose GetManagedFields is non-nil; Unstructured's
 // accessor reads null, a non-list, or entries FromUnstructured cannot read, as nil
 describe("an apply configuration that carries metadata.managedFields", () => {
