@@ -1,6 +1,8 @@
 // The sixth hostile round: what kube-apiserver's decoders and handlers make of bodies and requests
 // the earlier rounds did not send. YAML bodies are decoded by sigs.k8s.io/yaml's YAMLToJSON on
-// go-yaml v2 (YAML 1.1 scalars, its anchors, merge keys and tags, then json.Marshal).
+// go-yaml v2 (its reader, YAML 1.1 scalars, anchors, merge keys and tags, its alias bound, then
+// json.Marshal); service account tokens are judged with go-jose's leeway; an apply's managedFields
+// and a create's resourceVersion are refused where kube-apiserver refuses them.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { decodeBody, summarizeData } from "../runtime/server/decode.js";
