@@ -85,6 +85,8 @@ export interface InFlight {
   allocatorsBefore?: ServiceAllocators;
   /** a PUT to an object that does not exist, which its strategy lets create it (AllowCreateOnUpdate) */
   createOnUpdate?: boolean;
+  /** a create whose body set metadata.resourceVersion to a uint64 other than 0, which etcd3's store.Create refuses */
+  createsWithResourceVersion?: boolean;
 }
 
 /** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
@@ -753,6 +755,8 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${rng.string(5)}`;
   meta.uid = rng.uuid();
   meta.creationTimestamp = rfc3339(now);
+  // only a POST reaches store.Create; a creating PUT or apply goes through GuaranteedUpdate, which drops it
+  const createsWithResourceVersion = cur.req.verb === "create" && isNonZeroUint64(meta.resourceVersion);
   delete meta.resourceVersion;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
@@ -769,6 +773,12 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   cur.obj = obj;
   cur.op = "put";
   cur.code = 201;
+  if (createsWithResourceVersion) cur.createsWithResourceVersion = true;
+}
+
+/** The versioner's ObjectResourceVersion is a uint64 other than 0 (strconv.ParseUint, base 10): "abc" and "0" are none. */
+function isNonZeroUint64(rv: unknown): boolean {
+  return typeof rv === "string" && /^[0-9]+$/.test(rv) && BigInt(rv) > 0n && BigInt(rv) < 2n ** 64n;
 }
 
 /**
@@ -1716,6 +1726,11 @@ export function recordEventLease(ctx: ApiServerContext, ev: { lease: number; now
 export function encodeForStorage(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj) return ctx;
+  // etcd3's store.Create refuses a set resourceVersion before it encodes or compares (so before a
+  // taken name's AlreadyExists); a dry run's storage never asks. A plain error: 500, no reason.
+  if (cur.createsWithResourceVersion && !cur.req.dryRun) {
+    return stepped(ctx, { ...cur, error: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "resourceVersion should not be set on objects to be created", code: 500 } });
+  }
   const { resourceVersion: _, ...meta } = cur.obj.metadata;
   let prev: any = cur.old;
   if (prev !== undefined) {

@@ -14,6 +14,7 @@ import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 import { composeDeepYaml, isStackOverflow, type DeepYamlError, type DeepYamlResult } from "./yamldeep.js";
 import { firstCollectionKey, invalidMapKey } from "./yamlkeys.js";
+import { goYamlOptions, goYamlProblem as goYamlDecodeProblem, goYamlReader, incompatibleYamlVersion } from "./yamlresolve.js";
 
 const goRuneEscapes: ReadonlyMap<number, string> = new Map([[7, "\\a"], [8, "\\b"], [9, "\\t"], [10, "\\n"], [11, "\\v"], [12, "\\f"], [13, "\\r"], [0x5c, "\\\\"]]);
 
@@ -486,7 +487,9 @@ export function duplicateKeyErrors(text: string): string[] {
  * decode finds).
  */
 export function yamlDuplicateKeys(raw: Buffer, contentType: string | undefined): string[] {
-  return mediaType(contentType) === "application/yaml" ? duplicateKeyErrors(raw.toString("utf8")) : [];
+  if (mediaType(contentType) !== "application/yaml") return [];
+  const read = goYamlReader(raw);
+  return "text" in read ? duplicateKeyErrors(read.text) : [];
 }
 
 /**
@@ -499,6 +502,8 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   if (flow.depth > yamlLibraryDepth && goJsonSyntaxError(text) === undefined) return { value: JSON.parse(text) };
   const go = asGoYamlEscapes(text);
   if ("problem" in go) return { error: `yaml: line ${go.line}: ${go.problem}` };
+  const version = incompatibleYamlVersion(go.text);
+  if (version !== undefined) return { error: version };
   const docs = composedHere(go.text, false);
   if (docs === "overflow") return deepYamlToJson(go.text);
   const doc = Array.isArray(docs) ? docs[0] : docs;
@@ -506,19 +511,41 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   const err = doc.errors[0];
   if (err) {
     if (isStackOverflow(err.message)) return deepYamlToJson(go.text);
-    return { error: `yaml: ${goYamlProblem(err, go.text)}` };
+    return { error: goResolveError(err.message) ?? `yaml: ${goYamlProblem(err, go.text)}` };
   }
   const badKey = firstCollectionKey(doc.contents);
   if (badKey !== undefined) return { error: invalidMapKey((badKey as { toJS(d: unknown): unknown }).toJS(doc)) };
+  const problem = goYamlDecodeProblem(doc);
+  if (problem !== undefined) return { error: problem };
+  let value: unknown;
   try {
-    return { value: doc.toJS() };
+    // go-yaml's own bound on aliases was applied (goYamlDecodeProblem); the library's stricter one is not go-yaml's
+    value = doc.toJS({ maxAliasCount: -1 });
   } catch (e) {
     if (e instanceof RangeError && isStackOverflow(e.message)) return deepYamlToJson(go.text);
-    // toJS refuses an alias bomb (billion laughs) as the yaml library's resource exhaustion guard;
-    // go-yaml's decoder refuses it too, with this message
-    return { error: excessiveAliasing };
+    return { error: toJsError(e) };
   }
+  const unsupported = goYamlDecodeProblem(doc, value ?? null);
+  return unsupported !== undefined ? { error: unsupported } : { value };
 }
+
+/** go-yaml's failf from resolve() or a !!binary decode, which goYamlTags words: no line, as go-yaml gives none. */
+function goResolveError(message: string): string | undefined {
+  const m = /goyaml: ([^\n]*?)(?: at line \d+, column \d+)?:?$/m.exec(message);
+  return m ? `yaml: ${m[1]}` : undefined;
+}
+
+/**
+ * What toJS threw, as go-yaml's decoder words it: a merge key of no map (d.merge's failWantMap),
+ * else the yaml library's resource exhaustion guard on an alias bomb (billion laughs), which
+ * go-yaml refuses too.
+ */
+function toJsError(e: unknown): string {
+  if (e instanceof Error && /^Merge sources must be maps/.test(e.message)) return mergeWantsMap;
+  return excessiveAliasing;
+}
+
+const mergeWantsMap = "yaml: map merge requires map or sequence of maps as the value";
 
 const excessiveAliasing = "yaml: document contains excessive aliasing";
 
@@ -528,7 +555,7 @@ const excessiveAliasing = "yaml: document contains excessive aliasing";
  */
 function composedHere(text: string, uniqueKeys: boolean): ReturnType<typeof parseAllDocuments> | "overflow" {
   try {
-    return parseAllDocuments(text, { uniqueKeys });
+    return parseAllDocuments(text, { uniqueKeys, ...goYamlOptions });
   } catch (e) {
     if (e instanceof RangeError && isStackOverflow(e.message)) return "overflow";
     throw e;
@@ -551,9 +578,10 @@ function deepCompose(text: string): DeepYamlResult | undefined {
 function deepYamlToJson(text: string): { value: any } | { error: string } {
   const r = deepCompose(text);
   if (!r) throw new Error("the YAML body could not be composed in time");
-  if (r.error) return { error: `yaml: ${goYamlProblem(r.error as unknown as YAMLError)}` };
+  if (r.error) return { error: goResolveError(r.error.message) ?? `yaml: ${goYamlProblem(r.error as unknown as YAMLError)}` };
+  if (r.problem !== undefined) return { error: r.problem };
   if (r.collectionKey !== undefined) return { error: invalidMapKey(JSON.parse(r.collectionKey)) };
-  if (r.aliasing) return { error: excessiveAliasing };
+  if (r.aliasing) return { error: r.aliasing === "merge" ? mergeWantsMap : excessiveAliasing };
   if (r.json === undefined) return { value: null };
   const tooDeep = goJsonSyntaxError(r.json);
   if (tooDeep !== undefined) return { error: yamlBlockIndentError(text) ?? `couldn't get version/kind; json parse error: ${tooDeep}` };
@@ -569,10 +597,10 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
   const isYaml = patch === "apply" || mt === "application/yaml";
   if (!patch && (mt === undefined || !bodyTypes.includes(mt))) return { status: unsupportedMediaType(bodyTypes) };
   if (!patch && mt === "application/vnd.kubernetes.protobuf") return decodeProtobufBody(raw, kind);
-  const text = raw.toString("utf8");
   if (isYaml) {
     // decoded leniently (a repeated key keeps its last value); the strict check of repeated keys comes after
-    const y = yamlToJson(text);
+    const read = goYamlReader(raw);
+    const y = "error" in read ? read : yamlToJson(read.text);
     if ("error" in y) {
       // applyPatcher: sigs.k8s.io/yaml.Unmarshal's error, wrapped; a create or update body: the YAML
       // serializer's Decode returns YAMLToJSON's error as it is, and transformDecodeError wraps it
@@ -581,6 +609,7 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
     }
     return { body: y.value };
   }
+  const text = raw.toString("utf8");
   let err = goJsonSyntaxError(text);
   // Go's scanner reads bytes: the message names the byte where it stopped, read again as such
   if (err !== undefined) err = goJsonSyntaxError(raw.toString("latin1")) ?? err;

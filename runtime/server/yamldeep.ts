@@ -6,6 +6,7 @@
 
 import { createRequire } from "node:module";
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { goYamlProblem, goYamlTags } from "./yamlresolve.js";
 
 /** A yaml library error as the worker sends it: what goYamlProblem and duplicateKeyErrors read. */
 export interface DeepYamlError {
@@ -22,8 +23,10 @@ export interface DeepYamlResult {
   json?: string;
   /** the first key that is a collection, as JSON of its value (go-yaml's "invalid map key") */
   collectionKey?: string;
-  /** toJS refused the document (an alias bomb) */
-  aliasing?: boolean;
+  /** toJS refused the document: an alias bomb (true), or a merge key of no map ("merge") */
+  aliasing?: boolean | "merge";
+  /** what go-yaml or YAMLToJSON refuses that the yaml library composed (yamlresolve.ts' goYamlProblem) */
+  problem?: string;
   /** the DUPLICATE_KEY errors of a strict composition */
   duplicates: DeepYamlError[];
 }
@@ -38,6 +41,9 @@ const waitMs = 60_000;
 const workerSource = (yamlPath: string) => `
 const { parentPort } = require("node:worker_threads");
 const { parseAllDocuments } = require(${JSON.stringify(yamlPath)});
+const goYamlTags = ${goYamlTags.toString()};
+const goYamlProblem = ${goYamlProblem.toString()};
+const options = { version: "1.1", customTags: goYamlTags };
 const plain = (e) => ({ code: e.code, message: e.message, pos: e.pos, linePos: e.linePos });
 // yamlkeys.ts' firstCollectionKey (go-yaml refuses a collection as a key; toJS would stringify it level by level)
 function firstCollectionKey(root) {
@@ -60,16 +66,18 @@ function firstCollectionKey(root) {
 parentPort.on("message", ({ text, port, flag }) => {
   const out = { duplicates: [] };
   try {
-    const strict = parseAllDocuments(text)[0];
+    const strict = parseAllDocuments(text, options)[0];
     if (strict && !Array.isArray(strict)) out.duplicates = strict.errors.filter((e) => e.code === "DUPLICATE_KEY").map(plain);
-    const docs = parseAllDocuments(text, { uniqueKeys: false });
+    const docs = parseAllDocuments(text, { uniqueKeys: false, ...options });
     const doc = Array.isArray(docs) ? docs[0] : docs;
     if (doc && doc.errors[0]) out.error = plain(doc.errors[0]);
     else if (doc && (out.collectionKey = firstCollectionKey(doc.contents)) !== undefined) out.collectionKey = JSON.stringify(out.collectionKey.toJS(doc));
+    else if (doc && (out.problem = goYamlProblem(doc)) !== undefined) {}
     else if (doc) {
       let value;
-      try { value = doc.toJS(); } catch { out.aliasing = true; }
-      if (!out.aliasing) out.json = JSON.stringify(value === undefined ? null : value);
+      try { value = doc.toJS({ maxAliasCount: -1 }); } catch (e) { out.aliasing = /^Merge sources must be maps/.test(String(e && e.message)) ? "merge" : true; }
+      if (!out.aliasing) out.problem = goYamlProblem(doc, value === undefined ? null : value);
+      if (!out.aliasing && out.problem === undefined) out.json = JSON.stringify(value === undefined ? null : value);
     }
   } catch (e) {
     out.error = { code: "IMPOSSIBLE", message: String(e && e.message), pos: [0, 0] };

@@ -167,16 +167,18 @@ export function withTokenId(p: PendingToken, jti: string): PendingToken {
 /**
  * The service account authenticator (pkg/serviceaccount's validator): a token the API server issued
  * names its account while it is meant for the API server (its audiences), has not expired, the account still exists with the uid it was issued
- * for, and so does the object it is bound to; then the user is the account, in its groups.
+ * for, and so does the object it is bound to; then the user is the account, in its groups. Expiry and
+ * deletion count only past go-jose's DefaultLeeway (claims.go: public.Validate, invalidIfDeletedBefore):
+ * a pod's token works through its graceful termination and a minute beyond.
  */
 export function serviceAccountUser(t: IssuedToken, now: number, lookup: (resource: string, namespace: string | undefined, name: string) => any): UserInfo | undefined {
   // a token for another audience (kubectl create token --audience=vault) is not the API server's to accept
-  if (!t.forAPI || now >= t.expires) return undefined;
+  if (!t.forAPI || isExpired(t, now)) return undefined;
   const sa = lookup("serviceaccounts", t.namespace, t.serviceAccount);
-  if (!sa || sa.metadata.uid !== t.serviceAccountUid || sa.metadata.deletionTimestamp) return undefined;
+  if (!sa || sa.metadata.uid !== t.serviceAccountUid || deletedBefore(sa, now - jwtLeewayMs)) return undefined;
   if (t.bound) {
     const obj = lookup(boundResources[t.bound.kind], t.bound.kind === "Node" ? undefined : t.namespace, t.bound.name);
-    if (!obj || obj.metadata.uid !== t.bound.uid || obj.metadata.deletionTimestamp) return undefined;
+    if (!obj || obj.metadata.uid !== t.bound.uid || deletedBefore(obj, now - jwtLeewayMs)) return undefined;
   }
   const extra: Array<[string, string[]]> = [["authentication.kubernetes.io/credential-id", [`JTI=${t.jti}`]]];
   if (t.bound?.kind === "Pod") extra.push(["authentication.kubernetes.io/pod-name", [t.bound.name]], ["authentication.kubernetes.io/pod-uid", [t.bound.uid]]);
@@ -184,7 +186,21 @@ export function serviceAccountUser(t: IssuedToken, now: number, lookup: (resourc
   return { name: `system:serviceaccount:${t.namespace}:${t.serviceAccount}`, uid: t.serviceAccountUid, groups: ["system:serviceaccounts", `system:serviceaccounts:${t.namespace}`, "system:authenticated"], extra };
 }
 
+/** go-jose's jwt.DefaultLeeway, which the validator allows on expiry and on deletion. */
+export const jwtLeewayMs = 60_000;
+
+/** Claims.Validate's ErrExpired: the time less the leeway is after the expiry. */
+function isExpired(t: IssuedToken, now: number): boolean {
+  return now - jwtLeewayMs > t.expires;
+}
+
+/** An object whose deletionTimestamp is before `before`. */
+function deletedBefore(obj: any, before: number): boolean {
+  const ts = obj.metadata.deletionTimestamp;
+  return typeof ts === "string" && Date.parse(ts) < before;
+}
+
 /** The issued tokens with the expired ones forgotten (they can never authenticate again). */
 export function forgetExpired(issued: IMap<string, IssuedToken>, now: number): IMap<string, IssuedToken> {
-  return issued.some((t) => t.expires <= now) ? issued.filter((t) => t.expires > now) : issued;
+  return issued.some((t) => isExpired(t, now)) ? issued.filter((t) => !isExpired(t, now)) : issued;
 }

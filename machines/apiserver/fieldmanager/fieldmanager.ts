@@ -522,6 +522,23 @@ function gvknn(obj: any): string {
   return `${str(md.namespace)}/${str(md.name)}; ${gv.includes("/") ? gv : `/${gv}`}, Kind=${str(obj?.kind)}`;
 }
 
+/**
+ * Unstructured.GetManagedFields is non-nil: the value is a list whose entries FromUnstructured reads
+ * as ManagedFieldsEntry (objects whose string fields are strings, whose time is RFC 3339). A value of
+ * another shape reads as nil, passes the apply's check and is refused as the typed patch it is.
+ */
+function readsAsManagedFields(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  return v.every((e) => {
+    if (e === null || typeof e !== "object" || Array.isArray(e)) return false;
+    const entry = e as Record<string, unknown>;
+    const stringOrNull = (k: string) => !Object.hasOwn(entry, k) || entry[k] === null || typeof entry[k] === "string";
+    const time = entry.time;
+    const timeOk = time === undefined || time === null || (typeof time === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(time));
+    return ["manager", "operation", "apiVersion", "fieldsType", "subresource"].every(stringOrNull) && timeOk;
+  });
+}
+
 export interface ApplyContext extends WriteContext {
   kind: string;
   force: boolean;
@@ -535,7 +552,7 @@ export function applyConfig(live: any, config: any, ac: ApplyContext): ApplyResu
   if (config === null || typeof config !== "object" || Array.isArray(config)) return { ok: false, status: badRequest(`error decoding patch: json: cannot unmarshal ${Array.isArray(config) ? "array" : config === null ? "null" : typeof config === "string" ? "string" : typeof config} into Go value of type map[string]interface {}`) };
   const gv = typeof config.apiVersion === "string" ? config.apiVersion : "";
   if (gv !== ac.apiVersion) return { ok: false, status: badRequest(`Incorrect version specified in apply patch. Specified patch version: ${gv || "/"}, expected: ${ac.apiVersion}`) };
-  if (config.metadata !== null && typeof config.metadata === "object" && Object.hasOwn(config.metadata, "managedFields") && config.metadata.managedFields !== null) {
+  if (config.metadata !== null && typeof config.metadata === "object" && Object.hasOwn(config.metadata, "managedFields") && readsAsManagedFields(config.metadata.managedFields)) {
     return { ok: false, status: badRequest("metadata.managedFields must be nil") };
   }
   let managed: ReadonlyMap<string, ManagerEntry>;
