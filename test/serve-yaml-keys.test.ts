@@ -31,7 +31,9 @@ describe("YAML that go-yaml refuses", () => {
     const j = JSON.parse(r.body);
     expect([r.code, j.reason]).toEqual([400, "BadRequest"]);
     expect(j.message.startsWith(unrecognized('yaml: invalid map key: []interface {}{map[interface {}]interface {}{"x":interface {}(nil)}}'))).toBe(true);
-    expect(performance.now() - started).toBeLessThan(3_000);
+    // not a speed figure: the bound catches the level-by-level stringification that held the server
+    // 20 to 60 s (it took ~4 s here with the machine loaded fifteen times over)
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect((await raw(s, "GET", "/version", { token: s.cluster.adminToken })).code).toBe(200);
   });
 
