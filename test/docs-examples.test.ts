@@ -584,3 +584,24 @@ describe("the docs' manifests 1.35 refuses", () => {
     });
   });
 });
+
+describe("pods/multi-container/adapter.yaml: a sidecar that reformats the app's log as it grows", () => {
+  // The adapter runs `tail -F raw.log | while read line; do echo "adapted: $line"; done`: tail never
+  // ends, so the loop must read each line as tail writes it (the shell's pipeline runs both at once,
+  // busybox ash's read builtin taking a line at a time). It printed nothing before.
+  it("prints each raw event prefixed with adapted:", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/multi-container/adapter.yaml"));
+      await c.settle();
+      c.advance(7_000);
+      await c.settle();
+      const pod = c.get("Pod", "adapter-pattern-example", "default");
+      const adapter = pod.status.initContainerStatuses.find((s: any) => s.name === "adapter");
+      const lines = containerLogs(c as never, pod.spec.nodeName, adapter.containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      const log = (await lines).map((l) => l.line);
+      expect(log.length).toBeGreaterThanOrEqual(3);
+      for (const l of log) expect(l).toMatch(/^adapted: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d UTC \d{4} raw event$/);
+    });
+  });
+});
