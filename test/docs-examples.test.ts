@@ -605,3 +605,36 @@ describe("pods/multi-container/adapter.yaml: a sidecar that reformats the app's 
     });
   });
 });
+
+// Quantity.MarshalJSON stores the canonical form whatever the client wrote: the pages print the
+// stored objects (tasks/configure-pod-container/assign-cpu-resource, tasks/administer-cluster/
+// manage-resources/cpu-default-namespace and memory-default-namespace).
+describe("quantities as the API server stores them", () => {
+  it("pods/resource/cpu-request-limit.yaml: requests cpu \"0.5\" is stored as 500m", async () => {
+    await withCluster(async (c) => {
+      await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "cpu-example" } });
+      await c.apply(fixture("pods/resource/cpu-request-limit.yaml"));
+      expect(c.get("Pod", "cpu-demo", "cpu-example")?.spec?.containers?.[0]?.resources).toEqual({ limits: { cpu: "1" }, requests: { cpu: "500m" } });
+    });
+  });
+  it("admin/resource/cpu-defaults*.yaml: defaultRequest 0.5 is 500m; a request of \"0.75\" is 750m", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("admin/resource/cpu-defaults.yaml"));
+      expect(c.get("LimitRange", "cpu-limit-range", "default")?.spec?.limits).toEqual([{ default: { cpu: "1" }, defaultRequest: { cpu: "500m" }, type: "Container" }]);
+      await c.apply(fixture("admin/resource/cpu-defaults-pod-2.yaml"));
+      await c.apply(fixture("admin/resource/cpu-defaults-pod-3.yaml"));
+      expect(c.get("Pod", "default-cpu-demo-2", "default")?.spec?.containers?.[0]?.resources).toEqual({ limits: { cpu: "1" }, requests: { cpu: "1" } });
+      expect(c.get("Pod", "default-cpu-demo-3", "default")?.spec?.containers?.[0]?.resources).toEqual({ limits: { cpu: "1" }, requests: { cpu: "750m" } });
+    });
+  });
+  it("admin/resource/memory-defaults*.yaml: the page's three pods", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("admin/resource/memory-defaults.yaml"));
+      for (const f of ["memory-defaults-pod.yaml", "memory-defaults-pod-2.yaml", "memory-defaults-pod-3.yaml"]) await c.apply(fixture(`admin/resource/${f}`));
+      const res = (name: string) => c.get("Pod", name, "default")?.spec?.containers?.[0]?.resources;
+      expect(res("default-mem-demo")).toEqual({ limits: { memory: "512Mi" }, requests: { memory: "256Mi" } });
+      expect(res("default-mem-demo-2")).toEqual({ limits: { memory: "1Gi" }, requests: { memory: "1Gi" } });
+      expect(res("default-mem-demo-3")).toEqual({ limits: { memory: "512Mi" }, requests: { memory: "128Mi" } });
+    });
+  });
+});
