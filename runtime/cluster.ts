@@ -20,7 +20,7 @@ import { candidates, matches, objectFields } from "../machines/apiserver/cache.j
 import { parseFieldSelector, parseSelector } from "../machines/common/labels.js";
 import type { UserInfo } from "../machines/apiserver/auth/index.js";
 import { seedFor } from "../machines/common/prng.js";
-import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from "../machines/apiserver/auth/bootstrap.js";
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles, bootstrapRoleBindings, bootstrapRoles } from "../machines/apiserver/auth/bootstrap.js";
 import { clusterInfoConfigMap, clusterInfoRBAC } from "./kubeadm.js";
 import { Runtime } from "./runtime.js";
 import type { Interpreter } from "./fastpath.js";
@@ -198,6 +198,8 @@ export class Cluster {
     // The rbac/bootstrap-roles post-start hook stores the bootstrap policy the authorizer then reads.
     for (const role of bootstrapClusterRoles()) ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterroles", body: role });
     for (const binding of bootstrapClusterRoleBindings()) ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings", body: binding });
+    for (const role of bootstrapRoles()) ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "roles", namespace: role.metadata.namespace, body: role });
+    for (const binding of bootstrapRoleBindings()) ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: binding.metadata.namespace, body: binding });
     // The scheduling REST storage's post-start hook creates the system priority classes.
     for (const pc of systemPriorityClassObjects()) ensure({ verb: "create", group: "scheduling.k8s.io", resource: "priorityclasses", body: pc });
     // kind's default StorageClass (its storage addon): local-path volumes, bound once a pod is scheduled.
@@ -507,6 +509,16 @@ export class Cluster {
       scheduler: this.runtime.has("scheduler"),
       etcd: this.runtime.has("etcd"),
     });
+  }
+
+  /**
+   * Why one of kube-apiserver's health checks fails now, or undefined when it passes: etcd's two
+   * checks fail while etcd is down (the prober's Get of /registry/health times out); the API
+   * server's own checks pass while it serves.
+   */
+  healthCheckFailure(check: string): string | undefined {
+    if ((check === "etcd" || check === "etcd-readiness") && !this.runtime.has("etcd")) return "error getting data from etcd: context deadline exceeded";
+    return undefined;
   }
 
   /** The revision the API server's watch cache has reached. */

@@ -30,6 +30,7 @@ import { decodeContinue } from "../../machines/apiserver/continue.js";
 import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
 import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
+import { healthAnswer, type HealthRoot } from "./health.js";
 
 export interface ServeOptions {
   cluster: Cluster;
@@ -69,7 +70,8 @@ export interface ResourcePath {
 }
 
 export type Route =
-  | { type: "doc"; doc: "version" | "api" | "apis" | "group" | "groupVersion" | "openapiV2" | "openapiV3" | "openapiV3Group" | "health"; group?: string; version?: string }
+  | { type: "doc"; doc: "version" | "api" | "apis" | "group" | "groupVersion" | "openapiV2" | "openapiV3" | "openapiV3Group"; group?: string; version?: string }
+  | { type: "health"; root: HealthRoot; check?: string }
   | { type: "resource"; path: ResourcePath }
   | { type: "notFound" }
   /** a path Go's url.ParseRequestURI refuses (a malformed %-escape): net/http answers 400 before any handler */
@@ -98,7 +100,8 @@ export function parsePath(rawPath: string): Route {
   if (parts.length === 0) return { type: "notFound" };
   const [head] = parts;
   if (head === "version" && parts.length === 1) return { type: "doc", doc: "version" };
-  if ((head === "healthz" || head === "livez" || head === "readyz") && parts.length <= 2) return { type: "doc", doc: "health" };
+  // a check's own endpoint may have slashes in its name (poststarthook/rbac/bootstrap-roles)
+  if (head === "healthz" || head === "livez" || head === "readyz") return parts.length === 1 ? { type: "health", root: head } : { type: "health", root: head, check: parts.slice(1).join("/") };
   if (head === "openapi") {
     if (parts[1] === "v2" && parts.length === 2) return { type: "doc", doc: "openapiV2" };
     if (parts[1] === "v3" && parts.length === 2) return { type: "doc", doc: "openapiV3" };
@@ -982,10 +985,18 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (!allowed.ok) return sendStatus(res, allowed.status);
     answer();
   };
-  if (route.type === "notFound" || route.type === "doc") {
+  if (route.type === "notFound" || route.type === "doc" || route.type === "health") {
     const nonResource = { path: urlPath(url.path), verb: method.toLowerCase() };
     return gate({ verb: "get", group: "", resource: "", nonResource }, () => {
       if (route.type === "notFound") return sendStatus(res, pathNotFound());
+      if (route.type === "health") {
+        // the health mux answers any method, as Go's ServeMux does for a path without one
+        const answer = healthAnswer(route.root, route.check, q, (check) => cluster.healthCheckFailure(check));
+        if (answer === undefined) return sendStatus(res, pathNotFound());
+        const h = { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Content-Length": Buffer.byteLength(answer.body) };
+        res.writeHead(answer.code, h);
+        return void res.end(method === "HEAD" ? undefined : answer.body);
+      }
       if (method !== "GET" && method !== "HEAD") return sendStatus(res, S.methodNotAllowed());
       return serveDoc(route, accept, res, hc);
     });
@@ -1264,7 +1275,6 @@ function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeOb
 function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undefined, res: ServerResponse, hc: HandlerContext): void {
   switch (route.doc) {
     case "version": return send(res, 200, versionInfo());
-    case "health": return send(res, 200, "ok", "text/plain; charset=utf-8");
     case "api":
       if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(true), aggregatedDiscoveryType);
       if (notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);

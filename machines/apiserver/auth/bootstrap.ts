@@ -63,3 +63,53 @@ export function bootstrapClusterRoleBindings(): any[] {
     ...(b.subjects.length > 0 ? { subjects: b.subjects.map(subject) } : {}),
   }));
 }
+
+const sa = (name: string): Subject => ({ kind: "ServiceAccount", name, namespace: "kube-system" });
+const userSubject = (name: string): Subject => ({ kind: "User", name });
+const leaderLocking: PolicyRule[] = [
+  { verbs: ["create", "get", "list", "update", "watch"], apiGroups: ["coordination.k8s.io"], resources: ["leases"] },
+  { verbs: ["create", "get", "list", "update", "watch"], apiGroups: ["coordination.k8s.io"], resources: ["leasecandidates"] },
+];
+const eventWrites: PolicyRule = { verbs: ["create", "patch", "update"], apiGroups: ["", "events.k8s.io"], resources: ["events"] };
+
+/**
+ * The namespaced part of the bootstrap policy (namespace_policy.go, NamespaceRoles and
+ * NamespaceRoleBindings): Roles and RoleBindings in kube-system and kube-public for the leader
+ * locks, the extension-apiserver-authentication ConfigMap and the bootstrap-token controllers.
+ */
+const namespaceRoles: ReadonlyArray<{ namespace: string; name: string; rules: readonly PolicyRule[] }> = [
+  {
+    namespace: "kube-public", name: "system:controller:bootstrap-signer",
+    rules: [{ verbs: ["get", "list", "watch"], apiGroups: [""], resources: ["configmaps"] }, { verbs: ["update"], apiGroups: [""], resources: ["configmaps"], resourceNames: ["cluster-info"] }, eventWrites],
+  },
+  { namespace: "kube-system", name: "extension-apiserver-authentication-reader", rules: [{ verbs: ["get", "list", "watch"], apiGroups: [""], resources: ["configmaps"], resourceNames: ["extension-apiserver-authentication"] }] },
+  { namespace: "kube-system", name: "system::leader-locking-kube-controller-manager", rules: leaderLocking },
+  { namespace: "kube-system", name: "system::leader-locking-kube-scheduler", rules: leaderLocking },
+  { namespace: "kube-system", name: "system:controller:bootstrap-signer", rules: [{ verbs: ["get", "list", "watch"], apiGroups: [""], resources: ["secrets"] }] },
+  { namespace: "kube-system", name: "system:controller:cloud-provider", rules: [{ verbs: ["create", "get", "list", "watch"], apiGroups: [""], resources: ["configmaps"] }] },
+  { namespace: "kube-system", name: "system:controller:token-cleaner", rules: [{ verbs: ["delete", "get", "list", "watch"], apiGroups: [""], resources: ["secrets"] }, eventWrites] },
+];
+
+const namespaceRoleBindings: ReadonlyArray<{ namespace: string; name: string; role: string; subjects: readonly Subject[] }> = [
+  { namespace: "kube-public", name: "system:controller:bootstrap-signer", role: "system:controller:bootstrap-signer", subjects: [sa("bootstrap-signer")] },
+  { namespace: "kube-system", name: "system::extension-apiserver-authentication-reader", role: "extension-apiserver-authentication-reader", subjects: [userSubject("system:kube-controller-manager"), userSubject("system:kube-scheduler")] },
+  { namespace: "kube-system", name: "system::leader-locking-kube-controller-manager", role: "system::leader-locking-kube-controller-manager", subjects: [userSubject("system:kube-controller-manager"), sa("kube-controller-manager"), sa("leader-election-controller")] },
+  { namespace: "kube-system", name: "system::leader-locking-kube-scheduler", role: "system::leader-locking-kube-scheduler", subjects: [userSubject("system:kube-scheduler"), sa("kube-scheduler")] },
+  { namespace: "kube-system", name: "system:controller:bootstrap-signer", role: "system:controller:bootstrap-signer", subjects: [sa("bootstrap-signer")] },
+  { namespace: "kube-system", name: "system:controller:cloud-provider", role: "system:controller:cloud-provider", subjects: [sa("cloud-provider")] },
+  { namespace: "kube-system", name: "system:controller:token-cleaner", role: "system:controller:token-cleaner", subjects: [sa("token-cleaner")] },
+];
+
+/** Every bootstrap Role, as the post-start hook creates it in its namespace. */
+export function bootstrapRoles(): any[] {
+  return namespaceRoles.map((r) => ({ apiVersion: `${rbacGroup}/v1`, kind: "Role", metadata: { ...metadata(r.name), namespace: r.namespace }, rules: r.rules.map(storedForm) }));
+}
+
+/** Every bootstrap RoleBinding, as the post-start hook creates it in its namespace. */
+export function bootstrapRoleBindings(): any[] {
+  return namespaceRoleBindings.map((b) => ({
+    apiVersion: `${rbacGroup}/v1`, kind: "RoleBinding", metadata: { ...metadata(b.name), namespace: b.namespace },
+    roleRef: { apiGroup: rbacGroup, kind: "Role", name: b.role },
+    subjects: b.subjects.map(subject),
+  }));
+}
