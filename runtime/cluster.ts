@@ -21,6 +21,7 @@ import { parseFieldSelector, parseSelector } from "../machines/common/labels.js"
 import type { UserInfo } from "../machines/apiserver/auth/index.js";
 import { seedFor } from "../machines/common/prng.js";
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles, bootstrapRoleBindings, bootstrapRoles } from "../machines/apiserver/auth/bootstrap.js";
+import { clusterInfoConfigMap, clusterInfoRBAC } from "./kubeadm.js";
 import { Runtime } from "./runtime.js";
 import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
@@ -227,6 +228,11 @@ export class Cluster {
     // The endpoint reconciler's first pass (pkg/controlplane/reconcilers, lease reconciler): the
     // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
     for (const r of apiServerEndpoints()) ensure(r);
+    // kubeadm init's bootstrap-token phase: kube-public/cluster-info, readable by system:anonymous.
+    ensure({ verb: "create", group: "", resource: "configmaps", namespace: "kube-public", body: clusterInfoConfigMap(`https://${apiServerAddress}:${apiServerSecurePort}`) });
+    const { role, binding } = clusterInfoRBAC();
+    ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "roles", namespace: "kube-public", body: role });
+    ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: "kube-public", body: binding });
   }
 
   private onMessage(msg: any): void {

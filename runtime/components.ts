@@ -36,6 +36,8 @@ import { serviceAccountsControllerMachine } from "../machines/serviceaccount/ser
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
 import { tokensControllerMachine } from "../machines/serviceaccount/tokens.machine.js";
 // [/serviceaccounts]
+import { tokenCleanerMachine } from "../machines/tokencleaner/tokencleaner.machine.js";
+import { bootstrapSignerMachine } from "../machines/bootstrapsigner/bootstrapsigner.machine.js";
 import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregation/aggregation.machine.js";
 // [networking]
 import { endpointsControllerMachine } from "../machines/endpoints/endpoints.machine.js";
@@ -133,6 +135,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("serviceaccount-controller", serviceAccountsControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-controller" });
       rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher" });
       rt.spawn("serviceaccount-token-controller", tokensControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-token-controller" });
+      // kind's kubeadm config turns on the two controllers that are off by default: --controllers=*,bootstrapsigner,tokencleaner
+      rt.spawn("token-cleaner", tokenCleanerMachine, { token: tokenOf("controller-manager"), address: "token-cleaner" });
+      rt.spawn("bootstrap-signer", bootstrapSignerMachine, { token: tokenOf("controller-manager"), address: "bootstrap-signer" });
       // [/serviceaccounts]
       rt.spawn("clusterrole-aggregation-controller", clusterRoleAggregationMachine, { token: tokenOf("controller-manager"), address: "clusterrole-aggregation-controller" });
       // [networking] the endpoints, EndpointSlice and EndpointSlice mirroring controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS

@@ -36,6 +36,8 @@ import { resourceQuotaControllerMachine } from "../machines/resourcequota/resour
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
 import { tokensControllerMachine } from "../machines/serviceaccount/tokens.machine.js";
+import { tokenCleanerMachine } from "../machines/tokencleaner/tokencleaner.machine.js";
+import { bootstrapSignerMachine } from "../machines/bootstrapsigner/bootstrapsigner.machine.js";
 import { clusterRoleAggregationMachine } from "../machines/clusterroleaggregation/aggregation.machine.js";
 
 export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachine>([
@@ -67,6 +69,8 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   serviceAccountsControllerMachine,
   rootCaPublisherMachine,
   tokensControllerMachine,
+  tokenCleanerMachine,
+  bootstrapSignerMachine,
   clusterRoleAggregationMachine,
   disruptionControllerMachine,
   podGCMachine,

@@ -638,3 +638,17 @@ describe("quantities as the API server stores them", () => {
     });
   });
 });
+
+describe("secret/bootstrap-token-secret-literal.yaml: a bootstrap token that expired on 2020-09-13", () => {
+  // kind runs kube-controller-manager with --controllers=*,bootstrapsigner,tokencleaner: the token
+  // cleaner (pkg/controller/bootstrap/tokencleaner.go) deletes an expired bootstrap token Secret,
+  // and the bootstrap signer never signs cluster-info with it (validateSecretForSigning).
+  it("is created, then deleted by the token cleaner; cluster-info carries no signature of it", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("secret/bootstrap-token-secret-literal.yaml"));
+      await c.settle();
+      expect(c.get("Secret", "bootstrap-token-5emitj", "kube-system")).toBeUndefined();
+      expect(c.get("ConfigMap", "cluster-info", "kube-public")?.data).not.toHaveProperty("jws-kubeconfig-5emitj");
+    });
+  });
+});

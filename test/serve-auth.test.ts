@@ -286,6 +286,15 @@ describe("authorization through podflow serve", () => {
     if (code === 403) expect(JSON.parse(r.body)).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "Forbidden", details: {}, code: 403, message: `forbidden: User "system:anonymous" cannot get path "${path}"` });
   });
 
+  it("anonymous GET of kube-public/cluster-info is allowed (kubeadm's kubeadm:bootstrap-signer-clusterinfo RoleBinding), as `kubectl get cm cluster-info -n kube-public` without credentials", async () => {
+    const r = await raw(s, "GET", "/api/v1/namespaces/kube-public/configmaps/cluster-info");
+    expect(r.code).toBe(200);
+    const cm = JSON.parse(r.body);
+    expect([cm.kind, cm.metadata.name, cm.data.kubeconfig.startsWith("apiVersion: v1\nclusters:\n- cluster:\n")]).toEqual(["ConfigMap", "cluster-info", true]);
+    const list = await raw(s, "GET", "/api/v1/namespaces/kube-public/configmaps");
+    expect(JSON.parse(list.body).message).toBe('configmaps is forbidden: User "system:anonymous" cannot list resource "configmaps" in API group "" in the namespace "kube-public"');
+  });
+
   it.each(["/version", "/api", "/openapi/v2", "/nothing/here"])("an unknown token is Unauthorized at %s too", async (path) => {
     const r = await raw(s, "GET", path, { token: "nope" });
     expect(r.code).toBe(401);

@@ -68,6 +68,12 @@ async function ordinaryRun(c: Cluster): Promise<void> {
   await c.settle();
 }
 
+// The ordinary run's seed, shared by the mutant runs so that silence and report come from the same
+// interleaving. Seed 5 stopped reaching the churn's 12th completion once the token cleaner and the
+// bootstrap signer joined (a churn pod on a node whose /29 was full stayed ContainerCreating);
+// seed 6 reaches every case the round judges.
+const SEED = 6;
+
 afterEach(() => setMutants([]));
 
 describe("the fifth round's invariants", () => {
@@ -77,7 +83,7 @@ describe("the fifth round's invariants", () => {
   });
 
   it("hold on an ordinary run, which reaches what they judge", async () => {
-    const c = createCluster({ nodes: shapedNodes(2, { cpu: "4", memory: "16Gi", pods: 20, podCIDRPrefix: 29 }), seed: 5 });
+    const c = createCluster({ nodes: shapedNodes(2, { cpu: "4", memory: "16Gi", pods: 20, podCIDRPrefix: 29 }), seed: SEED });
     const seen = check(c);
     await ordinaryRun(c);
     expect(seen.map((v) => v.message)).toEqual([]);
@@ -143,7 +149,7 @@ describe("the fifth round's invariants", () => {
   for (const [mutantName, invariant] of caught) {
     it(`${invariant} reports the mutant ${mutantName}`, async () => {
       setMutants([mutantName]);
-      const c = createCluster({ nodes: shapedNodes(2, { cpu: "4", memory: "16Gi", pods: 20, podCIDRPrefix: 29 }), seed: 5 });
+      const c = createCluster({ nodes: shapedNodes(2, { cpu: "4", memory: "16Gi", pods: 20, podCIDRPrefix: 29 }), seed: SEED });
       const seen = check(c);
       await ordinaryRun(c).catch(() => undefined);
       await c.stop();
