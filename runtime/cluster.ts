@@ -229,10 +229,10 @@ export class Cluster {
     // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
     for (const r of apiServerEndpoints()) ensure(r);
     // kubeadm init's bootstrap-token phase: kube-public/cluster-info, readable by system:anonymous.
-    ensure({ verb: "create", group: "", resource: "configmaps", namespace: "kube-public", body: clusterInfoConfigMap(`https://${apiServerAddress}:${apiServerSecurePort}`) });
+    ensure({ verb: "create", group: "", resource: "configmaps", namespace: "kube-public", body: clusterInfoConfigMap(`https://${apiServerAddress}:${apiServerSecurePort}`) }, "kubeadm");
     const { role, binding } = clusterInfoRBAC();
-    ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "roles", namespace: "kube-public", body: role });
-    ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: "kube-public", body: binding });
+    ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "roles", namespace: "kube-public", body: role }, "kubeadm");
+    ensure({ verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace: "kube-public", body: binding }, "kubeadm");
   }
 
   private onMessage(msg: any): void {

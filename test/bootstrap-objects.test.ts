@@ -86,8 +86,10 @@ describe("the other bootstrap objects", () => {
     expect(managers("Role", "system:controller:token-cleaner", "kube-system")).toEqual([["kube-apiserver", "Update"]]);
   });
 
-  it("records the addons for who installs them: kubeadm's kube-dns Service, kind's StorageClass by kubectl apply", () => {
+  it("records the addons for who installs them: kubeadm's kube-dns Service and cluster-info, kind's StorageClass by kubectl apply", () => {
     expect(managers("Service", "kube-dns", "kube-system")).toEqual([["kubeadm", "Update"]]);
+    expect(managers("ConfigMap", "cluster-info", "kube-public")).toEqual([["kubeadm", "Update"]]);
+    expect(managers("RoleBinding", "kubeadm:bootstrap-signer-clusterinfo", "kube-public")).toEqual([["kubeadm", "Update"]]);
     const sc = cluster.get("StorageClass", "standard");
     expect(managers("StorageClass", "standard")).toEqual([["kubectl-client-side-apply", "Update"]]);
     // client-side apply keeps what it applied, json.Marshal's sorted keys and a newline

@@ -458,6 +458,10 @@ describe("admin/resource/quota-*.yaml: ResourceQuota admission as the quota page
   it("quota-objects: one PersistentVolumeClaim allowed, the second refused", async () => {
     await withCluster(async (c) => {
       await c.apply(fixture("admin/resource/quota-objects.yaml"));
+      // the page views the quota (kubectl get resourcequota --output=yaml) before the first claim:
+      // created at once after it, the claim can race the controller's first sync of the quota,
+      // whose caches have not seen the charged claim yet (used 0 until the 5-minute full resync)
+      await c.settle();
       await c.apply(fixture("admin/resource/quota-objects-pvc.yaml"));
       await c.settle();
       expect(await refusal(c, "admin/resource/quota-objects-pvc-2.yaml")).toEqual([403, 'persistentvolumeclaims "pvc-quota-demo-2" is forbidden: exceeded quota: object-quota-demo, requested: persistentvolumeclaims=1, used: persistentvolumeclaims=1, limited: persistentvolumeclaims=1']);

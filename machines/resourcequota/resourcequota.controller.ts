@@ -38,7 +38,11 @@ export type QuotaControllerEvent =
   | ((ApiResponse | WatchEvent) & Stamp)
   | ({ type: "ProcessNext" } & Stamp)
   | ({ type: "Requeue"; key: string } & Stamp)
-  | ({ type: "Relist"; watchId: number } & Stamp);
+  | ({ type: "Relist"; watchId: number } & Stamp)
+  | ({ type: "ResyncAll" } & Stamp);
+
+/** --resource-quota-sync-period: how often every quota is recalculated in full (kube-controller-manager's default). */
+export const FULL_RESYNC_MS = 5 * 60_000;
 
 export function initialQuotaController(input: QuotaControllerInput): QuotaControllerContext {
   return { self: input.address ?? controllerName, client: newClient(input.token), q: W.newWorkQueue(), monitors: new Map() };
@@ -119,11 +123,19 @@ export function processNext(ctx: QuotaControllerContext, now: number, fx: Fx): v
   C.kickWhenSynced(ctx, fx);
 }
 
+// A sync that ends without error forgets the key's failures (the worker's queue.Forget), so the next
+// retry or full resync of it waits the rate limiter's first step again.
 function syncQuota(ctx: QuotaControllerContext, key: string, now: number, fx: Fx): void {
   const quota = ctx.client.informers.get(QUOTAS)!.store.get(key);
-  if (!quota) return W.doneIfIdle(ctx.q, key);
+  if (!quota) {
+    W.forget(ctx.q, key);
+    return W.doneIfIdle(ctx.q, key);
+  }
   const status = desiredStatus(quota, (r) => cached(ctx, r), now);
-  if (deepEqual(status, { hard: quota.status?.hard ?? {}, used: quota.status?.used ?? {} })) return W.doneIfIdle(ctx.q, key);
+  if (deepEqual(status, { hard: quota.status?.hard ?? {}, used: quota.status?.used ?? {} })) {
+    W.forget(ctx.q, key);
+    return W.doneIfIdle(ctx.q, key);
+  }
   W.track(ctx.q, key);
   request(ctx.client, fx, {
     verb: "update", group: "", resource: "resourcequotas", subresource: "status", namespace: quota.metadata.namespace, name: quota.metadata.name,
@@ -150,5 +162,17 @@ function onOwnResponse(ctx: QuotaControllerContext, p: PendingRequest, res: ApiR
   const key: string | undefined = p.data?.key;
   if (key === undefined) return;
   if (!res.ok && res.status.code !== 404) W.addRateLimited(ctx.q, fx, key, res.now);
+  else W.forget(ctx.q, key);
   W.untrack(ctx.q, key);
+}
+
+/**
+ * wait.Until(enqueueAll, resyncPeriod): every quota is queued (rate-limited) for a full
+ * recalculation now and every FULL_RESYNC_MS after, which corrects a usage a sync computed from
+ * caches that had not yet seen an object admission had charged (adds queue no quota). A watchdog
+ * timer: it does not hold settle up.
+ */
+export function enqueueAll(ctx: QuotaControllerContext, now: number, fx: Fx): void {
+  for (const quota of ctx.client.informers.get(QUOTAS)!.store.values()) W.addRateLimited(ctx.q, fx, keyOf(quota), now);
+  fx.after("resourcequota-full-resync", FULL_RESYNC_MS, { type: "ResyncAll" }, true);
 }

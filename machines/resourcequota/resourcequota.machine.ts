@@ -19,6 +19,10 @@ export const resourceQuotaControllerMachine = controllerMachine<QuotaControllerC
   watch: { step: Q.onWatch, description: "informers on ResourceQuotas, Pods and each resource a quota counts: a changed quota, or an object of its namespace that stopped counting, queues it" },
   response: { step: Q.onResponse, description: "the lists and the status updates" },
   relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
+  onCacheSynced: { action: "enqueueAllQuotas", step: (c, e, fx) => Q.enqueueAll(c, e.now, fx) },
+  running: {
+    ResyncAll: { action: "recalculateAllQuotas", step: (c, e, fx) => Q.enqueueAll(c, e.now, fx), description: "the resource quota sync period (5 min) passed: every quota is queued for a full recalculation" },
+  },
   worker: {
     kind: "perMessage",
     processNext: { action: "processNextKey", step: (c, e, fx) => Q.processNext(c, e.now, fx), description: "syncResourceQuota for the next key" },
