@@ -1,0 +1,94 @@
+// The docs' task pages (kubernetes/website content/en/docs/tasks/**) step by step with the real
+// kubectl against `podflow serve`: each expectation is what the page shows, or what Kubernetes'
+// source does where the page is silent. The sweep's verdicts are in test/fixtures/docs/TASKS.md.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
+
+const bin = findKubectl();
+
+describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' task pages", () => {
+  let s: Served;
+  const k = (args: string[], input?: string) => kubectl(bin!, s.kubeconfigPath, args, input === undefined ? {} : { input });
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 2, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("assign-cpu-resource: the request written as \"0.5\" reads back as 500m, the limit \"1\" as \"1\" (Quantity.MarshalJSON)", async () => {
+    expect((await k(["create", "namespace", "cpu-example"])).out).toBe("namespace/cpu-example created\n");
+    // pods/resource/cpu-request-limit.yaml as the page applies it
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: cpu-demo
+  namespace: cpu-example
+spec:
+  containers:
+  - name: cpu-demo-ctr
+    image: vish/stress
+    resources:
+      limits:
+        cpu: "1"
+      requests:
+        cpu: "0.5"
+    args:
+    - -cpus
+    - "2"
+`;
+    expect((await k(["apply", "-f", "-"], pod)).out).toBe("pod/cpu-demo created\n");
+    const yaml = (await k(["get", "pod", "cpu-demo", "--output=yaml", "--namespace=cpu-example"])).out;
+    // the page: resources: limits: cpu: "1" requests: cpu: 500m
+    expect(yaml).toContain('    resources:\n      limits:\n        cpu: "1"\n      requests:\n        cpu: 500m\n');
+    const json = JSON.parse((await k(["get", "pod", "cpu-demo", "-n", "cpu-example", "-o", "json"])).out);
+    expect(json.spec.containers[0].resources).toEqual({ limits: { cpu: "1" }, requests: { cpu: "500m" } });
+    // a memory quantity the same way: 1.5Gi is stored as 1536Mi, 129e6 (canonical already) as written
+    const mem = (await k(["run", "mem", "--image=nginx", "-n", "cpu-example", "--dry-run=server", "-o", "jsonpath={.spec.containers[0].resources}", "--overrides", '{"spec":{"containers":[{"name":"mem","image":"nginx","resources":{"requests":{"memory":"129e6"},"limits":{"memory":"1.5Gi"}}}]}}'])).out;
+    expect(JSON.parse(mem)).toEqual({ limits: { memory: "1536Mi" }, requests: { memory: "129e6" } });
+  });
+
+  it("configure-service-account: kubectl get serviceaccounts prints NAME, SECRETS and AGE (printServiceAccount)", async () => {
+    expect((await k(["create", "serviceaccount", "build-robot"])).out).toBe("serviceaccount/build-robot created\n");
+    const out = (await k(["get", "serviceaccounts"])).out;
+    expect(out).toMatch(/^NAME {10}SECRETS {3}AGE\nbuild-robot {3}0 {9}\d+s\ndefault {7}0 {9}\d+[sm]\n$/);
+    // a listed Secret counts
+    expect((await k(["patch", "serviceaccount", "build-robot", "-p", '{"secrets":[{"name":"build-robot-secret"}]}'])).code).toBe(0);
+    expect((await k(["get", "serviceaccount", "build-robot", "--no-headers"])).out).toMatch(/^build-robot +1 +\d+s\n$/);
+  });
+
+  it("configure-pod-configmap: a pod whose ConfigMap is missing stays CreateContainerConfigError, its Failed event counted at every retry, and runs once the page's ConfigMap exists", async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: dapi-test-pod
+spec:
+  containers:
+    - name: test-container
+      image: registry.k8s.io/busybox:1.27.2
+      command: [ "/bin/sh", "-c", "env" ]
+      env:
+        - name: SPECIAL_LEVEL_KEY
+          valueFrom:
+            configMapKeyRef:
+              name: special-config
+              key: special.how
+  restartPolicy: Never
+`;
+    expect((await k(["apply", "-f", "-"], pod)).out).toBe("pod/dapi-test-pod created\n");
+    // startContainer records "Error: <generateContainerConfig's error>" on each attempt (the pod
+    // worker retries every 10 s), and the event correlator counts the repeats
+    const counted = await until(async () => {
+      const events = JSON.parse((await k(["get", "events", "--field-selector", "involvedObject.name=dapi-test-pod,reason=Failed", "-o", "json"])).out).items;
+      return events.length === 1 && events[0].count >= 3 ? events[0] : undefined;
+    }, 30_000);
+    expect(counted, "the Failed event with count >= 3").toMatchObject({ type: "Warning", message: 'Error: configmap "special-config" not found', source: { component: "kubelet" } });
+    expect((await k(["get", "pod", "dapi-test-pod", "--no-headers"])).out).toMatch(/^dapi-test-pod +0\/1 +CreateContainerConfigError +0 +\d+s\n$/);
+    expect((await k(["create", "configmap", "special-config", "--from-literal=special.how=very"])).out).toBe("configmap/special-config created\n");
+    const done = await until(async () => ((await k(["get", "pod", "dapi-test-pod", "--no-headers"])).out.includes("Completed") ? true : undefined), 30_000);
+    expect(done, "the pod completes once the ConfigMap exists").toBe(true);
+    expect((await k(["logs", "dapi-test-pod"])).out).toMatch(/^SPECIAL_LEVEL_KEY=very$/m);
+  });
+});
