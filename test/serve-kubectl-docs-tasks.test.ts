@@ -92,3 +92,61 @@ spec:
     expect((await k(["logs", "dapi-test-pod"])).out).toMatch(/^SPECIAL_LEVEL_KEY=very$/m);
   });
 });
+
+describe.skipIf(!bin)("podflow serve with the real kubectl: tutorials/kubernetes-basics", () => {
+  let s: Served;
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, {});
+  const pods = async () => (await k(["get", "pods", "-l", "app=kubernetes-bootcamp", "-o", "jsonpath={.items[*].metadata.name}"])).out.split(" ").filter(Boolean);
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 2, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("deploy, explore, expose, scale and update the bootcamp app as the modules show", async () => {
+    // Module 2: create a Deployment
+    expect((await k(["create", "deployment", "kubernetes-bootcamp", "--image=gcr.io/google-samples/kubernetes-bootcamp:v1"])).out).toBe("deployment.apps/kubernetes-bootcamp created\n");
+    const ready = await until(async () => {
+      const out = (await k(["get", "deployments"])).out;
+      return /^kubernetes-bootcamp +1\/1 +1 +1 +\d+s$/m.test(out) ? out : undefined;
+    }, 30_000);
+    expect(ready, "kubectl get deployments").toMatch(/^NAME +READY +UP-TO-DATE +AVAILABLE +AGE$/m);
+    const [pod] = await pods();
+    // Module 3: the pod through the API server's proxy, its logs, exec
+    expect((await k(["get", "--raw", `/api/v1/namespaces/default/pods/${pod}:8080/proxy/`])).out).toBe(`Hello Kubernetes bootcamp! | Running on: ${pod} | v=1\n`);
+    expect((await k(["logs", pod!])).out).toMatch(new RegExp(`^Kubernetes Bootcamp App Started At: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z \\| Running On:  ${pod} \\n\\n$`));
+    const env = (await k(["exec", pod!, "--", "env"])).out;
+    expect(env).toMatch(new RegExp(`^HOSTNAME=${pod}$`, "m"));
+    expect(env).toMatch(/^NPM_CONFIG_LOGLEVEL=info$/m);
+    expect(env).toMatch(/^KUBERNETES_SERVICE_HOST=10\.96\.0\.1$/m);
+    expect((await k(["exec", pod!, "--", "bash", "-c", "cat server.js | head -1; curl -s http://localhost:8080"])).out).toBe(`var http = require('http');\nHello Kubernetes bootcamp! | Running on: ${pod} | v=1\n`);
+    // Module 4: a NodePort Service
+    expect((await k(["expose", "deployment/kubernetes-bootcamp", "--type=NodePort", "--port", "8080"])).out).toBe("service/kubernetes-bootcamp exposed\n");
+    const svc = (await k(["describe", "services/kubernetes-bootcamp"])).out;
+    expect(svc).toMatch(/^Type: +NodePort$/m);
+    expect(svc).toMatch(/^NodePort: +<unset> +3\d{4}\/TCP$/m);
+    expect(svc).toMatch(/^Endpoints: +10\.244\.\d+\.\d+:8080$/m);
+    expect((await k(["label", "pods", pod!, "version=v1"])).out).toBe(`pod/${pod} labeled\n`);
+    expect((await k(["get", "pods", "-l", "version=v1", "-o", "name"])).out).toBe(`pod/${pod}\n`);
+    // Module 5: scale to 4
+    expect((await k(["scale", "deployments/kubernetes-bootcamp", "--replicas=4"])).out).toBe("deployment.apps/kubernetes-bootcamp scaled\n");
+    const four = await until(async () => (/^kubernetes-bootcamp +4\/4 +4 +4 +\d+s$/m.test((await k(["get", "deployments"])).out) ? true : undefined), 30_000);
+    expect(four, "4/4 ready").toBe(true);
+    // Module 6: a rolling update to v2, then to a tag that does not exist, then undo
+    expect((await k(["set", "image", "deployments/kubernetes-bootcamp", "kubernetes-bootcamp=docker.io/jocatalin/kubernetes-bootcamp:v2"])).out).toBe("deployment.apps/kubernetes-bootcamp image updated\n");
+    expect((await k(["rollout", "status", "deployments/kubernetes-bootcamp", "--timeout=60s"])).out).toMatch(/deployment "kubernetes-bootcamp" successfully rolled out\n$/);
+    const [v2] = await pods();
+    expect((await k(["get", "--raw", `/api/v1/namespaces/default/pods/${v2}:8080/proxy/`])).out).toBe(`Hello Kubernetes bootcamp! | Running on: ${v2} | v=2\n`);
+    expect((await k(["set", "image", "deployments/kubernetes-bootcamp", "kubernetes-bootcamp=gcr.io/google-samples/kubernetes-bootcamp:v10"])).code).toBe(0);
+    const pulling = await until(async () => {
+      const out = (await k(["get", "pods"])).out;
+      return /^kubernetes-bootcamp-[a-z0-9]+-[a-z0-9]{5} +0\/1 +(ErrImagePull|ImagePullBackOff) +0 +\d+s$/m.test(out) ? out : undefined;
+    }, 30_000);
+    expect(pulling, "the v10 pods cannot pull").toBeTruthy();
+    expect((await k(["rollout", "undo", "deployments/kubernetes-bootcamp"])).out).toBe("deployment.apps/kubernetes-bootcamp rolled back\n");
+    expect((await k(["rollout", "status", "deployments/kubernetes-bootcamp", "--timeout=60s"])).code).toBe(0);
+    expect((await k(["get", "deployment", "kubernetes-bootcamp", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])).out).toBe("docker.io/jocatalin/kubernetes-bootcamp:v2");
+  });
+});
