@@ -93,6 +93,39 @@ spec:
   });
 });
 
+describe.skipIf(!bin)("podflow serve with the real kubectl: debug-service's hostnames", () => {
+  let s: Served;
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, {});
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 2, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("serve_hostname answers its host name on 9376 to each pod IP and through the Service, which resolves by name", async () => {
+    expect((await k(["create", "deployment", "hostnames", "--image=registry.k8s.io/serve_hostname"])).out).toBe("deployment.apps/hostnames created\n");
+    expect((await k(["scale", "deployment", "hostnames", "--replicas=3"])).out).toBe("deployment.apps/hostnames scaled\n");
+    const ready = await until(async () => (/^hostnames +3\/3 +3 +3 +\d+s$/m.test((await k(["get", "deployment", "hostnames"])).out) ? true : undefined), 30_000);
+    expect(ready, "3/3 ready").toBe(true);
+    const pods = (await k(["get", "pods", "-l", "app=hostnames", "-o", "jsonpath={.items[*].metadata.name}"])).out.split(" ").sort();
+    const ips = (await k(["get", "pods", "-l", "app=hostnames", "-o", String.raw`go-template={{range .items}}{{.status.podIP}}{{"\n"}}{{end}}`])).out.trim().split("\n");
+    expect(ips).toHaveLength(3);
+    // its log line is log.Printf's, date-prefixed
+    expect((await k(["logs", pods[0]!])).out).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Serving on port 9376\.\n$/);
+    expect((await k(["expose", "deployment", "hostnames", "--port=80", "--target-port=9376"])).out).toBe("service/hostnames exposed\n");
+    // the page's wget loop, from a pod's own process (an exec'd one cannot leave its pod); the
+    // server writes the host name without a newline (fmt.Fprintf(w, "%s", hostname)), so echo adds one
+    const loop = `for ep in ${ips.map((ip) => `${ip}:9376`).join(" ")}; do wget -qO- $ep; echo; done; sleep 2; wget -qO- hostnames; echo`;
+    await k(["run", "wget-test", "--image=busybox", "--restart=Never", "--", "sh", "-c", loop]);
+    await until(async () => ((await k(["get", "pod", "wget-test", "-o", "jsonpath={.status.phase}"])).out === "Succeeded" ? true : undefined), 30_000);
+    const lines = (await k(["logs", "wget-test"])).out.trim().split("\n");
+    expect(lines.slice(0, 3).sort()).toEqual(pods);
+    expect(pods).toContain(lines[3]);
+  });
+});
+
 describe.skipIf(!bin)("podflow serve with the real kubectl: tutorials/kubernetes-basics", () => {
   let s: Served;
   const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, {});

@@ -606,6 +606,18 @@ function* helloApp(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   return yield* serve(sh);
 }
 
+/**
+ * serve_hostname (test/images/serve_hostname, agnhost's serve-hostname before agnhost): HTTP on
+ * -port (9376) answering the host name with no newline; log.Printf's date prefix on its line.
+ */
+function* serveHostname(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const p = Number(flagValue(argv, ["-port", "--port"]) ?? 9376);
+  const hostname = sh.vars.get("HOSTNAME") ?? "localhost";
+  st.err(`${strftime("%Y/%m/%d %H:%M:%S", sh.io.now())} Serving on port ${p}.\n`);
+  ctx.listeners.set(p, httpServer(() => ({ status: 200, body: hostname })));
+  return yield* serve(sh);
+}
+
 /** The bootcamp's server.js (kubernetes-basics' `cat server.js`). */
 const bootcampServerJs = `var http = require('http');
 var requests=0;
@@ -820,6 +832,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "hpa-example:docker-php-entrypoint": case "hpa-example:apache2-foreground": return phpApache(sh, st, ctx);
       case "hello-app:hello-app": return helloApp(sh, st, ctx);
       case "bootcamp:node": return bootcamp(argv, sh, st, ctx);
+      case "serve-hostname:serve_hostname": return serveHostname(argv, sh, st, ctx);
       case "etcd:etcd": return etcd(argv, sh, st, ctx);
       case "zookeeper:start-zookeeper": return startZookeeper(argv, sh, st, ctx);
       case "zookeeper:zookeeper-ready": return zookeeperReady(argv, sh, st);
