@@ -91,6 +91,56 @@ spec:
     expect(done, "the pod completes once the ConfigMap exists").toBe(true);
     expect((await k(["logs", "dapi-test-pod"])).out).toMatch(/^SPECIAL_LEVEL_KEY=very$/m);
   });
+  it("downward-api-volume-expose-pod-information: the annotations file holds the kubelet's copy: config.seen (RFC3339Nano) and config.source \"api\" besides the pod's own", async () => {
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: kubernetes-downwardapi-volume-example
+  labels:
+    zone: us-est-coast
+    cluster: test-cluster1
+    rack: rack-22
+  annotations:
+    build: two
+    builder: john-doe
+spec:
+  containers:
+    - name: client-container
+      image: registry.k8s.io/busybox:1.27.2
+      command: ["sh", "-c"]
+      args:
+      - while true; do
+          if [[ -e /etc/podinfo/labels ]]; then
+            echo -en '\\n\\n'; cat /etc/podinfo/labels; fi;
+          if [[ -e /etc/podinfo/annotations ]]; then
+            echo -en '\\n\\n'; cat /etc/podinfo/annotations; fi;
+          sleep 5;
+        done;
+      volumeMounts:
+        - name: podinfo
+          mountPath: /etc/podinfo
+  volumes:
+    - name: podinfo
+      downwardAPI:
+        items:
+          - path: "labels"
+            fieldRef:
+              fieldPath: metadata.labels
+          - path: "annotations"
+            fieldRef:
+              fieldPath: metadata.annotations
+`;
+    expect((await k(["apply", "-f", "-"], pod)).out).toBe("pod/kubernetes-downwardapi-volume-example created\n");
+    const running = await until(async () => ((await k(["get", "pod", "kubernetes-downwardapi-volume-example", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 30_000);
+    expect(running, "Running").toBe(true);
+    expect((await k(["exec", "kubernetes-downwardapi-volume-example", "--", "cat", "/etc/podinfo/labels"])).out).toBe('cluster="test-cluster1"\nrack="rack-22"\nzone="us-est-coast"');
+    const annotations = (await k(["exec", "kubernetes-downwardapi-volume-example", "--", "cat", "/etc/podinfo/annotations"])).out.split("\n");
+    expect(annotations.slice(0, 2)).toEqual(['build="two"', 'builder="john-doe"']);
+    expect(annotations[2]).toMatch(/^kubectl\.kubernetes\.io\/last-applied-configuration="\{/);
+    expect(annotations.slice(3)).toEqual([expect.stringMatching(/^kubernetes\.io\/config\.seen="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"$/), 'kubernetes.io/config.source="api"']);
+    // the API object itself has neither
+    expect((await k(["get", "pod", "kubernetes-downwardapi-volume-example", "-o", "jsonpath={.metadata.annotations}"])).out).not.toContain("config.seen");
+  });
 });
 
 describe.skipIf(!bin)("podflow serve with the real kubectl: debug-service's hostnames", () => {
