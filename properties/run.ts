@@ -697,13 +697,16 @@ function setWorkload(seed: number, steps: number): Command[] {
     else out.push({ op: "scale", at: t, kind: "StatefulSet", name: "db", replicas: rng.int(5) });
   }
   const agentLabels = { app: "agent" };
+  // In half the runs the agent runs on node-1 only (a nodeSelector the other nodes' hostnames miss);
+  // drawn apart, so the draws of the sets are as before.
+  const agentNodeSelector = new Rng(seedFor(seed, "workload-agent-selector")).int(2) === 0 ? { nodeSelector: { "kubernetes.io/hostname": "node-1" } } : {};
   const agent = {
     apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent" },
     spec: {
       selector: { matchLabels: agentLabels },
       template: {
         metadata: { labels: agentLabels },
-        spec: { ...(rng.int(2) === 0 ? { tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }] } : {}), terminationGracePeriodSeconds: 2, containers: [{ name: "agent", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] },
+        spec: { ...(rng.int(2) === 0 ? { tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }] } : {}), ...agentNodeSelector, terminationGracePeriodSeconds: 2, containers: [{ name: "agent", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] },
       },
     },
   };
@@ -792,6 +795,15 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
       const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: `w${i}`, namespace: ns }, spec: { terminationGracePeriodSeconds: pick(rng, [5, 10, 30]), tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
       out.push({ op: "apply", at: start + rng.int(20), obj: pod });
     }
+    // A Deployment in it too (an /apis group's objects, which the namespace controller must empty
+    // as well as the core ones); drawn apart, so the draws above are as before.
+    const apps = new Rng(seedFor(seed, "workload-scratch-apps"));
+    const appLabels = { app: "scratch" };
+    const scratchWeb = {
+      apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "scratch-web", namespace: ns },
+      spec: { replicas: 1 + apps.int(2), selector: { matchLabels: appLabels }, template: { metadata: { labels: appLabels }, spec: { terminationGracePeriodSeconds: 2, tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } } },
+    };
+    out.push({ op: "apply", at: start + apps.int(20), obj: scratchWeb });
     out.push({ op: "delete", at: start + 50 + rng.int(Math.max(1, steps >> 1)), kind: "Namespace", name: ns });
   }
   return out;

@@ -7,9 +7,10 @@ import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Vi
 import { endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobFailedWithDeadlineExceededOnlyPastActiveDeadline, jobNeverExceedsParallelism } from "./job.js";
-import { jobDeletedOnlyAfterTTL, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal } from "./controllers.js";
+import { jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
+import { defaultTolerationSecondsAdded, podPriorityMatchesPriorityClass } from "./admission.js";
 import { deletionFinishesWhenFinalizersEmpty, objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
-import { daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
+import { daemonSetPodsOnlyOnSelectedNodes, daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
 import { hpaReplicasWithinBounds } from "./hpa.js";
@@ -576,6 +577,8 @@ export const invariants: readonly InvariantSpec[] = [
   podBoundOnlyToToleratingNode,
   podBoundOnlyToMatchingNode,
   preemptionEvictsOnlyLowerPriority,
+  defaultTolerationSecondsAdded,
+  podPriorityMatchesPriorityClass,
   podIPInsideNodePodCIDR,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
@@ -616,10 +619,13 @@ export const invariants: readonly InvariantSpec[] = [
   stateless("jobFailedWithDeadlineExceededOnlyPastActiveDeadline", "a Job fails with DeadlineExceeded only when it has spec.activeDeadlineSeconds and has been active that long", jobFailedWithDeadlineExceededOnlyPastActiveDeadline),
   jobDeletedOnlyAfterTTL,
   replicaSetDeletesOnlyActivePods,
+  replicaSetDeletesLowestRankedPods,
   daemonSetRunsOnePodPerNodeSpec,
   daemonSetPodsOnlyOnToleratingNodesSpec,
+  daemonSetPodsOnlyOnSelectedNodes,
   statefulSetOrderedReadySpec,
   statefulSetScalesDownFromHighestOrdinal,
+  statefulSetUpdatesFromHighestOrdinal,
   statefulSetPodHasStableNetworkIdentity,
   cronJobNeverStartsEarlySpec,
   hpaReplicasWithinBoundsSpec,
