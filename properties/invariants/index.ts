@@ -4,7 +4,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
-import { endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
+import { endpointSlicePortsJudge, endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobFailedWithDeadlineExceededOnlyPastActiveDeadline, jobNeverExceedsParallelism } from "./job.js";
 import { jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
@@ -428,6 +428,7 @@ export const endpointsOnlyReadyMatching = judgedWhenEtcdMoves("endpointsOnlyRead
 export const endpointSlicesOnlyMatching = judgedWhenEtcdMoves("endpointSlicesOnlyMatchingPods", "an EndpointSlice of a Service lists only pods that match the Service selector, in its namespace", endpointSlicesJudge);
 
 /** EndpointSlice endpoints are ready (serving) only for pods that were Ready (endpoints.ts). */
+export const endpointSlicePortsMatchTargetPort = judgedWhenEtcdMoves("endpointSlicePortsMatchTargetPort", "an EndpointSlice's ports are the container ports its Service's targetPorts resolve to on each pod it lists", endpointSlicePortsJudge);
 export const endpointSliceReadyOnlyWhenPodReady = judgedWhenEtcdMoves("endpointSliceReadyOnlyWhenPodReady", "an EndpointSlice endpoint is serving only for a pod that was Ready, and ready only for one that was Ready and not terminating", endpointSliceReadinessJudge);
 
 /** A ReplicaSet's readyReplicas and availableReplicas count only pods that were Ready (replicaset.ts). */
@@ -605,6 +606,7 @@ export const invariants: readonly InvariantSpec[] = [
   endpointsOnlyReadyMatching,
   endpointSlicesOnlyMatching,
   endpointSliceReadyOnlyWhenPodReady,
+  endpointSlicePortsMatchTargetPort,
   terminatingPodNeverReadyEndpoint,
   stateless("endpointSliceOwnedByService", "an EndpointSlice the EndpointSlice controller manages has one controller ownerReference, to its Service", (w) => endpointSliceOwnedByService(w).map((message) => ({ invariant: "endpointSliceOwnedByService", message }))),
   replicaSetNeverOwnsTooMany,

@@ -11,7 +11,7 @@ import { setMutants } from "../../machines/common/mutation.js";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
 import { InvariantChecker, invariantNames, invariants, type Violation } from "../invariants/index.js";
 
-const newNames = ["replicaSetDeletesLowestRankedPods", "defaultTolerationSecondsAdded", "podPriorityMatchesPriorityClass", "daemonSetPodsOnlyOnSelectedNodes", "statefulSetUpdatesFromHighestOrdinal"];
+const newNames = ["replicaSetDeletesLowestRankedPods", "defaultTolerationSecondsAdded", "podPriorityMatchesPriorityClass", "daemonSetPodsOnlyOnSelectedNodes", "statefulSetUpdatesFromHighestOrdinal", "endpointSlicePortsMatchTargetPort"];
 const names = [...newNames, "namespaceRemovedOnlyWhenEmpty"];
 const round = invariants.filter((s) => names.includes(s.name));
 
@@ -34,6 +34,8 @@ const front = { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "fr
 const lame = { apiVersion: "v1", kind: "Pod", metadata: { name: "lame", namespace: "default", labels: { app: "lame" } }, spec: { terminationGracePeriodSeconds: 2, containers: [{ ...nginx(0), readinessProbe: { httpGet: { path: "/", port: 81 }, periodSeconds: 1 } }] } };
 const agent = { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent", namespace: "default" }, spec: { selector: { matchLabels: { app: "agent" } }, template: { ...template("agent", sleeper()), spec: { ...template("agent", sleeper()).spec, nodeSelector: { "kubernetes.io/hostname": "node-1" } } } } };
 const db = { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "db", namespace: "default" }, spec: { serviceName: "db", replicas: 3, selector: { matchLabels: { app: "db" } }, template: template("db", nginx(1)) } };
+// port 8080 of the Service is the pods' container port named http (80)
+const dbService = { apiVersion: "v1", kind: "Service", metadata: { name: "db", namespace: "default" }, spec: { selector: { app: "db" }, ports: [{ port: 8080, targetPort: "http" }] } };
 const scratch = { apiVersion: "v1", kind: "Namespace", metadata: { name: "scratch" } };
 const scratchWeb = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "scratch-web", namespace: "scratch" }, spec: { replicas: 1, selector: { matchLabels: { app: "scratch" } }, template: template("scratch", sleeper()) } };
 
@@ -44,9 +46,9 @@ const tick = async (c: Cluster, ms: number, times: number) => {
   }
 };
 
-/** A ReplicaSet adopting a pod that is not Ready, a pod of a PriorityClass, a DaemonSet for node-1 only, a StatefulSet rolled out, a namespace with a Deployment deleted. */
+/** A ReplicaSet adopting a pod that is not Ready, a pod of a PriorityClass, a DaemonSet for node-1 only, a StatefulSet behind a Service rolled out, a namespace with a Deployment deleted. */
 async function ordinaryRun(c: Cluster): Promise<void> {
-  await c.apply([high, vip, front, lame, agent, db, scratch, scratchWeb]);
+  await c.apply([high, vip, front, lame, agent, db, dbService, scratch, scratchWeb]);
   await tick(c, 1_000, 15);
   // kubectl label pod lame app=front --overwrite: the ReplicaSet adopts it and has one pod too
   // many; the one not Ready is the one to go
@@ -83,6 +85,8 @@ describe("the seventh round's invariants", () => {
     expect(c.list("Pod").filter((p: any) => p.metadata.labels?.app === "agent").map((p: any) => p.spec.nodeName)).toEqual(["node-1"]);
     const db = c.get("StatefulSet", "db", "default");
     expect(db.status.updatedReplicas).toBe(3);
+    const slices = c.list("EndpointSlice").filter((x: any) => x.metadata.labels?.["kubernetes.io/service-name"] === "db");
+    expect(slices.map((x: any) => x.ports.map((p: any) => p.port))).toEqual([[80]]);
     expect(c.get("Namespace", "scratch")).toBeUndefined();
     expect(c.list("Deployment").filter((d: any) => d.metadata.namespace === "scratch")).toEqual([]);
     await c.stop();
@@ -95,6 +99,7 @@ describe("the seventh round's invariants", () => {
     ["daemonset.ignores-node-selector", "daemonSetPodsOnlyOnSelectedNodes"],
     ["statefulset.updates-lowest-ordinal-first", "statefulSetUpdatesFromHighestOrdinal"],
     ["namespace.empties-core-group-only", "namespaceRemovedOnlyWhenEmpty"],
+    ["endpointslice.named-port-int-value", "endpointSlicePortsMatchTargetPort"],
   ];
   for (const [mutantName, invariant] of caught) {
     it(`${invariant} reports the mutant ${mutantName}`, async () => {
