@@ -696,10 +696,18 @@ function setWorkload(seed: number, steps: number): Command[] {
     if (rng.int(3) === 0) out.push({ op: "patch", at: t, kind: "StatefulSet", name: "db", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } } });
     else out.push({ op: "scale", at: t, kind: "StatefulSet", name: "db", replicas: rng.int(5) });
   }
+  {
+    // One more rollout restart in every run, once the set is up: its pods replaced highest ordinal
+    // first. Drawn apart, so the draws of the sets are as before.
+    const restart = new Rng(seedFor(seed, "workload-sets-restart"));
+    const t = 200 + restart.int(Math.max(1, steps >> 1));
+    out.push({ op: "patch", at: t, kind: "StatefulSet", name: "db", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } } });
+  }
   const agentLabels = { app: "agent" };
-  // In half the runs the agent runs on node-1 only (a nodeSelector the other nodes' hostnames miss);
+  // In half the runs the agent runs on node-2 only, a nodeSelector node-1 misses (node-2 is the
+  // batch node of a one-node cluster, whose taint the agent may not tolerate: it runs nowhere);
   // drawn apart, so the draws of the sets are as before.
-  const agentNodeSelector = new Rng(seedFor(seed, "workload-agent-selector")).int(2) === 0 ? { nodeSelector: { "kubernetes.io/hostname": "node-1" } } : {};
+  const agentNodeSelector = new Rng(seedFor(seed, "workload-agent-selector")).int(2) === 0 ? { nodeSelector: { "kubernetes.io/hostname": "node-2" } } : {};
   const agent = {
     apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent" },
     spec: {
@@ -786,6 +794,25 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
       },
     };
     out.push({ op: "apply", at: rng.int(Math.max(1, steps >> 1)), obj: visitor });
+  }
+  {
+    // kubectl label pod lame set=front --overwrite: a pod that is Running but never Ready (nginx does
+    // not listen on 81) joins a ReplicaSet's selector; the ReplicaSet adopts it, has one pod too
+    // many and deletes the one not Ready (ActivePodsWithRanks). Drawn apart, so the draws around it
+    // are as before.
+    const adopt = new Rng(seedFor(seed, "workload-adopt"));
+    const labels = { app: "front", set: "front" };
+    const front = {
+      apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "front" },
+      spec: { replicas: 2 + adopt.int(2), selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: 2, tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } } },
+    };
+    const lame = {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "lame", labels: { app: "front", set: "lame" } },
+      spec: { terminationGracePeriodSeconds: 2, tolerations: tolerateDedicated, containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80, name: "http" }], resources: small, readinessProbe: { httpGet: { path: "/", port: 81 }, periodSeconds: 1 + adopt.int(3) } }] },
+    };
+    const t = adopt.int(Math.max(1, steps >> 2));
+    out.push({ op: "apply", at: t, obj: front }, { op: "apply", at: t, obj: lame });
+    out.push({ op: "patch", at: t + 50 + adopt.int(Math.max(1, steps >> 1)), kind: "Pod", name: "lame", body: { metadata: { labels: { set: "front" } } } });
   }
   if (rng.int(2) === 0) {
     const ns = "scratch";

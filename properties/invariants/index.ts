@@ -19,7 +19,7 @@ import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, generationChangesOnlyWithSpec, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
 import { containersStartOnlyWithPodIP, deletionGracePeriodNotExceeded, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
 import { endpointSliceOwnedByService, terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
@@ -575,6 +575,7 @@ export const invariants: readonly InvariantSpec[] = [
   monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
   podBoundAtMostOnce,
   generationBumpedOnSpecChange,
+  generationChangesOnlyWithSpec,
   podBoundOnlyToToleratingNode,
   podBoundOnlyToMatchingNode,
   preemptionEvictsOnlyLowerPriority,

@@ -84,6 +84,7 @@ export const mutants: readonly MutantInfo[] = [
   { name: "watchcache.leaving-selection-not-deleted", bugClass: "a watch with a label or field selector gets no DELETED event when an object is modified out of its selection (only real deletes are sent)", file: "machines/apiserver/cache.ts" },
   { name: "apiserver.priority-ignores-class-name", bugClass: "the Priority admission plugin keeps the pod's priorityClassName but gives it the default priority (0), as if no class were named", file: "machines/apiserver/admission/priority.ts" },
   { name: "endpointslice.named-port-int-value", bugClass: "the EndpointSlice controller takes a named targetPort's IntValue() (0) instead of the container port the name means", file: "machines/endpointslice/endpointslice.logic.ts" },
+  { name: "apiserver.generation-bumped-on-annotation-change", bugClass: "the update strategy bumps metadata.generation when the annotations change, not only the spec: a controller's own annotation writes make its observedGeneration stale", file: "machines/apiserver/admission/index.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
