@@ -704,10 +704,10 @@ function setWorkload(seed: number, steps: number): Command[] {
     out.push({ op: "patch", at: t, kind: "StatefulSet", name: "db", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } } });
   }
   const agentLabels = { app: "agent" };
-  // In half the runs the agent runs on node-2 only, a nodeSelector node-1 misses (node-2 is the
-  // batch node of a one-node cluster, whose taint the agent may not tolerate: it runs nowhere);
-  // drawn apart, so the draws of the sets are as before.
-  const agentNodeSelector = new Rng(seedFor(seed, "workload-agent-selector")).int(2) === 0 ? { nodeSelector: { "kubernetes.io/hostname": "node-2" } } : {};
+  // In half the runs the agent tolerates every taint (as node agents do) but runs on node-1 only,
+  // a nodeSelector every other node misses (the batch node at least); drawn apart, so the draws of
+  // the sets are as before.
+  const agentNodeSelector = new Rng(seedFor(seed, "workload-agent-selector")).int(2) === 0 ? { nodeSelector: { "kubernetes.io/hostname": "node-1" }, tolerations: [{ operator: "Exists" }] } : {};
   const agent = {
     apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent" },
     spec: {
@@ -810,9 +810,10 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
       apiVersion: "v1", kind: "Pod", metadata: { name: "lame", labels: { app: "front", set: "lame" } },
       spec: { terminationGracePeriodSeconds: 2, tolerations: tolerateDedicated, containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80, name: "http" }], resources: small, readinessProbe: { httpGet: { path: "/", port: 81 }, periodSeconds: 1 + adopt.int(3) } }] },
     };
-    const t = adopt.int(Math.max(1, steps >> 2));
+    // late in the run, so that on a crowded cluster the pods have had time to start
+    const t = adopt.int(Math.max(1, steps >> 3));
     out.push({ op: "apply", at: t, obj: front }, { op: "apply", at: t, obj: lame });
-    out.push({ op: "patch", at: t + 50 + adopt.int(Math.max(1, steps >> 1)), kind: "Pod", name: "lame", body: { metadata: { labels: { set: "front" } } } });
+    out.push({ op: "patch", at: ((steps * 3) >> 2) + adopt.int(Math.max(1, steps >> 3)), kind: "Pod", name: "lame", body: { metadata: { labels: { set: "front" } } } });
   }
   if (rng.int(2) === 0) {
     const ns = "scratch";
@@ -831,6 +832,10 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
       spec: { replicas: 1 + apps.int(2), selector: { matchLabels: appLabels }, template: { metadata: { labels: appLabels }, spec: { terminationGracePeriodSeconds: 2, tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } } },
     };
     out.push({ op: "apply", at: start + apps.int(20), obj: scratchWeb });
+    // A pod that runs out a minute's grace: the namespace controller lists what is left once a
+    // second for that long, so a list failed by server-error is likely to come while pods remain.
+    const slow = { apiVersion: "v1", kind: "Pod", metadata: { name: "slow", namespace: ns }, spec: { terminationGracePeriodSeconds: 60, tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
+    out.push({ op: "apply", at: start + apps.int(20), obj: slow });
     out.push({ op: "delete", at: start + 50 + rng.int(Math.max(1, steps >> 1)), kind: "Namespace", name: ns });
   }
   return out;
