@@ -11,7 +11,7 @@ import { setMutants } from "../../machines/common/mutation.js";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
 import { InvariantChecker, invariantNames, invariants, type Violation } from "../invariants/index.js";
 
-const newNames = ["replicaSetDeletesLowestRankedPods", "defaultTolerationSecondsAdded", "podPriorityMatchesPriorityClass", "daemonSetPodsOnlyOnSelectedNodes", "statefulSetUpdatesFromHighestOrdinal", "endpointSlicePortsMatchTargetPort"];
+const newNames = ["replicaSetDeletesLowestRankedPods", "defaultTolerationSecondsAdded", "podPriorityMatchesPriorityClass", "daemonSetPodsOnlyOnSelectedNodes", "statefulSetUpdatesFromHighestOrdinal", "endpointSlicePortsMatchTargetPort", "generationChangesOnlyWithSpec"];
 const names = [...newNames, "namespaceRemovedOnlyWhenEmpty"];
 const round = invariants.filter((s) => names.includes(s.name));
 
@@ -100,6 +100,7 @@ describe("the seventh round's invariants", () => {
     ["statefulset.updates-lowest-ordinal-first", "statefulSetUpdatesFromHighestOrdinal"],
     ["namespace.empties-core-group-only", "namespaceRemovedOnlyWhenEmpty"],
     ["endpointslice.named-port-int-value", "endpointSlicePortsMatchTargetPort"],
+    ["apiserver.generation-bumped-on-annotation-change", "generationChangesOnlyWithSpec"],
   ];
   for (const [mutantName, invariant] of caught) {
     it(`${invariant} reports the mutant ${mutantName}`, async () => {
