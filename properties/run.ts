@@ -810,9 +810,8 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
       apiVersion: "v1", kind: "Pod", metadata: { name: "lame", labels: { app: "front", set: "lame" } },
       spec: { terminationGracePeriodSeconds: 2, tolerations: tolerateDedicated, containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80, name: "http" }], resources: small, readinessProbe: { httpGet: { path: "/", port: 81 }, periodSeconds: 1 + adopt.int(3) } }] },
     };
-    // late in the run, so that on a crowded cluster the pods have had time to start
-    const t = adopt.int(Math.max(1, steps >> 3));
-    out.push({ op: "apply", at: t, obj: front }, { op: "apply", at: t, obj: lame });
+    // created first and relabelled late in the run, so that on a crowded cluster the pods have had time to start
+    out.push({ op: "apply", at: 0, obj: front }, { op: "apply", at: 0, obj: lame });
     out.push({ op: "patch", at: ((steps * 3) >> 2) + adopt.int(Math.max(1, steps >> 3)), kind: "Pod", name: "lame", body: { metadata: { labels: { set: "front" } } } });
   }
   if (rng.int(2) === 0) {
