@@ -166,6 +166,11 @@ export interface ApiRequest {
   authorizeOnly?: boolean;
   /** the Impersonate-* headers, trusted only after the API server checks the requester may impersonate */
   impersonate?: { user?: string; groups?: string[]; uid?: string; extra?: Array<[string, string[]]> };
+  /**
+   * The client certificate the TLS front end verified (the x509 authenticator runs before the token
+   * authenticators): its subject's CN and O values, or why its chain did not verify.
+   */
+  x509?: { user: string; groups: string[] } | { error: string };
 }
 
 export type ApiResponse =

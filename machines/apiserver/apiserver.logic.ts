@@ -248,7 +248,14 @@ function authenticateRequest(ctx: ApiServerContext, cur: InFlight): Request | un
   }
   const token = cur.req.token;
   let lastUsed: Request | undefined;
-  if (token !== undefined && token !== "") {
+  const cert = cur.req.x509;
+  // the union authenticator: a verified client certificate wins; one that failed to verify is a
+  // 401 unless a token authenticates the request (the x509 error is kept, not fatal, until then)
+  if (cert !== undefined && "user" in cert) cur.user = certificateUser(cert);
+  else if (cert !== undefined && (token === undefined || token === "")) {
+    cur.error = S.unauthorized();
+    return undefined;
+  } else if (token !== undefined && token !== "") {
     // the token file's users first: an issued token is looked up only for a token not in it
     const known = ctx.users.get(token);
     const issued = known === undefined ? issuedToken(ctx.issuedTokens, token) : undefined;
@@ -268,6 +275,11 @@ function authenticateRequest(ctx: ApiServerContext, cur: InFlight): Request | un
     else cur.user = r.user;
   }
   return lastUsed;
+}
+
+/** CommonNameUserConversion, then AuthenticatedGroupAdder: CN is the user, O values the groups, plus system:authenticated. */
+function certificateUser(cert: { user: string; groups: string[] }): UserInfo {
+  return { name: cert.user, groups: cert.groups.includes("system:authenticated") ? [...cert.groups] : [...cert.groups, "system:authenticated"] };
 }
 
 /**
