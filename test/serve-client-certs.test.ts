@@ -12,21 +12,9 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
-import { findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
+import { certKubeconfig, findKubectl, kubectl, serve, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
-
-/** A kubeconfig whose user authenticates with a client certificate and key (PEM files). */
-export function certKubeconfig(s: Served, certFile: string, keyFile: string): string {
-  const ca = Buffer.from(s.server.caCert!).toString("base64");
-  return [
-    "apiVersion: v1", "kind: Config",
-    "clusters:", "- name: podflow", "  cluster:", `    server: ${s.server.url}`, `    certificate-authority-data: ${ca}`,
-    "users:", "- name: cert-user", "  user:", `    client-certificate: ${certFile}`, `    client-key: ${keyFile}`,
-    "contexts:", "- name: cert", "  context:", "    cluster: podflow", "    user: cert-user",
-    "current-context: cert", "",
-  ].join("\n");
-}
 
 /** A client certificate for subject, signed by the CA key given (or self-signed by a fresh CA), valid over [notBefore, notAfter]. */
 async function clientCert(subject: string, signer: { certPem: string; keyPem: string } | undefined, notBefore: Date, notAfter: Date): Promise<{ cert: string; key: string }> {
