@@ -121,6 +121,22 @@ export interface LegacyTokenSigned {
   claims: object;
 }
 
+// ---- csr-signer channel (the CSR signing controller <-> the runtime's cluster CA) ----------
+
+/** csrsigning controller -> csr-signer: sign this approved request with the cluster CA (authority.Sign with PermissiveSigningPolicy). */
+export interface SignCertificate {
+  type: "SignCertificate";
+  id: number;
+  /** spec.request as the API carries it: base64 of the PEM */
+  request: string;
+  usages: string[];
+  /** the certificate's TTL (signer.duration), before backdating */
+  ttlMs: number;
+}
+
+/** csr-signer -> csrsigning controller: the PEM certificate, base64 as status.certificate carries it, or the signer's error. */
+export type CertificateSigned = { type: "CertificateSigned"; id: number; certificate: string } | { type: "CertificateSigned"; id: number; error: string };
+
 // ---- API channel (every client <-> API server) -----------------------------------------
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection" | "unwatch";

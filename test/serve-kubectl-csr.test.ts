@@ -48,4 +48,68 @@ describe.skipIf(!bin)("How to issue a certificate for a user, through serve", ()
     expect(conditions[0]).toMatchObject({ type: "Approved", status: "True", reason: "KubectlApprove", message: "This CSR was approved by kubectl certificate approve." });
     expect(conditions[0].lastUpdateTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   }, 60_000);
+
+  it("the controller issues the certificate: CN myuser, from the cluster CA, a day long backdated 5 minutes, for client auth", async () => {
+    const issued = await until(async () => {
+      const r = await k(["get", "csr", "myuser", "-o", "jsonpath={.status.certificate}"]);
+      return r.out.trim() !== "" ? r.out.trim() : undefined;
+    }, 20_000);
+    expect(issued).toBeDefined();
+    const pem = Buffer.from(issued!, "base64").toString();
+    writeFileSync(join(dir, "myuser.crt"), pem);
+    const cert = new X509Certificate(pem);
+    expect(cert.subject).toBe("CN=myuser");
+    expect(cert.verify(new X509Certificate(s.server.caCert!).publicKey)).toBe(true);
+    expect(cert.ca).toBe(false);
+    expect(cert.keyUsage).toEqual(["1.3.6.1.5.5.7.3.2"]);
+    // PermissiveSigningPolicy: NotBefore = now - 5m, NotAfter = now + 24h - 5m (a day is not short)
+    expect(Date.parse(cert.validTo) - Date.parse(cert.validFrom)).toBe(86_400_000);
+    expect(Math.abs(Date.parse(cert.validFrom) - (Date.now() - 5 * 60_000))).toBeLessThan(60_000);
+    const listed = await k(["get", "csr", "myuser", "--no-headers"]);
+    expect(listed.out.trim().split(/\s+/).slice(2)).toEqual(["kubernetes.io/kube-apiserver-client", "admin", "24h", "Approved,Issued"]);
+  }, 60_000);
+
+  it("with a Role and a RoleBinding, the certificate's user works through a kubeconfig, and only as RBAC allows", async () => {
+    expect((await k(["create", "role", "developer", "--verb=create", "--verb=get", "--verb=list", "--verb=update", "--verb=delete", "--resource=pods"])).err).toBe("");
+    expect((await k(["create", "rolebinding", "developer-binding-myuser", "--role=developer", "--user=myuser"])).err).toBe("");
+    const kc = join(dir, "myuser.kubeconfig");
+    writeFileSync(kc, certKubeconfig(s, join(dir, "myuser.crt"), join(dir, "myuser.key")));
+    const who = await kubectl(bin!, kc, ["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"]);
+    expect([who.err, who.out]).toEqual(["", "myuser"]);
+    const pods = await kubectl(bin!, kc, ["get", "pods", "-n", "default"]);
+    expect([pods.err.trim(), pods.out]).toEqual(["No resources found in default namespace.", ""]);
+    const nodes = await kubectl(bin!, kc, ["get", "nodes"]);
+    expect(nodes.err.trim()).toBe('Error from server (Forbidden): nodes is forbidden: User "myuser" cannot list resource "nodes" in API group "" at the cluster scope');
+  }, 60_000);
+
+  it("a request whose usages are not a client certificate's is approved and then Failed by the signer, with no certificate", async () => {
+    const created = await k(["create", "-f", "-"], csrYaml("server-usage", request, "  usages:\n  - client auth\n  - server auth\n"));
+    expect(created.err).toBe("");
+    expect((await k(["certificate", "approve", "server-usage"])).err).toBe("");
+    const failed = await until(async () => {
+      const csr = JSON.parse((await k(["get", "csr", "server-usage", "-o", "json"])).out);
+      return (csr.status?.conditions ?? []).find((c: any) => c.type === "Failed");
+    }, 20_000);
+    expect(failed).toMatchObject({ type: "Failed", status: "True", reason: "SignerValidationFailure", message: "invalid usage for client certificate: server auth" });
+    const listed = await k(["get", "csr", "server-usage", "--no-headers"]);
+    expect(listed.out.trim().split(/\s+/).at(-1)).toBe("Approved,Failed");
+  }, 60_000);
+
+  it("validation refuses what kube-apiserver refuses, with its messages", async () => {
+    const short = await k(["create", "-f", "-"], csrYaml("bob-60", request, "  expirationSeconds: 60\n  usages:\n  - client auth\n"));
+    expect(short.err.trim()).toBe('The CertificateSigningRequest "bob-60" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 600 seconds (10 minutes)');
+    const notPem = await k(["create", "-f", "-"], csrYaml("junk", Buffer.from("this is not a CSR").toString("base64")));
+    expect(notPem.err.trim()).toBe(`The CertificateSigningRequest "junk" is invalid: spec.request: Invalid value: "${Buffer.from("this is not a CSR").toString("base64")}": PEM block type must be CERTIFICATE REQUEST`);
+    const masters = execFileSync("openssl", ["req", "-new", "-key", join(dir, "myuser.key"), "-subj", "/CN=root/O=system:masters"]).toString("base64");
+    const restricted = await k(["create", "-f", "-"], csrYaml("root", masters));
+    expect(restricted.err.trim()).toBe('Error from server (Forbidden): error when creating "STDIN": certificatesigningrequests.certificates.k8s.io "root" is forbidden: use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed');
+  }, 60_000);
+
+  it("a user without approve on the signer may not approve, even with update on certificatesigningrequests/approval", async () => {
+    expect((await k(["create", "clusterrole", "csr-updater", "--verb=get,list,update", "--resource=certificatesigningrequests,certificatesigningrequests/approval"])).err).toBe("");
+    expect((await k(["create", "clusterrolebinding", "csr-updater-myuser", "--clusterrole=csr-updater", "--user=myuser"])).err).toBe("");
+    expect((await k(["create", "-f", "-"], csrYaml("other", request))).err).toBe("");
+    const approved = await kubectl(bin!, join(dir, "myuser.kubeconfig"), ["certificate", "approve", "other"]);
+    expect(approved.err.trim()).toBe('Error from server (Forbidden): certificatesigningrequests.certificates.k8s.io "other" is forbidden: user not permitted to approve requests with signerName "kubernetes.io/kube-apiserver-client"');
+  }, 60_000);
 });

@@ -677,6 +677,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? "127.0.0.1";
   const tls = opts.tls ?? true;
   const certs: ServingCerts | undefined = tls ? generateServingCerts() : undefined;
+  // the client certificates kube-controller-manager issues chain to the CA the server trusts
+  if (certs) cluster.certificateSigner.useCA(certs.caCert, certs.caKey);
   const open = new Set<() => void>();
   const inFlight = { readonly: 0, mutating: 0, max: opts.maxRequestsInFlight ?? maxRequestsInFlight };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
