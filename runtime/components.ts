@@ -30,6 +30,7 @@ import { statefulSetControllerMachine } from "../machines/statefulset/statefulse
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { csrSigningMachine } from "../machines/csrsigning/csrsigning.machine.js";
+import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 // [/batch]
 // [serviceaccounts]
@@ -135,8 +136,9 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("root-ca-cert-publisher", rootCaPublisherMachine, { token: tokenOf("controller-manager"), address: "root-ca-cert-publisher" });
       rt.spawn("serviceaccount-token-controller", tokensControllerMachine, { token: tokenOf("controller-manager"), address: "serviceaccount-token-controller" });
       // [/serviceaccounts]
-      // [certificates] kube-controller-manager's csrsigning controller (the CA it signs with is the runtime's csr-signer)
+      // [certificates] kube-controller-manager's csrsigning controller and csrcleaner (the CA it signs with is the runtime's csr-signer)
       rt.spawn("csrsigning-controller", csrSigningMachine, { token: tokenOf("controller-manager"), address: "csrsigning-controller" });
+      rt.spawn("csrcleaner", csrCleanerMachine, { token: tokenOf("controller-manager"), address: "csrcleaner" });
       // [/certificates]
       rt.spawn("clusterrole-aggregation-controller", clusterRoleAggregationMachine, { token: tokenOf("controller-manager"), address: "clusterrole-aggregation-controller" });
       // [networking] the endpoints, EndpointSlice and EndpointSlice mirroring controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS

@@ -33,6 +33,7 @@ import { replicaSetControllerMachine, replicationControllerMachine } from "../ma
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
 import { csrSigningMachine } from "../machines/csrsigning/csrsigning.machine.js";
+import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
@@ -62,6 +63,7 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   jobControllerMachine,
   ttlAfterFinishedMachine,
   csrSigningMachine,
+  csrCleanerMachine,
   daemonSetControllerMachine,
   statefulSetControllerMachine,
   cronJobControllerMachine,

@@ -6,7 +6,7 @@
 import { verify, createPublicKey } from "node:crypto";
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
-import { Extensions, SubjectAlternativeName, id_ce_subjectAltName } from "@peculiar/asn1-x509";
+import { Certificate, Extensions, SubjectAlternativeName, id_ce_subjectAltName } from "@peculiar/asn1-x509";
 
 /** What the API server and the signers read of a request. */
 export interface ParsedCSR {
@@ -108,5 +108,16 @@ export function checkSignature(csr: ParsedCSR): string | undefined {
     return verify(alg.hash, csr.signed, key, csr.signature) ? undefined : alg.failure;
   } catch {
     return alg.failure;
+  }
+}
+
+/** The NotAfter of the first certificate of a PEM bundle (status.certificate), or undefined when there is none to read (csrcleaner's isExpired). */
+export function certificateNotAfter(pemBytes: Uint8Array): number | undefined {
+  const block = pemDecode(Buffer.from(pemBytes).toString("latin1"));
+  if (block === undefined) return undefined;
+  try {
+    return AsnConvert.parse(block.bytes, Certificate).tbsCertificate.validity.notAfter.getTime().getTime();
+  } catch {
+    return undefined;
   }
 }
