@@ -33,6 +33,11 @@ describe.skipIf(!bin)("How to issue a certificate for a user, through serve", ()
   }, 60_000);
   afterAll(async () => s?.stop());
 
+  it("discovery serves certificatesigningrequests (csr) at certificates.k8s.io/v1, cluster-scoped", async () => {
+    const r = await k(["api-resources", "--api-group=certificates.k8s.io"]);
+    expect(r.out).toMatch(/^certificatesigningrequests\s+csr\s+certificates\.k8s\.io\/v1\s+false\s+CertificateSigningRequest$/m);
+  }, 60_000);
+
   it("the request is created, listed Pending with its signer, requestor and duration, and approved", async () => {
     const created = await k(["apply", "-f", "-"], csrYaml("myuser", request));
     expect([created.err, created.out]).toEqual(["", "certificatesigningrequest.certificates.k8s.io/myuser created\n"]);

@@ -52,14 +52,48 @@ export function apiServerClientUsagesError(usages: readonly string[]): string | 
   return hasClientAuth ? undefined : "missing required usage for client certificate: client auth";
 }
 
-/**
- * The signers this controller runs and whether a request is theirs: undefined when no signer here
- * handles it (ignored), else the usage error the signer fails it with ("" when it may be signed).
- * Only kube-apiserver-client is handled: the kubelet signers' subject checks are not modelled.
- */
-export function signerVerdict(signerName: string, usages: readonly string[], _subject: RequestSubject): string | undefined {
-  if (signerName === kubeAPIServerClientSignerName) return apiServerClientUsagesError(usages) ?? "";
+const sameSet = (a: readonly string[], b: ReadonlySet<string>) => new Set(a).size === b.size && a.every((u) => b.has(u));
+const kubeletClientUsages = new Set(["client auth", "digital signature", "key encipherment"]);
+const kubeletClientUsagesNoRSA = new Set(["client auth", "digital signature"]);
+const kubeletServingUsages = new Set(["digital signature", "key encipherment", "server auth"]);
+const kubeletServingUsagesNoRSA = new Set(["digital signature", "server auth"]);
+const isSystemNodes = (orgs: readonly string[]) => orgs.length === 1 && orgs[0] === "system:nodes";
+
+/** ValidateKubeletClientCSR (pkg/apis/certificates/v1 helpers.go): a node's client certificate, no SANs. */
+export function kubeletClientError(req: RequestSubject, usages: readonly string[]): string | undefined {
+  if (!isSystemNodes(req.organizations)) return "subject organization is not system:nodes";
+  if (req.dnsNames.length > 0) return "DNS subjectAltNames are not allowed";
+  if (req.emailAddresses.length > 0) return "Email subjectAltNames are not allowed";
+  if (req.ipAddresses.length > 0) return "IP subjectAltNames are not allowed";
+  if (req.uris.length > 0) return "URI subjectAltNames are not allowed";
+  if (!req.commonName.startsWith("system:node:")) return "subject common name does not begin with system:node:";
+  if (!sameSet(usages, kubeletClientUsages) && !sameSet(usages, kubeletClientUsagesNoRSA)) return "usages did not match [client auth digital signature key encipherment]";
   return undefined;
+}
+
+/** ValidateKubeletServingCSR: a node's serving certificate, for DNS names or IPs. */
+export function kubeletServingError(req: RequestSubject, usages: readonly string[]): string | undefined {
+  if (!isSystemNodes(req.organizations)) return "subject organization is not system:nodes";
+  if (req.dnsNames.length === 0 && req.ipAddresses.length === 0) return "DNS or IP subjectAltName is required";
+  if (req.emailAddresses.length > 0) return "Email subjectAltNames are not allowed";
+  if (req.uris.length > 0) return "URI subjectAltNames are not allowed";
+  if (!sameSet(usages, kubeletServingUsages) && !sameSet(usages, kubeletServingUsagesNoRSA)) return "usages did not match [digital signature key encipherment server auth]";
+  if (!req.commonName.startsWith("system:node:")) return "subject common name does not begin with system:node:";
+  return undefined;
+}
+
+/**
+ * getCSRVerificationFuncForSignerName for the signers this controller runs: undefined when none
+ * handles the request (ignored), else the error the signer fails it with ("" when it may be signed).
+ * legacy-unknown is not run (v1 refuses it on create).
+ */
+export function signerVerdict(signerName: string, usages: readonly string[], subject: RequestSubject): string | undefined {
+  switch (signerName) {
+    case kubeAPIServerClientSignerName: return apiServerClientUsagesError(usages) ?? "";
+    case kubeAPIServerClientKubeletSignerName: return kubeletClientError(subject, usages) ?? "";
+    case kubeletServingSignerName: return kubeletServingError(subject, usages) ?? "";
+    default: return undefined;
+  }
 }
 
 /** signer.duration: the requested expirationSeconds within [10m, cluster-signing-duration], else the latter. */

@@ -10,7 +10,7 @@ import type { CSRSigningContext, CSRSigningEvent, CSRSigningInput } from "./csrs
 
 export const csrSigningMachine = controllerMachine<CSRSigningContext, CSRSigningInput, CSRSigningEvent>({
   id: "csrsigning-controller",
-  description: "approved CertificateSigningRequests for kubernetes.io/kube-apiserver-client: signed by the cluster CA (status.certificate), or Failed (SignerValidationFailure) when their usages are not a client certificate's.",
+  description: "approved CertificateSigningRequests for kubernetes.io/kube-apiserver-client, kube-apiserver-client-kubelet and kubelet-serving: signed by the cluster CA (status.certificate), or Failed (SignerValidationFailure) when their subject or usages are not the signer's.",
   context: T.initialCSRSigning,
   startInformers: T.startInformers,
   isCacheSynced: (c) => informersSynced(c.client),
