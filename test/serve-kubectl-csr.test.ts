@@ -36,6 +36,12 @@ describe.skipIf(!bin)("How to issue a certificate for a user, through serve", ()
   it("discovery serves certificatesigningrequests (csr) at certificates.k8s.io/v1, cluster-scoped", async () => {
     const r = await k(["api-resources", "--api-group=certificates.k8s.io"]);
     expect(r.out).toMatch(/^certificatesigningrequests\s+csr\s+certificates\.k8s\.io\/v1\s+false\s+CertificateSigningRequest$/m);
+    // and its schema: kubectl explain reads the OpenAPI v3 document of the group
+    const explained = await k(["explain", "csr.spec.expirationSeconds"]);
+    expect(explained.err).toBe("");
+    expect(explained.out).toMatch(/^GROUP:\s+certificates\.k8s\.io$/m);
+    expect(explained.out).toMatch(/^KIND:\s+CertificateSigningRequest$/m);
+    expect(explained.out).toMatch(/^FIELD: expirationSeconds <integer>$/m);
   }, 60_000);
 
   it("the request is created, listed Pending with its signer, requestor and duration, and approved", async () => {
@@ -69,10 +75,10 @@ describe.skipIf(!bin)("How to issue a certificate for a user, through serve", ()
     expect(cert.keyUsage).toEqual(["1.3.6.1.5.5.7.3.2"]);
     // PermissiveSigningPolicy: NotBefore = now - 5m, NotAfter = now + 24h - 5m (a day is not short)
     expect(Date.parse(cert.validTo) - Date.parse(cert.validFrom)).toBe(86_400_000);
-    // signed right after the approval, on the cluster's clock (serve's runs 10 times faster than the wall's)
+    // NotBefore is the signing time less 5 minutes: after the approval, before now, on the cluster's clock (serve's runs 10 times faster than the wall's)
     const approvedAt = Date.parse(JSON.parse((await k(["get", "csr", "myuser", "-o", "json"])).out).status.conditions[0].lastUpdateTime);
-    const backdated = Date.parse(cert.validFrom) - (approvedAt - 5 * 60_000);
-    expect(backdated >= 0 && backdated < 60_000, `NotBefore ${cert.validFrom}, approved ${new Date(approvedAt).toISOString()}`).toBe(true);
+    const signedAt = Date.parse(cert.validFrom) + 5 * 60_000;
+    expect(signedAt >= approvedAt - 1_000 && signedAt <= s.cluster.now(), `NotBefore ${cert.validFrom}, approved ${new Date(approvedAt).toISOString()}`).toBe(true);
     const listed = await k(["get", "csr", "myuser", "--no-headers"]);
     expect(listed.out.trim().split(/\s+/).slice(2)).toEqual(["kubernetes.io/kube-apiserver-client", "admin", "24h", "Approved,Issued"]);
   }, 60_000);

@@ -6,6 +6,7 @@
 
 import { deepCopy } from "../../common/equal.js";
 import { setOwn } from "../../common/own.js";
+import { goQuote } from "../status.js";
 
 type Obj = any;
 
@@ -108,10 +109,10 @@ export function certificateAdmissionRefusal(
     return orgs.includes("system:masters") ? "use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed" : undefined;
   }
   const signerName = typeof old.spec?.signerName === "string" ? old.spec.signerName : "";
-  if (subresource === "approval") return allowed("approve", signerName) ? undefined : `user not permitted to approve requests with signerName ${JSON.stringify(signerName)}`;
+  if (subresource === "approval") return allowed("approve", signerName) ? undefined : `user not permitted to approve requests with signerName ${goQuote(signerName)}`;
   if (subresource !== "status") return undefined;
   // only a write that changes the certificate or the conditions is a signer's
   const sameCertificate = (obj.status?.certificate ?? "") === (old.status?.certificate ?? "");
   if (sameCertificate && JSON.stringify(obj.status?.conditions ?? []) === JSON.stringify(old.status?.conditions ?? [])) return undefined;
-  return allowed("sign", signerName) ? undefined : `user not permitted to sign requests with signerName ${JSON.stringify(signerName)}`;
+  return allowed("sign", signerName) ? undefined : `user not permitted to sign requests with signerName ${goQuote(signerName)}`;
 }
