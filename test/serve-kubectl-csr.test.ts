@@ -109,6 +109,14 @@ describe.skipIf(!bin)("How to issue a certificate for a user, through serve", ()
     expect(listed.out.trim().split(/\s+/).at(-1)).toBe("Approved,Failed");
   }, 60_000);
 
+  it("kubectl certificate deny: Denied, never signed", async () => {
+    expect((await k(["create", "-f", "-"], csrYaml("denied", request))).err).toBe("");
+    const denied = await k(["certificate", "deny", "denied"]);
+    expect([denied.err, denied.out]).toEqual(["", "certificatesigningrequest.certificates.k8s.io/denied denied\n"]);
+    const listed = await k(["get", "csr", "denied", "--no-headers"]);
+    expect(listed.out.trim().split(/\s+/).at(-1)).toBe("Denied");
+  }, 60_000);
+
   it("validation refuses what kube-apiserver refuses, with its messages", async () => {
     const short = await k(["create", "-f", "-"], csrYaml("bob-60", request, "  expirationSeconds: 60\n  usages:\n  - client auth\n"));
     expect(short.err.trim()).toBe('The CertificateSigningRequest "bob-60" is invalid: spec.expirationSeconds: Invalid value: 60: may not specify a duration less than 600 seconds (10 minutes)');
