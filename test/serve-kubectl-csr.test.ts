@@ -109,6 +109,13 @@ describe.skipIf(!bin)("How to issue a certificate for a user, through serve", ()
     expect(listed.out.trim().split(/\s+/).at(-1)).toBe("Approved,Failed");
   }, 60_000);
 
+  it("a field selector on spec.signerName selects the requests of one signer", async () => {
+    const mine = await k(["get", "csr", "--field-selector", "spec.signerName=kubernetes.io/kube-apiserver-client", "-o", "name"]);
+    expect(mine.out).toContain("certificatesigningrequest.certificates.k8s.io/myuser\n");
+    const none = await k(["get", "csr", "--field-selector", "spec.signerName=example.com/other"]);
+    expect([none.out, none.err.trim()]).toEqual(["", "No resources found"]);
+  }, 60_000);
+
   it("kubectl certificate deny: Denied, never signed", async () => {
     expect((await k(["create", "-f", "-"], csrYaml("denied", request))).err).toBe("");
     const denied = await k(["certificate", "deny", "denied"]);
