@@ -121,6 +121,22 @@ export interface LegacyTokenSigned {
   claims: object;
 }
 
+// ---- csr-signer channel (the CSR signing controller <-> the runtime's cluster CA) ----------
+
+/** csrsigning controller -> csr-signer: sign this approved request with the cluster CA (authority.Sign with PermissiveSigningPolicy). */
+export interface SignCertificate {
+  type: "SignCertificate";
+  id: number;
+  /** spec.request as the API carries it: base64 of the PEM */
+  request: string;
+  usages: string[];
+  /** the certificate's TTL (signer.duration), before backdating */
+  ttlMs: number;
+}
+
+/** csr-signer -> csrsigning controller: the PEM certificate, base64 as status.certificate carries it, or the signer's error. */
+export type CertificateSigned = { type: "CertificateSigned"; id: number; certificate: string } | { type: "CertificateSigned"; id: number; error: string };
+
 // ---- API channel (every client <-> API server) -----------------------------------------
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete" | "deletecollection" | "unwatch";
@@ -166,6 +182,11 @@ export interface ApiRequest {
   authorizeOnly?: boolean;
   /** the Impersonate-* headers, trusted only after the API server checks the requester may impersonate */
   impersonate?: { user?: string; groups?: string[]; uid?: string; extra?: Array<[string, string[]]> };
+  /**
+   * The client certificate the TLS front end verified (the x509 authenticator runs before the token
+   * authenticators): its subject's CN and O values, or why its chain did not verify.
+   */
+  x509?: { user: string; groups: string[] } | { error: string };
 }
 
 export type ApiResponse =

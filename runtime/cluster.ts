@@ -10,7 +10,7 @@ import { etcdMachine } from "../machines/etcd/etcd.machine.js";
 import type { EtcdRestore } from "../machines/etcd/etcd.logic.js";
 import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
-import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignToken } from "../machines/messages.js";
+import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignCertificate, SignToken } from "../machines/messages.js";
 import { clusterDNS } from "../machines/cri/messages.js";
 import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
@@ -26,6 +26,7 @@ import { Runtime } from "./runtime.js";
 import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
 import { TokenSigner } from "./tokensigner.js";
+import { CertificateSigner } from "./certsigner.js";
 import { ApiError, conversionOf, decodeApplied, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
 // networking views
@@ -111,6 +112,8 @@ export class Cluster {
   readonly adminToken: string;
   /** user name -> bearer token of the users ClusterOptions.users asked for */
   readonly userTokens = new Map<string, string>();
+  /** the CA the csrsigning controller's approved requests are signed by (serve gives it its serving CA) */
+  readonly certificateSigner: CertificateSigner;
   private nextId = 1;
   private readonly waiting = new Map<number, (r: ApiResponse) => void>();
   private readonly responses = new Map<number, ApiResponse>();
@@ -158,6 +161,12 @@ export class Cluster {
       // the public key it can verify it, then the requester gets it.
       if (isLegacyClaims((msg as SignToken).claims)) this.runtime.send("token-signer", "apiserver", { type: "LegacyTokenSigned", token: signed.token, claims: (msg as SignToken).claims });
       this.runtime.send("token-signer", from, signed);
+    });
+    // the cluster CA kube-controller-manager signs approved CSRs with; the key stays out of the machines
+    this.certificateSigner = new CertificateSigner(random ? { random: true } : { random: false, seed: this.seed }, () => this.runtime.now);
+    this.runtime.external("csr-signer", (msg, from) => {
+      if (msg.type !== "SignCertificate") return;
+      this.runtime.send("csr-signer", from, this.certificateSigner.sign(msg as SignCertificate));
     });
     const quota = opts.etcdQuotaBackendBytes !== undefined ? { quotaBackendBytes: opts.etcdQuotaBackendBytes } : {};
     this.runtime.spawn("etcd", etcdMachine, opts.etcdStore ? { restore: opts.etcdStore.restore, ...quota } : opts.etcdQuotaBackendBytes !== undefined ? quota : undefined);

@@ -29,6 +29,8 @@ import { daemonSetControllerMachine } from "../machines/daemonset/daemonset.mach
 import { statefulSetControllerMachine } from "../machines/statefulset/statefulset.machine.js";
 import { cronJobControllerMachine } from "../machines/cronjob/cronjob.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
+import { csrSigningMachine } from "../machines/csrsigning/csrsigning.machine.js";
+import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 // [/batch]
 // [serviceaccounts]
@@ -139,6 +141,10 @@ export function components(nodes: Node[], seed: number, _opts: unknown, mint: (a
       rt.spawn("token-cleaner", tokenCleanerMachine, { token: tokenOf("controller-manager"), address: "token-cleaner" });
       rt.spawn("bootstrap-signer", bootstrapSignerMachine, { token: tokenOf("controller-manager"), address: "bootstrap-signer" });
       // [/serviceaccounts]
+      // [certificates] kube-controller-manager's csrsigning controller and csrcleaner (the CA it signs with is the runtime's csr-signer)
+      rt.spawn("csrsigning-controller", csrSigningMachine, { token: tokenOf("controller-manager"), address: "csrsigning-controller" });
+      rt.spawn("csrcleaner", csrCleanerMachine, { token: tokenOf("controller-manager"), address: "csrcleaner" });
+      // [/certificates]
       rt.spawn("clusterrole-aggregation-controller", clusterRoleAggregationMachine, { token: tokenOf("controller-manager"), address: "clusterrole-aggregation-controller" });
       // [networking] the endpoints, EndpointSlice and EndpointSlice mirroring controllers (as controller-manager), kube-proxy (one actor for every node's), CoreDNS
       rt.spawn("endpoints-controller", endpointsControllerMachine, { token: tokenOf("controller-manager") });

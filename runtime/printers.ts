@@ -333,6 +333,14 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
     col("ParamRef", "string", "ParamRef indicates the param resource which sets the configration param"),
     ageCol(),
   ],
+  // printCertificateSigningRequest: Requestor's description is spec.request's, as printers.go cites it
+  CertificateSigningRequest: [
+    nameCol(), ageCol(),
+    col("SignerName", "string", fieldDoc("certificates/v1.CertificateSigningRequestSpec", "signerName")),
+    col("Requestor", "string", fieldDoc("certificates/v1.CertificateSigningRequestSpec", "request")),
+    col("RequestedDuration", "string", fieldDoc("certificates/v1.CertificateSigningRequestSpec", "expirationSeconds")),
+    col("Condition", "string", fieldDoc("certificates/v1.CertificateSigningRequestStatus", "conditions")),
+  ],
   // printRuntimeClass
   RuntimeClass: [nameCol(), col("Handler", "string", fieldDoc("node/v1.RuntimeClass", "handler")), ageCol()],
   PriorityClass: [
@@ -341,6 +349,15 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
   ],
 };
 const genericColumns: TableColumn[] = [nameCol(), ageCol()];
+
+/** extractCSRStatus: Denied, else Approved, else Pending (in that precedence), then ",Failed" and ",Issued". */
+function csrCondition(csr: Obj): string {
+  const types = new Set((Array.isArray(csr.status?.conditions) ? csr.status.conditions : []).map((c: Obj) => c?.type));
+  let status = types.has("Denied") ? "Denied" : types.has("Approved") ? "Approved" : "Pending";
+  if (types.has("Failed")) status += ",Failed";
+  if (typeof csr.status?.certificate === "string" && csr.status.certificate.length > 0) status += ",Issued";
+  return status;
+}
 
 /** kubectl's duration.HumanDuration: "45s", "3m2s", "10m", "5h3m", "2d3h", "400d", "3y20d". */
 export function formatAge(ms: number): string {
@@ -803,6 +820,11 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     // printNetworkPolicy: metav1.FormatLabelSelector of the pod selector
     case "NetworkPolicy": return [name, formatLabelSelector(o.spec?.podSelector), age];
     case "RuntimeClass": return [name, o.handler ?? "", age];
+    case "CertificateSigningRequest": {
+      const seconds = o.spec?.expirationSeconds;
+      const requested = typeof seconds === "number" ? formatAge(seconds * 1000) : "<none>";
+      return [name, age, o.spec?.signerName || "<none>", o.spec?.username ?? "", requested, csrCondition(o)];
+    }
     // printValidatingAdmissionPolicy: the number of validations, paramKind as apiVersion/kind
     case "ValidatingAdmissionPolicy": {
       const pk = o.spec?.paramKind;

@@ -32,6 +32,8 @@ import { nodeLifecycleMachine } from "../machines/nodelifecycle/nodelifecycle.ma
 import { replicaSetControllerMachine, replicationControllerMachine } from "../machines/replicaset/replicaset.machine.js";
 import { schedulerMachine } from "../machines/scheduler/scheduler.machine.js";
 import { ttlAfterFinishedMachine } from "../machines/ttlafterfinished/ttl.machine.js";
+import { csrSigningMachine } from "../machines/csrsigning/csrsigning.machine.js";
+import { csrCleanerMachine } from "../machines/csrcleaner/csrcleaner.machine.js";
 import { resourceQuotaControllerMachine } from "../machines/resourcequota/resourcequota.machine.js";
 import { serviceAccountsControllerMachine } from "../machines/serviceaccount/serviceaccounts.machine.js";
 import { rootCaPublisherMachine } from "../machines/serviceaccount/rootcapublisher.machine.js";
@@ -62,6 +64,8 @@ export const valueMachines: ReadonlySet<AnyStateMachine> = new Set<AnyStateMachi
   kubeProxyMachine,
   jobControllerMachine,
   ttlAfterFinishedMachine,
+  csrSigningMachine,
+  csrCleanerMachine,
   daemonSetControllerMachine,
   statefulSetControllerMachine,
   cronJobControllerMachine,

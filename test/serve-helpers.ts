@@ -85,3 +85,15 @@ export async function until<T>(check: () => Promise<T>, timeoutMs: number, every
   }
   return last;
 }
+
+/** A kubeconfig whose user authenticates with a client certificate and key (PEM files). */
+export function certKubeconfig(s: Served, certFile: string, keyFile: string): string {
+  const ca = Buffer.from(s.server.caCert!).toString("base64");
+  return [
+    "apiVersion: v1", "kind: Config",
+    "clusters:", "- name: podflow", "  cluster:", `    server: ${s.server.url}`, `    certificate-authority-data: ${ca}`,
+    "users:", "- name: cert-user", "  user:", `    client-certificate: ${certFile}`, `    client-key: ${keyFile}`,
+    "contexts:", "- name: cert", "  context:", "    cluster: podflow", "    user: cert-user",
+    "current-context: cert", "",
+  ].join("\n");
+}

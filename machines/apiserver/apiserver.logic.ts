@@ -15,6 +15,8 @@ import { forgetExpired, issuedToken, prepareTokenRequest, serviceAccountUser, si
 import { rfc3339 } from "../common/time.js";
 import type { ApiRequest, Stamp, TxnOp, Compare } from "../messages.js";
 import { labelSelectorAsRequirements, matchesRequirements, parseFieldSelector, parseSelector, type FieldRequirement } from "../common/labels.js";
+import { certificateAdmissionRefusal, signerAttributes } from "./admission/certificates.js";
+import { parseCSR } from "../common/csr.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import { roleReferenceRules } from "./auth/rbac.js";
 import {
@@ -250,7 +252,14 @@ function authenticateRequest(ctx: ApiServerContext, cur: InFlight): Request | un
   }
   const token = cur.req.token;
   let lastUsed: Request | undefined;
-  if (token !== undefined && token !== "") {
+  const cert = cur.req.x509;
+  // the union authenticator: a verified client certificate wins; one that failed to verify is a
+  // 401 unless a token authenticates the request (the x509 error is kept, not fatal, until then)
+  if (cert !== undefined && "user" in cert) cur.user = certificateUser(cert);
+  else if (cert !== undefined && (token === undefined || token === "")) {
+    cur.error = S.unauthorized();
+    return undefined;
+  } else if (token !== undefined && token !== "") {
     // the token file's users first: an issued token is looked up only for a token not in it
     const known = ctx.users.get(token);
     const issued = known === undefined ? issuedToken(ctx.issuedTokens, token) : undefined;
@@ -270,6 +279,11 @@ function authenticateRequest(ctx: ApiServerContext, cur: InFlight): Request | un
     else cur.user = r.user;
   }
   return lastUsed;
+}
+
+/** CommonNameUserConversion, then AuthenticatedGroupAdder: CN is the user, O values the groups, plus system:authenticated. */
+function certificateUser(cert: { user: string; groups: string[] }): UserInfo {
+  return { name: cert.user, groups: cert.groups.includes("system:authenticated") ? [...cert.groups] : [...cert.groups, "system:authenticated"] };
 }
 
 /**
@@ -1061,7 +1075,9 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = merged.error;
       return;
     }
-    obj = { ...merged.obj, apiVersion: old.apiVersion, kind: old.kind, metadata: meta, ...(old.status !== undefined && hasStatusSubresource(r) ? { status: old.status } : {}) };
+    // an approval's conditions are its body's: the approval strategy takes them from there
+    const keepsStatus = hasStatusSubresource(r) && req.subresource !== "approval";
+    obj = { ...merged.obj, apiVersion: old.apiVersion, kind: old.kind, metadata: meta, ...(old.status !== undefined && keepsStatus ? { status: old.status } : {}) };
   }
   if (req.subresource === "status" || req.subresource === "ephemeralcontainers") delete obj.metadata.resourceVersion;
   bumpGeneration(r, obj, old);
@@ -1548,6 +1564,8 @@ function admissionContext(ctx: ApiServerContext, cur: InFlight) {
     // DefaultIngressClass's lister: only an Ingress's create reads it
     ...(cur.obj?.kind === "Ingress" && !cur.old ? { ingressClasses: [...(ctx.cache.byKind.get("IngressClass")?.values() ?? [])] } : {}),
     ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}),
+    // the CSR strategy records the requester
+    ...(cur.obj?.kind === "CertificateSigningRequest" && !cur.old ? { user: cur.user } : {}),
   };
 }
 
@@ -1576,6 +1594,7 @@ export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext 
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
   if (cur.r?.kind === "Namespace") return namespaceValidatingAdmission(ctx, cur);
+  if (cur.r?.kind === "CertificateSigningRequest") return certificateValidatingAdmission(ctx, cur);
   if (!cur.r?.namespaced) return ctx;
   const namespaceLabels = namespaceObject(ctx, cur.obj.metadata?.namespace)?.metadata?.labels;
   const res = validatingAdmission(cur.obj, copyWith(admissionContext(ctx, cur), { nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource }, namespaceLabels }));
@@ -1589,6 +1608,19 @@ export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext 
     modRevision: Number(c.quota.metadata.resourceVersion),
   }));
   return stepped(ctx, { ...warned, also });
+}
+
+/** CertificateApproval, CertificateSigning and CertificateSubjectRestriction on a CSR's write. */
+function certificateValidatingAdmission(ctx: ApiServerContext, cur: InFlight): ApiServerContext {
+  const graph = nodeGraph(ctx);
+  const allowed = (verb: "approve" | "sign", signerName: string) =>
+    signerAttributes(verb, signerName).some((a) => authorizeAttributes({ user: cur.user, verb: a.verb, resourceRequest: true, apiGroup: "certificates.k8s.io", resource: "signers", subresource: "", namespace: "", name: a.name, path: "", fieldSelector: [] }, graph).allowed);
+  const organizationsOf = (request: unknown) => {
+    const parsed = parseCSR(typeof request === "string" ? new Uint8Array(Buffer.from(request, "base64")) : new Uint8Array());
+    return "error" in parsed ? parsed : parsed.organizations;
+  };
+  const refused = certificateAdmissionRefusal(cur.obj, cur.old, cur.req.subresource, allowed, organizationsOf);
+  return refused === undefined ? ctx : stepped(ctx, { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", refused) });
 }
 
 /** The namespace from the watch cache (PodSecurity's namespace getter), or undefined. */

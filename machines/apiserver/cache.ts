@@ -300,6 +300,10 @@ export function objectFields(obj: any): Record<string, string> {
     case "Job":
       f["status.successful"] = String(obj.status?.succeeded ?? 0);
       break;
+    // the CSR registry's SelectableFields
+    case "CertificateSigningRequest":
+      f["spec.signerName"] = obj.spec?.signerName ?? "";
+      break;
   }
   return f;
 }

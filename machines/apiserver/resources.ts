@@ -65,6 +65,7 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "ValidatingAdmissionPolicyBinding", resource: "validatingadmissionpolicybindings", singular: "validatingadmissionpolicybinding", group: "admissionregistration.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "RuntimeClass", resource: "runtimeclasses", singular: "runtimeclass", group: "node.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: rw, subresources: [] },
   { kind: "PriorityClass", resource: "priorityclasses", singular: "priorityclass", group: "scheduling.k8s.io", version: "v1", namespaced: false, shortNames: ["pc"], verbs: rw, subresources: [] },
+  { kind: "CertificateSigningRequest", resource: "certificatesigningrequests", singular: "certificatesigningrequest", group: "certificates.k8s.io", version: "v1", namespaced: false, shortNames: ["csr"], verbs: rw, subresources: ["status", "approval"] },
   // served by metrics-server behind the aggregation layer (APIService v1beta1.metrics.k8s.io), never stored
   { kind: "NodeMetrics", resource: "nodes", singular: "", group: "metrics.k8s.io", version: "v1beta1", namespaced: false, shortNames: [], verbs: ["get", "list"], subresources: [] },
   { kind: "PodMetrics", resource: "pods", singular: "", group: "metrics.k8s.io", version: "v1beta1", namespaced: true, shortNames: [], verbs: ["get", "list"], subresources: [] },

@@ -3,9 +3,11 @@
 
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 
-/** PEM text of the CA certificate, the serving certificate and the serving key. */
+/** PEM text of the CA certificate and key, the serving certificate and the serving key. */
 export interface ServingCerts {
   caCert: string;
+  /** the CA's private key (PKCS#8 PEM): kube-controller-manager's --cluster-signing-key-file */
+  caKey: string;
   cert: string;
   key: string;
 }
@@ -147,6 +149,7 @@ export function generateServingCerts(now: Date = new Date()): ServingCerts {
   void leafSpki;
   return {
     caCert: pem("CERTIFICATE", caDer),
+    caKey: ca.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
     cert: pem("CERTIFICATE", leafDer),
     key: leaf.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
   };

@@ -31,6 +31,7 @@ import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
 import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
 import { healthAnswer, type HealthRoot } from "./health.js";
+import { clientCertificateOf } from "./clientcert.js";
 
 export interface ServeOptions {
   cluster: Cluster;
@@ -56,6 +57,8 @@ export interface RunningServer {
   port: number;
   /** the CA that signed the serving certificate (PEM), when serving HTTPS */
   caCert?: string;
+  /** the CA's key (PKCS#8 PEM), which signs the client certificates of approved CSRs */
+  caKey?: string;
   close(): Promise<void>;
 }
 
@@ -206,8 +209,11 @@ const impersonateExtraPrefix = "impersonate-extra-";
  * decides whether the requester may impersonate. Groups, extras or a uid without a user is the
  * impersonation filter's internal error (buildImpersonationRequests).
  */
-export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "impersonate"> | { error: string } {
-  const token = bearer(req) ?? "";
+export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "impersonate" | "x509"> | { error: string } {
+  const cert = clientCertificateOf(req);
+  const withCert = <T extends object>(o: T) => (cert !== undefined ? { ...o, x509: cert } : o);
+  // a verified client certificate authenticates first: a token beside it is never read
+  const token = cert !== undefined && "user" in cert ? "" : (bearer(req) ?? "");
   const h = req.headersDistinct;
   const user = h["impersonate-user"]?.[0] ?? "";
   const groups = [...(h["impersonate-group"] ?? [])];
@@ -217,7 +223,7 @@ export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "i
     if (!name.startsWith(impersonateExtraPrefix)) continue;
     extra.push([unescapeExtraKey(name.slice(impersonateExtraPrefix.length)), [...(h[name] ?? [])]]);
   }
-  if (user === "" && groups.length === 0 && extra.length === 0 && uid === "") return { token };
+  if (user === "" && groups.length === 0 && extra.length === 0 && uid === "") return withCert({ token });
   if (user === "") {
     // Go prints the []v1.ObjectReference it built (Kind, Namespace, Name, UID, APIVersion, ResourceVersion, FieldPath).
     const refs = [
@@ -231,7 +237,7 @@ export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "i
   if (groups.length > 0) impersonate.groups = groups;
   if (uid !== "") impersonate.uid = uid;
   if (extra.length > 0) impersonate.extra = extra;
-  return { token, impersonate };
+  return withCert({ token, impersonate });
 }
 
 /** unescapeExtraKey: an extra key travels percent-encoded in the header name. */
@@ -674,6 +680,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? "127.0.0.1";
   const tls = opts.tls ?? true;
   const certs: ServingCerts | undefined = tls ? generateServingCerts() : undefined;
+  // the client certificates kube-controller-manager issues chain to the CA the server trusts
+  if (certs) cluster.certificateSigner.useCA(certs.caCert, certs.caKey);
   const open = new Set<() => void>();
   const inFlight = { readonly: 0, mutating: 0, max: opts.maxRequestsInFlight ?? maxRequestsInFlight };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -694,7 +702,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // serves was 431 here), ReadHeaderTimeout 32 s, IdleTimeout 90 s
   // requireHostHeader off: a request without Host is refused below in net/http's words, not Node's
   const limits = { maxHeaderSize: maxHeaderBytes, requireHostHeader: false };
-  const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ...limits, allowHalfOpen: true }, handler) : createHttpServer(limits, handler);
+  // tls.RequestClientCert: a client certificate is asked for (the CA named as acceptable) and
+  // verified, but a connection without one, or with one that fails, goes on to the authenticators
+  const clientAuth = { requestCert: true, rejectUnauthorized: false };
+  const server: Server = certs ? createHttpsServer({ key: certs.key, cert: certs.cert, ca: certs.caCert, ...clientAuth, ...limits, allowHalfOpen: true }, handler) : createHttpServer(limits, handler);
   // net/http answers a request whose client half-closed after sending it; Node's https server would
   // end the socket at the client's FIN (httpAllowHalfOpen false), as its http server does not
   if (certs) (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
@@ -749,7 +760,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   return {
     url,
     port,
-    ...(certs ? { caCert: certs.caCert } : {}),
+    ...(certs ? { caCert: certs.caCert, caKey: certs.caKey } : {}),
     close: () =>
       new Promise<void>((resolve) => {
         for (const stop of open) stop();
@@ -975,7 +986,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   // Authentication runs before any handler reads a body: an unknown token is 401 with the body unread.
   const { token, warning } = bearerOf(req);
   if (warning !== undefined) setWarnings(res, [warning]);
-  if (token !== undefined && cluster.authenticate(token) === undefined) return refuseUnread(req, res, S.unauthorized());
+  const cert = clientCertificateOf(req);
+  const certified = cert !== undefined && "user" in cert;
+  if (!certified && token !== undefined && cluster.authenticate(token) === undefined) return refuseUnread(req, res, S.unauthorized());
+  if (cert !== undefined && !certified && token === undefined) return refuseUnread(req, res, S.unauthorized());
   // Who asks: the API server machine authenticates again, checks any impersonation and authorizes every request.
   const who = credentials(req);
   if ("error" in who) return sendInternalError(res, req.url ?? "/", who.error);

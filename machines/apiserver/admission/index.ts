@@ -30,6 +30,7 @@ import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBindi
 import { dropDisabledPodSpecFields } from "./dropdisabled.js";
 import { hasPodTemplate, podSecurityNamespace, podSecurityPod, podSecurityWorkload } from "./podsecurity.js";
 import { invalidValue, type FieldError } from "../status.js";
+import { prepareCSRApprovalForUpdate, prepareCSRForCreate, prepareCSRForUpdate, prepareCSRStatusForUpdate, type Requester } from "./certificates.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
 export { priorityAdmissionError, SYSTEM_PRIORITY_CLASSES, systemPriorityClassObjects, type PriorityClassInfo } from "./priority.js";
@@ -61,6 +62,8 @@ export interface MutateContext {
   ingressClasses?: readonly any[];
   /** The labels of the object's namespace (PodSecurity reads its levels from them). */
   namespaceLabels?: unknown;
+  /** The request's user (a CertificateSigningRequest's create records who asked). */
+  user?: Requester;
   /** Told the Forbidden reason when an admission plugin refuses the write (the object is then not stored). */
   refuse?: (reason: string) => void;
 }
@@ -263,6 +266,12 @@ export function admitDefaulted(out: any, ctx: MutateContext): any {
   if (ctx.operation === "UPDATE" && ctx.old && ctx.subresource === "status") {
     prepareForUpdate(out, ctx.old, ctx.subresource);
     if (out.kind === "PersistentVolume") stampPhaseTransition(out, ctx.old, ctx.now);
+    if (out.kind === "CertificateSigningRequest") prepareCSRStatusForUpdate(out, ctx.old, ctx.now);
+    return out;
+  }
+  if (ctx.operation === "UPDATE" && ctx.old && ctx.subresource === "approval" && out.kind === "CertificateSigningRequest") {
+    keepSystemMetadata(out, ctx.old);
+    prepareCSRApprovalForUpdate(out, ctx.old, ctx.now);
     return out;
   }
   if (!(ctx.operation === "UPDATE" && ctx.old && !ctx.subresource && untouchedOnUpdate.has(out.kind))) thaw(out);
@@ -393,6 +402,9 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     case "Service":
       o.status = { loadBalancer: {} };
       return;
+    case "CertificateSigningRequest":
+      prepareCSRForCreate(o, ctx.user);
+      return;
     case "ResourceQuota":
       o.status = {};
       return;
@@ -495,6 +507,7 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     else delete o.status;
   }
   if (o.kind === "Namespace") o.spec = { ...(o.spec ?? {}), finalizers: deepCopy(old.spec?.finalizers ?? []) };
+  if (o.kind === "CertificateSigningRequest" && subresource === undefined) prepareCSRForUpdate(o, old);
   if (o.kind === "EndpointSlice") {
     if (endpointSliceChanged(o, old)) o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
     dropTopologyOnV1(o, old);

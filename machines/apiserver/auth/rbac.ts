@@ -277,6 +277,15 @@ export const clusterRoles = new Map<string, readonly PolicyRule[]>([
     rule(["list", "watch", "patch", "create", "delete"], [""], ["pods"]),
     events,
   ]],
+  // the csrsigning and csrcleaner controllers' role (--use-service-account-credentials: certificate-controller)
+  ["system:controller:certificate-controller", [
+    rule(["get", "list", "watch", "delete"], ["certificates.k8s.io"], ["certificatesigningrequests"]),
+    rule(["update"], ["certificates.k8s.io"], ["certificatesigningrequests/status", "certificatesigningrequests/approval"]),
+    rule(["approve"], ["certificates.k8s.io"], ["signers"], ["kubernetes.io/kube-apiserver-client-kubelet"]),
+    rule(["sign"], ["certificates.k8s.io"], ["signers"], ["kubernetes.io/legacy-unknown", "kubernetes.io/kube-apiserver-client", "kubernetes.io/kube-apiserver-client-kubelet", "kubernetes.io/kubelet-serving"]),
+    rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+    events,
+  ]],
   ["system:controller:ttl-after-finished-controller", [rule(["get", "list", "watch", "delete"], ["batch"], ["jobs"]), events]],
   ["system:controller:cronjob-controller", [
     rule(["get", "list", "watch", "update"], ["batch"], ["cronjobs"]),

@@ -32,6 +32,8 @@ export const listMeta: Record<string, Record<string, { lt?: string; lk?: string[
   "batch/v1.PodFailurePolicyRule": {"onPodConditions":{"lt":"atomic"}},
   "batch/v1.SuccessPolicy": {"rules":{"lt":"atomic"}},
   "batch/v1.UncountedTerminatedPods": {"succeeded":{"lt":"set"},"failed":{"lt":"set"}},
+  "certificates/v1.CertificateSigningRequestSpec": {"usages":{"lt":"atomic"},"groups":{"lt":"atomic"}},
+  "certificates/v1.CertificateSigningRequestStatus": {"conditions":{"lt":"map","lk":["type"]}},
   "core/v1.Capabilities": {"add":{"lt":"atomic"},"drop":{"lt":"atomic"}},
   "core/v1.CephFSPersistentVolumeSource": {"monitors":{"lt":"atomic"}},
   "core/v1.CephFSVolumeSource": {"monitors":{"lt":"atomic"}},

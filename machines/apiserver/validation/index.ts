@@ -30,6 +30,7 @@ import {
 import { validateBinding, validatePodCreate, validatePodEphemeralContainersUpdate, validatePodTemplateSpec, validatePodUpdate } from "./pod.js";
 import { validatePodStatusUpdate } from "./podstatus.js";
 import { validateRuntimeClass, validateRuntimeClassUpdate } from "./runtimeclass.js";
+import { validateCertificateSigningRequest, validateCertificateSigningRequestApprovalUpdate, validateCertificateSigningRequestStatusUpdate, validateCertificateSigningRequestUpdate } from "./certificates.js";
 import {
   validateValidatingAdmissionPolicy, validateValidatingAdmissionPolicyBinding, validateValidatingAdmissionPolicyBindingUpdate,
   validateValidatingAdmissionPolicyStatusUpdate, validateValidatingAdmissionPolicyUpdate,
@@ -83,6 +84,7 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
   RoleBinding: validateRoleBinding,
   ClusterRoleBinding: validateClusterRoleBinding,
   RuntimeClass: validateRuntimeClass,
+  CertificateSigningRequest: validateCertificateSigningRequest,
   ValidatingAdmissionPolicy: validateValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding: validateValidatingAdmissionPolicyBinding,
 };
@@ -121,6 +123,7 @@ const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
   ClusterRole: validateClusterRoleUpdate,
   RoleBinding: validateRoleBindingUpdate,
   RuntimeClass: validateRuntimeClassUpdate,
+  CertificateSigningRequest: validateCertificateSigningRequestUpdate,
   ValidatingAdmissionPolicy: validateValidatingAdmissionPolicyUpdate,
   ValidatingAdmissionPolicyBinding: validateValidatingAdmissionPolicyBindingUpdate,
   ClusterRoleBinding: validateClusterRoleBindingUpdate,
@@ -150,7 +153,9 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
     ResourceQuota: validateResourceQuotaStatusUpdate,
     Ingress: validateIngressStatusUpdate,
     ValidatingAdmissionPolicy: validateValidatingAdmissionPolicyStatusUpdate,
+    CertificateSigningRequest: validateCertificateSigningRequestStatusUpdate,
   },
+  approval: { CertificateSigningRequest: validateCertificateSigningRequestApprovalUpdate },
   finalize: { Namespace: validateNamespaceFinalizeUpdate },
   ephemeralcontainers: { Pod: validatePodEphemeralContainersUpdate },
 };

@@ -62,6 +62,7 @@ export const roots: Record<string, string> = {
   RuntimeClass: "node/v1.RuntimeClass",
   ValidatingAdmissionPolicy: "admissionregistration/v1.ValidatingAdmissionPolicy",
   ValidatingAdmissionPolicyBinding: "admissionregistration/v1.ValidatingAdmissionPolicyBinding",
+  CertificateSigningRequest: "certificates/v1.CertificateSigningRequest",
 };
 
 /**
@@ -76,7 +77,7 @@ export const versionedRoots: Record<string, Record<string, string>> = {
 
 /** Go packages read, by the short key used in type names, and where they are below the two checkouts. */
 export const packages: { key: string; importPath: string; repo: "api" | "apimachinery"; dir: string }[] = [
-  ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication", "storage", "networking", "rbac", "node", "admissionregistration", "events"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
+  ...["core", "apps", "batch", "discovery", "coordination", "policy", "scheduling", "autoscaling", "authorization", "authentication", "storage", "networking", "rbac", "node", "admissionregistration", "events", "certificates"].map((g) => ({ key: `${g}/v1`, importPath: `k8s.io/api/${g}/v1`, repo: "api" as const, dir: `${g}/v1` })),
   // HorizontalPodAutoscaler is served at autoscaling/v2, its storage version
   { key: "autoscaling/v2", importPath: "k8s.io/api/autoscaling/v2", repo: "api", dir: "autoscaling/v2" },
   { key: "meta/v1", importPath: "k8s.io/apimachinery/pkg/apis/meta/v1", repo: "apimachinery", dir: "pkg/apis/meta/v1" },
