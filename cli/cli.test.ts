@@ -221,17 +221,19 @@ spec:
     ]);
   });
   it("a warning drawn before admission refuses the object is printed at once; the error after the others' lines", async () => {
-    const f = join(mkdtempSync(join(tmpdir(), "podflow-warn-")), "quota.yaml");
-    const pod = (n: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${n}\nspec:\n  containers:\n  - name: c\n    image: nginx\n`;
-    writeFileSync(f, ["apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: one\nspec:\n  hard:\n    pods: \"1\"\n", pod("a"), pod("b.x"), pod("c")].join("---\n"));
+    // LimitRanger refuses from the LimitRange at once (a ResourceQuota only once its controller
+    // has written status.hard: a pod created right after it may be admitted uncharged)
+    const f = join(mkdtempSync(join(tmpdir(), "podflow-warn-")), "limits.yaml");
+    const pod = (n: string, cpu: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${n}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      limits:\n        cpu: "${cpu}"\n`;
+    writeFileSync(f, ["apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: cpu-max\nspec:\n  limits:\n  - type: Container\n    max:\n      cpu: \"1\"\n", pod("a", "500m"), pod("b.x", "2"), pod("c", "3")].join("---\n"));
     const r = await cli("simulate", "-f", f);
     expect(r.code).toBe(1);
     expect(r.err).toEqual([
-      "resourcequota/one created",
+      "limitrange/cpu-max created",
       "pod/a created",
       "Warning: metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]",
-      `Error from server (Forbidden): error when creating "${f}": pods "b.x" is forbidden: exceeded quota: one, requested: pods=1, used: pods=1, limited: pods=1`,
-      `Error from server (Forbidden): error when creating "${f}": pods "c" is forbidden: exceeded quota: one, requested: pods=1, used: pods=1, limited: pods=1`,
+      `Error from server (Forbidden): error when creating "${f}": pods "b.x" is forbidden: maximum cpu usage per Container is 1, but limit is 2`,
+      `Error from server (Forbidden): error when creating "${f}": pods "c" is forbidden: maximum cpu usage per Container is 1, but limit is 3`,
     ]);
   });
 });

@@ -449,6 +449,7 @@ describe("admin/resource/quota-*.yaml: ResourceQuota admission as the quota page
   it("quota-mem-cpu: the first pod fits and is counted, the second is refused on requests.memory", async () => {
     await withCluster(async (c) => {
       await c.apply(fixture("admin/resource/quota-mem-cpu.yaml"));
+      await c.settle(); // the page views the quota first (see quota-objects below)
       await c.apply(fixture("admin/resource/quota-mem-cpu-pod.yaml"));
       await c.settle();
       expect(c.get("ResourceQuota", "mem-cpu-demo", "default")?.status?.used).toEqual({ "limits.cpu": "800m", "limits.memory": "800Mi", "requests.cpu": "400m", "requests.memory": "600Mi" });
@@ -471,6 +472,7 @@ describe("admin/resource/quota-*.yaml: ResourceQuota admission as the quota page
   it("quota-pod: a 3-replica Deployment under pods: 2 runs 2, its ReplicaSet's creates refused", async () => {
     await withCluster(async (c) => {
       await c.apply(fixture("admin/resource/quota-pod.yaml"));
+      await c.settle(); // the page views the quota first (see quota-objects below)
       await c.apply(fixture("admin/resource/quota-pod-deployment.yaml"));
       await c.settle();
       const status = c.get("Deployment", "pod-quota-demo", "default")?.status;
