@@ -66,9 +66,10 @@ describe("the mutation runner", () => {
   it("the shrinker cuts deliveries out of a failure's schedule: the shrunk run fails alike in fewer steps", () => {
     setMutants(["scheduler.ignores-requests"]);
     try {
-      // seed 14 without faults overfills a node (which seed does, and how far 12 runs shrink it,
-      // moves with the workload and the cluster's own messages: the shrinker, not the seed, is what this proves)
-      const spec = specFromSeed(14, { scenario: "random", steps: 3000, faults: [] });
+      // seed 4 without faults overfills a node (which seed does, and how far 12 runs shrink it,
+      // moves with the workload and the cluster's own messages: the shrinker, not the seed, is what
+      // this proves; with the CSR controllers' actors, seed 14's 12 runs no longer cut a step)
+      const spec = specFromSeed(4, { scenario: "random", steps: 3000, faults: [] });
       const found = runSpec(spec);
       expect(found.violations[0]!.invariant).toBe("allocatableNeverExceeded");
       const s = shrinkSchedule(spec, {}, 12);
