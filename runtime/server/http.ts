@@ -709,6 +709,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // net/http answers a request whose client half-closed after sending it; Node's https server would
   // end the socket at the client's FIN (httpAllowHalfOpen false), as its http server does not
   if (certs) (server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
+  // every TCP connection, TLS handshakes still in progress included (closeAllConnections knows only
+  // the HTTP ones): a stopping server ends them all, or close() would wait on one a client left half-open
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
   server.headersTimeout = readHeaderTimeoutMs;
   // net/http bounds a request's head by its bytes only (MaxHeaderBytes): Node would drop every header
   // past its 2,000th, an Authorization or Impersonate-* header among them
@@ -766,6 +773,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         for (const stop of open) stop();
         server.close(() => resolve());
         server.closeAllConnections?.();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
