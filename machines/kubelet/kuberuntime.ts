@@ -33,8 +33,7 @@ export const configErrorRetryMs = 10_000;
 
 /** generateContainerConfig failed: CreateContainerConfigError, the container's step starts over, the worker retries after its back-off. */
 function configError(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, message: string, fx: Fx): "blocked" {
-  // startContainer records its Failed event on every attempt: the correlator counts them (x6 over 1m)
-  setWaiting(ctx, w, c, "CreateContainerConfigError", message, [["Warning", "Failed", `Error: ${message}`]], fx, true);
+  setWaiting(ctx, w, c, "CreateContainerConfigError", message, [["Warning", "Failed", `Error: ${message}`]], fx);
   c.step = {};
   resyncAfter(w, configErrorRetryMs, fx);
   return "blocked";

@@ -53,7 +53,7 @@ function containerRecord(pod: Pod, c: Container, kind: ContainerRecord["kind"]):
   return { name: c.name, kind, spec: sealed(c), lifecycle: containerLifecycle.start({ podHasInitContainers }).snapshot, attempts: 0, step: {}, started: false, probes: {} };
 }
 
-export function newWorker(pod: Pod, seenAt?: number): PodWorker {
+export function newWorker(pod: Pod): PodWorker {
   const rec = (c: Container, kind: ContainerRecord["kind"]) => containerRecord(pod, c, kind);
   const containers = [
     ...(pod.spec?.initContainers ?? []).map((c) => rec(c, isRestartableInitContainer(c) ? "sidecar" : "init")),
@@ -63,7 +63,6 @@ export function newWorker(pod: Pod, seenAt?: number): PodWorker {
   return {
     uid: pod.metadata!.uid!, pod: sealed(pod), lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
     containers, pulls: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
-    ...(seenAt !== undefined ? { seenAt } : {}),
   };
 }
 
