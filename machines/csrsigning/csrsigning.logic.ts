@@ -2,6 +2,7 @@
 // (pkg/controller/certificates/signer/signer.go, pkg/apis/certificates/helpers.go): which requests
 // a signer handles, whether their usages are allowed, and how long the certificate lives.
 
+import type { ParsedCSR } from "../common/csr.js";
 type Obj = any;
 
 export const kubeAPIServerClientSignerName = "kubernetes.io/kube-apiserver-client";
@@ -32,14 +33,7 @@ export function hasCertificate(csr: Obj): boolean {
 }
 
 /** What a signer reads of the parsed request (its subject and SANs). */
-export interface RequestSubject {
-  commonName: string;
-  organizations: string[];
-  dnsNames: string[];
-  emailAddresses: string[];
-  ipAddresses: string[];
-  uris: string[];
-}
+export type RequestSubject = Pick<ParsedCSR, "commonName" | "organizations" | "dnsNames" | "emailAddresses" | "ipAddresses" | "uris">;
 
 /** validAPIServerClientUsages: client auth required; digital signature and key encipherment allowed; nothing else. */
 export function apiServerClientUsagesError(usages: readonly string[]): string | undefined {
