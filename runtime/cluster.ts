@@ -27,7 +27,7 @@ import type { Interpreter } from "./fastpath.js";
 import { etcdPolicy } from "./policy.js";
 import { TokenSigner } from "./tokensigner.js";
 import { CertificateSigner } from "./certsigner.js";
-import { ApiError, conversionOf, decodeError, parseManifests, precheck } from "./manifests.js";
+import { ApiError, conversionOf, decodeApplied, parseManifests, precheck } from "./manifests.js";
 import { components, type ComponentSet } from "./components.js";
 // networking views
 import { Rng } from "../machines/common/prng.js";
@@ -421,12 +421,13 @@ export class Cluster {
   }
 
   private async applyOne(obj: any, r: ResourceInfo): Promise<ApplyResult> {
-    const undecodable = decodeError(obj, r);
-    if (undecodable) throw undecodable;
+    const decoded = decodeApplied(obj, r);
+    if ("error" in decoded) throw decoded.error;
     const namespace = r.namespaced ? obj.metadata?.namespace ?? "default" : undefined;
     const desired = structuredClone(obj);
     const lastApplied = JSON.stringify(desired);
-    const annotated = { ...desired, metadata: { ...desired.metadata, annotations: { ...(desired.metadata?.annotations ?? {}), [lastAppliedAnnotation]: lastApplied + "\n" } } };
+    const annotate = (o: any) => ({ ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata?.annotations ?? {}), [lastAppliedAnnotation]: lastApplied + "\n" } } });
+    const annotated = annotate(desired);
     // written at another served version (autoscaling/v1): the API server converts it to the stored one
     const conv = conversionOf(obj, r);
     const hub = (o: any) => (conv ? conv.toHub(o) : o);
@@ -435,7 +436,9 @@ export class Cluster {
     const live = name ? await this.request({ ...base, verb: "get", name }) : undefined;
     if (!live || !live.ok) {
       if (live && !live.ok && live.code !== 404) throw new ApiError(live.status);
-      const res = await this.request({ ...base, verb: "create", body: hub(annotated) });
+      // a create stores what the server decoded the body to (canonical quantities); a patch is
+      // decoded by the API server itself once merged (schema/patched.ts)
+      const res = await this.request({ ...base, verb: "create", body: hub(decoded.value === obj ? annotated : annotate(decoded.value)) });
       if (!res.ok) throw new ApiError(res.status, res.warnings);
       return { kind: r.kind, name: res.object.metadata.name, ...(namespace ? { namespace } : {}), action: "created", object: res.object, ...(res.warnings ? { warnings: res.warnings } : {}) };
     }

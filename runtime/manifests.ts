@@ -165,15 +165,24 @@ export function conversionOf(obj: any, r: ResourceInfo): Conversion | undefined 
  * refused with 400 BadRequest, worded as the REST handler's transformDecodeError words it.
  */
 export function decodeError(obj: any, r: ResourceInfo): ApiError | undefined {
+  const d = decodeApplied(obj, r);
+  return "error" in d ? d.error : undefined;
+}
+
+/**
+ * The applied object as the API server holds it once decoded into its Go type (quantities in their
+ * canonical form, times in UTC), or decodeError's refusal; a kind without a schema as sent.
+ */
+export function decodeApplied(obj: any, r: ResourceInfo): { value: any } | { error: ApiError } {
   const typeKey = typeof obj.apiVersion === "string" ? versionedTypeKey(obj.apiVersion, r.kind) : undefined;
-  if (typeKey === undefined && !hasSchema(r.kind)) return undefined;
+  if (typeKey === undefined && !hasSchema(r.kind)) return { value: obj };
   // what kubectl sends is the object's JSON: a key whose value is undefined is not in it
   const res = decodeTyped(r.kind, JSON.parse(JSON.stringify(obj)), typeKey);
   const version = String(obj.apiVersion ?? r.version).split("/").pop();
   const head = `${r.kind} in version "${version}" cannot be handled as a ${r.kind}`;
   const message = !res.ok ? `${head}: ${res.error}` : res.strictErrors.length > 0 ? `${head}: strict decoding error: ${res.strictErrors.join(", ")}` : undefined;
-  if (message === undefined) return undefined;
-  return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "BadRequest", code: 400 });
+  if (message === undefined && res.ok) return { value: res.value };
+  return { error: new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: message!, reason: "BadRequest", code: 400 }) };
 }
 
 /** Checks what kubectl checks before sending: a kind it can map, and a name (apply needs one). */

@@ -440,6 +440,211 @@ describe("controllers/job-pod-failure-policy-config-issue.yaml: a Job whose imag
     });
   });
 });
+
+// Sweep 4: the quota walkthroughs (tasks/administer-cluster/manage-resources/quota-memory-cpu-namespace,
+// quota-pod-namespace, quota-api-object). plugin/pkg/admission/resourcequota/controller.go
+// checkRequest: "exceeded quota: %s, requested: %s, used: %s, limited: %s", Forbidden.
+describe("admin/resource/quota-*.yaml: ResourceQuota admission as the quota pages show it", () => {
+  const refusal = (c: Cluster, path: string) => c.apply(fixture(path), path).then(() => undefined, (e: any) => [e.status?.code, e.message]);
+  it("quota-mem-cpu: the first pod fits and is counted, the second is refused on requests.memory", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("admin/resource/quota-mem-cpu.yaml"));
+      await c.settle(); // the page views the quota first (see quota-objects below)
+      await c.apply(fixture("admin/resource/quota-mem-cpu-pod.yaml"));
+      await c.settle();
+      expect(c.get("ResourceQuota", "mem-cpu-demo", "default")?.status?.used).toEqual({ "limits.cpu": "800m", "limits.memory": "800Mi", "requests.cpu": "400m", "requests.memory": "600Mi" });
+      expect(await refusal(c, "admin/resource/quota-mem-cpu-pod-2.yaml")).toEqual([403, 'pods "quota-mem-cpu-demo-2" is forbidden: exceeded quota: mem-cpu-demo, requested: requests.memory=700Mi, used: requests.memory=600Mi, limited: requests.memory=1Gi']);
+    });
+  });
+  it("quota-objects: one PersistentVolumeClaim allowed, the second refused", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("admin/resource/quota-objects.yaml"));
+      // the page views the quota (kubectl get resourcequota --output=yaml) before the first claim:
+      // created at once after it, the claim can race the controller's first sync of the quota,
+      // whose caches have not seen the charged claim yet (used 0 until the 5-minute full resync)
+      await c.settle();
+      await c.apply(fixture("admin/resource/quota-objects-pvc.yaml"));
+      await c.settle();
+      expect(await refusal(c, "admin/resource/quota-objects-pvc-2.yaml")).toEqual([403, 'persistentvolumeclaims "pvc-quota-demo-2" is forbidden: exceeded quota: object-quota-demo, requested: persistentvolumeclaims=1, used: persistentvolumeclaims=1, limited: persistentvolumeclaims=1']);
+      expect(c.get("ResourceQuota", "object-quota-demo", "default")?.status?.used).toEqual({ persistentvolumeclaims: "1", "services.loadbalancers": "0", "services.nodeports": "0" });
+    });
+  });
+  it("quota-pod: a 3-replica Deployment under pods: 2 runs 2, its ReplicaSet's creates refused", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("admin/resource/quota-pod.yaml"));
+      await c.settle(); // the page views the quota first (see quota-objects below)
+      await c.apply(fixture("admin/resource/quota-pod-deployment.yaml"));
+      await c.settle();
+      const status = c.get("Deployment", "pod-quota-demo", "default")?.status;
+      expect([status?.replicas, status?.availableReplicas]).toEqual([2, 2]);
+      // the page's YAML is from before controller_utils stopped wrapping the error ("unable to
+      // create pods: ..."): the condition's message is the apiserver's Status message
+      const failure = status?.conditions?.find((x: any) => x.type === "ReplicaFailure");
+      expect([failure?.status, failure?.reason]).toEqual(["True", "FailedCreate"]);
+      expect(failure?.message).toMatch(/^pods "pod-quota-demo-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: pod-demo, requested: pods=1, used: pods=2, limited: pods=2$/);
+    });
+  });
+});
+
+describe("controllers/job-pod-failure-policy-failjob.yaml: exit code 42 fails the Job", () => {
+  // concepts/workloads/controllers/job "Pod failure policy" and the task page: the pod's main
+  // container echoes, sleeps 30 s and exits 42; pkg/controller/job/pod_failure_policy.go's message.
+  it("fails with reason PodFailurePolicy naming the container, the pod and rule 0", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("controllers/job-pod-failure-policy-failjob.yaml"));
+      await c.settle();
+      c.advance(60_000);
+      await c.settle();
+      const failed = c.get("Job", "job-pod-failure-policy-failjob", "default")?.status?.conditions?.find((x: any) => x.type === "Failed");
+      expect([failed?.status, failed?.reason]).toEqual(["True", "PodFailurePolicy"]);
+      expect(failed?.message).toMatch(/^Container main for pod default\/job-pod-failure-policy-failjob-[a-z0-9]{5} failed with exit code 42 matching FailJob rule at index 0$/);
+    });
+  });
+});
+
+describe("controllers/job-backoff-limit-per-index-failindex.yaml: FailIndex on exit 42, one retry on exit 1", () => {
+  // concepts/workloads/controllers/job "Backoff limit per index": the page's status shows
+  // failedIndexes 0,1 and succeededIndexes 2,3, failed 3 (index 0 twice, index 1 once), succeeded 2.
+  it("fails the Job with FailedIndexes", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("controllers/job-backoff-limit-per-index-failindex.yaml"));
+      await c.settle();
+      c.advance(60_000);
+      await c.settle();
+      const s = c.get("Job", "job-backoff-limit-per-index-failindex", "default")?.status;
+      expect([s?.failedIndexes, s?.completedIndexes, s?.failed, s?.succeeded]).toEqual(["0,1", "2,3", 3, 2]);
+      const failed = s?.conditions?.find((x: any) => x.type === "Failed");
+      expect([failed?.status, failed?.reason, failed?.message]).toEqual(["True", "FailedIndexes", "Job has failed indexes"]);
+    });
+  });
+});
+
+describe("application/job/indexed-job.yaml: each index reverses its own word", () => {
+  // tasks/job/indexed-parallel-processing-static: the init container writes items[JOB_COMPLETION_INDEX]
+  // and `rev` prints it reversed; the page reads index 3's log: "xuq".
+  it("completes 5/5, index 3 printing xuq", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("application/job/indexed-job.yaml"));
+      await c.settle();
+      expect(c.get("Job", "indexed-job", "default")?.status?.succeeded).toBe(5);
+      const p = c.list("Pod", { namespace: "default" }).find((x: any) => x.metadata.annotations?.["batch.kubernetes.io/job-completion-index"] === "3");
+      const lines = containerLogs(c as never, p.spec.nodeName, p.status.containerStatuses[0].containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      expect((await lines).map((l) => l.line)).toEqual(["xuq"]);
+    });
+  });
+});
+
+describe("debug/termination.yaml: the termination message", () => {
+  // tasks/debug/debug-application/determine-reason-pod-failure: the container writes "Sleep expired"
+  // to /dev/termination-log and exits 0; the kubelet copies it into lastState.terminated.message.
+  it("is in the last terminated state after the first exit", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("debug/termination.yaml"));
+      await c.settle();
+      c.advance(15_000);
+      await c.settle();
+      const last = c.get("Pod", "termination-demo", "default")?.status?.containerStatuses?.[0]?.lastState?.terminated;
+      expect([last?.exitCode, last?.reason, last?.message]).toEqual([0, "Completed", "Sleep expired\n"]);
+    });
+  });
+});
+
+describe("service/pod-with-graceful-termination.yaml: a terminating endpoint keeps serving", () => {
+  // tutorials/services/pods-and-endpoint-termination-flow: while the preStop hook holds the pod for
+  // its 120 s grace period, its EndpointSlice entry is ready false, serving true, terminating true.
+  it("shows the deleted pod's endpoint as serving and terminating", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("service/pod-with-graceful-termination.yaml"));
+      await c.settle();
+      const pod = c.list("Pod", { namespace: "default" })[0];
+      await c.delete("Pod", pod.metadata.name, "default");
+      // settle() would run the whole grace period (a work timer): 5 s into it instead
+      c.advance(5_000);
+      const endpoints = c.list("EndpointSlice", { namespace: "default" }).filter((s: any) => s.metadata.labels?.["kubernetes.io/service-name"] === "nginx-service").flatMap((s: any) => s.endpoints ?? []);
+      const old = endpoints.find((e: any) => e.targetRef?.name === pod.metadata.name);
+      expect(old?.conditions).toEqual({ ready: false, serving: true, terminating: true });
+      expect(endpoints.filter((e: any) => e.conditions?.ready)).toHaveLength(1);
+    });
+  });
+});
+
+// Fields of features later than 1.35 or removed before it: refused as 1.35 refuses them.
+describe("the docs' manifests 1.35 refuses", () => {
+  it.each([
+    // TaintTolerationComparisonOperators (KEP-5471) is alpha, off: validateTolerations' NotSupported
+    ["pods/pod-with-numeric-toleration.yaml", 'Pod "nginx-numeric-toleration" is invalid: spec.tolerations[0].operator: Unsupported value: "Gt": supported values: "Equal", "Exists"'],
+    // emptyDir.mode (KEP-5502) is alpha in 1.37: 1.35's decoder has no such field
+    ["pods/emptydir-volume-mode.yaml", 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.volumes[0].emptyDir.mode"'],
+  ])("%s", async (path, want) => {
+    await withCluster(async (c) => {
+      const err = await c.apply(fixture(path), path).then(() => undefined, (e: Error) => e.message);
+      expect(err).toBe(want);
+      expect(c.list("Pod", { namespace: "default" })).toEqual([]);
+    });
+  });
+  it("application/job/cronjob.yaml (the stored batch/v1beta1 copy): no matches for kind", async () => {
+    await withCluster(async (c) => {
+      const err = await c.apply(fixture("application/job/cronjob.yaml"), "cronjob.yaml").then(() => undefined, (e: Error) => e.message);
+      expect(err).toContain('no matches for kind "CronJob" in version "batch/v1beta1"');
+    });
+  });
+});
+
+describe("pods/multi-container/adapter.yaml: a sidecar that reformats the app's log as it grows", () => {
+  // The adapter runs `tail -F raw.log | while read line; do echo "adapted: $line"; done`: tail never
+  // ends, so the loop must read each line as tail writes it (the shell's pipeline runs both at once,
+  // busybox ash's read builtin taking a line at a time). It printed nothing before.
+  it("prints each raw event prefixed with adapted:", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("pods/multi-container/adapter.yaml"));
+      await c.settle();
+      c.advance(7_000);
+      await c.settle();
+      const pod = c.get("Pod", "adapter-pattern-example", "default");
+      const adapter = pod.status.initContainerStatuses.find((s: any) => s.name === "adapter");
+      const lines = containerLogs(c as never, pod.spec.nodeName, adapter.containerID.replace(/^[a-z]+:\/\//, ""));
+      await c.settle();
+      const log = (await lines).map((l) => l.line);
+      expect(log.length).toBeGreaterThanOrEqual(3);
+      for (const l of log) expect(l).toMatch(/^adapted: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d UTC \d{4} raw event$/);
+    });
+  });
+});
+
+// Quantity.MarshalJSON stores the canonical form whatever the client wrote: the pages print the
+// stored objects (tasks/configure-pod-container/assign-cpu-resource, tasks/administer-cluster/
+// manage-resources/cpu-default-namespace and memory-default-namespace).
+describe("quantities as the API server stores them", () => {
+  it("pods/resource/cpu-request-limit.yaml: requests cpu \"0.5\" is stored as 500m", async () => {
+    await withCluster(async (c) => {
+      await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "cpu-example" } });
+      await c.apply(fixture("pods/resource/cpu-request-limit.yaml"));
+      expect(c.get("Pod", "cpu-demo", "cpu-example")?.spec?.containers?.[0]?.resources).toEqual({ limits: { cpu: "1" }, requests: { cpu: "500m" } });
+    });
+  });
+  it("admin/resource/cpu-defaults*.yaml: defaultRequest 0.5 is 500m; a request of \"0.75\" is 750m", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("admin/resource/cpu-defaults.yaml"));
+      expect(c.get("LimitRange", "cpu-limit-range", "default")?.spec?.limits).toEqual([{ default: { cpu: "1" }, defaultRequest: { cpu: "500m" }, type: "Container" }]);
+      await c.apply(fixture("admin/resource/cpu-defaults-pod-2.yaml"));
+      await c.apply(fixture("admin/resource/cpu-defaults-pod-3.yaml"));
+      expect(c.get("Pod", "default-cpu-demo-2", "default")?.spec?.containers?.[0]?.resources).toEqual({ limits: { cpu: "1" }, requests: { cpu: "1" } });
+      expect(c.get("Pod", "default-cpu-demo-3", "default")?.spec?.containers?.[0]?.resources).toEqual({ limits: { cpu: "1" }, requests: { cpu: "750m" } });
+    });
+  });
+  it("admin/resource/memory-defaults*.yaml: the page's three pods", async () => {
+    await withCluster(async (c) => {
+      await c.apply(fixture("admin/resource/memory-defaults.yaml"));
+      for (const f of ["memory-defaults-pod.yaml", "memory-defaults-pod-2.yaml", "memory-defaults-pod-3.yaml"]) await c.apply(fixture(`admin/resource/${f}`));
+      const res = (name: string) => c.get("Pod", name, "default")?.spec?.containers?.[0]?.resources;
+      expect(res("default-mem-demo")).toEqual({ limits: { memory: "512Mi" }, requests: { memory: "256Mi" } });
+      expect(res("default-mem-demo-2")).toEqual({ limits: { memory: "1Gi" }, requests: { memory: "1Gi" } });
+      expect(res("default-mem-demo-3")).toEqual({ limits: { memory: "512Mi" }, requests: { memory: "128Mi" } });
+    });
+  });
+});
+
 describe("secret/bootstrap-token-secret-literal.yaml: a bootstrap token that expired on 2020-09-13", () => {
   // kind runs kube-controller-manager with --controllers=*,bootstrapsigner,tokencleaner: the token
   // cleaner (pkg/controller/bootstrap/tokencleaner.go) deletes an expired bootstrap token Secret,

@@ -674,7 +674,8 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
     if (r.done) return { kind: "exit", code: r.value, reason: r.value === 0 ? "Completed" : "Error" };
     input = undefined;
     const e = r.value;
-    if (e.type === "wait") return { kind: "blocked" };
+    // input no writer will ever fill (outside a pipeline that runs its commands side by side) blocks as wait does
+    if (e.type === "wait" || e.type === "input") return { kind: "blocked" };
     if (e.type === "sleep") {
       if (e.ms <= 0) continue;
       return { kind: "sleep", ms: e.ms };
@@ -991,8 +992,8 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
     if (r.done) return { kind: "done", value: r.value, elapsedMs: elapsed, ...(pid1Exit === undefined ? {} : { pid1Exit }) };
     input = undefined;
     const e = r.value;
-    if (pid1Exit !== undefined && (e.type === "wait" || (e.type === "sleep" && e.ms > 0))) return { kind: "blocked", elapsedMs: elapsed, pid1Exit };
-    if (e.type === "wait") return { kind: "blocked", elapsedMs: elapsed };
+    if (pid1Exit !== undefined && (e.type === "wait" || e.type === "input" || (e.type === "sleep" && e.ms > 0))) return { kind: "blocked", elapsedMs: elapsed, pid1Exit };
+    if (e.type === "wait" || e.type === "input") return { kind: "blocked", elapsedMs: elapsed };
     if (e.type === "signal") {
       const matched = pid1Exit === undefined && e.name === mainProcessName(c);
       input = { type: "signal", matched };

@@ -8,6 +8,7 @@
 import type { GoTypeDef } from "./model.js";
 import { schemaData } from "./types.js";
 import { RFC3339, RFC3339Micro, formatGoTime, goParseTime } from "./gotime.js";
+import { parseGoQuantity, quantityString } from "../validation/quantity.js";
 
 /**
  * A JSON number whose text a JS number does not keep ("3.0", "1e3", 9007199254740993): Go's
@@ -365,9 +366,15 @@ function decodeCustom(st: State, custom: "time" | "microtime" | "raw" | "quantit
       const text = typeof v === "string" ? v : typeof v === "number" || v instanceof NumberLiteral ? numberText(v) : typeof v === "boolean" ? String(v) : JSON.stringify(plainJson(v));
       const err = quantityError(text.trim());
       if (err !== undefined) throw new Abort(err);
-      return typeof v === "string" ? v.trim() : text;
+      return canonical(text.trim());
     }
   }
+}
+
+/** What a decoded Quantity marshals back to: the input when already canonical, else String()'s form ("0.5" -> "500m", "1.5Gi" -> "1536Mi"). */
+function canonical(text: string): string {
+  const q = parseGoQuantity(text);
+  return q === undefined ? text : quantityString(q);
 }
 
 const errFormatWrong = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
@@ -700,7 +707,7 @@ function convertCustom(custom: "time" | "microtime" | "raw" | "quantity" | "into
       const text = typeof v === "string" ? v : marshalled(v);
       const err = quantityError(text.trim());
       if (err !== undefined) throw new ConvertError(err);
-      return text.trim();
+      return canonical(text.trim());
     }
   }
 }

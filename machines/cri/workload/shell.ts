@@ -2,7 +2,7 @@
 // `sleep 5` takes five simulated seconds per turn and a server command blocks on `wait`.
 import { parseScript, quotedLength, ShellSyntaxError, substitutionLength, type Command, type List, type Pipeline, type Redir, type SimpleCommand } from "./parse.js";
 import { resolvePath } from "./memfs.js";
-import { ExitSignal, type Effect, type EffectResult, type ProcessIO } from "./types.js";
+import { ExitSignal, type Effect, type EffectResult, type Pipe, type ProcessIO } from "./types.js";
 import type { Userland } from "../registry.js";
 import { copyNames, copyVars, LayeredVars } from "./vars.js";
 
@@ -11,6 +11,8 @@ export type Gen = Generator<Effect, number, EffectResult>;
 /** Where a command reads and writes. */
 export interface Streams {
   stdin: string;
+  /** stdin as a pipe `read` takes lines from (a pipeline's or a `<` redirect's); absent: the container's */
+  pipe?: Pipe;
   out(text: string): void;
   err(text: string): void;
 }
@@ -117,7 +119,7 @@ function* runBackground(node: List[number]["node"], sh: ShellState, st: Streams)
   const job = runAndOr(node, sh, st);
   let r = job.next();
   while (!r.done) {
-    if (r.value.type === "wait" || r.value.type === "sleep") break;
+    if (r.value.type === "wait" || r.value.type === "sleep" || r.value.type === "input") break;
     r = job.next(yield r.value);
   }
   sh.status = 0;
@@ -132,19 +134,115 @@ function* runAndOr(node: List[number]["node"], sh: ShellState, st: Streams): Gen
   return status;
 }
 
-/** Runs a pipeline's commands one after another, each one's output the next one's input. */
+/**
+ * Runs a pipeline's commands one after another, each one's output the next one's input; one that
+ * feeds a loop (`tail -F f | while read l; do ...; done`) runs side by side with it instead.
+ */
 function* runPipeline(p: Pipeline, sh: ShellState, st: Streams): Gen {
+  if (p.commands.slice(1).some((c) => c.type === "loop")) return (sh.status = negated(p, yield* runSideBySide(p.commands, sh, st)));
   let input = st.stdin;
   let status = 0;
   for (let i = 0; i < p.commands.length; i++) {
     const last = i === p.commands.length - 1;
     let captured = "";
-    const streams: Streams = last ? { ...st, stdin: input } : { stdin: input, out: (t) => { captured += t; }, err: st.err };
+    const pipe: Pipe | undefined = i === 0 ? st.pipe : { buf: input, closed: true, readerGone: false };
+    const streams: Streams = last ? { ...st, stdin: input, pipe } : { stdin: input, pipe, out: (t) => { captured += t; }, err: st.err };
     status = yield* runCommand(p.commands[i]!, sh, streams);
     input = captured;
   }
-  sh.status = p.negate ? (status === 0 ? 1 : 0) : status;
+  sh.status = negated(p, status);
   return sh.status;
+}
+
+const negated = (p: Pipeline, status: number) => (p.negate ? (status === 0 ? 1 : 0) : status);
+
+/** The exit status of a writer killed by SIGPIPE (128 + 13): its reader has ended. */
+const sigpipeStatus = 141;
+
+/** One command of a pipeline run side by side: its generator once started, what it waits for, its status once ended. */
+interface Stage {
+  cmd: Command;
+  run?: Gen;
+  wakeAt?: number;
+  blocked?: "wait" | Pipe;
+  status?: number;
+}
+
+/**
+ * The commands of a pipeline as concurrent processes in simulated time: each runs until it sleeps,
+ * waits or reads an empty pipe; the pipeline sleeps until the next one is due. A plain command
+ * after a pipe starts once its input has ended (it reads its stdin whole); a loop reads lines as
+ * they come. Effects that take no time pass through to the CRI.
+ */
+function* runSideBySide(cmds: Command[], sh: ShellState, st: Streams): Gen {
+  const pipes: Pipe[] = cmds.slice(1).map(() => ({ buf: "", closed: false, readerGone: false }));
+  const stages: Stage[] = cmds.map((cmd) => ({ cmd }));
+  let now = 0;
+  const streamsOf = (i: number): Streams => {
+    const input = i === 0 ? st.pipe : pipes[i - 1]!;
+    const output = pipes[i];
+    const stdin = i === 0 ? st.stdin : stages[i]!.cmd.type === "loop" ? "" : input!.buf;
+    const out = output === undefined ? st.out : (t: string) => {
+      if (output.readerGone) throw new ExitSignal(sigpipeStatus);
+      output.buf += t;
+    };
+    return { stdin, pipe: input, out, err: st.err };
+  };
+  const end = (i: number, status: number) => {
+    stages[i]!.status = status;
+    if (pipes[i]) pipes[i].closed = true;
+    if (i > 0) pipes[i - 1]!.readerGone = true;
+  };
+  const runnable = (i: number): boolean => {
+    const s = stages[i]!;
+    if (s.status !== undefined) return false;
+    if (s.run === undefined) return i === 0 || s.cmd.type === "loop" || pipes[i - 1]!.closed;
+    if (s.blocked === "wait") return false;
+    if (s.blocked !== undefined) return s.blocked.buf !== "" || s.blocked.closed;
+    return s.wakeAt === undefined || s.wakeAt <= now;
+  };
+  for (;;) {
+    let progressed = true;
+    while (progressed) {
+      progressed = false;
+      for (let i = 0; i < stages.length; i++) {
+        if (!runnable(i)) continue;
+        progressed = true;
+        const s = stages[i]!;
+        s.run ??= runCommand(s.cmd, sh, streamsOf(i));
+        s.blocked = undefined;
+        s.wakeAt = undefined;
+        let input: EffectResult;
+        for (;;) {
+          let r: IteratorResult<Effect, number>;
+          try { r = s.run.next(input); } catch (e) {
+            if (!(e instanceof ExitSignal)) throw e;
+            end(i, e.code);
+            break;
+          }
+          input = undefined;
+          if (r.done) { end(i, r.value); break; }
+          const e = r.value;
+          if (e.type === "sleep" && e.ms > 0) { s.wakeAt = now + e.ms; break; }
+          if (e.type === "sleep") continue;
+          if (e.type === "wait") { s.blocked = "wait"; break; }
+          if (e.type === "input") { s.blocked = e.pipe; break; }
+          input = yield e;
+        }
+      }
+    }
+    if (stages.every((s) => s.status !== undefined)) return stages[stages.length - 1]!.status!;
+    const due = stages.flatMap((s) => (s.status === undefined && s.wakeAt !== undefined ? [s.wakeAt] : []));
+    if (due.length > 0) {
+      const next = Math.min(...due);
+      yield* perform(sh, { type: "sleep", ms: next - now });
+      now = next;
+      continue;
+    }
+    // nothing sleeps: a stage reading the pipeline's own stdin waits on it, else all wait for good
+    const outer = stages[0]!.blocked;
+    yield* perform(sh, outer !== undefined && outer !== "wait" ? { type: "input", pipe: outer } : { type: "wait" });
+  }
 }
 
 function* runCommand(cmd: Command, sh: ShellState, st: Streams): Gen {
@@ -231,7 +329,7 @@ function* applyRedirs(redirs: Redir[], sh: ShellState, st: Streams): Generator<E
     if (r.op === "<") {
       const data = readForRedirect(path, sh);
       if (typeof data !== "string") { st.err(`${shellPrefix(sh)}can't open ${target}: no such file\n`); return 1; }
-      out = { ...out, stdin: data };
+      out = { ...out, stdin: data, pipe: { buf: data, closed: true, readerGone: false } };
       continue;
     }
     const sink = fileSink(path, r.op === ">>", sh);
@@ -295,7 +393,7 @@ function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams): Gen {
   }
 }
 
-const shellBuiltins = new Set(["exit", "break", "continue", "export", "unset", "cd", "set", "trap", "wait", "shift", "exec", ":", "true", "false", "eval", "source", ".", "readonly", "local", "return"]);
+const shellBuiltins = new Set(["read", "exit", "break", "continue", "export", "unset", "cd", "set", "trap", "wait", "shift", "exec", ":", "true", "false", "eval", "source", ".", "readonly", "local", "return"]);
 
 /** Runs an expanded argv: a shell builtin, a utility, or an external program. */
 export function* runArgv(argv: string[], sh: ShellState, st: Streams): Gen {
@@ -316,6 +414,7 @@ function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
   switch (name) {
     case ":": case "true": case "trap": case "wait": case "set": case "readonly": case "local": return 0;
     case "false": return 1;
+    case "read": return yield* readLine(args, sh, st);
     case "exit": case "return": {
       const code = args[0] === undefined ? sh.status : Number(args[0]);
       if (Number.isNaN(code)) { st.err(`${shellPrefix(sh)}exit: Illegal number: ${args[0]}\n`); throw new ExitSignal(2); }
@@ -555,4 +654,38 @@ export function evalArithmetic(expr: string, sh: ShellState): number {
   const and = bin(eq, { "&&": (a, b) => +(a !== 0 && b !== 0) });
   const or = bin(and, { "||": (a, b) => +(a !== 0 || b !== 0) });
   return or();
+}
+
+/**
+ * read [-r] [-p PROMPT] [NAME...]: one line of stdin split on IFS whitespace into the names (the
+ * last takes the rest; REPLY when none given); without -r a backslash escapes the next character.
+ * Status 1 at end of input, the names set to what there was. On an empty pipe whose writer runs
+ * on, it waits for more.
+ */
+function* readLine(args: string[], sh: ShellState, st: Streams): Gen {
+  let raw = false;
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (names.length === 0 && a === "-r") raw = true;
+    else if (names.length === 0 && a === "-p") i++; // the prompt goes to a terminal only
+    else names.push(a);
+  }
+  const pipe = st.pipe ?? { buf: st.stdin, closed: true, readerGone: false };
+  while (!pipe.buf.includes("\n") && !pipe.closed) yield* perform(sh, { type: "input", pipe });
+  const nl = pipe.buf.indexOf("\n");
+  const line = nl >= 0 ? pipe.buf.slice(0, nl) : pipe.buf;
+  pipe.buf = nl >= 0 ? pipe.buf.slice(nl + 1) : "";
+  const text = raw ? line : line.replace(/\\(.)/g, "$1").replace(/\\$/, "");
+  const vars = names.length > 0 ? names : ["REPLY"];
+  // busybox ash and bash alike: leading and trailing IFS whitespace goes, the last name takes the rest
+  let rest = names.length > 0 ? text.replace(/^[ \t]+/, "") : text;
+  for (let i = 0; i < vars.length; i++) {
+    const last = i === vars.length - 1;
+    const m = last ? undefined : /^(\S*)[ \t]*/.exec(rest);
+    const value = last ? (names.length > 0 ? rest.replace(/[ \t]+$/, "") : rest) : m![1]!;
+    rest = last ? "" : rest.slice(m![0].length);
+    sh.vars.set(vars[i]!, value);
+  }
+  return nl >= 0 ? 0 : 1;
 }

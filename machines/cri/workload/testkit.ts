@@ -21,7 +21,7 @@ export function drive(gen: Generator<Effect, number, EffectResult>, io: { clock:
     if (r.done) return { state: "exited", code: r.value };
     opts.effects?.push(r.value);
     input = undefined;
-    if (r.value.type === "wait") return { state: "blocked" };
+    if (r.value.type === "wait" || r.value.type === "input") return { state: "blocked" };
     if (r.value.type === "sleep") {
       const wakeAt = io.clock.now + r.value.ms;
       if (opts.untilMs !== undefined && wakeAt > opts.untilMs) {

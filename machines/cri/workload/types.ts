@@ -12,7 +12,17 @@ export type Effect =
   /** keep `cores` cores busy from now on (stress --cpu) */
   | { type: "burn"; cores: number }
   /** kill(2) every process of the container named `name` (killall, nginx -s): signal 0 only asks whether one lives */
-  | { type: "signal"; name: string; signal: number };
+  | { type: "signal"; name: string; signal: number }
+  /** `read` waiting on a pipe with nothing in it yet; only a pipeline run side by side answers it (its writer writes or ends) */
+  | { type: "input"; pipe: Pipe };
+
+/** A pipe between two commands of a pipeline: the writer appends to buf and closes it when it ends, `read` takes lines off its front. */
+export interface Pipe {
+  buf: string;
+  closed: boolean;
+  /** the reading end has ended: the writer's next write gets SIGPIPE */
+  readerGone: boolean;
+}
 
 /** The answer to an http effect: a response, or a connection failure. */
 export type HttpResult =

@@ -177,6 +177,38 @@ describe("the shell subset", () => {
     expect(io.out).toEqual(["started", "more"]);
   });
 
+  // busybox ash's read builtin (shell/shell_common.c shell_builtin_read): IFS whitespace trimmed,
+  // the last name takes the rest, backslashes escape without -r, status 1 at end of input.
+  it("read splits a line into names; while read consumes a pipe line by line", () => {
+    expect(sh("printf 'a  b c \\n' | { read x y; echo \"[$x][$y]\"; }").io.out).toEqual(["[a][b c]"]);
+    expect(sh("printf 'one\\ntwo\\nthree' | while read l; do echo \"got $l\"; done; echo end").io.out).toEqual(["got one", "got two", "end"]);
+    expect(sh("printf 'a\\\\b\\n' | while read -r l; do echo \"$l\"; done").io.out).toEqual(["a\\b"]);
+    expect(sh("printf 'a\\\\b\\n' | while read l; do echo \"$l\"; done").io.out).toEqual(["ab"]);
+    const { io, result } = sh("echo x > /tmp/f; while read l; do echo \"<$l>\"; done < /tmp/f; read z; echo $?");
+    expect([io.out, result]).toEqual([["<x>", "1"], { state: "exited", code: 0 }]);
+  });
+
+  // docs pods/multi-container/adapter.yaml: `tail -F raw.log | while read line; do echo "adapted: $line"; done`
+  // never ends its first command; the loop still prints each line as tail writes it.
+  it("a loop fed by a command that never ends reads each line as it is written", () => {
+    const io = recordingIO();
+    const p = startContainer({ image: busybox, command: ["sh", "-c", 'touch /tmp/raw.log; tail -F /tmp/raw.log | while read line; do echo "adapted: $line"; done'], env: {}, fs: io.fs }, io);
+    const start = io.clock.now;
+    expect(drive(p.run, io, { untilMs: start + 500 })).toEqual({ state: "sleeping", wakeAt: start + 1_000 });
+    expect(io.out).toEqual([]);
+    io.fs.write("/tmp/raw.log", "first event\n");
+    expect(resume(p.run, io, { untilMs: start + 1_500 })).toEqual({ state: "sleeping", wakeAt: start + 2_000 });
+    expect(io.out).toEqual(["adapted: first event"]);
+    io.fs.write("/tmp/raw.log", "first event\nsecond event\nthird\n");
+    resume(p.run, io, { untilMs: start + 2_500 });
+    expect(io.out).toEqual(["adapted: first event", "adapted: second event", "adapted: third"]);
+  });
+
+  it("a loop's reader that ends gives its writer SIGPIPE on the next write (status 141 seen by no one; the loop's is the pipeline's)", () => {
+    const { io, result } = sh("(while true; do echo y; sleep 1; done) | while read l; do echo \"$l\"; break; done; echo \"status $?\"");
+    expect([io.out, result]).toEqual([["y", "status 0"], { state: "exited", code: 0 }]);
+  });
+
   it("sleep infinity blocks; sleep accepts fractions and suffixes", () => {
     expect(sh("sleep 0.5; sleep 1m; sleep infinity").effects).toEqual([{ type: "sleep", ms: 500 }, { type: "sleep", ms: 60_000 }, { type: "wait" }]);
   });
