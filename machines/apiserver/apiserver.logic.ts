@@ -39,7 +39,7 @@ import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { orTooDeep } from "./schema/depth.js";
-import { versionedTypeKey } from "./schema/decode.js";
+import { canonicalQuantities, versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { requestConversion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
@@ -780,7 +780,7 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
     cur.error = merged.error;
     return;
   }
-  const obj = copyWith(merged.obj, { apiVersion: storedApiVersion(r), kind: r.kind, metadata: meta });
+  const obj = copyWith(canonicalQuantities(r.kind, merged.obj), { apiVersion: storedApiVersion(r), kind: r.kind, metadata: meta });
   // A taken name is found by storage, after admission and validation (store.go Create): an
   // invalid object is refused as such, and the strategy's warnings go with the AlreadyExists.
   cur.key = storageKey(r, meta.namespace, meta.name ?? "");
@@ -998,7 +998,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = S.badRequest(`the name of the object (${req.name ?? ""} based on URL) was undeterminable: name must be provided`);
       return;
     }
-  } else body = req.body;
+  } else body = req.subresource === "scale" ? req.body : canonicalQuantities(r.kind, req.body);
   if (req.subresource === "scale") {
     const replicas = body?.spec?.replicas;
     if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {

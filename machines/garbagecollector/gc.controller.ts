@@ -174,7 +174,7 @@ function onOrphanPatched(ctx: GarbageCollectorContext, key: string, res: ApiResp
   perform(ctx, key, [{ type: "removeFinalizer", target: L.refOf(owner), finalizer: L.ORPHAN_FINALIZER }], fx);
 }
 
-/** Sends the writes of a decision: deletes with a uid precondition, merge patches with a resourceVersion. */
+/** Sends the writes of a decision: deletes and owner-reference patches with a uid precondition, finalizer patches with a resourceVersion. */
 function perform(ctx: GarbageCollectorContext, key: string, actions: L.GcAction[], fx: Fx, purpose = "gc-write"): void {
   for (const a of actions) {
     const t = target(a.target);
@@ -183,8 +183,8 @@ function perform(ctx: GarbageCollectorContext, key: string, actions: L.GcAction[
     if (a.type === "delete") {
       send(ctx, fx, key, { verb: "delete", ...t, propagationPolicy: a.propagationPolicy, body: { preconditions: { uid: a.target.uid } } }, purpose);
     } else if (a.type === "removeOwnerReferences") {
-      const refs = (live?.metadata?.ownerReferences ?? []).filter((r) => !a.ownerUids.includes(r.uid));
-      send(ctx, fx, key, { verb: "patch", ...t, patchType: "merge", body: { metadata: { ownerReferences: refs.length ? refs : null, uid: a.target.uid, resourceVersion: live?.metadata?.resourceVersion } } }, purpose);
+      // deleteOwnerRefStrategicMergePatch: the references go by uid, with no resourceVersion, so a stale cache cannot make it conflict
+      send(ctx, fx, key, { verb: "patch", ...t, patchType: "strategic", body: { metadata: { ownerReferences: a.ownerUids.map((uid) => ({ $patch: "delete", uid })), uid: a.target.uid } } }, purpose);
     } else {
       const rest = (live?.metadata?.finalizers ?? []).filter((f) => f !== a.finalizer);
       send(ctx, fx, key, { verb: "patch", ...t, patchType: "merge", body: { metadata: { finalizers: rest, resourceVersion: live?.metadata?.resourceVersion } } }, purpose);

@@ -70,10 +70,8 @@ function requestFor(a: GcAction, graph: GarbageCollectorContext): object {
   const where = a.target.kind === "Pod" ? { group: "", resource: "pods" } : { group: "apps", resource: "replicasets" };
   const base = { ...where, namespace: "default", name: a.target.name };
   if (a.type === "delete") return expect.objectContaining({ verb: "delete", ...base, propagationPolicy: a.propagationPolicy, body: { preconditions: { uid: a.target.uid } } });
-  if (a.type === "removeOwnerReferences") {
-    const refs = (live?.metadata?.ownerReferences ?? []).filter((r) => !a.ownerUids.includes(r.uid));
-    return expect.objectContaining({ verb: "patch", ...base, patchType: "merge", body: { metadata: { ownerReferences: refs.length ? refs : null, uid: a.target.uid, resourceVersion: live?.metadata?.resourceVersion } } });
-  }
+  // deleteOwnerRefStrategicMergePatch: {"metadata":{"ownerReferences":[{"$patch":"delete","uid":OWNER}],"uid":DEPENDENT}}
+  if (a.type === "removeOwnerReferences") return expect.objectContaining({ verb: "patch", ...base, patchType: "strategic", body: { metadata: { ownerReferences: a.ownerUids.map((uid) => ({ $patch: "delete", uid })), uid: a.target.uid } } });
   return expect.objectContaining({ verb: "patch", ...base, patchType: "merge", body: { metadata: { finalizers: (live?.metadata?.finalizers ?? []).filter((f) => f !== a.finalizer), resourceVersion: live?.metadata?.resourceVersion } } });
 }
 

@@ -96,7 +96,12 @@ export const orphanFinalizerRemovedOnlyAfterKnownDependentsReleased: InvariantSp
       const meta = msg.body?.metadata;
       if (!meta) return;
       if (meta.ownerReferences !== undefined && typeof meta.uid === "string") {
-        // the references it keeps: every owner it names no more was released
+        // a strategic patch names the references it deletes ({"$patch": "delete", "uid": ...})
+        if (msg.patchType === "strategic") {
+          for (const r of Array.isArray(meta.ownerReferences) ? meta.ownerReferences : []) if (r?.$patch === "delete") released.add(`${meta.uid}|${r.uid}`);
+          return;
+        }
+        // a merge patch names the references it keeps: every owner it names no more was released
         const kept = new Set((meta.ownerReferences ?? []).map((r: any) => r?.uid));
         for (const o of storedObjects(rt)) {
           if (o.metadata?.uid !== meta.uid) continue;

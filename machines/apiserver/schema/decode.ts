@@ -769,3 +769,73 @@ export function goHtmlEscaped(json: string): string {
 export function goJsonMarshal(v: unknown): string {
   return goHtmlEscaped(JSON.stringify(goMapsSorted(v)));
 }
+
+/**
+ * An object a client in the process sent (not decoded from bytes) with each Quantity in the form Go
+ * stores it, Quantity.String()'s ("1000m" -> "1"): what an apiserver keeps is marshalled, so a later
+ * patch, decoded, compares equal to it. Identity where nothing changes; only types that can hold a
+ * Quantity are walked.
+ */
+export function canonicalQuantities<T>(kind: string, value: T): T {
+  const root = roots.get(kind);
+  return root === undefined ? value : (canonicalWalk(root, value) as T);
+}
+
+function canonicalWalk(expr: string, v: unknown): unknown {
+  if (v === null || v === undefined) return v;
+  const i = info(expr);
+  if (i.def && "custom" in i.def) {
+    if (i.def.custom !== "quantity" || (typeof v !== "string" && typeof v !== "number")) return v;
+    const text = String(v).trim();
+    return quantityError(text) === undefined ? canonical(text) : v;
+  }
+  if (!reachesQuantity(expr)) return v;
+  if (i.p.t === "ptr") return canonicalWalk(i.p.elem, v);
+  if (typeof v !== "object") return v;
+  if (i.p.t === "slice") {
+    if (!Array.isArray(v)) return v;
+    let out: unknown[] | undefined;
+    v.forEach((e, k) => {
+      const c = canonicalWalk(i.elem!, e);
+      if (c !== e) (out ??= v.slice())[k] = c;
+    });
+    return out ?? v;
+  }
+  if (Array.isArray(v)) return v;
+  const src = v as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(src)) {
+    const ft = i.fields ? i.fields.get(k) : i.elem;
+    if (ft === undefined) continue;
+    const c = canonicalWalk(ft, src[k]);
+    if (c !== src[k]) setOwn((out ??= { ...src }), k, c);
+  }
+  return out ?? v;
+}
+
+/** Type expressions whose values can hold a Quantity (a fixpoint over the type table: types refer to each other in cycles). */
+const quantityHolders: ReadonlySet<string> = (() => {
+  const held = new Set<string>();
+  const holds = (expr: string, top: boolean): boolean => {
+    const i = info(expr);
+    if (i.def && "custom" in i.def) return i.def.custom === "quantity";
+    if (i.fields) return top ? [...i.fields.values()].some((ft) => holds(ft, false)) : held.has(i.u);
+    return i.elem !== undefined && holds(i.elem, false);
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const key of Object.keys(schemaData.types)) {
+      if (held.has(key) || !holds(key, true)) continue;
+      held.add(key);
+      grew = true;
+    }
+  }
+  return held;
+})();
+
+function reachesQuantity(expr: string): boolean {
+  const i = info(expr);
+  if (i.def && "custom" in i.def) return i.def.custom === "quantity";
+  if (i.fields) return quantityHolders.has(i.u);
+  return i.elem !== undefined && reachesQuantity(i.elem);
+}
