@@ -77,6 +77,7 @@ const swaggerDoc: Record<string, string> = {
   "PriorityClass.globalDefault": "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.",
   "PriorityClass.preemptionPolicy": "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.",
   "Secret.type": "Used to facilitate programmatic handling of secret data. More info: https://kubernetes.io/docs/concepts/configuration/secret/#secret-types",
+  "ServiceAccount.secrets": "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. Pods are only limited to this list if this service account has a \"kubernetes.io/enforce-mountable-secrets\" annotation set to \"true\". The \"kubernetes.io/enforce-mountable-secrets\" annotation is deprecated since v1.32. Prefer separate namespaces to isolate access to mounted secrets. This field should not be used to find auto-generated service account token secrets for use outside of pods. Instead, tokens can be requested directly using the TokenRequest API, or service account token secrets can be manually created. More info: https://kubernetes.io/docs/concepts/configuration/secret",
   "Secret.data": "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'. The serialized form of the secret data is a base64 encoded string, representing the arbitrary (possibly non-string) data value here. Described in https://tools.ietf.org/html/rfc4648#section-4",
   "ConfigMap.data": "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
 };
@@ -270,6 +271,8 @@ export const columnDefinitions: Record<string, TableColumn[]> = {
   ConfigMap: [nameCol(), col("Data", "string", doc("ConfigMap.data")), ageCol()],
   // printSecret: its type and the number of its data keys
   Secret: [nameCol(), col("Type", "string", doc("Secret.type")), col("Data", "string", doc("Secret.data")), ageCol()],
+  // printServiceAccount: the number of its secrets (0 since token Secrets stopped being generated)
+  ServiceAccount: [nameCol(), col("Secrets", "string", doc("ServiceAccount.secrets")), ageCol()],
   ResourceQuota: [
     nameCol(), ageCol(),
     col("Request", "string", "Request represents a minimum amount of cpu/memory that a container may consume."),
@@ -802,6 +805,7 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     case "Lease": return [name, o.spec?.holderIdentity ?? "", age];
     case "ConfigMap": return [name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age];
     case "Secret": return [name, o.type ?? "", Object.keys(o.data ?? {}).length, age];
+    case "ServiceAccount": return [name, Array.isArray(o.secrets) ? o.secrets.length : 0, age];
     case "ResourceQuota": return [name, age, ...quotaCells(o)];
     case "LimitRange":
     case "Role":

@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "hpa-example" | "etcd" | "exit0" | "zookeeper" | "cassandra" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "bootcamp" | "serve-hostname" | "hpa-example" | "etcd" | "exit0" | "zookeeper" | "cassandra" | "generic";
 
 /** The base image whose files (os-release, passwd, group) an image ships, where podflow knows them. */
 export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox";
@@ -244,6 +244,14 @@ function nginxEnv(tag: string, version: string | undefined): Record<string, stri
   return { PATH: defaultPath, NGINX_VERSION: version!, ...Object.fromEntries(known.split(" ").map((kv) => kv.split("=") as [string, string])) };
 }
 
+/** The tutorial's kubernetes-bootcamp image (a node:6.3.1 image, Debian jessie: a GNU userland). */
+function bootcampEntry(tags: string[]): CatalogueEntry {
+  return {
+    tags: tagSet(tags), sizeBytes: () => 83_000_000, entrypoint: [], cmd: ["/bin/sh", "-c", "node server.js"], kind: "bootcamp", userland: "gnu",
+    env: { PATH: defaultPath, NPM_CONFIG_LOGLEVEL: "info", NODE_VERSION: "6.3.1" },
+  };
+}
+
 /** The Debian release a debian image tag names (forky, testing and sid left out). */
 function debianBase(tag: string): ImageBase | undefined {
   const t = tag.replace(/-slim$/, "");
@@ -424,6 +432,14 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   "gcr.io/google-samples/hello-app": {
     tags: tagSet(["1.0", "2.0"]), sizeBytes: () => 10_412_019, entrypoint: ["/hello-app"], cmd: [], kind: "hello-app", userland: "busybox",
   },
+  // debug-service's hostnames Deployment: test/images/serve_hostname (busybox plus /serve_hostname)
+  "registry.k8s.io/serve_hostname": {
+    tags: tagSet(["latest"]), sizeBytes: () => 2_500_000, entrypoint: ["/serve_hostname"], cmd: [], kind: "serve-hostname", userland: "busybox",
+    env: shellEnv, base: () => "busybox",
+  },
+  // kubernetes-basics' app: node:6.3.1 with server.js (CMD node server.js); its v2 prints v=2
+  "gcr.io/google-samples/kubernetes-bootcamp": bootcampEntry(["v1"]),
+  "docker.io/jocatalin/kubernetes-bootcamp": bootcampEntry(["v1", "v2"]),
   "us-docker.pkg.dev/google-samples/containers/gke/hello-app": {
     tags: tagSet(["1.0", "2.0"]), sizeBytes: () => 10_412_019, entrypoint: ["/hello-app"], cmd: [], kind: "hello-app", userland: "busybox",
   },

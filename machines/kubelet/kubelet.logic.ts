@@ -148,7 +148,7 @@ function onPodDelta(ctx: KubeletContext, d: InformerDelta, fx: Fx): void {
   // a pod that keeps its references (a pod's spec hardly changes) registers nothing new.
   const refsBefore = w ? referencedObjects(view(w.pod)) : undefined;
   if (!w) {
-    w = newWorker(pod);
+    w = newWorker(pod, ctx.now);
     setWorker(ctx, w);
     // A pod already finished before this kubelet saw it has nothing to run.
     if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") stepWorker(w, { type: "AlreadyTerminal" }, fx);

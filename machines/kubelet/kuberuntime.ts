@@ -33,7 +33,8 @@ export const configErrorRetryMs = 10_000;
 
 /** generateContainerConfig failed: CreateContainerConfigError, the container's step starts over, the worker retries after its back-off. */
 function configError(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, message: string, fx: Fx): "blocked" {
-  setWaiting(ctx, w, c, "CreateContainerConfigError", message, [["Warning", "Failed", `Error: ${message}`]], fx);
+  // startContainer records its Failed event on every attempt: the correlator counts them (x6 over 1m)
+  setWaiting(ctx, w, c, "CreateContainerConfigError", message, [["Warning", "Failed", `Error: ${message}`]], fx, true);
   c.step = {};
   resyncAfter(w, configErrorRetryMs, fx);
   return "blocked";

@@ -53,7 +53,7 @@ function containerRecord(pod: Pod, c: Container, kind: ContainerRecord["kind"]):
   return { name: c.name, kind, spec: sealed(c), lifecycle: containerLifecycle.start({ podHasInitContainers }).snapshot, attempts: 0, step: {}, started: false, probes: {} };
 }
 
-export function newWorker(pod: Pod): PodWorker {
+export function newWorker(pod: Pod, seenAt?: number): PodWorker {
   const rec = (c: Container, kind: ContainerRecord["kind"]) => containerRecord(pod, c, kind);
   const containers = [
     ...(pod.spec?.initContainers ?? []).map((c) => rec(c, isRestartableInitContainer(c) ? "sidecar" : "init")),
@@ -63,6 +63,7 @@ export function newWorker(pod: Pod): PodWorker {
   return {
     uid: pod.metadata!.uid!, pod: sealed(pod), lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
     containers, pulls: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
+    ...(seenAt !== undefined ? { seenAt } : {}),
   };
 }
 

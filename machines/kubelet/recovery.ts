@@ -50,7 +50,7 @@ export function recoverWorkers(ctx: KubeletContext, pods: Pod[], sandboxes: PodS
     return mine.find((s) => s.state === "SANDBOX_READY") ?? mine[mine.length - 1];
   };
   for (const pod of pods) {
-    const w = newWorker(pod);
+    const w = newWorker(pod, ctx.now);
     // A pod already finished before this kubelet saw it has nothing to run.
     if ((pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") && !mutant("kubelet.restart-reruns-finished-pod")) stepWorker(w, { type: "AlreadyTerminal" }, fx);
     adoptRuntimeState(ctx, w, sandboxOf(w.uid), containers, fx);

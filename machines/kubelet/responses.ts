@@ -72,7 +72,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
     })
     .with({ type: "CreateContainerResult", ok: false }, (m) => {
       if (!c) return true;
-      setWaiting(ctx, w, c, m.reason === "CreateContainerConfigError" ? "CreateContainerConfigError" : "CreateContainerError", m.message, [["Warning", "Failed", `Error: ${m.message}`]], fx);
+      setWaiting(ctx, w, c, m.reason === "CreateContainerConfigError" ? "CreateContainerConfigError" : "CreateContainerError", m.message, [["Warning", "Failed", `Error: ${m.message}`]], fx, true);
       c.step = {};
       resyncAfter(w, syncRetryMs * 10, fx);
       writeStatus(ctx, w, fx);

@@ -84,6 +84,8 @@ export interface PodWorker {
   mountBackOffMs?: number;
   /** rebuilt from the runtime after a kubelet restart: the network may hold an IP the worker never saw */
   recovered?: boolean;
+  /** when this kubelet first saw the pod (its config.seen annotation); absent for a worker made of a sandbox alone */
+  seenAt?: number;
   /** the pod's persistentVolumeClaim volumes as the volume manager resolved them (claims.ts): replaced whole, never changed in place */
   claimVolumes?: Readonly<Record<string, ClaimVolume>>;
 }

@@ -6,6 +6,7 @@
 import type { Container, DownwardAPIVolumeFile, KeyToPath, Pod, ResourceFieldSelector, Volume } from "kubernetes-types/core/v1";
 import { getOwn } from "../common/own.js";
 import { milliValue } from "../common/quantity.js";
+import { rfc3339Nano } from "../common/time.js";
 import { clusterCACert } from "../common/ca.js";
 import { getObject, isRootCAProjection, secretText, type ObjectResource } from "./objects.js";
 import type { KubeletContext, PodWorker } from "./types.js";
@@ -26,17 +27,28 @@ export function formatMap(m: Record<string, string> | undefined): string {
   return Object.keys(m ?? {}).sort().map((k) => `${k}=${JSON.stringify(m![k])}`).join("\n");
 }
 
+/**
+ * The pod's annotations as the kubelet holds the pod: its config sources add when the kubelet
+ * first saw it (kubernetes.io/config.seen, RFC3339Nano) and where from (kubernetes.io/config.source,
+ * "api"), and the downward API reads that copy.
+ */
+function kubeletAnnotations(w: PodWorker): Record<string, string> {
+  const own = view(w.pod).metadata?.annotations ?? {};
+  if (w.seenAt === undefined) return own;
+  return { ...own, "kubernetes.io/config.seen": rfc3339Nano(w.seenAt), "kubernetes.io/config.source": "api" };
+}
+
 /** A downward API fieldRef's value (ExtractFieldPathAsString plus the kubelet's own fields). */
 export function fieldValue(ctx: KubeletContext, w: PodWorker, path: string): string {
   const pod = view(w.pod);
   const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);
-  if (m) return getOwn(m[1] === "labels" ? pod.metadata?.labels : pod.metadata?.annotations, m[2]!) ?? "";
+  if (m) return getOwn(m[1] === "labels" ? pod.metadata?.labels : kubeletAnnotations(w), m[2]!) ?? "";
   switch (path) {
     case "metadata.name": return pod.metadata?.name ?? "";
     case "metadata.namespace": return pod.metadata?.namespace ?? "";
     case "metadata.uid": return w.uid;
     case "metadata.labels": return formatMap(pod.metadata?.labels);
-    case "metadata.annotations": return formatMap(pod.metadata?.annotations);
+    case "metadata.annotations": return formatMap(kubeletAnnotations(w));
     case "spec.nodeName": return ctx.node;
     case "spec.serviceAccountName": return pod.spec?.serviceAccountName ?? "";
     case "status.hostIP": case "status.hostIPs": return ctx.hostIP;

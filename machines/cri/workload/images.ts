@@ -200,6 +200,7 @@ function buildRootfs(image: ImageInfo): MemFS {
     fs.write("/etc/nginx/nginx.conf", nginxConf);
     fs.write("/etc/nginx/conf.d/default.conf", nginxDefaultConf);
   }
+  if (image.kind === "bootcamp") fs.write("/server.js", bootcampServerJs);
   if (image.kind === "httpd") {
     fs.mkdir(httpdHtml, true);
     fs.write(`${httpdHtml}/index.html`, "<html><body><h1>It works!</h1></body></html>\n");
@@ -606,6 +607,55 @@ function* helloApp(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
 }
 
 /**
+ * serve_hostname (test/images/serve_hostname, agnhost's serve-hostname before agnhost): HTTP on
+ * -port (9376) answering the host name with no newline; log.Printf's date prefix on its line.
+ */
+function* serveHostname(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const p = Number(flagValue(argv, ["-port", "--port"]) ?? 9376);
+  const hostname = sh.vars.get("HOSTNAME") ?? "localhost";
+  st.err(`${strftime("%Y/%m/%d %H:%M:%S", sh.io.now())} Serving on port ${p}.\n`);
+  ctx.listeners.set(p, httpServer(() => ({ status: 200, body: hostname })));
+  return yield* serve(sh);
+}
+
+/** The bootcamp's server.js (kubernetes-basics' `cat server.js`). */
+const bootcampServerJs = `var http = require('http');
+var requests=0;
+var podname= process.env.HOSTNAME;
+var startTime;
+var host;
+var handleRequest = function(request, response) {
+  response.setHeader('Content-Type', 'text/plain');
+  response.writeHead(200);
+  response.write("Hello Kubernetes bootcamp! | Running on: ");
+  response.write(host);
+  response.end(" | v=1\\n");
+  console.log("Running On:" ,host, "| Total Requests:", ++requests,"| App Uptime:", (new Date() - startTime)/1000 , "seconds", "| Log Time:",new Date());
+}
+var www = http.createServer(handleRequest);
+www.listen(8080,function () {
+    startTime = new Date();;
+    host = process.env.HOSTNAME;
+    console.log ("Kubernetes Bootcamp App Started At:",startTime, "| Running On: " ,host, "\\n" );
+});
+`;
+
+/**
+ * `node server.js` in the bootcamp image: the start line console.log prints (its arguments joined by
+ * spaces, the Date as ISO text, then the "\n" argument and console.log's own newline), then
+ * "Hello Kubernetes bootcamp! | Running on: <host> | v=1" on 8080 (v=2 from the v2 image). The
+ * request log lines and node run on another script are not modelled.
+ */
+function* bootcamp(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  if (argv[1] !== "server.js" && argv[1] !== "/server.js") return yield* exitZero("", st);
+  const host = sh.vars.get("HOSTNAME") ?? "localhost";
+  const version = ctx.image.ref.endsWith(":v2") ? "2" : "1";
+  st.out(`Kubernetes Bootcamp App Started At: ${new Date(sh.io.now()).toISOString()} | Running On:  ${host} \n\n`);
+  ctx.listeners.set(8080, httpServer(() => ({ status: 200, body: `Hello Kubernetes bootcamp! | Running on: ${host} | v=${version}\n` })));
+  return yield* serve(sh);
+}
+
+/**
  * etcd: serves its client URLs (--listen-client-urls, default http://localhost:2379) with the gRPC
  * health service (the server's overall status, service "", is SERVING; any other name is unknown)
  * and /health over HTTP.
@@ -781,6 +831,8 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "stress:stress": return stress(argv, sh, st);
       case "hpa-example:docker-php-entrypoint": case "hpa-example:apache2-foreground": return phpApache(sh, st, ctx);
       case "hello-app:hello-app": return helloApp(sh, st, ctx);
+      case "bootcamp:node": return bootcamp(argv, sh, st, ctx);
+      case "serve-hostname:serve_hostname": return serveHostname(argv, sh, st, ctx);
       case "etcd:etcd": return etcd(argv, sh, st, ctx);
       case "zookeeper:start-zookeeper": return startZookeeper(argv, sh, st, ctx);
       case "zookeeper:zookeeper-ready": return zookeeperReady(argv, sh, st);
