@@ -696,14 +696,25 @@ function setWorkload(seed: number, steps: number): Command[] {
     if (rng.int(3) === 0) out.push({ op: "patch", at: t, kind: "StatefulSet", name: "db", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } } });
     else out.push({ op: "scale", at: t, kind: "StatefulSet", name: "db", replicas: rng.int(5) });
   }
+  {
+    // One more rollout restart in every run, once the set is up: its pods replaced highest ordinal
+    // first. Drawn apart, so the draws of the sets are as before.
+    const restart = new Rng(seedFor(seed, "workload-sets-restart"));
+    const t = 200 + restart.int(Math.max(1, steps >> 1));
+    out.push({ op: "patch", at: t, kind: "StatefulSet", name: "db", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": `step-${t}` } } } } } });
+  }
   const agentLabels = { app: "agent" };
+  // In half the runs the agent tolerates every taint (as node agents do) but runs on node-1 only,
+  // a nodeSelector every other node misses (the batch node at least); drawn apart, so the draws of
+  // the sets are as before.
+  const agentNodeSelector = new Rng(seedFor(seed, "workload-agent-selector")).int(2) === 0 ? { nodeSelector: { "kubernetes.io/hostname": "node-1" }, tolerations: [{ operator: "Exists" }] } : {};
   const agent = {
     apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent" },
     spec: {
       selector: { matchLabels: agentLabels },
       template: {
         metadata: { labels: agentLabels },
-        spec: { ...(rng.int(2) === 0 ? { tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }] } : {}), terminationGracePeriodSeconds: 2, containers: [{ name: "agent", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] },
+        spec: { ...(rng.int(2) === 0 ? { tolerations: [{ key: dedicatedTaint.key, operator: "Exists" }] } : {}), ...agentNodeSelector, terminationGracePeriodSeconds: 2, containers: [{ name: "agent", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] },
       },
     },
   };
@@ -784,6 +795,25 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
     };
     out.push({ op: "apply", at: rng.int(Math.max(1, steps >> 1)), obj: visitor });
   }
+  {
+    // kubectl label pod lame set=front --overwrite: a pod that is Running but never Ready (nginx does
+    // not listen on 81) joins a ReplicaSet's selector; the ReplicaSet adopts it, has one pod too
+    // many and deletes the one not Ready (ActivePodsWithRanks). Drawn apart, so the draws around it
+    // are as before.
+    const adopt = new Rng(seedFor(seed, "workload-adopt"));
+    const labels = { app: "front", set: "front" };
+    const front = {
+      apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "front" },
+      spec: { replicas: 2 + adopt.int(2), selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: 2, tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } } },
+    };
+    const lame = {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "lame", labels: { app: "front", set: "lame" } },
+      spec: { terminationGracePeriodSeconds: 2, tolerations: tolerateDedicated, containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80, name: "http" }], resources: small, readinessProbe: { httpGet: { path: "/", port: 81 }, periodSeconds: 1 + adopt.int(3) } }] },
+    };
+    // created first and relabelled late in the run, so that on a crowded cluster the pods have had time to start
+    out.push({ op: "apply", at: 0, obj: front }, { op: "apply", at: 0, obj: lame });
+    out.push({ op: "patch", at: ((steps * 3) >> 2) + adopt.int(Math.max(1, steps >> 3)), kind: "Pod", name: "lame", body: { metadata: { labels: { set: "front" } } } });
+  }
   if (rng.int(2) === 0) {
     const ns = "scratch";
     const start = rng.int(Math.max(1, steps >> 2));
@@ -792,6 +822,19 @@ function edgeWorkload(seed: number, steps: number, nodeTaints: RunSpec["nodeTain
       const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: `w${i}`, namespace: ns }, spec: { terminationGracePeriodSeconds: pick(rng, [5, 10, 30]), tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
       out.push({ op: "apply", at: start + rng.int(20), obj: pod });
     }
+    // A Deployment in it too (an /apis group's objects, which the namespace controller must empty
+    // as well as the core ones); drawn apart, so the draws above are as before.
+    const apps = new Rng(seedFor(seed, "workload-scratch-apps"));
+    const appLabels = { app: "scratch" };
+    const scratchWeb = {
+      apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "scratch-web", namespace: ns },
+      spec: { replicas: 1 + apps.int(2), selector: { matchLabels: appLabels }, template: { metadata: { labels: appLabels }, spec: { terminationGracePeriodSeconds: 2, tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } } },
+    };
+    out.push({ op: "apply", at: start + apps.int(20), obj: scratchWeb });
+    // A pod that runs out a minute's grace: the namespace controller lists what is left once a
+    // second for that long, so a list failed by server-error is likely to come while pods remain.
+    const slow = { apiVersion: "v1", kind: "Pod", metadata: { name: "slow", namespace: ns }, spec: { terminationGracePeriodSeconds: 60, tolerations: tolerateDedicated, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"], resources: small }] } };
+    out.push({ op: "apply", at: start + apps.int(20), obj: slow });
     out.push({ op: "delete", at: start + 50 + rng.int(Math.max(1, steps >> 1)), kind: "Namespace", name: ns });
   }
   return out;

@@ -237,7 +237,8 @@ export function eventFor(w: ClientWatch, h: HistoryEntry): { eventType: WatchEve
   const is = h.obj !== undefined && matches(w, h.obj);
   if (is && was) return { eventType: "MODIFIED", object: h.obj };
   if (is) return { eventType: "ADDED", object: h.obj };
-  if (was) {
+  // The mutant sends nothing for an object modified out of the selection (only a real delete is DELETED).
+  if (was && !(mutant("watchcache.leaving-selection-not-deleted") && h.obj !== undefined)) {
     // a deleted object is sent with the revision of its deletion
     const last = h.obj ?? stored(h.prev, h.revision);
     return { eventType: "DELETED", object: last };

@@ -77,7 +77,8 @@ export function newPod(ds: DaemonSet, nodeName: string): Pod {
 // nodeaffinity.GetRequiredNodeAffinity(pod).Match(node): the nodeSelector labels and the required terms.
 function fitsNodeAffinity(pod: Pod, node: Node): boolean {
   const labels = node.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
+  // The mutant checks the required affinity terms only, forgetting spec.nodeSelector.
+  if (!mutant("daemonset.ignores-node-selector")) for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   return required ? matchesNodeSelector(required, node) : true;
 }

@@ -69,8 +69,10 @@ export function podToEndpoint(pod: Pod, service: Service, node: Node | undefined
 export function endpointPorts(service: Service, pod: Pod): EndpointPort[] {
   const out: EndpointPort[] = [];
   for (const sp of service.spec?.ports ?? []) {
-    const port = findPort(pod, sp);
-    if (port === undefined) continue;
+    const found = findPort(pod, sp);
+    if (found === undefined) continue;
+    // The mutant takes a named targetPort's IntValue() (0 for a name) instead of the container port it names.
+    const port = mutant("endpointslice.named-port-int-value") && typeof sp.targetPort === "string" ? 0 : found;
     const ep: EndpointPort = { name: sp.name ?? "", port, protocol: sp.protocol ?? "TCP" };
     if (sp.appProtocol !== undefined) ep.appProtocol = sp.appProtocol;
     out.push(ep);

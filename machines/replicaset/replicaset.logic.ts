@@ -295,7 +295,8 @@ export function lessForDeletion(a: Pod, rankA: number, b: Pod, rankB: number, no
   if (na !== nb && (na === "" || nb === "")) return na === "";
   const pa = phaseOrdinal[a.status?.phase ?? ""] ?? 0, pb = phaseOrdinal[b.status?.phase ?? ""] ?? 0;
   if (pa !== pb) return pa < pb;
-  if (isPodReady(a) !== isPodReady(b)) return !isPodReady(a);
+  // The mutant has the comparison the wrong way round: Ready pods rank first for deletion.
+  if (isPodReady(a) !== isPodReady(b)) return mutant("replicaset.ranks-ready-first") ? isPodReady(a) : !isPodReady(a);
   const ca = deletionCost(a), cb = deletionCost(b);
   if (ca !== cb) return ca < cb;
   if (rankA !== rankB) return rankA > rankB;

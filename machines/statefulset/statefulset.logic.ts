@@ -427,7 +427,10 @@ export function updateStatefulSet(input: UpdateInput): UpdatePlan {
   const unavailable = (replicas as Pod[]).filter((p) => isUnavailable(p, minReady, nowMs)).length;
   if (unavailable > maxUnavailable) return { ops, status: st };
   let toDelete = maxUnavailable - unavailable;
-  for (let i = replicas.length - 1; i >= updateMin && toDelete > 0; i--) {
+  // The mutant walks the ordinals up instead of down: the lowest outdated pod is replaced first.
+  const up = mutant("statefulset.updates-lowest-ordinal-first");
+  for (let n = 0; n < replicas.length - updateMin && toDelete > 0; n++) {
+    const i = up ? updateMin + n : replicas.length - 1 - n;
     const pod = replicas[i]!;
     if (podRevision(pod) !== updateName && !isTerminating(pod)) {
       ops.push({ op: "delete", pod, reason: "update" });

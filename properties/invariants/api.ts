@@ -339,6 +339,30 @@ export const generationBumpedOnSpecChange = watching(
 );
 
 /**
+ * generationChangesOnlyWithSpec: the other half of the strategies' rule: PrepareForUpdate copies
+ * the old generation and bumps it only when the spec changed, so an update that leaves a workload
+ * object's spec as it was (its labels, annotations, finalizers, ownerReferences, or its status)
+ * keeps metadata.generation. Graceful deletion (rest.BeforeDelete) may bump it too: an object being
+ * deleted is not judged.
+ */
+export const generationChangesOnlyWithSpec = watching(
+  "generationChangesOnlyWithSpec",
+  "an update that leaves a workload object's spec unchanged (metadata or status only) keeps its metadata.generation",
+  ({ rt, report }) => {
+    const changes = etcdChanges(rt);
+    return () => {
+      for (const { revision, obj, prev } of changes()) {
+        if (!obj || !prev || !generationKinds.has(obj.kind) || obj.metadata?.uid !== prev.metadata?.uid || obj.metadata?.deletionTimestamp) continue;
+        if (!sameJSON(obj.spec, prev.spec)) continue;
+        const before = prev.metadata?.generation ?? 0;
+        const after = obj.metadata?.generation ?? 0;
+        if (after !== before) report(`${obj.kind} ${objName(obj)}: an update at revision ${revision} left its spec as it was but moved metadata.generation from ${before} to ${after}`);
+      }
+    };
+  },
+);
+
+/**
  * foregroundOwnerRemovedOnlyAfterBlockingDependents: an owner deleted with propagationPolicy
  * Foreground keeps the `foregroundDeletion` finalizer while any dependent whose ownerReference to
  * it has blockOwnerDeletion is still in etcd, terminating or not (processDeletingDependentsItem

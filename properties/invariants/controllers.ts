@@ -2,7 +2,7 @@
 // informer cache as of then (observe.ts controllerView), so a stale cache never makes a false
 // report, and a controller that miscounts what it has is caught at the request it sends.
 
-import { isPodTerminal } from "./k8s.js";
+import { isPodActive, isPodReady, isPodTerminal } from "./k8s.js";
 import { controllerView, objName, storedObject, watching } from "./observe.js";
 
 const sameName = (o: any, namespace: string | undefined, name: string | undefined) => o?.metadata?.name === name && (o.metadata?.namespace ?? "") === (namespace ?? "");
@@ -92,6 +92,104 @@ export const jobDeletedOnlyAfterTTL = watching(
       if (!finished) return void report(`${controller} deleted Job ${objName(job)}, which has not finished`);
       const at = Date.parse(finished.lastTransitionTime) + ttl * 1000;
       if (rt.now < at) report(`${controller} deleted Job ${objName(job)} ${((at - rt.now) / 1000).toFixed(1)} s before its TTL (${ttl} s after it finished at ${finished.lastTransitionTime}) ran out`);
+    });
+    return undefined;
+  },
+);
+
+/** The first keys of ActivePodsWithRanks.Less: unassigned before assigned, Pending before Unknown before Running, not Ready before Ready. */
+const deletionKey = (p: any): [number, number, number] => [
+  p.spec?.nodeName ? 1 : 0,
+  ({ Unknown: 1, Running: 2 } as Record<string, number>)[p.status?.phase ?? ""] ?? 0,
+  isPodReady(p) ? 1 : 0,
+];
+const ranksBefore = (a: [number, number, number], b: [number, number, number]) => a[0] !== b[0] ? a[0] < b[0] : a[1] !== b[1] ? a[1] < b[1] : a[2] < b[2];
+const keyText = (k: [number, number, number]) => `${k[0] ? "scheduled" : "unscheduled"}, ${["Pending", "Unknown", "Running"][k[1]]}, ${k[2] ? "Ready" : "not Ready"}`;
+
+/**
+ * replicaSetDeletesLowestRankedPods: a ReplicaSet scaling down deletes the diff = active pods -
+ * replicas pods that rank first in ActivePodsWithRanks (getPodsToDelete): unscheduled before
+ * scheduled, Pending before Unknown before Running, not Ready before Ready (the later keys only
+ * break ties). So when it deletes a pod, fewer than diff of the active pods its cache held rank
+ * strictly before that pod on those keys. The pods it claims are its own and the orphans its
+ * selector matches (adopted in the same sync); counting every such orphan only raises diff.
+ */
+export const replicaSetDeletesLowestRankedPods = watching(
+  "replicaSetDeletesLowestRankedPods",
+  "a ReplicaSet scaling down deletes the pods that rank first (unscheduled, then Pending, then not Ready): fewer than its surplus of the active pods its cache held rank before each pod it deletes",
+  ({ rt, report }) => {
+    for (const [controller, kind] of [["replicaset-controller", "ReplicaSet"], ["replication-controller", "ReplicationController"]] as const) {
+      const view = controllerView(rt, controller);
+      rt.deliveryHooks.push((from, to, msg) => {
+        if (from !== controller || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "delete" || msg.resource !== "pods") return;
+        const inc = rt.incarnation(controller);
+        const k = view.rootOf(inc, msg.id);
+        const pods = view.allAt("Pod", inc, k);
+        const pod = pods.find((p) => sameName(p, msg.namespace, msg.name));
+        const ref = pod?.metadata?.ownerReferences?.find((r: any) => r?.controller);
+        if (!pod || ref?.kind !== kind || !isPodActive(pod)) return;
+        const owner = view.seenAt(ref.uid, inc, k);
+        if (!owner || owner.metadata?.deletionTimestamp) return;
+        const selector = owner.spec?.selector;
+        const labels: Record<string, string> = kind === "ReplicaSet" ? selector?.matchLabels ?? {} : selector ?? {};
+        // matchExpressions are not judged here (the workloads use matchLabels)
+        if (kind === "ReplicaSet" && (selector?.matchExpressions ?? []).length > 0) return;
+        const claimed = pods.filter((p) => {
+          if (!isPodActive(p) || (p.metadata?.namespace ?? "") !== (owner.metadata?.namespace ?? "")) return false;
+          const c = p.metadata?.ownerReferences?.find((r: any) => r?.controller);
+          if (c) return c.uid === owner.metadata.uid;
+          return Object.keys(labels).length > 0 && Object.entries(labels).every(([lk, lv]) => p.metadata?.labels?.[lk] === lv);
+        });
+        const diff = claimed.length - (owner.spec?.replicas ?? 1);
+        const key = deletionKey(pod);
+        const before = claimed.filter((p) => p !== pod && ranksBefore(deletionKey(p), key));
+        if (before.length >= Math.max(1, diff)) {
+          report(`${controller} deleted pod ${objName(pod)} (${keyText(key)}) of ${kind} ${objName(owner)} (replicas ${owner.spec?.replicas ?? 1}, ${claimed.length} active in its cache) while ${before.length} pod(s) ranked before it: ${before.slice(0, 4).map((p) => `${p.metadata.name} (${keyText(deletionKey(p))})`).join(", ")}: a scale-down deletes unscheduled, Pending and not-Ready pods first`);
+        }
+      });
+    }
+    return undefined;
+  },
+);
+
+/**
+ * statefulSetUpdatesFromHighestOrdinal: a StatefulSet's RollingUpdate replaces its outdated pods
+ * in reverse ordinal order (updateStatefulSet walks replicas from the highest ordinal down to the
+ * partition, deleting the first outdated pods it meets that are not terminating). So when it deletes
+ * a live replica for an update, its cache held no higher-ordinal replica of the same (outdated)
+ * revision that was not terminating. A failed or succeeded replica is deleted whatever its ordinal.
+ */
+export const statefulSetUpdatesFromHighestOrdinal = watching(
+  "statefulSetUpdatesFromHighestOrdinal",
+  "a StatefulSet rolling update deletes an outdated replica only when its cache holds no higher-ordinal replica of that revision still running",
+  ({ rt, report }) => {
+    const controller = "statefulset-controller";
+    const view = controllerView(rt, controller);
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from !== controller || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "delete" || msg.resource !== "pods") return;
+      const inc = rt.incarnation(controller);
+      const k = view.rootOf(inc, msg.id);
+      const pods = view.allAt("Pod", inc, k);
+      const pod = pods.find((p) => sameName(p, msg.namespace, msg.name));
+      const setRef = pod?.metadata?.ownerReferences?.find((r: any) => r?.controller && r.kind === "StatefulSet");
+      const set = setRef ? view.seenAt(setRef.uid, inc, k) : undefined;
+      if (!pod || !set || set.metadata?.deletionTimestamp || isPodTerminal(pod) || pod.metadata?.deletionTimestamp) return;
+      if (set.spec?.updateStrategy?.type === "OnDelete") return;
+      const ordinalOf = (p: any): number => {
+        const m = ordinalPattern.exec(p.metadata?.name ?? "");
+        return m && m[1] === set.metadata.name ? Number(m[2]) : -1;
+      };
+      const start = set.spec?.ordinals?.start ?? 0;
+      const end = start + (set.spec?.replicas ?? 1);
+      const i = ordinalOf(pod);
+      if (i < start || i >= end) return; // a condemned pod: statefulSetScalesDownFromHighestOrdinal's
+      const revision = pod.metadata?.labels?.["controller-revision-hash"];
+      if (revision === undefined) return;
+      const higher = pods.filter((p) => {
+        const j = ordinalOf(p);
+        return j > i && j < end && !p.metadata?.deletionTimestamp && !isPodTerminal(p) && p.metadata?.labels?.["controller-revision-hash"] === revision && p.metadata?.ownerReferences?.some((r: any) => r?.controller && r.uid === set.metadata.uid);
+      });
+      if (higher.length > 0) report(`${controller} deleted pod ${objName(pod)} of StatefulSet ${objName(set)} (revision ${revision}) while its cache held ${higher.map((p) => p.metadata.name).join(", ")} of the same revision, not terminating: a rolling update replaces the highest ordinal first`);
     });
     return undefined;
   },

@@ -8,6 +8,7 @@
 
 import type { Violation } from "./core.js";
 import { isPodActive, tolerates } from "./k8s.js";
+import { perPodVersion } from "./pods.js";
 
 /** What the check reads: objects as stored. A Cluster satisfies it. */
 export interface ClusterView {
@@ -105,3 +106,27 @@ export function daemonSetPodsOnlyOnToleratingNodes(cluster: ClusterView): Violat
   }
   return out;
 }
+
+/**
+ * daemonSetPodsOnlyOnSelectedNodes: the DaemonSet controller creates a pod only for a node whose
+ * labels match the template's spec.nodeSelector ("Running Pods on select Nodes": with a
+ * .spec.template.spec.nodeSelector the controller creates Pods on nodes which match it). The pod
+ * carries that nodeSelector and the node it is for (its matchFields affinity, then spec.nodeName);
+ * each pod is judged once, when first seen, against the node as stored then.
+ */
+export const daemonSetPodsOnlyOnSelectedNodes = perPodVersion(
+  "daemonSetPodsOnlyOnSelectedNodes",
+  "the DaemonSet controller creates pods only for nodes whose labels match the template's nodeSelector",
+  (p, _now, w) => {
+    if (!p.metadata?.ownerReferences?.some((r: any) => r?.controller && r.kind === "DaemonSet")) return [];
+    const selector: Record<string, unknown> = p.spec?.nodeSelector ?? {};
+    const target = nodeOf(p);
+    if (target === undefined || Object.keys(selector).length === 0) return [];
+    const node = w.list("Node").find((n: any) => n.metadata?.name === target);
+    if (!node) return [];
+    const labels = node.metadata?.labels ?? {};
+    const unmatched = Object.entries(selector).filter(([k, v]) => !Object.hasOwn(labels, k) || labels[k] !== v);
+    if (unmatched.length === 0) return [];
+    return [`DaemonSet pod ${p.metadata?.namespace}/${p.metadata?.name} is for node ${target}, whose labels do not match its nodeSelector (${unmatched.map(([k, v]) => `${k}=${v}`).join(", ")})`];
+  },
+);

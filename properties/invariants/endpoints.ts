@@ -183,6 +183,39 @@ function judgeSlices(cluster: Cluster, seen: Versions): string[] {
 }
 
 /**
+ * endpointSlicePortsMatchTargetPort, judged after every step: each port of an EndpointSlice the
+ * EndpointSlice controller manages is, for every pod endpoint in it, the port the Service port of
+ * that name resolves to on the pod (podutil.FindPort: a number is itself, a name the container port
+ * of that name and protocol), for some versions of the Service and the pod stored no later than the
+ * slice. A named targetPort is never published as its name's IntValue() or the Service's port.
+ */
+export function endpointSlicePortsJudge(cluster: Cluster): { read(): void; judge(): string[] } {
+  return versionJudge(cluster, judgeSlicePorts);
+}
+
+function judgeSlicePorts(cluster: Cluster, seen: Versions): string[] {
+  const violations: string[] = [];
+  for (const { slice, ns, svcKey, svcVersions, podVersions, who } of managedSliceEndpoints(cluster, seen)) {
+    if (podVersions.length === 0) continue;
+    for (const p of slice.ports ?? []) {
+      const name = p?.name ?? "";
+      const resolved = new Set<number>();
+      for (const s of svcVersions) {
+        for (const sp of s.spec?.ports ?? []) {
+          if ((sp?.name ?? "") !== name || (sp?.protocol ?? "TCP") !== (p?.protocol ?? "TCP")) continue;
+          for (const pod of podVersions) {
+            const port = findPort(pod, sp);
+            if (port !== undefined) resolved.add(port);
+          }
+        }
+      }
+      if (resolved.size > 0 && !resolved.has(p?.port)) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who} at port ${name === "" ? "" : `${name} `}${p?.port}, but the Service port's targetPort resolves to ${[...resolved].join(" or ")} on that pod`);
+    }
+  }
+  return violations;
+}
+
+/**
  * endpointSliceReadyOnlyWhenPodReady, judged after every step: an endpoint the EndpointSlice
  * controller publishes with conditions.serving true names a pod some version of which, stored no
  * later than the slice, was Ready; with conditions.ready true, one that was Ready and not

@@ -4,12 +4,13 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
-import { endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
+import { endpointSlicePortsJudge, endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobFailedWithDeadlineExceededOnlyPastActiveDeadline, jobNeverExceedsParallelism } from "./job.js";
-import { jobDeletedOnlyAfterTTL, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal } from "./controllers.js";
+import { jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
+import { defaultTolerationSecondsAdded, podPriorityMatchesPriorityClass } from "./admission.js";
 import { deletionFinishesWhenFinalizersEmpty, objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
-import { daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
+import { daemonSetPodsOnlyOnSelectedNodes, daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
 import { cronJobNeverStartsEarly } from "./cronjob.js";
 import { hpaReplicasWithinBounds } from "./hpa.js";
@@ -18,7 +19,7 @@ import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
 import { livenessInvariant } from "./liveness.js";
 import { deletionInvariant } from "./deletion.js";
 import type { Cluster } from "../../runtime/cluster.js";
-import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
+import { dependentDeletedOnlyAfterOwnerGone, foregroundOwnerRemovedOnlyAfterBlockingDependents, generationBumpedOnSpecChange, generationChangesOnlyWithSpec, namespaceRemovedOnlyWhenEmpty, orphanFinalizerRemovedOnlyAfterDependentsReleased, podBoundAtMostOnce, watchNeverSkipsWithout410 } from "./api.js";
 import { containersStartOnlyWithPodIP, deletionGracePeriodNotExceeded, finishedPodNeverRunsAgain, gracePeriodHonoured, nodeLeaseRenewedWhileAnswered, podIPNotSharedByLiveSandboxes, podRemovedOnlyAfterContainersStopped } from "./node.js";
 import { endpointSliceOwnedByService, terminatingPodNeverReadyEndpoint } from "./endpoints.js";
 import { noExecuteTaintEvictsWithinTolerationSeconds, podEvictedOnlyPastTolerationSeconds } from "./taints.js";
@@ -427,6 +428,7 @@ export const endpointsOnlyReadyMatching = judgedWhenEtcdMoves("endpointsOnlyRead
 export const endpointSlicesOnlyMatching = judgedWhenEtcdMoves("endpointSlicesOnlyMatchingPods", "an EndpointSlice of a Service lists only pods that match the Service selector, in its namespace", endpointSlicesJudge);
 
 /** EndpointSlice endpoints are ready (serving) only for pods that were Ready (endpoints.ts). */
+export const endpointSlicePortsMatchTargetPort = judgedWhenEtcdMoves("endpointSlicePortsMatchTargetPort", "an EndpointSlice's ports are the container ports its Service's targetPorts resolve to on each pod it lists", endpointSlicePortsJudge);
 export const endpointSliceReadyOnlyWhenPodReady = judgedWhenEtcdMoves("endpointSliceReadyOnlyWhenPodReady", "an EndpointSlice endpoint is serving only for a pod that was Ready, and ready only for one that was Ready and not terminating", endpointSliceReadinessJudge);
 
 /** A ReplicaSet's readyReplicas and availableReplicas count only pods that were Ready (replicaset.ts). */
@@ -573,9 +575,12 @@ export const invariants: readonly InvariantSpec[] = [
   monitorMethod("nodeNameSetOnce", "spec.nodeName is set at most once"),
   podBoundAtMostOnce,
   generationBumpedOnSpecChange,
+  generationChangesOnlyWithSpec,
   podBoundOnlyToToleratingNode,
   podBoundOnlyToMatchingNode,
   preemptionEvictsOnlyLowerPriority,
+  defaultTolerationSecondsAdded,
+  podPriorityMatchesPriorityClass,
   podIPInsideNodePodCIDR,
   monitorMethod("phasesOnlyMoveForward", "phases only move forward; Succeeded and Failed are terminal"),
   monitorMethod("etcdRevisionOnlyGrows", "etcd's revision only grows"),
@@ -602,6 +607,7 @@ export const invariants: readonly InvariantSpec[] = [
   endpointsOnlyReadyMatching,
   endpointSlicesOnlyMatching,
   endpointSliceReadyOnlyWhenPodReady,
+  endpointSlicePortsMatchTargetPort,
   terminatingPodNeverReadyEndpoint,
   stateless("endpointSliceOwnedByService", "an EndpointSlice the EndpointSlice controller manages has one controller ownerReference, to its Service", (w) => endpointSliceOwnedByService(w).map((message) => ({ invariant: "endpointSliceOwnedByService", message }))),
   replicaSetNeverOwnsTooMany,
@@ -616,10 +622,13 @@ export const invariants: readonly InvariantSpec[] = [
   stateless("jobFailedWithDeadlineExceededOnlyPastActiveDeadline", "a Job fails with DeadlineExceeded only when it has spec.activeDeadlineSeconds and has been active that long", jobFailedWithDeadlineExceededOnlyPastActiveDeadline),
   jobDeletedOnlyAfterTTL,
   replicaSetDeletesOnlyActivePods,
+  replicaSetDeletesLowestRankedPods,
   daemonSetRunsOnePodPerNodeSpec,
   daemonSetPodsOnlyOnToleratingNodesSpec,
+  daemonSetPodsOnlyOnSelectedNodes,
   statefulSetOrderedReadySpec,
   statefulSetScalesDownFromHighestOrdinal,
+  statefulSetUpdatesFromHighestOrdinal,
   statefulSetPodHasStableNetworkIdentity,
   cronJobNeverStartsEarlySpec,
   hpaReplicasWithinBoundsSpec,

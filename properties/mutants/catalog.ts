@@ -76,6 +76,15 @@ export const mutants: readonly MutantInfo[] = [
   { name: "scheduler.taint-filter-ignores-noexecute", bugClass: "the scheduler's TaintToleration filter checks NoSchedule taints only, forgetting NoExecute", file: "machines/scheduler/plugins/TaintToleration/index.ts" },
   { name: "kubelet.grace-ignores-deletion-grace-period", bugClass: "the kubelet kills a deleted pod after spec.terminationGracePeriodSeconds, ignoring the shorter metadata.deletionGracePeriodSeconds the DELETE asked for", file: "machines/kubelet/podworkers.ts" },
   { name: "kubelet.backoff-off-by-one", bugClass: "the kubelet's restart back-off is one step behind: the first restart waits 0 s, then 10 s, 20 s ... (CrashLoopBackOff starts one restart late)", file: "machines/kubelet/backoff.ts" },
+  { name: "replicaset.ranks-ready-first", bugClass: "the ReplicaSet's pod-deletion ranking (ActivePodsWithRanks.Less) compares readiness the wrong way round: a scale-down deletes Ready pods before not-ready ones", file: "machines/replicaset/replicaset.logic.ts" },
+  { name: "apiserver.default-toleration-without-seconds", bugClass: "the DefaultTolerationSeconds admission plugin adds the not-ready and unreachable NoExecute tolerations without tolerationSeconds: pods tolerate a lost node forever instead of 300 s", file: "machines/apiserver/admission/pod.ts" },
+  { name: "namespace.empties-core-group-only", bugClass: "the namespace controller deletes and counts only the core group's resources (/api, not /apis): a namespace is removed with its Deployments, Jobs and ReplicaSets left in storage", file: "machines/namespace/namespace.logic.ts" },
+  { name: "daemonset.ignores-node-selector", bugClass: "the DaemonSet controller's node affinity check forgets the template's spec.nodeSelector: it makes daemon pods for nodes the selector excludes", file: "machines/daemonset/daemonset.logic.ts" },
+  { name: "statefulset.updates-lowest-ordinal-first", bugClass: "a StatefulSet's RollingUpdate replaces outdated pods lowest ordinal first instead of highest first", file: "machines/statefulset/statefulset.logic.ts" },
+  { name: "watchcache.leaving-selection-not-deleted", bugClass: "a watch with a label or field selector gets no DELETED event when an object is modified out of its selection (only real deletes are sent)", file: "machines/apiserver/cache.ts" },
+  { name: "apiserver.priority-ignores-class-name", bugClass: "the Priority admission plugin keeps the pod's priorityClassName but gives it the default priority (0), as if no class were named", file: "machines/apiserver/admission/priority.ts" },
+  { name: "endpointslice.named-port-int-value", bugClass: "the EndpointSlice controller takes a named targetPort's IntValue() (0) instead of the container port the name means", file: "machines/endpointslice/endpointslice.logic.ts" },
+  { name: "apiserver.generation-bumped-on-annotation-change", bugClass: "the update strategy bumps metadata.generation when the annotations change, not only the spec: a controller's own annotation writes make its observedGeneration stale", file: "machines/apiserver/admission/index.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */

@@ -521,7 +521,8 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
   if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, semanticEqual);
   // podTemplateStrategy.PrepareForUpdate: a PodTemplate has no spec; a changed template is a new generation
   if (o.kind === "PodTemplate" && !semanticEqual(o.template, old.template)) o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
-  if (hasGeneration.has(o.kind) && !sameJSON(o.spec, old.spec)) {
+  // The mutant compares the annotations too, as a strategy that diffs everything but status would.
+  if (hasGeneration.has(o.kind) && (!sameJSON(o.spec, old.spec) || (mutant("apiserver.generation-bumped-on-annotation-change") && !sameJSON(o.metadata?.annotations, old.metadata?.annotations)))) {
     o.metadata.generation = (old.metadata?.generation ?? 0) + (mutant("apiserver.scale-keeps-generation") && sameJSON({ ...o.spec, replicas: old.spec?.replicas }, old.spec) ? 0 : 1);
   }
 }

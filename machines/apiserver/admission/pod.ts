@@ -1,6 +1,7 @@
 // Pod defaults (pkg/apis/core/v1/defaults.go) and the mutating admission plugins that touch pods
 // (DefaultTolerationSeconds, Priority; ServiceAccount is serviceaccount.ts), plus the pod strategy's PrepareForCreate.
 
+import { mutant } from "../../common/mutation.js";
 import { formatBytes, formatMilli, milliValue } from "../../common/quantity.js";
 import { podQOSClass } from "../../common/qos.js";
 
@@ -166,7 +167,8 @@ function tolerates(tols: Obj[], key: string): boolean {
 export function admitDefaultTolerationSeconds(pod: Obj): void {
   const tols: Obj[] = [...(pod.spec.tolerations ?? [])];
   for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
-    if (!tolerates(tols, key)) tols.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
+    // The mutant leaves the flag's value out: a toleration without tolerationSeconds tolerates forever.
+    if (!tolerates(tols, key)) tols.push(mutant("apiserver.default-toleration-without-seconds") ? { key, operator: "Exists", effect: "NoExecute" } : { key, operator: "Exists", effect: "NoExecute", tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
   }
   // sliced: a pushed-to array keeps spare room (17 slots) in every stored pod
   pod.spec.tolerations = tols.slice();

@@ -4,6 +4,8 @@
 // PriorityClass is the global default. The system classes are stored objects (the scheduling
 // REST storage's post-start hook creates them).
 
+import { mutant } from "../../common/mutation.js";
+
 type Obj = any;
 
 /** What the plugin reads of a PriorityClass. */
@@ -54,7 +56,8 @@ export function defaultPriorityClass(classes: Classes): { name: string; pc: Prio
 /** What the plugin computes for a new pod: the class name, priority and preemption policy, or its Forbidden reason. */
 function resolve(pod: Obj, classes: Classes): { name: string; priority: number; policy: string } | { refused: string } {
   const name: string = pod.spec?.priorityClassName ?? "";
-  if (name === "") {
+  // The mutant keeps the class name but takes the default priority, as if no class were named.
+  if (name === "" || (mutant("apiserver.priority-ignores-class-name") && !SYSTEM_PRIORITY_CLASSES.has(name))) {
     const d = defaultPriorityClass(classes);
     // getDefaultPriority without a default class: priority 0, preemption policy PreemptLowerPriority.
     return d ? { name: d.name, priority: d.pc.value, policy: d.pc.preemptionPolicy ?? "PreemptLowerPriority" } : { name: "", priority: 0, policy: "PreemptLowerPriority" };
