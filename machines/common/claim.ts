@@ -55,11 +55,23 @@ export function claimDecision(pod: { metadata?: ObjectMeta }, uid: string | unde
   return ADOPT;
 }
 
-/** The merge patch that adopts or releases obj (pods, or apps ControllerRevisions): its new ownerReferences, guarded by its uid and resourceVersion. */
-export function ownerRefsPatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, refs: readonly unknown[]) {
-  // The uid and resourceVersion make the patch fail rather than touch a changed or recreated object.
+/**
+ * ownerRefControllerPatch (AdoptPod, AdoptControllerRevision): a strategic merge patch adding the
+ * controller's reference, guarded by the object's uid only; ownerReferences merge by uid, so a
+ * reference another writer added meanwhile stays.
+ */
+export function adoptPatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ref: unknown) {
+  return patchOf(resource, obj, [ref]);
+}
+
+/** deleteOwnerRefStrategicMergePatch (ReleasePod, ReleaseControllerRevision): the controller's reference deleted by uid. */
+export function releasePatch(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ownerUid: string) {
+  return patchOf(resource, obj, [{ $patch: "delete", uid: ownerUid }]);
+}
+
+function patchOf(resource: "pods" | "controllerrevisions", obj: { metadata?: ObjectMeta }, ownerReferences: readonly unknown[]) {
   return {
-    verb: "patch" as const, group: resource === "pods" ? "" : "apps", resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name, patchType: "merge" as const,
-    body: { metadata: { ownerReferences: refs, uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion } },
+    verb: "patch" as const, group: resource === "pods" ? "" : "apps", resource, namespace: obj.metadata?.namespace, name: obj.metadata?.name, patchType: "strategic" as const,
+    body: { metadata: { ownerReferences, uid: obj.metadata?.uid } },
   };
 }

@@ -11,7 +11,7 @@ import type { ControllerRevision, DaemonSet } from "kubernetes-types/apps/v1";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
-import { claimPods, ownerRefsPatch } from "../common/claim.js";
+import { adoptPatch, claimPods, releasePatch } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { slowStartBatches } from "../common/podutil.js";
@@ -217,8 +217,7 @@ export function syncDaemonSet(ctx: DaemonSetControllerContext, key: string, now:
   const ns = ds.metadata?.namespace;
   // controlledHistories: its revisions, and matching orphans (a DaemonSet deleted with --cascade=orphan) adopted
   const revisionClaim = claimPods(ds, L.daemonSetControllerRef(ds), storeClaimCandidates(ctx.client.informers.get(REVISIONS)!, ns, ds.spec?.selector, ds.metadata?.uid) as ControllerRevision[]);
-  for (const r of revisionClaim.adopt) patchOwnerRefs(ctx, fx, key, "controllerrevisions", r, [...(r.metadata?.ownerReferences ?? []), L.daemonSetControllerRef(ds)]);
-  for (const r of revisionClaim.release) patchOwnerRefs(ctx, fx, key, "controllerrevisions", r, (r.metadata?.ownerReferences ?? []).filter((o) => o.uid !== ds.metadata?.uid));
+  if (patchClaims(ctx, fx, key, "controllerrevisions", ds, revisionClaim)) return W.doneIfIdle(ctx.q, key);
   const history = L.constructHistory(ds, revisionClaim.claimed);
   if (history.create) {
     // constructHistory creates the revision before anything else; its arrival in the cache syncs again.
@@ -233,8 +232,7 @@ export function syncDaemonSet(ctx: DaemonSetControllerContext, key: string, now:
   const hash = current.metadata?.labels?.[L.CONTROLLER_REVISION_HASH_LABEL] ?? L.revisionHash(ds);
   // getDaemonPods: the pods it controls that still match, plus matching orphans it adopts; the rest it releases
   const claim = claimPods(ds, L.daemonSetControllerRef(ds), storeClaimCandidates(ctx.client.informers.get(PODS)!, ns, ds.spec?.selector, ds.metadata?.uid) as Pod[]);
-  for (const p of claim.adopt) patchOwnerRefs(ctx, fx, key, "pods", p, [...(p.metadata?.ownerReferences ?? []), L.daemonSetControllerRef(ds)]);
-  for (const p of claim.release) patchOwnerRefs(ctx, fx, key, "pods", p, (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== ds.metadata?.uid));
+  if (patchClaims(ctx, fx, key, "pods", ds, claim)) return W.doneIfIdle(ctx.q, key);
   const pods = claim.claimed;
   const nodeList = nodes(ctx);
   if (!satisfied(ctx, key, now)) {
@@ -256,8 +254,15 @@ export function syncDaemonSet(ctx: DaemonSetControllerContext, key: string, now:
   W.doneIfIdle(ctx.q, key);
 }
 
-function patchOwnerRefs(ctx: DaemonSetControllerContext, fx: Fx, key: string, resource: "pods" | "controllerrevisions", obj: Pod | ControllerRevision, refs: unknown[]): void {
-  req(ctx, fx, key, ownerRefsPatch(resource, obj, refs), "claim");
+/**
+ * Sends a claim's adoptions and releases; true when there were any. The claim waits for them (a
+ * failed one fails the sync) before it counts an object as the set's: their watch events bring the
+ * next sync, a refused patch its retry.
+ */
+function patchClaims(ctx: DaemonSetControllerContext, fx: Fx, key: string, resource: "pods" | "controllerrevisions", ds: DaemonSet, claim: { adopt: readonly (Pod | ControllerRevision)[]; release: readonly (Pod | ControllerRevision)[] }): boolean {
+  for (const o of claim.adopt) req(ctx, fx, key, adoptPatch(resource, o, L.daemonSetControllerRef(ds)), "claim");
+  for (const o of claim.release) req(ctx, fx, key, releasePatch(resource, o, ds.metadata?.uid ?? ""), "claim");
+  return claim.adopt.length > 0 || claim.release.length > 0;
 }
 
 /** syncNodes: expectations first, then deletions and the first slow-start batch of creations. */

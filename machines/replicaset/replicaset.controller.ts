@@ -8,6 +8,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import type { ReplicaSet, ReplicaSetStatus } from "kubernetes-types/apps/v1";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, storeControlledBy, storeControlledCount, storeLabelCount, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
 import { matchesLabelSelector } from "../common/labels.js";
+import { adoptPatch, releasePatch } from "../common/claim.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./replicaset.logic.js";
 import * as W from "../common/workqueue.js";
@@ -189,11 +190,16 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
   if (counted !== undefined) counts = counted;
   else {
     const filtered = claimed();
-    for (const p of claim!.adopt) patchOwnerRefs(ctx, fx, key, p, [...(p.metadata?.ownerReferences ?? []), L.replicaSetControllerRef(rs)]);
-    for (const p of claim!.release) patchOwnerRefs(ctx, fx, key, p, (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata?.uid));
+    if (claim!.adopt.length > 0 || claim!.release.length > 0) {
+      // ClaimPods waits for its patches and a failed one fails the sync: no pod is counted, or
+      // deleted, as this set's before the API server says it is. The pods' watch events bring the
+      // sync that manages the replicas; a refused patch retries after a back-off (onOwnResponse).
+      for (const p of claim!.adopt) req(ctx, fx, key, adoptPatch("pods", p, L.replicaSetControllerRef(rs)), "claim");
+      for (const p of claim!.release) req(ctx, fx, key, releasePatch("pods", p, rs.metadata?.uid ?? ""), "claim");
+      return W.doneIfIdle(ctx.q, key);
+    }
     counts = L.countPods(rs, filtered, now);
   }
-  const patched = claim !== undefined && (claim.adopt.length > 0 || claim.release.length > 0);
   // The related pods only rank a scale-down: looked up when there is one.
   const plan = L.planReplicas(rs, counts.replicas, claimed, ctx.expectations, now, () => relatedPods(ctx, rs, claimed()));
   ctx.expectations = plan.expectations;
@@ -206,7 +212,7 @@ export function syncReplicaSet(ctx: ReplicaSetControllerContext, key: string, no
   // Availability flips minReadySeconds after readiness with no event to wake us: look again then.
   const st = rs.status;
   if (min > 0 && st && (st.readyReplicas ?? 0) === (rs.spec?.replicas ?? 1) && (st.availableReplicas ?? 0) !== (st.readyReplicas ?? 0)) W.addAfter(fx, key, min * 1000, false);
-  if (plan.create === 0 && plan.delete.length === 0 && !patched) W.forget(ctx.q, key);
+  if (plan.create === 0 && plan.delete.length === 0) W.forget(ctx.q, key);
   W.doneIfIdle(ctx.q, key);
 }
 
@@ -226,13 +232,6 @@ function countedClaim(ctx: ReplicaSetControllerContext, rs: ReplicaSet): L.Repli
   return { replicas: c[L.CLAIMED]!, fully: c[L.FULLY_LABELED]!, ready, available: ready };
 }
 
-function patchOwnerRefs(ctx: ReplicaSetControllerContext, fx: Fx, key: string, pod: Pod, refs: unknown[]): void {
-  // The uid and resourceVersion make the patch fail rather than touch a changed or recreated pod.
-  req(ctx, fx, key, {
-    verb: "patch", group: "", resource: "pods", namespace: pod.metadata?.namespace, name: pod.metadata?.name, patchType: "merge",
-    body: { metadata: { ownerReferences: refs, uid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion } },
-  }, "claim");
-}
 
 function createBatch(ctx: ReplicaSetControllerContext, key: string, fx: Fx): void {
   const c = ctx.creating.get(key)!;

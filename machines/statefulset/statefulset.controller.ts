@@ -12,7 +12,7 @@ import type { ControllerRevision, StatefulSet } from "kubernetes-types/apps/v1";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
 import { newClient, recordEvent, request, startInformer, storeClaimCandidates, type ClientState, type InformerDelta, type PendingRequest, type Store } from "../common/client.js";
-import { claimPods, ownerRefsPatch } from "../common/claim.js";
+import { adoptPatch, claimPods, releasePatch } from "../common/claim.js";
 import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
@@ -137,10 +137,6 @@ export function processNext(ctx: StatefulSetControllerContext, now: number, fx: 
 
 const source = { component: controllerName };
 
-function patchOwnerRefs(ctx: StatefulSetControllerContext, fx: Fx, key: string, resource: "pods" | "controllerrevisions", obj: Pod | ControllerRevision, refs: unknown[]): void {
-  req(ctx, fx, key, ownerRefsPatch(resource, obj, refs), "claim");
-}
-
 /** syncStatefulSet: claim pods and revisions, then UpdateStatefulSet (revisions, pods, status, history). */
 export function syncStatefulSet(ctx: StatefulSetControllerContext, key: string, now: number, fx: Fx): void {
   const set = setStore(ctx).get(key);
@@ -154,11 +150,14 @@ export function syncStatefulSet(ctx: StatefulSetControllerContext, key: string, 
   const candidates = (storeClaimCandidates(ctx.client.informers.get(PODS)!, ns, set.spec?.selector, set.metadata?.uid) as Pod[]).filter((p) => L.isMemberOf(set, p) || L.statefulSetOwnerOf(p)?.uid === set.metadata?.uid);
   const claim = claimPods(set, ref, candidates.filter((p) => L.isMemberOf(set, p)));
   const outsiders = candidates.filter((p) => !L.isMemberOf(set, p) && !set.metadata?.deletionTimestamp);
-  for (const p of claim.adopt) patchOwnerRefs(ctx, fx, key, "pods", p, [...(p.metadata?.ownerReferences ?? []), ref]);
-  for (const p of [...claim.release, ...outsiders]) patchOwnerRefs(ctx, fx, key, "pods", p, (p.metadata?.ownerReferences ?? []).filter((r) => r.uid !== set.metadata?.uid));
   // ListRevisions + AdoptOrphanRevisions
   const revisionClaim = claimPods(set, ref, storeClaimCandidates(ctx.client.informers.get(REVISIONS)!, ns, set.spec?.selector, set.metadata?.uid) as ControllerRevision[]);
-  for (const r of revisionClaim.adopt) patchOwnerRefs(ctx, fx, key, "controllerrevisions", r, [...(r.metadata?.ownerReferences ?? []), ref]);
+  // The claims wait for their patches (a failed one fails the sync) before an object counts as the
+  // set's: their watch events bring the next sync, a refused patch its retry.
+  for (const p of claim.adopt) req(ctx, fx, key, adoptPatch("pods", p, ref), "claim");
+  for (const p of [...claim.release, ...outsiders]) req(ctx, fx, key, releasePatch("pods", p, set.metadata?.uid ?? ""), "claim");
+  for (const r of revisionClaim.adopt) req(ctx, fx, key, adoptPatch("controllerrevisions", r, ref), "claim");
+  if (claim.adopt.length + claim.release.length + outsiders.length + revisionClaim.adopt.length > 0) return W.doneIfIdle(ctx.q, key);
   const revisions = revisionClaim.claimed;
   const plan = L.statefulSetRevisions(set, revisions);
   if (plan.create) {
