@@ -4,6 +4,7 @@
 
 import type { Fx } from "../common/effects.js";
 import { newClient, onListed, onWatchEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import { listFailed } from "../common/informer.js";
 import { resources } from "../apiserver/resources.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import { mutant } from "../common/mutation.js";
@@ -79,6 +80,8 @@ export function onResponse(ctx: NamespaceControllerContext, res: ApiResponse, fx
   if (!p) return;
   if (p.purpose === "informer-list") {
     const inf = ctx.client.informers.get(p.data);
+    // a refused list is tried again after the reflector's back-off (the Relist timer)
+    if (inf && !res.ok) return listFailed(ctx.client, fx, inf.watchId);
     if (inf && res.ok) for (const d of onListed(ctx.client, fx, inf, res.object)) onDelta(ctx, d, fx);
     return;
   }

@@ -2,10 +2,11 @@
 
 import { controllerMachine } from "../common/controller.machine.js";
 import * as L from "./namespace.logic.js";
+import * as I from "../common/informer.js";
 import type { NamespaceControllerContext, NamespaceControllerInput } from "./namespace.logic.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 
-export type NamespaceControllerEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "RecheckNamespace"; namespace: string } & Stamp);
+export type NamespaceControllerEvent = ((ApiResponse | WatchEvent) & Stamp) | ({ type: "RecheckNamespace"; namespace: string } & Stamp) | ({ type: "Relist"; watchId: number } & Stamp);
 
 export const namespaceControllerMachine = controllerMachine<NamespaceControllerContext, NamespaceControllerInput, NamespaceControllerEvent>({
   id: "namespace-controller",
@@ -15,6 +16,7 @@ export const namespaceControllerMachine = controllerMachine<NamespaceControllerC
   isCacheSynced: L.isCacheSynced,
   watch: { step: L.onWatch, description: "a namespace with deletionTimestamp and the kubernetes finalizer is emptied" },
   response: { step: L.onResponse, description: "what is left after a round: nothing, finalize; something, check again" },
+  relist: (c, e, fx) => I.relist(c.client, fx, e.watchId),
   on: {
     RecheckNamespace: { action: "recheckNamespace", step: (c, e, fx) => L.onRecheck(c, e.namespace, fx), description: "another round for a namespace still terminating" },
   },

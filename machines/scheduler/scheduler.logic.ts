@@ -14,6 +14,7 @@ import { currentOf, runDraftStep } from "../common/step.js";
 import { nextRandom, Rng } from "../common/prng.js";
 import { rfc3339 } from "../common/time.js";
 import { informersSynced, newClient, objectKey, onListed, onWatchEvent, recordEvent, request, settleResponse, startInformer, type ClientState, type InformerDelta } from "../common/client.js";
+import { listFailed } from "../common/informer.js";
 import type { ApiResponse, WatchEvent } from "../messages.js";
 import * as VB from "./plugins/VolumeBinding/index.js";
 import { classInfoOf } from "../common/volumeutil.js";
@@ -352,7 +353,8 @@ export function onResponse(ctx: SchedulerContext, res: ApiResponse & { now: numb
   if (p.purpose === "informer-list") {
     const inf = ctx.client.informers.get(p.data);
     if (!inf) return;
-    if (!res.ok) return;
+    // the reflector backs off and lists again (the Relist timer): a failed list must not leave the cache unsynced for good
+    if (!res.ok) return listFailed(ctx.client, fx, inf.watchId);
     applyListed(ctx, inf.watchId, onListed(ctx.client, fx, inf, res.object), res.now);
     queueCycle(ctx, fx, res.now);
     return;

@@ -9,13 +9,15 @@ import { valueStepOf } from "../common/step.js";
 import type { Fx } from "../common/effects.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as L from "./scheduler.logic.js";
+import { relist } from "../common/informer.js";
 import type { SchedulerContext, SchedulerInput } from "./scheduler.logic.js";
 
 export type SchedulerEvent =
   | ((ApiResponse | WatchEvent) & Stamp)
   | ({ type: "ScheduleNext" } & Stamp)
   | ({ type: "FlushBackoffQ" } & Stamp)
-  | ({ type: "FlushUnschedulablePods" } & Stamp);
+  | ({ type: "FlushUnschedulablePods" } & Stamp)
+  | ({ type: "Relist"; watchId: number } & Stamp);
 
 const valueStep = valueStepOf<SchedulerContext>();
 /** A logic function that changes the context it is given, as a value step (see L.stepScheduler). */
@@ -38,6 +40,7 @@ export const schedulerMachine = setup({
     flushBackoffQ: step((c, e, fx) => L.flushBackoff(c, e.now, fx)),
     flushUnschedulablePods: step((c, e, fx) => L.flushUnschedulable(c, e.now, fx)),
     queueCycle: step((c, e, fx) => L.queueCycle(c, fx, e.now)),
+    relistInformer: step((c, e, fx) => relist(c.client, fx, e.watchId)),
   },
 }).createMachine({
   id: "scheduler",
@@ -50,6 +53,7 @@ export const schedulerMachine = setup({
     ApiResponse: { actions: "handleResponse", description: "list results, binding results (Scheduled event), status writes" },
     FlushBackoffQ: { actions: "flushBackoffQ", description: "every second: back-off ended, back to activeQ" },
     FlushUnschedulablePods: { actions: "flushUnschedulablePods", description: "every 30 s: pods unschedulable for 5 min retry" },
+    Relist: { actions: "relistInformer", description: "an informer's list failed and its back-off ended: list again" },
   },
   states: {
     waitingForCacheSync: {
