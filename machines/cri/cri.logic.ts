@@ -158,7 +158,12 @@ export interface NetWait {
   path: string;
   /** the nameserver asked, when it is not cluster DNS */
   server?: string;
+  /** the exec session whose process waits (kubectl exec); absent: the container's own process */
+  session?: string;
 }
+
+/** Resumes an exec'd process suspended on the network with the answer (streaming.ts resumeExec). */
+export type ExecResume = (ctx: CriContext, session: string, answer: EffectResult, fx: Fx) => void;
 
 /** An image pull in flight: its lifecycle (imagepull.machine.ts), waiters and outcome in its context. */
 type PullInFlight = KeptLifecycle<typeof imagePullMachine>;
@@ -721,7 +726,7 @@ export function isIPv4(host: string): boolean {
 }
 
 /** A process's HTTP request answered inside its pod (localhost, the pod IP), or "remote" when it must leave the pod. */
-function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult | "remote" {
+export function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult | "remote" {
   const u = splitUrl(url);
   if (!u) return { type: "http", error: "bad address" };
   if (u.host !== "localhost" && u.host !== "127.0.0.1" && u.host !== c.podIP) return "remote";
@@ -748,30 +753,41 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
  * /etc/resolv.conf: to cluster DNS with that search list and ndots. A resolver pointed elsewhere
  * (dnsPolicy Default, the node's resolver) knows no cluster names: the answer is NXDOMAIN.
  */
-function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx): void {
+export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string): void {
   const id = ++ctx.netSeq;
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
   const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
   const conf = typeof file === "string" ? parseResolvConf(file) : undefined;
   const elsewhere = conf !== undefined && !conf.servers.includes(clusterDNS);
-  ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}) });
+  ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}) });
   if (elsewhere) fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
   else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}) });
-  armNetTimer(c, id, fx);
+  armNetTimer(c, id, fx, session);
 }
 
 /** Suspends the process on a connection leaving the pod, through the node's kube-proxy. */
-function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx): void {
+export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx, session?: string): void {
   const id = ++ctx.netSeq;
-  ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port, path });
+  ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port, path, ...(session !== undefined ? { session } : {}) });
   const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP };
   fx.send("kube-proxy", msg);
-  armNetTimer(c, id, fx);
+  armNetTimer(c, id, fx, session);
+}
+
+/** The timer of a wait: the container's own process's, or an exec session's (they wait side by side). */
+function netTimerKey(containerId: string, session: string | undefined): string {
+  return session === undefined ? `net/${containerId}` : `stream/${session}/net`;
 }
 
 // A process waiting on the network is steady state, like a sleep: the timeout never keeps settle() busy.
-function armNetTimer(c: CriContainer, id: number, fx: Fx): void {
-  fx.after(`net/${c.id}`, netTimeoutMs, { type: "NetTimeout", id }, true);
+function armNetTimer(c: CriContainer, id: number, fx: Fx, session?: string): void {
+  fx.after(netTimerKey(c.id, session), netTimeoutMs, { type: "NetTimeout", id }, true);
+}
+
+/** Resumes whoever waited: the container's own process, or the exec'd one of a session. */
+function resume(ctx: CriContext, w: NetWait, c: CriContainer, answer: EffectResult, fx: Fx, resumeExec: ExecResume | undefined): void {
+  if (w.session === undefined) return drive(ctx, c, answer, fx);
+  resumeExec?.(ctx, w.session, answer, fx);
 }
 
 /** Takes a wait off the books; the container when it still runs to be resumed. */
@@ -779,39 +795,39 @@ function settleWait(ctx: CriContext, id: number, fx: Fx): { w: NetWait; c: CriCo
   const w = ctx.waits.get(id);
   if (!w) return undefined;
   ctx.waits.delete(id);
-  fx.cancel(`net/${w.containerId}`);
+  fx.cancel(netTimerKey(w.containerId, w.session));
   const c = ctx.containers.get(w.containerId);
   return c && isRunning(c) ? { w, c } : undefined;
 }
 
 /** CoreDNS answered: resume nslookup, or go on to connect to the first address. */
-export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx): void {
+export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeExec?: ExecResume): void {
   const s = settleWait(ctx, msg.id, fx);
   if (!s) return;
   const { w, c } = s;
-  if (w.kind === "dns") return drive(ctx, c, { type: "dns", server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}) }, fx);
+  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}) }, fx, resumeExec);
   const ip = msg.addresses[0];
-  if (ip === undefined) return drive(ctx, c, { type: "http", error: "bad address" }, fx);
-  startConnect(ctx, c, ip, w.port, w.path, fx);
+  if (ip === undefined) return resume(ctx, w, c, { type: "http", error: "bad address" }, fx, resumeExec);
+  startConnect(ctx, c, ip, w.port, w.path, fx, w.session);
 }
 
 /** The far end answered a connection: resume the process with the response or the failure. */
-export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx): void {
+export function connectAnswered(ctx: CriContext, msg: ConnectResult, fx: Fx, resumeExec?: ExecResume): void {
   const s = settleWait(ctx, msg.id, fx);
   if (!s) return;
   const { w, c } = s;
   // busybox names the address it dialed without the port (xmalloc_sockaddr2dotted_noport).
   const r: EffectResult = msg.error ? { type: "http", error: msg.error, address: w.host } : { type: "http", status: msg.status ?? 200, ...(msg.body !== undefined ? { body: msg.body } : {}) };
-  drive(ctx, c, r, fx);
+  resume(ctx, w, c, r, fx, resumeExec);
 }
 
 /** No answer within the resolver's (or connect's) timeout: DNS gives no addresses, a connection times out. */
-export function netTimeout(ctx: CriContext, id: number, fx: Fx): void {
+export function netTimeout(ctx: CriContext, id: number, fx: Fx, resumeExec?: ExecResume): void {
   const s = settleWait(ctx, id, fx);
   if (!s) return;
   const { w, c } = s;
-  if (w.kind === "dns") return drive(ctx, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [] }, fx);
-  drive(ctx, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host }, fx);
+  if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: [] }, fx, resumeExec);
+  resume(ctx, w, c, w.kind === "resolve" ? { type: "http", error: "bad address" } : { type: "http", error: "timeout", address: w.host }, fx, resumeExec);
 }
 
 /**
@@ -890,9 +906,25 @@ export function exitContainer(ctx: CriContext, c: CriContainer, code: number, re
   fx.cancel(`proc/${c.id}`);
   fx.cancel(`net/${c.id}`);
   for (const [id, w] of ctx.waits) if (w.containerId === c.id) ctx.waits.delete(id);
+  killExecs(ctx, c, fx);
   // the process is gone: its history with it
   delete c.proc;
   stepContainer(ctx, c, { type: "ProcessExited", now: ctx.now, exitCode: code, reason }, fx);
+}
+
+/**
+ * The container's processes die with it: an exec'd command still running is killed (runc kills
+ * every process of the container's cgroup, SIGKILL: 137), and its caller told so.
+ */
+function killExecs(ctx: CriContext, c: CriContainer, fx: Fx): void {
+  for (const [id, s] of ctx.streams) {
+    if (s.kind !== "exec" || s.containerId !== c.id || s.proc === undefined) continue;
+    delete s.proc;
+    s.running = false;
+    fx.cancel(`stream/${id}`);
+    fx.cancel(`stream/${id}/net`);
+    fx.send(s.owner, { type: "ExecOutput", session: id, stdout: "", stderr: "", exitCode: 137 });
+  }
 }
 
 // ---- stopping ------------------------------------------------------------------------
@@ -970,7 +1002,7 @@ export function mainProcessName(c: Pick<CriContainer, "image" | "spec">): string
 }
 
 /** The exit code a signal gives the main process, or undefined when it lives on (0, HUP, USR1; TERM, QUIT or INT to a process without a handler). */
-function exitOnSignal(c: CriContainer, signal: number): number | undefined {
+export function exitOnSignal(c: CriContainer, signal: number): number | undefined {
   if (signal === 9) return 137;
   // servers stop gracefully on TERM, QUIT (nginx's graceful stop) and INT, exit 0; a shell or sleep as PID 1 ignores them
   if ((signal === 15 || signal === 3 || signal === 2) && handlesSigterm(c)) return 0;
@@ -978,8 +1010,9 @@ function exitOnSignal(c: CriContainer, signal: number): number | undefined {
 }
 
 /**
- * Runs a command's generator to its end in one step: sleeps add to its time (up to timeoutMs),
- * it reaches only its own pod's listeners, DNS finds nothing; `wait` blocks it for good.
+ * Runs a command's generator to its end in one step (exec probes, lifecycle hooks): sleeps add to
+ * its time (up to timeoutMs), it reaches only its own pod's listeners, DNS finds nothing; `wait`
+ * blocks it for good. kubectl exec's commands are suspended and resumed instead (streaming.ts).
  */
 export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Effect, T, EffectResult>, timeoutMs: number, onSleep?: (elapsedMs: number) => void): RunEnd<T> {
   let elapsed = 0;

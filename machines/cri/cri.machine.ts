@@ -12,7 +12,7 @@ import type { Stamp } from "../messages.js";
 import * as L from "./cri.logic.js";
 import type { CriContext, CriInput } from "./cri.logic.js";
 import type { ConnectMsg, ConnectResult, CriRequest, CriStreamRequest, DnsAnswerMsg, StreamMessage } from "./messages.js";
-import { onStreamMessage, openStream, streamTimer, type StreamTimerEvent } from "./streaming.js";
+import { onStreamMessage, openStream, resumeExec, streamTimer, type StreamTimerEvent } from "./streaming.js";
 
 export type CriTimerEvent =
   /** an image pull's lifecycle: its time is over */
@@ -40,10 +40,10 @@ export const criMachine = setup({
     pullTimer: step((c, e, fx) => L.pullTimer(c, e.image, e.event, fx)),
     wakeProcess: step((c, e, fx) => L.wakeProcess(c, e.containerId, fx)),
     containerTimer: step((c, e, fx) => L.containerTimer(c, e.containerId, e.event, fx)),
-    dnsAnswered: step((c, e, fx) => L.dnsAnswered(c, e, fx)),
+    dnsAnswered: step((c, e, fx) => L.dnsAnswered(c, e, fx, resumeExec)),
     acceptConnection: step((c, e, fx) => L.acceptConnection(c, e, fx)),
-    connectAnswered: step((c, e, fx) => L.connectAnswered(c, e, fx)),
-    netTimeout: step((c, e, fx) => L.netTimeout(c, e.id, fx)),
+    connectAnswered: step((c, e, fx) => L.connectAnswered(c, e, fx, resumeExec)),
+    netTimeout: step((c, e, fx) => L.netTimeout(c, e.id, fx, resumeExec)),
     openStream: step((c, e, fx) => openStream(c, e as CriStreamRequest, fx)),
     streamOnSession: step((c, e, fx) => onStreamMessage(c, e as StreamMessage, fx)),
     streamTimer: step((c, e, fx) => streamTimer(c, e as StreamTimerEvent, fx)),
@@ -107,20 +107,20 @@ export const criMachine = setup({
             Exec: { actions: "openStream", description: "GetExec: a session for a command in a running container (a terminal exec of a shell is interactive)" },
             Attach: { actions: "openStream", description: "GetAttach: a session reading what a running container writes" },
             PortForward: { actions: "openStream", description: "GetPortForward: a session into the sandbox's network namespace" },
-            ExecRun: { actions: "streamOnSession", description: "run the command with all of stdin, in the container's filesystem and env; answered when its simulated time has passed" },
+            ExecRun: { actions: "streamOnSession", description: "start the command with all of stdin, in the container's filesystem, env and pod network; what it writes is sent as it runs, its exit code at its end" },
             ExecLine: { actions: "streamOnSession", description: "a line typed at the interactive shell: its output and the next prompt, or its exit" },
             ExecResize: { actions: "streamOnSession", description: "the terminal's new size" },
             AttachRead: { actions: "streamOnSession", description: "what the container wrote since the last read, and whether it still runs" },
             PortForwardDial: { actions: "streamOnSession", description: "a connection to a port of the pod: refused unless something listens there" },
             PortForwardHttp: { actions: "streamOnSession", description: "an HTTP request on a forwarded connection, answered by the listener" },
             StreamClose: { actions: "streamOnSession", description: "the caller hung up: the session ends" },
-            StreamTimer: { actions: "streamTimer", description: "an exec's simulated time passed: its answer goes out" },
+            StreamTimer: { actions: "streamTimer", description: "an exec'd process's sleep ended: it runs on" },
           },
         },
         dataPlane: {
           description: "not the CRI: the containers' processes on the pod network (queries to cluster DNS, connections through kube-proxy)",
           on: {
-            DnsAnswer: { actions: "dnsAnswered", description: "resume the process suspended on this query (or connect to the address)" },
+            DnsAnswer: { actions: "dnsAnswered", description: "resume the process (the container's own or an exec'd one) suspended on this query (or connect to the address)" },
             Connect: { actions: "acceptConnection", description: "a connection kube-proxy forwarded to a pod here: its listener answers the origin" },
             ConnectResult: { actions: "connectAnswered", description: "resume the process suspended on this connection" },
             NetTimeout: { actions: "netTimeout", description: "no answer in 5 s: NXDOMAIN, or the connection timed out" },

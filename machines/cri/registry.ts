@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "bootcamp" | "serve-hostname" | "hpa-example" | "etcd" | "exit0" | "zookeeper" | "cassandra" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "exit0" | "zookeeper" | "cassandra" | "generic";
 
 /** The base image whose files (os-release, passwd, group) an image ships, where podflow knows them. */
 export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox";
@@ -383,6 +383,12 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   "registry.k8s.io/e2e-test-images/busybox": {
     tags: tagSet(["1.29-1", "1.29-2", "1.29-4", "1.36.1-1", "1.37.0-1"]), sizeBytes: () => 2_242_186,
     entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox", env: shellEnv, base: () => "busybox",
+  },
+  // The docs' DNS debugging pod (admin/dns/dnsutils.yaml): Debian jessie with BIND's dnsutils
+  // (nslookup, dig, host) installed (test/images/jessie-dnsutils); Kubernetes' e2e tests use 1.7.
+  "registry.k8s.io/e2e-test-images/jessie-dnsutils": {
+    tags: tagSet(["1.0", "1.2", "1.3", "1.4", "1.5", "1.7"]), sizeBytes: () => 112_000_000,
+    entrypoint: [], cmd: ["bash"], kind: "dnsutils", userland: "gnu", env: shellEnv,
   },
   // The ZooKeeper ensemble of the docs' tutorial (application/zookeeper/zookeeper.yaml): Ubuntu with
   // ZooKeeper 3.4.10 and the start-zookeeper and zookeeper-ready scripts of kubernetes/contrib.

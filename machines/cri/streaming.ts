@@ -1,52 +1,47 @@
 // The runtime's streaming server (containerd's CRI streaming server, pkg/cri/streaming): Exec,
-// Attach and PortForward each open a session the caller then streams on. An exec'd command runs
-// in the container's world (its filesystem, env and pod network) to its end in one step; its
-// answer is sent when its simulated time has passed. A terminal exec of a shell is interactive:
-// the session keeps the shell's state between the lines typed at it. Attach reads what the
-// container writes; port-forward reaches the listeners of the pod's network namespace.
+// Attach and PortForward each open a session the caller then streams on. An exec'd command is a
+// process beside the container's own, in its world (its filesystem, env and pod network), and
+// runs as that one does: a value (workload/process.ts) driven turn by turn, suspended on its
+// sleeps and on the network (DNS queries to cluster DNS, connections through kube-proxy) and
+// resumed when the time has passed or the answer came. What it writes is sent as it is written.
+// A terminal exec of a shell is interactive: the session keeps the shell's state between the
+// lines typed at it. Attach reads what the container writes; port-forward reaches the listeners
+// of the pod's network namespace.
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { containerState, exitContainer, httpTo, newId, isRunning, listenerIn, runToEnd, worldOf, type CriContainer, type CriContext } from "./cri.logic.js";
+import { containerState, exitContainer, exitOnSignal, httpFrom, httpTo, isIPv4, isRunning, listenerIn, mainProcessName, maxEffectsPerTurn, newId, splitUrl, startConnect, startDns, worldOf, type CriContainer, type CriContext } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
-import { execIO } from "./workload/process.js";
-import { execProcess, interactiveShell, promptOf, shellLine, type ShellSnapshot } from "./workload/exec.js";
-import type { Streams } from "./workload/shell.js";
+import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
+import { interactiveShell, promptOf, type ShellSnapshot } from "./workload/exec.js";
+import type { Effect, EffectResult } from "./workload/types.js";
 import { envRecord, type CriStreamAnswer, type CriStreamRequest, type StreamMessage, type StreamOutput } from "./messages.js";
 
 /** Sessions a node's streaming server holds at once; past it a new one is refused. */
 export const maxStreamSessions = 256;
-/** The simulated time an exec may take in one step; past it, it counts as blocked for good. */
-export const maxExecMs = 60 * 60 * 1000;
-/** The output an exec may write in one step; the rest is cut. */
+/** The output an exec may write over its run; the rest is cut. */
 export const maxExecOutputChars = 64 * 1024 * 1024;
-/** The most pieces an exec's output is sent in (what it wrote before each sleep); more are merged. */
-export const maxExecParts = 1000;
 
 /** A session: what it streams to, and who streams on it. */
 export type StreamSession =
-  | { kind: "exec"; containerId: string; cmd: readonly string[]; tty: boolean; owner: string; shell?: ShellSnapshot; width?: number; height?: number; running: boolean; main?: boolean; /** timers of output pieces still due */ parts?: number }
+  | {
+    kind: "exec"; containerId: string; cmd: readonly string[]; tty: boolean; owner: string; shell?: ShellSnapshot; width?: number; height?: number; running: boolean; main?: boolean;
+    /** the exec'd process while it runs (a value: its turns replay into a fresh generator) */
+    proc?: ProcessValue;
+    /** the line typed, when the process is one line of the interactive shell */
+    line?: string;
+    /** what it wrote so far, bounded by maxExecOutputChars */
+    written?: number;
+    /** a typed line's output so far, for the container's log (the container's own shell, attached to) */
+    transcript?: string;
+  }
   | { kind: "attach"; containerId: string; owner: string }
   | { kind: "portforward"; sandboxId: string; owner: string };
 
-/** A session's exec answer came due (its simulated time passed). */
-export type StreamTimerEvent = { type: "StreamTimer"; session: string; output: StreamOutput; partial?: boolean };
+/** A session's exec'd process slept and its time has passed: it runs on. */
+export type StreamTimerEvent = { type: "StreamTimer"; session: string };
 
-/** What an exec wrote before one of its sleeps, and when (ms into its run). */
-interface Part {
-  atMs: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The result of running an exec in one step: its pieces of output over time, then its end. */
-interface Ran {
-  output: StreamOutput;
-  elapsedMs: number;
-  parts: Part[];
-  /** the command signalled the container's main process to its end: it exits with this code */
-  pid1Exit?: number;
-}
+type ExecSession = Extract<StreamSession, { kind: "exec" }>;
 
 function sessionId(ctx: CriContext): string {
   return newId(ctx, "stream").replace(/^sha256:/, "").slice(0, 8);
@@ -100,9 +95,11 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
   const s = ctx.streams.get(msg.session);
   if (!s) return;
   if (msg.type === "StreamClose") {
+    // the caller hung up: its exec'd process is left to the container (never resumed, never answered)
     ctx.streams.delete(msg.session);
     fx.cancel(`stream/${msg.session}`);
-    if (s.kind === "exec") for (let i = 1; i <= (s.parts ?? 0); i++) fx.cancel(`stream/${msg.session}/${i}`);
+    fx.cancel(`stream/${msg.session}/net`);
+    for (const [id, w] of ctx.waits) if (w.session === msg.session) ctx.waits.delete(id);
     return;
   }
   const send = (o: StreamOutput) => fx.send(s.owner, o);
@@ -117,22 +114,17 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     if (s.running) return;
     const c = ctx.containers.get(s.containerId);
     if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
-    const out = msg.type === "ExecLine" && s.shell ? runLine(ctx, c, s, msg.line, msg.session) : runOnce(ctx, c, s, msg.type === "ExecRun" ? msg.stdin : msg.line, msg.session);
-    if (s.main && out.output.type === "ExecOutput") mainProcessTyped(ctx, c, msg.type === "ExecLine" ? msg.line : "", out, fx);
-    if (out.pid1Exit !== undefined) exitContainer(ctx, c, out.pid1Exit, out.pid1Exit === 0 ? "Completed" : "Error", fx);
-    // what it wrote before each sleep is sent when that sleep began
-    const parts = mergeParts(out.parts);
-    s.parts = 0;
-    for (const p of parts) {
-      const piece: StreamOutput = { type: "ExecOutput", session: msg.session, stdout: p.stdout, stderr: p.stderr, partial: true };
-      if (p.atMs <= 0) send(piece);
-      else fx.after(`stream/${msg.session}/${++s.parts}`, p.atMs, { type: "StreamTimer", session: msg.session, output: piece, partial: true } satisfies StreamTimerEvent, true);
-    }
-    if (out.elapsedMs <= 0) return send(out.output);
+    const env = msg.type === "ExecLine" && s.shell ? Object.fromEntries(s.shell.vars) : { ...c.image.env, ...envRecord(c.env) };
+    const exec: ExecSpec = msg.type === "ExecLine" && s.shell ? { line: msg.line, snap: currentOf(s.shell), env } : { argv: [...s.cmd], stdin: msg.type === "ExecRun" ? msg.stdin : msg.line, env };
+    const proc = startProcess({ image: currentOf(c.image), env, ports: [], startedAt: ctx.now, layout: c.layout, user: c.user, exec });
+    if (proc.startError !== undefined) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${msg.session}": ${proc.startError}` });
     s.running = true;
-    // the answer is due when the command's simulated time has passed
-    fx.after(`stream/${msg.session}`, out.elapsedMs, { type: "StreamTimer", session: msg.session, output: out.output } satisfies StreamTimerEvent, true);
-    return;
+    s.proc = proc;
+    s.written = 0;
+    if ("line" in exec) s.line = exec.line;
+    else delete s.line;
+    if (s.main) s.transcript = "";
+    return runExec(ctx, c, s, msg.session, undefined, fx);
   }
   if (s.kind === "attach") {
     if (msg.type !== "AttachRead") return;
@@ -153,91 +145,149 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
   }
 }
 
-/**
- * The container's own shell was typed at: what it wrote is its log (kubectl logs shows the
- * session), and its exit is the container's.
- */
-function mainProcessTyped(ctx: CriContext, c: CriContainer, line: string, ran: Ran, fx: Fx): void {
-  const o = ran.output as Extract<StreamOutput, { type: "ExecOutput" }>;
-  const w = worldOf(ctx, c);
-  const written = ran.parts.map((p) => p.stdout + p.stderr).join("") + o.stdout + o.stderr;
-  for (const l of `${line}\n${written}`.split("\n").slice(0, -1)) w.log("stdout", l);
-  if (o.exitCode !== undefined) exitContainer(ctx, c, o.exitCode, o.exitCode === 0 ? "Completed" : "Error", fx);
-}
-
 /** containerd's error for a forwarded port nothing listens on (portForward in the sandbox's netns). */
 function portForwardRefused(sandboxId: string, port: number): string {
   return `error forwarding port ${port} to pod ${sandboxId}, uid : failed to execute portforward in network namespace "/var/run/netns/cni-${sandboxId.slice(0, 8)}": failed to connect to localhost:${port} inside namespace "${sandboxId}", IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused IPv6 dial tcp6 [::1]:${port}: connect: connection refused `;
 }
 
-/** An exec answer whose time has come: sent unless the caller hung up meanwhile. */
+/** A session's exec'd process slept its time: it runs on (unless the caller hung up meanwhile). */
 export function streamTimer(ctx: CriContext, ev: StreamTimerEvent, fx: Fx): void {
-  const s = ctx.streams.get(ev.session);
-  if (!s) return;
-  if (s.kind === "exec" && !ev.partial) s.running = false;
-  fx.send(s.owner, ev.output);
+  resumeExec(ctx, ev.session, undefined, fx);
 }
 
-/** Streams that gather what a command writes (bounded), taken piece by piece as it sleeps. */
-function collector(): { st: Omit<Streams, "stdin">; out: () => string; err: () => string; parts: Part[]; cut: (atMs: number) => void } {
+/** Resumes a session's exec'd process with an answer (a DNS answer, a connection's result, undefined after a sleep). */
+export function resumeExec(ctx: CriContext, session: string, answer: EffectResult, fx: Fx): void {
+  const s = ctx.streams.get(session);
+  if (!s || s.kind !== "exec" || !s.proc) return;
+  const c = ctx.containers.get(s.containerId);
+  if (!c || !isRunning(c)) return;
+  runExec(ctx, c, s, session, answer, fx);
+}
+
+/** How a turn of an exec'd process ended. */
+type ExecEnd =
+  | { kind: "done"; code: number }
+  | { kind: "blocked" }
+  | { kind: "sleep"; ms: number }
+  | { kind: "dns"; name: string }
+  | { kind: "connect"; ip: string; port: number; path: string }
+  | { kind: "resolve"; host: string; port: number; path: string };
+
+/**
+ * One turn of a session's exec'd process: it runs until it sleeps, waits on the network, blocks
+ * or ends; what it wrote goes to the caller now, then the runtime acts on how it stopped.
+ */
+function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: string, first: EffectResult, fx: Fx): void {
   let out = "";
   let err = "";
-  let total = 0;
-  const parts: Part[] = [];
-  const add = (cur: string, t: string) => {
-    if (total >= maxExecOutputChars) return cur;
-    const kept = t.slice(0, maxExecOutputChars - total);
-    total += kept.length;
-    return cur + kept;
+  const room = () => maxExecOutputChars - (s.written ?? 0);
+  const write = (stream: "stdout" | "stderr", text: string) => {
+    const kept = text.slice(0, Math.max(0, room()));
+    if (kept === "") return;
+    s.written = (s.written ?? 0) + kept.length;
+    if (stream === "stdout") out += kept;
+    else err += kept;
   };
-  return {
-    st: { out: (t) => void (out = add(out, t)), err: (t) => void (err = add(err, t)) }, out: () => out, err: () => err, parts,
-    cut: (atMs) => {
-      if (out === "" && err === "") return;
-      parts.push({ atMs, stdout: out, stderr: err });
-      out = "";
-      err = "";
-    },
-  };
-}
-
-/** At most maxExecParts pieces: neighbours merged, each sent when the last of them is due. */
-function mergeParts(parts: Part[]): Part[] {
-  if (parts.length <= maxExecParts) return parts;
-  const size = Math.ceil(parts.length / maxExecParts);
-  const out: Part[] = [];
-  for (let i = 0; i < parts.length; i += size) {
-    const group = parts.slice(i, i + size);
-    out.push({ atMs: group[group.length - 1]!.atMs, stdout: group.map((p) => p.stdout).join(""), stderr: group.map((p) => p.stderr).join("") });
+  const base = worldOf(ctx, c);
+  const world: World = { ...base, log: (_stream, line) => write("stdout", `${line}\n`), write, bound: (port) => listenerIn(ctx, c.sandboxId, port) !== undefined };
+  const turn = openTurn(s.proc!, world);
+  // set once the command signalled the container's main process to its end
+  let pid1Exit: number | undefined;
+  let end: ExecEnd;
+  try {
+    end = execTurn(ctx, c, turn.next, first, (code) => void (pid1Exit ??= code));
+  } finally {
+    s.proc = turn.close();
   }
-  return out;
+  if (s.main && s.transcript !== undefined) s.transcript += out + err;
+  const piece = { type: "ExecOutput" as const, session, stdout: out, stderr: err };
+  const send = (o: StreamOutput) => fx.send(s.owner, o);
+  // the main process it signalled ended: the container stops, and this process with it unless it ended first
+  if (pid1Exit !== undefined) {
+    finish(ctx, c, s, end.kind === "done" ? { ...piece, exitCode: end.code } : { ...piece, exitCode: 137 }, fx);
+    return exitContainer(ctx, c, pid1Exit, pid1Exit === 0 ? "Completed" : "Error", fx);
+  }
+  switch (end.kind) {
+    case "done": {
+      const result = s.line !== undefined ? lineResultOf(s.proc!) : undefined;
+      if (result === undefined) return finish(ctx, c, s, { ...piece, exitCode: end.code }, fx);
+      s.shell = result.snap;
+      if (result.exited !== undefined) return finish(ctx, c, s, { ...piece, exitCode: result.exited }, fx);
+      return finish(ctx, c, s, { ...piece, prompt: promptOf(result.snap, hostnameOf(c)) }, fx);
+    }
+    case "blocked": return finish(ctx, c, s, { ...piece, blocked: true }, fx);
+  }
+  // it runs on: what it wrote so far goes out now
+  if (out !== "" || err !== "") send({ ...piece, partial: true });
+  switch (end.kind) {
+    // an exec's sleep is steady state, like the container's own: it never keeps settle() busy
+    case "sleep": return fx.after(`stream/${session}`, end.ms, { type: "StreamTimer", session } satisfies StreamTimerEvent, true);
+    case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx, session);
+    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, session);
+    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, session);
+  }
 }
 
-/** The exec'd command run with all of stdin to its end. */
-function runOnce(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { kind: "exec" }>, stdin: string, session: string): Ran {
-  const col = collector();
-  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...envRecord(c.env) }, (l) => col.st.out(l + "\n"), c.user);
-  const p = execProcess(s.cmd, io, currentOf(c.image), { stdin, ...col.st }, (port) => listenerIn(ctx, c.sandboxId, port) !== undefined);
-  if ("startError" in p) return { output: { type: "ExecOutput", session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${session}": ${p.startError}` }, elapsedMs: 0, parts: [] };
-  const end = runToEnd(ctx, c, p.run, maxExecMs, col.cut);
-  const base = { type: "ExecOutput" as const, session, stdout: col.out(), stderr: col.err() };
-  const pid1 = end.pid1Exit === undefined ? {} : { pid1Exit: end.pid1Exit };
-  if (end.kind === "done") return { output: { ...base, exitCode: end.value }, elapsedMs: end.elapsedMs, parts: col.parts, ...pid1 };
-  // killed with its container (runc: 137) when the main process it signalled has ended
-  if (end.pid1Exit !== undefined) return { output: { ...base, exitCode: 137 }, elapsedMs: end.elapsedMs, parts: col.parts, ...pid1 };
-  return { output: { ...base, blocked: true }, elapsedMs: end.elapsedMs, parts: col.parts };
+/** The exec'd process ended (or blocks for good): its last output, and the session free for the next command. */
+function finish(ctx: CriContext, c: CriContainer, s: ExecSession, o: Extract<StreamOutput, { type: "ExecOutput" }>, fx: Fx): void {
+  delete s.proc;
+  s.running = false;
+  fx.send(s.owner, o);
+  if (s.main) mainProcessTyped(ctx, c, s, o, fx);
 }
 
-/** A line typed at an interactive shell: its output, and the next prompt (or the shell's exit). */
-function runLine(ctx: CriContext, c: CriContainer, s: Extract<StreamSession, { kind: "exec" }>, line: string, session: string): Ran {
-  const col = collector();
-  const snap = s.shell!;
-  const env = Object.fromEntries(snap.vars);
-  const io = execIO(c.layout, worldOf(ctx, c), env, (l) => col.st.out(l + "\n"), c.user);
-  const end = runToEnd(ctx, c, shellLine(line, currentOf(snap), io, currentOf(c.image), { stdin: "", ...col.st }), maxExecMs, col.cut);
-  const base = { type: "ExecOutput" as const, session, stdout: col.out(), stderr: col.err() };
-  if (end.kind !== "done") return { output: { ...base, blocked: true }, elapsedMs: end.elapsedMs, parts: col.parts };
-  s.shell = end.value.snap;
-  if (end.value.exited !== undefined) return { output: { ...base, exitCode: end.value.exited }, elapsedMs: end.elapsedMs, parts: col.parts };
-  return { output: { ...base, prompt: promptOf(end.value.snap, hostnameOf(c)) }, elapsedMs: end.elapsedMs, parts: col.parts };
+/**
+ * The container's own shell was typed at: what it wrote is its log (kubectl logs shows the
+ * session), and its exit is the container's.
+ */
+function mainProcessTyped(ctx: CriContext, c: CriContainer, s: ExecSession, o: Extract<StreamOutput, { type: "ExecOutput" }>, fx: Fx): void {
+  const w = worldOf(ctx, c);
+  for (const l of `${s.line ?? ""}\n${s.transcript ?? ""}`.split("\n").slice(0, -1)) w.log("stdout", l);
+  delete s.transcript;
+  if (o.exitCode !== undefined && o.blocked === undefined) exitContainer(ctx, c, o.exitCode, o.exitCode === 0 ? "Completed" : "Error", fx);
+}
+
+/**
+ * The effects of one turn, answered: the local ones at once (the filesystem, its own pod's
+ * listeners, a signal to the main process); a sleep or the network ends the turn.
+ */
+function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) => IteratorResult<Effect, number>, first: EffectResult, signalled: (code: number) => void): ExecEnd {
+  let input = first;
+  let pid1 = false;
+  for (let i = 0; i < maxEffectsPerTurn; i++) {
+    const r = next(input);
+    if (r.done) return { kind: "done", code: r.value };
+    input = undefined;
+    const e = r.value;
+    // once the main process is told to end, this one dies with the container the next time it would wait
+    if (pid1 && (e.type === "wait" || e.type === "input" || (e.type === "sleep" && e.ms > 0) || e.type === "dns" || e.type === "http")) return { kind: "blocked" };
+    if (e.type === "wait" || e.type === "input") return { kind: "blocked" };
+    if (e.type === "sleep") {
+      if (e.ms > 0) return { kind: "sleep", ms: e.ms };
+      continue;
+    }
+    if (e.type === "signal") {
+      const matched = !pid1 && e.name === mainProcessName(c);
+      input = { type: "signal", matched };
+      const code = matched ? exitOnSignal(c, e.signal) : undefined;
+      if (code !== undefined) {
+        pid1 = true;
+        signalled(code);
+      }
+      continue;
+    }
+    if (e.type === "dns") return { kind: "dns", name: e.name };
+    if (e.type === "http") {
+      const local = httpFrom(ctx, c, e.url);
+      if (local !== "remote") {
+        input = local;
+        continue;
+      }
+      const u = splitUrl(e.url)!;
+      if (isIPv4(u.host)) return { kind: "connect", ip: u.host, port: u.port, path: u.path };
+      return { kind: "resolve", host: u.host, port: u.port, path: u.path };
+    }
+    // allocate and burn: an exec's memory and CPU are not counted
+  }
+  return { kind: "blocked" };
 }

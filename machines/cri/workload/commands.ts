@@ -571,7 +571,8 @@ function* curl(argv: string[], sh: ShellState, st: Streams): Gen {
   return 0;
 }
 
-function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
+/** nslookup: busybox's applet, and BIND's (dnsutils) in a GNU userland, which words its address `#53`. */
+export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   const name = argv.slice(1).find((a) => !a.startsWith("-"));
   if (!name) { st.err("Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n"); return 1; }
   const r = (yield* perform(sh, { type: "dns", name })) as DnsResult | undefined;

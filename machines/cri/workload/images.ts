@@ -4,7 +4,7 @@ import type { ImageInfo } from "../registry.js";
 import { cell, MemFS, type FsTree } from "./memfs.js";
 import { perform, runArgv, runScript, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
 import type { Effect, EffectResult, HttpResult } from "./types.js";
-import { parseUrl, strftime } from "./commands.js";
+import { nslookup, parseUrl, strftime } from "./commands.js";
 import { ExitSignal, type Listener, type ListenerRequest } from "./types.js";
 import { hpaExampleRequestNanos } from "../usage.js";
 import { nodetool, readyProbe, runCassandra } from "./cassandra.js";
@@ -832,6 +832,8 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "hpa-example:docker-php-entrypoint": case "hpa-example:apache2-foreground": return phpApache(sh, st, ctx);
       case "hello-app:hello-app": return helloApp(sh, st, ctx);
       case "bootcamp:node": return bootcamp(argv, sh, st, ctx);
+      // BIND 9's nslookup (dnsutils), which a Debian userland does not have by itself
+      case "dnsutils:nslookup": return nslookup(argv, sh, st);
       case "serve-hostname:serve_hostname": return serveHostname(argv, sh, st, ctx);
       case "etcd:etcd": return etcd(argv, sh, st, ctx);
       case "zookeeper:start-zookeeper": return startZookeeper(argv, sh, st, ctx);

@@ -10,6 +10,8 @@ import type { ImageInfo } from "../registry.js";
 import type { EnvParts } from "../messages.js";
 import { emptyTree, fileSystemCalls, MemFS, splitPath, type FileSystem, type FsSlot, type FsTree } from "./memfs.js";
 import { startContainer } from "./index.js";
+import { execProcess, shellLine, type ShellSnapshot } from "./exec.js";
+import type { Streams } from "./shell.js";
 import type { Effect, EffectResult, Listener, ListenerRequest, Process, ProcessIO } from "./types.js";
 
 /** What a process sees of the world during one call: the time, its log, its filesystem's trees by key. */
@@ -18,6 +20,10 @@ export interface World {
   log(stream: "stdout" | "stderr", line: string): void;
   tree(key: string): FsTree;
   setTree(key: string, tree: FsTree): void;
+  /** an exec'd process's output as written (its own streams, not the container's log) */
+  write?(stream: "stdout" | "stderr", text: string): void;
+  /** whether a process of the pod (one network namespace) listens on the port */
+  bound?(port: number): boolean;
 }
 
 /** A filesystem's layout: the root is the tree under key "", each mount a path and its tree's key. */
@@ -36,7 +42,14 @@ export interface ProcessSpec {
   readonly terminal?: boolean;
   /** its credentials (uid, gid, groups); absent: root */
   readonly user?: ProcessUser;
+  /** set for a process started beside the container's own (kubectl exec): what it runs */
+  readonly exec?: ExecSpec;
 }
+
+/** What an exec'd process runs: argv with all of its stdin, or one line typed at an interactive shell. */
+export type ExecSpec =
+  | { readonly argv: readonly string[]; readonly stdin: string; readonly env: Readonly<Record<string, string>> }
+  | { readonly line: string; readonly snap: ShellSnapshot; readonly env: Readonly<Record<string, string>> };
 
 /** What a filesystem call returned (a file's content, a listing, an error, true or false, nothing). */
 export type FsResult = ReturnType<FileSystem[keyof FileSystem]>;
@@ -114,6 +127,19 @@ class Port {
   readonly now = (): number => this.bound().now;
   readonly stdout = (line: string): void => this.bound().log("stdout", line);
   readonly stderr = (line: string): void => this.bound().log("stderr", line);
+  /** an exec'd process's output: to the world's writer (none while replaying: it was sent already) */
+  readonly write = (stream: "stdout" | "stderr", text: string): void => this.bound().write?.(stream, text);
+  /** whether the pod listens on a port: the world's answer, recorded and replayed as a filesystem call's */
+  readonly listens = (port: number): boolean => {
+    const r = this.replaying;
+    if (r !== undefined) {
+      if (r.next >= r.results.length) throw new Error("replaying a process: it asked what it did not ask before");
+      return r.results[r.next++] === true;
+    }
+    const result = this.bound().bound?.(port) === true;
+    this.recording?.push(result);
+    return result;
+  };
 }
 
 /** The prefix of a layout key mounted read-only. */
@@ -157,6 +183,8 @@ export function fsOf(layout: FsLayout, world: () => World): MemFS {
 interface Live {
   port: Port;
   proc: Process;
+  /** an interactive line's outcome once it ran to its end: the shell after it, its exit */
+  lineResult?: { snap: ShellSnapshot; exited?: number };
 }
 
 // The live generator of each latest value. Keys are values (never drafts); a live process holds
@@ -170,11 +198,38 @@ function spawn(spec: ProcessSpec): Live {
   const port = new Port(spec.layout);
   port.world = { now: spec.startedAt, log: noLog, tree: notRead, setTree: notRead };
   try {
+    if (spec.exec) return spawnExec(spec, spec.exec, port);
     const proc = startContainer({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, fs: port.fs, ports: spec.ports, ...(spec.terminal ? { terminal: true } : {}), ...(spec.user ? { user: spec.user } : {}) }, port);
     return { port, proc };
   } finally {
     port.world = undefined;
   }
+}
+
+/** An exec'd process: its output to its own streams (a line logged goes to stdout, as execIO's). */
+function spawnExec(spec: ProcessSpec, ex: ExecSpec, port: Port): Live {
+  const io: ProcessIO = {
+    now: port.now, stdout: (l) => port.write("stdout", `${l}\n`), stderr: (l) => port.write("stdout", `${l}\n`), fs: port.fs, env: { ...ex.env },
+    ...(spec.user ? { user: spec.user } : {}),
+  };
+  const st: Streams = { stdin: "stdin" in ex ? ex.stdin : "", out: (t) => port.write("stdout", t), err: (t) => port.write("stderr", t) };
+  if ("line" in ex) {
+    const live: Live = { port, proc: { run: undefined as never, listeners: new Map() } };
+    live.proc.run = (function* () {
+      const r = yield* shellLine(ex.line, ex.snap, io, spec.image, st);
+      live.lineResult = r;
+      return r.exited ?? 0;
+    })();
+    return live;
+  }
+  const p = execProcess(ex.argv, io, spec.image, st, port.listens);
+  if ("startError" in p) return { port, proc: { run: (function* (): Generator<Effect, number, EffectResult> { return 126; })(), listeners: new Map(), startError: p.startError } };
+  return { port, proc: { run: p.run, listeners: new Map() } };
+}
+
+/** The shell and exit an interactive line left once its process ended (undefined before). */
+export function lineResultOf(v: ProcessValue): { snap: ShellSnapshot; exited?: number } | undefined {
+  return liveOf(v).lineResult;
 }
 
 function noLog(): void {}
