@@ -116,6 +116,25 @@ describe("an exec'd command on the pod network", () => {
     expect(joined(inbox as StreamOutput[])).toEqual({ stdout: "hostnames-1", stderr: "", exitCode: 0 });
   });
 
+  it("a line typed at an interactive shell waits on the network, then the shell goes on with what that line set", async () => {
+    const node = nodeOf("box");
+    inbox.length = 0;
+    c.runtime.send(me, `kubelet/${node}`, { type: "GetExec", id: 1, podNamespace: "default", podName: "box", container: "box", cmd: ["sh"], tty: true, stdin: true });
+    await run();
+    const ready = inbox.find((m) => m.type === "StreamReady") as Extract<CriStreamAnswer, { type: "StreamReady" }>;
+    expect(ready).toMatchObject({ prompt: "/ # ", interactive: true });
+    const line = async (text: string) => {
+      inbox.length = 0;
+      c.runtime.send(me, `cri/${node}`, { type: "ExecLine", session: ready.session, line: text });
+      await run();
+      return [...inbox];
+    };
+    const first = await line("X=kept; cd /tmp; wget -qO- hostnames; echo");
+    expect(first).toEqual([{ type: "ExecOutput", session: ready.session, stdout: "hostnames-1\n", stderr: "", prompt: "/tmp # " }]);
+    expect(await line("echo $X; pwd")).toEqual([{ type: "ExecOutput", session: ready.session, stdout: "kept\n/tmp\n", stderr: "", prompt: "/tmp # " }]);
+    expect(await line("exit 2")).toEqual([{ type: "ExecOutput", session: ready.session, stdout: "", stderr: "", exitCode: 2 }]);
+  });
+
   it("an exec'd process dies with its container: the caller gets 137", async () => {
     const { session, out } = await exec("brief", ["sh", "-c", "echo waiting; sleep 600; echo never"]);
     expect(out).toEqual([{ type: "ExecOutput", session, stdout: "waiting\n", stderr: "", partial: true }]);
