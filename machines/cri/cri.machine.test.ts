@@ -100,4 +100,31 @@ describe("the CRI's context is a value", () => {
     expect(volume(a.context).get("n")).toBe("x\nx\nx\n");
     expect(volume(s.context).get("n")).toBe("x\nx\n");
   });
+
+  it("an exec suspended on a DNS query is part of the value: the answer taken twice from one frozen snapshot replays it alike", () => {
+    const { actor, containerId } = running();
+    const sent: Array<{ type: string; [k: string]: unknown }> = [];
+    actor.on("effects", (e: { send: Array<{ msg: { type: string } }> }) => void sent.push(...e.send.map((m) => m.msg)));
+    const k = { from: "kubelet/node-1", now: 12_000 };
+    actor.send({ type: "Exec", id: 5, containerId, cmd: ["sh", "-c", "echo asked >> /data/q; nslookup kubernetes.default; cat /data/q"], tty: false, stdin: false, replyTo: "test", ...k });
+    const session = sent.find((m) => m.type === "StreamReady")!.session as string;
+    actor.send({ type: "ExecRun", session, stdin: "", ...k });
+    const query = sent.find((m) => m.type === "DnsQuery") as { id: number };
+    expect(query).toMatchObject({ name: "kubernetes.default", namespace: "default" });
+    const s = actor.getSnapshot();
+    freezeContext(s.context);
+    const answer = { type: "DnsAnswer", id: query.id, addresses: ["10.96.0.1"], fqdn: "kubernetes.default.svc.cluster.local", now: 12_010 } as const;
+    const replays = replayStats.replays;
+    const [a, fxA] = transition(criMachine, s, answer);
+    const [b, fxB] = transition(criMachine, s, answer);
+    expect(replayStats.replays).toBe(replays + 1);
+    const outputOf = (actions: unknown[]) => JSON.stringify(actions).match(/"type":"ExecOutput"[^}]*/g);
+    expect(outputOf(fxA)).toEqual(outputOf(fxB));
+    expect(JSON.stringify(fxA)).toContain("Address: 10.96.0.1\\n\\nasked\\n");
+    // the file was written once, before the query, in every branch
+    const volume = (c: CriContext) => [...c.sandboxes.values()][0]!.volumes.get("data")!;
+    expect(volume(a.context).get("q")).toBe("asked\n");
+    expect(volume(b.context).get("q")).toBe("asked\n");
+    expect(a.context.streams.get(session)).toMatchObject({ running: false });
+  });
 });

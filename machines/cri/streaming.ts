@@ -116,7 +116,8 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
     const env = msg.type === "ExecLine" && s.shell ? Object.fromEntries(s.shell.vars) : { ...c.image.env, ...envRecord(c.env) };
     const exec: ExecSpec = msg.type === "ExecLine" && s.shell ? { line: msg.line, snap: currentOf(s.shell), env } : { argv: [...s.cmd], stdin: msg.type === "ExecRun" ? msg.stdin : msg.line, env };
-    const proc = startProcess({ image: currentOf(c.image), env, ports: [], startedAt: ctx.now, layout: c.layout, user: c.user, exec });
+    // the value outlives the step: it holds what the step found, never the draft's proxies
+    const proc = startProcess({ image: currentOf(c.image), env, ports: [], startedAt: ctx.now, layout: currentOf(c.layout), user: currentOf(c.user), exec });
     if (proc.startError !== undefined) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${msg.session}": ${proc.startError}` });
     s.running = true;
     s.proc = proc;
