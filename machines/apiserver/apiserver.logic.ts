@@ -233,52 +233,46 @@ function withCurrent(ctx: ApiServerContext, f: (cur: InFlight) => void): ApiServ
 
 /** Authentication: a bearer token from the token file, or the anonymous user without one; then impersonation. */
 export function authenticate(ctx: ApiServerContext): ApiServerContext {
-  let lastUsed: Request | undefined;
-  const next = withCurrent(ctx, (cur) => {
-    lastUsed = authenticateRequest(ctx, cur);
-  });
-  return lastUsed === undefined ? next : stepped(next, next.current, next.cache, next.backlog.push(lastUsed));
+  const cur = ctx.current!;
+  const out = authenticateRequest(ctx, cur.req);
+  const impersonated = out.error === undefined && cur.req.impersonate ? impersonate(out.user ?? cur.user, cur.req.impersonate, nodeGraph(ctx)) : undefined;
+  const error = out.error ?? (impersonated && "error" in impersonated ? impersonated.error : undefined);
+  const user = impersonated && "user" in impersonated ? impersonated.user : out.user;
+  const next = stepped(ctx, { ...cur, ...(user !== undefined ? { user } : {}), ...(error !== undefined ? { error } : {}) });
+  return out.lastUsed === undefined ? next : stepped(next, next.current, next.cache, next.backlog.push(out.lastUsed));
 }
 
 // Marks the API server's own write (the legacy token tracker's secretsWriter): it runs as the loopback user.
 const loopbackWrite: unique symbol = Symbol("podflow.loopbackWrite");
 const loopbackUser = { name: "system:apiserver", groups: ["system:authenticated", "system:masters"] };
 
-/** Authenticates the request in flight; returns the Secret patch a secret-based token's use calls for, if any. */
-function authenticateRequest(ctx: ApiServerContext, cur: InFlight): Request | undefined {
-  if ((cur.req as { [loopbackWrite]?: true })[loopbackWrite] === true) {
-    cur.user = loopbackUser;
-    return undefined;
-  }
-  const token = cur.req.token;
-  let lastUsed: Request | undefined;
-  const cert = cur.req.x509;
-  // the union authenticator: a verified client certificate wins; one that failed to verify is a
-  // 401 unless a token authenticates the request (the x509 error is kept, not fatal, until then)
-  if (cert !== undefined && "user" in cert) cur.user = certificateUser(cert);
-  else if (cert !== undefined && (token === undefined || token === "")) {
-    cur.error = S.unauthorized();
-    return undefined;
-  } else if (token !== undefined && token !== "") {
-    // the token file's users first: an issued token is looked up only for a token not in it
-    const known = ctx.users.get(token);
-    const issued = known === undefined ? issuedToken(ctx.issuedTokens, token) : undefined;
-    const lookup = (res: string, ns: string | undefined, name: string) => lookupStored(ctx, res, ns, name);
-    const legacy = known === undefined && issued === undefined ? ctx.legacyTokens.get(tokenKey(token)) : undefined;
-    const user = known ?? (issued ? serviceAccountUser(issued, cur.req.now, lookup) : legacyTokenUser(legacy, token, lookup));
-    if (!user) {
-      cur.error = S.unauthorized();
-      return undefined;
-    }
-    cur.user = user;
-    if (legacy !== undefined) lastUsed = lastUsedPatch(lookup("secrets", legacy.namespace, legacy.secretName), cur.req.now);
-  }
-  if (cur.req.impersonate) {
-    const r = impersonate(cur.user, cur.req.impersonate, nodeGraph(ctx));
-    if ("error" in r) cur.error = r.error;
-    else cur.user = r.user;
-  }
-  return lastUsed;
+/** Who a request is (undefined: anonymous), or the 401 that refuses it, and the Secret patch a secret-based token's use calls for. */
+interface Authenticated {
+  user?: UserInfo;
+  error?: Status;
+  lastUsed?: Request;
+}
+
+/** The union authenticator on one request: loopback, a client certificate, a bearer token. */
+function authenticateRequest(ctx: ApiServerContext, req: Request): Authenticated {
+  if ((req as { [loopbackWrite]?: true })[loopbackWrite] === true) return { user: loopbackUser };
+  const token = req.token;
+  const cert = req.x509;
+  // a verified client certificate wins; one that failed to verify is a 401 unless a token
+  // authenticates the request (the x509 error is kept, not fatal, until then)
+  if (cert !== undefined && "user" in cert) return { user: certificateUser(cert) };
+  const hasToken = token !== undefined && token !== "";
+  if (cert !== undefined && !hasToken) return { error: S.unauthorized() };
+  if (!hasToken) return {};
+  // the token file's users first: an issued token is looked up only for a token not in it
+  const known = ctx.users.get(token);
+  const issued = known === undefined ? issuedToken(ctx.issuedTokens, token) : undefined;
+  const lookup = (res: string, ns: string | undefined, name: string) => lookupStored(ctx, res, ns, name);
+  const legacy = known === undefined && issued === undefined ? ctx.legacyTokens.get(tokenKey(token)) : undefined;
+  const user = known ?? (issued ? serviceAccountUser(issued, req.now, lookup) : legacyTokenUser(legacy, token, lookup));
+  if (!user) return { error: S.unauthorized() };
+  const lastUsed = legacy !== undefined ? lastUsedPatch(lookup("secrets", legacy.namespace, legacy.secretName), req.now) : undefined;
+  return { user, ...(lastUsed !== undefined ? { lastUsed } : {}) };
 }
 
 /** CommonNameUserConversion, then AuthenticatedGroupAdder: CN is the user, O values the groups, plus system:authenticated. */
