@@ -11,7 +11,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
-import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
+import { goHtmlEscaped, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { objectFields, supportsField } from "../../machines/apiserver/cache.js";
@@ -256,8 +256,79 @@ function sendInternalError(res: ServerResponse, uri: string, err: string): void 
   res.end(text);
 }
 
+/**
+ * negotiation's isPrettyPrint: the pretty query parameter when it is set (strconv.ParseBool, any
+ * other text false), else a User-Agent of curl, Wget or a browser.
+ */
+export function isPrettyPrint(rawQuery: string, userAgent: string | undefined): boolean {
+  if (rawQuery.includes("pretty")) {
+    const pp = new URLSearchParams(rawQuery).get("pretty") ?? "";
+    if (pp !== "") return ["1", "t", "T", "TRUE", "true", "True"].includes(pp);
+  }
+  const ua = userAgent ?? "";
+  return ua.startsWith("curl") || ua.startsWith("Wget") || ua.startsWith("Mozilla/5.0");
+}
+
+/**
+ * A JSON answer as the json serializer writes it: json.Encoder's one line and newline, or the
+ * PrettySerializer's json.MarshalIndent (two spaces, no newline); both HTML-safe (<, >, & and
+ * U+2028, U+2029 escaped), as encoding/json writes strings.
+ */
+export function goJsonText(body: unknown, pretty: boolean): string {
+  return pretty ? goHtmlEscaped(JSON.stringify(body, null, 2)) : `${goHtmlEscaped(JSON.stringify(body))}\n`;
+}
+
+/** ObjectMeta's fields in the struct's order, which json.Marshal writes them in. */
+const objectMetaOrder: ReadonlyMap<string, number> = new Map(
+  ["name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields"].map((k, i) => [k, i]),
+);
+
+/** metav1.Status's and StatusDetails' fields in their structs' order. */
+const statusOrder: ReadonlyMap<string, number> = new Map(["kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"].map((k, i) => [k, i]));
+const statusDetailsOrder: ReadonlyMap<string, number> = new Map(["name", "group", "kind", "uid", "causes", "retryAfterSeconds"].map((k, i) => [k, i]));
+
+function metaInGoOrder(meta: unknown, order: ReadonlyMap<string, number> = objectMetaOrder): unknown {
+  if (meta === null || typeof meta !== "object" || Array.isArray(meta)) return meta;
+  const keys = Object.keys(meta);
+  const rank = (k: string) => order.get(k) ?? order.size;
+  if (keys.every((k, i) => i === 0 || rank(keys[i - 1]!) <= rank(k))) return meta;
+  const out: Record<string, unknown> = {};
+  for (const k of [...keys].sort((a, b) => rank(a) - rank(b))) Object.defineProperty(out, k, { value: (meta as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/**
+ * An object (or a list's items) with metadata in ObjectMeta's field order: the store sets a
+ * version's resourceVersion after the rest of the object, where Go writes it after uid.
+ */
+export function inGoFieldOrder(obj: unknown): unknown {
+  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return obj;
+  const o = obj as Record<string, unknown>;
+  let out = o;
+  if (o.kind === "Status") {
+    const details = metaInGoOrder(o.details, statusDetailsOrder);
+    return metaInGoOrder(details === o.details ? o : { ...o, details }, statusOrder);
+  }
+  if (Array.isArray(o.items) && typeof o.kind === "string" && o.kind.endsWith("List")) {
+    const items = o.items.map(inGoFieldOrder);
+    if (items.some((x, i) => x !== (o.items as unknown[])[i])) out = { ...out, items };
+  } else if (Object.hasOwn(o, "metadata") && typeof o.kind === "string") {
+    const metadata = metaInGoOrder(o.metadata);
+    if (metadata !== o.metadata) out = { ...out, metadata };
+  }
+  return out;
+}
+
+function prettyFor(res: ServerResponse): boolean {
+  const req = (res as ServerResponse & { req?: IncomingMessage }).req;
+  if (!req) return false;
+  const url = req.url ?? "";
+  const at = url.indexOf("?");
+  return isPrettyPrint(at < 0 ? "" : url.slice(at + 1), req.headers["user-agent"]);
+}
+
 function send(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const text = typeof body === "string" ? body : goJsonText(inGoFieldOrder(body), prettyFor(res));
   res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
   res.end(text);
 }
@@ -1296,7 +1367,8 @@ function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeOb
 
 function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undefined, res: ServerResponse, hc: HandlerContext): void {
   switch (route.doc) {
-    case "version": return send(res, 200, versionInfo());
+    // the version handler writes with WriteRawJSON: json.MarshalIndent, whoever asks
+    case "version": return send(res, 200, goHtmlEscaped(JSON.stringify(versionInfo(), null, 2)));
     case "api":
       if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(true), aggregatedDiscoveryType);
       if (notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
@@ -1374,7 +1446,7 @@ async function serveWatch(
     const stale = await untilFresh(cluster, BigInt(rvAsked), res, hc.freshnessTimeoutMs);
     if (stale) {
       res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
-      res.end(`${JSON.stringify({ type: "ERROR", object: stale })}\n`);
+      res.end(`${goHtmlEscaped(JSON.stringify({ type: "ERROR", object: stale }))}\n`);
       return;
     }
   }
@@ -1394,7 +1466,7 @@ async function serveWatch(
       out = toTable(r.kind, [object], { now: cluster.now(), include, headers: !headersSent });
       headersSent = true;
     }
-    res.write(JSON.stringify({ type, object: out }) + "\n");
+    res.write(`${goHtmlEscaped(JSON.stringify({ type, object: inGoFieldOrder(out) }))}\n`);
   };
   const bookmark = (annotations?: Record<string, string>) =>
     write("BOOKMARK", { kind: r.kind, apiVersion: conv ? conv.apiVersion : apiVersionOf(r), metadata: { resourceVersion: lastRV, ...(annotations ? { annotations } : {}) } });
