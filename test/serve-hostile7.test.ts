@@ -5,7 +5,7 @@
 // object; YAML merge keys, !!timestamp and NEL are go-yaml v2's (decode.go, resolve.go, readerc.go).
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { decodeBody, summarizeData } from "../runtime/server/decode.js";
+import { decodeBody, duplicateKeyErrors, summarizeData } from "../runtime/server/decode.js";
 import { serve, raw, type Served } from "./serve-helpers.js";
 
 const yaml = (text: string) => decodeBody(Buffer.from(text), "application/yaml", "ConfigMap");
@@ -22,6 +22,22 @@ describe("YAML merge keys in go-yaml v2's order", () => {
     ["a merged map's own merge is decoded into the same map", "b: &b {k: 0, x: 1}\nm:\n  k: 9\n  <<: {<<: *b, w: 2}\n", { b: { k: 0, x: 1 }, m: { k: 0, x: 1, w: 2 } }],
   ])("%s", (_n, text, want) => {
     expect(yaml(text)).toEqual({ body: want });
+  });
+});
+
+// YAMLToJSONStrict decodes with yaml.UnmarshalStrict: decode.go's setMapIndex refuses a key the map
+// has, "line %d: key %#v already set in map" at the value node's line (n.line+1), merged keys included
+describe("repeated keys as go-yaml v2's strict decoding finds them", () => {
+  it.each([
+    ["a key repeated on the next line", "a: 1\na: 2\n", ['line 2: key "a" already set in map']],
+    ["the line is the value's: a block mapping starts at its first key", "a: 1\na:\n  b: 2\n", ['line 3: key "a" already set in map']],
+    ["a merged key the map has already", "m:\n  k: 1\n  <<: {k: 2, j: 3}\n", ['line 3: key "k" already set in map']],
+    ["a key after a merge that brought it", "a: &a {k: 1}\nm:\n  <<: *a\n  k: 2\n", ['line 4: key "k" already set in map']],
+    ["the earlier map of a merge list, decoded last", "m:\n  <<: [{k: 1}, {k: 2}]\n", ['line 2: key "k" already set in map']],
+    ["a repeat inside an anchored map, found again where it is aliased", "a: &x {k: 1, k: 2}\nb: *x\n", ['line 1: key "k" already set in map', 'line 1: key "k" already set in map']],
+    ["an int key, written with %#v", "1: a\n1: b\n", ["line 2: key 1 already set in map"]],
+  ])("%s", (_n, text, want) => {
+    expect(duplicateKeyErrors(text)).toEqual(want);
   });
 });
 
@@ -191,6 +207,15 @@ describe("YAML bodies with merge keys through podflow serve", () => {
     const r = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: text, headers: { "Content-Type": "application/yaml" } });
     expect(r.code).toBe(201);
     expect(JSON.parse(r.body).metadata.labels).toEqual({ tier: "db", app: "x" });
+  });
+
+  it("under fieldValidation=Strict a merge that overwrites a key is the strict decoding error; under Warn its warning", async () => {
+    const text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict-merge\n  labels:\n    tier: web\n    <<: {tier: db}\n";
+    const strict = await raw(s, "POST", "/api/v1/namespaces/default/configmaps?fieldValidation=Strict", { token: s.cluster.adminToken, body: text, headers: { "Content-Type": "application/yaml" } });
+    expect([strict.code, JSON.parse(strict.body).message]).toEqual([400, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: yaml: unmarshal errors:\n  line 7: key "tier" already set in map']);
+    const warned = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: text, headers: { "Content-Type": "application/yaml" } });
+    expect(warned.code).toBe(201);
+    expect(warned.headers.warning).toBe('299 - "line 7: key \\"tier\\" already set in map"');
   });
 
   it("a !!timestamp that is no timestamp is refused and nothing is stored", async () => {
