@@ -6,6 +6,7 @@
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { decodeBody, duplicateKeyErrors, summarizeData } from "../runtime/server/decode.js";
+import { connect } from "node:tls";
 import { serve, raw, type Served } from "./serve-helpers.js";
 
 const yaml = (text: string) => decodeBody(Buffer.from(text), "application/yaml", "ConfigMap");
@@ -223,5 +224,34 @@ describe("YAML bodies with merge keys through podflow serve", () => {
     const r = await raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: text, headers: { "Content-Type": "application/yaml" } });
     expect([r.code, JSON.parse(r.body).message]).toEqual([400, `the object provided is unrecognized (must be of type ConfigMap): yaml: cannot decode !!str \`tomorrow\` as a !!timestamp (${summarizeData(Buffer.from(text))})`]);
     expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps/stamped", { token: s.cluster.adminToken })).code).toBe(404);
+  });
+});
+
+// net/http's conn.serve: a connection's next request is read only after the handler of the one
+// before it returned, so pipelined requests are served in turn and see each other's writes
+describe("HTTP/1.1 pipelining", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+
+  it("a chunked POST and two GETs sent at once: the GETs find what the POST created, answers in order", async () => {
+    const url = new URL(s.server.url);
+    const auth = `Authorization: Bearer ${s.cluster.adminToken}\r\n`;
+    const body = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "piped" }, data: { n: "1" } });
+    const post = `POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    const get = (close: boolean) => `GET /api/v1/namespaces/default/configmaps/piped HTTP/1.1\r\nHost: x\r\n${auth}${close ? "Connection: close\r\n" : ""}\r\n`;
+    const out = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost" }, () => socket.end(post + get(false) + get(true)));
+      let text = "";
+      socket.on("data", (d) => (text += d));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    const statuses = [...out.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
+    expect(statuses).toEqual(["201", "200", "200"]);
   });
 });

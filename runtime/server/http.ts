@@ -755,10 +755,24 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   if (certs) cluster.certificateSigner.useCA(certs.caCert, certs.caKey);
   const open = new Set<() => void>();
   const inFlight = { readonly: 0, mutating: 0, max: opts.maxRequestsInFlight ?? maxRequestsInFlight };
+  // net/http's conn.serve reads a connection's next request only after the handler of the one
+  // before it returned: pipelined requests are served one after another, so a GET sent right behind
+  // a POST sees what the POST wrote. Node parses and hands them over at once; they wait here.
+  const previous = new WeakMap<object, Promise<void>>();
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     // A response that fails to write (the client went away) must not become an uncaught 'error'.
     res.on("error", () => res.destroy());
     req.on("error", () => req.destroy());
+    const finished = new Promise<void>((resolve) => {
+      res.once("finish", resolve);
+      res.once("close", resolve);
+    });
+    const before = previous.get(req.socket);
+    previous.set(req.socket, before ? before.then(() => finished) : finished);
+    if (before) void before.then(() => serveOne(req, res));
+    else serveOne(req, res);
+  };
+  const serveOne = (req: IncomingMessage, res: ServerResponse) => {
     const fail = failWith500(res);
     if (unreadHeader(req)) return;
     closeIfBodyLeftUnread(req, res);
