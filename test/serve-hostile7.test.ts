@@ -118,8 +118,8 @@ describe("answers as kube-apiserver's json serializer writes them", () => {
   });
 
   // negotiate.go isPrettyPrint: ?pretty=<ParseBool>, else a User-Agent starting curl, Wget or Mozilla/5.0
-  it("pretty=1, pretty=true and a curl or browser User-Agent get json.MarshalIndent: two spaces, no newline", async () => {
-    for (const [path, headers] of [[`${cms}/html?pretty=1`, {}], [`${cms}/html?pretty=true`, {}], [`${cms}/html`, { "User-Agent": "curl/8.5.0" }], [`${cms}/html`, { "User-Agent": "Mozilla/5.0 (X11)" }], [`${cms}/html`, { "User-Agent": "Wget/1.21" }]] as const) {
+  it("pretty=1, pretty=true, an Accept clause's pretty=1 and a curl or browser User-Agent get json.MarshalIndent: two spaces, no newline", async () => {
+    for (const [path, headers] of [[`${cms}/html?pretty=1`, {}], [`${cms}/html?pretty=true`, {}], [`${cms}/html`, { "User-Agent": "curl/8.5.0" }], [`${cms}/html`, { "User-Agent": "Mozilla/5.0 (X11)" }], [`${cms}/html`, { "User-Agent": "Wget/1.21" }], [`${cms}/html`, { Accept: "application/json;pretty=1" }]] as const) {
       const r = await get(path, headers);
       expect(r.body.startsWith('{\n  "kind": "ConfigMap",\n  "apiVersion": "v1",\n  "metadata": {\n    "name": "html",')).toBe(true);
       expect(r.body.endsWith("\n}")).toBe(true);

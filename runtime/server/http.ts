@@ -19,7 +19,7 @@ import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSel
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
-import { notAcceptable } from "./negotiate.js";
+import { acceptAsksPretty, notAcceptable } from "./negotiate.js";
 import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -324,7 +324,8 @@ function prettyFor(res: ServerResponse): boolean {
   if (!req) return false;
   const url = req.url ?? "";
   const at = url.indexOf("?");
-  return isPrettyPrint(at < 0 ? "" : url.slice(at + 1), req.headers["user-agent"]);
+  // NegotiateOutputMediaType: the negotiated clause's pretty=1, or isPrettyPrint
+  return acceptAsksPretty(req.headers.accept) || isPrettyPrint(at < 0 ? "" : url.slice(at + 1), req.headers["user-agent"]);
 }
 
 function send(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {

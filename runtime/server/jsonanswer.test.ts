@@ -4,6 +4,7 @@
 
 import { describe, it, expect } from "vitest";
 import { goJsonText, inGoFieldOrder, isPrettyPrint } from "./http.js";
+import { acceptAsksPretty } from "./negotiate.js";
 
 describe("isPrettyPrint", () => {
   it.each([
@@ -49,5 +50,23 @@ describe("inGoFieldOrder", () => {
     const out = inGoFieldOrder(st) as any;
     expect(Object.keys(out)).toEqual(["kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"]);
     expect(Object.keys(out.details)).toEqual(["name", "group", "kind"]);
+  });
+});
+
+// negotiate.go acceptMediaTypeOptions: "pretty": options.Pretty = v == "1", on the clause negotiation chose
+describe("acceptAsksPretty", () => {
+  it.each([
+    ["application/json;pretty=1", true],
+    ["application/json; pretty=1", true],
+    ["application/json;pretty=true", false],
+    ["*/*;pretty=1", true],
+    // the higher q wins; among equals a concrete type before a wildcard
+    ["application/json;q=0.5;pretty=1, application/yaml", false],
+    ["*/*, application/json;pretty=1", true],
+    // a clause no served type answers is passed over
+    ["text/html;pretty=1, application/json", false],
+    ["", false],
+  ])("%j: %s", (accept, want) => {
+    expect(acceptAsksPretty(accept)).toBe(want);
   });
 });
