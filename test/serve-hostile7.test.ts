@@ -24,6 +24,14 @@ describe("YAML merge keys in go-yaml v2's order", () => {
   ])("%s", (_n, text, want) => {
     expect(yaml(text)).toEqual({ body: want });
   });
+
+  it("the same order holds in a body too deep for the yaml library on this stack, composed in the worker", () => {
+    const text = `${Array.from({ length: 1_500 }, (_, i) => `${" ".repeat(i)}a:\n`).join("")}${" ".repeat(1_500)}m: {k: 1, <<: {k: 2}}\n`;
+    const got = yaml(text);
+    let v: any = "body" in got ? got.body : undefined;
+    for (let i = 0; i < 1_500; i++) v = v?.a;
+    expect(v).toEqual({ m: { k: 2 } });
+  });
 });
 
 // YAMLToJSONStrict decodes with yaml.UnmarshalStrict: decode.go's setMapIndex refuses a key the map
