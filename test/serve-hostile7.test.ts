@@ -263,3 +263,40 @@ describe("HTTP/1.1 pipelining", () => {
     expect(statuses).toEqual(["201", "200", "200"]);
   });
 });
+
+// net/http: expectContinueReader writes "HTTP/1.1 100 Continue" on the handler's first read of the
+// body; a handler that answers without reading sends none, and the connection closes after it
+describe("Expect: 100-continue", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  /** Sends the head, and the body once the server says 100 Continue; the whole answer when the connection ends. */
+  const exchange = (head: string, body: string) =>
+    new Promise<string>((resolve, reject) => {
+      const url = new URL(s.server.url);
+      const socket = connect({ host: url.hostname, port: Number(url.port), ca: s.server.caCert, servername: "localhost" }, () => socket.write(head));
+      let text = "";
+      socket.on("data", (d) => {
+        text += d;
+        if (text.startsWith("HTTP/1.1 100 Continue\r\n\r\n") && !text.includes("HTTP/1.1 2")) socket.end(body);
+      });
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+  const head = (token: string, length: number) => `POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`;
+
+  it("a request refused before its body is read gets its 401 with no 100 Continue", async () => {
+    const out = await exchange(head("not-a-token", 2), "{}");
+    expect(out.startsWith("HTTP/1.1 401 Unauthorized\r\n")).toBe(true);
+  });
+
+  it("a request whose body is read gets 100 Continue first, then its answer", async () => {
+    const body = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "continued" } });
+    const out = await exchange(head(s.cluster.adminToken, Buffer.byteLength(body)), body);
+    expect([...out.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1])).toEqual(["100", "201"]);
+  });
+});

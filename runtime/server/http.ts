@@ -798,6 +798,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // every TCP connection, TLS handshakes still in progress included (closeAllConnections knows only
   // the HTTP ones): a stopping server ends them all, or close() would wait on one a client left half-open
   const sockets = new Set<Socket>();
+  // net/http writes "100 Continue" when the handler first reads the body (expectContinueReader):
+  // a request refused before its body is read (401, 403, 415, 429) gets no 100 and its connection
+  // closes. Node would send the 100 at once.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    req.once("resume", () => {
+      if (!res.headersSent) res.writeContinue();
+    });
+    handler(req, res);
+  });
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
