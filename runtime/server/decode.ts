@@ -519,7 +519,22 @@ function goStrictDuplicates(doc: any, text: string): string[] | undefined {
   const out: string[] = [];
   let depth = 0;
   const tooDeep = {};
-  const target = (n: any) => (kindOf(n) === "alias" ? n.resolve(doc) : n);
+  // each alias's node: the anchor defined last before it, found in one walk in document order
+  const aliasTargets = new Map<any, any>();
+  const anchors = new Map<string, any>();
+  const walk: any[] = [doc.contents];
+  while (walk.length > 0) {
+    const n = walk.pop();
+    if (!isNode(n)) continue;
+    if (kindOf(n) === "alias") {
+      aliasTargets.set(n, anchors.get(n.source));
+      continue;
+    }
+    if (typeof n.anchor === "string") anchors.set(n.anchor, n);
+    const children: any[] = kindOf(n) === "map" ? n.items.flatMap((p: any) => [p.key, p.value]) : kindOf(n) === "seq" ? n.items : [];
+    for (let i = children.length - 1; i >= 0; i--) walk.push(children[i]);
+  }
+  const target = (n: any) => (kindOf(n) === "alias" ? aliasTargets.get(n) : n);
   const decode = (n: any): void => {
     if (++depth > 500) throw tooDeep;
     const t = kindOf(target(n));
