@@ -89,6 +89,8 @@ export interface InFlight {
   createOnUpdate?: boolean;
   /** a create whose body set metadata.resourceVersion to a uint64 other than 0, which etcd3's store.Create refuses */
   createsWithResourceVersion?: boolean;
+  /** a POST's body's metadata.resourceVersion: a dry run's storage copies the object as it is, this included */
+  sentResourceVersion?: string;
 }
 
 /** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
@@ -765,6 +767,7 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   meta.creationTimestamp = rfc3339(now);
   // only a POST reaches store.Create; a creating PUT or apply goes through GuaranteedUpdate, which drops it
   const createsWithResourceVersion = cur.req.verb === "create" && isNonZeroUint64(meta.resourceVersion);
+  const sentResourceVersion = cur.req.verb === "create" && typeof meta.resourceVersion === "string" && meta.resourceVersion !== "" ? meta.resourceVersion : undefined;
   delete meta.resourceVersion;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
@@ -782,6 +785,7 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   cur.op = "put";
   cur.code = 201;
   if (createsWithResourceVersion) cur.createsWithResourceVersion = true;
+  if (sentResourceVersion !== undefined) cur.sentResourceVersion = sentResourceVersion;
 }
 
 /** The versioner's ObjectResourceVersion is a uint64 other than 0 (strconv.ParseUint, base 10): "abc" and "0" are none. */
@@ -1836,6 +1840,11 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   let would = cur.op === "put" ? goEncoded(cur.obj) : cur.obj;
   if (cur.op === "put" && cur.old && would.metadata?.resourceVersion === undefined) {
     would = { ...would, metadata: { ...would.metadata, resourceVersion: cur.old.metadata.resourceVersion } };
+  }
+  // DryRunnableStorage.Create answers with a copy of the object it was given: no resourceVersion
+  // is assigned, and one the body set (which a real create refuses or clears) is echoed
+  if (cur.op === "put" && !cur.old && cur.sentResourceVersion !== undefined) {
+    would = goEncoded({ ...would, metadata: { ...would.metadata, resourceVersion: cur.sentResourceVersion } });
   }
   const reply = cur.reply === "scale" ? scaleOf(would) : cur.reply ?? would;
   ok(fx, cur, cur.code ?? 200, reply);

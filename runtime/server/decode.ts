@@ -459,6 +459,12 @@ function deepJson(text: string): boolean {
  */
 export function duplicateKeyErrors(text: string): string[] {
   if (deepJson(text)) return jsonDuplicateKeys(text);
+  const lenient = composedHere(text, false);
+  const first = lenient === "overflow" ? undefined : lenient[0];
+  if (first && !Array.isArray(first) && first.errors.length === 0) {
+    const found = goStrictDuplicates(first, text);
+    if (found !== undefined) return found;
+  }
   const docs = composedHere(text, true);
   const doc = docs === "overflow" ? undefined : docs[0];
   if (docs !== "overflow" && (!doc || Array.isArray(doc))) return [];
@@ -477,6 +483,86 @@ export function duplicateKeyErrors(text: string): string[] {
       }
     } else if (key.startsWith("'")) key = key.slice(1, -1);
     out.push(`line ${e.linePos?.[0]?.line ?? 0}: key ${JSON.stringify(key)} already set in map`);
+  }
+  return out;
+}
+
+/**
+ * go-yaml v2's strict decoding of a composed document into interface{} (decode.go): a mapping's
+ * pairs in order, each value decoded before its key is set (setMapIndex: "line %d: key %#v already
+ * set in map" at the value node's line when the map has the key), a merge key's maps decoded into
+ * the same map (a list's from its last), an alias decoded again wherever it stands. Undefined when
+ * the document nests past what this walk takes on the call stack.
+ */
+function goStrictDuplicates(doc: any, text: string): string[] | undefined {
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  const lineOf = (node: any): number => {
+    const at = Array.isArray(node?.range) ? node.range[0] : 0;
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+  const isNode = (n: any) => n !== null && typeof n === "object";
+  const kindOf = (n: any): "map" | "seq" | "alias" | "scalar" | undefined => {
+    const t = isNode(n) ? n[Symbol.for("yaml.node.type")] : undefined;
+    return t === Symbol.for("yaml.map") ? "map" : t === Symbol.for("yaml.seq") ? "seq" : t === Symbol.for("yaml.alias") ? "alias" : t === Symbol.for("yaml.scalar") ? "scalar" : undefined;
+  };
+  const isMerge = (k: any) => kindOf(k) === "scalar" && k.source === "<<" && (k.type === undefined || k.type === "PLAIN");
+  // fmt's %#v of a decoded key
+  const goSharpV = (v: unknown) => (typeof v === "string" ? goQuote(v) : v === null || v === undefined ? "<nil>" : String(v));
+  const out: string[] = [];
+  let depth = 0;
+  const tooDeep = {};
+  // each alias's node: the anchor defined last before it, found in one walk in document order
+  const aliasTargets = new Map<any, any>();
+  const anchors = new Map<string, any>();
+  const walk: any[] = [doc.contents];
+  while (walk.length > 0) {
+    const n = walk.pop();
+    if (!isNode(n)) continue;
+    if (kindOf(n) === "alias") {
+      aliasTargets.set(n, anchors.get(n.source));
+      continue;
+    }
+    if (typeof n.anchor === "string") anchors.set(n.anchor, n);
+    const children: any[] = kindOf(n) === "map" ? n.items.flatMap((p: any) => [p.key, p.value]) : kindOf(n) === "seq" ? n.items : [];
+    for (let i = children.length - 1; i >= 0; i--) walk.push(children[i]);
+  }
+  const target = (n: any) => (kindOf(n) === "alias" ? aliasTargets.get(n) : n);
+  const decode = (n: any): void => {
+    if (++depth > 500) throw tooDeep;
+    const t = kindOf(target(n));
+    if (t === "map") mapping(target(n), new Set());
+    else if (t === "seq") for (const item of target(n).items) decode(item);
+    depth--;
+  };
+  const mapping = (m: any, keys: Set<string>): void => {
+    for (const pair of m.items) {
+      if (isMerge(pair.key)) {
+        const v = pair.value;
+        const sources = kindOf(target(v)) === "seq" && kindOf(v) !== "alias" ? [...target(v).items].reverse() : [v];
+        for (const src of sources) if (kindOf(target(src)) === "map") mapping(target(src), keys);
+        continue;
+      }
+      decode(pair.key);
+      decode(pair.value);
+      const k = kindOf(pair.key) === "scalar" ? pair.key.value : undefined;
+      const id = `${typeof k}:${String(k)}`;
+      if (keys.has(id)) out.push(`line ${lineOf(pair.value ?? pair.key)}: key ${goSharpV(k)} already set in map`);
+      else keys.add(id);
+    }
+  };
+  try {
+    decode(doc.contents);
+  } catch (e) {
+    if (e === tooDeep || (e instanceof RangeError && isStackOverflow(e.message))) return undefined;
+    throw e;
   }
   return out;
 }

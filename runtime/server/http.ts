@@ -11,7 +11,7 @@ import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
-import { versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
+import { goHtmlEscaped, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { objectFields, supportsField } from "../../machines/apiserver/cache.js";
@@ -19,7 +19,7 @@ import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSel
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
-import { notAcceptable } from "./negotiate.js";
+import { acceptAsksPretty, notAcceptable } from "./negotiate.js";
 import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -256,8 +256,80 @@ function sendInternalError(res: ServerResponse, uri: string, err: string): void 
   res.end(text);
 }
 
+/**
+ * negotiation's isPrettyPrint: the pretty query parameter when it is set (strconv.ParseBool, any
+ * other text false), else a User-Agent of curl, Wget or a browser.
+ */
+export function isPrettyPrint(rawQuery: string, userAgent: string | undefined): boolean {
+  if (rawQuery.includes("pretty")) {
+    const pp = new URLSearchParams(rawQuery).get("pretty") ?? "";
+    if (pp !== "") return ["1", "t", "T", "TRUE", "true", "True"].includes(pp);
+  }
+  const ua = userAgent ?? "";
+  return ua.startsWith("curl") || ua.startsWith("Wget") || ua.startsWith("Mozilla/5.0");
+}
+
+/**
+ * A JSON answer as the json serializer writes it: json.Encoder's one line and newline, or the
+ * PrettySerializer's json.MarshalIndent (two spaces, no newline); both HTML-safe (<, >, & and
+ * U+2028, U+2029 escaped), as encoding/json writes strings.
+ */
+export function goJsonText(body: unknown, pretty: boolean): string {
+  return pretty ? goHtmlEscaped(JSON.stringify(body, null, 2)) : `${goHtmlEscaped(JSON.stringify(body))}\n`;
+}
+
+/** ObjectMeta's fields in the struct's order, which json.Marshal writes them in. */
+const objectMetaOrder: ReadonlyMap<string, number> = new Map(
+  ["name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields"].map((k, i) => [k, i]),
+);
+
+/** metav1.Status's and StatusDetails' fields in their structs' order. */
+const statusOrder: ReadonlyMap<string, number> = new Map(["kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"].map((k, i) => [k, i]));
+const statusDetailsOrder: ReadonlyMap<string, number> = new Map(["name", "group", "kind", "uid", "causes", "retryAfterSeconds"].map((k, i) => [k, i]));
+
+function metaInGoOrder(meta: unknown, order: ReadonlyMap<string, number> = objectMetaOrder): unknown {
+  if (meta === null || typeof meta !== "object" || Array.isArray(meta)) return meta;
+  const keys = Object.keys(meta);
+  const rank = (k: string) => order.get(k) ?? order.size;
+  if (keys.every((k, i) => i === 0 || rank(keys[i - 1]!) <= rank(k))) return meta;
+  const out: Record<string, unknown> = {};
+  for (const k of [...keys].sort((a, b) => rank(a) - rank(b))) Object.defineProperty(out, k, { value: (meta as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/**
+ * An object (or a list's items) with metadata in ObjectMeta's field order: the store sets a
+ * version's resourceVersion after the rest of the object, where Go writes it after uid.
+ */
+export function inGoFieldOrder(obj: unknown): unknown {
+  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return obj;
+  const o = obj as Record<string, unknown>;
+  let out = o;
+  if (o.kind === "Status") {
+    const details = metaInGoOrder(o.details, statusDetailsOrder);
+    return metaInGoOrder(details === o.details ? o : { ...o, details }, statusOrder);
+  }
+  if (Array.isArray(o.items) && typeof o.kind === "string" && o.kind.endsWith("List")) {
+    const items = o.items.map(inGoFieldOrder);
+    if (items.some((x, i) => x !== (o.items as unknown[])[i])) out = { ...out, items };
+  } else if (Object.hasOwn(o, "metadata") && typeof o.kind === "string") {
+    const metadata = metaInGoOrder(o.metadata);
+    if (metadata !== o.metadata) out = { ...out, metadata };
+  }
+  return out;
+}
+
+function prettyFor(res: ServerResponse): boolean {
+  const req = (res as ServerResponse & { req?: IncomingMessage }).req;
+  if (!req) return false;
+  const url = req.url ?? "";
+  const at = url.indexOf("?");
+  // NegotiateOutputMediaType: the negotiated clause's pretty=1, or isPrettyPrint
+  return acceptAsksPretty(req.headers.accept) || isPrettyPrint(at < 0 ? "" : url.slice(at + 1), req.headers["user-agent"]);
+}
+
 function send(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const text = typeof body === "string" ? body : goJsonText(inGoFieldOrder(body), prettyFor(res));
   res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
   res.end(text);
 }
@@ -684,10 +756,24 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   if (certs) cluster.certificateSigner.useCA(certs.caCert, certs.caKey);
   const open = new Set<() => void>();
   const inFlight = { readonly: 0, mutating: 0, max: opts.maxRequestsInFlight ?? maxRequestsInFlight };
+  // net/http's conn.serve reads a connection's next request only after the handler of the one
+  // before it returned: pipelined requests are served one after another, so a GET sent right behind
+  // a POST sees what the POST wrote. Node parses and hands them over at once; they wait here.
+  const previous = new WeakMap<object, Promise<void>>();
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     // A response that fails to write (the client went away) must not become an uncaught 'error'.
     res.on("error", () => res.destroy());
     req.on("error", () => req.destroy());
+    const finished = new Promise<void>((resolve) => {
+      res.once("finish", resolve);
+      res.once("close", resolve);
+    });
+    const before = previous.get(req.socket);
+    previous.set(req.socket, before ? before.then(() => finished) : finished);
+    if (before) void before.then(() => serveOne(req, res));
+    else serveOne(req, res);
+  };
+  const serveOne = (req: IncomingMessage, res: ServerResponse) => {
     const fail = failWith500(res);
     if (unreadHeader(req)) return;
     closeIfBodyLeftUnread(req, res);
@@ -712,6 +798,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // every TCP connection, TLS handshakes still in progress included (closeAllConnections knows only
   // the HTTP ones): a stopping server ends them all, or close() would wait on one a client left half-open
   const sockets = new Set<Socket>();
+  // net/http writes "100 Continue" when the handler first reads the body (expectContinueReader):
+  // a request refused before its body is read (401, 403, 415, 429) gets no 100 and its connection
+  // closes. Node would send the 100 at once.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    req.once("resume", () => {
+      if (!res.headersSent) res.writeContinue();
+    });
+    handler(req, res);
+  });
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
@@ -1296,7 +1391,8 @@ function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeOb
 
 function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undefined, res: ServerResponse, hc: HandlerContext): void {
   switch (route.doc) {
-    case "version": return send(res, 200, versionInfo());
+    // the version handler writes with WriteRawJSON: json.MarshalIndent, whoever asks
+    case "version": return send(res, 200, goHtmlEscaped(JSON.stringify(versionInfo(), null, 2)));
     case "api":
       if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(true), aggregatedDiscoveryType);
       if (notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
@@ -1374,7 +1470,7 @@ async function serveWatch(
     const stale = await untilFresh(cluster, BigInt(rvAsked), res, hc.freshnessTimeoutMs);
     if (stale) {
       res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
-      res.end(`${JSON.stringify({ type: "ERROR", object: stale })}\n`);
+      res.end(`${goHtmlEscaped(JSON.stringify({ type: "ERROR", object: stale }))}\n`);
       return;
     }
   }
@@ -1394,7 +1490,7 @@ async function serveWatch(
       out = toTable(r.kind, [object], { now: cluster.now(), include, headers: !headersSent });
       headersSent = true;
     }
-    res.write(JSON.stringify({ type, object: out }) + "\n");
+    res.write(`${goHtmlEscaped(JSON.stringify({ type, object: inGoFieldOrder(out) }))}\n`);
   };
   const bookmark = (annotations?: Record<string, string>) =>
     write("BOOKMARK", { kind: r.kind, apiVersion: conv ? conv.apiVersion : apiVersionOf(r), metadata: { resourceVersion: lastRV, ...(annotations ? { annotations } : {}) } });

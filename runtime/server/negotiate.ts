@@ -54,3 +54,27 @@ function transformable(params: ReadonlyMap<string, string>, subtype: string): bo
   if (as === "Table") return subtype === "json" || subtype === "yaml";
   return as === "PartialObjectMetadata" || as === "PartialObjectMetadataList";
 }
+
+/**
+ * The pretty=1 parameter of the Accept clause negotiation settles on (acceptMediaTypeOptions: "if
+ * specified, the pretty serializer will be used"): goautoneg's order, higher q first, then a
+ * concrete type before a wildcard one (a sort that keeps header order among equals for the few
+ * clauses a client sends), and the first clause a served media type answers.
+ */
+export function acceptAsksPretty(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === "") return false;
+  const clauses = accept.split(",").slice(0, maxClauses).map((c, i) => {
+    const parts = c.split(";").map((x) => x.trim());
+    const [type = "", sub = ""] = parts[0] === "*" ? ["*", "*"] : parts[0]!.split("/");
+    const params = new Map<string, string>();
+    for (const p of parts.slice(1)) {
+      const eq = p.indexOf("=");
+      if (eq > 0) params.set(p.slice(0, eq).trim(), p.slice(eq + 1).trim());
+    }
+    const q = params.has("q") ? Number(params.get("q")) : 1;
+    return { c, i, q: Number.isNaN(q) ? 0 : q, type, sub, pretty: params.get("pretty") === "1" };
+  });
+  clauses.sort((a, b) => b.q - a.q || (a.type === "*" ? 1 : 0) - (b.type === "*" ? 1 : 0) || (a.sub === "*" ? 1 : 0) - (b.sub === "*" ? 1 : 0) || a.i - b.i);
+  const chosen = clauses.find((x) => acceptable(x.c, true));
+  return chosen?.pretty === true;
+}

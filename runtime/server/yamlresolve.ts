@@ -65,17 +65,61 @@ export function goYamlTags(defaults: any[]): any[] {
       throw new Error(`goyaml: cannot decode !!${got} \`${s}\` as a !!${short}`);
     },
   });
+  // parseTimestamp: YYYY- then one of allowedTimestampFormats as time.Parse reads it (one- or
+  // two-digit fields, a fraction of any length after . or ,; month, day and clock in range)
+  function isTimestamp(s: string): boolean {
+    const m = /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:([Tt])|( ))([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:[.,][0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2})?)?$/.exec(s);
+    if (!m) return false;
+    // the T and t forms end in a zone (Z07:00), the space-separated one has none
+    if ((m[4] !== undefined && m[9] === undefined) || (m[5] !== undefined && m[9] !== undefined)) return false;
+    const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const days = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if (month < 1 || month > 12 || day < 1 || day > days[month - 1]!) return false;
+    return m[6] === undefined || (Number(m[6]) < 24 && Number(m[7]) < 60 && Number(m[8]) < 60);
+  }
+  /**
+   * decoder.merge: a merge key's maps are decoded into the mapping where it stands, in document
+   * order, so a merged key overwrites one set before the << and a key after it overwrites the
+   * merged one (a merge list from its last map, so its earlier maps win). The yaml library's own
+   * merge never overwrites.
+   */
+  function goMerge(ctx: any, map: any, value: any): void {
+    const NODE_TYPE = Symbol.for("yaml.node.type");
+    const resolved = (v: any) => (v?.[NODE_TYPE] === Symbol.for("yaml.alias") && ctx ? v.resolve(ctx.doc, ctx) : v);
+    const source = resolved(value);
+    const sources: any[] = source?.[NODE_TYPE] === Symbol.for("yaml.seq") ? [...source.items].reverse() : [source];
+    for (const it of sources) {
+      const m = resolved(it);
+      if (m?.[NODE_TYPE] !== Symbol.for("yaml.map")) throw new Error("Merge sources must be maps or map aliases");
+      for (const [k, v] of m.toJSON(null, ctx, Map) as Map<unknown, unknown>) {
+        if (map instanceof Map) map.set(k, v);
+        else Object.defineProperty(map, String(k), { value: v, writable: true, enumerable: true, configurable: true });
+      }
+    }
+  }
   // go-yaml v2 knows no !!omap, !!pairs or !!set: such a collection decodes as its plain kind
-  const kept = defaults.filter((t) => [`${Y}map`, `${Y}seq`, `${Y}str`, `${Y}merge`].includes(t.tag));
+  const kept = defaults.filter((t) => [`${Y}map`, `${Y}seq`, `${Y}str`].includes(t.tag));
+  const merge = defaults.find((t) => t.tag === `${Y}merge`);
   return [
     ...kept,
+    ...(merge ? [{ ...merge, resolve: (...args: unknown[]) => Object.assign(merge.resolve(...args), { addToJSMap: goMerge }) }] : []),
     { tag: "tag:podflow,2026:goyaml-plain", default: true, test: /^[\s\S]*$/, resolve: (s: string) => plain(s)[1] },
     explicit("bool"),
     explicit("int"),
     explicit("float"),
     explicit("null"),
-    // decoded into interface{}, a timestamp is the text as written
-    { tag: `${Y}timestamp`, default: false, resolve: (s: string) => s },
+    // decoded into interface{}, a timestamp is the text as written; under an explicit !!timestamp,
+    // resolve() tries the timestamp before an int or a float, and what else it resolves to is its failf
+    {
+      tag: `${Y}timestamp`,
+      default: false,
+      resolve(s: string) {
+        const c = s[0] ?? "";
+        if ((c === "+" || c === "-" || (c >= "0" && c <= "9")) && isTimestamp(s)) return s;
+        const [got] = plain(s);
+        throw new Error(`goyaml: cannot decode !!${got} \`${s}\` as a !!timestamp`);
+      },
+    },
     {
       tag: `${Y}binary`,
       default: false,
@@ -291,7 +335,7 @@ export function goYamlReader(raw: Buffer): { text: string } | { error: string } 
     // String.fromCodePoint takes its arguments on the stack: a chunk at a time
     let text = "";
     for (let i = 0; i < units.length; i += 8_192) text += String.fromCodePoint(...units.slice(i, i + 8_192));
-    return { text };
+    return { text: nelAsBreak(text) };
   }
   const start = raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? 3 : 0;
   for (let i = start; i < raw.length; ) {
@@ -310,5 +354,15 @@ export function goYamlReader(raw: Buffer): { text: string } | { error: string } 
     if (!allowed(v)) return fail("control characters are not allowed");
     i += width;
   }
-  return { text: raw.toString("utf8", start) };
+  return { text: nelAsBreak(raw.toString("utf8", start)) };
+}
+
+/**
+ * YAML 1.1's NEL (U+0085) is a line break to go-yaml (is_break), which its read_line reads as "\n":
+ * it ends a plain scalar's line or a comment and folds in a quoted scalar. The yaml library reads
+ * YAML 1.2, where it is content. A CR before it is a break of its own (is_crlf is CR LF only), and
+ * the text keeps its length so that positions hold.
+ */
+function nelAsBreak(text: string): string {
+  return text.includes("\u0085") ? text.replace(/\r?\u0085/g, (m) => (m.length === 2 ? "\n\n" : "\n")) : text;
 }
