@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { sharePrevious, shareUnchanged } from "./share.js";
+import { shareUnchanged } from "./share.js";
 
 const pod = () => ({
   metadata: { name: "web", labels: { app: "web" }, resourceVersion: "7" },
@@ -88,97 +88,5 @@ describe("shareUnchanged", () => {
       // prev is never changed
       expect(JSON.stringify(prevArg)).toBe(prevText);
     }), { numRuns: 500 });
-  });
-});
-
-describe("sharePrevious", () => {
-  // small keys and leaves, so that next and prev often share subtrees, differ in a leaf, or order keys apart
-  const json = fc.letrec((tie) => ({
-    v: fc.oneof({ depthSize: "small" }, fc.constantFrom(0, 1, "a", "b", true, null), tie("arr"), tie("obj")),
-    arr: fc.array(tie("v"), { maxLength: 5 }),
-    obj: fc.dictionary(fc.constantFrom("a", "b", "c", "__proto__"), tie("v"), { maxKeys: 3 }),
-  })).v;
-  const clone = (v: unknown) => JSON.parse(JSON.stringify(v));
-
-  // Every object of prev, so that a walk can tell a part taken from prev from one of next's.
-  function nodesOf(v: unknown, into = new Set<object>()): Set<object> {
-    if (typeof v === "object" && v !== null && !into.has(v)) {
-      into.add(v);
-      for (const k of Object.keys(v)) nodesOf((v as Record<string, unknown>)[k], into);
-    }
-    return into;
-  }
-
-  // a and b take the same parts from prev at the same places
-  function sameSharing(a: unknown, b: unknown, prevNodes: Set<object>): void {
-    if (typeof a !== "object" || a === null) return;
-    if (prevNodes.has(a) || prevNodes.has(b as object)) {
-      expect(a).toBe(b);
-      return;
-    }
-    for (const k of Object.keys(a)) sameSharing((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prevNodes);
-  }
-
-  // next as a write makes it from prev: a few leaves changed, elements inserted or removed, keys reordered
-  function edited(v: unknown, rand: () => number): unknown {
-    if (typeof v !== "object" || v === null) return rand() < 0.3 ? (typeof v === "number" ? v + 1 : "z") : v;
-    if (Array.isArray(v)) {
-      const out = v.map((x) => edited(x, rand));
-      const r = rand();
-      if (r < 0.15 && out.length > 0) out.splice(Math.floor(rand() * out.length), 1);
-      else if (r < 0.3) out.splice(Math.floor(rand() * (out.length + 1)), 0, { c: rand() < 0.5 ? 1 : "b" });
-      return out;
-    }
-    const keys = Object.keys(v);
-    if (rand() < 0.1) keys.reverse();
-    const out: Record<string, unknown> = {};
-    for (const k of keys) if (rand() > 0.05) Object.defineProperty(out, k, { value: edited((v as Record<string, unknown>)[k], rand), enumerable: true, writable: true, configurable: true });
-    return out;
-  }
-
-  it("gives next's JSON, prev exactly when the JSON is prev's, the parts shareUnchanged would share, and writes into neither", () => {
-    fc.assert(fc.property(json, json, fc.integer({ min: 0, max: 2 }), fc.integer(), (n, p, how, seed) => {
-      let s = seed | 0;
-      const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) | 0) >>> 0) / 2 ** 32;
-      const mixed = how === 1;
-      const prev = mixed ? { x: clone(n), y: clone(p) } : clone(p);
-      const next = how === 2 ? clone(edited(p, rand)) : mixed ? clone({ x: n, y: p }) : clone(n);
-      const want = JSON.stringify(next), prevText = JSON.stringify(prev);
-      const nextNodes = [...nodesOf(next)];
-      const out = sharePrevious(next, prev);
-      expect(JSON.stringify(out)).toBe(want);
-      expect(out === prev).toBe(want === prevText);
-      // neither input changed: same JSON, and next's objects hold what they held
-      expect(JSON.stringify(next)).toBe(want);
-      expect(JSON.stringify(prev)).toBe(prevText);
-      expect([...nodesOf(next)]).toEqual(nextNodes);
-      sameSharing(out, shareUnchanged(clone(next), prev), nodesOf(prev));
-    }), { numRuns: 2000 });
-  });
-
-  it("keeps a pod status write's unchanged conditions and container statuses as the stored ones, without touching the request's status", () => {
-    const cond = (type: string, status: string) => ({ type, status, lastProbeTime: null, lastTransitionTime: "2026-01-01T00:00:00Z" });
-    const stored = Object.freeze({
-      metadata: { name: "web", resourceVersion: "7" },
-      status: { phase: "Pending", conditions: [cond("PodScheduled", "True"), cond("Initialized", "True"), cond("Ready", "False")], containerStatuses: [{ name: "nginx", ready: false }] },
-    });
-    const status = { phase: "Running", conditions: [cond("PodScheduled", "True"), cond("Initialized", "True"), cond("Ready", "True")], containerStatuses: [{ name: "nginx", ready: false }] };
-    const written = { metadata: { name: "web" }, status };
-    const out = sharePrevious(written, stored);
-    expect(out.status).not.toBe(status);
-    expect(out.status.conditions[0]).toBe(stored.status.conditions[0]);
-    expect(out.status.conditions[1]).toBe(stored.status.conditions[1]);
-    expect(out.status.conditions[2]).toBe(status.conditions[2]);
-    expect(out.status.containerStatuses).toBe(stored.status.containerStatuses);
-    expect(status.conditions[0]).not.toBe(stored.status.conditions[0]);
-    expect(written.status).toBe(status);
-  });
-
-  it("keeps a frozen container of next as it is", () => {
-    const prev = { spec: { a: { deep: 1 }, b: 2 } };
-    const spec = Object.freeze({ a: { deep: 1 }, b: 3 });
-    const out = sharePrevious({ spec }, prev);
-    expect(out.spec).toBe(spec);
-    expect(spec.a).not.toBe(prev.spec.a);
   });
 });

@@ -4,7 +4,6 @@
 // never mutated, so sharing them is safe; key order is part of "unchanged", as JSON output shows it.
 
 import { isPlain } from "./equal.js";
-import { setOwn } from "./own.js";
 
 /**
  * Returns `next` with every subtree equal to the one at the same path in `prev` replaced by prev's
@@ -76,94 +75,3 @@ function same(next: any, prev: any): boolean {
   return all;
 }
 
-
-/**
- * shareUnchanged without writing into `next`: a value with next's JSON whose subtrees equal to
- * prev's (at the same path, array elements looked for as shareUnchanged looks for them) are
- * prev's, containers of next copied where a child is replaced; prev itself when all of next equals
- * it. For a request's body, which its sender may still hold.
- */
-export function sharePrevious<T>(next: T, prev: unknown): T {
-  const out = shared(next, prev);
-  return (equal ? prev : out) as T;
-}
-
-// Whether the value shared() just returned equals the prev it was given (a register: no pair per node).
-let equal = false;
-
-// same(), returning next or a copy of it instead of rewriting it; `equal` as same's result.
-function shared(next: any, prev: any): any {
-  if (next === prev) {
-    equal = true;
-    return next;
-  }
-  equal = false;
-  if (typeof next !== "object" || typeof prev !== "object" || next === null || prev === null) return next;
-  const isArray = Array.isArray(next);
-  if (isArray !== Array.isArray(prev) || !isPlain(next) || !isPlain(prev)) return next;
-  // a frozen container is kept (as same() leaves it): only what equality needs is walked below it
-  const writable = !Object.isFrozen(next);
-  let all = true;
-  if (isArray) {
-    let out: any[] | undefined;
-    if (next.length !== prev.length) all = false;
-    let shift = 0;
-    for (let i = 0; i < next.length; i++) {
-      const j = i + shift;
-      // each trial works on what the last one made of the element, as same()'s rewrites in place would
-      let cur = next[i];
-      let hit = -1;
-      if (j >= 0 && j < prev.length) {
-        cur = shared(cur, prev[j]);
-        if (equal) hit = j;
-      }
-      if (hit < 0) {
-        all = false;
-        const matches = (k: number) => {
-          if (k < 0 || k >= prev.length) return false;
-          cur = shared(cur, prev[k]);
-          return equal;
-        };
-        for (let d = 1; d <= reach && hit < 0; d++) hit = matches(j + d) ? j + d : matches(j - d) ? j - d : -1;
-        if (hit >= 0) shift += hit - j;
-      }
-      const v = hit >= 0 ? prev[hit] : cur;
-      if (writable && v !== next[i]) (out ??= next.slice())[i] = v;
-    }
-    equal = all;
-    return out ?? next;
-  }
-  let out: Record<string, unknown> | undefined;
-  const nk = Object.keys(next);
-  let pi = 0;
-  for (const k in prev) if (nk[pi++] !== k) all = false;
-  if (nk.length !== pi) all = false;
-  const sameKeys = all;
-  for (let i = 0; i < nk.length; i++) {
-    const k = nk[i]!;
-    if (!sameKeys && !Object.hasOwn(prev, k)) {
-      all = false;
-      continue;
-    }
-    const a = next[k];
-    const b = prev[k];
-    if (a === b) continue;
-    if (typeof a !== "object" || a === null) {
-      all = false;
-      continue;
-    }
-    const v = shared(a, b);
-    if (!equal) all = false;
-    const w = equal ? b : v;
-    if (writable && w !== a) setOwn((out ??= copyOf(next, nk)), k, w);
-  }
-  equal = all;
-  return out ?? next;
-}
-
-/** A copy of a plain object with its keys in order ("__proto__" an own key, as in next). */
-function copyOf(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) setOwn(out, k, o[k]);
-  return out;
-}
