@@ -39,7 +39,7 @@ import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { orTooDeep } from "./schema/depth.js";
-import { canonicalQuantities, versionedTypeKey } from "./schema/decode.js";
+import { canonicalQuantities, canonicalQuantitiesOf, versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { requestConversion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
@@ -996,7 +996,9 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = S.badRequest(`the name of the object (${req.name ?? ""} based on URL) was undeterminable: name must be provided`);
       return;
     }
-  } else body = req.subresource === "scale" ? req.body : canonicalQuantities(r.kind, req.body);
+  } else if (req.subresource === "scale") body = req.body;
+  // a status write keeps only its body's status (and metadata, which holds no Quantity): its spec is not walked
+  else body = req.subresource === "status" ? canonicalQuantitiesOf(r.kind, req.body, "status") : canonicalQuantities(r.kind, req.body);
   if (req.subresource === "scale") {
     const replicas = body?.spec?.replicas;
     if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {

@@ -46,6 +46,19 @@ describe("quantities sent as objects by a client in the process", () => {
     await c.stop();
   });
 
+  it("a status write stores its status's quantities in canonical form and keeps the stored spec whatever its body's spec says", async () => {
+    const c = createCluster({ nodes: 1, seed: 3, clock: "simulated" });
+    const quota = { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec: { hard: { cpu: "2" } } };
+    expect((await c.request({ verb: "create", group: "", resource: "resourcequotas", namespace: "default", token: c.adminToken, body: quota })).code).toBe(201);
+    const body = { ...structuredClone(c.get("ResourceQuota", "q")), spec: { hard: { cpu: "7000m" } }, status: { hard: { cpu: "2000m" }, used: { cpu: "0.5" } } };
+    const res = await c.request({ verb: "update", group: "", resource: "resourcequotas", namespace: "default", name: "q", subresource: "status", token: c.adminToken, body });
+    expect(res.code).toBe(200);
+    // resource.MustParse("2000m").String() is "2", MustParse("0.5").String() is "500m"; the status endpoint resets spec
+    expect(c.get("ResourceQuota", "q").status).toEqual({ hard: { cpu: "2" }, used: { cpu: "500m" } });
+    expect(c.get("ResourceQuota", "q").spec).toEqual({ hard: { cpu: "2" } });
+    await c.stop();
+  });
+
   it("an orphaning delete releases pods whose quantities were sent uncanonical", async () => {
     const c = createCluster({ nodes: 1, seed: 3, clock: "simulated" });
     await c.request({ verb: "create", group: "apps", resource: "replicasets", namespace: "default", token: c.adminToken, body: rs("1000m", "64Mi") });

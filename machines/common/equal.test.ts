@@ -68,6 +68,28 @@ describe("jsonSize", () => {
     }), { numRuns: 500 });
   });
 
+  it("is the size of every part of a deep-frozen value, parts frozen before with or without their size included", () => {
+    const parts = (v: unknown, out: object[] = []): object[] => {
+      if (typeof v === "object" && v !== null) {
+        out.push(v);
+        for (const k of Object.keys(v)) parts((v as Record<string, unknown>)[k], out);
+      }
+      return out;
+    };
+    fc.assert(fc.property(json, json, fc.boolean(), (a, b, sized) => {
+      // one part frozen before (sized or not), shared by the value frozen after it
+      const part = deepFreeze(structuredClone(a), sized);
+      const whole = deepFreeze({ part, more: structuredClone(b), list: [part, structuredClone(b)] });
+      for (const p of parts(whole)) expect(jsonSize(p)).toBe(stringified(p));
+    }), { numRuns: 300 });
+  });
+
+  it("counts two bytes for a Latin-1 letter and six for an escaped control character", () => {
+    const v = { "café": ["naïve", "ü"], plain: "ascii", ctl: "a\u0001" };
+    expect(jsonSize(v)).toBe(stringified(v));
+    expect(jsonSize(deepFreeze(structuredClone(v)))).toBe(stringified(v));
+  });
+
   it("counts a frozen part's size when the part is shared by a new version", () => {
     const spec = deepFreeze({ containers: [{ name: "nginx", image: "nginx:1.27", env: [{ name: "Q", value: "a \"quoted\" é 😀 \u0001" }] }] });
     const next = { metadata: { name: "web", labels: { "app.kubernetes.io/name": "wé\tb" } }, spec, status: { phase: "Running", hostIP: undefined, n: [1.5, -0, NaN, undefined] } };

@@ -194,12 +194,45 @@ function mark(v: object, size: number): void {
 export function deepFreeze<T>(v: T, sized = true): T {
   if (typeof v !== "object" || v === null || marked(v) || !isPlain(v)) return v;
   let all = true;
+  // The size is summed as the parts are frozen (sizeOf's sums, from the marks just made), not by a
+  // second walk of the keys; NaN when a part's size is unknown, and then jsonSize walks as before.
+  let n: number;
   if (Array.isArray(v)) {
-    for (const x of v) if (!isDeepFrozen(deepFreeze(x, sized))) all = false;
-  } else for (const k in v) if (!isDeepFrozen(deepFreeze((v as Record<string, unknown>)[k], sized))) all = false; // plain: for-in is Object.keys, without the array
-  if (all) mark(v, sized ? jsonSize(v) : NaN);
+    n = v.length === 0 ? 2 : 1 + v.length;
+    for (const x of v) {
+      const s = frozenPartSize(deepFreeze(x, sized));
+      if (s === NOT_FROZEN) all = false;
+      else n += s < 0 ? 4 : s;
+    }
+  } else {
+    n = 2;
+    let first = true;
+    // plain: for-in is Object.keys, without the array
+    for (const k in v) {
+      const x = (v as Record<string, unknown>)[k];
+      const s = frozenPartSize(deepFreeze(x, sized));
+      if (s === NOT_FROZEN) all = false;
+      else if (k === "toJSON" && typeof x === "function") n = NaN;
+      else if (s >= 0 || Number.isNaN(s)) {
+        n += (first ? 0 : 1) + stringSize(k) + 1 + s;
+        first = false;
+      }
+    }
+  }
+  if (all) mark(v, sized ? (Number.isNaN(n) ? jsonSize(v) : n) : NaN);
   Object.freeze(v);
   return v;
+}
+
+// A part deepFreeze has just been through that is not frozen all the way down.
+const NOT_FROZEN = -2;
+
+/** sizeOf of a part deepFreeze returned, read from its mark, or NOT_FROZEN when isDeepFrozen would say false. */
+function frozenPartSize(x: unknown): number {
+  if (typeof x !== "object" || x === null) return sizeOf(x);
+  const m = (x as { [DEEP_FROZEN]?: number })[DEEP_FROZEN];
+  if (typeof m === "number") return m;
+  return isDeepFrozen(x) ? NaN : NOT_FROZEN;
 }
 
 /** utf8Length(JSON.stringify(v) ?? ""), read from the marks of deep-frozen parts instead of serialising them. */
@@ -246,12 +279,15 @@ function sizeOf(v: unknown): number {
 // A JSON string's bytes: the UTF-8 length plus quotes, unless JSON.stringify escapes something
 // (quote, backslash, control characters, lone surrogates).
 function stringSize(s: string): number {
-  if (escaped.test(s)) return utf8Length(JSON.stringify(s));
-  return (ascii.test(s) ? s.length : utf8Length(s)) + 2;
+  // one pass over the code units instead of two regular expressions: most strings are short ASCII
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return utf8Length(JSON.stringify(s));
+    if (c > 0x7f) ascii = false;
+  }
+  return (ascii ? s.length : utf8Length(s)) + 2;
 }
-
-const escaped = /[\u0000-\u001f"\\\ud800-\udfff]/;
-const ascii = /^[\u0000-\u007f]*$/;
 
 /** True when v is a primitive, or a plain object or array frozen all the way down (Maps and Sets never are). */
 export function isDeepFrozen(v: unknown): boolean {

@@ -781,6 +781,24 @@ export function canonicalQuantities<T>(kind: string, value: T): T {
   return root === undefined ? value : (canonicalWalk(root, value) as T);
 }
 
+/**
+ * canonicalQuantities of one top-level field (a status write's `status`: the status endpoint keeps
+ * nothing else of its body): the object with that field as canonicalQuantities makes it, and every
+ * other field as given.
+ */
+export function canonicalQuantitiesOf<T>(kind: string, value: T, field: string): T {
+  const root = roots.get(kind);
+  if (root === undefined || value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, field)) return value;
+  const ft = info(root).fields?.get(field);
+  if (ft === undefined) return value;
+  const src = value as Record<string, unknown>;
+  const c = canonicalWalk(ft, src[field]);
+  if (c === src[field]) return value;
+  const out = { ...src };
+  setOwn(out, field, c);
+  return out as T;
+}
+
 function canonicalWalk(expr: string, v: unknown): unknown {
   if (v === null || v === undefined) return v;
   const i = info(expr);

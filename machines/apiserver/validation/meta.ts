@@ -25,7 +25,7 @@ type Kind = "labels" | "annotations" | "ownerReferences" | "managedFields";
 // (the path only names the errors, and a clean one has none), and a write validates the same metadata several times.
 // Only the recent ones (the table is replaced every 4096 adds): a weak table of every stored version would be
 // walked by every garbage collection (see common/equal.ts's marks).
-class RecentClean {
+export class RecentClean {
   private set = new WeakSet<object>();
   private adds = 0;
   has(v: object): boolean {

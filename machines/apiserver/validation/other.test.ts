@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { fieldErrorMessage, type FieldError } from "../status.js";
 import { validateCreate, validateUpdate } from "./index.js";
+import { deepFreeze } from "../../common/equal.js";
 
 const messages = (errs: FieldError[]) => errs.map(fieldErrorMessage);
 
@@ -22,6 +23,21 @@ describe("the smaller kinds", () => {
     const old = { kind: "ConfigMap", metadata: { name: "c", namespace: "default", uid: "u" }, immutable: true, data: { a: "1" } };
     const next = { ...old, data: { a: "2" } };
     expect(messages(validateUpdate(next, old))).toEqual(["data: Forbidden: field is immutable when `immutable` is set"]);
+  });
+
+  it("a frozen endpoint found clean in an IPv4 slice is checked again in an IPv6 one, and a bad one is refused at its index every time", () => {
+    const slice = (addressType: string, endpoints: unknown[]) => ({ kind: "EndpointSlice", apiVersion: "discovery.k8s.io/v1", metadata: { name: "s", namespace: "default" }, addressType, endpoints });
+    const ep = deepFreeze({ addresses: ["10.0.0.1"], conditions: { ready: true } });
+    expect(messages(validateCreate(slice("IPv4", [ep])))).toEqual([]);
+    expect(messages(validateCreate(slice("IPv4", [ep])))).toEqual([]);
+    // pkg/apis/discovery/validation: an address not of the slice's family "must be an IPv6 address"
+    expect(messages(validateCreate(slice("IPv6", [ep])))).toEqual(['endpoints[0].addresses[0]: Invalid value: "10.0.0.1": must be an IPv6 address']);
+    const bad = deepFreeze({ addresses: ["10.0.0.2"], hostname: "Bad_Host" });
+    for (const endpoints of [[bad], [ep, bad], [bad]]) {
+      const errs = messages(validateCreate(slice("IPv4", endpoints)));
+      expect(errs).toHaveLength(1);
+      expect(errs[0]).toMatch(new RegExp(`^endpoints\\[${endpoints.length - 1}\\]\\.hostname: Invalid value: "Bad_Host": `));
+    }
   });
 
   it("a Namespace may not be renamed", () => {

@@ -2,7 +2,8 @@
 // EndpointSlice, Event, Lease, PodDisruptionBudget, PriorityClass — names and the basics.
 
 import { duplicate, forbiddenField, invalidValue, notSupported, required, tooLong, tooMany, type FieldError } from "../status.js";
-import { STANDARD_FINALIZERS, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { RecentClean, STANDARD_FINALIZERS, validateImmutable, validateNonnegative, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
+import { isMarkedFrozen } from "../../common/equal.js";
 import { fieldImmutableErrorMsg, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortNum, nameIsDNSLabel, nameIsDNSSubdomain } from "./names.js";
 import { isIPv6, validateLegacyIP, validateNonSpecialIP } from "./ip.js";
 import { goJsonUnmarshalError } from "./jsonerrors.js";
@@ -247,10 +248,25 @@ function listOf(v: unknown): Obj[] {
   return Array.isArray(v) ? v : [];
 }
 
+// Deep-frozen endpoints found clean, by identity, per addressType (the one thing besides the
+// endpoint its checks read; the index only names errors, and a clean one has none). The controller
+// keeps an unchanged pod's endpoint from one version of its slice to the next, so an update checks
+// the endpoints it changed. Recent ones only, as meta.ts keeps labels.
+const cleanEndpoints = new Map<string, RecentClean>();
+
 function validateSliceEndpoints(endpoints: Obj[], addressType: string): FieldError[] {
   if (endpoints.length > 1000) return [tooMany("endpoints", endpoints.length, 1000)];
   const errs: FieldError[] = [];
+  let clean = cleanEndpoints.get(addressType);
+  if (clean === undefined) {
+    // bounded: a client may name any addressType (refused, but validated first)
+    if (cleanEndpoints.size >= 8) cleanEndpoints.clear();
+    cleanEndpoints.set(addressType, (clean = new RecentClean()));
+  }
   endpoints.forEach((e, i) => {
+    const frozen = typeof e === "object" && e !== null && isMarkedFrozen(e);
+    if (frozen && clean.has(e)) return;
+    const before = errs.length;
     const at = `endpoints[${i}]`;
     const addresses: unknown[] = Array.isArray(e?.addresses) ? e.addresses : [];
     if (addresses.length === 0) errs.push(required(`${at}.addresses`, "must contain at least 1 address"));
@@ -259,6 +275,7 @@ function validateSliceEndpoints(endpoints: Obj[], addressType: string): FieldErr
     if (typeof e?.nodeName === "string") for (const m of nameIsDNSSubdomain(e.nodeName, false)) errs.push(invalidValue(`${at}.nodeName`, e.nodeName, m));
     if (typeof e?.hostname === "string") for (const m of isDNS1123Label(e.hostname)) errs.push(invalidValue(`${at}.hostname`, e.hostname, m));
     if (e?.hints !== null && typeof e?.hints === "object") errs.push(...validateSliceHints(e.hints, `${at}.hints`));
+    if (frozen && errs.length === before) clean.add(e);
   });
   return errs;
 }
