@@ -998,7 +998,8 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
   } else if (req.subresource === "scale") body = req.body;
   // a status write keeps only its body's status (and metadata, which holds no Quantity): its spec is not walked
-  else body = req.subresource === "status" ? canonicalQuantitiesOf(r.kind, req.body, "status") : canonicalQuantities(r.kind, req.body);
+  // a Scale is not of the resource's type; a status write keeps only the status it sends
+  else body = req.subresource === "scale" ? req.body : req.subresource === "status" ? canonicalQuantitiesOf(r.kind, req.body, "status") : canonicalQuantities(r.kind, req.body);
   if (req.subresource === "scale") {
     const replicas = body?.spec?.replicas;
     if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
