@@ -644,8 +644,7 @@ type TurnEnd =
   | { kind: "blocked" }
   | { kind: "sleep"; ms: number }
   | { kind: "dns"; name: string }
-  | { kind: "connect"; ip: string; port: number; path: string }
-  | { kind: "resolve"; host: string; port: number; path: string }
+  | NetRoute
   | { kind: "runaway" };
 
 /** Runs a process until it sleeps, blocks or exits, answering its effects; then acts on how it stopped. */
@@ -701,14 +700,12 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
     }
     if (e.type === "dns") return { kind: "dns", name: e.name };
     if (e.type === "http") {
-      const local = httpFrom(ctx, c, e.url);
-      if (local !== "remote") {
-        input = local;
+      const route = httpRoute(ctx, c, e.url);
+      if ("answer" in route) {
+        input = route.answer;
         continue;
       }
-      const u = splitUrl(e.url)!;
-      if (isIPv4(u.host)) return { kind: "connect", ip: u.host, port: u.port, path: u.path };
-      return { kind: "resolve", host: u.host, port: u.port, path: u.path };
+      return route;
     }
   }
   return { kind: "runaway" };
@@ -725,8 +722,19 @@ export function isIPv4(host: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** A connection leaving the pod: to an address at once, or to a name resolved first. */
+export type NetRoute = { kind: "connect"; ip: string; port: number; path: string } | { kind: "resolve"; host: string; port: number; path: string };
+
+/** Where a process's HTTP request goes: answered inside its pod, or out of it (httpFrom, splitUrl). */
+export function httpRoute(ctx: CriContext, c: CriContainer, url: string): { answer: EffectResult } | NetRoute {
+  const local = httpFrom(ctx, c, url);
+  if (local !== "remote") return { answer: local };
+  const u = splitUrl(url)!;
+  return isIPv4(u.host) ? { kind: "connect", ip: u.host, port: u.port, path: u.path } : { kind: "resolve", host: u.host, port: u.port, path: u.path };
+}
+
 /** A process's HTTP request answered inside its pod (localhost, the pod IP), or "remote" when it must leave the pod. */
-export function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult | "remote" {
+function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult | "remote" {
   const u = splitUrl(url);
   if (!u) return { type: "http", error: "bad address" };
   if (u.host !== "localhost" && u.host !== "127.0.0.1" && u.host !== c.podIP) return "remote";

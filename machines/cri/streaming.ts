@@ -10,7 +10,7 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { containerState, exitContainer, exitOnSignal, httpFrom, httpTo, isIPv4, isRunning, listenerIn, mainProcessName, maxEffectsPerTurn, newId, splitUrl, startConnect, startDns, worldOf, type CriContainer, type CriContext } from "./cri.logic.js";
+import { containerState, exitContainer, exitOnSignal, httpRoute, httpTo, isRunning, listenerIn, mainProcessName, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
 import { interactiveShell, promptOf, type ShellSnapshot } from "./workload/exec.js";
@@ -171,8 +171,7 @@ type ExecEnd =
   | { kind: "blocked" }
   | { kind: "sleep"; ms: number }
   | { kind: "dns"; name: string }
-  | { kind: "connect"; ip: string; port: number; path: string }
-  | { kind: "resolve"; host: string; port: number; path: string };
+  | NetRoute;
 
 /**
  * One turn of a session's exec'd process: it runs until it sleeps, waits on the network, blocks
@@ -279,14 +278,12 @@ function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) 
     }
     if (e.type === "dns") return { kind: "dns", name: e.name };
     if (e.type === "http") {
-      const local = httpFrom(ctx, c, e.url);
-      if (local !== "remote") {
-        input = local;
+      const route = httpRoute(ctx, c, e.url);
+      if ("answer" in route) {
+        input = route.answer;
         continue;
       }
-      const u = splitUrl(e.url)!;
-      if (isIPv4(u.host)) return { kind: "connect", ip: u.host, port: u.port, path: u.path };
-      return { kind: "resolve", host: u.host, port: u.port, path: u.path };
+      return route;
     }
     // allocate and burn: an exec's memory and CPU are not counted
   }
