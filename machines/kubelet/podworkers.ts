@@ -127,7 +127,7 @@ function everStarted(c: ContainerRecord): boolean {
 }
 
 function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
-  if (w.startTime === undefined) w.startTime = ctx.now;
+  if (w.startTime === undefined || mutant("kubelet.start-time-reset-on-sync")) w.startTime = ctx.now;
   addEphemeralContainers(w);
   if (syncActiveDeadline(ctx, w, fx)) return void stepWorker(w, { type: "Terminate" }, fx);
   if (networkNotReady(ctx, w, fx)) return;
