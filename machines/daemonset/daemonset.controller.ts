@@ -16,6 +16,7 @@ import { matchesLabelSelector } from "../common/labels.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { slowStartBatches } from "../common/podutil.js";
 import { deepEqual } from "../common/equal.js";
+import { mutant } from "../common/mutation.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
@@ -249,7 +250,7 @@ export function syncDaemonSet(ctx: DaemonSetControllerContext, key: string, now:
   }
   syncNodes(ctx, key, ds, hash, plan, now, fx);
   for (const name of L.historyToDelete(ds, history.old, pods)) req(ctx, fx, key, { verb: "delete", group: "apps", resource: "controllerrevisions", namespace: ns, name }, "delete-revision");
-  writeStatus(ctx, key, ds, nodeList, pods, hash, true, now, fx);
+  writeStatus(ctx, key, ds, nodeList, pods, hash, !mutant("daemonset.observed-generation-not-updated"), now, fx);
   if (plan.create.length === 0 && plan.delete.length === 0) W.forget(ctx.q, key);
   W.doneIfIdle(ctx.q, key);
 }

@@ -441,7 +441,7 @@ function activeRSs(rsList: readonly (ReplicaSet | undefined)[]): ReplicaSet[] {
 /** Spec, status and generation all say the rollout is done (DeploymentComplete). */
 export function deploymentComplete(d: Deployment, s: DeploymentStatus): boolean {
   const r = desiredReplicas(d);
-  return (s.updatedReplicas ?? 0) === r && (s.replicas ?? 0) === r && (s.availableReplicas ?? 0) === r && (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
+  return (s.updatedReplicas ?? 0) === r && (s.replicas ?? 0) === r && ((s.availableReplicas ?? 0) === r || mutant("deployment.complete-before-available")) && (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0);
 }
 
 export interface RolloutStep {
@@ -631,7 +631,7 @@ export function calculateStatus(d: Deployment, allRSs: readonly (ReplicaSet | un
   });
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
   let conds = [...(d.status?.conditions ?? [])];
-  conds = available >= desiredReplicas(d) - maxUnavailable(d)
+  conds = (mutant("deployment.available-condition-off-by-one") ? available > desiredReplicas(d) - maxUnavailable(d) : available >= desiredReplicas(d) - maxUnavailable(d))
     ? setDeploymentCondition(conds, deploymentCondition("Available", "True", MinimumReplicasAvailable, "Deployment has minimum availability.", nowMs))
     : setDeploymentCondition(conds, deploymentCondition("Available", "False", MinimumReplicasUnavailable, "Deployment does not have minimum availability.", nowMs));
   status.conditions = conds;

@@ -492,11 +492,11 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   // the terminal condition waits until every finished pod is counted and none is terminating
   const settled = c.uncounted.succeeded.length === 0 && c.uncounted.failed.length === 0 && c.removeFinalizers.length === 0 && input.removingFinalizers.size === 0 && terminating === 0 && active.length === 0;
   let completionTime = st.completionTime;
-  if (target && settled) {
+  if (target && (settled || mutant("job.terminal-before-pods-settled"))) {
     const terminal = target.type === "SuccessCriteriaMet" ? "Complete" : "Failed";
     conditions = ensureCondition(conditions, newCondition(terminal, "True", target.reason, target.message, now));
     if (terminal === "Complete") {
-      completionTime = rfc3339(now);
+      if (!mutant("job.complete-without-completion-time")) completionTime = rfc3339(now);
       plan.events.push({ type: "Normal", reason: "Completed", message: "Job completed" });
       plan.observation = { type: "Complete" };
     } else {

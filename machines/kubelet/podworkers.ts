@@ -16,6 +16,7 @@ import { getObject, syncObjectWatches } from "./objects.js";
 import { writeStatus } from "./statusmanager.js";
 import { containerLifecycle, isRunning, isStopping, podWorkerLifecycle, stepWorker, syncPodStep, workerState } from "./lifecycles.js";
 import { mutant } from "../common/mutation.js";
+import { parseTime } from "../common/time.js";
 import { deleteWorker, ownWorker } from "./workertable.js";
 import { sealed, view } from "./view.js";
 import { usesHostNetwork } from "./hostnetwork.js";
@@ -60,7 +61,11 @@ export function newWorker(pod: Pod, seenAt?: number): PodWorker {
     ...(pod.spec?.containers ?? []).map((c) => rec(c, "regular")),
     ...(pod.spec?.ephemeralContainers ?? []).map((c) => rec(c as Container, "ephemeral")),
   ];
+  // The status manager keeps the API's status.startTime (updateStatusInternal): a worker made for a
+  // pod that already started (a restarted kubelet whose runtime lost the sandbox) starts from it.
+  const started = parseTime(pod.status?.startTime);
   return {
+    ...(Number.isFinite(started) ? { startTime: started } : {}),
     uid: pod.metadata!.uid!, pod: sealed(pod), lifecycle: podWorkerLifecycle.start(undefined).snapshot, sandboxStopped: false, sandboxRemoved: false, networkReleased: false,
     containers, pulls: new Map(), status: { inFlight: false, dirty: false }, gone: false, deleteSent: false, failedInit: false,
     ...(seenAt !== undefined ? { seenAt } : {}),
@@ -127,7 +132,7 @@ function everStarted(c: ContainerRecord): boolean {
 }
 
 function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
-  if (w.startTime === undefined) w.startTime = ctx.now;
+  if (w.startTime === undefined || mutant("kubelet.start-time-reset-on-sync")) w.startTime = ctx.now;
   addEphemeralContainers(w);
   if (syncActiveDeadline(ctx, w, fx)) return void stepWorker(w, { type: "Terminate" }, fx);
   if (networkNotReady(ctx, w, fx)) return;

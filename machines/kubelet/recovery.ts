@@ -4,7 +4,6 @@
 import { syncObjectWatches } from "./objects.js";
 import type { Container, Pod } from "kubernetes-types/core/v1";
 import type { Fx } from "../common/effects.js";
-import { parseTime } from "../common/time.js";
 import type { ContainerInfo, CriResponse, PodSandboxInfo } from "../cri/messages.js";
 import { podWatchId, type KubeletContext, type PodWorker, type Terminated } from "./types.js";
 import { newWorker, sync } from "./podworkers.js";
@@ -85,8 +84,6 @@ function adoptRuntimeState(ctx: KubeletContext, w: PodWorker, sb: PodSandboxInfo
   // podIP may be an earlier sandbox's (a reboot, then a crash before this sandbox's ADD), and
   // Kubernetes reads the sandbox's own (PodSandboxStatus). The pod worker's CNI ADD is idempotent:
   // it returns the address this sandbox holds, or sets up the network it never got.
-  const started = parseTime(w.pod.status?.startTime);
-  if (Number.isFinite(started)) w.startTime = started;
   for (const c of w.containers) {
     const attempts = containers.filter((x) => x.sandboxId === sb.id && x.name === c.name).sort((a, b) => a.attempt - b.attempt);
     const latest = attempts[attempts.length - 1];

@@ -234,7 +234,7 @@ export function generatePodReadyCondition(
 
 // A sidecar counts as initialized once started; a regular init container once ready (i.e. exited 0).
 function isInitContainerInitialized(c: Container, s: ContainerStatus): boolean {
-  return isRestartableInitContainer(c) ? s.started === true : s.ready === true;
+  return isRestartableInitContainer(c) ? s.started === true : s.ready === true || (mutant("kubelet.running-init-counts-initialized") && s.state?.running !== undefined);
 }
 
 /** True once any regular container has started (kubecontainer.HasAnyRegularContainerStarted). */

@@ -315,7 +315,7 @@ export function replicaCounts(pods: readonly (Pod | undefined)[], minReadySecond
   for (const p of pods) {
     if (!p) continue;
     if (isCreated(p)) c.replicas++;
-    if (isRunningAndReady(p)) {
+    if (mutant("statefulset.ready-counts-running") ? p.status?.phase === "Running" : isRunningAndReady(p)) {
       c.readyReplicas++;
       if (isRunningAndAvailable(p, minReadySeconds, nowMs)) c.availableReplicas++;
     }
@@ -457,7 +457,7 @@ function claimsToFix(set: StatefulSet, pod: Pod, input: UpdateInput): Persistent
 /** completeRollingUpdate: every replica updated and ready, the update revision becomes the current one. */
 export function completeRollingUpdate(set: StatefulSet, st: StatefulSetStatus): StatefulSetStatus {
   const n = replicasOf(set);
-  if (set.spec?.updateStrategy?.type === "RollingUpdate" && st.updatedReplicas === n && st.readyReplicas === n && st.replicas === n) {
+  if (set.spec?.updateStrategy?.type === "RollingUpdate" && st.updatedReplicas === n && (st.readyReplicas === n || mutant("statefulset.rollout-complete-before-ready")) && st.replicas === n) {
     return { ...st, currentReplicas: st.updatedReplicas, currentRevision: st.updateRevision };
   }
   return st;

@@ -30,6 +30,7 @@ import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
 import { foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone, orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./gcview.js";
 import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
+import { jobFinishedStatusConsistent, podConditionsMatchContainerStatuses, podStartTimeSetOnce, workloadCountsOnlyReadyPods, workloadStatusConsistent } from "./status.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -604,6 +605,8 @@ export const invariants: readonly InvariantSpec[] = [
   containerTerminatedReasonMatchesExitCode,
   readyOnlyAfterReadinessProbe,
   appContainersStartOnlyAfterInitContainers,
+  podConditionsMatchContainerStatuses,
+  podStartTimeSetOnce,
   endpointsOnlyReadyMatching,
   endpointSlicesOnlyMatching,
   endpointSliceReadyOnlyWhenPodReady,
@@ -620,6 +623,9 @@ export const invariants: readonly InvariantSpec[] = [
   stateless("jobCompleteOnlyAfterCompletions", "a Job with spec.completions is Complete only once status.succeeded reaches them (a successPolicy aside)", jobCompleteOnlyAfterCompletions),
   stateless("jobFailedOnlyPastBackoffLimit", "a Job (restartPolicy Never) fails with BackoffLimitExceeded only once status.failed exceeds spec.backoffLimit", jobFailedOnlyPastBackoffLimit),
   stateless("jobFailedWithDeadlineExceededOnlyPastActiveDeadline", "a Job fails with DeadlineExceeded only when it has spec.activeDeadlineSeconds and has been active that long", jobFailedWithDeadlineExceededOnlyPastActiveDeadline),
+  jobFinishedStatusConsistent,
+  workloadStatusConsistent,
+  workloadCountsOnlyReadyPods,
   jobDeletedOnlyAfterTTL,
   replicaSetDeletesOnlyActivePods,
   replicaSetDeletesLowestRankedPods,

@@ -7,7 +7,7 @@
 // readyReplicas reported, every Job that is not suspended finished (Complete or Failed) unless
 // its pods cannot be scheduled.
 
-import { isPodTerminal, toleratedSeconds } from "./k8s.js";
+import { isPodReady, isPodTerminal, toleratedSeconds } from "./k8s.js";
 
 /** What the check reads: objects as stored, listable per namespace. A Cluster satisfies it. */
 export interface ConvergenceView {
@@ -51,6 +51,37 @@ export function notConverged(cluster: ConvergenceView): string | undefined {
     const ready = rs.status?.readyReplicas ?? 0;
     const readyPods = pods.filter((p: any) => p.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")).length;
     if (readyPods === want && ready !== want) return `ReplicaSet ${rs.metadata.name} reports ${ready} ready replicas, ${readyPods} pods are ready`;
+  }
+  return statusNotConverged(cluster);
+}
+
+/**
+ * Once nothing moves, every workload controller has observed its object's generation (each sync
+ * writes status.observedGeneration; kubectl rollout status waits for it) and its status counts
+ * what is there: a StatefulSet's replicas and readyReplicas its pods, a DaemonSet's numberReady
+ * its Ready pods, a Deployment's replicas and readyReplicas the sums over its ReplicaSets.
+ */
+function statusNotConverged(cluster: ConvergenceView): string | undefined {
+  for (const kind of ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]) {
+    for (const o of cluster.list(kind)) {
+      if (o.metadata?.deletionTimestamp) continue;
+      const name = `${kind} ${o.metadata.namespace}/${o.metadata.name}`;
+      if ((o.status?.observedGeneration ?? 0) < (o.metadata?.generation ?? 0)) return `${name} has observedGeneration ${o.status?.observedGeneration ?? 0}, its generation is ${o.metadata.generation}`;
+      const owned = (k: string) => cluster.list(k, { namespace: o.metadata.namespace }).filter((x: any) => x.metadata.ownerReferences?.some((r: any) => r.uid === o.metadata.uid && r.controller));
+      const differs = (field: string, have: number | undefined, want: number) => ((have ?? 0) !== want ? `${name} reports ${field} ${have ?? 0}, there are ${want}` : undefined);
+      let why: string | undefined;
+      if (kind === "StatefulSet") {
+        const pods = owned("Pod");
+        why = differs("replicas", o.status?.replicas, pods.length) ?? differs("readyReplicas", o.status?.readyReplicas, pods.filter(isPodReady).length);
+      } else if (kind === "DaemonSet") {
+        why = differs("numberReady", o.status?.numberReady, owned("Pod").filter(isPodReady).length);
+      } else if (kind === "Deployment") {
+        const rss = owned("ReplicaSet");
+        const sum = (f: string) => rss.reduce((n: number, rs: any) => n + (rs.status?.[f] ?? 0), 0);
+        why = differs("replicas", o.status?.replicas, sum("replicas")) ?? differs("readyReplicas", o.status?.readyReplicas, sum("readyReplicas"));
+      }
+      if (why) return why;
+    }
   }
   return undefined;
 }

@@ -85,6 +85,15 @@ export const mutants: readonly MutantInfo[] = [
   { name: "apiserver.priority-ignores-class-name", bugClass: "the Priority admission plugin keeps the pod's priorityClassName but gives it the default priority (0), as if no class were named", file: "machines/apiserver/admission/priority.ts" },
   { name: "endpointslice.named-port-int-value", bugClass: "the EndpointSlice controller takes a named targetPort's IntValue() (0) instead of the container port the name means", file: "machines/endpointslice/endpointslice.logic.ts" },
   { name: "apiserver.generation-bumped-on-annotation-change", bugClass: "the update strategy bumps metadata.generation when the annotations change, not only the spec: a controller's own annotation writes make its observedGeneration stale", file: "machines/apiserver/admission/index.ts" },
+  { name: "kubelet.start-time-reset-on-sync", bugClass: "the kubelet sets a pod's status.startTime at every sync instead of once: startTime moves forward while the pod runs (and activeDeadlineSeconds with it)", file: "machines/kubelet/podworkers.ts" },
+  { name: "kubelet.running-init-counts-initialized", bugClass: "the kubelet's Initialized condition counts a regular init container that is still running as done: a pod reads Initialized while its init container runs", file: "machines/kubelet/status.ts" },
+  { name: "job.terminal-before-pods-settled", bugClass: "the Job controller adds the Complete or Failed condition as soon as it decides the outcome, not once its pods are counted and none is active or terminating", file: "machines/job/job.logic.ts" },
+  { name: "job.complete-without-completion-time", bugClass: "the Job controller marks a Job Complete without setting status.completionTime", file: "machines/job/job.logic.ts" },
+  { name: "statefulset.ready-counts-running", bugClass: "a StatefulSet's status counts Running pods as ready (readyReplicas and availableReplicas) before their readiness probe passes", file: "machines/statefulset/statefulset.logic.ts" },
+  { name: "statefulset.rollout-complete-before-ready", bugClass: "completeRollingUpdate makes the update revision current once every replica is updated, ready or not", file: "machines/statefulset/statefulset.logic.ts" },
+  { name: "deployment.complete-before-available", bugClass: "DeploymentComplete ignores availableReplicas: Progressing turns NewReplicaSetAvailable (and old ReplicaSets are cleaned up) while the new pods are not yet available", file: "machines/deployment/deployment.logic.ts" },
+  { name: "deployment.available-condition-off-by-one", bugClass: "the Deployment's Available condition needs more than replicas - maxUnavailable available pods, not at least that many: a Deployment with maxUnavailable 0 is never Available", file: "machines/deployment/deployment.logic.ts" },
+  { name: "daemonset.observed-generation-not-updated", bugClass: "the DaemonSet controller writes its counts but never status.observedGeneration after acting on a generation", file: "machines/daemonset/daemonset.controller.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
