@@ -49,3 +49,18 @@ describe("livenessUnderFairness: every Job finishes", () => {
     expect(notConverged(jobView([job({ active: 1 })], [p], [{ reason: "FailedScheduling", involvedObject: { uid: "p1" } }]))).toBeUndefined();
   });
 });
+
+describe("livenessUnderFairness: a DaemonSet's numberReady", () => {
+  // updateDaemonSetStatus counts numberReady on nodes that should run a daemon pod; a pod left on a
+  // node whose new NoSchedule taint it does not tolerate is numberMisscheduled, Ready or not
+  const ds = (status: any) => ({ metadata: { name: "agent", namespace: "default", uid: "d1", generation: 1 }, spec: {}, status: { observedGeneration: 1, ...status } });
+  const readyPod = (name: string) => ({ metadata: { name, namespace: "default", uid: name, ownerReferences: [{ uid: "d1", controller: true }] }, spec: { nodeName: name }, status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] } });
+  const dsView = (sets: any[], pods: any[]) => ({ list: (kind: string) => (kind === "DaemonSet" ? sets : kind === "Pod" ? pods : []) });
+  it("counts its Ready pods, less the misscheduled ones at most", () => {
+    const pods = [readyPod("node-1"), readyPod("node-2")];
+    expect(notConverged(dsView([ds({ numberReady: 2 })], pods))).toBeUndefined();
+    expect(notConverged(dsView([ds({ numberReady: 1, numberMisscheduled: 1 })], pods))).toBeUndefined();
+    expect(notConverged(dsView([ds({ numberReady: 1 })], pods))).toBe("DaemonSet default/agent reports numberReady 1, there are 2 Ready pods (0 misscheduled)");
+    expect(notConverged(dsView([ds({ numberReady: 3 })], pods))).toBe("DaemonSet default/agent reports numberReady 3, there are 2 Ready pods (0 misscheduled)");
+  });
+});

@@ -59,7 +59,7 @@ export function notConverged(cluster: ConvergenceView): string | undefined {
  * Once nothing moves, every workload controller has observed its object's generation (each sync
  * writes status.observedGeneration; kubectl rollout status waits for it) and its status counts
  * what is there: a StatefulSet's replicas and readyReplicas its pods, a DaemonSet's numberReady
- * its Ready pods, a Deployment's replicas and readyReplicas the sums over its ReplicaSets.
+ * its Ready pods (but for misscheduled ones), a Deployment's replicas and readyReplicas the sums over its ReplicaSets.
  */
 function statusNotConverged(cluster: ConvergenceView): string | undefined {
   for (const kind of ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]) {
@@ -74,7 +74,12 @@ function statusNotConverged(cluster: ConvergenceView): string | undefined {
         const pods = owned("Pod");
         why = differs("replicas", o.status?.replicas, pods.length) ?? differs("readyReplicas", o.status?.readyReplicas, pods.filter(isPodReady).length);
       } else if (kind === "DaemonSet") {
-        why = differs("numberReady", o.status?.numberReady, owned("Pod").filter(isPodReady).length);
+        // numberReady counts the Ready pods on nodes that should run one: a pod left on a node a
+        // NoSchedule taint now keeps it from is misscheduled, and may be Ready without counting
+        const readyPods = owned("Pod").filter(isPodReady).length;
+        const have = o.status?.numberReady ?? 0;
+        const mis = o.status?.numberMisscheduled ?? 0;
+        if (have > readyPods || have < readyPods - mis) why = `${name} reports numberReady ${have}, there are ${readyPods} Ready pods (${mis} misscheduled)`;
       } else if (kind === "Deployment") {
         const rss = owned("ReplicaSet");
         const sum = (f: string) => rss.reduce((n: number, rs: any) => n + (rs.status?.[f] ?? 0), 0);
