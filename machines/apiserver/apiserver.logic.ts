@@ -89,8 +89,6 @@ export interface InFlight {
   createOnUpdate?: boolean;
   /** a create whose body set metadata.resourceVersion to a uint64 other than 0, which etcd3's store.Create refuses */
   createsWithResourceVersion?: boolean;
-  /** a POST's body's metadata.resourceVersion: a dry run's storage copies the object as it is, this included */
-  sentResourceVersion?: string;
 }
 
 /** A pod create waiting for its ServiceAccount: the lookups made so far and the interval between them. */
@@ -767,7 +765,6 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   meta.creationTimestamp = rfc3339(now);
   // only a POST reaches store.Create; a creating PUT or apply goes through GuaranteedUpdate, which drops it
   const createsWithResourceVersion = cur.req.verb === "create" && isNonZeroUint64(meta.resourceVersion);
-  const sentResourceVersion = cur.req.verb === "create" && typeof meta.resourceVersion === "string" && meta.resourceVersion !== "" ? meta.resourceVersion : undefined;
   delete meta.resourceVersion;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
@@ -785,7 +782,6 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   cur.op = "put";
   cur.code = 201;
   if (createsWithResourceVersion) cur.createsWithResourceVersion = true;
-  if (sentResourceVersion !== undefined) cur.sentResourceVersion = sentResourceVersion;
 }
 
 /** The versioner's ObjectResourceVersion is a uint64 other than 0 (strconv.ParseUint, base 10): "abc" and "0" are none. */
@@ -1832,6 +1828,14 @@ export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext
 
 /** dryRun=All: the write went through admission and validation; it is answered with what would be
  * stored (an update keeps the current resourceVersion, a create has none) and nothing is written. */
+/** A POST's body's metadata.resourceVersion, when it set one. */
+function sentResourceVersion(req: Request): string | undefined {
+  if (req.verb !== "create") return undefined;
+  const meta = req.body !== null && typeof req.body === "object" ? getOwn(req.body, "metadata") : undefined;
+  const rv = meta !== null && typeof meta === "object" ? getOwn(meta as Record<string, unknown>, "resourceVersion") : undefined;
+  return typeof rv === "string" && rv !== "" ? rv : undefined;
+}
+
 export function isDryRun(ctx: ApiServerContext): boolean {
   return ctx.current?.req.dryRun === true;
 }
@@ -1846,9 +1850,8 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   }
   // DryRunnableStorage.Create answers with a copy of the object it was given: no resourceVersion
   // is assigned, and one the body set (which a real create refuses or clears) is echoed
-  if (cur.op === "put" && !cur.old && cur.sentResourceVersion !== undefined) {
-    would = goEncoded({ ...would, metadata: { ...would.metadata, resourceVersion: cur.sentResourceVersion } });
-  }
+  const sent = cur.op === "put" && !cur.old ? sentResourceVersion(cur.req) : undefined;
+  if (sent !== undefined) would = goEncoded({ ...would, metadata: { ...would.metadata, resourceVersion: sent } });
   const reply = cur.reply === "scale" ? scaleOf(would) : cur.reply ?? would;
   ok(fx, cur, cur.code ?? 200, reply);
   return done(ctx);

@@ -927,8 +927,8 @@ export function exitContainer(ctx: CriContext, c: CriContainer, code: number, re
 function killExecs(ctx: CriContext, c: CriContainer, fx: Fx): void {
   for (const [id, s] of ctx.streams) {
     if (s.kind !== "exec" || s.containerId !== c.id || s.proc === undefined) continue;
-    delete s.proc;
-    s.running = false;
+    const { proc: _killed, ...ended } = s;
+    ctx.streams.set(id, { ...ended, running: false });
     fx.cancel(`stream/${id}`);
     fx.cancel(`stream/${id}/net`);
     fx.send(s.owner, { type: "ExecOutput", session: id, stdout: "", stderr: "", exitCode: 137 });

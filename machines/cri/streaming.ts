@@ -104,11 +104,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
   }
   const send = (o: StreamOutput) => fx.send(s.owner, o);
   if (s.kind === "exec") {
-    if (msg.type === "ExecResize") {
-      s.width = msg.width;
-      s.height = msg.height;
-      return;
-    }
+    if (msg.type === "ExecResize") return void ctx.streams.set(msg.session, { ...s, width: msg.width, height: msg.height });
     if (msg.type !== "ExecRun" && msg.type !== "ExecLine") return;
     // one command at a time: a line typed while one runs is the terminal's to buffer
     if (s.running) return;
@@ -119,13 +115,10 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     // the value outlives the step: it holds what the step found, never the draft's proxies
     const proc = startProcess({ image: currentOf(c.image), env, ports: [], startedAt: ctx.now, layout: currentOf(c.layout), user: currentOf(c.user), exec });
     if (proc.startError !== undefined) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to start exec "${msg.session}": ${proc.startError}` });
-    s.running = true;
-    s.proc = proc;
-    s.written = 0;
-    if ("line" in exec) s.line = exec.line;
-    else delete s.line;
-    if (s.main) s.transcript = "";
-    return runExec(ctx, c, s, msg.session, undefined, fx);
+    const { line: _previous, ...rest } = s;
+    const started: ExecSession = { ...rest, running: true, proc, written: 0, ...("line" in exec ? { line: exec.line } : {}), ...(s.main ? { transcript: "" } : {}) };
+    ctx.streams.set(msg.session, started);
+    return runExec(ctx, c, started, msg.session, undefined, fx);
   }
   if (s.kind === "attach") {
     if (msg.type !== "AttachRead") return;
@@ -180,11 +173,11 @@ type ExecEnd =
 function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: string, first: EffectResult, fx: Fx): void {
   let out = "";
   let err = "";
-  const room = () => maxExecOutputChars - (s.written ?? 0);
+  let written = s.written ?? 0;
   const write = (stream: "stdout" | "stderr", text: string) => {
-    const kept = text.slice(0, Math.max(0, room()));
+    const kept = text.slice(0, Math.max(0, maxExecOutputChars - written));
     if (kept === "") return;
-    s.written = (s.written ?? 0) + kept.length;
+    written += kept.length;
     if (stream === "stdout") out += kept;
     else err += kept;
   };
@@ -197,25 +190,25 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
   try {
     end = execTurn(ctx, c, turn.next, first, (code) => void (pid1Exit ??= code));
   } finally {
-    s.proc = turn.close();
+    s = { ...s, proc: turn.close(), written, ...(s.main && s.transcript !== undefined ? { transcript: s.transcript + out + err } : {}) };
+    ctx.streams.set(session, s);
   }
-  if (s.main && s.transcript !== undefined) s.transcript += out + err;
   const piece = { type: "ExecOutput" as const, session, stdout: out, stderr: err };
   const send = (o: StreamOutput) => fx.send(s.owner, o);
   // the main process it signalled ended: the container stops, and this process with it unless it ended first
   if (pid1Exit !== undefined) {
-    finish(ctx, c, s, end.kind === "done" ? { ...piece, exitCode: end.code } : { ...piece, exitCode: 137 }, fx);
+    finish(ctx, c, session, s, end.kind === "done" ? { ...piece, exitCode: end.code } : { ...piece, exitCode: 137 }, fx);
     return exitContainer(ctx, c, pid1Exit, pid1Exit === 0 ? "Completed" : "Error", fx);
   }
   switch (end.kind) {
     case "done": {
       const result = s.line !== undefined ? lineResultOf(s.proc!) : undefined;
-      if (result === undefined) return finish(ctx, c, s, { ...piece, exitCode: end.code }, fx);
-      s.shell = result.snap;
-      if (result.exited !== undefined) return finish(ctx, c, s, { ...piece, exitCode: result.exited }, fx);
-      return finish(ctx, c, s, { ...piece, prompt: promptOf(result.snap, hostnameOf(c)) }, fx);
+      if (result === undefined) return finish(ctx, c, session, s, { ...piece, exitCode: end.code }, fx);
+      const typed = { ...s, shell: result.snap };
+      if (result.exited !== undefined) return finish(ctx, c, session, typed, { ...piece, exitCode: result.exited }, fx);
+      return finish(ctx, c, session, typed, { ...piece, prompt: promptOf(result.snap, hostnameOf(c)) }, fx);
     }
-    case "blocked": return finish(ctx, c, s, { ...piece, blocked: true }, fx);
+    case "blocked": return finish(ctx, c, session, s, { ...piece, blocked: true }, fx);
   }
   // it runs on: what it wrote so far goes out now
   if (out !== "" || err !== "") send({ ...piece, partial: true });
@@ -229,9 +222,10 @@ function runExec(ctx: CriContext, c: CriContainer, s: ExecSession, session: stri
 }
 
 /** The exec'd process ended (or blocks for good): its last output, and the session free for the next command. */
-function finish(ctx: CriContext, c: CriContainer, s: ExecSession, o: Extract<StreamOutput, { type: "ExecOutput" }>, fx: Fx): void {
-  delete s.proc;
-  s.running = false;
+function finish(ctx: CriContext, c: CriContainer, session: string, s: ExecSession, o: Extract<StreamOutput, { type: "ExecOutput" }>, fx: Fx): void {
+  // the transcript is the main process's log once written (mainProcessTyped)
+  const { proc: _ended, transcript: _logged, ...free } = s;
+  ctx.streams.set(session, { ...free, running: false });
   fx.send(s.owner, o);
   if (s.main) mainProcessTyped(ctx, c, s, o, fx);
 }
@@ -243,7 +237,6 @@ function finish(ctx: CriContext, c: CriContainer, s: ExecSession, o: Extract<Str
 function mainProcessTyped(ctx: CriContext, c: CriContainer, s: ExecSession, o: Extract<StreamOutput, { type: "ExecOutput" }>, fx: Fx): void {
   const w = worldOf(ctx, c);
   for (const l of `${s.line ?? ""}\n${s.transcript ?? ""}`.split("\n").slice(0, -1)) w.log("stdout", l);
-  delete s.transcript;
   if (o.exitCode !== undefined && o.blocked === undefined) exitContainer(ctx, c, o.exitCode, o.exitCode === 0 ? "Completed" : "Error", fx);
 }
 
