@@ -17,7 +17,7 @@ import { imagePullMachine, type ImagePullEvent } from "./imagepull.machine.js";
 import { containerMachine, type ContainerLifecycleEvent, type ContainerLifecycleOutput, type ExitReason } from "./container.machine.js";
 import { digestOf, normalizeImage, pullDurationMs, resolveImage, type ExtraRegistry, type ImageInfo } from "./registry.js";
 import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type Listener } from "./workload/index.js";
-import { cell, emptyTree, resolvePath, type FsTree } from "./workload/memfs.js";
+import { cell, emptyTree, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
 import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
 import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
@@ -175,8 +175,12 @@ export interface CriContext {
   pulls: Map<string, PullInFlight>;
   sandboxes: Map<string, Sandbox>;
   containers: Map<string, CriContainer>;
-  /** the node's own directories that pods mount (hostPath, PersistentVolumes): path -> tree; they outlive every sandbox */
-  hostFs?: Map<string, FsTree>;
+  /**
+   * The node's root filesystem, which hostPath and PersistentVolume mounts are directories of (so
+   * a pod writing /host/mnt/data/x through a mount of "/" and one mounting /mnt/data see one file);
+   * made on first use, it outlives every sandbox.
+   */
+  hostRoot?: FsTree;
   /** data-plane exchanges in flight, by the id their messages carry */
   waits: Map<number, NetWait>;
   /** the streaming server's sessions (exec, attach, port-forward), by session id */
@@ -399,13 +403,32 @@ function finishPull(ctx: CriContext, image: string, p: PullInFlight["context"], 
 
 // ---- containers ----------------------------------------------------------------------
 
+/** The key of the node's root tree in a container's layout; a host directory is a subPath of it. */
+const HOST_ROOT = "host:";
+
 /**
- * The files of a node that pods mount by hostPath, with their text: /etc/machine-id holds the ID
- * the kubelet reports as the node's nodeInfo.machineID (kubelet/node.ts derives both alike).
+ * The node's root filesystem before any pod wrote to it: a Debian node's top-level directories
+ * (the osImage the kubelet reports), /etc/hostname, and /etc/machine-id with the ID the kubelet
+ * reports as nodeInfo.machineID (kubelet/node.ts derives both alike).
  */
-function nodeFileText(node: string, path: string): string | undefined {
-  if (path === "/etc/machine-id") return `${digestOf(`machine/${node}`).slice(0, 32)}\n`;
-  return undefined;
+function freshNodeRoot(node: string): FsTree {
+  const fs = MemFS.rootfs(["/boot", "/lib", "/media", "/mnt", "/opt", "/srv", "/var/lib/kubelet", "/var/lib/containerd", "/etc/kubernetes/manifests"]);
+  fs.write("/etc/hostname", `${node}\n`);
+  fs.write("/etc/machine-id", `${digestOf(`machine/${node}`).slice(0, 32)}\n`);
+  fs.write("/etc/os-release", nodeOsRelease);
+  return fs.tree;
+}
+
+const nodeOsRelease = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL="https://www.debian.org/"\nSUPPORT_URL="https://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n';
+
+function nodeRoot(ctx: CriContext): FsTree {
+  return ctx.hostRoot ?? freshNodeRoot(ctx.node);
+}
+
+/** The node's tree at `path` (a directory's tree, a file's text), or undefined when missing. */
+function nodeEntry(ctx: CriContext, path: string): FsTree | string | undefined {
+  const parts = splitPath(path);
+  return parts.length === 0 ? nodeRoot(ctx) : (nodeRoot(ctx).getIn(parts) as FsTree | string | undefined);
 }
 
 /** A file's text, or undefined when it is missing or not a file. */
@@ -453,21 +476,19 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   }
   for (const m of req.container.volumeMounts ?? []) {
     const host = sb.hostMounts && Object.hasOwn(sb.hostMounts, m.name) ? sb.hostMounts[m.name]! : undefined;
-    const nodeFile = host && !m.subPath ? nodeFileText(ctx.node, host.path) : undefined;
-    if (nodeFile !== undefined) {
-      // A file of the node (hostPath type File) is bind-mounted as a file, not a directory.
-      root.mkdir(resolvePath("/", m.mountPath + "/.."), true);
-      root.write(resolvePath("/", m.mountPath), nodeFile);
-      continue;
-    }
     if (host) {
-      // The node's directory, made if missing (DirectoryOrCreate, the provisioner's mkdir), mounted at mountPath.
-      if (!ctx.hostFs?.has(host.path)) (ctx.hostFs ??= new Map()).set(host.path, emptyTree);
-      let key = hostKey(host.path);
-      if (m.subPath) {
-        ctx.hostFs!.set(host.path, withSubdirectory(ctx.hostFs!.get(host.path)!, m.subPath));
-        key = subPathKey(key, m.subPath);
+      // the subPath is taken inside the host directory (SecureJoin: ".." stops at its root)
+      const at = resolvePath("/", `${host.path}/${resolvePath("/", m.subPath ?? "")}`);
+      const found = nodeEntry(ctx, at);
+      if (typeof found === "string") {
+        // A file of the node (hostPath type File) is bind-mounted as a file, not a directory.
+        root.mkdir(resolvePath("/", m.mountPath + "/.."), true);
+        root.write(resolvePath("/", m.mountPath), found);
+        continue;
       }
+      // The node's directory, made if missing (DirectoryOrCreate, the provisioner's mkdir, a missing subPath), mounted at mountPath.
+      if (found === undefined || ctx.hostRoot === undefined) ctx.hostRoot = at === "/" ? nodeRoot(ctx) : withSubdirectory(nodeRoot(ctx), at);
+      const key = at === "/" ? HOST_ROOT : subPathKey(HOST_ROOT, at);
       root.mkdir(resolvePath("/", m.mountPath), true);
       layout.push([m.mountPath, `${host.readOnly || m.readOnly ? READ_ONLY : ""}${key}`]);
       continue;
@@ -514,7 +535,8 @@ function readVolumeFiles(ctx: CriContext, sandboxId: string, files: ReadonlyArra
   const sb = ctx.sandboxes.get(sandboxId);
   return files.slice(0, maxReadFiles).map(({ volume, path }) => {
     const host = sb?.hostMounts && Object.hasOwn(sb.hostMounts, volume) ? sb.hostMounts[volume]! : undefined;
-    const tree = host ? ctx.hostFs?.get(host.path) ?? emptyTree : sb?.volumes.get(volume);
+    const at = host ? nodeEntry(ctx, resolvePath("/", host.path)) : undefined;
+    const tree = host ? (at !== undefined && typeof at !== "string" ? at : emptyTree) : sb?.volumes.get(volume);
     if (tree === undefined) return { volume, path, error: "noVolume" as const };
     const got = new MemFS(cell(tree)).read(resolvePath("/", path));
     return typeof got === "string" ? { volume, path, content: got } : { volume, path, error: "unreadable" as const };
@@ -552,11 +574,6 @@ function volumeKey(name: string): string {
   return `volume/${name}`;
 }
 
-/** The key of a node directory's tree in a container's layout (kept in the CRI's hostFs). */
-function hostKey(path: string): string {
-  return `host:${path}`;
-}
-
 // Log lines repeat across the containers of an image (the entrypoint's and server's startup lines,
 // stamped to the second): one string per distinct line, not a copy (and its source chunk) per
 // container. Strings are values: the line read back is equal either way; the table is bounded.
@@ -586,12 +603,12 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
     },
     tree: (key) => {
       if (key === "") return c.rootfs;
-      if (key.startsWith("host:")) return ctx.hostFs?.get(key.slice("host:".length)) ?? emptyTree;
+      if (key === HOST_ROOT) return nodeRoot(ctx);
       return ctx.sandboxes.get(c.sandboxId)?.volumes.get(key.slice("volume/".length)) ?? emptyTree;
     },
     setTree: (key, tree) => {
       if (key === "") c.rootfs = tree;
-      else if (key.startsWith("host:")) (ctx.hostFs ??= new Map()).set(key.slice("host:".length), tree);
+      else if (key === HOST_ROOT) ctx.hostRoot = tree;
       else ctx.sandboxes.get(c.sandboxId)?.volumes.set(key.slice("volume/".length), tree);
     },
   };

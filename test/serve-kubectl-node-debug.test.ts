@@ -1,0 +1,128 @@
+// The real kubectl's `kubectl debug node/<node>` against `podflow serve`, as the docs' "Debugging
+// Kubernetes nodes with kubectl" page uses it: the debugging pod sees the node's root filesystem at
+// /host. With it a learner can follow "Configure a Pod to Use a PersistentVolume for Storage" on
+// podflow: the page writes /mnt/data/index.html on the node, and the pod whose claim binds the
+// hostPath PersistentVolume /mnt/data serves that file. Expected output is the pages'.
+
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
+
+const bin = findKubectl();
+
+// pods/storage/pv-volume.yaml, pv-claim.yaml and pv-pod.yaml, as the page applies them
+const pvTask = `
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: task-pv-volume
+  labels:
+    type: local
+spec:
+  storageClassName: manual
+  capacity:
+    storage: 10Gi
+  accessModes:
+    - ReadWriteOnce
+  hostPath:
+    path: "/mnt/data"
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: task-pv-claim
+spec:
+  storageClassName: manual
+  accessModes:
+    - ReadWriteOnce
+  resources:
+    requests:
+      storage: 3Gi
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: task-pv-pod
+spec:
+  volumes:
+    - name: task-pv-storage
+      persistentVolumeClaim:
+        claimName: task-pv-claim
+  containers:
+    - name: task-pv-container
+      image: nginx
+      ports:
+        - containerPort: 80
+          name: "http-server"
+      volumeMounts:
+        - mountPath: "/usr/share/nginx/html"
+          name: task-pv-storage
+`;
+
+describe.skipIf(!bin)("kubectl debug node against podflow serve", () => {
+  let s: Served;
+  const k = (args: string[], opts: { timeoutMs?: number; input?: string } = {}) => kubectl(bin!, s.kubeconfigPath, args, opts);
+  const scratch = mkdtempSync(join(tmpdir(), "podflow-node-debug-"));
+
+  /** Runs `kubectl debug node/node-1` with a command and returns the debugging pod's log once it completed. */
+  async function onNode(script: string): Promise<string> {
+    const r = await k(["debug", "node/node-1", "--image=busybox:1.36", "--", "sh", "-c", script]);
+    expect(r.code).toBe(0);
+    const name = /Creating debugging pod (node-debugger-node-1-[a-z0-9]+) with container debugger on node node-1\./.exec(r.out + r.err)?.[1];
+    expect(name).toBeDefined();
+    const done = await until(async () => ((await k(["get", "pod", name!, "-o", "jsonpath={.status.phase}"])).out === "Succeeded" ? true : undefined), 30_000);
+    expect(done).toBe(true);
+    return (await k(["logs", name!])).out;
+  }
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 1, speed: 10 });
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("the debugging pod sees the node's root filesystem at /host: its hostname and top-level directories", async () => {
+    const out = await onNode("cat /host/etc/hostname; ls /host; grep PRETTY_NAME /host/etc/os-release");
+    const lines = out.trim().split("\n");
+    expect(lines[0]).toBe("node-1");
+    for (const d of ["bin", "etc", "mnt", "proc", "root", "tmp", "usr", "var"]) expect(lines).toContain(d);
+    // the osImage the node reports in kubectl get nodes -o wide
+    expect(lines.at(-1)).toBe('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"');
+    const osImage = (await k(["get", "node", "node-1", "-o", "jsonpath={.status.nodeInfo.osImage}"])).out;
+    expect(osImage).toBe("Debian GNU/Linux 12 (bookworm)");
+  });
+
+  it("the PersistentVolume task serves the index.html written on the node under /mnt/data", async () => {
+    expect(await onNode("mkdir -p /host/mnt/data && echo 'Hello from Kubernetes storage' > /host/mnt/data/index.html; cat /host/mnt/data/index.html")).toBe("Hello from Kubernetes storage\n");
+    const file = join(scratch, "pv.yaml");
+    writeFileSync(file, pvTask);
+    expect((await k(["apply", "-f", file])).code).toBe(0);
+    const bound = await until(async () => ((await k(["get", "pvc", "task-pv-claim", "-o", "jsonpath={.status.phase} {.spec.volumeName}"])).out === "Bound task-pv-volume" ? true : undefined), 30_000);
+    expect(bound).toBe(true);
+    const running = await until(async () => ((await k(["get", "pod", "task-pv-pod", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 30_000);
+    expect(running).toBe(true);
+    // the page: `curl http://localhost/` in a shell of the pod
+    expect((await k(["exec", "task-pv-pod", "--", "curl", "-s", "http://localhost/"])).out).toBe("Hello from Kubernetes storage\n");
+  });
+
+  it("a file one pod writes into a hostPath directory is on the node for the next debugging pod", async () => {
+    const writer = join(scratch, "writer.yaml");
+    writeFileSync(writer, `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: writer
+spec:
+  restartPolicy: Never
+  volumes: [{ name: logs, hostPath: { path: /var/log/app, type: DirectoryOrCreate } }]
+  containers: [{ name: w, image: busybox:1.36, command: ["sh", "-c", "echo started > /logs/app.log"], volumeMounts: [{ name: logs, mountPath: /logs }] }]
+`);
+    expect((await k(["apply", "-f", writer])).code).toBe(0);
+    const done = await until(async () => ((await k(["get", "pod", "writer", "-o", "jsonpath={.status.phase}"])).out === "Succeeded" ? true : undefined), 30_000);
+    expect(done).toBe(true);
+    expect(await onNode("cat /host/var/log/app/app.log")).toBe("started\n");
+  });
+});
