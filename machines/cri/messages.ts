@@ -72,7 +72,8 @@ export const netTimeoutMs = 5_000;
 
 /** Data plane: cri -> coredns, and its answer (addresses empty: NXDOMAIN). */
 export type DnsQuery = { type: "DnsQuery"; id: number; name: string; namespace: string };
-export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; fqdn?: string };
+/** `cnames`: the CNAMEs the answer went through (an ExternalName Service's), each [name, canonical name]. */
+export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[]; fqdn?: string; cnames?: [string, string][] };
 
 /**
  * Data plane: a TCP connection (carrying one HTTP GET) from a pod. The origin CRI sends it to

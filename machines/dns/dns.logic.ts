@@ -219,11 +219,37 @@ export function startInformers(ctx: DnsContext, fx: Fx): void {
   startInformer(ctx.client, fx, SLICES, { group: "discovery.k8s.io", resource: "endpointslices", indexed: true });
 }
 
-/** Answers a query as the pod's resolver sees it: the A records of the first name on its search path that has any. */
+/** How many CNAMEs an answer follows: CoreDNS's backend lookup stops a chain past 8 records (backend_lookup.go A: `len(previousRecords) > 7`). */
+const maxCnameHops = 8;
+
+/**
+ * Follows the CNAMEs of an answer as CoreDNS does for an ExternalName Service: the CNAME, then
+ * the target's records when the target is in the cluster's zone. A target outside it goes to the
+ * upstream resolver, which a simulated cluster has none of: the answer is the CNAME alone.
+ */
+export function chaseCnames(zone: DNSZone | ZoneIndex, queried: string, records: DNSRecord[]): { name: string; records: DNSRecord[]; cnames: [string, string][] } {
+  let name = queried;
+  let rs = records;
+  const cnames: [string, string][] = [];
+  for (let hop = 0; hop < maxCnameHops; hop++) {
+    const c = rs.find((r) => r.type === "CNAME");
+    if (c === undefined) break;
+    const target = c.value.toLowerCase().replace(/\.$/, "");
+    cnames.push([name, target]);
+    name = target;
+    rs = target.endsWith(`.${zone.domain}`) ? lookup(zone, target) : [];
+  }
+  return { name, records: rs, cnames };
+}
+
+/** Answers a query as the pod's resolver sees it: the A records of the first name on its search path that has any, through its CNAMEs. */
 export function answerQuery(ctx: DnsContext, q: DnsQueryEvent, replyTo: string, fx: Fx): void {
   const a = resolveName(ctx.zone, q.name, q.namespace, q.searches !== undefined ? { searches: q.searches, ndots: q.ndots ?? 1 } : undefined);
-  const addresses = a.rcode === "NOERROR" ? a.records.filter((r) => r.type === "A").map((r) => r.value) : [];
-  fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses, ...(addresses.length > 0 && a.rcode === "NOERROR" ? { fqdn: a.queried } : {}) });
+  if (a.rcode !== "NOERROR") return fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses: [] });
+  const chased = chaseCnames(ctx.zone, a.queried, a.records);
+  const addresses = chased.records.filter((r) => r.type === "A").map((r) => r.value);
+  const cnames = chased.cnames.length > 0 ? { cnames: chased.cnames } : {};
+  fx.send(replyTo, { type: "DnsAnswer", id: q.id, addresses, ...(addresses.length > 0 ? { fqdn: chased.name } : {}), ...cnames });
 }
 
 /**

@@ -1,12 +1,15 @@
 import { describe, it, expect } from "vitest";
 import type { Service } from "kubernetes-types/core/v1";
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
-import { dnsRecords, resolveName, candidateNames, srvWeight } from "./dns.logic.js";
+import { dnsRecords, resolveName, candidateNames, srvWeight, chaseCnames } from "./dns.logic.js";
 
 const services: Service[] = [
   { metadata: { name: "web", namespace: "shop" }, spec: { clusterIP: "10.96.0.20", ports: [{ name: "http", port: 80, protocol: "TCP" }, { port: 81 }] } },
   { metadata: { name: "db", namespace: "shop" }, spec: { clusterIP: "None", ports: [{ name: "pg", port: 5432, protocol: "TCP" }] } },
   { metadata: { name: "ext", namespace: "shop" }, spec: { type: "ExternalName", externalName: "example.com" } },
+  { metadata: { name: "alias", namespace: "front" }, spec: { type: "ExternalName", externalName: "web.shop.svc.cluster.local" } },
+  { metadata: { name: "alias2", namespace: "front" }, spec: { type: "ExternalName", externalName: "alias.front.svc.cluster.local." } },
+  { metadata: { name: "loop", namespace: "front" }, spec: { type: "ExternalName", externalName: "loop.front.svc.cluster.local" } },
 ];
 const slices: EndpointSlice[] = [
   {
@@ -76,5 +79,30 @@ describe("resolution from a ClusterFirst pod (search path, ndots:5)", () => {
 
   it("tries the name as given first when it has 5 or more dots", () => {
     expect(candidateNames("_pg._tcp.db.shop.svc.cluster.local", "shop")[0]).toBe("_pg._tcp.db.shop.svc.cluster.local");
+  });
+});
+
+describe("an ExternalName Service's CNAME, followed as CoreDNS answers it", () => {
+  const chase = (q: string) => {
+    const a = resolveName(zone, q);
+    if (a.rcode !== "NOERROR") throw new Error(q);
+    const c = chaseCnames(zone, a.queried, a.records);
+    return { name: c.name, addresses: c.records.filter((r) => r.type === "A").map((r) => r.value), cnames: c.cnames };
+  };
+  it("a target in the cluster's zone is resolved there: the CNAME, then the target's address", () => {
+    expect(chase("alias.front.svc.cluster.local")).toEqual({ name: "web.shop.svc.cluster.local", addresses: ["10.96.0.20"], cnames: [["alias.front.svc.cluster.local", "web.shop.svc.cluster.local"]] });
+  });
+  it("a chain of ExternalNames is followed to its end (a fully-qualified name's dot dropped)", () => {
+    expect(chase("alias2.front.svc.cluster.local")).toEqual({
+      name: "web.shop.svc.cluster.local",
+      addresses: ["10.96.0.20"],
+      cnames: [["alias2.front.svc.cluster.local", "alias.front.svc.cluster.local"], ["alias.front.svc.cluster.local", "web.shop.svc.cluster.local"]],
+    });
+  });
+  it("a target outside the zone goes upstream, which a simulated cluster has none of: the CNAME alone", () => {
+    expect(chase("ext.shop.svc.cluster.local")).toEqual({ name: "example.com", addresses: [], cnames: [["ext.shop.svc.cluster.local", "example.com"]] });
+  });
+  it("a CNAME loop stops after eight records", () => {
+    expect(chase("loop.front.svc.cluster.local").cnames).toHaveLength(8);
   });
 });

@@ -579,11 +579,16 @@ export function* nslookup(argv: string[], sh: ShellState, st: Streams): Gen {
   const server = r?.server ?? "10.96.0.10";
   const sep = gnu(sh) ? "#" : ":";
   st.out(`Server:\t\t${server}\nAddress:\t${server}${sep}53\n\n`);
-  if (!r || r.addresses.length === 0) {
+  const cnames = r?.cnames ?? [];
+  if (!r || (r.addresses.length === 0 && cnames.length === 0)) {
     st.out(`** server can't find ${r?.fqdn ?? name}: NXDOMAIN\n\n`);
     return 1;
   }
-  st.out(r.addresses.map((a) => `Name:\t${r.fqdn ?? name}\nAddress: ${a}\n`).join("") + "\n");
+  // each CNAME of the answer as its record prints (BIND writes the canonical name fully qualified, with its dot)
+  const canonical = cnames.map(([from, to]) => `${from}\tcanonical name = ${to}${gnu(sh) ? "." : ""}\n`).join("");
+  st.out(canonical + r.addresses.map((a) => `Name:\t${r.fqdn ?? name}\nAddress: ${a}\n`).join("") + "\n");
+  // busybox asks for AAAA too: that answer has the CNAMEs again (and no address in an IPv4 cluster)
+  if (canonical !== "" && !gnu(sh)) st.out(`${canonical}\n`);
   return 0;
 }
 

@@ -30,7 +30,7 @@ export type HttpResult =
   | { type: "http"; error: "bad address" | "connection refused" | "timeout"; address?: string };
 
 /** The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). */
-export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[] };
+export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[]; cnames?: [string, string][] };
 
 /** The answer to a signal effect: whether a process by that name was there to take it. */
 export type SignalResult = { type: "signal"; matched: boolean };
