@@ -125,4 +125,99 @@ spec:
     expect(done).toBe(true);
     expect(await onNode("cat /host/var/log/app/app.log")).toBe("started\n");
   });
+
+  // concepts/storage/volumes: "hostPath configuration example" and "hostPath FileOrCreate configuration example"
+  it("a hostPath of type Directory that the node lacks fails its mount (FailedMount, ContainerCreating) until the directory is made", async () => {
+    const file = join(scratch, "hostpath-example.yaml");
+    writeFileSync(file, `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: hostpath-example-linux
+spec:
+  os: { name: linux }
+  nodeSelector:
+    kubernetes.io/os: linux
+  containers:
+  - name: example-container
+    image: registry.k8s.io/test-webserver
+    volumeMounts:
+    - mountPath: /foo
+      name: example-volume
+      readOnly: true
+  volumes:
+  - name: example-volume
+    # mount /data/foo, but only if that directory already exists
+    hostPath:
+      path: /data/foo # directory location on host
+      type: Directory # this field is optional
+`);
+    expect((await k(["apply", "-f", file])).code).toBe(0);
+    const event = await until(async () => {
+      const out = (await k(["get", "events", "--field-selector", "involvedObject.name=hostpath-example-linux,reason=FailedMount", "-o", "jsonpath={.items[0].type} {.items[0].source.component} {.items[0].message}"])).out;
+      return out !== "" ? out : undefined;
+    }, 30_000);
+    expect(event).toBe('Warning kubelet MountVolume.SetUp failed for volume "example-volume" : hostPath type check failed: /data/foo is not a directory');
+    const line = (await k(["get", "pod", "hostpath-example-linux", "--no-headers"])).out;
+    expect(line).toMatch(/^hostpath-example-linux +0\/1 +ContainerCreating +0 /);
+    // the volume manager retries with its back-off: once the directory exists the pod runs
+    await onNode("mkdir -p /host/data/foo");
+    const running = await until(async () => ((await k(["get", "pod", "hostpath-example-linux", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 60_000);
+    expect(running).toBe(true);
+  }, 120_000);
+
+  it("DirectoryOrCreate and FileOrCreate make the directory and an empty file on the node", async () => {
+    const file = join(scratch, "fileorcreate.yaml");
+    writeFileSync(file, `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: test-webserver
+spec:
+  os: { name: linux }
+  nodeSelector:
+    kubernetes.io/os: linux
+  containers:
+  - name: test-webserver
+    image: registry.k8s.io/test-webserver:latest
+    volumeMounts:
+    - mountPath: /var/local/aaa
+      name: mydir
+    - mountPath: /var/local/aaa/1.txt
+      name: myfile
+  volumes:
+  - name: mydir
+    hostPath:
+      # Ensure the file directory is created.
+      path: /var/local/aaa
+      type: DirectoryOrCreate
+  - name: myfile
+    hostPath:
+      path: /var/local/aaa/1.txt
+      type: FileOrCreate
+`);
+    expect((await k(["apply", "-f", file])).code).toBe(0);
+    const running = await until(async () => ((await k(["get", "pod", "test-webserver", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 30_000);
+    expect(running).toBe(true);
+    expect(await onNode("ls /host/var/local/aaa; wc -c < /host/var/local/aaa/1.txt")).toBe("1.txt\n0\n");
+  });
+
+  it("a hostPath of type File that is a directory on the node fails with the plugin's message", async () => {
+    const file = join(scratch, "notafile.yaml");
+    writeFileSync(file, `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: not-a-file
+spec:
+  containers: [{ name: c, image: busybox:1.36, command: ["sleep", "3600"], volumeMounts: [{ name: f, mountPath: /etc/x }] }]
+  volumes: [{ name: f, hostPath: { path: /etc, type: File } }]
+`);
+    expect((await k(["apply", "-f", file])).code).toBe(0);
+    const event = await until(async () => {
+      const out = (await k(["get", "events", "--field-selector", "involvedObject.name=not-a-file,reason=FailedMount", "-o", "jsonpath={.items[0].message}"])).out;
+      return out !== "" ? out : undefined;
+    }, 30_000);
+    expect(event).toBe('MountVolume.SetUp failed for volume "f" : hostPath type check failed: /etc is not a file');
+  });
 });

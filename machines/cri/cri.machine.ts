@@ -75,6 +75,7 @@ export const criMachine = setup({
             ExecProbe: { actions: "serveRequest", description: "ExecSync for exec probes; httpGet, tcpSocket and grpc reach the pod's listeners" },
             ContainerLogs: { actions: "serveRequest" },
             ReadVolumeFiles: { actions: "serveRequest", description: "the files of the pod's volumes the kubelet reads on the node (env files a fileKeyRef names)" },
+            CheckHostPaths: { actions: "serveRequest", description: "the hostPath plugin's type check on the node's filesystem, making what DirectoryOrCreate and FileOrCreate ask for" },
             ListPodSandbox: { actions: "serveRequest", description: "every sandbox, for a restarted kubelet" },
             ListContainers: { actions: "serveRequest", description: "every container, for a restarted kubelet" },
             ListContainerStats: { actions: "serveRequest", description: "each running container's cumulative CPU and working set (the resource metrics metrics-server scrapes)" },

@@ -50,6 +50,8 @@ export type CriRequest =
   | { type: "PullImage"; id: number; image: string }
   /** the kubelet reads files of the pod's volumes on the node (an env file a fileKeyRef names): here the node's disk is the runtime's */
   | { type: "ReadVolumeFiles"; id: number; sandboxId: string; files: Array<{ volume: string; path: string }> }
+  /** the hostPath volume plugin's type check on the node's filesystem (pkg/volume/hostpath checkType), making what an *OrCreate type asks for */
+  | { type: "CheckHostPaths"; id: number; paths: Array<{ volume: string; path: string; pathType: string }> }
   /** files: what the kubelet made on the host and bind-mounts into the container, container path -> content (/etc/hosts, the termination-message file) */
   /** appArmor: runtime.v1 LinuxContainerSecurityContext.apparmor (a Localhost profile names one loaded on the node) */
   /** seccomp: LinuxContainerSecurityContext.seccomp (a Localhost profile is the path of a file on the node) */
@@ -138,6 +140,8 @@ export type CriResponse =
   | { type: "RemovePodSandboxResult"; id: number; sandboxId: string }
   | { type: "ImageStatusResult"; id: number; image: string; present: ImageSummary | null }
   | { type: "ReadVolumeFilesResult"; id: number; files: EnvFileRead[] }
+  /** each volume whose check failed, with the plugin's error */
+  | { type: "CheckHostPathsResult"; id: number; failures: Array<{ volume: string; message: string }> }
   | { type: "PullImageResult"; id: number; image: string; ok: true; pulled: ImageSummary; durationMs: number }
   | { type: "PullImageResult"; id: number; image: string; ok: false; failure: PullFailure }
   /** user: the credentials its first process got (ContainerStatus.user) */

@@ -26,7 +26,7 @@ export type KubeletEvent = (ApiResponse | WatchEvent | CriResponse | CniResponse
 const step = timedDraftStepOf<KubeletContext>();
 
 const runtimeEvents = [
-  "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult", "ReadVolumeFilesResult",
+  "RunPodSandboxResult", "StopPodSandboxResult", "RemovePodSandboxResult", "ImageStatusResult", "PullImageResult", "ReadVolumeFilesResult", "CheckHostPathsResult",
   "CreateContainerResult", "StartContainerResult", "StopContainerResult", "ExecProbeResult", "ContainerLogsResult",
   "ContainerExited", "CniAddResult", "CniDelResult",
 ] as const;

@@ -144,6 +144,9 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
     if (files === undefined) return;
     const hostPaths = hostMounts(ctx, w, fx);
     if (hostPaths === undefined) return;
+    if (!hostPathsChecked(ctx, w, fx)) return;
+    // every volume is set up: the volume manager's back-off starts over
+    delete w.mountBackOffMs;
     const handler = runtimeHandler(ctx, w, fx);
     if (handler === undefined) return;
     const volumes = (w.pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined).map((v) => v.name);
@@ -232,8 +235,35 @@ function mountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<string,
     }
     out[v.name] = files.files;
   }
-  delete w.mountBackOffMs;
   return out;
+}
+
+/** The hostPath types whose SetUp checks the node's filesystem (pkg/volume/hostpath checkType); "" checks nothing. */
+const checkedHostPathTypes = new Set(["DirectoryOrCreate", "Directory", "FileOrCreate", "File"]);
+
+/**
+ * The hostPath plugin's SetUp: the type check of each typed hostPath volume on the node (here the
+ * node's disk is the runtime's, so it is asked), once; false while the check is in flight.
+ */
+function hostPathsChecked(ctx: KubeletContext, w: PodWorker, fx: Fx): boolean {
+  if (w.hostPathsChecked) return true;
+  const paths = (view(w.pod).spec?.volumes ?? []).flatMap((v) => (v.hostPath?.path && checkedHostPathTypes.has(v.hostPath.type ?? "") ? [{ volume: v.name, path: v.hostPath.path, pathType: v.hostPath.type! }] : []));
+  if (paths.length === 0) return true;
+  runtimeCall(ctx, w, ctx.cri, { type: "CheckHostPaths", paths }, { kind: "CheckHostPaths" }, fx);
+  return false;
+}
+
+/** The check's answer: each failed volume's FailedMount, retried after the volume manager's back-off; or on to the sandbox. */
+export function onHostPathsChecked(ctx: KubeletContext, w: PodWorker, failures: ReadonlyArray<{ volume: string; message: string }>, fx: Fx): boolean {
+  if (failures.length === 0) {
+    w.hostPathsChecked = true;
+    return true;
+  }
+  for (const f of failures) podEvent(ctx, w, undefined, "Warning", "FailedMount", `MountVolume.SetUp failed for volume "${f.volume}" : ${f.message}`, fx);
+  const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
+  w.mountBackOffMs = ms;
+  resyncAfter(w, ms, fx);
+  return false;
 }
 
 /**

@@ -11,7 +11,7 @@ import { pullFailureMessage } from "../cri/registry.js";
 import { minimumGracePeriodSeconds, syncRetryMs, type ContainerRecord, type KubeletContext, type PodWorker, type ProbeKind } from "./types.js";
 import { goDuration, podEvent } from "./events.js";
 import { isRunning, isStopping, stepContainer, stepPull, stepWorker } from "./lifecycles.js";
-import { adoptPod, sandboxFailed, sync, workerOf } from "./podworkers.js";
+import { adoptPod, onHostPathsChecked, sandboxFailed, sync, workerOf } from "./podworkers.js";
 import { configErrorRetryMs, resyncAfter, setWaiting, stopContainer } from "./kuberuntime.js";
 import { cancelProbes, probeResult, startProbes, stepProbe } from "./prober.js";
 import { writeStatus } from "./statusmanager.js";
@@ -58,6 +58,7 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
     .with({ type: "CniDelResult" }, () => { w.networkReleased = true; return true; })
     .with({ type: "RemovePodSandboxResult" }, () => { w.sandboxRemoved = true; return true; })
     .with({ type: "ImageStatusResult" }, (m) => { if (c) c.step = { ...c.step, present: m.present }; return true; })
+    .with({ type: "CheckHostPathsResult" }, (m) => onHostPathsChecked(ctx, w, m.failures, fx))
     .with({ type: "ReadVolumeFilesResult" }, (m) => { if (c) c.step = { ...c.step, envFiles: m.files }; return true; })
     .with({ type: "PullImageResult" }, (m) => (c ? onPulled(ctx, w, c, m, fx) : true))
     .with({ type: "CreateContainerResult", ok: true }, (m) => {

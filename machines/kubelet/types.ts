@@ -82,6 +82,8 @@ export interface PodWorker {
   failedInit: boolean;
   /** the volume manager's back-off while a volume cannot be set up (a ConfigMap or Secret missing) */
   mountBackOffMs?: number;
+  /** the hostPath volumes passed the plugin's type check (made where their type says so): true from then on */
+  hostPathsChecked?: true;
   /** rebuilt from the runtime after a kubelet restart: the network may hold an IP the worker never saw */
   recovered?: boolean;
   /** when this kubelet first saw the pod (its config.seen annotation); absent for a worker made of a sandbox alone */
