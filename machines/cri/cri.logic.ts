@@ -737,9 +737,10 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
       c.cpu = { ...accrue(c.cpu, ctx.now, cpuLimitMilli(c)), demandMilli: c.cpu.demandMilli + Math.round(e.cores * 1000) };
       continue;
     }
-    // The main process signalling processes by name: none other runs beside it here.
+    // The main process signalling processes by name: none other runs beside it here. It is pid 1
+    // itself: a signal it sends itself is taken, and ignored as PID 1 ignores one it has no handler for.
     if (e.type === "signal") {
-      input = { type: "signal", matched: false };
+      input = { type: "signal", matched: e.pid === 1 };
       continue;
     }
     if (e.type === "dns") return { kind: "dns", name: e.name };
@@ -1053,6 +1054,11 @@ export function mainProcessName(c: Pick<CriContainer, "image" | "spec">): string
   return /^docker-entrypoint(\.sh)?$/.test(first) && argv.length > 1 ? base(argv[1]) : first;
 }
 
+/** Whether a signal effect reaches the main process: by its pid, 1 in the container's namespace, or by its name. */
+export function signalsMainProcess(c: Pick<CriContainer, "image" | "spec">, e: { name: string; pid?: number }): boolean {
+  return e.pid !== undefined ? e.pid === 1 : e.name === mainProcessName(c);
+}
+
 /** The exit code a signal gives the main process, or undefined when it lives on (0, HUP, USR1; TERM, QUIT or INT to a process without a handler). */
 export function exitOnSignal(c: CriContainer, signal: number): number | undefined {
   if (signal === 9) return 137;
@@ -1080,7 +1086,7 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
     if (pid1Exit !== undefined && (e.type === "wait" || e.type === "input" || (e.type === "sleep" && e.ms > 0))) return { kind: "blocked", elapsedMs: elapsed, pid1Exit };
     if (e.type === "wait" || e.type === "input") return { kind: "blocked", elapsedMs: elapsed };
     if (e.type === "signal") {
-      const matched = pid1Exit === undefined && e.name === mainProcessName(c);
+      const matched = pid1Exit === undefined && signalsMainProcess(c, e);
       input = { type: "signal", matched };
       if (matched) pid1Exit = exitOnSignal(c, e.signal);
     } else if (e.type === "sleep") {

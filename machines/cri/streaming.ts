@@ -10,7 +10,7 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { containerState, exitContainer, exitOnSignal, httpRoute, httpTo, isRunning, listenerIn, mainProcessName, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute } from "./cri.logic.js";
+import { containerState, exitContainer, exitOnSignal, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
 import { interactiveShell, promptOf, type ShellSnapshot } from "./workload/exec.js";
@@ -260,7 +260,7 @@ function execTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) 
       continue;
     }
     if (e.type === "signal") {
-      const matched = !pid1 && e.name === mainProcessName(c);
+      const matched = !pid1 && signalsMainProcess(c, e);
       input = { type: "signal", matched };
       const code = matched ? exitOnSignal(c, e.signal) : undefined;
       if (code !== undefined) {

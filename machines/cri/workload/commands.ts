@@ -2,7 +2,7 @@
 // Debian-based images) so logs look like a real container's.
 import { parseGroup, parsePasswd, type ProcessUser } from "../identity.js";
 import { resolvePath, type FsError } from "./memfs.js";
-import { perform, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
+import { perform, signalNumber, type Gen, type ShellState, type Streams, type Utility } from "./shell.js";
 import type { DnsResult, Effect, EffectResult, HttpResult } from "./types.js";
 import { tar } from "./tar.js";
 
@@ -677,16 +677,6 @@ function* falseUtility(): Gen { return 1; }
 function* pwd(_argv: string[], sh: ShellState, st: Streams): Gen {
   st.out(sh.cwd + "\n");
   return 0;
-}
-
-/** Signal numbers by name (x86-64 Linux), as kill and killall take them (-TERM, -SIGTERM, -15). */
-const signalNumbers: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15, CONT: 18, STOP: 19 };
-
-/** "-15", "-TERM", "-SIGTERM": the signal number, or undefined for a name busybox does not know. */
-export function signalNumber(arg: string): number | undefined {
-  if (/^\d+$/.test(arg)) return Number(arg) <= 64 ? Number(arg) : undefined;
-  const name = arg.toUpperCase().replace(/^SIG/, "");
-  return Object.hasOwn(signalNumbers, name) ? signalNumbers[name] : undefined;
 }
 
 /**

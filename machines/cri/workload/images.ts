@@ -217,14 +217,26 @@ function* serve(sh: ShellState): Gen {
   return 0;
 }
 
-/** A static file server over the container's filesystem, as nginx and httpd answer. */
-function fileServer(sh: ShellState, root: string, log?: (req: Extract<ListenerRequest, { kind: "http" }>, status: number, bytes: number) => void): Listener {
+/** nginx's own error page (ngx_http_special_response.c): the status line as title and heading, and its version (server_tokens on). */
+function nginxErrorPage(status: string, version: string): string {
+  return `<html>\r\n<head><title>${status}</title></head>\r\n<body>\r\n<center><h1>${status}</h1></center>\r\n<hr><center>nginx/${version}</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/**
+ * A static file server over the container's filesystem, as nginx and httpd answer. nginx (given
+ * its version) answers a directory with no index file 403 (autoindex is off), and its error pages
+ * carry its version; the others answer 404 with no signature.
+ */
+function fileServer(sh: ShellState, root: string, log?: (req: Extract<ListenerRequest, { kind: "http" }>, status: number, bytes: number) => void, nginxVersion?: string): Listener {
   return (req) => {
     if (req.kind !== "http") return req.kind === "tcp";
     let path = req.path.split("?")[0]!;
-    if (path.endsWith("/")) path += "index.html";
+    const dir = path.endsWith("/");
+    if (dir) path += "index.html";
     const body = sh.io.fs.read(`${root}${path}`);
-    const res = typeof body === "string" ? { status: 200, body } : { status: 404, body: "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n</body>\r\n</html>\r\n" };
+    const status = typeof body === "string" ? 200 : nginxVersion !== undefined && dir && sh.io.fs.isDir(`${root}${path.slice(0, -"index.html".length)}`) ? 403 : 404;
+    const page = status === 403 ? "403 Forbidden" : "404 Not Found";
+    const res = typeof body === "string" ? { status, body } : { status, body: nginxVersion !== undefined ? nginxErrorPage(page, nginxVersion) : `<html>\r\n<head><title>${page}</title></head>\r\n<body>\r\n<center><h1>${page}</h1></center>\r\n</body>\r\n</html>\r\n` };
     log?.(req, res.status, res.body.length);
     return res;
   };
@@ -244,7 +256,7 @@ function* nginx(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   ctx.listeners.set(80, fileServer(sh, nginxHtml, (req, status, bytes) => {
     const stamp = strftime("%d/%b/%Y:%H:%M:%S +0000", req.now).replace(/\/(\d\d)\//, (_, m: string) => `/${months[Number(m) - 1]}/`);
     sh.io.stdout(`${req.remoteAddr ?? "10.244.0.1"} - - [${stamp}] "GET ${req.path} HTTP/1.1" ${status} ${bytes} "-" "${req.userAgent ?? "kube-probe/1.35"}" "-"`);
-  }));
+  }, ctx.image.version ?? "1.29.3"));
   return yield* serve(sh);
 }
 

@@ -393,7 +393,57 @@ function* runSimple(cmd: SimpleCommand, sh: ShellState, st: Streams): Gen {
   }
 }
 
-const shellBuiltins = new Set(["read", "exit", "break", "continue", "export", "unset", "cd", "set", "trap", "wait", "shift", "exec", ":", "true", "false", "eval", "source", ".", "readonly", "local", "return"]);
+/** Signal numbers by name (x86-64 Linux), as kill and killall take them (-TERM, -SIGTERM, -15). */
+const signalNumbers: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, USR2: 12, TERM: 15, CONT: 18, STOP: 19 };
+
+/** "-15", "-TERM", "-SIGTERM": the signal number, or undefined for a name busybox does not know. */
+export function signalNumber(arg: string): number | undefined {
+  if (/^\d+$/.test(arg)) return Number(arg) <= 64 ? Number(arg) : undefined;
+  const name = arg.toUpperCase().replace(/^SIG/, "");
+  return Object.hasOwn(signalNumbers, name) ? signalNumbers[name] : undefined;
+}
+
+/** The kill builtin's errors as bash, dash (Debian's sh) and busybox's ash word them. */
+function killError(sh: ShellState, what: "signal" | "number" | "missing", arg: string): string {
+  const p = shellPrefix(sh);
+  if (sh.shellName === "bash") return what === "signal" ? `${p}kill: ${arg}: invalid signal specification\n` : what === "number" ? `${p}kill: ${arg}: arguments must be process or job IDs\n` : `${p}kill: (${arg}) - No such process\n`;
+  if (sh.userland === "gnu") return what === "signal" ? `${p}kill: invalid signal number or name: ${arg}\n` : what === "number" ? `${p}kill: Illegal number: ${arg}\n` : `${p}kill: No such process\n`;
+  return what === "signal" ? `${p}bad signal name '${arg}'\n` : what === "number" ? `${p}invalid number '${arg}'\n` : `${p}can't kill pid ${arg}: No such process\n`;
+}
+
+/**
+ * The shells' kill builtin, `kill [-s SIG | -SIG] PID...` (TERM by default): a process is found by
+ * its pid in the container's namespace, where the main process is 1 and no other pid is known
+ * (ps is not modelled); each pid not found is an error in the shell's words, status 1.
+ */
+function* kill(args: string[], sh: ShellState, st: Streams): Gen {
+  let signal = 15;
+  let i = 0;
+  const spec = args[0] === "-s" || args[0] === "-n" ? args[1] : args[0] !== undefined && args[0].startsWith("-") && args[0] !== "--" && args[0].length > 1 ? args[0].slice(1) : undefined;
+  if (spec !== undefined || args[0] === "-s" || args[0] === "-n") {
+    const n = spec === undefined ? undefined : signalNumber(spec);
+    if (n === undefined) { st.err(killError(sh, "signal", spec ?? "")); return 1; }
+    signal = n;
+    i = args[0] === "-s" || args[0] === "-n" ? 2 : 1;
+  }
+  if (args[i] === "--") i++;
+  const pids = args.slice(i);
+  if (pids.length === 0) {
+    st.err(`${shellPrefix(sh)}kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n`);
+    return 2;
+  }
+  let status = 0;
+  for (const arg of pids) {
+    const known = /^\d+$/.test(arg);
+    const r = known ? yield* perform(sh, { type: "signal", name: "", pid: Number(arg), signal }) : undefined;
+    if (r?.type === "signal" && r.matched) continue;
+    st.err(killError(sh, known ? "missing" : "number", arg));
+    status = 1;
+  }
+  return status;
+}
+
+const shellBuiltins = new Set(["kill", "read", "exit", "break", "continue", "export", "unset", "cd", "set", "trap", "wait", "shift", "exec", ":", "true", "false", "eval", "source", ".", "readonly", "local", "return"]);
 
 /** Runs an expanded argv: a shell builtin, a utility, or an external program. */
 export function* runArgv(argv: string[], sh: ShellState, st: Streams): Gen {
@@ -415,6 +465,7 @@ function* runBuiltin(argv: string[], sh: ShellState, st: Streams): Gen {
     case ":": case "true": case "trap": case "wait": case "set": case "readonly": case "local": return 0;
     case "false": return 1;
     case "read": return yield* readLine(args, sh, st);
+    case "kill": return yield* kill(args, sh, st);
     case "exit": case "return": {
       const code = args[0] === undefined ? sh.status : Number(args[0]);
       if (Number.isNaN(code)) { st.err(`${shellPrefix(sh)}exit: Illegal number: ${args[0]}\n`); throw new ExitSignal(2); }

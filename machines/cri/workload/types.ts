@@ -11,8 +11,11 @@ export type Effect =
   | { type: "allocate"; bytes: number }
   /** keep `cores` cores busy from now on (stress --cpu) */
   | { type: "burn"; cores: number }
-  /** kill(2) every process of the container named `name` (killall, nginx -s): signal 0 only asks whether one lives */
-  | { type: "signal"; name: string; signal: number }
+  /**
+   * kill(2) every process of the container named `name` (killall, nginx -s), or the one with that
+   * pid (the shell's kill; 1 is the main process): signal 0 only asks whether one lives
+   */
+  | { type: "signal"; name: string; pid?: number; signal: number }
   /** `read` waiting on a pipe with nothing in it yet; only a pipeline run side by side answers it (its writer writes or ends) */
   | { type: "input"; pipe: Pipe };
 
@@ -32,7 +35,7 @@ export type HttpResult =
 /** The answer to a dns effect: the resolver used and the records found (none: NXDOMAIN). */
 export type DnsResult = { type: "dns"; server: string; fqdn?: string; addresses: string[]; cnames?: [string, string][] };
 
-/** The answer to a signal effect: whether a process by that name was there to take it. */
+/** The answer to a signal effect: whether a process by that name (or pid) was there to take it. */
 export type SignalResult = { type: "signal"; matched: boolean };
 
 /** What the CRI passes back when it resumes a process (undefined after sleep or allocate). */
