@@ -19,7 +19,8 @@ import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSel
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
-import { acceptAsksPretty, notAcceptable } from "./negotiate.js";
+import { acceptAsksPretty, negotiatedMediaType, notAcceptable, watchMediaTypes } from "./negotiate.js";
+import { goYamlText } from "./yamlemit.js";
 import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
@@ -328,7 +329,15 @@ function prettyFor(res: ServerResponse): boolean {
   return acceptAsksPretty(req.headers.accept) || isPrettyPrint(at < 0 ? "" : url.slice(at + 1), req.headers["user-agent"]);
 }
 
+/** Answers negotiated as application/yaml: the yaml serializer writes their objects and Statuses. */
+const yamlAnswers = new WeakSet<ServerResponse>();
+
 function send(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {
+  if (typeof body !== "string" && contentType === "application/json" && yamlAnswers.has(res)) {
+    const text = goYamlText(body);
+    res.writeHead(code, { "Content-Type": "application/yaml", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
+    return void res.end(text);
+  }
   const text = typeof body === "string" ? body : goJsonText(inGoFieldOrder(body), prettyFor(res));
   res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
   res.end(text);
@@ -1084,6 +1093,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const route = parsePath(url.path);
   const accept = req.headers.accept;
   if (route.type === "malformed") return sendMalformed(res);
+  // WriteObjectNegotiated and ErrorNegotiated answer in the negotiated media type; /version and the
+  // OpenAPI documents are written as JSON whatever is asked
+  const rawJsonDoc = route.type === "doc" && (route.doc === "version" || route.doc.startsWith("openapi"));
+  if (!rawJsonDoc && negotiatedMediaType(accept) === "application/yaml") yamlAnswers.add(res);
   const q = url.query;
   const method = req.method ?? "GET";
   // Authentication runs before any handler reads a body: an unknown token is 401 with the body unread.
@@ -1224,6 +1237,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       // metrics-server registers no watch route: the aggregator relays its 405
       if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
       if (p.name === undefined && boolParam(q, "watch") && table && "error" in tableOpts) return refuse(S.badRequest(tableOpts.error));
+      // serveWatchHandler: NegotiateOutputMediaTypeStream finds no stream serializer for YAML
+      if (p.name === undefined && boolParam(q, "watch") && yamlAnswers.has(res)) return refuse({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `only the following media types are accepted: ${watchMediaTypes.join(", ")}`, reason: "NotAcceptable", code: 406 });
       if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc, conv);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
