@@ -312,9 +312,10 @@ class Emitter {
     }
   }
 
+  /** Writes text without line breaks (one character, an indicator or an indentation). */
   private put(s: string): void {
     this.out.push(s);
-    this.column += [...s].length;
+    this.column += s.length === 1 ? 1 : [...s].length;
   }
 
   private putBreak(): void {
@@ -348,7 +349,11 @@ class Emitter {
   private writeIndent(): void {
     const indent = Math.max(this.indent, 0);
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
-    while (this.column < indent) this.put(" ");
+    // one string for the whole indentation: a deep object indents many lines far
+    if (this.column < indent) {
+      this.out.push(" ".repeat(indent - this.column));
+      this.column = indent;
+    }
     this.whitespace = true;
     this.indention = true;
   }
