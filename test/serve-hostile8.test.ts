@@ -155,3 +155,62 @@ describe("Accept: application/yaml through podflow serve", () => {
     expect(api.body.startsWith("kind: APIVersions\nserverAddressByClientCIDRs:\n- clientCIDR: 0.0.0.0/0\n")).toBe(true);
   });
 });
+
+// go-restful's CurlyRouter splits the path trimmed of its end slashes at every slash, so an empty
+// segment stays (TrimRightSlashEnabled, v3.11+): it matches a {namespace} or {name} parameter and no
+// literal segment. RequestInfoFactory reads the same parts: an empty namespace is the cluster scope.
+describe("empty path segments as go-restful routes them", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  const call = (method: string, path: string, body?: unknown) => raw(s, method, path, { token: s.cluster.adminToken, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const statusOf = (r: { code: number; body: string }) => {
+    const st = JSON.parse(r.body);
+    return [r.code, st.reason, st.message];
+  };
+
+  it("an empty API prefix, group, version, resource or subresource segment is no route: 404", async () => {
+    for (const path of ["/api//v1/namespaces", "/apis//v1/deployments", "/apis/apps//deployments", "/api/v1/namespaces/default//configmaps", "/api/v1//namespaces", "/api/v1/namespaces/default/pods/x//log"]) {
+      const r = await call("GET", path);
+      expect([path, ...statusOf(r)]).toEqual([path, 404, "NotFound", "the server could not find the requested resource"]);
+    }
+  });
+
+  it("slashes at the ends are trimmed: a trailing one still names the collection or the object", async () => {
+    expect((await call("GET", "/api/v1/namespaces/default/configmaps/")).code).toBe(200);
+    expect(JSON.parse((await call("GET", "/api/v1/namespaces/default/configmaps/kube-root-ca.crt/")).body).metadata.name).toBe("kube-root-ca.crt");
+  });
+
+  it("an empty namespace lists across all namespaces, as RequestInfo gives the cluster scope", async () => {
+    const r = await call("GET", "/api/v1/namespaces//configmaps");
+    expect(r.code).toBe(200);
+    const namespaces = new Set(JSON.parse(r.body).items.map((i: any) => i.metadata.namespace));
+    expect(namespaces.has("default") && namespaces.has("kube-system")).toBe(true);
+  });
+
+  it("an object in an empty namespace has no storage key: 400 Namespace parameter required.", async () => {
+    for (const method of ["GET", "DELETE"]) {
+      expect(statusOf(await call(method, "/api/v1/namespaces//configmaps/kube-root-ca.crt"))).toEqual([400, "BadRequest", "Namespace parameter required."]);
+    }
+    expect((await call("GET", "/api/v1/namespaces/default/configmaps/kube-root-ca.crt")).code).toBe(200);
+  });
+
+  it("a create in an empty namespace is invalid (the request's empty namespace clears the object's) and nothing is stored", async () => {
+    for (const metadata of [{ name: "nowhere" }, { name: "nowhere", namespace: "default" }]) {
+      const r = await call("POST", "/api/v1/namespaces//configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata });
+      const st = JSON.parse(r.body);
+      expect([r.code, st.reason, st.message, st.details]).toEqual([422, "Invalid", 'ConfigMap "nowhere" is invalid: metadata.namespace: Required value', { name: "nowhere", kind: "ConfigMap", causes: [{ reason: "FieldValueRequired", message: "Required value", field: "metadata.namespace" }] }]);
+    }
+    expect((await call("GET", "/api/v1/namespaces/default/configmaps/nowhere")).code).toBe(404);
+  });
+
+  it("an empty name before a subresource is errEmptyName: 400 name must be provided", async () => {
+    for (const path of ["/api/v1/namespaces/default/pods//log", "/api/v1/namespaces//status", "/apis/apps/v1/namespaces/default/deployments//scale"]) {
+      expect([path, ...statusOf(await call("GET", path))]).toEqual([path, 400, "BadRequest", "name must be provided"]);
+    }
+  });
+});

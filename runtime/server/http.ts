@@ -100,7 +100,10 @@ export function unescapePath(raw: string): string | undefined {
 export function parsePath(rawPath: string): Route {
   const pathname = unescapePath(rawPath);
   if (pathname === undefined) return { type: "malformed" };
-  const parts = pathname.split("/").filter((p) => p !== "");
+  // go-restful's CurlyRouter tokens (TrimRightSlashEnabled): the path trimmed of slashes at both
+  // ends and split at each one, so an empty segment inside stays and matches only a {parameter}
+  const trimmed = pathname.replace(/^\/+|\/+$/g, "");
+  const parts = trimmed === "" ? [] : trimmed.split("/");
   if (parts.length === 0) return { type: "notFound" };
   const [head] = parts;
   if (head === "version" && parts.length === 1) return { type: "doc", doc: "version" };
@@ -126,6 +129,10 @@ export function parsePath(rawPath: string): Route {
   } else return { type: "notFound" };
   const version = rest[0]!;
   let cur = rest.slice(1);
+  // the API prefix, group, version, "namespaces", resource and subresource are literal segments of
+  // every route: an empty one is no route; an empty namespace or name is a route's empty parameter
+  if (group === "" && head === "apis") return { type: "notFound" };
+  if (version === "" || cur[0] === "" || (cur[0] === "namespaces" && cur.length > 2 && cur[2] === "")) return { type: "notFound" };
   if (cur.length === 0) return { type: "doc", doc: "groupVersion", group, version };
   let namespace: string | undefined;
   if (cur[0] === "namespaces" && cur.length > 1) {
@@ -135,6 +142,7 @@ export function parsePath(rawPath: string): Route {
   }
   // <resource>/<name>/proxy/<path...>: the rest is the proxied path, not part of the resource's
   if (cur.length > 3 && cur[2] !== "proxy") return { type: "notFound" };
+  if (cur[2] === "") return { type: "notFound" };
   const path: ResourcePath = { group, version, resource: cur[0]! };
   if (namespace !== undefined && !(cur[0] === "namespaces" && cur[1] === namespace)) path.namespace = namespace;
   if (cur[1] !== undefined) path.name = cur[1];
@@ -1171,11 +1179,16 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
   setWarnings(res, deprecationWarnings(r));
+  // ContextBasedNaming.Name, every named handler's first step: an empty {name} parameter is errEmptyName
+  if (p.name === "") return refuse(S.badRequest("name must be provided"));
   // every resource handler negotiates its answer's media type before it reads options or a body,
   // after the store's name check (a name that is no path segment is its 400) and, in a patch, after
   // the patch type
   const unacceptable = p.name !== undefined && isValidPathSegmentName(p.name).length > 0 ? undefined : notAcceptable(accept);
   if (unacceptable && method !== "PATCH") return refuse(unacceptable);
+  // NamespaceKeyFunc: an object of an empty {namespace} parameter has no storage key
+  const emptyNamespace = r.namespaced && p.namespace === "";
+  if (emptyNamespace && p.name !== undefined) return refuse(S.badRequest("Namespace parameter required."));
   if (p.subresource === "log") {
     if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
@@ -1261,6 +1274,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "CreateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
+      // a create in an empty {namespace}: EnsureObjectNamespaceMatchesRequestNamespace clears the
+      // object's namespace, and ValidateObjectMeta requires one
+      if (emptyNamespace && dec.body !== null && typeof dec.body === "object" && !Array.isArray(dec.body)) {
+        const meta = dec.body.metadata !== null && typeof dec.body.metadata === "object" ? dec.body.metadata : {};
+        const name = typeof meta.name === "string" ? meta.name : "";
+        const nameless = name === "" && !(typeof meta.generateName === "string" && meta.generateName !== "");
+        return sendStatus(res, S.invalid(r, name, [...(nameless ? [S.required("metadata.name", "name or generateName is required")] : []), S.required("metadata.namespace")]));
+      }
       const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
       const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
@@ -1293,6 +1314,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "UpdateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
+      // a create in an empty {namespace}: EnsureObjectNamespaceMatchesRequestNamespace clears the
+      // object's namespace, and ValidateObjectMeta requires one
+      if (emptyNamespace && dec.body !== null && typeof dec.body === "object" && !Array.isArray(dec.body)) {
+        const meta = dec.body.metadata !== null && typeof dec.body.metadata === "object" ? dec.body.metadata : {};
+        const name = typeof meta.name === "string" ? meta.name : "";
+        const nameless = name === "" && !(typeof meta.generateName === "string" && meta.generateName !== "");
+        return sendStatus(res, S.invalid(r, name, [...(nameless ? [S.required("metadata.name", "name or generateName is required")] : []), S.required("metadata.namespace")]));
+      }
       const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
       const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
