@@ -214,3 +214,36 @@ describe("empty path segments as go-restful routes them", () => {
     }
   });
 });
+
+// ConnectResource (exec, attach, portforward, the proxy subresources) refuses a dryRun parameter
+// before anything else, then asks the Namer for the name: an empty one is errEmptyName
+describe("connect requests checked as ConnectResource checks them", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  const statusOf = (r: { code: number; body: string }) => {
+    const st = JSON.parse(r.body);
+    return [r.code, st.reason, st.message];
+  };
+
+  it("an empty pod or service name: 400 name must be provided", async () => {
+    for (const [method, path] of [["GET", "/api/v1/namespaces/default/pods//exec?command=ls"], ["POST", "/api/v1/namespaces/default/pods//attach"], ["GET", "/api/v1/namespaces/default/pods//proxy/"], ["GET", "/api/v1/namespaces/default/services//proxy"]] as const) {
+      expect([path, ...statusOf(await raw(s, method, path, { token: s.cluster.adminToken }))]).toEqual([path, 400, "BadRequest", "name must be provided"]);
+    }
+  });
+
+  it("dryRun, with any value, is not supported: 400 before the pod is looked up", async () => {
+    for (const path of ["/api/v1/namespaces/default/pods/absent/exec?command=ls&dryRun=All", "/api/v1/namespaces/default/pods/absent/proxy/?dryRun", "/api/v1/namespaces/default/pods//portforward?dryRun=x&ports=80"]) {
+      expect([path, ...statusOf(await raw(s, "GET", path, { token: s.cluster.adminToken }))]).toEqual([path, 400, "BadRequest", "dryRun is not supported"]);
+    }
+  });
+
+  it("authorization comes first: an anonymous request is forbidden, not told about its name", async () => {
+    const r = await raw(s, "GET", "/api/v1/namespaces/default/pods//exec?command=ls");
+    expect([r.code, JSON.parse(r.body).reason]).toEqual([403, "Forbidden"]);
+  });
+});

@@ -25,7 +25,7 @@ import { isValidPathSegmentName } from "../../machines/apiserver/validation/name
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
-import { connectOptions, isLocation, locate, serveConnect } from "./stream.js";
+import { connectOptions, connectRefusal, isLocation, locate, serveConnect } from "./stream.js";
 import { connectSubresources } from "../../machines/apiserver/connect.js";
 import { decodeContinue } from "../../machines/apiserver/continue.js";
 import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
@@ -1147,12 +1147,19 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (!r || (r.version !== p.version && !conv) || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
     return gate(asked, () => sendStatus(res, pathNotFound()));
   }
-  if (p.subresource === "proxy") return serveProxy(cluster, asked, gate, p, url, method, res);
+  if (p.subresource === "proxy") {
+    // the proxy subresources are Connecters too (ConnectResource)
+    const refused = await connectRefusal(cluster, { group: r.group, resource: r.resource, ...who, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), name: p.name ?? "", subresource: "proxy" }, asked.verb, q);
+    if (refused) return sendStatus(res, refused);
+    return serveProxy(cluster, asked, gate, p, url, method, res);
+  }
   // exec, attach and portforward are long-running (exempt from max-in-flight), authorized as create
   if (p.subresource !== undefined && connectSubresources.has(p.subresource)) {
     if (method !== "GET" && method !== "POST") return gate(asked, () => sendStatus(res, S.methodNotAllowed()));
     const connectBase: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, ...who, namespace: p.namespace ?? "default", name: p.name ?? "", subresource: p.subresource };
     if (!hc.upgrade) {
+      const refused = await connectRefusal(cluster, connectBase, "create", q);
+      if (refused) return sendStatus(res, refused);
       const loc = await locate(cluster, connectBase, connectOptions(q));
       return sendStatus(res, isLocation(loc) ? S.badRequest("Upgrade request required") : loc);
     }
