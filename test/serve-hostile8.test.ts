@@ -9,6 +9,7 @@
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { goYamlText, numberText } from "../runtime/server/yamlemit.js";
+import { decodeBody } from "../runtime/server/decode.js";
 import { serve, raw, type Served } from "./serve-helpers.js";
 
 describe("JSON as JSONToYAML writes it", () => {
@@ -245,5 +246,45 @@ describe("connect requests checked as ConnectResource checks them", () => {
   it("authorization comes first: an anonymous request is forbidden, not told about its name", async () => {
     const r = await raw(s, "GET", "/api/v1/namespaces/default/pods//exec?command=ls");
     expect([r.code, JSON.parse(r.body).reason]).toEqual([403, "Forbidden"]);
+  });
+});
+
+// scannerc.go's is_break takes LS (U+2028) and PS (U+2029) as line breaks, and read_line keeps them
+// as they are (only CR, LF and NEL become "\n"): scan_plain_scalar folds a run of breaks that starts
+// with one of them into the run itself, white space around it dropped; a block scalar keeps it as
+// its line's break; a comment ends there
+describe("LS and PS as go-yaml v2's line breaks", () => {
+  const yaml = (text: string) => decodeBody(Buffer.from(text), "application/yaml", "ConfigMap");
+  it.each([
+    ["a plain scalar going on past LS keeps the LS, the next line's indentation dropped", "a: x\u2028  y\n", { a: "x\u2028y" }],
+    ["white space before the break is dropped; a newline after it is kept", "a: x \u2028\n  y\n", { a: "x\u2028\ny" }],
+    ["two LS in a row are both kept", "a: x\u2028\u2028  y\n", { a: "x\u2028\u2028y" }],
+    ["a PS, then an empty line", "a: x\u2029\n\n  y\n", { a: "x\u2029\n\ny" }],
+    ["a newline fold before a LS fold", "a: x\n  y\u2028  z\n", { a: "x y\u2028z" }],
+    ["it ends a comment: the next key starts after it", "a: 1 # c\u2028b: 2\n", { a: 1, b: 2 }],
+    ["a key at the mapping's indentation after it is the mapping's next key", "a:\n  b: x\u2028  c: 1\n", { a: { b: "x", c: 1 } }],
+    ["in a literal block it is a line's break, the next line's indentation dropped", "a: |\n  x\u2028  y\n", { a: "x\u2028y\n" }],
+    ["in a double-quoted scalar it is kept", 'a: "x\u2028y"\n', { a: "x\u2028y" }],
+  ])("%s", (_n, text, want) => {
+    expect(yaml(text)).toEqual({ body: want });
+  });
+
+  it("a line after it that starts at the mapping's column inside a value is no continuation: refused", () => {
+    const got = yaml("a: x\u2028y\n");
+    expect("status" in got && got.status.code).toBe(400);
+  });
+
+  it("through podflow serve: the ConfigMap stores the LS where go-yaml reads it, and a refused body stores nothing", async () => {
+    const s = await serve({ nodes: 1 });
+    try {
+      const post = (text: string) => raw(s, "POST", "/api/v1/namespaces/default/configmaps", { token: s.cluster.adminToken, body: text, headers: { "Content-Type": "application/yaml" } });
+      const ok = await post("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ls-kept\ndata:\n  a: x\u2028    y\n");
+      expect([ok.code, JSON.parse(ok.body).data]).toEqual([201, { a: "x\u2028y" }]);
+      const bad = await post("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ls-refused\ndata:\n  a: x\u2028y\n");
+      expect(bad.code).toBe(400);
+      expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps/ls-refused", { token: s.cluster.adminToken })).code).toBe(404);
+    } finally {
+      await s.stop();
+    }
   });
 });
