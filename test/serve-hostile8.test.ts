@@ -148,6 +148,16 @@ describe("Accept: application/yaml through podflow serve", () => {
     expect(json.headers["content-type"]).toBe("application/json");
   });
 
+  // acceptMediaTypeOptions: a stream parameter needs a stream serializer (YAML has none) and the watch schema
+  it("a clause asking YAML as a stream, or a stream other than watch, is no acceptable clause: 406 for a GET", async () => {
+    for (const accept of ["application/yaml;stream=watch", "application/json;stream=other"]) {
+      const r = await raw(s, "GET", `${cms}/y1`, { token: s.cluster.adminToken, headers: { Accept: accept } });
+      expect([accept, r.code, JSON.parse(r.body).message]).toEqual([accept, 406, "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf"]);
+    }
+    const json = await raw(s, "GET", `${cms}/y1`, { token: s.cluster.adminToken, headers: { Accept: "application/json;stream=watch" } });
+    expect([json.code, json.headers["content-type"]]).toEqual([200, "application/json"]);
+  });
+
   it("/version is written as raw JSON whatever is asked; discovery is negotiated", async () => {
     const version = await raw(s, "GET", "/version", { token: s.cluster.adminToken, headers: yaml });
     expect(version.body.startsWith('{\n  "major": "1"')).toBe(true);

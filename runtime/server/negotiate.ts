@@ -40,8 +40,14 @@ function acceptable(clause: string, transforms: boolean): boolean {
   if (q !== undefined && !(Number(q) > 0)) return false;
   return served.some(([t, s]) => {
     const matches = (type === t && (sub === s || sub === "*")) || (type === "*" && sub === "*");
-    return matches && (transforms ? transformable(params, s) : !params.has("as"));
+    return matches && streamable(params, s) && (transforms ? transformable(params, s) : !params.has("as"));
   });
+}
+
+/** acceptMediaTypeOptions' stream parameter: a serializer with a stream serializer (not YAML's), and the watch schema only. */
+function streamable(params: ReadonlyMap<string, string>, subtype: string): boolean {
+  const stream = params.get("stream") ?? "";
+  return stream === "" || (subtype !== "yaml" && stream === "watch");
 }
 
 /** AllowsMediaTypeTransform: no conversion, a Table as JSON or YAML, or PartialObjectMetadata[List]. */
