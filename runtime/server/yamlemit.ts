@@ -471,27 +471,7 @@ class Emitter {
 
   private writePlain(value: string[], allowBreaks: boolean): void {
     if (!this.whitespace) this.put(" ");
-    let spaces = false;
-    let breaks = false;
-    for (let i = 0; i < value.length; i++) {
-      const c = value[i]!;
-      if (c === " ") {
-        if (allowBreaks && !spaces && this.column > bestWidth && value[i + 1] !== " ") this.writeIndent();
-        else this.put(c);
-        spaces = true;
-      } else if (isBreak(c)) {
-        if (!breaks && c === "\n") this.putBreak();
-        this.writeBreak(c);
-        this.indention = true;
-        breaks = true;
-      } else {
-        if (breaks) this.writeIndent();
-        this.put(c);
-        this.indention = false;
-        spaces = false;
-        breaks = false;
-      }
-    }
+    this.writeFolded(value, allowBreaks, false);
     this.whitespace = false;
     this.indention = false;
     if (this.rootContext) this.openEnded = true;
@@ -499,12 +479,25 @@ class Emitter {
 
   private writeSingleQuoted(value: string[], allowBreaks: boolean): void {
     this.writeIndicator("'", true, false, false);
+    this.writeFolded(value, allowBreaks, true);
+    this.writeIndicator("'", false, false, false);
+    this.whitespace = false;
+    this.indention = false;
+  }
+
+  /**
+   * The loop write_plain_scalar and write_single_quoted_scalar share: a space past column 80 becomes
+   * a line break (in quotes, never the first or last character), a newline is written twice so that
+   * it folds back to one, and a quote in quotes is doubled.
+   */
+  private writeFolded(value: string[], allowBreaks: boolean, quoted: boolean): void {
     let spaces = false;
     let breaks = false;
     for (let i = 0; i < value.length; i++) {
       const c = value[i]!;
       if (c === " ") {
-        if (allowBreaks && !spaces && this.column > bestWidth && i > 0 && i < value.length - 1 && value[i + 1] !== " ") this.writeIndent();
+        const inside = !quoted || (i > 0 && i < value.length - 1);
+        if (allowBreaks && !spaces && this.column > bestWidth && inside && value[i + 1] !== " ") this.writeIndent();
         else this.put(c);
         spaces = true;
       } else if (isBreak(c)) {
@@ -514,15 +507,12 @@ class Emitter {
         breaks = true;
       } else {
         if (breaks) this.writeIndent();
-        this.put(c === "'" ? "''" : c);
+        this.put(quoted && c === "'" ? "''" : c);
         this.indention = false;
         spaces = false;
         breaks = false;
       }
     }
-    this.writeIndicator("'", false, false, false);
-    this.whitespace = false;
-    this.indention = false;
   }
 
   private writeDoubleQuoted(value: string[], allowBreaks: boolean): void {
