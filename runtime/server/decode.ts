@@ -14,6 +14,7 @@ import { protoRoots } from "./protobuf/messages.js";
 import { asGoYamlEscapes, goYamlProblem } from "../manifests.js";
 import { composeDeepYaml, isStackOverflow, type DeepYamlError, type DeepYamlResult } from "./yamldeep.js";
 import { firstCollectionKey, invalidMapKey } from "./yamlkeys.js";
+import { separatorsAsBreaks } from "./yamlbreaks.js";
 import { goYamlOptions, goYamlProblem as goYamlDecodeProblem, goYamlReader, incompatibleYamlVersion } from "./yamlresolve.js";
 
 const goRuneEscapes: ReadonlyMap<number, string> = new Map([[7, "\\a"], [8, "\\b"], [9, "\\t"], [10, "\\n"], [11, "\\v"], [12, "\\f"], [13, "\\r"], [0x5c, "\\\\"]]);
@@ -590,15 +591,17 @@ function yamlToJson(text: string): { value: any } | { error: string } {
   if ("problem" in go) return { error: `yaml: line ${go.line}: ${go.problem}` };
   const version = incompatibleYamlVersion(go.text);
   if (version !== undefined) return { error: version };
-  const docs = composedHere(go.text, false);
+  const breaks = separatorsAsBreaks(go.text);
+  const docs = composedHere(breaks.text, false);
   if (docs === "overflow") return deepYamlToJson(go.text);
   const doc = Array.isArray(docs) ? docs[0] : docs;
   if (!doc) return { value: null };
   const err = doc.errors[0];
   if (err) {
     if (isStackOverflow(err.message)) return deepYamlToJson(go.text);
-    return { error: goResolveError(err.message) ?? `yaml: ${goYamlProblem(err, go.text)}` };
+    return { error: goResolveError(err.message) ?? `yaml: ${goYamlProblem(err, breaks.text)}` };
   }
+  breaks.fix(doc);
   const badKey = firstCollectionKey(doc.contents);
   if (badKey !== undefined) return { error: invalidMapKey((badKey as { toJS(d: unknown): unknown }).toJS(doc)) };
   const problem = goYamlDecodeProblem(doc);

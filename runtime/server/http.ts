@@ -19,12 +19,13 @@ import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSel
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
-import { acceptAsksPretty, notAcceptable } from "./negotiate.js";
+import { acceptAsksPretty, negotiatedMediaType, notAcceptable, watchMediaTypes } from "./negotiate.js";
+import { goYamlText } from "./yamlemit.js";
 import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
 import { fieldManagerMaxLength, isPrintable, managerOrUserAgent } from "../../machines/apiserver/fieldmanager/fieldmanager.js";
 import { openApiV2, openApiV2Protobuf, openApiV3Paths, openApiV3Group } from "./openapi.js";
 import { serveLogs } from "./logs.js";
-import { connectOptions, isLocation, locate, serveConnect } from "./stream.js";
+import { connectOptions, connectRefusal, isLocation, locate, serveConnect } from "./stream.js";
 import { connectSubresources } from "../../machines/apiserver/connect.js";
 import { decodeContinue } from "../../machines/apiserver/continue.js";
 import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
@@ -99,7 +100,10 @@ export function unescapePath(raw: string): string | undefined {
 export function parsePath(rawPath: string): Route {
   const pathname = unescapePath(rawPath);
   if (pathname === undefined) return { type: "malformed" };
-  const parts = pathname.split("/").filter((p) => p !== "");
+  // go-restful's CurlyRouter tokens (TrimRightSlashEnabled): the path trimmed of slashes at both
+  // ends and split at each one, so an empty segment inside stays and matches only a {parameter}
+  const trimmed = pathname.replace(/^\/+|\/+$/g, "");
+  const parts = trimmed === "" ? [] : trimmed.split("/");
   if (parts.length === 0) return { type: "notFound" };
   const [head] = parts;
   if (head === "version" && parts.length === 1) return { type: "doc", doc: "version" };
@@ -125,6 +129,10 @@ export function parsePath(rawPath: string): Route {
   } else return { type: "notFound" };
   const version = rest[0]!;
   let cur = rest.slice(1);
+  // the API prefix, group, version, "namespaces", resource and subresource are literal segments of
+  // every route: an empty one is no route; an empty namespace or name is a route's empty parameter
+  if (group === "" && head === "apis") return { type: "notFound" };
+  if (version === "" || cur[0] === "" || (cur[0] === "namespaces" && cur.length > 2 && cur[2] === "")) return { type: "notFound" };
   if (cur.length === 0) return { type: "doc", doc: "groupVersion", group, version };
   let namespace: string | undefined;
   if (cur[0] === "namespaces" && cur.length > 1) {
@@ -134,6 +142,7 @@ export function parsePath(rawPath: string): Route {
   }
   // <resource>/<name>/proxy/<path...>: the rest is the proxied path, not part of the resource's
   if (cur.length > 3 && cur[2] !== "proxy") return { type: "notFound" };
+  if (cur[2] === "") return { type: "notFound" };
   const path: ResourcePath = { group, version, resource: cur[0]! };
   if (namespace !== undefined && !(cur[0] === "namespaces" && cur[1] === namespace)) path.namespace = namespace;
   if (cur[1] !== undefined) path.name = cur[1];
@@ -328,7 +337,15 @@ function prettyFor(res: ServerResponse): boolean {
   return acceptAsksPretty(req.headers.accept) || isPrettyPrint(at < 0 ? "" : url.slice(at + 1), req.headers["user-agent"]);
 }
 
+/** Answers negotiated as application/yaml: the yaml serializer writes their objects and Statuses. */
+const yamlAnswers = new WeakSet<ServerResponse>();
+
 function send(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {
+  if (typeof body !== "string" && contentType === "application/json" && yamlAnswers.has(res)) {
+    const text = goYamlText(body);
+    res.writeHead(code, { "Content-Type": "application/yaml", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
+    return void res.end(text);
+  }
   const text = typeof body === "string" ? body : goJsonText(inGoFieldOrder(body), prettyFor(res));
   res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" });
   res.end(text);
@@ -1084,6 +1101,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const route = parsePath(url.path);
   const accept = req.headers.accept;
   if (route.type === "malformed") return sendMalformed(res);
+  // WriteObjectNegotiated and ErrorNegotiated answer in the negotiated media type; /version and the
+  // OpenAPI documents are written as JSON whatever is asked
+  const rawJsonDoc = route.type === "doc" && (route.doc === "version" || route.doc.startsWith("openapi"));
+  if (!rawJsonDoc && negotiatedMediaType(accept) === "application/yaml") yamlAnswers.add(res);
   const q = url.query;
   const method = req.method ?? "GET";
   // Authentication runs before any handler reads a body: an unknown token is 401 with the body unread.
@@ -1126,12 +1147,19 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (!r || (r.version !== p.version && !conv) || (!r.namespaced && p.namespace !== undefined) || (p.subresource && !r.subresources.includes(p.subresource))) {
     return gate(asked, () => sendStatus(res, pathNotFound()));
   }
-  if (p.subresource === "proxy") return serveProxy(cluster, asked, gate, p, url, method, res);
+  if (p.subresource === "proxy") {
+    // the proxy subresources are Connecters too (ConnectResource)
+    const refused = await connectRefusal(cluster, { group: r.group, resource: r.resource, ...who, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), name: p.name ?? "", subresource: "proxy" }, asked.verb, q);
+    if (refused) return sendStatus(res, refused);
+    return serveProxy(cluster, asked, gate, p, url, method, res);
+  }
   // exec, attach and portforward are long-running (exempt from max-in-flight), authorized as create
   if (p.subresource !== undefined && connectSubresources.has(p.subresource)) {
     if (method !== "GET" && method !== "POST") return gate(asked, () => sendStatus(res, S.methodNotAllowed()));
     const connectBase: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, ...who, namespace: p.namespace ?? "default", name: p.name ?? "", subresource: p.subresource };
     if (!hc.upgrade) {
+      const refused = await connectRefusal(cluster, connectBase, "create", q);
+      if (refused) return sendStatus(res, refused);
       const loc = await locate(cluster, connectBase, connectOptions(q));
       return sendStatus(res, isLocation(loc) ? S.badRequest("Upgrade request required") : loc);
     }
@@ -1158,11 +1186,16 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
   setWarnings(res, deprecationWarnings(r));
+  // ContextBasedNaming.Name, every named handler's first step: an empty {name} parameter is errEmptyName
+  if (p.name === "") return refuse(S.badRequest("name must be provided"));
   // every resource handler negotiates its answer's media type before it reads options or a body,
   // after the store's name check (a name that is no path segment is its 400) and, in a patch, after
   // the patch type
   const unacceptable = p.name !== undefined && isValidPathSegmentName(p.name).length > 0 ? undefined : notAcceptable(accept);
   if (unacceptable && method !== "PATCH") return refuse(unacceptable);
+  // NamespaceKeyFunc: an object of an empty {namespace} parameter has no storage key
+  const emptyNamespace = r.namespaced && p.namespace === "";
+  if (emptyNamespace && p.name !== undefined) return refuse(S.badRequest("Namespace parameter required."));
   if (p.subresource === "log") {
     if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
@@ -1224,6 +1257,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       // metrics-server registers no watch route: the aggregator relays its 405
       if (p.name === undefined && boolParam(q, "watch") && aggregatedGroups.has(r.group)) return refuse(S.methodNotAllowed());
       if (p.name === undefined && boolParam(q, "watch") && table && "error" in tableOpts) return refuse(S.badRequest(tableOpts.error));
+      // serveWatchHandler: NegotiateOutputMediaTypeStream finds no stream serializer for YAML
+      if (p.name === undefined && boolParam(q, "watch") && yamlAnswers.has(res)) return refuse({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `only the following media types are accepted: ${watchMediaTypes.join(", ")}`, reason: "NotAcceptable", code: 406 });
       if (p.name === undefined && (boolParam(q, "watch"))) return serveWatch(cluster, r, { ...base, ...listOptions(q) }, q, table, include, req, res, hc, conv);
       if (p.name === undefined) return reply(await cluster.request({ ...base, verb: "list", ...listOptions(q) }));
       return reply(await cluster.request({ ...base, verb: "get" }));
@@ -1246,6 +1281,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "CreateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
+      // a create in an empty {namespace}: EnsureObjectNamespaceMatchesRequestNamespace clears the
+      // object's namespace, and ValidateObjectMeta requires one
+      if (emptyNamespace && dec.body !== null && typeof dec.body === "object" && !Array.isArray(dec.body)) {
+        const meta = dec.body.metadata !== null && typeof dec.body.metadata === "object" ? dec.body.metadata : {};
+        const name = typeof meta.name === "string" ? meta.name : "";
+        const nameless = name === "" && !(typeof meta.generateName === "string" && meta.generateName !== "");
+        return sendStatus(res, S.invalid(r, name, [...(nameless ? [S.required("metadata.name", "name or generateName is required")] : []), S.required("metadata.namespace")]));
+      }
       const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
       const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);
@@ -1278,6 +1321,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = fieldValidationOf(q, "UpdateOptions");
       if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
+      // a create in an empty {namespace}: EnsureObjectNamespaceMatchesRequestNamespace clears the
+      // object's namespace, and ValidateObjectMeta requires one
+      if (emptyNamespace && dec.body !== null && typeof dec.body === "object" && !Array.isArray(dec.body)) {
+        const meta = dec.body.metadata !== null && typeof dec.body.metadata === "object" ? dec.body.metadata : {};
+        const name = typeof meta.name === "string" ? meta.name : "";
+        const nameless = name === "" && !(typeof meta.generateName === "string" && meta.generateName !== "");
+        return sendStatus(res, S.invalid(r, name, [...(nameless ? [S.required("metadata.name", "name or generateName is required")] : []), S.required("metadata.namespace")]));
+      }
       const dups = fv.value === "Ignore" ? [] : yamlDuplicateKeys(raw, req.headers["content-type"]);
       const sent = conv && p.subresource !== "scale" ? atStoredVersion(raw, dec.body, kind, p.version, fv.value, conv, dups) : { body: dec.body, warnings: [] };
       if ("status" in sent) return refuse(sent.status);

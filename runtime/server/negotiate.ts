@@ -40,8 +40,14 @@ function acceptable(clause: string, transforms: boolean): boolean {
   if (q !== undefined && !(Number(q) > 0)) return false;
   return served.some(([t, s]) => {
     const matches = (type === t && (sub === s || sub === "*")) || (type === "*" && sub === "*");
-    return matches && (transforms ? transformable(params, s) : !params.has("as"));
+    return matches && streamable(params, s) && (transforms ? transformable(params, s) : !params.has("as"));
   });
+}
+
+/** acceptMediaTypeOptions' stream parameter: a serializer with a stream serializer (not YAML's), and the watch schema only. */
+function streamable(params: ReadonlyMap<string, string>, subtype: string): boolean {
+  const stream = params.get("stream") ?? "";
+  return stream === "" || (subtype !== "yaml" && stream === "watch");
 }
 
 /** AllowsMediaTypeTransform: no conversion, a Table as JSON or YAML, or PartialObjectMetadata[List]. */
@@ -55,17 +61,31 @@ function transformable(params: ReadonlyMap<string, string>, subtype: string): bo
   return as === "PartialObjectMetadata" || as === "PartialObjectMetadataList";
 }
 
-/**
- * The pretty=1 parameter of the Accept clause negotiation settles on (acceptMediaTypeOptions: "if
- * specified, the pretty serializer will be used"): goautoneg's order, higher q first, then a
- * concrete type before a wildcard one (a sort that keeps header order among equals for the few
- * clauses a client sends), and the first clause a served media type answers.
- */
+/** The pretty=1 parameter of the Accept clause negotiation settles on (acceptMediaTypeOptions: "if specified, the pretty serializer will be used"). */
 export function acceptAsksPretty(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === "") return false;
-  const clauses = accept.split(",").slice(0, maxClauses).map((c, i) => {
+  return negotiatedClause(accept)?.pretty === true;
+}
+
+/**
+ * The served media type negotiation settles on (application/json, application/yaml or
+ * application/vnd.kubernetes.protobuf), or undefined when the header is empty or names none: the
+ * first served type a wildcard clause matches, one a clause of q=0 names excepted (rejectedMediaTypes).
+ */
+export function negotiatedMediaType(accept: string | undefined): string | undefined {
+  const chosen = negotiatedClause(accept);
+  if (!chosen) return undefined;
+  const rejected = new Set(parsedClauses(accept!).filter((c) => c.q <= 0 && c.type !== "*" && c.sub !== "*").map((c) => `${c.type}/${c.sub}`));
+  const match = served.find(([t, s]) => (chosen.type === "*" || chosen.type === t) && (chosen.sub === "*" || chosen.sub === s) && !rejected.has(`${t}/${s}`));
+  return match ? `${match[0]}/${match[1]}` : undefined;
+}
+
+/** The stream types a watch answers in (MediaTypesForSerializer's streamMediaTypes): YAML has no stream serializer. */
+export const watchMediaTypes = ["application/json;stream=watch", "application/vnd.kubernetes.protobuf;stream=watch"];
+
+function parsedClauses(accept: string) {
+  return accept.split(",").slice(0, maxClauses).map((c, i) => {
     const parts = c.split(";").map((x) => x.trim());
-    const [type = "", sub = ""] = parts[0] === "*" ? ["*", "*"] : parts[0]!.split("/");
+    const [type = "", sub = ""] = parts[0] === "*" ? ["*", "*"] : parts[0]!.toLowerCase().split("/");
     const params = new Map<string, string>();
     for (const p of parts.slice(1)) {
       const eq = p.indexOf("=");
@@ -74,7 +94,16 @@ export function acceptAsksPretty(accept: string | undefined): boolean {
     const q = params.has("q") ? Number(params.get("q")) : 1;
     return { c, i, q: Number.isNaN(q) ? 0 : q, type, sub, pretty: params.get("pretty") === "1" };
   });
+}
+
+/**
+ * The Accept clause negotiation settles on: goautoneg's order, higher q first, then a concrete
+ * type before a wildcard one (a sort that keeps header order among equals for the few clauses a
+ * client sends), and the first clause a served media type answers.
+ */
+function negotiatedClause(accept: string | undefined) {
+  if (accept === undefined || accept.trim() === "") return undefined;
+  const clauses = parsedClauses(accept);
   clauses.sort((a, b) => b.q - a.q || (a.type === "*" ? 1 : 0) - (b.type === "*" ? 1 : 0) || (a.sub === "*" ? 1 : 0) - (b.sub === "*" ? 1 : 0) || a.i - b.i);
-  const chosen = clauses.find((x) => acceptable(x.c, true));
-  return chosen?.pretty === true;
+  return clauses.find((x) => acceptable(x.c, true));
 }

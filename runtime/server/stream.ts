@@ -168,6 +168,18 @@ export function connectOptions(q: URLSearchParams): ConnectOptions {
 }
 
 /** The API server's answer to a connect: where the stream goes, or the Status to refuse it with. */
+/**
+ * ConnectResource's first checks, after authorization: a dryRun parameter is refused (connect has
+ * none), then an empty {name} is errEmptyName. Undefined when neither applies.
+ */
+export async function connectRefusal(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, verb: ApiRequest["verb"], q: URLSearchParams): Promise<Status | undefined> {
+  const dryRun = q.getAll("dryRun").length > 0;
+  if (!dryRun && base.name !== "") return undefined;
+  const allowed = await cluster.request({ ...base, verb, authorizeOnly: true });
+  if (!allowed.ok) return allowed.status;
+  return S.badRequest(dryRun ? "dryRun is not supported" : "name must be provided");
+}
+
 export async function locate(cluster: Cluster, base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, opts: ConnectOptions): Promise<StreamLocation | Status> {
   const resp = await cluster.request({ ...base, verb: "create", body: { container: opts.container ?? "" } });
   if (!resp.ok) return resp.status;
@@ -477,6 +489,8 @@ export async function serveConnect(
   base: Omit<ApiRequest, "type" | "id" | "verb" | "body">, q: URLSearchParams,
 ): Promise<void> {
   const sub = base.subresource as "exec" | "attach" | "portforward";
+  const refused = await connectRefusal(cluster, base, "create", q);
+  if (refused) return refuseWithStatus(socket, refused);
   const opts = connectOptions(q);
   const loc = await locate(cluster, base, opts);
   if (!isLocation(loc)) return refuseWithStatus(socket, loc);

@@ -164,6 +164,16 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
     } catch {
       /* judged below */
     }
+  } else if (ctype === "application/yaml" && !rep.streamed && r.method !== "HEAD") {
+    // asked for YAML, the server answers in it (the yaml serializer): judged as the object it reads as
+    const asked = Object.entries(r.headers).some(([k, v]) => k.toLowerCase() === "accept" && /yaml|\*\/\*|application\/\*/i.test(String(v)));
+    if (!asked) return { cls: `${rep.code} YAML answer to a request that did not accept it`, detail: text.slice(0, 120) };
+    const docs = parseAllDocuments(text);
+    const doc = Array.isArray(docs) ? docs[0] : undefined;
+    if (doc && doc.errors.length === 0 && (Array.isArray(docs) ? docs.length : 0) === 1) {
+      json = doc.toJS({ maxAliasCount: -1 });
+      parsed = true;
+    }
   } else if (ctype === "application/vnd.kubernetes.protobuf" && !rep.streamed && r.method !== "HEAD") {
     // asked for protobuf, the server may answer in it: judged as the JSON the object decodes to
     const asked = Object.entries(r.headers).some(([k, v]) => k.toLowerCase() === "accept" && String(v).includes("application/vnd.kubernetes.protobuf"));
