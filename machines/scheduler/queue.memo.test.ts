@@ -49,7 +49,7 @@ describe("remembered lifecycle steps give what XState's transition gives", () =>
           if (qp) stepRef(qp.key, { type: "Pop" });
         } else if (o.op === "move") {
           const keys = [...q.unschedulable];
-          Q.moveAllToActiveOrBackoff(q, now);
+          Q.moveAllToActiveOrBackoff(q, now, ["NodeAdd"]);
           for (const k of keys) stepRef(k, { type: "MoveRequest", now });
         } else {
           const key = `default/p${o.pod}`;
@@ -69,7 +69,7 @@ describe("remembered lifecycle steps give what XState's transition gives", () =>
               Q.markBound(q, key);
               stepRef(key, { type: "BindSucceeded" });
             } else if (o.op === "unschedulable") {
-              Q.markUnschedulable(q, qp, now);
+              Q.markUnschedulable(q, qp, now, []);
               stepRef(key, { type: "Unschedulable", now });
             } else if (o.op === "bindFailed") {
               Q.markBindFailed(q, key, pods[o.pod]!, now);

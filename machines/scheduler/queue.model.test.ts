@@ -113,16 +113,16 @@ describe("the scheduling queue over time", () => {
   it("a pod that fails scheduling twice waits 1 s, then 2 s, in backoffQ", () => {
     const q = Q.newQueue();
     Q.add(q, "default/p", pod("p"), 0);
-    Q.markUnschedulable(q, Q.popNext(q)!, 0);
-    Q.moveAllToActiveOrBackoff(q, 0); // a node was added at once: the back-off still applies
+    Q.markUnschedulable(q, Q.popNext(q)!, 0, []);
+    Q.moveAllToActiveOrBackoff(q, 0, ["NodeAdd"]); // a node was added at once: the back-off still applies
     expect(q.backoff.has("default/p")).toBe(true);
     expect(Q.firstBackoffEnd(q)).toBe(1_000);
     Q.flushBackoffCompleted(q, 999);
     expect(inActiveQ(q, "default/p")).toBe(false);
     Q.flushBackoffCompleted(q, 1_000);
     expect(inActiveQ(q, "default/p")).toBe(true);
-    Q.markUnschedulable(q, Q.popNext(q)!, 1_000);
-    Q.moveAllToActiveOrBackoff(q, 1_000);
+    Q.markUnschedulable(q, Q.popNext(q)!, 1_000, []);
+    Q.moveAllToActiveOrBackoff(q, 1_000, ["NodeAdd"]);
     expect(Q.firstBackoffEnd(q)).toBe(3_000);
   });
 
@@ -132,8 +132,8 @@ describe("the scheduling queue over time", () => {
     const waits: number[] = [];
     let now = 0;
     for (let i = 0; i < 6; i++) {
-      Q.markUnschedulable(q, Q.popNext(q)!, now);
-      Q.moveAllToActiveOrBackoff(q, now);
+      Q.markUnschedulable(q, Q.popNext(q)!, now, []);
+      Q.moveAllToActiveOrBackoff(q, now, ["NodeAdd"]);
       const end = Q.firstBackoffEnd(q)!;
       waits.push(end - now);
       now = end;
@@ -145,7 +145,7 @@ describe("the scheduling queue over time", () => {
   it("an unschedulable pod is flushed to activeQ after 5 minutes without any cluster event", () => {
     const q = Q.newQueue();
     Q.add(q, "default/p", pod("p"), 0);
-    Q.markUnschedulable(q, Q.popNext(q)!, 0);
+    Q.markUnschedulable(q, Q.popNext(q)!, 0, []);
     Q.flushUnschedulableLeftover(q, 299_999);
     expect(q.unschedulable.has("default/p")).toBe(true);
     Q.flushUnschedulableLeftover(q, 300_000);
@@ -156,7 +156,7 @@ describe("the scheduling queue over time", () => {
   it("a gated pod never reaches activeQ, whatever happens, until its gates are removed", () => {
     const q = Q.newQueue();
     Q.add(q, "default/g", pod("g", { schedulingGates: [{ name: "example.com/wait" }] }), 0);
-    Q.moveAllToActiveOrBackoff(q, 10_000);
+    Q.moveAllToActiveOrBackoff(q, 10_000, ["NodeAdd"]);
     Q.flushBackoffCompleted(q, 600_000);
     Q.flushUnschedulableLeftover(q, 600_000);
     Q.update(q, "default/g", pod("g", { schedulingGates: [{ name: "example.com/wait" }], priority: 5 }), 600_000);
@@ -202,9 +202,9 @@ describe("the scheduling queue over time", () => {
     Q.add(q, "default/b", pod("b", { priority: 10 }), 1);
     freezeContext(q);
     const next = { ...q };
-    Q.markUnschedulable(next, Q.popNext(next)!, 5);
+    Q.markUnschedulable(next, Q.popNext(next)!, 5, []);
     Q.add(next, "default/c", pod("c"), 6);
-    Q.moveAllToActiveOrBackoff(next, 7);
+    Q.moveAllToActiveOrBackoff(next, 7, ["NodeAdd"]);
     expect(activeOrder(q)).toEqual(["default/b", "default/a"]);
     expect(activeOrder(next)).toEqual(["default/a", "default/c"]);
     expect([...next.backoff]).toEqual(["default/b"]);

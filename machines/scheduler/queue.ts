@@ -11,6 +11,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import { Map as IMap, Set as ISet } from "immutable";
 import { anyMutant } from "../common/mutation.js";
+import { deepEqual } from "../common/equal.js";
 import { flatKey, keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { podQueueMachine, type PodQueueEvent } from "./queue.machine.js";
 import { type Heap, heapInsert, heapOf, heapPeek, heapRest, heapSize } from "./pheap.js";
@@ -28,6 +29,8 @@ export interface QueuedPod {
   readonly timers: ReadonlyArray<{ id: string; at: number; event: { type: string } }>;
   /** the number of its entry in the activeQ heap, from the last time it entered activeQ */
   readonly activeSeq: number;
+  /** the plugins that rejected it in its last attempt (UnschedulablePlugins): which cluster events may help it */
+  readonly rejectors?: readonly string[];
 }
 
 /** An entry of the activeQ heap: what PrioritySort orders by, and which entry of the pod it is. */
@@ -160,7 +163,7 @@ function step(q: SchedulingQueue, qp: QueuedPod, event: PodQueueEvent | { type: 
   let timers = qp.timers;
   if (s.cancels.length > 0) timers = timers.filter((t) => !s.cancels.includes(t.id));
   for (const t of s.timers) timers = [...timers.filter((x) => x.id !== t.id), { id: t.id, at: now + t.delayMs, event: t.event }];
-  let next: QueuedPod = { key: qp.key, pod: qp.pod, timestamp: qp.timestamp, lifecycle: s.lifecycle, timers, activeSeq: qp.activeSeq };
+  let next: QueuedPod = { key: qp.key, pod: qp.pod, timestamp: qp.timestamp, lifecycle: s.lifecycle, timers, activeSeq: qp.activeSeq, ...(qp.rejectors !== undefined ? { rejectors: qp.rejectors } : {}) };
   const is = queueState(next);
   if (is !== was) {
     if (was === "backoffQ") q.backoff = q.backoff.delete(qp.key);
@@ -208,7 +211,20 @@ export function add(q: SchedulingQueue, key: string, pod: Pod, now: number): voi
 export function update(q: SchedulingQueue, key: string, pod: Pod, now: number): void {
   const qp = q.known.get(key);
   if (!qp) return add(q, key, pod, now);
+  // isPodUpdated: a write of its status (the scheduler's own PodScheduled=False) changes nothing scheduling reads
+  if (!podUpdated(qp.pod, pod)) {
+    q.known = q.known.set(key, { ...qp, pod });
+    return;
+  }
   step(q, { ...qp, pod }, { type: "Update", gated: isGated(pod), now }, now);
+}
+
+/** isPodUpdated: the pod differs in more than its status, resourceVersion, generation, managedFields and finalizers. */
+function podUpdated(a: Pod, b: Pod): boolean {
+  if (!deepEqual(a.spec, b.spec)) return true;
+  const { resourceVersion: _r1, generation: _g1, managedFields: _m1, finalizers: _f1, ...ma } = a.metadata ?? {};
+  const { resourceVersion: _r2, generation: _g2, managedFields: _m2, finalizers: _f2, ...mb } = b.metadata ?? {};
+  return !deepEqual(ma, mb);
 }
 
 /** The pod is gone (deleted, finished, or bound): forget it. */
@@ -239,9 +255,10 @@ function stepKey(q: SchedulingQueue, key: string, event: PodQueueEvent, now: num
   if (qp) step(q, qp, event, now);
 }
 
-/** A scheduling attempt failed: the pod waits among the unschedulable for an event that could help. */
-export function markUnschedulable(q: SchedulingQueue, qp: QueuedPod, now: number): void {
-  stepKey(q, qp.key, { type: "Unschedulable", now }, now);
+/** A scheduling attempt failed: the pod waits among the unschedulable for an event that could help one of the plugins that rejected it. */
+export function markUnschedulable(q: SchedulingQueue, qp: QueuedPod, now: number, rejectors: readonly string[]): void {
+  const cur = q.known.get(qp.key);
+  if (cur) step(q, { ...cur, rejectors }, { type: "Unschedulable", now }, now);
 }
 
 /** The attempt ended with the pod assumed on a node: the binding cycle begins. */
@@ -261,10 +278,48 @@ export function markBindFailed(q: SchedulingQueue, key: string, pod: Pod, now: n
   step(q, { ...qp, pod }, { type: "BindFailed", now }, now);
 }
 
-/** A cluster event that could make pods fit (node added or changed, a pod deleted): move every unschedulable pod. */
-export function moveAllToActiveOrBackoff(q: SchedulingQueue, now: number): void {
+/**
+ * The cluster events the scheduler's informers tell apart (framework.ClusterEvent: a resource and
+ * what changed; a node update by nodeSchedulingPropertiesChange).
+ */
+export type ClusterEvent = "NodeAdd" | "NodeLabel" | "NodeTaint" | "NodeAllocatable" | "NodeCondition" | "NodeAnnotation" | "AssignedPodDelete" | "Volume";
+
+const nodeUpdates: readonly ClusterEvent[] = ["NodeLabel", "NodeTaint", "NodeAllocatable"];
+
+/**
+ * Each Filter plugin's EventsToRegister (kube-scheduler 1.35, the events that can make a pod it
+ * rejected schedulable): a pod waits for one of its rejectors' events. A plugin not listed (none
+ * rejected it: no nodes, an error) waits for any event.
+ */
+const eventsToRegister: ReadonlyMap<string, ReadonlySet<ClusterEvent>> = new Map<string, ReadonlySet<ClusterEvent>>([
+  ["NodeName", new Set<ClusterEvent>(["NodeAdd"])],
+  ["NodeAffinity", new Set<ClusterEvent>(["NodeAdd", "NodeLabel"])],
+  ["NodeUnschedulable", new Set<ClusterEvent>(["NodeAdd", "NodeTaint"])],
+  ["TaintToleration", new Set<ClusterEvent>(["NodeAdd", "NodeTaint"])],
+  ["NodePorts", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", ...nodeUpdates])],
+  ["NodeResourcesFit", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", ...nodeUpdates])],
+  ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", "NodeLabel", "NodeTaint"])],
+  ["InterPodAffinity", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", "NodeLabel"])],
+  ["VolumeBinding", new Set<ClusterEvent>(["Volume", "NodeAdd", "NodeLabel", "NodeTaint"])],
+]);
+
+/** isPodWorthRequeuing without hints: some plugin that rejected the pod registered one of the events. */
+export function worthRequeuing(rejectors: readonly string[] | undefined, events: readonly ClusterEvent[]): boolean {
+  if (rejectors === undefined || rejectors.length === 0) return true;
+  return rejectors.some((p) => {
+    const registered = eventsToRegister.get(p);
+    return registered === undefined || events.some((e) => registered.has(e));
+  });
+}
+
+/** A cluster event (node added or changed, a pod deleted, a volume): move the unschedulable pods it may help. */
+export function moveAllToActiveOrBackoff(q: SchedulingQueue, now: number, events: readonly ClusterEvent[]): void {
+  if (events.length === 0) return;
   // the index as it was: stepping replaces q.unschedulable, never this one
-  for (const key of q.unschedulable) stepKey(q, key, { type: "MoveRequest", now }, now);
+  for (const key of q.unschedulable) {
+    const qp = q.known.get(key);
+    if (qp && worthRequeuing(qp.rejectors, events)) step(q, qp, { type: "MoveRequest", now }, now);
+  }
 }
 
 /** Delivers the `after`s of the pods in `index` that are due by now. */

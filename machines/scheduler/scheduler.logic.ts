@@ -20,7 +20,7 @@ import * as VB from "./plugins/VolumeBinding/index.js";
 import { classInfoOf } from "../common/volumeutil.js";
 import { copyNodeInfo, type CycleState, newNodeInfo, type NodeInfo, type SchedulingEnv, type SnapshotSummary, summarizeAffinity, summarizeImages, summarizeSnapshot, withNode, withPod } from "./framework.js";
 import { deepEqual } from "../common/equal.js";
-import { failedSchedulingMessage, newCycleState, schedulePod } from "./semantics.js";
+import { failedSchedulingMessage, newCycleState, schedulePod, type Diagnosis } from "./semantics.js";
 import { preempt } from "./preemption.js";
 import { nodeVerdictsFor } from "./feasibility.js";
 import * as Q from "./queue.js";
@@ -202,6 +202,35 @@ function dropSnapshot(ctx: SchedulerContext): void {
 
 // NodeInfo derives allocatable and image sizes from the node; the fields it copies (name, cordon,
 // taints) are refreshed by setNode; everything else is read from the node itself.
+/**
+ * What a node's add or update is to the queue (nodeSchedulingPropertiesChange): a heartbeat that
+ * changed no condition's status is no event at all.
+ */
+export function nodeEvents(old: Node | undefined, cur: Node): Q.ClusterEvent[] {
+  if (old === undefined) return ["NodeAdd"];
+  const out: Q.ClusterEvent[] = [];
+  if (!deepEqual(old.metadata?.labels ?? {}, cur.metadata?.labels ?? {})) out.push("NodeLabel");
+  if (!deepEqual(old.spec?.taints ?? [], cur.spec?.taints ?? []) || !!old.spec?.unschedulable !== !!cur.spec?.unschedulable) out.push("NodeTaint");
+  if (!deepEqual(old.status?.allocatable ?? {}, cur.status?.allocatable ?? {})) out.push("NodeAllocatable");
+  if (!deepEqual(conditionStatuses(old), conditionStatuses(cur))) out.push("NodeCondition");
+  if (!deepEqual(old.metadata?.annotations ?? {}, cur.metadata?.annotations ?? {})) out.push("NodeAnnotation");
+  return out;
+}
+
+/** nodeConditionsChanged compares each condition's status by type, nothing else. */
+function conditionStatuses(n: Node): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of n.status?.conditions ?? []) out[c.type] = c.status;
+  return out;
+}
+
+/** The plugins whose Filter or PreFilter rejected the pod on some node (the diagnosis' UnschedulablePlugins). */
+function unschedulablePlugins(d: Diagnosis): string[] {
+  const out = new Set<string>();
+  for (const s of d.nodeToStatus.values()) if ("plugin" in s) out.add(s.plugin);
+  return [...out].sort();
+}
+
 function sameNodeInfoInputs(a: Node, b: Node): boolean {
   return deepEqual(a.status?.allocatable, b.status?.allocatable) && deepEqual(a.status?.images, b.status?.images);
 }
@@ -266,16 +295,17 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
     } else {
       const cur = ctx.nodeInfos.get(name);
       // A heartbeat changes conditions, not what NodeInfo derives from the node: only the node object is replaced.
+      const events = nodeEvents(cur?.node, object);
       if (cur !== undefined && sameNodeInfoInputs(cur.node, object)) setNodeInfo(ctx, name, withNode(cur, object));
       else setNodeInfo(ctx, name, newNodeInfo(object, [...(ctx.podsByNode.get(name)?.values() ?? [])]));
-      // a node added or changed may make unschedulable pods fit
-      Q.moveAllToActiveOrBackoff(ctx.queue, now);
+      // a node added, or changed in what scheduling reads, may make unschedulable pods fit
+      Q.moveAllToActiveOrBackoff(ctx.queue, now, events);
     }
     return;
   }
   if (watchId === PVCS || watchId === PVS || watchId === CLASSES) {
     // a claim bound or a volume made may let pods whose claims could not bind fit now
-    Q.moveAllToActiveOrBackoff(ctx.queue, now);
+    Q.moveAllToActiveOrBackoff(ctx.queue, now, ["Volume"]);
     return;
   }
   if (watchId !== PODS) return;
@@ -290,7 +320,7 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
     if (was) unbindPodFromCache(ctx, key, was);
     Q.remove(ctx.queue, key);
     // a pod leaving frees room: unschedulable pods may fit now
-    if (was) Q.moveAllToActiveOrBackoff(ctx.queue, now);
+    if (was) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodDelete"]);
     return;
   }
   if (node) {
@@ -459,7 +489,7 @@ export function scheduleOne(ctx: SchedulerContext, now: number, fx: Fx): void {
       } else nominated = pod.status?.nominatedNodeName ?? undefined;
     }
     if (result.numAllNodes === 0) message = "no nodes available to schedule pods";
-    Q.markUnschedulable(ctx.queue, qp, now);
+    Q.markUnschedulable(ctx.queue, qp, now, unschedulablePlugins(result.diagnosis));
     recordEvent(ctx.client, fx, pod, "Warning", "FailedScheduling", message, { component: schedulerName }, now);
     writeUnschedulableStatus(ctx, pod, message, nominated, now, fx);
   }
