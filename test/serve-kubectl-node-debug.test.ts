@@ -7,59 +7,13 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { findKubectl, kubectl, serve, until, type Served } from "./serve-helpers.js";
 
 const bin = findKubectl();
 
-// pods/storage/pv-volume.yaml, pv-claim.yaml and pv-pod.yaml, as the page applies them
-const pvTask = `
-apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: task-pv-volume
-  labels:
-    type: local
-spec:
-  storageClassName: manual
-  capacity:
-    storage: 10Gi
-  accessModes:
-    - ReadWriteOnce
-  hostPath:
-    path: "/mnt/data"
----
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata:
-  name: task-pv-claim
-spec:
-  storageClassName: manual
-  accessModes:
-    - ReadWriteOnce
-  resources:
-    requests:
-      storage: 3Gi
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: task-pv-pod
-spec:
-  volumes:
-    - name: task-pv-storage
-      persistentVolumeClaim:
-        claimName: task-pv-claim
-  containers:
-    - name: task-pv-container
-      image: nginx
-      ports:
-        - containerPort: 80
-          name: "http-server"
-      volumeMounts:
-        - mountPath: "/usr/share/nginx/html"
-          name: task-pv-storage
-`;
+// the page's manifests, as it applies them
+const pvTask = ["pv-volume.yaml", "pv-claim.yaml", "pv-pod.yaml"].map((f) => resolve("examples/pods/storage", f));
 
 describe.skipIf(!bin)("kubectl debug node against podflow serve", () => {
   let s: Served;
@@ -72,9 +26,29 @@ describe.skipIf(!bin)("kubectl debug node against podflow serve", () => {
     expect(r.code).toBe(0);
     const name = /Creating debugging pod (node-debugger-node-1-[a-z0-9]+) with container debugger on node node-1\./.exec(r.out + r.err)?.[1];
     expect(name).toBeDefined();
-    const done = await until(async () => ((await k(["get", "pod", name!, "-o", "jsonpath={.status.phase}"])).out === "Succeeded" ? true : undefined), 30_000);
-    expect(done).toBe(true);
+    await reaches(name!, "Succeeded");
     return (await k(["logs", name!])).out;
+  }
+
+  /** Applies a manifest written to a scratch file, as kubectl apply -f. */
+  async function applied(name: string, yaml: string): Promise<void> {
+    const file = join(scratch, name);
+    writeFileSync(file, yaml);
+    expect((await k(["apply", "-f", file])).code).toBe(0);
+  }
+
+  /** Waits for the pod to reach the phase. */
+  async function reaches(pod: string, phase: string, timeoutMs = 30_000): Promise<void> {
+    const ok = await until(async () => ((await k(["get", "pod", pod, "-o", "jsonpath={.status.phase}"])).out === phase ? true : undefined), timeoutMs);
+    expect(ok).toBe(true);
+  }
+
+  /** The first FailedMount event of the pod, through the given jsonpath of the event list. */
+  async function failedMount(pod: string, jsonpath: string): Promise<string> {
+    return until(async () => {
+      const out = (await k(["get", "events", "--field-selector", `involvedObject.name=${pod},reason=FailedMount`, "-o", `jsonpath=${jsonpath}`])).out;
+      return out !== "" ? out : undefined;
+    }, 30_000);
   }
 
   beforeAll(async () => {
@@ -97,20 +71,16 @@ describe.skipIf(!bin)("kubectl debug node against podflow serve", () => {
 
   it("the PersistentVolume task serves the index.html written on the node under /mnt/data", async () => {
     expect(await onNode("mkdir -p /host/mnt/data && echo 'Hello from Kubernetes storage' > /host/mnt/data/index.html; cat /host/mnt/data/index.html")).toBe("Hello from Kubernetes storage\n");
-    const file = join(scratch, "pv.yaml");
-    writeFileSync(file, pvTask);
-    expect((await k(["apply", "-f", file])).code).toBe(0);
+    expect((await k(["apply", ...pvTask.flatMap((f) => ["-f", f])])).code).toBe(0);
     const bound = await until(async () => ((await k(["get", "pvc", "task-pv-claim", "-o", "jsonpath={.status.phase} {.spec.volumeName}"])).out === "Bound task-pv-volume" ? true : undefined), 30_000);
     expect(bound).toBe(true);
-    const running = await until(async () => ((await k(["get", "pod", "task-pv-pod", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 30_000);
-    expect(running).toBe(true);
+    await reaches("task-pv-pod", "Running");
     // the page: `curl http://localhost/` in a shell of the pod
     expect((await k(["exec", "task-pv-pod", "--", "curl", "-s", "http://localhost/"])).out).toBe("Hello from Kubernetes storage\n");
   });
 
   it("a file one pod writes into a hostPath directory is on the node for the next debugging pod", async () => {
-    const writer = join(scratch, "writer.yaml");
-    writeFileSync(writer, `
+    await applied("writer.yaml", `
 apiVersion: v1
 kind: Pod
 metadata:
@@ -120,16 +90,13 @@ spec:
   volumes: [{ name: logs, hostPath: { path: /var/log/app, type: DirectoryOrCreate } }]
   containers: [{ name: w, image: busybox:1.36, command: ["sh", "-c", "echo started > /logs/app.log"], volumeMounts: [{ name: logs, mountPath: /logs }] }]
 `);
-    expect((await k(["apply", "-f", writer])).code).toBe(0);
-    const done = await until(async () => ((await k(["get", "pod", "writer", "-o", "jsonpath={.status.phase}"])).out === "Succeeded" ? true : undefined), 30_000);
-    expect(done).toBe(true);
+    await reaches("writer", "Succeeded");
     expect(await onNode("cat /host/var/log/app/app.log")).toBe("started\n");
   });
 
   // concepts/storage/volumes: "hostPath configuration example" and "hostPath FileOrCreate configuration example"
   it("a hostPath of type Directory that the node lacks fails its mount (FailedMount, ContainerCreating) until the directory is made", async () => {
-    const file = join(scratch, "hostpath-example.yaml");
-    writeFileSync(file, `
+    await applied("hostpath-example.yaml", `
 apiVersion: v1
 kind: Pod
 metadata:
@@ -152,23 +119,17 @@ spec:
       path: /data/foo # directory location on host
       type: Directory # this field is optional
 `);
-    expect((await k(["apply", "-f", file])).code).toBe(0);
-    const event = await until(async () => {
-      const out = (await k(["get", "events", "--field-selector", "involvedObject.name=hostpath-example-linux,reason=FailedMount", "-o", "jsonpath={.items[0].type} {.items[0].source.component} {.items[0].message}"])).out;
-      return out !== "" ? out : undefined;
-    }, 30_000);
+    const event = await failedMount("hostpath-example-linux", "{.items[0].type} {.items[0].source.component} {.items[0].message}");
     expect(event).toBe('Warning kubelet MountVolume.SetUp failed for volume "example-volume" : hostPath type check failed: /data/foo is not a directory');
     const line = (await k(["get", "pod", "hostpath-example-linux", "--no-headers"])).out;
     expect(line).toMatch(/^hostpath-example-linux +0\/1 +ContainerCreating +0 /);
     // the volume manager retries with its back-off: once the directory exists the pod runs
     await onNode("mkdir -p /host/data/foo");
-    const running = await until(async () => ((await k(["get", "pod", "hostpath-example-linux", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 60_000);
-    expect(running).toBe(true);
+    await reaches("hostpath-example-linux", "Running", 60_000);
   }, 120_000);
 
   it("DirectoryOrCreate and FileOrCreate make the directory and an empty file on the node", async () => {
-    const file = join(scratch, "fileorcreate.yaml");
-    writeFileSync(file, `
+    await applied("fileorcreate.yaml", `
 apiVersion: v1
 kind: Pod
 metadata:
@@ -196,15 +157,12 @@ spec:
       path: /var/local/aaa/1.txt
       type: FileOrCreate
 `);
-    expect((await k(["apply", "-f", file])).code).toBe(0);
-    const running = await until(async () => ((await k(["get", "pod", "test-webserver", "-o", "jsonpath={.status.phase}"])).out === "Running" ? true : undefined), 30_000);
-    expect(running).toBe(true);
+    await reaches("test-webserver", "Running");
     expect(await onNode("ls /host/var/local/aaa; wc -c < /host/var/local/aaa/1.txt")).toBe("1.txt\n0\n");
   });
 
   it("a hostPath of type File that is a directory on the node fails with the plugin's message", async () => {
-    const file = join(scratch, "notafile.yaml");
-    writeFileSync(file, `
+    await applied("notafile.yaml", `
 apiVersion: v1
 kind: Pod
 metadata:
@@ -213,11 +171,7 @@ spec:
   containers: [{ name: c, image: busybox:1.36, command: ["sleep", "3600"], volumeMounts: [{ name: f, mountPath: /etc/x }] }]
   volumes: [{ name: f, hostPath: { path: /etc, type: File } }]
 `);
-    expect((await k(["apply", "-f", file])).code).toBe(0);
-    const event = await until(async () => {
-      const out = (await k(["get", "events", "--field-selector", "involvedObject.name=not-a-file,reason=FailedMount", "-o", "jsonpath={.items[0].message}"])).out;
-      return out !== "" ? out : undefined;
-    }, 30_000);
+    const event = await failedMount("not-a-file", "{.items[0].message}");
     expect(event).toBe('MountVolume.SetUp failed for volume "f" : hostPath type check failed: /etc is not a file');
   });
 });
