@@ -355,12 +355,8 @@ function managedForUpdate(live: any, obj: any, subresource: string): { managed: 
  */
 export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | undefined {
   const { managed, from } = managedForUpdate(live, obj, wc.subresource);
-  // a create is compared against the kind's zero value, as scheme.New() converts it
-  const liveBody = withoutManaged(live ?? zeroOf(wc.type));
   const newBody = withoutManaged(obj);
-  const cmp = compare(liveBody, newBody, wc.type);
-  const changed = ignore(union(cmp.modified, cmp.added), wc.reset);
-  const removed = cmp.removed;
+  const { changed, removed, took } = live === undefined ? createdFields(newBody, wc) : updatedFields(withoutManaged(live), newBody, wc);
   const next = new Map<string, ManagerEntry>();
   const self = updaterId(wc.manager, wc.apiVersion, wc.subresource);
   for (const [id, e] of managed) {
@@ -370,7 +366,6 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
     const set = id === self ? difference(e.set, removed) : difference(difference(e.set, changed), removed);
     if (!isEmpty(set) || id === self) next.set(id, set === e.set ? e : withSet(e, set));
   }
-  const took = difference(changed, stripSet);
   if (!isEmpty(took)) {
     const prev = next.get(self);
     // what the writer owned before, where it owns the same again, stays the same set value
@@ -393,6 +388,72 @@ export function trackUpdate(live: any, obj: any, wc: WriteContext): any[] | unde
   // creates are, a pod's by its first status write soon after). Every set is stripped: the live
   // ones were, and what the write took is.
   return encodeManagedFields(capUpdateManagers(next), live !== undefined || wc.type !== "core/v1.Event", true, from);
+}
+
+/** What a write changed (its modified and added fields less those the endpoint resets), removed, and took (changed less the stripped fields). */
+interface WriteFields {
+  readonly changed: FieldSet;
+  readonly removed: FieldSet;
+  readonly took: FieldSet;
+}
+
+function updatedFields(liveBody: unknown, newBody: unknown, wc: WriteContext): WriteFields {
+  const cmp = compare(liveBody, newBody, wc.type);
+  const changed = ignore(union(cmp.modified, cmp.added), wc.reset);
+  return { changed, removed: cmp.removed, took: difference(changed, stripSet) };
+}
+
+// A create is compared against the kind's zero value, as scheme.New() converts it. That comparison
+// reads of the body only its keys and what kind of value each holds (the zero value holds no
+// scalar, and the walk pairs list items by their values, so bodies with a non-empty list are left
+// out): creates of one shape (every Event of one reason) give equal sets, made once and shared,
+// whose FieldsV1 is then emitted once too. A memo only: the sets are equal without it. Bounded:
+// shapes past `shapeCap` characters are not kept, and past `createdCap` shapes it starts over.
+const created = new Map<string, WriteFields>();
+const createdCap = 1024;
+const shapeCap = 4096;
+
+function createdFields(newBody: unknown, wc: WriteContext): WriteFields {
+  const sig = shapeOf(newBody);
+  if (sig === undefined) return updatedFields(zeroOf(wc.type), newBody, wc);
+  // the type and the reset set (one of two shared values, or none) are part of what a create's fields depend on
+  const reset = wc.reset === undefined ? "-" : wc.reset === statusSet ? "s" : wc.reset === specSet ? "p" : undefined;
+  if (reset === undefined) return updatedFields(zeroOf(wc.type), newBody, wc);
+  const key = `${wc.type} ${reset} ${sig}`;
+  let hit = created.get(key);
+  if (hit === undefined) {
+    hit = updatedFields(zeroOf(wc.type), newBody, wc);
+    if (created.size >= createdCap) created.clear();
+    created.set(key, hit);
+  }
+  return hit;
+}
+
+/**
+ * A value's shape: its keys in order (length-prefixed, so no two shapes spell alike) and what each
+ * holds: "u" undefined, "n" null, "s" a scalar, "a" an empty list, an object in braces; undefined
+ * for a value with a non-empty list or a shape past `shapeCap`.
+ */
+function shapeOf(v: unknown): string | undefined {
+  let out = "";
+  const walk = (x: unknown): boolean => {
+    if (x === undefined) out += "u";
+    else if (x === null) out += "n";
+    else if (typeof x !== "object") out += "s";
+    else if (Array.isArray(x)) {
+      if (x.length > 0) return false;
+      out += "a";
+    } else {
+      out += "{";
+      for (const k in x) {
+        out += `${k.length}:${k}`;
+        if (out.length > shapeCap || !walk((x as Record<string, unknown>)[k])) return false;
+      }
+      out += "}";
+    }
+    return true;
+  };
+  return walk(v) ? out : undefined;
 }
 
 // A kind's zero value, built once per type and frozen (compare only reads it).

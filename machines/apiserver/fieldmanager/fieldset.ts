@@ -363,10 +363,9 @@ export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown
     // shared FieldsV1 (one per template or event shape) decodes to the set it was first made from.
     if (!remember) {
       // the set a shared FieldsV1 decodes to keeps it: a pod's first status write re-encodes its create's entry
-      if (!emittedFrom.has(out)) {
-        emittedFrom.set(out, s);
-        emitted.set(s, out);
-      }
+      if (!emittedFrom.has(out)) emittedFrom.set(out, s);
+      // kept by the set too: the creates of one shape share their set (trackUpdate), emitted once
+      emitted.set(s, out);
       return out;
     }
     emitted.set(s, out);

@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from "vitest";
 import { deepFreeze } from "../../common/equal.js";
-import { decodeManagedFields, trackUpdate, updaterId } from "./fieldmanager.js";
+import { decodeManagedFields, resetFields, trackUpdate, updaterId } from "./fieldmanager.js";
 import { comparePE, fieldPE, fromFieldsV1, members, setOf, sharedWith, toFieldsV1, type FieldPath, type FieldSet } from "./fieldset.js";
 import { compare, itemPE, resolve, zeroValue, type Atom } from "./typed.js";
 
@@ -391,6 +391,36 @@ describe("Event creates of one shape, manager and second share one list equal to
       seen.set(key, got);
     }
     expect(shared).toBeGreaterThan(40);
+  });
+});
+
+describe("creates of one shape share their sets, each equal to the straightforward recomputation", () => {
+  // bodies without lists, changed at random (keys added and dropped, nulls, empty maps, scalars
+  // turned to maps), each created as it is and again with every scalar changed (the same shape)
+  const event = () => ({
+    apiVersion: "v1", kind: "Event", metadata: { name: "web.1", namespace: "default", labels: { app: "web" } },
+    involvedObject: { kind: "Pod", name: "web-1", namespace: "default", uid: "u1" }, reason: "Pulled",
+    message: "m", source: { component: "kubelet", host: "node-1" }, firstTimestamp: "2026-01-01T00:00:00Z", count: 1, type: "Normal",
+  });
+  const rescalar = (v: any): any => (Array.isArray(v) ? v.map(rescalar) : isMap(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rescalar(x)])) : typeof v === "string" ? `${v}!` : typeof v === "number" ? v + 7 : typeof v === "boolean" ? !v : v);
+  it("for Events and pods (with and without their lists) on endpoints with and without a status", () => {
+    const rand = rng(41);
+    let cur: any = event();
+    for (let i = 0; i < 150; i++) {
+      cur = mutate(rand() < 0.2 ? event() : cur, rand);
+      const now = "2026-01-01T00:00:00Z";
+      for (const obj of [cur, rescalar(cur), cur]) {
+        const got = trackUpdate(undefined, obj, { type: "core/v1.Event", apiVersion: "v1", manager: "kubelet", subresource: "", now });
+        expect(JSON.stringify(got ?? [])).toBe(JSON.stringify(refTrack(undefined, obj, "kubelet", "", now, "core/v1.Event", false)));
+      }
+    }
+    const listless = (p: any) => ({ ...p, spec: { nodeName: p.spec?.nodeName, restartPolicy: "Always" }, status: { phase: "Pending" } });
+    for (const v of [pod(), ...variants(60, 43)]) {
+      for (const obj of [v, listless(v), rescalar(listless(v))]) {
+        const wc = { type: "core/v1.Pod", apiVersion: "v1", manager: "kube-controller-manager", subresource: "", now: "2026-01-01T00:00:00Z", reset: resetFields(true, "") };
+        expect(JSON.stringify(trackUpdate(undefined, obj, wc) ?? [])).toBe(JSON.stringify(refTrack(undefined, obj, "kube-controller-manager", "", wc.now)));
+      }
+    }
   });
 });
 
