@@ -151,6 +151,33 @@ export const jobFinishedStatusConsistent = perVersion(
   },
 );
 
+/**
+ * budgetDesiredHealthyFollowsSpec: the disruption controller computes a PodDisruptionBudget's
+ * desiredHealthy from its spec and expectedPods in one calculation (getExpectedPodCount): an
+ * integer minAvailable as is; a percentage minAvailable of expectedPods rounded up; maxUnavailable
+ * (an integer, or a percentage of expectedPods rounded up) taken from expectedPods, never below 0.
+ * Judged on every status of the budget's current generation that a sync wrote (not a failSafe one,
+ * whose DisruptionAllowed condition says SyncFailed and keeps the counts it had).
+ */
+export const budgetDesiredHealthyFollowsSpec = perVersion(
+  "budgetDesiredHealthyFollowsSpec",
+  "a PodDisruptionBudget's desiredHealthy is its minAvailable (a percentage of expectedPods rounded up), or expectedPods less its maxUnavailable (a percentage rounded up), in every status of its current generation",
+  ["PodDisruptionBudget"],
+  (b) => {
+    const s = b.status;
+    if (!s || s.observedGeneration === undefined || s.observedGeneration !== b.metadata?.generation) return [];
+    if (cond(b, "DisruptionAllowed")?.reason === "SyncFailed") return [];
+    const expected = s.expectedPods ?? 0;
+    const { minAvailable, maxUnavailable } = b.spec ?? {};
+    let want: number;
+    if (maxUnavailable !== undefined && maxUnavailable !== null) want = Math.max(0, expected - scaledValue(maxUnavailable, expected, true));
+    else if (minAvailable !== undefined && minAvailable !== null) want = scaledValue(minAvailable, expected, true);
+    else want = 0;
+    if (Number.isNaN(want) || (s.desiredHealthy ?? 0) === want) return [];
+    return [`PodDisruptionBudget ${nameOf(b)} wants ${s.desiredHealthy ?? 0} healthy pods of ${expected} expected, its spec (minAvailable ${JSON.stringify(minAvailable)}, maxUnavailable ${JSON.stringify(maxUnavailable)}) says ${want}`];
+  },
+);
+
 /** deploymentutil.MaxUnavailable: 0 for Recreate or no replicas, else the resolved maxUnavailable, at most the replicas. */
 function deploymentMaxUnavailable(d: any): number {
   const replicas = d?.spec?.replicas ?? 1;

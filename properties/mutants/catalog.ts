@@ -94,6 +94,10 @@ export const mutants: readonly MutantInfo[] = [
   { name: "deployment.complete-before-available", bugClass: "DeploymentComplete ignores availableReplicas: Progressing turns NewReplicaSetAvailable (and old ReplicaSets are cleaned up) while the new pods are not yet available", file: "machines/deployment/deployment.logic.ts" },
   { name: "deployment.available-condition-off-by-one", bugClass: "the Deployment's Available condition needs more than replicas - maxUnavailable available pods, not at least that many: a Deployment with maxUnavailable 0 is never Available", file: "machines/deployment/deployment.logic.ts" },
   { name: "daemonset.observed-generation-not-updated", bugClass: "the DaemonSet controller writes its counts but never status.observedGeneration after acting on a generation", file: "machines/daemonset/daemonset.controller.ts" },
+  { name: "endpointslice.terminating-not-serving", bugClass: "the EndpointSlice controller publishes a terminating pod's endpoint with serving false although the pod is still Ready (serving = Ready and not terminating, as ready is): kube-proxy's fallback to serving terminating endpoints finds none", file: "machines/endpointslice/endpointslice.logic.ts" },
+  { name: "disruption.min-available-rounds-down", bugClass: "the disruption controller scales a percentage minAvailable rounding down instead of up: a budget of 50% over 3 pods wants 1 healthy, not 2, and allows one disruption too many", file: "machines/disruption/disruption.logic.ts" },
+  { name: "cronjob.forbid-allows-one-active", bugClass: "the CronJob controller's Forbid check counts more than one active Job as running: with concurrencyPolicy Forbid a second run starts while the first is still active", file: "machines/cronjob/cronjob.logic.ts" },
+  { name: "quota.counts-terminal-pods", bugClass: "the pod quota evaluator counts Succeeded and Failed pods: a namespace's quota stays used by finished pods (and refuses new ones)", file: "machines/common/quota.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
