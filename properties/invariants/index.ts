@@ -30,7 +30,7 @@ import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
 import { foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone, orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./gcview.js";
 import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
-import { budgetDesiredHealthyFollowsSpec, jobFinishedStatusConsistent, podConditionsMatchContainerStatuses, podStartTimeSetOnce, workloadCountsOnlyReadyPods, workloadStatusConsistent } from "./status.js";
+import { budgetDesiredHealthyFollowsSpec, evictionTakesOneAllowedDisruption, jobFinishedStatusConsistent, podConditionsMatchContainerStatuses, podStartTimeSetOnce, workloadCountsOnlyReadyPods, workloadStatusConsistent } from "./status.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -655,6 +655,7 @@ export const invariants: readonly InvariantSpec[] = [
   pvcBoundToAtMostOnePVSpec,
   budgetNeverAllowsMoreThanHealthySpec,
   budgetDesiredHealthyFollowsSpec,
+  evictionTakesOneAllowedDisruption,
   dependentDeletedOnlyAfterOwnerGone,
   orphanFinalizerRemovedOnlyAfterDependentsReleased,
   orphanFinalizerRemovedOnlyAfterKnownDependentsReleased,

@@ -178,6 +178,33 @@ export const budgetDesiredHealthyFollowsSpec = perVersion(
   },
 );
 
+/**
+ * evictionTakesOneAllowedDisruption: the eviction subresource grants an eviction only on a budget
+ * status of the budget's current generation that allows a disruption, and takes exactly one
+ * (checkAndDecrement: refused while observedGeneration is behind generation, or with
+ * disruptionsAllowed 0; else disruptionsAllowed - 1 and the pod recorded in disruptedPods). Only an
+ * eviction adds a pod to disruptedPods (the controller only drops entries, and its writes carry a
+ * resourceVersion), so a version that adds one is judged against the version before it.
+ */
+export const evictionTakesOneAllowedDisruption = perVersion(
+  "evictionTakesOneAllowedDisruption",
+  "an eviction is granted only on a PodDisruptionBudget status of its current generation allowing a disruption, and takes exactly one (a pod newly in disruptedPods)",
+  ["PodDisruptionBudget"],
+  (b, prev) => {
+    if (!prev || prev.metadata?.uid !== b.metadata?.uid) return [];
+    const before = prev.status?.disruptedPods ?? {};
+    const added = Object.keys(b.status?.disruptedPods ?? {}).filter((k) => !Object.hasOwn(before, k));
+    if (added.length === 0) return [];
+    const out: string[] = [];
+    const name = `PodDisruptionBudget ${nameOf(b)}`;
+    const was = prev.status ?? {};
+    if ((was.observedGeneration ?? 0) < (prev.metadata?.generation ?? 0)) out.push(`${name} granted the eviction of ${added.join(", ")} on a status of generation ${was.observedGeneration ?? 0}, the budget is at generation ${prev.metadata?.generation}`);
+    if ((was.disruptionsAllowed ?? 0) <= 0) out.push(`${name} granted the eviction of ${added.join(", ")} with ${was.disruptionsAllowed ?? 0} disruptions allowed`);
+    if (added.length > 1 || (b.status?.disruptionsAllowed ?? 0) !== (was.disruptionsAllowed ?? 0) - 1) out.push(`${name} took ${added.length} evictions from ${was.disruptionsAllowed ?? 0} allowed disruptions, leaving ${b.status?.disruptionsAllowed ?? 0}`);
+    return out;
+  },
+);
+
 /** deploymentutil.MaxUnavailable: 0 for Recreate or no replicas, else the resolved maxUnavailable, at most the replicas. */
 function deploymentMaxUnavailable(d: any): number {
   const replicas = d?.spec?.replicas ?? 1;

@@ -56,3 +56,23 @@ export async function ordinaryRun(c: Cluster): Promise<void> {
   await c.delete("Pod", pod.metadata.name, "default");
   await tick(c, 1_000, 170);
 }
+
+const guarded = { ...web, metadata: { name: "guarded", namespace: "default" }, spec: { ...web.spec, selector: { matchLabels: { app: "guarded" } }, template: { ...web.spec.template, metadata: { labels: { app: "guarded" } } } } };
+const budget = { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "guarded", namespace: "default" }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: "guarded" } } } };
+
+/**
+ * A budget allowing one disruption of three Ready pods is tightened to maxUnavailable 0 and, before
+ * its controller has seen the change, one of its pods is evicted: the answer (Kubernetes: 429, the
+ * budget "is still being processed by the server").
+ */
+export async function evictionRun(c: Cluster): Promise<{ code: number; pod: string }> {
+  await c.apply([guarded, budget]);
+  await tick(c, 1_000, 20);
+  const pod = c.list("Pod", { namespace: "default", labelSelector: "app=guarded" })[0].metadata.name as string;
+  // the patch and the eviction go out together, in this order, on kubectl's one connection
+  const token = (c as unknown as { adminToken: string }).adminToken;
+  c.runtime.send("kubectl", "apiserver", { type: "ApiRequest", id: 9_000_000, token, verb: "patch", group: "policy", resource: "poddisruptionbudgets", namespace: "default", name: "guarded", patchType: "merge", body: { spec: { maxUnavailable: 0 } } });
+  const res = c.requestSync({ verb: "create", group: "", resource: "pods", subresource: "eviction", namespace: "default", name: pod, body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: pod, namespace: "default" } } });
+  await tick(c, 1_000, 10);
+  return { code: res.ok ? 201 : (res.status.code ?? 0), pod };
+}

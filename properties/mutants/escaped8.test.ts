@@ -5,9 +5,9 @@ import { setMutants } from "../../machines/common/mutation.js";
 import { createCluster } from "../../runtime/cluster.js";
 import { invariantNames } from "../invariants/index.js";
 import { notConverged } from "../invariants/liveness.js";
-import { check, ordinaryRun, quotaRun } from "./escaped8-run.js";
+import { check, evictionRun, ordinaryRun, quotaRun } from "./escaped8-run.js";
 
-const names = ["endpointSliceTerminatingServingWhilePodReady", "budgetDesiredHealthyFollowsSpec", "cronJobForbidNeverRunsConcurrently"];
+const names = ["endpointSliceTerminatingServingWhilePodReady", "budgetDesiredHealthyFollowsSpec", "cronJobForbidNeverRunsConcurrently", "evictionTakesOneAllowedDisruption"];
 
 afterEach(() => setMutants([]));
 
@@ -59,6 +59,25 @@ describe("the ninth round's invariants", () => {
       expect(seen.map((v) => v.invariant)).toContain(invariant);
     }, 300_000);
   }
+
+  it("an eviction is refused while the budget's controller has not observed its new spec, and the invariants hold", async () => {
+    const c = createCluster({ nodes: 2, seed: 7 });
+    const seen = check(c);
+    const { code, pod } = await evictionRun(c);
+    expect(code).toBe(429);
+    expect(c.get("Pod", pod, "default").metadata.deletionTimestamp).toBeUndefined();
+    expect(seen.map((v) => v.message)).toEqual([]);
+    await c.stop();
+  }, 120_000);
+
+  it("evictionTakesOneAllowedDisruption reports the mutant apiserver.eviction-ignores-unobserved-budget", async () => {
+    setMutants(["apiserver.eviction-ignores-unobserved-budget"]);
+    const c = createCluster({ nodes: 2, seed: 7 });
+    const seen = check(c, "evictionTakesOneAllowedDisruption");
+    await evictionRun(c).catch(() => undefined);
+    await c.stop();
+    expect(seen.map((v) => v.invariant)).toContain("evictionTakesOneAllowedDisruption");
+  }, 120_000);
 
   it("convergence reports the mutant quota.counts-terminal-pods: the finished pod still uses the quota", async () => {
     setMutants(["quota.counts-terminal-pods"]);
