@@ -7,7 +7,7 @@ import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Vi
 import { endpointSlicePortsJudge, endpointSliceReadinessJudge, endpointSliceServingJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobFailedWithDeadlineExceededOnlyPastActiveDeadline, jobNeverExceedsParallelism } from "./job.js";
-import { jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
+import { jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdateRespectsPartition, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
 import { defaultTolerationSecondsAdded, podPriorityMatchesPriorityClass } from "./admission.js";
 import { deletionFinishesWhenFinalizersEmpty, objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
 import { daemonSetPodsOnlyOnSelectedNodes, daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
@@ -648,6 +648,7 @@ export const invariants: readonly InvariantSpec[] = [
   statefulSetOrderedReadySpec,
   statefulSetScalesDownFromHighestOrdinal,
   statefulSetUpdatesFromHighestOrdinal,
+  statefulSetUpdateRespectsPartition,
   statefulSetPodHasStableNetworkIdentity,
   cronJobNeverStartsEarlySpec,
   cronJobForbidNeverRunsConcurrentlySpec,

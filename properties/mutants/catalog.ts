@@ -98,6 +98,7 @@ export const mutants: readonly MutantInfo[] = [
   { name: "disruption.min-available-rounds-down", bugClass: "the disruption controller scales a percentage minAvailable rounding down instead of up: a budget of 50% over 3 pods wants 1 healthy, not 2, and allows one disruption too many", file: "machines/disruption/disruption.logic.ts" },
   { name: "cronjob.forbid-allows-one-active", bugClass: "the CronJob controller's Forbid check counts more than one active Job as running: with concurrencyPolicy Forbid a second run starts while the first is still active", file: "machines/cronjob/cronjob.logic.ts" },
   { name: "apiserver.eviction-ignores-unobserved-budget", bugClass: "the eviction subresource decides on a PodDisruptionBudget's status before the disruption controller has observed the budget's new spec (observedGeneration behind generation): a budget just tightened still allows the disruptions it had", file: "machines/apiserver/apiserver.logic.ts" },
+  { name: "statefulset.update-ignores-partition", bugClass: "a StatefulSet's RollingUpdate replaces outdated replicas below spec.updateStrategy.rollingUpdate.partition too: a staged rollout (canary) updates every replica", file: "machines/statefulset/statefulset.logic.ts" },
   { name: "quota.counts-terminal-pods", bugClass: "the pod quota evaluator counts Succeeded and Failed pods: a namespace's quota stays used by finished pods (and refuses new ones)", file: "machines/common/quota.ts" },
 ];
 

@@ -76,3 +76,14 @@ export async function evictionRun(c: Cluster): Promise<{ code: number; pod: stri
   await tick(c, 1_000, 10);
   return { code: res.ok ? 201 : (res.status.code ?? 0), pod };
 }
+
+const stagedService = { apiVersion: "v1", kind: "Service", metadata: { name: "staged", namespace: "default" }, spec: { clusterIP: "None", selector: { app: "staged" }, ports: [{ port: 80 }] } };
+const staged = { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "staged", namespace: "default" }, spec: { serviceName: "staged", replicas: 3, selector: { matchLabels: { app: "staged" } }, updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 2 } }, template: { metadata: { labels: { app: "staged" } }, spec: { terminationGracePeriodSeconds: 2, containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80 }], resources: small, readinessProbe: { httpGet: { path: "/", port: 80 }, initialDelaySeconds: 1, periodSeconds: 1 } }] } } } };
+
+/** A StatefulSet of three with partition 2, rolled out once its pods are Ready (kubectl rollout restart): only staged-2 is updated. */
+export async function partitionRun(c: Cluster): Promise<void> {
+  await c.apply([stagedService, staged]);
+  await tick(c, 1_000, 30);
+  await c.request({ verb: "patch", group: "apps", resource: "statefulsets", namespace: "default", name: "staged", patchType: "merge", body: { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "1" } } } } } });
+  await tick(c, 1_000, 40);
+}

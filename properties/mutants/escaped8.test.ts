@@ -5,9 +5,9 @@ import { setMutants } from "../../machines/common/mutation.js";
 import { createCluster } from "../../runtime/cluster.js";
 import { invariantNames } from "../invariants/index.js";
 import { notConverged } from "../invariants/liveness.js";
-import { check, evictionRun, ordinaryRun, quotaRun } from "./escaped8-run.js";
+import { check, evictionRun, ordinaryRun, partitionRun, quotaRun } from "./escaped8-run.js";
 
-const names = ["endpointSliceTerminatingServingWhilePodReady", "budgetDesiredHealthyFollowsSpec", "cronJobForbidNeverRunsConcurrently", "evictionTakesOneAllowedDisruption"];
+const names = ["endpointSliceTerminatingServingWhilePodReady", "budgetDesiredHealthyFollowsSpec", "cronJobForbidNeverRunsConcurrently", "evictionTakesOneAllowedDisruption", "statefulSetUpdateRespectsPartition"];
 
 afterEach(() => setMutants([]));
 
@@ -77,6 +77,27 @@ describe("the ninth round's invariants", () => {
     await evictionRun(c).catch(() => undefined);
     await c.stop();
     expect(seen.map((v) => v.invariant)).toContain("evictionTakesOneAllowedDisruption");
+  }, 120_000);
+
+  it("a rolling update with a partition replaces only the replicas at or above it, and the invariants hold", async () => {
+    const c = createCluster({ nodes: 2, seed: 7 });
+    const seen = check(c);
+    await partitionRun(c);
+    expect(seen.map((v) => v.message)).toEqual([]);
+    const set = c.get("StatefulSet", "staged", "default");
+    expect(set.status.updateRevision).not.toBe(set.status.currentRevision);
+    const revision = (n: number) => c.get("Pod", `staged-${n}`, "default").metadata.labels["controller-revision-hash"];
+    expect([revision(0), revision(1), revision(2)]).toEqual([set.status.currentRevision, set.status.currentRevision, set.status.updateRevision]);
+    await c.stop();
+  }, 120_000);
+
+  it("statefulSetUpdateRespectsPartition reports the mutant statefulset.update-ignores-partition", async () => {
+    setMutants(["statefulset.update-ignores-partition"]);
+    const c = createCluster({ nodes: 2, seed: 7 });
+    const seen = check(c, "statefulSetUpdateRespectsPartition");
+    await partitionRun(c).catch(() => undefined);
+    await c.stop();
+    expect(seen.map((v) => v.invariant)).toContain("statefulSetUpdateRespectsPartition");
   }, 120_000);
 
   it("convergence reports the mutant quota.counts-terminal-pods: the finished pod still uses the quota", async () => {
