@@ -1441,7 +1441,7 @@ function evictionRefusal(pdb: any): Status | undefined {
     kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Cannot evict pod as it would violate the pod's disruption budget.",
     reason: "TooManyRequests", details: { causes: [{ reason: "DisruptionBudget", message: cause }] }, code: 429,
   });
-  if ((st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0)) return tooMany(`The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
+  if ((st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0) && !mutant("apiserver.eviction-ignores-unobserved-budget")) return tooMany(`The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
   const pr = resourceFor("policy", "poddisruptionbudgets")!;
   if ((st.disruptionsAllowed ?? 0) < 0) return S.forbiddenStatus(pr, pdb.metadata.name, "pdb disruptions allowed is negative");
   if (Object.keys(st.disruptedPods ?? {}).length > 2000) return S.forbiddenStatus(pr, pdb.metadata.name, "DisruptedPods map too big - too many evictions not confirmed by PDB controller");

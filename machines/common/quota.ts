@@ -8,6 +8,7 @@
 // - configmaps, secrets, replicationcontrollers and resourcequotas count under their legacy name
 //   and count/<resource>; every other namespaced resource under count/<resource>.<group>.
 
+import { mutant } from "./mutation.js";
 import { addQty, formatQty, qty, type Qty } from "./quantity.js";
 
 type Obj = any;
@@ -40,7 +41,7 @@ function podAmounts(pod: Obj, which: "requests" | "limits"): Map<string, Qty> {
 /** QuotaV1Pod: terminal pods, and pods past their deletion grace, no longer count. */
 export function podCountsForQuota(pod: Obj, now: number): boolean {
   const phase = pod.status?.phase;
-  if (phase === "Succeeded" || phase === "Failed") return false;
+  if ((phase === "Succeeded" || phase === "Failed") && !mutant("quota.counts-terminal-pods")) return false;
   const del = pod.metadata?.deletionTimestamp;
   if (del && pod.metadata?.deletionGracePeriodSeconds !== undefined) {
     const end = Date.parse(del) + pod.metadata.deletionGracePeriodSeconds * 1000;

@@ -10,6 +10,7 @@ import type { CronJob, CronJobStatus, Job } from "kubernetes-types/batch/v1";
 import type { ObjectReference } from "kubernetes-types/core/v1";
 import { formatRFC3339In, GO_ZERO_TIME, loadLocationError, parseStandard, type Schedule } from "../common/cron.js";
 import { deepCopy } from "../common/equal.js";
+import { mutant } from "../common/mutation.js";
 import { controllerRefOf } from "../common/owners.js";
 import { rfc3339, toMs } from "../common/time.js";
 
@@ -350,7 +351,7 @@ function syncCronJob(s: SyncCtx, target: CronJob, jobs: readonly Job[], now: num
   const name = jobName(cj, scheduled);
   const lastSchedule = toMs(cj.status?.lastScheduleTime ?? undefined);
   if ((cj.status?.active ?? []).some((r) => r.name === name && r.namespace === cj.metadata?.namespace) || lastSchedule === scheduled) return requeue();
-  if (cj.spec?.concurrencyPolicy === "Forbid" && (cj.status?.active ?? []).length > 0) {
+  if (cj.spec?.concurrencyPolicy === "Forbid" && (cj.status?.active ?? []).length > (mutant("cronjob.forbid-allows-one-active") ? 1 : 0)) {
     normal(s, "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid");
     return requeue();
   }

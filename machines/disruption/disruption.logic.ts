@@ -6,6 +6,7 @@
 import type { PodDisruptionBudget, PodDisruptionBudgetStatus } from "kubernetes-types/policy/v1";
 import type { Pod } from "kubernetes-types/core/v1";
 import type { Condition } from "kubernetes-types/meta/v1";
+import { mutant } from "../common/mutation.js";
 import { isPodReady } from "../common/podutil.js";
 import { rfc3339, toMs } from "../common/time.js";
 import { deepEqual } from "../common/equal.js";
@@ -72,7 +73,7 @@ export function expectedPodCount(pdb: PodDisruptionBudget, pods: readonly Pod[],
     if (typeof spec.minAvailable === "number") return { expectedCount: pods.length, desiredHealthy: spec.minAvailable, unmanagedPods: [] };
     const s = expectedScale(pods, find);
     if ("error" in s) return s;
-    const min = scaledValue(spec.minAvailable, s.count, true);
+    const min = scaledValue(spec.minAvailable, s.count, !mutant("disruption.min-available-rounds-down"));
     if (typeof min !== "number") return min;
     return { expectedCount: s.count, desiredHealthy: min, unmanagedPods: s.unmanaged };
   }

@@ -44,8 +44,8 @@ export interface SliceChanges {
 
 /** The EndpointSlice endpoint for a pod, with KEP-1672 ready/serving/terminating conditions. */
 export function podToEndpoint(pod: Pod, service: Service, node: Node | undefined, ip: string): Endpoint {
-  const serving = isPodReady(pod);
   const terminating = !!pod.metadata?.deletionTimestamp;
+  const serving = isPodReady(pod) && !(terminating && mutant("endpointslice.terminating-not-serving"));
   // Ready is never true for a terminating pod unless the Service publishes not-ready addresses.
   const ready = service.spec?.publishNotReadyAddresses === true || ((serving || mutant("endpointslice.unready-pod-ready")) && (!terminating || mutant("endpointslice.terminating-pod-ready")));
   const ep: Endpoint = {

@@ -207,13 +207,15 @@ export function syncJobKey(ctx: JobControllerContext, key: string, now: number, 
   const finalizers = plan.removeFinalizers.map((p) => ({ namespace: p.metadata?.namespace, name: p.metadata?.name, uid: p.metadata?.uid, finalizers: p.metadata?.finalizers ?? [] }));
   if (plan.status) {
     // Finalizers go only once the status counting their pods is stored: a pod is never lost from the count.
-    req(ctx, fx, key, { verb: "update", group: "batch", resource: "jobs", subresource: "status", namespace: ns, name: job.metadata?.name, body: { ...job, status: plan.status } }, "status", { finalizers, events: plan.events, backoff: plan.backoff });
+    req(ctx, fx, key, { verb: "update", group: "batch", resource: "jobs", subresource: "status", namespace: ns, name: job.metadata?.name, body: { ...job, status: plan.status } }, "status", { finalizers, events: plan.events, backoff: plan.backoff, forget: plan.create.length === 0 && plan.delete.length === 0 });
   } else {
     removeFinalizers(ctx, key, finalizers, fx);
     for (const ev of plan.events) recordEvent(ctx.client, fx, job, ev.type, ev.reason, ev.message, source, now);
   }
   observe(ctx, key, plan.observation, fx);
-  if (plan.create.length === 0 && plan.delete.length === 0) W.forget(ctx.q, key);
+  // syncJob's nil error forgets the key's back-off (processNextWorkItem): a sync that wrote its
+  // status has succeeded only once the write is stored, so a write refused again and again backs off
+  if (plan.create.length === 0 && plan.delete.length === 0 && !plan.status) W.forget(ctx.q, key);
   W.doneIfIdle(ctx.q, key);
 }
 
@@ -298,6 +300,7 @@ function onOwnResponse(ctx: JobControllerContext, p: PendingRequest, res: ApiRes
     case "status":
       if (res.ok) {
         if (job) ctx.backoff = ctx.backoff.set(key, p.data.backoff);
+        if (p.data.forget) W.forget(ctx.q, key);
         removeFinalizers(ctx, key, p.data.finalizers, fx);
         for (const ev of p.data.events as L.JobSyncPlan["events"]) recordEvent(ctx.client, fx, res.object, ev.type, ev.reason, ev.message, source, res.now);
       } else W.addRateLimited(ctx.q, fx, key, res.now);

@@ -422,7 +422,8 @@ export function updateStatefulSet(input: UpdateInput): UpdatePlan {
   const st = status([...replicas.filter((p) => p && isCreated(p)), ...condemned]);
   if (set.spec?.updateStrategy?.type === "OnDelete") return { ops, status: st };
   // updateStatefulSetAfterInvariantEstablished (MaxUnavailableStatefulSet, beta and on in 1.35)
-  const updateMin = set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+  // the mutant forgets the partition in the update walk (newVersionedStatefulSetPod still honours it)
+  const updateMin = mutant("statefulset.update-ignores-partition") ? 0 : (set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0);
   const maxUnavailable = maxUnavailableOf(set);
   const unavailable = (replicas as Pod[]).filter((p) => isUnavailable(p, minReady, nowMs)).length;
   if (unavailable > maxUnavailable) return { ops, status: st };

@@ -194,3 +194,39 @@ export const statefulSetUpdatesFromHighestOrdinal = watching(
     return undefined;
   },
 );
+
+/**
+ * statefulSetUpdateRespectsPartition: a StatefulSet's RollingUpdate with a partition replaces only
+ * the replicas whose ordinal is at least start + partition (updateStatefulSet walks the replicas
+ * down to the partition and no further; a replica below it keeps the current revision, staged
+ * rollouts and canaries rely on it). So when the controller deletes a live replica below the
+ * partition its cache showed, the replica is not outdated (a failed or succeeded one is
+ * recreated whatever its ordinal, and is not judged).
+ */
+export const statefulSetUpdateRespectsPartition = watching(
+  "statefulSetUpdateRespectsPartition",
+  "a StatefulSet rolling update never deletes a live replica below its partition for being outdated",
+  ({ rt, report }) => {
+    const controller = "statefulset-controller";
+    const view = controllerView(rt, controller);
+    rt.deliveryHooks.push((from, to, msg) => {
+      if (from !== controller || to !== "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "delete" || msg.resource !== "pods") return;
+      const inc = rt.incarnation(controller);
+      const k = view.rootOf(inc, msg.id);
+      const pod = view.allAt("Pod", inc, k).find((p) => sameName(p, msg.namespace, msg.name));
+      const setRef = pod?.metadata?.ownerReferences?.find((r: any) => r?.controller && r.kind === "StatefulSet");
+      const set = setRef ? view.seenAt(setRef.uid, inc, k) : undefined;
+      if (!pod || !set || set.metadata?.deletionTimestamp || isPodTerminal(pod) || pod.metadata?.deletionTimestamp) return;
+      const strategy = set.spec?.updateStrategy;
+      if (strategy?.type === "OnDelete") return;
+      const partition = strategy?.rollingUpdate?.partition ?? 0;
+      const m = ordinalPattern.exec(pod.metadata?.name ?? "");
+      if (!m || m[1] !== set.metadata.name) return;
+      const start = set.spec?.ordinals?.start ?? 0;
+      const i = Number(m[2]);
+      if (i < start || i >= start + (set.spec?.replicas ?? 1) || i >= start + partition) return;
+      report(`${controller} deleted pod ${objName(pod)} of StatefulSet ${objName(set)}, ordinal ${i} below its partition ${partition}: a rolling update replaces only ordinals from start + partition up`);
+    });
+    return undefined;
+  },
+);

@@ -37,3 +37,41 @@ export function cronJobNeverStartsEarly(cluster: ClusterView): Violation[] {
   }
   return out;
 }
+
+/** Informer slack: a Job created this little before another may not have reached the controller's cache yet. */
+const forbidSlackMs = 30_000;
+
+const jobFinished = (j: any) => (j.status?.conditions ?? []).some((c: any) => (c?.type === "Complete" || c?.type === "Failed") && c.status === "True");
+
+/**
+ * cronJobForbidNeverRunsConcurrently: with concurrencyPolicy Forbid the CronJob controller starts
+ * no Job while a run it started is still active (syncCronJob: "Not starting job because prior
+ * execution is running and concurrency policy is Forbid"; a Job is active until IsJobFinished, its
+ * Complete or Failed condition True). Judged when a Job the CronJob controls is first stored:
+ * no other Job of that CronJob, created at least 30 s before (its controller's cache has had it)
+ * and not being deleted, may be unfinished. Returns a step function keeping the Jobs it has judged.
+ */
+export function cronJobForbidNeverRunsConcurrently(): (cluster: ClusterView) => Violation[] {
+  const judged = new Set<string>();
+  return (cluster) => {
+    const out: Violation[] = [];
+    const jobs = cluster.list("Job");
+    for (const job of jobs) {
+      const uid = job.metadata?.uid;
+      if (typeof uid !== "string" || judged.has(uid)) continue;
+      judged.add(uid);
+      const ref = job.metadata?.ownerReferences?.find((r: any) => r.controller && r.kind === "CronJob");
+      if (!ref) continue;
+      const cj = cluster.list("CronJob").find((c) => c.metadata?.uid === ref.uid);
+      if (cj?.spec?.concurrencyPolicy !== "Forbid") continue;
+      const created = Date.parse(job.metadata.creationTimestamp);
+      for (const other of jobs) {
+        if (other === job || other.metadata?.deletionTimestamp || jobFinished(other)) continue;
+        if (!other.metadata?.ownerReferences?.some((r: any) => r.controller && r.uid === ref.uid)) continue;
+        if (Date.parse(other.metadata.creationTimestamp) > created - forbidSlackMs) continue;
+        out.push({ invariant: "cronJobForbidNeverRunsConcurrently", message: `CronJob ${cj.metadata.namespace}/${cj.metadata.name} (concurrencyPolicy Forbid) started Job ${job.metadata.name} at ${job.metadata.creationTimestamp} while Job ${other.metadata.name} (created ${other.metadata.creationTimestamp}) is still running` });
+      }
+    }
+    return out;
+  };
+}

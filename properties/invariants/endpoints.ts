@@ -241,6 +241,28 @@ function judgeSliceReadiness(cluster: Cluster, seen: Versions): string[] {
   return violations;
 }
 
+/**
+ * endpointSliceTerminatingServingWhilePodReady, judged after every step: a terminating pod's
+ * endpoint is serving exactly while the pod is Ready (KEP-1672, podToEndpoint: serving =
+ * podutil.IsPodReady whatever the deletionTimestamp; ready turns false when terminating), so
+ * kube-proxy can fall back to serving terminating endpoints during a rollout. An endpoint the
+ * controller publishes as terminating and not serving names a pod some version of which, stored
+ * with its deletionTimestamp no later than the slice, was not Ready (the controller saw one of those).
+ */
+export function endpointSliceServingJudge(cluster: Cluster): { read(): void; judge(): string[] } {
+  return versionJudge(cluster, judgeTerminatingServing);
+}
+
+function judgeTerminatingServing(cluster: Cluster, seen: Versions): string[] {
+  const violations: string[] = [];
+  for (const { slice, e, ns, svcKey, podVersions, who } of managedSliceEndpoints(cluster, seen)) {
+    if (e?.conditions?.terminating !== true || e?.conditions?.serving !== false) continue;
+    const deleting = podVersions.filter((p) => p.metadata?.deletionTimestamp);
+    if (deleting.length > 0 && deleting.every((p) => isPodReady(p))) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists terminating ${who} as not serving, but every version of the pod stored with its deletionTimestamp before the slice was Ready`);
+  }
+  return violations;
+}
+
 /** endpointsOnlyReadyMatchingPods judged once, from what the API server still remembers. */
 export function endpointsOnlyReadyMatchingPods(cluster: Cluster): string[] {
   return endpointsJudge(cluster).judge();

@@ -4,15 +4,15 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
-import { endpointSlicePortsJudge, endpointSliceReadinessJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
+import { endpointSlicePortsJudge, endpointSliceReadinessJudge, endpointSliceServingJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobFailedWithDeadlineExceededOnlyPastActiveDeadline, jobNeverExceedsParallelism } from "./job.js";
-import { jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
+import { jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdateRespectsPartition, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
 import { defaultTolerationSecondsAdded, podPriorityMatchesPriorityClass } from "./admission.js";
 import { deletionFinishesWhenFinalizersEmpty, objectMetaImmutableOnUpdate, objectRemovedOnlyWithoutFinalizers } from "./meta.js";
 import { daemonSetPodsOnlyOnSelectedNodes, daemonSetPodsOnlyOnToleratingNodes, daemonSetRunsOnePodPerNode } from "./daemonset.js";
 import { statefulSetOrderedReady } from "./statefulset.js";
-import { cronJobNeverStartsEarly } from "./cronjob.js";
+import { cronJobForbidNeverRunsConcurrently, cronJobNeverStartsEarly } from "./cronjob.js";
 import { hpaReplicasWithinBounds } from "./hpa.js";
 import { pvcBoundToAtMostOnePV } from "./storage.js";
 import { budgetNeverAllowsMoreThanHealthy } from "./disruption.js";
@@ -30,7 +30,7 @@ import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
 import { foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone, orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./gcview.js";
 import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
-import { jobFinishedStatusConsistent, podConditionsMatchContainerStatuses, podStartTimeSetOnce, workloadCountsOnlyReadyPods, workloadStatusConsistent } from "./status.js";
+import { budgetDesiredHealthyFollowsSpec, evictionTakesOneAllowedDisruption, jobFinishedStatusConsistent, podConditionsMatchContainerStatuses, podStartTimeSetOnce, workloadCountsOnlyReadyPods, workloadStatusConsistent } from "./status.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
 export type { Violation, World };
@@ -430,6 +430,7 @@ export const endpointSlicesOnlyMatching = judgedWhenEtcdMoves("endpointSlicesOnl
 
 /** EndpointSlice endpoints are ready (serving) only for pods that were Ready (endpoints.ts). */
 export const endpointSlicePortsMatchTargetPort = judgedWhenEtcdMoves("endpointSlicePortsMatchTargetPort", "an EndpointSlice's ports are the container ports its Service's targetPorts resolve to on each pod it lists", endpointSlicePortsJudge);
+export const endpointSliceTerminatingServingWhilePodReady = judgedWhenEtcdMoves("endpointSliceTerminatingServingWhilePodReady", "an EndpointSlice endpoint of a terminating pod is serving when every version of the pod stored since its deletion, up to the slice, was Ready", endpointSliceServingJudge);
 export const endpointSliceReadyOnlyWhenPodReady = judgedWhenEtcdMoves("endpointSliceReadyOnlyWhenPodReady", "an EndpointSlice endpoint is serving only for a pod that was Ready, and ready only for one that was Ready and not terminating", endpointSliceReadinessJudge);
 
 /** A ReplicaSet's readyReplicas and availableReplicas count only pods that were Ready (replicaset.ts). */
@@ -509,6 +510,17 @@ export const cronJobNeverStartsEarlySpec: InvariantSpec = {
   create(rt) {
     const view = { list: (kind: string) => worldOf(rt).list(kind) };
     return { step: () => cronJobNeverStartsEarly(view) };
+  },
+};
+
+/** A CronJob with concurrencyPolicy Forbid starts no Job while one it started runs (cronjob.ts). */
+export const cronJobForbidNeverRunsConcurrentlySpec: InvariantSpec = {
+  name: "cronJobForbidNeverRunsConcurrently",
+  description: "a CronJob with concurrencyPolicy Forbid starts no Job while another of its Jobs, created at least 30 s before and not being deleted, has not finished",
+  create(rt) {
+    const view = { list: (kind: string) => worldOf(rt).list(kind) };
+    const step = cronJobForbidNeverRunsConcurrently();
+    return { step: () => step(view) };
   },
 };
 
@@ -610,6 +622,7 @@ export const invariants: readonly InvariantSpec[] = [
   endpointsOnlyReadyMatching,
   endpointSlicesOnlyMatching,
   endpointSliceReadyOnlyWhenPodReady,
+  endpointSliceTerminatingServingWhilePodReady,
   endpointSlicePortsMatchTargetPort,
   terminatingPodNeverReadyEndpoint,
   stateless("endpointSliceOwnedByService", "an EndpointSlice the EndpointSlice controller manages has one controller ownerReference, to its Service", (w) => endpointSliceOwnedByService(w).map((message) => ({ invariant: "endpointSliceOwnedByService", message }))),
@@ -635,11 +648,15 @@ export const invariants: readonly InvariantSpec[] = [
   statefulSetOrderedReadySpec,
   statefulSetScalesDownFromHighestOrdinal,
   statefulSetUpdatesFromHighestOrdinal,
+  statefulSetUpdateRespectsPartition,
   statefulSetPodHasStableNetworkIdentity,
   cronJobNeverStartsEarlySpec,
+  cronJobForbidNeverRunsConcurrentlySpec,
   hpaReplicasWithinBoundsSpec,
   pvcBoundToAtMostOnePVSpec,
   budgetNeverAllowsMoreThanHealthySpec,
+  budgetDesiredHealthyFollowsSpec,
+  evictionTakesOneAllowedDisruption,
   dependentDeletedOnlyAfterOwnerGone,
   orphanFinalizerRemovedOnlyAfterDependentsReleased,
   orphanFinalizerRemovedOnlyAfterKnownDependentsReleased,

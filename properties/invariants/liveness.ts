@@ -88,6 +88,26 @@ function statusNotConverged(cluster: ConvergenceView): string | undefined {
       if (why) return why;
     }
   }
+  return quotaNotConverged(cluster);
+}
+
+/**
+ * Once nothing moves, a ResourceQuota's status.used counts what its namespace holds (the resource
+ * quota controller's syncResourceQuota recalculates it; replenishment resyncs a quota when a pod
+ * turns terminal or goes). For pods, the pod evaluator counts every pod but terminal ones
+ * (QuotaV1Pod: Succeeded and Failed pods use no quota). Quotas with scopes are not judged.
+ */
+function quotaNotConverged(cluster: ConvergenceView): string | undefined {
+  for (const q of cluster.list("ResourceQuota")) {
+    if (q.metadata?.deletionTimestamp || (q.spec?.scopes ?? []).length > 0 || q.spec?.scopeSelector) continue;
+    const hard = q.spec?.hard ?? {};
+    const used = q.status?.used ?? {};
+    const pods = cluster.list("Pod", { namespace: q.metadata.namespace }).filter((p: any) => !isPodTerminal(p)).length;
+    for (const key of ["pods", "count/pods"]) {
+      if (!Object.hasOwn(hard, key)) continue;
+      if (Number(used[key] ?? "0") !== pods) return `ResourceQuota ${q.metadata.namespace}/${q.metadata.name} reports ${key} used ${used[key] ?? "0"}, its namespace has ${pods} pods that are not Succeeded or Failed`;
+    }
+  }
   return undefined;
 }
 

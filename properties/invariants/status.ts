@@ -151,6 +151,60 @@ export const jobFinishedStatusConsistent = perVersion(
   },
 );
 
+/**
+ * budgetDesiredHealthyFollowsSpec: the disruption controller computes a PodDisruptionBudget's
+ * desiredHealthy from its spec and expectedPods in one calculation (getExpectedPodCount): an
+ * integer minAvailable as is; a percentage minAvailable of expectedPods rounded up; maxUnavailable
+ * (an integer, or a percentage of expectedPods rounded up) taken from expectedPods, never below 0.
+ * Judged on every status of the budget's current generation that a sync wrote (not a failSafe one,
+ * whose DisruptionAllowed condition says SyncFailed and keeps the counts it had).
+ */
+export const budgetDesiredHealthyFollowsSpec = perVersion(
+  "budgetDesiredHealthyFollowsSpec",
+  "a PodDisruptionBudget's desiredHealthy is its minAvailable (a percentage of expectedPods rounded up), or expectedPods less its maxUnavailable (a percentage rounded up), in every status of its current generation",
+  ["PodDisruptionBudget"],
+  (b) => {
+    const s = b.status;
+    if (!s || s.observedGeneration === undefined || s.observedGeneration !== b.metadata?.generation) return [];
+    if (cond(b, "DisruptionAllowed")?.reason === "SyncFailed") return [];
+    const expected = s.expectedPods ?? 0;
+    const { minAvailable, maxUnavailable } = b.spec ?? {};
+    let want: number;
+    if (maxUnavailable !== undefined && maxUnavailable !== null) want = Math.max(0, expected - scaledValue(maxUnavailable, expected, true));
+    else if (minAvailable !== undefined && minAvailable !== null) want = scaledValue(minAvailable, expected, true);
+    else want = 0;
+    if (Number.isNaN(want) || (s.desiredHealthy ?? 0) === want) return [];
+    return [`PodDisruptionBudget ${nameOf(b)} wants ${s.desiredHealthy ?? 0} healthy pods of ${expected} expected, its spec (minAvailable ${JSON.stringify(minAvailable)}, maxUnavailable ${JSON.stringify(maxUnavailable)}) says ${want}`];
+  },
+);
+
+/**
+ * evictionTakesOneAllowedDisruption: the eviction subresource grants an eviction only on a budget
+ * status of the budget's current generation that allows a disruption, and takes exactly one
+ * (checkAndDecrement: refused while observedGeneration is behind generation, or with
+ * disruptionsAllowed 0; else disruptionsAllowed - 1 and the pod recorded in disruptedPods). Only an
+ * eviction adds a pod to disruptedPods (the controller only drops entries, and its writes carry a
+ * resourceVersion), so a version that adds one is judged against the version before it.
+ */
+export const evictionTakesOneAllowedDisruption = perVersion(
+  "evictionTakesOneAllowedDisruption",
+  "an eviction is granted only on a PodDisruptionBudget status of its current generation allowing a disruption, and takes exactly one (a pod newly in disruptedPods)",
+  ["PodDisruptionBudget"],
+  (b, prev) => {
+    if (!prev || prev.metadata?.uid !== b.metadata?.uid) return [];
+    const before = prev.status?.disruptedPods ?? {};
+    const added = Object.keys(b.status?.disruptedPods ?? {}).filter((k) => !Object.hasOwn(before, k));
+    if (added.length === 0) return [];
+    const out: string[] = [];
+    const name = `PodDisruptionBudget ${nameOf(b)}`;
+    const was = prev.status ?? {};
+    if ((was.observedGeneration ?? 0) < (prev.metadata?.generation ?? 0)) out.push(`${name} granted the eviction of ${added.join(", ")} on a status of generation ${was.observedGeneration ?? 0}, the budget is at generation ${prev.metadata?.generation}`);
+    if ((was.disruptionsAllowed ?? 0) <= 0) out.push(`${name} granted the eviction of ${added.join(", ")} with ${was.disruptionsAllowed ?? 0} disruptions allowed`);
+    if (added.length > 1 || (b.status?.disruptionsAllowed ?? 0) !== (was.disruptionsAllowed ?? 0) - 1) out.push(`${name} took ${added.length} evictions from ${was.disruptionsAllowed ?? 0} allowed disruptions, leaving ${b.status?.disruptionsAllowed ?? 0}`);
+    return out;
+  },
+);
+
 /** deploymentutil.MaxUnavailable: 0 for Recreate or no replicas, else the resolved maxUnavailable, at most the replicas. */
 function deploymentMaxUnavailable(d: any): number {
   const replicas = d?.spec?.replicas ?? 1;

@@ -1,7 +1,5 @@
 // The eighth round's invariants on an ordinary run (properties/mutants/escaped7-run.ts): silent, and
-// the run converges. Each mutant is shown reported in a file of its own (escaped7-*.test.ts): a
-// mutant turned on after another cluster ran in the same process can keep a run busy for ever (a
-// module-level memo filled with no mutant on; the mutation runner starts each mutant in a fresh process).
+// the run converges. Each mutant is shown reported in a file of its own (escaped7-*.test.ts).
 import { describe, expect, it } from "vitest";
 import { createCluster } from "../../runtime/cluster.js";
 import { invariantNames } from "../invariants/index.js";
