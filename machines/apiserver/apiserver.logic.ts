@@ -26,6 +26,7 @@ import {
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
+import { controlledStatus } from "./crds.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
@@ -663,6 +664,7 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   const { req } = cur;
   const r = cur.r!;
   const now = req.now;
+  if (isCRDStatusSync(req)) return prepareCRDStatusSync(ctx, cur, r);
   if (reviewKinds.has(r.kind)) return prepareReview(ctx, cur, r);
   if (req.verb === "create" && !req.subresource) return prepareCreate(ctx, cur, r, now);
   if (req.verb === "deletecollection") return prepareDeleteCollection(ctx, cur, r);
@@ -715,6 +717,38 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
     default:
       cur.error = S.methodNotSupported(r, req.verb);
   }
+}
+
+// Marks the status write of the naming and establishing controllers (apiextensions-apiserver, run in this process).
+const crdStatusSyncMark: unique symbol = Symbol("podflow.crdStatusSync");
+
+function isCRDStatusSync(req: Request): boolean {
+  return (req as { [crdStatusSyncMark]?: true })[crdStatusSyncMark] === true;
+}
+
+/** The controllers' status write after a CRD changed: worked out from the CRDs stored when it runs. */
+function crdStatusSync(after: Request, crd: any): Request {
+  const name = crd.metadata.name;
+  return { type: "ApiRequest", id: -1, from: "apiserver", now: after.now, verb: "update", group: "apiextensions.k8s.io", resource: "customresourcedefinitions", name, subresource: "status", fieldManager: "kube-apiserver", [crdStatusSyncMark]: true, [loopbackWrite]: true } as Request;
+}
+
+function prepareCRDStatusSync(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {
+  const key = storageKey(r, undefined, cur.req.name ?? "");
+  const old = ctx.cache.objects.get(key);
+  if (old === undefined) {
+    cur.noop = true;
+    return;
+  }
+  const others = [...(ctx.cache.byKind.get("CustomResourceDefinition")?.values() ?? [])];
+  const status = controlledStatus(old, others, rfc3339(cur.req.now));
+  if (deepEqual(status, old.status)) {
+    cur.noop = true;
+    return;
+  }
+  cur.req = { ...cur.req, body: { ...old, status } };
+  cur.key = key;
+  cur.old = old;
+  prepareUpdate(ctx, cur, r, old, cur.req.now);
 }
 
 /** A review is answered, not stored: 201 with the object and its status, as its REST storage's Create returns it. */
@@ -819,7 +853,7 @@ function hasGeneration(r: ResourceInfo): boolean {
   return generationKinds.has(r.kind) && r.kind !== "Namespace";
 }
 
-const generationKinds: ReadonlySet<string> = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+const generationKinds: ReadonlySet<string> = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
 /**
  * Kinds whose strategy's AllowCreateOnUpdate is true: a PUT to a name nothing holds creates the
@@ -1823,7 +1857,9 @@ export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext
   const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
   const reply = cur.reply === "scale" ? scaleOf(stored) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
-  return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, allocators);
+  // apiextensions-apiserver's controllers (in kube-apiserver's process) see the CRD's change and write its status
+  const backlog = cur.r?.kind === "CustomResourceDefinition" && cur.op === "put" && !isCRDStatusSync(cur.req) ? ctx.backlog.push(crdStatusSync(cur.req, stored)) : ctx.backlog;
+  return stepped(ctx, undefined, ctx.cache, backlog, ctx.nextEtcdId, allocators);
 }
 
 /** dryRun=All: the write went through admission and validation; it is answered with what would be

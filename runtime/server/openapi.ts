@@ -7,7 +7,7 @@
 
 import { createHash } from "node:crypto";
 import { resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
-import { schemaData } from "../../machines/apiserver/schema/types.js";
+import { schemaData } from "../../machines/apiserver/schema/schemadata.js";
 import { servedVersions } from "../../machines/apiserver/conversion.js";
 import { typeDocs } from "./openapi-docs.js";
 import type { FieldDoc } from "./schema/generate-openapi.js";
