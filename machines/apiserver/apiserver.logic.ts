@@ -26,7 +26,8 @@ import {
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
-import { controlledStatus } from "./crds.js";
+import { controlledStatus, resourceIn } from "./crds.js";
+import { customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
@@ -356,7 +357,7 @@ function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
     }
   }
   if (req.authorizeOnly || req.nonResource) return;
-  const r = resourceFor(req.group, req.resource);
+  const r = resourceIn(ctx.cache, req.group, req.resource);
   if (!r) {
     cur.error = resourceNotFound();
     return;
@@ -509,7 +510,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     if (badName) return fail(ctx, badName, fx);
     const obj = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
     if (!obj) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
-    ok(fx, cur, 200, req.subresource === "scale" ? scaleOf(obj) : obj);
+    ok(fx, cur, 200, req.subresource === "scale" ? scaleOf(obj, r) : obj);
     return done(ctx);
   }
   if (req.verb === "unwatch") {
@@ -561,7 +562,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, listRevision);
       metadata.remainingItemCount = items.length - start - page.length;
     }
-    ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: storedApiVersion(r), metadata, items: page });
+    ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata, items: page });
     return done(ctx);
   }
   // watch
@@ -634,7 +635,16 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
 }
 
 /** The autoscaling/v1 Scale of a Deployment, ReplicaSet, StatefulSet or ReplicationController (whose selector is a plain map). */
-export function scaleOf(obj: any): any {
+/** The patch types a custom resource's handler accepts (apiextensions-apiserver's crdHandler). */
+export const customPatchTypes = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"];
+
+/** The kind of a list of r's objects: <Kind>List, or a custom resource's listKind. */
+function listKindOf(r: ResourceInfo): string {
+  return r.custom?.listKind ?? `${r.kind}List`;
+}
+
+export function scaleOf(obj: any, r?: ResourceInfo): any {
+  if (r?.custom) return customScaleOf(obj, r);
   const sel = (obj.kind === "ReplicationController" ? obj.spec?.selector : obj.spec?.selector?.matchLabels) ?? {};
   return {
     kind: "Scale",
@@ -850,7 +860,8 @@ function mergeStringData(body: any): { obj: any } | { error: Status } {
 }
 
 function hasGeneration(r: ResourceInfo): boolean {
-  return generationKinds.has(r.kind) && r.kind !== "Namespace";
+  // a custom resource's generation is its strategy's (customresource.ts)
+  return r.custom === undefined && generationKinds.has(r.kind) && r.kind !== "Namespace";
 }
 
 const generationKinds: ReadonlySet<string> = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
@@ -921,7 +932,7 @@ function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInf
     cur.error = res.status;
     return;
   }
-  const typed = decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
+  const typed = r.custom ? { value: res.object } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
   if ("status" in typed) {
     cur.error = typed.status;
     return;
@@ -982,7 +993,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = res.status;
       return;
     }
-    const typed = req.subresource === "scale" ? { value: scaleOf(res.object) } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
+    const typed = req.subresource === "scale" ? { value: scaleOf(res.object, r) } : r.custom ? { value: res.object } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
     if ("status" in typed) {
       cur.error = typed.status;
       return;
@@ -997,10 +1008,15 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = rootError;
       return;
     }
+    // a custom resource has no Go type to read patch strategies from: its handler accepts no strategic merge patch
+    if (r.custom && req.patchType === "strategic") {
+      cur.error = S.unsupportedMediaType(customPatchTypes);
+      return;
+    }
     // a strategic merge patch of null decodes to a nil map, which patches nothing
     const patchBody = req.patchType === "strategic" && req.body === null ? {} : req.body;
     try {
-      const base = req.subresource === "scale" ? scaleOf(old) : conv ? conv.fromHub(old) : old;
+      const base = req.subresource === "scale" ? scaleOf(old, r) : conv ? conv.fromHub(old) : old;
       body =
         req.patchType === "json" ? jsonPatch(base, patchBody)
         : req.patchType === "merge" ? mergePatch(base, patchBody)
@@ -1011,7 +1027,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     // The patched object is decoded into its Go type before anything reads it.
     const typeKey = conv ? versionedTypeKey(conv.apiVersion, r.kind) : undefined;
-    const typed = decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey);
+    const typed = r.custom && req.subresource !== "scale" ? { value: body, warnings: [] as string[] } : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey);
     if ("status" in typed) {
       cur.error = typed.status;
       return;
@@ -1043,7 +1059,15 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = rvError;
       return;
     }
-    cur.obj = { ...old, spec: { ...old.spec, replicas } };
+    if (r.custom) {
+      // the custom resource's strategy updates it, its schema included (a replicas maximum holds for kubectl scale)
+      cur.obj = prepareCustomResourceForUpdate(setPath(old, r.custom.scale?.specReplicasPath ?? ".spec.replicas", replicas), old, r, undefined);
+      const errs = validateCustomResource(cur.obj, r);
+      if (errs.length > 0) {
+        cur.error = S.invalid(r, req.name ?? "", errs);
+        return;
+      }
+    } else cur.obj = { ...old, spec: { ...old.spec, replicas } };
     bumpGeneration(r, cur.obj, old);
     // the parent's strategy updates it, so its WarningsOnUpdate speaks (a new generation: the template's warnings)
     const warnings = warningsOnUpdate(r.kind, cur.obj, old);
@@ -1311,7 +1335,7 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
   }
   cur.noop = true;
   cur.code = 200;
-  cur.reply = { kind: `${r.kind}List`, apiVersion: storedApiVersion(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
+  cur.reply = { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
 }
 
 /** POST to a subresource: pods/binding and pods/eviction. */
@@ -1521,6 +1545,8 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = Object.assign({}, prior);
   // The body as Go decoded it and will store it (lastProbeTime: null): the field manager records that.
   cur.obj = goEncoded(cur.obj);
+  // a custom resource is decoded pruned to its schema and defaulted, before the field manager reads it
+  if (cur.r?.custom) cur.obj = decodedCustomResource(cur.obj, cur.r);
   const read = recordManagedFields(cur);
   let refusal: string | undefined;
   let missingAccount: string | undefined;
@@ -1532,6 +1558,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as Parameters<typeof mutate>[1];
   // The pod strategy's PrepareForCreate warns of the AppArmor annotations it copies to fields: read before it copies them.
   const skew = cur.r?.kind === "Pod" && !cur.old && !cur.req.subresource ? appArmorVersionSkewWarnings(cur.obj) : [];
+  if (cur.r?.custom) return stepped(ctx, copyWith(cur, { obj: customStrategy(cur, cur.r) }));
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
   const obj = read !== undefined ? admitDefaulted(read, actx) : mutate(cur.obj, actx);
   if (refusal !== undefined && missingAccount !== undefined) {
@@ -1547,6 +1574,21 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const refused = refusal ?? admissionRefusal(cur.obj, actx);
   if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
   return stepped(ctx, copyWith(cur, skew.length > 0 ? { obj, warnings: [...(cur.warnings ?? []), ...skew] } : { obj }));
+}
+
+/**
+ * A custom resource's write as its REST storage prepares it (decodedCustomResource pruned and
+ * defaulted it): the strategy's PrepareForCreate or PrepareForUpdate.
+ */
+function decodedCustomResource(obj: any, r: ResourceInfo): any {
+  const schema = r.custom?.schema;
+  return withDefaults(pruned(obj, schema).value, schema);
+}
+
+function customStrategy(cur: InFlight, r: ResourceInfo): any {
+  const obj = cur.obj;
+  if (!cur.old) return prepareCustomResourceForCreate(obj, r);
+  return prepareCustomResourceForUpdate(obj, cur.old, r, cur.req.subresource);
 }
 
 // Marks a pod create that waited for its ServiceAccount with the lookups made (no client can send it).
@@ -1720,6 +1762,7 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const namespaced = r.namespaced;
   // The common and the kind's checks read the same metadata: what one found clean the other need not check again.
   const errs = withMetadataMemo(() => {
+    if (r.custom) return cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateCustomResource(cur.obj, r)] : validateCustomResource(cur.obj, r);
     if (cur.old) return [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource, cur.req.group)];
     const created = validateCreate(cur.obj, cur.req.group);
     return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
@@ -1814,7 +1857,7 @@ export function isUnchangedByWrite(ctx: ApiServerContext): boolean {
 /** GuaranteedUpdate's answer when it wrote nothing: the stored object, its resourceVersion unchanged. */
 export function replyUnchanged(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.req.id >= 0) ok(fx, cur, 200, cur.reply === "scale" ? scaleOf(cur.old) : cur.reply ?? cur.old);
+  if (cur.req.id >= 0) ok(fx, cur, 200, cur.reply === "scale" ? scaleOf(cur.old, cur.r) : cur.reply ?? cur.old);
   return done(ctx);
 }
 
@@ -1855,7 +1898,7 @@ export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext
     : cur.op === "delete" ? releaseServiceAddresses(ctx.allocators, cur.old)
     : cur.op === "put" && cur.old && !cur.req.dryRun ? releaseDroppedAddresses(ctx.allocators, cur.obj, cur.old) : ctx.allocators;
   const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
-  const reply = cur.reply === "scale" ? scaleOf(stored) : cur.reply ?? stored;
+  const reply = cur.reply === "scale" ? scaleOf(stored, cur.r) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
   // apiextensions-apiserver's controllers (in kube-apiserver's process) see the CRD's change and write its status
   const backlog = cur.r?.kind === "CustomResourceDefinition" && cur.op === "put" && !isCRDStatusSync(cur.req) ? ctx.backlog.push(crdStatusSync(cur.req, stored)) : ctx.backlog;
@@ -1888,7 +1931,7 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   // is assigned, and one the body set (which a real create refuses or clears) is echoed
   const sent = cur.op === "put" && !cur.old ? sentResourceVersion(cur.req) : undefined;
   if (sent !== undefined) would = goEncoded({ ...would, metadata: { ...would.metadata, resourceVersion: sent } });
-  const reply = cur.reply === "scale" ? scaleOf(would) : cur.reply ?? would;
+  const reply = cur.reply === "scale" ? scaleOf(would, cur.r) : cur.reply ?? would;
   ok(fx, cur, cur.code ?? 200, reply);
   return done(ctx);
 }
