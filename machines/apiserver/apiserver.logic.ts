@@ -27,7 +27,7 @@ import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchEr
 import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
 import { controlledStatus, resourceIn } from "./crds.js";
-import { customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
+import { customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
@@ -635,9 +635,6 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
 }
 
 /** The autoscaling/v1 Scale of a Deployment, ReplicaSet, StatefulSet or ReplicationController (whose selector is a plain map). */
-/** The patch types a custom resource's handler accepts (apiextensions-apiserver's crdHandler). */
-export const customPatchTypes = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"];
-
 /** The kind of a list of r's objects: <Kind>List, or a custom resource's listKind. */
 function listKindOf(r: ResourceInfo): string {
   return r.custom?.listKind ?? `${r.kind}List`;

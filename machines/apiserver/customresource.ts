@@ -197,6 +197,9 @@ function validateValue(v: unknown, s: Schema, path: string, root: boolean, errs:
   }
 }
 
+/** The patch types a custom resource's handler accepts (apiextensions-apiserver's crdHandler): no strategic merge patch. */
+export const customPatchTypes = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"];
+
 // ---- the strategy -------------------------------------------------------------------------
 
 const hasStatusSubresource = (r: ResourceInfo) => r.subresources.includes("status");
