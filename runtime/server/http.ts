@@ -1442,9 +1442,9 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
       }
       return send(res, 200, openApiV2());
     }
-    case "openapiV3": return send(res, 200, openApiV3Paths());
+    case "openapiV3": return send(res, 200, openApiV3Paths(custom));
     case "openapiV3Group": {
-      const doc = openApiV3Group(route.group!);
+      const doc = openApiV3Group(route.group!, custom);
       return doc ? send(res, 200, doc) : sendStatus(res, pathNotFound());
     }
   }
