@@ -26,7 +26,7 @@ import {
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
-import { controlledStatus, resourceIn } from "./crds.js";
+import { controlledStatus, resourceIn, resourcesOf } from "./crds.js";
 import { customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
@@ -746,6 +746,7 @@ function prepareCRDStatusSync(ctx: ApiServerContext, cur: InFlight, r: ResourceI
     cur.noop = true;
     return;
   }
+  if (old.metadata.deletionTimestamp) return prepareCRDFinalization(ctx, cur, r, old, key);
   const others = [...(ctx.cache.byKind.get("CustomResourceDefinition")?.values() ?? [])];
   const status = controlledStatus(old, others, rfc3339(cur.req.now));
   if (deepEqual(status, old.status)) {
@@ -756,6 +757,61 @@ function prepareCRDStatusSync(ctx: ApiServerContext, cur: InFlight, r: ResourceI
   cur.key = key;
   cur.old = old;
   prepareUpdate(ctx, cur, r, old, cur.req.now);
+}
+
+/** The finalizer apiextensions-apiserver's finalizer controller removes once a deleted CRD's instances are gone. */
+const crdCleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
+
+/**
+ * The finalizer controller on a CRD being deleted: first its instances are deleted (each as a
+ * delete of its own, so their finalizers hold them) with the Terminating condition saying so;
+ * once none is left the finalizer goes, which ends the CRD's deletion.
+ */
+function prepareCRDFinalization(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, key: string): void {
+  const finalizers: string[] = old.metadata.finalizers ?? [];
+  if (!finalizers.includes(crdCleanupFinalizer)) {
+    cur.noop = true;
+    return;
+  }
+  const instances = crdInstances(ctx, old);
+  const conds: any[] = old.status?.conditions ?? [];
+  const term = conds.find((c) => c?.type === "Terminating");
+  if (instances.length > 0 && term?.reason !== "InstanceDeletionPending") {
+    // deletions already asked for: the next instance's deletion brings the controller back
+    cur.noop = true;
+    return;
+  }
+  cur.key = key;
+  cur.old = old;
+  if (instances.length > 0) {
+    const ir = customResourceOf(ctx, old);
+    for (const o of instances) {
+      if (o.metadata.deletionTimestamp || ir === undefined) continue;
+      ctx.backlog = ctx.backlog.push({ type: "ApiRequest", id: -1, from: "apiserver", now: cur.req.now, verb: "delete", group: ir.group, resource: ir.resource, ...(ir.namespaced ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name, [loopbackWrite]: true } as Request);
+    }
+    const inProgress = { ...term, lastTransitionTime: term?.lastTransitionTime, reason: "InstanceDeletionInProgress", message: "CustomResource deletion is in progress" };
+    cur.req = { ...cur.req, body: { ...old, status: { ...old.status, conditions: conds.map((c) => (c?.type === "Terminating" ? inProgress : c)) } } };
+    prepareUpdate(ctx, cur, r, old, cur.req.now);
+    return;
+  }
+  // nothing left: the finalizer goes (an update of the CRD itself), and with it the CRD
+  const rest = finalizers.filter((f) => f !== crdCleanupFinalizer);
+  const { subresource: _sub, ...main } = cur.req;
+  cur.req = { ...main, body: { ...old, metadata: { ...old.metadata, finalizers: rest } } };
+  prepareUpdate(ctx, cur, r, old, cur.req.now);
+}
+
+/** The resource a CRD's instances are stored as (its storage version's), served or terminating. */
+function customResourceOf(ctx: ApiServerContext, crd: any): ResourceInfo | undefined {
+  return resourcesOf(crd)[0] ?? resourceIn(ctx.cache, crd.spec?.group ?? "", crd.status?.acceptedNames?.plural ?? crd.spec?.names?.plural ?? "");
+}
+
+/** The stored instances of a CRD. */
+function crdInstances(ctx: ApiServerContext, crd: any): any[] {
+  const ir = customResourceOf(ctx, crd);
+  if (ir === undefined) return [];
+  const prefix = storagePrefix(ir);
+  return [...candidates(ctx.cache, ir)].filter((o) => storageKey(ir, o.metadata.namespace, o.metadata.name).startsWith(prefix));
 }
 
 /** A review is answered, not stored: 201 with the object and its status, as its REST storage's Create returns it. */
@@ -777,6 +833,11 @@ function bodyError(r: ResourceInfo, req: Request, body: any): Status | undefined
 
 function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
   const { req } = cur;
+  // crdHandler: a CRD being deleted takes no new instances
+  if (r.custom?.terminating) {
+    cur.error = { ...S.methodNotSupported(r, req.verb), message: `${req.verb} not allowed while custom resource definition is terminating` };
+    return;
+  }
   const body = req.body;
   const err = bodyError(r, req, body);
   if (err) {
@@ -1270,6 +1331,16 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   if (r.kind === "Namespace" && (old.spec?.finalizers ?? []).length > 0 && !meta.deletionTimestamp) {
     cur.code = 200;
     cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 }, status: { ...old.status, phase: "Terminating" } };
+    cur.op = "put";
+    return;
+  }
+  // the CRD's REST Delete: its finalizer and the Terminating condition first; the finalizer controller deletes its instances
+  if (r.kind === "CustomResourceDefinition" && !meta.deletionTimestamp) {
+    const held = finalizers.includes(crdCleanupFinalizer) ? finalizers : [...finalizers, crdCleanupFinalizer];
+    const conds = (old.status?.conditions ?? []).filter((c: any) => c?.type !== "Terminating");
+    const terminating = { type: "Terminating", status: "True", lastTransitionTime: rfc3339(now), reason: "InstanceDeletionPending", message: "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon" };
+    cur.code = 200;
+    cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(now), finalizers: held }, status: { ...old.status, conditions: [...conds, terminating] } };
     cur.op = "put";
     return;
   }
@@ -1898,7 +1969,12 @@ export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext
   const reply = cur.reply === "scale" ? scaleOf(stored, cur.r) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
   // apiextensions-apiserver's controllers (in kube-apiserver's process) see the CRD's change and write its status
-  const backlog = cur.r?.kind === "CustomResourceDefinition" && cur.op === "put" && !isCRDStatusSync(cur.req) ? ctx.backlog.push(crdStatusSync(cur.req, stored)) : ctx.backlog;
+  let backlog = cur.r?.kind === "CustomResourceDefinition" && cur.op === "put" && !isCRDStatusSync(cur.req) ? ctx.backlog.push(crdStatusSync(cur.req, stored)) : ctx.backlog;
+  // an instance of a CRD being deleted is gone: the finalizer controller looks again
+  if (cur.r?.custom && cur.op === "delete") {
+    const crd = ctx.cache.objects.get(storageKey(resourceFor("apiextensions.k8s.io", "customresourcedefinitions")!, undefined, cur.r.custom.crdName));
+    if (crd?.metadata.deletionTimestamp) backlog = backlog.push(crdStatusSync(cur.req, crd));
+  }
   return stepped(ctx, undefined, ctx.cache, backlog, ctx.nextEtcdId, allocators);
 }
 

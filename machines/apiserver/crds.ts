@@ -50,8 +50,8 @@ function buildRegistry(crds: Iterable<Obj>): CustomRegistry {
   const byKind = new Map<string, ResourceInfo>();
   const all: ResourceInfo[] = [];
   for (const crd of crds) {
-    // apiextensions-apiserver serves a CRD once Established, and stops when it is deleted (Terminating)
-    if (!isConditionTrue(crd, "Established") || isConditionTrue(crd, "Terminating")) continue;
+    // apiextensions-apiserver serves a CRD once Established, and while it is deleted (Terminating) but for creates
+    if (!isConditionTrue(crd, "Established")) continue;
     const infos = resourcesOf(crd);
     for (const r of infos) {
       all.push(r);
@@ -90,6 +90,7 @@ export function resourcesOf(crd: Obj): ResourceInfo[] {
         ...(v.schema?.openAPIV3Schema !== undefined ? { schema: v.schema.openAPIV3Schema } : {}),
         ...(sub.scale ? { scale: sub.scale } : {}),
         printerColumns: Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns : [],
+        ...(crd.metadata?.deletionTimestamp ? { terminating: true } : {}),
       },
     });
   }

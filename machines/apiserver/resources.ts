@@ -34,6 +34,8 @@ export interface CustomResourceSpec {
   scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
   /** the version's additionalPrinterColumns */
   printerColumns: readonly any[];
+  /** its CRD is being deleted: its instances are read and deleted, no longer created */
+  terminating?: boolean;
 }
 
 const rw = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];

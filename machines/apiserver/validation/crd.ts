@@ -20,7 +20,8 @@ export function validateCustomResourceDefinition(crd: Obj): FieldError[] {
   const requiredName = `${str(names.plural)}.${str(spec.group)}`;
   const nameFn = (name: string, prefix: boolean) => [...nameIsDNSSubdomain(name, prefix), ...(name !== requiredName ? [`must be spec.names.plural+"."+spec.group`] : [])];
   return [
-    ...validateObjectMeta(crd?.metadata, false, nameFn),
+    // apimachinery's ObjectMeta rules: no core finalizer-name rule (customresourcecleanup.apiextensions.k8s.io is unqualified)
+    ...validateObjectMeta(crd?.metadata, false, nameFn, "metadata", false),
     ...validateSpec(spec),
     ...validateStatus(crd?.status),
     ...validateStoredVersions(crd?.status, spec),
@@ -32,7 +33,7 @@ export function validateCustomResourceDefinitionUpdate(crd: Obj, old: Obj): Fiel
   const spec = isObj(crd?.spec) ? crd.spec : {};
   const oldSpec = isObj(old?.spec) ? old.spec : {};
   const established = (old?.status?.conditions ?? []).some((c: Obj) => c?.type === "Established" && c?.status === "True");
-  const errs = [...validateObjectMetaUpdate(crd?.metadata, old?.metadata), ...validateSpec(spec)];
+  const errs = [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateSpec(spec)];
   if (established) {
     errs.push(...validateImmutable(spec.scope, oldSpec.scope, "spec.scope"));
     errs.push(...validateImmutable(spec.names?.kind, oldSpec.names?.kind, "spec.names.kind"));
@@ -45,7 +46,7 @@ export function validateCustomResourceDefinitionUpdate(crd: Obj, old: Obj): Fiel
 
 /** ValidateUpdateCustomResourceDefinitionStatus: metadata update rules and the accepted names. */
 export function validateCustomResourceDefinitionStatusUpdate(crd: Obj, old: Obj): FieldError[] {
-  return [...validateObjectMetaUpdate(crd?.metadata, old?.metadata), ...validateStatus(crd?.status)];
+  return [...validateObjectMetaUpdate(crd?.metadata, old?.metadata, "metadata", false), ...validateStatus(crd?.status)];
 }
 
 function validateSpec(spec: Obj): FieldError[] {
