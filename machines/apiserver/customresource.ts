@@ -150,7 +150,8 @@ function validateValue(v: unknown, s: Schema, path: string, root: boolean, errs:
     return;
   }
   if (Array.isArray(s.enum) && !s.enum.some((e: unknown) => deepEqual(e, v))) {
-    errs.push(notSupported(name, v, s.enum.map((e: unknown) => JSON.stringify(e))));
+    // a string choice as it is, any other as its JSON (kubeOpenAPIResultToFieldErrors)
+    errs.push(notSupported(name, v, s.enum.map((e: unknown) => (typeof e === "string" ? e : JSON.stringify(e)))));
   }
   if (typeof v === "number") {
     if (typeof s.maximum === "number") {
