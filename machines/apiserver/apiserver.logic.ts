@@ -508,8 +508,9 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   if (req.verb === "get") {
     const badName = nameParameterError(req.name ?? "");
     if (badName) return fail(ctx, badName, fx);
-    const obj = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
-    if (!obj) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
+    const stored = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
+    if (!stored) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
+    const obj = r.custom ? decodedCustomResource(stored, r) : stored;
     ok(fx, cur, 200, req.subresource === "scale" ? scaleOf(obj, r) : obj);
     return done(ctx);
   }
@@ -562,7 +563,8 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, listRevision);
       metadata.remainingItemCount = items.length - start - page.length;
     }
-    ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata, items: page });
+    // a custom resource is decoded from storage as a request's body is: pruned to its schema now, and defaulted
+    ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata, items: r.custom ? page.map((o) => decodedCustomResource(o, r)) : page });
     return done(ctx);
   }
   // watch

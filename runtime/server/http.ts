@@ -12,7 +12,7 @@ import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
 import { goHtmlEscaped, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
-import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
+import { aggregatedGroups, apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { objectFields, supportsField } from "../../machines/apiserver/cache.js";
 import { customPatchTypes, pruned } from "../../machines/apiserver/customresource.js";
