@@ -224,3 +224,26 @@ describe("deleting a CustomResourceDefinition", () => {
     await c.stop();
   });
 });
+
+describe("deleting a namespace", () => {
+  it("deletes the custom resources in it (the namespace controller discovers them from the CRDs) before the namespace goes", async () => {
+    const c = await withCRD();
+    await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "in-team", namespace: "team" }, spec: { cronSpec: "* * * * *" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "held", namespace: "team", finalizers: ["example.com/hold"] }, spec: { cronSpec: "* * * * *" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "elsewhere" }, spec: { cronSpec: "* * * * *" } });
+    await c.delete("Namespace", "team");
+    await c.settle();
+    c.advance(3_000);
+    await c.settle();
+    // a custom resource its finalizer holds keeps the namespace Terminating
+    expect(c.get("Namespace", "team")?.status.phase).toBe("Terminating");
+    expect(c.list("CronTab", { namespace: "team" }).map((o) => o.metadata.name)).toEqual(["held"]);
+    await c.request({ verb: "patch", group: "stable.example.com", resource: "crontabs", namespace: "team", name: "held", patchType: "merge", body: { metadata: { finalizers: null } } });
+    c.advance(3_000);
+    await c.settle();
+    expect(c.get("Namespace", "team")).toBeUndefined();
+    expect(c.list("CronTab").map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(["default/elsewhere"]);
+    await c.stop();
+  });
+});
