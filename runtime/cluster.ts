@@ -12,7 +12,8 @@ import { apiServerMachine } from "../machines/apiserver/apiserver.machine.js";
 import { systemPriorityClassObjects } from "../machines/apiserver/admission/index.js";
 import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignCertificate, SignToken } from "../machines/messages.js";
 import { clusterDNS } from "../machines/cri/messages.js";
-import { apiVersionOf, resourceForKind, type ResourceInfo } from "../machines/apiserver/resources.js";
+import { apiVersionOf, resourceForKind, resourceForKindAt, type ResourceInfo } from "../machines/apiserver/resources.js";
+import { customRegistry, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
 import { issuedToken, serviceAccountUser, tokenKey } from "../machines/apiserver/auth/tokenrequest.js";
 import { isLegacyClaims, legacyTokenUser } from "../machines/common/legacytoken.js";
@@ -404,7 +405,7 @@ export class Cluster {
   /** Like kubectl apply: creates what is missing, patches what changed since the last apply. */
   async apply(input: string | object | object[], source = "<input>"): Promise<ApplyResult[]> {
     const objs = typeof input === "string" ? parseManifests(input, source) : Array.isArray(input) ? input : [input];
-    const rs = precheck(objs, source);
+    const rs = precheck(objs, source, true, (kind, apiVersion) => resourceForKindAt(kind, apiVersion) ?? resourceForKindIn(this.cache(), kind, typeof apiVersion === "string" ? apiVersion : undefined));
     const results: ApplyResult[] = [];
     const errors: ApiError[] = [];
     for (const [i, obj] of objs.entries()) {
@@ -445,14 +446,15 @@ export class Cluster {
     const previous = live.object.metadata.annotations?.[lastAppliedAnnotation];
     if (previous && previous.trim() === lastApplied) return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "unchanged", object: live.object };
     const patch = threeWayPatch(previous ? hub(JSON.parse(previous)) : {}, hub(annotated));
-    const res = await this.request({ ...base, verb: "patch", name, patchType: "strategic", body: patch });
+    // a custom resource takes no strategic merge patch: kubectl sends it a JSON merge patch
+    const res = await this.request({ ...base, verb: "patch", name, patchType: r.custom ? "merge" : "strategic", body: patch });
     if (!res.ok) throw new ApiError(res.status, res.warnings);
     return { kind: r.kind, name, ...(namespace ? { namespace } : {}), action: "configured", object: res.object, ...(res.warnings ? { warnings: res.warnings } : {}) };
   }
 
   /** Deletes an object (gracefully for pods, as kubectl delete does). */
   async delete(kind: string, name: string, namespace?: string, opts: { gracePeriodSeconds?: number; propagationPolicy?: "Orphan" | "Background" | "Foreground" } = {}): Promise<any> {
-    const r = mustResource(kind);
+    const r = mustResource(kind, this.cache());
     const res = await this.request({ verb: "delete", group: r.group, resource: r.resource, name, ...(r.namespaced ? { namespace: namespace ?? "default" } : {}), ...opts });
     if (!res.ok) throw new ApiError(res.status);
     return res.object;
@@ -470,7 +472,7 @@ export class Cluster {
 
   /** A v1 object as stored (with its resourceVersion), or undefined. */
   get(kind: string, name: string, namespace?: string): any {
-    const r = mustResource(kind);
+    const r = mustResource(kind, this.cache());
     const cache = this.cache();
     // ComponentStatus is no stored kind: its registry answers from the servers' probes
     if (r.kind === "ComponentStatus") return this.componentStatuses().find((c) => c.metadata.name === name);
@@ -482,7 +484,7 @@ export class Cluster {
 
   /** Objects of a kind, filtered like kubectl get -l / --field-selector, in etcd key order. */
   list(kind: string, opts: ListOptions = {}): any[] {
-    const r = mustResource(kind);
+    const r = mustResource(kind, this.cache());
     const scope: any = { namespace: r.namespaced ? opts.namespace : undefined };
     if (opts.labelSelector) {
       const p = parseSelector(opts.labelSelector);
@@ -545,6 +547,16 @@ export class Cluster {
     return undefined;
   }
 
+  /** The resource served at group/resource now: a built-in one, or one an established CRD serves. */
+  resourceFor(group: string, resource: string): ResourceInfo | undefined {
+    return resourceIn(this.cache(), group, resource);
+  }
+
+  /** Every custom resource served now (one entry per served version). */
+  customResources(): readonly ResourceInfo[] {
+    return customRegistry(this.cache()).all;
+  }
+
   /** The revision the API server's watch cache has reached. */
   cacheRevision(): number {
     return this.cache().revision;
@@ -599,8 +611,8 @@ export class Cluster {
   }
 }
 
-function mustResource(kind: string): ResourceInfo {
-  const r = resourceForKind(kind);
+function mustResource(kind: string, cache?: HasCRDs): ResourceInfo {
+  const r = cache ? resourceForKindIn(cache, kind) : resourceForKind(kind);
   if (!r) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 404, reason: "NotFound", message: `the server doesn't have a resource type "${kind}"` });
   return r;
 }

@@ -135,14 +135,14 @@ function unwrapList(v: any): any[] {
 }
 
 /** The resource of an object, or the error kubectl gives for a kind it cannot map. */
-export function resourceOf(obj: any, source = "<input>"): ResourceInfo {
+export function resourceOf(obj: any, source = "<input>", lookup: KindLookup = resourceForKindAt): ResourceInfo {
   // kubectl's schema check (--validate=strict, its default) names what is missing, then its help
   const missing = [typeof obj.apiVersion !== "string" || obj.apiVersion === "" ? "apiVersion not set" : "", typeof obj.kind !== "string" || obj.kind === "" ? "kind not set" : ""].filter(Boolean);
   if (missing.length > 0) {
     const data = missing.length === 1 ? missing[0] : `[${missing.join(", ")}]`;
     throw clientError(`error validating "${source}": error validating data: ${data}; if you choose to ignore these errors, turn validation off with --validate=false`);
   }
-  const r = resourceForKindAt(obj.kind, obj.apiVersion);
+  const r = lookup(obj.kind, obj.apiVersion);
   if (!r || (apiVersionOf(r) !== obj.apiVersion && !conversionOf(obj, r))) {
     const name = obj.metadata?.name ?? "";
     const ns = obj.metadata?.namespace ?? "";
@@ -186,9 +186,12 @@ export function decodeApplied(obj: any, r: ResourceInfo): { value: any } | { err
 }
 
 /** Checks what kubectl checks before sending: a kind it can map, and a name (apply needs one). */
-export function precheck(objs: any[], source = "<input>", needName = true): ResourceInfo[] {
+/** What kubectl's REST mapper finds for a kind at an apiVersion: built-in kinds, and the custom kinds discovery lists. */
+export type KindLookup = (kind: string, apiVersion: unknown) => ResourceInfo | undefined;
+
+export function precheck(objs: any[], source = "<input>", needName = true, lookup: KindLookup = resourceForKindAt): ResourceInfo[] {
   return objs.map((o) => {
-    const r = resourceOf(o, source);
+    const r = resourceOf(o, source, lookup);
     if (needName && (typeof o.metadata?.name !== "string" || o.metadata.name === "") && !o.metadata?.generateName) {
       throw clientError(`error when retrieving current configuration of:\nResource: "${r.group ? r.group + "/" : ""}${r.version}, Resource=${r.resource}", GroupVersionKind: "${o.apiVersion}, Kind=${o.kind}"\nfrom server for: "${source}": resource name may not be empty`);
     }

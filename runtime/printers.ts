@@ -89,8 +89,8 @@ const fieldDoc = (type: string, field: string): string => typeDocs[type]?.f?.[fi
 function col(name: string, type: string, description: string, priority = 0, format = ""): TableColumn {
   return { name, type, format, description, priority };
 }
-const nameCol = (): TableColumn => col("Name", "string", doc("ObjectMeta.name"), 0, "name");
-const ageCol = (): TableColumn => col("Age", "string", doc("ObjectMeta.creationTimestamp"));
+export const nameCol = (): TableColumn => col("Name", "string", doc("ObjectMeta.name"), 0, "name");
+export const ageCol = (): TableColumn => col("Age", "string", doc("ObjectMeta.creationTimestamp"));
 const containersCol = () => col("Containers", "string", "Names of each container in the template.", 1);
 const imagesCol = () => col("Images", "string", "Images referenced by each container in the template.", 1);
 
@@ -117,6 +117,8 @@ function bindingCells(b: Obj, wide: boolean, now: number): (string | number | bo
 
 /** Column definitions per kind, exactly as printers.go registers them (priority 1 = wide only). */
 export const columnDefinitions: Record<string, TableColumn[]> = {
+  // the CRD's storage has the DefaultTableConvertor: its name and creation time (RFC 3339)
+  CustomResourceDefinition: [nameCol(), col("Created At", "date", doc("ObjectMeta.creationTimestamp"))],
   Pod: [
     nameCol(),
     col("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
@@ -832,6 +834,7 @@ function rowCells(kind: string, o: Obj, wide: boolean, now: number): (string | n
     }
     case "ValidatingAdmissionPolicyBinding": return [name, o.spec?.policyName ?? "", paramRefCell(o.spec?.paramRef), age];
     case "PriorityClass": return [name, o.value ?? 0, o.globalDefault === true, age, o.preemptionPolicy ?? ""];
+    case "CustomResourceDefinition": return [name, o.metadata?.creationTimestamp ?? ""];
     default: return [name, age];
   }
 }

@@ -26,6 +26,8 @@ import {
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
+import { controlledStatus, resourceIn, resourcesOf } from "./crds.js";
+import { customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
@@ -355,7 +357,7 @@ function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
     }
   }
   if (req.authorizeOnly || req.nonResource) return;
-  const r = resourceFor(req.group, req.resource);
+  const r = resourceIn(ctx.cache, req.group, req.resource);
   if (!r) {
     cur.error = resourceNotFound();
     return;
@@ -506,9 +508,10 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   if (req.verb === "get") {
     const badName = nameParameterError(req.name ?? "");
     if (badName) return fail(ctx, badName, fx);
-    const obj = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
-    if (!obj) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
-    ok(fx, cur, 200, req.subresource === "scale" ? scaleOf(obj) : obj);
+    const stored = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
+    if (!stored) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
+    const obj = r.custom ? decodedCustomResource(stored, r) : stored;
+    ok(fx, cur, 200, req.subresource === "scale" ? scaleOf(obj, r) : obj);
     return done(ctx);
   }
   if (req.verb === "unwatch") {
@@ -560,7 +563,8 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       metadata.continue = encodeContinue(`${storageKey(r, last.metadata.namespace, last.metadata.name)}\x00`, keyPrefix, listRevision);
       metadata.remainingItemCount = items.length - start - page.length;
     }
-    ok(fx, cur, 200, { kind: `${r.kind}List`, apiVersion: storedApiVersion(r), metadata, items: page });
+    // a custom resource is decoded from storage as a request's body is: pruned to its schema now, and defaulted
+    ok(fx, cur, 200, { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata, items: r.custom ? page.map((o) => decodedCustomResource(o, r)) : page });
     return done(ctx);
   }
   // watch
@@ -633,7 +637,13 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
 }
 
 /** The autoscaling/v1 Scale of a Deployment, ReplicaSet, StatefulSet or ReplicationController (whose selector is a plain map). */
-export function scaleOf(obj: any): any {
+/** The kind of a list of r's objects: <Kind>List, or a custom resource's listKind. */
+function listKindOf(r: ResourceInfo): string {
+  return r.custom?.listKind ?? `${r.kind}List`;
+}
+
+export function scaleOf(obj: any, r?: ResourceInfo): any {
+  if (r?.custom) return customScaleOf(obj, r);
   const sel = (obj.kind === "ReplicationController" ? obj.spec?.selector : obj.spec?.selector?.matchLabels) ?? {};
   return {
     kind: "Scale",
@@ -663,6 +673,7 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   const { req } = cur;
   const r = cur.r!;
   const now = req.now;
+  if (isCRDStatusSync(req)) return prepareCRDStatusSync(ctx, cur, r);
   if (reviewKinds.has(r.kind)) return prepareReview(ctx, cur, r);
   if (req.verb === "create" && !req.subresource) return prepareCreate(ctx, cur, r, now);
   if (req.verb === "deletecollection") return prepareDeleteCollection(ctx, cur, r);
@@ -717,6 +728,94 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   }
 }
 
+// Marks the status write of the naming and establishing controllers (apiextensions-apiserver, run in this process).
+const crdStatusSyncMark: unique symbol = Symbol("podflow.crdStatusSync");
+
+function isCRDStatusSync(req: Request): boolean {
+  return (req as { [crdStatusSyncMark]?: true })[crdStatusSyncMark] === true;
+}
+
+/** The controllers' status write after a CRD changed: worked out from the CRDs stored when it runs. */
+function crdStatusSync(after: Request, crd: any): Request {
+  const name = crd.metadata.name;
+  return { type: "ApiRequest", id: -1, from: "apiserver", now: after.now, verb: "update", group: "apiextensions.k8s.io", resource: "customresourcedefinitions", name, subresource: "status", fieldManager: "kube-apiserver", [crdStatusSyncMark]: true, [loopbackWrite]: true } as Request;
+}
+
+function prepareCRDStatusSync(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {
+  const key = storageKey(r, undefined, cur.req.name ?? "");
+  const old = ctx.cache.objects.get(key);
+  if (old === undefined) {
+    cur.noop = true;
+    return;
+  }
+  if (old.metadata.deletionTimestamp) return prepareCRDFinalization(ctx, cur, r, old, key);
+  const others = [...(ctx.cache.byKind.get("CustomResourceDefinition")?.values() ?? [])];
+  const status = controlledStatus(old, others, rfc3339(cur.req.now));
+  if (deepEqual(status, old.status)) {
+    cur.noop = true;
+    return;
+  }
+  cur.req = { ...cur.req, body: { ...old, status } };
+  cur.key = key;
+  cur.old = old;
+  prepareUpdate(ctx, cur, r, old, cur.req.now);
+}
+
+/** The finalizer apiextensions-apiserver's finalizer controller removes once a deleted CRD's instances are gone. */
+const crdCleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io";
+
+/**
+ * The finalizer controller on a CRD being deleted: first its instances are deleted (each as a
+ * delete of its own, so their finalizers hold them) with the Terminating condition saying so;
+ * once none is left the finalizer goes, which ends the CRD's deletion.
+ */
+function prepareCRDFinalization(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, key: string): void {
+  const finalizers: string[] = old.metadata.finalizers ?? [];
+  if (!finalizers.includes(crdCleanupFinalizer)) {
+    cur.noop = true;
+    return;
+  }
+  const instances = crdInstances(ctx, old);
+  const conds: any[] = old.status?.conditions ?? [];
+  const term = conds.find((c) => c?.type === "Terminating");
+  if (instances.length > 0 && term?.reason !== "InstanceDeletionPending") {
+    // deletions already asked for: the next instance's deletion brings the controller back
+    cur.noop = true;
+    return;
+  }
+  cur.key = key;
+  cur.old = old;
+  if (instances.length > 0) {
+    const ir = customResourceOf(ctx, old);
+    for (const o of instances) {
+      if (o.metadata.deletionTimestamp || ir === undefined) continue;
+      ctx.backlog = ctx.backlog.push({ type: "ApiRequest", id: -1, from: "apiserver", now: cur.req.now, verb: "delete", group: ir.group, resource: ir.resource, ...(ir.namespaced ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name, [loopbackWrite]: true } as Request);
+    }
+    const inProgress = { ...term, lastTransitionTime: term?.lastTransitionTime, reason: "InstanceDeletionInProgress", message: "CustomResource deletion is in progress" };
+    cur.req = { ...cur.req, body: { ...old, status: { ...old.status, conditions: conds.map((c) => (c?.type === "Terminating" ? inProgress : c)) } } };
+    prepareUpdate(ctx, cur, r, old, cur.req.now);
+    return;
+  }
+  // nothing left: the finalizer goes (an update of the CRD itself), and with it the CRD
+  const rest = finalizers.filter((f) => f !== crdCleanupFinalizer);
+  const { subresource: _sub, ...main } = cur.req;
+  cur.req = { ...main, body: { ...old, metadata: { ...old.metadata, finalizers: rest } } };
+  prepareUpdate(ctx, cur, r, old, cur.req.now);
+}
+
+/** The resource a CRD's instances are stored as (its storage version's), served or terminating. */
+function customResourceOf(ctx: ApiServerContext, crd: any): ResourceInfo | undefined {
+  return resourcesOf(crd)[0] ?? resourceIn(ctx.cache, crd.spec?.group ?? "", crd.status?.acceptedNames?.plural ?? crd.spec?.names?.plural ?? "");
+}
+
+/** The stored instances of a CRD. */
+function crdInstances(ctx: ApiServerContext, crd: any): any[] {
+  const ir = customResourceOf(ctx, crd);
+  if (ir === undefined) return [];
+  const prefix = storagePrefix(ir);
+  return [...candidates(ctx.cache, ir)].filter((o) => storageKey(ir, o.metadata.namespace, o.metadata.name).startsWith(prefix));
+}
+
 /** A review is answered, not stored: 201 with the object and its status, as its REST storage's Create returns it. */
 function prepareReview(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo): void {
   const err = bodyError(r, cur.req, cur.req.body);
@@ -736,6 +835,11 @@ function bodyError(r: ResourceInfo, req: Request, body: any): Status | undefined
 
 function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, now: number): void {
   const { req } = cur;
+  // crdHandler: a CRD being deleted takes no new instances
+  if (r.custom?.terminating) {
+    cur.error = { ...S.methodNotSupported(r, req.verb), message: `${req.verb} not allowed while custom resource definition is terminating` };
+    return;
+  }
   const body = req.body;
   const err = bodyError(r, req, body);
   if (err) {
@@ -816,10 +920,11 @@ function mergeStringData(body: any): { obj: any } | { error: Status } {
 }
 
 function hasGeneration(r: ResourceInfo): boolean {
-  return generationKinds.has(r.kind) && r.kind !== "Namespace";
+  // a custom resource's generation is its strategy's (customresource.ts)
+  return r.custom === undefined && generationKinds.has(r.kind) && r.kind !== "Namespace";
 }
 
-const generationKinds: ReadonlySet<string> = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+const generationKinds: ReadonlySet<string> = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Namespace", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
 /**
  * Kinds whose strategy's AllowCreateOnUpdate is true: a PUT to a name nothing holds creates the
@@ -887,7 +992,7 @@ function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInf
     cur.error = res.status;
     return;
   }
-  const typed = decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
+  const typed = r.custom ? { value: res.object } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
   if ("status" in typed) {
     cur.error = typed.status;
     return;
@@ -948,7 +1053,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = res.status;
       return;
     }
-    const typed = req.subresource === "scale" ? { value: scaleOf(res.object) } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
+    const typed = req.subresource === "scale" ? { value: scaleOf(res.object, r) } : r.custom ? { value: res.object } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
     if ("status" in typed) {
       cur.error = typed.status;
       return;
@@ -963,10 +1068,15 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = rootError;
       return;
     }
+    // a custom resource has no Go type to read patch strategies from: its handler accepts no strategic merge patch
+    if (r.custom && req.patchType === "strategic") {
+      cur.error = S.unsupportedMediaType(customPatchTypes);
+      return;
+    }
     // a strategic merge patch of null decodes to a nil map, which patches nothing
     const patchBody = req.patchType === "strategic" && req.body === null ? {} : req.body;
     try {
-      const base = req.subresource === "scale" ? scaleOf(old) : conv ? conv.fromHub(old) : old;
+      const base = req.subresource === "scale" ? scaleOf(old, r) : conv ? conv.fromHub(old) : old;
       body =
         req.patchType === "json" ? jsonPatch(base, patchBody)
         : req.patchType === "merge" ? mergePatch(base, patchBody)
@@ -977,7 +1087,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     // The patched object is decoded into its Go type before anything reads it.
     const typeKey = conv ? versionedTypeKey(conv.apiVersion, r.kind) : undefined;
-    const typed = decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey);
+    const typed = r.custom && req.subresource !== "scale" ? { value: body, warnings: [] as string[] } : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey);
     if ("status" in typed) {
       cur.error = typed.status;
       return;
@@ -1009,7 +1119,15 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = rvError;
       return;
     }
-    cur.obj = { ...old, spec: { ...old.spec, replicas } };
+    if (r.custom) {
+      // the custom resource's strategy updates it, its schema included (a replicas maximum holds for kubectl scale)
+      cur.obj = prepareCustomResourceForUpdate(setPath(old, r.custom.scale?.specReplicasPath ?? ".spec.replicas", replicas), old, r, undefined);
+      const errs = validateCustomResource(cur.obj, r);
+      if (errs.length > 0) {
+        cur.error = S.invalid(r, req.name ?? "", errs);
+        return;
+      }
+    } else cur.obj = { ...old, spec: { ...old.spec, replicas } };
     bumpGeneration(r, cur.obj, old);
     // the parent's strategy updates it, so its WarningsOnUpdate speaks (a new generation: the template's warnings)
     const warnings = warningsOnUpdate(r.kind, cur.obj, old);
@@ -1218,6 +1336,16 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.op = "put";
     return;
   }
+  // the CRD's REST Delete: its finalizer and the Terminating condition first; the finalizer controller deletes its instances
+  if (r.kind === "CustomResourceDefinition" && !meta.deletionTimestamp) {
+    const held = finalizers.includes(crdCleanupFinalizer) ? finalizers : [...finalizers, crdCleanupFinalizer];
+    const conds = (old.status?.conditions ?? []).filter((c: any) => c?.type !== "Terminating");
+    const terminating = { type: "Terminating", status: "True", lastTransitionTime: rfc3339(now), reason: "InstanceDeletionPending", message: "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon" };
+    cur.code = 200;
+    cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(now), finalizers: held }, status: { ...old.status, conditions: [...conds, terminating] } };
+    cur.op = "put";
+    return;
+  }
   if (policy === "Foreground" && !finalizers.includes("foregroundDeletion") && r.kind !== "Pod") finalizers.push("foregroundDeletion");
   if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
   cur.code = 200;
@@ -1277,7 +1405,7 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
   }
   cur.noop = true;
   cur.code = 200;
-  cur.reply = { kind: `${r.kind}List`, apiVersion: storedApiVersion(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
+  cur.reply = { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
 }
 
 /** POST to a subresource: pods/binding and pods/eviction. */
@@ -1487,6 +1615,8 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = Object.assign({}, prior);
   // The body as Go decoded it and will store it (lastProbeTime: null): the field manager records that.
   cur.obj = goEncoded(cur.obj);
+  // a custom resource is decoded pruned to its schema and defaulted, before the field manager reads it
+  if (cur.r?.custom) cur.obj = decodedCustomResource(cur.obj, cur.r);
   const read = recordManagedFields(cur);
   let refusal: string | undefined;
   let missingAccount: string | undefined;
@@ -1498,6 +1628,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as Parameters<typeof mutate>[1];
   // The pod strategy's PrepareForCreate warns of the AppArmor annotations it copies to fields: read before it copies them.
   const skew = cur.r?.kind === "Pod" && !cur.old && !cur.req.subresource ? appArmorVersionSkewWarnings(cur.obj) : [];
+  if (cur.r?.custom) return stepped(ctx, copyWith(cur, { obj: customStrategy(cur, cur.r) }));
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
   const obj = read !== undefined ? admitDefaulted(read, actx) : mutate(cur.obj, actx);
   if (refusal !== undefined && missingAccount !== undefined) {
@@ -1513,6 +1644,21 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const refused = refusal ?? admissionRefusal(cur.obj, actx);
   if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
   return stepped(ctx, copyWith(cur, skew.length > 0 ? { obj, warnings: [...(cur.warnings ?? []), ...skew] } : { obj }));
+}
+
+/**
+ * A custom resource's write as its REST storage prepares it (decodedCustomResource pruned and
+ * defaulted it): the strategy's PrepareForCreate or PrepareForUpdate.
+ */
+function decodedCustomResource(obj: any, r: ResourceInfo): any {
+  const schema = r.custom?.schema;
+  return withDefaults(pruned(obj, schema).value, schema);
+}
+
+function customStrategy(cur: InFlight, r: ResourceInfo): any {
+  const obj = cur.obj;
+  if (!cur.old) return prepareCustomResourceForCreate(obj, r);
+  return prepareCustomResourceForUpdate(obj, cur.old, r, cur.req.subresource);
 }
 
 // Marks a pod create that waited for its ServiceAccount with the lookups made (no client can send it).
@@ -1686,6 +1832,7 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   const namespaced = r.namespaced;
   // The common and the kind's checks read the same metadata: what one found clean the other need not check again.
   const errs = withMetadataMemo(() => {
+    if (r.custom) return cur.old ? [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateCustomResource(cur.obj, r)] : validateCustomResource(cur.obj, r);
     if (cur.old) return [...validateCommonObjectMeta(cur.obj.metadata, namespaced, cur.old.metadata), ...validateUpdate(cur.obj, cur.old, cur.req.subresource, cur.req.group)];
     const created = validateCreate(cur.obj, cur.req.group);
     return created.length === 0 ? validateCommonObjectMeta(cur.obj.metadata, namespaced) : created;
@@ -1780,7 +1927,7 @@ export function isUnchangedByWrite(ctx: ApiServerContext): boolean {
 /** GuaranteedUpdate's answer when it wrote nothing: the stored object, its resourceVersion unchanged. */
 export function replyUnchanged(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  if (cur.req.id >= 0) ok(fx, cur, 200, cur.reply === "scale" ? scaleOf(cur.old) : cur.reply ?? cur.old);
+  if (cur.req.id >= 0) ok(fx, cur, 200, cur.reply === "scale" ? scaleOf(cur.old, cur.r) : cur.reply ?? cur.old);
   return done(ctx);
 }
 
@@ -1821,9 +1968,16 @@ export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext
     : cur.op === "delete" ? releaseServiceAddresses(ctx.allocators, cur.old)
     : cur.op === "put" && cur.old && !cur.req.dryRun ? releaseDroppedAddresses(ctx.allocators, cur.obj, cur.old) : ctx.allocators;
   const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
-  const reply = cur.reply === "scale" ? scaleOf(stored) : cur.reply ?? stored;
+  const reply = cur.reply === "scale" ? scaleOf(stored, cur.r) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
-  return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, allocators);
+  // apiextensions-apiserver's controllers (in kube-apiserver's process) see the CRD's change and write its status
+  let backlog = cur.r?.kind === "CustomResourceDefinition" && cur.op === "put" && !isCRDStatusSync(cur.req) ? ctx.backlog.push(crdStatusSync(cur.req, stored)) : ctx.backlog;
+  // an instance of a CRD being deleted is gone: the finalizer controller looks again
+  if (cur.r?.custom && cur.op === "delete") {
+    const crd = ctx.cache.objects.get(storageKey(resourceFor("apiextensions.k8s.io", "customresourcedefinitions")!, undefined, cur.r.custom.crdName));
+    if (crd?.metadata.deletionTimestamp) backlog = backlog.push(crdStatusSync(cur.req, crd));
+  }
+  return stepped(ctx, undefined, ctx.cache, backlog, ctx.nextEtcdId, allocators);
 }
 
 /** dryRun=All: the write went through admission and validation; it is answered with what would be
@@ -1852,7 +2006,7 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   // is assigned, and one the body set (which a real create refuses or clears) is echoed
   const sent = cur.op === "put" && !cur.old ? sentResourceVersion(cur.req) : undefined;
   if (sent !== undefined) would = goEncoded({ ...would, metadata: { ...would.metadata, resourceVersion: sent } });
-  const reply = cur.reply === "scale" ? scaleOf(would) : cur.reply ?? would;
+  const reply = cur.reply === "scale" ? scaleOf(would, cur.r) : cur.reply ?? would;
   ok(fx, cur, cur.code ?? 200, reply);
   return done(ctx);
 }

@@ -17,6 +17,25 @@ export interface ResourceInfo {
    * are stored, keyed, listed and watched as that resource's, at its version, and converted at the door.
    */
   storedAs?: { group: string; resource: string };
+  /** the categories discovery lists (kubectl get all): built-ins' come from discovery.ts, a custom resource's from its CRD */
+  categories?: readonly string[];
+  /** set on a custom resource: what its CustomResourceDefinition says of the version served (crds.ts) */
+  custom?: CustomResourceSpec;
+}
+
+/** A custom resource's served version, as its established CustomResourceDefinition defines it. */
+export interface CustomResourceSpec {
+  /** the CRD's name (<plural>.<group>) and uid: the registry entry is rebuilt when the CRD changes */
+  crdName: string;
+  listKind: string;
+  /** the version's openAPIV3Schema (undefined: none) */
+  schema?: any;
+  /** the version's scale subresource paths, when it has one */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /** the version's additionalPrinterColumns */
+  printerColumns: readonly any[];
+  /** its CRD is being deleted: its instances are read and deleted, no longer created */
+  terminating?: boolean;
 }
 
 const rw = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
@@ -74,6 +93,7 @@ export const resources: readonly ResourceInfo[] = [
   { kind: "SelfSubjectAccessReview", resource: "selfsubjectaccessreviews", singular: "selfsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "SelfSubjectRulesReview", resource: "selfsubjectrulesreviews", singular: "selfsubjectrulesreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
   { kind: "LocalSubjectAccessReview", resource: "localsubjectaccessreviews", singular: "localsubjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: true, shortNames: [], verbs: ["create"], subresources: [] },
+  { kind: "CustomResourceDefinition", resource: "customresourcedefinitions", singular: "customresourcedefinition", group: "apiextensions.k8s.io", version: "v1", namespaced: false, shortNames: ["crd", "crds"], verbs: rw, subresources: ["status"], categories: ["api-extensions"] },
   { kind: "SubjectAccessReview", resource: "subjectaccessreviews", singular: "subjectaccessreview", group: "authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: ["create"], subresources: [] },
 ];
 
@@ -143,6 +163,8 @@ const storageNames = new Map([
   ["/endpoints", "services/endpoints"],
   ["/nodes", "minions"],
   ["networking.k8s.io/ingresses", "ingress"],
+  // apiextensions-apiserver keeps CRDs, and every custom resource, under <group>/<resource>
+  ["apiextensions.k8s.io/customresourcedefinitions", "apiextensions.k8s.io/customresourcedefinitions"],
 ]);
 // Keys are built on every request: each table entry's storage name is worked out once (by identity).
 const storageNameOf = new WeakMap<ResourceInfo, string>();
@@ -150,7 +172,7 @@ const storageResource = (r: ResourceInfo) => {
   let name = storageNameOf.get(r);
   if (name === undefined) {
     const s = storedResource(r);
-    storageNameOf.set(r, (name = storageNames.get(`${s.group}/${s.resource}`) ?? s.resource));
+    storageNameOf.set(r, (name = storageNames.get(`${s.group}/${s.resource}`) ?? (s.custom ? `${s.group}/${s.resource}` : s.resource)));
   }
   return name;
 };
@@ -158,8 +180,10 @@ const resourceOfStorageName = new Map([...storageNames].map(([groupResource, nam
 
 /** The resource an etcd key holds (its storage name mapped back: minions are nodes), or undefined. */
 export function resourceOfKey(key: string): string | undefined {
-  const m = /^\/registry\/([a-z0-9.]+)\/(?:(specs|endpoints)\/)?/.exec(key);
+  const m = /^\/registry\/([a-z0-9.-]+)\/(?:(specs|endpoints)\/)?/.exec(key);
   if (!m) return undefined;
+  // a group's name has a dot, a resource's none: /registry/<group>/<resource>/ (CRDs, custom resources)
+  if (m[1]!.includes(".")) return /^\/registry\/[a-z0-9.-]+\/([a-z0-9-]+)\//.exec(key)?.[1];
   const name = m[2] !== undefined && m[1] === "services" ? `services/${m[2]}` : m[1]!;
   return resourceOfStorageName.get(name) ?? name;
 }

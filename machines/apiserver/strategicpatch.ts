@@ -7,7 +7,7 @@
 
 import { deepCopy } from "../common/equal.js";
 import { getOwn, hasOwn, setOwn } from "../common/own.js";
-import { schemaData } from "./schema/types.js";
+import { schemaData } from "./schema/schemadata.js";
 import { patchMeta } from "./schema/patchmeta.js";
 import { goFormatValue } from "./schema/decode.js";
 

@@ -53,11 +53,25 @@ function startRound(ctx: NamespaceControllerContext, ns: string, fx: Fx): void {
   if (ctx.cleanups.get(ns)?.outstanding) return;
   // The mutant empties only the legacy core group (""), as a discovery that lists /api but not /apis would.
   const kinds = mutant("namespace.empties-core-group-only") ? namespacedResources.filter((x) => x.group === "") : namespacedResources;
-  ctx.cleanups.set(ns, { outstanding: kinds.length, remaining: 0 });
-  for (const r of kinds) {
-    request(ctx.client, fx, { verb: "deletecollection", group: r.group, resource: r.resource, namespace: ns }, "delete");
-    request(ctx.client, fx, { verb: "list", group: r.group, resource: r.resource, namespace: ns }, "remaining", ns);
-  }
+  const core = mutant("namespace.empties-core-group-only");
+  // discovery of the custom resources (the controller's ServerPreferredNamespacedResources): the CRDs
+  ctx.cleanups.set(ns, { outstanding: kinds.length + (core ? 0 : 1), remaining: 0 });
+  for (const r of kinds) emptyOf(ctx, ns, r.group, r.resource, fx);
+  if (!core) request(ctx.client, fx, { verb: "list", group: "apiextensions.k8s.io", resource: "customresourcedefinitions" }, "discovery", ns);
+}
+
+/** Deletes a resource's objects in the namespace, then lists what is left of them. */
+function emptyOf(ctx: NamespaceControllerContext, ns: string, group: string, resource: string, fx: Fx): void {
+  request(ctx.client, fx, { verb: "deletecollection", group, resource, namespace: ns }, "delete");
+  request(ctx.client, fx, { verb: "list", group, resource, namespace: ns }, "remaining", ns);
+}
+
+/** The namespaced custom resources the established CRDs serve: group and plural of each. */
+function namespacedCustomResources(crds: unknown): { group: string; resource: string }[] {
+  const items: any[] = Array.isArray((crds as { items?: unknown })?.items) ? (crds as { items: any[] }).items : [];
+  return items
+    .filter((crd) => crd?.spec?.scope === "Namespaced" && (crd.status?.conditions ?? []).some((c: any) => c?.type === "Established" && c?.status === "True"))
+    .map((crd) => ({ group: String(crd.spec.group), resource: String(crd.status?.acceptedNames?.plural ?? crd.spec.names?.plural) }));
 }
 
 function onDelta(ctx: NamespaceControllerContext, d: InformerDelta, fx: Fx): void {
@@ -90,6 +104,20 @@ export function onResponse(ctx: NamespaceControllerContext, res: ApiResponse, fx
     if (!res.ok) fx.after(`recheck/${p.data}`, recheckMs, { type: "RecheckNamespace", namespace: p.data });
     return;
   }
+  if (p.purpose === "discovery") {
+    const ns = p.data as string;
+    const c = ctx.cleanups.get(ns);
+    if (!c) return;
+    c.outstanding--;
+    // discovery failed: the namespace is not known to be empty, so it is looked at again
+    if (!res.ok) c.remaining += 1;
+    else {
+      const custom = namespacedCustomResources(res.object);
+      c.outstanding += custom.length;
+      for (const r of custom) emptyOf(ctx, ns, r.group, r.resource, fx);
+    }
+    return roundAnswered(ctx, ns, fx);
+  }
   if (p.purpose !== "remaining") return;
   const ns = p.data as string;
   const c = ctx.cleanups.get(ns);
@@ -98,7 +126,13 @@ export function onResponse(ctx: NamespaceControllerContext, res: ApiResponse, fx
   if (!res.ok) c.remaining += mutant("namespace.list-error-counts-as-empty") ? 0 : 1;
   // The mutant counts only what is not yet being deleted, as if a terminating pod were gone already.
   else c.remaining += mutant("namespace.finalized-with-pods-left") ? res.object.items.filter((o: any) => !o?.metadata?.deletionTimestamp).length : res.object.items.length;
-  if (c.outstanding > 0) return;
+  roundAnswered(ctx, ns, fx);
+}
+
+/** Every list of the round answered: finalize an empty namespace, else look again shortly. */
+function roundAnswered(ctx: NamespaceControllerContext, ns: string, fx: Fx): void {
+  const c = ctx.cleanups.get(ns);
+  if (!c || c.outstanding > 0) return;
   const obj = ctx.client.informers.get(NAMESPACES)?.store.get(ns);
   if (!isTerminating(obj)) return;
   if (c.remaining === 0) {

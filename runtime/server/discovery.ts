@@ -18,6 +18,26 @@ const allCategory = new Set([
   "batch/jobs", "batch/cronjobs", "autoscaling/horizontalpodautoscalers",
 ]);
 const inAll = (r: ResourceInfo) => allCategory.has(`${r.group}/${r.resource}`);
+/** The categories a resource is listed in: "all" for the built-ins above, a custom resource's from its CRD. */
+const categoriesOf = (r: ResourceInfo): readonly string[] | undefined => (inAll(r) ? ["all"] : r.categories);
+
+/** The resources served: the built-in table, then the custom resources the established CRDs serve. */
+export type Served = readonly ResourceInfo[];
+const builtIn: Served = resources;
+const withCustom = (custom: Served): Served => (custom.length === 0 ? builtIn : [...builtIn, ...custom]);
+
+// version.CompareKubeAwareVersionStrings: v<N> before v<N>beta<M> before v<N>alpha<M> (higher numbers
+// first), then any other name in lexical order: a CRD group's versions in discovery's order.
+const kubeVersion = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+function kubeAwareOrder(a: string, b: string): number {
+  const ma = kubeVersion.exec(a);
+  const mb = kubeVersion.exec(b);
+  if (!ma || !mb) return ma ? -1 : mb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  const rank = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === "beta" ? 1 : 0);
+  if (rank(ma) !== rank(mb)) return rank(mb) - rank(ma);
+  if (ma[1] !== mb[1]) return Number(mb[1]) - Number(ma[1]);
+  return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
+}
 
 /** The response kind and verbs of a subresource served at a version, as kube-apiserver registers them. */
 export function subresourceInfo(r: ResourceInfo, sub: string, version: string): { group: string; version: string; kind: string; verbs: string[] } {
@@ -46,8 +66,8 @@ export function versionInfo(): object {
 }
 
 /** The named API groups served (core excluded), in discovery order. */
-export function namedGroups(): string[] {
-  return [...new Set(resources.filter((r) => r.group !== "").map((r) => r.group))];
+export function namedGroups(custom: Served = []): string[] {
+  return [...new Set(withCustom(custom).filter((r) => r.group !== "").map((r) => r.group))];
 }
 
 /** The /api document (APIVersions). */
@@ -56,47 +76,49 @@ export function apiVersions(serverAddress: string): object {
 }
 
 /** The versions a group is served at, its preferred one first (autoscaling: v2, then v1). */
-function versionsOf(group: string): string[] {
-  return [...new Set(resources.filter((r) => r.group === group).flatMap(servedVersions))];
+function versionsOf(group: string, custom: Served = []): string[] {
+  const versions = [...new Set(withCustom(custom).filter((r) => r.group === group).flatMap(servedVersions))];
+  // a CRD's group lists its versions in kube-aware order (the built-in groups' order is their own)
+  return custom.some((r) => r.group === group) ? versions.sort(kubeAwareOrder) : versions;
 }
 
 /** The resources of a group served at a version. */
-function resourcesAt(group: string, version: string): ResourceInfo[] {
-  return resources.filter((r) => r.group === group && servedVersions(r).includes(version));
+function resourcesAt(group: string, version: string, custom: Served = []): ResourceInfo[] {
+  return withCustom(custom).filter((r) => r.group === group && servedVersions(r).includes(version));
 }
 
 const groupVersion = (group: string, version: string) => ({ groupVersion: `${group}/${version}`, version });
 
 /** The name, versions and preferred version of a named group, as APIGroup and APIGroupList carry them. */
-function groupEntry(group: string): { name: string; versions: object[]; preferredVersion: object } {
-  const versions = versionsOf(group).map((v) => groupVersion(group, v));
+function groupEntry(group: string, custom: Served = []): { name: string; versions: object[]; preferredVersion: object } {
+  const versions = versionsOf(group, custom).map((v) => groupVersion(group, v));
   return { name: group, versions, preferredVersion: versions[0]! };
 }
 
 /** The APIGroup document of one named group, or undefined when it is not served. */
-export function apiGroup(group: string): object | undefined {
-  if (!namedGroups().includes(group)) return undefined;
-  return { kind: "APIGroup", apiVersion: "v1", ...groupEntry(group) };
+export function apiGroup(group: string, custom: Served = []): object | undefined {
+  if (!namedGroups(custom).includes(group)) return undefined;
+  return { kind: "APIGroup", apiVersion: "v1", ...groupEntry(group, custom) };
 }
 
 /** The /apis document (APIGroupList). */
-export function apiGroupList(): object {
+export function apiGroupList(custom: Served = []): object {
   return {
     kind: "APIGroupList", apiVersion: "v1",
-    groups: namedGroups().map(groupEntry),
+    groups: namedGroups(custom).map((g) => groupEntry(g, custom)),
   };
 }
 
 /** The APIResourceList of a group version ("" for core), or undefined when it is not served. */
-export function apiResourceList(group: string, version: string): object | undefined {
-  const rs = resourcesAt(group, version);
+export function apiResourceList(group: string, version: string, custom: Served = []): object | undefined {
+  const rs = resourcesAt(group, version, custom);
   if (rs.length === 0) return undefined;
   const list: object[] = [];
   for (const r of rs) {
     list.push({
       name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs,
       ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-      ...(inAll(r) ? { categories: ["all"] } : {}),
+      ...(categoriesOf(r) ? { categories: categoriesOf(r) } : {}),
     });
     for (const sub of r.subresources) {
       const s = subresourceInfo(r, sub, version);
@@ -118,7 +140,7 @@ function discoveryResource(r: ResourceInfo, version: string): object {
     singularResource: r.singular,
     verbs: r.verbs,
     ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
-    ...(inAll(r) ? { categories: ["all"] } : {}),
+    ...(categoriesOf(r) ? { categories: categoriesOf(r) } : {}),
     ...(r.subresources.length
       ? {
           subresources: r.subresources.map((sub) => {
@@ -131,13 +153,13 @@ function discoveryResource(r: ResourceInfo, version: string): object {
 }
 
 /** The aggregated discovery document of /api (core: true) or /apis (core: false). */
-export function aggregatedDiscovery(core: boolean): object {
-  const groups = core ? [""] : namedGroups();
+export function aggregatedDiscovery(core: boolean, custom: Served = []): object {
+  const groups = core ? [""] : namedGroups(custom);
   return {
     kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2", metadata: {},
     items: groups.map((g) => ({
       metadata: g === "" ? { creationTimestamp: null } : { name: g, creationTimestamp: null },
-      versions: versionsOf(g).map((v) => ({ version: v, resources: resourcesAt(g, v).map((r) => discoveryResource(r, v)), freshness: "Current" })),
+      versions: versionsOf(g, custom).map((v) => ({ version: v, resources: resourcesAt(g, v, custom).map((r) => discoveryResource(r, v)), freshness: "Current" })),
     })),
   };
 }

@@ -12,13 +12,14 @@ import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
 import { goHtmlEscaped, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
-import { aggregatedGroups, apiVersionOf, resourceFor, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
+import { aggregatedGroups, apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { objectFields, supportsField } from "../../machines/apiserver/cache.js";
+import { customPatchTypes, pruned } from "../../machines/apiserver/customresource.js";
 import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
 import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
-import { tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
+import { customTable, tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { acceptAsksPretty, negotiatedMediaType, notAcceptable, watchMediaTypes } from "./negotiate.js";
 import { goYamlText } from "./yamlemit.js";
 import { isValidPathSegmentName } from "../../machines/apiserver/validation/names.js";
@@ -684,6 +685,21 @@ function listOptions(q: URLSearchParams): Partial<ApiRequest> {
   return out;
 }
 
+/**
+ * A custom resource's body as the unstructured decoder takes it: any JSON object, its unknown
+ * fields (those its schema prunes) refused under Strict and reported under Warn.
+ */
+function decodeCustomBody(body: unknown, r: ResourceInfo, fv: FieldValidation, dups: readonly string[]): { body: any; warnings: string[] } | { status: Status } {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return { status: S.badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`) };
+  const unknown = pruned(body, r.custom?.schema).unknown.map((f) => `unknown field ${S.goQuote(f)}`);
+  const strict = [...(dups.length > 0 ? [`yaml: unmarshal errors:\n  ${dups.join("\n  ")}`] : []), ...unknown];
+  const sent = body as Record<string, unknown>;
+  const apiVersion = typeof sent.apiVersion === "string" ? sent.apiVersion : apiVersionOf(r);
+  const kind = typeof sent.kind === "string" && sent.kind !== "" ? sent.kind : r.kind;
+  if (fv === "Strict" && strict.length > 0) return { status: S.badRequest(`${kind} in version ${S.goQuote(apiVersion.slice(apiVersion.lastIndexOf("/") + 1))} cannot be handled as a ${r.kind}: strict decoding error: ${strict.join(", ")}`) };
+  return { body, warnings: fv === "Warn" ? [...dups, ...unknown] : [] };
+}
+
 /** Versions of a group other than the served one are unknown kinds to the decoder. */
 function decodeVersionError(r: ResourceInfo, body: any): Status | undefined {
   if (body === null || typeof body !== "object" || typeof body.apiVersion !== "string" || body.apiVersion === apiVersionOf(r)) return undefined;
@@ -1136,11 +1152,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         return void res.end(method === "HEAD" ? undefined : answer.body);
       }
       if (method !== "GET" && method !== "HEAD") return sendStatus(res, S.methodNotAllowed());
-      return serveDoc(route, accept, res, hc);
+      return serveDoc(route, accept, res, hc, cluster.customResources());
     });
   }
   const p = route.path;
-  const r = resourceFor(p.group, p.resource);
+  const r = cluster.resourceFor(p.group, p.resource);
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
   // a kind served at a second version or group: bodies are converted to the stored one, answers back
   const conv = r ? requestConversion(r, p.version) : undefined;
@@ -1299,7 +1315,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         if (verr) return sendStatus(res, verr);
       }
       if (p.name !== undefined && !p.subresource) return refuse(S.methodNotSupported(r, "create"));
-      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
+      const typed = r.custom && kind === r.kind ? decodeCustomBody(dec.body, r, fv.value, dups) : decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
       if ("status" in typed) return refuse(typed.status);
       setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "create", body: typed.body }));
@@ -1338,7 +1354,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
         const verr = decodeVersionError(r, dec.body);
         if (verr) return sendStatus(res, verr);
       }
-      const typed = decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
+      const typed = r.custom && kind === r.kind ? decodeCustomBody(dec.body, r, fv.value, dups) : decodeObjectBody(raw, dec.body, kind, r.version, fv.value, undefined, conv && p.subresource !== "scale" ? [] : dups);
       if ("status" in typed) return refuse(typed.status);
       setWarnings(res, [...sentWarnings, ...typed.warnings]);
       return reply(await cluster.request({ ...base, verb: "update", body: typed.body }));
@@ -1348,6 +1364,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (!(await authorizedWrite())) return;
       const patchType = patchTypeOf(req.headers["content-type"]);
       if (!patchType) return sendStatus(res, unsupportedPatchType(req.headers["content-type"]));
+      // a custom resource's handler takes no strategic merge patch (apiextensions-apiserver's crdHandler)
+      if (r.custom && patchType === "strategic") return sendStatus(res, S.unsupportedMediaType(customPatchTypes));
       if (unacceptable) return sendStatus(res, unacceptable);
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
@@ -1436,11 +1454,15 @@ function atStoredVersion(raw: Buffer, body: unknown, kind: string, version: stri
 
 function tableOf(cluster: Cluster, r: ResourceInfo, obj: any, include: IncludeObject): object {
   const now = cluster.now();
+  if (r.custom) {
+    if (Array.isArray(obj?.items)) return customTable(r, obj.items, { now, include, listMeta: obj.metadata });
+    return customTable(r, [obj], { now, include, listMeta: { resourceVersion: obj?.metadata?.resourceVersion } });
+  }
   if (Array.isArray(obj?.items)) return toTable(r.kind, obj.items, { now, include, listMeta: obj.metadata });
   return toTable(r.kind, [obj], { now, include, listMeta: { resourceVersion: obj?.metadata?.resourceVersion } });
 }
 
-function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undefined, res: ServerResponse, hc: HandlerContext): void {
+function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undefined, res: ServerResponse, hc: HandlerContext, custom: readonly ResourceInfo[]): void {
   switch (route.doc) {
     // the version handler writes with WriteRawJSON: json.MarshalIndent, whoever asks
     case "version": return send(res, 200, goHtmlEscaped(JSON.stringify(versionInfo(), null, 2)));
@@ -1449,17 +1471,17 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
       if (notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return send(res, 200, apiVersions(hc.serverAddress));
     case "apis":
-      if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(false), aggregatedDiscoveryType);
+      if (wantsAggregated(accept)) return send(res, 200, aggregatedDiscovery(false, custom), aggregatedDiscoveryType);
       if (notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
-      return send(res, 200, apiGroupList());
+      return send(res, 200, apiGroupList(custom));
     case "group": {
-      const g = apiGroup(route.group!);
+      const g = apiGroup(route.group!, custom);
       // WriteObjectNegotiated: an answer it cannot encode is its 406
       if (g && notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return g ? send(res, 200, g) : sendStatus(res, pathNotFound());
     }
     case "groupVersion": {
-      const l = apiResourceList(route.group!, route.version!);
+      const l = apiResourceList(route.group!, route.version!, custom);
       if (l && notAcceptable(accept, false)) return sendStatus(res, notAcceptable(accept, false)!);
       return l ? send(res, 200, l) : sendStatus(res, pathNotFound());
     }
@@ -1471,9 +1493,9 @@ function serveDoc(route: Extract<Route, { type: "doc" }>, accept: string | undef
       }
       return send(res, 200, openApiV2());
     }
-    case "openapiV3": return send(res, 200, openApiV3Paths());
+    case "openapiV3": return send(res, 200, openApiV3Paths(custom));
     case "openapiV3Group": {
-      const doc = openApiV3Group(route.group!);
+      const doc = openApiV3Group(route.group!, custom);
       return doc ? send(res, 200, doc) : sendStatus(res, pathNotFound());
     }
   }
@@ -1538,7 +1560,7 @@ async function serveWatch(
     // a watch at a version the kind is not stored at sees its objects in that version
     let out = conv && (type === "ADDED" || type === "MODIFIED" || type === "DELETED") ? conv.fromHub(object) : object;
     if (table && (type === "ADDED" || type === "MODIFIED" || type === "DELETED")) {
-      out = toTable(r.kind, [object], { now: cluster.now(), include, headers: !headersSent });
+      out = r.custom ? customTable(r, [object], { now: cluster.now(), include, headers: !headersSent }) : toTable(r.kind, [object], { now: cluster.now(), include, headers: !headersSent });
       headersSent = true;
     }
     res.write(`${goHtmlEscaped(JSON.stringify({ type, object: inGoFieldOrder(out) }))}\n`);

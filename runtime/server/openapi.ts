@@ -7,7 +7,7 @@
 
 import { createHash } from "node:crypto";
 import { resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
-import { schemaData } from "../../machines/apiserver/schema/types.js";
+import { schemaData } from "../../machines/apiserver/schema/schemadata.js";
 import { servedVersions } from "../../machines/apiserver/conversion.js";
 import { typeDocs } from "./openapi-docs.js";
 import type { FieldDoc } from "./schema/generate-openapi.js";
@@ -20,6 +20,7 @@ export function openApiName(key: string): string {
     : pkg === "resource" ? "io.k8s.apimachinery.pkg.api.resource"
     : pkg === "intstr" ? "io.k8s.apimachinery.pkg.util.intstr"
     : pkg === "runtime" ? "io.k8s.apimachinery.pkg.runtime"
+    : pkg === "apiextensions/v1" ? "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1"
     : `io.k8s.api.${pkg.replace("/", ".")}`;
   return `${prefix}.${key.slice(dot + 1)}`;
 }
@@ -111,12 +112,16 @@ function componentSchema(key: string, refs: Set<string>): object {
 
 /** The schemas of the kinds of a group version and of every type they reach. */
 function schemasOf(gv: { group: string; version: string }): Record<string, object> {
-  const out: Record<string, object> = {};
   const refs = new Set<string>();
   for (const { r, version } of servedAt) {
     const key = r.group === gv.group && version === gv.version ? typeKeyAt(r, version) : undefined;
     if (key) refs.add(key);
   }
+  return componentsReaching(refs, {});
+}
+
+/** The component schemas of the Go types in refs and of every type they reach, beside those in out. */
+function componentsReaching(refs: Set<string>, out: Record<string, object>): Record<string, object> {
   const done = new Set<string>();
   while (refs.size > done.size) {
     for (const key of [...refs]) {
@@ -141,12 +146,14 @@ function groupVersions(): { group: string; version: string }[] {
 
 const queryParam = (name: string) => ({ name, in: "query", schema: { type: "string", uniqueItems: true } });
 
-function resourcePaths(r: ResourceInfo, version: string): Record<string, object> {
+const allPatchTypes = ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"];
+
+function resourcePaths(r: ResourceInfo, version: string, patchTypes = allPatchTypes): Record<string, object> {
   const base = `/${gvPath(r.group, version)}/${r.namespaced ? "namespaces/{namespace}/" : ""}${r.resource}/{name}`;
   const gvk = { group: r.group, version, kind: r.kind };
   const schema = { schema: { $ref: "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch" } };
   // the patch types the PATCH operation takes: kubectl apply reads the schemas' patch markers only when strategic merge is one
-  const patchBody = { content: Object.fromEntries(["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json"].map((t) => [t, schema])), required: true };
+  const patchBody = { content: Object.fromEntries(patchTypes.map((t) => [t, schema])), required: true };
   const op = (verb: string) => ({
     operationId: `${verb}${r.kind}`,
     ...(verb === "patch" ? { requestBody: patchBody } : {}),
@@ -165,10 +172,49 @@ function resourcePaths(r: ResourceInfo, version: string): Record<string, object>
 let pathsDoc: object | undefined;
 const groupDocs = new Map<string, object>();
 
-/** The /openapi/v3 discovery: a document per group version. */
-export function openApiV3Paths(): object {
+/** The /openapi/v3 discovery: a document per group version, the custom resources' group versions included. */
+export function openApiV3Paths(custom: readonly ResourceInfo[] = []): object {
   pathsDoc ??= buildV3Paths();
-  return pathsDoc;
+  if (custom.length === 0) return pathsDoc;
+  const paths: Record<string, { serverRelativeURL: string }> = { ...(pathsDoc as { paths: Record<string, { serverRelativeURL: string }> }).paths };
+  for (const r of custom) {
+    const path = gvPath(r.group, r.version);
+    if (Object.hasOwn(paths, path)) continue;
+    const hash = createHash("sha512").update(JSON.stringify(openApiV3Group(path, custom))).digest("hex").slice(0, 128).toUpperCase();
+    paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` };
+  }
+  return { paths };
+}
+
+/** The OpenAPI name of a custom kind, as apiextensions-apiserver builds it: the group reversed, the version, the kind. */
+function customSchemaName(r: ResourceInfo): string {
+  return `${r.group.split(".").reverse().join(".")}.${r.version}.${r.kind}`;
+}
+
+/** The document of a custom resources' group version (the CRD controller's OpenAPI builder): their paths, their schemas with ObjectMeta. */
+function customGroupDoc(rs: readonly ResourceInfo[]): object {
+  const paths: Record<string, object> = {};
+  const schemas: Record<string, object> = {};
+  for (const r of rs) {
+    // its handler takes no strategic merge patch
+    const p = resourcePaths(r, r.version, ["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json"]);
+    Object.assign(paths, p);
+    const given = r.custom?.schema ?? {};
+    const props = given.properties ?? {};
+    schemas[customSchemaName(r)] = {
+      ...given,
+      type: "object",
+      properties: {
+        apiVersion: { type: "string", description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources" },
+        kind: { type: "string", description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds" },
+        metadata: { allOf: [{ $ref: "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" }], description: "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata" },
+        ...props,
+      },
+      "x-kubernetes-group-version-kind": [{ group: r.group, kind: r.kind, version: r.version }],
+    };
+  }
+  const all = componentsReaching(new Set(["meta/v1.ObjectMeta"]), schemas);
+  return { openapi: "3.0.0", info: { title: "Kubernetes CRD Swagger", version: "v0.1.0" }, paths, components: { schemas: all } };
 }
 
 function buildV3Paths(): object {
@@ -182,7 +228,9 @@ function buildV3Paths(): object {
 }
 
 /** The OpenAPI v3 document of one group version ("api/v1", "apis/apps/v1"), or undefined. */
-export function openApiV3Group(path: string): object | undefined {
+export function openApiV3Group(path: string, custom: readonly ResourceInfo[] = []): object | undefined {
+  const mine = custom.filter((r) => gvPath(r.group, r.version) === path);
+  if (mine.length > 0) return customGroupDoc(mine);
   const gv = groupVersions().find((g) => gvPath(g.group, g.version) === path);
   if (!gv) return undefined;
   let doc = groupDocs.get(path);

@@ -1,7 +1,8 @@
 // Server-side printing: a list or an object converted to a meta.k8s.io/v1 Table, as
 // kube-apiserver answers `Accept: application/json;as=Table;g=meta.k8s.io;v=v1`.
 
-import { tableFor } from "../printers.js";
+import { ageCol, nameCol, tableFor, timestampSince } from "../printers.js";
+import type { ResourceInfo } from "../../machines/apiserver/resources.js";
 import { goQuote } from "../../machines/apiserver/status.js";
 
 /** How much of each object a Table row carries (the includeObject query parameter). */
@@ -51,3 +52,62 @@ export function toTable(kind: string, objects: any[], opts: { now: number; inclu
     }),
   };
 }
+
+/**
+ * The Table of custom resources (apiextensions-apiserver's tableconvertor): NAME, then the
+ * version's additionalPrinterColumns, or AGE when it has none; each cell read at its column's
+ * JSON path (nil when absent), a date as the time since it.
+ */
+export function customTable(r: ResourceInfo, objects: any[], opts: { now: number; include?: IncludeObject; listMeta?: Record<string, unknown>; headers?: boolean }): object {
+  const given = r.custom?.printerColumns ?? [];
+  const defs = given.length > 0 ? given : [{ name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: ageCol().description }];
+  const columns = [nameCol(), ...defs.map((c: any) => ({ name: String(c.name ?? ""), type: String(c.type ?? ""), format: String(c.format ?? ""), description: String(c.description ?? ""), priority: typeof c.priority === "number" ? c.priority : 0 }))];
+  const include = opts.include ?? "Metadata";
+  return {
+    kind: "Table",
+    apiVersion: "meta.k8s.io/v1",
+    metadata: opts.listMeta ?? {},
+    columnDefinitions: opts.headers === false ? [] : columns,
+    rows: objects.map((o) => {
+      const cells = [o?.metadata?.name ?? "", ...defs.map((c: any) => customCell(String(c.type ?? ""), jsonPathValue(o, String(c.jsonPath ?? "")), opts.now))];
+      const object = rowObject(o, include);
+      return object ? { cells, object } : { cells };
+    }),
+  };
+}
+
+/** The value at a simple JSON path (.a.b, .a[0].b, .a['b.c']), or undefined. */
+function jsonPathValue(obj: unknown, path: string): unknown {
+  const p = path.replace(/^\{|\}$/g, "").replace(/^\$/, "");
+  const re = /\.([A-Za-z0-9_-]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/y;
+  let v: unknown = obj;
+  let at = 0;
+  while (at < p.length) {
+    re.lastIndex = at;
+    const m = re.exec(p);
+    if (!m) return undefined;
+    at = re.lastIndex;
+    const key = m[1] ?? m[3] ?? m[4];
+    if (key !== undefined) {
+      if (v === null || typeof v !== "object" || Array.isArray(v) || !Object.hasOwn(v, key)) return undefined;
+      v = (v as Record<string, unknown>)[key];
+    } else {
+      if (!Array.isArray(v)) return undefined;
+      v = v[Number(m[2])];
+    }
+  }
+  return v;
+}
+
+/** cellForJSONValue: a cell of the column's type; a date is the time since it, a string printed as JSONPath prints it. */
+function customCell(type: string, v: unknown, now: number): unknown {
+  if (v === undefined || v === null) return null;
+  switch (type) {
+    case "integer": return typeof v === "number" ? Math.trunc(v) : null;
+    case "number": return typeof v === "number" ? v : null;
+    case "boolean": return typeof v === "boolean" ? v : null;
+    case "date": return typeof v === "string" ? timestampSince(v, now) : null;
+    default: return typeof v === "string" ? v : JSON.stringify(v);
+  }
+}
+

@@ -30,6 +30,7 @@ import { defaultValidatingAdmissionPolicy, defaultValidatingAdmissionPolicyBindi
 import { dropDisabledPodSpecFields } from "./dropdisabled.js";
 import { hasPodTemplate, podSecurityNamespace, podSecurityPod, podSecurityWorkload } from "./podsecurity.js";
 import { invalidValue, type FieldError } from "../status.js";
+import { defaultCustomResourceDefinition, prepareCRDForCreate, prepareCRDForUpdate } from "./crd.js";
 import { prepareCSRApprovalForUpdate, prepareCSRForCreate, prepareCSRForUpdate, prepareCSRStatusForUpdate, type Requester } from "./certificates.js";
 
 export { defaultPullPolicy, imageTag } from "./pod.js";
@@ -69,6 +70,7 @@ export interface MutateContext {
 }
 
 const defaulters: Record<string, (o: Obj) => void> = {
+  CustomResourceDefinition: defaultCustomResourceDefinition,
   Pod: defaultPod,
   Service: defaultService,
   Deployment: defaultDeployment,
@@ -99,9 +101,9 @@ const defaulters: Record<string, (o: Obj) => void> = {
 };
 
 // Kinds whose main resource ignores status writes and whose status subresource ignores spec writes.
-const hasStatus = new Set(["Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ValidatingAdmissionPolicy"]);
+const hasStatus = new Set(["CustomResourceDefinition", "Pod", "Service", "Deployment", "ReplicaSet", "Namespace", "Node", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "ResourceQuota", "HorizontalPodAutoscaler", "StatefulSet", "ReplicationController", "PersistentVolume", "PersistentVolumeClaim", "Ingress", "ValidatingAdmissionPolicy"]);
 // Kinds with metadata.generation maintained by the strategy.
-const hasGeneration = new Set(["Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+const hasGeneration = new Set(["CustomResourceDefinition", "Pod", "Deployment", "ReplicaSet", "PodDisruptionBudget", "Job", "DaemonSet", "CronJob", "StatefulSet", "ReplicationController", "Ingress", "IngressClass", "NetworkPolicy", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
 /**
  * The object with its scheme defaults only, as the decoder leaves it before the field manager reads
@@ -382,6 +384,9 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
     case "Job":
       prepareJobForCreate(o);
       return;
+    case "CustomResourceDefinition":
+      prepareCRDForCreate(o);
+      return;
     case "DaemonSet":
       prepareDaemonSetForCreate(o);
       return;
@@ -519,6 +524,7 @@ function prepareForUpdate(o: Obj, old: Obj, subresource?: string): void {
     dropTypeDependentFields(o, old);
   }
   if (o.kind === "DaemonSet") prepareDaemonSetForUpdate(o, old, semanticEqual);
+  if (o.kind === "CustomResourceDefinition" && subresource === undefined) prepareCRDForUpdate(o);
   // podTemplateStrategy.PrepareForUpdate: a PodTemplate has no spec; a changed template is a new generation
   if (o.kind === "PodTemplate" && !semanticEqual(o.template, old.template)) o.metadata.generation = (old.metadata?.generation ?? 0) + 1;
   // The mutant compares the annotations too, as a strategy that diffs everything but status would.

@@ -8,7 +8,7 @@ import { getOwn, setOwn } from "../../common/own.js";
 import { deepEqual } from "../../common/equal.js";
 import { listMeta } from "../schema/listmeta.js";
 import { patchMeta } from "../schema/patchmeta.js";
-import { schemaData } from "../schema/types.js";
+import { schemaData } from "../schema/schemadata.js";
 import { emptySet, fieldPE, isEmpty, keyPE, leafSet, pathString, SetBuilder, valuePE, type FieldSet } from "./fieldset.js";
 
 

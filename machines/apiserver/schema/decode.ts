@@ -6,7 +6,7 @@
 // dropped and reported as strict decoding errors (`unknown field "spec.foo"`).
 
 import type { GoTypeDef } from "./model.js";
-import { schemaData } from "./types.js";
+import { schemaData } from "./schemadata.js";
 import { RFC3339, RFC3339Micro, formatGoTime, goParseTime } from "./gotime.js";
 import { parseGoQuantity, quantityString } from "../validation/quantity.js";
 

@@ -37,6 +37,7 @@ import {
 } from "./admissionpolicy.js";
 import { validateService, validateServiceUpdate } from "./service.js";
 import { validateJobStatusUpdate } from "./jobstatus.js";
+import { validateCustomResourceDefinition, validateCustomResourceDefinitionStatusUpdate, validateCustomResourceDefinitionUpdate } from "./crd.js";
 import { validateCronJobStatusUpdate, validateNamespaceStatusUpdate, validatePodDisruptionBudgetStatusUpdate, validateServiceStatusUpdate } from "./statusupdates.js";
 import {
   validatePersistentVolume, validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate,
@@ -46,6 +47,7 @@ import {
 type Obj = any;
 
 const onCreate: Record<string, (o: Obj) => FieldError[]> = {
+  CustomResourceDefinition: validateCustomResourceDefinition,
   Pod: validatePodCreate,
   Service: validateService,
   Deployment: validateDeployment,
@@ -90,6 +92,7 @@ const onCreate: Record<string, (o: Obj) => FieldError[]> = {
 };
 
 const onUpdate: Record<string, (o: Obj, old: Obj) => FieldError[]> = {
+  CustomResourceDefinition: validateCustomResourceDefinitionUpdate,
   Pod: validatePodUpdate,
   Service: validateServiceUpdate,
   Deployment: validateDeploymentUpdateV1,
@@ -154,6 +157,7 @@ const onSubresourceUpdate: Record<string, Record<string, (o: Obj, old: Obj) => F
     Ingress: validateIngressStatusUpdate,
     ValidatingAdmissionPolicy: validateValidatingAdmissionPolicyStatusUpdate,
     CertificateSigningRequest: validateCertificateSigningRequestStatusUpdate,
+    CustomResourceDefinition: validateCustomResourceDefinitionStatusUpdate,
   },
   approval: { CertificateSigningRequest: validateCertificateSigningRequestApprovalUpdate },
   finalize: { Namespace: validateNamespaceFinalizeUpdate },

@@ -4,7 +4,7 @@
 
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { schemaData } from "../schema/types.js";
+import { schemaData } from "../schema/schemadata.js";
 import { decodeTyped } from "../schema/decode.js";
 import { mutate } from "../admission/index.js";
 import type { GoTypeDef } from "../schema/model.js";

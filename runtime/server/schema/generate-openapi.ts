@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { schemaData } from "../../../machines/apiserver/schema/types.js";
+import { schemaData } from "../../../machines/apiserver/schema/schemadata.js";
 import { jsonTag, packages, qualify, readPackages } from "./generate.js";
 
 export interface FieldDoc {

@@ -1,0 +1,249 @@
+// CustomResourceDefinitions through createCluster, as kube-apiserver with apiextensions-apiserver
+// serves them: the CRD validated and defaulted, its status written by the naming and establishing
+// controllers, its custom resources served with their schema (pruning, defaulting, validation),
+// status and scale subresources, a controller-style watch, and the CRD's deletion through its
+// cleanup finalizer. Expectations come from Kubernetes' source and documentation
+// (apiextensions-apiserver validation.go, the naming/establishing/finalizer controllers,
+// tasks/extend-kubernetes/custom-resources/custom-resource-definitions.md).
+
+import { describe, expect, it } from "vitest";
+import { createCluster, type Cluster } from "../../runtime/cluster.js";
+
+const crontabCRD = (extra: { versions?: object[]; names?: object; metadataName?: string; group?: string; scope?: string } = {}) => ({
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: extra.metadataName ?? "crontabs.stable.example.com" },
+  spec: {
+    group: extra.group ?? "stable.example.com",
+    scope: extra.scope ?? "Namespaced",
+    names: extra.names ?? { plural: "crontabs", singular: "crontab", kind: "CronTab", shortNames: ["ct"] },
+    versions: extra.versions ?? [
+      {
+        name: "v1", served: true, storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: "object",
+            properties: {
+              spec: {
+                type: "object",
+                properties: {
+                  cronSpec: { type: "string", pattern: "^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$" },
+                  image: { type: "string" },
+                  replicas: { type: "integer", minimum: 1, maximum: 10, default: 1 },
+                  mode: { type: "string", enum: ["a", "b"] },
+                  tags: { type: "array", maxItems: 2, items: { type: "string", minLength: 2 } },
+                  anything: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+                  port: { "x-kubernetes-int-or-string": true },
+                },
+                required: ["cronSpec"],
+              },
+              status: { type: "object", properties: { replicas: { type: "integer" }, labelSelector: { type: "string" } } },
+            },
+          },
+        },
+        subresources: { status: {}, scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.labelSelector" } },
+      },
+    ],
+  },
+});
+
+async function withCRD(): Promise<Cluster> {
+  const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+  await c.apply(crontabCRD());
+  await c.settle();
+  return c;
+}
+
+async function failure(p: Promise<unknown>): Promise<{ code: number; message: string; reason: string }> {
+  try {
+    await p;
+  } catch (e: any) {
+    return { code: e.status?.code, message: e.status?.message, reason: e.status?.reason };
+  }
+  throw new Error("the request succeeded");
+}
+
+describe("a CustomResourceDefinition", () => {
+  it("is defaulted (singular, listKind, conversion None) and its status says its names are accepted and it is established", async () => {
+    const c = await withCRD();
+    const crd = c.get("CustomResourceDefinition", "crontabs.stable.example.com");
+    expect(crd.spec.names.listKind).toBe("CronTabList");
+    expect(crd.spec.conversion).toEqual({ strategy: "None" });
+    expect(crd.metadata.generation).toBe(1);
+    expect(crd.status.acceptedNames).toEqual({ plural: "crontabs", singular: "crontab", shortNames: ["ct"], kind: "CronTab", listKind: "CronTabList" });
+    expect(crd.status.storedVersions).toEqual(["v1"]);
+    const conds = crd.status.conditions.map((x: any) => [x.type, x.status, x.reason, x.message]);
+    expect(conds).toEqual([
+      ["NamesAccepted", "True", "NoConflicts", "no conflicts found"],
+      ["Established", "True", "InitialNamesAccepted", "the initial names have been accepted"],
+    ]);
+    await c.stop();
+  });
+
+  it("is refused when its name is not <plural>.<group>, with kube's message", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    const f = await failure(c.apply(crontabCRD({ metadataName: "crontab.stable.example.com" })));
+    expect(f.code).toBe(422);
+    expect(f.message).toBe(`CustomResourceDefinition.apiextensions.k8s.io "crontab.stable.example.com" is invalid: metadata.name: Invalid value: "crontab.stable.example.com": must be spec.names.plural+"."+spec.group`);
+    await c.stop();
+  });
+
+  it("needs a schema for each v1 version, exactly one storage version, a group with a dot and a known scope", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    const noSchema = await failure(c.apply(crontabCRD({ versions: [{ name: "v1", served: true, storage: true }] })));
+    expect(noSchema.message).toBe(`CustomResourceDefinition.apiextensions.k8s.io "crontabs.stable.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema: Required value: schemas are required`);
+    const schema = { openAPIV3Schema: { type: "object" } };
+    const twoStorage = await failure(c.apply(crontabCRD({ versions: [{ name: "v1", served: true, storage: true, schema }, { name: "v2", served: true, storage: true, schema }] })));
+    expect(twoStorage.message).toContain("spec.versions: Invalid value: ");
+    expect(twoStorage.message).toContain(": must have exactly one version marked as storage version");
+    const dotless = await failure(c.apply(crontabCRD({ group: "example", metadataName: "crontabs.example" })));
+    expect(dotless.message).toContain(`spec.group: Invalid value: "example": should be a domain with at least one dot`);
+    const scope = await failure(c.apply(crontabCRD({ scope: "Global" })));
+    expect(scope.message).toContain(`spec.scope: Unsupported value: "Global": supported values: "Cluster", "Namespaced"`);
+    const untyped = await failure(c.apply(crontabCRD({ versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec: {} } } } }] })));
+    expect(untyped.message).toContain("spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields");
+    await c.stop();
+  });
+
+  it("whose kind another CRD of the group accepted is not established, and its kind is not served", async () => {
+    const c = await withCRD();
+    // another plural, the kind the first CRD of the group accepted
+    await c.apply(crontabCRD({ metadataName: "crons.stable.example.com", names: { plural: "crons", singular: "cron", kind: "CronTab" } }));
+    await c.settle();
+    const crd = c.get("CustomResourceDefinition", "crons.stable.example.com");
+    const byType = Object.fromEntries(crd.status.conditions.map((x: any) => [x.type, x]));
+    expect(byType.NamesAccepted.status).toBe("False");
+    expect(byType.NamesAccepted).toMatchObject({ reason: "KindConflict", message: `"CronTab" is already in use` });
+    expect(byType.Established).toMatchObject({ status: "False", reason: "NotAccepted", message: "not all names are accepted" });
+    expect(c.resourceFor("stable.example.com", "crons")).toBeUndefined();
+    await c.stop();
+  });
+});
+
+describe("custom resources", () => {
+  it("are pruned of unknown fields, defaulted, and listed with their listKind", async () => {
+    const c = await withCRD();
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "my-new-cron-object" }, spec: { cronSpec: "* * * * */5", image: "my-awesome-cron-image", someRandomField: 42, anything: { kept: { deep: 1 } }, port: "http" } });
+    const ct = c.get("CronTab", "my-new-cron-object", "default");
+    expect(ct.spec).toEqual({ cronSpec: "* * * * */5", image: "my-awesome-cron-image", replicas: 1, anything: { kept: { deep: 1 } }, port: "http" });
+    expect(ct.metadata.generation).toBe(1);
+    const list = await c.request({ verb: "list", group: "stable.example.com", resource: "crontabs", namespace: "default" });
+    expect(list.ok && list.object.kind).toBe("CronTabList");
+    expect(list.ok && list.object.apiVersion).toBe("stable.example.com/v1");
+    await c.stop();
+  });
+
+  it("are validated against the openAPIV3Schema with kube-openapi's messages", async () => {
+    const c = await withCRD();
+    const f = await failure(c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "bad" }, spec: { cronSpec: "* * * *", replicas: 20, mode: "c", tags: ["x", "yy", "zz"] } }));
+    expect(f.code).toBe(422);
+    expect(f.message).toBe(
+      `CronTab.stable.example.com "bad" is invalid: [spec.cronSpec: Invalid value: "* * * *": spec.cronSpec in body should match '^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$', ` +
+        `spec.replicas: Invalid value: 20: spec.replicas in body should be less than or equal to 10, ` +
+        `spec.mode: Unsupported value: "c": supported values: "a", "b", ` +
+        `spec.tags: Too many: 3: must have at most 2 items, ` +
+        `spec.tags[0]: Invalid value: "x": spec.tags[0] in body should be at least 2 chars long]`,
+    );
+    const typed = await failure(c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "typed" }, spec: { cronSpec: "* * * * *", replicas: "three" } }));
+    expect(typed.message).toBe(`CronTab.stable.example.com "typed" is invalid: spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"`);
+    const missing = await failure(c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "missing" }, spec: { image: "x" } }));
+    expect(missing.message).toBe(`CronTab.stable.example.com "missing" is invalid: spec.cronSpec: Required value`);
+    await c.stop();
+  });
+
+  it("keep status for the status subresource, move generation on spec changes only, and take no strategic merge patch", async () => {
+    const c = await withCRD();
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "x" }, spec: { cronSpec: "* * * * *" }, status: { replicas: 9 } });
+    expect(c.get("CronTab", "x", "default").status).toBeUndefined();
+    const base = { group: "stable.example.com", resource: "crontabs", namespace: "default", name: "x" };
+    const st = await c.request({ ...base, verb: "patch", subresource: "status", patchType: "merge", body: { status: { replicas: 3, labelSelector: "app=x" }, spec: { image: "ignored" } } });
+    expect(st.ok).toBe(true);
+    const afterStatus = c.get("CronTab", "x", "default");
+    expect(afterStatus.status).toEqual({ replicas: 3, labelSelector: "app=x" });
+    expect(afterStatus.spec.image).toBeUndefined();
+    expect(afterStatus.metadata.generation).toBe(1);
+    await c.request({ ...base, verb: "patch", patchType: "merge", body: { metadata: { labels: { a: "b" } } } });
+    expect(c.get("CronTab", "x", "default").metadata.generation).toBe(1);
+    await c.request({ ...base, verb: "patch", patchType: "json", body: [{ op: "add", path: "/spec/image", value: "nginx" }] });
+    expect(c.get("CronTab", "x", "default").metadata.generation).toBe(2);
+    const smp = await c.request({ ...base, verb: "patch", patchType: "strategic", body: { spec: { image: "y" } } });
+    expect(smp.ok).toBe(false);
+    expect(!smp.ok && smp.status).toMatchObject({ code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml" });
+    await c.stop();
+  });
+
+  it("scale through their scale subresource at the CRD's paths, within the schema's bounds", async () => {
+    const c = await withCRD();
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "s" }, spec: { cronSpec: "* * * * *", replicas: 2 } });
+    const base = { group: "stable.example.com", resource: "crontabs", namespace: "default", name: "s", subresource: "scale" };
+    const got = await c.request({ ...base, verb: "get" });
+    expect(got.ok && got.object).toMatchObject({ kind: "Scale", apiVersion: "autoscaling/v1", spec: { replicas: 2 }, status: { replicas: 0 } });
+    const up = await c.request({ ...base, verb: "patch", patchType: "merge", body: { spec: { replicas: 5 } } });
+    expect(up.ok && up.object.spec.replicas).toBe(5);
+    expect(c.get("CronTab", "s", "default").spec.replicas).toBe(5);
+    const over = await c.request({ ...base, verb: "patch", patchType: "merge", body: { spec: { replicas: 20 } } });
+    expect(!over.ok && over.status.message).toBe(`CronTab.stable.example.com "s" is invalid: spec.replicas: Invalid value: 20: spec.replicas in body should be less than or equal to 10`);
+    await c.stop();
+  });
+
+  it("are watched as a controller watches them: ADDED, MODIFIED, DELETED in order, selected by label", async () => {
+    const c = await withCRD();
+    const seen: string[] = [];
+    const stop = c.watch({ group: "stable.example.com", resource: "crontabs", namespace: "default", labelSelector: "team=a" }, (ev) => seen.push(`${ev.eventType} ${ev.object.metadata.name} ${ev.object.spec?.image ?? ""}`));
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "w", labels: { team: "a" } }, spec: { cronSpec: "* * * * *", image: "one" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "other", labels: { team: "b" } }, spec: { cronSpec: "* * * * *" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "w", labels: { team: "a" } }, spec: { cronSpec: "* * * * *", image: "two" } });
+    await c.delete("CronTab", "w", "default");
+    await c.settle();
+    stop();
+    expect(seen).toEqual(["ADDED w one", "MODIFIED w two", "DELETED w two"]);
+    const byName = await c.request({ verb: "list", group: "stable.example.com", resource: "crontabs", namespace: "default", fieldSelector: "metadata.name=other" });
+    expect(byName.ok && byName.object.items.map((o: any) => o.metadata.name)).toEqual(["other"]);
+    await c.stop();
+  });
+});
+
+describe("deleting a CustomResourceDefinition", () => {
+  it("deletes its custom resources first (held by their finalizers), then itself; meanwhile it takes no new ones", async () => {
+    const c = await withCRD();
+    for (const name of ["a", "b"]) await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name }, spec: { cronSpec: "* * * * *" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "held", finalizers: ["example.com/hold"] }, spec: { cronSpec: "* * * * *" } });
+    const first = await c.delete("CustomResourceDefinition", "crontabs.stable.example.com");
+    expect(first.metadata.finalizers).toEqual(["customresourcecleanup.apiextensions.k8s.io"]);
+    expect(first.status.conditions.find((x: any) => x.type === "Terminating")).toMatchObject({ status: "True", reason: "InstanceDeletionPending", message: "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon" });
+    await c.settle();
+    expect(c.list("CronTab").map((o) => o.metadata.name)).toEqual(["held"]);
+    expect(c.get("CronTab", "held", "default").metadata.deletionTimestamp).toBeDefined();
+    expect(c.get("CustomResourceDefinition", "crontabs.stable.example.com").status.conditions.find((x: any) => x.type === "Terminating")).toMatchObject({ reason: "InstanceDeletionInProgress", message: "CustomResource deletion is in progress" });
+    const refused = await c.request({ verb: "create", group: "stable.example.com", resource: "crontabs", namespace: "default", body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "late" }, spec: { cronSpec: "* * * * *" } } });
+    expect(!refused.ok && refused.status).toMatchObject({ code: 405, reason: "MethodNotAllowed", message: "create not allowed while custom resource definition is terminating" });
+    await c.request({ verb: "patch", group: "stable.example.com", resource: "crontabs", namespace: "default", name: "held", patchType: "merge", body: { metadata: { finalizers: null } } });
+    await c.settle();
+    expect(c.get("CustomResourceDefinition", "crontabs.stable.example.com")).toBeUndefined();
+    expect(c.resourceFor("stable.example.com", "crontabs")).toBeUndefined();
+    await c.stop();
+  });
+});
+
+describe("deleting a namespace", () => {
+  it("deletes the custom resources in it (the namespace controller discovers them from the CRDs) before the namespace goes", async () => {
+    const c = await withCRD();
+    await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "in-team", namespace: "team" }, spec: { cronSpec: "* * * * *" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "held", namespace: "team", finalizers: ["example.com/hold"] }, spec: { cronSpec: "* * * * *" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "elsewhere" }, spec: { cronSpec: "* * * * *" } });
+    await c.delete("Namespace", "team");
+    await c.settle();
+    c.advance(3_000);
+    await c.settle();
+    // a custom resource its finalizer holds keeps the namespace Terminating
+    expect(c.get("Namespace", "team")?.status.phase).toBe("Terminating");
+    expect(c.list("CronTab", { namespace: "team" }).map((o) => o.metadata.name)).toEqual(["held"]);
+    await c.request({ verb: "patch", group: "stable.example.com", resource: "crontabs", namespace: "team", name: "held", patchType: "merge", body: { metadata: { finalizers: null } } });
+    c.advance(3_000);
+    await c.settle();
+    expect(c.get("Namespace", "team")).toBeUndefined();
+    expect(c.list("CronTab").map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(["default/elsewhere"]);
+    await c.stop();
+  });
+});
