@@ -52,8 +52,8 @@ function isTerminating(ns: any): boolean {
 function startRound(ctx: NamespaceControllerContext, ns: string, fx: Fx): void {
   if (ctx.cleanups.get(ns)?.outstanding) return;
   // The mutant empties only the legacy core group (""), as a discovery that lists /api but not /apis would.
-  const kinds = mutant("namespace.empties-core-group-only") ? namespacedResources.filter((x) => x.group === "") : namespacedResources;
   const core = mutant("namespace.empties-core-group-only");
+  const kinds = core ? namespacedResources.filter((x) => x.group === "") : namespacedResources;
   // discovery of the custom resources (the controller's ServerPreferredNamespacedResources): the CRDs
   ctx.cleanups.set(ns, { outstanding: kinds.length + (core ? 0 : 1), remaining: 0 });
   for (const r of kinds) emptyOf(ctx, ns, r.group, r.resource, fx);
