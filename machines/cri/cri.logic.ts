@@ -280,7 +280,13 @@ export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx
     })
     .with({ type: "PullImage" }, (r) => pullImage(ctx, r.id, r.image, from, fx))
     .with({ type: "ReadVolumeFiles" }, (r) => fx.send(from, { type: "ReadVolumeFilesResult", id: r.id, files: readVolumeFiles(ctx, r.sandboxId, r.files) }))
-    .with({ type: "CheckHostPaths" }, (r) => fx.send(from, { type: "CheckHostPathsResult", id: r.id, failures: checkHostPaths(ctx, r.paths) }))
+    .with({ type: "CheckHostPaths" }, (r) => {
+      // the node's tree as the check leaves it (made where an *OrCreate type asked)
+      const root = nodeRoot(ctx);
+      const checked = checkHostPaths(root, r.paths);
+      if (checked.root !== root) ctx.hostRoot = checked.root;
+      fx.send(from, { type: "CheckHostPathsResult", id: r.id, failures: checked.failures });
+    })
     .with({ type: "CreateContainer" }, (r) => createContainer(ctx, r, from, fx))
     .with({ type: "StartContainer" }, (r) => startContainerReq(ctx, r.id, r.containerId, from, fx))
     .with({ type: "StopContainer" }, (r) => stopContainer(ctx, r, from, fx))
@@ -530,24 +536,26 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
  * exist); Directory and File must find one. Sockets and devices are not in the simulated node's
  * tree, so those types are not checked.
  */
-function checkHostPaths(ctx: CriContext, paths: ReadonlyArray<{ volume: string; path: string; pathType: string }>): Array<{ volume: string; message: string }> {
+function checkHostPaths(root: FsTree, paths: ReadonlyArray<{ volume: string; path: string; pathType: string }>): { root: FsTree; failures: Array<{ volume: string; message: string }> } {
   const failures: Array<{ volume: string; message: string }> = [];
+  let next = root;
+  const entry = (at: string) => (at === "/" ? next : (next.getIn(splitPath(at)) as FsTree | string | undefined));
   for (const { volume, path, pathType } of paths.slice(0, maxReadFiles)) {
     const at = resolvePath("/", path);
-    const found = nodeEntry(ctx, at);
+    const found = entry(at);
     const fail = (message: string) => failures.push({ volume, message });
-    if (pathType === "DirectoryOrCreate" && found === undefined) ctx.hostRoot = withSubdirectory(nodeRoot(ctx), at);
+    if (pathType === "DirectoryOrCreate" && found === undefined) next = withSubdirectory(next, at);
     else if (pathType === "DirectoryOrCreate" || pathType === "Directory") {
       if (found === undefined || typeof found === "string") fail(`hostPath type check failed: ${path} is not a directory`);
     } else if (pathType === "FileOrCreate" && found === undefined) {
-      const parent = nodeEntry(ctx, resolvePath(at, ".."));
+      const parent = entry(resolvePath(at, ".."));
       if (parent === undefined || typeof parent === "string") fail(`open ${path}: ${parent === undefined ? "no such file or directory" : "not a directory"}`);
-      else ctx.hostRoot = nodeRoot(ctx).setIn(splitPath(at), "");
+      else next = next.setIn(splitPath(at), "");
     } else if (pathType === "FileOrCreate" || pathType === "File") {
       if (typeof found !== "string") fail(`hostPath type check failed: ${path} is not a file`);
     }
   }
-  return failures;
+  return { root: next, failures };
 }
 
 /** Bounds a ReadVolumeFiles: a pod's env names its files, and the API server bounds a pod's size. */
