@@ -14,6 +14,8 @@ import { anyMutant } from "../common/mutation.js";
 import { deepEqual } from "../common/equal.js";
 import { flatKey, keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { podQueueMachine, type PodQueueEvent } from "./queue.machine.js";
+import { isSchedulableAfterPodChange as interPodAffinityHint } from "./plugins/InterPodAffinity/index.js";
+import { isSchedulableAfterPodChange as podTopologySpreadHint } from "./plugins/PodTopologySpread/index.js";
 import { type Heap, heapInsert, heapOf, heapPeek, heapRest, heapSize } from "./pheap.js";
 
 export { backoffDuration, podInitialBackoffMs, podMaxBackoffMs, podMaxInUnschedulablePodsDurationMs } from "./queue.machine.js";
@@ -282,7 +284,15 @@ export function markBindFailed(q: SchedulingQueue, key: string, pod: Pod, now: n
  * The cluster events the scheduler's informers tell apart (framework.ClusterEvent: a resource and
  * what changed; a node update by nodeSchedulingPropertiesChange).
  */
-export type ClusterEvent = "NodeAdd" | "NodeLabel" | "NodeTaint" | "NodeAllocatable" | "NodeCondition" | "NodeAnnotation" | "AssignedPodDelete" | "Volume";
+export type ClusterEvent =
+  | "NodeAdd" | "NodeLabel" | "NodeTaint" | "NodeAllocatable" | "NodeCondition" | "NodeAnnotation"
+  | "AssignedPodAdd" | "AssignedPodLabel" | "AssignedPodDelete" | "Volume";
+
+/** The scheduled pod an AssignedPod event is about: `old` before an update or deletion, `cur` after an add or update. */
+export interface PodChange {
+  readonly old?: Pod;
+  readonly cur?: Pod;
+}
 
 const nodeUpdates: readonly ClusterEvent[] = ["NodeLabel", "NodeTaint", "NodeAllocatable"];
 
@@ -298,27 +308,42 @@ const eventsToRegister: ReadonlyMap<string, ReadonlySet<ClusterEvent>> = new Map
   ["TaintToleration", new Set<ClusterEvent>(["NodeAdd", "NodeTaint"])],
   ["NodePorts", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", ...nodeUpdates])],
   ["NodeResourcesFit", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", ...nodeUpdates])],
-  ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", "NodeLabel", "NodeTaint"])],
-  ["InterPodAffinity", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", "NodeLabel"])],
+  ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel", "NodeTaint"])],
+  ["InterPodAffinity", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel"])],
   ["VolumeBinding", new Set<ClusterEvent>(["Volume", "NodeAdd", "NodeLabel", "NodeTaint"])],
 ]);
 
-/** isPodWorthRequeuing without hints: some plugin that rejected the pod registered one of the events. */
-export function worthRequeuing(rejectors: readonly string[] | undefined, events: readonly ClusterEvent[]): boolean {
+/**
+ * The QueueingHint functions of the pod events (kube-scheduler 1.35): for these plugins a scheduled
+ * pod's add, relabelling or deletion helps only a waiting pod whose terms or constraints it bears on.
+ * Node and volume events have no hint here: every registered one requeues.
+ */
+const podChangeHints: ReadonlyMap<string, (pod: Pod, old: Pod | undefined, cur: Pod | undefined) => boolean> = new Map([
+  ["InterPodAffinity", interPodAffinityHint],
+  ["PodTopologySpread", podTopologySpreadHint],
+]);
+
+/**
+ * isPodWorthRequeuing: some plugin that rejected the pod registered one of the events and, for a
+ * pod event with a hint, its hint says the change may make the pod schedulable.
+ */
+export function worthRequeuing(rejectors: readonly string[] | undefined, events: readonly ClusterEvent[], pod?: Pod, change?: PodChange): boolean {
   if (rejectors === undefined || rejectors.length === 0) return true;
   return rejectors.some((p) => {
     const registered = eventsToRegister.get(p);
-    return registered === undefined || events.some((e) => registered.has(e));
+    if (registered !== undefined && !events.some((e) => registered.has(e))) return false;
+    const hint = change !== undefined && pod !== undefined ? podChangeHints.get(p) : undefined;
+    return hint === undefined || hint(pod!, change!.old, change!.cur);
   });
 }
 
-/** A cluster event (node added or changed, a pod deleted, a volume): move the unschedulable pods it may help. */
-export function moveAllToActiveOrBackoff(q: SchedulingQueue, now: number, events: readonly ClusterEvent[]): void {
+/** A cluster event (node added or changed, a pod scheduled, relabelled or deleted, a volume): move the unschedulable pods it may help. */
+export function moveAllToActiveOrBackoff(q: SchedulingQueue, now: number, events: readonly ClusterEvent[], change?: PodChange): void {
   if (events.length === 0) return;
   // the index as it was: stepping replaces q.unschedulable, never this one
   for (const key of q.unschedulable) {
     const qp = q.known.get(key);
-    if (qp && worthRequeuing(qp.rejectors, events)) step(q, qp, { type: "MoveRequest", now }, now);
+    if (qp && worthRequeuing(qp.rejectors, events, qp.pod, change)) step(q, qp, { type: "MoveRequest", now }, now);
   }
 }
 

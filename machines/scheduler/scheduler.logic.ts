@@ -319,8 +319,8 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
     const was = Q.assumedNode(ctx.queue, key) ?? d.old?.spec?.nodeName ?? node;
     if (was) unbindPodFromCache(ctx, key, was);
     Q.remove(ctx.queue, key);
-    // a pod leaving frees room: unschedulable pods may fit now
-    if (was) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodDelete"]);
+    // a pod leaving frees room (or a term it matched): unschedulable pods may fit now
+    if (was) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodDelete"], { old: pod });
     return;
   }
   if (node) {
@@ -329,6 +329,10 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
     const oldNode = d.old?.spec?.nodeName;
     if (oldNode && oldNode !== node) unbindPodFromCache(ctx, key, oldNode);
     bindPodToCache(ctx, key, pod, node);
+    // the assigned-pod handler's add (first seen bound) or label update: a pod waiting on affinity
+    // to it, or on a spread its labels count in, may fit now
+    if (d.type === "ADDED" || !oldNode) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodAdd"], { cur: pod });
+    else if (!deepEqual(d.old?.metadata?.labels ?? {}, pod.metadata?.labels ?? {})) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodLabel"], { old: d.old, cur: pod });
     return;
   }
   if (!isMine(pod) || Q.assumedNode(ctx.queue, key) !== undefined) return;

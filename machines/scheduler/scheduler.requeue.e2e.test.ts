@@ -66,4 +66,80 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     expect(c.get("Pod", "second").spec.nodeName).toBe("node-1");
     await c.stop();
   });
+
+  it("a pod rejected by InterPodAffinity is retried when a scheduled pod its affinity terms match is added, not for other pods", async () => {
+    const c = createCluster({ nodes: 2, seed: 7, clock: "simulated" });
+    await c.settle();
+    // the docs' pod-with-pod-affinity (assign-pod-node): required affinity to a security=S1 pod in the same zone
+    await c.apply({
+      apiVersion: "v1", kind: "Pod", metadata: { name: "with-pod-affinity" },
+      spec: {
+        affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchExpressions: [{ key: "security", operator: "In", values: ["S1"] }] }, topologyKey: "kubernetes.io/hostname" }] } },
+        containers: [{ name: "with-pod-affinity", image: pause }],
+      },
+    });
+    await c.settle();
+    expect(failedScheduling(c, "with-pod-affinity")).toBe(1);
+    // a scheduled pod its term does not match: InterPodAffinity's hint skips it
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "unrelated", labels: { security: "S2" } }, spec: { containers: [{ name: "c", image: pause }] } });
+    await c.settle();
+    c.advance(15_000);
+    await c.settle();
+    expect(failedScheduling(c, "with-pod-affinity")).toBe(1);
+    expect(c.get("Pod", "with-pod-affinity").spec.nodeName).toBeUndefined();
+    // the pod it waits for: scheduled, then the waiting pod follows it onto its node within its back-off, not the 5-minute flush
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "s1", labels: { security: "S1" } }, spec: { containers: [{ name: "c", image: pause }] } });
+    await c.settle();
+    c.advance(2_000);
+    await c.settle();
+    const s1Node = c.get("Pod", "s1").spec.nodeName;
+    expect(s1Node).toMatch(/^node-/);
+    expect(c.get("Pod", "with-pod-affinity").spec.nodeName).toBe(s1Node);
+    await c.stop();
+  });
+
+  it("a pod rejected by PodTopologySpread is retried when a scheduled pod its constraint's selector matches is added, not for other pods", async () => {
+    const c = createCluster({ nodes: 2, seed: 7, clock: "simulated" });
+    await c.settle();
+    // two zones; zone b's only node is tainted, but as nodeTaintsPolicy Ignore (the default) it still counts as a domain
+    for (const [name, zone] of [["node-1", "a"], ["node-2", "b"]] as const) {
+      const node = c.get("Node", name);
+      await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name, labels: { ...node.metadata.labels, zone } } });
+    }
+    await c.settle();
+    const taint = { key: "dedicated", value: "x", effect: "NoSchedule" };
+    const n2 = c.get("Node", "node-2");
+    await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-2", labels: n2.metadata.labels }, spec: { taints: [taint] } });
+    await c.settle();
+    const spread = (name: string) => ({
+      apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } },
+      spec: { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "web" } } }], containers: [{ name: "c", image: pause }] },
+    });
+    await c.apply(spread("web-1"));
+    await c.settle();
+    expect(c.get("Pod", "web-1").spec.nodeName).toBe("node-1");
+    // zone a would hold 2 against zone b's 0: a skew of 2; node-2 is tainted
+    await c.apply(spread("web-2"));
+    await c.settle();
+    expect(failedScheduling(c, "web-2")).toBe(1);
+    // a pod in zone b its selector does not match: the hint skips it
+    const tolerating = (name: string, labels: Record<string, string>) => ({
+      apiVersion: "v1", kind: "Pod", metadata: { name, labels },
+      spec: { nodeSelector: { zone: "b" }, tolerations: [{ key: "dedicated", operator: "Equal", value: "x", effect: "NoSchedule" }], containers: [{ name: "c", image: pause }] },
+    });
+    await c.apply(tolerating("other-b", { app: "db" }));
+    await c.settle();
+    c.advance(15_000);
+    await c.settle();
+    expect(c.get("Pod", "other-b").spec.nodeName).toBe("node-2");
+    expect(failedScheduling(c, "web-2")).toBe(1);
+    // a matching pod lands in zone b: zone a may now take one more (2 against 1)
+    await c.apply(tolerating("web-b", { app: "web" }));
+    await c.settle();
+    c.advance(2_000);
+    await c.settle();
+    expect(c.get("Pod", "web-b").spec.nodeName).toBe("node-2");
+    expect(c.get("Pod", "web-2").spec.nodeName).toBe("node-1");
+    await c.stop();
+  });
 });

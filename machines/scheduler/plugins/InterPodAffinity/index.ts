@@ -184,3 +184,21 @@ export const InterPodAffinity = {
     for (const sc of scores) sc.score = diff > 0 ? Math.trunc(MaxNodeScore * ((sc.score - min) / diff)) : 0;
   },
 } satisfies FilterPlugin & ScorePlugin;
+
+/**
+ * The plugin's QueueingHint for a scheduled pod added, relabelled or deleted (isSchedulableAfterPodChange):
+ * an added pod helps when it matches all the waiting pod's affinity terms; a relabelled one when it comes
+ * to match them, or stops matching all its anti-affinity terms; a deleted one when it matched them all.
+ * An unscheduled pod never helps.
+ */
+export function isSchedulableAfterPodChange(pod: Pod, old: Pod | undefined, cur: Pod | undefined): boolean {
+  if ((cur !== undefined && !cur.spec?.nodeName) || (old !== undefined && !old.spec?.nodeName)) return false;
+  const terms = requiredAffinity(pod);
+  const antiTerms = requiredAnti(pod);
+  if (old !== undefined && cur !== undefined) {
+    if (!podMatchesAllTerms(terms, old) && podMatchesAllTerms(terms, cur)) return true;
+    return podMatchesAllTerms(antiTerms, old) && !podMatchesAllTerms(antiTerms, cur);
+  }
+  if (cur !== undefined) return podMatchesAllTerms(terms, cur);
+  return old !== undefined && podMatchesAllTerms(antiTerms, old);
+}

@@ -7,6 +7,7 @@ import {
   doNotScheduleTaints, failure, findMatchingUntoleratedTaint, MaxNodeScore, nodeName, Success,
 } from "../../framework.js";
 import { requiredNodeAffinityMatches } from "../NodeAffinity/index.js";
+import { deepEqual } from "../../../common/equal.js";
 import { getOwn } from "../../../common/own.js";
 
 export const Name = "PodTopologySpread";
@@ -176,3 +177,28 @@ export const PodTopologySpread = {
     }
   },
 } satisfies FilterPlugin & ScorePlugin;
+
+/** involvedInTopologySpreading: the waiting pod itself, or a scheduled pod of its namespace. */
+function involved(incoming: Pod, pod: Pod): boolean {
+  if (incoming.metadata?.uid !== undefined && incoming.metadata.uid === pod.metadata?.uid) return true;
+  return !!incoming.spec?.nodeName && (incoming.metadata?.namespace ?? "default") === (pod.metadata?.namespace ?? "default");
+}
+
+/**
+ * The plugin's QueueingHint for a pod added, updated or deleted (isSchedulableAfterPodChange): only a
+ * scheduled pod of the waiting pod's namespace counts, and only when its labels match (or, updated,
+ * come to match or stop matching) the selector of one of the pod's DoNotSchedule constraints; the pod
+ * itself gaining a toleration counts where a constraint honours taints.
+ */
+export function isSchedulableAfterPodChange(pod: Pod, old: Pod | undefined, cur: Pod | undefined): boolean {
+  if ((cur !== undefined && !involved(cur, pod)) || (old !== undefined && !involved(old, pod))) return false;
+  const constraints = constraintsOf(pod, "DoNotSchedule");
+  const anyMatches = (labels: Record<string, string> | undefined) => constraints.some((c) => c.matches(labels));
+  if (old !== undefined && cur !== undefined) {
+    if (cur.metadata?.uid === pod.metadata?.uid && !deepEqual(cur.spec?.tolerations, old.spec?.tolerations) && constraints.some((c) => c.honorTaints)) return true;
+    if (deepEqual(old.metadata?.labels ?? {}, cur.metadata?.labels ?? {})) return false;
+    return constraints.some((c) => c.matches(old.metadata?.labels) !== c.matches(cur.metadata?.labels));
+  }
+  if (cur !== undefined) return anyMatches(cur.metadata?.labels);
+  return old !== undefined && anyMatches(old.metadata?.labels);
+}
