@@ -174,4 +174,37 @@ spec:
     const event = await failedMount("not-a-file", "{.items[0].message}");
     expect(event).toBe('MountVolume.SetUp failed for volume "f" : hostPath type check failed: /etc is not a file');
   });
+
+  it("Socket and CharDevice hostPaths find the node's containerd socket and /dev/null; the same types on a regular file or a missing device fail", async () => {
+    // the containerd socket a DaemonSet mounts to talk to the runtime, and a character device
+    await applied("special.yaml", `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: special-ok
+spec:
+  containers: [{ name: c, image: busybox:1.36, command: ["sleep", "3600"], volumeMounts: [{ name: sock, mountPath: /run/containerd/containerd.sock }, { name: devnull, mountPath: /dev/host-null }] }]
+  volumes:
+  - { name: sock, hostPath: { path: /run/containerd/containerd.sock, type: Socket } }
+  - { name: devnull, hostPath: { path: /dev/null, type: CharDevice } }
+`);
+    await reaches("special-ok", "Running");
+    for (const [name, volume, type, path, message] of [
+      ["sock-regular", "s", "Socket", "/etc/hostname", "hostPath type check failed: /etc/hostname is not a socket file"],
+      ["chr-missing", "d", "CharDevice", "/dev/nvidia0", "hostPath type check failed: /dev/nvidia0 is not a character device"],
+      ["blk-missing", "b", "BlockDevice", "/dev/sda", "hostPath type check failed: /dev/sda is not a block device"],
+      ["file-device", "f", "File", "/dev/null", "hostPath type check failed: /dev/null is not a file"],
+    ] as const) {
+      await applied(`${name}.yaml`, `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  containers: [{ name: c, image: busybox:1.36, command: ["sleep", "3600"], volumeMounts: [{ name: ${volume}, mountPath: /mnt/x }] }]
+  volumes: [{ name: ${volume}, hostPath: { path: ${path}, type: ${type} } }]
+`);
+      expect(await failedMount(name, "{.items[0].message}")).toBe(`MountVolume.SetUp failed for volume "${volume}" : ${message}`);
+    }
+  });
 });

@@ -423,8 +423,22 @@ function freshNodeRoot(node: string): FsTree {
   fs.write("/etc/hostname", `${node}\n`);
   fs.write("/etc/machine-id", `${digestOf(`machine/${node}`).slice(0, 32)}\n`);
   fs.write("/etc/os-release", nodeOsRelease);
+  for (const path of nodeSpecialFiles.keys()) {
+    fs.mkdir(resolvePath(path, ".."), true);
+    fs.write(path, "");
+  }
   return fs.tree;
 }
+
+/**
+ * The node's device files and sockets (a kind node's /dev, and containerd's socket under /run, which
+ * /var/run links to): in the tree they read as empty files; the hostPath type check tells them apart.
+ * The node has no block devices.
+ */
+const nodeSpecialFiles: ReadonlyMap<string, "CharDevice" | "Socket"> = new Map([
+  ...["/dev/console", "/dev/full", "/dev/fuse", "/dev/kmsg", "/dev/null", "/dev/ptmx", "/dev/random", "/dev/tty", "/dev/urandom", "/dev/zero"].map((p) => [p, "CharDevice"] as const),
+  ...["/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock"].map((p) => [p, "Socket"] as const),
+]);
 
 const nodeOsRelease = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL="https://www.debian.org/"\nSUPPORT_URL="https://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n';
 
@@ -533,8 +547,8 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
 /**
  * The hostPath plugin's checkType over the node's filesystem: DirectoryOrCreate makes a missing
  * directory (MkdirAll), FileOrCreate a missing file (an open with O_CREATE, so its directory must
- * exist); Directory and File must find one. Sockets and devices are not in the simulated node's
- * tree, so those types are not checked.
+ * exist); Directory and File must find one, Socket and CharDevice one of the node's special files
+ * of that kind; BlockDevice finds none (the node has no block devices).
  */
 function checkHostPaths(root: FsTree, paths: ReadonlyArray<{ volume: string; path: string; pathType: string }>): { root: FsTree; failures: Array<{ volume: string; message: string }> } {
   const failures: Array<{ volume: string; message: string }> = [];
@@ -552,8 +566,12 @@ function checkHostPaths(root: FsTree, paths: ReadonlyArray<{ volume: string; pat
       if (parent === undefined || typeof parent === "string") fail(`open ${path}: ${parent === undefined ? "no such file or directory" : "not a directory"}`);
       else next = next.setIn(splitPath(at), "");
     } else if (pathType === "FileOrCreate" || pathType === "File") {
-      if (typeof found !== "string") fail(`hostPath type check failed: ${path} is not a file`);
-    }
+      if (typeof found !== "string" || nodeSpecialFiles.has(at)) fail(`hostPath type check failed: ${path} is not a file`);
+    } else if (pathType === "Socket") {
+      if (typeof found !== "string" || nodeSpecialFiles.get(at) !== "Socket") fail(`hostPath type check failed: ${path} is not a socket file`);
+    } else if (pathType === "CharDevice") {
+      if (typeof found !== "string" || nodeSpecialFiles.get(at) !== "CharDevice") fail(`hostPath type check failed: ${path} is not a character device`);
+    } else if (pathType === "BlockDevice") fail(`hostPath type check failed: ${path} is not a block device`);
   }
   return { root: next, failures };
 }

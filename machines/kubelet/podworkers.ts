@@ -239,7 +239,7 @@ function mountVolumes(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<string,
 }
 
 /** The hostPath types whose SetUp checks the node's filesystem (pkg/volume/hostpath checkType); "" checks nothing. */
-const checkedHostPathTypes = new Set(["DirectoryOrCreate", "Directory", "FileOrCreate", "File"]);
+const checkedHostPathTypes = new Set(["DirectoryOrCreate", "Directory", "FileOrCreate", "File", "Socket", "CharDevice", "BlockDevice"]);
 
 /**
  * The hostPath plugin's SetUp: the type check of each typed hostPath volume on the node (here the
