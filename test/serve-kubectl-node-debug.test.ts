@@ -207,4 +207,30 @@ spec:
       expect(await failedMount(name, "{.items[0].message}")).toBe(`MountVolume.SetUp failed for volume "${volume}" : ${message}`);
     }
   });
+
+  it("the node keeps each container's log under /var/log/pods in the CRI log format, linked from /var/log/containers, as a logging agent reads them", async () => {
+    // the logging-architecture page's counter pod
+    await applied("counter.yaml", `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: counter
+spec:
+  containers:
+  - name: count
+    image: busybox:1.28
+    args: [/bin/sh, -c, 'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done']
+`);
+    await reaches("counter", "Running");
+    const uid = (await k(["get", "pod", "counter", "-o", "jsonpath={.metadata.uid}"])).out;
+    const id = (await k(["get", "pod", "counter", "-o", "jsonpath={.status.containerStatuses[0].containerID}"])).out.replace(/^containerd:\/\//, "");
+    await until(async () => ((await k(["logs", "counter"])).out.includes("2: ") ? true : undefined), 30_000);
+    const out = await onNode(`ls /host/var/log/pods/default_counter_${uid}/count; head -n 1 /host/var/log/pods/default_counter_${uid}/count/0.log; ls /host/var/log/containers | grep counter; head -n 1 /host/var/log/containers/counter_default_count-${id}.log`);
+    const [file, line, link, linked] = out.trim().split("\n");
+    expect(file).toBe("0.log");
+    // <RFC 3339 time> <stream> <F: a full line> <the line>
+    expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z stdout F 0: /);
+    expect(link).toBe(`counter_default_count-${id}.log`);
+    expect(linked).toBe(line);
+  });
 });

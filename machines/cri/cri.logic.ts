@@ -26,6 +26,7 @@ import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } f
 import { milliValue } from "../common/quantity.js";
 import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 import { mutant } from "../common/mutation.js";
+import { rfc3339Nano } from "../common/time.js";
 
 /** The sandbox image every pod's sandbox runs (kind preloads it, so it is never pulled). */
 export const pauseImage = "registry.k8s.io/pause:3.10";
@@ -419,7 +420,7 @@ const HOST_ROOT = "host:";
  * reports as nodeInfo.machineID (kubelet/node.ts derives both alike).
  */
 function freshNodeRoot(node: string): FsTree {
-  const fs = MemFS.rootfs(["/boot", "/lib", "/media", "/mnt", "/opt", "/srv", "/var/lib/kubelet", "/var/lib/containerd", "/etc/kubernetes/manifests"]);
+  const fs = MemFS.rootfs(["/boot", "/lib", "/media", "/mnt", "/opt", "/srv", "/var/lib/kubelet", "/var/lib/containerd", "/etc/kubernetes/manifests", "/var/log/pods", "/var/log/containers"]);
   fs.write("/etc/hostname", `${node}\n`);
   fs.write("/etc/machine-id", `${digestOf(`machine/${node}`).slice(0, 32)}\n`);
   fs.write("/etc/os-release", nodeOsRelease);
@@ -441,6 +442,35 @@ const nodeSpecialFiles: ReadonlyMap<string, "CharDevice" | "Socket"> = new Map([
 ]);
 
 const nodeOsRelease = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\nHOME_URL="https://www.debian.org/"\nSUPPORT_URL="https://www.debian.org/support"\nBUG_REPORT_URL="https://bugs.debian.org/"\n';
+
+/** Where the kubelet keeps container logs (kubelet's podLogsRootDirectory) and the links to them the logging agents read. */
+const podLogsDir = ["var", "log", "pods"];
+const containerLogsDir = ["var", "log", "containers"];
+
+/**
+ * The node's tree as a process mounting it reads it: the container logs of the node, as containerd
+ * writes them (CRI log format: an RFC 3339 time, the stream, F for a full line, the line) in
+ * /var/log/pods/<namespace>_<pod>_<uid>/<container>/<restart>.log, and /var/log/containers/
+ * <pod>_<namespace>_<container>-<id>.log for each (a link there; a copy here). Made when read.
+ */
+function withNodeLogs(ctx: CriContext, root: FsTree): FsTree {
+  let pods = emptyTree;
+  let links = emptyTree;
+  for (const c of ctx.containers.values()) {
+    const sb = ctx.sandboxes.get(c.sandboxId);
+    if (!sb) continue;
+    let text = "";
+    for (const l of c.logs) text += `${rfc3339Nano(l.time)} ${l.stream} F ${l.line}\n`;
+    pods = pods.setIn([`${sb.podNamespace}_${sb.podName}_${sb.podUid}`, c.name, `${c.attempt}.log`], text);
+    links = links.set(`${sb.podName}_${sb.podNamespace}_${c.name}-${c.id}.log`, text);
+  }
+  return root.setIn(podLogsDir, pods).setIn(containerLogsDir, links);
+}
+
+/** What a process wrote to the node's tree, less the log directories it was shown (the kubelet's and containerd's, never stored). */
+function withoutNodeLogs(tree: FsTree): FsTree {
+  return tree.setIn(podLogsDir, emptyTree).setIn(containerLogsDir, emptyTree);
+}
 
 function nodeRoot(ctx: CriContext): FsTree {
   return ctx.hostRoot ?? freshNodeRoot(ctx.node);
@@ -656,12 +686,12 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
     },
     tree: (key) => {
       if (key === "") return c.rootfs;
-      if (key === HOST_ROOT) return nodeRoot(ctx);
+      if (key === HOST_ROOT) return withNodeLogs(ctx, nodeRoot(ctx));
       return ctx.sandboxes.get(c.sandboxId)?.volumes.get(key.slice("volume/".length)) ?? emptyTree;
     },
     setTree: (key, tree) => {
       if (key === "") c.rootfs = tree;
-      else if (key === HOST_ROOT) ctx.hostRoot = tree;
+      else if (key === HOST_ROOT) ctx.hostRoot = withoutNodeLogs(tree);
       else ctx.sandboxes.get(c.sandboxId)?.volumes.set(key.slice("volume/".length), tree);
     },
   };
