@@ -8,13 +8,15 @@
 // QueuedPod is replaced, never changed. The functions below replace the queue's fields, so they
 // run on a draft of the scheduler's context (or on a queue of one's own).
 
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Node, Pod } from "kubernetes-types/core/v1";
 import { Map as IMap, Set as ISet } from "immutable";
 import { anyMutant } from "../common/mutation.js";
 import { deepEqual } from "../common/equal.js";
 import { flatKey, keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { podQueueMachine, type PodQueueEvent } from "./queue.machine.js";
 import { isSchedulableAfterPodChange as interPodAffinityHint } from "./plugins/InterPodAffinity/index.js";
+import { isSchedulableAfterNodeChange as nodeAffinityHint } from "./plugins/NodeAffinity/index.js";
+import { isSchedulableAfterNodeChange as taintTolerationHint } from "./plugins/TaintToleration/index.js";
 import { isSchedulableAfterPodChange as podTopologySpreadHint } from "./plugins/PodTopologySpread/index.js";
 import { type Heap, heapInsert, heapOf, heapPeek, heapRest, heapSize } from "./pheap.js";
 
@@ -288,11 +290,11 @@ export type ClusterEvent =
   | "NodeAdd" | "NodeLabel" | "NodeTaint" | "NodeAllocatable" | "NodeCondition" | "NodeAnnotation"
   | "AssignedPodAdd" | "AssignedPodLabel" | "AssignedPodDelete" | "Volume";
 
-/** The scheduled pod an AssignedPod event is about: `old` before an update or deletion, `cur` after an add or update. */
-export interface PodChange {
-  readonly old?: Pod;
-  readonly cur?: Pod;
-}
+/**
+ * What an event changed, for the plugins' QueueingHints: the scheduled pod an AssignedPod event is
+ * about (`old` before an update or deletion, `cur` after an add or update), or the node added or updated.
+ */
+export type Change = { readonly pod: { readonly old?: Pod; readonly cur?: Pod } } | { readonly node: { readonly old?: Node; readonly cur: Node } };
 
 const nodeUpdates: readonly ClusterEvent[] = ["NodeLabel", "NodeTaint", "NodeAllocatable"];
 
@@ -305,7 +307,7 @@ const eventsToRegister: ReadonlyMap<string, ReadonlySet<ClusterEvent>> = new Map
   ["NodeName", new Set<ClusterEvent>(["NodeAdd"])],
   ["NodeAffinity", new Set<ClusterEvent>(["NodeAdd", "NodeLabel"])],
   ["NodeUnschedulable", new Set<ClusterEvent>(["NodeAdd", "NodeTaint"])],
-  ["TaintToleration", new Set<ClusterEvent>(["NodeAdd", "NodeTaint"])],
+  ["TaintToleration", new Set<ClusterEvent>(["NodeAdd", "NodeTaint", "NodeLabel"])],
   ["NodePorts", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", ...nodeUpdates])],
   ["NodeResourcesFit", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", ...nodeUpdates])],
   ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel", "NodeTaint"])],
@@ -314,31 +316,44 @@ const eventsToRegister: ReadonlyMap<string, ReadonlySet<ClusterEvent>> = new Map
 ]);
 
 /**
- * The QueueingHint functions of the pod events (kube-scheduler 1.35): for these plugins a scheduled
- * pod's add, relabelling or deletion helps only a waiting pod whose terms or constraints it bears on.
- * Node and volume events have no hint here: every registered one requeues.
+ * The QueueingHint functions (kube-scheduler 1.35): for these plugins a scheduled pod's add,
+ * relabelling or deletion helps only a waiting pod whose terms or constraints it bears on, and a
+ * node's add or update only a pod it now admits and did not before. Other plugins' events, and
+ * volume events, have no hint here: every registered one requeues.
  */
 const podChangeHints: ReadonlyMap<string, (pod: Pod, old: Pod | undefined, cur: Pod | undefined) => boolean> = new Map([
   ["InterPodAffinity", interPodAffinityHint],
   ["PodTopologySpread", podTopologySpreadHint],
 ]);
+const nodeChangeHints: ReadonlyMap<string, (pod: Pod, old: Node | undefined, cur: Node) => boolean> = new Map([
+  ["NodeAffinity", nodeAffinityHint],
+  ["TaintToleration", taintTolerationHint],
+]);
+
+function hintSays(plugin: string, pod: Pod, change: Change): boolean {
+  if ("pod" in change) {
+    const hint = podChangeHints.get(plugin);
+    return hint === undefined || hint(pod, change.pod.old, change.pod.cur);
+  }
+  const hint = nodeChangeHints.get(plugin);
+  return hint === undefined || hint(pod, change.node.old, change.node.cur);
+}
 
 /**
  * isPodWorthRequeuing: some plugin that rejected the pod registered one of the events and, for a
  * pod event with a hint, its hint says the change may make the pod schedulable.
  */
-export function worthRequeuing(rejectors: readonly string[] | undefined, events: readonly ClusterEvent[], pod?: Pod, change?: PodChange): boolean {
+export function worthRequeuing(rejectors: readonly string[] | undefined, events: readonly ClusterEvent[], pod?: Pod, change?: Change): boolean {
   if (rejectors === undefined || rejectors.length === 0) return true;
   return rejectors.some((p) => {
     const registered = eventsToRegister.get(p);
     if (registered !== undefined && !events.some((e) => registered.has(e))) return false;
-    const hint = change !== undefined && pod !== undefined ? podChangeHints.get(p) : undefined;
-    return hint === undefined || hint(pod!, change!.old, change!.cur);
+    return change === undefined || pod === undefined || hintSays(p, pod, change);
   });
 }
 
 /** A cluster event (node added or changed, a pod scheduled, relabelled or deleted, a volume): move the unschedulable pods it may help. */
-export function moveAllToActiveOrBackoff(q: SchedulingQueue, now: number, events: readonly ClusterEvent[], change?: PodChange): void {
+export function moveAllToActiveOrBackoff(q: SchedulingQueue, now: number, events: readonly ClusterEvent[], change?: Change): void {
   if (events.length === 0) return;
   // the index as it was: stepping replaces q.unschedulable, never this one
   for (const key of q.unschedulable) {

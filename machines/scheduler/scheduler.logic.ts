@@ -299,7 +299,7 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
       if (cur !== undefined && sameNodeInfoInputs(cur.node, object)) setNodeInfo(ctx, name, withNode(cur, object));
       else setNodeInfo(ctx, name, newNodeInfo(object, [...(ctx.podsByNode.get(name)?.values() ?? [])]));
       // a node added, or changed in what scheduling reads, may make unschedulable pods fit
-      Q.moveAllToActiveOrBackoff(ctx.queue, now, events);
+      Q.moveAllToActiveOrBackoff(ctx.queue, now, events, { node: { old: cur?.node, cur: object } });
     }
     return;
   }
@@ -320,7 +320,7 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
     if (was) unbindPodFromCache(ctx, key, was);
     Q.remove(ctx.queue, key);
     // a pod leaving frees room (or a term it matched): unschedulable pods may fit now
-    if (was) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodDelete"], { old: pod });
+    if (was) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodDelete"], { pod: { old: pod } });
     return;
   }
   if (node) {
@@ -331,8 +331,8 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
     bindPodToCache(ctx, key, pod, node);
     // the assigned-pod handler's add (first seen bound) or label update: a pod waiting on affinity
     // to it, or on a spread its labels count in, may fit now
-    if (d.type === "ADDED" || !oldNode) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodAdd"], { cur: pod });
-    else if (!deepEqual(d.old?.metadata?.labels ?? {}, pod.metadata?.labels ?? {})) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodLabel"], { old: d.old, cur: pod });
+    if (d.type === "ADDED" || !oldNode) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodAdd"], { pod: { cur: pod } });
+    else if (!deepEqual(d.old?.metadata?.labels ?? {}, pod.metadata?.labels ?? {})) Q.moveAllToActiveOrBackoff(ctx.queue, now, ["AssignedPodLabel"], { pod: { old: d.old, cur: pod } });
     return;
   }
   if (!isMine(pod) || Q.assumedNode(ctx.queue, key) !== undefined) return;

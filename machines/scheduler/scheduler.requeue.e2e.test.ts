@@ -37,7 +37,14 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     await c.settle();
     expect(failedScheduling(c, "with-node-affinity")).toBe(1);
     expect(c.get("Pod", "with-node-affinity").spec.nodeName).toBeUndefined();
-    // a node's labels changed: NodeAffinity's event
+    // a label the pod's affinity does not read: NodeAffinity's event, but its hint skips it
+    const relabelled = c.get("Node", "node-1");
+    await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels: { ...relabelled.metadata.labels, team: "a" } } });
+    await c.settle();
+    c.advance(15_000);
+    await c.settle();
+    expect(failedScheduling(c, "with-node-affinity")).toBe(1);
+    // a node's labels changed to match: NodeAffinity's event
     const node = c.get("Node", "node-2");
     await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-2", labels: { ...node.metadata.labels, disktype: "ssd" } } });
     await c.settle();
@@ -140,6 +147,30 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     await c.settle();
     expect(c.get("Pod", "web-b").spec.nodeName).toBe("node-2");
     expect(c.get("Pod", "web-2").spec.nodeName).toBe("node-1");
+    await c.stop();
+  });
+
+  it("a pod rejected by TaintToleration is retried when a node's taints come to be tolerated, not when an untolerated taint stays", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.settle();
+    const labels = c.get("Node", "node-1").metadata.labels;
+    const taints = (ts: Array<{ key: string; effect: string }>) => c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels }, spec: { taints: ts } });
+    await taints([{ key: "a", effect: "NoSchedule" }, { key: "b", effect: "NoSchedule" }]);
+    await c.settle();
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: pause }] } });
+    await c.settle();
+    expect(failedScheduling(c, "p")).toBe(1);
+    // one taint gone, one left: still not tolerated, the hint skips the event
+    await taints([{ key: "b", effect: "NoSchedule" }]);
+    await c.settle();
+    c.advance(15_000);
+    await c.settle();
+    expect(failedScheduling(c, "p")).toBe(1);
+    await taints([]);
+    await c.settle();
+    c.advance(2_000);
+    await c.settle();
+    expect(c.get("Pod", "p").spec.nodeName).toBe("node-1");
     await c.stop();
   });
 });

@@ -52,3 +52,12 @@ export const NodeAffinity = {
     defaultNormalizeScores(MaxNodeScore, false, scores);
   },
 } satisfies FilterPlugin & ScorePlugin;
+
+/**
+ * The plugin's QueueingHint for a node added or relabelled (isSchedulableAfterNodeChange): only a
+ * node that now matches the pod's nodeSelector and required affinity, and did not before, can help.
+ */
+export function isSchedulableAfterNodeChange(pod: Pod, old: Node | undefined, cur: Node): boolean {
+  if (!requiredNodeAffinityMatches(pod, cur)) return false;
+  return old === undefined || !requiredNodeAffinityMatches(pod, old);
+}

@@ -1,5 +1,5 @@
 // TaintToleration: NoSchedule/NoExecute taints filter, PreferNoSchedule taints lower the score.
-import type { Pod, Toleration } from "kubernetes-types/core/v1";
+import type { Node, Pod, Toleration } from "kubernetes-types/core/v1";
 import {
   type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin,
   doNotScheduleTaints, failure, findMatchingUntoleratedTaint, MaxNodeScore, Success, tolerationsTolerateTaint,
@@ -56,3 +56,12 @@ export const TaintToleration = {
     defaultNormalizeScores(MaxNodeScore, true, scores);
   },
 } satisfies FilterPlugin & ScorePlugin;
+
+/**
+ * The plugin's QueueingHint for a node added or changed (isSchedulableAfterNodeChange): only a node
+ * whose NoSchedule and NoExecute taints the pod now tolerates, having not before, can help.
+ */
+export function isSchedulableAfterNodeChange(pod: Pod, old: Node | undefined, cur: Node): boolean {
+  const untolerated = (n: Node) => findMatchingUntoleratedTaint(n.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints) !== undefined;
+  return (old === undefined || untolerated(old)) && !untolerated(cur);
+}
