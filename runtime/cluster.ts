@@ -72,6 +72,12 @@ export interface ClusterOptions {
   etcdStore?: { readonly restore: EtcdRestore; attach(rt: Runtime): void };
   /** etcd's --quota-backend-bytes (2 GiB by default): past it etcd raises NOSPACE and refuses writes */
   etcdQuotaBackendBytes?: number;
+  /**
+   * kubeadm's CoreDNS addon as pods: the coredns Deployment (two replicas), its ConfigMap and
+   * ServiceAccount in kube-system, so the kube-dns Service has endpoints (podflow serve's default).
+   * Off by default: the pods would shift every seeded run.
+   */
+  addons?: boolean;
 }
 
 /** What an operator's etcdctl asks of etcd: `alarm list` / `alarm disarm`, `defrag`, `endpoint status`, `compact REV`. */
@@ -175,14 +181,14 @@ export class Cluster {
     // A live cluster's uids differ from every other start's; a simulated one replays them per seed.
     const nonce = this.live ? randomBytes(4).readUInt32LE(0) : undefined;
     this.runtime.spawn("apiserver", apiServerMachine, { tokens: this.tokens, seed: seedFor(this.seed, "apiserver"), ...(nonce !== undefined ? { nonce } : {}) });
-    this.bootstrap(opts.only !== undefined);
+    this.bootstrap(opts.only !== undefined, opts.addons === true && opts.only === undefined);
     if (!opts.only) this.set.start(this.runtime);
     if (this.live) this.startLive();
     else this.runtime.drainMessages();
   }
 
   /** `withoutControllers`: no service-account controller will run, so the bootstrap writes each namespace's default account itself. */
-  private bootstrap(withoutControllers: boolean): void {
+  private bootstrap(withoutControllers: boolean, addons: boolean): void {
     // As kube-apiserver's bootstrap controllers: look first and create only what is missing (a
     // restarted --etcd cluster has them all; a create of a taken name would fail on its ClusterIP).
     // One list per resource stands for their Get per object: the same answer, far fewer requests.
@@ -238,6 +244,9 @@ export class Cluster {
     // The endpoint reconciler's first pass (pkg/controlplane/reconcilers, lease reconciler): the
     // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
     for (const r of apiServerEndpoints()) ensure(r);
+    // kubeadm's CoreDNS addon phase: its ServiceAccount, ConfigMap and Deployment (the ClusterRole
+    // and binding are in the bootstrap policy above)
+    if (addons) for (const body of coreDnsAddon()) ensure({ verb: "create", group: body.kind === "Deployment" ? "apps" : "", resource: `${body.kind.toLowerCase()}s`, namespace: "kube-system", body }, "kubeadm");
     // kubeadm init's bootstrap-token phase: kube-public/cluster-info, readable by system:anonymous.
     ensure({ verb: "create", group: "", resource: "configmaps", namespace: "kube-public", body: clusterInfoConfigMap(`https://${apiServerAddress}:${apiServerSecurePort}`) }, "kubeadm");
     const { role, binding } = clusterInfoRBAC();
@@ -696,6 +705,53 @@ function kubeDnsService(): any {
       selector: { "k8s-app": "kube-dns" },
     },
   };
+}
+
+/** kubeadm's CoreDNS ServiceAccount, ConfigMap and Deployment (cmd/kubeadm/app/phases/addons/dns/manifests.go) for cluster.local, CoreDNS v1.13.1. */
+function coreDnsAddon(): any[] {
+  const corefile = [
+    ".:53 {", "    errors", "    health {", "       lameduck 5s", "    }", "    ready",
+    "    kubernetes cluster.local in-addr.arpa ip6.arpa {", "       pods insecure", "       fallthrough in-addr.arpa ip6.arpa", "       ttl 30", "    }",
+    "    prometheus :9153", "    forward . /etc/resolv.conf {", "       max_concurrent 1000", "    }",
+    "    cache 30 {", "       disable success cluster.local", "       disable denial cluster.local", "    }",
+    "    loop", "    reload", "    loadbalance", "}", "",
+  ].join("\n");
+  const port = (name: string, containerPort: number, protocol = "TCP") => ({ containerPort, name, protocol });
+  return [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "coredns", namespace: "kube-system" } },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "coredns", namespace: "kube-system" }, data: { Corefile: corefile } },
+    {
+      apiVersion: "apps/v1", kind: "Deployment",
+      metadata: { name: "coredns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+      spec: {
+        replicas: 2,
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1 } },
+        selector: { matchLabels: { "k8s-app": "kube-dns" } },
+        template: {
+          metadata: { labels: { "k8s-app": "kube-dns" } },
+          spec: {
+            priorityClassName: "system-cluster-critical",
+            serviceAccountName: "coredns",
+            affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchExpressions: [{ key: "k8s-app", operator: "In", values: ["kube-dns"] }] }, topologyKey: "kubernetes.io/hostname" } }] } },
+            tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }],
+            nodeSelector: { "kubernetes.io/os": "linux" },
+            containers: [{
+              name: "coredns", image: "registry.k8s.io/coredns/coredns:v1.13.1", imagePullPolicy: "IfNotPresent",
+              resources: { limits: { memory: "170Mi" }, requests: { cpu: "100m", memory: "70Mi" } },
+              args: ["-conf", "/etc/coredns/Corefile"],
+              volumeMounts: [{ name: "config-volume", mountPath: "/etc/coredns", readOnly: true }],
+              ports: [port("dns", 53, "UDP"), port("dns-tcp", 53), port("metrics", 9153), port("liveness-probe", 8080), port("readiness-probe", 8181)],
+              livenessProbe: { httpGet: { path: "/health", port: "liveness-probe", scheme: "HTTP" }, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 },
+              readinessProbe: { httpGet: { path: "/ready", port: "readiness-probe", scheme: "HTTP" } },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] }, readOnlyRootFilesystem: true },
+            }],
+            dnsPolicy: "Default",
+            volumes: [{ name: "config-volume", configMap: { name: "coredns", items: [{ key: "Corefile", path: "Corefile" }] } }],
+          },
+        },
+      },
+    },
+  ];
 }
 
 /**

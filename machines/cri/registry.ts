@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "exit0" | "zookeeper" | "cassandra" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "exit0" | "zookeeper" | "cassandra" | "generic";
 
 /** The base image whose files (os-release, passwd, group) an image ships, where podflow knows them. */
 export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox";
@@ -434,6 +434,10 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   "registry.k8s.io/etcd": {
     tags: tagSet(["3.5.1-0", "3.5.6-0", "3.5.9-0", "3.5.10-0", "3.5.12-0", "3.5.15-0", "3.5.16-0", "3.5.21-0", "3.6.4-0"]), sizeBytes: () => 56_909_194,
     entrypoint: [], cmd: ["/usr/local/bin/etcd"], kind: "etcd", userland: "none",
+  },
+  // kubeadm's CoreDNS addon (constants.CoreDNSVersion of each release): /coredns on a distroless base.
+  "registry.k8s.io/coredns/coredns": {
+    tags: tagSet(["v1.11.1", "v1.11.3", "v1.12.0", "v1.12.1", "v1.13.1"]), sizeBytes: () => 22_384_805, entrypoint: ["/coredns"], cmd: [], kind: "coredns", userland: "none",
   },
   "gcr.io/google-samples/hello-app": {
     tags: tagSet(["1.0", "2.0"]), sizeBytes: () => 10_412_019, entrypoint: ["/hello-app"], cmd: [], kind: "hello-app", userland: "busybox",

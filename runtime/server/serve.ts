@@ -23,6 +23,8 @@ export interface ServeCommandOptions {
   user?: Array<{ name: string; groups: string[] }>;
   /** etcd's --quota-backend-bytes ("0" or absent: etcd's default, 2 GiB) */
   etcdQuotaBackendBytes?: string;
+  /** kubeadm's CoreDNS addon as pods in kube-system (commander's --no-addons sets false); on unless false */
+  addons?: boolean;
 }
 
 /** Paths served beside the API on the same port (the live view, mounted by the CLI, which may import what runtime/ may not). */
@@ -77,7 +79,7 @@ export async function serveCommand(
     }
   }
   const cluster = createCluster({
-    nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random",
+    nodes: nums.nodes, seed: nums.seed, clock: "live", speed: nums.speed || 1, trace: false, tokens: "random", addons: opts.addons !== false,
     ...(opts.token !== undefined ? { adminToken: opts.token } : {}),
     ...(opts.user?.length ? { users: opts.user } : {}),
     ...(store ? { etcdStore: store } : {}),

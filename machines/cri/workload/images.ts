@@ -1,5 +1,6 @@
 // What each image's programs do: servers register listeners and block, databases check
 // their required env first, e2e images follow agnhost's documented subcommands.
+import { createHash } from "node:crypto";
 import type { ImageInfo } from "../registry.js";
 import { cell, MemFS, type FsTree } from "./memfs.js";
 import { perform, runArgv, runScript, type Gen, type ProgramLookup, type ShellState, type Streams } from "./shell.js";
@@ -687,6 +688,27 @@ function* etcd(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext)
 }
 
 /**
+ * CoreDNS as kubeadm runs it (`-conf /etc/coredns/Corefile`): the server blocks' startup lines and
+ * the reload plugin's hash of the Corefile (SHA-512), then health on :8080/health and readiness on
+ * :8181/ready (kubeadm's probes), metrics on :9153. The answers to queries are the cluster's DNS.
+ */
+function* coredns(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
+  const conf = flagValue(argv, ["-conf"]) ?? "Corefile";
+  const corefile = sh.io.fs.read(conf);
+  if (typeof corefile !== "string") {
+    st.err(`Error during parsing: open ${conf}: no such file or directory\n`);
+    return 1;
+  }
+  const version = /:v?([\d.]+)$/.exec(ctx.image.ref)?.[1] ?? "1.13.1";
+  st.out(`.:53\n[INFO] plugin/reload: Running configuration SHA512 = ${createHash("sha512").update(corefile).digest("hex")}\nCoreDNS-${version}\n`);
+  ctx.listeners.set(8080, httpServer((path) => (path === "/health" ? { status: 200, body: "OK" } : { status: 404, body: "404 page not found\n" })));
+  ctx.listeners.set(8181, httpServer((path) => (path === "/ready" ? { status: 200, body: "OK" } : { status: 404, body: "404 page not found\n" })));
+  ctx.listeners.set(9153, httpServer((path) => (path === "/metrics" ? { status: 200, body: `# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{version="${version}"} 1\n` } : { status: 404, body: "404 page not found\n" })));
+  ctx.listeners.set(53, () => true);
+  return yield* serve(sh);
+}
+
+/**
  * start-zookeeper (kubernetes/contrib statefulsets/zookeeper): from the host name <name>-<ordinal>
  * and its domain, writes myid (ordinal + 1) in --data_dir and zoo.cfg in --conf_dir with a
  * server.<i> line per member of --servers, then runs the server: the client port answers "ruok"
@@ -848,6 +870,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "dnsutils:nslookup": return nslookup(argv, sh, st);
       case "serve-hostname:serve_hostname": return serveHostname(argv, sh, st, ctx);
       case "etcd:etcd": return etcd(argv, sh, st, ctx);
+      case "coredns:coredns": return coredns(argv, sh, st, ctx);
       case "zookeeper:start-zookeeper": return startZookeeper(argv, sh, st, ctx);
       case "zookeeper:zookeeper-ready": return zookeeperReady(argv, sh, st);
       case "cassandra:run.sh": return runCassandra(sh, st, ctx.listeners);
