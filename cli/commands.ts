@@ -48,7 +48,7 @@ export function addServe(program: Command, io: IO, exit: ExitCode): void {
     .option("--user <name:groups>", "another user, in these groups (comma-separated), with its own token and context NAME@podflow in the kubeconfig; repeatable", userList)
     .option("--etcd <url>", "keep the objects in a real etcd (http://127.0.0.1:2379), so a restart finds them")
     .option("--etcd-quota-backend-bytes <bytes>", "etcd's space quota: past it etcd raises NOSPACE and refuses writes (0: etcd's default, 2 GiB)", wholeNumber, "0")
-    .option("--no-addons", "without kubeadm's CoreDNS addon as pods in kube-system (the kube-dns Service then has no endpoints)")
+    .option("--no-addons", "without kubeadm's addons as pods in kube-system (CoreDNS, kube-proxy; the kube-dns Service then has no endpoints)")
     .option("--ui", "also serve the live view in the browser at /ui/ on the same port (its URL is printed)")
     .action(async (opts) => {
       const { serveCommand } = await import("../runtime/server/serve.js");

@@ -73,9 +73,9 @@ export interface ClusterOptions {
   /** etcd's --quota-backend-bytes (2 GiB by default): past it etcd raises NOSPACE and refuses writes */
   etcdQuotaBackendBytes?: number;
   /**
-   * kubeadm's CoreDNS addon as pods: the coredns Deployment (two replicas), its ConfigMap and
-   * ServiceAccount in kube-system, so the kube-dns Service has endpoints (podflow serve's default).
-   * Off by default: the pods would shift every seeded run.
+   * kubeadm's addons as pods in kube-system: the coredns Deployment (two replicas, so the kube-dns
+   * Service has endpoints) and the kube-proxy DaemonSet, with their ConfigMaps and ServiceAccounts
+   * (podflow serve's default). Off by default: the pods would shift every seeded run.
    */
   addons?: boolean;
 }
@@ -244,9 +244,9 @@ export class Cluster {
     // The endpoint reconciler's first pass (pkg/controlplane/reconcilers, lease reconciler): the
     // Endpoints and EndpointSlice of that Service list the API server's address and secure port.
     for (const r of apiServerEndpoints()) ensure(r);
-    // kubeadm's CoreDNS addon phase: its ServiceAccount, ConfigMap and Deployment (the ClusterRole
-    // and binding are in the bootstrap policy above)
-    if (addons) for (const body of coreDnsAddon()) ensure({ verb: "create", group: body.kind === "Deployment" ? "apps" : "", resource: `${body.kind.toLowerCase()}s`, namespace: "kube-system", body }, "kubeadm");
+    // kubeadm's addon phases: CoreDNS's ServiceAccount, ConfigMap and Deployment, kube-proxy's and its
+    // DaemonSet (the ClusterRoles and bindings are in the bootstrap policy above)
+    if (addons) for (const body of [...coreDnsAddon(), ...kubeProxyAddon()]) ensure({ verb: "create", group: body.apiVersion === "apps/v1" ? "apps" : "", resource: `${body.kind.toLowerCase()}s`, namespace: "kube-system", body }, "kubeadm");
     // kubeadm init's bootstrap-token phase: kube-public/cluster-info, readable by system:anonymous.
     ensure({ verb: "create", group: "", resource: "configmaps", namespace: "kube-public", body: clusterInfoConfigMap(`https://${apiServerAddress}:${apiServerSecurePort}`) }, "kubeadm");
     const { role, binding } = clusterInfoRBAC();
@@ -747,6 +747,54 @@ function coreDnsAddon(): any[] {
             }],
             dnsPolicy: "Default",
             volumes: [{ name: "config-volume", configMap: { name: "coredns", items: [{ key: "Corefile", path: "Corefile" }] } }],
+          },
+        },
+      },
+    },
+  ];
+}
+
+/** kubeadm's kube-proxy ServiceAccount, ConfigMap and DaemonSet (cmd/kubeadm/app/phases/addons/proxy/manifests.go), iptables mode. */
+function kubeProxyAddon(): any[] {
+  const kubeconfig = [
+    "apiVersion: v1", "kind: Config", "clusters:", "- cluster:", "    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+    `    server: https://${apiServerAddress}:${apiServerSecurePort}`, "  name: default", "contexts:", "- context:", "    cluster: default", "    namespace: default",
+    "    user: default", "  name: default", "current-context: default", "users:", "- name: default", "  user:", "    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token",
+  ].join("\n");
+  // the KubeProxyConfiguration kubeadm writes (its defaults, mode left empty: kube-proxy picks iptables)
+  const config = [
+    "apiVersion: kubeproxy.config.k8s.io/v1alpha1", "bindAddress: 0.0.0.0", "clientConnection:", "  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf",
+    "clusterCIDR: 10.244.0.0/16", "kind: KubeProxyConfiguration", "mode: \"\"",
+  ].join("\n");
+  return [
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "kube-proxy", namespace: "kube-system" } },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-proxy", namespace: "kube-system", labels: { app: "kube-proxy" } }, data: { "kubeconfig.conf": kubeconfig, "config.conf": config } },
+    {
+      apiVersion: "apps/v1", kind: "DaemonSet",
+      metadata: { name: "kube-proxy", namespace: "kube-system", labels: { "k8s-app": "kube-proxy" } },
+      spec: {
+        selector: { matchLabels: { "k8s-app": "kube-proxy" } },
+        updateStrategy: { type: "RollingUpdate" },
+        template: {
+          metadata: { labels: { "k8s-app": "kube-proxy" } },
+          spec: {
+            priorityClassName: "system-node-critical",
+            containers: [{
+              name: "kube-proxy", image: "registry.k8s.io/kube-proxy:v1.35.0", imagePullPolicy: "IfNotPresent",
+              command: ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+              securityContext: { privileged: true },
+              volumeMounts: [{ mountPath: "/var/lib/kube-proxy", name: "kube-proxy" }, { mountPath: "/run/xtables.lock", name: "xtables-lock", readOnly: false }, { mountPath: "/lib/modules", name: "lib-modules", readOnly: true }],
+              env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+            }],
+            hostNetwork: true,
+            serviceAccountName: "kube-proxy",
+            volumes: [
+              { name: "kube-proxy", configMap: { name: "kube-proxy" } },
+              { name: "xtables-lock", hostPath: { path: "/run/xtables.lock", type: "FileOrCreate" } },
+              { name: "lib-modules", hostPath: { path: "/lib/modules" } },
+            ],
+            tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }, { operator: "Exists" }],
+            nodeSelector: { "kubernetes.io/os": "linux" },
           },
         },
       },

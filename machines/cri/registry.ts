@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "exit0" | "zookeeper" | "cassandra" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "kube-proxy" | "exit0" | "zookeeper" | "cassandra" | "generic";
 
 /** The base image whose files (os-release, passwd, group) an image ships, where podflow knows them. */
 export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox";
@@ -438,6 +438,10 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   // kubeadm's CoreDNS addon (constants.CoreDNSVersion of each release): /coredns on a distroless base.
   "registry.k8s.io/coredns/coredns": {
     tags: tagSet(["v1.11.1", "v1.11.3", "v1.12.0", "v1.12.1", "v1.13.1"]), sizeBytes: () => 22_384_805, entrypoint: ["/coredns"], cmd: [], kind: "coredns", userland: "none",
+  },
+  // kubeadm's kube-proxy addon: the release's kube-proxy on a distroless iptables base.
+  "registry.k8s.io/kube-proxy": {
+    tags: tagSet(["v1.33.0", "v1.34.0", "v1.35.0"]), sizeBytes: () => 30_400_000, entrypoint: [], cmd: ["/usr/local/bin/kube-proxy"], kind: "kube-proxy", userland: "none",
   },
   "gcr.io/google-samples/hello-app": {
     tags: tagSet(["1.0", "2.0"]), sizeBytes: () => 10_412_019, entrypoint: ["/hello-app"], cmd: [], kind: "hello-app", userland: "busybox",

@@ -23,7 +23,7 @@ export interface ServeCommandOptions {
   user?: Array<{ name: string; groups: string[] }>;
   /** etcd's --quota-backend-bytes ("0" or absent: etcd's default, 2 GiB) */
   etcdQuotaBackendBytes?: string;
-  /** kubeadm's CoreDNS addon as pods in kube-system (commander's --no-addons sets false); on unless false */
+  /** kubeadm's addons (CoreDNS, kube-proxy) as pods in kube-system (commander's --no-addons sets false); on unless false */
   addons?: boolean;
 }
 

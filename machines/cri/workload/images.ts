@@ -709,6 +709,18 @@ function* coredns(argv: string[], sh: ShellState, st: Streams, ctx: ProgramConte
 }
 
 /**
+ * kube-proxy with kubeadm's configuration: its mode left empty, it says it uses iptables (klog's
+ * header: severity, date, time, PID 1, the caller), then serves healthz on :10256 and metrics on
+ * :10249. The rules themselves are the kube-proxy actor's.
+ */
+function* kubeProxy(st: Streams, sh: ShellState, ctx: ProgramContext): Gen {
+  st.err(`I${strftime("%m%d %H:%M:%S", sh.io.now())}.000000       1 server_linux.go:66] "Using iptables proxy"\n`);
+  ctx.listeners.set(10256, httpServer((path) => (path === "/healthz" || path === "/livez" ? { status: 200, body: "ok" } : { status: 404, body: "404 page not found\n" })));
+  ctx.listeners.set(10249, httpServer((path) => (path === "/metrics" ? { status: 200, body: "" } : { status: 404, body: "404 page not found\n" })));
+  return yield* serve(sh);
+}
+
+/**
  * start-zookeeper (kubernetes/contrib statefulsets/zookeeper): from the host name <name>-<ordinal>
  * and its domain, writes myid (ordinal + 1) in --data_dir and zoo.cfg in --conf_dir with a
  * server.<i> line per member of --servers, then runs the server: the client port answers "ruok"
@@ -871,6 +883,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "serve-hostname:serve_hostname": return serveHostname(argv, sh, st, ctx);
       case "etcd:etcd": return etcd(argv, sh, st, ctx);
       case "coredns:coredns": return coredns(argv, sh, st, ctx);
+      case "kube-proxy:kube-proxy": return kubeProxy(st, sh, ctx);
       case "zookeeper:start-zookeeper": return startZookeeper(argv, sh, st, ctx);
       case "zookeeper:zookeeper-ready": return zookeeperReady(argv, sh, st);
       case "cassandra:run.sh": return runCassandra(sh, st, ctx.listeners);

@@ -1,6 +1,7 @@
-// `podflow serve` runs kubeadm's CoreDNS addon as pods, as a kind or kubeadm cluster does: the DNS
+// `podflow serve` runs kubeadm's addons as pods, as a kind or kubeadm cluster does: the DNS
 // debugging page (tasks/administer-cluster/dns-debugging-resolution) finds the coredns pods by the
-// k8s-app=kube-dns label, reads their logs, and sees them as the kube-dns Service's endpoints.
+// k8s-app=kube-dns label, reads their logs, and sees them as the kube-dns Service's endpoints;
+// kube-proxy is a DaemonSet on the nodes' network.
 // `--no-addons` leaves kube-system without pods, as the simulator's default does.
 
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -77,6 +78,19 @@ describe.skipIf(!bin)("podflow serve runs CoreDNS as pods in kube-system", () =>
     const r = await s.k(["run", "probe", "--image=busybox:1.36", "--restart=Never", "--rm", "-i", "--quiet", "--", "sh", "-c", `wget -qO- http://${ip}:8181/ready; echo "|"`]);
     // the ready plugin writes http.StatusText(200), no newline
     expect(r.out).toBe("OK|\n");
+  });
+
+  it("kube-proxy runs as kubeadm's DaemonSet: one pod per node on the node's network, saying it uses iptables", async () => {
+    const ds = await until(async () => {
+      const r = await s.k(["get", "daemonset", "kube-proxy", "-n", "kube-system", "--no-headers"]);
+      return /^kube-proxy\s+2\s+2\s+2\s+2\s+2\s+kubernetes\.io\/os=linux\s+/.test(r.out) ? r.out : undefined;
+    }, 30_000);
+    expect(ds).toBeDefined();
+    const pods = (await s.k(["get", "pods", "-n", "kube-system", "-l", "k8s-app=kube-proxy", "-o", "jsonpath={range .items[*]}{.spec.nodeName} {.status.podIP}{\"\\n\"}{end}"])).out.trim().split("\n").sort();
+    const nodes = (await s.k(["get", "nodes", "-o", "jsonpath={range .items[*]}{.metadata.name} {.status.addresses[?(@.type==\"InternalIP\")].address}{\"\\n\"}{end}"])).out.trim().split("\n").sort();
+    expect(pods).toEqual(nodes);
+    const logs = (await s.k(["logs", "-n", "kube-system", "-l", "k8s-app=kube-proxy", "--prefix"])).out;
+    expect(logs).toMatch(/^\[pod\/kube-proxy-[a-z0-9]{5}\/kube-proxy\] I\d{4} \d\d:\d\d:\d\d\.\d{6} {7}1 server_linux\.go:\d+\] "Using iptables proxy"$/m);
   });
 });
 
