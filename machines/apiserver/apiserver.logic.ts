@@ -614,7 +614,8 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
   const out: { labelReqs?: any; fieldReqs?: any; nodeName?: string } = {};
   if (req.labelSelector) {
     const p = parseSelector(req.labelSelector);
-    if ("error" in p) return { error: S.badRequest(`unable to parse requirement: ${p.error}`) };
+    // labels.Parse's error as it is: the parser itself says "unable to parse requirement" where Kubernetes' does
+    if ("error" in p) return { error: S.badRequest(p.error) };
     out.labelReqs = p;
   }
   if (req.fieldSelector) {
