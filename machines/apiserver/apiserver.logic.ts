@@ -20,7 +20,7 @@ import { parseCSR } from "../common/csr.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import { roleReferenceRules } from "./auth/rbac.js";
 import {
-  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, supportsField,
+  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, fieldLabelError,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
@@ -629,7 +629,8 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
         if (internal === undefined) return { error: S.badRequest(`field label not supported: ${q.field}`) };
         q.field = internal;
       }
-      if (!supportsField(r.kind, q.field ?? q.key)) return { error: S.badRequest(`field label not supported: ${q.field ?? q.key}`) };
+      const refused = fieldLabelError(r.kind, q.field ?? q.key, r.custom !== undefined);
+      if (refused !== undefined) return { error: S.badRequest(refused) };
       if (r.kind === "Pod" && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
     }
     out.fieldReqs = p;
