@@ -97,4 +97,47 @@ spec:
     expect(failed).toMatch(/0\/2 nodes are available: 2 Insufficient example\.com\/dongle\./);
     expect(await phase("extended-resource-demo-2")).toBe("Pending");
   });
+
+  it("communicate-containers-same-pod-shared-volume: the debian container Completed, nginx serves its page, and each container status lists its volume mounts (the token's read-only, not recursively)", async () => {
+    // pods/two-container-pod.yaml
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: two-containers
+spec:
+  restartPolicy: Never
+  volumes:
+  - name: shared-data
+    emptyDir: {}
+  containers:
+  - name: nginx-container
+    image: nginx
+    volumeMounts:
+    - name: shared-data
+      mountPath: /usr/share/nginx/html
+  - name: debian-container
+    image: debian
+    volumeMounts:
+    - name: shared-data
+      mountPath: /pod-data
+    command: ["/bin/sh"]
+    args: ["-c", "echo Hello from the debian container > /pod-data/index.html"]
+`;
+    expect((await k(["apply", "-f", "-"], pod)).out).toBe("pod/two-containers created\n");
+    const statuses = await until(async () => {
+      const r = JSON.parse((await k(["get", "pod", "two-containers", "-o", "json"])).out);
+      const cs = r.status?.containerStatuses ?? [];
+      return cs.length === 2 && cs[0].state?.terminated && cs[1].state?.running ? cs : undefined;
+    }, 30_000);
+    expect(statuses?.[0], "debian-container").toMatchObject({ name: "debian-container", state: { terminated: { exitCode: 0, reason: "Completed" } } });
+    // convertToAPIContainerStatuses (RecursiveReadOnlyMounts, GA): the spec's mounts, the service account token's included
+    const token = statuses?.[0].volumeMounts?.[1]?.name;
+    expect(token).toMatch(/^kube-api-access-[a-z0-9]{5}$/);
+    expect(statuses?.[0].volumeMounts).toEqual([
+      { name: "shared-data", mountPath: "/pod-data" },
+      { name: token, mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true, recursiveReadOnly: "Disabled" },
+    ]);
+    expect(statuses?.[1].volumeMounts?.[0]).toEqual({ name: "shared-data", mountPath: "/usr/share/nginx/html" });
+    expect((await k(["exec", "-i", "two-containers", "-c", "nginx-container", "--", "/bin/bash"], "curl localhost\n")).out).toBe("Hello from the debian container\n");
+  });
 });
