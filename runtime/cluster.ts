@@ -497,7 +497,7 @@ export class Cluster {
     const scope: any = { namespace: r.namespaced ? opts.namespace : undefined };
     if (opts.labelSelector) {
       const p = parseSelector(opts.labelSelector);
-      if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: `unable to parse requirement: ${p.error}` });
+      if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: p.error });
       scope.labelReqs = p;
     }
     if (opts.fieldSelector) {

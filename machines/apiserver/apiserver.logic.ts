@@ -20,7 +20,7 @@ import { parseCSR } from "../common/csr.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import { roleReferenceRules } from "./auth/rbac.js";
 import {
-  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, supportsField,
+  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, fieldLabelError,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
@@ -614,7 +614,8 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
   const out: { labelReqs?: any; fieldReqs?: any; nodeName?: string } = {};
   if (req.labelSelector) {
     const p = parseSelector(req.labelSelector);
-    if ("error" in p) return { error: S.badRequest(`unable to parse requirement: ${p.error}`) };
+    // labels.Parse's error as it is: the parser itself says "unable to parse requirement" where Kubernetes' does
+    if ("error" in p) return { error: S.badRequest(p.error) };
     out.labelReqs = p;
   }
   if (req.fieldSelector) {
@@ -628,7 +629,8 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
         if (internal === undefined) return { error: S.badRequest(`field label not supported: ${q.field}`) };
         q.field = internal;
       }
-      if (!supportsField(r.kind, q.field ?? q.key)) return { error: S.badRequest(`field label not supported: ${q.field ?? q.key}`) };
+      const refused = fieldLabelError(r.kind, q.field ?? q.key, r.custom !== undefined);
+      if (refused !== undefined) return { error: S.badRequest(refused) };
       if (r.kind === "Pod" && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
     }
     out.fieldReqs = p;

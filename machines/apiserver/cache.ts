@@ -294,6 +294,10 @@ export function objectFields(obj: any): Record<string, string> {
     case "Secret":
       f["type"] = obj.type ?? "";
       break;
+    case "Service":
+      f["spec.clusterIP"] = obj.spec?.clusterIP ?? "";
+      f["spec.type"] = obj.spec?.type ?? "";
+      break;
     case "ReplicaSet":
       f["status.replicas"] = String(obj.status?.replicas ?? 0);
       break;
@@ -308,11 +312,30 @@ export function objectFields(obj: any): Record<string, string> {
   return f;
 }
 
-/** Field selectors a kind supports; any other is refused with "field label not supported". */
-export function supportsField(kind: string, field: string): boolean {
-  if (field === "metadata.name" || field === "metadata.namespace") return true;
+// The kinds whose group version registers a field label conversion (pkg/apis/core/v1, batch/v1 and
+// certificates/v1 conversion.go), each with the labels it takes besides metadata.name and its error;
+// Node and Namespace take no metadata.namespace. Any other built-in kind falls back to
+// runtime.DefaultMetaV1FieldSelectorConversion, which names the two labels every kind takes.
+const notSupported = (label: string) => `field label not supported: ${label}`;
+const fieldLabelConversions = new Map<string, { labels: readonly string[]; error: (label: string) => string }>([
+  ["Node", { labels: ["spec.unschedulable"], error: notSupported }],
+  ["Namespace", { labels: ["status.phase"], error: notSupported }],
+  ["Job", { labels: ["metadata.namespace", "status.successful"], error: (l) => `field label ${JSON.stringify(l)} not supported for batchv1.Job` }],
+]);
+
+/** Why a field selector on a built-in kind is refused (the conversion's error), or undefined when the label is taken. */
+export function fieldLabelError(kind: string, field: string, custom = false): string | undefined {
+  const conv = fieldLabelConversions.get(kind);
+  if (conv) return field === "metadata.name" || conv.labels.includes(field) ? undefined : conv.error(field);
+  if (field === "metadata.name" || field === "metadata.namespace") return undefined;
   const sample = objectFields({ kind, metadata: {} });
-  return Object.hasOwn(sample, field);
+  if (Object.keys(sample).length > 1 || custom) return Object.hasOwn(sample, field) ? undefined : notSupported(field);
+  return `${JSON.stringify(field)} is not a known field selector: only "metadata.name", "metadata.namespace"`;
+}
+
+/** Whether a kind's field selectors take this label. */
+export function supportsField(kind: string, field: string): boolean {
+  return fieldLabelError(kind, field) === undefined;
 }
 
 /** The key a watch is registered under. */

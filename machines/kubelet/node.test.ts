@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import type { Node } from "kubernetes-types/core/v1";
-import { nodeConditionEvents, nodeConditions, registrationNode } from "./node.js";
+import { nodeConditionEvents, nodeConditions, nodeStatus, registrationNode } from "./node.js";
 
 // A node the IPAM range allocator gave no CIDR registers without spec.podCIDR(s) (the kubelet never
 // sets them); its runtime reports NetworkReady=false, and the kubelet's ReadyCondition setter posts
@@ -61,5 +61,21 @@ describe("nodeConditionEvents: the events the condition setters record", () => {
     const pressed = [cond("MemoryPressure", "True"), cond("DiskPressure", "True"), cond("PIDPressure", "True"), cond("Ready", "True")];
     expect(nodeConditionEvents(healthy, pressed)).toEqual(["NodeHasInsufficientMemory", "NodeHasDiskPressure", "NodeHasInsufficientPID"]);
     expect(nodeConditionEvents(pressed, healthy)).toEqual(["NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"]);
+  });
+});
+
+// setters.go MachineInfo updates the Node it read from the API server: an extended resource a client
+// added to status.capacity (the extended-resource task's PATCH) is kept, and allocatable follows capacity.
+describe("the kubelet's status update of a Node with an advertised extended resource", () => {
+  it("keeps the capacity it does not own and makes it allocatable; the capacity it owns is its own again", () => {
+    const prior = { ...registrationNode(given, 1, "10.244.1.0/24", t0).status!, capacity: { ...registrationNode(given, 1, "10.244.1.0/24", t0).status!.capacity, "example.com/dongle": "4", cpu: "64" } };
+    const next = nodeStatus(given, 1, t0 + 10_000, prior);
+    expect(next.capacity).toEqual({ cpu: "4", "ephemeral-storage": "100Gi", "example.com/dongle": "4", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110" });
+    expect(next.allocatable?.["example.com/dongle"]).toBe("4");
+  });
+
+  it("gives a Node with nothing advertised the same capacity as before", () => {
+    const first = registrationNode(given, 1, "10.244.1.0/24", t0).status!;
+    expect(nodeStatus(given, 1, t0 + 10_000, first).capacity).toEqual(first.capacity);
   });
 });

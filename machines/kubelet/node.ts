@@ -83,7 +83,11 @@ export function nodeStatus(given: Node, index: number, now: number, prior: NodeS
   // kubernetes-types predates status.features
   const features = { features: { supplementalGroupsPolicy: true } } as Partial<NodeStatus>;
   const name = given.metadata!.name!;
-  const capacity = { cpu: "4", "ephemeral-storage": "100Gi", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110", ...(given.status?.capacity ?? {}), ...(given.status?.allocatable ?? {}) };
+  const machine: Record<string, string> = { cpu: "4", "ephemeral-storage": "100Gi", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "16Gi", pods: "110", ...(given.status?.capacity ?? {}), ...(given.status?.allocatable ?? {}) };
+  // setters.go MachineInfo works on the Node as the API server holds it: a capacity it does not set (an
+  // extended resource a client advertised through the status subresource) stays, and allocatable follows it
+  const advertised = Object.entries(prior?.capacity ?? {}).filter(([k]) => !Object.hasOwn(machine, k));
+  const capacity = advertised.length === 0 ? machine : Object.fromEntries([...Object.entries(machine), ...advertised].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const allocatable = { ...capacity, ...(given.status?.allocatable ?? {}) };
   const ip = internalIPFor(index);
   const id = digestOf(`machine/${name}`).slice(0, 32);

@@ -83,9 +83,24 @@ export function containerStatus(w: PodWorker, c: ContainerRecord): ContainerStat
     ...(c.kind === "ephemeral" ? {} : { started: isRunning(c) && c.started }),
   };
   if (life.id) s.containerID = `containerd://${life.id}`;
+  const mounts = volumeMountStatuses(view(c.spec).volumeMounts);
+  if (mounts) Object.assign(s, { volumeMounts: mounts });
   // convertContainerStatusUser (SupplementalGroupsPolicy, GA in 1.35): what the runtime reports
   if (life.id && c.user) Object.assign(s, { user: { linux: { uid: c.user.uid, gid: c.user.gid, supplementalGroups: [...c.user.groups] } } });
   return s;
+}
+
+/**
+ * convertToAPIContainerStatuses' volumeMounts (RecursiveReadOnlyMounts, GA): each of the container's
+ * mounts by name and path; a read-only one says whether it is recursively read-only, which the
+ * node's containerd 2 and kernel 6.8 support, so Enabled and IfPossible resolve to Enabled.
+ */
+function volumeMountStatuses(mounts: readonly { name: string; mountPath: string; readOnly?: boolean; recursiveReadOnly?: string }[] | undefined): object[] | undefined {
+  if (!mounts || mounts.length === 0) return undefined;
+  return mounts.map((m) => ({
+    name: m.name, mountPath: m.mountPath,
+    ...(m.readOnly ? { readOnly: true, recursiveReadOnly: m.recursiveReadOnly === "Enabled" || m.recursiveReadOnly === "IfPossible" ? "Enabled" : "Disabled" } : {}),
+  }));
 }
 
 /** A container's status as the API holds it now. */

@@ -14,7 +14,7 @@ import { answerIn, requestConversion, type Conversion } from "../../machines/api
 import { goHtmlEscaped, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
 import { aggregatedGroups, apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
-import { objectFields, supportsField } from "../../machines/apiserver/cache.js";
+import { fieldLabelError, objectFields } from "../../machines/apiserver/cache.js";
 import { customPatchTypes, pruned } from "../../machines/apiserver/customresource.js";
 import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
@@ -382,11 +382,11 @@ function serveComponentStatuses(cluster: Cluster, r: ResourceInfo, name: string 
     return one ? send(200, one) : send(500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Component not found: ${name}`, code: 500 });
   }
   const labels = q.get("labelSelector") ? parseSelector(q.get("labelSelector")!) : [];
-  if ("error" in labels) return send(400, S.badRequest(`unable to parse requirement: ${labels.error}`));
+  if ("error" in labels) return send(400, S.badRequest(labels.error));
   const fields = q.get("fieldSelector") ? parseFieldSelector(q.get("fieldSelector")!) : [];
   if ("error" in fields) return send(400, S.badRequest(fields.error));
-  const unsupported = fields.find((f) => !supportsField(r.kind, f.field));
-  if (unsupported) return send(400, S.badRequest(`field label not supported: ${unsupported.field}`));
+  const refused = fields.map((f) => fieldLabelError(r.kind, f.field)).find((e) => e !== undefined);
+  if (refused !== undefined) return send(400, S.badRequest(refused));
   const items = all.filter((c) => matchesRequirements(labels, c.metadata.labels ?? {}) && matchesFieldSelector(fields, objectFields(c)));
   send(200, { kind: "ComponentStatusList", apiVersion: "v1", metadata: {}, items });
 }
