@@ -580,6 +580,24 @@ function visitStoredRulesFor(user: UserInfo, namespace: string, store: RbacObjec
   return out;
 }
 
+/**
+ * The errors VisitRulesFor meets on the way (a binding to the user whose role cannot be read), in
+ * visiting order: ConfirmNoEscalation appends them to its message.
+ */
+export function ruleResolutionErrors(user: UserInfo, namespace: string, store: RbacObjects | undefined): string[] {
+  if (!store) return [];
+  const out: string[] = [];
+  const visit = (b: any, ns: string) => {
+    const subjects: any[] = Array.isArray(b?.subjects) ? b.subjects : [];
+    if (!subjects.some((s) => s !== null && typeof s === "object" && appliesTo(user, s, ns))) return;
+    const res = roleReferenceRules(b.roleRef, ns, store);
+    if ("error" in res) out.push(res.error);
+  };
+  for (const b of store.clusterRoleBindings()) visit(b, "");
+  if (namespace !== "") for (const b of store.roleBindings(namespace)) visit(b, namespace);
+  return out;
+}
+
 /** The bootstrap policy's rules for a user: fixed, so they depend on its name and groups only. */
 function bootstrapRulesFor(user: UserInfo): ReadonlyArray<SourcedRule> {
   // A few users make nearly every request. Bounded: names come from clients.
