@@ -1194,6 +1194,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const tableOpts = tableOptions(q);
   const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
+  // A namespaced kind's all-namespaces path has LIST and WATCHLIST routes only (installer.go's
+  // registerResourceHandlers adds no POST, PUT, PATCH or DELETECOLLECTION there): any other method
+  // is go-restful's 405, after authorization.
+  if (r.namespaced && p.namespace === undefined && p.name === undefined && p.subresource === undefined && method !== "GET" && method !== "HEAD") return refuse(S.methodNotAllowed());
   setWarnings(res, deprecationWarnings(r));
   // ContextBasedNaming.Name, every named handler's first step: an empty {name} parameter is errEmptyName
   if (p.name === "") return refuse(S.badRequest("name must be provided"));
