@@ -196,3 +196,68 @@ describe("impersonation by a service account that may not impersonate", () => {
     expect([r.code, JSON.parse(r.body).message]).toEqual([403, imp("users", "bob", "system:anonymous")]);
   });
 });
+
+describe("the all-namespaces path of a namespaced kind, as installer.go routes it", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+  const methodNotAllowed = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", details: {}, code: 405 };
+
+  it("a DELETE there is no deletecollection of every namespace: 405, and the kube-system ConfigMaps are still there", async () => {
+    const names = async () => JSON.parse((await raw(s, "GET", "/api/v1/namespaces/kube-system/configmaps", { token: s.cluster.adminToken })).body).items.map((i: any) => i.metadata.name);
+    const before = await names();
+    expect(before.length).toBeGreaterThan(0);
+    const r = await raw(s, "DELETE", "/api/v1/configmaps", { token: s.cluster.adminToken });
+    expect([r.code, JSON.parse(r.body)]).toEqual([405, methodNotAllowed]);
+    // (the cluster may still be adding its own)
+    expect(await names()).toEqual(expect.arrayContaining(before));
+  });
+
+  it("a POST, PUT or PATCH there is 405 whatever namespace the body names, and nothing is stored", async () => {
+    const body = JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "everywhere", namespace: "default" } });
+    for (const method of ["POST", "PUT", "PATCH"]) {
+      const r = await raw(s, method, "/api/v1/configmaps", { token: s.cluster.adminToken, body, headers: method === "PATCH" ? { "Content-Type": "application/merge-patch+json" } : {} });
+      expect([method, r.code, JSON.parse(r.body)]).toEqual([method, 405, methodNotAllowed]);
+    }
+    expect((await raw(s, "GET", "/api/v1/namespaces/default/configmaps/everywhere", { token: s.cluster.adminToken })).code).toBe(404);
+    const apps = await raw(s, "DELETE", "/apis/apps/v1/deployments", { token: s.cluster.adminToken });
+    expect(apps.code).toBe(405);
+  });
+
+  it("authorization comes first: an anonymous DELETE is Forbidden at the cluster scope", async () => {
+    const r = await raw(s, "DELETE", "/api/v1/configmaps");
+    expect([r.code, JSON.parse(r.body).message]).toEqual([403, 'configmaps is forbidden: User "system:anonymous" cannot deletecollection resource "configmaps" in API group "" at the cluster scope']);
+  });
+});
+
+describe("field selectors as fields.ParseSelector reads them, through podflow serve", () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+  const list = (sel: string) => raw(s, "GET", `/api/v1/namespaces/default/configmaps?fieldSelector=${encodeURIComponent(sel)}`, { token: s.cluster.adminToken });
+
+  it.each([
+    ["metadata.name===x", "invalid field selector: unescaped character in value: 61"],
+    ["metadata.name=a\\x", "invalid field selector: invalid escape sequence: \\x"],
+    [" ", "invalid selector: ' '; can't understand ' '"],
+    ["a!b=c", "field label not supported: a!b"],
+  ])("%j is 400: %s", async (sel, message) => {
+    const r = await list(sel);
+    expect([r.code, JSON.parse(r.body)]).toEqual([400, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason: "BadRequest", code: 400 }]);
+  });
+
+  it("an escaped = in a value is data: it selects the object named by it (none here), not every object", async () => {
+    const r = await list("metadata.name=kube-root-ca.crt\\=");
+    expect([r.code, JSON.parse(r.body).items]).toEqual([200, []]);
+    const named = await list("metadata.name=kube-root-ca.crt");
+    expect(JSON.parse(named.body).items.map((i: any) => i.metadata.name)).toEqual(["kube-root-ca.crt"]);
+  });
+});
