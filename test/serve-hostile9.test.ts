@@ -98,6 +98,17 @@ describe("RBAC writes by a service account that is no cluster-admin", () => {
     expect([r.code, JSON.parse(r.body).message]).toEqual([404, 'roles.rbac.authorization.k8s.io "ghost" not found']);
   });
 
+  it("the role registry's own refusals come before validation: no namespace for a Role, a name that is no path segment, an unknown kind", async () => {
+    const bind = (path: string, name: string, roleRef: object) => as("POST", path, { apiVersion: rbacV1, kind: path.endsWith("clusterrolebindings") ? "ClusterRoleBinding" : "RoleBinding", metadata: { name }, roleRef, subjects: [{ kind: "User", name: "eve" }] });
+    const status = (r: { code: number; body: string }) => [r.code, JSON.parse(r.body).reason ?? "", JSON.parse(r.body).message];
+    expect(status(await bind(`${rbacApi}/clusterrolebindings`, "to-a-role", { apiGroup: G, kind: "Role", name: "pod-reader" }))).toEqual([400, "BadRequest", "Namespace parameter required."]);
+    expect(status(await bind(`${rbacApi}/namespaces/default/rolebindings`, "nameless", { apiGroup: G, kind: "Role", name: "" }))).toEqual([400, "BadRequest", "Name parameter required."]);
+    expect(status(await bind(`${rbacApi}/namespaces/default/rolebindings`, "slashed", { apiGroup: G, kind: "ClusterRole", name: "a/../b" }))).toEqual([400, "BadRequest", 'Name parameter invalid: "a/../b": may not contain \'/\'']);
+    expect(status(await bind(`${rbacApi}/namespaces/default/rolebindings`, "odd", { apiGroup: G, kind: "Group", name: "x" }))).toEqual([500, "", 'unsupported role reference kind: "Group"']);
+    expect(await stored(`${rbacApi}/clusterrolebindings/to-a-role`)).toBe(404);
+    for (const name of ["nameless", "slashed", "odd"]) expect(await stored(`${rbacApi}/namespaces/default/rolebindings/${name}`)).toBe(404);
+  });
+
   it("an aggregationRule with selectors needs cluster-admin's authority; one with none is no aggregation rule (hasAggregationRule), left to validation", async () => {
     const selecting = await as("POST", `${rbacApi}/clusterroles`, { apiVersion: rbacV1, kind: "ClusterRole", metadata: { name: "gather" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { "rbac.authorization.k8s.io/aggregate-to-admin": "true" } }] } });
     expect([selecting.code, JSON.parse(selecting.body)]).toEqual([403, forbidden("clusterroles", "gather", "must have cluster-admin privileges to use the aggregationRule")]);

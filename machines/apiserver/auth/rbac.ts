@@ -5,6 +5,7 @@
 // stored at start (bootstrap.ts); as code it serves only an authorizer with no store.
 
 import { goQuote } from "../status.js";
+import { isValidPathSegmentName } from "../validation/names.js";
 import type { Attributes, UserInfo } from "./types.js";
 
 export interface PolicyRule {
@@ -476,26 +477,37 @@ function describeSubject(s: { kind?: unknown; name?: unknown; namespace?: unknow
 }
 
 /**
- * GetRoleReferenceRules: the rules of the role a binding names (a Role in the binding's namespace,
- * or a ClusterRole), or the error Kubernetes gives when it does not exist.
+ * GetRoleReferenceRules: the rules of a binding's roleRef, or the error the role registry's Get
+ * gives (the store's key functions first: NamespaceKeyFunc needs a namespace, and a name that is a
+ * path segment), with the status it reaches a client as; an unknown kind is a plain error (500).
  */
-export function roleReferenceRules(ref: any, namespace: string, store: RbacObjects | undefined): { rules: readonly PolicyRule[] } | { error: string } {
+export function roleReferenceRules(ref: any, namespace: string, store: RbacObjects | undefined): { rules: readonly PolicyRule[] } | { error: string; reason: "BadRequest" | "NotFound" | "InternalError" } {
   const name = typeof ref?.name === "string" ? ref.name : "";
+  const keyError = (): { error: string; reason: "BadRequest" } | undefined => {
+    if (name === "") return { error: "Name parameter required.", reason: "BadRequest" };
+    const bad = isValidPathSegmentName(name);
+    return bad.length > 0 ? { error: `Name parameter invalid: ${goQuote(name)}: ${bad.join(";")}`, reason: "BadRequest" } : undefined;
+  };
   switch (ref?.kind) {
     case "Role": {
+      if (namespace === "") return { error: "Namespace parameter required.", reason: "BadRequest" };
+      const bad = keyError();
+      if (bad) return bad;
       const role = store?.role(namespace, name);
-      return role ? { rules: storedRules(role) } : { error: `roles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+      return role ? { rules: storedRules(role) } : { error: `roles.rbac.authorization.k8s.io ${goQuote(name)} not found`, reason: "NotFound" };
     }
     case "ClusterRole": {
+      const bad = keyError();
+      if (bad) return bad;
       // with no store (a bare authorizer), the bootstrap policy as code; an API server reads what it stored
       if (!store) {
         const bootstrap = clusterRoles.get(name);
-        return bootstrap ? { rules: bootstrap } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+        return bootstrap ? { rules: bootstrap } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found`, reason: "NotFound" };
       }
       const role = store.clusterRole(name);
-      return role ? { rules: storedRules(role) } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+      return role ? { rules: storedRules(role) } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found`, reason: "NotFound" };
     }
-    default: return { error: `unsupported role reference kind: ${goQuote(String(ref?.kind ?? ""))}` };
+    default: return { error: `unsupported role reference kind: ${goQuote(String(ref?.kind ?? ""))}`, reason: "InternalError" };
   }
 }
 
