@@ -123,6 +123,15 @@ describe("RBAC writes by a service account that is no cluster-admin", () => {
     expect(JSON.parse((await admin("GET", `${rbacApi}/clusterroles/aggregated`)).body).aggregationRule).toBeDefined();
   });
 
+  it("a binding of mallory's to a ClusterRole that is gone: a denial says so (RBAC: ...), and the escalation message lists it as a resolution error", async () => {
+    expect((await admin("POST", `${rbacApi}/namespaces/default/rolebindings`, { apiVersion: rbacV1, kind: "RoleBinding", metadata: { name: "mallory-ghost" }, roleRef: { apiGroup: G, kind: "ClusterRole", name: "ghost-role" }, subjects: [{ kind: "ServiceAccount", name: "mallory", namespace: "default" }] })).code).toBe(201);
+    const denied = await as("GET", "/api/v1/namespaces/default/secrets");
+    expect([denied.code, JSON.parse(denied.body).message]).toEqual([403, `secrets is forbidden: User "${mallory}" cannot list resource "secrets" in API group "" in the namespace "default": RBAC: clusterrole.rbac.authorization.k8s.io "ghost-role" not found`]);
+    const role = await as("POST", `${rbacApi}/namespaces/default/roles`, { apiVersion: rbacV1, kind: "Role", metadata: { name: "with-ghost" }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["list"] }] });
+    expect([role.code, JSON.parse(role.body).message]).toEqual([403, `roles.${G} "with-ghost" is forbidden: ${notHeld(['{APIGroups:[""], Resources:["secrets"], Verbs:["list"]}'])}; resolution errors: [clusterroles.${G} "ghost-role" not found]`]);
+    expect((await admin("DELETE", `${rbacApi}/namespaces/default/rolebindings/mallory-ghost`)).code).toBe(200);
+  });
+
   it("a Role of three lists of 300 entries (27,000,000 subrules to break down) is answered at once, Forbidden, and the server still answers", async () => {
     const many = Array.from({ length: 300 }, (_, i) => `x${i}`);
     const t = Date.now();

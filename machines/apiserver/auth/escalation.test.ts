@@ -108,6 +108,16 @@ describe("the RBAC authorizer reads stored roles and bindings", () => {
   it("allows by the binding, with the reason VisitRulesFor's describer gives", () => {
     expect(rbacAuthorize(attrs(jane, "list", "pods", "default"), store)).toEqual({ allowed: true, reason: 'RBAC: allowed by RoleBinding "jane-reads/default" of Role "pod-reader" to User "jane"' });
   });
+  it("a denial names the roles the user's bindings point at that its listers cannot find (RBAC: <aggregate>)", () => {
+    const ghost = storeOf([
+      binding("default", "jane-ghost", { kind: "Role", name: "ghost" }, [{ kind: "User", apiGroup: G, name: "jane" }]),
+      { kind: "ClusterRoleBinding", metadata: { name: "jane-gone" }, roleRef: { apiGroup: G, kind: "ClusterRole", name: "gone" }, subjects: [{ kind: "User", apiGroup: G, name: "jane" }] },
+    ]);
+    expect(rbacAuthorize(attrs(jane, "list", "pods", ""), ghost)).toEqual({ allowed: false, reason: 'RBAC: clusterrole.rbac.authorization.k8s.io "gone" not found' });
+    expect(rbacAuthorize(attrs(jane, "list", "pods", "default"), ghost)).toEqual({ allowed: false, reason: 'RBAC: [clusterrole.rbac.authorization.k8s.io "gone" not found, role.rbac.authorization.k8s.io "ghost" not found]' });
+    // the union authorizer's Forbidden carries it after its own words
+    expect(authorize(attrs(jane, "list", "pods", "default"), graphOf(ghost)).reason).toBe('RBAC: [clusterrole.rbac.authorization.k8s.io "gone" not found, role.rbac.authorization.k8s.io "ghost" not found]');
+  });
   it("a RoleBinding grants nothing in another namespace or at the cluster scope", () => {
     expect(rbacAuthorize(attrs(jane, "list", "pods", "other"), store).allowed).toBe(false);
     expect(rbacAuthorize(attrs(jane, "list", "pods", ""), store).allowed).toBe(false);

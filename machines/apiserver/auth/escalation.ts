@@ -6,7 +6,7 @@
 
 import { deepEqual } from "../../common/equal.js";
 import { goQuote } from "../status.js";
-import { roleReferenceRules, ruleResolutionErrors, rulesFor, storedRule, type PolicyRule, type RbacObjects } from "./rbac.js";
+import { aggregateError, roleReferenceRules, ruleResolutionErrors, rulesFor, storedRule, type PolicyRule, type RbacObjects } from "./rbac.js";
 import type { Attributes, Decision, UserInfo } from "./types.js";
 
 /** A subrule of BreakdownRule: one group, resource and verb (and at most one name), or one URL and verb. */
@@ -221,9 +221,9 @@ export function confirmNoEscalation(user: UserInfo, namespace: string, rules: re
   const descriptions = [...new Set(compactRules(missing).map(compactString))].sort();
   const msg = `user ${goQuote(user.name)} (groups=${goStrings(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${descriptions.join("\n")}`;
   // the rule resolver's non-fatal errors, as fmt prints a []error of one utilerrors aggregate
-  const errors = [...new Set(ruleResolutionErrors(user, namespace, store))];
+  const errors = ruleResolutionErrors(user, namespace, store);
   if (errors.length === 0) return msg;
-  return `${msg}; resolution errors: [${errors.length === 1 ? errors[0] : `[${errors.join(", ")}]`}]`;
+  return `${msg}; resolution errors: [${aggregateError(errors)}]`;
 }
 
 const fullAuthority: readonly PolicyRule[] = [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }, { verbs: ["*"], nonResourceURLs: ["*"] }];

@@ -594,16 +594,19 @@ function visitStoredRulesFor(user: UserInfo, namespace: string, store: RbacObjec
 
 /**
  * The errors VisitRulesFor meets on the way (a binding to the user whose role cannot be read), in
- * visiting order: ConfirmNoEscalation appends them to its message.
+ * visiting order: ConfirmNoEscalation appends them to its message (the role registry's words), the
+ * RBAC authorizer to its denial (its listers' words: `role.rbac.authorization.k8s.io "x" not found`).
  */
-export function ruleResolutionErrors(user: UserInfo, namespace: string, store: RbacObjects | undefined): string[] {
+export function ruleResolutionErrors(user: UserInfo, namespace: string, store: RbacObjects | undefined, words: "registry" | "lister" = "registry"): string[] {
   if (!store) return [];
   const out: string[] = [];
   const visit = (b: any, ns: string) => {
     const subjects: any[] = Array.isArray(b?.subjects) ? b.subjects : [];
     if (!subjects.some((s) => s !== null && typeof s === "object" && appliesTo(user, s, ns))) return;
     const res = roleReferenceRules(b.roleRef, ns, store);
-    if ("error" in res) out.push(res.error);
+    if (!("error" in res)) return;
+    const listed = words === "lister" && (b.roleRef?.kind === "Role" || b.roleRef?.kind === "ClusterRole");
+    out.push(listed ? `${b.roleRef.kind === "Role" ? "role" : "clusterrole"}.rbac.authorization.k8s.io ${goQuote(String(b.roleRef?.name ?? ""))} not found` : res.error);
   };
   for (const b of store.clusterRoleBindings()) visit(b, "");
   if (namespace !== "") for (const b of store.roleBindings(namespace)) visit(b, namespace);
@@ -637,6 +640,21 @@ function visitRulesFor(user: UserInfo): ReadonlyArray<SourcedRule> {
 
 /** The RBAC authorizer: allowed by the first rule of a binding to the user or one of its groups that matches, with the reason it gives. */
 export function rbacAuthorize(a: Attributes, store?: RbacObjects): { allowed: boolean; reason: string } {
+  const d = rbacDecision(a, store);
+  if (d.allowed) return d;
+  // a denial names the roles the user's bindings point at that could not be read: "RBAC: <aggregate>"
+  const errors = ruleResolutionErrors(a.user, a.namespace, store, "lister");
+  return errors.length === 0 ? d : { allowed: false, reason: `RBAC: ${aggregateError(errors)}` };
+}
+
+/** utilerrors.NewAggregate(errs).Error(): one message as it is; more, deduplicated, in brackets. */
+export function aggregateError(errors: readonly string[]): string {
+  if (errors.length === 1) return errors[0]!;
+  const seen = [...new Set(errors)];
+  return seen.length === 1 ? seen[0]! : `[${seen.join(", ")}]`;
+}
+
+function rbacDecision(a: Attributes, store?: RbacObjects): { allowed: boolean; reason: string } {
   const rules = rulesFor(a.user, a.namespace, store);
   // A user's rules are one value per policy version: the decisions they give are remembered with them
   // (a controller's rules are many, and it asks the same few questions again and again).
