@@ -265,11 +265,10 @@ describe("authorization through podflow serve", () => {
     });
   });
 
-  it("Impersonate-Group without Impersonate-User is the impersonation filter's internal error", async () => {
+  it("Impersonate-Group without Impersonate-User is buildImpersonationRequests' BadRequest: a 400 Status", async () => {
     const r = await raw(s, "GET", "/api/v1/pods", { token: s.cluster.adminToken, headers: { "Impersonate-Group": "system:masters" } });
-    expect(r.code).toBe(500);
-    expect(r.headers["content-type"]).toBe("text/plain; charset=utf-8");
-    expect(r.body).toBe('Internal Server Error: "/api/v1/pods": requested [{Group  system:masters    }] without impersonating a user\n');
+    expect(r.code).toBe(400);
+    expect(JSON.parse(r.body)).toEqual({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "BadRequest", code: 400, message: "requested [{Group  system:masters    }] without impersonating a user" });
   });
 
   it.each([

@@ -1808,13 +1808,15 @@ function rbacEscalation(ctx: ApiServerContext, cur: InFlight): Status | undefine
     graph.rbac, (a) => authorizeAttributes(a, graph),
   );
   if (err === undefined) return undefined;
-  // GetRoleReferenceRules' own error reaches the client as it is: the registry's 404 for a role that
-  // does not exist, a plain error (500, no reason) for a roleRef kind it does not know
+  // GetRoleReferenceRules' own error reaches the client as it is: the role registry's 400 for a key
+  // it cannot make (no namespace, a name that is no path segment), its 404 for a role that does not
+  // exist, a plain error (500, no reason) for a roleRef kind it does not know
   if (r.resource === "rolebindings" || r.resource === "clusterrolebindings") {
     const ref = cur.obj?.roleRef;
     const lookup = roleReferenceRules(ref, cur.req.namespace ?? "", graph.rbac);
     if ("error" in lookup && lookup.error === err) {
-      const roles = ref?.kind === "Role" || ref?.kind === "ClusterRole" ? resourceFor("rbac.authorization.k8s.io", ref.kind === "Role" ? "roles" : "clusterroles") : undefined;
+      if (lookup.reason === "BadRequest") return S.badRequest(err);
+      const roles = lookup.reason === "NotFound" ? resourceFor("rbac.authorization.k8s.io", ref.kind === "Role" ? "roles" : "clusterroles") : undefined;
       if (roles) return S.notFound(roles, String(ref.name ?? ""));
       return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: err, code: 500 };
     }

@@ -79,6 +79,23 @@ describe("field selectors (fields.ParseSelector)", () => {
   it("reports a term without an operator as Kubernetes does", () => {
     expect(parseFieldSelector("a=b,c")).toEqual({ error: "invalid selector: 'a=b,c'; can't understand 'c'" });
   });
+  // fields/selector.go: splitTerm takes the first operator, UnescapeValue refuses a bare , or = and
+  // any escape but \\ \, \=, and parseSelector sorts the terms before it reads them
+  it.each([
+    ["a second = in the value", "metadata.name===x", "invalid field selector: unescaped character in value: 61"],
+    ["!== is != then a bare =", "metadata.name!==x", "invalid field selector: unescaped character in value: 61"],
+    ["an unknown escape", "metadata.name=a\\x", "invalid field selector: invalid escape sequence: \\x"],
+    ["a trailing backslash", "metadata.name=a\\", "invalid field selector: invalid escape sequence: \\"],
+    ["a blank selector is a term with no operator", " ", "invalid selector: ' '; can't understand ' '"],
+    ["the terms are read sorted: b's error before z's", "z,b=c=d", "invalid field selector: unescaped character in value: 61"],
+  ])("refuses %s as fields.ParseSelector does", (_n, sel, error) => {
+    expect(parseFieldSelector(sel)).toEqual({ error });
+  });
+  it("the left side is everything before the first operator, never unescaped; escaped , and = in the value are data", () => {
+    expect(parseFieldSelector("a!b=c")).toEqual([{ field: "a!b", operator: "=", value: "c" }]);
+    expect(parseFieldSelector("a\\b=c")).toEqual([{ field: "a\\b", operator: "=", value: "c" }]);
+    expect(parseFieldSelector("x=c\\,d\\=e\\\\")).toEqual([{ field: "x", operator: "=", value: "c,d=e\\" }]);
+  });
 });
 
 describe("node selectors (nodeaffinity.NodeSelector)", () => {

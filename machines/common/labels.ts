@@ -209,31 +209,77 @@ export interface FieldRequirement {
   value: string;
 }
 
-/** Splits on commas not escaped with a backslash, as fields.splitTerms does. */
+/** fields.splitTerms: commas not escaped with a backslash split; the backslashes stay. */
 function splitTerms(s: string): string[] {
+  if (s === "") return [];
   const terms: string[] = [];
-  let cur = "";
+  let start = 0;
+  let inSlash = false;
   for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === "\\" && i + 1 < s.length) { cur += c + s[i + 1]; i++; continue; }
-    if (c === ",") { terms.push(cur); cur = ""; continue; }
-    cur += c;
+    const c = s[i];
+    if (inSlash) inSlash = false;
+    else if (c === "\\") inSlash = true;
+    else if (c === ",") {
+      terms.push(s.slice(start, i));
+      start = i + 1;
+    }
   }
-  terms.push(cur);
+  terms.push(s.slice(start));
   return terms;
 }
 
-const unescapeSelectorValue = (s: string) => s.replace(/\\(.)/g, "$1");
+/** fields.splitTerm: the first place an operator starts ("!=", then "==", then "="); the left side is never unescaped. */
+function splitTerm(term: string): { lhs: string; op: "!=" | "==" | "="; rhs: string } | undefined {
+  for (let i = 0; i < term.length; i++) {
+    for (const op of ["!=", "==", "="] as const) {
+      if (term.startsWith(op, i)) return { lhs: term.slice(0, i), op, rhs: term.slice(i + op.length) };
+    }
+  }
+  return undefined;
+}
 
-/** Parses a field selector (`a=b,c!=d`), with fields.ParseSelector's error wording. */
+/** fields.UnescapeValue: \\, \, and \= are the only escapes; a bare , or = is refused (the rune printed as its number, as %v prints a rune). */
+function unescapeFieldValue(s: string): { value: string } | { error: string } {
+  if (!/[\\,=]/.test(s)) return { value: s };
+  let v = "";
+  let inSlash = false;
+  for (const c of s) {
+    if (inSlash) {
+      if (c !== "\\" && c !== "," && c !== "=") return { error: `invalid field selector: invalid escape sequence: \\${c}` };
+      v += c;
+      inSlash = false;
+      continue;
+    }
+    if (c === "\\") inSlash = true;
+    else if (c === "," || c === "=") return { error: `invalid field selector: unescaped character in value: ${c.codePointAt(0)}` };
+    else v += c;
+  }
+  if (inSlash) return { error: "invalid field selector: invalid escape sequence: \\" };
+  return { value: v };
+}
+
+/** Byte order of the UTF-8 encodings (sort.StringSlice on Go strings) is code point order. */
+function byteOrder(a: string, b: string): number {
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(j)!;
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1;
+    j += y > 0xffff ? 2 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** fields.ParseSelector (`a=b,c!=d`): terms sorted, each split at its first operator, its value unescaped, with its error wording. */
 export function parseFieldSelector(s: string): FieldRequirement[] | { error: string } {
-  if (s.trim() === "") return [];
   const out: FieldRequirement[] = [];
-  for (const part of splitTerms(s)) {
+  for (const part of splitTerms(s).sort(byteOrder)) {
     if (part === "") continue;
-    const m = /^((?:\\.|[^=!\\])*)(!=|==|=)(.*)$/.exec(part);
-    if (m === null) return { error: `invalid selector: '${s}'; can't understand '${part}'` };
-    out.push({ field: unescapeSelectorValue(m[1]!), operator: m[2] === "!=" ? "!=" : "=", value: unescapeSelectorValue(m[3]!) });
+    const t = splitTerm(part);
+    if (t === undefined) return { error: `invalid selector: '${s}'; can't understand '${part}'` };
+    const v = unescapeFieldValue(t.rhs);
+    if ("error" in v) return v;
+    out.push({ field: t.lhs, operator: t.op === "!=" ? "!=" : "=", value: v.value });
   }
   return out;
 }

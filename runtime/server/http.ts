@@ -216,8 +216,8 @@ const impersonateExtraPrefix = "impersonate-extra-";
 
 /**
  * The bearer token and the Impersonate-* headers, as fields for the API server machine, which
- * decides whether the requester may impersonate. Groups, extras or a uid without a user is the
- * impersonation filter's internal error (buildImpersonationRequests).
+ * decides whether the requester may impersonate. Groups, extras or a uid without a user is
+ * buildImpersonationRequests' apierrors.NewBadRequest, a 400 Status (filters/impersonation).
  */
 export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "impersonate" | "x509"> | { error: string } {
   const cert = clientCertificateOf(req);
@@ -257,13 +257,6 @@ function unescapeExtraKey(encoded: string): string {
   } catch {
     return encoded;
   }
-}
-
-/** responsewriters.InternalError: text/plain, the request URI quoted, HTML-significant characters escaped. */
-function sendInternalError(res: ServerResponse, uri: string, err: string): void {
-  const text = `Internal Server Error: ${S.goQuote(uri)}: ${err}`.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") + "\n";
-  res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff", "Content-Length": Buffer.byteLength(text) });
-  res.end(text);
 }
 
 /**
@@ -1132,7 +1125,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   if (cert !== undefined && !certified && token === undefined) return refuseUnread(req, res, S.unauthorized());
   // Who asks: the API server machine authenticates again, checks any impersonation and authorizes every request.
   const who = credentials(req);
-  if ("error" in who) return sendInternalError(res, req.url ?? "/", who.error);
+  if ("error" in who) return refuseUnread(req, res, S.badRequest(who.error));
   // A request the front end answers itself passes authentication and authorization first, as in kube-apiserver's filter chain.
   const gate = async (attrs: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, answer: () => unknown): Promise<void> => {
     const allowed = await cluster.request({ ...who, ...attrs, authorizeOnly: true });
@@ -1201,6 +1194,10 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const tableOpts = tableOptions(q);
   const include: IncludeObject = "include" in tableOpts ? tableOpts.include : "Metadata";
   const refuse = (st: Status) => gate(asked, () => sendStatus(res, st));
+  // A namespaced kind's all-namespaces path has LIST and WATCHLIST routes only (installer.go's
+  // registerResourceHandlers adds no POST, PUT, PATCH or DELETECOLLECTION there): any other method
+  // is go-restful's 405, after authorization.
+  if (r.namespaced && p.namespace === undefined && p.name === undefined && p.subresource === undefined && method !== "GET" && method !== "HEAD") return refuse(S.methodNotAllowed());
   setWarnings(res, deprecationWarnings(r));
   // ContextBasedNaming.Name, every named handler's first step: an empty {name} parameter is errEmptyName
   if (p.name === "") return refuse(S.badRequest("name must be provided"));

@@ -212,15 +212,11 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   if (rep.code === 504 && (r.method === "GET" || r.method === "HEAD") && new URLSearchParams(r.target.split("?")[1] ?? "").has("resourceVersion")) {
     if (r.method === "HEAD" || (parsed && json?.kind === "Status" && json.reason === "Timeout" && json.details?.causes?.[0]?.reason === "ResourceVersionTooLarge")) return undefined;
   }
-  // The impersonation filter answers a group or uid impersonated without a user with
-  // responsewriters.InternalError: a plain-text 500 "Internal Server Error: <uri>: requested ... without impersonating a user".
-  const h = new Map(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  if (rep.code === 500 && !h.has("impersonate-user") && (h.has("impersonate-group") || h.has("impersonate-uid")) && (r.method === "HEAD" || (ctype.startsWith("text/plain") && text.startsWith("Internal Server Error: ") && text.includes("without impersonating a user")))) return undefined;
   // pods/<name>/proxy and services/<name>/proxy relay the backend's answer, whatever it is; a backend
   // out of reach is the proxy's 503 ServiceUnavailable ("no endpoints available", "error trying to reach service").
   const proxied = /^\/api\/v1\/namespaces\/[^/]+\/(pods|services)\/[^/]+\/proxy(\/|$)/.test(pathname);
   if (proxied && rep.code === 503 && parsed && json?.kind === "Status" && json.reason === "ServiceUnavailable") return undefined;
-  // a HEAD answer has no body to show that Status (the impersonation 500 above is judged the same way)
+  // a HEAD answer has no body to show that Status
   if (proxied && rep.code === 503 && r.method === "HEAD") return undefined;
   // what the backend said is relayed as it is; the API server's own answers there (401, 403, 404) are Statuses, judged below
   if (proxied && rep.code < 500 && !(parsed && json?.kind === "Status")) return undefined;

@@ -45,6 +45,60 @@ describe("Covers (policy_comparator.go)", () => {
   });
 });
 
+// policy_comparator.go as written: every subrule of BreakdownRule checked against every owner rule (ruleCovers)
+function coversAsKubeDoes(owner: readonly PolicyRule[], servant: readonly PolicyRule[]): object[] {
+  const has = (set: readonly string[] | undefined, x: string) => (set ?? []).includes("*") || (set ?? []).includes(x);
+  const resource = (set: readonly string[] | undefined, r: string) => has(set, r) || (r.includes("/") && (set ?? []).includes(`*/${r.slice(r.indexOf("/") + 1)}`));
+  const out: object[] = [];
+  for (const s of servant) {
+    for (const g of s.apiGroups ?? []) for (const r of s.resources ?? []) for (const v of s.verbs) {
+      for (const n of (s.resourceNames ?? []).length > 0 ? s.resourceNames! : [undefined]) {
+        const named = (o: PolicyRule) => (n === undefined ? (o.resourceNames ?? []).length === 0 : (o.resourceNames ?? []).length === 0 || o.resourceNames!.includes(n));
+        if (!owner.some((o) => has(o.verbs, v) && has(o.apiGroups, g) && resource(o.resources, r) && named(o))) out.push(n === undefined ? { apiGroups: [g], resources: [r], verbs: [v] } : { apiGroups: [g], resources: [r], verbs: [v], resourceNames: [n] });
+      }
+    }
+    for (const u of s.nonResourceURLs ?? []) for (const v of s.verbs) {
+      const url = (o: PolicyRule) => (o.nonResourceURLs ?? []).some((p) => p === u || (p.endsWith("*") && u.startsWith(p.replace(/\*+$/, ""))));
+      if (!owner.some((o) => has(o.verbs, v) && (o.resourceNames ?? []).length === 0 && url(o))) out.push({ nonResourceURLs: [u], verbs: [v] });
+    }
+  }
+  return out;
+}
+
+describe("Covers on rules too large to break down one subrule at a time", () => {
+  const names = (n: number, p: string) => Array.from({ length: n }, (_, i) => `${p}${i}`);
+  const owners: PolicyRule[] = [
+    { verbs: ["*"], apiGroups: ["g1", "g2"], resources: ["*"] },
+    { verbs: ["v3", "v4"], apiGroups: ["*"], resources: ["r5", "*/status"] },
+    { verbs: ["*"], apiGroups: ["*"], resources: ["*"], resourceNames: ["n1"] },
+    { verbs: ["get"], nonResourceURLs: ["/api/*", "/healthz"] },
+  ];
+  const servant: PolicyRule[] = [
+    { apiGroups: names(5, "g"), resources: [...names(10, "r"), "x/status", "y/log"], verbs: names(6, "v"), resourceNames: ["n1", "n2"] },
+    { apiGroups: ["g1", "g0"], resources: ["q"], verbs: ["get", "b"], nonResourceURLs: ["/api/v1", "/healthz", "/metrics"] },
+  ];
+  // owner rules that cover nothing asked push the check past its budget of subrule checks
+  const padding: PolicyRule[] = Array.from({ length: 2_000 }, () => ({ verbs: ["none"], apiGroups: ["zz"], resources: ["zz"] }));
+
+  it("finds the same missing subrules, in BreakdownRule's order, as the check one by one", () => {
+    const want = coversAsKubeDoes(owners, servant);
+    expect(want.length).toBeGreaterThan(100);
+    expect(uncovered([...owners, ...padding], servant)).toEqual(want);
+    expect(uncovered(owners, servant)).toEqual(want);
+  });
+
+  it("three lists of 400 entries (64,000,000 subrules) are decided at once: covered by stars, or the first 10,000 missing listed", () => {
+    const big = names(400, "x");
+    const rule: PolicyRule = { apiGroups: big, resources: big, verbs: big };
+    const t = Date.now();
+    expect(uncovered([{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }], [rule])).toEqual([]);
+    const missing = uncovered([{ verbs: ["*"], apiGroups: ["x0"], resources: ["*"] }], [rule]);
+    expect(missing).toHaveLength(10_000);
+    expect(missing[0]).toEqual({ apiGroups: ["x1"], resources: ["x0"], verbs: ["x0"] });
+    expect(Date.now() - t).toBeLessThan(10_000);
+  });
+});
+
 describe("the RBAC authorizer reads stored roles and bindings", () => {
   const store = storeOf([
     role("default", "pod-reader", [{ verbs: ["get", "list"], apiGroups: [""], resources: ["pods"] }]),
@@ -53,6 +107,16 @@ describe("the RBAC authorizer reads stored roles and bindings", () => {
   ]);
   it("allows by the binding, with the reason VisitRulesFor's describer gives", () => {
     expect(rbacAuthorize(attrs(jane, "list", "pods", "default"), store)).toEqual({ allowed: true, reason: 'RBAC: allowed by RoleBinding "jane-reads/default" of Role "pod-reader" to User "jane"' });
+  });
+  it("a denial names the roles the user's bindings point at that its listers cannot find (RBAC: <aggregate>)", () => {
+    const ghost = storeOf([
+      binding("default", "jane-ghost", { kind: "Role", name: "ghost" }, [{ kind: "User", apiGroup: G, name: "jane" }]),
+      { kind: "ClusterRoleBinding", metadata: { name: "jane-gone" }, roleRef: { apiGroup: G, kind: "ClusterRole", name: "gone" }, subjects: [{ kind: "User", apiGroup: G, name: "jane" }] },
+    ]);
+    expect(rbacAuthorize(attrs(jane, "list", "pods", ""), ghost)).toEqual({ allowed: false, reason: 'RBAC: clusterrole.rbac.authorization.k8s.io "gone" not found' });
+    expect(rbacAuthorize(attrs(jane, "list", "pods", "default"), ghost)).toEqual({ allowed: false, reason: 'RBAC: [clusterrole.rbac.authorization.k8s.io "gone" not found, role.rbac.authorization.k8s.io "ghost" not found]' });
+    // the union authorizer's Forbidden carries it after its own words
+    expect(authorize(attrs(jane, "list", "pods", "default"), graphOf(ghost)).reason).toBe('RBAC: [clusterrole.rbac.authorization.k8s.io "gone" not found, role.rbac.authorization.k8s.io "ghost" not found]');
   });
   it("a RoleBinding grants nothing in another namespace or at the cluster scope", () => {
     expect(rbacAuthorize(attrs(jane, "list", "pods", "other"), store).allowed).toBe(false);
@@ -83,6 +147,28 @@ describe("the escalation check of the policybased storages", () => {
     const w = { user: jane, resource: "clusterroles", namespace: "", name: "", obj: aggregated };
     expect(escalationError(w, maker, authz(maker))).toBe("must have cluster-admin privileges to use the aggregationRule");
     expect(escalationError({ ...w, obj: { metadata: { name: "plain" }, rules: [] } }, maker, authz(maker))).toBeUndefined();
+  });
+
+  it("an aggregationRule with no selectors is no aggregation rule (hasAggregationRule); dropping one needs cluster-admin's authority too", () => {
+    const maker = storeOf([
+      { kind: "ClusterRole", metadata: { name: "role-maker" }, rules: [{ verbs: ["create", "update"], apiGroups: [G], resources: ["clusterroles"] }] },
+      { kind: "ClusterRoleBinding", metadata: { name: "jane-makes-roles" }, roleRef: { apiGroup: G, kind: "ClusterRole", name: "role-maker" }, subjects: [{ kind: "User", apiGroup: G, name: "jane" }] },
+    ]);
+    const w = { user: jane, resource: "clusterroles", namespace: "", name: "", obj: { metadata: { name: "none" }, aggregationRule: { clusterRoleSelectors: [] } } };
+    expect(escalationError(w, maker, authz(maker))).toBeUndefined();
+    const old = { metadata: { name: "agg", resourceVersion: "3" }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { a: "b" } }] }, rules: [] };
+    const dropped = { metadata: { name: "agg", resourceVersion: "3" }, rules: [] };
+    expect(escalationError({ ...w, name: "agg", obj: dropped, old }, maker, authz(maker))).toBe("must have cluster-admin privileges to use the aggregationRule");
+  });
+
+  it("a binding of the author's to a role that does not exist is a resolution error, appended as ConfirmNoEscalation appends it", () => {
+    const dangling = storeOf([...[...binder.roleBindings("default")], binder.role("default", "binder"),
+      binding("default", "jane-ghost", { kind: "Role", name: "ghost" }, [{ kind: "User", apiGroup: G, name: "jane" }])]);
+    const err = escalationError(write("roles", { rules: [{ verbs: ["delete"], apiGroups: [""], resources: ["pods"] }] }), dangling, authz(dangling));
+    expect(err).toBe('user "jane" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["pods"], Verbs:["delete"]}; resolution errors: [roles.rbac.authorization.k8s.io "ghost" not found]');
+    const two = storeOf([...[...dangling.roleBindings("default")], binder.role("default", "binder"),
+      binding("default", "jane-ghost2", { kind: "ClusterRole", name: "ghost2" }, [{ kind: "User", apiGroup: G, name: "jane" }])]);
+    expect(escalationError(write("roles", { rules: [{ verbs: ["delete"], apiGroups: [""], resources: ["pods"] }] }), two, authz(two))).toMatch(/; resolution errors: \[\[roles\.rbac\.authorization\.k8s\.io "ghost" not found, clusterroles\.rbac\.authorization\.k8s\.io "ghost2" not found\]\]$/);
   });
 
   it("refuses binding cluster-admin to oneself, listing the missing rules as CompactString prints them", () => {

@@ -6,7 +6,7 @@
 
 import { deepEqual } from "../../common/equal.js";
 import { goQuote } from "../status.js";
-import { roleReferenceRules, rulesFor, storedRule, type PolicyRule, type RbacObjects } from "./rbac.js";
+import { aggregateError, roleReferenceRules, ruleResolutionErrors, rulesFor, storedRule, type PolicyRule, type RbacObjects } from "./rbac.js";
 import type { Attributes, Decision, UserInfo } from "./types.js";
 
 /** A subrule of BreakdownRule: one group, resource and verb (and at most one name), or one URL and verb. */
@@ -58,9 +58,128 @@ function ruleCovers(owner: PolicyRule, sub: Subrule): boolean {
   return verbs && groups && resources && names && urls;
 }
 
+/** How many subrules BreakdownRule makes of a rule, counted without making them. */
+function breakdownSize(rule: PolicyRule): number {
+  const names = Math.max(1, list(rule.resourceNames).length);
+  return list(rule.apiGroups).length * list(rule.resources).length * rule.verbs.length * names + list(rule.nonResourceURLs).length * rule.verbs.length;
+}
+
+// BreakdownRule multiplies a rule's lists: three lists of 200 entries are 8,000,000 subrules, which
+// kube-apiserver makes and checks one by one (minutes, gigabytes). Up to this many subrule checks
+// podflow does the same; past it, it decides per class of values the owner's rules treat alike
+// (the same answer) and lists at most missingCap of the missing subrules.
+const breakdownBudget = 100_000;
+const missingCap = 10_000;
+
 /** Covers: the subrules of the servant's rules that no owner rule holds. */
 export function uncovered(owner: readonly PolicyRule[], servant: readonly PolicyRule[]): Subrule[] {
-  return servant.flatMap(breakdownRule).filter((sub) => !owner.some((o) => ruleCovers(o, sub)));
+  let size = 0;
+  for (const r of servant) size += breakdownSize(r);
+  if (size * Math.max(1, owner.length) <= breakdownBudget) return servant.flatMap(breakdownRule).filter((sub) => !owner.some((o) => ruleCovers(o, sub)));
+  const out: Subrule[] = [];
+  for (const r of servant) {
+    if (out.length >= missingCap) break;
+    uncoveredByClass(owner, r, out);
+  }
+  return out;
+}
+
+/** The values of a list, grouped by the owner rules that accept each (its signature). */
+function classesOf<T>(values: readonly T[], accepts: (o: number, v: T) => boolean, owners: number, explicit: (v: T) => boolean): Array<{ sig: Uint8Array; members: T[] }> {
+  const classes: Array<{ sig: Uint8Array; members: T[] }> = [];
+  const byKey = new Map<string, number>();
+  let plain = -1;
+  for (const v of values) {
+    // a value no owner rule names is accepted by the wildcards alone: one class for all of them
+    if (!explicit(v) && plain >= 0) {
+      classes[plain]!.members.push(v);
+      continue;
+    }
+    const sig = new Uint8Array(owners);
+    for (let o = 0; o < owners; o++) sig[o] = accepts(o, v) ? 1 : 0;
+    const key = sig.join("");
+    const at = byKey.get(key);
+    if (at !== undefined) classes[at]!.members.push(v);
+    else {
+      byKey.set(key, classes.length);
+      if (!explicit(v)) plain = classes.length;
+      classes.push({ sig, members: [v] });
+    }
+  }
+  return classes;
+}
+
+/** Covers for one servant rule, by classes of its values; appends its missing subrules to out, up to missingCap. */
+function uncoveredByClass(owner: readonly PolicyRule[], rule: PolicyRule, out: Subrule[]): void {
+  const m = owner.length;
+  const sets = owner.map((o) => ({ verbs: new Set(o.verbs), groups: new Set(list(o.apiGroups)), resources: new Set(list(o.resources)), names: new Set(list(o.resourceNames)) }));
+  const union = (f: (x: (typeof sets)[number]) => Set<string>) => new Set(sets.flatMap((x) => [...f(x)]));
+  const allVerbs = union((x) => x.verbs);
+  const verbs = classesOf(rule.verbs, (o, v) => sets[o]!.verbs.has("*") || sets[o]!.verbs.has(v), m, (v) => allVerbs.has(v));
+  const all = (sig: readonly Uint8Array[]): boolean => {
+    for (let o = 0; o < m; o++) if (sig.every((s) => s[o] === 1)) return true;
+    return false;
+  };
+  const start = out.length;
+  const full = () => out.length >= missingCap;
+  if (list(rule.apiGroups).length > 0 && list(rule.resources).length > 0) {
+    const allGroups = union((x) => x.groups);
+    const allResources = union((x) => x.resources);
+    const groups = classesOf(list(rule.apiGroups), (o, g) => sets[o]!.groups.has("*") || sets[o]!.groups.has(g), m, (g) => allGroups.has(g));
+    const resources = classesOf(list(rule.resources), (o, r) => resourceCoversAll(owner[o]!.resources ?? [], [r]), m, (r) => allResources.has(r) || (r.includes("/") && allResources.has(`*/${r.slice(r.indexOf("/") + 1)}`)));
+    const named = list(rule.resourceNames).length > 0;
+    const allNames = union((x) => x.names);
+    const names = named
+      ? classesOf<string | undefined>(list(rule.resourceNames), (o, n) => sets[o]!.names.size === 0 || sets[o]!.names.has(n!), m, (n) => allNames.has(n!))
+      : classesOf<string | undefined>([undefined], (o) => sets[o]!.names.size === 0, m, () => true);
+    for (const cg of groups) for (const cr of resources) for (const cv of verbs) for (const cn of names) {
+      if (all([cg.sig, cr.sig, cv.sig, cn.sig])) continue;
+      for (const g of cg.members) for (const r of cr.members) for (const v of cv.members) for (const n of cn.members) {
+        if (full()) return sortMissing(rule, out, start);
+        out.push(n === undefined ? { apiGroups: [g], resources: [r], verbs: [v] } : { apiGroups: [g], resources: [r], verbs: [v], resourceNames: [n] });
+      }
+    }
+  }
+  if (list(rule.nonResourceURLs).length > 0) {
+    const patterns = [...new Set(owner.flatMap((o) => list(o.nonResourceURLs)))];
+    const urls = classesOf(list(rule.nonResourceURLs), (o, u) => sets[o]!.names.size === 0 && list(owner[o]!.nonResourceURLs).some((p) => nonResourceURLCovers(p, u)), m, (u) => patterns.some((p) => nonResourceURLCovers(p, u)));
+    for (const cu of urls) for (const cv of verbs) {
+      if (all([cu.sig, cv.sig])) continue;
+      for (const u of cu.members) for (const v of cv.members) {
+        if (full()) return sortMissing(rule, out, start);
+        out.push({ nonResourceURLs: [u], verbs: [v] });
+      }
+    }
+  }
+  sortMissing(rule, out, start);
+}
+
+/** Puts the missing subrules of one rule (out from start) in BreakdownRule's order: group, resource, verb, name; then URL, verb. */
+function sortMissing(rule: PolicyRule, out: Subrule[], start: number): void {
+  const part = out.splice(start);
+  // first places, looked up only for the values that are missing (the lists may be long)
+  const index = (xs: readonly string[], pick: (s: Subrule) => string | undefined) => {
+    const wanted = new Set<string>();
+    for (const s of part) {
+      const x = pick(s);
+      if (x !== undefined) wanted.add(x);
+    }
+    const m = new Map<string, number>();
+    for (let i = 0; i < xs.length && m.size < wanted.size; i++) if (wanted.has(xs[i]!) && !m.has(xs[i]!)) m.set(xs[i]!, i);
+    return (x: string | undefined) => (x === undefined ? 0 : m.get(x) ?? 0);
+  };
+  const g = index(list(rule.apiGroups), (s) => s.apiGroups?.[0]);
+  const r = index(list(rule.resources), (s) => s.resources?.[0]);
+  const v = index(rule.verbs, (s) => s.verbs[0]);
+  const n = index(list(rule.resourceNames), (s) => s.resourceNames?.[0]);
+  const u = index(list(rule.nonResourceURLs), (s) => s.nonResourceURLs?.[0]);
+  const key = (s: Subrule) => (s.nonResourceURLs ? [1, u(s.nonResourceURLs[0]), v(s.verbs[0]), 0, 0] : [0, g(s.apiGroups?.[0]), r(s.resources?.[0]), v(s.verbs[0]), n(s.resourceNames?.[0])]);
+  const keyed = part.map((s) => ({ s, k: key(s) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < 5; i++) if (a.k[i] !== b.k[i]) return a.k[i]! - b.k[i]!;
+    return 0;
+  });
+  for (const p of keyed) out.push(p.s);
 }
 
 /** CompactRules: the subrules of one group and resource (and name) merged into one rule of their verbs. */
@@ -100,7 +219,11 @@ export function confirmNoEscalation(user: UserInfo, namespace: string, rules: re
   if (missing.length === 0) return undefined;
   // sets.NewString(...).List(): distinct and sorted
   const descriptions = [...new Set(compactRules(missing).map(compactString))].sort();
-  return `user ${goQuote(user.name)} (groups=${goStrings(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${descriptions.join("\n")}`;
+  const msg = `user ${goQuote(user.name)} (groups=${goStrings(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${descriptions.join("\n")}`;
+  // the rule resolver's non-fatal errors, as fmt prints a []error of one utilerrors aggregate
+  const errors = ruleResolutionErrors(user, namespace, store);
+  if (errors.length === 0) return msg;
+  return `${msg}; resolution errors: [${aggregateError(errors)}]`;
 }
 
 const fullAuthority: readonly PolicyRule[] = [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }, { verbs: ["*"], nonResourceURLs: ["*"] }];
@@ -116,6 +239,11 @@ export interface RbacWrite {
   obj: any;
   old?: any;
 }
+
+const hasAggregationRule = (role: any): boolean => {
+  const selectors = role?.aggregationRule?.clusterRoleSelectors;
+  return Array.isArray(selectors) && selectors.length > 0;
+};
 
 const privileged = (user: UserInfo): boolean => user.groups.includes("system:masters");
 
@@ -146,8 +274,9 @@ export function escalationError(w: RbacWrite, store: RbacObjects | undefined, au
       if (authorize({ ...base, verb: "escalate", resource: w.resource, namespace: w.namespace, name: w.name }).allowed) return undefined;
       const missing = confirmNoEscalation(w.user, w.namespace, rules(w.obj?.rules), store);
       if (missing !== undefined) return missing;
-      // an aggregationRule can gather anything: setting one needs * on *.* (the clusterrole storage's fullAuthority)
-      const aggregates = w.resource === "clusterroles" && w.obj?.aggregationRule != null;
+      // an aggregationRule can gather anything: setting, changing or dropping one needs * on *.* (the
+      // clusterrole storage's fullAuthority); hasAggregationRule counts a rule with at least one selector
+      const aggregates = w.resource === "clusterroles" && (hasAggregationRule(w.obj) || hasAggregationRule(w.old));
       if (aggregates && confirmNoEscalation(w.user, w.namespace, fullAuthority, store) !== undefined) return "must have cluster-admin privileges to use the aggregationRule";
       return undefined;
     }

@@ -24,6 +24,7 @@ export function authorize(a: Attributes, graph: NodeGraph): Decision {
   if (node.reason) reasons.push(node.reason);
   const rbac = rbacAuthorize(a, graph.rbac);
   if (rbac.allowed) return rbac;
+  if (rbac.reason) reasons.push(rbac.reason);
   return { allowed: false, reason: reasons.join("\n") };
 }
 

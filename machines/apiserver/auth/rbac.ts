@@ -5,6 +5,7 @@
 // stored at start (bootstrap.ts); as code it serves only an authorizer with no store.
 
 import { goQuote } from "../status.js";
+import { isValidPathSegmentName } from "../validation/names.js";
 import type { Attributes, UserInfo } from "./types.js";
 
 export interface PolicyRule {
@@ -476,26 +477,37 @@ function describeSubject(s: { kind?: unknown; name?: unknown; namespace?: unknow
 }
 
 /**
- * GetRoleReferenceRules: the rules of the role a binding names (a Role in the binding's namespace,
- * or a ClusterRole), or the error Kubernetes gives when it does not exist.
+ * GetRoleReferenceRules: the rules of a binding's roleRef, or the error the role registry's Get
+ * gives (the store's key functions first: NamespaceKeyFunc needs a namespace, and a name that is a
+ * path segment), with the status it reaches a client as; an unknown kind is a plain error (500).
  */
-export function roleReferenceRules(ref: any, namespace: string, store: RbacObjects | undefined): { rules: readonly PolicyRule[] } | { error: string } {
+export function roleReferenceRules(ref: any, namespace: string, store: RbacObjects | undefined): { rules: readonly PolicyRule[] } | { error: string; reason: "BadRequest" | "NotFound" | "InternalError" } {
   const name = typeof ref?.name === "string" ? ref.name : "";
+  const keyError = (): { error: string; reason: "BadRequest" } | undefined => {
+    if (name === "") return { error: "Name parameter required.", reason: "BadRequest" };
+    const bad = isValidPathSegmentName(name);
+    return bad.length > 0 ? { error: `Name parameter invalid: ${goQuote(name)}: ${bad.join(";")}`, reason: "BadRequest" } : undefined;
+  };
   switch (ref?.kind) {
     case "Role": {
+      if (namespace === "") return { error: "Namespace parameter required.", reason: "BadRequest" };
+      const bad = keyError();
+      if (bad) return bad;
       const role = store?.role(namespace, name);
-      return role ? { rules: storedRules(role) } : { error: `roles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+      return role ? { rules: storedRules(role) } : { error: `roles.rbac.authorization.k8s.io ${goQuote(name)} not found`, reason: "NotFound" };
     }
     case "ClusterRole": {
+      const bad = keyError();
+      if (bad) return bad;
       // with no store (a bare authorizer), the bootstrap policy as code; an API server reads what it stored
       if (!store) {
         const bootstrap = clusterRoles.get(name);
-        return bootstrap ? { rules: bootstrap } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+        return bootstrap ? { rules: bootstrap } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found`, reason: "NotFound" };
       }
       const role = store.clusterRole(name);
-      return role ? { rules: storedRules(role) } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found` };
+      return role ? { rules: storedRules(role) } : { error: `clusterroles.rbac.authorization.k8s.io ${goQuote(name)} not found`, reason: "NotFound" };
     }
-    default: return { error: `unsupported role reference kind: ${goQuote(String(ref?.kind ?? ""))}` };
+    default: return { error: `unsupported role reference kind: ${goQuote(String(ref?.kind ?? ""))}`, reason: "InternalError" };
   }
 }
 
@@ -580,6 +592,27 @@ function visitStoredRulesFor(user: UserInfo, namespace: string, store: RbacObjec
   return out;
 }
 
+/**
+ * The errors VisitRulesFor meets on the way (a binding to the user whose role cannot be read), in
+ * visiting order: ConfirmNoEscalation appends them to its message (the role registry's words), the
+ * RBAC authorizer to its denial (its listers' words: `role.rbac.authorization.k8s.io "x" not found`).
+ */
+export function ruleResolutionErrors(user: UserInfo, namespace: string, store: RbacObjects | undefined, words: "registry" | "lister" = "registry"): string[] {
+  if (!store) return [];
+  const out: string[] = [];
+  const visit = (b: any, ns: string) => {
+    const subjects: any[] = Array.isArray(b?.subjects) ? b.subjects : [];
+    if (!subjects.some((s) => s !== null && typeof s === "object" && appliesTo(user, s, ns))) return;
+    const res = roleReferenceRules(b.roleRef, ns, store);
+    if (!("error" in res)) return;
+    const listed = words === "lister" && (b.roleRef?.kind === "Role" || b.roleRef?.kind === "ClusterRole");
+    out.push(listed ? `${b.roleRef.kind === "Role" ? "role" : "clusterrole"}.rbac.authorization.k8s.io ${goQuote(String(b.roleRef?.name ?? ""))} not found` : res.error);
+  };
+  for (const b of store.clusterRoleBindings()) visit(b, "");
+  if (namespace !== "") for (const b of store.roleBindings(namespace)) visit(b, namespace);
+  return out;
+}
+
 /** The bootstrap policy's rules for a user: fixed, so they depend on its name and groups only. */
 function bootstrapRulesFor(user: UserInfo): ReadonlyArray<SourcedRule> {
   // A few users make nearly every request. Bounded: names come from clients.
@@ -607,6 +640,21 @@ function visitRulesFor(user: UserInfo): ReadonlyArray<SourcedRule> {
 
 /** The RBAC authorizer: allowed by the first rule of a binding to the user or one of its groups that matches, with the reason it gives. */
 export function rbacAuthorize(a: Attributes, store?: RbacObjects): { allowed: boolean; reason: string } {
+  const d = rbacDecision(a, store);
+  if (d.allowed) return d;
+  // a denial names the roles the user's bindings point at that could not be read: "RBAC: <aggregate>"
+  const errors = ruleResolutionErrors(a.user, a.namespace, store, "lister");
+  return errors.length === 0 ? d : { allowed: false, reason: `RBAC: ${aggregateError(errors)}` };
+}
+
+/** utilerrors.NewAggregate(errs).Error(): one message as it is; more, deduplicated, in brackets. */
+export function aggregateError(errors: readonly string[]): string {
+  if (errors.length === 1) return errors[0]!;
+  const seen = [...new Set(errors)];
+  return seen.length === 1 ? seen[0]! : `[${seen.join(", ")}]`;
+}
+
+function rbacDecision(a: Attributes, store?: RbacObjects): { allowed: boolean; reason: string } {
   const rules = rulesFor(a.user, a.namespace, store);
   // A user's rules are one value per policy version: the decisions they give are remembered with them
   // (a controller's rules are many, and it asks the same few questions again and again).
