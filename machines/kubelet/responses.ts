@@ -169,7 +169,7 @@ function onProbeResult(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, ki
   }
   stepProbe(w, c, kind, { type: "ProbeFailed" }, fx);
   podEvent(ctx, w, c, "Warning", "Unhealthy", `${capitalized(kind)} probe failed: ${msg.output.trimEnd()}`, fx);
-  if (c.probes[kind]!.context.failures < (st.context.spec.failureThreshold ?? 3)) return;
+  if (c.probes[kind]!.context.failures < (st.context.spec.failureThreshold ?? 3) - (kind !== "readiness" && mutant("kubelet.liveness-fails-one-early") ? 1 : 0)) return;
   if (kind === "readiness") {
     if (was !== "Failure") writeStatus(ctx, w, fx);
     return;
