@@ -59,7 +59,7 @@ export function addOrUpdateDaemonPodTolerations(spec: PodSpec): PodSpec {
     exists("node.kubernetes.io/disk-pressure", "NoSchedule"),
     exists("node.kubernetes.io/memory-pressure", "NoSchedule"),
     exists("node.kubernetes.io/pid-pressure", "NoSchedule"),
-    exists("node.kubernetes.io/unschedulable", "NoSchedule"),
+    ...(mutant("daemonset.forgets-unschedulable-toleration") ? [] : [exists("node.kubernetes.io/unschedulable", "NoSchedule")]),
   ]) t = addOrUpdateToleration(t, tol);
   if (spec.hostNetwork) t = addOrUpdateToleration(t, exists("node.kubernetes.io/network-unavailable", "NoSchedule"));
   return { ...spec, tolerations: t };

@@ -75,6 +75,21 @@ describe("probes and grace periods on a cluster", () => {
     expect(await between("StartContainerResult", "StopContainer", liveness, 120_000)).toBe(55_000);
   });
 
+  // Kubernetes docs, "Protect slow starting containers with startup probes": the liveness and
+  // readiness probes do not start until the startup probe has succeeded (prober worker: no probe
+  // of another kind while the container has not started).
+  it("a startup probe holds the liveness probe off: a container that needs 20 s to start is not killed by a liveness probe that fails once", async () => {
+    const slow = pod("slow", { containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 20; touch /tmp/healthy; sleep 600"], startupProbe: { exec: { command: ["cat", "/tmp/healthy"] }, periodSeconds: 1, failureThreshold: 30 }, livenessProbe: { exec: { command: ["cat", "/tmp/healthy"] }, periodSeconds: 1, failureThreshold: 1 } }] });
+    const c = createCluster({ nodes: 1, seed: 1 });
+    await c.apply(slow);
+    await c.settle();
+    for (let t = 0; t < 90_000; t += 1_000) c.advance(1_000);
+    await c.settle();
+    const status = c.get("Pod", "slow", "default").status.containerStatuses[0];
+    await c.stop();
+    expect([status.restartCount, status.started, status.ready, status.state.running !== undefined]).toEqual([0, true, true, true]);
+  });
+
   it("a deleted pod whose container ignores SIGTERM is killed when its grace period (15 s) ends", async () => {
     const stubborn = pod("stubborn", { terminationGracePeriodSeconds: 15, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "trap '' TERM; sleep 3600"] }] });
     const ms = await between("StopContainer", "ContainerExited", stubborn, 60_000, (c) => c.delete("Pod", "stubborn", "default"));

@@ -176,7 +176,7 @@ function onProbeResult(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, ki
   }
   // Liveness and startup failures restart the container (if the restart policy allows).
   podEvent(ctx, w, c, "Normal", "Killing", `Container ${c.name} failed ${kind} probe, will be restarted`, fx);
-  const grace = st.context.spec.terminationGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  const grace = (mutant("kubelet.probe-kill-ignores-probe-grace") ? undefined : st.context.spec.terminationGracePeriodSeconds) ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
   stopContainer(ctx, w, c, Math.max(grace, minimumGracePeriodSeconds), fx);
 }
 
