@@ -90,6 +90,13 @@ describe("probes and grace periods on a cluster", () => {
     expect([status.restartCount, status.started, status.ready, status.state.running !== undefined]).toEqual([0, true, true, true]);
   });
 
+  // killContainer: a liveness or startup kill takes the probe's terminationGracePeriodSeconds when
+  // it sets one (ProbeTerminationGracePeriod, GA in 1.27), the pod's otherwise.
+  it("a container that ignores SIGTERM and fails its liveness probe is killed after the probe's terminationGracePeriodSeconds (5 s), not the pod's (60 s)", async () => {
+    const probed = pod("probed", { terminationGracePeriodSeconds: 60, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "trap '' TERM; sleep 3600"], livenessProbe: { exec: { command: ["cat", "/tmp/healthy"] }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 1, terminationGracePeriodSeconds: 5 } }] });
+    expect(await between("StopContainer", "ContainerExited", probed, 90_000)).toBe(5_000);
+  });
+
   it("a deleted pod whose container ignores SIGTERM is killed when its grace period (15 s) ends", async () => {
     const stubborn = pod("stubborn", { terminationGracePeriodSeconds: 15, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "trap '' TERM; sleep 3600"] }] });
     const ms = await between("StopContainer", "ContainerExited", stubborn, 60_000, (c) => c.delete("Pod", "stubborn", "default"));
