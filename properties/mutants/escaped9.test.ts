@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { setMutants } from "../../machines/common/mutation.js";
 import { createCluster, type Cluster } from "../../runtime/cluster.js";
 import { invariantNames } from "../invariants/index.js";
+import { notConverged } from "../invariants/liveness.js";
 import { check } from "./escaped8-run.js";
 
 const small = { requests: { cpu: "10m", memory: "16Mi" } };
@@ -27,7 +28,38 @@ async function publishRun(c: Cluster): Promise<void> {
   }
 }
 
+// nginx behind a Service, Ready two seconds after it starts: its IP and its readiness come in two updates
+const web = { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: "default" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } };
+const probed = { apiVersion: "v1", kind: "Pod", metadata: { name: "web-0", namespace: "default", labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.27", ports: [{ containerPort: 80 }], resources: small, readinessProbe: { httpGet: { path: "/", port: 80 }, initialDelaySeconds: 2, periodSeconds: 1 } }] } };
+
+async function readinessRun(c: Cluster): Promise<void> {
+  await c.apply([web, probed]);
+  for (let i = 0; i < 20; i++) {
+    c.advance(1_000);
+    await c.settle();
+  }
+}
+
 afterEach(() => setMutants([]));
+
+describe("round 9b: an endpoint follows its pod's readiness once nothing moves", () => {
+  it("a pod that turns Ready after it got its IP is published ready, and the run converges", async () => {
+    const c = createCluster({ nodes: 2, seed: 7 });
+    await readinessRun(c);
+    const slice = c.list("EndpointSlice", { namespace: "default", labelSelector: "kubernetes.io/service-name=web" })[0];
+    expect(slice.endpoints.map((e: any) => [e.targetRef.name, e.conditions.ready])).toEqual([["web-0", true]]);
+    expect(notConverged(c)).toBeUndefined();
+    await c.stop();
+  }, 120_000);
+
+  it("convergence reports the mutant endpoints.readiness-change-ignored: the pod is Ready, its endpoint is not", async () => {
+    setMutants(["endpoints.readiness-change-ignored"]);
+    const c = createCluster({ nodes: 2, seed: 7 });
+    await readinessRun(c);
+    expect(notConverged(c)).toMatch(/^EndpointSlice default\/web-\w+ lists pod web-0 as not ready, but the pod is Ready$/);
+    await c.stop();
+  }, 120_000);
+});
 
 describe("round 9b: publishNotReadyAddresses", () => {
   it("endpointSlicePublishesNotReadyWhenAsked is in the registry", () => {
