@@ -8,6 +8,7 @@ import type { Container, Pod, Service, ServicePort } from "kubernetes-types/core
 import type { EndpointSlice } from "kubernetes-types/discovery/v1";
 import { objectKey, storeSelect, storeSelecting, type ClientState, type InformerDelta } from "./client.js";
 import { parseTime } from "./time.js";
+import { mutant } from "./mutation.js";
 
 /** discovery.LabelServiceName: the label naming an EndpointSlice's Service. */
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -147,7 +148,7 @@ export function podEndpointsChanged(oldPod: Pod, newPod: Pod): { podChanged: boo
   // Kubernetes compares the two *metav1.Time pointers; the informer's old and new pods are
   // decoded apart, so the pointers differ whenever either pod carries a deletionTimestamp.
   if (oldPod.metadata?.deletionTimestamp != null || newPod.metadata?.deletionTimestamp != null) return { podChanged: true, labelsChanged };
-  if (isPodReady(oldPod) !== isPodReady(newPod)) return { podChanged: true, labelsChanged };
+  if (isPodReady(oldPod) !== isPodReady(newPod) && !mutant("endpoints.readiness-change-ignored")) return { podChanged: true, labelsChanged };
   const oldIPs = oldPod.status?.podIPs ?? [];
   const newIPs = newPod.status?.podIPs ?? [];
   if (oldIPs.length !== newIPs.length) return { podChanged: true, labelsChanged };

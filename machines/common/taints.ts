@@ -2,13 +2,14 @@
 // shared by the scheduler's TaintToleration plugin and the DaemonSet controller's predicates.
 
 import type { Taint, Toleration } from "kubernetes-types/core/v1";
+import { mutant } from "./mutation.js";
 
 /** Toleration.ToleratesTaint: effect and key must match when set; Equal compares values, Exists matches any. */
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
   if (t.key && t.key !== taint.key) return false;
   const op = t.operator ?? "";
-  if (op === "" || op === "Equal") return (t.value ?? "") === (taint.value ?? "");
+  if (op === "" || op === "Equal") return (t.value ?? "") === (taint.value ?? "") || mutant("scheduler.toleration-equal-ignores-value");
   return op === "Exists";
 }
 

@@ -241,7 +241,7 @@ function cleanupFinishedJobs(s: SyncCtx, cj: CronJob, jobs: readonly Job[]): boo
   if (okLimit == null && failedLimit == null) return false;
   let update = false;
   const removeOldest = (js: Job[], max: number) => {
-    const n = js.length - max;
+    const n = js.length - max - (mutant("cronjob.history-limit-off-by-one") ? 1 : 0);
     if (n <= 0) return;
     for (const j of [...js].sort(byJobStartTime).slice(0, n)) if (deleteJob(s, cj, j)) update = true;
   };

@@ -59,7 +59,7 @@ export function addOrUpdateDaemonPodTolerations(spec: PodSpec): PodSpec {
     exists("node.kubernetes.io/disk-pressure", "NoSchedule"),
     exists("node.kubernetes.io/memory-pressure", "NoSchedule"),
     exists("node.kubernetes.io/pid-pressure", "NoSchedule"),
-    exists("node.kubernetes.io/unschedulable", "NoSchedule"),
+    ...(mutant("daemonset.forgets-unschedulable-toleration") ? [] : [exists("node.kubernetes.io/unschedulable", "NoSchedule")]),
   ]) t = addOrUpdateToleration(t, tol);
   if (spec.hostNetwork) t = addOrUpdateToleration(t, exists("node.kubernetes.io/network-unavailable", "NoSchedule"));
   return { ...spec, tolerations: t };
@@ -311,7 +311,7 @@ export function surgeCount(ds: DaemonSet, numberToSchedule: number): number {
 export function unavailableCount(ds: DaemonSet, numberToSchedule: number): number {
   const s = ds.spec?.updateStrategy;
   if (s?.type !== "RollingUpdate" || !s.rollingUpdate) return 0;
-  return scaled(s.rollingUpdate.maxUnavailable, numberToSchedule);
+  return mutant("daemonset.max-unavailable-rounds-down") && typeof s.rollingUpdate.maxUnavailable === "string" ? Math.floor((Number.parseInt(s.rollingUpdate.maxUnavailable, 10) * numberToSchedule) / 100) : scaled(s.rollingUpdate.maxUnavailable, numberToSchedule);
 }
 
 /** findUpdatedPodsOnNode: at most one new and one old pod among the live ones, or ok false. */

@@ -64,7 +64,7 @@ export function scaledValue(v: number | string, total: number, roundUp: boolean)
 /** Absolute maxSurge and maxUnavailable for desired replicas; both zero becomes unavailable 1 (ResolveFenceposts). */
 export function resolveFenceposts(maxSurge: number | string | undefined, maxUnavailable: number | string | undefined, desired: number): { surge: number; unavailable: number } {
   const surge = scaledValue(maxSurge ?? 0, desired, true);
-  let unavailable = scaledValue(maxUnavailable ?? 0, desired, false);
+  let unavailable = scaledValue(maxUnavailable ?? 0, desired, mutant("deployment.max-unavailable-rounds-up"));
   if (surge === 0 && unavailable === 0) unavailable = 1; // otherwise a rollout could never progress
   return { surge, unavailable };
 }

@@ -113,7 +113,7 @@ export function buildDisruptedPodMap(pods: readonly Pod[], pdb: PodDisruptionBud
 export function countHealthyPods(pods: readonly Pod[], disrupted: Record<string, string>, nowMs: number): number {
   let n = 0;
   for (const pod of pods) {
-    if (pod.metadata?.deletionTimestamp) continue;
+    if (pod.metadata?.deletionTimestamp && !mutant("disruption.counts-terminating-healthy")) continue;
     const name = pod.metadata?.name ?? "";
     if (Object.hasOwn(disrupted, name) && (toMs(disrupted[name]) ?? 0) + DELETION_TIMEOUT_MS > nowMs) continue;
     if (isPodReady(pod)) n++;

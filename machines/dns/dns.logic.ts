@@ -10,6 +10,7 @@ import { startInformer, type ClientState, type InformerDelta } from "../common/c
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
 import { deltaServiceKeys, serviceSlices } from "../common/endpointutil.js";
 import { sloppyIPv4 } from "../common/ip.js";
+import { mutant } from "../common/mutation.js";
 
 export const CLUSTER_DOMAIN = "cluster.local";
 /** TTL CoreDNS's kubernetes plugin gives its answers by default. */
@@ -75,7 +76,7 @@ function readyEndpoints(svc: Service, slices: EndpointSlice[]): { eps: ReadyEndp
       ports.set(`${p.name ?? ""}/${proto}`, { name: p.name ?? "", protocol: proto, port: p.port });
     }
     for (const ep of s.endpoints ?? []) {
-      if (ep.conditions?.ready === false) continue;
+      if (ep.conditions?.ready === false && !mutant("dns.headless-publishes-not-ready")) continue;
       for (const ip of ep.addresses) {
         if (seen.has(ip)) continue;
         seen.add(ip);

@@ -47,7 +47,7 @@ export function podToEndpoint(pod: Pod, service: Service, node: Node | undefined
   const terminating = !!pod.metadata?.deletionTimestamp;
   const serving = isPodReady(pod) && !(terminating && mutant("endpointslice.terminating-not-serving"));
   // Ready is never true for a terminating pod unless the Service publishes not-ready addresses.
-  const ready = service.spec?.publishNotReadyAddresses === true || ((serving || mutant("endpointslice.unready-pod-ready")) && (!terminating || mutant("endpointslice.terminating-pod-ready")));
+  const ready = (service.spec?.publishNotReadyAddresses === true && !mutant("endpointslice.ignores-publish-not-ready")) || ((serving || mutant("endpointslice.unready-pod-ready")) && (!terminating || mutant("endpointslice.terminating-pod-ready")));
   const ep: Endpoint = {
     addresses: [ip],
     conditions: { ready, serving, terminating },

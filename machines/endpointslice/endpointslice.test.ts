@@ -63,6 +63,16 @@ describe("reconcileSlices (reconciler_test)", () => {
     expect(r.create[0]?.endpoints[0]?.conditions).toEqual(want);
   });
 
+  // podToEndpoint: ready = publishNotReadyAddresses || (serving && !terminating); serving stays IsPodReady
+  it.each([
+    { name: "under publishNotReadyAddresses a not-ready pod is ready, not serving", p: pod(0, { ready: false }), want: { ready: true, serving: false, terminating: false } },
+    { name: "under publishNotReadyAddresses a ready terminating pod is ready, serving and terminating", p: pod(0, { deleting: true }), want: { ready: true, serving: true, terminating: true } },
+    { name: "under publishNotReadyAddresses a not-ready terminating pod is ready and terminating", p: pod(0, { ready: false, deleting: true }), want: { ready: true, serving: false, terminating: true } },
+  ])("$name", ({ p, want }) => {
+    const published: Service = { ...svc, spec: { ...svc.spec, publishNotReadyAddresses: true } };
+    expect(reconcileSlices(published, [p], []).create[0]?.endpoints[0]?.conditions).toEqual(want);
+  });
+
   it("splits 250 pods into slices of 100, 100 and 50 (TestReconcileManyPods)", () => {
     const r = reconcileSlices(svc, pods(250), []);
     expect(r.create.map((s) => s.endpoints.length)).toEqual([100, 100, 50]);

@@ -9,6 +9,7 @@ import { deepEqual } from "../common/equal.js";
 import { LAST_CHANGE_TRIGGER_TIME_ANNOTATION, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "../common/endpointutil.js";
 import { repackSubsets } from "../common/endpointsubsets.js";
 import { formatIP, isV4Mapped, parseIPSloppy } from "../common/ip.js";
+import { mutant } from "../common/mutation.js";
 
 /** The managed-by value of mirrored slices (controllerName). */
 export const MIRRORING_CONTROLLER_NAME = "endpointslicemirroring-controller.k8s.io";
@@ -43,7 +44,7 @@ export function addressToEndpoint(address: EndpointAddress, ready: boolean): { e
   const ip = typeof address.ip === "string" ? parseIPSloppy(address.ip) : undefined;
   if (!ip) return undefined;
   const addressType: AddressType = ip.bytes.length === 4 || isV4Mapped(ip.bytes) ? "IPv4" : "IPv6";
-  const endpoint: Endpoint = { addresses: [formatIP(ip)], conditions: { ready } };
+  const endpoint: Endpoint = { addresses: [formatIP(ip)], conditions: { ready: ready || mutant("endpointslicemirroring.not-ready-mirrored-ready") } };
   if (address.hostname) endpoint.hostname = address.hostname;
   if (address.nodeName) endpoint.nodeName = address.nodeName;
   if (address.targetRef) endpoint.targetRef = address.targetRef;

@@ -94,7 +94,7 @@ export function attemptToDeleteItem(item: KObject, all: readonly KObject[]): GcA
     else if (isDeletingDependents(owner)) waiting.push(r);
     else solid.push(r);
   }
-  if (solid.length > 0) {
+  if (solid.length > 0 && !mutant("gc.deletes-with-remaining-owner")) {
     if (dangling.length === 0 && waiting.length === 0) return [];
     return [{ type: "removeOwnerReferences", target: refOf(item), ownerUids: [...dangling, ...waiting].map((r) => r.uid) }];
   }

@@ -13,6 +13,7 @@ import { deltaServiceKeys, SERVICE_NAME_LABEL, serviceSlices } from "../common/e
 import { nextRandom, seedFor } from "../common/prng.js";
 import { cidrContains, sloppyIPv4 } from "../common/ip.js";
 import type { ConnectMsg, ConnectResult } from "../cri/messages.js";
+import { mutant } from "../common/mutation.js";
 
 /** One load-balancing rule: traffic to `frontend` goes to one of `backends`. */
 export interface ProxyRule {
@@ -70,7 +71,7 @@ export function endpointsForPort(service: Service, port: ServicePort, slices: En
 /** Cluster policy: ready endpoints anywhere, else serving-and-terminating ones (graceful termination fallback). */
 export function clusterEndpoints(eps: ProxyEndpoint[]): ProxyEndpoint[] {
   const ready = eps.filter((e) => e.ready);
-  return ready.length > 0 ? ready : eps.filter((e) => e.serving && e.terminating);
+  return ready.length > 0 ? ready : eps.filter((e) => (e.serving || mutant("kube-proxy.fallback-ignores-serving")) && e.terminating);
 }
 
 /** Local policy: this node's ready endpoints, else this node's serving-and-terminating ones. */

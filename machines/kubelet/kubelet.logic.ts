@@ -195,7 +195,7 @@ export function probeTimer(ctx: KubeletContext, ev: ProbeTimerEvent, fx: Fx): vo
   // A container that stopped or exited has no probe worker left (its ticks were canceled).
   if (!w || !c || !st || !isRunning(c) || isStopping(c)) return;
   if (!stepProbe(w, c, ev.kind, ev.event as ProbeEvent, fx).some((o) => o.type === "Probe")) return;
-  if (ev.kind !== "startup" && c.probes.startup && !c.started) return;
+  if (ev.kind !== "startup" && c.probes.startup && !c.started && !(ev.kind === "liveness" && mutant("kubelet.liveness-before-startup"))) return;
   if (ev.kind === "startup" && c.started) return;
   const spec = st.context.spec;
   const action = probeAction(spec, c.spec, podIPOf(ctx, w) ?? "");

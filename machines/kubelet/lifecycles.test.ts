@@ -75,6 +75,28 @@ describe("probes and grace periods on a cluster", () => {
     expect(await between("StartContainerResult", "StopContainer", liveness, 120_000)).toBe(55_000);
   });
 
+  // Kubernetes docs, "Protect slow starting containers with startup probes": the liveness and
+  // readiness probes do not start until the startup probe has succeeded (prober worker: no probe
+  // of another kind while the container has not started).
+  it("a startup probe holds the liveness probe off: a container that needs 20 s to start is not killed by a liveness probe that fails once", async () => {
+    const slow = pod("slow", { containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 20; touch /tmp/healthy; sleep 600"], startupProbe: { exec: { command: ["cat", "/tmp/healthy"] }, periodSeconds: 1, failureThreshold: 30 }, livenessProbe: { exec: { command: ["cat", "/tmp/healthy"] }, periodSeconds: 1, failureThreshold: 1 } }] });
+    const c = createCluster({ nodes: 1, seed: 1 });
+    await c.apply(slow);
+    await c.settle();
+    for (let t = 0; t < 90_000; t += 1_000) c.advance(1_000);
+    await c.settle();
+    const status = c.get("Pod", "slow", "default").status.containerStatuses[0];
+    await c.stop();
+    expect([status.restartCount, status.started, status.ready, status.state.running !== undefined]).toEqual([0, true, true, true]);
+  });
+
+  // killContainer: a liveness or startup kill takes the probe's terminationGracePeriodSeconds when
+  // it sets one (ProbeTerminationGracePeriod, GA in 1.27), the pod's otherwise.
+  it("a container that ignores SIGTERM and fails its liveness probe is killed after the probe's terminationGracePeriodSeconds (5 s), not the pod's (60 s)", async () => {
+    const probed = pod("probed", { terminationGracePeriodSeconds: 60, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "trap '' TERM; sleep 3600"], livenessProbe: { exec: { command: ["cat", "/tmp/healthy"] }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 1, terminationGracePeriodSeconds: 5 } }] });
+    expect(await between("StopContainer", "ContainerExited", probed, 90_000)).toBe(5_000);
+  });
+
   it("a deleted pod whose container ignores SIGTERM is killed when its grace period (15 s) ends", async () => {
     const stubborn = pod("stubborn", { terminationGracePeriodSeconds: 15, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "trap '' TERM; sleep 3600"] }] });
     const ms = await between("StopContainer", "ContainerExited", stubborn, 60_000, (c) => c.delete("Pod", "stubborn", "default"));

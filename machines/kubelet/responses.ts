@@ -169,14 +169,14 @@ function onProbeResult(ctx: KubeletContext, w: PodWorker, c: ContainerRecord, ki
   }
   stepProbe(w, c, kind, { type: "ProbeFailed" }, fx);
   podEvent(ctx, w, c, "Warning", "Unhealthy", `${capitalized(kind)} probe failed: ${msg.output.trimEnd()}`, fx);
-  if (c.probes[kind]!.context.failures < (st.context.spec.failureThreshold ?? 3)) return;
+  if (c.probes[kind]!.context.failures < (st.context.spec.failureThreshold ?? 3) - (kind !== "readiness" && mutant("kubelet.liveness-fails-one-early") ? 1 : 0)) return;
   if (kind === "readiness") {
     if (was !== "Failure") writeStatus(ctx, w, fx);
     return;
   }
   // Liveness and startup failures restart the container (if the restart policy allows).
   podEvent(ctx, w, c, "Normal", "Killing", `Container ${c.name} failed ${kind} probe, will be restarted`, fx);
-  const grace = st.context.spec.terminationGracePeriodSeconds ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  const grace = (mutant("kubelet.probe-kill-ignores-probe-grace") ? undefined : st.context.spec.terminationGracePeriodSeconds) ?? w.pod.spec?.terminationGracePeriodSeconds ?? 30;
   stopContainer(ctx, w, c, Math.max(grace, minimumGracePeriodSeconds), fx);
 }
 

@@ -28,6 +28,10 @@ describe("GetResourceReplicas (replica_calculator_test.go)", () => {
     { name: "TestReplicaCalcScaleDown: 28% against 50% takes 5 pods to 3", current: 5, target: 50, levels: [100, 300, 500, 250, 250], requests: [1000, 1000, 1000, 1000, 1000], want: { replicas: 3, utilization: 28, rawAverage: 280 } },
     { name: "TestReplicaCalcTolerance: 102% against 100% is within the 0.1 tolerance", current: 3, target: 100, levels: [1010, 1030, 1020], requests: [900, 1100, 1000], want: { replicas: 3, utilization: 102, rawAverage: 1020 } },
     { name: "TestReplicaCalcMissingMetricsNoChangeEq: a pod without metrics and a ratio of exactly 1 change nothing", current: 2, target: 100, levels: [1000], requests: [1000, 1000], want: { replicas: 2, utilization: 100, rawAverage: 1000 } },
+    { name: "TestReplicaCalcMissingMetricsNoChangeGt: on a scale-up a pod without metrics counts as using nothing, 190% becomes 95%, within tolerance", current: 2, target: 100, levels: [1900], requests: [1000, 1000], want: { replicas: 2, utilization: 190, rawAverage: 1900 } },
+    { name: "TestReplicaCalcMissingMetricsNoChangeLt: on a scale-down a pod without metrics counts as using its whole request, 60% becomes 80%, and the direction flips: no change", current: 2, target: 100, levels: [600], requests: [1000, 1000], want: { replicas: 2, utilization: 60, rawAverage: 600 } },
+    { name: "TestReplicaCalcMissingMetricsUnreadyScaleUp: the unready pod and the pod without metrics both count as 0% on a scale-up, so 4", current: 3, target: 50, levels: [100, 2000], requests: [1000, 1000, 1000], ready: [false, true, true], want: { replicas: 4, utilization: 200, rawAverage: 2000 } },
+    { name: "TestReplicaCalcMissingMetricsUnreadyScaleDown: the pod without metrics counts as its whole request on a scale-down, the unready one is left out: 4 to 3", current: 4, target: 50, levels: [100, 100, 100], requests: [1000, 1000, 1000, 1000], ready: [false, true, true, true], want: { replicas: 3, utilization: 10, rawAverage: 100 } },
   ];
   for (const r of rows) {
     it(r.name, () => {

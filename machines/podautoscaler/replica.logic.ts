@@ -7,6 +7,7 @@
 import type { Pod } from "kubernetes-types/core/v1";
 import { milliValue } from "../common/quantity.js";
 import { toMs } from "../common/time.js";
+import { mutant } from "../common/mutation.js";
 
 type Obj = any;
 
@@ -137,7 +138,7 @@ export function resourceReplicas(currentReplicas: number, target: number, resour
   if (missing.size > 0 && ratio !== 1.0) {
     // on a scale-down a pod without a metric counts as using its whole request (or the target, above 100%); on a scale-up as using nothing
     const fallback = Math.max(100, target);
-    for (const p of missing) metrics.set(p, { value: ratio < 1.0 ? Math.trunc(((requests.get(p) ?? 0) * fallback) / 100) : 0, timestamp: 0, windowMs: 0 });
+    for (const p of missing) metrics.set(p, { value: ratio < 1.0 || mutant("hpa.missing-metrics-full-on-scale-up") ? Math.trunc(((requests.get(p) ?? 0) * fallback) / 100) : 0, timestamp: 0, windowMs: 0 });
   }
   if (scaleUpWithUnready) for (const p of unready) metrics.set(p, { value: 0, timestamp: 0, windowMs: 0 });
   const again = utilizationRatio(metrics, requests, target);

@@ -38,7 +38,7 @@ export function terminatedToDelete(pods: readonly Pod[], threshold: number): Pod
   const terminated = pods.filter(isPodTerminated);
   const n = terminated.length - threshold;
   if (n <= 0) return [];
-  return [...terminated].sort(byEvictionAndCreationTimestamp).slice(0, n);
+  return [...terminated].sort((a, b) => (mutant("podgc.deletes-newest-terminated") ? -1 : 1) * byEvictionAndCreationTimestamp(a, b)).slice(0, n);
 }
 
 const isNodeReady = (node: Node) => (node.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");

@@ -16,6 +16,7 @@ import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
 import { objectUsage, podCountsForQuota, quotaUsed, resourcesOf, type GroupResource } from "../common/quota.js";
 import { resourceFor } from "../apiserver/resources.js";
+import { mutant } from "../common/mutation.js";
 
 export const controllerName = "resourcequota-controller";
 const QUOTAS = 1;
@@ -67,7 +68,7 @@ export function onDelta(ctx: QuotaControllerContext, watchId: number, d: Informe
     return;
   }
   const released = watchId === PODS
-    ? d.type === "DELETED" || (d.type === "MODIFIED" && d.old !== undefined && podCountsForQuota(d.old, now) && !podCountsForQuota(d.object, now))
+    ? (d.type === "DELETED" && !mutant("quota.no-replenish-on-pod-delete")) || (d.type === "MODIFIED" && d.old !== undefined && podCountsForQuota(d.old, now) && !podCountsForQuota(d.object, now))
     : d.type === "DELETED" || (d.type === "MODIFIED" && d.old !== undefined && usageChanged(watchId, d.old, d.object, now));
   if (!released) return;
   const ns = d.object.metadata?.namespace;

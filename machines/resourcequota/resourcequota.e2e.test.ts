@@ -48,3 +48,33 @@ describe("the ResourceQuota controller's full resync", () => {
     expect(c.get("ResourceQuota", "object-quota-demo").status.used).toEqual({ persistentvolumeclaims: "1" });
   });
 });
+
+// Replenishment (resource_quota_monitor.go): a pod's deletion queues the quotas of its namespace
+// that count pods, so the quota is recalculated at once, not at the next full resync.
+const podQuota = { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "one-pod", namespace: "default" }, spec: { hard: { pods: "1" } } };
+const sleeper = (name: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "default" }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "sleep 3600"] }] } });
+
+describe("the ResourceQuota controller's replenishment", () => {
+  it("a deleted pod is released from its quota within seconds, and the pod the quota refused before is admitted", async () => {
+    const c = createCluster({ nodes: 1, seed: 1, clock: "simulated" });
+    await c.apply(podQuota);
+    await c.settle();
+    await c.apply(sleeper("first"));
+    await c.settle();
+    expect(c.get("ResourceQuota", "one-pod").status.used).toEqual({ pods: "1" });
+    const refused = await c.request({ verb: "create", group: "", resource: "pods", namespace: "default", body: sleeper("second") });
+    expect(refused.ok ? 201 : refused.status.code).toBe(403);
+    await c.delete("Pod", "first", "default");
+    for (let t = 0; t < 10_000 && c.get("Pod", "first", "default"); t += 1_000) {
+      c.advance(1_000);
+      await c.settle();
+    }
+    expect(c.get("Pod", "first", "default")).toBeUndefined();
+    c.advance(5_000);
+    await c.settle();
+    expect(c.get("ResourceQuota", "one-pod").status.used).toEqual({ pods: "0" });
+    const admitted = await c.request({ verb: "create", group: "", resource: "pods", namespace: "default", body: sleeper("second") });
+    expect(admitted.ok).toBe(true);
+    await c.stop();
+  });
+});

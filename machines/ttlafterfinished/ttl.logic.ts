@@ -9,7 +9,7 @@ import { toMs } from "../common/time.js";
 /** The time the Job finished (jobFinishTime): its Complete or Failed condition's lastTransitionTime. */
 export function finishTimeMs(job: Job): number | undefined {
   const c = (job.status?.conditions ?? []).find((x) => (x.type === "Complete" || x.type === "Failed") && x.status === "True");
-  return c ? toMs(c.lastTransitionTime) : undefined;
+  return c ? toMs(mutant("ttlafterfinished.expires-from-start-time") ? job.status?.startTime : c.lastTransitionTime) : undefined;
 }
 
 /** needsCleanup: a TTL is set and the Job is finished (with a readable finish time). */

@@ -242,6 +242,27 @@ function judgeSliceReadiness(cluster: Cluster, seen: Versions): string[] {
 }
 
 /**
+ * endpointSlicePublishesNotReadyWhenAsked, judged after every step: under a Service's
+ * spec.publishNotReadyAddresses every endpoint is ready (podToEndpoint: ready =
+ * publishNotReadyAddresses || (serving && !terminating)), whatever its pod's readiness or deletion;
+ * a headless Service's peers (a StatefulSet's) find each other through DNS before they are Ready.
+ * Judged only on slices all of whose Service versions stored no later than them publish not-ready
+ * addresses, so the controller cannot have synced from a version that did not.
+ */
+export function endpointSlicePublishNotReadyJudge(cluster: Cluster): { read(): void; judge(): string[] } {
+  return versionJudge(cluster, judgePublishNotReady);
+}
+
+function judgePublishNotReady(cluster: Cluster, seen: Versions): string[] {
+  const violations: string[] = [];
+  for (const { slice, e, ns, svcKey, svcVersions, who } of managedSliceEndpoints(cluster, seen)) {
+    if (!svcVersions.every((s) => s.spec?.publishNotReadyAddresses === true)) continue;
+    if (e?.conditions?.ready !== true) violations.push(`EndpointSlice ${ns}/${slice.metadata?.name} of Service ${svcKey} lists ${who} as not ready, but the Service publishes not-ready addresses`);
+  }
+  return violations;
+}
+
+/**
  * endpointSliceTerminatingServingWhilePodReady, judged after every step: a terminating pod's
  * endpoint is serving exactly while the pod is Ready (KEP-1672, podToEndpoint: serving =
  * podutil.IsPodReady whatever the deletionTimestamp; ready turns false when terminating), so

@@ -4,7 +4,7 @@
 
 import type { Runtime } from "../../runtime/runtime.js";
 import { Monitor, allocatableNeverExceeded, neverRunningWithoutNodeName, type Violation, type World } from "./core.js";
-import { endpointSlicePortsJudge, endpointSliceReadinessJudge, endpointSliceServingJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
+import { endpointSlicePortsJudge, endpointSlicePublishNotReadyJudge, endpointSliceReadinessJudge, endpointSliceServingJudge, endpointSlicesJudge, endpointsJudge } from "./endpoints.js";
 import { replicaSetCountsOnlyReadyPods, replicaSetNeverOwnsTooManyPods, replicationControllerNeverOwnsTooManyPods } from "./replicaset.js";
 import { jobCompleteOnlyAfterCompletions, jobCountsOnlySucceededPods, jobFailedOnlyPastBackoffLimit, jobFailedWithDeadlineExceededOnlyPastActiveDeadline, jobNeverExceedsParallelism } from "./job.js";
 import { jobDeletedOnlyAfterTTL, replicaSetDeletesLowestRankedPods, replicaSetDeletesOnlyActivePods, statefulSetScalesDownFromHighestOrdinal, statefulSetUpdateRespectsPartition, statefulSetUpdatesFromHighestOrdinal } from "./controllers.js";
@@ -431,6 +431,7 @@ export const endpointSlicesOnlyMatching = judgedWhenEtcdMoves("endpointSlicesOnl
 /** EndpointSlice endpoints are ready (serving) only for pods that were Ready (endpoints.ts). */
 export const endpointSlicePortsMatchTargetPort = judgedWhenEtcdMoves("endpointSlicePortsMatchTargetPort", "an EndpointSlice's ports are the container ports its Service's targetPorts resolve to on each pod it lists", endpointSlicePortsJudge);
 export const endpointSliceTerminatingServingWhilePodReady = judgedWhenEtcdMoves("endpointSliceTerminatingServingWhilePodReady", "an EndpointSlice endpoint of a terminating pod is serving when every version of the pod stored since its deletion, up to the slice, was Ready", endpointSliceServingJudge);
+export const endpointSlicePublishesNotReadyWhenAsked = judgedWhenEtcdMoves("endpointSlicePublishesNotReadyWhenAsked", "every EndpointSlice endpoint of a Service that publishes not-ready addresses is ready, whatever its pod's readiness", endpointSlicePublishNotReadyJudge);
 export const endpointSliceReadyOnlyWhenPodReady = judgedWhenEtcdMoves("endpointSliceReadyOnlyWhenPodReady", "an EndpointSlice endpoint is serving only for a pod that was Ready, and ready only for one that was Ready and not terminating", endpointSliceReadinessJudge);
 
 /** A ReplicaSet's readyReplicas and availableReplicas count only pods that were Ready (replicaset.ts). */
@@ -622,6 +623,7 @@ export const invariants: readonly InvariantSpec[] = [
   endpointsOnlyReadyMatching,
   endpointSlicesOnlyMatching,
   endpointSliceReadyOnlyWhenPodReady,
+  endpointSlicePublishesNotReadyWhenAsked,
   endpointSliceTerminatingServingWhilePodReady,
   endpointSlicePortsMatchTargetPort,
   terminatingPodNeverReadyEndpoint,

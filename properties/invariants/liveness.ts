@@ -88,7 +88,31 @@ function statusNotConverged(cluster: ConvergenceView): string | undefined {
       if (why) return why;
     }
   }
-  return quotaNotConverged(cluster);
+  return quotaNotConverged(cluster) ?? sliceReadinessNotConverged(cluster);
+}
+
+/**
+ * Once nothing moves, every endpoint of a slice the EndpointSlice controller manages carries its
+ * pod's readiness: ready when the Service publishes not-ready addresses or the pod is Ready and not
+ * terminating (podToEndpoint). The controller queues a Service whenever a pod it selects changes
+ * readiness (podEndpointsChanged), so a stale condition is a missed sync.
+ */
+function sliceReadinessNotConverged(cluster: ConvergenceView): string | undefined {
+  for (const slice of cluster.list("EndpointSlice")) {
+    const labels = slice.metadata?.labels ?? {};
+    if (labels["endpointslice.kubernetes.io/managed-by"] !== "endpointslice-controller.k8s.io" || !labels["kubernetes.io/service-name"]) continue;
+    const ns = slice.metadata.namespace;
+    const svc = cluster.list("Service", { namespace: ns }).find((x: any) => x.metadata?.name === labels["kubernetes.io/service-name"]);
+    if (!svc) continue;
+    for (const e of slice.endpoints ?? []) {
+      if (e?.targetRef?.kind !== "Pod") continue;
+      const pod = cluster.list("Pod", { namespace: ns }).find((p: any) => p.metadata?.uid === e.targetRef.uid);
+      if (!pod) continue;
+      const ready = svc.spec?.publishNotReadyAddresses === true || (isPodReady(pod) && !pod.metadata?.deletionTimestamp);
+      if ((e.conditions?.ready ?? true) !== ready) return `EndpointSlice ${ns}/${slice.metadata.name} lists pod ${pod.metadata.name} as ${ready ? "not ready" : "ready"}, but the pod is ${isPodReady(pod) ? "Ready" : "not Ready"}`;
+    }
+  }
+  return undefined;
 }
 
 /**
