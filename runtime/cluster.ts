@@ -405,7 +405,7 @@ export class Cluster {
   /** Like kubectl apply: creates what is missing, patches what changed since the last apply. */
   async apply(input: string | object | object[], source = "<input>"): Promise<ApplyResult[]> {
     const objs = typeof input === "string" ? parseManifests(input, source) : Array.isArray(input) ? input : [input];
-    const rs = precheck(objs, source, true, (kind, apiVersion) => resourceForKindAt(kind, apiVersion) ?? resourceForKindIn(this.cache(), kind, typeof apiVersion === "string" ? apiVersion : undefined));
+    const rs = precheck(objs, source, true, (kind, apiVersion) => (typeof apiVersion === "string" ? customRegistry(this.cache()).byKind.get(`${apiVersion}/${kind}`) : undefined) ?? resourceForKindAt(kind, apiVersion) ?? resourceForKindIn(this.cache(), kind, typeof apiVersion === "string" ? apiVersion : undefined));
     const results: ApplyResult[] = [];
     const errors: ApiError[] = [];
     for (const [i, obj] of objs.entries()) {
@@ -612,7 +612,10 @@ export class Cluster {
 }
 
 function mustResource(kind: string, cache?: HasCRDs): ResourceInfo {
-  const r = cache ? resourceForKindIn(cache, kind) : resourceForKind(kind);
+  // "Event.example.com": a kind qualified by its group (a custom kind named like a built-in)
+  const dot = kind.indexOf(".");
+  const qualified = cache && dot > 0 ? customRegistry(cache).all.find((r) => r.kind === kind.slice(0, dot) && r.group === kind.slice(dot + 1)) : undefined;
+  const r = qualified ?? (cache ? resourceForKindIn(cache, kind) : resourceForKind(kind));
   if (!r) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 404, reason: "NotFound", message: `the server doesn't have a resource type "${kind}"` });
   return r;
 }

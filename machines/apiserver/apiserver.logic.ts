@@ -20,7 +20,7 @@ import { parseCSR } from "../common/csr.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import { roleReferenceRules } from "./auth/rbac.js";
 import {
-  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, supportsField,
+  addWatch, applyEtcdEvents, cacheKind, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, supportsField,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
@@ -541,7 +541,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     if (at !== undefined && at !== c.revision) {
       // the HTTP front end waited for a future revision; a caller that cannot wait is answered as the wait ends
       if (at > c.revision) return fail(ctx, S.tooLargeResourceVersion(at, c.revision), fx);
-      const then = objectsAt(c, r.kind, at, (o) => storageKey(r, o.metadata.namespace, o.metadata.name));
+      const then = objectsAt(c, cacheKind(r), at, (o) => storageKey(r, o.metadata.namespace, o.metadata.name));
       if (!then) return fail(ctx, fromKey !== undefined ? S.continueExpired(encodeContinue(fromKey, keyPrefix, -1)) : S.gone(S.listExpiredMessage), fx);
       pool = then.values();
     }
@@ -586,7 +586,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       return done(ctx);
     }
     for (const h of historySince(c, from)) {
-      if (h.kind !== r.kind) continue;
+      if (h.kind !== cacheKind(r)) continue;
       const ev = eventFor(w, h);
       if (ev) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
     }

@@ -10,7 +10,7 @@
 import { List, Map as IMap, OrderedMap, Set as ISet } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { WatchEventType, WatchedEvent } from "../messages.js";
-import { resourceForKind, type ResourceInfo } from "./resources.js";
+import { resourceForKind, storedResource, type ResourceInfo } from "./resources.js";
 import { matchesFieldSelector, matchesRequirements } from "../common/labels.js";
 import { deepFreeze } from "../common/equal.js";
 import { copyWith } from "../common/own.js";
@@ -30,6 +30,7 @@ export interface ClientWatch {
 
 export interface HistoryEntry {
   revision: number;
+  /** the object's index key (cacheKindOf) */
   kind: string;
   obj?: any;
   prev?: any;
@@ -83,9 +84,35 @@ interface Indexes {
   podsByNode: IMap<string, ISet<string>>;
 }
 
+/**
+ * The index key of a resource's objects: a built-in's kind, a custom resource's `<kind>.<group>`,
+ * so a kind Event of example.com, or two groups' kind Widget, never share core's index or each other's.
+ */
+export function cacheKind(r: ResourceInfo): string {
+  return r.custom ? `${r.kind}.${r.group}` : r.kind;
+}
+
+/**
+ * An object's index key, from its kind and apiVersion's group: a group with a dot that is not its
+ * kind's built-in group is a custom resource's (a CRD's group must have a dot; built-in objects
+ * are stored at their own group, events.k8s.io's Events at core's).
+ */
+export function cacheKindOf(obj: any): string {
+  const kind: string = obj.kind;
+  const av = obj.apiVersion;
+  if (typeof av !== "string") return kind;
+  const slash = av.indexOf("/");
+  if (slash < 0) return kind;
+  const group = av.slice(0, slash);
+  if (!group.includes(".")) return kind;
+  const builtIn = resourceForKind(kind);
+  return builtIn !== undefined && storedResource(builtIn).group === group ? kind : `${kind}.${group}`;
+}
+
 function put(x: Indexes, key: string, obj: any, prev: any): void {
   x.objects = x.objects.set(key, obj);
-  x.byKind = x.byKind.set(obj.kind, (x.byKind.get(obj.kind) ?? OrderedMap<string, any>()).set(key, obj));
+  const k = cacheKindOf(obj);
+  x.byKind = x.byKind.set(k, (x.byKind.get(k) ?? OrderedMap<string, any>()).set(key, obj));
   if (obj.kind === "Pod") {
     // A pod that stays on its node (every status write after binding) is already indexed there: the set is unchanged.
     const node = obj.spec?.nodeName;
@@ -97,8 +124,9 @@ function put(x: Indexes, key: string, obj: any, prev: any): void {
 
 function remove(x: Indexes, key: string, prev: any): void {
   x.objects = x.objects.remove(key);
-  const m = x.byKind.get(prev.kind);
-  if (m) x.byKind = x.byKind.set(prev.kind, m.remove(key));
+  const k = cacheKindOf(prev);
+  const m = x.byKind.get(k);
+  if (m) x.byKind = x.byKind.set(k, m.remove(key));
   if (prev.kind === "Pod") indexPod(x, key, prev, false);
 }
 
@@ -141,7 +169,7 @@ export function applyEtcdEvents(c: WatchCache, events: readonly WatchedEvent[], 
       remove(x, key, prev);
     }
     revision = e.kv.modRevision;
-    const entry: HistoryEntry = Object.freeze({ revision: e.kv.modRevision, kind: (obj ?? prev).kind, obj, prev });
+    const entry: HistoryEntry = Object.freeze({ revision: e.kv.modRevision, kind: cacheKindOf(obj ?? prev), obj, prev });
     // the newest historyLimit entries are kept: List.shift drops the oldest in O(1) amortised
     history = history.push(entry);
     if (history.size > c.historyLimit) history = history.shift();
@@ -200,7 +228,7 @@ export function historySince(c: WatchCache, from: number): HistoryEntry[] {
  * by undoing the history after it, newest first: the snapshot an exact list or a continued one is
  * served from. Undefined when the history no longer reaches back to it (compacted away).
  */
-export function objectsAt(c: WatchCache, kind: string, revision: number, keyOf: (obj: any) => string): Map<string, any> | undefined {
+export function objectsAt(c: WatchCache, kind: string /* cacheKind */, revision: number, keyOf: (obj: any) => string): Map<string, any> | undefined {
   if (revision < oldestResumable(c) || revision > c.revision) return undefined;
   const out = new Map<string, any>(c.byKind.get(kind)?.entries() ?? []);
   const later = historySince(c, revision);
@@ -326,7 +354,7 @@ function indexOf(w: ClientWatch): "podWatchesByNode" | "watchesByKind" {
 }
 
 function indexKey(w: ClientWatch): string {
-  return indexOf(w) === "podWatchesByNode" ? w.nodeName! : w.r.kind;
+  return indexOf(w) === "podWatchesByNode" ? w.nodeName! : cacheKind(w.r);
 }
 
 /** The cache with a watch registered and indexed for fan-out; a registered watch never changes (frozen, so forks share it). */
@@ -366,7 +394,7 @@ export function candidates(c: WatchCache, r: ResourceInfo, nodeName?: string): I
     const keys = c.podsByNode.get(nodeName);
     return keys ? [...keys].map((k) => c.objects.get(k)) : [];
   }
-  return c.byKind.get(r.kind)?.values() ?? [];
+  return c.byKind.get(cacheKind(r))?.values() ?? [];
 }
 
 export { resourceForKind };

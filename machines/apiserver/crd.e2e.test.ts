@@ -246,3 +246,53 @@ describe("deleting a namespace", () => {
     await c.stop();
   });
 });
+
+describe("a custom kind named like a built-in one", () => {
+  const eventCRD = (group: string) => ({
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `events.${group}` },
+    spec: {
+      group, scope: "Namespaced", names: { plural: "events", singular: "event", kind: "Event" },
+      versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } } } }],
+    },
+  });
+
+  it("is stored, listed and watched apart from core's Events and from another group's kind Event", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.apply([eventCRD("example.com"), eventCRD("other.example.org")]);
+    await c.settle();
+    const seen: string[] = [];
+    const stop = c.watch({ group: "example.com", resource: "events", namespace: "default" }, (ev) => seen.push(`${ev.eventType} ${ev.object.apiVersion} ${ev.object.metadata.name}`));
+    const coreSeen: string[] = [];
+    const stopCore = c.watch({ group: "", resource: "events", namespace: "default" }, (ev) => coreSeen.push(`${ev.object.apiVersion} ${ev.object.metadata.name}`));
+    await c.apply({ apiVersion: "example.com/v1", kind: "Event", metadata: { name: "custom" }, spec: { what: "x" } });
+    await c.apply({ apiVersion: "other.example.org/v1", kind: "Event", metadata: { name: "theirs" }, spec: {} });
+    // a core Event written beside them
+    await c.apply({ apiVersion: "v1", kind: "Event", metadata: { name: "core" }, involvedObject: { kind: "Pod", name: "p", namespace: "default" }, reason: "Test", message: "m" });
+    await c.settle();
+    expect(c.list("Event.example.com").map((o) => o.metadata.name)).toEqual(["custom"]);
+    expect(c.list("Event.other.example.org").map((o) => o.metadata.name)).toEqual(["theirs"]);
+    expect(c.list("Event", { namespace: "default" }).map((o) => o.metadata.name)).toContain("core");
+    expect(c.list("Event", { namespace: "default" }).map((o) => o.metadata.name)).not.toContain("custom");
+    const listed = await c.request({ verb: "list", group: "example.com", resource: "events", namespace: "default" });
+    expect(listed.ok && listed.object.items.map((o: any) => o.metadata.name)).toEqual(["custom"]);
+    const core = await c.request({ verb: "list", group: "", resource: "events", namespace: "default" });
+    expect(core.ok && core.object.items.map((o: any) => o.apiVersion)).not.toContain("example.com/v1");
+    // a watch resumed from an old resourceVersion replays only its own kind's history
+    const resumed: string[] = [];
+    const stopResumed = c.watch({ group: "other.example.org", resource: "events", namespace: "default", resourceVersion: "1" }, (ev) => resumed.push(`${ev.eventType} ${ev.object.metadata.name}`));
+    await c.delete("Event.example.com", "custom", "default");
+    await c.settle();
+    stop();
+    stopCore();
+    stopResumed();
+    expect(seen).toEqual(["ADDED example.com/v1 custom", "DELETED example.com/v1 custom"]);
+    // core's watch sees the node's own Events and the core one, never a custom one
+    expect(coreSeen).toContain("v1 core");
+    expect(coreSeen.filter((x) => !x.startsWith("v1 "))).toEqual([]);
+    expect(resumed).toEqual(["ADDED theirs"]);
+    expect(c.get("Event", "core", "default")).toBeDefined();
+    await c.stop();
+  });
+});

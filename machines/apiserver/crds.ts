@@ -104,11 +104,14 @@ export function resourceIn(c: HasCRDs, group: string, resource: string): Resourc
 
 /** The resource a kind is served as: a built-in kind, else a custom kind (at apiVersion, when given). */
 export function resourceForKindIn(c: HasCRDs, kind: string, apiVersion?: string): ResourceInfo | undefined {
+  // at an apiVersion a CRD serves, its kind (example.com/v1 Event) is the custom one, not core's namesake
+  if (apiVersion !== undefined) {
+    const custom = customRegistry(c).byKind.get(`${apiVersion}/${kind}`);
+    if (custom !== undefined) return custom;
+  }
   const builtIn = resourceForKind(kind);
-  if (builtIn !== undefined) return builtIn;
-  const reg = customRegistry(c);
-  if (apiVersion !== undefined) return reg.byKind.get(`${apiVersion}/${kind}`);
-  return reg.all.find((r) => r.kind === kind);
+  if (builtIn !== undefined || apiVersion !== undefined) return builtIn;
+  return customRegistry(c).all.find((r) => r.kind === kind);
 }
 
 // ---- the CRD's status, as the controllers inside kube-apiserver write it ----------------------
