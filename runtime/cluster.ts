@@ -13,7 +13,7 @@ import { systemPriorityClassObjects } from "../machines/apiserver/admission/inde
 import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignCertificate, SignToken } from "../machines/messages.js";
 import { clusterDNS } from "../machines/cri/messages.js";
 import { apiVersionOf, resourceForKind, resourceForKindAt, type ResourceInfo } from "../machines/apiserver/resources.js";
-import { customRegistry, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
+import { customRegistry, resourceAtVersion, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
 import { issuedToken, serviceAccountUser, tokenKey } from "../machines/apiserver/auth/tokenrequest.js";
 import { isLegacyClaims, legacyTokenUser } from "../machines/common/legacytoken.js";
@@ -433,7 +433,7 @@ export class Cluster {
     const conv = conversionOf(obj, r);
     const hub = (o: any) => (conv ? conv.toHub(o) : o);
     const name = obj.metadata?.name;
-    const base = { group: r.group, resource: r.resource, ...(namespace ? { namespace } : {}) };
+    const base = { group: r.group, resource: r.resource, ...(r.custom ? { version: r.version } : {}), ...(namespace ? { namespace } : {}) };
     const live = name ? await this.request({ ...base, verb: "get", name }) : undefined;
     if (!live || !live.ok) {
       if (live && !live.ok && live.code !== 404) throw new ApiError(live.status);
@@ -548,8 +548,8 @@ export class Cluster {
   }
 
   /** The resource served at group/resource now: a built-in one, or one an established CRD serves. */
-  resourceFor(group: string, resource: string): ResourceInfo | undefined {
-    return resourceIn(this.cache(), group, resource);
+  resourceFor(group: string, resource: string, version?: string): ResourceInfo | undefined {
+    return version !== undefined ? resourceAtVersion(this.cache(), group, version, resource) : resourceIn(this.cache(), group, resource);
   }
 
   /** Every custom resource served now (one entry per served version). */

@@ -26,8 +26,8 @@ import {
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
-import { controlledStatus, resourceIn, resourcesOf } from "./crds.js";
-import { customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
+import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./crds.js";
+import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
@@ -357,7 +357,8 @@ function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
     }
   }
   if (req.authorizeOnly || req.nonResource) return;
-  const r = resourceIn(ctx.cache, req.group, req.resource);
+  // a custom resource at the version asked (each served version has its own entry); a built-in at its own
+  const r = req.version !== undefined ? resourceAtVersion(ctx.cache, req.group, req.version, req.resource) : resourceIn(ctx.cache, req.group, req.resource);
   if (!r) {
     cur.error = resourceNotFound();
     return;
@@ -576,7 +577,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     const initial: any[] = [];
     for (const obj of candidates(c, r, sel.nodeName)) if (matches(w, obj)) initial.push(obj);
     initial.sort((a, b) => keyOrder(r, a, b));
-    for (const obj of initial) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ADDED", object: obj });
+    for (const obj of initial) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ADDED", object: atServedVersion(obj, r) });
   } else {
     const from = Number(rv);
     const oldest = oldestResumable(c);
@@ -684,7 +685,8 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   }
   const key = storageKey(r, req.namespace, req.name ?? "");
   cur.key = key;
-  const old = ctx.cache.objects.get(key);
+  // a custom resource is read at the version the request was made at (stored at the storage version)
+  const old = r.custom ? atServedVersion(ctx.cache.objects.get(key), r) : ctx.cache.objects.get(key);
   cur.old = old;
   if (req.verb === "create" && r.kind === "ServiceAccount" && req.subresource === "token") {
     const target = tokenRequestTargetError(req.body, req.name ?? "", req.namespace ?? "");
@@ -1652,7 +1654,8 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
  */
 function decodedCustomResource(obj: any, r: ResourceInfo): any {
   const schema = r.custom?.schema;
-  return withDefaults(pruned(obj, schema).value, schema);
+  // converted to the version asked, then pruned and defaulted by that version's schema
+  return withDefaults(pruned(atServedVersion(obj, r), schema).value, schema);
 }
 
 function customStrategy(cur: InFlight, r: ResourceInfo): any {
@@ -1908,13 +1911,14 @@ export function encodeForStorage(ctx: ApiServerContext): ApiServerContext {
     return stepped(ctx, { ...cur, error: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "resourceVersion should not be set on objects to be created", code: 500 } });
   }
   const { resourceVersion: _, ...meta } = cur.obj.metadata;
-  let prev: any = cur.old;
+  // a custom resource goes to etcd at its storage version, and is compared with what etcd holds
+  let prev: any = cur.r?.custom && cur.old !== undefined ? (ctx.cache.objects.get(cur.key!) ?? cur.old) : cur.old;
   if (prev !== undefined) {
     const { resourceVersion: _rv, ...oldMeta } = prev.metadata;
     prev = { ...prev, metadata: oldMeta };
   }
   // What did not change is kept from the stored version: history holds the change, not a copy.
-  const stored = shareUnchanged(goEncoded({ ...cur.obj, metadata: meta }), prev);
+  const stored = shareUnchanged(goEncoded(atStorageVersion({ ...cur.obj, metadata: meta }, cur.r!)), prev);
   const unchanged = prev !== undefined && stored === prev && (cur.also ?? []).length === 0;
   return stepped(ctx, unchanged ? { ...cur, stored, unchanged } : { ...cur, stored });
 }
@@ -1967,7 +1971,8 @@ export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext
   const allocators = cur.r?.kind !== "Service" ? ctx.allocators
     : cur.op === "delete" ? releaseServiceAddresses(ctx.allocators, cur.old)
     : cur.op === "put" && cur.old && !cur.req.dryRun ? releaseDroppedAddresses(ctx.allocators, cur.obj, cur.old) : ctx.allocators;
-  const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
+  const kept = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
+  const stored = cur.r?.custom ? atServedVersion(kept, cur.r) : kept;
   const reply = cur.reply === "scale" ? scaleOf(stored, cur.r) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
   // apiextensions-apiserver's controllers (in kube-apiserver's process) see the CRD's change and write its status

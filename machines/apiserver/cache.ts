@@ -15,6 +15,7 @@ import { matchesFieldSelector, matchesRequirements } from "../common/labels.js";
 import { deepFreeze } from "../common/equal.js";
 import { copyWith } from "../common/own.js";
 import { mutant } from "../common/mutation.js";
+import { atServedVersion } from "./customresource.js";
 
 export interface ClientWatch {
   client: string;
@@ -263,13 +264,14 @@ function sendToNode(c: WatchCache, node: string, h: HistoryEntry, fx: Fx): void 
 export function eventFor(w: ClientWatch, h: HistoryEntry): { eventType: WatchEventType; object: any } | undefined {
   const was = h.prev !== undefined && matches(w, h.prev);
   const is = h.obj !== undefined && matches(w, h.obj);
-  if (is && was) return { eventType: "MODIFIED", object: h.obj };
-  if (is) return { eventType: "ADDED", object: h.obj };
+  // a custom resource is sent at the version the watch was made at
+  if (is && was) return { eventType: "MODIFIED", object: atServedVersion(h.obj, w.r) };
+  if (is) return { eventType: "ADDED", object: atServedVersion(h.obj, w.r) };
   // The mutant sends nothing for an object modified out of the selection (only a real delete is DELETED).
   if (was && !(mutant("watchcache.leaving-selection-not-deleted") && h.obj !== undefined)) {
     // a deleted object is sent with the revision of its deletion
     const last = h.obj ?? stored(h.prev, h.revision);
-    return { eventType: "DELETED", object: last };
+    return { eventType: "DELETED", object: atServedVersion(last, w.r) };
   }
   return undefined;
 }

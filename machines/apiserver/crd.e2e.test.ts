@@ -296,3 +296,65 @@ describe("a custom kind named like a built-in one", () => {
     await c.stop();
   });
 });
+
+describe("a CRD with several versions (conversion strategy None)", () => {
+  const schema = { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { cronSpec: { type: "string" }, image: { type: "string" } } } } } };
+  const versioned = (storage: "v1beta1" | "v1") => crontabCRD({
+    versions: [
+      { name: "v1beta1", served: true, storage: storage === "v1beta1", schema, ...(storage === "v1" ? { deprecated: true } : {}) },
+      { name: "v1", served: true, storage: storage === "v1", schema },
+      { name: "v1alpha1", served: false, storage: false, schema },
+    ],
+  });
+  const at = (version: string) => ({ group: "stable.example.com", version, resource: "crontabs", namespace: "default" });
+
+  it("serves every served version, stores at the storage version with apiVersion rewritten, and records storedVersions", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.apply(versioned("v1beta1"));
+    await c.settle();
+    const seen: string[] = [];
+    const stop = c.watch(at("v1"), (ev) => seen.push(`${ev.eventType} ${ev.object.apiVersion} ${ev.object.spec.image}`));
+    const made = await c.request({ ...at("v1"), verb: "create", body: { apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "x" }, spec: { cronSpec: "* * * * *", image: "one" } } });
+    expect(made.ok && made.object.apiVersion).toBe("stable.example.com/v1");
+    // stored at the storage version, every field as written
+    expect(c.get("CronTab", "x", "default")).toMatchObject({ apiVersion: "stable.example.com/v1beta1", spec: { cronSpec: "* * * * *", image: "one" } });
+    const beta = await c.request({ ...at("v1beta1"), verb: "get", name: "x" });
+    expect(beta.ok && beta.object).toMatchObject({ apiVersion: "stable.example.com/v1beta1", kind: "CronTab", spec: { cronSpec: "* * * * *", image: "one" } });
+    const list = await c.request({ ...at("v1"), verb: "list" });
+    expect(list.ok && [list.object.apiVersion, ...list.object.items.map((o: any) => o.apiVersion)]).toEqual(["stable.example.com/v1", "stable.example.com/v1"]);
+    // an unserved version is not found
+    const alpha = await c.request({ ...at("v1alpha1"), verb: "get", name: "x" });
+    expect(!alpha.ok && alpha.code).toBe(404);
+    // the storage version moves to v1: storedVersions keeps both until objects are migrated
+    await c.apply(versioned("v1"));
+    await c.settle();
+    expect(c.get("CustomResourceDefinition", "crontabs.stable.example.com").status.storedVersions).toEqual(["v1beta1", "v1"]);
+    // an update written at v1beta1 is stored at v1 now, and the v1 watch sees it at v1
+    const upd = await c.request({ ...at("v1beta1"), verb: "patch", name: "x", patchType: "merge", body: { spec: { image: "two" } } });
+    expect(upd.ok && upd.object.apiVersion).toBe("stable.example.com/v1beta1");
+    expect(c.get("CronTab", "x", "default").apiVersion).toBe("stable.example.com/v1");
+    // the generation did not move for the version change alone: only spec changed once
+    expect(c.get("CronTab", "x", "default").metadata.generation).toBe(2);
+    await c.settle();
+    stop();
+    expect(seen).toEqual(["ADDED stable.example.com/v1 one", "MODIFIED stable.example.com/v1 two"]);
+    await c.stop();
+  });
+
+  it("says a deprecated version is deprecated: its own deprecationWarning, or the crdHandler's default naming the newest served version", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.apply(crontabCRD({
+      versions: [
+        { name: "v1beta1", served: true, storage: false, deprecated: true, schema },
+        { name: "v1alpha1", served: true, storage: false, deprecated: true, deprecationWarning: "v1alpha1 goes away in 2027", schema },
+        { name: "v1", served: true, storage: true, schema },
+        { name: "v2alpha1", served: true, storage: false, schema },
+      ],
+    }));
+    await c.settle();
+    expect(c.resourceFor("stable.example.com", "crontabs", "v1beta1")?.custom?.deprecationWarning).toBe("stable.example.com/v1beta1 CronTab is deprecated; use stable.example.com/v1 CronTab");
+    expect(c.resourceFor("stable.example.com", "crontabs", "v1alpha1")?.custom?.deprecationWarning).toBe("v1alpha1 goes away in 2027");
+    expect(c.resourceFor("stable.example.com", "crontabs", "v1")?.custom?.deprecationWarning).toBeUndefined();
+    await c.stop();
+  });
+});
