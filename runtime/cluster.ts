@@ -485,7 +485,7 @@ export class Cluster {
   /** Objects of a kind, filtered like kubectl get -l / --field-selector, in etcd key order. */
   list(kind: string, opts: ListOptions = {}): any[] {
     const r = mustResource(kind, this.cache());
-    const scope: any = { namespace: r.namespaced ? opts.namespace : undefined };
+    const scope: any = { r, namespace: r.namespaced ? opts.namespace : undefined };
     if (opts.labelSelector) {
       const p = parseSelector(opts.labelSelector);
       if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: `unable to parse requirement: ${p.error}` });

@@ -43,6 +43,8 @@ spec:
     - name: v1
       served: true
       storage: ${storage === "v1"}${schema}
+      selectableFields:
+        - jsonPath: .spec.image
     - name: v1alpha1
       served: false
       storage: false${schema}
@@ -93,5 +95,12 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: a CRD with several v
     expect(s.cluster.get("CronTab", "my-cron", "default")).toMatchObject({ apiVersion: "stable.example.com/v1", spec: { image: "two" } });
     const v1 = await k(["get", "ct", "my-cron", "-o", "jsonpath={.apiVersion}"]);
     expect([v1.out, v1.err]).toEqual(["stable.example.com/v1", ""]);
+  });
+
+  it("kubectl get --field-selector selects by the v1 selectableFields and is refused any other field", async () => {
+    expect((await k(["get", "ct", "--field-selector", "spec.image=two", "-o", "name"])).out).toBe("crontab.stable.example.com/my-cron\n");
+    expect((await k(["get", "ct", "--field-selector", "spec.image=one", "-o", "name"])).out).toBe("");
+    const refused = await k(["get", "ct", "--field-selector", "spec.cronSpec=x"]);
+    expect(refused.err).toBe('Error from server (BadRequest): Unable to find "stable.example.com/v1, Resource=crontabs" that match label selector "", field selector "spec.cronSpec=x": field label not supported: spec.cronSpec\n');
   });
 });

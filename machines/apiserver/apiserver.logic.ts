@@ -520,7 +520,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   }
   const sel = selectors(r, req);
   if ("error" in sel) return fail(ctx, sel.error, fx);
-  const scope = { namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
+  const scope = { r, namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   if (req.verb === "list") {
     // the list's key prefix: a continue token names a key under it, and never one outside
     const keyPrefix = storagePrefix(r, r.namespaced ? req.namespace : undefined);
@@ -569,7 +569,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     return done(ctx);
   }
   // watch
-  const w: ClientWatch = { client: req.from, watchId: req.watchId ?? 0, r, ...scope };
+  const w: ClientWatch = { client: req.from, watchId: req.watchId ?? 0, r, namespace: scope.namespace, name: scope.name, labelReqs: scope.labelReqs, fieldReqs: scope.fieldReqs };
   if (sel.nodeName !== undefined) w.nodeName = sel.nodeName;
   const rv = req.resourceVersion;
   if (rv === undefined || rv === "" || rv === "0") {
@@ -629,7 +629,7 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
         if (internal === undefined) return { error: S.badRequest(`field label not supported: ${q.field}`) };
         q.field = internal;
       }
-      if (!supportsField(r.kind, q.field ?? q.key)) return { error: S.badRequest(`field label not supported: ${q.field ?? q.key}`) };
+      if (!supportsField(r.kind, q.field ?? q.key, r)) return { error: S.badRequest(`field label not supported: ${q.field ?? q.key}`) };
       if (r.kind === "Pod" && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
     }
     out.fieldReqs = p;
@@ -1398,7 +1398,7 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
     cur.error = sel.error;
     return;
   }
-  const scope = { namespace: r.namespaced ? req.namespace : undefined, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
+  const scope = { r, namespace: r.namespaced ? req.namespace : undefined, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   const items: any[] = [];
   for (const obj of candidates(ctx.cache, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
   // Each item is deleted as its own request, as the registry's DeleteCollection does.

@@ -282,12 +282,12 @@ function sendIfMatching(w: ClientWatch, h: HistoryEntry, fx: Fx): void {
 }
 
 /** Whether an object falls in a watch's or list's selection. */
-export function matches(w: Pick<ClientWatch, "namespace" | "name" | "labelReqs" | "fieldReqs">, obj: any): boolean {
+export function matches(w: Pick<ClientWatch, "namespace" | "name" | "labelReqs" | "fieldReqs"> & { r?: ResourceInfo }, obj: any): boolean {
   const m = obj.metadata ?? {};
   if (w.namespace && m.namespace !== w.namespace) return false;
   if (w.name && m.name !== w.name) return false;
   if (w.labelReqs && !matchesRequirements(w.labelReqs, m.labels ?? {})) return false;
-  if (w.fieldReqs && !matchesFieldSelector(w.fieldReqs, objectFields(obj))) return false;
+  if (w.fieldReqs && !matchesFieldSelector(w.fieldReqs, w.r?.custom ? customObjectFields(obj, w.r) : objectFields(obj))) return false;
   return true;
 }
 
@@ -338,8 +338,26 @@ export function objectFields(obj: any): Record<string, string> {
   return f;
 }
 
-/** Field selectors a kind supports; any other is refused with "field label not supported". */
-export function supportsField(kind: string, field: string): boolean {
+/**
+ * A custom resource's fields for a field selector (the crdHandler's GetAttrs): metadata.name,
+ * metadata.namespace when namespaced, and each of its version's selectableFields: a string as it
+ * is, an integer or a boolean as Go prints it, anything absent (or of another type) empty.
+ */
+export function customObjectFields(obj: any, r: ResourceInfo): Record<string, string> {
+  const m = obj.metadata ?? {};
+  const f: Record<string, string> = { "metadata.name": m.name ?? "" };
+  if (r.namespaced) f["metadata.namespace"] = m.namespace ?? "";
+  for (const path of r.custom?.selectableFields ?? []) {
+    let v: any = obj;
+    for (const k of path.split(".")) v = v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, k) ? v[k] : undefined;
+    f[path] = typeof v === "string" ? v : typeof v === "boolean" || (typeof v === "number" && Number.isInteger(v)) ? String(v) : "";
+  }
+  return f;
+}
+
+/** Field selectors a kind supports (a custom resource: its own fields only); any other is refused with "field label not supported". */
+export function supportsField(kind: string, field: string, r?: ResourceInfo): boolean {
+  if (r?.custom) return Object.hasOwn(customObjectFields({ metadata: {} }, r), field) || (!r.namespaced && field === "metadata.namespace");
   if (field === "metadata.name" || field === "metadata.namespace") return true;
   const sample = objectFields({ kind, metadata: {} });
   return Object.hasOwn(sample, field);

@@ -358,3 +358,51 @@ describe("a CRD with several versions (conversion strategy None)", () => {
     await c.stop();
   });
 });
+
+describe("selectableFields", () => {
+  const schema = { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", properties: { color: { type: "string" }, size: { type: "integer" }, on: { type: "boolean" }, tags: { type: "array", items: { type: "string" } } } } } } };
+  const withFields = (selectableFields: object[]) => crontabCRD({ versions: [{ name: "v1", served: true, storage: true, schema, selectableFields }] });
+
+  it("select custom resources by those fields in lists and watches; any other field label is refused", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.apply(withFields([{ jsonPath: ".spec.color" }, { jsonPath: ".spec.size" }, { jsonPath: ".spec.on" }]));
+    await c.settle();
+    const base = { group: "stable.example.com", resource: "crontabs", namespace: "default" };
+    const seen: string[] = [];
+    const stop = c.watch({ ...base, fieldSelector: "spec.color=blue" }, (ev) => seen.push(`${ev.eventType} ${ev.object.metadata.name}`));
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "a" }, spec: { color: "blue", size: 3, on: true } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "b" }, spec: { color: "red", size: 4 } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "c" }, spec: {} });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "a" }, spec: { color: "green", size: 3, on: true } });
+    await c.settle();
+    stop();
+    // leaving the selection is a DELETED event
+    expect(seen).toEqual(["ADDED a", "DELETED a"]);
+    const names = async (fieldSelector: string) => {
+      const res = await c.request({ ...base, verb: "list", fieldSelector });
+      return res.ok ? res.object.items.map((o: any) => o.metadata.name) : res.status.message;
+    };
+    expect(await names("spec.size=4")).toEqual(["b"]);
+    expect(await names("spec.on=true")).toEqual(["a"]);
+    // an absent field is the empty string
+    expect(await names("spec.color=")).toEqual(["c"]);
+    expect(await names("spec.color!=red,metadata.name!=c")).toEqual(["a"]);
+    expect(await names("spec.tags=x")).toBe("field label not supported: spec.tags");
+    expect(await names("status.phase=Running")).toBe("field label not supported: status.phase");
+    await c.stop();
+  });
+
+  it("are validated in the CRD: a simple path to a string, boolean or integer outside metadata, once, eight at most", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    const refused = await failure(c.apply(withFields([{ jsonPath: ".spec.tags" }, { jsonPath: ".spec.missing" }, { jsonPath: ".spec.color" }, { jsonPath: ".spec.color" }, { jsonPath: "" }])));
+    expect(refused.code).toBe(422);
+    expect(refused.message).toBe(
+      'CustomResourceDefinition.apiextensions.k8s.io "crontabs.stable.example.com" is invalid: [' +
+        'spec.versions[0].selectableFields[0].jsonPath: Invalid value: ".spec.tags": must point to a field of type string, boolean or integer. Enum string fields and strings with formats are allowed., ' +
+        'spec.versions[0].selectableFields[1].jsonPath: Invalid value: ".spec.missing": is an invalid path: does not refer to a valid field, ' +
+        'spec.versions[0].selectableFields[3].jsonPath: Duplicate value: ".spec.color", ' +
+        "spec.versions[0].selectableFields[4].jsonPath: Required value]",
+    );
+    await c.stop();
+  });
+});

@@ -42,6 +42,8 @@ export interface CustomResourceSpec {
   conversion: "None" | "Webhook";
   /** the Warning every request to this version gets, when the version is deprecated */
   deprecationWarning?: string;
+  /** the version's selectableFields, as field labels (their jsonPath without the leading dot) */
+  selectableFields?: readonly string[];
 }
 
 const rw = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
