@@ -406,3 +406,35 @@ describe("selectableFields", () => {
     await c.stop();
   });
 });
+
+describe("a ResourceQuota's count/<resource>.<group> of custom resources", () => {
+  it("is counted by the quota controller and enforced by admission, and freed when one is deleted", async () => {
+    const c = await withCRD();
+    await c.apply({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "crons" }, spec: { hard: { "count/crontabs.stable.example.com": "2" } } });
+    await c.settle();
+    expect(c.get("ResourceQuota", "crons").status.used).toEqual({ "count/crontabs.stable.example.com": "0" });
+    for (const name of ["a", "b"]) await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name }, spec: { cronSpec: "* * * * *" } });
+    await c.settle();
+    expect(c.get("ResourceQuota", "crons").status.used).toEqual({ "count/crontabs.stable.example.com": "2" });
+    const third = await failure(c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "c" }, spec: { cronSpec: "* * * * *" } }));
+    expect(third).toMatchObject({ code: 403, reason: "Forbidden" });
+    expect(third.message).toBe('crontabs.stable.example.com "c" is forbidden: exceeded quota: crons, requested: count/crontabs.stable.example.com=1, used: count/crontabs.stable.example.com=2, limited: count/crontabs.stable.example.com=2');
+    await c.delete("CronTab", "a", "default");
+    await c.settle();
+    expect(c.get("ResourceQuota", "crons").status.used).toEqual({ "count/crontabs.stable.example.com": "1" });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "c" }, spec: { cronSpec: "* * * * *" } });
+    expect(c.list("CronTab").map((o) => o.metadata.name)).toEqual(["b", "c"]);
+    await c.stop();
+  });
+
+  it("counts a custom kind named Pod as its own resource, never as pods", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.apply(crontabCRD({ metadataName: "pods.example.com", group: "example.com", names: { plural: "pods", singular: "pod", kind: "Pod" } }));
+    await c.apply({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q" }, spec: { hard: { pods: "0", "count/pods.example.com": "1" } } });
+    await c.settle();
+    await c.apply({ apiVersion: "example.com/v1", kind: "Pod", metadata: { name: "p" }, spec: { cronSpec: "* * * * *" } });
+    await c.settle();
+    expect(c.get("ResourceQuota", "q").status.used).toEqual({ pods: "0", "count/pods.example.com": "1" });
+    await c.stop();
+  });
+});
