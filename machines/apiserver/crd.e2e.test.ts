@@ -438,3 +438,67 @@ describe("a ResourceQuota's count/<resource>.<group> of custom resources", () =>
     await c.stop();
   });
 });
+
+describe("garbage collection with custom resources", () => {
+  const cron = (name: string, ownerReferences?: object[]) => ({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name, ...(ownerReferences ? { ownerReferences } : {}) }, spec: { cronSpec: "* * * * *" } });
+  const ownedPod = (name: string, owner: any) => ({
+    apiVersion: "v1", kind: "Pod",
+    metadata: { name, ownerReferences: [{ apiVersion: "stable.example.com/v1", kind: "CronTab", name: owner.metadata.name, uid: owner.metadata.uid, blockOwnerDeletion: true }] },
+    spec: { terminationGracePeriodSeconds: 0, containers: [{ name: "c", image: "nginx" }] },
+  });
+  const gone = (c: Cluster, kind: string, name: string) => c.get(kind, name, "default") === undefined || c.get(kind, name, "default").metadata.deletionTimestamp !== undefined;
+
+  it("deletes a Pod whose owner is a deleted custom resource (background), once discovery maps the owner's kind", async () => {
+    const c = await withCRD();
+    await c.apply(cron("owner"));
+    await c.apply(ownedPod("dep", c.get("CronTab", "owner", "default")));
+    c.advance(5_000);
+    await c.settle();
+    // the owner lives: its dependent stays
+    expect(gone(c, "Pod", "dep")).toBe(false);
+    await c.delete("CronTab", "owner", "default");
+    c.advance(5_000);
+    await c.settle();
+    expect(gone(c, "Pod", "dep")).toBe(true);
+    await c.stop();
+  });
+
+  it("deletes dependents before a custom owner deleted in the foreground, and orphans them when asked", async () => {
+    const c = await withCRD();
+    await c.apply([cron("fg"), cron("orphaner")]);
+    await c.apply(ownedPod("fg-dep", c.get("CronTab", "fg", "default")));
+    await c.apply(ownedPod("kept", c.get("CronTab", "orphaner", "default")));
+    c.advance(5_000);
+    await c.settle();
+    const fg = await c.delete("CronTab", "fg", "default", { propagationPolicy: "Foreground" });
+    expect(fg.metadata.finalizers).toEqual(["foregroundDeletion"]);
+    await c.delete("CronTab", "orphaner", "default", { propagationPolicy: "Orphan" });
+    c.advance(10_000);
+    await c.settle();
+    expect(gone(c, "Pod", "fg-dep")).toBe(true);
+    expect(c.get("CronTab", "fg", "default")).toBeUndefined();
+    expect(c.get("CronTab", "orphaner", "default")).toBeUndefined();
+    expect(c.get("Pod", "kept", "default").metadata.ownerReferences).toBeUndefined();
+    await c.stop();
+  });
+
+  it("collects a custom resource whose built-in owner is deleted, through the monitors discovery started", async () => {
+    const c = await withCRD();
+    // a custom owner of a pod makes the collector discover the CRDs; it resyncs every 30 s after
+    await c.apply(cron("first"));
+    await c.apply(ownedPod("p", c.get("CronTab", "first", "default")));
+    c.advance(5_000);
+    await c.settle();
+    await c.apply({ apiVersion: "v1", kind: "Service", metadata: { name: "svc" }, spec: { ports: [{ port: 80 }] } });
+    const svc = c.get("Service", "svc", "default");
+    await c.apply(cron("owned", [{ apiVersion: "v1", kind: "Service", name: "svc", uid: svc.metadata.uid }]));
+    c.advance(5_000);
+    await c.settle();
+    expect(c.get("CronTab", "owned", "default")).toBeDefined();
+    await c.delete("Service", "svc", "default");
+    c.advance(5_000);
+    await c.settle();
+    expect(c.get("CronTab", "owned", "default")).toBeUndefined();
+    await c.stop();
+  });
+});
