@@ -152,7 +152,10 @@ export interface ApiRequest {
   namespace?: string;
   name?: string;
   subresource?: string;
-  /** a patch made at a version the resource is served at but not stored at (autoscaling/v1): it applies to the object at that version */
+  /**
+   * a patch made at a version the resource is served at but not stored at (autoscaling/v1): it applies to the object at that version;
+   * for a custom resource, the served version every request is made at (its storage version's when absent)
+   */
   version?: string;
   body?: any;
   /** list and watch options, delete options, patch type */

@@ -13,7 +13,7 @@ import { systemPriorityClassObjects } from "../machines/apiserver/admission/inde
 import type { ApiRequest, ApiResponse, EtcdRequest, EtcdResponse, SignCertificate, SignToken } from "../machines/messages.js";
 import { clusterDNS } from "../machines/cri/messages.js";
 import { apiVersionOf, resourceForKind, resourceForKindAt, type ResourceInfo } from "../machines/apiserver/resources.js";
-import { customRegistry, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
+import { customRegistry, resourceAtVersion, resourceForKindIn, resourceIn, type HasCRDs } from "../machines/apiserver/crds.js";
 import { lookupStored, type ApiServerContext } from "../machines/apiserver/apiserver.logic.js";
 import { issuedToken, serviceAccountUser, tokenKey } from "../machines/apiserver/auth/tokenrequest.js";
 import { isLegacyClaims, legacyTokenUser } from "../machines/common/legacytoken.js";
@@ -414,7 +414,7 @@ export class Cluster {
   /** Like kubectl apply: creates what is missing, patches what changed since the last apply. */
   async apply(input: string | object | object[], source = "<input>"): Promise<ApplyResult[]> {
     const objs = typeof input === "string" ? parseManifests(input, source) : Array.isArray(input) ? input : [input];
-    const rs = precheck(objs, source, true, (kind, apiVersion) => resourceForKindAt(kind, apiVersion) ?? resourceForKindIn(this.cache(), kind, typeof apiVersion === "string" ? apiVersion : undefined));
+    const rs = precheck(objs, source, true, (kind, apiVersion) => (typeof apiVersion === "string" ? customRegistry(this.cache()).byKind.get(`${apiVersion}/${kind}`) : undefined) ?? resourceForKindAt(kind, apiVersion) ?? resourceForKindIn(this.cache(), kind, typeof apiVersion === "string" ? apiVersion : undefined));
     const results: ApplyResult[] = [];
     const errors: ApiError[] = [];
     for (const [i, obj] of objs.entries()) {
@@ -442,7 +442,7 @@ export class Cluster {
     const conv = conversionOf(obj, r);
     const hub = (o: any) => (conv ? conv.toHub(o) : o);
     const name = obj.metadata?.name;
-    const base = { group: r.group, resource: r.resource, ...(namespace ? { namespace } : {}) };
+    const base = { group: r.group, resource: r.resource, ...(r.custom ? { version: r.version } : {}), ...(namespace ? { namespace } : {}) };
     const live = name ? await this.request({ ...base, verb: "get", name }) : undefined;
     if (!live || !live.ok) {
       if (live && !live.ok && live.code !== 404) throw new ApiError(live.status);
@@ -494,7 +494,7 @@ export class Cluster {
   /** Objects of a kind, filtered like kubectl get -l / --field-selector, in etcd key order. */
   list(kind: string, opts: ListOptions = {}): any[] {
     const r = mustResource(kind, this.cache());
-    const scope: any = { namespace: r.namespaced ? opts.namespace : undefined };
+    const scope: any = { r, namespace: r.namespaced ? opts.namespace : undefined };
     if (opts.labelSelector) {
       const p = parseSelector(opts.labelSelector);
       if ("error" in p) throw new ApiError({ kind: "Status", apiVersion: "v1", status: "Failure", metadata: {}, code: 400, reason: "BadRequest", message: p.error });
@@ -557,8 +557,8 @@ export class Cluster {
   }
 
   /** The resource served at group/resource now: a built-in one, or one an established CRD serves. */
-  resourceFor(group: string, resource: string): ResourceInfo | undefined {
-    return resourceIn(this.cache(), group, resource);
+  resourceFor(group: string, resource: string, version?: string): ResourceInfo | undefined {
+    return version !== undefined ? resourceAtVersion(this.cache(), group, version, resource) : resourceIn(this.cache(), group, resource);
   }
 
   /** Every custom resource served now (one entry per served version). */
@@ -621,7 +621,10 @@ export class Cluster {
 }
 
 function mustResource(kind: string, cache?: HasCRDs): ResourceInfo {
-  const r = cache ? resourceForKindIn(cache, kind) : resourceForKind(kind);
+  // "Event.example.com": a kind qualified by its group (a custom kind named like a built-in)
+  const dot = kind.indexOf(".");
+  const qualified = cache && dot > 0 ? customRegistry(cache).all.find((r) => r.kind === kind.slice(0, dot) && r.group === kind.slice(dot + 1)) : undefined;
+  const r = qualified ?? (cache ? resourceForKindIn(cache, kind) : resourceForKind(kind));
   if (!r) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", code: 404, reason: "NotFound", message: `the server doesn't have a resource type "${kind}"` });
   return r;
 }

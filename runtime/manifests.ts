@@ -174,6 +174,8 @@ export function decodeError(obj: any, r: ResourceInfo): ApiError | undefined {
  * canonical form, times in UTC), or decodeError's refusal; a kind without a schema as sent.
  */
 export function decodeApplied(obj: any, r: ResourceInfo): { value: any } | { error: ApiError } {
+  // a custom resource has no Go type (a custom kind Event is not core's): the API server decodes it by its schema
+  if (r.custom) return { value: obj };
   const typeKey = typeof obj.apiVersion === "string" ? versionedTypeKey(obj.apiVersion, r.kind) : undefined;
   if (typeKey === undefined && !hasSchema(r.kind)) return { value: obj };
   // what kubectl sends is the object's JSON: a key whose value is undefined is not in it

@@ -20,14 +20,14 @@ import { parseCSR } from "../common/csr.js";
 import { admitNodeRestriction, anonymous, answerReview, authorize as authorizeAttributes, escalationError, forbidden, impersonate, reviewKinds, type Attributes, type NodeGraph, type Operation, type RbacObjects, type UserInfo } from "./auth/index.js";
 import { roleReferenceRules } from "./auth/rbac.js";
 import {
-  addWatch, applyEtcdEvents, candidates, eventFor, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory, fieldLabelError,
+  addWatch, applyEtcdEvents, cacheKind, candidates, eventFor, fieldLabelError, historySince, loadObjects, matches, newWatchCache, objectsAt, oldestResumable, removeWatch, slideHistory,
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
 import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
-import { controlledStatus, resourceIn, resourcesOf } from "./crds.js";
-import { customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
+import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./crds.js";
+import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
 import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
@@ -357,7 +357,8 @@ function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
     }
   }
   if (req.authorizeOnly || req.nonResource) return;
-  const r = resourceIn(ctx.cache, req.group, req.resource);
+  // a custom resource at the version asked (each served version has its own entry); a built-in at its own
+  const r = req.version !== undefined ? resourceAtVersion(ctx.cache, req.group, req.version, req.resource) : resourceIn(ctx.cache, req.group, req.resource);
   if (!r) {
     cur.error = resourceNotFound();
     return;
@@ -519,7 +520,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   }
   const sel = selectors(r, req);
   if ("error" in sel) return fail(ctx, sel.error, fx);
-  const scope = { namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
+  const scope = { r, namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   if (req.verb === "list") {
     // the list's key prefix: a continue token names a key under it, and never one outside
     const keyPrefix = storagePrefix(r, r.namespaced ? req.namespace : undefined);
@@ -541,7 +542,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     if (at !== undefined && at !== c.revision) {
       // the HTTP front end waited for a future revision; a caller that cannot wait is answered as the wait ends
       if (at > c.revision) return fail(ctx, S.tooLargeResourceVersion(at, c.revision), fx);
-      const then = objectsAt(c, r.kind, at, (o) => storageKey(r, o.metadata.namespace, o.metadata.name));
+      const then = objectsAt(c, cacheKind(r), at, (o) => storageKey(r, o.metadata.namespace, o.metadata.name));
       if (!then) return fail(ctx, fromKey !== undefined ? S.continueExpired(encodeContinue(fromKey, keyPrefix, -1)) : S.gone(S.listExpiredMessage), fx);
       pool = then.values();
     }
@@ -568,7 +569,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     return done(ctx);
   }
   // watch
-  const w: ClientWatch = { client: req.from, watchId: req.watchId ?? 0, r, ...scope };
+  const w: ClientWatch = { client: req.from, watchId: req.watchId ?? 0, r, namespace: scope.namespace, name: scope.name, labelReqs: scope.labelReqs, fieldReqs: scope.fieldReqs };
   if (sel.nodeName !== undefined) w.nodeName = sel.nodeName;
   const rv = req.resourceVersion;
   if (rv === undefined || rv === "" || rv === "0") {
@@ -576,7 +577,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
     const initial: any[] = [];
     for (const obj of candidates(c, r, sel.nodeName)) if (matches(w, obj)) initial.push(obj);
     initial.sort((a, b) => keyOrder(r, a, b));
-    for (const obj of initial) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ADDED", object: obj });
+    for (const obj of initial) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, eventType: "ADDED", object: atServedVersion(obj, r) });
   } else {
     const from = Number(rv);
     const oldest = oldestResumable(c);
@@ -586,7 +587,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
       return done(ctx);
     }
     for (const h of historySince(c, from)) {
-      if (h.kind !== r.kind) continue;
+      if (h.kind !== cacheKind(r)) continue;
       const ev = eventFor(w, h);
       if (ev) fx.send(w.client, { type: "WatchEvent", watchId: w.watchId, ...ev });
     }
@@ -629,9 +630,9 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
         if (internal === undefined) return { error: S.badRequest(`field label not supported: ${q.field}`) };
         q.field = internal;
       }
-      const refused = fieldLabelError(r.kind, q.field ?? q.key, r.custom !== undefined);
+      const refused = fieldLabelError(r.kind, q.field ?? q.key, r);
       if (refused !== undefined) return { error: S.badRequest(refused) };
-      if (r.kind === "Pod" && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
+      if (kindIs(r, "Pod") && (q.field ?? q.key) === "spec.nodeName" && (q.operator === "=" || q.operator === "==" || q.op === "=")) out.nodeName = q.value;
     }
     out.fieldReqs = p;
   }
@@ -639,6 +640,16 @@ function selectors(r: ResourceInfo, req: Request): { labelReqs?: any; fieldReqs?
 }
 
 /** The autoscaling/v1 Scale of a Deployment, ReplicaSet, StatefulSet or ReplicationController (whose selector is a plain map). */
+/** An object as Go encodes its type; a custom resource is unstructured (its kind may be named like a built-in's). */
+function encodedAs<T>(obj: T, r: ResourceInfo | undefined): T {
+  return r?.custom ? obj : goEncoded(obj);
+}
+
+/** Whether r is the built-in resource of a kind: a custom resource never is, whatever its kind is called (a CRD's kind Pod). */
+function kindIs(r: ResourceInfo | undefined, kind: string): boolean {
+  return r !== undefined && r.custom === undefined && r.kind === kind;
+}
+
 /** The kind of a list of r's objects: <Kind>List, or a custom resource's listKind. */
 function listKindOf(r: ResourceInfo): string {
   return r.custom?.listKind ?? `${r.kind}List`;
@@ -686,9 +697,10 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   }
   const key = storageKey(r, req.namespace, req.name ?? "");
   cur.key = key;
-  const old = ctx.cache.objects.get(key);
+  // a custom resource is read at the version the request was made at (stored at the storage version)
+  const old = r.custom ? atServedVersion(ctx.cache.objects.get(key), r) : ctx.cache.objects.get(key);
   cur.old = old;
-  if (req.verb === "create" && r.kind === "ServiceAccount" && req.subresource === "token") {
+  if (req.verb === "create" && kindIs(r, "ServiceAccount") && req.subresource === "token") {
     const target = tokenRequestTargetError(req.body, req.name ?? "", req.namespace ?? "");
     if (target) {
       cur.error = target;
@@ -875,7 +887,7 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
   if (hasGeneration(r)) meta.generation = 1;
-  const merged = r.kind === "Secret" ? mergeStringData(body) : { obj: body };
+  const merged = kindIs(r, "Secret") ? mergeStringData(body) : { obj: body };
   if ("error" in merged) {
     cur.error = merged.error;
     return;
@@ -1019,7 +1031,8 @@ function recordManagedFields(cur: InFlight): any | undefined {
   }
   const r = cur.r!;
   // the field manager reads the object as decoded: with its scheme defaults, before admission
-  const read = defaulted(cur.obj);
+  // (a custom resource has no scheme defaults: its schema's were filled in as it was decoded)
+  const read = r.custom ? { ...cur.obj } : defaulted(cur.obj);
   const fields = updateRecorded(r, cur.old, read, { manager: managerFor(req.fieldManager, cur.user), subresource: req.subresource ?? "", now: rfc3339(req.now) });
   const given = cur.obj.metadata ?? {};
   // the written metadata without its managedFields, then the new ones: copied by hand, as an object
@@ -1187,7 +1200,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   if (req.subresource === "status") obj = { ...old, metadata: otherUid !== undefined ? { ...withoutResourceVersion(old.metadata), uid: otherUid } : withoutResourceVersion(old.metadata), status: body.status };
   else if (req.subresource === "finalize") obj = { ...old, metadata: { ...old.metadata }, spec: { ...old.spec, finalizers: body.spec?.finalizers ?? [] } };
   else {
-    const merged = r.kind === "Secret" ? mergeStringData(body) : { obj: body };
+    const merged = kindIs(r, "Secret") ? mergeStringData(body) : { obj: body };
     if ("error" in merged) {
       cur.error = merged.error;
       return;
@@ -1202,8 +1215,8 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   cur.op = "put";
   cur.code = 200;
   // Removing the last finalizer of an object being deleted finishes the deletion.
-  const specFinalizersDone = r.kind !== "Namespace" || (obj.spec?.finalizers ?? []).length === 0;
-  if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && specFinalizersDone && (r.kind !== "Pod" || obj.metadata.deletionGracePeriodSeconds === 0)) {
+  const specFinalizersDone = !kindIs(r, "Namespace") || (obj.spec?.finalizers ?? []).length === 0;
+  if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0 && specFinalizersDone && (!kindIs(r, "Pod") || obj.metadata.deletionGracePeriodSeconds === 0)) {
     cur.op = "delete";
   }
   void now;
@@ -1323,23 +1336,23 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   // rest.BeforeDelete: "Negative values will be treated as the value `1s` on the delete path."
   if (requested !== undefined && requested < 0) requested = 1;
   // The batch/v1 Job strategy's DefaultGarbageCollectionPolicy is OrphanDependents (kept for compatibility).
-  const policy = req.propagationPolicy ?? req.body?.propagationPolicy ?? (r.kind === "Job" ? "Orphan" : undefined);
+  const policy = req.propagationPolicy ?? req.body?.propagationPolicy ?? (kindIs(r, "Job") ? "Orphan" : undefined);
   let grace = 0;
-  if (r.kind === "Pod") {
+  if (kindIs(r, "Pod")) {
     grace = requested ?? (mutant("apiserver.pod-delete-default-grace-zero") ? 0 : old.spec?.terminationGracePeriodSeconds ?? 30);
     // An unscheduled or finished pod has nothing on a node to stop: it goes at once.
     if (!old.spec?.nodeName || old.status?.phase === "Succeeded" || old.status?.phase === "Failed") grace = 0;
   }
   const finalizers: string[] = [...(meta.finalizers ?? [])];
   // A namespace is emptied by the namespace controller first: it waits on its spec finalizers.
-  if (r.kind === "Namespace" && (old.spec?.finalizers ?? []).length > 0 && !meta.deletionTimestamp) {
+  if (kindIs(r, "Namespace") && (old.spec?.finalizers ?? []).length > 0 && !meta.deletionTimestamp) {
     cur.code = 200;
     cur.obj = { ...old, metadata: { ...meta, deletionTimestamp: rfc3339(now), deletionGracePeriodSeconds: 0 }, status: { ...old.status, phase: "Terminating" } };
     cur.op = "put";
     return;
   }
   // the CRD's REST Delete: its finalizer and the Terminating condition first; the finalizer controller deletes its instances
-  if (r.kind === "CustomResourceDefinition" && !meta.deletionTimestamp) {
+  if (kindIs(r, "CustomResourceDefinition") && !meta.deletionTimestamp) {
     const held = finalizers.includes(crdCleanupFinalizer) ? finalizers : [...finalizers, crdCleanupFinalizer];
     const conds = (old.status?.conditions ?? []).filter((c: any) => c?.type !== "Terminating");
     const terminating = { type: "Terminating", status: "True", lastTransitionTime: rfc3339(now), reason: "InstanceDeletionPending", message: "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon" };
@@ -1348,7 +1361,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     cur.op = "put";
     return;
   }
-  if (policy === "Foreground" && !finalizers.includes("foregroundDeletion") && r.kind !== "Pod") finalizers.push("foregroundDeletion");
+  if (policy === "Foreground" && !finalizers.includes("foregroundDeletion") && !kindIs(r, "Pod")) finalizers.push("foregroundDeletion");
   if (policy === "Orphan" && !finalizers.includes("orphan")) finalizers.push("orphan");
   cur.code = 200;
   // the bug: a grace-0 DELETE removes the object whatever finalizers hold it
@@ -1358,7 +1371,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     // (the pod strategy's CheckGracefulDelete is not asked again), and the deletion moves by the
     // difference: old deletionTimestamp - old grace + new grace.
     const current = meta.deletionGracePeriodSeconds ?? 0;
-    if (r.kind === "Pod" && current > 0 && requested !== undefined && requested < current) {
+    if (kindIs(r, "Pod") && current > 0 && requested !== undefined && requested < current) {
       if (requested === 0 && (finalizers.length === 0 || ignoreFinalizers)) {
         cur.op = "delete";
         cur.obj = old;
@@ -1371,7 +1384,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     // A grace period already 0 with nothing holding the object: store.go deletes it now (a
     // deletion whose first phase was stored and whose second failed).
-    if (r.kind === "Pod" && current === 0 && finalizers.length === 0) {
+    if (kindIs(r, "Pod") && current === 0 && finalizers.length === 0) {
       cur.op = "delete";
       cur.obj = old;
       return;
@@ -1387,7 +1400,7 @@ function prepareDelete(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
   }
   cur.obj = { ...old, metadata: { ...meta, finalizers: finalizers.length ? finalizers : undefined, deletionTimestamp: rfc3339(now + grace * 1000), deletionGracePeriodSeconds: grace } };
   if (!cur.obj.metadata.finalizers) delete cur.obj.metadata.finalizers;
-  if (r.kind === "Namespace") cur.obj.status = { ...old.status, phase: "Terminating" };
+  if (kindIs(r, "Namespace")) cur.obj.status = { ...old.status, phase: "Terminating" };
   cur.op = "put";
 }
 
@@ -1398,7 +1411,7 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
     cur.error = sel.error;
     return;
   }
-  const scope = { namespace: r.namespaced ? req.namespace : undefined, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
+  const scope = { r, namespace: r.namespaced ? req.namespace : undefined, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   const items: any[] = [];
   for (const obj of candidates(ctx.cache, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
   // Each item is deleted as its own request, as the registry's DeleteCollection does.
@@ -1413,7 +1426,7 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
 /** POST to a subresource: pods/binding and pods/eviction. */
 function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
   const { req } = cur;
-  if (r.kind === "Pod" && req.subresource === "binding") {
+  if (kindIs(r, "Pod") && req.subresource === "binding") {
     const target = req.body?.target?.name;
     if (!target) {
       cur.error = S.invalid({ ...r, kind: "Binding" }, old.metadata.name, [S.required("target.name", "")]);
@@ -1436,8 +1449,8 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
     cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
     return;
   }
-  if (r.kind === "Pod" && req.subresource === "eviction") return prepareEviction(ctx, cur, r, old, now);
-  if (r.kind === "ServiceAccount" && req.subresource === "token") return prepareToken(ctx, cur, old, now);
+  if (kindIs(r, "Pod") && req.subresource === "eviction") return prepareEviction(ctx, cur, r, old, now);
+  if (kindIs(r, "ServiceAccount") && req.subresource === "token") return prepareToken(ctx, cur, old, now);
   cur.error = S.methodNotSupported(r, `create ${req.subresource}`);
 }
 
@@ -1616,7 +1629,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   // Object.assign, not a spread: recordManagedFields may add fields (see withCurrent)
   const cur = Object.assign({}, prior);
   // The body as Go decoded it and will store it (lastProbeTime: null): the field manager records that.
-  cur.obj = goEncoded(cur.obj);
+  cur.obj = encodedAs(cur.obj, cur.r);
   // a custom resource is decoded pruned to its schema and defaulted, before the field manager reads it
   if (cur.r?.custom) cur.obj = decodedCustomResource(cur.obj, cur.r);
   const read = recordManagedFields(cur);
@@ -1629,7 +1642,7 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   };
   const actx = copyWith(admissionContext(ctx, cur), { priorityClasses: priorityClasses(ctx), serviceAccounts, refuse: (reason: string) => void (refusal = reason) }) as Parameters<typeof mutate>[1];
   // The pod strategy's PrepareForCreate warns of the AppArmor annotations it copies to fields: read before it copies them.
-  const skew = cur.r?.kind === "Pod" && !cur.old && !cur.req.subresource ? appArmorVersionSkewWarnings(cur.obj) : [];
+  const skew = kindIs(cur.r, "Pod") && !cur.old && !cur.req.subresource ? appArmorVersionSkewWarnings(cur.obj) : [];
   if (cur.r?.custom) return stepped(ctx, copyWith(cur, { obj: customStrategy(cur, cur.r) }));
   // ServiceAccount (a mutating plugin that may refuse) runs before Priority, as in kube-apiserver's plugin order.
   const obj = read !== undefined ? admitDefaulted(read, actx) : mutate(cur.obj, actx);
@@ -1654,7 +1667,8 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
  */
 function decodedCustomResource(obj: any, r: ResourceInfo): any {
   const schema = r.custom?.schema;
-  return withDefaults(pruned(obj, schema).value, schema);
+  // converted to the version asked, then pruned and defaulted by that version's schema
+  return withDefaults(pruned(atServedVersion(obj, r), schema).value, schema);
 }
 
 function customStrategy(cur: InFlight, r: ResourceInfo): any {
@@ -1738,11 +1752,11 @@ const listedByVersion = new WeakMap<object, Map<string, readonly any[]>>();
 export function runValidatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = ctx.current!;
   if (cur.error || cur.noop || cur.op !== "put" || !cur.obj || bypassesAdmission(cur)) return ctx;
-  if (cur.r?.kind === "Namespace") return namespaceValidatingAdmission(ctx, cur);
-  if (cur.r?.kind === "CertificateSigningRequest") return certificateValidatingAdmission(ctx, cur);
+  if (kindIs(cur.r, "Namespace")) return namespaceValidatingAdmission(ctx, cur);
+  if (kindIs(cur.r, "CertificateSigningRequest")) return certificateValidatingAdmission(ctx, cur);
   if (!cur.r?.namespaced) return ctx;
   const namespaceLabels = namespaceObject(ctx, cur.obj.metadata?.namespace)?.metadata?.labels;
-  const res = validatingAdmission(cur.obj, copyWith(admissionContext(ctx, cur), { nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource }, namespaceLabels }));
+  const res = validatingAdmission(cur.obj, copyWith(admissionContext(ctx, cur), { nowMs: cur.req.now, resource: { group: cur.r.group, resource: cur.r.resource }, namespaceLabels, ...(cur.r.custom ? { custom: true } : {}) }));
   if ("refused" in res) return stepped(ctx, { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? "", res.refused) });
   const warned = res.warnings?.length ? { ...cur, warnings: [...(cur.warnings ?? []), ...res.warnings] } : cur;
   if (res.charges.length === 0) return warned === cur ? ctx : stepped(ctx, warned);
@@ -1846,7 +1860,7 @@ export function runValidation(ctx: ApiServerContext): ApiServerContext {
   if (createRefusal) return stepped(ctx, { ...cur, error: createRefusal });
   // the strategy's warnings follow its validation (rest.BeforeCreate / BeforeUpdate), before any allocation
   const warned = withStrategyWarnings(cur);
-  if (r.kind !== "Service") return warned === cur ? ctx : stepped(ctx, warned);
+  if (!kindIs(r, "Service")) return warned === cur ? ctx : stepped(ctx, warned);
   const res = allocateServiceAddresses(ctx.allocators, cur.obj, cur.old);
   // A dry run keeps nothing of it: the answer shows the address a real write would get.
   if (cur.req.dryRun || "errors" in res) return stepped(ctx, "errors" in res ? { ...warned, error: S.invalid(r, cur.obj.metadata.name, res.errors) } : { ...warned, obj: res.service });
@@ -1881,7 +1895,7 @@ function withStrategyWarnings(cur: InFlight): InFlight {
 
 export function needsEventLease(ctx: ApiServerContext): boolean {
   const cur = ctx.current!;
-  if (cur.r?.kind !== "Event" || cur.old || cur.op !== "put" || cur.req.dryRun) return false;
+  if (!kindIs(cur.r, "Event") || cur.old || cur.op !== "put" || cur.req.dryRun) return false;
   const l = ctx.eventLease;
   // One lease serves the events of a minute, as the API server's lease manager reuses them.
   return !l || cur.req.now - l.grantedAt > 60_000;
@@ -1912,13 +1926,14 @@ export function encodeForStorage(ctx: ApiServerContext): ApiServerContext {
     return stepped(ctx, { ...cur, error: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "resourceVersion should not be set on objects to be created", code: 500 } });
   }
   const { resourceVersion: _, ...meta } = cur.obj.metadata;
-  let prev: any = cur.old;
+  // a custom resource goes to etcd at its storage version, and is compared with what etcd holds
+  let prev: any = cur.r?.custom && cur.old !== undefined ? (ctx.cache.objects.get(cur.key!) ?? cur.old) : cur.old;
   if (prev !== undefined) {
     const { resourceVersion: _rv, ...oldMeta } = prev.metadata;
     prev = { ...prev, metadata: oldMeta };
   }
   // What did not change is kept from the stored version: history holds the change, not a copy.
-  const stored = shareUnchanged(goEncoded({ ...cur.obj, metadata: meta }), prev);
+  const stored = shareUnchanged(encodedAs(atStorageVersion({ ...cur.obj, metadata: meta }, cur.r!), cur.r), prev);
   const unchanged = prev !== undefined && stored === prev && (cur.also ?? []).length === 0;
   return stepped(ctx, unchanged ? { ...cur, stored, unchanged } : { ...cur, stored });
 }
@@ -1947,7 +1962,7 @@ export function sendTxn(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   if (cur.op === "delete") success.push({ type: "delete", key });
   else {
     const value = cur.stored ?? encodeForStorage(ctx).current!.stored;
-    const lease = cur.r?.kind === "Event" && !cur.old ? ctx.eventLease?.id : undefined;
+    const lease = kindIs(cur.r, "Event") && !cur.old ? ctx.eventLease?.id : undefined;
     success.push(lease !== undefined ? { type: "put", key, value, lease } : { type: "put", key, value });
   }
   // Objects admission charged (a quota's status.used) are written in the same Txn, unless they changed meanwhile.
@@ -1968,14 +1983,15 @@ export function isTxnSucceeded(ctx: ApiServerContext, ev: { id: number; succeede
 /** Answers a persisted write with the object as stored (the cache saw it before this response). */
 export function replyWithObject(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
-  const allocators = cur.r?.kind !== "Service" ? ctx.allocators
+  const allocators = !kindIs(cur.r, "Service") ? ctx.allocators
     : cur.op === "delete" ? releaseServiceAddresses(ctx.allocators, cur.old)
     : cur.op === "put" && cur.old && !cur.req.dryRun ? releaseDroppedAddresses(ctx.allocators, cur.obj, cur.old) : ctx.allocators;
-  const stored = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
+  const kept = cur.op === "delete" ? cur.obj : ctx.cache.objects.get(cur.key!) ?? cur.obj;
+  const stored = cur.r?.custom ? atServedVersion(kept, cur.r) : kept;
   const reply = cur.reply === "scale" ? scaleOf(stored, cur.r) : cur.reply ?? stored;
   if (cur.req.id >= 0) ok(fx, cur, cur.code ?? 200, reply);
   // apiextensions-apiserver's controllers (in kube-apiserver's process) see the CRD's change and write its status
-  let backlog = cur.r?.kind === "CustomResourceDefinition" && cur.op === "put" && !isCRDStatusSync(cur.req) ? ctx.backlog.push(crdStatusSync(cur.req, stored)) : ctx.backlog;
+  let backlog = kindIs(cur.r, "CustomResourceDefinition") && cur.op === "put" && !isCRDStatusSync(cur.req) ? ctx.backlog.push(crdStatusSync(cur.req, stored)) : ctx.backlog;
   // an instance of a CRD being deleted is gone: the finalizer controller looks again
   if (cur.r?.custom && cur.op === "delete") {
     const crd = ctx.cache.objects.get(storageKey(resourceFor("apiextensions.k8s.io", "customresourcedefinitions")!, undefined, cur.r.custom.crdName));
@@ -2002,14 +2018,14 @@ export function replyDryRun(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   // DryRunnableStorage.Create: a name that is taken is KeyExists, as a real create would find it
   if (cur.op === "put" && !cur.old && cur.key !== undefined && ctx.cache.objects.has(cur.key)) return fail(ctx, takenName(ctx, cur.obj?.metadata?.name ?? ""), fx);
-  let would = cur.op === "put" ? goEncoded(cur.obj) : cur.obj;
+  let would = cur.op === "put" ? encodedAs(cur.obj, cur.r) : cur.obj;
   if (cur.op === "put" && cur.old && would.metadata?.resourceVersion === undefined) {
     would = { ...would, metadata: { ...would.metadata, resourceVersion: cur.old.metadata.resourceVersion } };
   }
   // DryRunnableStorage.Create answers with a copy of the object it was given: no resourceVersion
   // is assigned, and one the body set (which a real create refuses or clears) is echoed
   const sent = cur.op === "put" && !cur.old ? sentResourceVersion(cur.req) : undefined;
-  if (sent !== undefined) would = goEncoded({ ...would, metadata: { ...would.metadata, resourceVersion: sent } });
+  if (sent !== undefined) would = encodedAs({ ...would, metadata: { ...would.metadata, resourceVersion: sent } }, cur.r);
   const reply = cur.reply === "scale" ? scaleOf(would, cur.r) : cur.reply ?? would;
   ok(fx, cur, cur.code ?? 200, reply);
   return done(ctx);

@@ -10,11 +10,12 @@
 import { List, Map as IMap, OrderedMap, Set as ISet } from "immutable";
 import type { Fx } from "../common/effects.js";
 import type { WatchEventType, WatchedEvent } from "../messages.js";
-import { resourceForKind, type ResourceInfo } from "./resources.js";
+import { resourceForKind, storedResource, type ResourceInfo } from "./resources.js";
 import { matchesFieldSelector, matchesRequirements } from "../common/labels.js";
 import { deepFreeze } from "../common/equal.js";
 import { copyWith } from "../common/own.js";
 import { mutant } from "../common/mutation.js";
+import { atServedVersion } from "./customresource.js";
 
 export interface ClientWatch {
   client: string;
@@ -30,6 +31,7 @@ export interface ClientWatch {
 
 export interface HistoryEntry {
   revision: number;
+  /** the object's index key (cacheKindOf) */
   kind: string;
   obj?: any;
   prev?: any;
@@ -83,9 +85,35 @@ interface Indexes {
   podsByNode: IMap<string, ISet<string>>;
 }
 
+/**
+ * The index key of a resource's objects: a built-in's kind, a custom resource's `<kind>.<group>`,
+ * so a kind Event of example.com, or two groups' kind Widget, never share core's index or each other's.
+ */
+export function cacheKind(r: ResourceInfo): string {
+  return r.custom ? `${r.kind}.${r.group}` : r.kind;
+}
+
+/**
+ * An object's index key, from its kind and apiVersion's group: a group with a dot that is not its
+ * kind's built-in group is a custom resource's (a CRD's group must have a dot; built-in objects
+ * are stored at their own group, events.k8s.io's Events at core's).
+ */
+export function cacheKindOf(obj: any): string {
+  const kind: string = obj.kind;
+  const av = obj.apiVersion;
+  if (typeof av !== "string") return kind;
+  const slash = av.indexOf("/");
+  if (slash < 0) return kind;
+  const group = av.slice(0, slash);
+  if (!group.includes(".")) return kind;
+  const builtIn = resourceForKind(kind);
+  return builtIn !== undefined && storedResource(builtIn).group === group ? kind : `${kind}.${group}`;
+}
+
 function put(x: Indexes, key: string, obj: any, prev: any): void {
   x.objects = x.objects.set(key, obj);
-  x.byKind = x.byKind.set(obj.kind, (x.byKind.get(obj.kind) ?? OrderedMap<string, any>()).set(key, obj));
+  const k = cacheKindOf(obj);
+  x.byKind = x.byKind.set(k, (x.byKind.get(k) ?? OrderedMap<string, any>()).set(key, obj));
   if (obj.kind === "Pod") {
     // A pod that stays on its node (every status write after binding) is already indexed there: the set is unchanged.
     const node = obj.spec?.nodeName;
@@ -97,8 +125,9 @@ function put(x: Indexes, key: string, obj: any, prev: any): void {
 
 function remove(x: Indexes, key: string, prev: any): void {
   x.objects = x.objects.remove(key);
-  const m = x.byKind.get(prev.kind);
-  if (m) x.byKind = x.byKind.set(prev.kind, m.remove(key));
+  const k = cacheKindOf(prev);
+  const m = x.byKind.get(k);
+  if (m) x.byKind = x.byKind.set(k, m.remove(key));
   if (prev.kind === "Pod") indexPod(x, key, prev, false);
 }
 
@@ -141,7 +170,7 @@ export function applyEtcdEvents(c: WatchCache, events: readonly WatchedEvent[], 
       remove(x, key, prev);
     }
     revision = e.kv.modRevision;
-    const entry: HistoryEntry = Object.freeze({ revision: e.kv.modRevision, kind: (obj ?? prev).kind, obj, prev });
+    const entry: HistoryEntry = Object.freeze({ revision: e.kv.modRevision, kind: cacheKindOf(obj ?? prev), obj, prev });
     // the newest historyLimit entries are kept: List.shift drops the oldest in O(1) amortised
     history = history.push(entry);
     if (history.size > c.historyLimit) history = history.shift();
@@ -200,7 +229,7 @@ export function historySince(c: WatchCache, from: number): HistoryEntry[] {
  * by undoing the history after it, newest first: the snapshot an exact list or a continued one is
  * served from. Undefined when the history no longer reaches back to it (compacted away).
  */
-export function objectsAt(c: WatchCache, kind: string, revision: number, keyOf: (obj: any) => string): Map<string, any> | undefined {
+export function objectsAt(c: WatchCache, kind: string /* cacheKind */, revision: number, keyOf: (obj: any) => string): Map<string, any> | undefined {
   if (revision < oldestResumable(c) || revision > c.revision) return undefined;
   const out = new Map<string, any>(c.byKind.get(kind)?.entries() ?? []);
   const later = historySince(c, revision);
@@ -235,13 +264,14 @@ function sendToNode(c: WatchCache, node: string, h: HistoryEntry, fx: Fx): void 
 export function eventFor(w: ClientWatch, h: HistoryEntry): { eventType: WatchEventType; object: any } | undefined {
   const was = h.prev !== undefined && matches(w, h.prev);
   const is = h.obj !== undefined && matches(w, h.obj);
-  if (is && was) return { eventType: "MODIFIED", object: h.obj };
-  if (is) return { eventType: "ADDED", object: h.obj };
+  // a custom resource is sent at the version the watch was made at
+  if (is && was) return { eventType: "MODIFIED", object: atServedVersion(h.obj, w.r) };
+  if (is) return { eventType: "ADDED", object: atServedVersion(h.obj, w.r) };
   // The mutant sends nothing for an object modified out of the selection (only a real delete is DELETED).
   if (was && !(mutant("watchcache.leaving-selection-not-deleted") && h.obj !== undefined)) {
     // a deleted object is sent with the revision of its deletion
     const last = h.obj ?? stored(h.prev, h.revision);
-    return { eventType: "DELETED", object: last };
+    return { eventType: "DELETED", object: atServedVersion(last, w.r) };
   }
   return undefined;
 }
@@ -252,12 +282,12 @@ function sendIfMatching(w: ClientWatch, h: HistoryEntry, fx: Fx): void {
 }
 
 /** Whether an object falls in a watch's or list's selection. */
-export function matches(w: Pick<ClientWatch, "namespace" | "name" | "labelReqs" | "fieldReqs">, obj: any): boolean {
+export function matches(w: Pick<ClientWatch, "namespace" | "name" | "labelReqs" | "fieldReqs"> & { r?: ResourceInfo }, obj: any): boolean {
   const m = obj.metadata ?? {};
   if (w.namespace && m.namespace !== w.namespace) return false;
   if (w.name && m.name !== w.name) return false;
   if (w.labelReqs && !matchesRequirements(w.labelReqs, m.labels ?? {})) return false;
-  if (w.fieldReqs && !matchesFieldSelector(w.fieldReqs, objectFields(obj))) return false;
+  if (w.fieldReqs && !matchesFieldSelector(w.fieldReqs, w.r?.custom ? customObjectFields(obj, w.r) : objectFields(obj))) return false;
   return true;
 }
 
@@ -323,19 +353,40 @@ const fieldLabelConversions = new Map<string, { labels: readonly string[]; error
   ["Job", { labels: ["metadata.namespace", "status.successful"], error: (l) => `field label ${JSON.stringify(l)} not supported for batchv1.Job` }],
 ]);
 
-/** Why a field selector on a built-in kind is refused (the conversion's error), or undefined when the label is taken. */
-export function fieldLabelError(kind: string, field: string, custom = false): string | undefined {
+/**
+ * A custom resource's fields for a field selector (the crdHandler's GetAttrs): metadata.name,
+ * metadata.namespace when namespaced, and each of its version's selectableFields: a string as it
+ * is, an integer or a boolean as Go prints it, anything absent (or of another type) empty.
+ */
+export function customObjectFields(obj: any, r: ResourceInfo): Record<string, string> {
+  const m = obj.metadata ?? {};
+  const f: Record<string, string> = { "metadata.name": m.name ?? "" };
+  if (r.namespaced) f["metadata.namespace"] = m.namespace ?? "";
+  for (const path of r.custom?.selectableFields ?? []) {
+    let v: any = obj;
+    for (const k of path.split(".")) v = v !== null && typeof v === "object" && !Array.isArray(v) && Object.hasOwn(v, k) ? v[k] : undefined;
+    f[path] = typeof v === "string" ? v : typeof v === "boolean" || (typeof v === "number" && Number.isInteger(v)) ? String(v) : "";
+  }
+  return f;
+}
+
+/**
+ * Why a field selector is refused (the conversion's error), or undefined when the label is taken. A
+ * custom resource takes its own fields only, and refuses others with "field label not supported".
+ */
+export function fieldLabelError(kind: string, field: string, r?: ResourceInfo): string | undefined {
+  if (r?.custom) return Object.hasOwn(customObjectFields({ metadata: {} }, r), field) || (!r.namespaced && field === "metadata.namespace") ? undefined : notSupported(field);
   const conv = fieldLabelConversions.get(kind);
   if (conv) return field === "metadata.name" || conv.labels.includes(field) ? undefined : conv.error(field);
   if (field === "metadata.name" || field === "metadata.namespace") return undefined;
   const sample = objectFields({ kind, metadata: {} });
-  if (Object.keys(sample).length > 1 || custom) return Object.hasOwn(sample, field) ? undefined : notSupported(field);
+  if (Object.keys(sample).length > 1) return Object.hasOwn(sample, field) ? undefined : notSupported(field);
   return `${JSON.stringify(field)} is not a known field selector: only "metadata.name", "metadata.namespace"`;
 }
 
 /** Whether a kind's field selectors take this label. */
-export function supportsField(kind: string, field: string): boolean {
-  return fieldLabelError(kind, field) === undefined;
+export function supportsField(kind: string, field: string, r?: ResourceInfo): boolean {
+  return fieldLabelError(kind, field, r) === undefined;
 }
 
 /** The key a watch is registered under. */
@@ -349,7 +400,7 @@ function indexOf(w: ClientWatch): "podWatchesByNode" | "watchesByKind" {
 }
 
 function indexKey(w: ClientWatch): string {
-  return indexOf(w) === "podWatchesByNode" ? w.nodeName! : w.r.kind;
+  return indexOf(w) === "podWatchesByNode" ? w.nodeName! : cacheKind(w.r);
 }
 
 /** The cache with a watch registered and indexed for fan-out; a registered watch never changes (frozen, so forks share it). */
@@ -389,7 +440,7 @@ export function candidates(c: WatchCache, r: ResourceInfo, nodeName?: string): I
     const keys = c.podsByNode.get(nodeName);
     return keys ? [...keys].map((k) => c.objects.get(k)) : [];
   }
-  return c.byKind.get(r.kind)?.values() ?? [];
+  return c.byKind.get(cacheKind(r))?.values() ?? [];
 }
 
 export { resourceForKind };

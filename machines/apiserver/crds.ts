@@ -13,13 +13,16 @@ type Obj = any;
 
 /** The custom resources served now: group -> resource -> info, and apiVersion/kind -> info. */
 export interface CustomRegistry {
+  /** group -> resource -> its storage version's info (the first served) */
   byGroupResource: ReadonlyMap<string, ReadonlyMap<string, ResourceInfo>>;
+  /** group/version/resource -> info: every served version */
+  byGroupVersionResource: ReadonlyMap<string, ResourceInfo>;
   byKind: ReadonlyMap<string, ResourceInfo>;
   /** every served custom resource (one entry per served version), in CRD key order */
   all: readonly ResourceInfo[];
 }
 
-const emptyRegistry: CustomRegistry = { byGroupResource: new Map(), byKind: new Map(), all: [] };
+const emptyRegistry: CustomRegistry = { byGroupResource: new Map(), byGroupVersionResource: new Map(), byKind: new Map(), all: [] };
 
 /** What a cache-like value must give for the registry to be read from it. */
 export interface HasCRDs {
@@ -48,6 +51,7 @@ export function isConditionTrue(crd: Obj, type: string): boolean {
 function buildRegistry(crds: Iterable<Obj>): CustomRegistry {
   const byGroupResource = new Map<string, Map<string, ResourceInfo>>();
   const byKind = new Map<string, ResourceInfo>();
+  const byGroupVersionResource = new Map<string, ResourceInfo>();
   const all: ResourceInfo[] = [];
   for (const crd of crds) {
     // apiextensions-apiserver serves a CRD once Established, and while it is deleted (Terminating) but for creates
@@ -58,11 +62,13 @@ function buildRegistry(crds: Iterable<Obj>): CustomRegistry {
       let m = byGroupResource.get(r.group);
       if (m === undefined) byGroupResource.set(r.group, (m = new Map()));
       if (!m.has(r.resource)) m.set(r.resource, r);
+      const gvr = `${r.group}/${r.version}/${r.resource}`;
+      if (!byGroupVersionResource.has(gvr)) byGroupVersionResource.set(gvr, r);
       const gvk = `${apiVersionOf(r)}/${r.kind}`;
       if (!byKind.has(gvk)) byKind.set(gvk, r);
     }
   }
-  return { byGroupResource, byKind, all };
+  return { byGroupResource, byGroupVersionResource, byKind, all };
 }
 
 /**
@@ -75,6 +81,7 @@ export function resourcesOf(crd: Obj): ResourceInfo[] {
   const versions: Obj[] = Array.isArray(spec.versions) ? spec.versions : [];
   const storage = versions.find((v) => v?.storage === true);
   const ordered = storage ? [storage, ...versions.filter((v) => v !== storage)] : versions;
+  const conversion = spec.conversion?.strategy === "Webhook" ? "Webhook" : "None";
   const out: ResourceInfo[] = [];
   for (const v of ordered) {
     if (v?.served !== true) continue;
@@ -91,10 +98,46 @@ export function resourcesOf(crd: Obj): ResourceInfo[] {
         ...(sub.scale ? { scale: sub.scale } : {}),
         printerColumns: Array.isArray(v.additionalPrinterColumns) ? v.additionalPrinterColumns : [],
         ...(crd.metadata?.deletionTimestamp ? { terminating: true } : {}),
+        storageVersion: storage?.name ?? v.name, conversion,
+        ...(Array.isArray(v.selectableFields) && v.selectableFields.length > 0 ? { selectableFields: v.selectableFields.map((f: Obj) => String(f?.jsonPath ?? "").replace(/^\./, "")) } : {}),
+        ...(v.deprecated === true ? { deprecationWarning: typeof v.deprecationWarning === "string" ? v.deprecationWarning : defaultDeprecationWarning(v.name, spec.group, names.kind, versions) } : {}),
       },
     });
   }
   return out;
+}
+
+// version.CompareKubeAwareVersionStrings: GA before beta before alpha, then higher major, then higher
+// minor (v2, v1, v1beta2, v1beta1, v1alpha1), and a name of any other shape after them, by name.
+const kubeVersion = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+/** Positive when a has the higher priority, negative when b has, 0 when equal. */
+export function compareKubeAwareVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  const ma = kubeVersion.exec(a);
+  const mb = kubeVersion.exec(b);
+  if (!ma || !mb) return ma ? 1 : mb ? -1 : a < b ? 1 : -1;
+  const rank = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === "beta" ? 1 : 0);
+  if (rank(ma) !== rank(mb)) return rank(ma) - rank(mb);
+  if (ma[1] !== mb[1]) return Number(ma[1]) - Number(mb[1]);
+  return Number(ma[3] ?? 0) - Number(mb[3] ?? 0);
+}
+
+/**
+ * The crdHandler's warning for a deprecated version with no deprecationWarning of its own:
+ * "<group>/<version> <Kind> is deprecated", and "; use <group>/<version> <Kind>" naming the
+ * newest served version that is not deprecated and is newer than it (kube-aware order).
+ */
+function defaultDeprecationWarning(version: string, group: string, kind: string, versions: readonly Obj[]): string {
+  const msg = `${group}/${version} ${kind} is deprecated`;
+  const newer = versions.filter((v) => v?.served === true && v.deprecated !== true && compareKubeAwareVersions(version, v.name) < 0).map((v) => String(v.name));
+  if (newer.length === 0) return msg;
+  newer.sort((a, b) => compareKubeAwareVersions(b, a));
+  return `${msg}; use ${group}/${newer[0]} ${kind}`;
+}
+
+/** The resource at group/version/resource: a built-in's, else the custom resource a CRD serves at that version. */
+export function resourceAtVersion(c: HasCRDs, group: string, version: string, resource: string): ResourceInfo | undefined {
+  return resourceFor(group, resource) ?? customRegistry(c).byGroupVersionResource.get(`${group}/${version}/${resource}`);
 }
 
 /** The resource at group/resource: a built-in one, else a custom resource an established CRD serves. */
@@ -104,11 +147,14 @@ export function resourceIn(c: HasCRDs, group: string, resource: string): Resourc
 
 /** The resource a kind is served as: a built-in kind, else a custom kind (at apiVersion, when given). */
 export function resourceForKindIn(c: HasCRDs, kind: string, apiVersion?: string): ResourceInfo | undefined {
+  // at an apiVersion a CRD serves, its kind (example.com/v1 Event) is the custom one, not core's namesake
+  if (apiVersion !== undefined) {
+    const custom = customRegistry(c).byKind.get(`${apiVersion}/${kind}`);
+    if (custom !== undefined) return custom;
+  }
   const builtIn = resourceForKind(kind);
-  if (builtIn !== undefined) return builtIn;
-  const reg = customRegistry(c);
-  if (apiVersion !== undefined) return reg.byKind.get(`${apiVersion}/${kind}`);
-  return reg.all.find((r) => r.kind === kind);
+  if (builtIn !== undefined || apiVersion !== undefined) return builtIn;
+  return customRegistry(c).all.find((r) => r.kind === kind);
 }
 
 // ---- the CRD's status, as the controllers inside kube-apiserver write it ----------------------

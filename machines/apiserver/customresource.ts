@@ -201,6 +201,27 @@ function validateValue(v: unknown, s: Schema, path: string, root: boolean, errs:
 /** The patch types a custom resource's handler accepts (apiextensions-apiserver's crdHandler): no strategic merge patch. */
 export const customPatchTypes = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"];
 
+// ---- conversion ---------------------------------------------------------------------------
+
+/**
+ * The object at another version of its group, as conversion strategy None converts it
+ * (apiextensions-apiserver's nopConverter): apiVersion rewritten, every other field as it is.
+ */
+function atVersion(obj: Obj, group: string, version: string): Obj {
+  const apiVersion = `${group}/${version}`;
+  return !isObj(obj) || obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+}
+
+/** A stored custom resource as served at r's version. */
+export function atServedVersion(obj: Obj, r: ResourceInfo): Obj {
+  return r.custom ? atVersion(obj, r.group, r.version) : obj;
+}
+
+/** A custom resource written at r's version as stored: at its CRD's storage version. */
+export function atStorageVersion(obj: Obj, r: ResourceInfo): Obj {
+  return r.custom ? atVersion(obj, r.group, r.custom.storageVersion) : obj;
+}
+
 // ---- the strategy -------------------------------------------------------------------------
 
 const hasStatusSubresource = (r: ResourceInfo) => r.subresources.includes("status");

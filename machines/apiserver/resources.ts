@@ -36,6 +36,14 @@ export interface CustomResourceSpec {
   printerColumns: readonly any[];
   /** its CRD is being deleted: its instances are read and deleted, no longer created */
   terminating?: boolean;
+  /** the version objects are stored at (spec.versions[].storage) */
+  storageVersion: string;
+  /** the CRD's spec.conversion.strategy: None rewrites apiVersion only; Webhook needs a webhook podflow cannot call */
+  conversion: "None" | "Webhook";
+  /** the Warning every request to this version gets, when the version is deprecated */
+  deprecationWarning?: string;
+  /** the version's selectableFields, as field labels (their jsonPath without the leading dot) */
+  selectableFields?: readonly string[];
 }
 
 const rw = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];

@@ -6,7 +6,7 @@ import { OrderedMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { resourceForKind } from "../apiserver/resources.js";
+import { resourceForKind, storedResource } from "../apiserver/resources.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
@@ -43,7 +43,28 @@ export interface GarbageCollectorContext {
   verifying: Map<string, { left: number; present: boolean }>;
   /** owner uid -> dependents' ownerReference patches still in flight before the orphan finalizer goes */
   orphaning: Map<string, { left: number; failed: boolean; owner: L.KObject }>;
+  /**
+   * The custom resources discovery found (GetDeletableResources): "<apiVersion>/<kind>" of each served
+   * version -> its resource, and the monitor (watch id) of each "<group>/<resource>". Empty until the
+   * collector first meets an owner of a kind it does not serve, so a cluster without CRDs never asks.
+   */
+  custom: Map<string, CustomTarget>;
+  customMonitors: Map<string, number>;
+  /** custom monitors ever started: each gets a watch id of its own, after the built-in monitors' */
+  customMonitorsStarted: number;
+  /** items waiting for discovery to say what their owner's kind is */
+  awaitingDiscovery: Set<string>;
 }
+
+interface CustomTarget {
+  group: string;
+  resource: string;
+  namespaced: boolean;
+}
+
+/** How often the collector resyncs its monitors with discovery once it has begun (garbagecollector.Sync's period). */
+export const discoveryPeriodMs = 30_000;
+const DISCOVER = "discover/deletable-resources";
 
 export interface GarbageCollectorInput {
   token: string;
@@ -58,7 +79,7 @@ export type GarbageCollectorEvent =
 
 /** A fresh collector with an empty graph. */
 export function initialGarbageCollector(input: GarbageCollectorInput): GarbageCollectorContext {
-  return { self: input.address ?? "garbage-collector", client: newClient(input.token), q: W.newWorkQueue(), byUid: OrderedMap(), verifying: new Map(), orphaning: new Map() };
+  return { self: input.address ?? "garbage-collector", client: newClient(input.token), q: W.newWorkQueue(), byUid: OrderedMap(), verifying: new Map(), orphaning: new Map(), custom: new Map(), customMonitors: new Map(), customMonitorsStarted: 0, awaitingDiscovery: new Set() };
 }
 
 /** One informer per monitored resource. */
@@ -102,17 +123,76 @@ function send(ctx: GarbageCollectorContext, fx: Fx, key: string, r: Parameters<t
   request(ctx.client, fx, r, purpose, { key, ...data });
 }
 
-function target(ref: L.ObjRef): { group: string; resource: string; namespace?: string; name: string } | undefined {
-  const r = ref.kind ? resourceForKind(ref.kind) : undefined;
+/** The group of an apiVersion ("" for core's "v1"). */
+const groupOf = (apiVersion: string | undefined) => (apiVersion?.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "");
+
+/**
+ * The resource an object reference names, through the collector's REST mapping: a built-in kind at
+ * its own group, else a custom resource discovery found at that apiVersion and kind.
+ */
+function target(ctx: GarbageCollectorContext, ref: L.ObjRef): { group: string; resource: string; namespace?: string; name: string } | undefined {
+  const builtIn = ref.kind ? resourceForKind(ref.kind) : undefined;
+  // a reference without apiVersion is taken for the built-in kind; one at another group (a CRD's kind Pod) is not it
+  const atBuiltIn = builtIn && (ref.apiVersion === undefined || !groupOf(ref.apiVersion).includes(".") || storedResource(builtIn).group === groupOf(ref.apiVersion));
+  const r: CustomTarget | undefined = atBuiltIn ? builtIn : ctx.custom.get(`${ref.apiVersion}/${ref.kind}`);
   if (!r) return undefined;
   return { group: r.group, resource: r.resource, ...(r.namespaced ? { namespace: ref.namespace } : {}), name: ref.name };
+}
+
+/** Whether a reference may name a custom resource: an apiVersion of a group with a dot that is no built-in kind's. */
+function mayBeCustom(ref: { apiVersion?: string; kind?: string }): boolean {
+  const group = groupOf(ref.apiVersion);
+  return group.includes(".") && ref.kind !== undefined && ref.kind !== "";
+}
+
+/** Discovery of the custom resources (the CRDs listed), unless it is already under way. */
+function discover(ctx: GarbageCollectorContext, fx: Fx): void {
+  if ([...ctx.client.pending.values()].some((p) => p.purpose === "discovery")) return;
+  request(ctx.client, fx, { verb: "list", group: "apiextensions.k8s.io", resource: "customresourcedefinitions" }, "discovery");
+}
+
+/**
+ * GetDeletableResources' answer: every served version of each established CRD as a REST mapping,
+ * a monitor started for each new resource and stopped for each gone; the items that waited are
+ * looked at again, and discovery runs again after the period.
+ */
+function onDiscovered(ctx: GarbageCollectorContext, res: ApiResponse & Stamp, fx: Fx): void {
+  if (res.ok) {
+    const custom = new Map<string, CustomTarget>();
+    const items: any[] = Array.isArray(res.object?.items) ? res.object.items : [];
+    for (const crd of items) {
+      const established = (crd?.status?.conditions ?? []).some((c: any) => c?.type === "Established" && c?.status === "True");
+      if (!established || crd.metadata?.deletionTimestamp) continue;
+      const names = crd.status?.acceptedNames ?? crd.spec?.names ?? {};
+      const t: CustomTarget = { group: String(crd.spec?.group), resource: String(names.plural), namespaced: crd.spec?.scope === "Namespaced" };
+      for (const v of crd.spec?.versions ?? []) if (v?.served === true) custom.set(`${t.group}/${v.name}/${names.kind}`, t);
+    }
+    ctx.custom = custom;
+    const wanted = new Map<string, CustomTarget>([...custom.values()].map((t) => [`${t.group}/${t.resource}`, t] as const));
+    for (const [key, id] of ctx.customMonitors) {
+      if (wanted.has(key)) continue;
+      // its CRD is gone: a monitor that can no longer list would keep the graph from syncing
+      ctx.customMonitors.delete(key);
+      ctx.client.informers = ctx.client.informers.delete(id);
+    }
+    for (const [key, t] of wanted) {
+      if (ctx.customMonitors.has(key)) continue;
+      const id = monitored.length + 1 + ctx.customMonitorsStarted++;
+      ctx.customMonitors.set(key, id);
+      startInformer(ctx.client, fx, id, { group: t.group, resource: t.resource });
+    }
+    for (const key of ctx.awaitingDiscovery) W.add(ctx.q, key);
+    ctx.awaitingDiscovery.clear();
+  }
+  W.addAfter(fx, DISCOVER, discoveryPeriodMs, true);
 }
 
 /** Processes the next work item. */
 export function processNext(ctx: GarbageCollectorContext, fx: Fx): void {
   const key = C.takeNext(ctx);
   if (key !== undefined) {
-    if (key.startsWith("orphan:")) attemptToOrphan(ctx, key, fx);
+    if (key === DISCOVER) discover(ctx, fx);
+    else if (key.startsWith("orphan:")) attemptToOrphan(ctx, key, fx);
     else attemptToDelete(ctx, key, fx);
     W.doneIfIdle(ctx.q, key);
   }
@@ -127,10 +207,15 @@ function attemptToDelete(ctx: GarbageCollectorContext, key: string, fx: Fx): voi
   if (absent.length === 0 || mutant("gc.trusts-cache-owner-gone")) return perform(ctx, key, L.attemptToDeleteItem(item, all(ctx)), fx);
   ctx.verifying.set(uidOf(item), { left: absent.length, present: false });
   for (const r of absent) {
-    const t = target({ kind: r.kind, name: r.name, uid: r.uid, namespace: item.metadata?.namespace });
+    const t = target(ctx, { apiVersion: r.apiVersion, kind: r.kind, name: r.name, uid: r.uid, namespace: item.metadata?.namespace });
     if (!t) {
-      // A kind this cluster does not serve: never delete on a guess.
+      // A kind this cluster does not serve: never delete on a guess. One a CRD may serve is looked
+      // up in discovery first, and the item looked at again with what it says.
       ctx.verifying.delete(uidOf(item));
+      if (mayBeCustom(r) && !ctx.custom.has(`${r.apiVersion}/${r.kind}`)) {
+        ctx.awaitingDiscovery.add(key);
+        discover(ctx, fx);
+      }
       return;
     }
     send(ctx, fx, key, { verb: "get", ...t }, "verify-owner", { item, ownerUid: r.uid });
@@ -177,7 +262,7 @@ function onOrphanPatched(ctx: GarbageCollectorContext, key: string, res: ApiResp
 /** Sends the writes of a decision: deletes and owner-reference patches with a uid precondition, finalizer patches with a resourceVersion. */
 function perform(ctx: GarbageCollectorContext, key: string, actions: L.GcAction[], fx: Fx, purpose = "gc-write"): void {
   for (const a of actions) {
-    const t = target(a.target);
+    const t = target(ctx, a.target);
     if (!t) continue;
     const live = ctx.byUid.get(a.target.uid);
     if (a.type === "delete") {
@@ -196,6 +281,7 @@ function perform(ctx: GarbageCollectorContext, key: string, actions: L.GcAction[
 export function onResponse(ctx: GarbageCollectorContext, res: ApiResponse & Stamp, fx: Fx): void {
   const p = I.handleResponse(ctx.client, fx, res, (w, d) => onDelta(ctx, w, d));
   const key: string | undefined = p?.data?.key;
+  if (p?.purpose === "discovery") onDiscovered(ctx, res, fx);
   if (p && key !== undefined) {
     if (p.purpose === "verify-owner") onVerified(ctx, key, p, res, fx);
     else if (p.purpose === "orphan-patch") onOrphanPatched(ctx, key, res, fx);

@@ -4,6 +4,8 @@
 // foreground deletion) and attemptToOrphan (owners with the orphan finalizer). An owner missing
 // from the cache is confirmed gone with a live GET before anything is deleted, as the real
 // collector does, so a slow informer never costs a dependent its life.
+// Custom resources are found through discovery (the CRDs listed) when an owner's kind is one the
+// collector does not serve, and every 30 s after: each gets a monitor, so CRs own and are owned.
 
 import { informersSynced } from "../common/client.js";
 import { controllerMachine } from "../common/controller.machine.js";

@@ -94,7 +94,10 @@ export function ensureMonitors(ctx: QuotaControllerContext, fx: Fx): void {
     for (const r of resourcesOf(Object.keys(quota.spec?.hard ?? {}))) {
       const key = resourceKey(r);
       if ((r.group === "" && (r.resource === "pods" || r.resource === "events")) || ctx.monitors.has(key)) continue;
-      if (!resourceFor(r.group, r.resource)?.namespaced) continue;
+      // a built-in served namespaced, or a resource of a group with a dot, which only a CRD can serve
+      // (its list fails and is retried until the CRD is established, as discovery would find it later)
+      const builtIn = resourceFor(r.group, r.resource);
+      if (builtIn ? !builtIn.namespaced : !r.group.includes(".")) continue;
       const id = PODS + 1 + ctx.monitors.size;
       ctx.monitors.set(key, id);
       startInformer(ctx.client, fx, id, { group: r.group, resource: r.resource });

@@ -4,6 +4,7 @@
 
 import { apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import { servedVersions } from "../../machines/apiserver/conversion.js";
+import { compareKubeAwareVersions } from "../../machines/apiserver/crds.js";
 
 /** The gitVersion this model answers with. */
 export const serverGitVersion = "v1.35.0";
@@ -26,18 +27,8 @@ export type Served = readonly ResourceInfo[];
 const builtIn: Served = resources;
 const withCustom = (custom: Served): Served => (custom.length === 0 ? builtIn : [...builtIn, ...custom]);
 
-// version.CompareKubeAwareVersionStrings: v<N> before v<N>beta<M> before v<N>alpha<M> (higher numbers
-// first), then any other name in lexical order: a CRD group's versions in discovery's order.
-const kubeVersion = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
-function kubeAwareOrder(a: string, b: string): number {
-  const ma = kubeVersion.exec(a);
-  const mb = kubeVersion.exec(b);
-  if (!ma || !mb) return ma ? -1 : mb ? 1 : a < b ? -1 : a > b ? 1 : 0;
-  const rank = (m: RegExpExecArray) => (m[2] === undefined ? 2 : m[2] === "beta" ? 1 : 0);
-  if (rank(ma) !== rank(mb)) return rank(mb) - rank(ma);
-  if (ma[1] !== mb[1]) return Number(mb[1]) - Number(ma[1]);
-  return Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
-}
+// discovery lists a CRD group's versions in kube-aware order, the highest priority first
+const kubeAwareOrder = (a: string, b: string): number => compareKubeAwareVersions(b, a);
 
 /** The response kind and verbs of a subresource served at a version, as kube-apiserver registers them. */
 export function subresourceInfo(r: ResourceInfo, sub: string, version: string): { group: string; version: string; kind: string; verbs: string[] } {

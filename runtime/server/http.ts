@@ -355,6 +355,8 @@ function setWarnings(res: ServerResponse, warnings: readonly string[]): void {
 
 /** The deprecation warning the installer adds to every request to a deprecated resource (KEP-4974: v1 Endpoints). */
 function deprecationWarnings(r: ResourceInfo): string[] {
+  // apiextensions-apiserver's crdHandler: every request to a deprecated version of a custom resource
+  if (r.custom?.deprecationWarning !== undefined) return [r.custom.deprecationWarning];
   if (r.group !== "") return [];
   // the deprecation filter's "<gv> <kind> is deprecated in v<major>.<minor>+[; use <gv> <kind>]" (APILifecycleDeprecated)
   if (r.resource === "endpoints") return ["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"];
@@ -1149,7 +1151,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     });
   }
   const p = route.path;
-  const r = cluster.resourceFor(p.group, p.resource);
+  // a custom resource is served at each of its served versions (a version not served is not found)
+  const r = cluster.resourceFor(p.group, p.resource, p.version);
   const asked = { verb: requestVerb(method, p.name, q), group: p.group, resource: p.resource, ...(p.namespace !== undefined ? { namespace: p.namespace } : {}), ...(p.name !== undefined ? { name: p.name } : {}), ...(p.subresource !== undefined ? { subresource: p.subresource } : {}) };
   // a kind served at a second version or group: bodies are converted to the stored one, answers back
   const conv = r ? requestConversion(r, p.version) : undefined;
@@ -1186,7 +1189,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
     if (p.subresource !== "log") timeoutNonLongRunning(res, hc.requestTimeoutMs);
   }
   // No token is the anonymous user: "" tells the cluster facade not to fill in the admin token.
-  const base: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, ...who };
+  const base: Omit<ApiRequest, "type" | "id" | "verb"> = { group: r.group, resource: r.resource, ...(r.custom ? { version: r.version } : {}), ...who };
   if (r.namespaced && p.namespace !== undefined) base.namespace = p.namespace;
   if (p.name !== undefined) base.name = p.name;
   if (p.subresource !== undefined) base.subresource = p.subresource;

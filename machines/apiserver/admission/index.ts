@@ -291,7 +291,9 @@ export function admitDefaulted(out: any, ctx: MutateContext): any {
  * Validating admission after the object validated: LimitRanger's min, max and ratio checks, then
  * ResourceQuota (always last); the Forbidden reason, or the quotas an admitted create charges.
  */
-export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: number; resource?: { group: string; resource: string } }): { refused: string } | { charges: QuotaCharge[]; warnings?: string[] } {
+export function validatingAdmission(obj: any, ctx: MutateContext & { nowMs: number; resource?: { group: string; resource: string }; custom?: boolean }): { refused: string } | { charges: QuotaCharge[]; warnings?: string[] } {
+  // a custom resource is no built-in kind (a CRD's kind Pod is not a pod): only its object count is quota's
+  if (ctx.custom) return ctx.subresource ? { charges: [] } : admitToQuotas(obj, ctx.quotas ?? [], ctx.nowMs, ctx.resource!, ctx.operation === "UPDATE" ? ctx.old : undefined);
   if (obj.kind === "Pod" && ctx.operation === "CREATE" && !ctx.subresource) {
     const limited = limitRangeRefusal(obj, ctx.limitRanges ?? []);
     if (limited !== undefined) return { refused: limited };

@@ -32,9 +32,14 @@ export interface TrackOptions {
 }
 
 /** The managedFields a create (old undefined), update or non-apply patch stores with `obj`, or undefined for none. */
+/** The Go type the field manager reads r's objects as: a custom resource has none (deduced, whatever its kind is called). */
+function typeOf(r: ResourceInfo): string {
+  return rootType(r.custom ? "" : r.kind);
+}
+
 export function updateRecorded(r: ResourceInfo, old: any, obj: any, o: TrackOptions): any[] | undefined {
   const managedFields = trackUpdate(old, obj, {
-    type: rootType(r.kind), apiVersion: apiVersionOf(r), manager: o.manager, subresource: o.subresource, now: o.now,
+    type: typeOf(r), apiVersion: apiVersionOf(r), manager: o.manager, subresource: o.subresource, now: o.now,
     reset: resetFields(r.subresources.includes("status"), o.subresource),
   });
   return managedFields && managedFields.length > 0 ? managedFields : undefined;
@@ -43,7 +48,7 @@ export function updateRecorded(r: ResourceInfo, old: any, obj: any, o: TrackOpti
 /** A server-side apply of `config` to `old` (undefined: create it), or the Status that refuses it. */
 export function applied(r: ResourceInfo, old: any, config: any, o: TrackOptions & { force: boolean }): ApplyResult {
   return applyConfig(old, config, {
-    kind: r.kind, type: rootType(r.kind), apiVersion: apiVersionOf(r), manager: o.manager, subresource: o.subresource, now: o.now, force: o.force,
+    kind: r.kind, type: typeOf(r), apiVersion: apiVersionOf(r), manager: o.manager, subresource: o.subresource, now: o.now, force: o.force,
     reset: resetFields(r.subresources.includes("status"), o.subresource),
   });
 }
@@ -62,6 +67,6 @@ export function appliedScale(r: ResourceInfo, old: any, config: any, o: TrackOpt
     ...(replicas !== undefined && replicas !== null ? { spec: { replicas } } : {}),
   };
   return applyConfig(old, parent, {
-    kind: r.kind, type: rootType(r.kind), apiVersion: apiVersionOf(r), manager: o.manager, subresource: "scale", now: o.now, force: o.force,
+    kind: r.kind, type: typeOf(r), apiVersion: apiVersionOf(r), manager: o.manager, subresource: "scale", now: o.now, force: o.force,
   });
 }

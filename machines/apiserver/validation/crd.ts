@@ -3,7 +3,7 @@
 // <spec.names.plural>.<spec.group>, names are DNS labels, exactly one storage version, and every
 // version has a structural schema.
 
-import { forbiddenField, invalidValue, notSupported, required, type FieldError } from "../status.js";
+import { duplicate, forbiddenField, invalidValue, notSupported, required, tooMany, type FieldError } from "../status.js";
 import { isDNS1035Label, isDNS1123Subdomain, nameIsDNSSubdomain } from "./names.js";
 import { marshalled, validateImmutable, validateObjectMeta, validateObjectMetaUpdate } from "./meta.js";
 
@@ -130,6 +130,34 @@ function validateVersion(v: Obj, path: string): FieldError[] {
     if (c?.format != null && c.format !== "" && !printerColumnFormats.includes(c.format)) errs.push(notSupported(`${cp}.format`, c.format, printerColumnFormats));
     if (str(c?.jsonPath) === "") errs.push(required(`${cp}.JSONPath`));
   });
+  if (Array.isArray(v.selectableFields)) errs.push(...selectableFieldErrors(v.selectableFields, schema, `${path}.selectableFields`));
+  return errs;
+}
+
+const maxSelectableFields = 8;
+
+/**
+ * ValidateCustomResourceSelectableFields: each jsonPath a simple path (no array notation) to a
+ * field of the version's schema, outside metadata, of type string, boolean or integer, once; 8 at most.
+ */
+function selectableFieldErrors(fields: readonly Obj[], schema: Obj, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const unique = new Set<string>();
+  fields.forEach((f: Obj, i: number) => {
+    const at = `${path}[${i}].jsonPath`;
+    const jp = str(f?.jsonPath);
+    if (jp === "") return void errs.push(required(at, ""));
+    const segments = jp.startsWith(".") && !/[[\]]/.test(jp) ? jp.slice(1).split(".") : undefined;
+    let s: Obj = schema;
+    for (const seg of segments ?? []) s = seg !== "" && isObj(s?.properties) && Object.hasOwn(s.properties, seg) ? s.properties[seg] : undefined;
+    if (segments === undefined || !isObj(s)) return void errs.push(invalidValue(at, jp, "is an invalid path: does not refer to a valid field"));
+    if (segments[0] === "metadata") errs.push(invalidValue(at, jp, "must not point to fields in metadata"));
+    if (!["string", "boolean", "integer"].includes(s.type)) errs.push(invalidValue(at, jp, "must point to a field of type string, boolean or integer. Enum string fields and strings with formats are allowed."));
+    const key = segments.join(".");
+    if (unique.has(key)) errs.push(duplicate(at, jp));
+    else unique.add(key);
+  });
+  if (unique.size > maxSelectableFields) errs.push(tooMany(path, unique.size, maxSelectableFields));
   return errs;
 }
 
