@@ -65,6 +65,7 @@ describe("the memory breakdown", () => {
     expect(names).toEqual(expect.arrayContaining(["etcd: current values", "etcd: history", "apiserver", "kubelet/*", "cri/*"]));
     expect(r.memory!.every((m, i, all) => i === 0 || all[i - 1]!.bytes >= m.bytes)).toBe(true);
     expect(formatMemory(r.memory!, 30)).toMatch(/^memory by component .*\n( {2}\S.* +\d+\.\d KiB\/pod +\d+\.\d%\n)+ {2}total +\d+\.\d KiB\/pod$/);
+    expect(formatMemory(r.memory!, 30, 70 * 1024)).toMatch(/\n {2}total +\d+\.\d KiB\/pod\n {2}measured heap growth +70\.0 KiB\/pod$/);
   });
 });
 

@@ -49,7 +49,7 @@ export async function runBench(opts: BenchOptions, log: (s: string) => void = ()
     // CPU over CPU: on a shared machine wall seconds move with the load, CPU seconds much less
     report.rows.push({ cluster, pure, ratio: cluster.cpuSeconds / pure.cpuSeconds });
     log(formatRow(report.rows.at(-1)!));
-    if (cluster.memory) log(formatMemory(cluster.memory, p));
+    if (cluster.memory) log(formatMemory(cluster.memory, p, cluster.heapPerPodBytes));
     gc();
   }
   const sp = opts.schedulerPods ?? (opts.quick ? 2_000 : 10_000);

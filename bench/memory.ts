@@ -57,11 +57,16 @@ export function memoryByComponent(rt: Runtime): MemoryShare[] {
   return [...out].map(([component, bytes]) => ({ component, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
-/** The breakdown as lines of KiB per pod and share of the total. */
-export function formatMemory(shares: readonly MemoryShare[], pods: number): string {
+/**
+ * The breakdown as lines of KiB per pod and share of the total; with the heap growth measured per
+ * pod, a last line with it, since the walk sees only contexts (not closures, nor what a WeakMap
+ * keeps for a context's value, such as a running process's generator).
+ */
+export function formatMemory(shares: readonly MemoryShare[], pods: number, measuredPerPod?: number): string {
   const total = shares.reduce((n, s) => n + s.bytes, 0);
   const lines = shares
     .filter((s) => s.bytes / total >= 0.001)
     .map((s) => `  ${s.component.padEnd(28)} ${(s.bytes / pods / 1024).toFixed(1).padStart(6)} KiB/pod  ${((100 * s.bytes) / total).toFixed(1).padStart(5)}%`);
-  return [`memory by component (estimated, each object counted once, to the first holder):`, ...lines, `  ${"total".padEnd(28)} ${(total / pods / 1024).toFixed(1).padStart(6)} KiB/pod`].join("\n");
+  const measured = measuredPerPod === undefined ? [] : [`  ${"measured heap growth".padEnd(28)} ${(measuredPerPod / 1024).toFixed(1).padStart(6)} KiB/pod`];
+  return [`memory by component (estimated, each object counted once, to the first holder):`, ...lines, `  ${"total".padEnd(28)} ${(total / pods / 1024).toFixed(1).padStart(6)} KiB/pod`, ...measured].join("\n");
 }

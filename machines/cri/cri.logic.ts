@@ -20,7 +20,7 @@ import { createRootfs, MemFS, runExec, type Effect, type EffectResult, type List
 import { cell, emptyTree, resolvePath, splitPath, type FsTree } from "./workload/memfs.js";
 import { parseResolvConf } from "./resolver.js";
 import { DENY_WRITES, READ_ONLY, subPathKey } from "./workload/process.js";
-import { callListener, execIO, listening, openTurn, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
+import { callListener, execIO, listening, openTurn, park, startProcess, type FsLayout, type ProcessValue, type World } from "./workload/process.js";
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { milliValue } from "../common/quantity.js";
@@ -758,7 +758,8 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
   }
   switch (end.kind) {
     case "exit": return exitContainer(ctx, c, end.code, end.reason, fx);
-    case "blocked": return;
+    // blocked until killed: its generator is rebuilt from the value's history if it is needed again
+    case "blocked": return park(c.proc!);
     // A running workload is steady state: its sleeps never keep settle() busy.
     case "sleep": return fx.after(`proc/${c.id}`, end.ms, { type: "ProcessWake", containerId: c.id }, true);
     case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx);

@@ -3,7 +3,7 @@ import { resolveImage, type ImageInfo } from "../registry.js";
 import { freezeContext } from "../../common/freeze.js";
 import { createRootfs } from "./index.js";
 import { emptyTree, type FsTree } from "./memfs.js";
-import { callListener, openTurn, ProcessValue, replayStats, startProcess, type ProcessSpec, type World } from "./process.js";
+import { callListener, openTurn, park, ProcessValue, replayStats, startProcess, type ProcessSpec, type World } from "./process.js";
 
 // A process as a value: a turn never changes the value it started from, and resuming an older
 // value (a fork, a snapshot stepped again) replays its history into the same state the live
@@ -90,6 +90,25 @@ describe("a process as a value", () => {
     expect(replayStats.replays).toBe(before + 1);
     expect(res).toMatchObject({ status: 200, body: expect.stringContaining("Welcome to nginx!") });
     expect(callListener(copy, 81, worldAt(3_000, state), { kind: "tcp" })).toBeUndefined();
+  });
+
+  it("a parked server's generator is rebuilt from its history and serves as before; one a listener ran in is kept, since what a listener changed does not replay", () => {
+    const nginx = image("nginx:1.27");
+    const state = { trees: new Map([["", createRootfs(nginx).tree]]), log: [] as string[] };
+    const v = turn(startProcess(spec(nginx, undefined)), worldAt(2_000, state));
+    expect(v.end).toBe("wait");
+    const logged = [...state.log];
+    park(v.v);
+    const before = replayStats.replays;
+    const res = callListener(v.v, 80, worldAt(3_000, state), { kind: "http", path: "/", now: 3_000 });
+    expect(replayStats.replays).toBe(before + 1);
+    expect(res).toMatchObject({ status: 200, body: expect.stringContaining("Welcome to nginx!") });
+    // the replay logged nothing again: only the request's access line was added
+    expect(state.log.slice(0, logged.length)).toEqual(logged);
+    expect(state.log.length).toBe(logged.length + 1);
+    park(v.v);
+    callListener(v.v, 80, worldAt(4_000, state), { kind: "http", path: "/", now: 4_000 });
+    expect(replayStats.replays).toBe(before + 1);
   });
 
   it("a loop that sleeps the same time and reads nothing new keeps a history of one turn, and replays into the same state", () => {

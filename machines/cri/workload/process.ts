@@ -185,6 +185,8 @@ interface Live {
   proc: Process;
   /** an interactive line's outcome once it ran to its end: the shell after it, its exit */
   lineResult?: { snap: ShellSnapshot; exited?: number };
+  /** a listener ran in it: listeners' calls are not recorded, so what they changed would not replay */
+  heard?: boolean;
 }
 
 // The live generator of each latest value. Keys are values (never drafts); a live process holds
@@ -335,6 +337,16 @@ export function openTurn(v: ProcessValue, world: World): OpenTurn {
   };
 }
 
+/**
+ * Lets the live generator of a process blocked until it is killed (a server, sleep infinity) go:
+ * it is most of a running container's heap (its shell, its program's closures) and is needed again
+ * only when the container is signalled, connected to or exec'd into, when the value's history
+ * rebuilds it (a server's history is its few start-up turns). A generator a listener ran in is kept.
+ */
+export function park(v: ProcessValue): void {
+  if (lives.get(v)?.heard !== true) lives.delete(v);
+}
+
 /** The history with one more turn: the last turn taken once more when this one repeats it. */
 function extend(history: History | undefined, turn: Turn): History {
   const last = history?.turn;
@@ -366,7 +378,9 @@ export function callListener(v: ProcessValue, port: number, world: World, req: L
   const live = liveOf(v);
   const l = live.proc.listeners.get(port);
   if (!l) return undefined;
-  // a listener's calls are not the process's turn: nothing of them is recorded
+  // a listener's calls are not the process's turn: nothing of them is recorded, so this generator
+  // is no longer one a replay would rebuild (park keeps it)
+  live.heard = true;
   const saved = { world: live.port.world, recording: live.port.recording };
   live.port.world = world;
   live.port.recording = undefined;
