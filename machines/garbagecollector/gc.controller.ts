@@ -158,33 +158,51 @@ function discover(ctx: GarbageCollectorContext, fx: Fx): void {
  */
 function onDiscovered(ctx: GarbageCollectorContext, res: ApiResponse & Stamp, fx: Fx): void {
   if (res.ok) {
-    const custom = new Map<string, CustomTarget>();
-    const items: any[] = Array.isArray(res.object?.items) ? res.object.items : [];
-    for (const crd of items) {
-      const established = (crd?.status?.conditions ?? []).some((c: any) => c?.type === "Established" && c?.status === "True");
-      if (!established || crd.metadata?.deletionTimestamp) continue;
-      const names = crd.status?.acceptedNames ?? crd.spec?.names ?? {};
-      const t: CustomTarget = { group: String(crd.spec?.group), resource: String(names.plural), namespaced: crd.spec?.scope === "Namespaced" };
-      for (const v of crd.spec?.versions ?? []) if (v?.served === true) custom.set(`${t.group}/${v.name}/${names.kind}`, t);
-    }
-    ctx.custom = custom;
-    const wanted = new Map<string, CustomTarget>([...custom.values()].map((t) => [`${t.group}/${t.resource}`, t] as const));
-    for (const [key, id] of ctx.customMonitors) {
-      if (wanted.has(key)) continue;
-      // its CRD is gone: a monitor that can no longer list would keep the graph from syncing
-      ctx.customMonitors.delete(key);
-      ctx.client.informers = ctx.client.informers.delete(id);
-    }
-    for (const [key, t] of wanted) {
-      if (ctx.customMonitors.has(key)) continue;
-      const id = monitored.length + 1 + ctx.customMonitorsStarted++;
-      ctx.customMonitors.set(key, id);
-      startInformer(ctx.client, fx, id, { group: t.group, resource: t.resource });
-    }
+    ctx.custom = restMappings(Array.isArray(res.object?.items) ? res.object.items : []);
+    const next = reconcileMonitors(ctx.customMonitors, ctx.customMonitorsStarted, ctx.custom);
+    for (const id of next.stopped) ctx.client.informers = ctx.client.informers.delete(id);
+    for (const { id, t } of next.started) startInformer(ctx.client, fx, id, { group: t.group, resource: t.resource });
+    ctx.customMonitors = next.monitors;
+    ctx.customMonitorsStarted = next.startedCount;
     for (const key of ctx.awaitingDiscovery) W.add(ctx.q, key);
-    ctx.awaitingDiscovery.clear();
+    ctx.awaitingDiscovery = new Set();
   }
   W.addAfter(fx, DISCOVER, discoveryPeriodMs, true);
+}
+
+/** Every served version of each established CRD not being deleted: "<group>/<version>/<kind>" -> its resource. */
+function restMappings(crds: readonly any[]): Map<string, CustomTarget> {
+  const custom = new Map<string, CustomTarget>();
+  for (const crd of crds) {
+    const established = (crd?.status?.conditions ?? []).some((c: any) => c?.type === "Established" && c?.status === "True");
+    if (!established || crd.metadata?.deletionTimestamp) continue;
+    const names = crd.status?.acceptedNames ?? crd.spec?.names ?? {};
+    const t: CustomTarget = { group: String(crd.spec?.group), resource: String(names.plural), namespaced: crd.spec?.scope === "Namespaced" };
+    for (const v of crd.spec?.versions ?? []) if (v?.served === true) custom.set(`${t.group}/${v.name}/${names.kind}`, t);
+  }
+  return custom;
+}
+
+/**
+ * The monitors discovery wants, from those running: a monitor whose CRD is gone stops (one that can
+ * no longer list would keep the graph from syncing), a new resource's starts with a watch id of its
+ * own, after the built-in monitors' and every custom one started before. The inputs are not changed.
+ */
+function reconcileMonitors(running: ReadonlyMap<string, number>, startedCount: number, custom: ReadonlyMap<string, CustomTarget>): {
+  monitors: Map<string, number>; startedCount: number; stopped: number[]; started: Array<{ id: number; t: CustomTarget }>;
+} {
+  const wanted = new Map<string, CustomTarget>([...custom.values()].map((t) => [`${t.group}/${t.resource}`, t] as const));
+  const monitors = new Map([...running].filter(([key]) => wanted.has(key)));
+  const stopped = [...running].filter(([key]) => !wanted.has(key)).map(([, id]) => id);
+  const started: Array<{ id: number; t: CustomTarget }> = [];
+  let count = startedCount;
+  for (const [key, t] of wanted) {
+    if (monitors.has(key)) continue;
+    const id = monitored.length + 1 + count++;
+    monitors.set(key, id);
+    started.push({ id, t });
+  }
+  return { monitors, startedCount: count, stopped, started };
 }
 
 /** Processes the next work item. */

@@ -687,6 +687,11 @@ function* etcd(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext)
   return yield* serve(sh);
 }
 
+/** A Go http.ServeMux of fixed pages: each path's body with 200, any other path its 404. */
+function muxServer(pages: Readonly<Record<string, string>>): Listener {
+  return httpServer((path) => (Object.hasOwn(pages, path) ? { status: 200, body: pages[path]! } : { status: 404, body: "404 page not found\n" }));
+}
+
 /**
  * CoreDNS as kubeadm runs it (`-conf /etc/coredns/Corefile`): the server blocks' startup lines and
  * the reload plugin's hash of the Corefile (SHA-512), then health on :8080/health and readiness on
@@ -701,9 +706,9 @@ function* coredns(argv: string[], sh: ShellState, st: Streams, ctx: ProgramConte
   }
   const version = /:v?([\d.]+)$/.exec(ctx.image.ref)?.[1] ?? "1.13.1";
   st.out(`.:53\n[INFO] plugin/reload: Running configuration SHA512 = ${createHash("sha512").update(corefile).digest("hex")}\nCoreDNS-${version}\n`);
-  ctx.listeners.set(8080, httpServer((path) => (path === "/health" ? { status: 200, body: "OK" } : { status: 404, body: "404 page not found\n" })));
-  ctx.listeners.set(8181, httpServer((path) => (path === "/ready" ? { status: 200, body: "OK" } : { status: 404, body: "404 page not found\n" })));
-  ctx.listeners.set(9153, httpServer((path) => (path === "/metrics" ? { status: 200, body: `# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{version="${version}"} 1\n` } : { status: 404, body: "404 page not found\n" })));
+  ctx.listeners.set(8080, muxServer({ "/health": "OK" }));
+  ctx.listeners.set(8181, muxServer({ "/ready": "OK" }));
+  ctx.listeners.set(9153, muxServer({ "/metrics": `# HELP coredns_build_info A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.\n# TYPE coredns_build_info gauge\ncoredns_build_info{version="${version}"} 1\n` }));
   ctx.listeners.set(53, () => true);
   return yield* serve(sh);
 }
@@ -715,8 +720,8 @@ function* coredns(argv: string[], sh: ShellState, st: Streams, ctx: ProgramConte
  */
 function* kubeProxy(st: Streams, sh: ShellState, ctx: ProgramContext): Gen {
   st.err(`I${strftime("%m%d %H:%M:%S", sh.io.now())}.000000       1 server_linux.go:66] "Using iptables proxy"\n`);
-  ctx.listeners.set(10256, httpServer((path) => (path === "/healthz" || path === "/livez" ? { status: 200, body: "ok" } : { status: 404, body: "404 page not found\n" })));
-  ctx.listeners.set(10249, httpServer((path) => (path === "/metrics" ? { status: 200, body: "" } : { status: 404, body: "404 page not found\n" })));
+  ctx.listeners.set(10256, muxServer({ "/healthz": "ok", "/livez": "ok" }));
+  ctx.listeners.set(10249, muxServer({ "/metrics": "" }));
   return yield* serve(sh);
 }
 
