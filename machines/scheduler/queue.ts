@@ -14,10 +14,13 @@ import { anyMutant } from "../common/mutation.js";
 import { deepEqual } from "../common/equal.js";
 import { flatKey, keep, lifecycleOf, stateName, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { podQueueMachine, type PodQueueEvent } from "./queue.machine.js";
-import { isSchedulableAfterPodChange as interPodAffinityHint } from "./plugins/InterPodAffinity/index.js";
+import { isSchedulableAfterNodeChange as interPodAffinityNodeHint, isSchedulableAfterPodChange as interPodAffinityHint } from "./plugins/InterPodAffinity/index.js";
 import { isSchedulableAfterNodeChange as nodeAffinityHint } from "./plugins/NodeAffinity/index.js";
+import { isSchedulableAfterPodDeleted as nodePortsHint } from "./plugins/NodePorts/index.js";
+import { isSchedulableAfterNodeChange as nodeResourcesFitHint } from "./plugins/NodeResourcesFit/index.js";
+import { isSchedulableAfterNodeChange as nodeUnschedulableHint } from "./plugins/NodeUnschedulable/index.js";
 import { isSchedulableAfterNodeChange as taintTolerationHint } from "./plugins/TaintToleration/index.js";
-import { isSchedulableAfterPodChange as podTopologySpreadHint } from "./plugins/PodTopologySpread/index.js";
+import { isSchedulableAfterNodeChange as podTopologySpreadNodeHint, isSchedulableAfterPodChange as podTopologySpreadHint } from "./plugins/PodTopologySpread/index.js";
 import { type Heap, heapInsert, heapOf, heapPeek, heapRest, heapSize } from "./pheap.js";
 
 export { backoffDuration, podInitialBackoffMs, podMaxBackoffMs, podMaxInUnschedulablePodsDurationMs } from "./queue.machine.js";
@@ -296,20 +299,20 @@ export type ClusterEvent =
  */
 export type Change = { readonly pod: { readonly old?: Pod; readonly cur?: Pod } } | { readonly node: { readonly old?: Node; readonly cur: Node } };
 
-const nodeUpdates: readonly ClusterEvent[] = ["NodeLabel", "NodeTaint", "NodeAllocatable"];
-
 /**
- * Each Filter plugin's EventsToRegister (kube-scheduler 1.35, the events that can make a pod it
- * rejected schedulable): a pod waits for one of its rejectors' events. A plugin not listed (none
- * rejected it: no nodes, an error) waits for any event.
+ * Each Filter plugin's EventsToRegister (kube-scheduler 1.35 with QueueingHints, the events that can
+ * make a pod it rejected schedulable): a pod waits for one of its rejectors' events. A plugin not
+ * listed (none rejected it: no nodes, an error) waits for any event.
  */
 const eventsToRegister: ReadonlyMap<string, ReadonlySet<ClusterEvent>> = new Map<string, ReadonlySet<ClusterEvent>>([
   ["NodeName", new Set<ClusterEvent>(["NodeAdd"])],
   ["NodeAffinity", new Set<ClusterEvent>(["NodeAdd", "NodeLabel"])],
   ["NodeUnschedulable", new Set<ClusterEvent>(["NodeAdd", "NodeTaint"])],
   ["TaintToleration", new Set<ClusterEvent>(["NodeAdd", "NodeTaint", "NodeLabel"])],
-  ["NodePorts", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", ...nodeUpdates])],
-  ["NodeResourcesFit", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", ...nodeUpdates])],
+  // pods' ports are immutable: only a deletion frees one
+  ["NodePorts", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd"])],
+  // no in-place resize here, so no UpdatePodScaleDown: a deletion or more allocatable
+  ["NodeResourcesFit", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", "NodeAllocatable"])],
   ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel", "NodeTaint"])],
   ["InterPodAffinity", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel"])],
   ["VolumeBinding", new Set<ClusterEvent>(["Volume", "NodeAdd", "NodeLabel", "NodeTaint"])],
@@ -317,17 +320,24 @@ const eventsToRegister: ReadonlyMap<string, ReadonlySet<ClusterEvent>> = new Map
 
 /**
  * The QueueingHint functions (kube-scheduler 1.35): for these plugins a scheduled pod's add,
- * relabelling or deletion helps only a waiting pod whose terms or constraints it bears on, and a
- * node's add or update only a pod it now admits and did not before. Other plugins' events, and
- * volume events, have no hint here: every registered one requeues.
+ * relabelling or deletion helps only a waiting pod whose terms, constraints or host ports it bears
+ * on, and a node's add or update only a pod it now admits and did not before. NodeResourcesFit's
+ * pod hint queues on any scheduled pod's deletion, which is all AssignedPodDelete is; NodeName's and
+ * VolumeBinding's events have no hint here: every registered one requeues.
  */
 const podChangeHints: ReadonlyMap<string, (pod: Pod, old: Pod | undefined, cur: Pod | undefined) => boolean> = new Map([
   ["InterPodAffinity", interPodAffinityHint],
   ["PodTopologySpread", podTopologySpreadHint],
+  // NodePorts registers deletions only: `old` is the deleted pod
+  ["NodePorts", (pod: Pod, old: Pod | undefined, cur: Pod | undefined) => cur !== undefined || old === undefined || nodePortsHint(pod, old)],
 ]);
 const nodeChangeHints: ReadonlyMap<string, (pod: Pod, old: Node | undefined, cur: Node) => boolean> = new Map([
   ["NodeAffinity", nodeAffinityHint],
   ["TaintToleration", taintTolerationHint],
+  ["NodeUnschedulable", nodeUnschedulableHint],
+  ["NodeResourcesFit", nodeResourcesFitHint],
+  ["InterPodAffinity", interPodAffinityNodeHint],
+  ["PodTopologySpread", podTopologySpreadNodeHint],
 ]);
 
 function hintSays(plugin: string, pod: Pod, change: Change): boolean {

@@ -209,7 +209,12 @@ describe("a nomination preemption can no longer serve is cleared", () => {
     expect(c.get("Pod", "low", "default").metadata.deletionTimestamp).toBeDefined();
     const r = c.requestSync({ verb: "patch", group: "", resource: "nodes", name: "node-1", patchType: "merge", body: { spec: { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] } } });
     expect(r.ok).toBe(true);
+    // NodeResourcesFit rejected it, and a taint is no event that plugin registers (QueueingHints):
+    // the pod waits, still nominated, until the victim's deletion frees the room
     c.advance(15_000);
+    expect(c.get("Pod", "urgent", "default").status.nominatedNodeName).toBe("node-1");
+    c.advance(120_000);
+    expect(c.get("Pod", "low", "default")).toBeUndefined();
     const urgent = c.get("Pod", "urgent", "default");
     expect(urgent.spec.nodeName).toBeUndefined();
     expect(urgent.status.nominatedNodeName).toBeUndefined();

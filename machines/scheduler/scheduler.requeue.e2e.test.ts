@@ -66,6 +66,13 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     await c.settle();
     expect(failedScheduling(c, "second")).toBe(1);
     expect(c.get("Pod", "second").spec.nodeName).toBeUndefined();
+    // a label and a taint the pod tolerates: neither is an event NodeResourcesFit registers with hints on
+    const labels = c.get("Node", "node-1").metadata.labels;
+    await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels: { ...labels, team: "a" } }, spec: { taints: [{ key: "soft", effect: "PreferNoSchedule" }] } });
+    await c.settle();
+    c.advance(15_000);
+    await c.settle();
+    expect(failedScheduling(c, "second")).toBe(1);
     await c.delete("Pod", "first", undefined, { gracePeriodSeconds: 0 });
     await c.settle();
     c.advance(2_000);
@@ -167,6 +174,53 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     await c.settle();
     expect(failedScheduling(c, "p")).toBe(1);
     await taints([]);
+    await c.settle();
+    c.advance(2_000);
+    await c.settle();
+    expect(c.get("Pod", "p").spec.nodeName).toBe("node-1");
+    await c.stop();
+  });
+
+  it("a pod rejected by NodePorts is retried when the pod holding its host port is deleted, not for other deletions", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.settle();
+    const hostPort = (name: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name }, spec: { containers: [{ name: "c", image: pause, ports: [{ containerPort: 80, hostPort: 8080 }] }] } });
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "no-ports" }, spec: { containers: [{ name: "c", image: pause }] } });
+    await c.apply(hostPort("holder"));
+    await c.settle();
+    await c.apply(hostPort("waiting"));
+    await c.settle();
+    expect(failedScheduling(c, "waiting")).toBe(1);
+    // a scheduled pod without host ports leaves: the hint skips it
+    await c.delete("Pod", "no-ports", undefined, { gracePeriodSeconds: 0 });
+    await c.settle();
+    c.advance(15_000);
+    await c.settle();
+    expect(failedScheduling(c, "waiting")).toBe(1);
+    await c.delete("Pod", "holder", undefined, { gracePeriodSeconds: 0 });
+    await c.settle();
+    c.advance(2_000);
+    await c.settle();
+    expect(c.get("Pod", "waiting").spec.nodeName).toBe("node-1");
+    await c.stop();
+  });
+
+  it("a pod rejected by NodeUnschedulable waits through a cordoned node's other changes and is scheduled when it is uncordoned", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.settle();
+    const labels = c.get("Node", "node-1").metadata.labels;
+    await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels }, spec: { unschedulable: true } });
+    await c.settle();
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: pause }] } });
+    await c.settle();
+    expect(failedScheduling(c, "p")).toBe(1);
+    // still cordoned, with one more taint: the hint skips the taint event
+    await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels }, spec: { unschedulable: true, taints: [{ key: "soft", effect: "PreferNoSchedule" }] } });
+    await c.settle();
+    c.advance(15_000);
+    await c.settle();
+    expect(failedScheduling(c, "p")).toBe(1);
+    await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels }, spec: { unschedulable: false, taints: [] } });
     await c.settle();
     c.advance(2_000);
     await c.settle();

@@ -1,5 +1,5 @@
 // InterPodAffinity: required (anti-)affinity filters, including existing pods' anti-affinity; preferred terms score.
-import type { Pod, WeightedPodAffinityTerm } from "kubernetes-types/core/v1";
+import type { Node, Pod, WeightedPodAffinityTerm } from "kubernetes-types/core/v1";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, snapshotSummaryOf, Success } from "../../framework.js";
 import { type AffinityTerm, newAffinityTerm, podMatchesAllTerms, termMatches } from "../podAffinityTerms.js";
 import { getOwn } from "../../../common/own.js";
@@ -201,4 +201,27 @@ export function isSchedulableAfterPodChange(pod: Pod, old: Pod | undefined, cur:
   }
   if (cur !== undefined) return podMatchesAllTerms(terms, cur);
   return old !== undefined && podMatchesAllTerms(antiTerms, old);
+}
+
+/**
+ * The plugin's QueueingHint for a node added or relabelled (isSchedulableAfterNodeChange): a node
+ * added with an affinity term's topology key, or updated to gain that key or change its value, may
+ * give the pod a domain; for anti-affinity, any added node, or one that loses a term's key or
+ * changes its value, may.
+ */
+export function isSchedulableAfterNodeChange(pod: Pod, old: Node | undefined, cur: Node): boolean {
+  const before = old?.metadata?.labels ?? {};
+  const after = cur.metadata?.labels ?? {};
+  for (const t of requiredAffinity(pod)) {
+    const key = t.topologyKey;
+    if (old === undefined) {
+      if (Object.hasOwn(after, key)) return true;
+    } else if (Object.hasOwn(after, key) && (!Object.hasOwn(before, key) || before[key] !== after[key])) return true;
+  }
+  for (const t of requiredAnti(pod)) {
+    if (old === undefined) return true;
+    const key = t.topologyKey;
+    if (Object.hasOwn(before, key) && (!Object.hasOwn(after, key) || before[key] !== after[key])) return true;
+  }
+  return false;
 }

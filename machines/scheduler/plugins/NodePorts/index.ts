@@ -27,3 +27,14 @@ export const NodePorts = {
     return Success;
   },
 } satisfies FilterPlugin;
+
+/**
+ * The plugin's QueueingHint for a pod deleted (isSchedulableAfterPodDeleted): only a scheduled or
+ * nominated pod that held one of the host ports the waiting pod asks for frees something it needs.
+ */
+export function isSchedulableAfterPodDeleted(pod: Pod, deleted: Pod): boolean {
+  if (!deleted.spec?.nodeName && !deleted.status?.nominatedNodeName) return false;
+  const freed = hostPorts(deleted);
+  if (freed.length === 0) return false;
+  return hostPorts(pod).some((w) => freed.some((u) => portsConflict(w, u)));
+}

@@ -1,8 +1,8 @@
 // NodeResourcesFit: requests must fit allocatable minus requested; LeastAllocated scoring.
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Node, Pod } from "kubernetes-types/core/v1";
 import {
   type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type Resources, type ScorePlugin,
-  cyclePodRequests, failure, MaxNodeScore, nonZeroDefaults, podRequests, Success, toResources,
+  cyclePodRequests, failure, MaxNodeScore, newNodeInfo, nonZeroDefaults, podRequests, Success, toResources,
 } from "../../framework.js";
 import { mutant } from "../../../common/mutation.js";
 
@@ -123,3 +123,22 @@ export const NodeResourcesFit = {
     for (let i = 0; i < nodes.length; i++) out[i] = leastAllocatedScore(req, nodes[i]!);
   },
 } satisfies FilterPlugin & ScorePlugin;
+
+/**
+ * The plugin's QueueingHint for a node added or updated (isSchedulableAfterNodeChange): the node,
+ * empty, must have room for the pod's requests; an added one then helps, an updated one only when
+ * its allocatable grew in a resource the pod requests (or in pods).
+ */
+export function isSchedulableAfterNodeChange(pod: Pod, old: Node | undefined, cur: Node): boolean {
+  const req = toResources(podRequests(pod));
+  const after = newNodeInfo(cur, []);
+  if (fitsRequest(req, after).length > 0) return false;
+  if (old === undefined) return true;
+  const before = newNodeInfo(old, []).allocatable;
+  const now = after.allocatable;
+  if (now.allowedPodNumber > before.allowedPodNumber) return true;
+  if ((req.milliCPU > 0 && now.milliCPU > before.milliCPU) || (req.memory > 0 && now.memory > before.memory)) return true;
+  if (req.ephemeralStorage > 0 && now.ephemeralStorage > before.ephemeralStorage) return true;
+  for (const name in req.scalar) if (req.scalar[name] !== 0 && (now.scalar[name] ?? 0) > (before.scalar[name] ?? 0)) return true;
+  return false;
+}

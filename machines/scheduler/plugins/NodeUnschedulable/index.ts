@@ -1,5 +1,5 @@
 // NodeUnschedulable: a cordoned node (spec.unschedulable) only takes pods tolerating its taint.
-import type { Pod } from "kubernetes-types/core/v1";
+import type { Node, Pod } from "kubernetes-types/core/v1";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, failure, Success, tolerationsTolerateTaint } from "../../framework.js";
 
 export const Name = "NodeUnschedulable";
@@ -15,3 +15,12 @@ export const NodeUnschedulable = {
     return tolerates ? Success : failure("UnschedulableAndUnresolvable", Name, ErrReasonUnschedulable);
   },
 } satisfies FilterPlugin;
+
+/**
+ * The plugin's QueueingHint for a node added or updated (isSchedulableAfterNodeChange): only a node
+ * added schedulable, or uncordoned, can help; a cordoned node's other changes cannot.
+ */
+export function isSchedulableAfterNodeChange(_pod: Pod, old: Node | undefined, cur: Node): boolean {
+  if (cur.spec?.unschedulable) return false;
+  return old === undefined || !!old.spec?.unschedulable;
+}

@@ -202,3 +202,19 @@ export function isSchedulableAfterPodChange(pod: Pod, old: Pod | undefined, cur:
   if (cur !== undefined) return anyMatches(cur.metadata?.labels);
   return old !== undefined && anyMatches(old.metadata?.labels);
 }
+
+/**
+ * The plugin's QueueingHint for a node added or updated (isSchedulableAfterNodeChange): a node
+ * added with every DoNotSchedule constraint's topology key; or updated so that it gains or loses
+ * them, or, having them, changes one's value or changes its taints.
+ */
+export function isSchedulableAfterNodeChange(pod: Pod, old: Node | undefined, cur: Node): boolean {
+  const constraints = constraintsOf(pod, "DoNotSchedule");
+  const matching = hasAllKeys(cur, constraints);
+  if (old === undefined) return matching;
+  if (hasAllKeys(old, constraints) !== matching) return true;
+  if (!matching) return false;
+  const before = old.metadata?.labels ?? {};
+  const after = cur.metadata?.labels ?? {};
+  return constraints.some((c) => getOwn(before, c.topologyKey) !== getOwn(after, c.topologyKey)) || !deepEqual(old.spec?.taints ?? [], cur.spec?.taints ?? []);
+}
