@@ -2,8 +2,23 @@
 // Impersonate-User or User-Agent reaches kube-apiserver's handlers as the text the client meant;
 // Node reads header bytes as latin1, and podflow must read them back as Go would.
 
+import { request } from "node:https";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { serve, raw, type Served } from "./serve-helpers.js";
+
+/** A request whose path is sent as written: URL parsing would resolve its dot segments first. */
+function asWritten(s: Served, method: string, path: string, token: string, body?: string): Promise<{ code: number; body: string }> {
+  const u = new URL(s.server.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, method, path, ca: s.server.caCert, headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { "Content-Type": method === "PATCH" ? "application/merge-patch+json" : "application/json" } : {}) } }, (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ code: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
 
 /** A header value carrying the UTF-8 bytes of text (Node's client writes a header's chars as latin1 bytes). */
 const utf8Header = (text: string) => Buffer.from(text, "utf8").toString("latin1");
@@ -48,5 +63,57 @@ describe("header bytes past ASCII, read as Go's net/http keeps them", () => {
     const r = await admin("POST", "/api/v1/namespaces/default/configmaps", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "ua-utf8" }, data: { a: "b" } }, { "User-Agent": utf8Header("kubé-tool/1.0 (linux)") });
     expect(r.code).toBe(201);
     expect(JSON.parse(r.body).metadata.managedFields.map((m: any) => m.manager)).toEqual(["kubé-tool"]);
+  });
+});
+
+describe("a namespace of . or .. in the path, as storage.PrepareKey refuses its key", () => {
+  let s: Served;
+  const go = (method: string, path: string, body?: string) => asWritten(s, method, path, s.cluster.adminToken, body);
+  // ErrorToAPIStatus of the store's plain error: 500, no reason, the key in the message
+  const invalidKey = (key: string) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `invalid key: "${key}"`, code: 500 });
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("a list, a watch or a deletecollection there is 500 invalid key, and no ConfigMap is deleted", async () => {
+    const keep = await go("POST", "/api/v1/namespaces/default/configmaps", JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "keep" } }));
+    expect(keep.code).toBe(201);
+    for (const [method, path, key] of [
+      ["GET", "/api/v1/namespaces/../pods", "/pods/.."],
+      ["GET", "/api/v1/namespaces/./pods", "/pods/."],
+      ["GET", "/api/v1/namespaces/../configmaps?watch=1", "/configmaps/.."],
+      ["GET", "/apis/apps/v1/namespaces/../deployments", "/deployments/.."],
+      ["DELETE", "/api/v1/namespaces/../configmaps", "/configmaps/.."],
+    ] as const) {
+      const r = await go(method, path);
+      expect([path, r.code, JSON.parse(r.body)]).toEqual([path, 500, invalidKey(key)]);
+    }
+    expect((await go("GET", "/api/v1/namespaces/default/configmaps/keep")).code).toBe(200);
+  });
+
+  it("an object there: get, patch, delete, a subresource and a connect are 500 with its key (a Service's by its storage prefix)", async () => {
+    for (const [method, path, key] of [
+      ["GET", "/api/v1/namespaces/../configmaps/x", "/configmaps/../x"],
+      ["PATCH", "/api/v1/namespaces/../configmaps/x", "/configmaps/../x"],
+      ["DELETE", "/api/v1/namespaces/./configmaps/x", "/configmaps/./x"],
+      ["GET", "/api/v1/namespaces/../pods/x/status", "/pods/../x"],
+      ["GET", "/api/v1/namespaces/../services/x", "/services/specs/../x"],
+      ["POST", "/api/v1/namespaces/../pods/x/exec?command=ls&stdout=1", "/pods/../x"],
+    ] as const) {
+      const r = await go(method, path, method === "PATCH" ? "{}" : undefined);
+      expect([path, r.code, JSON.parse(r.body)]).toEqual([path, 500, invalidKey(key)]);
+    }
+  });
+
+  it("a create there is NamespaceLifecycle's NotFound (admission comes before the store), and dots inside a name segment are data", async () => {
+    const r = await go("POST", "/api/v1/namespaces/../configmaps", JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }));
+    expect(r.code).toBe(404);
+    expect(JSON.parse(r.body).message).toBe('namespaces ".." not found');
+    const list = await go("GET", "/api/v1/namespaces/a../configmaps");
+    expect([list.code, JSON.parse(list.body).items]).toEqual([200, []]);
   });
 });

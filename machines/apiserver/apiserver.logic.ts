@@ -24,7 +24,7 @@ import {
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
-import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
+import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, unpreparedKey, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
 import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./crds.js";
 import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
@@ -415,6 +415,9 @@ export function serveConnect(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const { req } = cur;
   const r = cur.r!;
+  // the location is found by a Get of the pod, through the store's KeyFunc and PrepareKey
+  const badKey = nameParameterError(req.name ?? "") ?? keyError(r, req.namespace, req.name ?? "");
+  if (badKey) return fail(ctx, badKey, fx);
   const pod = ctx.cache.objects.get(storageKey(r, req.namespace, req.name ?? ""));
   const loc = streamLocation(r, pod, req.name ?? "", req.subresource!, containerOption(req.body));
   if (!("kind" in loc) || loc.kind !== "StreamLocation") return fail(ctx, loc as Status, fx);
@@ -496,6 +499,15 @@ function nameParameterError(name: string): Status | undefined {
   return msgs.length > 0 ? S.badRequest(`Name parameter invalid: ${S.goQuote(name)}: ${msgs.join(";")}`) : undefined;
 }
 
+/**
+ * storage.PrepareKey's refusal of a key with a "." or ".." segment (a namespace from the URL): a
+ * plain error from the store, so ErrorToAPIStatus answers 500 with the key, and nothing is read or written.
+ */
+function keyError(r: ResourceInfo, namespace: string | undefined, name?: string): Status | undefined {
+  const key = unpreparedKey(r, namespace, name);
+  return key === undefined ? undefined : plainError(`invalid key: ${S.goQuote(key)}`);
+}
+
 export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const { req } = cur;
@@ -507,7 +519,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const r = cur.r!;
   const c = ctx.cache;
   if (req.verb === "get") {
-    const badName = nameParameterError(req.name ?? "");
+    const badName = nameParameterError(req.name ?? "") ?? keyError(r, req.namespace, req.name ?? "");
     if (badName) return fail(ctx, badName, fx);
     const stored = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
     if (!stored) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
@@ -520,6 +532,9 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   }
   const sel = selectors(r, req);
   if ("error" in sel) return fail(ctx, sel.error, fx);
+  // a list or watch reads under its key prefix (KeyRootFunc)
+  const badKey = keyError(r, req.namespace);
+  if (badKey) return fail(ctx, badKey, fx);
   const scope = { r, namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   if (req.verb === "list") {
     // the list's key prefix: a continue token names a key under it, and never one outside
@@ -690,7 +705,7 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   if (reviewKinds.has(r.kind)) return prepareReview(ctx, cur, r);
   if (req.verb === "create" && !req.subresource) return prepareCreate(ctx, cur, r, now);
   if (req.verb === "deletecollection") return prepareDeleteCollection(ctx, cur, r);
-  const badName = nameParameterError(req.name ?? "");
+  const badName = nameParameterError(req.name ?? "") ?? keyError(r, req.namespace, req.name ?? "");
   if (badName) {
     cur.error = badName;
     return;
@@ -1409,6 +1424,12 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
   const sel = selectors(r, req);
   if ("error" in sel) {
     cur.error = sel.error;
+    return;
+  }
+  // DeleteCollection lists first, under its key prefix
+  const badKey = keyError(r, req.namespace);
+  if (badKey) {
+    cur.error = badKey;
     return;
   }
   const scope = { r, namespace: r.namespaced ? req.namespace : undefined, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
