@@ -117,3 +117,47 @@ describe("a namespace of . or .. in the path, as storage.PrepareKey refuses its 
     expect([list.code, JSON.parse(list.body).items]).toEqual([200, []]);
   });
 });
+
+describe("pods/binding checked as BindingREST.Create checks it, before the pod is looked up", () => {
+  let s: Served;
+  const admin = (method: string, path: string, body?: unknown) => raw(s, method, path, { token: s.cluster.adminToken, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const pods = "/api/v1/namespaces/default/pods";
+  const binding = (name: string | undefined, target: object) => ({ apiVersion: "v1", kind: "Binding", ...(name !== undefined ? { metadata: { name } } : {}), target });
+  const nodeOf = async (pod: string) => JSON.parse((await admin("GET", `${pods}/${pod}`)).body).spec.nodeName;
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 1 });
+    // a pod no scheduler binds
+    const r = await admin("POST", pods, { apiVersion: "v1", kind: "Pod", metadata: { name: "unbound" }, spec: { schedulerName: "nobody", containers: [{ name: "c", image: "nginx:1.27" }] } });
+    expect(r.code).toBe(201);
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("a Binding that names another pod, or none, is 400 and binds nothing", async () => {
+    for (const name of ["other", undefined]) {
+      const r = await admin("POST", `${pods}/unbound/binding`, binding(name, { kind: "Node", name: "node-1" }));
+      expect([r.code, JSON.parse(r.body)]).toEqual([400, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "name in URL does not match name in Binding object", reason: "BadRequest", code: 400 }]);
+    }
+    expect(await nodeOf("unbound")).toBeUndefined();
+  });
+
+  it("a target that is no Node, or has no name, is ValidatePodBinding's Aggregate: 500 without a reason, and binds nothing", async () => {
+    const plain = (message: string) => ({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 });
+    const pod = await admin("POST", `${pods}/unbound/binding`, binding("unbound", { kind: "Pod", name: "node-1" }));
+    expect([pod.code, JSON.parse(pod.body)]).toEqual([500, plain('target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"')]);
+    const both = await admin("POST", `${pods}/unbound/binding`, binding("unbound", { kind: "Secret" }));
+    expect([both.code, JSON.parse(both.body)]).toEqual([500, plain('[target.kind: Unsupported value: "Secret": supported values: "Node", "<empty>", target.name: Required value]')]);
+    // before the pod is looked up: the same for a pod that does not exist
+    const missing = await admin("POST", `${pods}/missing/binding`, binding("missing", {}));
+    expect([missing.code, JSON.parse(missing.body)]).toEqual([500, plain("target.name: Required value")]);
+    expect(await nodeOf("unbound")).toBeUndefined();
+  });
+
+  it("a Binding of the pod to a node, its kind empty or Node, binds it", async () => {
+    const r = await admin("POST", `${pods}/unbound/binding`, binding("unbound", { name: "node-1" }));
+    expect(r.code).toBe(201);
+    expect(await nodeOf("unbound")).toBe("node-1");
+  });
+});

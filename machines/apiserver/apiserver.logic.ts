@@ -34,6 +34,7 @@ import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
+import { validateBinding } from "./validation/pod.js";
 import { validateCommonObjectMeta, withMetadataMemo } from "./validation/meta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
@@ -715,6 +716,13 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   // a custom resource is read at the version the request was made at (stored at the storage version)
   const old = r.custom ? atServedVersion(ctx.cache.objects.get(key), r) : ctx.cache.objects.get(key);
   cur.old = old;
+  if (req.verb === "create" && kindIs(r, "Pod") && req.subresource === "binding") {
+    const refused = bindingRefusal(req.body, req.name ?? "");
+    if (refused) {
+      cur.error = refused;
+      return;
+    }
+  }
   if (req.verb === "create" && kindIs(r, "ServiceAccount") && req.subresource === "token") {
     const target = tokenRequestTargetError(req.body, req.name ?? "", req.namespace ?? "");
     if (target) {
@@ -1444,15 +1452,23 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
   cur.reply = { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
 }
 
+/**
+ * BindingREST.Create's checks before the pod is looked up: the Binding names the pod of the URL
+ * (400), and ValidatePodBinding's errors, returned as a bare Aggregate (a 500 without a reason).
+ */
+function bindingRefusal(body: any, name: string): Status | undefined {
+  const bodyName = body?.metadata?.name;
+  if ((typeof bodyName === "string" ? bodyName : "") !== name) return S.badRequest("name in URL does not match name in Binding object");
+  const errs = validateBinding(body ?? {});
+  return errs.length > 0 ? plainError(S.aggregateMessage(errs)) : undefined;
+}
+
 /** POST to a subresource: pods/binding and pods/eviction. */
 function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
   const { req } = cur;
   if (kindIs(r, "Pod") && req.subresource === "binding") {
-    const target = req.body?.target?.name;
-    if (!target) {
-      cur.error = S.invalid({ ...r, kind: "Binding" }, old.metadata.name, [S.required("target.name", "")]);
-      return;
-    }
+    // bindingRefusal checked the Binding before the pod was looked up
+    const target: string = req.body.target.name;
     if (old.metadata.deletionTimestamp) {
       cur.error = S.conflict({ ...r, resource: "pods/binding" }, old.metadata.name, `pod ${old.metadata.name} is being deleted, cannot be assigned to a host`);
       return;
