@@ -155,6 +155,24 @@ describe("pods/binding checked as BindingREST.Create checks it, before the pod i
     expect(await nodeOf("unbound")).toBeUndefined();
   });
 
+  it("a POST to the bindings collection (LegacyBindingREST) binds the pod it names and stores no Binding", async () => {
+    const pod = await admin("POST", pods, { apiVersion: "v1", kind: "Pod", metadata: { name: "legacy" }, spec: { schedulerName: "nobody", containers: [{ name: "c", image: "nginx:1.27" }] } });
+    expect(pod.code).toBe(201);
+    const bindings = "/api/v1/namespaces/default/bindings";
+    const bad = await admin("POST", bindings, binding("legacy", { kind: "Pod", name: "node-1" }));
+    expect([bad.code, JSON.parse(bad.body).message]).toEqual([500, 'target.kind: Unsupported value: "Pod": supported values: "Node", "<empty>"']);
+    const nameless = await admin("POST", bindings, binding(undefined, { name: "node-1" }));
+    expect([nameless.code, JSON.parse(nameless.body).message]).toEqual([400, "Name parameter required."]);
+    const missing = await admin("POST", bindings, binding("missing", { name: "node-1" }));
+    expect([missing.code, JSON.parse(missing.body).message]).toEqual([404, 'pods "missing" not found']);
+    const r = await admin("POST", bindings, binding("legacy", { name: "node-1" }));
+    expect([r.code, JSON.parse(r.body)]).toEqual([201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }]);
+    expect(await nodeOf("legacy")).toBe("node-1");
+    const again = await admin("POST", bindings, binding("legacy", { name: "node-1" }));
+    expect([again.code, JSON.parse(again.body).message]).toEqual([409, 'Operation cannot be fulfilled on pods/binding "legacy": pod legacy is already assigned to node "node-1"']);
+    for (const name of ["legacy", "missing"]) expect(s.cluster.get("Binding", name, "default")).toBeUndefined();
+  });
+
   it("a Binding of the pod to a node, its kind empty or Node, binds it", async () => {
     const r = await admin("POST", `${pods}/unbound/binding`, binding("unbound", { name: "node-1" }));
     expect(r.code).toBe(201);

@@ -704,6 +704,7 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   const now = req.now;
   if (isCRDStatusSync(req)) return prepareCRDStatusSync(ctx, cur, r);
   if (reviewKinds.has(r.kind)) return prepareReview(ctx, cur, r);
+  if (req.verb === "create" && !req.subresource && kindIs(r, "Binding")) return prepareLegacyBinding(ctx, cur);
   if (req.verb === "create" && !req.subresource) return prepareCreate(ctx, cur, r, now);
   if (req.verb === "deletecollection") return prepareDeleteCollection(ctx, cur, r);
   const badName = nameParameterError(req.name ?? "") ?? keyError(r, req.namespace, req.name ?? "");
@@ -1461,6 +1462,25 @@ function bindingRefusal(body: any, name: string): Status | undefined {
   if ((typeof bodyName === "string" ? bodyName : "") !== name) return S.badRequest("name in URL does not match name in Binding object");
   const errs = validateBinding(body ?? {});
   return errs.length > 0 ? plainError(S.aggregateMessage(errs)) : undefined;
+}
+
+/**
+ * POST to the bindings collection (LegacyBindingREST): no object of its own is stored; the Binding
+ * binds the pod it names, as a POST to pods/<name>/binding would (an empty name is the pod key's
+ * "Name parameter required.").
+ */
+function prepareLegacyBinding(ctx: ApiServerContext, cur: InFlight): void {
+  const { req } = cur;
+  const bodyName = req.body?.metadata?.name;
+  const name = typeof bodyName === "string" ? bodyName : "";
+  const refused = bindingRefusal(req.body, name) ?? (name === "" ? S.badRequest("Name parameter required.") : undefined);
+  if (refused) {
+    cur.error = refused;
+    return;
+  }
+  cur.req = { ...req, resource: "pods", subresource: "binding", name };
+  cur.r = resourceFor("", "pods")!;
+  prepare(ctx, cur);
 }
 
 /** POST to a subresource: pods/binding and pods/eviction. */
