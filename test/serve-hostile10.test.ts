@@ -4,7 +4,7 @@
 
 import { request } from "node:https";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { serve, raw, type Served } from "./serve-helpers.js";
+import { findKubectl, kubectl, serve, raw, type Served } from "./serve-helpers.js";
 
 /** A request whose path is sent as written: URL parsing would resolve its dot segments first. */
 function asWritten(s: Served, method: string, path: string, token: string, body?: string): Promise<{ code: number; body: string }> {
@@ -46,6 +46,14 @@ describe("header bytes past ASCII, read as Go's net/http keeps them", () => {
     });
     expect(r.code).toBe(201);
     expect(JSON.parse(r.body).status.userInfo).toEqual({ username: "bé", uid: "ü1", groups: ["gé", "system:authenticated"], extra: { k: ["vé"] } });
+  });
+
+  it("kubectl --as with a UTF-8 name: auth whoami shows the name and group as written", async () => {
+    const bin = findKubectl();
+    expect(bin, "kubectl is not on PATH").toBeDefined();
+    const r = await kubectl(bin!, s.kubeconfigPath, ["--as=bé", "--as-group=gé", "auth", "whoami", "-o", "json"]);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out).status.userInfo).toEqual({ username: "bé", groups: ["gé", "system:authenticated"] });
   });
 
   it("an extra key's escapes are url.PathUnescape's: a byte that is no UTF-8 is kept (U+FFFD in JSON), a malformed escape keeps the key", async () => {
