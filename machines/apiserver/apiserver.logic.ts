@@ -24,7 +24,7 @@ import {
   withoutWatches, withResourceVersion, type ClientWatch, type WatchCache,
 } from "./cache.js";
 import { jsonPatch, mergePatch, PatchError, PatchTooLargeError, StrategicPatchError, strategicMergePatch } from "./patch.js";
-import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, type ResourceInfo } from "./resources.js";
+import { aggregatedGroups, qualifiedResource, resourceFor, storageKey, storagePrefix, storedApiVersion, unpreparedKey, type ResourceInfo } from "./resources.js";
 import { decodeContinue, encodeContinue } from "./continue.js";
 import { controlledStatus, resourceAtVersion, resourceIn, resourcesOf } from "./crds.js";
 import { atServedVersion, atStorageVersion, customPatchTypes, customScaleOf, prepareCustomResourceForCreate, prepareCustomResourceForUpdate, pruned, setPath, validateCustomResource, withDefaults } from "./customresource.js";
@@ -34,6 +34,7 @@ import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
+import { validateBinding } from "./validation/pod.js";
 import { validateCommonObjectMeta, withMetadataMemo } from "./validation/meta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
@@ -415,6 +416,9 @@ export function serveConnect(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const { req } = cur;
   const r = cur.r!;
+  // the location is found by a Get of the pod, through the store's KeyFunc and PrepareKey
+  const badKey = nameParameterError(req.name ?? "") ?? keyError(r, req.namespace, req.name ?? "");
+  if (badKey) return fail(ctx, badKey, fx);
   const pod = ctx.cache.objects.get(storageKey(r, req.namespace, req.name ?? ""));
   const loc = streamLocation(r, pod, req.name ?? "", req.subresource!, containerOption(req.body));
   if (!("kind" in loc) || loc.kind !== "StreamLocation") return fail(ctx, loc as Status, fx);
@@ -496,6 +500,15 @@ function nameParameterError(name: string): Status | undefined {
   return msgs.length > 0 ? S.badRequest(`Name parameter invalid: ${S.goQuote(name)}: ${msgs.join(";")}`) : undefined;
 }
 
+/**
+ * storage.PrepareKey's refusal of a key with a "." or ".." segment (a namespace from the URL): a
+ * plain error from the store, so ErrorToAPIStatus answers 500 with the key, and nothing is read or written.
+ */
+function keyError(r: ResourceInfo, namespace: string | undefined, name?: string): Status | undefined {
+  const key = unpreparedKey(r, namespace, name);
+  return key === undefined ? undefined : plainError(`invalid key: ${S.goQuote(key)}`);
+}
+
 export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const cur = ctx.current!;
   const { req } = cur;
@@ -507,7 +520,7 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   const r = cur.r!;
   const c = ctx.cache;
   if (req.verb === "get") {
-    const badName = nameParameterError(req.name ?? "");
+    const badName = nameParameterError(req.name ?? "") ?? keyError(r, req.namespace, req.name ?? "");
     if (badName) return fail(ctx, badName, fx);
     const stored = c.objects.get(storageKey(r, req.namespace, req.name ?? ""));
     if (!stored) return fail(ctx, S.notFound(r, req.name ?? ""), fx);
@@ -520,6 +533,9 @@ export function serveRead(ctx: ApiServerContext, fx: Fx): ApiServerContext {
   }
   const sel = selectors(r, req);
   if ("error" in sel) return fail(ctx, sel.error, fx);
+  // a list or watch reads under its key prefix (KeyRootFunc)
+  const badKey = keyError(r, req.namespace);
+  if (badKey) return fail(ctx, badKey, fx);
   const scope = { r, namespace: r.namespaced ? req.namespace : undefined, name: req.name, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   if (req.verb === "list") {
     // the list's key prefix: a continue token names a key under it, and never one outside
@@ -688,9 +704,10 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   const now = req.now;
   if (isCRDStatusSync(req)) return prepareCRDStatusSync(ctx, cur, r);
   if (reviewKinds.has(r.kind)) return prepareReview(ctx, cur, r);
+  if (req.verb === "create" && !req.subresource && kindIs(r, "Binding")) return prepareLegacyBinding(ctx, cur);
   if (req.verb === "create" && !req.subresource) return prepareCreate(ctx, cur, r, now);
   if (req.verb === "deletecollection") return prepareDeleteCollection(ctx, cur, r);
-  const badName = nameParameterError(req.name ?? "");
+  const badName = nameParameterError(req.name ?? "") ?? keyError(r, req.namespace, req.name ?? "");
   if (badName) {
     cur.error = badName;
     return;
@@ -700,6 +717,13 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   // a custom resource is read at the version the request was made at (stored at the storage version)
   const old = r.custom ? atServedVersion(ctx.cache.objects.get(key), r) : ctx.cache.objects.get(key);
   cur.old = old;
+  if (req.verb === "create" && kindIs(r, "Pod") && req.subresource === "binding") {
+    const refused = bindingRefusal(req.body, req.name ?? "");
+    if (refused) {
+      cur.error = refused;
+      return;
+    }
+  }
   if (req.verb === "create" && kindIs(r, "ServiceAccount") && req.subresource === "token") {
     const target = tokenRequestTargetError(req.body, req.name ?? "", req.namespace ?? "");
     if (target) {
@@ -1411,6 +1435,12 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
     cur.error = sel.error;
     return;
   }
+  // DeleteCollection lists first, under its key prefix
+  const badKey = keyError(r, req.namespace);
+  if (badKey) {
+    cur.error = badKey;
+    return;
+  }
   const scope = { r, namespace: r.namespaced ? req.namespace : undefined, labelReqs: sel.labelReqs, fieldReqs: sel.fieldReqs };
   const items: any[] = [];
   for (const obj of candidates(ctx.cache, r, sel.nodeName)) if (matches(scope, obj)) items.push(obj);
@@ -1423,15 +1453,42 @@ function prepareDeleteCollection(ctx: ApiServerContext, cur: InFlight, r: Resour
   cur.reply = { kind: listKindOf(r), apiVersion: storedApiVersion(r), metadata: { resourceVersion: String(ctx.cache.revision) }, items };
 }
 
+/**
+ * BindingREST.Create's checks before the pod is looked up: the Binding names the pod of the URL
+ * (400), and ValidatePodBinding's errors, returned as a bare Aggregate (a 500 without a reason).
+ */
+function bindingRefusal(body: any, name: string): Status | undefined {
+  const bodyName = body?.metadata?.name;
+  if ((typeof bodyName === "string" ? bodyName : "") !== name) return S.badRequest("name in URL does not match name in Binding object");
+  const errs = validateBinding(body ?? {});
+  return errs.length > 0 ? plainError(S.aggregateMessage(errs)) : undefined;
+}
+
+/**
+ * POST to the bindings collection (LegacyBindingREST): no object of its own is stored; the Binding
+ * binds the pod it names, as a POST to pods/<name>/binding would (an empty name is the pod key's
+ * "Name parameter required.").
+ */
+function prepareLegacyBinding(ctx: ApiServerContext, cur: InFlight): void {
+  const { req } = cur;
+  const bodyName = req.body?.metadata?.name;
+  const name = typeof bodyName === "string" ? bodyName : "";
+  const refused = bindingRefusal(req.body, name) ?? (name === "" ? S.badRequest("Name parameter required.") : undefined);
+  if (refused) {
+    cur.error = refused;
+    return;
+  }
+  cur.req = { ...req, resource: "pods", subresource: "binding", name };
+  cur.r = resourceFor("", "pods")!;
+  prepare(ctx, cur);
+}
+
 /** POST to a subresource: pods/binding and pods/eviction. */
 function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, old: any, now: number): void {
   const { req } = cur;
   if (kindIs(r, "Pod") && req.subresource === "binding") {
-    const target = req.body?.target?.name;
-    if (!target) {
-      cur.error = S.invalid({ ...r, kind: "Binding" }, old.metadata.name, [S.required("target.name", "")]);
-      return;
-    }
+    // bindingRefusal checked the Binding before the pod was looked up
+    const target: string = req.body.target.name;
     if (old.metadata.deletionTimestamp) {
       cur.error = S.conflict({ ...r, resource: "pods/binding" }, old.metadata.name, `pod ${old.metadata.name} is being deleted, cannot be assigned to a host`);
       return;

@@ -196,6 +196,20 @@ export function resourceOfKey(key: string): string | undefined {
   return resourceOfStorageName.get(name) ?? name;
 }
 
+/**
+ * storage.PrepareKey, which the watch cache and the etcd store run on every key they are given
+ * (the registry's key, /<resource>[/<namespace>][/<name>]): a "." or ".." segment makes no key.
+ * A name was refused as a path segment before, so a namespace from the URL is what gets here.
+ * The key refused, or undefined for one that may be read.
+ */
+export function unpreparedKey(r: ResourceInfo, namespace: string | undefined, name?: string): string | undefined {
+  const key = `/${storageResource(r)}${r.namespaced && namespace ? `/${namespace}` : ""}${name !== undefined ? `/${name}` : ""}`;
+  for (const dots of ["..", "."]) {
+    if (key === dots || key.startsWith(`${dots}/`) || key.endsWith(`/${dots}`) || key.includes(`/${dots}/`)) return key;
+  }
+  return undefined;
+}
+
 /** The etcd key of an object: /registry/<resource>/<namespace>/<name>, as the API server lays it out. */
 export function storageKey(r: ResourceInfo, namespace: string | undefined, name: string): string {
   const prefix = storageResource(r);

@@ -4,7 +4,7 @@
 // and ingresses.
 
 import { describe, expect, it } from "vitest";
-import { resourceFor, resourceOfKey, storageKey, storagePrefix } from "./resources.js";
+import { resourceFor, resourceOfKey, storageKey, storagePrefix, unpreparedKey } from "./resources.js";
 
 describe("etcd keys", () => {
   it.each([
@@ -31,5 +31,22 @@ describe("etcd keys", () => {
   it("the services and endpoints prefixes do not hold each other's keys", () => {
     const services = storagePrefix(resourceFor("", "services")!);
     expect("/registry/services/endpoints/default/x".startsWith(services)).toBe(false);
+  });
+});
+
+describe("keys storage.PrepareKey refuses", () => {
+  const pods = resourceFor("", "pods")!;
+  it("a . or .. segment, in the namespace of a list's prefix or an object's key, is refused with the key it makes", () => {
+    expect(unpreparedKey(pods, "..")).toBe("/pods/..");
+    expect(unpreparedKey(pods, ".")).toBe("/pods/.");
+    expect(unpreparedKey(pods, "..", "x")).toBe("/pods/../x");
+    expect(unpreparedKey(resourceFor("", "services")!, ".", "x")).toBe("/services/specs/./x");
+  });
+  it("dots inside a segment, no namespace (every namespace), and a cluster-scoped kind's key are keys", () => {
+    expect(unpreparedKey(pods, "a..")).toBeUndefined();
+    expect(unpreparedKey(pods, "..a", "x")).toBeUndefined();
+    expect(unpreparedKey(pods, undefined)).toBeUndefined();
+    expect(unpreparedKey(pods, "")).toBeUndefined();
+    expect(unpreparedKey(resourceFor("", "nodes")!, "..", "x")).toBeUndefined();
   });
 });

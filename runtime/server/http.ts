@@ -225,13 +225,13 @@ export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "i
   // a verified client certificate authenticates first: a token beside it is never read
   const token = cert !== undefined && "user" in cert ? "" : (bearer(req) ?? "");
   const h = req.headersDistinct;
-  const user = h["impersonate-user"]?.[0] ?? "";
-  const groups = [...(h["impersonate-group"] ?? [])];
-  const uid = h["impersonate-uid"]?.[0] ?? "";
+  const user = headerText(h["impersonate-user"]?.[0] ?? "");
+  const groups = (h["impersonate-group"] ?? []).map(headerText);
+  const uid = headerText(h["impersonate-uid"]?.[0] ?? "");
   const extra: Array<[string, string[]]> = [];
   for (const name of Object.keys(h)) {
     if (!name.startsWith(impersonateExtraPrefix)) continue;
-    extra.push([unescapeExtraKey(name.slice(impersonateExtraPrefix.length)), [...(h[name] ?? [])]]);
+    extra.push([unescapeExtraKey(name.slice(impersonateExtraPrefix.length)), (h[name] ?? []).map(headerText)]);
   }
   if (user === "" && groups.length === 0 && extra.length === 0 && uid === "") return withCert({ token });
   if (user === "") {
@@ -250,13 +250,27 @@ export function credentials(req: IncomingMessage): Pick<ApiRequest, "token" | "i
   return withCert({ token, impersonate });
 }
 
-/** unescapeExtraKey: an extra key travels percent-encoded in the header name. */
+/**
+ * unescapeExtraKey: an extra key travels percent-encoded in the header name; url.PathUnescape
+ * keeps the bytes of any well-formed escape (UTF-8 or not), and a malformed one keeps the key as sent.
+ */
 function unescapeExtraKey(encoded: string): string {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return encoded;
-  }
+  return unescapePath(encoded) ?? encoded;
+}
+
+/**
+ * A header value as the bytes Go's net/http keeps: Node reads header bytes as latin1, so a UTF-8
+ * value would otherwise reach the handlers as mojibake (bytes that are not UTF-8 read as U+FFFD,
+ * as Go's JSON encoder and range loops see them).
+ */
+export function headerText(value: string): string {
+  return /[\x80-\xff]/.test(value) ? Buffer.from(value, "latin1").toString("utf8") : value;
+}
+
+/** The User-Agent a write's manager defaults to, as Go's bytes. */
+function userAgentOf(req: IncomingMessage): string | undefined {
+  const ua = req.headers["user-agent"];
+  return ua === undefined ? undefined : headerText(ua);
 }
 
 /**
@@ -1287,7 +1301,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
       const kind = p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : p.subresource === "token" ? "TokenRequest" : r.kind;
-      const fm = fieldManagerOf(q, "CreateOptions", false, req.headers["user-agent"]);
+      const fm = fieldManagerOf(q, "CreateOptions", false, userAgentOf(req));
       if ("status" in fm) return sendStatus(res, fm.status);
       base.fieldManager = fm.manager;
       const dec = decodeBody(raw, req.headers["content-type"], kind);
@@ -1329,7 +1343,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
       const kind = p.subresource === "scale" ? "Scale" : r.kind;
-      const fm = fieldManagerOf(q, "UpdateOptions", false, req.headers["user-agent"]);
+      const fm = fieldManagerOf(q, "UpdateOptions", false, userAgentOf(req));
       if ("status" in fm) return sendStatus(res, fm.status);
       base.fieldManager = fm.manager;
       const dec = decodeBody(raw, req.headers["content-type"], kind);
@@ -1372,7 +1386,7 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const dry = dryRunOf(q.getAll("dryRun"), "PatchOptions");
       if ("status" in dry) return sendStatus(res, dry.status);
       if (dry.dryRun) base.dryRun = true;
-      const fm = fieldManagerOf(q, "PatchOptions", patchType === "apply", req.headers["user-agent"]);
+      const fm = fieldManagerOf(q, "PatchOptions", patchType === "apply", userAgentOf(req));
       if ("status" in fm) return sendStatus(res, fm.status);
       base.fieldManager = fm.manager;
       if (patchType === "apply" && boolParam(q, "force")) base.force = true;

@@ -207,6 +207,13 @@ export function replyViolation(r: HostileRequest, rep: HostileReply): { cls: str
   if (rep.code === 500 && (r.method === "GET" || r.method === "HEAD") && /^\/api\/v1\/componentstatuses\/[^/?]+(\?|$)/.test(r.target)) {
     if (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("Component not found: "))) return undefined;
   }
+  // A namespace of "." or ".." in the path makes a key storage.PrepareKey refuses with a plain error:
+  // ErrorToAPIStatus's 500 with no reason, whatever the method.
+  if (rep.code === 500 && /\/namespaces\/(\.|%2[eE]){1,2}\/[^/?]/.test(r.target)) {
+    if (r.method === "HEAD" || (parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && String(json.message ?? "").startsWith("invalid key: "))) return undefined;
+  }
+  // BindingREST.Create returns ValidatePodBinding's errors as a bare Aggregate: 500 with no reason.
+  if (rep.code === 500 && r.method === "POST" && /\/(binding|bindings)(\?|$)/.test(r.target) && parsed && json?.kind === "Status" && (json.reason === undefined || json.reason === "") && /^\[?target\.(kind|name): /.test(String(json.message ?? ""))) return undefined;
   // A get, list or watch at a resourceVersion the watch cache has not reached waits for it and then
   // answers NewTooLargeResourceVersionError: 504 Timeout with a ResourceVersionTooLarge cause.
   if (rep.code === 504 && (r.method === "GET" || r.method === "HEAD") && new URLSearchParams(r.target.split("?")[1] ?? "").has("resourceVersion")) {
