@@ -6,7 +6,7 @@ import { OrderedMap } from "immutable";
 import type { Fx } from "../common/effects.js";
 import { newClient, request, startInformer, type ClientState, type InformerDelta, type PendingRequest } from "../common/client.js";
 import type { ApiResponse, Stamp, WatchEvent } from "../messages.js";
-import { resourceForKind, storedResource } from "../apiserver/resources.js";
+import { aggregatedGroups, resourceForKind, resources, storedResource } from "../apiserver/resources.js";
 import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
@@ -15,8 +15,8 @@ import { mutant } from "../common/mutation.js";
 
 export const controllerName = "garbage-collector-controller";
 
-/** The monitored resources; the watch id is the index + 1. */
-const monitored = [
+/** The workload kinds first: their watch ids (index + 1) are those the collector always had. */
+const workloads = [
   { group: "", resource: "pods" },
   { group: "apps", resource: "replicasets" },
   { group: "apps", resource: "deployments" },
@@ -29,9 +29,22 @@ const monitored = [
   { group: "batch", resource: "cronjobs" },
   { group: "apps", resource: "statefulsets" },
   { group: "", resource: "replicationcontrollers" },
-  // a StatefulSet's claims under persistentVolumeClaimRetentionPolicy Delete
   { group: "", resource: "persistentvolumeclaims" },
 ] as const;
+
+/**
+ * The monitored resources; the watch id is the index + 1. As GetDeletableResources: every built-in
+ * resource stored here that can be listed, watched and deleted (a ConfigMap or Secret an operator's
+ * object owns is collected too), but events, the collector's one ignored resource by default.
+ */
+const monitored: ReadonlyArray<{ group: string; resource: string }> = [
+  ...workloads,
+  ...resources
+    .filter((r) => !r.storedAs && !aggregatedGroups.has(r.group) && ["list", "watch", "delete"].every((v) => r.verbs.includes(v)))
+    .filter((r) => !(r.group === "" && r.resource === "events"))
+    .filter((r) => !workloads.some((w) => w.group === r.group && w.resource === r.resource))
+    .map((r) => ({ group: r.group, resource: r.resource })),
+];
 
 export interface GarbageCollectorContext {
   self: string;
@@ -77,6 +90,9 @@ export type GarbageCollectorEvent =
   | ({ type: "Requeue"; key: string } & Stamp)
   | ({ type: "Relist"; watchId: number } & Stamp);
 
+/** The watch id of the CRD monitor: a CRD's change is a change of what is deletable. */
+const crdWatchId = monitored.findIndex((m) => m.group === "apiextensions.k8s.io" && m.resource === "customresourcedefinitions") + 1;
+
 /** A fresh collector with an empty graph. */
 export function initialGarbageCollector(input: GarbageCollectorInput): GarbageCollectorContext {
   return { self: input.address ?? "garbage-collector", client: newClient(input.token), q: W.newWorkQueue(), byUid: OrderedMap(), verifying: new Map(), orphaning: new Map(), custom: new Map(), customMonitors: new Map(), customMonitorsStarted: 0, awaitingDiscovery: new Set() };
@@ -96,9 +112,12 @@ function all(ctx: GarbageCollectorContext): L.KObject[] {
 }
 
 /** Updates the graph from one delta and queues what the change calls for (the graph builder). */
-export function onDelta(ctx: GarbageCollectorContext, _watchId: number, d: InformerDelta): void {
+export function onDelta(ctx: GarbageCollectorContext, watchId: number, d: InformerDelta): void {
   const obj: L.KObject = d.object;
   const uid = uidOf(obj);
+  // Kubernetes re-reads the deletable resources every 30 s; a CRD's change starts that read at once,
+  // so a custom resource a built-in owns is monitored before its owner can go
+  if (watchId === crdWatchId) W.add(ctx.q, DISCOVER);
   if (d.type === "DELETED") {
     ctx.byUid = ctx.byUid.delete(uid);
     // Its dependents may be orphans now; an owner waiting in the foreground may be free now.

@@ -71,6 +71,67 @@ describe("garbage collector in a cluster", () => {
     await c.stop();
   });
 
+  it("a ConfigMap, a Secret and a Role a Deployment owns go with it (the collector monitors every deletable kind, not only workloads)", async () => {
+    const c = await running(16);
+    const d = c.get("Deployment", "web", "default");
+    const owned = { ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: d.metadata.uid }] };
+    await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "web-config", namespace: "default", ...owned }, data: { a: "1" } });
+    await c.apply({ apiVersion: "v1", kind: "Secret", metadata: { name: "web-secret", namespace: "default", ...owned }, stringData: { p: "x" } });
+    await c.apply({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "web-role", namespace: "default", ...owned }, rules: [] });
+    await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "unowned", namespace: "default" }, data: {} });
+    await c.settle();
+    expect(c.get("ConfigMap", "web-config", "default")).toBeDefined();
+    await c.delete("Deployment", "web", "default", { propagationPolicy: "Background" });
+    await c.settle();
+    expect(c.get("ConfigMap", "web-config", "default")).toBeUndefined();
+    expect(c.get("Secret", "web-secret", "default")).toBeUndefined();
+    expect(c.get("Role", "web-role", "default")).toBeUndefined();
+    expect(c.get("ConfigMap", "unowned", "default")).toBeDefined();
+    await c.stop();
+  });
+
+  it("a ConfigMap whose owner never existed is deleted; foreground deletion waits for a blocking ConfigMap", async () => {
+    const c = await running(17);
+    await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "dangling", namespace: "default", ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "ghost", uid: "00000000-0000-4000-8000-000000000001" }] }, data: {} });
+    const d = c.get("Deployment", "web", "default");
+    await c.apply({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "blocking", namespace: "default", finalizers: ["example.com/hold"], ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: d.metadata.uid, blockOwnerDeletion: true }] }, data: {} });
+    await c.settle();
+    expect(c.get("ConfigMap", "dangling", "default")).toBeUndefined();
+    await c.delete("Deployment", "web", "default", { propagationPolicy: "Foreground" });
+    await c.settle();
+    // the ConfigMap is being deleted, held by its own finalizer, and still blocks its owner
+    expect(c.get("ConfigMap", "blocking", "default").metadata.deletionTimestamp).toBeDefined();
+    expect(c.get("Deployment", "web", "default").metadata.finalizers).toContain("foregroundDeletion");
+    expect(c.requestSync({ verb: "patch", group: "", resource: "configmaps", namespace: "default", name: "blocking", patchType: "merge", body: { metadata: { finalizers: null } } }).ok).toBe(true);
+    await c.settle();
+    expect(c.get("ConfigMap", "blocking", "default")).toBeUndefined();
+    expect(c.get("Deployment", "web", "default")).toBeUndefined();
+    await c.stop();
+  });
+
+  it("a custom resource a Deployment owns goes with it: a CRD's creation makes the collector monitor its resource", async () => {
+    const c = await running(18);
+    await c.apply({
+      apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition",
+      metadata: { name: "crontabs.stable.example.com" },
+      spec: {
+        group: "stable.example.com", scope: "Namespaced",
+        names: { plural: "crontabs", singular: "crontab", kind: "CronTab" },
+        versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+      },
+    });
+    await c.settle();
+    const d = c.get("Deployment", "web", "default");
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "nightly", namespace: "default", ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: d.metadata.uid }] }, spec: { cronSpec: "* * * * */5" } });
+    await c.settle();
+    const crontab = () => c.requestSync({ verb: "get", group: "stable.example.com", resource: "crontabs", namespace: "default", name: "nightly" });
+    expect(crontab().ok).toBe(true);
+    await c.delete("Deployment", "web", "default", { propagationPolicy: "Background" });
+    await c.settle();
+    expect(crontab().code).toBe(404);
+    await c.stop();
+  });
+
   it("a pod owned by a live ReplicaSet is left alone", async () => {
     const c = await running(15);
     const before = webPods(c).map((p: any) => p.metadata.uid).sort();

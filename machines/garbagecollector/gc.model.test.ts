@@ -5,8 +5,8 @@ import type { GarbageCollectorContext } from "./gc.controller.js";
 import { attemptToDeleteItem, orphanDependents, type GcAction, type KObject } from "./gc.logic.js";
 import { covered, modelFor, replay, serializeBy, transitionPaths } from "../../test/support/model.js";
 
-// The API server's side: list answers to the thirteen informers (ids 1-13: pods, replicasets,
-// deployments, services, endpoints, endpointslices, jobs, daemonsets, controllerrevisions, cronjobs, statefulsets, replicationcontrollers, persistentvolumeclaims), the owner's deletion in one of the three
+// The API server's side: list answers to the informers (one per deletable resource; ids 1 and 2 are
+// pods and replicasets, the only ones with items here), the owner's deletion in one of the three
 // propagation policies, answers to the collector's lookups and writes, and the watch events they cause.
 const NOW = 1_700_000_000_000;
 const stamp = { from: "apiserver", now: NOW };
@@ -22,8 +22,8 @@ const pod = (rv: string, owned = true) => ({
   metadata: { name: "web-1", namespace: "default", uid: "pod-uid", resourceVersion: rv, labels: { app: "web" }, ...(owned ? { ownerReferences: [rsRef] } : {}) },
   spec: { containers: [{ name: "c", image: "nginx" }] },
 });
-const kinds = ["PodList", "ReplicaSetList", "DeploymentList", "ServiceList", "EndpointsList", "EndpointSliceList", "JobList", "DaemonSetList", "ControllerRevisionList", "CronJobList", "StatefulSetList", "ReplicationControllerList", "PersistentVolumeClaimList"];
-const lists = kinds.map((kind, i) => ({ type: "ApiResponse", id: i + 1, ok: true, code: 200, object: { kind, apiVersion: "v1", metadata: { resourceVersion: "10" }, items: i === 0 ? [pod("6")] : i === 1 ? [rs("5")] : [] }, ...stamp }));
+/** The answer to an informer's list: the pod and its ReplicaSet on watches 1 and 2, nothing elsewhere. */
+const listAnswer = (id: number, watchId: number) => ({ type: "ApiResponse", id, ok: true, code: 200, object: { kind: "List", apiVersion: "v1", metadata: { resourceVersion: "10" }, items: watchId === 1 ? [pod("6")] : watchId === 2 ? [rs("5")] : [] }, ...stamp });
 const watch = (watchId: number, eventType: string, object: object) => ({ type: "WatchEvent", watchId, eventType, object, ...stamp });
 const notFound = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", reason: "NotFound", code: 404, message: 'replicasets.apps "web" not found', details: { name: "web", group: "apps", kind: "replicasets" } };
 
@@ -32,8 +32,9 @@ const synced = (ctx: GarbageCollectorContext) => [...ctx.client.informers.values
 
 /** What the API server and the collector's own queue could deliver next. */
 function nextEvents(ctx: GarbageCollectorContext): any[] {
-  // The lists are answered in informer order: the order of twelve list answers is not what this model explores.
-  const out: any[] = lists.filter((l) => ctx.client.pending.has(l.id)).slice(0, 1);
+  // The lists are answered in informer order: the order of the list answers is not what this model explores.
+  const firstList = [...ctx.client.pending].filter(([, p]) => p.purpose === "informer-list").sort(([a], [b]) => a - b)[0];
+  const out: any[] = firstList ? [listAnswer(firstList[0], firstList[1].data)] : [];
   if (ctx.q.kicked) out.push({ type: "ProcessNext", from: "garbage-collector", now: NOW });
   const owner = storeOf(ctx, 2).get("default/web");
   const dependent = storeOf(ctx, 1).get("default/web-1");

@@ -8,7 +8,7 @@ import { faultNames, type FaultEntry } from "../../runtime/faults.js";
 import { check, shrinkRun, shrinkSchedule } from "../check.js";
 import { defaultBudget, scoreMutant, scoreTable } from "./score.js";
 
-const budget = { ...defaultBudget, runs: 3, steps: 3000, maxShrinkRuns: 25 };
+const budget = { ...defaultBudget, runs: 3, steps: 3000, maxShrinkRuns: 12 };
 
 describe("the mutation runner", () => {
   it("catches an API server that takes updates with a stale resourceVersion, with a short counterexample that the mutant alone explains", () => {
