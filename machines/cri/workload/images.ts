@@ -620,6 +620,40 @@ function* helloApp(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
 }
 
 /**
+ * echoserver (registry.k8s.io/echoserver, the docs' source-ip app): nginx with a Lua handler on 8080
+ * that answers a request with what it saw of it: the client's address, the method, the URI, the
+ * headers sorted by name. 1.4 (nginx 1.10.0) words it "CLIENT VALUES:"; 1.10 (nginx 1.13.3) adds the
+ * host name, the pod's downward-API variables when set, and tab-indented sections.
+ */
+function* echoserver(sh: ShellState, ctx: ProgramContext): Gen {
+  const legacy = /:1\.[4-7]$/.test(ctx.image.ref);
+  ctx.listeners.set(8080, httpServer((path, _now, req) => {
+    const headers = [...(req.headers ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const hostHeader = headers.find(([k]) => k === "host")?.[1];
+    // ngx.var.host: the Host header without its port, else the address the request reached
+    const host = hostHeader !== undefined ? hostHeader.replace(/:\d+$/, "") : (sh.vars.get("HOSTNAME") ?? "localhost");
+    const q = path.indexOf("?");
+    const query = q < 0 ? undefined : path.slice(q + 1);
+    const client = req.remoteAddr ?? "127.0.0.1";
+    const uri = `http://${host}:8080${path}`;
+    if (legacy) {
+      const lines = ["CLIENT VALUES:", `client_address=${client}`, "command=GET", `real path=${path}`, `query=${query ?? "nil"}`, "request_version=1.1", `request_uri=${uri}`, "",
+        "SERVER VALUES:", "server_version=nginx: 1.10.0 - lua: 10001", "", "HEADERS RECEIVED:", ...headers.map(([k, v]) => `${k}=${v}`), "BODY:"];
+      return { status: 200, body: lines.join("\n") + "\n-no body in request-" };
+    }
+    const env = (k: string) => sh.vars.get(k);
+    const pod = env("POD_NAME") === undefined ? ["\t-no pod information available-"]
+      : [`\tnode name:\t${env("NODE_NAME") ?? "N/A"}`, `\tpod name:\t${env("POD_NAME")}`, `\tpod namespace:\t${env("POD_NAMESPACE") ?? "N/A"}`, `\tpod IP:\t${env("POD_IP") ?? "N/A"}`];
+    const lines = ["", "", `Hostname: ${env("HOSTNAME") ?? "localhost"}`, "", "Pod Information:", ...pod, "",
+      "Server values:", "\tserver_version=nginx: 1.13.3 - lua: 10008", "",
+      "Request Information:", `\tclient_address=${client}`, "\tmethod=GET", `\treal path=${path}`, `\tquery=${query ?? ""}`, "\trequest_version=1.1", "\trequest_scheme=http", `\trequest_uri=${uri}`, "",
+      "Request Headers:", ...headers.map(([k, v]) => `\t${k}=${v}`), "", "Request Body:", "\t-no body in request-", "", ""];
+    return { status: 200, body: lines.join("\n") };
+  }));
+  return yield* serve(sh);
+}
+
+/**
  * serve_hostname (test/images/serve_hostname, agnhost's serve-hostname before agnhost): HTTP on
  * -port (9376) answering the host name with no newline; log.Printf's date prefix on its line.
  */
@@ -882,6 +916,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "stress:stress": return stress(argv, sh, st);
       case "hpa-example:docker-php-entrypoint": case "hpa-example:apache2-foreground": return phpApache(sh, st, ctx);
       case "hello-app:hello-app": return helloApp(sh, st, ctx);
+      case "echoserver:nginx": case "echoserver:run.sh": return echoserver(sh, ctx);
       case "bootcamp:node": return bootcamp(argv, sh, st, ctx);
       // BIND 9's nslookup (dnsutils), which a Debian userland does not have by itself
       case "dnsutils:nslookup": return nslookup(argv, sh, st);
