@@ -62,6 +62,18 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
       + "HEADERS RECEIVED:\naccept=*/*\nhost=echo-old\nuser-agent=curl/8.14.1\nBODY:\n-no body in request-");
   });
 
+  it("eviction: the pod gets DisruptionTarget (EvictionByEvictionAPI, 'Eviction API: evicting') before it is deleted, as addConditionAndDeletePod writes it", async () => {
+    expect((await k(["run", "evictme", "--image=busybox", "--", "sleep", "3600"])).code).toBe(0);
+    expect(await running("evictme")).toBe(true);
+    const eviction = JSON.stringify({ apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "evictme", namespace: "default" } });
+    const r = await k(["create", "--raw", "/api/v1/namespaces/default/pods/evictme/eviction", "-f", "-"], eviction);
+    expect(r.code).toBe(0);
+    // sh as PID 1 ignores SIGTERM: the pod stays Terminating through its grace period, its condition there to read
+    const cond = JSON.parse(await jsonpath(["get", "pod", "evictme"], '{.status.conditions[?(@.type=="DisruptionTarget")]}'));
+    expect(cond).toMatchObject({ type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting" });
+    expect(await jsonpath(["get", "pod", "evictme"], "{.metadata.deletionTimestamp}")).not.toBe("");
+  });
+
   it("a busybox wget to nginx: the access log names the client by its agent, Wget, where it named the kubelet's probe", async () => {
     expect((await k(["run", "web", "--image=nginx"])).code).toBe(0);
     expect(await running("web")).toBe(true);
@@ -74,4 +86,43 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     }, 15_000);
     expect(log).toMatch(new RegExp(`^${client.replace(/\./g, "\\.")} - - \\[[^\\]]+\\] "GET / HTTP/1\\.1" 200 \\d+ "-" "Wget" "-"$`, "m"));
   });
+  it("pod-failure-policy: a pod drained off its node is a disruption the Ignore rule ignores: status.failed stays unset (backoffLimit 0 is not exceeded) and the Job goes on to succeed", async () => {
+    const manifest = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: job-pod-failure-policy-ignore
+spec:
+  completions: 4
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: docker.io/library/bash:5
+        command: ["bash"]
+        args:
+        - -c
+        - echo "Hello world! I'm going to exit with 0 (success)." && sleep 90 && exit 0
+  backoffLimit: 0
+  podFailurePolicy:
+    rules:
+    - action: Ignore
+      onPodConditions:
+      - type: DisruptionTarget
+`;
+    expect((await k(["create", "-f", "-"], manifest)).out).toBe("job.batch/job-pod-failure-policy-ignore created\n");
+    const nodeName = await until(async () => (await jsonpath(["get", "pods", "-l", "job-name=job-pod-failure-policy-ignore"], "{.items[0].spec.nodeName}")) || undefined, 30_000);
+    expect(nodeName).toMatch(/^node-\d$/);
+    const drained = await k(["drain", `nodes/${nodeName}`, "--ignore-daemonsets", "--grace-period=0", "--force"], undefined);
+    expect(drained.out).toContain(`node/${nodeName} drained`);
+    await new Promise((res) => setTimeout(res, 1_500));
+    const status = JSON.parse(await jsonpath(["get", "jobs", "-l", "job-name=job-pod-failure-policy-ignore"], "{.items[0].status}"));
+    expect(status.failed).toBeUndefined();
+    expect((status.conditions ?? []).map((c: { type: string }) => c.type)).toEqual([]);
+    expect((await k(["uncordon", `nodes/${nodeName}`])).code).toBe(0);
+    const complete = await until(async () => ((await jsonpath(["get", "job", "job-pod-failure-policy-ignore"], '{.status.conditions[?(@.type=="Complete")].status}')) === "True" ? true : undefined), 90_000, 1_000);
+    expect(complete).toBe(true);
+    expect(await jsonpath(["get", "job", "job-pod-failure-policy-ignore"], "{.status.succeeded} {.status.failed}")).toBe("4 ");
+  }, 150_000);
 });

@@ -73,8 +73,8 @@ export interface InFlight {
   warnings?: string[];
   /** other objects the same Txn writes, each unless it changed since it was read (a quota's charged status.used) */
   also?: { key: string; value: any; modRevision: number }[];
-  /** a request the registry makes itself once this one is served (an eviction's pod deletion): queued by prepareWrite */
-  then?: Request;
+  /** requests the registry makes itself once this one is served, in order (an eviction's condition, then its deletion): queued by prepareWrite */
+  then?: Request[];
   /** the managedFields a server-side apply recorded (an Update's are recorded before mutating admission) */
   applyManaged?: any[];
   /** what a put stores: the object as Go encodes it, without its resourceVersion, sharing the stored version's unchanged parts */
@@ -679,7 +679,7 @@ export function prepareWrite(ctx: ApiServerContext): ApiServerContext {
   const then = next.current!.then;
   if (then === undefined) return next;
   const { then: _queued, ...current } = next.current!;
-  return stepped(next, current, next.cache, next.backlog.push(then));
+  return stepped(next, current, next.cache, next.backlog.push(...then));
 }
 
 function prepare(ctx: ApiServerContext, cur: InFlight): void {
@@ -1515,9 +1515,19 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   const bodyDry: unknown = req.body?.deleteOptions?.dryRun;
   const dryRun = req.dryRun === true || (Array.isArray(bodyDry) && bodyDry.includes("All"));
   const deleteReq = { ...req, verb: "delete" as const, subresource: undefined, gracePeriodSeconds: req.body?.deleteOptions?.gracePeriodSeconds, body: req.body?.deleteOptions, ...(dryRun ? { dryRun: true } : {}) };
+  // addConditionAndDeletePod: unless a dry run, the pod's status gets DisruptionTarget (EvictionByEvictionAPI)
+  // through the status store first, then the pod is deleted; both made by the registry itself.
+  const conditionReq = { ...req, verb: "patch" as const, subresource: "status", patchType: "strategic", body: { status: { conditions: [disruptionTarget(old, now)] } } } as Request;
   const evicted = () => {
-    cur.req = { ...deleteReq, subresource: req.subresource };
-    prepareDelete(ctx, cur, r, old, now);
+    if (dryRun) {
+      cur.req = { ...deleteReq, subresource: req.subresource };
+      prepareDelete(ctx, cur, r, old, now);
+    } else {
+      cur.req = conditionReq;
+      prepareUpdate(ctx, cur, r, old, now);
+      // biome-ignore lint/suspicious/noThenProperty: InFlight.then is the request that follows, never awaited
+      cur.then = [{ ...deleteReq, id: -1, [evictionDelete]: true } as Request];
+    }
     if (!cur.error) {
       cur.code = 201;
       cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
@@ -1558,7 +1568,16 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   // The pod's deletion follows the budget's write, as its own request (answered to no one), made by
   // the registry itself: authorized once, as the eviction (a symbol, so no client can claim it).
   // biome-ignore lint/suspicious/noThenProperty: InFlight.then is the request that follows, never awaited
-  cur.then = { ...deleteReq, id: -1, [evictionDelete]: true } as Request;
+  cur.then = [{ ...conditionReq, id: -1, [evictionDelete]: true } as Request, { ...deleteReq, id: -1, [evictionDelete]: true } as Request];
+}
+
+/**
+ * The DisruptionTarget condition an eviction adds (podutil.UpdatePodCondition): its transition time
+ * now unless the pod already has it True, whose time a strategic merge by type then keeps.
+ */
+function disruptionTarget(pod: any, now: number): Record<string, unknown> {
+  const had = (pod.status?.conditions ?? []).some((c: any) => c?.type === "DisruptionTarget" && c.status === "True");
+  return { type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting", ...(had ? {} : { lastTransitionTime: rfc3339(now) }) };
 }
 
 const isReady = (pod: any) => (pod.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
