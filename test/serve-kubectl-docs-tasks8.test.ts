@@ -63,15 +63,34 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
   });
 
   it("eviction: the pod gets DisruptionTarget (EvictionByEvictionAPI, 'Eviction API: evicting') before it is deleted, as addConditionAndDeletePod writes it", async () => {
-    expect((await k(["run", "evictme", "--image=busybox", "--", "sleep", "3600"])).code).toBe(0);
+    // a long grace period: sh as PID 1 ignores SIGTERM, so the pod stays Terminating with its condition there to read
+    const overrides = JSON.stringify({ spec: { terminationGracePeriodSeconds: 3600 } });
+    expect((await k(["run", "evictme", "--image=busybox", `--overrides=${overrides}`, "--", "sleep", "3600"])).code).toBe(0);
     expect(await running("evictme")).toBe(true);
     const eviction = JSON.stringify({ apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "evictme", namespace: "default" } });
     const r = await k(["create", "--raw", "/api/v1/namespaces/default/pods/evictme/eviction", "-f", "-"], eviction);
     expect(r.code).toBe(0);
-    // sh as PID 1 ignores SIGTERM: the pod stays Terminating through its grace period, its condition there to read
     const cond = JSON.parse(await jsonpath(["get", "pod", "evictme"], '{.status.conditions[?(@.type=="DisruptionTarget")]}'));
     expect(cond).toMatchObject({ type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting" });
     expect(await jsonpath(["get", "pod", "evictme"], "{.metadata.deletionTimestamp}")).not.toBe("");
+  });
+
+  it("guestbook: the redis-leader's log is redis 6.0.5's start-up, as the page shows it (LL_WARNING '#' lines, no monotonic clock, no listener named)", async () => {
+    expect((await k(["create", "deployment", "redis-leader", "--image=docker.io/redis:6.0.5", "--port=6379"])).code).toBe(0);
+    const log = await until(async () => {
+      const r = await k(["logs", "deployment/redis-leader"]);
+      return r.out.includes("Ready to accept") ? r.out : undefined;
+    }, 30_000);
+    const want = [
+      "1:C S # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo",
+      "1:C S # Redis version=6.0.5, bits=64, commit=00000000, modified=0, pid=1, just started",
+      "1:C S # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf",
+      "1:M S * Running mode=standalone, port=6379.",
+      "1:M S # Server initialized",
+      "1:M S * Ready to accept connections",
+    ];
+    // each line's time stamp (serverLogRaw's "%d %b %Y %H:%M:%S.mmm") stands as S
+    expect(log!.trimEnd().split("\n").map((l) => l.replace(/^(1:[CM]) \d\d \w{3} \d{4} \d\d:\d\d:\d\d\.\d{3} /, "$1 S "))).toEqual(want);
   });
 
   it("a busybox wget to nginx: the access log names the client by its agent, Wget, where it named the kubelet's probe", async () => {

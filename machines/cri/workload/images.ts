@@ -435,14 +435,19 @@ function* redis(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext
   const t = () => strftime("%d %b %Y %H:%M:%S.000", sh.io.now());
   const port = Number(flagValue(argv, ["--port"]) ?? 6379);
   const v = ctx.image.version ?? "8.2.3";
-  st.out(`1:C ${t()} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`);
-  st.out(`1:C ${t()} * Redis version=${v}, bits=64, commit=00000000, modified=1, pid=1, just started\n`);
+  const [major = 8, minor = 0] = v.split(".").map(Number);
+  // before 7.0 the start-up lines were logged at LL_WARNING ('#'), the modified flag was 0 for a release
+  // tarball, and "Ready to accept connections" named no listener; the monotonic clock line came in 6.2
+  const early = major < 7;
+  const level = early ? "#" : "*";
+  st.out(`1:C ${t()} ${level} oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`);
+  st.out(`1:C ${t()} ${level} Redis version=${v}, bits=64, commit=00000000, modified=${early ? 0 : 1}, pid=1, just started\n`);
   // server.c main: argc == 1 warns, any argument (a config file, an option) loads a configuration
   st.out(argv.length > 1 ? `1:C ${t()} # Configuration loaded\n` : `1:C ${t()} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n`);
-  st.out(`1:M ${t()} * monotonic clock: POSIX clock_gettime\n`);
+  if (major > 6 || (major === 6 && minor >= 2)) st.out(`1:M ${t()} * monotonic clock: POSIX clock_gettime\n`);
   st.out(`1:M ${t()} * Running mode=standalone, port=${port}.\n`);
-  st.out(`1:M ${t()} * Server initialized\n`);
-  st.out(`1:M ${t()} * Ready to accept connections tcp\n`);
+  st.out(`1:M ${t()} ${level} Server initialized\n`);
+  st.out(`1:M ${t()} * Ready to accept connections${early ? "" : " tcp"}\n`);
   ctx.listeners.set(port, tcpOnly);
   return yield* serve(sh);
 }
