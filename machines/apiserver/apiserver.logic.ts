@@ -344,6 +344,9 @@ export function authorize(ctx: ApiServerContext): ApiServerContext {
 
 // Marks the pod deletion an allowed eviction makes (eviction.go deletes through the store, past authorization).
 const evictionDelete: unique symbol = Symbol("podflow.evictionDelete");
+// Marks the deletion that answers an eviction: its client hears the eviction's Status once the pod is deleted.
+const evictionReply: unique symbol = Symbol("podflow.evictionReply");
+const evictionSuccess = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
 
 function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
   const req = cur.req;
@@ -731,7 +734,12 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   }
   switch (req.verb) {
     case "delete":
-      return prepareDelete(ctx, cur, r, old, now);
+      prepareDelete(ctx, cur, r, old, now);
+      if ((req as { [evictionReply]?: true })[evictionReply] === true && !cur.error) {
+        cur.code = 201;
+        cur.reply = evictionSuccess;
+      }
+      return;
     case "create":
       return prepareSubresourceCreate(ctx, cur, r, old, now);
     case "update":
@@ -1522,16 +1530,17 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
     if (dryRun) {
       cur.req = { ...deleteReq, subresource: req.subresource };
       prepareDelete(ctx, cur, r, old, now);
-    } else {
-      cur.req = conditionReq;
-      prepareUpdate(ctx, cur, r, old, now);
-      // biome-ignore lint/suspicious/noThenProperty: InFlight.then is the request that follows, never awaited
-      cur.then = [{ ...deleteReq, id: -1, [evictionDelete]: true } as Request];
+      if (!cur.error) {
+        cur.code = 201;
+        cur.reply = evictionSuccess;
+      }
+      return;
     }
-    if (!cur.error) {
-      cur.code = 201;
-      cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
-    }
+    // the condition is written for no one; the deletion after it answers the client, as Create returns once both are done
+    cur.req = { ...conditionReq, id: -1 };
+    prepareUpdate(ctx, cur, r, old, now);
+    // biome-ignore lint/suspicious/noThenProperty: InFlight.then is the request that follows, never awaited
+    cur.then = [{ ...deleteReq, [evictionDelete]: true, [evictionReply]: true } as Request];
   };
   const phase = old.status?.phase;
   if (phase === "Succeeded" || phase === "Failed" || phase === "Pending" || old.metadata.deletionTimestamp) return evicted();
@@ -1564,7 +1573,7 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   cur.obj = { ...pdb, status };
   cur.op = "put";
   cur.code = 201;
-  cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
+  cur.reply = evictionSuccess;
   // The pod's deletion follows the budget's write, as its own request (answered to no one), made by
   // the registry itself: authorized once, as the eviction (a symbol, so no client can claim it).
   // biome-ignore lint/suspicious/noThenProperty: InFlight.then is the request that follows, never awaited
