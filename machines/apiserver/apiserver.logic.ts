@@ -74,8 +74,8 @@ export interface InFlight {
   warnings?: string[];
   /** other objects the same Txn writes, each unless it changed since it was read (a quota's charged status.used) */
   also?: { key: string; value: any; modRevision: number }[];
-  /** a request the registry makes itself once this one is served (an eviction's pod deletion): queued by prepareWrite */
-  then?: Request;
+  /** requests the registry makes itself once this one is served, in order (an eviction's condition, then its deletion): queued by prepareWrite */
+  then?: Request[];
   /** the managedFields a server-side apply recorded (an Update's are recorded before mutating admission) */
   applyManaged?: any[];
   /** what a put stores: the object as Go encodes it, without its resourceVersion, sharing the stored version's unchanged parts */
@@ -345,6 +345,9 @@ export function authorize(ctx: ApiServerContext): ApiServerContext {
 
 // Marks the pod deletion an allowed eviction makes (eviction.go deletes through the store, past authorization).
 const evictionDelete: unique symbol = Symbol("podflow.evictionDelete");
+// Marks the deletion that answers an eviction: its client hears the eviction's Status once the pod is deleted.
+const evictionReply: unique symbol = Symbol("podflow.evictionReply");
+const evictionSuccess = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
 
 function authorizeRequest(ctx: ApiServerContext, cur: InFlight): void {
   const req = cur.req;
@@ -695,7 +698,7 @@ export function prepareWrite(ctx: ApiServerContext): ApiServerContext {
   const then = next.current!.then;
   if (then === undefined) return next;
   const { then: _queued, ...current } = next.current!;
-  return stepped(next, current, next.cache, next.backlog.push(then));
+  return stepped(next, current, next.cache, next.backlog.push(...then));
 }
 
 function prepare(ctx: ApiServerContext, cur: InFlight): void {
@@ -755,7 +758,12 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   }
   switch (req.verb) {
     case "delete":
-      return prepareDelete(ctx, cur, r, old, now);
+      prepareDelete(ctx, cur, r, old, now);
+      if ((req as { [evictionReply]?: true })[evictionReply] === true && !cur.error) {
+        cur.code = 201;
+        cur.reply = evictionSuccess;
+      }
+      return;
     case "create":
       return prepareSubresourceCreate(ctx, cur, r, old, now);
     case "update":
@@ -1572,13 +1580,24 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   const bodyDry: unknown = req.body?.deleteOptions?.dryRun;
   const dryRun = req.dryRun === true || (Array.isArray(bodyDry) && bodyDry.includes("All"));
   const deleteReq = { ...req, verb: "delete" as const, subresource: undefined, gracePeriodSeconds: req.body?.deleteOptions?.gracePeriodSeconds, body: req.body?.deleteOptions, ...(dryRun ? { dryRun: true } : {}) };
+  // addConditionAndDeletePod: unless a dry run, the pod's status gets DisruptionTarget (EvictionByEvictionAPI)
+  // through the status store first, then the pod is deleted; both made by the registry itself.
+  const conditionReq = { ...req, verb: "patch" as const, subresource: "status", patchType: "strategic", body: { status: { conditions: [disruptionTarget(old, now)] } } } as Request;
   const evicted = () => {
-    cur.req = { ...deleteReq, subresource: req.subresource };
-    prepareDelete(ctx, cur, r, old, now);
-    if (!cur.error) {
-      cur.code = 201;
-      cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
+    if (dryRun) {
+      cur.req = { ...deleteReq, subresource: req.subresource };
+      prepareDelete(ctx, cur, r, old, now);
+      if (!cur.error) {
+        cur.code = 201;
+        cur.reply = evictionSuccess;
+      }
+      return;
     }
+    // the condition is written for no one; the deletion after it answers the client, as Create returns once both are done
+    cur.req = { ...conditionReq, id: -1 };
+    prepareUpdate(ctx, cur, r, old, now);
+    // biome-ignore lint/suspicious/noThenProperty: InFlight.then is the request that follows, never awaited
+    cur.then = [{ ...deleteReq, [evictionDelete]: true, [evictionReply]: true } as Request];
   };
   const phase = old.status?.phase;
   if (phase === "Succeeded" || phase === "Failed" || phase === "Pending" || old.metadata.deletionTimestamp) return evicted();
@@ -1611,11 +1630,20 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   cur.obj = { ...pdb, status };
   cur.op = "put";
   cur.code = 201;
-  cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
+  cur.reply = evictionSuccess;
   // The pod's deletion follows the budget's write, as its own request (answered to no one), made by
   // the registry itself: authorized once, as the eviction (a symbol, so no client can claim it).
   // biome-ignore lint/suspicious/noThenProperty: InFlight.then is the request that follows, never awaited
-  cur.then = { ...deleteReq, id: -1, [evictionDelete]: true } as Request;
+  cur.then = [{ ...conditionReq, id: -1, [evictionDelete]: true } as Request, { ...deleteReq, id: -1, [evictionDelete]: true } as Request];
+}
+
+/**
+ * The DisruptionTarget condition an eviction adds (podutil.UpdatePodCondition): its transition time
+ * now unless the pod already has it True, whose time a strategic merge by type then keeps.
+ */
+function disruptionTarget(pod: any, now: number): Record<string, unknown> {
+  const had = (pod.status?.conditions ?? []).some((c: any) => c?.type === "DisruptionTarget" && c.status === "True");
+  return { type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI", message: "Eviction API: evicting", ...(had ? {} : { lastTransitionTime: rfc3339(now) }) };
 }
 
 const isReady = (pod: any) => (pod.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");

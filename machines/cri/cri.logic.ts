@@ -24,7 +24,7 @@ import { callListener, execIO, listening, openTurn, park, startProcess, type FsL
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { milliValue } from "../common/quantity.js";
-import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { rfc3339Nano } from "../common/time.js";
 
@@ -161,6 +161,8 @@ export interface NetWait {
   server?: string;
   /** the exec session whose process waits (kubectl exec); absent: the container's own process */
   session?: string;
+  /** the request's headers, for the connection a lookup precedes */
+  headers?: RequestHeaders;
 }
 
 /** Resumes an exec'd process suspended on the network with the answer (streaming.ts resumeExec). */
@@ -763,8 +765,8 @@ function drive(ctx: CriContext, c: CriContainer, first: EffectResult, fx: Fx): v
     // A running workload is steady state: its sleeps never keep settle() busy.
     case "sleep": return fx.after(`proc/${c.id}`, end.ms, { type: "ProcessWake", containerId: c.id }, true);
     case "dns": return startDns(ctx, c, "dns", end.name, 0, "/", fx);
-    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx);
-    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx);
+    case "connect": return startConnect(ctx, c, end.ip, end.port, end.path, fx, undefined, end.headers);
+    case "resolve": return startDns(ctx, c, "resolve", end.host, end.port, end.path, fx, undefined, end.headers);
     case "runaway":
       worldOf(ctx, c).log("stderr", `podflow: process exceeded ${maxEffectsPerTurn} effects without sleeping`);
       return exitContainer(ctx, c, 2, "Error", fx);
@@ -802,7 +804,7 @@ function runTurn(ctx: CriContext, c: CriContainer, next: (input: EffectResult) =
     }
     if (e.type === "dns") return { kind: "dns", name: e.name };
     if (e.type === "http") {
-      const route = httpRoute(ctx, c, e.url);
+      const route = httpRoute(ctx, c, e.url, e.headers);
       if ("answer" in route) {
         input = route.answer;
         continue;
@@ -825,29 +827,38 @@ export function isIPv4(host: string): boolean {
 }
 
 /** A connection leaving the pod: to an address at once, or to a name resolved first. */
-export type NetRoute = { kind: "connect"; ip: string; port: number; path: string } | { kind: "resolve"; host: string; port: number; path: string };
+export type NetRoute = ({ kind: "connect"; ip: string; port: number; path: string } | { kind: "resolve"; host: string; port: number; path: string }) & { headers?: RequestHeaders };
 
 /** Where a process's HTTP request goes: answered inside its pod, or out of it (httpFrom, splitUrl). */
-export function httpRoute(ctx: CriContext, c: CriContainer, url: string): { answer: EffectResult } | NetRoute {
-  const local = httpFrom(ctx, c, url);
+export function httpRoute(ctx: CriContext, c: CriContainer, url: string, clientHeaders?: RequestHeaders): { answer: EffectResult } | NetRoute {
+  const local = httpFrom(ctx, c, url, clientHeaders);
   if (local !== "remote") return { answer: local };
   const u = splitUrl(url)!;
-  return isIPv4(u.host) ? { kind: "connect", ip: u.host, port: u.port, path: u.path } : { kind: "resolve", host: u.host, port: u.port, path: u.path };
+  const headers = requestHeaders(u, clientHeaders);
+  const h = headers ? { headers } : {};
+  return isIPv4(u.host) ? { kind: "connect", ip: u.host, port: u.port, path: u.path, ...h } : { kind: "resolve", host: u.host, port: u.port, path: u.path, ...h };
+}
+
+/** The headers a client sends: Host as the URL names the server (its port unless 80), then the client's own. */
+function requestHeaders(u: { host: string; port: number }, clientHeaders: RequestHeaders | undefined): RequestHeaders | undefined {
+  return clientHeaders ? [["host", u.port === 80 ? u.host : `${u.host}:${u.port}`], ...clientHeaders] : undefined;
 }
 
 /** A process's HTTP request answered inside its pod (localhost, the pod IP), or "remote" when it must leave the pod. */
-function httpFrom(ctx: CriContext, c: CriContainer, url: string): EffectResult | "remote" {
+function httpFrom(ctx: CriContext, c: CriContainer, url: string, clientHeaders?: RequestHeaders): EffectResult | "remote" {
   const u = splitUrl(url);
   if (!u) return { type: "http", error: "bad address" };
   if (u.host !== "localhost" && u.host !== "127.0.0.1" && u.host !== c.podIP) return "remote";
-  return httpTo(ctx, c.sandboxId, u.host, u.port, u.path, c.podIP);
+  // to itself over loopback a process's address is loopback's; to its pod IP, that IP
+  return httpTo(ctx, c.sandboxId, u.host, u.port, u.path, u.host === c.podIP ? c.podIP : "127.0.0.1", false, requestHeaders(u, clientHeaders));
 }
 
 /** A GET to a listener in a sandbox, as the http effect's answer. */
-export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string, charged = false): EffectResult {
+export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: number, path: string, remoteAddr?: string, charged = false, headers?: RequestHeaders): EffectResult {
   const l = listenerIn(ctx, sandboxId, port);
   if (!l) return { type: "http", error: "connection refused", address: `${host}:${port}` };
-  const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}) });
+  const agent = headers?.find(([k]) => k === "user-agent")?.[1];
+  const res = l({ kind: "http", path, now: ctx.now, ...(remoteAddr ? { remoteAddr } : {}), ...(agent !== undefined ? { userAgent: agent } : {}), ...(headers ? { headers } : {}) });
   // A served request's work is charged to the container listening (probes and exec'd wgets are not modelled as work).
   if (charged && typeof res !== "boolean" && res.cpuNanos) {
     const owner = listenerOwner(ctx, sandboxId, port);
@@ -863,23 +874,23 @@ export function httpTo(ctx: CriContext, sandboxId: string, host: string, port: n
  * /etc/resolv.conf: to cluster DNS with that search list and ndots. A resolver pointed elsewhere
  * (dnsPolicy Default, the node's resolver) knows no cluster names: the answer is NXDOMAIN.
  */
-export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string): void {
+export function startDns(ctx: CriContext, c: CriContainer, kind: "dns" | "resolve", host: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders): void {
   const id = ++ctx.netSeq;
   const namespace = ctx.sandboxes.get(c.sandboxId)?.podNamespace ?? "default";
   const file = new MemFS(cell(c.rootfs)).read("/etc/resolv.conf");
   const conf = typeof file === "string" ? parseResolvConf(file) : undefined;
   const elsewhere = conf !== undefined && !conf.servers.includes(clusterDNS);
-  ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}) });
+  ctx.waits.set(id, { containerId: c.id, kind, host, port, path, ...(elsewhere ? { server: conf.servers[0] ?? "" } : {}), ...(session !== undefined ? { session } : {}), ...(headers ? { headers } : {}) });
   if (elsewhere) fx.send(`cri/${ctx.node}`, { type: "DnsAnswer", id, addresses: [] });
   else fx.send("coredns", { type: "DnsQuery", id, name: host, namespace, ...(conf ? { searches: conf.searches, ndots: conf.ndots } : {}) });
   armNetTimer(c, id, fx, session);
 }
 
 /** Suspends the process on a connection leaving the pod, through the node's kube-proxy. */
-export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx, session?: string): void {
+export function startConnect(ctx: CriContext, c: CriContainer, ip: string, port: number, path: string, fx: Fx, session?: string, headers?: RequestHeaders): void {
   const id = ++ctx.netSeq;
   ctx.waits.set(id, { containerId: c.id, kind: "connect", host: ip, port, path, ...(session !== undefined ? { session } : {}) });
-  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP };
+  const msg: ConnectMsg = { type: "Connect", id, node: ctx.node, dst: `${ip}:${port}`, path, replyTo: `cri/${ctx.node}`, src: c.podIP, ...(headers ? { headers } : {}) };
   fx.send("kube-proxy", msg);
   armNetTimer(c, id, fx, session);
 }
@@ -918,7 +929,7 @@ export function dnsAnswered(ctx: CriContext, msg: DnsAnswerMsg, fx: Fx, resumeEx
   if (w.kind === "dns") return resume(ctx, w, c, { type: "dns", server: w.server ?? clusterDNS, addresses: msg.addresses, ...(msg.fqdn ? { fqdn: msg.fqdn } : {}), ...(msg.cnames ? { cnames: msg.cnames } : {}) }, fx, resumeExec);
   const ip = msg.addresses[0];
   if (ip === undefined) return resume(ctx, w, c, { type: "http", error: "bad address" }, fx, resumeExec);
-  startConnect(ctx, c, ip, w.port, w.path, fx, w.session);
+  startConnect(ctx, c, ip, w.port, w.path, fx, w.session, w.headers);
 }
 
 /** The far end answered a connection: resume the process with the response or the failure. */
@@ -949,7 +960,7 @@ export function acceptConnection(ctx: CriContext, msg: ConnectMsg, fx: Fx): void
   const port = Number(portText);
   const live = [...ctx.containers.values()].filter((c) => c.podIP === ip && isRunning(c) && sandboxReady(ctx.sandboxes.get(c.sandboxId)));
   const target = live.find((c) => listenerOwner(ctx, c.sandboxId, port) !== undefined) ?? live[0];
-  const r = target ? httpTo(ctx, target.sandboxId, ip!, port, msg.path, msg.src, true) : undefined;
+  const r = target ? httpTo(ctx, target.sandboxId, ip!, port, msg.path, msg.src, true, msg.headers) : undefined;
   const out: ConnectResult = !r || r.type !== "http" || "error" in r
     ? { type: "ConnectResult", id: msg.id, error: "connection refused" }
     : { type: "ConnectResult", id: msg.id, status: r.status, ...(r.body !== undefined ? { body: r.body } : {}) };
@@ -1050,7 +1061,7 @@ export function handlesSigterm(c: Pick<CriContainer, "image" | "spec">): boolean
   const argv = c.spec.command?.length ? c.spec.command : [...c.image.entrypoint, ...(c.spec.args?.length ? c.spec.args : c.image.cmd)];
   const pid1 = (argv[0] ?? "").slice((argv[0] ?? "").lastIndexOf("/") + 1);
   if (["sh", "ash", "bash", "dash", "sleep", "tail"].includes(pid1)) return false;
-  return ["nginx", "httpd", "redis", "postgres", "mysql", "memcached", "pause", "agnhost", "hello-app", "generic", "node", "python", "cassandra"].includes(c.image.kind);
+  return ["nginx", "httpd", "redis", "postgres", "mysql", "memcached", "pause", "agnhost", "hello-app", "echoserver", "generic", "node", "python", "cassandra"].includes(c.image.kind);
 }
 
 /** preStop hook time in ms: sleep takes its seconds, exec its commands' sleeps, httpGet an instant. */
@@ -1151,7 +1162,7 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
       elapsed += e.ms;
     } else if (e.type === "http") {
       // An exec runs to its end in one step: it reaches only its own pod.
-      const local = httpFrom(ctx, c, e.url);
+      const local = httpFrom(ctx, c, e.url, e.headers);
       const u = splitUrl(e.url);
       input = local !== "remote" ? local : u && isIPv4(u.host) ? { type: "http", error: "connection refused", address: `${u.host}:${u.port}` } : { type: "http", error: "bad address" };
     }

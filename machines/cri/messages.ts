@@ -82,7 +82,10 @@ export type DnsAnswerMsg = { type: "DnsAnswer"; id: number; addresses: string[];
  * kube-proxy as programmed on its node (`node`), which forwards it (a Service address rewritten to a
  * backend) to the CRI of the backend's node; that CRI answers `replyTo` directly.
  */
-export type ConnectMsg = { type: "Connect"; id: number; node: string; dst: string; path: string; replyTo: string; src?: string };
+export type ConnectMsg = { type: "Connect"; id: number; node: string; dst: string; path: string; replyTo: string; src?: string; headers?: RequestHeaders };
+
+/** An HTTP request's headers as its client sent them (Host first), lower-cased names. */
+export type RequestHeaders = readonly (readonly [string, string])[];
 export type ConnectResult = { type: "ConnectResult"; id: number; status?: number; body?: string; error?: "connection refused" | "timeout" };
 
 /** One sandbox as ListPodSandbox reports it (runtime.v1 PodSandbox, reduced). */

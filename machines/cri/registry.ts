@@ -14,7 +14,7 @@ export interface NormalizedImage {
 /** How a container of this image behaves when it runs its default entrypoint. */
 export type ImageKind =
   | "nginx" | "httpd" | "redis" | "postgres" | "mysql" | "memcached" | "shell"
-  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "kube-proxy" | "exit0" | "zookeeper" | "cassandra" | "generic";
+  | "python" | "node" | "pause" | "agnhost" | "stress" | "hello-app" | "echoserver" | "bootcamp" | "serve-hostname" | "dnsutils" | "hpa-example" | "etcd" | "coredns" | "kube-proxy" | "exit0" | "zookeeper" | "cassandra" | "generic";
 
 /** The base image whose files (os-release, passwd, group) an image ships, where podflow knows them. */
 export type ImageBase = "debian-buster" | "debian-bullseye" | "debian-bookworm" | "debian-trixie" | "busybox";
@@ -244,6 +244,12 @@ function nginxEnv(tag: string, version: string | undefined): Record<string, stri
   return { PATH: defaultPath, NGINX_VERSION: version!, ...Object.fromEntries(known.split(" ").map((kv) => kv.split("=") as [string, string])) };
 }
 
+/** echoserver (test/images/echoserver): Ubuntu with nginx and its Lua module; run.sh starts nginx. */
+const echoserverEntry: CatalogueEntry = {
+  tags: tagSet(["1.4", "1.10"]), sizeBytes: () => 46_000_000, entrypoint: [], cmd: ["/usr/local/bin/run.sh"], kind: "echoserver", userland: "gnu",
+  env: { PATH: defaultPath },
+};
+
 /** The tutorial's kubernetes-bootcamp image (a node:6.3.1 image, Debian jessie: a GNU userland). */
 function bootcampEntry(tags: string[]): CatalogueEntry {
   return {
@@ -446,6 +452,10 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
   "gcr.io/google-samples/hello-app": {
     tags: tagSet(["1.0", "2.0"]), sizeBytes: () => 10_412_019, entrypoint: ["/hello-app"], cmd: [], kind: "hello-app", userland: "busybox",
   },
+  // source-ip's echo app: 1.4 runs nginx itself, 1.10 a run.sh that starts it (Ubuntu-based)
+  "registry.k8s.io/echoserver": echoserverEntry,
+  "k8s.gcr.io/echoserver": echoserverEntry,
+  "gcr.io/google_containers/echoserver": echoserverEntry,
   // debug-service's hostnames Deployment: test/images/serve_hostname (busybox plus /serve_hostname)
   "registry.k8s.io/serve_hostname": {
     tags: tagSet(["latest"]), sizeBytes: () => 2_500_000, entrypoint: ["/serve_hostname"], cmd: [], kind: "serve-hostname", userland: "busybox",

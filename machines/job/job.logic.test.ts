@@ -154,6 +154,29 @@ describe("podFailurePolicy (pod_failure_policy.go)", () => {
     const p = sync(job({ backoffLimit: 6, podFailurePolicy: policy, podReplacementPolicy: "Failed" }, { startTime: at(0) }), [failedWith(42)]);
     expect(p.status?.conditions?.map((c) => `${c.type} ${c.reason}`)).toEqual(["FailureTarget PodFailurePolicy"]);
   });
+  it("once the FailJob match is the finished condition, the pod still running is deleted and counted failed as well, its finalizer removed in the same sync; Failed waits for it", () => {
+    // trackJobStatusAndRemoveFinalizers: "When the job is considered finished, every non-terminated pod is considered failed"
+    const failed = failedWith(42), running = pod("Running");
+    const p = sync(job({ parallelism: 2, completions: 8, backoffLimit: 6, podFailurePolicy: policy, podReplacementPolicy: "Failed" }, { startTime: at(0) }), [failed, running]);
+    expect(p.delete.map((x) => x.metadata!.uid)).toEqual([running.metadata!.uid]);
+    expect(p.removeFinalizers.map((x) => x.metadata!.uid).sort()).toEqual([failed.metadata!.uid, running.metadata!.uid].sort());
+    expect([...(p.status?.uncountedTerminatedPods?.failed ?? [])].sort()).toEqual([failed.metadata!.uid, running.metadata!.uid].sort());
+    expect(p.status?.conditions?.map((c) => c.type)).toEqual(["FailureTarget"]);
+    expect(p.status?.terminating).toBe(1);
+  });
+  it("under podReplacementPolicy Failed a pod being deleted keeps its tracking finalizer, uncounted, until it has failed (canRemoveFinalizer)", () => {
+    const deleting = pod("Running", { deleting: true });
+    const j = job({ parallelism: 1, completions: 1, podFailurePolicy: policy, podReplacementPolicy: "Failed" }, { startTime: at(0) });
+    const p = sync(j, [deleting]);
+    expect(p.removeFinalizers).toEqual([]);
+    expect(p.status?.uncountedTerminatedPods).toEqual({});
+    expect(p.status?.terminating).toBe(1);
+    // failed at last: now it is counted and released
+    const done = { ...deleting, status: { ...deleting.status, phase: "Failed" } } as Pod;
+    const q = sync(j, [done]);
+    expect(q.removeFinalizers.map((x) => x.metadata!.uid)).toEqual([deleting.metadata!.uid]);
+    expect(q.status?.uncountedTerminatedPods?.failed).toEqual([deleting.metadata!.uid]);
+  });
 });
 
 describe("podFailurePolicy FailIndex with backoffLimitPerIndex (indexed_job_utils.go isIndexFailed)", () => {

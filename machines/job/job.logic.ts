@@ -362,7 +362,12 @@ interface Counted {
 
 // The tracking half of syncJob: finished pods still holding the finalizer join uncountedTerminatedPods
 // (an Indexed success joins completedIndexes); uids whose pods let go of the finalizer move to the counters.
-function countPods(input: JobSyncInput, completions: number): Counted {
+/**
+ * trackJobStatusAndRemoveFinalizers' counting: a pod's finalizer comes off (and the pod is counted)
+ * once canRemoveFinalizer allows it: the Job is being deleted or has its finished condition, the pod
+ * succeeded, or it is considered failed. Under a failure target every pod not succeeded counts as failed.
+ */
+function countPods(input: JobSyncInput, completions: number, finished?: "FailureTarget" | "SuccessCriteriaMet"): Counted {
   const { job, pods } = input;
   const st = job.status ?? {};
   const indexed = job.spec?.completionMode === "Indexed";
@@ -376,7 +381,10 @@ function countPods(input: JobSyncInput, completions: number): Counted {
     const uid = p.metadata?.uid ?? "";
     if (!hasTrackingFinalizer(p) || input.removingFinalizers.has(uid)) continue;
     holding.add(uid);
-    if ((isTerminal(p) && !(mutant("job.keeps-finalizer-on-failed-pod") && p.status?.phase === "Failed")) || p.metadata?.deletionTimestamp) removeFinalizers.push(p);
+    const considerFailed = isPodFailed(p, job);
+    // canRemoveFinalizer: a pod being deleted that is not considered failed (podReplacementPolicy Failed) keeps it until it is
+    if (!job.metadata?.deletionTimestamp && finished === undefined && p.status?.phase !== "Succeeded" && !considerFailed) continue;
+    if (!(mutant("job.keeps-finalizer-on-failed-pod") && p.status?.phase === "Failed")) removeFinalizers.push(p);
     if (p.status?.phase === "Succeeded" && !prevFailed.has(uid)) {
       if (indexed) {
         const ix = completionIndex(p);
@@ -388,7 +396,7 @@ function countPods(input: JobSyncInput, completions: number): Counted {
         succeededU.push(uid);
         newSucceeded.push(p);
       }
-    } else if (isPodFailed(p, job) && !prevFailed.has(uid)) {
+    } else if ((considerFailed || finished === "FailureTarget") && !prevFailed.has(uid) && (!indexed || (completionIndex(p) ?? completions) < completions)) {
       // an Ignore rule of the podFailurePolicy keeps the pod out of the failed count and the back-off
       if (matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed) {
         failedU.push(uid);
@@ -422,7 +430,8 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
   const completions = spec.completions ?? undefined;
   const parallelism = spec.parallelism ?? 1;
   const suspended = spec.suspend === true;
-  const c = countPods(input, completions ?? 0);
+  const prevFinished = conditionTrue(job, "FailureTarget") ?? conditionTrue(job, "SuccessCriteriaMet");
+  let c = countPods(input, completions ?? 0, prevFinished?.type as "FailureTarget" | "SuccessCriteriaMet" | undefined);
   const backoff = nextBackoffRecord(input.backoff, c.newSucceeded, c.newFailed, now);
   const plan: JobSyncPlan = { create: [], delete: [], removeFinalizers: c.removeFinalizers, backoff, observation: { type: "JobRunning" }, events: [] };
   let active = pods.filter(isPodActive);
@@ -478,6 +487,11 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
       : completions === undefined || completions === null ? succeededCount > 0 && active.length - plan.delete.length === 0 && plan.create.length === 0
       : succeededCount >= completions - (mutant("job.complete-one-short") ? 1 : 0);
     if (complete) target = { type: "SuccessCriteriaMet", reason: REASON_COMPLETIONS_REACHED, message: MESSAGE_COMPLETIONS_REACHED };
+  }
+  // a finished condition decided in this sync lets every pod's finalizer go, and counts those not succeeded as failed
+  if (target && !prevTarget) {
+    c = countPods(input, completions ?? 0, target.type);
+    plan.removeFinalizers = c.removeFinalizers;
   }
   if (target) {
     // a finished Job keeps no pod running: the rest are deleted (deleteActivePods)

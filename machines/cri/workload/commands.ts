@@ -328,6 +328,14 @@ function* printenv(argv: string[], sh: ShellState, st: Streams): Gen {
 function* hostname(argv: string[], sh: ShellState, st: Streams): Gen {
   const name = sh.vars.get("HOSTNAME") ?? "localhost";
   const { set } = flags(argv.slice(1));
+  if (set.has("i")) {
+    // -i: the name's addresses as the resolver finds them (the kubelet's /etc/hosts), each followed by a space
+    const hostsFile = sh.io.fs.read("/etc/hosts");
+    const addrs = typeof hostsFile !== "string" ? [] : hostsFile.split("\n").map((l) => l.replace(/#.*/, "").trim().split(/\s+/)).filter((f) => f.length > 1 && f.slice(1).includes(name)).map((f) => f[0]!);
+    if (addrs.length === 0) { st.err(gnu(sh) ? "hostname: Name or service not known\n" : `hostname: ${name}: Unknown host\n`); return 1; }
+    st.out(addrs.map((a) => `${a} `).join("") + "\n");
+    return 0;
+  }
   if (!set.has("f") && !set.has("d") && !set.has("s")) { st.out(name + "\n"); return 0; }
   if (set.has("s")) { st.out(name.split(".")[0] + "\n"); return 0; }
   const hosts = sh.io.fs.read("/etc/hosts");
@@ -519,10 +527,16 @@ export function parseUrl(url: string): { scheme: string; host: string; port: num
 
 const reasonPhrases: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
 
-function* httpGet(sh: ShellState, url: string): Generator<Effect, HttpResult, EffectResult> {
-  const r = yield* perform(sh, { type: "http", url });
+function* httpGet(sh: ShellState, url: string, headers?: readonly (readonly [string, string])[]): Generator<Effect, HttpResult, EffectResult> {
+  const r = yield* perform(sh, headers ? { type: "http", url, headers } : { type: "http", url });
   return r?.type === "http" ? r : { type: "http", error: "connection refused" };
 }
+
+// The headers each client sends after Host: busybox's wget names itself and closes the connection;
+// GNU Wget and curl (Debian trixie's 8.14.1) accept anything.
+const busyboxWgetHeaders = [["user-agent", "Wget"], ["connection", "close"]] as const;
+const gnuWgetHeaders = [["user-agent", "Wget/1.25.0"], ["accept", "*/*"], ["accept-encoding", "identity"], ["connection", "Keep-Alive"]] as const;
+const curlHeaders = [["user-agent", "curl/8.14.1"], ["accept", "*/*"]] as const;
 
 function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   const { set, values, rest } = flags(argv.slice(1).filter((a) => a !== "--spider" && !a.startsWith("--timeout")), "OTUY");
@@ -532,7 +546,7 @@ function* wget(argv: string[], sh: ShellState, st: Streams): Gen {
   const u = parseUrl(url);
   const quiet = set.has("q");
   if (!quiet) st.err(`Connecting to ${u.host}${u.port === 80 ? "" : `:${u.port}`} (${u.host}:${u.port})\n`);
-  const r = yield* httpGet(sh, url);
+  const r = yield* httpGet(sh, url, gnu(sh) ? gnuWgetHeaders : busyboxWgetHeaders);
   if ("error" in r) {
     st.err(r.error === "bad address" ? `wget: bad address '${u.host}${u.port === 80 ? "" : `:${u.port}`}'\n` : r.error === "timeout" ? "wget: download timed out\n" : `wget: can't connect to remote host (${r.address ?? u.host}): Connection refused\n`);
     return 1;
@@ -558,7 +572,7 @@ function* curl(argv: string[], sh: ShellState, st: Streams): Gen {
   const url = rest[0];
   if (!url) { st.err("curl: try 'curl --help' or 'curl --manual' for more information\n"); return 2; }
   const u = parseUrl(url);
-  const r = yield* httpGet(sh, url);
+  const r = yield* httpGet(sh, url, curlHeaders);
   if ("error" in r) {
     const [code, msg] = r.error === "bad address" ? [6, `Could not resolve host: ${u.host}`] : r.error === "timeout" ? [28, `Failed to connect to ${u.host} port ${u.port} after 0 ms: Timeout was reached`] : [7, `Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server`];
     if (showError) st.err(`curl: (${code}) ${msg}\n`);

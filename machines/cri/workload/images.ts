@@ -435,14 +435,19 @@ function* redis(argv: string[], sh: ShellState, st: Streams, ctx: ProgramContext
   const t = () => strftime("%d %b %Y %H:%M:%S.000", sh.io.now());
   const port = Number(flagValue(argv, ["--port"]) ?? 6379);
   const v = ctx.image.version ?? "8.2.3";
-  st.out(`1:C ${t()} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`);
-  st.out(`1:C ${t()} * Redis version=${v}, bits=64, commit=00000000, modified=1, pid=1, just started\n`);
+  const [major = 8, minor = 0] = v.split(".").map(Number);
+  // before 7.0 the start-up lines were logged at LL_WARNING ('#'), the modified flag was 0 for a release
+  // tarball, and "Ready to accept connections" named no listener; the monotonic clock line came in 6.2
+  const early = major < 7;
+  const level = early ? "#" : "*";
+  st.out(`1:C ${t()} ${level} oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n`);
+  st.out(`1:C ${t()} ${level} Redis version=${v}, bits=64, commit=00000000, modified=${early ? 0 : 1}, pid=1, just started\n`);
   // server.c main: argc == 1 warns, any argument (a config file, an option) loads a configuration
   st.out(argv.length > 1 ? `1:C ${t()} # Configuration loaded\n` : `1:C ${t()} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf\n`);
-  st.out(`1:M ${t()} * monotonic clock: POSIX clock_gettime\n`);
+  if (major > 6 || (major === 6 && minor >= 2)) st.out(`1:M ${t()} * monotonic clock: POSIX clock_gettime\n`);
   st.out(`1:M ${t()} * Running mode=standalone, port=${port}.\n`);
-  st.out(`1:M ${t()} * Server initialized\n`);
-  st.out(`1:M ${t()} * Ready to accept connections tcp\n`);
+  st.out(`1:M ${t()} ${level} Server initialized\n`);
+  st.out(`1:M ${t()} * Ready to accept connections${early ? "" : " tcp"}\n`);
   ctx.listeners.set(port, tcpOnly);
   return yield* serve(sh);
 }
@@ -616,6 +621,40 @@ function* helloApp(sh: ShellState, st: Streams, ctx: ProgramContext): Gen {
   const version = ctx.image.ref.includes(":2.0") ? "2.0.0" : "1.0.0";
   st.err(`${strftime("%Y/%m/%d %H:%M:%S", sh.io.now())} Server listening on port ${p}\n`);
   ctx.listeners.set(p, httpServer(() => ({ status: 200, body: `Hello, world!\nVersion: ${version}\nHostname: ${sh.vars.get("HOSTNAME") ?? "localhost"}\n` })));
+  return yield* serve(sh);
+}
+
+/**
+ * echoserver (registry.k8s.io/echoserver, the docs' source-ip app): nginx with a Lua handler on 8080
+ * that answers a request with what it saw of it: the client's address, the method, the URI, the
+ * headers sorted by name. 1.4 (nginx 1.10.0) words it "CLIENT VALUES:"; 1.10 (nginx 1.13.3) adds the
+ * host name, the pod's downward-API variables when set, and tab-indented sections.
+ */
+function* echoserver(sh: ShellState, ctx: ProgramContext): Gen {
+  const legacy = /:1\.[4-7]$/.test(ctx.image.ref);
+  ctx.listeners.set(8080, httpServer((path, _now, req) => {
+    const headers = [...(req.headers ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const hostHeader = headers.find(([k]) => k === "host")?.[1];
+    // ngx.var.host: the Host header without its port, else the address the request reached
+    const host = hostHeader !== undefined ? hostHeader.replace(/:\d+$/, "") : (sh.vars.get("HOSTNAME") ?? "localhost");
+    const q = path.indexOf("?");
+    const query = q < 0 ? undefined : path.slice(q + 1);
+    const client = req.remoteAddr ?? "127.0.0.1";
+    const uri = `http://${host}:8080${path}`;
+    if (legacy) {
+      const lines = ["CLIENT VALUES:", `client_address=${client}`, "command=GET", `real path=${path}`, `query=${query ?? "nil"}`, "request_version=1.1", `request_uri=${uri}`, "",
+        "SERVER VALUES:", "server_version=nginx: 1.10.0 - lua: 10001", "", "HEADERS RECEIVED:", ...headers.map(([k, v]) => `${k}=${v}`), "BODY:"];
+      return { status: 200, body: lines.join("\n") + "\n-no body in request-" };
+    }
+    const env = (k: string) => sh.vars.get(k);
+    const pod = env("POD_NAME") === undefined ? ["\t-no pod information available-"]
+      : [`\tnode name:\t${env("NODE_NAME") ?? "N/A"}`, `\tpod name:\t${env("POD_NAME")}`, `\tpod namespace:\t${env("POD_NAMESPACE") ?? "N/A"}`, `\tpod IP:\t${env("POD_IP") ?? "N/A"}`];
+    const lines = ["", "", `Hostname: ${env("HOSTNAME") ?? "localhost"}`, "", "Pod Information:", ...pod, "",
+      "Server values:", "\tserver_version=nginx: 1.13.3 - lua: 10008", "",
+      "Request Information:", `\tclient_address=${client}`, "\tmethod=GET", `\treal path=${path}`, `\tquery=${query ?? ""}`, "\trequest_version=1.1", "\trequest_scheme=http", `\trequest_uri=${uri}`, "",
+      "Request Headers:", ...headers.map(([k, v]) => `\t${k}=${v}`), "", "Request Body:", "\t-no body in request-", "", ""];
+    return { status: 200, body: lines.join("\n") };
+  }));
   return yield* serve(sh);
 }
 
@@ -882,6 +921,7 @@ export function programsFor(ctx: ProgramContext): ProgramLookup {
       case "stress:stress": return stress(argv, sh, st);
       case "hpa-example:docker-php-entrypoint": case "hpa-example:apache2-foreground": return phpApache(sh, st, ctx);
       case "hello-app:hello-app": return helloApp(sh, st, ctx);
+      case "echoserver:nginx": case "echoserver:run.sh": return echoserver(sh, ctx);
       case "bootcamp:node": return bootcamp(argv, sh, st, ctx);
       // BIND 9's nslookup (dnsutils), which a Debian userland does not have by itself
       case "dnsutils:nslookup": return nslookup(argv, sh, st);

@@ -6,7 +6,8 @@ import type { ProcessUser } from "../identity.js";
 export type Effect =
   | { type: "sleep"; ms: number }
   | { type: "wait" } // blocks until the container is killed (a server, tail -f, sleep infinity)
-  | { type: "http"; url: string }
+  /** a GET; headers: the ones the client sends besides Host (which the URL gives), lower-cased */
+  | { type: "http"; url: string; headers?: readonly (readonly [string, string])[] }
   | { type: "dns"; name: string }
   | { type: "allocate"; bytes: number }
   /** keep `cores` cores busy from now on (stress --cpu) */
@@ -54,7 +55,8 @@ export interface ProcessIO {
 
 /** A request arriving at a port the process listens on (probes, Services, kubectl port-forward). */
 export type ListenerRequest =
-  | { kind: "http"; path: string; now: number; remoteAddr?: string; userAgent?: string }
+  /** headers: the request's, Host first, when the client is a program that sends them (wget, curl) */
+  | { kind: "http"; path: string; now: number; remoteAddr?: string; userAgent?: string; headers?: readonly (readonly [string, string])[] }
   | { kind: "tcp" }
   | { kind: "grpc"; service?: string };
 
