@@ -6,6 +6,7 @@ import type { Node, PersistentVolume, PersistentVolumeClaim } from "kubernetes-t
 
 import { parseQuantity } from "./quantity.js";
 import { matchesLabelSelector, matchesNodeSelector } from "./labels.js";
+import { mutant } from "./mutation.js";
 
 export type PV = PersistentVolume;
 export type PVC = PersistentVolumeClaim;
@@ -101,12 +102,13 @@ export function findMatchingVolume(pvc: PVC, volumes: readonly PV[], delayBindin
       if (isVolumeBoundToClaim(pv, pvc) && volumeClass(pv) === cls && hasAccessModes(pv, pvc) && size >= request) return pv;
       continue;
     }
-    if (pv.status?.phase !== "Available" && pv.status?.phase !== "Pending" && pv.status?.phase !== undefined) continue;
+    // the mutant takes a Released volume (its old claim's data still on it) as free
+    if (pv.status?.phase !== "Available" && pv.status?.phase !== "Pending" && pv.status?.phase !== undefined && !(mutant("pv.binds-released-volume") && pv.status?.phase === "Released")) continue;
     if (volumeClass(pv) !== cls) continue;
     if (delayBinding && !node && pv.spec?.nodeAffinity) continue;
     if (pvc.spec?.selector && !matchesLabelSelector(pvc.spec.selector, pv.metadata?.labels ?? {})) continue;
-    if (!hasAccessModes(pv, pvc) || size < request) continue;
-    if (!best || size < quantityOf(best.spec?.capacity?.storage)) best = pv;
+    if (!hasAccessModes(pv, pvc) || (size < request && !mutant("pv.binds-smaller-volume"))) continue;
+    if (!best || (mutant("pv.binds-largest-volume") ? size > quantityOf(best.spec?.capacity?.storage) : size < quantityOf(best.spec?.capacity?.storage))) best = pv;
   }
   return best;
 }

@@ -50,7 +50,8 @@ function matchingRestartRule(c: ContainerWithRules, exitCode: number): Container
 /** Whether the kubelet restarts a container that exited with exitCode (podutil.ContainerShouldRestart). */
 export function containerShouldRestart(container: Container, spec: PodSpec, exitCode: number): boolean {
   const c = container as ContainerWithRules;
-  if (c.restartPolicy !== undefined) {
+  // the mutant lets the pod's policy decide for a sidecar too: under Never an exited sidecar stays down
+  if (c.restartPolicy !== undefined && !(mutant("kubelet.sidecar-follows-pod-restart-policy") && c.restartPolicy === "Always" && spec.restartPolicy === "Never")) {
     if (matchingRestartRule(c, exitCode)?.action === "Restart") return true;
     if (c.restartPolicy === "Always") return true;
     if (c.restartPolicy === "OnFailure") return exitCode !== 0;
@@ -197,7 +198,7 @@ export function generateContainersReadyCondition(
   if (statuses === null) return condition(pod, "ContainersReady", "False", UnknownContainerStatuses);
   const unknown: string[] = [];
   const unready: string[] = [];
-  const watched = [...(pod.spec?.initContainers ?? []).filter(isRestartableInitContainer), ...(pod.spec?.containers ?? [])];
+  const watched = [...(mutant("kubelet.containers-ready-ignores-sidecars") ? [] : (pod.spec?.initContainers ?? []).filter(isRestartableInitContainer)), ...(pod.spec?.containers ?? [])];
   for (const c of watched) {
     const s = statusOf(statuses, c.name);
     if (!s) unknown.push(c.name);
