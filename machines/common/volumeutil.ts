@@ -99,11 +99,12 @@ export function findMatchingVolume(pvc: PVC, volumes: readonly PV[], delayBindin
     const size = quantityOf(pv.spec?.capacity?.storage);
     if (pv.spec?.claimRef) {
       // pre-bound (by the user, or half-bound by this controller): only to its own claim
-      if (isVolumeBoundToClaim(pv, pvc) && volumeClass(pv) === cls && hasAccessModes(pv, pvc) && size >= request) return pv;
+      // the mutant matches the claimRef by namespace and name alone: a claim made again under a deleted one's name takes its Released volume
+      const sameName = mutant("pv.rebinds-released-to-same-name") && pv.spec.claimRef.name === pvc.metadata?.name && pv.spec.claimRef.namespace === pvc.metadata?.namespace;
+      if ((isVolumeBoundToClaim(pv, pvc) || sameName) && volumeClass(pv) === cls && hasAccessModes(pv, pvc) && size >= request) return pv;
       continue;
     }
-    // the mutant takes a Released volume (its old claim's data still on it) as free
-    if (pv.status?.phase !== "Available" && pv.status?.phase !== "Pending" && pv.status?.phase !== undefined && !(mutant("pv.binds-released-volume") && pv.status?.phase === "Released")) continue;
+    if (pv.status?.phase !== "Available" && pv.status?.phase !== "Pending" && pv.status?.phase !== undefined) continue;
     if (volumeClass(pv) !== cls) continue;
     if (delayBinding && !node && pv.spec?.nodeAffinity) continue;
     if (pvc.spec?.selector && !matchesLabelSelector(pvc.spec.selector, pv.metadata?.labels ?? {})) continue;
