@@ -169,6 +169,8 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
         if (!c.started && !mutant("kubelet.sidecar-startup-not-awaited")) return; // the next init container waits for the sidecar's startup
         continue;
       }
+      // the mutant lets the pod's restartPolicy Never keep an exited sidecar down
+      if (mutant("kubelet.sidecar-follows-pod-restart-policy") && c.lifecycle.context.terminated && view(w.pod).spec?.restartPolicy === "Never") continue;
       if (tryStart(ctx, w, c, fx) === "op" || !c.started) return;
       continue;
     }

@@ -50,8 +50,7 @@ function matchingRestartRule(c: ContainerWithRules, exitCode: number): Container
 /** Whether the kubelet restarts a container that exited with exitCode (podutil.ContainerShouldRestart). */
 export function containerShouldRestart(container: Container, spec: PodSpec, exitCode: number): boolean {
   const c = container as ContainerWithRules;
-  // the mutant lets the pod's policy decide for a sidecar too: under Never an exited sidecar stays down
-  if (c.restartPolicy !== undefined && !(mutant("kubelet.sidecar-follows-pod-restart-policy") && c.restartPolicy === "Always" && spec.restartPolicy === "Never")) {
+  if (c.restartPolicy !== undefined) {
     if (matchingRestartRule(c, exitCode)?.action === "Restart") return true;
     if (c.restartPolicy === "Always") return true;
     if (c.restartPolicy === "OnFailure") return exitCode !== 0;
