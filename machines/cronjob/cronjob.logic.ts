@@ -344,7 +344,7 @@ function syncCronJob(s: SyncCtx, target: CronJob, jobs: readonly Job[], now: num
   if (next.time === undefined) return requeue();
   const scheduled = next.time;
   const sds = cj.spec?.startingDeadlineSeconds;
-  if (sds != null && scheduled + sds * 1000 < now && !mutant("cronjob.starting-deadline-ignored")) {
+  if (sds != null && scheduled + sds * 1000 < now) {
     warn(s, "MissSchedule", `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`);
     return requeue();
   }
