@@ -84,6 +84,16 @@ describe("LimitRange admission (LimitRanger)", () => {
     expect(p.status.qosClass).toBe("Burstable");
   });
 
+  it("applies the defaults to init containers too, named in the annotation as init containers (mergePodResourceRequirements)", async () => {
+    const c = createCluster({ nodes: 1, seed: 4 });
+    await c.apply(ns("default-mem-example"));
+    await c.apply(inNs({ apiVersion: "v1", kind: "LimitRange", metadata: { name: "mem-limit-range" }, spec: { limits: [{ default: { memory: "512Mi" }, defaultRequest: { memory: "256Mi" }, type: "Container" }] } }, "default-mem-example"));
+    await c.apply(inNs(pod("with-init", { initContainers: [{ name: "init", image: "busybox", command: ["true"] }] }), "default-mem-example"));
+    const p = c.get("Pod", "with-init", "default-mem-example");
+    expect(p.spec.initContainers[0].resources).toEqual({ limits: { memory: "512Mi" }, requests: { memory: "256Mi" } });
+    expect(p.metadata.annotations["kubernetes.io/limit-ranger"]).toBe("LimitRanger plugin set: memory request for container app; memory limit for container app; memory request for init container init; memory limit for init container init");
+  });
+
   it("defaults a Container item's limit to its max and its request to the limit (SetDefaults_LimitRangeItem), and enforces min and max", async () => {
     const c = createCluster({ nodes: 1, seed: 4 });
     await c.apply(ns("constraints-cpu-example"));

@@ -1612,7 +1612,8 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   if (!isReady(old)) {
     // An unready pod does not count as healthy: deleting it disrupts nothing the budget guards.
     if (pdb.spec?.unhealthyPodEvictionPolicy === "AlwaysAllow") return evicted();
-    if ((st.currentHealthy ?? 0) >= (st.desiredHealthy ?? 0) && (st.desiredHealthy ?? 0) > 0) return evicted();
+    // the mutant takes IfHealthyBudget as AlwaysAllow: an unready pod goes whatever the budget's health
+    if (((st.currentHealthy ?? 0) >= (st.desiredHealthy ?? 0) && (st.desiredHealthy ?? 0) > 0) || mutant("apiserver.eviction-unready-ignores-budget-health")) return evicted();
   }
   const refused = evictionRefusal(pdb);
   if (refused) {

@@ -200,7 +200,7 @@ export function historyAt(c: WatchCache, i: number): HistoryEntry | undefined {
 /** The oldest resourceVersion a watch may resume from: the revision just before the window's first live entry. */
 export function oldestResumable(c: WatchCache): number {
   const first = historyAt(c, 0);
-  return first !== undefined ? first.revision - 1 : c.revision;
+  return first !== undefined ? first.revision - (mutant("watchcache.serves-one-past-window") ? 2 : 1) : c.revision;
 }
 
 /**

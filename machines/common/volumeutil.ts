@@ -6,6 +6,7 @@ import type { Node, PersistentVolume, PersistentVolumeClaim } from "kubernetes-t
 
 import { parseQuantity } from "./quantity.js";
 import { matchesLabelSelector, matchesNodeSelector } from "./labels.js";
+import { mutant } from "./mutation.js";
 
 export type PV = PersistentVolume;
 export type PVC = PersistentVolumeClaim;
@@ -98,15 +99,17 @@ export function findMatchingVolume(pvc: PVC, volumes: readonly PV[], delayBindin
     const size = quantityOf(pv.spec?.capacity?.storage);
     if (pv.spec?.claimRef) {
       // pre-bound (by the user, or half-bound by this controller): only to its own claim
-      if (isVolumeBoundToClaim(pv, pvc) && volumeClass(pv) === cls && hasAccessModes(pv, pvc) && size >= request) return pv;
+      // the mutant matches the claimRef by namespace and name alone: a claim made again under a deleted one's name takes its Released volume
+      const sameName = mutant("pv.rebinds-released-to-same-name") && pv.spec.claimRef.name === pvc.metadata?.name && pv.spec.claimRef.namespace === pvc.metadata?.namespace;
+      if ((isVolumeBoundToClaim(pv, pvc) || sameName) && volumeClass(pv) === cls && hasAccessModes(pv, pvc) && size >= request) return pv;
       continue;
     }
     if (pv.status?.phase !== "Available" && pv.status?.phase !== "Pending" && pv.status?.phase !== undefined) continue;
     if (volumeClass(pv) !== cls) continue;
     if (delayBinding && !node && pv.spec?.nodeAffinity) continue;
     if (pvc.spec?.selector && !matchesLabelSelector(pvc.spec.selector, pv.metadata?.labels ?? {})) continue;
-    if (!hasAccessModes(pv, pvc) || size < request) continue;
-    if (!best || size < quantityOf(best.spec?.capacity?.storage)) best = pv;
+    if (!hasAccessModes(pv, pvc) || (size < request && !mutant("pv.binds-smaller-volume"))) continue;
+    if (!best || (mutant("pv.binds-largest-volume") ? size > quantityOf(best.spec?.capacity?.storage) : size < quantityOf(best.spec?.capacity?.storage))) best = pv;
   }
   return best;
 }

@@ -121,6 +121,28 @@ describe("eviction honours the budget (pods/eviction)", () => {
     expect(c.get("Pod", "huge", "default")).toBeUndefined();
   });
 
+  // eviction.go: an unready pod is deleted without touching the budget only when the budget is
+  // healthy enough (IfHealthyBudget, the default: currentHealthy >= desiredHealthy > 0) or says
+  // AlwaysAllow; otherwise checkAndDecrement refuses it like any pod while no disruption is allowed.
+  it("an unready pod is not evicted while its budget (IfHealthyBudget) lacks healthy pods; AlwaysAllow evicts it", async () => {
+    const c = cluster();
+    const bare = (name: string, port: number) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "nginx" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.27", readinessProbe: { httpGet: { path: "/", port }, periodSeconds: 1 } }] } });
+    await c.apply([bare("ready", 80), bare("lame", 81), pdb({ minAvailable: 2 })]);
+    await c.settle();
+    c.advance(10_000);
+    expect(c.get("Pod", "lame", "default").status.phase).toBe("Running");
+    expect(status(c)).toMatchObject({ currentHealthy: 1, desiredHealthy: 2, disruptionsAllowed: 0 });
+    const refused = evict(c, "lame");
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.code).toBe(429);
+    expect(c.get("Pod", "lame", "default").metadata.deletionTimestamp).toBeUndefined();
+    await c.apply(pdb({ minAvailable: 2, unhealthyPodEvictionPolicy: "AlwaysAllow" }));
+    await c.settle();
+    c.advance(5_000);
+    expect(evict(c, "lame").ok).toBe(true);
+    expect(c.get("Pod", "ready", "default").metadata.deletionTimestamp).toBeUndefined();
+  });
+
   it("a pod two budgets select cannot be evicted (500, more than one PodDisruptionBudget)", async () => {
     const c = cluster();
     await c.apply([deployment(2), pdb({ maxUnavailable: 1 }), { ...pdb({ maxUnavailable: 1 }), metadata: { name: "other" } }]);

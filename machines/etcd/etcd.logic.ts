@@ -612,7 +612,7 @@ function kvAt(ctx: EtcdContext, revision: number): IMap<string, KeyValue> {
 function range(ctx: EtcdContext, req: Req<"Range">, from: string, fx: Fx): EtcdContext {
   const at = req.revision ?? 0;
   // etcd: a revision below the compact revision is gone; the compact revision itself can still be read
-  if (at > 0 && at < ctx.compactRevision) {
+  if (at > 0 && at < ctx.compactRevision && !mutant("etcd.compacted-range-served")) {
     fx.send(from, { type: "RangeResponse", id: req.id, revision: ctx.revision, kvs: [], error: errCompacted });
     return ctx;
   }
@@ -712,7 +712,8 @@ export function compact(ctx: EtcdContext, revision: number): EtcdContext {
     if (b !== undefined) freed += b.freed[rev - b.start]!;
   }
   if (revision < ctx.historyStart) return compactSealed(ctx, revision, ctx.dbSizeInUse - freed);
-  const drop = Math.min(revision - ctx.historyStart, ctx.history.size);
+  // the mutant drops the compact revision's own events too (an off-by-one): a watch from it, still allowed, misses them
+  const drop = Math.min(revision - ctx.historyStart + (mutant("etcd.compact-drops-compact-revision") ? 1 : 0), ctx.history.size);
   let history = drop > 0 ? ctx.history.slice(drop) : ctx.history;
   const historyStart = drop > 0 ? ctx.historyStart + drop : ctx.historyStart;
   const at = history.get(revision - historyStart);

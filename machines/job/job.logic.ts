@@ -398,7 +398,7 @@ function countPods(input: JobSyncInput, completions: number, finished?: "Failure
       }
     } else if ((considerFailed || finished === "FailureTarget") && !prevFailed.has(uid) && (!indexed || (completionIndex(p) ?? completions) < completions)) {
       // an Ignore rule of the podFailurePolicy keeps the pod out of the failed count and the back-off
-      if (matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed) {
+      if (matchPodFailurePolicy(job.spec?.podFailurePolicy, p).countFailed || mutant("job.ignore-rule-counts-failure")) {
         failedU.push(uid);
         newFailed.push(p);
       }
@@ -468,7 +468,7 @@ export function syncJob(input: JobSyncInput): JobSyncPlan {
 
   if (!target) {
     if (suspended) {
-      plan.delete = active;
+      plan.delete = mutant("job.suspend-keeps-pods") ? [] : active;
       if (!conditionTrue(job, "Suspended")) {
         conditions = ensureCondition(conditions, newCondition("Suspended", "True", "JobSuspended", "Job suspended", now));
         plan.events.push({ type: "Normal", reason: "Suspended", message: "Job suspended" });

@@ -103,3 +103,89 @@ describe("probes and grace periods on a cluster", () => {
     expect(ms).toBe(15_000);
   });
 });
+
+// Sidecar containers (init containers with restartPolicy Always), as the Kubernetes docs' "Sidecar
+// Containers" page and the kubelet's kuberuntime describe them; and a readiness probe's
+// successThreshold (prober worker: the result turns Success after that many successes in a row).
+describe("sidecars and readiness thresholds on a cluster", () => {
+  type C = ReturnType<typeof createCluster>;
+  /** The name of the container a CRI message names, from the runtime's own state. */
+  const nameOf = (c: C, id: string): string | undefined => (c.runtime.snapshot("cri/node-1")?.context?.containers as Map<string, { name: string }> | undefined)?.get(id)?.name;
+  /** Simulated times at which the kubelet sent its runtime `type` for each container, by name. */
+  function calls(c: C, type: string): Map<string, number[]> {
+    const at = new Map<string, number[]>();
+    c.runtime.deliveryHooks.push((from, to, msg) => {
+      if (from !== "kubelet/node-1" || to !== "cri/node-1" || msg.type !== type) return;
+      const name = nameOf(c, msg.containerId);
+      if (name !== undefined) at.set(name, [...(at.get(name) ?? []), c.runtime.now]);
+    });
+    return at;
+  }
+  const sidecar = (command: string, extra: object = {}) => ({ name: "proxy", image: "busybox:1.36", restartPolicy: "Always", command: ["sh", "-c", command], ...extra });
+
+  // kuberuntime killContainersWithSyncResult with newTerminationOrdering: a sidecar waits for every
+  // main container to exit (or the grace period to end) before it is stopped.
+  it("a deleted pod's sidecar is stopped only after its app container has exited (here at the end of the 10 s grace period)", async () => {
+    const c = createCluster({ nodes: 1, seed: 1 });
+    const stops = calls(c, "StopContainer");
+    await c.apply(pod("ordered", { terminationGracePeriodSeconds: 10, initContainers: [sidecar("sleep 3600")], containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }] }));
+    await c.settle();
+    c.advance(5_000);
+    await c.delete("Pod", "ordered", "default");
+    for (let t = 0; t < 30_000; t += 1_000) c.advance(1_000);
+    await c.stop();
+    const [app, proxy] = [stops.get("app")?.[0], stops.get("proxy")?.[0]];
+    expect(app).toBeDefined();
+    expect(proxy! - app!).toBe(10_000);
+  });
+
+  // Docs: "the kubelet starts the next init container from the ordered .spec.initContainers list"
+  // once the sidecar's started status is true: a process running and no startup probe, or its
+  // startupProbe succeeding.
+  it("the init container after a sidecar starts only once the sidecar's startup probe has succeeded (the sidecar needs 5 s)", async () => {
+    const c = createCluster({ nodes: 1, seed: 1 });
+    const starts = calls(c, "StartContainer");
+    await c.apply(pod("waits", {
+      initContainers: [sidecar("sleep 5; touch /tmp/up; sleep 3600", { startupProbe: { exec: { command: ["cat", "/tmp/up"] }, periodSeconds: 1, failureThreshold: 30 } }), { name: "setup", image: "busybox:1.36", command: ["sh", "-c", "exit 0"] }],
+      containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }],
+    }));
+    await c.settle();
+    for (let t = 0; t < 20_000; t += 1_000) c.advance(1_000);
+    await c.stop();
+    const [proxy, setup] = [starts.get("proxy")?.[0], starts.get("setup")?.[0]];
+    expect(setup).toBeDefined();
+    expect(setup! - proxy!).toBeGreaterThanOrEqual(5_000);
+  });
+
+  // Docs: a sidecar is restarted when it exits, "regardless of the pod's restartPolicy"
+  // (ContainerShouldRestart: the container's own restartPolicy Always first).
+  it("a sidecar that exits is restarted in a pod with restartPolicy Never", async () => {
+    const c = createCluster({ nodes: 1, seed: 1 });
+    const starts = calls(c, "StartContainer");
+    await c.apply(pod("never", { restartPolicy: "Never", initContainers: [sidecar("sleep 2; exit 1")], containers: [{ name: "app", image: "busybox:1.36", command: ["sleep", "3600"] }] }));
+    await c.settle();
+    for (let t = 0; t < 30_000; t += 1_000) c.advance(1_000);
+    await c.stop();
+    expect((starts.get("proxy") ?? []).length).toBeGreaterThanOrEqual(2);
+    expect((starts.get("app") ?? []).length).toBe(1);
+  });
+
+  // prober worker.go: a readiness result turns Success only after successThreshold successes in a
+  // row (resultRun < SuccessThreshold keeps the last result).
+  it("a readiness probe with successThreshold 3 reports the container Ready only after three successful probes", async () => {
+    const c = createCluster({ nodes: 1, seed: 1 });
+    let successes = 0;
+    let atReady: number | undefined;
+    c.runtime.deliveryHooks.push((from, to, msg) => {
+      if (from === "cri/node-1" && to === "kubelet/node-1" && msg.type === "ExecProbeResult" && msg.result === "success") successes++;
+    });
+    c.runtime.observers.push(() => {
+      if (atReady === undefined && c.get("Pod", "threshold", "default")?.status?.containerStatuses?.[0]?.ready === true) atReady = successes;
+    });
+    await c.apply(pod("threshold", { containers: [{ name: "c", image: "busybox:1.36", command: ["sh", "-c", "touch /tmp/ok; sleep 3600"], readinessProbe: { exec: { command: ["cat", "/tmp/ok"] }, periodSeconds: 2, successThreshold: 3 } }] }));
+    await c.settle();
+    for (let t = 0; t < 30_000; t += 1_000) c.advance(1_000);
+    await c.stop();
+    expect(atReady).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -166,9 +166,11 @@ function syncPod(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   for (const c of w.containers.filter((x) => x.kind === "init" || x.kind === "sidecar")) {
     if (c.kind === "sidecar") {
       if (isRunning(c)) {
-        if (!c.started) return; // the next init container waits for the sidecar's startup
+        if (!c.started && !mutant("kubelet.sidecar-startup-not-awaited")) return; // the next init container waits for the sidecar's startup
         continue;
       }
+      // the mutant lets the pod's restartPolicy Never keep an exited sidecar down
+      if (mutant("kubelet.sidecar-follows-pod-restart-policy") && c.lifecycle.context.terminated && view(w.pod).spec?.restartPolicy === "Never") continue;
       if (tryStart(ctx, w, c, fx) === "op" || !c.started) return;
       continue;
     }
@@ -328,7 +330,7 @@ function syncTerminating(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   // Regular containers stop first; sidecars only once they are gone (reverse of start).
   const regular = w.containers.filter((c) => c.kind !== "sidecar");
   const sidecars = w.containers.filter((c) => c.kind === "sidecar");
-  for (const group of [regular, sidecars]) {
+  for (const group of mutant("kubelet.sidecars-stop-with-regular") ? [w.containers] : [regular, sidecars]) {
     let busy = false;
     for (const c of group) {
       if (isRunning(c) && !isStopping(c)) {

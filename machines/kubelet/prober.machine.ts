@@ -6,6 +6,7 @@
 
 import { assign, emit, setup } from "xstate";
 import type { Probe } from "kubernetes-types/core/v1";
+import { mutant } from "../common/mutation.js";
 
 export type ProbeKind = "startup" | "liveness" | "readiness";
 
@@ -36,7 +37,7 @@ export const probeWorkerMachine = setup({
   guards: {
     isReadiness: ({ context }) => context.kind === "readiness",
     isLiveness: ({ context }) => context.kind === "liveness",
-    isSuccessThresholdReached: ({ context }) => context.successes + 1 >= successThreshold(context),
+    isSuccessThresholdReached: ({ context }) => context.successes + 1 >= successThreshold(context) || mutant("kubelet.readiness-success-threshold-ignored"),
     isFailureThresholdReached: ({ context }) => context.failures + 1 >= failureThreshold(context),
   },
   actions: {

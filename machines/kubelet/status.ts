@@ -197,7 +197,7 @@ export function generateContainersReadyCondition(
   if (statuses === null) return condition(pod, "ContainersReady", "False", UnknownContainerStatuses);
   const unknown: string[] = [];
   const unready: string[] = [];
-  const watched = [...(pod.spec?.initContainers ?? []).filter(isRestartableInitContainer), ...(pod.spec?.containers ?? [])];
+  const watched = [...(mutant("kubelet.containers-ready-ignores-sidecars") ? [] : (pod.spec?.initContainers ?? []).filter(isRestartableInitContainer)), ...(pod.spec?.containers ?? [])];
   for (const c of watched) {
     const s = statusOf(statuses, c.name);
     if (!s) unknown.push(c.name);

@@ -42,7 +42,7 @@ function isReady(c: ContainerRecord): boolean {
   if (!isRunning(c)) return false;
   const r = c.probes.readiness;
   if (mutant("kubelet.ready-before-readiness-probe")) return c.started;
-  return r ? probeResult(r) === "Success" : c.started;
+  return r ? probeResult(r) === "Success" : c.started || mutant("kubelet.ready-ignores-startup-probe");
 }
 
 function terminatedState(t: Terminated): any {

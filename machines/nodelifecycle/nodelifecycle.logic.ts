@@ -134,7 +134,8 @@ export function taintChanges(node: Node, nowMs: number): { add: Taint[]; remove:
   const same = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;
   const add = desired.filter((d) => !current.some((c) => same(c, d)))
     .map((t) => (t.effect === "NoExecute" ? { ...t, timeAdded: rfc3339(nowMs) } : t)); // eviction timing starts here
-  const remove = current.filter((c) => !desired.some((d) => same(c, d)));
+  // the mutant never lifts a NoExecute taint: a node that recovers stays not-ready / unreachable for eviction
+  const remove = current.filter((c) => !desired.some((d) => same(c, d)) && !(mutant("nodelifecycle.keeps-noexecute-after-recovery") && c.effect === "NoExecute"));
   return { add, remove };
 }
 
@@ -142,7 +143,7 @@ export function taintChanges(node: Node, nowMs: number): { add: Taint[]; remove:
 
 /** Toleration.ToleratesTaint: effect, key and value (Equal) or any value (Exists) match. */
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.effect && t.effect !== taint.effect && !mutant("tainteviction.toleration-ignores-effect")) return false;
   if (t.key && t.key !== taint.key) return false;
   const op = t.operator ?? "Equal";
   if (op === "Exists") return true;

@@ -5,6 +5,7 @@
 // finalizer when it may go, or undefined.
 
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1";
+import { mutant } from "../common/mutation.js";
 
 export const PVC_PROTECTION_FINALIZER = "kubernetes.io/pvc-protection";
 export const PV_PROTECTION_FINALIZER = "kubernetes.io/pv-protection";
@@ -14,6 +15,8 @@ const without = <T extends { metadata?: { finalizers?: string[] } }>(o: T, f: st
 /** podUsesPVC: a pod not yet terminated (Succeeded or Failed) names the claim in a volume (or its ephemeral volume makes it). */
 export function podUsesClaim(pod: Pod, claim: string): boolean {
   if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") return false;
+  // the mutant takes a pod being deleted as done with its volumes, while its containers still run
+  if (mutant("pvcprotection.terminating-pod-releases-claim") && pod.metadata?.deletionTimestamp) return false;
   return (pod.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim || (v.ephemeral !== undefined && `${pod.metadata?.name}-${v.name}` === claim));
 }
 

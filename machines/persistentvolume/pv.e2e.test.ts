@@ -161,3 +161,66 @@ describe("StorageObjectInUseProtection (pvc-protection, pv-protection)", () => {
     expect(c.get("PersistentVolume", "task-pv-volume")).toBeUndefined();
   });
 });
+
+// pvcprotection's podUsesPVC: a pod that is not yet shut down (terminal, or deleted with a grace
+// period of 0) still uses its claim, so a pod running out its grace period keeps the claim.
+const sleeper = `
+apiVersion: v1
+kind: Pod
+metadata: { name: sleeper }
+spec:
+  terminationGracePeriodSeconds: 30
+  volumes: [{ name: d, persistentVolumeClaim: { claimName: task-pv-claim } }]
+  containers: [{ name: s, image: busybox:1.36, command: ["sleep", "3600"], volumeMounts: [{ name: d, mountPath: /data }] }]
+`;
+
+describe("a claim used by a terminating pod", () => {
+  it("keeps kubernetes.io/pvc-protection while the pod runs out its grace period, and goes once the pod is gone", async () => {
+    const c = cluster();
+    await c.apply(example("pv-volume.yaml"));
+    await c.apply(example("pv-claim.yaml"));
+    await c.apply(sleeper);
+    await c.settle();
+    expect(c.get("Pod", "sleeper").status.phase).toBe("Running");
+    await c.delete("PersistentVolumeClaim", "task-pv-claim");
+    await c.delete("Pod", "sleeper");
+    // a few seconds of the grace period (settle would wait for the kill)
+    c.advance(5_000);
+    // busybox's sleep ignores SIGTERM: the pod is still terminating, and still uses the claim
+    expect(c.get("Pod", "sleeper").metadata.deletionTimestamp).toBeDefined();
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim").metadata.finalizers).toEqual(["kubernetes.io/pvc-protection"]);
+    c.advance(60_000);
+    await c.settle();
+    expect(c.get("Pod", "sleeper")).toBeUndefined();
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim")).toBeUndefined();
+  });
+});
+
+// The docs' Retain reclaim policy: "the PersistentVolume still exists and the volume is considered
+// released. But it is not yet available for another claim because the previous claimant's data
+// remains on the volume." The claimRef keeps the deleted claim's uid, which a new claim of the same
+// name does not have (IsVolumeBoundToClaim compares the uid).
+describe("a Released volume (Retain)", () => {
+  it("is not bound again by a new claim made under the deleted claim's name", async () => {
+    const c = cluster();
+    await c.apply(example("pv-volume.yaml"));
+    await c.apply(example("pv-claim.yaml"));
+    await c.settle();
+    const old = c.get("PersistentVolumeClaim", "task-pv-claim");
+    expect(old.status.phase).toBe("Bound");
+    await c.delete("PersistentVolumeClaim", "task-pv-claim");
+    await c.settle();
+    expect(c.get("PersistentVolume", "task-pv-volume").status.phase).toBe("Released");
+    await c.apply(example("pv-claim.yaml"));
+    await c.settle();
+    c.advance(30_000);
+    await c.settle();
+    const pvc = c.get("PersistentVolumeClaim", "task-pv-claim");
+    expect(pvc.metadata.uid).not.toBe(old.metadata.uid);
+    expect(pvc.status.phase).toBe("Pending");
+    expect(pvc.spec.volumeName).toBeUndefined();
+    const pv = c.get("PersistentVolume", "task-pv-volume");
+    expect(pv.status.phase).toBe("Released");
+    expect(pv.spec.claimRef.uid).toBe(old.metadata.uid);
+  });
+});

@@ -132,7 +132,7 @@ export function resourceReplicas(currentReplicas: number, target: number, resour
   const { ratio, utilization, rawAverage } = first;
   const scaleUpWithUnready = unready.size > 0 && ratio > 1.0;
   if (!scaleUpWithUnready && missing.size === 0) {
-    if (Math.abs(1.0 - ratio) <= tolerance) return { replicas: currentReplicas, utilization, rawAverage, timestamp };
+    if (Math.abs(1.0 - ratio) <= tolerance && !mutant("hpa.ignores-tolerance")) return { replicas: currentReplicas, utilization, rawAverage, timestamp };
     return { replicas: Math.ceil(ratio * readyPodCount), utilization, rawAverage, timestamp };
   }
   if (missing.size > 0 && ratio !== 1.0) {
@@ -161,7 +161,7 @@ export function stabilizeRecommendation(history: readonly Recommendation[], desi
   const cutoff = now - windowMs;
   history.forEach((r, i) => {
     if (r.at < cutoff) old = i;
-    else if (r.replicas > max) max = r.replicas;
+    else if (mutant("hpa.stabilization-takes-lowest") ? r.replicas < max : r.replicas > max) max = r.replicas;
   });
   const next = [...history];
   if (old >= 0) next[old] = { replicas: desired, at: now };

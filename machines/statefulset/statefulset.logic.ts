@@ -392,7 +392,7 @@ export function updateStatefulSet(input: UpdateInput): UpdatePlan {
       const deleting = claims.find((c) => input.claims(c.metadata!.namespace!, c.metadata!.name!)?.metadata?.deletionTimestamp);
       if (deleting) return done(`pvc ${deleting.metadata!.name} is being deleted`);
       ops.push({ op: "create", pod, claims: claims.filter((c) => !input.claims(c.metadata!.namespace!, c.metadata!.name!)) });
-      if (monotonic) return done();
+      if (monotonic && !mutant("statefulset.creates-out-of-order")) return done();
       continue;
     }
     if (isPending(pod)) {

@@ -29,7 +29,7 @@ import { containerTerminatedReasonMatchesExitCode, podIPInsideNodePodCIDR, state
 import { preemptionEvictsOnlyLowerPriority } from "./preemption.js";
 import { nodeMarkedUnknownOnlyPastGracePeriod } from "./nodehealth.js";
 import { foregroundFinalizerRemovedOnlyAfterKnownBlockingDependentsGone, orphanFinalizerRemovedOnlyAfterKnownDependentsReleased } from "./gcview.js";
-import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, restartPolicyHonoured } from "./pods.js";
+import { appContainersStartOnlyAfterInitContainers, containerRestartBacksOff, podBoundOnlyToMatchingNode, podBoundOnlyToToleratingNode, podSucceededOnlyWhenContainersSucceeded, readyOnlyAfterReadinessProbe, containerReadyOnlyWhenStarted, restartPolicyHonoured } from "./pods.js";
 import { budgetDesiredHealthyFollowsSpec, evictionTakesOneAllowedDisruption, jobFinishedStatusConsistent, podConditionsMatchContainerStatuses, podStartTimeSetOnce, workloadCountsOnlyReadyPods, workloadStatusConsistent } from "./status.js";
 import { fieldsMatch, groupOf, labelsMatch, parseFieldSelector, parseLabelSelector, resourceOfKind, sandboxReady } from "./k8s.js";
 
@@ -617,6 +617,7 @@ export const invariants: readonly InvariantSpec[] = [
   podSucceededOnlyWhenContainersSucceeded,
   containerTerminatedReasonMatchesExitCode,
   readyOnlyAfterReadinessProbe,
+  containerReadyOnlyWhenStarted,
   appContainersStartOnlyAfterInitContainers,
   podConditionsMatchContainerStatuses,
   podStartTimeSetOnce,

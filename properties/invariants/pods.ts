@@ -5,7 +5,8 @@
 //   - podBoundOnlyToMatchingNode: the scheduler's NodeAffinity filter (nodeSelector, required affinity);
 //   - podSucceededOnlyWhenContainersSucceeded: the kubelet's getPhase;
 //   - restartPolicyHonoured: the kubelet's ContainerShouldRestart;
-//   - readyOnlyAfterReadinessProbe: the prober's initial Failure and initialDelaySeconds.
+//   - readyOnlyAfterReadinessProbe: the prober's initial Failure and initialDelaySeconds;
+//   - containerReadyOnlyWhenStarted: the prober manager's readiness only for a started container.
 
 import type { Runtime } from "../../runtime/runtime.js";
 import type { InvariantSpec } from "./index.js";
@@ -194,6 +195,27 @@ export const readyOnlyAfterReadinessProbe = perPodVersion(
       const started = timeOf(s.state?.running?.startedAt);
       if (!(delay > 0) || !Number.isFinite(started)) continue;
       if (now < started + delay * 1000) out.push(`container ${s.name} of pod ${podName(p)} is Ready ${Math.max(0, Math.floor((now - started) / 1000))} s after it started, before its readiness probe's initialDelaySeconds of ${delay} s`);
+    }
+    return out;
+  },
+);
+
+/**
+ * containerReadyOnlyWhenStarted: the prober manager (UpdatePodStatus) sets a container's started
+ * (running, and its startup probe, if it has one, succeeded) and computes its readiness only when
+ * it has started; otherwise ready keeps its default, false. So no stored status shows a container,
+ * or a sidecar (an init container with restartPolicy Always), ready but not started. A regular init
+ * container is ready once it exited 0, started or not, and is not judged.
+ */
+export const containerReadyOnlyWhenStarted = perPodVersion(
+  "containerReadyOnlyWhenStarted",
+  "a container or sidecar is Ready only once it has started: running, and past its startup probe if it has one",
+  (p) => {
+    const out: string[] = [];
+    const sidecars = new Set((p.spec?.initContainers ?? []).filter((c: any) => c?.restartPolicy === "Always").map((c: any) => c.name));
+    const judged = [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? []).filter((s: any) => sidecars.has(s?.name))];
+    for (const s of judged) {
+      if (s?.ready === true && s.started !== true) out.push(`container ${s.name} of pod ${podName(p)} is Ready but not started${s.state?.running ? " (its startup probe has not succeeded)" : ""}`);
     }
     return out;
   },

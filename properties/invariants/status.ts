@@ -57,7 +57,8 @@ function initContainerDone(p: any, c: any): boolean {
  * statuses of the same status (status.go GeneratePodReadyCondition, GenerateContainersReadyCondition,
  * GeneratePodInitializedCondition; the prober's UpdatePodStatus), so in every stored version:
  * a regular container reads ready only while it is running (a container that is not running is
- * never ready); ContainersReady is True only when every regular container is ready; Ready is True
+ * never ready); ContainersReady is True only when every regular container and every sidecar (an
+ * init container with restartPolicy Always) is ready; Ready is True
  * only with ContainersReady True and never for a pod that has finished (PodCompleted / PodFailed);
  * Initialized is True only when every regular init container has completed (ready), unless a
  * regular container has started already (restarted sidecars never un-initialize a pod) or the pod
@@ -65,7 +66,7 @@ function initContainerDone(p: any, c: any): boolean {
  */
 export const podConditionsMatchContainerStatuses = perVersion(
   "podConditionsMatchContainerStatuses",
-  "a pod's Ready, ContainersReady and Initialized conditions agree with its container statuses in the same version: ready containers run, Ready needs every container ready, Initialized every init container done",
+  "a pod's Ready, ContainersReady and Initialized conditions agree with its container statuses in the same version: ready containers run, Ready needs every container and sidecar ready, Initialized every init container done",
   ["Pod"],
   (p) => {
     const out: string[] = [];
@@ -73,9 +74,12 @@ export const podConditionsMatchContainerStatuses = perVersion(
     for (const s of statuses) {
       if (s?.ready === true && s.state?.running === undefined) out.push(`container ${s.name} of pod ${nameOf(p)} reads ready while it is not running (${Object.keys(s.state ?? {})[0] ?? "no state"})`);
     }
-    const allReady = (p.spec?.containers ?? []).every((c: any) => statuses.some((s) => s?.name === c?.name && s.ready === true));
-    if (isTrue(p, "ContainersReady") && !allReady) out.push(`pod ${nameOf(p)} has ContainersReady True while not every container is ready`);
-    if (isTrue(p, "Ready") && !allReady) out.push(`pod ${nameOf(p)} is Ready while not every container is ready`);
+    // sidecars (init containers with restartPolicy Always) count too, from the init container statuses
+    const initStatuses: any[] = p.status?.initContainerStatuses ?? [];
+    const sidecarsReady = (p.spec?.initContainers ?? []).filter((c: any) => c?.restartPolicy === "Always").every((c: any) => initStatuses.some((s) => s?.name === c?.name && s.ready === true));
+    const allReady = sidecarsReady && (p.spec?.containers ?? []).every((c: any) => statuses.some((s) => s?.name === c?.name && s.ready === true));
+    if (isTrue(p, "ContainersReady") && !allReady) out.push(`pod ${nameOf(p)} has ContainersReady True while not every container${sidecarsReady ? "" : " (a sidecar)"} is ready`);
+    if (isTrue(p, "Ready") && !allReady) out.push(`pod ${nameOf(p)} is Ready while not every container${sidecarsReady ? "" : " (a sidecar)"} is ready`);
     const phase = p.status?.phase;
     if (isTrue(p, "Ready") && (phase === "Succeeded" || phase === "Failed")) out.push(`pod ${nameOf(p)} is Ready in phase ${phase}`);
     if (isTrue(p, "Initialized") && phase !== "Succeeded") {

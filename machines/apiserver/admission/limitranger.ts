@@ -4,6 +4,7 @@
 // item's min, max and maxLimitRequestRatio is enforced, worded as Kubernetes words it.
 
 import { formatQty, milliValue, qty, addQty, canonicalQuantity, type Qty } from "../../common/quantity.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 type ResourceList = Record<string, string | number>;
@@ -41,7 +42,7 @@ function mergeContainer(c: Obj, defaults: { requests: ResourceList; limits: Reso
   c.resources = { ...(c.resources ?? {}) };
   const limits: ResourceList = { ...(c.resources.limits ?? {}) };
   const requests: ResourceList = { ...(c.resources.requests ?? {}) };
-  const setLimits = Object.keys(defaults.limits).filter((k) => !Object.hasOwn(limits, k)).sort();
+  const setLimits = Object.keys(defaults.limits).filter((k) => !Object.hasOwn(limits, k) || mutant("limitranger.default-overrides-set-limit")).sort();
   const setRequests = Object.keys(defaults.requests).filter((k) => !Object.hasOwn(requests, k)).sort();
   for (const k of setLimits) limits[k] = defaults.limits[k]!;
   for (const k of setRequests) requests[k] = defaults.requests[k]!;
@@ -58,7 +59,7 @@ export function admitLimitRanges(pod: Obj, limitRanges: readonly Obj[]): void {
   const notes: string[] = [];
   pod.spec.containers = (pod.spec.containers ?? []).map((c: Obj) => ({ ...c }));
   for (const c of pod.spec.containers) mergeContainer(c, defaults, "container", notes);
-  if (pod.spec.initContainers) {
+  if (pod.spec.initContainers && !mutant("limitranger.init-containers-not-defaulted")) {
     pod.spec.initContainers = pod.spec.initContainers.map((c: Obj) => ({ ...c }));
     for (const c of pod.spec.initContainers) mergeContainer(c, defaults, "init container", notes);
   }

@@ -5,6 +5,7 @@
 
 import { addQty, formatQty, qty, type Qty } from "../../common/quantity.js";
 import { matchingResources, objectUsage, quotaMatches, type GroupResource } from "../../common/quota.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 type ResourceList = Record<string, string>;
@@ -76,7 +77,8 @@ export function admitToQuotas(obj: Obj, quotas: readonly Obj[], now: number, r: 
       const after = addQty(qty(usedList[k]!) ?? { milli: 0, binary: false }, d);
       newUsed[k] = formatQty(after);
       const limit = qty(hardList[k]!);
-      if (limit && after.milli > limit.milli) exceeded.push(k);
+      // the mutant holds what was used before the write against the limit, not what it would be after
+      if (limit && (mutant("quota.admission-checks-used-not-after") ? (qty(usedList[k]!)?.milli ?? 0) : after.milli) > limit.milli) exceeded.push(k);
     }
     if (exceeded.length > 0) {
       exceeded.sort();

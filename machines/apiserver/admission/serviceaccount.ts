@@ -8,6 +8,7 @@
 import { fnv1a32String } from "../../common/fnv.js";
 import { Rng } from "../../common/prng.js";
 import { rootCAConfigMapName } from "../../common/ca.js";
+import { mutant } from "../../common/mutation.js";
 
 type Obj = any;
 
@@ -82,6 +83,7 @@ export function admitServiceAccount(pod: Obj, namespace: string, lookup: Service
 
 /** The pod's own setting wins, then the account's; automounting is on by default. */
 function shouldAutomount(sa: ServiceAccountInfo, pod: Obj): boolean {
+  if (mutant("serviceaccount.account-automount-overrides-pod") && typeof sa.automountServiceAccountToken === "boolean") return sa.automountServiceAccountToken;
   if (typeof pod.spec.automountServiceAccountToken === "boolean") return pod.spec.automountServiceAccountToken;
   if (typeof sa.automountServiceAccountToken === "boolean") return sa.automountServiceAccountToken;
   return true;
@@ -93,7 +95,7 @@ function mountServiceAccountToken(pod: Obj): void {
   const existing = (spec.volumes ?? []).find((v: Obj) => typeof v?.name === "string" && v.name.startsWith(`${SERVICE_ACCOUNT_VOLUME_NAME}-`));
   const name: string = existing?.name ?? tokenVolumeName(String(pod.metadata?.uid ?? ""));
   let needsVolume = false;
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+  for (const c of [...(mutant("serviceaccount.init-containers-not-mounted") ? [] : (spec.initContainers ?? [])), ...(spec.containers ?? [])]) {
     if ((c.volumeMounts ?? []).some((m: Obj) => m?.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) continue;
     // sliced: a spread-built array keeps spare room (17 slots for one item) in every stored pod
     c.volumeMounts = [...(c.volumeMounts ?? []), { name, readOnly: true, mountPath: SERVICE_ACCOUNT_MOUNT_PATH }].slice();
