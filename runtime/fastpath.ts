@@ -380,11 +380,17 @@ function nextSnapshot(snap: Snapshot, ctx: unknown, cfg: Config): unknown {
 
 /** Runs a microstep's steps as XState's assign and emit would: each next context merged into a new one, effects in order. */
 function runMicro(plan: Plan, m: Micro, ctx: unknown, event: unknown, effects: Effects[]): unknown {
+  // An outbox left empty by a step serves the next one: most steps send nothing, and each Fx is
+  // four allocations. One that was written to leaves with its effects, and the next step gets a new one.
+  let fx: Fx | undefined;
   for (const run of m.runs) {
-    const fx = new Fx();
+    fx ??= new Fx();
     const next = runTaggedStep(run, ctx, event, fx);
     if (next !== ctx) ctx = assigned(plan, ctx, next);
-    if (!fx.empty) effects.push(fx.toEvent());
+    if (!fx.empty) {
+      effects.push(fx.toEvent());
+      fx = undefined;
+    }
   }
   return ctx;
 }
@@ -441,18 +447,25 @@ function pick(plan: Plan, sel: Selector, ctx: unknown, event: { type: string }, 
   return undefined;
 }
 
+// What eventless returns when no `always` transition is enabled (the common case): no array per check.
+const noneEnabled: Transition[] = [];
+
 function eventless(plan: Plan, cfg: Config, ctx: unknown, event: unknown): Transition[] {
-  const enabled: Transition[] = [];
+  let enabled: Transition[] | undefined;
+  // one guard argument for the whole check: a guard reads it and keeps nothing of it
+  let args: { context: unknown; event: unknown } | undefined;
   for (const chain of cfg.eventless!) {
     loop: for (const list of chain) {
       for (const t of list) {
-        if (t.guard === undefined || plan.guards.get(t.guard)!({ context: ctx, event }, undefined)) {
-          if (!enabled.includes(t)) enabled.push(t);
+        if (t.guard === undefined || plan.guards.get(t.guard)!((args ??= { context: ctx, event }), undefined)) {
+          if (enabled === undefined) enabled = [t];
+          else if (!enabled.includes(t)) enabled.push(t);
           break loop;
         }
       }
     }
   }
+  if (enabled === undefined) return noneEnabled;
   return enabled.length > 1 ? removeConflicting(enabled, new Set(cfg.nodes)) : enabled;
 }
 

@@ -41,16 +41,26 @@ export function timedStepOf<C extends { now: number }>(): (fn: Step<C>) => any {
 // throws, the runtime resumes the actor from it (runtime.ts resume): the steps that completed keep
 // their effect on the context, as they do on a context changed in place, and the request in hand
 // is the one the machine is told failed.
-let lastStep: { context: unknown } | undefined;
+// Kept as a flag and a value, not a record per step: the record is made only when asked for
+// (after a fault), and a step allocates nothing for it.
+let stepped = false;
+let lastContext: unknown;
 
 /** Forgets the context the last step returned (the runtime calls it before it delivers an event). */
 export function forgetLastStep(): void {
-  lastStep = undefined;
+  stepped = false;
+  lastContext = undefined;
 }
 
 /** The context the last draft or value step returned since forgetLastStep, if one ran. */
 export function lastStepContext(): { context: unknown } | undefined {
-  return lastStep;
+  return stepped ? { context: lastContext } : undefined;
+}
+
+/** Remembers the context a step returned, for lastStepContext. */
+function rememberStep(next: unknown): void {
+  stepped = true;
+  lastContext = next;
 }
 
 /** Copies drafts out of what leaves a step: a message must not hold a proxy revoked when the step ends. */
@@ -116,7 +126,7 @@ export function draftStepOf<C>(): (fn: Step<C>) => any {
     tagStep(enqueueActions(({ context, event, enqueue }) => {
       const fx = new Fx();
       const next = runDraftStep(context as C, event, fn, fx);
-      lastStep = { context: next };
+      rememberStep(next);
       if (next !== context) enqueue.assign(() => next as never);
       if (!fx.empty) enqueue.emit(fx.toEvent() as never);
     }), (c: C, e: unknown, fx: Fx) => runDraftStep(c, e, fn, fx));
@@ -141,7 +151,7 @@ export function valueStepOf<C>(): (fn: ValueStep<C>) => any {
     tagStep(enqueueActions(({ context, event, enqueue }) => {
       const fx = new Fx();
       const next = fn(context as C, event, fx);
-      lastStep = { context: next };
+      rememberStep(next);
       if (next !== context) enqueue.assign(() => next as never);
       if (!fx.empty) enqueue.emit(fx.toEvent() as never);
     }), fn);
@@ -165,6 +175,6 @@ export function stepRunOf(action: unknown): ((ctx: any, ev: unknown, fx: Fx) => 
 /** Runs a tagged step as its action does: the next context, remembered for the runtime's resume. */
 export function runTaggedStep(run: (ctx: any, ev: unknown, fx: Fx) => unknown, ctx: unknown, ev: unknown, fx: Fx): unknown {
   const next = run(ctx, ev, fx);
-  lastStep = { context: next };
+  rememberStep(next);
   return next;
 }

@@ -6,7 +6,6 @@
 // snapshot they start from is never touched.
 
 import { processUser, type ProcessUser } from "./identity.js";
-import { match } from "ts-pattern";
 import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import { List as IList } from "immutable";
 import type { Fx } from "../common/effects.js";
@@ -270,42 +269,51 @@ export function newId(ctx: CriContext, what: string): string {
 
 /** Serves one request from the kubelet. */
 export function handleCri(ctx: CriContext, req: CriRequest, from: string, fx: Fx): void {
-  // exhaustive: a request type added to the kubelet -> CRI channel without a handler does not compile
-  match(req)
-    .with({ type: "RunPodSandbox" }, (r) => runPodSandbox(ctx, r, from, fx))
-    .with({ type: "WriteVolume" }, (r) => writeVolume(ctx, r.sandboxId, r.volume, r.files))
-    .with({ type: "StopPodSandbox" }, (r) => stopPodSandbox(ctx, r.sandboxId, fx, from, r.id))
-    .with({ type: "RemovePodSandbox" }, (r) => removePodSandbox(ctx, r.sandboxId, fx, from, r.id))
-    .with({ type: "ImageStatus" }, (r) => {
-      const key = imageKey(r.image);
+  // A switch, not ts-pattern's builder: every kubelet -> CRI call comes through here, and the
+  // builder's seventeen arms were objects and closures made per call. Still exhaustive: a request
+  // type added to the kubelet -> CRI channel without a case does not compile (the default's never).
+  switch (req.type) {
+    case "RunPodSandbox": return runPodSandbox(ctx, req, from, fx);
+    case "WriteVolume": return writeVolume(ctx, req.sandboxId, req.volume, req.files);
+    case "StopPodSandbox": return stopPodSandbox(ctx, req.sandboxId, fx, from, req.id);
+    case "RemovePodSandbox": return removePodSandbox(ctx, req.sandboxId, fx, from, req.id);
+    case "ImageStatus": {
+      const key = imageKey(req.image);
       const img = key ? ctx.images.get(key) : undefined;
-      fx.send(from, { type: "ImageStatusResult", id: r.id, image: r.image, present: img ? summarize(img) : null });
-    })
-    .with({ type: "PullImage" }, (r) => pullImage(ctx, r.id, r.image, from, fx))
-    .with({ type: "ReadVolumeFiles" }, (r) => fx.send(from, { type: "ReadVolumeFilesResult", id: r.id, files: readVolumeFiles(ctx, r.sandboxId, r.files) }))
-    .with({ type: "CheckHostPaths" }, (r) => {
+      fx.send(from, { type: "ImageStatusResult", id: req.id, image: req.image, present: img ? summarize(img) : null });
+      return;
+    }
+    case "PullImage": return pullImage(ctx, req.id, req.image, from, fx);
+    case "ReadVolumeFiles": return fx.send(from, { type: "ReadVolumeFilesResult", id: req.id, files: readVolumeFiles(ctx, req.sandboxId, req.files) });
+    case "CheckHostPaths": {
       // the node's tree as the check leaves it (made where an *OrCreate type asked)
       const root = nodeRoot(ctx);
-      const checked = checkHostPaths(root, r.paths);
+      const checked = checkHostPaths(root, req.paths);
       if (checked.root !== root) ctx.hostRoot = checked.root;
-      fx.send(from, { type: "CheckHostPathsResult", id: r.id, failures: checked.failures });
-    })
-    .with({ type: "CreateContainer" }, (r) => createContainer(ctx, r, from, fx))
-    .with({ type: "StartContainer" }, (r) => startContainerReq(ctx, r.id, r.containerId, from, fx))
-    .with({ type: "StopContainer" }, (r) => stopContainer(ctx, r, from, fx))
-    .with({ type: "ExecProbe" }, (r) => {
-      const result = probe(ctx, r.containerId, r.action, r.timeoutSeconds);
-      fx.send(from, { type: "ExecProbeResult", id: r.id, containerId: r.containerId, ...result });
-    })
-    .with({ type: "ContainerLogs" }, (r) => {
-      const c = ctx.containers.get(r.containerId);
-      fx.send(from, { type: "ContainerLogsResult", id: r.id, containerId: r.containerId, lines: c ? c.logs.toArray() : [] });
-    })
-    .with({ type: "ListPodSandbox" }, (r) => fx.send(from, { type: "ListPodSandboxResult", id: r.id, sandboxes: listSandboxes(ctx) }))
-    .with({ type: "ListContainerStats" }, (r) => fx.send(from, { type: "ListContainerStatsResult", id: r.id, node: ctx.node, timestamp: ctx.now, stats: containerStats(ctx) }))
-    .with({ type: "ListContainers" }, (r) =>
-      fx.send(from, { type: "ListContainersResult", id: r.id, containers: listContainers(ctx), inFlightMaxId: inFlightMaxId(ctx, from) }))
-    .exhaustive();
+      fx.send(from, { type: "CheckHostPathsResult", id: req.id, failures: checked.failures });
+      return;
+    }
+    case "CreateContainer": return createContainer(ctx, req, from, fx);
+    case "StartContainer": return startContainerReq(ctx, req.id, req.containerId, from, fx);
+    case "StopContainer": return stopContainer(ctx, req, from, fx);
+    case "ExecProbe": {
+      const result = probe(ctx, req.containerId, req.action, req.timeoutSeconds);
+      fx.send(from, { type: "ExecProbeResult", id: req.id, containerId: req.containerId, ...result });
+      return;
+    }
+    case "ContainerLogs": {
+      const c = ctx.containers.get(req.containerId);
+      fx.send(from, { type: "ContainerLogsResult", id: req.id, containerId: req.containerId, lines: c ? c.logs.toArray() : [] });
+      return;
+    }
+    case "ListPodSandbox": return fx.send(from, { type: "ListPodSandboxResult", id: req.id, sandboxes: listSandboxes(ctx) });
+    case "ListContainerStats": return fx.send(from, { type: "ListContainerStatsResult", id: req.id, node: ctx.node, timestamp: ctx.now, stats: containerStats(ctx) });
+    case "ListContainers":
+      return fx.send(from, { type: "ListContainersResult", id: req.id, containers: listContainers(ctx), inFlightMaxId: inFlightMaxId(ctx, from) });
+    default:
+      // as ts-pattern's exhaustive() did for a value no arm matched
+      throw new Error(`Pattern matching error: no pattern matches value ${JSON.stringify(req satisfies never)}`);
+  }
 }
 
 // ---- sandboxes -----------------------------------------------------------------------

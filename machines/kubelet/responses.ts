@@ -1,7 +1,6 @@
 // The runtime's answers (CRI and CNI results, the PLEG's container exits) and status-write answers,
 // applied to the pod worker they belong to.
 
-import { match } from "ts-pattern";
 import type { Fx } from "../common/effects.js";
 import { request } from "../common/client.js";
 import type { ApiResponse } from "../messages.js";
@@ -33,56 +32,69 @@ export function onRuntime(ctx: KubeletContext, msg: CriResponse | CniResponse, f
   if (!w) return;
   if (w.op === msg.id) delete w.op;
   const c = op.container !== undefined ? w.containers.find((x) => x.name === op.container) : undefined;
-  // exhaustive over the CRI and CNI answers: each arm says whether the worker syncs after it
-  const thenSync = match(msg)
-    .with({ type: "RunPodSandboxResult" }, (m) => {
-      if (m.error !== undefined) {
-        sandboxFailed(ctx, w, `rpc error: code = Unknown desc = ${m.error}`, fx);
-        return false;
+  // exhaustive over the CRI and CNI answers: each case says whether the worker syncs after it. A
+  // switch, not ts-pattern's builder: every runtime answer comes through here, and the builder made
+  // its arms' objects and closures per call; a type left without a case still does not compile.
+  let thenSync: boolean;
+  switch (msg.type) {
+    case "RunPodSandboxResult":
+      if (msg.error !== undefined) {
+        sandboxFailed(ctx, w, `rpc error: code = Unknown desc = ${msg.error}`, fx);
+        thenSync = false;
+        break;
       }
-      w.sandboxId = m.sandboxId;
+      w.sandboxId = msg.sandboxId;
       stepWorker(w, { type: "SandboxReady" }, fx);
       if (mutant("kubelet.containers-before-ip")) stepWorker(w, { type: "NetworkReady" }, fx);
-      return true;
-    })
-    .with({ type: "CniAddResult", ok: true }, (m) => {
-      w.ip = m.ip;
-      stepWorker(w, { type: "NetworkReady" }, fx);
-      return true;
-    })
-    .with({ type: "CniAddResult", ok: false }, (m) => {
-      sandboxFailed(ctx, w, `rpc error: code = Unknown desc = failed to setup network for sandbox "${m.sandboxId}": ${m.error}`, fx);
-      return false;
-    })
-    .with({ type: "StopPodSandboxResult" }, () => { w.sandboxStopped = true; return true; })
-    .with({ type: "CniDelResult" }, () => { w.networkReleased = true; return true; })
-    .with({ type: "RemovePodSandboxResult" }, () => { w.sandboxRemoved = true; return true; })
-    .with({ type: "ImageStatusResult" }, (m) => { if (c) c.step = { ...c.step, present: m.present }; return true; })
-    .with({ type: "CheckHostPathsResult" }, (m) => onHostPathsChecked(ctx, w, m.failures, fx))
-    .with({ type: "ReadVolumeFilesResult" }, (m) => { if (c) c.step = { ...c.step, envFiles: m.files }; return true; })
-    .with({ type: "PullImageResult" }, (m) => (c ? onPulled(ctx, w, c, m, fx) : true))
-    .with({ type: "CreateContainerResult", ok: true }, (m) => {
-      if (!c) return true;
-      c.step = { ...c.step, createdId: m.containerId };
-      c.image = m.image;
-      c.user = m.user;
-      c.attempts++;
-      ctx.byContainer.set(m.containerId, { uid: w.uid, name: c.name });
-      podEvent(ctx, w, c, "Normal", "Created", "Container created", fx);
-      return true;
-    })
-    .with({ type: "CreateContainerResult", ok: false }, (m) => {
-      if (!c) return true;
-      setWaiting(ctx, w, c, m.reason === "CreateContainerConfigError" ? "CreateContainerConfigError" : "CreateContainerError", m.message, [["Warning", "Failed", `Error: ${m.message}`]], fx, true);
+      thenSync = true;
+      break;
+    case "CniAddResult":
+      if (msg.ok) {
+        w.ip = msg.ip;
+        stepWorker(w, { type: "NetworkReady" }, fx);
+        thenSync = true;
+      } else {
+        sandboxFailed(ctx, w, `rpc error: code = Unknown desc = failed to setup network for sandbox "${msg.sandboxId}": ${msg.error}`, fx);
+        thenSync = false;
+      }
+      break;
+    case "StopPodSandboxResult": w.sandboxStopped = true; thenSync = true; break;
+    case "CniDelResult": w.networkReleased = true; thenSync = true; break;
+    case "RemovePodSandboxResult": w.sandboxRemoved = true; thenSync = true; break;
+    case "ImageStatusResult": if (c) c.step = { ...c.step, present: msg.present }; thenSync = true; break;
+    case "CheckHostPathsResult": thenSync = onHostPathsChecked(ctx, w, msg.failures, fx); break;
+    case "ReadVolumeFilesResult": if (c) c.step = { ...c.step, envFiles: msg.files }; thenSync = true; break;
+    case "PullImageResult": thenSync = c ? onPulled(ctx, w, c, msg, fx) : true; break;
+    case "CreateContainerResult":
+      if (msg.ok) {
+        if (c) {
+          c.step = { ...c.step, createdId: msg.containerId };
+          c.image = msg.image;
+          c.user = msg.user;
+          c.attempts++;
+          ctx.byContainer.set(msg.containerId, { uid: w.uid, name: c.name });
+          podEvent(ctx, w, c, "Normal", "Created", "Container created", fx);
+        }
+        thenSync = true;
+        break;
+      }
+      if (!c) {
+        thenSync = true;
+        break;
+      }
+      setWaiting(ctx, w, c, msg.reason === "CreateContainerConfigError" ? "CreateContainerConfigError" : "CreateContainerError", msg.message, [["Warning", "Failed", `Error: ${msg.message}`]], fx, true);
       c.step = {};
       resyncAfter(w, syncRetryMs * 10, fx);
       writeStatus(ctx, w, fx);
-      return false;
-    })
-    .with({ type: "StartContainerResult" }, (m) => { if (c) onStarted(ctx, w, c, m, fx); return true; })
-    .with({ type: "ExecProbeResult" }, (m) => { if (c && op.probe) onProbeResult(ctx, w, c, op.probe, m, fx); return false; })
-    .with({ type: "StopContainerResult" }, { type: "ContainerLogsResult" }, () => true)
-    .exhaustive();
+      thenSync = false;
+      break;
+    case "StartContainerResult": if (c) onStarted(ctx, w, c, msg, fx); thenSync = true; break;
+    case "ExecProbeResult": if (c && op.probe) onProbeResult(ctx, w, c, op.probe, msg, fx); thenSync = false; break;
+    case "StopContainerResult": case "ContainerLogsResult": thenSync = true; break;
+    default:
+      // as ts-pattern's exhaustive() did for a value no arm matched
+      throw new Error(`Pattern matching error: no pattern matches value ${JSON.stringify(msg satisfies never)}`);
+  }
   if (!thenSync) return;
   sync(ctx, w, fx);
 }
