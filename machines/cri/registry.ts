@@ -530,7 +530,9 @@ function lookup(n: NormalizedImage, extra: ExtraRegistry | undefined): Lookup {
 
 /** A deterministic 64-hex-digit digest of a string (not cryptographic: only stable and well spread). */
 export function digestOf(text: string): string {
-  let out = "";
+  // joined, not appended: `+=` leaves a rope of 7 cons cells and 8 pieces (~420 bytes) where a
+  // flat string is 80, and a container's, a sandbox's and an image's ids are kept per pod
+  const out: string[] = [];
   for (let lane = 0; lane < 8; lane++) {
     let h = (0x811c9dc5 ^ Math.imul(lane + 1, 0x9e3779b1)) >>> 0;
     for (let i = 0; i < text.length; i++) {
@@ -541,9 +543,9 @@ export function digestOf(text: string): string {
     h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b) >>> 0;
     h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35) >>> 0;
     h ^= h >>> 16;
-    out += (h >>> 0).toString(16).padStart(8, "0");
+    out.push((h >>> 0).toString(16).padStart(8, "0"));
   }
-  return out;
+  return out.join("");
 }
 
 /** Containerd's pull error for a reference, in the words the CRI returns. */

@@ -221,10 +221,10 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
-/** A status generated from these inputs, and the time it was stamped with when it depends on the time. */
+/** A status generated from these inputs (the value w.status.last held then), and the time it was stamped with when it depends on the time. */
 interface Generated {
   inputs: readonly unknown[];
-  text: string;
+  status: PodStatus;
   now?: string;
 }
 
@@ -247,17 +247,17 @@ function stampedNow(conditions: readonly PodCondition[], prior: readonly PodCond
 }
 
 /** The status this worker's last generation under its kept conditions gave, when these inputs and the time give it again. */
-function knownText(ctx: KubeletContext, w: PodWorker, inputs: readonly unknown[] | undefined): string | undefined {
+function knownStatus(ctx: KubeletContext, w: PodWorker, inputs: readonly unknown[] | undefined): PodStatus | undefined {
   const owned = w.status.owned;
   if (inputs === undefined || owned === undefined) return undefined;
   const g = generations.get(owned);
   if (g === undefined || (g.now !== undefined && g.now !== timeText(ctx.now)) || !sameInputs(g.inputs, inputs)) return undefined;
-  return g.text;
+  return g.status;
 }
 
 // The status is written already (by this kubelet's last write, or found in the pod): the final one counts as written too.
-function foundWritten(w: PodWorker, text: string): void {
-  w.status.last = text;
+function foundWritten(w: PodWorker, status: PodStatus): void {
+  w.status.last = status;
   if (podFinished(w)) w.status.terminalWritten = true;
 }
 
@@ -271,29 +271,34 @@ export function writeStatus(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
   w.status.dirty = false;
   const inputs = statusInputs(ctx, w);
   // Unchanged since a generation found it written: written still (the branch below, without generating).
-  if (w.status.last !== undefined && knownText(ctx, w, inputs) === w.status.last) return foundWritten(w, w.status.last);
+  // The generation's status is the very value last held (both are set together below), so identity says it.
+  if (w.status.last !== undefined && knownStatus(ctx, w, inputs) === w.status.last) return foundWritten(w, w.status.last);
   const status = generateStatus(ctx, w);
   const text = JSON.stringify(status);
   const pod = view(w.pod);
   // Already written (by this kubelet's last write, or found in the pod): the final status counts as written too.
-  if (text === w.status.last || (pod.status !== undefined && sameJSONText(pod.status, status, text))) {
-    foundWritten(w, text);
+  // The value kept is the one already held, or the pod's own (shared with the API's copy), never a new one.
+  const last = w.status.last;
+  const found = last !== undefined && sameJSONText(last, status, text) ? last
+    : pod.status !== undefined && sameJSONText(pod.status, status, text) ? pod.status : undefined;
+  if (found !== undefined) {
+    foundWritten(w, found);
     const owned = w.status.owned;
     if (inputs !== undefined && owned !== undefined) {
       const prior = [...(pod.status?.conditions ?? []).filter((x) => !kubeletOwnedConditions.includes(x.type)), ...owned];
-      generations.set(owned, { inputs, text, ...(stampedNow(status.conditions!, prior) ? { now: timeText(ctx.now) } : {}) });
+      generations.set(owned, { inputs, status: found, ...(stampedNow(status.conditions!, prior) ? { now: timeText(ctx.now) } : {}) });
     }
     return;
   }
   w.status.inFlight = true;
   w.status.dirty = false;
-  w.status.last = text;
+  w.status.last = status;
   w.status.issuedTerminal = podFinished(w);
   // sliced: a filtered array keeps spare room (17 slots), kept per pod until the next write
   w.status.owned = status.conditions!.filter((x) => kubeletOwnedConditions.includes(x.type)).slice();
   // Generated again under the conditions just written, the same inputs give the same status: each
   // condition then finds its own status and time among them (and no other output reads them).
-  if (inputs !== undefined) generations.set(w.status.owned, { inputs, text });
+  if (inputs !== undefined) generations.set(w.status.owned, { inputs, status });
   // frozen at its top: the pending request keeps it, and the step's end need not walk the pod in it
   const body = Object.freeze({ ...pod, status });
   request(ctx.client, fx, { verb: "update", group: "", resource: "pods", namespace: pod.metadata!.namespace, name: pod.metadata!.name, subresource: "status", body }, "pod-status", w.uid);

@@ -37,7 +37,7 @@ function expected(ctx: KubeletContext, w: PodWorker): { kind: "dirty" } | { kind
   if (w.status.inFlight) return { kind: "dirty" };
   const text = JSON.stringify(generateStatus(ctx, w));
   const pod = w.pod;
-  if (text === w.status.last || (pod.status !== undefined && JSON.stringify(pod.status) === text)) return { kind: "none", text };
+  if (text === JSON.stringify(w.status.last) || (pod.status !== undefined && JSON.stringify(pod.status) === text)) return { kind: "none", text };
   return { kind: "write", text };
 }
 
@@ -63,7 +63,7 @@ function change(rng: Rng, ctx: KubeletContext, w: PodWorker, fx: Fx): string {
   const c: ContainerRecord = w.containers[rng.int(w.containers.length)]!;
   // a write in flight is answered soon
   if (w.status.inFlight && rng.int(2) === 0) {
-    if (w.status.last !== undefined) adoptPod(w, withStatus(w, JSON.parse(w.status.last)));
+    if (w.status.last !== undefined) adoptPod(w, withStatus(w, JSON.parse(JSON.stringify(w.status.last))));
     w.status.inFlight = false;
     return "answer";
   }
@@ -84,7 +84,7 @@ function change(rng: Rng, ctx: KubeletContext, w: PodWorker, fx: Fx): string {
     case 11: if (w.startTime === undefined) w.startTime = ctx.now; return "start time";
     case 12: {
       // the write's answer: the pod as the API server stored it, its status the one written
-      if (w.status.inFlight && w.status.last !== undefined) adoptPod(w, withStatus(w, JSON.parse(w.status.last)));
+      if (w.status.inFlight && w.status.last !== undefined) adoptPod(w, withStatus(w, JSON.parse(JSON.stringify(w.status.last))));
       w.status.inFlight = false;
       return "answer";
     }
@@ -139,7 +139,7 @@ describe("the status manager's memo of unchanged statuses", () => {
           expect(writes).toEqual([]);
           continue;
         }
-        expect(w.status.last).toBe(want.text);
+        expect(JSON.stringify(w.status.last)).toBe(want.text);
         if (want.kind === "none") {
           expect(writes).toEqual([]);
           expect(w.status.inFlight).toBe(false);
@@ -166,7 +166,7 @@ describe("the status manager's memo of unchanged statuses", () => {
     const rng = new Rng(7);
     const w = newWorker(podOf(rng));
     writeStatus(ctx, w, new Fx());
-    adoptPod(w, withStatus(w, JSON.parse(w.status.last!)));
+    adoptPod(w, withStatus(w, JSON.parse(JSON.stringify(w.status.last))));
     w.status.inFlight = false;
     // the sandbox's network is ready: PodReadyToStartContainers flips, stamped now; the API already has exactly that
     w.sandboxId = "sb";
@@ -180,13 +180,13 @@ describe("the status manager's memo of unchanged statuses", () => {
     expect(quiet.sends).toEqual([]);
     // a second later the same inputs stamp the flipped condition with the new time: a write
     ctx.now += 1000;
-    w.status.last = JSON.stringify(found);
+    w.status.last = found;
     const text = JSON.stringify(generateStatus(ctx, w));
-    expect(text).not.toBe(w.status.last);
+    expect(text).not.toBe(JSON.stringify(w.status.last));
     const fx = new Fx();
     writeStatus(ctx, w, fx);
     expect(fx.sends.length).toBe(1);
-    expect(w.status.last).toBe(text);
+    expect(JSON.stringify(w.status.last)).toBe(text);
   });
 
   it("with a mutant on, nothing is remembered", () => {

@@ -1,6 +1,6 @@
 // Shared types and constants of the kubelet, so its machines and logic never import each other in a circle.
 
-import type { Container, Node, Pod, } from "kubernetes-types/core/v1";
+import type { Container, Node, Pod, PodStatus } from "kubernetes-types/core/v1";
 import type { ClientState } from "../common/client.js";
 import type { ContextFrom, StateValue } from "xstate";
 import type { EnvFileRead, ImageSummary, PodSandboxInfo, ProcessUser } from "../cri/messages.js";
@@ -76,7 +76,11 @@ export interface PodWorker {
   containers: ContainerRecord[];
   /** each image's pull lifecycle in this pod (the pull back-off is per pod and image): replaced whole, never changed in place */
   pulls: ReadonlyMap<string, PullSnapshot>;
-  status: { inFlight: boolean; dirty: boolean; last?: string; terminalWritten?: boolean; issuedTerminal?: boolean; owned?: any[] };
+  /**
+   * last: the status last written or found written, as a value (the one sent, or the pod's own when
+   * found there), compared by its JSON text (sameJSONText) rather than kept as that text (~1.3 KB a pod)
+   */
+  status: { inFlight: boolean; dirty: boolean; last?: PodStatus; terminalWritten?: boolean; issuedTerminal?: boolean; owned?: any[] };
   gone: boolean;
   deleteSent: boolean;
   failedInit: boolean;
