@@ -18,7 +18,7 @@ import { isSchedulableAfterNodeChange as interPodAffinityNodeHint, isSchedulable
 import { isSchedulableAfterNodeChange as nodeAffinityHint } from "./plugins/NodeAffinity/index.js";
 import { isSchedulableAfterPodDeleted as nodePortsHint } from "./plugins/NodePorts/index.js";
 import { isSchedulableAfterNodeChange as nodeResourcesFitHint } from "./plugins/NodeResourcesFit/index.js";
-import { isSchedulableAfterNodeChange as nodeUnschedulableHint } from "./plugins/NodeUnschedulable/index.js";
+import { isSchedulableAfterNodeChange as nodeUnschedulableHint, isSchedulableAfterPodTolerationChange as nodeUnschedulablePodHint } from "./plugins/NodeUnschedulable/index.js";
 import { isSchedulableAfterNodeChange as taintTolerationHint } from "./plugins/TaintToleration/index.js";
 import { isSchedulableAfterNodeChange as podTopologySpreadNodeHint, isSchedulableAfterPodChange as podTopologySpreadHint } from "./plugins/PodTopologySpread/index.js";
 import { type Heap, heapInsert, heapOf, heapPeek, heapRest, heapSize } from "./pheap.js";
@@ -223,7 +223,24 @@ export function update(q: SchedulingQueue, key: string, pod: Pod, now: number): 
     q.known = q.known.set(key, { ...qp, pod });
     return;
   }
+  // With QueueingHints an unschedulable pod's own update moves it only when a plugin that rejected
+  // it registered what changed and its hint says the change may help; else it waits, updated
+  if (queueState(qp) === "unschedulablePods" && !worthRequeuing(qp.rejectors, unscheduledPodEvents(qp.pod, pod), pod, { pod: { old: qp.pod, cur: pod } })) {
+    q.known = q.known.set(key, { ...qp, pod });
+    return;
+  }
   step(q, { ...qp, pod }, { type: "Update", gated: isGated(pod), now }, now);
+}
+
+/**
+ * PodSchedulingPropertiesChange for an unscheduled pod: its labels or its tolerations (which can
+ * only be added) changed, else some other update, which no default plugin registers.
+ */
+export function unscheduledPodEvents(old: Pod, cur: Pod): ClusterEvent[] {
+  const out: ClusterEvent[] = [];
+  if (!deepEqual(old.metadata?.labels ?? {}, cur.metadata?.labels ?? {})) out.push("UnscheduledPodLabel");
+  if (!deepEqual(old.spec?.tolerations ?? [], cur.spec?.tolerations ?? [])) out.push("UnscheduledPodTolerations");
+  return out.length > 0 ? out : ["UnscheduledPodOther"];
 }
 
 /** isPodUpdated: the pod differs in more than its status, resourceVersion, generation, managedFields and finalizers. */
@@ -291,11 +308,13 @@ export function markBindFailed(q: SchedulingQueue, key: string, pod: Pod, now: n
  */
 export type ClusterEvent =
   | "NodeAdd" | "NodeLabel" | "NodeTaint" | "NodeAllocatable" | "NodeCondition" | "NodeAnnotation"
-  | "AssignedPodAdd" | "AssignedPodLabel" | "AssignedPodDelete" | "Volume";
+  | "AssignedPodAdd" | "AssignedPodLabel" | "AssignedPodDelete" | "Volume"
+  | "UnscheduledPodLabel" | "UnscheduledPodTolerations" | "UnscheduledPodOther";
 
 /**
- * What an event changed, for the plugins' QueueingHints: the scheduled pod an AssignedPod event is
- * about (`old` before an update or deletion, `cur` after an add or update), or the node added or updated.
+ * What an event changed, for the plugins' QueueingHints: the pod an AssignedPod or UnscheduledPod
+ * event is about (`old` before an update or deletion, `cur` after an add or update), or the node
+ * added or updated.
  */
 export type Change = { readonly pod: { readonly old?: Pod; readonly cur?: Pod } } | { readonly node: { readonly old?: Node; readonly cur: Node } };
 
@@ -307,14 +326,14 @@ export type Change = { readonly pod: { readonly old?: Pod; readonly cur?: Pod } 
 const eventsToRegister: ReadonlyMap<string, ReadonlySet<ClusterEvent>> = new Map<string, ReadonlySet<ClusterEvent>>([
   ["NodeName", new Set<ClusterEvent>(["NodeAdd"])],
   ["NodeAffinity", new Set<ClusterEvent>(["NodeAdd", "NodeLabel"])],
-  ["NodeUnschedulable", new Set<ClusterEvent>(["NodeAdd", "NodeTaint"])],
-  ["TaintToleration", new Set<ClusterEvent>(["NodeAdd", "NodeTaint", "NodeLabel"])],
+  ["NodeUnschedulable", new Set<ClusterEvent>(["NodeAdd", "NodeTaint", "UnscheduledPodTolerations"])],
+  ["TaintToleration", new Set<ClusterEvent>(["NodeAdd", "NodeTaint", "NodeLabel", "UnscheduledPodTolerations"])],
   // pods' ports are immutable: only a deletion frees one
   ["NodePorts", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd"])],
   // no in-place resize here, so no UpdatePodScaleDown: a deletion or more allocatable
   ["NodeResourcesFit", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", "NodeAllocatable"])],
-  ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel", "NodeTaint"])],
-  ["InterPodAffinity", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel"])],
+  ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel", "NodeTaint", "UnscheduledPodLabel", "UnscheduledPodTolerations"])],
+  ["InterPodAffinity", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel", "UnscheduledPodLabel"])],
   ["VolumeBinding", new Set<ClusterEvent>(["Volume", "NodeAdd", "NodeLabel", "NodeTaint"])],
 ]);
 
@@ -330,6 +349,8 @@ const podChangeHints: ReadonlyMap<string, (pod: Pod, old: Pod | undefined, cur: 
   ["PodTopologySpread", podTopologySpreadHint],
   // NodePorts registers deletions only: `old` is the deleted pod
   ["NodePorts", (pod: Pod, old: Pod | undefined, cur: Pod | undefined) => cur !== undefined || old === undefined || nodePortsHint(pod, old)],
+  // NodeUnschedulable registers the waiting pod's own tolerations only
+  ["NodeUnschedulable", (pod: Pod, _old: Pod | undefined, cur: Pod | undefined) => cur !== undefined && nodeUnschedulablePodHint(pod, cur)],
 ]);
 const nodeChangeHints: ReadonlyMap<string, (pod: Pod, old: Node | undefined, cur: Node) => boolean> = new Map([
   ["NodeAffinity", nodeAffinityHint],

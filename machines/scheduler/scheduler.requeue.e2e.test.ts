@@ -227,4 +227,53 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     expect(c.get("Pod", "p").spec.nodeName).toBe("node-1");
     await c.stop();
   });
+
+  it("an unschedulable pod's own update retries it only when a rejecting plugin registered the change and its hint agrees", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.settle();
+    const labels = c.get("Node", "node-1").metadata.labels;
+    await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels }, spec: { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] } });
+    await c.settle();
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: pause }] } });
+    await c.settle();
+    expect(failedScheduling(c, "p")).toBe(1);
+    const patch = (body: object) => expect(c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "p", patchType: "merge", body })).toMatchObject({ ok: true });
+    // an annotation and a label: no event TaintToleration registers, the pod stays where it is
+    patch({ metadata: { annotations: { note: "x" }, labels: { team: "a" } } });
+    await c.settle();
+    c.advance(15_000);
+    await c.settle();
+    expect(failedScheduling(c, "p")).toBe(1);
+    // a toleration added (beside DefaultTolerationSeconds' two): TaintToleration's event, and the pod is retried and fits
+    patch({ spec: { tolerations: [...c.get("Pod", "p").spec.tolerations, { key: "dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" }] } });
+    await c.settle();
+    c.advance(2_000);
+    await c.settle();
+    expect(c.get("Pod", "p").spec.nodeName).toBe("node-1");
+    await c.stop();
+  });
+
+  it("a pod waiting on a cordoned node is retried when it comes to tolerate the unschedulable taint, not for another toleration", async () => {
+    const c = createCluster({ nodes: 1, seed: 7, clock: "simulated" });
+    await c.settle();
+    const labels = c.get("Node", "node-1").metadata.labels;
+    await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels }, spec: { unschedulable: true } });
+    await c.settle();
+    await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "c", image: pause }] } });
+    await c.settle();
+    expect(failedScheduling(c, "p")).toBe(1);
+    // tolerations can only be added: each patch sends the pod's list with one more
+    const tolerate = (t: object) => expect(c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "p", patchType: "merge", body: { spec: { tolerations: [...c.get("Pod", "p").spec.tolerations, t] } } })).toMatchObject({ ok: true });
+    tolerate({ key: "example.com/other", operator: "Exists", effect: "NoSchedule" });
+    await c.settle();
+    c.advance(15_000);
+    await c.settle();
+    expect(failedScheduling(c, "p")).toBe(1);
+    tolerate({ key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" });
+    await c.settle();
+    c.advance(2_000);
+    await c.settle();
+    expect(c.get("Pod", "p").spec.nodeName).toBe("node-1");
+    await c.stop();
+  });
 });

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import { isSchedulableAfterNodeChange as fitHint } from "./NodeResourcesFit/index.js";
 import { isSchedulableAfterPodDeleted as portsHint } from "./NodePorts/index.js";
-import { isSchedulableAfterNodeChange as unschedulableHint } from "./NodeUnschedulable/index.js";
+import { isSchedulableAfterNodeChange as unschedulableHint, isSchedulableAfterPodTolerationChange as unschedulablePodHint } from "./NodeUnschedulable/index.js";
+import { unscheduledPodEvents, worthRequeuing } from "../queue.js";
 import { isSchedulableAfterNodeChange as affinityHint } from "./InterPodAffinity/index.js";
 import { isSchedulableAfterNodeChange as spreadHint } from "./PodTopologySpread/index.js";
 
@@ -129,5 +130,42 @@ describe("PodTopologySpread isSchedulableAfterNodeChange", () => {
   ];
   it.each(rows)("%s", (_name, pod, old, cur, want) => {
     expect(spreadHint(pod, old, cur)).toBe(want);
+  });
+});
+
+describe("NodeUnschedulable isSchedulableAfterPodTolerationChange (TestIsSchedulableAfterPodTolerationChange)", () => {
+  const withUid = (uid: string, key?: string): Pod => ({ metadata: { name: "p", uid }, spec: { containers: [], ...(key ? { tolerations: [{ key, operator: "Exists" }] } : {}) } });
+  const rows: Array<[string, Pod, Pod, boolean]> = [
+    ["skip-different-pod-update", withUid("uid"), withUid("different-uid", "node.kubernetes.io/unschedulable"), false],
+    ["queue-when-the-unsched-pod-gets-toleration", withUid("uid"), withUid("uid", "node.kubernetes.io/unschedulable"), true],
+    ["skip-when-the-unsched-pod-gets-unrelated-toleration", withUid("uid"), withUid("uid", "unrelated-key"), false],
+  ];
+  it.each(rows)("%s", (_name, pod, modified, want) => {
+    expect(unschedulablePodHint(pod, modified)).toBe(want);
+  });
+});
+
+describe("an unschedulable pod's own update (PodSchedulingPropertiesChange, isPodWorthRequeuing)", () => {
+  const base: Pod = { metadata: { name: "p", uid: "uid", labels: { app: "a" } }, spec: { containers: [] } };
+  const relabelled: Pod = { ...base, metadata: { ...base.metadata, labels: { app: "b" } } };
+  const annotated: Pod = { ...base, metadata: { ...base.metadata, annotations: { note: "x" } } };
+  const tolerating: Pod = { ...base, spec: { containers: [], tolerations: [{ key: "k", operator: "Exists" }] } };
+  it("names a label change, a toleration added, and anything else as some other update", () => {
+    expect(unscheduledPodEvents(base, relabelled)).toEqual(["UnscheduledPodLabel"]);
+    expect(unscheduledPodEvents(base, tolerating)).toEqual(["UnscheduledPodTolerations"]);
+    expect(unscheduledPodEvents(base, annotated)).toEqual(["UnscheduledPodOther"]);
+  });
+  const change = (old: Pod, cur: Pod) => ({ pod: { old, cur } });
+  it("retries a pod InterPodAffinity rejected when its own labels change, not when it is annotated", () => {
+    expect(worthRequeuing(["InterPodAffinity"], unscheduledPodEvents(base, relabelled), relabelled, change(base, relabelled))).toBe(true);
+    expect(worthRequeuing(["InterPodAffinity"], unscheduledPodEvents(base, annotated), annotated, change(base, annotated))).toBe(false);
+  });
+  it("retries a pod TaintToleration rejected when it gains a toleration, and never one NodeAffinity or NodeResourcesFit rejected", () => {
+    expect(worthRequeuing(["TaintToleration"], unscheduledPodEvents(base, tolerating), tolerating, change(base, tolerating))).toBe(true);
+    expect(worthRequeuing(["NodeAffinity"], unscheduledPodEvents(base, relabelled), relabelled, change(base, relabelled))).toBe(false);
+    expect(worthRequeuing(["NodeResourcesFit"], unscheduledPodEvents(base, tolerating), tolerating, change(base, tolerating))).toBe(false);
+  });
+  it("retries a pod no plugin rejected (no nodes, an error) at any update", () => {
+    expect(worthRequeuing([], unscheduledPodEvents(base, annotated), annotated, change(base, annotated))).toBe(true);
   });
 });

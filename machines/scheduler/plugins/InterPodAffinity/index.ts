@@ -189,9 +189,11 @@ export const InterPodAffinity = {
  * The plugin's QueueingHint for a scheduled pod added, relabelled or deleted (isSchedulableAfterPodChange):
  * an added pod helps when it matches all the waiting pod's affinity terms; a relabelled one when it comes
  * to match them, or stops matching all its anti-affinity terms; a deleted one when it matched them all.
- * An unscheduled pod never helps.
+ * Another unscheduled pod never helps; the waiting pod's own relabelling always may.
  */
 export function isSchedulableAfterPodChange(pod: Pod, old: Pod | undefined, cur: Pod | undefined): boolean {
+  // the waiting pod's own labels changed: whether existing pods' anti-affinity still matches it may have
+  if (cur !== undefined && pod.metadata?.uid !== undefined && cur.metadata?.uid === pod.metadata.uid) return true;
   if ((cur !== undefined && !cur.spec?.nodeName) || (old !== undefined && !old.spec?.nodeName)) return false;
   const terms = requiredAffinity(pod);
   const antiTerms = requiredAnti(pod);

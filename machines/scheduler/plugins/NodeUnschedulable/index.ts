@@ -24,3 +24,12 @@ export function isSchedulableAfterNodeChange(_pod: Pod, old: Node | undefined, c
   if (cur.spec?.unschedulable) return false;
   return old === undefined || !!old.spec?.unschedulable;
 }
+
+/**
+ * The plugin's QueueingHint for a pod's tolerations added (isSchedulableAfterPodTolerationChange):
+ * only the waiting pod itself coming to tolerate the unschedulable taint can help it.
+ */
+export function isSchedulableAfterPodTolerationChange(pod: Pod, modified: Pod): boolean {
+  if (pod.metadata?.uid === undefined || modified.metadata?.uid !== pod.metadata.uid) return false;
+  return tolerationsTolerateTaint(modified.spec?.tolerations, { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" });
+}
