@@ -41,8 +41,7 @@ const monitored: ReadonlyArray<{ group: string; resource: string }> = [
   ...workloads,
   ...resources
     .filter((r) => !r.storedAs && !aggregatedGroups.has(r.group) && ["list", "watch", "delete"].every((v) => r.verbs.includes(v)))
-    .filter((r) => !(r.group === "" && r.resource === "events"))
-    .filter((r) => !workloads.some((w) => w.group === r.group && w.resource === r.resource))
+    .filter((r) => !(r.group === "" && r.resource === "events") && !workloads.some((w) => w.group === r.group && w.resource === r.resource))
     .map((r) => ({ group: r.group, resource: r.resource })),
 ];
 

@@ -176,7 +176,7 @@ export function emptyResources(): Resources {
   return { milliCPU: 0, memory: 0, ephemeralStorage: 0, allowedPodNumber: 0, scalar: {} };
 }
 
-type ResourceList = Record<string, string | number>;
+export type ResourceList = Record<string, string | number>;
 
 /** Converts a ResourceList into numbers: cpu as millicores, the rest rounded up to integers. */
 export function toResourceMap(list: ResourceList | undefined): Map<string, number> {
@@ -400,7 +400,7 @@ const allocatables = new Map<string, Resources>();
 const allocatablesMax = 1024;
 
 /** toResources(toResourceMap(list)), made once per distinct list of entries. */
-function allocatableOf(list: ResourceList | undefined): Resources {
+export function allocatableOf(list: ResourceList | undefined): Resources {
   if (list === undefined || list === null) return toResources(toResourceMap(list));
   // each entry's name, type and value, NUL-separated (names and quantities hold no NUL)
   let key = "";

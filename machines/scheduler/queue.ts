@@ -218,18 +218,13 @@ export function add(q: SchedulingQueue, key: string, pod: Pod, now: number): voi
 export function update(q: SchedulingQueue, key: string, pod: Pod, now: number): void {
   const qp = q.known.get(key);
   if (!qp) return add(q, key, pod, now);
-  // isPodUpdated: a write of its status (the scheduler's own PodScheduled=False) changes nothing scheduling reads
-  if (!podUpdated(qp.pod, pod)) {
-    q.known = q.known.set(key, { ...qp, pod });
-    return;
-  }
-  // With QueueingHints an unschedulable pod's own update moves it only when a plugin that rejected
-  // it registered what changed and its hint says the change may help; else it waits, updated
-  if (queueState(qp) === "unschedulablePods" && !worthRequeuing(qp.rejectors, unscheduledPodEvents(qp.pod, pod), pod, { pod: { old: qp.pod, cur: pod } })) {
-    q.known = q.known.set(key, { ...qp, pod });
-    return;
-  }
-  step(q, { ...qp, pod }, { type: "Update", gated: isGated(pod), now }, now);
+  // isPodUpdated: a write of its status (the scheduler's own PodScheduled=False) changes nothing
+  // scheduling reads. With QueueingHints an unschedulable pod's own update moves it only when a
+  // plugin that rejected it registered what changed and its hint says the change may help.
+  const moves = podUpdated(qp.pod, pod)
+    && (queueState(qp) !== "unschedulablePods" || worthRequeuing(qp.rejectors, unscheduledPodEvents(qp.pod, pod), pod, { pod: { old: qp.pod, cur: pod } }));
+  if (moves) step(q, { ...qp, pod }, { type: "Update", gated: isGated(pod), now }, now);
+  else q.known = q.known.set(key, { ...qp, pod });
 }
 
 /**
@@ -348,7 +343,7 @@ const podChangeHints: ReadonlyMap<string, (pod: Pod, old: Pod | undefined, cur: 
   ["InterPodAffinity", interPodAffinityHint],
   ["PodTopologySpread", podTopologySpreadHint],
   // NodePorts registers deletions only: `old` is the deleted pod
-  ["NodePorts", (pod: Pod, old: Pod | undefined, cur: Pod | undefined) => cur !== undefined || old === undefined || nodePortsHint(pod, old)],
+  ["NodePorts", (pod: Pod, old: Pod | undefined) => old !== undefined && nodePortsHint(pod, old)],
   // NodeUnschedulable registers the waiting pod's own tolerations only
   ["NodeUnschedulable", (pod: Pod, _old: Pod | undefined, cur: Pod | undefined) => cur !== undefined && nodeUnschedulablePodHint(pod, cur)],
 ]);

@@ -9,8 +9,26 @@ import { createCluster } from "../../runtime/cluster.js";
 
 const pause = "registry.k8s.io/pause:3.10";
 
-const failedScheduling = (c: ReturnType<typeof createCluster>, pod: string) =>
+type Cluster = ReturnType<typeof createCluster>;
+
+const failedScheduling = (c: Cluster, pod: string) =>
   c.events().filter((e) => e.involvedObject?.name === pod && e.reason === "FailedScheduling").reduce((n, e) => n + (e.count ?? 1) + (e.series?.count ?? 1) - 1, 0);
+
+/** Past any back-off (10 s at most) the pod was not tried again: FailedScheduling is still recorded once. */
+async function notRetried(c: Cluster, pod: string): Promise<void> {
+  await c.settle();
+  c.advance(15_000);
+  await c.settle();
+  expect(failedScheduling(c, pod)).toBe(1);
+}
+
+/** Within its back-off after the event that helps it, the pod is bound to the node. */
+async function scheduledOn(c: Cluster, pod: string, node: string): Promise<void> {
+  await c.settle();
+  c.advance(2_000);
+  await c.settle();
+  expect(c.get("Pod", pod).spec.nodeName).toBe(node);
+}
 
 describe("an unschedulable pod waits for an event its rejecting plugins registered", () => {
   it("a pod rejected by NodeAffinity is not retried on heartbeats or pod deletions, and is scheduled once a node gets the label", async () => {
@@ -40,17 +58,11 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     // a label the pod's affinity does not read: NodeAffinity's event, but its hint skips it
     const relabelled = c.get("Node", "node-1");
     await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels: { ...relabelled.metadata.labels, team: "a" } } });
-    await c.settle();
-    c.advance(15_000);
-    await c.settle();
-    expect(failedScheduling(c, "with-node-affinity")).toBe(1);
+    await notRetried(c, "with-node-affinity");
     // a node's labels changed to match: NodeAffinity's event
     const node = c.get("Node", "node-2");
     await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-2", labels: { ...node.metadata.labels, disktype: "ssd" } } });
-    await c.settle();
-    c.advance(2_000);
-    await c.settle();
-    expect(c.get("Pod", "with-node-affinity").spec.nodeName).toBe("node-2");
+    await scheduledOn(c, "with-node-affinity", "node-2");
     await c.stop();
   });
 
@@ -69,15 +81,9 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     // a label and a taint the pod tolerates: neither is an event NodeResourcesFit registers with hints on
     const labels = c.get("Node", "node-1").metadata.labels;
     await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels: { ...labels, team: "a" } }, spec: { taints: [{ key: "soft", effect: "PreferNoSchedule" }] } });
-    await c.settle();
-    c.advance(15_000);
-    await c.settle();
-    expect(failedScheduling(c, "second")).toBe(1);
+    await notRetried(c, "second");
     await c.delete("Pod", "first", undefined, { gracePeriodSeconds: 0 });
-    await c.settle();
-    c.advance(2_000);
-    await c.settle();
-    expect(c.get("Pod", "second").spec.nodeName).toBe("node-1");
+    await scheduledOn(c, "second", "node-1");
     await c.stop();
   });
 
@@ -96,10 +102,7 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     expect(failedScheduling(c, "with-pod-affinity")).toBe(1);
     // a scheduled pod its term does not match: InterPodAffinity's hint skips it
     await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "unrelated", labels: { security: "S2" } }, spec: { containers: [{ name: "c", image: pause }] } });
-    await c.settle();
-    c.advance(15_000);
-    await c.settle();
-    expect(failedScheduling(c, "with-pod-affinity")).toBe(1);
+    await notRetried(c, "with-pod-affinity");
     expect(c.get("Pod", "with-pod-affinity").spec.nodeName).toBeUndefined();
     // the pod it waits for: scheduled, then the waiting pod follows it onto its node within its back-off, not the 5-minute flush
     await c.apply({ apiVersion: "v1", kind: "Pod", metadata: { name: "s1", labels: { security: "S1" } }, spec: { containers: [{ name: "c", image: pause }] } });
@@ -149,10 +152,7 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     expect(failedScheduling(c, "web-2")).toBe(1);
     // a matching pod lands in zone b: zone a may now take one more (2 against 1)
     await c.apply(tolerating("web-b", { app: "web" }));
-    await c.settle();
-    c.advance(2_000);
-    await c.settle();
-    expect(c.get("Pod", "web-b").spec.nodeName).toBe("node-2");
+    await scheduledOn(c, "web-b", "node-2");
     expect(c.get("Pod", "web-2").spec.nodeName).toBe("node-1");
     await c.stop();
   });
@@ -169,15 +169,9 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     expect(failedScheduling(c, "p")).toBe(1);
     // one taint gone, one left: still not tolerated, the hint skips the event
     await taints([{ key: "b", effect: "NoSchedule" }]);
-    await c.settle();
-    c.advance(15_000);
-    await c.settle();
-    expect(failedScheduling(c, "p")).toBe(1);
+    await notRetried(c, "p");
     await taints([]);
-    await c.settle();
-    c.advance(2_000);
-    await c.settle();
-    expect(c.get("Pod", "p").spec.nodeName).toBe("node-1");
+    await scheduledOn(c, "p", "node-1");
     await c.stop();
   });
 
@@ -193,15 +187,9 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     expect(failedScheduling(c, "waiting")).toBe(1);
     // a scheduled pod without host ports leaves: the hint skips it
     await c.delete("Pod", "no-ports", undefined, { gracePeriodSeconds: 0 });
-    await c.settle();
-    c.advance(15_000);
-    await c.settle();
-    expect(failedScheduling(c, "waiting")).toBe(1);
+    await notRetried(c, "waiting");
     await c.delete("Pod", "holder", undefined, { gracePeriodSeconds: 0 });
-    await c.settle();
-    c.advance(2_000);
-    await c.settle();
-    expect(c.get("Pod", "waiting").spec.nodeName).toBe("node-1");
+    await scheduledOn(c, "waiting", "node-1");
     await c.stop();
   });
 
@@ -216,15 +204,9 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     expect(failedScheduling(c, "p")).toBe(1);
     // still cordoned, with one more taint: the hint skips the taint event
     await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels }, spec: { unschedulable: true, taints: [{ key: "soft", effect: "PreferNoSchedule" }] } });
-    await c.settle();
-    c.advance(15_000);
-    await c.settle();
-    expect(failedScheduling(c, "p")).toBe(1);
+    await notRetried(c, "p");
     await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: "node-1", labels }, spec: { unschedulable: false, taints: [] } });
-    await c.settle();
-    c.advance(2_000);
-    await c.settle();
-    expect(c.get("Pod", "p").spec.nodeName).toBe("node-1");
+    await scheduledOn(c, "p", "node-1");
     await c.stop();
   });
 
@@ -240,16 +222,10 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     const patch = (body: object) => expect(c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "p", patchType: "merge", body })).toMatchObject({ ok: true });
     // an annotation and a label: no event TaintToleration registers, the pod stays where it is
     patch({ metadata: { annotations: { note: "x" }, labels: { team: "a" } } });
-    await c.settle();
-    c.advance(15_000);
-    await c.settle();
-    expect(failedScheduling(c, "p")).toBe(1);
+    await notRetried(c, "p");
     // a toleration added (beside DefaultTolerationSeconds' two): TaintToleration's event, and the pod is retried and fits
     patch({ spec: { tolerations: [...c.get("Pod", "p").spec.tolerations, { key: "dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" }] } });
-    await c.settle();
-    c.advance(2_000);
-    await c.settle();
-    expect(c.get("Pod", "p").spec.nodeName).toBe("node-1");
+    await scheduledOn(c, "p", "node-1");
     await c.stop();
   });
 
@@ -265,15 +241,9 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     // tolerations can only be added: each patch sends the pod's list with one more
     const tolerate = (t: object) => expect(c.requestSync({ verb: "patch", group: "", resource: "pods", namespace: "default", name: "p", patchType: "merge", body: { spec: { tolerations: [...c.get("Pod", "p").spec.tolerations, t] } } })).toMatchObject({ ok: true });
     tolerate({ key: "example.com/other", operator: "Exists", effect: "NoSchedule" });
-    await c.settle();
-    c.advance(15_000);
-    await c.settle();
-    expect(failedScheduling(c, "p")).toBe(1);
+    await notRetried(c, "p");
     tolerate({ key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" });
-    await c.settle();
-    c.advance(2_000);
-    await c.settle();
-    expect(c.get("Pod", "p").spec.nodeName).toBe("node-1");
+    await scheduledOn(c, "p", "node-1");
     await c.stop();
   });
 });

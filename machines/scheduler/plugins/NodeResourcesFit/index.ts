@@ -1,8 +1,8 @@
 // NodeResourcesFit: requests must fit allocatable minus requested; LeastAllocated scoring.
 import type { Node, Pod } from "kubernetes-types/core/v1";
 import {
-  type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type Resources, type ScorePlugin,
-  cyclePodRequests, failure, MaxNodeScore, newNodeInfo, nonZeroDefaults, podRequests, Success, toResources,
+  type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type ResourceList, type Resources, type ScorePlugin,
+  allocatableOf, cyclePodRequests, failure, MaxNodeScore, newNodeInfo, nonZeroDefaults, podRequests, Success, toResources,
 } from "../../framework.js";
 import { mutant } from "../../../common/mutation.js";
 
@@ -134,7 +134,8 @@ export function isSchedulableAfterNodeChange(pod: Pod, old: Node | undefined, cu
   const after = newNodeInfo(cur, []);
   if (fitsRequest(req, after).length > 0) return false;
   if (old === undefined) return true;
-  const before = newNodeInfo(old, []).allocatable;
+  // only the old node's allocatable is read: no NodeInfo is built for it
+  const before = allocatableOf(old.status?.allocatable as ResourceList | undefined);
   const now = after.allocatable;
   if (now.allowedPodNumber > before.allowedPodNumber) return true;
   if ((req.milliCPU > 0 && now.milliCPU > before.milliCPU) || (req.memory > 0 && now.memory > before.memory)) return true;
