@@ -32,6 +32,7 @@ import * as S from "./status.js";
 import { isValidPathSegmentName } from "./validation/names.js";
 import { admissionRefusal, admitDefaulted, defaulted, mutate, namespaceAdmission, validatingAdmission, type PriorityClassInfo } from "./admission/index.js";
 import { serviceAccountLookupAttempts } from "./admission/serviceaccount.js";
+import { bindingLabels, type NodeLookup } from "./admission/podtopologylabels.js";
 import { applied, appliedScale, managerFor, updateRecorded } from "./fieldmanager/write.js";
 import { validateCreate, validateUpdate } from "./validation/index.js";
 import { validateBinding } from "./validation/pod.js";
@@ -1496,19 +1497,12 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
   const { req } = cur;
   if (kindIs(r, "Pod") && req.subresource === "binding") {
     // bindingRefusal checked the Binding before the pod was looked up
-    const target: string = req.body.target.name;
-    if (old.metadata.deletionTimestamp) {
-      cur.error = S.conflict({ ...r, resource: "pods/binding" }, old.metadata.name, `pod ${old.metadata.name} is being deleted, cannot be assigned to a host`);
+    const refused = bindingConflict(r, old, req.body);
+    if (refused !== undefined) {
+      cur.error = refused;
       return;
     }
-    if (old.spec.nodeName && !mutant("apiserver.binding-accepts-bound-pod")) {
-      cur.error = S.conflict({ ...r, resource: "pods/binding" }, old.metadata.name, `pod ${old.metadata.name} is already assigned to node "${old.spec.nodeName}"`);
-      return;
-    }
-    const conditions = (old.status?.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
-    conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: rfc3339(now) });
-    // sliced: a filtered, pushed-to array keeps spare room (17 slots) in the stored pod and its history
-    cur.obj = { ...old, spec: { ...old.spec, nodeName: target }, status: { ...old.status, conditions: conditions.slice() } };
+    cur.obj = boundPod(old, req.body, rfc3339(now), (name) => lookupStored(ctx, "nodes", undefined, name));
     cur.op = "put";
     cur.code = 201;
     cur.reply = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 };
@@ -1517,6 +1511,47 @@ function prepareSubresourceCreate(ctx: ApiServerContext, cur: InFlight, r: Resou
   if (kindIs(r, "Pod") && req.subresource === "eviction") return prepareEviction(ctx, cur, r, old, now);
   if (kindIs(r, "ServiceAccount") && req.subresource === "token") return prepareToken(ctx, cur, old, now);
   cur.error = S.methodNotSupported(r, `create ${req.subresource}`);
+}
+
+/**
+ * setPodNodeAndMetadata's refusals, in its order: the Binding's uid and resourceVersion are
+ * preconditions on the pod (checked by the storage, a Conflict on pods); then a pod being
+ * deleted, already bound, or still gated by scheduling gates is a Conflict on pods/binding.
+ */
+function bindingConflict(r: ResourceInfo, pod: any, binding: any): Status | undefined {
+  const name: string = pod.metadata.name;
+  const key = storageKey(r, pod.metadata.namespace, name);
+  const uid = binding?.metadata?.uid;
+  if (typeof uid === "string" && uid !== "" && uid !== pod.metadata.uid) return uidPreconditionConflict(r, name, key, uid, pod.metadata.uid ?? "");
+  const rv = binding?.metadata?.resourceVersion;
+  if (typeof rv === "string" && rv !== "" && rv !== pod.metadata.resourceVersion) {
+    return S.conflict(r, name, `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: ResourceVersion in precondition: ${rv}, ResourceVersion in object meta: ${pod.metadata.resourceVersion ?? ""}`);
+  }
+  const onBinding = { ...r, resource: "pods/binding" };
+  if (pod.metadata.deletionTimestamp) return S.conflict(onBinding, name, `pod ${name} is being deleted, cannot be assigned to a host`);
+  if (pod.spec.nodeName && !mutant("apiserver.binding-accepts-bound-pod")) return S.conflict(onBinding, name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
+  if (Array.isArray(pod.spec.schedulingGates) && pod.spec.schedulingGates.length > 0) return S.conflict(onBinding, name, `pod ${name} has non-empty .spec.schedulingGates`);
+  return undefined;
+}
+
+/**
+ * The pod setPodNodeAndMetadata writes: its node; no nomination left (ClearingNominatedNodeNameAfterBinding,
+ * beta in 1.35); the Binding's annotations and labels over its own (the labels with the node's
+ * topology labels that PodTopologyLabels admission added to the Binding); PodScheduled True.
+ */
+function boundPod(old: any, binding: any, now: string, nodes: NodeLookup): any {
+  const conditions = (old.status?.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
+  conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now });
+  const { nominatedNodeName: _cleared, ...status } = old.status ?? {};
+  const annotations = binding.metadata?.annotations;
+  const labels = bindingLabels(binding, nodes);
+  const metadata = annotations === undefined && labels === undefined ? old.metadata : {
+    ...old.metadata,
+    ...(annotations !== undefined && Object.keys(annotations).length > 0 ? { annotations: { ...(old.metadata.annotations ?? {}), ...annotations } } : {}),
+    ...(labels !== undefined ? { labels: { ...(old.metadata.labels ?? {}), ...labels } } : {}),
+  };
+  // sliced: a filtered, pushed-to array keeps spare room (17 slots) in the stored pod and its history
+  return { ...old, metadata, spec: { ...old.spec, nodeName: binding.target.name }, status: { ...status, conditions: conditions.slice() } };
 }
 
 /** An object in the watch cache by resource, namespace and name (a core-group resource). */
@@ -1804,8 +1839,8 @@ function admissionContext(ctx: ApiServerContext, cur: InFlight) {
     limitRanges: inNamespace(ctx, "LimitRange", ns), quotas: inNamespace(ctx, "ResourceQuota", ns),
     // DefaultStorageClass's lister (a claim's create) and PersistentVolumeClaimResize's (its update)
     ...(cur.obj?.kind === "PersistentVolumeClaim" ? { storageClasses: [...(ctx.cache.byKind.get("StorageClass")?.values() ?? [])] } : {}),
-    // RuntimeClass's lister: only a pod's create reads it
-    ...(cur.obj?.kind === "Pod" && !cur.old ? { runtimeClasses: (name: string) => ctx.cache.objects.get(storageKey(resourceFor("node.k8s.io", "runtimeclasses")!, undefined, name)) } : {}),
+    // RuntimeClass's and PodTopologyLabels' listers: only a pod's create reads them
+    ...(cur.obj?.kind === "Pod" && !cur.old ? { runtimeClasses: (name: string) => ctx.cache.objects.get(storageKey(resourceFor("node.k8s.io", "runtimeclasses")!, undefined, name)), nodes: (name: string) => lookupStored(ctx, "nodes", undefined, name) } : {}),
     // DefaultIngressClass's lister: only an Ingress's create reads it
     ...(cur.obj?.kind === "Ingress" && !cur.old ? { ingressClasses: [...(ctx.cache.byKind.get("IngressClass")?.values() ?? [])] } : {}),
     ...(cur.req.subresource ? { subresource: cur.req.subresource } : {}),

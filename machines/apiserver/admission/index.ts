@@ -6,6 +6,7 @@ import { setOwn } from "../../common/own.js";
 import { nameIsDNSSubdomain } from "../validation/names.js";
 import { admitDefaultTolerationSeconds, defaultPod, preparePodForCreate } from "./pod.js";
 import { admitRuntimeClass, runtimeClassRefusal, type RuntimeClassLookup } from "./runtimeclass.js";
+import { admitPodTopologyLabels, type NodeLookup } from "./podtopologylabels.js";
 import { admitPriority, keepPriorityOnUpdate, priorityAdmissionError, priorityClassAdmissionError, type PriorityClassInfo } from "./priority.js";
 import { admitServiceAccount, convertDeprecatedServiceAccount, type ServiceAccountLookup } from "./serviceaccount.js";
 import {
@@ -59,6 +60,8 @@ export interface MutateContext {
   storageClasses?: readonly any[];
   /** The RuntimeClass lister (a pod create's runtimeClassName). */
   runtimeClasses?: RuntimeClassLookup;
+  /** The Node lister (PodTopologyLabels: a pod created with spec.nodeName). */
+  nodes?: NodeLookup;
   /** The IngressClasses (DefaultIngressClass gives an Ingress without a class the default one). */
   ingressClasses?: readonly any[];
   /** The labels of the object's namespace (PodSecurity reads its levels from them). */
@@ -355,6 +358,7 @@ function prepareForCreate(o: Obj, ctx: MutateContext): void {
       admitDefaultTolerationSeconds(o);
       admitPriority(o, ctx.priorityClasses);
       admitRuntimeClass(o, ctx.runtimeClasses);
+      admitPodTopologyLabels(o, ctx.nodes);
       preparePodForCreate(o);
       return;
     }
