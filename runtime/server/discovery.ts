@@ -41,6 +41,8 @@ export function subresourceInfo(r: ResourceInfo, sub: string, version: string): 
     case "exec": return { group: "", version: "v1", kind: "PodExecOptions", verbs: ["create", "get"] };
     case "attach": return { group: "", version: "v1", kind: "PodAttachOptions", verbs: ["create", "get"] };
     case "portforward": return { group: "", version: "v1", kind: "PodPortForwardOptions", verbs: ["create", "get"] };
+    // ProxyREST is a Connecter of GET, POST, PUT, PATCH, DELETE (HEAD and OPTIONS map to no verb)
+    case "proxy": return { group: "", version: "v1", kind: `${r.kind}ProxyOptions`, verbs: ["create", "delete", "get", "patch", "update"] };
     // FinalizeREST has Update only
     case "finalize": return { group: r.group, version, kind: r.kind, verbs: ["update"] };
     default: return { group: r.group, version, kind: r.kind, verbs: ["get", "patch", "update"] };

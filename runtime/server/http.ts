@@ -30,6 +30,7 @@ import { connectOptions, connectRefusal, isLocation, locate, serveConnect } from
 import { connectSubresources } from "../../machines/apiserver/connect.js";
 import { decodeContinue } from "../../machines/apiserver/continue.js";
 import { proxyRequest, proxyResource, upstreamPath } from "./proxy.js";
+import { nodeProxyRequest } from "./nodeproxy.js";
 import { encodeProtobufObject, prefersProtobuf } from "./protobuf/encode.js";
 import { generateServingCerts, type ServingCerts } from "./certs.js";
 import { healthAnswer, type HealthRoot } from "./health.js";
@@ -916,13 +917,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 }
 
 /**
- * pods/proxy and services/proxy: authorized as the method's verb on the subresource (with the
+ * pods/proxy, services/proxy and nodes/proxy: authorized as the method's verb on the subresource (with the
  * name as given, port included), then proxied; the upstream's status and body are the answer.
  */
 async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, gate: (a: Omit<ApiRequest, "type" | "id" | "token" | "impersonate">, answer: () => unknown) => Promise<void>, p: ResourcePath, url: { path: string; query: URLSearchParams }, method: string, res: ServerResponse): Promise<void> {
+  const path = upstreamPath(url.path, url.query.toString());
+  if (p.resource === "nodes" && p.namespace === undefined && p.name !== undefined) {
+    return gate(asked, () => {
+      const a = nodeProxyRequest(cluster, p.name!, method, path);
+      if ("error" in a) return sendStatus(res, a.error);
+      res.writeHead(a.status, { "Content-Type": a.contentType, "Content-Length": Buffer.byteLength(a.body) });
+      res.end(method === "HEAD" ? undefined : a.body);
+    });
+  }
   const resource = proxyResource(p.resource);
   if (!resource || p.namespace === undefined || p.name === undefined) return gate(asked, () => sendStatus(res, pathNotFound()));
-  const path = upstreamPath(url.path, url.query.toString());
   return gate(asked, async () => {
     const a = await proxyRequest(cluster, resource, p.namespace!, p.name!, method, path);
     if ("error" in a) return sendStatus(res, a.error);

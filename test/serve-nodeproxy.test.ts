@@ -1,0 +1,139 @@
+// nodes/<name>/proxy through the real kubectl: the API server hands the request to the node's
+// kubelet (port 10250), whose server answers /healthz, /pods, /stats/summary, /metrics/resource and
+// /configz as pkg/kubelet/server does; the docs use them in tasks/debug/debug-cluster/
+// resource-metrics-pipeline and tasks/administer-cluster/kubelet-config-file.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-helpers.js";
+
+const bin = findKubectl();
+
+describe.runIf(bin)("kubectl get --raw /api/v1/nodes/<node>/proxy/... reaches the node's kubelet", () => {
+  let s: Served;
+  let node = "";
+  const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 30_000 });
+  const get = async (path: string) => {
+    const r = await k(["get", "--raw", path]);
+    expect(r.err).toBe("");
+    return r.out;
+  };
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 2 });
+    // tasks/configure-pod-container/assign-memory-resource's memory-demo: stress allocates 150 MiB
+    const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: memory-demo
+spec:
+  containers:
+  - name: memory-demo-ctr
+    image: polinux/stress
+    resources:
+      requests:
+        memory: "100Mi"
+      limits:
+        memory: "200Mi"
+    command: ["stress"]
+    args: ["--vm", "1", "--vm-bytes", "150M", "--vm-hang", "1"]
+`;
+    expect((await kubectl(bin!, s.kubeconfigPath, ["apply", "-f", "-"], { input: pod })).code).toBe(0);
+    node = await until(async () => {
+      const r = await k(["get", "pod", "memory-demo", "-o", "jsonpath={.status.phase} {.spec.nodeName}"]);
+      const [phase, on] = r.out.split(" ");
+      return phase === "Running" ? on : undefined;
+    }, 60_000);
+  }, 120_000);
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("/healthz is the kubelet's ok", async () => {
+    expect(await get(`/api/v1/nodes/${node}/proxy/healthz`)).toBe("ok");
+  });
+
+  it("/pods is a v1 PodList of the pods bound to that node only", async () => {
+    const list = JSON.parse(await get(`/api/v1/nodes/${node}/proxy/pods`));
+    expect([list.kind, list.apiVersion]).toEqual(["PodList", "v1"]);
+    const names = list.items.map((p: any) => `${p.metadata.namespace}/${p.metadata.name}`);
+    expect(names).toContain("default/memory-demo");
+    for (const p of list.items) expect(p.spec.nodeName).toBe(node);
+  });
+
+  it("/stats/summary is the Summary API: the node, its pods cgroup, each pod and container with cpu and memory", async () => {
+    const text = await get(`/api/v1/nodes/${node}/proxy/stats/summary`);
+    // go-restful writes it indented by one space
+    expect(text.startsWith(`{\n "node": {\n  "nodeName": "${node}",\n  "systemContainers": [`)).toBe(true);
+    const summary = JSON.parse(text);
+    expect(summary.node.systemContainers.map((c: any) => c.name)).toContain("pods");
+    const pod = summary.pods.find((p: any) => p.podRef.name === "memory-demo");
+    expect(Object.keys(pod.podRef)).toEqual(["name", "namespace", "uid"]);
+    const ctr = pod.containers[0];
+    expect(ctr.name).toBe("memory-demo-ctr");
+    expect(Object.keys(ctr.cpu)).toEqual(["time", "usageNanoCores", "usageCoreNanoSeconds"]);
+    // the container holds what stress allocated (150 MB), under its 200 MiB limit
+    expect(ctr.memory.workingSetBytes).toBeGreaterThanOrEqual(150_000_000);
+    expect(ctr.memory.availableBytes).toBe(200 * 1024 * 1024 - ctr.memory.workingSetBytes);
+    // the pod is the sum of its containers; the node holds its pods and more
+    expect(pod.memory.workingSetBytes).toBe(pod.containers.reduce((n: number, c: any) => n + c.memory.workingSetBytes, 0));
+    const pods = summary.node.systemContainers.find((c: any) => c.name === "pods");
+    expect(pods.memory.workingSetBytes).toBe(summary.pods.reduce((n: number, p: any) => n + p.memory.workingSetBytes, 0));
+    expect(summary.node.memory.workingSetBytes).toBeGreaterThan(pods.memory.workingSetBytes);
+  });
+
+  it("/metrics/resource is what metrics-server scrapes: its families in order, and the working set kubectl top reports", async () => {
+    const text = await get(`/api/v1/nodes/${node}/proxy/metrics/resource`);
+    const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(families).toEqual([
+      "container_cpu_usage_seconds_total counter", "container_memory_working_set_bytes gauge", "container_start_time_seconds gauge",
+      "node_cpu_usage_seconds_total counter", "node_memory_working_set_bytes gauge",
+      "pod_cpu_usage_seconds_total counter", "pod_memory_working_set_bytes gauge", "resource_scrape_error gauge",
+    ]);
+    expect(text).toContain("# HELP container_memory_working_set_bytes [STABLE] Current working set of the container in bytes\n");
+    expect(text).toMatch(/\nresource_scrape_error 0\n$/);
+    const line = text.split("\n").find((l) => l.startsWith('container_memory_working_set_bytes{container="memory-demo-ctr",namespace="default",pod="memory-demo"} '))!;
+    // a sample: value (Go's %g: exponent form from 1e6) and the sample's time in ms
+    const [, value, ms] = line.split(" ");
+    expect(value).toMatch(/^\d\.\d+e\+08$/);
+    expect(Number(ms)).toBeGreaterThan(Date.parse("2020-01-01T00:00:00Z"));
+    const started = text.split("\n").find((l) => l.startsWith('container_start_time_seconds{container="memory-demo-ctr"'))!;
+    // a start time has no sample time
+    expect(started.split(" ")).toHaveLength(2);
+    // metrics-server's PodMetrics for the container is this working set (in Ki)
+    const metrics = await until(async () => {
+      const r = await k(["get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/memory-demo"]);
+      return r.code === 0 ? JSON.parse(r.out) : undefined;
+    }, 60_000);
+    const usage = metrics.containers[0].usage.memory as string;
+    const scraped = Number((await get(`/api/v1/nodes/${node}/proxy/metrics/resource`)).split("\n").find((l) => l.startsWith('container_memory_working_set_bytes{container="memory-demo-ctr"'))!.split(" ")[1]);
+    expect(usage).toBe(`${scraped / 1024}Ki`);
+  });
+
+  it("/configz is the running KubeletConfiguration", async () => {
+    const { kubeletconfig } = JSON.parse(await get(`/api/v1/nodes/${node}/proxy/configz`));
+    expect(kubeletconfig.port).toBe(10250);
+    expect(kubeletconfig.clusterDomain).toBe("cluster.local");
+    // the cluster DNS Service's address, which every pod's resolv.conf names
+    const dns = (await k(["get", "service", "kube-dns", "-n", "kube-system", "-o", "jsonpath={.spec.clusterIP}"])).out;
+    expect(kubeletconfig.clusterDNS).toEqual([dns]);
+    const capacity = (await k(["get", "node", node, "-o", "jsonpath={.status.capacity.pods}"])).out;
+    expect(kubeletconfig.maxPods).toBe(Number(capacity));
+    expect(kubeletconfig.nodeStatusUpdateFrequency).toBe("10s");
+    expect(kubeletconfig.nodeLeaseDurationSeconds).toBe(40);
+  });
+
+  it("a path the kubelet does not serve is its mux's 404; a missing node is NotFound; another port is refused", async () => {
+    const other = await raw(s, "GET", `/api/v1/nodes/${node}/proxy/nothing`, { token: s.cluster.adminToken });
+    expect([other.code, other.body]).toEqual([404, "404 page not found\n"]);
+    expect((await k(["get", "--raw", "/api/v1/nodes/nope/proxy/healthz"])).err).toBe('Error from server (NotFound): nodes "nope" not found\n');
+    expect((await k(["get", "--raw", `/api/v1/nodes/${node}:10255/proxy/healthz`])).err).toMatch(/^Error from server \(ServiceUnavailable\): error trying to reach service: dial tcp [\d.]+:10255: connect: connection refused\n$/);
+  });
+
+  it("RBAC: authorized as get on nodes/proxy, which discovery lists as a connect subresource", async () => {
+    const as = ["--as", "system:serviceaccount:default:default"];
+    expect((await k(["get", "--raw", `/api/v1/nodes/${node}/proxy/healthz`, ...as])).err).toBe(`Error from server (Forbidden): nodes "${node}" is forbidden: User "system:serviceaccount:default:default" cannot get resource "nodes/proxy" in API group "" at the cluster scope\n`);
+    const discovery = JSON.parse(await get("/api/v1"));
+    expect(discovery.resources.find((r: any) => r.name === "nodes/proxy")).toEqual({ name: "nodes/proxy", singularName: "", namespaced: false, kind: "NodeProxyOptions", verbs: ["create", "delete", "get", "patch", "update"] });
+    expect(discovery.resources.find((r: any) => r.name === "pods/proxy")).toMatchObject({ kind: "PodProxyOptions", verbs: ["create", "delete", "get", "patch", "update"] });
+  });
+});
