@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -6,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // vitest's default leaves a core to its main process (one worker on a 2-core machine), which
+    // waits on the workers: every core runs a test file
+    maxWorkers: availableParallelism(),
   },
 });
