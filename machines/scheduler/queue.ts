@@ -20,7 +20,7 @@ import { isSchedulableAfterPodDeleted as nodePortsHint } from "./plugins/NodePor
 import { isSchedulableAfterNodeChange as nodeResourcesFitHint } from "./plugins/NodeResourcesFit/index.js";
 import { isSchedulableAfterNodeChange as nodeUnschedulableHint, isSchedulableAfterPodTolerationChange as nodeUnschedulablePodHint } from "./plugins/NodeUnschedulable/index.js";
 import { isSchedulableAfterNodeChange as taintTolerationHint } from "./plugins/TaintToleration/index.js";
-import { isSchedulableAfterNodeChange as podTopologySpreadNodeHint, isSchedulableAfterPodChange as podTopologySpreadHint } from "./plugins/PodTopologySpread/index.js";
+import { isSchedulableAfterNodeChange as podTopologySpreadNodeHint, isSchedulableAfterNodeDelete as podTopologySpreadNodeDeleteHint, isSchedulableAfterPodChange as podTopologySpreadHint } from "./plugins/PodTopologySpread/index.js";
 import { type Heap, heapInsert, heapOf, heapPeek, heapRest, heapSize } from "./pheap.js";
 
 export { backoffDuration, podInitialBackoffMs, podMaxBackoffMs, podMaxInUnschedulablePodsDurationMs } from "./queue.machine.js";
@@ -302,16 +302,16 @@ export function markBindFailed(q: SchedulingQueue, key: string, pod: Pod, now: n
  * what changed; a node update by nodeSchedulingPropertiesChange).
  */
 export type ClusterEvent =
-  | "NodeAdd" | "NodeLabel" | "NodeTaint" | "NodeAllocatable" | "NodeCondition" | "NodeAnnotation"
+  | "NodeAdd" | "NodeLabel" | "NodeTaint" | "NodeAllocatable" | "NodeCondition" | "NodeAnnotation" | "NodeDelete"
   | "AssignedPodAdd" | "AssignedPodLabel" | "AssignedPodDelete" | "Volume"
   | "UnscheduledPodLabel" | "UnscheduledPodTolerations" | "UnscheduledPodOther";
 
 /**
  * What an event changed, for the plugins' QueueingHints: the pod an AssignedPod or UnscheduledPod
  * event is about (`old` before an update or deletion, `cur` after an add or update), or the node
- * added or updated.
+ * added, updated (`cur`) or deleted (`old` only).
  */
-export type Change = { readonly pod: { readonly old?: Pod; readonly cur?: Pod } } | { readonly node: { readonly old?: Node; readonly cur: Node } };
+export type Change = { readonly pod: { readonly old?: Pod; readonly cur?: Pod } } | { readonly node: { readonly old?: Node; readonly cur?: Node } };
 
 /**
  * Each Filter plugin's EventsToRegister (kube-scheduler 1.35 with QueueingHints, the events that can
@@ -327,7 +327,8 @@ const eventsToRegister: ReadonlyMap<string, ReadonlySet<ClusterEvent>> = new Map
   ["NodePorts", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd"])],
   // no in-place resize here, so no UpdatePodScaleDown: a deletion or more allocatable
   ["NodeResourcesFit", new Set<ClusterEvent>(["AssignedPodDelete", "NodeAdd", "NodeAllocatable"])],
-  ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel", "NodeTaint", "UnscheduledPodLabel", "UnscheduledPodTolerations"])],
+  // the one default Filter plugin that registers a node's deletion: a domain can go with it
+  ["PodTopologySpread", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeDelete", "NodeLabel", "NodeTaint", "UnscheduledPodLabel", "UnscheduledPodTolerations"])],
   ["InterPodAffinity", new Set<ClusterEvent>(["AssignedPodAdd", "AssignedPodLabel", "AssignedPodDelete", "NodeAdd", "NodeLabel", "UnscheduledPodLabel"])],
   ["VolumeBinding", new Set<ClusterEvent>(["Volume", "NodeAdd", "NodeLabel", "NodeTaint"])],
 ]);
@@ -356,13 +357,20 @@ const nodeChangeHints: ReadonlyMap<string, (pod: Pod, old: Node | undefined, cur
   ["PodTopologySpread", podTopologySpreadNodeHint],
 ]);
 
+const nodeDeleteHints: ReadonlyMap<string, (pod: Pod, old: Node) => boolean> = new Map([["PodTopologySpread", podTopologySpreadNodeDeleteHint]]);
+
 function hintSays(plugin: string, pod: Pod, change: Change): boolean {
   if ("pod" in change) {
     const hint = podChangeHints.get(plugin);
     return hint === undefined || hint(pod, change.pod.old, change.pod.cur);
   }
+  const { old, cur } = change.node;
+  if (cur === undefined) {
+    const onDelete = nodeDeleteHints.get(plugin);
+    return onDelete === undefined || old === undefined || onDelete(pod, old);
+  }
   const hint = nodeChangeHints.get(plugin);
-  return hint === undefined || hint(pod, change.node.old, change.node.cur);
+  return hint === undefined || hint(pod, old, cur);
 }
 
 /**

@@ -288,10 +288,12 @@ export function applyDelta(ctx: SchedulerContext, watchId: number, d: InformerDe
   if (watchId === NODES) {
     const name = object.metadata.name;
     if (d.type === "DELETED") {
+      const gone = ctx.nodeInfos.get(name)?.node ?? object;
       ctx.nodeInfos = ctx.nodeInfos.delete(name);
       ctx.nodeOrder = ctx.nodeOrder.filter((n) => n !== name);
       ctx.slot = IMap(ctx.nodeOrder.toArray().map((n, i) => [n, i]));
       dropSnapshot(ctx);
+      Q.moveAllToActiveOrBackoff(ctx.queue, now, ["NodeDelete"], { node: { old: gone } });
     } else {
       const cur = ctx.nodeInfos.get(name);
       // A heartbeat changes conditions, not what NodeInfo derives from the node: only the node object is replaced.

@@ -246,4 +246,36 @@ describe("an unschedulable pod waits for an event its rejecting plugins register
     await scheduledOn(c, "p", "node-1");
     await c.stop();
   });
+
+  it("a pod PodTopologySpread rejected is retried when a node of a spread domain is deleted (NodeDelete), not when a node without the topology key is", async () => {
+    const c = createCluster({ nodes: 4, seed: 7, clock: "simulated" });
+    await c.settle();
+    const zone = "topology.kubernetes.io/zone";
+    const relabel = async (node: string, value: string, taints?: object[]) => {
+      const labels = c.get("Node", node).metadata.labels;
+      await c.apply({ apiVersion: "v1", kind: "Node", metadata: { name: node, labels: { ...labels, [zone]: value } }, ...(taints ? { spec: { taints } } : {}) });
+    };
+    await relabel("node-1", "a");
+    await relabel("node-2", "b");
+    // zone c counts as a domain (nodeTaintsPolicy Ignore), but its one node takes no pod of this app
+    await relabel("node-3", "c", [{ key: "dedicated", value: "other", effect: "NoSchedule" }]);
+    const web = (name: string, spec: object) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, labels: { app: "web" } }, spec: { containers: [{ name: "c", image: pause }], ...spec } });
+    await c.apply(web("a1", { nodeName: "node-1" }));
+    await c.apply(web("b1", { nodeName: "node-2" }));
+    await c.settle();
+    // a, b and c hold 1, 1 and 0: a third pod in a or b would be a skew of 2
+    await c.apply(web("spread", { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: zone, whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app: "web" } } }] }));
+    await c.settle();
+    expect(failedScheduling(c, "spread")).toBe(1);
+    // node-4 has no zone: no domain went with it, the hint skips it
+    await c.delete("Node", "node-4");
+    await notRetried(c, "spread");
+    // zone c goes with node-3: the global minimum is 1, and a or b takes the pod with a skew of 1
+    await c.delete("Node", "node-3");
+    await c.settle();
+    c.advance(2_000);
+    await c.settle();
+    expect(["node-1", "node-2"]).toContain(c.get("Pod", "spread").spec.nodeName);
+    await c.stop();
+  });
 });

@@ -11,7 +11,7 @@ import { isSchedulableAfterPodDeleted as portsHint } from "./NodePorts/index.js"
 import { isSchedulableAfterNodeChange as unschedulableHint, isSchedulableAfterPodTolerationChange as unschedulablePodHint } from "./NodeUnschedulable/index.js";
 import { unscheduledPodEvents, worthRequeuing } from "../queue.js";
 import { isSchedulableAfterNodeChange as affinityHint } from "./InterPodAffinity/index.js";
-import { isSchedulableAfterNodeChange as spreadHint } from "./PodTopologySpread/index.js";
+import { isSchedulableAfterNodeChange as spreadHint, isSchedulableAfterNodeDelete as spreadDeleteHint } from "./PodTopologySpread/index.js";
 
 const extA = "example.com/aaa";
 const extB = "example.com/bbb";
@@ -130,6 +130,16 @@ describe("PodTopologySpread isSchedulableAfterNodeChange", () => {
   ];
   it.each(rows)("%s", (_name, pod, old, cur, want) => {
     expect(spreadHint(pod, old, cur)).toBe(want);
+  });
+  const deleted: Array<[string, Pod, Node, boolean]> = [
+    ["delete node with non-related labels", spread("zone"), labelled({ foo: "bar" }), false],
+    ["delete node with related labels", spread("zone"), labelled({ zone: "zone1" }), true],
+  ];
+  it.each(deleted)("%s", (_name, pod, old, want) => {
+    expect(spreadDeleteHint(pod, old)).toBe(want);
+    // through isPodWorthRequeuing: of the default Filter plugins only PodTopologySpread registers a node's deletion
+    expect(worthRequeuing(["PodTopologySpread"], ["NodeDelete"], pod, { node: { old } })).toBe(want);
+    expect(worthRequeuing(["NodeAffinity", "InterPodAffinity", "NodeResourcesFit", "TaintToleration"], ["NodeDelete"], pod, { node: { old } })).toBe(false);
   });
 });
 

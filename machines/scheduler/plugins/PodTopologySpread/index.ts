@@ -55,7 +55,7 @@ function nodeIncluded(c: Constraint, pod: Pod, node: Node): boolean {
   return true;
 }
 
-const hasAllKeys = (node: Node, cs: Constraint[]) => cs.every((c) => node.metadata?.labels?.[c.topologyKey] !== undefined);
+const hasAllKeys = (node: Node, cs: Constraint[]) => cs.every((c) => getOwn(node.metadata?.labels, c.topologyKey) !== undefined);
 
 /** countPodsMatchSelector: same-namespace, non-terminating pods whose labels match. */
 function countMatching(pods: Pod[], c: Constraint, ns: string): number {
@@ -201,6 +201,15 @@ export function isSchedulableAfterPodChange(pod: Pod, old: Pod | undefined, cur:
   }
   if (cur !== undefined) return anyMatches(cur.metadata?.labels);
   return old !== undefined && anyMatches(old.metadata?.labels);
+}
+
+/**
+ * The plugin's QueueingHint for a node deleted (isSchedulableAfterNodeChange without a new node):
+ * a node that had every DoNotSchedule constraint's topology key took its domain's count with it,
+ * which can raise the global minimum or drop a domain below minDomains.
+ */
+export function isSchedulableAfterNodeDelete(pod: Pod, old: Node): boolean {
+  return hasAllKeys(old, constraintsOf(pod, "DoNotSchedule"));
 }
 
 /**
