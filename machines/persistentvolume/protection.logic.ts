@@ -1,6 +1,6 @@
 // The StorageObjectInUseProtection finalizers and the two controllers that lift them
 // (pkg/controller/volume/pvcprotection, pvprotection): a claim being deleted keeps
-// kubernetes.io/pvc-protection while a pod that is not terminated uses it; a volume being deleted
+// kubernetes.io/pvc-protection while a scheduled pod names it (until the pod is deleted); a volume being deleted
 // keeps kubernetes.io/pv-protection while it is Bound. Pure: each returns the object without the
 // finalizer when it may go, or undefined.
 
@@ -12,18 +12,38 @@ export const PV_PROTECTION_FINALIZER = "kubernetes.io/pv-protection";
 
 const without = <T extends { metadata?: { finalizers?: string[] } }>(o: T, f: string): T => ({ ...o, metadata: { ...o.metadata, finalizers: (o.metadata?.finalizers ?? []).filter((x) => x !== f) } });
 
-/** podUsesPVC: a pod not yet terminated (Succeeded or Failed) names the claim in a volume (or its ephemeral volume makes it). */
-export function podUsesClaim(pod: Pod, claim: string): boolean {
-  if (pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") return false;
+/**
+ * podIsShutDown: a pod deleted with a grace period of 0 (the kubelet is done with it, or it was
+ * force-deleted) is only waiting to be collected.
+ */
+function podIsShutDown(pod: Pod): boolean {
+  return pod.metadata?.deletionTimestamp != null && pod.metadata.deletionGracePeriodSeconds === 0;
+}
+
+/** ephemeral.VolumeIsForPod: the claim was made for this pod (the pod controls it). */
+function claimIsForPod(pvc: PersistentVolumeClaim, pod: Pod): boolean {
+  return (pvc.metadata?.ownerReferences ?? []).some((r) => r.controller === true && r.uid === pod.metadata?.uid);
+}
+
+/**
+ * podUsesPVC: a scheduled pod names the claim in a volume, whatever its phase (a finished pod still
+ * holds it until it is deleted); or its generic ephemeral volume made the claim, and the pod is not
+ * shut down. An unscheduled pod uses nothing: the kubelet refuses to start a pod whose claim is
+ * being deleted.
+ */
+export function podUsesClaim(pod: Pod, pvc: PersistentVolumeClaim): boolean {
+  if (!pod.spec?.nodeName) return false;
   // the mutant takes a pod being deleted as done with its volumes, while its containers still run
   if (mutant("pvcprotection.terminating-pod-releases-claim") && pod.metadata?.deletionTimestamp) return false;
-  return (pod.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim || (v.ephemeral !== undefined && `${pod.metadata?.name}-${v.name}` === claim));
+  const claim = pvc.metadata?.name ?? "";
+  return (pod.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim
+    || (v.ephemeral !== undefined && !podIsShutDown(pod) && `${pod.metadata?.name}-${v.name}` === claim && claimIsForPod(pvc, pod)));
 }
 
 /** processPVC: a claim being deleted, with the finalizer, that no pod of its namespace uses loses the finalizer. */
 export function releaseClaim(pvc: PersistentVolumeClaim, podsInNamespace: readonly Pod[]): PersistentVolumeClaim | undefined {
   if (!pvc.metadata?.deletionTimestamp || !(pvc.metadata.finalizers ?? []).includes(PVC_PROTECTION_FINALIZER)) return undefined;
-  if (podsInNamespace.some((p) => podUsesClaim(p, pvc.metadata?.name ?? ""))) return undefined;
+  if (podsInNamespace.some((p) => podUsesClaim(p, pvc))) return undefined;
   return without(pvc, PVC_PROTECTION_FINALIZER);
 }
 

@@ -162,8 +162,8 @@ describe("StorageObjectInUseProtection (pvc-protection, pv-protection)", () => {
   });
 });
 
-// pvcprotection's podUsesPVC: a pod that is not yet shut down (terminal, or deleted with a grace
-// period of 0) still uses its claim, so a pod running out its grace period keeps the claim.
+// pvcprotection's podUsesPVC: a scheduled pod naming the claim uses it until the pod object is gone,
+// so a pod running out its grace period keeps the claim.
 const sleeper = `
 apiVersion: v1
 kind: Pod
