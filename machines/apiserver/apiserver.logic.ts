@@ -1665,12 +1665,12 @@ function prepareEviction(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, 
   cur.old = pdb;
   cur.obj = { ...pdb, status };
   cur.op = "put";
-  cur.code = 201;
-  cur.reply = evictionSuccess;
-  // The pod's deletion follows the budget's write, as its own request (answered to no one), made by
-  // the registry itself: authorized once, as the eviction (a symbol, so no client can claim it).
+  // The budget's write answers no one: the condition and the deletion follow it as their own
+  // requests, made by the registry itself and authorized once, as the eviction (a symbol, so no
+  // client can claim it); the deletion answers the client, as Create returns once the pod is deleted.
+  cur.req = { ...req, id: -1 };
   // biome-ignore lint/suspicious/noThenProperty: InFlight.then is the request that follows, never awaited
-  cur.then = [{ ...conditionReq, id: -1, [evictionDelete]: true } as Request, { ...deleteReq, id: -1, [evictionDelete]: true } as Request];
+  cur.then = [{ ...conditionReq, id: -1, [evictionDelete]: true } as Request, { ...deleteReq, [evictionDelete]: true, [evictionReply]: true } as Request];
 }
 
 /**

@@ -91,6 +91,10 @@ describe("eviction honours the budget (pods/eviction)", () => {
     const first = evict(c, a);
     expect(first.ok).toBe(true);
     expect(first.ok && first.code).toBe(201);
+    // Create answers once the pod is deleted (addConditionAndDeletePod), its DisruptionTarget written
+    const evicted = c.get("Pod", a, "default");
+    expect(evicted.metadata.deletionTimestamp).toBeDefined();
+    expect(evicted.status.conditions).toContainEqual(expect.objectContaining({ type: "DisruptionTarget", status: "True", reason: "EvictionByEvictionAPI" }));
     // The budget's status is written first: one fewer allowed, the pod in disruptedPods.
     const after = status(c);
     expect(after.disruptionsAllowed).toBe(0);
