@@ -9,6 +9,7 @@ import { systemCpuNanoCores, systemMemoryBytes } from "../metricsserver/metrics.
 import { parseQuantity } from "../common/quantity.js";
 import { rfc3339 } from "../common/time.js";
 import { clusterDomain } from "./containerfiles.js";
+import { goDuration } from "./events.js";
 import { leaseDurationSeconds, nodeStatusReportFrequencyMs, nodeStatusUpdateFrequencyMs } from "./node.js";
 
 export interface KubeletServerInput {
@@ -70,7 +71,11 @@ function memoryCapacity(node: any): number | undefined {
 /** The pods that have running containers, in namespace and name order, each with its containers' samples. */
 function podsWithSamples(input: KubeletServerInput): { pod: any; uid: string; samples: ContainerSample[] }[] {
   const byUid = new Map<string, ContainerSample[]>();
-  for (const s of input.samples) byUid.set(s.podUid, [...(byUid.get(s.podUid) ?? []), s]);
+  for (const s of input.samples) {
+    const of = byUid.get(s.podUid);
+    if (of === undefined) byUid.set(s.podUid, [s]);
+    else of.push(s);
+  }
   const known = new Map(input.pods.map((p) => [p.metadata?.uid as string, p]));
   return [...byUid].map(([uid, samples]) => ({ uid, samples, pod: known.get(uid) }))
     .sort((a, b) => cmp(a.samples[0]!.podNamespace, b.samples[0]!.podNamespace) || cmp(a.samples[0]!.podName, b.samples[0]!.podName));
@@ -170,16 +175,6 @@ function resourceMetrics(input: KubeletServerInput): KubeletAnswer {
 }
 
 const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
-
-/** A duration as Go's time.Duration prints it: 10s, 5m0s, 4h0m0s, 100ms, 0s. */
-export function goDuration(ms: number): string {
-  if (ms === 0) return "0s";
-  if (ms < 1000) return `${ms}ms`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = (ms % 60_000) / 1000;
-  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
-}
 
 /** /configz: the KubeletConfiguration the kubelet runs with (kubeadm's file over the v1beta1 defaults), with podflow's values where it acts on them. */
 function configz(input: KubeletServerInput): KubeletAnswer {
