@@ -122,6 +122,21 @@ spec:
     expect(kubeletconfig.nodeLeaseDurationSeconds).toBe(40);
   });
 
+  it("/logs/ is the node's /var/log through http.FileServer: the container log files, in CRI's format, as kubectl logs reads them", async () => {
+    const root = await get(`/api/v1/nodes/${node}/proxy/logs/`);
+    expect(root).toBe('<!doctype html>\n<meta name="viewport" content="width=device-width">\n<pre>\n<a href="containers/">containers/</a>\n<a href="pods/">pods/</a>\n</pre>\n');
+    const listing = await get(`/api/v1/nodes/${node}/proxy/logs/containers/`);
+    const file = listing.match(/<a href="(memory-demo_default_memory-demo-ctr-[0-9a-f]+\.log)">/)?.[1];
+    expect(file).toBeDefined();
+    const lines = (await get(`/api/v1/nodes/${node}/proxy/logs/containers/${file}`)).split("\n").filter((l) => l !== "");
+    const logs = (await k(["logs", "memory-demo"])).out.split("\n").filter((l) => l !== "");
+    expect(logs.length).toBeGreaterThan(0);
+    // <RFC 3339 time> <stream> F <line>, one per line the container wrote
+    expect(lines.map((l) => l.match(/^\d{4}-\d\d-\d\dT[\d:.]+Z (stdout|stderr) F (.*)$/)?.[2])).toEqual(logs);
+    const missing = await raw(s, "GET", `/api/v1/nodes/${node}/proxy/logs/nothing.log`, { token: s.cluster.adminToken });
+    expect([missing.code, missing.body]).toEqual([404, "404 page not found\n"]);
+  });
+
   it("a path the kubelet does not serve is its mux's 404; a missing node is NotFound; another port is refused", async () => {
     const other = await raw(s, "GET", `/api/v1/nodes/${node}/proxy/nothing`, { token: s.cluster.adminToken });
     expect([other.code, other.body]).toEqual([404, "404 page not found\n"]);

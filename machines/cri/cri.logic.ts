@@ -477,6 +477,11 @@ function withNodeLogs(ctx: CriContext, root: FsTree): FsTree {
   return root.setIn(podLogsDir, pods).setIn(containerLogsDir, links);
 }
 
+/** The node's /var/log as the kubelet's /logs/ handler serves it (the container logs with what processes wrote there). */
+export function nodeVarLog(ctx: CriContext): FsTree {
+  return (withNodeLogs(ctx, nodeRoot(ctx)).getIn(["var", "log"]) as FsTree | undefined) ?? emptyTree;
+}
+
 /** What a process wrote to the node's tree, less the log directories it was shown (the kubelet's and containerd's, never stored). */
 function withoutNodeLogs(tree: FsTree): FsTree {
   return tree.setIn(podLogsDir, emptyTree).setIn(containerLogsDir, emptyTree);

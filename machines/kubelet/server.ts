@@ -1,9 +1,10 @@
 // The kubelet's HTTPS server (pkg/kubelet/server, port 10250) as nodes/<name>/proxy reaches it:
-// /healthz, /pods (the pod manager's pods), /stats/summary (the Summary API), /metrics/resource
+// /healthz, /logs/ (the node's /var/log through Go's http.FileServer), /pods (the pod manager's pods), /stats/summary (the Summary API), /metrics/resource
 // (what metrics-server scrapes) and /configz (the running KubeletConfiguration, as kubeadm writes
 // it). Pure: each answer is rendered from the node's pods and its runtime's container samples.
 
 import type { ContainerSample } from "../cri/stats.js";
+import type { FsTree } from "../cri/workload/memfs.js";
 import { clusterDNS } from "../cri/messages.js";
 import { systemCpuNanoCores, systemMemoryBytes } from "../metricsserver/metrics.logic.js";
 import { parseQuantity } from "../common/quantity.js";
@@ -20,12 +21,16 @@ export interface KubeletServerInput {
   samples: readonly ContainerSample[];
   /** the pods bound to the node, as the kubelet's pod manager holds them */
   pods: readonly any[];
+  /** the node's /var/log */
+  varLog: FsTree;
 }
 
 export interface KubeletAnswer {
   status: number;
   contentType: string;
   body: string;
+  /** a redirect's Location */
+  location?: string;
 }
 
 const textPlain = "text/plain; charset=utf-8";
@@ -35,6 +40,7 @@ const notFound: KubeletAnswer = { status: 404, contentType: textPlain, body: "40
 export function kubeletServe(method: string, path: string, input: KubeletServerInput): KubeletAnswer {
   const route = path.split("?")[0]!;
   if (route === "/healthz") return { status: 200, contentType: textPlain, body: "ok" };
+  if (route === "/logs" || route.startsWith("/logs/")) return method === "GET" || method === "HEAD" ? logFile(route.slice("/logs".length), input.varLog) : { status: 405, contentType: textPlain, body: "405: Method Not Allowed" };
   const handler = route === "/pods" || route === "/pods/" ? podList
     : route === "/stats/summary" || route === "/stats/summary/" ? summaryJSON
     : route === "/metrics/resource" ? resourceMetrics
@@ -204,3 +210,26 @@ function configz(input: KubeletServerInput): KubeletAnswer {
   };
   return { status: 200, contentType: "application/json", body: JSON.stringify({ kubeletconfig }) };
 }
+
+/**
+ * /logs/: http.FileServer over /var/log. A directory is its sorted listing (dirList), one reached
+ * without its trailing slash a redirect to it; a file is its text; anything else the 404 Go writes.
+ */
+function logFile(rest: string, varLog: FsTree): KubeletAnswer {
+  const parts = rest.split("/").filter((p) => p !== "");
+  if (parts.some((p) => p === "." || p === "..")) return { status: 400, contentType: textPlain, body: "invalid URL path\n" };
+  const entry = parts.length === 0 ? varLog : varLog.getIn(parts);
+  if (entry === undefined) return { status: 404, contentType: textPlain, body: "404 page not found\n" };
+  if (typeof entry === "string") {
+    if (rest.endsWith("/")) return { status: 404, contentType: textPlain, body: "404 page not found\n" };
+    return { status: 200, contentType: textPlain, body: entry };
+  }
+  // localRedirect: a Location relative to the directory, no body
+  if (!rest.endsWith("/")) return { status: 301, contentType: textPlain, body: "", location: `${parts[parts.length - 1] ?? "logs"}/` };
+  const dir = entry as FsTree;
+  const names = [...dir.keys()].sort().map((n) => (typeof dir.get(n) === "string" ? n : `${n}/`));
+  const links = names.map((n) => `<a href="${encodeURI(n).replace(/\?/g, "%3F").replace(/#/g, "%23")}">${escapeHtml(n)}</a>\n`).join("");
+  return { status: 200, contentType: "text/html; charset=utf-8", body: `<!doctype html>\n<meta name="viewport" content="width=device-width">\n<pre>\n${links}</pre>\n` };
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#39;");

@@ -926,7 +926,7 @@ async function serveProxy(cluster: Cluster, asked: Omit<ApiRequest, "type" | "id
     return gate(asked, () => {
       const a = nodeProxyRequest(cluster, p.name!, method, path);
       if ("error" in a) return sendStatus(res, a.error);
-      res.writeHead(a.status, { "Content-Type": a.contentType, "Content-Length": Buffer.byteLength(a.body) });
+      res.writeHead(a.status, { "Content-Type": a.contentType, "Content-Length": Buffer.byteLength(a.body), ...(a.location !== undefined ? { Location: a.location } : {}) });
       res.end(method === "HEAD" ? undefined : a.body);
     });
   }

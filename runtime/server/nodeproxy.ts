@@ -6,7 +6,7 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
-import type { CriContext } from "../../machines/cri/cri.logic.js";
+import { nodeVarLog, type CriContext } from "../../machines/cri/cri.logic.js";
 import { containerSamples } from "../../machines/cri/stats.js";
 import { kubeletServe, type KubeletAnswer } from "../../machines/kubelet/server.js";
 import { resourceFor } from "../../machines/apiserver/resources.js";
@@ -34,5 +34,5 @@ export function nodeProxyRequest(cluster: Cluster, id: string, method: string, p
   }
   const now = cluster.now();
   const pods = cluster.list("Pod").filter((p) => p.spec?.nodeName === parts.name);
-  return kubeletServe(method, path, { node: parts.name, nodeObj: node, now, samples: containerSamples(cri, now), pods });
+  return kubeletServe(method, path, { node: parts.name, nodeObj: node, now, samples: containerSamples(cri, now), pods, varLog: nodeVarLog(cri) });
 }
