@@ -75,4 +75,21 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: the docs' pages, swe
     expect(await phase("own-home", "Running")).toBe(true);
     expect((await k(["exec", "own-home", "--", "printenv", "HOME"])).out).toBe("/data\n");
   });
+
+  it("configure-pod-configmap (the page's older manifests): gcr.io/google_containers/busybox is Kubernetes' busybox, so `/bin/sh -c env` runs and prints the ConfigMap's key", async () => {
+    expect((await k(["create", "configmap", "special-config", "--from-literal=special.how=very", "--from-literal=special.type=charm"])).code).toBe(0);
+    const pod = (name: string, image: string) => JSON.stringify({
+      apiVersion: "v1", kind: "Pod", metadata: { name },
+      spec: {
+        restartPolicy: "Never",
+        containers: [{ name: "test-container", image, command: ["/bin/sh", "-c", "env"], env: [{ name: "SPECIAL_LEVEL_KEY", valueFrom: { configMapKeyRef: { name: "special-config", key: "special.how" } } }] }],
+      },
+    });
+    expect((await k(["apply", "-f", "-"], pod("dapi-test-pod", "gcr.io/google_containers/busybox"))).code).toBe(0);
+    expect((await k(["apply", "-f", "-"], pod("dapi-test-pod-k8s", "k8s.gcr.io/busybox:1.27.2"))).code).toBe(0);
+    expect(await phase("dapi-test-pod", "Succeeded")).toBe(true);
+    expect(await phase("dapi-test-pod-k8s", "Succeeded")).toBe(true);
+    expect((await k(["logs", "dapi-test-pod"])).out.split("\n")).toContain("SPECIAL_LEVEL_KEY=very");
+    expect((await k(["logs", "dapi-test-pod-k8s"])).out.split("\n")).toContain("SPECIAL_LEVEL_KEY=very");
+  });
 });
