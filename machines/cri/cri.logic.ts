@@ -5,7 +5,7 @@
 // kept in the container and its sandbox). Steps change a draft of the context (mutative): the
 // snapshot they start from is never touched.
 
-import { processUser, type ProcessUser } from "./identity.js";
+import { processUser, runtimeHome, type ProcessUser } from "./identity.js";
 import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
 import { List as IList } from "immutable";
 import type { Fx } from "../common/effects.js";
@@ -74,6 +74,8 @@ export interface CriContainer {
   lifecycle: KeptLifecycle<typeof containerMachine>;
   /** the credentials its processes run with (the OCI spec's process.user) */
   user: ProcessUser;
+  /** the HOME runc gives its processes when their env has none (runtimeHome) */
+  home: string;
   /** the running process, a value; gone once it has exited */
   proc?: ProcessValue;
   memoryLimitBytes?: number;
@@ -532,7 +534,8 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   // The root tree gets the mount points; the layout names the trees mounted on them.
   const root = createRootfs(image);
   // oci.WithUser and WithAdditionalGIDs read the image's own passwd and group files, not a volume's
-  const user = processUser(req.user, fileText(root, "/etc/passwd"), fileText(root, "/etc/group"));
+  const passwd = fileText(root, "/etc/passwd");
+  const user = processUser(req.user, passwd, fileText(root, "/etc/group"));
   const layout: [string, string][] = [];
   mountHostFiles(root, req.files);
   // the process's confinement as the kernel shows it (the tutorial's `cat /proc/1/attr/current`)
@@ -581,7 +584,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   if (profile !== undefined && denyWriteProfiles.has(profile)) layout.push([...DENY_WRITES]);
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,
-    rootfs: root.tree, layout: layout.slice(), user, lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,
+    rootfs: root.tree, layout: layout.slice(), user, home: runtimeHome(user.uid, passwd), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,
   };
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
   ctx.containers.set(id, c);
@@ -722,7 +725,7 @@ function startContainerReq(ctx: CriContext, id: number, containerId: string, fro
   }
   const spec = found.spec;
   const ports = (spec.ports ?? []).map((p) => p.containerPort);
-  const proc = startProcess({ image: found.image, command: spec.command, args: spec.args, env: found.env, ports, startedAt: ctx.now, layout: found.layout, user: found.user, ...(spec.stdin && spec.tty ? { terminal: true } : {}) });
+  const proc = startProcess({ image: found.image, command: spec.command, args: spec.args, env: found.env, ports, startedAt: ctx.now, layout: found.layout, user: found.user, home: found.home, ...(spec.stdin && spec.tty ? { terminal: true } : {}) });
   if (proc.startError) {
     // runc could not exec the entrypoint: the container never ran (exit 128, StartError).
     fx.send(from, { type: "StartContainerResult", id, containerId, ok: false, message: proc.startError });
@@ -1127,6 +1130,12 @@ function stopContainer(ctx: CriContext, req: Extract<CriRequest, { type: "StopCo
  */
 export type RunEnd<T> = ({ kind: "done"; value: T; elapsedMs: number } | { kind: "blocked"; elapsedMs: number } | { kind: "timeout"; elapsedMs: number }) & { pid1Exit?: number };
 
+
+/** An exec'd process's environment: the image's and the container's, with HOME as runc sets it where they have none. */
+export function execEnv(c: Pick<CriContainer, "image" | "env" | "home">): Record<string, string> {
+  const env: Record<string, string> = { ...c.image.env, ...envRecord(c.env) };
+  return Object.hasOwn(env, "HOME") ? env : { ...env, HOME: c.home };
+}
 /** The name of the container's main process, as killall finds it (an entrypoint script has exec'd its arguments). */
 export function mainProcessName(c: Pick<CriContainer, "image" | "spec">): string {
   const argv = c.spec.command?.length ? [...c.spec.command, ...(c.spec.args ?? [])] : [...c.image.entrypoint, ...(c.spec.args?.length ? c.spec.args : c.image.cmd)];
@@ -1188,7 +1197,7 @@ export function runToEnd<T>(ctx: CriContext, c: CriContainer, gen: Generator<Eff
 /** Runs a command in a container to its end (sleeps count against the timeout); returns status and output. */
 export function runCommand(ctx: CriContext, c: CriContainer, argv: string[], timeoutMs: number): { code: number | "timeout"; output: string; elapsedMs: number; pid1Exit?: number } {
   let output = "";
-  const io = execIO(c.layout, worldOf(ctx, c), { ...c.image.env, ...envRecord(c.env) }, (l) => void (output += l + "\n"), c.user);
+  const io = execIO(c.layout, worldOf(ctx, c), execEnv(c), (l) => void (output += l + "\n"), c.user);
   const end = runToEnd(ctx, c, runExec(argv, io, c.image), timeoutMs);
   const pid1 = end.pid1Exit === undefined ? {} : { pid1Exit: end.pid1Exit };
   if (end.kind === "done") return { code: end.value, output, elapsedMs: end.elapsedMs, ...pid1 };

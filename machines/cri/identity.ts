@@ -7,7 +7,7 @@ import type { ProcessUser, UserRequest } from "./messages.js";
 
 export type { ProcessUser, UserRequest };
 
-interface PasswdEntry { name: string; uid: number; gid: number }
+interface PasswdEntry { name: string; uid: number; gid: number; home: string }
 interface GroupEntry { name: string; gid: number; members: readonly string[] }
 
 /** /etc/passwd's entries (name:x:uid:gid:...); malformed lines are skipped, as libcontainer/user does. */
@@ -16,7 +16,7 @@ export function parsePasswd(text: string | undefined): PasswdEntry[] {
   for (const line of (text ?? "").split("\n")) {
     const f = line.split(":");
     if (f.length < 4 || !/^\d+$/.test(f[2]!) || !/^\d+$/.test(f[3]!)) continue;
-    out.push({ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]) });
+    out.push({ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? "" });
   }
   return out;
 }
@@ -44,4 +44,14 @@ export function processUser(req: UserRequest | undefined, passwd: string | undef
   const fromImage = req?.supplementalGroupsPolicy === "Strict" || !entry ? [] : parseGroup(group).filter((g) => g.name !== entry.name && g.members.includes(entry.name)).map((g) => g.gid);
   const groups = [...new Set([gid, ...fromImage, ...(req?.supplementalGroups ?? [])])].sort((a, b) => a - b);
   return { uid, gid, groups };
+}
+
+/**
+ * HOME as runc sets it for a process whose env has none (setupUser; prepareEnv in later releases):
+ * the home of the passwd entry with the process's uid, "/" when none names it. An image whose files
+ * podflow does not model is taken to name root /root, as the real ones do.
+ */
+export function runtimeHome(uid: number, passwd: string | undefined): string {
+  const text = passwd ?? (uid === 0 ? "root:x:0:0:root:/root:/bin/sh\n" : "");
+  return parsePasswd(text).find((e) => e.uid === uid)?.home ?? "/";
 }

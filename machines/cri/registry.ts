@@ -244,6 +244,12 @@ function nginxEnv(tag: string, version: string | undefined): Record<string, stri
   return { PATH: defaultPath, NGINX_VERSION: version!, ...Object.fromEntries(known.split(" ").map((kv) => kv.split("=") as [string, string])) };
 }
 
+/** Kubernetes' own busybox (registry.k8s.io/busybox, once gcr.io/google_containers/busybox). */
+const k8sBusyboxEntry: CatalogueEntry = {
+  tags: tagSet(["1.24", "1.27", "1.27.2", "latest"]), sizeBytes: () => 1_144_547,
+  entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox", env: { PATH: defaultPath },
+};
+
 /** echoserver (test/images/echoserver): Ubuntu with nginx and its Lua module; run.sh starts nginx. */
 const echoserverEntry: CatalogueEntry = {
   tags: tagSet(["1.4", "1.10"]), sizeBytes: () => 46_000_000, entrypoint: [], cmd: ["/usr/local/bin/run.sh"], kind: "echoserver", userland: "gnu",
@@ -409,11 +415,11 @@ const otherCatalogue: Record<string, CatalogueEntry> = {
     tags: tagSet(["v13"]), sizeBytes: () => 238_435_678,
     entrypoint: [], cmd: ["/run.sh"], kind: "cassandra", userland: "gnu", env: shellEnv,
   },
-  // The busybox the Kubernetes docs' probe examples use (pods/probe/exec-liveness.yaml).
-  "registry.k8s.io/busybox": {
-    tags: tagSet(["1.24", "1.27", "1.27.2", "latest"]), sizeBytes: () => 1_144_547,
-    entrypoint: [], cmd: ["sh"], kind: "shell", userland: "busybox", env: shellEnv,
-  },
+  // The busybox the Kubernetes docs' probe examples use (pods/probe/exec-liveness.yaml), under the
+  // names older pages give it too (k8s.gcr.io and gcr.io/google_containers: the same images)
+  "registry.k8s.io/busybox": k8sBusyboxEntry,
+  "k8s.gcr.io/busybox": k8sBusyboxEntry,
+  "gcr.io/google_containers/busybox": k8sBusyboxEntry,
   "registry.k8s.io/e2e-test-images/nginx": {
     tags: tagSet(["1.14-2", "1.14-4", "1.15-2", "1.15-4"]), sizeBytes: () => 6_978_233,
     entrypoint: [], cmd: ["nginx", "-g", "daemon off;"], kind: "nginx", userland: "busybox", env: shellEnv,

@@ -10,7 +10,7 @@
 
 import type { Fx } from "../common/effects.js";
 import { currentOf } from "../common/step.js";
-import { containerState, exitContainer, exitOnSignal, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute } from "./cri.logic.js";
+import { containerState, execEnv, exitContainer, exitOnSignal, signalsMainProcess, httpRoute, httpTo, isRunning, listenerIn, maxEffectsPerTurn, newId, startConnect, startDns, worldOf, type CriContainer, type CriContext, type NetRoute } from "./cri.logic.js";
 import { effectiveArgv } from "./workload/index.js";
 import { lineResultOf, openTurn, startProcess, type ExecSpec, type ProcessValue, type World } from "./workload/process.js";
 import { interactiveShell, promptOf, type ShellSnapshot } from "./workload/exec.js";
@@ -81,7 +81,7 @@ export function openStream(ctx: CriContext, req: CriStreamRequest, fx: Fx): void
 /** A new shell starts from the container's environment. */
 function withEnv(shell: ShellSnapshot, c: CriContainer): ShellSnapshot {
   if (shell.vars.length > 0) return shell;
-  const env = { ...c.image.env, ...envRecord(c.env) };
+  const env = execEnv(c);
   const vars = Object.entries(env) as [string, string][];
   return { ...shell, vars, exported: vars.map(([k]) => k) };
 }
@@ -110,7 +110,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     if (s.running) return;
     const c = ctx.containers.get(s.containerId);
     if (!c || !isRunning(c)) return send({ type: "ExecOutput", session: msg.session, stdout: "", stderr: "", error: `failed to exec in container: failed to create exec "${msg.session}": cannot exec in a stopped state: unknown` });
-    const env = msg.type === "ExecLine" && s.shell ? Object.fromEntries(s.shell.vars) : { ...c.image.env, ...envRecord(c.env) };
+    const env = msg.type === "ExecLine" && s.shell ? Object.fromEntries(s.shell.vars) : execEnv(c);
     const exec: ExecSpec = msg.type === "ExecLine" && s.shell ? { line: msg.line, snap: currentOf(s.shell), env } : { argv: [...s.cmd], stdin: msg.type === "ExecRun" ? msg.stdin : msg.line, env };
     // the value outlives the step: it holds what the step found, never the draft's proxies
     const proc = startProcess({ image: currentOf(c.image), env, ports: [], startedAt: ctx.now, layout: currentOf(c.layout), user: currentOf(c.user), exec });

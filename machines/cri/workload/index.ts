@@ -77,7 +77,7 @@ function copyOwn(to: Record<string, string>, from: Readonly<Record<string, strin
 
 /** Starts a container's main process: its argv from command/args and the image, its listeners filled as it starts serving. */
 export function startContainer(
-  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Readonly<Record<string, string>> | EnvParts; fs: FileSystem; ports?: number[]; terminal?: boolean; user?: ProcessUser },
+  spec: { image: ImageInfo; command?: string[]; args?: string[]; env: Readonly<Record<string, string>> | EnvParts; fs: FileSystem; ports?: number[]; terminal?: boolean; user?: ProcessUser; home?: string },
   io: ProcessIO,
 ): Process {
   // Kept as parts, the environment's Service variables stay shared: the shell lays its variables
@@ -98,6 +98,11 @@ export function startContainer(
   const listeners = new Map<number, Listener>();
   const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
   const sh = shellFor({ ...io, env, fs: spec.fs, ...(spec.user ? { user: spec.user } : {}) }, ctx, vars);
+  // runc's init sets HOME from the user's passwd entry where the env has none (setupUser)
+  if (spec.home !== undefined && !sh.vars.has("HOME")) {
+    sh.vars.set("HOME", spec.home);
+    sh.exported.add("HOME");
+  }
   if (argv.length === 0 && spec.image.kind !== "generic") {
     return { run: (function* (): Gen { return 128; })(), listeners, startError: "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown" };
   }

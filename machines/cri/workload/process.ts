@@ -42,6 +42,8 @@ export interface ProcessSpec {
   readonly terminal?: boolean;
   /** its credentials (uid, gid, groups); absent: root */
   readonly user?: ProcessUser;
+  /** the HOME runc sets where the env has none (a main process; an exec's env comes with it) */
+  readonly home?: string;
   /** set for a process started beside the container's own (kubectl exec): what it runs */
   readonly exec?: ExecSpec;
 }
@@ -201,7 +203,7 @@ function spawn(spec: ProcessSpec): Live {
   port.world = { now: spec.startedAt, log: noLog, tree: notRead, setTree: notRead };
   try {
     if (spec.exec) return spawnExec(spec, spec.exec, port);
-    const proc = startContainer({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, fs: port.fs, ports: spec.ports, ...(spec.terminal ? { terminal: true } : {}), ...(spec.user ? { user: spec.user } : {}) }, port);
+    const proc = startContainer({ image: spec.image, command: spec.command, args: spec.args, env: spec.env, fs: port.fs, ports: spec.ports, ...(spec.terminal ? { terminal: true } : {}), ...(spec.user ? { user: spec.user } : {}), ...(spec.home !== undefined ? { home: spec.home } : {}) }, port);
     return { port, proc };
   } finally {
     port.world = undefined;
