@@ -3,6 +3,7 @@
 // each checked through podflow serve against kube-apiserver 1.35's answer.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { jsonPatch, PatchError } from "../machines/apiserver/patch.js";
 import { goFormatValue, goJsonMarshal } from "../machines/apiserver/schema/decode.js";
 import { serve, raw, type Served } from "./serve-helpers.js";
 
@@ -55,5 +56,36 @@ describe("a patch nested as deep as encoding/json takes (10,000 levels) is answe
     expect(smp.code).toBe(422);
     // the strategic patch map as %v prints it
     expect(JSON.parse(smp.body).message).toBe(` "" is invalid: patch: Invalid value: "map[data:${"[".repeat(9_000)}${"]".repeat(9_000)}]": cannot restore map from slice`);
+  });
+});
+
+describe("JSON patch array indices as gopkg.in/evanphx/json-patch.v4 reads them (SupportNegativeIndices left at true)", () => {
+  // rows of json-patch v4's own patch_test.go
+  it("a negative index counts from the end: add inserts before that element of the grown array, remove and replace take it", () => {
+    expect(jsonPatch({ foo: ["bar", "baz"] }, [{ op: "add", path: "/foo/-1", value: "qux" }])).toEqual({ foo: ["bar", "baz", "qux"] });
+    expect(jsonPatch({ foo: [] }, [{ op: "add", path: "/foo/-1", value: "qux" }])).toEqual({ foo: ["qux"] });
+    expect(jsonPatch({ foo: ["bar", "qux", "baz"] }, [{ op: "remove", path: "/foo/-2" }])).toEqual({ foo: ["bar", "baz"] });
+    expect(jsonPatch({ foo: ["a", "b"] }, [{ op: "replace", path: "/foo/-1", value: "c" }])).toEqual({ foo: ["a", "c"] });
+    expect(jsonPatch({ foo: [{ x: 1 }, { x: 2 }] }, [{ op: "test", path: "/foo/-2/x", value: 1 }, { op: "move", from: "/foo/-1", path: "/foo/0" }])).toEqual({ foo: [{ x: 2 }, { x: 1 }] });
+  });
+
+  it("an index before the first element is refused", () => {
+    expect(() => jsonPatch({ foo: ["bar", "baz"] }, [{ op: "add", path: "/foo/-4", value: "bum" }])).toThrow(PatchError);
+    expect(() => jsonPatch({ foo: [] }, [{ op: "remove", path: "/foo/-1" }])).toThrow(PatchError);
+    expect(() => jsonPatch({ foo: ["bar"] }, [{ op: "remove", path: "/foo/-2" }])).toThrow(PatchError);
+    expect(() => jsonPatch({ foo: ["bar"] }, [{ op: "replace", path: "/foo/-2", value: "x" }])).toThrow(PatchError);
+  });
+
+  it("through podflow serve: a finalizer added at /metadata/finalizers/-1 is stored, one removed at -1 is gone", async () => {
+    expect((await admin("POST", cm, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "negative", finalizers: ["example.com/a"] } })).code).toBe(201);
+    const add = await admin("PATCH", `${cm}/negative`, [{ op: "add", path: "/metadata/finalizers/-1", value: "example.com/b" }], "application/json-patch+json");
+    expect(add.code, add.body).toBe(200);
+    expect(JSON.parse(add.body).metadata.finalizers).toEqual(["example.com/a", "example.com/b"]);
+    const remove = await admin("PATCH", `${cm}/negative`, [{ op: "remove", path: "/metadata/finalizers/-1" }, { op: "replace", path: "/metadata/finalizers/-1", value: "example.com/c" }], "application/json-patch+json");
+    expect(remove.code, remove.body).toBe(200);
+    expect(JSON.parse(remove.body).metadata.finalizers).toEqual(["example.com/c"]);
+    const past = await admin("PATCH", `${cm}/negative`, [{ op: "remove", path: "/metadata/finalizers/-2" }], "application/json-patch+json");
+    expect([past.code, JSON.parse(past.body).message]).toEqual([422, "the server rejected our request due to an error in our request"]);
+    expect((await admin("PATCH", `${cm}/negative`, [{ op: "remove", path: "/metadata/finalizers" }], "application/json-patch+json")).code).toBe(200);
   });
 });
