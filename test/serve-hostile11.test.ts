@@ -89,3 +89,22 @@ describe("JSON patch array indices as gopkg.in/evanphx/json-patch.v4 reads them 
     expect((await admin("PATCH", `${cm}/negative`, [{ op: "remove", path: "/metadata/finalizers" }], "application/json-patch+json")).code).toBe(200);
   });
 });
+
+describe("generateName cut as names.SimpleNameGenerator cuts it (58 bytes, then 5 random characters)", () => {
+  const prefix = "a".repeat(100);
+
+  it("a ConfigMap whose generateName is 100 characters gets a name of 63: its first 58 and five of utilrand's alphabet", async () => {
+    const r = await admin("POST", cm, { apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: prefix } });
+    expect(r.code, r.body).toBe(201);
+    expect(JSON.parse(r.body).metadata.name).toMatch(/^a{58}[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it("a Service's too long generateName is refused for itself only: the name made from it is a valid DNS-1035 label", async () => {
+    const r = await admin("POST", "/api/v1/namespaces/default/services", { apiVersion: "v1", kind: "Service", metadata: { generateName: prefix }, spec: { ports: [{ port: 80 }] } });
+    expect(r.code).toBe(422);
+    const st = JSON.parse(r.body);
+    expect(st.details.name).toMatch(/^a{58}[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(st.message).toBe(`Service "${st.details.name}" is invalid: metadata.generateName: Invalid value: "${prefix}": must be no more than 63 characters`);
+    expect(st.details.causes).toEqual([{ reason: "FieldValueInvalid", message: `Invalid value: "${prefix}": must be no more than 63 characters`, field: "metadata.generateName" }]);
+  });
+});
