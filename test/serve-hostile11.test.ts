@@ -108,3 +108,42 @@ describe("generateName cut as names.SimpleNameGenerator cuts it (58 bytes, then 
     expect(st.details.causes).toEqual([{ reason: "FieldValueInvalid", message: `Invalid value: "${prefix}": must be no more than 63 characters`, field: "metadata.generateName" }]);
   });
 });
+
+describe("a write's options judged as the REST handlers judge them", () => {
+  const long = "m".repeat(129);
+  const allThree = (kind: string) =>
+    `${kind}.meta.k8s.io "" is invalid: [fieldManager: Too long: may not be more than 128 bytes, dryRun: Unsupported value: ["Bogus"]: supported values: "All", fieldValidation: Unsupported value: "Nope": supported values: "", "Ignore", "Strict", "Warn"]`;
+  const bad = `fieldManager=${long}&dryRun=Bogus&fieldValidation=Nope`;
+
+  it("ValidateCreateOptions lists the fieldManager, dryRun and fieldValidation errors together, in that order", async () => {
+    const r = await admin("POST", `${cm}?${bad}`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "opts" } });
+    expect(r.code).toBe(422);
+    const st = JSON.parse(r.body);
+    expect(st.message).toBe(allThree("CreateOptions"));
+    expect(st.details.causes.map((c: { field: string }) => c.field)).toEqual(["fieldManager", "dryRun", "fieldValidation"]);
+    expect((await admin("GET", `${cm}/opts`)).code).toBe(404);
+  });
+
+  it("a create negotiates its body's media type first: form data with a bad dryRun is 415", async () => {
+    const r = await admin("POST", `${cm}?dryRun=Bogus`, JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "opts" } }), "application/x-www-form-urlencoded");
+    expect(r.code).toBe(415);
+    expect(JSON.parse(r.body).reason).toBe("UnsupportedMediaType");
+  });
+
+  it("an update judges its options first: the same request as a PUT is the options' 422, all three errors", async () => {
+    expect((await admin("POST", cm, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "opts-put" } })).code).toBe(201);
+    const form = await admin("PUT", `${cm}/opts-put?dryRun=Bogus`, JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "opts-put" } }), "application/x-www-form-urlencoded");
+    expect([form.code, JSON.parse(form.body).message]).toEqual([422, 'UpdateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ["Bogus"]: supported values: "All"']);
+    const all = await admin("PUT", `${cm}/opts-put?${bad}`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "opts-put" }, data: { a: "b" } });
+    expect([all.code, JSON.parse(all.body).message]).toEqual([422, allThree("UpdateOptions")]);
+    expect(JSON.parse((await admin("GET", `${cm}/opts-put`)).body).data).toBeUndefined();
+  });
+
+  it("ValidatePatchOptions: an apply with no fieldManager and a bad dryRun names both", async () => {
+    const r = await admin("PATCH", `${cm}/opts-put?dryRun=Bogus&fieldValidation=Nope`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "opts-put" }, data: { a: "b" } }, "application/apply-patch+yaml");
+    expect(r.code).toBe(422);
+    expect(JSON.parse(r.body).message).toBe(
+      'PatchOptions.meta.k8s.io "" is invalid: [fieldManager: Required value: is required for apply patch, dryRun: Unsupported value: ["Bogus"]: supported values: "All", fieldValidation: Unsupported value: "Nope": supported values: "", "Ignore", "Strict", "Warn"]',
+    );
+  });
+});
