@@ -147,3 +147,13 @@ describe("a write's options judged as the REST handlers judge them", () => {
     );
   });
 });
+
+describe("pods/log serves GET only (LogREST is a Getter): any other method is go-restful's 405", () => {
+  it("PUT, POST, PATCH and DELETE are the service error handler's MethodNotAllowed, not MethodNotSupported's words", async () => {
+    for (const method of ["PUT", "POST", "PATCH", "DELETE"]) {
+      // (Node's client frames no body for a DELETE: it is sent without one)
+      const r = await admin(method, "/api/v1/namespaces/default/pods/any/log", method === "DELETE" ? undefined : {}, method === "PATCH" ? "application/merge-patch+json" : "application/json");
+      expect([method, r.code, JSON.parse(r.body)]).toEqual([method, 405, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "the server does not allow this method on the requested resource", reason: "MethodNotAllowed", details: {}, code: 405 }]);
+    }
+  });
+});

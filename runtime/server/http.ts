@@ -1239,7 +1239,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const emptyNamespace = r.namespaced && p.namespace === "";
   if (emptyNamespace && p.name !== undefined) return refuse(S.badRequest("Namespace parameter required."));
   if (p.subresource === "log") {
-    if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
+    // LogREST is a Getter only: installer.go registers GET alone, so any other method is go-restful's 405
+    if (method !== "GET") return refuse(S.methodNotAllowed());
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
   }
   // a client that prefers protobuf (client-go's typed clients) gets it for the kinds the protobuf table carries
