@@ -1,6 +1,7 @@
-// The eleventh hostile round: patches nested as deep as Go's decoders take them, JSON patch array
-// indices as gopkg.in/evanphx/json-patch.v4 reads them, and the other faults found this round,
-// each checked through podflow serve against kube-apiserver 1.35's answer.
+// The eleventh hostile round, each fault checked through podflow serve against kube-apiserver
+// 1.35's answer: patches nested as deep as Go's decoders take them, JSON patch array indices as
+// gopkg.in/evanphx/json-patch.v4 reads them, generateName cut as names.SimpleNameGenerator cuts
+// it, a write's options judged together and in the handlers' order, and pods/log's 405.
 
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { jsonPatch, PatchError } from "../machines/apiserver/patch.js";
