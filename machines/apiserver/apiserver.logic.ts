@@ -440,6 +440,16 @@ export function replyWithStatus(ctx: ApiServerContext, fx: Fx): ApiServerContext
   return stepped(ctx, undefined, ctx.cache, ctx.backlog, ctx.nextEtcdId, cur.allocatorsBefore ?? ctx.allocators);
 }
 
+/**
+ * names.SimpleNameGenerator's base: a generateName longer than 58 bytes (63, a DNS label, less the
+ * 5 random characters) is cut to 58, so a long prefix still yields a name of at most 63.
+ */
+export function generatedNameBase(generateName: string): string {
+  const maxGeneratedNameLength = 58;
+  const bytes = new TextEncoder().encode(generateName);
+  return bytes.length <= maxGeneratedNameLength ? generateName : new TextDecoder().decode(bytes.subarray(0, maxGeneratedNameLength));
+}
+
 /** The request in flight fails with `error`, which is sent. */
 function fail(ctx: ApiServerContext, error: Status, fx: Fx): ApiServerContext {
   return replyWithStatus({ ...ctx, current: { ...ctx.current!, error } }, fx);
@@ -911,7 +921,7 @@ function prepareCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, no
   // drawn from a copy of the generator, which the step's context keeps
   const rng = new Rng(ctx.rng.state);
   ctx.rng = rng;
-  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${rng.string(5)}`;
+  if (!meta.name && meta.generateName) meta.name = `${generatedNameBase(meta.generateName)}${rng.string(5)}`;
   meta.uid = rng.uuid();
   meta.creationTimestamp = rfc3339(now);
   // only a POST reaches store.Create; a creating PUT or apply goes through GuaranteedUpdate, which drops it

@@ -93,11 +93,27 @@ function index(k: string): number | undefined {
   return /^[+-]?[0-9]+$/.test(k) ? Number(k) : undefined;
 }
 
+/**
+ * The element a token names in an array of `length` elements, as json-patch v4's partialArray
+ * get, set and remove resolve it: kube-apiserver leaves SupportNegativeIndices at its default
+ * (true), so -1 is the last element; undefined when the token names none.
+ */
+function elementAt(k: string, length: number): number | undefined {
+  const i = index(k);
+  if (i === undefined || i >= length || i < -length) return undefined;
+  return i < 0 ? i + length : i;
+}
+
+/** Where partialArray.add inserts at a token: "-" appends, and a negative index counts from the end of the grown array. */
+function insertAt(k: string, length: number): number | undefined {
+  return k === "-" ? length : elementAt(k, length + 1);
+}
+
 /** The child at one pointer token: an own key of an object or an element of an array, else undefined. */
 function child(o: unknown, k: string): unknown {
   if (Array.isArray(o)) {
-    const i = index(k);
-    return i !== undefined && i >= 0 && i < o.length ? o[i] : undefined;
+    const i = elementAt(k, o.length);
+    return i === undefined ? undefined : o[i];
   }
   return isObject(o) ? getOwn(o, k) : undefined;
 }
@@ -136,8 +152,8 @@ export function jsonPatch(doc: any, ops: unknown): any {
       const parent = parentOf(p, String(kind));
       const k = p[p.length - 1]!;
       if (Array.isArray(parent)) {
-        const i = k === "-" && insert ? parent.length : index(k);
-        if (i === undefined || i < 0 || i > parent.length || (!insert && i === parent.length)) throw new PatchError(`${kind} operation does not apply: doc is missing path: "${getOwn(op!, "path")}": missing value`);
+        const i = insert ? insertAt(k, parent.length) : elementAt(k, parent.length);
+        if (i === undefined) throw new PatchError(`${kind} operation does not apply: doc is missing path: "${getOwn(op!, "path")}": missing value`);
         if (insert) parent.splice(i, 0, value);
         else parent[i] = value;
       } else setOwn(parent, k, value);
@@ -146,7 +162,7 @@ export function jsonPatch(doc: any, ops: unknown): any {
       const parent = parentOf(p, what);
       const k = p[p.length - 1]!;
       if (get(p) === undefined) throw new PatchError(`${what} operation does not apply: doc is missing path: "${getOwn(op!, "path")}": missing value`);
-      if (Array.isArray(parent)) parent.splice(index(k)!, 1);
+      if (Array.isArray(parent)) parent.splice(elementAt(k, parent.length)!, 1);
       else delete parent[k];
     };
     switch (kind) {

@@ -4,7 +4,7 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { parseAllDocuments, type YAMLError } from "yaml";
-import { badRequest, goQuote, invalid, notSupported, unsupportedMediaType } from "../../machines/apiserver/status.js";
+import { badRequest, goQuote, notSupported, unsupportedMediaType, type FieldError } from "../../machines/apiserver/status.js";
 import { decodeTyped, hasSchema, parseJsonKeepingLiterals } from "../../machines/apiserver/schema/decode.js";
 import { orTooDeep, tooDeep } from "../../machines/apiserver/schema/depth.js";
 import { fieldsV1MaxDepth } from "../../machines/apiserver/fieldmanager/fieldset.js";
@@ -728,16 +728,10 @@ function decodeProtobufBody(raw: Buffer, kind: string): { body: any } | { status
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
-/**
- * The fieldValidation query parameter (absent: Warn, as kube-apiserver's fieldValidation() has it),
- * or the 422 ValidateCreateOptions / UpdateOptions / PatchOptions answer for any other value.
- */
-export function fieldValidationOf(q: URLSearchParams, optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions"): { value: FieldValidation } | { status: Status } {
+/** ValidateFieldValidation: "", Ignore, Warn or Strict. */
+export function fieldValidationErrors(q: URLSearchParams): FieldError[] {
   const v = q.get("fieldValidation") ?? "";
-  if (v === "") return { value: "Warn" };
-  if (v === "Strict" || v === "Warn" || v === "Ignore") return { value: v };
-  const r = { kind: optionsKind, resource: "", singular: "", group: "meta.k8s.io", version: "v1", namespaced: false, shortNames: [], verbs: [], subresources: [] };
-  return { status: invalid(r, "", [notSupported("fieldValidation", v, ["", "Ignore", "Strict", "Warn"])]) };
+  return v === "" || v === "Strict" || v === "Warn" || v === "Ignore" ? [] : [notSupported("fieldValidation", v, ["", "Ignore", "Strict", "Warn"])];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

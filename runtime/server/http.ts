@@ -18,7 +18,7 @@ import { fieldLabelError, objectFields } from "../../machines/apiserver/cache.js
 import { customPatchTypes, pruned } from "../../machines/apiserver/customresource.js";
 import { matchesFieldSelector, matchesRequirements, parseFieldSelector, parseSelector } from "../../machines/common/labels.js";
 import { aggregatedDiscovery, aggregatedDiscoveryType, apiGroup, apiGroupList, apiResourceList, apiVersions, subresourceInfo, versionInfo, wantsAggregated } from "./discovery.js";
-import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationOf, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
+import { decodeBody, decodeDeleteOptions, decodeObjectBody, duplicateKeyErrors, fieldValidationErrors, patchTypeOf, unsupportedPatchType, warningHeaders, yamlDuplicateKeys, type FieldValidation } from "./decode.js";
 import { customTable, tableOptions, toTable, wantsTable, type IncludeObject } from "./tables.js";
 import { acceptAsksPretty, negotiatedMediaType, notAcceptable, watchMediaTypes } from "./negotiate.js";
 import { goYamlText } from "./yamlemit.js";
@@ -723,12 +723,12 @@ function decodeVersionError(r: ResourceInfo, body: any): Status | undefined {
 
 /** The dryRun option of a write: every value must be "All" (metav1 validation.ValidateDryRun), else the
  * options kind is Invalid, as the handlers answer before decoding the body. */
-/**
- * The manager a write is recorded for (managerOrUserAgent), or the 422 ValidateCreateOptions,
- * ValidateUpdateOptions or ValidatePatchOptions answers: fieldManager required for an apply, force
- * only for one, at most 128 bytes of printable characters.
- */
-export function fieldManagerOf(q: URLSearchParams, optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions", apply: boolean, userAgent: string | undefined): { manager: string } | { status: Status } {
+function optionsInfo(kind: string): ResourceInfo {
+  return { group: "meta.k8s.io", version: "v1", kind, resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
+}
+
+/** ValidatePatchOptions' apply rules, then ValidateFieldManager: at most 128 bytes of printable characters. */
+function fieldManagerErrors(q: URLSearchParams, optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions", apply: boolean): S.FieldError[] {
   const manager = q.get("fieldManager") ?? "";
   const errs: S.FieldError[] = [];
   if (optionsKind === "PatchOptions") {
@@ -741,11 +741,20 @@ export function fieldManagerOf(q: URLSearchParams, optionsKind: "CreateOptions" 
     if (!isPrintable(ch)) errs.push(S.invalidValue("fieldManager", manager, `invalid character ${goRuneName(ch)} (at position ${pos})`));
     pos += Buffer.byteLength(ch);
   }
-  if (errs.length > 0) {
-    const options: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: optionsKind, resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
-    return { status: S.invalid(options, "", errs) };
-  }
-  return { manager: managerOrUserAgent(manager, userAgent) };
+  return errs;
+}
+
+/**
+ * A write's options as ValidateCreateOptions, ValidateUpdateOptions and ValidatePatchOptions judge
+ * them: one 422 of the options kind listing every error in their order (an apply's fieldManager or
+ * a non-apply's force, fieldManager's length and characters, dryRun, fieldValidation), not the first alone.
+ */
+export function writeOptionsOf(q: URLSearchParams, optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions", apply: boolean, userAgent: string | undefined): { manager: string; dryRun: boolean; fieldValidation: FieldValidation } | { status: Status } {
+  const dryRun = q.getAll("dryRun");
+  const errs = [...fieldManagerErrors(q, optionsKind, apply), ...dryRunErrors(dryRun), ...fieldValidationErrors(q)];
+  if (errs.length > 0) return { status: S.invalid(optionsInfo(optionsKind), "", errs) };
+  const fv = q.get("fieldValidation") ?? "";
+  return { manager: managerOrUserAgent(q.get("fieldManager") ?? "", userAgent), dryRun: dryRun.length > 0, fieldValidation: fv === "" ? "Warn" : (fv as FieldValidation) };
 }
 
 /** %#U of a rune: U+0007, with the character quoted when it is printable. */
@@ -754,11 +763,14 @@ function goRuneName(ch: string): string {
 }
 
 export function dryRunOf(values: readonly string[], optionsKind: "CreateOptions" | "UpdateOptions" | "PatchOptions" | "DeleteOptions"): { dryRun: boolean } | { status: Status } {
-  if (values.some((v) => v !== "All")) {
-    const options: ResourceInfo = { group: "meta.k8s.io", version: "v1", kind: optionsKind, resource: "", singular: "", namespaced: false, shortNames: [], verbs: [], subresources: [] };
-    return { status: S.invalid(options, "", [S.notSupported("dryRun", [...values], ["All"])]) };
-  }
+  const errs = dryRunErrors(values);
+  if (errs.length > 0) return { status: S.invalid(optionsInfo(optionsKind), "", errs) };
   return { dryRun: values.length > 0 };
+}
+
+/** ValidateDryRun: every value must be "All". */
+function dryRunErrors(values: readonly string[]): S.FieldError[] {
+  return values.some((v) => v !== "All") ? [S.notSupported("dryRun", [...values], ["All"])] : [];
 }
 
 /**
@@ -1236,7 +1248,8 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
   const emptyNamespace = r.namespaced && p.namespace === "";
   if (emptyNamespace && p.name !== undefined) return refuse(S.badRequest("Namespace parameter required."));
   if (p.subresource === "log") {
-    if (method !== "GET") return refuse(S.methodNotSupported(r, method.toLowerCase()));
+    // LogREST is a Getter only: installer.go registers GET alone, so any other method is go-restful's 405
+    if (method !== "GET") return refuse(S.methodNotAllowed());
     return serveLogs(cluster, { ...base, namespace: p.namespace ?? "default", name: p.name ?? "" }, q, req, res);
   }
   // a client that prefers protobuf (client-go's typed clients) gets it for the kinds the protobuf table carries
@@ -1306,19 +1319,17 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
-      const dry = dryRunOf(q.getAll("dryRun"), "CreateOptions");
-      if ("status" in dry) return sendStatus(res, dry.status);
-      if (dry.dryRun) base.dryRun = true;
       const kind = p.subresource === "binding" ? "Binding" : p.subresource === "eviction" ? "Eviction" : p.subresource === "token" ? "TokenRequest" : r.kind;
-      const fm = fieldManagerOf(q, "CreateOptions", false, userAgentOf(req));
-      if ("status" in fm) return sendStatus(res, fm.status);
-      base.fieldManager = fm.manager;
       const dec = decodeBody(raw, req.headers["content-type"], kind);
-      // An unsupported media type before fieldValidation's 422; a body that does not decode after it
-      // (answered here, so behind authorization as every front-end refusal is).
+      // createHandler: an unsupported media type (NegotiateInputSerializer) before the options'
+      // 422; a body that does not decode after it (answered here, behind authorization as every
+      // front-end refusal is)
       if ("status" in dec && dec.status.code === 415) return sendStatus(res, dec.status);
-      const fv = fieldValidationOf(q, "CreateOptions");
-      if ("status" in fv) return refuse(fv.status);
+      const opts = writeOptionsOf(q, "CreateOptions", false, userAgentOf(req));
+      if ("status" in opts) return sendStatus(res, opts.status);
+      if (opts.dryRun) base.dryRun = true;
+      base.fieldManager = opts.manager;
+      const fv = { value: opts.fieldValidation };
       if ("status" in dec) return sendStatus(res, dec.status);
       // a create in an empty {namespace}: EnsureObjectNamespaceMatchesRequestNamespace clears the
       // object's namespace, and ValidateObjectMeta requires one
@@ -1348,17 +1359,14 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (!(await authorizedWrite())) return;
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
-      const dry = dryRunOf(q.getAll("dryRun"), "UpdateOptions");
-      if ("status" in dry) return sendStatus(res, dry.status);
-      if (dry.dryRun) base.dryRun = true;
+      // UpdateResource judges its options before it negotiates the body's media type
+      const opts = writeOptionsOf(q, "UpdateOptions", false, userAgentOf(req));
+      if ("status" in opts) return sendStatus(res, opts.status);
+      if (opts.dryRun) base.dryRun = true;
+      base.fieldManager = opts.manager;
+      const fv = { value: opts.fieldValidation };
       const kind = p.subresource === "scale" ? "Scale" : r.kind;
-      const fm = fieldManagerOf(q, "UpdateOptions", false, userAgentOf(req));
-      if ("status" in fm) return sendStatus(res, fm.status);
-      base.fieldManager = fm.manager;
       const dec = decodeBody(raw, req.headers["content-type"], kind);
-      if ("status" in dec && dec.status.code === 415) return sendStatus(res, dec.status);
-      const fv = fieldValidationOf(q, "UpdateOptions");
-      if ("status" in fv) return refuse(fv.status);
       if ("status" in dec) return sendStatus(res, dec.status);
       // a create in an empty {namespace}: EnsureObjectNamespaceMatchesRequestNamespace clears the
       // object's namespace, and ValidateObjectMeta requires one
@@ -1392,15 +1400,12 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       if (unacceptable) return sendStatus(res, unacceptable);
       const raw = await writeBody(req, res);
       if (raw === undefined) return;
-      const dry = dryRunOf(q.getAll("dryRun"), "PatchOptions");
-      if ("status" in dry) return sendStatus(res, dry.status);
-      if (dry.dryRun) base.dryRun = true;
-      const fm = fieldManagerOf(q, "PatchOptions", patchType === "apply", userAgentOf(req));
-      if ("status" in fm) return sendStatus(res, fm.status);
-      base.fieldManager = fm.manager;
+      const opts = writeOptionsOf(q, "PatchOptions", patchType === "apply", userAgentOf(req));
+      if ("status" in opts) return sendStatus(res, opts.status);
+      if (opts.dryRun) base.dryRun = true;
+      base.fieldManager = opts.manager;
       if (patchType === "apply" && boolParam(q, "force")) base.force = true;
-      const fv = fieldValidationOf(q, "PatchOptions");
-      if ("status" in fv) return refuse(fv.status);
+      const fv = { value: opts.fieldValidation };
       const dec = decodeBody(raw, req.headers["content-type"], r.kind, patchType);
       if ("status" in dec) return sendStatus(res, dec.status);
       if (patchType === "apply" && fv.value !== "Ignore") {

@@ -730,22 +730,55 @@ export function fromUnstructured(kind: string, value: unknown, typeKey?: string)
   }
 }
 
+/** fmt's %v of one float64: %g with the shortest digits, in exponent form below 1e-4 or from 1e6 on. */
+function goFormatNumber(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  const exp = Math.floor(Math.log10(Math.abs(v)));
+  if (exp < -4 || exp >= 6) return v.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
+  return String(v);
+}
+
+/**
+ * Writes a JSON value nested to any depth with an explicit stack (a patched value reaches here up
+ * to encoding/json's 10,000 levels, past what recursion on the call stack takes): `scalar` writes
+ * a leaf, and maps and slices are written with the brackets, separators and key form given.
+ */
+function writeNested(v: unknown, scalar: (x: unknown) => string, form: { open: [string, string]; close: [string, string]; sep: string; key: (k: string) => string; sortKeys: boolean; skip: (x: unknown) => boolean }): string {
+  const out: string[] = [];
+  const work: Array<{ v: unknown } | string> = [{ v }];
+  while (work.length > 0) {
+    const w = work.pop()!;
+    if (typeof w === "string") {
+      out.push(w);
+      continue;
+    }
+    const x = w.v instanceof NumberLiteral ? w.v.value : w.v;
+    if (Array.isArray(x)) {
+      out.push(form.open[1]);
+      work.push(form.close[1]);
+      for (let i = x.length - 1; i >= 0; i--) {
+        work.push({ v: x[i] });
+        if (i > 0) work.push(form.sep);
+      }
+    } else if (isObject(x)) {
+      out.push(form.open[0]);
+      work.push(form.close[0]);
+      const keys = Object.keys(x).filter((k) => !form.skip(x[k]));
+      if (form.sortKeys) keys.sort();
+      for (let i = keys.length - 1; i >= 0; i--) {
+        work.push({ v: x[keys[i]!] });
+        work.push(form.key(keys[i]!));
+        if (i > 0) work.push(form.sep);
+      }
+    } else out.push(scalar(x));
+  }
+  return out.join("");
+}
+
 /** fmt's %+v of a JSON value held in Go maps and slices: map[a:1 b:[x y]], keys sorted. */
 export function goFormatValue(v: unknown): string {
-  if (v === null || v === undefined) return "<nil>";
-  if (v instanceof NumberLiteral) return goFormatValue(v.value);
-  if (typeof v === "string") return v;
-  if (typeof v === "boolean") return String(v);
-  if (typeof v === "number") {
-    if (Number.isInteger(v)) return String(v);
-    // %v of a float64 is %g with the shortest digits: exponent form below 1e-4 or from 1e6 on.
-    const exp = Math.floor(Math.log10(Math.abs(v)));
-    if (exp < -4 || exp >= 6) return v.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
-    return String(v);
-  }
-  if (Array.isArray(v)) return `[${v.map(goFormatValue).join(" ")}]`;
-  const o = v as Record<string, unknown>;
-  return `map[${Object.keys(o).sort().map((k) => `${k}:${goFormatValue(o[k])}`).join(" ")}]`;
+  const scalar = (x: unknown) => (x === null || x === undefined ? "<nil>" : typeof x === "number" ? goFormatNumber(x) : String(x));
+  return writeNested(v, scalar, { open: ["map[", "["], close: ["]", "]"], sep: " ", key: (k) => `${k}:`, sortKeys: true, skip: () => false });
 }
 
 /** A JSON value as Go holds it in maps: every object's keys sorted, as json.Marshal writes them. */
@@ -765,9 +798,17 @@ export function goHtmlEscaped(json: string): string {
   return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-/** json.Marshal of a JSON value held in Go maps: keys sorted, <, > and & escaped. */
+/**
+ * json.Marshal of a JSON value held in Go maps: keys sorted, <, > and & escaped. Written without
+ * recursion (JSON.stringify gives out a few thousand levels down), as a 422 quotes a patched value
+ * whole however deep it nests.
+ */
 export function goJsonMarshal(v: unknown): string {
-  return goHtmlEscaped(JSON.stringify(goMapsSorted(v)));
+  // JSON.stringify's own rules for what a JSON value cannot hold: an undefined member is left out,
+  // an undefined element is null
+  const scalar = (x: unknown) => JSON.stringify(x) ?? "null";
+  const text = writeNested(v, scalar, { open: ["{", "["], close: ["}", "]"], sep: ",", key: (k) => `${JSON.stringify(k)}:`, sortKeys: true, skip: (x) => x === undefined || typeof x === "function" });
+  return goHtmlEscaped(text);
 }
 
 /**
