@@ -7,6 +7,7 @@
 
 export * from "../common/volumeutil.js";
 import { annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, isVolumeBoundToClaim, withAnnotations, ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, type ClassInfo, type PV, type PVC } from "../common/volumeutil.js";
+import { mutant } from "../common/mutation.js";
 
 /** One step a sync takes: a write (the object's next version), an event, or nothing. */
 export type Action =
@@ -101,7 +102,8 @@ export type Reclaim = "retain" | "externalDelete" | "deleteFailed";
 
 /** reclaimVolume: Retain keeps it Released; Delete is the provisioner's when it made the PV, else no plugin deletes a hostPath. */
 export function reclaimOf(pv: PV): Reclaim {
-  if ((pv.spec?.persistentVolumeReclaimPolicy ?? "Retain") !== "Delete") return "retain";
+  // the mutant takes a PV without a reclaim policy as Delete (the StorageClass default) instead of Retain
+  if ((pv.spec?.persistentVolumeReclaimPolicy ?? (mutant("pv.unset-reclaim-policy-deletes") ? "Delete" : "Retain")) !== "Delete") return "retain";
   return annotation(pv, ANN_DYNAMICALLY_PROVISIONED) !== undefined ? "externalDelete" : "deleteFailed";
 }
 

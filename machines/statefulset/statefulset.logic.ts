@@ -258,6 +258,7 @@ export function isClaimOwnerUpToDate(c: PersistentVolumeClaim, set: StatefulSet,
   const setRef = hasOwnerRef(c, set.metadata?.uid);
   const podRef = hasOwnerRef(c, pod.metadata?.uid);
   const scaledDown = !inOrdinalRange(pod, set);
+  if (mutant("statefulset.scaled-retain-claims-deleted") && scaledDown) return podRef && setRef === (p.whenDeleted === "Delete");
   if (p.whenScaled === "Delete" && p.whenDeleted === "Delete") return scaledDown !== setRef && scaledDown === podRef;
   if (p.whenScaled === "Delete") return !setRef && scaledDown === podRef;
   if (p.whenDeleted === "Delete") return setRef && !podRef;
@@ -276,7 +277,8 @@ export function claimOwnerRefsFor(c: PersistentVolumeClaim, set: StatefulSet, po
   const scaledDown = !inOrdinalRange(pod, set);
   const podRef: OwnerReference = { apiVersion: "v1", kind: "Pod", name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "", controller: true, blockOwnerDeletion: true };
   if (p.whenDeleted === "Delete" && (p.whenScaled !== "Delete" || !scaledDown)) add(statefulSetControllerRef(set));
-  if (p.whenScaled === "Delete" && scaledDown) add(podRef);
+  // the mutant gives a scaled-down replica's claim to its pod whatever whenScaled says: Retain's claims go too
+  if ((p.whenScaled === "Delete" || mutant("statefulset.scaled-retain-claims-deleted")) && scaledDown) add(podRef);
   return out;
 }
 
