@@ -220,7 +220,8 @@ export function historyToDelete(set: StatefulSet, pods: readonly Pod[], revision
 
 // ---------- PersistentVolumeClaim retention (stateful_set_utils.go) ----------
 
-const retentionOf = (set: StatefulSet) => ({ whenDeleted: set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? "Retain", whenScaled: set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? "Retain" });
+// the mutant defaults whenScaled to Delete: a set with no retention policy loses a scaled-down replica's claims
+const retentionOf = (set: StatefulSet) => ({ whenDeleted: set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? "Retain", whenScaled: set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? (mutant("statefulset.default-retention-deletes-scaled-claims") ? "Delete" : "Retain") });
 const refs = (c: PersistentVolumeClaim) => c.metadata?.ownerReferences ?? [];
 const matchesRef = (ref: OwnerReference, name: string | undefined, apiVersion: string, kind: string) => ref.apiVersion === apiVersion && ref.kind === kind && ref.name === name;
 const isSetRef = (ref: OwnerReference, set: StatefulSet) => matchesRef(ref, set.metadata?.name, "apps/v1", "StatefulSet");
@@ -258,7 +259,6 @@ export function isClaimOwnerUpToDate(c: PersistentVolumeClaim, set: StatefulSet,
   const setRef = hasOwnerRef(c, set.metadata?.uid);
   const podRef = hasOwnerRef(c, pod.metadata?.uid);
   const scaledDown = !inOrdinalRange(pod, set);
-  if (mutant("statefulset.scaled-retain-claims-deleted") && scaledDown) return podRef && setRef === (p.whenDeleted === "Delete");
   if (p.whenScaled === "Delete" && p.whenDeleted === "Delete") return scaledDown !== setRef && scaledDown === podRef;
   if (p.whenScaled === "Delete") return !setRef && scaledDown === podRef;
   if (p.whenDeleted === "Delete") return setRef && !podRef;
@@ -277,8 +277,7 @@ export function claimOwnerRefsFor(c: PersistentVolumeClaim, set: StatefulSet, po
   const scaledDown = !inOrdinalRange(pod, set);
   const podRef: OwnerReference = { apiVersion: "v1", kind: "Pod", name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "", controller: true, blockOwnerDeletion: true };
   if (p.whenDeleted === "Delete" && (p.whenScaled !== "Delete" || !scaledDown)) add(statefulSetControllerRef(set));
-  // the mutant gives a scaled-down replica's claim to its pod whatever whenScaled says: Retain's claims go too
-  if ((p.whenScaled === "Delete" || mutant("statefulset.scaled-retain-claims-deleted")) && scaledDown) add(podRef);
+  if (p.whenScaled === "Delete" && scaledDown) add(podRef);
   return out;
 }
 
