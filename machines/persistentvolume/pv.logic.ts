@@ -102,9 +102,15 @@ export type Reclaim = "retain" | "externalDelete" | "deleteFailed";
 
 /** reclaimVolume: Retain keeps it Released; Delete is the provisioner's when it made the PV, else no plugin deletes a hostPath. */
 export function reclaimOf(pv: PV): Reclaim {
-  // the mutant takes a PV without a reclaim policy as Delete (the StorageClass default) instead of Retain
-  if ((pv.spec?.persistentVolumeReclaimPolicy ?? (mutant("pv.unset-reclaim-policy-deletes") ? "Delete" : "Retain")) !== "Delete") return "retain";
+  if ((pv.spec?.persistentVolumeReclaimPolicy ?? "Retain") !== "Delete") return "retain";
   return annotation(pv, ANN_DYNAMICALLY_PROVISIONED) !== undefined ? "externalDelete" : "deleteFailed";
+}
+
+/** unbindVolume: the volume without its claimRef, for others to bind. */
+function unbind(pv: PV): SyncResult {
+  const spec = { ...pv.spec };
+  delete spec.claimRef;
+  return { action: { kind: "updateVolume", pv: { ...pv, spec } }, events: [] };
 }
 
 /**
@@ -120,6 +126,8 @@ export function syncVolume(pv: PV, claim: PVC | undefined): SyncResult {
   if (!ref) return phase === "Available" ? done() : setPhase("Available");
   if (!ref.uid) return phase === "Available" ? done() : setPhase("Available");
   if (!claim || claim.metadata?.uid !== ref.uid) {
+    // the mutant hands a Retain volume whose claim is gone back out (its claimRef dropped): the next claim gets the old data
+    if (phase !== "Released" && phase !== "Failed" && mutant("pv.retained-volume-made-available") && reclaimOf(pv) === "retain") return unbind(pv);
     if (phase !== "Released" && phase !== "Failed") return setPhase("Released");
     if (phase === "Failed") return done();
     const r = reclaimOf(pv);
@@ -134,9 +142,7 @@ export function syncVolume(pv: PV, claim: PVC | undefined): SyncResult {
   if ((claim.spec?.volumeName ?? "") === "") return done(); // the claim's sync finishes the bind
   if (annotation(pv, ANN_BOUND_BY_CONTROLLER) === "yes") {
     // unbindVolume: the claim went to another volume; this one is released for others.
-    const spec = { ...pv.spec };
-    delete spec.claimRef;
-    return { action: { kind: "updateVolume", pv: { ...pv, spec } }, events: [] };
+    return unbind(pv);
   }
   return done();
 }

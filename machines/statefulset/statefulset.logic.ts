@@ -220,8 +220,7 @@ export function historyToDelete(set: StatefulSet, pods: readonly Pod[], revision
 
 // ---------- PersistentVolumeClaim retention (stateful_set_utils.go) ----------
 
-// the mutant defaults whenScaled to Delete: a set with no retention policy loses a scaled-down replica's claims
-const retentionOf = (set: StatefulSet) => ({ whenDeleted: set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? "Retain", whenScaled: set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? (mutant("statefulset.default-retention-deletes-scaled-claims") ? "Delete" : "Retain") });
+const retentionOf = (set: StatefulSet) => ({ whenDeleted: set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? "Retain", whenScaled: set.spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? "Retain" });
 const refs = (c: PersistentVolumeClaim) => c.metadata?.ownerReferences ?? [];
 const matchesRef = (ref: OwnerReference, name: string | undefined, apiVersion: string, kind: string) => ref.apiVersion === apiVersion && ref.kind === kind && ref.name === name;
 const isSetRef = (ref: OwnerReference, set: StatefulSet) => matchesRef(ref, set.metadata?.name, "apps/v1", "StatefulSet");
@@ -318,7 +317,8 @@ export function replicaCounts(pods: readonly (Pod | undefined)[], minReadySecond
     if (isCreated(p)) c.replicas++;
     if (mutant("statefulset.ready-counts-running") ? p.status?.phase === "Running" : isRunningAndReady(p)) {
       c.readyReplicas++;
-      if (isRunningAndAvailable(p, minReadySeconds, nowMs)) c.availableReplicas++;
+      // the mutant counts a ready pod available at once, whatever minReadySeconds asks
+      if (isRunningAndAvailable(p, mutant("statefulset.available-ignores-min-ready-seconds") ? 0 : minReadySeconds, nowMs)) c.availableReplicas++;
     }
     if (isCreated(p) && !isTerminating(p)) {
       const r = podRevision(p);
