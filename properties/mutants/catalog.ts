@@ -169,6 +169,9 @@ export const mutants: readonly MutantInfo[] = [
   { name: "quota.best-effort-ignores-init-containers", bugClass: "the quota evaluator's BestEffort scope looks at app containers only: a pod whose init container requests cpu or memory is charged to BestEffort quotas", file: "machines/common/quota.ts" },
   { name: "daemonset.failed-pod-no-backoff", bugClass: "the DaemonSet controller never finds a node in its failed-pods back-off: a daemon pod that keeps failing is deleted and made again at once, in a hot loop", file: "machines/daemonset/daemonset.logic.ts" },
   { name: "namespace.discovery-error-counts-as-empty", bugClass: "the namespace controller takes a failed discovery of the custom resources as none: a namespace is finalized with its custom resources left", file: "machines/namespace/namespace.logic.ts" },
+  { name: "endpoints.running-pod-ready-address", bugClass: "the endpoints controller lists a Running pod among a Service's ready addresses before its readiness probe has passed", file: "machines/endpoints/endpoints.logic.ts" },
+  { name: "csrcleaner.pending-cleaned-after-an-hour", bugClass: "the CSR cleaner deletes a pending CertificateSigningRequest an hour after its creation instead of a day", file: "machines/csrcleaner/csrcleaner.logic.ts" },
+  { name: "localpath.deletes-retained-volume", bugClass: "the local-path provisioner deletes a Released volume it made whatever its reclaim policy: a Retain class's data goes with its claim", file: "machines/localpath/localpath.logic.ts" },
 ];
 
 /** The catalog entry of a mutant name, if there is one. */
