@@ -3,16 +3,19 @@
 // ComputePodQOS counts init containers (a quota's BestEffort scope), computeReplicasForMetrics takes
 // the largest proposal of several metrics, computeReplicaStatus counts a pod available only once it
 // has been Ready longer than minReadySeconds (IsPodAvailable), syncServiceAccount deletes a deleted
-// account's tokens by uid (an account made again under the name is another account), and
-// deleteAllContent returns a discovery error so the namespace is not finalized.
+// account's tokens by uid (an account made again under the name is another account),
+// deleteAllContent returns a discovery error so the namespace is not finalized, and the external
+// provisioner deletes only a Released volume whose reclaim policy is Delete (shouldDelete).
 // The same expectations sit beside the behaviour: machines/common/quota.test.ts,
 // machines/podautoscaler/hpa.logic.test.ts, machines/statefulset/statefulset.logic.test.ts,
-// machines/serviceaccount/tokens.e2e.test.ts, machines/apiserver/crd.e2e.test.ts.
+// machines/serviceaccount/tokens.e2e.test.ts, machines/apiserver/crd.e2e.test.ts,
+// machines/localpath/localpath.logic.test.ts.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1";
 import { setMutants } from "../../machines/common/mutation.js";
 import { podMatchesScope } from "../../machines/common/quota.js";
 import { rfc3339 } from "../../machines/common/time.js";
+import { PROVISIONER, shouldDelete } from "../../machines/localpath/localpath.logic.js";
 import { decide, emptyMemory } from "../../machines/podautoscaler/hpa.logic.js";
 import { newStatefulSetPod, replicaCounts } from "../../machines/statefulset/statefulset.logic.js";
 import { createCluster } from "../../runtime/cluster.js";
@@ -103,12 +106,19 @@ async function namespaceWaitsForCustomResources(): Promise<boolean> {
   }
 }
 
+/** A Released local-path volume of a Retain class is kept, one of a Delete class deleted. */
+function retainedVolumeKept(): boolean {
+  const pv = (policy: string) => ({ metadata: { name: "pvc-1", annotations: { "pv.kubernetes.io/provisioned-by": PROVISIONER } }, spec: { persistentVolumeReclaimPolicy: policy }, status: { phase: "Released" } });
+  return !shouldDelete(pv("Retain")) && shouldDelete(pv("Delete"));
+}
+
 const rows: Array<[string, () => boolean | Promise<boolean>]> = [
   ["quota.best-effort-ignores-init-containers", bestEffortScopeHolds],
   ["hpa.multiple-metrics-takes-lowest", largestMetricWins],
   ["statefulset.available-ignores-min-ready-seconds", availableWaitsForMinReadySeconds],
   ["serviceaccount.recreated-account-keeps-old-tokens", tokensGoWithTheirAccount],
   ["namespace.discovery-error-counts-as-empty", namespaceWaitsForCustomResources],
+  ["localpath.deletes-retained-volume", retainedVolumeKept],
 ];
 
 describe("round 11: the checks added for the mutants that escaped", () => {
