@@ -247,6 +247,31 @@ describe("deleting a namespace", () => {
   });
 });
 
+describe("deleting a namespace when discovery fails", () => {
+  // namespaced_resources_deleter.go: a discovery error is not fatal to the round, but deleteAllContent
+  // returns it, so the namespace is not finalized and is looked at again (its custom resources then go)
+  it("keeps the namespace until a round whose discovery succeeds has deleted its custom resources", async () => {
+    const c = await withCRD();
+    await c.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } });
+    await c.apply({ apiVersion: "stable.example.com/v1", kind: "CronTab", metadata: { name: "in-team", namespace: "team" }, spec: { cronSpec: "* * * * *" } });
+    await c.settle();
+    let failed = 0;
+    c.runtime.sendHook = (from, to, msg: any) => {
+      if (failed > 0 || from !== "namespace-controller" || msg.type !== "ApiRequest" || msg.verb !== "list" || msg.resource !== "customresourcedefinitions") return false;
+      failed++;
+      c.runtime.post(to, from, { type: "ApiResponse", id: msg.id, ok: false, code: 500, status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "etcdserver: request timed out", reason: "InternalError", code: 500 } });
+      return true;
+    };
+    await c.delete("Namespace", "team");
+    c.advance(3_000);
+    await c.settle();
+    expect(failed).toBe(1);
+    expect(c.get("Namespace", "team")).toBeUndefined();
+    expect(c.list("CronTab").map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual([]);
+    await c.stop();
+  });
+});
+
 describe("a custom kind named like a built-in one", () => {
   const eventCRD = (group: string) => ({
     apiVersion: "apiextensions.k8s.io/v1",

@@ -19,6 +19,8 @@ describe("podMatchesScope (TestPodEvaluatorMatchingScopes)", () => {
     ["PriorityClass", { priorityClassName: "class1" }, ["NotTerminating", "BestEffort", "PriorityClass"]],
     ["NotBestEffort", { containers: [{ resources: { requests: { cpu: "1", memory: "50M", "example.com/dongle": "1" }, limits: { cpu: "2", memory: "100M", "example.com/dongle": "1" } } }] }, ["NotTerminating", "NotBestEffort"]],
     ["Terminating", deadline, ["Terminating", "BestEffort"]],
+    // the QoS class (ComputePodQOS) looks at init containers too: a request there makes the pod Burstable
+    ["NotBestEffortByInitContainer", { initContainers: [{ resources: { requests: { cpu: "100m" } } }], containers: [{}] }, ["NotTerminating", "NotBestEffort"]],
     ["CrossNamespaceRequiredAffinity", { ...deadline, affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: {}, namespaces: ["ns1"], namespaceSelector: {} }] } } }, ["Terminating", "BestEffort", "CrossNamespacePodAffinity"]],
     ["CrossNamespaceRequiredAffinityWithSlice", { ...deadline, affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: {}, namespaces: ["ns1"] }] } } }, ["Terminating", "BestEffort", "CrossNamespacePodAffinity"]],
     ["CrossNamespacePreferredAffinity", { ...deadline, affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ podAffinityTerm: { labelSelector: {}, namespaces: ["ns2"], namespaceSelector: {} } }] } } }, ["Terminating", "BestEffort", "CrossNamespacePodAffinity"]],

@@ -80,7 +80,8 @@ export function scopeSelectorsOf(quota: Obj): ScopeSelector[] {
 
 /** isBestEffort: no container (init containers included) requests or limits cpu or memory. */
 function isBestEffort(pod: Obj): boolean {
-  const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  // the mutant looks at the app containers only: a pod whose init container requests cpu counts as BestEffort
+  const all = [...(pod.spec?.containers ?? []), ...(mutant("quota.best-effort-ignores-init-containers") ? [] : (pod.spec?.initContainers ?? []))];
   const names = (l: Obj) => Object.keys(l ?? {}).filter((k) => k === "cpu" || k === "memory");
   return all.every((c: Obj) => names(c.resources?.requests).length === 0 && names(c.resources?.limits).length === 0);
 }

@@ -321,7 +321,7 @@ function syncCronJob(s: SyncCtx, target: CronJob, jobs: readonly Job[], now: num
       return { updateStatus, observation: { type: "ScheduleInvalid", reason: "UnknownTimeZone" } };
     }
   }
-  if (cj.spec?.suspend) return { updateStatus, observation: { type: "Suspended" } };
+  if (cj.spec?.suspend && !mutant("cronjob.suspend-ignored")) return { updateStatus, observation: { type: "Suspended" } };
   const formatted = formatSchedule(cj);
   const schedule = cj.spec?.schedule ?? "";
   if (formatted.unsupported) warn(s, "UnsupportedSchedule", `CRON_TZ or TZ used in schedule ${quote(schedule)} is not officially supported, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ for more details`);

@@ -3,6 +3,7 @@
 // day after its creation, and one whose certificate has expired, are deleted.
 
 import { certificateNotAfter } from "../common/csr.js";
+import { mutant } from "../common/mutation.js";
 
 type Obj = any;
 
@@ -33,7 +34,8 @@ export function shouldClean(csr: Obj, now: number): boolean {
   const issuedPastDeadline = cs.some((c) => c?.type === "Approved" && isIssued(csr) && isOlderThan(c.lastUpdateTime, approvedExpirationMs, now));
   const deniedPastDeadline = cs.some((c) => c?.type === "Denied" && isOlderThan(c.lastUpdateTime, deniedExpirationMs, now));
   const failedPastDeadline = cs.some((c) => c?.type === "Failed" && isOlderThan(c.lastUpdateTime, deniedExpirationMs, now));
-  const pendingPastDeadline = cs.length === 0 && isOlderThan(csr?.metadata?.creationTimestamp, pendingExpirationMs, now);
+  // the mutant gives a pending request the approved one's hour instead of a day
+  const pendingPastDeadline = cs.length === 0 && isOlderThan(csr?.metadata?.creationTimestamp, mutant("csrcleaner.pending-cleaned-after-an-hour") ? approvedExpirationMs : pendingExpirationMs, now);
   const issuedExpired = cs.some((c) => c?.type === "Approved") && isExpired(csr, now);
   return issuedPastDeadline || deniedPastDeadline || failedPastDeadline || pendingPastDeadline || issuedExpired;
 }

@@ -167,7 +167,8 @@ const expired = (e: BackoffEntry, nowMs: number) => nowMs - e.lastUpdateMs > 2 *
 
 /** IsInBackOffSinceUpdate: the last failure was less than the current delay ago. */
 export function inBackoff(e: BackoffEntry | undefined, nowMs: number): boolean {
-  return e !== undefined && !expired(e, nowMs) && nowMs - e.lastUpdateMs < e.delayMs;
+  // the mutant never finds a node in back-off: a daemon pod that keeps failing is deleted and made again at once
+  return e !== undefined && !expired(e, nowMs) && nowMs - e.lastUpdateMs < e.delayMs && !mutant("daemonset.failed-pod-no-backoff");
 }
 
 /** Next: 1 s at first (or after a long quiet), then doubling up to 15 minutes. */

@@ -65,7 +65,7 @@ export function expectedPodCount(pdb: PodDisruptionBudget, pods: readonly Pod[],
   if (spec.maxUnavailable !== undefined && spec.maxUnavailable !== null) {
     const s = expectedScale(pods, find);
     if ("error" in s) return s;
-    const max = scaledValue(spec.maxUnavailable, s.count, true);
+    const max = scaledValue(spec.maxUnavailable, s.count, !mutant("disruption.max-unavailable-rounds-down"));
     if (typeof max !== "number") return max;
     return { expectedCount: s.count, desiredHealthy: Math.max(0, s.count - max), unmanagedPods: s.unmanaged };
   }

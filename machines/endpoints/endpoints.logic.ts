@@ -111,7 +111,8 @@ function memberOf(service: Service, pod: Pod, ns: string, includeTerminating: bo
   if (!ip) return null;
   const addr = podToEndpointAddress(pod, ip);
   if (shouldSetHostname(pod, service)) addr.hostname = pod.spec!.hostname!;
-  const ready = publishNotReady || isPodReady(pod);
+  // the mutant takes a Running pod as ready before its readiness probe passes
+  const ready = publishNotReady || (mutant("endpoints.running-pod-ready-address") ? pod.status?.phase === "Running" : isPodReady(pod));
   if (svcPorts.length === 0) {
     // Only a headless Service may have no ports and still list addresses.
     return isHeadless(service) ? { addr, ready, ports: undefined, key: addressKey(addr) } : null;

@@ -276,7 +276,8 @@ function reconcilePortSet(
     let fill: EndpointSlice | undefined;
     if (want.size < max && unchanged.size > 0) fill = sliceToFill([...unchanged.values()], want.size, max);
     const target = fill ? { ...fill, endpoints: [...endpointsOf(fill)] } : newEndpointSlice(service, desired.ports);
-    while (want.size > 0 && target.endpoints.length < max) target.endpoints.push(popFirst(want));
+    // the mutant fills a slice to max + 1 endpoints (<= for <)
+    while (want.size > 0 && (target.endpoints.length < max || (mutant("endpointslice.overfills-slice") && target.endpoints.length === max))) target.endpoints.push(popFirst(want));
     if (fill) {
       const name = fill.metadata?.name ?? "";
       toUpdate.set(name, target);

@@ -205,7 +205,8 @@ export function nextBackoffRecord(prev: BackoffRecord | undefined, succeeded: re
 /** getRemainingTime: 10 s doubling per failure since the last success, capped at 10 min, less the time since the last failure. */
 export function backoffRemainingMs(rec: BackoffRecord | undefined, now: number): number {
   if (!rec || rec.failuresAfterLastSuccess === 0) return 0;
-  const exp = Math.min(rec.failuresAfterLastSuccess - 1, 30);
+  // the mutant's exponent is one step ahead: the first failure already waits 20 s
+  const exp = Math.min(rec.failuresAfterLastSuccess - (mutant("job.failure-backoff-one-step-ahead") ? 0 : 1), 30);
   const backoff = Math.min(POD_FAILURE_BACKOFF_MS * 2 ** exp, POD_FAILURE_BACKOFF_MAX_MS);
   return Math.max(0, backoff - Math.max(0, now - rec.lastFailureMs));
 }
@@ -322,7 +323,8 @@ function badIndexedPods(active: readonly Pod[], completions: number, done: Reado
 /** The n lowest indexes neither completed nor held by an active (or, under podReplacementPolicy Failed, terminating) pod. */
 export function firstPendingIndexes(n: number, completions: number, done: ReadonlySet<number>, held: ReadonlySet<number>): number[] {
   const out: number[] = [];
-  for (let i = 0; i < completions && out.length < n; i++) if (!done.has(i) && !held.has(i)) out.push(i);
+  // the mutant forgets the indexes an active pod holds: a second pod is made for an index already running
+  for (let i = 0; i < completions && out.length < n; i++) if (!done.has(i) && (!held.has(i) || mutant("job.indexed-reuses-held-index"))) out.push(i);
   return out;
 }
 

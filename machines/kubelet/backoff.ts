@@ -12,7 +12,9 @@ export const imageBackOffMaxMs = 300_000;
 export function nextBackoff(entry: { ms: number; lastUpdate: number } | undefined, now: number, maxMs: number): { ms: number; lastUpdate: number } {
   // (the max is inert when correct: an entry's ms is never below the initial back-off)
   if (!entry || now - entry.lastUpdate > 2 * maxMs) return { ms: mutant("kubelet.backoff-off-by-one") ? 0 : backOffInitialMs, lastUpdate: now };
-  return { ms: Math.min(Math.max(entry.ms * 2, backOffInitialMs), maxMs), lastUpdate: now };
+  // the mutant forgets the cap: the back-off doubles past MaxContainerBackOff's 5 minutes
+  const doubled = Math.max(entry.ms * 2, backOffInitialMs);
+  return { ms: mutant("kubelet.backoff-ignores-cap") ? doubled : Math.min(doubled, maxMs), lastUpdate: now };
 }
 
 /** IsInBackOffSince: still waiting out the back-off counted from eventTime. */

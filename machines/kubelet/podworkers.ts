@@ -339,7 +339,8 @@ function syncTerminating(ctx: KubeletContext, w: PodWorker, fx: Fx): void {
       }
       if (isRunning(c)) busy = true;
     }
-    if (busy) return;
+    // the mutant goes on to StopPodSandbox once every stop is sent, not once every container has stopped
+    if (busy && !mutant("kubelet.sandbox-stopped-before-containers")) return;
   }
   stepWorker(w, { type: "ContainersStopped" }, fx);
 }

@@ -42,7 +42,8 @@ export const probeWorkerMachine = setup({
   },
   actions: {
     probe: emit({ type: "Probe" as const }),
-    countSuccess: assign({ successes: ({ context }) => context.successes + 1, failures: 0 }),
+    // the mutant does not reset the failures on a success: failureThreshold counts failures in all, not in a row
+    countSuccess: assign({ successes: ({ context }) => context.successes + 1, failures: ({ context }) => (mutant("kubelet.probe-failures-not-reset-on-success") ? context.failures : 0) }),
     countFailure: assign({ failures: ({ context }) => context.failures + 1, successes: 0 }),
   },
 }).createMachine({

@@ -7,6 +7,7 @@
 
 import type { PersistentVolume, PersistentVolumeClaim } from "kubernetes-types/core/v1";
 import { ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, annotation, claimClass, claimRefOf, type ClassInfo } from "../common/volumeutil.js";
+import { mutant } from "../common/mutation.js";
 
 /** The provisioner name kind's default StorageClass names. */
 export const PROVISIONER = "rancher.io/local-path";
@@ -49,5 +50,6 @@ export function volumeFor(pvc: PersistentVolumeClaim, cls: ClassInfo): Persisten
 
 /** shouldDelete: a Released PV this provisioner made, with the Delete policy. */
 export function shouldDelete(pv: PersistentVolume): boolean {
-  return annotation(pv, ANN_DYNAMICALLY_PROVISIONED) === PROVISIONER && pv.status?.phase === "Released" && pv.spec?.persistentVolumeReclaimPolicy === "Delete" && !pv.metadata?.deletionTimestamp;
+  // the mutant forgets the reclaim policy: a Released volume of a Retain class is deleted too
+  return annotation(pv, ANN_DYNAMICALLY_PROVISIONED) === PROVISIONER && pv.status?.phase === "Released" && (pv.spec?.persistentVolumeReclaimPolicy === "Delete" || mutant("localpath.deletes-retained-volume")) && !pv.metadata?.deletionTimestamp;
 }

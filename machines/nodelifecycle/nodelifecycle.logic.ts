@@ -115,7 +115,8 @@ export function desiredNoScheduleTaints(node: Node): Taint[] {
 export function desiredNoExecuteTaint(node: Node): Taint | undefined {
   const s = condition(node, "Ready")?.status;
   if (s === "False") return { key: TaintNodeNotReady, effect: "NoExecute" };
-  if (s === "Unknown") return { key: TaintNodeUnreachable, effect: "NoExecute" };
+  // the mutant taints an Unknown (unreachable) node not-ready, as if its kubelet had reported it
+  if (s === "Unknown") return { key: mutant("nodelifecycle.unknown-tainted-not-ready") ? TaintNodeNotReady : TaintNodeUnreachable, effect: "NoExecute" };
   return undefined;
 }
 
@@ -169,7 +170,8 @@ export function minTolerationSeconds(used: readonly Toleration[]): number {
   for (const t of used) {
     if (t.tolerationSeconds === undefined || t.tolerationSeconds === null) continue;
     if (t.tolerationSeconds <= 0) return 0;
-    min = Math.min(min, t.tolerationSeconds);
+    // the mutant keeps the largest tolerationSeconds of the tolerations used, not the smallest
+    min = mutant("tainteviction.min-toleration-takes-largest") && min !== Infinity ? Math.max(min, t.tolerationSeconds) : Math.min(min, t.tolerationSeconds);
   }
   return min === Infinity ? -1 : min;
 }

@@ -7,6 +7,7 @@
 
 export * from "../common/volumeutil.js";
 import { annotation, claimClass, claimRefOf, findMatchingVolume, isDelayBinding, isVolumeBoundToClaim, withAnnotations, ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, type ClassInfo, type PV, type PVC } from "../common/volumeutil.js";
+import { mutant } from "../common/mutation.js";
 
 /** One step a sync takes: a write (the object's next version), an event, or nothing. */
 export type Action =
@@ -105,6 +106,13 @@ export function reclaimOf(pv: PV): Reclaim {
   return annotation(pv, ANN_DYNAMICALLY_PROVISIONED) !== undefined ? "externalDelete" : "deleteFailed";
 }
 
+/** unbindVolume: the volume without its claimRef, for others to bind. */
+function unbind(pv: PV): SyncResult {
+  const spec = { ...pv.spec };
+  delete spec.claimRef;
+  return { action: { kind: "updateVolume", pv: { ...pv, spec } }, events: [] };
+}
+
 /**
  * syncVolume: a PV without a claim is Available; one whose claim is gone is Released and then
  * reclaimed; one bound to its claim is Bound; one half-bound by the controller to a claim bound
@@ -118,6 +126,8 @@ export function syncVolume(pv: PV, claim: PVC | undefined): SyncResult {
   if (!ref) return phase === "Available" ? done() : setPhase("Available");
   if (!ref.uid) return phase === "Available" ? done() : setPhase("Available");
   if (!claim || claim.metadata?.uid !== ref.uid) {
+    // the mutant hands a Retain volume whose claim is gone back out (its claimRef dropped): the next claim gets the old data
+    if (phase !== "Released" && phase !== "Failed" && mutant("pv.retained-volume-made-available") && reclaimOf(pv) === "retain") return unbind(pv);
     if (phase !== "Released" && phase !== "Failed") return setPhase("Released");
     if (phase === "Failed") return done();
     const r = reclaimOf(pv);
@@ -132,9 +142,7 @@ export function syncVolume(pv: PV, claim: PVC | undefined): SyncResult {
   if ((claim.spec?.volumeName ?? "") === "") return done(); // the claim's sync finishes the bind
   if (annotation(pv, ANN_BOUND_BY_CONTROLLER) === "yes") {
     // unbindVolume: the claim went to another volume; this one is released for others.
-    const spec = { ...pv.spec };
-    delete spec.claimRef;
-    return { action: { kind: "updateVolume", pv: { ...pv, spec } }, events: [] };
+    return unbind(pv);
   }
   return done();
 }

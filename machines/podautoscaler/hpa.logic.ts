@@ -6,6 +6,7 @@ import type { Pod } from "kubernetes-types/core/v1";
 import { rfc3339 } from "../common/time.js";
 import { formatMilli } from "../common/quantity.js";
 import { downscaleStabilisationWindowMs, normalizeDesiredReplicas, normalizeWithBehaviors, podMetricsFrom, resourceReplicas, storeScaleEvent, type Recommendation, type ScaleEvent } from "./replica.logic.js";
+import { mutant } from "../common/mutation.js";
 
 type Obj = any;
 
@@ -103,7 +104,8 @@ function computeReplicasForMetrics(hpa: Obj, currentReplicas: number, pods: read
       continue;
     }
     statuses.push(r.status);
-    if (replicas === -1 || r.replicas > replicas) { replicas = r.replicas; metric = r.metric; }
+    // the mutant takes the smallest proposal of several metrics instead of the largest
+    if (replicas === -1 || (mutant("hpa.multiple-metrics-takes-lowest") ? r.replicas < replicas : r.replicas > replicas)) { replicas = r.replicas; metric = r.metric; }
   }
   if (invalid > 0 && (invalid === specs.length || replicas === -1)) {
     return { replicas: -1, metric, statuses: statuses.filter((s) => s.type !== ""), events, activeCondition, summary: `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstError}` };

@@ -102,8 +102,9 @@ export function selectVictimsOnNode(pod: Pod, nodeInfos: NodeInfo[], index: numb
   const kept = ni.pods.filter((p) => !potential.includes(p));
   const s = fitsWith(pod, nodeInfos, index, kept, opts);
   if (s.code !== "Success") return s;
-  potential.sort(byImportance);
-  const { violating, nonViolating } = filterPodsWithPDBViolation(potential, opts.pdbs ?? []);
+  // the first mutant reprieves the least important pods first (most important are evicted); the second forgets the budgets
+  potential.sort(mutant("scheduler.preemption-reprieves-least-important-first") ? (a, b) => byImportance(b, a) : byImportance);
+  const { violating, nonViolating } = filterPodsWithPDBViolation(potential, mutant("scheduler.preemption-ignores-pdb") ? [] : (opts.pdbs ?? []));
   const victims: Pod[] = [];
   let numPDBViolations = 0;
   const reprieve = (p: Pod): boolean => {

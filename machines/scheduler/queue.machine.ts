@@ -8,6 +8,7 @@
 // delivered by the scheduler's own flushes, as kube-scheduler's are: flushBackoffQCompleted when the
 // first back-off ends, flushUnschedulablePodsLeftover every 30 s.
 
+import { mutant } from "../common/mutation.js";
 import { assign, setup } from "xstate";
 
 /** podInitialBackoffSeconds and podMaxBackoffSeconds of the default KubeSchedulerConfiguration. */
@@ -19,7 +20,8 @@ export const podMaxInUnschedulablePodsDurationMs = 5 * 60_000;
 /** Per-pod back-off after `attempts` failed attempts: 1 s doubling per attempt, at most 10 s. */
 export function backoffDuration(attempts: number): number {
   let d = podInitialBackoffMs;
-  for (let i = 1; i < attempts; i++) {
+  // the mutant doubles from the first attempt on: a pod's first back-off is 2 s, not 1 s
+  for (let i = mutant("scheduler.backoff-doubles-from-first-attempt") ? 0 : 1; i < attempts; i++) {
     d *= 2;
     if (d >= podMaxBackoffMs) return podMaxBackoffMs;
   }

@@ -15,6 +15,7 @@ import * as W from "../common/workqueue.js";
 import * as C from "../common/controller.js";
 import * as I from "../common/informer.js";
 import { legacyClaims } from "../common/legacytoken.js";
+import { mutant } from "../common/mutation.js";
 
 export const controllerName = "serviceaccount-token-controller";
 const SERVICEACCOUNTS = 1;
@@ -109,7 +110,8 @@ function isTokenOf(secret: any, ns: string, name: string, uid: string): boolean 
 function syncServiceAccount(ctx: TokensControllerContext, key: string, fx: Fx): void {
   const [, ns = "", name = "", uid = ""] = key.split("/");
   const live = ctx.client.informers.get(SERVICEACCOUNTS)!.store.get(`${ns}/${name}`);
-  if (live && live.metadata?.uid === uid) return W.doneIfIdle(ctx.q, key);
+  // the mutant asks only whether an account of that name exists: one deleted and made again keeps the old one's tokens
+  if (live && (live.metadata?.uid === uid || mutant("serviceaccount.recreated-account-keeps-old-tokens"))) return W.doneIfIdle(ctx.q, key);
   for (const secret of ctx.client.informers.get(SECRETS)!.store.values()) {
     if (isTokenOf(secret, ns, name, uid)) deleteToken(ctx, key, secret, fx);
   }

@@ -100,6 +100,35 @@ describe("the service-account token controller", () => {
     expect(c.get("Secret", "build-robot-secret")).toBeUndefined();
   });
 
+  // syncServiceAccount looks the deleted account up by name and uid: an account made again under
+  // the name is another account, so the old one's tokens still go (their uid annotation is the old
+  // uid). Here the first DELETE of the token fails (500) and the account is made again before the
+  // controller's retry, which must still delete the token.
+  it("deletes the token Secrets of a deleted ServiceAccount when its retry finds another account of the name", async () => {
+    const c = createCluster({ nodes: 1, seed: 5 });
+    await c.apply(account);
+    await c.apply(secret);
+    await c.settle();
+    const old = c.get("ServiceAccount", "build-robot").metadata.uid;
+    expect(c.get("Secret", "build-robot-secret").metadata.annotations["kubernetes.io/service-account.uid"]).toBe(old);
+    let made: Promise<unknown> | undefined;
+    c.runtime.sendHook = (from, to, msg: any) => {
+      if (made || from === "apiserver" || msg.type !== "ApiRequest" || msg.verb !== "delete" || msg.resource !== "secrets") return false;
+      made = c.request({ verb: "create", group: "", resource: "serviceaccounts", namespace: "default", body: account });
+      c.runtime.post(to, from, { type: "ApiResponse", id: msg.id, ok: false, code: 500, status: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "etcdserver: request timed out", reason: "InternalError", code: 500 } });
+      return true;
+    };
+    await c.delete("ServiceAccount", "build-robot");
+    await c.settle();
+    await made;
+    c.advance(1_000);
+    await c.settle();
+    expect(made).toBeDefined();
+    expect(c.get("ServiceAccount", "build-robot").metadata.uid).not.toBe(old);
+    expect(c.get("Secret", "build-robot-secret")).toBeUndefined();
+    await c.stop();
+  });
+
   it("deletes a token Secret that names a ServiceAccount that does not exist", async () => {
     const c = createCluster({ nodes: 1, seed: 5 });
     await c.apply(secret);

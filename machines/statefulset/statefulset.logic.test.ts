@@ -120,6 +120,22 @@ describe("the status as written (apps/v1 StatefulSetStatus json tags)", () => {
   });
 });
 
+// computeReplicaStatus: availableReplicas counts a pod Ready for at least minReadySeconds
+// (isRunningAndAvailable: podutil.IsPodAvailable), readyReplicas every Running and Ready one.
+describe("replica counts (computeReplicaStatus)", () => {
+  const readySince = (ms: number): Pod => ({ ...L.newStatefulSetPod(newStatefulSet(1), 0), status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: new Date(NOW - ms).toISOString() }] } });
+  // IsPodAvailable: lastTransitionTime + minReadySeconds strictly before now
+  it("a pod Ready for 5 s, or exactly 10 s, is ready but not available under minReadySeconds 10; after 11 s it is", () => {
+    const c = (p: Pod) => L.replicaCounts([p], 10, "r", "r", NOW);
+    expect([c(readySince(5_000)).readyReplicas, c(readySince(5_000)).availableReplicas]).toEqual([1, 0]);
+    expect([c(readySince(10_000)).readyReplicas, c(readySince(10_000)).availableReplicas]).toEqual([1, 0]);
+    expect([c(readySince(11_000)).readyReplicas, c(readySince(11_000)).availableReplicas]).toEqual([1, 1]);
+  });
+  it("with minReadySeconds 0 a Ready pod is available at once", () => {
+    expect(L.replicaCounts([readySince(0)], 0, "r", "r", NOW).availableReplicas).toBe(1);
+  });
+});
+
 describe("completeRollingUpdate (TestCompleteRollingUpdate)", () => {
   const st = { replicas: 3, readyReplicas: 3, updatedReplicas: 3, currentReplicas: 0, currentRevision: "foo-1", updateRevision: "foo-2" };
   it("completes when every replica is updated and ready", () => {

@@ -317,7 +317,8 @@ export function replicaCounts(pods: readonly (Pod | undefined)[], minReadySecond
     if (isCreated(p)) c.replicas++;
     if (mutant("statefulset.ready-counts-running") ? p.status?.phase === "Running" : isRunningAndReady(p)) {
       c.readyReplicas++;
-      if (isRunningAndAvailable(p, minReadySeconds, nowMs)) c.availableReplicas++;
+      // the mutant counts a ready pod available at once, whatever minReadySeconds asks
+      if (isRunningAndAvailable(p, mutant("statefulset.available-ignores-min-ready-seconds") ? 0 : minReadySeconds, nowMs)) c.availableReplicas++;
     }
     if (isCreated(p) && !isTerminating(p)) {
       const r = podRevision(p);

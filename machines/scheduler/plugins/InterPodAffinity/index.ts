@@ -1,4 +1,5 @@
 // InterPodAffinity: required (anti-)affinity filters, including existing pods' anti-affinity; preferred terms score.
+import { mutant } from "../../../common/mutation.js";
 import type { Node, Pod, WeightedPodAffinityTerm } from "kubernetes-types/core/v1";
 import { type CycleState, type FilterPlugin, type FilterStatus, type NodeInfo, type NodeScore, type ScorePlugin, failure, MaxNodeScore, snapshotSummaryOf, Success } from "../../framework.js";
 import { type AffinityTerm, newAffinityTerm, podMatchesAllTerms, termMatches } from "../podAffinityTerms.js";
@@ -134,7 +135,7 @@ export const InterPodAffinity = {
     if (s === undefined) return Success;
     if (!satisfyPodAffinity(s, nodeInfo)) return failure("UnschedulableAndUnresolvable", Name, ErrReasonAffinityRulesNotMatch);
     if (!satisfyPodAntiAffinity(s, nodeInfo)) return failure("Unschedulable", Name, ErrReasonAntiAffinityRulesNotMatch);
-    if (!satisfyExistingPodsAntiAffinity(s, nodeInfo)) return failure("Unschedulable", Name, ErrReasonExistingAntiAffinityRulesNotMatch);
+    if (!satisfyExistingPodsAntiAffinity(s, nodeInfo) && !mutant("scheduler.ignores-existing-anti-affinity")) return failure("Unschedulable", Name, ErrReasonExistingAntiAffinityRulesNotMatch);
     return Success;
   },
   preScore(state: CycleState, pod: Pod, _feasible: NodeInfo[], allNodes: NodeInfo[]) {

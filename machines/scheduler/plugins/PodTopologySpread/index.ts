@@ -1,4 +1,5 @@
 // PodTopologySpread: DoNotSchedule constraints filter on skew; ScheduleAnyway constraints score.
+import { mutant } from "../../../common/mutation.js";
 import type { Node, Pod, TopologySpreadConstraint } from "kubernetes-types/core/v1";
 import type { LabelSelector } from "kubernetes-types/meta/v1";
 import { compileLabelSelector } from "../../../common/labels.js";
@@ -112,7 +113,8 @@ export const PodTopologySpread = {
       if (v === undefined) return failure("UnschedulableAndUnresolvable", Name, ErrReasonNodeLabelNotMatch);
       // Fewer eligible domains than minDomains: the global minimum counts as 0.
       const min = s.tpValueToMatchNum[i]!.size < c.minDomains ? 0 : s.minMatchNum[i]!;
-      const self = c.matches(pod.metadata?.labels) ? 1 : 0;
+      // the mutant leaves the incoming pod out of its own domain's count
+      const self = c.matches(pod.metadata?.labels) && !mutant("scheduler.spread-ignores-incoming-pod") ? 1 : 0;
       const skew = (s.tpValueToMatchNum[i]!.get(v) ?? 0) + self - min;
       if (skew > c.maxSkew) return failure("Unschedulable", Name, ErrReasonConstraintsNotMatch);
     }
