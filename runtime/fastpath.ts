@@ -95,6 +95,9 @@ interface Plan {
   transitionIds: Map<Transition, number>;
   /** the keys of the last context a step returned, in order: most steps keep them (assigned) */
   ctxKeys: string[];
+  /** the last context assigned returned as it was, and the key list it was checked against */
+  lastAssigned: unknown;
+  lastAssignedKeys: string[] | undefined;
 }
 
 const plans = new WeakMap<AnyStateMachine, Plan | null>();
@@ -160,7 +163,7 @@ function compile(machine: AnyStateMachine): Plan | null {
   }
   // a bound on microsteps is XState's to count
   if (Number.isFinite((machine as unknown as { options?: { maxIterations?: number } }).options?.maxIterations ?? Infinity)) return null;
-  return { machine, guards, runs, configs: new Map(), byNodes: new WeakMap(), transitionIds: new Map(), ctxKeys: [] };
+  return { machine, guards, runs, configs: new Map(), byNodes: new WeakMap(), transitionIds: new Map(), ctxKeys: [], lastAssigned: undefined, lastAssignedKeys: undefined };
 }
 
 /** The configuration of an ordered node list, interned (fast-path snapshots share its node list). */
@@ -403,11 +406,18 @@ function runMicro(plan: Plan, m: Micro, ctx: unknown, event: unknown, effects: E
  * with the plan's remembered list, without an array per step.
  */
 function assigned(plan: Plan, ctx: unknown, next: unknown): unknown {
-  if (!keysAre(ctx as object, plan.ctxKeys) || !keysAre(next as object, plan.ctxKeys)) {
+  // A context this returned as it was has the plan's keys and no symbols (contexts are values, never
+  // changed after a step): the next step of the same actor (the API server's stages) checks only its result.
+  const known = ctx === plan.lastAssigned && plan.ctxKeys === plan.lastAssignedKeys;
+  if (!known && !keysAre(ctx as object, plan.ctxKeys)) {
     plan.ctxKeys = Object.keys(ctx as object);
-    if (!keysAre(next as object, plan.ctxKeys)) return Object.assign({}, ctx, next);
   }
-  if (Object.getOwnPropertySymbols(ctx as object).length === 0 && Object.getOwnPropertySymbols(next as object).length === 0) return next;
+  if (!keysAre(next as object, plan.ctxKeys)) return Object.assign({}, ctx, next);
+  if ((known || Object.getOwnPropertySymbols(ctx as object).length === 0) && Object.getOwnPropertySymbols(next as object).length === 0) {
+    plan.lastAssigned = next;
+    plan.lastAssignedKeys = plan.ctxKeys;
+    return next;
+  }
   return Object.assign({}, ctx, next);
 }
 
