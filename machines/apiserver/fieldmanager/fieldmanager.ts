@@ -61,6 +61,11 @@ export function updaterId(manager: string, apiVersion: string, subresource: stri
   return id;
 }
 
+/** managerId of an entry; an Update's is the one string updaterId keeps, not a copy per stored version. */
+function entryId(e: ManagerEntry): string {
+  return e.operation === "Update" ? updaterId(e.manager, e.apiVersion, e.subresource ?? "") : managerId(e);
+}
+
 const updaterIds = new Map<string, Map<string, string>>();
 const updaterIdCap = 1024;
 
@@ -149,7 +154,7 @@ function decodeUncached(list: unknown, stored = false): Map<string, ManagerEntry
     const entry: ManagerEntry = { manager, operation, apiVersion, set };
     if (subresource) entry.subresource = subresource;
     if (typeof time === "string") entry.time = time;
-    const id = managerId(entry);
+    const id = entryId(entry);
     if (stored && isEncodedElement(e as Record<string, unknown>, entry)) encodedByEntry.set(entry, { manager, operation, apiVersion, time: entry.time, subresource: entry.subresource, set, el: e as Record<string, unknown>, decoded: entry, id });
     out.set(id, entry);
   });
@@ -262,7 +267,7 @@ function encodedEntry(e: ManagerEntry): EncodedMemo {
   const hit = encodedByEntry.get(e);
   if (hit !== undefined && hit.set === e.set && hit.time === e.time && hit.manager === e.manager && hit.operation === e.operation && hit.apiVersion === e.apiVersion && hit.subresource === e.subresource) return hit;
   const decoded = asDecoded(e);
-  const memo: EncodedMemo = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, subresource: e.subresource, set: e.set, el: encodedElement(e), decoded, id: managerId(decoded) };
+  const memo: EncodedMemo = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, subresource: e.subresource, set: e.set, el: encodedElement(e), decoded, id: entryId(decoded) };
   encodedByEntry.set(e, memo);
   return memo;
 }
