@@ -38,7 +38,7 @@ function logs(c: Cluster, pod: string, container: string): string[] {
     const cri = c.runtime.snapshot(`cri/${n.metadata.name}`)?.context;
     if (!cri) continue;
     for (const ctr of cri.containers.values()) {
-      if (ctr.name === container && cri.sandboxes.get(ctr.sandboxId)?.podUid === uid) out.push(...ctr.logs.map((l: { line: string }) => l.line));
+      if (ctr.name === container && cri.sandboxes.get(ctr.sandboxId)?.podUid === uid) out.push(...ctr.logs.toArray().map((l: { line: string }) => l.line));
     }
   }
   return out;

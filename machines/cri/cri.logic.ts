@@ -7,7 +7,7 @@
 
 import { processUser, runtimeHome, type ProcessUser } from "./identity.js";
 import type { Container, LifecycleHandler } from "kubernetes-types/core/v1";
-import { List as IList } from "immutable";
+import { ContainerLog } from "./containerlog.js";
 import type { Fx } from "../common/effects.js";
 import { keep, lifecycleOf, scheduleLifecycleTimers, stepKept, type KeptLifecycle } from "../common/lifecycle.js";
 import { currentOf } from "../common/step.js";
@@ -23,7 +23,7 @@ import { callListener, execIO, listening, openTurn, park, startProcess, type FsL
 import type { StreamSession } from "./streaming.js";
 import { accrue, baselineMemoryBytes, charge, newCpuAccount, type CpuAccount } from "./usage.js";
 import { milliValue } from "../common/quantity.js";
-import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type LogLine, type PodSandboxInfo, type ProbeAction } from "./messages.js";
+import { clusterDNS, envRecord, keptEnv, netTimeoutMs, type EnvParts, type ContainerStatsInfo, type ConnectMsg, type ConnectResult, type RequestHeaders, type ContainerInfo, type CriRequest, type DnsAnswerMsg, type EnvFileRead, type ImageSummary, type PodSandboxInfo, type ProbeAction } from "./messages.js";
 import { mutant } from "../common/mutation.js";
 import { rfc3339Nano } from "../common/time.js";
 
@@ -83,8 +83,8 @@ export interface CriContainer {
   memoryBytes: number;
   /** its CPU use on the simulated clock (usage.ts) */
   cpu: CpuAccount;
-  /** persistent: appending a line never copies the others */
-  logs: IList<LogLine>;
+  /** packed and persistent: appending a line never copies the others */
+  logs: ContainerLog;
   owner: string;
 }
 
@@ -140,7 +140,7 @@ function hostReadsAtExit(c: CriContainer): { terminationFile?: string; logTail?:
     const file = new MemFS(cell(c.rootfs)).read(resolvePath("/", spec.terminationMessagePath));
     if (typeof file === "string") out.terminationFile = file;
   }
-  if (spec.terminationMessagePolicy === "FallbackToLogsOnError") out.logTail = c.logs.slice(-terminationLogLines).map((l) => l.line).toArray();
+  if (spec.terminationMessagePolicy === "FallbackToLogsOnError") out.logTail = c.logs.lastLines(terminationLogLines);
   return out;
 }
 
@@ -584,7 +584,7 @@ function createContainer(ctx: CriContext, req: Extract<CriRequest, { type: "Crea
   if (profile !== undefined && denyWriteProfiles.has(profile)) layout.push([...DENY_WRITES]);
   const c: CriContainer = {
     id, sandboxId: sb.id, name: req.container.name, attempt: req.attempt, image: currentOf(image), spec: req.container, env: keptEnv(req.env), podIP: req.podIP,
-    rootfs: root.tree, layout: layout.slice(), user, home: runtimeHome(user.uid, passwd), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: IList<LogLine>(), owner: from,
+    rootfs: root.tree, layout: layout.slice(), user, home: runtimeHome(user.uid, passwd), lifecycle: keep(containerLifecycle.start(undefined).snapshot), memoryBytes: 0, cpu: newCpuAccount(ctx.now), logs: ContainerLog.empty, owner: from,
   };
   if (req.memoryLimitBytes !== undefined) c.memoryLimitBytes = req.memoryLimitBytes;
   ctx.containers.set(id, c);
@@ -698,9 +698,7 @@ export function worldOf(ctx: CriContext, c: CriContainer): World {
   return {
     now: ctx.now,
     log: (stream, line) => {
-      let logs = c.logs.push({ time: ctx.now, stream, line: internLine(line) });
-      while (logs.size > maxLogLines) logs = logs.shift();
-      c.logs = logs;
+      c.logs = c.logs.push(ctx.now, stream, internLine(line), maxLogLines);
     },
     tree: (key) => {
       if (key === "") return c.rootfs;

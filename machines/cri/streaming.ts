@@ -125,7 +125,7 @@ export function onStreamMessage(ctx: CriContext, msg: StreamMessage, fx: Fx): vo
     const c = ctx.containers.get(s.containerId);
     const size = c ? c.logs.size : 0;
     const since = Number.isSafeInteger(msg.since) ? Math.min(Math.max(0, msg.since), size) : size;
-    return send({ type: "AttachOutput", session: msg.session, lines: c ? c.logs.slice(since).toArray() : [], next: size, running: c !== undefined && isRunning(c) });
+    return send({ type: "AttachOutput", session: msg.session, lines: c ? c.logs.slice(since) : [], next: size, running: c !== undefined && isRunning(c) });
   }
   if (msg.type === "PortForwardDial") {
     const l = listenerIn(ctx, s.sandboxId, msg.port);

@@ -10,7 +10,7 @@ function logs(c: Cluster, pod: string): string[] {
   const out: string[] = [];
   for (const n of c.list("Node")) {
     const cri = c.runtime.snapshot(`cri/${n.metadata.name}`)?.context;
-    for (const ctr of cri?.containers.values() ?? []) if (cri.sandboxes.get(ctr.sandboxId)?.podUid === uid) out.push(...ctr.logs.map((l: { line: string }) => l.line));
+    for (const ctr of cri?.containers.values() ?? []) if (cri.sandboxes.get(ctr.sandboxId)?.podUid === uid) out.push(...ctr.logs.toArray().map((l: { line: string }) => l.line));
   }
   return out;
 }

@@ -7,7 +7,7 @@
 
 import type { Status } from "kubernetes-types/meta/v1";
 import { copyWith, getOwn, setOwn } from "../../common/own.js";
-import { deepFreeze, isDeepFrozen } from "../../common/equal.js";
+import { deepFreeze, isDeepFrozen, isMarkedFrozen } from "../../common/equal.js";
 import {
   difference, emptySet, equalSets, fieldPE, fromFieldsV1, intersection, isEmpty, members, pathString,
   recursiveDifference, setOf, sharedWith, toFieldsV1, union, type FieldSet,
@@ -61,15 +61,39 @@ export function updaterId(manager: string, apiVersion: string, subresource: stri
   return id;
 }
 
+/** managerId of an entry; an Update's is the one string updaterId keeps, not a copy per stored version. */
+function entryId(e: ManagerEntry): string {
+  return e.operation === "Update" ? updaterId(e.manager, e.apiVersion, e.subresource ?? "") : managerId(e);
+}
+
 const updaterIds = new Map<string, Map<string, string>>();
 const updaterIdCap = 1024;
 
 export class ManagedFieldsError extends Error {}
 
-// A stored object's managedFields are a value every later write decodes again: decoded once, by
-// identity (entries and sets are never changed in place), and stripped of the fields the API
-// server owns once too. A memo only: results are the same without it.
-const decodedByList = new WeakMap<object, { decoded: ReadonlyMap<string, ManagerEntry>; stripped?: ReadonlyMap<string, ManagerEntry> }>();
+/** A memo that keeps the last `cap` keys it was given (first in, first out), by identity. */
+class Recent<K, V> {
+  private readonly m = new Map<K, V>();
+  constructor(private readonly cap: number) {}
+  get(k: K): V | undefined {
+    return this.m.get(k);
+  }
+  set(k: K, v: V): void {
+    if (!this.m.has(k) && this.m.size >= this.cap) this.m.delete(this.m.keys().next().value as K);
+    this.m.set(k, v);
+  }
+}
+
+const decodedCap = 512;
+
+// A stored object's managedFields are a value the object's next write decodes again: decoded once,
+// by identity (entries and sets are never changed in place), and stripped of the fields the API
+// server owns once too. A memo only: results are the same without it. Bounded: kept for every
+// stored version, the entries cost ~1.5 KiB per object for as long as the version lives, while
+// the next write of an object comes soon after its last (a pod's binding and status writes) or
+// not for a long time; past `decodedCap` lists the oldest goes, and a list met again after that
+// decodes from its JSON, whose sets fromFieldsV1 keeps by the JSON's (shared) subtrees.
+const decodedByList = new Recent<object, { decoded: ReadonlyMap<string, ManagerEntry>; stripped?: ReadonlyMap<string, ManagerEntry> }>(decodedCap);
 
 /** DecodeManagedFields: the entries of metadata.managedFields, or ManagedFieldsError for what it refuses. */
 export function decodeManagedFields(list: unknown): Map<string, ManagerEntry> {
@@ -84,7 +108,7 @@ function decoded(list: unknown): ReadonlyMap<string, ManagerEntry> {
   if (!Array.isArray(list)) return decodeUncached(list);
   const hit = decodedByList.get(list);
   if (hit) return hit.decoded;
-  const m = decodeUncached(list);
+  const m = decodeUncached(list, isMarkedFrozen(list));
   decodedByList.set(list, { decoded: m });
   return m;
 }
@@ -93,11 +117,18 @@ function decoded(list: unknown): ReadonlyMap<string, ManagerEntry> {
 function decodedStripped(list: unknown): ReadonlyMap<string, ManagerEntry> {
   const m = decoded(list);
   if (!Array.isArray(list)) return m.size === 0 ? m : stripped(m);
-  const memo = decodedByList.get(list)!;
+  const memo = decodedByList.get(list);
+  // evicted while decoding (a cap of a few lists): stripped again, as without the memo
+  if (memo === undefined) return m.size === 0 ? m : stripped(m);
   return (memo.stripped ??= stripped(m));
 }
 
-function decodeUncached(list: unknown): Map<string, ManagerEntry> {
+/**
+ * The entries of a list (DecodeManagedFields). `stored`: the list is a stored version's
+ * (deep-frozen), so an entry decoded from an element the encoder made keeps that element, as the
+ * memo's entries do: a write that leaves the entry alone stores the very element (and list) again.
+ */
+function decodeUncached(list: unknown, stored = false): Map<string, ManagerEntry> {
   const out = new Map<string, ManagerEntry>();
   if (list === undefined || list === null) return out;
   if (!Array.isArray(list)) throw new ManagedFieldsError("managedFields must be a list");
@@ -123,9 +154,23 @@ function decodeUncached(list: unknown): Map<string, ManagerEntry> {
     const entry: ManagerEntry = { manager, operation, apiVersion, set };
     if (subresource) entry.subresource = subresource;
     if (typeof time === "string") entry.time = time;
-    out.set(managerId(entry), entry);
+    const id = entryId(entry);
+    if (stored && isEncodedElement(e as Record<string, unknown>, entry)) encodedByEntry.set(entry, { manager, operation, apiVersion, time: entry.time, subresource: entry.subresource, set, el: e as Record<string, unknown>, decoded: entry, id });
+    out.set(id, entry);
   });
   return out;
+}
+
+/** True when `el` is what encodedElement makes of `e`: its keys in that order, its values, its FieldsV1 the set's own. */
+function isEncodedElement(el: Record<string, unknown>, e: ManagerEntry): boolean {
+  if (asDecoded(e) !== e) return false;
+  const keys = Object.keys(el);
+  let i = 0;
+  if (keys[i++] !== "manager" || keys[i++] !== "operation" || keys[i++] !== "apiVersion") return false;
+  if (e.time && keys[i++] !== "time") return false;
+  if (keys[i++] !== "fieldsType" || keys[i++] !== "fieldsV1") return false;
+  if (e.subresource && keys[i++] !== "subresource") return false;
+  return i === keys.length && el.fieldsV1 === toFieldsV1(e.set);
 }
 
 /**
@@ -149,7 +194,7 @@ export function encodeManagedFields(managed: Managed, remember = true, isStrippe
     return ps < qs ? -1 : ps > qs ? 1 : 0;
   });
   // deep-frozen: admission shares it rather than copying it, so the next write decodes nothing
-  if (!remember) return entries.length === 1 ? oneEntryList(entries[0]!) : deepFreeze(entries.map((e) => encodedElement(e, false)));
+  if (!remember) return entries.length === 1 ? oneEntryList(entries[0]!) : deepFreeze(entries.map((e) => encodedElement(e)));
   const memos = entries.map(encodedEntry);
   // a write that changed no entry (a status write within the second that owns nothing new) keeps the list
   if (Array.isArray(prior) && prior.length === memos.length && memos.every((m, i) => m.el === prior[i]) && isDeepFrozen(prior)) return prior;
@@ -178,7 +223,7 @@ function rememberDecoded(list: readonly Record<string, unknown>[], memos: readon
 // An element's decoded entry, made once per element (elements are shared by the versions that keep
 // the entry), with the set its FieldsV1 decodes to (fromFieldsV1: one set per shared FieldsV1,
 // not every writer's own); the entry keeps the element when encoded again.
-const decodedByElement = new WeakMap<object, { entry: ManagerEntry; id: string }>();
+const decodedByElement = new Recent<object, { entry: ManagerEntry; id: string }>(4 * decodedCap);
 
 function decodedElement(memo: EncodedMemo): { entry: ManagerEntry; id: string } {
   let back = decodedByElement.get(memo.el);
@@ -222,12 +267,12 @@ function encodedEntry(e: ManagerEntry): EncodedMemo {
   const hit = encodedByEntry.get(e);
   if (hit !== undefined && hit.set === e.set && hit.time === e.time && hit.manager === e.manager && hit.operation === e.operation && hit.apiVersion === e.apiVersion && hit.subresource === e.subresource) return hit;
   const decoded = asDecoded(e);
-  const memo: EncodedMemo = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, subresource: e.subresource, set: e.set, el: encodedElement(e, true), decoded, id: managerId(decoded) };
+  const memo: EncodedMemo = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, subresource: e.subresource, set: e.set, el: encodedElement(e), decoded, id: entryId(decoded) };
   encodedByEntry.set(e, memo);
   return memo;
 }
 
-function encodedElement(e: ManagerEntry, remember: boolean, fieldsV1 = toFieldsV1(e.set, remember)): Record<string, unknown> {
+function encodedElement(e: ManagerEntry, fieldsV1 = toFieldsV1(e.set)): Record<string, unknown> {
   const el: Record<string, unknown> = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
   if (e.time) el.time = e.time;
   el.fieldsType = "FieldsV1";
@@ -244,13 +289,13 @@ const lastListCap = 1024;
 
 /** The deep-frozen list of one entry's element, not kept for decoding. */
 function oneEntryList(e: ManagerEntry): any[] {
-  const fieldsV1 = toFieldsV1(e.set, false);
+  const fieldsV1 = toFieldsV1(e.set);
   const hit = lastList.get(e.manager);
   if (hit !== undefined) {
     const [p, f, list] = hit;
     if (f === fieldsV1 && p.operation === e.operation && p.apiVersion === e.apiVersion && (p.time || undefined) === (e.time || undefined) && (p.subresource || undefined) === (e.subresource || undefined)) return list;
   }
-  const list = deepFreeze([encodedElement(e, false, fieldsV1)]);
+  const list = deepFreeze([encodedElement(e, fieldsV1)]);
   if (lastList.size >= lastListCap) lastList.clear();
   lastList.set(e.manager, [e, fieldsV1, list]);
   return list;

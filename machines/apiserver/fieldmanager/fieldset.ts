@@ -3,7 +3,7 @@
 // the set or not. Sets are values: no operation changes its inputs; one returns an input itself
 // when the result equals it.
 
-import { deepFreeze } from "../../common/equal.js";
+import { deepFreeze, isMarkedFrozen } from "../../common/equal.js";
 
 export interface FieldSet {
   /** the path to this node is itself a member */
@@ -325,9 +325,7 @@ export function pathString(path: FieldPath): string {
 
 // Sets are values and a write keeps the sets it leaves alone (union/difference above), so their
 // FieldsV1 is emitted once, by identity, and shared deep-frozen by every stored version after.
-// The set each emitted (frozen) FieldsV1 came from, so decoding a stored version reads it back.
 const emitted = new WeakMap<FieldSet, Record<string, unknown>>();
-const emittedFrom = new WeakMap<object, FieldSet>();
 
 // Emitted FieldsV1 objects are deep-frozen values, so equal subtrees can be one object: every
 // member is the one empty object, and a subtree is looked up by its children's identities before
@@ -350,8 +348,8 @@ const member: Emitted = { json: memberJSON, id: 0 };
 // A subtree's emitted form is kept on the set node it came from (asKid): union and difference keep
 // the nodes a write leaves alone, so the next emission of a manager's set walks only what changed.
 
-/** The FieldsV1 JSON object of a set (deep-frozen; `remember`: kept with the set, to be decoded back to it): members as {}, a member with children marked by ".". */
-export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown> {
+/** The FieldsV1 JSON object of a set (deep-frozen): members as {}, a member with children marked by ".". */
+export function toFieldsV1(s: FieldSet): Record<string, unknown> {
   let out = emitted.get(s);
   if (out === undefined) {
     if (internedCount > internCap) {
@@ -359,18 +357,9 @@ export function toFieldsV1(s: FieldSet, remember = true): Record<string, unknown
       internedCount = 0;
     }
     out = emit(s, false).json;
-    // Not kept with the set (most created objects, the Events, are never written again), but a
-    // shared FieldsV1 (one per template or event shape) decodes to the set it was first made from.
-    if (!remember) {
-      // the set a shared FieldsV1 decodes to keeps it: a pod's first status write re-encodes its create's entry
-      if (!emittedFrom.has(out)) emittedFrom.set(out, s);
-      // kept by the set too: the creates of one shape share their set (trackUpdate), emitted once
-      emitted.set(s, out);
-      return out;
-    }
+    // kept by the set whether or not the caller keeps it: the creates of one shape share their set
+    // (trackUpdate), emitted once. Decoding the FieldsV1 gives an equal set (fromFieldsV1's memo).
     emitted.set(s, out);
-    // the first set a FieldsV1 came from is the one it decodes to (an equal set): one per shared FieldsV1 stays alive
-    if (!emittedFrom.has(out)) emittedFrom.set(out, s);
   }
   return out;
 }
@@ -435,14 +424,37 @@ export const fieldsV1MaxDepth = maxDepth;
 
 /** A set from its FieldsV1 JSON, or FieldsV1Error for what fieldpath.Set.FromJSON refuses. */
 export function fromFieldsV1(json: unknown): FieldSet {
-  const known = json !== null && typeof json === "object" ? emittedFrom.get(json) : undefined;
-  return known ?? parse(json, 0).set;
+  const set = parse(json, 0).set;
+  // a stored FieldsV1 encodes back to itself: the next write that leaves the set alone emits nothing
+  if (!set.self && isMarkedFrozen(json as object) && !emitted.has(set)) emitted.set(set, json as Record<string, unknown>);
+  return set;
 }
 
-function parse(json: unknown, depth: number): { set: FieldSet } {
+// A stored FieldsV1 is deep-frozen and interned per subtree (emit: equal subtrees are one object,
+// shared by every pod of a template), so its decoded set is kept by each subtree it came from:
+// the pods then share the nodes of their decoded sets as they share their JSON, and only what is
+// a pod's own (its IP, its containers' ids) is decoded per pod. Sets are values, so a shared node
+// is the same set decoding would make again; `height`: how deep the subtree nests below it, so a
+// subtree met again deeper down is refused by the same bound. A memo only, kept while the JSON lives.
+interface Parsed {
+  readonly set: FieldSet;
+  readonly height: number;
+}
+const parsed = new WeakMap<object, Parsed>();
+
+function parse(json: unknown, depth: number): Parsed {
   if (depth > maxDepth) throw new FieldsV1Error("FieldsV1 nested too deeply");
   if (json === null || typeof json !== "object" || Array.isArray(json)) throw new FieldsV1Error("expected an object");
+  const frozen = isMarkedFrozen(json);
+  if (frozen) {
+    const hit = parsed.get(json);
+    if (hit !== undefined) {
+      if (depth + hit.height > maxDepth) throw new FieldsV1Error("FieldsV1 nested too deeply");
+      return hit;
+    }
+  }
   let self = false;
+  let height = 0;
   const kids = new Map<string, FieldSet>();
   for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
     if (k === ".") {
@@ -450,12 +462,15 @@ function parse(json: unknown, depth: number): { set: FieldSet } {
       continue;
     }
     const pe = canonicalPE(k);
-    const sub = parse(v, depth + 1).set;
+    const sub = parse(v, depth + 1);
+    if (sub.height + 1 > height) height = sub.height + 1;
     // "k": {} is a member; "k": {".": {}, ...} a member with children; "k": {children} only children
     const empty = v !== null && typeof v === "object" && Object.keys(v as object).length === 0;
-    kids.set(pe, empty ? leaf : sub);
+    kids.set(pe, empty ? leaf : sub.set);
   }
-  return { set: node(self, kids) };
+  const out: Parsed = { set: node(self, kids), height };
+  if (frozen) parsed.set(json, out);
+  return out;
 }
 
 /** A path element as written in FieldsV1, checked and in the canonical spelling. */

@@ -439,3 +439,58 @@ describe("an Update's manager identifier, kept by its parts, is the JSON of the 
     }
   });
 });
+
+describe("a stored list the decoded memo has let go decodes and is written as one it still holds", () => {
+  it("a pod's status writes after hundreds of other pods' writes equal the straightforward recomputation, and a write that changes no entry keeps the stored list", () => {
+    const wc = (manager: string, subresource: string, now: string) => ({ type: "core/v1.Pod", apiVersion: "v1", manager, subresource, now, reset: subresource === "status" ? setOf([["f:spec"]]) : setOf([["f:status"]]) });
+    const now = "2026-01-01T00:00:07Z";
+    const base = pod();
+    let live: any = deepFreeze({ ...base, metadata: { ...base.metadata, managedFields: trackUpdate(undefined, base, wc("kube-controller-manager", "", now)) } });
+    const status = { ...live.status, hostIP: "10.0.0.9" };
+    const first = trackUpdate(live, { ...live, status }, wc("kubelet", "status", now))!;
+    live = deepFreeze({ ...live, status, metadata: { ...live.metadata, managedFields: first } });
+    // other objects' writes, more than the memo keeps
+    for (let i = 0; i < 1200; i++) {
+      const other = pod();
+      other.metadata.name = `other-${i}`;
+      trackUpdate(undefined, other, wc("kube-controller-manager", "", now));
+    }
+    const copy = decodeManagedFields(structuredClone(first));
+    const again = decodeManagedFields(first);
+    expect([...again.keys()]).toEqual([...copy.keys()]);
+    for (const [id, e] of again) expect({ ...e, set: asPaths(e.set) }).toEqual({ ...copy.get(id)!, set: asPaths(copy.get(id)!.set) });
+    for (let i = 0; i < 1200; i++) trackUpdate(undefined, { ...pod(), metadata: { ...pod().metadata, name: `more-${i}` } }, wc("kube-controller-manager", "", now));
+    // the same status again within the second: nothing changes, so the stored list itself
+    const same = trackUpdate(live, { ...live, status: { ...status } }, wc("kubelet", "status", now));
+    expect(JSON.stringify(same)).toBe(JSON.stringify(refTrack(live, { ...live, status }, "kubelet", "status", now)));
+    expect(same).toBe(first);
+    // a new field: recorded as the recomputation says
+    const grown = { ...status, message: "m" };
+    const next = trackUpdate(live, { ...live, status: grown }, wc("kubelet", "status", "2026-01-01T00:00:08Z"));
+    expect(JSON.stringify(next)).toBe(JSON.stringify(refTrack(live, { ...live, status: grown }, "kubelet", "status", "2026-01-01T00:00:08Z")));
+  });
+});
+
+describe("stored FieldsV1 decode to sets that share what their JSON shares", () => {
+  it("two lists with one shared subtree decode to one node for it, each set equal to decoding a copy", () => {
+    const shared = deepFreeze({ "f:containers": { 'k:{"name":"app"}': { ".": {}, "f:image": {}, "f:name": {} } } });
+    const a = deepFreeze({ "f:spec": shared, "f:status": { "f:podIP": {} } });
+    const b = deepFreeze({ "f:spec": shared, "f:status": { "f:hostIP": {} } });
+    const sa = fromFieldsV1(a), sb = fromFieldsV1(b);
+    expect(sa.kids.get("f:spec")).toBe(sb.kids.get("f:spec"));
+    expect(asPaths(sa)).toEqual(asPaths(fromFieldsV1(structuredClone(a))));
+    expect(asPaths(sb)).toEqual(asPaths(fromFieldsV1(structuredClone(b))));
+    // encoding the decoded set gives the stored JSON back
+    expect(toFieldsV1(sa)).toBe(a);
+  });
+  it("a stored subtree decoded on its own is still refused when met nested past the bound", () => {
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 10; i++) deep = { [`f:d${i}`]: deep };
+    deepFreeze(deep);
+    fromFieldsV1(deep);
+    let outer: Record<string, unknown> = deep;
+    for (let i = 0; i < 60; i++) outer = { [`f:o${i}`]: outer };
+    expect(() => fromFieldsV1(structuredClone(outer))).toThrow("nested too deeply");
+    expect(() => fromFieldsV1(deepFreeze(outer))).toThrow("nested too deeply");
+  });
+});
