@@ -126,6 +126,25 @@ export interface ContainerStatsInfo {
   memoryWorkingSetBytes: number;
 }
 
+/** A running container as the kubelet's stats provider sees it (its Summary API and /metrics/resource; cri/stats.ts). */
+export interface ContainerSample {
+  podUid: string;
+  podName: string;
+  podNamespace: string;
+  name: string;
+  /** ms, simulated */
+  startedAt: number;
+  time: number;
+  usageCoreNanoSeconds: number;
+  usageNanoCores: number;
+  workingSetBytes: number;
+  memoryLimitBytes?: number;
+}
+
+/** The node's own daemons (kubelet, containerd, the OS): what its root cgroup uses beyond its pods, in the kubelet's stats and metrics-server's node metrics. */
+export const systemCpuNanoCores = 40_000_000;
+export const systemMemoryBytes = 600 * 1024 * 1024;
+
 /** cri -> metrics-server: the answer to ListContainerStats (never to the kubelet's pod workers) */
 export type ListContainerStatsResult = { type: "ListContainerStatsResult"; id: number; node: string; timestamp: number; stats: ContainerStatsInfo[] };
 

@@ -4,21 +4,8 @@
 // and changes nothing (the scrape path, containerStats, is the one that moves the CPU accounts).
 
 import { cpuLimitMilli, isRunning, type CriContext } from "./cri.logic.js";
+import type { ContainerSample } from "./messages.js";
 import { accrue, baselineMemoryBytes, type CpuAccount } from "./usage.js";
-
-export interface ContainerSample {
-  podUid: string;
-  podName: string;
-  podNamespace: string;
-  name: string;
-  /** ms, simulated */
-  startedAt: number;
-  time: number;
-  usageCoreNanoSeconds: number;
-  usageNanoCores: number;
-  workingSetBytes: number;
-  memoryLimitBytes?: number;
-}
 
 /** The rate a CPU account runs at: its steady demand, held to its quota while it has a backlog or asks more. */
 export function cpuRateNanoCores(a: CpuAccount, limitMilli: number | undefined): number {

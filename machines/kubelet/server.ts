@@ -3,15 +3,19 @@
 // (what metrics-server scrapes) and /configz (the running KubeletConfiguration, as kubeadm writes
 // it). Pure: each answer is rendered from the node's pods and its runtime's container samples.
 
-import type { ContainerSample } from "../cri/stats.js";
-import type { FsTree } from "../cri/workload/memfs.js";
-import { clusterDNS } from "../cri/messages.js";
-import { systemCpuNanoCores, systemMemoryBytes } from "../metricsserver/metrics.logic.js";
+import { clusterDNS, systemCpuNanoCores, systemMemoryBytes, type ContainerSample } from "../cri/messages.js";
 import { parseQuantity } from "../common/quantity.js";
 import { rfc3339 } from "../common/time.js";
 import { clusterDomain } from "./containerfiles.js";
 import { goDuration } from "./events.js";
 import { leaseDurationSeconds, nodeStatusReportFrequencyMs, nodeStatusUpdateFrequencyMs } from "./node.js";
+
+/** A directory of the node's filesystem as the runtime keeps it: names to subdirectories or file texts (an immutable Map). */
+export interface DirTree {
+  getIn(path: readonly string[]): unknown;
+  get(name: string): unknown;
+  keys(): IterableIterator<string>;
+}
 
 export interface KubeletServerInput {
   node: string;
@@ -22,7 +26,7 @@ export interface KubeletServerInput {
   /** the pods bound to the node, as the kubelet's pod manager holds them */
   pods: readonly any[];
   /** the node's /var/log */
-  varLog: FsTree;
+  varLog: DirTree;
 }
 
 export interface KubeletAnswer {
@@ -215,7 +219,7 @@ function configz(input: KubeletServerInput): KubeletAnswer {
  * /logs/: http.FileServer over /var/log. A directory is its sorted listing (dirList), one reached
  * without its trailing slash a redirect to it; a file is its text; anything else the 404 Go writes.
  */
-function logFile(rest: string, varLog: FsTree): KubeletAnswer {
+function logFile(rest: string, varLog: DirTree): KubeletAnswer {
   const parts = rest.split("/").filter((p) => p !== "");
   if (parts.some((p) => p === "." || p === "..")) return { status: 400, contentType: textPlain, body: "invalid URL path\n" };
   const entry = parts.length === 0 ? varLog : varLog.getIn(parts);
@@ -226,7 +230,7 @@ function logFile(rest: string, varLog: FsTree): KubeletAnswer {
   }
   // localRedirect: a Location relative to the directory, no body
   if (!rest.endsWith("/")) return { status: 301, contentType: textPlain, body: "", location: `${parts[parts.length - 1] ?? "logs"}/` };
-  const dir = entry as FsTree;
+  const dir = entry as DirTree;
   const names = [...dir.keys()].sort().map((n) => (typeof dir.get(n) === "string" ? n : `${n}/`));
   const links = names.map((n) => `<a href="${encodeURI(n).replace(/\?/g, "%3F").replace(/#/g, "%23")}">${escapeHtml(n)}</a>\n`).join("");
   return { status: 200, contentType: "text/html; charset=utf-8", body: `<!doctype html>\n<meta name="viewport" content="width=device-width">\n<pre>\n${links}</pre>\n` };

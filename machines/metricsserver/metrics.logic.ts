@@ -3,7 +3,7 @@
 // all its containers have a rate, a node as the sum of what runs on it plus its system daemons.
 // Pure functions over samples; the answers are the metrics.k8s.io/v1beta1 objects.
 
-import type { ContainerStatsInfo } from "../cri/messages.js";
+import { systemCpuNanoCores, systemMemoryBytes, type ContainerStatsInfo } from "../cri/messages.js";
 import { matchesRequirements, parseSelector } from "../common/labels.js";
 import { rfc3339 } from "../common/time.js";
 
@@ -30,9 +30,6 @@ export interface PodUsage {
   containers: ContainerUsage[];
 }
 
-/** The node's own daemons (kubelet, containerd, the OS): what a node's root cgroup uses beyond its pods. */
-export const systemCpuNanoCores = 40_000_000;
-export const systemMemoryBytes = 600 * 1024 * 1024;
 
 /** Each pod on the node with every container's rate between the node's last two scrapes. */
 export function podUsages(node: string, s: NodeSamples): PodUsage[] {
