@@ -1,6 +1,6 @@
 // The StorageObjectInUseProtection finalizers and the two controllers that lift them
 // (pkg/controller/volume/pvcprotection, pvprotection): a claim being deleted keeps
-// kubernetes.io/pvc-protection while a scheduled pod names it (until the pod is deleted); a volume being deleted
+// kubernetes.io/pvc-protection while a pod names it (until the pod is deleted); a volume being deleted
 // keeps kubernetes.io/pv-protection while it is Bound. Pure: each returns the object without the
 // finalizer when it may go, or undefined.
 
@@ -26,17 +26,17 @@ function claimIsForPod(pvc: PersistentVolumeClaim, pod: Pod): boolean {
 }
 
 /**
- * podUsesPVC: a scheduled pod names the claim in a volume, whatever its phase (a finished pod still
- * holds it until it is deleted); or its generic ephemeral volume made the claim, and the pod is not
- * shut down. An unscheduled pod uses nothing: the kubelet refuses to start a pod whose claim is
- * being deleted.
+ * podUsesPVC: a pod names the claim in a volume, whatever its phase (a finished pod still holds it
+ * until it is deleted); or its generic ephemeral volume made the claim, and the pod is not shut
+ * down. Kubernetes counts only scheduled pods, and when its informer finds none it lists the pods
+ * live before it lets the claim go; this controller decides from its informer alone, so a pod
+ * it still sees unscheduled (the scheduler may be binding it) holds the claim too.
  */
 export function podUsesClaim(pod: Pod, pvc: PersistentVolumeClaim): boolean {
-  if (!pod.spec?.nodeName) return false;
   // the mutant takes a pod being deleted as done with its volumes, while its containers still run
   if (mutant("pvcprotection.terminating-pod-releases-claim") && pod.metadata?.deletionTimestamp) return false;
   const claim = pvc.metadata?.name ?? "";
-  return (pod.spec.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim
+  return (pod.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === claim
     || (v.ephemeral !== undefined && !podIsShutDown(pod) && `${pod.metadata?.name}-${v.name}` === claim && claimIsForPod(pvc, pod)));
 }
 
