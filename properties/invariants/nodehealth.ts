@@ -3,9 +3,10 @@
 // node for --node-monitor-grace-period (50 s; 40 s before v1.32). A renewal of the node's Lease in
 // kube-node-lease is such a sign (tryUpdateNodeHealth: "Always update the probe time if node lease
 // is renewed"), and it is the kubelet's only one while its status does not change (the status is
-// reported every 5 minutes then). Judged at the controller's status write that turns Ready Unknown,
-// against the newest renewTime of the node's Lease delivered to the controller by then (what it
-// could have known), with the older 40 s grace as the bound.
+// reported every 5 minutes then). Judged at the controller's status write that turns Ready Unknown
+// (one for a stale resourceVersion is refused and marks nothing), against the newest renewTime of
+// the node's Lease delivered to the controller by then (what it could have known), with the older
+// 40 s grace as the bound.
 
 import type { InvariantSpec } from "./index.js";
 import { watching } from "./observe.js";
@@ -41,6 +42,9 @@ export const nodeMarkedUnknownOnlyPastGracePeriod: InvariantSpec = watching(
       const stored = rt.snapshot("apiserver")?.context?.cache?.byKind.get("Node");
       const before = stored ? [...stored.values()].find((n: any) => n.metadata?.name === name) : undefined;
       if (readyOf(before) === "Unknown") return;
+      // an update for a version of the node that is no longer stored is refused (a Conflict): it marks nothing
+      const rv = msg.body?.metadata?.resourceVersion;
+      if (typeof rv === "string" && rv !== "" && rv !== before?.metadata?.resourceVersion) return;
       const last = renewed.get(name);
       if (last !== undefined && rt.now - last < graceMs) report(`${controller} marked node ${name} Ready=Unknown ${Math.round((rt.now - last) / 1000)} s after a renewal of its Lease it had been delivered (the grace period is at least ${graceMs / 1000} s)`);
     });
