@@ -763,7 +763,7 @@ function prepare(ctx: ApiServerContext, cur: InFlight): void {
   if (req.verb === "update") {
     const uid = bodyUid(req.body);
     if (uid !== undefined && uid !== old.metadata.uid) {
-      cur.error = uidPreconditionConflict(r, req.name ?? "", key, uid, old.metadata.uid ?? "");
+      cur.error = preconditionConflict(r, req.name ?? "", key, uid, old.metadata.uid ?? "");
       return;
     }
   }
@@ -1006,7 +1006,7 @@ function prepareCreateOnUpdate(ctx: ApiServerContext, cur: InFlight, r: Resource
   }
   const uid = bodyUid(req.body);
   if (uid !== undefined) {
-    cur.error = uidPreconditionConflict(r, req.name ?? "", storageKey(r, req.namespace, req.name ?? ""), uid, "");
+    cur.error = preconditionConflict(r, req.name ?? "", storageKey(r, req.namespace, req.name ?? ""), uid, "");
     return;
   }
   prepareCreate(ctx, cur, r, now);
@@ -1021,12 +1021,13 @@ function bodyUid(body: unknown): string | undefined {
 }
 
 /**
- * DefaultUpdatedObjectInfo's precondition: a uid in a PUT's body must be the stored object's.
+ * DefaultUpdatedObjectInfo's precondition: a uid in a PUT's body must be the stored object's (a
+ * Binding's resourceVersion is checked alike).
  * etcd3's Preconditions.Check fails with an invalid-object StorageError, which
  * InterpretUpdateError answers as a Conflict carrying its text.
  */
-function uidPreconditionConflict(r: ResourceInfo, name: string, key: string, wanted: string, have: string): Status {
-  return S.conflict(r, name, `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${wanted}, UID in object meta: ${have}`);
+function preconditionConflict(r: ResourceInfo, name: string, key: string, wanted: string, have: string, field: "UID" | "ResourceVersion" = "UID"): Status {
+  return S.conflict(r, name, `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: ${field} in precondition: ${wanted}, ${field} in object meta: ${have}`);
 }
 
 /** The applied configuration of an object that does not exist, created as a POST of it would be. */
@@ -1532,11 +1533,9 @@ function bindingConflict(r: ResourceInfo, pod: any, binding: any): Status | unde
   const name: string = pod.metadata.name;
   const key = storageKey(r, pod.metadata.namespace, name);
   const uid = binding?.metadata?.uid;
-  if (typeof uid === "string" && uid !== "" && uid !== pod.metadata.uid) return uidPreconditionConflict(r, name, key, uid, pod.metadata.uid ?? "");
+  if (typeof uid === "string" && uid !== "" && uid !== pod.metadata.uid) return preconditionConflict(r, name, key, uid, pod.metadata.uid ?? "");
   const rv = binding?.metadata?.resourceVersion;
-  if (typeof rv === "string" && rv !== "" && rv !== pod.metadata.resourceVersion) {
-    return S.conflict(r, name, `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: ResourceVersion in precondition: ${rv}, ResourceVersion in object meta: ${pod.metadata.resourceVersion ?? ""}`);
-  }
+  if (typeof rv === "string" && rv !== "" && rv !== pod.metadata.resourceVersion) return preconditionConflict(r, name, key, rv, pod.metadata.resourceVersion ?? "", "ResourceVersion");
   const onBinding = { ...r, resource: "pods/binding" };
   if (pod.metadata.deletionTimestamp) return S.conflict(onBinding, name, `pod ${name} is being deleted, cannot be assigned to a host`);
   if (pod.spec.nodeName && !mutant("apiserver.binding-accepts-bound-pod")) return S.conflict(onBinding, name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
