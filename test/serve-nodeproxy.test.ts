@@ -8,7 +8,7 @@ import { findKubectl, kubectl, raw, serve, until, type Served } from "./serve-he
 
 const bin = findKubectl();
 
-describe.runIf(bin)("kubectl get --raw /api/v1/nodes/<node>/proxy/... reaches the node's kubelet", () => {
+describe("kubectl get --raw /api/v1/nodes/<node>/proxy/... reaches the node's kubelet", () => {
   let s: Served;
   let node = "";
   const k = (args: string[]) => kubectl(bin!, s.kubeconfigPath, args, { timeoutMs: 30_000 });
@@ -19,6 +19,8 @@ describe.runIf(bin)("kubectl get --raw /api/v1/nodes/<node>/proxy/... reaches th
   };
 
   beforeAll(async () => {
+    // the real kubectl is the client under test: without it the suite fails rather than skips
+    expect(bin, "kubectl on PATH").toBeDefined();
     s = await serve({ nodes: 2 });
     // tasks/configure-pod-container/assign-memory-resource's memory-demo: stress allocates 150 MiB
     const pod = `apiVersion: v1
