@@ -43,6 +43,8 @@ export function onClaimResponse(w: PodWorker, purpose: "claim-pvc" | "claim-pv",
   if (purpose === "claim-pvc") {
     if (!res.ok) return fail(w, data.volume, res.code === 404 ? `persistentvolumeclaim "${data.claim}" not found` : res.status.message ?? "");
     const pvc = res.object;
+    // StorageObjectInUseProtection: a claim that is going away is not mounted for a new pod
+    if (pvc.metadata?.deletionTimestamp) return fail(w, data.volume, `can't start pod because PVC ${pvc.metadata?.namespace}/${pvc.metadata?.name} is being deleted`);
     const volumeName = pvc.spec?.volumeName ?? "";
     if (pvc.status?.phase !== "Bound" || volumeName === "") {
       return fail(w, data.volume, `PVC ${pvc.metadata?.namespace}/${pvc.metadata?.name} has non-bound phase ("${pvc.status?.phase ?? ""}") or empty pvc.Spec.VolumeName ("${volumeName}")`);

@@ -162,6 +162,39 @@ describe("StorageObjectInUseProtection (pvc-protection, pv-protection)", () => {
   });
 });
 
+// The kubelet's volume manager (getPVCExtractPV): a pod that names a claim being deleted is not
+// started, even one that reached the node without the scheduler (whose VolumeBinding refuses it too).
+const late = `
+apiVersion: v1
+kind: Pod
+metadata: { name: late }
+spec:
+  nodeName: node-1
+  volumes: [{ name: d, persistentVolumeClaim: { claimName: task-pv-claim } }]
+  containers: [{ name: l, image: busybox:1.36, command: ["sleep", "3600"], volumeMounts: [{ name: d, mountPath: /data }] }]
+`;
+
+describe("a claim being deleted", () => {
+  it("is not mounted for a new pod: FailedMount with the volume manager's message, and the pod stays Pending", async () => {
+    const c = cluster();
+    await c.apply(example("pv-volume.yaml"));
+    await c.apply(example("pv-claim.yaml"));
+    await c.apply(example("pv-pod.yaml"));
+    await c.settle();
+    await c.delete("PersistentVolumeClaim", "task-pv-claim");
+    await c.settle();
+    expect(c.get("PersistentVolumeClaim", "task-pv-claim").metadata.deletionTimestamp).toBeDefined();
+    await c.apply(late);
+    c.advance(10_000);
+    const pod = c.get("Pod", "late");
+    expect(pod.status.phase).toBe("Pending");
+    expect(pod.status.containerStatuses?.[0]?.state?.running).toBeUndefined();
+    const mount = c.events().filter((e: any) => e.involvedObject.name === "late" && e.reason === "FailedMount");
+    expect(mount.length).toBeGreaterThan(0);
+    expect(mount[0].message).toBe("Unable to attach or mount volumes: unmounted volumes=[d]: error processing PVC default/task-pv-claim: can't start pod because PVC default/task-pv-claim is being deleted");
+  });
+});
+
 // pvcprotection's podUsesPVC: a scheduled pod naming the claim uses it until the pod object is gone,
 // so a pod running out its grace period keeps the claim.
 const sleeper = `

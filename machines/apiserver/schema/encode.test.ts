@@ -39,6 +39,22 @@ describe("goEncoded: an object as Go's encoding/json writes it back", () => {
     expect(s.ports).toEqual([{ name: "", protocol: "TCP", port: 80 }]);
   });
 
+  it("writes a map's keys sorted, as encoding/json does (labels, annotations, a ConfigMap's data, a selector)", () => {
+    const out = goEncoded({
+      apiVersion: "v1", kind: "ConfigMap",
+      metadata: { name: "c", labels: { tier: "web", app: "x", "a.b/c": "d" }, annotations: { "z/y": "1", "b/a": "2" } },
+      data: { "game.properties": "p", "UI.properties": "u", "_x": "1", "-y": "2" },
+    }) as any;
+    expect(Object.keys(out.metadata.labels)).toEqual(["a.b/c", "app", "tier"]);
+    expect(Object.keys(out.metadata.annotations)).toEqual(["b/a", "z/y"]);
+    // bytewise: '-' < 'U' < '_' < 'g'
+    expect(Object.keys(out.data)).toEqual(["-y", "UI.properties", "_x", "game.properties"]);
+    const svc = goEncoded({ apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { selector: { b: "1", a: "2" } } }) as any;
+    expect(JSON.stringify(svc.spec.selector)).toBe('{"a":"2","b":"1"}');
+    // sorted already: the same object
+    expect(goEncoded(out)).toBe(out);
+  });
+
   it("puts fields in the struct's order and returns an object already so as it is", () => {
     const out = goEncoded({ kind: "ConfigMap", apiVersion: "v1", data: { a: "b" }, metadata: { namespace: "default", name: "c" } }) as any;
     expect(Object.keys(out)).toEqual(["kind", "apiVersion", "metadata", "data"]);
@@ -60,6 +76,21 @@ describe("what the API server stores is Go's encoding; an update that stores not
       expect(Object.hasOwn(d.spec, "minReadySeconds")).toBe(false);
       expect(d.spec.template.spec.containers[0].ports).toEqual([{ containerPort: 80, protocol: "TCP" }]);
     }
+  });
+
+  it("a ConfigMap created with unsorted data and labels is stored and answered with them sorted; reordering them is no change", () => {
+    const { cluster, got, send } = apiServerAlone();
+    send(1, { verb: "create", group: "", resource: "configmaps", namespace: "default", body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", labels: { z: "1", a: "2" } }, data: { b: "1", a: "2" } } });
+    cluster.runtime.settle();
+    expect(got[0]).toMatchObject({ ok: true, code: 201 });
+    for (const c of [got[0].object, cluster.get("ConfigMap", "c", "default")]) {
+      expect(JSON.stringify(c.data)).toBe('{"a":"2","b":"1"}');
+      expect(JSON.stringify(c.metadata.labels)).toBe('{"a":"2","z":"1"}');
+    }
+    const rv = got[0].object.metadata.resourceVersion;
+    send(2, { verb: "update", group: "", resource: "configmaps", namespace: "default", name: "c", body: { ...got[0].object, data: { b: "1", a: "2" } } });
+    cluster.runtime.settle();
+    expect(got.find((m) => m.id === 2).object.metadata.resourceVersion).toBe(rv);
   });
 
   it("an update that changes nothing keeps the resourceVersion and sends no watch event (etcd3 GuaranteedUpdate)", () => {

@@ -97,8 +97,12 @@ function encode(enc: Encoder, v: unknown): unknown {
       const el = elemOf(enc);
       let out: Record<string, unknown> | undefined;
       let n = 0;
+      let prev: string | undefined;
+      let sorted = true;
       for (const k in v) {
         n++;
+        if (prev !== undefined && !(prev < k)) sorted = false;
+        prev = k;
         let e = encode(el, v[k]);
         if (e === NIL) e = null;
         if (e !== v[k]) {
@@ -106,7 +110,9 @@ function encode(enc: Encoder, v: unknown): unknown {
           setOwn(out, k, e);
         }
       }
-      return n === 0 ? NIL : (out ?? v);
+      if (n === 0) return NIL;
+      // encoding/json writes a map's keys sorted (labels, annotations, a ConfigMap's data)
+      return sorted ? (out ?? v) : sortedCopy(out ?? v);
     }
   }
   return v;
@@ -206,6 +212,13 @@ function isScalar(type: string): boolean {
 /** json.Marshal's isEmptyValue for what reaches it here: false, 0 and "" (a struct is never empty; nil slices, maps and pointers are NIL). */
 function isEmptyScalar(e: unknown): boolean {
   return e === false || e === 0 || e === "";
+}
+
+/** The map with its keys in Go's order (bytewise; keys that look like array indices stay first, as JS enumerates them). */
+function sortedCopy(v: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) setOwn(out, k, v[k]);
+  return out;
 }
 
 function copyOf(v: Record<string, unknown>): Record<string, unknown> {
