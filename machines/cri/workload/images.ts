@@ -833,7 +833,9 @@ function* genericServer(sh: ShellState, ctx: ProgramContext): Gen {
 function* shell(argv: string[], sh: ShellState, st: Streams, terminal = false): Gen {
   const name = baseName(argv[0]!);
   sh.shellName = name === "bash" ? "bash" : "sh";
-  sh.exported.add("PWD"); // a shell exports the directory it starts in
+  // a shell exports the directory it starts in
+  sh.vars.set("PWD", sh.cwd);
+  sh.exported.add("PWD");
   let i = 1;
   while (i < argv.length && /^-[a-zA-Z]*$/.test(argv[i]!) && !argv[i]!.includes("c")) i++; // -e, -x, -l: accepted, not modelled
   if (argv[i] !== undefined && /^-[a-zA-Z]*c[a-zA-Z]*$/.test(argv[i]!)) {

@@ -97,7 +97,10 @@ export function startContainer(
   const argv = effectiveArgv(spec.image, spec.command, spec.args);
   const listeners = new Map<number, Listener>();
   const ctx: ProgramContext = { image: spec.image, listeners, startedAt: io.now(), ports: spec.ports ?? [], ...(spec.terminal ? { terminal: true } : {}) };
+  const pwdGiven = vars !== undefined ? vars.has("PWD") : Object.hasOwn(env, "PWD");
   const sh = shellFor({ ...io, env, fs: spec.fs, ...(spec.user ? { user: spec.user } : {}) }, ctx, vars);
+  // runc sets no PWD: the process has one only from the pod or the image (a shell exports its own)
+  if (!pwdGiven) sh.exported.delete("PWD");
   // runc's init sets HOME from the user's passwd entry where the env has none (setupUser)
   if (spec.home !== undefined && !sh.vars.has("HOME")) {
     sh.vars.set("HOME", spec.home);

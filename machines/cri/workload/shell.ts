@@ -74,7 +74,8 @@ export function newShell(io: ProcessIO, opts: { shellName: string; userland: Use
     for (const k in io.env) if (Object.hasOwn(io.env, k)) vars.set(k, io.env[k]!);
   }
   if (!vars.has("PATH")) vars.set("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  vars.set("PWD", "/");
+  // a PWD from the pod or the image is the process's; a shell sets its own when it starts
+  if (!vars.has("PWD")) vars.set("PWD", "/");
   return {
     // The variables hold the environment from here on; nothing reads io.env again, so the shell
     // does not keep a second record of every Service variable.

@@ -155,6 +155,19 @@ describe("the shell subset", () => {
     expect(io.out).toEqual(["tcp://10.96.0.1:443", "web-0", "1"]);
   });
 
+  it("a program run as the container's process has no PWD (runc sets none); a shell exports its own; one from the pod is kept", () => {
+    const run = (command: string[], env: Record<string, string>) => {
+      const io = recordingIO();
+      const p = startContainer({ image: busybox, command, env, fs: io.fs }, io);
+      drive(p.run, io, { untilMs: io.clock.now + 1_000 });
+      return io.out;
+    };
+    expect(run(["printenv"], { A: "1" }).some((l) => l.startsWith("PWD="))).toBe(false);
+    expect(run(["printenv"], { A: "1" })).toContain("A=1");
+    expect(run(["sh", "-c", "printenv PWD"], { A: "1" })).toEqual(["/"]);
+    expect(run(["printenv", "PWD"], { PWD: "/data" })).toEqual(["/data"]);
+  });
+
   it("test and [ handle files, strings and integers", () => {
     const { io } = sh('touch /tmp/a; [ -f /tmp/a ] && echo f; [ -e /tmp/b ] || echo noe; [ -z "" ] && echo z; [ 3 -gt 2 ] && echo gt; [ abc = abc ] && echo eq; [ x != x ] || echo ne');
     expect(io.out).toEqual(["f", "noe", "z", "gt", "eq", "ne"]);
