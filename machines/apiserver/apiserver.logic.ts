@@ -39,12 +39,12 @@ import { validateBinding } from "./validation/pod.js";
 import { validateCommonObjectMeta, withMetadataMemo } from "./validation/meta.js";
 import { allocateServiceAddresses, newServiceAllocators, releaseDroppedAddresses, releaseServiceAddresses, type ServiceAllocators } from "./services.js";
 import { shareUnchanged } from "../common/share.js";
-import { deepCopy, deepEqual, deepFreeze } from "../common/equal.js";
+import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { orTooDeep } from "./schema/depth.js";
 import { canonicalQuantities, canonicalQuantitiesOf, versionedTypeKey } from "./schema/decode.js";
-import { goEncoded, isEncodable } from "./schema/encode.js";
+import { goEncoded } from "./schema/encode.js";
 import { requestConversion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
 import { appArmorVersionSkewWarnings, serviceStatusWarnings, warningsOnCreate, warningsOnUpdate } from "./warnings.js";
@@ -1760,7 +1760,6 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const cur = Object.assign({}, prior);
   // The body as Go decoded it and will store it (lastProbeTime: null): the field manager records that.
   cur.obj = encodedAs(cur.obj, cur.r);
-  if (frozenStatusKinds.has(cur.r?.custom ? "" : cur.r?.kind ?? "") && cur.req.subresource === "status" && cur.old !== undefined) cur.obj = withStatusStored(cur.obj, cur.old);
   // a custom resource is decoded pruned to its schema and defaulted, before the field manager reads it
   if (cur.r?.custom) cur.obj = decodedCustomResource(cur.obj, cur.r);
   const read = recordManagedFields(cur);
@@ -1790,22 +1789,6 @@ export function runMutatingAdmission(ctx: ApiServerContext): ApiServerContext {
   const refused = refusal ?? admissionRefusal(cur.obj, actx);
   if (refused !== undefined) return { ...ctx, current: { ...cur, error: S.forbiddenStatus(cur.r!, cur.obj.metadata?.name ?? cur.req.name ?? "", refused) } };
   return stepped(ctx, copyWith(cur, skew.length > 0 ? { obj, warnings: [...(cur.warnings ?? []), ...skew] } : { obj }));
-}
-
-// Kinds whose admission and validation never write into a status write's status (their defaulters
-// touch the spec only, their status strategy keeps the body's status): Pod, Deployment, ReplicaSet.
-const frozenStatusKinds: ReadonlySet<string> = new Set(["Pod", "Deployment", "ReplicaSet"]);
-
-/**
- * A status write's status, Go-encoded already, as storage will keep it: a copy (the client's body
- * is its own), sharing the stored status's unchanged parts, deep-frozen. Admission then shares it
- * instead of copying it, and storage's encoding and etcd's freeze find it done: one encoding of it
- * per write, not two.
- */
-function withStatusStored(obj: any, old: any): any {
-  if (!isEncodable(obj) || obj.status === null || typeof obj.status !== "object") return obj;
-  const status = deepFreeze(shareUnchanged(deepCopy(obj.status), old.status));
-  return status === obj.status ? obj : copyWith(obj, { status });
 }
 
 /**

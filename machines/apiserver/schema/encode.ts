@@ -26,13 +26,6 @@ export function goEncoded<T>(obj: T): T {
   return encode(encoderOf(key), obj) as T;
 }
 
-/** Whether goEncoded encodes obj (a known kind at its stored version) rather than returning it as it is. */
-export function isEncodable(obj: unknown): boolean {
-  if (!isPlainObject(obj) || typeof obj.kind !== "string") return false;
-  const key = rootTypeKey(obj.kind);
-  return key !== undefined && storedVersion(key, obj.apiVersion);
-}
-
 /** True when apiVersion is the version of the Go type key ("apps/v1.Deployment": apps/v1; "core/v1.Pod": v1). */
 function storedVersion(key: string, apiVersion: unknown): boolean {
   if (typeof apiVersion !== "string") return false;
