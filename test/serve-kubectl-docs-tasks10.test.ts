@@ -81,3 +81,55 @@ spec:
     expect(await jsonpath(["get", "pod", "clash"], "{.status.phase}")).toBe("Pending");
   });
 });
+
+// tasks/access-application-cluster/service-access-application-cluster: service/access/hello-application.yaml
+const helloApplication = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: hello-world
+spec:
+  selector:
+    matchLabels:
+      run: load-balancer-example
+  replicas: 2
+  template:
+    metadata:
+      labels:
+        run: load-balancer-example
+    spec:
+      containers:
+        - name: hello-world
+          image: us-docker.pkg.dev/google-samples/containers/gke/hello-app:2.0
+          ports:
+            - containerPort: 8080
+              protocol: TCP
+`;
+
+// its own cluster: the connection under test must be the first this kube-proxy forwards
+describe.skipIf(!bin)("podflow serve with the real kubectl: a NodePort on a fresh cluster (sweep 10)", () => {
+  let s: Served;
+  const k = (args: string[], input?: string) => kubectl(bin!, s.kubeconfigPath, args, input === undefined ? {} : { input });
+  const jsonpath = (args: string[], path: string) => k([...args, "-o", `jsonpath=${path}`]).then((r) => r.out);
+
+  beforeAll(async () => {
+    s = await serve({ nodes: 2, speed: 10 });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it("service-access-application-cluster: the very first connection to <node address>:<nodePort> reaches a hello-app pod (it was held until kube-proxy knew the nodes, then routed as a pod IP and lost)", async () => {
+    expect((await k(["apply", "-f", "-"], helloApplication)).code).toBe(0);
+    expect((await k(["expose", "deployment", "hello-world", "--type=NodePort", "--name=example-service"])).out).toBe("service/example-service exposed\n");
+    expect((await k(["run", "client", "--image=busybox:1.36", "--restart=Never", "--", "sleep", "3600"])).code).toBe(0);
+    const ready = async () => (await jsonpath(["get", "deployment", "hello-world"], "{.status.readyReplicas}")) === "2" && (await jsonpath(["get", "pod", "client"], "{.status.phase}")) === "Running";
+    expect(await until(async () => ((await ready()) ? true : undefined), 30_000)).toBe(true);
+    // the endpoints must be programmed before the one connection is made
+    expect(await until(async () => ((await jsonpath(["get", "endpointslices", "-l", "kubernetes.io/service-name=example-service"], "{.items[0].endpoints[*].addresses[0]}")).split(" ").length === 2 ? true : undefined), 30_000)).toBe(true);
+    const nodePort = await jsonpath(["get", "service", "example-service"], "{.spec.ports[0].nodePort}");
+    const nodeIP = await jsonpath(["get", "node", "node-2"], "{.status.addresses[?(@.type==\"InternalIP\")].address}");
+    const r = await k(["exec", "client", "--", "wget", "-qO-", "-T", "5", `http://${nodeIP}:${nodePort}`]);
+    expect(r.err).toBe("");
+    expect(r.out).toMatch(/^Hello, world!\nVersion: 2\.0\.0\nHostname: hello-world-[a-z0-9]+-[a-z0-9]{5}\n$/);
+  });
+});
