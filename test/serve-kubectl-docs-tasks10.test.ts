@@ -80,6 +80,33 @@ spec:
     expect(await jsonpath(["get", "pvc", "clash-scratch-volume"], "{.metadata.ownerReferences}")).toBe("");
     expect(await jsonpath(["get", "pod", "clash"], "{.status.phase}")).toBe("Pending");
   });
+
+  it("change-default-storage-class: a claim made while no class is the default gets the one marked default later (the PV controller's retroactive assignment), and binds through it", async () => {
+    const mark = (sc: string, v: string) => k(["patch", "storageclass", sc, "-p", JSON.stringify({ metadata: { annotations: { "storageclass.kubernetes.io/is-default-class": v } } })]);
+    expect((await mark("standard", "false")).out).toBe("storageclass.storage.k8s.io/standard patched\n");
+    expect((await k(["get", "storageclass"])).out).toMatch(/^NAME +PROVISIONER.*\nstandard +rancher\.io\/local-path +Delete +WaitForFirstConsumer/);
+    const claim = `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: no-class
+spec:
+  accessModes: [ReadWriteOnce]
+  resources:
+    requests:
+      storage: 1Gi
+`;
+    expect((await k(["apply", "-f", "-"], claim)).code).toBe(0);
+    expect(await jsonpath(["get", "pvc", "no-class"], "{.spec.storageClassName}")).toBe("");
+    const events = () => k(["get", "events", "--field-selector", "involvedObject.name=no-class", "-o", "jsonpath={range .items[*]}{.reason}: {.message}{\"\\n\"}{end}"]).then((r) => r.out);
+    expect(await until(async () => ((await events()).includes("FailedBinding: no persistent volumes available for this claim and no storage class is set") ? true : undefined), 30_000)).toBe(true);
+    expect((await mark("standard", "true")).code).toBe(0);
+    expect(await until(async () => ((await jsonpath(["get", "pvc", "no-class"], "{.spec.storageClassName}")) === "standard" ? true : undefined), 30_000)).toBe(true);
+    // a WaitForFirstConsumer class: the claim now waits for its pod, as any claim of that class
+    expect(await until(async () => ((await events()).includes("WaitForFirstConsumer: waiting for first consumer to be created before binding") ? true : undefined), 30_000)).toBe(true);
+    // a claim that chose "" (no class) is not given one
+    expect((await k(["apply", "-f", "-"], claim.replace("no-class", "empty-class").replace("spec:\n", "spec:\n  storageClassName: \"\"\n"))).code).toBe(0);
+    expect(await jsonpath(["get", "pvc", "empty-class"], "{.spec.storageClassName}")).toBe("");
+  });
 });
 
 // tasks/access-application-cluster/service-access-application-cluster: service/access/hello-application.yaml

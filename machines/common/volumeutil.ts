@@ -24,11 +24,37 @@ export interface ClassInfo {
   provisioner: string;
   volumeBindingMode: string;
   reclaimPolicy: string;
+  /** marked the default class (either is-default-class annotation is "true") */
+  isDefault?: boolean;
+  creationTimestamp?: string;
 }
 
 /** What the controllers read of a StorageClass (the defaults are SetDefaults_StorageClass's). */
 export function classInfoOf(sc: any): ClassInfo {
-  return { provisioner: sc?.provisioner ?? "", volumeBindingMode: sc?.volumeBindingMode ?? "Immediate", reclaimPolicy: sc?.reclaimPolicy ?? "Delete" };
+  const a = sc?.metadata?.annotations ?? {};
+  const marked = (k: string) => Object.hasOwn(a, k) && a[k] === "true";
+  const isDefault = marked("storageclass.kubernetes.io/is-default-class") || marked("storageclass.beta.kubernetes.io/is-default-class");
+  return {
+    provisioner: sc?.provisioner ?? "", volumeBindingMode: sc?.volumeBindingMode ?? "Immediate", reclaimPolicy: sc?.reclaimPolicy ?? "Delete",
+    ...(isDefault ? { isDefault, creationTimestamp: sc?.metadata?.creationTimestamp ?? "" } : {}),
+  };
+}
+
+/** util.GetDefaultClass: the newest class marked default (by name when as new), or undefined. */
+export function defaultClassName(classes: ReadonlyMap<string, ClassInfo>): string | undefined {
+  let best: [string, ClassInfo] | undefined;
+  for (const [name, c] of classes) {
+    if (!c.isDefault) continue;
+    const t = c.creationTimestamp ?? "";
+    const bt = best?.[1].creationTimestamp ?? "";
+    if (best === undefined || t > bt || (t === bt && name < best[0])) best = [name, c];
+  }
+  return best?.[0];
+}
+
+/** storagehelpers.PersistentVolumeClaimHasClass: a class is named (spec or beta annotation), even "". */
+export function claimHasClass(pvc: PVC): boolean {
+  return annotation(pvc, ANN_BETA_STORAGE_CLASS) !== undefined || (pvc.spec?.storageClassName !== undefined && pvc.spec.storageClassName !== null);
 }
 
 export const annotation = (o: { metadata?: { annotations?: Record<string, string> } }, key: string): string | undefined => {
