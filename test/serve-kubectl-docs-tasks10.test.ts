@@ -81,7 +81,7 @@ spec:
     expect(await jsonpath(["get", "pod", "clash"], "{.status.phase}")).toBe("Pending");
   });
 
-  it("change-default-storage-class: a claim made while no class is the default gets the one marked default later (the PV controller's retroactive assignment), and binds through it", async () => {
+  it("change-default-storage-class: a claim made while no class is the default gets the one marked default later (the PV controller's retroactive assignment) and then waits for its first consumer, as that class's claims do", async () => {
     const mark = (sc: string, v: string) => k(["patch", "storageclass", sc, "-p", JSON.stringify({ metadata: { annotations: { "storageclass.kubernetes.io/is-default-class": v } } })]);
     expect((await mark("standard", "false")).out).toBe("storageclass.storage.k8s.io/standard patched\n");
     expect((await k(["get", "storageclass"])).out).toMatch(/^NAME +PROVISIONER.*\nstandard +rancher\.io\/local-path +Delete +WaitForFirstConsumer/);
