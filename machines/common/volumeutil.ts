@@ -2,7 +2,7 @@
 // plugin and the provisioner (pkg/controller/volume/persistentvolume/util, volume/util): the
 // annotations Kubernetes names, a claim's and a volume's class, and FindMatchingVolume.
 
-import type { Node, PersistentVolume, PersistentVolumeClaim } from "kubernetes-types/core/v1";
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, Volume } from "kubernetes-types/core/v1";
 
 import { parseQuantity } from "./quantity.js";
 import { matchesLabelSelector, matchesNodeSelector } from "./labels.js";
@@ -24,11 +24,37 @@ export interface ClassInfo {
   provisioner: string;
   volumeBindingMode: string;
   reclaimPolicy: string;
+  /** marked the default class (either is-default-class annotation is "true") */
+  isDefault?: boolean;
+  creationTimestamp?: string;
 }
 
 /** What the controllers read of a StorageClass (the defaults are SetDefaults_StorageClass's). */
 export function classInfoOf(sc: any): ClassInfo {
-  return { provisioner: sc?.provisioner ?? "", volumeBindingMode: sc?.volumeBindingMode ?? "Immediate", reclaimPolicy: sc?.reclaimPolicy ?? "Delete" };
+  const a = sc?.metadata?.annotations ?? {};
+  const marked = (k: string) => Object.hasOwn(a, k) && a[k] === "true";
+  const isDefault = marked("storageclass.kubernetes.io/is-default-class") || marked("storageclass.beta.kubernetes.io/is-default-class");
+  return {
+    provisioner: sc?.provisioner ?? "", volumeBindingMode: sc?.volumeBindingMode ?? "Immediate", reclaimPolicy: sc?.reclaimPolicy ?? "Delete",
+    ...(isDefault ? { isDefault, creationTimestamp: sc?.metadata?.creationTimestamp ?? "" } : {}),
+  };
+}
+
+/** util.GetDefaultClass: the newest class marked default (by name when as new), or undefined. */
+export function defaultClassName(classes: ReadonlyMap<string, ClassInfo>): string | undefined {
+  let best: [string, ClassInfo] | undefined;
+  for (const [name, c] of classes) {
+    if (!c.isDefault) continue;
+    const t = c.creationTimestamp ?? "";
+    const bt = best?.[1].creationTimestamp ?? "";
+    if (best === undefined || t > bt || (t === bt && name < best[0])) best = [name, c];
+  }
+  return best?.[0];
+}
+
+/** storagehelpers.PersistentVolumeClaimHasClass: a class is named (spec or beta annotation), even "". */
+export function claimHasClass(pvc: PVC): boolean {
+  return annotation(pvc, ANN_BETA_STORAGE_CLASS) !== undefined || (pvc.spec?.storageClassName !== undefined && pvc.spec.storageClassName !== null);
 }
 
 export const annotation = (o: { metadata?: { annotations?: Record<string, string> } }, key: string): string | undefined => {
@@ -117,4 +143,19 @@ export function findMatchingVolume(pvc: PVC, volumes: readonly PV[], delayBindin
 /** The claimRef a bound PV carries (GetReference of the claim). */
 export function claimRefOf(pvc: PVC): any {
   return { kind: "PersistentVolumeClaim", namespace: pvc.metadata?.namespace, name: pvc.metadata?.name, uid: pvc.metadata?.uid, apiVersion: "v1", resourceVersion: pvc.metadata?.resourceVersion };
+}
+
+// The ephemeral volume helpers (k8s.io/component-helpers/storage/ephemeral): the kubelet and the
+// ephemeral volume controller name and check a generic ephemeral volume's claim alike.
+
+/** ephemeral.VolumeClaimName: the claim a generic ephemeral volume of the pod uses. */
+export function ephemeralClaimName(pod: Pod, volume: Volume): string {
+  return `${pod.metadata?.name ?? ""}-${volume.name}`;
+}
+
+/** ephemeral.VolumeIsForPod: the claim is in the pod's namespace and the pod controls it; else Kubernetes' error. */
+export function volumeIsForPod(pod: Pod, pvc: PersistentVolumeClaim): string | undefined {
+  const owned = pvc.metadata?.namespace === pod.metadata?.namespace
+    && (pvc.metadata?.ownerReferences ?? []).some((r) => r.controller === true && r.uid === pod.metadata?.uid);
+  return owned ? undefined : `PVC ${pvc.metadata?.namespace ?? ""}/${pvc.metadata?.name ?? ""} was not created for pod ${pod.metadata?.namespace ?? ""}/${pod.metadata?.name ?? ""} (pod is not owner)`;
 }

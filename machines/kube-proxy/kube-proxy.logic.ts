@@ -300,14 +300,14 @@ export function forwardConnection(ctx: KubeProxyContext, msg: ConnectMsg, fx: Fx
   if (inf === undefined || !inf.synced) ctx.held.push(out);
 }
 
-/** Routes the held connections once Nodes have listed; an address no node's podCIDR holds is never answered. */
+/**
+ * Forwards the held connections again once Nodes have listed: one to a node's address now meets
+ * its NodePort rule (the first connection to a NodePort is what starts the Node informer), the
+ * others are routed by podCIDR; an address no node holds is never answered.
+ */
 export function releaseHeld(ctx: KubeProxyContext, fx: Fx): void {
   if (ctx.held.length === 0 || !ctx.client.informers.get(NODES)?.synced) return;
-  const nodes = [...ctx.client.informers.get(NODES)!.store.values()] as Node[];
-  for (const m of ctx.held.splice(0)) {
-    const node = nodeOfPodIP(m.dst.split(":")[0]!, [], nodes);
-    if (node !== undefined) fx.send(`cri/${node}`, m);
-  }
+  for (const m of ctx.held.splice(0)) forwardConnection(ctx, m, fx);
 }
 
 /** The message without the runtime's delivery stamp, to be sent on. */

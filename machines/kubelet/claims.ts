@@ -9,6 +9,7 @@ import { request } from "../common/client.js";
 import type { ApiResponse } from "../messages.js";
 import type { ClaimVolume, KubeletContext, PodWorker } from "./types.js";
 import { view } from "./view.js";
+import { ephemeralClaimName, volumeIsForPod } from "../common/volumeutil.js";
 
 /** A directory of the node that a volume mounts, and whether read-only. */
 export type HostMount = { path: string; readOnly: boolean };
@@ -19,7 +20,9 @@ export function hostMounts(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<st
   let waiting = false;
   for (const v of view(w.pod).spec?.volumes ?? []) {
     if (v.hostPath?.path) out[v.name] = { path: v.hostPath.path, readOnly: false };
-    const claim = v.persistentVolumeClaim?.claimName;
+    // a generic ephemeral volume mounts the claim the ephemeral volume controller made for the pod
+    const ephemeral = v.persistentVolumeClaim === undefined && v.ephemeral !== undefined;
+    const claim = v.persistentVolumeClaim?.claimName ?? (ephemeral ? ephemeralClaimName(view(w.pod), v) : undefined);
     if (!claim) continue;
     const got = w.claimVolumes?.[v.name];
     if (got?.kind === "mounted") {
@@ -29,7 +32,7 @@ export function hostMounts(ctx: KubeletContext, w: PodWorker, fx: Fx): Record<st
     waiting = true;
     if (got?.kind === "asked") continue;
     setClaimVolume(w, v.name, { kind: "asked" });
-    request(ctx.client, fx, { verb: "get", group: "", resource: "persistentvolumeclaims", namespace: view(w.pod).metadata?.namespace ?? "default", name: claim }, "claim-pvc", { uid: w.uid, volume: v.name, claim });
+    request(ctx.client, fx, { verb: "get", group: "", resource: "persistentvolumeclaims", namespace: view(w.pod).metadata?.namespace ?? "default", name: claim }, "claim-pvc", { uid: w.uid, volume: v.name, claim, ...(ephemeral ? { ephemeral } : {}) });
   }
   return waiting ? undefined : out;
 }
@@ -39,7 +42,7 @@ function setClaimVolume(w: PodWorker, volume: string, value: ClaimVolume): void 
 }
 
 /** What the claim's or the volume's GET answered: the next read, the mount, or a failure to report. */
-export function onClaimResponse(w: PodWorker, purpose: "claim-pvc" | "claim-pv", data: { volume: string; claim: string }, res: ApiResponse, ctx: KubeletContext, fx: Fx): { failed?: string } {
+export function onClaimResponse(w: PodWorker, purpose: "claim-pvc" | "claim-pv", data: { volume: string; claim: string; ephemeral?: boolean }, res: ApiResponse, ctx: KubeletContext, fx: Fx): { failed?: string; notOwner?: boolean } {
   if (purpose === "claim-pvc") {
     if (!res.ok) return fail(w, data.volume, res.code === 404 ? `persistentvolumeclaim "${data.claim}" not found` : res.status.message ?? "");
     const pvc = res.object;
@@ -49,6 +52,9 @@ export function onClaimResponse(w: PodWorker, purpose: "claim-pvc" | "claim-pv",
     if (pvc.status?.phase !== "Bound" || volumeName === "") {
       return fail(w, data.volume, `PVC ${pvc.metadata?.namespace}/${pvc.metadata?.name} has non-bound phase ("${pvc.status?.phase ?? ""}") or empty pvc.Spec.VolumeName ("${volumeName}")`);
     }
+    // createVolumeSpec, after getPVCExtractPV: an ephemeral volume's claim must be the pod's own
+    const notOwner = data.ephemeral ? volumeIsForPod(view(w.pod), pvc) : undefined;
+    if (notOwner !== undefined) return { ...fail(w, data.volume, notOwner), notOwner: true };
     request(ctx.client, fx, { verb: "get", group: "", resource: "persistentvolumes", name: volumeName }, "claim-pv", { ...data, uid: w.uid });
     return {};
   }

@@ -291,7 +291,7 @@ export function sandboxFailed(ctx: KubeletContext, w: PodWorker, err: string, fx
 }
 
 /** A claim's or its volume's GET answered: the worker syncs again at once, or after the mount back-off with a FailedMount event. */
-export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" | "claim-pv", data: { uid: string; volume: string; claim: string }, res: ApiResponse, fx: Fx): void {
+export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" | "claim-pv", data: { uid: string; volume: string; claim: string; ephemeral?: boolean }, res: ApiResponse, fx: Fx): void {
   const w = workerOf(ctx, data.uid);
   if (!w) return;
   const r = onClaimResponse(w, purpose, data, res, ctx, fx);
@@ -299,7 +299,7 @@ export function onClaimVolumeResponse(ctx: KubeletContext, purpose: "claim-pvc" 
     if (w.claimVolumes?.[data.volume]?.kind === "mounted") sync(ctx, w, fx);
     return;
   }
-  podEvent(ctx, w, undefined, "Warning", "FailedMount", `Unable to attach or mount volumes: unmounted volumes=[${data.volume}]: error processing PVC ${view(w.pod).metadata?.namespace}/${data.claim}: ${r.failed}`, fx);
+  podEvent(ctx, w, undefined, "Warning", "FailedMount", `Unable to attach or mount volumes: unmounted volumes=[${data.volume}]: ${r.notOwner ? r.failed : `error processing PVC ${view(w.pod).metadata?.namespace}/${data.claim}: ${r.failed}`}`, fx);
   const ms = w.mountBackOffMs === undefined ? mountBackOffInitialMs : Math.min(w.mountBackOffMs * 2, mountBackOffMaxMs);
   w.mountBackOffMs = ms;
   resyncAfter(w, ms, fx);

@@ -140,7 +140,7 @@ function related(nodeName: string, a: Attributes, graph: NodeGraph): Decision {
   if (a.apiGroup === "" && a.resource === "persistentvolumes") {
     for (const p of graph.podsOn(nodeName)) {
       for (const v of p?.spec?.volumes ?? []) {
-        const claim = v?.persistentVolumeClaim?.claimName;
+        const claim = claimOf(p, v);
         if (claim && graph.pvc?.(p.metadata?.namespace ?? "", claim)?.spec?.volumeName === a.name) return allow;
       }
     }
@@ -151,6 +151,12 @@ function related(nodeName: string, a: Attributes, graph: NodeGraph): Decision {
     if (references(p, a.apiGroup, a.resource, a.name)) return allow;
   }
   return denied;
+}
+
+/** The graph populator's pod -> pvc edge: a claim the volume names, or the one a generic ephemeral volume's controller made (<pod>-<volume>). */
+function claimOf(pod: any, v: any): string | undefined {
+  if (v?.persistentVolumeClaim) return v.persistentVolumeClaim.claimName || undefined;
+  return v?.ephemeral ? `${pod?.metadata?.name ?? ""}-${v.name ?? ""}` : undefined;
 }
 
 /** Whether a pod names the object: VisitPodSecretNames, VisitPodConfigmapNames, its claims and its service account. */
@@ -186,7 +192,7 @@ export function references(pod: any, group: string, resource: string, name: stri
       return false;
     }
     case "persistentvolumeclaims":
-      return volumes.some((v) => v?.persistentVolumeClaim?.claimName === name);
+      return volumes.some((v) => claimOf(pod, v) === name);
     case "serviceaccounts":
       return (spec.serviceAccountName || "default") === name;
     default:
