@@ -187,7 +187,7 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: server-side apply", 
       expect([warned.code, JSON.parse(warned.body).data]).toEqual([200, { a: "c" }]);
       expect(String(warned.headers["warning"])).toContain('line 7: key \\"a\\" already set in map');
       const version = await applyRaw(cmPath, '{"apiVersion":"apps/v1","kind":"ConfigMap","metadata":{"name":"raw"}}');
-      expect([version.code, JSON.parse(version.body).message]).toEqual([400, "Incorrect version specified in apply patch. Specified patch version: apps/v1, expected: v1"]);
+      expect([version.code, JSON.parse(version.body).message]).toEqual([400, "invalid object type: apps/v1, Kind=ConfigMap"]);
     });
 
     it("an apply to the scale subresource sets replicas and records its manager on the Deployment with subresource scale", async () => {

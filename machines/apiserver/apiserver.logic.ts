@@ -43,7 +43,7 @@ import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { orTooDeep } from "./schema/depth.js";
-import { canonicalQuantities, canonicalQuantitiesOf, versionedTypeKey } from "./schema/decode.js";
+import { NumberLiteral, canonicalQuantities, canonicalQuantitiesOf, plainJson, versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { requestConversion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
@@ -483,7 +483,7 @@ function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
 /** get, list, watch and unwatch, all served from the watch cache. */
 /** encoding/json's name of a JSON value's kind, as its UnmarshalTypeError words it. */
 function jsonKindOf(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "boolean" ? "bool" : typeof v;
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "boolean" ? "bool" : v instanceof NumberLiteral ? "number" : typeof v;
 }
 
 /**
@@ -1146,7 +1146,8 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     // The patched object is decoded into its Go type before anything reads it.
     const typeKey = conv ? versionedTypeKey(conv.apiVersion, r.kind) : undefined;
-    const typed = r.custom && req.subresource !== "scale" ? { value: body, warnings: [] as string[] } : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey);
+    // a custom resource is decoded as unstructured JSON: a number literal a patch carried is a number
+    const typed = r.custom && req.subresource !== "scale" ? { value: plainJson(body), warnings: [] as string[] } : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey);
     if ("status" in typed) {
       cur.error = typed.status;
       return;

@@ -4,14 +4,16 @@
 // Every key and pointer token comes from the client: objects are read and written by own keys
 // only (a Go map has no prototype), so "/__proto__/x" is a missing path, as it is in Kubernetes.
 
-import { deepCopy, deepEqual } from "../common/equal.js";
+import { deepCopy } from "../common/equal.js";
 import { getOwn, setOwn } from "../common/own.js";
+import { NumberLiteral, goJsonMarshal } from "./schema/decode.js";
 import { strategicMerge } from "./strategicpatch.js";
 
 export { StrategicPatchError } from "./strategicpatch.js";
 
+/** A JSON object: a number literal kept as written (NumberLiteral) is a scalar. */
 function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof NumberLiteral);
 }
 
 /**
@@ -64,13 +66,10 @@ export const jsonPatchMaxCopyBytes = 3 * 1024 * 1024;
 
 /**
  * The size json-patch's deepCopy counts for a copied value: the length of its JSON, which Go's
- * encoder writes with <, >, & as \u003c and U+2028, U+2029 as \u2028.
+ * encoder writes with <, >, & as \u003c and U+2028, U+2029 as \u2028, a number literal as it came.
  */
 function copiedBytes(v: unknown): number {
-  const text = JSON.stringify(v) ?? "null";
-  let extra = 0;
-  for (const m of text.matchAll(/[<>&\u2028\u2029]/g)) extra += m[0] === "\u2028" || m[0] === "\u2029" ? 3 : 5;
-  return Buffer.byteLength(text) + extra;
+  return Buffer.byteLength(goJsonMarshal(v));
 }
 
 function unescapePointerToken(s: string): string {
@@ -123,7 +122,42 @@ function goJsonType(v: unknown): string {
   if (Array.isArray(v)) return "array";
   if (v === null) return "null";
   if (typeof v === "boolean") return "bool";
+  if (v instanceof NumberLiteral) return "number";
   return typeof v === "object" ? "object" : typeof v;
+}
+
+/** A number as JSON text: a literal as the patch wrote it, a stored value as Go's encoder writes it. */
+function numberText(v: number | NumberLiteral): string {
+  return v instanceof NumberLiteral ? v.text : JSON.stringify(v);
+}
+
+/**
+ * json-patch v4's lazyNode.equal, which the test operation uses: objects and arrays compare member
+ * by member, and a scalar by its compact JSON bytes, so 1.0 or 1e0 is not 1 (the stored object
+ * reaches the patch as Go's encoder wrote it). Iterative: values may nest 10,000 deep.
+ */
+function patchValuesEqual(a: unknown, b: unknown): boolean {
+  const pending: Array<[unknown, unknown]> = [[a, b]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [x, y] = next;
+    const xn = typeof x === "number" || x instanceof NumberLiteral;
+    const yn = typeof y === "number" || y instanceof NumberLiteral;
+    if (xn || yn) {
+      if (!xn || !yn || numberText(x) !== numberText(y)) return false;
+    } else if (Array.isArray(x) || Array.isArray(y)) {
+      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) pending.push([x[i], y[i]]);
+    } else if (isObject(x) || isObject(y)) {
+      if (!isObject(x) || !isObject(y)) return false;
+      const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+      if (keys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
+      for (const k of keys) {
+        if (!Object.hasOwn(y, k)) return false;
+        pending.push([x[k], y[k]]);
+      }
+    } else if (x !== y) return false;
+  }
+  return true;
 }
 
 /** RFC 6902 JSON patch: add, remove, replace, move, copy, test. Throws PatchDecodeError or PatchError. */
@@ -199,7 +233,9 @@ export function jsonPatch(doc: any, ops: unknown): any {
         const path = pointer(getOwn(op!, "path"), "path");
         const want = getOwn(op!, "value");
         const have = get(path);
-        if (!(have === undefined && want === null) && !deepEqual(have, want)) throw new PatchError(`testing value ${getOwn(op!, "path")} failed: test failed`);
+        // a value missing or null passes a test of null or of no value (json-patch's nil nodes)
+        const none = (v: unknown) => v === undefined || v === null;
+        if (!(none(have) && none(want)) && !patchValuesEqual(have, want)) throw new PatchError(`testing value ${getOwn(op!, "path")} failed: test failed`);
         break;
       }
       default:

@@ -15,7 +15,10 @@ import { parseGoQuantity, quantityString } from "../validation/quantity.js";
  * decoder reads the literal, so parseJsonKeepingLiterals keeps it for decodeTyped.
  */
 export class NumberLiteral {
-  constructor(readonly text: string) {}
+  // frozen: deepCopy keeps a frozen instance as it is (it can never change), so the class survives copies
+  constructor(readonly text: string) {
+    Object.freeze(this);
+  }
   get value(): number {
     return Number(this.text);
   }
@@ -752,7 +755,8 @@ function writeNested(v: unknown, scalar: (x: unknown) => string, form: { open: [
       out.push(w);
       continue;
     }
-    const x = w.v instanceof NumberLiteral ? w.v.value : w.v;
+    // a NumberLiteral is a scalar: each writer says how it reads
+    const x = w.v;
     if (Array.isArray(x)) {
       out.push(form.open[1]);
       work.push(form.close[1]);
@@ -777,7 +781,7 @@ function writeNested(v: unknown, scalar: (x: unknown) => string, form: { open: [
 
 /** fmt's %+v of a JSON value held in Go maps and slices: map[a:1 b:[x y]], keys sorted. */
 export function goFormatValue(v: unknown): string {
-  const scalar = (x: unknown) => (x === null || x === undefined ? "<nil>" : typeof x === "number" ? goFormatNumber(x) : String(x));
+  const scalar = (x: unknown) => (x === null || x === undefined ? "<nil>" : x instanceof NumberLiteral ? goFormatNumber(x.value) : typeof x === "number" ? goFormatNumber(x) : String(x));
   return writeNested(v, scalar, { open: ["map[", "["], close: ["]", "]"], sep: " ", key: (k) => `${k}:`, sortKeys: true, skip: () => false });
 }
 
@@ -806,7 +810,8 @@ export function goHtmlEscaped(json: string): string {
 export function goJsonMarshal(v: unknown): string {
   // JSON.stringify's own rules for what a JSON value cannot hold: an undefined member is left out,
   // an undefined element is null
-  const scalar = (x: unknown) => JSON.stringify(x) ?? "null";
+  // a number literal a patch carried is written as it came (json-patch keeps it as raw JSON)
+  const scalar = (x: unknown) => (x instanceof NumberLiteral ? x.text : (JSON.stringify(x) ?? "null"));
   const text = writeNested(v, scalar, { open: ["{", "["], close: ["}", "]"], sep: ",", key: (k) => `${JSON.stringify(k)}:`, sortKeys: true, skip: (x) => x === undefined || typeof x === "function" });
   return goHtmlEscaped(text);
 }
