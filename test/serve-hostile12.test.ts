@@ -139,3 +139,83 @@ describe("an apply whose group, version or kind is not the endpoint's: versionCh
     expect([r.code, JSON.parse(r.body).message]).toEqual([400, "invalid object type: extensions/v1beta1, Kind=Deployment"]);
   });
 });
+
+// kube's test/integration/apiserver/field_validation_test.go (testFieldValidationPatchTyped and
+// testFieldValidationSMP): the patch's own strict errors first, then the patched object's
+describe("a patch's own bytes decoded strictly under Strict and Warn: repeated keys, and a JSON patch's unknown and repeated operation fields", () => {
+  const mergePatchBody = `{"spec": {"unknown1": "val1", "unknownDupe": "valDupe", "unknownDupe": "valDupe2", "paused": true, "paused": false,
+    "template": {"spec": {"containers": [{"name": "c", "image": "nginx:latest", "unknownNested": "val1", "imagePullPolicy": "Always", "imagePullPolicy": "Never"}]}}}}`;
+  const jsonPatchBody = `[
+    {"op": "add", "path": "/spec/unknown1", "value": "val1", "foo":"bar"},
+    {"op": "add", "path": "/spec/unknown2", "path": "/spec/unknown3", "value": "val1"},
+    {"op": "add", "path": "/spec/unknownDupe", "value": "valDupe"},
+    {"op": "add", "path": "/spec/unknownDupe", "value": "valDupe2"},
+    {"op": "add", "path": "/spec/paused", "value": true},
+    {"op": "add", "path": "/spec/paused", "value": false},
+    {"op": "add", "path": "/spec/template/spec/containers/0/unknownNested", "value": "val1"},
+    {"op": "add", "path": "/spec/template/spec/containers/0/imagePullPolicy", "value": "Always"},
+    {"op": "add", "path": "/spec/template/spec/containers/0/imagePullPolicy", "value": "Never"}]`;
+  const smpBody = `{"spec": {"unknown1": "val1", "unknownDupe": "valDupe", "unknownDupe": "valDupe2", "paused": true, "paused": false,
+    "template": {"spec": {"containers": [{"name": "c", "unknownNested": "val1", "imagePullPolicy": "Always", "imagePullPolicy": "Never"}]}}}}`;
+  const mergeErrors = ['duplicate field "spec.unknownDupe"', 'duplicate field "spec.paused"', 'duplicate field "spec.template.spec.containers[0].imagePullPolicy"', 'unknown field "spec.template.spec.containers[0].unknownNested"', 'unknown field "spec.unknown1"', 'unknown field "spec.unknownDupe"'];
+  const jsonErrors = ['json patch unknown field "[0].foo"', 'json patch duplicate field "[1].path"', 'unknown field "spec.template.spec.containers[0].unknownNested"', 'unknown field "spec.unknown1"', 'unknown field "spec.unknown3"', 'unknown field "spec.unknownDupe"'];
+  const cases: Array<[string, string, string, string[]]> = [
+    ["merge", "application/merge-patch+json", mergePatchBody, mergeErrors],
+    ["json", "application/json-patch+json", jsonPatchBody, jsonErrors],
+    ["strategic", "application/strategic-merge-patch+json", smpBody, mergeErrors],
+  ];
+  const warnings = (h: unknown) => [...String(h ?? "").matchAll(/299 - "((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`));
+
+  beforeAll(async () => {
+    expect((await admin("POST", deployments, deployment("strict"))).code).toBe(201);
+  });
+
+  for (const [name, type, body, errors] of cases) {
+    it(`a ${name} patch: Strict is the 422 listing them all, Warn (and no fieldValidation) a warning each, Ignore neither`, async () => {
+      const strict = await admin("PATCH", `${deployments}/strict?fieldValidation=Strict`, body, type);
+      expect(strict.code).toBe(422);
+      expect(JSON.parse(strict.body).message.endsWith(`: strict decoding error: ${errors.join(", ")}`)).toBe(true);
+      for (const q of ["?fieldValidation=Warn", ""]) {
+        const warn = await admin("PATCH", `${deployments}/strict${q}`, body, type);
+        expect(warn.code, warn.body).toBe(200);
+        expect(warnings(warn.headers.warning)).toEqual(errors);
+      }
+      const ignore = await admin("PATCH", `${deployments}/strict?fieldValidation=Ignore`, body, type);
+      expect([ignore.code, ignore.headers.warning]).toEqual([200, undefined]);
+      expect(JSON.parse(ignore.body).spec.template.spec.containers[0].imagePullPolicy).toBe("Never");
+    });
+  }
+
+  it("a merge patch that repeats known fields only: the patch's own repeated keys refuse it under Strict", async () => {
+    const r = await admin("PATCH", `${deployments}/strict?fieldValidation=Strict`, '{"spec":{"paused":true,"paused":false,"template":{"metadata":{"labels":{"app":"strict","x":"1","x":"2"}}}}}', "application/merge-patch+json");
+    expect(r.code).toBe(422);
+    expect(JSON.parse(r.body).message.endsWith(': strict decoding error: duplicate field "spec.paused", duplicate field "spec.template.metadata.labels.x"')).toBe(true);
+  });
+
+  it("a JSON patch whose operations do not decode as []jsonPatchOp is a 400 under Strict and Warn, the 422 of its apply under Ignore", async () => {
+    const jp = "application/json-patch+json";
+    const typed = await admin("PATCH", `${deployments}/strict?fieldValidation=Strict`, '[{"op":1,"path":"/spec/paused","value":true}]', jp);
+    expect([typed.code, JSON.parse(typed.body).message]).toEqual([400, "error decoding patch: json: cannot unmarshal number into Go struct field jsonPatchOp.op of type string"]);
+    const notList = await admin("PATCH", `${deployments}/strict`, '{"op":"add"}', jp);
+    expect([notList.code, JSON.parse(notList.body).message]).toEqual([400, "error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp"]);
+    const ignored = await admin("PATCH", `${deployments}/strict?fieldValidation=Ignore`, '[{"op":1,"path":"/spec/paused","value":true}]', jp);
+    expect([ignored.code, JSON.parse(ignored.body).message]).toEqual([422, "the server rejected our request due to an error in our request"]);
+    // the object is read first: a patch of a missing one is its 404
+    const missing = await admin("PATCH", `${deployments}/nope?fieldValidation=Strict`, '[{"op":1}]', jp);
+    expect(missing.code).toBe(404);
+  });
+});
+
+describe("an apply's repeated keys under Strict: applyPatcher's 'error strict decoding YAML', judged after the field manager applied it", () => {
+  const twice = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yamltwice\ndata:\n  a: b\n  a: c\n";
+  it("the 400 wraps sigs.k8s.io/yaml's error as kube's field validation tests expect", async () => {
+    const r = await admin("PATCH", `${cm}/yamltwice?fieldManager=m&fieldValidation=Strict`, twice, "application/apply-patch+yaml");
+    expect([r.code, JSON.parse(r.body).message]).toEqual([400, 'error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  line 7: key "a" already set in map']);
+    expect((await admin("GET", `${cm}/yamltwice`)).code).toBe(404);
+  });
+
+  it("an apply the field manager refuses answers with that refusal, not the strict one", async () => {
+    const r = await admin("PATCH", `${cm}/yamltwice?fieldManager=m&fieldValidation=Strict`, twice.replace("kind: ConfigMap", "kind: Secret"), "application/apply-patch+yaml");
+    expect([r.code, JSON.parse(r.body).message]).toEqual([400, "invalid object type: /v1, Kind=Secret"]);
+  });
+});

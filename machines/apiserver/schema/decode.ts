@@ -485,6 +485,11 @@ export function decodeTyped(kind: string, value: unknown, typeKey?: string): Dec
 /** Objects parsed with a key written more than once: their keys in document order, repeats included. */
 const duplicateKeyOrder = new WeakMap<object, string[]>();
 
+/** The keys of an object parseJsonKeepingLiterals made, in document order: a key written twice is listed twice. */
+export function keysAsWritten(o: object): readonly string[] {
+  return duplicateKeyOrder.get(o) ?? Object.keys(o);
+}
+
 /**
  * JSON.parse, except that a number whose text a JS number would change ("3.0", "1e3",
  * 9007199254740993) is kept as a NumberLiteral. The text must be valid JSON.
