@@ -83,6 +83,30 @@ describe("json-patch v4's test operation compares a scalar by its JSON text (laz
     expect(jsonPatch(doc, lit('[{"op":"add","path":"/d","value":2.50},{"op":"test","path":"/d","value":2.50}]'))).toEqual({ ...doc, d: new NumberLiteral("2.50") });
   });
 
+  it("a string compares by its bytes: the stored object's as Go's encoder escapes them (<, >, & as \\u003c...), the test value's as written", () => {
+    const doc = { a: "x&y", b: "a", c: ["<"] };
+    expect(() => jsonPatch(doc, lit('[{"op":"test","path":"/a","value":"x&y"}]'))).toThrow(PatchError);
+    expect(jsonPatch(doc, lit('[{"op":"test","path":"/a","value":"x\\u0026y"}]'))).toEqual(doc);
+    expect(() => jsonPatch(doc, lit('[{"op":"test","path":"/b","value":"\\u0061"}]'))).toThrow(PatchError);
+    expect(jsonPatch(doc, lit('[{"op":"test","path":"/b","value":"a"}]'))).toEqual(doc);
+    expect(() => jsonPatch(doc, lit('[{"op":"test","path":"/c","value":["<"]}]'))).toThrow(PatchError);
+    expect(jsonPatch(doc, lit('[{"op":"test","path":"/c","value":["\\u003c"]}]'))).toEqual(doc);
+    // a string an earlier operation wrote is compared by the bytes it was written as
+    expect(jsonPatch(doc, lit('[{"op":"add","path":"/d","value":"p&q"},{"op":"test","path":"/d","value":"p&q"}]'))).toEqual({ ...doc, d: "p&q" });
+    expect(() => jsonPatch(doc, lit('[{"op":"add","path":"/d","value":"p&q"},{"op":"test","path":"/d","value":"p\\u0026q"}]'))).toThrow(PatchError);
+  });
+
+  it("through podflow serve: a test of an annotation holding & fails unless the value is written \\u0026", async () => {
+    const url = "https://example.com/?a=1&b=2";
+    expect((await admin("POST", cm, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "amp", annotations: { link: url } } })).code).toBe(201);
+    const jp = "application/json-patch+json";
+    const plain = await admin("PATCH", `${cm}/amp`, `[{"op":"test","path":"/metadata/annotations/link","value":${JSON.stringify(url)}},{"op":"add","path":"/data","value":{"k":"v"}}]`, jp);
+    expect(plain.code).toBe(422);
+    const escaped = await admin("PATCH", `${cm}/amp`, `[{"op":"test","path":"/metadata/annotations/link","value":"https://example.com/?a=1\\u0026b=2"},{"op":"add","path":"/data","value":{"k":"v"}}]`, jp);
+    expect(escaped.code, escaped.body).toBe(200);
+    expect(JSON.parse(escaped.body).data).toEqual({ k: "v" });
+  });
+
   it("through podflow serve: a test of replicas 1.0 fails (422), of 1 passes", async () => {
     expect((await admin("POST", deployments, deployment("tested"))).code).toBe(201);
     const jp = "application/json-patch+json";

@@ -6,7 +6,7 @@
 
 import { deepCopy } from "../common/equal.js";
 import { getOwn, setOwn } from "../common/own.js";
-import { NumberLiteral, goJsonMarshal } from "./schema/decode.js";
+import { NumberLiteral, goJsonMarshal, rawStringText, setRawStringText } from "./schema/decode.js";
 import { strategicMerge } from "./strategicpatch.js";
 
 export { StrategicPatchError } from "./strategicpatch.js";
@@ -133,27 +133,34 @@ function numberText(v: number | NumberLiteral): string {
 
 /**
  * json-patch v4's lazyNode.equal, which the test operation uses: objects and arrays compare member
- * by member, and a scalar by its compact JSON bytes, so 1.0 or 1e0 is not 1 (the stored object
- * reaches the patch as Go's encoder wrote it). Iterative: values may nest 10,000 deep.
+ * by member, and a scalar by its compact JSON bytes. The stored object reaches the patch as Go's
+ * encoder wrote it, the test value as the client wrote it: 1.0 or 1e0 is not 1, and "a&b" is not
+ * a stored "a&b" (Go wrote "a\u0026b"). `want` is the operation's value, `holder` and `key` where
+ * it stands in the parsed patch. Iterative: values may nest 10,000 deep.
  */
-function patchValuesEqual(a: unknown, b: unknown): boolean {
-  const pending: Array<[unknown, unknown]> = [[a, b]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [x, y] = next;
+function testValueEquals(have: unknown, haveText: string | undefined, holder: object, key: string): boolean {
+  // haveText: the bytes an earlier operation of this patch wrote the tested string as
+  let haveRaw = haveText;
+  const pending: Array<[unknown, object, string]> = [[have, holder, key]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop(), haveRaw = undefined) {
+    const [x, parent, k] = next;
+    const y: unknown = Array.isArray(parent) ? parent[Number(k)] : getOwn(parent as Record<string, unknown>, k);
     const xn = typeof x === "number" || x instanceof NumberLiteral;
     const yn = typeof y === "number" || y instanceof NumberLiteral;
     if (xn || yn) {
       if (!xn || !yn || numberText(x) !== numberText(y)) return false;
+    } else if (typeof x === "string" || typeof y === "string") {
+      if (typeof x !== "string" || typeof y !== "string" || (haveRaw ?? goJsonMarshal(x)) !== (rawStringText(parent, k) ?? goJsonMarshal(y))) return false;
     } else if (Array.isArray(x) || Array.isArray(y)) {
       if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) pending.push([x[i], y[i]]);
+      for (let i = 0; i < x.length; i++) pending.push([x[i], y, String(i)]);
     } else if (isObject(x) || isObject(y)) {
       if (!isObject(x) || !isObject(y)) return false;
-      const keys = Object.keys(x).filter((k) => x[k] !== undefined);
-      if (keys.length !== Object.keys(y).filter((k) => y[k] !== undefined).length) return false;
-      for (const k of keys) {
-        if (!Object.hasOwn(y, k)) return false;
-        pending.push([x[k], y[k]]);
+      const keys = Object.keys(x).filter((j) => x[j] !== undefined);
+      if (keys.length !== Object.keys(y).filter((j) => y[j] !== undefined).length) return false;
+      for (const j of keys) {
+        if (!Object.hasOwn(y, j)) return false;
+        pending.push([x[j], y, j]);
       }
     } else if (x !== y) return false;
   }
@@ -190,7 +197,11 @@ export function jsonPatch(doc: any, ops: unknown): any {
         if (i === undefined) throw new PatchError(`${kind} operation does not apply: doc is missing path: "${getOwn(op!, "path")}": missing value`);
         if (insert) parent.splice(i, 0, value);
         else parent[i] = value;
-      } else setOwn(parent, k, value);
+      } else {
+        setOwn(parent, k, value);
+        // a string the patch wrote keeps its bytes for a later test (kept for object members only)
+        setRawStringText(parent, k, typeof value === "string" && (kind === "add" || kind === "replace") ? rawStringText(op!, "value") : undefined);
+      }
     };
     const remove = (p: string[], what: string) => {
       const parent = parentOf(p, what);
@@ -235,7 +246,9 @@ export function jsonPatch(doc: any, ops: unknown): any {
         const have = get(path);
         // a value missing or null passes a test of null or of no value (json-patch's nil nodes)
         const none = (v: unknown) => v === undefined || v === null;
-        if (!(none(have) && none(want)) && !patchValuesEqual(have, want)) throw new PatchError(`testing value ${getOwn(op!, "path")} failed: test failed`);
+        const holder = path.length > 0 ? get(path.slice(0, -1)) : undefined;
+        const haveText = isObject(holder) ? rawStringText(holder, path[path.length - 1]!) : undefined;
+        if (!(none(have) && none(want)) && !testValueEquals(have, haveText, op!, "value")) throw new PatchError(`testing value ${getOwn(op!, "path")} failed: test failed`);
         break;
       }
       default:

@@ -485,6 +485,29 @@ export function decodeTyped(kind: string, value: unknown, typeKey?: string): Dec
 /** Objects parsed with a key written more than once: their keys in document order, repeats included. */
 const duplicateKeyOrder = new WeakMap<object, string[]>();
 
+/**
+ * String members parsed from text Go's encoder would not write ("\u0061", a bare "<" or "&"): the
+ * text as it came, by container and key (an array's by index). json-patch compares a test
+ * operation's scalars by their bytes, and the stored object reaches it as Go encoded it.
+ */
+const rawStringTexts = new WeakMap<object, Map<string, string>>();
+
+/** The JSON text a string member of a parsed container was written as, when Go would write it otherwise. */
+export function rawStringText(container: object, key: string): string | undefined {
+  return rawStringTexts.get(container)?.get(key);
+}
+
+/** Records (or, with undefined, forgets) the text a string member was written as: a patch that moves a written string keeps its bytes. */
+export function setRawStringText(container: object, key: string, text: string | undefined): void {
+  let texts = rawStringTexts.get(container);
+  if (text === undefined) {
+    texts?.delete(key);
+    return;
+  }
+  if (!texts) rawStringTexts.set(container, (texts = new Map()));
+  texts.set(key, text);
+}
+
 /** The keys of an object parseJsonKeepingLiterals made, in document order: a key written twice is listed twice. */
 export function keysAsWritten(o: object): readonly string[] {
   return duplicateKeyOrder.get(o) ?? Object.keys(o);
@@ -504,14 +527,23 @@ export function parseJsonKeepingLiterals(text: string): unknown {
     i++;
     while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
     i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    lastRaw = text.slice(start, i);
+    return JSON.parse(lastRaw) as string;
   };
   // An explicit stack instead of recursion: a deeply nested body cannot overflow the call stack.
   type Frame = { arr: unknown[] } | { obj: Record<string, unknown>; key: string };
   const stack: Frame[] = [];
   let result: unknown;
+  let lastRaw = "";
   const put = (v: unknown): void => {
     const top = stack[stack.length - 1];
+    // only text with an escape or a character Go escapes can differ from Go's own encoding
+    if (typeof v === "string" && top && /[\\<>&\u2028\u2029]/.test(lastRaw) && lastRaw !== goJsonMarshal(v)) {
+      const container = "arr" in top ? top.arr : top.obj;
+      let texts = rawStringTexts.get(container);
+      if (!texts) rawStringTexts.set(container, (texts = new Map()));
+      texts.set("arr" in top ? String(top.arr.length) : top.key, lastRaw);
+    }
     if (!top) result = v;
     else if ("arr" in top) top.arr.push(v);
     else {
