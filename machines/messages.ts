@@ -177,6 +177,12 @@ export interface ApiRequest {
   dryRun?: boolean;
   /** unknown fields in a body: refused (Strict), reported in the response's warnings (Warn), or dropped (Ignore, the default) */
   fieldValidation?: "Strict" | "Warn" | "Ignore";
+  /**
+   * A patch's own strict decoding under fieldValidation Strict or Warn (the handler decodes the
+   * patch bytes strictly before applying them): its strict errors, put before the patched
+   * object's; or the 400 message that refuses it when it is applied.
+   */
+  patchStrict?: { errors: string[]; refusal?: string };
   /** set when the request is a retry of an earlier one (client-side) */
   attempt?: number;
   /** a non-resource request (discovery, /version, /healthz, any other path): its URL path and lower-cased HTTP method */

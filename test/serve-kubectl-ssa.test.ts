@@ -182,12 +182,12 @@ describe.skipIf(!bin)("podflow serve with the real kubectl: server-side apply", 
       // a repeated key: refused under Strict (as kubectl asks), the last value with a warning under Warn
       const twice = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: raw\ndata:\n  a: b\n  a: c\n";
       const dup = await applyRaw(cmPath, twice, "fieldManager=t&fieldValidation=Strict");
-      expect([dup.code, JSON.parse(dup.body).message]).toEqual([400, 'error strict decoding patch: yaml: unmarshal errors:\n  line 7: key "a" already set in map']);
+      expect([dup.code, JSON.parse(dup.body).message]).toEqual([400, 'error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  line 7: key "a" already set in map']);
       const warned = await applyRaw(cmPath, twice, "fieldManager=t&fieldValidation=Warn");
       expect([warned.code, JSON.parse(warned.body).data]).toEqual([200, { a: "c" }]);
       expect(String(warned.headers["warning"])).toContain('line 7: key \\"a\\" already set in map');
       const version = await applyRaw(cmPath, '{"apiVersion":"apps/v1","kind":"ConfigMap","metadata":{"name":"raw"}}');
-      expect([version.code, JSON.parse(version.body).message]).toEqual([400, "Incorrect version specified in apply patch. Specified patch version: apps/v1, expected: v1"]);
+      expect([version.code, JSON.parse(version.body).message]).toEqual([400, "invalid object type: apps/v1, Kind=ConfigMap"]);
     });
 
     it("an apply to the scale subresource sets replicas and records its manager on the Deployment with subresource scale", async () => {

@@ -43,7 +43,7 @@ import { deepEqual } from "../common/equal.js";
 import { copyWith, getOwn, setOwn } from "../common/own.js";
 import { decodePatched } from "./schema/patched.js";
 import { orTooDeep } from "./schema/depth.js";
-import { canonicalQuantities, canonicalQuantitiesOf, versionedTypeKey } from "./schema/decode.js";
+import { NumberLiteral, canonicalQuantities, canonicalQuantitiesOf, plainJson, versionedTypeKey } from "./schema/decode.js";
 import { goEncoded } from "./schema/encode.js";
 import { requestConversion } from "./conversion.js";
 import { mutant } from "../common/mutation.js";
@@ -483,7 +483,7 @@ function ok(fx: Fx, cur: InFlight, code: number, object: any): void {
 /** get, list, watch and unwatch, all served from the watch cache. */
 /** encoding/json's name of a JSON value's kind, as its UnmarshalTypeError words it. */
 function jsonKindOf(v: unknown): string {
-  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "boolean" ? "bool" : typeof v;
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v === "boolean" ? "bool" : v instanceof NumberLiteral ? "number" : typeof v;
 }
 
 /**
@@ -1050,6 +1050,7 @@ function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInf
     cur.error = res.status;
     return;
   }
+  if (applyStrictRefused(cur)) return;
   const typed = r.custom ? { value: res.object } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
   if ("status" in typed) {
     cur.error = typed.status;
@@ -1058,6 +1059,20 @@ function prepareApplyCreate(ctx: ApiServerContext, cur: InFlight, r: ResourceInf
   cur.applyManaged = res.object.metadata.managedFields;
   cur.req = { ...req, body: { ...typed.value, metadata: { ...typed.value.metadata, name: req.name } } };
   prepareCreate(ctx, cur, r, now);
+}
+
+/**
+ * applyPatcher's strict decoding of the configuration, after the field manager applied it: under
+ * Strict its repeated keys refuse the apply (400), under Warn each is a warning. True when refused.
+ */
+function applyStrictRefused(cur: InFlight): boolean {
+  const strict = cur.req.patchStrict;
+  if (strict?.refusal !== undefined) {
+    cur.error = S.badRequest(strict.refusal);
+    return true;
+  }
+  if (strict && strict.errors.length > 0) cur.warnings = [...(cur.warnings ?? []), ...strict.errors];
+  return false;
 }
 
 /**
@@ -1112,6 +1127,7 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
       cur.error = res.status;
       return;
     }
+    if (applyStrictRefused(cur)) return;
     const typed = req.subresource === "scale" ? { value: scaleOf(res.object, r) } : r.custom ? { value: res.object } : decodePatched(r.kind, "strategic", req.body, res.object, req.fieldValidation);
     if ("status" in typed) {
       cur.error = typed.status;
@@ -1125,6 +1141,11 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     const rootError = patchRootError(req.patchType, req.body, req.fieldValidation);
     if (rootError) {
       cur.error = rootError;
+      return;
+    }
+    // applyJSPatch: a JSON patch whose operations do not decode strictly (Strict, Warn) is refused before it applies
+    if (req.patchStrict?.refusal !== undefined) {
+      cur.error = S.badRequest(req.patchStrict.refusal);
       return;
     }
     // a custom resource has no Go type to read patch strategies from: its handler accepts no strategic merge patch
@@ -1146,7 +1167,8 @@ function prepareUpdate(_ctx: ApiServerContext, cur: InFlight, r: ResourceInfo, o
     }
     // The patched object is decoded into its Go type before anything reads it.
     const typeKey = conv ? versionedTypeKey(conv.apiVersion, r.kind) : undefined;
-    const typed = r.custom && req.subresource !== "scale" ? { value: body, warnings: [] as string[] } : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey);
+    // a custom resource is decoded as unstructured JSON: a number literal a patch carried is a number
+    const typed = r.custom && req.subresource !== "scale" ? { value: plainJson(body), warnings: [] as string[] } : decodePatched(req.subresource === "scale" ? "Scale" : r.kind, req.patchType === "json" || req.patchType === "merge" ? req.patchType : "strategic", patchBody, body, req.fieldValidation, typeKey, req.patchStrict?.errors);
     if ("status" in typed) {
       cur.error = typed.status;
       return;

@@ -4,14 +4,16 @@
 // Every key and pointer token comes from the client: objects are read and written by own keys
 // only (a Go map has no prototype), so "/__proto__/x" is a missing path, as it is in Kubernetes.
 
-import { deepCopy, deepEqual } from "../common/equal.js";
+import { deepCopy } from "../common/equal.js";
 import { getOwn, setOwn } from "../common/own.js";
+import { NumberLiteral, goJsonMarshal, rawStringText, setRawStringText } from "./schema/decode.js";
 import { strategicMerge } from "./strategicpatch.js";
 
 export { StrategicPatchError } from "./strategicpatch.js";
 
+/** A JSON object: a number literal kept as written (NumberLiteral) is a scalar. */
 function isObject(v: unknown): v is Record<string, any> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof NumberLiteral);
 }
 
 /**
@@ -64,13 +66,10 @@ export const jsonPatchMaxCopyBytes = 3 * 1024 * 1024;
 
 /**
  * The size json-patch's deepCopy counts for a copied value: the length of its JSON, which Go's
- * encoder writes with <, >, & as \u003c and U+2028, U+2029 as \u2028.
+ * encoder writes with <, >, & as \u003c and U+2028, U+2029 as \u2028, a number literal as it came.
  */
 function copiedBytes(v: unknown): number {
-  const text = JSON.stringify(v) ?? "null";
-  let extra = 0;
-  for (const m of text.matchAll(/[<>&\u2028\u2029]/g)) extra += m[0] === "\u2028" || m[0] === "\u2029" ? 3 : 5;
-  return Buffer.byteLength(text) + extra;
+  return Buffer.byteLength(goJsonMarshal(v));
 }
 
 function unescapePointerToken(s: string): string {
@@ -123,7 +122,49 @@ function goJsonType(v: unknown): string {
   if (Array.isArray(v)) return "array";
   if (v === null) return "null";
   if (typeof v === "boolean") return "bool";
+  if (v instanceof NumberLiteral) return "number";
   return typeof v === "object" ? "object" : typeof v;
+}
+
+/** A number as JSON text: a literal as the patch wrote it, a stored value as Go's encoder writes it. */
+function numberText(v: number | NumberLiteral): string {
+  return v instanceof NumberLiteral ? v.text : JSON.stringify(v);
+}
+
+/**
+ * json-patch v4's lazyNode.equal, which the test operation uses: objects and arrays compare member
+ * by member, and a scalar by its compact JSON bytes. The stored object reaches the patch as Go's
+ * encoder wrote it, the test value as the client wrote it: 1.0 or 1e0 is not 1, and "a&b" is not
+ * a stored "a&b" (Go wrote "a\u0026b"). `want` is the operation's value, `holder` and `key` where
+ * it stands in the parsed patch. Iterative: values may nest 10,000 deep.
+ */
+function testValueEquals(have: unknown, haveText: string | undefined, holder: object, key: string): boolean {
+  // haveText: the bytes an earlier operation of this patch wrote the tested string as
+  let haveRaw = haveText;
+  const pending: Array<[unknown, object, string]> = [[have, holder, key]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop(), haveRaw = undefined) {
+    const [x, parent, k] = next;
+    const y: unknown = Array.isArray(parent) ? parent[Number(k)] : getOwn(parent as Record<string, unknown>, k);
+    const xn = typeof x === "number" || x instanceof NumberLiteral;
+    const yn = typeof y === "number" || y instanceof NumberLiteral;
+    if (xn || yn) {
+      if (!xn || !yn || numberText(x) !== numberText(y)) return false;
+    } else if (typeof x === "string" || typeof y === "string") {
+      if (typeof x !== "string" || typeof y !== "string" || (haveRaw ?? goJsonMarshal(x)) !== (rawStringText(parent, k) ?? goJsonMarshal(y))) return false;
+    } else if (Array.isArray(x) || Array.isArray(y)) {
+      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+      for (let i = 0; i < x.length; i++) pending.push([x[i], y, String(i)]);
+    } else if (isObject(x) || isObject(y)) {
+      if (!isObject(x) || !isObject(y)) return false;
+      const keys = Object.keys(x).filter((j) => x[j] !== undefined);
+      if (keys.length !== Object.keys(y).filter((j) => y[j] !== undefined).length) return false;
+      for (const j of keys) {
+        if (!Object.hasOwn(y, j)) return false;
+        pending.push([x[j], y, j]);
+      }
+    } else if (x !== y) return false;
+  }
+  return true;
 }
 
 /** RFC 6902 JSON patch: add, remove, replace, move, copy, test. Throws PatchDecodeError or PatchError. */
@@ -156,7 +197,11 @@ export function jsonPatch(doc: any, ops: unknown): any {
         if (i === undefined) throw new PatchError(`${kind} operation does not apply: doc is missing path: "${getOwn(op!, "path")}": missing value`);
         if (insert) parent.splice(i, 0, value);
         else parent[i] = value;
-      } else setOwn(parent, k, value);
+      } else {
+        setOwn(parent, k, value);
+        // a string the patch wrote keeps its bytes for a later test (kept for object members only)
+        setRawStringText(parent, k, typeof value === "string" && (kind === "add" || kind === "replace") ? rawStringText(op!, "value") : undefined);
+      }
     };
     const remove = (p: string[], what: string) => {
       const parent = parentOf(p, what);
@@ -199,7 +244,11 @@ export function jsonPatch(doc: any, ops: unknown): any {
         const path = pointer(getOwn(op!, "path"), "path");
         const want = getOwn(op!, "value");
         const have = get(path);
-        if (!(have === undefined && want === null) && !deepEqual(have, want)) throw new PatchError(`testing value ${getOwn(op!, "path")} failed: test failed`);
+        // a value missing or null passes a test of null or of no value (json-patch's nil nodes)
+        const none = (v: unknown) => v === undefined || v === null;
+        const holder = path.length > 0 ? get(path.slice(0, -1)) : undefined;
+        const haveText = isObject(holder) ? rawStringText(holder, path[path.length - 1]!) : undefined;
+        if (!(none(have) && none(want)) && !testValueEquals(have, haveText, op!, "value")) throw new PatchError(`testing value ${getOwn(op!, "path")} failed: test failed`);
         break;
       }
       default:

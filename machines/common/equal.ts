@@ -130,7 +130,8 @@ function copyAt<T>(v: T, depth: number): T {
     return a as T;
   }
   const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  // a frozen instance (a NumberLiteral) cannot change: it is shared, and keeps its class
+  if (proto !== Object.prototype && proto !== null) return Object.isFrozen(v) ? v : structuredClone(v);
   const o: Record<string, unknown> = {};
   for (const k in v as Record<string, unknown>) setOwn(o, k, copyAt((v as Record<string, unknown>)[k], depth + 1));
   return o as T;
@@ -141,7 +142,7 @@ function copyIteratively<T>(v: T): T {
   const shell = (x: object): object => {
     if (Array.isArray(x)) return new Array(x.length);
     const proto = Object.getPrototypeOf(x);
-    return proto !== Object.prototype && proto !== null ? structuredClone(x) : {};
+    return proto !== Object.prototype && proto !== null ? (Object.isFrozen(x) ? x : structuredClone(x)) : {};
   };
   const root = shell(v as object);
   const pending: Array<[any, any]> = [[root, v]];

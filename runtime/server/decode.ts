@@ -706,9 +706,11 @@ export function decodeBody(raw: Buffer, contentType: string | undefined, kind: s
     if (patch) return { status: badRequest(err) };
     return { status: badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${err} (${summarizeData(raw)})`) };
   }
-  // A create or update body keeps its number literals for the typed decode (decodeObjectBody).
+  // A create or update body keeps its number literals for the typed decode (decodeObjectBody); so
+  // do merge and JSON patches, which json-patch applies to raw JSON (lazyNode) and the handler then
+  // decodes (1e3 or 2.0 into an int32 is refused); a strategic patch is read into Go maps, as numbers.
   const json = withoutLoneSurrogates(text);
-  return { body: patch ? JSON.parse(json) : parseJsonKeepingLiterals(json) };
+  return { body: patch === "strategic" ? JSON.parse(json) : parseJsonKeepingLiterals(json) };
 }
 
 /**

@@ -11,7 +11,8 @@ import type { Status } from "kubernetes-types/meta/v1";
 import type { Cluster } from "../cluster.js";
 import type { ApiRequest, ApiResponse } from "../../machines/messages.js";
 import { answerIn, requestConversion, type Conversion } from "../../machines/apiserver/conversion.js";
-import { goHtmlEscaped, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
+import { goHtmlEscaped, parseJsonKeepingLiterals, versionedTypeKey } from "../../machines/apiserver/schema/decode.js";
+import { jsonPatchStrict, mapPatchStrictErrors } from "../../machines/apiserver/schema/patchstrict.js";
 import { aggregatedGroups, apiVersionOf, resources, type ResourceInfo } from "../../machines/apiserver/resources.js";
 import * as S from "../../machines/apiserver/status.js";
 import { fieldLabelError, objectFields } from "../../machines/apiserver/cache.js";
@@ -187,6 +188,33 @@ export function bearerOf(req: IncomingMessage): { token?: string; warning?: stri
 
 function bearer(req: IncomingMessage): string | undefined {
   return bearerOf(req).token;
+}
+
+/**
+ * A patch decoded strictly as patch.go decodes its bytes under fieldValidation Strict or Warn: an
+ * apply's YAML again with go-yaml's strict decoding (under Strict its repeated keys refuse the
+ * apply once the field manager applied it; under Warn each is a warning), a merge or strategic
+ * patch into map[string]interface{}, a JSON patch into its operations (a type error refuses it).
+ */
+function patchStrictDecoding(patchType: "merge" | "strategic" | "json" | "apply", raw: Buffer, body: unknown, fv: "Strict" | "Warn"): { errors: string[]; refusal?: string } {
+  switch (patchType) {
+    case "apply": {
+      const dups = duplicateKeyErrors(raw.toString("utf8"));
+      if (dups.length === 0) return { errors: [] };
+      // sigs.k8s.io/yaml.UnmarshalStrict's error, wrapped by the applyPatcher
+      if (fv === "Strict") return { errors: [], refusal: `error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  ${dups.join("\n  ")}` };
+      return { errors: dups };
+    }
+    case "json": {
+      const r = jsonPatchStrict(body);
+      return "error" in r ? { errors: [], refusal: `error decoding patch: ${r.error}` } : { errors: r.errors };
+    }
+    case "merge":
+      return { errors: mapPatchStrictErrors(body) };
+    case "strategic":
+      // the strategic patch was read into plain maps: its repeated keys are found in a parse that keeps them
+      return { errors: mapPatchStrictErrors(parseJsonKeepingLiterals(raw.toString("utf8"))) };
+  }
 }
 
 /** The RequestInfo verb of a resource request: get/list/watch, create, update, patch, delete/deletecollection, or the method. */
@@ -1408,17 +1436,11 @@ async function handle(cluster: Cluster, req: IncomingMessage, res: ServerRespons
       const fv = { value: opts.fieldValidation };
       const dec = decodeBody(raw, req.headers["content-type"], r.kind, patchType);
       if ("status" in dec) return sendStatus(res, dec.status);
-      if (patchType === "apply" && fv.value !== "Ignore") {
-        // applyPatcher: the configuration is decoded again strictly under Strict (refused) or Warn (a warning)
-        const dups = duplicateKeyErrors(raw.toString("utf8"));
-        const strict = dups.length > 0 ? `yaml: unmarshal errors:\n  ${dups.join("\n  ")}` : undefined;
-        if (strict && fv.value === "Strict") return refuse(S.badRequest(`error strict decoding patch: ${strict}`));
-        // addStrictDecodingWarnings: one warning per go-yaml error
-        if (strict) setWarnings(res, dups);
-      }
+      // The patch's own bytes decoded strictly (Strict, Warn), judged where the handler judges them.
+      const patchStrict = fv.value === "Ignore" ? undefined : patchStrictDecoding(patchType, raw, dec.body, fv.value);
       // The API server decodes the patched object by schema (fieldValidation decides unknown fields),
       // a patch at a version the kind is not stored at applied to the object at that version.
-      const patchBase = { ...base, fieldValidation: fv.value, ...(conv && patchType !== "apply" ? { version: p.version } : {}) };
+      const patchBase = { ...base, fieldValidation: fv.value, ...(conv && patchType !== "apply" ? { version: p.version } : {}), ...(patchStrict ? { patchStrict } : {}) };
       return reply(await cluster.request({ ...patchBase, verb: "patch", patchType, body: dec.body }));
     }
     case "DELETE": {

@@ -260,7 +260,7 @@ describe("hostile apply bodies are refused with the field manager's errors", () 
     expect(bad({ ...deployment(1, []), spec: { bogus: 1 } })).toBe("500 failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.bogus: field not declared in schema");
     expect(bad(deployment(1, [{ name: "a" }, { name: "a" }]))).toBe(`500 failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.template.spec.containers: duplicate entries for key [name="a"]`);
     expect(bad({ ...deployment(1, []), metadata: { name: "web", managedFields: [] } })).toBe("400 metadata.managedFields must be nil");
-    expect(bad({ ...deployment(1, []), apiVersion: "v1" })).toBe("400 Incorrect version specified in apply patch. Specified patch version: v1, expected: apps/v1");
+    expect(bad({ ...deployment(1, []), apiVersion: "v1" })).toBe("400 invalid object type: /v1, Kind=Deployment");
     expect(bad("text")).toMatch(/^400 /);
   });
   it("deep nesting and a huge configuration end in an error or a result, never a crash", () => {

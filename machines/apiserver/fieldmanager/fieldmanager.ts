@@ -645,6 +645,18 @@ function readsAsManagedFields(v: unknown): boolean {
   });
 }
 
+/**
+ * schema.GroupVersionKind's String() of an unstructured object's apiVersion and kind as
+ * FromAPIVersionAndKind reads them: a value that is no string is "", and an apiVersion of more than
+ * one "/" parses to no group and version.
+ */
+function gvkString(apiVersion: unknown, kind: unknown): string {
+  const av = typeof apiVersion === "string" ? apiVersion : "";
+  const slashes = av.split("/").length - 1;
+  const [group, version] = av === "" || av === "/" || slashes > 1 ? ["", ""] : slashes === 0 ? ["", av] : [av.slice(0, av.indexOf("/")), av.slice(av.indexOf("/") + 1)];
+  return `${group}/${version}, Kind=${typeof kind === "string" ? kind : ""}`;
+}
+
 export interface ApplyContext extends WriteContext {
   kind: string;
   force: boolean;
@@ -656,8 +668,10 @@ export interface ApplyContext extends WriteContext {
  */
 export function applyConfig(live: any, config: any, ac: ApplyContext): ApplyResult {
   if (config === null || typeof config !== "object" || Array.isArray(config)) return { ok: false, status: badRequest(`error decoding patch: json: cannot unmarshal ${Array.isArray(config) ? "array" : config === null ? "null" : typeof config === "string" ? "string" : typeof config} into Go value of type map[string]interface {}`) };
-  const gv = typeof config.apiVersion === "string" ? config.apiVersion : "";
-  if (gv !== ac.apiVersion) return { ok: false, status: badRequest(`Incorrect version specified in apply patch. Specified patch version: ${gv || "/"}, expected: ${ac.apiVersion}`) };
+  // versionCheckManager, the outermost of the default chain: the applied object's group, version and
+  // kind must be the endpoint's, else "invalid object type: <gvk>" (structuredmerge's own version check is never reached)
+  const given = gvkString(getOwn(config, "apiVersion"), getOwn(config, "kind"));
+  if (given !== gvkString(ac.apiVersion, ac.kind)) return { ok: false, status: badRequest(`invalid object type: ${given}`) };
   if (config.metadata !== null && typeof config.metadata === "object" && Object.hasOwn(config.metadata, "managedFields") && readsAsManagedFields(config.metadata.managedFields)) {
     return { ok: false, status: badRequest("metadata.managedFields must be nil") };
   }

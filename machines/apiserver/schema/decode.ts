@@ -15,7 +15,10 @@ import { parseGoQuantity, quantityString } from "../validation/quantity.js";
  * decoder reads the literal, so parseJsonKeepingLiterals keeps it for decodeTyped.
  */
 export class NumberLiteral {
-  constructor(readonly text: string) {}
+  // frozen: deepCopy keeps a frozen instance as it is (it can never change), so the class survives copies
+  constructor(readonly text: string) {
+    Object.freeze(this);
+  }
   get value(): number {
     return Number(this.text);
   }
@@ -483,6 +486,34 @@ export function decodeTyped(kind: string, value: unknown, typeKey?: string): Dec
 const duplicateKeyOrder = new WeakMap<object, string[]>();
 
 /**
+ * String members parsed from text Go's encoder would not write ("\u0061", a bare "<" or "&"): the
+ * text as it came, by container and key (an array's by index). json-patch compares a test
+ * operation's scalars by their bytes, and the stored object reaches it as Go encoded it.
+ */
+const rawStringTexts = new WeakMap<object, Map<string, string>>();
+
+/** The JSON text a string member of a parsed container was written as, when Go would write it otherwise. */
+export function rawStringText(container: object, key: string): string | undefined {
+  return rawStringTexts.get(container)?.get(key);
+}
+
+/** Records (or, with undefined, forgets) the text a string member was written as: a patch that moves a written string keeps its bytes. */
+export function setRawStringText(container: object, key: string, text: string | undefined): void {
+  let texts = rawStringTexts.get(container);
+  if (text === undefined) {
+    texts?.delete(key);
+    return;
+  }
+  if (!texts) rawStringTexts.set(container, (texts = new Map()));
+  texts.set(key, text);
+}
+
+/** The keys of an object parseJsonKeepingLiterals made, in document order: a key written twice is listed twice. */
+export function keysAsWritten(o: object): readonly string[] {
+  return duplicateKeyOrder.get(o) ?? Object.keys(o);
+}
+
+/**
  * JSON.parse, except that a number whose text a JS number would change ("3.0", "1e3",
  * 9007199254740993) is kept as a NumberLiteral. The text must be valid JSON.
  */
@@ -496,14 +527,23 @@ export function parseJsonKeepingLiterals(text: string): unknown {
     i++;
     while (text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
     i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    lastRaw = text.slice(start, i);
+    return JSON.parse(lastRaw) as string;
   };
   // An explicit stack instead of recursion: a deeply nested body cannot overflow the call stack.
   type Frame = { arr: unknown[] } | { obj: Record<string, unknown>; key: string };
   const stack: Frame[] = [];
   let result: unknown;
+  let lastRaw = "";
   const put = (v: unknown): void => {
     const top = stack[stack.length - 1];
+    // only text with an escape or a character Go escapes can differ from Go's own encoding
+    if (typeof v === "string" && top && /[\\<>&\u2028\u2029]/.test(lastRaw) && lastRaw !== goJsonMarshal(v)) {
+      const container = "arr" in top ? top.arr : top.obj;
+      let texts = rawStringTexts.get(container);
+      if (!texts) rawStringTexts.set(container, (texts = new Map()));
+      texts.set("arr" in top ? String(top.arr.length) : top.key, lastRaw);
+    }
     if (!top) result = v;
     else if ("arr" in top) top.arr.push(v);
     else {
@@ -752,7 +792,8 @@ function writeNested(v: unknown, scalar: (x: unknown) => string, form: { open: [
       out.push(w);
       continue;
     }
-    const x = w.v instanceof NumberLiteral ? w.v.value : w.v;
+    // a NumberLiteral is a scalar: each writer says how it reads
+    const x = w.v;
     if (Array.isArray(x)) {
       out.push(form.open[1]);
       work.push(form.close[1]);
@@ -777,7 +818,7 @@ function writeNested(v: unknown, scalar: (x: unknown) => string, form: { open: [
 
 /** fmt's %+v of a JSON value held in Go maps and slices: map[a:1 b:[x y]], keys sorted. */
 export function goFormatValue(v: unknown): string {
-  const scalar = (x: unknown) => (x === null || x === undefined ? "<nil>" : typeof x === "number" ? goFormatNumber(x) : String(x));
+  const scalar = (x: unknown) => (x === null || x === undefined ? "<nil>" : x instanceof NumberLiteral ? goFormatNumber(x.value) : typeof x === "number" ? goFormatNumber(x) : String(x));
   return writeNested(v, scalar, { open: ["map[", "["], close: ["]", "]"], sep: " ", key: (k) => `${k}:`, sortKeys: true, skip: () => false });
 }
 
@@ -806,7 +847,8 @@ export function goHtmlEscaped(json: string): string {
 export function goJsonMarshal(v: unknown): string {
   // JSON.stringify's own rules for what a JSON value cannot hold: an undefined member is left out,
   // an undefined element is null
-  const scalar = (x: unknown) => JSON.stringify(x) ?? "null";
+  // a number literal a patch carried is written as it came (json-patch keeps it as raw JSON)
+  const scalar = (x: unknown) => (x instanceof NumberLiteral ? x.text : (JSON.stringify(x) ?? "null"));
   const text = writeNested(v, scalar, { open: ["{", "["], close: ["}", "]"], sep: ",", key: (k) => `${JSON.stringify(k)}:`, sortKeys: true, skip: (x) => x === undefined || typeof x === "function" });
   return goHtmlEscaped(text);
 }
